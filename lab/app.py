@@ -1,0 +1,30 @@
+"""Streamlit entry point: builds the navigation from the page registry and runs the chosen page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from lab.ui.registry import PAGES, SECTIONS
+
+HERE = Path(__file__).resolve().parent
+
+
+def main() -> None:
+    st.set_page_config(page_title="VPN Lab", page_icon=":material/vpn_lock:", layout="wide")
+    nav: dict[str, list[st.Page]] = {}
+    for spec in PAGES:
+        nav.setdefault(spec.section, []).append(
+            st.Page(
+                str(HERE / spec.script),
+                title=spec.title,
+                icon=spec.icon,
+                url_path=spec.url_path or None,
+                default=spec.url_path == "",
+            )
+        )
+    st.navigation({s: nav[s] for s in SECTIONS if s in nav}).run()
+
+
+main()

@@ -1,0 +1,59 @@
+"""`vpn-lab`: start the app, or use the core from a terminal.
+
+Each subcommand lives in `lab/commands/<name>.py` with `register(subparsers)`; its handler returns
+the exit code. Exit codes: 0 success, 1 a finding worth alerting on (where a command says so),
+2 bad input or an error (message on stderr, no traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from lab.errors import LabError
+
+COMMAND_MODULES = (
+    "lab.commands.run",
+    "lab.commands.lessons",
+    "lab.commands.facts",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="vpn-lab",
+        description="VPN Lab: an interactive learning lab and troubleshooting guide for site-to-site VPNs. "
+        "With no command, starts the app.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if not args_list:
+        args_list = ["run"]
+    parser = build_parser()
+    # `vpn-lab run ARGS...` passes everything after `run` to streamlit untouched.
+    if args_list[0] == "run":
+        args, rest = parser.parse_known_args(args_list)
+        args.streamlit_args = rest
+    else:
+        args = parser.parse_args(args_list)
+    try:
+        return int(args.func(args))
+    except LabError as exc:
+        print(f"vpn-lab: {exc}", file=sys.stderr)
+        if exc.hint:
+            print(f"vpn-lab: {exc.hint}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Subcommands of `vpn-lab`; each module has `register(subparsers)` and sets `func`."""

@@ -1,0 +1,29 @@
+"""`vpn-lab facts [--json]`: the AWS facts the lab states, with their sources."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from lab.facts import facts
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("facts", help="list the AWS facts the lab states, with sources")
+    p.add_argument("--json", action="store_true", help="print a JSON array")
+    p.set_defaults(func=_facts)
+
+
+def _facts(args: argparse.Namespace) -> int:
+    table = facts()
+    if args.json:
+        print(json.dumps([f.to_json() for f in table.values()], indent=2))
+        return 0
+    for f in table.values():
+        print(f"{f.key}: {f.text}")
+        print(f"    {f.summary}")
+        for alt in f.disputed:
+            print(f"    disputed: {alt.value} - {alt.note}")
+        for url in f.sources:
+            print(f"    source: {url}")
+    return 0

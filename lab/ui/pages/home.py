@@ -1,0 +1,48 @@
+"""Home: what VPN Lab is, the three ways to use it, and a link to every section that exists."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from lab.ui.registry import pages_in
+
+LAB_DIR = Path(__file__).resolve().parents[2]
+
+WAYS = {
+    "Learn": (
+        "For new engineers",
+        "Read short lessons on VPNs, IPsec and AWS Site-to-Site VPN, answer the quizzes, and look "
+        "up terms in the glossary. Every AWS default the lessons state comes with its official source.",
+    ),
+    "Practise": (
+        "For trainees and facilitators",
+        "Break a high-availability design on purpose, watch what fails second by second, and replay "
+        "recorded incidents. No AWS account needed.",
+    ),
+    "Triage": (
+        "For the engineer on call",
+        "Walk the troubleshooting tree, paste tunnel logs for an automatic diagnosis, look at your "
+        "own tunnels live, and export an incident report.",
+    ),
+}
+
+st.title("VPN Lab")
+st.markdown(
+    "An interactive learning lab and troubleshooting guide for **site-to-site VPNs**, with AWS "
+    "Site-to-Site VPN as the running example: learn how tunnels, IKE, DPD and routing work, practise "
+    "failures safely, and find the cause when a real tunnel is down."
+)
+
+# Only the ways that have working pages are shown.
+available = {section: way for section, way in WAYS.items() if pages_in(section)}
+columns = st.columns(len(available))
+for column, (section, (audience, text)) in zip(columns, available.items(), strict=True):
+    with column, st.container(border=True):
+        st.subheader(section)
+        st.caption(audience)
+        st.write(text)
+        for spec in pages_in(section):
+            st.page_link(str(LAB_DIR / spec.script), label=spec.title, icon=spec.icon)
+            st.caption(spec.summary)

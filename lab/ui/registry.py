@@ -1,0 +1,52 @@
+"""The one page registry: `lab/app.py` builds the navigation from it and the tests open every page from it.
+
+Plain data (no streamlit import) so the CLI and the tests can read it cheaply. Only pages that work
+are listed here; a page is added in the same change that makes it work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SECTIONS = ("Start", "Learn", "Practise", "Triage")
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    script: str  # relative to lab/ (where app.py lives), e.g. "ui/pages/home.py"
+    title: str  # navigation label
+    url_path: str  # "" for the default page
+    icon: str  # a Material icon name; decoration only, the title carries the meaning
+    section: str  # one of SECTIONS
+    heading: str  # the page's first heading (the tests look for it)
+    summary: str  # one line for the home page
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec(
+        script="ui/pages/home.py",
+        title="Home",
+        url_path="",
+        icon=":material/home:",
+        section="Start",
+        heading="VPN Lab",
+        summary="What VPN Lab is and where to start.",
+    ),
+    PageSpec(
+        script="ui/pages/lessons.py",
+        title="Lessons",
+        url_path="lessons",
+        icon=":material/school:",
+        section="Learn",
+        heading="Lessons",
+        summary="Short lessons with quizzes: from what a VPN is to AWS Site-to-Site VPN in production.",
+    ),
+)
+
+
+def pages_in(section: str) -> list[PageSpec]:
+    return [p for p in PAGES if p.section == section]
+
+
+def page(url_path: str) -> PageSpec:
+    return next(p for p in PAGES if p.url_path == url_path)

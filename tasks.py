@@ -1,0 +1,63 @@
+"""Set-up and task runner for a fresh machine: needs only Python 3.11+ with venv and pip.
+
+    python3 tasks.py run     install into .venv (when needed) and start the app on :8501
+    python3 tasks.py test    install into .venv (when needed), then ruff and the whole test suite
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+STAMP = VENV / ".installed"
+
+
+def _sh(*args: str | Path) -> None:
+    print("+", " ".join(str(a) for a in args), flush=True)
+    subprocess.run([str(a) for a in args], cwd=ROOT, check=True)
+
+
+def _ensure_venv(extras: str) -> None:
+    """Create .venv and install the project (editable) unless the same install already happened."""
+    if sys.version_info < (3, 11):
+        sys.exit(f"VPN Lab needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    installed = STAMP.read_text().split() if STAMP.exists() else []
+    # The stamp holds the pyproject digest and the extras installed with it ("test" includes the app).
+    if installed[:1] == [digest] and (not extras or extras in installed[1:]):
+        return
+    if not (BIN / "python").exists():
+        _sh(sys.executable, "-m", "venv", VENV)
+    _sh(BIN / "python", "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+    target = f".[{extras}]" if extras else "."
+    _sh(BIN / "python", "-m", "pip", "install", "--quiet", "-e", target)
+    STAMP.write_text(f"{digest} {extras}".strip())
+
+
+def run(extra: list[str]) -> int:
+    _ensure_venv("")
+    return subprocess.call([str(BIN / "vpn-lab"), "run", *extra], cwd=ROOT)
+
+
+def test(extra: list[str]) -> int:
+    _ensure_venv("test")
+    _sh(BIN / "ruff", "check", ".")
+    return subprocess.call([str(BIN / "python"), "-m", "pytest", *extra], cwd=ROOT)
+
+
+def main() -> int:
+    if len(sys.argv) < 2 or sys.argv[1] not in {"run", "test"}:
+        print(__doc__.strip())
+        return 2
+    command, extra = sys.argv[1], sys.argv[2:]
+    return run(extra) if command == "run" else test(extra)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
