@@ -27,7 +27,7 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from lab import LESSONS_DIR
+from lab import LESSONS_DIR, PROJECT_DIR
 from lab.errors import DataError
 from lab.facts import Fact, facts
 
@@ -132,6 +132,7 @@ class Block:
 
     kind: Literal["markdown", "callout", "figure"]
     html: str = ""  # markdown and callout bodies, rendered with raw HTML disabled
+    markdown: str = ""  # the callout body's Markdown source (shown inside an alert box)
     callout: str = ""  # tip | note | warning | important
     title: str = ""  # callout title
     figure: str = ""  # figure name in lab.figures.FIGURES
@@ -305,8 +306,23 @@ def _schema_problems(exc: ValidationError) -> list[str]:
     return out
 
 
+def display_path(path: Path) -> str:
+    """A path as people see it in messages: relative to the project when it lies inside it."""
+    try:
+        return str(path.resolve().relative_to(PROJECT_DIR))
+    except ValueError:
+        return str(path)
+
+
 def load_lesson(path: Path, lang: str = DEFAULT_LANG) -> Lesson:
     """Parse and validate one lesson file; raise DataError listing every problem."""
+    try:
+        return _load_lesson(path, lang)
+    except DataError as err:
+        raise DataError(display_path(path), err.problems) from err
+
+
+def _load_lesson(path: Path, lang: str) -> Lesson:
     problems: list[str] = []
     m = FILE_RE.match(path.name)
     if not m:
@@ -333,15 +349,22 @@ def load_lesson(path: Path, lang: str = DEFAULT_LANG) -> Lesson:
     except ValidationError as exc:
         problems.extend(_schema_problems(exc))
 
-    if parsed is not None:
-        if m and parsed.id != m["slug"]:
-            problems.append(f"id: '{parsed.id}' must equal the file's slug '{m['slug']}'")
-        for i, q in enumerate(parsed.quiz):
-            if q.answer >= len(q.choices):
-                problems.append(f"quiz.{i}.answer: {q.answer} is not an index of its {len(q.choices)} choices")
-        for cover in parsed.covers:
-            if not re.fullmatch(r"\d+\.\d+", cover):
-                problems.append(f"covers: '{cover}' is not an outline number like '5.1'")
+    # Cross-field checks run on the raw mapping, so they are reported even when the schema failed.
+    if m and isinstance(meta.get("id"), str) and meta["id"] != m["slug"]:
+        problems.append(f"id: '{meta['id']}' must equal the file's slug '{m['slug']}'")
+    quiz = meta.get("quiz")
+    for i, q in enumerate(quiz if isinstance(quiz, list) else []):
+        if (
+            isinstance(q, dict)
+            and isinstance(q.get("answer"), int)
+            and isinstance(q.get("choices"), list)
+            and not 0 <= q["answer"] < len(q["choices"])
+        ):
+            problems.append(f"quiz.{i}.answer: {q['answer']} is not an index of its {len(q['choices'])} choices")
+    covers = meta.get("covers")
+    for cover in covers if isinstance(covers, list) else []:
+        if not re.fullmatch(r"\d+\.\d+", str(cover)):
+            problems.append(f"covers: '{cover}' is not an outline number like '5.1'")
 
     lines = source.split("\n")
     body_start = fm.map[1]
@@ -359,7 +382,15 @@ def load_lesson(path: Path, lang: str = DEFAULT_LANG) -> Lesson:
             inner = "\n".join(body_lines[first + 1 : end])
             if FIGURE_RE.search(inner) or any(FIGURE_RE.match(x) for x in inner.split("\n")):
                 problems.append(f"line {body_start + first + 1}: a figure cannot stand inside a callout")
-            blocks.append(Block(kind="callout", callout=callout, title=title.strip(), html=render_markdown(inner)))
+            blocks.append(
+                Block(
+                    kind="callout",
+                    callout=callout,
+                    title=title.strip(),
+                    html=render_markdown(inner),
+                    markdown=inner.strip(),
+                )
+            )
         else:
             chunk_lines = body_lines[first:end]
             for offset, line in enumerate(chunk_lines):
@@ -411,14 +442,16 @@ def load_lesson(path: Path, lang: str = DEFAULT_LANG) -> Lesson:
     )
 
 
-def languages(root: Path = LESSONS_DIR) -> list[str]:
+def languages(root: Path | None = None) -> list[str]:
     """Language folders that hold at least one lesson file, the default first."""
+    root = LESSONS_DIR if root is None else root
     found = sorted(p.name for p in root.iterdir() if p.is_dir() and any(p.glob("*.md"))) if root.is_dir() else []
     return sorted(found, key=lambda lang: (lang != DEFAULT_LANG, lang))
 
 
-def load_catalog(lang: str = DEFAULT_LANG, root: Path = LESSONS_DIR) -> Catalog:
+def load_catalog(lang: str = DEFAULT_LANG, root: Path | None = None) -> Catalog:
     """Every lesson of one language; a broken file becomes an error in the catalog, not an exception."""
+    root = LESSONS_DIR if root is None else root
     catalog = Catalog(lang=lang)
     folder = root / lang
     if not folder.is_dir():
@@ -430,7 +463,7 @@ def load_catalog(lang: str = DEFAULT_LANG, root: Path = LESSONS_DIR) -> Catalog:
             catalog.errors.append(err)
             continue
         if catalog.get(lesson.id) is not None:
-            catalog.errors.append(DataError(path, [f"id: '{lesson.id}' is already used by another lesson"]))
+            catalog.errors.append(DataError(display_path(path), [f"id: '{lesson.id}' is already used by another lesson"]))
             continue
         catalog.lessons.append(lesson)
     catalog.lessons.sort(key=lambda lesson: (lesson.number, lesson.id))

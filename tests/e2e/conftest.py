@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -127,7 +127,7 @@ def wait_idle(page: object) -> None:
 
 
 @pytest.fixture
-def shoot(page: object, tmp_path: Path):  # noqa: ANN201
+def shoot(page: object, tmp_path: Path) -> Callable[[str], Path]:
     """shoot("name") saves a full-page PNG under tmp_path (and VPN_LAB_SHOTS) and returns its path."""
 
     def _shoot(name: str) -> Path:

@@ -1,0 +1,139 @@
+"""One lesson on screen: objectives, contents, body blocks, key takeaways, quiz, references, navigation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from lab.lessons import Block, Catalog, Lesson, QuizQuestion
+
+CALLOUTS = {
+    "tip": (st.success, ":material/lightbulb:", "Tip"),
+    "note": (st.info, ":material/info:", "Note"),
+    "warning": (st.warning, ":material/warning:", "Warning"),
+    "important": (st.error, ":material/priority_high:", "Important"),
+}
+
+
+@st.cache_resource(show_spinner=False)
+def _figure(name: str) -> go.Figure:
+    from lab.figures import FIGURES
+
+    return FIGURES[name]()
+
+
+def _block(lesson: Lesson, index: int, block: Block) -> None:
+    if block.kind == "markdown":
+        # The HTML comes from our renderer with raw HTML disabled in the source, so it is safe to show.
+        st.markdown(block.html, unsafe_allow_html=True)
+    elif block.kind == "callout":
+        show, icon, label = CALLOUTS.get(block.callout, CALLOUTS["note"])
+        heading = f"{label}: {block.title}" if block.title else label
+        # Alerts render Markdown (never raw HTML), so the callout keeps its source form.
+        show(f"**{heading}**\n\n{block.markdown}", icon=icon)
+    else:
+        st.plotly_chart(_figure(block.figure), key=f"figure-{lesson.id}-{index}", config={"displaylogo": False})
+
+
+def _quiz_key(lesson: Lesson, i: int) -> str:
+    return f"quiz-{lesson.id}-{i}"
+
+
+def _question(lesson: Lesson, i: int, q: QuizQuestion) -> bool | None:
+    """Show one question; return True/False once answered, None before."""
+    choice = st.radio(
+        f"**{i + 1}. {q.question}**",
+        options=list(range(len(q.choices))),
+        format_func=lambda j: q.choices[j],
+        index=None,
+        key=_quiz_key(lesson, i),
+    )
+    if choice is None:
+        return None
+    if q.is_correct(choice):
+        st.success("Correct.", icon=":material/check_circle:")
+    else:
+        st.error(f"Not quite. The right answer is: {q.choices[q.answer]}", icon=":material/cancel:")
+    st.markdown(f"*Why:* {q.explanation}")
+    return q.is_correct(choice)
+
+
+def _reset_quiz(lesson: Lesson) -> None:
+    for i in range(len(lesson.quiz)):
+        st.session_state.pop(_quiz_key(lesson, i), None)
+
+
+def _quiz(lesson: Lesson, done: set[str]) -> None:
+    st.header("Quiz", anchor="quiz")
+    results = []
+    for i, q in enumerate(lesson.quiz):
+        with st.container(border=True):
+            results.append(_question(lesson, i, q))
+    answered = [r for r in results if r is not None]
+    correct = sum(1 for r in answered if r)
+    total = len(lesson.quiz)
+    if len(answered) == total and correct == total:
+        done.add(lesson.id)
+        st.success(f"All {total} answers correct. This lesson is marked as done.", icon=":material/task_alt:")
+    elif answered:
+        st.info(f"{correct} of {total} correct so far ({total - len(answered)} not answered yet).")
+    st.button("Reset quiz", key=f"reset-{lesson.id}", on_click=_reset_quiz, args=(lesson,))
+
+
+def show(lesson: Lesson, catalog: Catalog, *, done: set[str], open_lesson: Callable[[str | None], None]) -> None:
+    st.button("All lessons", key="back-to-list", icon=":material/arrow_back:", on_click=open_lesson, args=(None,))
+    st.title(lesson.title)
+    status = "Done" if lesson.id in done else "Not done yet"
+    st.caption(f"Lesson {lesson.number} · {lesson.minutes} min · {len(lesson.quiz)} quiz questions · {status}")
+
+    main, aside = st.columns([3, 1], gap="large")
+    with aside:
+        st.markdown("**On this page**")
+        links = [f"- [{h.text}](#{h.anchor})" if h.level == 2 else f"    - [{h.text}](#{h.anchor})" for h in lesson.toc]
+        links += ["- [Key takeaways](#key-takeaways)", "- [Quiz](#quiz)", "- [References](#references)"]
+        st.markdown("\n".join(links))
+        if lesson.facts_used:
+            st.markdown("**AWS facts in this lesson**")
+            for f in lesson.facts_used:
+                st.markdown(f"- {f.summary} [Source]({f.sources[0]})")
+                for alt in f.disputed:
+                    st.caption(f"Sources disagree: {alt.note}")
+
+    with main:
+        with st.container(border=True):
+            st.markdown("**In this lesson you will learn to**")
+            st.markdown("\n".join(f"- {o}" for o in lesson.objectives))
+        for index, block in enumerate(lesson.blocks):
+            _block(lesson, index, block)
+
+        st.header("Key takeaways", anchor="key-takeaways")
+        st.markdown("\n".join(f"- {k}" for k in lesson.keypoints))
+
+        _quiz(lesson, done)
+
+        st.header("References", anchor="references")
+        st.markdown("\n".join(f"- [{r.title}]({r.url})" for r in lesson.references))
+
+    st.divider()
+    prev_lesson, next_lesson = catalog.neighbours(lesson.id)
+    left, right = st.columns(2)
+    with left:
+        if prev_lesson is not None:
+            st.button(
+                f"Previous: {prev_lesson.title}",
+                key="prev-lesson",
+                icon=":material/arrow_back:",
+                on_click=open_lesson,
+                args=(prev_lesson.id,),
+            )
+    with right:
+        if next_lesson is not None:
+            st.button(
+                f"Next: {next_lesson.title}",
+                key="next-lesson",
+                icon=":material/arrow_forward:",
+                on_click=open_lesson,
+                args=(next_lesson.id,),
+            )

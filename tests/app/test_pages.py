@@ -1,0 +1,25 @@
+"""Every page in the registry opens without an exception and shows its heading."""
+
+from __future__ import annotations
+
+import pytest
+
+from lab.ui.registry import PAGES, PageSpec
+from tests.app.conftest import OpenPage
+
+
+@pytest.mark.parametrize("spec", PAGES, ids=lambda s: s.url_path or "home")
+def test_page_opens_with_its_heading(open_page: OpenPage, spec: PageSpec) -> None:
+    at = open_page(spec.script)
+    assert not at.exception, [e.value for e in at.exception]
+    headings = [t.value for t in at.title]
+    assert spec.heading in headings, headings
+
+
+def test_home_links_every_section_that_exists(open_page: OpenPage) -> None:
+    at = open_page()
+    assert not at.exception
+    links = [el.proto.label for el in at.get("page_link")]
+    for spec in PAGES:
+        if spec.url_path:
+            assert spec.title in links
