@@ -1,0 +1,102 @@
+"""Protocol figures: packet encapsulation (with and without NAT-T) and the IKEv1 / IKEv2 exchanges.
+
+Sources for what is drawn: ESP tunnel mode (RFC 4303), NAT-T UDP 4500 (RFC 3948), IKEv1 main and quick
+mode (RFC 2409; AWS accepts main mode only), IKEv2 IKE_SA_INIT / IKE_AUTH / CREATE_CHILD_SA /
+INFORMATIONAL (RFC 7296). Port and protocol numbers come from lab/data/facts.yaml.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from lab.facts import value
+from lab.figures._draw import NEUTRAL, TRUSTED, TUNNEL, UNTRUSTED, WARN, arrow, canvas, segment, text
+
+
+def packet_encapsulation() -> go.Figure:
+    """The original packet, the same packet in ESP tunnel mode, and with NAT-T's extra UDP header."""
+    esp, natt = value("esp_ip_protocol"), value("natt_udp_port")
+    fig = canvas("How IPsec wraps a packet: original, ESP tunnel mode, and ESP with NAT-T", height=470, y_max=7.2)
+    rows = [
+        (6.2, "1. Original packet<br>(inside the branch)"),
+        (4.0, "2. ESP tunnel mode<br>(no NAT in the path)"),
+        (1.8, "3. ESP with NAT-T<br>(a NAT in the path)"),
+    ]
+    for y, label in rows:
+        text(fig, 0.05, y, label, anchor="left", size=13)
+    # 1. the packet the host sent
+    segment(fig, 2.0, 4.4, 6.2, "IP header<br>10.1.5.20 → 10.0.8.15", NEUTRAL)
+    segment(fig, 4.4, 5.6, 6.2, "TCP 443", NEUTRAL)
+    segment(fig, 5.6, 7.6, 6.2, "data", NEUTRAL)
+    # 2. ESP tunnel mode: new outer header, the whole original packet encrypted
+    segment(fig, 2.0, 3.9, 4.0, f"outer IP<br>protocol {esp}", TRUSTED)
+    segment(fig, 3.9, 4.8, 4.0, "ESP<br>header", TUNNEL, fill=0.12)
+    segment(fig, 4.8, 8.2, 4.0, "encrypted: IP header + TCP + data", TUNNEL, fill=0.45)
+    segment(fig, 8.2, 9.0, 4.0, "ESP<br>trailer", TUNNEL, fill=0.45)
+    segment(fig, 9.0, 9.9, 4.0, "ESP<br>auth", TUNNEL, fill=0.12)
+    # 3. NAT-T: a UDP header so that a NAT has ports to translate
+    segment(fig, 2.0, 3.6, 1.8, "outer IP<br>protocol 17 (UDP)", TRUSTED)
+    segment(fig, 3.6, 4.5, 1.8, f"UDP<br>{natt}", WARN)
+    segment(fig, 4.5, 5.3, 1.8, "ESP<br>header", TUNNEL, fill=0.12)
+    segment(fig, 5.3, 8.4, 1.8, "encrypted: IP header + TCP + data", TUNNEL, fill=0.45)
+    segment(fig, 8.4, 9.1, 1.8, "ESP<br>trailer", TUNNEL, fill=0.45)
+    segment(fig, 9.1, 9.9, 1.8, "ESP<br>auth", TUNNEL, fill=0.12)
+    text(fig, 2.95, 3.35, "198.51.100.10 → 203.0.113.10<br>(gateways' public IPs)", color=TRUSTED, size=12)
+    text(fig, 6.5, 3.35, "dark blue = encrypted: an eavesdropper sees only the outer header", color=TUNNEL, size=12)
+    text(fig, 4.05, 1.15, f"added by NAT-T (UDP {natt})", color=WARN, size=12)
+    text(fig, 6.85, 1.15, "same ESP packet as row 2, one header deeper", color=TUNNEL, size=12)
+    text(fig, 6.2, 0.45, f"Firewall: allow IKE UDP {value('ike_udp_port')}, ESP IP protocol {esp}, "
+                         f"and UDP {natt} for NAT-T, both directions, for each tunnel address.",
+         color=UNTRUSTED, size=13)
+    return fig
+
+
+def _lifelines(fig: go.Figure, xa: float, xb: float, top: float, bottom: float, a: str, b: str) -> None:
+    for x, name in ((xa, a), (xb, b)):
+        fig.add_shape(type="line", x0=x, x1=x, y0=bottom, y1=top, line={"color": NEUTRAL, "width": 2, "dash": "dot"})
+        text(fig, x, top + 0.3, f"<b>{name}</b>", size=13)
+
+
+def ike_exchanges() -> go.Figure:
+    """IKEv1 main mode + quick mode next to IKEv2's IKE_SA_INIT, IKE_AUTH, CREATE_CHILD_SA, INFORMATIONAL."""
+    fig = canvas("IKEv1 (main mode, then quick mode) vs IKEv2 (IKE_SA and CHILD_SA)", height=620, y_max=11)
+    # IKEv1 on the left
+    text(fig, 2.5, 10.6, "<b>IKEv1</b> (AWS: main mode only)", color=TUNNEL, size=15)
+    _lifelines(fig, 0.9, 4.1, 9.8, 0.4, "Initiator", "Responder")
+    v1 = [
+        ("1-2: propose / choose algorithms (SA)", "Phase 1, main mode"),
+        ("3-4: Diffie-Hellman values + nonces (KE)", "Phase 1, main mode"),
+        ("5-6: identities + proof (encrypted)", "Phase 1, main mode"),
+        ("7-9: quick mode: IPsec SAs + keys", "Phase 2, quick mode"),
+    ]
+    y = 9.3
+    for label, _phase in v1[:3]:
+        arrow(fig, 0.9, y, 4.1, y - 0.35, label, TUNNEL)
+        arrow(fig, 4.1, y - 0.75, 0.9, y - 1.1, "", TUNNEL)
+        y -= 1.55
+    quick = 4.35
+    arrow(fig, 0.9, quick, 4.1, quick - 0.35, v1[3][0], TRUSTED)
+    arrow(fig, 4.1, quick - 0.75, 0.9, quick - 1.1, "", TRUSTED)
+    arrow(fig, 0.9, quick - 1.45, 4.1, quick - 1.8, "", TRUSTED)
+    fig.add_shape(type="rect", x0=0.3, x1=4.7, y0=4.85, y1=9.55, line={"color": TUNNEL, "dash": "dash"})
+    text(fig, 2.5, 5.05, "Phase 1 result: IKE (ISAKMP) SA", color=TUNNEL, size=12, bg=True)
+    fig.add_shape(type="rect", x0=0.3, x1=4.7, y0=2.05, y1=4.75, line={"color": TRUSTED, "dash": "dash"})
+    text(fig, 2.5, 2.25, "Phase 2 result: IPsec SA pair (ESP)", color=TRUSTED, size=12, bg=True)
+    text(fig, 2.5, 1.2, "Aggressive mode squeezes phase 1 into 3 messages<br>"
+                        "with identities in the clear: AWS rejects it.", color=UNTRUSTED, size=12)
+    # IKEv2 on the right
+    text(fig, 7.5, 10.6, "<b>IKEv2</b> (RFC 7296)", color=TUNNEL, size=15)
+    _lifelines(fig, 5.9, 9.1, 9.8, 0.4, "Initiator", "Responder")
+    steps = [
+        (9.3, "IKE_SA_INIT: algorithms, DH values, nonces", TUNNEL),
+        (7.8, "IKE_AUTH: identities, proof, first CHILD_SA", TRUSTED),
+        (5.6, "CREATE_CHILD_SA: rekey or add a CHILD_SA", TRUSTED),
+        (3.7, "INFORMATIONAL: delete, liveness (DPD)", WARN),
+    ]
+    for y0, label, color in steps:
+        arrow(fig, 5.9, y0, 9.1, y0 - 0.35, label, color)
+        arrow(fig, 9.1, y0 - 0.75, 5.9, y0 - 1.1, "", color)
+    text(fig, 7.5, 6.55, "4 messages → IKE_SA (parent) + first CHILD_SA (ESP pair)", color=TRUSTED, size=12, bg=True)
+    text(fig, 7.5, 1.5, "A CHILD_SA never outlives its IKE_SA:<br>delete the IKE_SA and every CHILD_SA goes too.",
+         color=UNTRUSTED, size=12)
+    return fig
