@@ -56,7 +56,11 @@ def main() -> int:
         print(__doc__.strip())
         return 2
     command, extra = sys.argv[1], sys.argv[2:]
-    return run(extra) if command == "run" else test(extra)
+    try:
+        return run(extra) if command == "run" else test(extra)
+    except subprocess.CalledProcessError as exc:
+        print(f"tasks.py: `{' '.join(str(a) for a in exc.cmd)}` failed with exit code {exc.returncode}", file=sys.stderr)
+        return exc.returncode or 1
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ def _port() -> int:
         return s.getsockname()[1]
 
 
-def measure(cmd: list[str], heading: str, browser) -> float:  # noqa: ANN001
+def measure(cmd: list[str], heading: str, browser) -> float:
     port = _port()
     start = time.monotonic()
     proc = subprocess.Popen([*cmd, *FLAGS, "--server.port", str(port)], cwd=ROOT,
