@@ -12,11 +12,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from lab import DATA_DIR
 from lab.errors import DataError, NotFoundError
+from lab.schema import load_yaml_model
 
 FACTS_FILE = DATA_DIR / "facts.yaml"
 
@@ -77,20 +77,9 @@ class Fact:
         }
 
 
-def _problems(exc: ValidationError) -> list[str]:
-    return [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
-
-
 def load_facts(path: Path = FACTS_FILE) -> dict[str, Fact]:
     """Load and validate the facts file; raise DataError naming every problem."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise DataError(path, [str(exc)]) from exc
-    try:
-        parsed = _FileSchema.model_validate(raw)
-    except ValidationError as exc:
-        raise DataError(path, _problems(exc)) from exc
+    parsed = load_yaml_model(_FileSchema, path)
     problems = [
         f"facts.{key}.sources: not an https URL: {url}"
         for key, f in parsed.facts.items()

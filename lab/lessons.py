@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from lab import LESSONS_DIR, PROJECT_DIR
 from lab.errors import DataError
 from lab.facts import Fact, facts
+from lab.schema import validation_problems
 
 CALLOUT_KINDS = ("tip", "note", "warning", "important")
 DEFAULT_LANG = "en"
@@ -295,17 +296,6 @@ def _substitute_facts(body: str, table: dict[str, Fact], problems: list[str]) ->
     return FACT_RE.sub(repl, body), used
 
 
-def _schema_problems(exc: ValidationError) -> list[str]:
-    out = []
-    for err in exc.errors():
-        loc = ".".join(str(p) for p in err["loc"])
-        msg = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
-            msg = "unknown key"
-        out.append(f"{loc}: {msg}" if loc else msg)
-    return out
-
-
 def display_path(path: Path) -> str:
     """A path as people see it in messages: relative to the project when it lies inside it."""
     try:
@@ -347,7 +337,7 @@ def _load_lesson(path: Path, lang: str) -> Lesson:
     try:
         parsed = _FrontMatterSchema.model_validate(meta)
     except ValidationError as exc:
-        problems.extend(_schema_problems(exc))
+        problems.extend(validation_problems(exc))
 
     # Cross-field checks run on the raw mapping, so they are reported even when the schema failed.
     if m and isinstance(meta.get("id"), str) and meta["id"] != m["slug"]:
