@@ -1,0 +1,168 @@
+"""The log analyzer: VPN logs in, findings and one primary diagnosis out.
+
+    analyze(lines, fmt)       any iterable of lines (a file object streams)
+    analyze_text(text, fmt)   pasted text
+    analyze_bytes(data, fmt)  an upload; checks size, binary content and encoding first
+    analyze_path(path, fmt)   a file on disk, read in blocks (the CLI)
+
+One pass, memory flat in the input size (see `lab.analyzer.scan`). It never executes, renders or
+stores what it reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from lab.analyzer import formats as fmts
+from lab.analyzer.diagnosis import categories, diagnose
+from lab.analyzer.model import CATEGORIES, PHASES, Analysis, Finding, Primary
+from lab.analyzer.patterns import FORMATS, Pattern, load_patterns
+from lab.analyzer.scan import CHUNK, Scanner, blocks_from_lines, blocks_from_text
+from lab.errors import InputError
+
+__all__ = [
+    "CATEGORIES",
+    "FORMATS",
+    "MAX_BYTES",
+    "PHASES",
+    "Analysis",
+    "Finding",
+    "Pattern",
+    "Primary",
+    "analyze",
+    "analyze_bytes",
+    "analyze_path",
+    "analyze_text",
+    "categories",
+    "check_bytes",
+    "load_patterns",
+]
+
+# The upload cap of the app (.streamlit/config.toml server.maxUploadSize = 20 MB) applies here too.
+MAX_BYTES = 20 * 1024 * 1024
+
+
+def _finish(scanner: Scanner) -> Analysis:
+    result = scanner.result()
+    if result.lines == 0:
+        raise InputError("The log is empty: paste or upload at least one log line.")
+    states: dict[str, str] = {}
+    if result.last_state_line:
+        fields = fmts.aws_fields(result.last_state_line)
+        if fields:
+            for key in ("ike_phase1_state", "ike_phase2_state"):
+                if value := fmts.aws_state(fields, key):
+                    states[key] = value
+    findings = list(result.findings)
+    primary = diagnose(result)
+    confirmed = {f.category for f in findings}
+    if primary:
+        confirmed.add(primary.category)
+    for cat, window in result.context.items():
+        if cat in confirmed:
+            findings.extend(window)
+    findings.sort(key=lambda f: f.line)
+    return Analysis(
+        format=result.format,
+        lines=result.lines,
+        findings=tuple(findings),
+        primary=primary,
+        detected_formats=result.formats,
+        notes=tuple(result.notes),
+        signals={k: v.count for k, v in result.signals.items()},
+        truncated=result.truncated,
+        last_states=states,
+    )
+
+
+def analyze(lines: Iterable[str], fmt: str = "auto") -> Analysis:
+    """Analyze lines (with or without line ends) in one streaming pass."""
+    scanner = Scanner(fmt)
+    for block in blocks_from_lines(lines):
+        scanner.feed(block)
+    return _finish(scanner)
+
+
+def analyze_text(text: str, fmt: str = "auto") -> Analysis:
+    """Analyze pasted text."""
+    if not text.strip():
+        raise InputError("The log is empty: paste or upload at least one log line.")
+    scanner = Scanner(fmt)
+    for block in blocks_from_text(text):
+        scanner.feed(block)
+    return _finish(scanner)
+
+
+def check_bytes(data: bytes, name: str = "The file") -> str:
+    """Decode an upload, or raise InputError saying exactly what is wrong with it."""
+    if not data or not data.strip():
+        raise InputError(f"{name} is empty: there is nothing to analyze.")
+    if len(data) > MAX_BYTES:
+        raise InputError(
+            f"{name} is {len(data) / 1048576:.1f} MB; the limit is {MAX_BYTES // 1048576} MB. "
+            "Cut the log to the time around the incident (for example with `grep` or `tail`)."
+        )
+    head = data[:8192]
+    if b"\x00" in head or head.startswith((b"\x1f\x8b", b"PK\x03\x04", b"%PDF", b"\x89PNG")):
+        raise InputError(
+            f"{name} looks binary (compressed, an archive or an image), not a text log. "
+            "Unpack it or export the log as text first."
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputError(
+            f"{name} is not UTF-8 text (invalid byte 0x{data[exc.start]:02x} on line {line}). "
+            "Save or convert it as UTF-8, for example with `iconv -f latin1 -t utf-8`."
+        ) from None
+
+
+def analyze_bytes(data: bytes, fmt: str = "auto", name: str = "The file") -> Analysis:
+    """Analyze uploaded bytes; bad input raises InputError with a specific message."""
+    return analyze_text(check_bytes(data, name), fmt)
+
+
+def analyze_path(path: Path | str, fmt: str = "auto") -> Analysis:
+    """Analyze a file in blocks (any size, memory flat); bad input raises InputError."""
+    p = Path(path)
+    try:
+        with p.open("rb") as fh:
+            head = fh.read(8192)
+            if not head.strip():
+                raise InputError(f"{p} is empty: there is nothing to analyze.")
+            if b"\x00" in head or head.startswith((b"\x1f\x8b", b"PK\x03\x04", b"%PDF", b"\x89PNG")):
+                raise InputError(f"{p} looks binary (compressed, an archive or an image), not a text log.")
+        return analyze_stream(p.open("r", encoding="utf-8-sig", newline=""), fmt, str(p))
+    except OSError as exc:
+        raise InputError(f"Cannot read {p}: {exc.strerror or exc}.") from None
+
+
+def analyze_stream(fh: object, fmt: str = "auto", name: str = "The input") -> Analysis:
+    """Analyze an open text stream read in large blocks (cut at line ends)."""
+    scanner = Scanner(fmt)
+    rest = ""
+    done_lines = 0
+    try:
+        with fh:  # type: ignore[attr-defined]
+            while True:
+                data = fh.read(CHUNK)  # type: ignore[attr-defined]
+                if not data:
+                    break
+                data = rest + data
+                cut = data.rfind("\n")
+                if cut < 0:
+                    rest = data
+                    continue
+                rest = data[cut + 1 :]
+                scanner.feed(data[:cut])
+                done_lines = scanner.lines
+            if rest:
+                scanner.feed(rest)
+    except UnicodeDecodeError:
+        raise InputError(
+            f"{name} is not UTF-8 text (an invalid byte after line {done_lines}). "
+            "Convert it to UTF-8, for example with `iconv -f latin1 -t utf-8`."
+        ) from None
+    return _finish(scanner)

@@ -1,0 +1,103 @@
+"""Log formats: detection from a sample of lines, timestamps, and the AWS tunnel-log JSON fields.
+
+Detection scores the first lines of the input against one signature per format; every format that
+scores is kept (a lab export often mixes the AWS tunnel log with the customer gateway's log), the
+best one names the analysis. AWS JSON keys follow the current log page (event_timestamp, timestamp,
+details, dpd_enabled, nat_t_detected, ike_phase1_state, ike_phase2_state) and the older names
+(VpnLogCreationTimestamp, VpnLogDetail, TunnelIKEPhase1State, ...):
+https://docs.aws.amazon.com/vpn/latest/s2svpn/monitoring-logs.html and .../log-contents.html
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from lab.analyzer.patterns import FORMATS
+
+SIGNATURES: dict[str, re.Pattern[str]] = {
+    "aws-json": re.compile(
+        r'^\s*\{.*"(?:details|VpnLogDetail|ike_phase1_state|TunnelIKEPhase1State|resource_id|event_timestamp)"'
+    ),
+    "aws-text": re.compile(r"\bAWS(?: tunnel|-side peer|: Traffic Selector)\b|No Proposal Match Found"),
+    "strongswan": re.compile(r"\bcharon(?:-systemd)?\b|\b\d{2}\[(?:IKE|NET|ENC|CFG|KNL|MGR|JOB|CHD|LIB|DMN|ASN)\]"),
+    "libreswan": re.compile(r'\bpluto\[\d+\]|"[^"]+"(?:\[\d+\])?(?: \S+)? #\d+: |STATE_(?:MAIN|QUICK|PARENT|V2)_'),
+    "cisco-asa": re.compile(r"%(?:ASA|PIX|FTD)-\d-\d{6}"),
+    "cisco-ios": re.compile(r"%(?:CRYPTO|IKEV2|BGP|ISAKMP)-\d-[A-Z_]+|\bISAKMP(?: \(\d+:\d+\))?:|IPSEC\("),
+    "fortigate": re.compile(r'\blogid="?\d{10}|subtype="?vpn|\bike \d+:'),
+    "paloalto": re.compile(r"IKE(?:v2)? phase-[12]|ikemgr|IKEv2 (?:IKE|child) SA|\[P(?:ERR|WRN|NTF)\]:|,SYSTEM,vpn,"),
+}
+# A JSON line that is AWS's is also matched by the aws-text signature; prefer the JSON reading.
+_PRIORITY = {name: i for i, name in enumerate(FORMATS)}
+DETECT_LINES = 400
+
+_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?")
+_FORTI = re.compile(r"date=(\d{4})-(\d{2})-(\d{2}) time=(\d{2}):(\d{2}):(\d{2})")
+
+
+def detect(sample: Iterable[str]) -> tuple[str, tuple[str, ...]]:
+    """(best format, every format seen) for sample lines; ("unknown", ()) when none is recognised."""
+    scores = dict.fromkeys(FORMATS, 0)
+    for line in sample:
+        for name, rx in SIGNATURES.items():
+            if rx.search(line):
+                scores[name] += 1
+    if scores["aws-json"]:
+        # JSON lines also carry AWS message text; do not count them twice as aws-text.
+        scores["aws-text"] = max(0, scores["aws-text"] - scores["aws-json"])
+    seen = tuple(sorted((f for f, s in scores.items() if s), key=lambda f: (-scores[f], _PRIORITY[f])))
+    if not seen:
+        return "unknown", ()
+    return seen[0], seen
+
+
+def aws_fields(line: str) -> dict[str, Any] | None:
+    """The fields of one AWS JSON log line (tunnel or BGP log), or None when it is not JSON."""
+    start = line.find("{")
+    if start < 0:
+        return None
+    try:
+        data = json.loads(line[start:])
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def aws_state(fields: dict[str, Any], key: str) -> str:
+    old = {"ike_phase1_state": "TunnelIKEPhase1State", "ike_phase2_state": "TunnelIKEPhase2State"}[key]
+    value = fields.get(key, fields.get(old, ""))
+    return str(value) if value else ""
+
+
+def line_time(line: str, fmt: str) -> datetime | None:
+    """The timestamp of a line when it has a full date; syslog lines without a year give None."""
+    if fmt == "aws-json":
+        fields = aws_fields(line)
+        if fields:
+            ms = fields.get("event_timestamp")
+            if isinstance(ms, int | float) and ms > 0:
+                return datetime.fromtimestamp(ms / 1000, tz=UTC)
+            for key in ("timestamp", "VpnLogCreationTimestamp"):
+                if isinstance(fields.get(key), str):
+                    return _iso(fields[key])
+    if fmt == "fortigate":
+        m = _FORTI.search(line)
+        if m:
+            return datetime(*map(int, m.groups()), tzinfo=UTC)  # type: ignore[misc]
+    return _iso(line[:80])
+
+
+def _iso(text: str) -> datetime | None:
+    m = _ISO.search(text)
+    if not m:
+        return None
+    y, mo, d, h, mi, s, frac = m.groups()
+    try:
+        return datetime(
+            int(y), int(mo), int(d), int(h), int(mi), int(s), int((frac or "0").ljust(6, "0")), tzinfo=UTC
+        )
+    except ValueError:
+        return None

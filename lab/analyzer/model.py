@@ -1,0 +1,121 @@
+"""What the log analyzer returns: findings, the primary diagnosis and the analysis as a whole.
+
+Plain frozen dataclasses so the CLI, the report, the evidence builder and the page share one shape;
+`Analysis.to_json()` is the `vpn-lab logs --json` contract.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+# The category ids are a contract with other parts of the lab (replays, lessons, evidence keys).
+CATEGORIES = (
+    "dpd_timeout",
+    "ike_sa_deleted_by_peer",
+    "phase1_proposal_mismatch",
+    "phase2_proposal_mismatch",
+    "auth_failure",
+    "traffic_selector_mismatch",
+    "peer_unreachable",
+    "bgp_down",
+    "rekey_issue",
+)
+PHASES = ("IKE", "IPsec", "DPD", "BGP", "routing")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One log line that a pattern classified."""
+
+    line: int  # 1-based line number in the input
+    time: datetime | None
+    category: str
+    phase: str
+    pattern: str  # pattern id
+    text: str  # the line as read (shortened when very long), shown as text only
+    explanation: str
+    tree_node: str  # "<tree id>/<node id>"
+    decisive: bool = True  # False: context such as a DPD request, shown only when its category is confirmed
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "line": self.line,
+            "time": self.time.isoformat() if self.time else None,
+            "category": self.category,
+            "phase": self.phase,
+            "pattern": self.pattern,
+            "text": self.text,
+            "tree_node": self.tree_node,
+        }
+
+
+@dataclass(frozen=True)
+class Primary:
+    """The most likely root cause, with the reasoning and the lines it rests on."""
+
+    category: str
+    tree_node: str
+    summary: str
+    reasoning: tuple[str, ...]
+    evidence_lines: tuple[int, ...]
+    title: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "category": self.category,
+            "tree_node": self.tree_node,
+            "summary": self.summary,
+            "reasoning": list(self.reasoning),
+            "evidence_lines": list(self.evidence_lines),
+        }
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """The result of one pass over a log."""
+
+    format: str  # the format used (detected or chosen); "unknown" when nothing was recognised
+    lines: int
+    findings: tuple[Finding, ...]
+    primary: Primary | None
+    detected_formats: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()  # what the analyzer did to the input (CRLF, skipped long lines, ...)
+    signals: dict[str, int] = field(default_factory=dict)  # signal id -> count (established, initiating)
+    truncated: bool = False  # more findings than the analyzer keeps
+    last_states: dict[str, str] = field(default_factory=dict)  # AWS ike_phase1_state etc. from the last line
+
+    @property
+    def categories(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for f in self.findings:
+            if f.decisive:
+                counts[f.category] = counts.get(f.category, 0) + 1
+        return counts
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": self.format,
+            "lines": self.lines,
+            "primary": (
+                {
+                    "category": self.primary.category,
+                    "tree_node": self.primary.tree_node,
+                    "summary": self.primary.summary,
+                }
+                if self.primary
+                else None
+            ),
+            "findings": [
+                {
+                    "line": f.line,
+                    "category": f.category,
+                    "phase": f.phase,
+                    "pattern": f.pattern,
+                    "text": f.text,
+                    "tree_node": f.tree_node,
+                }
+                for f in self.findings
+            ],
+        }
