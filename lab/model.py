@@ -76,6 +76,7 @@ class TunnelOptions:
     inside_cidr: str = ""
     log_enabled: bool = False
     lifecycle_control: bool = False
+    log_group_arn: str = ""  # CloudWatch Logs group of the tunnel log, when logging is on
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,198 @@
+"""Clients for the standard credential chain, cached per (profile, region, service), read-only by construction.
+
+Two guards keep VPN Lab read-only:
+- code in `lab.aws` calls AWS only through `Aws.call(service, "Operation", ...)` and
+  `Aws.pages(...)`, which refuse any operation not in `READ_ONLY_OPERATIONS`;
+- every client this module builds carries a botocore `before-call` hook that refuses the same,
+  so even a client method called directly cannot change anything.
+
+Credentials are never read, stored or printed here: boto3's standard chain (environment,
+shared profiles, SSO, roles) resolves them inside botocore.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+import boto3
+import botocore.session
+from botocore.client import BaseClient
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError, ProfileNotFound
+
+from lab.aws.failures import translate
+from lab.errors import AwsError, CredentialsError
+
+# service -> the operations VPN Lab performs. Only Describe*/Get*/List*, FilterLogEvents and
+# GetCallerIdentity may ever be added (tests/aws/test_read_only.py checks it and the README's policy).
+READ_ONLY_OPERATIONS: Mapping[str, frozenset[str]] = {
+    "sts": frozenset({"GetCallerIdentity"}),
+    "ec2": frozenset(
+        {"DescribeVpnConnections", "DescribeCustomerGateways", "GetVpnTunnelReplacementStatus"}
+    ),
+    "cloudwatch": frozenset({"GetMetricData"}),
+    "logs": frozenset({"FilterLogEvents"}),
+    "health": frozenset({"DescribeEvents"}),
+}
+
+# IAM action prefix per service (the README's minimal policy is exactly these actions).
+_IAM_PREFIX = {"sts": "sts", "ec2": "ec2", "cloudwatch": "cloudwatch", "logs": "logs", "health": "health"}
+IAM_ACTIONS: tuple[str, ...] = tuple(
+    sorted(f"{_IAM_PREFIX[s]}:{op}" for s, ops in READ_ONLY_OPERATIONS.items() for op in ops)
+)
+
+# The AWS Health API is global: its endpoint lives in us-east-1 for the aws partition.
+HEALTH_REGION = "us-east-1"
+
+CLIENT_CONFIG = Config(
+    retries={"mode": "standard", "max_attempts": 3},
+    connect_timeout=5,
+    read_timeout=20,
+)
+
+
+class ReadOnlyViolation(RuntimeError):
+    """A programming error: something tried an AWS operation that VPN Lab does not allow."""
+
+
+def _check_read_only(service: str, operation: str) -> None:
+    if operation not in READ_ONLY_OPERATIONS.get(service, frozenset()):
+        raise ReadOnlyViolation(
+            f"{service}:{operation} is not one of VPN Lab's read-only operations; it was not sent."
+        )
+
+
+def _guard_hook(service: str) -> Callable[..., None]:
+    def _before_call(model: Any, **_: Any) -> None:
+        _check_read_only(service, model.name)
+
+    return _before_call
+
+
+_CLIENTS: dict[tuple[str | None, str, str], BaseClient] = {}
+_LOCK = threading.Lock()
+
+
+def _build_client(profile: str | None, region: str, service: str) -> BaseClient:
+    # A fresh boto3 Session per client: sessions are not thread-safe, clients are.
+    session = boto3.Session(profile_name=profile, region_name=region)
+    client = session.client(service, config=CLIENT_CONFIG)
+    # Each client has its own copy of the event emitter, so the hook applies to this client only.
+    client.meta.events.register("before-call", _guard_hook(service))
+    return client
+
+
+def cached_client(profile: str | None, region: str, service: str) -> BaseClient:
+    """The read-only-guarded client for (profile, region, service), built once and reused."""
+    key = (profile, region, service)
+    with _LOCK:
+        client = _CLIENTS.get(key)
+    if client is not None:
+        return client
+    try:
+        client = _build_client(profile, region, service)
+    except BotoCoreError as exc:
+        raise translate(exc, service=service, operation="", profile=profile, region=region) from exc
+    with _LOCK:
+        return _CLIENTS.setdefault(key, client)
+
+
+def forget_clients(profile: str | None = None, region: str | None = None) -> None:
+    """Drop cached clients (all, or one profile/region) so new credentials are picked up."""
+    with _LOCK:
+        for key in list(_CLIENTS):
+            if (profile is None or key[0] == profile) and (region is None or key[1] == region):
+                del _CLIENTS[key]
+
+
+ClientFactory = Callable[[str], BaseClient]
+
+
+class Aws:
+    """One view's access to AWS: a profile and a region, cached clients, and a count of API calls.
+
+    `clients` injects ready clients per service (tests use botocore's Stubber on them); otherwise
+    clients come from the standard credential chain and are cached per (profile, region, service).
+    """
+
+    def __init__(
+        self,
+        profile: str | None = None,
+        region: str | None = None,
+        *,
+        clients: Mapping[str, BaseClient] | None = None,
+    ) -> None:
+        self.profile = profile or None
+        self.region = region or default_region(self.profile)
+        self._injected = dict(clients or {})
+        self.calls: Counter[str] = Counter()
+
+    @property
+    def call_count(self) -> int:
+        return sum(self.calls.values())
+
+    def _client(self, service: str) -> BaseClient:
+        if service in self._injected:
+            return self._injected[service]
+        region = HEALTH_REGION if service == "health" else self.region
+        return cached_client(self.profile, region, service)
+
+    def _method(self, service: str, operation: str) -> Callable[..., Any]:
+        _check_read_only(service, operation)
+        client = self._client(service)
+        return getattr(client, botocore.xform_name(operation))
+
+    def call(self, service: str, operation: str, **params: Any) -> dict[str, Any]:
+        """One read-only API call; botocore errors come back as lab.errors.AwsError subclasses."""
+        method = self._method(service, operation)
+        self.calls[operation] += 1
+        try:
+            return method(**params)
+        except (BotoCoreError, ClientError) as exc:
+            raise self._translated(exc, service, operation) from exc
+
+    def pages(self, service: str, operation: str, *, max_pages: int = 50, **params: Any) -> Iterator[dict[str, Any]]:
+        """Pages of a read-only paginated operation, one counted API call per page."""
+        _check_read_only(service, operation)
+        client = self._client(service)
+        paginator = client.get_paginator(botocore.xform_name(operation))
+        iterator = iter(paginator.paginate(**params))
+        for _ in range(max_pages):
+            self.calls[operation] += 1
+            try:
+                page = next(iterator)
+            except StopIteration:
+                self.calls[operation] -= 1  # the paginator made no request for the missing page
+                return
+            except (BotoCoreError, ClientError) as exc:
+                raise self._translated(exc, service, operation) from exc
+            yield page
+
+    def _translated(self, exc: Exception, service: str, operation: str) -> AwsError:
+        error = translate(exc, service=service, operation=operation, profile=self.profile, region=self.region)
+        if isinstance(error, CredentialsError):
+            # A client built without (or with expired) credentials keeps failing; rebuild next time.
+            forget_clients(self.profile)
+        return error
+
+
+def available_profiles() -> list[str]:
+    """Profile names from the user's AWS config and credentials files (no credentials read)."""
+    return sorted(botocore.session.Session().available_profiles)
+
+
+def default_region(profile: str | None = None) -> str:
+    """The profile's (or environment's) default region, else us-east-1."""
+    try:
+        region = boto3.Session(profile_name=profile).region_name
+    except ProfileNotFound:  # the first call reports the unknown profile with what to do
+        region = None
+    return region or "us-east-1"
+
+
+def available_regions() -> list[str]:
+    """Regions where EC2 (and so Site-to-Site VPN) exists, from botocore's bundled endpoint data."""
+    return sorted(boto3.Session().get_available_regions("ec2"))
