@@ -12,9 +12,24 @@ from collections.abc import Callable
 import plotly.graph_objects as go
 
 from lab.figures.basics import vpn_over_internet, vpn_types
-from lab.figures.charts import cidr_overlap, elastic_capacity, route_selection_ladder
+from lab.figures.charts import (
+    cidr_overlap,
+    elastic_capacity,
+    route_selection_ladder,
+    tunnelstate_aggregates,
+    tunnelstate_static_vs_bgp,
+)
+from lab.figures.ha import tgw_ecmp, topology_s1, topology_s2, topology_s3, topology_s4
 from lab.figures.protocol import ike_exchanges, packet_encapsulation
-from lab.figures.topology import aws_vpn_anatomy, hq_branch_vs_remote_worker, hybrid_cloud
+from lab.figures.timelines import dpd_timeline, startup_action_timeline
+from lab.figures.topology import (
+    aws_azure_bgp,
+    aws_azure_static,
+    aws_vpn_anatomy,
+    hq_branch_vs_remote_worker,
+    hybrid_cloud,
+    reachability_path,
+)
 
 FIGURES: dict[str, Callable[[], go.Figure]] = {
     "vpn-over-internet": vpn_over_internet,
@@ -27,4 +42,16 @@ FIGURES: dict[str, Callable[[], go.Figure]] = {
     "aws-vpn-anatomy": aws_vpn_anatomy,
     "route-selection-ladder": route_selection_ladder,
     "cidr-overlap": cidr_overlap,
+    "topology-s1": topology_s1,
+    "topology-s2": topology_s2,
+    "topology-s3": topology_s3,
+    "topology-s4": topology_s4,
+    "tgw-ecmp": tgw_ecmp,
+    "dpd-timeline": dpd_timeline,
+    "startup-action-timeline": startup_action_timeline,
+    "tunnelstate-static-vs-bgp": tunnelstate_static_vs_bgp,
+    "tunnelstate-aggregates": tunnelstate_aggregates,
+    "aws-azure-static": aws_azure_static,
+    "aws-azure-bgp": aws_azure_bgp,
+    "reachability-path": reachability_path,
 }

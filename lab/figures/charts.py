@@ -10,8 +10,9 @@ from __future__ import annotations
 import ipaddress
 
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
-from lab.figures._draw import AWS, FONT, NEUTRAL, TRUSTED, TUNNEL, UNTRUSTED
+from lab.figures._draw import AWS, FONT, NEUTRAL, TRUSTED, TUNNEL, UNTRUSTED, WARN
 
 
 def _chart(title: str, height: int = 380) -> go.Figure:
@@ -107,4 +108,77 @@ def cidr_overlap() -> go.Figure:
                        showarrow=True, arrowhead=2, ax=160, ay=-40, font={"color": UNTRUSTED})
     fig.add_annotation(x=384, y=2, text="reachable through the VPN", showarrow=False, font={"color": TRUSTED},
                        yshift=24)
+    return fig
+
+
+def _steps(fig: go.Figure, x: list[float], y: list[float], name: str, color: str, row: int, dash: str = "solid",
+           width: int = 3) -> None:
+    fig.add_trace(go.Scatter(x=x, y=y, name=name, mode="lines", line={"shape": "hv", "color": color, "width": width,
+                                                                      "dash": dash}), row=row, col=1)
+
+
+def tunnelstate_static_vs_bgp() -> go.Figure:
+    """IPsec and BGP states of one tunnel, and the TunnelState a static and a BGP connection would report."""
+    t = [0, 15, 30, 40, 60]
+    ipsec = [1, 1, 0, 1, 1]
+    bgp = [1, 0, 0, 1, 1]
+    fig = make_subplots(rows=3, cols=1, shared_xaxes=True, vertical_spacing=0.09,
+                        subplot_titles=("IPsec (phase 2 SA): 1 = established, 0 = down",
+                                        "BGP session: 1 = ESTABLISHED, 0 = any other state (Idle, Active, ...)",
+                                        "CloudWatch TunnelState for the same tunnel"))
+    _steps(fig, t, ipsec, "IPsec established", TUNNEL, 1)
+    _steps(fig, t, bgp, "BGP established", WARN, 2)
+    _steps(fig, t, ipsec, "TunnelState if the VPN is static (= IPsec UP)", TRUSTED, 3, width=4)
+    _steps(fig, t, bgp, "TunnelState if the VPN uses BGP (= BGP ESTABLISHED)", UNTRUSTED, 3, dash="dash", width=3)
+    for row in (1, 2, 3):
+        fig.update_yaxes(range=[-0.2, 1.3], tickvals=[0, 1], row=row, col=1)
+    fig.add_annotation(x=22.5, y=1.12, xref="x2", yref="y2", showarrow=False,
+                       text="BGP down (hold timer expired) while IPsec is still up", font={"color": WARN})
+    fig.add_annotation(x=22.5, y=0.5, xref="x3", yref="y3", showarrow=False,
+                       text="static: 1 (UP)   BGP: 0 (not ESTABLISHED)", font={"color": UNTRUSTED},
+                       bgcolor="rgba(255,255,255,0.9)")
+    fig.add_annotation(x=35, y=0.5, xref="x3", yref="y3", showarrow=False, text="both 0", font={"color": NEUTRAL})
+    fig.update_xaxes(title="minutes (illustration)", row=3, col=1)
+    fig.update_layout(title={"text": "TunnelState: a BGP tunnel is 'up' only when BGP is established", "x": 0.01,
+                             "font": {"size": 18}},
+                      height=560, font=FONT, plot_bgcolor="white", margin={"l": 60, "r": 20, "t": 90, "b": 80},
+                      legend={"orientation": "h", "y": -0.16, "x": 0})
+    return fig
+
+
+def tunnelstate_aggregates() -> go.Figure:
+    """Two tunnels per minute, and what Minimum, Maximum and Average report per 5-minute period."""
+    minutes = list(range(60))
+    t1 = [1] * 60
+    t2 = [0 if 22 <= m < 43 else 1 for m in minutes]
+    periods = list(range(0, 60, 5))
+    per_t2_max = [max(t2[p:p + 5]) for p in periods]
+    per_t2_min = [min(t2[p:p + 5]) for p in periods]
+    conn_avg = [sum(t1[p:p + 5] + t2[p:p + 5]) / 10 for p in periods]
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.14,
+                        subplot_titles=("Per tunnel, per minute: tunnel 1 UP (1) all hour; tunnel 2 DOWN (0) "
+                                        "from minute 22 to 43",
+                                        "Per 5-minute period: what the statistics report"))
+    _steps(fig, minutes + [60], t1 + [1], "tunnel 1 TunnelState", TRUSTED, 1, width=4)
+    _steps(fig, minutes + [60], t2 + [1], "tunnel 2 TunnelState", UNTRUSTED, 1, dash="dash")
+    x_mid = [p + 2.5 for p in periods]
+    fig.add_trace(go.Scatter(x=x_mid, y=per_t2_max, mode="lines+markers", name="tunnel 2, Maximum "
+                             "(0 only if down the WHOLE period)", line={"color": TUNNEL, "width": 3},
+                             marker={"symbol": "square", "size": 9}), row=2, col=1)
+    fig.add_trace(go.Scatter(x=x_mid, y=per_t2_min, mode="lines+markers", name="tunnel 2, Minimum "
+                             "(0 if down at ANY point)", line={"color": WARN, "width": 3, "dash": "dot"},
+                             marker={"symbol": "diamond", "size": 9}), row=2, col=1)
+    fig.add_trace(go.Scatter(x=x_mid, y=conn_avg, mode="lines+markers", name="connection (VpnId), Average: "
+                             "between 0 and 1 = at least one tunnel not UP", line={"color": NEUTRAL, "width": 3,
+                                                                                  "dash": "dash"},
+                             marker={"symbol": "circle", "size": 8}), row=2, col=1)
+    for row in (1, 2):
+        fig.update_yaxes(range=[-0.15, 1.2], tickvals=[0, 0.5, 1], row=row, col=1)
+    fig.add_annotation(x=22.5, y=0.12, xref="x2", yref="y2", text="period 20-25: Max 1, Min 0", showarrow=True,
+                       arrowhead=2, ax=-90, ay=-30, font={"color": WARN})
+    fig.update_xaxes(title="minutes (illustration)", row=2, col=1)
+    fig.update_layout(title={"text": "Reading TunnelState: Maximum, Minimum and the connection-level average",
+                             "x": 0.01, "font": {"size": 18}},
+                      height=600, font=FONT, plot_bgcolor="white", margin={"l": 60, "r": 20, "t": 90, "b": 120},
+                      legend={"orientation": "h", "y": -0.2, "x": 0})
     return fig

@@ -8,7 +8,20 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from lab.facts import value
-from lab.figures._draw import AWS, NEUTRAL, TRUSTED, TUNNEL, UNTRUSTED, WARN, box, canvas, link, node, text
+from lab.figures._draw import (
+    AWS,
+    AZURE,
+    NEUTRAL,
+    TRUSTED,
+    TUNNEL,
+    UNTRUSTED,
+    WARN,
+    box,
+    canvas,
+    link,
+    node,
+    text,
+)
 
 
 def hq_branch_vs_remote_worker() -> go.Figure:
@@ -82,4 +95,81 @@ def aws_vpn_anatomy() -> go.Figure:
          color=TUNNEL, size=12)
     text(fig, 5.0, 1.0, "Two tunnels protect against an AWS endpoint failing,<br>"
                         "not against your one device failing", color=UNTRUSTED, size=12)
+    return fig
+
+
+def aws_azure_static() -> go.Figure:
+    """The article's lab with static routing: which address goes into which resource on each side."""
+    fig = canvas("Hands-on (static routing): Azure plays the on-premises site", height=520, y_max=8)
+    box(fig, 0.2, 0.4, 3.6, 7.6, "Azure resource group", AZURE)
+    node(fig, 1.0, 6.0, "Virtual network<br>10.1.0.0/16", NEUTRAL, symbol="circle")
+    node(fig, 2.6, 4.3, "VPN gateway<br>public IP 20.0.0.10", AZURE)
+    node(fig, 1.0, 2.4, "Local network gateway<br>IP = AWS tunnel 1 outside IP<br>space = 10.0.0.0/16",
+         WARN, symbol="diamond")
+    text(fig, 1.9, 0.95, "Connection: Site-to-site (IPsec),<br>shared key = tunnel 1 PSK", color=AZURE, size=12)
+    box(fig, 6.4, 0.4, 9.8, 7.6, "AWS: VPC 10.0.0.0/16", AWS)
+    node(fig, 7.2, 5.6, "Tunnel 1 endpoint<br>outside IP 203.0.113.10", AWS, symbol="diamond")
+    node(fig, 7.2, 3.0, "Tunnel 2 endpoint<br>outside IP 203.0.113.20", AWS, symbol="diamond")
+    node(fig, 9.1, 4.3, "Virtual private<br>gateway", TUNNEL)
+    link(fig, 7.2, 5.6, 9.1, 4.3, "", AWS, width=2)
+    link(fig, 7.2, 3.0, 9.1, 4.3, "", AWS, width=2)
+    text(fig, 8.1, 1.5, "Customer gateway = 20.0.0.10 (Azure's public IP)<br>"
+                        "VPN connection: static route 10.1.0.0/16<br>route table: propagation on", color=AWS, size=12)
+    link(fig, 1.0, 6.0, 2.6, 4.3, "", NEUTRAL, width=2)
+    link(fig, 2.6, 4.3, 7.2, 5.6, "Tunnel 1: UP", TRUSTED, width=6)
+    link(fig, 2.6, 4.3, 7.2, 3.0, "Tunnel 2: DOWN (no local network gateway for it)", UNTRUSTED, dash="dash",
+         width=3, label_dy=-0.45)
+    return fig
+
+
+def aws_azure_bgp() -> go.Figure:
+    """The BGP variant: active-active Azure gateway, 2 customer gateways x 2 tunnels, APIPA inside addresses."""
+    lo, hi = value("azure_apipa_range")
+    asn = value("amazon_side_asn_default")
+    fig = canvas(f"Hands-on (BGP): active-active Azure gateway, four tunnels, inside /30s in {lo}-{hi}",
+                 height=560, y_max=9)
+    box(fig, 0.2, 0.4, 3.6, 8.6, "Azure: active-active VPN gateway, ASN 65010", AZURE)
+    node(fig, 2.4, 6.4, "instance 1<br>public IP 1", AZURE)
+    node(fig, 2.4, 2.6, "instance 2<br>public IP 2", AZURE)
+    text(fig, 1.2, 4.5, "4 local network gateways<br>(one per AWS tunnel:<br>outside IP + BGP peer IP)<br>"
+                        "4 connections, BGP on", color=AZURE, size=12)
+    box(fig, 6.4, 0.4, 9.8, 8.6, f"AWS: virtual private gateway, ASN {asn}", AWS)
+    rows = [(7.6, "169.254.21.0/30", "connection A (CGW = IP 1)"), (5.6, "169.254.21.4/30", ""),
+            (3.4, "169.254.22.0/30", "connection B (CGW = IP 2)"), (1.4, "169.254.22.4/30", "")]
+    for i, (y, cidr, conn) in enumerate(rows):
+        base = cidr.rsplit(".", 1)[0]
+        last = int(cidr.rsplit(".", 1)[1].split("/")[0])
+        label = f"tunnel {i % 2 + 1}: {cidr}<br>AWS {base}.{last + 1}, Azure {base}.{last + 2}"
+        node(fig, 7.4, y, label, AWS, symbol="diamond", size=16, text_pos="middle right")
+        src = 6.4 if i < 2 else 2.6
+        link(fig, 2.4, src, 7.4, y, "", TUNNEL if i % 2 == 0 else TRUSTED, width=4)
+        if conn:
+            text(fig, 8.6, y + 0.75, conn, color=AWS, size=12)
+    text(fig, 5.0, 0.15, "ASNs must differ · AWS startup action Start · Azure address space blank (BGP learns it)",
+         color=NEUTRAL, size=12)
+    return fig
+
+
+def reachability_path() -> go.Figure:
+    """What Reachability Analyzer models from an instance to a virtual private gateway, and what it cannot see."""
+    fig = canvas("Reachability Analyzer: the modelled path from an instance to the virtual private gateway (port 22)",
+                 height=380, y_max=6)
+    hops = [
+        (0.8, "EC2 instance<br>i-06afea8b..."), (2.2, "Security group<br>(outbound 22?)"),
+        (3.6, "Network ACL<br>(subnet rules)"), (5.0, "Route table<br>(route to vgw?)"),
+        (6.4, "Virtual private<br>gateway"),
+    ]
+    for i, (x, label) in enumerate(hops):
+        node(fig, x, 3.6, label, TRUSTED if i < len(hops) - 1 else TUNNEL)
+        if i:
+            link(fig, hops[i - 1][0], 3.6, x, 3.6, "", TRUSTED, width=4)
+    box(fig, 0.2, 1.9, 7.0, 5.4, "Modelled by Reachability Analyzer (configuration only, no packets)", TRUSTED,
+        fill=0.04)
+    node(fig, 8.0, 3.6, "VPN tunnels<br>(IKE, IPsec, BGP)", WARN, symbol="diamond")
+    node(fig, 9.3, 3.6, "On-premises<br>network", NEUTRAL, symbol="circle")
+    link(fig, 6.4, 3.6, 8.0, 3.6, "", WARN, dash="dash", width=3)
+    link(fig, 8.0, 3.6, 9.3, 3.6, "", NEUTRAL, dash="dash", width=3)
+    box(fig, 7.3, 1.9, 9.8, 5.4, "Not seen: live state", WARN, dash="dash", fill=0.03)
+    text(fig, 5.0, 1.0, "Blocked? The analysis names the component and an explanation code, "
+                        "e.g. NO_ROUTE_TO_DESTINATION at the route table.", color=UNTRUSTED, size=13)
     return fig
