@@ -1,0 +1,156 @@
+"""`vpn-lab simulate SCENARIO`: run a failover scenario under a failure script from a terminal.
+
+    vpn-lab simulate s4 --fail cgw-down:cgw-a@60
+    vpn-lab simulate s3 --fail cgw-down:cgw-a@60 --health-check 10 --json
+    vpn-lab simulate s1 --fail endpoint-replacement:tunnel-1@120 --ike v2 --startup-action start
+    vpn-lab simulate --list-failures [SCENARIO]
+
+Exit 0 on success, 2 on bad input (unknown scenario, failure, target or option) with the choices.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from lab.errors import InputError
+from lab.sim import (
+    ASSUMPTIONS,
+    FAILURE_KINDS,
+    Overrides,
+    list_scenarios,
+    load_scenario,
+    parse_failure,
+    simulate,
+)
+from lab.sim.export import log_files, result_json
+from lab.sim.failures import valid_targets
+from lab.sim.options import CGW_INITIATES, DPD_ACTIONS, STARTUP_ACTIONS
+from lab.sim.result import SimResult
+
+
+def _seconds(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of seconds") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} is negative")
+    return value
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "simulate",
+        help="simulate a failover scenario (S1-S5) under a failure script",
+        description="Simulate an AWS Site-to-Site VPN high-availability scenario second by second under a "
+        "failure script, and print the outage in each direction, the time to detect and recover, whether a "
+        "person had to act, and why. Defaults for every option come from the lab's AWS facts.",
+        epilog="Failures: KIND[:TARGET]@SECONDS[+DURATION], e.g. cgw-down:cgw-a@60, idle@60+300, "
+        "endpoint-replacement:tunnel-1@120. See --list-failures.",
+    )
+    p.add_argument("scenario", nargs="?", metavar="SCENARIO", help="scenario id: " + ", ".join(
+        s.id for s in list_scenarios()))
+    p.add_argument("--list-failures", action="store_true", help="print the failure catalogue and exit")
+    p.add_argument("--duration", type=_seconds, default=600, metavar="S", help="run length in seconds (default 600)")
+    p.add_argument("--fail", action="append", default=[], metavar="KIND[:TARGET]@SECONDS",
+                   help="inject a failure; repeat for a script")
+    p.add_argument("--dpd-timeout", type=_seconds, metavar="S", help="AWS DPD timeout in seconds")
+    p.add_argument("--dpd-action", choices=DPD_ACTIONS, help="AWS DPD timeout action")
+    p.add_argument("--startup-action", choices=STARTUP_ACTIONS, help="AWS startup action")
+    p.add_argument("--ike", choices=("v1", "v2"), help="IKE version of the customer gateways (AWS allows only it)")
+    p.add_argument("--cgw-initiates", choices=CGW_INITIATES, help="when the customer gateways initiate IKE")
+    p.add_argument("--keepalive", type=_seconds, metavar="S", help="keepalive ping interval (0 = off)")
+    p.add_argument("--health-check", type=_seconds, metavar="S", help="on-premises health check interval (0 = off)")
+    p.add_argument("--bgp-hold", type=_seconds, metavar="S", help="BGP hold time")
+    p.add_argument("--seed", type=int, default=0, help="random seed (traffic jitter, rekey fuzz)")
+    p.add_argument("--resolution", type=int, choices=(1, 60), default=1, help="metric period in seconds")
+    p.add_argument("--emit-logs", type=Path, metavar="DIR", help="write the AWS and customer gateway logs to DIR")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=_simulate)
+
+
+def _list_failures(args: argparse.Namespace) -> int:
+    spec = load_scenario(args.scenario) if args.scenario else None
+    rows = []
+    for k in FAILURE_KINDS:
+        if spec:
+            targets = valid_targets(spec, k.id)
+        else:
+            targets = {"cgw": ["cgw-a", "cgw-b"], "tunnel": ["tunnel-1", "tunnel-2", "tunnel-3", "tunnel-4"],
+                       "all": ["all"]}[k.targets]
+        rows.append({"id": k.id, "title": k.title, "description": k.description, "targets": targets,
+                     "bgp_only": k.bgp_only})
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    where = f" in {spec.id}" if spec else " (targets depend on the scenario; S1 has only cgw-a, tunnel-1, tunnel-2)"
+    print(f"Failure kinds{where}. Write one as KIND[:TARGET]@SECONDS[+DURATION].")
+    for r in rows:
+        print(f"\n{r['id']}: {r['title']}" + ("  [BGP connections only]" if r["bgp_only"] else ""))
+        print(f"    {r['description']}")
+        print(f"    targets: {', '.join(r['targets']) or '(none in this scenario)'}")
+    return 0
+
+
+def _simulate(args: argparse.Namespace) -> int:
+    if args.list_failures:
+        return _list_failures(args)
+    if not args.scenario:
+        raise InputError("Name a scenario. Valid choices: " + ", ".join(s.id for s in list_scenarios()))
+    failures = [parse_failure(text) for text in args.fail]
+    overrides = Overrides(
+        dpd_timeout_s=args.dpd_timeout,
+        dpd_timeout_action=args.dpd_action,
+        startup_action=args.startup_action,
+        ike_version=f"ike{args.ike}" if args.ike else None,
+        cgw_initiates=args.cgw_initiates,
+        keepalive_s=args.keepalive,
+        health_check_s=args.health_check,
+        bgp_hold_s=args.bgp_hold,
+    )
+    result = simulate(args.scenario, failures, duration_s=args.duration, overrides=overrides, seed=args.seed,
+                      resolution_s=args.resolution)
+    if args.emit_logs:
+        try:
+            args.emit_logs.mkdir(parents=True, exist_ok=True)
+            for name, content in log_files(result).items():
+                (args.emit_logs / name).write_text(content, encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"Cannot write logs to {args.emit_logs}: {exc.strerror or exc}") from exc
+    if args.json:
+        print(json.dumps(result_json(result), indent=2))
+        return 0
+    _print_text(result, args)
+    return 0
+
+
+def _fmt(value: int | None, none: str) -> str:
+    return none if value is None else f"{value} s"
+
+
+def _print_text(result: SimResult, args: argparse.Namespace) -> None:
+    o, spec, s = result.outcome, result.scenario, result.settings
+    print(f"{spec.title} ({result.duration_s} s)")
+    print(f"  {spec.summary}")
+    print(f"  options: DPD timeout {s.dpd_timeout_s} s, action {s.dpd_timeout_action}, startup action "
+          f"{s.startup_action}, BGP hold {s.bgp_hold_s} s, health check "
+          f"{str(s.health_check_s) + ' s' if s.health_check_s else 'off'}, keepalive "
+          f"{str(s.keepalive_s) + ' s' if s.keepalive_s else 'off'}")
+    print("  failures: " + (", ".join(f.label() for f in result.failures) or "none"))
+    print()
+    print(f"Outage VPC -> on-premises:  {o.outage_s['to_onprem']} s ({o.lost_pct['to_onprem']} % of traffic lost)")
+    print(f"Outage on-premises -> VPC:  {o.outage_s['to_aws']} s ({o.lost_pct['to_aws']} % of traffic lost)")
+    print(f"Time to detect:             {_fmt(o.detect_s, 'nothing noticed')}")
+    print(f"Time to recover:            {_fmt(o.recover_s, 'not recovered in the run')}")
+    print(f"A person had to act:        {'yes' if o.manual_action_required else 'no'}")
+    print("Tunnels down:               " + ", ".join(f"{k} {v} s" for k, v in o.down_s.items()))
+    print(f"\n{o.verdict}\n\nWhat happened:")
+    for t, text in o.explanation:
+        print(f"  t={t:>4} s  {text}")
+    if args.emit_logs:
+        print(f"\nLogs written to {args.emit_logs}/")
+    print("\nAssumptions (not documented by AWS):")
+    for a in ASSUMPTIONS.values():
+        print(f"  - {a.text}")

@@ -1,0 +1,367 @@
+"""The failover simulator: steps a scenario second by second under a failure script.
+
+Mechanics, each from the AWS documentation (see `lab.facts`) unless named in `assumptions.py`:
+- AWS DPD: the peer is declared dead `dpd_timeout` seconds after it was last heard from; then
+  clear (IKE stopped, tunnel down, routes removed), restart (AWS restarts IKE) or none.
+- Who initiates IKE: AWS only with startup action start and IKEv2; the customer gateway always,
+  when traffic (or its BGP speaker) needs the tunnel, or never.
+- Routing: static routes on the AWS side exist while the tunnel is UP on the AWS side; BGP routes
+  while the session is up (hold timer); a VGW prefers static over BGP and uses one egress tunnel;
+  a TGW with ECMP uses every tunnel with BGP up. On premises: a static route (moved by a health
+  check or a person), a cluster, or BGP-learned routes.
+- TunnelState as CloudWatch reports it: for BGP connections 1 only while BGP is established.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from lab.sim import loglines as L
+from lab.sim.assumptions import assumption_value, strongswan_giveup_s, strongswan_retransmit_offsets
+from lab.sim.failures import Failure
+from lab.sim.options import Settings
+from lab.sim.scenarios import ScenarioSpec
+from lab.sim.state import Gw, Recorder, Tun
+
+PROBE_S = assumption_value("aws_dpd_probe_interval_s")
+RETRY_S = assumption_value("retry_s")
+REPLACEMENT_S = assumption_value("replacement_s")
+BGP_CONNECT_S = assumption_value("bgp_connect_s")
+BGP_RECONNECT_S = assumption_value("bgp_reconnect_s")
+BGP_KEEPALIVE_BYTES = 59  # a 19-byte BGP KEEPALIVE in TCP/IP
+PING_BYTES = 84  # an ICMP echo of the default size
+
+
+@dataclass
+class Trace:
+    """Per-second record of a run (index = second), for the outcome, the series and the figures."""
+
+    duration_s: int
+    state: list[list[int]]  # [tunnel][t] TunnelState
+    ok: list[list[int]]  # [tunnel][t] data plane works end to end
+    cgw_sa: list[list[int]]  # [tunnel][t] the customer gateway believes the tunnel is up
+    endpoint: list[list[int]]  # [tunnel][t] AWS endpoint in service (0 while replaced)
+    data_in: list[list[float]]
+    data_out: list[list[float]]
+    cgw_status: list[list[str]]  # [cgw][t] up | down | link-down
+    egress: list[tuple[int, ...]]  # tunnels AWS sends VPC -> on-premises traffic into
+    onprem: list[tuple[int, ...]]  # customer gateways the office routers send VPC traffic to
+    frac_onprem: list[float]
+    frac_aws: list[float]
+    offered_onprem: list[float]
+    offered_aws: list[float]
+    outage_end_onprem: bool = False  # still losing traffic after the settle period
+    outage_end_aws: bool = False
+
+
+class Engine:
+    def __init__(self, spec: ScenarioSpec, settings: Settings, failures: Sequence[Failure],
+                 duration_s: int, seed: int, start: datetime) -> None:
+        self.spec, self.s, self.failures, self.T = spec, settings, list(failures), duration_s
+        self.rng = random.Random(seed)
+        self.rec = Recorder(start)
+        self.gws: list[Gw] = []
+        for i, c in enumerate(spec.customer_gateways):
+            self.gws.append(Gw(i, c, settings.cgw_initiates or c.initiates,
+                               settings.cgw_dpd_delay_s or c.dpd_delay_s,
+                               settings.cgw_retransmit_tries or c.retransmit_tries))
+        gw_index = {g.key: g for g in self.gws}
+        self.tuns: list[Tun] = []
+        for ci, conn in enumerate(spec.connections):
+            gw = gw_index[conn.customer_gateway]
+            for tspec in conn.tunnels:
+                tun = Tun(len(self.tuns), f"tunnel-{len(self.tuns) + 1}", ci, conn, tspec, gw.idx,
+                          settings.ike_version or gw.spec.ike_version)
+                tun.aws_initiates = settings.startup_action == "start" and tun.ike == "ikev2"
+                tun.rekey_at = self._next_rekey(0)
+                gw.tunnels.append(tun)
+                self.tuns.append(tun)
+        giveups = {g.idx: strongswan_giveup_s(g.tries) for g in self.gws}
+        self.giveup = giveups
+        self.retrans = {g.idx: strongswan_retransmit_offsets(g.tries) for g in self.gws}
+        longest = max([settings.dpd_timeout_s, settings.bgp_hold_s, settings.health_check_s,
+                       settings.onprem_failover_s, REPLACEMENT_S, RETRY_S]
+                      + [g.dpd_delay + giveups[g.idx] for g in self.gws])
+        self.settle = longest + 60  # long enough for every automatic mechanism to act once more
+        self.horizon = duration_s + self.settle
+        self.idle = 0
+        self.egress: tuple[int, ...] = ()
+        self.onprem: tuple[int, ...] = (gw_index[spec.onprem.primary].idx,)
+        self.manual_told = False
+        self.ecmp = spec.gateway.ecmp
+
+    # --- helpers -------------------------------------------------------------------------------
+    def _next_rekey(self, t: int) -> int:
+        s = self.s
+        fuzz = int(self.rng.random() * s.rekey_margin_s * s.rekey_fuzz_pct / 100)
+        return t + s.phase2_lifetime_s - s.rekey_margin_s - fuzz
+
+    def _spi(self) -> str:
+        return f"{self.rng.getrandbits(32):08x}"
+
+    def _gw(self, tun: Tun) -> Gw:
+        return self.gws[tun.cgw]
+
+    def _tname(self, tun: Tun) -> str:
+        return f"{tun.id} ({self._gw(tun).spec.name}, {tun.az})"
+
+    # --- failures ------------------------------------------------------------------------------
+    def _start_failure(self, t: int, f: Failure) -> None:
+        rec = self.rec
+        rec.event(t, "failure-injected", f.label(), target=f.target)
+        if f.kind in ("cgw-down", "cgw-link-down"):
+            gw = next(g for g in self.gws if g.key == f.target)
+            if f.kind == "cgw-down":
+                gw.alive = False
+                for tun in gw.tunnels:
+                    tun.cgw_sa = tun.bgp_cgw = tun.cgw_want = False
+                    tun.cgw_init_at = None
+                rec.step(t, f"{gw.spec.name} ({gw.spec.ip}) stops. Its tunnels carry nothing from now on, but "
+                            "AWS does not know yet: it keeps them UP until DPD or the BGP hold timer notices.")
+            else:
+                gw.link = False
+                rec.step(t, f"The internet link of {gw.spec.name} fails. Nothing reaches the AWS endpoints; the "
+                            "device itself still believes its tunnels are up until its own DPD gives up.")
+            return
+        if f.kind == "idle":
+            self.idle += 1
+            rec.step(t, "Traffic stops in both directions: nobody on either side sends anything"
+                        + (f" for {f.duration_s} s." if f.duration_s else "."))
+            return
+        tun = next(x for x in self.tuns if x.id == f.target)
+        if f.kind in ("endpoint-replacement", "psk-mismatch", "proposal-mismatch"):
+            if f.kind == "psk-mismatch":
+                tun.psk_bad = True
+                why = ("The pre-shared key of {t} is changed on the AWS side only. Modifying tunnel options "
+                       "replaces that tunnel's endpoint, so the tunnel must negotiate again with the new key.")
+            elif f.kind == "proposal-mismatch":
+                tun.prop_bad = True
+                why = ("The allowed proposals of {t} are changed on the AWS side and no longer match the customer "
+                       "gateway's. Modifying tunnel options replaces that tunnel's endpoint, so it must negotiate again.")
+            else:
+                why = ("AWS replaces the endpoint of {t} (maintenance, one tunnel at a time). The tunnel is down at "
+                       "once and its routes are removed.")
+            self._endpoint_away(t, tun)
+            rec.step(t, why.format(t=self._tname(tun)) + " The customer gateway is not told and keeps sending into it "
+                     "until its own DPD gives up.")
+        elif f.kind == "ike-delete":
+            self._ike_delete(t, tun)
+        elif f.kind == "bgp-reset":
+            if tun.bgp_aws or tun.bgp_cgw:
+                rec.bgp(t, tun, "DOWN", L.BGP_RESET_RECEIVED.format(ip=tun.cgw_inside))
+                rec.event(t, "bgp-down", "Cease notification 6/4 (Administrative Reset) received", tun)
+                rec.event(t, "route-withdrawn", f"routes learned over {tun.id} withdrawn", tun)
+            tun.bgp_aws = tun.bgp_cgw = False
+            tun.bgp_retry_at = t + BGP_RECONNECT_S
+            rec.step(t, f"The BGP session on {self._tname(tun)} is reset. IPsec stays up, but both sides withdraw "
+                        f"the routes learned over it; the peers reconnect after about {BGP_RECONNECT_S} s.")
+
+    def _end_failure(self, t: int, f: Failure) -> None:
+        rec = self.rec
+        rec.event(t, "failure-cleared", f.label(), target=f.target)
+        if f.kind in ("cgw-down", "cgw-link-down"):
+            gw = next(g for g in self.gws if g.key == f.target)
+            if f.kind == "cgw-down":
+                gw.alive = True
+                rec.charon(t, gw, "DMN", "Starting IKE charon daemon (strongSwan 5.9.13, Linux 6.1.0-18-amd64, x86_64)")
+                for tun in gw.tunnels:
+                    tun.cgw_init_at = t
+                rec.step(t, f"{gw.spec.name} is running again, with no IPsec or BGP state: every tunnel must be "
+                            "negotiated again.")
+            else:
+                gw.link = True
+                rec.step(t, f"The internet link of {gw.spec.name} is back.")
+        elif f.kind == "idle":
+            self.idle -= 1
+            rec.step(t, "Traffic starts again in both directions.")
+        elif f.kind in ("psk-mismatch", "proposal-mismatch"):
+            tun = next(x for x in self.tuns if x.id == f.target)
+            tun.psk_bad = tun.prop_bad = False
+            tun.cgw_init_at = t if tun.cgw_init_at is None else tun.cgw_init_at
+            rec.step(t, f"The {'keys' if f.kind == 'psk-mismatch' else 'proposals'} of {tun.id} match again; the "
+                        "next negotiation can succeed.")
+
+    def _endpoint_away(self, t: int, tun: Tun) -> None:
+        was_up = tun.aws_sa
+        self._aws_down(t, tun, bgp_reason="state")
+        tun.endpoint_back = t + REPLACEMENT_S
+        tun.aws_init_at = None
+        tun.aws_restart = False
+        self.rec.event(t, "endpoint-replacement", f"endpoint of {tun.ip} being replaced" + ("" if was_up else
+                       " (tunnel was already down)"), tun)
+
+    def _ike_delete(self, t: int, tun: Tun) -> None:
+        rec, gw = self.rec, self._gw(tun)
+        if not (tun.cgw_sa and gw.alive):
+            rec.step(t, f"{tun.id}: the customer gateway has no IKE SA to delete; nothing happens.")
+            return
+        ends = f"{gw.spec.ip}[{gw.spec.ip}]...{tun.ip}[{tun.ip}]"
+        rec.charon(t, gw, "IKE", f"deleting IKE_SA {tun.name}[{tun.ike_no}] between {ends}", tun)
+        rec.charon(t, gw, "IKE", f"sending DELETE for IKE_SA {tun.name}[{tun.ike_no}]", tun)
+        rec.charon(t, gw, "IKE", "IKE_SA deleted", tun)
+        reachable = gw.link and tun.endpoint_back is None
+        tun.cgw_sa = tun.bgp_cgw = False
+        if reachable and tun.aws_sa:
+            if tun.ike == "ikev1":
+                rec.aws(t, tun, L.AWS_DELETE_PHASE2.format(spi=self._spi()), "Established", "Down")
+            tun.aws_sa = False
+            rec.aws(t, tun, L.AWS_DELETE_IKE_SA)
+            rec.event(t, "ike-sa-deleted", "AWS received DELETE for IKE_SA from the customer gateway", tun)
+            self._aws_down(t, tun, bgp_reason="state", log=False)
+        # An operator or a reload deleted it: the device tries again only after a pause.
+        tun.cgw_init_at = t + RETRY_S
+        if tun.aws_initiates:
+            tun.aws_init_at = t + 1
+        rec.step(t, f"{gw.spec.name} sends Delete for the IKE SA of {tun.id}. AWS takes the tunnel down and removes "
+                    "its routes; IKE has to be negotiated again from scratch. " + self._who_initiates(tun))
+
+    def _who_initiates(self, tun: Tun) -> str:
+        gw = self._gw(tun)
+        if tun.aws_initiates:
+            return "With IKEv2 and startup action start, AWS initiates IKE itself."
+        why = "IKEv1" if tun.ike == "ikev1" and self.s.startup_action == "start" else "startup action add"
+        mode = {"always": "it re-initiates on its own",
+                "on-traffic": "it initiates only when traffic (or its BGP speaker) needs this tunnel",
+                "never": "it never initiates (responder only)"}[gw.initiates]
+        return f"With {why}, AWS waits for {gw.spec.name} to initiate; {mode}."
+
+    # --- AWS side -------------------------------------------------------------------------------
+    def _aws_down(self, t: int, tun: Tun, bgp_reason: str, log: bool = True) -> None:
+        tun.aws_sa = False
+        if tun.bgp_aws:
+            tun.bgp_aws = False
+            if log:
+                self.rec.bgp(t, tun, "DOWN", L.BGP_STATE.format(old="Established", new="Idle", ip=tun.cgw_inside))
+            self.rec.event(t, "bgp-down", f"BGP session over {tun.id} closed ({bgp_reason})", tun)
+        self.rec.event(t, "route-withdrawn", f"routes via {tun.id} removed on the AWS side", tun)
+
+    def _aws_dpd(self, t: int, tun: Tun) -> None:
+        s, rec = self.s, self.rec
+        d = s.dpd_timeout_s
+        if tun.ike == "ikev1":
+            msg = L.AWS_DPD_IKEV1
+        else:
+            msg = L.AWS_DPD_IKEV2.format(retries=max(1, (d - PROBE_S) // PROBE_S))
+        action = s.dpd_timeout_action
+        after = {"clear": ("Down", "Down"), "restart": ("Negotiating", "Down"), "none": ("Established", "Established")}
+        rec.aws(t, tun, msg, *after[action])
+        rec.event(t, "dpd-timeout", f"AWS: no answer from the peer for {d} s (action {action})", tun)
+        head = f"AWS declared the peer of {self._tname(tun)} dead after the DPD timeout ({d} s without an answer)"
+        if action == "none":
+            tun.aws_heard = t
+            rec.step(t, head + "; action none: AWS keeps the tunnel UP and its routes, so traffic keeps going into it.")
+            return
+        self._aws_down(t, tun, bgp_reason="DPD timeout")
+        if action == "restart":
+            tun.aws_restart, tun.aws_init_at = True, t
+            rec.step(t, head + "; action restart: AWS stops the IKE session and immediately starts a new one.")
+        else:
+            tun.aws_init_at = t if tun.aws_initiates else None
+            rec.step(t, head + "; action clear: the IKE session stops, the tunnel is down and its routes are "
+                     "removed. " + self._who_initiates(tun))
+
+    def _attempt(self, t: int, tun: Tun, by_aws: bool) -> None:
+        rec, gw = self.rec, self._gw(tun)
+        first = tun.fail_streak == 0
+        if not by_aws:
+            rec.charon(t, gw, "IKE", f"initiating IKE_SA {tun.name}[{tun.ike_no + 1}] to {tun.ip}", tun)
+        if not tun.path or not (by_aws or gw.link):
+            tun.fail_streak += 1
+            if by_aws:
+                tun.aws_init_at = t + RETRY_S
+                if tun.ike == "ikev2":
+                    rec.aws(t, tun, L.AWS_HALF_OPEN.format(cgw=gw.spec.ip), "Negotiating", "Down")
+            else:
+                tun.cgw_init_at = t + RETRY_S
+            if first:
+                who = "AWS" if by_aws else gw.spec.name
+                rec.event(t, "ike-negotiation", f"{who} initiated IKE; no answer", tun)
+                rec.step(t, f"{who} tries to bring {tun.id} up, but the other end does not answer; it retries every "
+                            f"{RETRY_S} s.")
+            return
+        if tun.psk_bad or tun.prop_bad:
+            tun.fail_streak += 1
+            if tun.psk_bad:
+                if tun.ike == "ikev1":
+                    rec.aws(t, tun, L.AWS_PSK_IKEV1, "Down", "Down")
+                else:
+                    rec.aws(t, tun, L.AWS_PSK_IKEV2.format(cgw=gw.spec.ip), "Down", "Down")
+                    rec.aws(t, tun, L.AWS_AUTH_FAILED, "Down", "Down")
+                rec.charon(t, gw, "IKE", "received AUTHENTICATION_FAILED notify error", tun)
+                kind, what = "auth-failure", "authentication failed (pre-shared key mismatch)"
+            else:
+                rec.aws(t, tun, L.AWS_NO_PROPOSAL, "Down", "Down")
+                rec.charon(t, gw, "IKE", "received NO_PROPOSAL_CHOSEN notify error", tun)
+                kind, what = "proposal-mismatch", "no proposal chosen (proposal mismatch)"
+            if by_aws:
+                tun.aws_init_at = t + RETRY_S
+            else:
+                tun.cgw_init_at = t + RETRY_S
+            if first:
+                rec.event(t, kind, what, tun)
+                rec.step(t, f"Negotiation of {tun.id} fails: {what}. Every retry fails the same way until the "
+                            "configuration matches on both sides.")
+            return
+        self._establish(t, tun, by_aws)
+
+    def _establish(self, t: int, tun: Tun, by_aws: bool) -> None:
+        rec, gw = self.rec, self._gw(tun)
+        was_fail = tun.fail_streak
+        tun.ike_no += 1
+        tun.child_no += 1
+        tun.aws_sa = tun.cgw_sa = True
+        tun.aws_heard = tun.cgw_heard = tun.last_traffic = t
+        tun.aws_restart = tun.cgw_want = False
+        tun.aws_init_at = tun.cgw_init_at = None
+        tun.fail_streak = 0
+        tun.rekey_at = self._next_rekey(t)
+        if by_aws:
+            rec.charon(t, gw, "IKE", f"{tun.ip} is initiating an IKE_SA", tun)
+        rec.charon(t, gw, "IKE", f"IKE_SA {tun.name}[{tun.ike_no}] established between "
+                                 f"{gw.spec.ip}[{gw.spec.ip}]...{tun.ip}[{tun.ip}]", tun)
+        rec.charon(t, gw, "IKE", f"CHILD_SA {tun.name}{{{tun.child_no}}} established with SPIs {self._spi()}_i "
+                                 f"{self._spi()}_o and TS {self.spec.onprem.cidr} === {self.spec.vpc.cidr}", tun)
+        who = "AWS" if by_aws else gw.spec.name
+        rec.event(t, "ike-negotiation", f"IKE and IPsec SAs established, initiated by {who}", tun)
+        extra = f" after {was_fail} failed attempt(s)" if was_fail else ""
+        bgp = " BGP can now start over it." if tun.bgp else ""
+        rec.step(t, f"{who} initiates IKE for {tun.id} and the negotiation succeeds{extra}: the tunnel is up again.{bgp}")
+
+    # --- customer gateway side ----------------------------------------------------------------------
+    def _cgw_dpd(self, t: int, tun: Tun, gw: Gw) -> None:
+        silent = t - tun.cgw_heard
+        rec = self.rec
+        if silent == gw.dpd_delay:
+            tun.msg_id += 1
+            rec.charon(t, gw, "IKE", "sending DPD request", tun)
+            if tun.ike == "ikev2":
+                rec.charon(t, gw, "ENC", f"generating INFORMATIONAL request {tun.msg_id} [ ]", tun)
+            return
+        since = silent - gw.dpd_delay
+        if since <= 0:
+            return
+        if since >= self.giveup[gw.idx]:
+            if tun.ike == "ikev2":
+                rec.charon(t, gw, "IKE", f"giving up after {gw.tries} retransmits", tun)
+            else:
+                rec.charon(t, gw, "JOB", "DPD check timed out, enforcing DPD action", tun)
+            rec.charon(t, gw, "IKE", f"IKE_SA {tun.name}[{tun.ike_no}] state change: ESTABLISHED => DESTROYING", tun)
+            tun.cgw_sa = tun.bgp_cgw = False
+            tun.cgw_init_at = t
+            rec.event(t, "dpd-timeout", f"{gw.spec.name}: no answer from AWS, giving up", tun, target=gw.key)
+            rec.step(t, f"{gw.spec.name}'s own DPD gives up on {tun.id} ({silent} s without an answer) and removes "
+                        "its SA; from now on it no longer sends traffic into this tunnel.")
+        elif tun.ike == "ikev2" and since in self.retrans[gw.idx]:
+            n = self.retrans[gw.idx].index(since) + 1
+            rec.charon(t, gw, "IKE", f"retransmit {n} of request with message ID {tun.msg_id}", tun)
+
+    def _cgw_wants(self, tun: Tun, gw: Gw) -> bool:
+        if gw.initiates == "always":
+            return True
+        if gw.initiates == "on-traffic":
+            # A BGP speaker keeps trying to reach its neighbour through the tunnel: that is traffic.
+            return tun.bgp or tun.cgw_want
+        return False

@@ -1,0 +1,172 @@
+"""The failure catalogue and failure scripts: what can break, where, and when.
+
+A failure has a kind from `FAILURE_KINDS`, a target (a customer gateway key such as `cgw-a`, a
+tunnel id such as `tunnel-1`, or `all`), a start second and an optional duration (None: until
+the end of the run). The CLI writes one as `KIND[:TARGET]@SECONDS[+DURATION]`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from lab.errors import InputError, NotFoundError
+from lab.sim.scenarios import ScenarioSpec
+
+
+@dataclass(frozen=True)
+class FailureKind:
+    id: str
+    title: str
+    description: str
+    targets: str  # "cgw", "tunnel" or "all"
+    bgp_only: bool = False
+
+
+FAILURE_KINDS: tuple[FailureKind, ...] = (
+    FailureKind(
+        "cgw-down",
+        "Customer gateway device down",
+        "The customer gateway device stops (power, crash, reboot). With a duration it comes back "
+        "with no IPsec or BGP state and has to negotiate again.",
+        "cgw",
+    ),
+    FailureKind(
+        "cgw-link-down",
+        "Customer gateway internet link down",
+        "The device keeps running but its internet link fails: nothing reaches the AWS endpoints "
+        "and the device still believes its tunnels are up until its own DPD gives up.",
+        "cgw",
+    ),
+    FailureKind(
+        "endpoint-replacement",
+        "AWS tunnel endpoint replacement",
+        "AWS replaces the endpoint of one tunnel (maintenance). The tunnel goes down at once; the "
+        "new endpoint keeps the outside IP but has no IKE state, so someone must initiate IKE.",
+        "tunnel",
+    ),
+    FailureKind(
+        "ike-delete",
+        "Customer gateway sends Delete IKE_SA",
+        "The customer gateway deletes the IKE SA of one tunnel (an operator command, a config "
+        "reload). AWS receives the Delete and takes the tunnel down; IKE must be negotiated again.",
+        "tunnel",
+    ),
+    FailureKind(
+        "idle",
+        "No traffic for a while (idle)",
+        "Nobody sends anything in either direction. A customer gateway that drops idle SAs lets "
+        "them lapse; keepalive pings prevent it.",
+        "all",
+    ),
+    FailureKind(
+        "psk-mismatch",
+        "Pre-shared key changed on one side",
+        "The pre-shared key of one tunnel is changed on the AWS side only. Changing tunnel "
+        "options replaces that tunnel's endpoint, so it renegotiates and every attempt fails "
+        "authentication until the keys match again (end of the failure).",
+        "tunnel",
+    ),
+    FailureKind(
+        "proposal-mismatch",
+        "Proposal changed on one side",
+        "The allowed encryption/integrity/DH values of one tunnel are changed on the AWS side so "
+        "they no longer include what the customer gateway proposes. The tunnel renegotiates and "
+        "fails with 'No Proposal Match Found by AWS' until the failure ends.",
+        "tunnel",
+    ),
+    FailureKind(
+        "bgp-reset",
+        "BGP session reset",
+        "The BGP session on one tunnel is reset (Cease / Administrative Reset). IPsec stays up; "
+        "routes learned over the session are withdrawn until it is re-established.",
+        "tunnel",
+        bgp_only=True,
+    ),
+)
+
+_KINDS = {k.id: k for k in FAILURE_KINDS}
+
+
+@dataclass(frozen=True)
+class Failure:
+    kind: str
+    target: str = ""
+    at_s: int = 0
+    duration_s: int | None = None
+
+    @property
+    def end_s(self) -> int | None:
+        return None if self.duration_s is None else self.at_s + self.duration_s
+
+    def label(self) -> str:
+        text = f"{self.kind}:{self.target}@{self.at_s}"
+        return text + (f"+{self.duration_s}" if self.duration_s is not None else "")
+
+
+def failure_kind(kind_id: str) -> FailureKind:
+    if kind_id not in _KINDS:
+        raise NotFoundError("failure kind", kind_id, list(_KINDS))
+    return _KINDS[kind_id]
+
+
+def valid_targets(spec: ScenarioSpec, kind_id: str) -> list[str]:
+    """Targets a failure kind can have in a scenario (bgp-reset: only BGP tunnels)."""
+    kind = failure_kind(kind_id)
+    if kind.targets == "cgw":
+        return spec.cgw_keys()
+    if kind.targets == "all":
+        return ["all"]
+    rows = spec.tunnel_rows()
+    return [tid for tid, conn, _t, _c in rows if not kind.bgp_only or conn.routing == "bgp"]
+
+
+_SYNTAX = re.compile(r"^(?P<kind>[a-z-]+)(?::(?P<target>[a-z0-9-]+))?@(?P<at>\d+)(?:\+(?P<dur>\d+))?$")
+
+
+def parse_failure(text: str) -> Failure:
+    """Parse `KIND[:TARGET]@SECONDS[+DURATION]` (the target is checked later, per scenario)."""
+    m = _SYNTAX.match(text.strip())
+    if not m:
+        raise InputError(
+            f"Cannot read failure '{text}': write KIND[:TARGET]@SECONDS[+DURATION], "
+            "e.g. cgw-down:cgw-a@60 or idle@60+300. Kinds: " + ", ".join(_KINDS)
+        )
+    failure_kind(m["kind"])
+    return Failure(m["kind"], m["target"] or "", int(m["at"]), int(m["dur"]) if m["dur"] else None)
+
+
+def resolve_failures(spec: ScenarioSpec, failures: Sequence[Failure], duration_s: int) -> list[Failure]:
+    """Check every failure against the scenario and the run; fill default targets.
+
+    Raises InputError naming every problem at once (NotFoundError with choices when there is
+    exactly one unknown kind or target, so the CLI can print the valid choices).
+    """
+    out: list[Failure] = []
+    problems: list[str] = []
+    for f in failures:
+        kind = failure_kind(f.kind)
+        targets = valid_targets(spec, f.kind)
+        if not targets:
+            problems.append(f"{f.kind}: {spec.id} has no valid target ({kind.title} needs a BGP tunnel)")
+            continue
+        target = f.target or targets[0]
+        if target not in targets:
+            if len(failures) == 1:
+                raise NotFoundError(f"{f.kind} target in {spec.id}", target, targets)
+            problems.append(f"{f.kind}: unknown target '{target}' in {spec.id} (valid: {', '.join(targets)})")
+            continue
+        if not 0 <= f.at_s < duration_s:
+            problems.append(
+                f"{f.kind}:{target}: starts at {f.at_s} s, outside the run (0 to {duration_s - 1} s); "
+                "lengthen the run or move the failure"
+            )
+            continue
+        if f.duration_s is not None and f.duration_s < 1:
+            problems.append(f"{f.kind}:{target}: the duration must be at least 1 s")
+            continue
+        out.append(Failure(f.kind, target, f.at_s, f.duration_s))
+    if problems:
+        raise InputError("Invalid failure script: " + "; ".join(problems))
+    return sorted(out, key=lambda f: (f.at_s, f.kind, f.target))
