@@ -19,6 +19,8 @@ COMMAND_MODULES = (
     "lab.commands.lessons",
     "lab.commands.facts",
     "lab.commands.simulate",
+    "lab.commands.status",
+    "lab.commands.replays",
 )
 
 

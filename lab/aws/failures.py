@@ -35,7 +35,10 @@ from lab.errors import (
     ThrottledError,
 )
 
-REPLAYS = "Meanwhile, pick a replay in Source to look at recorded incidents without an account."
+REPLAYS = (
+    "Meanwhile, the bundled incident replays work without an account "
+    "(Monitor page: Source, or `vpn-lab status --replay SLUG`)."
+)
 
 _EXPIRED = {"ExpiredToken", "ExpiredTokenException", "RequestExpired", "TokenRefreshRequired"}
 _INVALID = {
@@ -111,7 +114,7 @@ def translate(
             f"No AWS credentials found for {_profile_text(profile)}.",
             "Set up credentials the standard way (`aws configure`, `aws configure sso` then "
             "`aws sso login`, environment variables, or an instance/role profile), then choose the "
-            f"profile here. Never paste keys into VPN Lab. {REPLAYS}",
+            f"profile. Never paste keys into VPN Lab. {REPLAYS}",
         )
     if isinstance(exc, NoRegionError):
         return AwsError("No AWS region chosen.", f"Choose a region, or set one in your AWS config. {REPLAYS}")

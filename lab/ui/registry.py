@@ -41,6 +41,15 @@ PAGES: tuple[PageSpec, ...] = (
         heading="Lessons",
         summary="Short lessons with quizzes: from what a VPN is to AWS Site-to-Site VPN in production.",
     ),
+    PageSpec(
+        script="ui/pages/monitor.py",
+        title="Monitor",
+        url_path="monitor",
+        icon=":material/monitor_heart:",
+        section="Triage",
+        heading="Monitor",
+        summary="Your own tunnels live from AWS (read-only), or recorded incidents replayed: telemetry, charts, audit.",
+    ),
 )
 
 

@@ -1,0 +1,121 @@
+"""`vpn-lab status`: connections, tunnel states and audit findings, from live AWS or a replay.
+
+    vpn-lab status [--profile P] [--region R] [--vpn-id ID ...] [--replay SLUG] [--json]
+
+Exit 0 when every tunnel is UP and no finding is high severity, 1 otherwise (usable from cron),
+2 on bad input or an AWS error (message on stderr, no traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from lab import audit, replay
+from lab.errors import NotFoundError
+from lab.model import VpnConnection
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "status",
+        help="tunnel states and audit findings of your VPN connections (read-only) or of a replay",
+        description="Print each VPN connection's tunnels and audit findings. Live AWS uses the standard "
+        "credential chain; --replay reads a bundled incident instead. Exit 0 when every tunnel is UP and "
+        "there is no high-severity finding, 1 otherwise, 2 on bad input or an AWS error.",
+    )
+    p.add_argument("--profile", help="AWS profile from your AWS config (default: the standard chain)")
+    p.add_argument("--region", help="AWS region (default: the profile's region)")
+    p.add_argument("--vpn-id", action="append", default=[], metavar="ID", help="only this connection (repeatable)")
+    p.add_argument("--replay", metavar="SLUG", help="read a bundled incident replay instead of AWS (see `vpn-lab replays`)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=_status)
+
+
+def _live(args: argparse.Namespace) -> tuple[tuple[VpnConnection, ...], datetime]:
+    from lab import aws  # imported here: `--replay` and `--help` need no boto3
+
+    session = aws.Aws(args.profile, args.region)
+    now = datetime.now(UTC)
+    connections = aws.list_connections(session, tuple(args.vpn_id))
+    connections, _ = aws.fetch_maintenance(session, connections, now)
+    return connections, now
+
+
+def _from_replay(args: argparse.Namespace) -> tuple[tuple[VpnConnection, ...], datetime]:
+    if args.profile or args.region:
+        from lab.errors import InputError
+
+        raise InputError("--replay reads a bundled incident: do not combine it with --profile or --region.")
+    inc = replay.incident(args.replay)
+    snap = inc.snapshot
+    connections = snap.connections
+    if args.vpn_id:
+        known = {c.id for c in connections}
+        for ident in args.vpn_id:
+            if ident not in known:
+                raise NotFoundError("VPN connection", ident, sorted(known))
+        connections = tuple(c for c in connections if c.id in args.vpn_id)
+    return connections, snap.end or datetime.now(UTC)
+
+
+def report(source: str, connections: tuple[VpnConnection, ...], now: datetime) -> dict[str, Any]:
+    """The --json document (the CLI contract)."""
+    return {
+        "source": source,
+        "connections": [
+            {
+                "id": c.id,
+                "routing": c.routing,
+                "tunnels": [
+                    {"outside_ip": t.outside_ip, "status": t.status, "status_message": t.status_message}
+                    for t in c.tunnels
+                ],
+                "findings": [f.to_json() for f in audit.audit(c, now)],
+            }
+            for c in connections
+        ],
+    }
+
+
+def exit_code(doc: dict[str, Any]) -> int:
+    """0 when every tunnel is UP and no finding is high severity, else 1."""
+    for c in doc["connections"]:
+        if any(t["status"] != "UP" for t in c["tunnels"]) or not c["tunnels"]:
+            return 1
+        if any(f["severity"] == "high" for f in c["findings"]):
+            return 1
+    return 0
+
+
+def _print_text(doc: dict[str, Any], connections: tuple[VpnConnection, ...]) -> None:
+    names = {c.id: c.name for c in connections}
+    if not doc["connections"]:
+        print("No VPN connections found.")
+    for c in doc["connections"]:
+        up = sum(1 for t in c["tunnels"] if t["status"] == "UP")
+        name = f" ({names[c['id']]})" if names.get(c["id"]) else ""
+        print(f"{c['id']}{name}  routing {c['routing']}  tunnels up {up}/{len(c['tunnels'])}")
+        for i, t in enumerate(c["tunnels"], start=1):
+            msg = f"  {t['status_message']}" if t["status_message"] else ""
+            print(f"  tunnel {i} {t['outside_ip']:<15} {t['status']}{msg}")
+        for f in c["findings"]:
+            print(f"  [{f['severity']}] {f['rule']}: {f['message']}")
+    print(f"source: {doc['source']}")
+
+
+def _status(args: argparse.Namespace) -> int:
+    if args.replay:
+        connections, now = _from_replay(args)
+        source = "replay"
+    else:
+        connections, now = _live(args)
+        source = "aws"
+    doc = report(source, connections, now)
+    if args.json:
+        print(json.dumps(doc, indent=2))
+    else:
+        _print_text(doc, connections)
+    return exit_code(doc)

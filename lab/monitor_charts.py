@@ -1,0 +1,211 @@
+"""Plotly figures of the monitor, built from a Snapshot (any source): per-tunnel TunnelState read
+correctly for static vs BGP routing, per-tunnel TunnelDataIn/Out with the warning that data is not
+liveness, and the connection's events on the same time axis.
+
+Pure: returns `plotly.graph_objects.Figure` objects; the page only displays them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from lab import facts
+from lab.model import (
+    METRIC_DATA_IN,
+    METRIC_DATA_OUT,
+    METRIC_TUNNEL_STATE,
+    Event,
+    Snapshot,
+    TunnelSeries,
+    VpnConnection,
+)
+
+TUNNEL_COLOURS = ("#1f5fa8", "#d9822b", "#2e8540", "#8e44ad")
+# Event kinds grouped into the timeline's rows (a row per meaning, not per kind).
+EVENT_ROWS: dict[str, str] = {
+    "tunnel-down": "Tunnel state",
+    "tunnel-up": "Tunnel state",
+    "dpd-timeout": "IKE / DPD",
+    "ike-sa-deleted": "IKE / DPD",
+    "ike-negotiation": "IKE / DPD",
+    "ipsec-negotiation": "IKE / DPD",
+    "auth-failure": "IKE / DPD",
+    "proposal-mismatch": "IKE / DPD",
+    "bgp-up": "BGP / routes",
+    "bgp-down": "BGP / routes",
+    "route-withdrawn": "BGP / routes",
+    "route-advertised": "BGP / routes",
+    "traffic-shift": "BGP / routes",
+    "endpoint-replacement": "AWS maintenance / Health",
+    "maintenance-pending": "AWS maintenance / Health",
+    "health-notice": "AWS maintenance / Health",
+    "failure-injected": "Changes",
+    "failure-cleared": "Changes",
+    "manual-action": "Changes",
+}
+ROW_ORDER = ("Changes", "AWS maintenance / Health", "BGP / routes", "IKE / DPD", "Tunnel state")
+_BAD = {"tunnel-down", "dpd-timeout", "ike-sa-deleted", "auth-failure", "proposal-mismatch", "bgp-down", "route-withdrawn", "failure-injected"}
+_GOOD = {"tunnel-up", "bgp-up", "route-advertised", "failure-cleared"}
+
+
+def tunnel_names(connection: VpnConnection) -> dict[str, str]:
+    """Outside IP → 'Tunnel 1 (ip)' in AWS's order."""
+    return {t.outside_ip: f"Tunnel {i} ({t.outside_ip})" for i, t in enumerate(connection.tunnels, start=1)}
+
+
+def state_meaning(connection: VpnConnection) -> str:
+    """What TunnelState = 1 means for this connection's routing (static: tunnel UP; BGP: established)."""
+    key = "tunnelstate_bgp" if connection.routing == "bgp" else "tunnelstate_static"
+    return f"TunnelState is {facts.fact(key).text}."
+
+
+def data_note() -> str:
+    """The warning printed under every data chart."""
+    return f"Not a liveness signal: {facts.fact('data_metrics_not_liveness').text}."
+
+
+def events_for(snapshot: Snapshot, connection: VpnConnection) -> list[Event]:
+    """The connection's events plus region-wide ones (AWS Health events name no connection)."""
+    return [e for e in snapshot.events if e.vpn_id in {connection.id, ""}]
+
+
+def _series(snapshot: Snapshot, vpn_id: str, metric: str) -> list[TunnelSeries]:
+    return snapshot.series_for(vpn_id, metric)
+
+
+def _event_text(e: Event, names: dict[str, str]) -> str:
+    where = names.get(e.tunnel_ip, e.tunnel_ip or "connection")
+    return f"{e.time:%Y-%m-%d %H:%M:%S} UTC<br>{e.kind} · {where}<br>{e.detail}"
+
+
+def _add_state(fig: go.Figure, snapshot: Snapshot, c: VpnConnection, names: dict[str, str], row: int) -> None:
+    for i, s in enumerate(_series(snapshot, c.id, METRIC_TUNNEL_STATE)):
+        fig.add_trace(
+            go.Scatter(
+                x=list(s.timestamps),
+                y=list(s.values),
+                name=f"{names.get(s.tunnel_ip, s.tunnel_ip)} TunnelState",
+                legendgroup=s.tunnel_ip,
+                mode="lines",
+                line={"shape": "hv", "width": 2, "color": TUNNEL_COLOURS[i % len(TUNNEL_COLOURS)]},
+                hovertemplate="%{x|%Y-%m-%d %H:%M} UTC: %{y:.2f}<extra>%{fullData.name}</extra>",
+            ),
+            row=row,
+            col=1,
+        )
+    label = "1 = BGP established" if c.routing == "bgp" else "1 = tunnel UP"
+    fig.update_yaxes(range=[-0.08, 1.08], tickvals=[0, 0.5, 1], title_text=f"TunnelState<br>({label})", row=row, col=1)
+
+
+def _add_data(fig: go.Figure, snapshot: Snapshot, c: VpnConnection, names: dict[str, str], row: int) -> None:
+    ins = {s.tunnel_ip: s for s in _series(snapshot, c.id, METRIC_DATA_IN)}
+    outs = {s.tunnel_ip: s for s in _series(snapshot, c.id, METRIC_DATA_OUT)}
+    for i, t in enumerate(c.tunnels):
+        colour = TUNNEL_COLOURS[i % len(TUNNEL_COLOURS)]
+        for series, direction, dash in ((ins.get(t.outside_ip), "in", "solid"), (outs.get(t.outside_ip), "out", "dot")):
+            if series is None:
+                continue
+            fig.add_trace(
+                go.Scatter(
+                    x=list(series.timestamps),
+                    y=list(series.values),
+                    name=f"{names[t.outside_ip]} Data{direction.capitalize()}",
+                    legendgroup=t.outside_ip,
+                    mode="lines",
+                    line={"width": 1.5, "color": colour, "dash": dash},
+                    hovertemplate="%{x|%Y-%m-%d %H:%M} UTC: %{y:,.0f} bytes<extra>%{fullData.name}</extra>",
+                ),
+                row=row,
+                col=1,
+            )
+    fig.update_yaxes(title_text="Bytes per period<br>(in solid, out dotted)", rangemode="tozero", row=row, col=1)
+
+
+def _add_events(fig: go.Figure, events: list[Event], names: dict[str, str], row: int) -> None:
+    rows_used = [r for r in ROW_ORDER if any(EVENT_ROWS.get(e.kind, "Changes") == r for e in events)]
+    for group, colour, symbol in (
+        (_BAD, "#c0392b", "x"),
+        (_GOOD, "#2e8540", "circle"),
+        (None, "#5d6d7e", "diamond"),
+    ):
+        chosen = [e for e in events if (e.kind in group if group is not None else e.kind not in _BAD | _GOOD)]
+        if not chosen:
+            continue
+        fig.add_trace(
+            go.Scatter(
+                x=[e.time for e in chosen],
+                y=[EVENT_ROWS.get(e.kind, "Changes") for e in chosen],
+                mode="markers",
+                name={"#c0392b": "Events: failures", "#2e8540": "Events: recoveries", "#5d6d7e": "Events: other"}[colour],
+                marker={"size": 11, "color": colour, "symbol": symbol, "line": {"width": 1, "color": "white"}},
+                text=[_event_text(e, names) for e in chosen],
+                hovertemplate="%{text}<extra></extra>",
+            ),
+            row=row,
+            col=1,
+        )
+    fig.update_yaxes(categoryorder="array", categoryarray=list(ROW_ORDER), type="category", row=row, col=1)
+    if rows_used:
+        fig.update_yaxes(categoryarray=rows_used, row=row, col=1)
+
+
+def connection_figure(snapshot: Snapshot, vpn_id: str) -> go.Figure:
+    """TunnelState per tunnel, TunnelDataIn/Out per tunnel and the events, on one shared time axis."""
+    c = snapshot.connection(vpn_id)
+    if c is None:
+        from lab.errors import NotFoundError
+
+        raise NotFoundError("VPN connection", vpn_id, [x.id for x in snapshot.connections])
+    names = tunnel_names(c)
+    events = events_for(snapshot, c)
+    fig = make_subplots(
+        rows=3,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.07,
+        row_heights=[0.34, 0.38, 0.28],
+        subplot_titles=(
+            f"TunnelState per tunnel — {state_meaning(c)}",
+            "TunnelDataIn / TunnelDataOut per tunnel — data is not liveness",
+            "Events",
+        ),
+    )
+    _add_state(fig, snapshot, c, names, 1)
+    _add_data(fig, snapshot, c, names, 2)
+    _add_events(fig, events, names, 3)
+    # Failures as faint vertical lines across all rows so cause and effect line up.
+    for e in events:
+        if e.kind in {"tunnel-down", "endpoint-replacement", "failure-injected", "ike-sa-deleted"}:
+            fig.add_vline(x=e.time, line_width=1, line_dash="dot", line_color="#c0392b", opacity=0.45)
+    period = next((s.period_s for s in snapshot.series if s.vpn_id == c.id), 0)
+    x_range: list[datetime] | None = [snapshot.start, snapshot.end] if snapshot.start and snapshot.end else None
+    fig.update_xaxes(range=x_range, showgrid=True)
+    fig.update_xaxes(title_text="Time (UTC)" + (f" · period {_period_text(period)}" if period else ""), row=3, col=1)
+    fig.update_layout(
+        height=720,
+        margin={"l": 70, "r": 20, "t": 60, "b": 50},
+        legend={"orientation": "h", "yanchor": "bottom", "y": -0.22, "x": 0},
+        hovermode="closest",
+        template="plotly_white",
+    )
+    for annotation in fig.layout.annotations:
+        annotation.update(font={"size": 13})
+    return fig
+
+
+def _period_text(seconds: int) -> str:
+    if seconds % 86400 == 0:
+        return f"{seconds // 86400} d"
+    if seconds % 3600 == 0:
+        return f"{seconds // 3600} h"
+    if seconds % 60 == 0:
+        return f"{seconds // 60} min"
+    return f"{seconds} s"
+
+
+def has_metrics(snapshot: Snapshot, vpn_id: str) -> bool:
+    """True when the snapshot holds at least one data point for the connection."""
+    return any(s.values for s in snapshot.series if s.vpn_id == vpn_id)

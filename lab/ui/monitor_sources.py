@@ -1,0 +1,142 @@
+"""The monitor's sources (Live AWS, replays, the scenario simulator when present) and their caching.
+
+Streamlit caching lives here, not in lab.aws: clients are cached by lab.aws per (profile, region);
+data is cached for `TTL_S` keyed by profile, region, account, connection and time window. Nothing
+in session state or in a cache key is a credential: only profile names and regions.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any
+
+import streamlit as st
+
+from lab import aws, replay
+from lab.errors import LabError
+from lab.model import Snapshot, VpnConnection
+
+TTL_S = 60
+DEFAULT_CHAIN = "(default credential chain)"
+LIVE = "aws"
+
+
+def _simulator() -> Any | None:
+    """lab.sim when it exists and offers simulate() and list_scenarios()."""
+    if importlib.util.find_spec("lab.sim") is None:
+        return None
+    module = importlib.import_module("lab.sim")
+    if hasattr(module, "simulate") and hasattr(module, "list_scenarios"):
+        return module
+    return None
+
+
+def _scenario_id_title(item: Any) -> tuple[str, str]:
+    if isinstance(item, str):
+        return item, item
+    ident = str(getattr(item, "id", item))
+    return ident, str(getattr(item, "title", ident))
+
+
+def source_options() -> dict[str, str]:
+    """Option id → label: "aws", "replay:<slug>", "sim:<scenario>"."""
+    options = {LIVE: "Live AWS"}
+    for inc in replay.incidents():
+        options[f"replay:{inc.slug}"] = f"Replay: {inc.title}"
+    sim = _simulator()
+    if sim is not None:
+        for item in sim.list_scenarios():
+            ident, title = _scenario_id_title(item)
+            options[f"sim:{ident}"] = f"Simulation: {title}"
+    return options
+
+
+@st.cache_data(show_spinner=False)
+def simulation_snapshot(scenario_id: str) -> Snapshot:
+    sim = _simulator()
+    if sim is None:
+        raise LabError("The scenario simulator is not available in this installation.")
+    return sim.simulate(scenario_id).snapshot
+
+
+@dataclass(frozen=True)
+class Inventory:
+    """What the inventory fetch returned, and when."""
+
+    arn: str
+    connections: tuple[VpnConnection, ...]
+    calls: tuple[tuple[str, int], ...]
+    fetched_at: datetime
+
+
+@st.cache_data(ttl=TTL_S, show_spinner="Reading the region's VPN connections…")
+def inventory(profile: str | None, region: str) -> Inventory:
+    """Caller identity and every VPN connection of the region (cached for TTL_S)."""
+    session = aws.Aws(profile, region)
+    arn = aws.identity(session)
+    connections = aws.list_connections(session)
+    return Inventory(arn, connections, tuple(sorted(session.calls.items())), datetime.now(UTC))
+
+
+@dataclass(frozen=True)
+class Details:
+    result: aws.LiveResult
+    fetched_at: datetime
+
+
+@st.cache_data(ttl=TTL_S, show_spinner="Reading metrics, maintenance, Health and logs…")
+def details(
+    profile: str | None,
+    region: str,
+    account_arn: str,
+    vpn_id: str,
+    window: str,
+    health: bool,
+    _connection: VpnConnection,
+) -> Details:
+    """The selected connection's live snapshot (cached per account, region, connection and window)."""
+    del account_arn, vpn_id  # cache key only: a new identity or connection never reuses old data
+    session = aws.Aws(profile, region)
+    result = aws.fetch_details(session, (_connection,), window=window, health=health, label=f"Live AWS {region}")
+    return Details(result, datetime.now(UTC))
+
+
+def live_snapshot(inv: Inventory, det: Details | None, region: str) -> Snapshot:
+    """One Snapshot of the region: every connection, with the selected one's live details."""
+    if det is None:
+        return Snapshot(source="aws", label=f"Live AWS {region}", connections=inv.connections)
+    detailed = {c.id: c for c in det.result.snapshot.connections}
+    connections = tuple(detailed.get(c.id, c) for c in inv.connections)
+    return replace(det.result.snapshot, connections=connections)
+
+
+def calls_line(inv: Inventory, det: Details | None, run_started: datetime) -> str:
+    """The small line that says how many AWS calls this view made."""
+    parts: dict[str, int] = {}
+    fresh = 0
+    for fetched, calls in ((inv.fetched_at, inv.calls), *(((det.fetched_at, det.result.calls),) if det else ())):
+        for name, n in calls:
+            parts[name] = parts.get(name, 0) + n
+        if fetched >= run_started:
+            fresh += sum(n for _, n in calls)
+    total = sum(parts.values())
+    detail = ", ".join(f"{name} {n}" for name, n in sorted(parts.items()))
+    oldest = min([inv.fetched_at] + ([det.fetched_at] if det else []))
+    reuse = f"results fetched {oldest:%H:%M:%S} UTC are reused for {TTL_S} s" if fresh < total else ""
+    line = f"AWS calls for this view: {total} ({detail}); {fresh} made in this refresh"
+    return line + (f"; {reuse}." if reuse else ".")
+
+
+def profiles() -> list[str]:
+    return [DEFAULT_CHAIN, *aws.available_profiles()]
+
+
+def regions() -> list[str]:
+    return aws.available_regions()
+
+
+def default_region(profile: str | None) -> str:
+    return aws.default_region(profile)

@@ -1,0 +1,243 @@
+"""The monitor's three views over one Snapshot: inventory, one connection, audit.
+
+Source-agnostic: a live region, a replay and a simulation render through the same functions.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from lab import audit
+from lab.errors import LabError
+from lab.model import Snapshot, Tunnel, VpnConnection
+from lab.monitor_charts import connection_figure, data_note, has_metrics, state_meaning
+from lab.ui.registry import PAGES
+
+LAB_DIR = Path(__file__).resolve().parents[1]
+SEVERITY_LABEL = {"high": "High", "medium": "Medium", "low": "Low"}
+SEVERITY_ICON = {"high": ":material/error:", "medium": ":material/warning:", "low": ":material/info:"}
+
+
+def _when(ts: datetime | None) -> str:
+    return f"{ts:%Y-%m-%d %H:%M:%S} UTC" if ts else "-"
+
+
+def connection_label(c: VpnConnection) -> str:
+    return f"{c.id} ({c.name})" if c.name else c.id
+
+
+def inventory_rows(snapshot: Snapshot) -> pd.DataFrame:
+    rows = []
+    for c in snapshot.connections:
+        rows.append(
+            {
+                "Connection": c.id,
+                "Name": c.name,
+                "State": c.state,
+                "Gateway": f"{c.gateway_type.upper()} {c.gateway_id}".strip(),
+                "Customer gateway": f"{c.customer_gateway_id} {c.customer_gateway_ip}".strip(),
+                "Routing": "BGP" if c.routing == "bgp" else "static",
+                "Category": c.category,
+                "Tunnels up": f"{c.tunnels_up}/{len(c.tunnels)}",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def render_inventory(snapshot: Snapshot) -> None:
+    st.subheader("Inventory")
+    if not snapshot.connections:
+        st.info("No Site-to-Site VPN connections in this region for this account. Try another region.")
+        return
+    text = st.text_input(
+        "Filter connections",
+        key="monitor_filter",
+        placeholder="id, name, state, gateway, routing…",
+        help="Shows the rows that contain this text in any column (case-insensitive).",
+    )
+    table = inventory_rows(snapshot)
+    if text.strip():
+        needle = text.strip().lower()
+        mask = table.apply(lambda row: any(needle in str(v).lower() for v in row.values), axis=1)
+        table = table[mask]
+    if table.empty:
+        st.warning(f"No connection matches '{text.strip()}'. Clear the filter to see all {len(snapshot.connections)}.")
+        return
+    st.dataframe(table, hide_index=True, width="stretch")
+    st.caption(
+        f"{len(table)} of {len(snapshot.connections)} connection(s). Tunnels up counts tunnels whose "
+        "VgwTelemetry status is UP."
+    )
+
+
+def telemetry_rows(c: VpnConnection) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "Tunnel": f"Tunnel {i}",
+                "Outside IP": t.outside_ip,
+                "Status": t.status,
+                "Status message": t.status_message or "-",
+                "Last status change": _when(t.last_status_change),
+                "Accepted routes": t.accepted_route_count,
+            }
+            for i, t in enumerate(c.tunnels, start=1)
+        ]
+    )
+
+
+def _algos(values: tuple[object, ...]) -> str:
+    return ", ".join(str(v) for v in values)
+
+
+OPTION_ROWS: tuple[tuple[str, Callable[[Tunnel], str]], ...] = (
+    ("DPD timeout", lambda t: f"{t.options.dpd_timeout_s} s"),
+    ("DPD timeout action", lambda t: t.options.dpd_timeout_action),
+    ("Startup action", lambda t: t.options.startup_action),
+    ("IKE versions", lambda t: _algos(t.options.ike_versions)),
+    ("Phase 1 lifetime", lambda t: f"{t.options.phase1_lifetime_s} s"),
+    ("Phase 2 lifetime", lambda t: f"{t.options.phase2_lifetime_s} s"),
+    ("Rekey margin / fuzz", lambda t: f"{t.options.rekey_margin_s} s / {t.options.rekey_fuzz_pct} %"),
+    ("Replay window", lambda t: f"{t.options.replay_window_size} packets"),
+    ("Phase 1 encryption", lambda t: _algos(t.options.phase1_encryption)),
+    ("Phase 1 integrity", lambda t: _algos(t.options.phase1_integrity)),
+    ("Phase 1 DH groups", lambda t: _algos(t.options.phase1_dh_groups)),
+    ("Phase 2 encryption", lambda t: _algos(t.options.phase2_encryption)),
+    ("Phase 2 integrity", lambda t: _algos(t.options.phase2_integrity)),
+    ("Phase 2 DH groups", lambda t: _algos(t.options.phase2_dh_groups)),
+    ("Inside CIDR", lambda t: t.options.inside_cidr or "-"),
+    ("Tunnel logging", lambda t: "on" if t.options.log_enabled else "off"),
+    ("Lifecycle control", lambda t: "on" if t.options.lifecycle_control else "off"),
+)
+
+
+def options_rows(c: VpnConnection) -> pd.DataFrame:
+    data = {"Option": [name for name, _ in OPTION_ROWS]}
+    for i, t in enumerate(c.tunnels, start=1):
+        data[f"Tunnel {i}"] = [get(t) for _, get in OPTION_ROWS]
+    return pd.DataFrame(data)
+
+
+def maintenance_lines(c: VpnConnection) -> list[str]:
+    lines = []
+    for i, t in enumerate(c.tunnels, start=1):
+        m = t.maintenance
+        if m is None:
+            why = "lifecycle control is off" if not t.options.lifecycle_control else "not read"
+            lines.append(f"Tunnel {i}: no maintenance details ({why}).")
+            continue
+        lines.append(
+            f"Tunnel {i}: pending maintenance: {m.pending or 'none'}; auto-applied after: "
+            f"{_when(m.auto_applied_after)}; last maintenance applied: {_when(m.last_applied)}."
+        )
+    return lines
+
+
+def render_chart(snapshot: Snapshot, c: VpnConnection) -> None:
+    """The per-tunnel chart (TunnelState, data, events) with its reading notes."""
+    if not has_metrics(snapshot, c.id):
+        st.info(
+            "CloudWatch returned no AWS/VPN data points for this connection in this window. "
+            "Try a longer time range; a new connection publishes its first points after a few minutes."
+        )
+    st.plotly_chart(connection_figure(snapshot, c.id), width="stretch", key=f"monitor_chart_{c.id}")
+    st.caption(f"How to read it: {state_meaning(c)} Between 0 and 1: the tunnel was up for that share of the period.")
+    st.caption(data_note())
+
+
+def render_events(snapshot: Snapshot, c: VpnConnection) -> None:
+    events = [e for e in snapshot.events if e.vpn_id in {c.id, ""}]
+    if not events:
+        st.caption("No events for this connection in this window.")
+        return
+    names = {t.outside_ip: f"Tunnel {i}" for i, t in enumerate(c.tunnels, start=1)}
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Time (UTC)": f"{e.time:%Y-%m-%d %H:%M:%S}",
+                    "Kind": e.kind,
+                    "Where": names.get(e.tunnel_ip, e.tunnel_ip or ("region" if not e.vpn_id else "connection")),
+                    "Detail": e.detail,
+                }
+                for e in events
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def analyzer_available() -> bool:
+    return importlib.util.find_spec("lab.analyzer") is not None
+
+
+def render_logs(snapshot: Snapshot, c: VpnConnection, log_text: str) -> None:
+    """The latest log lines of the connection and, when the analyzer exists, its reading of them."""
+    if not log_text.strip():
+        if any(t.options.log_enabled for t in c.tunnels):
+            st.caption("Tunnel logging is on, but the log has no lines for this connection in this window.")
+        else:
+            st.caption("Tunnel logging is off on both tunnels, so there are no tunnel log lines to read.")
+        return
+    if analyzer_available():
+        from lab.analyzer import analyze_text
+
+        try:
+            analysis = analyze_text(log_text)
+        except LabError as err:
+            st.warning(f"The log analyzer could not read these lines: {err}")
+        else:
+            if analysis.primary:
+                st.markdown(f"**Log analyzer:** {analysis.primary.summary}")
+                st.caption(
+                    f"Category `{analysis.primary.category}` · troubleshooter node "
+                    f"`{analysis.primary.tree_node}` · {len(analysis.findings)} finding(s)"
+                )
+            else:
+                st.caption("The log analyzer found no known failure pattern in these lines.")
+    lines = log_text.splitlines()
+    st.code("\n".join(lines[-200:]), language=None)
+    if len(lines) > 200:
+        st.caption(f"Showing the last 200 of {len(lines)} lines.")
+
+
+def troubleshooter_spec() -> object | None:
+    return next((p for p in PAGES if p.url_path == "troubleshooter"), None)
+
+
+def render_handoff(snapshot: Snapshot, log_text: str, key: str) -> None:
+    """Hand this snapshot and its logs to the troubleshooter page, when the app has one."""
+    spec = troubleshooter_spec()
+    if spec is None:
+        return
+    if st.button("Open in the troubleshooter", key=key, icon=":material/account_tree:"):
+        st.session_state["shared_log_text"] = log_text
+        st.session_state["shared_snapshot"] = snapshot
+        st.switch_page(str(LAB_DIR / spec.script))  # type: ignore[attr-defined]
+
+
+def render_audit(snapshot: Snapshot, now: datetime) -> None:
+    st.subheader("Audit")
+    findings = audit.audit_all(snapshot.connections, now)
+    if not findings:
+        st.success("No findings: both tunnels up and the options follow the recommendations.")
+        return
+    counts = {s: sum(1 for f in findings if f.severity == s) for s in ("high", "medium", "low")}
+    st.markdown(
+        " · ".join(f"**{n} {SEVERITY_LABEL[s].lower()}**" for s, n in counts.items() if n)
+        + f" across {len(snapshot.connections)} connection(s)"
+    )
+    for f in findings:
+        tunnel = f" · {f.tunnel_ip}" if f.tunnel_ip else ""
+        with st.expander(f"{SEVERITY_LABEL[f.severity]}: {f.title} — {f.vpn_id}{tunnel}", icon=SEVERITY_ICON[f.severity]):
+            st.markdown(f"**{f.message}**")
+            st.markdown(f"**Why it matters.** {f.explanation}")
+            st.markdown(f"**Fix.** {f.fix}")
+            st.markdown(f"[AWS documentation]({f.doc})")

@@ -1,0 +1,236 @@
+"""Monitor: a read-only per-tunnel view of Site-to-Site VPN connections from live AWS, a recorded
+incident replay or the scenario simulator, with inventory, per-connection telemetry and charts, and
+the audit."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import streamlit as st
+
+from lab import aws, replay
+from lab.errors import LabError
+from lab.model import Snapshot
+from lab.ui import monitor_sources as sources
+from lab.ui import monitor_views as views
+
+REFRESH_CHOICES = {"30 s": 30, "1 min": 60, "5 min": 300}
+
+run_started = datetime.now(UTC)
+st.title("Monitor")
+st.caption(
+    "Per-tunnel status of Site-to-Site VPN connections, read correctly: telemetry, tunnel options, "
+    "CloudWatch TunnelState and data, maintenance, AWS Health and tunnel logs, and an audit. Read-only. "
+    "Recorded incidents replay through the same views without an AWS account."
+)
+
+options = sources.source_options()
+first_replay = next((k for k in options if k.startswith("replay:")), sources.LIVE)
+params = st.query_params
+if "monitor_source" not in st.session_state:
+    wanted = params.get("source", "")
+    if params.get("replay"):
+        wanted = f"replay:{params.get('replay')}"
+    st.session_state["monitor_source"] = wanted if wanted in options else first_replay
+if st.session_state.get("monitor_fallback"):
+    st.session_state["monitor_source"] = first_replay
+    st.session_state["monitor_fallback"] = False
+
+source = st.selectbox(
+    "Source",
+    list(options),
+    format_func=lambda k: options[k],
+    key="monitor_source",
+    help="Live AWS reads your own account (read-only). Replays and simulations need no account.",
+)
+if source == sources.LIVE:
+    st.query_params["source"] = "aws"
+    st.query_params.pop("replay", None)
+elif source.startswith("replay:"):
+    st.query_params["replay"] = source.split(":", 1)[1]
+    st.query_params.pop("source", None)
+
+
+def _offer_replays(err: LabError) -> None:
+    st.error(str(err), icon=":material/cloud_off:")
+    if err.hint:
+        st.info(err.hint)
+    if st.button("Open a replay instead", key="monitor_open_replay", icon=":material/replay:"):
+        st.session_state["monitor_fallback"] = True
+        st.rerun()
+
+
+def _live() -> tuple[Snapshot, str, bool] | None:
+    """The live region's snapshot, or None after showing the error (the page keeps working)."""
+    st.markdown(
+        "Uses the standard AWS credential chain (environment, shared profiles, SSO, roles): choose a "
+        "profile from your AWS config and a region. VPN Lab never asks for keys. To connect, run "
+        "`aws configure sso` / `aws sso login --profile NAME` (or `aws configure`) in a terminal first. "
+        "The minimal read-only IAM policy is in the README."
+    )
+    cols = st.columns([2, 2, 2, 2])
+    profile_choice = cols[0].selectbox("AWS profile", sources.profiles(), key="monitor_profile")
+    profile = None if profile_choice == sources.DEFAULT_CHAIN else profile_choice
+    regions = sources.regions()
+    default = sources.default_region(profile)
+    if st.session_state.get("monitor_region") not in regions:
+        st.session_state["monitor_region"] = default if default in regions else regions[0]
+    region = cols[1].selectbox("Region", regions, key="monitor_region")
+    window = cols[2].selectbox("Time range", list(aws.WINDOWS), index=list(aws.WINDOWS).index("1 day"), key="monitor_window")
+    health = cols[3].toggle(
+        "AWS Health events",
+        value=True,
+        key="monitor_health",
+        help="Needs a Business, Enterprise On-Ramp or Enterprise support plan; without one the rest still works.",
+    )
+    try:
+        inv = sources.inventory(profile, region)
+    except LabError as err:
+        _offer_replays(err)
+        return None
+    st.success(f"Connected as {inv.arn} · region {region}", icon=":material/cloud_done:")
+    det = None
+    if inv.connections:
+        ids = [c.id for c in inv.connections]
+        if st.session_state.get("monitor_vpn") not in ids:
+            st.session_state["monitor_vpn"] = ids[0]
+        chosen = next(c for c in inv.connections if c.id == st.session_state["monitor_vpn"])
+        try:
+            det = sources.details(profile, region, inv.arn, chosen.id, window, health, chosen)
+        except LabError as err:
+            _offer_replays(err)
+            return None
+        for note in det.result.notes:
+            st.warning(note, icon=":material/warning:")
+    snapshot = sources.live_snapshot(inv, det, region)
+    return snapshot, sources.calls_line(inv, det, run_started), True
+
+
+def _replay(slug: str) -> tuple[Snapshot, str, bool]:
+    inc = replay.incident(slug)
+    st.markdown(f"**{inc.title}.** {inc.summary}")
+    with st.expander("What happened (the incident's description)"):
+        st.markdown(inc.description)
+        if inc.scenario:
+            st.caption(f"Design: {inc.scenario}")
+    with st.expander("Expected diagnosis (open after you have tried)"):
+        st.markdown(f"Category: `{inc.expected_category}`" + (f" · node `{inc.expected_tree_node}`" if inc.expected_tree_node else ""))
+        st.markdown(inc.expected_explanation)
+    st.caption(
+        "This is a recorded incident. To look at your own tunnels, choose Live AWS in Source after "
+        "setting up credentials with `aws configure sso` / `aws sso login` or `aws configure`."
+    )
+    return inc.snapshot, "", False
+
+
+def _simulation(scenario_id: str) -> tuple[Snapshot, str, bool]:
+    return sources.simulation_snapshot(scenario_id), "", False
+
+
+try:
+    if source == sources.LIVE:
+        loaded = _live()
+    elif source.startswith("replay:"):
+        loaded = _replay(source.split(":", 1)[1])
+    else:
+        loaded = _simulation(source.split(":", 1)[1])
+except LabError as err:
+    st.error(str(err))
+    if err.hint:
+        st.info(err.hint)
+    loaded = None
+
+if loaded is None:
+    st.stop()
+
+snapshot, calls_line, is_live = loaded
+now = snapshot.end or datetime.now(UTC)
+
+tab_inventory, tab_connection, tab_audit = st.tabs(["Inventory", "Connection", "Audit"])
+with tab_inventory:
+    views.render_inventory(snapshot)
+
+with tab_connection:
+    if not snapshot.connections:
+        st.info("No connection to show.")
+    else:
+        ids = [c.id for c in snapshot.connections]
+        if st.session_state.get("monitor_vpn") not in ids:
+            st.session_state["monitor_vpn"] = ids[0]
+        labels = {c.id: views.connection_label(c) for c in snapshot.connections}
+        vpn_id = st.selectbox("Connection", ids, format_func=lambda i: labels[i], key="monitor_vpn")
+        connection = snapshot.connection(vpn_id)
+        if connection is None:  # the ids come from the snapshot itself; kept for the type checker
+            st.stop()
+        m = st.columns(4)
+        m[0].metric("Tunnels up", f"{connection.tunnels_up}/{len(connection.tunnels)}")
+        m[1].metric("Routing", "BGP" if connection.routing == "bgp" else "static")
+        m[2].metric("Gateway", connection.gateway_type.upper())
+        m[3].metric("State", connection.state)
+        st.markdown("**Telemetry (VgwTelemetry)**")
+        st.dataframe(views.telemetry_rows(connection), hide_index=True, width="stretch")
+
+        refresh = st.columns([1, 1, 3])
+        auto = refresh[0].toggle(
+            "Auto-refresh charts",
+            value=False,
+            key="monitor_autorefresh",
+            disabled=not is_live,
+            help="Live AWS only: re-reads the charts' data (cached for 60 s) without reloading the page.",
+        )
+        every = refresh[1].selectbox("Every", list(REFRESH_CHOICES), index=1, key="monitor_refresh_every", disabled=not auto)
+        interval = REFRESH_CHOICES[every] if (auto and is_live) else None
+
+        @st.fragment(run_every=interval)
+        def _charts() -> None:
+            shown = snapshot
+            if is_live and interval:
+                # Only the charts refresh: the fragment re-reads the cached live details.
+                live = _live_refresh()
+                if live is not None:
+                    shown = live
+            current = shown.connection(vpn_id) or connection
+            views.render_chart(shown, current)
+            st.caption(f"Charts as of {datetime.now(UTC):%H:%M:%S} UTC" + (f" · refreshing every {every}" if interval else ""))
+
+        def _live_refresh() -> Snapshot | None:
+            profile_choice = st.session_state.get("monitor_profile", sources.DEFAULT_CHAIN)
+            profile = None if profile_choice == sources.DEFAULT_CHAIN else profile_choice
+            region = st.session_state.get("monitor_region", "")
+            try:
+                inv = sources.inventory(profile, region)
+                chosen = next((c for c in inv.connections if c.id == vpn_id), None)
+                if chosen is None:
+                    return None
+                det = sources.details(
+                    profile, region, inv.arn, vpn_id, st.session_state.get("monitor_window", "1 day"),
+                    st.session_state.get("monitor_health", True), chosen,
+                )
+            except LabError as err:
+                st.warning(f"Refresh failed: {err} {err.hint}")
+                return None
+            return sources.live_snapshot(inv, det, region)
+
+        _charts()
+
+        with st.expander("Tunnel options", expanded=False):
+            st.dataframe(views.options_rows(connection), hide_index=True, width="stretch")
+        st.markdown("**Endpoint maintenance (GetVpnTunnelReplacementStatus)**")
+        for line in views.maintenance_lines(connection):
+            st.caption(line)
+        st.markdown("**Events** (maintenance, AWS Health, tunnel and BGP changes)")
+        views.render_events(snapshot, connection)
+        st.markdown("**Latest log lines**")
+        if snapshot.source == "replay":
+            inc = replay.incident(source.split(":", 1)[1])
+            log_text = inc.log_text
+        else:
+            log_text = "\n".join(r.text for r in snapshot.logs if r.vpn_id in {vpn_id, ""})
+        views.render_logs(snapshot, connection, log_text)
+        views.render_handoff(snapshot, log_text, key="monitor_handoff")
+
+with tab_audit:
+    views.render_audit(snapshot, now)
+
+if calls_line:
+    st.caption(calls_line)
