@@ -96,16 +96,17 @@ def cidr_overlap() -> go.Figure:
         start = (int(net.network_address) - base) / 256
         width = net.num_addresses / 256
         fig.add_trace(go.Bar(x=[width], y=[label], base=[start], orientation="h", marker={"color": color},
-                             opacity=0.55, name=label, text=[cidr], textposition="inside",
+                             opacity=0.55, name=label, text=[cidr], textposition="none",
                              hovertext=[f"{cidr}: {net.num_addresses} addresses"], hoverinfo="text",
                              showlegend=False))
-    fig.update_xaxes(title="third octet position from 10.0.0.0 (256 addresses per step)",
+    fig.update_xaxes(title="IPv4 addresses from 10.0.0.0 to 10.2.0.0",
                      tickvals=[0, 64, 128, 192, 256, 320, 384, 512],
                      ticktext=["10.0.0.0", "10.0.64.0", "10.0.128.0", "10.0.192.0", "10.1.0.0", "10.1.64.0",
                                "10.1.128.0", "10.2.0.0"])
     fig.update_yaxes(autorange="reversed")
-    fig.add_annotation(x=136, y=1, text="traffic from the VPC to 10.0.130.5 never enters the tunnel",
-                       showarrow=True, arrowhead=2, ax=160, ay=-40, font={"color": UNTRUSTED})
+    fig.add_annotation(x=144, y=1, text="overlap: traffic from the VPC to 10.0.130.5<br>stays in the VPC and never "
+                       "enters the tunnel", showarrow=True, arrowhead=2, ax=170, ay=0, xanchor="left",
+                       font={"color": UNTRUSTED})
     fig.add_annotation(x=384, y=2, text="reachable through the VPN", showarrow=False, font={"color": TRUSTED},
                        yshift=24)
     return fig
@@ -132,7 +133,7 @@ def tunnelstate_static_vs_bgp() -> go.Figure:
     _steps(fig, t, bgp, "TunnelState if the VPN uses BGP (= BGP ESTABLISHED)", UNTRUSTED, 3, dash="dash", width=3)
     for row in (1, 2, 3):
         fig.update_yaxes(range=[-0.2, 1.3], tickvals=[0, 1], row=row, col=1)
-    fig.add_annotation(x=22.5, y=1.12, xref="x2", yref="y2", showarrow=False,
+    fig.add_annotation(x=22.5, y=0.5, xref="x2", yref="y2", showarrow=False,
                        text="BGP down (hold timer expired) while IPsec is still up", font={"color": WARN})
     fig.add_annotation(x=22.5, y=0.5, xref="x3", yref="y3", showarrow=False,
                        text="static: 1 (UP)   BGP: 0 (not ESTABLISHED)", font={"color": UNTRUSTED},

@@ -77,7 +77,7 @@ def topology_s3() -> go.Figure:
     link(fig, 7.4, 2.3, 9.1, 3.75, "", AWS, width=2)
     link(fig, 2.5, 5.0, 7.4, 5.2, "tunnels to A: DPD + health-check ping", TUNNEL, width=5)
     link(fig, 2.5, 2.5, 7.4, 2.3, "tunnels to B: DPD + health-check ping", TUNNEL, width=5, label_dy=-0.45)
-    text(fig, 8.2, 6.1, "VPC route table: route propagation on", color=AWS, size=12)
+    text(fig, 8.2, 1.3, "VPC route table: route propagation on", color=AWS, size=12)
     text(fig, 5.0, 0.45, "Failover is MANUAL: a dead tunnel must be detected (DPD, ping) and on-premises routes "
                          "moved by a person or a script.", color=WARN, size=13)
     return fig

@@ -43,12 +43,12 @@ def dpd_timeline() -> go.Figure:
     timeout = value("dpd_timeout_default")
     lanes = ["Customer gateway", "AWS DPD", "action = clear (default)", "action = restart", "action = none"]
     fig = _timeline(f"Dead peer detection: the peer goes silent at 20 s; timeout {timeout} s (default in current "
-                    f"docs; older docs say 30; minimum {value('dpd_timeout_min')})", lanes, 140, "seconds")
+                    f"docs; older docs say 30; minimum {value('dpd_timeout_min')})", lanes, 140, "seconds (illustration; AWS does not publish its probe interval or retry count)")
     y = {name: len(lanes) - 1 - i for i, name in enumerate(lanes)}
     dead_at, fires = 20, 20 + timeout
     _span(fig, y["Customer gateway"], 0, dead_at, TRUSTED, "alive: traffic and replies")
     _span(fig, y["Customer gateway"], dead_at, 140, UNTRUSTED, "gone (reboot, link or NAT failure): no replies")
-    _span(fig, y["AWS DPD"], 0, dead_at, TRUSTED, "traffic proves liveness: no probes")
+    _span(fig, y["AWS DPD"], 0, dead_at, TRUSTED, "traffic = alive")
     _span(fig, y["AWS DPD"], dead_at, fires, WARN, "probes unanswered (R-U-THERE / INFORMATIONAL)")
     fig.add_trace(go.Scatter(x=[dead_at + 8, dead_at + 18, dead_at + 28], y=[y["AWS DPD"] + 0.45] * 3,
                              mode="markers+text", text=["probe", "probe", "probe"], textposition="top center",
@@ -59,9 +59,9 @@ def dpd_timeline() -> go.Figure:
     _span(fig, y["action = clear (default)"], fires, 140, UNTRUSTED,
           "IKE stopped, tunnel DOWN, routes removed; waits for the customer gateway")
     _span(fig, y["action = restart"], 0, fires, TRUSTED, "tunnel UP")
-    _span(fig, y["action = restart"], fires, 140, WARN, "AWS restarts IKE: retries until the peer answers again")
+    _span(fig, y["action = restart"], fires, 140, WARN, "AWS restarts the IKE session: the tunnel renegotiates once the peer answers")
     _span(fig, y["action = none"], 0, fires, TRUSTED, "tunnel UP")
-    _span(fig, y["action = none"], fires, 140, NEUTRAL, "no action: SAs kept, traffic to the dead peer is lost")
+    _span(fig, y["action = none"], fires, 140, NEUTRAL, "AWS takes no action: the tunnel is not torn down, traffic to the dead peer is lost")
     _mark(fig, dead_at, "last reply", UNTRUSTED, len(lanes) - 0.55)
     _mark(fig, fires, f"DPD timeout ({timeout} s)", UNTRUSTED, len(lanes) - 0.55)
     return fig
@@ -86,6 +86,7 @@ def startup_action_timeline() -> go.Figure:
           "DOWN: AWS waits (add), device waits (no traffic) - nobody initiates")
     _span(fig, y["IKEv1 or add, device waits for traffic"], 45, 60, TRUSTED, "first packet → UP")
     _mark(fig, replaced, "endpoint replaced (outside IP unchanged)", TUNNEL, len(lanes) - 0.55)
-    fig.add_annotation(x=0.5, y=-0.22, xref="paper", yref="paper", showarrow=False,
+    fig.add_annotation(x=0.5, y=-0.36, xref="paper", yref="paper", showarrow=False,
                        text=f"AWS initiates {rule}.", font={"size": 13, "color": TUNNEL})
+    fig.update_layout(margin={"b": 110})
     return fig

@@ -134,8 +134,8 @@ def aws_azure_bgp() -> go.Figure:
     text(fig, 1.2, 4.5, "4 local network gateways<br>(one per AWS tunnel:<br>outside IP + BGP peer IP)<br>"
                         "4 connections, BGP on", color=AZURE, size=12)
     box(fig, 6.4, 0.4, 9.8, 8.6, f"AWS: virtual private gateway, ASN {asn}", AWS)
-    rows = [(7.6, "169.254.21.0/30", "connection A (CGW = IP 1)"), (5.6, "169.254.21.4/30", ""),
-            (3.4, "169.254.22.0/30", "connection B (CGW = IP 2)"), (1.4, "169.254.22.4/30", "")]
+    rows = [(7.3, "169.254.21.0/30", "connection A<br>(CGW = IP 1)"), (5.6, "169.254.21.4/30", ""),
+            (3.4, "169.254.22.0/30", "connection B<br>(CGW = IP 2)"), (1.7, "169.254.22.4/30", "")]
     for i, (y, cidr, conn) in enumerate(rows):
         base = cidr.rsplit(".", 1)[0]
         last = int(cidr.rsplit(".", 1)[1].split("/")[0])
@@ -144,7 +144,7 @@ def aws_azure_bgp() -> go.Figure:
         src = 6.4 if i < 2 else 2.6
         link(fig, 2.4, src, 7.4, y, "", TUNNEL if i % 2 == 0 else TRUSTED, width=4)
         if conn:
-            text(fig, 8.6, y + 0.75, conn, color=AWS, size=12)
+            text(fig, 6.95, y - 0.85, conn, color=AWS, size=12)
     text(fig, 5.0, 0.15, "ASNs must differ · AWS startup action Start · Azure address space blank (BGP learns it)",
          color=NEUTRAL, size=12)
     return fig
