@@ -54,7 +54,9 @@ def categories() -> dict[str, _Category]:
     return data.categories
 
 
-def _primary(category: str, summary: str, reasoning: list[str], lines: list[int]) -> Primary:
+def _primary(
+    category: str, summary: str, reasoning: list[str], lines: list[int], facts: dict[str, str] | None = None
+) -> Primary:
     cat = categories()[category]
     return Primary(
         category=category,
@@ -63,6 +65,7 @@ def _primary(category: str, summary: str, reasoning: list[str], lines: list[int]
         reasoning=tuple(reasoning),
         evidence_lines=tuple(sorted({n for n in lines if n})),
         title=cat.title,
+        facts=facts or {},
     )
 
 
@@ -107,7 +110,8 @@ def diagnose(scan: ScanResult) -> Primary | None:
             stat.add(liveness["peer_unreachable"].first)
             liveness["dpd_timeout"] = stat
     if liveness:
-        first = min(liveness, key=lambda c: liveness[c].first)
+        order = ("ike_sa_deleted_by_peer", "dpd_timeout", "peer_unreachable")
+        first = min(liveness, key=lambda c: (liveness[c].first, order.index(c)))
         s = liveness[first]
         if first == "ike_sa_deleted_by_peer":
             reasoning = [f"Line {s.first}: the customer gateway sent a Delete for the IKE_SA; the tunnel went down from its side."]
@@ -140,6 +144,7 @@ def diagnose(scan: ScanResult) -> Primary | None:
                     "DPD timed out because the peer stopped answering, and it still does not answer: reachability.",
                     reasoning,
                     [s.first, unreach.last],
+                    {"peer_alive_after_dpd": "no"},
                 )
             if established.last > s.first:
                 reasoning.append(
@@ -147,14 +152,16 @@ def diagnose(scan: ScanResult) -> Primary | None:
                     "look at DPD itself (idle tunnel, customer gateway DPD off, timeout action)."
                 )
                 summary = "DPD timed out and cleared the tunnel although the peer was reachable."
+                facts = {"peer_alive_after_dpd": "yes"}
             else:
                 reasoning.append(
                     "Nothing after it shows the peer alive: treat it as a reachability problem until shown "
                     "otherwise, then check who brings the tunnel back (DPD timeout action, startup action)."
                 )
                 summary = "DPD timed out: the peer stopped answering and the tunnel was not set up again."
+                facts = {}
             reasoning += _also(cats, "dpd_timeout")
-            return _primary("dpd_timeout", summary, reasoning, [s.first, s.last])
+            return _primary("dpd_timeout", summary, reasoning, [s.first, s.last], facts)
         reasoning = [
             f"Line {s.first}: negotiation got no answer from the peer ({s.count} time{'s' if s.count > 1 else ''}).",
             "No configuration error was seen, which needs an answer from the peer: check reachability "

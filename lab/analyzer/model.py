@@ -61,6 +61,7 @@ class Primary:
     reasoning: tuple[str, ...]
     evidence_lines: tuple[int, ...]
     title: str = ""
+    facts: dict[str, str] = field(default_factory=dict)  # what the reasoning established, e.g. peer_alive_after_dpd
 
     def to_json(self) -> dict[str, Any]:
         return {
