@@ -12,6 +12,7 @@ shared profiles, SSO, roles) resolves them inside botocore.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
@@ -48,7 +49,7 @@ IAM_ACTIONS: tuple[str, ...] = tuple(
 HEALTH_REGION = "us-east-1"
 
 CLIENT_CONFIG = Config(
-    retries={"mode": "standard", "max_attempts": 3},
+    retries={"mode": "standard"},  # 3 attempts unless AWS_MAX_ATTEMPTS or the profile says otherwise
     connect_timeout=5,
     read_timeout=20,
 )
@@ -72,7 +73,7 @@ def _guard_hook(service: str) -> Callable[..., None]:
     return _before_call
 
 
-_CLIENTS: dict[tuple[str | None, str, str], BaseClient] = {}
+_CLIENTS: dict[tuple[str | None, str, str, str], BaseClient] = {}
 _LOCK = threading.Lock()
 
 
@@ -87,7 +88,8 @@ def _build_client(profile: str | None, region: str, service: str) -> BaseClient:
 
 def cached_client(profile: str | None, region: str, service: str) -> BaseClient:
     """The read-only-guarded client for (profile, region, service), built once and reused."""
-    key = (profile, region, service)
+    # The endpoint override (AWS_ENDPOINT_URL, used by the tests' local server) is part of the key.
+    key = (profile, region, service, os.environ.get("AWS_ENDPOINT_URL", ""))
     with _LOCK:
         client = _CLIENTS.get(key)
     if client is not None:
