@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "lab.commands.run",
     "lab.commands.lessons",
     "lab.commands.facts",
+    "lab.commands.logs",
     "lab.commands.simulate",
     "lab.commands.status",
     "lab.commands.replays",

@@ -33,6 +33,7 @@ __all__ = [
     "analyze",
     "analyze_bytes",
     "analyze_path",
+    "analyze_stream",
     "analyze_text",
     "categories",
     "check_bytes",
@@ -134,6 +135,9 @@ def analyze_path(path: Path | str, fmt: str = "auto") -> Analysis:
                 raise InputError(f"{p} is empty: there is nothing to analyze.")
             if b"\x00" in head or head.startswith((b"\x1f\x8b", b"PK\x03\x04", b"%PDF", b"\x89PNG")):
                 raise InputError(f"{p} looks binary (compressed, an archive or an image), not a text log.")
+        if p.stat().st_size <= MAX_BYTES:
+            # Small enough to check as a whole: exact messages (line of a bad byte) for free.
+            return analyze_bytes(p.read_bytes(), fmt, str(p))
         return analyze_stream(p.open("r", encoding="utf-8-sig", newline=""), fmt, str(p))
     except OSError as exc:
         raise InputError(f"Cannot read {p}: {exc.strerror or exc}.") from None
@@ -162,7 +166,7 @@ def analyze_stream(fh: object, fmt: str = "auto", name: str = "The input") -> An
                 scanner.feed(rest)
     except UnicodeDecodeError:
         raise InputError(
-            f"{name} is not UTF-8 text (an invalid byte after line {done_lines}). "
+            f"{name} is not UTF-8 text (an invalid byte near line {done_lines + 1:,}). "
             "Convert it to UTF-8, for example with `iconv -f latin1 -t utf-8`."
         ) from None
     return _finish(scanner)

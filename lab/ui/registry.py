@@ -42,6 +42,25 @@ PAGES: tuple[PageSpec, ...] = (
         summary="Short lessons with quizzes: from what a VPN is to AWS Site-to-Site VPN in production.",
     ),
     PageSpec(
+        script="ui/pages/glossary.py",
+        title="Glossary",
+        url_path="glossary",
+        icon=":material/dictionary:",
+        section="Learn",
+        heading="Glossary",
+        summary="Every term of the lessons (IKE, ESP, DPD, TunnelState, ...) with its definition and source.",
+    ),
+    PageSpec(
+        script="ui/pages/troubleshooter.py",
+        title="Troubleshooter",
+        url_path="troubleshooter",
+        icon=":material/troubleshoot:",
+        section="Triage",
+        heading="Troubleshooter",
+        summary="Walk the decision tree for a tunnel that is down or traffic that does not pass, paste logs "
+        "for an automatic diagnosis, and download an incident report.",
+    ),
+    PageSpec(
         script="ui/pages/monitor.py",
         title="Monitor",
         url_path="monitor",

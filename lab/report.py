@@ -1,0 +1,152 @@
+"""The incident report: a Markdown document an on-call engineer can paste into a ticket.
+
+Built from the log analysis, the path walked through the troubleshooting tree (with the answers and
+whether evidence chose them) and the node reached. Every line that came from a log is masked first:
+pre-shared keys, passwords and anything that looks like a secret never reach the report. Log text
+is put in fenced code blocks so it is shown, never interpreted, by a Markdown viewer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import UTC, datetime
+
+from lab.analyzer import Analysis
+from lab.analyzer.diagnosis import categories
+from lab.evidence import Evidence
+from lab.tree import Node, Session, resolve
+
+MASK = "****"
+_SECRET_PATTERNS = (
+    # key = value / key: value forms (strongSwan secrets, configs, exported JSON)
+    re.compile(
+        r"(?i)(\b(?:pre[-_ ]?shared[-_ ]?key|preshared_?key|psk(?:secret)?|secret|password|passwd|passphrase|"
+        r"aws_secret_access_key|tunnel\d?_?preshared_?key)\b[\"']?\s*(?:[=:]|\bENC\b)\s*[\"']?)([^\s\"',;}]+)"
+    ),
+    # ipsec.secrets:  left right : PSK "value"
+    re.compile(r"(:\s*PSK\s+[\"']?)([^\"'\s=][^\"'\s]*)"),
+    # Cisco: crypto isakmp key VALUE address ... / pre-shared-key [local|remote] VALUE / FortiGate set psksecret VALUE
+    re.compile(r"(?i)(\bcrypto isakmp key\s+(?:\d\s+)?)(\S+)"),
+    re.compile(r"(?i)(\bpre-shared-key\s+(?:local\s+|remote\s+|address\s+\S+\s+key\s+)?(?:\d\s+)?)(\S+)"),
+    re.compile(r"(?i)(\bset\s+psksecret\s+(?:ENC\s+)?)(\S+)"),
+    # AWS access key ids
+    re.compile(r"()\b((?:AKIA|ASIA)[0-9A-Z]{16})\b"),
+)
+# Long random-looking tokens (AWS's generated pre-shared keys are 32 characters, session tokens longer).
+_TOKEN = re.compile(r"(?<![\w/.-])[A-Za-z0-9+/_.=-]{24,}(?![\w/.-])")
+
+
+def _looks_random(token: str) -> bool:
+    return (
+        any(c.isupper() for c in token)
+        and any(c.islower() for c in token)
+        and any(c.isdigit() for c in token)
+        and not token.startswith(("vpn-", "cgw-", "vgw-", "tgw-"))
+    )
+
+
+def mask(text: str) -> str:
+    """Replace pre-shared keys, passwords and secret-looking tokens with ****."""
+    for rx in _SECRET_PATTERNS:
+        text = rx.sub(lambda m: m.group(1) + MASK, text)
+    return _TOKEN.sub(lambda m: MASK if _looks_random(m.group(0)) else m.group(0), text)
+
+
+def _fence(lines: list[str]) -> str:
+    body = "\n".join(lines)
+    ticks = "```"
+    while ticks in body:
+        ticks += "`"
+    return f"{ticks}text\n{body}\n{ticks}"
+
+
+def _md(text: str) -> str:
+    """Plain text for Markdown prose: escape characters that would start formatting or HTML."""
+    return re.sub(r"([\\`*_{}\[\]<>#|])", r"\\\1", text)
+
+
+def _node_block(node: Node) -> list[str]:
+    out = [f"### {_md(node.title)}", "", f"**Cause.** {_md(node.cause)}", "", f"**Fix.** {_md(node.fix)}", ""]
+    out += [f"**Prevention.** {_md(node.prevention)}", "", f"**Lesson to read:** `{node.lesson}`", ""]
+    return out
+
+
+def build_report(
+    analysis: Analysis | None = None,
+    session: Session | None = None,
+    evidence: Mapping[str, Evidence] | None = None,
+    now: datetime | None = None,
+    title: str = "VPN incident report",
+) -> str:
+    """The Markdown report; every input is optional (a report from the tree alone, or logs alone)."""
+    now = now or datetime.now(UTC)
+    out = [f"# {_md(title)}", "", f"Generated {now.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC by VPN Lab.", ""]
+    node = session.current if session else (resolve(analysis.primary.tree_node) if analysis and analysis.primary else None)
+    primary = analysis.primary if analysis else None
+
+    out += ["## Summary", ""]
+    if node and node.is_diagnosis:
+        out.append(f"Diagnosis: **{_md(node.title)}**. {_md(node.cause)}")
+    elif primary:
+        out.append(_md(primary.summary))
+    else:
+        out.append("No diagnosis yet: the log showed no known failure and the tree was not walked to a diagnosis.")
+    out.append("")
+
+    if analysis:
+        out += ["## Primary diagnosis from the logs", ""]
+        if primary:
+            cat = categories()[primary.category]
+            out += [f"**{_md(cat.title)}** (`{primary.category}`), troubleshooter node `{primary.tree_node}`.", ""]
+            out += [f"- {_md(r)}" for r in primary.reasoning]
+            out.append("")
+            by_line = {f.line: f for f in analysis.findings}
+            shown = [f"line {n}: {mask(by_line[n].text)}" for n in primary.evidence_lines if n in by_line]
+            if shown:
+                out += ["Evidence lines:", "", _fence(shown), ""]
+        else:
+            out += ["No known failure pattern matched.", ""]
+        fmt = analysis.format + (f" (also {', '.join(analysis.detected_formats[1:])})" if len(analysis.detected_formats) > 1 else "")
+        out += [f"Log: {analysis.lines:,} lines, format {fmt}, {len(analysis.findings)} findings.", ""]
+        out += [f"- {_md(n)}" for n in analysis.notes]
+        if analysis.notes:
+            out.append("")
+
+    if session:
+        out += ["## Path through the troubleshooting tree", ""]
+        answered = session.answered()
+        if not answered:
+            out.append(f"Opened at `{session.steps[0].ref}`; no question answered yet.")
+        for i, (n, step) in enumerate(answered, 1):
+            how = ""
+            if step.by_evidence and evidence and n.evidence in evidence:
+                how = f" (pre-answered by evidence `{n.evidence}`: {_md(mask(evidence[n.evidence].reason))})"
+            out.append(f"{i}. {_md(n.text)} - **{_md(step.label)}**{how}")
+        out += ["", f"Current node: `{session.current.ref}` ({_md(session.current.title)}).", ""]
+
+    if node and node.is_diagnosis:
+        out += ["## Recommended fix and prevention", ""] + _node_block(node)
+    elif node:
+        out += ["## Next step", "", f"Continue at `{node.ref}`: {_md(node.text)}", ""]
+
+    if analysis and analysis.findings:
+        out += ["## Findings", ""]
+        rows = [
+            f"line {f.line}{' ' + f.time.strftime('%Y-%m-%d %H:%M:%S') if f.time else ''} [{f.category}/{f.phase}] "
+            f"{f.pattern}: {mask(f.text)}"
+            for f in analysis.findings[:500]
+        ]
+        out += [_fence(rows), ""]
+        if len(analysis.findings) > 500:
+            out += [f"({len(analysis.findings) - 500} more findings not listed.)", ""]
+
+    refs = list(node.references) if node and node.is_diagnosis else []
+    out += ["## References", ""]
+    out += [f"- [{_md(r.title)}]({r.url})" for r in refs]
+    out += [
+        "- [Troubleshooting your customer gateway device (AWS)](https://docs.aws.amazon.com/vpn/latest/s2svpn/Troubleshooting.html)",
+        "- [Contents of Site-to-Site VPN tunnel logs (AWS)](https://docs.aws.amazon.com/vpn/latest/s2svpn/log-contents.html)",
+        "",
+    ]
+    return "\n".join(out)

@@ -1,0 +1,211 @@
+"""Troubleshooter: walk a decision tree to the cause of a VPN incident, with evidence from logs.
+
+`?tree=<tree id>&node=<node id>` opens a node directly (the URL always shows the current node, so it
+can be pasted into an incident channel); an unknown tree or node shows a clear message and the start.
+Logs can be pasted, uploaded, or handed over by the Scenario lab / Monitor through
+`st.session_state["shared_log_text"]` and `st.session_state["shared_snapshot"]`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import streamlit as st
+
+from lab import analyzer
+from lab import tree as engine
+from lab.errors import LabError
+from lab.evidence import Evidence, from_analysis, from_snapshot, merge
+from lab.report import build_report
+from lab.ui import troubleshooter_views as views
+
+S_SESSION, S_ANALYSIS, S_SNAP_EV, S_URL = "ts_session", "ts_analysis", "ts_snapshot_evidence", "ts_url_ref"
+S_ERROR, S_SOURCE = "ts_error", "ts_source"
+DEFAULT_TREE = "tunnel-down"
+
+
+def _trees() -> dict[str, engine.Tree]:
+    return engine.load_trees()
+
+
+def _session() -> engine.Session:
+    return st.session_state[S_SESSION]
+
+
+def _set(session: engine.Session) -> None:
+    st.session_state[S_SESSION] = session
+
+
+def _evidence() -> dict[str, Evidence]:
+    analysis = st.session_state.get(S_ANALYSIS)
+    logs = from_analysis(analysis) if analysis else {}
+    return merge(st.session_state.get(S_SNAP_EV, {}), logs)
+
+
+# --- callbacks (run before the page renders, so the page always shows the new state) -----------
+
+
+def _on_answer(index: int, by_evidence: bool) -> None:
+    _set(engine.answer(_session(), index, by_evidence=by_evidence))
+
+
+def _on_back() -> None:
+    _set(engine.back(_session()))
+
+
+def _on_restart() -> None:
+    _set(engine.start(_session().tree))
+
+
+def _on_tree() -> None:
+    _set(engine.start(st.session_state["ts_tree"]))
+
+
+def _on_goto(ref: str) -> None:
+    _set(engine.goto(ref))
+
+
+def _on_follow() -> None:
+    _set(engine.session_with_evidence(_session(), _evidence()))
+
+
+def _analyze(text: str | None, data: bytes | None, name: str, source: str) -> None:
+    fmt = st.session_state.get("ts_format", "auto")
+    try:
+        result = analyzer.analyze_bytes(data, fmt, name) if data is not None else analyzer.analyze_text(text or "", fmt)
+    except LabError as err:
+        st.session_state[S_ERROR] = str(err)
+        return
+    st.session_state[S_ERROR] = ""
+    st.session_state[S_ANALYSIS] = result
+    st.session_state[S_SOURCE] = source
+
+
+def _on_analyze() -> None:
+    upload = st.session_state.get("ts_upload")
+    text = st.session_state.get("ts_log_text", "")
+    if upload is not None and not text.strip():
+        _analyze(None, upload.getvalue(), f"The file {upload.name}", f"uploaded file {upload.name}")
+    else:
+        _analyze(text, None, "", "pasted log")
+
+
+def _on_shared() -> None:
+    text = st.session_state.get("shared_log_text")
+    snapshot = st.session_state.get("shared_snapshot")
+    if snapshot is not None:
+        st.session_state[S_SNAP_EV] = from_snapshot(snapshot)
+    if isinstance(text, str) and text.strip():
+        _analyze(text, None, "", "the scenario lab / replay")
+    elif snapshot is not None:
+        st.session_state[S_SOURCE] = f"snapshot '{snapshot.label}'"
+        st.session_state[S_ERROR] = ""
+
+
+def _on_clear() -> None:
+    for key in (S_ANALYSIS, S_SNAP_EV, S_ERROR, S_SOURCE):
+        st.session_state.pop(key, None)
+
+
+# --- position from the URL ----------------------------------------------------------------------
+
+
+def _sync_from_url() -> None:
+    q_tree, q_node = st.query_params.get("tree"), st.query_params.get("node")
+    wanted = f"{q_tree}/{q_node}" if q_tree and q_node else (q_tree or "")
+    if S_SESSION not in st.session_state:
+        _set(engine.start(DEFAULT_TREE))
+    if not wanted or wanted == st.session_state.get(S_URL):
+        return
+    try:
+        _set(engine.goto(wanted) if q_node else engine.start(wanted))
+    except LabError as err:
+        fallback = q_tree if q_tree in _trees() else DEFAULT_TREE
+        st.error(f"The link does not point to a known troubleshooter step: {err} Showing the start of the tree.")
+        _set(engine.start(fallback))
+
+
+def _sync_to_url() -> None:
+    node = _session().current
+    st.query_params["tree"] = node.tree
+    st.query_params["node"] = node.id
+    st.session_state[S_URL] = node.ref
+
+
+# --- page ---------------------------------------------------------------------------------------
+
+st.title("Troubleshooter")
+st.caption(
+    "Find the cause of a VPN incident: analyze the logs, walk the decision tree (AWS's order: IKE, IPsec, "
+    "tunnel, BGP or static routes), and download an incident report."
+)
+
+try:
+    _trees()
+except LabError as err:  # shipped data is broken: say which file and why, keep the app alive
+    st.error(f"The troubleshooting trees cannot be loaded: {err}")
+    st.stop()
+
+_sync_from_url()
+
+if st.session_state.get("shared_log_text") or st.session_state.get("shared_snapshot") is not None:
+    with st.container(border=True):
+        st.markdown("**Logs from the scenario lab / replay are available - analyze them** to pre-answer questions.")
+        st.button("Use them as evidence", key="ts_use_shared", on_click=_on_shared, icon=":material/input:")
+
+with st.expander("1 · Analyze logs", expanded=st.session_state.get(S_ANALYSIS) is None, icon=":material/description:"):
+    st.text_area(
+        "Paste log lines (AWS tunnel log JSON or text, strongSwan, libreswan, Cisco ASA/IOS, FortiGate, Palo Alto)",
+        key="ts_log_text",
+        height=180,
+        placeholder='{"event_timestamp":1764404400000,"details":"AWS tunnel DPD timed out after 3 retransmits",...}',
+    )
+    st.file_uploader("…or upload a log file (text, up to 20 MB)", key="ts_upload")
+    cols = st.columns([2, 1, 1])
+    cols[0].selectbox("Format", ["auto", *analyzer.FORMATS], key="ts_format", help="auto detects the format from the first lines")
+    cols[1].button("Analyze", key="ts_analyze", type="primary", on_click=_on_analyze, icon=":material/search:")
+    cols[2].button("Clear evidence", key="ts_clear", on_click=_on_clear)
+    if st.session_state.get(S_ERROR):
+        st.error(st.session_state[S_ERROR], icon=":material/error:")
+    result = st.session_state.get(S_ANALYSIS)
+    if result is not None:
+        st.caption(f"Analysis of the {st.session_state.get(S_SOURCE, 'log')}")
+        views.analysis(result, _on_goto)
+    elif st.session_state.get(S_SNAP_EV):
+        st.caption(f"Evidence from the {st.session_state.get(S_SOURCE, 'snapshot')}: {len(st.session_state[S_SNAP_EV])} facts.")
+
+st.subheader("2 · Decision tree")
+trees = _trees()
+session = _session()
+ids = list(trees)
+st.session_state["ts_tree"] = session.tree
+top = st.columns([3, 1, 1, 1.4])
+top[0].selectbox("Tree", ids, key="ts_tree", format_func=lambda t: trees[t].title, on_change=_on_tree, label_visibility="collapsed")
+top[1].button("Back", key="ts_back", on_click=_on_back, disabled=len(session.steps) <= 1, icon=":material/arrow_back:")
+top[2].button("Restart", key="ts_restart", on_click=_on_restart, icon=":material/restart_alt:")
+evidence = _evidence()
+top[3].button("Follow the evidence", key="ts_follow", on_click=_on_follow, disabled=not evidence, icon=":material/fact_check:")
+
+crumbs = [engine.resolve(s.ref).title + (f" → {s.label}" if s.label else "") for s in session.steps]
+st.caption("Path: " + "  ›  ".join(crumbs))
+node = session.current
+with st.container(border=True):
+    if node.is_diagnosis:
+        views.diagnosis(node)
+    else:
+        views.question(node, evidence, _on_answer)
+_sync_to_url()
+st.caption(f"Link to this step: `?tree={node.tree}&node={node.id}`")
+
+st.subheader("3 · Incident report")
+report = build_report(st.session_state.get(S_ANALYSIS), session, evidence)
+st.download_button(
+    "Download incident report (Markdown)",
+    data=report,
+    file_name=f"vpn-incident-{datetime.now(UTC):%Y%m%d-%H%M}.md",
+    mime="text/markdown",
+    key="ts_download",
+    icon=":material/download:",
+)
+with st.expander("Preview the report"):
+    st.code(report, language="markdown", wrap_lines=True)
