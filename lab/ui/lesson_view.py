@@ -7,6 +7,8 @@ from collections.abc import Callable
 import plotly.graph_objects as go
 import streamlit as st
 
+from lab.errors import LabError
+from lab.glossary import annotate_html, glossary
 from lab.lessons import Block, Catalog, Lesson, QuizQuestion
 
 CALLOUTS = {
@@ -24,10 +26,15 @@ def _figure(name: str) -> go.Figure:
     return FIGURES[name]()
 
 
-def _block(lesson: Lesson, index: int, block: Block) -> None:
+def _block(lesson: Lesson, index: int, block: Block, explained: set[str]) -> None:
     if block.kind == "markdown":
-        # The HTML comes from our renderer with raw HTML disabled in the source, so it is safe to show.
-        st.markdown(block.html, unsafe_allow_html=True)
+        # The HTML comes from our renderer with raw HTML disabled in the source, so it is safe to show;
+        # the glossary only adds <abbr title> hovers (escaped) around the first use of each term.
+        try:
+            html = annotate_html(block.html, glossary(), explained)
+        except LabError:  # a broken glossary file is reported on the Glossary page; lessons still read
+            html = block.html
+        st.markdown(html, unsafe_allow_html=True)
     elif block.kind == "callout":
         show, icon, label = CALLOUTS.get(block.callout, CALLOUTS["note"])
         heading = f"{label}: {block.title}" if block.title else label
@@ -105,8 +112,9 @@ def show(lesson: Lesson, catalog: Catalog, *, done: set[str], open_lesson: Calla
         with st.container(border=True):
             st.markdown("**In this lesson you will learn to**")
             st.markdown("\n".join(f"- {o}" for o in lesson.objectives))
+        explained: set[str] = set()  # glossary terms already given a hover in this lesson
         for index, block in enumerate(lesson.blocks):
-            _block(lesson, index, block)
+            _block(lesson, index, block, explained)
 
         st.header("Key takeaways", anchor="key-takeaways")
         st.markdown("\n".join(f"- {k}" for k in lesson.keypoints))

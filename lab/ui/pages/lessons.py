@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lab.lessons import Catalog, Lesson, languages, load_catalog
-from lab.ui import lesson_view
+from lab.ui import curriculum_map, lesson_view
 
 DONE_KEY = "lessons_done"
 
@@ -86,6 +86,7 @@ def _show_list(catalog: Catalog) -> None:
                     st.markdown(":green[:material/check_circle: Done]")
                 else:
                     st.markdown(":gray[Not done yet]")
+    curriculum_map.show(catalog, done)
     _show_errors(catalog)
 
 

@@ -1,0 +1,74 @@
+"""Glossary: every term of the curriculum with its expansion, definition, the lesson that teaches it and an
+official source. A search box filters as you type; `?term=<name>` opens the page filtered to one term.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lab.errors import LabError
+from lab.glossary import Glossary, Term, glossary
+from lab.lessons import Catalog, load_catalog
+
+SEARCH_KEY = "glossary-search"
+
+
+@st.cache_resource(show_spinner=False)
+def _glossary() -> Glossary:
+    return glossary()
+
+
+@st.cache_resource(ttl=60, show_spinner=False)
+def _catalog() -> Catalog:
+    return load_catalog()
+
+
+def _entry(term: Term, catalog: Catalog) -> None:
+    with st.container(border=True):
+        title = f"**{term.term}**"
+        if term.expansion.lower() != term.term.lower():
+            title += f" - {term.expansion}"
+        st.markdown(title)
+        st.markdown(term.definition)
+        links = []
+        lesson = catalog.get(term.lesson)
+        if lesson is not None:
+            links.append(f"Taught in [lesson {lesson.number}: {lesson.title}](/lessons?lesson={lesson.id})")
+        if term.source:
+            links.append(f"[Official source]({term.source})")
+        if term.aliases:
+            links.append("Also written: " + ", ".join(term.aliases))
+        if links:
+            st.caption(" · ".join(links))
+
+
+def main() -> None:
+    st.title("Glossary")
+    st.markdown(
+        "The words this lab uses, each with the lesson that explains it. In lessons, the first use of a "
+        "term is underlined with dots: hover over it to see the definition."
+    )
+    try:
+        g = _glossary()
+    except LabError as err:
+        st.error(str(err))
+        return
+    if SEARCH_KEY not in st.session_state and st.query_params.get("term"):
+        st.session_state[SEARCH_KEY] = st.query_params["term"]
+    query = st.text_input(
+        "Search the glossary",
+        key=SEARCH_KEY,
+        placeholder="e.g. DPD, startup action, 169.254",
+        help="Matches the term, its other spellings, the expansion and the definition.",
+    )
+    found = g.search(query or "")
+    st.caption(f"{len(found)} of {len(g.terms)} terms")
+    if not found:
+        st.info(f"No term matches '{query}'. Try a shorter word or an acronym such as IKE or BGP.")
+        return
+    catalog = _catalog()
+    for term in sorted(found, key=lambda t: t.term.lower()):
+        _entry(term, catalog)
+
+
+main()
