@@ -51,6 +51,16 @@ PAGES: tuple[PageSpec, ...] = (
         summary="Every term of the lessons (IKE, ESP, DPD, TunnelState, ...) with its definition and source.",
     ),
     PageSpec(
+        script="ui/pages/scenario_lab.py",
+        title="Scenario lab",
+        url_path="scenario-lab",
+        icon=":material/science:",
+        section="Practise",
+        heading="Scenario lab",
+        summary="Break a high-availability design (S1-S5) on purpose: topology, outage timeline, step-by-step "
+        "explanation, side-by-side comparison and the logs it would write.",
+    ),
+    PageSpec(
         script="ui/pages/troubleshooter.py",
         title="Troubleshooter",
         url_path="troubleshooter",

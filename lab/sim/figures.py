@@ -1,0 +1,354 @@
+"""Plotly figures of a simulation, built by pure functions: the topology (with a time slider and
+play button) and the per-tunnel timeline. Every state is shown by colour AND a text label.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from lab.sim.result import SimResult
+
+UP, DOWN, WARN, GREY = "#1b7f3b", "#c62828", "#d98200", "#607d8b"
+TO_ONPREM, TO_AWS = "#1f5fbf", "#7b3fb3"
+TUNNEL_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd")
+X = {"onprem": 0.0, "cgw": 1.5, "endpoint": 4.5, "gateway": 5.9, "rtb": 7.2, "vpc": 8.5}
+NOT_FAILABLE = ("gateway", "rtb", "vpc")
+
+
+@dataclass(frozen=True)
+class Element:
+    """A selectable element of the topology: its id is what a selection on the diagram returns."""
+
+    id: str  # onprem, cgw-a, tunnel-1, endpoint:tunnel-1, gateway, rtb, vpc
+    label: str
+    x: float
+    y: float
+
+
+def _ys(n: int, spread: float) -> list[float]:
+    if n == 1:
+        return [0.0]
+    step = 2 * spread / (n - 1)
+    return [spread - i * step for i in range(n)]
+
+
+def elements(result: SimResult) -> list[Element]:
+    spec = result.scenario
+    rows = spec.tunnel_rows()
+    out = [Element("onprem", f"On-premises network {spec.onprem.cidr}", X["onprem"], 0.0)]
+    for key, y in zip(spec.cgw_keys(), _ys(len(spec.customer_gateways), 1.5), strict=True):
+        out.append(Element(key, spec.cgw(key).name, X["cgw"], y))
+    tys = _ys(len(rows), 2.25 if len(rows) > 2 else 0.9)
+    for (tid, _c, t, _g), y in zip(rows, tys, strict=True):
+        out.append(Element(f"endpoint:{tid}", f"AWS endpoint of {tid} ({t.az})", X["endpoint"], y))
+    gname = "Transit gateway" if spec.gateway.type == "tgw" else "Virtual private gateway"
+    out.append(Element("gateway", f"{gname} {spec.gateway.id}", X["gateway"], 0.0))
+    out.append(Element("rtb", f"Route table {spec.vpc.route_table_id}", X["rtb"], 0.0))
+    out.append(Element("vpc", f"VPC {spec.vpc.cidr}", X["vpc"], 0.0))
+    for (tid, _c, _t, g), y in zip(rows, tys, strict=True):
+        cg = next(e for e in out if e.id == g.key)
+        out.append(Element(tid, tid, (cg.x + X["endpoint"]) / 2, (cg.y + y) / 2))
+    return out
+
+
+def _tunnel_state(result: SimResult, i: int, t: int) -> tuple[str, str]:
+    tr = result.trace
+    state, ok, cgw = tr.state[i][t], tr.ok[i][t], tr.cgw_sa[i][t]
+    if not tr.endpoint[i][t]:
+        return "ENDPOINT REPLACED", DOWN
+    if state and ok:
+        return "UP", UP
+    if ok and not state:
+        return "IPsec up, BGP down", WARN
+    if state or cgw:
+        # One side still believes in the tunnel while nothing gets through: a black hole.
+        return "BLACK HOLE", WARN
+    return "DOWN", DOWN
+
+
+def _cgw_state(result: SimResult, c: int, t: int) -> tuple[str, str]:
+    status = result.trace.cgw_status[c][t]
+    return {"up": ("UP", UP), "down": ("DEVICE DOWN", DOWN), "link-down": ("LINK DOWN", DOWN)}[status]
+
+
+def _pct(frac: float, offered: float) -> tuple[str, str]:
+    if offered == 0:
+        return "no traffic", GREY
+    if frac >= 1.0:
+        return "delivered", TO_ONPREM
+    if frac <= 0.0:
+        return "LOST", DOWN
+    return f"{round(100 * (1 - frac))} % lost", WARN
+
+
+Trace = dict[str, object]  # a plotly scatter trace as plain data: validated once, when the figure is built
+
+
+def _frame_data(result: SimResult, t: int, els: list[Element]) -> tuple[list[Trace], str]:
+    spec, tr = result.scenario, result.trace
+    pos = {e.id: e for e in els}
+    rows = spec.tunnel_rows()
+    keys = spec.cgw_keys()
+    traces: list[Trace] = []
+
+    def line(a: Element, b: Element, colour: str, dash: str, name: str, width: float = 2.0,
+             dy: float = 0.0) -> Trace:
+        return {"type": "scatter", "x": [a.x, b.x], "y": [a.y + dy, b.y + dy], "mode": "lines", "hoverinfo": "skip",
+                "showlegend": False, "line": {"color": colour, "width": width, "dash": dash}, "name": name}
+
+    for c, key in enumerate(keys):
+        text, colour = _cgw_state(result, c, t)
+        traces.append(line(pos["onprem"], pos[key], colour if text != "UP" else GREY, "solid", f"lan-{key}"))
+    tun_text, tun_colour = [], []
+    for i, (tid, _c, _t, g) in enumerate(rows):
+        text, colour = _tunnel_state(result, i, t)
+        tun_text.append(text)
+        tun_colour.append(colour)
+        dash = "solid" if text == "UP" else ("dash" if colour == WARN else "dot")
+        traces.append(line(pos[g.key], pos[f"endpoint:{tid}"], colour, dash, tid, width=3))
+    for i, (tid, _c, _t, _g) in enumerate(rows):
+        ok = tr.endpoint[i][t] and tr.state[i][t]
+        traces.append(line(pos[f"endpoint:{tid}"], pos["gateway"], GREY if ok else "#b0bec5",
+                           "solid" if ok else "dot", f"attach-{tid}"))
+    has_route = bool(tr.egress[t])
+    traces.append(line(pos["gateway"], pos["rtb"], GREY if has_route else DOWN, "solid" if has_route else "dot", "gw-rtb"))
+    traces.append(line(pos["rtb"], pos["vpc"], GREY, "solid", "rtb-vpc"))
+
+    # Traffic paths: VPC -> on-premises through the egress tunnel(s), on-premises -> VPC through the
+    # customer gateway(s) the office routers use. Offset a little so both stay visible.
+    def path(points: list[list[Element]], dy: float, colour: str, name: str) -> Trace:
+        xs: list[float | None] = []
+        ys: list[float | None] = []
+        for seq in points:
+            for e in seq:
+                xs.append(e.x)
+                ys.append(e.y + dy)
+            xs.append(None)
+            ys.append(None)
+        return {"type": "scatter", "x": xs, "y": ys, "mode": "lines", "name": name, "hoverinfo": "skip",
+                "showlegend": True, "line": {"color": colour, "width": 6}, "opacity": 0.45}
+
+    on_label, on_colour = _pct(tr.frac_onprem[t], tr.offered_onprem[t])
+    aws_label, aws_colour = _pct(tr.frac_aws[t], tr.offered_aws[t])
+    to_onprem = [[pos["vpc"], pos["rtb"], pos["gateway"], pos[f"endpoint:{rows[i][0]}"], pos[rows[i][3].key],
+                  pos["onprem"]] for i in tr.egress[t]]
+    to_aws = []
+    for c in tr.onprem[t]:
+        key = keys[c]
+        for i, (tid, _cn, _tn, g) in enumerate(rows):
+            if g.key == key and tr.cgw_sa[i][t]:
+                to_aws.append([pos["onprem"], pos[key], pos[f"endpoint:{tid}"], pos["gateway"], pos["rtb"], pos["vpc"]])
+    traces.append(path(to_onprem if tr.offered_onprem[t] else [], 0.07,
+                       TO_ONPREM if on_colour == TO_ONPREM else on_colour, f"VPC → on-premises: {on_label}"))
+    traces.append(path(to_aws if tr.offered_aws[t] else [], -0.07,
+                       TO_AWS if aws_colour == TO_ONPREM else aws_colour, f"on-premises → VPC: {aws_label}"))
+
+    node_els = [e for e in els if not e.id.startswith("tunnel-")]
+    texts, colours, hovers = [], [], []
+    for e in node_els:
+        if e.id in keys:
+            state, colour = _cgw_state(result, keys.index(e.id), t)
+            texts.append(f"<b>{e.label}</b><br>{spec.cgw(e.id).ip}<br>{state}")
+        elif e.id.startswith("endpoint:"):
+            i = spec.tunnel_ids().index(e.id.split(":", 1)[1])
+            replaced = not tr.endpoint[i][t]
+            state, colour = ("REPLACING", DOWN) if replaced else ("IN SERVICE", UP)
+            texts.append(f"{rows[i][2].outside_ip}<br>{rows[i][2].az}<br>{state}")
+        elif e.id == "rtb":
+            state, colour = ("route to on-premises", UP) if has_route else ("NO ROUTE to on-premises", DOWN)
+            how = "propagated" if spec.vpc.propagation else "static"
+            texts.append(f"<b>Route table</b><br>{spec.onprem.cidr} → {spec.gateway.type.upper()}<br>"
+                         f"{state if not has_route else how + ', active'}")
+        elif e.id == "gateway":
+            colour = UP
+            egress = ", ".join(rows[i][0] for i in tr.egress[t]) or "none"
+            texts.append(f"<b>{spec.gateway.type.upper()}</b><br>{spec.gateway.id}<br>egress: {egress}")
+        elif e.id == "vpc":
+            colour = UP
+            texts.append(f"<b>VPC</b><br>{spec.vpc.cidr}")
+        else:
+            colour = UP
+            via = ", ".join(keys[c] for c in tr.onprem[t]) or "no gateway"
+            texts.append(f"<b>On-premises</b><br>{spec.onprem.cidr}<br>routes via {via}")
+        colours.append(colour)
+        hovers.append(e.label)
+    traces.append({
+        "type": "scatter", "x": [e.x for e in node_els], "y": [e.y for e in node_els], "mode": "markers+text",
+        "name": "elements", "text": texts, "textposition": "bottom center", "hovertext": hovers,
+        "hoverinfo": "text", "showlegend": False, "customdata": [e.id for e in node_els], "textfont": {"size": 11},
+        "marker": {"size": 26, "color": colours, "symbol": "square", "line": {"color": "#263238", "width": 1}},
+    })
+    tun_els = [e for e in els if e.id.startswith("tunnel-")]
+    traces.append({
+        "type": "scatter", "x": [e.x for e in tun_els], "y": [e.y for e in tun_els], "mode": "markers+text",
+        "name": "tunnels", "text": [f"{e.id}: {s}" for e, s in zip(tun_els, tun_text, strict=True)],
+        "textposition": "top center",
+        "hovertext": [f"{e.id}: {s} (select to fail it)" for e, s in zip(tun_els, tun_text, strict=True)],
+        "hoverinfo": "text", "showlegend": False, "customdata": [e.id for e in tun_els], "textfont": {"size": 11},
+        "marker": {"size": 16, "color": tun_colour, "symbol": "diamond", "line": {"color": "#263238", "width": 1}},
+    })
+    title = f"t = {t} s · VPC → on-premises: {on_label} · on-premises → VPC: {aws_label}"
+    return traces, title
+
+
+def frame_times(result: SimResult, max_frames: int = 40) -> list[int]:
+    """Seconds shown by the slider: a regular grid plus the moments something happened."""
+    T = result.duration_s
+    step = max(10, -(-T // 25) // 5 * 5)
+    times = set(range(0, T, step)) | {T - 1}
+    start = result.snapshot.start
+    if start is not None:
+        for ev in result.snapshot.events:
+            t = int((ev.time - start).total_seconds())
+            times |= {t, min(T - 1, t + 1)}
+    ordered = sorted(x for x in times if 0 <= x < T)
+    if len(ordered) > max_frames:
+        keep = set(ordered[:: max(1, len(ordered) // max_frames)])
+        ordered = sorted(keep | {T - 1})
+    return ordered
+
+
+def initial_time(result: SimResult) -> int:
+    """The moment the diagram opens at: just after the first failure, or the start."""
+    if not result.failures:
+        return 0
+    return min(result.duration_s - 1, result.failures[0].at_s + 1)
+
+
+def topology_figure(result: SimResult, at: int | None = None) -> go.Figure:
+    """The topology with each element's state and the traffic paths; slider and play over time."""
+    els = elements(result)
+    times = frame_times(result)
+    first = initial_time(result) if at is None else at
+    if first not in times:
+        times = sorted({*times, first})
+    frames = []
+    for t in times:
+        data, title = _frame_data(result, t, els)
+        frames.append({"data": data, "name": str(t), "layout": {"title": {"text": title}}})
+    active = times.index(first)
+    base, title = _frame_data(result, first, els)
+    fig = go.Figure(data=base, frames=frames)
+    slider_steps = [{"method": "animate", "label": f"{t}",
+                     "args": [[str(t)], {"mode": "immediate", "frame": {"duration": 0, "redraw": True},
+                                         "transition": {"duration": 0}}]} for t in times]
+    fig.update_layout(
+        title={"text": title, "x": 0.01, "font": {"size": 15}},
+        height=560, margin={"l": 10, "r": 10, "t": 60, "b": 10}, plot_bgcolor="white",
+        xaxis={"visible": False, "range": [-0.9, 9.4], "fixedrange": True},
+        yaxis={"visible": False, "range": [-3.6, 3.1], "fixedrange": True},
+        legend={"orientation": "h", "y": -0.02, "x": 0.3},
+        dragmode="select", clickmode="event+select",
+        shapes=[{"type": "rect", "x0": 2.55, "x1": 3.45, "y0": -3.0, "y1": 2.9, "fillcolor": "#eceff1",
+                 "line": {"width": 0}, "layer": "below"}],
+        annotations=[
+            {"x": 3.0, "y": 2.95, "text": "Internet", "showarrow": False, "font": {"color": "#455a64"}},
+            {"x": 0.0, "y": 2.95, "text": "On premises", "showarrow": False, "font": {"color": "#455a64"}},
+            {"x": 6.9, "y": 2.95, "text": "AWS", "showarrow": False, "font": {"color": "#455a64"}},
+        ],
+        updatemenus=[{
+            "type": "buttons", "direction": "left", "x": 0.0, "y": -0.08, "xanchor": "left", "yanchor": "top",
+            "showactive": False, "pad": {"r": 10, "t": 10},
+            "buttons": [
+                {"label": "▶ Play", "method": "animate",
+                 "args": [None, {"frame": {"duration": 400, "redraw": True}, "fromcurrent": True,
+                                 "transition": {"duration": 0}}]},
+                {"label": "⏸ Pause", "method": "animate",
+                 "args": [[None], {"mode": "immediate", "frame": {"duration": 0, "redraw": False}}]},
+            ],
+        }],
+        sliders=[{"active": active, "steps": slider_steps, "x": 0.16, "len": 0.84, "y": -0.06,
+                  "currentvalue": {"prefix": "moment: t = ", "suffix": " s"}, "pad": {"t": 10}}],
+    )
+    return fig
+
+
+def timeline_figure(result: SimResult) -> go.Figure:
+    """Per tunnel: TunnelState lanes with events, bytes in/out, and delivered traffic per direction."""
+    tr, spec = result.trace, result.scenario
+    T = result.duration_s
+    rows = spec.tunnel_rows()
+    ts = list(range(T))
+    fig = make_subplots(rows=3, cols=1, shared_xaxes=True, vertical_spacing=0.08, row_heights=[0.42, 0.33, 0.25],
+                        subplot_titles=("Tunnel state (TunnelState as CloudWatch reports it) and events",
+                                        "Traffic per tunnel: TunnelDataIn (solid) / TunnelDataOut (dotted), bytes/s",
+                                        "Traffic delivered, % of what was sent"))
+    lanes = {tid: len(rows) - 1 - i for i, (tid, *_rest) in enumerate(rows)}
+    for label, want, colour in (("UP", 1, UP), ("DOWN", 0, DOWN)):
+        xs: list[float | None] = []
+        ys: list[float | None] = []
+        for i, (tid, *_rest) in enumerate(rows):
+            st = tr.state[i]
+            for t in ts:
+                if st[t] == want:
+                    xs.append(t)
+                    ys.append(lanes[tid])
+                else:
+                    if xs and xs[-1] is not None:
+                        xs.append(None)
+                        ys.append(None)
+            xs.append(None)
+            ys.append(None)
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=f"TunnelState {want} ({label})",
+                                 line={"color": colour, "width": 12}, legendgroup="state",
+                                 hovertemplate=f"t=%{{x}} s: {label}<extra></extra>"), row=1, col=1)
+    start = result.snapshot.start
+    shown = ("dpd-timeout", "bgp-down", "bgp-up", "ike-sa-deleted", "endpoint-replacement", "auth-failure",
+             "proposal-mismatch", "ike-negotiation", "traffic-shift", "health-notice")
+    ex: list[int] = []
+    ey: list[float] = []
+    et: list[str] = []
+    for ev in result.snapshot.events:
+        if ev.kind not in shown or start is None:
+            continue
+        tid = ev.target if ev.target in lanes else next((r[0] for r in rows if r[2].outside_ip == ev.tunnel_ip), None)
+        t = int((ev.time - start).total_seconds())
+        ex.append(t)
+        ey.append(lanes[tid] + 0.32 if tid else len(rows) - 0.4)
+        et.append(f"t={t} s {ev.kind}: {ev.detail}")
+    fig.add_trace(go.Scatter(x=ex, y=ey, mode="markers", name="events (hover for detail)", hovertext=et,
+                             hoverinfo="text", marker={"symbol": "triangle-down", "size": 10, "color": "#263238"}),
+                  row=1, col=1)
+    for i, (tid, *_rest) in enumerate(rows):
+        colour = TUNNEL_COLOURS[i % len(TUNNEL_COLOURS)]
+        fig.add_trace(go.Scatter(x=ts, y=tr.data_in[i], mode="lines", name=f"{tid} in", legendgroup=tid,
+                                 line={"color": colour, "width": 1.5}), row=2, col=1)
+        fig.add_trace(go.Scatter(x=ts, y=tr.data_out[i], mode="lines", name=f"{tid} out", legendgroup=tid,
+                                 line={"color": colour, "width": 1.5, "dash": "dot"}), row=2, col=1)
+    for label, frac, off, colour in (("VPC → on-premises", tr.frac_onprem, tr.offered_onprem, TO_ONPREM),
+                                     ("on-premises → VPC", tr.frac_aws, tr.offered_aws, TO_AWS)):
+        ys2 = [100 * f if o > 0 else None for f, o in zip(frac, off, strict=True)]
+        fig.add_trace(go.Scatter(x=ts, y=ys2, mode="lines", name=f"delivered {label}", line={"color": colour,
+                                 "width": 2}, line_shape="hv"), row=3, col=1)
+    for f in result.failures:
+        fig.add_vline(x=f.at_s, line={"color": DOWN, "dash": "dash", "width": 1})
+        fig.add_annotation(x=f.at_s, y=1.0, yref="paper", text=f"{f.kind} {f.target}", showarrow=False,
+                           xanchor="left", font={"color": DOWN, "size": 11}, yshift=8)
+        if f.end_s is not None and f.end_s < T:
+            fig.add_vline(x=f.end_s, line={"color": UP, "dash": "dash", "width": 1})
+    fig.update_yaxes(tickvals=list(lanes.values()),
+                     ticktext=[f"{tid} · {g.key} · {t.az}" for tid, _c, t, g in rows],
+                     range=[-0.6, len(rows) - 0.2], row=1, col=1)
+    fig.update_yaxes(title_text="bytes/s", row=2, col=1)
+    fig.update_yaxes(range=[-5, 105], title_text="%", row=3, col=1)
+    fig.update_xaxes(title_text="seconds since the start of the run", row=3, col=1)
+    fig.update_layout(height=720, margin={"l": 10, "r": 10, "t": 50, "b": 10}, hovermode="closest",
+                      legend={"orientation": "h", "y": -0.12}, plot_bgcolor="white")
+    fig.update_xaxes(showgrid=True, gridcolor="#eceff1")
+    return fig
+
+
+def element_failure(element_id: str) -> tuple[str, str] | None:
+    """The failure a selection on the diagram injects: (kind, target), or None for AWS-managed parts."""
+    if element_id.startswith("cgw-"):
+        return "cgw-down", element_id
+    if element_id.startswith("endpoint:"):
+        return "endpoint-replacement", element_id.split(":", 1)[1]
+    if element_id.startswith("tunnel-"):
+        return "ike-delete", element_id
+    if element_id == "onprem":
+        return "idle", "all"
+    return None

@@ -1,0 +1,250 @@
+"""Scenario lab: break a high-availability design (S1-S5) on purpose and watch, second by second,
+what fails, what notices, what recovers and why. A thin shell over `lab.sim`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from lab.errors import LabError
+from lab.sim import ASSUMPTIONS, FAILURE_KINDS, list_scenarios, load_scenario, option_catalogue, valid_targets
+from lab.sim.figures import element_failure
+from lab.ui import scenario_cache as cache
+from lab.ui.registry import PAGES
+
+LAB_DIR = Path(__file__).resolve().parents[2]
+KINDS = {k.id: k for k in FAILURE_KINDS}
+SPECS = {s.id: s for s in list_scenarios()}
+
+st.title("Scenario lab")
+st.caption(
+    "Pick a high-availability design from the case study, break something on purpose and watch what "
+    "AWS, the customer gateways and the office routers do about it, second by second. Nothing here "
+    "touches AWS: the simulator follows the documented mechanics and names every assumption it makes."
+)
+
+
+# --- scenario ----------------------------------------------------------------------------------------
+def _failures() -> list[dict]:
+    return st.session_state.setdefault("sl_failures", [])
+
+
+left, right = st.columns([1, 2])
+with left:
+    sid = st.selectbox("Scenario", list(SPECS), key="sl_scenario", format_func=lambda s: SPECS[s].title)
+spec = load_scenario(sid)
+with right:
+    st.markdown(f"**{spec.summary}**  \n*Article section {spec.article}.* {spec.lesson}")
+with st.expander("About this design", expanded=False):
+    st.markdown(spec.description)
+    cgws = ", ".join(f"{c.name} ({c.ip}, {c.device})" for c in spec.customer_gateways)
+    st.markdown(f"- **Gateway:** {spec.gateway.type.upper()} `{spec.gateway.id}`"
+                + (" with ECMP" if spec.gateway.ecmp else "")
+                + f"\n- **VPC:** `{spec.vpc.cidr}`, route table `{spec.vpc.route_table_id}`, route propagation "
+                + ("on" if spec.vpc.propagation else "off")
+                + f"\n- **Customer gateways:** {cgws}"
+                + "\n- **VPN connections:** " + ", ".join(f"`{c.id}` ({c.routing}, tunnels in "
+                                                           f"{' and '.join(t.az for t in c.tunnels)})"
+                                                           for c in spec.connections)
+                + f"\n- **On premises:** `{spec.onprem.cidr}`, routing: {spec.onprem.routing}")
+
+# --- options -----------------------------------------------------------------------------------------
+catalogue = option_catalogue(spec)
+with st.expander("Tunnel options and timers (defaults from the AWS facts)", expanded=False):
+    if st.button("Reset to defaults", key="sl_reset"):
+        for opt in catalogue:
+            st.session_state[f"sl_opt_{opt.key}"] = opt.default
+    cols = st.columns(3)
+    values: dict[str, object] = {}
+    for n, opt in enumerate(catalogue):
+        wkey = f"sl_opt_{opt.key}"
+        with cols[n % 3]:
+            disabled = opt.key == "health_check_s" and spec.onprem.routing != "static"
+            help_text = opt.help + (" (Not used here: this design does not route statically on premises.)"
+                                    if disabled else "")
+            if opt.choices:
+                if st.session_state.get(wkey) not in opt.choices:
+                    st.session_state[wkey] = opt.default
+                values[opt.key] = st.selectbox(opt.label, opt.choices, key=wkey, help=help_text)
+            else:
+                if wkey not in st.session_state:
+                    st.session_state[wkey] = int(opt.default)  # type: ignore[call-overload]
+                values[opt.key] = st.number_input(opt.label, min_value=0, step=1, key=wkey, help=help_text,
+                                                  disabled=disabled)
+            if disabled:
+                values[opt.key] = None
+    st.caption("Every tunnel of the design gets these options. Out-of-range values are refused with the AWS limit "
+               "when you run.")
+
+# --- failure script ----------------------------------------------------------------------------------
+st.subheader("Failure script")
+b1, b2, b3, b4, b5 = st.columns([2.2, 1.4, 1, 1, 0.9], vertical_alignment="bottom")
+with b1:
+    kind = st.selectbox("Failure", list(KINDS), key="sl_new_kind", format_func=lambda k: KINDS[k].title,
+                        help="What breaks. See the descriptions under the script.")
+targets = valid_targets(spec, kind)
+with b2:
+    target = st.selectbox("Target", targets or ["(none in this design)"], key="sl_new_target",
+                          disabled=not targets, help="Customer gateway, tunnel, or all traffic.")
+with b3:
+    at = st.number_input("At (s)", min_value=0, value=60, step=5, key="sl_new_at")
+with b4:
+    dur = st.number_input("For (s, 0 = to the end)", min_value=0, value=0, step=10, key="sl_new_dur",
+                          help="A device or link comes back after this; a mismatch is fixed after this.")
+with b5:
+    if st.button("Add failure", key="sl_add", disabled=not targets, width="stretch"):
+        _failures().append({"kind": kind, "target": target, "at": int(at), "dur": int(dur) or None})
+st.caption(KINDS[kind].description)
+
+script = _failures()
+if script:
+    for i, f in enumerate(list(script)):
+        c1, c2 = st.columns([6, 1], vertical_alignment="center")
+        until = f" for {f['dur']} s" if f["dur"] else " until the end"
+        c1.markdown(f"{i + 1}. **{KINDS[f['kind']].title}** on `{f['target']}` at **{f['at']} s**{until}")
+        if c2.button("Remove", key=f"sl_rm_{i}"):
+            script.pop(i)
+            st.rerun()
+else:
+    st.info("No failure yet: add one above (or select a component on the diagram after a run). A run without "
+            "failures shows the design working normally.")
+
+r1, r2, r3, _r4 = st.columns([1.2, 1, 1.3, 3], vertical_alignment="bottom")
+duration = r1.number_input("Run length (s)", min_value=10, max_value=86400, value=600, step=60, key="sl_duration")
+seed = r2.number_input("Seed", min_value=0, value=0, step=1, key="sl_seed",
+                       help="Changes only the traffic jitter and rekey timing; same seed, same result.")
+run_clicked = r3.button("Run simulation", key="sl_run", type="primary", width="stretch")
+
+
+def _key() -> cache.RunKey:
+    ov = tuple(sorted((k, v) for k, v in values.items() if v is not None))
+    fails = tuple((f["kind"], f["target"], f["at"], f["dur"]) for f in _failures())
+    return cache.RunKey(sid, int(duration), fails, ov, int(seed))
+
+
+if run_clicked:
+    st.session_state["sl_last_run"] = _key()
+
+
+def _add_from_diagram(element_id: str, when: int) -> None:
+    pick = element_failure(element_id)
+    if pick is None:
+        st.session_state["sl_notice"] = ("warning", f"{element_id}: AWS-managed parts (gateway, route table, VPC) "
+                                         "cannot be failed here; select a customer gateway, a tunnel or an endpoint.")
+        return
+    fkind, ftarget = pick
+    _failures().append({"kind": fkind, "target": ftarget, "at": when, "dur": None})
+    st.session_state["sl_last_run"] = _key()
+    st.session_state["sl_notice"] = ("success", f"Added “{KINDS[fkind].title}” on {ftarget} at {when} s and ran again.")
+
+
+key: cache.RunKey | None = st.session_state.get("sl_last_run")
+if key is not None and key.scenario != sid:
+    key = None  # the scenario changed since the last run
+if key is None:
+    st.stop()
+if key != _key():
+    st.caption("Inputs changed since this run: press **Run simulation** to update the results.")
+try:
+    result = cache.run(key)
+except LabError as err:
+    st.error(f"Cannot run: {err}")
+    if err.hint:
+        st.caption(err.hint)
+    st.stop()
+
+# --- results -----------------------------------------------------------------------------------------
+o = result.outcome
+st.subheader(f"Result: {result.scenario.title}")
+m = st.columns(5)
+m[0].metric("Outage VPC → on-premises", f"{o.outage_s['to_onprem']} s", help=f"{o.lost_pct['to_onprem']} % of "
+            "the traffic in this direction was lost.")
+m[1].metric("Outage on-premises → VPC", f"{o.outage_s['to_aws']} s", help=f"{o.lost_pct['to_aws']} % of the "
+            "traffic in this direction was lost.")
+m[2].metric("Time to detect", "—" if o.detect_s is None else f"{o.detect_s} s",
+            help="From the first failure to the first reaction (DPD, hold timer, route move).")
+m[3].metric("Time to recover", "not recovered" if o.recover_s is None else f"{o.recover_s} s",
+            help="From the first failure to the end of the last second with lost traffic.")
+m[4].metric("Person needed", "YES" if o.manual_action_required else "no",
+            help="Traffic is still lost at the end and no automatic mechanism will fix it.")
+(st.error if o.manual_action_required else st.success)(o.verdict)
+
+notice = st.session_state.pop("sl_notice", None)
+if notice:
+    getattr(st, notice[0])(notice[1])
+st.markdown("**Topology** · move the slider or press Play to see each moment; select a customer gateway, a tunnel "
+            "(diamond) or an endpoint to add a failure there at the time below.")
+event = st.plotly_chart(cache.topology(key), key="sl_topology", on_select="rerun", selection_mode=("points",),
+                        width="stretch", config={"displayModeBar": False})
+points = list(getattr(getattr(event, "selection", None), "points", None) or [])
+picked = [p.get("customdata") for p in points if isinstance(p, dict) and p.get("customdata")]
+signature = tuple(str(x) for x in picked)
+f1, f2, f3 = st.columns([2, 1, 1], vertical_alignment="bottom")
+options = ["onprem", *spec.cgw_keys(), *spec.tunnel_ids(), *(f"endpoint:{t}" for t in spec.tunnel_ids())]
+element = f1.selectbox("Or pick a component to fail", options, key="sl_fail_element",
+                       format_func=lambda e: {"onprem": "On-premises network (traffic stops: idle)"}.get(
+                           e, e.replace("endpoint:", "AWS endpoint of ") + (
+                               " (device down)" if e.startswith("cgw-") else
+                               " (replacement)" if e.startswith("endpoint:") else
+                               " (Delete IKE_SA)" if e.startswith("tunnel-") else "")))
+when = int(f2.number_input("at (s)", min_value=0, value=60, step=5, key="sl_fail_at"))
+if signature and signature != st.session_state.get("sl_sel_seen"):
+    st.session_state["sl_sel_seen"] = signature
+    _add_from_diagram(str(picked[0]), when)
+    st.rerun()
+if not signature:
+    st.session_state["sl_sel_seen"] = ()
+if f3.button("Fail it", key="sl_fail_btn", width="stretch"):
+    _add_from_diagram(element, when)
+    st.rerun()
+
+st.markdown("**Timeline** · per tunnel: state, traffic and events")
+st.plotly_chart(cache.timeline(key), key="sl_timeline", width="stretch")
+
+st.subheader("What happened, step by step")
+if o.explanation:
+    st.markdown("\n".join(f"{n}. **t = {t} s**: {text}" for n, (t, text) in enumerate(o.explanation, 1)))
+else:
+    st.write("Nothing happened: both directions delivered everything.")
+st.caption("Tunnels down: " + ", ".join(f"{k} {v} s" for k, v in o.down_s.items()))
+
+st.subheader("Same failure, S1 to S4 side by side")
+rows = cache.comparison(key)
+table = pd.DataFrame([{
+    "Design": r.title,
+    "VPC → on-prem outage": "n/a" if r.to_onprem_s is None else f"{r.to_onprem_s} s",
+    "On-prem → VPC outage": "n/a" if r.to_aws_s is None else f"{r.to_aws_s} s",
+    "Detect": "—" if r.detect_s is None else f"{r.detect_s} s",
+    "Recover": "not recovered" if r.recover_s is None and r.manual is not None else
+               ("n/a" if r.manual is None else f"{r.recover_s} s"),
+    "Person needed": "n/a" if r.manual is None else ("YES" if r.manual else "no"),
+    "Verdict": r.verdict + (f" ({r.note})" if r.note else ""),
+} for r in rows])
+st.dataframe(table, hide_index=True, width="stretch", key="sl_compare")
+
+st.subheader("Generated logs")
+files, all_text = cache.logs(key)
+st.caption("What the AWS tunnel log (JSON, with the documented fields and messages) and each strongSwan customer "
+           "gateway would have written during this run.")
+tabs = st.tabs(list(files))
+for tab, (name, content) in zip(tabs, files.items(), strict=True):
+    with tab:
+        st.code(content or "(no lines in this run)", language=None, height=260)
+        st.download_button(f"Download {name}", content, file_name=name, key=f"sl_dl_{name}")
+d1, d2 = st.columns([1, 2], vertical_alignment="center")
+d1.download_button("Download all logs", all_text, file_name=f"{key.scenario}-simulated-logs.txt",
+                   key="sl_dl_all")
+troubleshooter = next((p for p in PAGES if p.url_path == "troubleshooter"), None)
+if troubleshooter is not None:
+    if d2.button("Open in troubleshooter", key="sl_to_troubleshooter"):
+        st.session_state["shared_log_text"] = all_text
+        st.session_state["shared_snapshot"] = result.snapshot
+        st.switch_page(str(LAB_DIR / troubleshooter.script))
+else:
+    d2.caption("The troubleshooter page is not part of this build yet: download the logs to analyse them elsewhere.")
+
+with st.expander("Assumptions: what AWS does not document and the lab had to choose"):
+    for a in ASSUMPTIONS.values():
+        st.markdown(f"- {a.text}")

@@ -1,0 +1,137 @@
+"""Scenario lab page in AppTest: pick a scenario, change options, build a failure script, run, read results."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from lab.ui.registry import PAGES
+from tests.app.conftest import OpenPage
+
+PAGE = "ui/pages/scenario_lab.py"
+
+
+def _add(at: AppTest, kind: str, target: str, at_s: int = 60, dur: int = 0) -> AppTest:
+    at.selectbox(key="sl_new_kind").select(kind).run()
+    at.selectbox(key="sl_new_target").select(target).run()
+    at.number_input(key="sl_new_at").set_value(at_s).run()
+    at.number_input(key="sl_new_dur").set_value(dur).run()
+    return at.button(key="sl_add").click().run()
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_page_opens_with_heading_and_no_results_yet(open_page: OpenPage) -> None:
+    at = open_page(PAGE)
+    assert not at.exception
+    assert at.title[0].value == "Scenario lab"
+    assert not at.metric
+    assert any("No failure yet" in i.value for i in at.info)
+
+
+def test_s4_gateway_a_down_shows_the_outcome(open_page: OpenPage) -> None:
+    at = open_page(PAGE)
+    at.selectbox(key="sl_scenario").select("s4").run()
+    _add(at, "cgw-down", "cgw-a")
+    at.button(key="sl_run").click().run()
+    assert not at.exception
+    m = _metrics(at)
+    assert m["Outage VPC → on-premises"] == "30 s"
+    assert m["Person needed"] == "no"
+    assert len(at.get("plotly_chart")) == 2
+    assert any("Recovers on its own" in s.value for s in at.success)
+
+
+def test_changing_an_option_changes_the_result(open_page: OpenPage) -> None:
+    at = open_page(PAGE)
+    at.selectbox(key="sl_scenario").select("s3").run()
+    _add(at, "cgw-down", "cgw-a")
+    at.button(key="sl_run").click().run()
+    assert _metrics(at)["Person needed"] == "YES"
+    at.number_input(key="sl_opt_health_check_s").set_value(10).run()
+    at.button(key="sl_run").click().run()
+    assert not at.exception
+    m = _metrics(at)
+    assert m["Person needed"] == "no"
+    assert m["Outage on-premises → VPC"] == "10 s"
+
+
+def test_failure_time_beyond_the_run_shows_a_clear_message(open_page: OpenPage) -> None:
+    at = open_page(PAGE)
+    _add(at, "cgw-down", "cgw-a", at_s=700)
+    at.button(key="sl_run").click().run()
+    assert not at.exception
+    assert any("outside the run (0 to 599 s)" in e.value for e in at.error)
+    assert len(at.session_state["sl_failures"]) == 1  # the script is kept to be fixed
+
+
+def test_option_below_the_aws_minimum_is_refused(open_page: OpenPage) -> None:
+    at = open_page(PAGE)
+    at.number_input(key="sl_opt_dpd_timeout_s").set_value(10).run()
+    at.button(key="sl_run").click().run()
+    assert not at.exception
+    assert any("below the minimum 30" in e.value for e in at.error)
+
+
+def test_remove_a_failure_row(open_page: OpenPage) -> None:
+    at = open_page(PAGE)
+    _add(at, "cgw-down", "cgw-a")
+    _add(at, "idle", "all", at_s=120)
+    assert len(at.session_state["sl_failures"]) == 2
+    at.button(key="sl_rm_0").click().run()
+    assert [f["kind"] for f in at.session_state["sl_failures"]] == ["idle"]
+
+
+def test_fail_a_component_from_the_fallback_picker(open_page: OpenPage) -> None:
+    at = open_page(PAGE)
+    at.selectbox(key="sl_scenario").select("s1").run()
+    at.button(key="sl_run").click().run()
+    assert _metrics(at)["Outage VPC → on-premises"] == "0 s"
+    at.selectbox(key="sl_fail_element").select("endpoint:tunnel-1").run()
+    at.number_input(key="sl_fail_at").set_value(120).run()
+    at.button(key="sl_fail_btn").click().run()
+    assert not at.exception
+    assert at.session_state["sl_failures"][-1] == {"kind": "endpoint-replacement", "target": "tunnel-1",
+                                                   "at": 120, "dur": None}
+    assert any("ran again" in s.value for s in at.success)
+
+
+def test_comparison_covers_s1_to_s4(open_page: OpenPage) -> None:
+    at = open_page(PAGE)
+    _add(at, "cgw-down", "cgw-a")
+    at.button(key="sl_run").click().run()
+    table = at.dataframe[0].value
+    assert list(table["Design"].str[:2]) == ["S1", "S2", "S3", "S4"]
+    assert table["Person needed"].tolist() == ["YES", "no", "YES", "no"]
+
+
+def test_logs_are_shown_and_handed_to_the_troubleshooter(open_page: OpenPage) -> None:
+    at = open_page(PAGE)
+    at.selectbox(key="sl_scenario").select("s3").run()
+    _add(at, "cgw-link-down", "cgw-a", dur=300)
+    at.button(key="sl_run").click().run()
+    codes = "\n".join(c.value for c in at.code)
+    assert "AWS tunnel DPD timed out after 3 retransmits" in codes
+    assert "charon:" in codes
+    assert any(b.label == "Download all logs" for b in at.get("download_button"))
+
+
+def test_open_in_troubleshooter_hands_over_logs_and_snapshot(open_page: OpenPage) -> None:
+    at = open_page(PAGE)
+    at.selectbox(key="sl_scenario").select("s3").run()
+    _add(at, "cgw-link-down", "cgw-a", dur=300)
+    at.button(key="sl_run").click().run()
+    registered = any(p.url_path == "troubleshooter" for p in PAGES)
+    assert ("sl_to_troubleshooter" in [b.key for b in at.button]) is registered
+    if registered:
+        at.button(key="sl_to_troubleshooter").click().run()
+        assert "giving up after 5 retransmits" in at.session_state["shared_log_text"]
+        assert at.session_state["shared_snapshot"].source == "simulation"
+
+
+def test_assumptions_are_shown(open_page: OpenPage) -> None:
+    at = open_page(PAGE)
+    at.button(key="sl_run").click().run()
+    text = " ".join(md.value for md in at.markdown)
+    assert "DPD probes" in text
