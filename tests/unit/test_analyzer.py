@@ -1,0 +1,210 @@
+"""The log analyzer: format detection, causal diagnosis, streaming, and bad input."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from lab.analyzer import MAX_BYTES, analyze, analyze_bytes, analyze_text, load_patterns
+from lab.analyzer import scan as scan_module
+from lab.errors import InputError
+
+
+def aws(details: str, p1: str = "Down", p2: str = "Down") -> str:
+    return json.dumps(
+        {"event_timestamp": 1764404400000, "details": details, "dpd_enabled": True, "nat_t_detected": False,
+         "ike_phase1_state": p1, "ike_phase2_state": p2}
+    )
+
+
+def charon(msg: str, t: str = "08:20:00") -> str:
+    return f"Nov 29 {t} cgw-a charon: 09[IKE] {msg}"
+
+
+@pytest.mark.parametrize(
+    ("line", "fmt"),
+    [
+        (aws("AWS tunnel DPD timed out after 3 retransmits"), "aws-json"),
+        ('{"VpnLogCreationTimestamp":"2024-01-01 00:00:00","VpnLogDetail":"AWS tunnel received DELETE for IKE_SA from CGW","TunnelIKEPhase1State":"Down"}', "aws-json"),
+        ("2025-11-08 05:40:29.641Z AWS tunnel DPD timed out after 5 retransmits", "aws-text"),
+        ("Nov 13 14:35:05 cgw charon: 08[IKE] sending DPD request", "strongswan"),
+        ('Jul  4 08:35:05 host pluto[2814]: "conn" #9884: liveness action - restarting all connections', "libreswan"),
+        ("%ASA-3-713123: Group = 203.0.113.10, IP = 203.0.113.10, IKE lost contact with remote peer", "cisco-asa"),
+        ("%CRYPTO-4-IKMP_BAD_MESSAGE: IKE message from 1.2.3.22 failed its sanity check or is malformed", "cisco-ios"),
+        ('date=2019-05-13 time=14:21:42 logid="0101037127" type="event" subtype="vpn" msg="progress IPsec phase 1"', "fortigate"),
+        ("IKE phase-1 negotiation is failed as initiator, main mode. Failed SA: x[500]-y[500] due to timeout.", "paloalto"),
+    ],
+)
+def test_format_is_detected(line: str, fmt: str) -> None:
+    assert analyze_text(line).format == fmt
+
+
+def test_unknown_format_tries_every_pattern() -> None:
+    result = analyze_text("some appliance: AWS tunnel received DELETE for IKE_SA from CGW maybe\nother line")
+    assert result.primary is not None
+    result2 = analyze_text("nothing to see here\nreally nothing")
+    assert result2.format == "unknown" and result2.primary is None
+    assert any("not recognised" in n for n in result2.notes)
+
+
+def test_format_override_limits_the_patterns() -> None:
+    line = charon("sending DPD request") + "\n" + charon("giving up after 5 retransmits")
+    assert analyze_text(line, "aws-json").findings == ()
+    assert analyze_text(line, "strongswan").primary is not None
+
+
+def test_unknown_format_name_is_refused() -> None:
+    with pytest.raises(InputError, match="Unknown log format"):
+        analyze_text("x", "juniper")
+
+
+def test_simulator_strongswan_lines_are_recognised() -> None:
+    lines = [
+        "charon: 09[IKE] sending DPD request",
+        "charon: 05[IKE] retransmit 1 of request with message ID 12",
+        "charon: 13[IKE] giving up after 5 retransmits",
+        "charon: 12[IKE] received DELETE for IKE_SA aws-tunnel-1[3]",
+    ]
+    pats = {f.pattern for f in analyze_text("\n".join(lines)).findings}
+    assert {"swan-dpd-request", "swan-retransmit", "swan-giving-up", "swan-received-delete-ike-sa"} <= pats
+
+
+def test_auth_failure_followed_by_retransmits_is_authentication() -> None:
+    log = "\n".join([
+        charon("received AUTHENTICATION_FAILED notify error"),
+        charon("retransmit 1 of request with message ID 0"),
+        charon("giving up after 5 retransmits"),
+    ])
+    p = analyze_text(log).primary
+    assert p.category == "auth_failure"
+    assert any("consequence" in r for r in p.reasoning)
+
+
+def test_dpd_timeout_then_unanswered_reinitiation_is_reachability() -> None:
+    log = "\n".join([
+        charon("sending DPD request"),
+        charon("retransmit 1 of request with message ID 12"),
+        charon("giving up after 5 retransmits"),
+        charon("establishing IKE_SA failed, peer not responding"),
+    ])
+    p = analyze_text(log).primary
+    assert p.category == "peer_unreachable"
+    assert p.facts["peer_alive_after_dpd"] == "no"
+
+
+def test_aws_dpd_timeout_alone_is_dpd_treated_as_reachability_first() -> None:
+    p = analyze_text(aws("AWS tunnel DPD timed out after 3 retransmits")).primary
+    assert p.category == "dpd_timeout"
+    assert p.tree_node == "tunnel-down/dpd-peer-alive"
+    assert any("reachability" in r for r in p.reasoning)
+
+
+def test_dpd_timeout_then_established_means_the_peer_was_alive() -> None:
+    log = "\n".join([
+        aws("AWS tunnel DPD timed out after 3 retransmits"),
+        charon("IKE_SA aws-1[5] established between 198.51.100.10[198.51.100.10]...203.0.113.10[203.0.113.10]"),
+    ])
+    p = analyze_text(log).primary
+    assert p.category == "dpd_timeout"
+    assert p.facts["peer_alive_after_dpd"] == "yes"
+
+
+def test_delete_from_cgw_without_reinitiation_is_the_ike_sa_case() -> None:
+    log = "\n".join([aws("AWS tunnel received DELETE for IKE_SA from CGW"), aws("AWS tunnel DPD timed out after 3 retransmits")])
+    p = analyze_text(log).primary
+    assert p.category == "ike_sa_deleted_by_peer"
+    assert any("startup action add" in r for r in p.reasoning)
+    assert any("consequence" in r for r in p.reasoning)
+
+
+def test_bgp_down_alone_is_bgp_but_not_when_ipsec_fails() -> None:
+    bgp = '{"type":"BGPStatus","status":"DOWN","message":{"details":"AWS-side peer sent a Hold Timer Expired notification to neighbor {ip: 169.254.10.2}"}}'
+    assert analyze_text(bgp).primary.category == "bgp_down"
+    both = bgp + "\n" + aws("No Proposal Match Found by AWS")
+    assert analyze_text(both).primary.category == "phase1_proposal_mismatch"
+
+
+def test_healthy_log_has_no_primary_and_hides_context_lines() -> None:
+    result = analyze_text("\n".join([charon("sending DPD request")] * 5))
+    assert result.primary is None
+    assert result.findings == ()
+
+
+def test_finding_carries_line_time_and_node() -> None:
+    f = analyze_text("header\n" + aws("AWS tunnel DPD timed out after 3 retransmits")).findings[0]
+    assert f.line == 2 and f.time is not None and f.time.year == 2025
+    assert f.category == "dpd_timeout" and f.phase == "DPD" and f.tree_node == "tunnel-down/dpd-peer-alive"
+
+
+def test_to_json_matches_the_cli_contract() -> None:
+    data = analyze_text(aws("AWS tunnel DPD timed out after 3 retransmits")).to_json()
+    assert set(data) == {"format", "lines", "primary", "findings"}
+    assert set(data["primary"]) == {"category", "tree_node", "summary"}
+    assert set(data["findings"][0]) == {"line", "category", "phase", "pattern", "text", "tree_node"}
+
+
+def test_crlf_gives_the_same_result_and_a_note() -> None:
+    lines = [charon("received AUTHENTICATION_FAILED notify error"), charon("giving up after 2 retransmits")]
+    unix, dos = analyze_text("\n".join(lines)), analyze_text("\r\n".join(lines) + "\r\n")
+    assert [f.text for f in dos.findings] == [f.text for f in unix.findings]
+    assert any("CRLF" in n for n in dos.notes)
+
+
+def test_one_megabyte_single_line_is_handled() -> None:
+    line = "x" * 1_048_576 + " AWS tunnel DPD timed out after 3 retransmits"
+    result = analyze_text(line)
+    assert result.lines == 1 and result.primary.category == "dpd_timeout"
+    assert len(result.findings[0].text) < 3000
+    assert any("characters long" in n for n in result.notes)
+
+
+def test_streaming_keeps_line_numbers_across_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = (charon("received DELETE for IKE_SA x[1]") if i % 997 == 0 else f"noise {i}" for i in range(10_000))
+    result = analyze(lines)
+    assert result.lines == 10_000
+    assert [f.line for f in result.findings] == [i + 1 for i in range(0, 10_000, 997)]
+
+
+def test_stream_of_file_lines_with_line_ends() -> None:
+    result = analyze(iter([charon("sending DPD request") + "\n", charon("giving up after 5 retransmits") + "\n"]))
+    assert result.lines == 2 and result.primary is not None
+
+
+def test_findings_are_capped_for_flat_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(scan_module, "MAX_FINDINGS", 10)
+    result = analyze(charon("received DELETE for IKE_SA x[1]") for _ in range(50))
+    assert len(result.findings) == 10 and result.truncated
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "empty"),
+        (b"   \n\n", "empty"),
+        (b"\x1f\x8b\x08\x00binary", "binary"),
+        (b"log\x00with\x00nul", "binary"),
+        (b"fine line\ncaf\xe9 DPD\n", "not UTF-8"),
+    ],
+)
+def test_bad_bytes_get_a_specific_message(data: bytes, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        analyze_bytes(data)
+
+
+def test_non_utf8_message_names_the_line() -> None:
+    with pytest.raises(InputError, match="line 2"):
+        analyze_bytes(b"fine line\ncaf\xe9 DPD\n")
+
+
+def test_oversize_upload_is_refused_with_the_limit() -> None:
+    with pytest.raises(InputError, match="limit is 20 MB"):
+        analyze_bytes(b"a" * (MAX_BYTES + 1))
+
+
+def test_utf8_bom_is_accepted() -> None:
+    assert analyze_bytes(b"\xef\xbb\xbf" + aws("AWS tunnel DPD timed out after 3 retransmits").encode()).format == "aws-json"
+
+
+def test_patterns_compile_once() -> None:
+    assert load_patterns() is load_patterns()

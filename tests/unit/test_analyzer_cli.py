@@ -1,0 +1,76 @@
+"""`vpn-lab logs`: the CLI contract (JSON shape, exit codes, report)."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from lab import DATASETS_DIR
+from lab.cli import main
+
+SAMPLES = DATASETS_DIR / "samples"
+
+
+def test_json_output_follows_the_contract(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["logs", str(SAMPLES / "aws-dpd-timeout.jsonl"), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["format"] == "aws-json" and data["lines"] == 4
+    assert data["primary"] == {
+        "category": "dpd_timeout",
+        "tree_node": "tunnel-down/dpd-peer-alive",
+        "summary": data["primary"]["summary"],
+    }
+    assert data["findings"][0]["line"] == 3
+
+
+def test_nothing_found_still_exits_zero_with_null_primary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    log = tmp_path / "quiet.log"
+    log.write_text("Nov 29 08:00:00 cgw charon: 09[NET] sending packet: from a to b\n")
+    assert main(["logs", str(log), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["primary"] is None
+
+
+@pytest.mark.parametrize("content", [b"", b"\x00\x01\x02binary", b"caf\xe9\n"])
+def test_unreadable_input_exits_two(tmp_path: Path, content: bytes, capsys: pytest.CaptureFixture[str]) -> None:
+    log = tmp_path / "bad.log"
+    log.write_bytes(content)
+    assert main(["logs", str(log)]) == 2
+    assert "vpn-lab:" in capsys.readouterr().err
+
+
+def test_missing_file_exits_two(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["logs", "/no/such/file.log"]) == 2
+    assert "Cannot read" in capsys.readouterr().err
+
+
+def test_standard_input_is_read(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    data = (SAMPLES / "aws-ike-sa-deleted.jsonl").read_bytes()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(io.BytesIO(data))))
+    assert main(["logs", "-", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["primary"]["category"] == "ike_sa_deleted_by_peer"
+
+
+def test_format_override_and_bad_format(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["logs", str(SAMPLES / "strongswan-auth-failure.log"), "--format", "aws-json", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["findings"] == []
+    with pytest.raises(SystemExit) as err:
+        main(["logs", str(SAMPLES / "strongswan-auth-failure.log"), "--format", "juniper"])
+    assert err.value.code == 2
+
+
+def test_report_is_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "incident.md"
+    assert main(["logs", str(SAMPLES / "aws-ike-sa-deleted.jsonl"), "--report", str(out)]) == 0
+    text = out.read_text()
+    assert "# VPN incident report" in text and "ike_sa_deleted_by_peer" in text
+    assert "Report written" in capsys.readouterr().out
+
+
+def test_human_output_names_the_diagnosis(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["logs", str(SAMPLES / "strongswan-auth-failure.log")]) == 0
+    out = capsys.readouterr().out
+    assert "Primary diagnosis: Authentication failed" in out and "tunnel-down/d-auth" in out

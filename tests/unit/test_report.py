@@ -1,0 +1,75 @@
+"""The incident report: content, masking of secrets, log text kept inert."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from lab.analyzer import analyze_text
+from lab.evidence import from_analysis
+from lab.report import build_report, mask
+from lab.tree import answer, goto, session_with_evidence, start
+
+NOW = datetime(2026, 11, 29, 3, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("conn aws: psk = Abc123secretKEY", "Abc123secretKEY"),
+        ('198.51.100.10 203.0.113.10 : PSK "hunter2_secret"', "hunter2_secret"),
+        ("crypto isakmp key s3cr3tKey address 203.0.113.10", "s3cr3tKey"),
+        ("set psksecret ENC v+YyXtHgEQffwKAvfQiIKkUkGxC1kmkE9BdDeqvUx9VS7SlYYRkO9", "v+YyXtHgEQffwKAvfQ"),
+        ("pre-shared-key local MyKey123", "MyKey123"),
+        ('"tunnel1_preshared_key": "abcd1234_XYZ.efg"', "abcd1234_XYZ.efg"),
+        ("password: Winter2026!", "Winter2026!"),
+        ("token A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6 appears", "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6"),
+        ("key id AKIAIOSFODNN7EXAMPLE", "AKIAIOSFODNN7EXAMPLE"),
+    ],
+)
+def test_secrets_are_masked(text: str, secret: str) -> None:
+    masked = mask(text)
+    assert secret not in masked and "****" in masked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "vpn-0123456789abcdef0 AWS tunnel DPD timed out after 3 retransmits",
+        "charon: 12[CFG] selected proposal: IKE:AES_CBC_256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048",
+    ],
+)
+def test_ordinary_log_text_is_kept(text: str) -> None:
+    assert mask(text) == text
+
+
+def test_report_has_every_section() -> None:
+    log = (
+        'psk = Abc123secretKEY\n{"details":"AWS tunnel received DELETE for IKE_SA from CGW","ike_phase1_state":"Down"}'
+    )
+    analysis = analyze_text(log)
+    evidence = from_analysis(analysis)
+    session = session_with_evidence(goto(analysis.primary.tree_node), evidence)
+    session = answer(session, 0)  # startup action add
+    text = build_report(analysis, session, evidence, NOW)
+    for heading in ("# VPN incident report", "## Summary", "## Primary diagnosis from the logs",
+                    "## Path through the troubleshooting tree", "## Recommended fix and prevention",
+                    "## Findings", "## References"):
+        assert heading in text
+    assert "2026-11-29 03:00:00 UTC" in text
+    assert "line 2" in text
+    assert "Abc123secretKEY" not in text
+    assert "startup action" in text.lower()
+
+
+def test_report_from_the_tree_alone() -> None:
+    text = build_report(None, answer(start("tunnel-down"), 0), None, NOW)
+    assert "Both tunnels are down" in text and "## Next step" in text
+
+
+def test_log_text_cannot_break_out_of_its_code_block() -> None:
+    log = "```\n<script>alert(1)</script> AWS tunnel DPD timed out after 3 retransmits ```"
+    text = build_report(analyze_text(log), None, None, NOW)
+    fence = next(line for line in text.splitlines() if line.startswith("````"))
+    assert fence.startswith("````")  # a longer fence than any backtick run in the log
