@@ -13,10 +13,6 @@ def ev(key: str, value: str) -> Evidence:
     return Evidence(key, value, f"test: {key}={value}")
 
 
-def evidence(**pairs: str) -> dict[str, Evidence]:
-    return {k.replace("__", ".").replace("_colon_", ":"): ev(k.replace("__", ".").replace("_colon_", ":"), v) for k, v in pairs.items()}
-
-
 def test_start_opens_the_first_question() -> None:
     s = start("tunnel-down")
     assert s.current.ref == "tunnel-down/scope"

@@ -1,0 +1,155 @@
+"""AppTest: the Troubleshooter page - tree walk, back/restart, deep links, log analysis, bad input, hand-off."""
+
+from __future__ import annotations
+
+from lab import DATASETS_DIR
+from lab.model import Snapshot, Tunnel, TunnelOptions, VpnConnection
+
+PAGE = "ui/pages/troubleshooter.py"
+DPD_LOG = (DATASETS_DIR / "samples" / "aws-dpd-timeout.jsonl").read_text()
+DELETE_LOG = (DATASETS_DIR / "samples" / "aws-ike-sa-deleted.jsonl").read_text()
+
+
+def _node(at) -> str:
+    return f"{at.query_params['tree']}/{at.query_params['node']}"
+
+
+def _texts(at) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def test_page_opens_at_the_start_of_the_tunnel_down_tree(open_page) -> None:
+    at = open_page(PAGE)
+    assert not at.exception
+    assert at.title[0].value == "Troubleshooter"
+    assert _node(at) == "tunnel-down/scope"
+
+
+def test_deep_link_opens_the_node(open_page) -> None:
+    at = open_page(PAGE, tree="tunnel-down", node="dpd-action")
+    assert not at.exception
+    assert "What is the tunnel's DPD timeout action?" in _texts(at)
+    assert _node(at) == "tunnel-down/dpd-action"
+
+
+def test_deep_link_to_a_diagnosis_shows_cause_fix_and_lesson(open_page) -> None:
+    at = open_page(PAGE, tree="tunnel-down", node="d-dpd-clear-add")
+    assert not at.exception
+    assert any("Diagnosis:" in s.value for s in at.success)
+    assert "**Cause.**" in _texts(at) and "**Prevention.**" in _texts(at)
+
+
+def test_unknown_tree_shows_a_message_and_the_start(open_page) -> None:
+    at = open_page(PAGE, tree="nope", node="x")
+    assert not at.exception
+    assert any("Unknown tree 'nope'" in e.value for e in at.error)
+    assert _node(at) == "tunnel-down/scope"
+
+
+def test_unknown_node_shows_a_message_and_the_tree_start(open_page) -> None:
+    at = open_page(PAGE, tree="no-traffic", node="nope")
+    assert not at.exception
+    assert any("nope" in e.value for e in at.error)
+    assert _node(at) == "no-traffic/start"
+
+
+def test_answer_back_and_restart(open_page) -> None:
+    at = open_page(PAGE)
+    at.button(key="ts_answer_0").click().run()
+    assert _node(at) == "tunnel-down/ike-traffic"
+    at.button(key="ts_answer_1").click().run()
+    assert _node(at) == "tunnel-down/who-initiates"
+    at.button(key="ts_back").click().run()
+    assert _node(at) == "tunnel-down/ike-traffic"
+    at.button(key="ts_restart").click().run()
+    assert _node(at) == "tunnel-down/scope"
+    assert not at.exception
+
+
+def test_tree_picker_switches_tree(open_page) -> None:
+    at = open_page(PAGE)
+    at.selectbox(key="ts_tree").select("no-traffic").run()
+    assert _node(at) == "no-traffic/start"
+
+
+def test_pasted_log_gives_a_diagnosis_and_a_link_to_its_node(open_page) -> None:
+    at = open_page(PAGE)
+    at.text_area(key="ts_log_text").set_value(DPD_LOG)
+    at.button(key="ts_analyze").click().run()
+    assert not at.exception
+    assert any("Dead peer detection timed out" in w.value for w in at.warning)
+    assert len(at.dataframe) == 1
+    at.button(key="ts_goto_primary").click().run()
+    assert _node(at) == "tunnel-down/dpd-peer-alive"
+
+
+def test_log_evidence_preselects_an_answer(open_page) -> None:
+    at = open_page(PAGE, tree="tunnel-down", node="phase1-cause")
+    at.text_area(key="ts_log_text").set_value(DELETE_LOG)
+    at.button(key="ts_analyze").click().run()
+    assert any("Evidence suggests" in i.value for i in at.info)
+    assert any("DELETE for IKE_SA" in c.value for c in at.code)
+    assert "suggested by evidence" in at.button(key="ts_answer_3").label
+
+
+def test_user_can_override_the_evidence(open_page) -> None:
+    at = open_page(PAGE, tree="tunnel-down", node="phase1-cause")
+    at.text_area(key="ts_log_text").set_value(DELETE_LOG)
+    at.button(key="ts_analyze").click().run()
+    at.button(key="ts_answer_1").click().run()
+    assert _node(at) == "tunnel-down/d-auth"
+
+
+def test_empty_paste_gets_a_message(open_page) -> None:
+    at = open_page(PAGE)
+    at.text_area(key="ts_log_text").set_value("   ")
+    at.button(key="ts_analyze").click().run()
+    assert any("empty" in e.value for e in at.error)
+
+
+def test_binary_upload_gets_a_specific_message(open_page) -> None:
+    at = open_page(PAGE)
+    at.file_uploader(key="ts_upload").set_value(("capture.pcap.gz", b"\x1f\x8b\x08\x00\x00binary", "application/gzip"))
+    at.button(key="ts_analyze").click().run()
+    assert not at.exception
+    assert any("looks binary" in e.value for e in at.error)
+
+
+def test_non_utf8_upload_names_the_line(open_page) -> None:
+    at = open_page(PAGE)
+    at.file_uploader(key="ts_upload").set_value(("cgw.log", b"ok\ncaf\xe9 DPD\n", "text/plain"))
+    at.button(key="ts_analyze").click().run()
+    assert any("not UTF-8" in e.value and "line 2" in e.value for e in at.error)
+
+
+def test_good_upload_is_analyzed(open_page) -> None:
+    at = open_page(PAGE)
+    at.file_uploader(key="ts_upload").set_value(("tunnel.jsonl", DELETE_LOG.encode(), "application/json"))
+    at.button(key="ts_analyze").click().run()
+    assert any("deleted the IKE SA" in w.value for w in at.warning)
+
+
+def test_shared_logs_and_snapshot_are_offered_and_used(open_page) -> None:
+    at = open_page(PAGE)
+    options = TunnelOptions(dpd_timeout_action="clear", startup_action="add")
+    conn = VpnConnection("vpn-0123456789abcdef0", (Tunnel("203.0.113.10", options, "DOWN"), Tunnel("203.0.113.20", options, "DOWN")))
+    at.session_state["shared_snapshot"] = Snapshot("replay", "dpd case", (conn,))
+    at.session_state["shared_log_text"] = DPD_LOG
+    at.run()
+    assert "Logs from the scenario lab / replay are available" in _texts(at)
+    at.button(key="ts_use_shared").click().run()
+    at.button(key="ts_follow").click().run()
+    assert not at.exception
+    # Evidence ends at the question it cannot answer: is the peer alive after DPD?
+    assert _node(at) == "tunnel-down/dpd-peer-alive"
+    at.button(key="ts_answer_1").click().run()
+    at.button(key="ts_follow").click().run()
+    assert _node(at) == "tunnel-down/d-dpd-clear-add"
+
+
+def test_report_download_is_offered_with_the_path(open_page) -> None:
+    at = open_page(PAGE)
+    at.button(key="ts_answer_0").click().run()
+    assert at.get("download_button")
+    preview = "\n".join(c.value for c in at.code)
+    assert "# VPN incident report" in preview and "Both tunnels are down" in preview
