@@ -260,21 +260,23 @@ def logs_cgw_deleted() -> tuple[list[str], list[str]]:
     return aws, cgw
 
 
+def pluto(host: str, pid: int, when: str, conn: str, text: str) -> str:
+    """One Libreswan pluto line as `journalctl -o short-iso` prints it."""
+    return f"{when}+00:00 {host} pluto[{pid}]: \"{conn}\" {text}"
+
+
 def logs_replacement() -> tuple[list[str], list[str]]:
-    t1, me = "203.0.113.70", "198.51.100.61"
+    t1 = "203.0.113.70"
     h, p = "lyon-cgw", 1408
     cgw = [
-        swan(h, p, "2026-05-20T01:47:10", 11, "IKE", f"<aws-t1|22> IKE_SA aws-t1[22] established between {me}[{me}]...{t1}[{t1}]"),
-        swan(h, p, "2026-05-20T01:47:10", 11, "IKE", "<aws-t1|22> CHILD_SA aws-t1{41} established with SPIs c4d18e27_i 7b90a2f1_o and TS 10.61.0.0/16 10.62.0.0/16 === 0.0.0.0/0"),
-        swan(h, p, "2026-05-20T02:03:42", 3, "IKE", "<aws-t1|22> sending DPD request"),
-        swan(h, p, "2026-05-20T02:03:42", 3, "ENC", "<aws-t1|22> generating INFORMATIONAL_V1 request 1988374621 [ HASH N(DPD) ]"),
-        swan(h, p, "2026-05-20T02:04:12", 7, "IKE", "<aws-t1|22> sending DPD request"),
-        swan(h, p, "2026-05-20T02:04:12", 7, "ENC", "<aws-t1|22> generating INFORMATIONAL_V1 request 4062215533 [ HASH N(DPD) ]"),
-        swan(h, p, "2026-05-20T02:04:52", 14, "JOB", "<aws-t1|22> DPD check timed out, enforcing DPD action"),
-        swan(h, p, "2026-05-20T02:04:52", 14, "IKE", f"<aws-t1|22> deleting IKE_SA aws-t1[22] between {me}[{me}]...{t1}[{t1}]"),
-        swan(h, p, "2026-05-20T02:04:52", 14, "IKE", "<aws-t1|22> sending DELETE for IPSEC SA aws-t1{41}"),
-        swan(h, p, "2026-05-20T02:04:52", 14, "IKE", "<aws-t1|22> sending DELETE for IKE_SA aws-t1[22]"),
-        swan(h, p, "2026-05-20T02:04:52", 14, "IKE", "<aws-t1|22> IKE_SA deleted"),
+        pluto(h, p, "2026-05-20T01:47:09", "aws-t1", f"#21: initiating IKEv1 Main Mode connection to {t1}"),
+        pluto(h, p, "2026-05-20T01:47:10", "aws-t1", "#21: ISAKMP SA established {auth=PRESHARED_KEY cipher=AES_CBC_128 integ=HMAC_SHA1 group=MODP2048}"),
+        pluto(h, p, "2026-05-20T01:47:10", "aws-t1", "#22: initiating Quick Mode PSK+ENCRYPT+TUNNEL+PFS+UP+IKEV1_ALLOW+ESN_NO"),
+        pluto(h, p, "2026-05-20T01:47:10", "aws-t1", "#22: IPsec SA established tunnel mode {ESP=>0x7b90a2f1 <0xc4d18e27 xfrm=AES_CBC_128-HMAC_SHA1_96 DPD=active}"),
+        pluto(h, p, "2026-05-20T02:04:52", "aws-t1", "#21: DPD: No response from peer - declaring peer dead"),
+        pluto(h, p, "2026-05-20T02:04:52", "aws-t1", "#21: DPD action - clearing connection"),
+        pluto(h, p, "2026-05-20T02:04:52", "aws-t1", "#22: deleting state (STATE_QUICK_I2) and sending notification"),
+        pluto(h, p, "2026-05-20T02:04:52", "aws-t1", "#21: deleting state (STATE_MAIN_I4) and sending notification"),
     ]
     # The AWS tunnel log stays empty: the new endpoint never sees a negotiation, because the
     # customer gateway does not initiate and AWS does not (IKEv1, startup action add).

@@ -67,9 +67,16 @@ def test_aws_log_uses_only_documented_messages(incident: replay.Incident) -> Non
                 assert data[key] in IKE_STATES
 
 
-def test_cgw_log_lines_are_strongswan_charon_lines(incident: replay.Incident) -> None:
+CGW_LINE = {
+    "strongswan": re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+00:00 \S+ charon\[\d+\]: \d{2}\[[A-Z]{3}\] "),
+    "libreswan": re.compile(r'^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+00:00 \S+ pluto\[\d+\]: "[^"]+" #\d+: '),
+}
+
+
+def test_cgw_log_lines_look_like_the_named_device(incident: replay.Incident) -> None:
+    fmt = next(r.format for r in incident.snapshot.logs if r.format in replay.CGW_LOG_FORMATS)
     for line in incident.cgw_log.splitlines():
-        assert re.match(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+00:00 \S+ charon\[\d+\]: \d{2}\[[A-Z]{3}\] ", line), line
+        assert CGW_LINE[fmt].match(line), line
 
 
 def test_log_lines_fall_inside_the_window(incident: replay.Incident) -> None:
