@@ -138,9 +138,11 @@ def _frame_data(result: SimResult, t: int, els: list[Element]) -> tuple[list[Tra
     to_aws = []
     for c in tr.onprem[t]:
         key = keys[c]
-        for i, (tid, _cn, _tn, g) in enumerate(rows):
-            if g.key == key and tr.cgw_sa[i][t]:
-                to_aws.append([pos["onprem"], pos[key], pos[f"endpoint:{tid}"], pos["gateway"], pos["rtb"], pos["vpc"]])
+        used = [tid for i, (tid, _cn, _tn, g) in enumerate(rows) if g.key == key and tr.cgw_sa[i][t]]
+        for tid in used:
+            to_aws.append([pos["onprem"], pos[key], pos[f"endpoint:{tid}"], pos["gateway"], pos["rtb"], pos["vpc"]])
+        if not used:  # the office routers still send to this gateway, which cannot forward: traffic ends here
+            to_aws.append([pos["onprem"], pos[key]])
     traces.append(path(to_onprem if tr.offered_onprem[t] else [], 0.07,
                        TO_ONPREM if on_colour == TO_ONPREM else on_colour, f"VPC → on-premises: {on_label}"))
     traces.append(path(to_aws if tr.offered_aws[t] else [], -0.07,
@@ -256,7 +258,7 @@ def topology_figure(result: SimResult, at: int | None = None) -> go.Figure:
                 {"label": "▶ Play", "method": "animate",
                  "args": [None, {"frame": {"duration": 400, "redraw": True}, "fromcurrent": True,
                                  "transition": {"duration": 0}}]},
-                {"label": "⏸ Pause", "method": "animate",
+                {"label": "Pause", "method": "animate",
                  "args": [[None], {"mode": "immediate", "frame": {"duration": 0, "redraw": False}}]},
             ],
         }],

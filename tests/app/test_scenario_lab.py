@@ -37,7 +37,7 @@ def test_s4_gateway_a_down_shows_the_outcome(open_page: OpenPage) -> None:
     at.button(key="sl_run").click().run()
     assert not at.exception
     m = _metrics(at)
-    assert m["Outage VPC → on-premises"] == "30 s"
+    assert m["VPC → on-prem outage"] == "30 s"
     assert m["Person needed"] == "no"
     assert len(at.get("plotly_chart")) == 2
     assert any("Recovers on its own" in s.value for s in at.success)
@@ -54,7 +54,7 @@ def test_changing_an_option_changes_the_result(open_page: OpenPage) -> None:
     assert not at.exception
     m = _metrics(at)
     assert m["Person needed"] == "no"
-    assert m["Outage on-premises → VPC"] == "10 s"
+    assert m["On-prem → VPC outage"] == "10 s"
 
 
 def test_failure_time_beyond_the_run_shows_a_clear_message(open_page: OpenPage) -> None:
@@ -87,7 +87,7 @@ def test_fail_a_component_from_the_fallback_picker(open_page: OpenPage) -> None:
     at = open_page(PAGE)
     at.selectbox(key="sl_scenario").select("s1").run()
     at.button(key="sl_run").click().run()
-    assert _metrics(at)["Outage VPC → on-premises"] == "0 s"
+    assert _metrics(at)["VPC → on-prem outage"] == "0 s"
     at.selectbox(key="sl_fail_element").select("endpoint:tunnel-1").run()
     at.number_input(key="sl_fail_at").set_value(120).run()
     at.button(key="sl_fail_btn").click().run()
@@ -101,7 +101,7 @@ def test_comparison_covers_s1_to_s4(open_page: OpenPage) -> None:
     at = open_page(PAGE)
     _add(at, "cgw-down", "cgw-a")
     at.button(key="sl_run").click().run()
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert list(table["Design"].str[:2]) == ["S1", "S2", "S3", "S4"]
     assert table["Person needed"].tolist() == ["YES", "no", "YES", "no"]
 

@@ -159,9 +159,9 @@ except LabError as err:
 o = result.outcome
 st.subheader(f"Result: {result.scenario.title}")
 m = st.columns(5)
-m[0].metric("Outage VPC → on-premises", f"{o.outage_s['to_onprem']} s", help=f"{o.lost_pct['to_onprem']} % of "
+m[0].metric("VPC → on-prem outage", f"{o.outage_s['to_onprem']} s", help=f"{o.lost_pct['to_onprem']} % of "
             "the traffic in this direction was lost.")
-m[1].metric("Outage on-premises → VPC", f"{o.outage_s['to_aws']} s", help=f"{o.lost_pct['to_aws']} % of the "
+m[1].metric("On-prem → VPC outage", f"{o.outage_s['to_aws']} s", help=f"{o.lost_pct['to_aws']} % of the "
             "traffic in this direction was lost.")
 m[2].metric("Time to detect", "—" if o.detect_s is None else f"{o.detect_s} s",
             help="From the first failure to the first reaction (DPD, hold timer, route move).")
@@ -222,7 +222,7 @@ table = pd.DataFrame([{
     "Person needed": "n/a" if r.manual is None else ("YES" if r.manual else "no"),
     "Verdict": r.verdict + (f" ({r.note})" if r.note else ""),
 } for r in rows])
-st.dataframe(table, hide_index=True, width="stretch", key="sl_compare")
+st.table(table, hide_index=True)
 
 st.subheader("Generated logs")
 files, all_text = cache.logs(key)
@@ -231,7 +231,7 @@ st.caption("What the AWS tunnel log (JSON, with the documented fields and messag
 tabs = st.tabs(list(files))
 for tab, (name, content) in zip(tabs, files.items(), strict=True):
     with tab:
-        st.code(content or "(no lines in this run)", language=None, height=260)
+        st.code(content or "(no lines in this run)", language=None, height=300, wrap_lines=True)
         st.download_button(f"Download {name}", content, file_name=name, key=f"sl_dl_{name}")
 d1, d2 = st.columns([1, 2], vertical_alignment="center")
 d1.download_button("Download all logs", all_text, file_name=f"{key.scenario}-simulated-logs.txt",

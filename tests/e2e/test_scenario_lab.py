@@ -1,0 +1,56 @@
+"""Scenario lab in a real browser: pick S4, fail customer gateway A, run, see the outage and the timeline."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import wait_idle
+
+pytestmark = pytest.mark.e2e
+
+
+def _select(page, label: str, option: str) -> None:  # noqa: ANN001
+    page.get_by_test_id("stSelectbox").filter(has_text=label).first.click()
+    page.get_by_role("option", name=option).click()
+    wait_idle(page)
+
+
+def test_s4_gateway_a_failure_end_to_end(page, app_url: str, shoot) -> None:  # noqa: ANN001
+    page.goto(f"{app_url}/scenario-lab")
+    page.get_by_role("heading", name="Scenario lab").wait_for()
+    wait_idle(page)
+    _select(page, "Scenario", "S4: two customer gateways with BGP")
+    _select(page, "Failure", "Customer gateway device down")
+    _select(page, "Target", "cgw-a")
+    page.get_by_role("button", name="Add failure").click()
+    wait_idle(page)
+    page.get_by_role("button", name="Run simulation").click()
+    wait_idle(page)
+    metric = page.get_by_test_id("stMetric").filter(has_text="VPC → on-prem outage")
+    metric.get_by_test_id("stMetricValue").wait_for()
+    assert metric.get_by_test_id("stMetricValue").inner_text() == "30 s"
+    person = page.get_by_test_id("stMetric").filter(has_text="Person needed")
+    assert person.get_by_test_id("stMetricValue").inner_text() == "no"
+    charts = page.locator('[data-testid="stPlotlyChart"] .main-svg')
+    charts.first.wait_for()
+    page.wait_for_function("document.querySelectorAll('[data-testid=stPlotlyChart] .main-svg').length >= 2")
+    timeline = page.get_by_test_id("stPlotlyChart").nth(1)
+    assert "Tunnel state" in timeline.text_content()
+    topology = page.get_by_test_id("stPlotlyChart").first
+    assert "DEVICE DOWN" in topology.text_content()
+    shoot("scenario-lab-s4-top")
+    topology.scroll_into_view_if_needed()
+    shoot("scenario-lab-s4-topology")
+    timeline.scroll_into_view_if_needed()
+    shoot("scenario-lab-s4-timeline")
+    page.get_by_text("What happened, step by step").scroll_into_view_if_needed()
+    shoot("scenario-lab-s4-explanation")
+    page.get_by_text("Same failure, S1 to S4 side by side").scroll_into_view_if_needed()
+    shoot("scenario-lab-s4-compare")
+    page.get_by_text("Generated logs").scroll_into_view_if_needed()
+    shoot("scenario-lab-s4-logs")
+    # Play moves the diagram through time in the browser.
+    topology.scroll_into_view_if_needed()
+    topology.get_by_text("Play").click()
+    page.wait_for_timeout(2500)
+    shoot("scenario-lab-s4-after-play")
