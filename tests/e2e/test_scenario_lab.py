@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import Page
 
 from tests.e2e.conftest import wait_idle
 
 pytestmark = pytest.mark.e2e
 
 
-def _select(page, label: str, option: str) -> None:  # noqa: ANN001
+def _select(page: Page, label: str, option: str) -> None:
     page.get_by_test_id("stSelectbox").filter(has_text=label).first.click()
     page.get_by_role("option", name=option).click()
     wait_idle(page)
 
 
-def test_s4_gateway_a_failure_end_to_end(page, app_url: str, shoot) -> None:  # noqa: ANN001
+def test_s4_gateway_a_failure_end_to_end(page, app_url: str, shoot) -> None:
     page.goto(f"{app_url}/scenario-lab")
     page.get_by_role("heading", name="Scenario lab").wait_for()
     wait_idle(page)
