@@ -1,0 +1,204 @@
+"""The Monitor page in AppTest: replays without an account, live AWS against a moto server, every
+AWS error with its message while the page keeps working, and the hand-off to the troubleshooter."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from botocore.exceptions import ClientError, EndpointConnectionError, NoCredentialsError
+from streamlit.testing.v1 import AppTest
+
+from lab import replay
+from lab.aws.failures import translate
+from lab.errors import AwsError
+from tests.app.conftest import OpenPage
+from tests.aws.fakes import moto, moto_url, seed_two_connections  # noqa: F401 - pytest fixtures
+
+PAGE = "ui/pages/monitor.py"
+
+
+def _texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts += [e.value for e in at.error] + [i.value for i in at.info] + [s.value for s in at.success]
+    parts += [w.value for w in at.warning]
+    return "\n".join(str(p) for p in parts)
+
+
+def _charts(at: AppTest) -> list:
+    return at.get("plotly_chart")
+
+
+def test_without_credentials_the_page_opens_on_a_replay_with_a_chart(open_page: OpenPage) -> None:
+    at = open_page(PAGE)
+    assert not at.exception
+    assert at.title[0].value == "Monitor"
+    assert at.selectbox(key="monitor_source").value.startswith("replay:")
+    assert len(_charts(at)) == 1
+    assert "choose Live AWS in Source" in _texts(at)
+
+
+@pytest.mark.parametrize("slug", replay.slugs())
+def test_every_replay_renders(open_page: OpenPage, slug: str) -> None:
+    at = open_page(PAGE, replay=slug)
+    assert not at.exception
+    assert at.selectbox(key="monitor_source").value == f"replay:{slug}"
+    assert len(_charts(at)) == 1
+    assert at.dataframe, "inventory and telemetry tables"
+    assert replay.incident(slug).title in _texts(at)
+
+
+def test_chart_traces_are_per_tunnel(open_page: OpenPage) -> None:
+    at = open_page(PAGE, replay="dpd-idle-tunnel")
+    spec = _charts(at)[0].proto.spec
+    assert "Tunnel 1 (203.0.113.10) TunnelState" in spec and "Tunnel 2 (203.0.113.138) TunnelState" in spec
+    assert "data is not liveness" in spec
+
+
+def test_inventory_filter_keeps_matching_rows_and_says_when_none_match(open_page: OpenPage) -> None:
+    at = open_page(PAGE, replay="bgp-failover-s4")
+    at.text_input(key="monitor_filter").input("cgw-b").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert list(table["Name"]) == ["hq-cgw-b"]
+    at.text_input(key="monitor_filter").input("nothing-like-this").run()
+    assert any("No connection matches" in w.value for w in at.warning)
+
+
+def test_choosing_a_connection_shows_its_telemetry(open_page: OpenPage) -> None:
+    at = open_page(PAGE, replay="bgp-failover-s4")
+    at.selectbox(key="monitor_vpn").set_value("vpn-05f6e7d8c9b0a1f2e").run()
+    assert not at.exception
+    telemetry = at.dataframe[1].value
+    assert list(telemetry["Status"]) == ["UP", "UP"]
+
+
+def test_audit_tab_lists_findings_with_fix_and_link(open_page: OpenPage) -> None:
+    at = open_page(PAGE, replay="psk-mismatch-after-rotation")
+    labels = [e.label for e in at.expander]
+    assert any(label.startswith("High: Tunnel down") for label in labels)
+    assert "[AWS documentation](https://docs.aws.amazon.com/" in _texts(at)
+
+
+def test_replay_logs_are_analyzed(open_page: OpenPage) -> None:
+    at = open_page(PAGE, replay="psk-mismatch-after-rotation")
+    assert "Log analyzer:" in _texts(at)
+    assert any("AUTHENTICATION_FAILED" in c.value for c in at.code)
+
+
+def test_handoff_fills_the_troubleshooter_inputs(open_page: OpenPage) -> None:
+    at = open_page(PAGE, replay="cgw-deleted-ike-sa")
+    at.button(key="monitor_handoff").click().run()
+    assert not at.exception
+    assert "AWS tunnel received DELETE for IKE_SA from CGW" in at.session_state["shared_log_text"]
+    assert at.session_state["shared_snapshot"].source == "replay"
+
+
+def test_simulation_source_renders_when_the_simulator_exists(open_page: OpenPage) -> None:
+    at = open_page(PAGE)
+    sims = [o for o in at.selectbox(key="monitor_source").options if o.startswith("Simulation: ")]
+    if not sims:
+        pytest.skip("lab.sim is not installed")
+    option = next(k for k in _option_ids(at) if k.startswith("sim:"))
+    at.selectbox(key="monitor_source").set_value(option).run()
+    assert not at.exception
+    assert len(_charts(at)) == 1
+
+
+def _option_ids(at: AppTest) -> list[str]:
+    from lab.ui.monitor_sources import source_options
+
+    return list(source_options())
+
+
+def test_live_aws_shows_both_seeded_connections(open_page: OpenPage, moto: str) -> None:  # noqa: F811
+    made = seed_two_connections(moto, days=2)
+    at = open_page(PAGE, source="aws")
+    assert not at.exception
+    assert any(s.value.startswith("Connected as arn:aws:") for s in at.success)
+    table = at.dataframe[0].value
+    assert set(table["Connection"]) == set(made)
+    assert set(table["Tunnels up"]) == {"1/2", "2/2"}
+    assert len(_charts(at)) == 1
+    calls = next(c.value for c in at.caption if c.value.startswith("AWS calls for this view"))
+    assert "DescribeVpnConnections 1" in calls and "GetMetricData 1" in calls
+
+
+def test_live_refresh_within_the_ttl_makes_no_new_calls_and_keeps_no_credentials(open_page: OpenPage, moto: str) -> None:  # noqa: F811
+    seed_two_connections(moto, days=2)
+    at = open_page(PAGE, source="aws")
+    at.run()
+    calls = next(c.value for c in at.caption if c.value.startswith("AWS calls for this view"))
+    assert "0 made in this refresh" in calls
+    # Only profile names and regions are kept: no credential is ever in session state.
+    secret = os.environ["AWS_SECRET_ACCESS_KEY"]
+    state = at.session_state.to_dict()
+    assert state and all(secret not in repr(value) for value in state.values())
+
+
+def _client_error(code: str, message: str, operation: str = "DescribeVpnConnections") -> ClientError:
+    return ClientError({"Error": {"Code": code, "Message": message}}, operation)
+
+
+ERRORS = {
+    "no-credentials": (NoCredentialsError(), "No AWS credentials found"),
+    "expired-token": (_client_error("ExpiredToken", "expired"), "has expired"),
+    "access-denied": (
+        _client_error("UnauthorizedOperation", "is not authorized to perform: ec2:DescribeVpnConnections"),
+        "lacks ec2:DescribeVpnConnections",
+    ),
+    "throttled": (_client_error("RequestLimitExceeded", "Request limit exceeded."), "kept throttling"),
+    "unreachable": (EndpointConnectionError(endpoint_url="https://ec2.us-east-1.amazonaws.com/"), "Could not reach"),
+    "unknown-id": (_client_error("InvalidVpnConnectionID.NotFound", "The vpnConnection ID 'vpn-0123456789abcdef0' does not exist"), "does not exist"),
+}
+
+
+@pytest.mark.parametrize("case", list(ERRORS))
+def test_each_aws_error_shows_its_message_and_the_page_keeps_working(
+    open_page: OpenPage, monkeypatch: pytest.MonkeyPatch, case: str
+) -> None:
+    exc, says = ERRORS[case]
+    error = translate(exc, service="ec2", operation="DescribeVpnConnections", profile=None, region="us-east-1")
+
+    def _fail(*_: object, **__: object) -> None:
+        raise error
+
+    monkeypatch.setattr("lab.aws.identity", lambda *_: "arn:aws:iam::123456789012:user/test")
+    monkeypatch.setattr("lab.aws.list_connections", _fail)
+    at = open_page(PAGE, source="aws")
+    assert not at.exception
+    assert any(says in e.value for e in at.error), [e.value for e in at.error]
+    assert at.info and "replays" in at.info[0].value
+    at.button(key="monitor_open_replay").click().run()
+    assert not at.exception
+    assert at.selectbox(key="monitor_source").value.startswith("replay:")
+    assert len(_charts(at)) == 1
+
+
+def test_health_without_support_plan_is_a_note_and_the_rest_shows(open_page: OpenPage, monkeypatch: pytest.MonkeyPatch, moto: str) -> None:  # noqa: F811
+    seed_two_connections(moto, days=2)
+    error = translate(_client_error("SubscriptionRequiredException", "x", "DescribeEvents"), service="health",
+                      operation="DescribeEvents", profile=None, region="us-east-1")
+
+    def _no_health(*_: object, **__: object) -> None:
+        raise error
+
+    monkeypatch.setattr("lab.aws.fetch.fetch_health", _no_health)
+    at = open_page(PAGE, source="aws")
+    assert not at.exception
+    assert any("support plan" in w.value for w in at.warning)
+    assert len(_charts(at)) == 1
+    assert isinstance(error, AwsError)
+
+
+def test_unreachable_endpoint_end_to_end(open_page: OpenPage, monkeypatch: pytest.MonkeyPatch) -> None:
+    from lab.aws import forget_clients
+    from tests.aws.fakes import _free_port
+
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{_free_port()}")
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    forget_clients()
+    at = open_page(PAGE, source="aws")
+    assert not at.exception
+    assert any("Could not reach the AWS endpoint" in e.value for e in at.error)
+    forget_clients()
