@@ -67,8 +67,8 @@ def _md(text: str) -> str:
 
 
 def _node_block(node: Node) -> list[str]:
-    out = [f"### {_md(node.title)}", "", f"**Cause.** {_md(node.cause)}", "", f"**Fix.** {_md(node.fix)}", ""]
-    out += [f"**Prevention.** {_md(node.prevention)}", "", f"**Lesson to read:** `{node.lesson}`", ""]
+    out = [f"### {node.title}", "", f"**Cause.** {node.cause}", "", f"**Fix.** {node.fix}", ""]
+    out += [f"**Prevention.** {node.prevention}", "", f"**Lesson to read:** `{node.lesson}`", ""]
     return out
 
 
@@ -81,15 +81,15 @@ def build_report(
 ) -> str:
     """The Markdown report; every input is optional (a report from the tree alone, or logs alone)."""
     now = now or datetime.now(UTC)
-    out = [f"# {_md(title)}", "", f"Generated {now.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC by VPN Lab.", ""]
+    out = [f"# {title}", "", f"Generated {now.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC by VPN Lab.", ""]
     node = session.current if session else (resolve(analysis.primary.tree_node) if analysis and analysis.primary else None)
     primary = analysis.primary if analysis else None
 
     out += ["## Summary", ""]
     if node and node.is_diagnosis:
-        out.append(f"Diagnosis: **{_md(node.title)}**. {_md(node.cause)}")
+        out.append(f"Diagnosis: **{node.title}**. {node.cause}")
     elif primary:
-        out.append(_md(primary.summary))
+        out.append(primary.summary)
     else:
         out.append("No diagnosis yet: the log showed no known failure and the tree was not walked to a diagnosis.")
     out.append("")
@@ -98,8 +98,8 @@ def build_report(
         out += ["## Primary diagnosis from the logs", ""]
         if primary:
             cat = categories()[primary.category]
-            out += [f"**{_md(cat.title)}** (`{primary.category}`), troubleshooter node `{primary.tree_node}`.", ""]
-            out += [f"- {_md(r)}" for r in primary.reasoning]
+            out += [f"**{cat.title}** (`{primary.category}`), troubleshooter node `{primary.tree_node}`.", ""]
+            out += [f"- {r}" for r in primary.reasoning]
             out.append("")
             by_line = {f.line: f for f in analysis.findings}
             shown = [f"line {n}: {mask(by_line[n].text)}" for n in primary.evidence_lines if n in by_line]
@@ -109,7 +109,7 @@ def build_report(
             out += ["No known failure pattern matched.", ""]
         fmt = analysis.format + (f" (also {', '.join(analysis.detected_formats[1:])})" if len(analysis.detected_formats) > 1 else "")
         out += [f"Log: {analysis.lines:,} lines, format {fmt}, {len(analysis.findings)} findings.", ""]
-        out += [f"- {_md(n)}" for n in analysis.notes]
+        out += [f"- {n}" for n in analysis.notes]
         if analysis.notes:
             out.append("")
 
@@ -122,13 +122,13 @@ def build_report(
             how = ""
             if step.by_evidence and evidence and n.evidence in evidence:
                 how = f" (pre-answered by evidence `{n.evidence}`: {_md(mask(evidence[n.evidence].reason))})"
-            out.append(f"{i}. {_md(n.text)} - **{_md(step.label)}**{how}")
-        out += ["", f"Current node: `{session.current.ref}` ({_md(session.current.title)}).", ""]
+            out.append(f"{i}. {n.text} - **{step.label}**{how}")
+        out += ["", f"Current node: `{session.current.ref}` ({session.current.title}).", ""]
 
     if node and node.is_diagnosis:
         out += ["## Recommended fix and prevention", ""] + _node_block(node)
     elif node:
-        out += ["## Next step", "", f"Continue at `{node.ref}`: {_md(node.text)}", ""]
+        out += ["## Next step", "", f"Continue at `{node.ref}`: {node.text}", ""]
 
     if analysis and analysis.findings:
         out += ["## Findings", ""]
@@ -143,7 +143,7 @@ def build_report(
 
     refs = list(node.references) if node and node.is_diagnosis else []
     out += ["## References", ""]
-    out += [f"- [{_md(r.title)}]({r.url})" for r in refs]
+    out += [f"- [{r.title}]({r.url})" for r in refs]
     out += [
         "- [Troubleshooting your customer gateway device (AWS)](https://docs.aws.amazon.com/vpn/latest/s2svpn/Troubleshooting.html)",
         "- [Contents of Site-to-Site VPN tunnel logs (AWS)](https://docs.aws.amazon.com/vpn/latest/s2svpn/log-contents.html)",

@@ -153,26 +153,28 @@ if st.session_state.get("shared_log_text") or st.session_state.get("shared_snaps
         st.markdown("**Logs from the scenario lab / replay are available - analyze them** to pre-answer questions.")
         st.button("Use them as evidence", key="ts_use_shared", on_click=_on_shared, icon=":material/input:")
 
-with st.expander("1 · Analyze logs", expanded=st.session_state.get(S_ANALYSIS) is None, icon=":material/description:"):
+with st.expander("1 · Analyze logs", expanded=True, icon=":material/description:"):
     st.text_area(
         "Paste log lines (AWS tunnel log JSON or text, strongSwan, libreswan, Cisco ASA/IOS, FortiGate, Palo Alto)",
         key="ts_log_text",
-        height=180,
+        height=160,
         placeholder='{"event_timestamp":1764404400000,"details":"AWS tunnel DPD timed out after 3 retransmits",...}',
     )
     st.file_uploader("…or upload a log file (text, up to 20 MB)", key="ts_upload")
-    cols = st.columns([2, 1, 1])
+    cols = st.columns([2, 1, 1], vertical_alignment="bottom")
     cols[0].selectbox("Format", ["auto", *analyzer.FORMATS], key="ts_format", help="auto detects the format from the first lines")
     cols[1].button("Analyze", key="ts_analyze", type="primary", on_click=_on_analyze, icon=":material/search:")
     cols[2].button("Clear evidence", key="ts_clear", on_click=_on_clear)
     if st.session_state.get(S_ERROR):
         st.error(st.session_state[S_ERROR], icon=":material/error:")
-    result = st.session_state.get(S_ANALYSIS)
-    if result is not None:
-        st.caption(f"Analysis of the {st.session_state.get(S_SOURCE, 'log')}")
+
+result = st.session_state.get(S_ANALYSIS)
+if result is not None:
+    with st.container(border=True):
+        st.markdown(f"**Log analysis** of the {st.session_state.get(S_SOURCE, 'log')}")
         views.analysis(result, _on_goto)
-    elif st.session_state.get(S_SNAP_EV):
-        st.caption(f"Evidence from the {st.session_state.get(S_SOURCE, 'snapshot')}: {len(st.session_state[S_SNAP_EV])} facts.")
+elif st.session_state.get(S_SNAP_EV):
+    st.caption(f"Evidence from the {st.session_state.get(S_SOURCE, 'snapshot')}: {len(st.session_state[S_SNAP_EV])} facts.")
 
 st.subheader("2 · Decision tree")
 trees = _trees()
