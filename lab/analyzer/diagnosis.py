@@ -14,13 +14,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from lab import DATA_DIR
 from lab.analyzer.model import CATEGORIES, Primary
 from lab.analyzer.scan import ScanResult, Stat
 from lab.errors import DataError
+from lab.schema import load_yaml_model
 
 CATEGORIES_FILE = DATA_DIR / "categories.yaml"
 CONFIG_STAGES = ("phase1_proposal_mismatch", "auth_failure", "traffic_selector_mismatch", "phase2_proposal_mismatch")
@@ -41,12 +41,7 @@ class _File(BaseModel):
 @lru_cache(maxsize=1)
 def categories() -> dict[str, _Category]:
     """Category id -> title, phase and the tree node to continue with."""
-    try:
-        data = _File.model_validate(yaml.safe_load(CATEGORIES_FILE.read_text(encoding="utf-8")))
-    except (OSError, yaml.YAMLError) as exc:
-        raise DataError(CATEGORIES_FILE, [str(exc)]) from None
-    except ValidationError as exc:
-        raise DataError(CATEGORIES_FILE, [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]) from None
+    data = load_yaml_model(_File, CATEGORIES_FILE)
     problems = [f"missing category {c}" for c in CATEGORIES if c not in data.categories]
     problems += [f"unknown category {c}" for c in data.categories if c not in CATEGORIES]
     if problems:

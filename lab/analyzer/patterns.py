@@ -14,12 +14,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from lab import DATA_DIR
 from lab.analyzer.model import CATEGORIES, PHASES
 from lab.errors import DataError
+from lab.schema import load_yaml_model
 
 PATTERNS_DIR = DATA_DIR / "patterns"
 FORMATS = ("aws-json", "aws-text", "strongswan", "libreswan", "cisco-asa", "cisco-ios", "fortigate", "paloalto")
@@ -82,14 +82,6 @@ class Pattern:
     file: str
 
 
-def _problems(exc: ValidationError) -> list[str]:
-    out = []
-    for err in exc.errors():
-        loc = ".".join(str(p) for p in err["loc"])
-        out.append(f"{loc}: {err['msg']}")
-    return out
-
-
 def _check(p: _PatternSchema) -> list[str]:
     problems: list[str] = []
     if (p.category is None) == (p.signal is None):
@@ -110,14 +102,7 @@ def _check(p: _PatternSchema) -> list[str]:
 
 def load_file(path: Path) -> list[Pattern]:
     """Validate one pattern file; raises DataError naming the file and every problem."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise DataError(path, [f"cannot read YAML: {exc}"]) from None
-    try:
-        data = _FileSchema.model_validate(raw)
-    except ValidationError as exc:
-        raise DataError(path, _problems(exc)) from None
+    data = load_yaml_model(_FileSchema, path)
     problems: list[str] = []
     for p in data.patterns:
         problems.extend(_check(p))
