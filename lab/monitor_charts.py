@@ -81,23 +81,31 @@ def _event_text(e: Event, names: dict[str, str]) -> str:
     return f"{e.time:%Y-%m-%d %H:%M:%S} UTC<br>{e.kind} · {where}<br>{e.detail}"
 
 
-def _add_state(fig: go.Figure, snapshot: Snapshot, c: VpnConnection, names: dict[str, str], row: int) -> None:
-    for i, s in enumerate(_series(snapshot, c.id, METRIC_TUNNEL_STATE)):
-        fig.add_trace(
-            go.Scatter(
-                x=list(s.timestamps),
-                y=list(s.values),
-                name=f"{names.get(s.tunnel_ip, s.tunnel_ip)} TunnelState",
-                legendgroup=s.tunnel_ip,
-                mode="lines",
-                line={"shape": "hv", "width": 2, "color": TUNNEL_COLOURS[i % len(TUNNEL_COLOURS)]},
-                hovertemplate="%{x|%Y-%m-%d %H:%M} UTC: %{y:.2f}<extra>%{fullData.name}</extra>",
-            ),
-            row=row,
-            col=1,
+def _add_state(fig: go.Figure, snapshot: Snapshot, c: VpnConnection, names: dict[str, str], first_row: int) -> None:
+    """One row per tunnel: two tunnels at 1 on one axis would hide each other."""
+    series = {s.tunnel_ip: s for s in _series(snapshot, c.id, METRIC_TUNNEL_STATE)}
+    label = "1 = BGP up" if c.routing == "bgp" else "1 = UP"
+    for i, t in enumerate(c.tunnels):
+        row = first_row + i
+        s = series.get(t.outside_ip)
+        if s is not None:
+            fig.add_trace(
+                go.Scatter(
+                    x=list(s.timestamps),
+                    y=list(s.values),
+                    name=f"{names[t.outside_ip]} TunnelState",
+                    legendgroup=t.outside_ip,
+                    mode="lines",
+                    fill="tozeroy",
+                    line={"shape": "hv", "width": 2, "color": TUNNEL_COLOURS[i % len(TUNNEL_COLOURS)]},
+                    hovertemplate="%{x|%Y-%m-%d %H:%M} UTC: %{y:.2f}<extra>%{fullData.name}</extra>",
+                ),
+                row=row,
+                col=1,
+            )
+        fig.update_yaxes(
+            range=[-0.1, 1.15], tickvals=[0, 1], title_text=f"Tunnel {i + 1}<br>({label})", row=row, col=1
         )
-    label = "1 = BGP established" if c.routing == "bgp" else "1 = tunnel UP"
-    fig.update_yaxes(range=[-0.08, 1.08], tickvals=[0, 0.5, 1], title_text=f"TunnelState<br>({label})", row=row, col=1)
 
 
 def _add_data(fig: go.Figure, snapshot: Snapshot, c: VpnConnection, names: dict[str, str], row: int) -> None:
@@ -124,7 +132,24 @@ def _add_data(fig: go.Figure, snapshot: Snapshot, c: VpnConnection, names: dict[
     fig.update_yaxes(title_text="Bytes per period<br>(in solid, out dotted)", rangemode="tozero", row=row, col=1)
 
 
-def _add_events(fig: go.Figure, events: list[Event], names: dict[str, str], row: int) -> None:
+NO_EVENTS = "(no events in this window)"
+
+
+def _add_events(
+    fig: go.Figure, events: list[Event], names: dict[str, str], row: int, window: list[datetime] | None
+) -> None:
+    if not events:
+        # An empty row would also lose its time axis; a transparent line keeps both and says why.
+        if window:
+            fig.add_trace(
+                go.Scatter(
+                    x=window, y=[NO_EVENTS, NO_EVENTS], mode="lines", line={"color": "rgba(0,0,0,0)"},
+                    showlegend=False, hoverinfo="skip",
+                ),
+                row=row,
+                col=1,
+            )
+        return
     rows_used = [r for r in ROW_ORDER if any(EVENT_ROWS.get(e.kind, "Changes") == r for e in events)]
     for group, colour, symbol in (
         (_BAD, "#c0392b", "x"),
@@ -161,33 +186,34 @@ def connection_figure(snapshot: Snapshot, vpn_id: str) -> go.Figure:
         raise NotFoundError("VPN connection", vpn_id, [x.id for x in snapshot.connections])
     names = tunnel_names(c)
     events = events_for(snapshot, c)
+    n = max(len(c.tunnels), 1)
+    state_title = f"TunnelState per tunnel — {state_meaning(c)}"
     fig = make_subplots(
-        rows=3,
+        rows=n + 2,
         cols=1,
         shared_xaxes=True,
-        vertical_spacing=0.07,
-        row_heights=[0.34, 0.38, 0.28],
+        vertical_spacing=0.05,
+        row_heights=[0.3 / n] * n + [0.42, 0.28],
         subplot_titles=(
-            f"TunnelState per tunnel — {state_meaning(c)}",
+            state_title,
+            *([""] * (n - 1)),
             "TunnelDataIn / TunnelDataOut per tunnel — data is not liveness",
             "Events",
         ),
     )
+    x_range: list[datetime] | None = [snapshot.start, snapshot.end] if snapshot.start and snapshot.end else None
     _add_state(fig, snapshot, c, names, 1)
-    _add_data(fig, snapshot, c, names, 2)
-    _add_events(fig, events, names, 3)
+    _add_data(fig, snapshot, c, names, n + 1)
+    _add_events(fig, events, names, n + 2, x_range)
     # Failures as faint vertical lines across all rows so cause and effect line up.
     for e in events:
         if e.kind in {"tunnel-down", "endpoint-replacement", "failure-injected", "ike-sa-deleted"}:
             fig.add_vline(x=e.time, line_width=1, line_dash="dot", line_color="#c0392b", opacity=0.45)
-    period = next((s.period_s for s in snapshot.series if s.vpn_id == c.id), 0)
-    x_range: list[datetime] | None = [snapshot.start, snapshot.end] if snapshot.start and snapshot.end else None
     fig.update_xaxes(range=x_range, showgrid=True)
-    fig.update_xaxes(title_text="Time (UTC)" + (f" · period {_period_text(period)}" if period else ""), row=3, col=1)
     fig.update_layout(
-        height=720,
-        margin={"l": 70, "r": 20, "t": 60, "b": 50},
-        legend={"orientation": "h", "yanchor": "bottom", "y": -0.22, "x": 0},
+        height=840,
+        margin={"l": 80, "r": 20, "t": 40, "b": 110},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.1, "x": 0},
         hovermode="closest",
         template="plotly_white",
     )
@@ -196,7 +222,13 @@ def connection_figure(snapshot: Snapshot, vpn_id: str) -> go.Figure:
     return fig
 
 
-def _period_text(seconds: int) -> str:
+def period_of(snapshot: Snapshot, vpn_id: str) -> int:
+    """The series' period in seconds (0 when the snapshot has none)."""
+    return next((s.period_s for s in snapshot.series if s.vpn_id == vpn_id), 0)
+
+
+def period_text(seconds: int) -> str:
+    """60 → '1 min', 3600 → '1 h'."""
     if seconds % 86400 == 0:
         return f"{seconds // 86400} d"
     if seconds % 3600 == 0:

@@ -132,7 +132,8 @@ def fetch_logs(aws: Aws, connections: tuple[VpnConnection, ...], end: datetime) 
 
 
 def _note(part: str, error: AwsError) -> str:
-    return f"{part}: {error}" + (f" {error.hint}" if error.hint else "")
+    message = str(error).rstrip(".")
+    return f"{part}: {message}." + (f" {error.hint}" if error.hint else "")
 
 
 def fetch_details(

@@ -16,7 +16,14 @@ import streamlit as st
 from lab import audit
 from lab.errors import LabError
 from lab.model import Snapshot, Tunnel, VpnConnection
-from lab.monitor_charts import connection_figure, data_note, has_metrics, state_meaning
+from lab.monitor_charts import (
+    connection_figure,
+    data_note,
+    has_metrics,
+    period_of,
+    period_text,
+    state_meaning,
+)
 from lab.ui.registry import PAGES
 
 LAB_DIR = Path(__file__).resolve().parents[1]
@@ -147,7 +154,12 @@ def render_chart(snapshot: Snapshot, c: VpnConnection) -> None:
             "Try a longer time range; a new connection publishes its first points after a few minutes."
         )
     st.plotly_chart(connection_figure(snapshot, c.id), width="stretch", key=f"monitor_chart_{c.id}")
-    st.caption(f"How to read it: {state_meaning(c)} Between 0 and 1: the tunnel was up for that share of the period.")
+    period = period_of(snapshot, c.id)
+    per = f" One point per {period_text(period)} (CloudWatch period)." if period else ""
+    st.caption(
+        f"How to read it: {state_meaning(c)} Between 0 and 1: the tunnel was up for that share of the "
+        f"period. Times in UTC.{per}"
+    )
     st.caption(data_note())
 
 

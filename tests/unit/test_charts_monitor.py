@@ -20,7 +20,7 @@ def _figure(slug: str) -> tuple[Snapshot, go.Figure]:
     return snap, connection_figure(snap, snap.connections[0].id)
 
 
-def test_one_tunnelstate_trace_per_tunnel() -> None:
+def test_one_tunnelstate_row_and_trace_per_tunnel() -> None:
     snap, fig = _figure(STATIC)
     names = [t.name for t in fig.data if t.name and t.name.endswith("TunnelState")]
     assert names == [f"Tunnel {i} ({t.outside_ip}) TunnelState" for i, t in enumerate(snap.connections[0].tunnels, 1)]
@@ -28,13 +28,13 @@ def test_one_tunnelstate_trace_per_tunnel() -> None:
 
 def test_static_connection_reads_tunnelstate_as_tunnel_up() -> None:
     snap, fig = _figure(STATIC)
-    assert "1 = tunnel UP" in fig.layout.yaxis.title.text
+    assert "1 = UP" in fig.layout.yaxis.title.text and "1 = UP" in fig.layout.yaxis2.title.text
     assert "UP" in state_meaning(snap.connections[0])
 
 
 def test_bgp_connection_reads_tunnelstate_as_bgp_established() -> None:
     snap, fig = _figure(BGP)
-    assert "BGP established" in fig.layout.yaxis.title.text
+    assert "1 = BGP up" in fig.layout.yaxis.title.text
     assert "ESTABLISHED" in state_meaning(snap.connections[0])
 
 
@@ -55,8 +55,8 @@ def test_events_share_the_time_axis() -> None:
     snap, fig = _figure(STATIC)
     events = [t for t in fig.data if t.name and t.name.startswith("Events")]
     assert sum(len(t.x) for t in events) == len(snap.events)
-    assert fig.layout.xaxis3.matches == "x" or fig.layout.xaxis3.matches is None
-    assert fig.layout.xaxis.range[0] == snap.start
+    assert fig.layout.xaxis.matches == fig.layout.xaxis3.matches == "x4"  # every row shares the events row's time axis
+    assert fig.layout.xaxis4.range[0] == snap.start
 
 
 def test_down_tunnel_values_reach_zero() -> None:
@@ -77,3 +77,13 @@ def test_has_metrics_is_false_without_points() -> None:
     snap = replay.snapshot(STATIC)
     assert has_metrics(snap, snap.connections[0].id)
     assert not has_metrics(replace(snap, series=()), snap.connections[0].id)
+
+
+def test_a_window_without_events_says_so_on_the_timeline() -> None:
+    from dataclasses import replace
+
+    from lab.monitor_charts import NO_EVENTS
+
+    snap = replace(replay.snapshot(STATIC), events=())
+    fig = connection_figure(snap, snap.connections[0].id)
+    assert any(list(t.y) == [NO_EVENTS, NO_EVENTS] for t in fig.data if t.y is not None and len(t.y) == 2)

@@ -170,16 +170,20 @@ with tab_connection:
         st.markdown("**Telemetry (VgwTelemetry)**")
         st.dataframe(views.telemetry_rows(connection), hide_index=True, width="stretch")
 
-        refresh = st.columns([1, 1, 3])
-        auto = refresh[0].toggle(
-            "Auto-refresh charts",
-            value=False,
-            key="monitor_autorefresh",
-            disabled=not is_live,
-            help="Live AWS only: re-reads the charts' data (cached for 60 s) without reloading the page.",
-        )
-        every = refresh[1].selectbox("Every", list(REFRESH_CHOICES), index=1, key="monitor_refresh_every", disabled=not auto)
-        interval = REFRESH_CHOICES[every] if (auto and is_live) else None
+        interval: int | None = None
+        every = ""
+        if is_live:
+            refresh = st.columns([1, 1, 3], vertical_alignment="bottom")
+            auto = refresh[0].toggle(
+                "Auto-refresh charts",
+                value=False,
+                key="monitor_autorefresh",
+                help="Re-reads the charts' data (cached for 60 s) without reloading the page.",
+            )
+            every = refresh[1].selectbox(
+                "Every", list(REFRESH_CHOICES), index=1, key="monitor_refresh_every", disabled=not auto
+            )
+            interval = REFRESH_CHOICES[every] if auto else None
 
         @st.fragment(run_every=interval)
         def _charts() -> None:

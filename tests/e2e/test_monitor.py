@@ -1,0 +1,81 @@
+"""Browser test of the Monitor: a replay's per-tunnel chart, and a live region served by a local moto server."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+
+import pytest
+
+from tests.aws.fakes import moto_url, seed_two_connections  # noqa: F401 - pytest fixture
+from tests.e2e.conftest import start_app, wait_idle
+
+pytestmark = pytest.mark.e2e
+
+
+def _no_exception(page) -> None:
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def _open_connection_tab(page) -> None:
+    page.get_by_role("tab", name="Connection").click()
+    chart = page.locator('[data-testid="stPlotlyChart"] .main-svg').first
+    chart.wait_for(state="visible")
+    chart.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)  # let plotly finish its transition before the screenshot
+
+
+def _wait_tables(page) -> None:
+    page.locator('[data-testid="stDataFrame"] canvas').first.wait_for(state="visible")
+    page.wait_for_timeout(300)  # the data grid paints its canvas after it is attached
+
+
+def test_monitor_replay_shows_the_per_tunnel_chart(page, app_url: str, shoot) -> None:
+    page.goto(f"{app_url}/monitor?replay=dpd-idle-tunnel")
+    wait_idle(page)
+    page.get_by_role("heading", name="Monitor").wait_for()
+    _no_exception(page)
+    _wait_tables(page)
+    page.get_by_test_id("stTabs").scroll_into_view_if_needed()
+    shoot("monitor-replay-inventory")
+    _open_connection_tab(page)
+    chart = page.locator('[data-testid="stPlotlyChart"]').first
+    legend = chart.locator(".legend").text_content() or ""
+    assert "Tunnel 1 (203.0.113.10) TunnelState" in legend
+    assert "Tunnel 2 (203.0.113.138) TunnelState" in legend
+    assert "data is not liveness" in (chart.text_content() or "")
+    _no_exception(page)
+    shoot("monitor-replay-connection")
+    page.get_by_role("tab", name="Audit").click()
+    page.get_by_text("High: Tunnel down").first.wait_for()
+    page.get_by_text("High: Tunnel down").first.scroll_into_view_if_needed()
+    shoot("monitor-replay-audit")
+
+
+@pytest.fixture
+def live_app(moto_url: str) -> Iterator[str]:  # noqa: F811
+    import urllib.request
+
+    urllib.request.urlopen(urllib.request.Request(f"{moto_url}/moto-api/reset", method="POST"), timeout=10).close()
+    seed_two_connections(moto_url)
+    proc, url = start_app({"AWS_ENDPOINT_URL": moto_url, "AWS_MAX_ATTEMPTS": "1"})
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def test_monitor_live_region_from_a_local_aws_endpoint(page, live_app: str, shoot) -> None:
+    page.goto(f"{live_app}/monitor?source=aws")
+    wait_idle(page)
+    page.get_by_text("Connected as arn:aws:").wait_for()
+    _no_exception(page)
+    _wait_tables(page)
+    shoot("monitor-live-inventory")
+    _open_connection_tab(page)
+    _no_exception(page)
+    shoot("monitor-live-connection")
