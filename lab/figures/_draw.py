@@ -17,16 +17,24 @@ WARN = "#b26a00"  # amber: degraded, waiting, "not documented"
 AWS = "#d45b07"  # orange: AWS-managed resources
 AZURE = "#0b6fb8"  # Azure resources
 
-FONT = {"family": "Inter, Arial, sans-serif", "size": 14, "color": "#1f2933"}
+FONT = {"family": "Inter, Arial, sans-serif", "size": 12, "color": "#1f2933"}
+TITLE_SIZE = 15
+# Figures are designed for the lesson column (about 650 px wide at a 1400 px window) and scale up from there.
+DESIGN_WIDTH_PX = 650
+
+
+def title_margin(title: str) -> int:
+    """Top margin that fits a title of one or more lines (<br>)."""
+    return 40 + 20 * (title.count("<br>") + 1)
 
 
 def canvas(title: str, height: int = 380, y_max: float = 6.0, x_max: float = 10.0) -> go.Figure:
     """A blank diagram canvas with a title; axes hidden, aspect free so it fills the page width."""
     fig = go.Figure()
     fig.update_layout(
-        title={"text": title, "x": 0.01, "font": {"size": 18}},
+        title={"text": title, "x": 0.01, "font": {"size": TITLE_SIZE}},
         height=height,
-        margin={"l": 10, "r": 10, "t": 56, "b": 10},
+        margin={"l": 10, "r": 10, "t": title_margin(title), "b": 10},
         showlegend=False,
         plot_bgcolor="white",
         paper_bgcolor="white",
@@ -51,7 +59,8 @@ def box(
         line={"color": color, "width": 2, "dash": dash}, fillcolor="rgba(0,0,0,0)",
     )
     y = y1 - 0.28 if label_pos == "top" else y0 + 0.28
-    fig.add_annotation(x=(x0 + x1) / 2, y=y, text=f"<b>{label}</b>", showarrow=False, font={"color": color})
+    fig.add_annotation(x=(x0 + x1) / 2, y=y, text=f"<b>{label}</b>", showarrow=False,
+                       font={"color": color, "size": 13})
 
 
 def node(fig: go.Figure, x: float, y: float, label: str, color: str = NEUTRAL, symbol: str = "square",
@@ -61,7 +70,7 @@ def node(fig: go.Figure, x: float, y: float, label: str, color: str = NEUTRAL, s
         go.Scatter(
             x=[x], y=[y], mode="markers+text", text=[label], textposition=text_pos,
             marker={"size": size, "color": color, "symbol": symbol, "line": {"color": "white", "width": 1}},
-            hoverinfo="text", hovertext=[label.replace("<br>", " ")], textfont={"size": 13},
+            hoverinfo="text", hovertext=[label.replace("<br>", " ")], textfont={"size": 12},
         )
     )
 
@@ -75,7 +84,7 @@ def link(fig: go.Figure, x0: float, y0: float, x1: float, y1: float, label: str 
     )
     if label:
         fig.add_annotation(x=(x0 + x1) / 2, y=(y0 + y1) / 2 + label_dy, text=label, showarrow=False,
-                           font={"color": color, "size": 13}, bgcolor="rgba(255,255,255,0.85)")
+                           font={"color": color, "size": 12}, bgcolor="rgba(255,255,255,0.85)")
 
 
 def arrow(fig: go.Figure, x0: float, y0: float, x1: float, y1: float, label: str = "", color: str = NEUTRAL,
@@ -88,10 +97,10 @@ def arrow(fig: go.Figure, x0: float, y0: float, x1: float, y1: float, label: str
     if label:
         dy = 0.18 if label_side == "above" else -0.18
         fig.add_annotation(x=(x0 + x1) / 2, y=(y0 + y1) / 2 + dy, text=label, showarrow=False,
-                           font={"color": color, "size": 12}, bgcolor="rgba(255,255,255,0.9)")
+                           font={"color": color, "size": 11}, bgcolor="rgba(255,255,255,0.9)")
 
 
-def text(fig: go.Figure, x: float, y: float, label: str, color: str = "#1f2933", size: int = 13,
+def text(fig: go.Figure, x: float, y: float, label: str, color: str = "#1f2933", size: int = 12,
          anchor: str = "center", bg: bool = False) -> None:
     """Free text on the canvas."""
     fig.add_annotation(x=x, y=y, text=label, showarrow=False, xanchor=anchor, font={"color": color, "size": size},
@@ -105,7 +114,7 @@ def segment(fig: go.Figure, x0: float, x1: float, y: float, label: str, color: s
                   fillcolor=color, opacity=fill, layer="below")
     fig.add_shape(type="rect", x0=x0, y0=y - h / 2, x1=x1, y1=y + h / 2, line={"color": color, "width": 2},
                   fillcolor="rgba(0,0,0,0)", layer="below")
-    fig.add_annotation(x=(x0 + x1) / 2, y=y, text=label, showarrow=False, font={"size": 12})
+    fig.add_annotation(x=(x0 + x1) / 2, y=y, text=label, showarrow=False, font={"size": 11})
 
 
 def band(fig: go.Figure, x0: float, x1: float, y0: float, y1: float, color: str, label: str = "",

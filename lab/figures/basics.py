@@ -18,11 +18,11 @@ def vpn_over_internet() -> go.Figure:
     node(fig, 7.7, 3.0, "VPN gateway", TUNNEL)
     node(fig, 9.0, 3.0, "PCs", NEUTRAL)
     link(fig, 1.0, 3.0, 2.3, 3.0, "plain", NEUTRAL, width=2)
-    link(fig, 2.3, 3.0, 7.7, 3.0, "encrypted tunnel (IPsec)", TUNNEL, width=6)
+    link(fig, 2.3, 3.0, 7.7, 3.0, "encrypted tunnel<br>(IPsec)", TUNNEL, width=6, label_dy=0.5)
     link(fig, 7.7, 3.0, 9.0, 3.0, "plain", NEUTRAL, width=2)
     fig.add_annotation(
-        x=5.0, y=1.5, showarrow=False,
-        text="An eavesdropper here sees only encrypted packets<br>between the two gateways' public addresses",
+        x=5.0, y=1.6, showarrow=False,
+        text="An eavesdropper here sees<br>only encrypted packets<br>between the gateways'<br>public addresses",
         font={"color": UNTRUSTED},
     )
     return fig

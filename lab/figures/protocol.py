@@ -16,38 +16,38 @@ from lab.figures._draw import NEUTRAL, TRUSTED, TUNNEL, UNTRUSTED, WARN, arrow, 
 def packet_encapsulation() -> go.Figure:
     """The original packet, the same packet in ESP tunnel mode, and with NAT-T's extra UDP header."""
     esp, natt = value("esp_ip_protocol"), value("natt_udp_port")
-    fig = canvas("How IPsec wraps a packet: original, ESP tunnel mode, and ESP with NAT-T", height=470, y_max=7.2)
+    fig = canvas("How IPsec wraps a packet:<br>original, ESP tunnel mode, and ESP with NAT-T", height=500, y_max=7.4)
     rows = [
-        (6.2, "1. Original packet<br>(inside the branch)"),
-        (4.0, "2. ESP tunnel mode<br>(no NAT in the path)"),
-        (1.8, "3. ESP with NAT-T<br>(a NAT in the path)"),
+        (6.2, "1. Original<br>packet"),
+        (4.0, "2. ESP<br>tunnel mode<br>(no NAT)"),
+        (1.8, "3. ESP with<br>NAT-T<br>(NAT in path)"),
     ]
     for y, label in rows:
         text(fig, 0.05, y, label, anchor="left", size=13)
     # 1. the packet the host sent
-    segment(fig, 2.0, 4.4, 6.2, "IP header<br>10.1.5.20 → 10.0.8.15", NEUTRAL)
-    segment(fig, 4.4, 5.6, 6.2, "TCP 443", NEUTRAL)
-    segment(fig, 5.6, 7.6, 6.2, "data", NEUTRAL)
+    segment(fig, 2.0, 4.9, 6.2, "IP header<br>10.1.5.20 → 10.0.8.15", NEUTRAL)
+    segment(fig, 4.9, 6.0, 6.2, "TCP<br>443", NEUTRAL)
+    segment(fig, 6.0, 7.8, 6.2, "data", NEUTRAL)
     # 2. ESP tunnel mode: new outer header, the whole original packet encrypted
     segment(fig, 2.0, 3.9, 4.0, f"outer IP<br>protocol {esp}", TRUSTED)
     segment(fig, 3.9, 4.8, 4.0, "ESP<br>header", TUNNEL, fill=0.12)
-    segment(fig, 4.8, 8.2, 4.0, "encrypted: IP header + TCP + data", TUNNEL, fill=0.45)
+    segment(fig, 4.8, 8.2, 4.0, "encrypted:<br>original packet", TUNNEL, fill=0.45)
     segment(fig, 8.2, 9.0, 4.0, "ESP<br>trailer", TUNNEL, fill=0.45)
     segment(fig, 9.0, 9.9, 4.0, "ESP<br>auth", TUNNEL, fill=0.12)
     # 3. NAT-T: a UDP header so that a NAT has ports to translate
-    segment(fig, 2.0, 3.6, 1.8, "outer IP<br>protocol 17 (UDP)", TRUSTED)
+    segment(fig, 2.0, 3.6, 1.8, "outer IP<br>proto 17 (UDP)", TRUSTED)
     segment(fig, 3.6, 4.5, 1.8, f"UDP<br>{natt}", WARN)
     segment(fig, 4.5, 5.3, 1.8, "ESP<br>header", TUNNEL, fill=0.12)
-    segment(fig, 5.3, 8.4, 1.8, "encrypted: IP header + TCP + data", TUNNEL, fill=0.45)
+    segment(fig, 5.3, 8.4, 1.8, "encrypted:<br>original packet", TUNNEL, fill=0.45)
     segment(fig, 8.4, 9.1, 1.8, "ESP<br>trailer", TUNNEL, fill=0.45)
     segment(fig, 9.1, 9.9, 1.8, "ESP<br>auth", TUNNEL, fill=0.12)
-    text(fig, 2.95, 3.35, "198.51.100.10 → 203.0.113.10<br>(gateways' public IPs)", color=TRUSTED, size=12)
-    text(fig, 6.5, 3.35, "dark blue = encrypted: an eavesdropper sees only the outer header", color=TUNNEL, size=12)
-    text(fig, 4.05, 1.15, f"added by NAT-T (UDP {natt})", color=WARN, size=12)
-    text(fig, 6.85, 1.15, "same ESP packet as row 2, one header deeper", color=TUNNEL, size=12)
-    text(fig, 6.2, 0.45, f"Firewall: allow IKE UDP {value('ike_udp_port')}, ESP IP protocol {esp}, "
-                         f"and UDP {natt} for NAT-T, both directions, for each tunnel address.",
-         color=UNTRUSTED, size=13)
+    text(fig, 2.95, 3.25, "198.51.100.10 →<br>203.0.113.10", color=TRUSTED, size=11)
+    text(fig, 6.5, 3.25, "dark blue = encrypted; only the<br>outer headers are readable", color=TUNNEL, size=11)
+    text(fig, 4.05, 1.1, "added by<br>NAT-T", color=WARN, size=11)
+    text(fig, 6.85, 1.1, "the same ESP packet,<br>one header deeper", color=TUNNEL, size=11)
+    text(fig, 5.9, 0.3, f"Firewall: allow IKE UDP {value('ike_udp_port')}, ESP IP protocol {esp}<br>"
+                        f"and UDP {natt} (NAT-T), both ways, for each tunnel address.",
+         color=UNTRUSTED, size=11)
     return fig
 
 
@@ -59,15 +59,15 @@ def _lifelines(fig: go.Figure, xa: float, xb: float, top: float, bottom: float, 
 
 def ike_exchanges() -> go.Figure:
     """IKEv1 main mode + quick mode next to IKEv2's IKE_SA_INIT, IKE_AUTH, CREATE_CHILD_SA, INFORMATIONAL."""
-    fig = canvas("IKEv1 (main mode, then quick mode) vs IKEv2 (IKE_SA and CHILD_SA)", height=620, y_max=11)
+    fig = canvas("IKEv1 (main mode, then quick mode)<br>vs IKEv2 (IKE_SA and CHILD_SA)", height=640, y_max=11)
     # IKEv1 on the left
-    text(fig, 2.5, 10.6, "<b>IKEv1</b> (AWS: main mode only)", color=TUNNEL, size=15)
+    text(fig, 2.5, 10.6, "<b>IKEv1</b> (AWS: main mode only)", color=TUNNEL, size=13)
     _lifelines(fig, 0.9, 4.1, 9.8, 0.4, "Initiator", "Responder")
     v1 = [
-        ("1-2: propose / choose algorithms (SA)", "Phase 1, main mode"),
-        ("3-4: Diffie-Hellman values + nonces (KE)", "Phase 1, main mode"),
-        ("5-6: identities + proof (encrypted)", "Phase 1, main mode"),
-        ("7-9: quick mode: IPsec SAs + keys", "Phase 2, quick mode"),
+        ("1-2: algorithms", "Phase 1, main mode"),
+        ("3-4: DH values + nonces", "Phase 1, main mode"),
+        ("5-6: identities + proof", "Phase 1, main mode"),
+        ("7-9: IPsec SAs + keys", "Phase 2, quick mode"),
     ]
     y = 9.3
     for label, _phase in v1[:3]:
@@ -79,24 +79,25 @@ def ike_exchanges() -> go.Figure:
     arrow(fig, 4.1, quick - 0.75, 0.9, quick - 1.1, "", TRUSTED)
     arrow(fig, 0.9, quick - 1.45, 4.1, quick - 1.8, "", TRUSTED)
     fig.add_shape(type="rect", x0=0.3, x1=4.7, y0=4.85, y1=9.55, line={"color": TUNNEL, "dash": "dash"})
-    text(fig, 2.5, 5.05, "Phase 1 result: IKE (ISAKMP) SA", color=TUNNEL, size=12, bg=True)
+    text(fig, 2.5, 5.05, "phase 1 → IKE (ISAKMP) SA", color=TUNNEL, size=11, bg=True)
     fig.add_shape(type="rect", x0=0.3, x1=4.7, y0=2.05, y1=4.75, line={"color": TRUSTED, "dash": "dash"})
-    text(fig, 2.5, 2.25, "Phase 2 result: IPsec SA pair (ESP)", color=TRUSTED, size=12, bg=True)
-    text(fig, 2.5, 1.2, "Aggressive mode squeezes phase 1 into 3 messages<br>"
-                        "with identities in the clear: AWS rejects it.", color=UNTRUSTED, size=12)
+    text(fig, 2.5, 2.25, "quick mode → IPsec SA pair", color=TRUSTED, size=11, bg=True)
+    text(fig, 2.5, 1.1, "Aggressive mode (3 messages,<br>identities in the clear):<br>AWS rejects it.", color=UNTRUSTED,
+         size=11)
     # IKEv2 on the right
-    text(fig, 7.5, 10.6, "<b>IKEv2</b> (RFC 7296)", color=TUNNEL, size=15)
+    text(fig, 7.5, 10.6, "<b>IKEv2</b> (RFC 7296)", color=TUNNEL, size=13)
     _lifelines(fig, 5.9, 9.1, 9.8, 0.4, "Initiator", "Responder")
     steps = [
-        (9.3, "IKE_SA_INIT: algorithms, DH values, nonces", TUNNEL),
-        (7.8, "IKE_AUTH: identities, proof, first CHILD_SA", TRUSTED),
-        (5.6, "CREATE_CHILD_SA: rekey or add a CHILD_SA", TRUSTED),
-        (3.7, "INFORMATIONAL: delete, liveness (DPD)", WARN),
+        (9.3, "IKE_SA_INIT: crypto, DH", TUNNEL),
+        (7.8, "IKE_AUTH: IDs + CHILD_SA", TRUSTED),
+        (5.6, "CREATE_CHILD_SA: rekey", TRUSTED),
+        (3.7, "INFORMATIONAL: delete, DPD", WARN),
     ]
     for y0, label, color in steps:
         arrow(fig, 5.9, y0, 9.1, y0 - 0.35, label, color)
         arrow(fig, 9.1, y0 - 0.75, 5.9, y0 - 1.1, "", color)
-    text(fig, 7.5, 6.55, "4 messages → IKE_SA (parent) + first CHILD_SA (ESP pair)", color=TRUSTED, size=12, bg=True)
-    text(fig, 7.5, 1.5, "A CHILD_SA never outlives its IKE_SA:<br>delete the IKE_SA and every CHILD_SA goes too.",
-         color=UNTRUSTED, size=12)
+    text(fig, 7.5, 6.45, "4 messages → IKE_SA (parent)<br>+ first CHILD_SA (ESP pair)", color=TRUSTED, size=11,
+         bg=True)
+    text(fig, 7.5, 1.3, "A CHILD_SA never outlives its IKE_SA:<br>delete the IKE_SA and<br>every CHILD_SA goes too.",
+         color=UNTRUSTED, size=11)
     return fig

@@ -18,7 +18,8 @@ def _lesson_link(ref_id: str, number: int, title: str, done: set[str]) -> str:
 def _section(sc: SectionCoverage, done: set[str]) -> None:
     refs = sc.lessons
     finished = sum(1 for r in refs if r.id in done)
-    st.markdown(f"**{sc.section.number}. {sc.section.title}** - {finished} of {len(refs)} lessons done")
+    noun = "lesson" if len(refs) == 1 else "lessons"
+    st.markdown(f"**{sc.section.number}. {sc.section.title}** - {finished} of {len(refs)} {noun} done")
     rows = ["| Topic | What the article says | Covered by |", "| --- | --- | --- |"]
     for tc in sc.topics:
         text = tc.topic.text.replace("|", "\\|")

@@ -64,13 +64,14 @@ def test_dpd_timeline_states_the_documented_default_and_its_dispute() -> None:
     assert f"timeout {fact('dpd_timeout_default').value} s" in title
     assert "older docs say 30" in title
     labels = " ".join(_texts(FIGURES["dpd-timeline"]()))
-    assert "action = clear (default)" in labels
+    assert "action = clear (the default)" in labels
     assert "routes removed" in labels
 
 
 def test_startup_action_timeline_states_who_initiates() -> None:
-    labels = " ".join(_texts(FIGURES["startup-action-timeline"]()))
-    assert fact("aws_initiation_after_replacement").text in labels
+    fig = FIGURES["startup-action-timeline"]()
+    labels = " ".join(_texts(fig))
+    assert fact("aws_initiation_after_replacement").text in fig.layout.title.text
     assert "nobody initiates" in labels
 
 

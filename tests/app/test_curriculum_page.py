@@ -1,0 +1,59 @@
+"""Lessons page parts owned by the curriculum: figure directives rendered as plotly charts, glossary hovers,
+and the curriculum map with lessons done in this session marked."""
+
+from __future__ import annotations
+
+from lab import LESSONS_DIR
+from lab.lessons import load_lesson
+from tests.app.conftest import OpenPage
+
+PAGE = "ui/pages/lessons.py"
+HA = load_lesson(LESSONS_DIR / "en" / "06-high-availability.md")
+DPD = load_lesson(LESSONS_DIR / "en" / "07-dead-peer-detection.md")
+
+
+def test_every_figure_directive_renders_a_plotly_chart(open_page: OpenPage) -> None:
+    at = open_page(PAGE, lesson=HA.id)
+    assert not at.exception
+    charts = at.get("plotly_chart")
+    assert len(charts) == len(HA.figures) == 6
+    specs = " ".join(c.proto.spec for c in charts)
+    assert "S1 - one VPN connection" in specs and "Route selection" in specs
+
+
+def test_lesson_explains_glossary_terms_on_hover(open_page: OpenPage) -> None:
+    at = open_page(PAGE, lesson=DPD.id)
+    assert not at.exception
+    body = "\n".join(m.value for m in at.markdown)
+    assert '<abbr class="vpnlab-term" title="Dead Peer Detection:' in body
+    assert body.count('title="Dead Peer Detection:') == 1, "a term is explained once per lesson"
+
+
+def test_lesson_states_the_disputed_dpd_default(open_page: OpenPage) -> None:
+    at = open_page(PAGE, lesson=DPD.id)
+    body = "\n".join(m.value for m in at.markdown) + "\n".join(w.value for w in at.warning)
+    assert "40 seconds (older documentation says 30)" in body
+
+
+def test_curriculum_map_lists_every_section_and_marks_done_lessons(open_page: OpenPage) -> None:
+    at = open_page(PAGE)
+    assert not at.exception
+    expander = next(e for e in at.expander if e.label.startswith("Curriculum map"))
+    assert "27 topics (27 covered by a lesson)" in expander.label
+    text = "\n".join(m.value for m in expander.markdown)
+    assert "**5. Case study: support cases** - 0 of 3 lessons done" in text
+    assert "[7. Case 1: the tunnel that keeps going down (dead peer detection)](/lessons?lesson=dead-peer-detection)" in text
+    assert "(done)" not in text
+
+
+def test_finishing_a_quiz_marks_the_lesson_done_on_the_map(open_page: OpenPage) -> None:
+    at = open_page(PAGE, lesson=DPD.id)
+    for i, q in enumerate(DPD.quiz):
+        at.radio(key=f"quiz-{DPD.id}-{i}").set_value(q.answer)
+    at.run()
+    assert DPD.id in at.session_state["lessons_done"]
+    at.button(key="back-to-list").click().run()
+    expander = next(e for e in at.expander if e.label.startswith("Curriculum map"))
+    text = "\n".join(m.value for m in expander.markdown)
+    assert "(/lessons?lesson=dead-peer-detection) :green[(done)]" in text
+    assert "**5. Case study: support cases** - 1 of 3 lessons done" in text
