@@ -202,3 +202,18 @@ def test_unreachable_endpoint_end_to_end(open_page: OpenPage, monkeypatch: pytes
     assert not at.exception
     assert any("Could not reach the AWS endpoint" in e.value for e in at.error)
     forget_clients()
+
+
+def test_auto_refresh_is_off_by_default_and_refreshes_the_charts_when_on(open_page: OpenPage, moto: str) -> None:  # noqa: F811
+    seed_two_connections(moto, days=2)
+    at = open_page(PAGE, source="aws")
+    assert at.toggle(key="monitor_autorefresh").value is False
+    at.toggle(key="monitor_autorefresh").set_value(True).run()
+    assert not at.exception
+    assert any("refreshing every 1 min" in c.value for c in at.caption)
+    assert len(_charts(at)) == 1
+
+
+def test_replays_offer_no_auto_refresh(open_page: OpenPage) -> None:
+    at = open_page(PAGE, replay="dpd-idle-tunnel")
+    assert not [t for t in at.toggle if t.key == "monitor_autorefresh"]
