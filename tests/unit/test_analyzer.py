@@ -208,3 +208,22 @@ def test_utf8_bom_is_accepted() -> None:
 
 def test_patterns_compile_once() -> None:
     assert load_patterns() is load_patterns()
+
+
+def test_text_blocks_cut_only_at_line_ends() -> None:
+    text = "\n".join(f"line {i} " + "x" * (i % 13) for i in range(200))
+    blocks = list(scan_module.blocks_from_text(text, size=37))
+    assert "\n".join(blocks) == text
+
+
+def test_file_stream_in_small_chunks_matches_whole_text(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import lab.analyzer as analyzer_module
+
+    lines = [charon("received DELETE for IKE_SA x[1]") if i % 7 == 0 else f"noise {i}" for i in range(300)]
+    path = tmp_path / "big.log"
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    monkeypatch.setattr(analyzer_module, "CHUNK", 64)
+    streamed = analyzer_module.analyze_stream(path.open("r", encoding="utf-8", newline=""))
+    whole = analyze_text("\n".join(lines))
+    assert [(f.line, f.text) for f in streamed.findings] == [(f.line, f.text) for f in whole.findings]
+    assert streamed.lines == 300
