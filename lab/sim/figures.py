@@ -243,7 +243,6 @@ def topology_figure(result: SimResult, at: int | None = None) -> go.Figure:
         xaxis={"visible": False, "range": [-0.9, 9.4], "fixedrange": True},
         yaxis={"visible": False, "range": [-3.6, 3.1], "fixedrange": True},
         legend={"orientation": "h", "y": -0.02, "x": 0.3},
-        dragmode="select", clickmode="event+select",
         shapes=[{"type": "rect", "x0": 2.55, "x1": 3.45, "y0": -3.0, "y1": 2.9, "fillcolor": "#eceff1",
                  "line": {"width": 0}, "layer": "below"}],
         annotations=[

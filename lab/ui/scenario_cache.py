@@ -14,7 +14,7 @@ import streamlit as st
 from lab.sim import Failure, Overrides, SimResult, simulate
 from lab.sim.compare import Row, compare
 from lab.sim.export import log_files, log_text
-from lab.sim.figures import timeline_figure, topology_figure
+from lab.sim.figures import timeline_figure
 
 
 @dataclass(frozen=True)
@@ -38,11 +38,6 @@ class RunKey:
 def run(key: RunKey) -> SimResult:
     return simulate(key.scenario, key.failure_list(), duration_s=key.duration_s, overrides=key.override_obj(),
                     seed=key.seed)
-
-
-@st.cache_data(max_entries=24, show_spinner=False)
-def topology(key: RunKey) -> go.Figure:
-    return topology_figure(run(key))
 
 
 @st.cache_data(max_entries=24, show_spinner=False)

@@ -55,3 +55,28 @@ def test_s4_gateway_a_failure_end_to_end(page, app_url: str, shoot) -> None:
     topology.get_by_text("Play").click()
     page.wait_for_timeout(2500)
     shoot("scenario-lab-s4-after-play")
+
+
+def test_selecting_a_gateway_on_the_diagram_fails_it(page, app_url: str, shoot) -> None:
+    page.goto(f"{app_url}/scenario-lab")
+    page.get_by_role("heading", name="Scenario lab").wait_for()
+    wait_idle(page)
+    _select(page, "Scenario", "S3: two customer gateways, static routing")
+    page.get_by_role("button", name="Run simulation").click()
+    wait_idle(page)
+    topology = page.get_by_test_id("stPlotlyChart").first
+    topology.locator(".main-svg").first.wait_for()
+    topology.scroll_into_view_if_needed()
+    # The element markers are the second-to-last trace; customer gateway A is its second point.
+    nodes = topology.locator(".scatterlayer .trace").nth(-2).locator(".points path")
+    box = nodes.nth(1).bounding_box()
+    assert box is not None
+    # plotly listens on its drag layer, so click at the marker's position rather than on the path.
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_timeout(300)
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    wait_idle(page)
+    page.get_by_text("Added “Customer gateway device down” on cgw-a at 60 s").wait_for()
+    person = page.get_by_test_id("stMetric").filter(has_text="Person needed")
+    assert person.get_by_test_id("stMetricValue").inner_text() == "YES"
+    shoot("scenario-lab-s3-selected-cgw-a")

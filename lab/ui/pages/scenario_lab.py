@@ -10,7 +10,7 @@ import streamlit as st
 
 from lab.errors import LabError
 from lab.sim import ASSUMPTIONS, FAILURE_KINDS, list_scenarios, load_scenario, option_catalogue, valid_targets
-from lab.sim.figures import element_failure
+from lab.sim.figures import element_failure, topology_figure
 from lab.ui import scenario_cache as cache
 from lab.ui.registry import PAGES
 
@@ -165,8 +165,9 @@ m[1].metric("On-prem → VPC outage", f"{o.outage_s['to_aws']} s", help=f"{o.los
             "traffic in this direction was lost.")
 m[2].metric("Time to detect", "—" if o.detect_s is None else f"{o.detect_s} s",
             help="From the first failure to the first reaction (DPD, hold timer, route move).")
-m[3].metric("Time to recover", "not recovered" if o.recover_s is None else f"{o.recover_s} s",
-            help="From the first failure to the end of the last second with lost traffic.")
+m[3].metric("Time to recover", "none" if o.recover_s is None else f"{o.recover_s} s",
+            help="From the first failure to the end of the last second with lost traffic; none: traffic was still "
+            "lost at the end of the run.")
 m[4].metric("Person needed", "YES" if o.manual_action_required else "no",
             help="Traffic is still lost at the end and no automatic mechanism will fix it.")
 (st.error if o.manual_action_required else st.success)(o.verdict)
@@ -176,7 +177,8 @@ if notice:
     getattr(st, notice[0])(notice[1])
 st.markdown("**Topology** · move the slider or press Play to see each moment; select a customer gateway, a tunnel "
             "(diamond) or an endpoint to add a failure there at the time below.")
-event = st.plotly_chart(cache.topology(key), key="sl_topology", on_select="rerun", selection_mode=("points",),
+# Built on every run, not cached: a figure restored from the cache loses the chart's point selection.
+event = st.plotly_chart(topology_figure(result), key="sl_topology", on_select="rerun", selection_mode=("points",),
                         width="stretch", config={"displayModeBar": False})
 points = list(getattr(getattr(event, "selection", None), "points", None) or [])
 picked = [p.get("customdata") for p in points if isinstance(p, dict) and p.get("customdata")]
