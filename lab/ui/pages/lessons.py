@@ -67,6 +67,7 @@ def _show_list(catalog: Catalog) -> None:
         st.progress(finished / total, text=f"{finished} of {total} lessons done in this session")
     else:
         st.info("No lessons are available.")
+    curriculum_map.show(catalog, done)
     for lesson in catalog.lessons:
         with st.container(border=True):
             left, right = st.columns([5, 1], vertical_alignment="center")
@@ -86,7 +87,6 @@ def _show_list(catalog: Catalog) -> None:
                     st.markdown(":green[:material/check_circle: Done]")
                 else:
                     st.markdown(":gray[Not done yet]")
-    curriculum_map.show(catalog, done)
     _show_errors(catalog)
 
 
