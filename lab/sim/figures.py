@@ -4,6 +4,7 @@ play button) and the per-tunnel timeline. Every state is shown by colour AND a t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
@@ -267,12 +268,30 @@ def topology_figure(result: SimResult, at: int | None = None) -> go.Figure:
     return fig
 
 
+MAX_POINTS = 1800
+
+
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values)
+
+
+def _bucket(values: list, k: int, how: Callable[[list], float]) -> list:
+    return list(values) if k == 1 else [how(values[i:i + k]) for i in range(0, len(values), k)]
+
+
 def timeline_figure(result: SimResult) -> go.Figure:
     """Per tunnel: TunnelState lanes with events, bytes in/out, and delivered traffic per direction."""
     tr, spec = result.trace, result.scenario
     T = result.duration_s
     rows = spec.tunnel_rows()
-    ts = list(range(T))
+    # Long runs are drawn in buckets (a DOWN second keeps its bucket DOWN) so the browser stays fast.
+    k = max(1, -(-T // MAX_POINTS))
+    ts = list(range(0, T, k))
+    state = [_bucket(x, k, min) for x in tr.state]
+    data_in = [_bucket(x, k, _mean) for x in tr.data_in]
+    data_out = [_bucket(x, k, _mean) for x in tr.data_out]
+    frac_on, frac_aws = _bucket(tr.frac_onprem, k, min), _bucket(tr.frac_aws, k, min)
+    off_on, off_aws = _bucket(tr.offered_onprem, k, max), _bucket(tr.offered_aws, k, max)
     fig = make_subplots(rows=3, cols=1, shared_xaxes=True, vertical_spacing=0.08, row_heights=[0.42, 0.33, 0.25],
                         subplot_titles=("Tunnel state (TunnelState as CloudWatch reports it) and events",
                                         "Traffic per tunnel: TunnelDataIn (solid) / TunnelDataOut (dotted), bytes/s",
@@ -282,9 +301,9 @@ def timeline_figure(result: SimResult) -> go.Figure:
         xs: list[float | None] = []
         ys: list[float | None] = []
         for i, (tid, *_rest) in enumerate(rows):
-            st = tr.state[i]
-            for t in ts:
-                if st[t] == want:
+            st = state[i]
+            for n, t in enumerate(ts):
+                if st[n] == want:
                     xs.append(t)
                     ys.append(lanes[tid])
                 else:
@@ -315,12 +334,12 @@ def timeline_figure(result: SimResult) -> go.Figure:
                   row=1, col=1)
     for i, (tid, *_rest) in enumerate(rows):
         colour = TUNNEL_COLOURS[i % len(TUNNEL_COLOURS)]
-        fig.add_trace(go.Scatter(x=ts, y=tr.data_in[i], mode="lines", name=f"{tid} in", legendgroup=tid,
+        fig.add_trace(go.Scatter(x=ts, y=data_in[i], mode="lines", name=f"{tid} in", legendgroup=tid,
                                  line={"color": colour, "width": 1.5}), row=2, col=1)
-        fig.add_trace(go.Scatter(x=ts, y=tr.data_out[i], mode="lines", name=f"{tid} out", legendgroup=tid,
+        fig.add_trace(go.Scatter(x=ts, y=data_out[i], mode="lines", name=f"{tid} out", legendgroup=tid,
                                  line={"color": colour, "width": 1.5, "dash": "dot"}), row=2, col=1)
-    for label, frac, off, colour in (("VPC → on-premises", tr.frac_onprem, tr.offered_onprem, TO_ONPREM),
-                                     ("on-premises → VPC", tr.frac_aws, tr.offered_aws, TO_AWS)):
+    for label, frac, off, colour in (("VPC → on-premises", frac_on, off_on, TO_ONPREM),
+                                     ("on-premises → VPC", frac_aws, off_aws, TO_AWS)):
         ys2 = [100 * f if o > 0 else None for f, o in zip(frac, off, strict=True)]
         fig.add_trace(go.Scatter(x=ts, y=ys2, mode="lines", name=f"delivered {label}", line={"color": colour,
                                  "width": 2}, line_shape="hv"), row=3, col=1)

@@ -17,6 +17,7 @@ from lab.ui.registry import PAGES
 LAB_DIR = Path(__file__).resolve().parents[2]
 KINDS = {k.id: k for k in FAILURE_KINDS}
 SPECS = {s.id: s for s in list_scenarios()}
+MAX_LOG_LINES = 1500
 
 st.title("Scenario lab")
 st.caption(
@@ -112,7 +113,8 @@ else:
             "failures shows the design working normally.")
 
 r1, r2, r3, _r4 = st.columns([1.2, 1, 1.3, 3], vertical_alignment="bottom")
-duration = r1.number_input("Run length (s)", min_value=10, max_value=86400, value=600, step=60, key="sl_duration")
+duration = r1.number_input("Run length (s)", min_value=10, max_value=14400, value=600, step=60, key="sl_duration",
+                           help="Up to 4 hours in the page (the CLI allows 24 hours).")
 seed = r2.number_input("Seed", min_value=0, value=0, step=1, key="sl_seed",
                        help="Changes only the traffic jitter and rekey timing; same seed, same result.")
 run_clicked = r3.button("Run simulation", key="sl_run", type="primary", width="stretch")
@@ -233,7 +235,13 @@ st.caption("What the AWS tunnel log (JSON, with the documented fields and messag
 tabs = st.tabs(list(files))
 for tab, (name, content) in zip(tabs, files.items(), strict=True):
     with tab:
-        st.code(content or "(no lines in this run)", language=None, height=300, wrap_lines=True)
+        lines = content.splitlines()
+        if len(lines) > MAX_LOG_LINES:
+            st.caption(f"Showing the first {MAX_LOG_LINES:,} of {len(lines):,} lines; the download has them all.")
+            content_shown = "\n".join(lines[:MAX_LOG_LINES])
+        else:
+            content_shown = content
+        st.code(content_shown or "(no lines in this run)", language=None, height=300, wrap_lines=True)
         st.download_button(f"Download {name}", content, file_name=name, key=f"sl_dl_{name}")
 d1, d2 = st.columns([1, 2], vertical_alignment="center")
 d1.download_button("Download all logs", all_text, file_name=f"{key.scenario}-simulated-logs.txt",
