@@ -326,6 +326,11 @@ def back(session: Session) -> Session:
     return Session(resolve(prev.ref).tree, (*session.steps[:-2], prev))
 
 
+def path(session: Session) -> list[tuple[Node, Step]]:
+    """Every node on the path with its step (answer label, whether evidence chose it)."""
+    return [(resolve(s.ref), s) for s in session.steps]
+
+
 def suggest(node: Node, evidence: Mapping[str, EvidenceLike]) -> tuple[int, Any] | None:
     """(answer index, evidence) when the node's evidence key has a value that one answer lists."""
     if node.is_diagnosis or not node.evidence or node.evidence not in evidence:

@@ -6,7 +6,7 @@ import pytest
 
 from lab.errors import NotFoundError
 from lab.evidence import Evidence
-from lab.tree import answer, auto_walk, back, goto, resolve, session_with_evidence, start, suggest
+from lab.tree import answer, auto_walk, back, goto, path, resolve, session_with_evidence, start, suggest
 
 
 def ev(key: str, value: str) -> Evidence:
@@ -114,3 +114,8 @@ def test_session_with_evidence_marks_steps_as_evidence_answers() -> None:
     s = session_with_evidence(start("tunnel-down"), DPD_CASE)
     assert s.current.ref == "tunnel-down/d-dpd-clear-add"
     assert all(step.by_evidence for step in s.steps[:-1])
+
+
+def test_path_lists_every_node_with_its_answer() -> None:
+    steps = path(answer(start("tunnel-down"), 0))
+    assert [(n.id, s.label) for n, s in steps] == [("scope", "Both tunnels are down"), ("ike-traffic", "")]
