@@ -153,3 +153,18 @@ def test_report_download_is_offered_with_the_path(open_page) -> None:
     assert at.get("download_button")
     preview = "\n".join(c.value for c in at.code)
     assert "# VPN incident report" in preview and "Both tunnels are down" in preview
+
+
+def test_oversize_upload_names_the_limit(open_page) -> None:
+    at = open_page(PAGE)
+    at.file_uploader(key="ts_upload").set_value(("huge.log", b"a" * (21 * 1024 * 1024), "text/plain"))
+    at.button(key="ts_analyze").click().run()
+    assert any("limit is 20 MB" in e.value for e in at.error)
+
+
+def test_crlf_upload_is_analyzed_with_a_note(open_page) -> None:
+    at = open_page(PAGE)
+    at.file_uploader(key="ts_upload").set_value(("win.log", DELETE_LOG.replace("\n", "\r\n").encode(), "text/plain"))
+    at.button(key="ts_analyze").click().run()
+    assert any("deleted the IKE SA" in w.value for w in at.warning)
+    assert any("CRLF" in c.value for c in at.caption)
