@@ -352,8 +352,11 @@ class Engine:
             tun.cgw_sa = tun.bgp_cgw = False
             tun.cgw_init_at = t
             rec.event(t, "dpd-timeout", f"{gw.spec.name}: no answer from AWS, giving up", tun, target=gw.key)
+            then = {"always": "It initiates IKE again at once.",
+                    "on-traffic": "It initiates IKE again when traffic (or its BGP speaker) needs this tunnel.",
+                    "never": "It never initiates IKE itself."}[gw.initiates]
             rec.step(t, f"{gw.spec.name}'s own DPD gives up on {tun.id} ({silent} s without an answer) and removes "
-                        "its SA; from now on it no longer sends traffic into this tunnel.")
+                        f"its SA; it no longer sends traffic into this tunnel. {then}")
         elif tun.ike == "ikev2" and since in self.retrans[gw.idx]:
             n = self.retrans[gw.idx].index(since) + 1
             rec.charon(t, gw, "IKE", f"retransmit {n} of request with message ID {tun.msg_id}", tun)

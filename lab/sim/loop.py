@@ -282,8 +282,10 @@ def _onprem_choice(e: Engine, t: int, routing: str, ecmp: bool, hc: int, fo: int
             g.bad_since = None
         elif g.bad_since is None:
             g.bad_since = t
-        # A device that is alive withdraws its routes at once; a dead one must be noticed (fo seconds).
-        if eligible or (not g.alive and g.bad_since is not None and t - g.bad_since < fo):
+        # A cluster notices a failed member after `fo` s; with BGP a device that is alive withdraws its
+        # routes at once, while a dead one must be noticed by internal routing (`fo` s).
+        slow = routing == "cluster" or not g.alive
+        if eligible or (slow and g.bad_since is not None and t - g.bad_since < fo):
             vis.append(g.idx)
     if ecmp:
         new: tuple[int, ...] = tuple(vis)

@@ -166,7 +166,8 @@ m[0].metric("VPC → on-prem outage", f"{o.outage_s['to_onprem']} s", help=f"{o.
 m[1].metric("On-prem → VPC outage", f"{o.outage_s['to_aws']} s", help=f"{o.lost_pct['to_aws']} % of the "
             "traffic in this direction was lost.")
 m[2].metric("Time to detect", "—" if o.detect_s is None else f"{o.detect_s} s",
-            help="From the first failure to the first reaction (DPD, hold timer, route move).")
+            help="From the first failure to the first reaction anywhere: AWS (DPD, BGP hold timer), a customer "
+            "gateway, or the office routers (cluster, internal routing, health check) moving traffic.")
 m[3].metric("Time to recover", "none" if o.recover_s is None else f"{o.recover_s} s",
             help="From the first failure to the end of the last second with lost traffic; none: traffic was still "
             "lost at the end of the run.")
