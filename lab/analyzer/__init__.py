@@ -60,6 +60,8 @@ def _finish(scanner: Scanner) -> Analysis:
     confirmed = {f.category for f in findings}
     if primary:
         confirmed.add(primary.category)
+        if "peer_alive_after_dpd" in primary.facts:  # the reasoning rests on the DPD exchange: show it
+            confirmed.add("dpd_timeout")
     for cat, window in result.context.items():
         if cat in confirmed:
             findings.extend(window)
