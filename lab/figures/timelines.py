@@ -64,7 +64,7 @@ def dpd_timeline() -> go.Figure:
              "DPD timeout action = restart", "DPD timeout action = none"]
     fig = _timeline(f"Dead peer detection: the peer goes silent at 20 s<br>timeout {timeout} s (default in current "
                     f"docs; older docs say 30; minimum {value('dpd_timeout_min')})", lanes, x_max,
-                    "seconds (illustration: AWS does not publish its probe interval)", height=520)
+                    "seconds (illustration: AWS does not document its probe interval)", height=520)
     y = {name: len(lanes) - 1 - i for i, name in enumerate(lanes)}
     dead_at, fires = 20, 20 + timeout
 
