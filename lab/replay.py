@@ -176,8 +176,22 @@ class Incident:
 
     @property
     def log_text(self) -> str:
-        """Both logs, AWS first: what a person would paste into the log analyzer."""
-        return self.aws_log.rstrip("\n") + "\n" + self.cgw_log.rstrip("\n") + "\n"
+        """Both logs merged in time order: what a person exports from both sides for the log analyzer.
+
+        The analyzer reads cause and effect from line order, so the two logs are interleaved by
+        timestamp (a line without one stays after the line before it).
+        """
+        return merged_log_text(self.snapshot.logs)
+
+
+def merged_log_text(records: tuple[LogRecord, ...] | list[LogRecord]) -> str:
+    """Log records as one text, ordered by time; untimed lines keep their place after their predecessor."""
+    keyed = []
+    last: datetime | None = None
+    for index, record in enumerate(records):
+        last = record.time or last
+        keyed.append((last.timestamp() if last else float("-inf"), index, record.text))
+    return "".join(f"{text}\n" for _, _, text in sorted(keyed))
 
 
 def _problems(exc: ValidationError) -> list[str]:

@@ -51,9 +51,12 @@ def test_bgp_log_lines_name_their_tunnel_through_resource_id() -> None:
     assert bgp and {r.tunnel_ip for r in bgp} == {"203.0.113.21", "203.0.113.149"}
 
 
-def test_log_text_holds_both_logs_aws_first() -> None:
+def test_log_text_interleaves_both_logs_in_time_order() -> None:
     inc = replay.incident(SLUG)
-    assert inc.log_text.index("Peer is not responsive") < inc.log_text.index("charon")
+    text = inc.log_text
+    assert text.index("CHILD_SA aws-t2{7} established") < text.index("Peer is not responsive")
+    assert text.index("Peer is not responsive") < text.index("giving up after 5 retransmits")
+    assert len(text.splitlines()) == len(inc.aws_log.splitlines()) + len(inc.cgw_log.splitlines())
 
 
 def test_unknown_slug_lists_the_choices() -> None:

@@ -224,12 +224,11 @@ with tab_connection:
             st.caption(line)
         st.markdown("**Events** (maintenance, AWS Health, tunnel and BGP changes)")
         views.render_events(snapshot, connection)
-        st.markdown("**Latest log lines**")
+        st.markdown("**Latest log lines** (AWS tunnel log and customer gateway log, in time order)")
         if snapshot.source == "replay":
-            inc = replay.incident(source.split(":", 1)[1])
-            log_text = inc.log_text
+            log_text = replay.incident(source.split(":", 1)[1]).log_text
         else:
-            log_text = "\n".join(r.text for r in snapshot.logs if r.vpn_id in {vpn_id, ""})
+            log_text = replay.merged_log_text([r for r in snapshot.logs if r.vpn_id in {vpn_id, ""}])
         views.render_logs(snapshot, connection, log_text)
         views.render_handoff(snapshot, log_text, key="monitor_handoff")
 
