@@ -22,7 +22,7 @@ def test_s4_gateway_a_failure_end_to_end(page, app_url: str, shoot) -> None:
     wait_idle(page)
     _select(page, "Scenario", "S4: two customer gateways with BGP")
     _select(page, "Failure", "Customer gateway device down")
-    _select(page, "Target", "cgw-a")
+    _select(page, "Target", "cgw-a (Customer gateway A)")
     page.get_by_role("button", name="Add failure").click()
     wait_idle(page)
     page.get_by_role("button", name="Run simulation").click()

@@ -128,3 +128,23 @@ def test_log_files_split_aws_and_each_customer_gateway() -> None:
     assert set(files) == {"aws-tunnel.log", "aws-bgp.log", "cgw-a-charon.log", "cgw-b-charon.log"}
     assert "giving up" in files["cgw-a-charon.log"]
     assert "# aws-tunnel.log" in log_text(res)
+
+
+@pytest.mark.parametrize(
+    ("scenario", "failure", "overrides", "category"),
+    [
+        ("s3", Failure("cgw-link-down", "cgw-a", 60, 300), None, "dpd_timeout"),
+        ("s1", Failure("psk-mismatch", "tunnel-1", 60, 400), Overrides(cgw_initiates="always"), "auth_failure"),
+        ("s1", Failure("proposal-mismatch", "tunnel-1", 60, 400), Overrides(cgw_initiates="always"),
+         "phase1_proposal_mismatch"),
+        ("s1", Failure("ike-delete", "tunnel-1", 60), None, "ike_sa_deleted_by_peer"),
+        ("s4", Failure("bgp-reset", "tunnel-1", 60), None, "bgp_down"),
+    ],
+)
+def test_the_log_analyzer_reads_the_generated_logs(scenario: str, failure: Failure, overrides: Overrides | None,
+                                                   category: str) -> None:
+    from lab.analyzer import analyze_text
+
+    analysis = analyze_text(log_text(simulate(scenario, [failure], overrides=overrides)))
+    assert analysis.primary is not None
+    assert analysis.primary.category == category

@@ -32,6 +32,13 @@ def _failures() -> list[dict]:
     return st.session_state.setdefault("sl_failures", [])
 
 
+def _target_label(target: str) -> str:
+    if target.startswith("cgw-"):
+        return f"{target} ({spec.cgw(target).name})"
+    row = next((r for r in spec.tunnel_rows() if r[0] == target), None)
+    return f"{target} ({row[3].key}, {row[2].az})" if row else target
+
+
 left, right = st.columns([1, 2])
 with left:
     sid = st.selectbox("Scenario", list(SPECS), key="sl_scenario", format_func=lambda s: SPECS[s].title)
@@ -88,11 +95,12 @@ with b1:
 targets = valid_targets(spec, kind)
 with b2:
     target = st.selectbox("Target", targets or ["(none in this design)"], key="sl_new_target",
-                          disabled=not targets, help="Customer gateway, tunnel, or all traffic.")
+                          disabled=not targets, format_func=_target_label,
+                          help="Customer gateway, tunnel, or all traffic.")
 with b3:
     at = st.number_input("At (s)", min_value=0, value=60, step=5, key="sl_new_at")
 with b4:
-    dur = st.number_input("For (s, 0 = to the end)", min_value=0, value=0, step=10, key="sl_new_dur",
+    dur = st.number_input("Lasts (s, 0 = to end)", min_value=0, value=0, step=10, key="sl_new_dur",
                           help="A device or link comes back after this; a mismatch is fixed after this.")
 with b5:
     if st.button("Add failure", key="sl_add", disabled=not targets, width="stretch"):
