@@ -80,3 +80,25 @@ def test_selecting_a_gateway_on_the_diagram_fails_it(page, app_url: str, shoot) 
     person = page.get_by_test_id("stMetric").filter(has_text="Person needed")
     assert person.get_by_test_id("stMetricValue").inner_text() == "YES"
     shoot("scenario-lab-s3-selected-cgw-a")
+
+
+def test_open_in_troubleshooter_carries_the_logs(page, app_url: str, shoot) -> None:
+    page.goto(f"{app_url}/scenario-lab")
+    page.get_by_role("heading", name="Scenario lab").wait_for()
+    wait_idle(page)
+    _select(page, "Scenario", "S3: two customer gateways, static routing")
+    _select(page, "Failure", "Customer gateway internet link down")
+    page.get_by_role("button", name="Add failure").click()
+    wait_idle(page)
+    page.get_by_role("button", name="Run simulation").click()
+    wait_idle(page)
+    page.get_by_role("button", name="Download all logs").wait_for()
+    button = page.get_by_role("button", name="Open in troubleshooter")
+    if button.count() == 0:
+        pytest.skip("the troubleshooter page is not registered in this build")
+    button.scroll_into_view_if_needed()
+    button.click()
+    page.get_by_role("heading", name="Troubleshooter").first.wait_for()
+    wait_idle(page)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    shoot("scenario-lab-to-troubleshooter")
