@@ -135,3 +135,10 @@ def test_assumptions_are_shown(open_page: OpenPage) -> None:
     at.button(key="sl_run").click().run()
     text = " ".join(md.value for md in at.markdown)
     assert "DPD probes" in text
+
+
+def test_a_lesson_link_preselects_the_scenario_and_runs_the_failure(open_page: OpenPage) -> None:
+    at = open_page(PAGE, scenario="s3", fail="cgw-down:cgw-a@60")
+    assert not at.exception
+    assert at.selectbox(key="sl_scenario").value == "s3"
+    assert _metrics(at)["Person needed"] == "YES"

@@ -9,7 +9,15 @@ import pandas as pd
 import streamlit as st
 
 from lab.errors import LabError
-from lab.sim import ASSUMPTIONS, FAILURE_KINDS, list_scenarios, load_scenario, option_catalogue, valid_targets
+from lab.sim import (
+    ASSUMPTIONS,
+    FAILURE_KINDS,
+    list_scenarios,
+    load_scenario,
+    option_catalogue,
+    parse_failure,
+    valid_targets,
+)
 from lab.sim.figures import element_failure, topology_figure
 from lab.ui import scenario_cache as cache
 from lab.ui.registry import PAGES
@@ -30,6 +38,20 @@ st.caption(
 # --- scenario ----------------------------------------------------------------------------------------
 def _failures() -> list[dict]:
     return st.session_state.setdefault("sl_failures", [])
+
+
+# A lesson can link here with ?scenario=s3&fail=cgw-down:cgw-a@60: preselect and run once.
+if "sl_scenario" not in st.session_state and st.query_params.get("scenario", "").lower() in SPECS:
+    st.session_state["sl_scenario"] = st.query_params["scenario"].lower()
+    for text in st.query_params.get_all("fail"):
+        try:
+            f = parse_failure(text)
+        except LabError as err:
+            st.warning(f"Link ignored a failure: {err}")
+            continue
+        _failures().append({"kind": f.kind, "target": f.target or valid_targets(SPECS[st.session_state["sl_scenario"]],
+                            f.kind)[0], "at": f.at_s, "dur": f.duration_s})
+    st.session_state["sl_autorun"] = True
 
 
 def _target_label(target: str) -> str:
@@ -134,7 +156,7 @@ def _key() -> cache.RunKey:
     return cache.RunKey(sid, int(duration), fails, ov, int(seed))
 
 
-if run_clicked:
+if run_clicked or st.session_state.pop("sl_autorun", False):
     st.session_state["sl_last_run"] = _key()
 
 
