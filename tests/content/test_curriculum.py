@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from lab import DATA_DIR
+from lab import DATA_DIR, PROJECT_DIR
 from lab.curriculum import outline, uncovered, unknown_covers
 from lab.glossary import glossary
 from lab.lessons import Lesson, load_catalog
@@ -16,7 +16,8 @@ from lab.lessons import Lesson, load_catalog
 CATALOG = load_catalog("en")
 LESSONS = CATALOG.lessons
 IDS = [lesson.id for lesson in LESSONS]
-SHARED_OUTLINE = Path("/work/shared/source/article-outline.md")
+# The original outline lives next to the checkout when it is available; the shipped copy is lab/data/outline.yaml.
+SHARED_OUTLINE = PROJECT_DIR.parent / "shared" / "source" / "article-outline.md"
 
 
 def _yaml_ids(folder: Path, list_key: str | None = None) -> set[str]:
