@@ -46,6 +46,12 @@ def run(e: Engine) -> Trace:
         frac_onprem=[1.0] * T, frac_aws=[1.0] * T, offered_onprem=[0.0] * T, offered_aws=[0.0] * T,
     )
     out_on = out_aws = False
+    last_sig: list = []
+    egress: tuple[int, ...] = ()
+    onprem: tuple[int, ...] = ()
+    frac_on = frac_aws = 0.0
+    share_in: dict[int, float] = {}
+    hungry: list[Tun] = []
     for t in range(H):
         if t == T:
             rec.on = False
@@ -64,6 +70,10 @@ def run(e: Engine) -> Trace:
         # Reachability and timers -----------------------------------------------------------------
         for tun in tuns:
             gw = gws[tun.cgw]
+            if tun.ok and not idle and tun.aws_sa and tun.cgw_sa:
+                # Both ends heard each other last second: no timer can fire, nobody needs to initiate.
+                tun.path = gw.alive and gw.link and tun.endpoint_back is None
+                continue
             if tun.endpoint_back == t:
                 tun.endpoint_back = None
                 rec.event(t, "health-notice", "Tunnel endpoint replacement notification (AWS Health)", tun)
@@ -97,6 +107,8 @@ def run(e: Engine) -> Trace:
 
         # Initiation --------------------------------------------------------------------------------
         for tun in tuns:
+            if tun.aws_sa and tun.cgw_sa:
+                continue
             if not tun.aws_sa and tun.aws_init_at is not None and t >= tun.aws_init_at and tun.endpoint_back is None:
                 e._attempt(t, tun, by_aws=True)
             gw = gws[tun.cgw]
@@ -121,35 +133,50 @@ def run(e: Engine) -> Trace:
             tun.ok = ok
 
         # Paths -------------------------------------------------------------------------------------
-        cands = [x for x in tuns if x.aws_sa and (not x.bgp or x.bgp_aws)]
-        if e.ecmp:
-            egress = tuple(x.idx for x in cands)
-        else:
-            static = [x for x in cands if not x.bgp]
-            pool = static or cands
-            keep = [x.idx for x in pool if e.egress and x.idx == e.egress[0]]
-            egress = tuple(keep) if keep else ((pool[0].idx,) if pool else ())
-        if egress != e.egress:
-            if t > 0:
-                _tell_egress(e, t, egress)
-            e.egress = egress
-        for gw in gws:
-            gw.usable = [x for x in gw.tunnels if x.cgw_sa and (not x.bgp or x.bgp_cgw)] if gw.alive else []
-            gw.frac = (sum(1 for x in gw.usable if x.ok) / len(gw.usable)) if gw.usable else 0.0
-        onprem = _onprem_choice(e, t, routing, onprem_ecmp, HC, fo, off_aws)
+        # Paths depend only on these flags (and on time while an on-premises timer runs): when
+        # nothing changed since the last second, the last second's choice still holds.
+        sig = [(x.aws_sa, x.bgp_aws, x.cgw_sa, x.bgp_cgw, x.ok) for x in tuns]
+        sig.append((idle, off_aws > 0))
+        sig.extend((g.alive, g.link) for g in gws)
+        timers = any(g.bad_since is not None for g in gws)
+        if sig != last_sig or timers:
+            last_sig = sig
+            cands = [x for x in tuns if x.aws_sa and (not x.bgp or x.bgp_aws)]
+            if e.ecmp:
+                egress = tuple(x.idx for x in cands)
+            else:
+                static = [x for x in cands if not x.bgp]
+                pool = static or cands
+                keep = [x.idx for x in pool if e.egress and x.idx == e.egress[0]]
+                egress = tuple(keep) if keep else ((pool[0].idx,) if pool else ())
+            if egress != e.egress:
+                if t > 0:
+                    _tell_egress(e, t, egress)
+                e.egress = egress
+            for gw in gws:
+                gw.usable = [x for x in gw.tunnels if x.cgw_sa and (not x.bgp or x.bgp_cgw)] if gw.alive else []
+                gw.frac = (sum(1 for x in gw.usable if x.ok) / len(gw.usable)) if gw.usable else 0.0
+            onprem = _onprem_choice(e, t, routing, onprem_ecmp, HC, fo, off_aws)
+            frac_on = (sum(1 for i in egress if tuns[i].ok) / len(egress)) if egress else 0.0
+            frac_aws = (sum(gws[c].frac for c in onprem) / len(onprem)) if onprem else 0.0
+            # Share of on-premises -> VPC traffic per tunnel: office routers spread over gateways,
+            # each gateway over its usable tunnels.
+            share_in = {}
+            for c in onprem:
+                usable = gws[c].usable
+                for x in usable:
+                    share_in[x.idx] = 1.0 / len(onprem) / len(usable)
+            hungry = [x for c in onprem if gws[c].alive and not gws[c].usable for x in gws[c].tunnels]
+        elif HC and routing == "static" and t % HC == 0:
+            onprem = _onprem_choice(e, t, routing, onprem_ecmp, HC, fo, off_aws)
 
         # Traffic -----------------------------------------------------------------------------------
-        frac_on = (sum(1 for i in egress if tuns[i].ok) / len(egress)) if egress else 0.0
-        frac_aws = (sum(gws[c].frac for c in onprem) / len(onprem)) if onprem else 0.0
         if off_aws > 0:
-            for c in onprem:
-                gw = gws[c]
-                if gw.alive and not gw.usable:
-                    for x in gw.tunnels:
-                        if not x.cgw_sa:
-                            x.cgw_want = True
-                            if x.cgw_init_at is None:
-                                x.cgw_init_at = t + 1
+            for x in hungry:  # traffic arrives at a gateway with no usable tunnel: it triggers IKE
+                if not x.cgw_sa:
+                    x.cgw_want = True
+                    if x.cgw_init_at is None:
+                        x.cgw_init_at = t + 1
         out_on = off_on > 0 and frac_on < 1.0
         out_aws = off_aws > 0 and frac_aws < 1.0
         if t >= T:
@@ -162,10 +189,7 @@ def run(e: Engine) -> Trace:
             d_out = share_on if i in egress else 0.0
             d_in = 0.0
             if tun.ok:
-                for c in onprem:
-                    gw = gws[c]
-                    if tun.cgw == c and tun in gw.usable:
-                        d_in += off_aws / len(onprem) / len(gw.usable)
+                d_in = share_in.get(i, 0.0) * off_aws
                 if ping:
                     d_in += PING_BYTES
                     d_out += PING_BYTES

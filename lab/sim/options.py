@@ -132,7 +132,7 @@ def option_catalogue(spec: ScenarioSpec | None = None) -> list[OptionInfo]:
                    facts.value("bgp_hold_time"), 3, 3600),
         OptionInfo("cgw_dpd_delay_s", "Customer gateway DPD delay (s)", "strongSwan sends a DPD request after "
                    "this long without a sign of life from AWS (customer gateway configuration).",
-                   cgw.dpd_delay_s if cgw else 10, 1, 3600),
+                   cgw.dpd_delay_s if cgw else 10, 5, 3600),
         OptionInfo("cgw_retransmit_tries", "Customer gateway DPD retransmits", "strongSwan gives up after this "
                    "many retransmits (4 s x 1.8^n apart; 5 = 165 s, strongSwan's default).",
                    cgw.retransmit_tries if cgw else 5, 1, 10),

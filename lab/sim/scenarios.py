@@ -65,7 +65,7 @@ class CustomerGatewaySpec(_Strict):
     asn: int | None = None
     ike_version: Literal["ikev1", "ikev2"] = "ikev2"
     initiates: Literal["always", "on-traffic", "never"] = "on-traffic"
-    dpd_delay_s: int = Field(default=10, ge=1)
+    dpd_delay_s: int = Field(default=10, ge=5)
     retransmit_tries: int = Field(default=5, ge=1, le=10)
 
 
