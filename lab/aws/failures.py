@@ -11,6 +11,7 @@ import re
 from botocore.exceptions import (
     BotoCoreError,
     ClientError,
+    ConfigParseError,
     ConnectionClosedError,
     ConnectTimeoutError,
     EndpointConnectionError,
@@ -103,6 +104,12 @@ def translate(
             f"The AWS profile '{profile}' is not in your AWS config.",
             "Choose another profile, or add it with `aws configure --profile NAME` "
             f"(or `aws configure sso`). {REPLAYS}",
+        )
+    if isinstance(exc, ConfigParseError):
+        return CredentialsError(
+            f"Your AWS config file could not be read: {exc}",
+            "Fix the file it names (or point AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE at a valid "
+            f"one), then refresh. {REPLAYS}",
         )
     if isinstance(exc, UnauthorizedSSOTokenError | SSOError | TokenRetrievalError):
         return CredentialsError(

@@ -183,7 +183,10 @@ class Aws:
 
 def available_profiles() -> list[str]:
     """Profile names from the user's AWS config and credentials files (no credentials read)."""
-    return sorted(botocore.session.Session().available_profiles)
+    try:
+        return sorted(botocore.session.Session().available_profiles)
+    except BotoCoreError as exc:  # a malformed config file
+        raise translate(exc, service="config", operation="", profile=None, region=None) from exc
 
 
 def default_region(profile: str | None = None) -> str:
@@ -192,6 +195,8 @@ def default_region(profile: str | None = None) -> str:
         region = boto3.Session(profile_name=profile).region_name
     except ProfileNotFound:  # the first call reports the unknown profile with what to do
         region = None
+    except BotoCoreError as exc:
+        raise translate(exc, service="config", operation="", profile=profile, region=None) from exc
     return region or "us-east-1"
 
 

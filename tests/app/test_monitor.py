@@ -4,6 +4,7 @@ AWS error with its message while the page keeps working, and the hand-off to the
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError, NoCredentialsError
@@ -92,6 +93,9 @@ def test_handoff_fills_the_troubleshooter_inputs(open_page: OpenPage) -> None:
     assert not at.exception
     assert "AWS tunnel received DELETE for IKE_SA from CGW" in at.session_state["shared_log_text"]
     assert at.session_state["shared_snapshot"].source == "replay"
+    from lab.ui.registry import page
+
+    assert at.title[0].value == page("troubleshooter").heading
 
 
 def test_simulation_source_renders_when_the_simulator_exists(open_page: OpenPage) -> None:
@@ -217,3 +221,21 @@ def test_auto_refresh_is_off_by_default_and_refreshes_the_charts_when_on(open_pa
 def test_replays_offer_no_auto_refresh(open_page: OpenPage) -> None:
     at = open_page(PAGE, replay="dpd-idle-tunnel")
     assert not [t for t in at.toggle if t.key == "monitor_autorefresh"]
+
+
+def test_a_malformed_aws_config_is_a_clear_message(
+    open_page: OpenPage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bad = tmp_path / "config"
+    bad.write_text("[profile broken\nregion = eu-west-1\n", encoding="utf-8")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(bad))
+    at = open_page(PAGE, source="aws")
+    assert not at.exception
+    assert any("AWS config file could not be read" in e.value for e in at.error)
+
+
+def test_an_unknown_replay_in_the_link_falls_back_with_a_warning(open_page: OpenPage) -> None:
+    at = open_page(PAGE, replay="no-such-incident")
+    assert not at.exception
+    assert any("unknown source 'replay:no-such-incident'" in w.value for w in at.warning)
+    assert len(_charts(at)) == 1

@@ -31,6 +31,8 @@ if "monitor_source" not in st.session_state:
     wanted = params.get("source", "")
     if params.get("replay"):
         wanted = f"replay:{params.get('replay')}"
+    if wanted and wanted not in options:
+        st.warning(f"The link names an unknown source '{wanted}'; showing {options[first_replay]} instead.")
     st.session_state["monitor_source"] = wanted if wanted in options else first_replay
 if st.session_state.get("monitor_fallback"):
     st.session_state["monitor_source"] = first_replay
@@ -68,11 +70,20 @@ def _live() -> tuple[Snapshot, str, bool] | None:
         "`aws configure sso` / `aws sso login --profile NAME` (or `aws configure`) in a terminal first. "
         "The minimal read-only IAM policy is in the README."
     )
+    try:
+        profiles = sources.profiles()
+    except LabError as err:
+        _offer_replays(err)
+        return None
     cols = st.columns([2, 2, 2, 2])
-    profile_choice = cols[0].selectbox("AWS profile", sources.profiles(), key="monitor_profile")
+    profile_choice = cols[0].selectbox("AWS profile", profiles, key="monitor_profile")
     profile = None if profile_choice == sources.DEFAULT_CHAIN else profile_choice
     regions = sources.regions()
-    default = sources.default_region(profile)
+    try:
+        default = sources.default_region(profile)
+    except LabError as err:
+        _offer_replays(err)
+        return None
     if st.session_state.get("monitor_region") not in regions:
         st.session_state["monitor_region"] = default if default in regions else regions[0]
     region = cols[1].selectbox("Region", regions, key="monitor_region")
