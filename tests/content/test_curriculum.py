@@ -143,3 +143,29 @@ def test_glossary_covers_the_core_terms() -> None:
                  "MED", "ECMP", "CIDR", "APIPA", "AS_PATH", "MTU", "MSS", "PFS", "DH group", "R-U-THERE",
                  "traffic selector", "route propagation", "TunnelState", "VgwTelemetry"):
         assert g.get(name) is not None, name
+
+
+def _scenario_links() -> list[tuple[str, str, list[str]]]:
+    import re
+    from urllib.parse import parse_qs, urlparse
+
+    links = []
+    for lesson in LESSONS:
+        text = lesson.path.read_text(encoding="utf-8")
+        for url in re.findall(r"\]\((/scenario-lab\?[^)\s]+)\)", text):
+            query = parse_qs(urlparse(url).query)
+            links.append((lesson.id, query.get("scenario", [""])[0], query.get("fail", [])))
+    return links
+
+
+def test_scenario_lab_links_in_lessons_name_real_scenarios_and_failures() -> None:
+    """A lesson's 'try it' link must open a scenario that exists with failures the simulator accepts."""
+    links = _scenario_links()
+    assert links, "the HA, DPD and IKE_SA lessons link to the scenario lab"
+    from lab.sim import load_scenario
+    from lab.sim.failures import parse_failure, resolve_failures
+
+    for lesson_id, scenario, fails in links:
+        spec = load_scenario(scenario)
+        resolve_failures(spec, [parse_failure(f) for f in fails], 600)
+        assert fails, lesson_id
