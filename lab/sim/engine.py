@@ -89,7 +89,9 @@ class Engine:
         self.horizon = duration_s + self.settle
         self.idle = 0
         self.egress: tuple[int, ...] = ()
-        self.onprem: tuple[int, ...] = (gw_index[spec.onprem.primary].idx,)
+        # The office routers start on the primary gateway, or on all of them with ECMP.
+        self.onprem: tuple[int, ...] = (tuple(g.idx for g in self.gws) if spec.onprem.ecmp
+                                         else (gw_index[spec.onprem.primary].idx,))
         self.manual_told = False
         self.ecmp = spec.gateway.ecmp
 

@@ -167,8 +167,10 @@ def _frame_data(result: SimResult, t: int, els: list[Element]) -> tuple[list[Tra
                          f"{state if not has_route else how + ', active'}")
         elif e.id == "gateway":
             colour = UP
-            egress = ", ".join(rows[i][0] for i in tr.egress[t]) or "none"
-            texts.append(f"<b>{spec.gateway.type.upper()}</b><br>{spec.gateway.id}<br>egress: {egress}")
+            numbers = ", ".join(rows[i][0].split("-")[1] for i in tr.egress[t])
+            egress = ("ECMP over tunnels " if len(tr.egress[t]) > 1 else "egress: tunnel ") + numbers if numbers \
+                else "egress: NONE"
+            texts.append(f"<b>{spec.gateway.type.upper()}</b><br>{spec.gateway.id}<br>{egress}")
         elif e.id == "vpc":
             colour = UP
             texts.append(f"<b>VPC</b><br>{spec.vpc.cidr}")
