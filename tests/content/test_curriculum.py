@@ -169,3 +169,18 @@ def test_scenario_lab_links_in_lessons_name_real_scenarios_and_failures() -> Non
         spec = load_scenario(scenario)
         resolve_failures(spec, [parse_failure(f) for f in fails], 600)
         assert fails, lesson_id
+
+
+def test_troubleshooter_links_in_lessons_point_at_real_nodes() -> None:
+    import re
+    from urllib.parse import parse_qs, urlparse
+
+    known = _tree_nodes()
+    found = 0
+    for lesson in LESSONS:
+        for url in re.findall(r"\]\((/troubleshooter\?[^)\s]+)\)", lesson.path.read_text(encoding="utf-8")):
+            query = parse_qs(urlparse(url).query)
+            ref = f"{query['tree'][0]}/{query['node'][0]}"
+            assert ref in known, (lesson.id, ref)
+            found += 1
+    assert found >= 4
