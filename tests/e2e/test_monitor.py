@@ -73,6 +73,7 @@ def test_monitor_live_region_from_a_local_aws_endpoint(page, live_app: str, shoo
     page.goto(f"{live_app}/monitor?source=aws")
     wait_idle(page)
     page.get_by_text("Connected as arn:aws:").wait_for()
+    page.get_by_text("2 of 2 connection(s)").wait_for()  # both seeded connections are listed
     _no_exception(page)
     _wait_tables(page)
     shoot("monitor-live-inventory")
