@@ -92,12 +92,32 @@ def from_analysis(analysis: Analysis) -> dict[str, Evidence]:
     return out
 
 
-def _affected(conn: VpnConnection) -> Tunnel | None:
-    return next((t for t in conn.tunnels if t.status == "DOWN"), conn.tunnels[0] if conn.tunnels else None)
+def _went_down(snapshot: Snapshot, conn: VpnConnection) -> list[str]:
+    """Outside IPs of this connection's tunnels that went down during the snapshot's window."""
+    ips = {t.outside_ip for t in conn.tunnels}
+    seen: list[str] = []
+    for e in snapshot.events:
+        if e.kind in ("tunnel-down", "dpd-timeout", "ike-sa-deleted") and e.tunnel_ip in ips and e.tunnel_ip not in seen:
+            seen.append(e.tunnel_ip)
+    return seen
+
+
+def _affected(snapshot: Snapshot) -> tuple[VpnConnection, list[Tunnel], list[str]]:
+    """The connection with the most trouble, its tunnels DOWN now, and those that went down in the window."""
+
+    def trouble(c: VpnConnection) -> tuple[int, int]:
+        return (sum(1 for t in c.tunnels if t.status == "DOWN"), len(_went_down(snapshot, c)))
+
+    conn = max(snapshot.connections, key=trouble)
+    return conn, [t for t in conn.tunnels if t.status == "DOWN"], _went_down(snapshot, conn)
 
 
 def from_snapshot(snapshot: Snapshot) -> dict[str, Evidence]:
-    """Evidence from a Snapshot (first connection), plus whatever its log records show."""
+    """Evidence from a Snapshot (the connection with the most trouble), plus whatever its log records show.
+
+    A replay or simulation may end after the tunnels recovered; then the tunnels that went down during
+    the window count, because the incident is what the troubleshooter is asked about.
+    """
     out: dict[str, Evidence] = {}
     src = f"{_SOURCE_NAMES.get(snapshot.source, snapshot.source)} '{snapshot.label}'"
     if snapshot.logs:
@@ -107,14 +127,18 @@ def from_snapshot(snapshot: Snapshot) -> dict[str, Evidence]:
             out = {}  # only blank log records: no log evidence, the snapshot's own facts still count
     if not snapshot.connections:
         return out
-    conn = snapshot.connections[0]
-    states = ", ".join(f"{t.outside_ip} {t.status}" for t in conn.tunnels)
-    down = sum(1 for t in conn.tunnels if t.status == "DOWN")
-    value = "both" if conn.tunnels and down == len(conn.tunnels) else ("one" if down else "none")
+    conn, down_now, went_down = _affected(snapshot)
     kind = "snapshot"
-    _put(out, Evidence("connection.tunnels_down", value, f"{src}: {conn.id} tunnels {states}.", source=kind))
+    states = ", ".join(f"{t.outside_ip} {t.status}" for t in conn.tunnels)
+    n = len(down_now) or len(went_down)
+    value = "none" if n == 0 else ("both" if n >= len(conn.tunnels) else "one")
+    if down_now or not went_down:
+        reason = f"{src}: {conn.id} tunnels {states}."
+    else:
+        reason = f"{src}: {conn.id} tunnels are {states} now, but {', '.join(went_down)} went down during the window."
+    _put(out, Evidence("connection.tunnels_down", value, reason, source=kind))
     _put(out, Evidence("connection.routing", conn.routing, f"{src}: {conn.id} uses {conn.routing} routing.", source=kind))
-    tunnel = _affected(conn)
+    tunnel = down_now[0] if down_now else (conn.tunnel(went_down[0]) if went_down else None) or (conn.tunnels[0] if conn.tunnels else None)
     if tunnel is None:
         return out
     opts = tunnel.options

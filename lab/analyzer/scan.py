@@ -23,6 +23,9 @@ CONTEXT_PER_CATEGORY = 20
 MAX_TEXT = 2000  # characters of a line kept in a finding
 LONG_LINE = 65536
 CHUNK = 1 << 22  # characters read at a time in stream mode
+SMALL_BLOCK = 1 << 20  # blocks up to this size are format-checked line by line
+SAMPLE_CHARS = 2000  # characters of a line the format detection looks at
+SPREAD_LATER = 100  # lines sampled from each later block to notice a second source
 
 
 @dataclass
@@ -75,24 +78,55 @@ class Scanner:
         self._crlf_noted = False
         self._long_noted = False
 
-    def _choose(self, block: str) -> None:
-        if not self.format:
-            sample = block.split("\n", fmts.DETECT_LINES)[: fmts.DETECT_LINES]
-            self.format, self.formats = fmts.detect(sample)
-            if self.format == "unknown":
+    def _activate(self, formats: tuple[str, ...] | None) -> None:
+        self.by_keyword = {}
+        for p in patterns_for(formats):
+            self.by_keyword.setdefault(p.keyword, []).append(p)
+
+    def _detect(self, block: str) -> None:
+        """Detect formats in this block; a log that mixes sources gains patterns as new formats appear."""
+        first = not self.format
+        if first and len(block) <= SMALL_BLOCK:
+            sample = block.split("\n")
+        else:  # the first lines (first block only) plus lines spread over the whole block
+            sample = block.split("\n", fmts.DETECT_LINES)[: fmts.DETECT_LINES] if first else []
+            spots = fmts.DETECT_LINES if first else SPREAD_LATER
+            step, last = max(1, len(block) // spots), -1
+            for pos in range(step, len(block), step):
+                start = block.rfind("\n", 0, pos) + 1
+                if start != last:  # one sample per line, however long the line
+                    last = start
+                    end = block.find("\n", start, start + SAMPLE_CHARS)
+                    sample.append(block[start : end if end >= 0 else start + SAMPLE_CHARS])
+        best, seen = fmts.detect(line[:SAMPLE_CHARS] for line in sample)
+        if not self.format:  # first block
+            self.format, self.formats = best, seen
+            if best == "unknown":
                 self.notes.append(
                     "The format was not recognised; every pattern was tried. Choose the format if you know it."
                 )
-        active = patterns_for(self.formats or None)
-        for p in active:
-            self.by_keyword.setdefault(p.keyword, []).append(p)
+                self._activate(None)
+            else:
+                self._activate(seen)
+            return
+        if self.format == "unknown":
+            if seen:
+                self.format, self.formats = best, seen
+            return  # every pattern is already active
+        new = tuple(f for f in seen if f not in self.formats)
+        if new:
+            self.formats += new
+            self.notes.append(f"{', '.join(new)} lines appear from line {self.lines + 1:,} on.")
+            self._activate(self.formats)
 
     def feed(self, block: str) -> None:
         """Scan a block of whole lines (no trailing newline needed)."""
         if not block:
             return
-        if not self.by_keyword:
-            self._choose(block)
+        if self.requested == "auto":
+            self._detect(block)
+        elif not self.by_keyword:
+            self._activate(self.formats)
         if not self._crlf_noted and "\r\n" in block[:100000]:
             self._crlf_noted = True
             self.notes.append("Windows line endings (CRLF) were read as plain line ends.")

@@ -227,3 +227,13 @@ def test_file_stream_in_small_chunks_matches_whole_text(tmp_path, monkeypatch: p
     whole = analyze_text("\n".join(lines))
     assert [(f.line, f.text) for f in streamed.findings] == [(f.line, f.text) for f in whole.findings]
     assert streamed.lines == 300
+
+
+def test_a_second_source_later_in_the_log_is_picked_up() -> None:
+    lines = [charon(f"sending packet {i}") for i in range(10_000)]
+    lines += [aws("AWS tunnel received DELETE for IKE_SA from CGW")] + [aws(f"AWS tunnel processed request (id={i}) for CREATE_CHILD_SA") for i in range(500)]
+    result = analyze(lines)
+    assert "aws-json" in result.detected_formats
+    assert result.primary is not None and result.primary.category == "ike_sa_deleted_by_peer"
+    assert result.findings[0].line == 10_001
+    assert any("aws-json lines appear" in n for n in result.notes)
