@@ -76,3 +76,17 @@ def test_merge_keeps_the_first_source() -> None:
     a = from_snapshot(snapshot(startup_action="start"))
     b = from_snapshot(snapshot(startup_action="add"))
     assert merge(a, b)["options.startup_action"].value == "start"
+
+
+def test_recovered_snapshot_counts_tunnels_that_went_down_in_the_window() -> None:
+    conn = VpnConnection("vpn-0123456789abcdef0", (Tunnel("203.0.113.10", TunnelOptions(), "UP"), Tunnel("203.0.113.20", TunnelOptions(), "UP")))
+    snap = Snapshot(
+        source="simulation",
+        label="recovered",
+        connections=(conn,),
+        events=(Event(datetime(2026, 1, 1, tzinfo=UTC), "tunnel-down", "DPD", tunnel_ip="203.0.113.20"),),
+    )
+    ev = from_snapshot(snap)
+    assert ev["connection.tunnels_down"].value == "one"
+    assert "went down during the window" in ev["connection.tunnels_down"].reason
+    assert "203.0.113.20" in ev["options.startup_action"].reason
