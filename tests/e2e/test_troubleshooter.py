@@ -79,7 +79,11 @@ def test_ike_sa_case_from_pasted_log_to_report(app_url: str, page, shoot, tmp_pa
     wait_idle(page)
     _analyze(page, (SAMPLES / "aws-ike-sa-deleted.jsonl").read_text())
     page.get_by_text("Primary diagnosis: The customer gateway deleted the IKE SA").first.wait_for()
-    _click(page, "Go to this node in the troubleshooter", "Which side is configured to set it up again")
+    # Walk from the start: the log's evidence pre-answers the questions it can, the user answers the rest.
+    _click(page, "Both tunnels are down", "Is there any IKE traffic at all")
+    page.get_by_text("Evidence suggests").first.wait_for()
+    shoot("troubleshooter-evidence-suggestion")
+    _click(page, "Follow the evidence", "Which side is configured to set it up again")
     _click(page, "add - the customer gateway must initiate", "Diagnosis: Delete IKE_SA from the customer gateway, nobody re-initiates")
     _no_exception(page)
     shoot("troubleshooter-ike-sa-diagnosis")
@@ -88,6 +92,7 @@ def test_ike_sa_case_from_pasted_log_to_report(app_url: str, page, shoot, tmp_pa
     assert "Delete IKE_SA from the customer gateway, nobody re-initiates" in report
     assert "ike_sa_deleted_by_peer" in report
     assert "AWS tunnel received DELETE for IKE_SA from CGW" in report
+    assert "pre-answered by evidence `log.primary`" in report
 
 
 def test_bad_upload_and_unknown_link_get_clear_messages(app_url: str, page, shoot) -> None:
