@@ -7,7 +7,9 @@ Pure: returns `plotly.graph_objects.Figure` objects; the page only displays them
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -49,6 +51,31 @@ EVENT_ROWS: dict[str, str] = {
 ROW_ORDER = ("Changes", "AWS maintenance / Health", "BGP / routes", "IKE / DPD", "Tunnel state")
 _BAD = {"tunnel-down", "dpd-timeout", "ike-sa-deleted", "auth-failure", "proposal-mismatch", "bgp-down", "route-withdrawn", "failure-injected"}
 _GOOD = {"tunnel-up", "bgp-up", "route-advertised", "failure-cleared"}
+
+
+# Log-analyzer categories as timeline event kinds (the live view puts tunnel-log findings on the chart).
+FINDING_KINDS = {
+    "dpd_timeout": "dpd-timeout",
+    "ike_sa_deleted_by_peer": "ike-sa-deleted",
+    "phase1_proposal_mismatch": "proposal-mismatch",
+    "phase2_proposal_mismatch": "proposal-mismatch",
+    "auth_failure": "auth-failure",
+    "traffic_selector_mismatch": "ipsec-negotiation",
+    "peer_unreachable": "ike-negotiation",
+    "bgp_down": "bgp-down",
+    "rekey_issue": "ipsec-negotiation",
+}
+MAX_LOG_EVENTS = 50
+
+
+def log_finding_events(findings: Iterable[Any], vpn_id: str) -> list[Event]:
+    """Timed, decisive log-analyzer findings as Events of `vpn_id` (at most MAX_LOG_EVENTS, the latest)."""
+    events = [
+        Event(f.time, FINDING_KINDS.get(f.category, "ike-negotiation"), f"Tunnel log line {f.line}: {f.text[:160]}", vpn_id)
+        for f in findings
+        if getattr(f, "time", None) is not None and getattr(f, "decisive", True)
+    ]
+    return sorted(events, key=lambda e: e.time)[-MAX_LOG_EVENTS:]
 
 
 def tunnel_names(connection: VpnConnection) -> dict[str, str]:

@@ -190,7 +190,19 @@ def analyzer_available() -> bool:
     return importlib.util.find_spec("lab.analyzer") is not None
 
 
-def render_logs(snapshot: Snapshot, c: VpnConnection, log_text: str) -> None:
+def analyze(log_text: str) -> tuple[object | None, str]:
+    """(the log analyzer's Analysis or None, a problem to show) for the connection's log lines."""
+    if not log_text.strip() or not analyzer_available():
+        return None, ""
+    from lab.analyzer import analyze_text
+
+    try:
+        return analyze_text(log_text), ""
+    except LabError as err:
+        return None, f"The log analyzer could not read these lines: {err}"
+
+
+def render_logs(c: VpnConnection, log_text: str, analysis: object | None, problem: str) -> None:
     """The latest log lines of the connection and, when the analyzer exists, its reading of them."""
     if not log_text.strip():
         if any(t.options.log_enabled for t in c.tunnels):
@@ -198,22 +210,18 @@ def render_logs(snapshot: Snapshot, c: VpnConnection, log_text: str) -> None:
         else:
             st.caption("Tunnel logging is off on both tunnels, so there are no tunnel log lines to read.")
         return
-    if analyzer_available():
-        from lab.analyzer import analyze_text
-
-        try:
-            analysis = analyze_text(log_text)
-        except LabError as err:
-            st.warning(f"The log analyzer could not read these lines: {err}")
+    if problem:
+        st.warning(problem)
+    elif analysis is not None:
+        primary = getattr(analysis, "primary", None)
+        if primary:
+            st.markdown(f"**Log analyzer:** {primary.summary}")
+            st.caption(
+                f"Category `{primary.category}` · troubleshooter node `{primary.tree_node}` · "
+                f"{len(getattr(analysis, 'findings', ()))} finding(s)"
+            )
         else:
-            if analysis.primary:
-                st.markdown(f"**Log analyzer:** {analysis.primary.summary}")
-                st.caption(
-                    f"Category `{analysis.primary.category}` · troubleshooter node "
-                    f"`{analysis.primary.tree_node}` · {len(analysis.findings)} finding(s)"
-                )
-            else:
-                st.caption("The log analyzer found no known failure pattern in these lines.")
+            st.caption("The log analyzer found no known failure pattern in these lines.")
     lines = log_text.splitlines()
     st.code("\n".join(lines[-200:]), language=None)
     if len(lines) > 200:

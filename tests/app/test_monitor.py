@@ -239,3 +239,15 @@ def test_an_unknown_replay_in_the_link_falls_back_with_a_warning(open_page: Open
     assert not at.exception
     assert any("unknown source 'replay:no-such-incident'" in w.value for w in at.warning)
     assert len(_charts(at)) == 1
+
+
+def test_live_tunnel_log_is_analyzed_and_put_on_the_timeline(open_page: OpenPage, moto: str) -> None:  # noqa: F811
+    seed_two_connections(moto, days=1, tunnel_log=True)
+    at = open_page(PAGE, source="aws")
+    assert not at.exception
+    static = next(c for c in at.dataframe[0].value.itertuples() if c.Name == "branch-a").Connection
+    at.selectbox(key="monitor_vpn").set_value(static).run()
+    assert not at.exception
+    assert "Log analyzer:" in _texts(at)
+    spec = _charts(at)[0].proto.spec
+    assert "Events: failures" in spec and "Tunnel log line" in spec

@@ -64,10 +64,17 @@ def _telemetry(ip: str, status: str, message: str, routes: int, changed: datetim
     }
 
 
-def seed_two_connections(url: str, now: datetime | None = None, days: int = 7) -> dict[str, list[str]]:
+LOG_GROUP = "/aws/vendedlogs/vpn-lab-test"
+LOG_LINE = '{"event_timestamp": 0, "details": "AWS tunnel DPD timed out after 3 retransmits", "ike_phase1_state": "Down", "ike_phase2_state": "Down"}'
+
+
+def seed_two_connections(
+    url: str, now: datetime | None = None, days: int = 7, tunnel_log: bool = False
+) -> dict[str, list[str]]:
     """Two connections (one static with a tunnel down, one BGP and healthy) and `days` of metrics.
 
-    Returns {vpn_id: [tunnel ips]}.
+    With `tunnel_log`, the static connection publishes its tunnel log to CloudWatch Logs and the
+    down tunnel's stream holds a DPD timeout. Returns {vpn_id: [tunnel ips]}.
     """
     now = (now or datetime.now(UTC)).replace(second=0, microsecond=0)
     ec2 = boto3.client("ec2", region_name=REGION, endpoint_url=url)
@@ -100,7 +107,7 @@ def seed_two_connections(url: str, now: datetime | None = None, days: int = 7) -
                     "DpdTimeoutSeconds": 30,
                     "IkeVersions": [{"Value": "ikev2"}],
                     "StartupAction": "start" if not static else "add",
-                    "LogOptions": {"CloudWatchLogOptions": {"LogEnabled": False}},
+                    "LogOptions": {"CloudWatchLogOptions": _log_options(static and tunnel_log)},
                 }
                 for ip in ips
             ],
@@ -112,7 +119,26 @@ def seed_two_connections(url: str, now: datetime | None = None, days: int = 7) -
         model.category = "VPN"
         made[vpn_id] = list(ips)
         _put_week(cw, vpn_id, ips, statuses, now, days)
+        if static and tunnel_log:
+            _put_tunnel_log(url, vpn_id, ips[1], now)
     return made
+
+
+def _log_options(enabled: bool) -> dict:
+    if not enabled:
+        return {"LogEnabled": False}
+    arn = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{LOG_GROUP}:*"
+    return {"LogEnabled": True, "LogGroupArn": arn, "LogOutputFormat": "json"}
+
+
+def _put_tunnel_log(url: str, vpn_id: str, ip: str, now: datetime) -> None:
+    logs = boto3.client("logs", region_name=REGION, endpoint_url=url)
+    logs.create_log_group(logGroupName=LOG_GROUP)
+    stream = f"{vpn_id}-{ip}"
+    logs.create_log_stream(logGroupName=LOG_GROUP, logStreamName=stream)
+    when = int((now - timedelta(minutes=20)).timestamp() * 1000)
+    line = LOG_LINE.replace('"event_timestamp": 0', f'"event_timestamp": {when}')
+    logs.put_log_events(logGroupName=LOG_GROUP, logStreamName=stream, logEvents=[{"timestamp": when, "message": line}])
 
 
 def _put_week(cw: object, vpn_id: str, ips: tuple[str, ...], statuses: tuple[str, ...], now: datetime, days: int) -> None:

@@ -125,3 +125,15 @@ def test_window_end_is_minute_aligned() -> None:
     start, end = aws.window_bounds("1 hour", datetime(2026, 1, 1, 10, 30, 45, tzinfo=UTC))
     assert end == datetime(2026, 1, 1, 10, 30, tzinfo=UTC)
     assert (end - start).total_seconds() == 3600
+
+
+def test_tunnel_log_lines_are_read_for_tunnels_with_logging_on(moto: str) -> None:
+    made = seed_two_connections(moto, days=1, tunnel_log=True)
+    session = aws.Aws(region="us-east-1")
+    connections = aws.list_connections(session)
+    result = aws.fetch_details(session, connections, window="1 hour", health=False, logs=True)
+    (record,) = result.snapshot.logs
+    static_id = next(v for v, ips in made.items() if ips[0] == "203.0.113.10")
+    assert record.vpn_id == static_id and record.tunnel_ip == "203.0.113.138"
+    assert "DPD timed out" in record.text and record.format == "aws-json"
+    assert session.calls["FilterLogEvents"] == 1

@@ -87,3 +87,15 @@ def test_a_window_without_events_says_so_on_the_timeline() -> None:
     snap = replace(replay.snapshot(STATIC), events=())
     fig = connection_figure(snap, snap.connections[0].id)
     assert any(list(t.y) == [NO_EVENTS, NO_EVENTS] for t in fig.data if t.y is not None and len(t.y) == 2)
+
+
+def test_tunnel_log_findings_become_timeline_events() -> None:
+    from lab.analyzer import analyze_text
+    from lab.monitor_charts import log_finding_events
+
+    inc = replay.incident("psk-mismatch-after-rotation")
+    analysis = analyze_text(inc.aws_log)
+    events = log_finding_events(analysis.findings, "vpn-0c2d4e6f8a0b1c3d5")
+    assert events and {e.kind for e in events} == {"auth-failure"}
+    assert all(e.time and e.vpn_id == "vpn-0c2d4e6f8a0b1c3d5" for e in events)
+    assert events == sorted(events, key=lambda e: e.time)

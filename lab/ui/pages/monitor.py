@@ -4,6 +4,7 @@ the audit."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import streamlit as st
@@ -11,6 +12,7 @@ import streamlit as st
 from lab import aws, replay
 from lab.errors import LabError
 from lab.model import Snapshot
+from lab.monitor_charts import log_finding_events
 from lab.ui import monitor_sources as sources
 from lab.ui import monitor_views as views
 
@@ -181,6 +183,21 @@ with tab_connection:
         st.markdown("**Telemetry (VgwTelemetry)**")
         st.dataframe(views.telemetry_rows(connection), hide_index=True, width="stretch")
 
+        def _with_logs(snap: Snapshot) -> tuple[Snapshot, str, object | None, str]:
+            """The snapshot (live: plus its tunnel-log findings as events), its log text and analysis."""
+            if snap.source == "replay":
+                text = replay.incident(source.split(":", 1)[1]).log_text
+            else:
+                text = replay.merged_log_text([r for r in snap.logs if r.vpn_id in {vpn_id, ""}])
+            result, problem = views.analyze(text)
+            if snap.source == "aws" and result is not None:
+                # Live tunnel-log findings join maintenance and Health events on the chart's timeline.
+                found = log_finding_events(getattr(result, "findings", ()), vpn_id)
+                snap = replace(snap, events=tuple(sorted((*snap.events, *found), key=lambda e: e.time)))
+            return snap, text, result, problem
+
+        snapshot, log_text, analysis, analysis_problem = _with_logs(snapshot)
+
         interval: int | None = None
         every = ""
         if is_live:
@@ -203,7 +220,7 @@ with tab_connection:
                 # Only the charts refresh: the fragment re-reads the cached live details.
                 live = _live_refresh()
                 if live is not None:
-                    shown = live
+                    shown = _with_logs(live)[0]
             current = shown.connection(vpn_id) or connection
             views.render_chart(shown, current)
             st.caption(f"Charts as of {datetime.now(UTC):%H:%M:%S} UTC" + (f" · refreshing every {every}" if interval else ""))
@@ -236,11 +253,7 @@ with tab_connection:
         st.markdown("**Events** (maintenance, AWS Health, tunnel and BGP changes)")
         views.render_events(snapshot, connection)
         st.markdown("**Latest log lines** (AWS tunnel log and customer gateway log, in time order)")
-        if snapshot.source == "replay":
-            log_text = replay.incident(source.split(":", 1)[1]).log_text
-        else:
-            log_text = replay.merged_log_text([r for r in snapshot.logs if r.vpn_id in {vpn_id, ""}])
-        views.render_logs(snapshot, connection, log_text)
+        views.render_logs(connection, log_text, analysis, analysis_problem)
         views.render_handoff(snapshot, log_text, key="monitor_handoff")
 
 with tab_audit:
