@@ -167,7 +167,9 @@ def fetch_details(
         notes.append(_note("Endpoint maintenance could not be read", error))
     if health:
         try:
-            events.extend(e for e in fetch_health(aws, start) if e.time >= start)
+            # Kept even when they started before the window (an open monthly notice): the events
+            # table lists them; the chart shows what falls inside the window.
+            events.extend(fetch_health(aws, start))
         except fatal:
             raise
         except AwsError as error:

@@ -245,6 +245,9 @@ def render_handoff(snapshot: Snapshot, log_text: str, key: str) -> None:
 
 def render_audit(snapshot: Snapshot, now: datetime) -> None:
     st.subheader("Audit")
+    if not snapshot.connections:
+        st.info("No connections to audit.")
+        return
     findings = audit.audit_all(snapshot.connections, now)
     if not findings:
         st.success("No findings: both tunnels up and the options follow the recommendations.")

@@ -251,3 +251,10 @@ def test_live_tunnel_log_is_analyzed_and_put_on_the_timeline(open_page: OpenPage
     assert "Log analyzer:" in _texts(at)
     spec = _charts(at)[0].proto.spec
     assert "Events: failures" in spec and "Tunnel log line" in spec
+
+
+def test_a_region_without_connections_says_so(open_page: OpenPage, moto: str) -> None:  # noqa: F811
+    at = open_page(PAGE, source="aws")
+    assert not at.exception
+    assert any("No Site-to-Site VPN connections in this region" in i.value for i in at.info)
+    assert any("No connections to audit" in i.value for i in at.info)
