@@ -55,6 +55,8 @@ if "sl_scenario" not in st.session_state and st.query_params.get("scenario", "")
 
 
 def _target_label(target: str) -> str:
+    if target == "all":
+        return "all traffic"
     if target.startswith("cgw-"):
         return f"{target} ({spec.cgw(target).name})"
     row = next((r for r in spec.tunnel_rows() if r[0] == target), None)
@@ -176,6 +178,7 @@ key: cache.RunKey | None = st.session_state.get("sl_last_run")
 if key is not None and key.scenario != sid:
     key = None  # the scenario changed since the last run
 if key is None:
+    st.caption(f"Press **Run simulation** to see what happens to {spec.title.split(':')[0]} under this script.")
     st.stop()
 if key != _key():
     st.caption("Inputs changed since this run: press **Run simulation** to update the results.")
