@@ -131,8 +131,7 @@ class Scanner:
             self._crlf_noted = True
             self.notes.append("Windows line endings (CRLF) were read as plain line ends.")
         base = self.lines
-        nlines = block.count("\n") + (0 if block.endswith("\n") else 1)
-        self.lines += nlines
+        last_line = 0 if block.endswith("\n") else 1  # a block may end without its line end
         self._remember_state(block)
         found: list[tuple[int, str]] = []
         for keyword in self.by_keyword:
@@ -142,6 +141,7 @@ class Scanner:
                 eol = block.find("\n", pos)
                 pos = block.find(keyword, eol + 1) if eol >= 0 else -1
         if not found:
+            self.lines = base + block.count("\n") + last_line
             return
         found.sort()
         # Walk the hits in order, counting line ends between them once (no per-line split of the block).
@@ -157,6 +157,8 @@ class Scanner:
             line_no += block.count("\n", counted_to, line_start)
             counted_to, start, keywords = line_start, line_start, [keyword]
         self._classify(line_no, _line_at(block, start), keywords)
+        # Line ends before the last hit were counted on the way; count only the rest of the block.
+        self.lines = line_no - 1 + block.count("\n", counted_to) + last_line
 
     def _remember_state(self, block: str) -> None:
         pos = max(block.rfind('"ike_phase1_state"'), block.rfind('"TunnelIKEPhase1State"'))
