@@ -142,3 +142,9 @@ def test_a_lesson_link_preselects_the_scenario_and_runs_the_failure(open_page: O
     assert not at.exception
     assert at.selectbox(key="sl_scenario").value == "s3"
     assert _metrics(at)["Person needed"] == "YES"
+
+
+def test_a_link_with_an_unescaped_plus_still_reads_the_duration(open_page: OpenPage) -> None:
+    at = open_page(PAGE, scenario="s1", fail="idle@60 300")
+    assert not at.exception
+    assert at.session_state["sl_failures"] == [{"kind": "idle", "target": "all", "at": 60, "dur": 300}]

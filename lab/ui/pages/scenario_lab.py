@@ -45,7 +45,7 @@ if "sl_scenario" not in st.session_state and st.query_params.get("scenario", "")
     st.session_state["sl_scenario"] = st.query_params["scenario"].lower()
     for text in st.query_params.get_all("fail"):
         try:
-            f = parse_failure(text)
+            f = parse_failure(text.replace(" ", "+"))  # an unescaped + in a link arrives as a space
         except LabError as err:
             st.warning(f"Link ignored a failure: {err}")
             continue
