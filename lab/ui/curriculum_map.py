@@ -1,18 +1,32 @@
 """The curriculum map on the Lessons page: the source article's sections and topics, and which lesson
-covers each; lessons done in this browser session are marked (in words, not only by colour)."""
+covers each; lessons done in this browser session are marked (in words, not only by colour). Lessons open
+in the same tab, so the session and its progress are kept."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from lab.curriculum import SectionCoverage, coverage, outline
+from lab.curriculum import LessonRef, SectionCoverage, coverage, outline
 from lab.errors import LabError
 from lab.lessons import Catalog
 
 
-def _lesson_link(ref_id: str, number: int, title: str, done: set[str]) -> str:
-    status = " :green[(done)]" if ref_id in done else ""
-    return f"[{number}. {title}](/lessons?lesson={ref_id}){status}"
+def _open(lesson_id: str) -> None:
+    st.query_params["lesson"] = lesson_id
+
+
+def _lesson_link(ref: LessonRef, done: set[str], key: str) -> None:
+    # A button, not a link: it opens the lesson in this tab and keeps ?lesson= in the address bar.
+    status = " (done)" if ref.id in done else ""
+    st.button(
+        f"{ref.number}. {ref.title}{status}",
+        key=key,
+        icon=":material/task_alt:" if ref.id in done else ":material/menu_book:",
+        type="tertiary",
+        on_click=_open,
+        args=(ref.id,),
+        help="Done in this session: every quiz answer right" if ref.id in done else None,
+    )
 
 
 def _section(sc: SectionCoverage, done: set[str]) -> None:
@@ -20,15 +34,16 @@ def _section(sc: SectionCoverage, done: set[str]) -> None:
     finished = sum(1 for r in refs if r.id in done)
     noun = "lesson" if len(refs) == 1 else "lessons"
     st.markdown(f"**{sc.section.number}. {sc.section.title}** - {finished} of {len(refs)} {noun} done")
-    rows = ["| Topic | What the article says | Covered by |", "| --- | --- | --- |"]
     for tc in sc.topics:
-        text = tc.topic.text.replace("|", "\\|")
-        if tc.covered:
-            by = "<br>".join(_lesson_link(r.id, r.number, r.title, done) for r in tc.lessons)
-        else:
-            by = ":red[not covered yet]"
-        rows.append(f"| {tc.topic.number} | {text} | {by} |")
-    st.markdown("\n".join(rows), unsafe_allow_html=True)
+        number, text, by = st.columns([0.6, 6, 4], vertical_alignment="center")
+        number.markdown(f"**{tc.topic.number}**")
+        text.markdown(tc.topic.text)
+        with by:
+            if not tc.covered:
+                st.markdown(":red[not covered yet]")
+            for ref in tc.lessons:
+                _lesson_link(ref, done, f"map-{tc.topic.number}-{ref.id}")
+    st.divider()
 
 
 def show(catalog: Catalog, done: set[str]) -> None:

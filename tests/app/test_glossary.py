@@ -33,8 +33,10 @@ def test_search_filters_terms_and_keeps_the_query(open_page: OpenPage) -> None:
 def test_entry_links_to_its_lesson_and_source(open_page: OpenPage) -> None:
     at = open_page(PAGE)
     at.text_input(key="glossary-search").input("APIPA").run()
-    caption = next(c.value for c in at.caption if "Taught in" in c.value)
-    assert "(/lessons?lesson=hands-on-aws-azure)" in caption
+    links = [el.proto for el in at.get("page_link")]
+    assert [link.label for link in links] == ["Taught in lesson 10: Hands-on: a VPN between AWS and Azure"]
+    assert links[0].page.endswith("lessons")
+    caption = next(c.value for c in at.caption if "Official source" in c.value)
     assert "https://learn.microsoft.com/azure/vpn-gateway/vpn-gateway-howto-aws-bgp" in caption
 
 

@@ -40,9 +40,13 @@ def test_curriculum_map_opens_on_the_lessons_page(app_url, page, shoot) -> None:
     wait_idle(page)
     page.get_by_text("Curriculum map", exact=False).first.click()
     page.get_by_text("Case study: support cases", exact=False).first.wait_for()
-    page.get_by_role("link", name="7. Case 1: the tunnel that keeps going down (dead peer detection)").first.wait_for()
+    link = page.get_by_role("button", name="7. Case 1: the tunnel that keeps going down (dead peer detection)").first
+    link.wait_for()
     assert page.locator('[data-testid="stException"]').count() == 0
     shoot("curriculum-map")
+    link.click()  # same tab, same session
+    page.get_by_role("heading", name="Case 1: the tunnel that keeps going down (dead peer detection)").first.wait_for()
+    page.wait_for_url("**lesson=dead-peer-detection**", timeout=10_000)
 
 
 def test_glossary_page_searches(app_url, page, shoot) -> None:

@@ -4,6 +4,8 @@ official source. A search box filters as you type; `?term=<name>` opens the page
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from lab.errors import LabError
@@ -11,6 +13,7 @@ from lab.glossary import Glossary, Term, glossary
 from lab.lessons import Catalog, load_catalog
 
 SEARCH_KEY = "glossary-search"
+LESSONS_PAGE = str(Path(__file__).resolve().parent / "lessons.py")
 
 
 @st.cache_resource(show_spinner=False)
@@ -30,16 +33,18 @@ def _entry(term: Term, catalog: Catalog) -> None:
             title += f" - {term.expansion}"
         st.markdown(title)
         st.markdown(term.definition)
-        links = []
         lesson = catalog.get(term.lesson)
         if lesson is not None:
-            links.append(f"Taught in [lesson {lesson.number}: {lesson.title}](/lessons?lesson={lesson.id})")
+            # An in-app link keeps this browser session (and its lesson progress).
+            st.page_link(LESSONS_PAGE, label=f"Taught in lesson {lesson.number}: {lesson.title}",
+                         icon=":material/school:", query_params={"lesson": lesson.id})
+        notes = []
         if term.source:
-            links.append(f"[Official source]({term.source})")
+            notes.append(f"[Official source]({term.source})")
         if term.aliases:
-            links.append("Also written: " + ", ".join(term.aliases))
-        if links:
-            st.caption(" · ".join(links))
+            notes.append("Also written: " + ", ".join(term.aliases))
+        if notes:
+            st.caption(" · ".join(notes))
 
 
 def main() -> None:
