@@ -64,6 +64,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--keepalive", type=_seconds, metavar="S", help="keepalive ping interval (0 = off)")
     p.add_argument("--health-check", type=_seconds, metavar="S", help="on-premises health check interval (0 = off)")
     p.add_argument("--bgp-hold", type=_seconds, metavar="S", help="BGP hold time")
+    p.add_argument("--cgw-tunnels", type=int, choices=(1, 2), help="tunnels of each connection configured on the "
+                   "customer gateways (default 2)")
     p.add_argument("--seed", type=int, default=0, help="random seed (traffic jitter, rekey fuzz)")
     p.add_argument("--resolution", type=int, choices=(1, 60), default=1, help="metric period in seconds")
     p.add_argument("--emit-logs", type=Path, metavar="DIR", help="write the AWS and customer gateway logs to DIR")
@@ -109,6 +111,7 @@ def _simulate(args: argparse.Namespace) -> int:
         keepalive_s=args.keepalive,
         health_check_s=args.health_check,
         bgp_hold_s=args.bgp_hold,
+        cgw_tunnels=args.cgw_tunnels,
     )
     result = simulate(args.scenario, failures, duration_s=args.duration, overrides=overrides, seed=args.seed,
                       resolution_s=args.resolution)

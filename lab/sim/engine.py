@@ -73,8 +73,9 @@ class Engine:
         for ci, conn in enumerate(spec.connections):
             gw = gw_index[conn.customer_gateway]
             for tspec in conn.tunnels:
+                configured = len(gw.tunnels) % 2 < settings.cgw_tunnels
                 tun = Tun(len(self.tuns), f"tunnel-{len(self.tuns) + 1}", ci, conn, tspec, gw.idx,
-                          settings.ike_version or gw.spec.ike_version)
+                          settings.ike_version or gw.spec.ike_version, configured)
                 tun.aws_initiates = settings.startup_action == "start" and tun.ike == "ikev2"
                 tun.rekey_at = self._next_rekey(0)
                 gw.tunnels.append(tun)

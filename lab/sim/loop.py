@@ -72,7 +72,7 @@ def run(e: Engine) -> Trace:
             gw = gws[tun.cgw]
             if tun.ok and not idle and tun.aws_sa and tun.cgw_sa:
                 # Both ends heard each other last second: no timer can fire, nobody needs to initiate.
-                tun.path = gw.alive and gw.link and tun.endpoint_back is None
+                tun.path = gw.alive and gw.link and tun.endpoint_back is None and tun.configured
                 continue
             if tun.endpoint_back == t:
                 tun.endpoint_back = None
@@ -81,7 +81,7 @@ def run(e: Engine) -> Trace:
                     tun.aws_init_at = t
                 rec.step(t, f"The new endpoint of {tun.id} is in service (same outside IP {tun.ip}) but has no IKE "
                             "SA; AWS Health sends a tunnel endpoint replacement notification. " + e._who_initiates(tun))
-            tun.path = gw.alive and gw.link and tun.endpoint_back is None
+            tun.path = gw.alive and gw.link and tun.endpoint_back is None and tun.configured
             if tun.aws_sa and t - tun.aws_heard > D:
                 e._aws_dpd(t, tun)
             if tun.bgp_aws and t - tun.bgp_ok > hold:

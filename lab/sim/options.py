@@ -44,6 +44,7 @@ class Overrides:
     cgw_retransmit_tries: int | None = None
     onprem_failover_s: int | None = None
     idle_timeout_s: int | None = None
+    cgw_tunnels: int | None = None  # tunnels of each connection configured on the customer gateway (1 or 2)
 
     def changed(self) -> dict[str, object]:
         return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
@@ -68,6 +69,7 @@ class Settings:
     cgw_retransmit_tries: int | None
     onprem_failover_s: int
     idle_timeout_s: int
+    cgw_tunnels: int
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,9 @@ def option_catalogue(spec: ScenarioSpec | None = None) -> list[OptionInfo]:
                    onprem.failover_s if onprem else 3, 0, 600),
         OptionInfo("idle_timeout_s", "Idle time before an SA lapses (s)", facts.fact("idle_timeout_typical").summary,
                    facts.value("idle_timeout_typical"), 1, 3600),
+        OptionInfo("cgw_tunnels", "Tunnels configured on each customer gateway", "AWS always creates two tunnels "
+                   "per connection; 1 means the customer gateway has only the first one in its configuration, a "
+                   f"common mistake ({facts.fact('tunnels_per_connection').summary})", 2, 1, 2),
     ]
 
 
@@ -173,6 +178,7 @@ def resolve_settings(spec: ScenarioSpec, overrides: Overrides | None) -> Setting
         cgw_retransmit_tries=o.cgw_retransmit_tries,
         onprem_failover_s=int(pick("onprem_failover_s", spec.onprem.failover_s)),  # type: ignore[arg-type]
         idle_timeout_s=int(pick("idle_timeout_s")),  # type: ignore[arg-type]
+        cgw_tunnels=int(pick("cgw_tunnels")),  # type: ignore[arg-type]
     )
     problems: list[str] = []
     for key, opt in info.items():

@@ -22,11 +22,11 @@ class Tun:
         "name", "aws_sa", "cgw_sa", "aws_heard", "cgw_heard", "bgp_aws", "bgp_cgw", "bgp_ok",
         "data_since", "bgp_retry_at", "aws_init_at", "aws_restart", "cgw_init_at", "cgw_want",
         "endpoint_back", "psk_bad", "prop_bad", "last_traffic", "ike_no", "child_no", "msg_id",
-        "rekey_at", "ok", "path", "state", "fail_streak", "aws_initiates", "conn_idx",
+        "rekey_at", "ok", "path", "state", "fail_streak", "aws_initiates", "conn_idx", "configured",
     )
 
     def __init__(self, idx: int, tid: str, conn_idx: int, conn: ConnectionSpec, spec: TunnelSpec,
-                 cgw_idx: int, ike: str) -> None:
+                 cgw_idx: int, ike: str, configured: bool = True) -> None:
         hosts = list(ipaddress.ip_network(spec.inside_cidr).hosts())
         self.idx, self.id, self.conn_idx = idx, tid, conn_idx
         self.vpn_id, self.ip, self.az = conn.id, spec.outside_ip, spec.az
@@ -34,9 +34,11 @@ class Tun:
         self.bgp = conn.routing == "bgp"
         self.cgw, self.ike = cgw_idx, ike
         self.name = f"{conn.name}-{idx % 2 + 1}"  # the strongSwan connection name
-        self.aws_sa = self.cgw_sa = True
+        # A tunnel the customer gateway does not have in its configuration never comes up.
+        self.configured = configured
+        self.aws_sa = self.cgw_sa = configured
         self.aws_heard = self.cgw_heard = self.bgp_ok = self.data_since = self.last_traffic = 0
-        self.bgp_aws = self.bgp_cgw = self.bgp
+        self.bgp_aws = self.bgp_cgw = self.bgp and configured
         self.bgp_retry_at = 0
         self.aws_init_at: int | None = None
         self.aws_restart = False
@@ -46,7 +48,7 @@ class Tun:
         self.psk_bad = self.prop_bad = False
         self.ike_no, self.child_no, self.msg_id = idx + 1, idx + 1, 0
         self.rekey_at = -1
-        self.ok = self.path = self.state = True
+        self.ok = self.path = self.state = configured
         self.fail_streak = 0
         self.aws_initiates = False
 

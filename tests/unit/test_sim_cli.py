@@ -34,7 +34,7 @@ def test_json_recover_is_null_when_not_recovered(capsys: pytest.CaptureFixture[s
 def test_options_reach_the_simulation(capsys: pytest.CaptureFixture[str]) -> None:
     data = _json(capsys, "s3", "--fail", "cgw-down:cgw-a@60", "--health-check", "10", "--dpd-timeout", "30",
                  "--dpd-action", "restart", "--startup-action", "start", "--ike", "v2", "--keepalive", "5",
-                 "--cgw-initiates", "always", "--duration", "300")
+                 "--cgw-initiates", "always", "--cgw-tunnels", "2", "--duration", "300")
     assert data["duration_s"] == 300
     assert data["options"]["dpd_timeout_s"] == 30 and data["options"]["health_check_s"] == 10
     assert data["outage_s"]["to_aws"] <= 10 and data["manual_action_required"] is False

@@ -98,3 +98,12 @@ def test_startup_start_with_ikev1_does_not_make_aws_initiate() -> None:
     res = simulate("s1", REPLACE_T1, overrides=Overrides(ike_version="ikev1", startup_action="start",
                                                         cgw_initiates="never"))
     assert res.trace.state[0][-1] == 0
+
+
+def test_replacement_with_only_one_tunnel_configured_stops_traffic() -> None:
+    both = simulate("s1", REPLACE_T1, overrides=Overrides(ike_version="ikev1")).outcome
+    one = simulate("s1", REPLACE_T1, overrides=Overrides(ike_version="ikev1", cgw_tunnels=1,
+                                                        cgw_initiates="never")).outcome
+    assert both.outage_s["to_onprem"] == 0
+    assert one.outage_s["to_onprem"] == 600 - 120
+    assert one.manual_action_required is True
