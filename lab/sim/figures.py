@@ -58,6 +58,8 @@ def elements(result: SimResult) -> list[Element]:
 def _tunnel_state(result: SimResult, i: int, t: int) -> tuple[str, str]:
     tr = result.trace
     state, ok, cgw = tr.state[i][t], tr.ok[i][t], tr.cgw_sa[i][t]
+    if i % 2 >= result.settings.cgw_tunnels:
+        return "NOT CONFIGURED on the gateway", GREY
     if not tr.endpoint[i][t]:
         return "ENDPOINT REPLACED", DOWN
     if state and ok:
