@@ -116,7 +116,7 @@ def _option_ids(at: AppTest) -> list[str]:
 
 
 def test_live_aws_shows_both_seeded_connections(open_page: OpenPage, moto: str) -> None:  # noqa: F811
-    made = seed_two_connections(moto, days=2)
+    made = seed_two_connections(moto)
     at = open_page(PAGE, source="aws")
     assert not at.exception
     assert any(s.value.startswith("Connected as arn:aws:") for s in at.success)
@@ -129,7 +129,7 @@ def test_live_aws_shows_both_seeded_connections(open_page: OpenPage, moto: str) 
 
 
 def test_live_refresh_within_the_ttl_makes_no_new_calls_and_keeps_no_credentials(open_page: OpenPage, moto: str) -> None:  # noqa: F811
-    seed_two_connections(moto, days=2)
+    seed_two_connections(moto)
     at = open_page(PAGE, source="aws")
     at.run()
     calls = next(c.value for c in at.caption if c.value.startswith("AWS calls for this view"))
@@ -180,7 +180,7 @@ def test_each_aws_error_shows_its_message_and_the_page_keeps_working(
 
 
 def test_health_without_support_plan_is_a_note_and_the_rest_shows(open_page: OpenPage, monkeypatch: pytest.MonkeyPatch, moto: str) -> None:  # noqa: F811
-    seed_two_connections(moto, days=2)
+    seed_two_connections(moto)
     error = translate(_client_error("SubscriptionRequiredException", "x", "DescribeEvents"), service="health",
                       operation="DescribeEvents", profile=None, region="us-east-1")
 
@@ -209,7 +209,7 @@ def test_unreachable_endpoint_end_to_end(open_page: OpenPage, monkeypatch: pytes
 
 
 def test_auto_refresh_is_off_by_default_and_refreshes_the_charts_when_on(open_page: OpenPage, moto: str) -> None:  # noqa: F811
-    seed_two_connections(moto, days=2)
+    seed_two_connections(moto)
     at = open_page(PAGE, source="aws")
     assert at.toggle(key="monitor_autorefresh").value is False
     at.toggle(key="monitor_autorefresh").set_value(True).run()

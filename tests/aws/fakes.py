@@ -69,7 +69,7 @@ LOG_LINE = '{"event_timestamp": 0, "details": "AWS tunnel DPD timed out after 3 
 
 
 def seed_two_connections(
-    url: str, now: datetime | None = None, days: int = 7, tunnel_log: bool = False
+    url: str, now: datetime | None = None, days: int = 1, tunnel_log: bool = False
 ) -> dict[str, list[str]]:
     """Two connections (one static with a tunnel down, one BGP and healthy) and `days` of metrics.
 

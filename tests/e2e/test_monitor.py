@@ -57,7 +57,7 @@ def live_app(moto_url: str) -> Iterator[str]:  # noqa: F811
     import urllib.request
 
     urllib.request.urlopen(urllib.request.Request(f"{moto_url}/moto-api/reset", method="POST"), timeout=10).close()
-    seed_two_connections(moto_url)
+    seed_two_connections(moto_url, days=7)
     proc, url = start_app({"AWS_ENDPOINT_URL": moto_url, "AWS_MAX_ATTEMPTS": "1"})
     try:
         yield url
