@@ -105,7 +105,8 @@ with st.expander("Tunnel options and timers (defaults from the AWS facts)", expa
                     st.session_state[wkey] = int(opt.default)  # type: ignore[call-overload]
                 values[opt.key] = st.number_input(opt.label, min_value=0, step=1, key=wkey, help=help_text,
                                                   disabled=disabled)
-            if disabled:
+            # Only changed options become overrides, so the Snapshot shows AWS's defaults as AWS would.
+            if disabled or values[opt.key] == opt.default:
                 values[opt.key] = None
     st.caption("Every tunnel of the design gets these options. Out-of-range values are refused with the AWS limit "
                "when you run.")
