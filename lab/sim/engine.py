@@ -96,7 +96,7 @@ class Engine:
         self.manual_told = False
         self.ecmp = spec.gateway.ecmp
 
-    # --- helpers -------------------------------------------------------------------------------
+    # --- small utilities -----------------------------------------------------------------------
     def _next_rekey(self, t: int) -> int:
         s = self.s
         fuzz = int(self.rng.random() * s.rekey_margin_s * s.rekey_fuzz_pct / 100)
