@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lab.analyzer import CATEGORIES, Analysis, analyze
+from lab.analyzer import CATEGORIES, Analysis, Finding, analyze
 from lab.errors import InputError
 from lab.model import Snapshot, Tunnel, VpnConnection
 
@@ -55,7 +55,7 @@ def _put(out: dict[str, Evidence], ev: Evidence) -> None:
 def from_analysis(analysis: Analysis) -> dict[str, Evidence]:
     """Evidence from analyzed logs."""
     out: dict[str, Evidence] = {}
-    firsts: dict[str, object] = {}
+    firsts: dict[str, Finding] = {}
     for f in analysis.findings:
         if f.decisive and f.category not in firsts:
             firsts[f.category] = f
@@ -65,7 +65,7 @@ def from_analysis(analysis: Analysis) -> dict[str, Evidence]:
     for cat in CATEGORIES:
         f = firsts.get(cat)
         if f is not None:
-            _put(out, Evidence(f"log.category:{cat}", "yes", f"Line {f.line}: {f.text}", f.line))  # type: ignore[attr-defined]
+            _put(out, Evidence(f"log.category:{cat}", "yes", f"Line {f.line}: {f.text}", f.line))
         else:
             _put(out, Evidence(f"log.category:{cat}", "no", f"Not in the {analysis.lines:,} analyzed log lines."))
     p = analysis.primary
