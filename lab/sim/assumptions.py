@@ -72,6 +72,14 @@ _ITEMS = (
         "new endpoint can negotiate 60 seconds after the old one stopped.",
     ),
     Assumption(
+        "bgp_timers",
+        1,
+        "",
+        "AWS does not document the BGP timers of its own side. Two BGP peers use the smaller of their "
+        "hold times, and AWS's sample customer gateway configurations set keepalive 10 s and hold time "
+        "30 s, so the lab's sessions run with those values unless you change them.",
+    ),
+    Assumption(
         "bgp_connect_s",
         2,
         "s",
