@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
+from lab import facts
 from lab.ui.registry import PAGES
 from tests.app.conftest import OpenPage
 
@@ -148,3 +149,13 @@ def test_a_link_with_an_unescaped_plus_still_reads_the_duration(open_page: OpenP
     at = open_page(PAGE, scenario="s1", fail="idle@60 300")
     assert not at.exception
     assert at.session_state["sl_failures"] == [{"kind": "idle", "target": "all", "at": 60, "dur": 300}]
+
+
+def test_reset_puts_every_option_back_to_its_default(open_page: OpenPage) -> None:
+    at = open_page(PAGE)
+    at.number_input(key="sl_opt_dpd_timeout_s").set_value(90).run()
+    at.selectbox(key="sl_opt_dpd_timeout_action").select("restart").run()
+    at.button(key="sl_reset").click().run()
+    assert not at.exception
+    assert at.number_input(key="sl_opt_dpd_timeout_s").value == facts.value("dpd_timeout_default")
+    assert at.selectbox(key="sl_opt_dpd_timeout_action").value == facts.value("dpd_timeout_action_default")
