@@ -152,6 +152,12 @@ def from_snapshot(snapshot: Snapshot) -> dict[str, Evidence]:
     versions = set(opts.ike_versions)
     ike = "both" if versions >= {"ikev1", "ikev2"} else (next(iter(versions)) if versions else "both")
     _put(out, Evidence("options.ike_versions", ike, f"{where} allows {', '.join(sorted(versions)) or 'both IKE versions'}.", source=kind))
+    dpd = next((e for e in snapshot.events if e.kind == "dpd-timeout" and e.tunnel_ip == tunnel.outside_ip), None)
+    back_up = dpd and next(
+        (e for e in snapshot.events if e.kind == "tunnel-up" and e.tunnel_ip == tunnel.outside_ip and e.time > dpd.time), None
+    )
+    if back_up and "log.peer_alive_after_dpd" not in out:
+        _put(out, Evidence("log.peer_alive_after_dpd", "yes", f"{where} came up again at {back_up.time:%H:%M:%S} after the DPD timeout.", source=kind))
     replaced = [
         e for e in snapshot.events
         if e.kind in ("endpoint-replacement", "maintenance-pending") and e.tunnel_ip in ("", tunnel.outside_ip)

@@ -90,3 +90,18 @@ def test_recovered_snapshot_counts_tunnels_that_went_down_in_the_window() -> Non
     assert ev["connection.tunnels_down"].value == "one"
     assert "went down during the window" in ev["connection.tunnels_down"].reason
     assert "203.0.113.20" in ev["options.startup_action"].reason
+
+
+def test_tunnel_back_up_after_dpd_shows_the_peer_alive() -> None:
+    base = snapshot()
+    t0 = datetime(2026, 1, 1, 8, 0, tzinfo=UTC)
+    snap = Snapshot(
+        source="simulation",
+        label="idle",
+        connections=base.connections,
+        events=(
+            Event(t0, "dpd-timeout", "DPD", tunnel_ip="203.0.113.10"),
+            Event(t0.replace(minute=5), "tunnel-up", "", tunnel_ip="203.0.113.10"),
+        ),
+    )
+    assert from_snapshot(snap)["log.peer_alive_after_dpd"].value == "yes"
