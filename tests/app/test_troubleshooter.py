@@ -168,3 +168,11 @@ def test_crlf_upload_is_analyzed_with_a_note(open_page) -> None:
     at.button(key="ts_analyze").click().run()
     assert any("deleted the IKE SA" in w.value for w in at.warning)
     assert any("CRLF" in c.value for c in at.caption)
+
+
+def test_diagnosis_links_to_its_lesson(open_page) -> None:
+    at = open_page(PAGE, tree="tunnel-down", node="d-ike-sa-deleted-add")
+    links = [el for el in at.get("page_link") if "Read the lesson" in el.proto.label]
+    assert links, "the diagnosis should link to its lesson"
+    assert "lessons" in links[0].proto.page
+    assert "lesson=ike-sa-and-startup-action" in str(links[0].proto)
