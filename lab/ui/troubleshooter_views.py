@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from lab.analyzer import Analysis
+from lab.analyzer.formats import aws_fields
 from lab.evidence import Evidence
 from lab.tree import CGW_LABELS, Node, suggest
 
@@ -95,6 +96,17 @@ def diagnosis(node: Node) -> None:
         st.markdown(f"- [{ref.title}]({ref.url})")
 
 
+def _message(line: str) -> str:
+    """The message of an AWS JSON log line (its details field); other lines as they are."""
+    fields = aws_fields(line) if line.lstrip().startswith("{") else None
+    if not fields:
+        return line
+    detail = fields.get("details") or fields.get("VpnLogDetail")
+    if detail is None and isinstance(fields.get("message"), dict):
+        detail = fields["message"].get("details")
+    return str(detail) if detail else line
+
+
 def analysis(result: Analysis, on_goto: Callable[[str], None]) -> None:
     """The primary diagnosis, its reasoning and the findings table."""
     formats = ", ".join(result.detected_formats) or result.format
@@ -126,6 +138,7 @@ def analysis(result: Analysis, on_goto: Callable[[str], None]) -> None:
                     "category": f.category,
                     "phase": f.phase,
                     "pattern": f.pattern,
+                    "message": _message(f.text),
                     "text": f.text,
                     "explanation": f.explanation,
                     "tree node": f.tree_node,
