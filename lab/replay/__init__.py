@@ -144,8 +144,9 @@ def load_incident(folder: Path) -> Incident:
     )
 
 
-def slugs(directory: Path = INCIDENTS_DIR) -> list[str]:
+def slugs(directory: Path | None = None) -> list[str]:
     """Incident slugs (folders with an incident.yaml), sorted."""
+    directory = directory or INCIDENTS_DIR
     if not directory.is_dir():
         return []
     return sorted(p.name for p in directory.iterdir() if (p / "incident.yaml").is_file())

@@ -41,17 +41,31 @@ def _scenario_id_title(item: Any) -> tuple[str, str]:
     return ident, str(getattr(item, "title", ident))
 
 
-def source_options() -> dict[str, str]:
-    """Option id → label: "aws", "replay:<slug>", "sim:<scenario>"."""
+def source_options() -> tuple[dict[str, str], list[str]]:
+    """(option id → label, problems): "aws", "replay:<slug>", "sim:<scenario>".
+
+    An invalid incident or scenario file is left out and reported; the other sources stay usable.
+    """
     options = {LIVE: "Live AWS"}
-    for inc in replay.incidents():
+    problems: list[str] = []
+    for slug in replay.slugs():
+        try:
+            inc = replay.incident(slug)
+        except LabError as err:
+            problems.append(f"Replay '{slug}' cannot be loaded: {err}")
+            continue
         options[f"replay:{inc.slug}"] = f"Replay: {inc.title}"
     sim = _simulator()
     if sim is not None:
-        for item in sim.list_scenarios():
+        try:
+            scenarios = list(sim.list_scenarios())
+        except LabError as err:
+            problems.append(f"The scenario simulator's scenarios cannot be loaded: {err}")
+            scenarios = []
+        for item in scenarios:
             ident, title = _scenario_id_title(item)
             options[f"sim:{ident}"] = f"Simulation: {title}"
-    return options
+    return options, problems
 
 
 @st.cache_data(show_spinner=False)

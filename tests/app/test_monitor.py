@@ -112,7 +112,7 @@ def test_simulation_source_renders_when_the_simulator_exists(open_page: OpenPage
 def _option_ids(at: AppTest) -> list[str]:
     from lab.ui.monitor_sources import source_options
 
-    return list(source_options())
+    return list(source_options()[0])
 
 
 def test_live_aws_shows_both_seeded_connections(open_page: OpenPage, moto: str) -> None:  # noqa: F811
@@ -258,3 +258,24 @@ def test_a_region_without_connections_says_so(open_page: OpenPage, moto: str) ->
     assert not at.exception
     assert any("No Site-to-Site VPN connections in this region" in i.value for i in at.info)
     assert any("No connections to audit" in i.value for i in at.info)
+
+
+def test_a_broken_incident_is_reported_and_the_others_still_work(
+    open_page: OpenPage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    incidents = tmp_path / "incidents"
+    shutil.copytree(replay.INCIDENTS_DIR / "dpd-idle-tunnel", incidents / "dpd-idle-tunnel")
+    (incidents / "broken").mkdir()
+    (incidents / "broken" / "incident.yaml").write_text("title: [unclosed\n", encoding="utf-8")
+    monkeypatch.setattr(replay, "INCIDENTS_DIR", incidents)
+    replay.incident.cache_clear()
+    try:
+        at = open_page(PAGE)
+        assert not at.exception
+        assert any("Replay 'broken' cannot be loaded" in e.value for e in at.error)
+        assert at.selectbox(key="monitor_source").value == "replay:dpd-idle-tunnel"
+        assert len(_charts(at)) == 1
+    finally:
+        replay.incident.cache_clear()

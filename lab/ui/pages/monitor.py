@@ -26,7 +26,9 @@ st.caption(
     "Recorded incidents replay through the same views without an AWS account."
 )
 
-options = sources.source_options()
+options, source_problems = sources.source_options()
+for problem in source_problems:
+    st.error(problem)
 first_replay = next((k for k in options if k.startswith("replay:")), sources.LIVE)
 params = st.query_params
 if "monitor_source" not in st.session_state:
