@@ -27,7 +27,7 @@ SIGNATURES: dict[str, re.Pattern[str]] = {
     "libreswan": re.compile(r'\bpluto\[\d+\]|"[^"]+"(?:\[\d+\])?(?: \S+)? #\d+: |STATE_(?:MAIN|QUICK|PARENT|V2)_'),
     "cisco-asa": re.compile(r"%(?:ASA|PIX|FTD)-\d-\d{6}"),
     "cisco-ios": re.compile(r"%(?:CRYPTO|IKEV2|BGP|ISAKMP)-\d-[A-Z_]+|\bISAKMP(?: \(\d+:\d+\))?:|IPSEC\("),
-    "fortigate": re.compile(r'\blogid="?\d{10}|subtype="?vpn|\bike \d+:'),
+    "fortigate": re.compile(r'\blog_?id="?\d{10}|subtype="?(?:vpn|ipsec)\b|\bike \d+:'),
     "paloalto": re.compile(r"IKE(?:v2)? phase-[12]|ikemgr|IKEv2 (?:IKE|child) SA|\[P(?:ERR|WRN|NTF)\]:|,SYSTEM,vpn,"),
 }
 # A JSON line that is AWS's is also matched by the aws-text signature; prefer the JSON reading.
