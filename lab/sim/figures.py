@@ -122,7 +122,7 @@ def _frame_data(result: SimResult, t: int, els: list[Element]) -> tuple[list[Tra
 
     # Traffic paths: VPC -> on-premises through the egress tunnel(s), on-premises -> VPC through the
     # customer gateway(s) the office routers use. Offset a little so both stay visible.
-    def path(points: list[list[Element]], dy: float, colour: str, name: str) -> Trace:
+    def path(points: list[list[Element]], dy: float, colour: str, name: str, dash: str) -> Trace:
         xs: list[float | None] = []
         ys: list[float | None] = []
         for seq in points:
@@ -132,7 +132,7 @@ def _frame_data(result: SimResult, t: int, els: list[Element]) -> tuple[list[Tra
             xs.append(None)
             ys.append(None)
         return {"type": "scatter", "x": xs, "y": ys, "mode": "lines", "name": name, "hoverinfo": "skip",
-                "showlegend": True, "line": {"color": colour, "width": 6}, "opacity": 0.45}
+                "showlegend": True, "line": {"color": colour, "width": 6, "dash": dash}, "opacity": 0.45}
 
     on_label, on_colour = _pct(tr.frac_onprem[t], tr.offered_onprem[t])
     aws_label, aws_colour = _pct(tr.frac_aws[t], tr.offered_aws[t])
@@ -147,9 +147,11 @@ def _frame_data(result: SimResult, t: int, els: list[Element]) -> tuple[list[Tra
         if not used:  # the office routers still send to this gateway, which cannot forward: traffic ends here
             to_aws.append([pos["onprem"], pos[key]])
     traces.append(path(to_onprem if tr.offered_onprem[t] else [], 0.07,
-                       TO_ONPREM if on_colour == TO_ONPREM else on_colour, f"VPC → on-premises: {on_label}"))
+                       TO_ONPREM if on_colour == TO_ONPREM else on_colour, f"VPC → on-premises: {on_label}",
+                       "solid"))
     traces.append(path(to_aws if tr.offered_aws[t] else [], -0.07,
-                       TO_AWS if aws_colour == TO_ONPREM else aws_colour, f"on-premises → VPC: {aws_label}"))
+                       TO_AWS if aws_colour == TO_ONPREM else aws_colour, f"on-premises → VPC: {aws_label}",
+                       "dot"))
 
     node_els = [e for e in els if not e.id.startswith("tunnel-")]
     texts, colours, hovers = [], [], []
@@ -299,7 +301,7 @@ def timeline_figure(result: SimResult) -> go.Figure:
     fig = make_subplots(rows=3, cols=1, shared_xaxes=True, vertical_spacing=0.08, row_heights=[0.42, 0.33, 0.25],
                         subplot_titles=("Tunnel state (TunnelState as CloudWatch reports it) and events",
                                         "Traffic per tunnel: TunnelDataIn (solid) / TunnelDataOut (dotted), bytes/s",
-                                        "Traffic delivered, % of what was sent"))
+                                        "Traffic delivered, % of what was sent (shaded: traffic lost)"))
     lanes = {tid: len(rows) - 1 - i for i, (tid, *_rest) in enumerate(rows)}
     for label, want, colour in (("UP", 1, UP), ("DOWN", 0, DOWN)):
         xs: list[float | None] = []
@@ -347,12 +349,29 @@ def timeline_figure(result: SimResult) -> go.Figure:
         ys2 = [100 * f if o > 0 else None for f, o in zip(frac, off, strict=True)]
         fig.add_trace(go.Scatter(x=ts, y=ys2, mode="lines", name=f"delivered {label}", line={"color": colour,
                                  "width": 2}, line_shape="hv"), row=3, col=1)
+    # Shade the seconds in which traffic was lost in either direction; mark each failure. Shapes
+    # are added in one layout update: plotly's add_vline/add_vrect are slow per call.
+    shapes: list[dict] = []
+    notes = list(fig.layout.annotations)
+    lost = [(o1 > 0 and f1 < 1) or (o2 > 0 and f2 < 1) for o1, f1, o2, f2 in
+            zip(tr.offered_onprem, tr.frac_onprem, tr.offered_aws, tr.frac_aws, strict=True)]
+    t0 = None
+    for t, bad in enumerate([*lost, False]):
+        if bad and t0 is None:
+            t0 = t
+        elif not bad and t0 is not None:
+            shapes.append({"type": "rect", "xref": "x3", "yref": "y3 domain", "x0": t0, "x1": t, "y0": 0, "y1": 1,
+                           "fillcolor": DOWN, "opacity": 0.10, "line": {"width": 0}, "layer": "below"})
+            t0 = None
     for f in result.failures:
-        fig.add_vline(x=f.at_s, line={"color": DOWN, "dash": "dash", "width": 1})
-        fig.add_annotation(x=f.at_s, y=1.0, yref="paper", text=f"{f.kind} {f.target}", showarrow=False,
-                           xanchor="left", font={"color": DOWN, "size": 11}, yshift=8)
+        shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": f.at_s, "x1": f.at_s, "y0": 0, "y1": 1,
+                       "line": {"color": DOWN, "dash": "dash", "width": 1}})
+        notes.append({"x": f.at_s, "y": 1.0, "xref": "x", "yref": "paper", "text": f"{f.kind} {f.target}",
+                      "showarrow": False, "xanchor": "left", "font": {"color": DOWN, "size": 11}, "yshift": 8})
         if f.end_s is not None and f.end_s < T:
-            fig.add_vline(x=f.end_s, line={"color": UP, "dash": "dash", "width": 1})
+            shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": f.end_s, "x1": f.end_s, "y0": 0,
+                           "y1": 1, "line": {"color": UP, "dash": "dash", "width": 1}})
+    fig.update_layout(shapes=shapes, annotations=notes)
     fig.update_yaxes(tickvals=list(lanes.values()),
                      ticktext=[f"{tid} · {g.key} · {t.az}" for tid, _c, t, g in rows],
                      range=[-0.6, len(rows) - 0.2], row=1, col=1)
