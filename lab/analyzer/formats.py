@@ -22,13 +22,17 @@ SIGNATURES: dict[str, re.Pattern[str]] = {
     "aws-json": re.compile(
         r'^\s*\{.*"(?:details|VpnLogDetail|ike_phase1_state|TunnelIKEPhase1State|resource_id|event_timestamp)"'
     ),
-    "aws-text": re.compile(r"\bAWS(?: tunnel|-side peer|: Traffic Selector)\b|No Proposal Match Found"),
-    "strongswan": re.compile(r"\bcharon(?:-systemd)?\b|\b\d{2}\[(?:IKE|NET|ENC|CFG|KNL|MGR|JOB|CHD|LIB|DMN|ASN)\]"),
+    "aws-text": re.compile(
+        r"\bAWS(?: tunnel|-side peer|: Traffic Selector)\b|No Proposal Match Found|Peer is not responsive - Declaring"
+    ),
+    "strongswan": re.compile(
+        r"\bcharon(?:-systemd)?\b|(?:\b\d{2}|^)\[(?:IKE|NET|ENC|CFG|KNL|MGR|JOB|CHD|LIB|DMN|ASN)\] "
+    ),
     "libreswan": re.compile(r'\bpluto\[\d+\]|"[^"]+"(?:\[\d+\])?(?: \S+)? #\d+: |STATE_(?:MAIN|QUICK|PARENT|V2)_'),
     "cisco-asa": re.compile(r"%(?:ASA|PIX|FTD)-\d-\d{6}"),
     "cisco-ios": re.compile(r"%(?:CRYPTO|IKEV2|BGP|ISAKMP)-\d-[A-Z_]+|\bISAKMP(?: \(\d+:\d+\))?:|IPSEC\("),
     "fortigate": re.compile(r'\blog_?id="?\d{10}|subtype="?(?:vpn|ipsec)\b|\bike \d+:'),
-    "paloalto": re.compile(r"IKE(?:v2)? phase-[12]|ikemgr|IKEv2 (?:IKE|child) SA|\[P(?:ERR|WRN|NTF)\]:|,SYSTEM,vpn,"),
+    "paloalto": re.compile(r"IKE(?:v2)? phase-[12]|ikemgr|IKEv2 (?:IKE|child) SA|\[(?:PERR|PWRN|PNTF|INFO)\]: \{ \d+:|,SYSTEM,vpn,"),
 }
 # A JSON line that is AWS's is also matched by the aws-text signature; prefer the JSON reading.
 _PRIORITY = {name: i for i, name in enumerate(FORMATS)}

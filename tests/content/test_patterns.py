@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from lab.analyzer import FORMATS, load_patterns
+from lab.analyzer import FORMATS, analyze_text, load_patterns
 from lab.analyzer.diagnosis import categories
 from lab.analyzer.model import CATEGORIES
 from lab.analyzer.patterns import load_file
@@ -112,3 +112,11 @@ patterns:
         load_file(bad)
     assert "match sample does not match" in str(err.value)
     assert "no_match sample matches" in str(err.value)
+
+
+@pytest.mark.parametrize("pattern", [p for p in PATTERNS if p.category and p.decisive], ids=lambda p: p.id)
+def test_analyzer_finds_every_match_sample(pattern) -> None:
+    """Detected automatically, or with the pattern's own format chosen, each sample becomes a finding."""
+    for line in pattern.match_samples:
+        assert pattern.id in {f.pattern for f in analyze_text(line).findings}, line
+        assert pattern.id in {f.pattern for f in analyze_text(line, pattern.formats[0]).findings}, line
