@@ -313,6 +313,14 @@ class Engine:
     def _establish(self, t: int, tun: Tun, by_aws: bool) -> None:
         rec, gw = self.rec, self._gw(tun)
         was_fail = tun.fail_streak
+        if by_aws:
+            why = " (DPD action restart)" if tun.aws_restart else " (startup action start)"
+        elif tun.cgw_want:
+            why = " because traffic from on-premises needs it (the first packets are lost while IKE negotiates)"
+        elif tun.bgp and gw.initiates == "on-traffic":
+            why = " because its BGP speaker keeps trying to reach the AWS neighbour through it"
+        else:
+            why = ""
         tun.ike_no += 1
         tun.child_no += 1
         tun.aws_sa = tun.cgw_sa = True
@@ -331,7 +339,8 @@ class Engine:
         rec.event(t, "ike-negotiation", f"IKE and IPsec SAs established, initiated by {who}", tun)
         extra = f" after {was_fail} failed attempt(s)" if was_fail else ""
         bgp = " BGP can now start over it." if tun.bgp else ""
-        rec.step(t, f"{who} initiates IKE for {tun.id} and the negotiation succeeds{extra}: the tunnel is up again.{bgp}")
+        rec.step(t, f"{who} initiates IKE for {tun.id}{why} and the negotiation succeeds{extra}: the tunnel is up "
+                    f"again.{bgp}")
 
     # --- customer gateway side ----------------------------------------------------------------------
     def _cgw_dpd(self, t: int, tun: Tun, gw: Gw) -> None:
