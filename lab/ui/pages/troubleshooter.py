@@ -16,6 +16,7 @@ from lab import analyzer
 from lab import tree as engine
 from lab.errors import LabError
 from lab.evidence import Evidence, from_analysis, from_snapshot, merge
+from lab.model import Snapshot
 from lab.report import build_report
 from lab.ui import troubleshooter_views as views
 
@@ -93,6 +94,8 @@ def _on_analyze() -> None:
 def _on_shared() -> None:
     text = st.session_state.get("shared_log_text")
     snapshot = st.session_state.get("shared_snapshot")
+    if not isinstance(snapshot, Snapshot):
+        snapshot = None  # only a lab.model.Snapshot carries evidence
     if snapshot is not None:
         st.session_state[S_SNAP_EV] = from_snapshot(snapshot)
     if isinstance(text, str) and text.strip():
