@@ -66,7 +66,7 @@ def _offer_replays(err: LabError) -> None:
         st.rerun()
 
 
-def _live() -> tuple[Snapshot, str, bool] | None:
+def _live() -> tuple[Snapshot, bool] | None:
     """The live region's snapshot, or None after showing the error (the page keeps working)."""
     st.markdown(
         "Uses the standard AWS credential chain (environment, shared profiles, SSO, roles): choose a "
@@ -117,11 +117,11 @@ def _live() -> tuple[Snapshot, str, bool] | None:
             return None
         for note in det.result.notes:
             st.warning(note, icon=":material/warning:")
-    snapshot = sources.live_snapshot(inv, det, region)
-    return snapshot, sources.calls_line(inv, det, run_started), True
+    st.caption(sources.calls_line(inv, det, run_started))
+    return sources.live_snapshot(inv, det, region), True
 
 
-def _replay(slug: str) -> tuple[Snapshot, str, bool]:
+def _replay(slug: str) -> tuple[Snapshot, bool]:
     inc = replay.incident(slug)
     st.markdown(f"**{inc.title}.** {inc.summary}")
     with st.expander("What happened (the incident's description)"):
@@ -135,11 +135,11 @@ def _replay(slug: str) -> tuple[Snapshot, str, bool]:
         "This is a recorded incident. To look at your own tunnels, choose Live AWS in Source after "
         "setting up credentials with `aws configure sso` / `aws sso login` or `aws configure`."
     )
-    return inc.snapshot, "", False
+    return inc.snapshot, False
 
 
-def _simulation(scenario_id: str) -> tuple[Snapshot, str, bool]:
-    return sources.simulation_snapshot(scenario_id), "", False
+def _simulation(scenario_id: str) -> tuple[Snapshot, bool]:
+    return sources.simulation_snapshot(scenario_id), False
 
 
 try:
@@ -158,7 +158,7 @@ except LabError as err:
 if loaded is None:
     st.stop()
 
-snapshot, calls_line, is_live = loaded
+snapshot, is_live = loaded
 now = snapshot.end or datetime.now(UTC)
 
 tab_inventory, tab_connection, tab_audit = st.tabs(["Inventory", "Connection", "Audit"])
@@ -260,6 +260,3 @@ with tab_connection:
 
 with tab_audit:
     views.render_audit(snapshot, now)
-
-if calls_line:
-    st.caption(calls_line)
