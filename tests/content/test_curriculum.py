@@ -184,3 +184,9 @@ def test_troubleshooter_links_in_lessons_point_at_real_nodes() -> None:
             assert ref in known, (lesson.id, ref)
             found += 1
     assert found >= 4
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=IDS)
+def test_right_answers_are_not_always_in_the_same_place(lesson: Lesson) -> None:
+    """A quiz whose answer is always the second choice teaches guessing, not understanding."""
+    assert len({q.answer for q in lesson.quiz}) >= 2
