@@ -41,8 +41,9 @@ def _entry(term: Term, catalog: Catalog) -> None:
         notes = []
         if term.source:
             notes.append(f"[Official source]({term.source})")
-        if term.aliases:
-            notes.append("Also written: " + ", ".join(term.aliases))
+        others = [a for a in term.aliases if a.lower() != term.term.lower()]  # not mere case variants
+        if others:
+            notes.append("Also written: " + ", ".join(others))
         if notes:
             st.caption(" · ".join(notes))
 
