@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from lab.aws import convert
+from lab.aws.failures import REPLAYS
 from lab.aws.metrics import build_queries, choose_period, collect, request_batches, window_bounds
 from lab.aws.session import Aws
 from lab.errors import AwsError, CredentialsError, EndpointError, ThrottledError
@@ -133,7 +134,9 @@ def fetch_logs(aws: Aws, connections: tuple[VpnConnection, ...], end: datetime) 
 
 def _note(part: str, error: AwsError) -> str:
     message = str(error).rstrip(".")
-    return f"{part}: {message}." + (f" {error.hint}" if error.hint else "")
+    # The rest of the view works, so the pointer to the replays is left out of a note.
+    hint = error.hint.replace(REPLAYS, "").strip()
+    return f"{part}: {message}." + (f" {hint}" if hint else "")
 
 
 def fetch_details(
