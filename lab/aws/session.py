@@ -110,9 +110,6 @@ def forget_clients(profile: str | None = None, region: str | None = None) -> Non
                 del _CLIENTS[key]
 
 
-ClientFactory = Callable[[str], BaseClient]
-
-
 class Aws:
     """One view's access to AWS: a profile and a region, cached clients, and a count of API calls.
 
