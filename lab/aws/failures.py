@@ -25,6 +25,7 @@ from botocore.exceptions import (
     TokenRetrievalError,
     UnauthorizedSSOTokenError,
 )
+from botocore.parsers import ResponseParserError
 
 from lab.errors import (
     AccessDeniedError,
@@ -135,6 +136,12 @@ def translate(
         return EndpointError(
             f"The AWS endpoint for {service} in {region} did not answer in time.",
             f"Try again in a moment; check the network or proxy if it persists. {REPLAYS}",
+        )
+    if isinstance(exc, ResponseParserError):
+        return AwsError(
+            f"{what} failed in {region}: the endpoint answered with something that is not an AWS response.",
+            "Check AWS_ENDPOINT_URL, proxies or the VPC endpoint between you and AWS, then refresh. "
+            f"{REPLAYS}",
         )
     if isinstance(exc, ClientError):
         return _client_error(exc, service=service, operation=operation, profile=profile, region=region)

@@ -23,9 +23,13 @@ import botocore.session
 from botocore.client import BaseClient
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, ProfileNotFound
+from botocore.parsers import ResponseParserError
 
 from lab.aws.failures import translate
 from lab.errors import AwsError, CredentialsError
+
+# Every exception botocore raises for a failed call (ResponseParserError is not a BotoCoreError).
+BOTO_ERRORS = (BotoCoreError, ClientError, ResponseParserError)
 
 # service -> the operations VPN Lab performs. Only Describe*/Get*/List*, FilterLogEvents and
 # GetCallerIdentity may ever be added (tests/aws/test_read_only.py checks it and the README's policy).
@@ -150,7 +154,7 @@ class Aws:
         self.calls[operation] += 1
         try:
             return method(**params)
-        except (BotoCoreError, ClientError) as exc:
+        except BOTO_ERRORS as exc:
             raise self._translated(exc, service, operation) from exc
 
     def pages(self, service: str, operation: str, *, max_pages: int = 50, **params: Any) -> Iterator[dict[str, Any]]:
@@ -166,7 +170,7 @@ class Aws:
             except StopIteration:
                 self.calls[operation] -= 1  # the paginator made no request for the missing page
                 return
-            except (BotoCoreError, ClientError) as exc:
+            except BOTO_ERRORS as exc:
                 raise self._translated(exc, service, operation) from exc
             yield page
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from datetime import UTC, datetime
 from typing import Any
 
 from lab import audit, replay
-from lab.errors import NotFoundError
+from lab.errors import AwsError, CredentialsError, EndpointError, NotFoundError, ThrottledError
 from lab.model import VpnConnection
 
 
@@ -40,7 +41,13 @@ def _live(args: argparse.Namespace) -> tuple[tuple[VpnConnection, ...], datetime
     session = aws.Aws(args.profile, args.region)
     now = datetime.now(UTC)
     connections = aws.list_connections(session, tuple(args.vpn_id))
-    connections, _ = aws.fetch_maintenance(session, connections, now)
+    try:
+        connections, _ = aws.fetch_maintenance(session, connections, now)
+    except (CredentialsError, EndpointError, ThrottledError):
+        raise
+    except AwsError as err:
+        # Maintenance only adds a finding; the tunnel states are still worth printing.
+        print(f"vpn-lab: warning: endpoint maintenance could not be read: {err}", file=sys.stderr)
     return connections, now
 
 

@@ -137,3 +137,20 @@ def test_tunnel_log_lines_are_read_for_tunnels_with_logging_on(moto: str) -> Non
     assert record.vpn_id == static_id and record.tunnel_ip == "203.0.113.138"
     assert "DPD timed out" in record.text and record.format == "aws-json"
     assert session.calls["FilterLogEvents"] == 1
+
+
+def test_status_warns_when_maintenance_cannot_be_read_and_still_reports(
+    moto: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from moto.backends import get_backend
+
+    made = seed_two_connections(moto)
+    vpn_id = next(iter(made))
+    model = get_backend("ec2")["123456789012"]["us-east-1"].vpn_connections[vpn_id]
+    model.options["TunnelOptions"][0]["EnableTunnelLifecycleControl"] = True
+    # The local server has no GetVpnTunnelReplacementStatus: it answers HTTP 500.
+    code = main(["status", "--region", "us-east-1", "--vpn-id", vpn_id])
+    captured = capsys.readouterr()
+    assert "warning: endpoint maintenance could not be read" in captured.err
+    assert vpn_id in captured.out
+    assert code == 1  # a tunnel is down, not an error
