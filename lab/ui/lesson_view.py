@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -89,6 +90,64 @@ def _quiz(lesson: Lesson, done: set[str]) -> None:
     st.button("Reset quiz", key=f"reset-{lesson.id}", on_click=_reset_quiz, args=(lesson,))
 
 
+def _has_related(lesson: Lesson) -> bool:
+    r = lesson.related
+    return bool(r.scenario or r.tree_nodes or r.patterns)
+
+
+def _related(lesson: Lesson) -> None:
+    """Where the lesson leads: its scenario, the troubleshooter steps and log lines it prepares for."""
+    if not _has_related(lesson):
+        return
+    from lab.ui.registry import PAGES
+
+    pages = {spec.url_path: spec for spec in PAGES}
+    here = Path(__file__).resolve().parents[1]
+    st.header("Practise it", anchor="practise-it")
+    r = lesson.related
+    if r.scenario and "scenario-lab" in pages:
+        from lab.sim import load_scenario
+
+        try:
+            title = load_scenario(r.scenario).title
+        except LabError:
+            title = r.scenario
+        st.page_link(
+            str(here / pages["scenario-lab"].script),
+            label=f"Scenario lab: {title}",
+            icon=":material/science:",
+            query_params={"scenario": r.scenario},
+        )
+    if r.tree_nodes and "troubleshooter" in pages:
+        from lab.tree import resolve
+
+        st.markdown("**Troubleshooter steps this lesson prepares you for**")
+        for ref in r.tree_nodes:
+            try:
+                node = resolve(ref)
+            except LabError:
+                continue  # a stale reference is reported by the content tests, not to the reader
+            tree_id, _, node_id = ref.partition("/")
+            st.page_link(
+                str(here / pages["troubleshooter"].script),
+                label=node.title,
+                icon=":material/troubleshoot:",
+                query_params={"tree": tree_id, "node": node_id},
+            )
+    if r.patterns:
+        from lab.analyzer.patterns import load_patterns
+
+        known = {p.id: p for p in load_patterns()}
+        found = [known[pid] for pid in r.patterns if pid in known]
+        if found:
+            st.markdown("**Log lines you will now recognise**")
+            for pattern in found:
+                sample = pattern.match_samples[0] if pattern.match_samples else ""
+                st.markdown(f"- {pattern.explanation}")
+                if sample:
+                    st.code(sample, language=None, wrap_lines=True)
+
+
 def show(lesson: Lesson, catalog: Catalog, *, done: set[str], open_lesson: Callable[[str | None], None]) -> None:
     st.button("All lessons", key="back-to-list", icon=":material/arrow_back:", on_click=open_lesson, args=(None,))
     st.title(lesson.title)
@@ -99,7 +158,10 @@ def show(lesson: Lesson, catalog: Catalog, *, done: set[str], open_lesson: Calla
     with aside:
         st.markdown("**On this page**")
         links = [f"- [{h.text}](#{h.anchor})" if h.level == 2 else f"    - [{h.text}](#{h.anchor})" for h in lesson.toc]
-        links += ["- [Key takeaways](#key-takeaways)", "- [Quiz](#quiz)", "- [References](#references)"]
+        links.append("- [Key takeaways](#key-takeaways)")
+        if _has_related(lesson):
+            links.append("- [Practise it](#practise-it)")
+        links += ["- [Quiz](#quiz)", "- [References](#references)"]
         st.markdown("\n".join(links))
         if lesson.facts_used:
             st.markdown("**AWS facts in this lesson**")
@@ -118,6 +180,8 @@ def show(lesson: Lesson, catalog: Catalog, *, done: set[str], open_lesson: Calla
 
         st.header("Key takeaways", anchor="key-takeaways")
         st.markdown("\n".join(f"- {k}" for k in lesson.keypoints))
+
+        _related(lesson)
 
         _quiz(lesson, done)
 

@@ -111,3 +111,12 @@ def test_broken_lesson_is_reported_and_others_still_work(
     assert at.button(key="open-what-is-a-vpn")
     assert any("could not be loaded" in e.value for e in at.error)
     assert any("level: unknown key" in t.value for t in at.text)
+
+
+def test_related_links_lead_to_scenario_and_troubleshooter(open_page: OpenPage) -> None:
+    at = open_page(PAGE, lesson="dead-peer-detection")
+    assert not at.exception
+    assert "Practise it" in [h.value for h in at.header]
+    labels = [el.proto.label for el in at.get("page_link")]
+    assert any(label.startswith("Scenario lab:") for label in labels)
+    assert len(labels) >= 2, labels
