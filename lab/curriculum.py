@@ -14,11 +14,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from lab import DATA_DIR
 from lab.errors import DataError
+from lab.schema import load_yaml_model
 
 OUTLINE_FILE = DATA_DIR / "outline.yaml"
 
@@ -115,20 +115,10 @@ class SectionCoverage:
         return tuple(sorted(seen.values(), key=lambda r: (r.number, r.id)))
 
 
-def _problems(exc: ValidationError) -> list[str]:
-    return [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
-
 
 def load_outline(path: Path = OUTLINE_FILE) -> Outline:
     """Load and validate the outline; raise DataError naming every problem."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise DataError(path, [str(exc)]) from exc
-    try:
-        parsed = _OutlineSchema.model_validate(raw)
-    except ValidationError as exc:
-        raise DataError(path, _problems(exc)) from exc
+    parsed = load_yaml_model(_OutlineSchema, path)
     problems: list[str] = []
     seen: set[str] = set()
     for s in parsed.sections:

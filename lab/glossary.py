@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from lab import DATA_DIR
 from lab.errors import DataError
 from lab.facts import facts
+from lab.schema import load_yaml_model
 
 FACT_RE = re.compile(r"\{\{fact:(?P<key>[^}\s]*)\}\}")
 
@@ -105,20 +105,10 @@ def _name_regex(name: str) -> str:
     return rf"(?<![\w-]){inner}(?![\w-])"
 
 
-def _problems(exc: ValidationError) -> list[str]:
-    return [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
-
 
 def load_glossary(path: Path = GLOSSARY_FILE) -> Glossary:
     """Load and validate the glossary file; raise DataError naming every problem."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise DataError(path, [str(exc)]) from exc
-    try:
-        parsed = _FileSchema.model_validate(raw)
-    except ValidationError as exc:
-        raise DataError(path, _problems(exc)) from exc
+    parsed = load_yaml_model(_FileSchema, path)
     problems: list[str] = []
     seen: dict[str, str] = {}
     table = facts()

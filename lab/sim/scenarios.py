@@ -13,11 +13,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from lab import DATA_DIR
 from lab.errors import DataError, NotFoundError
+from lab.schema import load_yaml_model
 
 SCENARIO_DIR = DATA_DIR / "scenarios"
 
@@ -163,20 +163,10 @@ def _cross_problems(spec: ScenarioSpec, stem: str) -> list[str]:
     return problems
 
 
-def _problems(exc: ValidationError) -> list[str]:
-    return [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
-
 
 def load_scenario_file(path: Path) -> ScenarioSpec:
     """Load and validate one scenario file; DataError names the file and every problem."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise DataError(path, [str(exc)]) from exc
-    try:
-        spec = ScenarioSpec.model_validate(raw)
-    except ValidationError as exc:
-        raise DataError(path, _problems(exc)) from exc
+    spec = load_yaml_model(ScenarioSpec, path)
     problems = _cross_problems(spec, path.stem)
     if problems:
         raise DataError(path, problems)

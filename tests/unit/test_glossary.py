@@ -59,7 +59,7 @@ def test_every_problem_in_a_bad_file_is_reported_at_once(tmp_path: Path) -> None
 
 
 def test_unknown_key_is_rejected(tmp_path: Path) -> None:
-    with pytest.raises(DataError, match="Extra inputs"):
+    with pytest.raises(DataError, match="colour: unknown key"):
         load_glossary(_write(tmp_path, VALID.replace("    lesson: high-availability", "    lesson: high-availability\n    colour: red")))
 
 
