@@ -60,7 +60,7 @@ def route_selection_ladder() -> go.Figure:
         ("5. Static routes of a Site-to-Site VPN", "manually added on the VPN connection", AWS),
         ("6. BGP routes of a Site-to-Site VPN", "learned from your device", AWS),
         ("7. Shortest AS_PATH", "among BGP VPN routes", AWS),
-        ("8. Lowest MED", "same AS_PATH length; AWS also steers maintenance with MED", AWS),
+        ("8. Lowest MED", "same AS_PATH length and same first AS; AWS also steers maintenance with MED", AWS),
     ]
     fig = go.Figure()
     n = len(steps)

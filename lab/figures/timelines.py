@@ -62,9 +62,11 @@ def dpd_timeline() -> go.Figure:
     x_max = 140
     lanes = ["Customer gateway", "AWS dead peer detection", "DPD timeout action = clear (the default)",
              "DPD timeout action = restart", "DPD timeout action = none"]
-    fig = _timeline(f"Dead peer detection: the peer goes silent at 20 s<br>timeout {timeout} s (default in current "
-                    f"docs; older docs say 30; minimum {value('dpd_timeout_min')})", lanes, x_max,
-                    "seconds (illustration: AWS does not document its probe interval)", height=520)
+    fig = _timeline(f"Dead peer detection: the peer goes silent at 20 s<br>timeout {timeout} s ({timeout} per "
+                    f"current modify API/user guide; 30 per create-time API and older docs; "
+                    f"minimum {value('dpd_timeout_min')})", lanes, x_max,
+                    "seconds (illustration: AWS does not document its probe interval or exactly when the "
+                    "timeout starts)", height=520)
     y = {name: len(lanes) - 1 - i for i, name in enumerate(lanes)}
     dead_at, fires = 20, 20 + timeout
 

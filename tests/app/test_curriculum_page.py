@@ -32,7 +32,8 @@ def test_lesson_explains_glossary_terms_on_hover(open_page: OpenPage) -> None:
 def test_lesson_states_the_disputed_dpd_default(open_page: OpenPage) -> None:
     at = open_page(PAGE, lesson=DPD.id)
     body = "\n".join(m.value for m in at.markdown) + "\n".join(w.value for w in at.warning)
-    assert "40 seconds (older documentation says 30)" in body
+    assert ("40 seconds per ModifyVpnTunnelOptionsSpecification and the current user guide; "
+            "30 per the create-time API shape") in body
 
 
 def _map_links(at) -> list[tuple[str, str]]:

@@ -62,7 +62,7 @@ def test_figure_names_are_lesson_directive_names() -> None:
 def test_dpd_timeline_states_the_documented_default_and_its_dispute() -> None:
     title = FIGURES["dpd-timeline"]().layout.title.text
     assert f"timeout {fact('dpd_timeout_default').value} s" in title
-    assert "older docs say 30" in title
+    assert "30 per create-time API and older docs" in title
     labels = " ".join(_texts(FIGURES["dpd-timeline"]()))
     assert "action = clear (the default)" in labels
     assert "routes removed" in labels
