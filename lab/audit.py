@@ -16,12 +16,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from lab import DATA_DIR, facts
 from lab.errors import DataError
 from lab.model import Tunnel, VpnConnection, utc
+from lab.schema import load_yaml_model
 
 RULES_FILE = DATA_DIR / "audit" / "rules.yaml"
 Severity = Literal["high", "medium", "low"]
@@ -90,13 +90,7 @@ def _fill_facts(text: str, where: str, problems: list[str]) -> str:
 
 def load_rules(path: Path = RULES_FILE) -> dict[str, Rule]:
     """Load and validate the rule texts; DataError names the file and every problem."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        parsed = _FileSchema.model_validate(raw)
-    except (OSError, yaml.YAMLError) as exc:
-        raise DataError(path, [str(exc)]) from exc
-    except ValidationError as exc:
-        raise DataError(path, [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]) from exc
+    parsed = load_yaml_model(_FileSchema, path)
     problems: list[str] = []
     rules = {
         rid: Rule(

@@ -17,15 +17,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-from pydantic import ValidationError
-
 from lab import DATASETS_DIR
 from lab.errors import DataError, NotFoundError
 from lab.model import EVENT_KINDS, Event, Snapshot, utc
 from lab.replay.files import CSV_COLUMNS, aws_log_records, cgw_log_records, merged_log_text, read_metrics
-from lab.replay.schema import CATEGORIES, connection, problems_of
+from lab.replay.schema import CATEGORIES, connection
 from lab.replay.schema import Incident as _IncidentSchema
+from lab.schema import load_yaml_model
 
 __all__ = [
     "AWS_LOG_FORMATS",
@@ -76,13 +74,7 @@ class Incident:
 def load_incident(folder: Path) -> Incident:
     """Load and validate one incident folder."""
     path = folder / "incident.yaml"
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        parsed = _IncidentSchema.model_validate(raw)
-    except (OSError, yaml.YAMLError) as exc:
-        raise DataError(path, [str(exc)]) from exc
-    except ValidationError as exc:
-        raise DataError(path, problems_of(exc)) from exc
+    parsed = load_yaml_model(_IncidentSchema, path)
     problems: list[str] = []
     start, end = utc(parsed.start), utc(parsed.end)
     if end <= start:

@@ -5,22 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
+from lab.analyzer.model import CATEGORIES
 from lab.model import Maintenance, Tunnel, TunnelOptions, VpnConnection, utc
-
-# The analyzer's categories (lab/analyzer/model.py CATEGORIES); kept here so replays load without it.
-CATEGORIES = (
-    "dpd_timeout",
-    "ike_sa_deleted_by_peer",
-    "phase1_proposal_mismatch",
-    "phase2_proposal_mismatch",
-    "auth_failure",
-    "traffic_selector_mismatch",
-    "peer_unreachable",
-    "bgp_down",
-    "rekey_issue",
-)
 
 
 class _Options(BaseModel):
@@ -121,10 +109,6 @@ class Incident(BaseModel):
     events: list[_Event] = Field(min_length=1)
     logs: _Logs
     expected: _Expected
-
-
-def problems_of(exc: ValidationError) -> list[str]:
-    return [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
 
 
 def _options(o: _Options) -> TunnelOptions:
