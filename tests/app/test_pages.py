@@ -23,3 +23,9 @@ def test_home_links_every_section_that_exists(open_page: OpenPage) -> None:
     for spec in PAGES:
         if spec.url_path:
             assert spec.title in links
+
+
+def test_home_offers_incident_replays_for_practice(open_page: OpenPage) -> None:
+    at = open_page()
+    replay_links = [el for el in at.get("page_link") if el.proto.label == "Incident replays"]
+    assert replay_links and "replay=dpd-idle-tunnel" in replay_links[0].proto.query_string

@@ -35,6 +35,7 @@ st.markdown(
     "failures safely, and find the cause when a real tunnel is down."
 )
 
+monitor = next((p for p in pages_in("Triage") if p.url_path == "monitor"), None)
 # Only the ways that have working pages are shown.
 available = {section: way for section, way in WAYS.items() if pages_in(section)}
 columns = st.columns(len(available))
@@ -46,3 +47,12 @@ for column, (section, (audience, text)) in zip(columns, available.items(), stric
         for spec in pages_in(section):
             st.page_link(str(LAB_DIR / spec.script), label=spec.title, icon=spec.icon)
             st.caption(spec.summary)
+        if section == "Practise" and monitor is not None:
+            # Replays live in the Monitor (the same views as live AWS); trainees start them from here.
+            st.page_link(
+                str(LAB_DIR / monitor.script),
+                label="Incident replays",
+                icon=":material/replay:",
+                query_params={"replay": "dpd-idle-tunnel"},
+            )
+            st.caption("Recorded incidents (DPD drops, a deleted IKE SA, endpoint replacement, ...) played back in the Monitor.")
