@@ -23,12 +23,20 @@ def _metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
-def test_page_opens_with_heading_and_no_results_yet(open_page: OpenPage) -> None:
+def test_page_opens_showing_the_healthy_design(open_page: OpenPage) -> None:
+    """With no failure yet, the page runs the design as it is, so the topology shows at once."""
     at = open_page(PAGE)
     assert not at.exception
     assert at.title[0].value == "Scenario lab"
-    assert not at.metric
     assert any("No failure yet" in i.value for i in at.info)
+    assert at.metric and at.get("plotly_chart")
+
+
+def test_another_scenario_with_no_failure_runs_at_once(open_page: OpenPage) -> None:
+    at = open_page(PAGE)
+    at.selectbox(key="sl_scenario").select("s4").run()
+    assert not at.exception
+    assert at.get("plotly_chart")
 
 
 def test_s4_gateway_a_down_shows_the_outcome(open_page: OpenPage) -> None:

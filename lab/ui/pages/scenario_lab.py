@@ -159,6 +159,12 @@ def _key() -> cache.RunKey:
     return cache.RunKey(sid, int(duration), fails, ov, int(seed))
 
 
+# With an empty failure script, show the healthy design at once (first visit or another scenario):
+# the topology is what a learner looks at first; a failure script still waits for "Run simulation".
+_last = st.session_state.get("sl_last_run")
+if not _failures() and (_last is None or _last.scenario != sid):
+    st.session_state["sl_autorun"] = True
+
 if run_clicked or st.session_state.pop("sl_autorun", False):
     st.session_state["sl_last_run"] = _key()
 
