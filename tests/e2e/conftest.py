@@ -7,6 +7,7 @@ Screenshots go to the test's temporary directory and, when VPN_LAB_SHOTS names a
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -124,6 +125,17 @@ def page(browser: object, tmp_path: Path) -> Iterator[object]:
 def wait_idle(page: object) -> None:
     """Wait until Streamlit has finished running the script."""
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=30_000)  # type: ignore[attr-defined]
+
+
+def click_and_wait(page: object, locator: object) -> None:
+    """Click, then wait for the rerun that the click starts to finish (not for the previous run's page)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    locator.click()  # type: ignore[attr-defined]
+    # A very fast rerun may be over before we look; finishing is what matters.
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_selector('[data-testid="stApp"][data-test-script-state="running"]', timeout=3_000)  # type: ignore[attr-defined]
+    wait_idle(page)
 
 
 @pytest.fixture

@@ -5,15 +5,14 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
-from tests.e2e.conftest import wait_idle
+from tests.e2e.conftest import click_and_wait, wait_idle
 
 pytestmark = pytest.mark.e2e
 
 
 def _select(page: Page, label: str, option: str) -> None:
     page.get_by_test_id("stSelectbox").filter(has_text=label).first.click()
-    page.get_by_role("option", name=option).click()
-    wait_idle(page)
+    click_and_wait(page, page.get_by_role("option", name=option))
 
 
 def test_s4_gateway_a_failure_end_to_end(page, app_url: str, shoot) -> None:
@@ -23,10 +22,8 @@ def test_s4_gateway_a_failure_end_to_end(page, app_url: str, shoot) -> None:
     _select(page, "Scenario", "S4: two customer gateways with BGP")
     _select(page, "Failure", "Customer gateway device down")
     _select(page, "Target", "cgw-a (Customer gateway A)")
-    page.get_by_role("button", name="Add failure").click()
-    wait_idle(page)
-    page.get_by_role("button", name="Run simulation").click()
-    wait_idle(page)
+    click_and_wait(page, page.get_by_role("button", name="Add failure"))
+    click_and_wait(page, page.get_by_role("button", name="Run simulation"))
     metric = page.get_by_test_id("stMetric").filter(has_text="VPC → on-prem outage")
     metric.get_by_test_id("stMetricValue").wait_for()
     assert metric.get_by_test_id("stMetricValue").inner_text() == "30 s"
@@ -62,8 +59,7 @@ def test_selecting_a_gateway_on_the_diagram_fails_it(page, app_url: str, shoot) 
     page.get_by_role("heading", name="Scenario lab").wait_for()
     wait_idle(page)
     _select(page, "Scenario", "S3: two customer gateways, static routing")
-    page.get_by_role("button", name="Run simulation").click()
-    wait_idle(page)
+    click_and_wait(page, page.get_by_role("button", name="Run simulation"))
     topology = page.get_by_test_id("stPlotlyChart").first
     topology.locator(".main-svg").first.wait_for()
     topology.scroll_into_view_if_needed()
@@ -88,10 +84,8 @@ def test_open_in_troubleshooter_carries_the_logs(page, app_url: str, shoot) -> N
     wait_idle(page)
     _select(page, "Scenario", "S3: two customer gateways, static routing")
     _select(page, "Failure", "Customer gateway internet link down")
-    page.get_by_role("button", name="Add failure").click()
-    wait_idle(page)
-    page.get_by_role("button", name="Run simulation").click()
-    wait_idle(page)
+    click_and_wait(page, page.get_by_role("button", name="Add failure"))
+    click_and_wait(page, page.get_by_role("button", name="Run simulation"))
     page.get_by_role("button", name="Download all logs").wait_for()
     button = page.get_by_role("button", name="Open in troubleshooter")
     if button.count() == 0:
