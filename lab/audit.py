@@ -124,10 +124,15 @@ Check = Callable[[VpnConnection, datetime], Iterator[Hit]]
 def _since(t: Tunnel, now: datetime) -> str:
     if t.last_status_change is None:
         return ""
-    hours = (utc(now) - utc(t.last_status_change)).total_seconds() / 3600
-    if hours < 0:
+    seconds = (utc(now) - utc(t.last_status_change)).total_seconds()
+    if seconds < 0:
         return ""
-    return f" for {hours / 24:.1f} days" if hours >= 48 else f" for {hours:.1f} hours"
+    minutes, hours = seconds / 60, seconds / 3600
+    if hours >= 48:
+        return f" for {hours / 24:.1f} days"
+    if hours >= 2:
+        return f" for {hours:.1f} hours"
+    return f" for {max(1, round(minutes))} minutes"
 
 
 def _tunnel_down(c: VpnConnection, now: datetime) -> Iterator[Hit]:

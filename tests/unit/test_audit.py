@@ -143,3 +143,17 @@ def test_unknown_fact_in_a_rule_is_reported(tmp_path: Path) -> None:
     path.write_text(source, encoding="utf-8")
     with pytest.raises(DataError, match="no_such_fact"):
         audit.load_rules(path)
+
+
+def test_down_duration_reads_in_minutes_hours_or_days() -> None:
+    """A short outage is said in minutes, not as a fraction of an hour."""
+    from datetime import UTC, datetime, timedelta
+
+    from lab.audit import _since
+    from lab.model import Tunnel
+
+    now = datetime(2026, 1, 10, tzinfo=UTC)
+    tunnel = lambda ago: Tunnel(outside_ip="203.0.113.1", last_status_change=now - ago)  # noqa: E731
+    assert _since(tunnel(timedelta(minutes=18)), now) == " for 18 minutes"
+    assert _since(tunnel(timedelta(hours=5)), now) == " for 5.0 hours"
+    assert _since(tunnel(timedelta(days=3)), now) == " for 3.0 days"
