@@ -9,14 +9,17 @@ every botocore error becomes a `lab.errors.AwsError` subclass with a message and
     arn = identity(aws)                              # "Connected as <ARN>"
     connections = list_connections(aws)              # DescribeVpnConnections once per region
     result = fetch_details(aws, connections, window="1 day")
-    result.snapshot, result.notes, aws.calls
+    result.snapshot, result.notes, aws.calls        # snapshot.events: Health events on the connections they affect
+    result.region_events                             # Health events that affect none of the region's connections
 
 Caching with a TTL belongs to the UI layer; here only the clients are cached, per
 (profile, region, service).
 """
 
 from lab.aws.fetch import (
+    HealthEvents,
     LiveResult,
+    fetch_affected_entities,
     fetch_details,
     fetch_health,
     fetch_logs,
@@ -42,12 +45,14 @@ __all__ = [
     "READ_ONLY_OPERATIONS",
     "WINDOWS",
     "Aws",
+    "HealthEvents",
     "LiveResult",
     "ReadOnlyViolation",
     "available_profiles",
     "available_regions",
     "choose_period",
     "default_region",
+    "fetch_affected_entities",
     "fetch_details",
     "fetch_health",
     "fetch_logs",

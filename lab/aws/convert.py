@@ -129,13 +129,31 @@ def maintenance_events(vpn_id: str, ip: str, m: Maintenance, now: datetime) -> l
 
 
 def health_event(raw: dict[str, Any]) -> Event:
-    """An AWS Health DescribeEvents item (service VPN) → Event. Health events name no connection here."""
+    """An AWS Health DescribeEvents item (service VPN) → Event of no connection (see `affected_target`)."""
     when = raw.get("startTime") or raw.get("lastUpdatedTime")
     code = str(raw.get("eventTypeCode", ""))
     status = str(raw.get("statusCode", ""))
     category = str(raw.get("eventTypeCategory", ""))
     detail = f"AWS Health: {code}" + (f" ({category}, {status})" if status or category else "")
     return Event(utc(when) if isinstance(when, datetime) else utc(datetime.now()), "health-notice", detail)
+
+
+def affected_target(value: str, connections: tuple[VpnConnection, ...]) -> tuple[str, str] | None:
+    """(vpn_id, tunnel_ip) an AWS Health affected-entity value names among `connections`, else None.
+
+    entityValue is usually the connection id; an ARN ending with the id or a tunnel's outside IP
+    address is accepted too (tunnel_ip is set only for the latter).
+    """
+    value = value.strip()
+    if not value:
+        return None
+    for c in connections:
+        if value == c.id or value.endswith(("/" + c.id, ":" + c.id)):
+            return c.id, ""
+        for t in c.tunnels:
+            if t.outside_ip and value == t.outside_ip:
+                return c.id, t.outside_ip
+    return None
 
 
 def log_record(raw: dict[str, Any], vpn_id: str, line_no: int) -> LogRecord:

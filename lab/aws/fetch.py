@@ -7,10 +7,13 @@
   series, endpoint maintenance for tunnels with lifecycle control, AWS Health VPN events and the
   latest tunnel log lines when logging is on. Optional parts that fail become `notes` (message +
   what to do) so the view keeps working; failures of the core calls raise AwsError.
+- `fetch_health`: DescribeEvents, then DescribeAffectedEntities (10 event ARNs per request) to put
+  each event on the connections it affects; events that affect none are region-wide.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -25,6 +28,10 @@ from lab.model import Event, LogRecord, Snapshot, TunnelSeries, VpnConnection, u
 # How much of the tunnel log the view reads: the last hour of the window, at most this many events.
 LOG_LOOKBACK = timedelta(hours=1)
 MAX_LOG_EVENTS = 500
+# DescribeAffectedEntities accepts at most 10 event ARNs in its filter.
+HEALTH_ARN_BATCH = 10
+# Health entities whose value is not a resource id (AWS writes "UNKNOWN" when it cannot say).
+_NO_ENTITY = {"", "UNKNOWN"}
 
 
 @dataclass(frozen=True)
@@ -35,6 +42,8 @@ class LiveResult:
     notes: tuple[str, ...] = ()
     calls: tuple[tuple[str, int], ...] = ()
     period_s: int = 0
+    # AWS Health events that affect none of the region's connections: listed once, on no timeline.
+    region_events: tuple[Event, ...] = ()
 
     @property
     def call_count(self) -> int:
@@ -94,13 +103,86 @@ def fetch_maintenance(
     return tuple(updated), events
 
 
-def fetch_health(aws: Aws, start: datetime) -> list[Event]:
-    """AWS Health events of service VPN in the region since `start`."""
-    events: list[Event] = []
+@dataclass(frozen=True)
+class HealthEvents:
+    """AWS Health VPN events sorted onto the connections they affect.
+
+    `events` go on timelines: each names the connection (and tunnel, when AWS names its outside IP)
+    it affects. `region_wide` affect no known connection. When the affected entities could not be
+    read, `note` says why and `events` holds every event without a connection, as for the whole region.
+    """
+
+    events: tuple[Event, ...] = ()
+    region_wide: tuple[Event, ...] = ()
+    note: str = ""
+
+
+def _batches(arns: list[str]) -> Iterator[list[str]]:
+    for i in range(0, len(arns), HEALTH_ARN_BATCH):
+        yield arns[i : i + HEALTH_ARN_BATCH]
+
+
+def fetch_affected_entities(aws: Aws, event_arns: list[str]) -> dict[str, list[str]]:
+    """event ARN → the entity values DescribeAffectedEntities reports for it (paginated, 10 ARNs a request)."""
+    entities: dict[str, list[str]] = {arn: [] for arn in event_arns}
+    for batch in _batches(event_arns):
+        for page in aws.pages("health", "DescribeAffectedEntities", filter={"eventArns": batch}, max_pages=10):
+            for entity in page.get("entities", []):
+                value = str(entity.get("entityValue", "") or "")
+                arn = str(entity.get("eventArn", ""))
+                if arn in entities and value not in _NO_ENTITY:
+                    entities[arn].append(value)
+    return entities
+
+
+def _scoped(event: Event, values: list[str], connections: tuple[VpnConnection, ...]) -> list[Event]:
+    """`event` once per connection its entity values name; a tunnel only when no value names the whole connection."""
+    targets: dict[str, set[str]] = {}
+    for value in values:
+        found = convert.affected_target(value, connections)
+        if found:
+            targets.setdefault(found[0], set()).add(found[1])
+    scoped = []
+    for vpn_id, ips in targets.items():
+        for ip in sorted(ips) if "" not in ips else [""]:
+            scoped.append(replace(event, vpn_id=vpn_id, tunnel_ip=ip))
+    return scoped
+
+
+def fetch_health(aws: Aws, start: datetime, connections: tuple[VpnConnection, ...] = ()) -> HealthEvents:
+    """AWS Health events of service VPN in the region since `start`, tied to the `connections` they affect.
+
+    Events AWS publishes for everyone (eventScopeCode PUBLIC) have no affected entities in the
+    account, so they are not asked about. If DescribeAffectedEntities fails (access, support plan,
+    throttling, ...), every event is returned without a connection and `note` says why; failing
+    credentials or endpoints raise, as the next call would fail the same way.
+    """
+    raw: list[dict[str, Any]] = []
     criteria = {"services": ["VPN"], "regions": [aws.region], "lastUpdatedTimes": [{"from": utc(start)}]}
     for page in aws.pages("health", "DescribeEvents", filter=criteria, max_pages=5):
-        events.extend(convert.health_event(e) for e in page.get("events", []))
-    return events
+        raw.extend(page.get("events", []))
+    events = [(str(e.get("arn", "")), convert.health_event(e)) for e in raw]
+    if not connections:
+        return HealthEvents(region_wide=tuple(e for _, e in events))
+    asked = list(dict.fromkeys(str(e["arn"]) for e in raw if e.get("arn") and e.get("eventScopeCode") != "PUBLIC"))
+    try:
+        entities = fetch_affected_entities(aws, asked) if asked else {}
+    except (CredentialsError, EndpointError):
+        raise
+    except AwsError as error:
+        note = _note("AWS Health events could not be tied to connections", error, dropped=True)
+        return HealthEvents(events=tuple(e for _, e in events), note=note)
+    on_connections: list[Event] = []
+    region_wide: list[Event] = []
+    for arn, event in events:
+        values = entities.get(arn, [])
+        placed = _scoped(event, values, connections)
+        if placed:
+            on_connections.extend(placed)
+        else:
+            shown = ", ".join(values[:3]) + (f" and {len(values) - 3} more" if len(values) > 3 else "")
+            region_wide.append(replace(event, detail=event.detail + (f"; affects {shown}" if shown else "")))
+    return HealthEvents(tuple(on_connections), tuple(region_wide))
 
 
 def fetch_logs(aws: Aws, connections: tuple[VpnConnection, ...], end: datetime) -> list[LogRecord]:
@@ -132,10 +214,13 @@ def fetch_logs(aws: Aws, connections: tuple[VpnConnection, ...], end: datetime) 
     return records[-MAX_LOG_EVENTS:]
 
 
-def _note(part: str, error: AwsError) -> str:
+def _note(part: str, error: AwsError, *, dropped: bool = False) -> str:
     message = str(error).rstrip(".")
     # The rest of the view works, so the pointer to the replays is left out of a note.
     hint = error.hint.replace(REPLAYS, "").strip()
+    if dropped:
+        # Only the affected entities are missing: the events are still shown, on every timeline.
+        message += ". They are shown on every connection's timeline, whichever connection they affect"
     return f"{part}: {message}." + (f" {hint}" if hint else "")
 
 
@@ -148,18 +233,22 @@ def fetch_details(
     label: str = "",
     health: bool = True,
     logs: bool = True,
+    region_connections: tuple[VpnConnection, ...] = (),
 ) -> LiveResult:
     """A live Snapshot of `connections` over `window` ending `now`.
 
-    Metrics failing raises (nothing to show); maintenance, Health and logs failing with access,
-    availability or unknown-API errors become notes. Credential, endpoint and throttling errors
-    always raise: the next call would fail the same way.
+    AWS Health events are matched against `region_connections` (default: `connections`): an event
+    affecting another connection of the region keeps that connection's id, and one affecting none
+    goes to `LiveResult.region_events`. Metrics failing raises (nothing to show); maintenance,
+    Health and logs failing with access, availability or unknown-API errors become notes.
+    Credential, endpoint and throttling errors always raise: the next call would fail the same way.
     """
     now = utc(now or datetime.now())
     start, end = window_bounds(window, now)
     series, period = fetch_metrics(aws, connections, start, end, now)
     notes: list[str] = []
     events: list[Event] = []
+    region_events: tuple[Event, ...] = ()
     fatal = (CredentialsError, EndpointError, ThrottledError)
     try:
         connections, maintenance_events = fetch_maintenance(aws, connections, now)
@@ -172,7 +261,11 @@ def fetch_details(
         try:
             # Kept even when they started before the window (an open monthly notice): the events
             # table lists them; the chart shows what falls inside the window.
-            events.extend(fetch_health(aws, start))
+            found = fetch_health(aws, start, region_connections or connections)
+            events.extend(found.events)
+            region_events = tuple(sorted(found.region_wide, key=lambda e: e.time))
+            if found.note:
+                notes.append(found.note)
         except fatal:
             raise
         except AwsError as error:
@@ -195,4 +288,4 @@ def fetch_details(
         start=start,
         end=end,
     )
-    return LiveResult(snapshot, tuple(notes), tuple(sorted(aws.calls.items())), period)
+    return LiveResult(snapshot, tuple(notes), tuple(sorted(aws.calls.items())), period, region_events)

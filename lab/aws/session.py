@@ -40,7 +40,7 @@ READ_ONLY_OPERATIONS: Mapping[str, frozenset[str]] = {
     ),
     "cloudwatch": frozenset({"GetMetricData"}),
     "logs": frozenset({"FilterLogEvents"}),
-    "health": frozenset({"DescribeEvents"}),
+    "health": frozenset({"DescribeAffectedEntities", "DescribeEvents"}),
 }
 
 # IAM action prefix per service (the README's minimal policy is exactly these actions).

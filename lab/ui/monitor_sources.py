@@ -110,11 +110,18 @@ def details(
     window: str,
     health: bool,
     _connection: VpnConnection,
+    _region: tuple[VpnConnection, ...] = (),
 ) -> Details:
-    """The selected connection's live snapshot (cached per account, region, connection and window)."""
+    """The selected connection's live snapshot (cached per account, region, connection and window).
+
+    `_region` (the region's connections) is what AWS Health events are matched against, so an
+    event of another connection is not mistaken for a region-wide one.
+    """
     del account_arn, vpn_id  # cache key only: a new identity or connection never reuses old data
     session = aws.Aws(profile, region)
-    result = aws.fetch_details(session, (_connection,), window=window, health=health, label=f"Live AWS {region}")
+    result = aws.fetch_details(
+        session, (_connection,), window=window, health=health, label=f"Live AWS {region}", region_connections=_region
+    )
     return Details(result, datetime.now(UTC))
 
 

@@ -15,7 +15,7 @@ import streamlit as st
 
 from lab import audit
 from lab.errors import LabError
-from lab.model import Snapshot, Tunnel, VpnConnection
+from lab.model import Event, Snapshot, Tunnel, VpnConnection
 from lab.monitor_charts import (
     connection_figure,
     data_note,
@@ -184,6 +184,22 @@ def render_events(snapshot: Snapshot, c: VpnConnection) -> None:
         hide_index=True,
         width="stretch",
     )
+
+
+def region_health_rows(events: tuple[Event, ...]) -> pd.DataFrame:
+    return pd.DataFrame([{"Time (UTC)": f"{e.time:%Y-%m-%d %H:%M:%S}", "Event": e.detail} for e in events])
+
+
+def render_region_health(events: tuple[Event, ...]) -> None:
+    """AWS Health VPN events that affect none of the region's connections, listed once (on no timeline)."""
+    if not events:
+        return
+    st.markdown("**Region-wide AWS Health events**")
+    st.caption(
+        "VPN events AWS Health reports for this region that name none of the region's connections "
+        "(a notice for everyone, or a connection that no longer exists). They are on no connection's timeline."
+    )
+    st.dataframe(region_health_rows(events), hide_index=True, width="stretch", key="monitor_region_health")
 
 
 def analyzer_available() -> bool:

@@ -279,3 +279,39 @@ def test_a_broken_incident_is_reported_and_the_others_still_work(
         assert len(_charts(at)) == 1
     finally:
         replay.incident.cache_clear()
+
+
+def test_health_events_show_on_their_connection_and_region_wide_ones_once(
+    open_page: OpenPage, monkeypatch: pytest.MonkeyPatch, moto: str  # noqa: F811
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from lab.aws import HealthEvents
+    from lab.model import Event
+
+    made = seed_two_connections(moto)
+    first, second = sorted(made)
+    when = datetime.now(UTC) - timedelta(hours=2)
+
+    def _health(_aws: object, _start: object, connections: tuple) -> HealthEvents:
+        assert {c.id for c in connections} == set(made), "matched against every connection of the region"
+        return HealthEvents(
+            events=(Event(when, "health-notice", "AWS Health: SECOND_ONLY", second),),
+            region_wide=(Event(when, "health-notice", "AWS Health: REGION_NOTICE"),),
+        )
+
+    monkeypatch.setattr("lab.aws.fetch.fetch_health", _health)
+    at = open_page(PAGE, source="aws")
+    assert not at.exception
+    at.selectbox(key="monitor_vpn").set_value(first).run()
+    assert not at.exception
+    assert "Region-wide AWS Health events" in _texts(at)
+    tables = [d.value for d in at.dataframe]
+    region = [t for t in tables if "Event" in t.columns]
+    assert len(region) == 1 and list(region[0]["Event"]) == ["AWS Health: REGION_NOTICE"]
+    details = [str(v) for t in tables if "Detail" in t.columns for v in t["Detail"]]
+    assert not any("SECOND_ONLY" in d or "REGION_NOTICE" in d for d in details), "neither is on the first connection"
+    at.selectbox(key="monitor_vpn").set_value(second).run()
+    assert not at.exception
+    details = [str(v) for t in (d.value for d in at.dataframe) if "Detail" in t.columns for v in t["Detail"]]
+    assert any("SECOND_ONLY" in d for d in details)

@@ -159,7 +159,7 @@ def test_health_events_become_health_notices() -> None:
                      "startTime": NOW - timedelta(days=1), "statusCode": "open"}]},
     )
     with stub:
-        events = aws.fetch_health(aws.Aws(region="us-east-1", clients={"health": health}), NOW - timedelta(days=7))
+        events = aws.fetch_health(aws.Aws(region="us-east-1", clients={"health": health}), NOW - timedelta(days=7)).region_wide
     assert [e.kind for e in events] == ["health-notice"]
     assert "AWS_VPN_SINGLE_TUNNEL_NOTIFICATION" in events[0].detail
 

@@ -111,12 +111,13 @@ def _live() -> tuple[Snapshot, bool] | None:
             st.session_state["monitor_vpn"] = ids[0]
         chosen = next(c for c in inv.connections if c.id == st.session_state["monitor_vpn"])
         try:
-            det = sources.details(profile, region, inv.arn, chosen.id, window, health, chosen)
+            det = sources.details(profile, region, inv.arn, chosen.id, window, health, chosen, inv.connections)
         except LabError as err:
             _offer_replays(err)
             return None
         for note in det.result.notes:
             st.warning(note, icon=":material/warning:")
+        views.render_region_health(det.result.region_events)
     st.caption(sources.calls_line(inv, det, run_started))
     return sources.live_snapshot(inv, det, region), True
 
@@ -238,7 +239,7 @@ with tab_connection:
                     return None
                 det = sources.details(
                     profile, region, inv.arn, vpn_id, st.session_state.get("monitor_window", "1 day"),
-                    st.session_state.get("monitor_health", True), chosen,
+                    st.session_state.get("monitor_health", True), chosen, inv.connections,
                 )
             except LabError as err:
                 st.warning(f"Refresh failed: {err} {err.hint}")
