@@ -84,10 +84,10 @@ def start_app(env_extra: dict[str, str] | None = None) -> tuple[subprocess.Popen
     raise RuntimeError("streamlit did not become healthy within 60 s")
 
 
-@pytest.fixture(scope="session")
-def app_url() -> Iterator[str]:
-    _require_chromium()
-    proc, url = start_app()
+@contextlib.contextmanager
+def running_app(env_extra: dict[str, str] | None = None) -> Iterator[str]:
+    """The app's base URL while a `streamlit run` server is up; stopped on exit."""
+    proc, url = start_app(env_extra)
     try:
         yield url
     finally:
@@ -96,6 +96,13 @@ def app_url() -> Iterator[str]:
             proc.wait(10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="session")
+def app_url() -> Iterator[str]:
+    _require_chromium()
+    with running_app() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

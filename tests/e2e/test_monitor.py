@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
 
 import pytest
 
 from tests.aws.fakes import moto_url, seed_two_connections  # noqa: F401 - pytest fixture
-from tests.e2e.conftest import start_app, wait_idle
+from tests.e2e.conftest import running_app, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -58,15 +57,8 @@ def live_app(moto_url: str) -> Iterator[str]:  # noqa: F811
 
     urllib.request.urlopen(urllib.request.Request(f"{moto_url}/moto-api/reset", method="POST"), timeout=10).close()
     seed_two_connections(moto_url, days=7)
-    proc, url = start_app({"AWS_ENDPOINT_URL": moto_url, "AWS_MAX_ATTEMPTS": "1"})
-    try:
+    with running_app({"AWS_ENDPOINT_URL": moto_url, "AWS_MAX_ATTEMPTS": "1"}) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def test_monitor_live_region_from_a_local_aws_endpoint(page, live_app: str, shoot) -> None:
