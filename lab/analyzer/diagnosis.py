@@ -115,8 +115,8 @@ def diagnose(scan: ScanResult) -> Primary | None:
                 summary = "The customer gateway deleted the IKE SA; the tunnel came back later."
             else:
                 reasoning.append(
-                    "No IKE_SA was established after it. With startup action add (the default) AWS never "
-                    "initiates: the customer gateway must start IKE again, so the tunnel stays down."
+                    "No IKE_SA was established after it. With startup action add (the default) AWS does not "
+                    "start IKE itself: the customer gateway must start IKE again, so the tunnel stays down."
                 )
                 summary = "The customer gateway deleted the IKE SA and nobody set the tunnel up again."
             if "dpd_timeout" in cats and cats["dpd_timeout"].first > s.first:

@@ -176,3 +176,18 @@ def test_diagnosis_links_to_its_lesson(open_page) -> None:
     assert links, "the diagnosis should link to its lesson"
     assert "lessons" in links[0].proto.page
     assert "lesson=ike-sa-and-startup-action" in str(links[0].proto)
+
+
+def test_a_sample_log_loads_into_the_text_box_and_is_analyzed(open_page) -> None:
+    at = open_page("ui/pages/troubleshooter.py")
+    at.selectbox(key="ts_sample").select("aws-dpd-timeout.jsonl").run()
+    at.button(key="ts_load_sample").click().run()
+    assert not at.exception
+    assert "AWS tunnel DPD timed out" in at.text_area(key="ts_log_text").value
+    assert any("sample log aws-dpd-timeout.jsonl" in m.value for m in at.markdown)
+
+
+def test_load_without_choosing_a_sample_does_nothing(open_page) -> None:
+    at = open_page("ui/pages/troubleshooter.py")
+    at.button(key="ts_load_sample").click().run()
+    assert not at.exception and not at.text_area(key="ts_log_text").value

@@ -18,6 +18,7 @@ from lab.errors import LabError
 from lab.evidence import Evidence, from_analysis, from_snapshot, merge
 from lab.model import Snapshot
 from lab.report import build_report
+from lab.samples import sample_log, sample_logs
 from lab.ui import troubleshooter_views as views
 
 S_SESSION, S_ANALYSIS, S_SNAP_EV, S_URL = "ts_session", "ts_analysis", "ts_snapshot_evidence", "ts_url_ref"
@@ -89,6 +90,18 @@ def _on_analyze() -> None:
         _analyze(None, upload.getvalue(), f"The file {upload.name}", f"uploaded file {upload.name}")
     else:
         _analyze(text, None, "", "pasted log")
+
+
+def _on_sample() -> None:
+    name = st.session_state.get("ts_sample")
+    if not name:
+        return
+    try:
+        st.session_state["ts_log_text"] = sample_log(name).text()
+    except (LabError, OSError) as err:
+        st.session_state[S_ERROR] = f"The sample log cannot be loaded: {err}"
+        return
+    _analyze(st.session_state["ts_log_text"], None, "", f"sample log {name}")
 
 
 def _on_shared() -> None:
@@ -164,6 +177,21 @@ with st.expander("1 · Analyze logs", expanded=True, icon=":material/description
         placeholder='{"event_timestamp":1764404400000,"details":"AWS tunnel DPD timed out after 3 retransmits",...}',
     )
     st.file_uploader("…or upload a log file (text, up to 20 MB)", key="ts_upload")
+    try:
+        samples = {sample.name: sample.description for sample in sample_logs()}
+    except LabError:
+        samples = {}  # a broken samples folder only hides this option; pasting and uploading still work
+    if samples:
+        pick = st.columns([3, 1], vertical_alignment="bottom")
+        pick[0].selectbox(
+            "…or practise on a sample log",
+            list(samples),
+            index=None,
+            key="ts_sample",
+            format_func=lambda name: f"{samples[name]} ({name})",
+            placeholder="Choose a recorded case",
+        )
+        pick[1].button("Load and analyze", key="ts_load_sample", on_click=_on_sample, icon=":material/science:")
     cols = st.columns([2, 1, 1], vertical_alignment="bottom")
     cols[0].selectbox("Format", ["auto", *analyzer.FORMATS], key="ts_format", help="auto detects the format from the first lines")
     cols[1].button("Analyze", key="ts_analyze", type="primary", on_click=_on_analyze, icon=":material/search:")
