@@ -36,14 +36,16 @@ class Related:
 
 @dataclass(frozen=True)
 class Block:
-    """One piece of a lesson body: rendered Markdown, a callout, or a figure."""
+    """One piece of a lesson body: a section heading, rendered Markdown, a callout, or a figure."""
 
-    kind: Literal["markdown", "callout", "figure"]
+    kind: Literal["heading", "markdown", "callout", "figure"]
     html: str = ""  # markdown and callout bodies, rendered with raw HTML disabled
     markdown: str = ""  # the callout body's Markdown source (shown inside an alert box)
     callout: str = ""  # tip | note | warning | important
     title: str = ""  # callout title
     figure: str = ""  # figure name in lab.figures.FIGURES
+    level: int = 0  # heading level (2 or 3)
+    anchor: str = ""  # heading anchor, the same one the table of contents links to
 
 
 @dataclass(frozen=True)

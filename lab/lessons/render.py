@@ -70,10 +70,19 @@ def split_body(lines: list[str], start: int, tokens: Iterable) -> list[tuple[str
     return ranges
 
 
+HEADING_RE = re.compile(r"^(?P<hashes>#{2,3})\s+(?P<text>.+?)\s*#*\s*$")
+FENCE_RE = re.compile(r"^\s*(```|~~~)")
+
+
 def markdown_blocks(text: str, figure_names: set[str], problems: list[str], where: int) -> list[Block]:
-    """Turn a Markdown chunk into markdown and figure blocks (a figure stands on its own line)."""
+    """Turn a Markdown chunk into heading, markdown and figure blocks.
+
+    Section headings become blocks of their own so the page can give them the exact anchors the
+    table of contents links to (a heading inside rendered Markdown gets an id of the browser's choosing).
+    """
     blocks: list[Block] = []
     pending: list[str] = []
+    in_fence = False
 
     def flush() -> None:
         chunk = "\n".join(pending).strip()
@@ -82,7 +91,15 @@ def markdown_blocks(text: str, figure_names: set[str], problems: list[str], wher
         pending.clear()
 
     for offset, line in enumerate(text.split("\n")):
-        m = FIGURE_RE.match(line)
+        if FENCE_RE.match(line):
+            in_fence = not in_fence
+        heading = None if in_fence else HEADING_RE.match(line)
+        if heading:
+            flush()
+            title = heading["text"]
+            blocks.append(Block(kind="heading", title=title, level=len(heading["hashes"]), anchor=slugify(title)))
+            continue
+        m = None if in_fence else FIGURE_RE.match(line)
         if not m:
             pending.append(line)
             continue

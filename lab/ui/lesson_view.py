@@ -28,7 +28,9 @@ def _figure(name: str) -> go.Figure:
 
 
 def _block(lesson: Lesson, index: int, block: Block, explained: set[str]) -> None:
-    if block.kind == "markdown":
+    if block.kind == "heading":
+        (st.header if block.level == 2 else st.subheader)(block.title, anchor=block.anchor)
+    elif block.kind == "markdown":
         # The HTML comes from our renderer with raw HTML disabled in the source, so it is safe to show;
         # the glossary only adds <abbr title> hovers (escaped) around the first use of each term.
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lab.ui.registry import PAGES, PageSpec
-from tests.e2e.conftest import wait_idle
+from tests.e2e.conftest import click_and_wait, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -36,3 +36,32 @@ def test_unknown_lesson_link_shows_message(app_url, page, shoot) -> None:
     page.get_by_text("There is no lesson with the id 'does-not-exist'").wait_for()
     page.get_by_role("heading", name="Lessons", exact=True).wait_for()
     shoot("lesson-unknown")
+
+
+@pytest.mark.parametrize("lesson_id", ["ipsec-vs-ssl", "monitoring"])
+def test_table_of_contents_links_have_targets(app_url, page, lesson_id: str) -> None:
+    """Every "On this page" link points at an element with that id (headings like "IKEv1" included)."""
+    from lab.lessons import load_catalog
+
+    lesson = load_catalog().get(lesson_id)
+    assert lesson is not None
+    page.goto(f"{app_url}/lessons?lesson={lesson_id}")
+    wait_idle(page)
+    page.get_by_role("heading", name=lesson.title).first.wait_for()
+    missing = [h.anchor for h in lesson.toc if page.locator(f'[id="{h.anchor}"]').count() == 0]
+    assert not missing
+
+
+def test_next_lesson_opens_at_its_top(app_url, page) -> None:
+    page.goto(f"{app_url}/lessons?lesson=what-is-a-vpn")
+    wait_idle(page)
+    button = page.get_by_role("button", name="Next:", exact=False)
+    button.scroll_into_view_if_needed()
+    click_and_wait(page, button)
+    page.get_by_role("heading", name="The three kinds of VPN").first.wait_for()
+    page.wait_for_timeout(300)
+    offset = page.evaluate(
+        "Math.max(window.scrollY, ...Array.from(document.querySelectorAll("
+        "'[data-testid=\"stMain\"], [data-testid=\"stAppViewContainer\"]')).map(e => e.scrollTop))"
+    )
+    assert offset == 0

@@ -59,11 +59,12 @@ def problems_of(path: Path) -> list[str]:
 def test_valid_lesson_loads_with_blocks_toc_and_facts(tmp_path: Path) -> None:
     lesson = load_lesson(write(tmp_path, "01-sample-lesson.md", VALID))
     assert lesson.id == "sample-lesson" and lesson.number == 1
-    assert [b.kind for b in lesson.blocks] == ["markdown", "callout", "figure", "markdown"]
-    assert lesson.blocks[1].callout == "warning" and lesson.blocks[1].title == "Careful"
-    assert lesson.blocks[2].figure == "vpn-over-internet"
+    assert [b.kind for b in lesson.blocks] == ["heading", "markdown", "callout", "figure", "heading", "markdown"]
+    assert lesson.blocks[2].callout == "warning" and lesson.blocks[2].title == "Careful"
+    assert lesson.blocks[3].figure == "vpn-over-internet"
+    assert [(b.level, b.anchor) for b in lesson.blocks if b.kind == "heading"] == [(2, "first-part"), (3, "detail")]
     assert [(h.level, h.anchor) for h in lesson.toc] == [(2, "first-part"), (3, "detail")]
-    assert "40 seconds" in lesson.blocks[0].html
+    assert "40 seconds" in lesson.blocks[1].html
     assert [f.key for f in lesson.facts_used] == ["dpd_timeout_default"]
 
 
@@ -145,3 +146,9 @@ def test_neighbours_give_previous_and_next(tmp_path: Path) -> None:
     catalog = load_catalog("en", root=tmp_path)
     prev, nxt = catalog.neighbours("second")
     assert prev is not None and prev.id == "sample-lesson" and nxt is None
+
+
+def test_headings_inside_code_fences_are_not_sections(tmp_path: Path) -> None:
+    text = VALID.replace("More text.", "```\n## not a heading\n```")
+    lesson = load_lesson(write(tmp_path, "01-sample-lesson.md", text))
+    assert [b.anchor for b in lesson.blocks if b.kind == "heading"] == ["first-part", "detail"]

@@ -90,10 +90,27 @@ def _show_list(catalog: Catalog) -> None:
     _show_errors(catalog)
 
 
+# Static script (no user input): a lesson opened from another lesson starts at its top, not at the
+# scroll position of the previous one (Streamlit keeps the scroll position across reruns).
+_SCROLL_TOP = (
+    "<script>for (const el of document.querySelectorAll("
+    "'[data-testid=\"stMain\"], [data-testid=\"stAppViewContainer\"], section.main')) {{ el.scrollTop = 0; }}"
+    "window.scrollTo(0, 0); /* {nonce} */</script>"
+)
+
+
+def _scroll_to_top_on_change(lesson_id: str | None) -> None:
+    previous = st.session_state.get("lesson_shown")
+    st.session_state["lesson_shown"] = lesson_id
+    if previous is not None and previous != lesson_id:
+        st.html(_SCROLL_TOP.format(nonce=lesson_id or "list"), unsafe_allow_javascript=True, width="content")
+
+
 def main() -> None:
     lang = _language()
     catalog = _catalog(lang)
     requested = st.query_params.get("lesson")
+    _scroll_to_top_on_change(requested)
     if requested is None:
         _show_list(catalog)
         return
