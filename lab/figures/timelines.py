@@ -62,8 +62,9 @@ def dpd_timeline() -> go.Figure:
     x_max = 140
     lanes = ["Customer gateway", "AWS dead peer detection", "DPD timeout action = clear (the default)",
              "DPD timeout action = restart", "DPD timeout action = none"]
+    # Three title lines: the disputed default does not fit the lesson column (about 650 px) on one line.
     fig = _timeline(f"Dead peer detection: the peer goes silent at 20 s<br>timeout {timeout} s ({timeout} per "
-                    f"current modify API/user guide; 30 per create-time API and older docs; "
+                    f"current modify API/user guide;<br>30 per create-time API and older docs; "
                     f"minimum {value('dpd_timeout_min')})", lanes, x_max,
                     "seconds (illustration: AWS does not document its probe interval or exactly when the "
                     "timeout starts)", height=520)

@@ -190,3 +190,13 @@ def test_troubleshooter_links_in_lessons_point_at_real_nodes() -> None:
 def test_right_answers_are_not_always_in_the_same_place(lesson: Lesson) -> None:
     """A quiz whose answer is always the second choice teaches guessing, not understanding."""
     assert len({q.answer for q in lesson.quiz}) >= 2
+
+
+def test_right_answer_is_not_usually_the_longest_choice() -> None:
+    """If the right choice is usually the longest one, the quiz can be passed without reading it."""
+    questions = [q for lesson in LESSONS for q in lesson.quiz]
+    longest = [
+        q for q in questions
+        if all(len(q.choices[q.answer]) > len(c) for i, c in enumerate(q.choices) if i != q.answer)
+    ]
+    assert len(longest) <= 0.4 * len(questions), [q.question for q in longest]
