@@ -96,6 +96,10 @@ def diagnosis(node: Node) -> None:
         st.markdown(f"- [{ref.title}]({ref.url})")
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+
+
 def _message(line: str) -> str:
     """The message of an AWS JSON log line (its details field); other lines as they are."""
     fields = aws_fields(line) if line.lstrip().startswith("{") else None
@@ -110,7 +114,10 @@ def _message(line: str) -> str:
 def analysis(result: Analysis, on_goto: Callable[[str], None]) -> None:
     """The primary diagnosis, its reasoning and the findings table."""
     formats = ", ".join(result.detected_formats) or result.format
-    st.caption(f"Format: {result.format} (seen: {formats}) · {result.lines:,} lines · {len(result.findings)} findings")
+    st.caption(
+        f"Format: {result.format} (seen: {formats}) · {_count(result.lines, 'line')} · "
+        f"{_count(len(result.findings), 'finding')}"
+    )
     for note in result.notes:
         st.caption(f"Note: {note}")
     p = result.primary

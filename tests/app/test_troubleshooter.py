@@ -42,14 +42,15 @@ def test_deep_link_to_a_diagnosis_shows_cause_fix_and_lesson(open_page) -> None:
 def test_unknown_tree_shows_a_message_and_the_start(open_page) -> None:
     at = open_page(PAGE, tree="nope", node="x")
     assert not at.exception
-    assert any("Unknown tree 'nope'" in e.value for e in at.error)
+    assert any("node 'x' in tree 'nope'" in e.value and "does not exist" in e.value for e in at.error)
     assert _node(at) == "tunnel-down/scope"
 
 
 def test_unknown_node_shows_a_message_and_the_tree_start(open_page) -> None:
     at = open_page(PAGE, tree="no-traffic", node="nope")
     assert not at.exception
-    assert any("nope" in e.value for e in at.error)
+    message = next(e.value for e in at.error if "nope" in e.value)
+    assert "d-" not in message, "the message names the trees, not every node id"
     assert _node(at) == "no-traffic/start"
 
 
@@ -187,7 +188,18 @@ def test_a_sample_log_loads_into_the_text_box_and_is_analyzed(open_page) -> None
     assert any("sample log aws-dpd-timeout.jsonl" in m.value for m in at.markdown)
 
 
-def test_load_without_choosing_a_sample_does_nothing(open_page) -> None:
+def test_load_is_disabled_until_a_sample_is_chosen(open_page) -> None:
     at = open_page("ui/pages/troubleshooter.py")
-    at.button(key="ts_load_sample").click().run()
-    assert not at.exception and not at.text_area(key="ts_log_text").value
+    assert at.button(key="ts_load_sample").disabled
+    at.selectbox(key="ts_sample").select("aws-dpd-timeout.jsonl").run()
+    assert not at.button(key="ts_load_sample").disabled
+
+
+def test_follow_the_evidence_says_when_it_cannot_answer(open_page) -> None:
+    at = open_page("ui/pages/troubleshooter.py")
+    at.text_area(key="ts_log_text").input('{"details":"No Proposal Match Found by AWS","ike_phase1_state":"Down"}').run()
+    at.button(key="ts_analyze").click().run()
+    for _ in range(3):  # follow as far as the evidence goes, then once more
+        at.button(key="ts_follow").click().run()
+    assert not at.exception
+    assert any("does not answer this question" in i.value for i in at.info)

@@ -68,7 +68,13 @@ def _on_goto(ref: str) -> None:
 
 
 def _on_follow() -> None:
-    _set(engine.session_with_evidence(_session(), _evidence()))
+    before = _session()
+    after = engine.session_with_evidence(before, _evidence())
+    _set(after)
+    if after.current.ref == before.current.ref:
+        st.session_state["ts_follow_note"] = (
+            "The evidence does not answer this question: check it with the commands below and choose an answer."
+        )
 
 
 def _analyze(text: str | None, data: bytes | None, name: str, source: str) -> None:
@@ -112,7 +118,7 @@ def _on_shared() -> None:
     if snapshot is not None:
         st.session_state[S_SNAP_EV] = from_snapshot(snapshot)
     if isinstance(text, str) and text.strip():
-        _analyze(text, None, "", "the scenario lab / replay")
+        _analyze(text, None, "", "logs from the scenario lab / replay")
     elif snapshot is not None:
         st.session_state[S_SOURCE] = f"snapshot '{snapshot.label}'"
         st.session_state[S_ERROR] = ""
@@ -135,9 +141,14 @@ def _sync_from_url() -> None:
         return
     try:
         _set(engine.goto(wanted) if q_node else engine.start(wanted))
-    except LabError as err:
+    except LabError:
         fallback = q_tree if q_tree in _trees() else DEFAULT_TREE
-        st.error(f"The link does not point to a known troubleshooter step: {err} Showing the start of the tree.")
+        known = ", ".join(f"'{t}'" for t in _trees())
+        where = f"node '{q_node}' in tree '{q_tree}'" if q_node else f"tree '{q_tree}'"
+        st.error(
+            f"The link points to a troubleshooter step that does not exist ({where}; the trees are {known}). "
+            f"Showing the start of the tree '{fallback}'."
+        )
         _set(engine.start(fallback))
 
 
@@ -191,7 +202,13 @@ with st.expander("1 · Analyze logs", expanded=True, icon=":material/description
             format_func=lambda name: f"{samples[name]} ({name})",
             placeholder="Choose a recorded case",
         )
-        pick[1].button("Load and analyze", key="ts_load_sample", on_click=_on_sample, icon=":material/science:")
+        pick[1].button(
+            "Load and analyze",
+            key="ts_load_sample",
+            on_click=_on_sample,
+            icon=":material/science:",
+            disabled=st.session_state.get("ts_sample") is None,
+        )
     cols = st.columns([2, 1, 1], vertical_alignment="bottom")
     cols[0].selectbox("Format", ["auto", *analyzer.FORMATS], key="ts_format", help="auto detects the format from the first lines")
     cols[1].button("Analyze", key="ts_analyze", type="primary", on_click=_on_analyze, icon=":material/search:")
@@ -219,6 +236,9 @@ top[2].button("Restart", key="ts_restart", on_click=_on_restart, icon=":material
 evidence = _evidence()
 top[3].button("Follow the evidence", key="ts_follow", on_click=_on_follow, disabled=not evidence, icon=":material/fact_check:")
 
+note = st.session_state.pop("ts_follow_note", "")
+if note:
+    st.info(note, icon=":material/info:")
 crumbs = [engine.resolve(s.ref).title + (f" → {s.label}" if s.label else "") for s in session.steps]
 st.caption("Path: " + "  ›  ".join(crumbs))
 node = session.current
