@@ -31,7 +31,7 @@ def _analyze(page, text: str) -> None:
 
 def _click(page, name: str, then: str) -> None:
     """Click a button, then wait until the page shows `then` (the script may not have started yet)."""
-    page.get_by_role("button", name=name).first.click()
+    page.get_by_role("button", name=name, exact=True).first.click()
     page.get_by_text(then).first.wait_for()
     wait_idle(page)
 
