@@ -315,3 +315,12 @@ def test_health_events_show_on_their_connection_and_region_wide_ones_once(
     assert not at.exception
     details = [str(v) for t in (d.value for d in at.dataframe) if "Detail" in t.columns for v in t["Detail"]]
     assert any("SECOND_ONLY" in d for d in details)
+
+
+def test_choosing_a_simulation_puts_it_in_the_link(open_page: OpenPage) -> None:
+    """The URL names the shown source, so a reload or a shared link opens the same one."""
+    at = open_page(PAGE, replay="dpd-idle-tunnel")
+    at.selectbox(key="monitor_source").set_value("sim:s4").run()
+    assert not at.exception
+    assert at.query_params["source"] in ("sim:s4", ["sim:s4"])
+    assert "replay" not in at.query_params

@@ -167,3 +167,20 @@ def test_reset_puts_every_option_back_to_its_default(open_page: OpenPage) -> Non
     assert not at.exception
     assert at.number_input(key="sl_opt_dpd_timeout_s").value == facts.value("dpd_timeout_default")
     assert at.selectbox(key="sl_opt_dpd_timeout_action").value == facts.value("dpd_timeout_action_default")
+
+
+def test_failures_for_parts_another_scenario_lacks_are_removed_with_a_note(open_page: OpenPage) -> None:
+    at = open_page(PAGE)
+    at.selectbox(key="sl_scenario").select("s4").run()
+    _add(at, "cgw-down", "cgw-b")
+    at.selectbox(key="sl_scenario").select("s1").run()
+    assert not at.exception
+    assert any("cgw-down on cgw-b" in w.value for w in at.warning)
+    at.button(key="sl_run").click().run()
+    assert not at.exception and not at.error
+
+
+def test_unknown_scenario_in_a_link_is_named(open_page: OpenPage) -> None:
+    at = open_page(PAGE, scenario="s9")
+    assert not at.exception
+    assert any("unknown scenario 's9'" in w.value for w in at.warning)

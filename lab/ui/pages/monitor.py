@@ -55,6 +55,9 @@ if source == sources.LIVE:
 elif source.startswith("replay:"):
     st.query_params["replay"] = source.split(":", 1)[1]
     st.query_params.pop("source", None)
+else:  # a simulation: its key is the link (e.g. ?source=sim:s4), and no stale replay stays in the URL
+    st.query_params["source"] = source
+    st.query_params.pop("replay", None)
 
 
 def _offer_replays(err: LabError) -> None:

@@ -41,7 +41,10 @@ def _failures() -> list[dict]:
 
 
 # A lesson can link here with ?scenario=s3&fail=cgw-down:cgw-a@60: preselect and run once.
-if "sl_scenario" not in st.session_state and st.query_params.get("scenario", "").lower() in SPECS:
+_linked = st.query_params.get("scenario", "").lower()
+if "sl_scenario" not in st.session_state and _linked and _linked not in SPECS:
+    st.warning(f"The link names an unknown scenario '{_linked}'; the valid ones are {', '.join(SPECS)}.")
+if "sl_scenario" not in st.session_state and _linked in SPECS:
     st.session_state["sl_scenario"] = st.query_params["scenario"].lower()
     for text in st.query_params.get_all("fail"):
         try:
@@ -67,6 +70,14 @@ left, right = st.columns([1, 2])
 with left:
     sid = st.selectbox("Scenario", list(SPECS), key="sl_scenario", format_func=lambda s: SPECS[s].title)
 spec = load_scenario(sid)
+# A failure script built for another scenario may name parts this one does not have: drop those, say so.
+_stale = [f for f in _failures() if f["target"] not in valid_targets(spec, f["kind"])]
+if _stale:
+    st.session_state["sl_failures"] = [f for f in _failures() if f not in _stale]
+    st.warning(
+        "Removed from the failure script because this scenario has no such part: "
+        + ", ".join(f"{f['kind']} on {f['target']} at {f['at']} s" for f in _stale)
+    )
 with right:
     st.markdown(f"**{spec.summary}**  \n*Article section {spec.article}.* {spec.lesson}")
 with st.expander("About this design", expanded=False):
