@@ -51,14 +51,31 @@ def _quiz_key(lesson: Lesson, i: int) -> str:
     return f"quiz-{lesson.id}-{i}"
 
 
+def _answers() -> dict[str, int]:
+    """Quiz answers of this browser session, kept apart from the widgets (Streamlit drops a widget's
+    state when its page is left, and a learner who comes back should find their answers)."""
+    return st.session_state.setdefault("quiz_answers", {})
+
+
+def _remember(key: str) -> None:
+    value = st.session_state.get(key)
+    if value is None:
+        _answers().pop(key, None)
+    else:
+        _answers()[key] = value
+
+
 def _question(lesson: Lesson, i: int, q: QuizQuestion) -> bool | None:
     """Show one question; return True/False once answered, None before."""
+    key = _quiz_key(lesson, i)
     choice = st.radio(
         f"**{i + 1}. {q.question}**",
         options=list(range(len(q.choices))),
         format_func=lambda j: q.choices[j],
-        index=None,
-        key=_quiz_key(lesson, i),
+        index=_answers().get(key),
+        key=key,
+        on_change=_remember,
+        args=(key,),
     )
     if choice is None:
         return None
@@ -73,6 +90,7 @@ def _question(lesson: Lesson, i: int, q: QuizQuestion) -> bool | None:
 def _reset_quiz(lesson: Lesson) -> None:
     for i in range(len(lesson.quiz)):
         st.session_state.pop(_quiz_key(lesson, i), None)
+        _answers().pop(_quiz_key(lesson, i), None)
 
 
 def _quiz(lesson: Lesson, done: set[str]) -> None:

@@ -120,3 +120,14 @@ def test_related_links_lead_to_scenario_and_troubleshooter(open_page: OpenPage) 
     labels = [el.proto.label for el in at.get("page_link")]
     assert any(label.startswith("Scenario lab:") for label in labels)
     assert len(labels) >= 2, labels
+
+
+def test_quiz_answers_are_still_there_after_visiting_another_lesson(open_page: OpenPage) -> None:
+    at = open_page(PAGE, lesson="what-is-a-vpn")
+    q = FIRST.quiz[0]
+    at.radio(key="quiz-what-is-a-vpn-0").set_value(q.answer).run()
+    at.button(key="next-lesson").click().run()
+    at.button(key="prev-lesson").click().run()
+    assert not at.exception
+    assert at.radio(key="quiz-what-is-a-vpn-0").value == q.answer
+    assert "Correct." in [s.value for s in at.success]
