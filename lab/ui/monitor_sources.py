@@ -64,7 +64,8 @@ def source_options() -> tuple[dict[str, str], list[str]]:
             scenarios = []
         for item in scenarios:
             ident, title = _scenario_id_title(item)
-            options[f"sim:{ident}"] = f"Simulation: {title}"
+            # No failure is injected here (the Scenario lab breaks things); the label says so.
+            options[f"sim:{ident}"] = f"Simulation: {title}, healthy (no failure)"
     return options, problems
 
 
