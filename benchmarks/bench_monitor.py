@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
+import sys
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.net import free_port
 
 
 def main() -> None:
@@ -33,7 +31,7 @@ def main() -> None:
     import boto3
     from moto.server import ThreadedMotoServer
 
-    port = _free_port()
+    port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     url = f"http://127.0.0.1:{port}"

@@ -7,7 +7,6 @@ Needs Debian's Chromium at /usr/bin/chromium. Prints the median of each and the 
 from __future__ import annotations
 
 import argparse
-import socket
 import statistics
 import subprocess
 import sys
@@ -20,18 +19,13 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.net import free_port  # noqa: E402
 
 FLAGS = ["--server.headless", "true", "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
 
 
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def measure(cmd: list[str], heading: str, browser) -> float:
-    port = _port()
+    port = free_port()
     start = time.monotonic()
     proc = subprocess.Popen([*cmd, *FLAGS, "--server.port", str(port)], cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -16,19 +16,15 @@ from lab.analyzer import Analysis
 from lab.analyzer.formats import aws_fields
 from lab.evidence import Evidence
 from lab.tree import CGW_LABELS, Node, suggest
+from lab.ui.catalog import catalog
 
 LAB_DIR = Path(__file__).resolve().parents[1]
 LESSONS_PAGE = str(LAB_DIR / "ui" / "pages" / "lessons.py")
 
 
-@st.cache_resource
 def lesson_titles() -> dict[str, str]:
-    """Lesson id -> title of the lessons that exist (empty when the lessons cannot be read)."""
-    try:
-        from lab.lessons import load_catalog
-    except ImportError:
-        return {}
-    return {lesson.id: lesson.title for lesson in load_catalog().lessons}
+    """Lesson id -> title of the lessons that exist."""
+    return {lesson.id: lesson.title for lesson in catalog().lessons}
 
 
 def checks(node: Node) -> None:

@@ -197,9 +197,9 @@ def test_health_without_support_plan_is_a_note_and_the_rest_shows(open_page: Ope
 
 def test_unreachable_endpoint_end_to_end(open_page: OpenPage, monkeypatch: pytest.MonkeyPatch) -> None:
     from lab.aws import forget_clients
-    from tests.aws.fakes import _free_port
+    from tests.net import free_port
 
-    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{_free_port()}")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{free_port()}")
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
     forget_clients()
     at = open_page(PAGE, source="aws")

@@ -8,7 +8,6 @@ moto then returns in DescribeVpnConnections like AWS does.
 from __future__ import annotations
 
 import json
-import socket
 import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -18,20 +17,16 @@ import pytest
 from moto.server import ThreadedMotoServer
 
 from lab.aws import forget_clients
+from tests.net import free_port
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @pytest.fixture(scope="session")
 def moto_url() -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     try:

@@ -112,9 +112,9 @@ def test_status_with_unknown_id_exits_2_with_message(moto: str, capsys: pytest.C
 
 
 def test_status_with_unreachable_endpoint_exits_2(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    from tests.aws.fakes import _free_port
+    from tests.net import free_port
 
-    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{_free_port()}")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{free_port()}")
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
     aws.forget_clients()
     assert main(["status", "--region", "us-east-1"]) == 2

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from lab import PACKAGE_DIR, PROJECT_DIR
+from tests.net import free_port
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -34,11 +34,6 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _require_chromium() -> None:
@@ -55,7 +50,7 @@ def _require_chromium() -> None:
 
 def start_app(env_extra: dict[str, str] | None = None) -> tuple[subprocess.Popen[bytes], str]:
     """Start the app with `streamlit run` and return (process, base URL) once it is healthy."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, **(env_extra or {})}
     proc = subprocess.Popen(
         [

@@ -9,21 +9,12 @@ from pathlib import Path
 import streamlit as st
 
 from lab.errors import LabError
-from lab.glossary import Glossary, Term, glossary
-from lab.lessons import Catalog, load_catalog
+from lab.glossary import Term, glossary
+from lab.lessons import Catalog
+from lab.ui.catalog import catalog as lesson_catalog
 
 SEARCH_KEY = "glossary-search"
 LESSONS_PAGE = str(Path(__file__).resolve().parent / "lessons.py")
-
-
-@st.cache_resource(show_spinner=False)
-def _glossary() -> Glossary:
-    return glossary()
-
-
-@st.cache_resource(ttl=60, show_spinner=False)
-def _catalog() -> Catalog:
-    return load_catalog()
 
 
 def _entry(term: Term, catalog: Catalog) -> None:
@@ -55,7 +46,7 @@ def main() -> None:
         "term is underlined with dots: hover over it to see the definition."
     )
     try:
-        g = _glossary()
+        g = glossary()
     except LabError as err:
         st.error(str(err))
         return
@@ -72,7 +63,7 @@ def main() -> None:
     if not found:
         st.info(f"No term matches '{query}'. Try a shorter word or an acronym such as IKE or BGP.")
         return
-    catalog = _catalog()
+    catalog = lesson_catalog()
     for term in sorted(found, key=lambda t: t.term.lower()):
         _entry(term, catalog)
 

@@ -7,15 +7,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lab.lessons import Catalog, Lesson, languages, load_catalog
+from lab.lessons import Catalog, Lesson, languages
 from lab.ui import curriculum_map, lesson_view
+from lab.ui.catalog import catalog as _catalog
 
 DONE_KEY = "lessons_done"
-
-
-@st.cache_resource(ttl=60, show_spinner=False)
-def _catalog(lang: str) -> Catalog:
-    return load_catalog(lang)
 
 
 def _done() -> set[str]:
