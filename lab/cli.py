@@ -22,6 +22,8 @@ COMMAND_MODULES = (
     "lab.commands.simulate",
     "lab.commands.status",
     "lab.commands.replays",
+    "lab.commands.db",
+    "lab.commands.classes",
 )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 
@@ -18,3 +20,9 @@ def _no_real_aws(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempP
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+
+@pytest.fixture(autouse=True)
+def _own_database(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Every test writes progress to its own SQLite file, never to the user's data directory."""
+    monkeypatch.setenv("VPNLAB_DATABASE_URL", f"sqlite:///{tmp_path}/vpn-lab.sqlite3")

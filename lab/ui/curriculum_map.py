@@ -1,5 +1,5 @@
 """The curriculum map on the Lessons page: the source article's sections and topics, and which lesson
-covers each; lessons done in this browser session are marked (in words, not only by colour). Lessons open
+covers each; lessons the learner has done are marked (in words, not only by colour). Lessons open
 in the same tab, so the session and its progress are kept."""
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def _lesson_link(ref: LessonRef, done: set[str], key: str) -> None:
         type="tertiary",
         on_click=_open,
         args=(ref.id,),
-        help="Done in this session: every quiz answer right" if ref.id in done else None,
+        help="Done: every quiz question answered right" if ref.id in done else None,
     )
 
 
@@ -62,7 +62,7 @@ def show(catalog: Catalog, done: set[str]) -> None:
         icon=":material/map:",
     ):
         st.caption(
-            f"Source: {out.source}. A lesson marked (done) had every quiz answer right in this browser session."
+            f"Source: {out.source}. A lesson marked (done) has every quiz question answered right (at the first try or later)."
         )
         for sc in sections:
             _section(sc, done)

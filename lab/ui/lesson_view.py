@@ -8,9 +8,11 @@ from pathlib import Path
 import plotly.graph_objects as go
 import streamlit as st
 
+from lab.classes.progress import QuestionState, answer_question, quiz_state
 from lab.errors import LabError
 from lab.glossary import annotate_html, glossary
 from lab.lessons import Block, Catalog, Lesson, QuizQuestion
+from lab.ui import identity
 
 CALLOUTS = {
     "tip": (st.success, ":material/lightbulb:", "Tip"),
@@ -47,67 +49,88 @@ def _block(lesson: Lesson, index: int, block: Block, explained: set[str]) -> Non
         st.plotly_chart(_figure(block.figure), key=f"figure-{lesson.id}-{index}", config={"displaylogo": False})
 
 
-def _quiz_key(lesson: Lesson, i: int) -> str:
-    return f"quiz-{lesson.id}-{i}"
+def _record(lesson: Lesson, i: int, q: QuizQuestion, key: str) -> None:
+    """Widget callback: store the answer just given (the first one counts; later ones are retries)."""
+    choice = st.session_state.get(key)
+    s = identity.store()
+    if choice is None or s is None:
+        return
+    try:
+        learner = identity.ensure_learner(s)
+        answer_question(s, learner.id, lesson.id, i, int(choice), q.is_correct(int(choice)), identity.now())
+    except LabError as err:
+        st.session_state["quiz_error"] = str(err)
+    st.session_state.pop(f"retry-{lesson.id}-{i}", None)
 
 
-def _answers() -> dict[str, int]:
-    """Quiz answers of this browser session, kept apart from the widgets (Streamlit drops a widget's
-    state when its page is left, and a learner who comes back should find their answers)."""
-    return st.session_state.setdefault("quiz_answers", {})
-
-
-def _remember(key: str) -> None:
-    value = st.session_state.get(key)
-    if value is None:
-        _answers().pop(key, None)
+def _question(lesson: Lesson, i: int, q: QuizQuestion, state: QuestionState | None, enabled: bool) -> None:
+    """One question. Unanswered: choices. Answered: the first answer (locked), whether it was right, the
+    explanation, and a way to try again that never changes the first-try result."""
+    label = f"**{i + 1}. {q.question}**"
+    options = list(range(len(q.choices)))
+    if state is None:
+        key = f"quiz-{lesson.id}-{i}-0"
+        st.radio(label, options=options, format_func=lambda j: q.choices[j], index=None, key=key,
+                 on_change=_record, args=(lesson, i, q, key), disabled=not enabled)
+        return
+    first = state.first
+    st.radio(label, options=options, format_func=lambda j: q.choices[j], index=first.choice,
+             key=f"quiz-{lesson.id}-{i}-first", disabled=True)
+    if first.correct:
+        st.success("Correct at the first try.", icon=":material/check_circle:")
     else:
-        _answers()[key] = value
-
-
-def _question(lesson: Lesson, i: int, q: QuizQuestion) -> bool | None:
-    """Show one question; return True/False once answered, None before."""
-    key = _quiz_key(lesson, i)
-    choice = st.radio(
-        f"**{i + 1}. {q.question}**",
-        options=list(range(len(q.choices))),
-        format_func=lambda j: q.choices[j],
-        index=_answers().get(key),
-        key=key,
-        on_change=_remember,
-        args=(key,),
-    )
-    if choice is None:
-        return None
-    if q.is_correct(choice):
-        st.success("Correct.", icon=":material/check_circle:")
-    else:
-        st.error(f"Not quite. The right answer is: {q.choices[q.answer]}", icon=":material/cancel:")
+        st.error("Not quite: this first answer is the one that counts.", icon=":material/cancel:")
     st.markdown(f"*Why:* {q.explanation}")
-    return q.is_correct(choice)
+    if first.correct:
+        return
+    retries = state.attempts[1:]
+    if state.eventually_correct:
+        n = next(a.attempt for a in state.attempts if a.correct)
+        st.info(f"You found the right answer on attempt {n}: {q.choices[q.answer]}", icon=":material/replay:")
+        return
+    if retries:
+        last = retries[-1]
+        st.caption(f"Attempt {last.attempt}: “{q.choices[last.choice]}” is not right either.")
+    retry_flag = f"retry-{lesson.id}-{i}"
+    if not st.session_state.get(retry_flag):
+        st.button("Try again", key=f"try-{lesson.id}-{i}", icon=":material/replay:", disabled=not enabled,
+                  on_click=lambda: st.session_state.__setitem__(retry_flag, True))
+        return
+    key = f"quiz-{lesson.id}-{i}-{len(state.attempts)}"
+    st.radio(f"Attempt {len(state.attempts) + 1}: pick again", options=options, format_func=lambda j: q.choices[j],
+             index=None, key=key, on_change=_record, args=(lesson, i, q, key), disabled=not enabled)
 
 
-def _reset_quiz(lesson: Lesson) -> None:
-    for i in range(len(lesson.quiz)):
-        st.session_state.pop(_quiz_key(lesson, i), None)
-        _answers().pop(_quiz_key(lesson, i), None)
-
-
-def _quiz(lesson: Lesson, done: set[str]) -> None:
+def _quiz(lesson: Lesson) -> None:
     st.header("Quiz", anchor="quiz")
-    results = []
+    s = identity.store()
+    learner = identity.current_learner(s) if s is not None else None
+    states: dict[int, QuestionState] = {}
+    if learner is not None and s is not None:
+        try:
+            states = quiz_state(s, learner.id, lesson.id)
+        except LabError as err:
+            st.error(f"Your answers cannot be read right now: {err}")
+            s = None
+    if learner is None and s is not None:
+        st.caption("Your first answer starts your saved progress on this browser; pick a display name and get "
+                   "your resume link on **My progress**.")
+    error = st.session_state.pop("quiz_error", None)
+    if error:
+        st.error(f"That answer was not saved: {error}")
     for i, q in enumerate(lesson.quiz):
         with st.container(border=True):
-            results.append(_question(lesson, i, q))
-    answered = [r for r in results if r is not None]
-    correct = sum(1 for r in answered if r)
+            _question(lesson, i, q, states.get(i), enabled=s is not None)
     total = len(lesson.quiz)
-    if len(answered) == total and correct == total:
-        done.add(lesson.id)
-        st.success(f"All {total} answers correct. This lesson is marked as done.", icon=":material/task_alt:")
+    answered = [states[i] for i in range(total) if i in states]
+    first_ok = sum(1 for st_ in answered if st_.first_try_correct)
+    eventual = sum(1 for st_ in answered if st_.eventually_correct)
+    if len(answered) == total and eventual == total:
+        st.success(f"Quiz done: {first_ok} of {total} right at the first try, all {total} right in the end. "
+                   "This lesson is marked as done.", icon=":material/task_alt:")
     elif answered:
-        st.info(f"{correct} of {total} correct so far ({total - len(answered)} not answered yet).")
-    st.button("Reset quiz", key=f"reset-{lesson.id}", on_click=_reset_quiz, args=(lesson,))
+        st.info(f"First try: {first_ok} of {len(answered)} right · in the end: {eventual} of {len(answered)} right "
+                f"({total - len(answered)} not answered yet).")
 
 
 def _has_related(lesson: Lesson) -> bool:
@@ -169,6 +192,7 @@ def _related(lesson: Lesson) -> None:
 
 
 def show(lesson: Lesson, catalog: Catalog, *, done: set[str], open_lesson: Callable[[str | None], None]) -> None:
+    identity.write_cookie()
     st.button("All lessons", key="back-to-list", icon=":material/arrow_back:", on_click=open_lesson, args=(None,))
     st.title(lesson.title)
     status = "Done" if lesson.id in done else "Not done yet"
@@ -203,7 +227,7 @@ def show(lesson: Lesson, catalog: Catalog, *, done: set[str], open_lesson: Calla
 
         _related(lesson)
 
-        _quiz(lesson, done)
+        _quiz(lesson)
 
         st.header("References", anchor="references")
         st.markdown("\n".join(f"- [{r.title}]({r.url})" for r in lesson.references))

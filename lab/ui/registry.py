@@ -51,6 +51,15 @@ PAGES: tuple[PageSpec, ...] = (
         summary="Every term of the lessons (IKE, ESP, DPD, TunnelState, ...) with its definition and source.",
     ),
     PageSpec(
+        script="ui/pages/progress.py",
+        title="My progress",
+        url_path="progress",
+        icon=":material/person:",
+        section="Learn",
+        heading="My progress",
+        summary="Your saved progress: lessons done, quiz scores, and the personal link to continue on another device.",
+    ),
+    PageSpec(
         script="ui/pages/scenario_lab.py",
         title="Scenario lab",
         url_path="scenario-lab",
@@ -59,6 +68,25 @@ PAGES: tuple[PageSpec, ...] = (
         heading="Scenario lab",
         summary="Break a high-availability design (S1-S5) on purpose: topology, outage timeline, step-by-step "
         "explanation, side-by-side comparison and the logs it would write.",
+    ),
+    PageSpec(
+        script="ui/pages/class_room.py",
+        title="Join a class",
+        url_path="class",
+        icon=":material/groups:",
+        section="Practise",
+        heading="Join a class",
+        summary="Join a training session with the room's code and answer the facilitator's live drills.",
+    ),
+    PageSpec(
+        script="ui/pages/facilitator.py",
+        title="Facilitator",
+        url_path="facilitator",
+        icon=":material/co_present:",
+        section="Practise",
+        heading="Facilitator",
+        summary="Run a class: a join code, the room's progress and weak quiz questions, live drills on the "
+        "scenario lab, CSV export.",
     ),
     PageSpec(
         script="ui/pages/troubleshooter.py",

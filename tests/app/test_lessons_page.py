@@ -55,36 +55,51 @@ def test_opening_from_the_list_and_going_back(open_page: OpenPage) -> None:
 def test_right_answer_gets_correct_and_explanation(open_page: OpenPage) -> None:
     at = open_page(PAGE, lesson="what-is-a-vpn")
     q = FIRST.quiz[0]
-    at.radio(key="quiz-what-is-a-vpn-0").set_value(q.answer).run()
+    at.radio(key="quiz-what-is-a-vpn-0-0").set_value(q.answer).run()
     assert not at.exception
-    assert "Correct." in [s.value for s in at.success]
+    assert "Correct at the first try." in [s.value for s in at.success]
     assert any(q.explanation[:40] in m.value for m in at.markdown)
 
 
-def test_wrong_answer_shows_right_one_and_explanation(open_page: OpenPage) -> None:
+def test_wrong_first_answer_counts_and_a_changed_answer_does_not(open_page: OpenPage) -> None:
     at = open_page(PAGE, lesson="what-is-a-vpn")
     q = FIRST.quiz[0]
     wrong = (q.answer + 1) % len(q.choices)
-    at.radio(key="quiz-what-is-a-vpn-0").set_value(wrong).run()
-    assert any(q.choices[q.answer] in e.value for e in at.error)
+    at.radio(key="quiz-what-is-a-vpn-0-0").set_value(wrong).run()
+    assert any("first answer is the one that counts" in e.value for e in at.error)
     assert any(q.explanation[:40] in m.value for m in at.markdown)
+    # The first answer is locked on screen: it cannot be changed into a right one.
+    locked = at.radio(key="quiz-what-is-a-vpn-0-first")
+    assert locked.value == wrong and locked.disabled
+    # Trying again after the explanation is recorded as a second attempt.
+    at.button(key="try-what-is-a-vpn-0").click().run()
+    at.radio(key="quiz-what-is-a-vpn-0-1").set_value(q.answer).run()
+    assert not at.exception
+    assert any("right answer on attempt 2" in i.value for i in at.info)
+    assert at.radio(key="quiz-what-is-a-vpn-0-first").value == wrong
+    assert any("First try: 0 of 1 right · in the end: 1 of 1 right" in i.value for i in at.info)
 
 
 def test_all_correct_marks_lesson_done_in_the_list(open_page: OpenPage) -> None:
     at = open_page(PAGE, lesson="what-is-a-vpn")
     for i, q in enumerate(FIRST.quiz):
-        at.radio(key=f"quiz-what-is-a-vpn-{i}").set_value(q.answer)
+        at.radio(key=f"quiz-what-is-a-vpn-{i}-0").set_value(q.answer)
     at.run()
     assert any("marked as done" in s.value for s in at.success)
     at.button(key="back-to-list").click().run()
     assert "Done" in texts(at)
 
 
-def test_reset_quiz_clears_answers(open_page: OpenPage) -> None:
+def test_progress_survives_a_new_session_with_the_resume_token(open_page: OpenPage) -> None:
+    """F5 or another device: a new session with the browser's token finds the answers in the database."""
     at = open_page(PAGE, lesson="what-is-a-vpn")
-    at.radio(key="quiz-what-is-a-vpn-0").set_value(0).run()
-    at.button(key="reset-what-is-a-vpn").click().run()
-    assert at.radio(key="quiz-what-is-a-vpn-0").value is None
+    q = FIRST.quiz[0]
+    at.radio(key="quiz-what-is-a-vpn-0-0").set_value(q.answer).run()
+    token = at.session_state["learner_token"]
+    fresh = open_page(PAGE, lesson="what-is-a-vpn", resume=token)
+    assert not fresh.exception
+    assert fresh.radio(key="quiz-what-is-a-vpn-0-first").value == q.answer
+    assert "Correct at the first try." in [s.value for s in fresh.success]
 
 
 def test_next_and_previous_links(open_page: OpenPage) -> None:
@@ -125,9 +140,9 @@ def test_related_links_lead_to_scenario_and_troubleshooter(open_page: OpenPage) 
 def test_quiz_answers_are_still_there_after_visiting_another_lesson(open_page: OpenPage) -> None:
     at = open_page(PAGE, lesson="what-is-a-vpn")
     q = FIRST.quiz[0]
-    at.radio(key="quiz-what-is-a-vpn-0").set_value(q.answer).run()
+    at.radio(key="quiz-what-is-a-vpn-0-0").set_value(q.answer).run()
     at.button(key="next-lesson").click().run()
     at.button(key="prev-lesson").click().run()
     assert not at.exception
-    assert at.radio(key="quiz-what-is-a-vpn-0").value == q.answer
-    assert "Correct." in [s.value for s in at.success]
+    assert at.radio(key="quiz-what-is-a-vpn-0-first").value == q.answer
+    assert "Correct at the first try." in [s.value for s in at.success]

@@ -94,9 +94,10 @@ def running_app(env_extra: dict[str, str] | None = None) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def app_url() -> Iterator[str]:
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     _require_chromium()
-    with running_app() as url:
+    db = tmp_path_factory.mktemp("app-db") / "vpn-lab.sqlite3"
+    with running_app({"VPNLAB_DATABASE_URL": f"sqlite:///{db}"}) as url:
         yield url
 
 

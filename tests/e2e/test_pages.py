@@ -25,7 +25,7 @@ def test_lesson_quiz_gives_feedback_in_the_browser(app_url, page, shoot) -> None
     page.get_by_role("heading", name="What a VPN is").first.wait_for()
     page.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for()
     page.get_by_text("It gives private connectivity over a shared public network", exact=False).first.click()
-    page.get_by_text("Correct.").first.wait_for()
+    page.get_by_text("Correct at the first try.").first.wait_for()
     assert page.locator('[data-testid="stException"]').count() == 0
     shoot("lesson-quiz")
 

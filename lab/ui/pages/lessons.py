@@ -1,4 +1,4 @@
-"""Lessons: the list (with progress in this browser session) and one lesson with its quiz.
+"""Lessons: the list (with the learner's saved progress) and one lesson with its quiz.
 
 `?lesson=<id>` opens a lesson directly; an unknown id shows a clear message and the list.
 """
@@ -7,15 +7,27 @@ from __future__ import annotations
 
 import streamlit as st
 
+from lab.classes.progress import learner_progress
+from lab.errors import LabError
 from lab.lessons import Catalog, Lesson, languages
-from lab.ui import curriculum_map, lesson_view
+from lab.ui import curriculum_map, identity, lesson_view
 from lab.ui.catalog import catalog as _catalog
 
-DONE_KEY = "lessons_done"
 
-
-def _done() -> set[str]:
-    return st.session_state.setdefault(DONE_KEY, set())
+def _done(catalog: Catalog, read_lesson: str | None = None) -> tuple[set[str], bool]:
+    """Lessons done by this browser's learner, read from the database; (done, signed in)."""
+    s = identity.store()
+    learner = identity.current_learner(s) if s is not None else None
+    if s is None or learner is None:
+        return set(), False
+    try:
+        if read_lesson is not None:
+            s.record_lesson_read(learner.id, read_lesson, identity.now())
+        sizes = {lesson.id: len(lesson.quiz) for lesson in catalog.lessons}
+        return set(learner_progress(s, learner.id, sizes).lessons_done), True
+    except LabError as err:
+        st.error(f"Your progress cannot be read right now: {err}")
+        return set(), False
 
 
 def _open(lesson_id: str | None) -> None:
@@ -52,15 +64,17 @@ def _show_errors(catalog: Catalog) -> None:
 
 def _show_list(catalog: Catalog) -> None:
     st.title("Lessons")
-    done = _done()
+    done, signed_in = _done(catalog)
     total = len(catalog.lessons)
     finished = sum(1 for lesson in catalog.lessons if lesson.id in done)
-    st.markdown(
-        "Short lessons that build on each other, each with a quiz. Progress is kept for this browser "
-        "session only."
-    )
+    if signed_in:
+        st.markdown("Short lessons that build on each other, each with a quiz. Your progress is saved: "
+                    "**My progress** has your resume link for another browser or device.")
+    else:
+        st.markdown("Short lessons that build on each other, each with a quiz. Your first quiz answer starts "
+                    "your saved progress; **My progress** gives it a name and a resume link.")
     if total:
-        st.progress(finished / total, text=f"{finished} of {total} lessons done in this session")
+        st.progress(finished / total, text=f"{finished} of {total} lessons done")
     else:
         st.info("No lessons are available.")
     curriculum_map.show(catalog, done)
@@ -103,6 +117,7 @@ def _scroll_to_top_on_change(lesson_id: str | None) -> None:
 
 
 def main() -> None:
+    identity.write_cookie()
     lang = _language()
     catalog = _catalog(lang)
     requested = st.query_params.get("lesson")
@@ -115,7 +130,8 @@ def main() -> None:
         st.error(f"There is no lesson with the id '{requested}'. Pick one from the list below.")
         _show_list(catalog)
         return
-    lesson_view.show(lesson, catalog, done=_done(), open_lesson=_open)
+    done, _signed_in = _done(catalog, read_lesson=lesson.id)
+    lesson_view.show(lesson, catalog, done=done, open_lesson=_open)
 
 
 main()

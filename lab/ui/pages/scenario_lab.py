@@ -19,6 +19,7 @@ from lab.sim import (
     valid_targets,
 )
 from lab.sim.figures import element_failure, topology_figure
+from lab.ui import identity
 from lab.ui import scenario_cache as cache
 from lab.ui.registry import PAGES
 
@@ -40,12 +41,18 @@ def _failures() -> list[dict]:
     return st.session_state.setdefault("sl_failures", [])
 
 
-# A lesson can link here with ?scenario=s3&fail=cgw-down:cgw-a@60: preselect and run once.
+# A lesson or a drill's reveal can link here with ?scenario=s3&fail=cgw-down:cgw-a@60: preselect and run
+# once per link (a new link replaces the script, so a drill revealed later opens its own simulation).
 _linked = st.query_params.get("scenario", "").lower()
-if "sl_scenario" not in st.session_state and _linked and _linked not in SPECS:
+_link_sig = (_linked, tuple(st.query_params.get_all("fail")))
+_new_link = bool(_linked) and st.session_state.get("sl_link_applied") != _link_sig
+if _new_link:
+    st.session_state["sl_link_applied"] = _link_sig
+if _new_link and _linked not in SPECS:
     st.warning(f"The link names an unknown scenario '{_linked}'; the valid ones are {', '.join(SPECS)}.")
-if "sl_scenario" not in st.session_state and _linked in SPECS:
+if _new_link and _linked in SPECS:
     st.session_state["sl_scenario"] = st.query_params["scenario"].lower()
+    st.session_state["sl_failures"] = []
     for text in st.query_params.get_all("fail"):
         try:
             f = parse_failure(text.replace(" ", "+"))  # an unescaped + in a link arrives as a space
@@ -207,6 +214,8 @@ except LabError as err:
     if err.hint:
         st.caption(err.hint)
     st.stop()
+if key.failures:  # a learner who broke a design on purpose did this scenario's exercise
+    identity.record_exercise(f"scenario-lab:{key.scenario}")
 
 # --- results -----------------------------------------------------------------------------------------
 o = result.outcome

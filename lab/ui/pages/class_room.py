@@ -1,0 +1,161 @@
+"""Join a class: a participant joins with the room's code and a display name, then answers live drills.
+
+Everything is read from the database on every run (the drill area every two seconds), so the
+facilitator can run the room from another replica. Participants see only their own answer until the
+facilitator reveals the drill; the reveal shows the right answer, the explanation, how the room
+answered, and opens the simulation in the scenario lab.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from lab.classes import find_class, join_class
+from lab.classes.drills import answer_label, seconds_left
+from lab.classes.live import drill_status, submit_answer
+from lab.errors import LabError
+from lab.figures.classes import drill_distribution
+from lab.store import ClassRow, LearnerRow, Store
+from lab.ui import identity
+from lab.ui.registry import page
+
+LAB_DIR = Path(__file__).resolve().parents[2]
+POLL_S = 2
+
+st.title("Join a class")
+identity.write_cookie()
+s = identity.store()
+if s is None:
+    st.stop()
+learner = identity.current_learner(s)
+linked = st.query_params.get("code", "").strip()
+
+
+def _join(code_key: str, name_key: str) -> None:
+    store: Store = s  # type: ignore[assignment]
+    try:
+        current = identity.current_learner(store)
+        row, _me, token = join_class(store, st.session_state.get(code_key, ""), identity.now(),
+                                     name=st.session_state.get(name_key), learner=current)
+    except LabError as err:
+        st.session_state["join_error"] = str(err)
+        return
+    if token:
+        identity.remember(token)
+    st.query_params["code"] = row.code
+
+
+def _join_form(prefill: str, me: LearnerRow | None) -> None:
+    error = st.session_state.pop("join_error", None)
+    if error:
+        st.error(error)
+    st.markdown("Your facilitator gives the room a join code. Join with it and a display name; the drills "
+                "the facilitator starts then appear on this page.")
+    with st.container(border=True):
+        st.text_input("Join code", key="join-code", value=prefill, max_chars=12, placeholder="e.g. K7M2QX")
+        if me is None:
+            st.text_input("Display name", key="join-name", max_chars=40, placeholder="e.g. Mina",
+                          help="Plain text, up to 40 characters. The facilitator sees it; other participants "
+                          "do not see your answers.")
+        else:
+            st.markdown(f"You join as **{identity.plain(me.name)}** (change it on My progress).")
+        st.button("Join", key="join", type="primary", on_click=_join, args=("join-code", "join-name"))
+
+
+cls: ClassRow | None = None
+if learner is not None:
+    try:
+        mine = s.classes_of(learner.id)
+        if linked:
+            wanted = find_class(s, linked)
+            cls = wanted if any(c.id == wanted.id for c in mine) else None
+        elif mine:
+            cls = mine[0]
+    except LabError as err:
+        st.error(str(err))
+if cls is None or learner is None:
+    _join_form(linked, learner)
+    st.stop()
+
+st.markdown(f"### {identity.plain(cls.title)}")
+st.caption(f"Class {cls.code} · you are in as {identity.plain(learner.name)}")
+
+
+def _answer(drill_id: str, key: str) -> None:
+    store: Store = s  # type: ignore[assignment]
+    drill = store.drill(drill_id)
+    raw = st.session_state.get(key)
+    if drill is None or raw is None:
+        st.session_state["drill_error"] = "Pick or type an answer first."
+        return
+    try:
+        submit_answer(store, drill, learner.id, str(raw), identity.now())  # type: ignore[union-attr]
+    except LabError as err:
+        st.session_state["drill_error"] = str(err)
+
+
+@st.fragment(run_every=POLL_S)
+def live_drill() -> None:
+    store: Store = s  # type: ignore[assignment]
+    me: LearnerRow = learner  # type: ignore[assignment]
+    try:
+        status = drill_status(store, cls, identity.now())  # type: ignore[arg-type]
+    except LabError as err:
+        st.error(f"The drill cannot be read right now: {err}")
+        return
+    with st.container(border=True):
+        if status is None:
+            st.info("No drill yet. When the facilitator starts one, it appears here.", icon=":material/timer:")
+            return
+        d, spec = status.drill, status.drill.spec
+        st.markdown(f"**Drill: {identity.plain(d.title)}**")
+        st.markdown(f"{spec['scenario_title']} · failure script: " + ", ".join(f"`{f}`" for f in spec["failures"]))
+        st.markdown(f"#### {spec['prompt']}")
+        mine = status.mine(me.id)
+        error = st.session_state.pop("drill_error", None)
+        if error:
+            st.error(error)
+        if status.phase == "open" and mine is None:
+            st.caption(f"{seconds_left(d, identity.now())} s left · only the facilitator sees your answer until "
+                       "the reveal")
+            key = f"drill-{d.id}"
+            if spec["format"] == "choice":
+                st.radio("Your answer", options=[str(i) for i in range(len(spec["choices"]))],
+                         format_func=lambda i: spec["choices"][int(i)], index=None, key=key)
+            else:
+                st.number_input("Your answer (seconds)", min_value=0, max_value=86_400, step=1, value=None,
+                                key=key)
+            st.button("Send answer", key=f"send-{d.id}", type="primary", on_click=_answer, args=(d.id, key))
+            return
+        if mine is not None:
+            st.markdown(f"Your answer: **{identity.plain(answer_label(spec, mine.answer))}**")
+        if status.phase == "open":
+            st.success(f"Your answer is in. {seconds_left(d, identity.now())} s left for the others; the facilitator "
+                       "reveals the right answer after that.", icon=":material/how_to_reg:")
+            return
+        if status.phase == "closed":
+            st.info("Time is up. Waiting for the facilitator to reveal the answer.", icon=":material/hourglass_top:")
+            return
+        right = answer_label(spec, spec["answer"])
+        if mine is None:
+            st.warning(f"You did not answer in time. The right answer: **{identity.plain(right)}**")
+        elif mine.correct:
+            st.success(f"Right! The simulator says: **{identity.plain(right)}**", icon=":material/check_circle:")
+        else:
+            st.error(f"Not this time. The simulator says: **{identity.plain(right)}**", icon=":material/cancel:")
+        st.markdown(f"*Why:* {identity.plain(spec['explanation'])}")
+        if spec.get("steps"):
+            st.markdown("\n".join(f"- {identity.plain(step)}" for step in spec["steps"]))
+        dist = status.distribution()
+        if dist:
+            st.plotly_chart(drill_distribution([x[0] for x in dist], [x[1] for x in dist], [x[2] for x in dist]),
+                            key=f"dist-{d.id}", config={"displayModeBar": False})
+        lab = page("scenario-lab")
+        st.page_link(str(LAB_DIR / lab.script), label="Open this simulation in the scenario lab",
+                     icon=":material/science:",
+                     query_params={"scenario": spec["scenario"], "fail": list(spec["failures"])})
+
+
+live_drill()
