@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.pg import PostgresServer, pg_bin, postgres_server
 
 
 @pytest.fixture(autouse=True)
@@ -26,3 +29,16 @@ def _no_real_aws(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempP
 def _own_database(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Every test writes progress to its own SQLite file, never to the user's data directory."""
     monkeypatch.setenv("VPNLAB_DATABASE_URL", f"sqlite:///{tmp_path}/vpn-lab.sqlite3")
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """A real PostgreSQL server for this test worker (under xdist, one per worker), stopped at the end."""
+    if pg_bin() is None:
+        pytest.skip("PostgreSQL server binaries are not installed (/usr/lib/postgresql/*/bin/initdb); "
+                    "`apt-get install postgresql` to run the PostgreSQL tests")
+    from lab.store.db import dispose_all
+
+    with postgres_server() as server:
+        yield server
+        dispose_all()

@@ -35,9 +35,9 @@ def progress_matrix(names: Sequence[str], lessons: Sequence[str], states: Sequen
         hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
     ))
     fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_xaxes(side="top", automargin=True, tickangle=-30)
-    return _layout(fig, "Progress: lessons read and done (every quiz question answered right)",
-                   max(220, 90 + 32 * len(rows)))
+    fig.update_xaxes(title="lesson", type="category", automargin=True, tickangle=0)
+    return _layout(fig, "Progress: lessons read and done (done: every quiz question answered right)",
+                   max(220, 120 + 36 * len(rows)))
 
 
 def question_success(labels: Sequence[str], rates: Sequence[float], answered: Sequence[int]) -> go.Figure:

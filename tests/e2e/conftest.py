@@ -141,17 +141,36 @@ def click_and_wait(page: object, locator: object) -> None:
     wait_idle(page)
 
 
+def save_shot(pg: object, folder: Path, name: str) -> Path:
+    """A full-page PNG of `pg` under `folder` (and VPN_LAB_SHOTS when set)."""
+    path = folder / f"{name}.png"
+    pg.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
+    extra = os.environ.get("VPN_LAB_SHOTS")
+    if extra:
+        Path(extra).mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, Path(extra) / path.name)
+    return path
+
+
+SHOT_SIZES = ((1920, 1080), (1400, 900), (390, 844))
+
+
+def shoot_sizes(pg: object, folder: Path, name: str) -> None:
+    """Screenshots of `pg` at 1920x1080, 1400x900 and 390x844 (the viewport is restored afterwards)."""
+    before = pg.viewport_size  # type: ignore[attr-defined]
+    for w, h in SHOT_SIZES:
+        pg.set_viewport_size({"width": w, "height": h})  # type: ignore[attr-defined]
+        pg.wait_for_timeout(500)  # type: ignore[attr-defined]
+        save_shot(pg, folder, f"{name}-{w}x{h}")
+    if before:
+        pg.set_viewport_size(before)  # type: ignore[attr-defined]
+
+
 @pytest.fixture
 def shoot(page: object, tmp_path: Path) -> Callable[[str], Path]:
     """shoot("name") saves a full-page PNG under tmp_path (and VPN_LAB_SHOTS) and returns its path."""
 
     def _shoot(name: str) -> Path:
-        path = tmp_path / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
-        extra = os.environ.get("VPN_LAB_SHOTS")
-        if extra:
-            Path(extra).mkdir(parents=True, exist_ok=True)
-            shutil.copy(path, Path(extra) / path.name)
-        return path
+        return save_shot(page, tmp_path, name)
 
     return _shoot

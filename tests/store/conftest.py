@@ -3,26 +3,14 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from lab.store import Store, open_store
-from lab.store.db import dispose_all
-from tests.pg import PostgresServer, pg_bin, postgres_server
+from tests.pg import PostgresServer
 
 _names = itertools.count()
-
-
-@pytest.fixture(scope="session")
-def postgres() -> Iterator[PostgresServer]:
-    if pg_bin() is None:
-        pytest.skip("PostgreSQL server binaries are not installed (/usr/lib/postgresql/*/bin/initdb); "
-                    "`apt-get install postgresql` to run the PostgreSQL half of these tests")
-    with postgres_server() as server:
-        yield server
-    dispose_all()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

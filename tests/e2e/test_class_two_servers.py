@@ -1,0 +1,96 @@
+"""A class served by two app servers on one PostgreSQL database, in a real browser.
+
+A participant on server A joins and answers the facilitator's drill; the facilitator's live view on
+server B shows the answer arrive; the reveal reaches the participant on A and opens the scenario lab
+with that simulation. Screenshots at 1920x1080, 1400x900 and 390x844.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from lab.classes import create_class
+from lab.store import upgrade
+from tests.e2e.conftest import click_and_wait, running_app, save_shot, shoot_sizes, wait_idle
+
+pytestmark = pytest.mark.e2e
+
+
+def test_participant_on_a_facilitator_on_b(browser, postgres, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    url = postgres.create_database("two_servers")
+    monkeypatch.setenv("VPNLAB_DATABASE_URL", url)
+    upgrade()
+    from lab.store import open_store
+
+    cls, key = create_class(open_store(), "Network team, week 1", datetime.now(UTC))
+    env = {"VPNLAB_DATABASE_URL": url}
+    with running_app(env) as server_a, running_app(env) as server_b:
+        participant_ctx = browser.new_context(viewport={"width": 1400, "height": 900})
+        facilitator_ctx = browser.new_context(viewport={"width": 1400, "height": 900})
+        try:
+            p = participant_ctx.new_page()
+            f = facilitator_ctx.new_page()
+            for pg in (p, f):
+                pg.set_default_timeout(30_000)
+            # The facilitator opens the class on server B and starts the S4 drill.
+            f.goto(f"{server_b}/facilitator")
+            wait_idle(f)
+            f.get_by_label("Join code").fill(cls.code)
+            f.get_by_label("Facilitator key").fill(key)
+            click_and_wait(f, f.get_by_role("button", name="Open", exact=True))
+            f.get_by_text("Participants open this link").wait_for()
+            # The participant joins on server A.
+            p.goto(f"{server_a}/class?code={cls.code}")
+            wait_idle(p)
+            p.get_by_role("textbox", name="Display name").fill("Mina <b>Park</b>")
+            click_and_wait(p, p.get_by_role("button", name="Join", exact=True))
+            p.get_by_text("No drill yet").wait_for()
+            shoot_sizes(p, tmp_path, "class-joined")
+            f.get_by_text("Live drill", exact=True).click()
+            wait_idle(f)
+            f.get_by_test_id("stSelectbox").filter(has_text="Drill").first.click()
+            click_and_wait(f, f.get_by_role("option", name="Ready-made: S4: gateway A dies, BGP"))
+            click_and_wait(f, f.get_by_role("button", name="Start this drill"))
+            # Server A's participant sees it within its refresh interval and answers.
+            # (generous waits: the two servers poll the database every few seconds on a busy machine)
+            p.get_by_text("How many seconds is traffic from the VPC to on-premises lost?").wait_for(timeout=90_000)
+            shoot_sizes(p, tmp_path, "class-drill-open")
+            p.get_by_text("30 s", exact=True).click()
+            click_and_wait(p, p.get_by_role("button", name="Send answer"))
+            p.get_by_text("Your answer is in").wait_for()
+            # Server B's facilitator sees the answer arrive.
+            f.get_by_test_id("stMetric").filter(has_text="Answers").filter(has_text="1 of 1").wait_for(timeout=90_000)
+            f.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for()
+            shoot_sizes(f, tmp_path, "facilitator-drill-answers")
+            click_and_wait(f, f.get_by_role("button", name="Reveal to the room"))
+            # The reveal reaches the participant on A: the right answer, the explanation, the simulation.
+            p.get_by_text("Right! The simulator says").wait_for(timeout=90_000)
+            p.get_by_text("Mina <b>Park</b>", exact=False).first.wait_for()  # the name shows as typed
+            assert p.locator("b", has_text="Park").count() == 0
+            shoot_sizes(p, tmp_path, "class-drill-revealed")
+            click_and_wait(p, p.get_by_role("link", name="Open this simulation in the scenario lab"))
+            p.get_by_role("heading", name="Scenario lab").wait_for()
+            metric = p.get_by_test_id("stMetric").filter(has_text="VPC → on-prem outage")
+            metric.get_by_test_id("stMetricValue").wait_for()
+            assert metric.get_by_test_id("stMetricValue").inner_text() == "30 s"
+            # The facilitator's dashboard on B lists the participant from A.
+            f.get_by_text("Dashboard", exact=True).click()
+            wait_idle(f)
+            f.get_by_test_id("stMetric").filter(has_text="Participants").filter(has_text="1").wait_for(timeout=90_000)
+            f.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for()
+            shoot_sizes(f, tmp_path, "facilitator-dashboard")
+            for pg in (p, f):
+                assert pg.locator('[data-testid="stException"]').count() == 0
+        except Exception:
+            for name, pg in (("failure-participant", p), ("failure-facilitator", f)):
+                with contextlib.suppress(Exception):
+                    save_shot(pg, tmp_path, name)
+            raise
+        finally:
+            with contextlib.suppress(Exception):
+                participant_ctx.close()
+                facilitator_ctx.close()
