@@ -32,7 +32,7 @@ CATEGORIES = {
     "none",
 }
 PREFIXES = {"none", "syslog", "timestamp", "whack-code", "android"}
-MIN_ENTRIES = 40
+MIN_ENTRIES = 80
 REQUIRED_CATEGORIES: set[str] = set()
 REQUIRED_FORMATS: set[str] = set()
 
