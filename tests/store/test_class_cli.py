@@ -14,7 +14,7 @@ from lab.classes import answer_question, join_class
 from lab.cli import main
 from lab.store import open_store
 from lab.store.db import database_url, dispose_all
-from tests.net import free_port
+from tests.net import closed_port
 
 
 def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -82,12 +82,13 @@ def test_unknown_code_exits_2_with_one_line(db_url: str, capsys: pytest.CaptureF
 
 def test_unreachable_database_exits_2_with_one_line(monkeypatch: pytest.MonkeyPatch,
                                                    capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setenv("VPNLAB_DATABASE_URL", f"postgresql://lab:s3cret@127.0.0.1:{free_port()}/lab")
-    for args in (["db", "upgrade"], ["class", "show", "ABCDEF"], ["class", "create", "T"]):
-        code, out, err = _run(capsys, *args)
-        assert code == 2 and out == ""
-        assert err.count("\n") == 1 and err.startswith("vpn-lab: Cannot reach the database")
-        assert "s3cret" not in err, "the password is never printed"
+    with closed_port() as port:
+        monkeypatch.setenv("VPNLAB_DATABASE_URL", f"postgresql://lab:s3cret@127.0.0.1:{port}/lab")
+        for args in (["db", "upgrade"], ["class", "show", "ABCDEF"], ["class", "create", "T"]):
+            code, out, err = _run(capsys, *args)
+            assert code == 2 and out == ""
+            assert err.count("\n") == 1 and err.startswith("vpn-lab: Cannot reach the database")
+            assert "s3cret" not in err, "the password is never printed"
 
 
 def test_newer_schema_exits_2_with_one_line(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
