@@ -18,7 +18,7 @@ import io
 import os
 import re
 from collections.abc import Mapping
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from functools import cache
 from pathlib import Path
 
@@ -86,11 +86,16 @@ def from_environment(env: Mapping[str, str] | None = None) -> str | None:
     return normalize(language.split(":")[0]) if language else None
 
 
-def set_language(lang: str) -> None:
-    """Set the language of `t()` calls without an explicit language (the CLI does this once)."""
+def set_language(lang: str) -> Token[str]:
+    """Set the language of `t()` calls without an explicit language (the CLI does this once per command)."""
     if lang not in LANGS:
         raise ValueError(f"unsupported language {lang!r}; choose one of {', '.join(LANGS)}")
-    _current.set(lang)
+    return _current.set(lang)
+
+
+def reset_language(token: Token[str]) -> None:
+    """Undo a `set_language` (the language before it applies again)."""
+    _current.reset(token)
 
 
 def language() -> str:
