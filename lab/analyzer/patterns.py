@@ -1,9 +1,13 @@
-"""Log patterns: loaded once from `lab/data/patterns/*.yaml`, validated, compiled once.
+"""Log patterns (the vendor layer): loaded once from `lab/data/patterns/*.yaml`, validated, compiled once.
 
-Each pattern names its formats, a cheap `keyword` that every matching line contains (the scanner
-looks for keywords with `str.find` before it runs any regex), the regex, and either a `category`
-(a finding) or a `signal` (a fact the diagnosis uses for order and causality, such as "an IKE_SA was
-established"). Every pattern carries `match` / `no_match` sample lines and a public `source`.
+A pattern turns one vendor's line into a protocol **event** (see `lab.analyzer.protocol`): its `event`
+kind (notify, retransmit, give_up, dpd_probe, delete, established, bgp_down, ...) and, fixed in the
+file or captured by named groups of the regex, the exchange, notify type, direction (sent/received),
+SA kind (ike/child) and values (peer address, proposals, ASNs, selectors, identities). Which root
+cause an event points at is decided by the protocol layer from the event and what came before it,
+not by the pattern. Each pattern has a literal `keyword` that every matching line contains: all
+keywords go into one multi-pattern prefilter (`lab.analyzer.prefilter`), and only lines with a
+keyword meet a regex. Every pattern carries `match` / `no_match` sample lines and a public `source`.
 """
 
 from __future__ import annotations
@@ -17,13 +21,99 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from lab import DATA_DIR
-from lab.analyzer.model import CATEGORIES, PHASES
 from lab.errors import DataError
 from lab.schema import load_yaml_model
 
 PATTERNS_DIR = DATA_DIR / "patterns"
-FORMATS = ("aws-json", "aws-text", "strongswan", "libreswan", "cisco-asa", "cisco-ios", "fortigate", "paloalto")
-SIGNALS = ("established",)
+FORMATS = (
+    "aws-json",
+    "aws-text",
+    "strongswan",
+    "libreswan",
+    "cisco-asa",
+    "cisco-ios",
+    "fortigate",
+    "paloalto",
+    "juniper",
+    "mikrotik",
+    "azure",
+    "checkpoint",
+    "sonicwall",
+    "frr",
+)
+# What each format is, for `vpn-lab logs --help` and the page.
+FORMAT_NAMES = {
+    "aws-json": "AWS Site-to-Site VPN tunnel and BGP logs (CloudWatch JSON)",
+    "aws-text": "AWS Site-to-Site VPN tunnel and BGP logs (text)",
+    "strongswan": "strongSwan charon (also pfSense, OPNsense, VyOS, Android I/charon, ipsec.log)",
+    "libreswan": "Libreswan / Openswan pluto (IKEv1 Main/Quick Mode and IKEv2)",
+    "cisco-asa": "Cisco ASA / FTD syslog (%ASA-n-NNNNNN) and debug crypto",
+    "cisco-ios": "Cisco IOS / IOS-XE (%CRYPTO, %IKEV2, %BGP, debug crypto isakmp/ikev2)",
+    "fortigate": "FortiGate event log (logid=...) and diagnose debug application ike",
+    "paloalto": "Palo Alto PAN-OS system log and ikemgr.log",
+    "juniper": "Juniper SRX / JunOS kmd (KMD_*) and rpd BGP messages",
+    "mikrotik": "MikroTik RouterOS ipsec and bgp log topics",
+    "azure": "Azure VPN gateway IKE diagnostic log (IKELogs)",
+    "checkpoint": "Check Point vpnd / ike.elg and SmartLog VPN messages",
+    "sonicwall": "SonicWall SonicOS VPN log messages",
+    "frr": "FRRouting / Quagga / BIRD bgpd (VyOS, pfSense FRR, Linux routers)",
+}
+EVENTS = (
+    "exchange",  # an IKE message of an exchange was sent or received (may carry notify payloads)
+    "initiate",  # a negotiation started (IKE_SA or CHILD_SA, Main/Aggressive/Quick Mode)
+    "established",  # an SA is up
+    "notify",  # a notify (RFC 7296 / RFC 2408 type) sent or received; the protocol layer reads its meaning
+    "no_proposal",  # no proposal acceptable (sa: ike -> phase 1, child -> phase 2, else from the exchange)
+    "auth_failed",  # authentication failed: PSK/MAC mismatch, identity not accepted, certificate
+    "ts_unacceptable",  # traffic selectors / proxy IDs / encryption domain not acceptable
+    "proposals",  # the proposals received or configured, listed (values only)
+    "retransmit",  # a request was sent again without an answer
+    "give_up",  # retransmits ended, negotiation abandoned or timed out without an answer
+    "dpd_probe",  # a DPD / liveness check was sent
+    "dpd_answer",  # a DPD / liveness check was answered
+    "dpd_dead",  # the peer was declared dead by DPD / liveness
+    "delete",  # a Delete for an IKE or Child SA was sent or received
+    "rekey_collision",  # both sides rekeyed the same SA at once
+    "rekey_failed",  # a rekey failed or SAs went out of step (invalid SPI, lifetimes)
+    "bgp_down",  # a BGP session went down (hold timer, notification, neighbor down, bad OPEN)
+    "bgp_up",  # a BGP session came up
+    "ike_mode_mismatch",  # IKE version or Main/Aggressive Mode differ
+    "ipsec_mode_mismatch",  # tunnel vs transport mode, ESP vs AH
+    "nat_t_or_fragmentation",  # NAT-T or IKE/IP fragmentation problem
+)
+EXCHANGES = (
+    "IKE_SA_INIT",
+    "IKE_AUTH",
+    "CREATE_CHILD_SA",
+    "INFORMATIONAL",
+    "MAIN_MODE",
+    "AGGRESSIVE_MODE",
+    "QUICK_MODE",
+    "INFORMATIONAL_V1",
+)
+
+
+# Named groups a regex may use (a trailing digit allows alternatives: peer2 is read as peer).
+GROUPS = (
+    "peer",
+    "notify",
+    "exchange",
+    "direction",
+    "sa",
+    "received",
+    "configured",
+    "algorithms",
+    "local_asn",
+    "remote_asn",
+    "expected_asn",
+    "ts_offered",
+    "ts_expected",
+    "id_sent",
+    "id_expected",
+    "conn",
+    "count",
+    "reason",
+)
 
 
 class _Samples(BaseModel):
@@ -38,12 +128,14 @@ class _PatternSchema(BaseModel):
     formats: list[Literal[FORMATS]] = Field(min_length=1)  # type: ignore[valid-type]
     keyword: str = Field(min_length=3)
     regex: str = Field(min_length=3)
-    category: Literal[CATEGORIES] | None = None  # type: ignore[valid-type]
-    signal: Literal[SIGNALS] | None = None  # type: ignore[valid-type]
-    phase: Literal[PHASES]  # type: ignore[valid-type]
-    decisive: bool = True
+    event: Literal[EVENTS]  # type: ignore[valid-type]
+    exchange: Literal[EXCHANGES] | None = None  # type: ignore[valid-type]
+    notify: str | None = Field(default=None, pattern=r"^[A-Z][A-Z0-9_]+$")
+    direction: Literal["sent", "received"] | None = None
+    sa: Literal["ike", "child"] | None = None
+    ike: Literal[1, 2] | None = None  # IKE version when the line says it
     explanation: str = Field(min_length=10)
-    tree_node: str = ""
+    tree_node: str = ""  # overrides the category's node for this line (e.g. BGP ASN -> d-bgp-asn)
     source: str = Field(pattern=r"^https?://")
     samples: _Samples
 
@@ -70,10 +162,12 @@ class Pattern:
     formats: tuple[str, ...]
     keyword: str
     regex: re.Pattern[str]
-    category: str | None
-    signal: str | None
-    phase: str
-    decisive: bool
+    event: str
+    exchange: str | None
+    notify: str | None
+    direction: str | None
+    sa: str | None
+    ike: int | None
     explanation: str
     tree_node: str
     source: str
@@ -84,11 +178,12 @@ class Pattern:
 
 def _check(p: _PatternSchema) -> list[str]:
     problems: list[str] = []
-    if (p.category is None) == (p.signal is None):
-        problems.append(f"pattern {p.id}: set exactly one of category or signal")
-    if p.category and not p.tree_node:
-        problems.append(f"pattern {p.id}: a finding pattern needs a tree_node")
+    if p.event == "notify" and not p.notify and "(?P<notify>" not in p.regex:
+        problems.append(f"pattern {p.id}: a notify event needs `notify:` or a (?P<notify>...) group")
     rx = re.compile(p.regex)
+    unknown = {g.rstrip("0123456789") for g in rx.groupindex} - set(GROUPS)
+    if unknown:
+        problems.append(f"pattern {p.id}: unknown named groups {sorted(unknown)} (known: {', '.join(GROUPS)})")
     for line in p.samples.match:
         if p.keyword not in line:
             problems.append(f"pattern {p.id}: keyword {p.keyword!r} is not in match sample {line[:60]!r}")
@@ -114,10 +209,12 @@ def load_file(path: Path) -> list[Pattern]:
             formats=tuple(p.formats),
             keyword=p.keyword,
             regex=re.compile(p.regex),
-            category=p.category,
-            signal=p.signal,
-            phase=p.phase,
-            decisive=p.decisive,
+            event=p.event,
+            exchange=p.exchange,
+            notify=p.notify,
+            direction=p.direction,
+            sa=p.sa,
+            ike=p.ike,
             explanation=p.explanation.strip(),
             tree_node=p.tree_node,
             source=p.source,
