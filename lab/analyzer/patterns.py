@@ -80,6 +80,7 @@ EVENTS = (
     "ike_mode_mismatch",  # IKE version or Main/Aggressive Mode differ
     "ipsec_mode_mismatch",  # tunnel vs transport mode, ESP vs AH
     "nat_t_or_fragmentation",  # NAT-T or IKE/IP fragmentation problem
+    "nat_or_fragments",  # NAT on the path, or IKE messages fragmented (context for lost messages)
 )
 EXCHANGES = (
     "IKE_SA_INIT",
@@ -126,7 +127,7 @@ class _PatternSchema(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     formats: list[Literal[FORMATS]] = Field(min_length=1)  # type: ignore[valid-type]
-    keyword: str = Field(min_length=3)
+    keyword: str | list[str]  # one literal, or several when the regex has alternatives
     regex: str = Field(min_length=3)
     event: Literal[EVENTS]  # type: ignore[valid-type]
     exchange: Literal[EXCHANGES] | None = None  # type: ignore[valid-type]
@@ -160,7 +161,7 @@ class _FileSchema(BaseModel):
 class Pattern:
     id: str
     formats: tuple[str, ...]
-    keyword: str
+    keywords: tuple[str, ...]
     regex: re.Pattern[str]
     event: str
     exchange: str | None
@@ -175,6 +176,14 @@ class Pattern:
     no_match_samples: tuple[str, ...]
     file: str
 
+    @property
+    def keyword(self) -> str:
+        return self.keywords[0]
+
+
+def _keywords(p: _PatternSchema) -> tuple[str, ...]:
+    return (p.keyword,) if isinstance(p.keyword, str) else tuple(p.keyword)
+
 
 def _check(p: _PatternSchema) -> list[str]:
     problems: list[str] = []
@@ -184,9 +193,12 @@ def _check(p: _PatternSchema) -> list[str]:
     unknown = {g.rstrip("0123456789") for g in rx.groupindex} - set(GROUPS)
     if unknown:
         problems.append(f"pattern {p.id}: unknown named groups {sorted(unknown)} (known: {', '.join(GROUPS)})")
+    keywords = _keywords(p)
+    if not keywords or any(len(k) < 3 for k in keywords):
+        problems.append(f"pattern {p.id}: every keyword needs at least 3 characters")
     for line in p.samples.match:
-        if p.keyword not in line:
-            problems.append(f"pattern {p.id}: keyword {p.keyword!r} is not in match sample {line[:60]!r}")
+        if not any(k in line for k in keywords):
+            problems.append(f"pattern {p.id}: no keyword of {list(keywords)} is in match sample {line[:60]!r}")
         if not rx.search(line):
             problems.append(f"pattern {p.id}: match sample does not match: {line[:80]!r}")
     for line in p.samples.no_match:
@@ -207,7 +219,7 @@ def load_file(path: Path) -> list[Pattern]:
         Pattern(
             id=p.id,
             formats=tuple(p.formats),
-            keyword=p.keyword,
+            keywords=_keywords(p),
             regex=re.compile(p.regex),
             event=p.event,
             exchange=p.exchange,

@@ -86,7 +86,27 @@ def notify_name(raw: str) -> str:
 
 def exchange_name(raw: str) -> str:
     key = raw.strip().upper().replace("-", "_")
-    return EXCHANGE_ALIASES.get(key, EXCHANGE_ALIASES.get(key.replace("_", " "), key))
+    found = EXCHANGE_ALIASES.get(key, EXCHANGE_ALIASES.get(key.replace("_", " ")))
+    if found:
+        return found
+    # Daemon states and wordings: libreswan STATE_MAIN_I1, IKE_SA_INIT_I, STATE_PARENT_I2; "phase 1" ...
+    for needle, name in (
+        ("SA_INIT", "IKE_SA_INIT"),
+        ("PARENT_I1", "IKE_SA_INIT"),
+        ("PARENT_R1", "IKE_SA_INIT"),
+        ("IKE_AUTH", "IKE_AUTH"),
+        ("PARENT_I2", "IKE_AUTH"),
+        ("PARENT_R2", "IKE_AUTH"),
+        ("CHILD", "CREATE_CHILD_SA"),
+        ("MAIN", "MAIN_MODE"),
+        ("AGGR", "AGGRESSIVE_MODE"),
+        ("QUICK", "QUICK_MODE"),
+        ("ESTABLISHED", "INFORMATIONAL"),
+        ("INFO", "INFORMATIONAL"),
+    ):
+        if needle in key:
+            return name
+    return key
 
 
 # ---- algorithms -------------------------------------------------------------------------------
@@ -455,7 +475,7 @@ def classify(events: list[Event]) -> None:
                 st.ike_up = st.child_up = False
         elif kind == "bgp_up":
             _set(ev, "bgp_down", "context")
-        elif kind == "nat_t_or_fragmentation" and ev.values.get("reason") == "hint":
+        elif kind == "nat_or_fragments":
             st.nat_or_frag = True
             _set(ev, "nat_t_or_fragmentation", "context")
         elif kind in KIND_CATEGORY:

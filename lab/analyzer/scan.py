@@ -30,7 +30,10 @@ SAMPLE_CHARS = 2000  # characters of a line the format detection looks at
 SPREAD_LATER = 100  # lines sampled from each later block to notice a second source
 _PAYLOAD_NOTIFY = re.compile(r"N\((\w+)\)")
 _SENT = {"sent", "send", "sending", "sends", "to", "generating", "outbound", "out", "initiator", "tx", "local"}
-_RECEIVED = {"received", "receive", "receiving", "recv", "from", "parsed", "inbound", "in", "rx", "remote", "peer"}
+_RECEIVED = {
+    "received", "receive", "receiving", "recv", "from", "parsed", "inbound", "in", "rx", "remote", "peer",
+    "processed", "processing", "processing decrypted", "rcv'd", "rcvd",
+}
 _IKE_WORDS = ("ike", "isakmp", "phase1", "phase 1", "phase-1", "p1", "parent", "main", "aggressive", "ike_sa")
 _CHILD_WORDS = ("child", "ipsec", "esp", "phase2", "phase 2", "phase-2", "p2", "quick", "ah")
 
@@ -71,9 +74,11 @@ def _direction(raw: str) -> str | None:
 
 def _sa(raw: str) -> str | None:
     word = raw.strip().lower().replace("_", " ").replace("-", " ")
-    if word.startswith(("child", "ipsec", "esp", "quick", "ah", "phase 2", "phase2", "p2")):
+    if word.startswith(("child", "ipsec", "esp", "quick", "ah", "phase 2", "phase2", "p2", "established child", "2")):
         return "child"
-    if word.startswith(("ike", "isakmp", "phase 1", "phase1", "p1", "parent", "main", "aggressive")):
+    if word.startswith(
+        ("ike", "isakmp", "oakley", "phase 1", "phase1", "p1", "parent", "main", "aggressive", "established ike", "1")
+    ):
         return "ike"
     return None
 
@@ -102,7 +107,8 @@ class Scanner:
     def _activate(self, formats: tuple[str, ...] | None) -> None:
         groups: dict[str, list[Pattern]] = {}
         for p in patterns_for(formats):
-            groups.setdefault(p.keyword, []).append(p)
+            for k in p.keywords:
+                groups.setdefault(k, []).append(p)
         self.prefilter = _prefilter(tuple(groups))
         self.by_keyword = list(groups.values())
 
@@ -174,7 +180,7 @@ class Scanner:
 
     def _classify(self, line_no: int, line: str, ids: set[int]) -> None:
         if len(ids) == 1:
-            candidates = self.by_keyword[next(iter(ids))]
+            candidates = self.by_keyword[next(iter(ids))]  # already in pattern order
         else:
             candidates = sorted({id(p): p for k in ids for p in self.by_keyword[k]}.values(), key=_order)
         for p in candidates:
