@@ -19,6 +19,7 @@ from lab.analyzer import protocol as proto
 from lab.analyzer.patterns import FORMATS, Pattern, patterns_for
 from lab.analyzer.prefilter import Prefilter
 from lab.errors import InputError
+from lab.masking import mask_secrets
 
 MAX_FINDINGS = 5000
 MAX_EVENTS = 5000  # events kept from the start of the log, and again from its end
@@ -236,7 +237,7 @@ def _event(p: Pattern, m: re.Match[str], line_no: int, line: str) -> proto.Event
             if name in proto.NOTIFY_MEANING:
                 kind, notify = "notify", name
                 break
-    text = line if len(line) <= MAX_TEXT else line[:MAX_TEXT] + " …"
+    text = _shown(line)
     return proto.Event(
         line=line_no,
         text=text,
@@ -306,3 +307,9 @@ def blocks_from_text(text: str, size: int = CHUNK) -> Iterator[str]:
             end = n if end < 0 else end
         yield text[start:end]
         start = end + 1
+
+
+def _shown(line: str) -> str:
+    """The line as findings show it: secrets masked (before shortening, so a cut key is still seen), at most MAX_TEXT."""
+    text = mask_secrets(line[: MAX_TEXT + 256])
+    return text if len(line) <= MAX_TEXT and len(text) <= MAX_TEXT else text[:MAX_TEXT] + " …"
