@@ -28,6 +28,7 @@ from lab.schema import load_yaml_model
 
 CATEGORIES_FILE = DATA_DIR / "categories.yaml"
 CONFIG_STAGES = (
+    "ike_version_mismatch",
     "ike_mode_mismatch",
     "phase1_proposal_mismatch",
     "auth_failure",

@@ -23,6 +23,7 @@ CATEGORIES = (
     "rekey_issue",
     # Causes none of the names above covers (issue: IKE or IPsec mode mismatch, NAT-T/fragmentation).
     "ike_mode_mismatch",
+    "ike_version_mismatch",
     "ipsec_mode_mismatch",
     "nat_t_or_fragmentation",
 )

@@ -5,7 +5,7 @@ kind (notify, retransmit, give_up, dpd_probe, delete, established, bgp_down, ...
 file or captured by named groups of the regex, the exchange, notify type, direction (sent/received),
 SA kind (ike/child) and values (peer address, proposals, ASNs, selectors, identities). Which root
 cause an event points at is decided by the protocol layer from the event and what came before it,
-not by the pattern. Each pattern has a literal `keyword` that every matching line contains: all
+not by the pattern. Each pattern has a literal `keyword` (or a list) that every matching line contains, in any case: all
 keywords go into one multi-pattern prefilter (`lab.analyzer.prefilter`), and only lines with a
 keyword meet a regex. Every pattern carries `match` / `no_match` sample lines and a public `source`.
 """
@@ -39,7 +39,7 @@ FORMATS = (
     "azure",
     "checkpoint",
     "sonicwall",
-    "frr",
+    "bgp-generic",
 )
 # What each format is, for `vpn-lab logs --help` and the page.
 FORMAT_NAMES = {
@@ -56,7 +56,7 @@ FORMAT_NAMES = {
     "azure": "Azure VPN gateway IKE diagnostic log (IKELogs)",
     "checkpoint": "Check Point vpnd / ike.elg and SmartLog VPN messages",
     "sonicwall": "SonicWall SonicOS VPN log messages",
-    "frr": "FRRouting / Quagga / BIRD bgpd (VyOS, pfSense FRR, Linux routers)",
+    "bgp-generic": "BGP daemons: FRRouting/Quagga bgpd (VyOS, pfSense), BIRD, GoBGP, ExaBGP, MetalLB",
 }
 EVENTS = (
     "exchange",  # an IKE message of an exchange was sent or received (may carry notify payloads)
@@ -77,7 +77,8 @@ EVENTS = (
     "rekey_failed",  # a rekey failed or SAs went out of step (invalid SPI, lifetimes)
     "bgp_down",  # a BGP session went down (hold timer, notification, neighbor down, bad OPEN)
     "bgp_up",  # a BGP session came up
-    "ike_mode_mismatch",  # IKE version or Main/Aggressive Mode differ
+    "ike_mode_mismatch",  # IKEv1 Main vs Aggressive Mode differ
+    "ike_version_mismatch",  # IKEv1 against IKEv2
     "ipsec_mode_mismatch",  # tunnel vs transport mode, ESP vs AH
     "nat_t_or_fragmentation",  # NAT-T or IKE/IP fragmentation problem
     "nat_or_fragments",  # NAT on the path, or IKE messages fragmented (context for lost messages)
@@ -135,6 +136,7 @@ class _PatternSchema(BaseModel):
     direction: Literal["sent", "received"] | None = None
     sa: Literal["ike", "child"] | None = None
     ike: Literal[1, 2] | None = None  # IKE version when the line says it
+    weak: bool = False  # the daemon's own guess: counts only when no firmer event names a cause
     explanation: str = Field(min_length=10)
     tree_node: str = ""  # overrides the category's node for this line (e.g. BGP ASN -> d-bgp-asn)
     source: str = Field(pattern=r"^https?://")
@@ -169,6 +171,7 @@ class Pattern:
     direction: str | None
     sa: str | None
     ike: int | None
+    weak: bool
     explanation: str
     tree_node: str
     source: str
@@ -197,7 +200,7 @@ def _check(p: _PatternSchema) -> list[str]:
     if not keywords or any(len(k) < 3 for k in keywords):
         problems.append(f"pattern {p.id}: every keyword needs at least 3 characters")
     for line in p.samples.match:
-        if not any(k in line for k in keywords):
+        if not any(k.lower() in line.lower() for k in keywords):
             problems.append(f"pattern {p.id}: no keyword of {list(keywords)} is in match sample {line[:60]!r}")
         if not rx.search(line):
             problems.append(f"pattern {p.id}: match sample does not match: {line[:80]!r}")
@@ -227,6 +230,7 @@ def load_file(path: Path) -> list[Pattern]:
             direction=p.direction,
             sa=p.sa,
             ike=p.ike,
+            weak=p.weak,
             explanation=p.explanation.strip(),
             tree_node=p.tree_node,
             source=p.source,

@@ -2,8 +2,9 @@
 
 Every pattern's literal keyword is compiled once into one Hyperscan database (Intel's maintained
 multi-pattern engine, https://intel.github.io/hyperscan/) and a block of lines is scanned once,
-whatever the number of patterns. Only the lines it reports meet Python regexes. Without Hyperscan
-(a platform without its wheel) the same answer comes from one `str.find` sweep per keyword.
+whatever the number of patterns. Keywords match without regard to case (vendors differ in
+capitalisation). Only the lines it reports meet Python regexes. Without Hyperscan (a platform
+without its wheel) the same answer comes from one `bytes.find` sweep per keyword over the lowered block.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ class Prefilter:
         if _hs is not None and self.keywords:
             db = _hs.Database(mode=_hs.HS_MODE_BLOCK)
             exprs = [_hs_literal(k) for k in self.keywords]
-            db.compile(expressions=exprs, ids=list(range(len(exprs))), elements=len(exprs), flags=[0] * len(exprs))
+            flags = [_hs.HS_FLAG_CASELESS] * len(exprs)
+            db.compile(expressions=exprs, ids=list(range(len(exprs))), elements=len(exprs), flags=flags)
             self._db = db
             self._scratch = _hs.Scratch(db)
 
@@ -45,8 +47,9 @@ class Prefilter:
             self._db.scan(data, match_event_handler=on_match, scratch=self._scratch)
             return out
         found: list[tuple[int, int]] = []
+        data = data.lower()
         for kid, kw in enumerate(self.keywords):
-            needle = kw.encode("utf-8")
+            needle = kw.lower().encode("utf-8")
             pos = data.find(needle)
             while pos >= 0:
                 found.append((pos + len(needle), kid))

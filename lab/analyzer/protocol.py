@@ -49,6 +49,14 @@ NOTIFY_ALIASES = {
     "NO-PROPOSAL-CHOSEN": "NO_PROPOSAL_CHOSEN",
     "AUTHENTICATION-FAILED": "AUTHENTICATION_FAILED",
     "TS-UNACCEPTABLE": "TS_UNACCEPTABLE",
+    "TRAFFIC_SELECTORS_UNACCEPTABLE": "TS_UNACCEPTABLE",
+    "TS_UNACCEPTABLE_": "TS_UNACCEPTABLE",
+    "INVALID_ID": "INVALID_ID_INFORMATION",
+    "NO_PROPOSAL": "NO_PROPOSAL_CHOSEN",
+    "DPD/R_U_THERE": "R_U_THERE",
+    "DPD/R_U_THERE_ACK": "R_U_THERE_ACK",
+    "R-U-THERE": "R_U_THERE",
+    "R-U-THERE-ACK": "R_U_THERE_ACK",
 }
 # Exchange names as daemons print them -> one name (IKEv1 Main Mode is ISAKMP's Identity Protection).
 EXCHANGE_ALIASES = {
@@ -206,6 +214,7 @@ class Event:
     ike: int | None = None
     values: dict[str, Any] = field(default_factory=dict)
     tree_node: str = ""
+    weak: bool = False  # the pattern reads a daemon's guess: decisive only when nothing firmer is seen
     stamp: float | None = None  # seconds, for ordering only (date when known, else time of day)
     host: str = ""  # the syslog host or device the line came from, when it says
     order: int = 0
@@ -333,8 +342,8 @@ NOTIFY_MEANING = {
     "INVALID_SPI": "rekey_failed",
     "TEMPORARY_FAILURE": "rekey_collision",
     "NO_ADDITIONAL_SAS": "rekey_failed",
-    "INVALID_MAJOR_VERSION": "ike_mode_mismatch",
-    "INVALID_EXCHANGE_TYPE": "ike_mode_mismatch",
+    "INVALID_MAJOR_VERSION": "ike_version_mismatch",
+    "INVALID_EXCHANGE_TYPE": "ike_version_mismatch",
     "UNEXPECTED_NAT_DETECTED": "nat_t_or_fragmentation",
     "R_U_THERE": "dpd_probe",
     "R_U_THERE_ACK": "dpd_answer",
@@ -347,6 +356,7 @@ KIND_CATEGORY = {
     "rekey_failed": "rekey_issue",
     "bgp_down": "bgp_down",
     "ike_mode_mismatch": "ike_mode_mismatch",
+    "ike_version_mismatch": "ike_version_mismatch",
     "ipsec_mode_mismatch": "ipsec_mode_mismatch",
     "nat_t_or_fragmentation": "nat_t_or_fragmentation",
 }
@@ -363,6 +373,7 @@ class _State:
     dpd_pending: bool = False
     answered: bool = False  # the peer answered something since the last initiate
     nat_or_frag: bool = False
+    rekey_trouble: bool = False  # a rekey failed or collided: later timeouts on the SA are its consequence
 
 
 def _phase_of(ev: Event, st: _State) -> str:
@@ -379,6 +390,8 @@ def _phase_of(ev: Event, st: _State) -> str:
 
 
 def _set(ev: Event, category: str | None, weight: str = "decisive") -> None:
+    if ev.weak and weight == "decisive":
+        weight = "weak"
     ev.category, ev.weight = category, weight if category else "context"
 
 
@@ -456,7 +469,11 @@ def classify(events: list[Event]) -> None:
             else:
                 _set(ev, "peer_unreachable", "decisive")
         elif kind == "give_up":
-            if st.dpd_pending or (st.ike_up and (ev.exchange or st.exchange) in ("INFORMATIONAL", "INFORMATIONAL_V1", None)):
+            if ev.exchange and ev.exchange == "INFORMATIONAL" and "ESTABLISHED" in ev.values.get("exchange", "").upper():
+                st.ike_up = True  # pluto names the state: the IKE SA was established when the timeout hit
+            if st.rekey_trouble:
+                _set(ev, "rekey_issue")
+            elif st.dpd_pending or (st.ike_up and (ev.exchange or st.exchange) in ("INFORMATIONAL", "INFORMATIONAL_V1", None)):
                 _set(ev, "dpd_timeout")
                 st.dpd_pending = False
             elif st.nat_or_frag and st.answered and (ev.exchange or st.exchange) == "IKE_AUTH":
@@ -479,6 +496,8 @@ def classify(events: list[Event]) -> None:
             st.nat_or_frag = True
             _set(ev, "nat_t_or_fragmentation", "context")
         elif kind in KIND_CATEGORY:
+            if kind in ("rekey_failed", "rekey_collision"):
+                st.rekey_trouble = True
             _set(ev, KIND_CATEGORY[kind])
         else:
             _set(ev, None)

@@ -30,10 +30,13 @@ SMALL_BLOCK = 1 << 20  # blocks up to this size are format-checked line by line
 SAMPLE_CHARS = 2000  # characters of a line the format detection looks at
 SPREAD_LATER = 100  # lines sampled from each later block to notice a second source
 _PAYLOAD_NOTIFY = re.compile(r"N\((\w+)\)")
-_SENT = {"sent", "send", "sending", "sends", "to", "generating", "outbound", "out", "initiator", "tx", "local"}
+_SENT = {
+    "sent", "send", "sending", "sends", "to", "generating", "outbound", "out", "initiator", "tx", "local",
+    "is sending", "sent to",
+}
 _RECEIVED = {
     "received", "receive", "receiving", "recv", "from", "parsed", "inbound", "in", "rx", "remote", "peer",
-    "processed", "processing", "processing decrypted", "rcv'd", "rcvd",
+    "processed", "processing", "processing decrypted", "rcv'd", "rcvd", "received from",
 }
 _IKE_WORDS = ("ike", "isakmp", "phase1", "phase 1", "phase-1", "p1", "parent", "main", "aggressive", "ike_sa")
 _CHILD_WORDS = ("child", "ipsec", "esp", "phase2", "phase 2", "phase-2", "p2", "quick", "ah")
@@ -104,6 +107,7 @@ class Scanner:
         self.last_state_line = ""
         self._crlf_noted = False
         self._long_noted = False
+        self._rank: dict[str, tuple[int, int]] = {}
 
     def _activate(self, formats: tuple[str, ...] | None) -> None:
         groups: dict[str, list[Pattern]] = {}
@@ -137,7 +141,9 @@ class Scanner:
                 )
             # Every pattern stays active: excerpts mix devices, and a line of a format the first
             # lines did not show must still be read. The prefilter makes this cost nothing extra.
+            # The detected formats' own patterns are tried first on each line.
             self._activate(None)
+            self._prefer(seen)
             return
         if self.format == "unknown":
             if seen:
@@ -147,6 +153,14 @@ class Scanner:
         if new:
             self.formats += new
             self.notes.append(f"{', '.join(new)} lines appear from line {self.lines + 1:,} on.")
+            self._prefer(self.formats)
+
+    def _prefer(self, formats: tuple[str, ...]) -> None:
+        """Order each keyword's patterns: those of the detected formats first, then file order."""
+        wanted = set(formats)
+        rank = {p.id: (0 if wanted.intersection(p.formats) else 1, _order(p)) for group in self.by_keyword for p in group}
+        self._rank = rank
+        self.by_keyword = [sorted(group, key=lambda p: rank[p.id]) for group in self.by_keyword]
 
     def feed(self, block: str) -> None:
         """Scan a block of whole lines (no trailing newline needed)."""
@@ -181,9 +195,11 @@ class Scanner:
 
     def _classify(self, line_no: int, line: str, ids: set[int]) -> None:
         if len(ids) == 1:
-            candidates = self.by_keyword[next(iter(ids))]  # already in pattern order
+            candidates = self.by_keyword[next(iter(ids))]  # already in preference order
         else:
-            candidates = sorted({id(p): p for k in ids for p in self.by_keyword[k]}.values(), key=_order)
+            rank = self._rank
+            merged = {id(p): p for k in ids for p in self.by_keyword[k]}.values()
+            candidates = sorted(merged, key=(lambda p: rank[p.id]) if rank else _order)
         for p in candidates:
             m = p.regex.search(line)
             if m is None:
@@ -252,6 +268,7 @@ def _event(p: Pattern, m: re.Match[str], line_no: int, line: str) -> proto.Event
         ike=p.ike or (1 if exchange in proto.IKEV1_EXCHANGES else None),
         values=values,
         tree_node=p.tree_node,
+        weak=p.weak,
         stamp=proto.stamp_of(line),
         host=proto.host_of(line),
     )

@@ -21,7 +21,7 @@ PATTERNS = load_patterns()
 def test_match_samples_match(pattern) -> None:
     for line in pattern.match_samples:
         assert pattern.regex.search(line), f"{pattern.id} should match {line!r}"
-        assert any(k in line for k in pattern.keywords), f"{pattern.id}: no keyword in {line!r}"
+        assert any(k.lower() in line.lower() for k in pattern.keywords), f"{pattern.id}: no keyword in {line!r}"
 
 
 @pytest.mark.parametrize("pattern", PATTERNS, ids=lambda p: p.id)
