@@ -128,7 +128,7 @@ _DH = {
 _ALGO_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(rx, re.I), name)
     for rx, name in (
-        (r"^(?:3des|des3|3des_cbc|des3_cbc|3des-cbc|tripledes|des-ede3(?:-cbc)?)$", "3DES"),
+        (r"^(?:3des|des3|3des_cbc|des3_cbc|3des-cbc|tripledes|des-ede3(?:-cbc)?)(?:[_-]?\d{3})?$", "3DES"),
         (r"^(?:des|des_cbc|des-cbc)$", "DES"),
         (r"^aes(?:_cbc|-cbc|cbc)?[_-]?(128|192|256)$", "AES_CBC_{0}"),
         (r"^aes(?:_cbc|-cbc)?$", "AES_CBC_128"),
@@ -182,10 +182,29 @@ def algorithms_in(text: str) -> list[str]:
             out.append(name)
     for token in _ALGO_SPLIT.split(text):
         for part in _ALGO_TOKEN.findall(token) or [token]:
-            name = algorithm(part)
-            if name and name not in out:
-                out.append(name)
+            for name in _names(part):
+                if name not in out:
+                    out.append(name)
     return out
+
+
+def _names(token: str) -> list[str]:
+    """Algorithms in one token: itself, or its dash-separated pieces ("aes256-sha256-modp2048")."""
+    name = algorithm(token)
+    if name:
+        return [name]
+    parts, found, i = token.split("-"), [], 0
+    while i < len(parts):
+        for width in (3, 2, 1):
+            piece = "-".join(parts[i : i + width])
+            name = algorithm(piece) if i + width <= len(parts) else None
+            if name:
+                found.append(name)
+                i += width
+                break
+        else:
+            i += 1
+    return found
 
 
 def proposal_list(text: str) -> list[str]:
@@ -505,6 +524,21 @@ def classify(events: list[Event]) -> None:
             st.exchange = ev.exchange
 
 
+_MASKED = re.compile(r"(\d+\.\d+\.\d+\.\d+)/(\d+\.\d+\.\d+\.\d+)")
+_CIDR = re.compile(r"[0-9a-fA-F]*[:.][0-9a-fA-F:.]+/\d{1,3}(?![\d.])|\d+\.\d+\.\d+\.\d+")
+
+
+def _cidrs(text: str) -> list[str]:
+    """CIDR strings in a selector text; "10.1.0.0/255.255.0.0" (Cisco) becomes "10.1.0.0/16"."""
+
+    def prefix(m: re.Match[str]) -> str:
+        bits = "".join(f"{int(o):08b}" for o in m.group(2).split(".") if o.isdigit() and int(o) < 256)
+        return f"{m.group(1)}/{bits.count('1')}" if len(bits) == 32 else m.group(0)
+
+    text = _MASKED.sub(prefix, text)
+    return list(dict.fromkeys(_CIDR.findall(text)))
+
+
 def facts_of(ev: Event) -> dict[str, Any]:
     """The facts one event carries, under the keys the triage fixes use."""
     out: dict[str, Any] = {}
@@ -519,7 +553,7 @@ def facts_of(ev: Event) -> dict[str, Any]:
                 out[key] = int(digits)
     for key in ("ts_offered", "ts_expected"):
         if v.get(key):
-            cidrs = re.findall(r"[0-9a-fA-F:.]+/\d{1,3}|\d+\.\d+\.\d+\.\d+", str(v[key]))
+            cidrs = _cidrs(str(v[key]))
             if cidrs:
                 out[key] = cidrs
     algos: list[str] = []

@@ -73,3 +73,28 @@ def test_human_output_names_the_diagnosis(capsys: pytest.CaptureFixture[str]) ->
     assert main(["logs", str(SAMPLES / "strongswan-auth-failure.log")]) == 0
     out = capsys.readouterr().out
     assert "Primary diagnosis: Authentication failed" in out and "tunnel-down/d-auth" in out
+
+
+def test_eval_prints_accuracy_per_split_and_dev_misses(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["logs", "--eval", str(DATASETS_DIR / "real-logs")]) == 0
+    out = capsys.readouterr().out
+    assert "== dev:" in out and "== heldout:" in out
+    assert "by category:" in out and "by vendor:" in out and "by format:" in out
+    assert "held-out misses are not listed" in out
+
+
+def test_eval_json_and_bad_corpus(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["logs", "--eval", str(DATASETS_DIR / "real-logs"), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["heldout"]["misses"] == [] and 0 <= data["dev"]["accuracy"] <= 1
+    assert main(["logs", "--eval", str(tmp_path)]) == 2
+    assert "corpus.yaml" in capsys.readouterr().err
+    assert main(["logs"]) == 2
+
+
+def test_help_names_every_supported_format(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["logs", "--help"])
+    out = capsys.readouterr().out
+    for fmt in ("juniper", "mikrotik", "azure", "checkpoint", "sonicwall", "bgp-generic", "libreswan"):
+        assert fmt in out
