@@ -62,3 +62,12 @@ def postgres() -> Iterator[PostgresServer]:
     with postgres_server() as server:
         yield server
         dispose_all()
+
+
+@pytest.fixture(autouse=True)
+def _english_locale(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Output in English whatever the developer's locale is (LANG=ko_KR would make the CLI print Korean);
+    a test that wants another language says so."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")

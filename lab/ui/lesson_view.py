@@ -10,15 +10,18 @@ import streamlit as st
 
 from lab.classes.progress import QuestionState, answer_question, quiz_state
 from lab.errors import LabError
-from lab.glossary import annotate_html, glossary
+from lab.glossary import annotate_html
+from lab.i18n import N_
 from lab.lessons import Block, Catalog, Lesson, QuizQuestion
 from lab.ui import identity
+from lab.ui.catalog import localized_glossary
+from lab.ui.lang import _, current, d
 
 CALLOUTS = {
-    "tip": (st.success, ":material/lightbulb:", "Tip"),
-    "note": (st.info, ":material/info:", "Note"),
-    "warning": (st.warning, ":material/warning:", "Warning"),
-    "important": (st.error, ":material/priority_high:", "Important"),
+    "tip": (st.success, ":material/lightbulb:", N_("Tip")),
+    "note": (st.info, ":material/info:", N_("Note")),
+    "warning": (st.warning, ":material/warning:", N_("Warning")),
+    "important": (st.error, ":material/priority_high:", N_("Important")),
 }
 
 
@@ -36,13 +39,13 @@ def _block(lesson: Lesson, index: int, block: Block, explained: set[str]) -> Non
         # The HTML comes from our renderer with raw HTML disabled in the source, so it is safe to show;
         # the glossary only adds <abbr title> hovers (escaped) around the first use of each term.
         try:
-            html = annotate_html(block.html, glossary(), explained)
+            html = annotate_html(block.html, localized_glossary(current()), explained)
         except LabError:  # a broken glossary file is reported on the Glossary page; lessons still read
             html = block.html
         st.markdown(html, unsafe_allow_html=True)
     elif block.kind == "callout":
         show, icon, label = CALLOUTS.get(block.callout, CALLOUTS["note"])
-        heading = f"{label}: {block.title}" if block.title else label
+        heading = f"{_(label)}: {block.title}" if block.title else _(label)
         # Alerts render Markdown (never raw HTML), so the callout keeps its source form.
         show(f"**{heading}**\n\n{block.markdown}", icon=icon)
     else:
@@ -77,32 +80,34 @@ def _question(lesson: Lesson, i: int, q: QuizQuestion, state: QuestionState | No
     st.radio(label, options=options, format_func=lambda j: q.choices[j], index=first.choice,
              key=f"quiz-{lesson.id}-{i}-first", disabled=True)
     if first.correct:
-        st.success("Correct at the first try.", icon=":material/check_circle:")
+        st.success(_("Correct at the first try."), icon=":material/check_circle:")
     else:
-        st.error("Not quite: this first answer is the one that counts.", icon=":material/cancel:")
-    st.markdown(f"*Why:* {q.explanation}")
+        st.error(_("Not quite: this first answer is the one that counts."), icon=":material/cancel:")
+    st.markdown(_("*Why:* {explanation}", explanation=q.explanation))
     if first.correct:
         return
     retries = state.attempts[1:]
     if state.eventually_correct:
         n = next(a.attempt for a in state.attempts if a.correct)
-        st.info(f"You found the right answer on attempt {n}: {q.choices[q.answer]}", icon=":material/replay:")
+        st.info(_("You found the right answer on attempt {n}: {answer}", n=n, answer=q.choices[q.answer]),
+                icon=":material/replay:")
         return
     if retries:
         last = retries[-1]
-        st.caption(f"Attempt {last.attempt}: “{q.choices[last.choice]}” is not right either.")
+        st.caption(_("Attempt {n}: “{choice}” is not right either.", n=last.attempt, choice=q.choices[last.choice]))
     retry_flag = f"retry-{lesson.id}-{i}"
     if not st.session_state.get(retry_flag):
-        st.button("Try again", key=f"try-{lesson.id}-{i}", icon=":material/replay:", disabled=not enabled,
+        st.button(_("Try again"), key=f"try-{lesson.id}-{i}", icon=":material/replay:", disabled=not enabled,
                   on_click=lambda: st.session_state.__setitem__(retry_flag, True))
         return
     key = f"quiz-{lesson.id}-{i}-{len(state.attempts)}"
-    st.radio(f"Attempt {len(state.attempts) + 1}: pick again", options=options, format_func=lambda j: q.choices[j],
-             index=None, key=key, on_change=_record, args=(lesson, i, q, key), disabled=not enabled)
+    st.radio(_("Attempt {n}: pick again", n=len(state.attempts) + 1), options=options,
+             format_func=lambda j: q.choices[j], index=None, key=key, on_change=_record, args=(lesson, i, q, key),
+             disabled=not enabled)
 
 
 def _quiz(lesson: Lesson) -> None:
-    st.header("Quiz", anchor="quiz")
+    st.header(_("Quiz"), anchor="quiz")
     s = identity.store()
     learner = identity.current_learner(s) if s is not None else None
     states: dict[int, QuestionState] = {}
@@ -110,27 +115,28 @@ def _quiz(lesson: Lesson) -> None:
         try:
             states = quiz_state(s, learner.id, lesson.id)
         except LabError as err:
-            st.error(f"Your answers cannot be read right now: {err}")
+            st.error(_("Your answers cannot be read right now: {error}", error=str(err)))
             s = None
     if learner is None and s is not None:
-        st.caption("Your first answer starts your saved progress on this browser; pick a display name and get "
-                   "your resume link on **My progress**.")
+        st.caption(_("Your first answer starts your saved progress on this browser; pick a display name and get "
+                     "your resume link on **My progress**."))
     error = st.session_state.pop("quiz_error", None)
     if error:
-        st.error(f"That answer was not saved: {error}")
+        st.error(_("That answer was not saved: {error}", error=error))
     for i, q in enumerate(lesson.quiz):
         with st.container(border=True):
             _question(lesson, i, q, states.get(i), enabled=s is not None)
     total = len(lesson.quiz)
     answered = [states[i] for i in range(total) if i in states]
-    first_ok = sum(1 for st_ in answered if st_.first_try_correct)
-    eventual = sum(1 for st_ in answered if st_.eventually_correct)
+    first_ok = sum(1 for x in answered if x.first_try_correct)
+    eventual = sum(1 for x in answered if x.eventually_correct)
     if len(answered) == total and eventual == total:
-        st.success(f"Quiz done: {first_ok} of {total} right at the first try, all {total} right in the end. "
-                   "This lesson is marked as done.", icon=":material/task_alt:")
+        st.success(_("Quiz done: {first} of {total} right at the first try, all {total} right in the end. "
+                     "This lesson is marked as done.", first=first_ok, total=total), icon=":material/task_alt:")
     elif answered:
-        st.info(f"First try: {first_ok} of {len(answered)} right · in the end: {eventual} of {len(answered)} right "
-                f"({total - len(answered)} not answered yet).")
+        st.info(_("First try: {first} of {answered} right · in the end: {eventual} of {answered} right "
+                  "({left} not answered yet).", first=first_ok, answered=len(answered), eventual=eventual,
+                  left=total - len(answered)))
 
 
 def _has_related(lesson: Lesson) -> bool:
@@ -146,34 +152,34 @@ def _related(lesson: Lesson) -> None:
 
     pages = {spec.url_path: spec for spec in PAGES}
     here = Path(__file__).resolve().parents[1]
-    st.header("Practise it", anchor="practise-it")
+    st.header(_("Practise it"), anchor="practise-it")
     r = lesson.related
     if r.scenario and "scenario-lab" in pages:
         from lab.sim import load_scenario
 
         try:
-            title = load_scenario(r.scenario).title
+            title = d("scenario.title", load_scenario(r.scenario).title)
         except LabError:
             title = r.scenario
         st.page_link(
             str(here / pages["scenario-lab"].script),
-            label=f"Scenario lab: {title}",
+            label=_("Scenario lab: {title}", title=title),
             icon=":material/science:",
             query_params={"scenario": r.scenario},
         )
     if r.tree_nodes and "troubleshooter" in pages:
         from lab.tree import resolve
 
-        st.markdown("**Troubleshooter steps this lesson prepares you for**")
+        st.markdown("**" + _("Troubleshooter steps this lesson prepares you for") + "**")
         for ref in r.tree_nodes:
             try:
                 node = resolve(ref)
             except LabError:
                 continue  # a stale reference is reported by the content tests, not to the reader
-            tree_id, _, node_id = ref.partition("/")
+            tree_id, _sep, node_id = ref.partition("/")
             st.page_link(
                 str(here / pages["troubleshooter"].script),
-                label=node.title,
+                label=d("tree.title", node.title),
                 icon=":material/troubleshoot:",
                 query_params={"tree": tree_id, "node": node_id},
             )
@@ -183,53 +189,54 @@ def _related(lesson: Lesson) -> None:
         known = {p.id: p for p in load_patterns()}
         found = [known[pid] for pid in r.patterns if pid in known]
         if found:
-            st.markdown("**Log lines you will now recognise**")
+            st.markdown("**" + _("Log lines you will now recognise") + "**")
             for pattern in found:
                 sample = pattern.match_samples[0] if pattern.match_samples else ""
-                st.markdown(f"- {pattern.explanation}")
+                st.markdown(f"- {d('pattern.explanation', pattern.explanation)}")
                 if sample:
                     st.code(sample, language=None, wrap_lines=True)
 
 
 def show(lesson: Lesson, catalog: Catalog, *, done: set[str], open_lesson: Callable[[str | None], None]) -> None:
     identity.write_cookie()
-    st.button("All lessons", key="back-to-list", icon=":material/arrow_back:", on_click=open_lesson, args=(None,))
+    st.button(_("All lessons"), key="back-to-list", icon=":material/arrow_back:", on_click=open_lesson, args=(None,))
     st.title(lesson.title)
-    status = "Done" if lesson.id in done else "Not done yet"
-    st.caption(f"Lesson {lesson.number} · {lesson.minutes} min · {len(lesson.quiz)} quiz questions · {status}")
+    status = _("Done") if lesson.id in done else _("Not done yet")
+    st.caption(_("Lesson {number} · {minutes} min · {questions} quiz questions · {status}", number=lesson.number,
+                 minutes=lesson.minutes, questions=len(lesson.quiz), status=status))
 
     main, aside = st.columns([3, 1], gap="large")
     with aside:
-        st.markdown("**On this page**")
+        st.markdown("**" + _("On this page") + "**")
         links = [f"- [{h.text}](#{h.anchor})" if h.level == 2 else f"    - [{h.text}](#{h.anchor})" for h in lesson.toc]
-        links.append("- [Key takeaways](#key-takeaways)")
+        links.append(f"- [{_('Key takeaways')}](#key-takeaways)")
         if _has_related(lesson):
-            links.append("- [Practise it](#practise-it)")
-        links += ["- [Quiz](#quiz)", "- [References](#references)"]
+            links.append(f"- [{_('Practise it')}](#practise-it)")
+        links += [f"- [{_('Quiz')}](#quiz)", f"- [{_('References')}](#references)"]
         st.markdown("\n".join(links))
         if lesson.facts_used:
-            st.markdown("**AWS facts in this lesson**")
+            st.markdown("**" + _("AWS facts in this lesson") + "**")
             for f in lesson.facts_used:
-                st.markdown(f"- {f.summary} [Source]({f.sources[0]})")
+                st.markdown(f"- {d('fact.summary', f.summary)} [{_('Source')}]({f.sources[0]})")
                 for alt in f.disputed:
-                    st.caption(f"Sources disagree: {alt.note}")
+                    st.caption(_("Sources disagree: {note}", note=d("fact.disputed", alt.note)))
 
     with main:
         with st.container(border=True):
-            st.markdown("**In this lesson you will learn to**")
+            st.markdown("**" + _("In this lesson you will learn to") + "**")
             st.markdown("\n".join(f"- {o}" for o in lesson.objectives))
         explained: set[str] = set()  # glossary terms already given a hover in this lesson
         for index, block in enumerate(lesson.blocks):
             _block(lesson, index, block, explained)
 
-        st.header("Key takeaways", anchor="key-takeaways")
+        st.header(_("Key takeaways"), anchor="key-takeaways")
         st.markdown("\n".join(f"- {k}" for k in lesson.keypoints))
 
         _related(lesson)
 
         _quiz(lesson)
 
-        st.header("References", anchor="references")
+        st.header(_("References"), anchor="references")
         st.markdown("\n".join(f"- [{r.title}]({r.url})" for r in lesson.references))
 
     st.divider()
@@ -238,7 +245,7 @@ def show(lesson: Lesson, catalog: Catalog, *, done: set[str], open_lesson: Calla
     with left:
         if prev_lesson is not None:
             st.button(
-                f"Previous: {prev_lesson.title}",
+                _("Previous: {title}", title=prev_lesson.title),
                 key="prev-lesson",
                 icon=":material/arrow_back:",
                 on_click=open_lesson,
@@ -247,7 +254,7 @@ def show(lesson: Lesson, catalog: Catalog, *, done: set[str], open_lesson: Calla
     with right:
         if next_lesson is not None:
             st.button(
-                f"Next: {next_lesson.title}",
+                _("Next: {title}", title=next_lesson.title),
                 key="next-lesson",
                 icon=":material/arrow_forward:",
                 on_click=open_lesson,

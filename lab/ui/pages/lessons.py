@@ -9,9 +9,11 @@ import streamlit as st
 
 from lab.classes.progress import learner_progress
 from lab.errors import LabError
-from lab.lessons import Catalog, Lesson, languages
+from lab.lessons import Catalog, Lesson
 from lab.ui import curriculum_map, identity, lesson_view
 from lab.ui.catalog import catalog as _catalog
+from lab.ui.catalog import lesson_language
+from lab.ui.lang import _, _n, current
 
 
 def _done(catalog: Catalog, read_lesson: str | None = None) -> tuple[set[str], bool]:
@@ -26,7 +28,7 @@ def _done(catalog: Catalog, read_lesson: str | None = None) -> tuple[set[str], b
         sizes = {lesson.id: len(lesson.quiz) for lesson in catalog.lessons}
         return set(learner_progress(s, learner.id, sizes).lessons_done), True
     except LabError as err:
-        st.error(f"Your progress cannot be read right now: {err}")
+        st.error(_("Your progress cannot be read right now: {error}", error=str(err)))
         return set(), False
 
 
@@ -38,14 +40,12 @@ def _open(lesson_id: str | None) -> None:
 
 
 def _language() -> str:
-    langs = languages() or ["en"]
-    requested = st.query_params.get("lang", langs[0])
-    if requested not in langs:
-        st.warning(f"No lessons in language '{requested}'. Showing {langs[0]} instead.")
-        requested = langs[0]
-    if len(langs) > 1:
-        requested = st.sidebar.selectbox("Language", langs, index=langs.index(requested), key="lesson-lang")
-    return requested
+    """The lessons' language: the page language (sidebar picker, ?lang=), or English where none exist yet."""
+    lang = lesson_language(current())
+    if lang != current():
+        st.info(_("The lessons are not available in your language yet; they are shown in English."),
+                icon=":material/translate:")
+    return lang
 
 
 def _show_errors(catalog: Catalog) -> None:
@@ -53,8 +53,9 @@ def _show_errors(catalog: Catalog) -> None:
         return
     with st.container(border=True):
         st.error(
-            f"{len(catalog.errors)} lesson file(s) could not be loaded and are not listed. "
-            "The other lessons work as usual."
+            _n("{n} lesson file could not be loaded and is not listed. The other lessons work as usual.",
+               "{n} lesson files could not be loaded and are not listed. The other lessons work as usual.",
+               len(catalog.errors))
         )
         for err in catalog.errors:
             st.markdown(f"**`{err.path}`**")
@@ -63,20 +64,20 @@ def _show_errors(catalog: Catalog) -> None:
 
 
 def _show_list(catalog: Catalog) -> None:
-    st.title("Lessons")
+    st.title(_("Lessons"))
     done, signed_in = _done(catalog)
     total = len(catalog.lessons)
     finished = sum(1 for lesson in catalog.lessons if lesson.id in done)
     if signed_in:
-        st.markdown("Short lessons that build on each other, each with a quiz. Your progress is saved: "
-                    "**My progress** has your resume link for another browser or device.")
+        st.markdown(_("Short lessons that build on each other, each with a quiz. Your progress is saved: "
+                      "**My progress** has your resume link for another browser or device."))
     else:
-        st.markdown("Short lessons that build on each other, each with a quiz. Your first quiz answer starts "
-                    "your saved progress; **My progress** gives it a name and a resume link.")
+        st.markdown(_("Short lessons that build on each other, each with a quiz. Your first quiz answer starts "
+                      "your saved progress; **My progress** gives it a name and a resume link."))
     if total:
-        st.progress(finished / total, text=f"{finished} of {total} lessons done")
+        st.progress(finished / total, text=_("{finished} of {total} lessons done", finished=finished, total=total))
     else:
-        st.info("No lessons are available.")
+        st.info(_("No lessons are available."))
     curriculum_map.show(catalog, done)
     for lesson in catalog.lessons:
         with st.container(border=True):
@@ -92,11 +93,11 @@ def _show_list(catalog: Catalog) -> None:
                 )
                 st.caption(lesson.summary)
             with right:
-                st.markdown(f"{lesson.minutes} min")
+                st.markdown(_("{minutes} min", minutes=lesson.minutes))
                 if lesson.id in done:
-                    st.markdown(":green[:material/check_circle: Done]")
+                    st.markdown(":green[:material/check_circle: " + _("Done") + "]")
                 else:
-                    st.markdown(":gray[Not done yet]")
+                    st.markdown(":gray[" + _("Not done yet") + "]")
     _show_errors(catalog)
 
 
@@ -127,7 +128,7 @@ def main() -> None:
         return
     lesson: Lesson | None = catalog.get(requested)
     if lesson is None:
-        st.error(f"There is no lesson with the id '{requested}'. Pick one from the list below.")
+        st.error(_("There is no lesson with the id '{id}'. Pick one from the list below.", id=requested))
         _show_list(catalog)
         return
     done, _signed_in = _done(catalog, read_lesson=lesson.id)
