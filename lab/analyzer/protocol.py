@@ -357,6 +357,7 @@ NOTIFY_MEANING = {
     "INVALID_ID_INFORMATION": "id",  # Quick Mode: proxy IDs (selectors); Main/Aggressive/IKE_AUTH: identity
     "INVALID_KE_PAYLOAD": "ke",  # IKE_SA_INIT: a normal DH-group retry; CREATE_CHILD_SA/Quick Mode: PFS group
     "PAYLOAD_MALFORMED": "malformed",  # IKEv1 Main Mode: the classic sign of a wrong pre-shared key
+    "INVALID_COOKIE": "malformed",  # IKEv1 Main Mode after the key exchange: the peer has no key for us
     "CHILD_SA_NOT_FOUND": "rekey_failed",
     "INVALID_SPI": "rekey_failed",
     "TEMPORARY_FAILURE": "rekey_collision",
@@ -393,18 +394,32 @@ class _State:
     answered: bool = False  # the peer answered something since the last initiate
     nat_or_frag: bool = False
     rekey_trouble: bool = False  # a rekey failed or collided: later timeouts on the SA are its consequence
+    proposal_sa: str | None = None  # the SA kind of the last proposal list printed (IKE: or ESP:)
+
+
+INFO_EXCHANGES = {"INFORMATIONAL", "INFORMATIONAL_V1"}
+
+
+def _exchange_of(ev: Event, st: _State) -> str | None:
+    """The exchange a message refers to. An IKEv1 notify travels in its own informational exchange, so
+    it refers to the exchange in progress (Main Mode, Quick Mode) before it."""
+    if ev.exchange and ev.exchange not in INFO_EXCHANGES:
+        return ev.exchange
+    return st.exchange or ev.exchange
 
 
 def _phase_of(ev: Event, st: _State) -> str:
     """"ike" or "child": which SA a failure belongs to, from the line, the exchange or what came before."""
     if ev.sa:
         return ev.sa
-    ex = ev.exchange or st.exchange
+    ex = _exchange_of(ev, st)
     if ex in IKE_EXCHANGES:
         return "ike"
     if ex in CHILD_EXCHANGES or ex == "IKE_AUTH":
         # In IKE_AUTH, NO_PROPOSAL_CHOSEN / TS_UNACCEPTABLE are about the Child SA carried in it.
         return "child"
+    if st.proposal_sa:
+        return st.proposal_sa
     return "child" if st.ike_up else "ike"
 
 
@@ -435,19 +450,18 @@ def classify(events: list[Event]) -> None:
                     st.exchange = ev.exchange
                 continue
             kind = meaning
+            ex = _exchange_of(ev, st)
             if meaning == "id":
-                ex = ev.exchange or st.exchange
-                quick = ex in ("QUICK_MODE",) or (ex is None and st.ike_up and (st.ike or 1) == 1)
-                kind = "ts_unacceptable" if quick or (ex is None and st.ike != 2) else "auth_failed"
+                quick = ex == "QUICK_MODE" or (ex in INFO_EXCHANGES | {None} and st.ike_up and (st.ike or 1) == 1)
+                kind = "ts_unacceptable" if quick or (ex in INFO_EXCHANGES | {None} and st.ike != 2) else "auth_failed"
             elif meaning == "ke":
-                kind = "no_proposal" if _phase_of(ev, st) == "child" and (ev.exchange or st.exchange) != "IKE_SA_INIT" else ""
+                kind = "no_proposal" if _phase_of(ev, st) == "child" and ex != "IKE_SA_INIT" else ""
             elif meaning == "malformed":
-                ex = ev.exchange or st.exchange
                 kind = "auth_failed" if ex in ("MAIN_MODE", "AGGRESSIVE_MODE") else ""
             if ev.direction == "received":
                 st.answered = True
         if kind == "exchange":
-            if ev.exchange:
+            if ev.exchange and ev.exchange not in INFO_EXCHANGES:
                 st.exchange = ev.exchange
             if ev.direction == "received" and st.dpd_pending and ev.exchange in ("INFORMATIONAL", "INFORMATIONAL_V1"):
                 st.dpd_pending = False
@@ -457,7 +471,11 @@ def classify(events: list[Event]) -> None:
                 _set(ev, None)
             continue
         if kind == "initiate":
-            st.exchange = ev.exchange or ("IKE_SA_INIT" if ev.sa != "child" else "CREATE_CHILD_SA")
+            v1 = (ev.ike or st.ike) == 1
+            if ev.sa == "child":
+                st.exchange = ev.exchange or ("QUICK_MODE" if v1 else "CREATE_CHILD_SA")
+            else:
+                st.exchange = ev.exchange or ("MAIN_MODE" if v1 else "IKE_SA_INIT")
             st.answered = False
             if ev.sa != "child":
                 st.ike_up = False
@@ -473,6 +491,7 @@ def classify(events: list[Event]) -> None:
             phase = _phase_of(ev, st)
             _set(ev, "phase1_proposal_mismatch" if phase == "ike" else "phase2_proposal_mismatch")
         elif kind == "proposals":
+            st.proposal_sa = ev.sa or st.proposal_sa
             phase = _phase_of(ev, st)
             _set(ev, "phase1_proposal_mismatch" if phase == "ike" else "phase2_proposal_mismatch", "context")
         elif kind == "dpd_probe":
@@ -520,7 +539,7 @@ def classify(events: list[Event]) -> None:
             _set(ev, KIND_CATEGORY[kind])
         else:
             _set(ev, None)
-        if ev.exchange and kind not in ("initiate",):
+        if ev.exchange and kind not in ("initiate",) and ev.exchange not in INFO_EXCHANGES:
             st.exchange = ev.exchange
 
 
