@@ -110,7 +110,7 @@ def test_comparison_covers_s1_to_s4(open_page: OpenPage) -> None:
     at = open_page(PAGE)
     _add(at, "cgw-down", "cgw-a")
     at.button(key="sl_run").click().run()
-    show_tab(at, "sl_results", "S1 to S4 side by side")
+    show_tab(at, "sl_results", "Same failure, S1 to S4 side by side")
     table = at.table[0].value
     assert list(table["Design"].str[:2]) == ["S1", "S2", "S3", "S4"]
     assert table["Person needed"].tolist() == ["YES", "no", "YES", "no"]
@@ -195,7 +195,7 @@ def test_only_the_open_result_tab_is_built(open_page: OpenPage) -> None:
     _add(at, "cgw-down", "cgw-a")
     at.button(key="sl_run").click().run()
     assert len(at.get("plotly_chart")) == 2 and not at.table
-    show_tab(at, "sl_results", "S1 to S4 side by side")
+    show_tab(at, "sl_results", "Same failure, S1 to S4 side by side")
     assert len(at.get("plotly_chart")) == 1 and at.table
 
 

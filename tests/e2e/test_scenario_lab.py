@@ -51,7 +51,7 @@ def test_s4_gateway_a_failure_end_to_end(page, app_url: str, shoot) -> None:
     shoot("scenario-lab-s4-timeline")
     _tab(page, "What happened, step by step")
     shoot("scenario-lab-s4-explanation")
-    _tab(page, "S1 to S4 side by side")
+    _tab(page, "Same failure, S1 to S4 side by side")
     page.get_by_test_id("stTable").first.wait_for()
     shoot("scenario-lab-s4-compare")
     _tab(page, "Generated logs")
