@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from lab import PACKAGE_DIR
 from lab.errors import DataError, InputError, LabError
+from lab.i18n import N_
 from lab.schema import load_yaml_model, validation_problems
 from lab.store import DrillAnswerRow, DrillRow
 
@@ -31,17 +32,19 @@ RUN_S = 600  # the scenario lab's default run length: the reveal link replays ex
 QuestionKind = Literal["outage_to_onprem", "outage_to_aws", "person_needed", "first_log_line", "detect_s",
                        "recover_s"]
 
+# Prompts and the person-needed choices are stored in English with the drill and shown in each
+# participant's language through the message catalogue (N_ marks them for it).
 QUESTIONS: dict[str, tuple[str, str]] = {
-    "outage_to_onprem": ("How many seconds is traffic from the VPC to on-premises lost?", "number"),
-    "outage_to_aws": ("How many seconds is traffic from on-premises to the VPC lost?", "number"),
-    "person_needed": ("Does a person have to act to bring traffic back?", "choice"),
-    "first_log_line": ("Which message do the AWS VPN logs (tunnel or BGP) write first after the failure?",
+    "outage_to_onprem": (N_("How many seconds is traffic from the VPC to on-premises lost?"), "number"),
+    "outage_to_aws": (N_("How many seconds is traffic from on-premises to the VPC lost?"), "number"),
+    "person_needed": (N_("Does a person have to act to bring traffic back?"), "choice"),
+    "first_log_line": (N_("Which message do the AWS VPN logs (tunnel or BGP) write first after the failure?"),
                        "choice"),
-    "detect_s": ("How many seconds after the failure does something first react (DPD, BGP, a route move)?",
+    "detect_s": (N_("How many seconds after the failure does something first react (DPD, BGP, a route move)?"),
                  "number"),
-    "recover_s": ("How many seconds after the failure does traffic flow again in both directions?", "number"),
+    "recover_s": (N_("How many seconds after the failure does traffic flow again in both directions?"), "number"),
 }
-PERSON_CHOICES = ("Yes: traffic stays down until a person acts", "No: it recovers on its own")
+PERSON_CHOICES = (N_("Yes: traffic stays down until a person acts"), N_("No: it recovers on its own"))
 
 # Documented AWS tunnel log messages (https://docs.aws.amazon.com/vpn/latest/s2svpn/log-contents.html):
 # the wrong choices of a "which line first" question come from here.

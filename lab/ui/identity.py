@@ -18,6 +18,7 @@ import streamlit as st
 from lab.classes.progress import GUEST_NAME, new_learner, resume_learner, sso_learner
 from lab.errors import LabError
 from lab.store import LearnerRow, Store, StoreError, open_store
+from lab.ui.lang import _
 
 COOKIE = "vpnlab_learner"
 TOKEN_KEY = "learner_token"
@@ -67,7 +68,7 @@ def store() -> Store | None:
     try:
         return open_store()
     except StoreError as err:
-        st.error(f"Progress cannot be saved right now: {err}", icon=":material/database:")
+        st.error(_("Progress cannot be saved right now: {error}", error=str(err)), icon=":material/database:")
         return None
 
 
@@ -128,7 +129,7 @@ def current_learner(s: Store | None) -> LearnerRow | None:
         t = token()
         return resume_learner(s, t) if t else None
     except LabError as err:
-        st.error(f"Progress cannot be read right now: {err}")
+        st.error(_("Progress cannot be read right now: {error}", error=str(err)))
         return None
 
 

@@ -54,12 +54,13 @@ PAGES: tuple[PageSpec, ...] = (
     ),
     PageSpec(
         script="ui/pages/progress.py",
-        title="My progress",
+        title=N_("My progress"),
         url_path="progress",
         icon=":material/person:",
         section="Learn",
-        heading="My progress",
-        summary="Your saved progress: lessons done, quiz scores, and the personal link to continue on another device.",
+        heading=N_("My progress"),
+        summary=N_("Your saved progress: lessons done, quiz scores, and the personal link to continue on another "
+                   "device."),
     ),
     PageSpec(
         script="ui/pages/scenario_lab.py",
@@ -73,22 +74,22 @@ PAGES: tuple[PageSpec, ...] = (
     ),
     PageSpec(
         script="ui/pages/class_room.py",
-        title="Join a class",
+        title=N_("Join a class"),
         url_path="class",
         icon=":material/groups:",
         section="Practise",
-        heading="Join a class",
-        summary="Join a training session with the room's code and answer the facilitator's live drills.",
+        heading=N_("Join a class"),
+        summary=N_("Join a training session with the room's code and answer the facilitator's live drills."),
     ),
     PageSpec(
         script="ui/pages/facilitator.py",
-        title="Facilitator",
+        title=N_("Facilitator"),
         url_path="facilitator",
         icon=":material/co_present:",
         section="Practise",
-        heading="Facilitator",
-        summary="Run a class: a join code, the room's progress and weak quiz questions, live drills on the "
-        "scenario lab, CSV export.",
+        heading=N_("Facilitator"),
+        summary=N_("Run a class: a join code, the room's progress and weak quiz questions, live drills on the "
+                   "scenario lab, CSV export."),
     ),
     PageSpec(
         script="ui/pages/troubleshooter.py",

@@ -19,12 +19,14 @@ from lab.errors import LabError
 from lab.figures.classes import drill_distribution
 from lab.store import ClassRow, LearnerRow, Store
 from lab.ui import identity
+from lab.ui.lang import _
+from lab.ui.lang import d as d_
 from lab.ui.registry import page
 
 LAB_DIR = Path(__file__).resolve().parents[2]
 POLL_S = 2
 
-st.title("Join a class")
+st.title(_("Join a class"))
 identity.write_cookie()
 s = identity.store()
 if s is None:
@@ -51,17 +53,17 @@ def _join_form(prefill: str, me: LearnerRow | None) -> None:
     error = st.session_state.pop("join_error", None)
     if error:
         st.error(error)
-    st.markdown("Your facilitator gives the room a join code. Join with it and a display name; the drills "
-                "the facilitator starts then appear on this page.")
+    st.markdown(_("Your facilitator gives the room a join code. Join with it and a display name; the drills "
+                  "the facilitator starts then appear on this page."))
     with st.container(border=True):
-        st.text_input("Join code", key="join-code", value=prefill, max_chars=12, placeholder="e.g. K7M2QX")
+        st.text_input(_("Join code"), key="join-code", value=prefill, max_chars=12, placeholder=_("e.g. K7M2QX"))
         if me is None:
-            st.text_input("Display name", key="join-name", max_chars=40, placeholder="e.g. Mina",
-                          help="Plain text, up to 40 characters. The facilitator sees it; other participants "
-                          "do not see your answers.")
+            st.text_input(_("Display name"), key="join-name", max_chars=40, placeholder=_("e.g. Mina"),
+                          help=_("Plain text, up to 40 characters. The facilitator sees it; other participants "
+                                 "do not see your answers."))
         else:
-            st.markdown(f"You join as **{identity.plain(me.name)}** (change it on My progress).")
-        st.button("Join", key="join", type="primary", on_click=_join, args=("join-code", "join-name"))
+            st.markdown(_("You join as **{name}** (change it on My progress).", name=identity.plain(me.name)))
+        st.button(_("Join"), key="join", type="primary", on_click=_join, args=("join-code", "join-name"))
 
 
 cls: ClassRow | None = None
@@ -80,7 +82,7 @@ if cls is None or learner is None:
     st.stop()
 
 st.markdown(f"### {identity.plain(cls.title)}")
-st.caption(f"Class {cls.code} · you are in as {identity.plain(learner.name)}")
+st.caption(_("Class {code} · you are in as {name}", code=cls.code, name=identity.plain(learner.name)))
 
 
 def _answer(drill_id: str, key: str) -> None:
@@ -88,12 +90,24 @@ def _answer(drill_id: str, key: str) -> None:
     drill = store.drill(drill_id)
     raw = st.session_state.get(key)
     if drill is None or raw is None:
-        st.session_state["drill_error"] = "Pick or type an answer first."
+        st.session_state["drill_error"] = _("Pick or type an answer first.")
         return
     try:
         submit_answer(store, drill, learner.id, str(raw), identity.now())  # type: ignore[union-attr]
     except LabError as err:
         st.session_state["drill_error"] = str(err)
+
+
+def _choice(spec: dict, i: int) -> str:
+    """A drill choice in the page language (the person-needed answers are catalogue messages)."""
+    text = str(spec["choices"][i])
+    return _(text) if spec.get("question") == "person_needed" else text
+
+
+def _label(spec: dict, answer: str | None) -> str:
+    if spec.get("format") == "choice" and answer is not None and str(answer).isdigit():
+        return _choice(spec, int(answer))
+    return answer_label(spec, answer)
 
 
 @st.fragment(run_every=POLL_S)
@@ -103,49 +117,50 @@ def live_drill() -> None:
     try:
         status = drill_status(store, cls, identity.now())  # type: ignore[arg-type]
     except LabError as err:
-        st.error(f"The drill cannot be read right now: {err}")
+        st.error(_("The drill cannot be read right now: {error}", error=str(err)))
         return
     with st.container(border=True):
         if status is None:
-            st.info("No drill yet. When the facilitator starts one, it appears here.", icon=":material/timer:")
+            st.info(_("No drill yet. When the facilitator starts one, it appears here."), icon=":material/timer:")
             return
         d, spec = status.drill, status.drill.spec
-        st.markdown(f"**Drill: {identity.plain(d.title)}**")
-        st.markdown(f"{spec['scenario_title']} · failure script: " + ", ".join(f"`{f}`" for f in spec["failures"]))
-        st.markdown(f"#### {spec['prompt']}")
+        st.markdown(_("**Drill: {title}**", title=identity.plain(d.title)))
+        st.markdown(_("{scenario} · failure script: {failures}", scenario=d_("scenario.title", spec["scenario_title"]),
+                      failures=", ".join(f"`{f}`" for f in spec["failures"])))
+        st.markdown(f"#### {_(spec['prompt'])}")
         mine = status.mine(me.id)
         error = st.session_state.pop("drill_error", None)
         if error:
             st.error(error)
         if status.phase == "open" and mine is None:
-            st.caption(f"{seconds_left(d, identity.now())} s left · only the facilitator sees your answer until "
-                       "the reveal")
+            st.caption(_("{n} s left · only the facilitator sees your answer until the reveal",
+                         n=seconds_left(d, identity.now())))
             key = f"drill-{d.id}"
             if spec["format"] == "choice":
-                st.radio("Your answer", options=[str(i) for i in range(len(spec["choices"]))],
-                         format_func=lambda i: spec["choices"][int(i)], index=None, key=key)
+                st.radio(_("Your answer"), options=[str(i) for i in range(len(spec["choices"]))],
+                         format_func=lambda i: _choice(spec, int(i)), index=None, key=key)
             else:
-                st.number_input("Your answer (seconds)", min_value=0, max_value=86_400, step=1, value=None,
+                st.number_input(_("Your answer (seconds)"), min_value=0, max_value=86_400, step=1, value=None,
                                 key=key)
-            st.button("Send answer", key=f"send-{d.id}", type="primary", on_click=_answer, args=(d.id, key))
+            st.button(_("Send answer"), key=f"send-{d.id}", type="primary", on_click=_answer, args=(d.id, key))
             return
         if mine is not None:
-            st.markdown(f"Your answer: **{identity.plain(answer_label(spec, mine.answer))}**")
+            st.markdown(_("Your answer: **{answer}**", answer=identity.plain(_label(spec, mine.answer))))
         if status.phase == "open":
-            st.success(f"Your answer is in. {seconds_left(d, identity.now())} s left for the others; the facilitator "
-                       "reveals the right answer after that.", icon=":material/how_to_reg:")
+            st.success(_("Your answer is in. {n} s left for the others; the facilitator reveals the right answer "
+                         "after that.", n=seconds_left(d, identity.now())), icon=":material/how_to_reg:")
             return
         if status.phase == "closed":
-            st.info("Time is up. Waiting for the facilitator to reveal the answer.", icon=":material/hourglass_top:")
+            st.info(_("Time is up. Waiting for the facilitator to reveal the answer."), icon=":material/hourglass_top:")
             return
-        right = answer_label(spec, spec["answer"])
+        right = _label(spec, spec["answer"])
         if mine is None:
-            st.warning(f"You did not answer in time. The right answer: **{identity.plain(right)}**")
+            st.warning(_("You did not answer in time. The right answer: **{answer}**", answer=identity.plain(right)))
         elif mine.correct:
-            st.success(f"Right! The simulator says: **{identity.plain(right)}**", icon=":material/check_circle:")
+            st.success(_("Right! The simulator says: **{answer}**", answer=identity.plain(right)), icon=":material/check_circle:")
         else:
-            st.error(f"Not this time. The simulator says: **{identity.plain(right)}**", icon=":material/cancel:")
-        st.markdown(f"*Why:* {identity.plain(spec['explanation'])}")
+            st.error(_("Not this time. The simulator says: **{answer}**", answer=identity.plain(right)), icon=":material/cancel:")
+        st.markdown(_("*Why:* {explanation}", explanation=identity.plain(spec["explanation"])))
         if spec.get("steps"):
             st.markdown("\n".join(f"- {identity.plain(step)}" for step in spec["steps"]))
         dist = status.distribution()
@@ -153,7 +168,7 @@ def live_drill() -> None:
             st.plotly_chart(drill_distribution([x[0] for x in dist], [x[1] for x in dist], [x[2] for x in dist]),
                             key=f"dist-{d.id}", config={"displayModeBar": False})
         lab = page("scenario-lab")
-        st.page_link(str(LAB_DIR / lab.script), label="Open this simulation in the scenario lab",
+        st.page_link(str(LAB_DIR / lab.script), label=_("Open this simulation in the scenario lab"),
                      icon=":material/science:",
                      query_params={"scenario": spec["scenario"], "fail": list(spec["failures"])})
 

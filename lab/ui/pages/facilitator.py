@@ -24,21 +24,24 @@ from lab.classes.drills import (
 from lab.classes.live import drill_status, start_drill
 from lab.errors import LabError
 from lab.figures.classes import DONE, NOT_READ, READ, drill_distribution, progress_matrix, question_success
+from lab.i18n import N_
 from lab.sim import FAILURE_KINDS, list_scenarios, load_scenario, valid_targets
 from lab.store import ClassRow
 from lab.ui import identity
 from lab.ui.catalog import catalog
+from lab.ui.lang import _, _n, current
+from lab.ui.lang import d as d_
 
 DASHBOARD_POLL_S = 5
 DRILL_POLL_S = 2
 KINDS = {k.id: k for k in FAILURE_KINDS}
 SCENARIOS = {s.id: s for s in list_scenarios()}
 
-st.title("Facilitator")
+st.title(_("Facilitator"))
 s = identity.store()
 if s is None:
     st.stop()
-lessons = catalog("en").lessons
+lessons = catalog(current()).lessons
 sizes = {lesson.id: len(lesson.quiz) for lesson in lessons}
 
 
@@ -84,33 +87,34 @@ if error:
     st.error(error)
 cls = _signed_in()
 if cls is None:
-    st.markdown("Run a training session: create a class, give the room its join code, follow everyone's "
-                "progress and run live drills on the scenario lab.")
+    st.markdown(_("Run a training session: create a class, give the room its join code, follow everyone's "
+                  "progress and run live drills on the scenario lab."))
     left, right = st.columns(2, gap="large")
     with left, st.container(border=True):
-        st.subheader("Create a class")
-        st.text_input("Class title", key="fac_new_title", max_chars=120, placeholder="e.g. Network team, week 1")
-        st.button("Create class", key="fac_create", type="primary", on_click=_create)
+        st.subheader(_("Create a class"))
+        st.text_input(_("Class title"), key="fac_new_title", max_chars=120, placeholder=_("e.g. Network team, week 1"))
+        st.button(_("Create class"), key="fac_create", type="primary", on_click=_create)
     with right, st.container(border=True):
-        st.subheader("Open your class")
-        st.text_input("Join code", key="fac_open_code", max_chars=12, value=st.query_params.get("code", ""))
-        st.text_input("Facilitator key", key="fac_open_key", type="password")
-        st.button("Open", key="fac_open", on_click=_open)
+        st.subheader(_("Open your class"))
+        st.text_input(_("Join code"), key="fac_open_code", max_chars=12, value=st.query_params.get("code", ""))
+        st.text_input(_("Facilitator key"), key="fac_open_key", type="password")
+        st.button(_("Open"), key="fac_open", on_click=_open)
     st.stop()
 
 st.markdown(f"### {identity.plain(cls.title)}")
 c1, c2 = st.columns([1, 2], vertical_alignment="center")
-c1.metric("Join code", cls.code)
+c1.metric(_("Join code"), cls.code)
 with c2:
-    st.caption("Participants open this link (or the Join a class page and type the code):")
+    st.caption(_("Participants open this link (or the Join a class page and type the code):"))
     st.code(_join_url(cls.code), language=None)
 shown = st.session_state.pop("fac_key_shown", None)
 if shown:
-    st.warning("Your facilitator key, shown only now: copy it to open this class later or from another browser.",
-               icon=":material/key:")
+    st.warning(_("Your facilitator key, shown only now: copy it to open this class later or from another "
+                 "browser."), icon=":material/key:")
     st.code(shown, language=None)
 
-view = st.segmented_control("View", ["Dashboard", "Live drill", "Results and settings"], default="Dashboard",
+VIEWS = {"Dashboard": N_("Dashboard"), "Live drill": N_("Live drill"), "Results and settings": N_("Results and settings")}
+view = st.segmented_control(_("View"), list(VIEWS), default="Dashboard", format_func=lambda v: _(VIEWS[v]),
                             key="fac_view", label_visibility="collapsed") or "Dashboard"
 
 
@@ -118,34 +122,34 @@ view = st.segmented_control("View", ["Dashboard", "Live drill", "Results and set
 @st.fragment(run_every=DASHBOARD_POLL_S)
 def dashboard() -> None:
     if _signed_in() is None:
-        st.warning("The class is gone or the key no longer matches.")
+        st.warning(_("The class is gone or the key no longer matches."))
         return
     try:
         report = class_report(s, cls.code, sizes)  # type: ignore[arg-type,union-attr]
     except LabError as err:
-        st.error(f"The class cannot be read right now: {err}")
+        st.error(_("The class cannot be read right now: {error}", error=str(err)))
         return
     people = report.participants
     answered = sum(p.progress.answered for p in people)
     first = sum(p.progress.first_try_correct for p in people)
     m = st.columns(4)
-    m[0].metric("Participants", len(people))
-    m[1].metric("Lessons done (all)", sum(len(p.progress.lessons_done) for p in people))
-    m[2].metric("Quiz right at the first try", f"{round(100 * first / answered)} %" if answered else "—",
-                help=f"{first} of {answered} answers")
-    m[3].metric("Drills run", len(report.drills))
+    m[0].metric(_("Participants"), len(people))
+    m[1].metric(_("Lessons done (all)"), sum(len(p.progress.lessons_done) for p in people))
+    m[2].metric(_("Quiz right at the first try"), f"{round(100 * first / answered)} %" if answered else "—",
+                help=_("{done} of {total} answers", done=first, total=answered))
+    m[3].metric(_("Drills run"), len(report.drills))
     if not people:
-        st.info("Nobody has joined yet. Share the join code; participants appear here as they join.")
+        st.info(_("Nobody has joined yet. Share the join code; participants appear here as they join."))
         return
-    st.markdown("**Roster**")
+    st.markdown(_("**Roster**"))
     st.dataframe(pd.DataFrame([{
-        "Name": p.learner.name,
-        "Lessons read": len(p.progress.lessons_read),
-        "Lessons done": len(p.progress.lessons_done),
-        "Quiz answered": p.progress.answered,
-        "Right at the first try": p.progress.first_try_correct,
-        "Right in the end": p.progress.eventually_correct,
-        "Drills answered": len(p.drills),
+        _("Name"): p.learner.name,
+        _("Lessons read"): len(p.progress.lessons_read),
+        _("Lessons done"): len(p.progress.lessons_done),
+        _("Quiz answered"): p.progress.answered,
+        _("Right at the first try"): p.progress.first_try_correct,
+        _("Right in the end"): p.progress.eventually_correct,
+        _("Drills answered"): len(p.drills),
     } for p in people]), hide_index=True, width="stretch")
     labels = [f"{lesson.number}" for lesson in lessons]
     states = [[DONE if lesson.id in p.progress.lessons_done else READ if lesson.id in p.progress.lessons_read
@@ -164,7 +168,7 @@ def dashboard() -> None:
         st.plotly_chart(question_success(qlabels, [ok / n for _l, _q, n, ok in success], [n for *_x, n, _ok in success]),
                         key="fac_questions", config={"displayModeBar": False})
     else:
-        st.caption("No quiz answers yet: the per-question chart appears with the first one.")
+        st.caption(_("No quiz answers yet: the per-question chart appears with the first one."))
 
 
 # --- live drill ------------------------------------------------------------------------------------------
@@ -172,18 +176,18 @@ def _drill_choices() -> list[tuple[str, str, dict]]:
     saved = []
     try:
         for row in s.saved_drills():  # type: ignore[union-attr]
-            saved.append((f"saved:{row.id}", f"Saved: {row.title}", row.spec))
+            saved.append((f"saved:{row.id}", _("Saved: {title}", title=row.title), row.spec))
     except LabError as err:
-        st.error(f"Saved drills cannot be read: {err}")
-    ready = [(f"ready:{spec.id}", f"{src.capitalize()}: {spec.title}", prepared)
-             for src, spec, prepared in catalogue()]
+        st.error(_("Saved drills cannot be read: {error}", error=str(err)))
+    ready = [(f"ready:{spec.id}", _("Ready-made: {title}", title=spec.title), prepared)
+             for _src, spec, prepared in catalogue()]
     return ready + saved
 
 
 def _start(prepared: dict, limit: int) -> None:
     row = _signed_in()
     if row is None:
-        st.session_state["fac_error"] = "The facilitator key no longer matches this class."
+        st.session_state["fac_error"] = _("The facilitator key no longer matches this class.")
         return
     try:
         start_drill(s, row, prepared, identity.now(), limit)  # type: ignore[arg-type]
@@ -206,51 +210,55 @@ def drill_monitor() -> None:
     try:
         status = drill_status(s, cls, identity.now())  # type: ignore[arg-type]
     except LabError as err:
-        st.error(f"The drill cannot be read right now: {err}")
+        st.error(_("The drill cannot be read right now: {error}", error=str(err)))
         return
     if status is None:
-        st.info("No drill has run in this class yet. Start one below.")
+        st.info(_("No drill has run in this class yet. Start one below."))
         return
     d, spec = status.drill, status.drill.spec
     with st.container(border=True):
-        phase_text = {"open": f"open · {seconds_left(d, identity.now())} s left", "closed": "answers closed",
-                      "revealed": "revealed to the room"}[status.phase]
+        phase_text = {"open": _("open · {n} s left", n=seconds_left(d, identity.now())),
+                      "closed": _("answers closed"), "revealed": _("revealed to the room")}[status.phase]
         st.markdown(f"**{identity.plain(d.title)}** · {phase_text}")
-        st.markdown(f"{spec['prompt']}  \n{spec['scenario_title']} · " + ", ".join(f"`{f}`" for f in spec["failures"]))
-        st.metric("Answers", f"{len(status.answers)} of {status.participants}")
+        st.markdown(f"{_(spec['prompt'])}  \n{d_('scenario.title', spec['scenario_title'])} · "
+                    + ", ".join(f"`{f}`" for f in spec["failures"]))
+        st.metric(_("Answers"), _("{done} of {total}", done=len(status.answers), total=status.participants))
         dist = status.distribution()
         if dist and any(n for _l, n, _r in dist):
             right = [r for *_x, r in dist] if status.phase == "revealed" else None
             st.plotly_chart(drill_distribution([x[0] for x in dist], [x[1] for x in dist], right),
                             key=f"fac_dist_{d.id}", config={"displayModeBar": False})
         else:
-            st.caption("No answers yet: they appear here as they arrive.")
-        with st.expander("Right answer and explanation (only you see this until you reveal)",
+            st.caption(_("No answers yet: they appear here as they arrive."))
+        with st.expander(_("Right answer and explanation (only you see this until you reveal)"),
                          expanded=status.phase == "revealed"):
             st.markdown(f"**{identity.plain(answer_label(spec, spec['answer']))}**"
-                        + (f" (within ±{spec['tolerance_s']} s)" if spec.get("tolerance_s") else ""))
+                        + (_(" (within ±{n} s)", n=spec["tolerance_s"]) if spec.get("tolerance_s") else ""))
             st.markdown(identity.plain(spec["explanation"]))
         b1, b2 = st.columns(2)
-        b1.button("Close answers now", key=f"fac_close_{d.id}", disabled=status.phase != "open",
+        b1.button(_("Close answers now"), key=f"fac_close_{d.id}", disabled=status.phase != "open",
                   on_click=_close, args=(d.id,))
-        b2.button("Reveal to the room", key=f"fac_reveal_{d.id}", type="primary",
+        b2.button(_("Reveal to the room"), key=f"fac_reveal_{d.id}", type="primary",
                   disabled=status.phase == "revealed", on_click=_reveal, args=(d.id,))
 
 
 def _builder() -> tuple[dict | None, str]:
     """A facilitator's own drill from the scenario lab's scenarios and failure catalogue."""
-    sid = st.selectbox("Scenario", list(SCENARIOS), key="fac_b_scenario", format_func=lambda x: SCENARIOS[x].title)
+    sid = st.selectbox(_("Scenario"), list(SCENARIOS), key="fac_b_scenario",
+                       format_func=lambda x: d_("scenario.title", SCENARIOS[x].title))
     spec = load_scenario(sid)
     k1, k2, k3 = st.columns([2, 1.4, 1])
-    kind = k1.selectbox("Failure", list(KINDS), key="fac_b_kind", format_func=lambda k: KINDS[k].title)
+    kind = k1.selectbox(_("Failure"), list(KINDS), key="fac_b_kind", format_func=lambda k: _(KINDS[k].title))
     targets = valid_targets(spec, kind)
-    target = k2.selectbox("Target", targets or ["(none in this design)"], key="fac_b_target", disabled=not targets)
-    at = int(k3.number_input("At (s)", min_value=0, max_value=RUN_S - 1, value=60, step=5, key="fac_b_at"))
-    question = st.selectbox("Question", list(QUESTIONS), key="fac_b_question", format_func=lambda q: QUESTIONS[q][0])
-    title = st.text_input("Title", key="fac_b_title", max_chars=120,
+    target = k2.selectbox(_("Target"), targets or [_("(none in this design)")], key="fac_b_target",
+                          disabled=not targets)
+    at = int(k3.number_input(_("At (s)"), min_value=0, max_value=RUN_S - 1, value=60, step=5, key="fac_b_at"))
+    question = st.selectbox(_("Question"), list(QUESTIONS), key="fac_b_question",
+                            format_func=lambda q: _(QUESTIONS[q][0]))
+    title = st.text_input(_("Title"), key="fac_b_title", max_chars=120,
                           value=f"{spec.title.split(':')[0]}: {KINDS[kind].title.lower()}")
     if not targets:
-        return None, "This design has no target for that failure."
+        return None, _("This design has no target for that failure.")
     try:
         drill = DrillSpec(id="custom", title=title or "Drill", scenario=sid, failures=[f"{kind}:{target}@{at}"],
                           question=question)  # type: ignore[arg-type]
@@ -261,38 +269,39 @@ def _builder() -> tuple[dict | None, str]:
 
 def live() -> None:
     drill_monitor()
-    st.subheader("Start a drill")
-    source = st.radio("Drill", ["Ready-made or saved", "Build your own"], key="fac_source", horizontal=True,
-                      label_visibility="collapsed")
+    st.subheader(_("Start a drill"))
+    sources = {"ready": N_("Ready-made or saved"), "build": N_("Build your own")}
+    source = st.radio(_("Drill"), list(sources), key="fac_source", horizontal=True, label_visibility="collapsed",
+                      format_func=lambda x: _(sources[x]))
     prepared: dict | None
     problem = ""
-    if source == "Ready-made or saved":
+    if source == "ready":
         try:
             options = _drill_choices()
         except LabError as err:
-            st.error(f"The ready-made drills cannot be loaded: {err}")
+            st.error(_("The ready-made drills cannot be loaded: {error}", error=str(err)))
             return
         ids = [o[0] for o in options]
         labels = {o[0]: o[1] for o in options}
-        picked = st.selectbox("Drill", ids, key="fac_pick", format_func=lambda i: labels[i])
+        picked = st.selectbox(_("Drill"), ids, key="fac_pick", format_func=lambda i: labels[i])
         prepared = next(o[2] for o in options if o[0] == picked)
     else:
         prepared, problem = _builder()
     if prepared is None:
-        st.error(f"This drill cannot run: {problem}")
+        st.error(_("This drill cannot run: {problem}", problem=problem))
         return
-    st.markdown(f"**{prepared['prompt']}**  \n{prepared['scenario_title']} · "
-                + ", ".join(f"`{f}`" for f in prepared["failures"])
-                + (" · choices: " + "; ".join(identity.plain(c) for c in prepared["choices"])
-                   if prepared["choices"] else " · a number of seconds"))
-    limit = int(st.number_input("Time limit (s)", min_value=10, max_value=900, step=5,
+    st.markdown(f"**{_(prepared['prompt'])}**  \n{d_('scenario.title', prepared['scenario_title'])} · "
+                + ", ".join(f"`{f}`" for f in prepared["failures"]) + " · "
+                + (_("choices: {choices}", choices="; ".join(identity.plain(c) for c in prepared["choices"]))
+                   if prepared["choices"] else _("a number of seconds")))
+    limit = int(st.number_input(_("Time limit (s)"), min_value=10, max_value=900, step=5,
                                 value=int(prepared.get("time_limit_s", 60)), key="fac_limit"))
     a, b = st.columns(2)
-    a.button("Start this drill", key="fac_start", type="primary", on_click=_start, args=(prepared, limit))
-    if source == "Build your own" and b.button("Save for reuse", key="fac_save"):
+    a.button(_("Start this drill"), key="fac_start", type="primary", on_click=_start, args=(prepared, limit))
+    if source == "build" and b.button(_("Save for reuse"), key="fac_save"):
         try:
             s.save_drill(str(prepared["title"])[:120], {**prepared, "time_limit_s": limit}, identity.now())  # type: ignore[union-attr]
-            st.success("Saved: it is listed under Ready-made or saved.")
+            st.success(_("Saved: it is listed under Ready-made or saved."))
         except LabError as err:
             st.error(str(err))
 
@@ -305,25 +314,26 @@ def results() -> None:
         st.error(str(err))
         return
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M")
-    st.download_button("Download results (CSV)", export_csv(report), file_name=f"class-{cls.code}-{stamp}.csv",  # type: ignore[union-attr]
+    st.download_button(_("Download results (CSV)"), export_csv(report), file_name=f"class-{cls.code}-{stamp}.csv",  # type: ignore[union-attr]
                        mime="text/csv", key="fac_csv", icon=":material/download:")
-    st.caption("One row per participant: lessons read and done, quiz scores (first try and in the end), and "
-               "each drill's answer.")
+    st.caption(_("One row per participant: lessons read and done, quiz scores (first try and in the end), and "
+                 "each drill's answer."))
     with st.container(border=True):
-        st.markdown("**Delete this class**")
-        st.caption("Deletes the class, its drills and answers, and every participant who is in no other class, "
-                   "with all their progress. This cannot be undone.")
-        typed = st.text_input("Type the join code to confirm", key="fac_delete_code", max_chars=12)
-        if st.button("Delete class", key="fac_delete", disabled=typed.strip().upper() != cls.code):  # type: ignore[union-attr]
+        st.markdown(_("**Delete this class**"))
+        st.caption(_("Deletes the class, its drills and answers, and every participant who is in no other "
+                     "class, with all their progress. This cannot be undone."))
+        typed = st.text_input(_("Type the join code to confirm"), key="fac_delete_code", max_chars=12)
+        if st.button(_("Delete class"), key="fac_delete", disabled=typed.strip().upper() != cls.code):  # type: ignore[union-attr]
             if _signed_in() is None:
-                st.error("The facilitator key no longer matches this class.")
+                st.error(_("The facilitator key no longer matches this class."))
                 return
             gone = delete_class(s, cls.code)  # type: ignore[arg-type,union-attr]
             for k in ("fac_code", "fac_key"):
                 st.session_state.pop(k, None)
             st.session_state["fac_error"] = None
-            st.success(f"Deleted the class and {gone} participant(s) with their progress.")
-            st.button("Done", key="fac_deleted_ok")
+            st.success(_n("Deleted the class and {n} participant with their progress.",
+                          "Deleted the class and {n} participants with their progress.", gone, n=gone))
+            st.button(_("Done"), key="fac_deleted_ok")
 
 
 if view == "Dashboard":
@@ -333,7 +343,7 @@ elif view == "Live drill":
 else:
     results()
 st.divider()
-if st.button("Leave this class (forget the key in this browser)", key="fac_leave", type="tertiary"):
+if st.button(_("Leave this class (forget the key in this browser)"), key="fac_leave", type="tertiary"):
     for k in ("fac_code", "fac_key"):
         st.session_state.pop(k, None)
     st.rerun()

@@ -15,8 +15,9 @@ from lab.classes.progress import learner_progress, new_learner, resume_learner
 from lab.errors import LabError
 from lab.ui import identity
 from lab.ui.catalog import catalog
+from lab.ui.lang import _, current
 
-st.title("My progress")
+st.title(_("My progress"))
 identity.write_cookie()
 s = identity.store()
 if s is None:
@@ -24,9 +25,9 @@ if s is None:
 
 provider = identity.sso_provider()
 if provider is not None and not getattr(st.user, "is_logged_in", False):
-    st.markdown("This server signs learners in with the organisation's single sign-on; your progress is "
-                "kept under that account.")
-    if st.button("Log in", key="sso-login", type="primary", icon=":material/login:"):
+    st.markdown(_("This server signs learners in with the organisation's single sign-on; your progress is "
+                  "kept under that account."))
+    if st.button(_("Log in"), key="sso-login", type="primary", icon=":material/login:"):
         if provider:
             st.login(provider)
         else:
@@ -50,8 +51,8 @@ def _resume(link_key: str) -> None:
     token = text.split("resume=", 1)[1].split("&", 1)[0] if "resume=" in text else text
     found = resume_learner(s, token)
     if found is None:
-        st.session_state["progress_error"] = ("That is not a resume link of this server. Paste the whole link "
-                                             "(it ends with ?resume=...).")
+        st.session_state["progress_error"] = _("That is not a resume link of this server. Paste the whole "
+                                               "link (it ends with ?resume=...).")
         return
     identity.remember(token)
     st.session_state.pop("forgot_cookie", None)
@@ -69,63 +70,63 @@ if error:
     st.error(error)
 
 if learner is None:
-    st.markdown("Pick a display name and VPN Lab saves what you do: lessons read, every quiz answer, scenario "
-                "exercises and class drills. No password: you get a personal resume link instead.")
+    st.markdown(_("Pick a display name and VPN Lab saves what you do: lessons read, every quiz answer, scenario "
+                  "exercises and class drills. No password: you get a personal resume link instead."))
     left, right = st.columns(2, gap="large")
     with left, st.container(border=True):
-        st.subheader("Start")
-        st.text_input("Display name", key="new-name", max_chars=40, placeholder="e.g. Mina (network team)",
-                      help="Plain text, up to 40 characters. Others in a class see it.")
-        st.button("Save my progress", key="start", type="primary", on_click=_start, args=("new-name",))
+        st.subheader(_("Start"))
+        st.text_input(_("Display name"), key="new-name", max_chars=40, placeholder=_("e.g. Mina (network team)"),
+                      help=_("Plain text, up to 40 characters. Others in a class see it."))
+        st.button(_("Save my progress"), key="start", type="primary", on_click=_start, args=("new-name",))
     with right, st.container(border=True):
-        st.subheader("Continue on this device")
-        st.text_input("Your resume link", key="resume-link", placeholder="https://.../progress?resume=...")
-        st.button("Continue", key="resume", on_click=_resume, args=("resume-link",))
+        st.subheader(_("Continue on this device"))
+        st.text_input(_("Your resume link"), key="resume-link", placeholder="https://.../progress?resume=...")
+        st.button(_("Continue"), key="resume", on_click=_resume, args=("resume-link",))
     st.stop()
 
-st.markdown(f"Signed in as **{identity.plain(learner.name)}**.")
+st.markdown(_("Signed in as **{name}**.", name=identity.plain(learner.name)))
 token = identity.token()
 if provider is None and token:
     with st.container(border=True):
-        st.markdown("**Your resume link.** Open it on another browser or device to continue there. Keep it "
-                    "private: anyone with it can continue as you.")
+        st.markdown(_("**Your resume link.** Open it on another browser or device to continue there. Keep it "
+                      "private: anyone with it can continue as you."))
         st.code(identity.resume_link(token), language=None, wrap_lines=True)
 
-sizes = {lesson.id: len(lesson.quiz) for lesson in catalog("en").lessons}
+sizes = {lesson.id: len(lesson.quiz) for lesson in catalog(current()).lessons}
 try:
     p = learner_progress(s, learner.id, sizes)
 except LabError as err:
-    st.error(f"Your progress cannot be read right now: {err}")
+    st.error(_("Your progress cannot be read right now: {error}", error=str(err)))
     st.stop()
 m = st.columns(4)
-m[0].metric("Lessons done", f"{len(p.lessons_done)} of {len(sizes)}")
-m[1].metric("Quiz: right at the first try", f"{p.first_try_correct} of {p.answered}",
-            help="The first answer to each question is the one that counts.")
-m[2].metric("Quiz: right in the end", f"{p.eventually_correct} of {p.answered}",
-            help="Including questions answered again after the explanation.")
-m[3].metric("Scenario exercises", str(len(p.exercises)))
+m[0].metric(_("Lessons done"), _("{done} of {total}", done=len(p.lessons_done), total=len(sizes)))
+m[1].metric(_("Quiz: right at the first try"), _("{done} of {total}", done=p.first_try_correct, total=p.answered),
+            help=_("The first answer to each question is the one that counts."))
+m[2].metric(_("Quiz: right in the end"), _("{done} of {total}", done=p.eventually_correct, total=p.answered),
+            help=_("Including questions answered again after the explanation."))
+m[3].metric(_("Scenario exercises"), str(len(p.exercises)))
 
 rows = []
-for lesson in catalog("en").lessons:
+for lesson in catalog(current()).lessons:
     states = [p.per_question.get((lesson.id, q)) for q in range(len(lesson.quiz))]
     answered = [x for x in states if x is not None]
     rows.append({
-        "Lesson": f"{lesson.number}. {lesson.title}",
-        "Read": "yes" if lesson.id in p.lessons_read else "",
-        "Quiz answered": f"{len(answered)} of {len(lesson.quiz)}",
-        "First try": sum(1 for x in answered if x.first_try_correct),
-        "In the end": sum(1 for x in answered if x.eventually_correct),
-        "Done": "done" if lesson.id in p.lessons_done else "",
+        _("Lesson"): f"{lesson.number}. {lesson.title}",
+        _("Read"): _("yes") if lesson.id in p.lessons_read else "",
+        _("Quiz answered"): _("{done} of {total}", done=len(answered), total=len(lesson.quiz)),
+        _("First try"): sum(1 for x in answered if x.first_try_correct),
+        _("In the end"): sum(1 for x in answered if x.eventually_correct),
+        _("Done"): _("done") if lesson.id in p.lessons_done else "",
     })
 st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
-with st.expander("Change your display name or sign out"):
-    st.text_input("New display name", key="rename", max_chars=40, value=learner.name)
-    st.button("Save name", key="save-name", on_click=_rename, args=("rename",))
+with st.expander(_("Change your display name or sign out")):
+    st.text_input(_("New display name"), key="rename", max_chars=40, value=learner.name)
+    st.button(_("Save name"), key="save-name", on_click=_rename, args=("rename",))
     if provider is None:
-        st.caption("Signing out only forgets the link on this browser; your progress stays saved.")
-        if st.button("Sign out on this browser", key="sign-out"):
+        st.caption(_("Signing out only forgets the link on this browser; your progress stays saved."))
+        if st.button(_("Sign out on this browser"), key="sign-out"):
             identity.forget()
             st.rerun()
-    elif st.button("Log out", key="sso-logout"):
+    elif st.button(_("Log out"), key="sso-logout"):
         st.logout()
