@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from lab.errors import LabError
+from lab.i18n.figures import localize_figure
 from lab.sim import (
     ASSUMPTIONS,
     FAILURE_KINDS,
@@ -20,7 +21,7 @@ from lab.sim import (
 )
 from lab.sim.figures import element_failure, topology_figure
 from lab.ui import scenario_cache as cache
-from lab.ui.lang import _, d
+from lab.ui.lang import _, current, d
 from lab.ui.registry import PAGES
 
 LAB_DIR = Path(__file__).resolve().parents[2]
@@ -244,7 +245,7 @@ if notice:
 st.markdown(_("**Topology** · move the slider or press Play to see each moment; select a customer gateway, a tunnel "
               "(diamond) or an endpoint to add a failure there at the time below."))
 # Built on every run, not cached: a figure restored from the cache loses the chart's point selection.
-event = st.plotly_chart(topology_figure(result), key="sl_topology", on_select="rerun", selection_mode=("points",),
+event = st.plotly_chart(localize_figure(topology_figure(result), current()), key="sl_topology", on_select="rerun", selection_mode=("points",),
                         width="stretch", config={"displayModeBar": False})
 points = list(getattr(getattr(event, "selection", None), "points", None) or [])
 picked = [p.get("customdata") for p in points if isinstance(p, dict) and p.get("customdata")]
@@ -278,7 +279,7 @@ if f3.button(_("Fail it"), key="sl_fail_btn", width="stretch"):
     st.rerun()
 
 st.markdown(_("**Timeline** · per tunnel: state, traffic and events"))
-st.plotly_chart(cache.timeline(key), key="sl_timeline", width="stretch")
+st.plotly_chart(localize_figure(cache.timeline(key), current()), key="sl_timeline", width="stretch")
 
 st.subheader(_("What happened, step by step"))
 if o.explanation:
