@@ -42,6 +42,11 @@ def _replace(node: Any, lang: str, key: str = "") -> Any:
     return node
 
 
+def localize_dict(figure: dict[str, Any], lang: str) -> dict[str, Any]:
+    """A copy of a figure's dict with its labels in `lang`."""
+    return _replace(figure, lang)
+
+
 def localize_figure(figure: Any, lang: str) -> Any:
     """A copy of the plotly figure with its labels in `lang` (the figure itself when lang is English)."""
     if lang == DEFAULT_LANG:
