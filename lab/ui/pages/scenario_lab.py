@@ -20,7 +20,7 @@ from lab.sim import (
 )
 from lab.sim.figures import element_failure
 from lab.ui import scenario_cache as cache
-from lab.ui.lang import _, d
+from lab.ui.lang import _, current, d
 from lab.ui.registry import PAGES
 
 LAB_DIR = Path(__file__).resolve().parents[2]
@@ -249,7 +249,7 @@ if notice:
     getattr(st, notice[0])(notice[1])
 st.markdown(_("**Topology** · move the slider or press Play to see each moment; select a customer gateway, a tunnel "
               "(diamond) or an endpoint to add a failure there at the time below."))
-event = st.plotly_chart(cache.topology(key), key="sl_topology", on_select="rerun", selection_mode=("points",),
+event = st.plotly_chart(cache.topology(key, current()), key="sl_topology", on_select="rerun", selection_mode=("points",),
                         width="stretch", config={"displayModeBar": False})
 points = list(getattr(getattr(event, "selection", None), "points", None) or [])
 picked = [p.get("customdata") for p in points if isinstance(p, dict) and p.get("customdata")]
@@ -290,7 +290,7 @@ tab_timeline, tab_steps, tab_compare, tab_logs = st.tabs(
 if tab_timeline.open:
     with tab_timeline:
         st.markdown(_("**Timeline** · per tunnel: state, traffic and events"))
-        st.plotly_chart(cache.timeline(key), key="sl_timeline", width="stretch")
+        st.plotly_chart(cache.timeline(key, current()), key="sl_timeline", width="stretch")
 
 if tab_steps.open:
     with tab_steps:
