@@ -151,6 +151,8 @@ def test_a_lesson_link_preselects_the_scenario_and_runs_the_failure(open_page: O
     at = open_page(PAGE, scenario="s3", fail="cgw-down:cgw-a@60")
     assert not at.exception
     assert at.selectbox(key="sl_scenario").value == "s3"
+    assert _metrics(at)["Person needed"] == "no"  # S3's health check moves the on-premises route
+    at = open_page(PAGE, scenario="s3", fail="cgw-down:cgw-a@60", health_check_s="0")
     assert _metrics(at)["Person needed"] == "YES"
 
 
@@ -185,3 +187,25 @@ def test_unknown_scenario_in_a_link_is_named(open_page: OpenPage) -> None:
     at = open_page(PAGE, scenario="s9")
     assert not at.exception
     assert any("unknown scenario 's9'" in w.value for w in at.warning)
+
+
+def test_a_link_sets_options_and_runs(open_page: OpenPage) -> None:
+    at = open_page(PAGE, scenario="s1", fail="idle@60+300", dpd_timeout_action="restart", keepalive_s="30")
+    assert not at.exception
+    assert at.session_state["sl_opt_dpd_timeout_action"] == "restart"
+    assert at.session_state["sl_opt_keepalive_s"] == 30
+
+
+def test_a_link_with_a_bad_option_value_says_so_and_still_runs(open_page: OpenPage) -> None:
+    at = open_page(PAGE, scenario="s1", startup_action="<b>now</b>")
+    assert not at.exception
+    assert any("Link ignored option Startup action" in w.value and "<b>" not in w.value for w in at.warning)
+
+
+def test_switching_scenario_takes_the_new_designs_defaults(open_page: OpenPage) -> None:
+    at = open_page(PAGE)
+    at.selectbox(key="sl_scenario").select("s1").run()
+    assert at.session_state["sl_opt_health_check_s"] == 0
+    at.selectbox(key="sl_scenario").select("s3").run()
+    assert at.session_state["sl_opt_health_check_s"] == 10
+
