@@ -199,7 +199,7 @@ def test_a_link_sets_options_and_runs(open_page: OpenPage) -> None:
 def test_a_link_with_a_bad_option_value_says_so_and_still_runs(open_page: OpenPage) -> None:
     at = open_page(PAGE, scenario="s1", startup_action="<b>now</b>")
     assert not at.exception
-    assert any("Link ignored option Startup action" in w.value and "<b>" not in w.value for w in at.warning)
+    assert any("option Startup action was ignored" in w.value and "<b>" not in w.value for w in at.warning)
 
 
 def test_switching_scenario_takes_the_new_designs_defaults(open_page: OpenPage) -> None:

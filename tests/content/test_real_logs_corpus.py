@@ -23,8 +23,8 @@ FIELDS = ("id", "file", "source", "vendor", "format", "ike", "expected", "why", 
 OPTIONAL_FIELDS = ("note",)
 # every format described in README.md; each one must have excerpts
 FORMATS = {
-    "strongswan", "libreswan", "cisco-ios", "juniper", "fortigate", "fortigate-event", "bgp-generic",
-    "mixed",
+    "strongswan", "libreswan", "cisco-asa", "cisco-ios", "juniper", "fortigate", "fortigate-event",
+    "bgp-generic", "mixed",
 }
 CATEGORIES = {
     "dpd_timeout", "ike_sa_deleted_by_peer", "phase1_proposal_mismatch", "phase2_proposal_mismatch",
