@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 import streamlit as st
 
+from lab.i18n import DEFAULT_LANG
+from lab.i18n.figures import localize_dict
 from lab.sim import Failure, Overrides, SimResult, simulate
 from lab.sim.compare import Row, compare
 from lab.sim.export import log_files, log_text
@@ -43,14 +45,22 @@ def run(key: RunKey) -> SimResult:
                     seed=key.seed)
 
 
-@st.cache_resource(max_entries=24, show_spinner=False)
-def timeline(key: RunKey) -> go.Figure:
-    return freeze(timeline_figure(run(key)))
+def _in(lang: str, fig: go.Figure) -> go.Figure:
+    """The frozen figure drawn with its labels in `lang` (its dict is relabelled once, not re-validated)."""
+    frozen = freeze(fig)
+    if lang != DEFAULT_LANG:
+        frozen._frozen_dict = localize_dict(frozen.to_dict(), lang)
+    return frozen
 
 
 @st.cache_resource(max_entries=24, show_spinner=False)
-def topology(key: RunKey) -> go.Figure:
-    return freeze(topology_figure(run(key)))
+def timeline(key: RunKey, lang: str = DEFAULT_LANG) -> go.Figure:
+    return _in(lang, timeline_figure(run(key)))
+
+
+@st.cache_resource(max_entries=24, show_spinner=False)
+def topology(key: RunKey, lang: str = DEFAULT_LANG) -> go.Figure:
+    return _in(lang, topology_figure(run(key)))
 
 
 @st.cache_resource(max_entries=24, show_spinner=False)

@@ -164,10 +164,7 @@ def save_shot(pg: object, folder: Path, name: str) -> Path:
     """A full-page PNG of `pg` under `folder` (and VPN_LAB_SHOTS when set)."""
     path = folder / f"{name}.png"
     pg.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
-    extra = os.environ.get("VPN_LAB_SHOTS")
-    if extra:
-        Path(extra).mkdir(parents=True, exist_ok=True)
-        shutil.copy(path, Path(extra) / path.name)
+    keep_screenshot(path)
     return path
 
 
@@ -183,6 +180,19 @@ def shoot_sizes(pg: object, folder: Path, name: str) -> None:
         save_shot(pg, folder, f"{name}-{w}x{h}")
     if before:
         pg.set_viewport_size(before)  # type: ignore[attr-defined]
+
+
+def keep_screenshot(path: Path) -> None:
+    """Copy a screenshot into VPN_LAB_SHOTS when it names a folder (replaced atomically: two suites may
+    run at once)."""
+    extra = os.environ.get("VPN_LAB_SHOTS")
+    if not extra:
+        return
+    folder = Path(extra)
+    folder.mkdir(parents=True, exist_ok=True)
+    partial = folder / f".{path.name}.{os.getpid()}.part"
+    shutil.copy(path, partial)
+    os.replace(partial, folder / path.name)
 
 
 @pytest.fixture
