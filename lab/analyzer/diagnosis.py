@@ -23,6 +23,7 @@ from lab import DATA_DIR
 from lab.analyzer import formats as fmts
 from lab.analyzer.model import CATEGORIES, Finding, Primary
 from lab.analyzer.protocol import Event, facts_of
+from lab.analyzer.scan import shown
 from lab.errors import DataError
 from lab.schema import load_yaml_model
 
@@ -69,7 +70,7 @@ def _finding(ev: Event) -> Finding:
         category=ev.category or "",
         phase=cat.phase if cat else "",
         pattern=ev.pattern,
-        text=ev.text,
+        text=shown(ev.text),
         explanation=ev.explanation,
         tree_node=ev.tree_node or (cat.tree_node if cat else ""),
         decisive=ev.weight == "decisive",
