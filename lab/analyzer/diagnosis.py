@@ -159,6 +159,9 @@ def diagnose(events: list[Event]) -> Primary | None:
         for ev in events:
             if ev.category and ev.weight == "weak":
                 cats.setdefault(ev.category, []).append(ev)
+        bgp_up = [e.order for e in events if e.kind == "bgp_up"]
+        if "bgp_down" in cats and bgp_up and max(bgp_up) > cats["bgp_down"][-1].order:
+            del cats["bgp_down"]  # reset on purpose and back up: nothing to fix
     if not cats:
         return None
     context: dict[str, list[Event]] = {}
