@@ -48,14 +48,15 @@ def inventory_rows(snapshot: Snapshot) -> pd.DataFrame:
     for c in snapshot.connections:
         rows.append(
             {
+                # What on-call reads first comes first: a narrow window cuts the last columns, not these.
                 _("Connection"): c.id,
                 _("Name"): c.name,
+                _("Tunnels up"): f"{c.tunnels_up}/{len(c.tunnels)}",
                 _("State"): c.state,
+                _("Routing"): "BGP" if c.routing == "bgp" else _("static"),
                 _("Gateway"): f"{c.gateway_type.upper()} {c.gateway_id}".strip(),
                 _("Customer gateway"): f"{c.customer_gateway_id} {c.customer_gateway_ip}".strip(),
-                _("Routing"): "BGP" if c.routing == "bgp" else _("static"),
                 _("Category"): c.category,
-                _("Tunnels up"): f"{c.tunnels_up}/{len(c.tunnels)}",
             }
         )
     return pd.DataFrame(rows)

@@ -347,3 +347,11 @@ def test_only_the_open_tab_is_built_and_the_chosen_connection_survives_another_t
     assert not _charts(at) and not audit, "neither the chart nor the audit findings are built"
     _connection(at)
     assert at.selectbox(key="monitor_vpn").value == "vpn-05f6e7d8c9b0a1f2e"
+
+
+def test_inventory_shows_tunnels_up_before_the_long_gateway_columns(open_page: OpenPage) -> None:
+    """A narrow window cuts the last columns of the table: tunnels up is never among them."""
+    at = open_page(PAGE, replay="dpd-idle-tunnel")
+    columns = list(at.dataframe[0].value.columns)
+    assert columns[:3] == ["Connection", "Name", "Tunnels up"]
+    assert columns.index("Tunnels up") < columns.index("Gateway") < columns.index("Customer gateway")

@@ -19,6 +19,19 @@ SEARCH_KEY = "glossary-search"
 LESSONS_PAGE = str(Path(__file__).resolve().parent / "lessons.py")
 
 
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _letter(term: Term) -> str:
+    """The index letter of a term: its first letter A-Z, or # for a number or another script."""
+    first = term.term[:1].upper()
+    return first if first in LETTERS else "#"
+
+
+def _anchor(letter: str) -> str:
+    return "letter-" + ("other" if letter == "#" else letter.lower())
+
+
 def _entry(term: Term, catalog: Catalog) -> None:
     with st.container(border=True):
         title = f"**{term.term}**"
@@ -67,8 +80,17 @@ def main() -> None:
         st.info(_("No term matches '{query}'. Try a shorter word or an acronym such as IKE or BGP.", query=query))
         return
     catalog = lesson_catalog(current())
+    groups: dict[str, list[Term]] = {}
     for term in sorted(found, key=lambda t: t.term.lower()):
-        _entry(term, catalog)
+        groups.setdefault(_letter(term), []).append(term)
+    # An A-Z index: each letter with terms jumps to its group; letters without terms are grey.
+    index = [f"[{c}](#{_anchor(c)})" if c in groups else f":gray[{c}]" for c in LETTERS]
+    index += [f"[#](#{_anchor('#')})"] if "#" in groups else []
+    st.markdown(_("Jump to a letter:") + " " + " · ".join(index))
+    for letter in sorted(groups, key=lambda c: (c == "#", c)):
+        st.subheader(letter, anchor=_anchor(letter), divider="gray")
+        for term in groups[letter]:
+            _entry(term, catalog)
 
 
 main()
