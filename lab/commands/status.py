@@ -16,6 +16,7 @@ from typing import Any
 
 from lab import audit, replay
 from lab.errors import AwsError, CredentialsError, EndpointError, NotFoundError, ThrottledError
+from lab.masking import mask_data, mask_secrets
 from lab.model import VpnConnection
 
 
@@ -99,18 +100,20 @@ def exit_code(doc: dict[str, Any]) -> int:
 
 def _print_text(doc: dict[str, Any], connections: tuple[VpnConnection, ...]) -> None:
     names = {c.id: c.name for c in connections}
+    out: list[str] = []
     if not doc["connections"]:
-        print("No VPN connections found.")
+        out.append("No VPN connections found.")
     for c in doc["connections"]:
         up = sum(1 for t in c["tunnels"] if t["status"] == "UP")
         name = f" ({names[c['id']]})" if names.get(c["id"]) else ""
-        print(f"{c['id']}{name}  routing {c['routing']}  tunnels up {up}/{len(c['tunnels'])}")
+        out.append(f"{c['id']}{name}  routing {c['routing']}  tunnels up {up}/{len(c['tunnels'])}")
         for i, t in enumerate(c["tunnels"], start=1):
             msg = f"  {t['status_message']}" if t["status_message"] else ""
-            print(f"  tunnel {i} {t['outside_ip']:<15} {t['status']}{msg}")
+            out.append(f"  tunnel {i} {t['outside_ip']:<15} {t['status']}{msg}")
         for f in c["findings"]:
-            print(f"  [{f['severity']}] {f['rule']}: {f['message']}")
-    print(f"source: {doc['source']}")
+            out.append(f"  [{f['severity']}] {f['rule']}: {f['message']}")
+    out.append(f"source: {doc['source']}")
+    print(mask_secrets("\n".join(out)))
 
 
 def _status(args: argparse.Namespace) -> int:
@@ -120,7 +123,7 @@ def _status(args: argparse.Namespace) -> int:
     else:
         connections, now = _live(args)
         source = "aws"
-    doc = report(source, connections, now)
+    doc = mask_data(report(source, connections, now))
     if args.json:
         print(json.dumps(doc, indent=2))
     else:

@@ -15,6 +15,7 @@ import streamlit as st
 
 from lab import audit
 from lab.errors import LabError
+from lab.masking import mask_secrets
 from lab.model import Event, Snapshot, Tunnel, VpnConnection
 from lab.monitor_charts import (
     connection_figure,
@@ -239,7 +240,7 @@ def render_logs(c: VpnConnection, log_text: str, analysis: object | None, proble
         else:
             st.caption("The log analyzer found no known failure pattern in these lines.")
     lines = log_text.splitlines()
-    st.code("\n".join(lines[-200:]), language=None)
+    st.code(mask_secrets("\n".join(lines[-200:])), language=None)
     if len(lines) > 200:
         st.caption(f"Showing the last 200 of {len(lines)} lines.")
 

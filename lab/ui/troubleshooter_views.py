@@ -15,6 +15,7 @@ import streamlit as st
 from lab.analyzer import Analysis
 from lab.analyzer.formats import aws_fields
 from lab.evidence import Evidence
+from lab.masking import mask_secrets
 from lab.tree import CGW_LABELS, Node, suggest
 from lab.ui.catalog import catalog
 
@@ -53,7 +54,7 @@ def question(
         index, ev = hit
         st.info(f"Evidence suggests: **{node.answers[index].label}**. You can choose another answer.", icon=":material/fact_check:")
         st.caption(f"Evidence `{node.evidence}` = `{ev.value}`, because:")
-        st.code(ev.reason, language=None, wrap_lines=True)
+        st.code(mask_secrets(ev.reason), language=None, wrap_lines=True)
     elif node.evidence:
         st.caption(
             f"Evidence key `{node.evidence}` can answer this automatically when logs or a scenario, replay or "
@@ -141,8 +142,8 @@ def analysis(result: Analysis, on_goto: Callable[[str], None]) -> None:
                     "category": f.category,
                     "phase": f.phase,
                     "pattern": f.pattern,
-                    "message": _message(f.text),
-                    "text": f.text,
+                    "message": mask_secrets(_message(f.text)),
+                    "text": mask_secrets(f.text),
                     "explanation": f.explanation,
                     "tree node": f.tree_node,
                 }
