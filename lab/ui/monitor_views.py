@@ -25,6 +25,7 @@ from lab.monitor_charts import (
     period_text,
     state_meaning,
 )
+from lab.ui.echo import literal
 from lab.ui.registry import PAGES
 
 LAB_DIR = Path(__file__).resolve().parents[1]
@@ -75,7 +76,7 @@ def render_inventory(snapshot: Snapshot) -> None:
         mask = table.apply(lambda row: any(needle in str(v).lower() for v in row.values), axis=1)
         table = table[mask]
     if table.empty:
-        st.warning(f"No connection matches '{text.strip()}'. Clear the filter to see all {len(snapshot.connections)}.")
+        st.warning(f"No connection matches {literal(text)}. Clear the filter to see all {len(snapshot.connections)}.")
         return
     st.dataframe(table, hide_index=True, width="stretch")
     st.caption(

@@ -12,6 +12,7 @@ from lab.errors import LabError
 from lab.glossary import Term, glossary
 from lab.lessons import Catalog
 from lab.ui.catalog import catalog as lesson_catalog
+from lab.ui.echo import literal, plain
 
 SEARCH_KEY = "glossary-search"
 LESSONS_PAGE = str(Path(__file__).resolve().parent / "lessons.py")
@@ -48,7 +49,7 @@ def main() -> None:
     try:
         g = glossary()
     except LabError as err:
-        st.error(str(err))
+        st.error(plain(err))
         return
     if SEARCH_KEY not in st.session_state and st.query_params.get("term"):
         st.session_state[SEARCH_KEY] = st.query_params["term"]
@@ -61,7 +62,7 @@ def main() -> None:
     found = g.search(query or "")
     st.caption(f"{len(found)} of {len(g.terms)} terms")
     if not found:
-        st.info(f"No term matches '{query}'. Try a shorter word or an acronym such as IKE or BGP.")
+        st.info(f"No term matches {literal(query)}. Try a shorter word or an acronym such as IKE or BGP.")
         return
     catalog = lesson_catalog()
     for term in sorted(found, key=lambda t: t.term.lower()):

@@ -10,6 +10,7 @@ import streamlit as st
 from lab.lessons import Catalog, Lesson, languages
 from lab.ui import curriculum_map, lesson_view
 from lab.ui.catalog import catalog as _catalog
+from lab.ui.echo import literal
 
 DONE_KEY = "lessons_done"
 
@@ -29,7 +30,7 @@ def _language() -> str:
     langs = languages() or ["en"]
     requested = st.query_params.get("lang", langs[0])
     if requested not in langs:
-        st.warning(f"No lessons in language '{requested}'. Showing {langs[0]} instead.")
+        st.warning(f"No lessons in language {literal(requested)}. Showing {langs[0]} instead.")
         requested = langs[0]
     if len(langs) > 1:
         requested = st.sidebar.selectbox("Language", langs, index=langs.index(requested), key="lesson-lang")
@@ -45,7 +46,7 @@ def _show_errors(catalog: Catalog) -> None:
             "The other lessons work as usual."
         )
         for err in catalog.errors:
-            st.markdown(f"**`{err.path}`**")
+            st.markdown(f"**{literal(err.path, 200)}**")
             for problem in err.problems:
                 st.text(f"- {problem}")
 
@@ -99,7 +100,9 @@ def _scroll_to_top_on_change(lesson_id: str | None) -> None:
     previous = st.session_state.get("lesson_shown")
     st.session_state["lesson_shown"] = lesson_id
     if previous is not None and previous != lesson_id:
-        st.html(_SCROLL_TOP.format(nonce=lesson_id or "list"), unsafe_allow_javascript=True, width="content")
+        # The nonce only makes each script element new; it is a counter, never a value from the URL.
+        count = st.session_state["lesson_scrolls"] = st.session_state.get("lesson_scrolls", 0) + 1
+        st.html(_SCROLL_TOP.format(nonce=int(count)), unsafe_allow_javascript=True, width="content")
 
 
 def main() -> None:
@@ -112,7 +115,7 @@ def main() -> None:
         return
     lesson: Lesson | None = catalog.get(requested)
     if lesson is None:
-        st.error(f"There is no lesson with the id '{requested}'. Pick one from the list below.")
+        st.error(f"There is no lesson with the id {literal(requested)}. Pick one from the list below.")
         _show_list(catalog)
         return
     lesson_view.show(lesson, catalog, done=_done(), open_lesson=_open)

@@ -15,6 +15,8 @@ from lab.model import Snapshot
 from lab.monitor_charts import log_finding_events
 from lab.ui import monitor_sources as sources
 from lab.ui import monitor_views as views
+from lab.ui.echo import literal, plain
+from lab.ui.serving import serving
 
 REFRESH_CHOICES = {"30 s": 30, "1 min": 60, "5 min": 300}
 
@@ -27,16 +29,25 @@ st.caption(
 )
 
 options, source_problems = sources.source_options()
+srv = serving()
+if not srv.live_aws:
+    options.pop(sources.LIVE, None)  # a shared server: live AWS only when the operator enabled it
 for problem in source_problems:
-    st.error(problem)
+    st.error(plain(problem))
 first_replay = next((k for k in options if k.startswith("replay:")), sources.LIVE)
 params = st.query_params
 if "monitor_source" not in st.session_state:
     wanted = params.get("source", "")
     if params.get("replay"):
         wanted = f"replay:{params.get('replay')}"
-    if wanted and wanted not in options:
-        st.warning(f"The link names an unknown source '{wanted}'; showing {options[first_replay]} instead.")
+    if wanted == sources.LIVE and not srv.live_aws:
+        st.info(
+            "Live AWS is off on this shared server; its operator can enable it with "
+            "`vpn-lab run --team --live-aws`. Showing a replay instead.",
+            icon=":material/cloud_off:",
+        )
+    elif wanted and wanted not in options:
+        st.warning(f"The link names an unknown source {literal(wanted)}; showing {options[first_replay]} instead.")
     st.session_state["monitor_source"] = wanted if wanted in options else first_replay
 if st.session_state.get("monitor_fallback"):
     st.session_state["monitor_source"] = first_replay
@@ -61,7 +72,7 @@ else:  # a simulation: its key is the link (e.g. ?source=sim:s4), and no stale r
 
 
 def _offer_replays(err: LabError) -> None:
-    st.error(str(err), icon=":material/cloud_off:")
+    st.error(plain(err), icon=":material/cloud_off:")
     if err.hint:
         st.info(err.hint)
     if st.button("Open a replay instead", key="monitor_open_replay", icon=":material/replay:"):
@@ -71,20 +82,30 @@ def _offer_replays(err: LabError) -> None:
 
 def _live() -> tuple[Snapshot, bool] | None:
     """The live region's snapshot, or None after showing the error (the page keeps working)."""
-    st.markdown(
-        "Uses the standard AWS credential chain (environment, shared profiles, SSO, roles): choose a "
-        "profile from your AWS config and a region. VPN Lab never asks for keys. To connect, run "
-        "`aws configure sso` / `aws sso login --profile NAME` (or `aws configure`) in a terminal first. "
-        "The minimal read-only IAM policy is in the README."
-    )
-    try:
-        profiles = sources.profiles()
-    except LabError as err:
-        _offer_replays(err)
-        return None
     cols = st.columns([2, 2, 2, 2])
-    profile_choice = cols[0].selectbox("AWS profile", profiles, key="monitor_profile")
-    profile = None if profile_choice == sources.DEFAULT_CHAIN else profile_choice
+    if srv.choose_profile:
+        st.markdown(
+            "Uses the standard AWS credential chain (environment, shared profiles, SSO, roles): choose a "
+            "profile from your AWS config and a region. VPN Lab never asks for keys. To connect, run "
+            "`aws configure sso` / `aws sso login --profile NAME` (or `aws configure`) in a terminal first. "
+            "The minimal read-only IAM policy is in the README."
+        )
+        try:
+            profiles = sources.profiles()
+        except LabError as err:
+            _offer_replays(err)
+            return None
+        profile_choice = cols[0].selectbox("AWS profile", profiles, key="monitor_profile")
+        profile = None if profile_choice == sources.DEFAULT_CHAIN else profile_choice
+    else:
+        # A shared server: visitors read with the one identity the operator chose and never see the
+        # server's profile list; the line below says which identity that is.
+        st.markdown(
+            "This shared server reads live AWS **read-only with its operator's identity**, shown below once "
+            "connected. Visitors cannot choose another profile."
+        )
+        profile = srv.profile
+        cols[0].caption("AWS identity: the server operator's")
     regions = sources.regions()
     try:
         default = sources.default_region(profile)
@@ -106,7 +127,7 @@ def _live() -> tuple[Snapshot, bool] | None:
     except LabError as err:
         _offer_replays(err)
         return None
-    st.success(f"Connected as {inv.arn} · region {region}", icon=":material/cloud_done:")
+    st.success(f"Connected as {literal(inv.arn, 200)} · region {literal(region)}", icon=":material/cloud_done:")
     det = None
     if inv.connections:
         ids = [c.id for c in inv.connections]
@@ -135,10 +156,16 @@ def _replay(slug: str) -> tuple[Snapshot, bool]:
     with st.expander("Expected diagnosis (open after you have tried)"):
         st.markdown(f"Category: `{inc.expected_category}`" + (f" · node `{inc.expected_tree_node}`" if inc.expected_tree_node else ""))
         st.markdown(inc.expected_explanation)
-    st.caption(
-        "This is a recorded incident. To look at your own tunnels, choose Live AWS in Source after "
-        "setting up credentials with `aws configure sso` / `aws sso login` or `aws configure`."
-    )
+    if srv.choose_profile:
+        st.caption(
+            "This is a recorded incident. To look at your own tunnels, choose Live AWS in Source after "
+            "setting up credentials with `aws configure sso` / `aws sso login` or `aws configure`."
+        )
+    elif not srv.live_aws:
+        st.caption(
+            "This is a recorded incident. Live AWS is off on this shared server: run VPN Lab on your own "
+            "computer (`vpn-lab run`) to look at your own tunnels."
+        )
     return inc.snapshot, False
 
 
@@ -154,7 +181,7 @@ try:
     else:
         loaded = _simulation(source.split(":", 1)[1])
 except LabError as err:
-    st.error(str(err))
+    st.error(plain(err))
     if err.hint:
         st.info(err.hint)
     loaded = None
@@ -245,7 +272,7 @@ with tab_connection:
                     st.session_state.get("monitor_health", True), chosen, inv.connections,
                 )
             except LabError as err:
-                st.warning(f"Refresh failed: {err} {err.hint}")
+                st.warning(f"Refresh failed: {plain(err)} {err.hint}")
                 return None
             return sources.live_snapshot(inv, det, region)
 

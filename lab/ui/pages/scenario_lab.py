@@ -20,6 +20,7 @@ from lab.sim import (
 )
 from lab.sim.figures import element_failure, topology_figure
 from lab.ui import scenario_cache as cache
+from lab.ui.echo import literal, plain
 from lab.ui.registry import PAGES
 
 LAB_DIR = Path(__file__).resolve().parents[2]
@@ -43,14 +44,14 @@ def _failures() -> list[dict]:
 # A lesson can link here with ?scenario=s3&fail=cgw-down:cgw-a@60: preselect and run once.
 _linked = st.query_params.get("scenario", "").lower()
 if "sl_scenario" not in st.session_state and _linked and _linked not in SPECS:
-    st.warning(f"The link names an unknown scenario '{_linked}'; the valid ones are {', '.join(SPECS)}.")
+    st.warning(f"The link names an unknown scenario {literal(_linked)}; the valid ones are {', '.join(SPECS)}.")
 if "sl_scenario" not in st.session_state and _linked in SPECS:
     st.session_state["sl_scenario"] = st.query_params["scenario"].lower()
     for text in st.query_params.get_all("fail"):
         try:
             f = parse_failure(text.replace(" ", "+"))  # an unescaped + in a link arrives as a space
         except LabError as err:
-            st.warning(f"Link ignored a failure: {err}")
+            st.warning(f"Link ignored a failure: {plain(err)}")
             continue
         _failures().append({"kind": f.kind, "target": f.target or valid_targets(SPECS[st.session_state["sl_scenario"]],
                             f.kind)[0], "at": f.at_s, "dur": f.duration_s})
@@ -203,7 +204,7 @@ if key != _key():
 try:
     result = cache.run(key)
 except LabError as err:
-    st.error(f"Cannot run: {err}")
+    st.error(f"Cannot run: {plain(err)}")
     if err.hint:
         st.caption(err.hint)
     st.stop()

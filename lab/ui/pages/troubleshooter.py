@@ -20,6 +20,7 @@ from lab.model import Snapshot
 from lab.report import build_report
 from lab.samples import sample_log, sample_logs
 from lab.ui import troubleshooter_views as views
+from lab.ui.echo import literal, plain
 
 S_SESSION, S_ANALYSIS, S_SNAP_EV, S_URL = "ts_session", "ts_analysis", "ts_snapshot_evidence", "ts_url_ref"
 S_ERROR, S_SOURCE = "ts_error", "ts_source"
@@ -144,7 +145,7 @@ def _sync_from_url() -> None:
     except LabError:
         fallback = q_tree if q_tree in _trees() else DEFAULT_TREE
         known = ", ".join(f"'{t}'" for t in _trees())
-        where = f"node '{q_node}' in tree '{q_tree}'" if q_node else f"tree '{q_tree}'"
+        where = f"node {literal(q_node)} in tree {literal(q_tree)}" if q_node else f"tree {literal(q_tree)}"
         st.error(
             f"The link points to a troubleshooter step that does not exist ({where}; the trees are {known}). "
             f"Showing the start of the tree '{fallback}'."
@@ -170,7 +171,7 @@ st.caption(
 try:
     _trees()
 except LabError as err:  # shipped data is broken: say which file and why, keep the app alive
-    st.error(f"The troubleshooting trees cannot be loaded: {err}")
+    st.error(f"The troubleshooting trees cannot be loaded: {plain(err)}")
     st.stop()
 
 _sync_from_url()
@@ -214,15 +215,15 @@ with st.expander("1 · Analyze logs", expanded=True, icon=":material/description
     cols[1].button("Analyze", key="ts_analyze", type="primary", on_click=_on_analyze, icon=":material/search:")
     cols[2].button("Clear evidence", key="ts_clear", on_click=_on_clear)
     if st.session_state.get(S_ERROR):
-        st.error(st.session_state[S_ERROR], icon=":material/error:")
+        st.error(plain(st.session_state[S_ERROR]), icon=":material/error:")
 
 result = st.session_state.get(S_ANALYSIS)
 if result is not None:
     with st.container(border=True):
-        st.markdown(f"**Log analysis** of the {st.session_state.get(S_SOURCE, 'log')}")
+        st.markdown(f"**Log analysis** of the {plain(st.session_state.get(S_SOURCE, 'log'), 120)}")
         views.analysis(result, _on_goto)
 elif st.session_state.get(S_SNAP_EV):
-    st.caption(f"Evidence from the {st.session_state.get(S_SOURCE, 'snapshot')}: {len(st.session_state[S_SNAP_EV])} facts.")
+    st.caption(f"Evidence from the {plain(st.session_state.get(S_SOURCE, 'snapshot'), 120)}: {len(st.session_state[S_SNAP_EV])} facts.")
 
 st.subheader("2 · Decision tree")
 trees = _trees()
