@@ -36,11 +36,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_status)
 
 
-def _live(args: argparse.Namespace) -> tuple[tuple[VpnConnection, ...], datetime]:
+def _live(args: argparse.Namespace) -> tuple[tuple[VpnConnection, ...], datetime, dict[str, str]]:
     from lab import aws  # imported here: `--replay` and `--help` need no boto3
 
     session = aws.Aws(args.profile, args.region)
     now = datetime.now(UTC)
+    # Who and where was read: zero connections in the wrong region or account is not "all clear".
+    arn = aws.identity(session)
+    if not arn.startswith("arn:"):
+        raise AwsError(
+            f"The AWS endpoint for {session.region} answered GetCallerIdentity without an identity: it is not AWS.",
+            "Check AWS_ENDPOINT_URL and any proxy between you and AWS.",
+        )
+    where = {"region": session.region, "account": arn.split(":")[4] if arn.count(":") >= 5 else "", "identity": arn}
     connections = aws.list_connections(session, tuple(args.vpn_id))
     try:
         connections, _ = aws.fetch_maintenance(session, connections, now)
@@ -49,7 +57,7 @@ def _live(args: argparse.Namespace) -> tuple[tuple[VpnConnection, ...], datetime
     except AwsError as err:
         # Maintenance only adds a finding; the tunnel states are still worth printing.
         print(f"vpn-lab: warning: endpoint maintenance could not be read: {err}", file=sys.stderr)
-    return connections, now
+    return connections, now, where
 
 
 def _from_replay(args: argparse.Namespace) -> tuple[tuple[VpnConnection, ...], datetime]:
@@ -69,10 +77,13 @@ def _from_replay(args: argparse.Namespace) -> tuple[tuple[VpnConnection, ...], d
     return connections, snap.end or datetime.now(UTC)
 
 
-def report(source: str, connections: tuple[VpnConnection, ...], now: datetime) -> dict[str, Any]:
-    """The --json document (the CLI contract)."""
+def report(
+    source: str, connections: tuple[VpnConnection, ...], now: datetime, where: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """The --json document (the CLI contract; live AWS adds "region", "account" and "identity")."""
     return {
         "source": source,
+        **(where or {}),
         "connections": [
             {
                 "id": c.id,
@@ -102,7 +113,13 @@ def _print_text(doc: dict[str, Any], connections: tuple[VpnConnection, ...]) -> 
     names = {c.id: c.name for c in connections}
     out: list[str] = []
     if not doc["connections"]:
-        out.append("No VPN connections found.")
+        if doc.get("region"):
+            out.append(
+                f"No VPN connections found in region {doc['region']} of account {doc.get('account') or '?'} "
+                f"(read as {doc.get('identity') or '?'}). If you expected some, check --region and --profile."
+            )
+        else:
+            out.append("No VPN connections found.")
     for c in doc["connections"]:
         up = sum(1 for t in c["tunnels"] if t["status"] == "UP")
         name = f" ({names[c['id']]})" if names.get(c["id"]) else ""
@@ -117,13 +134,14 @@ def _print_text(doc: dict[str, Any], connections: tuple[VpnConnection, ...]) -> 
 
 
 def _status(args: argparse.Namespace) -> int:
-    if args.replay:
+    where: dict[str, str] = {}
+    if args.replay is not None:
         connections, now = _from_replay(args)
         source = "replay"
     else:
-        connections, now = _live(args)
+        connections, now, where = _live(args)
         source = "aws"
-    doc = mask_data(report(source, connections, now))
+    doc = mask_data(report(source, connections, now, where))
     if args.json:
         print(json.dumps(doc, indent=2))
     else:
