@@ -16,6 +16,7 @@ from pathlib import Path
 from lab.analyzer import FORMATS, Analysis, analyze_path, analyze_stream
 from lab.errors import InputError
 from lab.evidence import from_analysis
+from lab.i18n import data_text, t
 from lab.masking import mask_data, mask_secrets
 from lab.report import build_report
 from lab.tree import goto, session_with_evidence
@@ -67,26 +68,29 @@ def _logs(args: argparse.Namespace) -> int:
         return 0
     fmt = analysis.format
     if len(analysis.detected_formats) > 1:
-        fmt += f" (also {', '.join(analysis.detected_formats[1:])})"
-    print(f"Format: {fmt}    Lines: {analysis.lines:,}    Findings: {len(analysis.findings)}")
+        fmt += " " + t("(also {formats})", formats=", ".join(analysis.detected_formats[1:]))
+    print(t("Format: {format}    Lines: {lines:,}    Findings: {findings}", format=fmt, lines=analysis.lines,
+            findings=len(analysis.findings)))
     for note in analysis.notes:
-        print(f"Note: {note}")
+        print(t("Note: {note}", note=note))
     p = analysis.primary
     if p:
-        print(f"\nPrimary diagnosis: {p.title} [{p.category}]")
+        print("\n" + t("Primary diagnosis: {title} [{category}]", title=data_text("category.title", p.title),
+                       category=p.category))
         print(f"  {p.summary}")
         for r in p.reasoning:
             print(f"  - {r}")
-        print(f"  Troubleshooter: {p.tree_node}  (vpn-lab: Troubleshooter page ?tree={p.tree_node.replace('/', '&node=')})")
+        print("  " + t("Troubleshooter: {node}  (vpn-lab: Troubleshooter page {link})", node=p.tree_node,
+                       link="?tree=" + p.tree_node.replace("/", "&node=")))
     else:
-        print("\nPrimary diagnosis: none - no known failure message was found.")
+        print("\n" + t("Primary diagnosis: none - no known failure message was found."))
     if analysis.findings:
-        print("\nFindings:")
+        print("\n" + t("Findings:"))
         for f in analysis.findings[:200]:
             text = _plain(mask_secrets(f.text))
             print(f"  {f.line:>7}  {f.category:<26} {f.phase:<6} {text[:160]}")
         if len(analysis.findings) > 200:
-            print(f"  ... {len(analysis.findings) - 200} more (use --json for all)")
+            print("  " + t("... {count} more (use --json for all)", count=len(analysis.findings) - 200))
     if args.report:
-        print(f"\nReport written to {args.report}")
+        print("\n" + t("Report written to {path}", path=args.report))
     return 0

@@ -16,6 +16,7 @@ from typing import Any
 
 from lab import audit, replay
 from lab.errors import AwsError, CredentialsError, EndpointError, NotFoundError, ThrottledError
+from lab.i18n import t
 from lab.masking import mask_data, mask_secrets
 from lab.model import VpnConnection
 
@@ -56,7 +57,7 @@ def _live(args: argparse.Namespace) -> tuple[tuple[VpnConnection, ...], datetime
         raise
     except AwsError as err:
         # Maintenance only adds a finding; the tunnel states are still worth printing.
-        print(f"vpn-lab: warning: endpoint maintenance could not be read: {err}", file=sys.stderr)
+        print("vpn-lab: " + t("warning: endpoint maintenance could not be read: {error}", error=err), file=sys.stderr)
     return connections, now, where
 
 
@@ -112,25 +113,25 @@ def exit_code(doc: dict[str, Any]) -> int:
 def _print_text(doc: dict[str, Any], connections: tuple[VpnConnection, ...]) -> None:
     names = {c.id: c.name for c in connections}
     out: list[str] = []
-    if not doc["connections"]:
-        if doc.get("region"):
-            out.append(
-                f"No VPN connections found in region {doc['region']} of account {doc.get('account') or '?'} "
-                f"(read as {doc.get('identity') or '?'}). If you expected some, check --region and --profile."
-            )
-        else:
-            out.append("No VPN connections found.")
+    emit = out.append  # every line goes through the masking below
+    if not doc["connections"] and doc.get("region"):
+        emit(t("No VPN connections found in region {region} of account {account} (read as {identity}). "
+                "If you expected some, check --region and --profile.", region=doc["region"],
+                account=doc.get("account") or "?", identity=doc.get("identity") or "?"))
+    elif not doc["connections"]:
+        emit(t("No VPN connections found."))
     for c in doc["connections"]:
         up = sum(1 for t in c["tunnels"] if t["status"] == "UP")
         name = f" ({names[c['id']]})" if names.get(c["id"]) else ""
-        out.append(f"{c['id']}{name}  routing {c['routing']}  tunnels up {up}/{len(c['tunnels'])}")
-        for i, t in enumerate(c["tunnels"], start=1):
-            msg = f"  {t['status_message']}" if t["status_message"] else ""
-            out.append(f"  tunnel {i} {t['outside_ip']:<15} {t['status']}{msg}")
+        emit(f"{c['id']}{name}  " + t("routing {routing}  tunnels up {up}/{total}", routing=c["routing"], up=up,
+                                         total=len(c["tunnels"])))
+        for i, tunnel in enumerate(c["tunnels"], start=1):
+            msg = f"  {tunnel['status_message']}" if tunnel["status_message"] else ""
+            emit("  " + t("tunnel {number}", number=i) + f" {tunnel['outside_ip']:<15} {tunnel['status']}{msg}")
         for f in c["findings"]:
-            out.append(f"  [{f['severity']}] {f['rule']}: {f['message']}")
-    out.append(f"source: {doc['source']}")
-    print(mask_secrets("\n".join(out)))
+            emit(f"  [{f['severity']}] {f['rule']}: {f['message']}")
+    emit(t("source: {name}", name=doc["source"]))
+    sys.stdout.write(mask_secrets("\n".join(out)) + "\n")
 
 
 def _status(args: argparse.Namespace) -> int:

@@ -18,6 +18,7 @@ from lab.evidence import Evidence
 from lab.masking import mask_secrets
 from lab.tree import CGW_LABELS, Node, suggest
 from lab.ui.catalog import catalog
+from lab.ui.lang import _, _n, current, d
 
 LAB_DIR = Path(__file__).resolve().parents[1]
 LESSONS_PAGE = str(LAB_DIR / "ui" / "pages" / "lessons.py")
@@ -25,17 +26,17 @@ LESSONS_PAGE = str(LAB_DIR / "ui" / "pages" / "lessons.py")
 
 def lesson_titles() -> dict[str, str]:
     """Lesson id -> title of the lessons that exist."""
-    return {lesson.id: lesson.title for lesson in catalog().lessons}
+    return {lesson.id: lesson.title for lesson in catalog(current()).lessons}
 
 
 def checks(node: Node) -> None:
     """The three ways to check a question."""
     if node.checks is None:
         return
-    st.markdown("**How to check**")
-    console, cli, cgw = st.tabs(["AWS console", "AWS CLI (read-only)", "Customer gateway"])
+    st.markdown("**" + _("How to check") + "**")
+    console, cli, cgw = st.tabs([_("AWS console"), _("AWS CLI (read-only)"), _("Customer gateway")])
     with console:
-        st.markdown(node.checks.console)
+        st.markdown(d("tree.console", node.checks.console))
     with cli:
         st.code(node.checks.cli, language="bash", wrap_lines=True)
     with cgw:
@@ -47,23 +48,24 @@ def checks(node: Node) -> None:
 def question(
     node: Node, evidence: Mapping[str, Evidence], on_answer: Callable[[int, bool], None]
 ) -> None:
-    st.markdown(f"### {node.text}")
-    st.markdown(f"**Why we ask this:** {node.why}")
+    st.markdown(f"### {d('tree.text', node.text)}")
+    st.markdown(_("**Why we ask this:** {why}", why=d("tree.why", node.why)))
     hit = suggest(node, evidence)
     if hit is not None:
         index, ev = hit
-        st.info(f"Evidence suggests: **{node.answers[index].label}**. You can choose another answer.", icon=":material/fact_check:")
-        st.caption(f"Evidence `{node.evidence}` = `{ev.value}`, because:")
+        st.info(_("Evidence suggests: **{answer}**. You can choose another answer.",
+                  answer=d("tree.answer", node.answers[index].label)), icon=":material/fact_check:")
+        st.caption(_("Evidence {key} = {value}, because:", key=f"`{node.evidence}`", value=f"`{ev.value}`"))
         st.code(mask_secrets(ev.reason), language=None, wrap_lines=True)
     elif node.evidence:
         st.caption(
-            f"Evidence key `{node.evidence}` can answer this automatically when logs or a scenario, replay or "
-            "live snapshot provide it."
+            _("Evidence key {key} can answer this automatically when logs or a scenario, replay or "
+              "live snapshot provide it.", key=f"`{node.evidence}`")
         )
     for i, a in enumerate(node.answers):
         chosen = hit is not None and hit[0] == i
         st.button(
-            a.label + (" (suggested by evidence)" if chosen else ""),
+            d("tree.answer", a.label) + (" " + _("(suggested by evidence)") if chosen else ""),
             key=f"ts_answer_{i}",
             type="primary" if chosen else "secondary",
             on_click=on_answer,
@@ -74,27 +76,25 @@ def question(
 
 
 def diagnosis(node: Node) -> None:
-    st.success(f"Diagnosis: {node.title}", icon=":material/task_alt:")
-    st.markdown(f"**Cause.** {node.cause}")
-    st.markdown(f"**Fix.** {node.fix}")
-    st.markdown(f"**Prevention.** {node.prevention}")
+    st.success(_("Diagnosis: {title}", title=d("tree.title", node.title)), icon=":material/task_alt:")
+    st.markdown(_("**Cause.** {text}", text=d("tree.cause", node.cause)))
+    st.markdown(_("**Fix.** {text}", text=d("tree.fix", node.fix)))
+    st.markdown(_("**Prevention.** {text}", text=d("tree.prevention", node.prevention)))
     titles = lesson_titles()
     if node.lesson in titles:
         st.page_link(
             LESSONS_PAGE,
-            label=f"Read the lesson: {titles[node.lesson]}",
+            label=_("Read the lesson: {title}", title=titles[node.lesson]),
             icon=":material/school:",
             query_params={"lesson": node.lesson},
         )
     else:
-        st.caption(f"Lesson to read: {node.lesson}")
-    st.markdown("**Official references**")
+        st.caption(_("Lesson to read: {lesson}", lesson=node.lesson))
+    st.markdown("**" + _("Official references") + "**")
     for ref in node.references:
         st.markdown(f"- [{ref.title}]({ref.url})")
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}" + ("" if n == 1 else "s")
 
 
 def _message(line: str) -> str:
@@ -112,21 +112,23 @@ def analysis(result: Analysis, on_goto: Callable[[str], None]) -> None:
     """The primary diagnosis, its reasoning and the findings table."""
     formats = ", ".join(result.detected_formats) or result.format
     st.caption(
-        f"Format: {result.format} (seen: {formats}) · {_count(result.lines, 'line')} · "
-        f"{_count(len(result.findings), 'finding')}"
+        _("Format: {format} (seen: {seen})", format=result.format, seen=formats) + " · "
+        + _n("{n} line", "{n} lines", result.lines) + " · "
+        + _n("{n} finding", "{n} findings", len(result.findings))
     )
     for note in result.notes:
-        st.caption(f"Note: {note}")
+        st.caption(_("Note: {note}", note=note))
     p = result.primary
     if p is None:
-        st.info("No known failure message was found. Walk the tree below, starting with the tunnel state.", icon=":material/search_off:")
+        st.info(_("No known failure message was found. Walk the tree below, starting with the tunnel state."),
+                icon=":material/search_off:")
     else:
-        st.warning(f"Primary diagnosis: **{p.title}**", icon=":material/troubleshoot:")
+        st.warning(_("Primary diagnosis: **{title}**", title=d("category.title", p.title)), icon=":material/troubleshoot:")
         st.markdown(p.summary)
         for r in p.reasoning:
             st.markdown(f"- {r}")
         st.button(
-            "Go to this node in the troubleshooter",
+            _("Go to this node in the troubleshooter"),
             key="ts_goto_primary",
             type="primary",
             on_click=on_goto,
@@ -137,15 +139,15 @@ def analysis(result: Analysis, on_goto: Callable[[str], None]) -> None:
         frame = pd.DataFrame(
             [
                 {
-                    "line": f.line,
-                    "time": f.time.strftime("%Y-%m-%d %H:%M:%S") if f.time else "",
-                    "category": f.category,
-                    "phase": f.phase,
-                    "pattern": f.pattern,
-                    "message": mask_secrets(_message(f.text)),
-                    "text": mask_secrets(f.text),
-                    "explanation": f.explanation,
-                    "tree node": f.tree_node,
+                    _("line"): f.line,
+                    _("time"): f.time.strftime("%Y-%m-%d %H:%M:%S") if f.time else "",
+                    _("category"): f.category,
+                    _("phase"): f.phase,
+                    _("pattern"): f.pattern,
+                    _("message"): mask_secrets(_message(f.text)),
+                    _("text"): mask_secrets(f.text),
+                    _("explanation"): d("pattern.explanation", f.explanation),
+                    _("tree node"): f.tree_node,
                 }
                 for f in result.findings
             ]

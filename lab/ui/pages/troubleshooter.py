@@ -21,6 +21,7 @@ from lab.report import build_report
 from lab.samples import sample_log, sample_logs
 from lab.ui import troubleshooter_views as views
 from lab.ui.echo import literal, plain
+from lab.ui.lang import _, d
 
 S_SESSION, S_ANALYSIS, S_SNAP_EV, S_URL = "ts_session", "ts_analysis", "ts_snapshot_evidence", "ts_url_ref"
 S_ERROR, S_SOURCE = "ts_error", "ts_source"
@@ -73,7 +74,7 @@ def _on_follow() -> None:
     after = engine.session_with_evidence(before, _evidence())
     _set(after)
     if after.current.ref == before.current.ref:
-        st.session_state["ts_follow_note"] = (
+        st.session_state["ts_follow_note"] = _(
             "The evidence does not answer this question: check it with the commands below and choose an answer."
         )
 
@@ -94,9 +95,9 @@ def _on_analyze() -> None:
     upload = st.session_state.get("ts_upload")
     text = st.session_state.get("ts_log_text", "")
     if upload is not None and not text.strip():
-        _analyze(None, upload.getvalue(), f"The file {upload.name}", f"uploaded file {upload.name}")
+        _analyze(None, upload.getvalue(), f"The file {upload.name}", _("uploaded file {name}", name=upload.name))
     else:
-        _analyze(text, None, "", "pasted log")
+        _analyze(text, None, "", _("pasted log"))
 
 
 def _on_sample() -> None:
@@ -106,9 +107,9 @@ def _on_sample() -> None:
     try:
         st.session_state["ts_log_text"] = sample_log(name).text()
     except (LabError, OSError) as err:
-        st.session_state[S_ERROR] = f"The sample log cannot be loaded: {err}"
+        st.session_state[S_ERROR] = _("The sample log cannot be loaded: {error}", error=err)
         return
-    _analyze(st.session_state["ts_log_text"], None, "", f"sample log {name}")
+    _analyze(st.session_state["ts_log_text"], None, "", _("sample log {name}", name=name))
 
 
 def _on_shared() -> None:
@@ -119,9 +120,9 @@ def _on_shared() -> None:
     if snapshot is not None:
         st.session_state[S_SNAP_EV] = from_snapshot(snapshot)
     if isinstance(text, str) and text.strip():
-        _analyze(text, None, "", "logs from the scenario lab / replay")
+        _analyze(text, None, "", _("logs from the scenario lab / replay"))
     elif snapshot is not None:
-        st.session_state[S_SOURCE] = f"snapshot '{snapshot.label}'"
+        st.session_state[S_SOURCE] = _("snapshot '{label}'", label=snapshot.label)
         st.session_state[S_ERROR] = ""
 
 
@@ -145,10 +146,11 @@ def _sync_from_url() -> None:
     except LabError:
         fallback = q_tree if q_tree in _trees() else DEFAULT_TREE
         known = ", ".join(f"'{t}'" for t in _trees())
-        where = f"node {literal(q_node)} in tree {literal(q_tree)}" if q_node else f"tree {literal(q_tree)}"
+        where = (_("node {node} in tree {tree}", node=literal(q_node), tree=literal(q_tree)) if q_node
+                 else _("tree {tree}", tree=literal(q_tree)))
         st.error(
-            f"The link points to a troubleshooter step that does not exist ({where}; the trees are {known}). "
-            f"Showing the start of the tree '{fallback}'."
+            _("The link points to a troubleshooter step that does not exist ({where}; the trees are {known}). "
+              "Showing the start of the tree '{fallback}'.", where=where, known=known, fallback=fallback)
         )
         _set(engine.start(fallback))
 
@@ -162,86 +164,89 @@ def _sync_to_url() -> None:
 
 # --- page ---------------------------------------------------------------------------------------
 
-st.title("Troubleshooter")
+st.title(_("Troubleshooter"))
 st.caption(
-    "Find the cause of a VPN incident: analyze the logs, walk the decision tree (AWS's order: IKE, IPsec, "
-    "tunnel, BGP or static routes), and download an incident report."
+    _("Find the cause of a VPN incident: analyze the logs, walk the decision tree (AWS's order: IKE, IPsec, "
+      "tunnel, BGP or static routes), and download an incident report.")
 )
 
 try:
     _trees()
 except LabError as err:  # shipped data is broken: say which file and why, keep the app alive
-    st.error(f"The troubleshooting trees cannot be loaded: {plain(err)}")
+    st.error(_("The troubleshooting trees cannot be loaded: {error}", error=plain(err)))
     st.stop()
 
 _sync_from_url()
 
 if st.session_state.get("shared_log_text") or st.session_state.get("shared_snapshot") is not None:
     with st.container(border=True):
-        st.markdown("**Logs from the scenario lab / replay are available - analyze them** to pre-answer questions.")
-        st.button("Use them as evidence", key="ts_use_shared", on_click=_on_shared, icon=":material/input:")
+        st.markdown(_("**Logs from the scenario lab / replay are available - analyze them** to pre-answer questions."))
+        st.button(_("Use them as evidence"), key="ts_use_shared", on_click=_on_shared, icon=":material/input:")
 
-with st.expander("1 · Analyze logs", expanded=True, icon=":material/description:"):
+with st.expander(_("1 · Analyze logs"), expanded=True, icon=":material/description:"):
     st.text_area(
-        "Paste log lines (AWS tunnel log JSON or text, strongSwan, libreswan, Cisco ASA/IOS, FortiGate, Palo Alto)",
+        _("Paste log lines (AWS tunnel log JSON or text, strongSwan, libreswan, Cisco ASA/IOS, FortiGate, Palo Alto)"),
         key="ts_log_text",
         height=160,
         placeholder='{"event_timestamp":1764404400000,"details":"AWS tunnel DPD timed out after 3 retransmits",...}',
     )
-    st.file_uploader("…or upload a log file (text, up to 20 MB)", key="ts_upload")
+    st.file_uploader(_("…or upload a log file (text, up to 20 MB)"), key="ts_upload")
     try:
-        samples = {sample.name: sample.description for sample in sample_logs()}
+        samples = {sample.name: d("sample.description", sample.description) for sample in sample_logs()}
     except LabError:
         samples = {}  # a broken samples folder only hides this option; pasting and uploading still work
     if samples:
         pick = st.columns([3, 1], vertical_alignment="bottom")
         pick[0].selectbox(
-            "…or practise on a sample log",
+            _("…or practise on a sample log"),
             list(samples),
             index=None,
             key="ts_sample",
             format_func=lambda name: f"{samples[name]} ({name})",
-            placeholder="Choose a recorded case",
+            placeholder=_("Choose a recorded case"),
         )
         pick[1].button(
-            "Load and analyze",
+            _("Load and analyze"),
             key="ts_load_sample",
             on_click=_on_sample,
             icon=":material/science:",
             disabled=st.session_state.get("ts_sample") is None,
         )
     cols = st.columns([2, 1, 1], vertical_alignment="bottom")
-    cols[0].selectbox("Format", ["auto", *analyzer.FORMATS], key="ts_format", help="auto detects the format from the first lines")
-    cols[1].button("Analyze", key="ts_analyze", type="primary", on_click=_on_analyze, icon=":material/search:")
-    cols[2].button("Clear evidence", key="ts_clear", on_click=_on_clear)
+    cols[0].selectbox(_("Format"), ["auto", *analyzer.FORMATS], key="ts_format",
+                  help=_("auto detects the format from the first lines"))
+    cols[1].button(_("Analyze"), key="ts_analyze", type="primary", on_click=_on_analyze, icon=":material/search:")
+    cols[2].button(_("Clear evidence"), key="ts_clear", on_click=_on_clear)
     if st.session_state.get(S_ERROR):
         st.error(plain(st.session_state[S_ERROR]), icon=":material/error:")
 
 result = st.session_state.get(S_ANALYSIS)
 if result is not None:
     with st.container(border=True):
-        st.markdown(f"**Log analysis** of the {plain(st.session_state.get(S_SOURCE, 'log'), 120)}")
+        st.markdown(_("**Log analysis** of the {source}", source=plain(st.session_state.get(S_SOURCE, _("log")), 120)))
         views.analysis(result, _on_goto)
 elif st.session_state.get(S_SNAP_EV):
-    st.caption(f"Evidence from the {plain(st.session_state.get(S_SOURCE, 'snapshot'), 120)}: {len(st.session_state[S_SNAP_EV])} facts.")
+    st.caption(_("Evidence from the {source}: {count} facts.", source=plain(st.session_state.get(S_SOURCE, _("snapshot")), 120),
+                 count=len(st.session_state[S_SNAP_EV])))
 
-st.subheader("2 · Decision tree")
+st.subheader(_("2 · Decision tree"))
 trees = _trees()
 session = _session()
 ids = list(trees)
 st.session_state["ts_tree"] = session.tree
 top = st.columns([3, 1, 1, 1.4])
-top[0].selectbox("Tree", ids, key="ts_tree", format_func=lambda t: trees[t].title, on_change=_on_tree, label_visibility="collapsed")
-top[1].button("Back", key="ts_back", on_click=_on_back, disabled=len(session.steps) <= 1, icon=":material/arrow_back:")
-top[2].button("Restart", key="ts_restart", on_click=_on_restart, icon=":material/restart_alt:")
+top[0].selectbox(_("Tree"), ids, key="ts_tree", format_func=lambda t: d("tree.title", trees[t].title), on_change=_on_tree, label_visibility="collapsed")
+top[1].button(_("Back"), key="ts_back", on_click=_on_back, disabled=len(session.steps) <= 1, icon=":material/arrow_back:")
+top[2].button(_("Restart"), key="ts_restart", on_click=_on_restart, icon=":material/restart_alt:")
 evidence = _evidence()
-top[3].button("Follow the evidence", key="ts_follow", on_click=_on_follow, disabled=not evidence, icon=":material/fact_check:")
+top[3].button(_("Follow the evidence"), key="ts_follow", on_click=_on_follow, disabled=not evidence, icon=":material/fact_check:")
 
 note = st.session_state.pop("ts_follow_note", "")
 if note:
     st.info(note, icon=":material/info:")
-crumbs = [engine.resolve(s.ref).title + (f" → {s.label}" if s.label else "") for s in session.steps]
-st.caption("Path: " + "  ›  ".join(crumbs))
+crumbs = [d("tree.title", engine.resolve(s.ref).title) + (f" → {d('tree.answer', s.label)}" if s.label else "")
+          for s in session.steps]
+st.caption(_("Path: {path}", path="  ›  ".join(crumbs)))
 node = session.current
 with st.container(border=True):
     if node.is_diagnosis:
@@ -249,17 +254,17 @@ with st.container(border=True):
     else:
         views.question(node, evidence, _on_answer)
 _sync_to_url()
-st.caption(f"Link to this step: `?tree={node.tree}&node={node.id}`")
+st.caption(_("Link to this step: {link}", link=f"`?tree={node.tree}&node={node.id}`"))
 
-st.subheader("3 · Incident report")
+st.subheader(_("3 · Incident report"))
 report = build_report(st.session_state.get(S_ANALYSIS), session, evidence)
 st.download_button(
-    "Download incident report (Markdown)",
+    _("Download incident report (Markdown)"),
     data=report,
     file_name=f"vpn-incident-{datetime.now(UTC):%Y%m%d-%H%M}.md",
     mime="text/markdown",
     key="ts_download",
     icon=":material/download:",
 )
-with st.expander("Preview the report"):
+with st.expander(_("Preview the report")):
     st.code(report, language="markdown", wrap_lines=True)
