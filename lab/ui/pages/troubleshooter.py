@@ -91,11 +91,24 @@ def _analyze(text: str | None, data: bytes | None, name: str, source: str) -> No
     st.session_state[S_SOURCE] = source
 
 
+def _upload_limit_mb() -> int:
+    try:
+        return int(st.get_option("server.maxUploadSize"))
+    except (RuntimeError, TypeError, ValueError):
+        return 200
+
+
 def _on_analyze() -> None:
     upload = st.session_state.get("ts_upload")
     text = st.session_state.get("ts_log_text", "")
     if upload is not None and not text.strip():
         _analyze(None, upload.getvalue(), f"The file {upload.name}", _("uploaded file {name}", name=upload.name))
+    elif upload is None and not text.strip():
+        # The upload box refuses a file over its limit before the page sees it: say so instead of "empty".
+        st.session_state[S_ERROR] = _(
+            "Nothing to analyze: paste log lines or upload a file. A file over {limit} MB is refused by the upload "
+            "box (it says so under the box); analyze a bigger log with the command vpn-lab logs FILE, or upload its last part.",
+            limit=_upload_limit_mb())
     else:
         _analyze(text, None, "", _("pasted log"))
 
