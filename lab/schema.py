@@ -90,15 +90,17 @@ def parse_yaml(text: str, where: Path | str, what: str = "the file") -> Any:
     if deep:
         line = text.count("\n", 0, deep.start()) + 1
         raise DataError(where, [f"{what} is not valid YAML: line {line}: nested more than {MAX_DEPTH} levels deep"])
-    loader = _BoundedLoader(text)
+    loader: _BoundedLoader | None = None
     try:
+        loader = _BoundedLoader(text)  # the reader already refuses control characters here
         return loader.get_single_data()
     except yaml.YAMLError as exc:
         raise DataError(where, [f"{what} is not valid YAML: {_one_line(exc)}"]) from None
     except (RecursionError, MemoryError, ValueError, OverflowError) as exc:
         raise DataError(where, [f"{what} is not valid YAML: {type(exc).__name__}: {str(exc)[:200]}"]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def validation_problems(exc: ValidationError) -> list[str]:
