@@ -18,6 +18,7 @@ from lab.evidence import Evidence
 from lab.masking import mask_secrets
 from lab.tree import CGW_LABELS, Node, suggest
 from lab.ui.catalog import catalog
+from lab.ui.echo import literal, plain
 from lab.ui.lang import _, _n, current, d
 
 LAB_DIR = Path(__file__).resolve().parents[1]
@@ -55,7 +56,7 @@ def question(
         index, ev = hit
         st.info(_("Evidence suggests: **{answer}**. You can choose another answer.",
                   answer=d("tree.answer", node.answers[index].label)), icon=":material/fact_check:")
-        st.caption(_("Evidence {key} = {value}, because:", key=f"`{node.evidence}`", value=f"`{ev.value}`"))
+        st.caption(_("Evidence {key} = {value}, because:", key=f"`{node.evidence}`", value=literal(ev.value)))
         st.code(mask_secrets(ev.reason), language=None, wrap_lines=True)
     elif node.evidence:
         st.caption(
@@ -126,7 +127,7 @@ def analysis(result: Analysis, on_goto: Callable[[str], None]) -> None:
         st.warning(_("Primary diagnosis: **{title}**", title=d("category.title", p.title)), icon=":material/troubleshoot:")
         st.markdown(p.summary)
         for r in p.reasoning:
-            st.markdown(f"- {r}")
+            st.markdown(f"- {plain(mask_secrets(r))}")  # reasoning quotes values read from the log
         st.button(
             _("Go to this node in the troubleshooter"),
             key="ts_goto_primary",
