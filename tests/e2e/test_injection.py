@@ -12,8 +12,6 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.e2e.conftest import click_and_wait, wait_idle
-
 pytestmark = pytest.mark.e2e
 
 EVIL = "evil.example"
@@ -56,11 +54,16 @@ def guarded(page):
         seen["requests"].append(route.request.url)
         route.abort()
 
+    page.set_default_timeout(90_000)  # a loaded machine is slow; a broken page still fails
     page.on("dialog", on_dialog)
     page.context.route(f"**/*{EVIL}*/**", on_route)
     page.context.route(f"**://{EVIL}/**", on_route)
     page.seen = seen
     return page
+
+
+def wait_idle(page) -> None:
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=90_000)
 
 
 def _assert_inert(page, heading: str) -> None:
@@ -94,7 +97,7 @@ def test_issue_links_in_the_browser(app_url, guarded, shoot) -> None:
     page.goto(f"{app_url}/lessons?lesson={quote('*/alert(document.cookie);/*', safe='')}")
     wait_idle(page)
     page.get_by_text("There is no lesson with the id").first.wait_for()
-    click_and_wait(page, page.get_by_role("button", name="What a VPN is", exact=False).first)
+    page.get_by_role("button", name="What a VPN is", exact=False).first.click()
     page.get_by_role("heading", name="What a VPN is").first.wait_for()
     page.go_back()
     wait_idle(page)
