@@ -112,7 +112,11 @@ def test_issue_links_in_the_browser(app_url, guarded, shoot) -> None:
     assert "**Urgent:** [re-enter your AWS keys](" in alert.inner_text(), "the value is shown literally"
     _assert_inert(page, "Troubleshooter")
     page.get_by_role("button", name="Both tunnels are down", exact=False).first.wait_for()  # the tree still works
-    shoot("injection-troubleshooter")
+    for width, height in ((1920, 1080), (1400, 900), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.wait_for_timeout(300)
+        shoot(f"injection-troubleshooter-{width}x{height}")
+    page.set_viewport_size({"width": 1400, "height": 1000})
 
     page.goto(f"{app_url}/monitor?source={quote(PAYLOADS['image'], safe='')}")
     wait_idle(page)
