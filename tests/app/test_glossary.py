@@ -44,7 +44,7 @@ def test_no_match_says_so(open_page: OpenPage) -> None:
     at = open_page(PAGE)
     at.text_input(key="glossary-search").input("qwertyuiop").run()
     assert not at.exception
-    assert "No term matches 'qwertyuiop'" in at.info[0].value
+    assert "No term matches `qwertyuiop`" in at.info[0].value
 
 
 def test_term_query_parameter_prefills_the_search(open_page: OpenPage) -> None:

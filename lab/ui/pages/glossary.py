@@ -13,6 +13,7 @@ from lab.glossary import Term
 from lab.lessons import Catalog
 from lab.ui.catalog import catalog as lesson_catalog
 from lab.ui.catalog import localized_glossary
+from lab.ui.echo import literal, plain
 from lab.ui.lang import _, current
 
 SEARCH_KEY = "glossary-search"
@@ -64,7 +65,7 @@ def main() -> None:
     try:
         g = localized_glossary(current())
     except LabError as err:
-        st.error(str(err))
+        st.error(plain(err))
         return
     if SEARCH_KEY not in st.session_state and st.query_params.get("term"):
         st.session_state[SEARCH_KEY] = st.query_params["term"]
@@ -77,7 +78,7 @@ def main() -> None:
     found = g.search(query or "")
     st.caption(_("{found} of {total} terms", found=len(found), total=len(g.terms)))
     if not found:
-        st.info(_("No term matches '{query}'. Try a shorter word or an acronym such as IKE or BGP.", query=query))
+        st.info(_("No term matches {query}. Try a shorter word or an acronym such as IKE or BGP.", query=literal(query)))
         return
     catalog = lesson_catalog(current())
     groups: dict[str, list[Term]] = {}
