@@ -21,6 +21,7 @@ from lab.sim import (
 from lab.sim.figures import element_failure
 from lab.ui import identity
 from lab.ui import scenario_cache as cache
+from lab.ui.echo import literal, plain
 from lab.ui.lang import _, current, d
 from lab.ui.registry import PAGES
 
@@ -71,7 +72,7 @@ _new_link = bool(_linked) and st.session_state.get("sl_link_applied") != _link_s
 if _new_link:
     st.session_state["sl_link_applied"] = _link_sig
 if _new_link and _linked not in SPECS:
-    st.warning(_("The link names an unknown scenario '{name}'; the valid ones are {valid}.", name=_linked,
+    st.warning(_("The link names an unknown scenario {name}; the valid ones are {valid}.", name=literal(_linked),
                  valid=", ".join(SPECS)))
 if _new_link and _linked in SPECS:
     st.session_state["sl_scenario"] = st.query_params["scenario"].lower()
@@ -80,7 +81,7 @@ if _new_link and _linked in SPECS:
         try:
             f = parse_failure(text.replace(" ", "+"))  # an unescaped + in a link arrives as a space
         except LabError as err:
-            st.warning(_("Link ignored a failure: {error}", error=err))
+            st.warning(_("Link ignored a failure: {error}", error=plain(err)))
             continue
         _failures().append({"kind": f.kind, "target": f.target or valid_targets(SPECS[st.session_state["sl_scenario"]],
                             f.kind)[0], "at": f.at_s, "dur": f.duration_s})
@@ -261,7 +262,7 @@ if key != _key():
 try:
     result = cache.run(key)
 except LabError as err:
-    st.error(_("Cannot run: {error}", error=err))
+    st.error(_("Cannot run: {error}", error=plain(err)))
     if err.hint:
         st.caption(err.hint)
     st.stop()
