@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "lab.commands.simulate",
     "lab.commands.status",
     "lab.commands.replays",
+    "lab.commands.triage",
 )
 
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from lab.analyzer import FORMATS, Analysis, analyze_path, analyze_stream
 from lab.errors import InputError
-from lab.evidence import from_analysis
-from lab.report import build_report, mask
-from lab.tree import goto, session_with_evidence
+from lab.triage.evidence import from_analysis
+from lab.triage.report import build_report, mask
+from lab.triage.tree import goto, session_with_evidence
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 

@@ -148,6 +148,7 @@ class Engine:
                 why = ("AWS replaces the endpoint of {t} (maintenance, one tunnel at a time). The tunnel is down at "
                        "once and its routes are removed.")
             self._endpoint_away(t, tun)
+            tun.operator_test = f.kind != "endpoint-replacement"
             rec.step(t, why.format(t=self._tname(tun)) + " The customer gateway is not told and keeps sending into it "
                      "until its own DPD gives up.")
         elif f.kind == "ike-delete":

@@ -81,6 +81,15 @@ def run(e: Engine) -> Trace:
                     tun.aws_init_at = t
                 rec.step(t, f"The new endpoint of {tun.id} is in service (same outside IP {tun.ip}) but has no IKE "
                             "SA; AWS Health sends a tunnel endpoint replacement notification. " + e._who_initiates(tun))
+                if tun.operator_test and gw.alive:
+                    # The person who changed the key or the proposals tests the tunnel from the customer
+                    # gateway: it drops its old SA and negotiates with the new endpoint.
+                    tun.operator_test = False
+                    tun.cgw_sa = tun.bgp_cgw = False
+                    tun.cgw_want = True
+                    tun.cgw_init_at = t
+                    rec.step(t, f"Whoever changed the options of {tun.id} tests the tunnel: {gw.spec.name} drops its old "
+                                "SA and initiates IKE towards the new endpoint.")
             tun.path = gw.alive and gw.link and tun.endpoint_back is None and tun.configured
             if tun.aws_sa and t - tun.aws_heard > D:
                 e._aws_dpd(t, tun)

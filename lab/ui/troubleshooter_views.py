@@ -14,8 +14,8 @@ import streamlit as st
 
 from lab.analyzer import Analysis
 from lab.analyzer.formats import aws_fields
-from lab.evidence import Evidence
-from lab.tree import CGW_LABELS, Node, suggest
+from lab.triage.evidence import Evidence
+from lab.triage.tree import CGW_LABELS, Node, suggest
 from lab.ui.catalog import catalog
 
 LAB_DIR = Path(__file__).resolve().parents[1]

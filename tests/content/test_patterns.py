@@ -11,7 +11,7 @@ from lab.analyzer.diagnosis import categories
 from lab.analyzer.model import CATEGORIES
 from lab.analyzer.patterns import load_file
 from lab.errors import DataError
-from lab.tree import resolve
+from lab.triage.tree import resolve
 
 PATTERNS = load_patterns()
 

@@ -13,12 +13,12 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from lab import analyzer
-from lab import tree as engine
 from lab.errors import LabError
-from lab.evidence import Evidence, from_analysis, from_snapshot, merge
 from lab.model import Snapshot
-from lab.report import build_report
 from lab.samples import sample_log, sample_logs
+from lab.triage import tree as engine
+from lab.triage.evidence import Evidence, from_analysis, from_snapshot, merge
+from lab.triage.report import build_report
 from lab.ui import troubleshooter_views as views
 
 S_SESSION, S_ANALYSIS, S_SNAP_EV, S_URL = "ts_session", "ts_analysis", "ts_snapshot_evidence", "ts_url_ref"

@@ -14,8 +14,10 @@ from datetime import UTC, datetime
 
 from lab.analyzer import Analysis
 from lab.analyzer.diagnosis import categories
-from lab.evidence import Evidence
-from lab.tree import Node, Session, resolve
+from lab.triage.evidence import Evidence
+from lab.triage.fixes import Fix, fix_markdown
+from lab.triage.tree import Node, Session, resolve
+from lab.triage.tree import candidates as tree_candidates
 
 MASK = "****"
 _SECRET_PATTERNS = (
@@ -78,6 +80,9 @@ def build_report(
     evidence: Mapping[str, Evidence] | None = None,
     now: datetime | None = None,
     title: str = "VPN incident report",
+    *,
+    scope: str = "",
+    fix: Fix | None = None,
 ) -> str:
     """The Markdown report; every input is optional (a report from the tree alone, or logs alone)."""
     now = now or datetime.now(UTC)
@@ -113,20 +118,34 @@ def build_report(
         if analysis.notes:
             out.append("")
 
+    candidates = tree_candidates(session, evidence) if session else []
     if session:
         out += ["## Path through the troubleshooting tree", ""]
+        if scope:
+            out += [f"Evidence scope: {_md(mask(scope))} (facts of other tunnels were not used).", ""]
         answered = session.answered()
         if not answered:
             out.append(f"Opened at `{session.steps[0].ref}`; no question answered yet.")
         for i, (n, step) in enumerate(answered, 1):
-            how = ""
-            if step.by_evidence and evidence and n.evidence in evidence:
-                how = f" (pre-answered by evidence `{n.evidence}`: {_md(mask(evidence[n.evidence].reason))})"
-            out.append(f"{i}. {n.text} - **{step.label}**{how}")
+            question = n.text or f"Which diagnosis matches? ({n.title})"
+            if step.by_evidence:
+                how = f" - answered automatically by evidence ({_md(mask(step.source))})"
+                ev = evidence.get(n.evidence) if evidence and n.evidence else None
+                if ev is not None and ev.rule is not None:
+                    how += f"; proves: {_md(ev.rule.proves)} Does not prove: {_md(ev.rule.does_not_prove)}"
+            else:
+                how = " - answered by the person"
+            out.append(f"{i}. {_md(question)} **{_md(step.label)}**{how}")
         out += ["", f"Current node: `{session.current.ref}` ({session.current.title}).", ""]
+        if not session.is_diagnosis and candidates:
+            out += ["Diagnoses still possible, most likely first:", ""]
+            out += [f"- {c.title} (`{c.ref}`)" + (f" - if: {_md(c.via)}" if c.via else "") for c in candidates]
+            out.append("")
 
     if node and node.is_diagnosis:
         out += ["## Recommended fix and prevention", ""] + _node_block(node)
+        if fix is not None:
+            out += fix_markdown(fix)
     elif node:
         out += ["## Next step", "", f"Continue at `{node.ref}`: {node.text}", ""]
 
