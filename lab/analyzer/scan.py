@@ -17,6 +17,7 @@ from lab.analyzer import formats as fmts
 from lab.analyzer.model import Finding
 from lab.analyzer.patterns import FORMATS, Pattern, patterns_for
 from lab.errors import InputError
+from lab.masking import mask_secrets
 
 MAX_FINDINGS = 5000
 CONTEXT_PER_CATEGORY = 20
@@ -186,7 +187,7 @@ class Scanner:
                 category=p.category,
                 phase=p.phase,
                 pattern=p.id,
-                text=line if len(line) <= MAX_TEXT else line[:MAX_TEXT] + " …",
+                text=_shown(line),
                 explanation=p.explanation,
                 tree_node=p.tree_node,
                 decisive=p.decisive,
@@ -266,3 +267,9 @@ def blocks_from_text(text: str, size: int = CHUNK) -> Iterator[str]:
             end = n if end < 0 else end
         yield text[start:end]
         start = end + 1
+
+
+def _shown(line: str) -> str:
+    """The line as findings show it: secrets masked (before shortening, so a cut key is still seen), at most MAX_TEXT."""
+    text = mask_secrets(line[: MAX_TEXT + 256])
+    return text if len(line) <= MAX_TEXT and len(text) <= MAX_TEXT else text[:MAX_TEXT] + " …"

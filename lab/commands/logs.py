@@ -15,8 +15,9 @@ from pathlib import Path
 
 from lab.analyzer import FORMATS, Analysis, analyze_path, analyze_stream
 from lab.errors import InputError
+from lab.masking import mask_data, mask_secrets
 from lab.triage.evidence import from_analysis
-from lab.triage.report import build_report, mask
+from lab.triage.report import build_report
 from lab.triage.tree import goto, session_with_evidence
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -62,7 +63,7 @@ def _logs(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise InputError(f"Cannot write the report to {args.report}: {exc.strerror or exc}.") from None
     if args.json:
-        print(json.dumps(analysis.to_json(), indent=2))
+        print(json.dumps(mask_data(analysis.to_json()), indent=2))
         return 0
     fmt = analysis.format
     if len(analysis.detected_formats) > 1:
@@ -82,7 +83,7 @@ def _logs(args: argparse.Namespace) -> int:
     if analysis.findings:
         print("\nFindings:")
         for f in analysis.findings[:200]:
-            text = _plain(mask(f.text))
+            text = _plain(mask_secrets(f.text))
             print(f"  {f.line:>7}  {f.category:<26} {f.phase:<6} {text[:160]}")
         if len(analysis.findings) > 200:
             print(f"  ... {len(analysis.findings) - 200} more (use --json for all)")

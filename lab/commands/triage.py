@@ -23,9 +23,9 @@ import sys
 from pathlib import Path
 
 from lab.errors import InputError
+from lab.masking import mask_data, mask_secrets
 from lab.triage import case, tree
 from lab.triage.fixes import families
-from lab.triage.report import mask
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 MAX_LOG_BYTES = 20 * 1024 * 1024
@@ -117,7 +117,7 @@ def _snapshot(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 
 def _plain(text: str) -> str:
-    return _CONTROL.sub("?", mask(text))
+    return _CONTROL.sub("?", mask_secrets(text))
 
 
 def _triage(args: argparse.Namespace) -> int:
@@ -141,7 +141,7 @@ def _triage(args: argparse.Namespace) -> int:
                       tunnel=args.tunnel, family=args.device)
     data = case.result_json(result)
     if args.json:
-        print(mask(json.dumps(data, indent=2)))
+        print(json.dumps(mask_data(data), indent=2))
         return result.exit_code
     _print(data, result)
     return result.exit_code

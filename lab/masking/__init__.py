@@ -1,0 +1,275 @@
+"""Secret masking: the one function every output of VPN Lab passes text through before showing it.
+
+`mask_secrets(text)` replaces pre-shared keys, passwords, AWS keys and other credentials with
+`****`, keeping the words around them so a masked line still reads as the line it was. It knows the
+vendors' own syntax (Cisco ASA/IOS `pre-shared-key`, `crypto isakmp key`, FortiGate `set psksecret
+ENC`, Palo Alto `pre-shared-key key` and `<key>`, Juniper `pre-shared-key ascii-text "$9$..."`,
+strongSwan/libreswan `: PSK "..."` and swanctl `secret = ...`, AWS credentials files and JSON,
+`user:pass@` in URLs), quoted values with spaces, `key value` without `=`, PEM private keys and
+long random-looking tokens; `mask_data(obj)` does the same through a JSON-like structure, masking
+the whole value of any secret-named key. Every page, table, download, report and CLI output (text
+and `--json`) goes through it; the corpus it is tested against, with the vendor documentation each
+format comes from, is `tests/data/secrets_corpus.yaml`. Masking is idempotent and linear in the
+input (no backtracking-prone patterns), so it is safe on a whole uploaded log.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+__all__ = ["MASK", "is_secret_key", "mask_data", "mask_secrets"]
+
+MASK = "****"
+
+# Names of settings whose value is a secret (matched case-insensitively, `-`, `_` or nothing between
+# the words). Longest first, so `aws_secret_access_key` wins over `secret`.
+_KEYWORD = (
+    r"(?:aws[-_]?secret[-_]?access[-_]?key|aws[-_]?session[-_]?token|aws[-_]?security[-_]?token"
+    r"|secret[-_]?access[-_]?key|session[-_]?token|security[-_]?token|x-amz-security-token"
+    r"|client[-_]?secret|api[-_]?key|access[-_]?token|auth[-_]?token|bearer[-_]?token|refresh[-_]?token"
+    r"|tunnel\d?[-_]?pre[-_]?shared[-_]?key|pre[-_ ]?shared[-_ ]?(?:key|secret)|ppk[-_]?secret"
+    r"|psk[-_]?secret|psksecret|psk|shared[-_]?secret|secret|passphrase|password|passwd|pwd"
+    r"|key[-_]string|authentication[-_]key|isakmp[ \t]+key)"
+)
+# Keywords are whole words: not inside a longer identifier ("pre-shared-keys", "secrets", "authby=secret").
+_KW = rf"(?<![A-Za-z0-9])(?P<kw>{_KEYWORD})(?![A-Za-z0-9])"
+
+_IP = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}(?:/\d{1,2})?|(?:[0-9a-fA-F]{0,4}:){2,7}[0-9a-fA-F]{0,4}")
+_QUOTED = r"\"[^\"\n]*\"|'[^'\n]*'"
+
+# 1. key = value, key: value, key => value (config files, env files, JSON, YAML, MikroTik `secret=`).
+_ASSIGN = re.compile(rf"(?i){_KW}(?P<pre>[\"']?[ \t]*(?:=>|=|:)[ \t]*)(?P<val>{_QUOTED}|[^\s,;}}\]\"'<>]+)")
+
+# 2. key [modifiers] value, without `=` (vendor CLIs, ipsec.secrets, iked.conf, VyOS).
+_MODIFIERS = (
+    r"(?P<mods>(?:(?:ENC|ascii-text|hexadecimal|local|remote|key|unencrypted|encrypted|[0-9])[ \t]+"
+    r"|(?:address|hostname|ipv6)[ \t]+[^\s]+[ \t]+(?:(?!key\b)[0-9.]+[ \t]+)?)*)"
+)
+_SPACED = re.compile(rf"(?i)(?<![=\w-]){_KW}(?P<pre>[ \t]+){_MODIFIERS}(?P<val>{_QUOTED}|[^\s;]+)")
+
+# Words that follow "pre-shared key", "psk", "password" in ordinary log prose; never masked when they
+# come without a modifier ("authentication of 'x' with pre-shared key successful").
+_PROSE = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "authentication",
+        "auth",
+        "authenticated",
+        "based",
+        "be",
+        "been",
+        "but",
+        "by",
+        "can",
+        "cannot",
+        "check",
+        "checks",
+        "configured",
+        "could",
+        "data",
+        "did",
+        "does",
+        "do",
+        "empty",
+        "enabled",
+        "disabled",
+        "error",
+        "expired",
+        "fail",
+        "failed",
+        "fails",
+        "failure",
+        "for",
+        "found",
+        "from",
+        "has",
+        "have",
+        "in",
+        "incorrect",
+        "invalid",
+        "is",
+        "length",
+        "lookup",
+        "match",
+        "matched",
+        "matches",
+        "method",
+        "mismatch",
+        "mismatched",
+        "missing",
+        "mode",
+        "must",
+        "no",
+        "none",
+        "not",
+        "of",
+        "ok",
+        "on",
+        "or",
+        "payload",
+        "policy",
+        "required",
+        "rejected",
+        "set",
+        "should",
+        "success",
+        "successful",
+        "succeeded",
+        "the",
+        "to",
+        "too",
+        "type",
+        "unknown",
+        "used",
+        "using",
+        "verification",
+        "verified",
+        "was",
+        "were",
+        "wrong",
+        "with",
+        "without",
+    ]
+)
+
+# 3. strongSwan / libreswan ipsec.secrets: `ids : TYPE secret` and key files with a passphrase.
+_SECRETS_FILE = re.compile(
+    rf"(?i)(?P<pre>(?:^|[\s])(?::[ \t]*)(?:PSK|EAP|XAUTH|NTLM)[ \t]+)(?P<val>{_QUOTED}|[^\s]+)"
+)
+_KEYFILE = re.compile(
+    rf"(?i)(?P<pre>(?:^|[\s]):[ \t]*(?:RSA|ECDSA|BLISS|PKCS8|PKCS12|P12|PIN|PRIVATE)[ \t]+[^\s]+[ \t]+)(?P<val>{_QUOTED}|[^\s#]+)"
+)
+
+# 4. XML (Palo Alto config, EC2 API / CustomerGatewayConfiguration, also HTML-escaped).
+_XML = re.compile(
+    r"(?i)(?P<pre>(?:<|&lt;)(?P<tag>pre[-_]?shared[-_]?key|preSharedKey|password|phash|psk|secret|"
+    r"secretAccessKey|sessionToken)(?:>|&gt;)[ \t]*)(?P<val>[^<&\s][^<&]*)(?=(?:<|&lt;)/)"
+)
+_XML_PAN_KEY = re.compile(
+    r"(?i)(?P<pre>(?:<|&lt;)pre-shared-key(?:>|&gt;)\s*(?:<|&lt;)key(?:>|&gt;))(?P<val>[^<&]+)"
+)
+
+# 5. URLs with credentials: scheme://user:password@host
+_URL = re.compile(r"(?i)(?P<pre>\b[a-z][a-z0-9+.-]{0,20}://[^\s/:@]{1,256}:)(?P<val>[^\s/@]{1,256})(?=@)")
+
+# 6. PEM private keys (bounded: a key body is a few KB).
+_PEM = re.compile(
+    r"(?P<pre>-----BEGIN (?P<kind>[A-Z0-9 ]{0,40})PRIVATE KEY-----)(?P<val>[\s\S]{1,16384}?)(?=-----END (?P=kind)PRIVATE KEY-----)"
+)
+
+# 7. Shapes: AWS access key ids, 40-character AWS secret keys, long random tokens.
+_ACCESS_KEY_ID = re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])")
+_AWS_SECRET = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
+_TOKEN = re.compile(r"(?<![\w/.+=-])[A-Za-z0-9+/_.=-]{24,}(?![\w/.+=-])")
+_NOT_SECRET_PREFIX = ("vpn-", "cgw-", "vgw-", "tgw-", "vpc-", "subnet-", "eni-", "arn:", "sha256:")
+
+
+def _quoted_mask(val: str) -> str:
+    if len(val) >= 2 and val[0] == val[-1] and val[0] in "\"'":
+        return val[0] + MASK + val[0]
+    return MASK
+
+
+def _assign(m: re.Match[str]) -> str:
+    val = m.group("val")
+    if val.strip("\"'") in ("", MASK):
+        return m.group(0)
+    return m.group("kw") + m.group("pre") + _quoted_mask(val)
+
+
+def _spaced(m: re.Match[str]) -> str:
+    val, mods = m.group("val"), m.group("mods")
+    bare = val.strip("\"'")
+    if bare in ("", MASK):
+        return m.group(0)
+    quoted = val != bare
+    if not mods and not quoted:
+        # Prose after a keyword, a `name=value` pair, or punctuation: not a secret.
+        if (
+            bare.lower().rstrip(".,:!") in _PROSE
+            or re.match(r"[A-Za-z_][\w.-]*=", bare)
+            or not re.search(r"\w", bare)
+            or _IP.fullmatch(bare.rstrip(".,:"))
+        ):
+            return m.group(0)
+        if (
+            m.group("kw").lower() in ("secret", "password", "passwd", "passphrase", "pwd")
+            and re.fullmatch(r"[A-Za-z]+[.,:]?", bare)
+            and bare[0].islower()
+        ):
+            # "password expired", "secret rotated": an English word, kept; a value has digits or symbols.
+            return m.group(0)
+    return m.group("kw") + m.group("pre") + mods + _quoted_mask(val)
+
+
+def _pre_val(m: re.Match[str]) -> str:
+    val = m.group("val")
+    if val.strip("\"'") == MASK:
+        return m.group(0)
+    return m.group("pre") + _quoted_mask(val)
+
+
+def _looks_random(token: str) -> bool:
+    return (
+        any(c.isupper() for c in token)
+        and any(c.islower() for c in token)
+        and any(c.isdigit() for c in token)
+        and not token.lower().startswith(_NOT_SECRET_PREFIX)
+    )
+
+
+def _aws_secret(m: re.Match[str]) -> str:
+    tok = m.group(0)
+    has_case = any(c.isupper() for c in tok) and any(c.islower() for c in tok)
+    return MASK if has_case and any(c.isdigit() or c in "/+" for c in tok) else tok
+
+
+def mask_secrets(text: str) -> str:
+    """`text` with every secret it contains replaced by `****` (the words around it are kept)."""
+    if not text:
+        return text
+    text = _PEM.sub(lambda m: m.group("pre") + "\n" + MASK + "\n", text)
+    for rx in (_XML_PAN_KEY, _XML, _URL, _SECRETS_FILE, _KEYFILE):
+        text = rx.sub(_pre_val, text)
+    text = _ASSIGN.sub(_assign, text)
+    text = _SPACED.sub(_spaced, text)
+    text = _ACCESS_KEY_ID.sub(MASK, text)
+    text = _AWS_SECRET.sub(_aws_secret, text)
+    return _TOKEN.sub(lambda m: MASK if _looks_random(m.group(0)) else m.group(0), text)
+
+
+_SECRET_NAME = re.compile(rf"(?i)^[\"']?(?:[\w.-]*[-_.])?{_KEYWORD}[\"']?$")
+
+
+def is_secret_key(name: str) -> bool:
+    """True for a field name whose value is a secret (`PreSharedKey`, `aws_secret_access_key`, `password`)."""
+    return bool(_SECRET_NAME.match(name.strip()))
+
+
+def mask_data(obj: Any) -> Any:
+    """A copy of a JSON-like structure with every string masked and secret-named fields replaced whole."""
+    if isinstance(obj, str):
+        return mask_secrets(obj)
+    if isinstance(obj, Mapping):
+        out: dict[Any, Any] = {}
+        for k, v in obj.items():
+            if (
+                isinstance(k, str)
+                and is_secret_key(k)
+                and isinstance(v, str | int | float | bytes)
+                and v not in ("", None)
+            ):
+                out[k] = MASK
+            else:
+                out[k] = mask_data(v)
+        return out
+    if isinstance(obj, list | tuple):
+        return [mask_data(v) for v in obj]
+    return obj

@@ -1,0 +1,97 @@
+"""One masking function for every output: vendor secret syntax masked, log prose kept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from lab.masking import MASK, is_secret_key, mask_data, mask_secrets
+
+CORPUS = yaml.safe_load(
+    (Path(__file__).parents[1] / "data" / "secrets_corpus.yaml").read_text(encoding="utf-8")
+)
+
+
+def test_every_case_cites_a_source() -> None:
+    for case in CORPUS["cases"] + CORPUS["keep_verbatim"]:
+        assert str(case["source"]).startswith("https://"), case
+
+
+@pytest.mark.parametrize("case", CORPUS["cases"], ids=[c["name"] for c in CORPUS["cases"]])
+def test_vendor_secret_formats_are_masked(case: dict) -> None:
+    masked = mask_secrets(case["text"])
+    for secret in case["secrets"]:
+        assert secret not in masked, f"{secret!r} survived in {masked!r}"
+    for word in case["keep"]:
+        assert word in masked, f"{word!r} lost from {masked!r}"
+    if case["secrets"]:
+        assert MASK in masked
+    assert mask_secrets(masked) == masked, "masking twice changes nothing"
+
+
+@pytest.mark.parametrize("case", CORPUS["keep_verbatim"], ids=lambda c: c["text"][:40])
+def test_ordinary_log_lines_are_unchanged(case: dict) -> None:
+    assert mask_secrets(case["text"]) == case["text"]
+
+
+def test_mask_data_masks_secret_fields_whole_and_strings_inside() -> None:
+    data = {
+        "VpnConnectionId": "vpn-0123456789abcdef0",
+        "Options": {
+            "TunnelOptions": [{"OutsideIpAddress": "203.0.113.10", "PreSharedKey": "any value at all"}]
+        },
+        "findings": [{"line": 3, "text": "conn aws: psk = Abc123secretKEY"}],
+        "count": 2,
+    }
+    out = mask_data(data)
+    assert out["Options"]["TunnelOptions"][0]["PreSharedKey"] == MASK
+    assert out["Options"]["TunnelOptions"][0]["OutsideIpAddress"] == "203.0.113.10"
+    assert "Abc123secretKEY" not in out["findings"][0]["text"]
+    assert out["VpnConnectionId"] == "vpn-0123456789abcdef0" and out["count"] == 2
+    assert data["findings"][0]["text"].endswith("Abc123secretKEY"), "the input is not modified"
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["PreSharedKey", "aws_secret_access_key", "password", "tunnel1_preshared_key", "psk", "SessionToken"],
+)
+def test_secret_field_names(name: str) -> None:
+    assert is_secret_key(name)
+
+
+@pytest.mark.parametrize(
+    "name", ["VpnConnectionId", "aws_access_key_id", "SecretArn", "passwordPolicy", "authby"]
+)
+def test_ordinary_field_names(name: str) -> None:
+    assert not is_secret_key(name)
+
+
+def test_linear_on_hostile_input() -> None:
+    import time
+
+    start = time.perf_counter()
+    for text in (
+        "psk " * 20000,
+        "a" * 200000,
+        "password=" * 20000,
+        "-----BEGIN PRIVATE KEY-----" + "A" * 100000,
+        ": PSK " * 20000,
+    ):
+        mask_secrets(text)
+    assert time.perf_counter() - start < 20
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("psk mysecret here", "psk **** here"),
+        ("psk abc:def", "psk ****"),
+        ("pre-shared key 203.0.113.10 rejected", "pre-shared key 203.0.113.10 rejected"),
+        ("password expired for user bob", "password expired for user bob"),
+        ("PSK mismatch", "PSK mismatch"),
+    ],
+)
+def test_psk_value_without_equals(text: str, expected: str) -> None:
+    assert mask_secrets(text) == expected
