@@ -182,8 +182,10 @@ def from_analysis(
     if p:
         line = p.evidence_lines[0] if p.evidence_lines else None
         why = p.reasoning[-1] if p.reasoning else p.summary
-        ev("log.primary", p.category, f"Log analysis: {p.summary}", line)
-        ev("log.primary_node", p.tree_node, f"Log analysis: {p.summary}", line)
+        shown = next((f for f in analysis.findings if f.line == line), None)
+        why_line = f"{_line_text(shown)} - " if shown else ""
+        ev("log.primary", p.category, f"{why_line}log analysis: {p.summary}", line)
+        ev("log.primary_node", p.tree_node, f"{why_line}log analysis: {p.summary}", line)
         for key, value in p.facts.items():
             if isinstance(value, str) and key in ("peer_alive_after_dpd",):
                 ev(f"log.{key}", value, f"Log analysis: {why}", line)
