@@ -55,6 +55,9 @@ def run(e: Engine) -> Trace:
     for t in range(H):
         if t == T:
             rec.on = False
+            # The settle period asks "would it come back without a person?": traffic that an idle period
+            # stopped comes back, as it would when people start working again.
+            e.idle = 0
         for f in starts.get(t, ()):
             e._start_failure(t, f)
         for f in ends.get(t, ()):
@@ -227,6 +230,7 @@ def run(e: Engine) -> Trace:
         tr.frac_onprem[t], tr.frac_aws[t] = frac_on, frac_aws
         tr.offered_onprem[t], tr.offered_aws[t] = off_on, off_aws
     tr.outage_end_onprem, tr.outage_end_aws = out_on, out_aws
+    tr.up_after_settle = [bool(x.aws_sa and (not x.bgp or x.bgp_aws)) for x in tuns]
     return tr
 
 

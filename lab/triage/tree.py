@@ -577,6 +577,7 @@ def walk(
             if hit is not None:
                 nxt = answer(session, hit[0], by_evidence=True, source=_source(hit[1]))
             elif (target is not None and target.value and len(session.steps) == 1 and not session.open
+                  and node.id == load_trees()[node.tree].start and node.evidence not in evidence
                   and target.value != node.ref):
                 # Only logs, stuck at the very first question (it needs the tunnel state): continue where
                 # the logs' diagnosis does, and say so on the path.

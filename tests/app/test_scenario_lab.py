@@ -47,9 +47,9 @@ def test_s4_gateway_a_down_shows_the_outcome(open_page: OpenPage) -> None:
     assert not at.exception
     m = _metrics(at)
     assert m["VPC → on-prem outage"] == "30 s"
-    assert m["Person needed"] == "no"
+    assert m["Person needed"] == "YES"  # traffic fails over, but gateway A's tunnels stay down
     assert len(at.get("plotly_chart")) == 2
-    assert any("Recovers on its own" in s.value for s in at.success)
+    assert any("traffic recovers through the other tunnels after 30 s" in s.value for s in at.error)
 
 
 def test_changing_an_option_changes_the_result(open_page: OpenPage) -> None:
@@ -57,13 +57,14 @@ def test_changing_an_option_changes_the_result(open_page: OpenPage) -> None:
     at.selectbox(key="sl_scenario").select("s3").run()
     _add(at, "cgw-down", "cgw-a")
     at.button(key="sl_run").click().run()
-    assert _metrics(at)["Person needed"] == "YES"
+    assert _metrics(at)["Time to recover"] == "none"
     at.number_input(key="sl_opt_health_check_s").set_value(10).run()
     at.button(key="sl_run").click().run()
     assert not at.exception
     m = _metrics(at)
-    assert m["Person needed"] == "no"
+    assert m["Time to recover"] != "none"  # the health check moves the route: traffic recovers
     assert m["On-prem → VPC outage"] == "10 s"
+    assert m["Person needed"] == "YES"  # gateway A itself stays down
 
 
 def test_failure_time_beyond_the_run_shows_a_clear_message(open_page: OpenPage) -> None:
@@ -112,7 +113,10 @@ def test_comparison_covers_s1_to_s4(open_page: OpenPage) -> None:
     at.button(key="sl_run").click().run()
     table = at.table[0].value
     assert list(table["Design"].str[:2]) == ["S1", "S2", "S3", "S4"]
-    assert table["Person needed"].tolist() == ["YES", "no", "YES", "no"]
+    # A dead gateway always needs a person; the designs differ in whether traffic recovers meanwhile.
+    assert table["Person needed"].tolist() == ["YES", "YES", "YES", "YES"]
+    recovers = ["traffic recovers through the other tunnels" in v for v in table["Verdict"]]
+    assert recovers == [False, True, False, True]
 
 
 def test_logs_are_shown_and_handed_to_the_troubleshooter(open_page: OpenPage) -> None:
