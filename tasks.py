@@ -32,11 +32,15 @@ def _ensure_venv(extras: str) -> None:
     # The stamp holds the pyproject digest and the extras installed with it ("test" includes the app).
     if installed[:1] == [digest] and (not extras or extras in installed[1:]):
         return
+    what = "VPN Lab, its dependencies and the test tools" if extras == "test" else "VPN Lab and its dependencies"
+    print(f"tasks.py: installing {what} into {VENV} (the first time takes a minute or two)", flush=True)
     if not (BIN / "python").exists():
         _sh(sys.executable, "-m", "venv", VENV)
     _sh(BIN / "python", "-m", "pip", "install", "--quiet", "--upgrade", "pip")
     target = f".[{extras}]" if extras else "."
-    _sh(BIN / "python", "-m", "pip", "install", "--quiet", "-e", target)
+    # pip's own progress (each package as it is collected and installed), so a first install is never silent.
+    _sh(BIN / "python", "-m", "pip", "install", "--progress-bar", "on", "-e", target)
+    print("tasks.py: install done", flush=True)
     STAMP.write_text(f"{digest} {extras}".strip())
 
 

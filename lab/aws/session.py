@@ -52,11 +52,30 @@ IAM_ACTIONS: tuple[str, ...] = tuple(
 # The AWS Health API is global: its endpoint lives in us-east-1 for the aws partition.
 HEALTH_REGION = "us-east-1"
 
-CLIENT_CONFIG = Config(
-    retries={"mode": "standard"},  # 3 attempts unless AWS_MAX_ATTEMPTS or the profile says otherwise
-    connect_timeout=5,
-    read_timeout=20,
-)
+READ_TIMEOUT_ENV = "VPNLAB_AWS_READ_TIMEOUT"
+DEFAULT_READ_TIMEOUT_S = 20.0
+
+
+def client_config() -> Config:
+    """Standard retries and bounded waits; VPNLAB_AWS_READ_TIMEOUT (seconds) raises the read wait.
+
+    The tests' local AWS endpoint on a busy machine can take longer than AWS ever does to answer a
+    week of metrics; they raise the wait rather than fail on the machine's speed.
+    """
+    raw = os.environ.get(READ_TIMEOUT_ENV, "").strip()
+    read_timeout = DEFAULT_READ_TIMEOUT_S
+    if raw:
+        try:
+            read_timeout = float(raw)
+        except ValueError:
+            read_timeout = -1.0
+        if not 0 < read_timeout < float("inf"):
+            raise AwsError(f"{READ_TIMEOUT_ENV} must be a positive number of seconds; it is '{raw}'.")
+    return Config(
+        retries={"mode": "standard"},  # 3 attempts unless AWS_MAX_ATTEMPTS or the profile says otherwise
+        connect_timeout=5,
+        read_timeout=read_timeout,
+    )
 
 
 class ReadOnlyViolation(RuntimeError):
@@ -84,7 +103,7 @@ _LOCK = threading.Lock()
 def _build_client(profile: str | None, region: str, service: str) -> BaseClient:
     # A fresh boto3 Session per client: sessions are not thread-safe, clients are.
     session = boto3.Session(profile_name=profile, region_name=region)
-    client = session.client(service, config=CLIENT_CONFIG)
+    client = session.client(service, config=client_config())
     # Each client has its own copy of the event emitter, so the hook applies to this client only.
     client.meta.events.register("before-call", _guard_hook(service))
     return client

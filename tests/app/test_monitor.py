@@ -197,12 +197,13 @@ def test_health_without_support_plan_is_a_note_and_the_rest_shows(open_page: Ope
 
 def test_unreachable_endpoint_end_to_end(open_page: OpenPage, monkeypatch: pytest.MonkeyPatch) -> None:
     from lab.aws import forget_clients
-    from tests.net import free_port
+    from tests.net import closed_port
 
-    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{free_port()}")
-    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
-    forget_clients()
-    at = open_page(PAGE, source="aws")
+    with closed_port() as port:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{port}")
+        monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+        forget_clients()
+        at = open_page(PAGE, source="aws")
     assert not at.exception
     assert any("Could not reach the AWS endpoint" in e.value for e in at.error)
     forget_clients()

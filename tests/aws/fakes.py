@@ -17,20 +17,25 @@ import pytest
 from moto.server import ThreadedMotoServer
 
 from lab.aws import forget_clients
-from tests.net import free_port
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
 
 
 
+# A busy machine (two suites at once on 2 cores) can take far longer than AWS to answer a week of
+# metrics: the clients wait as long as it takes instead of failing on the machine's speed.
+SLOW_MACHINE_ENV = {"VPNLAB_AWS_READ_TIMEOUT": "600", "AWS_MAX_ATTEMPTS": "1"}
+
+
 @pytest.fixture(scope="session")
 def moto_url() -> Iterator[str]:
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    """One moto server per test process (each xdist worker has its own), on a port the OS picks."""
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
+    host, port = server.get_host_and_port()
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://{host}:{port}"
     finally:
         server.stop()
 
@@ -39,11 +44,12 @@ def moto_url() -> Iterator[str]:
 def moto(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """An empty moto server, with AWS_ENDPOINT_URL pointing at it for this test."""
     request = urllib.request.Request(f"{moto_url}/moto-api/reset", method="POST")
-    with urllib.request.urlopen(request, timeout=10) as r:
+    with urllib.request.urlopen(request, timeout=600) as r:
         assert json.loads(r.read())["status"] == "ok"
     monkeypatch.setenv("AWS_ENDPOINT_URL", moto_url)
     # Unsupported APIs answer HTTP 500 in server mode; one attempt keeps those tests fast.
-    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    for name, value in SLOW_MACHINE_ENV.items():
+        monkeypatch.setenv(name, value)
     forget_clients()
     yield moto_url
     forget_clients()

@@ -112,12 +112,13 @@ def test_status_with_unknown_id_exits_2_with_message(moto: str, capsys: pytest.C
 
 
 def test_status_with_unreachable_endpoint_exits_2(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    from tests.net import free_port
+    from tests.net import closed_port
 
-    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{free_port()}")
-    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
-    aws.forget_clients()
-    assert main(["status", "--region", "us-east-1"]) == 2
+    with closed_port() as port:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{port}")
+        monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+        aws.forget_clients()
+        assert main(["status", "--region", "us-east-1"]) == 2
     assert "Could not reach the AWS endpoint" in capsys.readouterr().err
 
 

@@ -34,6 +34,10 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 
+# Waits are generous on purpose: a busy machine (two suites at once on 2 cores) is slow, not broken.
+# Wait for a state (the script finished, an element is visible), never for a fixed time.
+START_S = 180  # streamlit server start
+WAIT_MS = 120_000  # any element or script run in the browser
 
 
 def _require_chromium() -> None:
@@ -49,8 +53,23 @@ def _require_chromium() -> None:
 
 
 def start_app(env_extra: dict[str, str] | None = None) -> tuple[subprocess.Popen[bytes], str]:
-    """Start the app with `streamlit run` and return (process, base URL) once it is healthy."""
-    port = free_port()
+    """Start the app with `streamlit run` and return (process, base URL) once it is healthy.
+
+    Another test process may take the free port first (streamlit then exits): try another port.
+    """
+    for _attempt in range(3):
+        try:
+            return _start_app_on(free_port(), env_extra)
+        except PortTaken:
+            continue
+    raise RuntimeError("streamlit could not get a free port in 3 attempts")
+
+
+class PortTaken(RuntimeError):
+    """streamlit exited before becoming healthy (the usual cause: another process took the port)."""
+
+
+def _start_app_on(port: int, env_extra: dict[str, str] | None) -> tuple[subprocess.Popen[bytes], str]:
     env = {**os.environ, **(env_extra or {})}
     proc = subprocess.Popen(
         [
@@ -65,10 +84,10 @@ def start_app(env_extra: dict[str, str] | None = None) -> tuple[subprocess.Popen
         stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + START_S
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}")
+            raise PortTaken(f"streamlit exited with {proc.returncode}")
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
                 if r.status == 200:
@@ -76,7 +95,7 @@ def start_app(env_extra: dict[str, str] | None = None) -> tuple[subprocess.Popen
         except OSError:
             time.sleep(0.2)
     proc.kill()
-    raise RuntimeError("streamlit did not become healthy within 60 s")
+    raise RuntimeError(f"streamlit did not become healthy within {START_S} s")
 
 
 @contextlib.contextmanager
@@ -117,7 +136,7 @@ def browser() -> Iterator[object]:
 def page(browser: object, tmp_path: Path) -> Iterator[object]:
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)  # type: ignore[attr-defined]
     pg = context.new_page()
-    pg.set_default_timeout(30_000)
+    pg.set_default_timeout(WAIT_MS)
     try:
         yield pg
     finally:
@@ -126,7 +145,7 @@ def page(browser: object, tmp_path: Path) -> Iterator[object]:
 
 def wait_idle(page: object) -> None:
     """Wait until Streamlit has finished running the script."""
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=30_000)  # type: ignore[attr-defined]
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=WAIT_MS)  # type: ignore[attr-defined]
 
 
 def click_and_wait(page: object, locator: object) -> None:

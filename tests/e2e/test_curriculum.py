@@ -46,7 +46,7 @@ def test_curriculum_map_opens_on_the_lessons_page(app_url, page, shoot) -> None:
     shoot("curriculum-map")
     link.click()  # same tab, same session
     page.get_by_role("heading", name="Case 1: the tunnel that keeps going down (dead peer detection)").first.wait_for()
-    page.wait_for_url("**lesson=dead-peer-detection**", timeout=10_000)
+    page.wait_for_url("**lesson=dead-peer-detection**")
 
 
 def test_glossary_page_searches(app_url, page, shoot) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.aws.fakes import moto_url, seed_two_connections  # noqa: F401 - pytest fixture
+from tests.aws.fakes import SLOW_MACHINE_ENV, moto_url, seed_two_connections  # noqa: F401 - pytest fixture
 from tests.e2e.conftest import running_app, wait_idle
 
 pytestmark = pytest.mark.e2e
@@ -55,9 +55,9 @@ def test_monitor_replay_shows_the_per_tunnel_chart(page, app_url: str, shoot) ->
 def live_app(moto_url: str) -> Iterator[str]:  # noqa: F811
     import urllib.request
 
-    urllib.request.urlopen(urllib.request.Request(f"{moto_url}/moto-api/reset", method="POST"), timeout=10).close()
+    urllib.request.urlopen(urllib.request.Request(f"{moto_url}/moto-api/reset", method="POST"), timeout=600).close()
     seed_two_connections(moto_url, days=7)
-    with running_app({"AWS_ENDPOINT_URL": moto_url, "AWS_MAX_ATTEMPTS": "1"}) as url:
+    with running_app({"AWS_ENDPOINT_URL": moto_url, **SLOW_MACHINE_ENV}) as url:
         yield url
 
 
