@@ -254,67 +254,70 @@ except LabError as err:  # shipped data is broken: say which file and why, keep 
     st.error(f"The troubleshooting data cannot be loaded: {err}")
     st.stop()
 
-_sync_from_url()
+# Everything whose presence varies (messages, the scope picker, the path, the question) lives in one
+# container, so the log expander below keeps its place in the page and stays open across reruns.
+with st.container():
+    _sync_from_url()
+    if st.session_state.get("shared_log_text") or st.session_state.get("shared_snapshot") is not None:
+        with st.container(border=True):
+            st.markdown("**Logs from the scenario lab / replay are available - use them** to answer questions automatically.")
+            st.button("Use them as evidence", key="ts_use_shared", on_click=_on_shared, icon=":material/input:")
 
-if st.session_state.get("shared_log_text") or st.session_state.get("shared_snapshot") is not None:
+    trees = _trees()
+    session = _session()
+    evidence = _evidence()
+    scope = _scope()
+
+    # 1 · The question --------------------------------------------------------------------------------
+    st.session_state["ts_tree"] = session.tree
+    top = st.columns([3, 1, 1, 1.5], vertical_alignment="bottom")
+    top[0].selectbox("Tree", list(trees), key="ts_tree", format_func=lambda t: trees[t].title, on_change=_on_tree,
+                     label_visibility="collapsed")
+    top[1].button("Back", key="ts_back", on_click=_on_back, disabled=len(session.steps) <= 1, icon=":material/arrow_back:")
+    top[2].button("Restart", key="ts_restart", on_click=_on_restart, icon=":material/restart_alt:")
+    top[3].button("Follow the evidence", key="ts_follow", on_click=_on_follow, disabled=not evidence, icon=":material/fact_check:")
+
+    found = _scopes()
+    if len(found) > 1:
+        labels = {s.key: s.label for s in found}
+        st.selectbox(
+            "Evidence from (facts of different tunnels are never combined)",
+            list(labels),
+            key=S_SCOPE,
+            format_func=lambda k: labels[k],
+        )
+    elif scope is not None:
+        st.caption("Evidence from: " + views.esc(scope.label))
+    for note in scope.notes if scope else ():
+        st.caption(views.esc(note))
+
+    note = st.session_state.pop("ts_follow_note", "")
+    if note:
+        st.info(note, icon=":material/info:")
+    views.path(session)
+    node = session.current
+    st.markdown('<div id="ts-question"></div>', unsafe_allow_html=True)  # the scroll target: our own markup only
     with st.container(border=True):
-        st.markdown("**Logs from the scenario lab / replay are available - use them** to answer questions automatically.")
-        st.button("Use them as evidence", key="ts_use_shared", on_click=_on_shared, icon=":material/input:")
+        if session.is_shortlist:
+            views.shortlist(session, evidence, _on_answer)
+        elif node.is_diagnosis:
+            fix = case.fix_for(session, scope, st.session_state.get("ts_family") or "")
+            views.diagnosis(node, fix)
+        else:
+            views.question(node, evidence, _on_answer)
+    if not session.is_diagnosis:
+        views.candidates(session, evidence)
+    _sync_to_url()
+    st.markdown("**Link to this step** (paste it into the incident channel; it reproduces this position and the answers)")
+    st.code(_full_link(), language=None, wrap_lines=True)
+    if st.session_state.pop(S_SCROLL, False):
+        # Bring the new question into view after an answer (a fixed script; no user value goes into it).
+        components.html(
+            "<script>const el = window.parent.document.getElementById('ts-question');"
+            "if (el) { el.scrollIntoView({behavior: 'smooth', block: 'start'}); }</script>",
+            height=0,
+        )
 
-trees = _trees()
-session = _session()
-evidence = _evidence()
-scope = _scope()
-
-# 1 · The question --------------------------------------------------------------------------------
-st.session_state["ts_tree"] = session.tree
-top = st.columns([3, 1, 1, 1.5], vertical_alignment="bottom")
-top[0].selectbox("Tree", list(trees), key="ts_tree", format_func=lambda t: trees[t].title, on_change=_on_tree,
-                 label_visibility="collapsed")
-top[1].button("Back", key="ts_back", on_click=_on_back, disabled=len(session.steps) <= 1, icon=":material/arrow_back:")
-top[2].button("Restart", key="ts_restart", on_click=_on_restart, icon=":material/restart_alt:")
-top[3].button("Follow the evidence", key="ts_follow", on_click=_on_follow, disabled=not evidence, icon=":material/fact_check:")
-
-found = _scopes()
-if len(found) > 1:
-    labels = {s.key: s.label for s in found}
-    st.selectbox(
-        "Evidence from (facts of different tunnels are never combined)",
-        list(labels),
-        key=S_SCOPE,
-        format_func=lambda k: labels[k],
-    )
-elif scope is not None:
-    st.caption("Evidence from: " + views.esc(scope.label))
-for note in scope.notes if scope else ():
-    st.caption(views.esc(note))
-
-note = st.session_state.pop("ts_follow_note", "")
-if note:
-    st.info(note, icon=":material/info:")
-views.path(session)
-node = session.current
-st.markdown('<div id="ts-question"></div>', unsafe_allow_html=True)  # the scroll target: our own markup only
-with st.container(border=True):
-    if session.is_shortlist:
-        views.shortlist(session, evidence, _on_answer)
-    elif node.is_diagnosis:
-        fix = case.fix_for(session, scope, st.session_state.get("ts_family") or "")
-        views.diagnosis(node, fix)
-    else:
-        views.question(node, evidence, _on_answer)
-if not session.is_diagnosis:
-    views.candidates(session, evidence)
-_sync_to_url()
-st.markdown("**Link to this step** (paste it into the incident channel; it reproduces this position and the answers)")
-st.code(_full_link(), language=None, wrap_lines=True)
-if st.session_state.pop(S_SCROLL, False):
-    # Bring the new question into view after an answer (a fixed script; no user value goes into it).
-    components.html(
-        "<script>const el = window.parent.document.getElementById('ts-question');"
-        "if (el) { el.scrollIntoView({behavior: 'smooth', block: 'start'}); }</script>",
-        height=0,
-    )
 
 # 2 · Logs ----------------------------------------------------------------------------------------
 result = st.session_state.get(S_ANALYSIS)
