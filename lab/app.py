@@ -1,4 +1,5 @@
-"""Streamlit entry point: builds the navigation from the page registry and runs the chosen page."""
+"""Streamlit entry point: settles the page language, builds the navigation from the page registry and runs
+the chosen page."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from lab.ui import lang
+from lab.ui.lang import _
 from lab.ui.registry import PAGES, SECTIONS
 
 HERE = Path(__file__).resolve().parent
@@ -13,18 +16,19 @@ HERE = Path(__file__).resolve().parent
 
 def main() -> None:
     st.set_page_config(page_title="VPN Lab", page_icon=":material/vpn_lock:", layout="wide")
+    lang.choose()
     nav: dict[str, list[st.Page]] = {}
     for spec in PAGES:
         nav.setdefault(spec.section, []).append(
             st.Page(
                 str(HERE / spec.script),
-                title=spec.title,
+                title=_(spec.title),
                 icon=spec.icon,
                 url_path=spec.url_path or None,
                 default=spec.url_path == "",
             )
         )
-    st.navigation({s: nav[s] for s in SECTIONS if s in nav}).run()
+    st.navigation({_(s): nav[s] for s in SECTIONS if s in nav}).run()
 
 
 main()

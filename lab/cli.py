@@ -12,6 +12,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from lab import i18n
 from lab.errors import LabError
 
 COMMAND_MODULES = (
@@ -35,7 +36,18 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
+    for command, p in sub.choices.items():
+        if command != "run" and not any("--lang" in a.option_strings for a in p._actions):
+            p.add_argument("--lang", choices=i18n.LANGS, help=LANG_HELP)
     return parser
+
+
+LANG_HELP = "language of the output: en or ko (default: from LC_ALL / LC_MESSAGES / LANG, else en); JSON keys stay English"
+
+
+def _choose_language(args: argparse.Namespace) -> object:
+    """--lang, else the POSIX locale (LANG=ko_KR.UTF-8), else English; returns the token to undo it."""
+    return i18n.set_language(getattr(args, "lang", None) or i18n.from_environment() or i18n.DEFAULT_LANG)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -49,6 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.streamlit_args = rest
     else:
         args = parser.parse_args(args_list)
+    token = _choose_language(args)
     try:
         return int(args.func(args))
     except LabError as exc:
@@ -58,6 +71,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except BrokenPipeError:
         return 0
+    finally:
+        i18n.reset_language(token)
 
 
 if __name__ == "__main__":

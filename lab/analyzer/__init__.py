@@ -1,5 +1,10 @@
 """The log analyzer: VPN logs in, findings and one primary diagnosis out.
 
+Two layers (DESIGN.md section 5): vendor patterns turn lines into protocol events (`patterns`,
+`scan`, with one multi-pattern prefilter in `prefilter`); the protocol layer (`protocol`) puts the
+events in order, separates the logs of a two-sided paste and reads what each event means in its
+exchange; `diagnosis` names the primary cause with the lines that led to it and the facts they carry.
+
     analyze(lines, fmt)       any iterable of lines (a file object streams)
     analyze_text(text, fmt)   pasted text
     analyze_bytes(data, fmt)  an upload; checks size, binary content and encoding first
@@ -15,15 +20,18 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from lab.analyzer import formats as fmts
-from lab.analyzer.diagnosis import categories, diagnose
+from lab.analyzer import scan as _scan
+from lab.analyzer.diagnosis import categories, diagnose, findings_of
 from lab.analyzer.model import CATEGORIES, PHASES, Analysis, Finding, Primary
-from lab.analyzer.patterns import FORMATS, Pattern, load_patterns
+from lab.analyzer.patterns import FORMAT_NAMES, FORMATS, Pattern, load_patterns
+from lab.analyzer.protocol import classify, put_in_order
 from lab.analyzer.scan import CHUNK, Scanner, blocks_from_lines, blocks_from_text
 from lab.errors import InputError
 
 __all__ = [
     "CATEGORIES",
     "FORMATS",
+    "FORMAT_NAMES",
     "MAX_BYTES",
     "PHASES",
     "Analysis",
@@ -55,27 +63,39 @@ def _finish(scanner: Scanner) -> Analysis:
             for key in ("ike_phase1_state", "ike_phase2_state"):
                 if value := fmts.aws_state(fields, key):
                     states[key] = value
-    findings = list(result.findings)
-    primary = diagnose(result)
-    confirmed = {f.category for f in findings}
-    if primary:
-        confirmed.add(primary.category)
-        if "peer_alive_after_dpd" in primary.facts:  # the reasoning rests on the DPD exchange: show it
-            confirmed.add("dpd_timeout")
-    for cat, window in result.context.items():
-        if cat in confirmed:
-            findings.extend(window)
-    findings.sort(key=lambda f: f.line)
+    events, newest_first, streams = put_in_order(result.events)
+    classify(events)
+    primary = diagnose(events)
+    confirmed = {primary.category} if primary else set()
+    if primary and "peer_alive_after_dpd" in primary.facts:  # the reasoning rests on the DPD exchange: show it
+        confirmed.add("dpd_timeout")
+    findings = findings_of(events, confirmed)
+    notes = list(result.notes)
+    if newest_first:
+        notes.append("The lines are newest first (as a web GUI shows them); they were read oldest first.")
+    if streams > 1:
+        notes.append(f"{streams} separate logs were found (two sides or several hosts); each was read on its own.")
+    truncated = result.truncated
+    cap = _scan.MAX_FINDINGS
+    if len(findings) > cap:
+        findings, truncated = findings[:cap], True
+        notes.append(f"More than {cap:,} findings: the first {cap:,} are listed.")
+    signals: dict[str, int] = {}
+    for ev in events:
+        if ev.kind in ("established", "initiate", "exchange", "bgp_up"):
+            signals[ev.kind] = signals.get(ev.kind, 0) + 1
     return Analysis(
         format=result.format,
         lines=result.lines,
         findings=tuple(findings),
         primary=primary,
         detected_formats=result.formats,
-        notes=tuple(result.notes),
-        signals={k: v.count for k, v in result.signals.items()},
-        truncated=result.truncated,
+        notes=tuple(notes),
+        signals=signals,
+        truncated=truncated,
         last_states=states,
+        order="newest-first" if newest_first else "oldest-first",
+        streams=max(streams, 1),
     )
 
 

@@ -1,9 +1,11 @@
-"""The primary diagnosis: the most likely root cause, reasoned from order and causality.
+"""The primary diagnosis: the most likely root cause, reasoned from the order of protocol events.
 
+Events arrive classified by the protocol layer (`lab.analyzer.protocol`), in the order they happened.
 Rules, in the order an engineer would apply them (AWS's own order is IKE -> IPsec -> tunnel -> BGP):
 1. A configuration failure proves the peer answers, so it wins over any timeout or retransmit: the
-   earliest failing stage of the negotiation (phase 1 proposal, authentication, traffic selectors,
-   phase 2 proposal). Retransmits after an authentication failure are its consequence.
+   earliest failing stage of the negotiation (IKE version/mode, phase 1 proposal, authentication,
+   traffic selectors, IPsec mode, phase 2 proposal). Retransmits after a refusal are its consequence.
+   Messages lost after the peer answered the first exchange point at NAT-T or fragmentation.
 2. Otherwise the earliest liveness event decides: the customer gateway's Delete for the IKE_SA
    (did anyone set the tunnel up again afterwards?), or a DPD timeout (a reachability problem until
    the log shows the peer alive again), or unanswered negotiation (reachability).
@@ -13,17 +15,27 @@ Rules, in the order an engineer would apply them (AWS's own order is IKE -> IPse
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
 from lab import DATA_DIR
-from lab.analyzer.model import CATEGORIES, Primary
-from lab.analyzer.scan import ScanResult, Stat
+from lab.analyzer import formats as fmts
+from lab.analyzer.model import CATEGORIES, Finding, Primary
+from lab.analyzer.protocol import Event, facts_of
 from lab.errors import DataError
 from lab.schema import load_yaml_model
 
 CATEGORIES_FILE = DATA_DIR / "categories.yaml"
-CONFIG_STAGES = ("phase1_proposal_mismatch", "auth_failure", "traffic_selector_mismatch", "phase2_proposal_mismatch")
+CONFIG_STAGES = (
+    "ike_version_mismatch",
+    "ike_mode_mismatch",
+    "phase1_proposal_mismatch",
+    "auth_failure",
+    "traffic_selector_mismatch",
+    "ipsec_mode_mismatch",
+    "phase2_proposal_mismatch",
+)
 
 
 class _Category(BaseModel):
@@ -49,87 +61,174 @@ def categories() -> dict[str, _Category]:
     return data.categories
 
 
+def _finding(ev: Event) -> Finding:
+    cat = categories()[ev.category] if ev.category else None
+    return Finding(
+        line=ev.line,
+        time=fmts.line_time(ev.text, ev.fmt),
+        category=ev.category or "",
+        phase=cat.phase if cat else "",
+        pattern=ev.pattern,
+        text=ev.text,
+        explanation=ev.explanation,
+        tree_node=ev.tree_node or (cat.tree_node if cat else ""),
+        decisive=ev.weight == "decisive",
+        facts=facts_of(ev),
+        event=ev.kind,
+        order=ev.order,
+    )
+
+
+def findings_of(events: list[Event], confirmed: set[str]) -> list[Finding]:
+    """Decisive events, and context lines of the confirmed categories, as findings in line order."""
+    out = [
+        _finding(ev)
+        for ev in events
+        if ev.category and (ev.weight == "decisive" or ev.category in confirmed)
+    ]
+    out.sort(key=lambda f: f.line)
+    return out
+
+
+def _merge_facts(events: list[Event]) -> dict[str, Any]:
+    facts: dict[str, Any] = {}
+    for ev in events:
+        for key, value in facts_of(ev).items():
+            if isinstance(value, list):
+                merged = facts.setdefault(key, [])
+                if isinstance(merged, list):
+                    merged.extend(v for v in value if v not in merged)
+            elif key not in facts or key in ("exchange", "direction", "notify", "sa") and ev.weight == "decisive":
+                facts[key] = value
+    return facts
+
+
 def _primary(
-    category: str, summary: str, reasoning: list[str], lines: list[int], facts: dict[str, str] | None = None
+    category: str,
+    summary: str,
+    reasoning: list[str],
+    chain: list[Event],
+    extra: dict[str, Any] | None = None,
 ) -> Primary:
     cat = categories()[category]
+    chain = sorted({id(e): e for e in chain}.values(), key=lambda e: e.order)
+    if len(chain) > 40:
+        chain = chain[:20] + chain[-20:]
+    facts = _merge_facts([e for e in chain if e.weight == "decisive"] + [e for e in chain if e.weight != "decisive"])
+    facts.update(extra or {})
     return Primary(
         category=category,
         tree_node=cat.tree_node,
         summary=summary,
         reasoning=tuple(reasoning),
-        evidence_lines=tuple(sorted({n for n in lines if n})),
+        evidence_lines=tuple(sorted({e.line for e in chain if e.weight != "context"} or {e.line for e in chain})),
         title=cat.title,
-        facts=facts or {},
+        facts=facts,
+        chain=tuple(_finding(e) for e in chain),
     )
 
 
-def _also(cats: dict[str, Stat], chosen: str) -> list[str]:
-    others = [f"{categories()[c].title.lower()} (line {s.first}, {s.count}×)" for c, s in cats.items() if c != chosen]
+def _also(cats: dict[str, list[Event]], chosen: str) -> list[str]:
+    others = [
+        f"{categories()[c].title.lower()} (line {evs[0].line}, {len(evs)}×)" for c, evs in cats.items() if c != chosen
+    ]
     return [f"Also seen, read as consequences or side issues: {'; '.join(others)}."] if others else []
 
 
-def diagnose(scan: ScanResult) -> Primary | None:
-    cats = scan.categories
+def _lines(n: int) -> str:
+    return f"{n} line{'s' if n > 1 else ''}"
+
+
+def _who(evs: list[Event]) -> str:
+    directions = {e.direction for e in evs if e.direction}
+    if directions == {"received"}:
+        return " The peer sent the refusal: its configuration does not accept what this side proposed."
+    if directions == {"sent"}:
+        return " This side refused what the peer proposed."
+    return ""
+
+
+def diagnose(events: list[Event]) -> Primary | None:
+    """The primary cause from classified, ordered events (see `lab.analyzer.protocol.classify`)."""
+    cats: dict[str, list[Event]] = {}
+    for ev in events:
+        if ev.category and ev.weight == "decisive":
+            cats.setdefault(ev.category, []).append(ev)
+    if not cats:
+        for ev in events:
+            if ev.category and ev.weight == "weak":
+                cats.setdefault(ev.category, []).append(ev)
     if not cats:
         return None
-    established = scan.signals.get("established", Stat())
-    retransmits = scan.patterns
+    context: dict[str, list[Event]] = {}
+    for ev in events:
+        if ev.category:
+            context.setdefault(ev.category, []).append(ev)
+    established = [e for e in events if e.kind == "established"]
+    last_up = established[-1].order if established else 0
 
     for stage in CONFIG_STAGES:
         if stage not in cats:
             continue
-        s = cats[stage]
+        evs = cats[stage]
         title = categories()[stage].title
-        reasoning = [f"Line {s.first}: {title.lower()} ({s.count} line{'s' if s.count > 1 else ''})."]
+        first = evs[0]
+        where = f" in {first.exchange or (first.values.get('exchange') or '')}".rstrip() if first.exchange else ""
+        reasoning = [f"Line {first.line}: {title.lower()}{where} ({_lines(len(evs))})." + _who(evs)]
         reasoning.append("A negotiation failure means the peer answered, so the path works: this is configuration.")
-        unreach = cats.get("peer_unreachable")
-        resent = sum(st.count for pid, st in retransmits.items() if "retrans" in pid and st.last > s.first)
-        if (unreach and unreach.last > s.first) or resent:
+        later = [e for e in events if e.order > first.order and e.category in ("peer_unreachable", "dpd_timeout")]
+        if later:
             reasoning.append(
                 "The retransmits and timeouts after it are a consequence: once a peer rejects the "
                 "negotiation it stops answering, so they do not point at reachability."
             )
-        if established.last > s.last:
-            reasoning.append(f"An SA was established again at line {established.last}: the fix may already be in.")
+        if last_up > evs[-1].order:
+            line = next(e.line for e in established if e.order == last_up)
+            reasoning.append(f"An SA was established again at line {line}: the fix may already be in.")
         reasoning += _also(cats, stage)
-        return _primary(stage, f"{title}: the tunnel cannot be negotiated until both sides agree.", reasoning, [s.first, s.last])
+        return _primary(stage, f"{title}: the tunnel cannot be negotiated until both sides agree.", reasoning, context[stage])
+
+    if "nat_t_or_fragmentation" in cats:
+        evs = cats["nat_t_or_fragmentation"]
+        reasoning = [
+            f"Line {evs[0].line}: the peer answered the first exchange, then the next messages were lost "
+            "or refused: NAT-T or fragmentation (large IKE_AUTH messages, UDP 4500, IP fragments dropped).",
+        ] + _also(cats, "nat_t_or_fragmentation")
+        return _primary(
+            "nat_t_or_fragmentation",
+            "IKE messages are lost after the first exchange: NAT traversal or fragmentation.",
+            reasoning,
+            context["nat_t_or_fragmentation"],
+        )
 
     liveness = {c: cats[c] for c in ("ike_sa_deleted_by_peer", "dpd_timeout", "peer_unreachable") if c in cats}
-    dpd_ctx = scan.context.get("dpd_timeout")
-    if "dpd_timeout" not in liveness and dpd_ctx and "peer_unreachable" in liveness:
-        # The customer gateway's own DPD exchange went unanswered (strongSwan: DPD request, retransmits, give up).
-        first_req = dpd_ctx[0].line
-        if first_req < liveness["peer_unreachable"].first:
-            stat = Stat()
-            stat.add(liveness["peer_unreachable"].first)
-            liveness["dpd_timeout"] = stat
     if liveness:
         order = ("ike_sa_deleted_by_peer", "dpd_timeout", "peer_unreachable")
-        first = min(liveness, key=lambda c: (liveness[c].first, order.index(c)))
-        s = liveness[first]
+        first = min(liveness, key=lambda c: (liveness[c][0].order, order.index(c)))
+        evs = liveness[first]
         if first == "ike_sa_deleted_by_peer":
-            reasoning = [f"Line {s.first}: the customer gateway sent a Delete for the IKE_SA; the tunnel went down from its side."]
-            if established.last > s.last:
-                reasoning.append(f"An IKE_SA was established again at line {established.last}, so someone re-initiated.")
-                summary = "The customer gateway deleted the IKE SA; the tunnel came back later."
+            reasoning = [f"Line {evs[0].line}: a Delete for the IKE SA; the tunnel went down from the peer's side."]
+            if last_up > evs[-1].order:
+                line = next(e.line for e in established if e.order == last_up)
+                reasoning.append(f"An IKE_SA was established again at line {line}, so someone re-initiated.")
+                summary = "The peer deleted the IKE SA; the tunnel came back later."
             else:
                 reasoning.append(
                     "No IKE_SA was established after it. With startup action add (the default) AWS does not "
                     "start IKE itself: the customer gateway must start IKE again, so the tunnel stays down."
                 )
-                summary = "The customer gateway deleted the IKE SA and nobody set the tunnel up again."
-            if "dpd_timeout" in cats and cats["dpd_timeout"].first > s.first:
+                summary = "The peer deleted the IKE SA and nobody set the tunnel up again."
+            if "dpd_timeout" in cats and cats["dpd_timeout"][0].order > evs[0].order:
                 reasoning.append("The DPD timeouts after the Delete are a consequence of the missing IKE_SA.")
             reasoning += _also(cats, first)
-            return _primary(first, summary, reasoning, [s.first, s.last])
+            return _primary(first, summary, reasoning, context[first])
         if first == "dpd_timeout":
-            reasoning = [f"Line {s.first}: dead peer detection declared the peer dead after it stopped answering."]
-            unreach = cats.get("peer_unreachable")
-            later_unanswered = unreach and unreach.last > s.first and unreach.last != s.first
-            if later_unanswered and established.last < unreach.last:
+            s = evs[0]
+            reasoning = [f"Line {s.line}: dead peer detection declared the peer dead after it stopped answering."]
+            unreach = [e for e in cats.get("peer_unreachable", []) if e.order > s.order]
+            if unreach and last_up < unreach[-1].order:
                 reasoning.append(
-                    f"The attempts to set the tunnel up again also got no answer (line {unreach.last}): "
+                    f"The attempts to set the tunnel up again also got no answer (line {unreach[-1].line}): "
                     "the peer is unreachable. Check that the customer gateway is up and that UDP 500/4500 "
                     "and ESP pass before touching DPD settings."
                 )
@@ -138,47 +237,53 @@ def diagnose(scan: ScanResult) -> Primary | None:
                     "peer_unreachable",
                     "DPD timed out because the peer stopped answering, and it still does not answer: reachability.",
                     reasoning,
-                    [s.first, unreach.last],
+                    context["dpd_timeout"] + unreach,
                     {"peer_alive_after_dpd": "no"},
                 )
-            if established.last > s.first:
+            if last_up > s.order:
+                line = next(e.line for e in established if e.order == last_up)
                 reasoning.append(
-                    f"The tunnel was established again at line {established.last}, so the peer is reachable: "
+                    f"The tunnel was established again at line {line}, so the peer is reachable: "
                     "look at DPD itself (idle tunnel, customer gateway DPD off, timeout action)."
                 )
                 summary = "DPD timed out and cleared the tunnel although the peer was reachable."
-                facts = {"peer_alive_after_dpd": "yes"}
+                extra = {"peer_alive_after_dpd": "yes"}
             else:
                 reasoning.append(
                     "Nothing after it shows the peer alive: treat it as a reachability problem until shown "
                     "otherwise, then check who brings the tunnel back (DPD timeout action, startup action)."
                 )
                 summary = "DPD timed out: the peer stopped answering and the tunnel was not set up again."
-                facts = {}
+                extra = {}
             reasoning += _also(cats, "dpd_timeout")
-            return _primary("dpd_timeout", summary, reasoning, [s.first, s.last], facts)
+            return _primary("dpd_timeout", summary, reasoning, context["dpd_timeout"], extra)
         reasoning = [
-            f"Line {s.first}: negotiation got no answer from the peer ({s.count} time{'s' if s.count > 1 else ''}).",
+            f"Line {evs[0].line}: negotiation got no answer from the peer ({len(evs)} time{'s' if len(evs) > 1 else ''}).",
             "No configuration error was seen, which needs an answer from the peer: check reachability "
             "(peer IP, UDP 500/4500 and ESP through firewalls, NAT-T, the customer gateway itself).",
         ]
         reasoning += _also(cats, first)
-        return _primary(first, "The peer does not answer IKE: a reachability problem.", reasoning, [s.first, s.last])
+        return _primary(first, "The peer does not answer IKE: a reachability problem.", reasoning, context[first])
 
     if "rekey_issue" in cats:
-        s = cats["rekey_issue"]
+        evs = cats["rekey_issue"]
         reasoning = [
-            f"Line {s.first}: both sides rekeyed at the same time ({s.count}×).",
+            f"Line {evs[0].line}: rekeying went wrong ({len(evs)}×): a collision, a failed rekey or SAs out of step.",
             "Collisions are resolved by the protocol, but repeated ones point at matching lifetimes and "
             "rekey margins on both sides, or a side that rekeys too eagerly.",
         ]
         reasoning += _also(cats, "rekey_issue")
-        return _primary("rekey_issue", "Rekey collisions: both sides rekey the same SA at once.", reasoning, [s.first, s.last])
+        return _primary("rekey_issue", "Rekeying problem: collisions, failed rekeys or SAs out of step.", reasoning, context["rekey_issue"])
 
-    s = cats["bgp_down"]
-    reasoning = [
-        f"Line {s.first}: the BGP session went down ({s.count}×).",
-        "No IKE or IPsec failure was seen, so the tunnel itself is likely up: look at BGP (ASN, neighbor "
-        "addresses on the inside CIDR, hold timer, TCP 179 through the customer gateway's firewall).",
-    ]
-    return _primary("bgp_down", "BGP is down while IPsec shows no failure.", reasoning, [s.first, s.last])
+    if "bgp_down" in cats:
+        evs = cats["bgp_down"]
+        reasoning = [
+            f"Line {evs[0].line}: the BGP session went down ({len(evs)}×).",
+            "No IKE or IPsec failure was seen, so the tunnel itself is likely up: look at BGP (ASN, neighbor "
+            "addresses on the inside CIDR, hold timer, TCP 179 through the customer gateway's firewall).",
+        ]
+        return _primary("bgp_down", "BGP is down while IPsec shows no failure.", reasoning, context["bgp_down"])
+    chosen = min(cats, key=lambda c: cats[c][0].order)
+    evs = cats[chosen]
+    title = categories()[chosen].title
+    return _primary(chosen, f"{title}.", [f"Line {evs[0].line}: {title.lower()}."] + _also(cats, chosen), context[chosen])

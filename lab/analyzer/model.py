@@ -21,6 +21,11 @@ CATEGORIES = (
     "peer_unreachable",
     "bgp_down",
     "rekey_issue",
+    # Causes none of the names above covers (issue: IKE or IPsec mode mismatch, NAT-T/fragmentation).
+    "ike_mode_mismatch",
+    "ike_version_mismatch",
+    "ipsec_mode_mismatch",
+    "nat_t_or_fragmentation",
 )
 PHASES = ("IKE", "IPsec", "DPD", "BGP", "routing")
 
@@ -38,6 +43,9 @@ class Finding:
     explanation: str
     tree_node: str  # "<tree id>/<node id>"
     decisive: bool = True  # False: context such as a DPD request, shown only when its category is confirmed
+    facts: dict[str, Any] = field(default_factory=dict)  # what the line says: peer, notify, exchange, proposals...
+    event: str = ""  # the protocol event the line was read as (notify, retransmit, delete, ...)
+    order: int = 0  # position in the event order (newest-first input reversed), 0 when unknown
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -48,6 +56,8 @@ class Finding:
             "pattern": self.pattern,
             "text": self.text,
             "tree_node": self.tree_node,
+            "event": self.event,
+            "facts": self.facts,
         }
 
 
@@ -61,15 +71,20 @@ class Primary:
     reasoning: tuple[str, ...]
     evidence_lines: tuple[int, ...]
     title: str = ""
-    facts: dict[str, str] = field(default_factory=dict)  # what the reasoning established, e.g. peer_alive_after_dpd
+    # What the reasoning established (peer_alive_after_dpd: yes|no) and what the lines say (peer,
+    # proposals_received, proposals_configured, algorithms, ASNs, selectors, identities, notify, ...).
+    facts: dict[str, Any] = field(default_factory=dict)
+    chain: tuple[Finding, ...] = ()  # the lines that led to the diagnosis, in event order
 
     def to_json(self) -> dict[str, Any]:
         return {
             "category": self.category,
             "tree_node": self.tree_node,
             "summary": self.summary,
+            "facts": self.facts,
             "reasoning": list(self.reasoning),
             "evidence_lines": list(self.evidence_lines),
+            "chain": [f.line for f in self.chain],
         }
 
 
@@ -86,6 +101,8 @@ class Analysis:
     signals: dict[str, int] = field(default_factory=dict)  # signal id -> count (established, initiating)
     truncated: bool = False  # more findings than the analyzer keeps
     last_states: dict[str, str] = field(default_factory=dict)  # AWS ike_phase1_state etc. from the last line
+    order: str = "oldest-first"  # how the input was read: oldest-first or newest-first (then reversed)
+    streams: int = 1  # separate logs found in the input (two-sided pastes, several hosts)
 
     @property
     def categories(self) -> dict[str, int]:
@@ -99,11 +116,14 @@ class Analysis:
         return {
             "format": self.format,
             "lines": self.lines,
+            "order": self.order,
             "primary": (
                 {
                     "category": self.primary.category,
                     "tree_node": self.primary.tree_node,
                     "summary": self.primary.summary,
+                    "facts": self.primary.facts,
+                    "evidence_lines": [f.line for f in self.primary.chain] or list(self.primary.evidence_lines),
                 }
                 if self.primary
                 else None
@@ -116,6 +136,8 @@ class Analysis:
                     "pattern": f.pattern,
                     "text": f.text,
                     "tree_node": f.tree_node,
+                    "event": f.event,
+                    "facts": f.facts,
                 }
                 for f in self.findings
             ],

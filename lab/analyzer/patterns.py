@@ -1,9 +1,13 @@
-"""Log patterns: loaded once from `lab/data/patterns/*.yaml`, validated, compiled once.
+"""Log patterns (the vendor layer): loaded once from `lab/data/patterns/*.yaml`, validated, compiled once.
 
-Each pattern names its formats, a cheap `keyword` that every matching line contains (the scanner
-looks for keywords with `str.find` before it runs any regex), the regex, and either a `category`
-(a finding) or a `signal` (a fact the diagnosis uses for order and causality, such as "an IKE_SA was
-established"). Every pattern carries `match` / `no_match` sample lines and a public `source`.
+A pattern turns one vendor's line into a protocol **event** (see `lab.analyzer.protocol`): its `event`
+kind (notify, retransmit, give_up, dpd_probe, delete, established, bgp_down, ...) and, fixed in the
+file or captured by named groups of the regex, the exchange, notify type, direction (sent/received),
+SA kind (ike/child) and values (peer address, proposals, ASNs, selectors, identities). Which root
+cause an event points at is decided by the protocol layer from the event and what came before it,
+not by the pattern. Each pattern has a literal `keyword` (or a list) that every matching line contains, in any case: all
+keywords go into one multi-pattern prefilter (`lab.analyzer.prefilter`), and only lines with a
+keyword meet a regex. Every pattern carries `match` / `no_match` sample lines and a public `source`.
 """
 
 from __future__ import annotations
@@ -17,13 +21,101 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from lab import DATA_DIR
-from lab.analyzer.model import CATEGORIES, PHASES
 from lab.errors import DataError
 from lab.schema import load_yaml_model
 
 PATTERNS_DIR = DATA_DIR / "patterns"
-FORMATS = ("aws-json", "aws-text", "strongswan", "libreswan", "cisco-asa", "cisco-ios", "fortigate", "paloalto")
-SIGNALS = ("established",)
+FORMATS = (
+    "aws-json",
+    "aws-text",
+    "strongswan",
+    "libreswan",
+    "cisco-asa",
+    "cisco-ios",
+    "fortigate",
+    "paloalto",
+    "juniper",
+    "mikrotik",
+    "azure",
+    "checkpoint",
+    "sonicwall",
+    "bgp-generic",
+)
+# What each format is, for `vpn-lab logs --help` and the page.
+FORMAT_NAMES = {
+    "aws-json": "AWS Site-to-Site VPN tunnel and BGP logs (CloudWatch JSON)",
+    "aws-text": "AWS Site-to-Site VPN tunnel and BGP logs (text)",
+    "strongswan": "strongSwan charon (also pfSense, OPNsense, VyOS, Android I/charon, ipsec.log)",
+    "libreswan": "Libreswan / Openswan pluto (IKEv1 Main/Quick Mode and IKEv2)",
+    "cisco-asa": "Cisco ASA / FTD syslog (%ASA-n-NNNNNN) and debug crypto",
+    "cisco-ios": "Cisco IOS / IOS-XE (%CRYPTO, %IKEV2, %BGP, debug crypto isakmp/ikev2)",
+    "fortigate": "FortiGate event log (logid=...) and diagnose debug application ike",
+    "paloalto": "Palo Alto PAN-OS system log and ikemgr.log",
+    "juniper": "Juniper SRX / JunOS kmd (KMD_*) and rpd BGP messages",
+    "mikrotik": "MikroTik RouterOS ipsec and bgp log topics",
+    "azure": "Azure VPN gateway IKE diagnostic log (IKELogs)",
+    "checkpoint": "Check Point vpnd / ike.elg and SmartLog VPN messages",
+    "sonicwall": "SonicWall SonicOS VPN log messages",
+    "bgp-generic": "BGP daemons: FRRouting/Quagga bgpd (VyOS, pfSense), BIRD, GoBGP, ExaBGP, MetalLB",
+}
+EVENTS = (
+    "exchange",  # an IKE message of an exchange was sent or received (may carry notify payloads)
+    "initiate",  # a negotiation started (IKE_SA or CHILD_SA, Main/Aggressive/Quick Mode)
+    "established",  # an SA is up
+    "notify",  # a notify (RFC 7296 / RFC 2408 type) sent or received; the protocol layer reads its meaning
+    "no_proposal",  # no proposal acceptable (sa: ike -> phase 1, child -> phase 2, else from the exchange)
+    "auth_failed",  # authentication failed: PSK/MAC mismatch, identity not accepted, certificate
+    "ts_unacceptable",  # traffic selectors / proxy IDs / encryption domain not acceptable
+    "proposals",  # the proposals received or configured, listed (values only)
+    "retransmit",  # a request was sent again without an answer
+    "give_up",  # retransmits ended, negotiation abandoned or timed out without an answer
+    "dpd_probe",  # a DPD / liveness check was sent
+    "dpd_answer",  # a DPD / liveness check was answered
+    "dpd_dead",  # the peer was declared dead by DPD / liveness
+    "delete",  # a Delete for an IKE or Child SA was sent or received
+    "rekey_collision",  # both sides rekeyed the same SA at once
+    "rekey_failed",  # a rekey failed or SAs went out of step (invalid SPI, lifetimes)
+    "bgp_down",  # a BGP session went down (hold timer, notification, neighbor down, bad OPEN)
+    "bgp_up",  # a BGP session came up
+    "ike_mode_mismatch",  # IKEv1 Main vs Aggressive Mode differ
+    "ike_version_mismatch",  # IKEv1 against IKEv2
+    "ipsec_mode_mismatch",  # tunnel vs transport mode, ESP vs AH
+    "nat_t_or_fragmentation",  # NAT-T or IKE/IP fragmentation problem
+    "nat_or_fragments",  # NAT on the path, or IKE messages fragmented (context for lost messages)
+)
+EXCHANGES = (
+    "IKE_SA_INIT",
+    "IKE_AUTH",
+    "CREATE_CHILD_SA",
+    "INFORMATIONAL",
+    "MAIN_MODE",
+    "AGGRESSIVE_MODE",
+    "QUICK_MODE",
+    "INFORMATIONAL_V1",
+)
+
+
+# Named groups a regex may use (a trailing digit allows alternatives: peer2 is read as peer).
+GROUPS = (
+    "peer",
+    "notify",
+    "exchange",
+    "direction",
+    "sa",
+    "received",
+    "configured",
+    "algorithms",
+    "local_asn",
+    "remote_asn",
+    "expected_asn",
+    "ts_offered",
+    "ts_expected",
+    "id_sent",
+    "id_expected",
+    "conn",
+    "count",
+    "reason",
+)
 
 
 class _Samples(BaseModel):
@@ -36,14 +128,17 @@ class _PatternSchema(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     formats: list[Literal[FORMATS]] = Field(min_length=1)  # type: ignore[valid-type]
-    keyword: str = Field(min_length=3)
+    keyword: str | list[str]  # one literal, or several when the regex has alternatives
     regex: str = Field(min_length=3)
-    category: Literal[CATEGORIES] | None = None  # type: ignore[valid-type]
-    signal: Literal[SIGNALS] | None = None  # type: ignore[valid-type]
-    phase: Literal[PHASES]  # type: ignore[valid-type]
-    decisive: bool = True
+    event: Literal[EVENTS]  # type: ignore[valid-type]
+    exchange: Literal[EXCHANGES] | None = None  # type: ignore[valid-type]
+    notify: str | None = Field(default=None, pattern=r"^[A-Z][A-Z0-9_]+$")
+    direction: Literal["sent", "received"] | None = None
+    sa: Literal["ike", "child"] | None = None
+    ike: Literal[1, 2] | None = None  # IKE version when the line says it
+    weak: bool = False  # the daemon's own guess: counts only when no firmer event names a cause
     explanation: str = Field(min_length=10)
-    tree_node: str = ""
+    tree_node: str = ""  # overrides the category's node for this line (e.g. BGP ASN -> d-bgp-asn)
     source: str = Field(pattern=r"^https?://")
     samples: _Samples
 
@@ -68,12 +163,15 @@ class _FileSchema(BaseModel):
 class Pattern:
     id: str
     formats: tuple[str, ...]
-    keyword: str
+    keywords: tuple[str, ...]
     regex: re.Pattern[str]
-    category: str | None
-    signal: str | None
-    phase: str
-    decisive: bool
+    event: str
+    exchange: str | None
+    notify: str | None
+    direction: str | None
+    sa: str | None
+    ike: int | None
+    weak: bool
     explanation: str
     tree_node: str
     source: str
@@ -81,17 +179,29 @@ class Pattern:
     no_match_samples: tuple[str, ...]
     file: str
 
+    @property
+    def keyword(self) -> str:
+        return self.keywords[0]
+
+
+def _keywords(p: _PatternSchema) -> tuple[str, ...]:
+    return (p.keyword,) if isinstance(p.keyword, str) else tuple(p.keyword)
+
 
 def _check(p: _PatternSchema) -> list[str]:
     problems: list[str] = []
-    if (p.category is None) == (p.signal is None):
-        problems.append(f"pattern {p.id}: set exactly one of category or signal")
-    if p.category and not p.tree_node:
-        problems.append(f"pattern {p.id}: a finding pattern needs a tree_node")
+    if p.event == "notify" and not p.notify and "(?P<notify>" not in p.regex:
+        problems.append(f"pattern {p.id}: a notify event needs `notify:` or a (?P<notify>...) group")
     rx = re.compile(p.regex)
+    unknown = {g.rstrip("0123456789") for g in rx.groupindex} - set(GROUPS)
+    if unknown:
+        problems.append(f"pattern {p.id}: unknown named groups {sorted(unknown)} (known: {', '.join(GROUPS)})")
+    keywords = _keywords(p)
+    if not keywords or any(len(k) < 3 for k in keywords):
+        problems.append(f"pattern {p.id}: every keyword needs at least 3 characters")
     for line in p.samples.match:
-        if p.keyword not in line:
-            problems.append(f"pattern {p.id}: keyword {p.keyword!r} is not in match sample {line[:60]!r}")
+        if not any(k.lower() in line.lower() for k in keywords):
+            problems.append(f"pattern {p.id}: no keyword of {list(keywords)} is in match sample {line[:60]!r}")
         if not rx.search(line):
             problems.append(f"pattern {p.id}: match sample does not match: {line[:80]!r}")
     for line in p.samples.no_match:
@@ -112,12 +222,15 @@ def load_file(path: Path) -> list[Pattern]:
         Pattern(
             id=p.id,
             formats=tuple(p.formats),
-            keyword=p.keyword,
+            keywords=_keywords(p),
             regex=re.compile(p.regex),
-            category=p.category,
-            signal=p.signal,
-            phase=p.phase,
-            decisive=p.decisive,
+            event=p.event,
+            exchange=p.exchange,
+            notify=p.notify,
+            direction=p.direction,
+            sa=p.sa,
+            ike=p.ike,
+            weak=p.weak,
             explanation=p.explanation.strip(),
             tree_node=p.tree_node,
             source=p.source,

@@ -1,32 +1,45 @@
 """The streaming scan: one pass, memory flat in the size of the input.
 
-Text is processed in blocks of whole lines. For each block the scanner looks for every pattern
-keyword with `str.find` (fast C search), so only lines that contain a keyword ever meet a regex;
-each candidate line is then tried against the patterns of the keywords it contains, in pattern order.
-What is kept per file is bounded: counters, first/last line per category and signal, at most
-MAX_FINDINGS findings and a short window of context lines per category.
+Text is processed in blocks of whole lines. Each block goes once through the multi-pattern prefilter
+(`lab.analyzer.prefilter`: every pattern keyword in one Hyperscan database), so only lines that
+contain a keyword ever meet a regex; each candidate line is tried against the patterns of the
+keywords it contains, in pattern order, and the first that matches turns it into a protocol event.
+What is kept per file is bounded: counters, the first and the last MAX_EVENTS events.
 """
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from lab.analyzer import formats as fmts
-from lab.analyzer.model import Finding
+from lab.analyzer import protocol as proto
 from lab.analyzer.patterns import FORMATS, Pattern, patterns_for
+from lab.analyzer.prefilter import Prefilter
 from lab.errors import InputError
 from lab.masking import mask_secrets
 
 MAX_FINDINGS = 5000
-CONTEXT_PER_CATEGORY = 20
+MAX_EVENTS = 5000  # events kept from the start of the log, and again from its end
 MAX_TEXT = 2000  # characters of a line kept in a finding
 LONG_LINE = 65536
 CHUNK = 1 << 22  # characters read at a time in stream mode
 SMALL_BLOCK = 1 << 20  # blocks up to this size are format-checked line by line
 SAMPLE_CHARS = 2000  # characters of a line the format detection looks at
 SPREAD_LATER = 100  # lines sampled from each later block to notice a second source
+_PAYLOAD_NOTIFY = re.compile(r"N\((\w+)\)")
+_SENT = {
+    "sent", "send", "sending", "sends", "to", "generating", "outbound", "out", "initiator", "tx", "local",
+    "is sending", "sent to",
+}
+_RECEIVED = {
+    "received", "receive", "receiving", "recv", "from", "parsed", "inbound", "in", "rx", "remote", "peer",
+    "processed", "processing", "processing decrypted", "rcv'd", "rcvd", "received from",
+}
+_IKE_WORDS = ("ike", "isakmp", "phase1", "phase 1", "phase-1", "p1", "parent", "main", "aggressive", "ike_sa")
+_CHILD_WORDS = ("child", "ipsec", "esp", "phase2", "phase 2", "phase-2", "p2", "quick", "ah")
 
 
 @dataclass
@@ -46,15 +59,32 @@ class ScanResult:
     format: str
     formats: tuple[str, ...]
     lines: int
-    findings: list[Finding]
-    context: dict[str, deque[Finding]]
-    categories: dict[str, Stat]
+    events: list[proto.Event]
     patterns: dict[str, Stat]
-    signals: dict[str, Stat]
     notes: list[str]
     truncated: bool
     last_state_line: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+
+
+def _direction(raw: str) -> str | None:
+    word = raw.strip().lower()
+    if word in _SENT:
+        return "sent"
+    if word in _RECEIVED:
+        return "received"
+    return None
+
+
+def _sa(raw: str) -> str | None:
+    word = raw.strip().lower().replace("_", " ").replace("-", " ")
+    if word.startswith(("child", "ipsec", "esp", "quick", "ah", "phase 2", "phase2", "p2", "established child", "2")):
+        return "child"
+    if word.startswith(
+        ("ike", "isakmp", "oakley", "phase 1", "phase1", "p1", "parent", "main", "aggressive", "established ike", "1")
+    ):
+        return "ike"
+    return None
 
 
 class Scanner:
@@ -66,23 +96,26 @@ class Scanner:
         self.requested = fmt
         self.format = fmt if fmt != "auto" else ""
         self.formats: tuple[str, ...] = (fmt,) if fmt != "auto" else ()
-        self.by_keyword: dict[str, list[Pattern]] = {}
+        self.prefilter = Prefilter(())
+        self.by_keyword: list[list[Pattern]] = []
         self.lines = 0
-        self.findings: list[Finding] = []
-        self.context: dict[str, deque[Finding]] = {}
-        self.categories: dict[str, Stat] = {}
+        self.head: list[proto.Event] = []
+        self.tail: deque[proto.Event] = deque(maxlen=MAX_EVENTS)
         self.patterns: dict[str, Stat] = {}
-        self.signals: dict[str, Stat] = {}
         self.notes: list[str] = []
         self.truncated = False
         self.last_state_line = ""
         self._crlf_noted = False
         self._long_noted = False
+        self._rank: dict[str, tuple[int, int]] = {}
 
     def _activate(self, formats: tuple[str, ...] | None) -> None:
-        self.by_keyword = {}
+        groups: dict[str, list[Pattern]] = {}
         for p in patterns_for(formats):
-            self.by_keyword.setdefault(p.keyword, []).append(p)
+            for k in p.keywords:
+                groups.setdefault(k, []).append(p)
+        self.prefilter = _prefilter(tuple(groups))
+        self.by_keyword = list(groups.values())
 
     def _detect(self, block: str) -> None:
         """Detect formats in this block; a log that mixes sources gains patterns as new formats appear."""
@@ -106,19 +139,28 @@ class Scanner:
                 self.notes.append(
                     "The format was not recognised; every pattern was tried. Choose the format if you know it."
                 )
-                self._activate(None)
-            else:
-                self._activate(seen)
+            # Every pattern stays active: excerpts mix devices, and a line of a format the first
+            # lines did not show must still be read. The prefilter makes this cost nothing extra.
+            # The detected formats' own patterns are tried first on each line.
+            self._activate(None)
+            self._prefer(seen)
             return
         if self.format == "unknown":
             if seen:
                 self.format, self.formats = best, seen
-            return  # every pattern is already active
+            return
         new = tuple(f for f in seen if f not in self.formats)
         if new:
             self.formats += new
             self.notes.append(f"{', '.join(new)} lines appear from line {self.lines + 1:,} on.")
-            self._activate(self.formats)
+            self._prefer(self.formats)
+
+    def _prefer(self, formats: tuple[str, ...]) -> None:
+        """Order each keyword's patterns: those of the detected formats first, then file order."""
+        wanted = set(formats)
+        rank = {p.id: (0 if wanted.intersection(p.formats) else 1, _order(p)) for group in self.by_keyword for p in group}
+        self._rank = rank
+        self.by_keyword = [sorted(group, key=lambda p: rank[p.id]) for group in self.by_keyword]
 
     def feed(self, block: str) -> None:
         """Scan a block of whole lines (no trailing newline needed)."""
@@ -134,32 +176,15 @@ class Scanner:
         base = self.lines
         last_line = 0 if block.endswith("\n") else 1  # a block may end without its line end
         self._remember_state(block)
-        found: list[tuple[int, str]] = []
-        for keyword in self.by_keyword:
-            pos = block.find(keyword)
-            while pos >= 0:
-                found.append((pos, keyword))
-                eol = block.find("\n", pos)
-                pos = block.find(keyword, eol + 1) if eol >= 0 else -1
-        if not found:
-            self.lines = base + block.count("\n") + last_line
-            return
-        found.sort()
-        # Walk the hits in order, counting line ends between them once (no per-line split of the block).
-        line_no, counted_to, start = base + 1, 0, -1
-        keywords: list[str] = []
-        for pos, keyword in found:
-            line_start = block.rfind("\n", 0, pos) + 1
-            if line_start == start:
-                keywords.append(keyword)
-                continue
-            if keywords:
-                self._classify(line_no, _line_at(block, start), keywords)
-            line_no += block.count("\n", counted_to, line_start)
-            counted_to, start, keywords = line_start, line_start, [keyword]
-        self._classify(line_no, _line_at(block, start), keywords)
+        data = block.encode("utf-8", "surrogatepass")
+        hits = self.prefilter.lines(data)
+        line_no, counted_to = base + 1, 0
+        for start, stop, ids in hits:
+            line_no += data.count(b"\n", counted_to, start)
+            counted_to = start
+            self._classify(line_no, data[start:stop].decode("utf-8", "replace").rstrip("\r"), ids)
         # Line ends before the last hit were counted on the way; count only the rest of the block.
-        self.lines = line_no - 1 + block.count("\n", counted_to) + last_line
+        self.lines = line_no - 1 + data.count(b"\n", counted_to) + last_line
 
     def _remember_state(self, block: str) -> None:
         pos = max(block.rfind('"ike_phase1_state"'), block.rfind('"TunnelIKEPhase1State"'))
@@ -168,56 +193,96 @@ class Scanner:
             end = block.find("\n", pos)
             self.last_state_line = block[start : end if end >= 0 else len(block)]
 
-    def _classify(self, line_no: int, line: str, keywords: list[str]) -> None:
-        candidates = sorted({id(p): p for k in keywords for p in self.by_keyword[k]}.values(), key=_order)
+    def _classify(self, line_no: int, line: str, ids: set[int]) -> None:
+        if len(ids) == 1:
+            candidates = self.by_keyword[next(iter(ids))]  # already in preference order
+        else:
+            rank = self._rank
+            merged = {id(p): p for k in ids for p in self.by_keyword[k]}.values()
+            candidates = sorted(merged, key=(lambda p: rank[p.id]) if rank else _order)
         for p in candidates:
-            if not p.regex.search(line):
+            m = p.regex.search(line)
+            if m is None:
                 continue
             self.patterns.setdefault(p.id, Stat()).add(line_no)
-            if p.signal:
-                self.signals.setdefault(p.signal, Stat()).add(line_no)
-                return
-            assert p.category is not None  # guaranteed by the loader
             if len(line) > LONG_LINE and not self._long_noted:
                 self._long_noted = True
                 self.notes.append(f"Line {line_no} is {len(line):,} characters long; findings show it shortened.")
-            finding = Finding(
-                line=line_no,
-                time=fmts.line_time(line, _line_format(line)),
-                category=p.category,
-                phase=p.phase,
-                pattern=p.id,
-                text=_shown(line),
-                explanation=p.explanation,
-                tree_node=p.tree_node,
-                decisive=p.decisive,
-            )
-            if p.decisive:
-                self.categories.setdefault(p.category, Stat()).add(line_no)
-                if len(self.findings) < MAX_FINDINGS:
-                    self.findings.append(finding)
-                else:
-                    self.truncated = True
-            else:
-                self.context.setdefault(p.category, deque(maxlen=CONTEXT_PER_CATEGORY)).append(finding)
+            self._add(_event(p, m, line_no, line))
             return
+
+    def _add(self, ev: proto.Event) -> None:
+        if len(self.head) < MAX_EVENTS:
+            self.head.append(ev)
+        else:
+            if len(self.tail) == MAX_EVENTS:
+                self.truncated = True
+            self.tail.append(ev)
 
     def result(self) -> ScanResult:
         if self.truncated:
-            self.notes.append(f"More than {MAX_FINDINGS:,} findings: the first {MAX_FINDINGS:,} are listed.")
+            self.notes.append(
+                f"More than {2 * MAX_EVENTS:,} log events: the first and the last {MAX_EVENTS:,} were read in detail."
+            )
         return ScanResult(
             format=self.format or "unknown",
             formats=self.formats,
             lines=self.lines,
-            findings=self.findings,
-            context=self.context,
-            categories=self.categories,
+            events=self.head + list(self.tail),
             patterns=self.patterns,
-            signals=self.signals,
             notes=self.notes,
             truncated=self.truncated,
             last_state_line=self.last_state_line,
         )
+
+
+def _event(p: Pattern, m: re.Match[str], line_no: int, line: str) -> proto.Event:
+    values: dict[str, str] = {}
+    for name, value in m.groupdict().items():
+        if value:
+            values.setdefault(name.rstrip("0123456789"), value)
+    kind = p.event
+    notify = p.notify or (proto.notify_name(values["notify"]) if "notify" in values and kind != "exchange" else None)
+    exchange = p.exchange or (proto.exchange_name(values["exchange"]) if "exchange" in values else None)
+    direction = p.direction or (_direction(values["direction"]) if "direction" in values else None)
+    sa = p.sa or (_sa(values["sa"]) if "sa" in values else None)
+    if kind == "exchange" and "notify" in values:
+        # A payload list such as "[ N(AUTH_FAILED) ]": the first notify that means something decides.
+        for raw in _PAYLOAD_NOTIFY.findall(values["notify"]):
+            name = proto.notify_name(raw)
+            if name in proto.NOTIFY_MEANING:
+                kind, notify = "notify", name
+                break
+    text = _shown(line)
+    return proto.Event(
+        line=line_no,
+        text=text,
+        pattern=p.id,
+        kind=kind,
+        explanation=p.explanation,
+        fmt=p.formats[0],
+        exchange=exchange,
+        notify=notify,
+        direction=direction,
+        sa=sa,
+        ike=p.ike or (1 if exchange in proto.IKEV1_EXCHANGES else None),
+        values=values,
+        tree_node=p.tree_node,
+        weak=p.weak,
+        stamp=proto.stamp_of(line),
+        host=proto.host_of(line),
+    )
+
+
+_PREFILTERS: dict[tuple[str, ...], Prefilter] = {}
+
+
+def _prefilter(keywords: tuple[str, ...]) -> Prefilter:
+    """One compiled prefilter per keyword set, built once per process."""
+    pf = _PREFILTERS.get(keywords)
+    if pf is None:
+        pf = _PREFILTERS[keywords] = Prefilter(keywords)
+    return pf
 
 
 _ORDER: dict[str, int] = {}
@@ -233,14 +298,6 @@ def _order(p: Pattern) -> int:
 def _line_at(block: str, start: int) -> str:
     end = block.find("\n", start)
     return block[start : end if end >= 0 else len(block)].rstrip("\r")
-
-
-def _line_format(line: str) -> str:
-    if line.lstrip().startswith("{"):
-        return "aws-json"
-    if "date=" in line:
-        return "fortigate"
-    return "other"
 
 
 def blocks_from_lines(lines: Iterable[str], size: int = 8192) -> Iterator[str]:

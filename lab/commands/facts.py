@@ -6,6 +6,7 @@ import argparse
 import json
 
 from lab.facts import facts
+from lab.i18n import data_text, t
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -21,9 +22,9 @@ def _facts(args: argparse.Namespace) -> int:
         return 0
     for f in table.values():
         print(f"{f.key}: {f.text}")
-        print(f"    {f.summary}")
+        print(f"    {data_text('fact.summary', f.summary)}")
         for alt in f.disputed:
-            print(f"    disputed: {alt.value} - {alt.note}")
+            print("    " + t("disputed: {value} - {note}", value=alt.value, note=data_text("fact.disputed", alt.note)))
         for url in f.sources:
-            print(f"    source: {url}")
+            print("    " + t("source: {url}", url=url))
     return 0

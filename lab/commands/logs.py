@@ -1,7 +1,9 @@
 """`vpn-lab logs FILE|- [--format F] [--json] [--report OUT.md]`: analyze a VPN log.
+`vpn-lab logs --eval DIR [--json]`: accuracy on a real-log corpus (datasets/real-logs).
 
 Exit 0 when the input was analyzed (whatever was found), 2 when it could not be read. `--json` prints
-{"format", "lines", "primary": {"category", "tree_node", "summary"} | null, "findings": [...]}.
+{"format", "lines", "order", "primary": {"category", "tree_node", "summary", "facts", "evidence_lines"}
+| null, "findings": [{..., "facts"}]}; every value masked.
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ import re
 import sys
 from pathlib import Path
 
-from lab.analyzer import FORMATS, Analysis, analyze_path, analyze_stream
+from lab.analyzer import FORMAT_NAMES, FORMATS, Analysis, analyze_path, analyze_stream
+from lab.analyzer import corpus as corpus_eval
 from lab.errors import InputError
+from lab.i18n import data_text, t
 from lab.masking import mask_data, mask_secrets
 from lab.triage.evidence import from_analysis
 from lab.triage.report import build_report
@@ -24,16 +28,40 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    formats = "\n".join(f"  {name:<12} {FORMAT_NAMES[name]}" for name in FORMATS)
     p = sub.add_parser(
         "logs",
-        help="analyze a VPN log (AWS tunnel log, strongSwan, libreswan, Cisco, FortiGate, Palo Alto)",
-        description="Find known failure messages in a VPN log and name the most likely root cause.",
+        help="analyze a VPN log (AWS, strongSwan, libreswan, Cisco, Juniper, FortiGate, Palo Alto, ...)",
+        description=(
+            "Read a VPN log as protocol events (exchange, notify, retransmits, DPD, deletes, BGP) and name the "
+            "most likely root cause with the lines that led to it. Lines may be newest first, two peers' logs "
+            "pasted one after the other, with or without timestamps or syslog prefixes."
+        ),
+        epilog="supported formats (detected automatically; mixed logs are fine):\n" + formats,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("file", metavar="FILE", help="log file to analyze, or - for standard input")
+    p.add_argument("file", metavar="FILE", nargs="?", help="log file to analyze, or - for standard input")
     p.add_argument("--format", default="auto", choices=["auto", *FORMATS], help="log format (default: detect)")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.add_argument("--report", metavar="OUT.md", help="also write a Markdown incident report to OUT.md")
+    p.add_argument(
+        "--eval",
+        metavar="DIR",
+        help="instead of one log: accuracy per category, vendor and format on a real-log corpus "
+        "(a folder with corpus.yaml, such as datasets/real-logs), dev and held-out parts separately",
+    )
     p.set_defaults(func=_logs)
+
+
+def _eval(args: argparse.Namespace) -> int:
+    if args.file or args.report:
+        raise InputError("--eval DIR analyzes a corpus; give it without FILE or --report.")
+    reports = corpus_eval.evaluate(args.eval)
+    if args.json:
+        print(json.dumps(mask_data({k: r.to_json() for k, r in reports.items()}), indent=2))
+    else:
+        print("\n".join(_plain(mask_secrets(line)) for line in corpus_eval.render(reports)))
+    return 0
 
 
 def _read(args: argparse.Namespace) -> Analysis:
@@ -52,6 +80,10 @@ def _plain(text: str) -> str:
 
 
 def _logs(args: argparse.Namespace) -> int:
+    if args.eval:
+        return _eval(args)
+    if not args.file:
+        raise InputError("Give a log FILE (or - for standard input), or --eval DIR for a corpus.")
     analysis = _read(args)
     if args.report:
         session = None
@@ -67,26 +99,29 @@ def _logs(args: argparse.Namespace) -> int:
         return 0
     fmt = analysis.format
     if len(analysis.detected_formats) > 1:
-        fmt += f" (also {', '.join(analysis.detected_formats[1:])})"
-    print(f"Format: {fmt}    Lines: {analysis.lines:,}    Findings: {len(analysis.findings)}")
+        fmt += " " + t("(also {formats})", formats=", ".join(analysis.detected_formats[1:]))
+    print(t("Format: {format}    Lines: {lines:,}    Findings: {findings}", format=fmt, lines=analysis.lines,
+            findings=len(analysis.findings)))
     for note in analysis.notes:
-        print(f"Note: {note}")
+        print(t("Note: {note}", note=note))
     p = analysis.primary
     if p:
-        print(f"\nPrimary diagnosis: {p.title} [{p.category}]")
+        print("\n" + t("Primary diagnosis: {title} [{category}]", title=data_text("category.title", p.title),
+                       category=p.category))
         print(f"  {p.summary}")
         for r in p.reasoning:
             print(f"  - {r}")
-        print(f"  Troubleshooter: {p.tree_node}  (vpn-lab: Troubleshooter page ?tree={p.tree_node.replace('/', '&node=')})")
+        print("  " + t("Troubleshooter: {node}  (vpn-lab: Troubleshooter page {link})", node=p.tree_node,
+                       link="?tree=" + p.tree_node.replace("/", "&node=")))
     else:
-        print("\nPrimary diagnosis: none - no known failure message was found.")
+        print("\n" + t("Primary diagnosis: none - no known failure message was found."))
     if analysis.findings:
-        print("\nFindings:")
+        print("\n" + t("Findings:"))
         for f in analysis.findings[:200]:
             text = _plain(mask_secrets(f.text))
             print(f"  {f.line:>7}  {f.category:<26} {f.phase:<6} {text[:160]}")
         if len(analysis.findings) > 200:
-            print(f"  ... {len(analysis.findings) - 200} more (use --json for all)")
+            print("  " + t("... {count} more (use --json for all)", count=len(analysis.findings) - 200))
     if args.report:
-        print(f"\nReport written to {args.report}")
+        print("\n" + t("Report written to {path}", path=args.report))
     return 0

@@ -6,6 +6,7 @@ import argparse
 import json
 
 from lab import replay
+from lab.i18n import data_text
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -34,6 +35,6 @@ def _replays(args: argparse.Namespace) -> int:
         )
         return 0
     for i in incidents:
-        print(f"{i.slug}: {i.title}")
-        print(f"    {i.summary}")
+        print(f"{i.slug}: {data_text('replay.title', i.title)}")
+        print(f"    {data_text('replay.summary', i.summary)}")
     return 0

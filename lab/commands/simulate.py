@@ -15,6 +15,7 @@ import json
 from pathlib import Path
 
 from lab.errors import InputError
+from lab.i18n import data_text, t
 from lab.sim import (
     ASSUMPTIONS,
     FAILURE_KINDS,
@@ -87,12 +88,16 @@ def _list_failures(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(rows, indent=2))
         return 0
-    where = f" in {spec.id}" if spec else " (targets depend on the scenario; S1 has only cgw-a, tunnel-1, tunnel-2)"
-    print(f"Failure kinds{where}. Write one as KIND[:TARGET]@SECONDS[+DURATION].")
+    if spec:
+        print(t("Failure kinds in {scenario}. Write one as KIND[:TARGET]@SECONDS[+DURATION].", scenario=spec.id))
+    else:
+        print(t("Failure kinds (targets depend on the scenario; S1 has only cgw-a, tunnel-1, tunnel-2). Write one "
+                "as KIND[:TARGET]@SECONDS[+DURATION]."))
     for r in rows:
-        print(f"\n{r['id']}: {r['title']}" + ("  [BGP connections only]" if r["bgp_only"] else ""))
-        print(f"    {r['description']}")
-        print(f"    targets: {', '.join(r['targets']) or '(none in this scenario)'}")
+        print(f"\n{r['id']}: {data_text('failure.title', r['title'])}"
+              + ("  " + t("[BGP connections only]") if r["bgp_only"] else ""))
+        print(f"    {data_text('failure.description', r['description'])}")
+        print("    " + t("targets: {targets}", targets=", ".join(r["targets"]) or t("(none in this scenario)")))
     return 0
 
 
@@ -130,30 +135,36 @@ def _simulate(args: argparse.Namespace) -> int:
 
 
 def _fmt(value: int | None, none: str) -> str:
-    return none if value is None else f"{value} s"
+    return none if value is None else t("{seconds} s", seconds=value)
+
+
+def _on_off(seconds: int | None) -> str:
+    return t("{seconds} s", seconds=seconds) if seconds else t("off")
 
 
 def _print_text(result: SimResult, args: argparse.Namespace) -> None:
     o, spec, s = result.outcome, result.scenario, result.settings
-    print(f"{spec.title} ({result.duration_s} s)")
-    print(f"  {spec.summary}")
-    print(f"  options: DPD timeout {s.dpd_timeout_s} s, action {s.dpd_timeout_action}, startup action "
-          f"{s.startup_action}, BGP hold {s.bgp_hold_s} s, health check "
-          f"{str(s.health_check_s) + ' s' if s.health_check_s else 'off'}, keepalive "
-          f"{str(s.keepalive_s) + ' s' if s.keepalive_s else 'off'}")
-    print("  failures: " + (", ".join(f.label() for f in result.failures) or "none"))
+    print(f"{data_text('scenario.title', spec.title)} ({t('{seconds} s', seconds=result.duration_s)})")
+    print(f"  {data_text('scenario.summary', spec.summary)}")
+    print("  " + t("options: DPD timeout {dpd} s, action {action}, startup action {startup}, BGP hold {hold} s, "
+                   "health check {health}, keepalive {keepalive}", dpd=s.dpd_timeout_s, action=s.dpd_timeout_action,
+                   startup=s.startup_action, hold=s.bgp_hold_s, health=_on_off(s.health_check_s),
+                   keepalive=_on_off(s.keepalive_s)))
+    print("  " + t("failures: {list}", list=", ".join(f.label() for f in result.failures) or t("none")))
     print()
-    print(f"Outage VPC -> on-premises:  {o.outage_s['to_onprem']} s ({o.lost_pct['to_onprem']} % of traffic lost)")
-    print(f"Outage on-premises -> VPC:  {o.outage_s['to_aws']} s ({o.lost_pct['to_aws']} % of traffic lost)")
-    print(f"Time to detect:             {_fmt(o.detect_s, 'nothing noticed')}")
-    print(f"Time to recover:            {_fmt(o.recover_s, 'not recovered in the run')}")
-    print(f"A person had to act:        {'yes' if o.manual_action_required else 'no'}")
-    print("Tunnels down:               " + ", ".join(f"{k} {v} s" for k, v in o.down_s.items()))
-    print(f"\n{o.verdict}\n\nWhat happened:")
-    for t, text in o.explanation:
-        print(f"  t={t:>4} s  {text}")
+    print(t("Outage VPC -> on-premises:  {seconds} s ({pct} % of traffic lost)", seconds=o.outage_s["to_onprem"],
+            pct=o.lost_pct["to_onprem"]))
+    print(t("Outage on-premises -> VPC:  {seconds} s ({pct} % of traffic lost)", seconds=o.outage_s["to_aws"],
+            pct=o.lost_pct["to_aws"]))
+    print(t("Time to detect:             {value}", value=_fmt(o.detect_s, t("nothing noticed"))))
+    print(t("Time to recover:            {value}", value=_fmt(o.recover_s, t("not recovered in the run"))))
+    print(t("A person had to act:        {value}", value=t("yes") if o.manual_action_required else t("no")))
+    print(t("Tunnels down:               {list}", list=", ".join(f"{k} {v} s" for k, v in o.down_s.items())))
+    print(f"\n{o.verdict}\n\n" + t("What happened:"))
+    for at, text in o.explanation:
+        print(f"  t={at:>4} s  {text}")
     if args.emit_logs:
-        print(f"\nLogs written to {args.emit_logs}/")
-    print("\nAssumptions (not documented by AWS):")
+        print("\n" + t("Logs written to {path}/", path=args.emit_logs))
+    print("\n" + t("Assumptions (not documented by AWS):"))
     for a in ASSUMPTIONS.values():
-        print(f"  - {a.text}")
+        print(f"  - {data_text('assumption.text', a.text)}")

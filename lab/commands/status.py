@@ -16,6 +16,7 @@ from typing import Any
 
 from lab import audit, replay
 from lab.errors import AwsError, CredentialsError, EndpointError, NotFoundError, ThrottledError
+from lab.i18n import t
 from lab.model import VpnConnection
 
 
@@ -47,7 +48,7 @@ def _live(args: argparse.Namespace) -> tuple[tuple[VpnConnection, ...], datetime
         raise
     except AwsError as err:
         # Maintenance only adds a finding; the tunnel states are still worth printing.
-        print(f"vpn-lab: warning: endpoint maintenance could not be read: {err}", file=sys.stderr)
+        print("vpn-lab: " + t("warning: endpoint maintenance could not be read: {error}", error=err), file=sys.stderr)
     return connections, now
 
 
@@ -100,17 +101,18 @@ def exit_code(doc: dict[str, Any]) -> int:
 def _print_text(doc: dict[str, Any], connections: tuple[VpnConnection, ...]) -> None:
     names = {c.id: c.name for c in connections}
     if not doc["connections"]:
-        print("No VPN connections found.")
+        print(t("No VPN connections found."))
     for c in doc["connections"]:
         up = sum(1 for t in c["tunnels"] if t["status"] == "UP")
         name = f" ({names[c['id']]})" if names.get(c["id"]) else ""
-        print(f"{c['id']}{name}  routing {c['routing']}  tunnels up {up}/{len(c['tunnels'])}")
-        for i, t in enumerate(c["tunnels"], start=1):
-            msg = f"  {t['status_message']}" if t["status_message"] else ""
-            print(f"  tunnel {i} {t['outside_ip']:<15} {t['status']}{msg}")
+        print(f"{c['id']}{name}  " + t("routing {routing}  tunnels up {up}/{total}", routing=c["routing"], up=up,
+                                         total=len(c["tunnels"])))
+        for i, tunnel in enumerate(c["tunnels"], start=1):
+            msg = f"  {tunnel['status_message']}" if tunnel["status_message"] else ""
+            print("  " + t("tunnel {number}", number=i) + f" {tunnel['outside_ip']:<15} {tunnel['status']}{msg}")
         for f in c["findings"]:
             print(f"  [{f['severity']}] {f['rule']}: {f['message']}")
-    print(f"source: {doc['source']}")
+    print(t("source: {name}", name=doc["source"]))
 
 
 def _status(args: argparse.Namespace) -> int:

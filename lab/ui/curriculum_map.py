@@ -9,6 +9,7 @@ import streamlit as st
 from lab.curriculum import LessonRef, SectionCoverage, coverage, outline
 from lab.errors import LabError
 from lab.lessons import Catalog
+from lab.ui.lang import _, _n, d
 
 
 def _open(lesson_id: str) -> None:
@@ -17,7 +18,7 @@ def _open(lesson_id: str) -> None:
 
 def _lesson_link(ref: LessonRef, done: set[str], key: str) -> None:
     # A button, not a link: it opens the lesson in this tab and keeps ?lesson= in the address bar.
-    status = " (done)" if ref.id in done else ""
+    status = " " + _("(done)") if ref.id in done else ""
     st.button(
         f"{ref.number}. {ref.title}{status}",
         key=key,
@@ -25,22 +26,22 @@ def _lesson_link(ref: LessonRef, done: set[str], key: str) -> None:
         type="tertiary",
         on_click=_open,
         args=(ref.id,),
-        help="Done in this session: every quiz answer right" if ref.id in done else None,
+        help=_("Done in this session: every quiz answer right") if ref.id in done else None,
     )
 
 
 def _section(sc: SectionCoverage, done: set[str]) -> None:
     refs = sc.lessons
     finished = sum(1 for r in refs if r.id in done)
-    noun = "lesson" if len(refs) == 1 else "lessons"
-    st.markdown(f"**{sc.section.number}. {sc.section.title}** - {finished} of {len(refs)} {noun} done")
+    st.markdown(f"**{sc.section.number}. {d('outline.section', sc.section.title)}** - "
+                + _n("{finished} of {n} lesson done", "{finished} of {n} lessons done", len(refs), finished=finished))
     for tc in sc.topics:
         number, text, by = st.columns([0.6, 6, 4], vertical_alignment="center")
         number.markdown(f"**{tc.topic.number}**")
-        text.markdown(tc.topic.text)
+        text.markdown(d("outline.topic", tc.topic.text))
         with by:
             if not tc.covered:
-                st.markdown(":red[not covered yet]")
+                st.markdown(":red[" + _("not covered yet") + "]")
             for ref in tc.lessons:
                 _lesson_link(ref, done, f"map-{tc.topic.number}-{ref.id}")
     st.divider()
@@ -57,12 +58,13 @@ def show(catalog: Catalog, done: set[str]) -> None:
     topics = [tc for sc in sections for tc in sc.topics]
     covered = sum(1 for tc in topics if tc.covered)
     with st.expander(
-        f"Curriculum map: the source article's {len(sections)} sections and {len(topics)} topics "
-        f"({covered} covered by a lesson)",
+        _("Curriculum map: the source article's {sections} sections and {topics} topics ({covered} covered by "
+          "a lesson)", sections=len(sections), topics=len(topics), covered=covered),
         icon=":material/map:",
     ):
         st.caption(
-            f"Source: {out.source}. A lesson marked (done) had every quiz answer right in this browser session."
+            _("Source: {source}. A lesson marked (done) had every quiz answer right in this browser session.",
+              source=out.source)
         )
         for sc in sections:
             _section(sc, done)

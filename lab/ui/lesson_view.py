@@ -9,14 +9,17 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from lab.errors import LabError
-from lab.glossary import annotate_html, glossary
+from lab.glossary import annotate_html
+from lab.i18n import N_
 from lab.lessons import Block, Catalog, Lesson, QuizQuestion
+from lab.ui.catalog import localized_glossary
+from lab.ui.lang import _, current, d
 
 CALLOUTS = {
-    "tip": (st.success, ":material/lightbulb:", "Tip"),
-    "note": (st.info, ":material/info:", "Note"),
-    "warning": (st.warning, ":material/warning:", "Warning"),
-    "important": (st.error, ":material/priority_high:", "Important"),
+    "tip": (st.success, ":material/lightbulb:", N_("Tip")),
+    "note": (st.info, ":material/info:", N_("Note")),
+    "warning": (st.warning, ":material/warning:", N_("Warning")),
+    "important": (st.error, ":material/priority_high:", N_("Important")),
 }
 
 
@@ -34,13 +37,13 @@ def _block(lesson: Lesson, index: int, block: Block, explained: set[str]) -> Non
         # The HTML comes from our renderer with raw HTML disabled in the source, so it is safe to show;
         # the glossary only adds <abbr title> hovers (escaped) around the first use of each term.
         try:
-            html = annotate_html(block.html, glossary(), explained)
+            html = annotate_html(block.html, localized_glossary(current()), explained)
         except LabError:  # a broken glossary file is reported on the Glossary page; lessons still read
             html = block.html
         st.markdown(html, unsafe_allow_html=True)
     elif block.kind == "callout":
         show, icon, label = CALLOUTS.get(block.callout, CALLOUTS["note"])
-        heading = f"{label}: {block.title}" if block.title else label
+        heading = f"{_(label)}: {block.title}" if block.title else _(label)
         # Alerts render Markdown (never raw HTML), so the callout keeps its source form.
         show(f"**{heading}**\n\n{block.markdown}", icon=icon)
     else:
@@ -80,10 +83,10 @@ def _question(lesson: Lesson, i: int, q: QuizQuestion) -> bool | None:
     if choice is None:
         return None
     if q.is_correct(choice):
-        st.success("Correct.", icon=":material/check_circle:")
+        st.success(_("Correct."), icon=":material/check_circle:")
     else:
-        st.error(f"Not quite. The right answer is: {q.choices[q.answer]}", icon=":material/cancel:")
-    st.markdown(f"*Why:* {q.explanation}")
+        st.error(_("Not quite. The right answer is: {answer}", answer=q.choices[q.answer]), icon=":material/cancel:")
+    st.markdown(_("*Why:* {explanation}", explanation=q.explanation))
     return q.is_correct(choice)
 
 
@@ -94,7 +97,7 @@ def _reset_quiz(lesson: Lesson) -> None:
 
 
 def _quiz(lesson: Lesson, done: set[str]) -> None:
-    st.header("Quiz", anchor="quiz")
+    st.header(_("Quiz"), anchor="quiz")
     results = []
     for i, q in enumerate(lesson.quiz):
         with st.container(border=True):
@@ -104,10 +107,12 @@ def _quiz(lesson: Lesson, done: set[str]) -> None:
     total = len(lesson.quiz)
     if len(answered) == total and correct == total:
         done.add(lesson.id)
-        st.success(f"All {total} answers correct. This lesson is marked as done.", icon=":material/task_alt:")
+        st.success(_("All {total} answers correct. This lesson is marked as done.", total=total),
+                   icon=":material/task_alt:")
     elif answered:
-        st.info(f"{correct} of {total} correct so far ({total - len(answered)} not answered yet).")
-    st.button("Reset quiz", key=f"reset-{lesson.id}", on_click=_reset_quiz, args=(lesson,))
+        st.info(_("{correct} of {total} correct so far ({left} not answered yet).", correct=correct, total=total,
+                  left=total - len(answered)))
+    st.button(_("Reset quiz"), key=f"reset-{lesson.id}", on_click=_reset_quiz, args=(lesson,))
 
 
 def _has_related(lesson: Lesson) -> bool:
@@ -123,34 +128,34 @@ def _related(lesson: Lesson) -> None:
 
     pages = {spec.url_path: spec for spec in PAGES}
     here = Path(__file__).resolve().parents[1]
-    st.header("Practise it", anchor="practise-it")
+    st.header(_("Practise it"), anchor="practise-it")
     r = lesson.related
     if r.scenario and "scenario-lab" in pages:
         from lab.sim import load_scenario
 
         try:
-            title = load_scenario(r.scenario).title
+            title = d("scenario.title", load_scenario(r.scenario).title)
         except LabError:
             title = r.scenario
         st.page_link(
             str(here / pages["scenario-lab"].script),
-            label=f"Scenario lab: {title}",
+            label=_("Scenario lab: {title}", title=title),
             icon=":material/science:",
             query_params={"scenario": r.scenario},
         )
     if r.tree_nodes and "troubleshooter" in pages:
         from lab.triage.tree import resolve
 
-        st.markdown("**Troubleshooter steps this lesson prepares you for**")
+        st.markdown("**" + _("Troubleshooter steps this lesson prepares you for") + "**")
         for ref in r.tree_nodes:
             try:
                 node = resolve(ref)
             except LabError:
                 continue  # a stale reference is reported by the content tests, not to the reader
-            tree_id, _, node_id = ref.partition("/")
+            tree_id, _sep, node_id = ref.partition("/")
             st.page_link(
                 str(here / pages["troubleshooter"].script),
-                label=node.title,
+                label=d("tree.title", node.title),
                 icon=":material/troubleshoot:",
                 query_params={"tree": tree_id, "node": node_id},
             )
@@ -160,52 +165,53 @@ def _related(lesson: Lesson) -> None:
         known = {p.id: p for p in load_patterns()}
         found = [known[pid] for pid in r.patterns if pid in known]
         if found:
-            st.markdown("**Log lines you will now recognise**")
+            st.markdown("**" + _("Log lines you will now recognise") + "**")
             for pattern in found:
                 sample = pattern.match_samples[0] if pattern.match_samples else ""
-                st.markdown(f"- {pattern.explanation}")
+                st.markdown(f"- {d('pattern.explanation', pattern.explanation)}")
                 if sample:
                     st.code(sample, language=None, wrap_lines=True)
 
 
 def show(lesson: Lesson, catalog: Catalog, *, done: set[str], open_lesson: Callable[[str | None], None]) -> None:
-    st.button("All lessons", key="back-to-list", icon=":material/arrow_back:", on_click=open_lesson, args=(None,))
+    st.button(_("All lessons"), key="back-to-list", icon=":material/arrow_back:", on_click=open_lesson, args=(None,))
     st.title(lesson.title)
-    status = "Done" if lesson.id in done else "Not done yet"
-    st.caption(f"Lesson {lesson.number} · {lesson.minutes} min · {len(lesson.quiz)} quiz questions · {status}")
+    status = _("Done") if lesson.id in done else _("Not done yet")
+    st.caption(_("Lesson {number} · {minutes} min · {questions} quiz questions · {status}", number=lesson.number,
+                 minutes=lesson.minutes, questions=len(lesson.quiz), status=status))
 
     main, aside = st.columns([3, 1], gap="large")
     with aside:
-        st.markdown("**On this page**")
+        st.markdown("**" + _("On this page") + "**")
         links = [f"- [{h.text}](#{h.anchor})" if h.level == 2 else f"    - [{h.text}](#{h.anchor})" for h in lesson.toc]
-        links.append("- [Key takeaways](#key-takeaways)")
+        links.append(f"- [{_('Key takeaways')}](#key-takeaways)")
         if _has_related(lesson):
-            links.append("- [Practise it](#practise-it)")
-        links += ["- [Quiz](#quiz)", "- [References](#references)"]
+            links.append(f"- [{_('Practise it')}](#practise-it)")
+        links += [f"- [{_('Quiz')}](#quiz)", f"- [{_('References')}](#references)"]
         st.markdown("\n".join(links))
         if lesson.facts_used:
-            st.markdown("**AWS facts in this lesson**")
+            st.markdown("**" + _("AWS facts in this lesson") + "**")
             for f in lesson.facts_used:
-                st.markdown(f"- {f.summary} [Source]({f.sources[0]})")
+                st.markdown(f"- {d('fact.summary', f.summary)} [{_('Source')}]({f.sources[0]})")
                 for alt in f.disputed:
-                    st.caption(f"Sources disagree: {alt.note}")
+                    st.caption(_("Sources disagree: {note}", note=d("fact.disputed", alt.note)))
 
     with main:
         with st.container(border=True):
-            st.markdown("**In this lesson you will learn to**")
+            st.markdown("**" + _("In this lesson you will learn to") + "**")
             st.markdown("\n".join(f"- {o}" for o in lesson.objectives))
         explained: set[str] = set()  # glossary terms already given a hover in this lesson
         for index, block in enumerate(lesson.blocks):
             _block(lesson, index, block, explained)
 
-        st.header("Key takeaways", anchor="key-takeaways")
+        st.header(_("Key takeaways"), anchor="key-takeaways")
         st.markdown("\n".join(f"- {k}" for k in lesson.keypoints))
 
         _related(lesson)
 
         _quiz(lesson, done)
 
-        st.header("References", anchor="references")
+        st.header(_("References"), anchor="references")
         st.markdown("\n".join(f"- [{r.title}]({r.url})" for r in lesson.references))
 
     st.divider()
@@ -214,7 +220,7 @@ def show(lesson: Lesson, catalog: Catalog, *, done: set[str], open_lesson: Calla
     with left:
         if prev_lesson is not None:
             st.button(
-                f"Previous: {prev_lesson.title}",
+                _("Previous: {title}", title=prev_lesson.title),
                 key="prev-lesson",
                 icon=":material/arrow_back:",
                 on_click=open_lesson,
@@ -223,7 +229,7 @@ def show(lesson: Lesson, catalog: Catalog, *, done: set[str], open_lesson: Calla
     with right:
         if next_lesson is not None:
             st.button(
-                f"Next: {next_lesson.title}",
+                _("Next: {title}", title=next_lesson.title),
                 key="next-lesson",
                 icon=":material/arrow_forward:",
                 on_click=open_lesson,

@@ -15,12 +15,14 @@ from typing import Any
 
 import streamlit as st
 
-from lab import aws, replay
+from lab import aws, i18n, replay
 from lab.errors import LabError
+from lab.i18n import N_
 from lab.model import Snapshot, VpnConnection
+from lab.ui.lang import _, current
 
 TTL_S = 60
-DEFAULT_CHAIN = "(default credential chain)"
+DEFAULT_CHAIN = N_("(default credential chain)")
 LIVE = "aws"
 
 
@@ -46,26 +48,27 @@ def source_options() -> tuple[dict[str, str], list[str]]:
 
     An invalid incident or scenario file is left out and reported; the other sources stay usable.
     """
-    options = {LIVE: "Live AWS"}
+    options = {LIVE: _("Live AWS")}
     problems: list[str] = []
     for slug in replay.slugs():
         try:
             inc = replay.incident(slug)
         except LabError as err:
-            problems.append(f"Replay '{slug}' cannot be loaded: {err}")
+            problems.append(_("Replay '{slug}' cannot be loaded: {error}", slug=slug, error=err))
             continue
-        options[f"replay:{inc.slug}"] = f"Replay: {inc.title}"
+        options[f"replay:{inc.slug}"] = _("Replay: {title}", title=i18n.data_text("replay.title", inc.title, current()))
     sim = _simulator()
     if sim is not None:
         try:
             scenarios = list(sim.list_scenarios())
         except LabError as err:
-            problems.append(f"The scenario simulator's scenarios cannot be loaded: {err}")
+            problems.append(_("The scenario simulator's scenarios cannot be loaded: {error}", error=err))
             scenarios = []
         for item in scenarios:
             ident, title = _scenario_id_title(item)
             # No failure is injected here (the Scenario lab breaks things); the label says so.
-            options[f"sim:{ident}"] = f"Simulation: {title}, healthy (no failure)"
+            options[f"sim:{ident}"] = _("Simulation: {title}, healthy (no failure)",
+                                        title=i18n.data_text("scenario.title", title, current()))
     return options, problems
 
 
@@ -73,7 +76,7 @@ def source_options() -> tuple[dict[str, str], list[str]]:
 def simulation_snapshot(scenario_id: str) -> Snapshot:
     sim = _simulator()
     if sim is None:
-        raise LabError("The scenario simulator is not available in this installation.")
+        raise LabError(_("The scenario simulator is not available in this installation."))
     return sim.simulate(scenario_id).snapshot
 
 
@@ -87,8 +90,14 @@ class Inventory:
     fetched_at: datetime
 
 
-@st.cache_data(ttl=TTL_S, show_spinner="Reading the region's VPN connections…")
 def inventory(profile: str | None, region: str) -> Inventory:
+    """Caller identity and every VPN connection of the region (cached for TTL_S)."""
+    with st.spinner(_("Reading the region's VPN connections…")):
+        return _inventory(profile, region)
+
+
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def _inventory(profile: str | None, region: str) -> Inventory:
     """Caller identity and every VPN connection of the region (cached for TTL_S)."""
     session = aws.Aws(profile, region)
     arn = aws.identity(session)
@@ -102,8 +111,23 @@ class Details:
     fetched_at: datetime
 
 
-@st.cache_data(ttl=TTL_S, show_spinner="Reading metrics, maintenance, Health and logs…")
 def details(
+    profile: str | None,
+    region: str,
+    account_arn: str,
+    vpn_id: str,
+    window: str,
+    health: bool,
+    connection: VpnConnection,
+    region_connections: tuple[VpnConnection, ...] = (),
+) -> Details:
+    """The selected connection's live snapshot, read or taken from the cache (see _details)."""
+    with st.spinner(_("Reading metrics, maintenance, Health and logs…")):
+        return _details(profile, region, account_arn, vpn_id, window, health, connection, region_connections)
+
+
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def _details(
     profile: str | None,
     region: str,
     account_arn: str,
@@ -147,8 +171,10 @@ def calls_line(inv: Inventory, det: Details | None, run_started: datetime) -> st
     total = sum(parts.values())
     detail = ", ".join(f"{name} {n}" for name, n in sorted(parts.items()))
     oldest = min([inv.fetched_at] + ([det.fetched_at] if det else []))
-    reuse = f"results fetched {oldest:%H:%M:%S} UTC are reused for {TTL_S} s" if fresh < total else ""
-    line = f"AWS calls for this view: {total} ({detail}); {fresh} made in this refresh"
+    reuse = (_("results fetched {time} UTC are reused for {ttl} s", time=f"{oldest:%H:%M:%S}", ttl=TTL_S)
+             if fresh < total else "")
+    line = _("AWS calls for this view: {total} ({detail}); {fresh} made in this refresh", total=total, detail=detail,
+             fresh=fresh)
     return line + (f"; {reuse}." if reuse else ".")
 
 

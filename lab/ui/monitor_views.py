@@ -15,6 +15,7 @@ import streamlit as st
 
 from lab import audit
 from lab.errors import LabError
+from lab.i18n import N_
 from lab.model import Event, Snapshot, Tunnel, VpnConnection
 from lab.monitor_charts import (
     connection_figure,
@@ -24,10 +25,11 @@ from lab.monitor_charts import (
     period_text,
     state_meaning,
 )
+from lab.ui.lang import _, _n, d
 from lab.ui.registry import PAGES
 
 LAB_DIR = Path(__file__).resolve().parents[1]
-SEVERITY_LABEL = {"high": "High", "medium": "Medium", "low": "Low"}
+SEVERITY_LABEL = {"high": N_("High"), "medium": N_("Medium"), "low": N_("Low")}
 SEVERITY_ICON = {"high": ":material/error:", "medium": ":material/warning:", "low": ":material/info:"}
 
 
@@ -44,29 +46,29 @@ def inventory_rows(snapshot: Snapshot) -> pd.DataFrame:
     for c in snapshot.connections:
         rows.append(
             {
-                "Connection": c.id,
-                "Name": c.name,
-                "State": c.state,
-                "Gateway": f"{c.gateway_type.upper()} {c.gateway_id}".strip(),
-                "Customer gateway": f"{c.customer_gateway_id} {c.customer_gateway_ip}".strip(),
-                "Routing": "BGP" if c.routing == "bgp" else "static",
-                "Category": c.category,
-                "Tunnels up": f"{c.tunnels_up}/{len(c.tunnels)}",
+                _("Connection"): c.id,
+                _("Name"): c.name,
+                _("State"): c.state,
+                _("Gateway"): f"{c.gateway_type.upper()} {c.gateway_id}".strip(),
+                _("Customer gateway"): f"{c.customer_gateway_id} {c.customer_gateway_ip}".strip(),
+                _("Routing"): "BGP" if c.routing == "bgp" else _("static"),
+                _("Category"): c.category,
+                _("Tunnels up"): f"{c.tunnels_up}/{len(c.tunnels)}",
             }
         )
     return pd.DataFrame(rows)
 
 
 def render_inventory(snapshot: Snapshot) -> None:
-    st.subheader("Inventory")
+    st.subheader(_("Inventory"))
     if not snapshot.connections:
-        st.info("No Site-to-Site VPN connections in this region for this account. Try another region.")
+        st.info(_("No Site-to-Site VPN connections in this region for this account. Try another region."))
         return
     text = st.text_input(
-        "Filter connections",
+        _("Filter connections"),
         key="monitor_filter",
-        placeholder="id, name, state, gateway, routing…",
-        help="Shows the rows that contain this text in any column (case-insensitive).",
+        placeholder=_("id, name, state, gateway, routing…"),
+        help=_("Shows the rows that contain this text in any column (case-insensitive)."),
     )
     table = inventory_rows(snapshot)
     if text.strip():
@@ -74,12 +76,13 @@ def render_inventory(snapshot: Snapshot) -> None:
         mask = table.apply(lambda row: any(needle in str(v).lower() for v in row.values), axis=1)
         table = table[mask]
     if table.empty:
-        st.warning(f"No connection matches '{text.strip()}'. Clear the filter to see all {len(snapshot.connections)}.")
+        st.warning(_("No connection matches '{text}'. Clear the filter to see all {count}.", text=text.strip(),
+                     count=len(snapshot.connections)))
         return
     st.dataframe(table, hide_index=True, width="stretch")
     st.caption(
-        f"{len(table)} of {len(snapshot.connections)} connection(s). Tunnels up counts tunnels whose "
-        "VgwTelemetry status is UP."
+        _("{shown} of {total} connection(s). Tunnels up counts tunnels whose VgwTelemetry status is UP.",
+          shown=len(table), total=len(snapshot.connections))
     )
 
 
@@ -87,12 +90,12 @@ def telemetry_rows(c: VpnConnection) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
-                "Tunnel": f"Tunnel {i}",
-                "Outside IP": t.outside_ip,
-                "Status": t.status,
-                "Status message": t.status_message or "-",
-                "Last status change": _when(t.last_status_change),
-                "Accepted routes": t.accepted_route_count,
+                _("Tunnel"): _("Tunnel {number}", number=i),
+                _("Outside IP"): t.outside_ip,
+                _("Status"): t.status,
+                _("Status message"): t.status_message or "-",
+                _("Last status change"): _when(t.last_status_change),
+                _("Accepted routes"): t.accepted_route_count,
             }
             for i, t in enumerate(c.tunnels, start=1)
         ]
@@ -104,30 +107,30 @@ def _algos(values: tuple[object, ...]) -> str:
 
 
 OPTION_ROWS: tuple[tuple[str, Callable[[Tunnel], str]], ...] = (
-    ("DPD timeout", lambda t: f"{t.options.dpd_timeout_s} s"),
-    ("DPD timeout action", lambda t: t.options.dpd_timeout_action),
-    ("Startup action", lambda t: t.options.startup_action),
-    ("IKE versions", lambda t: _algos(t.options.ike_versions)),
-    ("Phase 1 lifetime", lambda t: f"{t.options.phase1_lifetime_s} s"),
-    ("Phase 2 lifetime", lambda t: f"{t.options.phase2_lifetime_s} s"),
-    ("Rekey margin / fuzz", lambda t: f"{t.options.rekey_margin_s} s / {t.options.rekey_fuzz_pct} %"),
-    ("Replay window", lambda t: f"{t.options.replay_window_size} packets"),
-    ("Phase 1 encryption", lambda t: _algos(t.options.phase1_encryption)),
-    ("Phase 1 integrity", lambda t: _algos(t.options.phase1_integrity)),
-    ("Phase 1 DH groups", lambda t: _algos(t.options.phase1_dh_groups)),
-    ("Phase 2 encryption", lambda t: _algos(t.options.phase2_encryption)),
-    ("Phase 2 integrity", lambda t: _algos(t.options.phase2_integrity)),
-    ("Phase 2 DH groups", lambda t: _algos(t.options.phase2_dh_groups)),
-    ("Inside CIDR", lambda t: t.options.inside_cidr or "-"),
-    ("Tunnel logging", lambda t: "on" if t.options.log_enabled else "off"),
-    ("Lifecycle control", lambda t: "on" if t.options.lifecycle_control else "off"),
+    (N_("DPD timeout"), lambda t: f"{t.options.dpd_timeout_s} s"),
+    (N_("DPD timeout action"), lambda t: t.options.dpd_timeout_action),
+    (N_("Startup action"), lambda t: t.options.startup_action),
+    (N_("IKE versions"), lambda t: _algos(t.options.ike_versions)),
+    (N_("Phase 1 lifetime"), lambda t: f"{t.options.phase1_lifetime_s} s"),
+    (N_("Phase 2 lifetime"), lambda t: f"{t.options.phase2_lifetime_s} s"),
+    (N_("Rekey margin / fuzz"), lambda t: f"{t.options.rekey_margin_s} s / {t.options.rekey_fuzz_pct} %"),
+    (N_("Replay window"), lambda t: _("{n} packets", n=t.options.replay_window_size)),
+    (N_("Phase 1 encryption"), lambda t: _algos(t.options.phase1_encryption)),
+    (N_("Phase 1 integrity"), lambda t: _algos(t.options.phase1_integrity)),
+    (N_("Phase 1 DH groups"), lambda t: _algos(t.options.phase1_dh_groups)),
+    (N_("Phase 2 encryption"), lambda t: _algos(t.options.phase2_encryption)),
+    (N_("Phase 2 integrity"), lambda t: _algos(t.options.phase2_integrity)),
+    (N_("Phase 2 DH groups"), lambda t: _algos(t.options.phase2_dh_groups)),
+    (N_("Inside CIDR"), lambda t: t.options.inside_cidr or "-"),
+    (N_("Tunnel logging"), lambda t: _("on") if t.options.log_enabled else _("off")),
+    (N_("Lifecycle control"), lambda t: _("on") if t.options.lifecycle_control else _("off")),
 )
 
 
 def options_rows(c: VpnConnection) -> pd.DataFrame:
-    data = {"Option": [name for name, _ in OPTION_ROWS]}
+    data = {_("Option"): [_(name) for name, _get in OPTION_ROWS]}
     for i, t in enumerate(c.tunnels, start=1):
-        data[f"Tunnel {i}"] = [get(t) for _, get in OPTION_ROWS]
+        data[_("Tunnel {number}", number=i)] = [get(t) for _name, get in OPTION_ROWS]
     return pd.DataFrame(data)
 
 
@@ -136,12 +139,13 @@ def maintenance_lines(c: VpnConnection) -> list[str]:
     for i, t in enumerate(c.tunnels, start=1):
         m = t.maintenance
         if m is None:
-            why = "lifecycle control is off" if not t.options.lifecycle_control else "not read"
-            lines.append(f"Tunnel {i}: no maintenance details ({why}).")
+            why = _("lifecycle control is off") if not t.options.lifecycle_control else _("not read")
+            lines.append(_("Tunnel {number}: no maintenance details ({why}).", number=i, why=why))
             continue
         lines.append(
-            f"Tunnel {i}: pending maintenance: {m.pending or 'none'}; auto-applied after: "
-            f"{_when(m.auto_applied_after)}; last maintenance applied: {_when(m.last_applied)}."
+            _("Tunnel {number}: pending maintenance: {pending}; auto-applied after: {after}; last maintenance "
+              "applied: {last}.", number=i, pending=m.pending or _("none"), after=_when(m.auto_applied_after),
+              last=_when(m.last_applied))
         )
     return lines
 
@@ -150,15 +154,15 @@ def render_chart(snapshot: Snapshot, c: VpnConnection) -> None:
     """The per-tunnel chart (TunnelState, data, events) with its reading notes."""
     if not has_metrics(snapshot, c.id):
         st.info(
-            "CloudWatch returned no AWS/VPN data points for this connection in this window. "
-            "Try a longer time range; a new connection publishes its first points after a few minutes."
+            _("CloudWatch returned no AWS/VPN data points for this connection in this window. "
+              "Try a longer time range; a new connection publishes its first points after a few minutes.")
         )
     st.plotly_chart(connection_figure(snapshot, c.id), width="stretch", key=f"monitor_chart_{c.id}")
     period = period_of(snapshot, c.id)
-    per = f" One point per {period_text(period)} (CloudWatch period)." if period else ""
+    per = " " + _("One point per {period} (CloudWatch period).", period=period_text(period)) if period else ""
     st.caption(
-        f"How to read it: {state_meaning(c)} Between 0 and 1: the tunnel was up for that share of the "
-        f"period. Times in UTC.{per}"
+        _("How to read it: {meaning} Between 0 and 1: the tunnel was up for that share of the period. Times in UTC.",
+          meaning=state_meaning(c)) + per
     )
     st.caption(data_note())
 
@@ -166,17 +170,17 @@ def render_chart(snapshot: Snapshot, c: VpnConnection) -> None:
 def render_events(snapshot: Snapshot, c: VpnConnection) -> None:
     events = [e for e in snapshot.events if e.vpn_id in {c.id, ""}]
     if not events:
-        st.caption("No events for this connection in this window.")
+        st.caption(_("No events for this connection in this window."))
         return
-    names = {t.outside_ip: f"Tunnel {i}" for i, t in enumerate(c.tunnels, start=1)}
+    names = {t.outside_ip: _("Tunnel {number}", number=i) for i, t in enumerate(c.tunnels, start=1)}
     st.dataframe(
         pd.DataFrame(
             [
                 {
-                    "Time (UTC)": f"{e.time:%Y-%m-%d %H:%M:%S}",
-                    "Kind": e.kind,
-                    "Where": names.get(e.tunnel_ip, e.tunnel_ip or ("region" if not e.vpn_id else "connection")),
-                    "Detail": e.detail,
+                    _("Time (UTC)"): f"{e.time:%Y-%m-%d %H:%M:%S}",
+                    _("Kind"): e.kind,
+                    _("Where"): names.get(e.tunnel_ip, e.tunnel_ip or (_("region") if not e.vpn_id else _("connection"))),
+                    _("Detail"): e.detail,
                 }
                 for e in events
             ]
@@ -187,17 +191,17 @@ def render_events(snapshot: Snapshot, c: VpnConnection) -> None:
 
 
 def region_health_rows(events: tuple[Event, ...]) -> pd.DataFrame:
-    return pd.DataFrame([{"Time (UTC)": f"{e.time:%Y-%m-%d %H:%M:%S}", "Event": e.detail} for e in events])
+    return pd.DataFrame([{_("Time (UTC)"): f"{e.time:%Y-%m-%d %H:%M:%S}", _("Event"): e.detail} for e in events])
 
 
 def render_region_health(events: tuple[Event, ...]) -> None:
     """AWS Health VPN events that affect none of the region's connections, listed once (on no timeline)."""
     if not events:
         return
-    st.markdown("**Region-wide AWS Health events**")
+    st.markdown("**" + _("Region-wide AWS Health events") + "**")
     st.caption(
-        "VPN events AWS Health reports for this region that name none of the region's connections "
-        "(a notice for everyone, or a connection that no longer exists). They are on no connection's timeline."
+        _("VPN events AWS Health reports for this region that name none of the region's connections "
+          "(a notice for everyone, or a connection that no longer exists). They are on no connection's timeline.")
     )
     st.dataframe(region_health_rows(events), hide_index=True, width="stretch", key="monitor_region_health")
 
@@ -215,33 +219,34 @@ def analyze(log_text: str) -> tuple[object | None, str]:
     try:
         return analyze_text(log_text), ""
     except LabError as err:
-        return None, f"The log analyzer could not read these lines: {err}"
+        return None, _("The log analyzer could not read these lines: {error}", error=err)
 
 
 def render_logs(c: VpnConnection, log_text: str, analysis: object | None, problem: str) -> None:
     """The latest log lines of the connection and, when the analyzer exists, its reading of them."""
     if not log_text.strip():
         if any(t.options.log_enabled for t in c.tunnels):
-            st.caption("Tunnel logging is on, but the log has no lines for this connection in this window.")
+            st.caption(_("Tunnel logging is on, but the log has no lines for this connection in this window."))
         else:
-            st.caption("Tunnel logging is off on both tunnels, so there are no tunnel log lines to read.")
+            st.caption(_("Tunnel logging is off on both tunnels, so there are no tunnel log lines to read."))
         return
     if problem:
         st.warning(problem)
     elif analysis is not None:
         primary = getattr(analysis, "primary", None)
         if primary:
-            st.markdown(f"**Log analyzer:** {primary.summary}")
+            st.markdown(_("**Log analyzer:** {summary}", summary=primary.summary))
             st.caption(
-                f"Category `{primary.category}` · troubleshooter node `{primary.tree_node}` · "
-                f"{len(getattr(analysis, 'findings', ()))} finding(s)"
+                _("Category {category} · troubleshooter node {node}", category=f"`{primary.category}`",
+                  node=f"`{primary.tree_node}`") + " · "
+                + _n("{n} finding", "{n} findings", len(getattr(analysis, "findings", ())))
             )
         else:
-            st.caption("The log analyzer found no known failure pattern in these lines.")
+            st.caption(_("The log analyzer found no known failure pattern in these lines."))
     lines = log_text.splitlines()
     st.code("\n".join(lines[-200:]), language=None)
     if len(lines) > 200:
-        st.caption(f"Showing the last 200 of {len(lines)} lines.")
+        st.caption(_("Showing the last 200 of {total} lines.", total=len(lines)))
 
 
 def troubleshooter_spec() -> object | None:
@@ -253,30 +258,31 @@ def render_handoff(snapshot: Snapshot, log_text: str, key: str) -> None:
     spec = troubleshooter_spec()
     if spec is None:
         return
-    if st.button("Open in the troubleshooter", key=key, icon=":material/account_tree:"):
+    if st.button(_("Open in the troubleshooter"), key=key, icon=":material/account_tree:"):
         st.session_state["shared_log_text"] = log_text
         st.session_state["shared_snapshot"] = snapshot
         st.switch_page(str(LAB_DIR / spec.script))  # type: ignore[attr-defined]
 
 
 def render_audit(snapshot: Snapshot, now: datetime) -> None:
-    st.subheader("Audit")
+    st.subheader(_("Audit"))
     if not snapshot.connections:
-        st.info("No connections to audit.")
+        st.info(_("No connections to audit."))
         return
     findings = audit.audit_all(snapshot.connections, now)
     if not findings:
-        st.success("No findings: both tunnels up and the options follow the recommendations.")
+        st.success(_("No findings: both tunnels up and the options follow the recommendations."))
         return
     counts = {s: sum(1 for f in findings if f.severity == s) for s in ("high", "medium", "low")}
     st.markdown(
-        " · ".join(f"**{n} {SEVERITY_LABEL[s].lower()}**" for s, n in counts.items() if n)
-        + f" across {len(snapshot.connections)} connection(s)"
+        " · ".join(f"**{n} {_(SEVERITY_LABEL[s]).lower()}**" for s, n in counts.items() if n)
+        + " " + _("across {count} connection(s)", count=len(snapshot.connections))
     )
     for f in findings:
         tunnel = f" · {f.tunnel_ip}" if f.tunnel_ip else ""
-        with st.expander(f"{SEVERITY_LABEL[f.severity]}: {f.title} — {f.vpn_id}{tunnel}", icon=SEVERITY_ICON[f.severity]):
+        title = d("audit.title", f.title)
+        with st.expander(f"{_(SEVERITY_LABEL[f.severity])}: {title} — {f.vpn_id}{tunnel}", icon=SEVERITY_ICON[f.severity]):
             st.markdown(f"**{f.message}**")
-            st.markdown(f"**Why it matters.** {f.explanation}")
-            st.markdown(f"**Fix.** {f.fix}")
-            st.markdown(f"[AWS documentation]({f.doc})")
+            st.markdown(_("**Why it matters.** {text}", text=d("audit.explanation", f.explanation)))
+            st.markdown(_("**Fix.** {text}", text=d("audit.fix", f.fix)))
+            st.markdown(f"[{_('AWS documentation')}]({f.doc})")

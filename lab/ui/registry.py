@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-SECTIONS = ("Start", "Learn", "Practise", "Triage")
+from lab.i18n import N_
+
+SECTIONS = (N_("Start"), N_("Learn"), N_("Practise"), N_("Triage"))
 
 
 @dataclass(frozen=True)
 class PageSpec:
     script: str  # relative to lab/ (where app.py lives), e.g. "ui/pages/home.py"
-    title: str  # navigation label
+    title: str  # navigation label (English; pages show it translated, like heading and summary)
     url_path: str  # "" for the default page
     icon: str  # a Material icon name; decoration only, the title carries the meaning
     section: str  # one of SECTIONS
@@ -25,59 +27,59 @@ class PageSpec:
 PAGES: tuple[PageSpec, ...] = (
     PageSpec(
         script="ui/pages/home.py",
-        title="Home",
+        title=N_("Home"),
         url_path="",
         icon=":material/home:",
         section="Start",
-        heading="VPN Lab",
-        summary="What VPN Lab is and where to start.",
+        heading=N_("VPN Lab"),
+        summary=N_("What VPN Lab is and where to start."),
     ),
     PageSpec(
         script="ui/pages/lessons.py",
-        title="Lessons",
+        title=N_("Lessons"),
         url_path="lessons",
         icon=":material/school:",
         section="Learn",
-        heading="Lessons",
-        summary="Short lessons with quizzes: from what a VPN is to AWS Site-to-Site VPN in production.",
+        heading=N_("Lessons"),
+        summary=N_("Short lessons with quizzes: from what a VPN is to AWS Site-to-Site VPN in production."),
     ),
     PageSpec(
         script="ui/pages/glossary.py",
-        title="Glossary",
+        title=N_("Glossary"),
         url_path="glossary",
         icon=":material/dictionary:",
         section="Learn",
-        heading="Glossary",
-        summary="Every term of the lessons (IKE, ESP, DPD, TunnelState, ...) with its definition and source.",
+        heading=N_("Glossary"),
+        summary=N_("Every term of the lessons (IKE, ESP, DPD, TunnelState, ...) with its definition and source."),
     ),
     PageSpec(
         script="ui/pages/scenario_lab.py",
-        title="Scenario lab",
+        title=N_("Scenario lab"),
         url_path="scenario-lab",
         icon=":material/science:",
         section="Practise",
-        heading="Scenario lab",
-        summary="Break a high-availability design (S1-S5) on purpose: topology, outage timeline, step-by-step "
-        "explanation, side-by-side comparison and the logs it would write.",
+        heading=N_("Scenario lab"),
+        summary=N_("Break a high-availability design (S1-S5) on purpose: topology, outage timeline, step-by-step "
+        "explanation, side-by-side comparison and the logs it would write."),
     ),
     PageSpec(
         script="ui/pages/troubleshooter.py",
-        title="Troubleshooter",
+        title=N_("Troubleshooter"),
         url_path="troubleshooter",
         icon=":material/troubleshoot:",
         section="Triage",
-        heading="Troubleshooter",
-        summary="Walk the decision tree for a tunnel that is down or traffic that does not pass, paste logs "
-        "for an automatic diagnosis, and download an incident report.",
+        heading=N_("Troubleshooter"),
+        summary=N_("Walk the decision tree for a tunnel that is down or traffic that does not pass, paste logs "
+        "for an automatic diagnosis, and download an incident report."),
     ),
     PageSpec(
         script="ui/pages/monitor.py",
-        title="Monitor",
+        title=N_("Monitor"),
         url_path="monitor",
         icon=":material/monitor_heart:",
         section="Triage",
-        heading="Monitor",
-        summary="Your own tunnels live from AWS (read-only), or recorded incidents replayed: telemetry, charts, audit.",
+        heading=N_("Monitor"),
+        summary=N_("Your own tunnels live from AWS (read-only), or recorded incidents replayed: telemetry, charts, audit."),
     ),
 )
 

@@ -10,6 +10,7 @@ from lab.analyzer import FORMATS, analyze_text, load_patterns
 from lab.analyzer.diagnosis import categories
 from lab.analyzer.model import CATEGORIES
 from lab.analyzer.patterns import load_file
+from lab.analyzer.scan import Scanner
 from lab.errors import DataError
 from lab.triage.tree import resolve
 
@@ -20,7 +21,7 @@ PATTERNS = load_patterns()
 def test_match_samples_match(pattern) -> None:
     for line in pattern.match_samples:
         assert pattern.regex.search(line), f"{pattern.id} should match {line!r}"
-        assert pattern.keyword in line, f"{pattern.id}: keyword {pattern.keyword!r} missing from {line!r}"
+        assert any(k.lower() in line.lower() for k in pattern.keywords), f"{pattern.id}: no keyword in {line!r}"
 
 
 @pytest.mark.parametrize("pattern", PATTERNS, ids=lambda p: p.id)
@@ -34,7 +35,7 @@ def test_pattern_cites_a_public_source(pattern) -> None:
     assert pattern.source.startswith(("https://", "http://"))
 
 
-@pytest.mark.parametrize("pattern", [p for p in PATTERNS if p.category], ids=lambda p: p.id)
+@pytest.mark.parametrize("pattern", [p for p in PATTERNS if p.tree_node], ids=lambda p: p.id)
 def test_pattern_tree_node_resolves(pattern) -> None:
     assert resolve(pattern.tree_node).ref == pattern.tree_node
 
@@ -45,7 +46,14 @@ def test_every_format_has_patterns() -> None:
 
 
 def test_every_category_has_a_pattern_and_a_tree_node() -> None:
-    assert {p.category for p in PATTERNS if p.category} == set(CATEGORIES)
+    """Some pattern's sample line, read alone, is diagnosed as each category; each category has a node."""
+    seen = set()
+    for p in PATTERNS:
+        for line in p.match_samples:
+            primary = analyze_text(line).primary
+            if primary:
+                seen.add(primary.category)
+    assert seen == set(CATEGORIES)
     for cat in categories().values():
         assert resolve(cat.tree_node)
 
@@ -64,19 +72,16 @@ patterns:
     formats: [strongswan]
     keyword: xyz
     regex: '(unclosed'
-    category: dpd_timeout
-    phase: DPD
+    event: dpd_dead
     explanation: this regex does not compile
-    tree_node: tunnel-down/dpd-peer-alive
     source: https://example.org/
     samples: {match: [a], no_match: [b]}
   - id: no-samples
     formats: [nowhere]
     keyword: abc
     regex: abc
-    category: nothing
-    phase: DPD
-    explanation: an unknown format and category
+    event: nothing
+    explanation: an unknown format and event
     source: https://example.org/
     unknown_key: 1
 """,
@@ -99,10 +104,8 @@ patterns:
     formats: [strongswan]
     keyword: DPD
     regex: 'sending DPD request'
-    category: dpd_timeout
-    phase: DPD
+    event: dpd_probe
     explanation: the match sample does not match the regex
-    tree_node: tunnel-down/dpd-peer-alive
     source: https://example.org/
     samples: {match: ['received DPD reply'], no_match: ['sending DPD request']}
 """,
@@ -114,9 +117,15 @@ patterns:
     assert "no_match sample matches" in str(err.value)
 
 
-@pytest.mark.parametrize("pattern", [p for p in PATTERNS if p.category and p.decisive], ids=lambda p: p.id)
-def test_analyzer_finds_every_match_sample(pattern) -> None:
-    """Detected automatically, or with the pattern's own format chosen, each sample becomes a finding."""
+def _read_as(line: str, fmt: str = "auto") -> list[str]:
+    scanner = Scanner(fmt)
+    scanner.feed(line)
+    return [ev.pattern for ev in scanner.result().events]
+
+
+@pytest.mark.parametrize("pattern", PATTERNS, ids=lambda p: p.id)
+def test_analyzer_reads_every_match_sample_with_its_pattern(pattern) -> None:
+    """Detected automatically, or with the pattern's own format chosen, no earlier pattern shadows a sample."""
     for line in pattern.match_samples:
-        assert pattern.id in {f.pattern for f in analyze_text(line).findings}, line
-        assert pattern.id in {f.pattern for f in analyze_text(line, pattern.formats[0]).findings}, line
+        assert _read_as(line) == [pattern.id], line
+        assert _read_as(line, pattern.formats[0]) == [pattern.id], line

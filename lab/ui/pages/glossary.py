@@ -9,9 +9,11 @@ from pathlib import Path
 import streamlit as st
 
 from lab.errors import LabError
-from lab.glossary import Term, glossary
+from lab.glossary import Term
 from lab.lessons import Catalog
 from lab.ui.catalog import catalog as lesson_catalog
+from lab.ui.catalog import localized_glossary
+from lab.ui.lang import _, current
 
 SEARCH_KEY = "glossary-search"
 LESSONS_PAGE = str(Path(__file__).resolve().parent / "lessons.py")
@@ -27,43 +29,44 @@ def _entry(term: Term, catalog: Catalog) -> None:
         lesson = catalog.get(term.lesson)
         if lesson is not None:
             # An in-app link keeps this browser session (and its lesson progress).
-            st.page_link(LESSONS_PAGE, label=f"Taught in lesson {lesson.number}: {lesson.title}",
+            st.page_link(LESSONS_PAGE, label=_("Taught in lesson {number}: {title}", number=lesson.number,
+                                               title=lesson.title),
                          icon=":material/school:", query_params={"lesson": lesson.id})
         notes = []
         if term.source:
-            notes.append(f"[Official source]({term.source})")
+            notes.append(f"[{_('Official source')}]({term.source})")
         others = [a for a in term.aliases if a.lower() != term.term.lower()]  # not mere case variants
         if others:
-            notes.append("Also written: " + ", ".join(others))
+            notes.append(_("Also written: {names}", names=", ".join(others)))
         if notes:
             st.caption(" · ".join(notes))
 
 
 def main() -> None:
-    st.title("Glossary")
+    st.title(_("Glossary"))
     st.markdown(
-        "The words this lab uses, each with the lesson that explains it. In lessons, the first use of a "
-        "term is underlined with dots: hover over it to see the definition."
+        _("The words this lab uses, each with the lesson that explains it. In lessons, the first use of a "
+          "term is underlined with dots: hover over it to see the definition.")
     )
     try:
-        g = glossary()
+        g = localized_glossary(current())
     except LabError as err:
         st.error(str(err))
         return
     if SEARCH_KEY not in st.session_state and st.query_params.get("term"):
         st.session_state[SEARCH_KEY] = st.query_params["term"]
     query = st.text_input(
-        "Search the glossary",
+        _("Search the glossary"),
         key=SEARCH_KEY,
-        placeholder="e.g. DPD, startup action, 169.254",
-        help="Matches the term, its other spellings, the expansion and the definition.",
+        placeholder=_("e.g. DPD, startup action, 169.254"),
+        help=_("Matches the term, its other spellings, the expansion and the definition."),
     )
     found = g.search(query or "")
-    st.caption(f"{len(found)} of {len(g.terms)} terms")
+    st.caption(_("{found} of {total} terms", found=len(found), total=len(g.terms)))
     if not found:
-        st.info(f"No term matches '{query}'. Try a shorter word or an acronym such as IKE or BGP.")
+        st.info(_("No term matches '{query}'. Try a shorter word or an acronym such as IKE or BGP.", query=query))
         return
-    catalog = lesson_catalog()
+    catalog = lesson_catalog(current())
     for term in sorted(found, key=lambda t: t.term.lower()):
         _entry(term, catalog)
 

@@ -6,33 +6,35 @@ from pathlib import Path
 
 import streamlit as st
 
+from lab.i18n import N_
+from lab.ui.lang import _
 from lab.ui.registry import pages_in
 
 LAB_DIR = Path(__file__).resolve().parents[2]
 
 WAYS = {
     "Learn": (
-        "For new engineers",
-        "Read short lessons on VPNs, IPsec and AWS Site-to-Site VPN, answer the quizzes, and look "
-        "up terms in the glossary. Every AWS default the lessons state comes with its official source.",
+        N_("For new engineers"),
+        N_("Read short lessons on VPNs, IPsec and AWS Site-to-Site VPN, answer the quizzes, and look "
+           "up terms in the glossary. Every AWS default the lessons state comes with its official source."),
     ),
     "Practise": (
-        "For trainees and facilitators",
-        "Break a high-availability design on purpose, watch what fails second by second, and replay "
-        "recorded incidents. No AWS account needed.",
+        N_("For trainees and facilitators"),
+        N_("Break a high-availability design on purpose, watch what fails second by second, and replay "
+           "recorded incidents. No AWS account needed."),
     ),
     "Triage": (
-        "For the engineer on call",
-        "Walk the troubleshooting tree, paste tunnel logs for an automatic diagnosis, look at your "
-        "own tunnels live, and export an incident report.",
+        N_("For the engineer on call"),
+        N_("Walk the troubleshooting tree, paste tunnel logs for an automatic diagnosis, look at your "
+           "own tunnels live, and export an incident report."),
     ),
 }
 
-st.title("VPN Lab")
+st.title(_("VPN Lab"))
 st.markdown(
-    "An interactive learning lab and troubleshooting guide for **site-to-site VPNs**, with AWS "
-    "Site-to-Site VPN as the running example: learn how tunnels, IKE, DPD and routing work, practise "
-    "failures safely, and find the cause when a real tunnel is down."
+    _("An interactive learning lab and troubleshooting guide for **site-to-site VPNs**, with AWS "
+      "Site-to-Site VPN as the running example: learn how tunnels, IKE, DPD and routing work, practise "
+      "failures safely, and find the cause when a real tunnel is down.")
 )
 
 monitor = next((p for p in pages_in("Triage") if p.url_path == "monitor"), None)
@@ -41,18 +43,19 @@ available = {section: way for section, way in WAYS.items() if pages_in(section)}
 columns = st.columns(len(available))
 for column, (section, (audience, text)) in zip(columns, available.items(), strict=True):
     with column, st.container(border=True):
-        st.subheader(section)
-        st.caption(audience)
-        st.write(text)
+        st.subheader(_(section))
+        st.caption(_(audience))
+        st.write(_(text))
         for spec in pages_in(section):
-            st.page_link(str(LAB_DIR / spec.script), label=spec.title, icon=spec.icon)
-            st.caption(spec.summary)
+            st.page_link(str(LAB_DIR / spec.script), label=_(spec.title), icon=spec.icon)
+            st.caption(_(spec.summary))
         if section == "Practise" and monitor is not None:
             # Replays live in the Monitor (the same views as live AWS); trainees start them from here.
             st.page_link(
                 str(LAB_DIR / monitor.script),
-                label="Incident replays",
+                label=_("Incident replays"),
                 icon=":material/replay:",
                 query_params={"replay": "dpd-idle-tunnel"},
             )
-            st.caption("Recorded incidents (DPD drops, a deleted IKE SA, endpoint replacement, ...) played back in the Monitor.")
+            st.caption(_("Recorded incidents (DPD drops, a deleted IKE SA, endpoint replacement, ...) played back "
+                         "in the Monitor."))

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lab.lessons import Catalog, Lesson, languages
+from lab.lessons import Catalog, Lesson
 from lab.ui import curriculum_map, lesson_view
 from lab.ui.catalog import catalog as _catalog
+from lab.ui.catalog import lesson_language
+from lab.ui.lang import _, _n, current
 
 DONE_KEY = "lessons_done"
 
@@ -26,14 +28,12 @@ def _open(lesson_id: str | None) -> None:
 
 
 def _language() -> str:
-    langs = languages() or ["en"]
-    requested = st.query_params.get("lang", langs[0])
-    if requested not in langs:
-        st.warning(f"No lessons in language '{requested}'. Showing {langs[0]} instead.")
-        requested = langs[0]
-    if len(langs) > 1:
-        requested = st.sidebar.selectbox("Language", langs, index=langs.index(requested), key="lesson-lang")
-    return requested
+    """The lessons' language: the page language (sidebar picker, ?lang=), or English where none exist yet."""
+    lang = lesson_language(current())
+    if lang != current():
+        st.info(_("The lessons are not available in your language yet; they are shown in English."),
+                icon=":material/translate:")
+    return lang
 
 
 def _show_errors(catalog: Catalog) -> None:
@@ -41,8 +41,9 @@ def _show_errors(catalog: Catalog) -> None:
         return
     with st.container(border=True):
         st.error(
-            f"{len(catalog.errors)} lesson file(s) could not be loaded and are not listed. "
-            "The other lessons work as usual."
+            _n("{n} lesson file could not be loaded and is not listed. The other lessons work as usual.",
+               "{n} lesson files could not be loaded and are not listed. The other lessons work as usual.",
+               len(catalog.errors))
         )
         for err in catalog.errors:
             st.markdown(f"**`{err.path}`**")
@@ -51,18 +52,19 @@ def _show_errors(catalog: Catalog) -> None:
 
 
 def _show_list(catalog: Catalog) -> None:
-    st.title("Lessons")
+    st.title(_("Lessons"))
     done = _done()
     total = len(catalog.lessons)
     finished = sum(1 for lesson in catalog.lessons if lesson.id in done)
     st.markdown(
-        "Short lessons that build on each other, each with a quiz. Progress is kept for this browser "
-        "session only."
+        _("Short lessons that build on each other, each with a quiz. Progress is kept for this browser "
+          "session only.")
     )
     if total:
-        st.progress(finished / total, text=f"{finished} of {total} lessons done in this session")
+        st.progress(finished / total, text=_("{finished} of {total} lessons done in this session",
+                                                      finished=finished, total=total))
     else:
-        st.info("No lessons are available.")
+        st.info(_("No lessons are available."))
     curriculum_map.show(catalog, done)
     for lesson in catalog.lessons:
         with st.container(border=True):
@@ -78,11 +80,11 @@ def _show_list(catalog: Catalog) -> None:
                 )
                 st.caption(lesson.summary)
             with right:
-                st.markdown(f"{lesson.minutes} min")
+                st.markdown(_("{minutes} min", minutes=lesson.minutes))
                 if lesson.id in done:
-                    st.markdown(":green[:material/check_circle: Done]")
+                    st.markdown(":green[:material/check_circle: " + _("Done") + "]")
                 else:
-                    st.markdown(":gray[Not done yet]")
+                    st.markdown(":gray[" + _("Not done yet") + "]")
     _show_errors(catalog)
 
 
@@ -112,7 +114,7 @@ def main() -> None:
         return
     lesson: Lesson | None = catalog.get(requested)
     if lesson is None:
-        st.error(f"There is no lesson with the id '{requested}'. Pick one from the list below.")
+        st.error(_("There is no lesson with the id '{id}'. Pick one from the list below.", id=requested))
         _show_list(catalog)
         return
     lesson_view.show(lesson, catalog, done=_done(), open_lesson=_open)

@@ -11,19 +11,24 @@ import streamlit as st
 
 from lab import aws, replay
 from lab.errors import LabError
+from lab.i18n import N_
 from lab.model import Snapshot
 from lab.monitor_charts import log_finding_events
 from lab.ui import monitor_sources as sources
 from lab.ui import monitor_views as views
+from lab.ui.lang import _, d
 
-REFRESH_CHOICES = {"30 s": 30, "1 min": 60, "5 min": 300}
+REFRESH_CHOICES = {"30 s": 30, "1 min": 60, "5 min": 300}  # labels are units, the same in every language
+# The names of lab.aws.WINDOWS, for the catalogue (shown translated in the time-range picker).
+WINDOW_NAMES = (N_("1 hour"), N_("3 hours"), N_("12 hours"), N_("1 day"), N_("3 days"), N_("1 week"), N_("2 weeks"),
+                N_("1 month"), N_("3 months"), N_("6 months"), N_("15 months"))
 
 run_started = datetime.now(UTC)
-st.title("Monitor")
+st.title(_("Monitor"))
 st.caption(
-    "Per-tunnel status of Site-to-Site VPN connections, read correctly: telemetry, tunnel options, "
-    "CloudWatch TunnelState and data, maintenance, AWS Health and tunnel logs, and an audit. Read-only. "
-    "Recorded incidents replay through the same views without an AWS account."
+    _("Per-tunnel status of Site-to-Site VPN connections, read correctly: telemetry, tunnel options, "
+      "CloudWatch TunnelState and data, maintenance, AWS Health and tunnel logs, and an audit. Read-only. "
+      "Recorded incidents replay through the same views without an AWS account.")
 )
 
 options, source_problems = sources.source_options()
@@ -36,18 +41,19 @@ if "monitor_source" not in st.session_state:
     if params.get("replay"):
         wanted = f"replay:{params.get('replay')}"
     if wanted and wanted not in options:
-        st.warning(f"The link names an unknown source '{wanted}'; showing {options[first_replay]} instead.")
+        st.warning(_("The link names an unknown source '{source}'; showing {instead} instead.", source=wanted,
+                     instead=options[first_replay]))
     st.session_state["monitor_source"] = wanted if wanted in options else first_replay
 if st.session_state.get("monitor_fallback"):
     st.session_state["monitor_source"] = first_replay
     st.session_state["monitor_fallback"] = False
 
 source = st.selectbox(
-    "Source",
+    _("Source"),
     list(options),
     format_func=lambda k: options[k],
     key="monitor_source",
-    help="Live AWS reads your own account (read-only). Replays and simulations need no account.",
+    help=_("Live AWS reads your own account (read-only). Replays and simulations need no account."),
 )
 if source == sources.LIVE:
     st.query_params["source"] = "aws"
@@ -64,7 +70,7 @@ def _offer_replays(err: LabError) -> None:
     st.error(str(err), icon=":material/cloud_off:")
     if err.hint:
         st.info(err.hint)
-    if st.button("Open a replay instead", key="monitor_open_replay", icon=":material/replay:"):
+    if st.button(_("Open a replay instead"), key="monitor_open_replay", icon=":material/replay:"):
         st.session_state["monitor_fallback"] = True
         st.rerun()
 
@@ -72,10 +78,10 @@ def _offer_replays(err: LabError) -> None:
 def _live() -> tuple[Snapshot, bool] | None:
     """The live region's snapshot, or None after showing the error (the page keeps working)."""
     st.markdown(
-        "Uses the standard AWS credential chain (environment, shared profiles, SSO, roles): choose a "
-        "profile from your AWS config and a region. VPN Lab never asks for keys. To connect, run "
-        "`aws configure sso` / `aws sso login --profile NAME` (or `aws configure`) in a terminal first. "
-        "The minimal read-only IAM policy is in the README."
+        _("Uses the standard AWS credential chain (environment, shared profiles, SSO, roles): choose a "
+          "profile from your AWS config and a region. VPN Lab never asks for keys. To connect, run "
+          "`aws configure sso` / `aws sso login --profile NAME` (or `aws configure`) in a terminal first. "
+          "The minimal read-only IAM policy is in the README.")
     )
     try:
         profiles = sources.profiles()
@@ -83,7 +89,8 @@ def _live() -> tuple[Snapshot, bool] | None:
         _offer_replays(err)
         return None
     cols = st.columns([2, 2, 2, 2])
-    profile_choice = cols[0].selectbox("AWS profile", profiles, key="monitor_profile")
+    profile_choice = cols[0].selectbox(_("AWS profile"), profiles, key="monitor_profile",
+                                      format_func=lambda p: _(p) if p == sources.DEFAULT_CHAIN else p)
     profile = None if profile_choice == sources.DEFAULT_CHAIN else profile_choice
     regions = sources.regions()
     try:
@@ -93,20 +100,21 @@ def _live() -> tuple[Snapshot, bool] | None:
         return None
     if st.session_state.get("monitor_region") not in regions:
         st.session_state["monitor_region"] = default if default in regions else regions[0]
-    region = cols[1].selectbox("Region", regions, key="monitor_region")
-    window = cols[2].selectbox("Time range", list(aws.WINDOWS), index=list(aws.WINDOWS).index("1 day"), key="monitor_window")
+    region = cols[1].selectbox(_("Region"), regions, key="monitor_region")
+    window = cols[2].selectbox(_("Time range"), list(aws.WINDOWS), index=list(aws.WINDOWS).index("1 day"), key="monitor_window",
+                               format_func=_)
     health = cols[3].toggle(
-        "AWS Health events",
+        _("AWS Health events"),
         value=True,
         key="monitor_health",
-        help="Needs a Business, Enterprise On-Ramp or Enterprise support plan; without one the rest still works.",
+        help=_("Needs a Business, Enterprise On-Ramp or Enterprise support plan; without one the rest still works."),
     )
     try:
         inv = sources.inventory(profile, region)
     except LabError as err:
         _offer_replays(err)
         return None
-    st.success(f"Connected as {inv.arn} · region {region}", icon=":material/cloud_done:")
+    st.success(_("Connected as {arn} · region {region}", arn=inv.arn, region=region), icon=":material/cloud_done:")
     det = None
     if inv.connections:
         ids = [c.id for c in inv.connections]
@@ -127,17 +135,18 @@ def _live() -> tuple[Snapshot, bool] | None:
 
 def _replay(slug: str) -> tuple[Snapshot, bool]:
     inc = replay.incident(slug)
-    st.markdown(f"**{inc.title}.** {inc.summary}")
-    with st.expander("What happened (the incident's description)"):
-        st.markdown(inc.description)
+    st.markdown(f"**{d('replay.title', inc.title)}.** {d('replay.summary', inc.summary)}")
+    with st.expander(_("What happened (the incident's description)")):
+        st.markdown(d("replay.description", inc.description))
         if inc.scenario:
-            st.caption(f"Design: {inc.scenario}")
-    with st.expander("Expected diagnosis (open after you have tried)"):
-        st.markdown(f"Category: `{inc.expected_category}`" + (f" · node `{inc.expected_tree_node}`" if inc.expected_tree_node else ""))
-        st.markdown(inc.expected_explanation)
+            st.caption(_("Design: {scenario}", scenario=inc.scenario))
+    with st.expander(_("Expected diagnosis (open after you have tried)")):
+        st.markdown(_("Category: {category}", category=f"`{inc.expected_category}`")
+                    + (" · " + _("node {node}", node=f"`{inc.expected_tree_node}`") if inc.expected_tree_node else ""))
+        st.markdown(d("replay.expected_explanation", inc.expected_explanation))
     st.caption(
-        "This is a recorded incident. To look at your own tunnels, choose Live AWS in Source after "
-        "setting up credentials with `aws configure sso` / `aws sso login` or `aws configure`."
+        _("This is a recorded incident. To look at your own tunnels, choose Live AWS in Source after "
+          "setting up credentials with `aws configure sso` / `aws sso login` or `aws configure`.")
     )
     return inc.snapshot, False
 
@@ -165,28 +174,28 @@ if loaded is None:
 snapshot, is_live = loaded
 now = snapshot.end or datetime.now(UTC)
 
-tab_inventory, tab_connection, tab_audit = st.tabs(["Inventory", "Connection", "Audit"])
+tab_inventory, tab_connection, tab_audit = st.tabs([_("Inventory"), _("Connection"), _("Audit")])
 with tab_inventory:
     views.render_inventory(snapshot)
 
 with tab_connection:
     if not snapshot.connections:
-        st.info("No connection to show.")
+        st.info(_("No connection to show."))
     else:
         ids = [c.id for c in snapshot.connections]
         if st.session_state.get("monitor_vpn") not in ids:
             st.session_state["monitor_vpn"] = ids[0]
         labels = {c.id: views.connection_label(c) for c in snapshot.connections}
-        vpn_id = st.selectbox("Connection", ids, format_func=lambda i: labels[i], key="monitor_vpn")
+        vpn_id = st.selectbox(_("Connection"), ids, format_func=lambda i: labels[i], key="monitor_vpn")
         connection = snapshot.connection(vpn_id)
         if connection is None:  # the ids come from the snapshot itself; kept for the type checker
             st.stop()
         m = st.columns(4)
-        m[0].metric("Tunnels up", f"{connection.tunnels_up}/{len(connection.tunnels)}")
-        m[1].metric("Routing", "BGP" if connection.routing == "bgp" else "static")
-        m[2].metric("Gateway", connection.gateway_type.upper())
-        m[3].metric("State", connection.state)
-        st.markdown("**Telemetry (VgwTelemetry)**")
+        m[0].metric(_("Tunnels up"), f"{connection.tunnels_up}/{len(connection.tunnels)}")
+        m[1].metric(_("Routing"), "BGP" if connection.routing == "bgp" else _("static"))
+        m[2].metric(_("Gateway"), connection.gateway_type.upper())
+        m[3].metric(_("State"), connection.state)
+        st.markdown("**" + _("Telemetry (VgwTelemetry)") + "**")
         st.dataframe(views.telemetry_rows(connection), hide_index=True, width="stretch")
 
         def _with_logs(snap: Snapshot) -> tuple[Snapshot, str, object | None, str]:
@@ -209,13 +218,13 @@ with tab_connection:
         if is_live:
             refresh = st.columns([1, 1, 3], vertical_alignment="bottom")
             auto = refresh[0].toggle(
-                "Auto-refresh charts",
+                _("Auto-refresh charts"),
                 value=False,
                 key="monitor_autorefresh",
-                help="Re-reads the charts' data (cached for 60 s) without reloading the page.",
+                help=_("Re-reads the charts' data (cached for 60 s) without reloading the page."),
             )
             every = refresh[1].selectbox(
-                "Every", list(REFRESH_CHOICES), index=1, key="monitor_refresh_every", disabled=not auto
+                _("Every"), list(REFRESH_CHOICES), index=1, key="monitor_refresh_every", disabled=not auto
             )
             interval = REFRESH_CHOICES[every] if auto else None
 
@@ -229,7 +238,8 @@ with tab_connection:
                     shown = _with_logs(live)[0]
             current = shown.connection(vpn_id) or connection
             views.render_chart(shown, current)
-            st.caption(f"Charts as of {datetime.now(UTC):%H:%M:%S} UTC" + (f" · refreshing every {every}" if interval else ""))
+            st.caption(_("Charts as of {time} UTC", time=f"{datetime.now(UTC):%H:%M:%S}")
+                       + (" · " + _("refreshing every {every}", every=every) if interval else ""))
 
         def _live_refresh() -> Snapshot | None:
             profile_choice = st.session_state.get("monitor_profile", sources.DEFAULT_CHAIN)
@@ -245,20 +255,20 @@ with tab_connection:
                     st.session_state.get("monitor_health", True), chosen, inv.connections,
                 )
             except LabError as err:
-                st.warning(f"Refresh failed: {err} {err.hint}")
+                st.warning(_("Refresh failed: {error} {hint}", error=err, hint=err.hint))
                 return None
             return sources.live_snapshot(inv, det, region)
 
         _charts()
 
-        with st.expander("Tunnel options", expanded=False):
+        with st.expander(_("Tunnel options"), expanded=False):
             st.dataframe(views.options_rows(connection), hide_index=True, width="stretch")
-        st.markdown("**Endpoint maintenance (GetVpnTunnelReplacementStatus)**")
+        st.markdown("**" + _("Endpoint maintenance (GetVpnTunnelReplacementStatus)") + "**")
         for line in views.maintenance_lines(connection):
             st.caption(line)
-        st.markdown("**Events** (maintenance, AWS Health, tunnel and BGP changes)")
+        st.markdown(_("**Events** (maintenance, AWS Health, tunnel and BGP changes)"))
         views.render_events(snapshot, connection)
-        st.markdown("**Latest log lines** (AWS tunnel log and customer gateway log, in time order)")
+        st.markdown(_("**Latest log lines** (AWS tunnel log and customer gateway log, in time order)"))
         views.render_logs(connection, log_text, analysis, analysis_problem)
         views.render_handoff(snapshot, log_text, key="monitor_handoff")
 

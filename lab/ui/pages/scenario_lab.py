@@ -20,6 +20,7 @@ from lab.sim import (
 )
 from lab.sim.figures import element_failure, topology_figure
 from lab.ui import scenario_cache as cache
+from lab.ui.lang import _, d
 from lab.ui.registry import PAGES
 
 LAB_DIR = Path(__file__).resolve().parents[2]
@@ -27,11 +28,11 @@ KINDS = {k.id: k for k in FAILURE_KINDS}
 SPECS = {s.id: s for s in list_scenarios()}
 MAX_LOG_LINES = 1500
 
-st.title("Scenario lab")
+st.title(_("Scenario lab"))
 st.caption(
-    "Pick a high-availability design from the case study, break something on purpose and watch what "
-    "AWS, the customer gateways and the office routers do about it, second by second. Nothing here "
-    "touches AWS: the simulator follows the documented mechanics and names every assumption it makes."
+    _("Pick a high-availability design from the case study, break something on purpose and watch what "
+      "AWS, the customer gateways and the office routers do about it, second by second. Nothing here "
+      "touches AWS: the simulator follows the documented mechanics and names every assumption it makes.")
 )
 
 
@@ -43,14 +44,15 @@ def _failures() -> list[dict]:
 # A lesson can link here with ?scenario=s3&fail=cgw-down:cgw-a@60: preselect and run once.
 _linked = st.query_params.get("scenario", "").lower()
 if "sl_scenario" not in st.session_state and _linked and _linked not in SPECS:
-    st.warning(f"The link names an unknown scenario '{_linked}'; the valid ones are {', '.join(SPECS)}.")
+    st.warning(_("The link names an unknown scenario '{name}'; the valid ones are {valid}.", name=_linked,
+                 valid=", ".join(SPECS)))
 if "sl_scenario" not in st.session_state and _linked in SPECS:
     st.session_state["sl_scenario"] = st.query_params["scenario"].lower()
     for text in st.query_params.get_all("fail"):
         try:
             f = parse_failure(text.replace(" ", "+"))  # an unescaped + in a link arrives as a space
         except LabError as err:
-            st.warning(f"Link ignored a failure: {err}")
+            st.warning(_("Link ignored a failure: {error}", error=err))
             continue
         _failures().append({"kind": f.kind, "target": f.target or valid_targets(SPECS[st.session_state["sl_scenario"]],
                             f.kind)[0], "at": f.at_s, "dur": f.duration_s})
@@ -59,7 +61,7 @@ if "sl_scenario" not in st.session_state and _linked in SPECS:
 
 def _target_label(target: str) -> str:
     if target == "all":
-        return "all traffic"
+        return _("all traffic")
     if target.startswith("cgw-"):
         return f"{target} ({spec.cgw(target).name})"
     row = next((r for r in spec.tunnel_rows() if r[0] == target), None)
@@ -68,35 +70,40 @@ def _target_label(target: str) -> str:
 
 left, right = st.columns([1, 2])
 with left:
-    sid = st.selectbox("Scenario", list(SPECS), key="sl_scenario", format_func=lambda s: SPECS[s].title)
+    sid = st.selectbox(_("Scenario"), list(SPECS), key="sl_scenario", format_func=lambda s: d("scenario.title", SPECS[s].title))
 spec = load_scenario(sid)
 # A failure script built for another scenario may name parts this one does not have: drop those, say so.
 _stale = [f for f in _failures() if f["target"] not in valid_targets(spec, f["kind"])]
 if _stale:
     st.session_state["sl_failures"] = [f for f in _failures() if f not in _stale]
     st.warning(
-        "Removed from the failure script because this scenario has no such part: "
-        + ", ".join(f"{f['kind']} on {f['target']} at {f['at']} s" for f in _stale)
+        _("Removed from the failure script because this scenario has no such part: {parts}",
+          parts=", ".join(_("{kind} on {target} at {at} s", kind=f["kind"], target=f["target"], at=f["at"])
+                          for f in _stale))
     )
 with right:
-    st.markdown(f"**{spec.summary}**  \n*Article section {spec.article}.* {spec.lesson}")
-with st.expander("About this design", expanded=False):
-    st.markdown(spec.description)
+    st.markdown(f"**{d('scenario.summary', spec.summary)}**  \n*"
+                + _("Article section {section}.", section=spec.article) + f"* {d('scenario.lesson', spec.lesson)}")
+with st.expander(_("About this design"), expanded=False):
+    st.markdown(d("scenario.description", spec.description))
     cgws = ", ".join(f"{c.name} ({c.ip}, {c.device})" for c in spec.customer_gateways)
-    st.markdown(f"- **Gateway:** {spec.gateway.type.upper()} `{spec.gateway.id}`"
-                + (" with ECMP" if spec.gateway.ecmp else "")
-                + f"\n- **VPC:** `{spec.vpc.cidr}`, route table `{spec.vpc.route_table_id}`, route propagation "
-                + ("on" if spec.vpc.propagation else "off")
-                + f"\n- **Customer gateways:** {cgws}"
-                + "\n- **VPN connections:** " + ", ".join(f"`{c.id}` ({c.routing}, tunnels in "
-                                                           f"{' and '.join(t.az for t in c.tunnels)})"
-                                                           for c in spec.connections)
-                + f"\n- **On premises:** `{spec.onprem.cidr}`, routing: {spec.onprem.routing}")
+    gateway = f"{spec.gateway.type.upper()} `{spec.gateway.id}`" + (" " + _("with ECMP") if spec.gateway.ecmp else "")
+    vpcs = _("{cidr}, route table {table}, route propagation {state}", cidr=f"`{spec.vpc.cidr}`",
+             table=f"`{spec.vpc.route_table_id}`", state=_("on") if spec.vpc.propagation else _("off"))
+    vpns = ", ".join(_("{id} ({routing}, tunnels in {zones})", id=f"`{c.id}`", routing=c.routing,
+                       zones=" / ".join(t.az for t in c.tunnels)) for c in spec.connections)
+    st.markdown("\n".join([
+        "- " + _("**Gateway:** {text}", text=gateway),
+        "- " + _("**VPC:** {text}", text=vpcs),
+        "- " + _("**Customer gateways:** {text}", text=cgws),
+        "- " + _("**VPN connections:** {text}", text=vpns),
+        "- " + _("**On premises:** {cidr}, routing: {routing}", cidr=f"`{spec.onprem.cidr}`", routing=spec.onprem.routing),
+    ]))
 
 # --- options -----------------------------------------------------------------------------------------
 catalogue = option_catalogue(spec)
-with st.expander("Tunnel options and timers (defaults from the AWS facts)", expanded=False):
-    if st.button("Reset to defaults", key="sl_reset"):
+with st.expander(_("Tunnel options and timers (defaults from the AWS facts)"), expanded=False):
+    if st.button(_("Reset to defaults"), key="sl_reset"):
         for opt in catalogue:
             st.session_state[f"sl_opt_{opt.key}"] = opt.default
     cols = st.columns(3)
@@ -105,63 +112,65 @@ with st.expander("Tunnel options and timers (defaults from the AWS facts)", expa
         wkey = f"sl_opt_{opt.key}"
         with cols[n % 3]:
             disabled = opt.key == "health_check_s" and spec.onprem.routing != "static"
-            help_text = opt.help + (" (Not used here: this design does not route statically on premises.)"
-                                    if disabled else "")
+            help_text = d("option.help", opt.help) + (
+                " " + _("(Not used here: this design does not route statically on premises.)") if disabled else "")
             if opt.choices:
                 if st.session_state.get(wkey) not in opt.choices:
                     st.session_state[wkey] = opt.default
-                values[opt.key] = st.selectbox(opt.label, opt.choices, key=wkey, help=help_text)
+                values[opt.key] = st.selectbox(d("option.label", opt.label), opt.choices, key=wkey, help=help_text)
             else:
                 if wkey not in st.session_state:
                     st.session_state[wkey] = int(opt.default)  # type: ignore[call-overload]
-                values[opt.key] = st.number_input(opt.label, min_value=0, step=1, key=wkey, help=help_text,
+                values[opt.key] = st.number_input(d("option.label", opt.label), min_value=0, step=1, key=wkey, help=help_text,
                                                   disabled=disabled)
             # Only changed options become overrides, so the Snapshot shows AWS's defaults as AWS would.
             if disabled or values[opt.key] == opt.default:
                 values[opt.key] = None
-    st.caption("Every tunnel of the design gets these options. Out-of-range values are refused with the AWS limit "
-               "when you run.")
+    st.caption(_("Every tunnel of the design gets these options. Out-of-range values are refused with the AWS limit "
+                 "when you run."))
 
 # --- failure script ----------------------------------------------------------------------------------
-st.subheader("Failure script")
+st.subheader(_("Failure script"))
 b1, b2, b3, b4, b5 = st.columns([2.2, 1.4, 1, 1, 0.9], vertical_alignment="bottom")
 with b1:
-    kind = st.selectbox("Failure", list(KINDS), key="sl_new_kind", format_func=lambda k: KINDS[k].title,
-                        help="What breaks. See the descriptions under the script.")
+    kind = st.selectbox(_("Failure"), list(KINDS), key="sl_new_kind", format_func=lambda k: d("failure.title", KINDS[k].title),
+                        help=_("What breaks. See the descriptions under the script."))
 targets = valid_targets(spec, kind)
 with b2:
-    target = st.selectbox("Target", targets or ["(none in this design)"], key="sl_new_target",
+    target = st.selectbox(_("Target"), targets or [_("(none in this design)")], key="sl_new_target",
                           disabled=not targets, format_func=_target_label,
-                          help="Customer gateway, tunnel, or all traffic.")
+                          help=_("Customer gateway, tunnel, or all traffic."))
 with b3:
-    at = st.number_input("At (s)", min_value=0, value=60, step=5, key="sl_new_at")
+    at = st.number_input(_("At (s)"), min_value=0, value=60, step=5, key="sl_new_at")
 with b4:
-    dur = st.number_input("Lasts (s, 0 = to end)", min_value=0, value=0, step=10, key="sl_new_dur",
-                          help="A device or link comes back after this; a mismatch is fixed after this.")
+    dur = st.number_input(_("Lasts (s, 0 = to end)"), min_value=0, value=0, step=10, key="sl_new_dur",
+                          help=_("A device or link comes back after this; a mismatch is fixed after this."))
 with b5:
-    if st.button("Add failure", key="sl_add", disabled=not targets, width="stretch"):
+    if st.button(_("Add failure"), key="sl_add", disabled=not targets, width="stretch"):
         _failures().append({"kind": kind, "target": target, "at": int(at), "dur": int(dur) or None})
-st.caption(KINDS[kind].description)
+st.caption(d("failure.description", KINDS[kind].description))
 
 script = _failures()
 if script:
     for i, f in enumerate(list(script)):
         c1, c2 = st.columns([6, 1], vertical_alignment="center")
-        until = f" for {f['dur']} s" if f["dur"] else " until the end"
-        c1.markdown(f"{i + 1}. **{KINDS[f['kind']].title}** on `{f['target']}` at **{f['at']} s**{until}")
-        if c2.button("Remove", key=f"sl_rm_{i}"):
+        until = _("for {seconds} s", seconds=f["dur"]) if f["dur"] else _("until the end")
+        c1.markdown(f"{i + 1}. " + _("**{failure}** on {target} at **{at} s** {until}",
+                                     failure=d("failure.title", KINDS[f["kind"]].title), target=f"`{f['target']}`",
+                                     at=f["at"], until=until))
+        if c2.button(_("Remove"), key=f"sl_rm_{i}"):
             script.pop(i)
             st.rerun()
 else:
-    st.info("No failure yet: add one above (or select a component on the diagram after a run). A run without "
-            "failures shows the design working normally.")
+    st.info(_("No failure yet: add one above (or select a component on the diagram after a run). A run without "
+              "failures shows the design working normally."))
 
 r1, r2, r3, _r4 = st.columns([1.2, 1, 1.3, 3], vertical_alignment="bottom")
-duration = r1.number_input("Run length (s)", min_value=10, max_value=14400, value=600, step=60, key="sl_duration",
-                           help="Up to 4 hours in the page (the CLI allows 24 hours).")
-seed = r2.number_input("Seed", min_value=0, value=0, step=1, key="sl_seed",
-                       help="Changes only the traffic jitter and rekey timing; same seed, same result.")
-run_clicked = r3.button("Run simulation", key="sl_run", type="primary", width="stretch")
+duration = r1.number_input(_("Run length (s)"), min_value=10, max_value=14400, value=600, step=60, key="sl_duration",
+                           help=_("Up to 4 hours in the page (the CLI allows 24 hours)."))
+seed = r2.number_input(_("Seed"), min_value=0, value=0, step=1, key="sl_seed",
+                       help=_("Changes only the traffic jitter and rekey timing; same seed, same result."))
+run_clicked = r3.button(_("Run simulation"), key="sl_run", type="primary", width="stretch")
 
 
 def _key() -> cache.RunKey:
@@ -183,54 +192,57 @@ if run_clicked or st.session_state.pop("sl_autorun", False):
 def _add_from_diagram(element_id: str, when: int) -> None:
     pick = element_failure(element_id)
     if pick is None:
-        st.session_state["sl_notice"] = ("warning", f"{element_id}: AWS-managed parts (gateway, route table, VPC) "
-                                         "cannot be failed here; select a customer gateway, a tunnel or an endpoint.")
+        st.session_state["sl_notice"] = ("warning", _(
+            "{element}: AWS-managed parts (gateway, route table, VPC) cannot be failed here; select a customer "
+            "gateway, a tunnel or an endpoint.", element=element_id))
         return
     fkind, ftarget = pick
     _failures().append({"kind": fkind, "target": ftarget, "at": when, "dur": None})
     st.session_state["sl_last_run"] = _key()
-    st.session_state["sl_notice"] = ("success", f"Added “{KINDS[fkind].title}” on {ftarget} at {when} s and ran again.")
+    st.session_state["sl_notice"] = ("success", _("Added “{failure}” on {target} at {at} s and ran again.",
+                                                  failure=d("failure.title", KINDS[fkind].title), target=ftarget, at=when))
 
 
 key: cache.RunKey | None = st.session_state.get("sl_last_run")
 if key is not None and key.scenario != sid:
     key = None  # the scenario changed since the last run
 if key is None:
-    st.caption(f"Press **Run simulation** to see what happens to {spec.title.split(':')[0]} under this script.")
+    st.caption(_("Press **Run simulation** to see what happens to {design} under this script.",
+                 design=spec.title.split(":")[0]))
     st.stop()
 if key != _key():
-    st.caption("Inputs changed since this run: press **Run simulation** to update the results.")
+    st.caption(_("Inputs changed since this run: press **Run simulation** to update the results."))
 try:
     result = cache.run(key)
 except LabError as err:
-    st.error(f"Cannot run: {err}")
+    st.error(_("Cannot run: {error}", error=err))
     if err.hint:
         st.caption(err.hint)
     st.stop()
 
 # --- results -----------------------------------------------------------------------------------------
 o = result.outcome
-st.subheader(f"Result: {result.scenario.title}")
+st.subheader(_("Result: {title}", title=d("scenario.title", result.scenario.title)))
 m = st.columns(5)
-m[0].metric("VPC → on-prem outage", f"{o.outage_s['to_onprem']} s", help=f"{o.lost_pct['to_onprem']} % of "
-            "the traffic in this direction was lost.")
-m[1].metric("On-prem → VPC outage", f"{o.outage_s['to_aws']} s", help=f"{o.lost_pct['to_aws']} % of the "
-            "traffic in this direction was lost.")
-m[2].metric("Time to detect", "—" if o.detect_s is None else f"{o.detect_s} s",
-            help="From the first failure to the first reaction anywhere: AWS (DPD, BGP hold timer), a customer "
-            "gateway, or the office routers (cluster, internal routing, health check) moving traffic.")
-m[3].metric("Time to recover", "none" if o.recover_s is None else f"{o.recover_s} s",
-            help="From the first failure to the end of the last second with lost traffic; none: traffic was still "
-            "lost at the end of the run.")
-m[4].metric("Person needed", "YES" if o.manual_action_required else "no",
-            help="Traffic is still lost at the end and no automatic mechanism will fix it.")
+m[0].metric(_("VPC → on-prem outage"), f"{o.outage_s['to_onprem']} s",
+            help=_("{pct} % of the traffic in this direction was lost.", pct=o.lost_pct["to_onprem"]))
+m[1].metric(_("On-prem → VPC outage"), f"{o.outage_s['to_aws']} s",
+            help=_("{pct} % of the traffic in this direction was lost.", pct=o.lost_pct["to_aws"]))
+m[2].metric(_("Time to detect"), "—" if o.detect_s is None else f"{o.detect_s} s",
+            help=_("From the first failure to the first reaction anywhere: AWS (DPD, BGP hold timer), a customer "
+                   "gateway, or the office routers (cluster, internal routing, health check) moving traffic."))
+m[3].metric(_("Time to recover"), _("none") if o.recover_s is None else f"{o.recover_s} s",
+            help=_("From the first failure to the end of the last second with lost traffic; none: traffic was still "
+                   "lost at the end of the run."))
+m[4].metric(_("Person needed"), _("YES") if o.manual_action_required else _("no"),
+            help=_("Traffic is still lost at the end and no automatic mechanism will fix it."))
 (st.error if o.manual_action_required else st.success)(o.verdict)
 
 notice = st.session_state.pop("sl_notice", None)
 if notice:
     getattr(st, notice[0])(notice[1])
-st.markdown("**Topology** · move the slider or press Play to see each moment; select a customer gateway, a tunnel "
-            "(diamond) or an endpoint to add a failure there at the time below.")
+st.markdown(_("**Topology** · move the slider or press Play to see each moment; select a customer gateway, a tunnel "
+              "(diamond) or an endpoint to add a failure there at the time below."))
 # Built on every run, not cached: a figure restored from the cache loses the chart's point selection.
 event = st.plotly_chart(topology_figure(result), key="sl_topology", on_select="rerun", selection_mode=("points",),
                         width="stretch", config={"displayModeBar": False})
@@ -239,74 +251,84 @@ picked = [p.get("customdata") for p in points if isinstance(p, dict) and p.get("
 signature = tuple(str(x) for x in picked)
 f1, f2, f3 = st.columns([2, 1, 1], vertical_alignment="bottom")
 options = ["onprem", *spec.cgw_keys(), *spec.tunnel_ids(), *(f"endpoint:{t}" for t in spec.tunnel_ids())]
-element = f1.selectbox("Or pick a component to fail", options, key="sl_fail_element",
-                       format_func=lambda e: {"onprem": "On-premises network (traffic stops: idle)"}.get(
-                           e, e.replace("endpoint:", "AWS endpoint of ") + (
-                               " (device down)" if e.startswith("cgw-") else
-                               " (replacement)" if e.startswith("endpoint:") else
-                               " (Delete IKE_SA)" if e.startswith("tunnel-") else "")))
-when = int(f2.number_input("at (s)", min_value=0, value=60, step=5, key="sl_fail_at"))
+
+
+def _element_label(e: str) -> str:
+    if e == "onprem":
+        return _("On-premises network (traffic stops: idle)")
+    if e.startswith("endpoint:"):
+        return _("AWS endpoint of {tunnel} (replacement)", tunnel=e.removeprefix("endpoint:"))
+    if e.startswith("cgw-"):
+        return _("{element} (device down)", element=e)
+    if e.startswith("tunnel-"):
+        return _("{element} (Delete IKE_SA)", element=e)
+    return e
+
+
+element = f1.selectbox(_("Or pick a component to fail"), options, key="sl_fail_element", format_func=_element_label)
+when = int(f2.number_input(_("at (s)"), min_value=0, value=60, step=5, key="sl_fail_at"))
 if signature and signature != st.session_state.get("sl_sel_seen"):
     st.session_state["sl_sel_seen"] = signature
     _add_from_diagram(str(picked[0]), when)
     st.rerun()
 if not signature:
     st.session_state["sl_sel_seen"] = ()
-if f3.button("Fail it", key="sl_fail_btn", width="stretch"):
+if f3.button(_("Fail it"), key="sl_fail_btn", width="stretch"):
     _add_from_diagram(element, when)
     st.rerun()
 
-st.markdown("**Timeline** · per tunnel: state, traffic and events")
+st.markdown(_("**Timeline** · per tunnel: state, traffic and events"))
 st.plotly_chart(cache.timeline(key), key="sl_timeline", width="stretch")
 
-st.subheader("What happened, step by step")
+st.subheader(_("What happened, step by step"))
 if o.explanation:
     st.markdown("\n".join(f"{n}. **t = {t} s**: {text}" for n, (t, text) in enumerate(o.explanation, 1)))
 else:
-    st.write("Nothing happened: both directions delivered everything.")
-st.caption("Tunnels down: " + ", ".join(f"{k} {v} s" for k, v in o.down_s.items()))
+    st.write(_("Nothing happened: both directions delivered everything."))
+st.caption(_("Tunnels down: {list}", list=", ".join(f"{k} {v} s" for k, v in o.down_s.items())))
 
-st.subheader("Same failure, S1 to S4 side by side")
+st.subheader(_("Same failure, S1 to S4 side by side"))
 rows = cache.comparison(key)
 table = pd.DataFrame([{
-    "Design": r.title,
-    "VPC → on-prem outage": "n/a" if r.to_onprem_s is None else f"{r.to_onprem_s} s",
-    "On-prem → VPC outage": "n/a" if r.to_aws_s is None else f"{r.to_aws_s} s",
-    "Detect": "—" if r.detect_s is None else f"{r.detect_s} s",
-    "Recover": "not recovered" if r.recover_s is None and r.manual is not None else
-               ("n/a" if r.manual is None else f"{r.recover_s} s"),
-    "Person needed": "n/a" if r.manual is None else ("YES" if r.manual else "no"),
-    "Verdict": r.verdict + (f" ({r.note})" if r.note else ""),
+    _("Design"): d("scenario.title", r.title),
+    _("VPC → on-prem outage"): _("n/a") if r.to_onprem_s is None else f"{r.to_onprem_s} s",
+    _("On-prem → VPC outage"): _("n/a") if r.to_aws_s is None else f"{r.to_aws_s} s",
+    _("Detect"): "—" if r.detect_s is None else f"{r.detect_s} s",
+    _("Recover"): _("not recovered") if r.recover_s is None and r.manual is not None else
+                  (_("n/a") if r.manual is None else f"{r.recover_s} s"),
+    _("Person needed"): _("n/a") if r.manual is None else (_("YES") if r.manual else _("no")),
+    _("Verdict"): r.verdict + (f" ({r.note})" if r.note else ""),
 } for r in rows])
 st.table(table, hide_index=True)
 
-st.subheader("Generated logs")
+st.subheader(_("Generated logs"))
 files, all_text = cache.logs(key)
-st.caption("What the AWS tunnel log (JSON, with the documented fields and messages) and each strongSwan customer "
-           "gateway would have written during this run.")
+st.caption(_("What the AWS tunnel log (JSON, with the documented fields and messages) and each strongSwan customer "
+             "gateway would have written during this run."))
 tabs = st.tabs(list(files))
 for tab, (name, content) in zip(tabs, files.items(), strict=True):
     with tab:
         lines = content.splitlines()
         if len(lines) > MAX_LOG_LINES:
-            st.caption(f"Showing the first {MAX_LOG_LINES:,} of {len(lines):,} lines; the download has them all.")
+            st.caption(_("Showing the first {shown:,} of {total:,} lines; the download has them all.", shown=MAX_LOG_LINES,
+                         total=len(lines)))
             content_shown = "\n".join(lines[:MAX_LOG_LINES])
         else:
             content_shown = content
-        st.code(content_shown or "(no lines in this run)", language=None, height=300, wrap_lines=True)
-        st.download_button(f"Download {name}", content, file_name=name, key=f"sl_dl_{name}")
+        st.code(content_shown or _("(no lines in this run)"), language=None, height=300, wrap_lines=True)
+        st.download_button(_("Download {name}", name=name), content, file_name=name, key=f"sl_dl_{name}")
 d1, d2 = st.columns([1, 2], vertical_alignment="center")
-d1.download_button("Download all logs", all_text, file_name=f"{key.scenario}-simulated-logs.txt",
+d1.download_button(_("Download all logs"), all_text, file_name=f"{key.scenario}-simulated-logs.txt",
                    key="sl_dl_all")
 troubleshooter = next((p for p in PAGES if p.url_path == "troubleshooter"), None)
 if troubleshooter is not None:
-    if d2.button("Open in troubleshooter", key="sl_to_troubleshooter"):
+    if d2.button(_("Open in troubleshooter"), key="sl_to_troubleshooter"):
         st.session_state["shared_log_text"] = all_text
         st.session_state["shared_snapshot"] = result.snapshot
         st.switch_page(str(LAB_DIR / troubleshooter.script))
 else:
-    d2.caption("The troubleshooter page is not part of this build yet: download the logs to analyse them elsewhere.")
+    d2.caption(_("The troubleshooter page is not part of this build yet: download the logs to analyse them elsewhere."))
 
-with st.expander("Assumptions: what AWS does not document and the lab had to choose"):
+with st.expander(_("Assumptions: what AWS does not document and the lab had to choose")):
     for a in ASSUMPTIONS.values():
-        st.markdown(f"- {a.text}")
+        st.markdown(f"- {d('assumption.text', a.text)}")

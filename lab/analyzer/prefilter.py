@@ -1,0 +1,88 @@
+"""The multi-pattern prefilter: which lines of a block contain any pattern keyword, in one pass.
+
+Every pattern's literal keyword is compiled once into one Hyperscan database (Intel's maintained
+multi-pattern engine, https://intel.github.io/hyperscan/) and a block of lines is scanned once,
+whatever the number of patterns. Keywords match without regard to case (vendors differ in
+capitalisation). Only the lines it reports meet Python regexes. Without Hyperscan (a platform
+without its wheel) the same answer comes from one `bytes.find` sweep per keyword over the lowered block.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+try:  # pragma: no cover - depends on the platform's wheels
+    import hyperscan as _hs
+except ImportError:  # pragma: no cover
+    _hs = None
+
+ENGINE = "hyperscan" if _hs is not None else "python"
+
+
+class Prefilter:
+    """Compiled once for a set of keywords; `lines(data)` gives (line start, line end, keyword ids)."""
+
+    def __init__(self, keywords: Sequence[str]) -> None:
+        self.keywords = tuple(keywords)
+        self._db = None
+        if _hs is not None and self.keywords:
+            db = _hs.Database(mode=_hs.HS_MODE_BLOCK)
+            exprs = [_hs_literal(k) for k in self.keywords]
+            flags = [_hs.HS_FLAG_CASELESS] * len(exprs)
+            db.compile(expressions=exprs, ids=list(range(len(exprs))), elements=len(exprs), flags=flags)
+            self._db = db
+            self._scratch = _hs.Scratch(db)
+
+    def hits(self, data: bytes) -> list[tuple[int, int]]:
+        """(end offset, keyword id) of every keyword occurrence, in offset order."""
+        if not self.keywords:
+            return []
+        if self._db is not None:
+            out: list[tuple[int, int]] = []
+            append = out.append
+
+            def on_match(kid: int, _start: int, end: int, _flags: int, _ctx: object) -> None:
+                append((end, kid))
+
+            self._db.scan(data, match_event_handler=on_match, scratch=self._scratch)
+            return out
+        found: list[tuple[int, int]] = []
+        data = data.lower()
+        for kid, kw in enumerate(self.keywords):
+            needle = kw.lower().encode("utf-8")
+            pos = data.find(needle)
+            while pos >= 0:
+                found.append((pos + len(needle), kid))
+                eol = data.find(b"\n", pos)
+                pos = data.find(needle, eol + 1) if eol >= 0 else -1
+        found.sort()
+        return found
+
+    def lines(self, data: bytes) -> list[tuple[int, int, set[int]]]:
+        """The lines (start, end offsets, keyword ids) that contain at least one keyword."""
+        out: list[tuple[int, int, set[int]]] = []
+        last_start, last_end = -1, -1
+        ids: set[int] = set()
+        for end, kid in self.hits(data):
+            if end <= last_end:
+                ids.add(kid)
+                continue
+            start = data.rfind(b"\n", 0, end) + 1
+            if start == last_start:
+                ids.add(kid)
+                continue
+            stop = data.find(b"\n", end)
+            stop = len(data) if stop < 0 else stop
+            ids = {kid}
+            out.append((start, stop, ids))
+            last_start, last_end = start, stop
+        return out
+
+
+def _hs_literal(keyword: str) -> bytes:
+    """A keyword as a Hyperscan expression matching it literally."""
+    out = []
+    for ch in keyword.encode("utf-8"):
+        c = chr(ch)
+        out.append(c if c.isalnum() or c == " " else f"\\x{ch:02x}")
+    return "".join(out).encode("ascii")

@@ -1,0 +1,595 @@
+"""The protocol layer: what an IKE/BGP event means, read in the order the events happened.
+
+Vendor patterns (`lab.analyzer.patterns`) turn lines into `Event`s: the exchange, the notify type
+(RFC 7296 section 3.10.1 and RFC 2408 section 3.14.1 names), the direction, the SA kind, retransmits,
+DPD probes and answers, Deletes, BGP state changes. Here the events are put in order (a newest-first
+paste is reversed, two logs pasted one after the other are told apart) and read per stream with a
+small state machine per peer: the same NO_PROPOSAL_CHOSEN is a phase 1 failure in IKE_SA_INIT or Main
+Mode, and a phase 2 failure in IKE_AUTH's Child SA part, CREATE_CHILD_SA or Quick Mode; a retransmit
+after a DPD probe is a dead peer, after IKE_SA_INIT an unreachable one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+# Notify names as daemons print them -> RFC name. strongSwan's short names come from
+# src/libcharon/encoding/payloads/notify_payload.c (notify_type_short_names); libreswan prefixes v2N_.
+NOTIFY_ALIASES = {
+    "NO_PROP": "NO_PROPOSAL_CHOSEN",
+    "AUTH_FAILED": "AUTHENTICATION_FAILED",
+    "TS_UNACCEPT": "TS_UNACCEPTABLE",
+    "INVAL_ID": "INVALID_ID_INFORMATION",
+    "INVAL_KE": "INVALID_KE_PAYLOAD",
+    "INVAL_SPI": "INVALID_SPI",
+    "INVAL_IKE_SPI": "INVALID_IKE_SPI",
+    "INVAL_MAJOR": "INVALID_MAJOR_VERSION",
+    "INVAL_SYN": "INVALID_SYNTAX",
+    "INVAL_MID": "INVALID_MESSAGE_ID",
+    "INVAL_HASH": "INVALID_HASH_INFORMATION",
+    "INVAL_CERT": "INVALID_CERTIFICATE",
+    "INVAL_CA": "INVALID_CERT_AUTHORITY",
+    "INVAL_SEL": "INVALID_SELECTORS",
+    "PLD_MAL": "PAYLOAD_MALFORMED",
+    "SINGLE_PAIR": "SINGLE_PAIR_REQUIRED",
+    "NO_ADD_SAS": "NO_ADDITIONAL_SAS",
+    "TEMP_FAIL": "TEMPORARY_FAILURE",
+    "NO_CHILD_SA": "CHILD_SA_NOT_FOUND",
+    "UNEXPECT_NAT": "UNEXPECTED_NAT_DETECTED",
+    "DPD": "R_U_THERE",
+    "DPD_R_U_THERE": "R_U_THERE",
+    "DPD_ACK": "R_U_THERE_ACK",
+    "DPD_R_U_THERE_ACK": "R_U_THERE_ACK",
+    "ISAKMP_N_NO_PROPOSAL_CHOSEN": "NO_PROPOSAL_CHOSEN",
+    "INVALID_ID_INFO": "INVALID_ID_INFORMATION",
+    "INVALID_HASH_INFO": "INVALID_HASH_INFORMATION",
+    "INVALID-ID-INFORMATION": "INVALID_ID_INFORMATION",
+    "NO-PROPOSAL-CHOSEN": "NO_PROPOSAL_CHOSEN",
+    "AUTHENTICATION-FAILED": "AUTHENTICATION_FAILED",
+    "TS-UNACCEPTABLE": "TS_UNACCEPTABLE",
+    "TRAFFIC_SELECTORS_UNACCEPTABLE": "TS_UNACCEPTABLE",
+    "TS_UNACCEPTABLE_": "TS_UNACCEPTABLE",
+    "INVALID_ID": "INVALID_ID_INFORMATION",
+    "NO_PROPOSAL": "NO_PROPOSAL_CHOSEN",
+    "DPD/R_U_THERE": "R_U_THERE",
+    "DPD/R_U_THERE_ACK": "R_U_THERE_ACK",
+    "R-U-THERE": "R_U_THERE",
+    "R-U-THERE-ACK": "R_U_THERE_ACK",
+}
+# Exchange names as daemons print them -> one name (IKEv1 Main Mode is ISAKMP's Identity Protection).
+EXCHANGE_ALIASES = {
+    "ID_PROT": "MAIN_MODE",
+    "MAIN": "MAIN_MODE",
+    "MAIN MODE": "MAIN_MODE",
+    "MM": "MAIN_MODE",
+    "AGGRESSIVE": "AGGRESSIVE_MODE",
+    "AGGRESSIVE MODE": "AGGRESSIVE_MODE",
+    "AM": "AGGRESSIVE_MODE",
+    "QUICK_MODE": "QUICK_MODE",
+    "QUICK MODE": "QUICK_MODE",
+    "QUICK": "QUICK_MODE",
+    "QM": "QUICK_MODE",
+    "INFORMATIONAL_V1": "INFORMATIONAL_V1",
+    "TRANSACTION": "INFORMATIONAL_V1",
+    "INFORMATIONAL": "INFORMATIONAL",
+    "IKE_SA_INIT": "IKE_SA_INIT",
+    "SA_INIT": "IKE_SA_INIT",
+    "IKE_AUTH": "IKE_AUTH",
+    "AUTH": "IKE_AUTH",
+    "CREATE_CHILD_SA": "CREATE_CHILD_SA",
+    "CREATE_CHILD": "CREATE_CHILD_SA",
+}
+IKE_EXCHANGES = {"IKE_SA_INIT", "MAIN_MODE", "AGGRESSIVE_MODE"}
+CHILD_EXCHANGES = {"CREATE_CHILD_SA", "QUICK_MODE"}
+IKEV1_EXCHANGES = {"MAIN_MODE", "AGGRESSIVE_MODE", "QUICK_MODE", "INFORMATIONAL_V1"}
+
+
+def notify_name(raw: str) -> str:
+    name = raw.strip().upper().removeprefix("V2N_").removeprefix("V1N_").removeprefix("N(").rstrip(")")
+    name = name.replace(" ", "_")
+    return NOTIFY_ALIASES.get(name, name.replace("-", "_"))
+
+
+def exchange_name(raw: str) -> str:
+    key = raw.strip().upper().replace("-", "_")
+    found = EXCHANGE_ALIASES.get(key, EXCHANGE_ALIASES.get(key.replace("_", " ")))
+    if found:
+        return found
+    # Daemon states and wordings: libreswan STATE_MAIN_I1, IKE_SA_INIT_I, STATE_PARENT_I2; "phase 1" ...
+    for needle, name in (
+        ("SA_INIT", "IKE_SA_INIT"),
+        ("PARENT_I1", "IKE_SA_INIT"),
+        ("PARENT_R1", "IKE_SA_INIT"),
+        ("IKE_AUTH", "IKE_AUTH"),
+        ("PARENT_I2", "IKE_AUTH"),
+        ("PARENT_R2", "IKE_AUTH"),
+        ("CHILD", "CREATE_CHILD_SA"),
+        ("MAIN", "MAIN_MODE"),
+        ("AGGR", "AGGRESSIVE_MODE"),
+        ("QUICK", "QUICK_MODE"),
+        ("ESTABLISHED", "INFORMATIONAL"),
+        ("INFO", "INFORMATIONAL"),
+    ):
+        if needle in key:
+            return name
+    return key
+
+
+# ---- algorithms -------------------------------------------------------------------------------
+
+_DH = {
+    "1": "MODP_768", "2": "MODP_1024", "5": "MODP_1536", "14": "MODP_2048", "15": "MODP_3072",
+    "16": "MODP_4096", "17": "MODP_6144", "18": "MODP_8192", "19": "ECP_256", "20": "ECP_384",
+    "21": "ECP_521", "22": "MODP_1024_160", "23": "MODP_2048_224", "24": "MODP_2048_256",
+    "31": "CURVE_25519", "32": "CURVE_448",
+}  # IANA IKEv2 Transform Type 4 numbers (RFC 7296, RFC 5903, RFC 8031)
+_ALGO_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(rx, re.I), name)
+    for rx, name in (
+        (r"^(?:3des|des3|3des_cbc|des3_cbc|3des-cbc|tripledes|des-ede3(?:-cbc)?)(?:[_-]?\d{3})?$", "3DES"),
+        (r"^(?:des|des_cbc|des-cbc)$", "DES"),
+        (r"^aes(?:_cbc|-cbc|cbc)?[_-]?(128|192|256)$", "AES_CBC_{0}"),
+        (r"^aes(?:_cbc|-cbc)?$", "AES_CBC_128"),
+        (r"^aes[_-]?gcm(?:[_-]?(?:16|128|c16|-?16))?[_-]?(128|192|256)$", "AES_GCM_16_{0}"),
+        (r"^aes(128|192|256)[_-]?gcm(?:16|128)?$", "AES_GCM_16_{0}"),
+        (r"^aes[_-]?gcm(?:16)?$", "AES_GCM_16_128"),
+        (r"^(?:hmac[_-]?)?md5(?:[_-]96)?$", "MD5"),
+        (r"^(?:hmac[_-]?|auth_hmac_)?sha1?(?:[_-]96|[_-]160)?$", "SHA1"),
+        (r"^(?:hmac[_-]?)?sha2?[_-]?(256|384|512)(?:[_-]\d+)?$", "SHA2_{0}"),
+        (r"^prf[_-]?(?:hmac[_-]?)?sha1$", "PRF_SHA1"),
+        (r"^prf[_-]?(?:hmac[_-]?)?sha2?[_-]?(256|384|512)$", "PRF_SHA2_{0}"),
+        (r"^prf[_-]?(?:hmac[_-]?)?md5$", "PRF_MD5"),
+        (r"^modp[_-]?(768|1024|1536|2048|3072|4096|6144|8192)$", "MODP_{0}"),
+        (r"^ecp[_-]?(256|384|521)$", "ECP_{0}"),
+        (r"^(?:dh|group|dh[_-]?group|pfs)[_ -]?(\d{1,2})$", "DH{0}"),
+        (r"^curve[_-]?25519$|^x25519$", "CURVE_25519"),
+    )
+)
+_ALGO_SPLIT = re.compile(r"[\s/,;:+|]+")
+_ALGO_TOKEN = re.compile(r"\b(?:[A-Za-z0-9]+(?:[_-][A-Za-z0-9]+)*)\b")
+_IGNORE = {"ike", "esp", "ah", "no_ext_seq", "ext_seq", "noesn", "esn", "none", "proposal", "transform"}
+
+
+def algorithm(token: str) -> str | None:
+    """One normalised algorithm name (3DES, AES_CBC_128, SHA1, SHA2_256, MODP_1024, ECP_256), or None."""
+    t = token.strip().strip("[]()").replace(" ", "")
+    if not t or t.lower() in _IGNORE:
+        return None
+    for rx, name in _ALGO_RULES:
+        m = rx.match(t)
+        if m:
+            out = name.format(*m.groups())
+            if out.startswith("DH"):
+                return _DH.get(out[2:])
+            return out
+    return None
+
+
+_PAREN_BITS = re.compile(r"([A-Za-z0-9]+)[_ ]?(?:CBC)?\s*\((\d{3})\)")  # libreswan "AES_CBC (256)"
+_GROUP_WORDS = re.compile(r"\b(?:DH|dh|[Gg]roup|GROUP|MODP|modp)[ _-]?(\d{1,4})\b")
+
+
+def algorithms_in(text: str) -> list[str]:
+    """Every algorithm named in a proposal text, normalised, in order, without repeats."""
+    out: list[str] = []
+    text = _PAREN_BITS.sub(lambda m: f"{m.group(1)}_{m.group(2)}", text)
+    for m in _GROUP_WORDS.finditer(text):
+        n = m.group(1)
+        name = f"MODP_{n}" if len(n) >= 3 else _DH.get(n)
+        if name and name not in out:
+            out.append(name)
+    for token in _ALGO_SPLIT.split(text):
+        for part in _ALGO_TOKEN.findall(token) or [token]:
+            for name in _names(part):
+                if name not in out:
+                    out.append(name)
+    return out
+
+
+def _names(token: str) -> list[str]:
+    """Algorithms in one token: itself, or its dash-separated pieces ("aes256-sha256-modp2048")."""
+    name = algorithm(token)
+    if name:
+        return [name]
+    parts, found, i = token.split("-"), [], 0
+    while i < len(parts):
+        for width in (3, 2, 1):
+            piece = "-".join(parts[i : i + width])
+            name = algorithm(piece) if i + width <= len(parts) else None
+            if name:
+                found.append(name)
+                i += width
+                break
+        else:
+            i += 1
+    return found
+
+
+def proposal_list(text: str) -> list[str]:
+    """A proposal listing ("IKE:AES_CBC_128/HMAC_SHA1_96/PRF_HMAC_SHA1/MODP_1024, IKE:...") as a list."""
+    parts = [p.strip().strip(",;") for p in re.split(r",\s*(?=[A-Za-z]+:)|\s{2,}|;\s*", text) if p.strip()]
+    return [p for p in parts if p][:16]
+
+
+# ---- events -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Event:
+    """One line read as a protocol event."""
+
+    line: int
+    text: str
+    pattern: str
+    kind: str
+    explanation: str
+    fmt: str
+    exchange: str | None = None
+    notify: str | None = None
+    direction: str | None = None
+    sa: str | None = None
+    ike: int | None = None
+    values: dict[str, Any] = field(default_factory=dict)
+    tree_node: str = ""
+    weak: bool = False  # the pattern reads a daemon's guess: decisive only when nothing firmer is seen
+    stamp: float | None = None  # seconds, for ordering only (date when known, else time of day)
+    host: str = ""  # the syslog host or device the line came from, when it says
+    order: int = 0
+    stream: int = 0
+    category: str | None = None
+    weight: str = "context"  # decisive | weak | context
+
+
+# Syslog / ISO / Android prefixes, for ordering and for telling two logs apart.
+_MONTHS = {m: i for i, m in enumerate(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1)}
+_STAMP = re.compile(
+    r"(?:(?P<y>\d{4})[-/](?P<mo>\d{1,2})[-/](?P<d>\d{1,2})[ T,]+|(?P<mon>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? +(?P<d2>\d{1,2}),?(?: (?P<y2>\d{4}))? +|(?P<mo3>\d{2})-(?P<d3>\d{2}) )?"
+    r"(?P<h>\d{1,2}):(?P<mi>\d{2}):(?P<s>\d{2})(?:[.,](?P<f>\d{1,6}))?"
+)
+_FORTI_STAMP = re.compile(r"date=(\d{4})-(\d{2})-(\d{2}) time=(\d{2}):(\d{2}):(\d{2})")
+_HOST = re.compile(
+    r"^(?:<\d+>\d? ?)?(?:\S+T\S+|\w{3} +\d+ \d\d:\d\d:\d\d(?:\.\d+)?|\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\S*)\s+(?P<host>[A-Za-z][\w.-]*)\s+(?:\w[\w./-]*(?:\[\d+\])?:|%)"
+)
+
+
+def stamp_of(line: str) -> float | None:
+    """Seconds usable for ordering lines of one log (date when given, else the time of day)."""
+    m = _FORTI_STAMP.search(line)
+    if m:
+        y, mo, d, h, mi, s = map(int, m.groups())
+        return (((y * 12 + mo) * 31 + d) * 86400) + h * 3600 + mi * 60 + s
+    m = _STAMP.search(line, 0, 200)
+    if not m:
+        return None
+    g = m.groupdict()
+    secs = int(g["h"]) * 3600 + int(g["mi"]) * 60 + int(g["s"]) + (float("0." + g["f"]) if g["f"] else 0.0)
+    if g["y"]:
+        return (((int(g["y"]) * 12 + int(g["mo"])) * 31 + int(g["d"])) * 86400) + secs
+    if g["mon"]:
+        year = int(g["y2"]) if g["y2"] else 0
+        return (((year * 12 + _MONTHS[g["mon"]]) * 31 + int(g["d2"])) * 86400) + secs
+    if g["mo3"]:  # Android logcat "11-29 10:01:02.123"
+        return ((int(g["mo3"]) * 31 + int(g["d3"])) * 86400) + secs
+    return secs
+
+
+def host_of(line: str) -> str:
+    m = _HOST.match(line)
+    return m.group("host") if m else ""
+
+
+# ---- ordering ----------------------------------------------------------------------------------
+
+
+def _protocol_rank(ev: Event) -> float | None:
+    """Where an event sits in one negotiation attempt, for logs without timestamps."""
+    if ev.kind == "initiate":
+        return 0.0
+    if ev.kind == "retransmit":
+        n = ev.values.get("count")
+        return 1.0 + (int(n) / 1000 if isinstance(n, str) and n.isdigit() else 0.0)
+    if ev.kind in ("give_up", "dpd_dead"):
+        return 2.0
+    return None
+
+
+def put_in_order(events: list[Event]) -> tuple[list[Event], bool, int]:
+    """Events oldest first, split into streams. Returns (events, input was newest-first, streams)."""
+    if len(events) < 2:
+        for i, ev in enumerate(events, 1):
+            ev.order = i
+        return events, False, 1 if events else 0
+    up = down = 0
+    prev: float | None = None
+    for ev in events:
+        if ev.stamp is None:
+            continue
+        if prev is not None:
+            if ev.stamp > prev:
+                up += 1
+            elif ev.stamp < prev:
+                down += 1
+        prev = ev.stamp
+    if up == 0 and down == 0:  # no usable timestamps: read the protocol's own order
+        ranks = [(_protocol_rank(ev), ev) for ev in events]
+        seq = [r for r, _ in ranks if r is not None]
+        up = sum(1 for a, b in zip(seq, seq[1:], strict=False) if b > a)
+        down = sum(1 for a, b in zip(seq, seq[1:], strict=False) if b < a)
+    newest_first = down > up
+    ordered = list(reversed(events)) if newest_first else list(events)
+    # Streams: a host change, or time jumping back (a second log pasted after the first).
+    stream, prev, hosts = 0, None, {}
+    for i, ev in enumerate(ordered, 1):
+        ev.order = i
+        if ev.host:
+            if ev.host not in hosts:
+                hosts[ev.host] = len(hosts)
+            ev.stream = hosts[ev.host] * 1000 + stream
+        else:
+            ev.stream = stream
+        if ev.stamp is not None:
+            if prev is not None and ev.stamp < prev - 1 and not ev.host:
+                stream += 1
+                ev.stream = stream
+            prev = ev.stamp
+    return ordered, newest_first, len({ev.stream for ev in ordered})
+
+
+# ---- meaning ----------------------------------------------------------------------------------
+
+# Notify type -> what it tells (RFC 7296 3.10.1, RFC 2408 3.14.1). Phase-dependent ones are resolved
+# with the exchange below; informational notifies (NAT detection, cookies, ...) carry no failure.
+NOTIFY_MEANING = {
+    "NO_PROPOSAL_CHOSEN": "no_proposal",
+    "AUTHENTICATION_FAILED": "auth_failed",
+    "INVALID_HASH_INFORMATION": "auth_failed",
+    "INVALID_SIGNATURE": "auth_failed",
+    "INVALID_CERTIFICATE": "auth_failed",
+    "INVALID_CERT_AUTHORITY": "auth_failed",
+    "CERT_TYPE_UNSUPPORTED": "auth_failed",
+    "INVALID_CERT_ENCODING": "auth_failed",
+    "AUTHENTICATION_REQUIRED": "auth_failed",
+    "TS_UNACCEPTABLE": "ts_unacceptable",
+    "SINGLE_PAIR_REQUIRED": "ts_unacceptable",
+    "INVALID_SELECTORS": "ts_unacceptable",
+    "INVALID_ID_INFORMATION": "id",  # Quick Mode: proxy IDs (selectors); Main/Aggressive/IKE_AUTH: identity
+    "INVALID_KE_PAYLOAD": "ke",  # IKE_SA_INIT: a normal DH-group retry; CREATE_CHILD_SA/Quick Mode: PFS group
+    "PAYLOAD_MALFORMED": "malformed",  # IKEv1 Main Mode: the classic sign of a wrong pre-shared key
+    "INVALID_COOKIE": "malformed",  # IKEv1 Main Mode after the key exchange: the peer has no key for us
+    "CHILD_SA_NOT_FOUND": "rekey_failed",
+    "INVALID_SPI": "rekey_failed",
+    "TEMPORARY_FAILURE": "rekey_collision",
+    "NO_ADDITIONAL_SAS": "rekey_failed",
+    "INVALID_MAJOR_VERSION": "ike_version_mismatch",
+    "INVALID_EXCHANGE_TYPE": "ike_version_mismatch",
+    "UNEXPECTED_NAT_DETECTED": "nat_t_or_fragmentation",
+    "R_U_THERE": "dpd_probe",
+    "R_U_THERE_ACK": "dpd_answer",
+}
+KIND_CATEGORY = {
+    "auth_failed": "auth_failure",
+    "ts_unacceptable": "traffic_selector_mismatch",
+    "dpd_dead": "dpd_timeout",
+    "rekey_collision": "rekey_issue",
+    "rekey_failed": "rekey_issue",
+    "bgp_down": "bgp_down",
+    "ike_mode_mismatch": "ike_mode_mismatch",
+    "ike_version_mismatch": "ike_version_mismatch",
+    "ipsec_mode_mismatch": "ipsec_mode_mismatch",
+    "nat_t_or_fragmentation": "nat_t_or_fragmentation",
+}
+
+
+@dataclass
+class _State:
+    """What one stream has shown so far."""
+
+    exchange: str | None = None
+    ike: int | None = None
+    ike_up: bool = False
+    child_up: bool = False
+    dpd_pending: bool = False
+    answered: bool = False  # the peer answered something since the last initiate
+    nat_or_frag: bool = False
+    rekey_trouble: bool = False  # a rekey failed or collided: later timeouts on the SA are its consequence
+    proposal_sa: str | None = None  # the SA kind of the last proposal list printed (IKE: or ESP:)
+
+
+INFO_EXCHANGES = {"INFORMATIONAL", "INFORMATIONAL_V1"}
+
+
+def _exchange_of(ev: Event, st: _State) -> str | None:
+    """The exchange a message refers to. An IKEv1 notify travels in its own informational exchange, so
+    it refers to the exchange in progress (Main Mode, Quick Mode) before it."""
+    if ev.exchange and ev.exchange not in INFO_EXCHANGES:
+        return ev.exchange
+    return st.exchange or ev.exchange
+
+
+def _phase_of(ev: Event, st: _State) -> str:
+    """"ike" or "child": which SA a failure belongs to, from the line, the exchange or what came before."""
+    if ev.sa:
+        return ev.sa
+    ex = _exchange_of(ev, st)
+    if ex in IKE_EXCHANGES:
+        return "ike"
+    if ex in CHILD_EXCHANGES or ex == "IKE_AUTH":
+        # In IKE_AUTH, NO_PROPOSAL_CHOSEN / TS_UNACCEPTABLE are about the Child SA carried in it.
+        return "child"
+    if st.proposal_sa:
+        return st.proposal_sa
+    return "child" if st.ike_up else "ike"
+
+
+def _set(ev: Event, category: str | None, weight: str = "decisive") -> None:
+    if ev.weak and weight == "decisive":
+        weight = "weak"
+    ev.category, ev.weight = category, weight if category else "context"
+
+
+def classify(events: list[Event]) -> None:
+    """Give each ordered event its category and weight, reading each stream with its own state."""
+    states: dict[int, _State] = {}
+    for ev in events:
+        st = states.setdefault(ev.stream, _State())
+        if ev.ike:
+            st.ike = ev.ike
+        if ev.exchange:
+            if ev.exchange in IKEV1_EXCHANGES:
+                st.ike = st.ike or 1
+            if ev.direction == "received":
+                st.answered = True
+        kind = ev.kind
+        if kind == "notify" and ev.notify:
+            meaning = NOTIFY_MEANING.get(ev.notify)
+            if meaning is None:
+                _set(ev, None)
+                if ev.exchange:
+                    st.exchange = ev.exchange
+                continue
+            kind = meaning
+            ex = _exchange_of(ev, st)
+            if meaning == "id":
+                quick = ex == "QUICK_MODE" or (ex in INFO_EXCHANGES | {None} and st.ike_up and (st.ike or 1) == 1)
+                kind = "ts_unacceptable" if quick or (ex in INFO_EXCHANGES | {None} and st.ike != 2) else "auth_failed"
+            elif meaning == "ke":
+                kind = "no_proposal" if _phase_of(ev, st) == "child" and ex != "IKE_SA_INIT" else ""
+            elif meaning == "malformed":
+                kind = "auth_failed" if ex in ("MAIN_MODE", "AGGRESSIVE_MODE") else ""
+            if ev.direction == "received":
+                st.answered = True
+        if kind == "exchange":
+            if ev.exchange and ev.exchange not in INFO_EXCHANGES:
+                st.exchange = ev.exchange
+            if ev.direction == "received" and st.dpd_pending and ev.exchange in ("INFORMATIONAL", "INFORMATIONAL_V1"):
+                st.dpd_pending = False
+                _set(ev, "dpd_timeout", "context")
+                ev.kind = "dpd_answer"
+            else:
+                _set(ev, None)
+            continue
+        if kind == "initiate":
+            v1 = (ev.ike or st.ike) == 1
+            if ev.sa == "child":
+                st.exchange = ev.exchange or ("QUICK_MODE" if v1 else "CREATE_CHILD_SA")
+            else:
+                st.exchange = ev.exchange or ("MAIN_MODE" if v1 else "IKE_SA_INIT")
+            st.answered = False
+            if ev.sa != "child":
+                st.ike_up = False
+            _set(ev, None)
+        elif kind == "established":
+            if ev.sa == "child":
+                st.child_up = True
+            else:
+                st.ike_up = True
+            st.answered, st.dpd_pending = True, False
+            _set(ev, None)
+        elif kind == "no_proposal":
+            phase = _phase_of(ev, st)
+            _set(ev, "phase1_proposal_mismatch" if phase == "ike" else "phase2_proposal_mismatch")
+        elif kind == "proposals":
+            st.proposal_sa = ev.sa or st.proposal_sa
+            phase = _phase_of(ev, st)
+            _set(ev, "phase1_proposal_mismatch" if phase == "ike" else "phase2_proposal_mismatch", "context")
+        elif kind == "dpd_probe":
+            st.dpd_pending = True
+            _set(ev, "dpd_timeout", "context")
+        elif kind == "dpd_answer":
+            st.dpd_pending = False
+            st.answered = True
+            _set(ev, "dpd_timeout", "context")
+        elif kind == "retransmit":
+            if st.dpd_pending or ev.exchange in ("INFORMATIONAL", "INFORMATIONAL_V1"):
+                _set(ev, "dpd_timeout", "context")
+            else:
+                _set(ev, "peer_unreachable", "decisive")
+        elif kind == "give_up":
+            if ev.exchange and ev.exchange == "INFORMATIONAL" and "ESTABLISHED" in ev.values.get("exchange", "").upper():
+                st.ike_up = True  # pluto names the state: the IKE SA was established when the timeout hit
+            if st.rekey_trouble:
+                _set(ev, "rekey_issue")
+            elif st.dpd_pending or (st.ike_up and (ev.exchange or st.exchange) in ("INFORMATIONAL", "INFORMATIONAL_V1", None)):
+                _set(ev, "dpd_timeout")
+                st.dpd_pending = False
+            elif st.nat_or_frag and st.answered and (ev.exchange or st.exchange) == "IKE_AUTH":
+                _set(ev, "nat_t_or_fragmentation")
+            else:
+                _set(ev, "peer_unreachable")
+            st.ike_up = st.child_up = False
+        elif kind == "delete":
+            if ev.sa == "child":
+                _set(ev, "rekey_issue", "context")
+            elif ev.direction == "received":
+                _set(ev, "ike_sa_deleted_by_peer")
+                st.ike_up = st.child_up = False
+            else:
+                _set(ev, "ike_sa_deleted_by_peer", "weak")
+                st.ike_up = st.child_up = False
+        elif kind == "bgp_up":
+            _set(ev, "bgp_down", "context")
+        elif kind == "nat_or_fragments":
+            st.nat_or_frag = True
+            _set(ev, "nat_t_or_fragmentation", "context")
+        elif kind in KIND_CATEGORY:
+            if kind in ("rekey_failed", "rekey_collision"):
+                st.rekey_trouble = True
+            _set(ev, KIND_CATEGORY[kind])
+        else:
+            _set(ev, None)
+        if ev.exchange and kind not in ("initiate",) and ev.exchange not in INFO_EXCHANGES:
+            st.exchange = ev.exchange
+
+
+_MASKED = re.compile(r"(\d+\.\d+\.\d+\.\d+)/(\d+\.\d+\.\d+\.\d+)")
+_CIDR = re.compile(r"[0-9a-fA-F]*[:.][0-9a-fA-F:.]+/\d{1,3}(?![\d.])|\d+\.\d+\.\d+\.\d+")
+
+
+def _cidrs(text: str) -> list[str]:
+    """CIDR strings in a selector text; "10.1.0.0/255.255.0.0" (Cisco) becomes "10.1.0.0/16"."""
+
+    def prefix(m: re.Match[str]) -> str:
+        bits = "".join(f"{int(o):08b}" for o in m.group(2).split(".") if o.isdigit() and int(o) < 256)
+        return f"{m.group(1)}/{bits.count('1')}" if len(bits) == 32 else m.group(0)
+
+    text = _MASKED.sub(prefix, text)
+    return list(dict.fromkeys(_CIDR.findall(text)))
+
+
+def facts_of(ev: Event) -> dict[str, Any]:
+    """The facts one event carries, under the keys the triage fixes use."""
+    out: dict[str, Any] = {}
+    v = ev.values
+    for key in ("peer", "id_sent", "id_expected", "conn"):
+        if v.get(key):
+            out[key] = str(v[key]).strip("'\"[] ")
+    for key in ("local_asn", "remote_asn", "expected_asn"):
+        if v.get(key):
+            digits = re.sub(r"\D", "", str(v[key]))
+            if digits:
+                out[key] = int(digits)
+    for key in ("ts_offered", "ts_expected"):
+        if v.get(key):
+            cidrs = _cidrs(str(v[key]))
+            if cidrs:
+                out[key] = cidrs
+    algos: list[str] = []
+    for key, fact in (("received", "proposals_received"), ("configured", "proposals_configured")):
+        if v.get(key):
+            out[fact] = proposal_list(str(v[key]))
+            algos += algorithms_in(str(v[key]))
+    if v.get("algorithms"):
+        algos += algorithms_in(str(v["algorithms"]))
+    if algos:
+        out["algorithms"] = list(dict.fromkeys(algos))
+    if ev.notify and ev.notify not in ("R_U_THERE", "R_U_THERE_ACK"):
+        out["notify"] = ev.notify
+    if ev.exchange:
+        out["exchange"] = ev.exchange
+    if ev.direction:
+        out["direction"] = ev.direction
+    if ev.sa:
+        out["sa"] = ev.sa
+    return out

@@ -1,0 +1,160 @@
+"""Languages: the one message catalogue (English and Korean) and the choice of language.
+
+Every user-facing string of the app and the CLI is a gettext message whose id is its English text, in
+`locale/<lang>/LC_MESSAGES/messages.po`; text that comes from the data files (glossary, facts, trees,
+scenarios, audit rules, analyzer categories, figure labels) is translated through a second domain,
+`data.po`, whose entries carry a context naming the kind of field (`glossary.definition`) and whose id is
+the English text, so a changed English sentence is never shown with an outdated translation (it falls
+back to English until the Korean is updated; `python -m lab.i18n update` marks it). The `.po` sources
+are compiled with Babel when first used (no compiled file to keep in step). `t()` and `tn()` translate
+with named placeholders (`t("{n} terms", "ko", n=3)`); the language is chosen from `?lang=`, the
+browser's language or a picker in the app, and from `--lang` or `LANG`/`LC_ALL` in the CLI.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+import os
+import re
+from collections.abc import Mapping
+from contextvars import ContextVar, Token
+from functools import cache
+from pathlib import Path
+
+LANGS: tuple[str, ...] = ("en", "ko")
+DEFAULT_LANG = "en"
+LANGUAGE_NAMES: dict[str, str] = {"en": "English", "ko": "한국어"}
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+DOMAINS = ("messages", "data")
+
+_current: ContextVar[str] = ContextVar("vpn_lab_lang", default=DEFAULT_LANG)
+_TAG_RE = re.compile(r"^\s*([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*(?:\.[A-Za-z0-9-]+)?(?:@\w+)?\s*$")
+
+
+class CatalogueError(ValueError):
+    """A .po file that cannot be read or compiled (syntax error, fuzzy header, ...)."""
+
+
+def N_(message: str) -> str:
+    """Mark a string for the catalogue where it is defined (plain data); translate it where it is shown."""
+    return message
+
+
+def normalize(tag: str | None) -> str | None:
+    """"ko", "ko-KR", "ko_KR.UTF-8", "KO" -> "ko"; an unsupported or malformed tag -> None."""
+    if not tag:
+        return None
+    m = _TAG_RE.match(tag)
+    if not m:
+        return None
+    lang = m.group(1).lower()
+    return lang if lang in LANGS else None
+
+
+def from_accept_language(header: str | None) -> str | None:
+    """The first supported language of an Accept-Language header, by its q weights."""
+    if not header:
+        return None
+    ranked: list[tuple[float, int, str]] = []
+    for i, part in enumerate(header.split(",")):
+        tag, _, params = part.strip().partition(";")
+        q = 1.0
+        for p in params.split(";"):
+            key, _, value = p.strip().partition("=")
+            if key == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        ranked.append((-q, i, tag))
+    for neg_q, _i, tag in sorted(ranked):
+        lang = normalize(tag)
+        if lang and neg_q < 0:
+            return lang
+    return None
+
+
+def from_environment(env: Mapping[str, str] | None = None) -> str | None:
+    """The language of the POSIX locale variables (LC_ALL, LC_MESSAGES, LANG, then LANGUAGE's first)."""
+    env = os.environ if env is None else env
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(name)
+        if value:
+            return normalize(value)
+    language = env.get("LANGUAGE")
+    return normalize(language.split(":")[0]) if language else None
+
+
+def set_language(lang: str) -> Token[str]:
+    """Set the language of `t()` calls without an explicit language (the CLI does this once per command)."""
+    if lang not in LANGS:
+        raise ValueError(f"unsupported language {lang!r}; choose one of {', '.join(LANGS)}")
+    return _current.set(lang)
+
+
+def reset_language(token: Token[str]) -> None:
+    """Undo a `set_language` (the language before it applies again)."""
+    _current.reset(token)
+
+
+def language() -> str:
+    return _current.get()
+
+
+def po_path(lang: str, domain: str = "messages") -> Path:
+    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{domain}.po"
+
+
+def compile_po(path: Path, lang: str) -> bytes:
+    """The .mo bytes of one .po file (Babel); fuzzy entries are left out, as msgfmt does."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import PoFileError, read_po
+
+    try:
+        with path.open("rb") as fh:
+            catalog = read_po(fh, locale=lang, abort_invalid=True)
+    except (PoFileError, OSError, ValueError) as err:
+        raise CatalogueError(f"{path}: {err}") from err
+    out = io.BytesIO()
+    write_mo(out, catalog, use_fuzzy=False)
+    return out.getvalue()
+
+
+@cache
+def _translations(lang: str, domain: str, stamp: float) -> gettext.NullTranslations:
+    del stamp  # cache key only: an edited .po (newer mtime) is compiled again
+    path = po_path(lang, domain)
+    if not path.exists():
+        return gettext.NullTranslations()
+    return gettext.GNUTranslations(io.BytesIO(compile_po(path, lang)))
+
+
+def translations(lang: str, domain: str = "messages") -> gettext.NullTranslations:
+    lang = lang if lang in LANGS else DEFAULT_LANG
+    path = po_path(lang, domain)
+    stamp = path.stat().st_mtime if path.exists() else 0.0
+    return _translations(lang, domain, stamp)
+
+
+def _format(text: str, values: Mapping[str, object]) -> str:
+    return text.format(**values) if values else text
+
+
+def t(message: str, lang: str | None = None, /, **values: object) -> str:
+    """`message` (its English text) in `lang` (default: the current language), placeholders filled."""
+    return _format(translations(lang or language()).gettext(message), values)
+
+
+def tn(singular: str, plural: str, n: int, lang: str | None = None, /, **values: object) -> str:
+    """The singular or plural form for `n`; `{n}` is available as a placeholder."""
+    text = translations(lang or language()).ngettext(singular, plural, n)
+    return _format(text, {"n": n, **values})
+
+
+def data_text(context: str, english: str, lang: str | None = None) -> str:
+    """A data file's English text in `lang`, looked up by its field context and English text."""
+    lang = lang or language()
+    if lang == DEFAULT_LANG or not english:
+        return english
+    return translations(lang, "data").pgettext(context, english)

@@ -1,0 +1,85 @@
+"""Every translatable text of the data files, as (context, English) pairs for the `data` domain.
+
+The context names the kind of field (`tree.why`, `glossary.definition`); pages and commands look the text up
+with `lab.i18n.data_text(context, english, lang)`. The list here and those look-ups use the same contexts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from lab.i18n.catalogue import Message
+
+
+def _pairs() -> Iterator[tuple[str, str]]:
+    from lab import audit, replay
+    from lab import tree as trees
+    from lab.analyzer import categories
+    from lab.analyzer.patterns import load_patterns
+    from lab.curriculum import outline
+    from lab.facts import facts
+    from lab.glossary import glossary
+    from lab.samples import sample_logs
+    from lab.sim import ASSUMPTIONS, FAILURE_KINDS, list_scenarios, option_catalogue
+
+    for term in glossary().terms:
+        if term.expansion.lower() != term.term.lower():
+            yield "glossary.expansion", term.expansion
+        yield "glossary.definition", term.definition
+    for fact in facts().values():
+        yield "fact.summary", fact.summary
+        for alt in fact.disputed:
+            yield "fact.disputed", alt.note
+    for tree in trees.load_trees().values():
+        yield "tree.title", tree.title
+        yield "tree.summary", tree.summary
+        for node in tree.nodes.values():
+            yield "tree.title", node.title
+            for field in ("text", "why", "cause", "fix", "prevention"):
+                yield f"tree.{field}", getattr(node, field)
+            if node.checks is not None:
+                yield "tree.console", node.checks.console
+            for answer in node.answers:
+                yield "tree.answer", answer.label
+    for spec in list_scenarios():
+        yield "scenario.title", spec.title
+        yield "scenario.summary", spec.summary
+        yield "scenario.description", spec.description
+        yield "scenario.lesson", spec.lesson
+        for opt in option_catalogue(spec):
+            yield "option.label", opt.label
+            yield "option.help", opt.help
+    for kind in FAILURE_KINDS:
+        yield "failure.title", kind.title
+        yield "failure.description", kind.description
+    for assumption in ASSUMPTIONS.values():
+        yield "assumption.text", assumption.text
+    for rule in audit.rules().values():
+        yield "audit.title", rule.title
+        yield "audit.explanation", rule.explanation
+        yield "audit.fix", rule.fix
+    for category in categories().values():
+        yield "category.title", category.title
+    for pattern in load_patterns():
+        yield "pattern.explanation", pattern.explanation
+    for sample in sample_logs():
+        yield "sample.description", sample.description
+    for inc in replay.incidents():
+        yield "replay.title", inc.title
+        yield "replay.summary", inc.summary
+        yield "replay.description", inc.description
+        yield "replay.expected_explanation", inc.expected_explanation
+    out = outline()
+    for section in out.sections:
+        yield "outline.section", section.title
+        for topic in section.topics:
+            yield "outline.topic", topic.text
+
+
+def data_messages() -> dict[tuple[str, str], Message]:
+    """Every distinct (context, English text) of the shipped data, in file order."""
+    found: dict[tuple[str, str], Message] = {}
+    for context, text in _pairs():
+        if text and text.strip():
+            found.setdefault((context, text), Message(text, context=context))
+    return found

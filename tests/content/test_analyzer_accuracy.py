@@ -1,0 +1,93 @@
+"""The analyzer is right on the logs engineers have: the real-log corpus and AWS's own log lines.
+
+The corpus (datasets/real-logs) is read through `lab.analyzer.corpus`, the same code as
+`vpn-lab logs --eval`; held-out excerpts are only counted, never looked at.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from lab import DATASETS_DIR
+from lab.analyzer import analyze_text
+from lab.analyzer.corpus import Score, evaluate
+
+CORPUS = DATASETS_DIR / "real-logs"
+
+
+@pytest.fixture(scope="module")
+def reports():
+    return evaluate(CORPUS)
+
+
+def test_corpus_accuracy_is_at_least_90_percent(reports) -> None:
+    total = Score()
+    for rep in reports.values():
+        total.right += rep.overall.right
+        total.total += rep.overall.total
+    assert total.total >= 50
+    assert total.accuracy >= 0.9, "\n".join(f"{k}: {r.overall.text()}" for k, r in reports.items())
+
+
+def test_development_part_is_at_least_90_percent(reports) -> None:
+    dev = reports["dev"]
+    misses = [f"{m.case.id}: expected {m.case.expected}, got {m.got}" for m in dev.misses]
+    assert dev.overall.accuracy >= 0.9, "\n".join(misses)
+
+
+def test_held_out_part_is_reported_without_its_misses(reports) -> None:
+    held = reports.get("heldout")
+    assert held is not None and held.overall.total > 0
+    assert held.misses == []
+
+
+def aws_json(details: str, p1: str = "Down", p2: str = "Down") -> str:
+    return json.dumps({"event_timestamp": 1762580429641, "timestamp": "2025-11-08 05:40:29.641Z", "details": details,
+                       "dpd_enabled": True, "nat_t_detected": False, "ike_phase1_state": p1, "ike_phase2_state": p2})
+
+
+def aws_bgp(details: str, status: str = "DOWN") -> str:
+    return json.dumps({"resource_id": "vpn-0a1b2c3d4e5f60718_52.10.20.30", "event_timestamp": 1762580429641,
+                       "timestamp": "2025-11-08 05:40:29.641Z", "type": "BGPStatus", "status": status,
+                       "message": {"details": details}})
+
+
+# AWS tunnel-log and BGP-log messages as the log-contents and monitoring-logs pages list them, written
+# with real values where the documentation has placeholders ({ip: xxx} -> an inside address).
+AWS_LINES = [
+    (aws_json("AWS tunnel DPD timed out after 3 retransmits"), "dpd_timeout"),
+    (aws_json("Peer is not responsive - Declaring peer dead"), "dpd_timeout"),
+    (aws_json("AWS tunnel received DELETE for IKE_SA from CGW"), "ike_sa_deleted_by_peer"),
+    (aws_json("AWS tunnel payload decryption was unsuccessful due to invalid Pre-shared Key", "Negotiating"), "auth_failure"),
+    (aws_json("AWS tunnel detected a pre-shared key mismatch with cgw: 198.51.100.10", "Negotiating"), "auth_failure"),
+    (aws_json("AWS tunnel is sending AUTHENTICATION_FAILED as the response", "Negotiating"), "auth_failure"),
+    (aws_json("No Proposal Match Found by AWS", "Negotiating"), "phase1_proposal_mismatch"),
+    (aws_json('No Proposal Match Found. Notifying with "No proposal chosen"', "Established"), "phase2_proposal_mismatch"),
+    (aws_json("AWS tunnel Phase 2 was unable to establish while keeping Phase 1", "Established"), "phase2_proposal_mismatch"),
+    (aws_json("AWS: Traffic Selector: TS_UNACCEPTABLE: received from responder", "Established"), "traffic_selector_mismatch"),
+    (aws_json("AWS tunnel detected a (CHILD_REKEY) collision as CHILD_DELETE", "Established", "Rekeying"), "rekey_issue"),
+    (aws_json("AWS tunnel Timeout: deleting un-established Phase 1 IKE_SA with cgw: 198.51.100.10"), "peer_unreachable"),
+    ("2025-11-08 05:40:29.641Z AWS tunnel DPD timed out after 5 retransmits", "dpd_timeout"),
+    ("2025-11-08 05:40:29.641Z AWS tunnel received DELETE for IKE_SA from CGW", "ike_sa_deleted_by_peer"),
+    (aws_bgp("AWS-side peer sent a Hold Timer Expired notification to neighbor 169.254.44.2"), "bgp_down"),
+    (aws_bgp("AWS-side peer detected a bad OPEN message from neighbor 169.254.44.2 - remote AS is 65010, expected 65000"), "bgp_down"),
+    (aws_bgp("AWS-side peer BGP session state has changed from Established to Idle with neighbor 169.254.44.2"), "bgp_down"),
+    (aws_bgp("AWS-side peer received a notification 6/2 (Cease/Administrative Shutdown) from neighbor 169.254.44.2"), "bgp_down"),
+    (aws_bgp("AWS-side peer sent a Hold Timer Expired notification to neighbor {ip: 169.254.10.2}"), "bgp_down"),
+]
+
+
+def test_aws_format_lines_are_at_least_90_percent_right() -> None:
+    right = [analyze_text(line).primary for line, _ in AWS_LINES]
+    got = [p.category if p else "none" for p in right]
+    wrong = [(line, want, have) for (line, want), have in zip(AWS_LINES, got, strict=True) if want != have]
+    assert len(wrong) <= len(AWS_LINES) // 10, wrong
+
+
+@pytest.mark.parametrize("line", [line for line, cat in AWS_LINES if "neighbor 169" in line])
+def test_aws_bgp_lines_with_a_real_neighbour_address_are_found(line: str) -> None:
+    result = analyze_text(line)
+    assert result.primary is not None and result.primary.category == "bgp_down"
+    assert result.primary.facts.get("peer") in (None, "169.254.44.2")

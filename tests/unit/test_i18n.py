@@ -1,0 +1,135 @@
+"""The message catalogue: language choice, translation with named placeholders, and the catalogue in step
+with the code (no message missing, unused, untranslated or with placeholders the code does not pass)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from lab import i18n
+from lab.i18n.catalogue import check, scan
+from lab.i18n.data import data_messages
+
+
+@pytest.mark.parametrize(
+    ("tag", "lang"),
+    [("ko", "ko"), ("ko-KR", "ko"), ("ko_KR.UTF-8", "ko"), ("KO", "ko"), ("en-US", "en"), ("en_GB.utf8", "en"),
+     ("fr", None), ("", None), (None, None), ("ko;q=0.9", None), ("<script>", None)],
+)
+def test_normalize(tag: str | None, lang: str | None) -> None:
+    assert i18n.normalize(tag) == lang
+
+
+@pytest.mark.parametrize(
+    ("header", "lang"),
+    [
+        ("ko-KR,ko;q=0.9,en-US;q=0.8,en;q=0.7", "ko"),  # a Korean Chrome
+        ("en-US,en;q=0.9,ko;q=0.8", "en"),
+        ("fr-FR,fr;q=0.9,ko;q=0.5", "ko"),  # the first language we have, by weight
+        ("en;q=0.2,ko;q=0.8", "ko"),
+        ("fr-FR,de;q=0.8", None),
+        ("ko;q=0", None),  # q=0 means "not this one"
+        ("", None),
+        (None, None),
+    ],
+)
+def test_accept_language(header: str | None, lang: str | None) -> None:
+    assert i18n.from_accept_language(header) == lang
+
+
+def test_environment_language_follows_posix_precedence() -> None:
+    assert i18n.from_environment({"LANG": "ko_KR.UTF-8"}) == "ko"
+    assert i18n.from_environment({"LC_ALL": "en_US.UTF-8", "LANG": "ko_KR.UTF-8"}) == "en"
+    assert i18n.from_environment({"LANGUAGE": "ko:en"}) == "ko"
+    assert i18n.from_environment({"LANG": "C.UTF-8"}) is None
+    assert i18n.from_environment({}) is None
+
+
+def test_translation_with_named_placeholders() -> None:
+    assert i18n.t("{found} of {total} terms", "en", found=3, total=40) == "3 of 40 terms"
+    assert i18n.t("{found} of {total} terms", "ko", found=3, total=40) == "용어 40개 중 3개"
+    assert i18n.t("Glossary", "ko") == "용어집"
+    assert i18n.t("A sentence nobody wrote", "ko") == "A sentence nobody wrote"  # falls back to English
+
+
+def test_plural_forms() -> None:
+    assert i18n.tn("{n} line", "{n} lines", 1, "en") == "1 line"
+    assert i18n.tn("{n} line", "{n} lines", 2, "en") == "2 lines"
+    assert i18n.tn("{n} line", "{n} lines", 2, "ko") == "2줄"
+
+
+def test_current_language_is_used_when_none_is_given() -> None:
+    token = i18n._current.set("ko")
+    try:
+        assert i18n.t("Lessons") == "레슨"
+    finally:
+        i18n._current.reset(token)
+    assert i18n.t("Lessons") == "Lessons"
+
+
+def test_unsupported_language_is_refused_by_set_language() -> None:
+    with pytest.raises(ValueError, match="unsupported language 'xx'"):
+        i18n.set_language("xx")
+
+
+def test_every_po_file_compiles() -> None:
+    for lang in i18n.LANGS:
+        for domain in i18n.DOMAINS:
+            path = i18n.po_path(lang, domain)
+            if path.exists() or lang != i18n.DEFAULT_LANG:
+                assert i18n.compile_po(path, lang)
+
+
+def _fail_message(report, names: tuple[str, ...]) -> str:
+    lines = []
+    for name in names:
+        items = getattr(report, name)
+        if items:
+            lines.append(f"{len(items)} {name}:")
+            lines += [f"  {item}" for item in items[:30]]
+    return "\n".join(lines + ["Run `python -m lab.i18n update`, then translate the new entries in "
+                              "lab/i18n/locale/ko/LC_MESSAGES/*.po (English msgid, Korean msgstr)."])
+
+
+def test_ui_catalogue_matches_the_code() -> None:
+    """Every `_()`/`t()`/`N_()` string in the code is in the catalogue, translated into Korean, with the same
+    placeholders; nothing in the catalogue is unused."""
+    messages, problems = scan()
+    assert not problems, [f"{p.where}: {p.text}" for p in problems]
+    assert len(messages) > 300
+    report = check(messages, "messages")
+    names = ("missing", "unused", "untranslated", "placeholders")
+    assert not any(getattr(report, n) for n in names), _fail_message(report, names)
+
+
+def test_data_catalogue_lists_the_data_it_translates() -> None:
+    """The Korean data catalogue is read without error and most of its entries still match the English data.
+
+    Data text is translated by (field, English text): when the English changes, the page shows the English
+    until `python -m lab.i18n update` has marked the old translation fuzzy and someone has reviewed it. So an
+    outdated entry is not an error here, but a catalogue that has drifted far from the data is."""
+    report = check(data_messages(), "data")
+    assert not report.placeholders
+    total = len(data_messages())
+    assert len(report.missing) < 0.25 * total, _fail_message(report, ("missing",))
+
+
+_URL = re.compile(r"https?://[^\s)\]]+")
+_CODE = re.compile(r"`[^`]+`")
+
+
+def test_data_translations_keep_links_and_code() -> None:
+    """A translation keeps every link and every `code` span of the English (commands, ids, values)."""
+    catalog = i18n.translations("ko", "data")
+    bad = []
+    for (context, english), _m in data_messages().items():
+        korean = catalog.pgettext(context, english)
+        if korean == english:
+            continue
+        for pattern in (_URL, _CODE):
+            missing = set(pattern.findall(english)) - set(pattern.findall(korean))
+            if missing:
+                bad.append(f"{context}: {english[:60]!r} lacks {sorted(missing)}")
+    assert not bad, "\n".join(bad)
+

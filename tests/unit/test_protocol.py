@@ -1,0 +1,157 @@
+"""The protocol layer: order of events, two-sided pastes, phase from the exchange, extracted facts."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from lab.analyzer import analyze_text
+from lab.analyzer.prefilter import ENGINE, Prefilter
+from lab.analyzer.protocol import algorithms_in, notify_name
+
+
+def swan(t: str, msg: str, host: str = "cgw-a", sub: str = "IKE") -> str:
+    return f"Nov 29 {t} {host} charon: 09[{sub}] {msg}"
+
+
+DPD_FAILURE = [
+    swan("08:20:00", "sending DPD request"),
+    swan("08:20:04", "retransmit 1 of request with message ID 12"),
+    swan("08:20:11", "retransmit 2 of request with message ID 12"),
+    swan("08:20:24", "giving up after 2 retransmits"),
+]
+
+
+def test_dpd_request_then_giving_up_is_a_dpd_timeout() -> None:
+    result = analyze_text("\n".join(DPD_FAILURE))
+    assert result.primary is not None and result.primary.category == "dpd_timeout"
+    assert result.order == "oldest-first"
+
+
+def test_newest_first_paste_is_read_oldest_first() -> None:
+    """A web GUI lists the newest line first: the analyzer reverses it and reaches the same diagnosis."""
+    result = analyze_text("\n".join(reversed(DPD_FAILURE)))
+    assert result.order == "newest-first"
+    assert result.primary is not None and result.primary.category == "dpd_timeout"
+    assert any("newest first" in n for n in result.notes)
+    # The lines that led to the diagnosis are listed in the order they happened.
+    assert [f.line for f in result.primary.chain] == [4, 3, 2, 1]
+
+
+def test_lines_without_timestamps_or_with_android_prefix_are_read() -> None:
+    lines = [
+        "I/charon ( 2211): 09[IKE] sending DPD request",
+        "I/charon ( 2211): 09[IKE] retransmit 1 of request with message ID 12",
+        "I/charon ( 2211): 09[IKE] giving up after 1 retransmits",
+    ]
+    assert analyze_text("\n".join(lines)).primary.category == "dpd_timeout"
+    bare = [line.split(": ", 1)[1] for line in lines]
+    assert analyze_text("\n".join(bare)).primary.category == "dpd_timeout"
+
+
+def test_newest_first_without_timestamps_is_recognised_from_the_protocol_order() -> None:
+    lines = ["09[IKE] giving up after 3 retransmits", "09[IKE] retransmit 3 of request with message ID 0",
+             "09[IKE] retransmit 2 of request with message ID 0", "09[IKE] retransmit 1 of request with message ID 0",
+             "09[IKE] initiating IKE_SA aws-1[1] to 203.0.113.5"]
+    result = analyze_text("\n".join(lines))
+    assert result.order == "newest-first"
+    assert result.primary.category == "peer_unreachable"
+
+
+def test_two_logs_pasted_one_after_the_other_are_separate_streams() -> None:
+    initiator = [
+        swan("10:00:00", "initiating IKE_SA aws-1[1] to 203.0.113.5", host="west"),
+        swan("10:00:01", "parsed IKE_AUTH response 1 [ N(AUTH_FAILED) ]", host="west", sub="ENC"),
+    ]
+    responder = [
+        swan("10:00:00", "tried 1 shared key for '198.51.100.10' - '203.0.113.5', but MAC mismatched", host="east"),
+    ]
+    result = analyze_text("\n".join(initiator + responder))
+    assert result.streams == 2
+    assert result.primary.category == "auth_failure"
+
+
+@pytest.mark.parametrize(
+    ("exchange", "category"),
+    [("IKE_SA_INIT", "phase1_proposal_mismatch"), ("IKE_AUTH", "phase2_proposal_mismatch"),
+     ("CREATE_CHILD_SA", "phase2_proposal_mismatch")],
+)
+def test_the_same_notify_means_phase_1_or_phase_2_by_its_exchange(exchange: str, category: str) -> None:
+    line = swan("10:00:01", f"parsed {exchange} response 1 [ N(NO_PROP) ]", sub="ENC")
+    result = analyze_text(line)
+    assert result.primary.category == category
+    assert result.primary.facts["notify"] == "NO_PROPOSAL_CHOSEN"
+    assert result.primary.facts["exchange"] == exchange
+    assert result.primary.facts["direction"] == "received"
+
+
+def test_ikev1_invalid_id_in_quick_mode_is_a_selector_problem_and_in_main_mode_an_identity_one() -> None:
+    quick = ['"aws" #1: STATE_MAIN_I4: ISAKMP SA established {auth=PRESHARED_KEY cipher=AES_CBC_128}',
+             '"aws" #2: initiating Quick Mode IKEv1+PSK+ENCRYPT+TUNNEL+PFS+UP',
+             '"aws" #2: ignoring informational payload INVALID_ID_INFORMATION, msgid=00000000, length=12']
+    assert analyze_text("\n".join(quick)).primary.category == "traffic_selector_mismatch"
+    main = ['"aws" #1: initiating IKEv1 Main Mode connection', '"aws" #1: STATE_MAIN_I2: sent MI2, expecting MR2',
+            '"aws" #1: STATE_MAIN_I3: sent MI3, expecting MR3',
+            '"aws" #1: ignoring informational payload PAYLOAD_MALFORMED, msgid=00000000, length=12']
+    assert analyze_text("\n".join(main)).primary.category == "auth_failure"
+
+
+def test_proposals_received_and_configured_become_facts() -> None:
+    lines = [
+        swan("10:00:00", "received proposals: IKE:3DES_CBC/HMAC_SHA1_96/PRF_HMAC_SHA1/MODP_1024", sub="CFG"),
+        swan("10:00:00", "configured proposals: IKE:AES_CBC_256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048", sub="CFG"),
+        swan("10:00:00", "no acceptable proposal found"),
+    ]
+    primary = analyze_text("\n".join(lines)).primary
+    assert primary.category == "phase1_proposal_mismatch"
+    assert primary.facts["proposals_received"] == ["IKE:3DES_CBC/HMAC_SHA1_96/PRF_HMAC_SHA1/MODP_1024"]
+    assert primary.facts["proposals_configured"] == ["IKE:AES_CBC_256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048"]
+    assert {"3DES", "MODP_1024", "AES_CBC_256", "MODP_2048"} <= set(primary.facts["algorithms"])
+    assert [f.line for f in primary.chain] == [1, 2, 3]
+
+
+def test_identities_selectors_and_peer_are_extracted() -> None:
+    auth = analyze_text(swan("10:00:00", "tried 1 shared key for 'cgw.example.com' - '203.0.113.5', but MAC mismatched"))
+    assert auth.primary.facts["id_sent"] == "cgw.example.com" and auth.primary.facts["id_expected"] == "203.0.113.5"
+    asa = ("%ASA-3-713061: Group = 203.0.113.10, IP = 203.0.113.10, Rejecting IPSec tunnel: no matching crypto map "
+           "entry for remote proxy 10.1.0.0/255.255.0.0/0/0 local proxy 172.31.0.0/255.255.0.0/0/0 on interface outside")
+    facts = analyze_text(asa).primary.facts
+    assert facts["ts_offered"] == ["10.1.0.0/16"] and facts["ts_expected"] == ["172.31.0.0/16"]
+
+
+def test_aws_bgp_line_with_a_real_neighbour_address_is_found_with_its_asns() -> None:
+    line = json.dumps({"resource_id": "vpn-0a1b2c3d4e5f60718_52.10.20.30", "type": "BGPStatus", "status": "DOWN",
+                       "message": {"details": "AWS-side peer detected a bad OPEN message from neighbor 169.254.44.2 - "
+                                              "remote AS is 65010, expected 65000"}})
+    result = analyze_text(line)
+    assert result.primary.category == "bgp_down"
+    assert result.findings[0].tree_node == "tunnel-down/d-bgp-asn"
+    assert result.primary.facts["peer"] == "169.254.44.2"
+    assert result.primary.facts["remote_asn"] == 65010 and result.primary.facts["expected_asn"] == 65000
+
+
+def test_a_later_established_sa_is_noted_but_does_not_hide_the_failure() -> None:
+    lines = [swan("10:00:00", "received AUTHENTICATION_FAILED notify error"),
+             swan("10:05:00", "IKE_SA aws-1[2] established between 198.51.100.10[a]...203.0.113.5[b]")]
+    primary = analyze_text("\n".join(lines)).primary
+    assert primary.category == "auth_failure"
+    assert any("established again" in r for r in primary.reasoning)
+
+
+def test_notify_names_and_algorithms_are_normalised() -> None:
+    assert notify_name("NO_PROP") == "NO_PROPOSAL_CHOSEN"
+    assert notify_name("v2N_TS_UNACCEPTABLE") == "TS_UNACCEPTABLE"
+    assert notify_name("No proposal chosen") == "NO_PROPOSAL_CHOSEN"
+    assert notify_name("INVALID-ID-INFORMATION") == "INVALID_ID_INFORMATION"
+    assert set(algorithms_in("aes256-sha256-modp2048")) == {"AES_CBC_256", "SHA2_256", "MODP_2048"}
+    assert set(algorithms_in("3DES_CBC (192), HMAC_SHA1, MODP1024")) == {"3DES", "SHA1", "MODP_1024"}
+    assert "MODP_1024" in algorithms_in("Group 2")
+
+
+def test_prefilter_engine_agrees_with_plain_search() -> None:
+    data = b"alpha\nsome DPD line\nGIVING UP after\nnothing\nlast dpd"
+    pf = Prefilter(("DPD", "giving up"))
+    lines = [(data[s:e], sorted(ids)) for s, e, ids in pf.lines(data)]
+    assert lines == [(b"some DPD line", [0]), (b"GIVING UP after", [1]), (b"last dpd", [0])]
+    assert ENGINE in ("hyperscan", "python")
