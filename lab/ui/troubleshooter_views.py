@@ -22,6 +22,7 @@ from lab.triage.evidence import Evidence
 from lab.triage.fixes import Fix, families
 from lab.triage.tree import CGW_LABELS, Node, suggest
 from lab.ui.catalog import catalog
+from lab.ui.lang import _, _n, current, d
 
 LAB_DIR = Path(__file__).resolve().parents[1]
 LESSONS_PAGE = str(LAB_DIR / "ui" / "pages" / "lessons.py")
@@ -37,17 +38,17 @@ def esc(text: str) -> str:
 
 def lesson_titles() -> dict[str, str]:
     """Lesson id -> title of the lessons that exist."""
-    return {lesson.id: lesson.title for lesson in catalog().lessons}
+    return {lesson.id: lesson.title for lesson in catalog(current()).lessons}
 
 
 def checks(node: Node) -> None:
     """The three ways to check a question."""
     if node.checks is None:
         return
-    st.markdown("**How to check**")
-    console, cli, cgw = st.tabs(["AWS console", "AWS CLI (read-only)", "Customer gateway"])
+    st.markdown("**" + _("How to check") + "**")
+    console, cli, cgw = st.tabs([_("AWS console"), _("AWS CLI (read-only)"), _("Customer gateway")])
     with console:
-        st.markdown(node.checks.console)
+        st.markdown(d("tree.console", node.checks.console))
     with cli:
         st.code(node.checks.cli, language="bash", wrap_lines=True)
     with cgw:
@@ -61,51 +62,65 @@ def path(session: engine.Session) -> None:
     parts = []
     for n, step in engine.path(session):
         if step.answer is None:
-            parts.append(f"**{esc(n.title)}**")
+            parts.append(f"**{esc(d('tree.title', n.title))}**")
             continue
-        who = "automatic" if step.by_evidence else "you"
-        parts.append(f"{esc(n.title)} → {esc(step.label)} ({who})")
-    st.caption("Path: " + "  ›  ".join(parts))
+        who = _("automatic") if step.by_evidence else _("you")
+        parts.append(f"{esc(d('tree.title', n.title))} → {esc(_label(step))} ({who})")
+    st.caption(_("Path: {path}", path="  ›  ".join(parts)))
     auto = [(n, s) for n, s in engine.path(session) if s.answer is not None and s.by_evidence]
     if auto:
-        with st.expander(f"{len(auto)} answer{'s' if len(auto) != 1 else ''} given automatically by the evidence"):
+        with st.expander(_n("{n} answer given automatically by the evidence",
+                            "{n} answers given automatically by the evidence", len(auto))):
             for n, s in auto:
-                st.markdown(f"**{esc(n.title)}** → {esc(s.label)}")
-                st.caption("From: " + esc(s.source))
+                st.markdown(f"**{esc(d('tree.title', n.title))}** → {esc(_label(s))}")
+                st.caption(_("From: {source}", source=esc(s.source)))
+
+
+def _label(step: engine.Step) -> str:
+    """An answer label in the page language (answers come from the trees; "not sure" and skips from the engine)."""
+    if step.answer == engine.NOT_SURE:
+        return _("Not sure")
+    if step.answer == engine.JUMP:
+        return _("Skipped: the logs point further")
+    return d("tree.answer", step.label) if not engine.resolve(step.ref).is_diagnosis else d("tree.title", step.label)
 
 
 def _evidence_note(node: Node, ev: Evidence, chosen: str) -> None:
-    st.info(f"Evidence suggests: **{esc(chosen)}**. You can choose another answer.", icon=":material/fact_check:")
-    st.caption(f"Automatic answer from {esc(ev.source_text)}; evidence `{esc(node.evidence)}` = `{esc(ev.value)}` because:")
+    st.info(_("Evidence suggests: **{answer}**. You can choose another answer.", answer=esc(chosen)),
+            icon=":material/fact_check:")
+    st.caption(_("Automatic answer from {source}; evidence {key} = {value} because:", source=esc(ev.source_text),
+                 key=f"`{node.evidence}`", value=f"`{esc(ev.value)}`"))
     st.code(mask_secrets(ev.reason), language=None, wrap_lines=True)
     if ev.rule is not None:
-        st.caption(f"Proves: {esc(ev.rule.proves)} Does not prove: {esc(ev.rule.does_not_prove)}")
+        st.caption(_("Proves: {proves} Does not prove: {not_proves}", proves=esc(ev.rule.proves),
+                     not_proves=esc(ev.rule.does_not_prove)))
 
 
 def question(node: Node, evidence: Mapping[str, Evidence], on_answer: Callable[..., None]) -> None:
-    st.markdown(f"### {node.text}")
-    st.markdown(f"**Why we ask this:** {node.why}")
+    st.markdown(f"### {d('tree.text', node.text)}")
+    st.markdown(_("**Why we ask this:** {why}", why=d("tree.why", node.why)))
     hit = suggest(node, evidence)
     ev = evidence.get(node.evidence) if node.evidence else None
     if hit is not None:
         index, used = hit
-        _evidence_note(node, used, node.answers[index].label)
+        _evidence_note(node, used, d("tree.answer", node.answers[index].label))
     elif ev is not None and ev.conflicts:
-        st.warning("The evidence disagrees, so you decide. Both pieces:", icon=":material/call_split:")
+        st.warning(_("The evidence disagrees, so you decide. Both pieces:"), icon=":material/call_split:")
         for piece in ev.conflicts:
             st.code(mask_secrets(f"{piece.value} - {piece.source_text}: {piece.reason}"), language=None, wrap_lines=True)
     elif ev is not None:
-        st.caption(f"Evidence `{esc(node.evidence)}` = `{esc(ev.value)}` ({esc(ev.source_text)}) does not pick an answer here.")
+        st.caption(_("Evidence {key} = {value} ({source}) does not pick an answer here.", key=f"`{node.evidence}`",
+                     value=f"`{esc(ev.value)}`", source=esc(ev.source_text)))
     elif node.evidence:
         st.caption(
-            f"Evidence key `{node.evidence}` can answer this automatically when logs or a scenario, replay or "
-            "live snapshot provide it."
+            _("Evidence key {key} can answer this automatically when logs or a scenario, replay or "
+              "live snapshot provide it.", key=f"`{node.evidence}`")
         )
     for i, a in enumerate(node.answers):
         chosen = hit is not None and hit[0] == i
         source = hit[1].source_text if chosen and hit is not None else ""
         st.button(
-            a.label + (" (suggested by evidence)" if chosen else ""),
+            d("tree.answer", a.label) + (" " + _("(suggested by evidence)") if chosen else ""),
             key=f"ts_answer_{i}",
             type="primary" if chosen else "secondary",
             on_click=on_answer,
@@ -113,7 +128,7 @@ def question(node: Node, evidence: Mapping[str, Evidence], on_answer: Callable[.
             width="stretch",
         )
     st.button(
-        "Not sure - keep every branch open and ask what tells them apart",
+        _("Not sure - keep every branch open and ask what tells them apart"),
         key="ts_not_sure",
         on_click=on_answer,
         args=(engine.NOT_SURE, False, ""),
@@ -126,68 +141,72 @@ def question(node: Node, evidence: Mapping[str, Evidence], on_answer: Callable[.
 def shortlist(session: engine.Session, evidence: Mapping[str, Evidence], on_answer: Callable[..., None]) -> None:
     """Only diagnoses are left and more than one: the person picks the one that matches."""
     refs = [session.current.ref, *session.open]
-    st.markdown("### Several diagnoses remain. Which one matches what you see?")
-    st.caption("Your 'not sure' answers left these open; each shows the answer that leads to it.")
+    st.markdown("### " + _("Several diagnoses remain. Which one matches what you see?"))
+    st.caption(_("Your 'not sure' answers left these open; each shows the answer that leads to it."))
     ranked = {c.ref: c for c in engine.candidates(session, evidence)}
     for i, ref in enumerate(refs):
         node = engine.resolve(ref)
-        st.button(node.title, key=f"ts_pick_{i}", on_click=on_answer, args=(i, False, ""), width="stretch")
+        st.button(d("tree.title", node.title), key=f"ts_pick_{i}", on_click=on_answer, args=(i, False, ""), width="stretch")
         cand = ranked.get(ref)
-        st.caption(esc(node.cause[:220]) + (f" - if: {esc(cand.via)}" if cand and cand.via else ""))
+        st.caption(esc(d("tree.cause", node.cause)[:220]) + (" - " + _("if: {via}", via=esc(_via(cand.via))) if cand and cand.via else ""))
 
 
 def candidates(session: engine.Session, evidence: Mapping[str, Evidence]) -> None:
     found = engine.candidates(session, evidence)
     if not found:
         return
-    with st.expander(f"Diagnoses still possible ({len(found)}), most likely first", expanded=bool(session.open)):
-        rows = [{"diagnosis": c.title, "what tells it apart": c.via or "(reached)"} for c in found]
+    with st.expander(_("Diagnoses still possible ({n}), most likely first", n=len(found)), expanded=bool(session.open)):
+        rows = [{_("diagnosis"): d("tree.title", c.title), _("what tells it apart"): _via(c.via) or _("(reached)")}
+                for c in found]
         st.table(pd.DataFrame(rows))
 
 
+def _via(via: str) -> str:
+    """"<question title> → <answer>" in the page language."""
+    title, sep, answer = via.partition(" → ")
+    return f"{d('tree.title', title)} → {d('tree.answer', answer)}" if sep else via
+
+
 def diagnosis(node: Node, fix: Fix | None = None) -> None:
-    st.success(f"Diagnosis: {node.title}", icon=":material/task_alt:")
-    st.markdown(f"**Cause.** {node.cause}")
-    st.markdown(f"**Fix.** {node.fix}")
+    st.success(_("Diagnosis: {title}", title=d("tree.title", node.title)), icon=":material/task_alt:")
+    st.markdown(_("**Cause.** {text}", text=d("tree.cause", node.cause)))
+    st.markdown(_("**Fix.** {text}", text=d("tree.fix", node.fix)))
     if fix is not None and fix.lines:
-        st.markdown("**With the values from the evidence:**")
+        st.markdown("**" + _("With the values from the evidence:") + "**")
         for line in fix.lines:
             st.markdown(f"- {esc(line)}")
     fams = families()
     st.selectbox(
-        "Your customer gateway (chosen once for this session)",
+        _("Your customer gateway (chosen once for this session)"),
         list(fams),
         index=None,
         key="ts_family",
         format_func=lambda f: fams[f],
-        placeholder="Choose the device family for the commands",
+        placeholder=_("Choose the device family for the commands"),
     )
     if fix is not None and fix.commands:
         for c in fix.commands:
             st.markdown(f"**{c.title}** ({c.family_label})")
             if c.command:
                 st.code(c.command, language=None, wrap_lines=True)
-                st.caption(f"Source: {c.source}")
+                st.caption(_("Source: {url}", url=c.source))
             else:
-                st.caption(f"No documented command for {c.family_label} in the lab's data; see the device's documentation.")
-    st.markdown(f"**Prevention.** {node.prevention}")
+                st.caption(_("No documented command for {family} in the lab's data; see the device's documentation.",
+                             family=c.family_label))
+    st.markdown(_("**Prevention.** {text}", text=d("tree.prevention", node.prevention)))
     titles = lesson_titles()
     if node.lesson in titles:
         st.page_link(
             LESSONS_PAGE,
-            label=f"Read the lesson: {titles[node.lesson]}",
+            label=_("Read the lesson: {title}", title=titles[node.lesson]),
             icon=":material/school:",
             query_params={"lesson": node.lesson},
         )
     else:
-        st.caption(f"Lesson to read: {node.lesson}")
-    st.markdown("**Official references**")
+        st.caption(_("Lesson to read: {lesson}", lesson=node.lesson))
+    st.markdown("**" + _("Official references") + "**")
     for ref in node.references:
         st.markdown(f"- [{ref.title}]({ref.url})")
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}" + ("" if n == 1 else "s")
 
 
 def _message(line: str) -> str:
@@ -205,21 +224,23 @@ def analysis(result: Analysis, on_goto: Callable[[str], None]) -> None:
     """The primary diagnosis, its reasoning and the findings table (messages shown whole)."""
     formats = ", ".join(result.detected_formats) or result.format
     st.caption(
-        f"Format: {esc(result.format)} (seen: {esc(formats)}) · {_count(result.lines, 'line')} · "
-        f"{_count(len(result.findings), 'finding')}"
+        _("Format: {format} (seen: {seen})", format=esc(result.format), seen=esc(formats)) + " · "
+        + _n("{n} line", "{n} lines", result.lines) + " · "
+        + _n("{n} finding", "{n} findings", len(result.findings))
     )
     for note in result.notes:
-        st.caption(f"Note: {esc(note)}")
+        st.caption(_("Note: {note}", note=esc(note)))
     p = result.primary
     if p is None:
-        st.info("No known failure message was found. Walk the tree above, starting with the tunnel state.", icon=":material/search_off:")
+        st.info(_("No known failure message was found. Walk the tree above, starting with the tunnel state."),
+                icon=":material/search_off:")
     else:
-        st.warning(f"Primary diagnosis: **{esc(p.title)}**", icon=":material/troubleshoot:")
+        st.warning(_("Primary diagnosis: **{title}**", title=esc(d("category.title", p.title))), icon=":material/troubleshoot:")
         st.markdown(esc(p.summary))
         for r in p.reasoning:
             st.markdown(f"- {esc(r)}")
         st.button(
-            "Go to this node in the troubleshooter",
+            _("Go to this node in the troubleshooter"),
             key="ts_goto_primary",
             on_click=on_goto,
             args=(p.tree_node,),
@@ -229,28 +250,29 @@ def analysis(result: Analysis, on_goto: Callable[[str], None]) -> None:
         shown = result.findings[:200]
         rows = [
             {
-                "line": f.line,
-                "time": f.time.strftime("%Y-%m-%d %H:%M:%S") if f.time else "",
-                "category": f.category,
-                "message": mask_secrets(_message(f.text)),
+                _("line"): f.line,
+                _("time"): f.time.strftime("%Y-%m-%d %H:%M:%S") if f.time else "",
+                _("category"): f.category,
+                _("message"): mask_secrets(_message(f.text)),
             }
             for f in shown
         ]
         # st.table wraps long messages instead of cutting them off.
-        st.table(pd.DataFrame(rows).set_index("line"))
+        st.table(pd.DataFrame(rows).set_index(_("line")))
         if len(result.findings) > len(shown):
-            st.caption(f"{len(result.findings) - len(shown):,} more findings are in the full table below.")
-        with st.expander("All findings with their pattern, explanation and tree node"):
+            st.caption(_n("{n} more finding is in the full table below.", "{n} more findings are in the full table below.",
+                          len(result.findings) - len(shown)))
+        with st.expander(_("All findings with their pattern, explanation and tree node")):
             frame = pd.DataFrame(
                 [
                     {
-                        "line": f.line,
-                        "category": f.category,
-                        "phase": f.phase,
-                        "pattern": f.pattern,
-                        "text": mask_secrets(f.text),
-                        "explanation": f.explanation,
-                        "tree node": f.tree_node,
+                        _("line"): f.line,
+                        _("category"): f.category,
+                        _("phase"): f.phase,
+                        _("pattern"): f.pattern,
+                        _("text"): mask_secrets(f.text),
+                        _("explanation"): d("pattern.explanation", f.explanation),
+                        _("tree node"): f.tree_node,
                     }
                     for f in result.findings
                 ]

@@ -26,6 +26,7 @@ from lab.triage.evidence import Evidence, Scope
 from lab.triage.fixes import families
 from lab.triage.report import build_report
 from lab.ui import troubleshooter_views as views
+from lab.ui.lang import _, d
 
 S_SESSION, S_ANALYSIS, S_URL = "ts_session", "ts_analysis", "ts_url_ref"
 S_ERROR, S_SOURCE, S_SCOPES, S_SCOPE = "ts_error", "ts_source", "ts_scopes", "ts_scope"
@@ -105,9 +106,8 @@ def _on_follow() -> None:
     after = engine.walk(before, {}, _evidence())
     _set(after)
     if after.steps == before.steps:
-        st.session_state["ts_follow_note"] = (
-            "The evidence does not answer this question: check it with the commands below and choose an answer "
-            "(or Not sure)."
+        st.session_state["ts_follow_note"] = _(
+            "The evidence does not answer this question: check it with the commands below and choose an answer."
         )
 
 
@@ -131,9 +131,9 @@ def _on_analyze() -> None:
     upload = st.session_state.get("ts_upload")
     text = st.session_state.get("ts_log_text", "")
     if upload is not None and not text.strip():
-        _analyze(None, upload.getvalue(), f"The file {upload.name}", f"uploaded file {upload.name}")
+        _analyze(None, upload.getvalue(), f"The file {upload.name}", _("uploaded file {name}", name=upload.name))
     else:
-        _analyze(text, None, "", "pasted log")
+        _analyze(text, None, "", _("pasted log"))
 
 
 def _on_sample() -> None:
@@ -143,9 +143,9 @@ def _on_sample() -> None:
     try:
         st.session_state["ts_log_text"] = sample_log(name).text()
     except (LabError, OSError) as err:
-        st.session_state[S_ERROR] = f"The sample log cannot be loaded: {err}"
+        st.session_state[S_ERROR] = _("The sample log cannot be loaded: {error}", error=err)
         return
-    _analyze(st.session_state["ts_log_text"], None, "", f"sample log {name}")
+    _analyze(st.session_state["ts_log_text"], None, "", _("sample log {name}", name=name))
 
 
 def _on_shared() -> None:
@@ -165,10 +165,10 @@ def _on_shared() -> None:
                 st.session_state[S_ANALYSIS] = analyzer.analyze_text(text)
             except LabError as err:
                 st.session_state[S_ERROR] = str(err)
-        st.session_state[S_SOURCE] = f"snapshot '{snapshot.label}'"
+        st.session_state[S_SOURCE] = _("snapshot '{label}'", label=snapshot.label)
         st.session_state[S_ERROR] = st.session_state.get(S_ERROR, "")
     elif isinstance(text, str) and text.strip():
-        _analyze(text, None, "", "logs from the scenario lab / replay")
+        _analyze(text, None, "", _("logs from the scenario lab / replay"))
 
 
 def _on_clear() -> None:
@@ -202,15 +202,17 @@ def _sync_from_url() -> None:
             origin = first.split("/", 1)[0] if first else (q_tree or DEFAULT_TREE)
             _set(engine.walk(engine.start(origin), answers, {}), scroll=False)
         except LabError as err:
-            _bad_link(f"The link's answers cannot be replayed ({err}). Showing the start of the tree '{fallback}'.", fallback)
+            _bad_link(_("The link's answers cannot be replayed ({error}). Showing the start of the tree '{fallback}'.",
+                        error=err, fallback=fallback), fallback)
         return
     try:
         _set(engine.goto(wanted) if q_node else engine.start(wanted), scroll=False)
     except LabError:
-        where = f"node '{q_node}' in tree '{q_tree}'" if q_node else f"tree '{q_tree}'"
+        where = (_("node '{node}' in tree '{tree}'", node=q_node, tree=q_tree) if q_node
+                 else _("tree '{tree}'", tree=q_tree))
         _bad_link(
-            f"The link points to a troubleshooter step that does not exist ({where}; the trees are {known}). "
-            f"Showing the start of the tree '{fallback}'.",
+            _("The link points to a troubleshooter step that does not exist ({where}; the trees are {known}). "
+              "Showing the start of the tree '{fallback}'.", where=where, known=known, fallback=fallback),
             fallback,
         )
 
@@ -241,17 +243,17 @@ def _full_link() -> str:
 
 # --- page ---------------------------------------------------------------------------------------
 
-st.title("Troubleshooter")
+st.title(_("Troubleshooter"))
 st.caption(
-    "Find the cause of a VPN incident: answer the questions (AWS's order: IKE, IPsec, tunnel, BGP or static "
-    "routes), let logs and snapshots answer what they can, and download an incident report."
+    _("Find the cause of a VPN incident: analyze the logs, walk the decision tree (AWS's order: IKE, IPsec, "
+      "tunnel, BGP or static routes), and download an incident report.")
 )
 
 try:
     _trees()
     families()
 except LabError as err:  # shipped data is broken: say which file and why, keep the app alive
-    st.error(f"The troubleshooting data cannot be loaded: {err}")
+    st.error(_("The troubleshooting trees cannot be loaded: {error}", error=err))
     st.stop()
 
 # Everything whose presence varies (messages, the scope picker, the path, the question) lives in one
@@ -260,8 +262,8 @@ with st.container():
     _sync_from_url()
     if st.session_state.get("shared_log_text") or st.session_state.get("shared_snapshot") is not None:
         with st.container(border=True):
-            st.markdown("**Logs from the scenario lab / replay are available - use them** to answer questions automatically.")
-            st.button("Use them as evidence", key="ts_use_shared", on_click=_on_shared, icon=":material/input:")
+            st.markdown(_("**Logs from the scenario lab / replay are available - analyze them** to pre-answer questions."))
+            st.button(_("Use them as evidence"), key="ts_use_shared", on_click=_on_shared, icon=":material/input:")
 
     trees = _trees()
     session = _session()
@@ -271,23 +273,23 @@ with st.container():
     # 1 · The question --------------------------------------------------------------------------------
     st.session_state["ts_tree"] = session.tree
     top = st.columns([3, 1, 1, 1.5], vertical_alignment="bottom")
-    top[0].selectbox("Tree", list(trees), key="ts_tree", format_func=lambda t: trees[t].title, on_change=_on_tree,
-                     label_visibility="collapsed")
-    top[1].button("Back", key="ts_back", on_click=_on_back, disabled=len(session.steps) <= 1, icon=":material/arrow_back:")
-    top[2].button("Restart", key="ts_restart", on_click=_on_restart, icon=":material/restart_alt:")
-    top[3].button("Follow the evidence", key="ts_follow", on_click=_on_follow, disabled=not evidence, icon=":material/fact_check:")
+    top[0].selectbox(_("Tree"), list(trees), key="ts_tree", format_func=lambda t: d("tree.title", trees[t].title),
+                     on_change=_on_tree, label_visibility="collapsed")
+    top[1].button(_("Back"), key="ts_back", on_click=_on_back, disabled=len(session.steps) <= 1, icon=":material/arrow_back:")
+    top[2].button(_("Restart"), key="ts_restart", on_click=_on_restart, icon=":material/restart_alt:")
+    top[3].button(_("Follow the evidence"), key="ts_follow", on_click=_on_follow, disabled=not evidence, icon=":material/fact_check:")
 
     found = _scopes()
     if len(found) > 1:
         labels = {s.key: s.label for s in found}
         st.selectbox(
-            "Evidence from (facts of different tunnels are never combined)",
+            _("Evidence from (facts of different tunnels are never combined)"),
             list(labels),
             key=S_SCOPE,
             format_func=lambda k: labels[k],
         )
     elif scope is not None:
-        st.caption("Evidence from: " + views.esc(scope.label))
+        st.caption(_("Evidence from: {scope}", scope=views.esc(scope.label)))
     for note in scope.notes if scope else ():
         st.caption(views.esc(note))
 
@@ -308,7 +310,7 @@ with st.container():
     if not session.is_diagnosis:
         views.candidates(session, evidence)
     _sync_to_url()
-    st.markdown("**Link to this step** (paste it into the incident channel; it reproduces this position and the answers)")
+    st.markdown(_("**Link to this step** (paste it into the incident channel; it reproduces this position and the answers)"))
     st.code(_full_link(), language=None, wrap_lines=True)
     if st.session_state.pop(S_SCROLL, False):
         # Bring the new question into view after an answer (a fixed script; no user value goes into it).
@@ -321,64 +323,65 @@ with st.container():
 
 # 2 · Logs ----------------------------------------------------------------------------------------
 result = st.session_state.get(S_ANALYSIS)
-with st.expander("Analyze logs" + (" (analyzed)" if result is not None else ""), expanded=False,
+with st.expander(_("Analyze logs (analyzed)") if result is not None else _("Analyze logs"), expanded=False,
                  icon=":material/description:"):
     st.text_area(
-        "Paste log lines (AWS tunnel log JSON or text, strongSwan, libreswan, Cisco ASA/IOS, FortiGate, Palo Alto)",
+        _("Paste log lines (AWS tunnel log JSON or text, strongSwan, libreswan, Cisco ASA/IOS, FortiGate, Palo Alto)"),
         key="ts_log_text",
         height=160,
         placeholder='{"event_timestamp":1764404400000,"details":"AWS tunnel DPD timed out after 3 retransmits",...}',
     )
-    st.file_uploader("…or upload a log file (text, up to 20 MB)", key="ts_upload")
+    st.file_uploader(_("…or upload a log file (text, up to 20 MB)"), key="ts_upload")
     try:
-        samples = {sample.name: sample.description for sample in sample_logs()}
+        samples = {sample.name: d("sample.description", sample.description) for sample in sample_logs()}
     except LabError:
         samples = {}  # a broken samples folder only hides this option; pasting and uploading still work
     if samples:
         pick = st.columns([3, 1], vertical_alignment="bottom")
         pick[0].selectbox(
-            "…or practise on a sample log",
+            _("…or practise on a sample log"),
             list(samples),
             index=None,
             key="ts_sample",
             format_func=lambda name: f"{samples[name]} ({name})",
-            placeholder="Choose a recorded case",
+            placeholder=_("Choose a recorded case"),
         )
         pick[1].button(
-            "Load and analyze",
+            _("Load and analyze"),
             key="ts_load_sample",
             on_click=_on_sample,
             icon=":material/science:",
             disabled=st.session_state.get("ts_sample") is None,
         )
     cols = st.columns([2, 1, 1], vertical_alignment="bottom")
-    cols[0].selectbox("Format", ["auto", *analyzer.FORMATS], key="ts_format", help="auto detects the format from the first lines")
-    cols[1].button("Analyze", key="ts_analyze", type="primary", on_click=_on_analyze, icon=":material/search:")
-    cols[2].button("Clear evidence", key="ts_clear", on_click=_on_clear)
+    cols[0].selectbox(_("Format"), ["auto", *analyzer.FORMATS], key="ts_format",
+                      help=_("auto detects the format from the first lines"))
+    cols[1].button(_("Analyze"), key="ts_analyze", type="primary", on_click=_on_analyze, icon=":material/search:")
+    cols[2].button(_("Clear evidence"), key="ts_clear", on_click=_on_clear)
 if st.session_state.get(S_ERROR):
     st.error(st.session_state[S_ERROR], icon=":material/error:")
 
 if result is not None:
     with st.container(border=True):
-        st.markdown(f"**Log analysis** of the {views.esc(st.session_state.get(S_SOURCE, 'log'))}")
+        st.markdown(_("**Log analysis** of the {source}", source=views.esc(st.session_state.get(S_SOURCE, _("log")))))
         views.analysis(result, _on_goto)
 elif found:
-    st.caption(f"Evidence from the {views.esc(st.session_state.get(S_SOURCE, 'snapshot'))}: {len(evidence)} facts "
-               f"about {views.esc(scope.label) if scope else 'the log'}.")
+    st.caption(_("Evidence from the {source}: {count} facts.", source=views.esc(st.session_state.get(S_SOURCE, _("snapshot"))),
+                 count=len(evidence)))
 
 # 3 · Report --------------------------------------------------------------------------------------
-st.subheader("Incident report")
+st.subheader(_("Incident report"))
 fix = case.fix_for(session, scope, st.session_state.get("ts_family") or "") if session.is_diagnosis else None
 report = build_report(result, session, evidence, scope=scope.label if scope else "", fix=fix)
 st.download_button(
-    "Download incident report (Markdown)",
+    _("Download incident report (Markdown)"),
     data=report,
     file_name=f"vpn-incident-{datetime.now(UTC):%Y%m%d-%H%M}.md",
     mime="text/markdown",
     key="ts_download",
     icon=":material/download:",
 )
-with st.expander("Preview the report"):
+with st.expander(_("Preview the report")):
     # Rendered Markdown; every log value in it is masked and fenced or escaped by build_report, and
     # Streamlit does not render raw HTML here.
     st.markdown(mask_secrets(report))
