@@ -195,6 +195,8 @@ def from_analysis(
     # Did the peer ever answer? An unanswered retransmit proves only that its sender sends.
     established_line = next((r.line_no for r in records if r.fields.get("ike_phase1_state") == "Established"), None)
     answered = [firsts[c] for c in _ANSWERED if c in firsts]
+    # A message the log writer received from its peer (the analyzer's extracted direction) is an answer too.
+    answered += [f for f in analysis.findings if (getattr(f, "facts", None) or {}).get("direction") == "received"][:1]
     if analysis.signals.get("established") or established_line or answered:
         if answered:
             f = min(answered, key=lambda x: x.line)

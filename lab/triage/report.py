@@ -58,9 +58,11 @@ def build_report(
     out = [f"# {title}", "", f"Generated {now.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC by VPN Lab.", ""]
     node = session.current if session else (resolve(analysis.primary.tree_node) if analysis and analysis.primary else None)
     primary = analysis.primary if analysis else None
+    # At a shortlist the current node is one of several diagnoses still possible: not a diagnosis yet.
+    at_diagnosis = bool(node and node.is_diagnosis and (session is None or session.is_diagnosis))
 
     out += ["## Summary", ""]
-    if node and node.is_diagnosis:
+    if node and at_diagnosis:
         out.append(f"Diagnosis: **{node.title}**. {node.cause}")
     elif primary:
         out.append(primary.summary)
@@ -111,10 +113,12 @@ def build_report(
             out += [f"- {c.title} (`{c.ref}`)" + (f" - if: {_md(c.via)}" if c.via else "") for c in candidates]
             out.append("")
 
-    if node and node.is_diagnosis:
+    if node and at_diagnosis:
         out += ["## Recommended fix and prevention", ""] + _node_block(node)
         if fix is not None:
             out += fix_markdown(fix)
+    elif node and node.is_diagnosis:
+        out += ["## Next step", "", "Several diagnoses remain; pick the one that matches (see the list above).", ""]
     elif node:
         out += ["## Next step", "", f"Continue at `{node.ref}`: {node.text}", ""]
 
@@ -129,7 +133,7 @@ def build_report(
         if len(analysis.findings) > 500:
             out += [f"({len(analysis.findings) - 500} more findings not listed.)", ""]
 
-    refs = list(node.references) if node and node.is_diagnosis else []
+    refs = list(node.references) if node and at_diagnosis else []
     out += ["## References", ""]
     out += [f"- [{r.title}]({r.url})" for r in refs]
     out += [

@@ -307,3 +307,16 @@ def test_endpoint_replacement_fix_considers_a_gateway_that_initiates_only_on_tra
 
     fix = build_fix("tunnel-down/d-endpoint-replacement", {"aws_ip": T1, "cgw_ip": "198.51.100.7", "vpn_id": VPN})
     assert any("only when traffic needs a tunnel" in line for line in fix.lines)
+
+
+def test_the_report_of_a_shortlist_names_no_diagnosis_yet() -> None:
+    from lab.triage.report import build_report
+
+    s = start("tunnel-down")
+    for _ in range(60):
+        if s.is_shortlist:
+            break
+        s = answer(s, NOT_SURE)
+    report = build_report(None, s, {})
+    assert "Diagnosis: **" not in report and "Several diagnoses remain" in report
+    assert "answered by the person" in report and "Diagnoses still possible" in report
