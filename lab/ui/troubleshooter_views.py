@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from lab.analyzer import Analysis
+from lab.analyzer import Analysis, Primary
 from lab.analyzer.formats import aws_fields
 from lab.masking import mask_secrets
 from lab.triage import tree as engine
@@ -238,7 +238,8 @@ def analysis(result: Analysis, on_goto: Callable[[str], None]) -> None:
         st.warning(_("Primary diagnosis: **{title}**", title=esc(d("category.title", p.title))), icon=":material/troubleshoot:")
         st.markdown(esc(p.summary))
         for r in p.reasoning:
-            st.markdown(f"- {esc(r)}")
+            st.markdown(f"- {esc(r)}")  # reasoning quotes values read from the log
+        _evidence_chain(p)
         st.button(
             _("Go to this node in the troubleshooter"),
             key="ts_goto_primary",
@@ -278,3 +279,39 @@ def analysis(result: Analysis, on_goto: Callable[[str], None]) -> None:
                 ]
             )
             st.dataframe(frame, hide_index=True, width="stretch", key="ts_findings")
+
+
+def _fact_text(value: object) -> str:
+    return ", ".join(str(v) for v in value) if isinstance(value, list | tuple) else str(value)
+
+
+def _evidence_chain(p: Primary) -> None:
+    """The lines that led to the diagnosis in the order they happened, and the facts they carry (as text)."""
+    if p.chain:
+        st.markdown("**" + _("Lines that led to the diagnosis, in order") + "**")
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        _("line"): f.line,
+                        _("time"): f.time.strftime("%Y-%m-%d %H:%M:%S") if f.time else "",
+                        _("event"): f.event,
+                        _("message"): mask_secrets(_message(f.text)),
+                    }
+                    for f in p.chain
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+            key="ts_chain",
+        )
+    if p.facts:
+        st.markdown("**" + _("What the lines say") + "**")
+        st.dataframe(
+            pd.DataFrame(
+                [{_("fact"): key, _("value"): mask_secrets(_fact_text(value))} for key, value in p.facts.items()]
+            ),
+            hide_index=True,
+            width="stretch",
+            key="ts_facts",
+        )

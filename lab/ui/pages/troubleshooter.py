@@ -26,6 +26,7 @@ from lab.triage.evidence import Evidence, Scope
 from lab.triage.fixes import families
 from lab.triage.report import build_report
 from lab.ui import troubleshooter_views as views
+from lab.ui.echo import literal, plain
 from lab.ui.lang import _, d
 
 S_SESSION, S_ANALYSIS, S_URL = "ts_session", "ts_analysis", "ts_url_ref"
@@ -127,11 +128,24 @@ def _analyze(text: str | None, data: bytes | None, name: str, source: str) -> No
     _rebuild_scopes()
 
 
+def _upload_limit_mb() -> int:
+    try:
+        return int(st.get_option("server.maxUploadSize"))
+    except (RuntimeError, TypeError, ValueError):
+        return 200
+
+
 def _on_analyze() -> None:
     upload = st.session_state.get("ts_upload")
     text = st.session_state.get("ts_log_text", "")
     if upload is not None and not text.strip():
         _analyze(None, upload.getvalue(), f"The file {upload.name}", _("uploaded file {name}", name=upload.name))
+    elif upload is None and not text.strip():
+        # The upload box refuses a file over its limit before the page sees it: say so instead of "empty".
+        st.session_state[S_ERROR] = _(
+            "Nothing to analyze: paste log lines or upload a file. A file over {limit} MB is refused by the upload "
+            "box (it says so under the box); analyze a bigger log with the command vpn-lab logs FILE, or upload its last part.",
+            limit=_upload_limit_mb())
     else:
         _analyze(text, None, "", _("pasted log"))
 
@@ -208,8 +222,8 @@ def _sync_from_url() -> None:
     try:
         _set(engine.goto(wanted) if q_node else engine.start(wanted), scroll=False)
     except LabError:
-        where = (_("node '{node}' in tree '{tree}'", node=q_node, tree=q_tree) if q_node
-                 else _("tree '{tree}'", tree=q_tree))
+        where = (_("node {node} in tree {tree}", node=literal(q_node), tree=literal(q_tree)) if q_node
+                 else _("tree {tree}", tree=literal(q_tree)))
         _bad_link(
             _("The link points to a troubleshooter step that does not exist ({where}; the trees are {known}). "
               "Showing the start of the tree '{fallback}'.", where=where, known=known, fallback=fallback),
@@ -253,7 +267,7 @@ try:
     _trees()
     families()
 except LabError as err:  # shipped data is broken: say which file and why, keep the app alive
-    st.error(_("The troubleshooting trees cannot be loaded: {error}", error=err))
+    st.error(_("The troubleshooting trees cannot be loaded: {error}", error=plain(err)))
     st.stop()
 
 # Everything whose presence varies (messages, the scope picker, the path, the question) lives in one
@@ -359,7 +373,7 @@ with st.expander(_("Analyze logs (analyzed)") if result is not None else _("Anal
     cols[1].button(_("Analyze"), key="ts_analyze", type="primary", on_click=_on_analyze, icon=":material/search:")
     cols[2].button(_("Clear evidence"), key="ts_clear", on_click=_on_clear)
 if st.session_state.get(S_ERROR):
-    st.error(st.session_state[S_ERROR], icon=":material/error:")
+    st.error(plain(st.session_state[S_ERROR]), icon=":material/error:")
 
 if result is not None:
     with st.container(border=True):
