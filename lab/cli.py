@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "lab.commands.replays",
     "lab.commands.db",
     "lab.commands.classes",
+    "lab.commands.triage",
 )
 
 
