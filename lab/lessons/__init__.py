@@ -18,7 +18,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from lab import LESSONS_DIR, PROJECT_DIR
@@ -40,7 +39,7 @@ from lab.lessons.render import (
     substitute_facts,
 )
 from lab.lessons.schema import FrontMatterSchema
-from lab.schema import validation_problems
+from lab.schema import parse_yaml, validation_problems
 
 __all__ = [
     "CALLOUT_KINDS",
@@ -95,9 +94,9 @@ def _load_lesson(path: Path, lang: str) -> Lesson:
     if fm is None or not fm.map or fm.map[0] != 0:
         raise DataError(path, [*problems, "missing YAML front matter (--- ... --- at the top)"])
     try:
-        meta = yaml.safe_load(fm.content)
-    except yaml.YAMLError as exc:
-        raise DataError(path, [*problems, f"front matter is not valid YAML: {exc}"]) from exc
+        meta = parse_yaml(fm.content, path, "front matter")
+    except DataError as exc:
+        raise DataError(path, [*problems, *exc.problems]) from None
     if not isinstance(meta, dict):
         raise DataError(path, [*problems, "front matter must be a mapping of keys"])
 

@@ -15,8 +15,10 @@ import streamlit as st
 from lab.analyzer import Analysis
 from lab.analyzer.formats import aws_fields
 from lab.evidence import Evidence
+from lab.masking import mask_secrets
 from lab.tree import CGW_LABELS, Node, suggest
 from lab.ui.catalog import catalog
+from lab.ui.echo import literal, plain
 from lab.ui.lang import _, _n, current, d
 
 LAB_DIR = Path(__file__).resolve().parents[1]
@@ -54,8 +56,8 @@ def question(
         index, ev = hit
         st.info(_("Evidence suggests: **{answer}**. You can choose another answer.",
                   answer=d("tree.answer", node.answers[index].label)), icon=":material/fact_check:")
-        st.caption(_("Evidence {key} = {value}, because:", key=f"`{node.evidence}`", value=f"`{ev.value}`"))
-        st.code(ev.reason, language=None, wrap_lines=True)
+        st.caption(_("Evidence {key} = {value}, because:", key=f"`{node.evidence}`", value=literal(ev.value)))
+        st.code(mask_secrets(ev.reason), language=None, wrap_lines=True)
     elif node.evidence:
         st.caption(
             _("Evidence key {key} can answer this automatically when logs or a scenario, replay or "
@@ -125,7 +127,7 @@ def analysis(result: Analysis, on_goto: Callable[[str], None]) -> None:
         st.warning(_("Primary diagnosis: **{title}**", title=d("category.title", p.title)), icon=":material/troubleshoot:")
         st.markdown(p.summary)
         for r in p.reasoning:
-            st.markdown(f"- {r}")
+            st.markdown(f"- {plain(mask_secrets(r))}")  # reasoning quotes values read from the log
         st.button(
             _("Go to this node in the troubleshooter"),
             key="ts_goto_primary",
@@ -143,8 +145,8 @@ def analysis(result: Analysis, on_goto: Callable[[str], None]) -> None:
                     _("category"): f.category,
                     _("phase"): f.phase,
                     _("pattern"): f.pattern,
-                    _("message"): _message(f.text),
-                    _("text"): f.text,
+                    _("message"): mask_secrets(_message(f.text)),
+                    _("text"): mask_secrets(f.text),
                     _("explanation"): d("pattern.explanation", f.explanation),
                     _("tree node"): f.tree_node,
                 }

@@ -42,7 +42,7 @@ def test_deep_link_to_a_diagnosis_shows_cause_fix_and_lesson(open_page) -> None:
 def test_unknown_tree_shows_a_message_and_the_start(open_page) -> None:
     at = open_page(PAGE, tree="nope", node="x")
     assert not at.exception
-    assert any("node 'x' in tree 'nope'" in e.value and "does not exist" in e.value for e in at.error)
+    assert any("node `x` in tree `nope`" in e.value and "does not exist" in e.value for e in at.error)
     assert _node(at) == "tunnel-down/scope"
 
 
@@ -105,7 +105,7 @@ def test_empty_paste_gets_a_message(open_page) -> None:
     at = open_page(PAGE)
     at.text_area(key="ts_log_text").set_value("   ")
     at.button(key="ts_analyze").click().run()
-    assert any("empty" in e.value for e in at.error)
+    assert any("Nothing to analyze" in e.value and " MB is refused" in e.value for e in at.error)
 
 
 def test_binary_upload_gets_a_specific_message(open_page) -> None:

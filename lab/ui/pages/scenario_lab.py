@@ -20,6 +20,7 @@ from lab.sim import (
 )
 from lab.sim.figures import element_failure
 from lab.ui import scenario_cache as cache
+from lab.ui.echo import literal, plain
 from lab.ui.lang import _, current, d
 from lab.ui.registry import PAGES
 
@@ -65,7 +66,7 @@ def _link_options(spec_id: str) -> None:
 # &dpd_timeout_action=restart): preselect, set and run once.
 _linked = st.query_params.get("scenario", "").lower()
 if "sl_scenario" not in st.session_state and _linked and _linked not in SPECS:
-    st.warning(_("The link names an unknown scenario '{name}'; the valid ones are {valid}.", name=_linked,
+    st.warning(_("The link names an unknown scenario {name}; the valid ones are {valid}.", name=literal(_linked),
                  valid=", ".join(SPECS)))
 if "sl_scenario" not in st.session_state and _linked in SPECS:
     st.session_state["sl_scenario"] = st.query_params["scenario"].lower()
@@ -73,7 +74,7 @@ if "sl_scenario" not in st.session_state and _linked in SPECS:
         try:
             f = parse_failure(text.replace(" ", "+"))  # an unescaped + in a link arrives as a space
         except LabError as err:
-            st.warning(_("Link ignored a failure: {error}", error=err))
+            st.warning(_("Link ignored a failure: {error}", error=plain(err)))
             continue
         _failures().append({"kind": f.kind, "target": f.target or valid_targets(SPECS[st.session_state["sl_scenario"]],
                             f.kind)[0], "at": f.at_s, "dur": f.duration_s})
@@ -139,9 +140,12 @@ with st.expander(_("Tunnel options and timers (defaults from the AWS facts)"), e
     if st.button(_("Reset to defaults"), key="sl_reset"):
         for opt in catalogue:
             st.session_state[f"sl_opt_{opt.key}"] = opt.default
+    # BGP timers only matter where a connection runs BGP: a static design neither shows nor checks them.
+    uses_bgp = any(c.routing == "bgp" for c in spec.connections)
+    shown = [opt for opt in catalogue if uses_bgp or not opt.key.startswith("bgp_")]
     cols = st.columns(3)
     values: dict[str, object] = {}
-    for n, opt in enumerate(catalogue):
+    for n, opt in enumerate(shown):
         wkey = f"sl_opt_{opt.key}"
         with cols[n % 3]:
             disabled = opt.key == "health_check_s" and spec.onprem.routing != "static"
@@ -161,10 +165,13 @@ with st.expander(_("Tunnel options and timers (defaults from the AWS facts)"), e
                 values[opt.key] = None
     st.caption(_("Every tunnel of the design gets these options. Out-of-range values are refused with the AWS limit "
                  "when you run."))
+    if not uses_bgp:
+        st.caption(_("No BGP timers here: this design routes statically between AWS and the customer gateways."))
 
 # --- failure script ----------------------------------------------------------------------------------
 st.subheader(_("Failure script"))
-b1, b2, b3, b4, b5 = st.columns([2.2, 1.4, 1, 1, 0.9], vertical_alignment="bottom")
+# The target column is wide enough for "cgw-a (Customer gateway A)" and "tunnel-1 (vpn-…, us-east-1a)".
+b1, b2, b3, b4, b5 = st.columns([2, 2.2, 0.9, 1.1, 0.9], vertical_alignment="bottom")
 with b1:
     kind = st.selectbox(_("Failure"), list(KINDS), key="sl_new_kind", format_func=lambda k: d("failure.title", KINDS[k].title),
                         help=_("What breaks. See the descriptions under the script."))
@@ -248,7 +255,7 @@ if key != _key():
 try:
     result = cache.run(key)
 except LabError as err:
-    st.error(_("Cannot run: {error}", error=err))
+    st.error(_("Cannot run: {error}", error=plain(err)))
     if err.hint:
         st.caption(err.hint)
     st.stop()
