@@ -125,7 +125,7 @@ def _load_lesson(path: Path, lang: str) -> Lesson:
 
     lines = source.split("\n")
     body_start = fm.map[1]
-    body, used = substitute_facts("\n".join(lines[body_start:]), facts(), problems)
+    body, used = substitute_facts("\n".join(lines[body_start:]), facts(), problems, lang)
     for leftover in DIRECTIVE_RE.findall(body):
         problems.append(f"unknown directive {leftover}")
     body_lines = body.split("\n")
