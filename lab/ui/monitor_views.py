@@ -292,7 +292,7 @@ def render_audit(snapshot: Snapshot, now: datetime) -> None:
     if not snapshot.connections:
         st.info(_("No connections to audit."))
         return
-    findings = audit.audit_all(snapshot.connections, now)
+    findings = audit.audit_all(snapshot.connections, now, snapshot.series)
     if not findings:
         st.success(_("No findings: both tunnels up and the options follow the recommendations."))
         return

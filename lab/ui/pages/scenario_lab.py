@@ -41,7 +41,28 @@ def _failures() -> list[dict]:
     return st.session_state.setdefault("sl_failures", [])
 
 
-# A lesson can link here with ?scenario=s3&fail=cgw-down:cgw-a@60: preselect and run once.
+def _link_options(spec_id: str) -> None:
+    """Options named in the link (?startup_action=start&keepalive_s=30): set them, or say why not."""
+    for opt in option_catalogue(SPECS[spec_id]):
+        raw = st.query_params.get(opt.key)
+        if raw is None:
+            continue
+        if opt.choices:
+            if raw not in opt.choices:
+                # The link's value is not echoed: it came from a URL.
+                st.warning(_("The link's value for option {option} was ignored: it is not one of {valid}.",
+                             option=d("option.label", opt.label), valid=", ".join(opt.choices)))
+                continue
+            st.session_state[f"sl_opt_{opt.key}"] = raw
+        elif raw.isdigit():
+            st.session_state[f"sl_opt_{opt.key}"] = int(raw)
+        else:
+            st.warning(_("The link's value for option {option} was ignored: it is not a whole number.",
+                         option=d("option.label", opt.label)))
+
+
+# A lesson or an exercise can link here with ?scenario=s3&fail=cgw-down:cgw-a@60 (plus options such as
+# &dpd_timeout_action=restart): preselect, set and run once.
 _linked = st.query_params.get("scenario", "").lower()
 if "sl_scenario" not in st.session_state and _linked and _linked not in SPECS:
     st.warning(_("The link names an unknown scenario '{name}'; the valid ones are {valid}.", name=_linked,
@@ -56,6 +77,8 @@ if "sl_scenario" not in st.session_state and _linked in SPECS:
             continue
         _failures().append({"kind": f.kind, "target": f.target or valid_targets(SPECS[st.session_state["sl_scenario"]],
                             f.kind)[0], "at": f.at_s, "dur": f.duration_s})
+    _link_options(st.session_state["sl_scenario"])
+    st.session_state["sl_opt_scenario"] = st.session_state["sl_scenario"]
     st.session_state["sl_autorun"] = True
 
 
@@ -102,6 +125,16 @@ with st.expander(_("About this design"), expanded=False):
 
 # --- options -----------------------------------------------------------------------------------------
 catalogue = option_catalogue(spec)
+# Switching scenario: options still at the previous design's default take this design's default (S3 has a
+# health check, S1 has none); options the learner changed keep their value.
+_prev = st.session_state.get("sl_opt_scenario")
+if _prev != sid:
+    _old = {o.key: o.default for o in option_catalogue(SPECS[_prev])} if _prev in SPECS else {}
+    for _opt in catalogue:
+        _wkey = f"sl_opt_{_opt.key}"
+        if _wkey in st.session_state and st.session_state[_wkey] == _old.get(_opt.key):
+            st.session_state[_wkey] = _opt.default
+    st.session_state["sl_opt_scenario"] = sid
 with st.expander(_("Tunnel options and timers (defaults from the AWS facts)"), expanded=False):
     if st.button(_("Reset to defaults"), key="sl_reset"):
         for opt in catalogue:
