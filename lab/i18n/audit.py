@@ -10,7 +10,11 @@ from lab.i18n import DEFAULT_LANG, N_, data_text, t
 
 CONTEXT = "audit.message"
 _FIELD = re.compile(r"\{(tunnel|ip|detail)\}")
-_FOR = re.compile(r"^ for ([\d.]+) (days|hours|minutes)$")
+_AMOUNT = r"([\d.]+) (days|hours|minutes)"
+_FOR = re.compile(rf"^ for {_AMOUNT}$")
+_LAST_DAY = re.compile(rf"for {_AMOUNT} in the last 24 hours")
+_UNKNOWN = "since an unknown time (more than the threshold is assumed)"
+_NOW = re.compile(r"; (Tunnel \d+) \(([^()]*)\) is DOWN now$")
 _UNITS = {"days": N_("{n} days"), "hours": N_("{n} hours"), "minutes": N_("{n} minutes")}
 
 
@@ -29,13 +33,29 @@ def _tunnel(label: str, lang: str) -> str:
     return t("Tunnel {number}", lang, number=m.group(1)) if m else t("Tunnel", lang) if label == "Tunnel" else label
 
 
+def _amount(m: re.Match[str], lang: str) -> str:
+    return t(_UNITS[m.group(2)], lang, n=m.group(1))
+
+
 def _detail(detail: str, lang: str) -> str:
     m = _FOR.match(detail)
     if m:
-        return " " + t("(for {duration})", lang, duration=t(_UNITS[m.group(2)], lang, n=m.group(1)))
+        return " " + t("(for {duration})", lang, duration=_amount(m, lang))
     if detail == " (since an unknown time)":
         return " " + t("(since an unknown time)", lang)
-    return detail
+    # The single-tunnel rule: "for 3.0 hours in the last 24 hours; Tunnel 2 (ip) is DOWN now".
+    now = _NOW.search(detail)
+    head = detail[: now.start()] if now else detail
+    m = _LAST_DAY.fullmatch(head)
+    if m:
+        head = t("for {duration} in the last 24 hours", lang, duration=_amount(m, lang))
+    elif head == _UNKNOWN:
+        head = t("since an unknown time (more than the threshold is assumed)", lang)
+    else:
+        return detail
+    if now:
+        head += t("; {tunnel} ({ip}) is DOWN now", lang, tunnel=_tunnel(now.group(1), lang), ip=now.group(2))
+    return head
 
 
 def localize_message(template: str, message: str, lang: str) -> str:

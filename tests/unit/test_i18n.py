@@ -153,7 +153,9 @@ def test_audit_messages_in_korean_keep_their_values() -> None:
     assert checked >= 5
     assert localize_message("{tunnel} ({ip}) is DOWN{detail}.", "Tunnel 2 (1.2.3.4) is DOWN.", "ko") == \
         "터널 2(1.2.3.4)이(가) DOWN입니다."
-    msg = "Tunnel 1 (1.2.3.4) has been DOWN for 3.5 hours while the other tunnel is UP: the connection runs on one tunnel."
     template = audit.rules()["single-tunnel"].message
-    assert localize_message(template, msg, "ko").startswith("다른 터널은 UP인데 터널 1(1.2.3.4)이(가) DOWN입니다 (3.5시간째)")
+    msg = template.format(detail="for 3.5 hours in the last 24 hours; Tunnel 2 (1.2.3.4) is DOWN now")
+    assert localize_message(template, msg, "ko") == (
+        "연결이 터널 하나로 동작했습니다(한 터널은 UP, 다른 터널은 DOWN) 지난 24시간 중 3.5시간; "
+        "터널 2(1.2.3.4)이(가) 지금 DOWN입니다.")
     assert localize_message(template, "something else", "ko") == "something else"  # no fit: English kept
