@@ -228,3 +228,13 @@ def test_a_run_without_failures_says_no_log_lines_instead_of_an_empty_box(open_p
     assert not at.exception
     assert not at.code
     assert any("No log lines in this run" in i.value for i in at.info)
+
+
+def test_bgp_timers_are_offered_only_for_designs_that_run_bgp(open_page: OpenPage) -> None:
+    at = open_page(PAGE)  # S1 routes statically
+    keys = {w.key for w in at.number_input}
+    assert "sl_opt_bgp_hold_s" not in keys and "sl_opt_bgp_keepalive_s" not in keys
+    assert any("No BGP timers here" in c.value for c in at.caption)
+    at.selectbox(key="sl_scenario").select("s4").run()
+    assert not at.exception
+    assert {"sl_opt_bgp_hold_s", "sl_opt_bgp_keepalive_s"} <= {w.key for w in at.number_input}

@@ -139,9 +139,12 @@ with st.expander(_("Tunnel options and timers (defaults from the AWS facts)"), e
     if st.button(_("Reset to defaults"), key="sl_reset"):
         for opt in catalogue:
             st.session_state[f"sl_opt_{opt.key}"] = opt.default
+    # BGP timers only matter where a connection runs BGP: a static design neither shows nor checks them.
+    uses_bgp = any(c.routing == "bgp" for c in spec.connections)
+    shown = [opt for opt in catalogue if uses_bgp or not opt.key.startswith("bgp_")]
     cols = st.columns(3)
     values: dict[str, object] = {}
-    for n, opt in enumerate(catalogue):
+    for n, opt in enumerate(shown):
         wkey = f"sl_opt_{opt.key}"
         with cols[n % 3]:
             disabled = opt.key == "health_check_s" and spec.onprem.routing != "static"
@@ -161,10 +164,13 @@ with st.expander(_("Tunnel options and timers (defaults from the AWS facts)"), e
                 values[opt.key] = None
     st.caption(_("Every tunnel of the design gets these options. Out-of-range values are refused with the AWS limit "
                  "when you run."))
+    if not uses_bgp:
+        st.caption(_("No BGP timers here: this design routes statically between AWS and the customer gateways."))
 
 # --- failure script ----------------------------------------------------------------------------------
 st.subheader(_("Failure script"))
-b1, b2, b3, b4, b5 = st.columns([2.2, 1.4, 1, 1, 0.9], vertical_alignment="bottom")
+# The target column is wide enough for "cgw-a (Customer gateway A)" and "tunnel-1 (vpn-…, us-east-1a)".
+b1, b2, b3, b4, b5 = st.columns([2, 2.2, 0.9, 1.1, 0.9], vertical_alignment="bottom")
 with b1:
     kind = st.selectbox(_("Failure"), list(KINDS), key="sl_new_kind", format_func=lambda k: d("failure.title", KINDS[k].title),
                         help=_("What breaks. See the descriptions under the script."))
