@@ -189,7 +189,7 @@ def test_failures_for_parts_another_scenario_lacks_are_removed_with_a_note(open_
 def test_unknown_scenario_in_a_link_is_named(open_page: OpenPage) -> None:
     at = open_page(PAGE, scenario="s9")
     assert not at.exception
-    assert any("unknown scenario 's9'" in w.value for w in at.warning)
+    assert any("unknown scenario `s9`" in w.value for w in at.warning)
 
 
 def test_a_link_sets_options_and_runs(open_page: OpenPage) -> None:

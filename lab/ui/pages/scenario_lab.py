@@ -20,6 +20,7 @@ from lab.sim import (
 )
 from lab.sim.figures import element_failure
 from lab.ui import scenario_cache as cache
+from lab.ui.echo import literal, plain
 from lab.ui.lang import _, current, d
 from lab.ui.registry import PAGES
 
@@ -65,7 +66,7 @@ def _link_options(spec_id: str) -> None:
 # &dpd_timeout_action=restart): preselect, set and run once.
 _linked = st.query_params.get("scenario", "").lower()
 if "sl_scenario" not in st.session_state and _linked and _linked not in SPECS:
-    st.warning(_("The link names an unknown scenario '{name}'; the valid ones are {valid}.", name=_linked,
+    st.warning(_("The link names an unknown scenario {name}; the valid ones are {valid}.", name=literal(_linked),
                  valid=", ".join(SPECS)))
 if "sl_scenario" not in st.session_state and _linked in SPECS:
     st.session_state["sl_scenario"] = st.query_params["scenario"].lower()
@@ -73,7 +74,7 @@ if "sl_scenario" not in st.session_state and _linked in SPECS:
         try:
             f = parse_failure(text.replace(" ", "+"))  # an unescaped + in a link arrives as a space
         except LabError as err:
-            st.warning(_("Link ignored a failure: {error}", error=err))
+            st.warning(_("Link ignored a failure: {error}", error=plain(err)))
             continue
         _failures().append({"kind": f.kind, "target": f.target or valid_targets(SPECS[st.session_state["sl_scenario"]],
                             f.kind)[0], "at": f.at_s, "dur": f.duration_s})
@@ -254,7 +255,7 @@ if key != _key():
 try:
     result = cache.run(key)
 except LabError as err:
-    st.error(_("Cannot run: {error}", error=err))
+    st.error(_("Cannot run: {error}", error=plain(err)))
     if err.hint:
         st.caption(err.hint)
     st.stop()
