@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "lab.commands.simulate",
     "lab.commands.status",
     "lab.commands.replays",
+    "lab.commands.triage",
 )
 
 

@@ -19,11 +19,11 @@ from pathlib import Path
 from lab.analyzer import FORMAT_NAMES, FORMATS, Analysis, analyze_path, analyze_stream
 from lab.analyzer import corpus as corpus_eval
 from lab.errors import InputError
-from lab.evidence import from_analysis
 from lab.i18n import data_text, t
 from lab.masking import mask_data, mask_secrets
-from lab.report import build_report
-from lab.tree import goto, session_with_evidence
+from lab.triage.evidence import from_analysis
+from lab.triage.report import build_report
+from lab.triage.tree import goto, session_with_evidence
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 

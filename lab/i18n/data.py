@@ -13,7 +13,6 @@ from lab.i18n.catalogue import Message
 
 def _pairs() -> Iterator[tuple[str, str]]:
     from lab import audit, replay
-    from lab import tree as trees
     from lab.analyzer import categories
     from lab.analyzer.patterns import load_patterns
     from lab.curriculum import outline
@@ -21,6 +20,7 @@ def _pairs() -> Iterator[tuple[str, str]]:
     from lab.glossary import glossary
     from lab.samples import sample_logs
     from lab.sim import ASSUMPTIONS, FAILURE_KINDS, list_scenarios, option_catalogue
+    from lab.triage import tree as trees
 
     for term in glossary().terms:
         if term.expansion.lower() != term.term.lower():

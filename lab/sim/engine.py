@@ -55,6 +55,7 @@ class Trace:
     offered_aws: list[float]
     outage_end_onprem: bool = False  # still losing traffic after the settle period
     outage_end_aws: bool = False
+    up_after_settle: list[bool] | None = None  # [tunnel] TunnelState 1 at the end of the settle period
 
 
 class Engine:
@@ -148,6 +149,7 @@ class Engine:
                 why = ("AWS replaces the endpoint of {t} (maintenance, one tunnel at a time). The tunnel is down at "
                        "once and its routes are removed.")
             self._endpoint_away(t, tun)
+            tun.operator_test = f.kind != "endpoint-replacement"
             rec.step(t, why.format(t=self._tname(tun)) + " The customer gateway is not told and keeps sending into it "
                      "until its own DPD gives up.")
         elif f.kind == "ike-delete":
@@ -178,7 +180,7 @@ class Engine:
                 gw.link = True
                 rec.step(t, f"The internet link of {gw.spec.name} is back.")
         elif f.kind == "idle":
-            self.idle -= 1
+            self.idle = max(0, self.idle - 1)
             rec.step(t, "Traffic starts again in both directions.")
         elif f.kind in ("psk-mismatch", "proposal-mismatch"):
             tun = next(x for x in self.tuns if x.id == f.target)

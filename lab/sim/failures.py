@@ -64,15 +64,17 @@ FAILURE_KINDS: tuple[FailureKind, ...] = (
         "psk-mismatch",
         "Pre-shared key changed on one side",
         "The pre-shared key of one tunnel is changed on the AWS side only. Changing tunnel "
-        "options replaces that tunnel's endpoint, so it renegotiates and every attempt fails "
-        "authentication until the keys match again (end of the failure).",
+        "options replaces that tunnel's endpoint; when the new endpoint is in service, whoever changed "
+        "the key tests the tunnel from the customer gateway, and every attempt fails authentication "
+        "until the keys match again (end of the failure).",
         "tunnel",
     ),
     FailureKind(
         "proposal-mismatch",
         "Proposal changed on one side",
         "The allowed encryption/integrity/DH values of one tunnel are changed on the AWS side so "
-        "they no longer include what the customer gateway proposes. The tunnel renegotiates and "
+        "they no longer include what the customer gateway proposes. When the new endpoint is in "
+        "service, whoever changed it tests the tunnel from the customer gateway, and every attempt "
         "fails with 'No Proposal Match Found by AWS' until the failure ends.",
         "tunnel",
     ),

@@ -55,6 +55,9 @@ def run(e: Engine) -> Trace:
     for t in range(H):
         if t == T:
             rec.on = False
+            # The settle period asks "would it come back without a person?": traffic that an idle period
+            # stopped comes back, as it would when people start working again.
+            e.idle = 0
         for f in starts.get(t, ()):
             e._start_failure(t, f)
         for f in ends.get(t, ()):
@@ -81,6 +84,15 @@ def run(e: Engine) -> Trace:
                     tun.aws_init_at = t
                 rec.step(t, f"The new endpoint of {tun.id} is in service (same outside IP {tun.ip}) but has no IKE "
                             "SA; AWS Health sends a tunnel endpoint replacement notification. " + e._who_initiates(tun))
+                if tun.operator_test and gw.alive:
+                    # The person who changed the key or the proposals tests the tunnel from the customer
+                    # gateway: it drops its old SA and negotiates with the new endpoint.
+                    tun.operator_test = False
+                    tun.cgw_sa = tun.bgp_cgw = False
+                    tun.cgw_want = True
+                    tun.cgw_init_at = t
+                    rec.step(t, f"Whoever changed the options of {tun.id} tests the tunnel: {gw.spec.name} drops its old "
+                                "SA and initiates IKE towards the new endpoint.")
             tun.path = gw.alive and gw.link and tun.endpoint_back is None and tun.configured
             if tun.aws_sa and t - tun.aws_heard > D:
                 e._aws_dpd(t, tun)
@@ -218,6 +230,7 @@ def run(e: Engine) -> Trace:
         tr.frac_onprem[t], tr.frac_aws[t] = frac_on, frac_aws
         tr.offered_onprem[t], tr.offered_aws[t] = off_on, off_aws
     tr.outage_end_onprem, tr.outage_end_aws = out_on, out_aws
+    tr.up_after_settle = [bool(x.aws_sa and (not x.bgp or x.bgp_aws)) for x in tuns]
     return tr
 
 

@@ -5,6 +5,20 @@ their options and end status, CloudWatch-shaped series per tunnel (TunnelState A
 TunnelDataIn/Out Sum at 1 s or 60 s), events and log records. The Outcome holds what a learner
 asks first: how long each direction was down, when it was noticed, when it recovered, whether a
 person had to act, and why, step by step.
+
+Outcome rules (each one is a property test over random failure scripts, tests/unit/test_sim_outcome.py):
+1. `outage_s[d]` counts the seconds of the run in which traffic was offered in direction d and some
+   of it was lost. A second in which nothing was offered (idle) is never an outage second.
+2. `recover_s` is None when traffic is still being lost in the run's last second. Otherwise it is 0
+   when nothing was lost, else the span from the first lost second to the end of the last one; so
+   `outage_s[d] <= recover_s`, and an idle period before the loss does not count.
+3. `detect_s` is the time from the first failure to the first event strictly after that second at
+   which some side reacts (a DPD timeout, a BGP session down, a received Delete, a tunnel down, a
+   route withdrawn, a traffic shift); what the failure itself emits in its own second is not its
+   detection. None when nothing reacted; otherwise at least 1.
+4. `manual_action_required` is True when, after the settle period (automatic mechanisms get one
+   more chance, and an idle period is over), traffic is still lost or a tunnel that was UP when the
+   first failure started is still DOWN. Then the verdict never says the run recovers on its own.
 """
 
 from __future__ import annotations
@@ -35,7 +49,7 @@ from lab.sim.scenarios import ScenarioSpec, load_scenario
 
 DEFAULT_START = datetime(2026, 1, 15, 9, 0, 0, tzinfo=UTC)
 MAX_DURATION_S = 24 * 3600
-REACTION_KINDS = ("dpd-timeout", "bgp-down", "tunnel-down", "traffic-shift", "endpoint-replacement", "ike-sa-deleted")
+REACTION_KINDS = ("dpd-timeout", "bgp-down", "tunnel-down", "route-withdrawn", "traffic-shift", "ike-sa-deleted")
 
 
 @dataclass(frozen=True)
@@ -101,17 +115,21 @@ def _outcome(e: Engine, tr: Trace, script: list[Failure]) -> Outcome:
     first = script[0].at_s if script else None
     detect = None
     if first is not None:
-        detect = next((ev[0] - first for ev in e.rec.events if ev[1] in REACTION_KINDS and ev[0] >= first), None)
-    ongoing = (lost_on[-1] or lost_aws[-1]) if T else False
-    manual = ongoing and (tr.outage_end_onprem or tr.outage_end_aws)
-    last = max((t for t in range(T) if lost_on[t] or lost_aws[t]), default=None)
+        detect = next((ev[0] - first for ev in e.rec.events if ev[1] in REACTION_KINDS and ev[0] > first), None)
+    lost_any = [a or b for a, b in zip(lost_on, lost_aws, strict=True)]
+    ongoing = lost_any[-1] if T else False
+    lost_seconds = [t for t in range(T) if lost_any[t]]
     if ongoing:
         recover = None
-    elif last is None or first is None:
+    elif not lost_seconds:
         recover = 0
     else:
-        recover = max(0, last + 1 - first)
+        recover = lost_seconds[-1] + 1 - lost_seconds[0]
     down = {tun.id: T - sum(tr.state[tun.idx]) for tun in e.tuns}
+    stuck: list[str] = []
+    if first is not None and first < T and tr.up_after_settle is not None:
+        stuck = [tun.id for tun in e.tuns if tr.state[tun.idx][first] and not tr.up_after_settle[tun.idx]]
+    manual = bool((ongoing and (tr.outage_end_onprem or tr.outage_end_aws)) or stuck)
     outage = {"to_onprem": sum(lost_on), "to_aws": sum(lost_aws)}
     return Outcome(
         outage_s=outage,
@@ -122,13 +140,20 @@ def _outcome(e: Engine, tr: Trace, script: list[Failure]) -> Outcome:
         manual_action_required=manual,
         down_s=down,
         explanation=tuple(e.rec.steps),
-        verdict=_verdict(outage, recover, manual, ongoing, bool(script)),
+        verdict=_verdict(outage, recover, manual, ongoing, bool(script), stuck),
     )
 
 
-def _verdict(outage: dict[str, int], recover: int | None, manual: bool, ongoing: bool, failed: bool) -> str:
+def _verdict(outage: dict[str, int], recover: int | None, manual: bool, ongoing: bool, failed: bool,
+             stuck: list[str] | None = None) -> str:
     if not failed:
         return "No failure injected: traffic flows all the time."
+    stuck = stuck or []
+    if manual and not ongoing and stuck:
+        lost = ("no traffic was lost" if not outage["to_onprem"] and not outage["to_aws"]
+                else f"traffic recovers through the other tunnels after {recover} s")
+        return (f"Needs a person: {lost}, but {', '.join(stuck)} stay{'s' if len(stuck) == 1 else ''} down and nothing "
+                "automatic brings {} back (redundancy is lost).".format("it" if len(stuck) == 1 else "them"))
     if manual:
         return "Needs a person: traffic is still lost at the end and nothing automatic will fix it."
     if ongoing:

@@ -22,7 +22,7 @@ class Tun:
         "name", "aws_sa", "cgw_sa", "aws_heard", "cgw_heard", "bgp_aws", "bgp_cgw", "bgp_ok",
         "data_since", "bgp_retry_at", "aws_init_at", "aws_restart", "cgw_init_at", "cgw_want",
         "endpoint_back", "psk_bad", "prop_bad", "last_traffic", "ike_no", "child_no", "msg_id",
-        "rekey_at", "ok", "path", "state", "fail_streak", "aws_initiates", "conn_idx", "configured",
+        "rekey_at", "ok", "path", "state", "fail_streak", "aws_initiates", "conn_idx", "configured", "operator_test",
     )
 
     def __init__(self, idx: int, tid: str, conn_idx: int, conn: ConnectionSpec, spec: TunnelSpec,
@@ -51,6 +51,7 @@ class Tun:
         self.ok = self.path = self.state = configured
         self.fail_streak = 0
         self.aws_initiates = False
+        self.operator_test = False  # whoever changed the tunnel's options tests it from the customer gateway
 
     @property
     def phase_states(self) -> tuple[str, str]:

@@ -145,7 +145,7 @@ def _related(lesson: Lesson) -> None:
             query_params={"scenario": r.scenario},
         )
     if r.tree_nodes and "troubleshooter" in pages:
-        from lab.tree import resolve
+        from lab.triage.tree import resolve
 
         st.markdown("**" + _("Troubleshooter steps this lesson prepares you for") + "**")
         for ref in r.tree_nodes:

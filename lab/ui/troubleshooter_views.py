@@ -1,11 +1,13 @@
-"""Rendering pieces of the Troubleshooter page: a question, a diagnosis, the log analysis.
+"""Rendering pieces of the Troubleshooter page: the path, a question, a shortlist, a diagnosis, the log analysis.
 
-Everything that came from a log is shown with st.code / st.dataframe (text), never as Markdown or HTML.
-Text from the lab's own data files (trees, categories) is trusted and may use Markdown.
+Everything that came from a log, a snapshot or a URL is shown as text: st.code / st.table / st.text, or
+Markdown with every special character escaped (`esc`). Text from the lab's own data files (trees,
+categories, fixes) is trusted and may use Markdown.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -14,15 +16,24 @@ import streamlit as st
 
 from lab.analyzer import Analysis, Primary
 from lab.analyzer.formats import aws_fields
-from lab.evidence import Evidence
 from lab.masking import mask_secrets
-from lab.tree import CGW_LABELS, Node, suggest
+from lab.triage import tree as engine
+from lab.triage.evidence import Evidence
+from lab.triage.fixes import Fix, families
+from lab.triage.tree import CGW_LABELS, Node, suggest
 from lab.ui.catalog import catalog
-from lab.ui.echo import literal, plain
 from lab.ui.lang import _, _n, current, d
 
 LAB_DIR = Path(__file__).resolve().parents[1]
 LESSONS_PAGE = str(LAB_DIR / "ui" / "pages" / "lessons.py")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~$])")
+_LINE_START = re.compile(r"^(\s*)([-+=]|\d+[.)])")
+
+
+def esc(text: str) -> str:
+    """Masked, Markdown-escaped text: shows exactly as written, never as formatting, links or HTML."""
+    out = _MD_SPECIAL.sub(r"\\\1", mask_secrets(str(text))).replace("\n", " ")
+    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), out)
 
 
 def lesson_titles() -> dict[str, str]:
@@ -46,18 +57,60 @@ def checks(node: Node) -> None:
             st.code(command, language="bash", wrap_lines=True)
 
 
-def question(
-    node: Node, evidence: Mapping[str, Evidence], on_answer: Callable[[int, bool], None]
-) -> None:
+def path(session: engine.Session) -> None:
+    """Breadcrumbs: each answered question, its answer, and whether the person or the evidence gave it."""
+    parts = []
+    for n, step in engine.path(session):
+        if step.answer is None:
+            parts.append(f"**{esc(d('tree.title', n.title))}**")
+            continue
+        who = _("automatic") if step.by_evidence else _("you")
+        parts.append(f"{esc(d('tree.title', n.title))} → {esc(_label(step))} ({who})")
+    st.caption(_("Path: {path}", path="  ›  ".join(parts)))
+    auto = [(n, s) for n, s in engine.path(session) if s.answer is not None and s.by_evidence]
+    if auto:
+        with st.expander(_n("{n} answer given automatically by the evidence",
+                            "{n} answers given automatically by the evidence", len(auto))):
+            for n, s in auto:
+                st.markdown(f"**{esc(d('tree.title', n.title))}** → {esc(_label(s))}")
+                st.caption(_("From: {source}", source=esc(s.source)))
+
+
+def _label(step: engine.Step) -> str:
+    """An answer label in the page language (answers come from the trees; "not sure" and skips from the engine)."""
+    if step.answer == engine.NOT_SURE:
+        return _("Not sure")
+    if step.answer == engine.JUMP:
+        return _("Skipped: the logs point further")
+    return d("tree.answer", step.label) if not engine.resolve(step.ref).is_diagnosis else d("tree.title", step.label)
+
+
+def _evidence_note(node: Node, ev: Evidence, chosen: str) -> None:
+    st.info(_("Evidence suggests: **{answer}**. You can choose another answer.", answer=esc(chosen)),
+            icon=":material/fact_check:")
+    st.caption(_("Automatic answer from {source}; evidence {key} = {value} because:", source=esc(ev.source_text),
+                 key=f"`{node.evidence}`", value=f"`{esc(ev.value)}`"))
+    st.code(mask_secrets(ev.reason), language=None, wrap_lines=True)
+    if ev.rule is not None:
+        st.caption(_("Proves: {proves} Does not prove: {not_proves}", proves=esc(ev.rule.proves),
+                     not_proves=esc(ev.rule.does_not_prove)))
+
+
+def question(node: Node, evidence: Mapping[str, Evidence], on_answer: Callable[..., None]) -> None:
     st.markdown(f"### {d('tree.text', node.text)}")
     st.markdown(_("**Why we ask this:** {why}", why=d("tree.why", node.why)))
     hit = suggest(node, evidence)
+    ev = evidence.get(node.evidence) if node.evidence else None
     if hit is not None:
-        index, ev = hit
-        st.info(_("Evidence suggests: **{answer}**. You can choose another answer.",
-                  answer=d("tree.answer", node.answers[index].label)), icon=":material/fact_check:")
-        st.caption(_("Evidence {key} = {value}, because:", key=f"`{node.evidence}`", value=literal(ev.value)))
-        st.code(mask_secrets(ev.reason), language=None, wrap_lines=True)
+        index, used = hit
+        _evidence_note(node, used, d("tree.answer", node.answers[index].label))
+    elif ev is not None and ev.conflicts:
+        st.warning(_("The evidence disagrees, so you decide. Both pieces:"), icon=":material/call_split:")
+        for piece in ev.conflicts:
+            st.code(mask_secrets(f"{piece.value} - {piece.source_text}: {piece.reason}"), language=None, wrap_lines=True)
+    elif ev is not None:
+        st.caption(_("Evidence {key} = {value} ({source}) does not pick an answer here.", key=f"`{node.evidence}`",
+                     value=f"`{esc(ev.value)}`", source=esc(ev.source_text)))
     elif node.evidence:
         st.caption(
             _("Evidence key {key} can answer this automatically when logs or a scenario, replay or "
@@ -65,21 +118,81 @@ def question(
         )
     for i, a in enumerate(node.answers):
         chosen = hit is not None and hit[0] == i
+        source = hit[1].source_text if chosen and hit is not None else ""
         st.button(
             d("tree.answer", a.label) + (" " + _("(suggested by evidence)") if chosen else ""),
             key=f"ts_answer_{i}",
             type="primary" if chosen else "secondary",
             on_click=on_answer,
-            args=(i, chosen),
+            args=(i, chosen, source),
             width="stretch",
         )
+    st.button(
+        _("Not sure - keep every branch open and ask what tells them apart"),
+        key="ts_not_sure",
+        on_click=on_answer,
+        args=(engine.NOT_SURE, False, ""),
+        width="stretch",
+        icon=":material/help:",
+    )
     checks(node)
 
 
-def diagnosis(node: Node) -> None:
+def shortlist(session: engine.Session, evidence: Mapping[str, Evidence], on_answer: Callable[..., None]) -> None:
+    """Only diagnoses are left and more than one: the person picks the one that matches."""
+    refs = [session.current.ref, *session.open]
+    st.markdown("### " + _("Several diagnoses remain. Which one matches what you see?"))
+    st.caption(_("Your 'not sure' answers left these open; each shows the answer that leads to it."))
+    ranked = {c.ref: c for c in engine.candidates(session, evidence)}
+    for i, ref in enumerate(refs):
+        node = engine.resolve(ref)
+        st.button(d("tree.title", node.title), key=f"ts_pick_{i}", on_click=on_answer, args=(i, False, ""), width="stretch")
+        cand = ranked.get(ref)
+        st.caption(esc(d("tree.cause", node.cause)[:220]) + (" - " + _("if: {via}", via=esc(_via(cand.via))) if cand and cand.via else ""))
+
+
+def candidates(session: engine.Session, evidence: Mapping[str, Evidence]) -> None:
+    found = engine.candidates(session, evidence)
+    if not found:
+        return
+    with st.expander(_("Diagnoses still possible ({n}), most likely first", n=len(found)), expanded=bool(session.open)):
+        rows = [{_("diagnosis"): d("tree.title", c.title), _("what tells it apart"): _via(c.via) or _("(reached)")}
+                for c in found]
+        st.table(pd.DataFrame(rows))
+
+
+def _via(via: str) -> str:
+    """"<question title> → <answer>" in the page language."""
+    title, sep, answer = via.partition(" → ")
+    return f"{d('tree.title', title)} → {d('tree.answer', answer)}" if sep else via
+
+
+def diagnosis(node: Node, fix: Fix | None = None) -> None:
     st.success(_("Diagnosis: {title}", title=d("tree.title", node.title)), icon=":material/task_alt:")
     st.markdown(_("**Cause.** {text}", text=d("tree.cause", node.cause)))
     st.markdown(_("**Fix.** {text}", text=d("tree.fix", node.fix)))
+    if fix is not None and fix.lines:
+        st.markdown("**" + _("With the values from the evidence:") + "**")
+        for line in fix.lines:
+            st.markdown(f"- {esc(line)}")
+    fams = families()
+    st.selectbox(
+        _("Your customer gateway (chosen once for this session)"),
+        list(fams),
+        index=None,
+        key="ts_family",
+        format_func=lambda f: fams[f],
+        placeholder=_("Choose the device family for the commands"),
+    )
+    if fix is not None and fix.commands:
+        for c in fix.commands:
+            st.markdown(f"**{c.title}** ({c.family_label})")
+            if c.command:
+                st.code(c.command, language=None, wrap_lines=True)
+                st.caption(_("Source: {url}", url=c.source))
+            else:
+                st.caption(_("No documented command for {family} in the lab's data; see the device's documentation.",
+                             family=c.family_label))
     st.markdown(_("**Prevention.** {text}", text=d("tree.prevention", node.prevention)))
     titles = lesson_titles()
     if node.lesson in titles:
@@ -96,8 +209,6 @@ def diagnosis(node: Node) -> None:
         st.markdown(f"- [{ref.title}]({ref.url})")
 
 
-
-
 def _message(line: str) -> str:
     """The message of an AWS JSON log line (its details field); other lines as they are."""
     fields = aws_fields(line) if line.lstrip().startswith("{") else None
@@ -110,51 +221,64 @@ def _message(line: str) -> str:
 
 
 def analysis(result: Analysis, on_goto: Callable[[str], None]) -> None:
-    """The primary diagnosis, its reasoning and the findings table."""
+    """The primary diagnosis, its reasoning and the findings table (messages shown whole)."""
     formats = ", ".join(result.detected_formats) or result.format
     st.caption(
-        _("Format: {format} (seen: {seen})", format=result.format, seen=formats) + " · "
+        _("Format: {format} (seen: {seen})", format=esc(result.format), seen=esc(formats)) + " · "
         + _n("{n} line", "{n} lines", result.lines) + " · "
         + _n("{n} finding", "{n} findings", len(result.findings))
     )
     for note in result.notes:
-        st.caption(_("Note: {note}", note=note))
+        st.caption(_("Note: {note}", note=esc(note)))
     p = result.primary
     if p is None:
-        st.info(_("No known failure message was found. Walk the tree below, starting with the tunnel state."),
+        st.info(_("No known failure message was found. Walk the tree above, starting with the tunnel state."),
                 icon=":material/search_off:")
     else:
-        st.warning(_("Primary diagnosis: **{title}**", title=d("category.title", p.title)), icon=":material/troubleshoot:")
-        st.markdown(p.summary)
+        st.warning(_("Primary diagnosis: **{title}**", title=esc(d("category.title", p.title))), icon=":material/troubleshoot:")
+        st.markdown(esc(p.summary))
         for r in p.reasoning:
-            st.markdown(f"- {plain(mask_secrets(r))}")  # reasoning quotes values read from the log
+            st.markdown(f"- {esc(r)}")  # reasoning quotes values read from the log
         _evidence_chain(p)
         st.button(
             _("Go to this node in the troubleshooter"),
             key="ts_goto_primary",
-            type="primary",
             on_click=on_goto,
             args=(p.tree_node,),
-            icon=":material/arrow_downward:",
+            icon=":material/arrow_upward:",
         )
     if result.findings:
-        frame = pd.DataFrame(
-            [
-                {
-                    _("line"): f.line,
-                    _("time"): f.time.strftime("%Y-%m-%d %H:%M:%S") if f.time else "",
-                    _("category"): f.category,
-                    _("phase"): f.phase,
-                    _("pattern"): f.pattern,
-                    _("message"): mask_secrets(_message(f.text)),
-                    _("text"): mask_secrets(f.text),
-                    _("explanation"): d("pattern.explanation", f.explanation),
-                    _("tree node"): f.tree_node,
-                }
-                for f in result.findings
-            ]
-        )
-        st.dataframe(frame, hide_index=True, width="stretch", key="ts_findings")
+        shown = result.findings[:200]
+        rows = [
+            {
+                _("line"): f.line,
+                _("time"): f.time.strftime("%Y-%m-%d %H:%M:%S") if f.time else "",
+                _("category"): f.category,
+                _("message"): mask_secrets(_message(f.text)),
+            }
+            for f in shown
+        ]
+        # st.table wraps long messages instead of cutting them off.
+        st.table(pd.DataFrame(rows).set_index(_("line")))
+        if len(result.findings) > len(shown):
+            st.caption(_n("{n} more finding is in the full table below.", "{n} more findings are in the full table below.",
+                          len(result.findings) - len(shown)))
+        with st.expander(_("All findings with their pattern, explanation and tree node")):
+            frame = pd.DataFrame(
+                [
+                    {
+                        _("line"): f.line,
+                        _("category"): f.category,
+                        _("phase"): f.phase,
+                        _("pattern"): f.pattern,
+                        _("text"): mask_secrets(f.text),
+                        _("explanation"): d("pattern.explanation", f.explanation),
+                        _("tree node"): f.tree_node,
+                    }
+                    for f in result.findings
+                ]
+            )
+            st.dataframe(frame, hide_index=True, width="stretch", key="ts_findings")
 
 
 def _fact_text(value: object) -> str:

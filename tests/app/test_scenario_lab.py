@@ -47,9 +47,9 @@ def test_s4_gateway_a_down_shows_the_outcome(open_page: OpenPage) -> None:
     assert not at.exception
     m = _metrics(at)
     assert m["VPC → on-prem outage"] == "30 s"
-    assert m["Person needed"] == "no"
+    assert m["Person needed"] == "YES"  # traffic fails over, but gateway A's tunnels stay down
     assert len(at.get("plotly_chart")) == 2
-    assert any("Recovers on its own" in s.value for s in at.success)
+    assert any("traffic recovers through the other tunnels after 30 s" in s.value for s in at.error)
 
 
 def test_changing_an_option_changes_the_result(open_page: OpenPage) -> None:
@@ -58,12 +58,13 @@ def test_changing_an_option_changes_the_result(open_page: OpenPage) -> None:
     _add(at, "cgw-down", "cgw-a")
     at.button(key="sl_run").click().run()
     m = _metrics(at)
-    assert m["Person needed"] == "no"  # S3 runs with the article's health check (a ping every 10 s)
-    assert m["On-prem → VPC outage"] == "10 s"
+    assert m["On-prem → VPC outage"] == "10 s"  # S3 runs with the article's health check (a ping every 10 s)
+    assert m["Time to recover"] != "none"
+    assert m["Person needed"] == "YES"  # traffic recovers, but gateway A and its tunnels stay down
     at.number_input(key="sl_opt_health_check_s").set_value(0).run()
     at.button(key="sl_run").click().run()
     assert not at.exception
-    assert _metrics(at)["Person needed"] == "YES"
+    assert _metrics(at)["Time to recover"] == "none"
 
 
 def test_failure_time_beyond_the_run_shows_a_clear_message(open_page: OpenPage) -> None:
@@ -113,8 +114,11 @@ def test_comparison_covers_s1_to_s4(open_page: OpenPage) -> None:
     show_tab(at, "sl_results", "Same failure, S1 to S4 side by side")
     table = at.table[0].value
     assert list(table["Design"].str[:2]) == ["S1", "S2", "S3", "S4"]
-    # S3 moves its static route with the article's health check; S1 has nothing to fail over to.
-    assert table["Person needed"].tolist() == ["YES", "no", "no", "no"]
+    # A dead gateway always needs a person; the designs differ in whether traffic recovers meanwhile
+    # (S3 moves its static route with the article's health check; S1 has nothing to fail over to).
+    assert table["Person needed"].tolist() == ["YES", "YES", "YES", "YES"]
+    recovers = ["traffic recovers through the other tunnels" in v for v in table["Verdict"]]
+    assert recovers == [False, True, True, True]
 
 
 def test_logs_are_shown_and_handed_to_the_troubleshooter(open_page: OpenPage) -> None:
@@ -154,9 +158,9 @@ def test_a_lesson_link_preselects_the_scenario_and_runs_the_failure(open_page: O
     at = open_page(PAGE, scenario="s3", fail="cgw-down:cgw-a@60")
     assert not at.exception
     assert at.selectbox(key="sl_scenario").value == "s3"
-    assert _metrics(at)["Person needed"] == "no"  # S3's health check moves the on-premises route
+    assert _metrics(at)["Time to recover"] != "none"  # S3's health check moves the on-premises route
     at = open_page(PAGE, scenario="s3", fail="cgw-down:cgw-a@60", health_check_s="0")
-    assert _metrics(at)["Person needed"] == "YES"
+    assert _metrics(at)["Time to recover"] == "none"
 
 
 def test_a_link_with_an_unescaped_plus_still_reads_the_duration(open_page: OpenPage) -> None:

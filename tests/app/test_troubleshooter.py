@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from lab import DATASETS_DIR
-from lab.model import Snapshot, Tunnel, TunnelOptions, VpnConnection
+from lab.model import Event, Snapshot, Tunnel, TunnelOptions, VpnConnection
 
 PAGE = "ui/pages/troubleshooter.py"
 DPD_LOG = (DATASETS_DIR / "samples" / "aws-dpd-timeout.jsonl").read_text()
 DELETE_LOG = (DATASETS_DIR / "samples" / "aws-ike-sa-deleted.jsonl").read_text()
+UNREACHABLE_LOG = (DATASETS_DIR / "samples" / "strongswan-dpd-unreachable.log").read_text()
 
 
 def _node(at) -> str:
@@ -152,8 +155,9 @@ def test_report_download_is_offered_with_the_path(open_page) -> None:
     at = open_page(PAGE)
     at.button(key="ts_answer_0").click().run()
     assert at.get("download_button")
-    preview = "\n".join(c.value for c in at.code)
+    preview = _texts(at)
     assert "# VPN incident report" in preview and "Both tunnels are down" in preview
+    assert not any("# VPN incident report" in c.value for c in at.code), "the preview is rendered, not shown as source"
 
 
 def test_oversize_upload_names_the_limit(open_page) -> None:
@@ -203,6 +207,69 @@ def test_follow_the_evidence_says_when_it_cannot_answer(open_page) -> None:
         at.button(key="ts_follow").click().run()
     assert not at.exception
     assert any("does not answer this question" in i.value for i in at.info)
+
+
+def test_not_sure_keeps_the_branches_open_and_lists_what_is_still_possible(open_page) -> None:
+    at = open_page(PAGE)
+    at.button(key="ts_not_sure").click().run()
+    assert not at.exception
+    assert "answers=tunnel-down/scope:%3F" in at.code[-1].value or "answers=tunnel-down/scope:?" in at.code[-1].value
+    table = "\n".join(str(t.value) for t in at.table)
+    assert "The customer gateway does not answer" in table and "BGP ASN mismatch" in table
+    assert "Any IKE traffic → " in table
+
+
+def test_every_question_offers_not_sure(open_page) -> None:
+    at = open_page(PAGE, tree="tunnel-down", node="maintenance")
+    assert at.button(key="ts_not_sure").label.startswith("Not sure")
+
+
+def test_follow_the_evidence_moves_after_a_log_analysis(open_page) -> None:
+    at = open_page(PAGE)
+    at.text_area(key="ts_log_text").set_value(DPD_LOG)
+    at.button(key="ts_analyze").click().run()
+    at.button(key="ts_follow").click().run()
+    assert not at.exception
+    assert _node(at) != "tunnel-down/scope"
+    assert "(automatic)" in "\n".join(c.value for c in at.caption)
+
+
+def test_restart_after_an_automatic_switch_restarts_the_tree_the_path_began_in(open_page) -> None:
+    at = open_page(PAGE)
+    at.button(key="ts_answer_2").click().run()  # both tunnels UP -> the no-traffic tree
+    assert _node(at) == "no-traffic/start"
+    at.button(key="ts_restart").click().run()
+    assert _node(at) == "tunnel-down/scope"
+
+
+def test_a_link_with_answers_reproduces_the_position(open_page) -> None:
+    at = open_page(PAGE, tree="tunnel-down", node="who-initiates", answers="tunnel-down/scope:1,tunnel-down/ike-traffic:2")
+    assert not at.exception
+    assert _node(at) == "tunnel-down/who-initiates"
+    assert "Which tunnels are down → Both tunnels are down (you)" in "\n".join(c.value for c in at.caption)
+
+
+def test_a_link_with_a_bad_answer_is_named(open_page) -> None:
+    at = open_page(PAGE, tree="tunnel-down", node="scope", answers="tunnel-down/scope:9")
+    assert not at.exception
+    assert any("cannot be replayed" in e.value for e in at.error)
+
+
+def test_conflicting_evidence_shows_both_pieces_and_picks_nothing(open_page) -> None:
+    """The snapshot says the tunnel came back after DPD; the customer gateway's log says nothing answered."""
+    t0 = datetime(2026, 1, 1, 8, 0, tzinfo=UTC)
+    conn = VpnConnection("vpn-0123456789abcdef0", (Tunnel("203.0.113.10", TunnelOptions(), "DOWN"), Tunnel("203.0.113.20", TunnelOptions(), "UP")))
+    events = (Event(t0, "dpd-timeout", "DPD", tunnel_ip="203.0.113.10"), Event(t0.replace(minute=5), "tunnel-up", "", tunnel_ip="203.0.113.10"))
+    at = open_page(PAGE, tree="tunnel-down", node="dpd-peer-alive")
+    at.session_state["shared_snapshot"] = Snapshot("replay", "conflict", (conn,), events=events)
+    at.session_state["shared_log_text"] = UNREACHABLE_LOG
+    at.run()
+    at.button(key="ts_use_shared").click().run()
+    assert not at.exception
+    assert any("evidence disagrees" in w.value for w in at.warning)
+    pieces = "\n".join(c.value for c in at.code)
+    assert "yes - connection vpn-0123456789abcdef0" in pieces and "no - connection vpn-0123456789abcdef0" in pieces
+    assert not any("suggested by evidence" in b.label for b in at.button)
 
 
 def test_analysis_lists_the_lines_that_led_to_the_diagnosis_in_order_with_facts(open_page) -> None:

@@ -128,16 +128,16 @@ WITH_NODE = [s for s in SLUGS if replay.incident(s).expected_tree_node]
 
 @pytest.mark.parametrize("slug", WITH_NODE)
 def test_troubleshooter_walk_reaches_the_expected_node(slug: str) -> None:
+    """The replay's own evidence, per tunnel (never merged across tunnels), walks to the expected node."""
     incident = replay.incident(slug)
-    analyzer = pytest.importorskip("lab.analyzer")
-    evidence = pytest.importorskip("lab.evidence")
-    tree = pytest.importorskip("lab.tree")
-    facts = evidence.merge(evidence.from_snapshot(incident.snapshot), evidence.from_analysis(analyzer.analyze_text(incident.log_text)))
+    case = pytest.importorskip("lab.triage.case")
     tree_id = incident.expected_tree_node.split("/", 1)[0]
-    assert tree.auto_walk(tree_id, facts).diagnosis == incident.expected_tree_node
+    result = case.run(tree_id=tree_id, snapshot=incident.snapshot)
+    assert result.session.is_diagnosis
+    assert result.session.current.ref == incident.expected_tree_node
 
 
 @pytest.mark.parametrize("slug", WITH_NODE)
 def test_expected_tree_node_is_a_diagnosis(slug: str) -> None:
-    tree = pytest.importorskip("lab.tree")
+    tree = pytest.importorskip("lab.triage.tree")
     assert tree.resolve(replay.incident(slug).expected_tree_node).is_diagnosis

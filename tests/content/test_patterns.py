@@ -13,7 +13,7 @@ from lab.analyzer.patterns import load_file
 from lab.analyzer.prefilter import keyword_in
 from lab.analyzer.scan import Scanner
 from lab.errors import DataError
-from lab.tree import resolve
+from lab.triage.tree import resolve
 
 PATTERNS = load_patterns()
 

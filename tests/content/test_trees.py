@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from lab.errors import DataError
-from lab.tree import CGW_KINDS, load_tree_file, load_trees, resolve
+from lab.triage.tree import CGW_KINDS, load_tree_file, load_trees, resolve
 
 TREES = load_trees()
 NODES = [n for t in TREES.values() for n in t.nodes.values()]

@@ -36,7 +36,7 @@ def test_s4_gateway_a_failure_end_to_end(page, app_url: str, shoot) -> None:
     metric.get_by_test_id("stMetricValue").wait_for()
     assert metric.get_by_test_id("stMetricValue").inner_text() == "30 s"
     person = page.get_by_test_id("stMetric").filter(has_text="Person needed")
-    assert person.get_by_test_id("stMetricValue").inner_text() == "no"
+    assert person.get_by_test_id("stMetricValue").inner_text() == "YES"  # gateway A stays down: its tunnels need a person
     charts = page.locator('[data-testid="stPlotlyChart"] .main-svg')
     charts.first.wait_for()
     page.wait_for_function("document.querySelectorAll('[data-testid=stPlotlyChart] .main-svg').length >= 2")
@@ -84,8 +84,8 @@ def test_selecting_a_gateway_on_the_diagram_fails_it(page, app_url: str, shoot) 
     wait_idle(page)
     page.get_by_text("Added “Customer gateway device down” on cgw-a at 60 s").wait_for()
     person = page.get_by_test_id("stMetric").filter(has_text="Person needed")
-    # S3 runs with the article's health check, which moves the on-premises route: nobody is needed.
-    assert person.get_by_test_id("stMetricValue").inner_text() == "no"
+    # S3 runs with the article's health check, which moves the on-premises route; gateway A itself stays down.
+    assert person.get_by_test_id("stMetricValue").inner_text() == "YES"  # the route moves, but gateway A stays down
     shoot("scenario-lab-s3-selected-cgw-a")
 
 

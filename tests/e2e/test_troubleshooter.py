@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from lab import DATASETS_DIR
-from tests.e2e.conftest import wait_idle
+from tests.e2e.conftest import click_and_wait, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -19,7 +19,17 @@ def _no_exception(page) -> None:
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
+def _open_logs(page) -> None:
+    """The log form sits below the question, in a collapsed expander: open it."""
+    summary = page.get_by_text("Analyze logs").first
+    summary.scroll_into_view_if_needed()
+    if not page.locator("textarea").first.is_visible():
+        summary.click()
+    page.locator("textarea").first.wait_for(state="visible")
+
+
 def _analyze(page, text: str) -> None:
+    _open_logs(page)
     box = page.locator("textarea").first
     box.fill(text)
     box.press("Control+Enter")
@@ -70,7 +80,7 @@ def test_dpd_case_from_pasted_log_to_report(app_url: str, page, shoot, tmp_path:
     report = _download_report(page, tmp_path, "dpd.md")
     assert report.startswith("# VPN incident report")
     assert "DPD cleared the tunnel and nobody brings it back" in report
-    assert "Is the customer gateway up and reachable now? - **Yes - it is up and reachable**" in report
+    assert "Is the customer gateway up and reachable now? **Yes - it is up and reachable** - answered by the person" in report
     assert "AWS tunnel DPD timed out after 3 retransmits" in report
 
 
@@ -92,7 +102,7 @@ def test_ike_sa_case_from_pasted_log_to_report(app_url: str, page, shoot, tmp_pa
     assert "Delete IKE_SA from the customer gateway, nobody re-initiates" in report
     assert "ike_sa_deleted_by_peer" in report
     assert "AWS tunnel received DELETE for IKE_SA from CGW" in report
-    assert "pre-answered by evidence `log.primary`" in report
+    assert "answered automatically by evidence" in report
 
 
 def test_bad_upload_and_unknown_link_get_clear_messages(app_url: str, page, shoot) -> None:
@@ -100,10 +110,60 @@ def test_bad_upload_and_unknown_link_get_clear_messages(app_url: str, page, shoo
     wait_idle(page)
     page.get_by_text("node x in tree nope", exact=False).first.wait_for()
     page.get_by_text("How many tunnels of the VPN connection are DOWN right now?").first.wait_for()
+    _open_logs(page)
     page.locator('input[type="file"]').set_input_files(
         files=[{"name": "capture.gz", "mimeType": "application/gzip", "buffer": b"\x1f\x8b\x08\x00binary data"}]
     )
     wait_idle(page)
+    _open_logs(page)
     _click(page, "Analyze", "looks binary")
     _no_exception(page)
     shoot("troubleshooter-bad-input")
+
+
+SIZES = {"1920x1080": (1920, 1080), "1400x900": (1400, 900), "390x844": (390, 844)}
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_not_sure_candidates_and_a_diagnosis_with_device_commands(app_url: str, page, shoot, size: str) -> None:
+    """The question comes first; 'Not sure' lists what is still possible; a replay's link reaches a fix."""
+    width, height = SIZES[size]
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(f"{app_url}/troubleshooter")
+    wait_idle(page)
+    question = page.get_by_text("How many tunnels of the VPN connection are DOWN right now?").first
+    question.wait_for()
+    box = question.bounding_box()
+    assert box is not None and box["y"] < height, "the question is on the first screen"
+    shoot(f"troubleshooter-question-first-{size}")
+
+    _click(page, "Not sure - keep every branch open and ask what tells them apart", "Diagnoses still possible")
+    page.get_by_text("Link to this step").first.wait_for()
+    link = page.locator('[data-testid="stCode"]').last.inner_text()
+    assert link.startswith("http") and "answers=tunnel-down/scope" in link
+    _no_exception(page)
+    shoot(f"troubleshooter-not-sure-{size}")
+
+    # The CLI's link for a replay reaches the same position on the page; then the person answers.
+    page.goto(f"{app_url}/troubleshooter?tree=tunnel-down&node=path-open&answers="
+              "tunnel-down/scope:1e,tunnel-down/ike-traffic:1e,tunnel-down/phase1-state:2e,"
+              "tunnel-down/phase1-cause:3e,tunnel-down/dpd-peer-alive:1e")
+    wait_idle(page)
+    page.get_by_text("Do UDP 500, UDP 4500 and ESP").first.wait_for()
+    assert page.get_by_text("(automatic)").count() > 0
+    _click(page, "Everything passes and addresses are right, still no answer", "Diagnosis: The customer gateway does not answer")
+    page.get_by_text("Your customer gateway").first.wait_for()
+    wait_idle(page)
+    picker = page.get_by_test_id("stSelectbox").filter(has_text="Your customer gateway").first
+    picker.scroll_into_view_if_needed()
+    picker.locator("input").first.click()
+    option = page.get_by_role("option", name="Cisco ASA")
+    if not option.is_visible():
+        picker.locator("input").first.press("ArrowDown")
+    click_and_wait(page, option)
+    page.get_by_text("show crypto ikev2 sa").first.wait_for()
+    _no_exception(page)
+    shoot(f"troubleshooter-diagnosis-commands-{size}")
+    page.get_by_text("Preview the report").first.click()
+    page.get_by_role("heading", name="VPN incident report").first.wait_for()
+    shoot(f"troubleshooter-report-preview-{size}")

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 import pytest
 
 from lab.analyzer import analyze_text
-from lab.evidence import from_analysis
-from lab.report import build_report, mask
-from lab.tree import answer, goto, session_with_evidence, start
+from lab.triage.evidence import from_analysis
+from lab.triage.report import build_report, mask
+from lab.triage.tree import answer, goto, session_with_evidence, start
 
 NOW = datetime(2026, 11, 29, 3, 0, tzinfo=UTC)
 

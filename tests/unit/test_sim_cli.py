@@ -37,7 +37,8 @@ def test_options_reach_the_simulation(capsys: pytest.CaptureFixture[str]) -> Non
                  "--cgw-initiates", "always", "--cgw-tunnels", "2", "--duration", "300")
     assert data["duration_s"] == 300
     assert data["options"]["dpd_timeout_s"] == 30 and data["options"]["health_check_s"] == 10
-    assert data["outage_s"]["to_aws"] <= 10 and data["manual_action_required"] is False
+    assert data["outage_s"]["to_aws"] <= 10 and data["recover_s"] is not None
+    assert data["manual_action_required"] is True  # gateway A is down for good: its tunnels stay down
 
 
 def test_text_output_shows_outcome_and_the_dpd_assumption(capsys: pytest.CaptureFixture[str]) -> None:

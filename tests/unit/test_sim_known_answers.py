@@ -14,8 +14,15 @@ def test_s4_cgw_a_down_fails_over_within_bgp_hold_or_dpd() -> None:
     out = simulate("s4", CGW_A_DOWN).outcome
     bound = min(facts.value("bgp_hold_time"), facts.value("dpd_timeout_default"))
     assert 0 < out.outage_s["to_onprem"] <= bound
-    assert out.manual_action_required is False
     assert out.recover_s is not None and out.recover_s <= bound
+
+
+def test_s4_cgw_a_down_for_good_needs_a_person_for_its_tunnels() -> None:
+    """Traffic recovers through gateway B, but gateway A's tunnels stay down: redundancy is lost."""
+    out = simulate("s4", CGW_A_DOWN).outcome
+    assert out.manual_action_required is True
+    assert "Recovers on its own" not in out.verdict
+    assert "tunnel-1, tunnel-2 stay down" in out.verdict
 
 
 def test_s4_traffic_moves_to_gateway_b_on_its_own() -> None:
@@ -47,8 +54,8 @@ def test_s3_aws_side_recovers_after_dpd() -> None:
 def test_s3_with_health_check_outage_bounded_by_its_interval() -> None:
     out = simulate("s3", CGW_A_DOWN, overrides=Overrides(health_check_s=15)).outcome
     assert 0 < out.outage_s["to_aws"] <= 15
-    assert out.manual_action_required is False
     assert out.recover_s is not None
+    assert out.manual_action_required is True  # gateway A and its tunnels stay down
 
 
 def test_s1_single_gateway_down_never_recovers() -> None:

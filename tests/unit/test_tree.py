@@ -5,8 +5,18 @@ from __future__ import annotations
 import pytest
 
 from lab.errors import NotFoundError
-from lab.evidence import Evidence
-from lab.tree import answer, auto_walk, back, goto, path, resolve, session_with_evidence, start, suggest
+from lab.triage.evidence import Evidence
+from lab.triage.tree import (
+    answer,
+    auto_walk,
+    back,
+    goto,
+    path,
+    resolve,
+    session_with_evidence,
+    start,
+    suggest,
+)
 
 
 def ev(key: str, value: str) -> Evidence:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from lab.analyzer import analyze_text
-from lab.evidence import from_analysis, from_snapshot, merge
 from lab.model import Event, LogRecord, Maintenance, Snapshot, Tunnel, TunnelOptions, VpnConnection
-from lab.tree import auto_walk
+from lab.triage.evidence import from_analysis, from_snapshot, merge
+from lab.triage.tree import auto_walk
 
 DPD_JSON = '{"event_timestamp":1764404400000,"details":"AWS tunnel DPD timed out after 3 retransmits","dpd_enabled":true,"ike_phase1_state":"Down","ike_phase2_state":"Down"}'
 DELETE_JSON = '{"event_timestamp":1764404400000,"details":"AWS tunnel received DELETE for IKE_SA from CGW","ike_phase1_state":"Down","ike_phase2_state":"Down"}'
@@ -23,7 +23,7 @@ def snapshot(logs: tuple[str, ...] = (), **opts: object) -> Snapshot:
         source="replay",
         label="dpd case",
         connections=(conn,),
-        logs=tuple(LogRecord(text=t, format="aws-json", line_no=i) for i, t in enumerate(logs, 1)),
+        logs=tuple(LogRecord(text=t, format="aws-json", line_no=i, tunnel_ip="203.0.113.10") for i, t in enumerate(logs, 1)),
     )
 
 
@@ -72,10 +72,12 @@ def test_replay_snapshot_with_ikev2_start_points_at_reachability() -> None:
     assert auto_walk("tunnel-down", ev).final == "tunnel-down/path-open"
 
 
-def test_merge_keeps_the_first_source() -> None:
+def test_merge_leaves_a_conflict_to_the_person_with_both_pieces() -> None:
     a = from_snapshot(snapshot(startup_action="start"))
     b = from_snapshot(snapshot(startup_action="add"))
-    assert merge(a, b)["options.startup_action"].value == "start"
+    merged = merge(a, b)["options.startup_action"]
+    assert merged.value == ""
+    assert {p.value for p in merged.conflicts} == {"start", "add"}
 
 
 def test_recovered_snapshot_counts_tunnels_that_went_down_in_the_window() -> None:

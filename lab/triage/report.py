@@ -14,9 +14,11 @@ from datetime import UTC, datetime
 
 from lab.analyzer import Analysis
 from lab.analyzer.diagnosis import categories
-from lab.evidence import Evidence
 from lab.masking import MASK, mask_secrets
-from lab.tree import Node, Session, resolve
+from lab.triage.evidence import Evidence
+from lab.triage.fixes import Fix, fix_markdown
+from lab.triage.tree import Node, Session, resolve
+from lab.triage.tree import candidates as tree_candidates
 
 __all__ = ["MASK", "build_report", "mask"]
 
@@ -47,15 +49,20 @@ def build_report(
     evidence: Mapping[str, Evidence] | None = None,
     now: datetime | None = None,
     title: str = "VPN incident report",
+    *,
+    scope: str = "",
+    fix: Fix | None = None,
 ) -> str:
     """The Markdown report; every input is optional (a report from the tree alone, or logs alone)."""
     now = now or datetime.now(UTC)
     out = [f"# {title}", "", f"Generated {now.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC by VPN Lab.", ""]
     node = session.current if session else (resolve(analysis.primary.tree_node) if analysis and analysis.primary else None)
     primary = analysis.primary if analysis else None
+    # At a shortlist the current node is one of several diagnoses still possible: not a diagnosis yet.
+    at_diagnosis = bool(node and node.is_diagnosis and (session is None or session.is_diagnosis))
 
     out += ["## Summary", ""]
-    if node and node.is_diagnosis:
+    if node and at_diagnosis:
         out.append(f"Diagnosis: **{node.title}**. {node.cause}")
     elif primary:
         out.append(primary.summary)
@@ -82,20 +89,36 @@ def build_report(
         if analysis.notes:
             out.append("")
 
+    candidates = tree_candidates(session, evidence) if session else []
     if session:
         out += ["## Path through the troubleshooting tree", ""]
+        if scope:
+            out += [f"Evidence scope: {_md(mask(scope))} (facts of other tunnels were not used).", ""]
         answered = session.answered()
         if not answered:
             out.append(f"Opened at `{session.steps[0].ref}`; no question answered yet.")
         for i, (n, step) in enumerate(answered, 1):
-            how = ""
-            if step.by_evidence and evidence and n.evidence in evidence:
-                how = f" (pre-answered by evidence `{n.evidence}`: {_md(mask(evidence[n.evidence].reason))})"
-            out.append(f"{i}. {n.text} - **{step.label}**{how}")
+            question = n.text or f"Which diagnosis matches? ({n.title})"
+            if step.by_evidence:
+                how = f" - answered automatically by evidence ({_md(mask(step.source))})"
+                ev = evidence.get(n.evidence) if evidence and n.evidence else None
+                if ev is not None and ev.rule is not None:
+                    how += f"; proves: {_md(ev.rule.proves)} Does not prove: {_md(ev.rule.does_not_prove)}"
+            else:
+                how = " - answered by the person"
+            out.append(f"{i}. {_md(question)} **{_md(step.label)}**{how}")
         out += ["", f"Current node: `{session.current.ref}` ({session.current.title}).", ""]
+        if not session.is_diagnosis and candidates:
+            out += ["Diagnoses still possible, most likely first:", ""]
+            out += [f"- {c.title} (`{c.ref}`)" + (f" - if: {_md(c.via)}" if c.via else "") for c in candidates]
+            out.append("")
 
-    if node and node.is_diagnosis:
+    if node and at_diagnosis:
         out += ["## Recommended fix and prevention", ""] + _node_block(node)
+        if fix is not None:
+            out += fix_markdown(fix)
+    elif node and node.is_diagnosis:
+        out += ["## Next step", "", "Several diagnoses remain; pick the one that matches (see the list above).", ""]
     elif node:
         out += ["## Next step", "", f"Continue at `{node.ref}`: {node.text}", ""]
 
@@ -110,7 +133,7 @@ def build_report(
         if len(analysis.findings) > 500:
             out += [f"({len(analysis.findings) - 500} more findings not listed.)", ""]
 
-    refs = list(node.references) if node and node.is_diagnosis else []
+    refs = list(node.references) if node and at_diagnosis else []
     out += ["## References", ""]
     out += [f"- [{r.title}]({r.url})" for r in refs]
     out += [

@@ -1,0 +1,191 @@
+"""`vpn-lab triage`: walk the troubleshooting tree from a terminal or a chat-ops bot.
+
+    vpn-lab triage [--log FILE ...] [--replay SLUG | --vpn-id ID [--profile P --region R]]
+                   [--answer NODE=ANSWER ...] [--tunnel IP] [--device FAMILY] [--tree TREE] [--json]
+    vpn-lab triage --matrix [--json]
+
+Prints the current question (its choices, "not sure" included) or the diagnosis, the path with each
+answer marked `person` or `evidence` (with its source: connection, tunnel, line or field), the
+diagnoses still possible, and the fix with the values filled in. ANSWER is a choice number, the exact
+label, or `not-sure`; at a shortlist, `--answer diagnosis=<node>` picks one. `--json` prints
+{"tree", "node", "is_diagnosis", "diagnosis": {id, title, fix, commands} | null,
+ "path": [{node, answer, by, source}], "candidates": [{id, title}], "question": {text, choices} | null}
+(plus "scope" and "link", the Troubleshooter page's `?tree=…&node=…&answers=…` for the same position).
+Exit 0 at a diagnosis, 3 while a question is open, 2 on an error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+from lab.errors import InputError
+from lab.masking import mask_data, mask_secrets
+from lab.triage import case, tree
+from lab.triage.fixes import families
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+MAX_LOG_BYTES = 20 * 1024 * 1024
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "triage",
+        help="walk the troubleshooting tree with evidence from logs, a replay or live AWS",
+        description="Answer the troubleshooter's questions from the evidence (logs, a replay, live AWS) and "
+        "your --answer values; print the open question or the diagnosis with its fix. Exit 0 at a "
+        "diagnosis, 3 while a question is open, 2 on an error.",
+    )
+    p.add_argument("--log", action="append", default=[], metavar="FILE", help="a log file to use as evidence (repeatable)")
+    src = p.add_mutually_exclusive_group()
+    src.add_argument("--replay", metavar="SLUG", help="a bundled incident replay (see `vpn-lab replays`)")
+    src.add_argument("--vpn-id", metavar="ID", help="a live VPN connection (read-only, standard credential chain)")
+    p.add_argument("--profile", help="AWS profile (with --vpn-id)")
+    p.add_argument("--region", help="AWS region (with --vpn-id)")
+    p.add_argument("--answer", action="append", default=[], metavar="NODE=ANSWER",
+                   help="your answer to a question: a choice number, the label, or not-sure (repeatable)")
+    p.add_argument("--tunnel", default="", metavar="IP", help="the tunnel to triage (default: the most troubled one)")
+    p.add_argument("--device", default="", metavar="FAMILY",
+                   help="customer gateway family for the fix's commands (cisco-asa, cisco-ios, juniper-srx, fortigate, "
+                   "paloalto, strongswan, libreswan, pfsense, mikrotik, azure)")
+    p.add_argument("--tree", default=case.DEFAULT_TREE, help="the tree to start in (default: tunnel-down)")
+    p.add_argument("--matrix", action="store_true",
+                   help="print the consistency matrix (scenario x failure and every replay -> diagnosis or 'asks')")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=_triage)
+
+
+def _answers(items: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in items:
+        node, sep, value = item.partition("=")
+        if not sep or not node.strip() or not value.strip():
+            raise InputError(f"Cannot read --answer '{item}': write NODE=ANSWER, e.g. --answer scope=1 or --answer scope=not-sure.")
+        key = node.strip()
+        if key != tree.SHORTLIST:
+            ref = key if "/" in key else None
+            if ref:
+                tree.resolve(ref)  # NotFoundError with the choices when the node does not exist
+            elif not any(key in t.nodes for t in tree.load_trees().values()):
+                raise InputError(f"--answer '{item}': no tree has a node '{key}'.")
+        out[key] = value.strip()
+    return out
+
+
+def _read_logs(paths: list[str]) -> str:
+    parts = []
+    for name in paths:
+        path = Path(name)
+        try:
+            size = path.stat().st_size
+            if size > MAX_LOG_BYTES:
+                raise InputError(f"{name} is {size / 1e6:.1f} MB; the limit is {MAX_LOG_BYTES // (1024 * 1024)} MB.")
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InputError(f"Cannot read {name}: {exc.strerror or exc}.") from None
+        if b"\x00" in data[:8192]:
+            raise InputError(f"{name} looks binary, not a text log.")
+        try:
+            parts.append(data.decode("utf-8-sig"))
+        except UnicodeDecodeError:
+            raise InputError(f"{name} is not UTF-8 text. Convert it, for example with `iconv -f latin1 -t utf-8`.") from None
+    return "\n".join(parts)
+
+
+def _snapshot(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    if args.replay:
+        if args.profile or args.region:
+            raise InputError("--replay reads a bundled incident: do not combine it with --profile or --region.")
+        from lab import replay
+
+        return replay.incident(args.replay).snapshot
+    if args.vpn_id:
+        from lab import aws  # only a live run needs boto3
+
+        session = aws.Aws(args.profile, args.region)
+        conns = aws.list_connections(session, (args.vpn_id,))
+        result = aws.fetch_details(session, conns, label=f"Live AWS {args.vpn_id}")
+        for note in result.notes:
+            print(f"vpn-lab: note: {note}", file=sys.stderr)
+        return result.snapshot
+    if args.profile or args.region:
+        raise InputError("--profile and --region go with --vpn-id.")
+    return None
+
+
+def _plain(text: str) -> str:
+    return _CONTROL.sub("?", mask_secrets(text))
+
+
+def _triage(args: argparse.Namespace) -> int:
+    if args.matrix:
+        from lab.triage import matrix
+
+        rows = matrix.run_matrix()
+        if args.json:
+            print(json.dumps([r.to_json() for r in rows], indent=2))
+        else:
+            print(matrix.render(rows))
+        return 2 if any(r.wrong for r in rows) else 0
+    if args.device and args.device not in families():
+        raise InputError(f"Unknown --device '{args.device}'. Choose one of: {', '.join(families())}.")
+    answers = _answers(args.answer)
+    snapshot = _snapshot(args)
+    log_text = _read_logs(args.log)
+    if args.log and not log_text.strip():
+        raise InputError("The log files are empty.")
+    result = case.run(tree_id=args.tree, answers=answers, snapshot=snapshot, log_text=log_text,
+                      tunnel=args.tunnel, family=args.device)
+    data = case.result_json(result)
+    if args.json:
+        print(json.dumps(mask_data(data), indent=2))
+        return result.exit_code
+    _print(data, result)
+    return result.exit_code
+
+
+def _print(data: dict, result: case.Result) -> None:  # type: ignore[type-arg]
+    out: list[str] = []
+    if data["scope"]:
+        out.append(f"Evidence from: {data['scope']} (other tunnels' facts are not used)")
+    if result.scope and result.scope.notes:
+        out += [f"Note: {n}" for n in result.scope.notes]
+    out.append("")
+    out.append("Path:")
+    if not data["path"]:
+        out.append("  (no question answered yet)")
+    for i, step in enumerate(data["path"], 1):
+        src = f" - {step['source']}" if step["source"] else ""
+        out.append(f"  {i}. {step['node']}: {step['answer']}  [{step['by']}{src}]")
+    out.append("")
+    if data["is_diagnosis"]:
+        d = data["diagnosis"]
+        node = tree.resolve(d["id"])
+        out += [f"Diagnosis: {d['title']}  ({d['id']})", "", f"Cause: {node.cause}", "", f"Fix: {node.fix}"]
+        if result.fix and result.fix.lines:
+            out += ["", "With the values from the evidence:"] + [f"  - {line}" for line in result.fix.lines]
+        if d["commands"]:
+            for c in d["commands"]:
+                out += ["", f"{c['title']} ({families()[c['family']]}):"]
+                if c["command"]:
+                    out += [f"    {line}" for line in c["command"].splitlines()] + [f"  Source: {c['source']}"]
+                else:
+                    out.append("    No documented command in the lab's data for this device; see its documentation.")
+        elif not result.fix or not result.fix.family:
+            out += ["", "Add --device FAMILY for the commands (" + ", ".join(families()) + ")."]
+    else:
+        q = data["question"]
+        out.append(f"Question ({q['node']}): {q['text']}")
+        for c in q["choices"]:
+            out.append(f"  {c['answer']:>9}  {c['label']}")
+        out.append(f"Answer with: --answer {q['node']}=<choice>")
+        if data["candidates"]:
+            out += ["", "Diagnoses still possible, most likely first:"]
+            for cand in tree.candidates(result.session, result.evidence):
+                via = f"  - if: {cand.via}" if cand.via else ""
+                out.append(f"  - {cand.title} ({cand.ref}){via}")
+    out += ["", f"Troubleshooter page: {data['link']}"]
+    print(_plain("\n".join(out)))

@@ -1,0 +1,484 @@
+"""Evidence: facts that can answer troubleshooting questions automatically, each with its provenance.
+
+Every fact belongs to one *scope*: one connection and one tunnel (or "the pasted log" when nothing
+says which tunnel it is). Facts are never combined across tunnels: log lines are split by tunnel
+first (the tunnel IP in an AWS log line, a tunnel outside IP named in a customer-gateway line, or a
+strongSwan connection name seen next to one) and each tunnel's lines are analyzed on their own.
+Lines that belong to no known tunnel answer nothing. When two sources disagree about one key of one
+scope, the key is kept with both pieces and no value: the question is left to the person.
+
+Keys (the trees' `evidence:` fields use them; `lab/data/evidence.yaml` says for each what it proves
+and what it does not):
+    connection.tunnels_down     both | one | none            (VgwTelemetry of the connection)
+    connection.routing          bgp | static
+    tunnel.status               UP | DOWN
+    tunnel.maintenance_pending  yes | no
+    tunnel.phase1_state         Established | Rekeying | Negotiating | Down   (AWS tunnel log)
+    tunnel.phase2_state         same values
+    options.startup_action      add | start
+    options.dpd_timeout_action  clear | none | restart
+    options.ike_versions        ikev1 | ikev2 | both
+    log.ike_activity            yes | one-way
+    log.primary                 a category id | none
+    log.primary_node            "<tree>/<node>" where the logs' diagnosis continues
+    log.category:<category>     yes | no
+    log.pattern:<pattern id>    yes
+    log.peer_alive_after_dpd    yes | no
+    log.bgp_cause               asn | hold_timer
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from lab import DATA_DIR
+from lab.analyzer import CATEGORIES, Analysis, Finding, analyze
+from lab.errors import InputError
+from lab.model import LogRecord, Snapshot, Tunnel, VpnConnection
+from lab.schema import load_yaml_model
+
+RULES_FILE = DATA_DIR / "evidence.yaml"
+_SOURCE_NAMES = {"simulation": "Scenario lab", "replay": "Replay", "aws": "Live AWS"}
+_BGP_CAUSES = {
+    "aws-bgp-bad-open-asn": "asn",
+    "aws-bgp-hold-timer-expired": "hold_timer",
+    "aws-bgp-session-down": "hold_timer",
+    "ios-bgp-neighbor-down": "hold_timer",
+}
+# A category that needs an answer from the peer: seeing it proves the peer answered.
+_ANSWERED = {"phase1_proposal_mismatch", "auth_failure", "traffic_selector_mismatch", "phase2_proposal_mismatch",
+             "ike_sa_deleted_by_peer", "rekey_issue"}
+_IP = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d{1,3}){3})(?![\d.])")
+_SWAN_NAME = re.compile(r"<([^|>\s]+)\|\d+>")
+_AWS_IP_FIELDS = ("tunnel_outside_ip", "TunnelOutsideIPAddress")
+
+
+class _Rule(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    key: str = Field(min_length=3)
+    source: str = Field(min_length=5)
+    proves: str = Field(min_length=5)
+    does_not_prove: str = Field(min_length=5)
+
+
+class _Rules(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    rules: list[_Rule] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class Rule:
+    key: str
+    source: str
+    proves: str
+    does_not_prove: str
+
+
+@lru_cache(maxsize=1)
+def rules() -> dict[str, Rule]:
+    """Evidence rules by key (a key ending in ':' covers a family)."""
+    data = load_yaml_model(_Rules, RULES_FILE)
+    return {r.key: Rule(r.key, r.source.strip(), r.proves.strip(), r.does_not_prove.strip()) for r in data.rules}
+
+
+def rule(key: str) -> Rule | None:
+    table = rules()
+    if key in table:
+        return table[key]
+    family = key.split(":", 1)[0] + ":" if ":" in key else ""
+    return table.get(family)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One fact of one scope: its value, why we believe it, and exactly where it came from.
+
+    `value` is "" when sources conflict; `conflicts` then holds the disagreeing pieces.
+    """
+
+    key: str
+    value: str
+    reason: str
+    line: int | None = None
+    source: str = "log"  # log | state | options | event | metric
+    connection: str = ""
+    tunnel: str = ""
+    origin: str = ""  # "line 12", "VgwTelemetry Status", "TunnelOptions StartupAction", ...
+    conflicts: tuple[Evidence, ...] = ()
+
+    @property
+    def source_text(self) -> str:
+        """Connection, tunnel and the line, metric or field: the provenance shown beside an automatic answer."""
+        parts = [f"connection {self.connection}" if self.connection else "",
+                 f"tunnel {self.tunnel}" if self.tunnel else "",
+                 self.origin or (f"line {self.line}" if self.line else self.source)]
+        return ", ".join(p for p in parts if p)
+
+    @property
+    def rule(self) -> Rule | None:
+        return rule(self.key)
+
+
+def _conflict(a: Evidence, b: Evidence) -> Evidence:
+    pieces = (*(a.conflicts or (a,)), *(b.conflicts or (b,)))
+    reason = "The sources disagree: " + "; ".join(f"{p.value} ({p.source_text}: {p.reason})" for p in pieces)
+    return Evidence(a.key, "", reason, source="conflict", connection=a.connection or b.connection,
+                    tunnel=a.tunnel or b.tunnel, origin="conflicting sources", conflicts=pieces)
+
+
+def _put(out: dict[str, Evidence], ev: Evidence) -> None:
+    """Add a fact; a different value for the same key becomes a conflict for the person to settle."""
+    old = out.get(ev.key)
+    if old is None:
+        out[ev.key] = ev
+    elif old.value != ev.value or old.conflicts:
+        if old.value == ev.value:
+            return
+        out[ev.key] = _conflict(old, ev)
+
+
+def _line_text(f: Finding) -> str:
+    return f"Line {f.line}: {f.text}"
+
+
+def from_analysis(
+    analysis: Analysis,
+    *,
+    connection: str = "",
+    tunnel: str = "",
+    records: Sequence[LogRecord] = (),
+) -> dict[str, Evidence]:
+    """Evidence from the analyzed lines of one scope (one tunnel, or one pasted log).
+
+    `records` (when the lines came as LogRecords) add what a line's AWS fields say, e.g. that an
+    SA was Established at some point.
+    """
+    out: dict[str, Evidence] = {}
+    scope = {"connection": connection, "tunnel": tunnel}
+
+    def ev(key: str, value: str, reason: str, line: int | None = None, origin: str = "") -> None:
+        _put(out, Evidence(key, value, reason, line, "log", origin=origin or (f"line {line}" if line else "log"), **scope))
+
+    firsts: dict[str, Finding] = {}
+    for f in analysis.findings:
+        if f.decisive and f.category not in firsts:
+            firsts[f.category] = f
+        key = f"log.pattern:{f.pattern}"
+        if key not in out:
+            ev(key, "yes", _line_text(f), f.line)
+    for cat in CATEGORIES:
+        f = firsts.get(cat)
+        if f is not None:
+            ev(f"log.category:{cat}", "yes", _line_text(f), f.line)
+        else:
+            ev(f"log.category:{cat}", "no", f"Not in the {analysis.lines:,} analyzed log lines.", origin="all analyzed lines")
+    p = analysis.primary
+    if p:
+        line = p.evidence_lines[0] if p.evidence_lines else None
+        why = p.reasoning[-1] if p.reasoning else p.summary
+        shown = next((f for f in analysis.findings if f.line == line), None)
+        why_line = f"{_line_text(shown)} - " if shown else ""
+        ev("log.primary", p.category, f"{why_line}log analysis: {p.summary}", line)
+        ev("log.primary_node", p.tree_node, f"{why_line}log analysis: {p.summary}", line)
+        for key, value in p.facts.items():
+            if isinstance(value, str) and key in ("peer_alive_after_dpd",):
+                ev(f"log.{key}", value, f"Log analysis: {why}", line)
+    else:
+        ev("log.primary", "none", f"No known failure in the {analysis.lines:,} analyzed log lines.", origin="all analyzed lines")
+
+    # Did the peer ever answer? An unanswered retransmit proves only that its sender sends.
+    established_line = next((r.line_no for r in records if r.fields.get("ike_phase1_state") == "Established"), None)
+    answered = [firsts[c] for c in _ANSWERED if c in firsts]
+    # A message the log writer received from its peer (the analyzer's extracted direction) is an answer too.
+    answered += [f for f in analysis.findings if (getattr(f, "facts", None) or {}).get("direction") == "received"][:1]
+    if analysis.signals.get("established") or established_line or answered:
+        if answered:
+            f = min(answered, key=lambda x: x.line)
+            ev("log.ike_activity", "yes", f"{_line_text(f)} (an answer from the peer)", f.line)
+        elif established_line:
+            ev("log.ike_activity", "yes", f"Line {established_line}: AWS reports phase 1 Established.", established_line)
+        else:
+            ev("log.ike_activity", "yes", "The log shows an SA established with the peer.", origin="an 'established' line")
+    elif analysis.findings:
+        f = analysis.findings[0]
+        ev("log.ike_activity", "one-way",
+           f"{_line_text(f)} - only requests, retransmits or timeouts: one side sends, nothing comes back.", f.line)
+    for key in ("ike_phase1_state", "ike_phase2_state"):
+        if key in analysis.last_states:
+            name = "tunnel.phase1_state" if key == "ike_phase1_state" else "tunnel.phase2_state"
+            value = analysis.last_states[key]
+            last = next((r.line_no for r in reversed(records) if key in r.fields), None)
+            ev(name, value, f"Last AWS tunnel log line: {key} = {value}.", last, origin=f"{key} of the last AWS line")
+    for f in analysis.findings:
+        cause = _BGP_CAUSES.get(f.pattern)
+        if cause and ("log.bgp_cause" not in out or (cause == "asn" and out["log.bgp_cause"].value != "asn")):
+            out["log.bgp_cause"] = Evidence("log.bgp_cause", cause, _line_text(f), f.line, "log",
+                                            origin=f"line {f.line}", **scope)
+    return out
+
+
+# --- splitting lines by tunnel ------------------------------------------------------------------
+
+
+def _aws_ip(record: LogRecord) -> str:
+    for k in _AWS_IP_FIELDS:
+        if record.fields.get(k):
+            return record.fields[k]
+    rid = record.fields.get("resource_id", "")
+    return rid.split("_", 1)[1] if "_" in rid else ""
+
+
+def split_by_tunnel(records: Iterable[LogRecord], tunnel_ips: Sequence[str]) -> dict[str, list[LogRecord]]:
+    """Tunnel outside IP -> its records; "" holds the records that name no known tunnel.
+
+    A record belongs to a tunnel when it says so (its tunnel IP or an AWS log field), when it
+    names exactly one tunnel outside IP, or when its strongSwan connection name was seen on a
+    line that names one.
+    """
+    known = set(tunnel_ips)
+    names: dict[str, str] = {}
+    out: dict[str, list[LogRecord]] = {ip: [] for ip in tunnel_ips}
+    out[""] = []
+    pending: list[tuple[LogRecord, str]] = []
+    for r in records:
+        ip = r.tunnel_ip or _aws_ip(r)
+        name_m = _SWAN_NAME.search(r.text)
+        if not ip or ip not in known:
+            named = {m for m in _IP.findall(r.text) if m in known}
+            ip = next(iter(named)) if len(named) == 1 else ""
+        if ip and name_m:
+            names.setdefault(name_m.group(1), ip)
+        if not ip and name_m:
+            pending.append((r, name_m.group(1)))
+            continue
+        out[ip if ip in known else ""].append(r)
+    for r, name in pending:  # a name learned later in the file still attributes the line
+        out[names.get(name, "")].append(r)
+    for ip in out:
+        out[ip].sort(key=lambda r: (r.time.timestamp() if r.time else float("-inf"), r.line_no))
+    return out
+
+
+def _records_from_text(text: str) -> list[LogRecord]:
+    import json
+
+    recs = []
+    for n, line in enumerate(text.splitlines(), 1):
+        fields: dict[str, str] = {}
+        s = line.strip()
+        if s.startswith("{"):
+            try:
+                data = json.loads(s)
+            except ValueError:
+                data = None
+            if isinstance(data, dict):
+                fields = {k: str(v) for k, v in data.items() if not isinstance(v, dict)}
+        recs.append(LogRecord(text=line, format="", line_no=n, fields=fields))
+    return recs
+
+
+def _analyze_records(records: Sequence[LogRecord]) -> Analysis | None:
+    texts = [r.text for r in records if r.text.strip()]
+    if not texts:
+        return None
+    try:
+        return analyze(texts)
+    except InputError:
+        return None
+
+
+# --- scopes ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The evidence about one tunnel of one connection (or one pasted log)."""
+
+    connection: str
+    tunnel: str
+    label: str
+    evidence: dict[str, Evidence]
+    analysis: Analysis | None = None
+    lines: int = 0
+    options: object | None = None  # the tunnel's TunnelOptions, when known
+    connection_obj: VpnConnection | None = None
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def key(self) -> str:
+        return f"{self.connection}/{self.tunnel}" if self.connection or self.tunnel else "log"
+
+
+def scopes_from_text(text: str) -> list[Scope]:
+    """Scopes for a pasted log: one per AWS tunnel IP its lines name, or one for the whole log."""
+    records = _records_from_text(text)
+    ips = list(dict.fromkeys(ip for ip in (_aws_ip(r) for r in records) if _valid_ip(ip)))
+    if len(ips) <= 1:
+        analysis = _analyze_records(records)
+        if analysis is None:
+            return []
+        tunnel = ips[0] if ips else ""
+        ev = from_analysis(analysis, tunnel=tunnel, records=records)
+        label = f"tunnel {tunnel} (pasted log)" if tunnel else "the pasted log"
+        return [Scope("", tunnel, label, ev, analysis, analysis.lines)]
+    parts = split_by_tunnel(records, ips)
+    out = []
+    for ip in ips:
+        analysis = _analyze_records(parts[ip])
+        if analysis is None:
+            continue
+        out.append(Scope("", ip, f"tunnel {ip} (pasted log)", from_analysis(analysis, tunnel=ip, records=parts[ip]),
+                         analysis, len(parts[ip])))
+    note = f"{len(parts[''])} line(s) name no tunnel and answer no question." if parts[""] else ""
+    out.sort(key=_log_trouble, reverse=True)
+    return [replace(s, notes=(note,)) if note else s for s in out]
+
+
+def _valid_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _log_trouble(scope: Scope) -> int:
+    p = scope.evidence.get("log.primary")
+    return 0 if p is None or p.value in ("none", "") else 1
+
+
+def _went_down(snapshot: Snapshot, conn: VpnConnection) -> list[str]:
+    """Outside IPs of this connection's tunnels that went down during the snapshot's window."""
+    ips = {t.outside_ip for t in conn.tunnels}
+    seen: list[str] = []
+    for e in snapshot.events:
+        if e.kind in ("tunnel-down", "dpd-timeout", "ike-sa-deleted") and e.tunnel_ip in ips and e.tunnel_ip not in seen:
+            seen.append(e.tunnel_ip)
+    return seen
+
+
+def _state_evidence(snapshot: Snapshot, conn: VpnConnection, tunnel: Tunnel) -> dict[str, Evidence]:
+    out: dict[str, Evidence] = {}
+    src = f"{_SOURCE_NAMES.get(snapshot.source, snapshot.source)} '{snapshot.label}'"
+    scope = {"connection": conn.id, "tunnel": tunnel.outside_ip}
+
+    def ev(key: str, value: str, reason: str, kind: str, origin: str) -> None:
+        _put(out, Evidence(key, value, reason, None, kind, origin=origin, **scope))
+
+    down_now = [t for t in conn.tunnels if t.status == "DOWN"]
+    went_down = _went_down(snapshot, conn)
+    states = ", ".join(f"{t.outside_ip} {t.status}" for t in conn.tunnels)
+    n = len(down_now) or len(went_down)
+    value = "none" if n == 0 else ("both" if n >= len(conn.tunnels) else "one")
+    if down_now or not went_down:
+        reason = f"{src}: {conn.id} tunnels {states}."
+    else:
+        reason = f"{src}: {conn.id} tunnels are {states} now, but {', '.join(went_down)} went down during the window."
+    ev("connection.tunnels_down", value, reason, "state", "VgwTelemetry Status of both tunnels")
+    ev("connection.routing", conn.routing, f"{src}: {conn.id} uses {conn.routing} routing.", "options",
+       "Options StaticRoutesOnly")
+    where = f"{src}: tunnel {tunnel.outside_ip}"
+    opts = tunnel.options
+    ev("tunnel.status", tunnel.status, f"{where} is {tunnel.status}.", "state", "VgwTelemetry Status")
+    ev("options.startup_action", opts.startup_action, f"{where} has startup action {opts.startup_action}.", "options",
+       "TunnelOptions StartupAction")
+    ev("options.dpd_timeout_action", opts.dpd_timeout_action, f"{where} has DPD timeout action {opts.dpd_timeout_action}.",
+       "options", "TunnelOptions DpdTimeoutAction")
+    versions = set(opts.ike_versions)
+    ike = "both" if versions >= {"ikev1", "ikev2"} else (next(iter(versions)) if versions else "both")
+    ev("options.ike_versions", ike, f"{where} allows {', '.join(sorted(versions)) or 'both IKE versions'}.", "options",
+       "TunnelOptions IkeVersions")
+    mine = [e for e in snapshot.events if e.tunnel_ip == tunnel.outside_ip]
+    dpd = next((e for e in mine if e.kind == "dpd-timeout"), None)
+    back_up = dpd and next((e for e in mine if e.kind == "tunnel-up" and e.time > dpd.time), None)
+    if dpd and back_up:
+        ev("log.peer_alive_after_dpd", "yes", f"{where} came up again at {back_up.time:%H:%M:%S} after the DPD timeout.",
+           "event", f"tunnel-up event at {back_up.time:%H:%M:%S}")
+    aws_retries = (opts.startup_action == "start" and versions == {"ikev2"}) or opts.dpd_timeout_action == "restart"
+    if dpd and not back_up and tunnel.status == "DOWN" and aws_retries:
+        how = "DPD timeout action restart" if opts.dpd_timeout_action == "restart" else "IKEv2 with startup action start"
+        ev("log.peer_alive_after_dpd", "no",
+           f"{where}: AWS initiates IKE again itself ({how}), yet the tunnel stayed DOWN from the DPD timeout at "
+           f"{dpd.time:%H:%M:%S} to the end of the window: the peer did not answer.",
+           "event", f"dpd-timeout event at {dpd.time:%H:%M:%S}, no tunnel-up after it")
+    replaced = [e for e in mine if e.kind in ("endpoint-replacement", "maintenance-pending")]
+    pending = tunnel.maintenance is not None and bool(tunnel.maintenance.pending)
+    if replaced:
+        e = replaced[0]
+        ev("tunnel.maintenance_pending", "yes", f"{where}: {e.detail or e.kind}.", "event", f"{e.kind} event at {e.time:%H:%M:%S}")
+    elif pending:
+        ev("tunnel.maintenance_pending", "yes", f"{where}: pending maintenance: {tunnel.maintenance.pending}.",  # type: ignore[union-attr]
+           "state", "MaintenanceDetails PendingMaintenance")
+    else:
+        ev("tunnel.maintenance_pending", "no", f"{where}: no endpoint replacement or pending maintenance.", "state",
+           "events and MaintenanceDetails")
+    return out
+
+
+def combine(*sources: Mapping[str, Evidence]) -> dict[str, Evidence]:
+    """Facts of one scope from several sources; a key on which they disagree becomes a conflict."""
+    out: dict[str, Evidence] = {}
+    for src in sources:
+        for ev in src.values():
+            _put(out, ev)
+    return out
+
+
+def scopes(snapshot: Snapshot) -> list[Scope]:
+    """One scope per tunnel of the snapshot, the most troubled first.
+
+    Trouble: tunnels of the connection with the most tunnels DOWN (then gone down in the window)
+    first; inside it, a tunnel DOWN now, then one that went down, then the others.
+    """
+    all_ips = [t.outside_ip for c in snapshot.connections for t in c.tunnels]
+    parts = split_by_tunnel(snapshot.logs, all_ips) if snapshot.logs else {ip: [] for ip in all_ips} | {"": []}
+    ranked: list[tuple[tuple[int, ...], Scope]] = []
+    for ci, conn in enumerate(snapshot.connections):
+        went = _went_down(snapshot, conn)
+        conn_rank = (sum(1 for t in conn.tunnels if t.status == "DOWN"), len(went))
+        for ti, tun in enumerate(conn.tunnels):
+            recs = parts.get(tun.outside_ip, [])
+            analysis = _analyze_records(recs)
+            logs = from_analysis(analysis, connection=conn.id, tunnel=tun.outside_ip, records=recs) if analysis else {}
+            state = _state_evidence(snapshot, conn, tun)
+            ev = combine(state, logs)
+            status = tun.status if tun.status == "DOWN" or tun.outside_ip not in went else "went down"
+            label = f"{conn.name or conn.id} · tunnel {tun.outside_ip} ({status})"
+            own = (int(tun.status == "DOWN"), int(tun.outside_ip in went))
+            ranked.append(((*conn_rank, *own, -ci, -ti), Scope(conn.id, tun.outside_ip, label, ev, analysis, len(recs),
+                                                             tun.options, conn)))
+    ranked.sort(key=lambda x: x[0], reverse=True)
+    out = [s for _, s in ranked]
+    if parts.get("") and out:
+        note = f"{len(parts[''])} log line(s) name no tunnel of this snapshot and answer no question."
+        out = [replace(s, notes=(note,)) for s in out]
+    return out
+
+
+def from_snapshot(snapshot: Snapshot) -> dict[str, Evidence]:
+    """Evidence of the snapshot's most troubled tunnel (see `scopes` for all of them)."""
+    found = scopes(snapshot)
+    return found[0].evidence if found else {}
+
+
+def merge(*sources: Mapping[str, Evidence]) -> dict[str, Evidence]:
+    """Facts from several sources about the same scope.
+
+    A source about another tunnel is left out (facts of two tunnels are never combined); where the
+    sources disagree, the key keeps both pieces and no value, so the question goes to the person.
+    """
+    tunnel = next((ev.tunnel for src in sources for ev in src.values() if ev.tunnel), "")
+    out: dict[str, Evidence] = {}
+    for src in sources:
+        other = {ev.tunnel for ev in src.values() if ev.tunnel} - {tunnel}
+        if other:
+            continue
+        for ev in src.values():
+            _put(out, ev)
+    return out

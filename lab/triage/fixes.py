@@ -1,0 +1,289 @@
+"""Fixes with the values filled in, and the device commands for one customer-gateway family.
+
+`values()` gathers what the evidence knows about one tunnel: its outside IP and inside addresses,
+the connection and customer gateway, the algorithms the tunnel accepts (its options, else AWS's
+allowed lists from `lab/data/facts.yaml`), and the analyzer's extracted facts (`proposals_received`,
+`remote_asn`, `expected_asn`, `ts_offered`, ... on the primary diagnosis or a finding). `build_fix()`
+turns a diagnosis into sentences that name those values (a sentence whose values are unknown is
+left out, so the tree's generic fix stands alone) and the commands of the chosen family, each with
+its documentation source. Secrets are never filled in.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from lab import DATA_DIR, facts
+from lab.analyzer import Analysis
+from lab.errors import DataError, NotFoundError
+from lab.schema import load_yaml_model
+
+COMMANDS_FILE = DATA_DIR / "cgw-commands.yaml"
+FIXES_FILE = DATA_DIR / "fixes.yaml"
+PLACEHOLDERS = ("aws_ip", "cgw_ip", "vpn_id", "inside_cidr", "aws_inside", "cgw_inside", "offending", "allowed_enc",
+                "allowed_integ", "allowed_dh", "proposals_received", "remote_asn", "expected_asn", "amazon_asn",
+                "ts_offered", "ts_expected", "id_sent", "id_expected", "cgw_asn", "psk")
+_UNKNOWN = {
+    "aws_ip": "<AWS tunnel outside IP>", "cgw_ip": "<customer gateway public IP>", "aws_inside": "<AWS inside IP>",
+    "cgw_inside": "<customer gateway inside IP>", "cgw_asn": "<customer gateway ASN>",
+    "amazon_asn": "<Amazon side ASN>", "psk": "<the tunnel's pre-shared key>",
+}
+
+
+class _Command(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    command: str = Field(min_length=3)
+    source: str = Field(pattern=r"^https?://")
+
+
+class _Action(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    title: str = Field(min_length=3)
+    commands: dict[str, _Command] = Field(min_length=1)
+
+
+class _Commands(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    families: dict[str, str] = Field(min_length=1)
+    actions: dict[str, _Action] = Field(min_length=1)
+
+
+class _Fix(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    actions: list[str] = []
+    lines: list[str] = []
+
+
+class _Fixes(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    fixes: dict[str, _Fix]
+
+
+def _fields(text: str) -> set[str]:
+    """Placeholder names in a template; a malformed template names itself as the unknown placeholder."""
+    try:
+        return {f for _, f, _, _ in string.Formatter().parse(text) if f}
+    except ValueError:
+        return {f"malformed template: {text[:40]}"}
+
+
+@lru_cache(maxsize=1)
+def commands() -> _Commands:
+    data = load_yaml_model(_Commands, COMMANDS_FILE)
+    problems = []
+    for aid, action in data.actions.items():
+        for fam, cmd in action.commands.items():
+            if fam not in data.families:
+                problems.append(f"actions.{aid}: unknown family '{fam}'")
+            for f in _fields(cmd.command) - set(PLACEHOLDERS):
+                problems.append(f"actions.{aid}.{fam}: unknown placeholder '{{{f}}}'")
+    if problems:
+        raise DataError(COMMANDS_FILE, problems)
+    return data
+
+
+@lru_cache(maxsize=1)
+def fixes() -> dict[str, _Fix]:
+    data = load_yaml_model(_Fixes, FIXES_FILE)
+    acts = commands().actions
+    problems = []
+    for ref, fix in data.fixes.items():
+        problems += [f"fixes.{ref}: unknown action '{a}'" for a in fix.actions if a not in acts]
+        for line in fix.lines:
+            problems += [f"fixes.{ref}: unknown placeholder '{{{f}}}'" for f in _fields(line) - set(PLACEHOLDERS)]
+    if problems:
+        raise DataError(FIXES_FILE, problems)
+    return data.fixes
+
+
+def families() -> dict[str, str]:
+    """Family id -> label (Cisco ASA, Cisco IOS / IOS-XE, ...)."""
+    return dict(commands().families)
+
+
+# --- values -------------------------------------------------------------------------------------
+
+_ENC = [(r"3DES", "3DES"), (r"\bDES\b|DES_CBC|DES-CBC", "DES"), (r"AES_GCM_16_256|AES256GCM16|AES256-GCM", "AES256-GCM-16"),
+        (r"AES_GCM_16_128|AES128GCM16|AES128-GCM", "AES128-GCM-16"), (r"AES_CBC_256|AES256|AES-256", "AES256"),
+        (r"AES_CBC_128|AES128|AES-128", "AES128"), (r"AES_CBC_192|AES192", "AES192")]
+_INTEG = [(r"MD5", "MD5"), (r"SHA2_512|SHA512|SHA2-512", "SHA2-512"), (r"SHA2_384|SHA384|SHA2-384", "SHA2-384"),
+          (r"SHA2_256|SHA256|SHA2-256", "SHA2-256"), (r"SHA1|HMAC_SHA1|\bSHA\b", "SHA1")]
+_DH = {"MODP_768": 1, "MODP_1024_160": 22, "MODP_2048_224": 23, "MODP_2048_256": 24, "MODP_1024": 2, "MODP_1536": 5,
+       "MODP_2048": 14, "MODP_3072": 15, "MODP_4096": 16, "MODP_6144": 17, "MODP_8192": 18, "ECP_256": 19, "ECP_384": 20,
+       "ECP_521": 21, "CURVE_25519": 31}
+
+
+def offered_algorithms(text: str) -> tuple[set[str], set[str], set[int]]:
+    """Encryption, integrity and DH groups named in a proposal text (IKE notation or vendor spelling)."""
+    up = text.upper()
+    enc = {name for rx, name in _ENC if re.search(rx, up)}
+    if "AES256-GCM-16" in enc or "AES128-GCM-16" in enc:
+        enc -= {"AES256", "AES128"} if not re.search(r"AES_CBC", up) else set()
+    integ = {name for rx, name in _INTEG if re.search(rx, up)}
+    dh = {group for token, group in _DH.items() if re.search(rf"{token}(?![_\d])", up)}
+    for m in re.finditer(r"(?:GROUP|DH)\s*(\d{1,2})\b", up):
+        dh.add(int(m.group(1)))
+    return enc, integ, dh
+
+
+def _hosts(cidr: str) -> tuple[str, str]:
+    try:
+        hosts = list(ipaddress.ip_network(cidr).hosts())
+    except ValueError:
+        return "", ""
+    return (str(hosts[0]), str(hosts[1])) if len(hosts) >= 2 else ("", "")
+
+
+def _analysis_facts(analysis: Analysis | None) -> dict[str, str]:
+    """The analyzer's extracted facts: the primary's first, then the findings' (first wins)."""
+    out: dict[str, str] = {}
+    if analysis is None:
+        return out
+    sources: list[Mapping[str, Any]] = []
+    if analysis.primary is not None:
+        sources.append(analysis.primary.facts)
+    sources += [getattr(f, "facts", None) or {} for f in analysis.findings]
+    for src in sources:
+        for k, v in src.items():
+            if isinstance(v, list | tuple):
+                v = ", ".join(str(x) for x in v)
+            if v not in (None, "") and k not in out:
+                out[k] = str(v)
+    return out
+
+
+def values(
+    *,
+    tunnel: str = "",
+    connection: Any = None,
+    options: Any = None,
+    analysis: Analysis | None = None,
+    phase: int = 1,
+) -> dict[str, str]:
+    """Everything known about one tunnel that a fix can name."""
+    got = _analysis_facts(analysis)
+    out: dict[str, str] = {}
+    out["aws_ip"] = tunnel or got.get("peer", "")
+    if connection is not None:
+        out["vpn_id"] = getattr(connection, "id", "")
+        out["cgw_ip"] = getattr(connection, "customer_gateway_ip", "")
+    inside = getattr(options, "inside_cidr", "") if options is not None else ""
+    if inside:
+        out["inside_cidr"] = inside
+        out["aws_inside"], out["cgw_inside"] = _hosts(inside)
+    p = "phase1" if phase == 1 else "phase2"
+    if options is not None:
+        enc = list(getattr(options, f"{p}_encryption"))
+        integ = list(getattr(options, f"{p}_integrity"))
+        dh = [int(x) for x in getattr(options, f"{p}_dh_groups")]
+    else:
+        enc = list(facts.value("encryption_algorithms"))
+        integ = list(facts.value("integrity_algorithms"))
+        dh = [int(x) for x in facts.value(f"{p}_dh_groups")]
+    out["allowed_enc"], out["allowed_integ"] = ", ".join(enc), ", ".join(integ)
+    out["allowed_dh"] = ", ".join(str(x) for x in dh)
+    offered = got.get("proposals_received") or got.get("algorithms") or ""
+    if offered:
+        out["proposals_received"] = offered
+        o_enc, o_integ, o_dh = offered_algorithms(offered)
+        bad = sorted(o_enc - set(enc)) + sorted(o_integ - set(integ)) + [f"DH group {g}" for g in sorted(o_dh - set(dh))]
+        if bad:
+            out["offending"] = ", ".join(bad)
+    for key in ("remote_asn", "expected_asn", "ts_offered", "ts_expected", "id_sent", "id_expected"):
+        if got.get(key):
+            out[key] = got[key]
+    if out.get("expected_asn"):
+        out["cgw_asn"] = out["expected_asn"]
+    amazon = got.get("local_asn")
+    out["amazon_asn"] = amazon or f"{facts.value('amazon_side_asn_default')} (the default; check the gateway's Amazon side ASN)"
+    return {k: v for k, v in out.items() if v}
+
+
+# --- the fix ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Command:
+    action: str
+    title: str
+    family: str
+    family_label: str
+    command: str  # "" when the family has no documented command for this action
+    source: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    diagnosis: str
+    lines: tuple[str, ...]  # sentences naming the values
+    commands: tuple[Command, ...]
+    family: str
+    values: dict[str, str]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "lines": list(self.lines),
+            "family": self.family,
+            "commands": [
+                {"action": c.action, "title": c.title, "family": c.family, "command": c.command, "source": c.source}
+                for c in self.commands
+            ],
+        }
+
+
+class _Keep(dict):  # type: ignore[type-arg]
+    def __missing__(self, key: str) -> str:
+        return _UNKNOWN.get(key, f"<{key.replace('_', ' ')}>")
+
+
+def build_fix(diagnosis_ref: str, vals: Mapping[str, str], family: str = "") -> Fix:
+    """The fix for a diagnosis: sentences whose values are all known, and the family's commands."""
+    fams = families()
+    if family and family not in fams:
+        raise NotFoundError("customer gateway family", family, list(fams))
+    spec = fixes().get(diagnosis_ref)
+    lines: list[str] = []
+    cmds: list[Command] = []
+    if spec is not None:
+        for line in spec.lines:
+            if _fields(line) <= set(vals):
+                lines.append(line.format(**vals))
+        if family:
+            safe = _Keep({k: v for k, v in vals.items() if k != "psk"})
+            for aid in spec.actions:
+                action = commands().actions[aid]
+                cmd = action.commands.get(family)
+                if cmd is None:
+                    cmds.append(Command(aid, action.title, family, fams[family], "", ""))
+                else:
+                    cmds.append(Command(aid, action.title, family, fams[family], cmd.command.format_map(safe), cmd.source))
+    return Fix(diagnosis_ref, tuple(lines), tuple(cmds), family, dict(vals))
+
+
+def fix_markdown(fix: Fix) -> list[str]:
+    """Markdown lines for the report (values and commands in code spans and fences, never as markup)."""
+    out: list[str] = []
+    if fix.lines:
+        out += ["**With the values from the evidence:**", ""]
+        out += [f"- {_md(line)}" for line in fix.lines]
+        out.append("")
+    for c in fix.commands:
+        out.append(f"**{c.title}** ({c.family_label})")
+        out.append("")
+        if c.command:
+            out += ["```text", c.command.replace("```", "'''"), "```", f"Source: <{c.source}>", ""]
+        else:
+            out += [f"No documented command for {c.family_label} in the lab's data; see the device's documentation.", ""]
+    return out
+
+
+def _md(text: str) -> str:
+    return re.sub(r"([\\`*_{}\[\]<>#|])", r"\\\1", text)

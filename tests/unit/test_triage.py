@@ -1,0 +1,322 @@
+"""Triage you can trust: per-tunnel evidence with provenance, 'not sure', links that reproduce a position."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from lab import DATASETS_DIR, replay
+from lab.analyzer import Analysis, Finding, Primary, analyze_text
+from lab.errors import InputError, NotFoundError
+from lab.model import Event, LogRecord, Snapshot, Tunnel, TunnelOptions, VpnConnection
+from lab.triage import case, tree
+from lab.triage.evidence import from_analysis, rule, scopes, scopes_from_text
+from lab.triage.tree import NOT_SURE, answer, answers_token, candidates, parse_answers_token, start, walk
+
+T1, T2 = "203.0.113.10", "203.0.113.20"
+VPN = "vpn-0123456789abcdef0"
+
+
+def _aws(ip: str, details: str, p1: str = "Down", p2: str = "Down") -> str:
+    return (f'{{"event_timestamp":1764404400000,"tunnel_outside_ip":"{ip}","details":"{details}",'
+            f'"ike_phase1_state":"{p1}","ike_phase2_state":"{p2}"}}')
+
+
+def _snapshot(records: list[LogRecord], status: tuple[str, str] = ("DOWN", "DOWN"), **opts: object) -> Snapshot:
+    o = TunnelOptions(**opts)  # type: ignore[arg-type]
+    conn = VpnConnection(VPN, (Tunnel(T1, o, status[0]), Tunnel(T2, o, status[1])), customer_gateway_ip="198.51.100.7")
+    return Snapshot("replay", "two tunnels", (conn,), logs=tuple(records))
+
+
+# --- the engine: "not sure", candidates, shortlists ---------------------------------------------
+
+
+def test_not_sure_continues_with_a_question_that_still_separates_the_diagnoses() -> None:
+    s = answer(start("tunnel-down"), NOT_SURE)
+    assert s.steps[0].label == "Not sure"
+    assert not s.current.is_diagnosis
+    assert s.open, "the other branches stay open"
+    found = [c.ref for c in candidates(s)]
+    assert "tunnel-down/d-peer-unreachable" in found and "tunnel-down/d-auth" in found
+    assert len(found) == len(set(found))
+
+
+def test_not_sure_everywhere_ends_at_a_shortlist_the_person_can_pick_from() -> None:
+    s = start("tunnel-down")
+    for _ in range(60):
+        if s.is_shortlist or s.is_diagnosis:
+            break
+        s = answer(s, NOT_SURE)
+    assert s.is_shortlist
+    refs = [s.current.ref, *s.open]
+    picked = answer(s, refs.index("tunnel-down/d-auth"))
+    assert picked.is_diagnosis and picked.current.ref == "tunnel-down/d-auth"
+
+
+def test_candidates_put_the_logs_primary_cause_first() -> None:
+    ev = from_analysis(analyze_text(_aws(T1, "AWS tunnel is sending AUTHENTICATION_FAILED as the response")))
+    s = answer(tree.goto("tunnel-down/phase1-cause"), NOT_SURE)
+    assert candidates(s, ev)[0].ref == "tunnel-down/d-auth"
+
+
+def test_a_persons_answer_wins_over_the_evidence() -> None:
+    ev = from_analysis(analyze_text(_aws(T1, "AWS tunnel received DELETE for IKE_SA from CGW")))
+    s = walk(tree.goto("tunnel-down/phase1-cause"), {"tunnel-down/phase1-cause": "2"}, ev)
+    assert s.current.ref == "tunnel-down/d-auth"
+    assert s.steps[0].by == "person"
+
+
+@pytest.mark.parametrize("answers", [
+    {"scope": "1", "ike-traffic": "2"},
+    {"tunnel-down/scope": "not-sure"},
+    {"tunnel-down/scope": "?", "tunnel-down/ike-traffic": "1"},
+])
+def test_a_link_token_reproduces_the_same_position(answers: dict[str, str]) -> None:
+    s = walk(start("tunnel-down"), answers, {})
+    again = walk(start("tunnel-down"), parse_answers_token(answers_token(s)), {})
+    assert again.steps == s.steps
+
+
+def test_a_link_carries_evidence_answers_and_the_logs_skip() -> None:
+    result = case.run(log_text=(DATASETS_DIR / "samples" / "aws-dpd-timeout.jsonl").read_text())
+    token = answers_token(result.session)
+    assert ":>tunnel-down/" in token
+    again = walk(start("tunnel-down"), parse_answers_token(token), {})
+    assert again.current.ref == result.session.current.ref
+    assert [s.by for s in again.steps] == [s.by for s in result.session.steps]
+
+
+def test_a_malformed_link_token_is_named() -> None:
+    with pytest.raises(InputError, match="nonsense"):
+        parse_answers_token("nonsense")
+    with pytest.raises(NotFoundError):
+        walk(start("tunnel-down"), {"tunnel-down/scope": "9"}, {})
+
+
+# --- evidence: per tunnel, with provenance, never combined ----------------------------------------
+
+
+def test_each_tunnel_is_answered_from_its_own_lines_only() -> None:
+    recs = [
+        LogRecord(_aws(T1, "AWS tunnel received DELETE for IKE_SA from CGW"), "aws-json", 1, tunnel_ip=T1),
+        LogRecord(_aws(T2, "AWS tunnel is sending AUTHENTICATION_FAILED as the response"), "aws-json", 2, tunnel_ip=T2),
+    ]
+    by_tunnel = {s.tunnel: s for s in scopes(_snapshot(recs))}
+    assert by_tunnel[T1].evidence["log.primary"].value == "ike_sa_deleted_by_peer"
+    assert by_tunnel[T2].evidence["log.primary"].value == "auth_failure"
+    assert by_tunnel[T1].evidence["log.category:auth_failure"].value == "no"
+    for scope in by_tunnel.values():
+        assert {e.tunnel for e in scope.evidence.values()} == {scope.tunnel}
+
+
+def test_every_automatic_answer_names_connection_tunnel_and_origin() -> None:
+    recs = [LogRecord(_aws(T1, "AWS tunnel received DELETE for IKE_SA from CGW"), "aws-json", 1, tunnel_ip=T1)]
+    result = case.run(snapshot=_snapshot(recs))
+    auto = [s for s in result.session.steps if s.by_evidence]
+    assert auto
+    for step in auto:
+        assert VPN in step.source and T1 in step.source
+
+
+def test_a_customer_gateway_line_is_attributed_by_the_tunnel_ip_it_names() -> None:
+    recs = [
+        LogRecord(f"Jan 15 09:00:00 cgw charon: 05[IKE] <aws-1|3> initiating IKE_SA aws-1[3] to {T2}", "strongswan", 1),
+        LogRecord("Jan 15 09:00:04 cgw charon: 06[IKE] <aws-1|3> retransmit 1 of request with message ID 0", "strongswan", 2),
+    ]
+    by_tunnel = {s.tunnel: s for s in scopes(_snapshot(recs))}
+    assert by_tunnel[T2].lines == 2 and by_tunnel[T1].lines == 0
+
+
+def test_unanswered_retransmits_prove_one_side_sends_not_that_the_path_works() -> None:
+    log = (DATASETS_DIR / "samples" / "strongswan-dpd-unreachable.log").read_text()
+    ev = scopes_from_text(log)[0].evidence
+    assert ev["log.ike_activity"].value in ("one-way", "yes")
+    only_requests = "\n".join(
+        f"Jan 15 09:00:0{i} cgw charon: 0{i}[IKE] retransmit {i} of request with message ID 0" for i in range(1, 4)
+    ) + "\nJan 15 09:00:09 cgw charon: 09[IKE] giving up after 3 retransmits"
+    one_way = scopes_from_text(only_requests)
+    assert one_way and one_way[0].evidence["log.ike_activity"].value == "one-way"
+    assert "not that the path works" in rule("log.ike_activity").does_not_prove
+
+
+def test_conflicting_sources_leave_the_question_to_the_person() -> None:
+    t0 = datetime(2026, 1, 1, 8, 0, tzinfo=UTC)
+    snap = _snapshot([])
+    snap = Snapshot(snap.source, snap.label, snap.connections, events=(
+        Event(t0, "dpd-timeout", "DPD", tunnel_ip=T1), Event(t0.replace(minute=5), "tunnel-up", "", tunnel_ip=T1)))
+    log = (DATASETS_DIR / "samples" / "strongswan-dpd-unreachable.log").read_text()
+    result = case.run(snapshot=snap, log_text=log)
+    alive = result.evidence["log.peer_alive_after_dpd"]
+    assert alive.value == "" and {p.value for p in alive.conflicts} == {"yes", "no"}
+    s = walk(tree.goto("tunnel-down/dpd-peer-alive"), {}, result.evidence)
+    assert s.current.ref == "tunnel-down/dpd-peer-alive", "a conflict answers nothing"
+
+
+def test_every_evidence_key_a_tree_uses_has_a_rule() -> None:
+    for t in tree.load_trees().values():
+        for node in t.nodes.values():
+            if node.evidence:
+                r = rule(node.evidence)
+                assert r is not None and r.proves and r.does_not_prove, node.ref
+
+
+# --- the cases the on-call write-ups named ------------------------------------------------------
+
+
+def test_a_replay_with_two_connections_never_answers_with_the_healthy_ones_facts() -> None:
+    result = case.run(snapshot=replay.incident("bgp-failover-s4").snapshot)
+    answers = {s.ref: s.label for s in result.session.steps if s.by_evidence}
+    assert answers.get("tunnel-down/dpd-peer-alive", "").startswith("No")
+    assert not result.session.is_diagnosis or result.session.current.ref == "tunnel-down/d-peer-unreachable"
+    assert result.session.current.ref != "tunnel-down/dpd-cgw"
+
+
+def test_s4_dead_gateway_with_a_delete_on_the_other_gateway_is_not_a_delete_diagnosis() -> None:
+    from lab.sim import Failure, simulate
+
+    res = simulate("s4", [Failure("cgw-down", "cgw-a", 60), Failure("ike-delete", "tunnel-3", 60)])
+    result = case.run(snapshot=res.snapshot)
+    assert result.scope is not None and result.scope.connection == res.snapshot.connections[0].id
+    assert result.session.current.ref not in ("tunnel-down/d-ike-sa-deleted-add", "tunnel-down/d-ike-sa-deleted-ikev1")
+
+
+# --- with its logs, every replay and sample reaches its diagnosis in at most 3 answers ------------
+
+
+def _truthful(session: tree.Session, expected: set[str]) -> str:
+    """The answer a person who knows the cause gives: one whose branch still leads to it."""
+    node = session.current
+    if session.is_shortlist:
+        return next(r for r in [node.ref, *session.open] if r in expected)
+    for i, a in enumerate(node.answers):
+        if set(tree.reachable_diagnoses(a.next)) & expected:
+            return str(i + 1)
+    return "not-sure"
+
+
+def _expected_for(category: str, node: str = "") -> set[str]:
+    if node:
+        return {node}
+    return {n.ref for t in tree.load_trees().values() for n in t.nodes.values() if n.is_diagnosis and n.category == category}
+
+
+def _answers_needed(snapshot: Snapshot | None, log_text: str, expected: set[str]) -> tuple[int, tree.Session]:
+    answers: dict[str, str] = {}
+    for _ in range(10):
+        result = case.run(snapshot=snapshot, log_text=log_text, answers=answers)
+        if result.session.is_diagnosis:
+            return len(answers), result.session
+        key = tree.SHORTLIST if result.session.is_shortlist else result.session.current.ref
+        answers[key] = _truthful(result.session, expected)
+    raise AssertionError("no diagnosis after 10 answers")
+
+
+@pytest.mark.parametrize("slug", replay.slugs())
+def test_every_replay_reaches_its_diagnosis_with_at_most_three_answers(slug: str) -> None:
+    from lab.triage.matrix import replay_expected
+
+    inc = replay.incident(slug)
+    expected = set(replay_expected(inc))
+    n, session = _answers_needed(inc.snapshot, inc.log_text, expected)
+    assert session.current.ref in expected
+    assert n <= 3, f"{slug}: {n} answers"
+
+
+SAMPLES = {
+    "aws-dpd-timeout.jsonl": "dpd_timeout",
+    "aws-ike-sa-deleted.jsonl": "ike_sa_deleted_by_peer",
+    "strongswan-dpd-unreachable.log": "peer_unreachable",
+    "strongswan-auth-failure.log": "auth_failure",
+}
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_every_sample_log_reaches_its_diagnosis_with_at_most_three_answers(name: str) -> None:
+    text = (DATASETS_DIR / "samples" / name).read_text()
+    expected = _expected_for(SAMPLES[name])
+    n, session = _answers_needed(None, text, expected)
+    assert session.current.ref in expected and n <= 3, f"{name}: {n} answers"
+
+
+# --- fixes with the values filled in --------------------------------------------------------------
+
+
+def _analysis_with(category: str, facts: dict[str, str]) -> Analysis:
+    primary = Primary(category, "tunnel-down/x", "summary", ("why",), (1,), "title", facts)
+    finding = Finding(1, None, category, "IKE", "p", "line", "", "tunnel-down/x")
+    return Analysis("aws-json", 1, (finding,), primary)
+
+
+def test_a_phase2_mismatch_with_3des_names_it_and_what_aws_accepts() -> None:
+    from lab.triage.fixes import build_fix, values
+
+    vals = values(tunnel=T1, analysis=_analysis_with("phase2_proposal_mismatch",
+                  {"proposals_received": "ESP:3DES_CBC/HMAC_SHA1_96/NO_EXT_SEQ"}), phase=2)
+    fix = build_fix("tunnel-down/d-phase2-proposal", vals, "cisco-asa")
+    text = "\n".join(fix.lines)
+    assert "3DES" in text and "AES128, AES256" in text and T1 in text
+    asa = next(c for c in fix.commands if c.action == "set-ipsec-proposal")
+    assert "crypto ipsec ikev2 ipsec-proposal" in asa.command and asa.source.startswith("https://")
+
+
+def test_a_bgp_asn_mismatch_says_which_asn_to_set() -> None:
+    from lab.triage.fixes import build_fix, values
+
+    vals = values(tunnel=T1, options=TunnelOptions(inside_cidr="169.254.10.0/30"),
+                  analysis=_analysis_with("bgp_down", {"remote_asn": "65010", "expected_asn": "65001"}))
+    fix = build_fix("tunnel-down/d-bgp-asn", vals, "fortigate")
+    text = "\n".join(fix.lines)
+    assert "AS 65010" in text and "set the device's local AS to 65001" in text and "169.254.10.1" in text
+    assert "set as 65001" in fix.commands[0].command and "edit 169.254.10.1" in fix.commands[0].command
+
+
+def test_the_asa_gets_asa_syntax_and_ios_gets_ios_syntax() -> None:
+    from lab.triage.fixes import build_fix, values
+
+    vals = values(tunnel=T1)
+    asa = build_fix("tunnel-down/d-phase1-proposal", vals, "cisco-asa").commands[0].command
+    ios = build_fix("tunnel-down/d-phase1-proposal", vals, "cisco-ios").commands[0].command
+    assert "crypto ikev2 policy" in asa and "crypto ikev2 proposal" not in asa
+    assert "crypto ikev2 proposal" in ios
+
+
+def test_a_missing_value_stays_a_visible_placeholder_and_a_key_is_never_filled_in() -> None:
+    from lab.triage.fixes import build_fix
+
+    fix = build_fix("tunnel-down/d-auth", {"aws_ip": T1, "psk": "hunter2secret"}, "strongswan")
+    cmd = next(c for c in fix.commands if c.action == "set-psk").command
+    assert T1 in cmd and "hunter2secret" not in cmd and "<the tunnel's pre-shared key>" in cmd
+    assert not any("{" in line for line in fix.lines)
+
+
+def test_every_family_can_at_least_check_the_sas_and_every_command_names_its_source() -> None:
+    from lab.triage.fixes import commands, families
+
+    data = commands()
+    assert set(families()) == {"cisco-asa", "cisco-ios", "juniper-srx", "fortigate", "paloalto", "strongswan",
+                               "libreswan", "pfsense", "mikrotik", "azure"}
+    assert set(data.actions["show-sa"].commands) == set(families())
+    for action in data.actions.values():
+        for cmd in action.commands.values():
+            assert cmd.source.startswith(("https://", "http://"))
+
+
+def test_endpoint_replacement_fix_considers_a_gateway_that_initiates_only_on_traffic() -> None:
+    from lab.triage.fixes import build_fix
+
+    fix = build_fix("tunnel-down/d-endpoint-replacement", {"aws_ip": T1, "cgw_ip": "198.51.100.7", "vpn_id": VPN})
+    assert any("only when traffic needs a tunnel" in line for line in fix.lines)
+
+
+def test_the_report_of_a_shortlist_names_no_diagnosis_yet() -> None:
+    from lab.triage.report import build_report
+
+    s = start("tunnel-down")
+    for _ in range(60):
+        if s.is_shortlist:
+            break
+        s = answer(s, NOT_SURE)
+    report = build_report(None, s, {})
+    assert "Diagnosis: **" not in report and "Several diagnoses remain" in report
+    assert "answered by the person" in report and "Diagnoses still possible" in report

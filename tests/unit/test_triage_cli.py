@@ -1,0 +1,112 @@
+"""`vpn-lab triage`: the JSON contract, exit codes 0 / 3 / 2, and the consistency matrix."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from lab import DATASETS_DIR
+from lab.cli import main
+from lab.triage import matrix, tree
+
+DPD = str(DATASETS_DIR / "samples" / "aws-dpd-timeout.jsonl")
+AUTH = str(DATASETS_DIR / "samples" / "strongswan-auth-failure.log")
+
+
+def _json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict]:  # type: ignore[type-arg]
+    code = main(["triage", *args, "--json"])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def test_an_open_question_exits_3_with_its_choices_and_not_sure(capsys: pytest.CaptureFixture[str]) -> None:
+    code, data = _json(capsys)
+    assert code == 3
+    assert set(data) >= {"tree", "node", "is_diagnosis", "diagnosis", "path", "candidates", "question"}
+    assert data["node"] == "tunnel-down/scope" and data["is_diagnosis"] is False and data["diagnosis"] is None
+    assert data["question"]["choices"][-1] == {"answer": "not-sure", "label": "Not sure"}
+    assert {"id", "title"} == set(data["candidates"][0])
+
+
+def test_a_diagnosis_exits_0_with_fix_commands_and_the_path_marked(capsys: pytest.CaptureFixture[str]) -> None:
+    code, data = _json(capsys, "--log", AUTH, "--device", "strongswan")
+    assert code == 0
+    assert data["diagnosis"]["id"] == "tunnel-down/d-auth"
+    cmd = data["diagnosis"]["commands"][0]
+    assert cmd["family"] == "strongswan" and cmd["source"].startswith("https://")
+    assert all(step["by"] in ("person", "evidence") for step in data["path"])
+    assert any(step["by"] == "evidence" and step["source"] for step in data["path"])
+    assert data["question"] is None and data["candidates"] == []
+
+
+def test_person_answers_are_marked_person(capsys: pytest.CaptureFixture[str]) -> None:
+    code, data = _json(capsys, "--answer", "scope=1", "--answer", "tunnel-down/ike-traffic=not-sure")
+    assert code == 3
+    assert [s["by"] for s in data["path"]] == ["person", "person"]
+    assert data["path"][1]["answer"] == "Not sure"
+
+
+def test_the_cli_and_the_page_link_reach_the_same_position(capsys: pytest.CaptureFixture[str]) -> None:
+    _code, data = _json(capsys, "--replay", "bgp-failover-s4")
+    from urllib.parse import parse_qs, urlsplit
+
+    query = parse_qs(urlsplit(data["link"]).query)
+    again = tree.walk(tree.start(query["tree"][0]), tree.parse_answers_token(query["answers"][0]), {})
+    assert again.current.ref == data["node"]
+    assert [s.by for s in again.steps if s.answer is not None] == [s["by"] for s in data["path"]]
+
+
+def test_text_output_names_the_scope_the_path_and_the_question(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["triage", "--replay", "bgp-failover-s4"])
+    out = capsys.readouterr().out
+    assert code == 3
+    assert "Evidence from: hq-cgw-a" in out and "[evidence - connection vpn-" in out
+    assert "Diagnoses still possible" in out and "not-sure" in out
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--answer", "scope"], "NODE=ANSWER"),
+    (["--answer", "nope=1"], "no tree has a node 'nope'"),
+    (["--answer", "scope=9"], "Unknown answer to 'tunnel-down/scope'"),
+    (["--replay", "nope"], "nope"),
+    (["--log", "/nonexistent/file.log"], "Cannot read"),
+    (["--device", "toaster"], "Unknown --device"),
+    (["--replay", "bgp-failover-s4", "--tunnel", "192.0.2.99"], "192.0.2.99"),
+    (["--profile", "x"], "--profile and --region go with --vpn-id"),
+])
+def test_bad_input_exits_2_with_a_clear_message(capsys: pytest.CaptureFixture[str], args: list[str], message: str) -> None:
+    assert main(["triage", *args]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+def test_a_binary_log_is_refused(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    f = tmp_path / "capture.pcap"
+    f.write_bytes(b"\x00\x01binary")
+    assert main(["triage", "--log", str(f)]) == 2
+    assert "looks binary" in capsys.readouterr().err
+
+
+def test_secrets_in_a_log_never_reach_the_output(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    f = tmp_path / "cgw.log"
+    f.write_text((DATASETS_DIR / "samples" / "strongswan-auth-failure.log").read_text()
+                 + 'Jan 15 09:00:00 cgw charon: 01[CFG] secret = "Sup3rS3cretPSKvalue1234567"\n')
+    main(["triage", "--log", str(f), "--json"])
+    assert "Sup3rS3cretPSKvalue1234567" not in capsys.readouterr().out
+
+
+def test_consistency_matrix_never_picks_a_wrong_diagnosis() -> None:
+    """Every scenario x failure kind, and every replay: the expected diagnosis, or the engine asks."""
+    cells = matrix.run_matrix()
+    wrong = [c.to_json() for c in cells if c.wrong]
+    assert not wrong, wrong
+    kinds = {c.column for c in cells if c.row != "replay"}
+    assert kinds == set(matrix.EXPECTED)
+    assert sum(c.outcome == "right" for c in cells) >= len(cells) // 3
+    table = matrix.render(cells)
+    assert "wrong" in table.splitlines()[-1] and "asks at" in table
+
+
+def test_matrix_command_prints_the_table(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["triage", "--matrix"]) == 0
+    assert "0 wrong" in capsys.readouterr().out
