@@ -16,11 +16,14 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
 from lab import LESSONS_DIR, PROJECT_DIR
 from lab.errors import DataError
+from lab.exercises.check import reference_problems
+from lab.exercises.model import Choice, Claim, Exercise, Target
 from lab.facts import facts
 from lab.lessons.model import Block, Catalog, Heading, Lesson, QuizQuestion, Reference, Related
 from lab.lessons.render import (
@@ -169,6 +172,13 @@ def _load_lesson(path: Path, lang: str) -> Lesson:
     if not any(b.kind != "figure" for b in blocks):
         problems.append("the lesson has no body text")
 
+    exercises: list[Exercise] = []
+    for i, ex in enumerate(parsed.exercises if parsed else []):
+        exercise = _exercise(parsed.id if parsed else "", ex)
+        problems.extend(f"exercises.{i} ({ex.id}): {p}" for p in
+                        reference_problems(exercise.target, tuple(c.measure for c in exercise.claims)))
+        exercises.append(exercise)
+
     if problems or parsed is None or m is None:
         raise DataError(path, problems)
 
@@ -193,6 +203,37 @@ def _load_lesson(path: Path, lang: str) -> Lesson:
         blocks=tuple(blocks),
         toc=toc,
         facts_used=tuple(used),
+        exercises=tuple(exercises),
+    )
+
+
+def _exercise(lesson_id: str, ex: Any) -> Exercise:
+    """The exercise model from its validated front-matter entry."""
+    target = Target(
+        lab=ex.lab,
+        measure=ex.measure,
+        scenario=ex.scenario,
+        failures=tuple(ex.fail),
+        options=tuple(ex.options.items()),
+        duration_s=ex.duration_s,
+        tree=ex.tree,
+        node=ex.node,
+        sample=ex.sample,
+    )
+    return Exercise(
+        id=ex.id,
+        lesson=lesson_id,
+        title=ex.title,
+        situation=ex.situation,
+        question=ex.question,
+        kind=ex.kind,
+        answer=ex.answer,
+        target=target,
+        explanation=ex.explanation,
+        choices=tuple(Choice(c.text, c.value) for c in ex.choices),
+        unit=ex.unit,
+        tolerance=ex.tolerance,
+        claims=tuple(Claim(c.measure, c.equals) for c in ex.claims),
     )
 
 

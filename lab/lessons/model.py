@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Literal
 
 from lab.errors import DataError
+from lab.exercises.model import Exercise
 from lab.facts import Fact
 
 
@@ -73,6 +74,7 @@ class Lesson:
     blocks: tuple[Block, ...]
     toc: tuple[Heading, ...]
     facts_used: tuple[Fact, ...] = ()
+    exercises: tuple[Exercise, ...] = ()
 
     @property
     def figures(self) -> tuple[str, ...]:
@@ -90,6 +92,7 @@ class Lesson:
             "keypoints": list(self.keypoints),
             "covers": list(self.covers),
             "quiz_questions": len(self.quiz),
+            "exercises": len(self.exercises),
             "figures": list(self.figures),
             "references": [r.url for r in self.references],
             "path": str(self.path),

@@ -12,6 +12,7 @@ from lab.errors import LabError
 from lab.glossary import annotate_html
 from lab.i18n import N_
 from lab.lessons import Block, Catalog, Lesson, QuizQuestion
+from lab.ui import exercise_view
 from lab.ui.catalog import localized_glossary
 from lab.ui.lang import _, current, d
 
@@ -188,7 +189,10 @@ def show(lesson: Lesson, catalog: Catalog, *, done: set[str], open_lesson: Calla
         links.append(f"- [{_('Key takeaways')}](#key-takeaways)")
         if _has_related(lesson):
             links.append(f"- [{_('Practise it')}](#practise-it)")
-        links += [f"- [{_('Quiz')}](#quiz)", f"- [{_('References')}](#references)"]
+        links.append(f"- [{_('Quiz')}](#quiz)")
+        if lesson.exercises:
+            links.append(f"- [{_('Exercises')}](#exercises)")
+        links.append(f"- [{_('References')}](#references)")
         st.markdown("\n".join(links))
         if lesson.facts_used:
             st.markdown("**" + _("AWS facts in this lesson") + "**")
@@ -211,6 +215,8 @@ def show(lesson: Lesson, catalog: Catalog, *, done: set[str], open_lesson: Calla
         _related(lesson)
 
         _quiz(lesson, done)
+
+        exercise_view.show(lesson)
 
         st.header(_("References"), anchor="references")
         st.markdown("\n".join(f"- [{r.title}]({r.url})" for r in lesson.references))

@@ -58,6 +58,36 @@ def test_lessons_check_fails_naming_file_and_key(
     assert "01-what-is-a-vpn.md: level: unknown key" in err
 
 
+def test_lessons_json_counts_exercises_beside_quiz_questions(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "lessons", "--json")
+    by_number = {item["number"]: item for item in json.loads(out)}
+    assert code == 0
+    assert all(by_number[n]["exercises"] >= 1 for n in range(2, 13))
+    assert by_number[1]["exercises"] == 0
+
+
+def test_lessons_check_names_a_broken_exercise(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An exercise that names a scenario, an option or a measure that does not exist is reported, like a quiz."""
+    from lab import LESSONS_DIR, lessons
+
+    (tmp_path / "en").mkdir()
+    for src in (LESSONS_DIR / "en").glob("*.md"):
+        (tmp_path / "en" / src.name).write_text(src.read_text())
+    broken = tmp_path / "en" / "02-three-kinds-of-vpn.md"
+    text = broken.read_text()
+    text = text.replace("    scenario: s1\n    fail: [\"cgw-down:cgw-a@60\"]",
+                        "    scenario: s9\n    fail: [\"cgw-down:cgw-a@60\"]\n    options: {dpd_timeout_s: 20}", 1)
+    text = text.replace("    measure: outage_s.to_onprem\n", "    measure: outage_minutes\n", 1)
+    broken.write_text(text)
+    monkeypatch.setattr(lessons, "LESSONS_DIR", tmp_path)
+    code, _, err = run(capsys, "lessons", "--check", "--lang", "en")
+    assert code == 2
+    assert "02-three-kinds-of-vpn.md: exercises.0 (one-device-carries-the-site): scenario 's9' does not exist" in err
+    assert "measure 'outage_minutes' is not one the scenario lab provides" in err
+
+
 def test_facts_json_has_sources(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "facts", "--json")
     facts = {f["key"]: f for f in json.loads(out)}
