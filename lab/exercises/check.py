@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lab import tree as engine
 from lab.errors import LabError
 from lab.exercises.model import Exercise, Target, as_text
 from lab.exercises.run import (
@@ -17,6 +16,7 @@ from lab.exercises.run import (
 )
 from lab.samples import sample_logs
 from lab.sim import load_scenario, option_catalogue, parse_failure, scenario_ids, valid_targets
+from lab.triage import tree as engine
 
 
 @dataclass(frozen=True)

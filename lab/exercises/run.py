@@ -12,7 +12,7 @@ scenario (lab.sim.simulate):
     audit.<rule id>                           yes/no: the audit (lab.audit) raises that finding at the end
     log.first_pattern | log.primary           the log analyzer on the run's logs: first finding's pattern id,
                                               primary category (None when nothing was recognised)
-troubleshooter (lab.tree.auto_walk with lab.evidence):
+troubleshooter (lab.triage.tree.auto_walk with lab.triage.evidence):
     diagnosis                                 the node where the evidence leads ("tree/node")
 analyzer (lab.analyzer on a shipped sample log):
     log.first_pattern | log.primary | log.first_line
@@ -23,14 +23,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from lab import audit, evidence
-from lab import tree as engine
+from lab import audit
 from lab.analyzer import Analysis, analyze_text
 from lab.errors import InputError
 from lab.exercises.model import Exercise, Target, Value, as_text
 from lab.model import Snapshot
 from lab.samples import sample_log
 from lab.sim import Overrides, SimResult, parse_failure, simulate
+from lab.triage import evidence
+from lab.triage import tree as engine
 
 SCENARIO_MEASURES = (
     "outage_s.to_onprem", "outage_s.to_aws", "lost_pct.to_onprem", "lost_pct.to_aws", "detect_s", "recover_s",

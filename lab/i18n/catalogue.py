@@ -77,7 +77,7 @@ def scan_file(path: Path) -> tuple[list[Message], list[Problem]]:
 
 def source_files() -> Iterator[Path]:
     for path in sorted(PACKAGE_DIR.rglob("*.py")):
-        if "i18n" not in path.relative_to(PACKAGE_DIR).parts[:1]:
+        if path.relative_to(PACKAGE_DIR).as_posix() != "i18n/catalogue.py":  # its own function names
             yield path
 
 

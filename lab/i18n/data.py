@@ -57,6 +57,7 @@ def _pairs() -> Iterator[tuple[str, str]]:
         yield "assumption.text", assumption.text
     for rule in audit.rules().values():
         yield "audit.title", rule.title
+        yield "audit.message", rule.message
         yield "audit.explanation", rule.explanation
         yield "audit.fix", rule.fix
     for category in categories().values():

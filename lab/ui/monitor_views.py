@@ -17,6 +17,7 @@ import streamlit as st
 from lab import audit
 from lab.errors import LabError
 from lab.i18n import N_
+from lab.i18n.audit import localize_message
 from lab.masking import mask_secrets
 from lab.model import Event, Snapshot, Tunnel, VpnConnection
 from lab.monitor_charts import (
@@ -307,7 +308,9 @@ def render_audit(snapshot: Snapshot, now: datetime) -> None:
         tunnel = f" · {f.tunnel_ip}" if f.tunnel_ip else ""
         title = d("audit.title", f.title)
         with st.expander(f"{_(SEVERITY_LABEL[f.severity])}: {title} — {f.vpn_id}{tunnel}", icon=SEVERITY_ICON[f.severity]):
-            st.markdown(f"**{f.message}**")
+            template = audit.rules().get(f.rule)
+            message = localize_message(template.message, f.message, current()) if template else f.message
+            st.markdown(f"**{message}**")
             st.markdown(_("**Why it matters.** {text}", text=d("audit.explanation", f.explanation)))
             st.markdown(_("**Fix.** {text}", text=d("audit.fix", f.fix)))
             st.markdown(f"[{_('AWS documentation')}]({f.doc})")

@@ -133,3 +133,29 @@ def test_data_translations_keep_links_and_code() -> None:
                 bad.append(f"{context}: {english[:60]!r} lacks {sorted(missing)}")
     assert not bad, "\n".join(bad)
 
+
+
+def test_audit_messages_in_korean_keep_their_values() -> None:
+    from lab import audit
+    from lab.i18n.audit import localize_message
+    from lab.replay import incidents
+
+    checked = 0
+    for inc in incidents():
+        now = inc.snapshot.end
+        for finding in audit.audit_all(inc.snapshot.connections, now):
+            template = audit.rules()[finding.rule].message
+            korean = localize_message(template, finding.message, "ko")
+            assert korean != finding.message, finding.message
+            if finding.tunnel_ip:
+                assert finding.tunnel_ip in korean
+            checked += 1
+    assert checked >= 5
+    assert localize_message("{tunnel} ({ip}) is DOWN{detail}.", "Tunnel 2 (1.2.3.4) is DOWN.", "ko") == \
+        "터널 2(1.2.3.4)이(가) DOWN입니다."
+    template = audit.rules()["single-tunnel"].message
+    msg = template.format(detail="for 3.5 hours in the last 24 hours; Tunnel 2 (1.2.3.4) is DOWN now")
+    assert localize_message(template, msg, "ko") == (
+        "연결이 터널 하나로 동작했습니다(한 터널은 UP, 다른 터널은 DOWN) 지난 24시간 중 3.5시간; "
+        "터널 2(1.2.3.4)이(가) 지금 DOWN입니다.")
+    assert localize_message(template, "something else", "ko") == "something else"  # no fit: English kept
