@@ -58,3 +58,14 @@ def test_facts_inside_korean_lessons_are_in_korean() -> None:
          and " " in f.text}
     )
     assert not untranslated, untranslated
+
+
+@pytest.mark.parametrize("lesson_id", IDS)
+def test_korean_exercises_are_the_english_ones_in_korean(lesson_id: str) -> None:
+    """Same exercises, same lab situation, same measured answer; only the words are Korean."""
+    en, ko = EN.get(lesson_id), KO.get(lesson_id)
+    assert [e.id for e in ko.exercises] == [e.id for e in en.exercises]
+    for e_en, e_ko in zip(en.exercises, ko.exercises, strict=True):
+        assert (e_ko.kind, e_ko.answer, e_ko.target, e_ko.claims) == (e_en.kind, e_en.answer, e_en.target, e_en.claims)
+        assert [c.value for c in e_ko.choices] == [c.value for c in e_en.choices]
+        assert e_ko.question != e_en.question, "the question is still in English"
