@@ -137,9 +137,12 @@ def test_not_sure_candidates_and_a_diagnosis_with_device_commands(app_url: str, 
     assert box is not None and box["y"] < height, "the question is on the first screen"
     shoot(f"troubleshooter-question-first-{size}")
 
-    _click(page, "Not sure - keep every branch open and ask what tells them apart", "Diagnoses still possible")
-    page.get_by_text("Link to this step").first.wait_for()
-    link = page.locator('[data-testid="stCode"]').last.inner_text()
+    # "Diagnoses still possible" is on the page before the click too: wait for the link that carries the answer.
+    page.get_by_role("button", name="Not sure - keep every branch open and ask what tells them apart",
+                     exact=True).first.click()
+    page.locator('[data-testid="stCode"]', has_text="answers=").last.wait_for()
+    wait_idle(page)
+    link = page.locator('[data-testid="stCode"]', has_text="answers=").last.inner_text()
     assert link.startswith("http") and "answers=tunnel-down/scope" in link
     _no_exception(page)
     shoot(f"troubleshooter-not-sure-{size}")

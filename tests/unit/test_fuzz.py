@@ -22,7 +22,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from lab.tree import load_tree_file
+from lab.triage.tree import load_tree_file
 
 from lab import DATASETS_DIR, LESSONS_DIR
 from lab.analyzer import FORMATS, analyze_bytes, analyze_text

@@ -34,9 +34,11 @@ def test_s4_traffic_moves_to_gateway_b_on_its_own() -> None:
 
 
 def test_s3_includes_the_articles_health_check_by_default() -> None:
+    """The health check moves the office's traffic within one interval; the dead device still needs a person."""
     out = simulate("s3", CGW_A_DOWN).outcome
-    assert out.manual_action_required is False
     assert 0 < out.outage_s["to_aws"] <= 10
+    assert out.recover_s is not None, "traffic recovers on its own"
+    assert out.manual_action_required is True, "device A's tunnels stay down until it is repaired"
 
 
 def test_s3_without_health_check_needs_a_person() -> None:
