@@ -22,7 +22,6 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from lab.triage.tree import load_tree_file
 
 from lab import DATASETS_DIR, LESSONS_DIR
 from lab.analyzer import FORMATS, analyze_bytes, analyze_text
@@ -38,6 +37,7 @@ from lab.masking import mask_secrets
 from lab.replay import load_incident
 from lab.schema import load_yaml_model
 from lab.sim.scenarios import load_scenario_file
+from lab.triage.tree import load_tree_file
 
 DATA = Path(__file__).resolve().parents[2] / "lab" / "data"
 FUZZ = settings(
