@@ -275,3 +275,52 @@ def catalogue(extra: Iterable[tuple[DrillSpec, dict[str, Any]]] = ()) -> list[tu
     rows = [("ready-made", s, p) for s, p in ready_made()]
     rows += [("saved", s, p) for s, p in extra]
     return rows
+
+
+@functools.cache
+def exercise_drills(lang: str = "en") -> tuple[dict[str, Any], ...]:
+    """The lessons' scenario-lab exercises, frozen like a prepared drill for a live class.
+
+    The prompt, choices and explanation are the exercise's own (in the lesson's language); the right answer
+    is computed by `lab.exercises` from the same simulation the lesson checks; the reveal link opens that
+    run (with the exercise's options) in the scenario lab. Exercises that need another lab, another run
+    length or a unit other than seconds stay lesson-only.
+    """
+    from urllib.parse import urlencode
+
+    from lab.exercises import all_exercises, expected, expected_choice
+    from lab.sim import load_scenario
+
+    out: list[dict[str, Any]] = []
+    for ex in all_exercises(lang):
+        t = ex.target
+        if t.lab != "scenario" or not t.scenario or t.duration_s != RUN_S or ex.unit not in ("", "s"):
+            continue
+        number: int | None = None
+        if ex.kind == "number":
+            number = round(float(expected(ex)))
+            fmt, choices, answer = "number", [], str(number)
+        else:
+            index = expected_choice(ex)
+            if index is None:  # a broken exercise: the content test names it; never ask a room about it
+                continue
+            fmt, choices, answer = "choice", [c.text for c in ex.choices], str(index)
+        out.append({
+            "drill_id": f"exercise-{ex.lesson}-{ex.id}",
+            "title": ex.title,
+            "scenario": t.scenario,
+            "scenario_title": load_scenario(t.scenario).title,
+            "failures": list(t.failures),
+            "question": "exercise",
+            "prompt": ex.question,
+            "format": fmt,
+            "choices": choices,
+            "answer": answer,
+            "number": number,
+            "tolerance_s": int(ex.tolerance) if fmt == "number" else 0,
+            "time_limit_s": 90,
+            "explanation": ex.explanation,
+            "steps": [],
+            "link": urlencode(t.query_params(), doseq=True, safe=":@+"),
+        })
+    return tuple(out)

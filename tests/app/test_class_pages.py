@@ -141,3 +141,22 @@ def test_facilitator_starts_and_reveals_a_drill(open_page: OpenPage) -> None:
     assert at.metric[-1].value == "1 of 1"
     at.button(key=f"fac_reveal_{drill.id}").click().run()
     assert store.drill(drill.id).revealed_at is not None  # type: ignore[union-attr]
+
+
+def test_facilitator_runs_a_lesson_exercise_as_a_drill(open_page: OpenPage) -> None:
+    """The lessons' exercises are in the drill picker; starting one stores its computed answer and link."""
+    store = open_store()
+    cls, key = create_class(store, "Exercise room", datetime.now(UTC))
+    at = open_page(FACILITATOR)
+    at.text_input(key="fac_open_code").set_value(cls.code)
+    at.text_input(key="fac_open_key").set_value(key)
+    at.button(key="fac_open").click().run()
+    at.segmented_control(key="fac_view").set_value("Live drill").run()
+    pick = "exercise:exercise-high-availability-s4-bgp-failover-time"
+    assert "Lesson exercise: BGP moves the traffic" in at.selectbox(key="fac_pick").options
+    at.selectbox(key="fac_pick").set_value(pick).run()
+    at.button(key="fac_start").click().run()
+    assert not at.exception
+    drill = store.latest_drill(cls.id)
+    assert drill is not None and drill.spec["format"] == "number"
+    assert drill.spec["link"].startswith("scenario=s4&fail=cgw-down:cgw-a@60")

@@ -74,3 +74,33 @@ def test_a_broken_drill_file_names_every_problem(tmp_path: Path) -> None:
     assert "drills[1].failures[0]" in text and "melt" in text
     assert "drills[2].failures[0]: no target 'cgw-b' in s1" in text
     assert "drills[3].colour: unknown key" in text
+
+
+def test_lesson_exercises_run_as_drills_with_the_answer_the_lesson_checks() -> None:
+    """The scenario-lab exercises of the lessons are offered as live drills: same question, computed answer."""
+    from lab.classes.drills import exercise_drills, judge
+    from lab.exercises import all_exercises, expected
+
+    drills = {d["drill_id"]: d for d in exercise_drills("en")}
+    by_key = {f"exercise-{ex.lesson}-{ex.id}": ex for ex in all_exercises("en")}
+    assert len(drills) >= 5
+    for drill_id, d in drills.items():
+        ex = by_key[drill_id]
+        assert d["prompt"] == ex.question
+        assert judge(d, d["answer"])[1], drill_id
+        if d["format"] == "number":
+            assert int(d["answer"]) == round(float(expected(ex)))
+        assert d["link"].startswith(f"scenario={ex.target.scenario}")
+    quiet = drills["exercise-dead-peer-detection-the-quiet-night"]
+    assert "fail=idle@60+300" in quiet["link"]
+
+
+def test_korean_exercise_drills_ask_in_korean_with_the_same_answers() -> None:
+    from lab.classes.drills import exercise_drills
+
+    en = {d["drill_id"]: d for d in exercise_drills("en")}
+    ko = {d["drill_id"]: d for d in exercise_drills("ko")}
+    assert en.keys() == ko.keys()
+    for key, d in ko.items():
+        assert d["answer"] == en[key]["answer"]
+        assert d["prompt"] != en[key]["prompt"]

@@ -18,6 +18,7 @@ from lab.classes.drills import (
     DrillSpec,
     answer_label,
     catalogue,
+    exercise_drills,
     prepare,
     seconds_left,
 )
@@ -181,7 +182,9 @@ def _drill_choices() -> list[tuple[str, str, dict]]:
         st.error(_("Saved drills cannot be read: {error}", error=str(err)))
     ready = [(f"ready:{spec.id}", _("Ready-made: {title}", title=spec.title), prepared)
              for _src, spec, prepared in catalogue()]
-    return ready + saved
+    lessons = [(f"exercise:{p['drill_id']}", _("Lesson exercise: {title}", title=p["title"]), p)
+               for p in exercise_drills(current())]
+    return ready + lessons + saved
 
 
 def _start(prepared: dict, limit: int) -> None:
