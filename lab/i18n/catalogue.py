@@ -14,6 +14,9 @@ from lab.i18n import DEFAULT_LANG, LANGS, po_path
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 SINGULAR_FUNCS = {"_", "N_", "t"}
 PLURAL_FUNCS = {"_n", "tn"}
+# A translation identical to the English on purpose (a name, an address, a protocol keyword) carries this flag;
+# without it `check` reports an identical translation as untranslated.
+SAME_FLAG = "same-as-english"
 
 
 @dataclass(frozen=True)
@@ -154,6 +157,29 @@ def update(messages: dict[tuple[str, str], Message], domain: str = "messages") -
     return counts
 
 
+def translate(entries: dict[tuple[str, str], str], lang: str, domain: str = "messages") -> list[tuple[str, str]]:
+    """Fill translations of existing entries, keyed by (context, English); a translation equal to the English is
+    flagged as deliberate (`SAME_FLAG`), and review flags (fuzzy) are dropped. Returns the keys not found."""
+    catalog = _read(lang, domain)
+    found: set[tuple[str, str]] = set()
+    for entry in catalog:
+        if not entry.id:
+            continue
+        key = (entry.context or "", entry.id if isinstance(entry.id, str) else entry.id[0])
+        if key not in entries:
+            continue
+        found.add(key)
+        text = entries[key]
+        entry.string = text if isinstance(entry.id, str) else tuple(text for _ in entry.id)
+        entry.flags.discard("fuzzy")
+        if text == key[1]:
+            entry.flags.add(SAME_FLAG)
+        else:
+            entry.flags.discard(SAME_FLAG)
+    _write(catalog, lang, domain)
+    return [key for key in entries if key not in found]
+
+
 def _langs(domain: str) -> tuple[str, ...]:
     """The languages with a .po file for `domain`: data text is English in the data files themselves."""
     return LANGS if domain == "messages" else tuple(lang for lang in LANGS if lang != DEFAULT_LANG)
@@ -197,6 +223,9 @@ def check(messages: dict[tuple[str, str], Message], domain: str = "messages") ->
             strings = list(entry.string) if isinstance(entry.string, (tuple, list)) else [entry.string]
             if not _translated(entry.string) or "fuzzy" in entry.flags:
                 report.untranslated.append(label)
+                continue
+            if strings == [m.msgid] and SAME_FLAG not in entry.flags:
+                report.untranslated.append(f"{label}: identical to the English (flag it {SAME_FLAG} if it is meant to be)")
                 continue
             if domain == "messages":
                 wanted = _names(m.msgid) | _names(m.plural)

@@ -159,3 +159,23 @@ def test_audit_messages_in_korean_keep_their_values() -> None:
         "연결이 터널 하나로 동작했습니다(한 터널은 UP, 다른 터널은 DOWN) 지난 24시간 중 3.5시간; "
         "터널 2(1.2.3.4)이(가) 지금 DOWN입니다.")
     assert localize_message(template, "something else", "ko") == "something else"  # no fit: English kept
+
+
+def test_identical_translation_must_be_flagged(tmp_path, monkeypatch) -> None:
+    """A Korean text equal to the English counts as untranslated unless it is flagged as deliberate (a name, an
+    address); `translate` sets that flag by itself when it writes an identical text."""
+    from lab.i18n import catalogue
+    from lab.i18n.catalogue import SAME_FLAG, Message, translate
+
+    po = tmp_path / "ko" / "LC_MESSAGES" / "data.po"
+    po.parent.mkdir(parents=True)
+    po.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                  'msgctxt "figure.label"\nmsgid "VPC 1"\nmsgstr "VPC 1"\n\n'
+                  'msgctxt "figure.label"\nmsgid "tunnel"\nmsgstr "터널"\n', encoding="utf-8")
+    monkeypatch.setattr(catalogue, "po_path", lambda lang, domain="messages": tmp_path / lang / "LC_MESSAGES" / f"{domain}.po")
+    found = {("figure.label", s): Message(s, context="figure.label") for s in ("VPC 1", "tunnel")}
+    report = catalogue.check(found, "data")
+    assert [u for u in report.untranslated if "VPC 1" in u and "identical" in u]
+    assert translate({("figure.label", "VPC 1"): "VPC 1"}, "ko", "data") == []
+    assert SAME_FLAG in po.read_text(encoding="utf-8")
+    assert not catalogue.check(found, "data").untranslated
