@@ -12,8 +12,9 @@
         ├── ResourceNotFoundError an unknown VPN connection id
         └── ServiceUnavailableError  an API not available to the account (AWS Health without a support plan)
 
-Pages catch LabError and show `str(error)` (plus `hint` when present); nothing catches bare
-Exception to hide it.
+Pages catch LabError and show it in the page language with `lab.i18n.render(error)` (plus `hint` when
+present); nothing catches bare Exception to hide it. An error raised with a `lab.i18n.Msg` keeps it as `msg`:
+`str(error)` is the English, `render(error, "ko")` the Korean.
 """
 
 from __future__ import annotations
@@ -21,11 +22,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from lab.i18n import N_, M
+
 
 class LabError(Exception):
     """Base of every error that VPN Lab reports to its user."""
 
     hint: str = ""
+    msg: object = None  # the message as a lab.i18n.Msg, when it was raised with one
+
+    def __init__(self, *args: object) -> None:
+        if args and hasattr(args[0], "render"):
+            self.msg = args[0]
+            args = (str(args[0]), *args[1:])
+        super().__init__(*args)
 
 
 class DataError(LabError):
@@ -50,10 +60,31 @@ class NotFoundError(InputError):
 
     def __init__(self, kind: str, ident: str, choices: Sequence[str] = ()) -> None:
         self.kind, self.ident, self.choices = kind, ident, list(choices)
-        msg = f"Unknown {kind} '{ident}'."
+        label = M(kind) if kind in _KINDS else kind
         if self.choices:
-            msg += " Valid choices: " + ", ".join(self.choices)
+            msg = M("Unknown {kind} '{ident}'. Valid choices: {choices}", kind=label, ident=ident,
+                    choices=", ".join(self.choices))
+        else:
+            msg = M("Unknown {kind} '{ident}'.", kind=label, ident=ident)
         super().__init__(msg)
+
+
+# The kinds of id NotFoundError names (translated in the message; others are shown as given).
+_KINDS = frozenset({
+    N_('VPN connection'),
+    N_('class code'),
+    N_('customer gateway family'),
+    N_('diagnosis on the shortlist'),
+    N_('fact'),
+    N_('failure kind'),
+    N_('replay'),
+    N_('sample log'),
+    N_('scenario'),
+    N_('time window'),
+    N_('tree'),
+    N_("tree node reference (expected '<tree id>/<node id>')"),
+    N_('tunnel in the evidence'),
+})
 
 
 class AwsError(LabError):

@@ -27,6 +27,7 @@ from lab.analyzer.patterns import FORMAT_NAMES, FORMATS, Pattern, load_patterns
 from lab.analyzer.protocol import classify, put_in_order
 from lab.analyzer.scan import CHUNK, Scanner, blocks_from_lines, blocks_from_text
 from lab.errors import InputError
+from lab.i18n import M, Msg
 
 __all__ = [
     "CATEGORIES",
@@ -55,7 +56,7 @@ MAX_BYTES = 20 * 1024 * 1024
 def _finish(scanner: Scanner) -> Analysis:
     result = scanner.result()
     if result.lines == 0:
-        raise InputError("The log is empty: paste or upload at least one log line.")
+        raise InputError(M("The log is empty: paste or upload at least one log line."))
     states: dict[str, str] = {}
     if result.last_state_line:
         fields = fmts.aws_fields(result.last_state_line)
@@ -72,14 +73,15 @@ def _finish(scanner: Scanner) -> Analysis:
     findings = findings_of(events, confirmed)
     notes = list(result.notes)
     if newest_first:
-        notes.append("The lines are newest first (as a web GUI shows them); they were read oldest first.")
+        notes.append(M("The lines are newest first (as a web GUI shows them); they were read oldest first."))
     if streams > 1:
-        notes.append(f"{streams} separate logs were found (two sides or several hosts); each was read on its own.")
+        notes.append(M("{streams} separate logs were found (two sides or several hosts); each was read on its own.",
+                       streams=streams))
     truncated = result.truncated
     cap = _scan.MAX_FINDINGS
     if len(findings) > cap:
         findings, truncated = findings[:cap], True
-        notes.append(f"More than {cap:,} findings: the first {cap:,} are listed.")
+        notes.append(M("More than {cap:,} findings: the first {cap:,} are listed.", cap=cap))
     signals: dict[str, int] = {}
     for ev in events:
         if ev.kind in ("established", "initiate", "exchange", "bgp_up"):
@@ -110,39 +112,42 @@ def analyze(lines: Iterable[str], fmt: str = "auto") -> Analysis:
 def analyze_text(text: str, fmt: str = "auto") -> Analysis:
     """Analyze pasted text."""
     if not text.strip():
-        raise InputError("The log is empty: paste or upload at least one log line.")
+        raise InputError(M("The log is empty: paste or upload at least one log line."))
     scanner = Scanner(fmt)
     for block in blocks_from_text(text):
         scanner.feed(block)
     return _finish(scanner)
 
 
-def check_bytes(data: bytes, name: str = "The file") -> str:
+def check_bytes(data: bytes, name: str | Msg = "") -> str:
     """Decode an upload, or raise InputError saying exactly what is wrong with it."""
+    name = name or M("The file")
     if not data or not data.strip():
-        raise InputError(f"{name} is empty: there is nothing to analyze.")
+        raise InputError(M("{name} is empty: there is nothing to analyze.", name=name))
     if len(data) > MAX_BYTES:
-        raise InputError(
-            f"{name} is {len(data) / 1048576:.1f} MB; the limit is {MAX_BYTES // 1048576} MB. "
-            "Cut the log to the time around the incident (for example with `grep` or `tail`)."
-        )
+        raise InputError(M(
+            "{name} is {size:.1f} MB; the limit is {limit} MB. "
+            "Cut the log to the time around the incident (for example with `grep` or `tail`).",
+            name=name, size=len(data) / 1048576, limit=MAX_BYTES // 1048576,
+        ))
     head = data[:8192]
     if b"\x00" in head or head.startswith((b"\x1f\x8b", b"PK\x03\x04", b"%PDF", b"\x89PNG")):
-        raise InputError(
-            f"{name} looks binary (compressed, an archive or an image), not a text log. "
-            "Unpack it or export the log as text first."
-        )
+        raise InputError(M(
+            "{name} looks binary (compressed, an archive or an image), not a text log. "
+            "Unpack it or export the log as text first.", name=name
+        ))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise InputError(
-            f"{name} is not UTF-8 text (invalid byte 0x{data[exc.start]:02x} on line {line}). "
-            "Save or convert it as UTF-8, for example with `iconv -f latin1 -t utf-8`."
-        ) from None
+        raise InputError(M(
+            "{name} is not UTF-8 text (invalid byte 0x{byte:02x} on line {line}). "
+            "Save or convert it as UTF-8, for example with `iconv -f latin1 -t utf-8`.",
+            name=name, byte=data[exc.start], line=line,
+        )) from None
 
 
-def analyze_bytes(data: bytes, fmt: str = "auto", name: str = "The file") -> Analysis:
+def analyze_bytes(data: bytes, fmt: str = "auto", name: str | Msg = "") -> Analysis:
     """Analyze uploaded bytes; bad input raises InputError with a specific message."""
     return analyze_text(check_bytes(data, name), fmt)
 
@@ -154,18 +159,18 @@ def analyze_path(path: Path | str, fmt: str = "auto") -> Analysis:
         with p.open("rb") as fh:
             head = fh.read(8192)
             if not head.strip():
-                raise InputError(f"{p} is empty: there is nothing to analyze.")
+                raise InputError(M("{name} is empty: there is nothing to analyze.", name=str(p)))
             if b"\x00" in head or head.startswith((b"\x1f\x8b", b"PK\x03\x04", b"%PDF", b"\x89PNG")):
-                raise InputError(f"{p} looks binary (compressed, an archive or an image), not a text log.")
+                raise InputError(M("{name} looks binary (compressed, an archive or an image), not a text log.", name=str(p)))
         if p.stat().st_size <= MAX_BYTES:
             # Small enough to check as a whole: exact messages (line of a bad byte) for free.
             return analyze_bytes(p.read_bytes(), fmt, str(p))
         return analyze_stream(p.open("r", encoding="utf-8-sig", newline=""), fmt, str(p))
     except OSError as exc:
-        raise InputError(f"Cannot read {p}: {exc.strerror or exc}.") from None
+        raise InputError(M("Cannot read {path}: {error}.", path=str(p), error=exc.strerror or exc)) from None
 
 
-def analyze_stream(fh: object, fmt: str = "auto", name: str = "The input") -> Analysis:
+def analyze_stream(fh: object, fmt: str = "auto", name: str | Msg = "") -> Analysis:
     """Analyze an open text stream read in large blocks (cut at line ends)."""
     scanner = Scanner(fmt)
     rest = ""
@@ -187,8 +192,9 @@ def analyze_stream(fh: object, fmt: str = "auto", name: str = "The input") -> An
             if rest:
                 scanner.feed(rest)
     except UnicodeDecodeError:
-        raise InputError(
-            f"{name} is not UTF-8 text (an invalid byte near line {done_lines + 1:,}). "
-            "Convert it to UTF-8, for example with `iconv -f latin1 -t utf-8`."
-        ) from None
+        raise InputError(M(
+            "{name} is not UTF-8 text (an invalid byte near line {line:,}). "
+            "Convert it to UTF-8, for example with `iconv -f latin1 -t utf-8`.", name=name or M("The input"),
+            line=done_lines + 1,
+        )) from None
     return _finish(scanner)

@@ -25,6 +25,7 @@ from lab.analyzer.model import CATEGORIES, Finding, Primary
 from lab.analyzer.protocol import Event, facts_of
 from lab.analyzer.scan import shown
 from lab.errors import DataError
+from lab.i18n import D, M, Mn, Msg, Seq
 from lab.schema import load_yaml_model
 
 CATEGORIES_FILE = DATA_DIR / "categories.yaml"
@@ -106,8 +107,8 @@ def _merge_facts(events: list[Event]) -> dict[str, Any]:
 
 def _primary(
     category: str,
-    summary: str,
-    reasoning: list[str],
+    summary: Msg,
+    reasoning: list[Msg],
     chain: list[Event],
     extra: dict[str, Any] | None = None,
 ) -> Primary:
@@ -120,8 +121,10 @@ def _primary(
     return Primary(
         category=category,
         tree_node=cat.tree_node,
-        summary=summary,
-        reasoning=tuple(reasoning),
+        summary=str(summary),
+        reasoning=tuple(str(r) for r in reasoning),
+        summary_msg=summary,
+        reasoning_msgs=tuple(reasoning),
         evidence_lines=tuple(sorted({e.line for e in chain if e.weight != "context"} or {e.line for e in chain})),
         title=cat.title,
         facts=facts,
@@ -129,23 +132,25 @@ def _primary(
     )
 
 
-def _also(cats: dict[str, list[Event]], chosen: str) -> list[str]:
-    others = [
-        f"{categories()[c].title.lower()} (line {evs[0].line}, {len(evs)}×)" for c, evs in cats.items() if c != chosen
-    ]
-    return [f"Also seen, read as consequences or side issues: {'; '.join(others)}."] if others else []
+def _title(category: str) -> Msg:
+    """A category's title inside a sentence (lower-cased in English)."""
+    return D("category.title", categories()[category].title, lower=True)
 
 
-def _lines(n: int) -> str:
-    return f"{n} line{'s' if n > 1 else ''}"
+def _also(cats: dict[str, list[Event]], chosen: str) -> list[Msg]:
+    others = tuple(
+        M("{title} (line {line}, {count}×)", title=_title(c), line=evs[0].line, count=len(evs))
+        for c, evs in cats.items() if c != chosen
+    )
+    return [M("Also seen, read as consequences or side issues: {others}.", others=Seq(others, "; "))] if others else []
 
 
-def _who(evs: list[Event]) -> str:
+def _who(evs: list[Event]) -> Msg | str:
     directions = {e.direction for e in evs if e.direction}
     if directions == {"received"}:
-        return " The peer sent the refusal: its configuration does not accept what this side proposed."
+        return M(" The peer sent the refusal: its configuration does not accept what this side proposed.")
     if directions == {"sent"}:
-        return " This side refused what the peer proposed."
+        return M(" This side refused what the peer proposed.")
     return ""
 
 
@@ -175,32 +180,35 @@ def diagnose(events: list[Event]) -> Primary | None:
         if stage not in cats:
             continue
         evs = cats[stage]
-        title = categories()[stage].title
         first = evs[0]
-        where = f" in {first.exchange or (first.values.get('exchange') or '')}".rstrip() if first.exchange else ""
-        reasoning = [f"Line {first.line}: {title.lower()}{where} ({_lines(len(evs))})." + _who(evs)]
-        reasoning.append("A negotiation failure means the peer answered, so the path works: this is configuration.")
+        where: Msg | str = M(" in {exchange}", exchange=first.exchange) if first.exchange else ""
+        reasoning = [M("Line {line}: {title}{where} ({lines}).{who}", line=first.line, title=_title(stage), where=where,
+                       lines=Mn("{n} line", "{n} lines", len(evs)), who=_who(evs))]
+        reasoning.append(M("A negotiation failure means the peer answered, so the path works: this is configuration."))
         later = [e for e in events if e.order > first.order and e.category in ("peer_unreachable", "dpd_timeout")]
         if later:
-            reasoning.append(
+            reasoning.append(M(
                 "The retransmits and timeouts after it are a consequence: once a peer rejects the "
                 "negotiation it stops answering, so they do not point at reachability."
-            )
+            ))
         if last_up > evs[-1].order:
             line = next(e.line for e in established if e.order == last_up)
-            reasoning.append(f"An SA was established again at line {line}: the fix may already be in.")
+            reasoning.append(M("An SA was established again at line {line}: the fix may already be in.", line=line))
         reasoning += _also(cats, stage)
-        return _primary(stage, f"{title}: the tunnel cannot be negotiated until both sides agree.", reasoning, context[stage])
+        summary = M("{title}: the tunnel cannot be negotiated until both sides agree.",
+                    title=D("category.title", categories()[stage].title))
+        return _primary(stage, summary, reasoning, context[stage])
 
     if "nat_t_or_fragmentation" in cats:
         evs = cats["nat_t_or_fragmentation"]
         reasoning = [
-            f"Line {evs[0].line}: the peer answered the first exchange, then the next messages were lost "
-            "or refused: NAT-T or fragmentation (large IKE_AUTH messages, UDP 4500, IP fragments dropped).",
+            M("Line {line}: the peer answered the first exchange, then the next messages were lost "
+              "or refused: NAT-T or fragmentation (large IKE_AUTH messages, UDP 4500, IP fragments dropped).",
+              line=evs[0].line),
         ] + _also(cats, "nat_t_or_fragmentation")
         return _primary(
             "nat_t_or_fragmentation",
-            "IKE messages are lost after the first exchange: NAT traversal or fragmentation.",
+            M("IKE messages are lost after the first exchange: NAT traversal or fragmentation."),
             reasoning,
             context["nat_t_or_fragmentation"],
         )
@@ -211,83 +219,90 @@ def diagnose(events: list[Event]) -> Primary | None:
         first = min(liveness, key=lambda c: (liveness[c][0].order, order.index(c)))
         evs = liveness[first]
         if first == "ike_sa_deleted_by_peer":
-            reasoning = [f"Line {evs[0].line}: a Delete for the IKE SA; the tunnel went down from the peer's side."]
+            reasoning = [M("Line {line}: a Delete for the IKE SA; the tunnel went down from the peer's side.",
+                           line=evs[0].line)]
             if last_up > evs[-1].order:
                 line = next(e.line for e in established if e.order == last_up)
-                reasoning.append(f"An IKE_SA was established again at line {line}, so someone re-initiated.")
-                summary = "The peer deleted the IKE SA; the tunnel came back later."
+                reasoning.append(M("An IKE_SA was established again at line {line}, so someone re-initiated.", line=line))
+                summary = M("The peer deleted the IKE SA; the tunnel came back later.")
             else:
-                reasoning.append(
+                reasoning.append(M(
                     "No IKE_SA was established after it. With startup action add (the default) AWS does not "
                     "start IKE itself: the customer gateway must start IKE again, so the tunnel stays down."
-                )
-                summary = "The peer deleted the IKE SA and nobody set the tunnel up again."
+                ))
+                summary = M("The peer deleted the IKE SA and nobody set the tunnel up again.")
             if "dpd_timeout" in cats and cats["dpd_timeout"][0].order > evs[0].order:
-                reasoning.append("The DPD timeouts after the Delete are a consequence of the missing IKE_SA.")
+                reasoning.append(M("The DPD timeouts after the Delete are a consequence of the missing IKE_SA."))
             reasoning += _also(cats, first)
             return _primary(first, summary, reasoning, context[first])
         if first == "dpd_timeout":
             s = evs[0]
-            reasoning = [f"Line {s.line}: dead peer detection declared the peer dead after it stopped answering."]
+            reasoning = [M("Line {line}: dead peer detection declared the peer dead after it stopped answering.",
+                           line=s.line)]
             unreach = [e for e in cats.get("peer_unreachable", []) if e.order > s.order]
             if unreach and last_up < unreach[-1].order:
-                reasoning.append(
-                    f"The attempts to set the tunnel up again also got no answer (line {unreach[-1].line}): "
+                reasoning.append(M(
+                    "The attempts to set the tunnel up again also got no answer (line {line}): "
                     "the peer is unreachable. Check that the customer gateway is up and that UDP 500/4500 "
-                    "and ESP pass before touching DPD settings."
-                )
+                    "and ESP pass before touching DPD settings.", line=unreach[-1].line
+                ))
                 reasoning += _also(cats, "peer_unreachable")
                 return _primary(
                     "peer_unreachable",
-                    "DPD timed out because the peer stopped answering, and it still does not answer: reachability.",
+                    M("DPD timed out because the peer stopped answering, and it still does not answer: reachability."),
                     reasoning,
                     context["dpd_timeout"] + unreach,
                     {"peer_alive_after_dpd": "no"},
                 )
             if last_up > s.order:
                 line = next(e.line for e in established if e.order == last_up)
-                reasoning.append(
-                    f"The tunnel was established again at line {line}, so the peer is reachable: "
-                    "look at DPD itself (idle tunnel, customer gateway DPD off, timeout action)."
-                )
-                summary = "DPD timed out and cleared the tunnel although the peer was reachable."
+                reasoning.append(M(
+                    "The tunnel was established again at line {line}, so the peer is reachable: "
+                    "look at DPD itself (idle tunnel, customer gateway DPD off, timeout action).", line=line
+                ))
+                summary = M("DPD timed out and cleared the tunnel although the peer was reachable.")
                 extra = {"peer_alive_after_dpd": "yes"}
             else:
-                reasoning.append(
+                reasoning.append(M(
                     "Nothing after it shows the peer alive: treat it as a reachability problem until shown "
                     "otherwise, then check who brings the tunnel back (DPD timeout action, startup action)."
-                )
-                summary = "DPD timed out: the peer stopped answering and the tunnel was not set up again."
+                ))
+                summary = M("DPD timed out: the peer stopped answering and the tunnel was not set up again.")
                 extra = {}
             reasoning += _also(cats, "dpd_timeout")
             return _primary("dpd_timeout", summary, reasoning, context["dpd_timeout"], extra)
         reasoning = [
-            f"Line {evs[0].line}: negotiation got no answer from the peer ({len(evs)} time{'s' if len(evs) > 1 else ''}).",
-            "No configuration error was seen, which needs an answer from the peer: check reachability "
-            "(peer IP, UDP 500/4500 and ESP through firewalls, NAT-T, the customer gateway itself).",
+            M("Line {line}: negotiation got no answer from the peer ({times}).", line=evs[0].line,
+              times=Mn("{n} time", "{n} times", len(evs))),
+            M("No configuration error was seen, which needs an answer from the peer: check reachability "
+              "(peer IP, UDP 500/4500 and ESP through firewalls, NAT-T, the customer gateway itself)."),
         ]
         reasoning += _also(cats, first)
-        return _primary(first, "The peer does not answer IKE: a reachability problem.", reasoning, context[first])
+        return _primary(first, M("The peer does not answer IKE: a reachability problem."), reasoning, context[first])
 
     if "rekey_issue" in cats:
         evs = cats["rekey_issue"]
         reasoning = [
-            f"Line {evs[0].line}: rekeying went wrong ({len(evs)}×): a collision, a failed rekey or SAs out of step.",
-            "Collisions are resolved by the protocol, but repeated ones point at matching lifetimes and "
-            "rekey margins on both sides, or a side that rekeys too eagerly.",
+            M("Line {line}: rekeying went wrong ({count}×): a collision, a failed rekey or SAs out of step.",
+              line=evs[0].line, count=len(evs)),
+            M("Collisions are resolved by the protocol, but repeated ones point at matching lifetimes and "
+              "rekey margins on both sides, or a side that rekeys too eagerly."),
         ]
         reasoning += _also(cats, "rekey_issue")
-        return _primary("rekey_issue", "Rekeying problem: collisions, failed rekeys or SAs out of step.", reasoning, context["rekey_issue"])
+        return _primary("rekey_issue", M("Rekeying problem: collisions, failed rekeys or SAs out of step."), reasoning,
+                        context["rekey_issue"])
 
     if "bgp_down" in cats:
         evs = cats["bgp_down"]
         reasoning = [
-            f"Line {evs[0].line}: the BGP session went down ({len(evs)}×).",
-            "No IKE or IPsec failure was seen, so the tunnel itself is likely up: look at BGP (ASN, neighbor "
-            "addresses on the inside CIDR, hold timer, TCP 179 through the customer gateway's firewall).",
+            M("Line {line}: the BGP session went down ({count}×).", line=evs[0].line, count=len(evs)),
+            M("No IKE or IPsec failure was seen, so the tunnel itself is likely up: look at BGP (ASN, neighbor "
+              "addresses on the inside CIDR, hold timer, TCP 179 through the customer gateway's firewall)."),
         ]
-        return _primary("bgp_down", "BGP is down while IPsec shows no failure.", reasoning, context["bgp_down"])
+        return _primary("bgp_down", M("BGP is down while IPsec shows no failure."), reasoning, context["bgp_down"])
     chosen = min(cats, key=lambda c: cats[c][0].order)
     evs = cats[chosen]
-    title = categories()[chosen].title
-    return _primary(chosen, f"{title}.", [f"Line {evs[0].line}: {title.lower()}."] + _also(cats, chosen), context[chosen])
+    title = D("category.title", categories()[chosen].title)
+    return _primary(chosen, M("{title}.", title=title),
+                    [M("Line {line}: {title}.", line=evs[0].line, title=_title(chosen))] + _also(cats, chosen),
+                    context[chosen])

@@ -75,6 +75,22 @@ class Primary:
     # proposals_received, proposals_configured, algorithms, ASNs, selectors, identities, notify, ...).
     facts: dict[str, Any] = field(default_factory=dict)
     chain: tuple[Finding, ...] = ()  # the lines that led to the diagnosis, in event order
+    # The summary and reasoning as messages (lab.i18n.Msg), to show them in another language; `summary` and
+    # `reasoning` are their English text (the JSON output).
+    summary_msg: object = None
+    reasoning_msgs: tuple[object, ...] = ()
+
+    def summary_in(self, lang: str | None = None) -> str:
+        """The summary in `lang` (default: the current language)."""
+        from lab.i18n import render
+
+        return render(self.summary_msg, lang) if self.summary_msg is not None else self.summary
+
+    def reasoning_in(self, lang: str | None = None) -> list[str]:
+        """The reasoning in `lang` (default: the current language)."""
+        from lab.i18n import render
+
+        return [render(r, lang) for r in self.reasoning_msgs] if self.reasoning_msgs else list(self.reasoning)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -97,7 +113,7 @@ class Analysis:
     findings: tuple[Finding, ...]
     primary: Primary | None
     detected_formats: tuple[str, ...] = ()
-    notes: tuple[str, ...] = ()  # what the analyzer did to the input (CRLF, skipped long lines, ...)
+    notes: tuple[Any, ...] = ()  # what the analyzer did to the input (CRLF, ...): lab.i18n.Msg, str() is English
     signals: dict[str, int] = field(default_factory=dict)  # signal id -> count (established, initiating)
     truncated: bool = False  # more findings than the analyzer keeps
     last_states: dict[str, str] = field(default_factory=dict)  # AWS ike_phase1_state etc. from the last line

@@ -20,6 +20,7 @@ from lab.analyzer import protocol as proto
 from lab.analyzer.patterns import FORMATS, Pattern, patterns_for
 from lab.analyzer.prefilter import Prefilter
 from lab.errors import InputError
+from lab.i18n import M, Msg
 from lab.masking import mask_secrets
 
 MAX_FINDINGS = 5000
@@ -71,7 +72,7 @@ class ScanResult:
     lines: int
     events: list[proto.Event]
     patterns: dict[str, Stat]
-    notes: list[str]
+    notes: list[Msg]
     truncated: bool
     last_state_line: str = ""
     extra: dict[str, str] = field(default_factory=dict)
@@ -102,7 +103,8 @@ class Scanner:
 
     def __init__(self, fmt: str = "auto") -> None:
         if fmt != "auto" and fmt not in FORMATS:
-            raise InputError(f"Unknown log format '{fmt}'. Valid formats: auto, " + ", ".join(FORMATS))
+            raise InputError(M("Unknown log format '{format}'. Valid formats: {formats}", format=fmt,
+                               formats="auto, " + ", ".join(FORMATS)))
         self.requested = fmt
         self.format = fmt if fmt != "auto" else ""
         self.formats: tuple[str, ...] = (fmt,) if fmt != "auto" else ()
@@ -114,7 +116,7 @@ class Scanner:
         self.tail: deque[Raw] = deque(maxlen=MAX_EVENTS)
         self._context: Raw | None = None
         self.patterns: dict[str, Stat] = {}
-        self.notes: list[str] = []
+        self.notes: list[Msg] = []
         self.truncated = False
         self.last_state_line = ""
         self._crlf_noted = False
@@ -151,7 +153,7 @@ class Scanner:
             self.format, self.formats = best, seen
             if best == "unknown":
                 self.notes.append(
-                    "The format was not recognised; every pattern was tried. Choose the format if you know it."
+                    M("The format was not recognised; every pattern was tried. Choose the format if you know it.")
                 )
             # Every pattern stays active: excerpts mix devices, and a line of a format the first
             # lines did not show must still be read. The prefilter makes this cost nothing extra.
@@ -166,7 +168,8 @@ class Scanner:
         new = tuple(f for f in seen if f not in self.formats)
         if new:
             self.formats += new
-            self.notes.append(f"{', '.join(new)} lines appear from line {self.lines + 1:,} on.")
+            self.notes.append(M("{formats} lines appear from line {line:,} on.", formats=", ".join(new),
+                                 line=self.lines + 1))
             self._prefer(self.formats)
 
     def _prefer(self, formats: tuple[str, ...]) -> None:
@@ -187,7 +190,7 @@ class Scanner:
             self._activate(self.formats)
         if not self._crlf_noted and "\r\n" in block[:100000]:
             self._crlf_noted = True
-            self.notes.append("Windows line endings (CRLF) were read as plain line ends.")
+            self.notes.append(M("Windows line endings (CRLF) were read as plain line ends."))
         base = self.lines
         last_line = 0 if block.endswith("\n") else 1  # a block may end without its line end
         self._remember_state(block)
@@ -228,7 +231,8 @@ class Scanner:
             stat.add(line_no)
             if len(line) > LONG_LINE and not self._long_noted:
                 self._long_noted = True
-                self.notes.append(f"Line {line_no} is {len(line):,} characters long; findings show it shortened.")
+                self.notes.append(M("Line {line} is {length:,} characters long; findings show it shortened.",
+                                     line=line_no, length=len(line)))
             if len(line) > MAX_TEXT + 256:  # keep what shows, and the part the pattern matched
                 keep = MAX_TEXT + 256
                 line = line[:keep] if m.end() <= keep else "… " + line[max(0, m.start() - 200) : m.end() + 200]
@@ -256,10 +260,10 @@ class Scanner:
 
     def result(self) -> ScanResult:
         if self.truncated:
-            self.notes.append(
-                f"More than {2 * MAX_EVENTS:,} log events: the first and the last {MAX_EVENTS:,} and every failure "
-                "in between were read in detail."
-            )
+            self.notes.append(M(
+                "More than {total:,} log events: the first and the last {kept:,} and every failure "
+                "in between were read in detail.", total=2 * MAX_EVENTS, kept=MAX_EVENTS
+            ))
         return ScanResult(
             format=self.format or "unknown",
             formats=self.formats,

@@ -19,7 +19,7 @@ from pathlib import Path
 from lab.analyzer import FORMAT_NAMES, FORMATS, Analysis, analyze_path, analyze_stream
 from lab.analyzer import corpus as corpus_eval
 from lab.errors import InputError
-from lab.i18n import data_text, t
+from lab.i18n import data_text, render, t
 from lab.masking import mask_data, mask_secrets
 from lab.triage.evidence import from_analysis
 from lab.triage.report import build_report
@@ -134,13 +134,13 @@ def _logs(args: argparse.Namespace) -> int:
     print(t("Format: {format}    Lines: {lines:,}    Findings: {findings}", format=fmt, lines=analysis.lines,
             findings=len(analysis.findings)))
     for note in analysis.notes:
-        print(t("Note: {note}", note=note))
+        print(t("Note: {note}", note=render(note)))
     p = analysis.primary
     if p:
         print("\n" + t("Primary diagnosis: {title} [{category}]", title=data_text("category.title", p.title),
                        category=p.category))
-        print(f"  {p.summary}")
-        for r in p.reasoning:
+        print(f"  {p.summary_in()}")
+        for r in p.reasoning_in():
             print(f"  - {r}")
         print("  " + t("Troubleshooter: {node}  (vpn-lab: Troubleshooter page {link})", node=p.tree_node,
                        link="?tree=" + p.tree_node.replace("/", "&node=")))

@@ -19,6 +19,7 @@ import os
 import re
 from collections.abc import Mapping
 from contextvars import ContextVar, Token
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -158,3 +159,75 @@ def data_text(context: str, english: str, lang: str | None = None) -> str:
     if lang == DEFAULT_LANG or not english:
         return english
     return translations(lang, "data").pgettext(context, english)
+
+
+@dataclass(frozen=True)
+class Msg:
+    """A sentence a plain package produces, to be shown later in any language: the English template (a catalogue
+    message id; with `context`, a data text) and its values. A value may itself be a `Msg` or a `Seq` (rendered in
+    the same language); `str()` gives the English. `plural` and `n` choose a plural form like `tn()`; `lower`
+    lower-cases a data text in English (a title used inside a sentence), never in a language without case."""
+
+    text: str
+    values: tuple[tuple[str, object], ...] = ()
+    plural: str = ""
+    n: int = 0
+    context: str = ""
+    lower: bool = False
+
+    def render(self, lang: str | None = None) -> str:
+        lang = lang or language()
+        values = {k: _render_value(v, lang) for k, v in self.values}
+        if self.context:
+            text = data_text(self.context, self.text, lang)
+            return text.lower() if self.lower and lang == DEFAULT_LANG else text
+        if self.plural:
+            return tn(self.text, self.plural, self.n, lang, **values)
+        return t(self.text, lang, **values)
+
+    def __str__(self) -> str:
+        return self.render(DEFAULT_LANG)
+
+
+@dataclass(frozen=True)
+class Seq:
+    """Parts rendered in one language and joined (`sep` is translated too: "; " stays "; ")."""
+
+    parts: tuple[object, ...]
+    sep: str = ", "
+
+    def render(self, lang: str | None = None) -> str:
+        return self.sep.join(_render_value(p, lang or language()) for p in self.parts)
+
+    def __str__(self) -> str:
+        return self.render(DEFAULT_LANG)
+
+
+def _render_value(value: object, lang: str) -> object:
+    return value.render(lang) if isinstance(value, (Msg, Seq)) else value
+
+
+def M(message: str, /, **values: object) -> Msg:
+    """A catalogue message with its values, rendered later (`msg.render(lang)`); `M` marks it for extraction."""
+    return Msg(message, tuple(values.items()))
+
+
+def Mn(singular: str, plural: str, n: int, /, **values: object) -> Msg:
+    """A plural message (`{n}` available), rendered later."""
+    return Msg(singular, tuple({"n": n, **values}.items()), plural=plural, n=n)
+
+
+def D(context: str, english: str, *, lower: bool = False) -> Msg:
+    """A data text (looked up by context and English), rendered later."""
+    return Msg(english, context=context, lower=lower)
+
+
+def render(value: object, lang: str | None = None) -> str:
+    """A `Msg`, a `Seq`, an error carrying a message (`LabError.msg`) or anything else as text in `lang`."""
+    lang = lang or language()
+    if isinstance(value, (Msg, Seq)):
+        return value.render(lang)
+    msg = getattr(value, "msg", None)
+    if isinstance(value, BaseException) and isinstance(msg, (Msg, Seq)):
+        return msg.render(lang)
+    return str(value)

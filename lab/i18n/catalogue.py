@@ -12,8 +12,8 @@ from pathlib import Path
 from lab.i18n import DEFAULT_LANG, LANGS, po_path
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
-SINGULAR_FUNCS = {"_", "N_", "t"}
-PLURAL_FUNCS = {"_n", "tn"}
+SINGULAR_FUNCS = {"_", "N_", "t", "M"}
+PLURAL_FUNCS = {"_n", "tn", "Mn"}
 # A translation identical to the English on purpose (a name, an address, a protocol keyword) carries this flag;
 # without it `check` reports an identical translation as untranslated.
 SAME_FLAG = "same-as-english"

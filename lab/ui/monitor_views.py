@@ -16,7 +16,7 @@ import streamlit as st
 
 from lab import audit
 from lab.errors import LabError
-from lab.i18n import N_
+from lab.i18n import N_, render
 from lab.i18n.audit import localize_message
 from lab.masking import mask_secrets
 from lab.model import Event, Snapshot, Tunnel, VpnConnection
@@ -245,7 +245,7 @@ def _analyze(log_text: str, lang: str) -> tuple[object | None, str]:
     try:
         return analyze_text(log_text), ""
     except LabError as err:
-        return None, _("The log analyzer could not read these lines: {error}", error=err)
+        return None, _("The log analyzer could not read these lines: {error}", error=render(err, lang))
 
 
 def render_logs(c: VpnConnection, log_text: str, analysis: object | None, problem: str) -> None:
@@ -261,7 +261,7 @@ def render_logs(c: VpnConnection, log_text: str, analysis: object | None, proble
     elif analysis is not None:
         primary = getattr(analysis, "primary", None)
         if primary:
-            st.markdown(_("**Log analyzer:** {summary}", summary=primary.summary))
+            st.markdown(_("**Log analyzer:** {summary}", summary=primary.summary_in(current())))
             st.caption(
                 _("Category {category} · troubleshooter node {node}", category=f"`{primary.category}`",
                   node=f"`{primary.tree_node}`") + " · "

@@ -16,6 +16,7 @@ import streamlit as st
 
 from lab.analyzer import Analysis, Primary
 from lab.analyzer.formats import aws_fields
+from lab.i18n import render
 from lab.masking import mask_secrets
 from lab.triage import tree as engine
 from lab.triage.evidence import Evidence
@@ -229,15 +230,15 @@ def analysis(result: Analysis, on_goto: Callable[[str], None]) -> None:
         + _n("{n} finding", "{n} findings", len(result.findings))
     )
     for note in result.notes:
-        st.caption(_("Note: {note}", note=esc(note)))
+        st.caption(_("Note: {note}", note=esc(render(note, current()))))
     p = result.primary
     if p is None:
         st.info(_("No known failure message was found. Walk the tree above, starting with the tunnel state."),
                 icon=":material/search_off:")
     else:
         st.warning(_("Primary diagnosis: **{title}**", title=esc(d("category.title", p.title))), icon=":material/troubleshoot:")
-        st.markdown(esc(p.summary))
-        for r in p.reasoning:
+        st.markdown(esc(p.summary_in(current())))
+        for r in p.reasoning_in(current()):
             st.markdown(f"- {esc(r)}")  # reasoning quotes values read from the log
         _evidence_chain(p)
         st.button(

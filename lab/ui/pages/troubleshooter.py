@@ -17,6 +17,7 @@ import streamlit.components.v1 as components
 
 from lab import analyzer
 from lab.errors import LabError
+from lab.i18n import M, Msg, render
 from lab.masking import mask_secrets
 from lab.model import Snapshot
 from lab.samples import sample_log, sample_logs
@@ -27,7 +28,7 @@ from lab.triage.fixes import families
 from lab.triage.report import build_report
 from lab.ui import troubleshooter_views as views
 from lab.ui.echo import literal, plain
-from lab.ui.lang import _, d
+from lab.ui.lang import _, current, d
 
 S_SESSION, S_ANALYSIS, S_URL = "ts_session", "ts_analysis", "ts_url_ref"
 S_ERROR, S_SOURCE, S_SCOPES, S_SCOPE = "ts_error", "ts_source", "ts_scopes", "ts_scope"
@@ -112,12 +113,12 @@ def _on_follow() -> None:
         )
 
 
-def _analyze(text: str | None, data: bytes | None, name: str, source: str) -> None:
+def _analyze(text: str | None, data: bytes | None, name: str | Msg, source: str) -> None:
     fmt = st.session_state.get("ts_format", "auto")
     try:
         result = analyzer.analyze_bytes(data, fmt, name) if data is not None else analyzer.analyze_text(text or "", fmt)
     except LabError as err:
-        st.session_state[S_ERROR] = str(err)
+        st.session_state[S_ERROR] = render(err, current())
         return
     st.session_state[S_ERROR] = ""
     st.session_state[S_ANALYSIS] = result
@@ -139,7 +140,7 @@ def _on_analyze() -> None:
     upload = st.session_state.get("ts_upload")
     text = st.session_state.get("ts_log_text", "")
     if upload is not None and not text.strip():
-        _analyze(None, upload.getvalue(), f"The file {upload.name}", _("uploaded file {name}", name=upload.name))
+        _analyze(None, upload.getvalue(), M("The file {name}", name=upload.name), _("uploaded file {name}", name=upload.name))
     elif upload is None and not text.strip():
         # The upload box refuses a file over its limit before the page sees it: say so instead of "empty".
         st.session_state[S_ERROR] = _(
@@ -157,7 +158,7 @@ def _on_sample() -> None:
     try:
         st.session_state["ts_log_text"] = sample_log(name).text()
     except (LabError, OSError) as err:
-        st.session_state[S_ERROR] = _("The sample log cannot be loaded: {error}", error=err)
+        st.session_state[S_ERROR] = _("The sample log cannot be loaded: {error}", error=render(err, current()))
         return
     _analyze(st.session_state["ts_log_text"], None, "", _("sample log {name}", name=name))
 
@@ -178,7 +179,7 @@ def _on_shared() -> None:
             try:
                 st.session_state[S_ANALYSIS] = analyzer.analyze_text(text)
             except LabError as err:
-                st.session_state[S_ERROR] = str(err)
+                st.session_state[S_ERROR] = render(err, current())
         st.session_state[S_SOURCE] = _("snapshot '{label}'", label=snapshot.label)
         st.session_state[S_ERROR] = st.session_state.get(S_ERROR, "")
     elif isinstance(text, str) and text.strip():
