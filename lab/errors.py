@@ -34,7 +34,6 @@ class LabError(Exception):
     def __init__(self, *args: object) -> None:
         if args and hasattr(args[0], "render"):
             self.msg = args[0]
-            args = (str(args[0]), *args[1:])
         super().__init__(*args)
 
 

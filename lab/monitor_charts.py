@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from lab import facts
+from lab.i18n import D, M, Msg, render, using
 from lab.model import (
     METRIC_DATA_IN,
     METRIC_DATA_OUT,
@@ -48,6 +49,14 @@ EVENT_ROWS: dict[str, str] = {
     "failure-cleared": "Changes",
     "manual-action": "Changes",
 }
+# The rows' labels in the reader's language (the keys above stay English: they are ids).
+ROW_LABELS: dict[str, Msg] = {
+    "Tunnel state": M("Tunnel state"),
+    "IKE / DPD": M("IKE / DPD"),
+    "BGP / routes": M("BGP / routes"),
+    "AWS maintenance / Health": M("AWS maintenance / Health"),
+    "Changes": M("Changes"),
+}
 ROW_ORDER = ("Changes", "AWS maintenance / Health", "BGP / routes", "IKE / DPD", "Tunnel state")
 _BAD = {"tunnel-down", "dpd-timeout", "ike-sa-deleted", "auth-failure", "proposal-mismatch", "bgp-down", "route-withdrawn", "failure-injected"}
 _GOOD = {"tunnel-up", "bgp-up", "route-advertised", "failure-cleared"}
@@ -71,7 +80,7 @@ MAX_LOG_EVENTS = 50
 def log_finding_events(findings: Iterable[Any], vpn_id: str) -> list[Event]:
     """Timed, decisive log-analyzer findings as Events of `vpn_id` (at most MAX_LOG_EVENTS, the latest)."""
     events = [
-        Event(f.time, FINDING_KINDS.get(f.category, "ike-negotiation"), f"Tunnel log line {f.line}: {f.text[:160]}", vpn_id)
+        Event(f.time, FINDING_KINDS.get(f.category, "ike-negotiation"), M("Tunnel log line {line}: {text}", line=f.line, text=f.text[:160]), vpn_id)
         for f in findings
         if getattr(f, "time", None) is not None and getattr(f, "decisive", True)
     ]
@@ -80,18 +89,19 @@ def log_finding_events(findings: Iterable[Any], vpn_id: str) -> list[Event]:
 
 def tunnel_names(connection: VpnConnection) -> dict[str, str]:
     """Outside IP → 'Tunnel 1 (ip)' in AWS's order."""
-    return {t.outside_ip: f"Tunnel {i} ({t.outside_ip})" for i, t in enumerate(connection.tunnels, start=1)}
+    return {t.outside_ip: _r(M("Tunnel {number} ({ip})", number=i, ip=t.outside_ip))
+            for i, t in enumerate(connection.tunnels, start=1)}
 
 
 def state_meaning(connection: VpnConnection) -> str:
     """What TunnelState = 1 means for this connection's routing (static: tunnel UP; BGP: established)."""
     key = "tunnelstate_bgp" if connection.routing == "bgp" else "tunnelstate_static"
-    return f"TunnelState is {facts.fact(key).text}."
+    return _r(M("TunnelState is {meaning}.", meaning=D("fact.text", facts.fact(key).text)))
 
 
 def data_note() -> str:
     """The warning printed under every data chart."""
-    return f"Not a liveness signal: {facts.fact('data_metrics_not_liveness').text}."
+    return _r(M("Not a liveness signal: {text}.", text=D("fact.text", facts.fact("data_metrics_not_liveness").text)))
 
 
 def events_for(snapshot: Snapshot, connection: VpnConnection) -> list[Event]:
@@ -104,14 +114,14 @@ def _series(snapshot: Snapshot, vpn_id: str, metric: str) -> list[TunnelSeries]:
 
 
 def _event_text(e: Event, names: dict[str, str]) -> str:
-    where = names.get(e.tunnel_ip, e.tunnel_ip or "connection")
-    return f"{e.time:%Y-%m-%d %H:%M:%S} UTC<br>{e.kind} · {where}<br>{e.detail}"
+    where = names.get(e.tunnel_ip, e.tunnel_ip or _r(M("connection")))
+    return f"{e.time:%Y-%m-%d %H:%M:%S} UTC<br>{e.kind} · {where}<br>{_r(e.detail)}"
 
 
 def _add_state(fig: go.Figure, snapshot: Snapshot, c: VpnConnection, names: dict[str, str], first_row: int) -> None:
     """One row per tunnel: two tunnels at 1 on one axis would hide each other."""
     series = {s.tunnel_ip: s for s in _series(snapshot, c.id, METRIC_TUNNEL_STATE)}
-    label = "1 = BGP up" if c.routing == "bgp" else "1 = UP"
+    label = _r(M("1 = BGP up")) if c.routing == "bgp" else _r(M("1 = UP"))
     for i, t in enumerate(c.tunnels):
         row = first_row + i
         s = series.get(t.outside_ip)
@@ -120,7 +130,7 @@ def _add_state(fig: go.Figure, snapshot: Snapshot, c: VpnConnection, names: dict
                 go.Scatter(
                     x=list(s.timestamps),
                     y=list(s.values),
-                    name=f"{names[t.outside_ip]} TunnelState",
+                    name=_r(M("{tunnel} TunnelState", tunnel=names[t.outside_ip])),
                     legendgroup=t.outside_ip,
                     mode="lines",
                     fill="tozeroy",
@@ -131,7 +141,7 @@ def _add_state(fig: go.Figure, snapshot: Snapshot, c: VpnConnection, names: dict
                 col=1,
             )
         fig.update_yaxes(
-            range=[-0.1, 1.15], tickvals=[0, 1], title_text=f"Tunnel {i + 1}<br>({label})", row=row, col=1
+            range=[-0.1, 1.15], tickvals=[0, 1], title_text=_r(M("Tunnel {number}<br>({meaning})", number=i + 1, meaning=label)), row=row, col=1
         )
 
 
@@ -147,7 +157,8 @@ def _add_data(fig: go.Figure, snapshot: Snapshot, c: VpnConnection, names: dict[
                 go.Scatter(
                     x=list(series.timestamps),
                     y=list(series.values),
-                    name=f"{names[t.outside_ip]} Data{direction.capitalize()}",
+                    name=_r(M("{tunnel} DataIn", tunnel=names[t.outside_ip]) if direction == "in"
+                            else M("{tunnel} DataOut", tunnel=names[t.outside_ip])),
                     legendgroup=t.outside_ip,
                     mode="lines",
                     line={"width": 1.5, "color": colour, "dash": dash},
@@ -156,10 +167,10 @@ def _add_data(fig: go.Figure, snapshot: Snapshot, c: VpnConnection, names: dict[
                 row=row,
                 col=1,
             )
-    fig.update_yaxes(title_text="Bytes per period<br>(in solid, out dotted)", rangemode="tozero", row=row, col=1)
+    fig.update_yaxes(title_text=_r(M("Bytes per period<br>(in solid, out dotted)")), rangemode="tozero", row=row, col=1)
 
 
-NO_EVENTS = "(no events in this window)"
+NO_EVENTS = M("(no events in this window)")
 
 
 def _add_events(
@@ -170,7 +181,7 @@ def _add_events(
         if window:
             fig.add_trace(
                 go.Scatter(
-                    x=window, y=[NO_EVENTS, NO_EVENTS], mode="lines", line={"color": "rgba(0,0,0,0)"},
+                    x=window, y=[_r(NO_EVENTS), _r(NO_EVENTS)], mode="lines", line={"color": "rgba(0,0,0,0)"},
                     showlegend=False, hoverinfo="skip",
                 ),
                 row=row,
@@ -189,9 +200,10 @@ def _add_events(
         fig.add_trace(
             go.Scatter(
                 x=[e.time for e in chosen],
-                y=[EVENT_ROWS.get(e.kind, "Changes") for e in chosen],
+                y=[_r(ROW_LABELS[EVENT_ROWS.get(e.kind, "Changes")]) for e in chosen],
                 mode="markers",
-                name={"#c0392b": "Events: failures", "#2e8540": "Events: recoveries", "#5d6d7e": "Events: other"}[colour],
+                name=_r({"#c0392b": M("Events: failures"), "#2e8540": M("Events: recoveries"),
+                         "#5d6d7e": M("Events: other")}[colour]),
                 marker={"size": 11, "color": colour, "symbol": symbol, "line": {"width": 1, "color": "white"}},
                 text=[_event_text(e, names) for e in chosen],
                 hovertemplate="%{text}<extra></extra>",
@@ -199,13 +211,20 @@ def _add_events(
             row=row,
             col=1,
         )
-    fig.update_yaxes(categoryorder="array", categoryarray=list(ROW_ORDER), type="category", row=row, col=1)
+    fig.update_yaxes(categoryorder="array", categoryarray=[_r(ROW_LABELS[r]) for r in ROW_ORDER], type="category",
+                     row=row, col=1)
     if rows_used:
-        fig.update_yaxes(categoryarray=rows_used, row=row, col=1)
+        fig.update_yaxes(categoryarray=[_r(ROW_LABELS[r]) for r in rows_used], row=row, col=1)
 
 
-def connection_figure(snapshot: Snapshot, vpn_id: str) -> go.Figure:
-    """TunnelState per tunnel, TunnelDataIn/Out per tunnel and the events, on one shared time axis."""
+def connection_figure(snapshot: Snapshot, vpn_id: str, lang: str | None = None) -> go.Figure:
+    """TunnelState per tunnel, TunnelDataIn/Out per tunnel and the events, on one shared time axis; the labels
+    in `lang` (default: the current language)."""
+    with using(lang):
+        return _connection_figure(snapshot, vpn_id)
+
+
+def _connection_figure(snapshot: Snapshot, vpn_id: str) -> go.Figure:
     c = snapshot.connection(vpn_id)
     if c is None:
         from lab.errors import NotFoundError
@@ -214,7 +233,7 @@ def connection_figure(snapshot: Snapshot, vpn_id: str) -> go.Figure:
     names = tunnel_names(c)
     events = events_for(snapshot, c)
     n = max(len(c.tunnels), 1)
-    state_title = f"TunnelState per tunnel — {state_meaning(c)}"
+    state_title = _r(M("TunnelState per tunnel — {meaning}", meaning=state_meaning(c)))
     fig = make_subplots(
         rows=n + 2,
         cols=1,
@@ -224,8 +243,8 @@ def connection_figure(snapshot: Snapshot, vpn_id: str) -> go.Figure:
         subplot_titles=(
             state_title,
             *([""] * (n - 1)),
-            "TunnelDataIn / TunnelDataOut per tunnel — data is not liveness",
-            "Events",
+            _r(M("TunnelDataIn / TunnelDataOut per tunnel — data is not liveness")),
+            _r(M("Events")),
         ),
     )
     x_range: list[datetime] | None = [snapshot.start, snapshot.end] if snapshot.start and snapshot.end else None
@@ -249,20 +268,24 @@ def connection_figure(snapshot: Snapshot, vpn_id: str) -> go.Figure:
     return fig
 
 
+def _r(message: str) -> str:
+    return render(message)
+
+
 def period_of(snapshot: Snapshot, vpn_id: str) -> int:
     """The series' period in seconds (0 when the snapshot has none)."""
     return next((s.period_s for s in snapshot.series if s.vpn_id == vpn_id), 0)
 
 
 def period_text(seconds: int) -> str:
-    """60 → '1 min', 3600 → '1 h'."""
+    """60 → '1 min', 3600 → '1 h' (in the current language)."""
     if seconds % 86400 == 0:
-        return f"{seconds // 86400} d"
+        return _r(M("{n} d", n=seconds // 86400))
     if seconds % 3600 == 0:
-        return f"{seconds // 3600} h"
+        return _r(M("{n} h", n=seconds // 3600))
     if seconds % 60 == 0:
-        return f"{seconds // 60} min"
-    return f"{seconds} s"
+        return _r(M("{n} min", n=seconds // 60))
+    return _r(M("{n} s", n=seconds))
 
 
 def has_metrics(snapshot: Snapshot, vpn_id: str) -> bool:

@@ -121,10 +121,8 @@ def _primary(
     return Primary(
         category=category,
         tree_node=cat.tree_node,
-        summary=str(summary),
-        reasoning=tuple(str(r) for r in reasoning),
-        summary_msg=summary,
-        reasoning_msgs=tuple(reasoning),
+        summary=summary,
+        reasoning=tuple(reasoning),
         evidence_lines=tuple(sorted({e.line for e in chain if e.weight != "context"} or {e.line for e in chain})),
         title=cat.title,
         facts=facts,
@@ -138,10 +136,10 @@ def _title(category: str) -> Msg:
 
 
 def _also(cats: dict[str, list[Event]], chosen: str) -> list[Msg]:
-    others = tuple(
+    others = [
         M("{title} (line {line}, {count}×)", title=_title(c), line=evs[0].line, count=len(evs))
         for c, evs in cats.items() if c != chosen
-    )
+    ]
     return [M("Also seen, read as consequences or side issues: {others}.", others=Seq(others, "; "))] if others else []
 
 

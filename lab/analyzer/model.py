@@ -75,22 +75,20 @@ class Primary:
     # proposals_received, proposals_configured, algorithms, ASNs, selectors, identities, notify, ...).
     facts: dict[str, Any] = field(default_factory=dict)
     chain: tuple[Finding, ...] = ()  # the lines that led to the diagnosis, in event order
-    # The summary and reasoning as messages (lab.i18n.Msg), to show them in another language; `summary` and
-    # `reasoning` are their English text (the JSON output).
-    summary_msg: object = None
-    reasoning_msgs: tuple[object, ...] = ()
+    # `summary` and `reasoning` are lab.i18n.Msg when the analyzer wrote them: English as strings, any language
+    # through these two methods.
 
     def summary_in(self, lang: str | None = None) -> str:
         """The summary in `lang` (default: the current language)."""
         from lab.i18n import render
 
-        return render(self.summary_msg, lang) if self.summary_msg is not None else self.summary
+        return render(self.summary, lang)
 
     def reasoning_in(self, lang: str | None = None) -> list[str]:
         """The reasoning in `lang` (default: the current language)."""
         from lab.i18n import render
 
-        return [render(r, lang) for r in self.reasoning_msgs] if self.reasoning_msgs else list(self.reasoning)
+        return [render(r, lang) for r in self.reasoning]
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -17,9 +17,9 @@ import gettext
 import io
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from contextvars import ContextVar, Token
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -161,50 +161,59 @@ def data_text(context: str, english: str, lang: str | None = None) -> str:
     return translations(lang, "data").pgettext(context, english)
 
 
-@dataclass(frozen=True)
-class Msg:
-    """A sentence a plain package produces, to be shown later in any language: the English template (a catalogue
-    message id; with `context`, a data text) and its values. A value may itself be a `Msg` or a `Seq` (rendered in
-    the same language); `str()` gives the English. `plural` and `n` choose a plural form like `tn()`; `lower`
-    lower-cases a data text in English (a title used inside a sentence), never in a language without case."""
+class Msg(str):
+    """A sentence a plain package produces, to be shown later in any language. It *is* its English text (a `str`:
+    JSON, logs and English pages use it as is) and keeps the English template (a catalogue message id; with
+    `context`, a data text) and its values, so `render(lang)` gives it in another language. A value may itself be a
+    `Msg` (rendered in the same language). `plural`/`n` choose a plural form like `tn()`; `lower` lower-cases a data
+    text in English (a title used inside a sentence), never in a language without case."""
 
     text: str
-    values: tuple[tuple[str, object], ...] = ()
-    plural: str = ""
-    n: int = 0
-    context: str = ""
-    lower: bool = False
+    values: tuple[tuple[str, object], ...]
+    plural: str
+    n: int
+    context: str
+    lower: bool
+    sep: object
+
+    def __new__(cls, text: str, values: tuple[tuple[str, object], ...] = (), plural: str = "", n: int = 0,
+                context: str = "", lower: bool = False, sep: object = None) -> Msg:
+        fields = {"text": text, "values": tuple(values), "plural": plural, "n": n, "context": context,
+                  "lower": lower, "sep": sep}
+        obj = str.__new__(cls, _render_fields(fields, DEFAULT_LANG))
+        obj.__dict__.update(fields)
+        return obj
+
+    def __reduce__(self):  # type: ignore[override]
+        return (Msg, (self.text, self.values, self.plural, self.n, self.context, self.lower, self.sep))
 
     def render(self, lang: str | None = None) -> str:
         lang = lang or language()
-        values = {k: _render_value(v, lang) for k, v in self.values}
-        if self.context:
-            text = data_text(self.context, self.text, lang)
-            return text.lower() if self.lower and lang == DEFAULT_LANG else text
-        if self.plural:
-            return tn(self.text, self.plural, self.n, lang, **values)
-        return t(self.text, lang, **values)
-
-    def __str__(self) -> str:
-        return self.render(DEFAULT_LANG)
+        return str(self) if lang == DEFAULT_LANG else _render_fields(self.__dict__, lang)
 
 
-@dataclass(frozen=True)
-class Seq:
-    """Parts rendered in one language and joined (`sep` is translated too: "; " stays "; ")."""
-
-    parts: tuple[object, ...]
-    sep: str = ", "
-
-    def render(self, lang: str | None = None) -> str:
-        return self.sep.join(_render_value(p, lang or language()) for p in self.parts)
-
-    def __str__(self) -> str:
-        return self.render(DEFAULT_LANG)
+def _render_fields(f: Mapping[str, object], lang: str) -> str:
+    values = {k: _render_value(v, lang) for k, v in f["values"]}  # type: ignore[attr-defined]
+    text = str(f["text"])
+    if f["sep"] is not None:  # a sequence: the values joined
+        return str(_render_value(f["sep"], lang)).join(str(v) for v in values.values())
+    if f["context"]:
+        english = text
+        text = data_text(str(f["context"]), english, lang)
+        return text.lower() if f["lower"] and lang == DEFAULT_LANG else text
+    if f["plural"]:
+        return tn(text, str(f["plural"]), int(f["n"]), lang, **values)  # type: ignore[call-overload]
+    return t(text, lang, **values)
 
 
 def _render_value(value: object, lang: str) -> object:
-    return value.render(lang) if isinstance(value, (Msg, Seq)) else value
+    return value.render(lang) if isinstance(value, Msg) else value
+
+
+def Seq(parts: Iterable[object], sep: object = ", ") -> Msg:
+    """Parts (messages or plain values) joined by `sep` (itself a message or a plain string), each rendered in the
+    language of the whole."""
+    return Msg("", tuple((str(i), p) for i, p in enumerate(parts)), sep=sep)
 
 
 def M(message: str, /, **values: object) -> Msg:
@@ -223,11 +232,23 @@ def D(context: str, english: str, *, lower: bool = False) -> Msg:
 
 
 def render(value: object, lang: str | None = None) -> str:
-    """A `Msg`, a `Seq`, an error carrying a message (`LabError.msg`) or anything else as text in `lang`."""
+    """A `Msg`, an error carrying one (`LabError.msg`) or anything else as text in `lang`."""
     lang = lang or language()
-    if isinstance(value, (Msg, Seq)):
+    if isinstance(value, Msg):
         return value.render(lang)
     msg = getattr(value, "msg", None)
-    if isinstance(value, BaseException) and isinstance(msg, (Msg, Seq)):
+    if isinstance(value, BaseException) and isinstance(msg, Msg):
         return msg.render(lang)
     return str(value)
+
+
+@contextmanager
+def using(lang: str | None) -> Iterator[None]:
+    """`with using(lang):` messages rendered without a language inside are in `lang` (None: leave it as it is).
+    A plain package that draws a figure with labels in the reader's language uses this around the drawing."""
+    token = set_language(lang) if lang else None
+    try:
+        yield
+    finally:
+        if token is not None:
+            reset_language(token)

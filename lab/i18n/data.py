@@ -6,9 +6,12 @@ with `lab.i18n.data_text(context, english, lang)`. The list here and those look-
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from lab.i18n.catalogue import Message
+
+_HANGUL = re.compile("[\uac00-\ud7a3]")
 
 
 def _pairs() -> Iterator[tuple[str, str]]:
@@ -47,6 +50,8 @@ def _pairs() -> Iterator[tuple[str, str]]:
         yield "scenario.summary", spec.summary
         yield "scenario.description", spec.description
         yield "scenario.lesson", spec.lesson
+        for gw in spec.customer_gateways:
+            yield "scenario.gateway", gw.name
         for opt in option_catalogue(spec):
             yield "option.label", opt.label
             yield "option.help", opt.help
@@ -89,11 +94,13 @@ def _figure_pairs() -> Iterator[tuple[str, str]]:
     for build in FIGURES.values():
         for text in figure_strings(build()):
             yield CONTEXT, text
+    # The labels the lab writes itself are messages of the code's catalogue: drawn in Korean here, they are
+    # left out; what stays English is a fixed label of the figure (a data text).
     for spec in list_scenarios():
         result = simulate(spec.id, [], duration_s=120)
-        for figure in (topology_figure(result), timeline_figure(result)):
+        for figure in (topology_figure(result, lang="ko"), timeline_figure(result, lang="ko")):
             for text in figure_strings(figure):
-                if not any(c.isdigit() for c in text):
+                if not any(c.isdigit() for c in text) and not _HANGUL.search(text):
                     yield CONTEXT, text
 
 

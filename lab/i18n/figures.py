@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from lab.i18n import DEFAULT_LANG, data_text
+from lab.i18n import DEFAULT_LANG, Msg, data_text
 
 CONTEXT = "figure.label"
-FIELDS = frozenset({"text", "hovertext", "name", "ticktext", "label"})
+FIELDS = frozenset({"text", "hovertext", "name", "ticktext", "label", "hovertemplate", "prefix", "suffix"})
 
 
 def _walk(node: Any, key: str = "") -> Iterator[str]:
@@ -20,12 +20,12 @@ def _walk(node: Any, key: str = "") -> Iterator[str]:
     elif isinstance(node, (list, tuple)):
         for v in node:
             yield from _walk(v, key)
-    elif isinstance(node, str) and key in FIELDS and node.strip():
-        yield node
+    elif isinstance(node, str) and not isinstance(node, Msg) and key in FIELDS and node.strip():
+        yield node  # a Msg is a message of the code's catalogue, rendered by `localize_dict`
 
 
 def figure_strings(figure: Any) -> Iterator[str]:
-    """Every visible label of a figure (a plotly Figure or its dict)."""
+    """Every visible label of a figure (a plotly Figure or its dict) that is not a message of the code."""
     data = figure.to_dict() if hasattr(figure, "to_dict") else figure
     yield from _walk(data)
 
@@ -37,6 +37,8 @@ def _replace(node: Any, lang: str, key: str = "") -> Any:
         return [_replace(v, lang, key) for v in node]
     if isinstance(node, tuple):
         return tuple(_replace(v, lang, key) for v in node)
+    if isinstance(node, Msg):
+        return node.render(lang)
     if isinstance(node, str) and key in FIELDS:
         return data_text(CONTEXT, node, lang)
     return node

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from lab.i18n import M
 from lab.sim.failures import Failure, valid_targets
 from lab.sim.options import Overrides, applicable
 from lab.sim.result import simulate
@@ -39,9 +40,9 @@ def compare(failures: Sequence[Failure], overrides: Overrides | None = None, dur
                 kept.append(f)
             else:
                 dropped.append(f"{f.kind}:{f.target or '-'}")
-        note = f"{sid.upper()} has no target for {', '.join(dropped)}" if dropped else ""
+        note = M("{scenario} has no target for {failures}", scenario=sid.upper(), failures=", ".join(dropped)) if dropped else ""
         if failures and not kept:
-            rows.append(Row(sid, spec.title, None, None, None, None, None, "Not applicable.", note))
+            rows.append(Row(sid, spec.title, None, None, None, None, None, M("Not applicable."), note))
             continue
         ov = applicable(spec, overrides or Overrides())
         out = simulate(sid, kept, duration_s=duration_s, overrides=ov, seed=seed).outcome

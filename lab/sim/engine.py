@@ -19,12 +19,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from lab.i18n import M, Msg
 from lab.sim import loglines as L
 from lab.sim.assumptions import assumption_value, strongswan_giveup_s, strongswan_retransmit_offsets
 from lab.sim.failures import Failure
 from lab.sim.options import Settings
 from lab.sim.scenarios import ScenarioSpec
-from lab.sim.state import Gw, Recorder, Tun
+from lab.sim.state import Gw, Recorder, Tun, gw_name
 
 PROBE_S = assumption_value("aws_dpd_probe_interval_s")
 RETRY_S = assumption_value("retry_s")
@@ -109,8 +110,8 @@ class Engine:
     def _gw(self, tun: Tun) -> Gw:
         return self.gws[tun.cgw]
 
-    def _tname(self, tun: Tun) -> str:
-        return f"{tun.id} ({self._gw(tun).spec.name}, {tun.az})"
+    def _tname(self, tun: Tun) -> Msg:
+        return M("{tunnel} ({gateway}, {az})", tunnel=tun.id, gateway=gw_name(self._gw(tun)), az=tun.az)
 
     # --- failures ------------------------------------------------------------------------------
     def _start_failure(self, t: int, f: Failure) -> None:
@@ -123,35 +124,40 @@ class Engine:
                 for tun in gw.tunnels:
                     tun.cgw_sa = tun.bgp_cgw = tun.cgw_want = False
                     tun.cgw_init_at = None
-                rec.step(t, f"{gw.spec.name} ({gw.spec.ip}) stops. Its tunnels carry nothing from now on, but "
-                            "AWS does not know yet: it keeps them UP until DPD or the BGP hold timer notices.")
+                rec.step(t, M("{gateway} ({ip}) stops. Its tunnels carry nothing from now on, but "
+                              "AWS does not know yet: it keeps them UP until DPD or the BGP hold timer notices.",
+                              gateway=gw_name(gw), ip=gw.spec.ip))
             else:
                 gw.link = False
-                rec.step(t, f"The internet link of {gw.spec.name} fails. Nothing reaches the AWS endpoints; the "
-                            "device itself still believes its tunnels are up until its own DPD gives up.")
+                rec.step(t, M("The internet link of {gateway} fails. Nothing reaches the AWS endpoints; the "
+                              "device itself still believes its tunnels are up until its own DPD gives up.",
+                              gateway=gw_name(gw)))
             return
         if f.kind == "idle":
             self.idle += 1
-            rec.step(t, "Traffic stops in both directions: nobody on either side sends anything"
-                        + (f" for {f.duration_s} s." if f.duration_s else "."))
+            rec.step(t, M("Traffic stops in both directions: nobody on either side sends anything for {seconds} s.",
+                          seconds=f.duration_s) if f.duration_s else
+                     M("Traffic stops in both directions: nobody on either side sends anything."))
             return
         tun = next(x for x in self.tuns if x.id == f.target)
         if f.kind in ("endpoint-replacement", "psk-mismatch", "proposal-mismatch"):
             if f.kind == "psk-mismatch":
                 tun.psk_bad = True
-                why = ("The pre-shared key of {t} is changed on the AWS side only. Modifying tunnel options "
-                       "replaces that tunnel's endpoint, so the tunnel must negotiate again with the new key.")
+                why = M("The pre-shared key of {tunnel} is changed on the AWS side only. Modifying tunnel options "
+                        "replaces that tunnel's endpoint, so the tunnel must negotiate again with the new key.",
+                        tunnel=self._tname(tun))
             elif f.kind == "proposal-mismatch":
                 tun.prop_bad = True
-                why = ("The allowed proposals of {t} are changed on the AWS side and no longer match the customer "
-                       "gateway's. Modifying tunnel options replaces that tunnel's endpoint, so it must negotiate again.")
+                why = M("The allowed proposals of {tunnel} are changed on the AWS side and no longer match the customer "
+                        "gateway's. Modifying tunnel options replaces that tunnel's endpoint, so it must negotiate again.",
+                        tunnel=self._tname(tun))
             else:
-                why = ("AWS replaces the endpoint of {t} (maintenance, one tunnel at a time). The tunnel is down at "
-                       "once and its routes are removed.")
+                why = M("AWS replaces the endpoint of {tunnel} (maintenance, one tunnel at a time). The tunnel is down at "
+                        "once and its routes are removed.", tunnel=self._tname(tun))
             self._endpoint_away(t, tun)
             tun.operator_test = f.kind != "endpoint-replacement"
-            rec.step(t, why.format(t=self._tname(tun)) + " The customer gateway is not told and keeps sending into it "
-                     "until its own DPD gives up.")
+            rec.step(t, M("{why} The customer gateway is not told and keeps sending into it until its own DPD gives up.",
+                          why=why))
         elif f.kind == "ike-delete":
             self._ike_delete(t, tun)
         elif f.kind == "bgp-reset":
@@ -161,8 +167,9 @@ class Engine:
                 rec.event(t, "route-withdrawn", f"routes learned over {tun.id} withdrawn", tun)
             tun.bgp_aws = tun.bgp_cgw = False
             tun.bgp_retry_at = t + BGP_RECONNECT_S
-            rec.step(t, f"The BGP session on {self._tname(tun)} is reset. IPsec stays up, but both sides withdraw "
-                        f"the routes learned over it; the peers reconnect after about {BGP_RECONNECT_S} s.")
+            rec.step(t, M("The BGP session on {tunnel} is reset. IPsec stays up, but both sides withdraw "
+                          "the routes learned over it; the peers reconnect after about {seconds} s.",
+                          tunnel=self._tname(tun), seconds=BGP_RECONNECT_S))
 
     def _end_failure(self, t: int, f: Failure) -> None:
         rec = self.rec
@@ -174,20 +181,21 @@ class Engine:
                 rec.charon(t, gw, "DMN", "Starting IKE charon daemon (strongSwan 5.9.13, Linux 6.1.0-18-amd64, x86_64)")
                 for tun in gw.tunnels:
                     tun.cgw_init_at = t
-                rec.step(t, f"{gw.spec.name} is running again, with no IPsec or BGP state: every tunnel must be "
-                            "negotiated again.")
+                rec.step(t, M("{gateway} is running again, with no IPsec or BGP state: every tunnel must be "
+                              "negotiated again.", gateway=gw_name(gw)))
             else:
                 gw.link = True
-                rec.step(t, f"The internet link of {gw.spec.name} is back.")
+                rec.step(t, M("The internet link of {gateway} is back.", gateway=gw_name(gw)))
         elif f.kind == "idle":
             self.idle = max(0, self.idle - 1)
-            rec.step(t, "Traffic starts again in both directions.")
+            rec.step(t, M("Traffic starts again in both directions."))
         elif f.kind in ("psk-mismatch", "proposal-mismatch"):
             tun = next(x for x in self.tuns if x.id == f.target)
             tun.psk_bad = tun.prop_bad = False
             tun.cgw_init_at = t if tun.cgw_init_at is None else tun.cgw_init_at
-            rec.step(t, f"The {'keys' if f.kind == 'psk-mismatch' else 'proposals'} of {tun.id} match again; the "
-                        "next negotiation can succeed.")
+            rec.step(t, M("The keys of {tunnel} match again; the next negotiation can succeed.", tunnel=tun.id)
+                     if f.kind == "psk-mismatch" else
+                     M("The proposals of {tunnel} match again; the next negotiation can succeed.", tunnel=tun.id))
 
     def _endpoint_away(self, t: int, tun: Tun) -> None:
         was_up = tun.aws_sa
@@ -201,7 +209,7 @@ class Engine:
     def _ike_delete(self, t: int, tun: Tun) -> None:
         rec, gw = self.rec, self._gw(tun)
         if not (tun.cgw_sa and gw.alive):
-            rec.step(t, f"{tun.id}: the customer gateway has no IKE SA to delete; nothing happens.")
+            rec.step(t, M("{tunnel}: the customer gateway has no IKE SA to delete; nothing happens.", tunnel=tun.id))
             return
         ends = f"{gw.spec.ip}[{gw.spec.ip}]...{tun.ip}[{tun.ip}]"
         rec.charon(t, gw, "IKE", f"deleting IKE_SA {tun.name}[{tun.ike_no}] between {ends}", tun)
@@ -220,18 +228,19 @@ class Engine:
         tun.cgw_init_at = t + RETRY_S
         if tun.aws_initiates:
             tun.aws_init_at = t + 1
-        rec.step(t, f"{gw.spec.name} sends Delete for the IKE SA of {tun.id}. AWS takes the tunnel down and removes "
-                    "its routes; IKE has to be negotiated again from scratch. " + self._who_initiates(tun))
+        rec.step(t, M("{gateway} sends Delete for the IKE SA of {tunnel}. AWS takes the tunnel down and removes "
+                      "its routes; IKE has to be negotiated again from scratch. {who}", gateway=gw_name(gw),
+                      tunnel=tun.id, who=self._who_initiates(tun)))
 
-    def _who_initiates(self, tun: Tun) -> str:
+    def _who_initiates(self, tun: Tun) -> Msg:
         gw = self._gw(tun)
         if tun.aws_initiates:
-            return "With IKEv2 and startup action start, AWS initiates IKE itself."
-        why = "IKEv1" if tun.ike == "ikev1" and self.s.startup_action == "start" else "startup action add"
-        mode = {"always": "it re-initiates on its own",
-                "on-traffic": "it initiates only when traffic (or its BGP speaker) needs this tunnel",
-                "never": "it never initiates (responder only)"}[gw.initiates]
-        return f"With {why}, AWS waits for {gw.spec.name} to initiate; {mode}."
+            return M("With IKEv2 and startup action start, AWS initiates IKE itself.")
+        why = M("IKEv1") if tun.ike == "ikev1" and self.s.startup_action == "start" else M("startup action add")
+        mode = {"always": M("it re-initiates on its own"),
+                "on-traffic": M("it initiates only when traffic (or its BGP speaker) needs this tunnel"),
+                "never": M("it never initiates (responder only)")}[gw.initiates]
+        return M("With {why}, AWS waits for {gateway} to initiate; {mode}.", why=why, gateway=gw_name(gw), mode=mode)
 
     # --- AWS side -------------------------------------------------------------------------------
     def _aws_down(self, t: int, tun: Tun, bgp_reason: str, log: bool = True) -> None:
@@ -254,19 +263,21 @@ class Engine:
         after = {"clear": ("Down", "Down"), "restart": ("Negotiating", "Down"), "none": ("Established", "Established")}
         rec.aws(t, tun, msg, *after[action])
         rec.event(t, "dpd-timeout", f"AWS: no answer from the peer for {d} s (action {action})", tun)
-        head = f"AWS declared the peer of {self._tname(tun)} dead after the DPD timeout ({d} s without an answer)"
+        head = M("AWS declared the peer of {tunnel} dead after the DPD timeout ({seconds} s without an answer)",
+                 tunnel=self._tname(tun), seconds=d)
         if action == "none":
             tun.aws_heard = t
-            rec.step(t, head + "; action none: AWS keeps the tunnel UP and its routes, so traffic keeps going into it.")
+            rec.step(t, M("{head}; action none: AWS keeps the tunnel UP and its routes, so traffic keeps going into it.",
+                          head=head))
             return
         self._aws_down(t, tun, bgp_reason="DPD timeout")
         if action == "restart":
             tun.aws_restart, tun.aws_init_at = True, t
-            rec.step(t, head + "; action restart: AWS stops the IKE session and immediately starts a new one.")
+            rec.step(t, M("{head}; action restart: AWS stops the IKE session and immediately starts a new one.", head=head))
         else:
             tun.aws_init_at = t if tun.aws_initiates else None
-            rec.step(t, head + "; action clear: the IKE session stops, the tunnel is down and its routes are "
-                     "removed. " + self._who_initiates(tun))
+            rec.step(t, M("{head}; action clear: the IKE session stops, the tunnel is down and its routes are "
+                          "removed. {who}", head=head, who=self._who_initiates(tun)))
 
     def _attempt(self, t: int, tun: Tun, by_aws: bool) -> None:
         rec, gw = self.rec, self._gw(tun)
@@ -284,8 +295,8 @@ class Engine:
             if first:
                 who = "AWS" if by_aws else gw.spec.name
                 rec.event(t, "ike-negotiation", f"{who} initiated IKE; no answer", tun)
-                rec.step(t, f"{who} tries to bring {tun.id} up, but the other end does not answer; it retries every "
-                            f"{RETRY_S} s.")
+                rec.step(t, M("{who} tries to bring {tunnel} up, but the other end does not answer; it retries every "
+                              "{seconds} s.", who="AWS" if by_aws else gw_name(gw), tunnel=tun.id, seconds=RETRY_S))
             return
         if tun.psk_bad or tun.prop_bad:
             tun.fail_streak += 1
@@ -296,31 +307,32 @@ class Engine:
                     rec.aws(t, tun, L.AWS_PSK_IKEV2.format(cgw=gw.spec.ip), "Down", "Down")
                     rec.aws(t, tun, L.AWS_AUTH_FAILED, "Down", "Down")
                 rec.charon(t, gw, "IKE", "received AUTHENTICATION_FAILED notify error", tun)
-                kind, what = "auth-failure", "authentication failed (pre-shared key mismatch)"
+                kind, what = "auth-failure", M("authentication failed (pre-shared key mismatch)")
             else:
                 rec.aws(t, tun, L.AWS_NO_PROPOSAL, "Down", "Down")
                 rec.charon(t, gw, "IKE", "received NO_PROPOSAL_CHOSEN notify error", tun)
-                kind, what = "proposal-mismatch", "no proposal chosen (proposal mismatch)"
+                kind, what = "proposal-mismatch", M("no proposal chosen (proposal mismatch)")
             if by_aws:
                 tun.aws_init_at = t + RETRY_S
             else:
                 tun.cgw_init_at = t + RETRY_S
             if first:
-                rec.event(t, kind, what, tun)
-                rec.step(t, f"Negotiation of {tun.id} fails: {what}. Every retry fails the same way until the "
-                            "configuration matches on both sides.")
+                rec.event(t, kind, str(what), tun)
+                rec.step(t, M("Negotiation of {tunnel} fails: {what}. Every retry fails the same way until the "
+                              "configuration matches on both sides.", tunnel=tun.id, what=what))
             return
         self._establish(t, tun, by_aws)
 
     def _establish(self, t: int, tun: Tun, by_aws: bool) -> None:
         rec, gw = self.rec, self._gw(tun)
         was_fail = tun.fail_streak
+        why: Msg | str
         if by_aws:
-            why = " (DPD action restart)" if tun.aws_restart else " (startup action start)"
+            why = M(" (DPD action restart)") if tun.aws_restart else M(" (startup action start)")
         elif tun.cgw_want:
-            why = " because traffic from on-premises needs it (the first packets are lost while IKE negotiates)"
+            why = M(" because traffic from on-premises needs it (the first packets are lost while IKE negotiates)")
         elif tun.bgp and gw.initiates == "on-traffic":
-            why = " because its BGP speaker keeps trying to reach the AWS neighbour through it"
+            why = M(" because its BGP speaker keeps trying to reach the AWS neighbour through it")
         else:
             why = ""
         tun.ike_no += 1
@@ -339,10 +351,10 @@ class Engine:
                                  f"{self._spi()}_o and TS {self.spec.onprem.cidr} === {self.spec.vpc.cidr}", tun)
         who = "AWS" if by_aws else gw.spec.name
         rec.event(t, "ike-negotiation", f"IKE and IPsec SAs established, initiated by {who}", tun)
-        extra = f" after {was_fail} failed attempt(s)" if was_fail else ""
-        bgp = " BGP can now start over it." if tun.bgp else ""
-        rec.step(t, f"{who} initiates IKE for {tun.id}{why} and the negotiation succeeds{extra}: the tunnel is up "
-                    f"again.{bgp}")
+        extra = M(" after {count} failed attempt(s)", count=was_fail) if was_fail else ""
+        bgp = M(" BGP can now start over it.") if tun.bgp else ""
+        rec.step(t, M("{who} initiates IKE for {tunnel}{why} and the negotiation succeeds{extra}: the tunnel is up "
+                      "again.{bgp}", who="AWS" if by_aws else gw_name(gw), tunnel=tun.id, why=why, extra=extra, bgp=bgp))
 
     # --- customer gateway side ----------------------------------------------------------------------
     def _cgw_dpd(self, t: int, tun: Tun, gw: Gw) -> None:
@@ -366,11 +378,12 @@ class Engine:
             tun.cgw_sa = tun.bgp_cgw = False
             tun.cgw_init_at = t
             rec.event(t, "dpd-timeout", f"{gw.spec.name}: no answer from AWS, giving up", tun, target=gw.key)
-            then = {"always": "It initiates IKE again at once.",
-                    "on-traffic": "It initiates IKE again when traffic (or its BGP speaker) needs this tunnel.",
-                    "never": "It never initiates IKE itself."}[gw.initiates]
-            rec.step(t, f"{gw.spec.name}'s own DPD gives up on {tun.id} ({silent} s without an answer) and removes "
-                        f"its SA; it no longer sends traffic into this tunnel. {then}")
+            then = {"always": M("It initiates IKE again at once."),
+                    "on-traffic": M("It initiates IKE again when traffic (or its BGP speaker) needs this tunnel."),
+                    "never": M("It never initiates IKE itself.")}[gw.initiates]
+            rec.step(t, M("{gateway}'s own DPD gives up on {tunnel} ({seconds} s without an answer) and removes "
+                          "its SA; it no longer sends traffic into this tunnel. {then}", gateway=gw_name(gw),
+                          tunnel=tun.id, seconds=silent, then=then))
         elif tun.ike == "ikev2" and since in self.retrans[gw.idx]:
             n = self.retrans[gw.idx].index(since) + 1
             rec.charon(t, gw, "IKE", f"retransmit {n} of request with message ID {tun.msg_id}", tun)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from lab.i18n import D, M, Seq, render, using
 from lab.sim.result import SimResult
 
 UP, DOWN, WARN, GREY = "#1b7f3b", "#c62828", "#d98200", "#607d8b"
@@ -29,6 +30,11 @@ class Element:
     y: float
 
 
+def _r(message: str) -> str:
+    """A label in the language the figure is being drawn in (see `_drawing_in`)."""
+    return render(message)
+
+
 def _ys(n: int, spread: float) -> list[float]:
     if n == 1:
         return [0.0]
@@ -39,15 +45,18 @@ def _ys(n: int, spread: float) -> list[float]:
 def elements(result: SimResult) -> list[Element]:
     spec = result.scenario
     rows = spec.tunnel_rows()
-    out = [Element("onprem", f"On-premises network {spec.onprem.cidr}", X["onprem"], 0.0)]
+    out = [Element("onprem", M("On-premises network {cidr}", cidr=spec.onprem.cidr), X["onprem"], 0.0)]
     for key, y in zip(spec.cgw_keys(), _ys(len(spec.customer_gateways), 1.5), strict=True):
-        out.append(Element(key, spec.cgw(key).name, X["cgw"], y))
+        out.append(Element(key, D("scenario.gateway", spec.cgw(key).name), X["cgw"], y))
     tys = _ys(len(rows), 2.25 if len(rows) > 2 else 0.9)
     for (tid, _c, t, _g), y in zip(rows, tys, strict=True):
-        out.append(Element(f"endpoint:{tid}", f"AWS endpoint of {tid} ({t.az})", X["endpoint"], y))
-    gname = "Transit gateway" if spec.gateway.type == "tgw" else "Virtual private gateway"
-    out.append(Element("gateway", f"{gname} {spec.gateway.id}", X["gateway"], 0.0))
-    out.append(Element("rtb", f"Route table {spec.vpc.route_table_id}", X["rtb"], 0.0))
+        out.append(Element(f"endpoint:{tid}", M("AWS endpoint of {tunnel} ({az})", tunnel=tid, az=t.az), X["endpoint"], y))
+    if spec.gateway.type == "tgw":
+        gname = M("Transit gateway {id}", id=spec.gateway.id)
+    else:
+        gname = M("Virtual private gateway {id}", id=spec.gateway.id)
+    out.append(Element("gateway", gname, X["gateway"], 0.0))
+    out.append(Element("rtb", M("Route table {id}", id=spec.vpc.route_table_id), X["rtb"], 0.0))
     out.append(Element("vpc", f"VPC {spec.vpc.cidr}", X["vpc"], 0.0))
     for (tid, _c, _t, g), y in zip(rows, tys, strict=True):
         cg = next(e for e in out if e.id == g.key)
@@ -59,32 +68,32 @@ def _tunnel_state(result: SimResult, i: int, t: int) -> tuple[str, str]:
     tr = result.trace
     state, ok, cgw = tr.state[i][t], tr.ok[i][t], tr.cgw_sa[i][t]
     if i % 2 >= result.settings.cgw_tunnels:
-        return "NOT CONFIGURED on the gateway", GREY
+        return M("NOT CONFIGURED on the gateway"), GREY
     if not tr.endpoint[i][t]:
-        return "ENDPOINT REPLACED", DOWN
+        return M("ENDPOINT REPLACED"), DOWN
     if state and ok:
         return "UP", UP
     if ok and not state:
-        return "IPsec up, BGP down", WARN
+        return M("IPsec up, BGP down"), WARN
     if state or cgw:
         # One side still believes in the tunnel while nothing gets through: a black hole.
-        return "BLACK HOLE", WARN
+        return M("BLACK HOLE"), WARN
     return "DOWN", DOWN
 
 
 def _cgw_state(result: SimResult, c: int, t: int) -> tuple[str, str]:
     status = result.trace.cgw_status[c][t]
-    return {"up": ("UP", UP), "down": ("DEVICE DOWN", DOWN), "link-down": ("LINK DOWN", DOWN)}[status]
+    return {"up": ("UP", UP), "down": (M("DEVICE DOWN"), DOWN), "link-down": (M("LINK DOWN"), DOWN)}[status]
 
 
 def _pct(frac: float, offered: float) -> tuple[str, str]:
     if offered == 0:
-        return "no traffic", GREY
+        return M("no traffic"), GREY
     if frac >= 1.0:
-        return "delivered", TO_ONPREM
+        return M("delivered"), TO_ONPREM
     if frac <= 0.0:
-        return "LOST", DOWN
-    return f"{round(100 * (1 - frac))} % lost", WARN
+        return M("LOST"), DOWN
+    return M("{percent} % lost", percent=round(100 * (1 - frac))), WARN
 
 
 Trace = dict[str, object]  # a plotly scatter trace as plain data: validated once, when the figure is built
@@ -147,10 +156,10 @@ def _frame_data(result: SimResult, t: int, els: list[Element]) -> tuple[list[Tra
         if not used:  # the office routers still send to this gateway, which cannot forward: traffic ends here
             to_aws.append([pos["onprem"], pos[key]])
     traces.append(path(to_onprem if tr.offered_onprem[t] else [], 0.07,
-                       TO_ONPREM if on_colour == TO_ONPREM else on_colour, f"VPC → on-premises: {on_label}",
+                       TO_ONPREM if on_colour == TO_ONPREM else on_colour, _r(M("VPC → on-premises: {state}", state=on_label)),
                        "solid"))
     traces.append(path(to_aws if tr.offered_aws[t] else [], -0.07,
-                       TO_AWS if aws_colour == TO_ONPREM else aws_colour, f"on-premises → VPC: {aws_label}",
+                       TO_AWS if aws_colour == TO_ONPREM else aws_colour, _r(M("on-premises → VPC: {state}", state=aws_label)),
                        "dot"))
 
     node_els = [e for e in els if not e.id.startswith("tunnel-")]
@@ -158,32 +167,32 @@ def _frame_data(result: SimResult, t: int, els: list[Element]) -> tuple[list[Tra
     for e in node_els:
         if e.id in keys:
             state, colour = _cgw_state(result, keys.index(e.id), t)
-            texts.append(f"<b>{e.label}</b><br>{spec.cgw(e.id).ip}<br>{state}")
+            texts.append(_r(Seq([Seq(["<b>", e.label, "</b>"], ""), spec.cgw(e.id).ip, state], "<br>")))
         elif e.id.startswith("endpoint:"):
             i = spec.tunnel_ids().index(e.id.split(":", 1)[1])
             replaced = not tr.endpoint[i][t]
-            state, colour = ("REPLACING", DOWN) if replaced else ("IN SERVICE", UP)
-            texts.append(f"{rows[i][2].outside_ip}<br>{rows[i][2].az}<br>{state}")
+            state, colour = (M("REPLACING"), DOWN) if replaced else (M("IN SERVICE"), UP)
+            texts.append(_r(Seq([rows[i][2].outside_ip, rows[i][2].az, state], "<br>")))
         elif e.id == "rtb":
-            state, colour = ("route to on-premises", UP) if has_route else ("NO ROUTE to on-premises", DOWN)
-            how = "propagated" if spec.vpc.propagation else "static"
-            texts.append(f"<b>Route table</b><br>{spec.onprem.cidr} → {spec.gateway.type.upper()}<br>"
-                         f"{state if not has_route else how + ', active'}")
+            state, colour = (M("route to on-premises"), UP) if has_route else (M("NO ROUTE to on-premises"), DOWN)
+            how = M("propagated, active") if spec.vpc.propagation else M("static, active")
+            texts.append(_r(Seq([M("<b>Route table</b>"), f"{spec.onprem.cidr} → {spec.gateway.type.upper()}",
+                                 how if has_route else state], "<br>")))
         elif e.id == "gateway":
             colour = UP
             numbers = ", ".join(rows[i][0].split("-")[1] for i in tr.egress[t])
-            egress = ("ECMP over tunnels " if len(tr.egress[t]) > 1 else "egress: tunnel ") + numbers if numbers \
-                else "egress: NONE"
-            texts.append(f"<b>{spec.gateway.type.upper()}</b><br>{spec.gateway.id}<br>{egress}")
+            egress = (M("ECMP over tunnels {numbers}", numbers=numbers) if len(tr.egress[t]) > 1
+                      else M("egress: tunnel {numbers}", numbers=numbers)) if numbers else M("egress: NONE")
+            texts.append(_r(Seq([f"<b>{spec.gateway.type.upper()}</b>", spec.gateway.id, egress], "<br>")))
         elif e.id == "vpc":
             colour = UP
             texts.append(f"<b>VPC</b><br>{spec.vpc.cidr}")
         else:
             colour = UP
-            via = ", ".join(keys[c] for c in tr.onprem[t]) or "no gateway"
-            texts.append(f"<b>On-premises</b><br>{spec.onprem.cidr}<br>routes via {via}")
+            via = ", ".join(keys[c] for c in tr.onprem[t]) or M("no gateway")
+            texts.append(_r(Seq([M("<b>On-premises</b>"), spec.onprem.cidr, M("routes via {via}", via=via)], "<br>")))
         colours.append(colour)
-        hovers.append(e.label)
+        hovers.append(_r(e.label))
     traces.append({
         "type": "scatter", "x": [e.x for e in node_els], "y": [e.y for e in node_els], "mode": "markers+text",
         "name": "elements", "text": texts, "textposition": "bottom center", "hovertext": hovers,
@@ -193,13 +202,15 @@ def _frame_data(result: SimResult, t: int, els: list[Element]) -> tuple[list[Tra
     tun_els = [e for e in els if e.id.startswith("tunnel-")]
     traces.append({
         "type": "scatter", "x": [e.x for e in tun_els], "y": [e.y for e in tun_els], "mode": "markers+text",
-        "name": "tunnels", "text": [f"{e.id}: {s}" for e, s in zip(tun_els, tun_text, strict=True)],
+        "name": "tunnels", "text": [_r(Seq([e.id, s], ": ")) for e, s in zip(tun_els, tun_text, strict=True)],
         "textposition": "top center",
-        "hovertext": [f"{e.id}: {s} (select to fail it)" for e, s in zip(tun_els, tun_text, strict=True)],
+        "hovertext": [_r(M("{tunnel}: {state} (select to fail it)", tunnel=e.id, state=s))
+                      for e, s in zip(tun_els, tun_text, strict=True)],
         "hoverinfo": "text", "showlegend": False, "customdata": [e.id for e in tun_els], "textfont": {"size": 11},
         "marker": {"size": 16, "color": tun_colour, "symbol": "diamond", "line": {"color": "#263238", "width": 1}},
     })
-    title = f"t = {t} s · VPC → on-premises: {on_label} · on-premises → VPC: {aws_label}"
+    title = _r(M("t = {t} s · VPC → on-premises: {to_onprem} · on-premises → VPC: {to_aws}", t=t,
+                 to_onprem=on_label, to_aws=aws_label))
     return traces, title
 
 
@@ -227,8 +238,15 @@ def initial_time(result: SimResult) -> int:
     return min(result.duration_s - 1, result.failures[0].at_s + 1)
 
 
-def topology_figure(result: SimResult, at: int | None = None) -> go.Figure:
-    """The topology with each element's state and the traffic paths; slider and play over time."""
+def topology_figure(result: SimResult, at: int | None = None, lang: str | None = None) -> go.Figure:
+    """The topology with each element's state and the traffic paths; slider and play over time. The labels the
+    lab writes itself are in `lang` (default: the current language); fixed labels are translated afterwards
+    (`lab.i18n.figures.localize_dict`)."""
+    with using(lang):
+        return _topology_figure(result, at)
+
+
+def _topology_figure(result: SimResult, at: int | None) -> go.Figure:
     els = elements(result)
     times = frame_times(result)
     first = initial_time(result) if at is None else at
@@ -269,7 +287,7 @@ def topology_figure(result: SimResult, at: int | None = None) -> go.Figure:
             ],
         }],
         sliders=[{"active": active, "steps": slider_steps, "x": 0.16, "len": 0.84, "y": -0.06,
-                  "currentvalue": {"prefix": "moment: t = ", "suffix": " s"}, "pad": {"t": 10}}],
+                  "currentvalue": {"prefix": _r(M("moment: t = ")), "suffix": _r(M(" s"))}, "pad": {"t": 10}}],
     )
     return fig
 
@@ -285,8 +303,14 @@ def _bucket(values: list, k: int, how: Callable[[list], float]) -> list:
     return list(values) if k == 1 else [how(values[i:i + k]) for i in range(0, len(values), k)]
 
 
-def timeline_figure(result: SimResult) -> go.Figure:
-    """Per tunnel: TunnelState lanes with events, bytes in/out, and delivered traffic per direction."""
+def timeline_figure(result: SimResult, lang: str | None = None) -> go.Figure:
+    """Per tunnel: TunnelState lanes with events, bytes in/out, and delivered traffic per direction (labels the
+    lab writes itself in `lang`, default the current language)."""
+    with using(lang):
+        return _timeline_figure(result)
+
+
+def _timeline_figure(result: SimResult) -> go.Figure:
     tr, spec = result.trace, result.scenario
     T = result.duration_s
     rows = spec.tunnel_rows()
@@ -320,7 +344,7 @@ def timeline_figure(result: SimResult) -> go.Figure:
             ys.append(None)
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=f"TunnelState {want} ({label})",
                                  line={"color": colour, "width": 12}, legendgroup="state",
-                                 hovertemplate=f"t=%{{x}} s: {label}<extra></extra>"), row=1, col=1)
+                                 hovertemplate=_r(M("t=%{{x}} s: {state}", state=label)) + "<extra></extra>"), row=1, col=1)
     start = result.snapshot.start
     shown = ("dpd-timeout", "bgp-down", "bgp-up", "ike-sa-deleted", "endpoint-replacement", "auth-failure",
              "proposal-mismatch", "ike-negotiation", "traffic-shift", "health-notice")
@@ -334,20 +358,20 @@ def timeline_figure(result: SimResult) -> go.Figure:
         t = int((ev.time - start).total_seconds())
         ex.append(t)
         ey.append(lanes[tid] + 0.32 if tid else len(rows) - 0.4)
-        et.append(f"t={t} s {ev.kind}: {ev.detail}")
+        et.append(_r(M("t={t} s {kind}: {detail}", t=t, kind=ev.kind, detail=ev.detail)))
     fig.add_trace(go.Scatter(x=ex, y=ey, mode="markers", name="events (hover for detail)", hovertext=et,
                              hoverinfo="text", marker={"symbol": "triangle-down", "size": 10, "color": "#263238"}),
                   row=1, col=1)
     for i, (tid, *_rest) in enumerate(rows):
         colour = TUNNEL_COLOURS[i % len(TUNNEL_COLOURS)]
-        fig.add_trace(go.Scatter(x=ts, y=data_in[i], mode="lines", name=f"{tid} in", legendgroup=tid,
+        fig.add_trace(go.Scatter(x=ts, y=data_in[i], mode="lines", name=_r(M("{tunnel} in", tunnel=tid)), legendgroup=tid,
                                  line={"color": colour, "width": 1.5}), row=2, col=1)
-        fig.add_trace(go.Scatter(x=ts, y=data_out[i], mode="lines", name=f"{tid} out", legendgroup=tid,
+        fig.add_trace(go.Scatter(x=ts, y=data_out[i], mode="lines", name=_r(M("{tunnel} out", tunnel=tid)), legendgroup=tid,
                                  line={"color": colour, "width": 1.5, "dash": "dot"}), row=2, col=1)
-    for label, frac, off, colour in (("VPC → on-premises", frac_on, off_on, TO_ONPREM),
-                                     ("on-premises → VPC", frac_aws, off_aws, TO_AWS)):
+    for label, frac, off, colour in ((M("delivered VPC → on-premises"), frac_on, off_on, TO_ONPREM),
+                                     (M("delivered on-premises → VPC"), frac_aws, off_aws, TO_AWS)):
         ys2 = [100 * f if o > 0 else None for f, o in zip(frac, off, strict=True)]
-        fig.add_trace(go.Scatter(x=ts, y=ys2, mode="lines", name=f"delivered {label}", line={"color": colour,
+        fig.add_trace(go.Scatter(x=ts, y=ys2, mode="lines", name=_r(label), line={"color": colour,
                                  "width": 2}, line_shape="hv"), row=3, col=1)
     # Shade the seconds in which traffic was lost in either direction; mark each failure. Shapes
     # are added in one layout update: plotly's add_vline/add_vrect are slow per call.

@@ -9,6 +9,7 @@ without a person.
 
 from __future__ import annotations
 
+from lab.i18n import M, Seq
 from lab.sim import loglines as L
 from lab.sim.engine import (
     BGP_CONNECT_S,
@@ -19,7 +20,7 @@ from lab.sim.engine import (
     Engine,
     Trace,
 )
-from lab.sim.state import Tun
+from lab.sim.state import Tun, gw_name
 
 
 def run(e: Engine) -> Trace:
@@ -82,8 +83,9 @@ def run(e: Engine) -> Trace:
                 rec.event(t, "health-notice", "Tunnel endpoint replacement notification (AWS Health)", tun)
                 if tun.aws_initiates:
                     tun.aws_init_at = t
-                rec.step(t, f"The new endpoint of {tun.id} is in service (same outside IP {tun.ip}) but has no IKE "
-                            "SA; AWS Health sends a tunnel endpoint replacement notification. " + e._who_initiates(tun))
+                rec.step(t, M("The new endpoint of {tunnel} is in service (same outside IP {ip}) but has no IKE "
+                              "SA; AWS Health sends a tunnel endpoint replacement notification. {who}", tunnel=tun.id,
+                              ip=tun.ip, who=e._who_initiates(tun)))
                 if tun.operator_test and gw.alive:
                     # The person who changed the key or the proposals tests the tunnel from the customer
                     # gateway: it drops its old SA and negotiates with the new endpoint.
@@ -91,8 +93,8 @@ def run(e: Engine) -> Trace:
                     tun.cgw_sa = tun.bgp_cgw = False
                     tun.cgw_want = True
                     tun.cgw_init_at = t
-                    rec.step(t, f"Whoever changed the options of {tun.id} tests the tunnel: {gw.spec.name} drops its old "
-                                "SA and initiates IKE towards the new endpoint.")
+                    rec.step(t, M("Whoever changed the options of {tunnel} tests the tunnel: {gateway} drops its old "
+                                  "SA and initiates IKE towards the new endpoint.", tunnel=tun.id, gateway=gw_name(gw)))
             tun.path = gw.alive and gw.link and tun.endpoint_back is None and tun.configured
             if tun.aws_sa and t - tun.aws_heard > D:
                 e._aws_dpd(t, tun)
@@ -101,21 +103,23 @@ def run(e: Engine) -> Trace:
                 rec.bgp(t, tun, "DOWN", L.BGP_HOLD_EXPIRED.format(ip=tun.cgw_inside))
                 rec.event(t, "bgp-down", f"hold timer expired ({hold} s without a keepalive)", tun)
                 rec.event(t, "route-withdrawn", f"on-premises routes learned over {tun.id} withdrawn", tun)
-                rec.step(t, f"AWS heard no BGP keepalive over {e._tname(tun)} for {hold} s (hold time): it drops "
-                            "the session and withdraws the on-premises routes learned over it.")
+                rec.step(t, M("AWS heard no BGP keepalive over {tunnel} for {seconds} s (hold time): it drops "
+                              "the session and withdraws the on-premises routes learned over it.", tunnel=e._tname(tun),
+                              seconds=hold))
             if gw.alive:
                 if tun.cgw_sa and t - tun.cgw_heard >= gw.dpd_delay:
                     e._cgw_dpd(t, tun, gw)
                 if tun.bgp_cgw and t - tun.bgp_ok > hold:
                     tun.bgp_cgw = False
-                    rec.step(t, f"{gw.spec.name}'s BGP session over {tun.id} expires too: it stops using the tunnel "
-                                "and stops advertising the VPC route to the office routers through it.")
+                    rec.step(t, M("{gateway}'s BGP session over {tunnel} expires too: it stops using the tunnel "
+                                  "and stops advertising the VPC route to the office routers through it.",
+                                  gateway=gw_name(gw), tunnel=tun.id))
                 if idle and tun.cgw_sa and not tun.aws_initiates and t - tun.last_traffic > idle_to:
                     tun.cgw_sa = tun.bgp_cgw = False
                     tun.cgw_init_at = t + 1
-                    rec.step(t, f"{tun.id} has carried nothing for more than {idle_to} s. The customer gateway lets "
-                                "its idle SA lapse without telling AWS (AWS: 'a period of idle time ... the tunnel "
-                                "might go down' when AWS does not initiate).")
+                    rec.step(t, M("{tunnel} has carried nothing for more than {seconds} s. The customer gateway lets "
+                                  "its idle SA lapse without telling AWS (AWS: 'a period of idle time ... the tunnel "
+                                  "might go down' when AWS does not initiate).", tunnel=tun.id, seconds=idle_to))
 
         # Initiation --------------------------------------------------------------------------------
         for tun in tuns:
@@ -260,22 +264,26 @@ def _bgp_up(e: Engine, t: int, tun: Tun) -> None:
     tun.bgp_aws = tun.bgp_cgw = True
     rec.event(t, "bgp-up", "BGP session Established", tun)
     rec.event(t, "route-advertised", f"{e.spec.onprem.cidr} learned over {tun.id}", tun)
-    rec.step(t, f"BGP over {tun.id} is Established again: AWS learns {e.spec.onprem.cidr} through it and the "
-                "customer gateway learns the VPC prefix.")
+    rec.step(t, M("BGP over {tunnel} is Established again: AWS learns {cidr} through it and the "
+                  "customer gateway learns the VPC prefix.", tunnel=tun.id, cidr=e.spec.onprem.cidr))
 
 
 def _tell_egress(e: Engine, t: int, egress: tuple[int, ...]) -> None:
-    gw_name = e.spec.gateway.type.upper()
+    gateway = e.spec.gateway.type.upper()
     if not egress:
         e.rec.event(t, "traffic-shift", "no tunnel left for VPC -> on-premises traffic")
-        e.rec.step(t, f"The {gw_name} has no route to {e.spec.onprem.cidr} left: VPC -> on-premises traffic is "
-                      "dropped (the propagated route disappears from the VPC route table).")
+        e.rec.step(t, M("The {gateway} has no route to {cidr} left: VPC -> on-premises traffic is "
+                        "dropped (the propagated route disappears from the VPC route table).", gateway=gateway,
+                        cidr=e.spec.onprem.cidr))
         return
-    names = ", ".join(f"{e.tuns[i].id} ({e.gws[e.tuns[i].cgw].spec.name})" for i in egress)
+    names = Seq(M("{tunnel} ({gateway})", tunnel=e.tuns[i].id, gateway=gw_name(e.gws[e.tuns[i].cgw])) for i in egress)
     e.rec.event(t, "traffic-shift", f"VPC -> on-premises now via {', '.join(e.tuns[i].id for i in egress)}",
                 target=e.tuns[egress[0]].id)
-    verb = "spreads VPC -> on-premises traffic over" if len(egress) > 1 else "now sends VPC -> on-premises traffic through"
-    e.rec.step(t, f"The {gw_name} {verb} {names}.")
+    if len(egress) > 1:
+        e.rec.step(t, M("The {gateway} spreads VPC -> on-premises traffic over {names}.", gateway=gateway, names=names))
+    else:
+        e.rec.step(t, M("The {gateway} now sends VPC -> on-premises traffic through {names}.", gateway=gateway,
+                        names=names))
 
 
 def _onprem_choice(e: Engine, t: int, routing: str, ecmp: bool, hc: int, fo: int, offered: float) -> tuple[int, ...]:
@@ -296,20 +304,22 @@ def _onprem_choice(e: Engine, t: int, routing: str, ecmp: bool, hc: int, fo: int
             new = (others[0].idx,)
             rec.event(t, "traffic-shift", f"health check moved the on-premises static route to {others[0].key}",
                       target=others[0].key)
-            rec.step(t, f"The on-premises health check (every {hc} s) finds {g.spec.name} cannot reach the VPC "
-                        f"and moves the static route to {others[0].spec.name}.")
+            rec.step(t, M("The on-premises health check (every {seconds} s) finds {gateway} cannot reach the VPC "
+                          "and moves the static route to {other}.", seconds=hc, gateway=gw_name(g),
+                          other=gw_name(others[0])))
             e.onprem = new
             g.bad_since = None
             return new
         if not hc and not e.manual_told and t - g.bad_since >= RETRY_S:
             e.manual_told = True
             if len(gws) > 1:
-                rec.step(t, f"On premises, the static route still points at {g.spec.name}, which has not delivered "
-                            f"anything for {t - g.bad_since} s. No health check is configured, so on-premises -> VPC "
-                            "traffic stays lost until a person moves the route.")
+                rec.step(t, M("On premises, the static route still points at {gateway}, which has not delivered "
+                              "anything for {seconds} s. No health check is configured, so on-premises -> VPC "
+                              "traffic stays lost until a person moves the route.", gateway=gw_name(g),
+                              seconds=t - g.bad_since))
             else:
-                rec.step(t, f"There is no other customer gateway: on-premises -> VPC traffic stays lost until "
-                            f"{g.spec.name} works again.")
+                rec.step(t, M("There is no other customer gateway: on-premises -> VPC traffic stays lost until "
+                              "{gateway} works again.", gateway=gw_name(g)))
         return cur
     # cluster or BGP: a gateway is eligible while it can serve; routers notice a loss after `fo` s.
     vis = []
@@ -332,14 +342,14 @@ def _onprem_choice(e: Engine, t: int, routing: str, ecmp: bool, hc: int, fo: int
         new = (vis[0],) if vis else ()
     if new != cur:
         if new:
-            names = " and ".join(gws[i].spec.name for i in new)
-            how = "The cluster fails over" if routing == "cluster" else "Internal routing converges"
+            names = Seq((gw_name(gws[i]) for i in new), M(" and "))
+            how = M("The cluster fails over") if routing == "cluster" else M("Internal routing converges")
             rec.event(t, "traffic-shift", f"on-premises -> VPC now via {', '.join(gws[i].key for i in new)}",
                       target=gws[new[0]].key)
-            rec.step(t, f"{how}: the office routers now send VPC traffic to {names}.")
+            rec.step(t, M("{how}: the office routers now send VPC traffic to {names}.", how=how, names=names))
         else:
             rec.event(t, "traffic-shift", "no customer gateway left for on-premises -> VPC traffic")
-            rec.step(t, "No customer gateway can reach the VPC: on-premises -> VPC traffic is lost.")
+            rec.step(t, M("No customer gateway can reach the VPC: on-premises -> VPC traffic is lost."))
         e.onprem = new
     return new
 

@@ -29,6 +29,7 @@ from datetime import UTC, datetime, timedelta
 
 from lab import facts
 from lab.errors import InputError
+from lab.i18n import M
 from lab.model import (
     METRIC_DATA_IN,
     METRIC_DATA_OUT,
@@ -93,9 +94,10 @@ def simulate(
     """Simulate one scenario; same inputs and seed give identical output."""
     spec = load_scenario(scenario_id)
     if not 10 <= duration_s <= MAX_DURATION_S:
-        raise InputError(f"Duration {duration_s} s is outside 10 to {MAX_DURATION_S} s.")
+        raise InputError(M("Duration {seconds} s is outside 10 to {maximum} s.", seconds=duration_s,
+                           maximum=MAX_DURATION_S))
     if resolution_s not in (1, 60):
-        raise InputError(f"Resolution {resolution_s} s is not supported; use 1 or 60.")
+        raise InputError(M("Resolution {seconds} s is not supported; use 1 or 60.", seconds=resolution_s))
     settings = resolve_settings(spec, overrides)
     script = resolve_failures(spec, failures, duration_s)
     engine = Engine(spec, settings, script, duration_s, seed, start)
@@ -147,21 +149,25 @@ def _outcome(e: Engine, tr: Trace, script: list[Failure]) -> Outcome:
 def _verdict(outage: dict[str, int], recover: int | None, manual: bool, ongoing: bool, failed: bool,
              stuck: list[str] | None = None) -> str:
     if not failed:
-        return "No failure injected: traffic flows all the time."
+        return M("No failure injected: traffic flows all the time.")
     stuck = stuck or []
     if manual and not ongoing and stuck:
-        lost = ("no traffic was lost" if not outage["to_onprem"] and not outage["to_aws"]
-                else f"traffic recovers through the other tunnels after {recover} s")
-        return (f"Needs a person: {lost}, but {', '.join(stuck)} stay{'s' if len(stuck) == 1 else ''} down and nothing "
-                "automatic brings {} back (redundancy is lost).".format("it" if len(stuck) == 1 else "them"))
+        lost = (M("no traffic was lost") if not outage["to_onprem"] and not outage["to_aws"]
+                else M("traffic recovers through the other tunnels after {seconds} s", seconds=recover))
+        if len(stuck) == 1:
+            return M("Needs a person: {lost}, but {tunnels} stays down and nothing automatic brings it back "
+                     "(redundancy is lost).", lost=lost, tunnels=stuck[0])
+        return M("Needs a person: {lost}, but {tunnels} stay down and nothing automatic brings them back "
+                 "(redundancy is lost).", lost=lost, tunnels=", ".join(stuck))
     if manual:
-        return "Needs a person: traffic is still lost at the end and nothing automatic will fix it."
+        return M("Needs a person: traffic is still lost at the end and nothing automatic will fix it.")
     if ongoing:
-        return "Still losing traffic at the end of the run; it would recover on its own later."
+        return M("Still losing traffic at the end of the run; it would recover on its own later.")
     if not outage["to_onprem"] and not outage["to_aws"]:
-        return "No traffic lost."
-    return (f"Recovers on its own after {recover} s (VPC -> on-premises lost {outage['to_onprem']} s, "
-            f"on-premises -> VPC lost {outage['to_aws']} s).")
+        return M("No traffic lost.")
+    return M("Recovers on its own after {seconds} s (VPC -> on-premises lost {to_onprem} s, "
+             "on-premises -> VPC lost {to_aws} s).", seconds=recover, to_onprem=outage["to_onprem"],
+             to_aws=outage["to_aws"])
 
 
 def _options(s: Settings, ike: str | None) -> dict[str, object]:

@@ -10,6 +10,7 @@ import ipaddress
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from lab.i18n import D, Msg
 from lab.sim.loglines import aws_bgp_line, aws_tunnel_line, charon_line
 from lab.sim.scenarios import ConnectionSpec, CustomerGatewaySpec, TunnelSpec
 
@@ -119,3 +120,8 @@ class Recorder:
             self.thread = self.thread % 15 + 1
             line = charon_line(self.ts(t), gw.spec.hostname, self.thread, group, message)
             self.logs.append((t, "strongswan", line, tun.vpn_id if tun else "", tun.ip if tun else "", {}))
+
+
+def gw_name(gw: Gw) -> Msg:
+    """A customer gateway's name ("Customer gateway A") as data text, shown in the reader's language."""
+    return D("scenario.gateway", gw.spec.name)

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 from lab.analyzer import Analysis
 from lab.analyzer.diagnosis import categories
+from lab.i18n import data_text, render, t, using
 from lab.masking import MASK, mask_secrets
 from lab.triage.evidence import Evidence
 from lab.triage.fixes import Fix, fix_markdown
@@ -37,9 +38,17 @@ def _md(text: str) -> str:
     return re.sub(r"([\\`*_{}\[\]<>#|])", r"\\\1", text)
 
 
+def _via(via: str) -> str:
+    """"<question title> → <answer>" in the current language."""
+    title, sep, answer = via.partition(" → ")
+    return f"{data_text('tree.title', title)} → {data_text('tree.answer', answer)}" if sep else via
+
+
 def _node_block(node: Node) -> list[str]:
-    out = [f"### {node.title}", "", f"**Cause.** {node.cause}", "", f"**Fix.** {node.fix}", ""]
-    out += [f"**Prevention.** {node.prevention}", "", f"**Lesson to read:** `{node.lesson}`", ""]
+    out = [f"### {data_text('tree.title', node.title)}", "", t("**Cause.** {text}", text=data_text("tree.cause", node.cause)),
+           "", t("**Fix.** {text}", text=data_text("tree.fix", node.fix)), ""]
+    out += [t("**Prevention.** {text}", text=data_text("tree.prevention", node.prevention)), "",
+            t("**Lesson to read:** {lesson}", lesson=f"`{node.lesson}`"), ""]
     return out
 
 
@@ -48,82 +57,100 @@ def build_report(
     session: Session | None = None,
     evidence: Mapping[str, Evidence] | None = None,
     now: datetime | None = None,
-    title: str = "VPN incident report",
+    title: str = "",
     *,
     scope: str = "",
     fix: Fix | None = None,
+    lang: str | None = None,
 ) -> str:
-    """The Markdown report; every input is optional (a report from the tree alone, or logs alone)."""
+    """The Markdown report; every input is optional (a report from the tree alone, or logs alone). Headings and
+    sentences are in `lang` (default: the current language); log lines stay as they were written."""
+    with using(lang):
+        return _build(analysis, session, evidence, now, title, scope, fix)
+
+
+def _build(analysis: Analysis | None, session: Session | None, evidence: Mapping[str, Evidence] | None,
+           now: datetime | None, title: str, scope: str, fix: Fix | None) -> str:
     now = now or datetime.now(UTC)
-    out = [f"# {title}", "", f"Generated {now.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC by VPN Lab.", ""]
+    out = [f"# {title or t('VPN incident report')}", "",
+           t("Generated {time} UTC by VPN Lab.", time=f"{now.astimezone(UTC):%Y-%m-%d %H:%M:%S}"), ""]
     node = session.current if session else (resolve(analysis.primary.tree_node) if analysis and analysis.primary else None)
     primary = analysis.primary if analysis else None
     # At a shortlist the current node is one of several diagnoses still possible: not a diagnosis yet.
     at_diagnosis = bool(node and node.is_diagnosis and (session is None or session.is_diagnosis))
 
-    out += ["## Summary", ""]
+    out += ["## " + t("Summary"), ""]
     if node and at_diagnosis:
-        out.append(f"Diagnosis: **{node.title}**. {node.cause}")
+        out.append(t("Diagnosis: **{title}**. {cause}", title=data_text("tree.title", node.title),
+                     cause=data_text("tree.cause", node.cause)))
     elif primary:
-        out.append(primary.summary)
+        out.append(render(primary.summary))
     else:
-        out.append("No diagnosis yet: the log showed no known failure and the tree was not walked to a diagnosis.")
+        out.append(t("No diagnosis yet: the log showed no known failure and the tree was not walked to a diagnosis."))
     out.append("")
 
     if analysis:
-        out += ["## Primary diagnosis from the logs", ""]
+        out += ["## " + t("Primary diagnosis from the logs"), ""]
         if primary:
             cat = categories()[primary.category]
-            out += [f"**{cat.title}** (`{primary.category}`), troubleshooter node `{primary.tree_node}`.", ""]
-            out += [f"- {r}" for r in primary.reasoning]
+            out += [t("**{title}** ({category}), troubleshooter node {node}.", title=data_text("category.title", cat.title),
+                      category=f"`{primary.category}`", node=f"`{primary.tree_node}`"), ""]
+            out += [f"- {render(r)}" for r in primary.reasoning]
             out.append("")
             by_line = {f.line: f for f in analysis.findings}
             shown = [f"line {n}: {mask(by_line[n].text)}" for n in primary.evidence_lines if n in by_line]
             if shown:
-                out += ["Evidence lines:", "", _fence(shown), ""]
+                out += [t("Evidence lines:"), "", _fence(shown), ""]
         else:
-            out += ["No known failure pattern matched.", ""]
-        fmt = analysis.format + (f" (also {', '.join(analysis.detected_formats[1:])})" if len(analysis.detected_formats) > 1 else "")
-        out += [f"Log: {analysis.lines:,} lines, format {fmt}, {len(analysis.findings)} findings.", ""]
-        out += [f"- {n}" for n in analysis.notes]
+            out += [t("No known failure pattern matched."), ""]
+        fmt = analysis.format + (" " + t("(also {formats})", formats=", ".join(analysis.detected_formats[1:]))
+                                 if len(analysis.detected_formats) > 1 else "")
+        out += [t("Log: {lines:,} lines, format {format}, {findings} findings.", lines=analysis.lines, format=fmt,
+                  findings=len(analysis.findings)), ""]
+        out += [f"- {render(n)}" for n in analysis.notes]
         if analysis.notes:
             out.append("")
 
     candidates = tree_candidates(session, evidence) if session else []
     if session:
-        out += ["## Path through the troubleshooting tree", ""]
+        out += ["## " + t("Path through the troubleshooting tree"), ""]
         if scope:
-            out += [f"Evidence scope: {_md(mask(scope))} (facts of other tunnels were not used).", ""]
+            out += [t("Evidence scope: {scope} (facts of other tunnels were not used).", scope=_md(mask(scope))), ""]
         answered = session.answered()
         if not answered:
-            out.append(f"Opened at `{session.steps[0].ref}`; no question answered yet.")
+            out.append(t("Opened at {ref}; no question answered yet.", ref=f"`{session.steps[0].ref}`"))
         for i, (n, step) in enumerate(answered, 1):
-            question = n.text or f"Which diagnosis matches? ({n.title})"
+            question = (data_text("tree.text", n.text) if n.text else
+                        t("Which diagnosis matches? ({title})", title=data_text("tree.title", n.title)))
             if step.by_evidence:
-                how = f" - answered automatically by evidence ({_md(mask(step.source))})"
+                how = " - " + t("answered automatically by evidence ({source})", source=_md(mask(step.source)))
                 ev = evidence.get(n.evidence) if evidence and n.evidence else None
                 if ev is not None and ev.rule is not None:
-                    how += f"; proves: {_md(ev.rule.proves)} Does not prove: {_md(ev.rule.does_not_prove)}"
+                    how += "; " + t("proves: {proves} Does not prove: {not_proves}", proves=_md(ev.rule.proves),
+                                    not_proves=_md(ev.rule.does_not_prove))
             else:
-                how = " - answered by the person"
-            out.append(f"{i}. {_md(question)} **{_md(step.label)}**{how}")
-        out += ["", f"Current node: `{session.current.ref}` ({session.current.title}).", ""]
+                how = " - " + t("answered by the person")
+            out.append(f"{i}. {_md(question)} **{_md(data_text('tree.answer', step.label))}**{how}")
+        out += ["", t("Current node: {ref} ({title}).", ref=f"`{session.current.ref}`",
+                      title=data_text("tree.title", session.current.title)), ""]
         if not session.is_diagnosis and candidates:
-            out += ["Diagnoses still possible, most likely first:", ""]
-            out += [f"- {c.title} (`{c.ref}`)" + (f" - if: {_md(c.via)}" if c.via else "") for c in candidates]
+            out += [t("Diagnoses still possible, most likely first:"), ""]
+            out += [f"- {data_text('tree.title', c.title)} (`{c.ref}`)" + (" - " + t("if: {via}", via=_md(_via(c.via)))
+                                                                           if c.via else "") for c in candidates]
             out.append("")
 
     if node and at_diagnosis:
-        out += ["## Recommended fix and prevention", ""] + _node_block(node)
+        out += ["## " + t("Recommended fix and prevention"), ""] + _node_block(node)
         if fix is not None:
             out += fix_markdown(fix)
     elif node and node.is_diagnosis:
-        out += ["## Next step", "", "Several diagnoses remain; pick the one that matches (see the list above).", ""]
+        out += ["## " + t("Next step"), "", t("Several diagnoses remain; pick the one that matches (see the list above)."), ""]
     elif node:
-        out += ["## Next step", "", f"Continue at `{node.ref}`: {node.text}", ""]
+        out += ["## " + t("Next step"), "", t("Continue at {ref}: {text}", ref=f"`{node.ref}`",
+                                              text=data_text("tree.text", node.text)), ""]
 
     if analysis and analysis.findings:
-        out += ["## Findings", ""]
+        out += ["## " + t("Findings"), ""]
         rows = [
             f"line {f.line}{' ' + f.time.strftime('%Y-%m-%d %H:%M:%S') if f.time else ''} [{f.category}/{f.phase}] "
             f"{f.pattern}: {mask(f.text)}"
@@ -131,14 +158,16 @@ def build_report(
         ]
         out += [_fence(rows), ""]
         if len(analysis.findings) > 500:
-            out += [f"({len(analysis.findings) - 500} more findings not listed.)", ""]
+            out += [t("({count} more findings not listed.)", count=len(analysis.findings) - 500), ""]
 
     refs = list(node.references) if node and at_diagnosis else []
-    out += ["## References", ""]
+    out += ["## " + t("References"), ""]
     out += [f"- [{r.title}]({r.url})" for r in refs]
     out += [
-        "- [Troubleshooting your customer gateway device (AWS)](https://docs.aws.amazon.com/vpn/latest/s2svpn/Troubleshooting.html)",
-        "- [Contents of Site-to-Site VPN tunnel logs (AWS)](https://docs.aws.amazon.com/vpn/latest/s2svpn/log-contents.html)",
+        "- [" + t("Troubleshooting your customer gateway device (AWS)")
+        + "](https://docs.aws.amazon.com/vpn/latest/s2svpn/Troubleshooting.html)",
+        "- [" + t("Contents of Site-to-Site VPN tunnel logs (AWS)")
+        + "](https://docs.aws.amazon.com/vpn/latest/s2svpn/log-contents.html)",
         "",
     ]
     return "\n".join(out)

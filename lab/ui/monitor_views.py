@@ -16,7 +16,7 @@ import streamlit as st
 
 from lab import audit
 from lab.errors import LabError
-from lab.i18n import N_, render
+from lab.i18n import N_, render, using
 from lab.i18n.audit import localize_message
 from lab.masking import mask_secrets
 from lab.model import Event, Snapshot, Tunnel, VpnConnection
@@ -163,12 +163,18 @@ def maintenance_lines(c: VpnConnection) -> list[str]:
 # the key, so a figure is never shown in the language of another session.
 @st.cache_resource(max_entries=16, show_spinner=False, hash_funcs={Snapshot: id})
 def _figure(snapshot: Snapshot, vpn_id: str, lang: str) -> tuple[Snapshot, go.Figure]:
-    return snapshot, freeze(connection_figure(snapshot, vpn_id))
+    return snapshot, freeze(connection_figure(snapshot, vpn_id, lang))
 
 
 def chart_figure(snapshot: Snapshot, vpn_id: str) -> go.Figure:
     held, fig = _figure(snapshot, vpn_id, current())
-    return fig if held is snapshot else connection_figure(snapshot, vpn_id)
+    return fig if held is snapshot else connection_figure(snapshot, vpn_id, current())
+
+
+def render_in(func: Callable[..., str], *args: object) -> str:
+    """A text the chart module writes, in the page language."""
+    with using(current()):
+        return func(*args)
 
 
 def render_chart(snapshot: Snapshot, c: VpnConnection) -> None:
@@ -180,12 +186,12 @@ def render_chart(snapshot: Snapshot, c: VpnConnection) -> None:
         )
     st.plotly_chart(chart_figure(snapshot, c.id), width="stretch", key=f"monitor_chart_{c.id}")
     period = period_of(snapshot, c.id)
-    per = " " + _("One point per {period} (CloudWatch period).", period=period_text(period)) if period else ""
+    per = " " + _("One point per {period} (CloudWatch period).", period=render_in(period_text, period)) if period else ""
     st.caption(
         _("How to read it: {meaning} Between 0 and 1: the tunnel was up for that share of the period. Times in UTC.",
-          meaning=state_meaning(c)) + per
+          meaning=render_in(state_meaning, c)) + per
     )
-    st.caption(data_note())
+    st.caption(render_in(data_note))
 
 
 def render_events(snapshot: Snapshot, c: VpnConnection) -> None:

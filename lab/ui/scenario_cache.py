@@ -55,12 +55,12 @@ def _in(lang: str, fig: go.Figure) -> go.Figure:
 
 @st.cache_resource(max_entries=24, show_spinner=False)
 def timeline(key: RunKey, lang: str = DEFAULT_LANG) -> go.Figure:
-    return _in(lang, timeline_figure(run(key)))
+    return _in(lang, timeline_figure(run(key), lang=lang))
 
 
 @st.cache_resource(max_entries=24, show_spinner=False)
 def topology(key: RunKey, lang: str = DEFAULT_LANG) -> go.Figure:
-    return _in(lang, topology_figure(run(key)))
+    return _in(lang, topology_figure(run(key), lang=lang))
 
 
 @st.cache_resource(max_entries=24, show_spinner=False)

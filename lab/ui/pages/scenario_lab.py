@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from lab.errors import LabError
+from lab.i18n import render
 from lab.sim import (
     ASSUMPTIONS,
     FAILURE_KINDS,
@@ -270,22 +271,26 @@ if key.failures:  # a learner who broke a design on purpose did this scenario's 
     identity.record_exercise(f"scenario-lab:{key.scenario}")
 
 # --- results -----------------------------------------------------------------------------------------
+def _sec(seconds: object) -> str:
+    return _("{seconds} s", seconds=seconds)
+
+
 o = result.outcome
 st.subheader(_("Result: {title}", title=d("scenario.title", result.scenario.title)))
 m = st.columns(5)
-m[0].metric(_("VPC → on-prem outage"), f"{o.outage_s['to_onprem']} s",
+m[0].metric(_("VPC → on-prem outage"), _sec(o.outage_s['to_onprem']),
             help=_("{pct} % of the traffic in this direction was lost.", pct=o.lost_pct["to_onprem"]))
-m[1].metric(_("On-prem → VPC outage"), f"{o.outage_s['to_aws']} s",
+m[1].metric(_("On-prem → VPC outage"), _sec(o.outage_s['to_aws']),
             help=_("{pct} % of the traffic in this direction was lost.", pct=o.lost_pct["to_aws"]))
-m[2].metric(_("Time to detect"), "—" if o.detect_s is None else f"{o.detect_s} s",
+m[2].metric(_("Time to detect"), "—" if o.detect_s is None else _sec(o.detect_s),
             help=_("From the first failure to the first reaction anywhere: AWS (DPD, BGP hold timer), a customer "
                    "gateway, or the office routers (cluster, internal routing, health check) moving traffic."))
-m[3].metric(_("Time to recover"), _("none") if o.recover_s is None else f"{o.recover_s} s",
+m[3].metric(_("Time to recover"), _("none") if o.recover_s is None else _sec(o.recover_s),
             help=_("From the first failure to the end of the last second with lost traffic; none: traffic was still "
                    "lost at the end of the run."))
 m[4].metric(_("Person needed"), _("YES") if o.manual_action_required else _("no"),
             help=_("Traffic is still lost at the end and no automatic mechanism will fix it."))
-(st.error if o.manual_action_required else st.success)(o.verdict)
+(st.error if o.manual_action_required else st.success)(render(o.verdict, current()))
 
 notice = st.session_state.pop("sl_notice", None)
 if notice:
@@ -338,23 +343,24 @@ if tab_timeline.open:
 if tab_steps.open:
     with tab_steps:
         if o.explanation:
-            st.markdown("\n".join(f"{n}. **t = {t} s**: {text}" for n, (t, text) in enumerate(o.explanation, 1)))
+            st.markdown("\n".join(f"{n}. **t = {_sec(t)}**: {render(text, current())}"
+                                  for n, (t, text) in enumerate(o.explanation, 1)))
         else:
             st.write(_("Nothing happened: both directions delivered everything."))
-        st.caption(_("Tunnels down: {list}", list=", ".join(f"{k} {v} s" for k, v in o.down_s.items())))
+        st.caption(_("Tunnels down: {list}", list=", ".join(f"{k} {_sec(v)}" for k, v in o.down_s.items())))
 
 if tab_compare.open:
     with tab_compare:
         rows = cache.comparison(key)
         table = pd.DataFrame([{
             _("Design"): d("scenario.title", r.title),
-            _("VPC → on-prem outage"): _("n/a") if r.to_onprem_s is None else f"{r.to_onprem_s} s",
-            _("On-prem → VPC outage"): _("n/a") if r.to_aws_s is None else f"{r.to_aws_s} s",
-            _("Detect"): "—" if r.detect_s is None else f"{r.detect_s} s",
+            _("VPC → on-prem outage"): _("n/a") if r.to_onprem_s is None else _sec(r.to_onprem_s),
+            _("On-prem → VPC outage"): _("n/a") if r.to_aws_s is None else _sec(r.to_aws_s),
+            _("Detect"): "—" if r.detect_s is None else _sec(r.detect_s),
             _("Recover"): _("not recovered") if r.recover_s is None and r.manual is not None else
-                          (_("n/a") if r.manual is None else f"{r.recover_s} s"),
+                          (_("n/a") if r.manual is None else _sec(r.recover_s)),
             _("Person needed"): _("n/a") if r.manual is None else (_("YES") if r.manual else _("no")),
-            _("Verdict"): r.verdict + (f" ({r.note})" if r.note else ""),
+            _("Verdict"): render(r.verdict, current()) + (f" ({render(r.note, current())})" if r.note else ""),
         } for r in rows])
         st.table(table, hide_index=True)
 

@@ -387,7 +387,7 @@ elif found:
 # 3 · Report --------------------------------------------------------------------------------------
 st.subheader(_("Incident report"))
 fix = case.fix_for(session, scope, st.session_state.get("ts_family") or "") if session.is_diagnosis else None
-report = build_report(result, session, evidence, scope=scope.label if scope else "", fix=fix)
+report = build_report(result, session, evidence, scope=scope.label if scope else "", fix=fix, lang=current())
 st.download_button(
     _("Download incident report (Markdown)"),
     data=report,
