@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from lab.errors import InputError
+from lab.i18n import t
 
 PUBLIC_URL_VAR = "VPNLAB_PUBLIC_URL"
 JOIN_PATH = "class"  # the registry's url_path of the participants' page
@@ -36,23 +37,23 @@ def quiz_sizes() -> dict[str, int]:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("class", help="create, show, export or delete a training class",
-                       description="Team training classes: a facilitator creates one, participants join with "
-                       "its code. Set VPNLAB_PUBLIC_URL to the address participants open (for the join URL).")
+    p = sub.add_parser("class", help=t("create, show, export or delete a training class"),
+                       description=t("Team training classes: a facilitator creates one, participants join with "
+                       "its code. Set VPNLAB_PUBLIC_URL to the address participants open (for the join URL)."))
     csub = p.add_subparsers(dest="class_command", metavar="ACTION", required=True)
-    c = csub.add_parser("create", help="create a class; prints its join code and the facilitator key")
+    c = csub.add_parser("create", help=t("create a class; prints its join code and the facilitator key"))
     c.add_argument("title", metavar="TITLE")
-    c.add_argument("--json", action="store_true", help='print {"code", "facilitator_key", "url"}')
+    c.add_argument("--json", action="store_true", help=t('print {"code", "facilitator_key", "url"}'))
     c.set_defaults(func=_create)
-    s = csub.add_parser("show", help="participants, lessons done, quiz scores and drills of a class")
+    s = csub.add_parser("show", help=t("participants, lessons done, quiz scores and drills of a class"))
     s.add_argument("code", metavar="CODE")
-    s.add_argument("--json", action="store_true", help="print one JSON object")
+    s.add_argument("--json", action="store_true", help=t("print one JSON object"))
     s.set_defaults(func=_show)
-    e = csub.add_parser("export", help="write a class's results as CSV")
+    e = csub.add_parser("export", help=t("write a class's results as CSV"))
     e.add_argument("code", metavar="CODE")
-    e.add_argument("--csv", type=Path, required=True, metavar="FILE", help="where to write ('-' for stdout)")
+    e.add_argument("--csv", type=Path, required=True, metavar="FILE", help=t("where to write ('-' for stdout)"))
     e.set_defaults(func=_export)
-    d = csub.add_parser("delete", help="delete a class and everything about its participants")
+    d = csub.add_parser("delete", help=t("delete a class and everything about its participants"))
     d.add_argument("code", metavar="CODE")
     d.set_defaults(func=_delete)
 

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import argparse
 
+from lab.i18n import t
+
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("db", help="manage the database of progress, classes and drills",
-                       description="Manage the database that keeps learners' progress, classes and drills: "
+    p = sub.add_parser("db", help=t("manage the database of progress, classes and drills"),
+                       description=t("Manage the database that keeps learners' progress, classes and drills: "
                        "an SQLite file in your data directory by default, or PostgreSQL named by "
-                       "VPNLAB_DATABASE_URL (postgresql://user:password@host:5432/dbname).")
+                       "VPNLAB_DATABASE_URL (postgresql://user:password@host:5432/dbname)."))
     dbsub = p.add_subparsers(dest="db_command", metavar="ACTION", required=True)
-    up = dbsub.add_parser("upgrade", help="create or migrate the database to this version's schema")
+    up = dbsub.add_parser("upgrade", help=t("create or migrate the database to this version's schema"))
     up.set_defaults(func=_upgrade)
 
 

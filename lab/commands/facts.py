@@ -10,8 +10,8 @@ from lab.i18n import data_text, t
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("facts", help="list the AWS facts the lab states, with sources")
-    p.add_argument("--json", action="store_true", help="print a JSON array")
+    p = sub.add_parser("facts", help=t("list the AWS facts the lab states, with sources"))
+    p.add_argument("--json", action="store_true", help=t("print a JSON array"))
     p.set_defaults(func=_facts)
 
 

@@ -14,19 +14,19 @@ from lab.lessons import DEFAULT_LANG, languages, load_catalog
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "lessons",
-        help="list the lessons, or validate every lesson file",
-        description="List the lessons (default), print them as JSON, or validate every lesson file.",
+        help=t("list the lessons, or validate every lesson file"),
+        description=t("List the lessons (default), print them as JSON, or validate every lesson file."),
     )
     mode = p.add_mutually_exclusive_group()
-    mode.add_argument("--json", action="store_true", help="print a JSON array of lessons")
+    mode.add_argument("--json", action="store_true", help=t("print a JSON array of lessons"))
     mode.add_argument(
-        "--check", action="store_true", help="validate every lesson; exit 2 and print `path: problem` lines if any is invalid"
+        "--check", action="store_true", help=t("validate every lesson; exit 2 and print `path: problem` lines if any is invalid")
     )
     p.add_argument(
         "--lang",
         choices=i18n.LANGS,
-        help="language of the lessons and the output (default: every language for --check; otherwise from "
-        "LC_ALL / LC_MESSAGES / LANG, else en). Lessons not yet written in a language are listed in English.",
+        help=t("language of the lessons and the output (default: every language for --check; otherwise from "
+        "LC_ALL / LC_MESSAGES / LANG, else en). Lessons not yet written in a language are listed in English."),
     )
     p.set_defaults(func=_lessons)
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from lab.analyzer import FORMAT_NAMES, FORMATS, Analysis, analyze_path, analyze_stream
 from lab.analyzer import corpus as corpus_eval
 from lab.errors import InputError
-from lab.i18n import data_text, render, t
+from lab.i18n import M, data_text, render, t
 from lab.masking import mask_data, mask_secrets
 from lab.triage.evidence import from_analysis
 from lab.triage.report import build_report
@@ -32,31 +32,31 @@ def register(sub: argparse._SubParsersAction) -> None:
     formats = "\n".join(f"  {name:<12} {FORMAT_NAMES[name]}" for name in FORMATS)
     p = sub.add_parser(
         "logs",
-        help="analyze a VPN log (AWS, strongSwan, libreswan, Cisco, Juniper, FortiGate, Palo Alto, ...)",
+        help=t("analyze a VPN log (AWS, strongSwan, libreswan, Cisco, Juniper, FortiGate, Palo Alto, ...)"),
         description=(
-            "Read a VPN log as protocol events (exchange, notify, retransmits, DPD, deletes, BGP) and name the "
+            t("Read a VPN log as protocol events (exchange, notify, retransmits, DPD, deletes, BGP) and name the "
             "most likely root cause with the lines that led to it. Lines may be newest first, two peers' logs "
-            "pasted one after the other, with or without timestamps or syslog prefixes."
+            "pasted one after the other, with or without timestamps or syslog prefixes.")
         ),
         epilog="supported formats (detected automatically; mixed logs are fine):\n" + formats,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("file", metavar="FILE", nargs="?", help="log file to analyze, or - for standard input")
-    p.add_argument("--format", default="auto", choices=["auto", *FORMATS], help="log format (default: detect)")
-    p.add_argument("--json", action="store_true", help="print the result as JSON")
-    p.add_argument("--report", metavar="OUT.md", help="also write a Markdown incident report to OUT.md")
+    p.add_argument("file", metavar="FILE", nargs="?", help=t("log file to analyze, or - for standard input"))
+    p.add_argument("--format", default="auto", choices=["auto", *FORMATS], help=t("log format (default: detect)"))
+    p.add_argument("--json", action="store_true", help=t("print the result as JSON"))
+    p.add_argument("--report", metavar="OUT.md", help=t("also write a Markdown incident report to OUT.md"))
     p.add_argument(
         "--eval",
         metavar="DIR",
-        help="instead of one log: accuracy per category, vendor and format on a real-log corpus "
-        "(a folder with corpus.yaml, such as datasets/real-logs), dev and held-out parts separately",
+        help=t("instead of one log: accuracy per category, vendor and format on a real-log corpus "
+        "(a folder with corpus.yaml, such as datasets/real-logs), dev and held-out parts separately"),
     )
     p.set_defaults(func=_logs)
 
 
 def _eval(args: argparse.Namespace) -> int:
     if args.file or args.report:
-        raise InputError("--eval DIR analyzes a corpus; give it without FILE or --report.")
+        raise InputError(M("--eval DIR analyzes a corpus; give it without FILE or --report."))
     reports = corpus_eval.evaluate(args.eval)
     if args.json:
         print(json.dumps(mask_data({k: r.to_json() for k, r in reports.items()}), indent=2))
@@ -71,7 +71,7 @@ def _read(args: argparse.Namespace) -> Analysis:
     raw = sys.stdin.buffer
     head = raw.peek(8192)[:8192] if hasattr(raw, "peek") else b""
     if b"\x00" in head:
-        raise InputError("Standard input looks binary, not a text log.")
+        raise InputError(M("Standard input looks binary, not a text log."))
     return analyze_stream(_Utf8Lines(raw), args.format, "Standard input")
 
 
@@ -112,9 +112,10 @@ def _logs(args: argparse.Namespace) -> int:
     if args.eval:
         return _eval(args)
     if not args.file:
-        raise InputError("Give a log FILE (or - for standard input), or --eval DIR for a corpus.")
+        raise InputError(M("Give a log FILE (or - for standard input), or --eval DIR for a corpus."))
     if args.report and args.file != "-" and _same_file(args.file, args.report):
-        raise InputError(f"--report {args.report} is the log being analyzed; it would be overwritten. Name another file.")
+        raise InputError(M("--report {path} is the log being analyzed; it would be overwritten. Name another file.",
+                           path=args.report))
     analysis = _read(args)
     if args.report:
         session = None
@@ -124,7 +125,8 @@ def _logs(args: argparse.Namespace) -> int:
         try:
             Path(args.report).write_text(build_report(analysis, session, evidence), encoding="utf-8")
         except OSError as exc:
-            raise InputError(f"Cannot write the report to {args.report}: {exc.strerror or exc}.") from None
+            raise InputError(M("Cannot write the report to {path}: {error}.", path=args.report,
+                               error=exc.strerror or exc)) from None
     if args.json:
         print(json.dumps(mask_data(analysis.to_json()), indent=2))
         return 0

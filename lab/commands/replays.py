@@ -6,12 +6,12 @@ import argparse
 import json
 
 from lab import replay
-from lab.i18n import data_text
+from lab.i18n import data_text, t
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("replays", help="list the bundled incident replays")
-    p.add_argument("--json", action="store_true", help="print a JSON array")
+    p = sub.add_parser("replays", help=t("list the bundled incident replays"))
+    p.add_argument("--json", action="store_true", help=t("print a JSON array"))
     p.set_defaults(func=_replays)
 
 

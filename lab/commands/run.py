@@ -17,6 +17,7 @@ import sys
 
 from lab import PACKAGE_DIR, PROJECT_DIR
 from lab.errors import InputError
+from lab.i18n import M, t
 from lab.ui.serving import LIVE_ENV, PROFILE_ENV, TEAM_ENV
 
 LOOPBACK = "127.0.0.1"
@@ -25,14 +26,14 @@ LOOPBACK = "127.0.0.1"
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "run",
-        help="start the app (default); extra arguments go to `streamlit run`",
-        description="Start the VPN Lab app on http://127.0.0.1:8501 (this computer only). Extra arguments are "
+        help=t("start the app (default); extra arguments go to `streamlit run`"),
+        description=t("Start the VPN Lab app on http://127.0.0.1:8501 (this computer only). Extra arguments are "
         "passed to `streamlit run`, e.g. `vpn-lab run --server.port 8600`. To serve a team, add --team "
-        "(see the README's Security section).",
+        "(see the README's Security section)."),
     )
-    p.add_argument("--team", action="store_true", help="serve other people over the network (every interface)")
-    p.add_argument("--live-aws", action="store_true", help="with --team: let visitors read live AWS with the server's identity")
-    p.add_argument("--aws-profile", metavar="P", help="with --team --live-aws: the one AWS profile the server reads with")
+    p.add_argument("--team", action="store_true", help=t("serve other people over the network (every interface)"))
+    p.add_argument("--live-aws", action="store_true", help=t("with --team: let visitors read live AWS with the server's identity"))
+    p.add_argument("--aws-profile", metavar="P", help=t("with --team --live-aws: the one AWS profile the server reads with"))
     p.set_defaults(func=_run, streamlit_args=[])
 
 
@@ -64,9 +65,9 @@ def plan(args: argparse.Namespace) -> tuple[list[str], dict[str, str], str]:
     address = _address(extra)
     team = bool(args.team) or (address is not None and not _is_loopback(address))
     if (args.live_aws or args.aws_profile) and not team:
-        raise InputError("--live-aws and --aws-profile configure team serving: add --team.")
+        raise InputError(M("--live-aws and --aws-profile configure team serving: add --team."))
     if args.aws_profile and not args.live_aws:
-        raise InputError("--aws-profile names the profile for live AWS: add --live-aws.")
+        raise InputError(M("--aws-profile names the profile for live AWS: add --live-aws."))
     if address is None:
         address = "0.0.0.0" if team else LOOPBACK
         extra = ["--server.address", address, *extra]

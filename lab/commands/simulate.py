@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 
 from lab.errors import InputError
-from lab.i18n import data_text, t
+from lab.i18n import M, data_text, render, t
 from lab.sim import (
     ASSUMPTIONS,
     FAILURE_KINDS,
@@ -44,33 +44,33 @@ def _seconds(text: str) -> int:
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "simulate",
-        help="simulate a failover scenario (S1-S5) under a failure script",
-        description="Simulate an AWS Site-to-Site VPN high-availability scenario second by second under a "
+        help=t("simulate a failover scenario (S1-S5) under a failure script"),
+        description=t("Simulate an AWS Site-to-Site VPN high-availability scenario second by second under a "
         "failure script, and print the outage in each direction, the time to detect and recover, whether a "
-        "person had to act, and why. Defaults for every option come from the lab's AWS facts.",
-        epilog="Failures: KIND[:TARGET]@SECONDS[+DURATION], e.g. cgw-down:cgw-a@60, idle@60+300, "
-        "endpoint-replacement:tunnel-1@120. See --list-failures.",
+        "person had to act, and why. Defaults for every option come from the lab's AWS facts."),
+        epilog=t("Failures: KIND[:TARGET]@SECONDS[+DURATION], e.g. cgw-down:cgw-a@60, idle@60+300, "
+        "endpoint-replacement:tunnel-1@120. See --list-failures."),
     )
-    p.add_argument("scenario", nargs="?", metavar="SCENARIO", help="scenario id: " + ", ".join(
-        s.id for s in list_scenarios()))
-    p.add_argument("--list-failures", action="store_true", help="print the failure catalogue and exit")
-    p.add_argument("--duration", type=_seconds, default=600, metavar="S", help="run length in seconds (default 600)")
+    p.add_argument("scenario", nargs="?", metavar="SCENARIO", help=t("scenario id: {ids}", ids=", ".join(
+        s.id for s in list_scenarios())))
+    p.add_argument("--list-failures", action="store_true", help=t("print the failure catalogue and exit"))
+    p.add_argument("--duration", type=_seconds, default=600, metavar="S", help=t("run length in seconds (default 600)"))
     p.add_argument("--fail", action="append", default=[], metavar="KIND[:TARGET]@SECONDS",
-                   help="inject a failure; repeat for a script")
-    p.add_argument("--dpd-timeout", type=_seconds, metavar="S", help="AWS DPD timeout in seconds")
-    p.add_argument("--dpd-action", choices=DPD_ACTIONS, help="AWS DPD timeout action")
-    p.add_argument("--startup-action", choices=STARTUP_ACTIONS, help="AWS startup action")
-    p.add_argument("--ike", choices=("v1", "v2"), help="IKE version of the customer gateways (AWS allows only it)")
-    p.add_argument("--cgw-initiates", choices=CGW_INITIATES, help="when the customer gateways initiate IKE")
-    p.add_argument("--keepalive", type=_seconds, metavar="S", help="keepalive ping interval (0 = off)")
-    p.add_argument("--health-check", type=_seconds, metavar="S", help="on-premises health check interval (0 = off)")
-    p.add_argument("--bgp-hold", type=_seconds, metavar="S", help="BGP hold time")
-    p.add_argument("--cgw-tunnels", type=int, choices=(1, 2), help="tunnels of each connection configured on the "
-                   "customer gateways (default 2)")
-    p.add_argument("--seed", type=int, default=0, help="random seed (traffic jitter, rekey fuzz)")
-    p.add_argument("--resolution", type=int, choices=(1, 60), default=1, help="metric period in seconds")
-    p.add_argument("--emit-logs", type=Path, metavar="DIR", help="write the AWS and customer gateway logs to DIR")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
+                   help=t("inject a failure; repeat for a script"))
+    p.add_argument("--dpd-timeout", type=_seconds, metavar="S", help=t("AWS DPD timeout in seconds"))
+    p.add_argument("--dpd-action", choices=DPD_ACTIONS, help=t("AWS DPD timeout action"))
+    p.add_argument("--startup-action", choices=STARTUP_ACTIONS, help=t("AWS startup action"))
+    p.add_argument("--ike", choices=("v1", "v2"), help=t("IKE version of the customer gateways (AWS allows only it)"))
+    p.add_argument("--cgw-initiates", choices=CGW_INITIATES, help=t("when the customer gateways initiate IKE"))
+    p.add_argument("--keepalive", type=_seconds, metavar="S", help=t("keepalive ping interval (0 = off)"))
+    p.add_argument("--health-check", type=_seconds, metavar="S", help=t("on-premises health check interval (0 = off)"))
+    p.add_argument("--bgp-hold", type=_seconds, metavar="S", help=t("BGP hold time"))
+    p.add_argument("--cgw-tunnels", type=int, choices=(1, 2), help=t("tunnels of each connection configured on the "
+                   "customer gateways (default 2)"))
+    p.add_argument("--seed", type=int, default=0, help=t("random seed (traffic jitter, rekey fuzz)"))
+    p.add_argument("--resolution", type=int, choices=(1, 60), default=1, help=t("metric period in seconds"))
+    p.add_argument("--emit-logs", type=Path, metavar="DIR", help=t("write the AWS and customer gateway logs to DIR"))
+    p.add_argument("--json", action="store_true", help=t("print one JSON object"))
     p.set_defaults(func=_simulate)
 
 
@@ -105,7 +105,7 @@ def _simulate(args: argparse.Namespace) -> int:
     if args.list_failures:
         return _list_failures(args)
     if not args.scenario:
-        raise InputError("Name a scenario. Valid choices: " + ", ".join(s.id for s in list_scenarios()))
+        raise InputError(M("Name a scenario. Valid choices: {choices}", choices=", ".join(s.id for s in list_scenarios())))
     failures = [parse_failure(text) for text in args.fail]
     overrides = Overrides(
         dpd_timeout_s=args.dpd_timeout,
@@ -126,7 +126,8 @@ def _simulate(args: argparse.Namespace) -> int:
             for name, content in log_files(result).items():
                 (args.emit_logs / name).write_text(content, encoding="utf-8")
         except OSError as exc:
-            raise InputError(f"Cannot write logs to {args.emit_logs}: {exc.strerror or exc}") from exc
+            raise InputError(M("Cannot write logs to {path}: {error}", path=str(args.emit_logs),
+                               error=exc.strerror or exc)) from exc
     if args.json:
         print(json.dumps(result_json(result), indent=2))
         return 0
@@ -159,10 +160,10 @@ def _print_text(result: SimResult, args: argparse.Namespace) -> None:
     print(t("Time to detect:             {value}", value=_fmt(o.detect_s, t("nothing noticed"))))
     print(t("Time to recover:            {value}", value=_fmt(o.recover_s, t("not recovered in the run"))))
     print(t("A person had to act:        {value}", value=t("yes") if o.manual_action_required else t("no")))
-    print(t("Tunnels down:               {list}", list=", ".join(f"{k} {v} s" for k, v in o.down_s.items())))
-    print(f"\n{o.verdict}\n\n" + t("What happened:"))
+    print(t("Tunnels down:               {list}", list=", ".join(f"{k} {_fmt(v, '')}" for k, v in o.down_s.items())))
+    print(f"\n{render(o.verdict)}\n\n" + t("What happened:"))
     for at, text in o.explanation:
-        print(f"  t={at:>4} s  {text}")
+        print(f"  t={at:>4} s  {render(text)}")
     if args.emit_logs:
         print("\n" + t("Logs written to {path}/", path=args.emit_logs))
     print("\n" + t("Assumptions (not documented by AWS):"))

@@ -16,7 +16,7 @@ from typing import Any
 
 from lab import audit, replay
 from lab.errors import AwsError, CredentialsError, EndpointError, NotFoundError, ThrottledError
-from lab.i18n import t
+from lab.i18n import M, t
 from lab.masking import mask_data, mask_secrets
 from lab.model import VpnConnection
 
@@ -24,16 +24,16 @@ from lab.model import VpnConnection
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "status",
-        help="tunnel states and audit findings of your VPN connections (read-only) or of a replay",
-        description="Print each VPN connection's tunnels and audit findings. Live AWS uses the standard "
+        help=t("tunnel states and audit findings of your VPN connections (read-only) or of a replay"),
+        description=t("Print each VPN connection's tunnels and audit findings. Live AWS uses the standard "
         "credential chain; --replay reads a bundled incident instead. Exit 0 when every tunnel is UP and "
-        "there is no high-severity finding, 1 otherwise, 2 on bad input or an AWS error.",
+        "there is no high-severity finding, 1 otherwise, 2 on bad input or an AWS error."),
     )
-    p.add_argument("--profile", help="AWS profile from your AWS config (default: the standard chain)")
-    p.add_argument("--region", help="AWS region (default: the profile's region)")
-    p.add_argument("--vpn-id", action="append", default=[], metavar="ID", help="only this connection (repeatable)")
-    p.add_argument("--replay", metavar="SLUG", help="read a bundled incident replay instead of AWS (see `vpn-lab replays`)")
-    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--profile", help=t("AWS profile from your AWS config (default: the standard chain)"))
+    p.add_argument("--region", help=t("AWS region (default: the profile's region)"))
+    p.add_argument("--vpn-id", action="append", default=[], metavar="ID", help=t("only this connection (repeatable)"))
+    p.add_argument("--replay", metavar="SLUG", help=t("read a bundled incident replay instead of AWS (see `vpn-lab replays`)"))
+    p.add_argument("--json", action="store_true", help=t("print JSON"))
     p.set_defaults(func=_status)
 
 
@@ -65,7 +65,7 @@ def _from_replay(args: argparse.Namespace) -> tuple[tuple[VpnConnection, ...], d
     if args.profile or args.region:
         from lab.errors import InputError
 
-        raise InputError("--replay reads a bundled incident: do not combine it with --profile or --region.")
+        raise InputError(M("--replay reads a bundled incident: do not combine it with --profile or --region."))
     inc = replay.incident(args.replay)
     snap = inc.snapshot
     connections = snap.connections

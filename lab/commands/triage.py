@@ -23,6 +23,7 @@ import sys
 from pathlib import Path
 
 from lab.errors import InputError
+from lab.i18n import M, t
 from lab.masking import mask_data, mask_secrets
 from lab.triage import case, tree
 from lab.triage.fixes import families
@@ -34,27 +35,27 @@ MAX_LOG_BYTES = 20 * 1024 * 1024
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "triage",
-        help="walk the troubleshooting tree with evidence from logs, a replay or live AWS",
-        description="Answer the troubleshooter's questions from the evidence (logs, a replay, live AWS) and "
+        help=t("walk the troubleshooting tree with evidence from logs, a replay or live AWS"),
+        description=t("Answer the troubleshooter's questions from the evidence (logs, a replay, live AWS) and "
         "your --answer values; print the open question or the diagnosis with its fix. Exit 0 at a "
-        "diagnosis, 3 while a question is open, 2 on an error.",
+        "diagnosis, 3 while a question is open, 2 on an error."),
     )
-    p.add_argument("--log", action="append", default=[], metavar="FILE", help="a log file to use as evidence (repeatable)")
+    p.add_argument("--log", action="append", default=[], metavar="FILE", help=t("a log file to use as evidence (repeatable)"))
     src = p.add_mutually_exclusive_group()
-    src.add_argument("--replay", metavar="SLUG", help="a bundled incident replay (see `vpn-lab replays`)")
-    src.add_argument("--vpn-id", metavar="ID", help="a live VPN connection (read-only, standard credential chain)")
-    p.add_argument("--profile", help="AWS profile (with --vpn-id)")
-    p.add_argument("--region", help="AWS region (with --vpn-id)")
+    src.add_argument("--replay", metavar="SLUG", help=t("a bundled incident replay (see `vpn-lab replays`)"))
+    src.add_argument("--vpn-id", metavar="ID", help=t("a live VPN connection (read-only, standard credential chain)"))
+    p.add_argument("--profile", help=t("AWS profile (with --vpn-id)"))
+    p.add_argument("--region", help=t("AWS region (with --vpn-id)"))
     p.add_argument("--answer", action="append", default=[], metavar="NODE=ANSWER",
-                   help="your answer to a question: a choice number, the label, or not-sure (repeatable)")
-    p.add_argument("--tunnel", default="", metavar="IP", help="the tunnel to triage (default: the most troubled one)")
+                   help=t("your answer to a question: a choice number, the label, or not-sure (repeatable)"))
+    p.add_argument("--tunnel", default="", metavar="IP", help=t("the tunnel to triage (default: the most troubled one)"))
     p.add_argument("--device", default="", metavar="FAMILY",
-                   help="customer gateway family for the fix's commands (cisco-asa, cisco-ios, juniper-srx, fortigate, "
-                   "paloalto, strongswan, libreswan, pfsense, mikrotik, azure)")
-    p.add_argument("--tree", default=case.DEFAULT_TREE, help="the tree to start in (default: tunnel-down)")
+                   help=t("customer gateway family for the fix's commands (cisco-asa, cisco-ios, juniper-srx, fortigate, "
+                   "paloalto, strongswan, libreswan, pfsense, mikrotik, azure)"))
+    p.add_argument("--tree", default=case.DEFAULT_TREE, help=t("the tree to start in (default: tunnel-down)"))
     p.add_argument("--matrix", action="store_true",
-                   help="print the consistency matrix (scenario x failure and every replay -> diagnosis or 'asks')")
-    p.add_argument("--json", action="store_true", help="print JSON")
+                   help=t("print the consistency matrix (scenario x failure and every replay -> diagnosis or 'asks')"))
+    p.add_argument("--json", action="store_true", help=t("print JSON"))
     p.set_defaults(func=_triage)
 
 
@@ -63,14 +64,15 @@ def _answers(items: list[str]) -> dict[str, str]:
     for item in items:
         node, sep, value = item.partition("=")
         if not sep or not node.strip() or not value.strip():
-            raise InputError(f"Cannot read --answer '{item}': write NODE=ANSWER, e.g. --answer scope=1 or --answer scope=not-sure.")
+            raise InputError(M("Cannot read --answer '{item}': write NODE=ANSWER, e.g. --answer scope=1 or --answer "
+                               "scope=not-sure.", item=item))
         key = node.strip()
         if key != tree.SHORTLIST:
             ref = key if "/" in key else None
             if ref:
                 tree.resolve(ref)  # NotFoundError with the choices when the node does not exist
             elif not any(key in t.nodes for t in tree.load_trees().values()):
-                raise InputError(f"--answer '{item}': no tree has a node '{key}'.")
+                raise InputError(M("--answer '{item}': no tree has a node '{key}'.", item=item, key=key))
         out[key] = value.strip()
     return out
 
@@ -82,23 +84,25 @@ def _read_logs(paths: list[str]) -> str:
         try:
             size = path.stat().st_size
             if size > MAX_LOG_BYTES:
-                raise InputError(f"{name} is {size / 1e6:.1f} MB; the limit is {MAX_LOG_BYTES // (1024 * 1024)} MB.")
+                raise InputError(M("{name} is {size:.1f} MB; the limit is {limit} MB.", name=name, size=size / 1e6,
+                                   limit=MAX_LOG_BYTES // (1024 * 1024)))
             data = path.read_bytes()
         except OSError as exc:
-            raise InputError(f"Cannot read {name}: {exc.strerror or exc}.") from None
+            raise InputError(M("Cannot read {path}: {error}.", path=name, error=exc.strerror or exc)) from None
         if b"\x00" in data[:8192]:
-            raise InputError(f"{name} looks binary, not a text log.")
+            raise InputError(M("{name} looks binary, not a text log.", name=name))
         try:
             parts.append(data.decode("utf-8-sig"))
         except UnicodeDecodeError:
-            raise InputError(f"{name} is not UTF-8 text. Convert it, for example with `iconv -f latin1 -t utf-8`.") from None
+            raise InputError(M("{name} is not UTF-8 text. Convert it, for example with `iconv -f latin1 -t utf-8`.",
+                               name=name)) from None
     return "\n".join(parts)
 
 
 def _snapshot(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     if args.replay:
         if args.profile or args.region:
-            raise InputError("--replay reads a bundled incident: do not combine it with --profile or --region.")
+            raise InputError(M("--replay reads a bundled incident: do not combine it with --profile or --region."))
         from lab import replay
 
         return replay.incident(args.replay).snapshot
@@ -112,7 +116,7 @@ def _snapshot(args: argparse.Namespace):  # type: ignore[no-untyped-def]
             print(f"vpn-lab: note: {note}", file=sys.stderr)
         return result.snapshot
     if args.profile or args.region:
-        raise InputError("--profile and --region go with --vpn-id.")
+        raise InputError(M("--profile and --region go with --vpn-id."))
     return None
 
 
@@ -131,12 +135,13 @@ def _triage(args: argparse.Namespace) -> int:
             print(matrix.render(rows))
         return 2 if any(r.wrong for r in rows) else 0
     if args.device and args.device not in families():
-        raise InputError(f"Unknown --device '{args.device}'. Choose one of: {', '.join(families())}.")
+        raise InputError(M("Unknown --device '{device}'. Choose one of: {choices}.", device=args.device,
+                           choices=", ".join(families())))
     answers = _answers(args.answer)
     snapshot = _snapshot(args)
     log_text = _read_logs(args.log)
     if args.log and not log_text.strip():
-        raise InputError("The log files are empty.")
+        raise InputError(M("The log files are empty."))
     result = case.run(tree_id=args.tree, answers=answers, snapshot=snapshot, log_text=log_text,
                       tunnel=args.tunnel, family=args.device)
     data = case.result_json(result)
