@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from lab import facts
-from lab.i18n import D, M, Msg, render, using
+from lab.i18n import D, M, Msg, data_text, render, using
 from lab.model import (
     METRIC_DATA_IN,
     METRIC_DATA_OUT,
@@ -115,7 +115,7 @@ def _series(snapshot: Snapshot, vpn_id: str, metric: str) -> list[TunnelSeries]:
 
 def _event_text(e: Event, names: dict[str, str]) -> str:
     where = names.get(e.tunnel_ip, e.tunnel_ip or _r(M("connection")))
-    return f"{e.time:%Y-%m-%d %H:%M:%S} UTC<br>{e.kind} · {where}<br>{_r(e.detail)}"
+    return f"{e.time:%Y-%m-%d %H:%M:%S} UTC<br>{e.kind} · {where}<br>{event_text(e.detail)}"
 
 
 def _add_state(fig: go.Figure, snapshot: Snapshot, c: VpnConnection, names: dict[str, str], first_row: int) -> None:
@@ -270,6 +270,11 @@ def _connection_figure(snapshot: Snapshot, vpn_id: str) -> go.Figure:
 
 def _r(message: str) -> str:
     return render(message)
+
+
+def event_text(detail: str) -> str:
+    """An event's detail in the current language: a message the simulator wrote, or a replay's recorded text."""
+    return render(detail) if isinstance(detail, Msg) else data_text("replay.event", detail)
 
 
 def period_of(snapshot: Snapshot, vpn_id: str) -> int:

@@ -76,6 +76,8 @@ def _pairs() -> Iterator[tuple[str, str]]:
         yield "replay.summary", inc.summary
         yield "replay.description", inc.description
         yield "replay.expected_explanation", inc.expected_explanation
+        for event in inc.snapshot.events:
+            yield "replay.event", event.detail
     out = outline()
     for section in out.sections:
         yield "outline.section", section.title

@@ -163,8 +163,8 @@ class Engine:
         elif f.kind == "bgp-reset":
             if tun.bgp_aws or tun.bgp_cgw:
                 rec.bgp(t, tun, "DOWN", L.BGP_RESET_RECEIVED.format(ip=tun.cgw_inside))
-                rec.event(t, "bgp-down", "Cease notification 6/4 (Administrative Reset) received", tun)
-                rec.event(t, "route-withdrawn", f"routes learned over {tun.id} withdrawn", tun)
+                rec.event(t, "bgp-down", M("Cease notification 6/4 (Administrative Reset) received"), tun)
+                rec.event(t, "route-withdrawn", M("routes learned over {tunnel} withdrawn", tunnel=tun.id), tun)
             tun.bgp_aws = tun.bgp_cgw = False
             tun.bgp_retry_at = t + BGP_RECONNECT_S
             rec.step(t, M("The BGP session on {tunnel} is reset. IPsec stays up, but both sides withdraw "
@@ -199,12 +199,13 @@ class Engine:
 
     def _endpoint_away(self, t: int, tun: Tun) -> None:
         was_up = tun.aws_sa
-        self._aws_down(t, tun, bgp_reason="state")
+        self._aws_down(t, tun, bgp_reason=M("state"))
         tun.endpoint_back = t + REPLACEMENT_S
         tun.aws_init_at = None
         tun.aws_restart = False
-        self.rec.event(t, "endpoint-replacement", f"endpoint of {tun.ip} being replaced" + ("" if was_up else
-                       " (tunnel was already down)"), tun)
+        self.rec.event(t, "endpoint-replacement",
+                       M("endpoint of {ip} being replaced", ip=tun.ip) if was_up else
+                       M("endpoint of {ip} being replaced (tunnel was already down)", ip=tun.ip), tun)
 
     def _ike_delete(self, t: int, tun: Tun) -> None:
         rec, gw = self.rec, self._gw(tun)
@@ -222,8 +223,8 @@ class Engine:
                 rec.aws(t, tun, L.AWS_DELETE_PHASE2.format(spi=self._spi()), "Established", "Down")
             tun.aws_sa = False
             rec.aws(t, tun, L.AWS_DELETE_IKE_SA)
-            rec.event(t, "ike-sa-deleted", "AWS received DELETE for IKE_SA from the customer gateway", tun)
-            self._aws_down(t, tun, bgp_reason="state", log=False)
+            rec.event(t, "ike-sa-deleted", M("AWS received DELETE for IKE_SA from the customer gateway"), tun)
+            self._aws_down(t, tun, bgp_reason=M("state"), log=False)
         # An operator or a reload deleted it: the device tries again only after a pause.
         tun.cgw_init_at = t + RETRY_S
         if tun.aws_initiates:
@@ -249,8 +250,8 @@ class Engine:
             tun.bgp_aws = False
             if log:
                 self.rec.bgp(t, tun, "DOWN", L.BGP_STATE.format(old="Established", new="Idle", ip=tun.cgw_inside))
-            self.rec.event(t, "bgp-down", f"BGP session over {tun.id} closed ({bgp_reason})", tun)
-        self.rec.event(t, "route-withdrawn", f"routes via {tun.id} removed on the AWS side", tun)
+            self.rec.event(t, "bgp-down", M("BGP session over {tunnel} closed ({reason})", tunnel=tun.id, reason=bgp_reason), tun)
+        self.rec.event(t, "route-withdrawn", M("routes via {tunnel} removed on the AWS side", tunnel=tun.id), tun)
 
     def _aws_dpd(self, t: int, tun: Tun) -> None:
         s, rec = self.s, self.rec
@@ -262,7 +263,7 @@ class Engine:
         action = s.dpd_timeout_action
         after = {"clear": ("Down", "Down"), "restart": ("Negotiating", "Down"), "none": ("Established", "Established")}
         rec.aws(t, tun, msg, *after[action])
-        rec.event(t, "dpd-timeout", f"AWS: no answer from the peer for {d} s (action {action})", tun)
+        rec.event(t, "dpd-timeout", M("AWS: no answer from the peer for {seconds} s (action {action})", seconds=d, action=action), tun)
         head = M("AWS declared the peer of {tunnel} dead after the DPD timeout ({seconds} s without an answer)",
                  tunnel=self._tname(tun), seconds=d)
         if action == "none":
@@ -270,7 +271,7 @@ class Engine:
             rec.step(t, M("{head}; action none: AWS keeps the tunnel UP and its routes, so traffic keeps going into it.",
                           head=head))
             return
-        self._aws_down(t, tun, bgp_reason="DPD timeout")
+        self._aws_down(t, tun, bgp_reason=M("DPD timeout"))
         if action == "restart":
             tun.aws_restart, tun.aws_init_at = True, t
             rec.step(t, M("{head}; action restart: AWS stops the IKE session and immediately starts a new one.", head=head))
@@ -293,8 +294,8 @@ class Engine:
             else:
                 tun.cgw_init_at = t + RETRY_S
             if first:
-                who = "AWS" if by_aws else gw.spec.name
-                rec.event(t, "ike-negotiation", f"{who} initiated IKE; no answer", tun)
+                who = "AWS" if by_aws else gw_name(gw)
+                rec.event(t, "ike-negotiation", M("{who} initiated IKE; no answer", who=who), tun)
                 rec.step(t, M("{who} tries to bring {tunnel} up, but the other end does not answer; it retries every "
                               "{seconds} s.", who="AWS" if by_aws else gw_name(gw), tunnel=tun.id, seconds=RETRY_S))
             return
@@ -317,7 +318,7 @@ class Engine:
             else:
                 tun.cgw_init_at = t + RETRY_S
             if first:
-                rec.event(t, kind, str(what), tun)
+                rec.event(t, kind, what, tun)
                 rec.step(t, M("Negotiation of {tunnel} fails: {what}. Every retry fails the same way until the "
                               "configuration matches on both sides.", tunnel=tun.id, what=what))
             return
@@ -349,8 +350,8 @@ class Engine:
                                  f"{gw.spec.ip}[{gw.spec.ip}]...{tun.ip}[{tun.ip}]", tun)
         rec.charon(t, gw, "IKE", f"CHILD_SA {tun.name}{{{tun.child_no}}} established with SPIs {self._spi()}_i "
                                  f"{self._spi()}_o and TS {self.spec.onprem.cidr} === {self.spec.vpc.cidr}", tun)
-        who = "AWS" if by_aws else gw.spec.name
-        rec.event(t, "ike-negotiation", f"IKE and IPsec SAs established, initiated by {who}", tun)
+        who = "AWS" if by_aws else gw_name(gw)
+        rec.event(t, "ike-negotiation", M("IKE and IPsec SAs established, initiated by {who}", who=who), tun)
         extra = M(" after {count} failed attempt(s)", count=was_fail) if was_fail else ""
         bgp = M(" BGP can now start over it.") if tun.bgp else ""
         rec.step(t, M("{who} initiates IKE for {tunnel}{why} and the negotiation succeeds{extra}: the tunnel is up "
@@ -377,7 +378,7 @@ class Engine:
             rec.charon(t, gw, "IKE", f"IKE_SA {tun.name}[{tun.ike_no}] state change: ESTABLISHED => DESTROYING", tun)
             tun.cgw_sa = tun.bgp_cgw = False
             tun.cgw_init_at = t
-            rec.event(t, "dpd-timeout", f"{gw.spec.name}: no answer from AWS, giving up", tun, target=gw.key)
+            rec.event(t, "dpd-timeout", M("{gateway}: no answer from AWS, giving up", gateway=gw_name(gw)), tun, target=gw.key)
             then = {"always": M("It initiates IKE again at once."),
                     "on-traffic": M("It initiates IKE again when traffic (or its BGP speaker) needs this tunnel."),
                     "never": M("It never initiates IKE itself.")}[gw.initiates]

@@ -80,7 +80,7 @@ def run(e: Engine) -> Trace:
                 continue
             if tun.endpoint_back == t:
                 tun.endpoint_back = None
-                rec.event(t, "health-notice", "Tunnel endpoint replacement notification (AWS Health)", tun)
+                rec.event(t, "health-notice", M("Tunnel endpoint replacement notification (AWS Health)"), tun)
                 if tun.aws_initiates:
                     tun.aws_init_at = t
                 rec.step(t, M("The new endpoint of {tunnel} is in service (same outside IP {ip}) but has no IKE "
@@ -101,8 +101,8 @@ def run(e: Engine) -> Trace:
             if tun.bgp_aws and t - tun.bgp_ok > hold:
                 tun.bgp_aws = False
                 rec.bgp(t, tun, "DOWN", L.BGP_HOLD_EXPIRED.format(ip=tun.cgw_inside))
-                rec.event(t, "bgp-down", f"hold timer expired ({hold} s without a keepalive)", tun)
-                rec.event(t, "route-withdrawn", f"on-premises routes learned over {tun.id} withdrawn", tun)
+                rec.event(t, "bgp-down", M("hold timer expired ({seconds} s without a keepalive)", seconds=hold), tun)
+                rec.event(t, "route-withdrawn", M("on-premises routes learned over {tunnel} withdrawn", tunnel=tun.id), tun)
                 rec.step(t, M("AWS heard no BGP keepalive over {tunnel} for {seconds} s (hold time): it drops "
                               "the session and withdraws the on-premises routes learned over it.", tunnel=e._tname(tun),
                               seconds=hold))
@@ -250,7 +250,7 @@ def _rekey(e: Engine, t: int, tun: Tun) -> None:
                              f"{e._spi()}_o and TS {e.spec.onprem.cidr} === {e.spec.vpc.cidr}", tun)
     rec.charon(t, gw, "IKE", f"closing CHILD_SA {tun.name}{{{old}}} with SPIs {e._spi()}_i "
                              f"({int(tun.idx * 1000 + t) % 99999} bytes) {e._spi()}_o", tun)
-    rec.event(t, "ipsec-negotiation", "phase 2 rekeyed by AWS (rekey margin and fuzz)", tun)
+    rec.event(t, "ipsec-negotiation", M("phase 2 rekeyed by AWS (rekey margin and fuzz)"), tun)
     tun.rekey_at = e._next_rekey(t)
 
 
@@ -262,8 +262,8 @@ def _bgp_up(e: Engine, t: int, tun: Tun) -> None:
     rec.bgp(t, tun, "UP", L.BGP_STATE.format(old="OpenConfirm", new="Established", ip=ip))
     rec.bgp(t, tun, "UP", L.BGP_END_OF_RIB.format(ip=ip))
     tun.bgp_aws = tun.bgp_cgw = True
-    rec.event(t, "bgp-up", "BGP session Established", tun)
-    rec.event(t, "route-advertised", f"{e.spec.onprem.cidr} learned over {tun.id}", tun)
+    rec.event(t, "bgp-up", M("BGP session Established"), tun)
+    rec.event(t, "route-advertised", M("{cidr} learned over {tunnel}", cidr=e.spec.onprem.cidr, tunnel=tun.id), tun)
     rec.step(t, M("BGP over {tunnel} is Established again: AWS learns {cidr} through it and the "
                   "customer gateway learns the VPC prefix.", tunnel=tun.id, cidr=e.spec.onprem.cidr))
 
@@ -271,13 +271,13 @@ def _bgp_up(e: Engine, t: int, tun: Tun) -> None:
 def _tell_egress(e: Engine, t: int, egress: tuple[int, ...]) -> None:
     gateway = e.spec.gateway.type.upper()
     if not egress:
-        e.rec.event(t, "traffic-shift", "no tunnel left for VPC -> on-premises traffic")
+        e.rec.event(t, "traffic-shift", M("no tunnel left for VPC -> on-premises traffic"))
         e.rec.step(t, M("The {gateway} has no route to {cidr} left: VPC -> on-premises traffic is "
                         "dropped (the propagated route disappears from the VPC route table).", gateway=gateway,
                         cidr=e.spec.onprem.cidr))
         return
     names = Seq(M("{tunnel} ({gateway})", tunnel=e.tuns[i].id, gateway=gw_name(e.gws[e.tuns[i].cgw])) for i in egress)
-    e.rec.event(t, "traffic-shift", f"VPC -> on-premises now via {', '.join(e.tuns[i].id for i in egress)}",
+    e.rec.event(t, "traffic-shift", M("VPC -> on-premises now via {tunnels}", tunnels=", ".join(e.tuns[i].id for i in egress)),
                 target=e.tuns[egress[0]].id)
     if len(egress) > 1:
         e.rec.step(t, M("The {gateway} spreads VPC -> on-premises traffic over {names}.", gateway=gateway, names=names))
@@ -302,7 +302,7 @@ def _onprem_choice(e: Engine, t: int, routing: str, ecmp: bool, hc: int, fo: int
         # first check at least one second after the path broke.
         if hc and t % hc == 0 and t > g.bad_since and others:
             new = (others[0].idx,)
-            rec.event(t, "traffic-shift", f"health check moved the on-premises static route to {others[0].key}",
+            rec.event(t, "traffic-shift", M("health check moved the on-premises static route to {gateway}", gateway=others[0].key),
                       target=others[0].key)
             rec.step(t, M("The on-premises health check (every {seconds} s) finds {gateway} cannot reach the VPC "
                           "and moves the static route to {other}.", seconds=hc, gateway=gw_name(g),
@@ -344,11 +344,11 @@ def _onprem_choice(e: Engine, t: int, routing: str, ecmp: bool, hc: int, fo: int
         if new:
             names = Seq((gw_name(gws[i]) for i in new), M(" and "))
             how = M("The cluster fails over") if routing == "cluster" else M("Internal routing converges")
-            rec.event(t, "traffic-shift", f"on-premises -> VPC now via {', '.join(gws[i].key for i in new)}",
+            rec.event(t, "traffic-shift", M("on-premises -> VPC now via {gateways}", gateways=", ".join(gws[i].key for i in new)),
                       target=gws[new[0]].key)
             rec.step(t, M("{how}: the office routers now send VPC traffic to {names}.", how=how, names=names))
         else:
-            rec.event(t, "traffic-shift", "no customer gateway left for on-premises -> VPC traffic")
+            rec.event(t, "traffic-shift", M("no customer gateway left for on-premises -> VPC traffic"))
             rec.step(t, M("No customer gateway can reach the VPC: on-premises -> VPC traffic is lost."))
         e.onprem = new
     return new

@@ -36,7 +36,9 @@ def use_profile(load: Callable[[], str | None] | None, save: Callable[[str], Non
 
 
 def current() -> str:
-    lang = st.session_state.get(KEY, i18n.DEFAULT_LANG)
+    """The page language; outside a page run (a test formatting a widget's options) the language set with
+    `lab.i18n.set_language`."""
+    lang = st.session_state.get(KEY) or i18n.language()
     return lang if lang in i18n.LANGS else i18n.DEFAULT_LANG
 
 

@@ -23,6 +23,7 @@ from lab.model import Event, Snapshot, Tunnel, VpnConnection
 from lab.monitor_charts import (
     connection_figure,
     data_note,
+    event_text,
     has_metrics,
     period_of,
     period_text,
@@ -207,7 +208,7 @@ def render_events(snapshot: Snapshot, c: VpnConnection) -> None:
                     _("Time (UTC)"): f"{e.time:%Y-%m-%d %H:%M:%S}",
                     _("Kind"): e.kind,
                     _("Where"): names.get(e.tunnel_ip, e.tunnel_ip or (_("region") if not e.vpn_id else _("connection"))),
-                    _("Detail"): e.detail,
+                    _("Detail"): render_in(event_text, e.detail),
                 }
                 for e in events
             ]
@@ -218,7 +219,8 @@ def render_events(snapshot: Snapshot, c: VpnConnection) -> None:
 
 
 def region_health_rows(events: tuple[Event, ...]) -> pd.DataFrame:
-    return pd.DataFrame([{_("Time (UTC)"): f"{e.time:%Y-%m-%d %H:%M:%S}", _("Event"): e.detail} for e in events])
+    return pd.DataFrame([{_("Time (UTC)"): f"{e.time:%Y-%m-%d %H:%M:%S}", _("Event"): render_in(event_text, e.detail)}
+                         for e in events])
 
 
 def render_region_health(events: tuple[Event, ...]) -> None:

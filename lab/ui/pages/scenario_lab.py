@@ -95,7 +95,7 @@ def _target_label(target: str) -> str:
     if target == "all":
         return _("all traffic")
     if target.startswith("cgw-"):
-        return f"{target} ({spec.cgw(target).name})"
+        return f"{target} ({d('scenario.gateway', spec.cgw(target).name)})"
     row = next((r for r in spec.tunnel_rows() if r[0] == target), None)
     return f"{target} ({row[3].key}, {row[2].az})" if row else target
 
@@ -118,7 +118,7 @@ with right:
                 + _("Article section {section}.", section=spec.article) + f"* {d('scenario.lesson', spec.lesson)}")
 with st.expander(_("About this design"), expanded=False):
     st.markdown(d("scenario.description", spec.description))
-    cgws = ", ".join(f"{c.name} ({c.ip}, {c.device})" for c in spec.customer_gateways)
+    cgws = ", ".join(f"{d('scenario.gateway', c.name)} ({c.ip}, {c.device})" for c in spec.customer_gateways)
     gateway = f"{spec.gateway.type.upper()} `{spec.gateway.id}`" + (" " + _("with ECMP") if spec.gateway.ecmp else "")
     vpcs = _("{cidr}, route table {table}, route propagation {state}", cidr=f"`{spec.vpc.cidr}`",
              table=f"`{spec.vpc.route_table_id}`", state=_("on") if spec.vpc.propagation else _("off"))
