@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from lab.errors import InputError, NotFoundError
+from lab.i18n import D, M, Msg, Seq
 from lab.sim.scenarios import ScenarioSpec
 
 
@@ -131,10 +132,10 @@ def parse_failure(text: str) -> Failure:
     """Parse `KIND[:TARGET]@SECONDS[+DURATION]` (the target is checked later, per scenario)."""
     m = _SYNTAX.match(text.strip())
     if not m:
-        raise InputError(
-            f"Cannot read failure '{text}': write KIND[:TARGET]@SECONDS[+DURATION], "
-            "e.g. cgw-down:cgw-a@60 or idle@60+300. Kinds: " + ", ".join(_KINDS)
-        )
+        raise InputError(M(
+            "Cannot read failure '{text}': write KIND[:TARGET]@SECONDS[+DURATION], "
+            "e.g. cgw-down:cgw-a@60 or idle@60+300. Kinds: {kinds}", text=text, kinds=", ".join(_KINDS)
+        ))
     failure_kind(m["kind"])
     return Failure(m["kind"], m["target"] or "", int(m["at"]), int(m["dur"]) if m["dur"] else None)
 
@@ -146,29 +147,31 @@ def resolve_failures(spec: ScenarioSpec, failures: Sequence[Failure], duration_s
     exactly one unknown kind or target, so the CLI can print the valid choices).
     """
     out: list[Failure] = []
-    problems: list[str] = []
+    problems: list[Msg] = []
     for f in failures:
         kind = failure_kind(f.kind)
         targets = valid_targets(spec, f.kind)
         if not targets:
-            problems.append(f"{f.kind}: {spec.id} has no valid target ({kind.title} needs a BGP tunnel)")
+            problems.append(M("{kind}: {scenario} has no valid target ({title} needs a BGP tunnel)", kind=f.kind,
+                              scenario=spec.id, title=D("failure.title", kind.title)))
             continue
         target = f.target or targets[0]
         if target not in targets:
             if len(failures) == 1:
-                raise NotFoundError(f"{f.kind} target in {spec.id}", target, targets)
-            problems.append(f"{f.kind}: unknown target '{target}' in {spec.id} (valid: {', '.join(targets)})")
+                raise NotFoundError(M("{kind} target in {scenario}", kind=f.kind, scenario=spec.id), target, targets)
+            problems.append(M("{kind}: unknown target '{target}' in {scenario} (valid: {valid})", kind=f.kind,
+                              target=target, scenario=spec.id, valid=", ".join(targets)))
             continue
         if not 0 <= f.at_s < duration_s:
-            problems.append(
-                f"{f.kind}:{target}: starts at {f.at_s} s, outside the run (0 to {duration_s - 1} s); "
-                "lengthen the run or move the failure"
-            )
+            problems.append(M(
+                "{kind}:{target}: starts at {at} s, outside the run (0 to {last} s); lengthen the run or move the "
+                "failure", kind=f.kind, target=target, at=f.at_s, last=duration_s - 1
+            ))
             continue
         if f.duration_s is not None and f.duration_s < 1:
-            problems.append(f"{f.kind}:{target}: the duration must be at least 1 s")
+            problems.append(M("{kind}:{target}: the duration must be at least 1 s", kind=f.kind, target=target))
             continue
         out.append(Failure(f.kind, target, f.at_s, f.duration_s))
     if problems:
-        raise InputError("Invalid failure script: " + "; ".join(problems))
+        raise InputError(M("Invalid failure script: {problems}", problems=Seq(problems, "; ")))
     return sorted(out, key=lambda f: (f.at_s, f.kind, f.target))

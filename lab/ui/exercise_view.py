@@ -13,9 +13,9 @@ import streamlit as st
 from lab import exercises
 from lab.errors import LabError
 from lab.exercises import Exercise
-from lab.i18n import N_
+from lab.i18n import N_, render
 from lab.lessons import Lesson
-from lab.ui.lang import _
+from lab.ui.lang import _, current
 from lab.ui.registry import PAGES
 
 LAB_DIR = Path(__file__).resolve().parents[1]
@@ -39,7 +39,7 @@ def _open_lab(ex: Exercise) -> None:
     try:
         h = exercises.handoff(ex)
     except LabError as err:
-        st.session_state[_key(ex, "error")] = str(err)
+        st.session_state[_key(ex, "error")] = render(err, current())
         return
     if h.page == "scenario-lab":
         # The scenario lab reads a link only on a fresh start: forget its previous design, failures and options.
@@ -101,7 +101,7 @@ def _exercise(ex: Exercise, number: int) -> None:
             try:
                 verdict = exercises.check(ex, locked)
             except (LabError, ValueError) as err:
-                st.error(_("The lab could not compute this exercise: {error}", error=str(err)))
+                st.error(_("The lab could not compute this exercise: {error}", error=render(err, current())))
                 return
             if verdict.correct:
                 st.success(_("Right. The lab shows: {expected}", expected=verdict.expected), icon=":material/check:")

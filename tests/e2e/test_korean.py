@@ -59,3 +59,47 @@ def test_picker_switches_to_korean_and_back(app_url, page, shoot) -> None:
     page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").click()
     click_and_wait(page, page.get_by_role("option", name="English"))
     page.get_by_role("heading", name="Troubleshooter", exact=True).wait_for()
+
+
+def _ko(text: str) -> str:
+    return i18n.t(text, "ko")
+
+
+def test_korean_pages_after_the_usual_interactions(app_url, page, tmp_path) -> None:
+    """A scenario run with a failure, a sample log analyzed with its report, a replay in the Monitor - in Korean,
+    with screenshots at every size (the simulator's, the analyzer's and the report's sentences are Korean)."""
+    from tests.e2e.conftest import shoot_sizes
+
+    page.goto(f"{app_url}/scenario-lab?lang=ko&scenario=s2&fail=cgw-down:cgw-a@60")  # a link runs it at once
+    wait_idle(page)
+    page.get_by_role("heading", name=_ko("Scenario lab"), exact=True).wait_for()
+    page.get_by_text("40초 뒤 트래픽은 다른 터널로 복구됩니다", exact=False).first.wait_for()
+    page.wait_for_function("document.querySelectorAll('[data-testid=stPlotlyChart] .main-svg').length >= 2")
+    assert "장비 다운" in page.get_by_test_id("stPlotlyChart").first.text_content()
+    shoot_sizes(page, tmp_path, "ko-scenario-lab-failure")
+    tab = page.get_by_role("tab", name=_ko("What happened, step by step"))
+    tab.scroll_into_view_if_needed()
+    click_and_wait(page, tab)
+    page.get_by_text("고객 게이트웨이 A(203.0.113.10)이(가) 멈춥니다", exact=False).first.wait_for()
+    shoot_sizes(page, tmp_path, "ko-scenario-lab-steps")
+
+    page.goto(f"{app_url}/troubleshooter?lang=ko")
+    wait_idle(page)
+    page.get_by_role("heading", name=_ko("Troubleshooter"), exact=True).wait_for()
+    page.get_by_text(_ko("Analyze logs"), exact=True).first.click()
+    page.get_by_test_id("stSelectbox").filter(has_text=_ko("…or practise on a sample log")).first.click()
+    click_and_wait(page, page.get_by_role("option").filter(has_text="strongswan-auth-failure.log"))
+    click_and_wait(page, page.get_by_role("button", name=_ko("Load and analyze")))
+    page.get_by_text("양쪽 설정이 일치할 때까지 터널을 협상할 수 없습니다", exact=False).first.wait_for()
+    shoot_sizes(page, tmp_path, "ko-troubleshooter-analysis")
+    page.get_by_text(_ko("Preview the report"), exact=True).click()
+    page.get_by_text("VPN 장애 보고서", exact=False).first.wait_for()
+    shoot_sizes(page, tmp_path, "ko-troubleshooter-report")
+
+    page.goto(f"{app_url}/monitor?lang=ko&replay=psk-mismatch-after-rotation")
+    wait_idle(page)
+    page.get_by_role("heading", name=_ko("Monitor"), exact=True).wait_for()
+    click_and_wait(page, page.get_by_role("tab", name=_ko("Connection")))
+    page.wait_for_function("document.querySelectorAll('[data-testid=stPlotlyChart] .main-svg').length >= 1")
+    assert "터널별 TunnelState" in page.get_by_test_id("stPlotlyChart").first.text_content()
+    shoot_sizes(page, tmp_path, "ko-monitor-replay")

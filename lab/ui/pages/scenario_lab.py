@@ -82,7 +82,7 @@ if _new_link and _linked in SPECS:
         try:
             f = parse_failure(text.replace(" ", "+"))  # an unescaped + in a link arrives as a space
         except LabError as err:
-            st.warning(_("Link ignored a failure: {error}", error=plain(err)))
+            st.warning(_("Link ignored a failure: {error}", error=plain(render(err, current()))))
             continue
         _failures().append({"kind": f.kind, "target": f.target or valid_targets(SPECS[st.session_state["sl_scenario"]],
                             f.kind)[0], "at": f.at_s, "dur": f.duration_s})
@@ -263,7 +263,7 @@ if key != _key():
 try:
     result = cache.run(key)
 except LabError as err:
-    st.error(_("Cannot run: {error}", error=plain(err)))
+    st.error(_("Cannot run: {error}", error=plain(render(err, current()))))
     if err.hint:
         st.caption(err.hint)
     st.stop()
