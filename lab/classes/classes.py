@@ -56,14 +56,15 @@ def verify_facilitator(store: Store, code: str, key: str) -> ClassRow:
 
 
 def join_class(store: Store, code: str, now: datetime, *, name: str | None = None,
-               learner: LearnerRow | None = None) -> tuple[ClassRow, LearnerRow, str | None]:
-    """Join with a display name (a new learner, returns its resume token) or as an existing learner."""
+               learner: LearnerRow | None = None, lang: str | None = None) -> tuple[ClassRow, LearnerRow, str | None]:
+    """Join with a display name (a new learner, returns its resume token; `lang` is the page language it
+    keeps) or as an existing learner."""
     row = find_class(store, code)
     token = None
     if learner is None:
         from lab.classes.progress import new_learner
 
-        learner, token = new_learner(store, clean_name(name or ""), now)
+        learner, token = new_learner(store, clean_name(name or ""), now, lang=lang)
     store.join(row.id, learner.id, now)
     return row, learner, token
 

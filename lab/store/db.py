@@ -153,14 +153,17 @@ def _newer(status: SchemaStatus) -> StoreError:
     )
 
 
-def upgrade(url: str | None = None) -> SchemaStatus:
-    """Create or migrate the database to the latest schema; StoreError when it cannot."""
+def upgrade(url: str | None = None, *, revision: str = "head") -> SchemaStatus:
+    """Create or migrate the database to the latest schema (or to `revision`, for tests of a migration);
+    StoreError when it cannot."""
     url = url or database_url()
     status = schema_status(url)
     if not status.known:
         raise _newer(status)
     if status.up_to_date:
         _ready.add(url)
+        return status
+    if revision != "head" and status.current == revision:
         return status
     engine = engine_for(url)
     cfg = _config()
@@ -169,13 +172,14 @@ def upgrade(url: str | None = None) -> SchemaStatus:
             if conn.dialect.name == "postgresql":
                 conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _LOCK_ID})
             cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
+            command.upgrade(cfg, revision)
     except DBAPIError as exc:
         raise StoreError(f"Cannot migrate the database {describe_url(url)}: {_reason(exc)}") from exc
     except (SQLAlchemyError, CommandError) as exc:
         raise StoreError(f"Cannot migrate the database {describe_url(url)}: {_reason(exc)}") from exc
     status = schema_status(url)
-    _ready.add(url)
+    if status.up_to_date:
+        _ready.add(url)
     return status
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from lab.store.db import StoreError, _reason, describe_url
 from lab.store.records import ClassRow, DrillAnswerRow, DrillRow, LearnerRow, QuizAnswerRow, SavedDrillRow
 from lab.store.tables import (
+    LANG_LEN,
     Class,
     Drill,
     DrillAnswer,
@@ -39,7 +40,7 @@ def _utc(ts: datetime | None) -> datetime | None:
 
 
 def _learner(r: Learner) -> LearnerRow:
-    return LearnerRow(r.id, r.name, _utc(r.created_at), r.oidc_subject)  # type: ignore[arg-type]
+    return LearnerRow(r.id, r.name, _utc(r.created_at), r.oidc_subject, r.lang)  # type: ignore[arg-type]
 
 
 def _class(r: Class) -> ClassRow:
@@ -83,10 +84,10 @@ class Store:
 
     # --- learners ------------------------------------------------------------------------------------
     def create_learner(self, name: str, *, token_hash: str | None = None, oidc_subject: str | None = None,
-                       now: datetime) -> LearnerRow:
+                       now: datetime, lang: str | None = None) -> LearnerRow:
         with self._session() as s:
             row = Learner(id=_new_id(), name=name, token_hash=token_hash, oidc_subject=oidc_subject,
-                          created_at=now)
+                          created_at=now, lang=lang)
             s.add(row)
         return _learner(row)
 
@@ -108,6 +109,11 @@ class Store:
     def rename_learner(self, learner_id: str, name: str) -> None:
         with self._session() as s:
             s.execute(update(Learner).where(Learner.id == learner_id).values(name=name))
+
+    def set_learner_lang(self, learner_id: str, lang: str) -> None:
+        """Keep the page language a learner chose (a short language code, checked by the caller)."""
+        with self._session() as s:
+            s.execute(update(Learner).where(Learner.id == learner_id).values(lang=lang[:LANG_LEN]))
 
     def set_token_hash(self, learner_id: str, token_hash: str) -> None:
         with self._session() as s:

@@ -77,6 +77,13 @@ def _profile_language() -> str | None:
         return None
 
 
+def adopt(code: str | None) -> None:
+    """Use a language kept elsewhere (the learner's profile, when they resume on this browser)."""
+    lang = i18n.normalize(code) if code else None
+    if lang:
+        st.session_state[KEY] = lang
+
+
 def _on_pick() -> None:
     lang = st.session_state.get(PICKER_KEY, i18n.DEFAULT_LANG)
     st.session_state[KEY] = lang

@@ -25,9 +25,9 @@ def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]
 
 def test_db_upgrade_creates_then_reports_up_to_date(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = _run(capsys, "db", "upgrade")
-    assert code == 0 and out.startswith("Created database") and "schema 0001" in out
+    assert code == 0 and out.startswith("Created database") and "schema 0002" in out
     code, out, _ = _run(capsys, "db", "upgrade")
-    assert code == 0 and "is up to date (schema 0001)" in out
+    assert code == 0 and "is up to date (schema 0002)" in out
     if db_url.startswith("sqlite"):
         assert db_url.removeprefix("sqlite:///") in out  # the file's location is printed
 
