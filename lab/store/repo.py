@@ -12,7 +12,8 @@ from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
-from lab.store.db import StoreError, _reason, describe_url
+from lab.i18n import t
+from lab.store.db import StoreError, _reason, describe_url, unreachable
 from lab.store.records import ClassRow, DrillAnswerRow, DrillRow, LearnerRow, QuizAnswerRow, SavedDrillRow
 from lab.store.tables import (
     LANG_LEN,
@@ -77,10 +78,9 @@ class Store:
             with Session(self.engine, expire_on_commit=False) as s, s.begin():
                 yield s
         except IntegrityError as exc:
-            raise DuplicateError(f"Already recorded: {_reason(exc)}") from exc
+            raise DuplicateError(t("Already recorded: {reason}", reason=_reason(exc))) from exc
         except DBAPIError as exc:
-            raise StoreError(f"Cannot reach the database {self.location}: {_reason(exc)} (check "
-                             "VPNLAB_DATABASE_URL and that the database server is running)") from exc
+            raise unreachable(self.location, exc) from exc
 
     # --- learners ------------------------------------------------------------------------------------
     def create_learner(self, name: str, *, token_hash: str | None = None, oidc_subject: str | None = None,
@@ -150,7 +150,7 @@ class Store:
                 return _answer(row)
             except DuplicateError:
                 continue
-        raise StoreError("Could not record the answer; please answer again.")
+        raise StoreError(t("Could not record the answer; please answer again."))
 
     def quiz_answers(self, learner_ids: Iterable[str], lesson_id: str | None = None) -> list[QuizAnswerRow]:
         ids = list(learner_ids)

@@ -40,6 +40,19 @@ def current() -> str:
     return lang if lang in i18n.LANGS else i18n.DEFAULT_LANG
 
 
+def _session_language() -> str | None:
+    """The page language of the session whose script (or widget callback) is running, if any."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    if get_script_run_ctx(suppress_warning=True) is None:
+        return None
+    return current()
+
+
+# Messages of the core (lab.classes, lab.store, ...) follow the page language of the session being served.
+i18n.use_language_source(_session_language)
+
+
 def _(message: str, **values: Any) -> str:
     return i18n.t(message, current(), **values)
 
