@@ -130,7 +130,7 @@ def update(messages: dict[tuple[str, str], Message], domain: str = "messages") -
     from babel.messages.catalog import Catalog
 
     counts: dict[str, int] = {}
-    for lang in LANGS:
+    for lang in _langs(domain):
         template = Catalog(domain=domain, project="VPN Lab")  # one per language: update() adopts its entries
         for m in messages.values():
             msgid = (m.msgid, m.plural) if m.plural else m.msgid
@@ -152,6 +152,11 @@ def update(messages: dict[tuple[str, str], Message], domain: str = "messages") -
         _write(catalog, lang, domain)
         counts[lang] = untranslated
     return counts
+
+
+def _langs(domain: str) -> tuple[str, ...]:
+    """The languages with a .po file for `domain`: data text is English in the data files themselves."""
+    return LANGS if domain == "messages" else tuple(lang for lang in LANGS if lang != DEFAULT_LANG)
 
 
 def _translated(string: object) -> bool:
@@ -178,7 +183,7 @@ def _names(text: str) -> set[str]:
 def check(messages: dict[tuple[str, str], Message], domain: str = "messages") -> Report:
     """Compare the code's messages with every language's .po file."""
     report = Report([], [], [], [], [])
-    for lang in LANGS:
+    for lang in _langs(domain):
         catalog = _read(lang, domain)
         have = {(e.context or "", e.id if isinstance(e.id, str) else e.id[0]): e for e in catalog if e.id}
         for key, m in messages.items():

@@ -19,6 +19,12 @@ KEY = "lang"
 PICKER_KEY = "lang_picker"
 _SEEN_PARAM = "lang_param_seen"
 
+_KEEP_ALL_CSS = (
+    ".stApp p, .stApp li, .stApp label, .stApp h1, .stApp h2, .stApp h3, .stApp button, .stApp summary, "
+    ".stApp [data-testid='stCaptionContainer'], .stApp [data-testid='stMetricLabel'] "
+    "{ word-break: keep-all; overflow-wrap: break-word; }"
+)
+
 _profile_load: Callable[[], str | None] | None = None
 _profile_save: Callable[[str], None] | None = None
 
@@ -102,6 +108,9 @@ def choose() -> str:
         on_change=_on_pick,
         help=_("The language of every page. A link can choose it too: ?lang=ko or ?lang=en."),
     )
+    if current() == "ko":
+        # Korean lines break between words (eojeol), as Korean text is set, not inside a word.
+        st.html(f"<style>{_KEEP_ALL_CSS}</style>")
     if unknown:
         # The value itself is not repeated: it came from the URL.
         st.sidebar.warning(_("The link asks for a language VPN Lab does not have; choose English or Korean."))
