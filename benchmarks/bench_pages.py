@@ -9,6 +9,7 @@ Prints the first run and the median rerun in milliseconds; the goal is a median 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -16,6 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+os.chdir(ROOT)  # Streamlit reads .streamlit/config.toml from here, as `vpn-lab run` does
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 

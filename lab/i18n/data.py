@@ -74,6 +74,25 @@ def _pairs() -> Iterator[tuple[str, str]]:
         yield "outline.section", section.title
         for topic in section.topics:
             yield "outline.topic", topic.text
+    yield from _figure_pairs()
+
+
+def _figure_pairs() -> Iterator[tuple[str, str]]:
+    """Labels of the lessons' figures, and the fixed labels (no digits) of the scenario lab's diagrams."""
+    from lab.figures import FIGURES
+    from lab.i18n.figures import CONTEXT, figure_strings
+    from lab.sim import list_scenarios, simulate
+    from lab.sim.figures import timeline_figure, topology_figure
+
+    for build in FIGURES.values():
+        for text in figure_strings(build()):
+            yield CONTEXT, text
+    for spec in list_scenarios():
+        result = simulate(spec.id, [], duration_s=120)
+        for figure in (topology_figure(result), timeline_figure(result)):
+            for text in figure_strings(figure):
+                if not any(c.isdigit() for c in text):
+                    yield CONTEXT, text
 
 
 def data_messages() -> dict[tuple[str, str], Message]:

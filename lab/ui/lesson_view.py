@@ -24,10 +24,11 @@ CALLOUTS = {
 
 
 @st.cache_resource(show_spinner=False)
-def _figure(name: str) -> go.Figure:
+def _figure(name: str, lang: str) -> go.Figure:
     from lab.figures import FIGURES
+    from lab.i18n.figures import localize_figure
 
-    return FIGURES[name]()
+    return localize_figure(FIGURES[name](), lang)
 
 
 def _block(lesson: Lesson, index: int, block: Block, explained: set[str]) -> None:
@@ -47,7 +48,7 @@ def _block(lesson: Lesson, index: int, block: Block, explained: set[str]) -> Non
         # Alerts render Markdown (never raw HTML), so the callout keeps its source form.
         show(f"**{heading}**\n\n{block.markdown}", icon=icon)
     else:
-        st.plotly_chart(_figure(block.figure), key=f"figure-{lesson.id}-{index}", config={"displaylogo": False})
+        st.plotly_chart(_figure(block.figure, current()), key=f"figure-{lesson.id}-{index}", config={"displaylogo": False})
 
 
 def _quiz_key(lesson: Lesson, i: int) -> str:

@@ -72,7 +72,9 @@ def source_options() -> tuple[dict[str, str], list[str]]:
     return options, problems
 
 
-@st.cache_data(show_spinner=False)
+# A resource, not data: the same (frozen) snapshot object on every rerun, so the views' figure cache
+# (keyed by the snapshot object) hits and nothing is unpickled.
+@st.cache_resource(max_entries=16, show_spinner=False)
 def simulation_snapshot(scenario_id: str) -> Snapshot:
     sim = _simulator()
     if sim is None:

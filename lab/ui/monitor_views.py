@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from lab import audit
@@ -25,7 +26,8 @@ from lab.monitor_charts import (
     period_text,
     state_meaning,
 )
-from lab.ui.lang import _, _n, d
+from lab.ui.frozen_figure import freeze
+from lab.ui.lang import _, _n, current, d
 from lab.ui.registry import PAGES
 
 LAB_DIR = Path(__file__).resolve().parents[1]
@@ -150,6 +152,21 @@ def maintenance_lines(c: VpnConnection) -> list[str]:
     return lines
 
 
+# Keyed by the snapshot object itself (id), not its contents: hashing a week of series on every rerun
+# would cost what the cache saves. Safe because each entry keeps its snapshot alive, so no other
+# object can get the same id while the entry exists. Replays and simulations reuse one snapshot
+# object across reruns; a live refresh brings a new one (and a new figure). The language is part of
+# the key, so a figure is never shown in the language of another session.
+@st.cache_resource(max_entries=16, show_spinner=False, hash_funcs={Snapshot: id})
+def _figure(snapshot: Snapshot, vpn_id: str, lang: str) -> tuple[Snapshot, go.Figure]:
+    return snapshot, freeze(connection_figure(snapshot, vpn_id))
+
+
+def chart_figure(snapshot: Snapshot, vpn_id: str) -> go.Figure:
+    held, fig = _figure(snapshot, vpn_id, current())
+    return fig if held is snapshot else connection_figure(snapshot, vpn_id)
+
+
 def render_chart(snapshot: Snapshot, c: VpnConnection) -> None:
     """The per-tunnel chart (TunnelState, data, events) with its reading notes."""
     if not has_metrics(snapshot, c.id):
@@ -157,7 +174,7 @@ def render_chart(snapshot: Snapshot, c: VpnConnection) -> None:
             _("CloudWatch returned no AWS/VPN data points for this connection in this window. "
               "Try a longer time range; a new connection publishes its first points after a few minutes.")
         )
-    st.plotly_chart(connection_figure(snapshot, c.id), width="stretch", key=f"monitor_chart_{c.id}")
+    st.plotly_chart(chart_figure(snapshot, c.id), width="stretch", key=f"monitor_chart_{c.id}")
     period = period_of(snapshot, c.id)
     per = " " + _("One point per {period} (CloudWatch period).", period=period_text(period)) if period else ""
     st.caption(
@@ -212,6 +229,11 @@ def analyzer_available() -> bool:
 
 def analyze(log_text: str) -> tuple[object | None, str]:
     """(the log analyzer's Analysis or None, a problem to show) for the connection's log lines."""
+    return _analyze(log_text, current())
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)  # frozen results, shared read-only
+def _analyze(log_text: str, lang: str) -> tuple[object | None, str]:
     if not log_text.strip() or not analyzer_available():
         return None, ""
     from lab.analyzer import analyze_text

@@ -44,3 +44,10 @@ def open_page() -> OpenPage:
         return at
 
     return _open
+
+
+def show_tab(at: AppTest, key: str, label: str) -> AppTest:
+    """Open the tab `label` of the lazy `st.tabs(..., key=key, on_change="rerun")` and rerun: only the
+    open tab's content runs, so a test looks at one tab at a time."""
+    at.session_state[key] = label
+    return at.run()

@@ -137,3 +137,19 @@ def test_profile_hook_restores_and_stores_the_language() -> None:
         assert stored == ["en"]
     finally:
         lang.use_profile(None, None)
+
+
+def test_lesson_figures_and_scenario_diagrams_speak_korean(open_page: OpenPage) -> None:
+    import json
+
+    def chart_texts(at: AppTest) -> str:
+        return "\n".join(json.dumps(json.loads(c.proto.spec), ensure_ascii=False) for c in at.get("plotly_chart"))
+
+    at = open_page("ui/pages/lessons.py", lang="ko", lesson="what-is-a-vpn")
+    assert not at.exception
+    texts = chart_texts(at)
+    assert "암호화된 터널" in texts and "encrypted tunnel" not in texts
+    at = open_page("ui/pages/scenario_lab.py", lang="ko")
+    assert not at.exception
+    texts = chart_texts(at)
+    assert "터널 상태(CloudWatch가 보고하는 TunnelState)와 이벤트" in texts and "▶ 재생" in texts

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from lab import replay
 from lab.aws.failures import translate
 from lab.errors import AwsError
-from tests.app.conftest import OpenPage
+from tests.app.conftest import OpenPage, show_tab
 from tests.aws.fakes import moto, moto_url, seed_two_connections  # noqa: F401 - pytest fixtures
 
 PAGE = "ui/pages/monitor.py"
@@ -30,13 +30,18 @@ def _charts(at: AppTest) -> list:
     return at.get("plotly_chart")
 
 
+def _connection(at: AppTest) -> AppTest:
+    """The Connection tab (chart, telemetry, events, logs); the page opens on the Inventory tab."""
+    return show_tab(at, "monitor_tab", "Connection")
+
+
 def test_without_credentials_the_page_opens_on_a_replay_with_a_chart(open_page: OpenPage) -> None:
     at = open_page(PAGE)
     assert not at.exception
     assert at.title[0].value == "Monitor"
     assert at.selectbox(key="monitor_source").value.startswith("replay:")
-    assert len(_charts(at)) == 1
     assert "choose Live AWS in Source" in _texts(at)
+    assert len(_charts(_connection(at))) == 1
 
 
 @pytest.mark.parametrize("slug", replay.slugs())
@@ -44,13 +49,16 @@ def test_every_replay_renders(open_page: OpenPage, slug: str) -> None:
     at = open_page(PAGE, replay=slug)
     assert not at.exception
     assert at.selectbox(key="monitor_source").value == f"replay:{slug}"
-    assert len(_charts(at)) == 1
-    assert at.dataframe, "inventory and telemetry tables"
+    assert at.dataframe, "inventory table"
     assert replay.incident(slug).title in _texts(at)
+    _connection(at)
+    assert not at.exception
+    assert len(_charts(at)) == 1
+    assert at.dataframe, "telemetry table"
 
 
 def test_chart_traces_are_per_tunnel(open_page: OpenPage) -> None:
-    at = open_page(PAGE, replay="dpd-idle-tunnel")
+    at = _connection(open_page(PAGE, replay="dpd-idle-tunnel"))
     spec = _charts(at)[0].proto.spec
     assert "Tunnel 1 (203.0.113.10) TunnelState" in spec and "Tunnel 2 (203.0.113.138) TunnelState" in spec
     assert "data is not liveness" in spec
@@ -67,28 +75,28 @@ def test_inventory_filter_keeps_matching_rows_and_says_when_none_match(open_page
 
 
 def test_choosing_a_connection_shows_its_telemetry(open_page: OpenPage) -> None:
-    at = open_page(PAGE, replay="bgp-failover-s4")
+    at = _connection(open_page(PAGE, replay="bgp-failover-s4"))
     at.selectbox(key="monitor_vpn").set_value("vpn-05f6e7d8c9b0a1f2e").run()
     assert not at.exception
-    telemetry = at.dataframe[1].value
+    telemetry = at.dataframe[0].value
     assert list(telemetry["Status"]) == ["UP", "UP"]
 
 
 def test_audit_tab_lists_findings_with_fix_and_link(open_page: OpenPage) -> None:
-    at = open_page(PAGE, replay="psk-mismatch-after-rotation")
+    at = show_tab(open_page(PAGE, replay="psk-mismatch-after-rotation"), "monitor_tab", "Audit")
     labels = [e.label for e in at.expander]
     assert any(label.startswith("High: Tunnel down") for label in labels)
     assert "[AWS documentation](https://docs.aws.amazon.com/" in _texts(at)
 
 
 def test_replay_logs_are_analyzed(open_page: OpenPage) -> None:
-    at = open_page(PAGE, replay="psk-mismatch-after-rotation")
+    at = _connection(open_page(PAGE, replay="psk-mismatch-after-rotation"))
     assert "Log analyzer:" in _texts(at)
     assert any("AUTHENTICATION_FAILED" in c.value for c in at.code)
 
 
 def test_handoff_fills_the_troubleshooter_inputs(open_page: OpenPage) -> None:
-    at = open_page(PAGE, replay="cgw-deleted-ike-sa")
+    at = _connection(open_page(PAGE, replay="cgw-deleted-ike-sa"))
     at.button(key="monitor_handoff").click().run()
     assert not at.exception
     assert "AWS tunnel received DELETE for IKE_SA from CGW" in at.session_state["shared_log_text"]
@@ -106,7 +114,7 @@ def test_simulation_source_renders_when_the_simulator_exists(open_page: OpenPage
     option = next(k for k in _option_ids(at) if k.startswith("sim:"))
     at.selectbox(key="monitor_source").set_value(option).run()
     assert not at.exception
-    assert len(_charts(at)) == 1
+    assert len(_charts(_connection(at))) == 1
 
 
 def _option_ids(at: AppTest) -> list[str]:
@@ -123,7 +131,7 @@ def test_live_aws_shows_both_seeded_connections(open_page: OpenPage, moto: str) 
     table = at.dataframe[0].value
     assert set(table["Connection"]) == set(made)
     assert set(table["Tunnels up"]) == {"1/2", "2/2"}
-    assert len(_charts(at)) == 1
+    assert len(_charts(_connection(at))) == 1
     calls = next(c.value for c in at.caption if c.value.startswith("AWS calls for this view"))
     assert "DescribeVpnConnections 1" in calls and "GetMetricData 1" in calls
 
@@ -176,7 +184,7 @@ def test_each_aws_error_shows_its_message_and_the_page_keeps_working(
     at.button(key="monitor_open_replay").click().run()
     assert not at.exception
     assert at.selectbox(key="monitor_source").value.startswith("replay:")
-    assert len(_charts(at)) == 1
+    assert len(_charts(_connection(at))) == 1
 
 
 def test_health_without_support_plan_is_a_note_and_the_rest_shows(open_page: OpenPage, monkeypatch: pytest.MonkeyPatch, moto: str) -> None:  # noqa: F811
@@ -191,7 +199,7 @@ def test_health_without_support_plan_is_a_note_and_the_rest_shows(open_page: Ope
     at = open_page(PAGE, source="aws")
     assert not at.exception
     assert any("support plan" in w.value for w in at.warning)
-    assert len(_charts(at)) == 1
+    assert len(_charts(_connection(at))) == 1
     assert isinstance(error, AwsError)
 
 
@@ -211,7 +219,7 @@ def test_unreachable_endpoint_end_to_end(open_page: OpenPage, monkeypatch: pytes
 
 def test_auto_refresh_is_off_by_default_and_refreshes_the_charts_when_on(open_page: OpenPage, moto: str) -> None:  # noqa: F811
     seed_two_connections(moto)
-    at = open_page(PAGE, source="aws")
+    at = _connection(open_page(PAGE, source="aws"))
     assert at.toggle(key="monitor_autorefresh").value is False
     at.toggle(key="monitor_autorefresh").set_value(True).run()
     assert not at.exception
@@ -220,7 +228,8 @@ def test_auto_refresh_is_off_by_default_and_refreshes_the_charts_when_on(open_pa
 
 
 def test_replays_offer_no_auto_refresh(open_page: OpenPage) -> None:
-    at = open_page(PAGE, replay="dpd-idle-tunnel")
+    at = _connection(open_page(PAGE, replay="dpd-idle-tunnel"))
+    assert at.dataframe, "the Connection tab is shown"
     assert not [t for t in at.toggle if t.key == "monitor_autorefresh"]
 
 
@@ -239,7 +248,7 @@ def test_an_unknown_replay_in_the_link_falls_back_with_a_warning(open_page: Open
     at = open_page(PAGE, replay="no-such-incident")
     assert not at.exception
     assert any("unknown source 'replay:no-such-incident'" in w.value for w in at.warning)
-    assert len(_charts(at)) == 1
+    assert len(_charts(_connection(at))) == 1
 
 
 def test_live_tunnel_log_is_analyzed_and_put_on_the_timeline(open_page: OpenPage, moto: str) -> None:  # noqa: F811
@@ -247,6 +256,7 @@ def test_live_tunnel_log_is_analyzed_and_put_on_the_timeline(open_page: OpenPage
     at = open_page(PAGE, source="aws")
     assert not at.exception
     static = next(c for c in at.dataframe[0].value.itertuples() if c.Name == "branch-a").Connection
+    _connection(at)
     at.selectbox(key="monitor_vpn").set_value(static).run()
     assert not at.exception
     assert "Log analyzer:" in _texts(at)
@@ -258,6 +268,7 @@ def test_a_region_without_connections_says_so(open_page: OpenPage, moto: str) ->
     at = open_page(PAGE, source="aws")
     assert not at.exception
     assert any("No Site-to-Site VPN connections in this region" in i.value for i in at.info)
+    show_tab(at, "monitor_tab", "Audit")
     assert any("No connections to audit" in i.value for i in at.info)
 
 
@@ -277,7 +288,7 @@ def test_a_broken_incident_is_reported_and_the_others_still_work(
         assert not at.exception
         assert any("Replay 'broken' cannot be loaded" in e.value for e in at.error)
         assert at.selectbox(key="monitor_source").value == "replay:dpd-idle-tunnel"
-        assert len(_charts(at)) == 1
+        assert len(_charts(_connection(at))) == 1
     finally:
         replay.incident.cache_clear()
 
@@ -302,7 +313,7 @@ def test_health_events_show_on_their_connection_and_region_wide_ones_once(
         )
 
     monkeypatch.setattr("lab.aws.fetch.fetch_health", _health)
-    at = open_page(PAGE, source="aws")
+    at = _connection(open_page(PAGE, source="aws"))
     assert not at.exception
     at.selectbox(key="monitor_vpn").set_value(first).run()
     assert not at.exception
@@ -325,3 +336,14 @@ def test_choosing_a_simulation_puts_it_in_the_link(open_page: OpenPage) -> None:
     assert not at.exception
     assert at.query_params["source"] in ("sim:s4", ["sim:s4"])
     assert "replay" not in at.query_params
+
+
+def test_only_the_open_tab_is_built_and_the_chosen_connection_survives_another_tab(open_page: OpenPage) -> None:
+    at = open_page(PAGE, replay="bgp-failover-s4")
+    assert not _charts(at), "the chart is not built while the Inventory tab is open"
+    _connection(at).selectbox(key="monitor_vpn").set_value("vpn-05f6e7d8c9b0a1f2e").run()
+    show_tab(at, "monitor_tab", "Inventory")
+    audit = [e for e in at.expander if e.label.startswith(("High:", "Medium:", "Low:"))]
+    assert not _charts(at) and not audit, "neither the chart nor the audit findings are built"
+    _connection(at)
+    assert at.selectbox(key="monitor_vpn").value == "vpn-05f6e7d8c9b0a1f2e"

@@ -6,7 +6,7 @@ from streamlit.testing.v1 import AppTest
 
 from lab import facts
 from lab.ui.registry import PAGES
-from tests.app.conftest import OpenPage
+from tests.app.conftest import OpenPage, show_tab
 
 PAGE = "ui/pages/scenario_lab.py"
 
@@ -110,6 +110,7 @@ def test_comparison_covers_s1_to_s4(open_page: OpenPage) -> None:
     at = open_page(PAGE)
     _add(at, "cgw-down", "cgw-a")
     at.button(key="sl_run").click().run()
+    show_tab(at, "sl_results", "Same failure, S1 to S4 side by side")
     table = at.table[0].value
     assert list(table["Design"].str[:2]) == ["S1", "S2", "S3", "S4"]
     assert table["Person needed"].tolist() == ["YES", "no", "YES", "no"]
@@ -120,6 +121,7 @@ def test_logs_are_shown_and_handed_to_the_troubleshooter(open_page: OpenPage) ->
     at.selectbox(key="sl_scenario").select("s3").run()
     _add(at, "cgw-link-down", "cgw-a", dur=300)
     at.button(key="sl_run").click().run()
+    show_tab(at, "sl_results", "Generated logs")
     codes = "\n".join(c.value for c in at.code)
     assert "AWS tunnel DPD timed out after 3 retransmits" in codes
     assert "charon:" in codes
@@ -131,6 +133,7 @@ def test_open_in_troubleshooter_hands_over_logs_and_snapshot(open_page: OpenPage
     at.selectbox(key="sl_scenario").select("s3").run()
     _add(at, "cgw-link-down", "cgw-a", dur=300)
     at.button(key="sl_run").click().run()
+    show_tab(at, "sl_results", "Generated logs")
     registered = any(p.url_path == "troubleshooter" for p in PAGES)
     assert ("sl_to_troubleshooter" in [b.key for b in at.button]) is registered
     if registered:
@@ -184,3 +187,20 @@ def test_unknown_scenario_in_a_link_is_named(open_page: OpenPage) -> None:
     at = open_page(PAGE, scenario="s9")
     assert not at.exception
     assert any("unknown scenario 's9'" in w.value for w in at.warning)
+
+
+def test_only_the_open_result_tab_is_built(open_page: OpenPage) -> None:
+    """The timeline is the first tab; the comparison's four extra runs happen only when its tab is open."""
+    at = open_page(PAGE)
+    _add(at, "cgw-down", "cgw-a")
+    at.button(key="sl_run").click().run()
+    assert len(at.get("plotly_chart")) == 2 and not at.table
+    show_tab(at, "sl_results", "Same failure, S1 to S4 side by side")
+    assert len(at.get("plotly_chart")) == 1 and at.table
+
+
+def test_a_run_without_failures_says_no_log_lines_instead_of_an_empty_box(open_page: OpenPage) -> None:
+    at = show_tab(open_page(PAGE), "sl_results", "Generated logs")
+    assert not at.exception
+    assert not at.code
+    assert any("No log lines in this run" in i.value for i in at.info)

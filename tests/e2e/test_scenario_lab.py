@@ -15,6 +15,14 @@ def _select(page: Page, label: str, option: str) -> None:
     click_and_wait(page, page.get_by_role("option", name=option))
 
 
+def _tab(page: Page, name: str) -> None:
+    """Open a result tab (each is built when opened) and bring it into view."""
+    tab = page.get_by_role("tab", name=name)
+    tab.scroll_into_view_if_needed()
+    click_and_wait(page, tab)
+    tab.scroll_into_view_if_needed()
+
+
 def test_s4_gateway_a_failure_end_to_end(page, app_url: str, shoot) -> None:
     page.goto(f"{app_url}/scenario-lab")
     page.get_by_role("heading", name="Scenario lab").wait_for()
@@ -41,11 +49,13 @@ def test_s4_gateway_a_failure_end_to_end(page, app_url: str, shoot) -> None:
     shoot("scenario-lab-s4-topology")
     timeline.scroll_into_view_if_needed()
     shoot("scenario-lab-s4-timeline")
-    page.get_by_text("What happened, step by step").scroll_into_view_if_needed()
+    _tab(page, "What happened, step by step")
     shoot("scenario-lab-s4-explanation")
-    page.get_by_text("Same failure, S1 to S4 side by side").scroll_into_view_if_needed()
+    _tab(page, "Same failure, S1 to S4 side by side")
+    page.get_by_test_id("stTable").first.wait_for()
     shoot("scenario-lab-s4-compare")
-    page.get_by_text("Generated logs").scroll_into_view_if_needed()
+    _tab(page, "Generated logs")
+    page.get_by_role("button", name="Download all logs").wait_for()
     shoot("scenario-lab-s4-logs")
     # Play moves the diagram through time in the browser.
     topology.scroll_into_view_if_needed()
@@ -86,6 +96,7 @@ def test_open_in_troubleshooter_carries_the_logs(page, app_url: str, shoot) -> N
     _select(page, "Failure", "Customer gateway internet link down")
     click_and_wait(page, page.get_by_role("button", name="Add failure"))
     click_and_wait(page, page.get_by_role("button", name="Run simulation"))
+    _tab(page, "Generated logs")
     page.get_by_role("button", name="Download all logs").wait_for()
     button = page.get_by_role("button", name="Open in troubleshooter")
     if button.count() == 0:

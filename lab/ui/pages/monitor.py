@@ -174,103 +174,113 @@ if loaded is None:
 snapshot, is_live = loaded
 now = snapshot.end or datetime.now(UTC)
 
-tab_inventory, tab_connection, tab_audit = st.tabs([_("Inventory"), _("Connection"), _("Audit")])
-with tab_inventory:
-    views.render_inventory(snapshot)
+# Only the open tab runs (on_change="rerun"): a click elsewhere does not rebuild the charts or the audit.
+# A widget in a closed tab is not drawn, and Streamlit forgets the state of widgets it did not draw:
+# writing the value back keeps the chosen connection and the filter while another tab is open.
+for _kept in ("monitor_vpn", "monitor_filter"):
+    if _kept in st.session_state:
+        st.session_state[_kept] = st.session_state[_kept]
+tab_inventory, tab_connection, tab_audit = st.tabs([_("Inventory"), _("Connection"), _("Audit")], key="monitor_tab",
+                                                   on_change="rerun")
+if tab_inventory.open:
+    with tab_inventory:
+        views.render_inventory(snapshot)
 
-with tab_connection:
-    if not snapshot.connections:
-        st.info(_("No connection to show."))
-    else:
-        ids = [c.id for c in snapshot.connections]
-        if st.session_state.get("monitor_vpn") not in ids:
-            st.session_state["monitor_vpn"] = ids[0]
-        labels = {c.id: views.connection_label(c) for c in snapshot.connections}
-        vpn_id = st.selectbox(_("Connection"), ids, format_func=lambda i: labels[i], key="monitor_vpn")
-        connection = snapshot.connection(vpn_id)
-        if connection is None:  # the ids come from the snapshot itself; kept for the type checker
-            st.stop()
-        m = st.columns(4)
-        m[0].metric(_("Tunnels up"), f"{connection.tunnels_up}/{len(connection.tunnels)}")
-        m[1].metric(_("Routing"), "BGP" if connection.routing == "bgp" else _("static"))
-        m[2].metric(_("Gateway"), connection.gateway_type.upper())
-        m[3].metric(_("State"), connection.state)
-        st.markdown("**" + _("Telemetry (VgwTelemetry)") + "**")
-        st.dataframe(views.telemetry_rows(connection), hide_index=True, width="stretch")
+if tab_connection.open:
+    with tab_connection:
+        if not snapshot.connections:
+            st.info(_("No connection to show."))
+        else:
+            ids = [c.id for c in snapshot.connections]
+            if st.session_state.get("monitor_vpn") not in ids:
+                st.session_state["monitor_vpn"] = ids[0]
+            labels = {c.id: views.connection_label(c) for c in snapshot.connections}
+            vpn_id = st.selectbox(_("Connection"), ids, format_func=lambda i: labels[i], key="monitor_vpn")
+            connection = snapshot.connection(vpn_id)
+            if connection is None:  # the ids come from the snapshot itself; kept for the type checker
+                st.stop()
+            m = st.columns(4)
+            m[0].metric(_("Tunnels up"), f"{connection.tunnels_up}/{len(connection.tunnels)}")
+            m[1].metric(_("Routing"), "BGP" if connection.routing == "bgp" else _("static"))
+            m[2].metric(_("Gateway"), connection.gateway_type.upper())
+            m[3].metric(_("State"), connection.state)
+            st.markdown("**" + _("Telemetry (VgwTelemetry)") + "**")
+            st.dataframe(views.telemetry_rows(connection), hide_index=True, width="stretch")
 
-        def _with_logs(snap: Snapshot) -> tuple[Snapshot, str, object | None, str]:
-            """The snapshot (live: plus its tunnel-log findings as events), its log text and analysis."""
-            if snap.source == "replay":
-                text = replay.incident(source.split(":", 1)[1]).log_text
-            else:
-                text = replay.merged_log_text([r for r in snap.logs if r.vpn_id in {vpn_id, ""}])
-            result, problem = views.analyze(text)
-            if snap.source == "aws" and result is not None:
-                # Live tunnel-log findings join maintenance and Health events on the chart's timeline.
-                found = log_finding_events(getattr(result, "findings", ()), vpn_id)
-                snap = replace(snap, events=tuple(sorted((*snap.events, *found), key=lambda e: e.time)))
-            return snap, text, result, problem
+            def _with_logs(snap: Snapshot) -> tuple[Snapshot, str, object | None, str]:
+                """The snapshot (live: plus its tunnel-log findings as events), its log text and analysis."""
+                if snap.source == "replay":
+                    text = replay.incident(source.split(":", 1)[1]).log_text
+                else:
+                    text = replay.merged_log_text([r for r in snap.logs if r.vpn_id in {vpn_id, ""}])
+                result, problem = views.analyze(text)
+                if snap.source == "aws" and result is not None:
+                    # Live tunnel-log findings join maintenance and Health events on the chart's timeline.
+                    found = log_finding_events(getattr(result, "findings", ()), vpn_id)
+                    snap = replace(snap, events=tuple(sorted((*snap.events, *found), key=lambda e: e.time)))
+                return snap, text, result, problem
 
-        snapshot, log_text, analysis, analysis_problem = _with_logs(snapshot)
+            snapshot, log_text, analysis, analysis_problem = _with_logs(snapshot)
 
-        interval: int | None = None
-        every = ""
-        if is_live:
-            refresh = st.columns([1, 1, 3], vertical_alignment="bottom")
-            auto = refresh[0].toggle(
-                _("Auto-refresh charts"),
-                value=False,
-                key="monitor_autorefresh",
-                help=_("Re-reads the charts' data (cached for 60 s) without reloading the page."),
-            )
-            every = refresh[1].selectbox(
-                _("Every"), list(REFRESH_CHOICES), index=1, key="monitor_refresh_every", disabled=not auto
-            )
-            interval = REFRESH_CHOICES[every] if auto else None
-
-        @st.fragment(run_every=interval)
-        def _charts() -> None:
-            shown = snapshot
-            if is_live and interval:
-                # Only the charts refresh: the fragment re-reads the cached live details.
-                live = _live_refresh()
-                if live is not None:
-                    shown = _with_logs(live)[0]
-            current = shown.connection(vpn_id) or connection
-            views.render_chart(shown, current)
-            st.caption(_("Charts as of {time} UTC", time=f"{datetime.now(UTC):%H:%M:%S}")
-                       + (" · " + _("refreshing every {every}", every=every) if interval else ""))
-
-        def _live_refresh() -> Snapshot | None:
-            profile_choice = st.session_state.get("monitor_profile", sources.DEFAULT_CHAIN)
-            profile = None if profile_choice == sources.DEFAULT_CHAIN else profile_choice
-            region = st.session_state.get("monitor_region", "")
-            try:
-                inv = sources.inventory(profile, region)
-                chosen = next((c for c in inv.connections if c.id == vpn_id), None)
-                if chosen is None:
-                    return None
-                det = sources.details(
-                    profile, region, inv.arn, vpn_id, st.session_state.get("monitor_window", "1 day"),
-                    st.session_state.get("monitor_health", True), chosen, inv.connections,
+            interval: int | None = None
+            every = ""
+            if is_live:
+                refresh = st.columns([1, 1, 3], vertical_alignment="bottom")
+                auto = refresh[0].toggle(
+                    _("Auto-refresh charts"),
+                    value=False,
+                    key="monitor_autorefresh",
+                    help=_("Re-reads the charts' data (cached for 60 s) without reloading the page."),
                 )
-            except LabError as err:
-                st.warning(_("Refresh failed: {error} {hint}", error=err, hint=err.hint))
-                return None
-            return sources.live_snapshot(inv, det, region)
+                every = refresh[1].selectbox(
+                    _("Every"), list(REFRESH_CHOICES), index=1, key="monitor_refresh_every", disabled=not auto
+                )
+                interval = REFRESH_CHOICES[every] if auto else None
 
-        _charts()
+            @st.fragment(run_every=interval)
+            def _charts() -> None:
+                shown = snapshot
+                if is_live and interval:
+                    # Only the charts refresh: the fragment re-reads the cached live details.
+                    live = _live_refresh()
+                    if live is not None:
+                        shown = _with_logs(live)[0]
+                current = shown.connection(vpn_id) or connection
+                views.render_chart(shown, current)
+                st.caption(_("Charts as of {time} UTC", time=f"{datetime.now(UTC):%H:%M:%S}")
+                           + (" · " + _("refreshing every {every}", every=every) if interval else ""))
 
-        with st.expander(_("Tunnel options"), expanded=False):
-            st.dataframe(views.options_rows(connection), hide_index=True, width="stretch")
-        st.markdown("**" + _("Endpoint maintenance (GetVpnTunnelReplacementStatus)") + "**")
-        for line in views.maintenance_lines(connection):
-            st.caption(line)
-        st.markdown(_("**Events** (maintenance, AWS Health, tunnel and BGP changes)"))
-        views.render_events(snapshot, connection)
-        st.markdown(_("**Latest log lines** (AWS tunnel log and customer gateway log, in time order)"))
-        views.render_logs(connection, log_text, analysis, analysis_problem)
-        views.render_handoff(snapshot, log_text, key="monitor_handoff")
+            def _live_refresh() -> Snapshot | None:
+                profile_choice = st.session_state.get("monitor_profile", sources.DEFAULT_CHAIN)
+                profile = None if profile_choice == sources.DEFAULT_CHAIN else profile_choice
+                region = st.session_state.get("monitor_region", "")
+                try:
+                    inv = sources.inventory(profile, region)
+                    chosen = next((c for c in inv.connections if c.id == vpn_id), None)
+                    if chosen is None:
+                        return None
+                    det = sources.details(
+                        profile, region, inv.arn, vpn_id, st.session_state.get("monitor_window", "1 day"),
+                        st.session_state.get("monitor_health", True), chosen, inv.connections,
+                    )
+                except LabError as err:
+                    st.warning(_("Refresh failed: {error} {hint}", error=err, hint=err.hint))
+                    return None
+                return sources.live_snapshot(inv, det, region)
 
-with tab_audit:
-    views.render_audit(snapshot, now)
+            _charts()
+
+            with st.expander(_("Tunnel options"), expanded=False):
+                st.dataframe(views.options_rows(connection), hide_index=True, width="stretch")
+            st.markdown("**" + _("Endpoint maintenance (GetVpnTunnelReplacementStatus)") + "**")
+            for line in views.maintenance_lines(connection):
+                st.caption(line)
+            st.markdown(_("**Events** (maintenance, AWS Health, tunnel and BGP changes)"))
+            views.render_events(snapshot, connection)
+            st.markdown(_("**Latest log lines** (AWS tunnel log and customer gateway log, in time order)"))
+            views.render_logs(connection, log_text, analysis, analysis_problem)
+            views.render_handoff(snapshot, log_text, key="monitor_handoff")
+
+if tab_audit.open:
+    with tab_audit:
+        views.render_audit(snapshot, now)

@@ -18,9 +18,9 @@ from lab.sim import (
     parse_failure,
     valid_targets,
 )
-from lab.sim.figures import element_failure, topology_figure
+from lab.sim.figures import element_failure
 from lab.ui import scenario_cache as cache
-from lab.ui.lang import _, d
+from lab.ui.lang import _, current, d
 from lab.ui.registry import PAGES
 
 LAB_DIR = Path(__file__).resolve().parents[2]
@@ -243,8 +243,7 @@ if notice:
     getattr(st, notice[0])(notice[1])
 st.markdown(_("**Topology** · move the slider or press Play to see each moment; select a customer gateway, a tunnel "
               "(diamond) or an endpoint to add a failure there at the time below."))
-# Built on every run, not cached: a figure restored from the cache loses the chart's point selection.
-event = st.plotly_chart(topology_figure(result), key="sl_topology", on_select="rerun", selection_mode=("points",),
+event = st.plotly_chart(cache.topology(key, current()), key="sl_topology", on_select="rerun", selection_mode=("points",),
                         width="stretch", config={"displayModeBar": False})
 points = list(getattr(getattr(event, "selection", None), "points", None) or [])
 picked = [p.get("customdata") for p in points if isinstance(p, dict) and p.get("customdata")]
@@ -277,57 +276,76 @@ if f3.button(_("Fail it"), key="sl_fail_btn", width="stretch"):
     _add_from_diagram(element, when)
     st.rerun()
 
-st.markdown(_("**Timeline** · per tunnel: state, traffic and events"))
-st.plotly_chart(cache.timeline(key), key="sl_timeline", width="stretch")
+# Only the open tab is built (on_change="rerun"): a click does not rebuild every view of the run.
+tab_timeline, tab_steps, tab_compare, tab_logs = st.tabs(
+    [_("Timeline"), _("What happened, step by step"), _("Same failure, S1 to S4 side by side"), _("Generated logs")],
+    key="sl_results", on_change="rerun",
+)
+if tab_timeline.open:
+    with tab_timeline:
+        st.markdown(_("**Timeline** · per tunnel: state, traffic and events"))
+        st.plotly_chart(cache.timeline(key, current()), key="sl_timeline", width="stretch")
 
-st.subheader(_("What happened, step by step"))
-if o.explanation:
-    st.markdown("\n".join(f"{n}. **t = {t} s**: {text}" for n, (t, text) in enumerate(o.explanation, 1)))
-else:
-    st.write(_("Nothing happened: both directions delivered everything."))
-st.caption(_("Tunnels down: {list}", list=", ".join(f"{k} {v} s" for k, v in o.down_s.items())))
-
-st.subheader(_("Same failure, S1 to S4 side by side"))
-rows = cache.comparison(key)
-table = pd.DataFrame([{
-    _("Design"): d("scenario.title", r.title),
-    _("VPC → on-prem outage"): _("n/a") if r.to_onprem_s is None else f"{r.to_onprem_s} s",
-    _("On-prem → VPC outage"): _("n/a") if r.to_aws_s is None else f"{r.to_aws_s} s",
-    _("Detect"): "—" if r.detect_s is None else f"{r.detect_s} s",
-    _("Recover"): _("not recovered") if r.recover_s is None and r.manual is not None else
-                  (_("n/a") if r.manual is None else f"{r.recover_s} s"),
-    _("Person needed"): _("n/a") if r.manual is None else (_("YES") if r.manual else _("no")),
-    _("Verdict"): r.verdict + (f" ({r.note})" if r.note else ""),
-} for r in rows])
-st.table(table, hide_index=True)
-
-st.subheader(_("Generated logs"))
-files, all_text = cache.logs(key)
-st.caption(_("What the AWS tunnel log (JSON, with the documented fields and messages) and each strongSwan customer "
-             "gateway would have written during this run."))
-tabs = st.tabs(list(files))
-for tab, (name, content) in zip(tabs, files.items(), strict=True):
-    with tab:
-        lines = content.splitlines()
-        if len(lines) > MAX_LOG_LINES:
-            st.caption(_("Showing the first {shown:,} of {total:,} lines; the download has them all.", shown=MAX_LOG_LINES,
-                         total=len(lines)))
-            content_shown = "\n".join(lines[:MAX_LOG_LINES])
+if tab_steps.open:
+    with tab_steps:
+        if o.explanation:
+            st.markdown("\n".join(f"{n}. **t = {t} s**: {text}" for n, (t, text) in enumerate(o.explanation, 1)))
         else:
-            content_shown = content
-        st.code(content_shown or _("(no lines in this run)"), language=None, height=300, wrap_lines=True)
-        st.download_button(_("Download {name}", name=name), content, file_name=name, key=f"sl_dl_{name}")
-d1, d2 = st.columns([1, 2], vertical_alignment="center")
-d1.download_button(_("Download all logs"), all_text, file_name=f"{key.scenario}-simulated-logs.txt",
-                   key="sl_dl_all")
-troubleshooter = next((p for p in PAGES if p.url_path == "troubleshooter"), None)
-if troubleshooter is not None:
-    if d2.button(_("Open in troubleshooter"), key="sl_to_troubleshooter"):
-        st.session_state["shared_log_text"] = all_text
-        st.session_state["shared_snapshot"] = result.snapshot
-        st.switch_page(str(LAB_DIR / troubleshooter.script))
-else:
-    d2.caption(_("The troubleshooter page is not part of this build yet: download the logs to analyse them elsewhere."))
+            st.write(_("Nothing happened: both directions delivered everything."))
+        st.caption(_("Tunnels down: {list}", list=", ".join(f"{k} {v} s" for k, v in o.down_s.items())))
+
+if tab_compare.open:
+    with tab_compare:
+        rows = cache.comparison(key)
+        table = pd.DataFrame([{
+            _("Design"): d("scenario.title", r.title),
+            _("VPC → on-prem outage"): _("n/a") if r.to_onprem_s is None else f"{r.to_onprem_s} s",
+            _("On-prem → VPC outage"): _("n/a") if r.to_aws_s is None else f"{r.to_aws_s} s",
+            _("Detect"): "—" if r.detect_s is None else f"{r.detect_s} s",
+            _("Recover"): _("not recovered") if r.recover_s is None and r.manual is not None else
+                          (_("n/a") if r.manual is None else f"{r.recover_s} s"),
+            _("Person needed"): _("n/a") if r.manual is None else (_("YES") if r.manual else _("no")),
+            _("Verdict"): r.verdict + (f" ({r.note})" if r.note else ""),
+        } for r in rows])
+        st.table(table, hide_index=True)
+
+if tab_logs.open:
+    with tab_logs:
+        files, all_text = cache.logs(key)
+        st.caption(_("What the AWS tunnel log (JSON, with the documented fields and messages) and each strongSwan "
+                     "customer gateway would have written during this run."))
+        written = {name: content for name, content in files.items() if content.strip()}
+        if not written:
+            st.info(_("No log lines in this run: nothing failed or changed state. Add a failure and run again to "
+                      "see what each side writes."))
+        else:
+            silent = [name for name in files if name not in written]
+            if silent:
+                st.caption(_("No lines in this run: {names}.", names=", ".join(silent)))
+            for tab, (name, content) in zip(st.tabs(list(written)), written.items(), strict=True):
+                with tab:
+                    lines = content.splitlines()
+                    if len(lines) > MAX_LOG_LINES:
+                        st.caption(_("Showing the first {shown:,} of {total:,} lines; the download has them all.",
+                                     shown=MAX_LOG_LINES, total=len(lines)))
+                        content_shown = "\n".join(lines[:MAX_LOG_LINES])
+                    else:
+                        content_shown = content
+                    # As tall as the lines need, up to 300 px: a short log is not a large empty box.
+                    st.code(content_shown, language=None, height=min(300, 40 + 21 * len(lines)), wrap_lines=True)
+                    st.download_button(_("Download {name}", name=name), content, file_name=name, key=f"sl_dl_{name}")
+            d1, d2 = st.columns([1, 2], vertical_alignment="center")
+            d1.download_button(_("Download all logs"), all_text, file_name=f"{key.scenario}-simulated-logs.txt",
+                               key="sl_dl_all")
+            troubleshooter = next((p for p in PAGES if p.url_path == "troubleshooter"), None)
+            if troubleshooter is not None:
+                if d2.button(_("Open in troubleshooter"), key="sl_to_troubleshooter"):
+                    st.session_state["shared_log_text"] = all_text
+                    st.session_state["shared_snapshot"] = result.snapshot
+                    st.switch_page(str(LAB_DIR / troubleshooter.script))
+            else:
+                d2.caption(_("The troubleshooter page is not part of this build yet: download the logs to analyse "
+                             "them elsewhere."))
 
 with st.expander(_("Assumptions: what AWS does not document and the lab had to choose")):
     for a in ASSUMPTIONS.values():
