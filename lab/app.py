@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from lab.ui import lang
+from lab.ui import lang, style
 from lab.ui.lang import _
 from lab.ui.registry import PAGES, SECTIONS
 
@@ -16,6 +16,7 @@ HERE = Path(__file__).resolve().parent
 
 def main() -> None:
     st.set_page_config(page_title="VPN Lab", page_icon=":material/vpn_lock:", layout="wide")
+    style.apply()
     lang.choose()
     nav: dict[str, list[st.Page]] = {}
     for spec in PAGES:

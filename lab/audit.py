@@ -3,13 +3,15 @@ explanation, fix and an AWS documentation link.
 
 The wording lives in `lab/data/audit/rules.yaml` (validated at load); the checks are the functions
 in `CHECKS`, one per rule id. Defaults and thresholds come from `lab.facts`. Pure: the same rules
-run on a live connection, a replay and a simulation.
+run on a live connection, a replay and a simulation. Rules that need history (the single-tunnel
+rule counts the time in the last day that a connection ran on one tunnel) read the TunnelState
+series of the same snapshot when they are given, and fall back to the current state otherwise.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -20,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from lab import DATA_DIR, facts
 from lab.errors import DataError
-from lab.model import Tunnel, VpnConnection, utc
+from lab.model import METRIC_TUNNEL_STATE, Tunnel, TunnelSeries, VpnConnection, utc
 from lab.schema import load_yaml_model
 
 RULES_FILE = DATA_DIR / "audit" / "rules.yaml"
@@ -118,7 +120,17 @@ def rules() -> dict[str, Rule]:
 
 # A check yields (tunnel or None, detail) for each place its rule fires.
 Hit = tuple[Tunnel | None, str]
-Check = Callable[[VpnConnection, datetime], Iterator[Hit]]
+Check = Callable[[VpnConnection, datetime, Sequence[TunnelSeries]], Iterator[Hit]]
+DAY = timedelta(days=1)
+
+
+def _duration(seconds: float) -> str:
+    minutes, hours = seconds / 60, seconds / 3600
+    if hours >= 48:
+        return f"{hours / 24:.1f} days"
+    if hours >= 2:
+        return f"{hours:.1f} hours"
+    return f"{max(1, round(minutes))} minutes"
 
 
 def _since(t: Tunnel, now: datetime) -> str:
@@ -127,15 +139,41 @@ def _since(t: Tunnel, now: datetime) -> str:
     seconds = (utc(now) - utc(t.last_status_change)).total_seconds()
     if seconds < 0:
         return ""
-    minutes, hours = seconds / 60, seconds / 3600
-    if hours >= 48:
-        return f" for {hours / 24:.1f} days"
-    if hours >= 2:
-        return f" for {hours:.1f} hours"
-    return f" for {max(1, round(minutes))} minutes"
+    return " for " + _duration(seconds)
 
 
-def _tunnel_down(c: VpnConnection, now: datetime) -> Iterator[Hit]:
+def single_tunnel_seconds(c: VpnConnection, series: Sequence[TunnelSeries], now: datetime) -> float | None:
+    """Seconds in the day before `now` during which one tunnel of `c` was down and the other up.
+
+    Read from the connection's per-tunnel TunnelState series (Average: the share of each period the
+    tunnel was up). Where both tunnels were partly down in the same period, the overlap is unknown,
+    so the period counts the difference of the two down shares (a lower bound). None when the
+    series of both tunnels are not available.
+    """
+    if len(c.tunnels) != 2:
+        return None
+    by_ip = {s.tunnel_ip: s for s in series
+             if s.vpn_id == c.id and s.metric == METRIC_TUNNEL_STATE and s.stat == "Average"}
+    pair = [by_ip.get(t.outside_ip) for t in c.tunnels]
+    if pair[0] is None or pair[1] is None:
+        return None
+    end, begin = utc(now), utc(now) - DAY
+    second = dict(zip((utc(t) for t in pair[1].timestamps), pair[1].values, strict=True))
+    total = 0.0
+    for stamp, v1 in zip(pair[0].timestamps, pair[0].values, strict=True):
+        t0 = utc(stamp)
+        v2 = second.get(t0)
+        if v2 is None:
+            continue
+        t1 = t0 + timedelta(seconds=pair[0].period_s)
+        inside = (min(t1, end) - max(t0, begin)).total_seconds()
+        if inside <= 0:
+            continue
+        total += abs((1 - v1) - (1 - v2)) * inside
+    return total
+
+
+def _tunnel_down(c: VpnConnection, now: datetime, series: Sequence[TunnelSeries] = ()) -> Iterator[Hit]:
     for t in c.tunnels:
         if t.status != "UP":
             detail = f": {t.status_message}" if t.status_message else ""
@@ -143,31 +181,43 @@ def _tunnel_down(c: VpnConnection, now: datetime) -> Iterator[Hit]:
             yield t, detail + (f" ({since})" if since else "")
 
 
-def _single_tunnel(c: VpnConnection, now: datetime) -> Iterator[Hit]:
+def _single_tunnel(c: VpnConnection, now: datetime, series: Sequence[TunnelSeries] = ()) -> Iterator[Hit]:
+    # AWS's rule: one tunnel up and the other down for more than one hour IN A DAY - the time adds up
+    # over several drops, it need not be one continuous hour.
+    threshold = timedelta(hours=float(facts.value("single_tunnel_notice_threshold"))).total_seconds()
     up = [t for t in c.tunnels if t.status == "UP"]
     down = [t for t in c.tunnels if t.status != "UP"]
-    if len(up) != 1 or len(down) != 1:
+    now_single = len(up) == 1 and len(down) == 1
+    current = 0.0
+    if now_single:
+        changed = down[0].last_status_change
+        current = DAY.total_seconds() if changed is None else min(
+            max(0.0, (utc(now) - utc(changed)).total_seconds()), DAY.total_seconds())
+    counted = single_tunnel_seconds(c, series, now)
+    seconds = max(current, counted or 0.0)
+    if seconds <= threshold:
         return
-    threshold = timedelta(hours=float(facts.value("single_tunnel_notice_threshold")))
-    for t in down:
-        long_down = t.last_status_change is None or utc(now) - utc(t.last_status_change) > threshold
-        if long_down:
-            yield t, _since(t, now) or " (since an unknown time)"
+    if now_single and down[0].last_status_change is None and counted is None:
+        detail = "since an unknown time (more than the threshold is assumed)"
+    else:
+        detail = f"for {_duration(seconds)} in the last 24 hours"
+    state = f"; {tunnel_label(c, down[0].outside_ip)} ({down[0].outside_ip}) is DOWN now" if now_single else ""
+    yield (down[0] if now_single else None), detail + state
 
 
-def _dpd_clear_with_add(c: VpnConnection, now: datetime) -> Iterator[Hit]:
+def _dpd_clear_with_add(c: VpnConnection, now: datetime, series: Sequence[TunnelSeries] = ()) -> Iterator[Hit]:
     for t in c.tunnels:
         if t.options.dpd_timeout_action == "clear" and t.options.startup_action == "add":
             yield t, ""
 
 
-def _ikev1_allowed(c: VpnConnection, now: datetime) -> Iterator[Hit]:
+def _ikev1_allowed(c: VpnConnection, now: datetime, series: Sequence[TunnelSeries] = ()) -> Iterator[Hit]:
     for t in c.tunnels:
         if "ikev1" in t.options.ike_versions:
             yield t, ", ".join(t.options.ike_versions)
 
 
-def _weak_crypto(c: VpnConnection, now: datetime) -> Iterator[Hit]:
+def _weak_crypto(c: VpnConnection, now: datetime, series: Sequence[TunnelSeries] = ()) -> Iterator[Hit]:
     for t in c.tunnels:
         o = t.options
         weak = []
@@ -184,19 +234,19 @@ def _weak_crypto(c: VpnConnection, now: datetime) -> Iterator[Hit]:
             yield t, "; ".join(weak)
 
 
-def _logging_off(c: VpnConnection, now: datetime) -> Iterator[Hit]:
+def _logging_off(c: VpnConnection, now: datetime, series: Sequence[TunnelSeries] = ()) -> Iterator[Hit]:
     for t in c.tunnels:
         if not t.options.log_enabled:
             yield t, ""
 
 
-def _static_routing(c: VpnConnection, now: datetime) -> Iterator[Hit]:
+def _static_routing(c: VpnConnection, now: datetime, series: Sequence[TunnelSeries] = ()) -> Iterator[Hit]:
     if c.routing == "static":
         routes = f" ({', '.join(c.static_routes)})" if c.static_routes else ""
         yield None, routes
 
 
-def _pending_maintenance(c: VpnConnection, now: datetime) -> Iterator[Hit]:
+def _pending_maintenance(c: VpnConnection, now: datetime, series: Sequence[TunnelSeries] = ()) -> Iterator[Hit]:
     for t in c.tunnels:
         m = t.maintenance
         if m and m.pending:
@@ -224,14 +274,15 @@ def tunnel_label(c: VpnConnection, ip: str) -> str:
     return "Tunnel"
 
 
-def audit(connection: VpnConnection, now: datetime | None = None) -> list[Finding]:
-    """Every finding on one connection, most severe first."""
+def audit(connection: VpnConnection, now: datetime | None = None,
+          series: Sequence[TunnelSeries] = ()) -> list[Finding]:
+    """Every finding on one connection, most severe first (`series`: the snapshot's metric series)."""
     now = utc(now or datetime.now())
     table = rules()
     found: list[Finding] = []
     for rule_id, check in CHECKS.items():
         rule = table[rule_id]
-        for tunnel, detail in check(connection, now):
+        for tunnel, detail in check(connection, now, series):
             ip = tunnel.outside_ip if tunnel else ""
             message = rule.message.format(tunnel=tunnel_label(connection, ip), ip=ip or "-", detail=detail)
             found.append(
@@ -250,7 +301,8 @@ def audit(connection: VpnConnection, now: datetime | None = None) -> list[Findin
     return sorted(found, key=lambda f: SEVERITY_ORDER[f.severity])
 
 
-def audit_all(connections: Iterable[VpnConnection], now: datetime | None = None) -> list[Finding]:
+def audit_all(connections: Iterable[VpnConnection], now: datetime | None = None,
+              series: Sequence[TunnelSeries] = ()) -> list[Finding]:
     """Findings of several connections, most severe first (stable within a severity)."""
-    found = [f for c in connections for f in audit(c, now)]
+    found = [f for c in connections for f in audit(c, now, series)]
     return sorted(found, key=lambda f: SEVERITY_ORDER[f.severity])

@@ -73,7 +73,8 @@ def from_analysis(analysis: Analysis) -> dict[str, Evidence]:
         line = p.evidence_lines[0] if p.evidence_lines else None
         _put(out, Evidence("log.primary", p.category, f"Log analysis: {p.summary}", line))
         for key, value in p.facts.items():
-            _put(out, Evidence(f"log.{key}", value, f"Log analysis: {p.reasoning[-1] if p.reasoning else p.summary}", line))
+            text = ", ".join(map(str, value)) if isinstance(value, list | tuple) else str(value)  # values are strings
+            _put(out, Evidence(f"log.{key}", text, f"Log analysis: {p.reasoning[-1] if p.reasoning else p.summary}", line))
     else:
         _put(out, Evidence("log.primary", "none", f"No known failure in the {analysis.lines:,} analyzed log lines."))
     if analysis.findings or analysis.signals or analysis.last_states:

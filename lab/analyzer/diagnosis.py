@@ -23,6 +23,7 @@ from lab import DATA_DIR
 from lab.analyzer import formats as fmts
 from lab.analyzer.model import CATEGORIES, Finding, Primary
 from lab.analyzer.protocol import Event, facts_of
+from lab.analyzer.scan import shown
 from lab.errors import DataError
 from lab.schema import load_yaml_model
 
@@ -69,7 +70,7 @@ def _finding(ev: Event) -> Finding:
         category=ev.category or "",
         phase=cat.phase if cat else "",
         pattern=ev.pattern,
-        text=ev.text,
+        text=shown(ev.text),
         explanation=ev.explanation,
         tree_node=ev.tree_node or (cat.tree_node if cat else ""),
         decisive=ev.weight == "decisive",
@@ -158,6 +159,9 @@ def diagnose(events: list[Event]) -> Primary | None:
         for ev in events:
             if ev.category and ev.weight == "weak":
                 cats.setdefault(ev.category, []).append(ev)
+        bgp_up = [e.order for e in events if e.kind == "bgp_up"]
+        if "bgp_down" in cats and bgp_up and max(bgp_up) > cats["bgp_down"][-1].order:
+            del cats["bgp_down"]  # reset on purpose and back up: nothing to fix
     if not cats:
         return None
     context: dict[str, list[Event]] = {}

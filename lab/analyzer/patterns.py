@@ -5,7 +5,8 @@ kind (notify, retransmit, give_up, dpd_probe, delete, established, bgp_down, ...
 file or captured by named groups of the regex, the exchange, notify type, direction (sent/received),
 SA kind (ike/child) and values (peer address, proposals, ASNs, selectors, identities). Which root
 cause an event points at is decided by the protocol layer from the event and what came before it,
-not by the pattern. Each pattern has a literal `keyword` (or a list) that every matching line contains, in any case: all
+not by the pattern. Each pattern has a literal `keyword` (or a list) that every matching line contains (lower-case
+keywords in any case, others exactly): all
 keywords go into one multi-pattern prefilter (`lab.analyzer.prefilter`), and only lines with a
 keyword meet a regex. Every pattern carries `match` / `no_match` sample lines and a public `source`.
 """
@@ -21,6 +22,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from lab import DATA_DIR
+from lab.analyzer.prefilter import keyword_in
 from lab.errors import DataError
 from lab.schema import load_yaml_model
 
@@ -200,7 +202,7 @@ def _check(p: _PatternSchema) -> list[str]:
     if not keywords or any(len(k) < 3 for k in keywords):
         problems.append(f"pattern {p.id}: every keyword needs at least 3 characters")
     for line in p.samples.match:
-        if not any(k.lower() in line.lower() for k in keywords):
+        if not any(keyword_in(k, line) for k in keywords):
             problems.append(f"pattern {p.id}: no keyword of {list(keywords)} is in match sample {line[:60]!r}")
         if not rx.search(line):
             problems.append(f"pattern {p.id}: match sample does not match: {line[:80]!r}")

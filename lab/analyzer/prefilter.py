@@ -2,9 +2,11 @@
 
 Every pattern's literal keyword is compiled once into one Hyperscan database (Intel's maintained
 multi-pattern engine, https://intel.github.io/hyperscan/) and a block of lines is scanned once,
-whatever the number of patterns. Keywords match without regard to case (vendors differ in
-capitalisation). Only the lines it reports meet Python regexes. Without Hyperscan (a platform
-without its wheel) the same answer comes from one `bytes.find` sweep per keyword over the lowered block.
+whatever the number of patterns. A keyword written in lower case matches in any case (vendors
+differ in capitalisation: "Hold Timer Expired", "hold time expired"); one with capitals matches
+exactly (so "DPD" does not fire on every "dpd_enabled" field of an AWS JSON line). Only the lines it
+reports meet Python regexes. Without Hyperscan (a platform without its wheel) the same answer comes
+from one `bytes.find` sweep per keyword.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ class Prefilter:
         if _hs is not None and self.keywords:
             db = _hs.Database(mode=_hs.HS_MODE_BLOCK)
             exprs = [_hs_literal(k) for k in self.keywords]
-            flags = [_hs.HS_FLAG_CASELESS] * len(exprs)
+            flags = [_hs.HS_FLAG_CASELESS if caseless(k) else 0 for k in self.keywords]
             db.compile(expressions=exprs, ids=list(range(len(exprs))), elements=len(exprs), flags=flags)
             self._db = db
             self._scratch = _hs.Scratch(db)
@@ -47,14 +49,15 @@ class Prefilter:
             self._db.scan(data, match_event_handler=on_match, scratch=self._scratch)
             return out
         found: list[tuple[int, int]] = []
-        data = data.lower()
+        lowered = data.lower()
         for kid, kw in enumerate(self.keywords):
-            needle = kw.lower().encode("utf-8")
-            pos = data.find(needle)
+            needle = kw.encode("utf-8")
+            hay = lowered if caseless(kw) else data
+            pos = hay.find(needle)
             while pos >= 0:
                 found.append((pos + len(needle), kid))
-                eol = data.find(b"\n", pos)
-                pos = data.find(needle, eol + 1) if eol >= 0 else -1
+                eol = hay.find(b"\n", pos)
+                pos = hay.find(needle, eol + 1) if eol >= 0 else -1
         found.sort()
         return found
 
@@ -77,6 +80,15 @@ class Prefilter:
             out.append((start, stop, ids))
             last_start, last_end = start, stop
         return out
+
+
+def caseless(keyword: str) -> bool:
+    """A keyword in lower case matches in any case; one with capitals matches exactly."""
+    return keyword == keyword.lower()
+
+
+def keyword_in(keyword: str, line: str) -> bool:
+    return keyword in line.lower() if caseless(keyword) else keyword in line
 
 
 def _hs_literal(keyword: str) -> bytes:

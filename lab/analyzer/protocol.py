@@ -382,6 +382,12 @@ KIND_CATEGORY = {
 }
 
 
+_BGP_ADMIN = re.compile(
+    r"(?i)administrative (?:reset|shutdown)|user reset|admin(?:istratively)? (?:reset|shut ?down)|clear ip bgp"
+    r"|peer de-?configured|\b6/[234]\b"
+)
+
+
 @dataclass
 class _State:
     """What one stream has shown so far."""
@@ -395,6 +401,8 @@ class _State:
     nat_or_frag: bool = False
     rekey_trouble: bool = False  # a rekey failed or collided: later timeouts on the SA are its consequence
     proposal_sa: str | None = None  # the SA kind of the last proposal list printed (IKE: or ESP:)
+    pending_delete: Event | None = None  # an IKE SA delete whose initiator the next INFORMATIONAL tells
+    retransmits: list[Event] = field(default_factory=list)  # unanswered so far; an answer makes them harmless
 
 
 INFO_EXCHANGES = {"INFORMATIONAL", "INFORMATIONAL_V1"}
@@ -434,6 +442,10 @@ def classify(events: list[Event]) -> None:
     states: dict[int, _State] = {}
     for ev in events:
         st = states.setdefault(ev.stream, _State())
+        if st.retransmits and _is_answer(ev):
+            for r in st.retransmits:  # the peer did answer: the retransmits were packet loss, not a cause
+                r.weight = "context"
+            st.retransmits = []
         if ev.ike:
             st.ike = ev.ike
         if ev.exchange:
@@ -461,6 +473,12 @@ def classify(events: list[Event]) -> None:
             if ev.direction == "received":
                 st.answered = True
         if kind == "exchange":
+            if st.pending_delete is not None and ev.exchange in INFO_EXCHANGES and ev.direction == "sent":
+                # Answering with an INFORMATIONAL response while deleting: the peer asked for the delete.
+                if " response" in ev.text:
+                    st.pending_delete.direction = "received"
+                    st.pending_delete.weight = "decisive"
+                st.pending_delete = None
             if ev.exchange and ev.exchange not in INFO_EXCHANGES:
                 st.exchange = ev.exchange
             if ev.direction == "received" and st.dpd_pending and ev.exchange in ("INFORMATIONAL", "INFORMATIONAL_V1"):
@@ -489,7 +507,12 @@ def classify(events: list[Event]) -> None:
             _set(ev, None)
         elif kind == "no_proposal":
             phase = _phase_of(ev, st)
-            _set(ev, "phase1_proposal_mismatch" if phase == "ike" else "phase2_proposal_mismatch")
+            if phase == "child" and st.child_up and _exchange_of(ev, st) == "CREATE_CHILD_SA":
+                # The Child SA was negotiated before with these proposals; only its rekey is refused
+                # (a PFS group or lifetime that applies to rekeys only): a rekey problem.
+                _set(ev, "rekey_issue")
+            else:
+                _set(ev, "phase1_proposal_mismatch" if phase == "ike" else "phase2_proposal_mismatch")
         elif kind == "proposals":
             st.proposal_sa = ev.sa or st.proposal_sa
             phase = _phase_of(ev, st)
@@ -506,6 +529,7 @@ def classify(events: list[Event]) -> None:
                 _set(ev, "dpd_timeout", "context")
             else:
                 _set(ev, "peer_unreachable", "decisive")
+                st.retransmits.append(ev)
         elif kind == "give_up":
             if ev.exchange and ev.exchange == "INFORMATIONAL" and "ESTABLISHED" in ev.values.get("exchange", "").upper():
                 st.ike_up = True  # pluto names the state: the IKE SA was established when the timeout hit
@@ -527,9 +551,14 @@ def classify(events: list[Event]) -> None:
                 st.ike_up = st.child_up = False
             else:
                 _set(ev, "ike_sa_deleted_by_peer", "weak")
+                if ev.direction is None:
+                    st.pending_delete = ev
                 st.ike_up = st.child_up = False
         elif kind == "bgp_up":
             _set(ev, "bgp_down", "context")
+        elif kind == "bgp_down" and _BGP_ADMIN.search(ev.text):
+            # An operator reset or shut the session (RFC 4486 Cease subcodes 2-4): a cause only if it stays down.
+            _set(ev, "bgp_down", "weak")
         elif kind == "nat_or_fragments":
             st.nat_or_frag = True
             _set(ev, "nat_t_or_fragmentation", "context")
@@ -556,6 +585,13 @@ def _cidrs(text: str) -> list[str]:
 
     text = _MASKED.sub(prefix, text)
     return list(dict.fromkeys(_CIDR.findall(text)))
+
+
+def _is_answer(ev: Event) -> bool:
+    """The peer answered: a message received from it, an SA established, a DPD answer."""
+    return ev.kind in ("established", "dpd_answer") or (
+        ev.kind in ("exchange", "notify", "proposals") and ev.direction == "received"
+    )
 
 
 def facts_of(ev: Event) -> dict[str, Any]:

@@ -13,6 +13,7 @@ import re
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from lab.analyzer import formats as fmts
 from lab.analyzer import protocol as proto
@@ -23,6 +24,15 @@ from lab.masking import mask_secrets
 
 MAX_FINDINGS = 5000
 MAX_EVENTS = 5000  # events kept from the start of the log, and again from its end
+# Event kinds that can name a cause on their own (kept from the middle of a long log), and the context
+# a failure is read against (the exchange in progress, proposals, SA state).
+FAILURE_EVENTS = frozenset(
+    {"notify", "no_proposal", "auth_failed", "ts_unacceptable", "give_up", "dpd_dead", "delete", "rekey_collision",
+     "rekey_failed", "bgp_down", "ike_mode_mismatch", "ike_version_mismatch", "ipsec_mode_mismatch",
+     "nat_t_or_fragmentation"}
+)
+CONTEXT_EVENTS = frozenset({"exchange", "initiate", "established", "proposals", "dpd_probe", "nat_or_fragments"})
+Raw = tuple[int, Pattern, str]  # (line number, the pattern that matched, the line) - parsed when kept
 MAX_TEXT = 2000  # characters of a line kept in a finding
 LONG_LINE = 65536
 CHUNK = 1 << 22  # characters read at a time in stream mode
@@ -99,8 +109,10 @@ class Scanner:
         self.prefilter = Prefilter(())
         self.by_keyword: list[list[Pattern]] = []
         self.lines = 0
-        self.head: list[proto.Event] = []
-        self.tail: deque[proto.Event] = deque(maxlen=MAX_EVENTS)
+        self.head: list[Raw] = []
+        self.middle: list[Raw] = []
+        self.tail: deque[Raw] = deque(maxlen=MAX_EVENTS)
+        self._context: Raw | None = None
         self.patterns: dict[str, Stat] = {}
         self.notes: list[str] = []
         self.truncated = False
@@ -108,6 +120,7 @@ class Scanner:
         self._crlf_noted = False
         self._long_noted = False
         self._rank: dict[str, tuple[int, int]] = {}
+        self._merged: dict[frozenset[int], list[Pattern]] = {}
 
     def _activate(self, formats: tuple[str, ...] | None) -> None:
         groups: dict[str, list[Pattern]] = {}
@@ -116,6 +129,7 @@ class Scanner:
                 groups.setdefault(k, []).append(p)
         self.prefilter = _prefilter(tuple(groups))
         self.by_keyword = list(groups.values())
+        self._merged = {}
 
     def _detect(self, block: str) -> None:
         """Detect formats in this block; a log that mixes sources gains patterns as new formats appear."""
@@ -160,6 +174,7 @@ class Scanner:
         wanted = set(formats)
         rank = {p.id: (0 if wanted.intersection(p.formats) else 1, _order(p)) for group in self.by_keyword for p in group}
         self._rank = rank
+        self._merged = {}
         self.by_keyword = [sorted(group, key=lambda p: rank[p.id]) for group in self.by_keyword]
 
     def feed(self, block: str) -> None:
@@ -197,38 +212,59 @@ class Scanner:
         if len(ids) == 1:
             candidates = self.by_keyword[next(iter(ids))]  # already in preference order
         else:
-            rank = self._rank
-            merged = {id(p): p for k in ids for p in self.by_keyword[k]}.values()
-            candidates = sorted(merged, key=(lambda p: rank[p.id]) if rank else _order)
+            key = frozenset(ids)
+            candidates = self._merged.get(key)  # type: ignore[assignment]
+            if candidates is None:
+                rank = self._rank
+                merged = {id(p): p for k in ids for p in self.by_keyword[k]}.values()
+                candidates = self._merged[key] = sorted(merged, key=(lambda p: rank[p.id]) if rank else _order)
         for p in candidates:
             m = p.regex.search(line)
             if m is None:
                 continue
-            self.patterns.setdefault(p.id, Stat()).add(line_no)
+            stat = self.patterns.get(p.id)
+            if stat is None:
+                stat = self.patterns[p.id] = Stat()
+            stat.add(line_no)
             if len(line) > LONG_LINE and not self._long_noted:
                 self._long_noted = True
                 self.notes.append(f"Line {line_no} is {len(line):,} characters long; findings show it shortened.")
-            self._add(_event(p, m, line_no, line))
+            if len(line) > MAX_TEXT + 256:  # keep what shows, and the part the pattern matched
+                keep = MAX_TEXT + 256
+                line = line[:keep] if m.end() <= keep else "… " + line[max(0, m.start() - 200) : m.end() + 200]
+            self._add((line_no, p, line))
             return
 
-    def _add(self, ev: proto.Event) -> None:
+    def _add(self, raw: Raw) -> None:
+        """Keep the first MAX_EVENTS lines, the last MAX_EVENTS, and every failure line in between (up to
+        MAX_FINDINGS) with the context line just before it (the exchange, proposals or SA state it refers
+        to). Lines are parsed into events only when kept, so a long log costs a regex search per line."""
         if len(self.head) < MAX_EVENTS:
-            self.head.append(ev)
-        else:
-            if len(self.tail) == MAX_EVENTS:
-                self.truncated = True
-            self.tail.append(ev)
+            self.head.append(raw)
+            return
+        if len(self.tail) == MAX_EVENTS:
+            dropped = self.tail[0]
+            self.truncated = True
+            if dropped[1].event in FAILURE_EVENTS and len(self.middle) < MAX_FINDINGS:
+                ctx = self._context
+                if ctx is not None and ctx[0] < dropped[0] and (not self.middle or self.middle[-1][0] < ctx[0]):
+                    self.middle.append(ctx)
+                self.middle.append(dropped)
+            elif dropped[1].event in CONTEXT_EVENTS:
+                self._context = dropped
+        self.tail.append(raw)
 
     def result(self) -> ScanResult:
         if self.truncated:
             self.notes.append(
-                f"More than {2 * MAX_EVENTS:,} log events: the first and the last {MAX_EVENTS:,} were read in detail."
+                f"More than {2 * MAX_EVENTS:,} log events: the first and the last {MAX_EVENTS:,} and every failure "
+                "in between were read in detail."
             )
         return ScanResult(
             format=self.format or "unknown",
             formats=self.formats,
             lines=self.lines,
-            events=self.head + list(self.tail),
+            events=[_event(p, line_no, line) for line_no, p, line in (*self.head, *self.middle, *self.tail)],
             patterns=self.patterns,
             notes=self.notes,
             truncated=self.truncated,
@@ -236,7 +272,9 @@ class Scanner:
         )
 
 
-def _event(p: Pattern, m: re.Match[str], line_no: int, line: str) -> proto.Event:
+def _event(p: Pattern, line_no: int, line: str) -> proto.Event:
+    m = p.regex.search(line)
+    assert m is not None  # the line was kept because this pattern matched it
     values: dict[str, str] = {}
     for name, value in m.groupdict().items():
         if value:
@@ -253,7 +291,7 @@ def _event(p: Pattern, m: re.Match[str], line_no: int, line: str) -> proto.Event
             if name in proto.NOTIFY_MEANING:
                 kind, notify = "notify", name
                 break
-    text = _shown(line)
+    text = line  # masked and shortened when shown (lab.analyzer.diagnosis)
     return proto.Event(
         line=line_no,
         text=text,
@@ -326,7 +364,9 @@ def blocks_from_text(text: str, size: int = CHUNK) -> Iterator[str]:
         start = end + 1
 
 
-def _shown(line: str) -> str:
-    """The line as findings show it: secrets masked (before shortening, so a cut key is still seen), at most MAX_TEXT."""
-    text = mask_secrets(line[: MAX_TEXT + 256])
+@lru_cache(maxsize=8192)
+def shown(line: str) -> str:
+    """The line as findings show it: secrets masked (before shortening, so a cut key is still seen), at most
+    MAX_TEXT. Only lines that become findings pay for masking; repeated lines are masked once."""
+    text = mask_secrets(line)
     return text if len(line) <= MAX_TEXT and len(text) <= MAX_TEXT else text[:MAX_TEXT] + " …"

@@ -132,7 +132,12 @@ def translate(
             "Check the network, proxy settings (HTTPS_PROXY) or VPC endpoint, and the region; if "
             f"AWS_ENDPOINT_URL is set, check that the endpoint it names is running. {REPLAYS}",
         )
-    if isinstance(exc, ReadTimeoutError | ConnectionClosedError):
+    if isinstance(exc, ConnectionClosedError):
+        return EndpointError(
+            f"The AWS endpoint for {service} in {region} closed the connection without answering.",
+            f"Try again in a moment; a proxy, firewall or AWS_ENDPOINT_URL that is not AWS can cause this. {REPLAYS}",
+        )
+    if isinstance(exc, ReadTimeoutError):
         return EndpointError(
             f"The AWS endpoint for {service} in {region} did not answer in time.",
             f"Try again in a moment; check the network or proxy if it persists. {REPLAYS}",

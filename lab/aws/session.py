@@ -6,6 +6,11 @@ Two guards keep VPN Lab read-only:
 - every client this module builds carries a botocore `before-call` hook that refuses the same,
   so even a client method called directly cannot change anything.
 
+Three more keep a bad network from lying or hanging: every call (with its retries) has an overall
+deadline (`CALL_DEADLINE_S`, stated in the message), a response body is read up to
+`MAX_RESPONSE_BYTES` and no further, and a response that is a web page (a captive portal, a proxy
+login) instead of the AWS API is an error, not an empty answer.
+
 Credentials are never read, stored or printed here: boto3's standard chain (environment,
 shared profiles, SSO, roles) resolves them inside botocore.
 """
@@ -16,6 +21,7 @@ import os
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
+from threading import get_ident
 from typing import Any
 
 import boto3
@@ -25,8 +31,8 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, ProfileNotFound
 from botocore.parsers import ResponseParserError
 
-from lab.aws.failures import translate
-from lab.errors import AwsError, CredentialsError
+from lab.aws.failures import REPLAYS, translate
+from lab.errors import AwsError, CredentialsError, EndpointError
 
 # Every exception botocore raises for a failed call (ResponseParserError is not a BotoCoreError).
 BOTO_ERRORS = (BotoCoreError, ClientError, ResponseParserError)
@@ -78,6 +84,129 @@ def client_config() -> Config:
     )
 
 
+# Overall time for one API call including botocore's retries (a per-read timeout alone lets an endpoint
+# that trickles a byte every few seconds hang forever). VPN_LAB_AWS_DEADLINE_S overrides it (tests).
+CALL_DEADLINE_S = 60.0
+# No AWS answer VPN Lab reads comes near this (FilterLogEvents pages are at most 1 MB).
+MAX_RESPONSE_BYTES = 32 * 1024 * 1024
+_CHUNK = 64 * 1024
+
+
+def call_deadline_s() -> float:
+    try:
+        value = float(os.environ.get("VPN_LAB_AWS_DEADLINE_S", "") or CALL_DEADLINE_S)
+    except ValueError:
+        return CALL_DEADLINE_S
+    return value if 0 < value <= 3600 else CALL_DEADLINE_S
+
+
+class _BoundedRaw:
+    """What botocore reads a response body from, once the body has been read within the bounds."""
+
+    def __init__(self, body: bytes) -> None:
+        self._body = body
+
+    def stream(self, *_: Any, **__: Any) -> Iterator[bytes]:
+        yield self._body
+
+    def read(self, *_: Any, **__: Any) -> bytes:
+        body, self._body = self._body, b""
+        return body
+
+    def close(self) -> None:
+        self._body = b""
+
+
+_HTML_START = (b"<!doctype html", b"<html", b"<head", b"<body", b"<!--")
+
+
+def _bounded_sender(client: BaseClient, service: str) -> Callable[..., Any]:
+    """A before-send hook that sends the request itself and reads the answer within the bounds."""
+
+    def _send(request: Any, **_: Any) -> Any:
+        from botocore.awsrequest import AWSResponse
+
+        if getattr(request, "stream_output", False):
+            return None  # streaming bodies (none in VPN Lab) keep botocore's own handling
+        http = client._endpoint.http_session
+        request.stream_output = True  # botocore then leaves the body to us
+        try:
+            response = http.send(request)
+        finally:
+            request.stream_output = False
+        raw = response.raw
+        host = request.url.split("/")[2] if "://" in request.url else request.url
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            reader = getattr(raw, "read1", None) or raw.read
+            while True:
+                if get_ident() in _CANCELLED:
+                    raise EndpointError(f"The AWS endpoint {host} did not finish answering in time.")
+                chunk = reader(_CHUNK)
+                if not chunk:
+                    break
+                size += len(chunk)
+                if size > MAX_RESPONSE_BYTES:
+                    raise EndpointError(
+                        f"The AWS endpoint {host} sent more than {MAX_RESPONSE_BYTES // (1024 * 1024)} MB for "
+                        f"{service}; no AWS answer VPN Lab reads is that large, so it was not read further.",
+                        f"Check AWS_ENDPOINT_URL and any proxy between you and AWS. {REPLAYS}",
+                    )
+                chunks.append(chunk)
+        except BaseException:
+            raw.close()  # drop the connection: the rest of this body is never read
+            raise
+        body = b"".join(chunks)
+        ctype = str(response.headers.get("Content-Type", "")).lower()
+        # A 2xx web page parses as an empty answer ("no connections"); errors keep botocore's handling.
+        # The body decides, not the Content-Type (some AWS-compatible endpoints label JSON as text/html).
+        html = body.lstrip()[:16].lower().startswith(_HTML_START)
+        if html and 200 <= response.status_code < 300:
+            raise EndpointError(
+                f"The endpoint {host} answered {service} with a web page (HTTP {response.status_code}, "
+                f"{ctype or 'no content type'}), not the AWS API: a captive portal, a proxy login page or a "
+                "wrong AWS_ENDPOINT_URL.",
+                f"Sign in to the network or fix the proxy / AWS_ENDPOINT_URL, then try again. {REPLAYS}",
+            )
+        return AWSResponse(response.url, response.status_code, response.headers, _BoundedRaw(body))
+
+    return _send
+
+
+# Threads whose call ran past its deadline: their reads stop at the next chunk.
+_CANCELLED: set[int] = set()
+
+
+def within_deadline(fn: Callable[[], Any], what: str, region: str | None) -> Any:
+    """fn() run with the overall deadline; past it, an EndpointError that states the deadline."""
+    limit = call_deadline_s()
+    box: dict[str, Any] = {}
+
+    def _target() -> None:
+        try:
+            box["value"] = fn()
+        except BaseException as exc:  # handed to the caller's thread as is
+            box["error"] = exc
+        finally:
+            _CANCELLED.discard(get_ident())
+
+    worker = threading.Thread(target=_target, name="vpn-lab-aws-call", daemon=True)
+    worker.start()
+    worker.join(limit)
+    if worker.is_alive():
+        if worker.ident is not None:
+            _CANCELLED.add(worker.ident)
+        raise EndpointError(
+            f"{what} in {region or 'the default region'} did not finish within {limit:g} s (the overall deadline "
+            "for one AWS call, retries included); the endpoint is unreachable, very slow or not AWS.",
+            f"Check the network, proxy or AWS_ENDPOINT_URL, then try again. {REPLAYS}",
+        )
+    if "error" in box:
+        raise box["error"]
+    return box.get("value")
+
+
 class ReadOnlyViolation(RuntimeError):
     """A programming error: something tried an AWS operation that VPN Lab does not allow."""
 
@@ -106,6 +235,7 @@ def _build_client(profile: str | None, region: str, service: str) -> BaseClient:
     client = session.client(service, config=client_config())
     # Each client has its own copy of the event emitter, so the hook applies to this client only.
     client.meta.events.register("before-call", _guard_hook(service))
+    client.meta.events.register("before-send", _bounded_sender(client, service))
     return client
 
 
@@ -121,6 +251,11 @@ def cached_client(profile: str | None, region: str, service: str) -> BaseClient:
         client = _build_client(profile, region, service)
     except BotoCoreError as exc:
         raise translate(exc, service=service, operation="", profile=profile, region=region) from exc
+    except ValueError as exc:  # botocore: "Invalid endpoint: ..." for a malformed AWS_ENDPOINT_URL
+        raise EndpointError(
+            f"Cannot use the AWS endpoint for {service}: {exc}.",
+            f"Fix or unset AWS_ENDPOINT_URL (it must be a URL such as https://ec2.{region}.amazonaws.com). {REPLAYS}",
+        ) from None
     with _LOCK:
         return _CLIENTS.setdefault(key, client)
 
@@ -172,7 +307,7 @@ class Aws:
         method = self._method(service, operation)
         self.calls[operation] += 1
         try:
-            return method(**params)
+            return within_deadline(lambda: method(**params), f"{service}:{operation}", self.region)
         except BOTO_ERRORS as exc:
             raise self._translated(exc, service, operation) from exc
 
@@ -185,7 +320,9 @@ class Aws:
         for _ in range(max_pages):
             self.calls[operation] += 1
             try:
-                page = next(iterator)
+                page = within_deadline(lambda: next(iterator, None), f"{service}:{operation}", self.region)
+                if page is None:
+                    raise StopIteration
             except StopIteration:
                 self.calls[operation] -= 1  # the paginator made no request for the missing page
                 return

@@ -9,6 +9,7 @@ Exit 0 when the input was analyzed (whatever was found), 2 when it could not be 
 from __future__ import annotations
 
 import argparse
+import codecs
 import io
 import json
 import re
@@ -71,12 +72,40 @@ def _read(args: argparse.Namespace) -> Analysis:
     head = raw.peek(8192)[:8192] if hasattr(raw, "peek") else b""
     if b"\x00" in head:
         raise InputError("Standard input looks binary, not a text log.")
-    stream = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-    return analyze_stream(stream, args.format, "Standard input")
+    return analyze_stream(_Utf8Lines(raw), args.format, "Standard input")
+
+
+class _Utf8Lines(io.TextIOBase):
+    """Standard input decoded as UTF-8 block by block; a bad byte is reported with its real line number."""
+
+    def __init__(self, raw: io.BufferedIOBase) -> None:
+        self._raw = raw
+        self._decoder = codecs.getincrementaldecoder("utf-8-sig")()
+        self._lines_before = 0  # newlines in the bytes already decoded
+
+    def read(self, size: int | None = -1) -> str:
+        data = self._raw.read(size if size and size > 0 else -1)
+        try:
+            text = self._decoder.decode(data or b"", final=not data)
+        except UnicodeDecodeError as exc:
+            line = self._lines_before + exc.object[: exc.start].count(b"\n") + 1
+            raise InputError(
+                f"Standard input is not UTF-8 text (invalid byte 0x{exc.object[exc.start]:02x} on line {line:,}). "
+                "Convert it to UTF-8, for example with `iconv -f latin1 -t utf-8`."
+            ) from None
+        self._lines_before += (data or b"").count(b"\n")
+        return text
 
 
 def _plain(text: str) -> str:
     return _CONTROL.sub("?", text)
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return Path(a).resolve() == Path(b).resolve() or (Path(b).exists() and Path(a).samefile(b))
+    except OSError:
+        return False
 
 
 def _logs(args: argparse.Namespace) -> int:
@@ -84,6 +113,8 @@ def _logs(args: argparse.Namespace) -> int:
         return _eval(args)
     if not args.file:
         raise InputError("Give a log FILE (or - for standard input), or --eval DIR for a corpus.")
+    if args.report and args.file != "-" and _same_file(args.file, args.report):
+        raise InputError(f"--report {args.report} is the log being analyzed; it would be overwritten. Name another file.")
     analysis = _read(args)
     if args.report:
         session = None

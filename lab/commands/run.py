@@ -1,21 +1,38 @@
-"""`vpn-lab run [streamlit args]`: start the app (what `vpn-lab` alone does)."""
+"""`vpn-lab run [--team [--live-aws] [--aws-profile P]] [streamlit args]`: start the app (what `vpn-lab` alone does).
+
+By default the app listens on 127.0.0.1 (this computer only). `--team` serves a training room or a
+shared server (listening on every interface unless `--server.address` says otherwise): live AWS is
+off unless `--live-aws` is given, and visitors never see or choose the server's AWS profiles (the
+server reads with `--aws-profile`, or the default credential chain). A non-loopback
+`--server.address` without `--team` is served in team mode too, and says so.
+"""
 
 from __future__ import annotations
 
 import argparse
+import ipaddress
+import os
 import subprocess
 import sys
 
 from lab import PACKAGE_DIR, PROJECT_DIR
+from lab.errors import InputError
+from lab.ui.serving import LIVE_ENV, PROFILE_ENV, TEAM_ENV
+
+LOOPBACK = "127.0.0.1"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "run",
         help="start the app (default); extra arguments go to `streamlit run`",
-        description="Start the VPN Lab app on http://localhost:8501. Extra arguments are passed to "
-        "`streamlit run`, e.g. `vpn-lab run --server.port 8600`.",
+        description="Start the VPN Lab app on http://127.0.0.1:8501 (this computer only). Extra arguments are "
+        "passed to `streamlit run`, e.g. `vpn-lab run --server.port 8600`. To serve a team, add --team "
+        "(see the README's Security section).",
     )
+    p.add_argument("--team", action="store_true", help="serve other people over the network (every interface)")
+    p.add_argument("--live-aws", action="store_true", help="with --team: let visitors read live AWS with the server's identity")
+    p.add_argument("--aws-profile", metavar="P", help="with --team --live-aws: the one AWS profile the server reads with")
     p.set_defaults(func=_run, streamlit_args=[])
 
 
@@ -23,9 +40,56 @@ def command(streamlit_args: list[str]) -> list[str]:
     return [sys.executable, "-m", "streamlit", "run", str(PACKAGE_DIR / "app.py"), *streamlit_args]
 
 
+def _address(streamlit_args: list[str]) -> str | None:
+    for i, arg in enumerate(streamlit_args):
+        if arg.startswith("--server.address="):
+            return arg.split("=", 1)[1]
+        if arg == "--server.address" and i + 1 < len(streamlit_args):
+            return streamlit_args[i + 1]
+    return None
+
+
+def _is_loopback(address: str) -> bool:
+    if address in ("localhost", ""):
+        return True
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
+
+
+def plan(args: argparse.Namespace) -> tuple[list[str], dict[str, str], str]:
+    """(streamlit command, environment additions, the line that tells the operator how it is served)."""
+    extra = list(args.streamlit_args)
+    address = _address(extra)
+    team = bool(args.team) or (address is not None and not _is_loopback(address))
+    if (args.live_aws or args.aws_profile) and not team:
+        raise InputError("--live-aws and --aws-profile configure team serving: add --team.")
+    if args.aws_profile and not args.live_aws:
+        raise InputError("--aws-profile names the profile for live AWS: add --live-aws.")
+    if address is None:
+        address = "0.0.0.0" if team else LOOPBACK
+        extra = ["--server.address", address, *extra]
+    env = {TEAM_ENV: "1" if team else "0", LIVE_ENV: "1" if args.live_aws else "0"}
+    if args.aws_profile:
+        env[PROFILE_ENV] = args.aws_profile
+    if not team:
+        note = f"VPN Lab listens on {address} (this computer only). To serve a team: vpn-lab run --team."
+    else:
+        live = (
+            f"live AWS ON, read-only, as profile {args.aws_profile or '(default credential chain)'}"
+            if args.live_aws
+            else "live AWS OFF (add --live-aws to enable it)"
+        )
+        note = f"VPN Lab serves a team on {address}: {live}; visitors never see the local AWS profiles."
+    return command(extra), env, note
+
+
 def _run(args: argparse.Namespace) -> int:
+    cmd, env, note = plan(args)
+    print(f"vpn-lab: {note}", file=sys.stderr)
     # Run from the project folder so that .streamlit/config.toml applies wherever vpn-lab was typed.
     try:
-        return subprocess.call(command(args.streamlit_args), cwd=PROJECT_DIR)
+        return subprocess.call(cmd, cwd=PROJECT_DIR, env={**os.environ, **env})
     except KeyboardInterrupt:
         return 0

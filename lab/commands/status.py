@@ -17,6 +17,7 @@ from typing import Any
 from lab import audit, replay
 from lab.errors import AwsError, CredentialsError, EndpointError, NotFoundError, ThrottledError
 from lab.i18n import t
+from lab.masking import mask_data, mask_secrets
 from lab.model import VpnConnection
 
 
@@ -36,11 +37,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_status)
 
 
-def _live(args: argparse.Namespace) -> tuple[tuple[VpnConnection, ...], datetime]:
+def _live(args: argparse.Namespace) -> tuple[tuple[VpnConnection, ...], datetime, dict[str, str]]:
     from lab import aws  # imported here: `--replay` and `--help` need no boto3
 
     session = aws.Aws(args.profile, args.region)
     now = datetime.now(UTC)
+    # Who and where was read: zero connections in the wrong region or account is not "all clear".
+    arn = aws.identity(session)
+    if not arn.startswith("arn:"):
+        raise AwsError(
+            f"The AWS endpoint for {session.region} answered GetCallerIdentity without an identity: it is not AWS.",
+            "Check AWS_ENDPOINT_URL and any proxy between you and AWS.",
+        )
+    where = {"region": session.region, "account": arn.split(":")[4] if arn.count(":") >= 5 else "", "identity": arn}
     connections = aws.list_connections(session, tuple(args.vpn_id))
     try:
         connections, _ = aws.fetch_maintenance(session, connections, now)
@@ -49,7 +58,7 @@ def _live(args: argparse.Namespace) -> tuple[tuple[VpnConnection, ...], datetime
     except AwsError as err:
         # Maintenance only adds a finding; the tunnel states are still worth printing.
         print("vpn-lab: " + t("warning: endpoint maintenance could not be read: {error}", error=err), file=sys.stderr)
-    return connections, now
+    return connections, now, where
 
 
 def _from_replay(args: argparse.Namespace) -> tuple[tuple[VpnConnection, ...], datetime]:
@@ -69,10 +78,13 @@ def _from_replay(args: argparse.Namespace) -> tuple[tuple[VpnConnection, ...], d
     return connections, snap.end or datetime.now(UTC)
 
 
-def report(source: str, connections: tuple[VpnConnection, ...], now: datetime) -> dict[str, Any]:
-    """The --json document (the CLI contract)."""
+def report(
+    source: str, connections: tuple[VpnConnection, ...], now: datetime, where: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """The --json document (the CLI contract; live AWS adds "region", "account" and "identity")."""
     return {
         "source": source,
+        **(where or {}),
         "connections": [
             {
                 "id": c.id,
@@ -100,29 +112,37 @@ def exit_code(doc: dict[str, Any]) -> int:
 
 def _print_text(doc: dict[str, Any], connections: tuple[VpnConnection, ...]) -> None:
     names = {c.id: c.name for c in connections}
-    if not doc["connections"]:
-        print(t("No VPN connections found."))
+    out: list[str] = []
+    emit = out.append  # every line goes through the masking below
+    if not doc["connections"] and doc.get("region"):
+        emit(t("No VPN connections found in region {region} of account {account} (read as {identity}). "
+                "If you expected some, check --region and --profile.", region=doc["region"],
+                account=doc.get("account") or "?", identity=doc.get("identity") or "?"))
+    elif not doc["connections"]:
+        emit(t("No VPN connections found."))
     for c in doc["connections"]:
         up = sum(1 for t in c["tunnels"] if t["status"] == "UP")
         name = f" ({names[c['id']]})" if names.get(c["id"]) else ""
-        print(f"{c['id']}{name}  " + t("routing {routing}  tunnels up {up}/{total}", routing=c["routing"], up=up,
+        emit(f"{c['id']}{name}  " + t("routing {routing}  tunnels up {up}/{total}", routing=c["routing"], up=up,
                                          total=len(c["tunnels"])))
         for i, tunnel in enumerate(c["tunnels"], start=1):
             msg = f"  {tunnel['status_message']}" if tunnel["status_message"] else ""
-            print("  " + t("tunnel {number}", number=i) + f" {tunnel['outside_ip']:<15} {tunnel['status']}{msg}")
+            emit("  " + t("tunnel {number}", number=i) + f" {tunnel['outside_ip']:<15} {tunnel['status']}{msg}")
         for f in c["findings"]:
-            print(f"  [{f['severity']}] {f['rule']}: {f['message']}")
-    print(t("source: {name}", name=doc["source"]))
+            emit(f"  [{f['severity']}] {f['rule']}: {f['message']}")
+    emit(t("source: {name}", name=doc["source"]))
+    sys.stdout.write(mask_secrets("\n".join(out)) + "\n")
 
 
 def _status(args: argparse.Namespace) -> int:
-    if args.replay:
+    where: dict[str, str] = {}
+    if args.replay is not None:
         connections, now = _from_replay(args)
         source = "replay"
     else:
-        connections, now = _live(args)
+        connections, now, where = _live(args)
         source = "aws"
-    doc = report(source, connections, now)
+    doc = mask_data(report(source, connections, now, where))
     if args.json:
         print(json.dumps(doc, indent=2))
     else:

@@ -24,12 +24,16 @@ from lab.figures._draw import (
 
 
 def _timeline(title: str, lanes: list[str], x_max: float, x_title: str, height: int = 440) -> go.Figure:
-    """Lanes stacked top to bottom; each lane's name is written above its bar so bars get the full width."""
+    """Lanes stacked top to bottom; each lane's name is written above its bar so bars get the full width.
+
+    `x_title` may break into lines with <br> (plotly does not wrap it, and the lesson column is narrow).
+    """
     fig = go.Figure()
+    extra_lines = x_title.count("<br>")
     fig.update_layout(
         title={"text": title, "x": 0.01, "font": {"size": TITLE_SIZE}},
-        height=height, font=FONT, plot_bgcolor="white", showlegend=False,
-        margin={"l": 10, "r": 10, "t": title_margin(title), "b": 50},
+        height=height + 16 * extra_lines, font=FONT, plot_bgcolor="white", showlegend=False,
+        margin={"l": 10, "r": 10, "t": title_margin(title), "b": 50 + 16 * extra_lines},
         xaxis={"range": [0, x_max], "title": x_title, "showgrid": True, "gridcolor": "#e5e8ec", "zeroline": False},
         yaxis={"range": [-0.5, len(lanes) + 0.15], "visible": False},
     )
@@ -51,7 +55,11 @@ def _span(fig: go.Figure, lane: int, x0: float, x1: float, color: str, label: st
 
 
 def _mark(fig: go.Figure, x: float, label: str, color: str, y_top: float) -> None:
-    fig.add_shape(type="line", x0=x, x1=x, y0=-0.4, y1=y_top, line={"color": color, "width": 2, "dash": "dash"})
+    """A moment: a dashed line through every lane's bar (not through the lane names above the bars)."""
+    for lane in range(int(y_top) + 1):
+        top = min(lane + 0.27, y_top)
+        fig.add_shape(type="line", x0=x, x1=x, y0=lane - 0.32, y1=top,
+                      line={"color": color, "width": 2, "dash": "dash"})
     fig.add_annotation(x=x, y=y_top, text=label, showarrow=False, yanchor="bottom", font={"size": 11, "color": color},
                        bgcolor="rgba(255,255,255,0.9)")
 
@@ -66,8 +74,8 @@ def dpd_timeline() -> go.Figure:
     fig = _timeline(f"Dead peer detection: the peer goes silent at 20 s<br>timeout {timeout} s ({timeout} per "
                     f"current modify API/user guide;<br>30 per create-time API and older docs; "
                     f"minimum {value('dpd_timeout_min')})", lanes, x_max,
-                    "seconds (illustration: AWS does not document its probe interval or exactly when the "
-                    "timeout starts)", height=520)
+                    "seconds (an illustration: AWS does not document its probe interval<br>or exactly when "
+                    "the timeout starts)", height=520)
     y = {name: len(lanes) - 1 - i for i, name in enumerate(lanes)}
     dead_at, fires = 20, 20 + timeout
 

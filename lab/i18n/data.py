@@ -27,6 +27,7 @@ def _pairs() -> Iterator[tuple[str, str]]:
             yield "glossary.expansion", term.expansion
         yield "glossary.definition", term.definition
     for fact in facts().values():
+        yield "fact.text", fact.text
         yield "fact.summary", fact.summary
         for alt in fact.disputed:
             yield "fact.disputed", alt.note

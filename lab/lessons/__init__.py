@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import yaml
 from pydantic import ValidationError
 
 from lab import LESSONS_DIR, PROJECT_DIR
@@ -37,7 +36,7 @@ from lab.lessons.render import (
     substitute_facts,
 )
 from lab.lessons.schema import FrontMatterSchema
-from lab.schema import validation_problems
+from lab.schema import parse_yaml, validation_problems
 
 __all__ = [
     "CALLOUT_KINDS",
@@ -92,9 +91,9 @@ def _load_lesson(path: Path, lang: str) -> Lesson:
     if fm is None or not fm.map or fm.map[0] != 0:
         raise DataError(path, [*problems, "missing YAML front matter (--- ... --- at the top)"])
     try:
-        meta = yaml.safe_load(fm.content)
-    except yaml.YAMLError as exc:
-        raise DataError(path, [*problems, f"front matter is not valid YAML: {exc}"]) from exc
+        meta = parse_yaml(fm.content, path, "front matter")
+    except DataError as exc:
+        raise DataError(path, [*problems, *exc.problems]) from None
     if not isinstance(meta, dict):
         raise DataError(path, [*problems, "front matter must be a mapping of keys"])
 
@@ -123,7 +122,7 @@ def _load_lesson(path: Path, lang: str) -> Lesson:
 
     lines = source.split("\n")
     body_start = fm.map[1]
-    body, used = substitute_facts("\n".join(lines[body_start:]), facts(), problems)
+    body, used = substitute_facts("\n".join(lines[body_start:]), facts(), problems, lang)
     for leftover in DIRECTIVE_RE.findall(body):
         problems.append(f"unknown directive {leftover}")
     body_lines = body.split("\n")

@@ -113,7 +113,13 @@ def markdown_blocks(text: str, figure_names: set[str], problems: list[str], wher
     return blocks
 
 
-def substitute_facts(body: str, table: dict[str, Fact], problems: list[str]) -> tuple[str, list[Fact]]:
+def substitute_facts(
+    body: str, table: dict[str, Fact], problems: list[str], lang: str = "en"
+) -> tuple[str, list[Fact]]:
+    """Replace every `{{fact:key}}` with the fact's text in the lesson's language (the data catalogue's
+    `fact.text` entry; English where no translation exists yet)."""
+    from lab.i18n import data_text
+
     used: list[Fact] = []
 
     def repl(m: re.Match[str]) -> str:
@@ -124,6 +130,6 @@ def substitute_facts(body: str, table: dict[str, Fact], problems: list[str]) -> 
             return m.group(0)
         if f not in used:
             used.append(f)
-        return f.text
+        return data_text("fact.text", f.text, lang)
 
     return FACT_RE.sub(repl, body), used

@@ -54,6 +54,14 @@ _ITEMS = (
         "is not configured.",
     ),
     Assumption(
+        "dpd_restart_any_version",
+        1,
+        "",
+        "AWS documents that DPD timeout action 'restart' makes AWS restart the IKE session, with no IKE "
+        "version condition (only the startup action 'start' is documented as IKEv2-only). The lab "
+        "applies 'restart' to IKEv1 and IKEv2 tunnels alike; how AWS behaves with IKEv1 is not documented.",
+    ),
+    Assumption(
         "idle_drop",
         1,
         "",

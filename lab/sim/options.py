@@ -123,7 +123,8 @@ def option_catalogue(spec: ScenarioSpec | None = None) -> list[OptionInfo]:
                    int(facts.value("phase1_lifetime_default"))),
         OptionInfo("phase2_lifetime_s", "Phase 2 lifetime (s)", facts.fact("phase2_lifetime_default").summary,
                    facts.value("phase2_lifetime_default"), int(p2_min), int(p2_max)),
-        OptionInfo("rekey_margin_s", "Rekey margin (s)", facts.fact("rekey_margin_default").summary,
+        OptionInfo("rekey_margin_s", "Rekey margin (s)", facts.fact("rekey_margin_default").summary
+                   + f" Default {facts.fact('rekey_margin_default').text}; the lab starts from the first.",
                    facts.value("rekey_margin_default"), _rekey_margin_min(), int(p2_max) // 2),
         OptionInfo("rekey_fuzz_pct", "Rekey fuzz (%)", facts.fact("rekey_fuzz_default").summary,
                    facts.value("rekey_fuzz_default"), 0, 100),

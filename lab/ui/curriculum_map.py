@@ -9,6 +9,7 @@ import streamlit as st
 from lab.curriculum import LessonRef, SectionCoverage, coverage, outline
 from lab.errors import LabError
 from lab.lessons import Catalog
+from lab.ui.echo import plain
 from lab.ui.lang import _, _n, d
 
 
@@ -52,7 +53,7 @@ def show(catalog: Catalog, done: set[str]) -> None:
     try:
         out = outline()
     except LabError as err:
-        st.error(str(err))
+        st.error(plain(err))
         return
     sections = coverage(out, catalog.lessons)
     topics = [tc for sc in sections for tc in sc.topics]

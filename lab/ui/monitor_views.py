@@ -17,6 +17,7 @@ import streamlit as st
 from lab import audit
 from lab.errors import LabError
 from lab.i18n import N_
+from lab.masking import mask_secrets
 from lab.model import Event, Snapshot, Tunnel, VpnConnection
 from lab.monitor_charts import (
     connection_figure,
@@ -26,6 +27,7 @@ from lab.monitor_charts import (
     period_text,
     state_meaning,
 )
+from lab.ui.echo import literal
 from lab.ui.frozen_figure import freeze
 from lab.ui.lang import _, _n, current, d
 from lab.ui.registry import PAGES
@@ -48,14 +50,15 @@ def inventory_rows(snapshot: Snapshot) -> pd.DataFrame:
     for c in snapshot.connections:
         rows.append(
             {
+                # What on-call reads first comes first: a narrow window cuts the last columns, not these.
                 _("Connection"): c.id,
                 _("Name"): c.name,
+                _("Tunnels up"): f"{c.tunnels_up}/{len(c.tunnels)}",
                 _("State"): c.state,
+                _("Routing"): "BGP" if c.routing == "bgp" else _("static"),
                 _("Gateway"): f"{c.gateway_type.upper()} {c.gateway_id}".strip(),
                 _("Customer gateway"): f"{c.customer_gateway_id} {c.customer_gateway_ip}".strip(),
-                _("Routing"): "BGP" if c.routing == "bgp" else _("static"),
                 _("Category"): c.category,
-                _("Tunnels up"): f"{c.tunnels_up}/{len(c.tunnels)}",
             }
         )
     return pd.DataFrame(rows)
@@ -78,7 +81,7 @@ def render_inventory(snapshot: Snapshot) -> None:
         mask = table.apply(lambda row: any(needle in str(v).lower() for v in row.values), axis=1)
         table = table[mask]
     if table.empty:
-        st.warning(_("No connection matches '{text}'. Clear the filter to see all {count}.", text=text.strip(),
+        st.warning(_("No connection matches {text}. Clear the filter to see all {count}.", text=literal(text),
                      count=len(snapshot.connections)))
         return
     st.dataframe(table, hide_index=True, width="stretch")
@@ -266,7 +269,7 @@ def render_logs(c: VpnConnection, log_text: str, analysis: object | None, proble
         else:
             st.caption(_("The log analyzer found no known failure pattern in these lines."))
     lines = log_text.splitlines()
-    st.code("\n".join(lines[-200:]), language=None)
+    st.code(mask_secrets("\n".join(lines[-200:])), language=None)
     if len(lines) > 200:
         st.caption(_("Showing the last 200 of {total} lines.", total=len(lines)))
 
@@ -291,7 +294,7 @@ def render_audit(snapshot: Snapshot, now: datetime) -> None:
     if not snapshot.connections:
         st.info(_("No connections to audit."))
         return
-    findings = audit.audit_all(snapshot.connections, now)
+    findings = audit.audit_all(snapshot.connections, now, snapshot.series)
     if not findings:
         st.success(_("No findings: both tunnels up and the options follow the recommendations."))
         return

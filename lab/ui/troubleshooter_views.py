@@ -12,11 +12,13 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from lab.analyzer import Analysis
+from lab.analyzer import Analysis, Primary
 from lab.analyzer.formats import aws_fields
 from lab.evidence import Evidence
+from lab.masking import mask_secrets
 from lab.tree import CGW_LABELS, Node, suggest
 from lab.ui.catalog import catalog
+from lab.ui.echo import literal, plain
 from lab.ui.lang import _, _n, current, d
 
 LAB_DIR = Path(__file__).resolve().parents[1]
@@ -54,8 +56,8 @@ def question(
         index, ev = hit
         st.info(_("Evidence suggests: **{answer}**. You can choose another answer.",
                   answer=d("tree.answer", node.answers[index].label)), icon=":material/fact_check:")
-        st.caption(_("Evidence {key} = {value}, because:", key=f"`{node.evidence}`", value=f"`{ev.value}`"))
-        st.code(ev.reason, language=None, wrap_lines=True)
+        st.caption(_("Evidence {key} = {value}, because:", key=f"`{node.evidence}`", value=literal(ev.value)))
+        st.code(mask_secrets(ev.reason), language=None, wrap_lines=True)
     elif node.evidence:
         st.caption(
             _("Evidence key {key} can answer this automatically when logs or a scenario, replay or "
@@ -125,7 +127,8 @@ def analysis(result: Analysis, on_goto: Callable[[str], None]) -> None:
         st.warning(_("Primary diagnosis: **{title}**", title=d("category.title", p.title)), icon=":material/troubleshoot:")
         st.markdown(p.summary)
         for r in p.reasoning:
-            st.markdown(f"- {r}")
+            st.markdown(f"- {plain(mask_secrets(r))}")  # reasoning quotes values read from the log
+        _evidence_chain(p)
         st.button(
             _("Go to this node in the troubleshooter"),
             key="ts_goto_primary",
@@ -143,8 +146,8 @@ def analysis(result: Analysis, on_goto: Callable[[str], None]) -> None:
                     _("category"): f.category,
                     _("phase"): f.phase,
                     _("pattern"): f.pattern,
-                    _("message"): _message(f.text),
-                    _("text"): f.text,
+                    _("message"): mask_secrets(_message(f.text)),
+                    _("text"): mask_secrets(f.text),
                     _("explanation"): d("pattern.explanation", f.explanation),
                     _("tree node"): f.tree_node,
                 }
@@ -152,3 +155,39 @@ def analysis(result: Analysis, on_goto: Callable[[str], None]) -> None:
             ]
         )
         st.dataframe(frame, hide_index=True, width="stretch", key="ts_findings")
+
+
+def _fact_text(value: object) -> str:
+    return ", ".join(str(v) for v in value) if isinstance(value, list | tuple) else str(value)
+
+
+def _evidence_chain(p: Primary) -> None:
+    """The lines that led to the diagnosis in the order they happened, and the facts they carry (as text)."""
+    if p.chain:
+        st.markdown("**" + _("Lines that led to the diagnosis, in order") + "**")
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        _("line"): f.line,
+                        _("time"): f.time.strftime("%Y-%m-%d %H:%M:%S") if f.time else "",
+                        _("event"): f.event,
+                        _("message"): mask_secrets(_message(f.text)),
+                    }
+                    for f in p.chain
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+            key="ts_chain",
+        )
+    if p.facts:
+        st.markdown("**" + _("What the lines say") + "**")
+        st.dataframe(
+            pd.DataFrame(
+                [{_("fact"): key, _("value"): mask_secrets(_fact_text(value))} for key, value in p.facts.items()]
+            ),
+            hide_index=True,
+            width="stretch",
+            key="ts_facts",
+        )

@@ -44,7 +44,7 @@ def test_no_match_says_so(open_page: OpenPage) -> None:
     at = open_page(PAGE)
     at.text_input(key="glossary-search").input("qwertyuiop").run()
     assert not at.exception
-    assert "No term matches 'qwertyuiop'" in at.info[0].value
+    assert "No term matches `qwertyuiop`" in at.info[0].value
 
 
 def test_term_query_parameter_prefills_the_search(open_page: OpenPage) -> None:
@@ -52,3 +52,16 @@ def test_term_query_parameter_prefills_the_search(open_page: OpenPage) -> None:
     assert not at.exception
     assert at.text_input(key="glossary-search").value == "TunnelState"
     assert any(m.value.startswith("**TunnelState**") for m in at.markdown)
+
+
+def test_an_a_to_z_index_jumps_to_each_letter_group(open_page: OpenPage) -> None:
+    at = open_page(PAGE)
+    index = next(m.value for m in at.markdown if m.value.startswith("Jump to a letter:"))
+    letters = {t.term[:1].upper() for t in glossary().terms}
+    assert "[D](#letter-d)" in index and "[I](#letter-i)" in index
+    assert all(f":gray[{c}]" in index for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" if c not in letters)
+    headings = [h.value for h in at.subheader]
+    assert "D" in headings and headings.index("D") < headings.index("I")
+    at.text_input(key="glossary-search").input("startup action").run()
+    found = {m.value[2] for m in at.markdown if m.value.startswith("**")}
+    assert [h.value for h in at.subheader] == sorted(found), "only the letters of the terms found"

@@ -39,7 +39,7 @@ def test_deep_link_opens_a_lesson(open_page: OpenPage) -> None:
 def test_unknown_lesson_id_shows_message_and_list(open_page: OpenPage) -> None:
     at = open_page(PAGE, lesson="no-such-lesson")
     assert not at.exception
-    assert "no lesson with the id 'no-such-lesson'" in at.error[0].value
+    assert "no lesson with the id `no-such-lesson`" in at.error[0].value
     assert at.title[0].value == "Lessons"
 
 

@@ -127,7 +127,7 @@ def test_live_aws_shows_both_seeded_connections(open_page: OpenPage, moto: str) 
     made = seed_two_connections(moto)
     at = open_page(PAGE, source="aws")
     assert not at.exception
-    assert any(s.value.startswith("Connected as arn:aws:") for s in at.success)
+    assert any(s.value.startswith("Connected as `arn:aws:") for s in at.success)
     table = at.dataframe[0].value
     assert set(table["Connection"]) == set(made)
     assert set(table["Tunnels up"]) == {"1/2", "2/2"}
@@ -247,7 +247,7 @@ def test_a_malformed_aws_config_is_a_clear_message(
 def test_an_unknown_replay_in_the_link_falls_back_with_a_warning(open_page: OpenPage) -> None:
     at = open_page(PAGE, replay="no-such-incident")
     assert not at.exception
-    assert any("unknown source 'replay:no-such-incident'" in w.value for w in at.warning)
+    assert any("unknown source `replay:no-such-incident`" in w.value for w in at.warning)
     assert len(_charts(_connection(at))) == 1
 
 
@@ -338,6 +338,36 @@ def test_choosing_a_simulation_puts_it_in_the_link(open_page: OpenPage) -> None:
     assert "replay" not in at.query_params
 
 
+def _team(monkeypatch: pytest.MonkeyPatch, live: bool) -> None:
+    from lab.ui.serving import LIVE_ENV, PROFILE_ENV, TEAM_ENV
+
+    monkeypatch.setenv(TEAM_ENV, "1")
+    monkeypatch.setenv(LIVE_ENV, "1" if live else "0")
+    monkeypatch.delenv(PROFILE_ENV, raising=False)
+
+
+def test_team_server_without_live_aws_offers_no_live_source(open_page: OpenPage, monkeypatch: pytest.MonkeyPatch) -> None:
+    _team(monkeypatch, live=False)
+    at = open_page(PAGE, source="aws")
+    assert not at.exception
+    assert "aws" not in at.selectbox(key="monitor_source").options
+    assert not any(o == "Live AWS" for o in at.selectbox(key="monitor_source").options)
+    assert any("Live AWS is off on this shared server" in i.value for i in at.info)
+    assert len(_charts(_connection(at))) == 1, "the replay still works"
+
+
+def test_team_server_with_live_aws_hides_profiles_and_names_the_identity(
+    open_page: OpenPage, monkeypatch: pytest.MonkeyPatch, moto: str  # noqa: F811
+) -> None:
+    seed_two_connections(moto)
+    _team(monkeypatch, live=True)
+    at = open_page(PAGE, source="aws")
+    assert not at.exception
+    assert not [s for s in at.selectbox if s.key == "monitor_profile"], "no profile list for visitors"
+    assert "operator's identity" in _texts(at)
+    assert any(s.value.startswith("Connected as `arn:aws:") for s in at.success)
+
+
 def test_only_the_open_tab_is_built_and_the_chosen_connection_survives_another_tab(open_page: OpenPage) -> None:
     at = open_page(PAGE, replay="bgp-failover-s4")
     assert not _charts(at), "the chart is not built while the Inventory tab is open"
@@ -347,3 +377,11 @@ def test_only_the_open_tab_is_built_and_the_chosen_connection_survives_another_t
     assert not _charts(at) and not audit, "neither the chart nor the audit findings are built"
     _connection(at)
     assert at.selectbox(key="monitor_vpn").value == "vpn-05f6e7d8c9b0a1f2e"
+
+
+def test_inventory_shows_tunnels_up_before_the_long_gateway_columns(open_page: OpenPage) -> None:
+    """A narrow window cuts the last columns of the table: tunnels up is never among them."""
+    at = open_page(PAGE, replay="dpd-idle-tunnel")
+    columns = list(at.dataframe[0].value.columns)
+    assert columns[:3] == ["Connection", "Name", "Tunnels up"]
+    assert columns.index("Tunnels up") < columns.index("Gateway") < columns.index("Customer gateway")

@@ -57,13 +57,13 @@ def test_changing_an_option_changes_the_result(open_page: OpenPage) -> None:
     at.selectbox(key="sl_scenario").select("s3").run()
     _add(at, "cgw-down", "cgw-a")
     at.button(key="sl_run").click().run()
-    assert _metrics(at)["Person needed"] == "YES"
-    at.number_input(key="sl_opt_health_check_s").set_value(10).run()
+    m = _metrics(at)
+    assert m["Person needed"] == "no"  # S3 runs with the article's health check (a ping every 10 s)
+    assert m["On-prem → VPC outage"] == "10 s"
+    at.number_input(key="sl_opt_health_check_s").set_value(0).run()
     at.button(key="sl_run").click().run()
     assert not at.exception
-    m = _metrics(at)
-    assert m["Person needed"] == "no"
-    assert m["On-prem → VPC outage"] == "10 s"
+    assert _metrics(at)["Person needed"] == "YES"
 
 
 def test_failure_time_beyond_the_run_shows_a_clear_message(open_page: OpenPage) -> None:
@@ -113,7 +113,8 @@ def test_comparison_covers_s1_to_s4(open_page: OpenPage) -> None:
     show_tab(at, "sl_results", "Same failure, S1 to S4 side by side")
     table = at.table[0].value
     assert list(table["Design"].str[:2]) == ["S1", "S2", "S3", "S4"]
-    assert table["Person needed"].tolist() == ["YES", "no", "YES", "no"]
+    # S3 moves its static route with the article's health check; S1 has nothing to fail over to.
+    assert table["Person needed"].tolist() == ["YES", "no", "no", "no"]
 
 
 def test_logs_are_shown_and_handed_to_the_troubleshooter(open_page: OpenPage) -> None:
@@ -153,6 +154,8 @@ def test_a_lesson_link_preselects_the_scenario_and_runs_the_failure(open_page: O
     at = open_page(PAGE, scenario="s3", fail="cgw-down:cgw-a@60")
     assert not at.exception
     assert at.selectbox(key="sl_scenario").value == "s3"
+    assert _metrics(at)["Person needed"] == "no"  # S3's health check moves the on-premises route
+    at = open_page(PAGE, scenario="s3", fail="cgw-down:cgw-a@60", health_check_s="0")
     assert _metrics(at)["Person needed"] == "YES"
 
 
@@ -186,7 +189,28 @@ def test_failures_for_parts_another_scenario_lacks_are_removed_with_a_note(open_
 def test_unknown_scenario_in_a_link_is_named(open_page: OpenPage) -> None:
     at = open_page(PAGE, scenario="s9")
     assert not at.exception
-    assert any("unknown scenario 's9'" in w.value for w in at.warning)
+    assert any("unknown scenario `s9`" in w.value for w in at.warning)
+
+
+def test_a_link_sets_options_and_runs(open_page: OpenPage) -> None:
+    at = open_page(PAGE, scenario="s1", fail="idle@60+300", dpd_timeout_action="restart", keepalive_s="30")
+    assert not at.exception
+    assert at.session_state["sl_opt_dpd_timeout_action"] == "restart"
+    assert at.session_state["sl_opt_keepalive_s"] == 30
+
+
+def test_a_link_with_a_bad_option_value_says_so_and_still_runs(open_page: OpenPage) -> None:
+    at = open_page(PAGE, scenario="s1", startup_action="<b>now</b>")
+    assert not at.exception
+    assert any("option Startup action was ignored" in w.value and "<b>" not in w.value for w in at.warning)
+
+
+def test_switching_scenario_takes_the_new_designs_defaults(open_page: OpenPage) -> None:
+    at = open_page(PAGE)
+    at.selectbox(key="sl_scenario").select("s1").run()
+    assert at.session_state["sl_opt_health_check_s"] == 0
+    at.selectbox(key="sl_scenario").select("s3").run()
+    assert at.session_state["sl_opt_health_check_s"] == 10
 
 
 def test_only_the_open_result_tab_is_built(open_page: OpenPage) -> None:
@@ -204,3 +228,13 @@ def test_a_run_without_failures_says_no_log_lines_instead_of_an_empty_box(open_p
     assert not at.exception
     assert not at.code
     assert any("No log lines in this run" in i.value for i in at.info)
+
+
+def test_bgp_timers_are_offered_only_for_designs_that_run_bgp(open_page: OpenPage) -> None:
+    at = open_page(PAGE)  # S1 routes statically
+    keys = {w.key for w in at.number_input}
+    assert "sl_opt_bgp_hold_s" not in keys and "sl_opt_bgp_keepalive_s" not in keys
+    assert any("No BGP timers here" in c.value for c in at.caption)
+    at.selectbox(key="sl_scenario").select("s4").run()
+    assert not at.exception
+    assert {"sl_opt_bgp_hold_s", "sl_opt_bgp_keepalive_s"} <= {w.key for w in at.number_input}

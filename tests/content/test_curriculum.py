@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -134,6 +135,19 @@ def test_related_log_patterns_exist() -> None:
 
 def test_glossary_terms_point_at_existing_lessons() -> None:
     wrong = [(t.term, t.lesson) for t in glossary().terms if t.lesson not in IDS]
+    assert not wrong
+
+
+def _mentions(body: str, name: str) -> bool:
+    words = [re.escape(w) for w in re.split(r"[\s-]+", name)]
+    return re.search(r"(?<![A-Za-z0-9])" + r"[\s*_-]+".join(words) + r"(?![A-Za-z0-9])", body, re.I) is not None
+
+
+def test_glossary_terms_point_at_a_lesson_that_uses_them() -> None:
+    """A term's "taught in" link opens a lesson where the term (or one of its aliases) actually appears."""
+    bodies = {x.id: x.path.read_text(encoding="utf-8").split("\n---\n", 1)[-1] for x in LESSONS}
+    wrong = [(t.term, t.lesson) for t in glossary().terms
+             if t.lesson in bodies and not any(_mentions(bodies[t.lesson], n) for n in (t.term, *t.aliases))]
     assert not wrong
 
 

@@ -159,6 +159,19 @@ def click_and_wait(page: object, locator: object) -> None:
     wait_idle(page)
 
 
+def keep_screenshot(path: Path) -> None:
+    """Copy a screenshot into VPN_LAB_SHOTS when it names a folder (replaced atomically: two suites may
+    run at once)."""
+    extra = os.environ.get("VPN_LAB_SHOTS")
+    if not extra:
+        return
+    folder = Path(extra)
+    folder.mkdir(parents=True, exist_ok=True)
+    partial = folder / f".{path.name}.{os.getpid()}.part"
+    shutil.copy(path, partial)
+    os.replace(partial, folder / path.name)
+
+
 @pytest.fixture
 def shoot(page: object, tmp_path: Path) -> Callable[[str], Path]:
     """shoot("name") saves a full-page PNG under tmp_path (and VPN_LAB_SHOTS) and returns its path."""
@@ -166,10 +179,7 @@ def shoot(page: object, tmp_path: Path) -> Callable[[str], Path]:
     def _shoot(name: str) -> Path:
         path = tmp_path / f"{name}.png"
         page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
-        extra = os.environ.get("VPN_LAB_SHOTS")
-        if extra:
-            Path(extra).mkdir(parents=True, exist_ok=True)
-            shutil.copy(path, Path(extra) / path.name)
+        keep_screenshot(path)
         return path
 
     return _shoot

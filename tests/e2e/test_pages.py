@@ -33,7 +33,7 @@ def test_lesson_quiz_gives_feedback_in_the_browser(app_url, page, shoot) -> None
 def test_unknown_lesson_link_shows_message(app_url, page, shoot) -> None:
     page.goto(f"{app_url}/lessons?lesson=does-not-exist")
     wait_idle(page)
-    page.get_by_text("There is no lesson with the id 'does-not-exist'").wait_for()
+    page.get_by_text("There is no lesson with the id does-not-exist").wait_for()
     page.get_by_role("heading", name="Lessons", exact=True).wait_for()
     shoot("lesson-unknown")
 

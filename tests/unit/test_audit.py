@@ -10,7 +10,7 @@ import pytest
 
 from lab import audit, facts
 from lab.errors import DataError
-from lab.model import Maintenance, Tunnel, TunnelOptions, VpnConnection
+from lab.model import METRIC_TUNNEL_STATE, Maintenance, Tunnel, TunnelOptions, TunnelSeries, VpnConnection
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 GOOD = TunnelOptions(
@@ -57,6 +57,44 @@ def test_single_tunnel_fires_after_the_health_notice_threshold() -> None:
 def test_single_tunnel_stays_quiet_for_a_short_blip() -> None:
     blip = Tunnel("203.0.113.138", options=GOOD, status="DOWN", last_status_change=NOW - timedelta(minutes=10))
     assert "single-tunnel" not in _rules(_conn(_up(), blip))
+
+
+def _state_series(ip: str, down_minutes: set[int], period_s: int = 300) -> TunnelSeries:
+    """A day of per-tunnel TunnelState (Average, 5-minute periods) ending at NOW; listed periods are down."""
+    n = 24 * 3600 // period_s
+    stamps = tuple(NOW - timedelta(seconds=period_s * (n - i)) for i in range(n))
+    values = tuple(0.0 if i in down_minutes else 1.0 for i in range(n))
+    return TunnelSeries("vpn-0a3f9c21d4e5b6a70", ip, METRIC_TUNNEL_STATE, "Average", period_s, stamps, values)
+
+
+def test_single_tunnel_adds_up_several_drops_in_a_day() -> None:
+    """Four separate 20-minute drops (80 minutes in the day) fire the rule, as AWS's notice would."""
+    drops = {p for start in (10, 60, 120, 200) for p in range(start, start + 4)}  # 4 periods x 5 min each
+    series = (_state_series("203.0.113.10", set()), _state_series("203.0.113.138", drops))
+    c = _conn(_up(), _up("203.0.113.138"))
+    (f,) = [f for f in audit.audit(c, NOW, series) if f.rule == "single-tunnel"]
+    assert "80 minutes in the last 24 hours" in f.message
+    assert audit.single_tunnel_seconds(c, series, NOW) == 80 * 60
+
+
+def test_single_tunnel_stays_quiet_under_an_hour_in_a_day() -> None:
+    drops = {p for start in (10, 120) for p in range(start, start + 4)}  # 40 minutes
+    series = (_state_series("203.0.113.10", set()), _state_series("203.0.113.138", drops))
+    assert "single-tunnel" not in [f.rule for f in audit.audit(_conn(_up(), _up("203.0.113.138")), NOW, series)]
+
+
+def test_both_tunnels_down_together_is_not_single_tunnel_time() -> None:
+    both = set(range(10, 30))  # 100 minutes with both tunnels down: an outage, not a single-tunnel connection
+    series = (_state_series("203.0.113.10", both), _state_series("203.0.113.138", both))
+    assert audit.single_tunnel_seconds(_conn(_up(), _up("203.0.113.138")), series, NOW) == 0
+
+
+def test_drops_older_than_a_day_do_not_count() -> None:
+    series = tuple(
+        replace(s, timestamps=tuple(t - timedelta(days=1) for t in s.timestamps))
+        for s in (_state_series("203.0.113.10", set()), _state_series("203.0.113.138", set(range(0, 40))))
+    )
+    assert audit.single_tunnel_seconds(_conn(_up(), _up("203.0.113.138")), series, NOW) == 0
 
 
 def test_default_options_flag_dpd_clear_with_add() -> None:

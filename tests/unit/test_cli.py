@@ -80,7 +80,7 @@ def test_bad_argument_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
 def test_run_passes_streamlit_arguments(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: dict[str, object] = {}
 
-    def fake_call(cmd: list[str], cwd: Path) -> int:
+    def fake_call(cmd: list[str], cwd: Path, env: dict[str, str]) -> int:
         seen["cmd"], seen["cwd"] = cmd, cwd
         return 0
 
@@ -93,5 +93,5 @@ def test_run_passes_streamlit_arguments(monkeypatch: pytest.MonkeyPatch) -> None
 
 def test_no_arguments_starts_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[list[str]] = []
-    monkeypatch.setattr(run_command.subprocess, "call", lambda cmd, cwd: calls.append(cmd) or 0)
+    monkeypatch.setattr(run_command.subprocess, "call", lambda cmd, cwd, env: calls.append(cmd) or 0)
     assert cli.main([]) == 0 and calls and "streamlit" in calls[0]

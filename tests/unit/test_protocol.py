@@ -149,9 +149,18 @@ def test_notify_names_and_algorithms_are_normalised() -> None:
     assert "MODP_1024" in algorithms_in("Group 2")
 
 
-def test_prefilter_engine_agrees_with_plain_search() -> None:
-    data = b"alpha\nsome DPD line\nGIVING UP after\nnothing\nlast dpd"
+def test_prefilter_finds_lines_by_keyword_lower_case_in_any_case_capitals_exactly() -> None:
+    data = b"alpha\nsome DPD line\nGIVING UP after\nnothing\nlast dpd_enabled"
     pf = Prefilter(("DPD", "giving up"))
     lines = [(data[s:e], sorted(ids)) for s, e, ids in pf.lines(data)]
-    assert lines == [(b"some DPD line", [0]), (b"GIVING UP after", [1]), (b"last dpd", [0])]
+    assert lines == [(b"some DPD line", [0]), (b"GIVING UP after", [1])]
     assert ENGINE in ("hyperscan", "python")
+
+
+def test_prefilter_without_hyperscan_gives_the_same_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    from lab.analyzer import prefilter
+
+    data = b"alpha\nsome DPD line\nGIVING UP after\nnothing\nlast dpd_enabled"
+    fast = Prefilter(("DPD", "giving up")).lines(data)
+    monkeypatch.setattr(prefilter, "_hs", None)
+    assert Prefilter(("DPD", "giving up")).lines(data) == fast

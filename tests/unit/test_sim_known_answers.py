@@ -26,8 +26,14 @@ def test_s4_traffic_moves_to_gateway_b_on_its_own() -> None:
     assert not any(e.kind == "manual-action" for e in res.snapshot.events)
 
 
-def test_s3_without_health_check_needs_a_person() -> None:
+def test_s3_includes_the_articles_health_check_by_default() -> None:
     out = simulate("s3", CGW_A_DOWN).outcome
+    assert out.manual_action_required is False
+    assert 0 < out.outage_s["to_aws"] <= 10
+
+
+def test_s3_without_health_check_needs_a_person() -> None:
+    out = simulate("s3", CGW_A_DOWN, overrides=Overrides(health_check_s=0)).outcome
     assert out.manual_action_required is True
     assert out.recover_s is None
     assert out.outage_s["to_aws"] == 600 - 60  # on-premises -> VPC down until the end

@@ -133,7 +133,7 @@ def test_log_files_split_aws_and_each_customer_gateway() -> None:
 @pytest.mark.parametrize(
     ("scenario", "failure", "overrides", "category"),
     [
-        ("s3", Failure("cgw-link-down", "cgw-a", 60, 300), None, "dpd_timeout"),
+        ("s3", Failure("cgw-link-down", "cgw-a", 60, 300), Overrides(health_check_s=0), "dpd_timeout"),
         ("s1", Failure("psk-mismatch", "tunnel-1", 60, 400), Overrides(cgw_initiates="always"), "auth_failure"),
         ("s1", Failure("proposal-mismatch", "tunnel-1", 60, 400), Overrides(cgw_initiates="always"),
          "phase1_proposal_mismatch"),

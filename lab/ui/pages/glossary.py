@@ -13,10 +13,24 @@ from lab.glossary import Term
 from lab.lessons import Catalog
 from lab.ui.catalog import catalog as lesson_catalog
 from lab.ui.catalog import localized_glossary
+from lab.ui.echo import literal, plain
 from lab.ui.lang import _, current
 
 SEARCH_KEY = "glossary-search"
 LESSONS_PAGE = str(Path(__file__).resolve().parent / "lessons.py")
+
+
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _letter(term: Term) -> str:
+    """The index letter of a term: its first letter A-Z, or # for a number or another script."""
+    first = term.term[:1].upper()
+    return first if first in LETTERS else "#"
+
+
+def _anchor(letter: str) -> str:
+    return "letter-" + ("other" if letter == "#" else letter.lower())
 
 
 def _entry(term: Term, catalog: Catalog) -> None:
@@ -51,7 +65,7 @@ def main() -> None:
     try:
         g = localized_glossary(current())
     except LabError as err:
-        st.error(str(err))
+        st.error(plain(err))
         return
     if SEARCH_KEY not in st.session_state and st.query_params.get("term"):
         st.session_state[SEARCH_KEY] = st.query_params["term"]
@@ -64,11 +78,20 @@ def main() -> None:
     found = g.search(query or "")
     st.caption(_("{found} of {total} terms", found=len(found), total=len(g.terms)))
     if not found:
-        st.info(_("No term matches '{query}'. Try a shorter word or an acronym such as IKE or BGP.", query=query))
+        st.info(_("No term matches {query}. Try a shorter word or an acronym such as IKE or BGP.", query=literal(query)))
         return
     catalog = lesson_catalog(current())
+    groups: dict[str, list[Term]] = {}
     for term in sorted(found, key=lambda t: t.term.lower()):
-        _entry(term, catalog)
+        groups.setdefault(_letter(term), []).append(term)
+    # An A-Z index: each letter with terms jumps to its group; letters without terms are grey.
+    index = [f"[{c}](#{_anchor(c)})" if c in groups else f":gray[{c}]" for c in LETTERS]
+    index += [f"[#](#{_anchor('#')})"] if "#" in groups else []
+    st.markdown(_("Jump to a letter:") + " " + " · ".join(index))
+    for letter in sorted(groups, key=lambda c: (c == "#", c)):
+        st.subheader(letter, anchor=_anchor(letter), divider="gray")
+        for term in groups[letter]:
+            _entry(term, catalog)
 
 
 main()

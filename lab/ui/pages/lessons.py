@@ -11,6 +11,7 @@ from lab.lessons import Catalog, Lesson
 from lab.ui import curriculum_map, lesson_view
 from lab.ui.catalog import catalog as _catalog
 from lab.ui.catalog import lesson_language
+from lab.ui.echo import literal
 from lab.ui.lang import _, _n, current
 
 DONE_KEY = "lessons_done"
@@ -46,7 +47,7 @@ def _show_errors(catalog: Catalog) -> None:
                len(catalog.errors))
         )
         for err in catalog.errors:
-            st.markdown(f"**`{err.path}`**")
+            st.markdown(f"**{literal(err.path, 200)}**")
             for problem in err.problems:
                 st.text(f"- {problem}")
 
@@ -101,7 +102,9 @@ def _scroll_to_top_on_change(lesson_id: str | None) -> None:
     previous = st.session_state.get("lesson_shown")
     st.session_state["lesson_shown"] = lesson_id
     if previous is not None and previous != lesson_id:
-        st.html(_SCROLL_TOP.format(nonce=lesson_id or "list"), unsafe_allow_javascript=True, width="content")
+        # The nonce only makes each script element new; it is a counter, never a value from the URL.
+        count = st.session_state["lesson_scrolls"] = st.session_state.get("lesson_scrolls", 0) + 1
+        st.html(_SCROLL_TOP.format(nonce=int(count)), unsafe_allow_javascript=True, width="content")
 
 
 def main() -> None:
@@ -114,7 +117,7 @@ def main() -> None:
         return
     lesson: Lesson | None = catalog.get(requested)
     if lesson is None:
-        st.error(_("There is no lesson with the id '{id}'. Pick one from the list below.", id=requested))
+        st.error(_("There is no lesson with the id {id}. Pick one from the list below.", id=literal(requested)))
         _show_list(catalog)
         return
     lesson_view.show(lesson, catalog, done=_done(), open_lesson=_open)

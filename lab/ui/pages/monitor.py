@@ -16,7 +16,9 @@ from lab.model import Snapshot
 from lab.monitor_charts import log_finding_events
 from lab.ui import monitor_sources as sources
 from lab.ui import monitor_views as views
+from lab.ui.echo import literal, plain
 from lab.ui.lang import _, d
+from lab.ui.serving import serving
 
 REFRESH_CHOICES = {"30 s": 30, "1 min": 60, "5 min": 300}  # labels are units, the same in every language
 # The names of lab.aws.WINDOWS, for the catalogue (shown translated in the time-range picker).
@@ -32,16 +34,22 @@ st.caption(
 )
 
 options, source_problems = sources.source_options()
+srv = serving()
+if not srv.live_aws:
+    options.pop(sources.LIVE, None)  # a shared server: live AWS only when the operator enabled it
 for problem in source_problems:
-    st.error(problem)
+    st.error(plain(problem))
 first_replay = next((k for k in options if k.startswith("replay:")), sources.LIVE)
 params = st.query_params
 if "monitor_source" not in st.session_state:
     wanted = params.get("source", "")
     if params.get("replay"):
         wanted = f"replay:{params.get('replay')}"
-    if wanted and wanted not in options:
-        st.warning(_("The link names an unknown source '{source}'; showing {instead} instead.", source=wanted,
+    if wanted == sources.LIVE and not srv.live_aws:
+        st.info(_("Live AWS is off on this shared server; its operator can enable it with "
+                  "`vpn-lab run --team --live-aws`. Showing a replay instead."), icon=":material/cloud_off:")
+    elif wanted and wanted not in options:
+        st.warning(_("The link names an unknown source {source}; showing {instead} instead.", source=literal(wanted),
                      instead=options[first_replay]))
     st.session_state["monitor_source"] = wanted if wanted in options else first_replay
 if st.session_state.get("monitor_fallback"):
@@ -67,7 +75,7 @@ else:  # a simulation: its key is the link (e.g. ?source=sim:s4), and no stale r
 
 
 def _offer_replays(err: LabError) -> None:
-    st.error(str(err), icon=":material/cloud_off:")
+    st.error(plain(err), icon=":material/cloud_off:")
     if err.hint:
         st.info(err.hint)
     if st.button(_("Open a replay instead"), key="monitor_open_replay", icon=":material/replay:"):
@@ -77,21 +85,29 @@ def _offer_replays(err: LabError) -> None:
 
 def _live() -> tuple[Snapshot, bool] | None:
     """The live region's snapshot, or None after showing the error (the page keeps working)."""
-    st.markdown(
-        _("Uses the standard AWS credential chain (environment, shared profiles, SSO, roles): choose a "
-          "profile from your AWS config and a region. VPN Lab never asks for keys. To connect, run "
-          "`aws configure sso` / `aws sso login --profile NAME` (or `aws configure`) in a terminal first. "
-          "The minimal read-only IAM policy is in the README.")
-    )
-    try:
-        profiles = sources.profiles()
-    except LabError as err:
-        _offer_replays(err)
-        return None
     cols = st.columns([2, 2, 2, 2])
-    profile_choice = cols[0].selectbox(_("AWS profile"), profiles, key="monitor_profile",
-                                      format_func=lambda p: _(p) if p == sources.DEFAULT_CHAIN else p)
-    profile = None if profile_choice == sources.DEFAULT_CHAIN else profile_choice
+    if srv.choose_profile:
+        st.markdown(
+            _("Uses the standard AWS credential chain (environment, shared profiles, SSO, roles): choose a "
+              "profile from your AWS config and a region. VPN Lab never asks for keys. To connect, run "
+              "`aws configure sso` / `aws sso login --profile NAME` (or `aws configure`) in a terminal first. "
+              "The minimal read-only IAM policy is in the README.")
+        )
+        try:
+            profiles = sources.profiles()
+        except LabError as err:
+            _offer_replays(err)
+            return None
+        profile_choice = cols[0].selectbox(_("AWS profile"), profiles, key="monitor_profile",
+                                          format_func=lambda p: _(p) if p == sources.DEFAULT_CHAIN else p)
+        profile = None if profile_choice == sources.DEFAULT_CHAIN else profile_choice
+    else:
+        # A shared server: visitors read with the one identity the operator chose and never see the
+        # server's profile list; the "Connected as" line below says which identity that is.
+        st.markdown(_("This shared server reads live AWS **read-only with its operator's identity**, shown below "
+                      "once connected. Visitors cannot choose another profile."))
+        profile = srv.profile
+        cols[0].caption(_("AWS identity: the server operator's"))
     regions = sources.regions()
     try:
         default = sources.default_region(profile)
@@ -114,7 +130,7 @@ def _live() -> tuple[Snapshot, bool] | None:
     except LabError as err:
         _offer_replays(err)
         return None
-    st.success(_("Connected as {arn} · region {region}", arn=inv.arn, region=region), icon=":material/cloud_done:")
+    st.success(_("Connected as {arn} · region {region}", arn=literal(inv.arn, 200), region=literal(region)), icon=":material/cloud_done:")
     det = None
     if inv.connections:
         ids = [c.id for c in inv.connections]
@@ -144,10 +160,14 @@ def _replay(slug: str) -> tuple[Snapshot, bool]:
         st.markdown(_("Category: {category}", category=f"`{inc.expected_category}`")
                     + (" · " + _("node {node}", node=f"`{inc.expected_tree_node}`") if inc.expected_tree_node else ""))
         st.markdown(d("replay.expected_explanation", inc.expected_explanation))
-    st.caption(
-        _("This is a recorded incident. To look at your own tunnels, choose Live AWS in Source after "
-          "setting up credentials with `aws configure sso` / `aws sso login` or `aws configure`.")
-    )
+    if srv.choose_profile:
+        st.caption(
+            _("This is a recorded incident. To look at your own tunnels, choose Live AWS in Source after "
+              "setting up credentials with `aws configure sso` / `aws sso login` or `aws configure`.")
+        )
+    elif not srv.live_aws:
+        st.caption(_("This is a recorded incident. Live AWS is off on this shared server: run VPN Lab on your "
+                     "own computer (`vpn-lab run`) to look at your own tunnels."))
     return inc.snapshot, False
 
 
@@ -163,7 +183,7 @@ try:
     else:
         loaded = _simulation(source.split(":", 1)[1])
 except LabError as err:
-    st.error(str(err))
+    st.error(plain(err))
     if err.hint:
         st.info(err.hint)
     loaded = None
@@ -253,6 +273,8 @@ if tab_connection.open:
             def _live_refresh() -> Snapshot | None:
                 profile_choice = st.session_state.get("monitor_profile", sources.DEFAULT_CHAIN)
                 profile = None if profile_choice == sources.DEFAULT_CHAIN else profile_choice
+                if not srv.choose_profile:
+                    profile = srv.profile
                 region = st.session_state.get("monitor_region", "")
                 try:
                     inv = sources.inventory(profile, region)
@@ -264,7 +286,7 @@ if tab_connection.open:
                         st.session_state.get("monitor_health", True), chosen, inv.connections,
                     )
                 except LabError as err:
-                    st.warning(_("Refresh failed: {error} {hint}", error=err, hint=err.hint))
+                    st.warning(_("Refresh failed: {error} {hint}", error=plain(err), hint=err.hint))
                     return None
                 return sources.live_snapshot(inv, det, region)
 

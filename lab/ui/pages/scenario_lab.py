@@ -20,6 +20,7 @@ from lab.sim import (
 )
 from lab.sim.figures import element_failure
 from lab.ui import scenario_cache as cache
+from lab.ui.echo import literal, plain
 from lab.ui.lang import _, current, d
 from lab.ui.registry import PAGES
 
@@ -41,10 +42,31 @@ def _failures() -> list[dict]:
     return st.session_state.setdefault("sl_failures", [])
 
 
-# A lesson can link here with ?scenario=s3&fail=cgw-down:cgw-a@60: preselect and run once.
+def _link_options(spec_id: str) -> None:
+    """Options named in the link (?startup_action=start&keepalive_s=30): set them, or say why not."""
+    for opt in option_catalogue(SPECS[spec_id]):
+        raw = st.query_params.get(opt.key)
+        if raw is None:
+            continue
+        if opt.choices:
+            if raw not in opt.choices:
+                # The link's value is not echoed: it came from a URL.
+                st.warning(_("The link's value for option {option} was ignored: it is not one of {valid}.",
+                             option=d("option.label", opt.label), valid=", ".join(opt.choices)))
+                continue
+            st.session_state[f"sl_opt_{opt.key}"] = raw
+        elif raw.isdigit():
+            st.session_state[f"sl_opt_{opt.key}"] = int(raw)
+        else:
+            st.warning(_("The link's value for option {option} was ignored: it is not a whole number.",
+                         option=d("option.label", opt.label)))
+
+
+# A lesson or an exercise can link here with ?scenario=s3&fail=cgw-down:cgw-a@60 (plus options such as
+# &dpd_timeout_action=restart): preselect, set and run once.
 _linked = st.query_params.get("scenario", "").lower()
 if "sl_scenario" not in st.session_state and _linked and _linked not in SPECS:
-    st.warning(_("The link names an unknown scenario '{name}'; the valid ones are {valid}.", name=_linked,
+    st.warning(_("The link names an unknown scenario {name}; the valid ones are {valid}.", name=literal(_linked),
                  valid=", ".join(SPECS)))
 if "sl_scenario" not in st.session_state and _linked in SPECS:
     st.session_state["sl_scenario"] = st.query_params["scenario"].lower()
@@ -52,10 +74,12 @@ if "sl_scenario" not in st.session_state and _linked in SPECS:
         try:
             f = parse_failure(text.replace(" ", "+"))  # an unescaped + in a link arrives as a space
         except LabError as err:
-            st.warning(_("Link ignored a failure: {error}", error=err))
+            st.warning(_("Link ignored a failure: {error}", error=plain(err)))
             continue
         _failures().append({"kind": f.kind, "target": f.target or valid_targets(SPECS[st.session_state["sl_scenario"]],
                             f.kind)[0], "at": f.at_s, "dur": f.duration_s})
+    _link_options(st.session_state["sl_scenario"])
+    st.session_state["sl_opt_scenario"] = st.session_state["sl_scenario"]
     st.session_state["sl_autorun"] = True
 
 
@@ -102,13 +126,26 @@ with st.expander(_("About this design"), expanded=False):
 
 # --- options -----------------------------------------------------------------------------------------
 catalogue = option_catalogue(spec)
+# Switching scenario: options still at the previous design's default take this design's default (S3 has a
+# health check, S1 has none); options the learner changed keep their value.
+_prev = st.session_state.get("sl_opt_scenario")
+if _prev != sid:
+    _old = {o.key: o.default for o in option_catalogue(SPECS[_prev])} if _prev in SPECS else {}
+    for _opt in catalogue:
+        _wkey = f"sl_opt_{_opt.key}"
+        if _wkey in st.session_state and st.session_state[_wkey] == _old.get(_opt.key):
+            st.session_state[_wkey] = _opt.default
+    st.session_state["sl_opt_scenario"] = sid
 with st.expander(_("Tunnel options and timers (defaults from the AWS facts)"), expanded=False):
     if st.button(_("Reset to defaults"), key="sl_reset"):
         for opt in catalogue:
             st.session_state[f"sl_opt_{opt.key}"] = opt.default
+    # BGP timers only matter where a connection runs BGP: a static design neither shows nor checks them.
+    uses_bgp = any(c.routing == "bgp" for c in spec.connections)
+    shown = [opt for opt in catalogue if uses_bgp or not opt.key.startswith("bgp_")]
     cols = st.columns(3)
     values: dict[str, object] = {}
-    for n, opt in enumerate(catalogue):
+    for n, opt in enumerate(shown):
         wkey = f"sl_opt_{opt.key}"
         with cols[n % 3]:
             disabled = opt.key == "health_check_s" and spec.onprem.routing != "static"
@@ -128,10 +165,13 @@ with st.expander(_("Tunnel options and timers (defaults from the AWS facts)"), e
                 values[opt.key] = None
     st.caption(_("Every tunnel of the design gets these options. Out-of-range values are refused with the AWS limit "
                  "when you run."))
+    if not uses_bgp:
+        st.caption(_("No BGP timers here: this design routes statically between AWS and the customer gateways."))
 
 # --- failure script ----------------------------------------------------------------------------------
 st.subheader(_("Failure script"))
-b1, b2, b3, b4, b5 = st.columns([2.2, 1.4, 1, 1, 0.9], vertical_alignment="bottom")
+# The target column is wide enough for "cgw-a (Customer gateway A)" and "tunnel-1 (vpn-…, us-east-1a)".
+b1, b2, b3, b4, b5 = st.columns([2, 2.2, 0.9, 1.1, 0.9], vertical_alignment="bottom")
 with b1:
     kind = st.selectbox(_("Failure"), list(KINDS), key="sl_new_kind", format_func=lambda k: d("failure.title", KINDS[k].title),
                         help=_("What breaks. See the descriptions under the script."))
@@ -215,7 +255,7 @@ if key != _key():
 try:
     result = cache.run(key)
 except LabError as err:
-    st.error(_("Cannot run: {error}", error=err))
+    st.error(_("Cannot run: {error}", error=plain(err)))
     if err.hint:
         st.caption(err.hint)
     st.stop()

@@ -20,6 +20,7 @@ from lab.model import Snapshot
 from lab.report import build_report
 from lab.samples import sample_log, sample_logs
 from lab.ui import troubleshooter_views as views
+from lab.ui.echo import literal, plain
 from lab.ui.lang import _, d
 
 S_SESSION, S_ANALYSIS, S_SNAP_EV, S_URL = "ts_session", "ts_analysis", "ts_snapshot_evidence", "ts_url_ref"
@@ -90,11 +91,24 @@ def _analyze(text: str | None, data: bytes | None, name: str, source: str) -> No
     st.session_state[S_SOURCE] = source
 
 
+def _upload_limit_mb() -> int:
+    try:
+        return int(st.get_option("server.maxUploadSize"))
+    except (RuntimeError, TypeError, ValueError):
+        return 200
+
+
 def _on_analyze() -> None:
     upload = st.session_state.get("ts_upload")
     text = st.session_state.get("ts_log_text", "")
     if upload is not None and not text.strip():
         _analyze(None, upload.getvalue(), f"The file {upload.name}", _("uploaded file {name}", name=upload.name))
+    elif upload is None and not text.strip():
+        # The upload box refuses a file over its limit before the page sees it: say so instead of "empty".
+        st.session_state[S_ERROR] = _(
+            "Nothing to analyze: paste log lines or upload a file. A file over {limit} MB is refused by the upload "
+            "box (it says so under the box); analyze a bigger log with the command vpn-lab logs FILE, or upload its last part.",
+            limit=_upload_limit_mb())
     else:
         _analyze(text, None, "", _("pasted log"))
 
@@ -145,8 +159,8 @@ def _sync_from_url() -> None:
     except LabError:
         fallback = q_tree if q_tree in _trees() else DEFAULT_TREE
         known = ", ".join(f"'{t}'" for t in _trees())
-        where = (_("node '{node}' in tree '{tree}'", node=q_node, tree=q_tree) if q_node
-                 else _("tree '{tree}'", tree=q_tree))
+        where = (_("node {node} in tree {tree}", node=literal(q_node), tree=literal(q_tree)) if q_node
+                 else _("tree {tree}", tree=literal(q_tree)))
         st.error(
             _("The link points to a troubleshooter step that does not exist ({where}; the trees are {known}). "
               "Showing the start of the tree '{fallback}'.", where=where, known=known, fallback=fallback)
@@ -172,7 +186,7 @@ st.caption(
 try:
     _trees()
 except LabError as err:  # shipped data is broken: say which file and why, keep the app alive
-    st.error(_("The troubleshooting trees cannot be loaded: {error}", error=err))
+    st.error(_("The troubleshooting trees cannot be loaded: {error}", error=plain(err)))
     st.stop()
 
 _sync_from_url()
@@ -217,15 +231,15 @@ with st.expander(_("1 · Analyze logs"), expanded=True, icon=":material/descript
     cols[1].button(_("Analyze"), key="ts_analyze", type="primary", on_click=_on_analyze, icon=":material/search:")
     cols[2].button(_("Clear evidence"), key="ts_clear", on_click=_on_clear)
     if st.session_state.get(S_ERROR):
-        st.error(st.session_state[S_ERROR], icon=":material/error:")
+        st.error(plain(st.session_state[S_ERROR]), icon=":material/error:")
 
 result = st.session_state.get(S_ANALYSIS)
 if result is not None:
     with st.container(border=True):
-        st.markdown(_("**Log analysis** of the {source}", source=st.session_state.get(S_SOURCE, _("log"))))
+        st.markdown(_("**Log analysis** of the {source}", source=plain(st.session_state.get(S_SOURCE, _("log")), 120)))
         views.analysis(result, _on_goto)
 elif st.session_state.get(S_SNAP_EV):
-    st.caption(_("Evidence from the {source}: {count} facts.", source=st.session_state.get(S_SOURCE, _("snapshot")),
+    st.caption(_("Evidence from the {source}: {count} facts.", source=plain(st.session_state.get(S_SOURCE, _("snapshot")), 120),
                  count=len(st.session_state[S_SNAP_EV])))
 
 st.subheader(_("2 · Decision tree"))

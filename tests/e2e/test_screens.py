@@ -1,0 +1,81 @@
+"""Every page at the three sizes people use it at: a projector in a training room (1920x1080), a laptop
+(1400x900) and a phone (390x844). Each screenshot goes to VPN_LAB_SHOTS (default: screenshots/ in the
+project, which git ignores): look at them after a change to a page.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from lab import PROJECT_DIR
+from tests.e2e.conftest import WAIT_MS, keep_screenshot, wait_idle
+
+pytestmark = pytest.mark.e2e
+
+SIZES: dict[str, dict[str, object]] = {
+    "1920x1080": {"viewport": {"width": 1920, "height": 1080}},
+    "1400x900": {"viewport": {"width": 1400, "height": 900}},
+    "390x844": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
+                "device_scale_factor": 2},
+}
+
+# (name, path and query, what shows that the view is ready)
+VIEWS = [
+    ("home", "", "h1"),
+    ("lessons", "lessons", "h1"),
+    ("lesson-dpd", "lessons?lesson=dead-peer-detection", '[data-testid="stPlotlyChart"] .main-svg'),
+    ("glossary", "glossary", "h1"),
+    ("scenario-lab", "scenario-lab", '[data-testid="stPlotlyChart"] .main-svg'),
+    ("scenario-lab-s5-failures",
+     "scenario-lab?scenario=s5&fail=cgw-down:cgw-a@60%2B240&fail=tunnel-down:tunnel-3@200",
+     '[data-testid="stPlotlyChart"] .main-svg'),
+    ("troubleshooter", "troubleshooter", "h1"),
+    ("monitor", "monitor?replay=dpd-idle-tunnel", '[data-testid="stDataFrame"] canvas'),
+]
+
+
+@pytest.fixture(scope="module")
+def shots_dir() -> Iterator[None]:
+    """Screenshots are kept in screenshots/ unless VPN_LAB_SHOTS names another folder."""
+    if os.environ.get("VPN_LAB_SHOTS"):
+        yield
+        return
+    os.environ["VPN_LAB_SHOTS"] = str(PROJECT_DIR / "screenshots")
+    try:
+        yield
+    finally:
+        del os.environ["VPN_LAB_SHOTS"]
+
+
+@pytest.mark.parametrize("name, path, ready", VIEWS, ids=[v[0] for v in VIEWS])
+def test_every_page_at_projector_laptop_and_phone_size(
+    browser, app_url: str, tmp_path: Path, shots_dir: None, name: str, path: str, ready: str
+) -> None:
+    for size, options in SIZES.items():
+        context = browser.new_context(**options)
+        try:
+            page = context.new_page()
+            page.set_default_timeout(WAIT_MS)
+            page.goto(f"{app_url}/{path}")
+            wait_idle(page)
+            page.locator(ready).first.wait_for(state="visible")
+            wait_idle(page)
+            assert page.locator('[data-testid="stException"]').count() == 0, f"{name} at {size}"
+            # The app scrolls inside its main area: grow the window to the content's height so the
+            # screenshot shows the whole page, as a reader scrolling through it would see it.
+            height = page.evaluate(
+                "Math.max(...Array.from(document.querySelectorAll("
+                "'[data-testid=\"stMain\"], [data-testid=\"stAppViewContainer\"], body')).map(e => e.scrollHeight))"
+            )
+            width = options["viewport"]["width"]  # type: ignore[index]
+            page.set_viewport_size({"width": width, "height": min(max(int(height), 400), 9000)})
+            wait_idle(page)
+            shot = tmp_path / f"{name}-{size}.png"
+            page.screenshot(path=str(shot), full_page=True)
+            keep_screenshot(shot)
+        finally:
+            context.close()
