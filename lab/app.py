@@ -17,8 +17,10 @@ HERE = Path(__file__).resolve().parent
 def main() -> None:
     st.set_page_config(page_title="VPN Lab", page_icon=":material/vpn_lock:", layout="wide")
     style.apply()
-    # A signed-in learner's language is kept in their profile and comes back with their resume link.
-    lang.use_profile(identity.profile_language, identity.keep_language)
+    # A signed-in learner's language is kept in their profile and comes back with their resume link
+    # (unless another profile was registered, as a test may do).
+    if not lang.profile_registered():
+        lang.use_profile(identity.profile_language, identity.keep_language)
     lang.choose()
     nav: dict[str, list[st.Page]] = {}
     for spec in PAGES:

@@ -35,6 +35,10 @@ def use_profile(load: Callable[[], str | None] | None, save: Callable[[str], Non
     _profile_load, _profile_save = load, save
 
 
+def profile_registered() -> bool:
+    return _profile_load is not None or _profile_save is not None
+
+
 def current() -> str:
     lang = st.session_state.get(KEY, i18n.DEFAULT_LANG)
     return lang if lang in i18n.LANGS else i18n.DEFAULT_LANG

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import click_and_wait, shoot_sizes, wait_idle
+from tests.e2e.conftest import click_and_wait, save_shot, shoot_sizes, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -65,13 +65,17 @@ def test_language_follows_the_resume_link_to_a_new_device(browser, app_url: str,
             ctx.close()
 
 
-def test_a_visitor_without_a_profile_still_gets_the_browser_language(browser, app_url: str) -> None:
+def test_a_visitor_without_a_profile_still_gets_the_browser_language(browser, app_url: str, tmp_path: Path) -> None:
     context = browser.new_context(locale="ko-KR", viewport={"width": 1400, "height": 900})
     try:
         page = context.new_page()
         page.set_default_timeout(60_000)
         page.goto(f"{app_url}/progress")
         wait_idle(page)
-        page.get_by_role("heading", name="내 진도", exact=True).wait_for()
+        try:
+            page.get_by_role("heading", name="내 진도", exact=True).wait_for()
+        except Exception:
+            save_shot(page, tmp_path, "visitor-language-failure")
+            raise
     finally:
         context.close()
