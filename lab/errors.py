@@ -57,10 +57,14 @@ class InputError(LabError):
 class NotFoundError(InputError):
     """An id (lesson, tree, node, scenario, replay) that does not exist."""
 
-    def __init__(self, kind: str, ident: str, choices: Sequence[str] = ()) -> None:
+    def __init__(self, kind: str, ident: str, choices: Sequence[str] = (), *, message: str = "") -> None:
         self.kind, self.ident, self.choices = kind, ident, list(choices)
         label = M(kind) if kind in _KINDS else kind
-        if self.choices:
+        msg: str
+        if message:  # the caller's own sentence (already in the reader's language, or a Msg)
+            msg = M("{message} Valid choices: {choices}", message=message, choices=", ".join(self.choices)) \
+                if self.choices else message
+        elif self.choices:
             msg = M("Unknown {kind} '{ident}'. Valid choices: {choices}", kind=label, ident=ident,
                     choices=", ".join(self.choices))
         else:
