@@ -80,6 +80,7 @@ def _pairs() -> Iterator[tuple[str, str]]:
         for event in inc.snapshot.events:
             yield "replay.event", event.detail
     out = outline()
+    yield "outline.source", out.source
     for section in out.sections:
         yield "outline.section", section.title
         for topic in section.topics:

@@ -38,6 +38,24 @@ def _md(text: str) -> str:
     return re.sub(r"([\\`*_{}\[\]<>#|])", r"\\\1", text)
 
 
+_PASTED_TUNNEL = re.compile(r"^tunnel (\S+) \(pasted log\)$")
+_CONNECTION_TUNNEL = re.compile(r"^(.*) · tunnel (\S+) \(([^()]*)\)$")
+
+
+def scope_text(label: str, lang: str | None = None) -> str:
+    """An evidence scope's label (`lab.triage.evidence.Scope.label`) in `lang` (default: the current language)."""
+    with using(lang):
+        if label == "the pasted log":
+            return t("the pasted log")
+        m = _PASTED_TUNNEL.match(label)
+        if m:
+            return t("tunnel {tunnel} (pasted log)", tunnel=m.group(1))
+        m = _CONNECTION_TUNNEL.match(label)
+        if m:
+            return t("{connection} · tunnel {ip} ({status})", connection=m.group(1), ip=m.group(2), status=m.group(3))
+        return label
+
+
 def _via(via: str) -> str:
     """"<question title> → <answer>" in the current language."""
     title, sep, answer = via.partition(" → ")
@@ -115,7 +133,7 @@ def _build(analysis: Analysis | None, session: Session | None, evidence: Mapping
     if session:
         out += ["## " + t("Path through the troubleshooting tree"), ""]
         if scope:
-            out += [t("Evidence scope: {scope} (facts of other tunnels were not used).", scope=_md(mask(scope))), ""]
+            out += [t("Evidence scope: {scope} (facts of other tunnels were not used).", scope=_md(mask(scope_text(scope)))), ""]
         answered = session.answered()
         if not answered:
             out.append(t("Opened at {ref}; no question answered yet.", ref=f"`{session.steps[0].ref}`"))

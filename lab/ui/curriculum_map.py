@@ -65,7 +65,7 @@ def show(catalog: Catalog, done: set[str]) -> None:
     ):
         st.caption(
             _("Source: {source}. A lesson marked (done) has every quiz question answered right (at the first try "
-              "or later).", source=out.source)
+              "or later).", source=d("outline.source", out.source))
         )
         for sc in sections:
             _section(sc, done)

@@ -98,18 +98,37 @@ def visible_texts(at: AppTest) -> list[str]:
     return out
 
 
+QUOTES = re.compile("'[^']*'|\"[^\"]*\"")
+PHRASE = re.compile(r"(?<![-\w/.])[a-z]{2,}(?: [A-Za-z]{2,}){2,}(?![-\w/.])")
+
+
+def english_phrase(line: str) -> str:
+    """Three or more English words in a row, starting with a lower-case word, in a Korean line (glosses in
+    parentheses, code, quotations and links left out: "데드 피어 감지(Dead Peer Detection)" is Korean)."""
+    prose = re.sub(r"""\([^()]*\)|`[^`]*`|'[^']*'|"[^"]*"|\[[^\]]*\]\([^)]*\)|https?://\S+""", " ", line)
+    m = PHRASE.search(prose)
+    return m.group(0) if m else ""
+
+
 def english_sentences(at: AppTest, given: str = "") -> list[str]:
     """Lines on screen written in English: three or more plain English words and no Korean, less what may stay."""
     same = _same_on_purpose()
     # The glossary lists each entry under its English term (what people search for and what AWS's console and
     # logs print); its expansion and definition are Korean.
-    terms = {t.term for t in glossary().terms}
+    terms = {t.term for t in glossary().terms} | {a for t in glossary().terms for a in getattr(t, "aliases", ())}
     given_lines = {line.strip() for line in given.splitlines() if line.strip()}
     found = []
     for text in visible_texts(at):
+        # A Korean sentence may hold an English term, not an English phrase (quotations across lines left out).
+        for line in QUOTES.sub(" ", text.replace("**", "")).splitlines():
+            run = english_phrase(line) if HANGUL.search(line) else ""
+            if run and run not in same and run not in terms:
+                found.append(f"{run!r} in {line.strip()!r}")
         for line in re.split(r"\n+|<br>", text.replace("**", "")):
             line = line.strip().strip("-*#>` ").strip()
-            if not line or HANGUL.search(line):
+            if not line:
+                continue
+            if HANGUL.search(line):
                 continue
             # "term - expansion" (the glossary): a part kept as written on purpose is not English prose.
             line = " - ".join(p for p in line.split(" - ") if p.strip() not in same and p.strip() not in terms)

@@ -25,7 +25,7 @@ from lab.triage import case
 from lab.triage import tree as engine
 from lab.triage.evidence import Evidence, Scope
 from lab.triage.fixes import families
-from lab.triage.report import build_report
+from lab.triage.report import build_report, scope_text
 from lab.ui import troubleshooter_views as views
 from lab.ui.echo import literal, plain
 from lab.ui.lang import _, current, d
@@ -296,7 +296,7 @@ with st.container():
 
     found = _scopes()
     if len(found) > 1:
-        labels = {s.key: s.label for s in found}
+        labels = {s.key: scope_text(s.label, current()) for s in found}
         st.selectbox(
             _("Evidence from (facts of different tunnels are never combined)"),
             list(labels),
@@ -304,7 +304,7 @@ with st.container():
             format_func=lambda k: labels[k],
         )
     elif scope is not None:
-        st.caption(_("Evidence from: {scope}", scope=views.esc(scope.label)))
+        st.caption(_("Evidence from: {scope}", scope=views.esc(scope_text(scope.label, current()))))
     for note in scope.notes if scope else ():
         st.caption(views.esc(note))
 
