@@ -160,6 +160,35 @@ def click_and_wait(page: object, locator: object) -> None:
     wait_idle(page)
 
 
+def choose(page: object, picker: object, option: str) -> None:
+    """Pick `option` in the Streamlit selectbox `picker` and wait for the rerun it starts.
+
+    The list is filtered by typing the option's text, so the option is the only one shown and the
+    list does not scroll under the pointer; a list that a rerun replaced is opened again.
+    """
+    from playwright.sync_api import Error as PlaywrightError
+
+    last: Exception | None = None
+    for _ in range(4):
+        field = picker.locator("input").first  # type: ignore[attr-defined]
+        field.scroll_into_view_if_needed()
+        field.click()
+        field.fill(option)
+        choice = page.get_by_role("option", name=option, exact=True).first  # type: ignore[attr-defined]
+        try:
+            choice.click(timeout=20_000)
+        except PlaywrightError as exc:  # replaced by a rerun while opening: open it again
+            last = exc
+            page.keyboard.press("Escape")  # type: ignore[attr-defined]
+            wait_idle(page)
+            continue
+        with contextlib.suppress(PlaywrightError):
+            page.wait_for_selector('[data-testid="stApp"][data-test-script-state="running"]', timeout=3_000)  # type: ignore[attr-defined]
+        wait_idle(page)
+        return
+    raise AssertionError(f"could not choose {option!r}") from last
+
+
 def save_shot(pg: object, folder: Path, name: str) -> Path:
     """A full-page PNG of `pg` under `folder` (and VPN_LAB_SHOTS when set)."""
     path = folder / f"{name}.png"

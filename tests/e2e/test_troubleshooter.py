@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from lab import DATASETS_DIR
-from tests.e2e.conftest import click_and_wait, wait_idle
+from tests.e2e.conftest import choose, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -158,12 +158,7 @@ def test_not_sure_candidates_and_a_diagnosis_with_device_commands(app_url: str, 
     page.get_by_text("Your customer gateway").first.wait_for()
     wait_idle(page)
     picker = page.get_by_test_id("stSelectbox").filter(has_text="Your customer gateway").first
-    picker.scroll_into_view_if_needed()
-    picker.locator("input").first.click()
-    option = page.get_by_role("option", name="Cisco ASA")
-    if not option.is_visible():
-        picker.locator("input").first.press("ArrowDown")
-    click_and_wait(page, option)
+    choose(page, picker, "Cisco ASA")
     page.get_by_text("show crypto ikev2 sa").first.wait_for()
     _no_exception(page)
     shoot(f"troubleshooter-diagnosis-commands-{size}")
