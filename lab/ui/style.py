@@ -15,7 +15,11 @@ CSS = """
   font-size: 1.05rem; text-align: left; }
 [class*="st-key-open-"] button:hover p { color: #123f73; }
 /* The scenario lab's Play/Pause buttons read as buttons (plotly draws them in SVG). */
-.st-key-sl_topology .updatemenu-button rect { rx: 6px; }
+[class*="st-key-sl_topo_"] .updatemenu-button rect { rx: 6px; }
+[class*="st-key-sl_topo_"] .updatemenu-button:hover rect { fill: #f0f2f6 !important; }
+/* The scenario lab draws its diagram twice: left to right for wide screens, top to bottom for phones. */
+@media (max-width: 640px) { .st-key-sl_topo_wide { display: none; } }
+@media (min-width: 641px) { .st-key-sl_topo_tall { display: none; } }
 """
 
 
