@@ -160,4 +160,4 @@ def test_lesson_figures_and_scenario_diagrams_speak_korean(open_page: OpenPage) 
     at = open_page("ui/pages/scenario_lab.py", lang="ko")
     assert not at.exception
     texts = chart_texts(at)
-    assert "터널 상태(CloudWatch가 보고하는 TunnelState)와 이벤트" in texts and "▶ 재생" in texts
+    assert "터널 상태와 이벤트" in texts and "▶ 재생" in texts

@@ -23,16 +23,24 @@ SIZES: dict[str, dict[str, object]] = {
                 "device_scale_factor": 2},
 }
 
+# A chart the reader can see: the scenario lab draws its diagram twice and the browser shows the one that fits.
+PLOT = '[data-testid="stPlotlyChart"] .main-svg >> visible=true'
+
 # (name, path and query, what shows that the view is ready)
 VIEWS = [
     ("home", "", "h1"),
     ("lessons", "lessons", "h1"),
     ("lesson-dpd", "lessons?lesson=dead-peer-detection", '[data-testid="stPlotlyChart"] .main-svg'),
     ("glossary", "glossary", "h1"),
-    ("scenario-lab", "scenario-lab", '[data-testid="stPlotlyChart"] .main-svg'),
+    ("scenario-lab", "scenario-lab", PLOT),
     ("scenario-lab-s5-failures",
-     "scenario-lab?scenario=s5&fail=cgw-down:cgw-a@60%2B240&fail=tunnel-down:tunnel-3@200",
-     '[data-testid="stPlotlyChart"] .main-svg'),
+     "scenario-lab?scenario=s5&fail=cgw-down:cgw-a@60%2B240&fail=ike-delete:tunnel-3@200", PLOT),
+    # A long run with a long failure script: the timeline's failure tags must stay readable.
+    ("scenario-lab-long-script",
+     "scenario-lab?scenario=s5&duration=3600&fail=cgw-down:cgw-a@60%2B240&fail=ike-delete:tunnel-3@100"
+     "&fail=ike-delete:tunnel-4@120&fail=idle@200%2B300&fail=cgw-link-down:cgw-b@400%2B200"
+     "&fail=endpoint-replacement:tunnel-1@900&fail=bgp-reset:tunnel-2@950&fail=psk-mismatch:tunnel-3@1800%2B300"
+     "&fail=proposal-mismatch:tunnel-4@1830%2B200&fail=cgw-down:cgw-b@2400%2B60", PLOT),
     ("troubleshooter", "troubleshooter", "h1"),
     ("monitor", "monitor?replay=dpd-idle-tunnel", '[data-testid="stDataFrame"] canvas'),
 ]
