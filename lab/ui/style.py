@@ -7,7 +7,8 @@ import streamlit as st
 CSS = """
 /* Less empty space above every page's title (Streamlit leaves 6rem; the header is minimal here). */
 [data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
-@media (max-width: 640px) { [data-testid="stMainBlockContainer"] { padding-top: 1.5rem; } }
+/* On a phone the header (with the sidebar's open button) stays on top: the title starts below it. */
+@media (max-width: 640px) { [data-testid="stMainBlockContainer"] { padding-top: 4rem; } }
 /* A quiz question reads at body size, never smaller than the explanation under it. */
 [data-testid="stRadio"] > [data-testid="stWidgetLabel"] p { font-size: 1rem; line-height: 1.5; }
 /* Lesson titles in the list are links to the lesson: they look like links. */
