@@ -17,7 +17,7 @@ import gettext
 import io
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextvars import ContextVar, Token
 from functools import cache
 from pathlib import Path
@@ -28,7 +28,8 @@ LANGUAGE_NAMES: dict[str, str] = {"en": "English", "ko": "한국어"}
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAINS = ("messages", "data")
 
-_current: ContextVar[str] = ContextVar("vpn_lab_lang", default=DEFAULT_LANG)
+_current: ContextVar[str | None] = ContextVar("vpn_lab_lang", default=None)
+_source: Callable[[], str | None] | None = None
 _TAG_RE = re.compile(r"^\s*([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*(?:\.[A-Za-z0-9-]+)?(?:@\w+)?\s*$")
 
 
@@ -98,8 +99,21 @@ def reset_language(token: Token[str]) -> None:
     _current.reset(token)
 
 
+def use_language_source(source: Callable[[], str | None] | None) -> None:
+    """Where `language()` looks when no `set_language` is in effect: the app registers the page language of
+    the session being served, so messages of the core (a store or class error) come in the reader's language."""
+    global _source
+    _source = source
+
+
 def language() -> str:
-    return _current.get()
+    lang = _current.get()
+    if lang is None and _source is not None:
+        try:
+            lang = _source()
+        except Exception:  # no session to ask (a thread outside a page run): the default language
+            lang = None
+    return lang if lang in LANGS else DEFAULT_LANG
 
 
 def po_path(lang: str, domain: str = "messages") -> Path:

@@ -20,6 +20,7 @@ def _pairs() -> Iterator[tuple[str, str]]:
     from lab.glossary import glossary
     from lab.samples import sample_logs
     from lab.sim import ASSUMPTIONS, FAILURE_KINDS, list_scenarios, option_catalogue
+    from lab.triage import fixes
     from lab.triage import tree as trees
 
     for term in glossary().terms:
@@ -76,6 +77,11 @@ def _pairs() -> Iterator[tuple[str, str]]:
         yield "outline.section", section.title
         for topic in section.topics:
             yield "outline.topic", topic.text
+    for fix in fixes.fixes().values():
+        for line in fix.lines:
+            yield "fix.line", line
+    for action in fixes.commands().actions.values():
+        yield "fix.action", action.title
     yield from _figure_pairs()
 
 

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from lab import DATA_DIR, facts
 from lab.analyzer import Analysis
 from lab.errors import DataError, NotFoundError
+from lab.i18n import data_text
 from lab.schema import load_yaml_model
 
 COMMANDS_FILE = DATA_DIR / "cgw-commands.yaml"
@@ -255,16 +256,18 @@ def build_fix(diagnosis_ref: str, vals: Mapping[str, str], family: str = "") -> 
     if spec is not None:
         for line in spec.lines:
             if _fields(line) <= set(vals):
-                lines.append(line.format(**vals))
+                # The sentence in the page's language (data catalogue, context fix.line); values stay as found.
+                lines.append(data_text("fix.line", line).format(**vals))
         if family:
             safe = _Keep({k: v for k, v in vals.items() if k != "psk"})
             for aid in spec.actions:
                 action = commands().actions[aid]
                 cmd = action.commands.get(family)
+                title = data_text("fix.action", action.title)
                 if cmd is None:
-                    cmds.append(Command(aid, action.title, family, fams[family], "", ""))
+                    cmds.append(Command(aid, title, family, fams[family], "", ""))
                 else:
-                    cmds.append(Command(aid, action.title, family, fams[family], cmd.command.format_map(safe), cmd.source))
+                    cmds.append(Command(aid, title, family, fams[family], cmd.command.format_map(safe), cmd.source))
     return Fix(diagnosis_ref, tuple(lines), tuple(cmds), family, dict(vals))
 
 
