@@ -461,9 +461,10 @@ def _timeline_figure(result: SimResult) -> go.Figure:
         rows_used = max(rows_used, level + 1)
         shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": f.at_s, "x1": f.at_s, "y0": 0, "y1": 1,
                        "line": {"color": DOWN, "dash": "dash", "width": 1}})
-        until = f"until {f.end_s} s" if f.end_s is not None else "until the end"
+        until = M("until {seconds} s", seconds=f.end_s) if f.end_s is not None else M("until the end")
         notes.append({"x": f.at_s, "y": 1.0, "xref": "x", "yref": "paper", "yanchor": "bottom", "text": str(n),
-                      "hovertext": f"{n}: {f.kind} {f.target}, {f.at_s} s {until}", "showarrow": False,
+                      "hovertext": _r(M("{n}: {kind} {target}, {at} s {until}", n=n, kind=f.kind, target=f.target,
+                                        at=f.at_s, until=until)), "showarrow": False,
                       "xanchor": "center", "font": {"color": DOWN, "size": 11}, "yshift": 22 + TAG_ROW * level,
                       "bgcolor": "white", "bordercolor": DOWN, "borderwidth": 1, "borderpad": 1})
         if f.end_s is not None and f.end_s < T:
