@@ -3,6 +3,7 @@ the sidebar picker and `?lang=` switch the language and the choice is kept for t
 
 from __future__ import annotations
 
+import functools
 import string
 
 import pytest
@@ -31,6 +32,7 @@ def _protos(at: AppTest) -> list[str]:
     return found
 
 
+@functools.cache
 def _content_text() -> str:
     """English content (lessons shown in English until Korean ones exist, data text not yet translated):
     a UI message that also occurs in it may rightly be on screen as part of that content."""
@@ -45,9 +47,15 @@ def _content_text() -> str:
     return "\n".join(parts)
 
 
+@functools.cache
+def _ui_messages() -> dict:
+    """The package's UI messages (read from its sources once per test run)."""
+    return scan()[0]
+
+
 def _english_leftovers(at: AppTest) -> list[str]:
     """Catalogue messages whose English text is on screen although they have a different Korean text."""
-    messages, _problems = scan()
+    messages = _ui_messages()
     shown = "\n".join(_protos(at))
     content = _content_text()
     left = []

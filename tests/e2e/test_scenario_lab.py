@@ -5,14 +5,13 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
-from tests.e2e.conftest import click_and_wait, wait_idle
+from tests.e2e.conftest import choose, click_and_wait, wait_idle
 
 pytestmark = pytest.mark.e2e
 
 
 def _select(page: Page, label: str, option: str) -> None:
-    page.get_by_test_id("stSelectbox").filter(has_text=label).first.click()
-    click_and_wait(page, page.get_by_role("option", name=option))
+    choose(page, page.get_by_test_id("stSelectbox").filter(has_text=label).first, option)
 
 
 def _topology(page: Page):  # -> Locator

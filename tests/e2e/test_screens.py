@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from lab import PROJECT_DIR
-from tests.e2e.conftest import WAIT_MS, keep_screenshot, wait_idle
+from tests.e2e.conftest import WAIT_MS, context_for, keep_screenshot, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -61,12 +61,13 @@ def shots_dir() -> Iterator[None]:
 
 @pytest.mark.parametrize("name, path, ready", VIEWS, ids=[v[0] for v in VIEWS])
 def test_every_page_at_projector_laptop_and_phone_size(
-    browser, app_url: str, tmp_path: Path, shots_dir: None, name: str, path: str, ready: str
+    browser, browser_contexts, app_url: str, tmp_path: Path, shots_dir: None, name: str, path: str, ready: str
 ) -> None:
     for size, options in SIZES.items():
-        context = browser.new_context(**options)
+        context = context_for(browser_contexts, browser, size, **options)
+        context.clear_cookies()
+        page = context.new_page()
         try:
-            page = context.new_page()
             page.set_default_timeout(WAIT_MS)
             page.goto(f"{app_url}/{path}")
             wait_idle(page)
@@ -86,4 +87,4 @@ def test_every_page_at_projector_laptop_and_phone_size(
             page.screenshot(path=str(shot), full_page=True)
             keep_screenshot(shot)
         finally:
-            context.close()
+            page.close()
