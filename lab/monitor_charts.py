@@ -233,17 +233,19 @@ def _connection_figure(snapshot: Snapshot, vpn_id: str) -> go.Figure:
     names = tunnel_names(c)
     events = events_for(snapshot, c)
     n = max(len(c.tunnels), 1)
-    state_title = _r(M("TunnelState per tunnel — {meaning}", meaning=state_meaning(c)))
+    # Short, left-aligned panel titles that fit a phone: each tunnel's axis says what 1 means, and the
+    # caption under the chart spells it out (state_meaning).
+    state_title = _r(M("TunnelState per tunnel"))
     fig = make_subplots(
         rows=n + 2,
         cols=1,
         shared_xaxes=True,
-        vertical_spacing=0.05,
+        vertical_spacing=0.065,  # room for the data panel's two-line title
         row_heights=[0.3 / n] * n + [0.42, 0.28],
         subplot_titles=(
             state_title,
             *([""] * (n - 1)),
-            _r(M("TunnelDataIn / TunnelDataOut per tunnel — data is not liveness")),
+            _r(M("TunnelDataIn / TunnelDataOut per tunnel<br>data is not liveness")),
             _r(M("Events")),
         ),
     )
@@ -264,7 +266,8 @@ def _connection_figure(snapshot: Snapshot, vpn_id: str) -> go.Figure:
         template="plotly_white",
     )
     for annotation in fig.layout.annotations:
-        annotation.update(font={"size": 13})
+        if annotation.text and annotation.xref == "paper":  # the panel titles (not the failure lines' notes)
+            annotation.update(font={"size": 13}, x=0, xanchor="left", align="left")
     return fig
 
 

@@ -349,7 +349,7 @@ def _topology_figure(result: SimResult, at: int | None, vertical: bool) -> go.Fi
 
 
 MAX_POINTS = 1800
-TAG_GAP = 0.025  # failure tags closer than this share of the run go on separate rows
+TAG_GAP = 0.05  # failure tags closer than this share of the run go on separate rows (a phone is narrow)
 TAG_ROW = 18  # px per row of failure tags
 
 
