@@ -173,7 +173,7 @@ def _print(data: dict, result: case.Result) -> None:  # type: ignore[type-arg]
                 if c["command"]:
                     out += [f"    {line}" for line in c["command"].splitlines()] + [f"  Source: {c['source']}"]
                 else:
-                    out.append("    No documented command in the lab's data for this device; see its documentation.")
+                    out += [f"    No command on this device: {c['note']}", f"  Where it is documented: {c['source']}"]
         elif not result.fix or not result.fix.family:
             out += ["", "Add --device FAMILY for the commands (" + ", ".join(families()) + ")."]
     else:

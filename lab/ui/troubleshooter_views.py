@@ -184,15 +184,17 @@ def diagnosis(node: Node, fix: Fix | None = None) -> None:
         format_func=lambda f: fams[f],
         placeholder=_("Choose the device family for the commands"),
     )
+    if fix is not None and fix.device:
+        st.info(_("On the customer gateway: {text}", text=esc(fix.device)), icon=":material/router:")
     if fix is not None and fix.commands:
         for c in fix.commands:
-            st.markdown(f"**{c.title}** ({c.family_label})")
+            st.markdown(f"**{esc(c.title)}** ({c.family_label})")
             if c.command:
                 st.code(c.command, language=None, wrap_lines=True)
                 st.caption(_("Source: {url}", url=c.source))
             else:
-                st.caption(_("No documented command for {family} in the lab's data; see the device's documentation.",
-                             family=c.family_label))
+                st.markdown(_("No command on {family}: {note}", family=c.family_label, note=esc(c.note)))
+                st.caption(_("Where it is documented: {url}", url=c.source))
     st.markdown(_("**Prevention.** {text}", text=d("tree.prevention", node.prevention)))
     titles = lesson_titles()
     if node.lesson in titles:
