@@ -28,7 +28,8 @@ LANGUAGE_NAMES: dict[str, str] = {"en": "English", "ko": "한국어"}
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAINS = ("messages", "data")
 
-_current: ContextVar[str] = ContextVar("vpn_lab_lang", default=DEFAULT_LANG)
+_current: ContextVar[str] = ContextVar("vpn_lab_lang")
+_fallback: list[object] = []  # a function that knows the language where none was set (the app's session)
 _TAG_RE = re.compile(r"^\s*([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*(?:\.[A-Za-z0-9-]+)?(?:@\w+)?\s*$")
 
 
@@ -98,8 +99,20 @@ def reset_language(token: Token[str]) -> None:
     _current.reset(token)
 
 
+def use_fallback(resolve: object) -> None:
+    """Where `set_language` was not called in this context, ask `resolve()` (the web app: the session's
+    language, so text built in a page's callbacks follows the page)."""
+    _fallback[:] = [resolve]
+
+
 def language() -> str:
-    return _current.get()
+    lang = _current.get(None)
+    if lang is None and _fallback:
+        try:
+            lang = _fallback[0]()  # type: ignore[operator]
+        except Exception:  # outside a session the default applies
+            lang = None
+    return lang if lang in LANGS else DEFAULT_LANG
 
 
 def po_path(lang: str, domain: str = "messages") -> Path:

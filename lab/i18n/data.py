@@ -71,6 +71,14 @@ def _pairs() -> Iterator[tuple[str, str]]:
         yield "replay.summary", inc.summary
         yield "replay.description", inc.description
         yield "replay.expected_explanation", inc.expected_explanation
+    from lab.triage.evidence import rules as evidence_rules
+    from lab.triage.fixes import fix_texts
+
+    for ev_rule in evidence_rules().values():
+        yield "evidence.source", ev_rule.source
+        yield "evidence.proves", ev_rule.proves
+        yield "evidence.does_not_prove", ev_rule.does_not_prove
+    yield from fix_texts()
     out = outline()
     for section in out.sections:
         yield "outline.section", section.title

@@ -40,6 +40,10 @@ def current() -> str:
     return lang if lang in i18n.LANGS else i18n.DEFAULT_LANG
 
 
+# Text built outside the page helpers (evidence, fixes) follows the session's language too.
+i18n.use_fallback(lambda: current())
+
+
 def _(message: str, **values: Any) -> str:
     return i18n.t(message, current(), **values)
 

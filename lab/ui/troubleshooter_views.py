@@ -92,8 +92,8 @@ def _evidence_note(node: Node, ev: Evidence, chosen: str) -> None:
                  key=f"`{node.evidence}`", value=f"`{esc(ev.value)}`"))
     st.code(mask_secrets(ev.reason), language=None, wrap_lines=True)
     if ev.rule is not None:
-        st.caption(_("Proves: {proves} Does not prove: {not_proves}", proves=esc(ev.rule.proves),
-                     not_proves=esc(ev.rule.does_not_prove)))
+        st.caption(_("Proves: {proves} Does not prove: {not_proves}", proves=esc(d("evidence.proves", ev.rule.proves)),
+                     not_proves=esc(d("evidence.does_not_prove", ev.rule.does_not_prove))))
 
 
 def question(node: Node, evidence: Mapping[str, Evidence], on_answer: Callable[..., None]) -> None:
