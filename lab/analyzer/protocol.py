@@ -402,6 +402,7 @@ class _State:
     rekey_trouble: bool = False  # a rekey failed or collided: later timeouts on the SA are its consequence
     proposal_sa: str | None = None  # the SA kind of the last proposal list printed (IKE: or ESP:)
     pending_delete: Event | None = None  # an IKE SA delete whose initiator the next INFORMATIONAL tells
+    pending: str | None = None  # the exchange of the last request sent and not yet answered
     retransmits: list[Event] = field(default_factory=list)  # unanswered so far; an answer makes them harmless
 
 
@@ -481,6 +482,10 @@ def classify(events: list[Event]) -> None:
                 st.pending_delete = None
             if ev.exchange and ev.exchange not in INFO_EXCHANGES:
                 st.exchange = ev.exchange
+            if ev.direction == "sent" and "request" in ev.text:
+                st.pending = ev.exchange
+            elif ev.direction == "received":
+                st.pending = None
             if ev.direction == "received" and st.dpd_pending and ev.exchange in ("INFORMATIONAL", "INFORMATIONAL_V1"):
                 st.dpd_pending = False
                 _set(ev, "dpd_timeout", "context")
@@ -499,6 +504,7 @@ def classify(events: list[Event]) -> None:
                 st.ike_up = False
             _set(ev, None)
         elif kind == "established":
+            st.pending = None
             if ev.sa == "child":
                 st.child_up = True
             else:
@@ -533,7 +539,8 @@ def classify(events: list[Event]) -> None:
         elif kind == "give_up":
             if ev.exchange and ev.exchange == "INFORMATIONAL" and "ESTABLISHED" in ev.values.get("exchange", "").upper():
                 st.ike_up = True  # pluto names the state: the IKE SA was established when the timeout hit
-            if st.rekey_trouble:
+            if st.rekey_trouble or (st.ike_up and st.pending == "CREATE_CHILD_SA" and not st.dpd_pending):
+                # A CREATE_CHILD_SA (rekey or new Child SA) over an established IKE SA got no usable answer.
                 _set(ev, "rekey_issue")
             elif st.dpd_pending or (st.ike_up and (ev.exchange or st.exchange) in ("INFORMATIONAL", "INFORMATIONAL_V1", None)):
                 _set(ev, "dpd_timeout")
