@@ -190,7 +190,7 @@ def test_troubleshooter_fix_commands_and_evidence_speak_korean(open_page: OpenPa
     at.selectbox(key="ts_family").set_value("azure").run()
     shown = _page_text(at)
     assert "사전 공유 키를 설정하세요" in shown  # the fix sentence with the tunnel and the connection filled in
-    assert "장비에 이 터널의 사전 공유 키 설정" in shown and "Set-AzVirtualNetworkGatewayConnectionSharedKey" in shown
+    assert "디바이스에 이 터널의 사전 공유 키 설정" in shown and "Set-AzVirtualNetworkGatewayConnectionSharedKey" in shown
     assert "연결 vpn-" in shown and "터널 203.0.113." in shown  # where each automatic answer came from
     left = [f for f in english if f in shown]
     assert not left, left

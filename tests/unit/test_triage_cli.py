@@ -117,7 +117,7 @@ def test_triage_speaks_korean_with_lang_ko_and_keeps_the_commands(capsys: pytest
     out = capsys.readouterr().out
     assert code == 0
     assert "경로:" in out and "진단: 인증 실패" in out and "[증거 - 연결 vpn-" in out
-    assert "사전 공유 키를 설정하세요" in out and "장비에 이 터널의 사전 공유 키 설정" in out
+    assert "사전 공유 키를 설정하세요" in out and "디바이스에 이 터널의 사전 공유 키 설정" in out
     assert "Set-AzVirtualNetworkGatewayConnectionSharedKey" in out  # commands stay as the vendor writes them
     assert "Path:" not in out and "With the values from the evidence" not in out and "Cause:" not in out
 
