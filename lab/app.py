@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from lab.ui import lang, style
+from lab.ui import identity, lang, style
 from lab.ui.lang import _
 from lab.ui.registry import PAGES, SECTIONS
 
@@ -17,6 +17,10 @@ HERE = Path(__file__).resolve().parent
 def main() -> None:
     st.set_page_config(page_title="VPN Lab", page_icon=":material/vpn_lock:", layout="wide")
     style.apply()
+    # A signed-in learner's language is kept in their profile and comes back with their resume link
+    # (unless another profile was registered, as a test may do).
+    if not lang.profile_registered():
+        lang.use_profile(identity.profile_language, identity.keep_language)
     lang.choose()
     nav: dict[str, list[st.Page]] = {}
     for spec in PAGES:

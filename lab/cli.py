@@ -41,7 +41,18 @@ def build_parser() -> argparse.ArgumentParser:
     for command, p in sub.choices.items():
         if command != "run" and not any("--lang" in a.option_strings for a in p._actions):
             p.add_argument("--lang", choices=i18n.LANGS, help=LANG_HELP)
+            _lang_on_actions(p)
     return parser
+
+
+def _lang_on_actions(parser: argparse.ArgumentParser) -> None:
+    """`vpn-lab class show CODE --lang ko` as well as `vpn-lab class --lang ko show CODE` (an action's own
+    --lang sets the value only when given, so it never hides the command's)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                if not any("--lang" in a.option_strings for a in child._actions):
+                    child.add_argument("--lang", choices=i18n.LANGS, default=argparse.SUPPRESS, help=LANG_HELP)
 
 
 LANG_HELP = "language of the output: en or ko (default: from LC_ALL / LC_MESSAGES / LANG, else en); JSON keys stay English"

@@ -48,9 +48,9 @@ class InputError(LabError):
 class NotFoundError(InputError):
     """An id (lesson, tree, node, scenario, replay) that does not exist."""
 
-    def __init__(self, kind: str, ident: str, choices: Sequence[str] = ()) -> None:
+    def __init__(self, kind: str, ident: str, choices: Sequence[str] = (), *, message: str = "") -> None:
         self.kind, self.ident, self.choices = kind, ident, list(choices)
-        msg = f"Unknown {kind} '{ident}'."
+        msg = message or f"Unknown {kind} '{ident}'."
         if self.choices:
             msg += " Valid choices: " + ", ".join(self.choices)
         super().__init__(msg)

@@ -20,6 +20,7 @@ from lab.classes.identity import (
 )
 from lab.classes.progress import LearnerProgress, progress_of
 from lab.errors import InputError, NotFoundError
+from lab.i18n import t
 from lab.store import ClassRow, DrillRow, LearnerRow, Store
 from lab.store.repo import DuplicateError
 
@@ -33,14 +34,16 @@ def create_class(store: Store, title: str, now: datetime) -> tuple[ClassRow, str
             return store.create_class(new_join_code(), title, hash_secret(key), now), key
         except DuplicateError:
             continue  # a code already taken: draw another
-    raise InputError("Could not find a free join code; try again.")
+    raise InputError(t("Could not find a free join code; try again."))
 
 
 def find_class(store: Store, code: str) -> ClassRow:
     norm = normalize_code(code)
     row = store.class_by_code(norm) if norm else None
     if row is None:
-        raise NotFoundError("class code", code.strip() or "(empty)")
+        shown = code.strip()[:20] or t("(empty)")
+        raise NotFoundError("class code", shown, message=t("Unknown class code '{code}'. Check the code your "
+                                                             "facilitator gave the room.", code=shown))
     return row
 
 
@@ -51,19 +54,20 @@ def verify_facilitator(store: Store, code: str, key: str) -> ClassRow:
     except NotFoundError:
         row = None
     if row is None or not key or not secret_matches(key, row.key_hash):
-        raise InputError("That class code and facilitator key do not match a class.")
+        raise InputError(t("That class code and facilitator key do not match a class."))
     return row
 
 
 def join_class(store: Store, code: str, now: datetime, *, name: str | None = None,
-               learner: LearnerRow | None = None) -> tuple[ClassRow, LearnerRow, str | None]:
-    """Join with a display name (a new learner, returns its resume token) or as an existing learner."""
+               learner: LearnerRow | None = None, lang: str | None = None) -> tuple[ClassRow, LearnerRow, str | None]:
+    """Join with a display name (a new learner, returns its resume token; `lang` is the page language it
+    keeps) or as an existing learner."""
     row = find_class(store, code)
     token = None
     if learner is None:
         from lab.classes.progress import new_learner
 
-        learner, token = new_learner(store, clean_name(name or ""), now)
+        learner, token = new_learner(store, clean_name(name or ""), now, lang=lang)
     store.join(row.id, learner.id, now)
     return row, learner, token
 

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from lab import PACKAGE_DIR
 from lab.errors import DataError, InputError, LabError
-from lab.i18n import N_
+from lab.i18n import N_, t
 from lab.schema import load_yaml_model, validation_problems
 from lab.store import DrillAnswerRow, DrillRow
 
@@ -114,7 +114,8 @@ def prepare(spec: DrillSpec) -> dict[str, Any]:
     elif spec.question == "first_log_line":
         first = _first_aws_message(result, first_at)
         if first is None:
-            raise InputError(f"{spec.id}: the AWS tunnel log writes nothing after the failure in this run")
+            raise InputError(t("{drill}: the AWS tunnel log writes nothing after the failure in this run; ask "
+                               "another question", drill=spec.id))
         wrong = [m for m in AWS_MESSAGES if m != first and not _same_family(m, first)][:3]
         choices = sorted([first, *wrong])
         answer = str(choices.index(first))
@@ -126,14 +127,14 @@ def prepare(spec: DrillSpec) -> dict[str, Any]:
             "recover_s": o.recover_s,
         }[spec.question]
         if value is None:
-            raise InputError(f"{spec.id}: '{spec.question}' has no answer in this run "
-                             "(nothing reacted, or traffic never recovered); ask another question")
+            raise InputError(t("{drill}: '{question}' has no answer in this run (nothing reacted, or traffic never "
+                               "recovered); ask another question", drill=spec.id, question=spec.question))
         number = int(value)
         if spec.choices is not None:
             fmt = "choice"
             if number not in spec.choices:
-                raise InputError(f"{spec.id}: the simulator's answer {number} s is not among the choices "
-                                 f"{spec.choices}")
+                raise InputError(t("{drill}: the simulator's answer {number} s is not among the choices {choices}",
+                                   drill=spec.id, number=number, choices=spec.choices))
             choices = [f"{c} s" for c in sorted(spec.choices)]
             answer = str(sorted(spec.choices).index(number))
         else:
@@ -172,14 +173,14 @@ def judge(stored: dict[str, Any], raw: str) -> tuple[str, bool]:
     text = (raw or "").strip()
     if stored["format"] == "choice":
         if not text.isdigit() or not 0 <= int(text) < len(stored["choices"]):
-            raise InputError("Pick one of the choices.")
+            raise InputError(t("Pick one of the choices."))
         return str(int(text)), text == stored["answer"]
     try:
         value = float(text.replace(",", "."))
     except ValueError:
-        raise InputError(f"'{text[:20]}' is not a number of seconds.") from None
+        raise InputError(t("'{text}' is not a number of seconds.", text=text[:20])) from None
     if not 0 <= value <= 86_400:
-        raise InputError("Give a number of seconds between 0 and 86400.")
+        raise InputError(t("Give a number of seconds between 0 and 86400."))
     value_i = round(value)
     return str(value_i), abs(value_i - int(stored["answer"])) <= int(stored.get("tolerance_s", 0))
 

@@ -8,6 +8,7 @@ import secrets
 import unicodedata
 
 from lab.errors import InputError
+from lab.i18n import N_, t
 
 NAME_MAX = 40
 TITLE_MAX = 120
@@ -15,14 +16,30 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud in
 CODE_LEN = 6
 
 
+# Each kind of text has its own sentences (a translation needs whole sentences, not a noun put into one).
+_MESSAGES = {
+    "display name": (
+        N_("The display name contains control or invisible characters; use plain text."),
+        N_("Enter a display name."),
+        N_("The display name is {n} characters long; use at most {limit}."),
+    ),
+    "class title": (
+        N_("The class title contains control or invisible characters; use plain text."),
+        N_("Enter a class title."),
+        N_("The class title is {n} characters long; use at most {limit}."),
+    ),
+}
+
+
 def _clean(text: str, what: str, limit: int) -> str:
+    invisible, empty, too_long = _MESSAGES[what]
     text = " ".join((text or "").split())
     if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") for ch in text):
-        raise InputError(f"The {what} contains control or invisible characters; use plain text.")
+        raise InputError(t(invisible))
     if not text:
-        raise InputError(f"Enter a {what}.")
+        raise InputError(t(empty))
     if len(text) > limit:
-        raise InputError(f"The {what} is {len(text)} characters long; use at most {limit}.")
+        raise InputError(t(too_long, n=len(text), limit=limit))
     return text
 
 

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from lab.classes.drills import distribution, judge, phase
 from lab.errors import InputError
+from lab.i18n import t
 from lab.store import ClassRow, DrillAnswerRow, DrillRow, Store
 from lab.store.repo import DuplicateError
 
@@ -25,12 +26,12 @@ def start_drill(store: Store, cls: ClassRow, prepared: dict[str, Any], now: date
 def submit_answer(store: Store, drill: DrillRow, learner_id: str, raw: str, now: datetime) -> tuple[str, bool]:
     """A participant's answer: refused after the time limit or a second time; returns (answer, right)."""
     if phase(drill, now) != "open":
-        raise InputError("Time is up for this drill: answers are closed.")
+        raise InputError(t("Time is up for this drill: answers are closed."))
     answer, correct = judge(drill.spec, raw)
     try:
         store.add_drill_answer(drill.id, learner_id, answer, correct, now)
     except DuplicateError:
-        raise InputError("You already answered this drill; the first answer counts.") from None
+        raise InputError(t("You already answered this drill; the first answer counts.")) from None
     return answer, correct
 
 

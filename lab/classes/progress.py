@@ -17,10 +17,11 @@ from lab.store import LearnerRow, QuizAnswerRow, Store
 GUEST_NAME = "Guest"
 
 
-def new_learner(store: Store, name: str, now: datetime) -> tuple[LearnerRow, str]:
-    """Create a learner; returns the row and the resume token (only its hash is stored)."""
+def new_learner(store: Store, name: str, now: datetime, *, lang: str | None = None) -> tuple[LearnerRow, str]:
+    """Create a learner (with the page language they use, if given); returns the row and the resume token
+    (only its hash is stored)."""
     token = new_secret()
-    row = store.create_learner(clean_name(name), token_hash=hash_secret(token), now=now)
+    row = store.create_learner(clean_name(name), token_hash=hash_secret(token), now=now, lang=lang)
     return row, token
 
 

@@ -17,7 +17,7 @@ import gettext
 import io
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextvars import ContextVar, Token
 from functools import cache
 from pathlib import Path
@@ -28,8 +28,8 @@ LANGUAGE_NAMES: dict[str, str] = {"en": "English", "ko": "한국어"}
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAINS = ("messages", "data")
 
-_current: ContextVar[str] = ContextVar("vpn_lab_lang")
-_fallback: list[object] = []  # a function that knows the language where none was set (the app's session)
+_current: ContextVar[str | None] = ContextVar("vpn_lab_lang", default=None)
+_source: Callable[[], str | None] | None = None
 _TAG_RE = re.compile(r"^\s*([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*(?:\.[A-Za-z0-9-]+)?(?:@\w+)?\s*$")
 
 
@@ -99,18 +99,19 @@ def reset_language(token: Token[str]) -> None:
     _current.reset(token)
 
 
-def use_fallback(resolve: object) -> None:
-    """Where `set_language` was not called in this context, ask `resolve()` (the web app: the session's
-    language, so text built in a page's callbacks follows the page)."""
-    _fallback[:] = [resolve]
+def use_language_source(source: Callable[[], str | None] | None) -> None:
+    """Where `language()` looks when no `set_language` is in effect: the app registers the page language of
+    the session being served, so messages of the core (a store or class error) come in the reader's language."""
+    global _source
+    _source = source
 
 
 def language() -> str:
-    lang = _current.get(None)
-    if lang is None and _fallback:
+    lang = _current.get()
+    if lang is None and _source is not None:
         try:
-            lang = _fallback[0]()  # type: ignore[operator]
-        except Exception:  # outside a session the default applies
+            lang = _source()
+        except Exception:  # no session to ask (a thread outside a page run): the default language
             lang = None
     return lang if lang in LANGS else DEFAULT_LANG
 

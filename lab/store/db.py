@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
 from lab.errors import LabError
+from lab.i18n import t
 
 ENV_VAR = "VPNLAB_DATABASE_URL"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -57,6 +58,12 @@ def describe_url(url: str) -> str:
     return u.render_as_string(hide_password=True)
 
 
+def unreachable(where: str, exc: BaseException) -> StoreError:
+    """The one message for a database that does not answer (wrong address, server down, bad password)."""
+    return StoreError(t("Cannot reach the database {url}: {reason} (check {env} and that the database server is "
+                        "running)", url=where, reason=_reason(exc), env=ENV_VAR))
+
+
 def _reason(exc: BaseException) -> str:
     orig = getattr(exc, "orig", None) or exc
     first = str(orig).strip().splitlines()
@@ -76,24 +83,24 @@ def engine_for(url: str) -> Engine:
         try:
             u = make_url(url)
         except ArgumentError as exc:
-            raise StoreError(f"{ENV_VAR} is not a database URL: {describe_url(url)} (write it like "
-                             "postgresql://user:password@host:5432/vpnlab)") from exc
+            raise StoreError(t("{env} is not a database URL: {url} (write it like "
+                               "postgresql://user:password@host:5432/vpnlab)", env=ENV_VAR, url=describe_url(url))) from exc
         kwargs: dict[str, object] = {"pool_pre_ping": True}
         if u.get_backend_name() == "sqlite":
             if u.database:
                 try:
                     Path(u.database).parent.mkdir(parents=True, exist_ok=True)
                 except OSError as exc:
-                    raise StoreError(f"Cannot create the folder of the database file {u.database}: "
-                                     f"{exc.strerror or exc}") from exc
+                    raise StoreError(t("Cannot create the folder of the database file {path}: {reason}",
+                                       path=u.database, reason=exc.strerror or exc)) from exc
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
         else:
             kwargs["connect_args"] = {"connect_timeout": 10}
         try:
             engine = create_engine(url, **kwargs)
         except (NoSuchModuleError, ArgumentError, ImportError) as exc:
-            raise StoreError(f"Unsupported database URL {describe_url(url)}: {_reason(exc)} (use sqlite:///PATH "
-                             "or postgresql://user:password@host/dbname)") from exc
+            raise StoreError(t("Unsupported database URL {url}: {reason} (use sqlite:///PATH or "
+                               "postgresql://user:password@host/dbname)", url=describe_url(url), reason=_reason(exc))) from exc
         if u.get_backend_name() == "sqlite":
 
             @event.listens_for(engine, "connect")
@@ -135,8 +142,7 @@ def schema_status(url: str | None = None) -> SchemaStatus:
         with engine.connect() as conn:
             current = MigrationContext.configure(conn).get_current_revision()
     except DBAPIError as exc:
-        raise StoreError(f"Cannot reach the database {describe_url(url)}: {_reason(exc)} (check {ENV_VAR} "
-                         "and that the database server is running)") from exc
+        raise unreachable(describe_url(url), exc) from exc
     known = True
     if current is not None:
         try:
@@ -147,20 +153,22 @@ def schema_status(url: str | None = None) -> SchemaStatus:
 
 
 def _newer(status: SchemaStatus) -> StoreError:
-    return StoreError(
-        f"The database {describe_url(status.url)} has schema revision {status.current}, newer than this "
-        f"version of VPN Lab knows (latest {status.head}): upgrade VPN Lab on this server."
-    )
+    return StoreError(t("The database {url} has schema revision {revision}, newer than this version of VPN Lab "
+                        "knows (latest {head}): upgrade VPN Lab on this server.", url=describe_url(status.url),
+                        revision=status.current, head=status.head))
 
 
-def upgrade(url: str | None = None) -> SchemaStatus:
-    """Create or migrate the database to the latest schema; StoreError when it cannot."""
+def upgrade(url: str | None = None, *, revision: str = "head") -> SchemaStatus:
+    """Create or migrate the database to the latest schema (or to `revision`, for tests of a migration);
+    StoreError when it cannot."""
     url = url or database_url()
     status = schema_status(url)
     if not status.known:
         raise _newer(status)
     if status.up_to_date:
         _ready.add(url)
+        return status
+    if revision != "head" and status.current == revision:
         return status
     engine = engine_for(url)
     cfg = _config()
@@ -169,13 +177,16 @@ def upgrade(url: str | None = None) -> SchemaStatus:
             if conn.dialect.name == "postgresql":
                 conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _LOCK_ID})
             cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
+            command.upgrade(cfg, revision)
     except DBAPIError as exc:
-        raise StoreError(f"Cannot migrate the database {describe_url(url)}: {_reason(exc)}") from exc
+        raise StoreError(t("Cannot migrate the database {url}: {reason}", url=describe_url(url),
+                           reason=_reason(exc))) from exc
     except (SQLAlchemyError, CommandError) as exc:
-        raise StoreError(f"Cannot migrate the database {describe_url(url)}: {_reason(exc)}") from exc
+        raise StoreError(t("Cannot migrate the database {url}: {reason}", url=describe_url(url),
+                           reason=_reason(exc))) from exc
     status = schema_status(url)
-    _ready.add(url)
+    if status.up_to_date:
+        _ready.add(url)
     return status
 
 

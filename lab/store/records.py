@@ -13,6 +13,7 @@ class LearnerRow:
     name: str
     created_at: datetime
     oidc_subject: str | None = None
+    lang: str | None = None  # the page language the learner chose, if any
 
 
 @dataclass(frozen=True)

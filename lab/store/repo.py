@@ -12,9 +12,11 @@ from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
-from lab.store.db import StoreError, _reason, describe_url
+from lab.i18n import t
+from lab.store.db import StoreError, _reason, describe_url, unreachable
 from lab.store.records import ClassRow, DrillAnswerRow, DrillRow, LearnerRow, QuizAnswerRow, SavedDrillRow
 from lab.store.tables import (
+    LANG_LEN,
     Class,
     Drill,
     DrillAnswer,
@@ -39,7 +41,7 @@ def _utc(ts: datetime | None) -> datetime | None:
 
 
 def _learner(r: Learner) -> LearnerRow:
-    return LearnerRow(r.id, r.name, _utc(r.created_at), r.oidc_subject)  # type: ignore[arg-type]
+    return LearnerRow(r.id, r.name, _utc(r.created_at), r.oidc_subject, r.lang)  # type: ignore[arg-type]
 
 
 def _class(r: Class) -> ClassRow:
@@ -76,17 +78,16 @@ class Store:
             with Session(self.engine, expire_on_commit=False) as s, s.begin():
                 yield s
         except IntegrityError as exc:
-            raise DuplicateError(f"Already recorded: {_reason(exc)}") from exc
+            raise DuplicateError(t("Already recorded: {reason}", reason=_reason(exc))) from exc
         except DBAPIError as exc:
-            raise StoreError(f"Cannot reach the database {self.location}: {_reason(exc)} (check "
-                             "VPNLAB_DATABASE_URL and that the database server is running)") from exc
+            raise unreachable(self.location, exc) from exc
 
     # --- learners ------------------------------------------------------------------------------------
     def create_learner(self, name: str, *, token_hash: str | None = None, oidc_subject: str | None = None,
-                       now: datetime) -> LearnerRow:
+                       now: datetime, lang: str | None = None) -> LearnerRow:
         with self._session() as s:
             row = Learner(id=_new_id(), name=name, token_hash=token_hash, oidc_subject=oidc_subject,
-                          created_at=now)
+                          created_at=now, lang=lang)
             s.add(row)
         return _learner(row)
 
@@ -108,6 +109,11 @@ class Store:
     def rename_learner(self, learner_id: str, name: str) -> None:
         with self._session() as s:
             s.execute(update(Learner).where(Learner.id == learner_id).values(name=name))
+
+    def set_learner_lang(self, learner_id: str, lang: str) -> None:
+        """Keep the page language a learner chose (a short language code, checked by the caller)."""
+        with self._session() as s:
+            s.execute(update(Learner).where(Learner.id == learner_id).values(lang=lang[:LANG_LEN]))
 
     def set_token_hash(self, learner_id: str, token_hash: str) -> None:
         with self._session() as s:
@@ -144,7 +150,7 @@ class Store:
                 return _answer(row)
             except DuplicateError:
                 continue
-        raise StoreError("Could not record the answer; please answer again.")
+        raise StoreError(t("Could not record the answer; please answer again."))
 
     def quiz_answers(self, learner_ids: Iterable[str], lesson_id: str | None = None) -> list[QuizAnswerRow]:
         ids = list(learner_ids)

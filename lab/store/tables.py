@@ -8,6 +8,7 @@ from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Uni
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAME_LEN = 40
+LANG_LEN = 8
 TITLE_LEN = 120
 
 
@@ -22,6 +23,7 @@ class Learner(Base):
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     oidc_subject: Mapped[str | None] = mapped_column(String(300), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    lang: Mapped[str | None] = mapped_column(String(LANG_LEN))  # the page language they chose (revision 0002)
 
 
 class LessonRead(Base):

@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from lab import DATA_DIR, facts
 from lab.analyzer import Analysis
 from lab.errors import DataError, NotFoundError
+from lab.i18n import data_text
 from lab.schema import load_yaml_model
 
 COMMANDS_FILE = DATA_DIR / "cgw-commands.yaml"
@@ -271,8 +272,6 @@ class _Keep(dict):  # type: ignore[type-arg]
 def build_fix(diagnosis_ref: str, vals: Mapping[str, str], family: str = "") -> Fix:
     """The fix for a diagnosis in the current language: sentences whose values are all known, and the
     family's commands (or, where it has none, what to do instead)."""
-    from lab.i18n import data_text
-
     fams = families()
     if family and family not in fams:
         raise NotFoundError("customer gateway family", family, list(fams))

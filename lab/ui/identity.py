@@ -18,7 +18,7 @@ import streamlit as st
 from lab.classes.progress import GUEST_NAME, new_learner, resume_learner, sso_learner
 from lab.errors import LabError
 from lab.store import LearnerRow, Store, StoreError, open_store
-from lab.ui.lang import _
+from lab.ui.lang import _, current
 
 COOKIE = "vpnlab_learner"
 TOKEN_KEY = "learner_token"
@@ -115,8 +115,9 @@ def token() -> str | None:
     return _valid(st.context.cookies.get(COOKIE))
 
 
-def current_learner(s: Store | None) -> LearnerRow | None:
-    """The learner using this browser, read from the database (None: not signed in yet)."""
+def current_learner(s: Store | None, *, quiet: bool = False) -> LearnerRow | None:
+    """The learner using this browser, read from the database (None: not signed in yet). A store error is
+    shown on the page, unless `quiet` (then it is just None)."""
     if s is None:
         return None
     try:
@@ -129,8 +130,40 @@ def current_learner(s: Store | None) -> LearnerRow | None:
         t = token()
         return resume_learner(s, t) if t else None
     except LabError as err:
-        st.error(_("Progress cannot be read right now: {error}", error=str(err)))
+        if not quiet:
+            st.error(_("Progress cannot be read right now: {error}", error=str(err)))
         return None
+
+
+def _signed_in_quietly() -> tuple[Store, LearnerRow] | None:
+    """The store and the learner of this browser, without a word on the page; None when nobody is signed in
+    (checked before the database is touched) or the store cannot be used."""
+    if sso_provider() is None and token() is None:
+        return None
+    try:
+        s = open_store()
+        learner = current_learner(s, quiet=True)
+    except LabError:
+        return None
+    return (s, learner) if learner is not None else None
+
+
+def profile_language() -> str | None:
+    """The page language kept in the signed-in learner's profile (`lab.ui.lang.use_profile`'s load)."""
+    found = _signed_in_quietly()
+    return found[1].lang if found else None
+
+
+def keep_language(code: str) -> None:
+    """Keep the language a signed-in learner just picked (`lab.ui.lang.use_profile`'s save)."""
+    found = _signed_in_quietly()
+    if found is None:
+        return
+    s, learner = found
+    try:
+        s.set_learner_lang(learner.id, code)
+    except LabError:
+        return  # the session keeps the choice; the profile catches up the next time they pick
 
 
 def ensure_learner(s: Store) -> LearnerRow:
@@ -138,7 +171,7 @@ def ensure_learner(s: Store) -> LearnerRow:
     found = current_learner(s)
     if found is not None:
         return found
-    row, t = new_learner(s, GUEST_NAME, now())
+    row, t = new_learner(s, GUEST_NAME, now(), lang=current())
     remember(t)
     return row
 

@@ -35,13 +35,26 @@ def use_profile(load: Callable[[], str | None] | None, save: Callable[[str], Non
     _profile_load, _profile_save = load, save
 
 
+def profile_registered() -> bool:
+    return _profile_load is not None or _profile_save is not None
+
+
 def current() -> str:
     lang = st.session_state.get(KEY, i18n.DEFAULT_LANG)
     return lang if lang in i18n.LANGS else i18n.DEFAULT_LANG
 
 
-# Text built outside the page helpers (evidence, fixes) follows the session's language too.
-i18n.use_fallback(lambda: current())
+def _session_language() -> str | None:
+    """The page language of the session whose script (or widget callback) is running, if any."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    if get_script_run_ctx(suppress_warning=True) is None:
+        return None
+    return current()
+
+
+# Messages of the core (lab.classes, lab.store, ...) follow the page language of the session being served.
+i18n.use_language_source(_session_language)
 
 
 def _(message: str, **values: Any) -> str:
@@ -79,6 +92,13 @@ def _profile_language() -> str | None:
         return i18n.normalize(_profile_load())
     except Exception:
         return None
+
+
+def adopt(code: str | None) -> None:
+    """Use a language kept elsewhere (the learner's profile, when they resume on this browser)."""
+    lang = i18n.normalize(code) if code else None
+    if lang:
+        st.session_state[KEY] = lang
 
 
 def _on_pick() -> None:

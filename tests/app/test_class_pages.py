@@ -160,3 +160,23 @@ def test_facilitator_runs_a_lesson_exercise_as_a_drill(open_page: OpenPage) -> N
     drill = store.latest_drill(cls.id)
     assert drill is not None and drill.spec["format"] == "number"
     assert drill.spec["link"].startswith("scenario=s4&fail=cgw-down:cgw-a@60")
+
+
+def test_class_and_store_messages_follow_the_page_language(open_page: OpenPage) -> None:
+    """A wrong join code is explained in Korean on a Korean page (and in English on an English one); what
+    the participant typed stays in the fields. (A name field refuses a 41st character in the browser; the
+    CLI test checks that message in Korean.)"""
+    open_store()
+    at = open_page(CLASS, lang="ko")
+    at.text_input(key="join-code").set_value("NOPE42")
+    at.text_input(key="join-name").set_value("Mina")
+    at.button(key="join").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["클래스 코드 'NOPE42'이(가) 없습니다. 진행자가 알려 준 코드를 확인하세요."]
+    assert at.text_input(key="join-code").value == "NOPE42" and at.text_input(key="join-name").value == "Mina"
+    english = open_page(CLASS)
+    english.text_input(key="join-code").set_value("NOPE42")
+    english.text_input(key="join-name").set_value("Mina")
+    english.button(key="join").click().run()
+    assert [e.value for e in english.error] == [
+        "Unknown class code 'NOPE42'. Check the code your facilitator gave the room."]

@@ -25,9 +25,9 @@ def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]
 
 def test_db_upgrade_creates_then_reports_up_to_date(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = _run(capsys, "db", "upgrade")
-    assert code == 0 and out.startswith("Created database") and "schema 0001" in out
+    assert code == 0 and out.startswith("Created database") and "schema 0002" in out
     code, out, _ = _run(capsys, "db", "upgrade")
-    assert code == 0 and "is up to date (schema 0001)" in out
+    assert code == 0 and "is up to date (schema 0002)" in out
     if db_url.startswith("sqlite"):
         assert db_url.removeprefix("sqlite:///") in out  # the file's location is printed
 
@@ -77,7 +77,7 @@ def test_unknown_code_exits_2_with_one_line(db_url: str, capsys: pytest.CaptureF
                  ["class", "delete", "NOPE42"]):
         code, out, err = _run(capsys, *args)
         assert code == 2 and out == ""
-        assert err == "vpn-lab: Unknown class code 'NOPE42'.\n"
+        assert err == "vpn-lab: Unknown class code 'NOPE42'. Check the code your facilitator gave the room.\n"
 
 
 def test_unreachable_database_exits_2_with_one_line(monkeypatch: pytest.MonkeyPatch,
@@ -105,3 +105,30 @@ def test_newer_schema_exits_2_with_one_line(db_url: str, capsys: pytest.CaptureF
 def test_bad_title_exits_2(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = _run(capsys, "class", "create", "x" * 121)
     assert code == 2 and "at most 120" in err
+
+
+def test_errors_speak_korean_with_lang_ko(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """The class and store messages come from the catalogue: one Korean line, exit 2."""
+    code, out, err = _run(capsys, "class", "show", "NOPE42", "--lang", "ko")
+    assert code == 2 and out == ""
+    assert err == "vpn-lab: 클래스 코드 'NOPE42'이(가) 없습니다. 진행자가 알려 준 코드를 확인하세요.\n"
+    code, _, err = _run(capsys, "class", "create", "x" * 121, "--lang", "ko")
+    assert code == 2 and err == "vpn-lab: 클래스 제목이 121자입니다. 120자 이하로 입력하세요.\n"
+    store = open_store()
+    with store.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    dispose_all()
+    code, _, err = _run(capsys, "db", "upgrade", "--lang", "ko")
+    assert code == 2 and err.count("\n") == 1
+    assert "스키마 리비전 9999은(는) 이 VPN Lab 버전이 아는 것" in err and "업그레이드하세요" in err
+
+
+def test_unreachable_database_in_korean(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    with closed_port() as port:
+        monkeypatch.setenv("VPNLAB_DATABASE_URL", f"postgresql://lab:s3cret@127.0.0.1:{port}/lab")
+        monkeypatch.setenv("LANG", "ko_KR.UTF-8")
+        for var in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+            monkeypatch.delenv(var, raising=False)
+        code, out, err = _run(capsys, "class", "show", "ABCDEF")
+        assert code == 2 and out == "" and err.count("\n") == 1
+        assert err.startswith("vpn-lab: 데이터베이스 ") and "연결할 수 없습니다" in err and "s3cret" not in err

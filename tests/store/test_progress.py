@@ -22,7 +22,7 @@ def test_upgrade_creates_the_schema_and_reports_it(db_url: str) -> None:
     from lab.store.db import database_url
 
     after = schema_status(database_url())
-    assert after.up_to_date and after.current == after.head == "0001"
+    assert after.up_to_date and after.current == after.head == "0002"
 
 
 def test_resume_token_finds_the_learner_and_only_its_hash_is_stored(store: Store) -> None:

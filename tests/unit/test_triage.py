@@ -272,6 +272,32 @@ def test_a_bgp_asn_mismatch_says_which_asn_to_set() -> None:
     assert "set as 65001" in fix.commands[0].command and "edit 169.254.10.1" in fix.commands[0].command
 
 
+def test_a_new_customer_gateway_for_another_asn_warns_that_both_tunnels_go_down() -> None:
+    """Moving the connection to a new customer gateway resource is a ModifyVpnConnection: both tunnels drop."""
+    from lab.triage.fixes import build_fix, values
+
+    vals = values(tunnel=T1, analysis=_analysis_with("bgp_down", {"remote_asn": "65010", "expected_asn": "65001"}))
+    text = "\n".join(build_fix("tunnel-down/d-bgp-asn", vals).lines)
+    assert "create a customer gateway resource with AS 65010" in text and "BOTH tunnels down" in text
+
+
+def test_the_fix_speaks_the_pages_language_with_the_values_unchanged() -> None:
+    from lab import i18n
+    from lab.triage.fixes import build_fix, values
+
+    vals = values(tunnel=T1, options=TunnelOptions(inside_cidr="169.254.10.0/30"),
+                  analysis=_analysis_with("bgp_down", {"remote_asn": "65010", "expected_asn": "65001"}))
+    token = i18n.set_language("ko")
+    try:
+        fix = build_fix("tunnel-down/d-bgp-asn", vals, "fortigate")
+    finally:
+        i18n.reset_language(token)
+    text = "\n".join(fix.lines)
+    assert "두 터널 모두" in text and "AS 65010" in text and "169.254.10.1" in text and T1 in text
+    assert fix.commands[0].title == "올바른 AS 번호로 AWS 내부 주소와 피어링"
+    assert "set as 65001" in fix.commands[0].command
+
+
 def test_the_asa_gets_asa_syntax_and_ios_gets_ios_syntax() -> None:
     from lab.triage.fixes import build_fix, values
 

@@ -20,6 +20,7 @@ from lab.figures.classes import drill_distribution
 from lab.store import ClassRow, LearnerRow, Store
 from lab.ui import identity
 from lab.ui.lang import _
+from lab.ui.lang import current as current_lang
 from lab.ui.lang import d as d_
 from lab.ui.registry import page
 
@@ -40,7 +41,7 @@ def _join(code_key: str, name_key: str) -> None:
     try:
         current = identity.current_learner(store)
         row, _me, token = join_class(store, st.session_state.get(code_key, ""), identity.now(),
-                                     name=st.session_state.get(name_key), learner=current)
+                                     name=st.session_state.get(name_key), learner=current, lang=current_lang())
     except LabError as err:
         st.session_state["join_error"] = str(err)
         return

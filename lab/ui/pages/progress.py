@@ -13,7 +13,7 @@ import streamlit as st
 from lab.classes.identity import clean_name
 from lab.classes.progress import learner_progress, new_learner, resume_learner
 from lab.errors import LabError
-from lab.ui import identity
+from lab.ui import identity, lang
 from lab.ui.catalog import catalog
 from lab.ui.lang import _, current
 
@@ -39,7 +39,7 @@ learner = identity.current_learner(s)
 
 def _start(name_key: str) -> None:
     try:
-        row, token = new_learner(s, st.session_state.get(name_key, ""), identity.now())
+        row, token = new_learner(s, st.session_state.get(name_key, ""), identity.now(), lang=current())
     except LabError as err:
         st.session_state["progress_error"] = str(err)
         return
@@ -56,6 +56,7 @@ def _resume(link_key: str) -> None:
         return
     identity.remember(token)
     st.session_state.pop("forgot_cookie", None)
+    lang.adopt(found.lang)  # their progress comes back in the language they chose
 
 
 def _rename(name_key: str) -> None:
