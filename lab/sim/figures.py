@@ -17,6 +17,11 @@ TO_ONPREM, TO_AWS = "#1f5fbf", "#7b3fb3"
 TUNNEL_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd")
 X = {"onprem": 0.0, "cgw": 1.5, "endpoint": 4.5, "gateway": 5.9, "rtb": 7.2, "vpc": 8.5}
 NOT_FAILABLE = ("gateway", "rtb", "vpc")
+VSCALE_X = 1.25  # the phone diagram's horizontal stretch: the rows of tunnels and endpoints need the width
+# Node labels are drawn over the lines with a halo in the background colour, so a line never hides them.
+HALO = ", ".join([*(f"{x}px {y}px 0 white" for x in (-2, -1, 0, 1, 2) for y in (-2, -1, 0, 1, 2) if x or y),
+                  "0 0 4px white"])
+LABEL = "#263238"  # node labels in dark grey on their halo, not the theme's light grey
 
 
 @dataclass(frozen=True)
@@ -36,7 +41,8 @@ def _ys(n: int, spread: float) -> list[float]:
     return [spread - i * step for i in range(n)]
 
 
-def elements(result: SimResult) -> list[Element]:
+def elements(result: SimResult, vertical: bool = False) -> list[Element]:
+    """The diagram's elements, left to right (on premises → AWS), or top to bottom for a phone (`vertical`)."""
     spec = result.scenario
     rows = spec.tunnel_rows()
     out = [Element("onprem", f"On-premises network {spec.onprem.cidr}", X["onprem"], 0.0)]
@@ -49,9 +55,13 @@ def elements(result: SimResult) -> list[Element]:
     out.append(Element("gateway", f"{gname} {spec.gateway.id}", X["gateway"], 0.0))
     out.append(Element("rtb", f"Route table {spec.vpc.route_table_id}", X["rtb"], 0.0))
     out.append(Element("vpc", f"VPC {spec.vpc.cidr}", X["vpc"], 0.0))
+    # A tunnel's diamond sits on its line; on a phone nearer the endpoint, where the tunnels are further apart.
+    share = 0.85 if vertical else 0.5
     for (tid, _c, _t, g), y in zip(rows, tys, strict=True):
         cg = next(e for e in out if e.id == g.key)
-        out.append(Element(tid, tid, (cg.x + X["endpoint"]) / 2, (cg.y + y) / 2))
+        out.append(Element(tid, tid, cg.x + share * (X["endpoint"] - cg.x), cg.y + share * (y - cg.y)))
+    if vertical:  # on premises at the top, the VPC at the bottom; the first gateway/tunnel on the left
+        out = [Element(e.id, e.label, -e.y * VSCALE_X, -e.x) for e in out]
     return out
 
 
@@ -90,16 +100,15 @@ def _pct(frac: float, offered: float) -> tuple[str, str]:
 Trace = dict[str, object]  # a plotly scatter trace as plain data: validated once, when the figure is built
 
 
-def _frame_data(result: SimResult, t: int, els: list[Element]) -> tuple[list[Trace], str]:
+def _frame_data(result: SimResult, t: int, els: list[Element], vertical: bool = False) -> tuple[list[Trace], str]:
     spec, tr = result.scenario, result.trace
     pos = {e.id: e for e in els}
     rows = spec.tunnel_rows()
     keys = spec.cgw_keys()
     traces: list[Trace] = []
 
-    def line(a: Element, b: Element, colour: str, dash: str, name: str, width: float = 2.0,
-             dy: float = 0.0) -> Trace:
-        return {"type": "scatter", "x": [a.x, b.x], "y": [a.y + dy, b.y + dy], "mode": "lines", "hoverinfo": "skip",
+    def line(a: Element, b: Element, colour: str, dash: str, name: str, width: float = 2.0) -> Trace:
+        return {"type": "scatter", "x": [a.x, b.x], "y": [a.y, b.y], "mode": "lines", "hoverinfo": "skip",
                 "showlegend": False, "line": {"color": colour, "width": width, "dash": dash}, "name": name}
 
     for c, key in enumerate(keys):
@@ -122,12 +131,13 @@ def _frame_data(result: SimResult, t: int, els: list[Element]) -> tuple[list[Tra
 
     # Traffic paths: VPC -> on-premises through the egress tunnel(s), on-premises -> VPC through the
     # customer gateway(s) the office routers use. Offset a little so both stay visible.
-    def path(points: list[list[Element]], dy: float, colour: str, name: str, dash: str) -> Trace:
+    def path(points: list[list[Element]], shift: float, colour: str, name: str, dash: str) -> Trace:
+        dx, dy = (shift, 0.0) if vertical else (0.0, shift)
         xs: list[float | None] = []
         ys: list[float | None] = []
         for seq in points:
             for e in seq:
-                xs.append(e.x)
+                xs.append(e.x + dx)
                 ys.append(e.y + dy)
             xs.append(None)
             ys.append(None)
@@ -154,7 +164,7 @@ def _frame_data(result: SimResult, t: int, els: list[Element]) -> tuple[list[Tra
                        "dot"))
 
     node_els = [e for e in els if not e.id.startswith("tunnel-")]
-    texts, colours, hovers = [], [], []
+    texts, colours, hovers, places = [], [], [], []
     for e in node_els:
         if e.id in keys:
             state, colour = _cgw_state(result, keys.index(e.id), t)
@@ -184,97 +194,143 @@ def _frame_data(result: SimResult, t: int, els: list[Element]) -> tuple[list[Tra
             texts.append(f"<b>On-premises</b><br>{spec.onprem.cidr}<br>routes via {via}")
         colours.append(colour)
         hovers.append(e.label)
+        # On a phone a lone element of its row (on premises, gateway, route table, VPC) is labelled beside
+        # itself, so the line going down is not under its label; a row of several is labelled below each.
+        alone = sum(1 for o in node_els if abs(o.y - e.y) < 0.01) == 1
+        places.append("middle right" if vertical and alone else "bottom center")
+    size = 10 if vertical else 11
     traces.append({
         "type": "scatter", "x": [e.x for e in node_els], "y": [e.y for e in node_els], "mode": "markers+text",
-        "name": "elements", "text": texts, "textposition": "bottom center", "hovertext": hovers,
-        "hoverinfo": "text", "showlegend": False, "customdata": [e.id for e in node_els], "textfont": {"size": 11},
-        "marker": {"size": 26, "color": colours, "symbol": "square", "line": {"color": "#263238", "width": 1}},
+        "name": "elements", "text": texts, "textposition": places, "hovertext": hovers,
+        "hoverinfo": "text", "showlegend": False, "customdata": [e.id for e in node_els],
+        "textfont": {"size": size, "shadow": HALO, "color": LABEL},
+        "marker": {"size": 22 if vertical else 26, "color": colours, "symbol": "square",
+                   "line": {"color": "#263238", "width": 1}},
     })
     tun_els = [e for e in els if e.id.startswith("tunnel-")]
+    # On a phone the tunnels stand close together: the state goes under the name, one short line each.
+    sep = "<br>" if vertical else ": "
+    tun_labels = [f"{e.id}{sep}{s.replace(', ', ',<br>').replace(' on the', '<br>on the') if vertical else s}"
+                  for e, s in zip(tun_els, tun_text, strict=True)]
     traces.append({
         "type": "scatter", "x": [e.x for e in tun_els], "y": [e.y for e in tun_els], "mode": "markers+text",
-        "name": "tunnels", "text": [f"{e.id}: {s}" for e, s in zip(tun_els, tun_text, strict=True)],
-        "textposition": "top center",
+        "name": "tunnels", "text": tun_labels, "textposition": "top center",
         "hovertext": [f"{e.id}: {s} (select to fail it)" for e, s in zip(tun_els, tun_text, strict=True)],
-        "hoverinfo": "text", "showlegend": False, "customdata": [e.id for e in tun_els], "textfont": {"size": 11},
+        "hoverinfo": "text", "showlegend": False, "customdata": [e.id for e in tun_els],
+        "textfont": {"size": size, "shadow": HALO, "color": LABEL},
         "marker": {"size": 16, "color": tun_colour, "symbol": "diamond", "line": {"color": "#263238", "width": 1}},
     })
-    title = f"t = {t} s · VPC → on-premises: {on_label} · on-premises → VPC: {aws_label}"
+    sep = "<br>" if vertical else " · "
+    title = f"t = {t} s{sep}VPC → on-premises: {on_label}{sep}on-premises → VPC: {aws_label}"
     return traces, title
 
 
-def frame_times(result: SimResult, max_frames: int = 40) -> list[int]:
-    """Seconds shown by the slider: a regular grid plus the moments something happened."""
-    T = result.duration_s
-    step = max(10, -(-T // 25) // 5 * 5)
-    times = set(range(0, T, step)) | {T - 1}
-    start = result.snapshot.start
-    if start is not None:
-        for ev in result.snapshot.events:
-            t = int((ev.time - start).total_seconds())
-            times |= {t, min(T - 1, t + 1)}
-    ordered = sorted(x for x in times if 0 <= x < T)
-    if len(ordered) > max_frames:
-        keep = set(ordered[:: max(1, len(ordered) // max_frames)])
-        ordered = sorted(keep | {T - 1})
-    return ordered
+# Round steps for the slider, in seconds: the finest one that keeps a run within MAX_FRAMES moments.
+STEPS = (1, 2, 5, 10, 15, 20, 30, 60, 120, 300, 600, 900, 1800, 3600)
+MAX_FRAMES = 60
+
+
+def frame_step(duration_s: int) -> int:
+    return next((s for s in STEPS if -(-duration_s // s) <= MAX_FRAMES), STEPS[-1])
+
+
+def frame_times(result: SimResult) -> list[int]:
+    """Seconds shown by the slider: an even grid of round steps (the slider spaces its ticks by position, so
+    only an even grid gives evenly spaced, readable tick labels)."""
+    return list(range(0, result.duration_s, frame_step(result.duration_s)))
 
 
 def initial_time(result: SimResult) -> int:
-    """The moment the diagram opens at: just after the first failure, or the start."""
+    """The moment the diagram opens at: the first moment of the grid after the first failure, or the start."""
     if not result.failures:
         return 0
-    return min(result.duration_s - 1, result.failures[0].at_s + 1)
+    after = result.failures[0].at_s + 1
+    return next((t for t in frame_times(result) if t >= after), result.duration_s - 1)
 
 
-def topology_figure(result: SimResult, at: int | None = None) -> go.Figure:
-    """The topology with each element's state and the traffic paths; slider and play over time."""
-    els = elements(result)
+def topology_figure(result: SimResult, at: int | None = None, vertical: bool = False) -> go.Figure:
+    """The topology with each element's state and the traffic paths; slider and play over time.
+
+    `vertical` draws it top to bottom (on premises above, the VPC below) for a phone's narrow screen.
+    """
+    els = elements(result, vertical)
     times = frame_times(result)
     first = initial_time(result) if at is None else at
     if first not in times:
         times = sorted({*times, first})
     frames = []
     for t in times:
-        data, title = _frame_data(result, t, els)
+        data, title = _frame_data(result, t, els, vertical)
         frames.append({"data": data, "name": str(t), "layout": {"title": {"text": title}}})
     active = times.index(first)
-    base, title = _frame_data(result, first, els)
+    base, title = _frame_data(result, first, els, vertical)
     fig = go.Figure(data=base, frames=frames)
     slider_steps = [{"method": "animate", "label": f"{t}",
                      "args": [[str(t)], {"mode": "immediate", "frame": {"duration": 0, "redraw": True},
                                          "transition": {"duration": 0}}]} for t in times]
+    grey = {"color": "#455a64"}
+    # Play and Pause look like the page's other buttons: white, a thin grey border, a text label.
+    buttons = {
+        "type": "buttons", "direction": "left", "xanchor": "left", "yanchor": "top", "showactive": False,
+        "bgcolor": "white", "bordercolor": "#c4c7cf", "borderwidth": 1, "font": {"size": 13, "color": "#31333f"},
+        "pad": {"r": 8, "t": 4, "b": 4, "l": 4},
+        "buttons": [
+            {"label": "▶ Play", "method": "animate",
+             "args": [None, {"frame": {"duration": 400, "redraw": True}, "fromcurrent": True,
+                             "transition": {"duration": 0}}]},
+            {"label": "Pause", "method": "animate",
+             "args": [[None], {"mode": "immediate", "frame": {"duration": 0, "redraw": False}}]},
+        ],
+    }
+    # The figure's title already says the moment shown: the slider has no "current value" line of its own.
+    slider = {"active": active, "steps": slider_steps, "currentvalue": {"visible": False}, "yanchor": "top",
+              "font": {"size": 11}, "pad": {"t": 6, "b": 0}, "ticklen": 5, "minorticklen": 3}
+    if vertical:
+        spread = max(abs(e.x) for e in els)
+        height, bottom = 840, 150
+        plot_h = height - 84 - bottom
+        fig.update_layout(
+            title={"text": title, "x": 0.01, "y": 0.985, "yanchor": "top", "font": {"size": 13}},
+            height=height, margin={"l": 4, "r": 4, "t": 84, "b": bottom}, plot_bgcolor="white",
+            xaxis={"visible": False, "range": [-spread - 0.95, spread + 0.95], "fixedrange": True},
+            yaxis={"visible": False, "range": [-9.2, 0.45], "fixedrange": True},
+            legend={"orientation": "h", "y": -0.005, "x": 0.0, "yanchor": "top", "font": {"size": 11}},
+            shapes=[{"type": "rect", "y0": -2.3, "y1": -4.3, "x0": -spread - 0.95, "x1": spread + 0.95,
+                     "fillcolor": "#eceff1", "line": {"width": 0}, "layer": "below"}],
+            annotations=[
+                {"x": -spread - 0.9, "y": 0.3, "xanchor": "left", "text": "On premises", "showarrow": False,
+                 "font": grey},
+                {"x": -spread - 0.9, "y": -2.45, "xanchor": "left", "yanchor": "top", "text": "Internet",
+                 "showarrow": False, "font": grey},
+                {"x": -spread - 0.9, "y": -5.6, "xanchor": "left", "text": "AWS", "showarrow": False, "font": grey},
+            ],
+            updatemenus=[{**buttons, "x": 0.0, "y": -52 / plot_h}],
+            sliders=[{**slider, "x": 0.0, "len": 1.0, "y": -92 / plot_h}],
+        )
+        return fig
+    plot_h = 560 - 60 - 80
     fig.update_layout(
         title={"text": title, "x": 0.01, "font": {"size": 15}},
-        height=560, margin={"l": 10, "r": 10, "t": 60, "b": 10}, plot_bgcolor="white",
+        height=560, margin={"l": 10, "r": 10, "t": 60, "b": 80}, plot_bgcolor="white",
         xaxis={"visible": False, "range": [-0.9, 9.4], "fixedrange": True},
         yaxis={"visible": False, "range": [-3.6, 3.1], "fixedrange": True},
-        legend={"orientation": "h", "y": -0.02, "x": 0.3},
+        legend={"orientation": "h", "y": -0.005, "x": 0.3, "yanchor": "top"},
         shapes=[{"type": "rect", "x0": 2.55, "x1": 3.45, "y0": -3.0, "y1": 2.9, "fillcolor": "#eceff1",
                  "line": {"width": 0}, "layer": "below"}],
         annotations=[
-            {"x": 3.0, "y": 2.95, "text": "Internet", "showarrow": False, "font": {"color": "#455a64"}},
-            {"x": 0.0, "y": 2.95, "text": "On premises", "showarrow": False, "font": {"color": "#455a64"}},
-            {"x": 6.9, "y": 2.95, "text": "AWS", "showarrow": False, "font": {"color": "#455a64"}},
+            {"x": 3.0, "y": 2.95, "text": "Internet", "showarrow": False, "font": grey},
+            {"x": 0.0, "y": 2.95, "text": "On premises", "showarrow": False, "font": grey},
+            {"x": 6.9, "y": 2.95, "text": "AWS", "showarrow": False, "font": grey},
         ],
-        updatemenus=[{
-            "type": "buttons", "direction": "left", "x": 0.0, "y": -0.08, "xanchor": "left", "yanchor": "top",
-            "showactive": False, "pad": {"r": 10, "t": 10},
-            "buttons": [
-                {"label": "▶ Play", "method": "animate",
-                 "args": [None, {"frame": {"duration": 400, "redraw": True}, "fromcurrent": True,
-                                 "transition": {"duration": 0}}]},
-                {"label": "Pause", "method": "animate",
-                 "args": [[None], {"mode": "immediate", "frame": {"duration": 0, "redraw": False}}]},
-            ],
-        }],
-        sliders=[{"active": active, "steps": slider_steps, "x": 0.16, "len": 0.84, "y": -0.06,
-                  "currentvalue": {"prefix": "moment: t = ", "suffix": " s"}, "pad": {"t": 10}}],
+        updatemenus=[{**buttons, "x": 0.0, "y": -36 / plot_h}],
+        sliders=[{**slider, "x": 0.16, "len": 0.84, "y": -30 / plot_h}],
     )
     return fig
 
 
 MAX_POINTS = 1800
+TAG_GAP = 0.025  # failure tags closer than this share of the run go on separate rows
+TAG_ROW = 18  # px per row of failure tags
 
 
 def _mean(values: list[float]) -> float:
@@ -298,10 +354,13 @@ def timeline_figure(result: SimResult) -> go.Figure:
     data_out = [_bucket(x, k, _mean) for x in tr.data_out]
     frac_on, frac_aws = _bucket(tr.frac_onprem, k, min), _bucket(tr.frac_aws, k, min)
     off_on, off_aws = _bucket(tr.offered_onprem, k, max), _bucket(tr.offered_aws, k, max)
+    # Short panel titles, left-aligned, so they fit a phone.
     fig = make_subplots(rows=3, cols=1, shared_xaxes=True, vertical_spacing=0.08, row_heights=[0.42, 0.33, 0.25],
-                        subplot_titles=("Tunnel state (TunnelState as CloudWatch reports it) and events",
-                                        "Traffic per tunnel: TunnelDataIn (solid) / TunnelDataOut (dotted), bytes/s",
-                                        "Traffic delivered, % of what was sent (shaded: traffic lost)"))
+                        subplot_titles=("Tunnel state and events",
+                                        "TunnelDataIn (solid) / TunnelDataOut (dotted), bytes/s",
+                                        "Traffic delivered, % (shaded: lost)"))
+    for note in fig.layout.annotations:
+        note.update(x=0, xanchor="left", font={"size": 13, "color": "#31333f"}, bgcolor="white")
     lanes = {tid: len(rows) - 1 - i for i, (tid, *_rest) in enumerate(rows)}
     for label, want, colour in (("UP", 1, UP), ("DOWN", 0, DOWN)):
         xs: list[float | None] = []
@@ -363,22 +422,36 @@ def timeline_figure(result: SimResult) -> go.Figure:
             shapes.append({"type": "rect", "xref": "x3", "yref": "y3 domain", "x0": t0, "x1": t, "y0": 0, "y1": 1,
                            "fillcolor": DOWN, "opacity": 0.10, "line": {"width": 0}, "layer": "below"})
             t0 = None
-    for f in result.failures:
+    # Each failure is a numbered tag above the chart (the page lists the numbers beside the chart, and the
+    # tag's hover says it all): a long script of names would overlap. Tags too close to fit side by side
+    # go up a row.
+    rows_used = 0
+    last_x: list[float] = []
+    for n, f in enumerate(result.failures, 1):
+        level = next((lv for lv, x in enumerate(last_x) if f.at_s - x >= T * TAG_GAP), len(last_x))
+        if level == len(last_x):
+            last_x.append(f.at_s)
+        last_x[level] = f.at_s
+        rows_used = max(rows_used, level + 1)
         shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": f.at_s, "x1": f.at_s, "y0": 0, "y1": 1,
                        "line": {"color": DOWN, "dash": "dash", "width": 1}})
-        notes.append({"x": f.at_s, "y": 1.0, "xref": "x", "yref": "paper", "text": f"{f.kind} {f.target}",
-                      "showarrow": False, "xanchor": "left", "font": {"color": DOWN, "size": 11}, "yshift": 8})
+        until = f"until {f.end_s} s" if f.end_s is not None else "until the end"
+        notes.append({"x": f.at_s, "y": 1.0, "xref": "x", "yref": "paper", "yanchor": "bottom", "text": str(n),
+                      "hovertext": f"{n}: {f.kind} {f.target}, {f.at_s} s {until}", "showarrow": False,
+                      "xanchor": "center", "font": {"color": DOWN, "size": 11}, "yshift": 22 + TAG_ROW * level,
+                      "bgcolor": "white", "bordercolor": DOWN, "borderwidth": 1, "borderpad": 1})
         if f.end_s is not None and f.end_s < T:
             shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": f.end_s, "x1": f.end_s, "y0": 0,
                            "y1": 1, "line": {"color": UP, "dash": "dash", "width": 1}})
     fig.update_layout(shapes=shapes, annotations=notes)
-    fig.update_yaxes(tickvals=list(lanes.values()),
-                     ticktext=[f"{tid} · {g.key} · {t.az}" for tid, _c, t, g in rows],
+    fig.update_yaxes(tickvals=list(lanes.values()), tickfont={"size": 11},
+                     ticktext=[f"{tid}<br>{g.key} · {t.az}" for tid, _c, t, g in rows],
                      range=[-0.6, len(rows) - 0.2], row=1, col=1)
     fig.update_yaxes(title_text="bytes/s", row=2, col=1)
     fig.update_yaxes(range=[-5, 105], title_text="%", row=3, col=1)
     fig.update_xaxes(title_text="seconds since the start of the run", row=3, col=1)
-    fig.update_layout(height=720, margin={"l": 10, "r": 10, "t": 50, "b": 10}, hovermode="closest",
+    fig.update_layout(height=720 + TAG_ROW * rows_used, margin={"l": 10, "r": 10, "t": 40 + TAG_ROW * rows_used,
+                                                                 "b": 10}, hovermode="closest",
                       legend={"orientation": "h", "y": -0.12}, plot_bgcolor="white")
     fig.update_xaxes(showgrid=True, gridcolor="#eceff1")
     return fig

@@ -66,20 +66,25 @@ def source_options() -> tuple[dict[str, str], list[str]]:
             scenarios = []
         for item in scenarios:
             ident, title = _scenario_id_title(item)
-            # No failure is injected here (the Scenario lab breaks things); the label says so.
-            options[f"sim:{ident}"] = _("Simulation: {title}, healthy (no failure)",
-                                        title=i18n.data_text("scenario.title", title, current()))
+            # Healthy until the page's failure script breaks something.
+            options[f"sim:{ident}"] = _("Simulation: {title}", title=i18n.data_text("scenario.title", title, current()))
     return options, problems
 
 
 # A resource, not data: the same (frozen) snapshot object on every rerun, so the views' figure cache
 # (keyed by the snapshot object) hits and nothing is unpickled.
 @st.cache_resource(max_entries=16, show_spinner=False)
-def simulation_snapshot(scenario_id: str) -> Snapshot:
+def simulation_snapshot(scenario_id: str, failures: tuple[tuple[str, str, int, int | None], ...] = (),
+                        duration_s: int = 600) -> Snapshot:
+    """The simulated design under a failure script ((kind, target, at, duration) each), for `duration_s`.
+
+    The simulator checks the script (every problem at once) and raises InputError, which the page shows.
+    """
     sim = _simulator()
     if sim is None:
         raise LabError(_("The scenario simulator is not available in this installation."))
-    return sim.simulate(scenario_id).snapshot
+    script = [sim.Failure(kind, target, at, dur) for kind, target, at, dur in failures]
+    return sim.simulate(scenario_id, script, duration_s=duration_s).snapshot
 
 
 @dataclass(frozen=True)

@@ -59,8 +59,9 @@ def timeline(key: RunKey, lang: str = DEFAULT_LANG) -> go.Figure:
 
 
 @st.cache_resource(max_entries=24, show_spinner=False)
-def topology(key: RunKey, lang: str = DEFAULT_LANG) -> go.Figure:
-    return _in(lang, topology_figure(run(key)))
+def topology(key: RunKey, lang: str = DEFAULT_LANG, vertical: bool = False) -> go.Figure:
+    """The diagram left to right, or top to bottom (`vertical`) for a phone."""
+    return _in(lang, topology_figure(run(key), vertical=vertical))
 
 
 @st.cache_resource(max_entries=24, show_spinner=False)

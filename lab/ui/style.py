@@ -7,15 +7,25 @@ import streamlit as st
 CSS = """
 /* Less empty space above every page's title (Streamlit leaves 6rem; the header is minimal here). */
 [data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
-@media (max-width: 640px) { [data-testid="stMainBlockContainer"] { padding-top: 1.5rem; } }
+/* On a phone the header is opaque (it holds the sidebar button, 60 px): the title starts below it. */
+@media (max-width: 640px) { [data-testid="stMainBlockContainer"] { padding-top: 3.5rem; } }
 /* A quiz question reads at body size, never smaller than the explanation under it. */
 [data-testid="stRadio"] > [data-testid="stWidgetLabel"] p { font-size: 1rem; line-height: 1.5; }
 /* Lesson titles in the list are links to the lesson: they look like links. */
 [class*="st-key-open-"] button p { color: #1f5fa8; text-decoration: underline; text-underline-offset: 3px;
   font-size: 1.05rem; text-align: left; }
 [class*="st-key-open-"] button:hover p { color: #123f73; }
+/* A long lesson title wraps onto a second line on a phone instead of ending in "…". */
+[class*="st-key-open-"] button div, [class*="st-key-open-"] button p,
+[data-testid="stPageLink"] span, [data-testid="stPageLink"] p {
+  white-space: normal; overflow: visible; text-overflow: clip; }
+[class*="st-key-open-"] button, [class*="st-key-open-"] button div { justify-content: flex-start; text-align: left; }
 /* The scenario lab's Play/Pause buttons read as buttons (plotly draws them in SVG). */
-.st-key-sl_topology .updatemenu-button rect { rx: 6px; }
+[class*="st-key-sl_topo_"] .updatemenu-button rect { rx: 6px; }
+[class*="st-key-sl_topo_"] .updatemenu-button:hover rect { fill: #f0f2f6 !important; }
+/* The scenario lab draws its diagram twice: left to right for wide screens, top to bottom for phones. */
+@media (max-width: 640px) { .st-key-sl_topo_wide { display: none; } }
+@media (min-width: 641px) { .st-key-sl_topo_tall { display: none; } }
 """
 
 

@@ -385,3 +385,67 @@ def test_inventory_shows_tunnels_up_before_the_long_gateway_columns(open_page: O
     columns = list(at.dataframe[0].value.columns)
     assert columns[:3] == ["Connection", "Name", "Tunnels up"]
     assert columns.index("Tunnels up") < columns.index("Gateway") < columns.index("Customer gateway")
+
+
+def _tunnel_state_minimum(at: AppTest) -> float:
+    """The lowest TunnelState any tunnel of the shown connection reached on the chart."""
+    import json
+
+    spec = json.loads(_charts(at)[0].proto.spec)
+    values = [v for tr in spec["data"] if tr.get("name", "").endswith("TunnelState") for v in tr["y"] if v is not None]
+    return min(values)
+
+
+def test_a_simulation_takes_a_failure_script_and_its_charts_show_it(open_page: OpenPage) -> None:
+    """The simulation source is healthy until a failure from the scenario lab's catalogue is added; then the
+    Connection tab's metric, chart and events show the failure."""
+    at = open_page(PAGE, source="sim:s4")
+    assert not at.exception
+    assert any("No failure: the design runs healthy" in i.value for i in at.info)
+    assert _tunnel_state_minimum(_connection(at)) == 1.0
+    at.selectbox(key="monitor_fail_new_kind").set_value("cgw-down").run()
+    at.selectbox(key="monitor_fail_new_target").set_value("cgw-a").run()
+    at.number_input(key="monitor_fail_new_at").set_value(120).run()
+    at.button(key="monitor_fail_add").click().run()
+    assert not at.exception
+    assert any("on `cgw-a` at **120 s**" in m.value for m in at.markdown)
+    assert {m.label: m.value for m in at.metric}["Tunnels up"] == "0/2"  # gateway A's connection, after the failure
+    assert _tunnel_state_minimum(at) == 0.0
+    events = next(d.value for d in at.dataframe if "Kind" in d.value.columns)
+    assert len(events) > 0
+    # Removing the failure brings the healthy design back.
+    at.button(key="monitor_fail_rm_0").click().run()
+    assert not at.exception
+    assert _tunnel_state_minimum(_connection(at)) == 1.0
+
+
+def test_a_failure_script_the_simulator_refuses_is_explained_and_kept(open_page: OpenPage) -> None:
+    """A failure that starts after the run ends: the simulator's message, and the script stays as entered."""
+    at = open_page(PAGE, source="sim:s3")
+    at.selectbox(key="monitor_fail_new_kind").set_value("cgw-link-down").run()
+    at.number_input(key="monitor_fail_new_at").set_value(900).run()
+    at.button(key="monitor_fail_add").click().run()
+    assert not at.exception
+    assert any("starts at 900 s, outside the run (0 to 599 s)" in e.value for e in at.error)
+    assert at.session_state["monitor_failures"] == [{"kind": "cgw-link-down", "target": "cgw-a", "at": 900, "dur": None}]
+    at.number_input(key="monitor_sim_duration").set_value(1200).run()  # lengthen the run: it works, nothing re-entered
+    assert not at.exception and not at.error
+    assert _tunnel_state_minimum(_connection(at)) == 0.0
+
+
+def test_a_link_carries_a_simulation_failure_and_a_bad_one_is_named(open_page: OpenPage) -> None:
+    at = open_page(PAGE, source="sim:s4", fail="cgw-down:cgw-b@60+120")
+    assert not at.exception
+    assert at.session_state["monitor_failures"] == [{"kind": "cgw-down", "target": "cgw-b", "at": 60, "dur": 120}]
+    at = open_page(PAGE, source="sim:s4", fail="melt-down@60")
+    assert not at.exception
+    assert any("Link ignored a failure" in w.value and "melt-down" in w.value for w in at.warning)
+    assert at.session_state["monitor_failures"] == []
+
+
+def test_a_script_naming_parts_the_next_design_lacks_loses_only_those(open_page: OpenPage) -> None:
+    at = open_page(PAGE, source="sim:s4", fail="cgw-down:cgw-b@60")
+    at.selectbox(key="monitor_source").set_value("sim:s1").run()  # S1 has one customer gateway
+    assert not at.exception
+    assert any("no such part" in w.value and "cgw-b" in w.value for w in at.warning)
+    assert at.session_state["monitor_failures"] == []

@@ -48,7 +48,7 @@ def test_s4_gateway_a_down_shows_the_outcome(open_page: OpenPage) -> None:
     m = _metrics(at)
     assert m["VPC → on-prem outage"] == "30 s"
     assert m["Person needed"] == "YES"  # traffic fails over, but gateway A's tunnels stay down
-    assert len(at.get("plotly_chart")) == 2
+    assert len(at.get("plotly_chart")) == 3  # the diagram (wide and phone drawings) and the timeline
     assert any("traffic recovers through the other tunnels after 30 s" in s.value
                and "a person must restore it" in s.value for s in at.error)
     assert not any("on its own" in s.value for s in [*at.error, *at.success])
@@ -224,9 +224,9 @@ def test_only_the_open_result_tab_is_built(open_page: OpenPage) -> None:
     at = open_page(PAGE)
     _add(at, "cgw-down", "cgw-a")
     at.button(key="sl_run").click().run()
-    assert len(at.get("plotly_chart")) == 2 and not at.table
+    assert len(at.get("plotly_chart")) == 3 and not at.table  # two drawings of the diagram, the timeline
     show_tab(at, "sl_results", "Same failure, S1 to S4 side by side")
-    assert len(at.get("plotly_chart")) == 1 and at.table
+    assert len(at.get("plotly_chart")) == 2 and at.table
 
 
 def test_a_run_without_failures_says_no_log_lines_instead_of_an_empty_box(open_page: OpenPage) -> None:

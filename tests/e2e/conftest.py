@@ -133,15 +133,37 @@ def browser() -> Iterator[object]:
             b.close()
 
 
+@pytest.fixture(scope="session")
+def browser_contexts(browser: object) -> Iterator[dict[str, object]]:
+    """One browser context per kind of window for the whole run, so the app's scripts and styles are fetched
+    and compiled once, not for every test (a Streamlit page is a few megabytes of JavaScript). Each test still
+    gets its own tab, which is its own Streamlit session."""
+    contexts: dict[str, object] = {}
+    try:
+        yield contexts
+    finally:
+        for context in contexts.values():
+            context.close()  # type: ignore[attr-defined]
+
+
+def context_for(contexts: dict[str, object], browser: object, name: str, **options: object) -> object:
+    """The shared context called `name` (created with `options` on first use)."""
+    if name not in contexts:
+        contexts[name] = browser.new_context(**options)  # type: ignore[attr-defined]
+    return contexts[name]
+
+
 @pytest.fixture
-def page(browser: object, tmp_path: Path) -> Iterator[object]:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)  # type: ignore[attr-defined]
-    pg = context.new_page()
+def page(browser: object, browser_contexts: dict[str, object]) -> Iterator[object]:
+    context = context_for(browser_contexts, browser, "laptop",
+                          viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    context.clear_cookies()  # type: ignore[attr-defined]  # no learner carried over from an earlier test
+    pg = context.new_page()  # type: ignore[attr-defined]
     pg.set_default_timeout(WAIT_MS)
     try:
         yield pg
     finally:
-        context.close()
+        pg.close()
 
 
 def wait_idle(page: object) -> None:
@@ -158,6 +180,35 @@ def click_and_wait(page: object, locator: object) -> None:
     with contextlib.suppress(PlaywrightTimeout):
         page.wait_for_selector('[data-testid="stApp"][data-test-script-state="running"]', timeout=3_000)  # type: ignore[attr-defined]
     wait_idle(page)
+
+
+def choose(page: object, picker: object, option: str) -> None:
+    """Pick `option` in the Streamlit selectbox `picker` and wait for the rerun it starts.
+
+    The list is filtered by typing the option's text, so the option is the only one shown and the
+    list does not scroll under the pointer; a list that a rerun replaced is opened again.
+    """
+    from playwright.sync_api import Error as PlaywrightError
+
+    last: Exception | None = None
+    for _ in range(4):
+        field = picker.locator("input").first  # type: ignore[attr-defined]
+        field.scroll_into_view_if_needed()
+        field.click()
+        field.fill(option)
+        choice = page.get_by_role("option", name=option, exact=True).first  # type: ignore[attr-defined]
+        try:
+            choice.click(timeout=20_000)
+        except PlaywrightError as exc:  # replaced by a rerun while opening: open it again
+            last = exc
+            page.keyboard.press("Escape")  # type: ignore[attr-defined]
+            wait_idle(page)
+            continue
+        with contextlib.suppress(PlaywrightError):
+            page.wait_for_selector('[data-testid="stApp"][data-test-script-state="running"]', timeout=3_000)  # type: ignore[attr-defined]
+        wait_idle(page)
+        return
+    raise AssertionError(f"could not choose {option!r}") from last
 
 
 def save_shot(pg: object, folder: Path, name: str) -> Path:

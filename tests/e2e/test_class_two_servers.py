@@ -15,7 +15,7 @@ import pytest
 
 from lab.classes import create_class
 from lab.store import upgrade
-from tests.e2e.conftest import click_and_wait, running_app, save_shot, shoot_sizes, wait_idle
+from tests.e2e.conftest import choose, click_and_wait, running_app, save_shot, shoot_sizes, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -53,8 +53,8 @@ def test_participant_on_a_facilitator_on_b(browser, postgres, tmp_path: Path, mo
             shoot_sizes(p, tmp_path, "class-joined")
             f.get_by_text("Live drill", exact=True).click()
             wait_idle(f)
-            f.get_by_test_id("stSelectbox").filter(has_text="Drill").first.click()
-            click_and_wait(f, f.get_by_role("option", name="Ready-made: S4: gateway A dies, BGP"))
+            choose(f, f.get_by_test_id("stSelectbox").filter(has_text="Drill").first,
+                   "Ready-made: S4: gateway A dies, BGP")
             click_and_wait(f, f.get_by_role("button", name="Start this drill"))
             # Server A's participant sees it within its refresh interval and answers.
             # (generous waits: the two servers poll the database every few seconds on a busy machine)

@@ -56,8 +56,8 @@ def guarded(page):
 
     page.set_default_timeout(90_000)  # a loaded machine is slow; a broken page still fails
     page.on("dialog", on_dialog)
-    page.context.route(f"**/*{EVIL}*/**", on_route)
-    page.context.route(f"**://{EVIL}/**", on_route)
+    page.route(f"**/*{EVIL}*/**", on_route)
+    page.route(f"**://{EVIL}/**", on_route)
     page.seen = seen
     return page
 

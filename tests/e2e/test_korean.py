@@ -7,7 +7,7 @@ import pytest
 
 from lab import i18n
 from lab.ui.registry import PAGES, PageSpec
-from tests.e2e.conftest import click_and_wait, wait_idle
+from tests.e2e.conftest import choose, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -49,13 +49,11 @@ def test_picker_switches_to_korean_and_back(app_url, page, shoot) -> None:
     page.goto(f"{app_url}/lessons")
     wait_idle(page)
     page.get_by_role("heading", name="Lessons", exact=True).wait_for()
-    page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").click()
-    click_and_wait(page, page.get_by_role("option", name="한국어"))
+    choose(page, page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox"), "한국어")
     page.get_by_role("heading", name="레슨", exact=True).wait_for()
     shoot("ko-picker-lessons")
     page.get_by_test_id("stSidebarNav").get_by_text("트러블슈터", exact=True).click()
     wait_idle(page)
     page.get_by_role("heading", name="트러블슈터", exact=True).wait_for()  # kept for the session
-    page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").click()
-    click_and_wait(page, page.get_by_role("option", name="English"))
+    choose(page, page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox"), "English")
     page.get_by_role("heading", name="Troubleshooter", exact=True).wait_for()

@@ -72,3 +72,24 @@ def test_monitor_live_region_from_a_local_aws_endpoint(page, live_app: str, shoo
     _open_connection_tab(page)
     _no_exception(page)
     shoot("monitor-live-connection")
+
+
+def test_monitor_simulation_shows_a_failure_from_its_script(page, app_url: str, tmp_path) -> None:
+    """A simulation with a failure script (from a link, as the scenario lab writes them): the failed gateway's
+    connection has no tunnel up at the end, and its chart and events show when it went down."""
+    from tests.e2e.conftest import shoot_sizes
+
+    page.goto(f"{app_url}/monitor?source=sim:s4&fail=cgw-down:cgw-a@120")
+    wait_idle(page)
+    page.get_by_role("heading", name="Monitor").wait_for()
+    page.get_by_text("Customer gateway device down").first.wait_for()
+    _no_exception(page)
+    page.get_by_role("tab", name="Connection").click()
+    tunnels_up = page.get_by_test_id("stMetric").filter(has_text="Tunnels up").get_by_test_id("stMetricValue")
+    tunnels_up.wait_for()
+    assert tunnels_up.inner_text() == "0/2"
+    chart = page.locator('[data-testid="stPlotlyChart"]').first
+    chart.locator(".main-svg").first.wait_for(state="visible")
+    assert "TunnelState" in (chart.locator(".legend").text_content() or "")
+    _no_exception(page)
+    shoot_sizes(page, tmp_path, "monitor-simulation-failure")

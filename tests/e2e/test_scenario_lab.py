@@ -5,14 +5,18 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
-from tests.e2e.conftest import click_and_wait, wait_idle
+from tests.e2e.conftest import choose, click_and_wait, wait_idle
 
 pytestmark = pytest.mark.e2e
 
 
 def _select(page: Page, label: str, option: str) -> None:
-    page.get_by_test_id("stSelectbox").filter(has_text=label).first.click()
-    click_and_wait(page, page.get_by_role("option", name=option))
+    choose(page, page.get_by_test_id("stSelectbox").filter(has_text=label).first, option)
+
+
+def _topology(page: Page):  # -> Locator
+    """The diagram as a laptop shows it (the page also draws a top-to-bottom one that only a phone shows)."""
+    return page.locator('.st-key-sl_topo_wide [data-testid="stPlotlyChart"]')
 
 
 def _tab(page: Page, name: str) -> None:
@@ -37,12 +41,11 @@ def test_s4_gateway_a_failure_end_to_end(page, app_url: str, shoot) -> None:
     assert metric.get_by_test_id("stMetricValue").inner_text() == "30 s"
     person = page.get_by_test_id("stMetric").filter(has_text="Person needed")
     assert person.get_by_test_id("stMetricValue").inner_text() == "YES"  # gateway A stays down: its tunnels need a person
-    charts = page.locator('[data-testid="stPlotlyChart"] .main-svg')
-    charts.first.wait_for()
-    page.wait_for_function("document.querySelectorAll('[data-testid=stPlotlyChart] .main-svg').length >= 2")
-    timeline = page.get_by_test_id("stPlotlyChart").nth(1)
-    assert "Tunnel state" in timeline.text_content()
-    topology = page.get_by_test_id("stPlotlyChart").first
+    # The wide diagram (a laptop; the phone's top-to-bottom drawing is hidden at this width) and the timeline.
+    topology = _topology(page)
+    topology.locator(".main-svg").first.wait_for()
+    timeline = page.get_by_test_id("stPlotlyChart").filter(has_text="Tunnel state and events")
+    timeline.locator(".main-svg").first.wait_for()
     assert "DEVICE DOWN" in topology.text_content()
     shoot("scenario-lab-s4-top")
     topology.scroll_into_view_if_needed()
@@ -57,10 +60,15 @@ def test_s4_gateway_a_failure_end_to_end(page, app_url: str, shoot) -> None:
     _tab(page, "Generated logs")
     page.get_by_role("button", name="Download all logs").wait_for()
     shoot("scenario-lab-s4-logs")
-    # Play moves the diagram through time in the browser.
+    # Play moves the diagram through time in the browser: the title names a later moment.
+    topology = _topology(page)
     topology.scroll_into_view_if_needed()
+    title = topology.locator(".gtitle")
+    before = title.text_content()
     topology.get_by_text("Play").click()
-    page.wait_for_timeout(2500)
+    page.wait_for_function("t => { const e = document.querySelector('.st-key-sl_topo_wide .gtitle'); "
+                           "return e && e.textContent !== t; }", arg=before)
+    topology.get_by_text("Pause").click()
     shoot("scenario-lab-s4-after-play")
 
 
@@ -70,7 +78,7 @@ def test_selecting_a_gateway_on_the_diagram_fails_it(page, app_url: str, shoot) 
     wait_idle(page)
     _select(page, "Scenario", "S3: two customer gateways, static routing")
     click_and_wait(page, page.get_by_role("button", name="Run simulation"))
-    topology = page.get_by_test_id("stPlotlyChart").first
+    topology = _topology(page)
     topology.locator(".main-svg").first.wait_for()
     topology.scroll_into_view_if_needed()
     # The element markers are the second-to-last trace; customer gateway A is its second point.
@@ -108,3 +116,32 @@ def test_open_in_troubleshooter_carries_the_logs(page, app_url: str, shoot) -> N
     wait_idle(page)
     assert page.locator('[data-testid="stException"]').count() == 0
     shoot("scenario-lab-to-troubleshooter")
+
+
+def test_a_phone_gets_the_top_to_bottom_diagram(browser, app_url: str, tmp_path) -> None:
+    """At 390 px the left-to-right diagram is hidden and the vertical one shows every element's label."""
+    from tests.e2e.conftest import WAIT_MS, keep_screenshot
+
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                                  device_scale_factor=2)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(WAIT_MS)
+        page.goto(f"{app_url}/scenario-lab?scenario=s5&fail=cgw-down:cgw-a@60")
+        tall = page.locator('.st-key-sl_topo_tall [data-testid="stPlotlyChart"]')
+        tall.locator(".main-svg").first.wait_for(state="visible")
+        wait_idle(page)
+        assert not page.locator(".st-key-sl_topo_wide").is_visible()
+        text = tall.text_content()
+        assert "Customer gateway A" in text and "DEVICE DOWN" in text and "BLACK HOLE" in text
+        # Fits the phone: no label runs past the chart's right edge.
+        box = tall.bounding_box()
+        right = page.evaluate("Math.max(...Array.from(document.querySelectorAll("
+                              "'.st-key-sl_topo_tall .textpoint text')).map(e => e.getBoundingClientRect().right))")
+        assert box is not None and right <= box["x"] + box["width"] + 1
+        tall.scroll_into_view_if_needed()
+        shot = tmp_path / "scenario-lab-phone-topology.png"
+        page.screenshot(path=str(shot))
+        keep_screenshot(shot)
+    finally:
+        context.close()

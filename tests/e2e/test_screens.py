@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from lab import PROJECT_DIR
-from tests.e2e.conftest import WAIT_MS, keep_screenshot, wait_idle
+from tests.e2e.conftest import WAIT_MS, context_for, keep_screenshot, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -23,16 +23,24 @@ SIZES: dict[str, dict[str, object]] = {
                 "device_scale_factor": 2},
 }
 
+# A chart the reader can see: the scenario lab draws its diagram twice and the browser shows the one that fits.
+PLOT = '[data-testid="stPlotlyChart"] .main-svg >> visible=true'
+
 # (name, path and query, what shows that the view is ready)
 VIEWS = [
     ("home", "", "h1"),
     ("lessons", "lessons", "h1"),
     ("lesson-dpd", "lessons?lesson=dead-peer-detection", '[data-testid="stPlotlyChart"] .main-svg'),
     ("glossary", "glossary", "h1"),
-    ("scenario-lab", "scenario-lab", '[data-testid="stPlotlyChart"] .main-svg'),
+    ("scenario-lab", "scenario-lab", PLOT),
     ("scenario-lab-s5-failures",
-     "scenario-lab?scenario=s5&fail=cgw-down:cgw-a@60%2B240&fail=tunnel-down:tunnel-3@200",
-     '[data-testid="stPlotlyChart"] .main-svg'),
+     "scenario-lab?scenario=s5&fail=cgw-down:cgw-a@60%2B240&fail=ike-delete:tunnel-3@200", PLOT),
+    # A long run with a long failure script: the timeline's failure tags must stay readable.
+    ("scenario-lab-long-script",
+     "scenario-lab?scenario=s5&duration=3600&fail=cgw-down:cgw-a@60%2B240&fail=ike-delete:tunnel-3@100"
+     "&fail=ike-delete:tunnel-4@120&fail=idle@200%2B300&fail=cgw-link-down:cgw-b@400%2B200"
+     "&fail=endpoint-replacement:tunnel-1@900&fail=bgp-reset:tunnel-2@950&fail=psk-mismatch:tunnel-3@1800%2B300"
+     "&fail=proposal-mismatch:tunnel-4@1830%2B200&fail=cgw-down:cgw-b@2400%2B60", PLOT),
     ("troubleshooter", "troubleshooter", "h1"),
     ("monitor", "monitor?replay=dpd-idle-tunnel", '[data-testid="stDataFrame"] canvas'),
 ]
@@ -53,12 +61,13 @@ def shots_dir() -> Iterator[None]:
 
 @pytest.mark.parametrize("name, path, ready", VIEWS, ids=[v[0] for v in VIEWS])
 def test_every_page_at_projector_laptop_and_phone_size(
-    browser, app_url: str, tmp_path: Path, shots_dir: None, name: str, path: str, ready: str
+    browser, browser_contexts, app_url: str, tmp_path: Path, shots_dir: None, name: str, path: str, ready: str
 ) -> None:
     for size, options in SIZES.items():
-        context = browser.new_context(**options)
+        context = context_for(browser_contexts, browser, size, **options)
+        context.clear_cookies()
+        page = context.new_page()
         try:
-            page = context.new_page()
             page.set_default_timeout(WAIT_MS)
             page.goto(f"{app_url}/{path}")
             wait_idle(page)
@@ -78,4 +87,4 @@ def test_every_page_at_projector_laptop_and_phone_size(
             page.screenshot(path=str(shot), full_page=True)
             keep_screenshot(shot)
         finally:
-            context.close()
+            page.close()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from lab import DATASETS_DIR
-from tests.e2e.conftest import click_and_wait, wait_idle
+from tests.e2e.conftest import choose, shoot_sizes, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -124,18 +124,20 @@ def test_bad_upload_and_unknown_link_get_clear_messages(app_url: str, page, shoo
 SIZES = {"1920x1080": (1920, 1080), "1400x900": (1400, 900), "390x844": (390, 844)}
 
 
-@pytest.mark.parametrize("size", list(SIZES))
-def test_not_sure_candidates_and_a_diagnosis_with_device_commands(app_url: str, page, shoot, size: str) -> None:
-    """The question comes first; 'Not sure' lists what is still possible; a replay's link reaches a fix."""
-    width, height = SIZES[size]
-    page.set_viewport_size({"width": width, "height": height})
+def test_not_sure_candidates_and_a_diagnosis_with_device_commands(app_url: str, page, tmp_path: Path) -> None:
+    """The question comes first (at every size); 'Not sure' lists what is still possible; a replay's link
+    reaches a fix with the device's commands."""
     page.goto(f"{app_url}/troubleshooter")
     wait_idle(page)
     question = page.get_by_text("How many tunnels of the VPN connection are DOWN right now?").first
     question.wait_for()
-    box = question.bounding_box()
-    assert box is not None and box["y"] < height, "the question is on the first screen"
-    shoot(f"troubleshooter-question-first-{size}")
+    for size, (width, height) in SIZES.items():
+        page.set_viewport_size({"width": width, "height": height})
+        question.wait_for()
+        box = question.bounding_box()
+        assert box is not None and box["y"] < height, f"the question is on the first screen at {size}"
+    page.set_viewport_size({"width": 1400, "height": 900})
+    shoot_sizes(page, tmp_path, "troubleshooter-question-first")
 
     # "Diagnoses still possible" is on the page before the click too: wait for the link that carries the answer.
     page.get_by_role("button", name="Not sure - keep every branch open and ask what tells them apart",
@@ -145,7 +147,7 @@ def test_not_sure_candidates_and_a_diagnosis_with_device_commands(app_url: str, 
     link = page.locator('[data-testid="stCode"]', has_text="answers=").last.inner_text()
     assert link.startswith("http") and "answers=tunnel-down/scope" in link
     _no_exception(page)
-    shoot(f"troubleshooter-not-sure-{size}")
+    shoot_sizes(page, tmp_path, "troubleshooter-not-sure")
 
     # The CLI's link for a replay reaches the same position on the page; then the person answers.
     page.goto(f"{app_url}/troubleshooter?tree=tunnel-down&node=path-open&answers="
@@ -158,15 +160,10 @@ def test_not_sure_candidates_and_a_diagnosis_with_device_commands(app_url: str, 
     page.get_by_text("Your customer gateway").first.wait_for()
     wait_idle(page)
     picker = page.get_by_test_id("stSelectbox").filter(has_text="Your customer gateway").first
-    picker.scroll_into_view_if_needed()
-    picker.locator("input").first.click()
-    option = page.get_by_role("option", name="Cisco ASA")
-    if not option.is_visible():
-        picker.locator("input").first.press("ArrowDown")
-    click_and_wait(page, option)
+    choose(page, picker, "Cisco ASA")
     page.get_by_text("show crypto ikev2 sa").first.wait_for()
     _no_exception(page)
-    shoot(f"troubleshooter-diagnosis-commands-{size}")
+    shoot_sizes(page, tmp_path, "troubleshooter-diagnosis-commands")
     page.get_by_text("Preview the report").first.click()
     page.get_by_role("heading", name="VPN incident report").first.wait_for()
-    shoot(f"troubleshooter-report-preview-{size}")
+    shoot_sizes(page, tmp_path, "troubleshooter-report-preview")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lab.sim import Failure, simulate
+from lab.sim import Failure, parse_failure, simulate
 from lab.sim.compare import compare
 from lab.sim.figures import element_failure, elements, frame_times, timeline_figure, topology_figure
 
@@ -13,13 +13,13 @@ def test_topology_has_a_frame_per_moment_with_play_and_slider() -> None:
     fig = topology_figure(RUN)
     names = [f.name for f in fig.frames]
     assert names == [str(t) for t in frame_times(RUN)]
-    assert {"60", "61", "90"} <= set(names)  # the failure and the hold-timer expiry are moments of their own
+    assert {"60", "70", "90"} <= set(names)  # the failure, just after it, and the hold-timer expiry
     assert fig.layout.updatemenus[0].buttons[0].label.endswith("Play")
     assert len(fig.layout.sliders[0].steps) == len(names)
 
 
 def test_topology_states_are_written_not_only_coloured() -> None:
-    frame = {f.name: f for f in topology_figure(RUN).frames}["61"]
+    frame = {f.name: f for f in topology_figure(RUN).frames}["70"]
     texts = " ".join(" ".join(tr.text) for tr in frame.data if tr.text is not None)
     assert "DEVICE DOWN" in texts and "tunnel-1: BLACK HOLE" in texts and "tunnel-3: UP" in texts
     assert "LOST" in frame.layout.title.text
@@ -52,3 +52,52 @@ def test_comparison_marks_failures_a_design_cannot_have() -> None:
     s1 = rows[0]
     assert s1.manual is None and "no target" in s1.note
     assert [r.scenario for r in rows] == ["s1", "s2", "s3", "s4"]
+
+
+def test_slider_moments_are_an_even_grid_of_round_steps() -> None:
+    """The slider spaces its ticks by position: only evenly spaced moments give evenly spaced tick labels."""
+    for duration, step in ((600, 10), (120, 2), (3600, 60), (14400, 300)):
+        times = frame_times(simulate("s1", duration_s=duration))
+        assert times[0] == 0 and {b - a for a, b in zip(times, times[1:], strict=False)} == {step}
+        assert len(times) <= 60
+    fig = topology_figure(RUN)
+    assert [s.label for s in fig.layout.sliders[0].steps] == [f.name for f in fig.frames]
+    assert fig.layout.sliders[0].currentvalue.visible is False  # the title says the moment
+
+
+def test_phone_diagram_runs_top_to_bottom_with_every_label() -> None:
+    """On a phone the diagram is vertical: on premises at the top, the VPC at the bottom, same elements and labels."""
+    wide = {e.id: e for e in elements(RUN)}
+    tall = {e.id: e for e in elements(RUN, vertical=True)}
+    assert wide.keys() == tall.keys()
+    assert tall["onprem"].y > tall["cgw-a"].y > tall["tunnel-1"].y > tall["endpoint:tunnel-1"].y > tall["vpc"].y
+    assert tall["cgw-a"].x < tall["cgw-b"].x
+    frame = {f.name: f for f in topology_figure(RUN, vertical=True).frames}["70"]
+    texts = " ".join(" ".join(tr.text) for tr in frame.data if tr.text is not None)
+    assert "DEVICE DOWN" in texts and "tunnel-1<br>BLACK HOLE" in texts
+
+
+def test_node_labels_sit_on_a_halo_above_the_lines() -> None:
+    """Labels are drawn after every line, on a white halo, so a traffic line never hides one (S5 has eight)."""
+    fig = topology_figure(simulate("s5", [Failure("cgw-down", "cgw-a", 60)]))
+    labelled = [i for i, tr in enumerate(fig.data) if tr.text is not None]
+    lines = [i for i, tr in enumerate(fig.data) if tr.mode == "lines"]
+    assert labelled and min(labelled) > max(lines)
+    assert all("white" in fig.data[i].textfont.shadow for i in labelled)
+
+
+def test_failure_tags_are_numbered_and_staggered_on_a_long_script() -> None:
+    """Ten failures in an hour: each is a numbered tag (full text on hover); close tags go up a row."""
+    script = ["cgw-down:cgw-a@60+240", "ike-delete:tunnel-3@100", "ike-delete:tunnel-4@120", "idle@200+300",
+              "cgw-link-down:cgw-b@400+200", "endpoint-replacement:tunnel-1@900", "bgp-reset:tunnel-2@950",
+              "psk-mismatch:tunnel-3@1800+300", "proposal-mismatch:tunnel-4@1830+200", "cgw-down:cgw-b@2400+60"]
+    result = simulate("s5", [parse_failure(x) for x in script], duration_s=3600)
+    fig = timeline_figure(result)
+    tags = [a for a in fig.layout.annotations if a.text and a.text.isdigit()]
+    assert [a.text for a in tags] == [str(n) for n in range(1, 11)]
+    assert tags[0].hovertext.startswith("1: cgw-down cgw-a, 60 s until 300 s")
+    px_per_s = 1200 / 3600  # a laptop-wide chart
+    for a, b in zip(tags, tags[1:], strict=False):
+        if a.yshift == b.yshift:  # on the same row: far enough apart not to overlap
+            assert (b.x - a.x) * px_per_s >= 20
+    assert len({a.yshift for a in tags}) > 1

@@ -69,6 +69,7 @@ if source == sources.LIVE:
 elif source.startswith("replay:"):
     st.query_params["replay"] = source.split(":", 1)[1]
     st.query_params.pop("source", None)
+    st.query_params.pop("fail", None)  # a simulation's failure script belongs to that simulation
 else:  # a simulation: its key is the link (e.g. ?source=sim:s4), and no stale replay stays in the URL
     st.query_params["source"] = source
     st.query_params.pop("replay", None)
@@ -172,7 +173,31 @@ def _replay(slug: str) -> tuple[Snapshot, bool]:
 
 
 def _simulation(scenario_id: str) -> tuple[Snapshot, bool]:
-    return sources.simulation_snapshot(scenario_id), False
+    """The simulated design, healthy or under the failure script entered here (or named in the link as
+    `&fail=cgw-down:cgw-a@60+240`, as the scenario lab's links do). A script the simulator refuses is shown
+    with its message and kept as entered."""
+    from lab.sim import load_scenario  # the simulator is optional for the monitor (see monitor_sources)
+    from lab.ui import failure_script
+
+    spec = load_scenario(scenario_id)
+    linked = params.get_all("fail")
+    signature = tuple(linked)  # applied once per link: switching designs afterwards keeps the user's script
+    if linked and st.session_state.get("monitor_fail_link") != signature:
+        st.session_state["monitor_fail_link"] = signature
+        st.session_state["monitor_failures"] = failure_script.from_link(spec, linked)
+    entries = failure_script.script("monitor_failures")
+    with st.expander(_("Failure script: break this design as in the Scenario lab"), expanded=bool(entries)):
+        failure_script.drop_stale(spec, "monitor_failures")
+        entries = failure_script.editor(
+            spec, "monitor_failures", "monitor_fail",
+            _("No failure: the design runs healthy. Add one to see it in the charts, the events and the logs."))
+        st.session_state.setdefault("monitor_sim_duration", 600)
+        length, note = st.columns([1, 3], vertical_alignment="bottom")
+        duration = length.number_input(_("Run length (s)"), min_value=10, max_value=14400, step=60,
+                                       key="monitor_sim_duration", help=_("Up to 4 hours."))
+        note.caption(_("The inventory and the telemetry show the design at the end of the run; the Connection "
+                       "tab's chart and events show the whole run."))
+    return sources.simulation_snapshot(scenario_id, failure_script.as_tuple(entries), int(duration)), False
 
 
 try:

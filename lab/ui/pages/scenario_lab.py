@@ -15,11 +15,9 @@ from lab.sim import (
     list_scenarios,
     load_scenario,
     option_catalogue,
-    parse_failure,
-    valid_targets,
 )
 from lab.sim.figures import element_failure
-from lab.ui import identity
+from lab.ui import failure_script, identity
 from lab.ui import scenario_cache as cache
 from lab.ui.echo import literal, plain
 from lab.ui.lang import _, current, d
@@ -64,7 +62,7 @@ def _link_options(spec_id: str) -> None:
 
 
 # A lesson, an exercise or a drill's reveal can link here with ?scenario=s3&fail=cgw-down:cgw-a@60 (plus
-# options such as &dpd_timeout_action=restart): preselect, set and run once per link (a new link replaces
+# options such as &dpd_timeout_action=restart, and &duration=3600 for the run length): preselect, set and run once per link (a new link replaces
 # the script, so a drill revealed later opens its own simulation).
 _linked = st.query_params.get("scenario", "").lower()
 _link_sig = (_linked, tuple(st.query_params.get_all("fail")))
@@ -76,42 +74,24 @@ if _new_link and _linked not in SPECS:
                  valid=", ".join(SPECS)))
 if _new_link and _linked in SPECS:
     st.session_state["sl_scenario"] = st.query_params["scenario"].lower()
-    st.session_state["sl_failures"] = []
-    for text in st.query_params.get_all("fail"):
-        try:
-            f = parse_failure(text.replace(" ", "+"))  # an unescaped + in a link arrives as a space
-        except LabError as err:
-            st.warning(_("Link ignored a failure: {error}", error=plain(err)))
-            continue
-        _failures().append({"kind": f.kind, "target": f.target or valid_targets(SPECS[st.session_state["sl_scenario"]],
-                            f.kind)[0], "at": f.at_s, "dur": f.duration_s})
+    st.session_state["sl_failures"] = failure_script.from_link(SPECS[st.session_state["sl_scenario"]],
+                                                               st.query_params.get_all("fail"))
     _link_options(st.session_state["sl_scenario"])
+    _link_duration = st.query_params.get("duration")
+    if _link_duration is not None:
+        if _link_duration.isdigit() and 10 <= int(_link_duration) <= 14400:
+            st.session_state["sl_duration"] = int(_link_duration)
+        else:  # not echoed: it came from a URL
+            st.warning(_("The link's run length was ignored: it must be a whole number of seconds from 10 to 14400."))
     st.session_state["sl_opt_scenario"] = st.session_state["sl_scenario"]
     st.session_state["sl_autorun"] = True
-
-
-def _target_label(target: str) -> str:
-    if target == "all":
-        return _("all traffic")
-    if target.startswith("cgw-"):
-        return f"{target} ({spec.cgw(target).name})"
-    row = next((r for r in spec.tunnel_rows() if r[0] == target), None)
-    return f"{target} ({row[3].key}, {row[2].az})" if row else target
 
 
 left, right = st.columns([1, 2])
 with left:
     sid = st.selectbox(_("Scenario"), list(SPECS), key="sl_scenario", format_func=lambda s: d("scenario.title", SPECS[s].title))
 spec = load_scenario(sid)
-# A failure script built for another scenario may name parts this one does not have: drop those, say so.
-_stale = [f for f in _failures() if f["target"] not in valid_targets(spec, f["kind"])]
-if _stale:
-    st.session_state["sl_failures"] = [f for f in _failures() if f not in _stale]
-    st.warning(
-        _("Removed from the failure script because this scenario has no such part: {parts}",
-          parts=", ".join(_("{kind} on {target} at {at} s", kind=f["kind"], target=f["target"], at=f["at"])
-                          for f in _stale))
-    )
+failure_script.drop_stale(spec, "sl_failures")
 with right:
     st.markdown(f"**{d('scenario.summary', spec.summary)}**  \n*"
                 + _("Article section {section}.", section=spec.article) + f"* {d('scenario.lesson', spec.lesson)}")
@@ -177,43 +157,14 @@ with st.expander(_("Tunnel options and timers (defaults from the AWS facts)"), e
 
 # --- failure script ----------------------------------------------------------------------------------
 st.subheader(_("Failure script"))
-# The target column is wide enough for "cgw-a (Customer gateway A)" and "tunnel-1 (vpn-…, us-east-1a)".
-b1, b2, b3, b4, b5 = st.columns([2, 2.2, 0.9, 1.1, 0.9], vertical_alignment="bottom")
-with b1:
-    kind = st.selectbox(_("Failure"), list(KINDS), key="sl_new_kind", format_func=lambda k: d("failure.title", KINDS[k].title),
-                        help=_("What breaks. See the descriptions under the script."))
-targets = valid_targets(spec, kind)
-with b2:
-    target = st.selectbox(_("Target"), targets or [_("(none in this design)")], key="sl_new_target",
-                          disabled=not targets, format_func=_target_label,
-                          help=_("Customer gateway, tunnel, or all traffic."))
-with b3:
-    at = st.number_input(_("At (s)"), min_value=0, value=60, step=5, key="sl_new_at")
-with b4:
-    dur = st.number_input(_("Lasts (s, 0 = to end)"), min_value=0, value=0, step=10, key="sl_new_dur",
-                          help=_("A device or link comes back after this; a mismatch is fixed after this."))
-with b5:
-    if st.button(_("Add failure"), key="sl_add", disabled=not targets, width="stretch"):
-        _failures().append({"kind": kind, "target": target, "at": int(at), "dur": int(dur) or None})
-st.caption(d("failure.description", KINDS[kind].description))
-
-script = _failures()
-if script:
-    for i, f in enumerate(list(script)):
-        c1, c2 = st.columns([6, 1], vertical_alignment="center")
-        until = _("for {seconds} s", seconds=f["dur"]) if f["dur"] else _("until the end")
-        c1.markdown(f"{i + 1}. " + _("**{failure}** on {target} at **{at} s** {until}",
-                                     failure=d("failure.title", KINDS[f["kind"]].title), target=f"`{f['target']}`",
-                                     at=f["at"], until=until))
-        if c2.button(_("Remove"), key=f"sl_rm_{i}"):
-            script.pop(i)
-            st.rerun()
-else:
-    st.info(_("No failure yet: add one above (or select a component on the diagram after a run). A run without "
-              "failures shows the design working normally."))
+failure_script.editor(
+    spec, "sl_failures", "sl",
+    _("No failure yet: add one above (or select a component on the diagram after a run). A run without "
+      "failures shows the design working normally."))
 
 r1, r2, r3, _r4 = st.columns([1.2, 1, 1.3, 3], vertical_alignment="bottom")
-duration = r1.number_input(_("Run length (s)"), min_value=10, max_value=14400, value=600, step=60, key="sl_duration",
+st.session_state.setdefault("sl_duration", 600)  # a link may set it (&duration=), so no value= here
+duration = r1.number_input(_("Run length (s)"), min_value=10, max_value=14400, step=60, key="sl_duration",
                            help=_("Up to 4 hours in the page (the CLI allows 24 hours)."))
 seed = r2.number_input(_("Seed"), min_value=0, value=0, step=1, key="sl_seed",
                        help=_("Changes only the traffic jitter and rekey timing; same seed, same result."))
@@ -222,7 +173,7 @@ run_clicked = r3.button(_("Run simulation"), key="sl_run", type="primary", width
 
 def _key() -> cache.RunKey:
     ov = tuple(sorted((k, v) for k, v in values.items() if v is not None))
-    fails = tuple((f["kind"], f["target"], f["at"], f["dur"]) for f in _failures())
+    fails = failure_script.as_tuple(_failures())
     return cache.RunKey(sid, int(duration), fails, ov, int(seed))
 
 
@@ -294,9 +245,15 @@ if notice:
     getattr(st, notice[0])(notice[1])
 st.markdown(_("**Topology** · move the slider or press Play to see each moment; select a customer gateway, a tunnel "
               "(diamond) or an endpoint to add a failure there at the time below."))
-event = st.plotly_chart(cache.topology(key, current()), key="sl_topology", on_select="rerun", selection_mode=("points",),
-                        width="stretch", config={"displayModeBar": False})
-points = list(getattr(getattr(event, "selection", None), "points", None) or [])
+# Two drawings of the same run: left to right for a laptop or a projector, top to bottom for a phone. The
+# browser shows the one that fits its width (style.py), so a phone never gets a diagram it cannot read.
+points: list = []
+for _vertical, _where in ((False, "sl_topo_wide"), (True, "sl_topo_tall")):
+    with st.container(key=_where):
+        _event = st.plotly_chart(cache.topology(key, current(), _vertical), key=f"sl_topology{'_tall' * _vertical}",
+                                 on_select="rerun", selection_mode=("points",), width="stretch",
+                                 config={"displayModeBar": False})
+    points += list(getattr(getattr(_event, "selection", None), "points", None) or [])
 picked = [p.get("customdata") for p in points if isinstance(p, dict) and p.get("customdata")]
 signature = tuple(str(x) for x in picked)
 f1, f2, f3 = st.columns([2, 1, 1], vertical_alignment="bottom")
@@ -336,6 +293,17 @@ if tab_timeline.open:
     with tab_timeline:
         st.markdown(_("**Timeline** · per tunnel: state, traffic and events"))
         st.plotly_chart(cache.timeline(key, current()), key="sl_timeline", width="stretch")
+        if result.failures:
+            # The chart tags each failure with its number only (names would overlap on a long script).
+            st.caption(_("Numbered tags above the chart: where each failure starts (red dashed line) and ends "
+                         "(green dashed line)."))
+            st.dataframe(pd.DataFrame([{
+                "#": n,
+                _("Failure"): d("failure.title", KINDS[f.kind].title),
+                _("Target"): f.target,
+                _("From (s)"): f.at_s,
+                _("Until (s)"): _("the end") if f.end_s is None else str(f.end_s),
+            } for n, f in enumerate(result.failures, 1)]), hide_index=True)
 
 if tab_steps.open:
     with tab_steps:
