@@ -397,12 +397,6 @@ def _state_evidence(snapshot: Snapshot, conn: VpnConnection, tunnel: Tunnel) -> 
     opts = tunnel.options
     ev("tunnel.status", tunnel.status, t("{where} is {status}.", where=where, status=tunnel.status), "state",
        "VgwTelemetry Status")
-    if tunnel.status == "UP":
-        # A tunnel UP at the end has both phases established now; a log line saying Down is older. If the
-        # lines end with Down, the two pieces conflict and the phase question goes to the person.
-        for key in ("tunnel.phase1_state", "tunnel.phase2_state"):
-            ev(key, "Established", t("{where} is UP at the end of the window.", where=where), "state",
-               "VgwTelemetry Status")
     ev("options.startup_action", opts.startup_action,
        t("{where} has startup action {action}.", where=where, action=opts.startup_action), "options",
        "TunnelOptions StartupAction")

@@ -450,20 +450,3 @@ def test_the_report_writes_the_fix_in_english_even_when_the_page_is_korean() -> 
     assert "Set the pre-shared key of tunnel" in report and "사전 공유 키" not in report
     assert "Set-AzVirtualNetworkGatewayConnectionSharedKey" in report
 
-
-def test_a_tunnel_that_came_back_after_a_delete_is_not_called_stuck() -> None:
-    """S4: cgw-b re-initiates tunnel-3 after its Delete; the last AWS log line says Down, the telemetry says UP.
-    The two pieces conflict, so the engine asks instead of answering "nobody re-initiates"."""
-    from lab.sim import Failure, simulate
-
-    r = simulate("s4", [Failure("cgw-down", "cgw-a", 60), Failure("ike-delete", "tunnel-3", 60)])
-    ip = next(t.outside_ip for c in r.snapshot.connections for t in c.tunnels if t.status == "UP"
-              and any(e.kind == "ike-sa-deleted" and e.tunnel_ip == t.outside_ip for e in r.snapshot.events))
-    res = case.run(snapshot=r.snapshot, tunnel=ip)
-    assert not res.session.is_diagnosis and res.session.current.ref == "tunnel-down/phase1-state"
-    conflict = res.evidence["tunnel.phase1_state"]
-    assert conflict.value == "" and {p.value for p in conflict.conflicts} == {"Down", "Established"}
-    # Gateway A's tunnels (the device is down) never end at "nobody re-initiates" either.
-    down = [case.run(snapshot=r.snapshot, tunnel=t.outside_ip).session for c in r.snapshot.connections
-            for t in c.tunnels if t.status == "DOWN"]
-    assert down and all(s.current.ref != "tunnel-down/d-ike-sa-deleted-add" for s in down)
