@@ -214,17 +214,19 @@ def connection_figure(snapshot: Snapshot, vpn_id: str) -> go.Figure:
     names = tunnel_names(c)
     events = events_for(snapshot, c)
     n = max(len(c.tunnels), 1)
-    state_title = f"TunnelState per tunnel — {state_meaning(c)}"
+    # Short, left-aligned panel titles that fit a phone: each tunnel's axis says what 1 means, and the
+    # caption under the chart spells it out (state_meaning).
+    state_title = "TunnelState per tunnel"
     fig = make_subplots(
         rows=n + 2,
         cols=1,
         shared_xaxes=True,
-        vertical_spacing=0.05,
+        vertical_spacing=0.065,  # room for the data panel's two-line title
         row_heights=[0.3 / n] * n + [0.42, 0.28],
         subplot_titles=(
             state_title,
             *([""] * (n - 1)),
-            "TunnelDataIn / TunnelDataOut per tunnel — data is not liveness",
+            "TunnelDataIn / TunnelDataOut per tunnel<br>data is not liveness",
             "Events",
         ),
     )
@@ -245,7 +247,8 @@ def connection_figure(snapshot: Snapshot, vpn_id: str) -> go.Figure:
         template="plotly_white",
     )
     for annotation in fig.layout.annotations:
-        annotation.update(font={"size": 13})
+        if annotation.text and annotation.xref == "paper":  # the panel titles (not the failure lines' notes)
+            annotation.update(font={"size": 13}, x=0, xanchor="left", align="left")
     return fig
 
 

@@ -10,6 +10,8 @@ Rules, in the order an engineer would apply them (AWS's own order is IKE -> IPse
    (did anyone set the tunnel up again afterwards?), or a DPD timeout (a reachability problem until
    the log shows the peer alive again), or unanswered negotiation (reachability).
 3. Then rekey collisions; BGP only when IKE and IPsec show no failure (BGP rides on the tunnel).
+A daemon's guess (a weak event) counts only when nothing firmer is seen, and not at all when an SA
+was established after it: the tunnel recovered and there is nothing to fix.
 """
 
 from __future__ import annotations
@@ -162,6 +164,10 @@ def diagnose(events: list[Event]) -> Primary | None:
         bgp_up = [e.order for e in events if e.kind == "bgp_up"]
         if "bgp_down" in cats and bgp_up and max(bgp_up) > cats["bgp_down"][-1].order:
             del cats["bgp_down"]  # reset on purpose and back up: nothing to fix
+        up = [e.order for e in events if e.kind == "established"]
+        for cat in [c for c in cats if c != "bgp_down"]:
+            if up and max(up) > cats[cat][-1].order:
+                del cats[cat]  # only a daemon's guess, and the tunnel came up again after it: nothing to fix
     if not cats:
         return None
     context: dict[str, list[Event]] = {}

@@ -50,7 +50,8 @@ class DrillStatus:
 
 
 def drill_status(store: Store, cls: ClassRow, now: datetime) -> DrillStatus | None:
-    drill = store.latest_drill(cls.id)
-    if drill is None:
+    state = store.latest_drill_state(cls.id)
+    if state is None:
         return None
-    return DrillStatus(drill, phase(drill, now), store.drill_answers([drill.id]), len(store.members(cls.id)))
+    drill, answers, participants = state
+    return DrillStatus(drill, phase(drill, now), answers, participants)

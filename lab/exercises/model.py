@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlencode
 
+DEFAULT_DURATION_S = 600  # the scenario lab's default run length (a link names any other)
+
 LabKind = Literal["scenario", "troubleshooter", "analyzer"]
 AnswerKind = Literal["choice", "number"]
 Value = str | int | float | bool | None
@@ -49,7 +51,7 @@ class Target:
     scenario: str | None = None
     failures: tuple[str, ...] = ()
     options: tuple[tuple[str, str | int], ...] = ()
-    duration_s: int = 600
+    duration_s: int = DEFAULT_DURATION_S
     tree: str | None = None
     node: str | None = None
     sample: str | None = None
@@ -60,6 +62,8 @@ class Target:
             params: list[tuple[str, str]] = [("scenario", self.scenario or "")]
             params += [("fail", f) for f in self.failures]
             params += [(k, str(v)) for k, v in self.options]
+            if self.duration_s != DEFAULT_DURATION_S:  # the lab runs the same length as the computed answer
+                params.append(("duration", str(self.duration_s)))
             return "/scenario-lab?" + urlencode(params)
         if self.lab == "troubleshooter":
             return "/troubleshooter?" + urlencode({"tree": self.tree or "", "node": self.node or ""})
@@ -72,6 +76,8 @@ class Target:
             if self.failures:
                 q["fail"] = list(self.failures)
             q.update({k: str(v) for k, v in self.options})
+            if self.duration_s != DEFAULT_DURATION_S:
+                q["duration"] = str(self.duration_s)
             return q
         if self.lab == "troubleshooter":
             return {"tree": self.tree or "", "node": self.node or ""}

@@ -51,7 +51,16 @@ def _span(fig: go.Figure, lane: int, x0: float, x1: float, color: str, label: st
                   line={"color": color, "width": 1})
     fits = (x1 - x0) / x_max * DESIGN_WIDTH_PX >= len(label) * 6.2 + 6
     if label and fits:
-        fig.add_annotation(x=(x0 + x1) / 2, y=lane, text=label, showarrow=False, font={"size": 11, "color": "#1f2933"})
+        # The label sits on a patch of the bar's own (blended) colour, so a moment's dashed line that crosses
+        # the bar stops at the label instead of running through its words.
+        fig.add_annotation(x=(x0 + x1) / 2, y=lane, text=label, showarrow=False, font={"size": 11, "color": "#1f2933"},
+                           bgcolor=_on_white(color, opacity), borderpad=1)
+
+
+def _on_white(color: str, opacity: float) -> str:
+    """The colour a #rrggbb fill at `opacity` shows over the white plot background."""
+    rgb = [int(color[i:i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(opacity * c + (1 - opacity) * 255):02x}" for c in rgb)
 
 
 def _mark(fig: go.Figure, x: float, label: str, color: str, y_top: float) -> None:

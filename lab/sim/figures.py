@@ -329,7 +329,7 @@ def topology_figure(result: SimResult, at: int | None = None, vertical: bool = F
 
 
 MAX_POINTS = 1800
-TAG_GAP = 0.025  # failure tags closer than this share of the run go on separate rows
+TAG_GAP = 0.05  # failure tags closer than this share of the run go on separate rows (a phone is narrow)
 TAG_ROW = 18  # px per row of failure tags
 
 

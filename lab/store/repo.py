@@ -213,6 +213,21 @@ class Store:
                            .order_by(Drill.opened_at.desc()).limit(1))
             return _drill(row) if row else None
 
+    def latest_drill_state(self, class_id: str) -> tuple[DrillRow, list[DrillAnswerRow], int] | None:
+        """The class's latest drill, its answers and the number of participants, read in one transaction
+        (what every participant's drill area reads every two seconds; one connection instead of three)."""
+        with self._session() as s:
+            row = s.scalar(select(Drill).where(Drill.class_id == class_id)
+                           .order_by(Drill.opened_at.desc()).limit(1))
+            if row is None:
+                return None
+            answers = s.scalars(select(DrillAnswer).where(DrillAnswer.drill_id == row.id)
+                                .order_by(DrillAnswer.answered_at))
+            found = [DrillAnswerRow(a.drill_id, a.learner_id, a.answer, a.correct, _utc(a.answered_at))  # type: ignore[arg-type]
+                     for a in answers]
+            n = s.scalar(select(func.count()).select_from(Membership).where(Membership.class_id == class_id))
+            return _drill(row), found, int(n or 0)
+
     def members(self, class_id: str) -> list[LearnerRow]:
         with self._session() as s:
             rows = s.scalars(select(Learner).join(Membership, Membership.learner_id == Learner.id)

@@ -15,7 +15,8 @@ PROGRESS, CLASS, FACILITATOR = "ui/pages/progress.py", "ui/pages/class_room.py",
 
 
 def _texts(at) -> str:
-    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts = [h.value for h in (*at.title, *at.subheader)]
+    parts += [m.value for m in at.markdown] + [c.value for c in at.caption]
     parts += [e.value for e in (*at.error, *at.success, *at.info, *at.warning)]
     return "\n".join(str(p) for p in parts)
 

@@ -244,3 +244,15 @@ def test_bgp_timers_are_offered_only_for_designs_that_run_bgp(open_page: OpenPag
     at.selectbox(key="sl_scenario").select("s4").run()
     assert not at.exception
     assert {"sl_opt_bgp_hold_s", "sl_opt_bgp_keepalive_s"} <= {w.key for w in at.number_input}
+
+
+def test_a_link_sets_the_run_length_and_a_bad_one_is_refused(open_page: OpenPage) -> None:
+    """An exercise of 90 minutes links here with &duration=5400; a value out of range keeps the default."""
+    at = open_page(PAGE, scenario="s1", fail="endpoint-replacement:tunnel-1@60", duration="5400")
+    assert not at.exception
+    assert at.number_input(key="sl_duration").value == 5400
+    assert not at.warning
+    at = open_page(PAGE, scenario="s1", fail="idle@60", duration="99999")
+    assert not at.exception
+    assert at.number_input(key="sl_duration").value == 600
+    assert any("run length was ignored" in w.value for w in at.warning)

@@ -77,7 +77,7 @@ def test_monitor_live_region_from_a_local_aws_endpoint(page, live_app: str, shoo
 def test_monitor_simulation_shows_a_failure_from_its_script(page, app_url: str, tmp_path) -> None:
     """A simulation with a failure script (from a link, as the scenario lab writes them): the failed gateway's
     connection has no tunnel up at the end, and its chart and events show when it went down."""
-    from tests.e2e.conftest import shoot_sizes
+    from tests.e2e.conftest import SHOT_SIZES, save_shot
 
     page.goto(f"{app_url}/monitor?source=sim:s4&fail=cgw-down:cgw-a@120")
     wait_idle(page)
@@ -92,4 +92,10 @@ def test_monitor_simulation_shows_a_failure_from_its_script(page, app_url: str, 
     chart.locator(".main-svg").first.wait_for(state="visible")
     assert "TunnelState" in (chart.locator(".legend").text_content() or "")
     _no_exception(page)
-    shoot_sizes(page, tmp_path, "monitor-simulation-failure")
+    # At each size, the chart in view: the screenshot shows the failure as a reader scrolling to it sees it.
+    for width, height in SHOT_SIZES:
+        page.set_viewport_size({"width": width, "height": height})
+        chart = page.locator('[data-testid="stPlotlyChart"]').first
+        chart.locator(".main-svg").first.wait_for(state="visible")
+        chart.scroll_into_view_if_needed()
+        save_shot(page, tmp_path, f"monitor-simulation-failure-chart-{width}x{height}")

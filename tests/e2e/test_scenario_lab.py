@@ -118,14 +118,14 @@ def test_open_in_troubleshooter_carries_the_logs(page, app_url: str, shoot) -> N
     shoot("scenario-lab-to-troubleshooter")
 
 
-def test_a_phone_gets_the_top_to_bottom_diagram(browser, app_url: str, tmp_path) -> None:
+def test_a_phone_gets_the_top_to_bottom_diagram(browser, browser_contexts, app_url: str, tmp_path) -> None:
     """At 390 px the left-to-right diagram is hidden and the vertical one shows every element's label."""
-    from tests.e2e.conftest import WAIT_MS, keep_screenshot
+    from tests.e2e.conftest import WAIT_MS, context_for, keep_screenshot
 
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
-                                  device_scale_factor=2)
+    context = context_for(browser_contexts, browser, "390x844", viewport={"width": 390, "height": 844},
+                          is_mobile=True, has_touch=True, device_scale_factor=2)
+    page = context.new_page()
     try:
-        page = context.new_page()
         page.set_default_timeout(WAIT_MS)
         page.goto(f"{app_url}/scenario-lab?scenario=s5&fail=cgw-down:cgw-a@60")
         tall = page.locator('.st-key-sl_topo_tall [data-testid="stPlotlyChart"]')
@@ -144,4 +144,4 @@ def test_a_phone_gets_the_top_to_bottom_diagram(browser, app_url: str, tmp_path)
         page.screenshot(path=str(shot))
         keep_screenshot(shot)
     finally:
-        context.close()
+        page.close()

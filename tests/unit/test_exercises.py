@@ -79,3 +79,11 @@ def test_a_drifted_stated_answer_is_reported() -> None:
 def test_scenario_links_carry_failures_and_options() -> None:
     t = Target("scenario", "down_s.tunnel-1", "s1", ("idle@60+300",), (("dpd_timeout_action", "restart"),))
     assert t.url() == "/scenario-lab?scenario=s1&fail=idle%4060%2B300&dpd_timeout_action=restart"
+
+
+def test_a_longer_exercise_opens_the_lab_with_its_run_length() -> None:
+    """Lesson 9's audit exercise runs 90 minutes: the lab opens on the same length, so it shows the same answer."""
+    t = Target("scenario", "audit.single-tunnel", "s1", ("endpoint-replacement:tunnel-1@60",), duration_s=5400)
+    assert t.url().endswith("&duration=5400")
+    assert t.query_params()["duration"] == "5400"
+    assert "duration" not in Target("scenario", "down_s.tunnel-1", "s1", ("idle@60",)).url()

@@ -27,10 +27,11 @@ from lab.ui.registry import page
 LAB_DIR = Path(__file__).resolve().parents[2]
 POLL_S = 2
 
-st.title(_("Join a class"))
+title = st.empty()  # the page's title: "Join a class", or the class once joined (settled below)
 identity.write_cookie()
 s = identity.store()
 if s is None:
+    title.title(_("Join a class"))
     st.stop()
 learner = identity.current_learner(s)
 linked = st.query_params.get("code", "").strip()
@@ -79,10 +80,12 @@ if learner is not None:
     except LabError as err:
         st.error(str(err))
 if cls is None or learner is None:
+    title.title(_("Join a class"))
     _join_form(linked, learner)
     st.stop()
 
-st.markdown(f"### {identity.plain(cls.title)}")
+# In the class, the page is the class: its title, then the drill area.
+title.title(identity.plain(cls.title), anchor=False)
 st.caption(_("Class {code} · you are in as {name}", code=cls.code, name=identity.plain(learner.name)))
 
 
@@ -128,7 +131,7 @@ def live_drill() -> None:
         st.markdown(_("**Drill: {title}**", title=identity.plain(d.title)))
         st.markdown(_("{scenario} · failure script: {failures}", scenario=d_("scenario.title", spec["scenario_title"]),
                       failures=", ".join(f"`{f}`" for f in spec["failures"])))
-        st.markdown(f"#### {_(spec['prompt'])}")
+        st.subheader(_(spec["prompt"]), anchor=False)
         mine = status.mine(me.id)
         error = st.session_state.pop("drill_error", None)
         if error:

@@ -1,0 +1,37 @@
+"""A daemon's own guess (a weak event) is no cause when the tunnel came up again after it; and pluto's
+deletion lines, which name the state being deleted, are not read as an SA being established."""
+
+from __future__ import annotations
+
+from lab.analyzer import analyze_text
+
+# libreswan test-suite output (testing/pluto/host-to-host-transport-linux/west.console.txt at commit
+# 0c4e3eccfbb2cdfa1e21c154ee847a141a611a4f): an orderly teardown by the operator.
+TEARDOWN = """\
+"west-east" #1: initiator established IKE SA; authenticated peer using authby=secret and FQDN '@east'
+"west-east" #2: initiator established Child SA using #1; IPsec transport [192.1.2.45/32===192.1.2.23/32]
+"west-east": initiating delete of connection's IKE SA #1 (and Child SA #2)
+"west-east" #1: sent INFORMATIONAL request to delete IKE SA
+"west-east" #1: deleting IKE SA (established IKE SA)
+"""
+
+
+def test_a_deletion_line_is_not_an_established_sa() -> None:
+    result = analyze_text(TEARDOWN)
+    assert result.signals.get("established") == 2
+    assert result.primary is not None and result.primary.category == "ike_sa_deleted_by_peer"
+
+
+def test_a_weak_reading_followed_by_a_new_sa_is_no_cause() -> None:
+    again = TEARDOWN + '"west-east" #3: initiator established IKE SA; authenticated peer using authby=secret\n'
+    assert analyze_text(again).primary is None
+
+
+def test_a_firm_failure_stays_the_cause_after_a_later_sa() -> None:
+    text = (
+        '"aws" #1: STATE_MAIN_I3: 60 second timeout exceeded after 0 retransmits.  Possible authentication '
+        "failure: no acceptable response to our first encrypted message\n"
+        '"aws" #3: STATE_MAIN_I4: ISAKMP SA established {auth=PRESHARED_KEY cipher=AES_CBC_256}\n'
+    )
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.category == "auth_failure"
