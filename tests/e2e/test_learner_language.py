@@ -11,14 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import click_and_wait, save_shot, shoot_sizes, wait_idle
+from tests.e2e.conftest import WAIT_MS, choose, click_and_wait, save_shot, shoot_sizes, wait_idle
 
 pytestmark = pytest.mark.e2e
 
 
 def _pick(page: object, language: str) -> None:
-    page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").click()  # type: ignore[attr-defined]
-    click_and_wait(page, page.get_by_role("option", name=language))  # type: ignore[attr-defined]
+    choose(page, page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox"), language)  # type: ignore[attr-defined]
 
 
 def test_language_follows_the_resume_link_to_a_new_device(browser, app_url: str, tmp_path: Path) -> None:
@@ -27,7 +26,7 @@ def test_language_follows_the_resume_link_to_a_new_device(browser, app_url: str,
     third = browser.new_context(locale="en-US", viewport={"width": 1400, "height": 900})
     try:
         a = first.new_page()
-        a.set_default_timeout(60_000)
+        a.set_default_timeout(WAIT_MS)
         a.goto(f"{app_url}/progress")
         wait_idle(a)
         a.get_by_role("textbox", name="Display name").fill("Jisoo")
@@ -39,7 +38,7 @@ def test_language_follows_the_resume_link_to_a_new_device(browser, app_url: str,
 
         # Another device, an English browser: the resume link brings the Korean pages back.
         b = second.new_page()
-        b.set_default_timeout(60_000)
+        b.set_default_timeout(WAIT_MS)
         b.goto(link)
         wait_idle(b)
         b.get_by_role("heading", name="내 진도", exact=True).wait_for()
@@ -54,7 +53,7 @@ def test_language_follows_the_resume_link_to_a_new_device(browser, app_url: str,
         _pick(b, "English")
         b.get_by_role("heading", name="Lessons", exact=True).wait_for()
         c = third.new_page()
-        c.set_default_timeout(60_000)
+        c.set_default_timeout(WAIT_MS)
         c.goto(link)
         wait_idle(c)
         c.get_by_role("heading", name="My progress", exact=True).wait_for()
@@ -69,7 +68,7 @@ def test_a_visitor_without_a_profile_still_gets_the_browser_language(browser, ap
     context = browser.new_context(locale="ko-KR", viewport={"width": 1400, "height": 900})
     try:
         page = context.new_page()
-        page.set_default_timeout(60_000)
+        page.set_default_timeout(WAIT_MS)
         page.goto(f"{app_url}/progress")
         wait_idle(page)
         try:
