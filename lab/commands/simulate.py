@@ -161,7 +161,7 @@ def _print_text(result: SimResult, args: argparse.Namespace) -> None:
     print(t("Time to recover:            {value}", value=_fmt(o.recover_s, t("not recovered in the run"))))
     print(t("A person had to act:        {value}", value=t("yes") if o.manual_action_required else t("no")))
     print(t("Tunnels down:               {list}", list=", ".join(f"{k} {_fmt(v, '')}" for k, v in o.down_s.items())))
-    print(f"\n{render(o.verdict)}\n\n" + t("What happened:"))
+    print(f"\n{o.verdict_text()}\n\n" + t("What happened:"))
     for at, text in o.explanation:
         print(f"  t={at:>4} s  {render(text)}")
     if args.emit_logs:

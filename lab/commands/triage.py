@@ -153,44 +153,83 @@ def _triage(args: argparse.Namespace) -> int:
 
 
 def _print(data: dict, result: case.Result) -> None:  # type: ignore[type-arg]
+    """The human-readable answer, in the language of --lang (commands stay as the vendor writes them)."""
+    from lab.i18n import data_text as dt
+    from lab.i18n import t
+
     out: list[str] = []
     if data["scope"]:
-        out.append(f"Evidence from: {data['scope']} (other tunnels' facts are not used)")
+        out.append(t("Evidence from: {scope} (other tunnels' facts are not used)", scope=data["scope"]))
     if result.scope and result.scope.notes:
-        out += [f"Note: {n}" for n in result.scope.notes]
+        out += [t("Note: {note}", note=n) for n in result.scope.notes]
     out.append("")
-    out.append("Path:")
+    out.append(t("Path:"))
     if not data["path"]:
-        out.append("  (no question answered yet)")
-    for i, step in enumerate(data["path"], 1):
+        out.append("  " + t("(no question answered yet)"))
+    by = {"person": t("person"), "evidence": t("evidence")}
+    for i, (step, (n, s)) in enumerate(zip(data["path"], [p for p in tree.path(result.session) if p[1].answer is not None],
+                                          strict=False), 1):
         src = f" - {step['source']}" if step["source"] else ""
-        out.append(f"  {i}. {step['node']}: {step['answer']}  [{step['by']}{src}]")
+        label = _answer_label(n, s, step["answer"])
+        out.append(f"  {i}. {step['node']}: {label}  [{by.get(step['by'], step['by'])}{src}]")
     out.append("")
     if data["is_diagnosis"]:
         d = data["diagnosis"]
         node = tree.resolve(d["id"])
-        out += [f"Diagnosis: {d['title']}  ({d['id']})", "", f"Cause: {node.cause}", "", f"Fix: {node.fix}"]
+        out += [t("Diagnosis: {title}  ({id})", title=dt("tree.title", node.title), id=d["id"]), "",
+                t("Cause: {text}", text=dt("tree.cause", node.cause)), "", t("Fix: {text}", text=dt("tree.fix", node.fix))]
         if result.fix and result.fix.lines:
-            out += ["", "With the values from the evidence:"] + [f"  - {line}" for line in result.fix.lines]
+            out += ["", t("With the values from the evidence:")] + [f"  - {line}" for line in result.fix.lines]
+        if result.fix and result.fix.device:
+            out += ["", t("On the customer gateway: {text}", text=result.fix.device)]
         if d["commands"]:
             for c in d["commands"]:
                 out += ["", f"{c['title']} ({families()[c['family']]}):"]
                 if c["command"]:
-                    out += [f"    {line}" for line in c["command"].splitlines()] + [f"  Source: {c['source']}"]
+                    out += [f"    {line}" for line in c["command"].splitlines()] + ["  " + t("Source: {url}", url=c["source"])]
                 else:
-                    out.append("    No documented command in the lab's data for this device; see its documentation.")
+                    out += ["    " + t("No command on {family}: {note}", family=families()[c["family"]], note=c["note"]),
+                            "  " + t("Where it is documented: {url}", url=c["source"])]
         elif not result.fix or not result.fix.family:
-            out += ["", "Add --device FAMILY for the commands (" + ", ".join(families()) + ")."]
+            out += ["", t("Add --device FAMILY for the commands ({families}).", families=", ".join(families()))]
     else:
         q = data["question"]
-        out.append(f"Question ({q['node']}): {q['text']}")
+        node = result.session.current
+        text = dt("tree.text", q["text"]) if not result.session.is_shortlist else t(q["text"])
+        out.append(t("Question ({node}): {text}", node=q["node"], text=text))
         for c in q["choices"]:
-            out.append(f"  {c['answer']:>9}  {c['label']}")
-        out.append(f"Answer with: --answer {q['node']}=<choice>")
+            label = c["label"]
+            if c["answer"] == "not-sure":
+                label = t(tree.NOT_SURE_LABEL)
+            elif result.session.is_shortlist:
+                label = dt("tree.title", label)
+            else:
+                label = dt("tree.answer", label)
+            out.append(f"  {c['answer']:>9}  {label}")
+        out.append(t("Answer with: --answer {node}=<choice>", node=q["node"]))
+        del node
         if data["candidates"]:
-            out += ["", "Diagnoses still possible, most likely first:"]
+            out += ["", t("Diagnoses still possible (most likely first):")]
             for cand in tree.candidates(result.session, result.evidence):
-                via = f"  - if: {cand.via}" if cand.via else ""
-                out.append(f"  - {cand.title} ({cand.ref}){via}")
-    out += ["", f"Troubleshooter page: {data['link']}"]
+                via = "  - " + t("if: {via}", via=_via(cand.via)) if cand.via else ""
+                out.append(f"  - {dt('tree.title', cand.title)} ({cand.ref}){via}")
+    out += ["", t("Troubleshooter page: {link}", link=data["link"])]
     print(_plain("\n".join(out)))
+
+
+def _answer_label(node: tree.Node, step: tree.Step, english: str) -> str:
+    from lab.i18n import data_text as dt
+    from lab.i18n import t
+
+    if step.answer == tree.NOT_SURE:
+        return t(tree.NOT_SURE_LABEL)
+    if node.is_diagnosis or tree.resolve(step.ref).is_diagnosis:
+        return dt("tree.title", english)
+    return dt("tree.answer", english)
+
+
+def _via(via: str) -> str:
+    from lab.i18n import data_text as dt
+
+    title, sep, answer = via.partition(" → ")
+    return f"{dt('tree.title', title)} → {dt('tree.answer', answer)}" if sep else via

@@ -23,7 +23,6 @@ def _pairs() -> Iterator[tuple[str, str]]:
     from lab.glossary import glossary
     from lab.samples import sample_logs
     from lab.sim import ASSUMPTIONS, FAILURE_KINDS, list_scenarios, option_catalogue
-    from lab.triage import fixes
     from lab.triage import tree as trees
 
     for term in glossary().terms:
@@ -79,17 +78,20 @@ def _pairs() -> Iterator[tuple[str, str]]:
         yield "replay.expected_explanation", inc.expected_explanation
         for event in inc.snapshot.events:
             yield "replay.event", event.detail
+    from lab.triage.evidence import rules as evidence_rules
+    from lab.triage.fixes import fix_texts
+
+    for ev_rule in evidence_rules().values():
+        yield "evidence.source", ev_rule.source
+        yield "evidence.proves", ev_rule.proves
+        yield "evidence.does_not_prove", ev_rule.does_not_prove
+    yield from fix_texts()
     out = outline()
     yield "outline.source", out.source
     for section in out.sections:
         yield "outline.section", section.title
         for topic in section.topics:
             yield "outline.topic", topic.text
-    for fix in fixes.fixes().values():
-        for line in fix.lines:
-            yield "fix.line", line
-    for action in fixes.commands().actions.values():
-        yield "fix.action", action.title
     yield from _figure_pairs()
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from lab.i18n import M
+from lab.i18n import N_
 from lab.sim.failures import Failure, valid_targets
 from lab.sim.options import Overrides, applicable
 from lab.sim.result import simulate
@@ -25,6 +25,14 @@ class Row:
     manual: bool | None
     verdict: str
     note: str  # failures left out because the scenario has no such target
+    verdict_template: str = ""
+    verdict_values: dict[str, object] = field(default_factory=dict)
+
+    def verdict_text(self, lang: str | None = None) -> str:
+        """The verdict in `lang` (default: the current language)."""
+        from lab.i18n import t
+
+        return t(self.verdict_template, lang, **self.verdict_values) if self.verdict_template else self.verdict
 
 
 def compare(failures: Sequence[Failure], overrides: Overrides | None = None, duration_s: int = 600,
@@ -40,12 +48,14 @@ def compare(failures: Sequence[Failure], overrides: Overrides | None = None, dur
                 kept.append(f)
             else:
                 dropped.append(f"{f.kind}:{f.target or '-'}")
-        note = M("{scenario} has no target for {failures}", scenario=sid.upper(), failures=", ".join(dropped)) if dropped else ""
+        note = f"{sid.upper()} has no target for {', '.join(dropped)}" if dropped else ""
         if failures and not kept:
-            rows.append(Row(sid, spec.title, None, None, None, None, None, M("Not applicable."), note))
+            rows.append(Row(sid, spec.title, None, None, None, None, None, "Not applicable.", note,
+                            N_("Not applicable.")))
             continue
         ov = applicable(spec, overrides or Overrides())
         out = simulate(sid, kept, duration_s=duration_s, overrides=ov, seed=seed).outcome
         rows.append(Row(sid, spec.title, out.outage_s["to_onprem"], out.outage_s["to_aws"], out.detect_s,
-                        out.recover_s, out.manual_action_required, out.verdict, note))
+                        out.recover_s, out.manual_action_required, out.verdict, note, out.verdict_template,
+                        out.verdict_values))
     return rows

@@ -24,12 +24,12 @@ Outcome rules (each one is a property test over random failure scripts, tests/un
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from lab import facts
 from lab.errors import InputError
-from lab.i18n import M
+from lab.i18n import N_
 from lab.model import (
     METRIC_DATA_IN,
     METRIC_DATA_OUT,
@@ -62,7 +62,17 @@ class Outcome:
     manual_action_required: bool
     down_s: dict[str, int]  # tunnel id -> seconds with TunnelState 0
     explanation: tuple[tuple[int, str], ...]
-    verdict: str
+    verdict: str  # in English (JSON, logs); verdict_text() gives it in the page's language
+    verdict_template: str = ""  # the catalogue message the verdict was filled from
+    verdict_values: dict[str, object] = field(default_factory=dict)
+
+    def verdict_text(self, lang: str | None = None) -> str:
+        """The verdict in `lang` (default: the current language)."""
+        if not self.verdict_template:
+            return self.verdict
+        from lab.i18n import t
+
+        return t(self.verdict_template, lang, **self.verdict_values)
 
 
 @dataclass(frozen=True)
@@ -94,10 +104,9 @@ def simulate(
     """Simulate one scenario; same inputs and seed give identical output."""
     spec = load_scenario(scenario_id)
     if not 10 <= duration_s <= MAX_DURATION_S:
-        raise InputError(M("Duration {seconds} s is outside 10 to {maximum} s.", seconds=duration_s,
-                           maximum=MAX_DURATION_S))
+        raise InputError(f"Duration {duration_s} s is outside 10 to {MAX_DURATION_S} s.")
     if resolution_s not in (1, 60):
-        raise InputError(M("Resolution {seconds} s is not supported; use 1 or 60.", seconds=resolution_s))
+        raise InputError(f"Resolution {resolution_s} s is not supported; use 1 or 60.")
     settings = resolve_settings(spec, overrides)
     script = resolve_failures(spec, failures, duration_s)
     engine = Engine(spec, settings, script, duration_s, seed, start)
@@ -133,6 +142,8 @@ def _outcome(e: Engine, tr: Trace, script: list[Failure]) -> Outcome:
         stuck = [tun.id for tun in e.tuns if tr.state[tun.idx][first] and not tr.up_after_settle[tun.idx]]
     manual = bool((ongoing and (tr.outage_end_onprem or tr.outage_end_aws)) or stuck)
     outage = {"to_onprem": sum(lost_on), "to_aws": sum(lost_aws)}
+    devices = sorted({f.target for f in script if f.kind in _DEVICE_FAILURES and f.end_s is None and f.target})
+    verdict, values = _verdict(outage, recover, manual, ongoing, bool(script), stuck, devices)
     return Outcome(
         outage_s=outage,
         lost_pct={"to_onprem": round(100 * bytes_on / off_on, 1) if off_on else 0.0,
@@ -142,32 +153,44 @@ def _outcome(e: Engine, tr: Trace, script: list[Failure]) -> Outcome:
         manual_action_required=manual,
         down_s=down,
         explanation=tuple(e.rec.steps),
-        verdict=_verdict(outage, recover, manual, ongoing, bool(script), stuck),
+        verdict=verdict.format(**values),
+        verdict_template=verdict,
+        verdict_values=values,
     )
 
 
+_DEVICE_FAILURES = ("cgw-down", "cgw-link-down")
+
+
 def _verdict(outage: dict[str, int], recover: int | None, manual: bool, ongoing: bool, failed: bool,
-             stuck: list[str] | None = None) -> str:
+             stuck: list[str] | None = None, devices: list[str] | None = None) -> tuple[str, dict[str, object]]:
+    """The verdict as a catalogue message and its values (rule 4: never "on its own" while a person is needed)."""
     if not failed:
-        return M("No failure injected: traffic flows all the time.")
+        return N_("No failure injected: traffic flows all the time."), {}
     stuck = stuck or []
     if manual and not ongoing and stuck:
-        lost = (M("no traffic was lost") if not outage["to_onprem"] and not outage["to_aws"]
-                else M("traffic recovers through the other tunnels after {seconds} s", seconds=recover))
-        if len(stuck) == 1:
-            return M("Needs a person: {lost}, but {tunnels} stays down and nothing automatic brings it back "
-                     "(redundancy is lost).", lost=lost, tunnels=stuck[0])
-        return M("Needs a person: {lost}, but {tunnels} stay down and nothing automatic brings them back "
-                 "(redundancy is lost).", lost=lost, tunnels=", ".join(stuck))
+        values: dict[str, object] = {"tunnels": ", ".join(stuck), "recover": recover, "devices": ", ".join(devices or [])}
+        lost = bool(outage["to_onprem"] or outage["to_aws"])
+        if devices:
+            if lost:
+                return N_("Needs a person: traffic recovers through the other tunnels after {recover} s, but {devices} "
+                          "stays down and {tunnels} with it; a person must restore it (redundancy is lost until "
+                          "then)."), values
+            return N_("Needs a person: no traffic was lost, but {devices} stays down and {tunnels} with it; a person "
+                      "must restore it (redundancy is lost until then)."), values
+        if lost:
+            return N_("Needs a person: traffic recovers through the other tunnels after {recover} s, but the tunnels "
+                      "{tunnels} stay down and nothing automatic brings them back (redundancy is lost)."), values
+        return N_("Needs a person: no traffic was lost, but the tunnels {tunnels} stay down and nothing automatic "
+                  "brings them back (redundancy is lost)."), values
     if manual:
-        return M("Needs a person: traffic is still lost at the end and nothing automatic will fix it.")
+        return N_("Needs a person: traffic is still lost at the end and nothing automatic will fix it."), {}
     if ongoing:
-        return M("Still losing traffic at the end of the run; it would recover on its own later.")
+        return N_("Still losing traffic at the end of the run; it would recover on its own later."), {}
     if not outage["to_onprem"] and not outage["to_aws"]:
-        return M("No traffic lost.")
-    return M("Recovers on its own after {seconds} s (VPC -> on-premises lost {to_onprem} s, "
-             "on-premises -> VPC lost {to_aws} s).", seconds=recover, to_onprem=outage["to_onprem"],
-             to_aws=outage["to_aws"])
+        return N_("No traffic lost."), {}
+    return (N_("Recovers on its own after {recover} s (VPC -> on-premises lost {to_onprem} s, on-premises -> VPC "
+               "lost {to_aws} s)."), {"recover": recover, **outage})
 
 
 def _options(s: Settings, ike: str | None) -> dict[str, object]:

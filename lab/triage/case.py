@@ -45,7 +45,9 @@ def build_scopes(snapshot: Snapshot | None = None, log_text: str = "") -> list[S
 def _rescope(ev: Evidence, scope: Scope) -> Evidence:
     from dataclasses import replace
 
-    return replace(ev, connection=scope.connection, tunnel=scope.tunnel, origin=f"pasted log, {ev.origin}")
+    from lab.i18n import t
+
+    return replace(ev, connection=scope.connection, tunnel=scope.tunnel, origin=t("pasted log, {origin}", origin=ev.origin))
 
 
 def pick_scope(found: Sequence[Scope], tunnel: str = "") -> Scope | None:

@@ -40,11 +40,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from lab import DATA_DIR
 from lab.analyzer import CATEGORIES, Analysis, Finding, analyze
 from lab.errors import InputError
+from lab.i18n import N_, t
 from lab.model import LogRecord, Snapshot, Tunnel, VpnConnection
 from lab.schema import load_yaml_model
 
 RULES_FILE = DATA_DIR / "evidence.yaml"
-_SOURCE_NAMES = {"simulation": "Scenario lab", "replay": "Replay", "aws": "Live AWS"}
+_SOURCE_NAMES = {"simulation": N_("Scenario lab"), "replay": N_("Replay"), "aws": N_("Live AWS")}
 _BGP_CAUSES = {
     "aws-bgp-bad-open-asn": "asn",
     "aws-bgp-hold-timer-expired": "hold_timer",
@@ -115,9 +116,9 @@ class Evidence:
     @property
     def source_text(self) -> str:
         """Connection, tunnel and the line, metric or field: the provenance shown beside an automatic answer."""
-        parts = [f"connection {self.connection}" if self.connection else "",
-                 f"tunnel {self.tunnel}" if self.tunnel else "",
-                 self.origin or (f"line {self.line}" if self.line else self.source)]
+        parts = [t("connection {id}", id=self.connection) if self.connection else "",
+                 t("tunnel {ip}", ip=self.tunnel) if self.tunnel else "",
+                 self.origin or (t("line {n}", n=self.line) if self.line else self.source)]
         return ", ".join(p for p in parts if p)
 
     @property
@@ -127,9 +128,10 @@ class Evidence:
 
 def _conflict(a: Evidence, b: Evidence) -> Evidence:
     pieces = (*(a.conflicts or (a,)), *(b.conflicts or (b,)))
-    reason = "The sources disagree: " + "; ".join(f"{p.value} ({p.source_text}: {p.reason})" for p in pieces)
+    reason = t("The sources disagree: {pieces}",
+               pieces="; ".join(f"{p.value} ({p.source_text}: {p.reason})" for p in pieces))
     return Evidence(a.key, "", reason, source="conflict", connection=a.connection or b.connection,
-                    tunnel=a.tunnel or b.tunnel, origin="conflicting sources", conflicts=pieces)
+                    tunnel=a.tunnel or b.tunnel, origin=t("conflicting sources"), conflicts=pieces)
 
 
 def _put(out: dict[str, Evidence], ev: Evidence) -> None:
@@ -144,7 +146,7 @@ def _put(out: dict[str, Evidence], ev: Evidence) -> None:
 
 
 def _line_text(f: Finding) -> str:
-    return f"Line {f.line}: {f.text}"
+    return t("Line {n}: {text}", n=f.line, text=f.text)
 
 
 def from_analysis(
@@ -163,7 +165,7 @@ def from_analysis(
     scope = {"connection": connection, "tunnel": tunnel}
 
     def ev(key: str, value: str, reason: str, line: int | None = None, origin: str = "") -> None:
-        _put(out, Evidence(key, value, reason, line, "log", origin=origin or (f"line {line}" if line else "log"), **scope))
+        _put(out, Evidence(key, value, reason, line, "log", origin=origin or (t("line {n}", n=line) if line else t("log")), **scope))
 
     firsts: dict[str, Finding] = {}
     for f in analysis.findings:
@@ -177,20 +179,22 @@ def from_analysis(
         if f is not None:
             ev(f"log.category:{cat}", "yes", _line_text(f), f.line)
         else:
-            ev(f"log.category:{cat}", "no", f"Not in the {analysis.lines:,} analyzed log lines.", origin="all analyzed lines")
+            ev(f"log.category:{cat}", "no", t("Not in the {n} analyzed log lines.", n=f"{analysis.lines:,}"),
+               origin=t("all analyzed lines"))
     p = analysis.primary
     if p:
         line = p.evidence_lines[0] if p.evidence_lines else None
         why = p.reasoning[-1] if p.reasoning else p.summary
         shown = next((f for f in analysis.findings if f.line == line), None)
         why_line = f"{_line_text(shown)} - " if shown else ""
-        ev("log.primary", p.category, f"{why_line}log analysis: {p.summary}", line)
-        ev("log.primary_node", p.tree_node, f"{why_line}log analysis: {p.summary}", line)
+        ev("log.primary", p.category, why_line + t("log analysis: {summary}", summary=p.summary), line)
+        ev("log.primary_node", p.tree_node, why_line + t("log analysis: {summary}", summary=p.summary), line)
         for key, value in p.facts.items():
             if isinstance(value, str) and key in ("peer_alive_after_dpd",):
-                ev(f"log.{key}", value, f"Log analysis: {why}", line)
+                ev(f"log.{key}", value, t("Log analysis: {why}", why=why), line)
     else:
-        ev("log.primary", "none", f"No known failure in the {analysis.lines:,} analyzed log lines.", origin="all analyzed lines")
+        ev("log.primary", "none", t("No known failure in the {n} analyzed log lines.", n=f"{analysis.lines:,}"),
+           origin=t("all analyzed lines"))
 
     # Did the peer ever answer? An unanswered retransmit proves only that its sender sends.
     established_line = next((r.line_no for r in records if r.fields.get("ike_phase1_state") == "Established"), None)
@@ -200,26 +204,30 @@ def from_analysis(
     if analysis.signals.get("established") or established_line or answered:
         if answered:
             f = min(answered, key=lambda x: x.line)
-            ev("log.ike_activity", "yes", f"{_line_text(f)} (an answer from the peer)", f.line)
+            ev("log.ike_activity", "yes", t("{line} (an answer from the peer)", line=_line_text(f)), f.line)
         elif established_line:
-            ev("log.ike_activity", "yes", f"Line {established_line}: AWS reports phase 1 Established.", established_line)
+            ev("log.ike_activity", "yes", t("Line {n}: AWS reports phase 1 Established.", n=established_line),
+               established_line)
         else:
-            ev("log.ike_activity", "yes", "The log shows an SA established with the peer.", origin="an 'established' line")
+            ev("log.ike_activity", "yes", t("The log shows an SA established with the peer."),
+               origin=t("an 'established' line"))
     elif analysis.findings:
         f = analysis.findings[0]
         ev("log.ike_activity", "one-way",
-           f"{_line_text(f)} - only requests, retransmits or timeouts: one side sends, nothing comes back.", f.line)
+           t("{line} - only requests, retransmits or timeouts: one side sends, nothing comes back.", line=_line_text(f)),
+           f.line)
     for key in ("ike_phase1_state", "ike_phase2_state"):
         if key in analysis.last_states:
             name = "tunnel.phase1_state" if key == "ike_phase1_state" else "tunnel.phase2_state"
             value = analysis.last_states[key]
             last = next((r.line_no for r in reversed(records) if key in r.fields), None)
-            ev(name, value, f"Last AWS tunnel log line: {key} = {value}.", last, origin=f"{key} of the last AWS line")
+            ev(name, value, t("Last AWS tunnel log line: {field} = {value}.", field=key, value=value), last,
+               origin=t("{field} of the last AWS line", field=key))
     for f in analysis.findings:
         cause = _BGP_CAUSES.get(f.pattern)
         if cause and ("log.bgp_cause" not in out or (cause == "asn" and out["log.bgp_cause"].value != "asn")):
             out["log.bgp_cause"] = Evidence("log.bgp_cause", cause, _line_text(f), f.line, "log",
-                                            origin=f"line {f.line}", **scope)
+                                            origin=t("line {n}", n=f.line), **scope)
     return out
 
 
@@ -325,7 +333,7 @@ def scopes_from_text(text: str) -> list[Scope]:
             return []
         tunnel = ips[0] if ips else ""
         ev = from_analysis(analysis, tunnel=tunnel, records=records)
-        label = f"tunnel {tunnel} (pasted log)" if tunnel else "the pasted log"
+        label = t("tunnel {ip} (pasted log)", ip=tunnel) if tunnel else t("the pasted log")
         return [Scope("", tunnel, label, ev, analysis, analysis.lines)]
     parts = split_by_tunnel(records, ips)
     out = []
@@ -333,9 +341,9 @@ def scopes_from_text(text: str) -> list[Scope]:
         analysis = _analyze_records(parts[ip])
         if analysis is None:
             continue
-        out.append(Scope("", ip, f"tunnel {ip} (pasted log)", from_analysis(analysis, tunnel=ip, records=parts[ip]),
+        out.append(Scope("", ip, t("tunnel {ip} (pasted log)", ip=ip), from_analysis(analysis, tunnel=ip, records=parts[ip]),
                          analysis, len(parts[ip])))
-    note = f"{len(parts[''])} line(s) name no tunnel and answer no question." if parts[""] else ""
+    note = t("{n} line(s) name no tunnel and answer no question.", n=len(parts[""])) if parts[""] else ""
     out.sort(key=_log_trouble, reverse=True)
     return [replace(s, notes=(note,)) if note else s for s in out]
 
@@ -365,7 +373,8 @@ def _went_down(snapshot: Snapshot, conn: VpnConnection) -> list[str]:
 
 def _state_evidence(snapshot: Snapshot, conn: VpnConnection, tunnel: Tunnel) -> dict[str, Evidence]:
     out: dict[str, Evidence] = {}
-    src = f"{_SOURCE_NAMES.get(snapshot.source, snapshot.source)} '{snapshot.label}'"
+    name = _SOURCE_NAMES.get(snapshot.source)
+    src = f"{t(name) if name else snapshot.source} '{snapshot.label}'"
     scope = {"connection": conn.id, "tunnel": tunnel.outside_ip}
 
     def ev(key: str, value: str, reason: str, kind: str, origin: str) -> None:
@@ -377,47 +386,56 @@ def _state_evidence(snapshot: Snapshot, conn: VpnConnection, tunnel: Tunnel) -> 
     n = len(down_now) or len(went_down)
     value = "none" if n == 0 else ("both" if n >= len(conn.tunnels) else "one")
     if down_now or not went_down:
-        reason = f"{src}: {conn.id} tunnels {states}."
+        reason = t("{src}: {conn} tunnels {states}.", src=src, conn=conn.id, states=states)
     else:
-        reason = f"{src}: {conn.id} tunnels are {states} now, but {', '.join(went_down)} went down during the window."
-    ev("connection.tunnels_down", value, reason, "state", "VgwTelemetry Status of both tunnels")
-    ev("connection.routing", conn.routing, f"{src}: {conn.id} uses {conn.routing} routing.", "options",
-       "Options StaticRoutesOnly")
-    where = f"{src}: tunnel {tunnel.outside_ip}"
+        reason = t("{src}: {conn} tunnels are {states} now, but {down} went down during the window.", src=src,
+                   conn=conn.id, states=states, down=", ".join(went_down))
+    ev("connection.tunnels_down", value, reason, "state", t("VgwTelemetry Status of both tunnels"))
+    ev("connection.routing", conn.routing, t("{src}: {conn} uses {routing} routing.", src=src, conn=conn.id,
+                                              routing=conn.routing), "options", "Options StaticRoutesOnly")
+    where = t("{src}: tunnel {ip}", src=src, ip=tunnel.outside_ip)
     opts = tunnel.options
-    ev("tunnel.status", tunnel.status, f"{where} is {tunnel.status}.", "state", "VgwTelemetry Status")
-    ev("options.startup_action", opts.startup_action, f"{where} has startup action {opts.startup_action}.", "options",
+    ev("tunnel.status", tunnel.status, t("{where} is {status}.", where=where, status=tunnel.status), "state",
+       "VgwTelemetry Status")
+    ev("options.startup_action", opts.startup_action,
+       t("{where} has startup action {action}.", where=where, action=opts.startup_action), "options",
        "TunnelOptions StartupAction")
-    ev("options.dpd_timeout_action", opts.dpd_timeout_action, f"{where} has DPD timeout action {opts.dpd_timeout_action}.",
+    ev("options.dpd_timeout_action", opts.dpd_timeout_action,
+       t("{where} has DPD timeout action {action}.", where=where, action=opts.dpd_timeout_action),
        "options", "TunnelOptions DpdTimeoutAction")
     versions = set(opts.ike_versions)
     ike = "both" if versions >= {"ikev1", "ikev2"} else (next(iter(versions)) if versions else "both")
-    ev("options.ike_versions", ike, f"{where} allows {', '.join(sorted(versions)) or 'both IKE versions'}.", "options",
-       "TunnelOptions IkeVersions")
+    ev("options.ike_versions", ike,
+       t("{where} allows {versions}.", where=where, versions=", ".join(sorted(versions)) or t("both IKE versions")),
+       "options", "TunnelOptions IkeVersions")
     mine = [e for e in snapshot.events if e.tunnel_ip == tunnel.outside_ip]
     dpd = next((e for e in mine if e.kind == "dpd-timeout"), None)
     back_up = dpd and next((e for e in mine if e.kind == "tunnel-up" and e.time > dpd.time), None)
     if dpd and back_up:
-        ev("log.peer_alive_after_dpd", "yes", f"{where} came up again at {back_up.time:%H:%M:%S} after the DPD timeout.",
-           "event", f"tunnel-up event at {back_up.time:%H:%M:%S}")
+        at = f"{back_up.time:%H:%M:%S}"
+        ev("log.peer_alive_after_dpd", "yes", t("{where} came up again at {time} after the DPD timeout.", where=where,
+                                                time=at), "event", t("tunnel-up event at {time}", time=at))
     aws_retries = (opts.startup_action == "start" and versions == {"ikev2"}) or opts.dpd_timeout_action == "restart"
     if dpd and not back_up and tunnel.status == "DOWN" and aws_retries:
-        how = "DPD timeout action restart" if opts.dpd_timeout_action == "restart" else "IKEv2 with startup action start"
+        how = t("DPD timeout action restart") if opts.dpd_timeout_action == "restart" else t("IKEv2 with startup action start")
+        at = f"{dpd.time:%H:%M:%S}"
         ev("log.peer_alive_after_dpd", "no",
-           f"{where}: AWS initiates IKE again itself ({how}), yet the tunnel stayed DOWN from the DPD timeout at "
-           f"{dpd.time:%H:%M:%S} to the end of the window: the peer did not answer.",
-           "event", f"dpd-timeout event at {dpd.time:%H:%M:%S}, no tunnel-up after it")
+           t("{where}: AWS initiates IKE again itself ({how}), yet the tunnel stayed DOWN from the DPD timeout at "
+             "{time} to the end of the window: the peer did not answer.", where=where, how=how, time=at),
+           "event", t("dpd-timeout event at {time}, no tunnel-up after it", time=at))
     replaced = [e for e in mine if e.kind in ("endpoint-replacement", "maintenance-pending")]
     pending = tunnel.maintenance is not None and bool(tunnel.maintenance.pending)
     if replaced:
         e = replaced[0]
-        ev("tunnel.maintenance_pending", "yes", f"{where}: {e.detail or e.kind}.", "event", f"{e.kind} event at {e.time:%H:%M:%S}")
+        ev("tunnel.maintenance_pending", "yes", f"{where}: {e.detail or e.kind}.", "event",
+           t("{kind} event at {time}", kind=e.kind, time=f"{e.time:%H:%M:%S}"))
     elif pending:
-        ev("tunnel.maintenance_pending", "yes", f"{where}: pending maintenance: {tunnel.maintenance.pending}.",  # type: ignore[union-attr]
+        ev("tunnel.maintenance_pending", "yes",
+           t("{where}: pending maintenance: {what}.", where=where, what=tunnel.maintenance.pending),  # type: ignore[union-attr]
            "state", "MaintenanceDetails PendingMaintenance")
     else:
-        ev("tunnel.maintenance_pending", "no", f"{where}: no endpoint replacement or pending maintenance.", "state",
-           "events and MaintenanceDetails")
+        ev("tunnel.maintenance_pending", "no", t("{where}: no endpoint replacement or pending maintenance.", where=where),
+           "state", t("events and MaintenanceDetails"))
     return out
 
 
@@ -448,15 +466,15 @@ def scopes(snapshot: Snapshot) -> list[Scope]:
             logs = from_analysis(analysis, connection=conn.id, tunnel=tun.outside_ip, records=recs) if analysis else {}
             state = _state_evidence(snapshot, conn, tun)
             ev = combine(state, logs)
-            status = tun.status if tun.status == "DOWN" or tun.outside_ip not in went else "went down"
-            label = f"{conn.name or conn.id} · tunnel {tun.outside_ip} ({status})"
+            status = tun.status if tun.status == "DOWN" or tun.outside_ip not in went else t("went down")
+            label = t("{conn} · tunnel {ip} ({status})", conn=conn.name or conn.id, ip=tun.outside_ip, status=status)
             own = (int(tun.status == "DOWN"), int(tun.outside_ip in went))
             ranked.append(((*conn_rank, *own, -ci, -ti), Scope(conn.id, tun.outside_ip, label, ev, analysis, len(recs),
                                                              tun.options, conn)))
     ranked.sort(key=lambda x: x[0], reverse=True)
     out = [s for _, s in ranked]
     if parts.get("") and out:
-        note = f"{len(parts[''])} log line(s) name no tunnel of this snapshot and answer no question."
+        note = t("{n} log line(s) name no tunnel of this snapshot and answer no question.", n=len(parts[""]))
         out = [replace(s, notes=(note,)) for s in out]
     return out
 

@@ -6,7 +6,11 @@ allowed lists from `lab/data/facts.yaml`), and the analyzer's extracted facts (`
 `remote_asn`, `expected_asn`, `ts_offered`, ... on the primary diagnosis or a finding). `build_fix()`
 turns a diagnosis into sentences that name those values (a sentence whose values are unknown is
 left out, so the tree's generic fix stands alone) and the commands of the chosen family, each with
-its documentation source. Secrets are never filled in.
+its documentation source. Where a family has no command for an action the data says so (`none`: what the
+device does instead, and where that is documented), and a diagnosis whose fix is on the AWS side says
+that nothing changes on the device. Loading checks that every action has an entry for every family and
+every diagnosis of the trees has a fix. The sentences, titles and notes are shown in the page language
+(data.po, by context `fix.*`); commands stay as the vendor writes them. Secrets are never filled in.
 """
 
 from __future__ import annotations
@@ -41,7 +45,8 @@ _UNKNOWN = {
 
 class _Command(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    command: str = Field(min_length=3)
+    command: str | None = Field(default=None, min_length=3)
+    none: str | None = Field(default=None, min_length=10)  # no command for this family: what to do instead
     source: str = Field(pattern=r"^https?://")
 
 
@@ -61,6 +66,7 @@ class _Fix(BaseModel):
     model_config = ConfigDict(extra="forbid")
     actions: list[str] = []
     lines: list[str] = []
+    device: str = ""  # why nothing changes on the customer gateway (a fix on the AWS side)
 
 
 class _Fixes(BaseModel):
@@ -81,11 +87,17 @@ def commands() -> _Commands:
     data = load_yaml_model(_Commands, COMMANDS_FILE)
     problems = []
     for aid, action in data.actions.items():
+        for fam in data.families:
+            if fam not in action.commands:
+                problems.append(f"actions.{aid}: no entry for family '{fam}' (a command, or none: where it is set)")
         for fam, cmd in action.commands.items():
             if fam not in data.families:
                 problems.append(f"actions.{aid}: unknown family '{fam}'")
-            for f in _fields(cmd.command) - set(PLACEHOLDERS):
-                problems.append(f"actions.{aid}.{fam}: unknown placeholder '{{{f}}}'")
+            if (cmd.command is None) == (cmd.none is None):
+                problems.append(f"actions.{aid}.{fam}: give exactly one of command or none")
+            for text in (cmd.command, cmd.none):
+                for f in _fields(text or "") - set(PLACEHOLDERS):
+                    problems.append(f"actions.{aid}.{fam}: unknown placeholder '{{{f}}}'")
     if problems:
         raise DataError(COMMANDS_FILE, problems)
     return data
@@ -95,9 +107,17 @@ def commands() -> _Commands:
 def fixes() -> dict[str, _Fix]:
     data = load_yaml_model(_Fixes, FIXES_FILE)
     acts = commands().actions
-    problems = []
+    from lab.triage import tree
+
+    diagnoses = {n.ref for t in tree.load_trees().values() for n in t.nodes.values() if n.is_diagnosis}
+    problems = [f"fixes: no entry for the diagnosis '{ref}'" for ref in sorted(diagnoses - set(data.fixes))]
+    problems += [f"fixes.{ref}: not a diagnosis of the trees" for ref in sorted(set(data.fixes) - diagnoses)]
     for ref, fix in data.fixes.items():
         problems += [f"fixes.{ref}: unknown action '{a}'" for a in fix.actions if a not in acts]
+        if not fix.actions and not fix.device:
+            problems.append(f"fixes.{ref}: no actions, so say why nothing changes on the device (device: ...)")
+        if fix.actions and fix.device:
+            problems.append(f"fixes.{ref}: give actions or device, not both")
         for line in fix.lines:
             problems += [f"fixes.{ref}: unknown placeholder '{{{f}}}'" for f in _fields(line) - set(PLACEHOLDERS)]
     if problems:
@@ -217,8 +237,9 @@ class Command:
     title: str
     family: str
     family_label: str
-    command: str  # "" when the family has no documented command for this action
+    command: str  # "" when the family has no command for this action (then `note` says what instead)
     source: str
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -228,13 +249,16 @@ class Fix:
     commands: tuple[Command, ...]
     family: str
     values: dict[str, str]
+    device: str = ""  # why nothing changes on the device (the fix is on the AWS side)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "lines": list(self.lines),
             "family": self.family,
+            "device": self.device,
             "commands": [
-                {"action": c.action, "title": c.title, "family": c.family, "command": c.command, "source": c.source}
+                {"action": c.action, "title": c.title, "family": c.family, "command": c.command, "source": c.source,
+                 "note": c.note}
                 for c in self.commands
             ],
         }
@@ -246,29 +270,45 @@ class _Keep(dict):  # type: ignore[type-arg]
 
 
 def build_fix(diagnosis_ref: str, vals: Mapping[str, str], family: str = "") -> Fix:
-    """The fix for a diagnosis: sentences whose values are all known, and the family's commands."""
+    """The fix for a diagnosis in the current language: sentences whose values are all known, and the
+    family's commands (or, where it has none, what to do instead)."""
     fams = families()
     if family and family not in fams:
         raise NotFoundError("customer gateway family", family, list(fams))
     spec = fixes().get(diagnosis_ref)
     lines: list[str] = []
     cmds: list[Command] = []
+    device = ""
     if spec is not None:
+        device = data_text("fix.device", spec.device) if spec.device else ""
         for line in spec.lines:
             if _fields(line) <= set(vals):
-                # The sentence in the page's language (data catalogue, context fix.line); values stay as found.
                 lines.append(data_text("fix.line", line).format(**vals))
         if family:
             safe = _Keep({k: v for k, v in vals.items() if k != "psk"})
             for aid in spec.actions:
                 action = commands().actions[aid]
-                cmd = action.commands.get(family)
+                cmd = action.commands[family]
                 title = data_text("fix.action", action.title)
-                if cmd is None:
-                    cmds.append(Command(aid, title, family, fams[family], "", ""))
-                else:
+                if cmd.command is not None:
                     cmds.append(Command(aid, title, family, fams[family], cmd.command.format_map(safe), cmd.source))
-    return Fix(diagnosis_ref, tuple(lines), tuple(cmds), family, dict(vals))
+                else:
+                    note = data_text("fix.none", cmd.none or "").format_map(safe)
+                    cmds.append(Command(aid, title, family, fams[family], "", cmd.source, note))
+    return Fix(diagnosis_ref, tuple(lines), tuple(cmds), family, dict(vals), device)
+
+
+def fix_texts() -> list[tuple[str, str]]:
+    """Every translatable text of the fixes: (context, English) for the data catalogue."""
+    out: list[tuple[str, str]] = []
+    for fix in fixes().values():
+        out += [("fix.line", line) for line in fix.lines]
+        if fix.device:
+            out.append(("fix.device", fix.device))
+    for action in commands().actions.values():
+        out.append(("fix.action", action.title))
+        out += [("fix.none", c.none) for c in action.commands.values() if c.none]
+    return out
 
 
 def fix_markdown(fix: Fix) -> list[str]:
@@ -278,13 +318,15 @@ def fix_markdown(fix: Fix) -> list[str]:
         out += ["**With the values from the evidence:**", ""]
         out += [f"- {_md(line)}" for line in fix.lines]
         out.append("")
+    if fix.device:
+        out += [f"**On the customer gateway:** {_md(fix.device)}", ""]
     for c in fix.commands:
-        out.append(f"**{c.title}** ({c.family_label})")
+        out.append(f"**{_md(c.title)}** ({c.family_label})")
         out.append("")
         if c.command:
             out += ["```text", c.command.replace("```", "'''"), "```", f"Source: <{c.source}>", ""]
         else:
-            out += [f"No documented command for {c.family_label} in the lab's data; see the device's documentation.", ""]
+            out += [f"No command on {c.family_label}: {_md(c.note)}", "", f"Where it is documented: <{c.source}>", ""]
     return out
 
 

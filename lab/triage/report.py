@@ -70,6 +70,18 @@ def _node_block(node: Node) -> list[str]:
     return out
 
 
+def _in_english(fix: Fix) -> Fix:
+    """The report is written in English: the fix as built for a Korean page is built again in English."""
+    from lab.i18n import reset_language, set_language
+    from lab.triage.fixes import build_fix
+
+    token = set_language("en")
+    try:
+        return build_fix(fix.diagnosis, fix.values, fix.family)
+    finally:
+        reset_language(token)
+
+
 def build_report(
     analysis: Analysis | None = None,
     session: Session | None = None,
@@ -160,7 +172,7 @@ def _build(analysis: Analysis | None, session: Session | None, evidence: Mapping
     if node and at_diagnosis:
         out += ["## " + t("Recommended fix and prevention"), ""] + _node_block(node)
         if fix is not None:
-            out += fix_markdown(fix)
+            out += fix_markdown(_in_english(fix))
     elif node and node.is_diagnosis:
         out += ["## " + t("Next step"), "", t("Several diagnoses remain; pick the one that matches (see the list above)."), ""]
     elif node:

@@ -93,8 +93,8 @@ def _evidence_note(node: Node, ev: Evidence, chosen: str) -> None:
                  key=f"`{node.evidence}`", value=f"`{esc(ev.value)}`"))
     st.code(mask_secrets(ev.reason), language=None, wrap_lines=True)
     if ev.rule is not None:
-        st.caption(_("Proves: {proves} Does not prove: {not_proves}", proves=esc(ev.rule.proves),
-                     not_proves=esc(ev.rule.does_not_prove)))
+        st.caption(_("Proves: {proves} Does not prove: {not_proves}", proves=esc(d("evidence.proves", ev.rule.proves)),
+                     not_proves=esc(d("evidence.does_not_prove", ev.rule.does_not_prove))))
 
 
 def question(node: Node, evidence: Mapping[str, Evidence], on_answer: Callable[..., None]) -> None:
@@ -185,15 +185,17 @@ def diagnosis(node: Node, fix: Fix | None = None) -> None:
         format_func=lambda f: fams[f],
         placeholder=_("Choose the device family for the commands"),
     )
+    if fix is not None and fix.device:
+        st.info(_("On the customer gateway: {text}", text=esc(fix.device)), icon=":material/router:")
     if fix is not None and fix.commands:
         for c in fix.commands:
-            st.markdown(f"**{c.title}** ({c.family_label})")
+            st.markdown(f"**{esc(c.title)}** ({c.family_label})")
             if c.command:
                 st.code(c.command, language=None, wrap_lines=True)
                 st.caption(_("Source: {url}", url=c.source))
             else:
-                st.caption(_("No documented command for {family} in the lab's data; see the device's documentation.",
-                             family=c.family_label))
+                st.markdown(_("No command on {family}: {note}", family=c.family_label, note=esc(c.note)))
+                st.caption(_("Where it is documented: {url}", url=c.source))
     st.markdown(_("**Prevention.** {text}", text=d("tree.prevention", node.prevention)))
     titles = lesson_titles()
     if node.lesson in titles:

@@ -9,7 +9,7 @@ import string
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lab import i18n
+from lab import DATASETS_DIR, i18n
 from lab.i18n.catalogue import scan
 from lab.ui.registry import PAGES, PageSpec
 from tests.app.conftest import APP, OpenPage
@@ -53,10 +53,11 @@ def _ui_messages() -> dict:
     return scan()[0]
 
 
-def _english_leftovers(at: AppTest) -> list[str]:
-    """Catalogue messages whose English text is on screen although they have a different Korean text."""
+def _english_leftovers(at: AppTest, *, skip_report: bool = False) -> list[str]:
+    """Catalogue messages whose English text is on screen although they have a different Korean text
+    (`skip_report`: leave out the incident report's preview, which is written in English)."""
     messages = _ui_messages()
-    shown = "\n".join(_protos(at))
+    shown = "\n".join(p for p in _protos(at) if not (skip_report and "# VPN incident report" in p))
     content = _content_text()
     left = []
     for m in messages.values():
@@ -161,3 +162,60 @@ def test_lesson_figures_and_scenario_diagrams_speak_korean(open_page: OpenPage) 
     assert not at.exception
     texts = chart_texts(at)
     assert "터널 상태와 이벤트" in texts and "▶ 재생" in texts
+
+
+def _fragments(english: str) -> list[str]:
+    """The stretches of a data template between its placeholders that are long enough to be unmistakable."""
+    parts = [literal for literal, _name, _spec, _conv in string.Formatter().parse(english)]
+    return [p.strip(" .,:;()") for p in parts if len(p.split()) >= 4]
+
+
+def _page_text(at: AppTest) -> str:
+    """The page's text without the incident report's preview (the report is written in English)."""
+    return "\n".join(p for p in _protos(at) if "# VPN incident report" not in p)
+
+
+def test_troubleshooter_fix_commands_and_evidence_speak_korean(open_page: OpenPage, monkeypatch) -> None:
+    """A replay's evidence followed to a diagnosis on the Korean page: the fix sentences with the values, the
+    device actions (or where a setting lives), the automatic answers' sources and what the evidence proves
+    are Korean; no English sentence of the fixes or the evidence rules is on screen."""
+    # AppTest formats a selectbox's value outside the script run, where the session's language is unknown.
+    monkeypatch.setattr("lab.ui.lang.current", lambda: "ko")
+    from lab import replay
+    from lab.triage.evidence import rules
+    from lab.triage.fixes import fix_texts
+
+    english = [f for _ctx, text in fix_texts() for f in _fragments(text)]
+    english += [f for r in rules().values() for text in (r.source, r.proves, r.does_not_prove) for f in _fragments(text)]
+
+    at = open_page("ui/pages/troubleshooter.py", lang="ko")
+    at.session_state["shared_snapshot"] = replay.incident("psk-mismatch-after-rotation").snapshot
+    at.run()
+    at.button(key="ts_use_shared").click().run()
+    at.button(key="ts_follow").click().run()
+    assert not at.exception
+    assert at.query_params["node"] == "d-auth"
+    at.selectbox(key="ts_family").set_value("azure").run()
+    shown = _page_text(at)
+    assert "사전 공유 키를 설정하세요" in shown  # the fix sentence with the tunnel and the connection filled in
+    assert "디바이스에 이 터널의 사전 공유 키 설정" in shown and "Set-AzVirtualNetworkGatewayConnectionSharedKey" in shown
+    assert "연결 vpn-" in shown and "터널 203.0.113." in shown  # where each automatic answer came from
+    left = [f for f in english if f in shown]
+    assert not left, left
+    assert not _english_leftovers(at, skip_report=True)
+
+    # A device with no command for an action says where the setting lives, in Korean.
+    at = open_page("ui/pages/troubleshooter.py", lang="ko", tree="no-traffic", node="d-mtu")
+    at.selectbox(key="ts_family").set_value("azure").run()
+    shown = _page_text(at)
+    assert "Azure VPN 게이트웨이는 TCP MSS를 스스로 조정" in shown and "clamps the TCP MSS itself" not in shown
+
+    # An automatic answer at a question: what the evidence proves and does not prove, in Korean.
+    at = open_page("ui/pages/troubleshooter.py", lang="ko", tree="tunnel-down", node="phase1-cause")
+    at.text_area(key="ts_log_text").set_value((DATASETS_DIR / "samples" / "aws-ike-sa-deleted.jsonl").read_text())
+    at.button(key="ts_analyze").click().run()
+    shown = _page_text(at)
+    assert "증명하는 것: 분석기 규칙에 따라 이 터널의 로그 줄이 보여 주는 가장 이른 실패 단계" in shown
+    assert "증거 출처: 붙여 넣은 로그" in shown
+    left = [f for f in english if f in shown]
+    assert not left, left

@@ -49,7 +49,9 @@ def test_s4_gateway_a_down_shows_the_outcome(open_page: OpenPage) -> None:
     assert m["VPC → on-prem outage"] == "30 s"
     assert m["Person needed"] == "YES"  # traffic fails over, but gateway A's tunnels stay down
     assert len(at.get("plotly_chart")) == 3  # the diagram (wide and phone drawings) and the timeline
-    assert any("traffic recovers through the other tunnels after 30 s" in s.value for s in at.error)
+    assert any("traffic recovers through the other tunnels after 30 s" in s.value
+               and "a person must restore it" in s.value for s in at.error)
+    assert not any("on its own" in s.value for s in [*at.error, *at.success])
 
 
 def test_changing_an_option_changes_the_result(open_page: OpenPage) -> None:

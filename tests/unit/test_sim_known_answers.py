@@ -21,8 +21,20 @@ def test_s4_cgw_a_down_for_good_needs_a_person_for_its_tunnels() -> None:
     """Traffic recovers through gateway B, but gateway A's tunnels stay down: redundancy is lost."""
     out = simulate("s4", CGW_A_DOWN).outcome
     assert out.manual_action_required is True
-    assert "Recovers on its own" not in out.verdict
-    assert "tunnel-1, tunnel-2 stay down" in out.verdict
+    assert "Recovers on its own" not in out.verdict and "on its own" not in out.verdict
+    assert f"traffic recovers through the other tunnels after {out.recover_s} s" in out.verdict
+    assert "cgw-a stays down and tunnel-1, tunnel-2 with it; a person must restore it" in out.verdict
+
+
+def test_s3_and_s4_say_both_in_korean_too() -> None:
+    """The page shows the verdict in the page's language: the recovery time and that a person must restore cgw-a."""
+    for scenario in ("s3", "s4"):
+        out = simulate(scenario, CGW_A_DOWN).outcome
+        ko = out.verdict_text("ko")
+        assert f"트래픽은 {out.recover_s}초 뒤 다른 터널로 복구되지만" in ko
+        assert "cgw-a이(가) 다운 상태로 남고 tunnel-1, tunnel-2도 함께 다운됩니다. 사람이 디바이스를 복구해야 합니다" in ko
+        assert "스스로 복구" not in ko
+        assert out.verdict_text("en") == out.verdict
 
 
 def test_s4_traffic_moves_to_gateway_b_on_its_own() -> None:

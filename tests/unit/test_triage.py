@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -346,3 +347,106 @@ def test_the_report_of_a_shortlist_names_no_diagnosis_yet() -> None:
     report = build_report(None, s, {})
     assert "Diagnosis: **" not in report and "Several diagnoses remain" in report
     assert "answered by the person" in report and "Diagnoses still possible" in report
+
+
+# --- commands for every diagnosis and every customer-gateway family -------------------------------
+
+
+def _diagnoses() -> list[str]:
+    from lab.triage.tree import load_trees
+
+    return [n.ref for t in load_trees().values() for n in t.nodes.values() if n.is_diagnosis]
+
+
+def test_every_diagnosis_has_for_every_family_a_command_or_the_place_it_is_set() -> None:
+    from lab.triage.fixes import build_fix, families
+
+    vals = {"aws_ip": T1, "cgw_ip": "198.51.100.7", "vpn_id": VPN, "aws_inside": "169.254.10.1",
+            "cgw_inside": "169.254.10.2", "cgw_asn": "65001", "amazon_asn": "64512"}
+    for ref in _diagnoses():
+        for fam in families():
+            fix = build_fix(ref, vals, fam)
+            assert fix.commands or fix.device, (ref, fam)
+            for c in fix.commands:
+                assert c.source.startswith("https://"), (ref, fam, c.action)
+                assert bool(c.command) != bool(c.note), (ref, fam, c.action)
+                assert not re.search(r"\{[a-z_]+\}", c.command + c.note), (ref, fam, c.action)  # every value filled in
+
+
+def test_the_azure_gateway_says_where_instead_of_inventing_a_command() -> None:
+    from lab.triage.fixes import build_fix
+
+    fix = build_fix("no-traffic/d-mtu", {"aws_ip": T1}, "azure")
+    (mtu,) = fix.commands
+    assert mtu.command == "" and "clamps the TCP MSS itself" in mtu.note and "learn.microsoft.com" in mtu.source
+    ipsec = build_fix("tunnel-down/d-phase1-proposal", {"aws_ip": T1}, "azure").commands[0]
+    assert "New-AzIpsecPolicy" in ipsec.command and "-DhGroup DHGroup14" in ipsec.command
+
+
+def test_a_fix_on_the_aws_side_says_nothing_changes_on_the_device() -> None:
+    from lab.triage.fixes import build_fix
+
+    fix = build_fix("no-traffic/d-security-group", {"aws_ip": T1}, "fortigate")
+    assert not fix.commands and "security group" in fix.device and "nothing changes on the customer gateway" in fix.device
+
+
+def test_bgp_fixes_fill_the_neighbor_and_both_as_numbers_on_every_family() -> None:
+    from lab.triage.fixes import build_fix, families, values
+
+    vals = values(tunnel=T1, options=TunnelOptions(inside_cidr="169.254.10.0/30"),
+                  analysis=_analysis_with("bgp_down", {"remote_asn": "65010", "expected_asn": "65001"}))
+    for fam in families():
+        cmd = next(c for c in build_fix("tunnel-down/d-bgp-asn", vals, fam).commands if c.action == "set-bgp-asn")
+        assert "169.254.10.1" in cmd.command and "65001" in cmd.command, fam
+
+
+def test_a_family_missing_from_an_action_or_a_diagnosis_without_a_fix_is_refused_at_load(tmp_path, monkeypatch) -> None:
+    import yaml
+
+    from lab.errors import DataError
+    from lab.triage import fixes as fx
+
+    data = yaml.safe_load(fx.COMMANDS_FILE.read_text())
+    del data["actions"]["set-psk"]["commands"]["mikrotik"]
+    data["actions"]["show-sa"]["commands"]["azure"] = {"source": "https://example.org/x"}
+    bad = tmp_path / "cgw-commands.yaml"
+    bad.write_text(yaml.safe_dump(data))
+    monkeypatch.setattr(fx, "COMMANDS_FILE", bad)
+    fx.commands.cache_clear()
+    try:
+        with pytest.raises(DataError) as err:
+            fx.commands()
+        assert "actions.set-psk: no entry for family 'mikrotik'" in str(err.value)
+        assert "actions.show-sa.azure: give exactly one of command or none" in str(err.value)
+    finally:
+        fx.commands.cache_clear()
+    fixes_data = yaml.safe_load(fx.FIXES_FILE.read_text())
+    del fixes_data["fixes"]["no-traffic/d-mtu"]
+    bad_fixes = tmp_path / "fixes.yaml"
+    bad_fixes.write_text(yaml.safe_dump(fixes_data))
+    monkeypatch.setattr(fx, "COMMANDS_FILE", fx.DATA_DIR / "cgw-commands.yaml")
+    monkeypatch.setattr(fx, "FIXES_FILE", bad_fixes)
+    fx.fixes.cache_clear()
+    try:
+        with pytest.raises(DataError) as err:
+            fx.fixes()
+        assert "no entry for the diagnosis 'no-traffic/d-mtu'" in str(err.value)
+    finally:
+        fx.fixes.cache_clear()
+
+
+def test_the_report_writes_the_fix_in_english_even_when_the_page_is_korean() -> None:
+    from lab.i18n import reset_language, set_language
+    from lab.triage.fixes import build_fix
+    from lab.triage.report import build_report
+
+    token = set_language("ko")
+    try:
+        fix = build_fix("tunnel-down/d-auth", {"aws_ip": T1, "cgw_ip": "198.51.100.7", "vpn_id": VPN}, "azure")
+        assert "사전 공유 키를 설정하세요" in fix.lines[0]
+        report = build_report(None, tree.goto("tunnel-down/d-auth"), {}, fix=fix)
+    finally:
+        reset_language(token)
+    assert "Set the pre-shared key of tunnel" in report and "사전 공유 키" not in report
+    assert "Set-AzVirtualNetworkGatewayConnectionSharedKey" in report
+

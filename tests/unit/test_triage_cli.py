@@ -110,3 +110,22 @@ def test_consistency_matrix_never_picks_a_wrong_diagnosis() -> None:
 def test_matrix_command_prints_the_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["triage", "--matrix"]) == 0
     assert "0 wrong" in capsys.readouterr().out
+
+
+def test_triage_speaks_korean_with_lang_ko_and_keeps_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["triage", "--replay", "psk-mismatch-after-rotation", "--device", "azure", "--lang", "ko"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "경로:" in out and "진단: 인증 실패" in out and "[증거 - 연결 vpn-" in out
+    assert "사전 공유 키를 설정하세요" in out and "디바이스에 이 터널의 사전 공유 키 설정" in out
+    assert "Set-AzVirtualNetworkGatewayConnectionSharedKey" in out  # commands stay as the vendor writes them
+    assert "Path:" not in out and "With the values from the evidence" not in out and "Cause:" not in out
+
+
+def test_a_question_in_korean_offers_not_sure_in_korean(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["triage", "--lang", "ko"])
+    out = capsys.readouterr().out
+    assert code == 3
+    assert "질문 (tunnel-down/scope): " in out and "not-sure  잘 모르겠음" in out
+    assert "아직 가능한 진단(가능성 높은 순):" in out and "답하는 방법: --answer tunnel-down/scope=<선택>" in out
+    assert "Answer with" not in out and "Question (" not in out

@@ -240,8 +240,10 @@ m[3].metric(_("Time to recover"), _("none") if o.recover_s is None else _sec(o.r
             help=_("From the first failure to the end of the last second with lost traffic; none: traffic was still "
                    "lost at the end of the run."))
 m[4].metric(_("Person needed"), _("YES") if o.manual_action_required else _("no"),
-            help=_("Traffic is still lost at the end and no automatic mechanism will fix it."))
-(st.error if o.manual_action_required else st.success)(render(o.verdict, current()))
+            help=_("YES when traffic is still lost at the end, or when a tunnel that was up stays down and nothing "
+                   "automatic brings it back (a person must restore the device or the tunnel), even if traffic "
+                   "recovered through the other tunnels."))
+(st.error if o.manual_action_required else st.success)(o.verdict_text(current()))
 
 notice = st.session_state.pop("sl_notice", None)
 if notice:
@@ -328,7 +330,7 @@ if tab_compare.open:
             _("Recover"): _("not recovered") if r.recover_s is None and r.manual is not None else
                           (_("n/a") if r.manual is None else _sec(r.recover_s)),
             _("Person needed"): _("n/a") if r.manual is None else (_("YES") if r.manual else _("no")),
-            _("Verdict"): render(r.verdict, current()) + (f" ({render(r.note, current())})" if r.note else ""),
+            _("Verdict"): r.verdict_text(current()) + (f" ({r.note})" if r.note else ""),
         } for r in rows])
         st.table(table, hide_index=True)
 
