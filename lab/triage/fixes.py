@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from lab import DATA_DIR, facts
 from lab.analyzer import Analysis
 from lab.errors import DataError, NotFoundError
-from lab.i18n import data_text
+from lab.i18n import data_text, t
 from lab.schema import load_yaml_model
 
 COMMANDS_FILE = DATA_DIR / "cgw-commands.yaml"
@@ -315,18 +315,19 @@ def fix_markdown(fix: Fix) -> list[str]:
     """Markdown lines for the report (values and commands in code spans and fences, never as markup)."""
     out: list[str] = []
     if fix.lines:
-        out += ["**With the values from the evidence:**", ""]
+        out += ["**" + t("With the values from the evidence:") + "**", ""]
         out += [f"- {_md(line)}" for line in fix.lines]
         out.append("")
     if fix.device:
-        out += [f"**On the customer gateway:** {_md(fix.device)}", ""]
+        out += [t("**On the customer gateway:** {text}", text=_md(fix.device)), ""]
     for c in fix.commands:
         out.append(f"**{_md(c.title)}** ({c.family_label})")
         out.append("")
         if c.command:
-            out += ["```text", c.command.replace("```", "'''"), "```", f"Source: <{c.source}>", ""]
+            out += ["```text", c.command.replace("```", "'''"), "```", t("Source: {url}", url=f"<{c.source}>"), ""]
         else:
-            out += [f"No command on {c.family_label}: {_md(c.note)}", "", f"Where it is documented: <{c.source}>", ""]
+            out += [t("No command on {family}: {note}", family=c.family_label, note=_md(c.note)), "",
+                    t("Where it is documented: {url}", url=f"<{c.source}>"), ""]
     return out
 
 

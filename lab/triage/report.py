@@ -70,16 +70,11 @@ def _node_block(node: Node) -> list[str]:
     return out
 
 
-def _in_english(fix: Fix) -> Fix:
-    """The report is written in English: the fix as built for a Korean page is built again in English."""
-    from lab.i18n import reset_language, set_language
+def _in_report_language(fix: Fix) -> Fix:
+    """The fix built again in the report's language (the page may have built it in another)."""
     from lab.triage.fixes import build_fix
 
-    token = set_language("en")
-    try:
-        return build_fix(fix.diagnosis, fix.values, fix.family)
-    finally:
-        reset_language(token)
+    return build_fix(fix.diagnosis, fix.values, fix.family)
 
 
 def build_report(
@@ -156,8 +151,9 @@ def _build(analysis: Analysis | None, session: Session | None, evidence: Mapping
                 how = " - " + t("answered automatically by evidence ({source})", source=_md(mask(step.source)))
                 ev = evidence.get(n.evidence) if evidence and n.evidence else None
                 if ev is not None and ev.rule is not None:
-                    how += "; " + t("proves: {proves} Does not prove: {not_proves}", proves=_md(ev.rule.proves),
-                                    not_proves=_md(ev.rule.does_not_prove))
+                    how += "; " + t("proves: {proves} Does not prove: {not_proves}",
+                                    proves=_md(data_text("evidence.proves", ev.rule.proves)),
+                                    not_proves=_md(data_text("evidence.does_not_prove", ev.rule.does_not_prove)))
             else:
                 how = " - " + t("answered by the person")
             out.append(f"{i}. {_md(question)} **{_md(data_text('tree.answer', step.label))}**{how}")
@@ -172,7 +168,7 @@ def _build(analysis: Analysis | None, session: Session | None, evidence: Mapping
     if node and at_diagnosis:
         out += ["## " + t("Recommended fix and prevention"), ""] + _node_block(node)
         if fix is not None:
-            out += fix_markdown(_in_english(fix))
+            out += fix_markdown(_in_report_language(fix))
     elif node and node.is_diagnosis:
         out += ["## " + t("Next step"), "", t("Several diagnoses remain; pick the one that matches (see the list above)."), ""]
     elif node:

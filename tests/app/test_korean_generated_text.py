@@ -164,7 +164,7 @@ def test_scenario_lab_run_with_a_failure_is_korean_in_every_tab(open_page: OpenP
     at.button(key="sl_run").click().run()
     assert not at.exception, [e.value for e in at.exception]
     verdict = [e.value for e in at.error]
-    assert any("사람의 조치가 필요합니다" in v for v in verdict), verdict  # the simulator's verdict, in Korean
+    assert any("사람 개입 필요" in v for v in verdict), verdict  # the simulator's verdict, in Korean
     assert english_sentences(at) == []
     for tab in ("What happened, step by step", "Same failure, S1 to S4 side by side", "Generated logs"):
         show_tab(at, "sl_results", i18n.t(tab, "ko"))

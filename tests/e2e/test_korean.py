@@ -71,7 +71,7 @@ def test_korean_pages_after_the_usual_interactions(app_url, page, tmp_path) -> N
     page.goto(f"{app_url}/scenario-lab?lang=ko&scenario=s2&fail=cgw-down:cgw-a@60")  # a link runs it at once
     wait_idle(page)
     page.get_by_role("heading", name=_ko("Scenario lab"), exact=True).wait_for()
-    page.get_by_text("40초 뒤 트래픽은 다른 터널로 복구됩니다", exact=False).first.wait_for()
+    page.get_by_text("40초 뒤 다른 터널로 복구", exact=False).first.wait_for()
     page.wait_for_function("document.querySelectorAll('[data-testid=stPlotlyChart] .main-svg').length >= 2")
     assert "디바이스 다운" in page.get_by_test_id("stPlotlyChart").first.text_content()
     shoot_sizes(page, tmp_path, "ko-scenario-lab-failure")

@@ -62,7 +62,7 @@ def test_simulator_verdict_and_steps_in_korean(scenario: str, failure: str) -> N
     from lab.sim.failures import parse_failure
 
     outcome = simulate(scenario, [parse_failure(failure)], duration_s=600).outcome
-    assert korean(render(outcome.verdict, "ko")), render(outcome.verdict, "ko")
+    assert korean(outcome.verdict_text("ko")), outcome.verdict_text("ko")
     assert outcome.explanation
     for _t, step in outcome.explanation:
         assert korean(render(step, "ko")), render(step, "ko")
@@ -150,7 +150,7 @@ def test_cli_simulation_in_korean() -> None:
     assert out.returncode == 0
     verdict_and_steps = out.stdout.split("무슨 일이 있었나:")[1].split("\n\n")[0]
     assert "고객 게이트웨이 A" in verdict_and_steps and "Customer gateway A" not in verdict_and_steps
-    assert "사람의 조치가 필요합니다" in out.stdout
+    assert "사람 개입 필요" in out.stdout
 
 
 def test_plain_packages_do_not_import_streamlit() -> None:

@@ -435,7 +435,7 @@ def test_a_family_missing_from_an_action_or_a_diagnosis_without_a_fix_is_refused
         fx.fixes.cache_clear()
 
 
-def test_the_report_writes_the_fix_in_english_even_when_the_page_is_korean() -> None:
+def test_the_report_writes_the_fix_in_the_report_language_whatever_the_page_built() -> None:
     from lab.i18n import reset_language, set_language
     from lab.triage.fixes import build_fix
     from lab.triage.report import build_report
@@ -444,9 +444,11 @@ def test_the_report_writes_the_fix_in_english_even_when_the_page_is_korean() -> 
     try:
         fix = build_fix("tunnel-down/d-auth", {"aws_ip": T1, "cgw_ip": "198.51.100.7", "vpn_id": VPN}, "azure")
         assert "사전 공유 키를 설정하세요" in fix.lines[0]
-        report = build_report(None, tree.goto("tunnel-down/d-auth"), {}, fix=fix)
+        english = build_report(None, tree.goto("tunnel-down/d-auth"), {}, fix=fix, lang="en")
+        korean = build_report(None, tree.goto("tunnel-down/d-auth"), {}, fix=fix)  # the page's language
     finally:
         reset_language(token)
-    assert "Set the pre-shared key of tunnel" in report and "사전 공유 키" not in report
-    assert "Set-AzVirtualNetworkGatewayConnectionSharedKey" in report
+    assert "Set the pre-shared key of tunnel" in english and "사전 공유 키" not in english
+    assert "사전 공유 키를 설정하세요" in korean and "Set the pre-shared key of tunnel" not in korean
+    assert "Set-AzVirtualNetworkGatewayConnectionSharedKey" in english and "Set-AzVirtualNetworkGatewayConnectionSharedKey" in korean
 
