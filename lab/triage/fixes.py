@@ -223,8 +223,10 @@ def values(
             out[key] = got[key]
     if out.get("expected_asn"):
         out["cgw_asn"] = out["expected_asn"]
-    amazon = got.get("local_asn")
-    out["amazon_asn"] = amazon or f"{facts.value('amazon_side_asn_default')} (the default; check the gateway's Amazon side ASN)"
+    # Only a value the evidence shows: a guessed default inside a command would be pasted into the device
+    # as it stands (an unknown one stays the "<Amazon side ASN>" placeholder).
+    if got.get("local_asn"):
+        out["amazon_asn"] = got["local_asn"]
     return {k: v for k, v in out.items() if v}
 
 

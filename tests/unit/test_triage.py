@@ -452,3 +452,16 @@ def test_the_report_writes_the_fix_in_the_report_language_whatever_the_page_buil
     assert "사전 공유 키를 설정하세요" in korean and "Set the pre-shared key of tunnel" not in korean
     assert "Set-AzVirtualNetworkGatewayConnectionSharedKey" in english and "Set-AzVirtualNetworkGatewayConnectionSharedKey" in korean
 
+
+
+def test_a_command_carries_only_values_the_evidence_shows_never_a_guess_in_words() -> None:
+    """An Amazon side ASN the evidence does not show stays a placeholder: a command is pasted as it stands."""
+    from lab.triage.fixes import build_fix, families
+
+    vals = {"aws_ip": T1, "aws_inside": "169.254.10.1", "cgw_inside": "169.254.10.2", "cgw_asn": "65001"}
+    for fam in families():
+        for c in build_fix("tunnel-down/d-bgp-asn", vals, fam).commands:
+            assert "(the default" not in c.command, (fam, c.action)
+    asa_like = [c.command for fam in families() for c in build_fix("tunnel-down/d-bgp-asn", vals, fam).commands
+                if "remote-as" in c.command]
+    assert asa_like and all("<Amazon side ASN>" in c for c in asa_like)
