@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from lab import PACKAGE_DIR
 from lab.errors import DataError, InputError, LabError
-from lab.i18n import N_, t
+from lab.i18n import LANGS, N_, render, t
 from lab.schema import load_yaml_model, validation_problems
 from lab.store import DrillAnswerRow, DrillRow
 
@@ -141,6 +141,9 @@ def prepare(spec: DrillSpec) -> dict[str, Any]:
             answer = str(number)
     steps = [f"t = {t} s: {text}" for t, text in o.explanation[:8]]
     explanation = " ".join([o.verdict, *([spec.note] if spec.note else [])])
+    # The room may read several languages: the reveal shows each participant the simulator's words in theirs.
+    explanations = {lang: " ".join([o.verdict_text(lang), *([spec.note] if spec.note else [])]) for lang in LANGS}
+    steps_by_lang = {lang: [f"t = {at} s: {render(text, lang)}" for at, text in o.explanation[:8]] for lang in LANGS}
     fail_q = "&".join(f"fail={quote(f.label(), safe=':@')}" for f in result.failures)
     return {
         "drill_id": spec.id,
@@ -157,9 +160,21 @@ def prepare(spec: DrillSpec) -> dict[str, Any]:
         "tolerance_s": spec.tolerance_s if fmt == "number" else 0,
         "time_limit_s": spec.time_limit_s,
         "explanation": explanation,
+        "explanations": explanations,
         "steps": steps,
+        "steps_by_lang": steps_by_lang,
         "link": f"scenario={quote(spec.scenario)}&{fail_q}",
     }
+
+
+def explanation_in(stored: dict[str, Any], lang: str) -> str:
+    """The drill's explanation in `lang` (a drill saved before it carried its languages: as saved)."""
+    return (stored.get("explanations") or {}).get(lang) or stored["explanation"]
+
+
+def steps_in(stored: dict[str, Any], lang: str) -> list[str]:
+    """The simulator's step-by-step account of the drill's run in `lang` (or as saved)."""
+    return (stored.get("steps_by_lang") or {}).get(lang) or list(stored.get("steps") or [])
 
 
 def _same_family(a: str, b: str) -> bool:

@@ -104,3 +104,17 @@ def test_korean_exercise_drills_ask_in_korean_with_the_same_answers() -> None:
     for key, d in ko.items():
         assert d["answer"] == en[key]["answer"]
         assert d["prompt"] != en[key]["prompt"]
+
+
+def test_the_reveal_explains_in_each_participants_language() -> None:
+    """A room may read Korean and English: the saved drill carries the simulator's verdict and steps in both."""
+    from lab.classes.drills import catalogue, explanation_in, steps_in
+
+    stored = next(p for _, s, p in catalogue() if s.scenario == "s4")
+    assert explanation_in(stored, "en") == stored["explanation"]
+    ko = explanation_in(stored, "ko")
+    assert ko != stored["explanation"] and any("\uac00" <= ch <= "\ud7a3" for ch in ko)
+    assert steps_in(stored, "en") == stored["steps"]
+    assert any(any("\uac00" <= ch <= "\ud7a3" for ch in step) for step in steps_in(stored, "ko"))
+    old = {k: v for k, v in stored.items() if k not in ("explanations", "steps_by_lang")}  # saved before
+    assert explanation_in(old, "ko") == stored["explanation"] and steps_in(old, "ko") == stored["steps"]

@@ -13,7 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from lab.classes import find_class, join_class
-from lab.classes.drills import answer_label, seconds_left
+from lab.classes.drills import answer_label, explanation_in, seconds_left, steps_in
 from lab.classes.live import drill_status, submit_answer
 from lab.errors import LabError
 from lab.figures.classes import drill_distribution
@@ -164,9 +164,9 @@ def live_drill() -> None:
             st.success(_("Right! The simulator says: **{answer}**", answer=identity.plain(right)), icon=":material/check_circle:")
         else:
             st.error(_("Not this time. The simulator says: **{answer}**", answer=identity.plain(right)), icon=":material/cancel:")
-        st.markdown(_("*Why:* {explanation}", explanation=identity.plain(spec["explanation"])))
-        if spec.get("steps"):
-            st.markdown("\n".join(f"- {identity.plain(step)}" for step in spec["steps"]))
+        st.markdown(_("*Why:* {explanation}", explanation=identity.plain(explanation_in(spec, current_lang()))))
+        if steps := steps_in(spec, current_lang()):
+            st.markdown("\n".join(f"- {identity.plain(step)}" for step in steps))
         dist = status.distribution()
         if dist:
             st.plotly_chart(drill_distribution([x[0] for x in dist], [x[1] for x in dist], [x[2] for x in dist]),

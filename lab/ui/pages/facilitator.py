@@ -19,6 +19,7 @@ from lab.classes.drills import (
     answer_label,
     catalogue,
     exercise_drills,
+    explanation_in,
     prepare,
     seconds_left,
 )
@@ -237,7 +238,7 @@ def drill_monitor() -> None:
                          expanded=status.phase == "revealed"):
             st.markdown(f"**{identity.plain(answer_label(spec, spec['answer']))}**"
                         + (_(" (within ±{n} s)", n=spec["tolerance_s"]) if spec.get("tolerance_s") else ""))
-            st.markdown(identity.plain(spec["explanation"]))
+            st.markdown(identity.plain(explanation_in(spec, current())))
         b1, b2 = st.columns(2)
         b1.button(_("Close answers now"), key=f"fac_close_{d.id}", disabled=status.phase != "open",
                   on_click=_close, args=(d.id,))
