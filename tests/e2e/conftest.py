@@ -173,9 +173,15 @@ def wait_idle(page: object) -> None:
 
 def click_and_wait(page: object, locator: object) -> None:
     """Click, then wait for the rerun that the click starts to finish (not for the previous run's page)."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     locator.click()  # type: ignore[attr-defined]
+    wait_rerun(page)
+
+
+def wait_rerun(page: object) -> None:
+    """Wait for the rerun that an action just started to finish (not for the previous run's page)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     # A very fast rerun may be over before we look; finishing is what matters.
     with contextlib.suppress(PlaywrightTimeout):
         page.wait_for_selector('[data-testid="stApp"][data-test-script-state="running"]', timeout=3_000)  # type: ignore[attr-defined]
@@ -204,9 +210,7 @@ def choose(page: object, picker: object, option: str) -> None:
             page.keyboard.press("Escape")  # type: ignore[attr-defined]
             wait_idle(page)
             continue
-        with contextlib.suppress(PlaywrightError):
-            page.wait_for_selector('[data-testid="stApp"][data-test-script-state="running"]', timeout=3_000)  # type: ignore[attr-defined]
-        wait_idle(page)
+        wait_rerun(page)
         return
     raise AssertionError(f"could not choose {option!r}") from last
 
