@@ -188,11 +188,12 @@ def wait_rerun(page: object) -> None:
     wait_idle(page)
 
 
-def choose(page: object, picker: object, option: str) -> None:
+def choose(page: object, picker: object, option: str, *, exact: bool = True) -> None:
     """Pick `option` in the Streamlit selectbox `picker` and wait for the rerun it starts.
 
     The list is filtered by typing the option's text, so the option is the only one shown and the
-    list does not scroll under the pointer; a list that a rerun replaced is opened again.
+    list does not scroll under the pointer; a list that a rerun replaced is opened again. With
+    `exact=False` the option is the first whose label contains `option`.
     """
     from playwright.sync_api import Error as PlaywrightError
 
@@ -202,7 +203,8 @@ def choose(page: object, picker: object, option: str) -> None:
         field.scroll_into_view_if_needed()
         field.click()
         field.fill(option)
-        choice = page.get_by_role("option", name=option, exact=True).first  # type: ignore[attr-defined]
+        choice = (page.get_by_role("option", name=option, exact=True) if exact  # type: ignore[attr-defined]
+                  else page.get_by_role("option").filter(has_text=option)).first  # type: ignore[attr-defined]
         try:
             choice.click(timeout=20_000)
         except PlaywrightError as exc:  # replaced by a rerun while opening: open it again
