@@ -69,7 +69,7 @@ def main() -> None:
         server.stop()
 
     from lab import replay
-    from lab.monitor_charts import connection_figure
+    from lab.figures.monitor import connection_figure
 
     replay.incident.cache_clear()
     started = time.perf_counter()

@@ -14,8 +14,9 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
-from lab import audit, replay
+from lab import replay
 from lab.errors import AwsError, CredentialsError, EndpointError, NotFoundError, ThrottledError
+from lab.facts import audit
 from lab.i18n import M, t
 from lab.masking import mask_data, mask_secrets
 from lab.model import VpnConnection

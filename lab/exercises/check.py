@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from lab.analyzer.samples import sample_logs
 from lab.errors import LabError
 from lab.exercises.model import Exercise, Target, as_text
 from lab.exercises.run import (
@@ -14,7 +15,6 @@ from lab.exercises.run import (
     expected,
     measure_of,
 )
-from lab.samples import sample_logs
 from lab.sim import load_scenario, option_catalogue, parse_failure, scenario_ids, valid_targets
 from lab.triage import tree as engine
 

@@ -9,7 +9,7 @@ scenario (lab.sim.simulate):
     manual_action_required                    a person has to act
     down_s.<tunnel id>                        seconds the tunnel's TunnelState was 0 (tunnel-1, ...)
     tunnels_down_at_end                       tunnels DOWN when the run ends
-    audit.<rule id>                           yes/no: the audit (lab.audit) raises that finding at the end
+    audit.<rule id>                           yes/no: the audit (lab.facts.audit) raises that finding at the end
     log.first_pattern | log.primary           the log analyzer on the run's logs: first finding's pattern id,
                                               primary category (None when nothing was recognised)
 troubleshooter (lab.triage.tree.auto_walk with lab.triage.evidence):
@@ -23,12 +23,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from lab import audit
 from lab.analyzer import Analysis, analyze_text
+from lab.analyzer.samples import sample_log
 from lab.errors import InputError
 from lab.exercises.model import Exercise, Target, Value, as_text
+from lab.facts import audit
 from lab.model import Snapshot
-from lab.samples import sample_log
 from lab.sim import Overrides, SimResult, parse_failure, simulate
 from lab.triage import evidence
 from lab.triage import tree as engine

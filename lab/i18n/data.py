@@ -15,13 +15,13 @@ _HANGUL = re.compile("[\uac00-\ud7a3]")
 
 
 def _pairs() -> Iterator[tuple[str, str]]:
-    from lab import audit, replay
+    from lab import replay
     from lab.analyzer import categories
     from lab.analyzer.patterns import load_patterns
-    from lab.curriculum import outline
-    from lab.facts import facts
-    from lab.glossary import glossary
-    from lab.samples import sample_logs
+    from lab.analyzer.samples import sample_logs
+    from lab.facts import audit, facts
+    from lab.lessons.curriculum import outline
+    from lab.lessons.glossary import glossary
     from lab.sim import ASSUMPTIONS, FAILURE_KINDS, list_scenarios, option_catalogue
     from lab.triage import tree as trees
 

@@ -7,8 +7,8 @@ from dataclasses import replace
 import streamlit as st
 
 from lab import i18n
-from lab.glossary import Glossary, glossary
 from lab.lessons import DEFAULT_LANG, Catalog, languages, load_catalog
+from lab.lessons.glossary import Glossary, glossary
 
 
 def lesson_language(lang: str) -> str:

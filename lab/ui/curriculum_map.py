@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lab.curriculum import LessonRef, SectionCoverage, coverage, outline
 from lab.errors import LabError
 from lab.lessons import Catalog
+from lab.lessons.curriculum import LessonRef, SectionCoverage, coverage, outline
 from lab.ui.echo import plain
 from lab.ui.lang import _, _n, d
 

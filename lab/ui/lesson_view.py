@@ -10,9 +10,9 @@ import streamlit as st
 
 from lab.classes.progress import QuestionState, answer_question, quiz_state
 from lab.errors import LabError
-from lab.glossary import annotate_html
 from lab.i18n import N_
 from lab.lessons import Block, Catalog, Lesson, QuizQuestion
+from lab.lessons.glossary import annotate_html
 from lab.ui import exercise_view, identity
 from lab.ui.catalog import localized_glossary
 from lab.ui.lang import _, current, d

@@ -14,13 +14,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from lab import audit
 from lab.errors import LabError
-from lab.i18n import N_, render, using
-from lab.i18n.audit import localize_message
-from lab.masking import mask_secrets
-from lab.model import Event, Snapshot, Tunnel, VpnConnection
-from lab.monitor_charts import (
+from lab.facts import audit
+from lab.figures.monitor import (
     connection_figure,
     data_note,
     event_text,
@@ -29,6 +25,10 @@ from lab.monitor_charts import (
     period_text,
     state_meaning,
 )
+from lab.i18n import N_, render, using
+from lab.i18n.audit import localize_message
+from lab.masking import mask_secrets
+from lab.model import Event, Snapshot, Tunnel, VpnConnection
 from lab.ui.echo import literal
 from lab.ui.frozen_figure import freeze
 from lab.ui.lang import _, _n, current, d

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lab.glossary import glossary
+from lab.lessons.glossary import glossary
 from tests.app.conftest import OpenPage
 
 PAGE = "ui/pages/glossary.py"

@@ -17,9 +17,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lab import i18n
-from lab.glossary import glossary
+from lab.analyzer.samples import sample_logs
 from lab.i18n.catalogue import SAME_FLAG, _read
-from lab.samples import sample_logs
+from lab.lessons.glossary import glossary
 from lab.ui.registry import PAGES, PageSpec
 from tests.app.conftest import OpenPage, show_tab
 

@@ -10,9 +10,9 @@ import pytest
 import yaml
 
 from lab import DATA_DIR, PROJECT_DIR
-from lab.curriculum import outline, uncovered, unknown_covers
-from lab.glossary import glossary
 from lab.lessons import Lesson, load_catalog
+from lab.lessons.curriculum import outline, uncovered, unknown_covers
+from lab.lessons.glossary import glossary
 
 CATALOG = load_catalog("en")
 LESSONS = CATALOG.lessons

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lab import analyzer
-from lab.samples import SAMPLES_DIR, sample_logs
+from lab.analyzer.samples import SAMPLES_DIR, sample_logs
 
 
 def test_every_sample_file_is_described() -> None:

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from lab import audit, facts
+from lab import facts
 from lab.errors import DataError
+from lab.facts import audit
 from lab.model import METRIC_TUNNEL_STATE, Maintenance, Tunnel, TunnelOptions, TunnelSeries, VpnConnection
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
@@ -187,7 +188,7 @@ def test_down_duration_reads_in_minutes_hours_or_days() -> None:
     """A short outage is said in minutes, not as a fraction of an hour."""
     from datetime import UTC, datetime, timedelta
 
-    from lab.audit import _since
+    from lab.facts.audit import _since
     from lab.model import Tunnel
 
     now = datetime(2026, 1, 10, tzinfo=UTC)

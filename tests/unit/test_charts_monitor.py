@@ -8,8 +8,8 @@ import pytest
 
 from lab import replay
 from lab.errors import NotFoundError
+from lab.figures.monitor import connection_figure, data_note, has_metrics, state_meaning
 from lab.model import Snapshot
-from lab.monitor_charts import connection_figure, data_note, has_metrics, state_meaning
 
 STATIC = "dpd-idle-tunnel"
 BGP = "cgw-deleted-ike-sa"
@@ -82,7 +82,7 @@ def test_has_metrics_is_false_without_points() -> None:
 def test_a_window_without_events_says_so_on_the_timeline() -> None:
     from dataclasses import replace
 
-    from lab.monitor_charts import NO_EVENTS
+    from lab.figures.monitor import NO_EVENTS
 
     snap = replace(replay.snapshot(STATIC), events=())
     fig = connection_figure(snap, snap.connections[0].id)
@@ -91,7 +91,7 @@ def test_a_window_without_events_says_so_on_the_timeline() -> None:
 
 def test_tunnel_log_findings_become_timeline_events() -> None:
     from lab.analyzer import analyze_text
-    from lab.monitor_charts import log_finding_events
+    from lab.figures.monitor import log_finding_events
 
     inc = replay.incident("psk-mismatch-after-rotation")
     analysis = analyze_text(inc.aws_log)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from lab.curriculum import coverage, load_outline, outline, uncovered, unknown_covers
 from lab.errors import DataError
+from lab.lessons.curriculum import coverage, load_outline, outline, uncovered, unknown_covers
 
 OUTLINE = """\
 source: test

@@ -27,12 +27,12 @@ from lab import DATASETS_DIR, LESSONS_DIR
 from lab.analyzer import FORMATS, analyze_bytes, analyze_text
 from lab.analyzer import diagnosis as diagnosis_module
 from lab.analyzer.patterns import load_file as load_patterns_file
-from lab.audit import load_rules
-from lab.curriculum import load_outline
 from lab.errors import LabError
 from lab.facts import load_facts
-from lab.glossary import load_glossary
+from lab.facts.audit import load_rules
 from lab.lessons import load_lesson
+from lab.lessons.curriculum import load_outline
+from lab.lessons.glossary import load_glossary
 from lab.masking import mask_secrets
 from lab.replay import load_incident
 from lab.schema import load_yaml_model

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from lab.errors import DataError
-from lab.glossary import annotate_html, glossary, load_glossary
+from lab.lessons.glossary import annotate_html, glossary, load_glossary
 
 VALID = """\
 terms:

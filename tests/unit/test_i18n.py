@@ -136,7 +136,7 @@ def test_data_translations_keep_links_and_code() -> None:
 
 
 def test_audit_messages_in_korean_keep_their_values() -> None:
-    from lab import audit
+    from lab.facts import audit
     from lab.i18n.audit import localize_message
     from lab.replay import incidents
 

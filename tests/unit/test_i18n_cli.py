@@ -7,8 +7,8 @@ import json
 import pytest
 
 from lab import i18n
+from lab.analyzer.samples import sample_logs
 from lab.lessons import languages
-from lab.samples import sample_logs
 from tests.unit.test_cli import run
 
 

@@ -14,9 +14,9 @@ import pytest
 
 from lab import i18n
 from lab.analyzer import analyze_bytes, analyze_text
+from lab.analyzer.samples import sample_logs
 from lab.errors import InputError
 from lab.i18n import render
-from lab.samples import sample_logs
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 QUOTED = re.compile(r"'[^']*'")
@@ -90,7 +90,7 @@ def _figure_texts(figure: object) -> list[str]:
 
 def test_scenario_diagrams_and_monitor_chart_labels_in_korean() -> None:
     from lab import replay
-    from lab.monitor_charts import connection_figure
+    from lab.figures.monitor import connection_figure
     from lab.sim import simulate
     from lab.sim.failures import parse_failure
     from lab.sim.figures import timeline_figure, topology_figure
@@ -154,7 +154,7 @@ def test_cli_simulation_in_korean() -> None:
 
 
 def test_plain_packages_do_not_import_streamlit() -> None:
-    code = ("import sys; import lab.analyzer, lab.sim, lab.sim.figures, lab.triage.report, lab.monitor_charts, "
+    code = ("import sys; import lab.analyzer, lab.sim, lab.sim.figures, lab.triage.report, lab.figures.monitor, "
             "lab.i18n, lab.cli; print('streamlit' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
     assert out.stdout.strip() == "False"

@@ -9,8 +9,8 @@ from pathlib import Path
 import streamlit as st
 
 from lab.errors import LabError
-from lab.glossary import Term
 from lab.lessons import Catalog
+from lab.lessons.glossary import Term
 from lab.ui.catalog import catalog as lesson_catalog
 from lab.ui.catalog import localized_glossary
 from lab.ui.echo import literal, plain

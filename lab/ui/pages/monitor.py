@@ -11,9 +11,9 @@ import streamlit as st
 
 from lab import aws, replay
 from lab.errors import LabError
+from lab.figures.monitor import log_finding_events
 from lab.i18n import N_
 from lab.model import Snapshot
-from lab.monitor_charts import log_finding_events
 from lab.ui import monitor_sources as sources
 from lab.ui import monitor_views as views
 from lab.ui.echo import literal, plain

@@ -16,11 +16,11 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 from lab import analyzer
+from lab.analyzer.samples import sample_log, sample_logs
 from lab.errors import LabError
 from lab.i18n import M, Msg, render
 from lab.masking import mask_secrets
 from lab.model import Snapshot
-from lab.samples import sample_log, sample_logs
 from lab.triage import case
 from lab.triage import tree as engine
 from lab.triage.evidence import Evidence, Scope

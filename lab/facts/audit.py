@@ -106,7 +106,7 @@ def load_rules(path: Path = RULES_FILE) -> dict[str, Rule]:
         )
         for rid, r in parsed.rules.items()
     }
-    problems += [f"rules.{rid}: no check in lab/audit.py" for rid in rules if rid not in CHECKS]
+    problems += [f"rules.{rid}: no check in lab/facts/audit.py" for rid in rules if rid not in CHECKS]
     problems += [f"rules: check '{rid}' has no text" for rid in CHECKS if rid not in rules]
     if problems:
         raise DataError(path, problems)

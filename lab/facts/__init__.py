@@ -1,8 +1,9 @@
-"""The single source of AWS numbers and defaults that the lab states.
-
-Every fact lives once in `lab/data/facts.yaml` with its source URL(s); where official sources
-disagree, the fact carries the other values too (`disputed`). Lessons reference facts by key
-(`{{fact:dpd_timeout_default}}`), the simulator and the audit read their defaults from here.
+"""AWS facts and the audit that checks a connection against them: the single source of the numbers
+and defaults the lab states. Every fact lives once in `lab/data/facts.yaml` with its source URL(s);
+where official sources disagree, the fact carries the other values too (`disputed`). Lessons
+reference facts by key (`{{fact:dpd_timeout_default}}`), the simulator reads its defaults from here,
+and `lab.facts.audit` turns the same numbers into findings on a VpnConnection (HA, tunnel options,
+maintenance) with a fix and an AWS documentation link each.
 """
 
 from __future__ import annotations
