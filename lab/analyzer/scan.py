@@ -4,7 +4,15 @@ Text is processed in blocks of whole lines. Each block goes once through the mul
 (`lab.analyzer.prefilter`: every pattern keyword in one Hyperscan database), so only lines that
 contain a keyword ever meet a regex; each candidate line is tried against the patterns of the
 keywords it contains, in pattern order, and the first that matches turns it into a protocol event.
-What is kept per file is bounded: counters, the first and the last MAX_EVENTS events.
+What is kept per file is bounded: the first and the last MAX_EVENTS events, and every failure in between
+(up to MAX_FINDINGS) with the context line before it.
+
+A long log is mostly lines that can change none of that, so after the first MAX_EVENTS events a candidate
+line is not read as it comes: a block's keyword hits are kept as packed integers with the block, and a
+line is read (located, decoded, matched) only when it may be a failure, is the context line before one,
+or is among the last MAX_EVENTS events - found by reading backwards from the newest line once
+PENDING_BYTES of input (or PENDING_HITS hits) wait. The result is exactly that of reading every candidate
+line in order (`Scanner(lazy=False)`; tests/unit/test_analyzer_lazy.py compares the two).
 """
 
 from __future__ import annotations
