@@ -5,9 +5,13 @@ from __future__ import annotations
 import pytest
 
 from lab.ui.registry import PAGES, PageSpec
-from tests.e2e.conftest import click_and_wait, wait_idle
+from tests.e2e.conftest import click_and_wait, settle, wait_idle
 
 pytestmark = pytest.mark.e2e
+
+# How far the page is scrolled (the app scrolls inside its main area).
+TOP_OFFSET = ("Math.max(window.scrollY, ...Array.from(document.querySelectorAll("
+              "'[data-testid=\"stMain\"], [data-testid=\"stAppViewContainer\"]')).map(e => e.scrollTop))")
 
 
 @pytest.mark.parametrize("spec", PAGES, ids=lambda s: s.url_path or "home")
@@ -59,9 +63,7 @@ def test_next_lesson_opens_at_its_top(app_url, page) -> None:
     button.scroll_into_view_if_needed()
     click_and_wait(page, button)
     page.get_by_role("heading", name="The three kinds of VPN").first.wait_for()
-    page.wait_for_timeout(300)
-    offset = page.evaluate(
-        "Math.max(window.scrollY, ...Array.from(document.querySelectorAll("
-        "'[data-testid=\"stMain\"], [data-testid=\"stAppViewContainer\"]')).map(e => e.scrollTop))"
-    )
-    assert offset == 0
+    # The new lesson comes to the top, and stays there once the page has drawn itself.
+    page.wait_for_function(f"() => {TOP_OFFSET} === 0")
+    settle(page)
+    assert page.evaluate(TOP_OFFSET) == 0
