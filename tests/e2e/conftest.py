@@ -177,6 +177,8 @@ class SharedContexts:
     def get(self, name: str, **options: object) -> SharedContext:
         viewport = options.pop("viewport", None)
         options.pop("accept_downloads", None)  # every profile accepts downloads
+        # Animations only delay what the tests look at (the final state is the same): skip them.
+        options.setdefault("reduced_motion", "reduce")
         kind = repr(sorted(options.items()))
         if kind not in self.profiles:
             self.profiles[kind] = self.playwright.chromium.launch_persistent_context(  # type: ignore[attr-defined]
