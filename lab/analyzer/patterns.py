@@ -84,6 +84,7 @@ EVENTS = (
     "ipsec_mode_mismatch",  # tunnel vs transport mode, ESP vs AH
     "nat_t_or_fragmentation",  # NAT-T or IKE/IP fragmentation problem
     "nat_or_fragments",  # NAT on the path, or IKE messages fragmented (context for lost messages)
+    "session_end",  # the session carried inside the SA (L2TP/PPP) ended on this side: a user's disconnect
 )
 EXCHANGES = (
     "IKE_SA_INIT",
@@ -117,6 +118,7 @@ GROUPS = (
     "conn",
     "count",
     "reason",
+    "rekey",  # the words that say whether a CREATE_CHILD_SA / Quick Mode rekeys an SA ("rekey", "replace") or adds one ("new")
 )
 
 

@@ -99,6 +99,7 @@ def exchange_name(raw: str) -> str:
         return found
     # Daemon states and wordings: libreswan STATE_MAIN_I1, IKE_SA_INIT_I, STATE_PARENT_I2; "phase 1" ...
     for needle, name in (
+        ("REKEY", "CREATE_CHILD_SA"),  # libreswan 3.x STATE_V2_REKEY_CHILD_I / STATE_V2_REKEY_IKE_I
         ("SA_INIT", "IKE_SA_INIT"),
         ("PARENT_I1", "IKE_SA_INIT"),
         ("PARENT_R1", "IKE_SA_INIT"),
@@ -249,6 +250,9 @@ _STAMP = re.compile(
     r"(?P<h>\d{1,2}):(?P<mi>\d{2}):(?P<s>\d{2})(?:[.,](?P<f>\d{1,6}))?"
 )
 _FORTI_STAMP = re.compile(r"date=(\d{4})-(\d{2})-(\d{2}) time=(\d{2}):(\d{2}):(\d{2})")
+# FortiOS 6.2+ adds eventtime= (epoch in ns, or in s/us on some builds) to every log: it orders lines
+# logged within the same second, which time= cannot.
+_FORTI_EVENTTIME = re.compile(r"\beventtime=(\d{10,19})\b")
 _HOST = re.compile(
     r"^(?:<\d+>\d? ?)?(?:\S+T\S+|\w{3} +\d+ \d\d:\d\d:\d\d(?:\.\d+)?|\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\S*)\s+(?P<host>[A-Za-z][\w.-]*)\s+(?:\w[\w./-]*(?:\[\d+\])?:|%)"
 )
@@ -259,7 +263,13 @@ def stamp_of(line: str) -> float | None:
     m = _FORTI_STAMP.search(line)
     if m:
         y, mo, d, h, mi, s = map(int, m.groups())
-        return (((y * 12 + mo) * 31 + d) * 86400) + h * 3600 + mi * 60 + s
+        secs = float((((y * 12 + mo) * 31 + d) * 86400) + h * 3600 + mi * 60 + s)
+        ev = _FORTI_EVENTTIME.search(line)
+        if ev:
+            digits = ev.group(1)
+            fraction = int(digits[10:] or 0) / 10 ** len(digits[10:]) if len(digits) > 10 else 0.0
+            secs += fraction * 0.999  # the order inside the second, kept inside it
+        return secs
     m = _STAMP.search(line, 0, 200)
     if not m:
         return None
@@ -403,6 +413,10 @@ class _State:
     proposal_sa: str | None = None  # the SA kind of the last proposal list printed (IKE: or ESP:)
     pending_delete: Event | None = None  # an IKE SA delete whose initiator the next INFORMATIONAL tells
     pending: str | None = None  # the exchange of the last request sent and not yet answered
+    rekeying: bool = False  # the Child SA exchange in progress rekeys (replaces) an SA that was up
+    child_refused: bool = False  # a Child SA was refused since the IKE SA came up
+    session_end: Event | None = None  # the L2TP/PPP session inside the SA ended here (a user disconnect)
+    proposal_flaw: str = ""  # a key length the offered algorithm does not have (the peer must refuse it)
     retransmits: list[Event] = field(default_factory=list)  # unanswered so far; an answer makes them harmless
 
 
@@ -438,9 +452,62 @@ def _set(ev: Event, category: str | None, weight: str = "decisive") -> None:
     ev.category, ev.weight = category, weight if category else "context"
 
 
+_REKEY_WORDS = ("rekey", "replac", "re-key")
+_NEW_WORDS = ("new", "create", "additional")
+# A key length an algorithm does not have ("3DES_CBC_333", "AES_CBC_100"): the peer must refuse such a
+# proposal whatever its configuration (RFC 2409 appendix A, RFC 3602: AES keys are 128, 192 or 256 bits).
+_KEY_LENGTH = re.compile(
+    r"\b(?P<algo>3DES|DES3|TRIPLEDES|DES)(?:_CBC)?[_-](?P<bits>\d{2,4})\b"
+    r"|\b(?P<algo2>AES)(?:_(?:CBC|CTR|GCM_(?:8|12|16|C)|CCM_(?:8|12|16|C)|GCM|CCM))?[_-](?P<bits2>\d{2,4})\b",
+    re.I,
+)
+_VALID_BITS = {"3DES": {"192", "168"}, "DES3": {"192", "168"}, "TRIPLEDES": {"192", "168"}, "DES": {"64", "56"},
+               "AES": {"128", "192", "256"}}
+
+
+def key_length_flaw(text: str) -> str:
+    """The first algorithm in a proposal text with a key length it does not have, e.g. "3DES_CBC_333", or ""."""
+    for m in _KEY_LENGTH.finditer(text):
+        algo = (m.group("algo") or m.group("algo2") or "").upper()
+        bits = m.group("bits") or m.group("bits2") or ""
+        if algo in _VALID_BITS and bits not in _VALID_BITS[algo]:
+            return m.group(0)
+    return ""
+
+
+def _rekey_word(ev: Event) -> str:
+    """"rekey" when the line says the exchange replaces an SA, "new" when it adds one, else ""."""
+    words = str(ev.values.get("rekey") or "").lower().split()
+    if any(w.startswith(_REKEY_WORDS) for w in words):
+        return "rekey"
+    if any(w.startswith(_NEW_WORDS) for w in words):
+        return "new"
+    if ev.exchange and "REKEY" in str(ev.values.get("exchange") or "").upper():
+        return "rekey"
+    if "REKEY_SA" in str(ev.values.get("notify") or ""):  # RFC 7296 REKEY_SA notify in the payload list
+        return "rekey"
+    return ""
+
+
+def _borrow_exchange(events: list[Event]) -> None:
+    """A failure line that names no exchange belongs to the message this side sends right after it (same
+    stream, same second): FortiGate's event log writes "IPsec phase 2 error" before the progress line
+    that names the exchange (exch=CREATE_CHILD) the refusal is sent in."""
+    for i, ev in enumerate(events):
+        if ev.exchange or ev.kind not in ("no_proposal", "ts_unacceptable", "notify") or ev.stamp is None:
+            continue
+        for nxt in events[i + 1 : i + 4]:
+            if nxt.stream != ev.stream or nxt.stamp is None or abs(nxt.stamp - ev.stamp) >= 1:
+                break
+            if nxt.kind == "exchange" and nxt.direction == "sent" and nxt.exchange in CHILD_EXCHANGES:
+                ev.exchange = nxt.exchange
+                break
+
+
 def classify(events: list[Event]) -> None:
     """Give each ordered event its category and weight, reading each stream with its own state."""
     states: dict[int, _State] = {}
+    _borrow_exchange(events)
     for ev in events:
         st = states.setdefault(ev.stream, _State())
         if st.retransmits and _is_answer(ev):
@@ -449,6 +516,8 @@ def classify(events: list[Event]) -> None:
             st.retransmits = []
         if ev.ike:
             st.ike = ev.ike
+        elif ev.exchange in ("IKE_SA_INIT", "IKE_AUTH", "CREATE_CHILD_SA"):
+            st.ike = st.ike or 2  # exchanges only IKEv2 has
         if ev.exchange:
             if ev.exchange in IKEV1_EXCHANGES:
                 st.ike = st.ike or 1
@@ -473,6 +542,19 @@ def classify(events: list[Event]) -> None:
                 kind = "auth_failed" if ex in ("MAIN_MODE", "AGGRESSIVE_MODE") else ""
             if ev.direction == "received":
                 st.answered = True
+        if kind in ("exchange", "initiate"):
+            word = _rekey_word(ev)
+            if word == "rekey" and (ev.sa == "child" or ev.exchange in CHILD_EXCHANGES or (st.ike or ev.ike) != 1):
+                # Replacing an SA that was up (a Child SA, or an IKEv2 IKE SA over CREATE_CHILD_SA):
+                # whatever fails in this exchange fails a rekey.
+                st.rekeying = True
+                st.ike_up = True
+                if ev.sa == "child" or ev.exchange in CHILD_EXCHANGES or "child" in str(ev.values.get("rekey", "")).lower():
+                    st.child_up = True
+            elif word == "new" or kind == "initiate":
+                st.rekeying = False
+        if kind == "initiate" and ev.values.get("algorithms"):
+            st.proposal_flaw = key_length_flaw(str(ev.values["algorithms"]))
         if kind == "exchange":
             if st.pending_delete is not None and ev.exchange in INFO_EXCHANGES and ev.direction == "sent":
                 # Answering with an INFORMATIONAL response while deleting: the peer asked for the delete.
@@ -495,16 +577,19 @@ def classify(events: list[Event]) -> None:
             continue
         if kind == "initiate":
             v1 = (ev.ike or st.ike) == 1
-            if ev.sa == "child":
+            child = ev.sa == "child" or ev.exchange in CHILD_EXCHANGES
+            if child:
                 st.exchange = ev.exchange or ("QUICK_MODE" if v1 else "CREATE_CHILD_SA")
             else:
                 st.exchange = ev.exchange or ("MAIN_MODE" if v1 else "IKE_SA_INIT")
             st.answered = False
-            if ev.sa != "child":
+            if not child and not st.rekeying:
                 st.ike_up = False
+                st.child_refused = False
             _set(ev, None)
         elif kind == "established":
             st.pending = None
+            st.rekeying = False
             if ev.sa == "child":
                 st.child_up = True
             else:
@@ -513,12 +598,19 @@ def classify(events: list[Event]) -> None:
             _set(ev, None)
         elif kind == "no_proposal":
             phase = _phase_of(ev, st)
-            if phase == "child" and st.child_up and _exchange_of(ev, st) == "CREATE_CHILD_SA":
-                # The Child SA was negotiated before with these proposals; only its rekey is refused
-                # (a PFS group or lifetime that applies to rekeys only): a rekey problem.
+            ex = _exchange_of(ev, st)
+            ikev2_child_was_up = st.ike_up and (st.ike or ev.ike) == 2 and not st.child_refused
+            if phase == "child" and (
+                st.rekeying or (ex == "CREATE_CHILD_SA" and (st.child_up or ikev2_child_was_up))
+            ):
+                # The Child SA was negotiated before (IKEv2 carries the first one in IKE_AUTH) with these
+                # proposals; only its rekey is refused (a PFS group or lifetime that applies to rekeys
+                # only): a rekey problem.
                 _set(ev, "rekey_issue")
             else:
                 _set(ev, "phase1_proposal_mismatch" if phase == "ike" else "phase2_proposal_mismatch")
+            if phase == "child" and not st.rekeying:
+                st.child_refused = True
         elif kind == "proposals":
             st.proposal_sa = ev.sa or st.proposal_sa
             phase = _phase_of(ev, st)
@@ -533,13 +625,18 @@ def classify(events: list[Event]) -> None:
         elif kind == "retransmit":
             if st.dpd_pending or ev.exchange in ("INFORMATIONAL", "INFORMATIONAL_V1"):
                 _set(ev, "dpd_timeout", "context")
+            elif st.rekeying or (st.ike_up and st.pending == "CREATE_CHILD_SA"):
+                _set(ev, "rekey_issue", "context")  # a rekey over an established IKE SA goes unanswered
             else:
                 _set(ev, "peer_unreachable", "decisive")
                 st.retransmits.append(ev)
         elif kind == "give_up":
             if ev.exchange and ev.exchange == "INFORMATIONAL" and "ESTABLISHED" in ev.values.get("exchange", "").upper():
                 st.ike_up = True  # pluto names the state: the IKE SA was established when the timeout hit
-            if st.rekey_trouble or (st.ike_up and st.pending == "CREATE_CHILD_SA" and not st.dpd_pending):
+            rekey_state = "REKEY" in str(ev.values.get("exchange") or "").upper()
+            if st.rekey_trouble or rekey_state or (st.rekeying and not st.dpd_pending) or (
+                st.ike_up and st.pending == "CREATE_CHILD_SA" and not st.dpd_pending
+            ):
                 # A CREATE_CHILD_SA (rekey or new Child SA) over an established IKE SA got no usable answer.
                 _set(ev, "rekey_issue")
             elif st.dpd_pending or (st.ike_up and (ev.exchange or st.exchange) in ("INFORMATIONAL", "INFORMATIONAL_V1", None)):
@@ -550,9 +647,17 @@ def classify(events: list[Event]) -> None:
             else:
                 _set(ev, "peer_unreachable")
             st.ike_up = st.child_up = False
+        elif kind == "session_end":
+            st.session_end = ev
+            _set(ev, None)
         elif kind == "delete":
             if ev.sa == "child":
                 _set(ev, "rekey_issue", "context")
+            elif ev.direction == "received" and st.session_end is not None:
+                # The L2TP/PPP session inside the SA ended first: the client disconnected on purpose and
+                # its Delete follows. Nothing to fix.
+                _set(ev, "ike_sa_deleted_by_peer", "context")
+                st.ike_up = st.child_up = False
             elif ev.direction == "received":
                 _set(ev, "ike_sa_deleted_by_peer")
                 st.ike_up = st.child_up = False
@@ -569,6 +674,14 @@ def classify(events: list[Event]) -> None:
         elif kind == "nat_or_fragments":
             st.nat_or_frag = True
             _set(ev, "nat_t_or_fragmentation", "context")
+        elif kind == "ts_unacceptable" and ev.weak and (st.rekeying or st.proposal_flaw):
+            # A daemon's guess from a Quick Mode left unanswered: when the Quick Mode replaced an SA that
+            # was up, the selectors were accepted before, so the rekey failed; when the offer carries a key
+            # length its algorithm does not have, the peer refused the proposal.
+            _set(ev, "rekey_issue" if st.rekeying else "phase2_proposal_mismatch")
+            if st.proposal_flaw and not st.rekeying:
+                ev.values.setdefault("algorithms", st.proposal_flaw)
+                ev.values["invalid_key_length"] = st.proposal_flaw
         elif kind in KIND_CATEGORY:
             if kind in ("rekey_failed", "rekey_collision"):
                 st.rekey_trouble = True
@@ -625,6 +738,8 @@ def facts_of(ev: Event) -> dict[str, Any]:
             algos += algorithms_in(str(v[key]))
     if v.get("algorithms"):
         algos += algorithms_in(str(v["algorithms"]))
+    if v.get("invalid_key_length"):  # an offered algorithm with a key length it does not have
+        out["invalid_key_length"] = str(v["invalid_key_length"])
     if algos:
         out["algorithms"] = list(dict.fromkeys(algos))
     if ev.notify and ev.notify not in ("R_U_THERE", "R_U_THERE_ACK"):

@@ -1,0 +1,161 @@
+"""Rekeys, proposals a peer must refuse, FortiGate's same-second event order and L2TP disconnects.
+
+Every log here is real daemon output (libreswan's test suite, pfSense's documentation, a FortiGate
+event log quoted in a public thread) or a line in the daemon's exact format taken from its source.
+"""
+
+from __future__ import annotations
+
+from lab.analyzer import analyze_text
+from lab.analyzer.protocol import key_length_flaw, stamp_of
+
+# libreswan testing/pluto/ikev2-intermediate-11-rekey-ike-omit-addke-initiator/west.console.txt at commit
+# 0c4e3eccfbb2cdfa1e21c154ee847a141a611a4f: the IKE SA rekey (CREATE_CHILD_SA) is never answered.
+IKE_REKEY_UNANSWERED = """\
+"west-cuckold" #1: initiator established IKE SA; authenticated peer using authby=secret and FQDN '@east'
+"west-cuckold" #2: initiator established Child SA using #1; IPsec tunnel [198.18.66.0/24===192.0.2.0/24] {ESP/ESN=>0xESPESP <0xESPESP xfrm=AES_GCM_16_256 DPD=passive}
+"west-cuckoo" #3: initiating Child SA using IKE SA #1
+"west-cuckoo" #3: sent CREATE_CHILD_SA request to create Child SA using IKE SA #1 {ESP <0xESPESP} [198.18.66.0/24===192.0.20.0/24]
+"west-cuckoo" #3: initiator established Child SA using #1; IPsec tunnel [198.18.66.0/24===192.0.20.0/24] {ESP/ESN=>0xESPESP <0xESPESP xfrm=AES_GCM_16_256-DH31 DPD=passive}
+"west-cuckold" #4: initiating rekey to replace IKE SA #1 using IKE SA #1
+"west-cuckold" #4: sent CREATE_CHILD_SA request to rekey IKE SA #1 (using IKE SA #1)
+"west-cuckold" #1: ESTABLISHED_IKE_SA: 30 second timeout exceeded after 0 retransmits.  No response (or no acceptable response) to our IKEv2 message
+"west-cuckold" #2: connection is supposed to remain up; revival attempt 1 scheduled in 0 seconds
+"west-cuckold" #4: deleting larval Child SA
+"west-cuckold" #1: deleting IKE SA (established IKE SA)
+"""
+
+
+def test_an_unanswered_ike_sa_rekey_is_a_rekey_problem() -> None:
+    primary = analyze_text(IKE_REKEY_UNANSWERED).primary
+    assert primary is not None and primary.category == "rekey_issue"
+    assert 8 in primary.evidence_lines
+
+
+def test_a_refused_child_sa_rekey_is_a_rekey_problem_even_without_the_first_negotiation() -> None:
+    # The excerpt starts at the rekey: pluto's own words say the CREATE_CHILD_SA replaces a Child SA.
+    text = (
+        '"west" #4: initiating rekey to replace Child SA #3 using IKE SA #1\n'
+        '"west" #4: sent CREATE_CHILD_SA request to rekey Child SA #3 using IKE SA #1 {ESP <0xESPESP} '
+        "[192.1.2.45/32===192.1.2.23/32]\n"
+        '"west" #4: CREATE_CHILD_SA failed with error notification INVALID_KE_PAYLOAD\n'
+    )
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.category == "rekey_issue"
+
+
+def test_a_refused_new_child_sa_stays_a_phase_2_proposal_problem() -> None:
+    # testing/pluto/ikev2-rw-multiple-subnets-4-mismatch-split-up wording, with the phase 2 refusal of
+    # libreswan's ikev2_child.c: "request to create Child SA" adds an SA, it replaces nothing.
+    text = (
+        '"road/0x2" #3: initiating Child SA using IKE SA #1\n'
+        '"road/0x2" #3: sent CREATE_CHILD_SA request to create Child SA using IKE SA #1 {ESPinUDP <0xESPESP} '
+        "[198.18.66.0/24===192.0.4.0/24]\n"
+        '"road/0x2" #3: CREATE_CHILD_SA failed with error notification NO_PROPOSAL_CHOSEN\n'
+    )
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.category == "phase2_proposal_mismatch"
+
+
+def test_a_quick_mode_that_replaces_an_ipsec_sa_and_times_out_is_a_rekey_problem() -> None:
+    # ikev1_quick.c logs "<story>, to replace #N" when Quick Mode rekeys an IPsec SA.
+    text = (
+        '"westnet-eastnet" #3: initiating Quick Mode IKEv1+PSK+ENCRYPT+TUNNEL+PFS+UP+IKE_FRAG_ALLOW+ESN_NO+ESN_YES '
+        "to replace #2 {using isakmp#1 msgid:MSGID proposal=AES_CBC-HMAC_SHA1_96 pfsgroup=MODP2048 "
+        "192.0.1.0/24===192.0.2.0/24}\n"
+        '"westnet-eastnet" #3: sent Quick Mode request, to replace #2\n'
+        '"westnet-eastnet" #3: STATE_QUICK_I1: 60 second timeout exceeded after 0 retransmits.  No acceptable '
+        "response to our first Quick Mode message: perhaps peer likes no proposal\n"
+    )
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.category == "rekey_issue"
+
+
+# testing/pluto/algo-pluto-13-invalid-3des/west.console.txt at 0c4e3ecc: west offers 3DES with a key
+# length of 333 bits, which east must refuse; west only sees Quick Mode time out.
+INVALID_3DES = """\
+"westnet-eastnet-aes256" #1: ISAKMP SA established {auth=RSA_SIG cipher=AES_CBC_128 integ=HMAC_SHA1 group=MODP2048}
+"westnet-eastnet-aes256" #2: initiating Quick Mode IKEv1+RSASIG+ENCRYPT+TUNNEL+PFS+UP+IKE_FRAG_ALLOW+ESN_NO+ESN_YES {using isakmp#1 msgid:MSGID proposal=3DES_CBC_333-HMAC_SHA1_96 pfsgroup=MODP2048 192.0.1.0/24===192.0.2.0/24}
+"westnet-eastnet-aes256" #2: sent Quick Mode request
+"westnet-eastnet-aes256" #2: STATE_QUICK_I1: 30 second timeout exceeded after 0 retransmits.  No acceptable response to our first Quick Mode message: perhaps peer likes no proposal
+"""
+
+
+def test_a_key_length_the_algorithm_does_not_have_is_a_phase_2_proposal_problem() -> None:
+    primary = analyze_text(INVALID_3DES).primary
+    assert primary is not None and primary.category == "phase2_proposal_mismatch"
+    assert primary.facts.get("invalid_key_length") == "3DES_CBC_333"
+
+
+def test_key_length_flaws() -> None:
+    assert key_length_flaw("proposal=3DES_CBC_333-HMAC_SHA1_96") == "3DES_CBC_333"
+    assert key_length_flaw("AES_CBC_100-HMAC_SHA2_256_128") == "AES_CBC_100"
+    assert key_length_flaw("AES_CBC_256-HMAC_SHA1_96, AES_GCM_16_128, 3DES_CBC-HMAC_SHA1_96") == ""
+    assert key_length_flaw("AES_XCBC_96 AES_CMAC_96") == ""
+
+
+def test_the_responder_refusing_the_key_length_says_so() -> None:
+    text = '"westnet-eastnet-aes256" #2: kernel algorithm does not like: 3DES_CBC key_len 333 is incorrect\n'
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.category == "phase2_proposal_mismatch"
+
+
+# A FortiGate event log quoted in a public thread (https://snapoverflow.com/server/question/1048360/):
+# newest first, three records in the same second told apart only by eventtime (nanoseconds). Azure
+# re-creates phase 2 with CREATE_CHILD_SA over the IKE SA and the FortiGate refuses the proposal.
+FORTIGATE_REKEY = """\
+date=2021-01-03 time=04:22:03 eventtime=1609618924346452242 tz="+0800" logid="0101037129" type="event" subtype="vpn" level="notice" vd="root" logdesc="Progress IPsec phase 2" msg="progress IPsec phase 2" action="negotiate" remip= locip= remport=500 locport=500 outintf="wan1" cookies="xxxxxxxxxxxxxxxx/xxxxxxxxxxxxxxxx" user="N/A" group="N/A" useralt="N/A" xauthuser="N/A" xauthgroup="N/A" assignip=N/A vpntunnel="AZURE-XYZ" status="success" init="remote" exch="CREATE_CHILD" dir="outbound" role="responder" result="DONE" version="IKEv2"
+date=2021-01-03 time=04:22:03 eventtime=1609618924346420462 tz="+0800" logid="0101037125" type="event" subtype="vpn" level="error" vd="root" logdesc="IPsec phase 2 error" msg="IPsec phase 2 error" action="negotiate" remip= locip= remport=500 locport=500 outintf="wan1" cookies="xxxxxxxxxxxxxxxx/xxxxxxxxxxxxxxxx" user="N/A" group="N/A" useralt="N/A" xauthuser="N/A" xauthgroup="N/A" assignip=N/A vpntunnel="AZURE-XYZ" status="negotiate_error" reason="peer SA proposal not match local policy"
+date=2021-01-03 time=04:22:03 eventtime=1609618924346376500 tz="+0800" logid="0101037120" type="event" subtype="vpn" level="notice" vd="root" logdesc="Negotiate IPsec phase 1" msg="negotiate IPsec phase 1" action="negotiate" remip= locip= remport=500 locport=500 outintf="wan1" cookies="xxxxxxxxxxxxxxxx/xxxxxxxxxxxxxxxx" user="N/A" group="N/A" useralt="N/A" xauthuser="N/A" xauthgroup="N/A" assignip=N/A vpntunnel="AZURE-XYZ" status="success" result="N/A" peer_notif="N/A"
+"""
+
+
+def test_fortigate_eventtime_orders_records_of_one_second() -> None:
+    lines = FORTIGATE_REKEY.splitlines()
+    stamps = [stamp_of(line) for line in lines]
+    assert stamps[0] > stamps[1] > stamps[2]
+    assert int(stamps[0]) == int(stamps[2])  # still the same second of time=
+
+
+def test_fortigate_phase_2_refused_in_create_child_sa_over_an_up_ike_sa_is_a_rekey_problem() -> None:
+    result = analyze_text(FORTIGATE_REKEY)
+    assert result.order == "newest-first"
+    assert result.primary is not None and result.primary.category == "rekey_issue"
+    refusal = next(f for f in result.findings if f.pattern == "fgt-peer-sa-proposal")
+    assert refusal.facts.get("exchange") == "CREATE_CHILD_SA"
+
+
+def test_fortigate_phase_2_refused_without_an_ike_sa_is_a_proposal_problem() -> None:
+    result = analyze_text(FORTIGATE_REKEY.splitlines()[1])
+    assert result.primary is not None and result.primary.category == "phase2_proposal_mismatch"
+
+
+# pfSense documentation (source/vpn/ipsec/l2tp-ipsec.rst at 74ca3ce0): an L2TP/IPsec client connects
+# and hangs up; its Deletes follow the end of the L2TP session.
+L2TP_DISCONNECT = """\
+Feb 4 13:56:37 charon: 14[IKE] <con1|1> CHILD_SA con1{1} established with SPIs cfcf5cfc_i 4beb8c5a_o and TS 192.0.2.90/32|/0[udp/l2f] === 192.0.2.52/32|/0[udp/l2f]
+Feb 4 13:56:40 charon: 14[KNL] interface l2tp0 activated
+Feb 4 13:57:07 charon: 12[KNL] 192.168.32.1 disappeared from l2tp0
+Feb 4 13:57:07 charon: 12[KNL] interface l2tp0 deactivated
+Feb 4 13:57:11 charon: 13[ENC] parsed INFORMATIONAL_V1 request 3840243157 [ HASH D ]
+Feb 4 13:57:11 charon: 13[IKE] <con1|1> received DELETE for ESP CHILD_SA with SPI 4beb8c5a
+Feb 4 13:57:11 charon: 13[ENC] parsed INFORMATIONAL_V1 request 1351826790 [ HASH D ]
+Feb 4 13:57:11 charon: 13[IKE] <con1|1> received DELETE for IKE_SA con1[1]
+"""
+
+
+def test_an_l2tp_client_hanging_up_is_no_problem() -> None:
+    assert analyze_text(L2TP_DISCONNECT).primary is None
+
+
+def test_a_delete_without_the_session_ending_first_is_still_the_peers_delete() -> None:
+    text = "\n".join(line for line in L2TP_DISCONNECT.splitlines() if "l2tp0" not in line)
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.category == "ike_sa_deleted_by_peer"
+
+
+def test_libreswan_ikev1_packets_dropped_by_an_ikev2_only_responder() -> None:
+    # libreswan ikev1.c: the responder's side of an IKEv1 initiator meeting ikev1-policy=drop.
+    text = "packet from 192.1.2.45:500: ignoring IKEv1 packet as global policy is set to silently drop all IKEv1 packets\n"
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.category == "ike_version_mismatch"
