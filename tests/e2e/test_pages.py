@@ -6,6 +6,7 @@ import pytest
 
 from lab.ui.registry import PAGES, PageSpec
 from tests.e2e.conftest import click_and_wait, settle, wait_idle
+from tests.e2e.test_screens import HEADINGS
 
 pytestmark = pytest.mark.e2e
 
@@ -14,7 +15,12 @@ TOP_OFFSET = ("Math.max(window.scrollY, ...Array.from(document.querySelectorAll(
               "'[data-testid=\"stMain\"], [data-testid=\"stAppViewContainer\"]')).map(e => e.scrollTop))")
 
 
-@pytest.mark.parametrize("spec", PAGES, ids=lambda s: s.url_path or "home")
+# Pages that test_screens.py opens as their link does are checked there (heading, no exception, screenshots
+# at every size): the others here.
+OTHER_PAGES = [spec for spec in PAGES if spec.url_path not in HEADINGS]
+
+
+@pytest.mark.parametrize("spec", OTHER_PAGES, ids=lambda s: s.url_path or "home")
 def test_page_renders_heading_without_exception(app_url, page, shoot, spec: PageSpec) -> None:
     page.goto(f"{app_url}/{spec.url_path}")
     wait_idle(page)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from lab import PROJECT_DIR
+from lab.ui.registry import PAGES
 from tests.e2e.conftest import context_for, keep_screenshot, resize, settle, wait_idle
 
 pytestmark = pytest.mark.e2e
@@ -44,6 +45,11 @@ VIEWS = [
     ("troubleshooter", "troubleshooter", "h1"),
     ("monitor", "monitor?replay=dpd-idle-tunnel", '[data-testid="stDataFrame"] canvas'),
 ]
+
+
+# The registry's pages that a view above opens as their link does: their heading is checked here, at every
+# size, instead of in test_pages.py's one load per page.
+HEADINGS = {spec.url_path: spec.heading for spec in PAGES if spec.url_path in {v[1] for v in VIEWS}}
 
 
 @pytest.fixture(scope="module")
@@ -93,6 +99,8 @@ def test_every_page_at_projector_laptop_and_phone_size(
             wait_idle(page)
             page.locator(ready).first.wait_for(state="visible")
             wait_idle(page)
+            if path in HEADINGS:  # a page of the registry, as its link opens it (tests/e2e/test_pages.py)
+                page.get_by_role("heading", name=HEADINGS[path], exact=True).first.wait_for(state="visible")
             for size in sizes:
                 viewport = SIZES[size]["viewport"]
                 if size != sizes[0]:
