@@ -21,12 +21,10 @@ def _open_connection_tab(page) -> None:
     chart = page.locator('[data-testid="stPlotlyChart"] .main-svg').first
     chart.wait_for(state="visible")
     chart.scroll_into_view_if_needed()
-    page.wait_for_timeout(300)  # let plotly finish its transition before the screenshot
 
 
 def _wait_tables(page) -> None:
     page.locator('[data-testid="stDataFrame"] canvas').first.wait_for(state="visible")
-    page.wait_for_timeout(300)  # the data grid paints its canvas after it is attached
 
 
 def test_monitor_replay_shows_the_per_tunnel_chart(page, app_url: str, shoot) -> None:
@@ -77,7 +75,7 @@ def test_monitor_live_region_from_a_local_aws_endpoint(page, live_app: str, shoo
 def test_monitor_simulation_shows_a_failure_from_its_script(page, app_url: str, tmp_path) -> None:
     """A simulation with a failure script (from a link, as the scenario lab writes them): the failed gateway's
     connection has no tunnel up at the end, and its chart and events show when it went down."""
-    from tests.e2e.conftest import SHOT_SIZES, save_shot
+    from tests.e2e.conftest import SHOT_SIZES, resize, save_shot
 
     page.goto(f"{app_url}/monitor?source=sim:s4&fail=cgw-down:cgw-a@120")
     wait_idle(page)
@@ -94,7 +92,7 @@ def test_monitor_simulation_shows_a_failure_from_its_script(page, app_url: str, 
     _no_exception(page)
     # At each size, the chart in view: the screenshot shows the failure as a reader scrolling to it sees it.
     for width, height in SHOT_SIZES:
-        page.set_viewport_size({"width": width, "height": height})
+        resize(page, width, height)
         chart = page.locator('[data-testid="stPlotlyChart"]').first
         chart.locator(".main-svg").first.wait_for(state="visible")
         chart.scroll_into_view_if_needed()
