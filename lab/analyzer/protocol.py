@@ -511,14 +511,14 @@ def _borrow_exchange(events: list[Event]) -> None:
                 break
 
 
-_HOST = re.compile(r"^([0-9a-fA-F.:]+)/(32|128)$")
+_HOST_CIDR = re.compile(r"^([0-9a-fA-F.:]+)/(32|128)$")
 
 
 def _host_to_host(selectors: str, peer: str) -> bool:
     """Selectors "a/32===b/32" whose remote host is the IKE peer: an SA between the two gateways only,
     the one case where transport mode can be negotiated (RFC 4301 section 4.1)."""
     sides = [p.strip() for p in selectors.split("===")]
-    hosts = [_HOST.match(p) for p in sides]
+    hosts = [_HOST_CIDR.match(p) for p in sides]
     if len(sides) != 2 or not all(hosts):
         return False
     return not peer or peer in (hosts[0].group(1), hosts[1].group(1))  # type: ignore[union-attr]
