@@ -14,9 +14,11 @@ import json
 import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from lab.analyzer.patterns import FORMATS
+from lab.analyzer.prefilter import _hs
 
 SIGNATURES: dict[str, re.Pattern[str]] = {
     "aws-json": re.compile(
@@ -49,13 +51,59 @@ _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1
 _FORTI = re.compile(r"date=(\d{4})-(\d{2})-(\d{2}) time=(\d{2}):(\d{2}):(\d{2})")
 
 
+class _Signatures:
+    """Which signatures a line matches. The signatures Hyperscan compiles are matched in one scan per line
+    (fourteen Python regexes cost several microseconds each on a long line); the others, and lines where
+    Python's and Hyperscan's character classes could differ (non-ASCII text, the \\x1c-\\x1f separators
+    Python counts as spaces), use the Python regexes. The answer is the same either way."""
+
+    def __init__(self) -> None:
+        self.names = tuple(SIGNATURES)
+        self.python = self.names
+        self.db = self.scratch = None
+        if _hs is None:  # pragma: no cover - depends on the platform's wheels
+            return
+        ok: list[int] = []
+        for i, name in enumerate(self.names):
+            try:  # one at a time: a signature Hyperscan cannot compile stays with Python
+                probe = _hs.Database(mode=_hs.HS_MODE_BLOCK)
+                probe.compile(expressions=[SIGNATURES[name].pattern.encode()], ids=[i], elements=1,
+                              flags=[_hs.HS_FLAG_SINGLEMATCH])
+                ok.append(i)
+            except _hs.error:
+                pass
+        if not ok:  # pragma: no cover
+            return
+        db = _hs.Database(mode=_hs.HS_MODE_BLOCK)
+        db.compile(expressions=[SIGNATURES[self.names[i]].pattern.encode() for i in ok], ids=ok, elements=len(ok),
+                   flags=[_hs.HS_FLAG_SINGLEMATCH] * len(ok))
+        self.db, self.scratch = db, _hs.Scratch(db)
+        self.python = tuple(n for i, n in enumerate(self.names) if i not in ok)
+
+    def matched(self, line: str) -> list[str]:
+        if self.db is None or not line.isascii() or _PY_SPACE.search(line):
+            return [name for name, rx in SIGNATURES.items() if rx.search(line)]
+        found: list[int] = []
+        self.db.scan(line.encode(), match_event_handler=lambda i, *_: found.append(i), scratch=self.scratch)
+        names = self.names
+        return [names[i] for i in found] + [n for n in self.python if SIGNATURES[n].search(line)]
+
+
+_PY_SPACE = re.compile("[\x1c-\x1f]")
+
+
+@lru_cache(maxsize=1)
+def _signatures() -> _Signatures:
+    return _Signatures()
+
+
 def detect(sample: Iterable[str]) -> tuple[str, tuple[str, ...]]:
     """(best format, every format seen) for sample lines; ("unknown", ()) when none is recognised."""
     scores = dict.fromkeys(FORMATS, 0)
+    matched = _signatures().matched
     for line in sample:
-        for name, rx in SIGNATURES.items():
-            if rx.search(line):
-                scores[name] += 1
+        for name in matched(line):
+            scores[name] += 1
     if scores["aws-json"]:
         # JSON lines also carry AWS message text; do not count them twice as aws-text.
         scores["aws-text"] = max(0, scores["aws-text"] - scores["aws-json"])

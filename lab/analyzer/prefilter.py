@@ -11,6 +11,7 @@ from one `bytes.find` sweep per keyword.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Sequence
 
 try:  # pragma: no cover - depends on the platform's wheels
@@ -26,6 +27,7 @@ class Prefilter:
 
     def __init__(self, keywords: Sequence[str]) -> None:
         self.keywords = tuple(keywords)
+        self.shift = max(1, len(self.keywords)).bit_length()  # bits of a keyword id in a packed hit
         self._db = None
         if _hs is not None and self.keywords:
             db = _hs.Database(mode=_hs.HS_MODE_BLOCK)
@@ -60,6 +62,24 @@ class Prefilter:
                 pos = hay.find(needle, eol + 1) if eol >= 0 else -1
         found.sort()
         return found
+
+    def packed(self, data: bytes) -> array[int]:
+        """Every keyword occurrence as one integer, (end offset << shift) | keyword id, in offset order:
+        eight bytes a hit, for blocks whose lines are read later (`lab.analyzer.scan`)."""
+        out: array[int] = array("q")
+        if not self.keywords:
+            return out
+        shift = self.shift
+        if self._db is not None:
+            append = out.append
+
+            def on_match(kid: int, _start: int, end: int, _flags: int, _ctx: object) -> None:
+                append(end << shift | kid)
+
+            self._db.scan(data, match_event_handler=on_match, scratch=self._scratch)
+            return out
+        out.extend(end << shift | kid for end, kid in self.hits(data))  # pragma: no cover
+        return out
 
     def lines(self, data: bytes) -> list[tuple[int, int, set[int]]]:
         """The lines (start, end offsets, keyword ids) that contain at least one keyword."""

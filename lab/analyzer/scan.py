@@ -4,12 +4,22 @@ Text is processed in blocks of whole lines. Each block goes once through the mul
 (`lab.analyzer.prefilter`: every pattern keyword in one Hyperscan database), so only lines that
 contain a keyword ever meet a regex; each candidate line is tried against the patterns of the
 keywords it contains, in pattern order, and the first that matches turns it into a protocol event.
-What is kept per file is bounded: counters, the first and the last MAX_EVENTS events.
+What is kept per file is bounded: the first and the last MAX_EVENTS events, and every failure in between
+(up to MAX_FINDINGS) with the context line before it.
+
+A long log is mostly lines that can change none of that, so after the first MAX_EVENTS events a candidate
+line is not read as it comes: a block's keyword hits are kept as packed integers with the block, and a
+line is read (located, decoded, matched) only when it may be a failure, is the context line before one,
+or is among the last MAX_EVENTS events - found by reading backwards from the newest line once
+PENDING_BYTES of input (or PENDING_HITS hits) wait. The result is exactly that of reading every candidate
+line in order (`Scanner(lazy=False)`; tests/unit/test_analyzer_lazy.py compares the two).
 """
 
 from __future__ import annotations
 
+import bisect
 import re
+from array import array
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -40,6 +50,10 @@ CHUNK = 1 << 22  # characters read at a time in stream mode
 SMALL_BLOCK = 1 << 20  # blocks up to this size are format-checked line by line
 SAMPLE_CHARS = 2000  # characters of a line the format detection looks at
 SPREAD_LATER = 100  # lines sampled from each later block to notice a second source
+# Input read between two looks for the last MAX_EVENTS events (lazy mode): each look reads MAX_EVENTS
+# events backwards, so a larger window reads fewer lines but holds more of the input.
+PENDING_BYTES = 1 << 24
+PENDING_HITS = 200_000
 _PAYLOAD_NOTIFY = re.compile(r"N\((\w+)\)")
 _SENT = {
     "sent", "send", "sending", "sends", "to", "generating", "outbound", "out", "initiator", "tx", "local",
@@ -54,24 +68,11 @@ _CHILD_WORDS = ("child", "ipsec", "esp", "phase2", "phase 2", "phase-2", "p2", "
 
 
 @dataclass
-class Stat:
-    count: int = 0
-    first: int = 0
-    last: int = 0
-
-    def add(self, line: int) -> None:
-        self.count += 1
-        self.first = self.first or line
-        self.last = line
-
-
-@dataclass
 class ScanResult:
     format: str
     formats: tuple[str, ...]
     lines: int
     events: list[proto.Event]
-    patterns: dict[str, Stat]
     notes: list[Msg]
     truncated: bool
     last_state_line: str = ""
@@ -98,31 +99,140 @@ def _sa(raw: str) -> str | None:
     return None
 
 
-class Scanner:
-    """Feed blocks of complete lines (joined with "\\n"), then call result()."""
+class _Ranking:
+    """The patterns a candidate line tries, in order, for the lines read while it applies (format detection
+    may reorder them for later lines; lines read earlier keep the order they were read under)."""
 
-    def __init__(self, fmt: str = "auto") -> None:
+    __slots__ = ("by_keyword", "failure", "merged", "rank")
+
+    def __init__(self, by_keyword: list[list[Pattern]], rank: dict[str, tuple[int, int]]) -> None:
+        self.by_keyword = by_keyword
+        self.rank = rank
+        self.merged: dict[frozenset[int], list[Pattern]] = {}
+        # Keywords whose lines may be a failure event: only those lines are read in the middle of a long log.
+        self.failure = frozenset(k for k, group in enumerate(by_keyword) if any(p.event in FAILURE_EVENTS for p in group))
+
+    def candidates(self, ids: set[int]) -> list[Pattern]:
+        if len(ids) == 1:
+            return self.by_keyword[next(iter(ids))]  # already in preference order
+        key = frozenset(ids)
+        found = self.merged.get(key)
+        if found is None:
+            rank = self.rank
+            merged = {id(p): p for k in ids for p in self.by_keyword[k]}.values()
+            found = self.merged[key] = sorted(merged, key=(lambda p: rank[p.id]) if rank else _order)
+        return found
+
+
+_MISSING = object()  # a candidate line not read yet
+
+
+class _Segment:
+    """Candidate lines of one block waiting to be read: the block's bytes and its keyword hits (packed
+    integers, see `Prefilter.packed`), what reading
+    a line gave (by the line's first hit: a Raw, or None for no event), and a cursor for line numbers. A
+    line's bounds and keyword ids are found from a hit only when the line is read. Once every candidate
+    has been read, only the events are kept (`data` is None, `res` a list of Raw in order)."""
+
+    __slots__ = ("data", "hits", "mask", "nl", "pos", "ranking", "res", "shift", "start_line", "total")
+
+    def __init__(self, data: bytes | None, hits: array[int], ranking: _Ranking | None, start_line: int,
+                 total: int = 0, shift: int = 1, events: list[Raw] | None = None) -> None:
+        self.data = data
+        self.hits = hits
+        self.shift, self.mask = shift, (1 << shift) - 1
+        self.res: dict[int, Raw | None] | list[Raw] = events if events is not None else {}
+        self.ranking = ranking
+        self.start_line = start_line  # the line number of data[0]
+        self.pos = self.nl = 0  # line ends in data[:pos]
+        self.total = total  # line ends in data
+
+    def line_no(self, start: int) -> int:
+        """The line number at byte `start`, counting line ends from the nearest known point."""
+        data, pos = self.data, self.pos
+        assert data is not None
+        if start >= pos:
+            if len(data) - start < start - pos:
+                nl = self.total - data.count(b"\n", start)
+            else:
+                nl = self.nl + data.count(b"\n", pos, start)
+        elif start < pos - start:
+            nl = data.count(b"\n", 0, start)
+        else:
+            nl = self.nl - data.count(b"\n", start, pos)
+        self.pos, self.nl = start, nl
+        return self.start_line + nl
+
+    def size(self) -> int:
+        return len(self.hits) if self.data is not None else len(self.res)
+
+    def cut(self, h: int) -> None:
+        """Forget hits before h (their lines were read already)."""
+        self.hits = self.hits[h:]
+        self.res = {}
+
+    def events(self, lo: int) -> list[Raw]:
+        """The events of the lines from hit lo on, in order (every line read already)."""
+        if self.data is None:
+            return self.res[lo:]  # type: ignore[return-value, index]
+        res: dict[int, Raw | None] = self.res  # type: ignore[assignment]
+        return [raw for first, raw in sorted(res.items()) if first >= lo and raw is not None]
+
+    def line(self, h: int) -> tuple[int, int, int, int]:
+        """The line of hit h: (start, stop, first hit, last hit) - the hits of one line are consecutive."""
+        data, hits, shift = self.data, self.hits, self.shift
+        assert data is not None
+        end = hits[h] >> shift
+        start = data.rfind(b"\n", 0, end) + 1
+        stop = data.find(b"\n", end)
+        if stop < 0:
+            stop = len(data)
+        first = last = h
+        while first > 0 and hits[first - 1] >> shift > start:
+            first -= 1
+        n = len(hits) - 1
+        while last < n and hits[last + 1] >> shift <= stop:
+            last += 1
+        return start, stop, first, last
+
+    def ids(self, first: int, last: int) -> set[int]:
+        mask = self.mask
+        return {v & mask for v in self.hits[first : last + 1]}
+
+
+class Scanner:
+    """Feed blocks of complete lines (joined with "\\n"), then call result().
+
+    Every line with a pattern keyword is a candidate; reading one (its patterns' regexes) is the cost. The
+    first MAX_EVENTS events are read as they come. After that a candidate line is read only when it can
+    matter: when it may be a failure (its keywords belong to a failure pattern), when it is the context line
+    before a failure, or when it ends up among the last MAX_EVENTS events (found by reading backwards from
+    the newest line, every PENDING_BYTES of input). The result is the same as reading every candidate in
+    order (`lazy=False`, the reference the tests compare with); only the work differs.
+    """
+
+    def __init__(self, fmt: str = "auto", lazy: bool = True) -> None:
         if fmt != "auto" and fmt not in FORMATS:
             raise InputError(M("Unknown log format '{format}'. Valid formats: {formats}", format=fmt,
                                formats="auto, " + ", ".join(FORMATS)))
         self.requested = fmt
+        self.lazy = lazy
         self.format = fmt if fmt != "auto" else ""
         self.formats: tuple[str, ...] = (fmt,) if fmt != "auto" else ()
         self.prefilter = Prefilter(())
-        self.by_keyword: list[list[Pattern]] = []
+        self.ranking = _Ranking([], {})
         self.lines = 0
         self.head: list[Raw] = []
         self.middle: list[Raw] = []
         self.tail: deque[Raw] = deque(maxlen=MAX_EVENTS)
+        self._pending: list[_Segment] = []
+        self._pending_bytes = self._pending_hits = 0
         self._context: Raw | None = None
-        self.patterns: dict[str, Stat] = {}
         self.notes: list[Msg] = []
         self.truncated = False
         self.last_state_line = ""
         self._crlf_noted = False
         self._long_noted = False
-        self._rank: dict[str, tuple[int, int]] = {}
-        self._merged: dict[frozenset[int], list[Pattern]] = {}
 
     def _activate(self, formats: tuple[str, ...] | None) -> None:
         groups: dict[str, list[Pattern]] = {}
@@ -130,8 +240,7 @@ class Scanner:
             for k in p.keywords:
                 groups.setdefault(k, []).append(p)
         self.prefilter = _prefilter(tuple(groups))
-        self.by_keyword = list(groups.values())
-        self._merged = {}
+        self.ranking = _Ranking(list(groups.values()), {})
 
     def _detect(self, block: str) -> None:
         """Detect formats in this block; a log that mixes sources gains patterns as new formats appear."""
@@ -175,10 +284,9 @@ class Scanner:
     def _prefer(self, formats: tuple[str, ...]) -> None:
         """Order each keyword's patterns: those of the detected formats first, then file order."""
         wanted = set(formats)
-        rank = {p.id: (0 if wanted.intersection(p.formats) else 1, _order(p)) for group in self.by_keyword for p in group}
-        self._rank = rank
-        self._merged = {}
-        self.by_keyword = [sorted(group, key=lambda p: rank[p.id]) for group in self.by_keyword]
+        groups = self.ranking.by_keyword
+        rank = {p.id: (0 if wanted.intersection(p.formats) else 1, _order(p)) for group in groups for p in group}
+        self.ranking = _Ranking([sorted(group, key=lambda p: rank[p.id]) for group in groups], rank)
 
     def feed(self, block: str) -> None:
         """Scan a block of whole lines (no trailing newline needed)."""
@@ -186,7 +294,7 @@ class Scanner:
             return
         if self.requested == "auto":
             self._detect(block)
-        elif not self.by_keyword:
+        elif not self.ranking.by_keyword:
             self._activate(self.formats)
         if not self._crlf_noted and "\r\n" in block[:100000]:
             self._crlf_noted = True
@@ -195,14 +303,47 @@ class Scanner:
         last_line = 0 if block.endswith("\n") else 1  # a block may end without its line end
         self._remember_state(block)
         data = block.encode("utf-8", "surrogatepass")
-        hits = self.prefilter.lines(data)
-        line_no, counted_to = base + 1, 0
-        for start, stop, ids in hits:
-            line_no += data.count(b"\n", counted_to, start)
-            counted_to = start
-            self._classify(line_no, data[start:stop].decode("utf-8", "replace").rstrip("\r"), ids)
-        # Line ends before the last hit were counted on the way; count only the rest of the block.
-        self.lines = line_no - 1 + data.count(b"\n", counted_to) + last_line
+        total = data.count(b"\n")
+        if self.lazy:
+            self._feed_lazy(data, base + 1, total)
+        else:  # the reference: every candidate line read in order
+            line_no, counted_to, ranking = base + 1, 0, self.ranking
+            for start, stop, ids in self.prefilter.lines(data):
+                line_no += data.count(b"\n", counted_to, start)
+                counted_to = start
+                raw = self._read(line_no, data[start:stop].decode("utf-8", "replace").rstrip("\r"), ids, ranking)
+                if raw is not None:
+                    self._add(raw)
+        self.lines = base + total + last_line
+
+    def _feed_lazy(self, data: bytes, start_line: int, total: int) -> None:
+        hits = self.prefilter.packed(data)
+        if not hits:
+            return
+        seg = _Segment(data, hits, self.ranking, start_line, total, self.prefilter.shift)
+        h, n, head = 0, len(hits), self.head
+        while h < n and len(head) < MAX_EVENTS:  # the first events, read in order
+            raw, _first, last = self._get(seg, h)
+            if raw is not None:
+                head.append(raw)
+            h = last + 1
+        if h >= n:
+            return
+        if h:
+            seg.cut(h)
+        if not self._long_noted:
+            # The note names the first long event line: read long candidate lines now, in order.
+            for start, stop in _long_lines(data):
+                first = bisect.bisect_left(seg.hits, (start + 1) << seg.shift)
+                if first < len(seg.hits) and seg.hits[first] >> seg.shift <= stop:
+                    self._get(seg, first)
+                    if self._long_noted:
+                        break
+        self._pending.append(seg)
+        self._pending_bytes += len(data)
+        self._pending_hits += len(seg.hits)
+        if self._pending_bytes > PENDING_BYTES or self._pending_hits > PENDING_HITS:
+            self._settle()
 
     def _remember_state(self, block: str) -> None:
         pos = max(block.rfind('"ike_phase1_state"'), block.rfind('"TunnelIKEPhase1State"'))
@@ -211,24 +352,15 @@ class Scanner:
             end = block.find("\n", pos)
             self.last_state_line = block[start : end if end >= 0 else len(block)]
 
-    def _classify(self, line_no: int, line: str, ids: set[int]) -> None:
-        if len(ids) == 1:
-            candidates = self.by_keyword[next(iter(ids))]  # already in preference order
-        else:
-            key = frozenset(ids)
-            candidates = self._merged.get(key)  # type: ignore[assignment]
-            if candidates is None:
-                rank = self._rank
-                merged = {id(p): p for k in ids for p in self.by_keyword[k]}.values()
-                candidates = self._merged[key] = sorted(merged, key=(lambda p: rank[p.id]) if rank else _order)
-        for p in candidates:
+    def _read(self, line_no: int | _Segment, line: str, ids: set[int], ranking: _Ranking, start: int = 0) -> Raw | None:
+        """The event a candidate line is (the first of its patterns that matches), or None. `line_no` may be
+        the line's segment, asked for the number only when the line is an event."""
+        for p in ranking.candidates(ids):
             m = p.regex.search(line)
             if m is None:
                 continue
-            stat = self.patterns.get(p.id)
-            if stat is None:
-                stat = self.patterns[p.id] = Stat()
-            stat.add(line_no)
+            if isinstance(line_no, _Segment):
+                line_no = line_no.line_no(start)
             if len(line) > LONG_LINE and not self._long_noted:
                 self._long_noted = True
                 self.notes.append(M("Line {line} is {length:,} characters long; findings show it shortened.",
@@ -236,8 +368,23 @@ class Scanner:
             if len(line) > MAX_TEXT + 256:  # keep what shows, and the part the pattern matched
                 keep = MAX_TEXT + 256
                 line = line[:keep] if m.end() <= keep else "… " + line[max(0, m.start() - 200) : m.end() + 200]
-            self._add((line_no, p, line))
-            return
+            return (line_no, p, line)
+        return None
+
+    def _get(self, seg: _Segment, h: int) -> tuple[Raw | None, int, int]:
+        """The line of hit h of a segment, read once: (event or None, its first hit, its last hit). In a
+        segment of events only, h is the event's index."""
+        if seg.data is None:
+            return seg.res[h], h, h  # type: ignore[return-value]
+        start, stop, first, last = seg.line(h)
+        res: dict[int, Raw | None] = seg.res  # type: ignore[assignment]
+        raw = res.get(first, _MISSING)
+        if raw is _MISSING:
+            assert seg.ranking is not None
+            raw = res[first] = self._read(seg, seg.data[start:stop].decode("utf-8", "replace").rstrip("\r"),
+                                          seg.ids(first, last),
+                                          seg.ranking, start)
+        return raw, first, last  # type: ignore[return-value]
 
     def _add(self, raw: Raw) -> None:
         """Keep the first MAX_EVENTS lines, the last MAX_EVENTS, and every failure line in between (up to
@@ -258,7 +405,92 @@ class Scanner:
                 self._context = dropped
         self.tail.append(raw)
 
+    def _settle(self) -> None:
+        """Find the last MAX_EVENTS events of the pending candidates, reading backwards from the newest
+        line; everything before them leaves the window in order (as `_add` drops it from the tail), and
+        what stays is kept as events only."""
+        need = MAX_EVENTS
+        cut: tuple[int, int] | None = None
+        pending = self._pending
+        for k in range(len(pending) - 1, -1, -1):
+            seg = pending[k]
+            h = seg.size() - 1
+            while h >= 0:
+                raw, first, _last = self._get(seg, h)
+                if raw is not None:
+                    need -= 1
+                    if need == 0:
+                        cut = (k, first)
+                        break
+                h = first - 1
+            if cut is not None:
+                break
+        first_k, first_h = cut if cut is not None else (0, 0)
+        for k in range(first_k):
+            self._drop(pending[k], 0, pending[k].size())
+        if first_h:
+            self._drop(pending[first_k], 0, first_h)
+        kept: list[Raw] = []
+        for k in range(first_k, len(pending)):
+            kept += pending[k].events(first_h if k == first_k else 0)
+        self._pending = [_Segment(None, array("q"), None, 0, events=kept)] if kept else []
+        self._pending_bytes = self._pending_hits = 0
+
+    def _drop(self, seg: _Segment, lo: int, hi: int) -> None:
+        """The candidate lines of hits lo..hi-1 (whole lines) leave the window of the last events, in order:
+        the same as `_add` dropping each of their events from the tail, reading only the lines that can
+        matter - a possible failure, and the last context event before it."""
+        if lo >= hi:
+            return
+        if not self.truncated:
+            h = lo
+            while h < hi:
+                raw, _first, last = self._get(seg, h)
+                if raw is not None:
+                    self.truncated = True
+                    break
+                h = last + 1
+        if len(self.middle) >= MAX_FINDINGS:
+            return
+        if seg.data is None:
+            maybe: Iterable[int] = range(lo, hi)
+        else:
+            failure = seg.ranking.failure if seg.ranking is not None else frozenset()
+            mask = seg.mask
+            maybe = [h for h, v in enumerate(seg.hits[lo:hi], lo) if (v & mask) in failure]
+        context_from = done = lo
+        for j in maybe:
+            if j < done:  # a later keyword of a line already read
+                continue
+            raw, first, last = self._get(seg, j)
+            done = last + 1
+            if raw is None or raw[1].event not in FAILURE_EVENTS:
+                continue
+            if len(self.middle) >= MAX_FINDINGS:
+                return
+            self._find_context(seg, context_from, first)
+            context_from = done
+            ctx = self._context
+            if ctx is not None and ctx[0] < raw[0] and (not self.middle or self.middle[-1][0] < ctx[0]):
+                self.middle.append(ctx)
+            self.middle.append(raw)
+        if len(self.middle) < MAX_FINDINGS:
+            self._find_context(seg, context_from, hi)
+
+    def _find_context(self, seg: _Segment, lo: int, hi: int) -> None:
+        """The last context event among the lines of hits lo..hi-1, if any, becomes the context."""
+        h = hi - 1
+        while h >= lo:
+            raw, first, _last = self._get(seg, h)
+            if raw is not None and raw[1].event in CONTEXT_EVENTS:
+                self._context = raw
+                return
+            h = first - 1
+
     def result(self) -> ScanResult:
+        if self._pending:
+            self._settle()
+        tail = self._pending[0].events(0) if self._pending else list(self.tail)
         if self.truncated:
             self.notes.append(M(
                 "More than {total:,} log events: the first and the last {kept:,} and every failure "
@@ -268,8 +500,7 @@ class Scanner:
             format=self.format or "unknown",
             formats=self.formats,
             lines=self.lines,
-            events=[_event(p, line_no, line) for line_no, p, line in (*self.head, *self.middle, *self.tail)],
-            patterns=self.patterns,
+            events=[_event(p, line_no, line) for line_no, p, line in (*self.head, *self.middle, *tail)],  # type: ignore[misc]
             notes=self.notes,
             truncated=self.truncated,
             last_state_line=self.last_state_line,
@@ -335,6 +566,24 @@ def _order(p: Pattern) -> int:
         for i, q in enumerate(patterns_for(None)):
             _ORDER[q.id] = i
     return _ORDER[p.id]
+
+
+def _long_lines(data: bytes) -> list[tuple[int, int]]:
+    """(start, stop) of the lines longer than LONG_LINE bytes: such a line holds a whole aligned window of
+    LONG_LINE // 2 bytes without a line end, so only windows are looked at."""
+    out: list[tuple[int, int]] = []
+    step, n, pos = LONG_LINE // 2, len(data), 0
+    while pos + step <= n:
+        if data.find(b"\n", pos, pos + step) < 0:
+            start = data.rfind(b"\n", 0, pos) + 1
+            stop = data.find(b"\n", pos + step)
+            stop = n if stop < 0 else stop
+            if stop - start > LONG_LINE:
+                out.append((start, stop))
+            pos = stop + 1
+        else:
+            pos += step
+    return out
 
 
 def _line_at(block: str, start: int) -> str:

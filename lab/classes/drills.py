@@ -177,6 +177,26 @@ def steps_in(stored: dict[str, Any], lang: str) -> list[str]:
     return (stored.get("steps_by_lang") or {}).get(lang) or list(stored.get("steps") or [])
 
 
+def failures_in(stored: dict[str, Any], lang: str) -> list[str]:
+    """The drill's failure script in plain words in `lang`, the sentences of the scenario lab's failure list
+    ("Customer gateway device down on cgw-a (Customer gateway A) at 60 s, until the end"); a failure that
+    cannot be read is given as written."""
+    from lab.sim import load_scenario, parse_failure
+    from lab.sim.failures import failure_sentence
+
+    try:
+        design = load_scenario(str(stored.get("scenario")))
+    except LabError:
+        design = None
+    out: list[str] = []
+    for text in stored.get("failures") or []:
+        try:
+            out.append(render(failure_sentence(parse_failure(str(text)), design), lang))
+        except LabError:
+            out.append(str(text))
+    return out
+
+
 def _same_family(a: str, b: str) -> bool:
     """Two wordings of one event (IKEv1 and IKEv2 DPD) are not offered side by side."""
     dpd = ("Declaring peer dead", "DPD timed out")

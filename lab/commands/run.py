@@ -5,6 +5,9 @@ shared server (listening on every interface unless `--server.address` says other
 off unless `--live-aws` is given, and visitors never see or choose the server's AWS profiles (the
 server reads with `--aws-profile`, or the default credential chain). A non-loopback
 `--server.address` without `--team` is served in team mode too, and says so.
+
+`vpn-lab` stays the parent of the Streamlit server: a stop signal it receives (SIGTERM from `docker stop` or a
+service manager, SIGINT from Ctrl-C) is passed on to the server, and `vpn-lab` exits with the server's code.
 """
 
 from __future__ import annotations
@@ -12,8 +15,11 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import os
+import signal
 import subprocess
 import sys
+from collections.abc import Sequence
+from pathlib import Path
 
 from lab import PACKAGE_DIR, PROJECT_DIR
 from lab.errors import InputError
@@ -86,11 +92,31 @@ def plan(args: argparse.Namespace) -> tuple[list[str], dict[str, str], str]:
     return command(extra), env, note
 
 
+FORWARDED = (signal.SIGTERM, signal.SIGINT)
+
+
+def supervise(cmd: Sequence[str], cwd: Path, env: dict[str, str]) -> int:
+    """Run `cmd` as a child, pass SIGTERM/SIGINT on to it, and return its exit code (128 + N when signal N
+    ended it, as a shell reports it)."""
+    child = subprocess.Popen(list(cmd), cwd=cwd, env=env)
+
+    def forward(signum: int, _frame: object) -> None:
+        # Ctrl-C in a terminal reaches the child too (same process group); a second SIGINT only repeats
+        # Streamlit's own stop request, which it ignores once stopping.
+        if child.poll() is None:
+            child.send_signal(signum)
+
+    previous = {sig: signal.signal(sig, forward) for sig in FORWARDED}
+    try:
+        code = child.wait()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return 128 - code if code < 0 else code
+
+
 def _run(args: argparse.Namespace) -> int:
     cmd, env, note = plan(args)
     print(f"vpn-lab: {note}", file=sys.stderr)
     # Run from the project folder so that .streamlit/config.toml applies wherever vpn-lab was typed.
-    try:
-        return subprocess.call(cmd, cwd=PROJECT_DIR, env={**os.environ, **env})
-    except KeyboardInterrupt:
-        return 0
+    return supervise(cmd, PROJECT_DIR, {**os.environ, **env})

@@ -23,6 +23,9 @@ class FailureKind:
     description: str
     targets: str  # "cgw", "tunnel" or "all"
     bgp_only: bool = False
+    # Happens at one moment (a message sent, an endpoint swapped): it has a start and no duration; what
+    # follows is the design's own recovery.
+    instant: bool = False
 
 
 FAILURE_KINDS: tuple[FailureKind, ...] = (
@@ -46,6 +49,7 @@ FAILURE_KINDS: tuple[FailureKind, ...] = (
         "AWS replaces the endpoint of one tunnel (maintenance). The tunnel goes down at once; the "
         "new endpoint keeps the outside IP but has no IKE state, so someone must initiate IKE.",
         "tunnel",
+        instant=True,
     ),
     FailureKind(
         "ike-delete",
@@ -53,6 +57,7 @@ FAILURE_KINDS: tuple[FailureKind, ...] = (
         "The customer gateway deletes the IKE SA of one tunnel (an operator command, a config "
         "reload). AWS receives the Delete and takes the tunnel down; IKE must be negotiated again.",
         "tunnel",
+        instant=True,
     ),
     FailureKind(
         "idle",
@@ -86,6 +91,7 @@ FAILURE_KINDS: tuple[FailureKind, ...] = (
         "routes learned over the session are withdrawn until it is re-established.",
         "tunnel",
         bgp_only=True,
+        instant=True,
     ),
 )
 
@@ -123,6 +129,38 @@ def valid_targets(spec: ScenarioSpec, kind_id: str) -> list[str]:
         return ["all"]
     rows = spec.tunnel_rows()
     return [tid for tid, conn, _t, _c in rows if not kind.bgp_only or conn.routing == "bgp"]
+
+
+def target_words(spec: ScenarioSpec | None, target: str) -> Msg | str:
+    """A target as a participant reads it: "cgw-a (Customer gateway A)", "tunnel-1 (Customer gateway A,
+    us-east-1a)", "all traffic"; a part the design does not have (or no design) is its id."""
+    if target == "all":
+        return M("all traffic")
+    if spec is None:
+        return target
+    gateway = next((g for g in spec.customer_gateways if g.key == target), None)
+    if gateway is not None:
+        return M("{key} ({name})", key=target, name=D("scenario.gateway", gateway.name))
+    row = next((r for r in spec.tunnel_rows() if r[0] == target), None)
+    if row is None:
+        return target
+    return M("{key} ({gateway}, {zone})", key=target, gateway=D("scenario.gateway", row[3].name), zone=row[2].az)
+
+
+def failure_sentence(failure: Failure, spec: ScenarioSpec | None = None) -> Msg:
+    """One failure of a script in plain words, as the scenario lab lists it and a drill shows it: "Customer gateway
+    device down on cgw-a (Customer gateway A) at 60 s, for 120 s" (or "until the end"). An instant failure (a
+    Delete IKE_SA, an endpoint replacement, a BGP reset) has no duration: "... at 60 s"."""
+    kind = _KINDS.get(failure.kind)
+    title: Msg | str = D("failure.title", kind.title) if kind else failure.kind
+    # "All traffic" is what an idle period is about, not a place: the title says it.
+    what = (M("{failure} on {target}", failure=title, target=target_words(spec, failure.target))
+            if failure.target and failure.target != "all" else title)
+    if kind is not None and kind.instant:
+        return M("{what} at {at} s", what=what, at=failure.at_s)
+    if failure.duration_s:
+        return M("{what} at {at} s, for {seconds} s", what=what, at=failure.at_s, seconds=failure.duration_s)
+    return M("{what} at {at} s, until the end", what=what, at=failure.at_s)
 
 
 _SYNTAX = re.compile(r"^(?P<kind>[a-z-]+)(?::(?P<target>[a-z0-9-]+))?@(?P<at>\d+)(?:\+(?P<dur>\d+))?$")

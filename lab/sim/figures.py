@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from lab.i18n import D, M, Seq, render, using
+from lab.sim.failures import failure_kind
 from lab.sim.result import SimResult
 
 UP, DOWN, WARN, GREY = "#1b7f3b", "#c62828", "#d98200", "#607d8b"
@@ -461,13 +462,18 @@ def _timeline_figure(result: SimResult) -> go.Figure:
         rows_used = max(rows_used, level + 1)
         shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": f.at_s, "x1": f.at_s, "y0": 0, "y1": 1,
                        "line": {"color": DOWN, "dash": "dash", "width": 1}})
-        until = M("until {seconds} s", seconds=f.end_s) if f.end_s is not None else M("until the end")
+        instant = failure_kind(f.kind).instant
+        if instant:
+            hover = M("{n}: {kind} {target}, at {at} s", n=n, kind=f.kind, target=f.target, at=f.at_s)
+        else:
+            until = M("until {seconds} s", seconds=f.end_s) if f.end_s is not None else M("until the end")
+            hover = M("{n}: {kind} {target}, {at} s {until}", n=n, kind=f.kind, target=f.target, at=f.at_s,
+                      until=until)
         notes.append({"x": f.at_s, "y": 1.0, "xref": "x", "yref": "paper", "yanchor": "bottom", "text": str(n),
-                      "hovertext": _r(M("{n}: {kind} {target}, {at} s {until}", n=n, kind=f.kind, target=f.target,
-                                        at=f.at_s, until=until)), "showarrow": False,
+                      "hovertext": _r(hover), "showarrow": False,
                       "xanchor": "center", "font": {"color": DOWN, "size": 11}, "yshift": 22 + TAG_ROW * level,
                       "bgcolor": "white", "bordercolor": DOWN, "borderwidth": 1, "borderpad": 1})
-        if f.end_s is not None and f.end_s < T:
+        if f.end_s is not None and f.end_s < T and not instant:
             shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": f.end_s, "x1": f.end_s, "y0": 0,
                            "y1": 1, "line": {"color": UP, "dash": "dash", "width": 1}})
     fig.update_layout(shapes=shapes, annotations=notes)

@@ -20,6 +20,7 @@ from lab.sim.engine import (
     Engine,
     Trace,
 )
+from lab.sim.failures import failure_kind
 from lab.sim.state import Tun, gw_name
 
 
@@ -33,7 +34,7 @@ def run(e: Engine) -> Trace:
     ends: dict[int, list] = {}
     for f in e.failures:
         starts.setdefault(f.at_s, []).append(f)
-        if f.end_s is not None and f.kind not in ("endpoint-replacement", "ike-delete", "bgp-reset"):
+        if f.end_s is not None and not failure_kind(f.kind).instant:
             ends.setdefault(f.end_s, []).append(f)
     D, hold, K, HC = s.dpd_timeout_s, s.bgp_hold_s, s.keepalive_s, s.health_check_s
     bgp_ka, idle_to, fo = s.bgp_keepalive_s, s.idle_timeout_s, s.onprem_failover_s

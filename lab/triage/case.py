@@ -14,7 +14,7 @@ from lab.errors import NotFoundError
 from lab.model import Snapshot
 from lab.triage import fixes as fixes_mod
 from lab.triage import tree
-from lab.triage.evidence import Evidence, Scope, merge, scopes, scopes_from_text
+from lab.triage.evidence import Evidence, Scope, derive, merge, scopes, scopes_from_text
 
 DEFAULT_TREE = "tunnel-down"
 
@@ -37,7 +37,7 @@ def build_scopes(snapshot: Snapshot | None = None, log_text: str = "") -> list[S
         s = out[target]
         # The pasted lines speak for the same tunnel: give them its provenance before combining.
         relabelled = {k: _rescope(e, s) for k, e in ls.evidence.items()}
-        out[target] = Scope(s.connection, s.tunnel, s.label, merge(s.evidence, relabelled), ls.analysis or s.analysis,
+        out[target] = Scope(s.connection, s.tunnel, s.label, derive(merge(s.evidence, relabelled)), ls.analysis or s.analysis,
                             s.lines + ls.lines, s.options, s.connection_obj, s.notes + ls.notes)
     return out
 

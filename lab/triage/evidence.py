@@ -25,13 +25,16 @@ and what it does not):
     log.pattern:<pattern id>    yes
     log.peer_alive_after_dpd    yes | no
     log.bgp_cause               asn | hold_timer
+    tunnel.reestablished_after_delete  cgw | aws | yes | no   (an SA established after the last Delete IKE_SA)
+    tunnel.after_delete         reestablished | add | start   (derived: set up again after the Delete, else
+                                                         the startup action that decides who must)
 """
 
 from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -58,6 +61,16 @@ _ANSWERED = {"phase1_proposal_mismatch", "auth_failure", "traffic_selector_misma
 _IP = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d{1,3}){3})(?![\d.])")
 _SWAN_NAME = re.compile(r"<([^|>\s]+)\|\d+>")
 _AWS_IP_FIELDS = ("tunnel_outside_ip", "TunnelOutsideIPAddress")
+# A Delete of the IKE SA: AWS's tunnel log line, or strongSwan sending / receiving one.
+_DELETE_IKE = re.compile(r"AWS tunnel received DELETE for IKE_SA|sending DELETE for IKE_SA|received DELETE for IKE_SA")
+# An SA set up again: strongSwan's "IKE_SA name[n] established between", an AWS line whose phase 1 is Established,
+# or the AWS BGP log's "... to Established" (BGP runs inside the tunnel, so IPsec is up).
+_CHARON_ESTABLISHED = re.compile(r"\bIKE_SA \S+\[\d+\] established between\b")
+_BGP_ESTABLISHED = re.compile(r"BGP session state has changed from \w+ to Established")
+# Who initiated it, as the customer gateway's charon writes it: "initiating IKE_SA x[n] to <AWS>" (the customer
+# gateway) or "<AWS ip> is initiating an IKE_SA" (AWS).
+_CHARON_CGW_INITIATES = re.compile(r"\binitiating IKE_SA \S+\[\d+\] to\b")
+_CHARON_PEER_INITIATES = re.compile(r"\bis initiating an? IKE_SA\b")
 
 
 class _Rule(BaseModel):
@@ -223,11 +236,81 @@ def from_analysis(
             last = next((r.line_no for r in reversed(records) if key in r.fields), None)
             ev(name, value, t("Last AWS tunnel log line: {field} = {value}.", field=key, value=value), last,
                origin=t("{field} of the last AWS line", field=key))
+    _reestablished(records, ev)
     for f in analysis.findings:
         cause = _BGP_CAUSES.get(f.pattern)
         if cause and ("log.bgp_cause" not in out or (cause == "asn" and out["log.bgp_cause"].value != "asn")):
             out["log.bgp_cause"] = Evidence("log.bgp_cause", cause, _line_text(f), f.line, "log",
                                             origin=t("line {n}", n=f.line), **scope)
+    return out
+
+
+def _is_delete(record: LogRecord) -> bool:
+    return bool(_DELETE_IKE.search(record.text) or _DELETE_IKE.search(record.fields.get("details", "")))
+
+
+def _reestablished(records: Sequence[LogRecord], ev: Callable[..., None]) -> None:
+    """`tunnel.reestablished_after_delete`: was an SA set up again after the last Delete IKE_SA, and by whom.
+
+    Read from the lines after the last Delete: the first SA established (strongSwan's "IKE_SA ...
+    established between", an AWS line with phase 1 Established, or the AWS BGP log reaching Established),
+    and who initiated it (the customer gateway's "initiating IKE_SA ... to" or "<AWS> is initiating an
+    IKE_SA"). "no" only says that no line after the Delete shows it.
+    """
+    last = next((i for i in range(len(records) - 1, -1, -1) if _is_delete(records[i])), None)
+    if last is None:
+        return
+    who = ""
+    for r in records[last + 1:]:
+        if _CHARON_CGW_INITIATES.search(r.text):
+            who = "cgw"
+        elif _CHARON_PEER_INITIATES.search(r.text):
+            who = "aws"
+        if (_CHARON_ESTABLISHED.search(r.text) or _BGP_ESTABLISHED.search(r.text)
+                or r.fields.get("ike_phase1_state") == "Established"):
+            by = {"cgw": t("initiated by the customer gateway"), "aws": t("initiated by AWS")}.get(
+                who, t("the lines do not say which side initiated"))
+            ev("tunnel.reestablished_after_delete", who or "yes",
+               t("Line {n}: the SA was set up again after the Delete IKE_SA of line {d} ({by}): {text}",
+                 n=r.line_no, d=records[last].line_no, by=by, text=r.text.strip()), r.line_no)
+            return
+    ev("tunnel.reestablished_after_delete", "no",
+       t("Line {d}: Delete IKE_SA; no line after it shows an SA set up again.", d=records[last].line_no),
+       records[last].line_no)
+
+
+_REESTABLISHED = ("cgw", "aws", "yes")
+
+
+def derive(evidence: Mapping[str, Evidence]) -> dict[str, Evidence]:
+    """Add the keys that combine other facts of the same scope (recomputed, so merging twice is safe).
+
+    `tunnel.after_delete` (the Delete IKE_SA question): "reestablished" when an SA was set up again after
+    the Delete (a line says so, or the tunnel is UP at the end although its lines end at the Delete);
+    otherwise the startup action, which decides who has to set it up. Conflicting pieces stay conflicting.
+    """
+    out = {k: v for k, v in evidence.items() if k != "tunnel.after_delete"}
+    back = out.get("tunnel.reestablished_after_delete")
+    status = out.get("tunnel.status")
+    startup = out.get("options.startup_action")
+    key = "tunnel.after_delete"
+    if back is not None and back.conflicts:
+        # "no" only says that some lines do not show it; a line that does show it settles the question,
+        # unless two lines name different initiators.
+        shown = {p.value for p in back.conflicts if p.value != "no"}
+        if len(shown) == 1:
+            back = next(p for p in back.conflicts if p.value in shown)
+    if back is not None and not back.value:
+        out[key] = replace(back, key=key)
+    elif back is not None and back.value in _REESTABLISHED:
+        out[key] = replace(back, key=key, value="reestablished")
+    elif back is not None and back.value == "no" and status is not None and status.value == "UP":
+        out[key] = replace(
+            status, key=key, value="reestablished",
+            reason=t("{status} - after the Delete IKE_SA ({line}): someone set the tunnel up again, although no "
+                     "line shows it.", status=status.reason, line=back.source_text))
+    elif startup is not None:
+        out[key] = replace(startup, key=key)
     return out
 
 
@@ -332,7 +415,7 @@ def scopes_from_text(text: str) -> list[Scope]:
         if analysis is None:
             return []
         tunnel = ips[0] if ips else ""
-        ev = from_analysis(analysis, tunnel=tunnel, records=records)
+        ev = derive(from_analysis(analysis, tunnel=tunnel, records=records))
         label = t("tunnel {ip} (pasted log)", ip=tunnel) if tunnel else t("the pasted log")
         return [Scope("", tunnel, label, ev, analysis, analysis.lines)]
     parts = split_by_tunnel(records, ips)
@@ -341,7 +424,8 @@ def scopes_from_text(text: str) -> list[Scope]:
         analysis = _analyze_records(parts[ip])
         if analysis is None:
             continue
-        out.append(Scope("", ip, t("tunnel {ip} (pasted log)", ip=ip), from_analysis(analysis, tunnel=ip, records=parts[ip]),
+        out.append(Scope("", ip, t("tunnel {ip} (pasted log)", ip=ip),
+                         derive(from_analysis(analysis, tunnel=ip, records=parts[ip])),
                          analysis, len(parts[ip])))
     note = t("{n} line(s) name no tunnel and answer no question.", n=len(parts[""])) if parts[""] else ""
     out.sort(key=_log_trouble, reverse=True)
@@ -465,7 +549,7 @@ def scopes(snapshot: Snapshot) -> list[Scope]:
             analysis = _analyze_records(recs)
             logs = from_analysis(analysis, connection=conn.id, tunnel=tun.outside_ip, records=recs) if analysis else {}
             state = _state_evidence(snapshot, conn, tun)
-            ev = combine(state, logs)
+            ev = derive(combine(state, logs))
             status = tun.status if tun.status == "DOWN" or tun.outside_ip not in went else t("went down")
             label = t("{conn} · tunnel {ip} ({status})", conn=conn.name or conn.id, ip=tun.outside_ip, status=status)
             own = (int(tun.status == "DOWN"), int(tun.outside_ip in went))

@@ -15,6 +15,7 @@ import streamlit as st
 from lab.errors import LabError
 from lab.i18n import render
 from lab.sim import FAILURE_KINDS, Failure, ScenarioSpec, parse_failure, valid_targets
+from lab.sim.failures import failure_sentence
 from lab.ui.echo import plain
 from lab.ui.lang import _, current, d
 
@@ -94,23 +95,23 @@ def editor(spec: ScenarioSpec, state_key: str, prefix: str, empty_text: str) -> 
                               help=_("Customer gateway, tunnel, or all traffic."))
     with b3:
         at = st.number_input(_("At (s)"), min_value=0, value=60, step=5, key=f"{prefix}_new_at")
+    instant = KINDS[kind].instant
     with b4:
         dur = st.number_input(_("Lasts (s, 0 = to end)"), min_value=0, value=0, step=10, key=f"{prefix}_new_dur",
-                              help=_("A device or link comes back after this; a mismatch is fixed after this."))
+                              disabled=instant,
+                              help=_("This failure happens at one moment: it has no duration.") if instant else
+                              _("A device or link comes back after this; a mismatch is fixed after this."))
     entries = script(state_key)
     with b5:
         if st.button(_("Add failure"), key=f"{prefix}_add", disabled=not targets, width="stretch"):
-            entries.append({"kind": kind, "target": target, "at": int(at), "dur": int(dur) or None})
+            entries.append({"kind": kind, "target": target, "at": int(at), "dur": None if instant else int(dur) or None})
     st.caption(d("failure.description", KINDS[kind].description))
 
     if not entries:
         st.info(empty_text)
     for i, f in enumerate(list(entries)):
         c1, c2 = st.columns([6, 1], vertical_alignment="center")
-        until = _("for {seconds} s", seconds=f["dur"]) if f["dur"] else _("until the end")
-        c1.markdown(f"{i + 1}. " + _("**{failure}** on {target} at **{at} s** {until}",
-                                     failure=d("failure.title", KINDS[f["kind"]].title), target=f"`{f['target']}`",
-                                     at=f["at"], until=until))
+        c1.markdown(f"{i + 1}. " + plain(render(failure_sentence(as_failures([f])[0], spec), current())))
         if c2.button(_("Remove"), key=f"{prefix}_rm_{i}"):
             entries.pop(i)
             st.rerun()

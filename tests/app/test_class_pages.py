@@ -79,6 +79,8 @@ def test_participant_joins_answers_and_sees_the_reveal(open_page: OpenPage) -> N
     drill = start_drill(store, cls, prepared, now, 600)
     at.run()
     assert prepared["prompt"] in _texts(at)
+    assert plain("Customer gateway device down on cgw-a (Customer gateway A) at 60 s, until the end") in _texts(at)
+    assert "cgw-down:cgw-a@60" not in _texts(at), "the script's technical form is for the facilitator"
     at.radio(key=f"drill-{drill.id}").set_value(prepared["answer"])
     at.button(key=f"send-{drill.id}").click().run()
     assert not at.exception
@@ -181,3 +183,19 @@ def test_class_and_store_messages_follow_the_page_language(open_page: OpenPage) 
     english.button(key="join").click().run()
     assert [e.value for e in english.error] == [
         "Unknown class code 'NOPE42'. Check the code your facilitator gave the room."]
+
+
+def test_a_korean_participant_reads_the_drills_failures_in_korean(open_page: OpenPage) -> None:
+    store = open_store()
+    now = datetime.now(UTC)
+    cls, _key = create_class(store, "Room", now)
+    at = open_page(CLASS, code=cls.code, lang="ko")
+    at.text_input(key="join-name").set_value("민아")
+    at.button(key="join").click().run()
+    start_drill(store, cls, _drill("ike-sa-deleted"), now, 600)
+    at.run()
+    assert not at.exception
+    text = _texts(at)
+    assert plain("60초 시점 tunnel-1 (고객 게이트웨이 A, us-east-1a): 고객 게이트웨이가 Delete IKE_SA 전송") in text
+    assert "끝까지" not in text
+    assert "ike-delete:" not in text

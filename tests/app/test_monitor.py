@@ -408,7 +408,7 @@ def test_a_simulation_takes_a_failure_script_and_its_charts_show_it(open_page: O
     at.number_input(key="monitor_fail_new_at").set_value(120).run()
     at.button(key="monitor_fail_add").click().run()
     assert not at.exception
-    assert any("on `cgw-a` at **120 s**" in m.value for m in at.markdown)
+    assert any("down on cgw-a (Customer gateway A) at 120 s, until the end" in m.value for m in at.markdown)
     assert {m.label: m.value for m in at.metric}["Tunnels up"] == "0/2"  # gateway A's connection, after the failure
     assert _tunnel_state_minimum(at) == 0.0
     events = next(d.value for d in at.dataframe if "Kind" in d.value.columns)

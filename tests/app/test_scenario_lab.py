@@ -15,7 +15,8 @@ def _add(at: AppTest, kind: str, target: str, at_s: int = 60, dur: int = 0) -> A
     at.selectbox(key="sl_new_kind").select(kind).run()
     at.selectbox(key="sl_new_target").select(target).run()
     at.number_input(key="sl_new_at").set_value(at_s).run()
-    at.number_input(key="sl_new_dur").set_value(dur).run()
+    if not at.number_input(key="sl_new_dur").disabled:  # an instant failure has no duration
+        at.number_input(key="sl_new_dur").set_value(dur).run()
     return at.button(key="sl_add").click().run()
 
 
@@ -256,3 +257,25 @@ def test_a_link_sets_the_run_length_and_a_bad_one_is_refused(open_page: OpenPage
     assert not at.exception
     assert at.number_input(key="sl_duration").value == 600
     assert any("run length was ignored" in w.value for w in at.warning)
+
+
+def test_an_instant_failure_is_listed_at_its_time_without_a_duration(open_page: OpenPage) -> None:
+    """A Delete IKE_SA happens at one moment: "at 60 s", never "until the end"; the duration field is off."""
+    at = open_page(PAGE, scenario="s4")
+    at.selectbox(key="sl_new_kind").select("ike-delete").run()
+    assert at.number_input(key="sl_new_dur").disabled
+    _add(at, "ike-delete", "tunnel-1")
+    _add(at, "cgw-down", "cgw-b", at_s=120, dur=60)
+    assert at.session_state["sl_failures"][0]["dur"] is None
+    lines = [m.value for m in at.markdown if m.value[:3] in ("1. ", "2. ")]
+    assert lines[0].startswith("1. Customer gateway sends Delete IKE_SA on tunnel-1 (") and lines[0].endswith(
+        " at 60 s"), lines
+    assert lines[1].endswith("at 120 s, for 60 s"), lines
+
+
+def test_the_failure_list_is_in_korean_on_a_korean_page(open_page: OpenPage) -> None:
+    at = open_page(PAGE, lang="ko", scenario="s4", fail=["ike-delete:tunnel-1@60", "cgw-down:cgw-a@90"])
+    assert not at.exception
+    lines = [m.value for m in at.markdown if m.value[:3] in ("1. ", "2. ")]
+    assert lines[0].startswith("1. 60초 시점 tunnel-1 (고객 게이트웨이 A") and lines[0].endswith("Delete IKE_SA 전송")
+    assert lines[1] == "2. 90초 시점 cgw-a (고객 게이트웨이 A): 고객 게이트웨이 디바이스 다운, 끝까지"

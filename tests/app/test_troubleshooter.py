@@ -289,3 +289,29 @@ def test_analysis_lists_the_lines_that_led_to_the_diagnosis_in_order_with_facts(
     facts = next(f for f in frames if list(f.columns) == ["fact", "value"])
     values = dict(zip(facts["fact"], facts["value"], strict=True))
     assert "3DES" in values["algorithms"] and "MODP_1024" in values["algorithms"]
+
+
+def test_s4_scenario_lab_handoff_follows_each_tunnel_to_its_own_failure(open_page) -> None:
+    """Scenario lab -> S4, cgw-down on cgw-a at 60 and Delete IKE_SA on tunnel-3 at 60 -> Run -> Open in
+    troubleshooter -> Follow the evidence: gateway A's tunnel is never a Delete diagnosis; tunnel-3, which
+    gateway B set up again 10 s after its Delete, ends at "the tunnel was set up again"."""
+    from lab.sim import Failure, simulate
+    from lab.sim.export import log_text
+
+    res = simulate("s4", [Failure("cgw-down", "cgw-a", 60), Failure("ike-delete", "tunnel-3", 60)])
+    at = open_page(PAGE)
+    at.session_state["shared_snapshot"] = res.snapshot
+    at.session_state["shared_log_text"] = log_text(res)
+    at.run()
+    at.button(key="ts_use_shared").click().run()
+    at.button(key="ts_follow").click().run()
+    assert not at.exception
+    assert "d-ike-sa-deleted" not in _node(at)
+    b = res.scenario.connections[1]
+    at.selectbox(key="ts_scope").set_value(f"{b.id}/{b.tunnels[0].outside_ip}").run()
+    at.button(key="ts_restart").click().run()
+    at.button(key="ts_follow").click().run()
+    assert not at.exception
+    assert _node(at) == "tunnel-down/d-ike-sa-deleted-recovered"
+    captions = "\n".join(c.value for c in at.caption)
+    assert "It was set up again after the Delete (by either side)" in captions and "(automatic)" in captions

@@ -114,7 +114,7 @@ def test_run_passes_streamlit_arguments(monkeypatch: pytest.MonkeyPatch) -> None
         seen["cmd"], seen["cwd"] = cmd, cwd
         return 0
 
-    monkeypatch.setattr(run_command.subprocess, "call", fake_call)
+    monkeypatch.setattr(run_command, "supervise", fake_call)
     assert cli.main(["run", "--server.port", "8600"]) == 0
     cmd = seen["cmd"]
     assert isinstance(cmd, list) and cmd[1:4] == ["-m", "streamlit", "run"]
@@ -123,5 +123,5 @@ def test_run_passes_streamlit_arguments(monkeypatch: pytest.MonkeyPatch) -> None
 
 def test_no_arguments_starts_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[list[str]] = []
-    monkeypatch.setattr(run_command.subprocess, "call", lambda cmd, cwd, env: calls.append(cmd) or 0)
+    monkeypatch.setattr(run_command, "supervise", lambda cmd, cwd, env: calls.append(cmd) or 0)
     assert cli.main([]) == 0 and calls and "streamlit" in calls[0]

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -10,6 +15,9 @@ import pytest
 from lab import cli
 from lab.commands import run as run_command
 from lab.ui.serving import LIVE_ENV, PROFILE_ENV, TEAM_ENV, serving
+from tests.net import free_port
+
+START_S = 120  # the app's first start imports plotly, pandas and SQLAlchemy: slow on a busy machine
 
 
 @pytest.fixture
@@ -20,7 +28,7 @@ def launched(monkeypatch: pytest.MonkeyPatch) -> list[tuple[list[str], dict[str,
         calls.append((cmd, env))
         return 0
 
-    monkeypatch.setattr(run_command.subprocess, "call", fake_call)
+    monkeypatch.setattr(run_command, "supervise", fake_call)
     return calls
 
 
@@ -91,3 +99,84 @@ def test_run_help_mentions_team_mode() -> None:
         [str(Path(run_command.sys.executable)), "-m", "lab.cli", "run", "--help"], capture_output=True, text=True, check=False
     ).stdout
     assert "--team" in out and "127.0.0.1" in out
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(x) for x in path.read_text().split()] if path.exists() else []
+
+
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    # A zombie still answers kill(pid, 0): it has ended, its parent has not collected it yet.
+    stat = Path(f"/proc/{pid}/stat")
+    return not stat.exists() or stat.read_text().rsplit(")", 1)[1].split()[0] == "Z"
+
+
+def _wait_until(condition, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return condition()
+
+
+def _start_vpn_lab_run(env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """`vpn-lab run` on a free loopback port, once its app answers (another port if one was taken meanwhile)."""
+    for _attempt in range(3):
+        port = free_port()
+        proc = subprocess.Popen([sys.executable, "-m", "lab.cli", "run", "--server.port", str(port)], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _wait_until(lambda p=proc, n=port: p.poll() is not None or _healthy(n), START_S)
+        if proc.poll() is None:
+            assert _healthy(port), f"the app did not answer on port {port} within {START_S} s"
+            return proc
+    pytest.fail("no free port for the app in 3 attempts")
+
+
+def test_a_stop_signal_reaches_the_server_and_both_exit(tmp_path: Path) -> None:
+    """`docker stop` sends SIGTERM to `vpn-lab run` only: the Streamlit server it started stops with it, at once."""
+    proc = _start_vpn_lab_run({**os.environ, "VPNLAB_DATABASE_URL": f"sqlite:///{tmp_path / 'lab.sqlite3'}"})
+    servers = _children(proc.pid)
+    try:
+        assert servers, "vpn-lab run has no child process"
+        proc.send_signal(signal.SIGTERM)
+        # Streamlit stops in well under a second; the margin is for a busy machine, still below docker's 10 s.
+        assert proc.wait(timeout=8) == 0
+        assert _wait_until(lambda: all(_gone(pid) for pid in servers), 5)
+    finally:
+        for pid in servers:
+            if not _gone(pid):
+                os.kill(pid, signal.SIGKILL)
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def _healthy(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
+            return r.status == 200
+    except OSError:
+        return False
+
+
+def test_vpn_lab_exits_with_the_code_the_server_ends_with() -> None:
+    """A server that stops with code 3 on SIGTERM makes `vpn-lab run` exit 3; one killed by a signal, 128 + N."""
+    child = ("import signal, sys, time; signal.signal(signal.SIGTERM, lambda *a: sys.exit(3)); "
+             "print('ready', flush=True); time.sleep(600)")
+    parent = ("import sys; from pathlib import Path; from lab.commands.run import supervise; "
+              f"sys.exit(supervise([sys.executable, '-c', {child!r}], Path('.'), {{}}))")
+    proc = subprocess.Popen([sys.executable, "-c", parent], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 3
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

@@ -182,6 +182,81 @@ def test_s4_dead_gateway_with_a_delete_on_the_other_gateway_is_not_a_delete_diag
     assert result.session.current.ref not in ("tunnel-down/d-ike-sa-deleted-add", "tunnel-down/d-ike-sa-deleted-ikev1")
 
 
+def test_s4_delete_that_gateway_b_recovers_from_is_set_up_again_with_the_line_that_shows_it() -> None:
+    """Open in the troubleshooter, pick tunnel-3, follow the evidence: its Delete was followed by gateway B's
+    new IKE SA 10 s later, so the answer is "set up again", with the charon line as the source."""
+    from lab.sim import Failure, simulate
+
+    res = simulate("s4", [Failure("cgw-down", "cgw-a", 60), Failure("ike-delete", "tunnel-3", 60)])
+    ip = res.scenario.connections[1].tunnels[0].outside_ip
+    result = case.run(snapshot=res.snapshot, tunnel=ip)
+    assert result.session.current.ref == "tunnel-down/d-ike-sa-deleted-recovered"
+    back = result.evidence["tunnel.reestablished_after_delete"]
+    assert back.value == "cgw" and back.tunnel == ip
+    assert "IKE_SA office-b-1[4] established between" in back.reason and "initiated by the customer gateway" in back.reason
+    step = next(s for s in result.session.steps if s.ref == "tunnel-down/ike-sa-reinitiation")
+    assert step.by_evidence and f"line {back.line}" in step.source
+    # the variant with gateway B's Delete alone, in S5 too
+    for sid in ("s4", "s5"):
+        alone = simulate(sid, [Failure("ike-delete", "tunnel-3", 60)])
+        ip = alone.scenario.connections[1].tunnels[0].outside_ip
+        assert case.run(snapshot=alone.snapshot, tunnel=ip).session.current.ref == "tunnel-down/d-ike-sa-deleted-recovered"
+
+
+def test_a_delete_nobody_recovers_from_still_says_nobody_re_initiates() -> None:
+    """S1: the Delete on tunnel-1, traffic follows tunnel-2 and the on-traffic gateway never initiates tunnel-1."""
+    from lab.sim import Failure, simulate
+
+    res = simulate("s1", [Failure("ike-delete", "tunnel-1", 60)])
+    ip = res.scenario.connections[0].tunnels[0].outside_ip
+    result = case.run(snapshot=res.snapshot, tunnel=ip)
+    assert result.evidence["tunnel.reestablished_after_delete"].value == "no"
+    assert result.evidence["tunnel.after_delete"].value == "add"
+    assert result.session.current.ref == "tunnel-down/d-ike-sa-deleted-add"
+
+
+def test_after_delete_is_derived_from_the_lines_then_the_status_then_the_startup_action() -> None:
+    from lab.triage.evidence import Evidence, derive
+
+    def e(key: str, value: str, source: str = "log") -> Evidence:
+        return Evidence(key, value, f"{key} is {value}", source=source, tunnel="203.0.113.10")
+
+    startup = e("options.startup_action", "add", "options")
+    assert derive({"options.startup_action": startup})["tunnel.after_delete"].value == "add"
+    no = e("tunnel.reestablished_after_delete", "no")
+    down, up = e("tunnel.status", "DOWN", "state"), e("tunnel.status", "UP", "state")
+    base = {"options.startup_action": startup, "tunnel.reestablished_after_delete": no}
+    assert derive({**base, "tunnel.status": down})["tunnel.after_delete"].value == "add"
+    derived = derive({**base, "tunnel.status": up})["tunnel.after_delete"]
+    assert derived.value == "reestablished" and derived.source == "state"  # UP at the end: someone set it up
+    yes = e("tunnel.reestablished_after_delete", "aws")
+    assert derive({**base, "tunnel.reestablished_after_delete": yes})["tunnel.after_delete"].value == "reestablished"
+    # "no" from one source and a line that shows it from another: the line settles it
+    from lab.triage.evidence import combine
+
+    k = "tunnel.reestablished_after_delete"
+    mixed = combine({k: no}, {k: yes})[k]
+    assert derive({**base, "tunnel.reestablished_after_delete": mixed})["tunnel.after_delete"].value == "reestablished"
+    # two lines naming different initiators stay with the person
+    other = e("tunnel.reestablished_after_delete", "cgw")
+    clash = combine({k: yes}, {k: other})[k]
+    assert derive({**base, "tunnel.reestablished_after_delete": clash})["tunnel.after_delete"].value == ""
+    assert derive(derive({**base, "tunnel.status": up})) == derive({**base, "tunnel.status": up})
+
+
+def test_a_pasted_charon_log_with_the_delete_and_the_new_sa_is_set_up_again() -> None:
+    """Lines shaped like strongSwan's own messages (charon's ike_delete.c / ike_auth.c log texts)."""
+    text = "\n".join([
+        "Jan 15 09:01:00 gw charon: 07[IKE] deleting IKE_SA aws-1[3] between 203.0.113.20[203.0.113.20]...198.51.100.43[198.51.100.43]",
+        "Jan 15 09:01:00 gw charon: 08[IKE] sending DELETE for IKE_SA aws-1[3]",
+        "Jan 15 09:01:10 gw charon: 10[IKE] 198.51.100.43 is initiating an IKE_SA",
+        "Jan 15 09:01:10 gw charon: 11[IKE] IKE_SA aws-1[4] established between 203.0.113.20[203.0.113.20]...198.51.100.43[198.51.100.43]",
+    ])
+    result = case.run(log_text=text)
+    assert result.evidence["tunnel.reestablished_after_delete"].value == "aws"
+    assert result.evidence["tunnel.after_delete"].value == "reestablished"
+
+
 # --- with its logs, every replay and sample reaches its diagnosis in at most 3 answers ------------
 
 

@@ -100,11 +100,35 @@ def test_consistency_matrix_never_picks_a_wrong_diagnosis() -> None:
     cells = matrix.run_matrix()
     wrong = [c.to_json() for c in cells if c.wrong]
     assert not wrong, wrong
-    kinds = {c.column for c in cells if c.row != "replay"}
-    assert kinds == set(matrix.EXPECTED)
+    kinds = {c.column for c in cells if c.row != "replay" and " + " not in c.column}
+    assert kinds == {k.split("/")[0] for k in matrix.EXPECTED}
+    pairs = {(c.row, c.column) for c in cells if " + " in c.column}
+    assert len(pairs) >= 5 * 6  # every scenario meets two failures at once, S2-S5 with both gateways
+    assert {row for row, _ in pairs} == {"s1", "s2", "s3", "s4", "s5"}
     assert sum(c.outcome == "right" for c in cells) >= len(cells) // 3
     table = matrix.render(cells)
     assert "wrong" in table.splitlines()[-1] and "asks at" in table
+
+
+def test_two_failures_in_s4_triage_each_tunnel_by_its_own_failure() -> None:
+    """The walkthrough: S4, gateway A off at 60 s and a Delete IKE_SA on tunnel-3 at 60 s that gateway B
+    re-initiates: tunnel-3 was set up again (not "nobody re-initiates"), gateway A's tunnel never reaches a
+    Delete diagnosis."""
+    cells = {c.target: c for c in matrix.pair_cells("s4") if c.column == "cgw-down:cgw-a@60 + ike-delete:tunnel-3@60"}
+    assert cells["tunnel-3"].reached == "tunnel-down/d-ike-sa-deleted-recovered"
+    assert cells["tunnel-3"].outcome == "right"
+    assert not cells["tunnel-1"].wrong and "ike-sa" not in cells["tunnel-1"].reached
+    # A Delete on the dead device's other tunnel finds no SA: it causes nothing, so nothing about a Delete is right.
+    dead = {c.target: c for c in matrix.pair_cells("s4") if c.column == "cgw-down:cgw-a@60 + ike-delete:tunnel-2@60"}
+    assert all("ike-sa" not in e for e in dead["tunnel-2"].expected)
+
+
+def test_matrix_json_lists_the_two_failure_cells(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["triage", "--matrix", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    pair = [r for r in rows if r["row"] == "s4" and r["column"] == "cgw-down:cgw-a@60 + ike-delete:tunnel-3@60"]
+    assert {r["target"] for r in pair} == {"tunnel-1", "tunnel-3"}
+    assert all(r["outcome"] in ("right", "asks") for r in rows)
 
 
 def test_matrix_command_prints_the_table(capsys: pytest.CaptureFixture[str]) -> None:

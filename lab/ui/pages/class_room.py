@@ -13,7 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from lab.classes import find_class, join_class
-from lab.classes.drills import answer_label, explanation_in, seconds_left, steps_in
+from lab.classes.drills import answer_label, explanation_in, failures_in, seconds_left, steps_in
 from lab.classes.live import drill_status, submit_answer
 from lab.errors import LabError
 from lab.figures.classes import drill_distribution
@@ -130,7 +130,7 @@ def live_drill() -> None:
         d, spec = status.drill, status.drill.spec
         st.markdown(_("**Drill: {title}**", title=identity.plain(d.title)))
         st.markdown(_("{scenario} · failure script: {failures}", scenario=d_("scenario.title", spec["scenario_title"]),
-                      failures=", ".join(f"`{f}`" for f in spec["failures"])))
+                      failures="; ".join(identity.plain(f) for f in failures_in(spec, current_lang()))))
         st.subheader(_(spec["prompt"]), anchor=False)
         mine = status.mine(me.id)
         error = st.session_state.pop("drill_error", None)

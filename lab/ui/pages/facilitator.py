@@ -20,6 +20,7 @@ from lab.classes.drills import (
     catalogue,
     exercise_drills,
     explanation_in,
+    failures_in,
     prepare,
     seconds_left,
 )
@@ -224,8 +225,7 @@ def drill_monitor() -> None:
         phase_text = {"open": _("open · {n} s left", n=seconds_left(d, identity.now())),
                       "closed": _("answers closed"), "revealed": _("revealed to the room")}[status.phase]
         st.markdown(f"**{identity.plain(d.title)}** · {phase_text}")
-        st.markdown(f"{_(spec['prompt'])}  \n{d_('scenario.title', spec['scenario_title'])} · "
-                    + ", ".join(f"`{f}`" for f in spec["failures"]))
+        st.markdown(f"{_(spec['prompt'])}  \n{d_('scenario.title', spec['scenario_title'])} · {_failure_words(spec)}")
         st.metric(_("Answers"), _("{done} of {total}", done=len(status.answers), total=status.participants))
         dist = status.distribution()
         if dist and any(n for _l, n, _r in dist):
@@ -244,6 +244,13 @@ def drill_monitor() -> None:
                   on_click=_close, args=(d.id,))
         b2.button(_("Reveal to the room"), key=f"fac_reveal_{d.id}", type="primary",
                   disabled=status.phase == "revealed", on_click=_reveal, args=(d.id,))
+
+
+def _failure_words(spec: dict) -> str:
+    """The drill's failures as participants read them, each followed by its script form (the CLI's and the
+    scenario lab link's), which a facilitator may reuse."""
+    words = failures_in(spec, current())
+    return "; ".join(f"{identity.plain(w)} (`{f}`)" for w, f in zip(words, spec["failures"], strict=True))
 
 
 def _builder() -> tuple[dict | None, str]:
@@ -295,7 +302,7 @@ def live() -> None:
         st.error(_("This drill cannot run: {problem}", problem=problem))
         return
     st.markdown(f"**{_(prepared['prompt'])}**  \n{d_('scenario.title', prepared['scenario_title'])} · "
-                + ", ".join(f"`{f}`" for f in prepared["failures"]) + " · "
+                + _failure_words(prepared) + " · "
                 + (_("choices: {choices}", choices="; ".join(identity.plain(c) for c in prepared["choices"]))
                    if prepared["choices"] else _("a number of seconds")))
     limit = int(st.number_input(_("Time limit (s)"), min_value=10, max_value=900, step=5,

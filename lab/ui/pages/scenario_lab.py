@@ -307,7 +307,8 @@ if tab_timeline.open:
                 _("Failure"): d("failure.title", KINDS[f.kind].title),
                 _("Target"): f.target,
                 _("From (s)"): f.at_s,
-                _("Until (s)"): _("the end") if f.end_s is None else str(f.end_s),
+                _("Until (s)"): _("instant") if KINDS[f.kind].instant else
+                _("the end") if f.end_s is None else str(f.end_s),
             } for n, f in enumerate(result.failures, 1)]), hide_index=True)
 
 if tab_steps.open:

@@ -1,0 +1,166 @@
+"""The fast scan reads candidate lines only when they can matter; it must give exactly what reading every
+candidate line in order gives (`Scanner(lazy=False)`, the straightforward per-line path).
+
+Compared on everything the scan hands on (every kept event with its line number, pattern, text and
+parsed values, the notes, the line count, the truncation) and on the whole analysis (findings, primary,
+facts, order handling, masking, `--json`), for the real-log corpus, the sample and incident logs, and
+generated logs; with the real caps and with tiny caps and blocks, so the backward look for the last
+events, the middle failures with their context lines and block boundaries are all exercised on real lines.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+
+import pytest
+
+import lab.analyzer as analyzer_module
+from lab import DATASETS_DIR
+from lab.analyzer import _finish, analyze_path, analyze_text
+from lab.analyzer import scan as scan_module
+from lab.analyzer.formats import SIGNATURES, _signatures
+from lab.analyzer.patterns import load_patterns
+from lab.analyzer.scan import Scanner, blocks_from_text
+from lab.errors import InputError
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+import bench_analyzer  # the benchmark's log generators
+
+LOGS = sorted(
+    p for p in DATASETS_DIR.rglob("*") if p.is_file() and p.suffix in (".log", ".jsonl", ".txt") and p.name != "README.md"
+)
+
+
+def _both(text: str, size: int = scan_module.CHUNK, fmt: str = "auto") -> tuple[tuple, tuple]:
+    out = []
+    for lazy in (False, True):
+        scanner = Scanner(fmt, lazy=lazy)
+        for block in blocks_from_text(text, size):
+            scanner.feed(block)
+        scanned = scanner.result()
+        again = Scanner(fmt, lazy=lazy)
+        for block in blocks_from_text(text, size):
+            again.feed(block)
+        try:
+            out.append((scanned, _finish(again)))
+        except InputError as exc:  # an empty log: the same message either way
+            out.append((scanned, str(exc)))
+    return out[0], out[1]
+
+
+def _same(text: str, size: int = scan_module.CHUNK, fmt: str = "auto") -> None:
+    (scan_ref, ref), (scan_fast, fast) = _both(text, size, fmt)
+    assert [(e.line, e.pattern, e.text) for e in scan_fast.events] == [(e.line, e.pattern, e.text) for e in scan_ref.events]
+    assert scan_fast == scan_ref  # every field of every event, notes, lines, truncation, formats
+    assert fast == ref
+    if not isinstance(ref, str):
+        assert fast.to_json() == ref.to_json()
+
+
+def _tiny_caps(monkeypatch: pytest.MonkeyPatch, events: int = 3, findings: int = 4, pending: int = 300) -> None:
+    monkeypatch.setattr(scan_module, "MAX_EVENTS", events)
+    monkeypatch.setattr(scan_module, "MAX_FINDINGS", findings)
+    monkeypatch.setattr(scan_module, "PENDING_BYTES", pending)
+    monkeypatch.setattr(scan_module, "PENDING_HITS", 5)
+
+
+def test_the_corpus_and_sample_logs_are_there() -> None:
+    assert len([p for p in LOGS if "real-logs" in p.parts]) >= 150
+    assert any("samples" in p.parts for p in LOGS) and any("incidents" in p.parts for p in LOGS)
+
+
+@pytest.mark.parametrize("path", LOGS, ids=lambda p: str(p.relative_to(DATASETS_DIR)))
+def test_each_log_reads_the_same(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = path.read_text(encoding="utf-8")
+    _same(text)
+    _tiny_caps(monkeypatch)
+    _same(text)
+    _same(text, size=97)  # blocks of a line or two: segments, cuts and line numbers across blocks
+
+
+def test_reversed_and_two_sided_pastes_read_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Newest-first and two-sided pastes (the protocol layer's ordering) over the fast scan."""
+    _tiny_caps(monkeypatch, events=5, findings=7)
+    for path in LOGS[::7]:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        _same("\n".join(reversed(lines)), size=211)
+    samples = DATASETS_DIR / "samples"
+    _same((samples / "strongswan-dpd-unreachable.log").read_text() + "\n" + (samples / "aws-dpd-timeout.jsonl").read_text())
+
+
+def test_whole_corpus_as_one_long_log(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every excerpt one after the other: formats appear mid-stream and reorder the patterns for later
+    lines, while earlier lines wait to be read under the order they came in."""
+    text = "\n".join(p.read_text(encoding="utf-8").rstrip("\n") for p in LOGS)
+    _same(text)
+    _same(text, size=4096)
+    for events, findings, pending in ((3, 4, 300), (50, 20, 5000), (200, 1000, 20000), (1000, 3, 100)):
+        _tiny_caps(monkeypatch, events, findings, pending)
+        _same(text, size=1500)
+    _same(text, size=1500, fmt="strongswan")
+
+
+@pytest.mark.parametrize("kind", ["sparse", "dense"])
+def test_benchmark_logs_read_the_same(kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / f"{kind}.log"
+    generate = bench_analyzer.generate if kind == "sparse" else bench_analyzer.generate_dense
+    generate(path, 40_000)
+    text = path.read_text(encoding="utf-8")
+    _same(text, size=200_000)
+    monkeypatch.setattr(scan_module, "MAX_EVENTS", 700)
+    monkeypatch.setattr(scan_module, "MAX_FINDINGS", 300)
+    monkeypatch.setattr(scan_module, "PENDING_BYTES", 300_000)
+    _same(text, size=100_000)
+
+
+def test_random_logs_read_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Random mixes of real corpus lines, pattern samples, noise, blank lines, CRLF and very long lines."""
+    real = [line for p in LOGS for line in p.read_text(encoding="utf-8").splitlines()]
+    samples = [s for p in load_patterns() for s in (*p.match_samples, *p.no_match_samples)]
+    noise = ["noise line {i}", "", "Nov 29 10:01:02 host kernel: eth0 up {i}", '{{"ok": {i}}}']
+    for seed in range(12):
+        rnd = random.Random(seed)
+        out = []
+        for i in range(rnd.randint(200, 2500)):
+            pick = rnd.random()
+            if pick < 0.4:
+                line = rnd.choice(real)
+            elif pick < 0.7:
+                line = rnd.choice(samples)
+            elif pick < 0.995:
+                line = rnd.choice(noise).format(i=i)
+            else:  # a line over the long-line limit, with or without a keyword at its end
+                line = "x" * (scan_module.LONG_LINE + rnd.randint(1, 70_000)) + rnd.choice(["", " " + rnd.choice(samples)])
+            out.append(line)
+        text = ("\r\n" if seed % 3 == 0 else "\n").join(out)
+        _tiny_caps(monkeypatch, rnd.randint(1, 60), rnd.randint(1, 40), rnd.randint(100, 200_000))
+        _same(text, size=rnd.choice([500, 3000, 70_000, 1 << 20]))
+
+
+def test_long_line_note_names_the_same_line() -> None:
+    long_noise = "y" * (scan_module.LONG_LINE + 10)
+    hit = "x" * (scan_module.LONG_LINE + 5) + " AWS tunnel DPD timed out after 3 retransmits"
+    lines = [f"Nov 29 10:01:02 cgw charon: 09[IKE] sending DPD request {i}" for i in range(12_000)]
+    lines[11_000:11_000] = [long_noise, hit]
+    _same("\n".join(lines))
+    assert any("Line 11,002 is" in n or "Line 11002 is" in n for n in analyze_text("\n".join(lines)).notes)
+
+
+def test_file_path_is_the_fast_path_and_reads_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "sparse.log"
+    bench_analyzer.generate(path, 30_000)
+    fast = analyze_path(path)
+    monkeypatch.setattr(analyzer_module, "Scanner", lambda fmt="auto": Scanner(fmt, lazy=False))
+    assert analyze_path(path) == fast
+
+
+def test_format_signatures_match_like_python() -> None:
+    """Detection matches the format signatures with Hyperscan; the answer must be Python's for every line."""
+    matched = _signatures().matched
+    lines = [line for p in LOGS for line in p.read_text(encoding="utf-8").splitlines()]
+    lines += [s for p in load_patterns() for s in (*p.match_samples, *p.no_match_samples)]
+    lines += ["charon\x1c x", "é charon: 09[IKE] x", "pluto[12]: é", ""]
+    for line in lines:
+        assert sorted(matched(line[:2000])) == sorted(n for n, rx in SIGNATURES.items() if rx.search(line[:2000])), line
