@@ -618,6 +618,8 @@ def classify(events: list[Event]) -> None:
         elif kind == "established":
             st.pending = None
             st.rekeying = False
+            if ev.sa != "child":
+                st.rekey_trouble = False  # a new IKE SA: earlier rekey trouble explains nothing after it
             if ev.sa == "child":
                 st.child_up = True
             else:
@@ -678,6 +680,7 @@ def classify(events: list[Event]) -> None:
             ):
                 # A CREATE_CHILD_SA (rekey or new Child SA) over an established IKE SA got no usable answer.
                 _set(ev, "rekey_issue")
+                st.rekey_trouble = True
             elif st.dpd_pending or (st.ike_up and (ev.exchange or st.exchange) in ("INFORMATIONAL", "INFORMATIONAL_V1", None)):
                 _set(ev, "dpd_timeout")
                 st.dpd_pending = False
@@ -713,6 +716,9 @@ def classify(events: list[Event]) -> None:
         elif kind == "nat_or_fragments":
             st.nat_or_frag = True
             _set(ev, "nat_t_or_fragmentation", "context")
+        elif kind == "dpd_dead" and st.rekey_trouble and not st.dpd_pending:
+            # The liveness action pluto takes when the rekey exchange timed out: a consequence of the rekey.
+            _set(ev, "rekey_issue", "context")
         elif kind == "ts_unacceptable" and ev.weak and (st.rekeying or st.proposal_flaw):
             # A daemon's guess from a Quick Mode left unanswered: when the Quick Mode replaced an SA that
             # was up, the selectors were accepted before, so the rekey failed; when the offer carries a key

@@ -138,6 +138,22 @@ def test_invalid_syntax_elsewhere_names_no_cause() -> None:
         ('"westnet-eastnet" #2: CHILD SA expired (LATEST!)', "rekey_issue"),
         ("packet from 192.1.2.45:500: ignoring packet with IKE major version '1'", "ike_version_mismatch"),
         ('"westnet-eastnet" #2: no acceptable Proposal in IPsec SA', "phase2_proposal_mismatch"),
+        # libreswan 3.x and 4.x wordings (programs/pluto at tags v3.32 and v4.5).
+        ('"westnet-eastnet-ikev2" #1: IKE_AUTH response contained the error notification TS_UNACCEPTABLE',
+         "traffic_selector_mismatch"),
+        ('"westnet-eastnet-ikev2" #2: No IKEv2 connection found with compatible Traffic Selectors',
+         "traffic_selector_mismatch"),
+        ('"ipv4-psk-ikev2-transport" #2: Local policy is transport mode, but peer did not request that',
+         "ipsec_mode_mismatch"),
+        ('"westnet-eastnet-ikev2" #1: No matching PSK found for connection: westnet-eastnet-ikev2', "auth_failure"),
+        ('"road-east-x509-ipv4"[1] 192.1.2.23 #3: rekey: received Traffic Selectors does not contain existing '
+         "IPsec SA Traffic Selectors", "rekey_issue"),
+        ('"westnet-eastnet" #2: IDcr subnet returned doesn\'t match my proposal - us: 192.0.2.0/24 vs them: '
+         "192.0.3.0/24", "traffic_selector_mismatch"),
+        ('"westnet-eastnet-aes256" #2: ESP algo 3DES_CBC=3 with key_len 333 is not valid (3DES_CBC has fixed key '
+         "length of 192)", "phase2_proposal_mismatch"),
+        ('packet from 192.1.2.45:500: initial Main Mode message received on 192.1.2.23:500 but "westnet-eastnet" '
+         "forbids connection", "auth_failure"),
     ],
 )
 def test_libreswan_message_strings(line: str, category: str) -> None:
@@ -165,3 +181,24 @@ def test_an_sa_expiring_after_a_new_one_came_up_is_no_cause() -> None:
 )
 def test_strongswan_message_strings(line: str, category: str) -> None:
     assert primary_of(line + "\n") == category
+
+
+# A libreswan 4.x test log (testing/pluto/ikev2-child-rekey-03-deadlock era wording, whack output with
+# its numeric prefixes): the answer to the second Child SA rekey is dropped, the exchange times out and
+# pluto's liveness action follows: the liveness action is the rekey's consequence.
+REKEY_THEN_LIVENESS = """\
+003 "west" #1: established IKE SA; authenticated using authby=secret and peer ID_FQDN '@east'
+004 "west" #2: established Child SA; IPsec tunnel [192.1.2.45-192.1.2.45:0-65535 0] -> [192.1.2.23-192.1.2.23:0-65535 0] {ESP=>0xESPESP <0xESPESP xfrm=AES_GCM_16_256-NONE NATOA=none NATD=none DPD=passive}
+002 "west" #4: initiating rekey to replace Child SA #3
+031 "west" #1: STATE_V2_ESTABLISHED_IKE_SA: 60 second timeout exceeded after 0 retransmits.  No response (or no acceptable response) to our IKEv2 message
+002 "west" #1: liveness action - putting connection into hold
+"""
+
+
+def test_a_liveness_action_after_a_timed_out_rekey_is_the_rekeys_consequence() -> None:
+    assert primary_of(REKEY_THEN_LIVENESS) == "rekey_issue"
+
+
+def test_a_liveness_action_without_a_rekey_is_dead_peer_detection() -> None:
+    text = "\n".join(line for line in REKEY_THEN_LIVENESS.splitlines() if "rekey" not in line and "timeout" not in line)
+    assert primary_of(text) == "dpd_timeout"
