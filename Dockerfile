@@ -5,7 +5,10 @@
 #   docker run -p 8501:8501 -e VPNLAB_DATABASE_URL=postgresql://vpnlab:PASSWORD@db:5432/vpnlab vpn-lab
 #
 # Without VPNLAB_DATABASE_URL the container keeps an SQLite file in /data (mount a volume there).
-FROM python:3.11-slim
+# BASE: any image with Python 3.11+ and pip on PATH (the official one by default; a mirror or a locally
+# built image where Docker Hub cannot be reached: README, "Serving a class").
+ARG BASE=python:3.11-slim
+FROM ${BASE}
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \

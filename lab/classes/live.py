@@ -55,3 +55,13 @@ def drill_status(store: Store, cls: ClassRow, now: datetime) -> DrillStatus | No
         return None
     drill, answers, participants = state
     return DrillStatus(drill, phase(drill, now), answers, participants)
+
+
+def participant_drill_status(store: Store, cls: ClassRow, learner_id: str, now: datetime) -> DrillStatus | None:
+    """The latest drill as one participant sees it: their own answer until the reveal, the room's after it
+    (`participants` is not read: it is the facilitator's figure)."""
+    state = store.participant_drill_state(cls.id, learner_id)
+    if state is None:
+        return None
+    drill, answers = state
+    return DrillStatus(drill, phase(drill, now), answers, 0)

@@ -75,6 +75,10 @@ _ready: set[str] = set()
 _guard = threading.Lock()
 
 
+POOL_SIZE = 15  # connections each app server keeps open (PostgreSQL's default max_connections is 100)
+POOL_OVERFLOW = 25  # more, opened only while that many page runs wait on the database at once
+
+
 def engine_for(url: str) -> Engine:
     """One engine (a connection pool, no learner data) per URL and process."""
     with _guard:
@@ -85,7 +89,11 @@ def engine_for(url: str) -> Engine:
         except ArgumentError as exc:
             raise StoreError(t("{env} is not a database URL: {url} (write it like "
                                "postgresql://user:password@host:5432/vpnlab)", env=ENV_VAR, url=describe_url(url))) from exc
+        # A room's page runs and drill refreshes run in parallel threads: the pool keeps enough connections
+        # open for them (the default 5 made every sixth concurrent run open and close a new connection).
         kwargs: dict[str, object] = {"pool_pre_ping": True}
+        if u.get_backend_name() != "sqlite" or u.database not in (None, "", ":memory:"):  # a pool of connections
+            kwargs.update(pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
         if u.get_backend_name() == "sqlite":
             if u.database:
                 try:

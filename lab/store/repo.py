@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, select, update
+from sqlalchemy import Engine, bindparam, delete, func, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -58,6 +58,18 @@ def _answer(r: QuizAnswer) -> QuizAnswerRow:
                          _utc(r.answered_at))  # type: ignore[arg-type]
 
 
+# The statements a room's drill refreshes run every two seconds per participant, built once (building a
+# statement costs more Python time than running it).
+_LATEST_DRILL = (select(Drill).where(Drill.class_id == bindparam("class_id"))
+                 .order_by(Drill.opened_at.desc()).limit(1))
+_ANSWER_COLUMNS = (DrillAnswer.drill_id, DrillAnswer.learner_id, DrillAnswer.answer, DrillAnswer.correct,
+                   DrillAnswer.answered_at)
+_OWN_ANSWER = select(*_ANSWER_COLUMNS).where(DrillAnswer.drill_id == bindparam("drill_id"),
+                                             DrillAnswer.learner_id == bindparam("learner_id"))
+_ALL_ANSWERS = (select(*_ANSWER_COLUMNS).where(DrillAnswer.drill_id == bindparam("drill_id"))
+                .order_by(DrillAnswer.answered_at))
+
+
 class DuplicateError(StoreError):
     """A row that must be unique already exists (a join code, a second answer to a drill)."""
 
@@ -67,6 +79,22 @@ class Store:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._shared: Session | None = None  # the transaction of `reading()`, while one is open
+
+    @contextmanager
+    def reading(self) -> Iterator[Store]:
+        """Several reads in one transaction on one connection (a page run reads the learner, their progress
+        and the class at once instead of taking a pooled connection for each). Reads only: a write inside
+        keeps its own transaction semantics only outside this block."""
+        if self._shared is not None:
+            yield self
+            return
+        with self._session() as s:
+            self._shared = s
+            try:
+                yield self
+            finally:
+                self._shared = None
 
     @property
     def location(self) -> str:
@@ -74,6 +102,9 @@ class Store:
 
     @contextmanager
     def _session(self) -> Iterator[Session]:
+        if self._shared is not None:  # inside `reading()`: its transaction; errors are converted there
+            yield self._shared
+            return
         try:
             with Session(self.engine, expire_on_commit=False) as s, s.begin():
                 yield s
@@ -227,6 +258,22 @@ class Store:
                      for a in answers]
             n = s.scalar(select(func.count()).select_from(Membership).where(Membership.class_id == class_id))
             return _drill(row), found, int(n or 0)
+
+    def participant_drill_state(self, class_id: str, learner_id: str
+                                ) -> tuple[DrillRow, list[DrillAnswerRow]] | None:
+        """What one participant's drill area reads every two seconds, in one transaction: the class's latest
+        drill and the participant's own answer; everyone's answers only once the drill is revealed."""
+        with self._session() as s:
+            row = s.scalar(_LATEST_DRILL, {"class_id": class_id})
+            if row is None:
+                return None
+            if row.revealed_at is None:
+                rows = s.execute(_OWN_ANSWER, {"drill_id": row.id, "learner_id": learner_id})
+            else:
+                rows = s.execute(_ALL_ANSWERS, {"drill_id": row.id})
+            found = [DrillAnswerRow(d, lid, a, bool(c), _utc(at))  # type: ignore[arg-type]
+                     for d, lid, a, c, at in rows]
+            return _drill(row), found
 
     def members(self, class_id: str) -> list[LearnerRow]:
         with self._session() as s:

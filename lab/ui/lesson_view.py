@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import plotly.graph_objects as go
 import streamlit as st
 
-from lab.classes.progress import QuestionState, answer_question, quiz_state
+from lab.classes.progress import QuestionState, answer_question
 from lab.errors import LabError
 from lab.i18n import N_
 from lab.lessons import Block, Catalog, Lesson, QuizQuestion
 from lab.lessons.glossary import annotate_html
+from lab.store import LearnerRow, Store
 from lab.ui import exercise_view, identity
 from lab.ui.catalog import localized_glossary
 from lab.ui.lang import _, current, d
@@ -33,16 +35,38 @@ def _figure(name: str, lang: str) -> go.Figure:
     return localize_figure(FIGURES[name](), lang)
 
 
-def _block(lesson: Lesson, index: int, block: Block, explained: set[str]) -> None:
+@st.cache_resource(ttl=60, max_entries=64, show_spinner=False)
+def _bodies(lesson_id: str, lesson_lang: str, glossary_lang: str, version: int,
+            _blocks: tuple[Block, ...]) -> tuple[str, ...]:
+    """The HTML of a lesson's Markdown blocks with the glossary hovers added (the same for every reader of
+    the lesson in a language, so it is worked out once, not on every page run). `version` is the hash of
+    the blocks' HTML: an edited lesson file (the catalog reloads every minute) gets its own entry."""
+    explained: set[str] = set()  # glossary terms already given a hover in this lesson
+    try:
+        g = localized_glossary(glossary_lang)
+    except LabError:  # a broken glossary file is reported on the Glossary page; lessons still read
+        return tuple(block.html for block in _blocks)
+    return tuple(annotate_html(block.html, g, explained) if block.kind == "markdown" else "" for block in _blocks)
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Who reads the lesson, read once per page run: the store (None when it cannot be used: the quiz is
+    shown but cannot be answered), the learner (None: not signed in yet), the lessons they have done and
+    their quiz answers by (lesson id, question)."""
+
+    store: Store | None
+    learner: LearnerRow | None
+    done: set[str] = field(default_factory=set)
+    answers: Mapping[tuple[str, int], QuestionState] = field(default_factory=dict)
+
+
+def _block(lesson: Lesson, index: int, block: Block, html: str) -> None:
     if block.kind == "heading":
         (st.header if block.level == 2 else st.subheader)(block.title, anchor=block.anchor)
     elif block.kind == "markdown":
         # The HTML comes from our renderer with raw HTML disabled in the source, so it is safe to show;
         # the glossary only adds <abbr title> hovers (escaped) around the first use of each term.
-        try:
-            html = annotate_html(block.html, localized_glossary(current()), explained)
-        except LabError:  # a broken glossary file is reported on the Glossary page; lessons still read
-            html = block.html
         st.markdown(html, unsafe_allow_html=True)
     elif block.kind == "callout":
         show, icon, label = CALLOUTS.get(block.callout, CALLOUTS["note"])
@@ -107,17 +131,10 @@ def _question(lesson: Lesson, i: int, q: QuizQuestion, state: QuestionState | No
              disabled=not enabled)
 
 
-def _quiz(lesson: Lesson) -> None:
+def _quiz(lesson: Lesson, reader: Reader) -> None:
     st.header(_("Quiz"), anchor="quiz")
-    s = identity.store()
-    learner = identity.current_learner(s) if s is not None else None
-    states: dict[int, QuestionState] = {}
-    if learner is not None and s is not None:
-        try:
-            states = quiz_state(s, learner.id, lesson.id)
-        except LabError as err:
-            st.error(_("Your answers cannot be read right now: {error}", error=str(err)))
-            s = None
+    s, learner = reader.store, reader.learner
+    states = {q: state for (lesson_id, q), state in reader.answers.items() if lesson_id == lesson.id}
     if learner is None and s is not None:
         st.caption(_("Your first answer starts your saved progress on this browser; pick a display name and get "
                      "your resume link on **My progress**."))
@@ -198,8 +215,9 @@ def _related(lesson: Lesson) -> None:
                     st.code(sample, language=None, wrap_lines=True)
 
 
-def show(lesson: Lesson, catalog: Catalog, *, done: set[str], open_lesson: Callable[[str | None], None]) -> None:
+def show(lesson: Lesson, catalog: Catalog, *, reader: Reader, open_lesson: Callable[[str | None], None]) -> None:
     identity.write_cookie()
+    done = reader.done
     st.button(_("All lessons"), key="back-to-list", icon=":material/arrow_back:", on_click=open_lesson, args=(None,))
     st.title(lesson.title)
     status = _("Done") if lesson.id in done else _("Not done yet")
@@ -229,16 +247,17 @@ def show(lesson: Lesson, catalog: Catalog, *, done: set[str], open_lesson: Calla
         with st.container(border=True):
             st.markdown("**" + _("In this lesson you will learn to") + "**")
             st.markdown("\n".join(f"- {o}" for o in lesson.objectives))
-        explained: set[str] = set()  # glossary terms already given a hover in this lesson
-        for index, block in enumerate(lesson.blocks):
-            _block(lesson, index, block, explained)
+        blocks = tuple(lesson.blocks)
+        bodies = _bodies(lesson.id, lesson.lang, current(), hash(tuple(b.html for b in blocks)), blocks)
+        for index, block in enumerate(blocks):
+            _block(lesson, index, block, bodies[index])
 
         st.header(_("Key takeaways"), anchor="key-takeaways")
         st.markdown("\n".join(f"- {k}" for k in lesson.keypoints))
 
         _related(lesson)
 
-        _quiz(lesson)
+        _quiz(lesson, reader)
 
         exercise_view.show(lesson)
 

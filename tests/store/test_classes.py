@@ -20,7 +20,7 @@ from lab.classes import (
     verify_facilitator,
 )
 from lab.classes.drills import ready_made
-from lab.classes.live import drill_status, start_drill, submit_answer
+from lab.classes.live import drill_status, participant_drill_status, start_drill, submit_answer
 from lab.errors import InputError, NotFoundError
 from lab.store import Store
 
@@ -98,6 +98,41 @@ def test_drill_answers_time_limit_reveal_and_privacy(store: Store) -> None:
     assert data["drills"][0]["answers"] == 2 and data["drills"][0]["correct"] == 1
     assert data["drills"][0]["right_answer"] == "30 s"
     assert data["participants"][0]["drills"] == [{"drill": prepared["title"], "answer": "30 s", "correct": True}]
+
+
+def test_a_participant_reads_only_their_own_answer_until_the_reveal(store: Store) -> None:
+    cls, _key = create_class(store, "Privacy", T0)
+    _, a, _ = join_class(store, cls.code, T0, name="A")
+    _, b, _ = join_class(store, cls.code, T0, name="B")
+    _, c, _ = join_class(store, cls.code, T0, name="C")
+    assert participant_drill_status(store, cls, a.id, T0) is None  # no drill yet
+    prepared = _drill("s4-bgp-failover")
+    drill = start_drill(store, cls, prepared, T0, 45)
+    submit_answer(store, drill, a.id, prepared["answer"], T0 + timedelta(seconds=5))
+    submit_answer(store, drill, b.id, "0", T0 + timedelta(seconds=6))
+    mine = participant_drill_status(store, cls, a.id, T0 + timedelta(seconds=10))
+    assert mine is not None and mine.phase == "open" and mine.drill.spec == drill.spec
+    assert [x.learner_id for x in mine.answers] == [a.id] and mine.mine(a.id).correct  # type: ignore[union-attr]
+    waiting = participant_drill_status(store, cls, c.id, T0 + timedelta(seconds=10))
+    assert waiting is not None and waiting.answers == []  # nobody else's answer reaches C's page
+    store.reveal_drill(drill.id, T0 + timedelta(seconds=20))
+    revealed = participant_drill_status(store, cls, c.id, T0 + timedelta(seconds=21))
+    assert revealed is not None and revealed.phase == "revealed" and revealed.mine(c.id) is None
+    assert {x.learner_id for x in revealed.answers} == {a.id, b.id}
+    dist = {label: (n, right) for label, n, right in revealed.distribution()}
+    assert dist["30 s"] == (1, True) and dist["0 s"] == (1, False)
+
+
+def test_reads_share_one_transaction_and_writes_still_land(store: Store) -> None:
+    cls, _key = create_class(store, "One read", T0)
+    _, a, token = join_class(store, cls.code, T0, name="A")
+    with store.reading() as s:
+        assert s is store and resume_learner(s, token) == a  # type: ignore[arg-type]
+        assert [x.id for x in s.classes_of(a.id)] == [cls.id]
+        with store.reading():  # nested: the same transaction
+            assert store.class_by_code(cls.code) == cls
+    store.record_lesson_read(a.id, "what-is-a-vpn", T0)  # outside it, a write commits on its own
+    assert store.lesson_reads([a.id]) == {a.id: {"what-is-a-vpn"}}
 
 
 def test_a_new_drill_closes_the_open_one(store: Store) -> None:

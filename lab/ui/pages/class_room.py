@@ -14,7 +14,7 @@ import streamlit as st
 
 from lab.classes import find_class, join_class
 from lab.classes.drills import answer_label, explanation_in, failures_in, seconds_left, steps_in
-from lab.classes.live import drill_status, submit_answer
+from lab.classes.live import participant_drill_status, submit_answer
 from lab.errors import LabError
 from lab.figures.classes import drill_distribution
 from lab.store import ClassRow, LearnerRow, Store
@@ -33,7 +33,6 @@ s = identity.store()
 if s is None:
     title.title(_("Join a class"))
     st.stop()
-learner = identity.current_learner(s)
 linked = st.query_params.get("code", "").strip()
 
 
@@ -69,16 +68,19 @@ def _join_form(prefill: str, me: LearnerRow | None) -> None:
 
 
 cls: ClassRow | None = None
-if learner is not None:
-    try:
-        mine = s.classes_of(learner.id)
-        if linked:
-            wanted = find_class(s, linked)
-            cls = wanted if any(c.id == wanted.id for c in mine) else None
-        elif mine:
-            cls = mine[0]
-    except LabError as err:
-        st.error(str(err))
+learner: LearnerRow | None = None
+try:
+    with s.reading():  # the learner and their class in one transaction
+        learner = identity.current_learner(s)
+        if learner is not None:
+            mine = s.classes_of(learner.id)
+            if linked:
+                wanted = find_class(s, linked)
+                cls = wanted if any(c.id == wanted.id for c in mine) else None
+            elif mine:
+                cls = mine[0]
+except LabError as err:
+    st.error(str(err))
 if cls is None or learner is None:
     title.title(_("Join a class"))
     _join_form(linked, learner)
@@ -119,7 +121,7 @@ def live_drill() -> None:
     store: Store = s  # type: ignore[assignment]
     me: LearnerRow = learner  # type: ignore[assignment]
     try:
-        status = drill_status(store, cls, identity.now())  # type: ignore[arg-type]
+        status = participant_drill_status(store, cls, me.id, identity.now())  # type: ignore[arg-type]
     except LabError as err:
         st.error(_("The drill cannot be read right now: {error}", error=str(err)))
         return

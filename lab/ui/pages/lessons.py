@@ -17,20 +17,25 @@ from lab.ui.echo import literal
 from lab.ui.lang import _, _n, current
 
 
-def _done(catalog: Catalog, read_lesson: str | None = None) -> tuple[set[str], bool]:
-    """Lessons done by this browser's learner, read from the database; (done, signed in)."""
+def _reader(catalog: Catalog, read_lesson: str | None = None) -> lesson_view.Reader:
+    """This browser's learner and their progress, read from the database once for the page run (one
+    transaction). Opening a lesson records it as read, once per visit of the lesson, not on every quiz click."""
     s = identity.store()
-    learner = identity.current_learner(s) if s is not None else None
-    if s is None or learner is None:
-        return set(), False
+    if s is None:
+        return lesson_view.Reader(None, None)
     try:
-        if read_lesson is not None:
+        with s.reading():
+            learner = identity.current_learner(s)
+            if learner is None:
+                return lesson_view.Reader(s, None)
+            sizes = {lesson.id: len(lesson.quiz) for lesson in catalog.lessons}
+            progress = learner_progress(s, learner.id, sizes)
+        if read_lesson is not None and read_lesson not in progress.lessons_read:
             s.record_lesson_read(learner.id, read_lesson, identity.now())
-        sizes = {lesson.id: len(lesson.quiz) for lesson in catalog.lessons}
-        return set(learner_progress(s, learner.id, sizes).lessons_done), True
+        return lesson_view.Reader(s, learner, set(progress.lessons_done), progress.per_question)
     except LabError as err:
         st.error(_("Your progress cannot be read right now: {error}", error=str(err)))
-        return set(), False
+        return lesson_view.Reader(None, None)
 
 
 def _open(lesson_id: str | None) -> None:
@@ -66,7 +71,8 @@ def _show_errors(catalog: Catalog) -> None:
 
 def _show_list(catalog: Catalog) -> None:
     st.title(_("Lessons"))
-    done, signed_in = _done(catalog)
+    reader = _reader(catalog)
+    done, signed_in = reader.done, reader.learner is not None
     total = len(catalog.lessons)
     finished = sum(1 for lesson in catalog.lessons if lesson.id in done)
     if signed_in:
@@ -134,8 +140,7 @@ def main() -> None:
         st.error(_("There is no lesson with the id {id}. Pick one from the list below.", id=literal(requested)))
         _show_list(catalog)
         return
-    done, _signed_in = _done(catalog, read_lesson=lesson.id)
-    lesson_view.show(lesson, catalog, done=done, open_lesson=_open)
+    lesson_view.show(lesson, catalog, reader=_reader(catalog, read_lesson=lesson.id), open_lesson=_open)
 
 
 main()
