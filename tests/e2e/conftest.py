@@ -121,45 +121,99 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+def _playwright() -> Iterator[object]:
     _require_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield b
-        finally:
-            b.close()
+        yield p
 
 
 @pytest.fixture(scope="session")
-def browser_contexts(browser: object) -> Iterator[dict[str, object]]:
-    """One browser context per kind of window for the whole run, so the app's scripts and styles are fetched
-    and compiled once, not for every test (a Streamlit page is a few megabytes of JavaScript). Each test still
-    gets its own tab, which is its own Streamlit session."""
-    contexts: dict[str, object] = {}
+def browser(_playwright: object) -> Iterator[object]:
+    """A browser for tests that need contexts of their own (another device, another browser language)."""
+    b = _playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)  # type: ignore[attr-defined]
     try:
-        yield contexts
+        yield b
     finally:
-        for context in contexts.values():
+        b.close()
+
+
+class SharedContext:
+    """A shared browser profile seen through one window size: its tabs open at that size.
+
+    The profile is on disk, so Chromium keeps the compiled code of the app's scripts (a Streamlit page is
+    a few megabytes of JavaScript) from one tab to the next; an incognito context compiles them for every
+    tab, which was half the CPU time of loading a page.
+    """
+
+    def __init__(self, context: object, viewport: dict[str, int] | None) -> None:
+        self.context = context
+        self.viewport = viewport
+
+    def new_page(self) -> object:
+        page = self.context.new_page()  # type: ignore[attr-defined]
+        if self.viewport:
+            page.set_viewport_size(self.viewport)
+        page.set_default_timeout(WAIT_MS)
+        return page
+
+    def clear_cookies(self) -> None:
+        self.context.clear_cookies()  # type: ignore[attr-defined]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.context, name)
+
+
+class SharedContexts:
+    """The run's browser profiles, one per kind of device (a desktop, a phone): every window size of a
+    kind shares one profile, so the app's scripts are fetched and compiled once per kind."""
+
+    def __init__(self, playwright: object, root: Path) -> None:
+        self.playwright = playwright
+        self.root = root
+        self.profiles: dict[str, object] = {}
+
+    def get(self, name: str, **options: object) -> SharedContext:
+        viewport = options.pop("viewport", None)
+        options.pop("accept_downloads", None)  # every profile accepts downloads
+        # Animations only delay what the tests look at (the final state is the same): skip them.
+        options.setdefault("reduced_motion", "reduce")
+        kind = repr(sorted(options.items()))
+        if kind not in self.profiles:
+            self.profiles[kind] = self.playwright.chromium.launch_persistent_context(  # type: ignore[attr-defined]
+                str(self.root / f"profile-{len(self.profiles)}"), executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+                headless=True, accept_downloads=True, viewport=viewport, **options,
+            )
+        return SharedContext(self.profiles[kind], viewport)  # type: ignore[arg-type]
+
+    def close(self) -> None:
+        for context in self.profiles.values():
             context.close()  # type: ignore[attr-defined]
 
 
-def context_for(contexts: dict[str, object], browser: object, name: str, **options: object) -> object:
-    """The shared context called `name` (created with `options` on first use)."""
-    if name not in contexts:
-        contexts[name] = browser.new_context(**options)  # type: ignore[attr-defined]
-    return contexts[name]
+@pytest.fixture(scope="session")
+def browser_contexts(_playwright: object, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SharedContexts]:
+    """One browser profile per kind of device for the whole run, so the app's scripts and styles are fetched
+    and compiled once, not for every test. Each test still gets its own tab, which is its own Streamlit
+    session, and clears the cookies first."""
+    contexts = SharedContexts(_playwright, tmp_path_factory.mktemp("browser-profiles"))
+    try:
+        yield contexts
+    finally:
+        contexts.close()
+
+
+def context_for(contexts: SharedContexts, browser: object | None, name: str, **options: object) -> SharedContext:
+    """The shared context for window `name` (`options` as for `browser.new_context`; `browser` is not used)."""
+    return contexts.get(name, **options)
 
 
 @pytest.fixture
-def page(browser: object, browser_contexts: dict[str, object]) -> Iterator[object]:
-    context = context_for(browser_contexts, browser, "laptop",
-                          viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-    context.clear_cookies()  # type: ignore[attr-defined]  # no learner carried over from an earlier test
-    pg = context.new_page()  # type: ignore[attr-defined]
-    pg.set_default_timeout(WAIT_MS)
+def page(browser_contexts: SharedContexts) -> Iterator[object]:
+    context = browser_contexts.get("laptop", viewport={"width": 1400, "height": 1000})
+    context.clear_cookies()  # no learner carried over from an earlier test
+    pg = context.new_page()
     try:
         yield pg
     finally:
@@ -220,6 +274,7 @@ def choose(page: object, picker: object, option: str, *, exact: bool = True) -> 
 def save_shot(pg: object, folder: Path, name: str) -> Path:
     """A full-page PNG of `pg` under `folder` (and VPN_LAB_SHOTS when set)."""
     path = folder / f"{name}.png"
+    settle(pg)
     pg.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
     keep_screenshot(path)
     return path
@@ -227,16 +282,51 @@ def save_shot(pg: object, folder: Path, name: str) -> Path:
 
 SHOT_SIZES = ((1920, 1080), (1400, 900), (390, 844))
 
+# Ready for a picture: no element still loading its code (Streamlit shows a grey placeholder until then), no
+# chart wider than its box (charts are redrawn at the new width after a resize), and nothing that a resize
+# or a late paint changes moved for three frames in a row. Checked once per frame.
+_SETTLED_JS = """() => {
+    const parts = [innerWidth, innerHeight, document.documentElement.scrollHeight];
+    let ready = document.querySelectorAll('[data-testid="stSkeleton"], [data-testid="stAppSkeleton"]').length === 0;
+    for (const e of document.querySelectorAll('[data-testid="stMain"], [data-testid="stAppViewContainer"]')) {
+        parts.push(e.scrollHeight, e.clientWidth);
+    }
+    for (const chart of document.querySelectorAll('[data-testid="stPlotlyChart"]')) {
+        const svg = chart.querySelector('.main-svg');
+        if (!svg || chart.clientWidth === 0) continue;  // not drawn yet, or hidden at this size
+        const width = Number(svg.getAttribute('width'));
+        parts.push(width);
+        if (width > chart.clientWidth + 1) ready = false;
+    }
+    for (const canvas of document.querySelectorAll('[data-testid="stDataFrame"] canvas')) parts.push(canvas.width);
+    const shape = parts.join(',');
+    window.__vpnlabSame = ready && shape === window.__vpnlabShape ? (window.__vpnlabSame || 0) + 1 : 0;
+    window.__vpnlabShape = shape;
+    return window.__vpnlabSame >= 3;
+}"""
+
+
+def settle(pg: object) -> None:
+    """Wait until the page is ready for a picture: its layout has followed the window size and every
+    element has drawn itself (see _SETTLED_JS)."""
+    pg.evaluate("() => { window.__vpnlabSame = 0; window.__vpnlabShape = ''; }")  # type: ignore[attr-defined]
+    pg.wait_for_function(_SETTLED_JS, polling="raf", timeout=WAIT_MS)  # type: ignore[attr-defined]
+
+
+def resize(pg: object, width: int, height: int) -> None:
+    """Set the window size and wait until the layout has followed it."""
+    pg.set_viewport_size({"width": width, "height": height})  # type: ignore[attr-defined]
+    settle(pg)
+
 
 def shoot_sizes(pg: object, folder: Path, name: str) -> None:
     """Screenshots of `pg` at 1920x1080, 1400x900 and 390x844 (the viewport is restored afterwards)."""
     before = pg.viewport_size  # type: ignore[attr-defined]
     for w, h in SHOT_SIZES:
-        pg.set_viewport_size({"width": w, "height": h})  # type: ignore[attr-defined]
-        pg.wait_for_timeout(500)  # type: ignore[attr-defined]
+        resize(pg, w, h)
         save_shot(pg, folder, f"{name}-{w}x{h}")
     if before:
-        pg.set_viewport_size(before)  # type: ignore[attr-defined]
+        resize(pg, before["width"], before["height"])
 
 
 def keep_screenshot(path: Path) -> None:

@@ -12,6 +12,8 @@ from urllib.parse import quote
 
 import pytest
 
+from tests.e2e.conftest import resize
+
 pytestmark = pytest.mark.e2e
 
 EVIL = "evil.example"
@@ -100,8 +102,8 @@ def test_issue_links_in_the_browser(app_url, guarded, shoot) -> None:
     page.get_by_role("button", name="What a VPN is", exact=False).first.click()
     page.get_by_role("heading", name="What a VPN is").first.wait_for()
     page.go_back()
+    page.get_by_text("There is no lesson with the id").first.wait_for()  # Back reruns the hostile link
     wait_idle(page)
-    page.wait_for_timeout(1000)
     _assert_inert(page, "Lessons")
     shoot("injection-lesson-back")
 
@@ -113,10 +115,9 @@ def test_issue_links_in_the_browser(app_url, guarded, shoot) -> None:
     _assert_inert(page, "Troubleshooter")
     page.get_by_role("button", name="Both tunnels are down", exact=False).first.wait_for()  # the tree still works
     for width, height in ((1920, 1080), (1400, 900), (390, 844)):
-        page.set_viewport_size({"width": width, "height": height})
-        page.wait_for_timeout(300)
+        resize(page, width, height)
         shoot(f"injection-troubleshooter-{width}x{height}")
-    page.set_viewport_size({"width": 1400, "height": 1000})
+    resize(page, 1400, 1000)
 
     page.goto(f"{app_url}/monitor?source={quote(PAYLOADS['image'], safe='')}")
     wait_idle(page)

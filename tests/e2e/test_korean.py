@@ -7,7 +7,7 @@ import pytest
 
 from lab import i18n
 from lab.ui.registry import PAGES, PageSpec
-from tests.e2e.conftest import choose, click_and_wait, wait_idle
+from tests.e2e.conftest import choose, click_and_wait, resize, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -24,8 +24,7 @@ def test_every_page_in_korean(app_url, page, shoot, spec: PageSpec) -> None:
     for other in PAGES:  # the navigation is Korean too
         assert nav.get_by_text(i18n.t(other.title, "ko"), exact=True).count() >= 1
     for name, (width, height) in SIZES.items():
-        page.set_viewport_size({"width": width, "height": height})
-        page.wait_for_timeout(300)
+        resize(page, width, height)
         shoot(f"ko-{spec.url_path or 'home'}-{name}")
 
 

@@ -21,12 +21,10 @@ def _open_connection_tab(page) -> None:
     chart = page.locator('[data-testid="stPlotlyChart"] .main-svg').first
     chart.wait_for(state="visible")
     chart.scroll_into_view_if_needed()
-    page.wait_for_timeout(300)  # let plotly finish its transition before the screenshot
 
 
 def _wait_tables(page) -> None:
     page.locator('[data-testid="stDataFrame"] canvas').first.wait_for(state="visible")
-    page.wait_for_timeout(300)  # the data grid paints its canvas after it is attached
 
 
 def test_monitor_replay_shows_the_per_tunnel_chart(page, app_url: str, shoot) -> None:
@@ -77,7 +75,7 @@ def test_monitor_live_region_from_a_local_aws_endpoint(page, live_app: str, shoo
 def test_monitor_simulation_shows_a_failure_from_its_script(page, app_url: str, tmp_path) -> None:
     """A simulation with a failure script (from a link, as the scenario lab writes them): the failed gateway's
     connection has no tunnel up at the end, and its chart and events show when it went down."""
-    from tests.e2e.conftest import SHOT_SIZES, save_shot
+    from tests.e2e.conftest import SHOT_SIZES, resize, save_shot
 
     page.goto(f"{app_url}/monitor?source=sim:s4&fail=cgw-down:cgw-a@120")
     wait_idle(page)
@@ -94,8 +92,46 @@ def test_monitor_simulation_shows_a_failure_from_its_script(page, app_url: str, 
     _no_exception(page)
     # At each size, the chart in view: the screenshot shows the failure as a reader scrolling to it sees it.
     for width, height in SHOT_SIZES:
-        page.set_viewport_size({"width": width, "height": height})
+        resize(page, width, height)
         chart = page.locator('[data-testid="stPlotlyChart"]').first
         chart.locator(".main-svg").first.wait_for(state="visible")
         chart.scroll_into_view_if_needed()
         save_shot(page, tmp_path, f"monitor-simulation-failure-chart-{width}x{height}")
+
+
+def test_the_inventory_reads_without_sideways_scrolling_on_a_phone_and_a_laptop(
+        browser, browser_contexts, page, app_url: str, tmp_path) -> None:
+    """390 px: one card per connection, every column's label and value on the screen; 1400 px: the table, whose
+    last column ("Category", after "Tunnels up") fits without the grid scrolling sideways."""
+    from tests.e2e.conftest import WAIT_MS, context_for, keep_screenshot
+
+    page.goto(f"{app_url}/monitor?replay=bgp-failover-s4")
+    _wait_tables(page)
+    assert not page.locator(".st-key-monitor_inventory_cards").is_visible()
+    scroller = page.locator('.st-key-monitor_inventory_table [data-testid="stDataFrame"] .dvn-scroller').first
+    assert scroller.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), "the table scrolls sideways at 1400 px"
+
+    phone = context_for(browser_contexts, browser, "390x844", viewport={"width": 390, "height": 844},
+                        is_mobile=True, has_touch=True, device_scale_factor=2).new_page()
+    try:
+        phone.set_default_timeout(WAIT_MS)
+        phone.goto(f"{app_url}/monitor?replay=bgp-failover-s4")
+        cards = phone.locator('.st-key-monitor_inventory_cards [data-testid="stMarkdown"]')
+        phone.get_by_text("Tunnels up:").first.wait_for(state="visible")
+        wait_idle(phone)
+        # The page's style rules arrive with its first elements: wait until they have hidden the table.
+        phone.locator(".st-key-monitor_inventory_table").wait_for(state="hidden")
+        assert cards.count() == 2
+        text = cards.first.inner_text()
+        assert all(label in text for label in ("Tunnels up:", "State:", "Routing:", "Gateway:", "Customer gateway:",
+                                                "Category:")), text
+        assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "the page scrolls sideways"
+        widest = phone.evaluate("Math.max(...Array.from(document.querySelectorAll("
+                                "'.st-key-monitor_inventory_cards p')).map(e => e.getBoundingClientRect().right))")
+        assert widest <= 390
+        cards.first.scroll_into_view_if_needed()
+        shot = tmp_path / "monitor-inventory-phone.png"
+        phone.screenshot(path=str(shot))
+        keep_screenshot(shot)
+    finally:
+        phone.close()

@@ -87,7 +87,7 @@ def test_selecting_a_gateway_on_the_diagram_fails_it(page, app_url: str, shoot) 
     assert box is not None
     # plotly listens on its drag layer, so click at the marker's position rather than on the path.
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.wait_for_timeout(300)
+    topology.locator(".hoverlayer .hovertext").first.wait_for()  # plotly has the point under the pointer
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     wait_idle(page)
     page.get_by_text("Added “Customer gateway device down” on cgw-a at 60 s").wait_for()
@@ -118,11 +118,11 @@ def test_open_in_troubleshooter_carries_the_logs(page, app_url: str, shoot) -> N
     shoot("scenario-lab-to-troubleshooter")
 
 
-def test_a_phone_gets_the_top_to_bottom_diagram(browser, browser_contexts, app_url: str, tmp_path) -> None:
+def test_a_phone_gets_the_top_to_bottom_diagram(browser_contexts, app_url: str, tmp_path) -> None:
     """At 390 px the left-to-right diagram is hidden and the vertical one shows every element's label."""
     from tests.e2e.conftest import WAIT_MS, context_for, keep_screenshot
 
-    context = context_for(browser_contexts, browser, "390x844", viewport={"width": 390, "height": 844},
+    context = context_for(browser_contexts, None, "390x844", viewport={"width": 390, "height": 844},
                           is_mobile=True, has_touch=True, device_scale_factor=2)
     page = context.new_page()
     try:

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from lab import PROJECT_DIR
-from tests.e2e.conftest import WAIT_MS, context_for, keep_screenshot, wait_idle
+from lab.ui.registry import PAGES
+from tests.e2e.conftest import context_for, keep_screenshot, resize, settle, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -42,8 +43,15 @@ VIEWS = [
      "&fail=endpoint-replacement:tunnel-1@900&fail=bgp-reset:tunnel-2@950&fail=psk-mismatch:tunnel-3@1800%2B300"
      "&fail=proposal-mismatch:tunnel-4@1830%2B200&fail=cgw-down:cgw-b@2400%2B60", PLOT),
     ("troubleshooter", "troubleshooter", "h1"),
-    ("monitor", "monitor?replay=dpd-idle-tunnel", '[data-testid="stDataFrame"] canvas'),
+    # The inventory is a table on a wide screen and one card per connection on a phone.
+    ("monitor", "monitor?replay=dpd-idle-tunnel",
+     '.st-key-monitor_inventory_table canvas, .st-key-monitor_inventory_cards [data-testid="stMarkdown"] >> visible=true'),
 ]
+
+
+# The registry's pages that a view above opens as their link does: their heading is checked here, at every
+# size, instead of in test_pages.py's one load per page.
+HEADINGS = {spec.url_path: spec.heading for spec in PAGES if spec.url_path in {v[1] for v in VIEWS}}
 
 
 @pytest.fixture(scope="module")
@@ -59,32 +67,47 @@ def shots_dir() -> Iterator[None]:
         del os.environ["VPN_LAB_SHOTS"]
 
 
+def _shoot_whole_page(page, tmp_path: Path, name: str, size: str, width: int) -> None:
+    """The app scrolls inside its main area: grow the window to the content's height so the screenshot shows
+    the whole page, as a reader scrolling through it would see it."""
+    assert page.locator('[data-testid="stException"]').count() == 0, f"{name} at {size}"
+    height = page.evaluate(
+        "Math.max(...Array.from(document.querySelectorAll("
+        "'[data-testid=\"stMain\"], [data-testid=\"stAppViewContainer\"], body')).map(e => e.scrollHeight))"
+    )
+    page.set_viewport_size({"width": width, "height": min(max(int(height), 400), 9000)})
+    wait_idle(page)
+    settle(page)
+    shot = tmp_path / f"{name}-{size}.png"
+    page.screenshot(path=str(shot), full_page=True)
+    keep_screenshot(shot)
+
+
 @pytest.mark.parametrize("name, path, ready", VIEWS, ids=[v[0] for v in VIEWS])
 def test_every_page_at_projector_laptop_and_phone_size(
-    browser, browser_contexts, app_url: str, tmp_path: Path, shots_dir: None, name: str, path: str, ready: str
+    browser_contexts, app_url: str, tmp_path: Path, shots_dir: None, name: str, path: str, ready: str
 ) -> None:
-    for size, options in SIZES.items():
-        context = context_for(browser_contexts, browser, size, **options)
+    # The two desktop sizes share one page load: the layout follows the window (responsive CSS, charts
+    # redrawn at their new width), so the laptop picture is the one a fresh load at that size shows.
+    # The phone gets its own load, in a touch device with a 2x screen.
+    loads = [["1920x1080", "1400x900"], ["390x844"]]
+    for sizes in loads:
+        options = dict(SIZES[sizes[0]])
+        context = context_for(browser_contexts, None, sizes[0], **options)
         context.clear_cookies()
         page = context.new_page()
         try:
-            page.set_default_timeout(WAIT_MS)
             page.goto(f"{app_url}/{path}")
             wait_idle(page)
             page.locator(ready).first.wait_for(state="visible")
             wait_idle(page)
-            assert page.locator('[data-testid="stException"]').count() == 0, f"{name} at {size}"
-            # The app scrolls inside its main area: grow the window to the content's height so the
-            # screenshot shows the whole page, as a reader scrolling through it would see it.
-            height = page.evaluate(
-                "Math.max(...Array.from(document.querySelectorAll("
-                "'[data-testid=\"stMain\"], [data-testid=\"stAppViewContainer\"], body')).map(e => e.scrollHeight))"
-            )
-            width = options["viewport"]["width"]  # type: ignore[index]
-            page.set_viewport_size({"width": width, "height": min(max(int(height), 400), 9000)})
-            wait_idle(page)
-            shot = tmp_path / f"{name}-{size}.png"
-            page.screenshot(path=str(shot), full_page=True)
-            keep_screenshot(shot)
+            if path in HEADINGS:  # a page of the registry, as its link opens it (tests/e2e/test_pages.py)
+                page.get_by_role("heading", name=HEADINGS[path], exact=True).first.wait_for(state="visible")
+            for size in sizes:
+                viewport = SIZES[size]["viewport"]
+                if size != sizes[0]:
+                    resize(page, viewport["width"], viewport["height"])  # type: ignore[index]
+                    page.locator(ready).first.wait_for(state="visible")
+                _shoot_whole_page(page, tmp_path, name, size, viewport["width"])  # type: ignore[index]
         finally:
             page.close()

@@ -4,13 +4,15 @@ front-matter loader and every YAML data loader.
 Inputs are generated three ways: text from an alphabet heavy in the syntax that matters (YAML and log
 punctuation), random JSON-like structures dumped as YAML, and the project's real files with random
 cuts and insertions. The only exception allowed out is the project's own `LabError`; every example
-must finish in bounded time, and the run must not grow the process's memory without bound. Example
-counts are a few hundred per target with deadlines off, so the suite stays fast on a slow machine.
+must finish in bounded time, and the run must not grow the process's memory without bound. Each target
+gets 100 examples in the suite, with deadlines off, so the suite stays fast on a slow machine; set
+VPNLAB_FUZZ_EXAMPLES (e.g. 5000) for a longer hunt.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import resource
 import shutil
 import time
@@ -41,7 +43,7 @@ from lab.triage.tree import load_tree_file
 
 DATA = Path(__file__).resolve().parents[2] / "lab" / "data"
 FUZZ = settings(
-    max_examples=200,
+    max_examples=int(os.environ.get("VPNLAB_FUZZ_EXAMPLES", "100")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large],
     database=None,

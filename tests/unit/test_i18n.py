@@ -3,13 +3,14 @@ with the code (no message missing, unused, untranslated or with placeholders the
 
 from __future__ import annotations
 
+import functools
 import re
 
 import pytest
 
 from lab import i18n
 from lab.i18n.catalogue import check, scan
-from lab.i18n.data import data_messages
+from lab.i18n.data import data_messages as _read_data_messages
 
 
 @pytest.mark.parametrize(
@@ -101,6 +102,9 @@ def test_ui_catalogue_matches_the_code() -> None:
     report = check(messages, "messages")
     names = ("missing", "unused", "untranslated", "placeholders")
     assert not any(getattr(report, n) for n in names), _fail_message(report, names)
+
+# The data's messages are read from every lesson, tree, pattern and scenario: once for this module.
+data_messages = functools.cache(_read_data_messages)
 
 
 def test_data_catalogue_lists_the_data_it_translates() -> None:

@@ -157,7 +157,8 @@ def dashboard() -> None:
     labels = [f"{lesson.number}" for lesson in lessons]
     states = [[DONE if lesson.id in p.progress.lessons_done else READ if lesson.id in p.progress.lessons_read
                else NOT_READ for lesson in lessons] for p in people]
-    st.plotly_chart(progress_matrix([p.learner.name for p in people], labels, states),
+    st.plotly_chart(progress_matrix([p.learner.name for p in people], labels, states,
+                                    [lesson.title for lesson in lessons], current()),
                     key="fac_matrix", config={"displayModeBar": False})
     success = report.question_success()
     if success:
