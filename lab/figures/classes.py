@@ -65,34 +65,39 @@ def progress_matrix(names: Sequence[str], lessons: Sequence[str], states: Sequen
     return fig
 
 
-def question_success(labels: Sequence[str], rates: Sequence[float], answered: Sequence[int]) -> go.Figure:
-    """First-try success per question across the class, lowest first: what the team misses."""
+def question_success(labels: Sequence[str], rates: Sequence[float], answered: Sequence[int],
+                     lang: str | None = None) -> go.Figure:
+    """First-try success per question across the class, lowest first: what the team misses (words in `lang`)."""
     order = sorted(range(len(labels)), key=lambda i: (rates[i], labels[i]))
     ys = [escape(labels[i]) for i in order]
     xs = [round(100 * rates[i]) for i in order]
     fig = go.Figure(go.Bar(
         x=xs, y=ys, orientation="h", marker_color=["#c0392b" if x < 50 else "#e0a800" if x < 80 else "#2e8540"
                                                    for x in xs],
-        text=[f"{x} % of {answered[i]}" for x, i in zip(xs, order, strict=True)], textposition="auto",
-        hovertemplate="%{y}: %{x} % right at the first try<extra></extra>",
+        text=[t("{pct} % of {n}", lang, pct=x, n=answered[i]) for x, i in zip(xs, order, strict=True)],
+        textposition="auto",
+        # Plotly's own %{…} placeholders stay outside the translated text.
+        hovertemplate="%{y}: %{x} % · " + escape(t("right at the first try", lang)) + "<extra></extra>",
     ))
-    fig.update_xaxes(range=[0, 100], title="right at the first try (%)", gridcolor=_GRID)
+    fig.update_xaxes(range=[0, 100], title=t("right at the first try (%)", lang), gridcolor=_GRID)
     fig.update_yaxes(autorange="reversed", automargin=True)
-    return _layout(fig, "Quiz questions by first-try success (lowest first)", max(220, 90 + 26 * len(ys)))
+    return _layout(fig, t("Quiz questions by first-try success (lowest first)", lang), max(220, 90 + 26 * len(ys)))
 
 
-def drill_distribution(labels: Sequence[str], counts: Sequence[int], right: Sequence[bool] | None) -> go.Figure:
-    """How the room answered; `right` marks the right answer(s) once revealed (None: not revealed)."""
+def drill_distribution(labels: Sequence[str], counts: Sequence[int], right: Sequence[bool] | None,
+                       lang: str | None = None) -> go.Figure:
+    """How the room answered; `right` marks the right answer(s) once revealed (None: not revealed); words in
+    `lang`."""
     ys = [escape(label if len(label) <= 60 else label[:57] + "...") for label in labels]
     if right is None:
         colours = ["#5b7db1"] * len(ys)
         text = [str(c) for c in counts]
     else:
         colours = ["#2e8540" if r else "#9aa5b1" for r in right]
-        text = [f"{c} (right answer)" if r else str(c) for c, r in zip(counts, right, strict=True)]
+        text = [t("{n} (right answer)", lang, n=c) if r else str(c) for c, r in zip(counts, right, strict=True)]
     fig = go.Figure(go.Bar(x=list(counts), y=ys, orientation="h", marker_color=colours, text=text,
                            textposition="auto", hovertemplate="%{y}: %{x}<extra></extra>"))
-    fig.update_xaxes(title="answers", dtick=1, rangemode="tozero", gridcolor=_GRID)
+    fig.update_xaxes(title=t("answers", lang), dtick=1, rangemode="tozero", gridcolor=_GRID)
     fig.update_yaxes(autorange="reversed", automargin=True)
-    return _layout(fig, "Answers so far" if right is None else "Answers (right answer marked)",
+    return _layout(fig, t("Answers so far", lang) if right is None else t("Answers (right answer marked)", lang),
                    max(200, 90 + 40 * len(ys)))
