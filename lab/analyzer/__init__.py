@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 from lab.analyzer import formats as fmts
 from lab.analyzer import scan as _scan
@@ -165,9 +166,44 @@ def analyze_path(path: Path | str, fmt: str = "auto") -> Analysis:
         if p.stat().st_size <= MAX_BYTES:
             # Small enough to check as a whole: exact messages (line of a bad byte) for free.
             return analyze_bytes(p.read_bytes(), fmt, str(p))
-        return analyze_stream(p.open("r", encoding="utf-8-sig", newline=""), fmt, str(p))
+        return _analyze_file(p.open("rb"), fmt, str(p))
     except OSError as exc:
         raise InputError(M("Cannot read {path}: {error}.", path=str(p), error=exc.strerror or exc)) from None
+
+
+def _analyze_file(fh: BinaryIO, fmt: str, name: str) -> Analysis:
+    """Analyze a file opened in binary mode, read in large blocks cut at line ends (bytes go to the scan
+    as they are; each block is decoded once, to check it is UTF-8 and for format detection)."""
+    scanner = Scanner(fmt)
+    rest = b""
+    done_lines = 0
+    try:
+        with fh:
+            first = True
+            while True:
+                data = fh.read(CHUNK)
+                if not data:
+                    break
+                if first and data.startswith(b"\xef\xbb\xbf"):
+                    data = data[3:]
+                first = False
+                if rest:
+                    data = rest + data
+                cut = data.rfind(b"\n")
+                if cut < 0:
+                    rest = data
+                    continue
+                rest = data[cut + 1 :]
+                scanner.feed_bytes(data[:cut])
+                done_lines = scanner.lines
+            if rest:
+                scanner.feed_bytes(rest)
+    except UnicodeDecodeError:
+        raise InputError(M(
+            "{name} is not UTF-8 text (an invalid byte near line {line:,}). "
+            "Convert it to UTF-8, for example with `iconv -f latin1 -t utf-8`.", name=name, line=done_lines + 1,
+        )) from None
+    return _finish(scanner)
 
 
 def analyze_stream(fh: object, fmt: str = "auto", name: str | Msg = "") -> Analysis:

@@ -31,6 +31,7 @@ SIGNATURES: dict[str, re.Pattern[str]] = {
         r"\bcharon(?:-systemd)?\b|(?:\b\d{2}|^)\[(?:IKE|NET|ENC|CFG|KNL|MGR|JOB|CHD|LIB|DMN|ASN)\] "
     ),
     "libreswan": re.compile(r'\bpluto\[\d+\]|"[^"]+"(?:\[\d+\])?(?: \S+)? #\d+: |STATE_(?:MAIN|QUICK|PARENT|V2)_'),
+    "racoon": re.compile(r"\bracoon(?:\[\d+\])?: (?:\[[^\]]*\]: )?(?:ERROR|INFO|WARNING|NOTIFY|DEBUG)?"),
     "cisco-asa": re.compile(r"%(?:ASA|PIX|FTD)-\d-\d{6}"),
     "cisco-ios": re.compile(r"%(?:CRYPTO|IKEV2|BGP|ISAKMP)-\d-[A-Z_]+|\bISAKMP(?: \(\d+:\d+\))?:|IPSEC\("),
     "fortigate": re.compile(r'\blog_?id="?\d{10}|subtype="?(?:vpn|ipsec)\b|\bike \d+:'),

@@ -12,7 +12,7 @@ from one `bytes.find` sweep per keyword.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 try:  # pragma: no cover - depends on the platform's wheels
     import hyperscan as _hs
@@ -25,21 +25,23 @@ ENGINE = "hyperscan" if _hs is not None else "python"
 class Prefilter:
     """Compiled once for a set of keywords; `lines(data)` gives (line start, line end, keyword ids)."""
 
-    def __init__(self, keywords: Sequence[str]) -> None:
+    def __init__(self, keywords: Sequence[str], only: Iterable[int] | None = None) -> None:
+        """`only`: the ids of the keywords to look for (a subset; ids stay those of `keywords`)."""
         self.keywords = tuple(keywords)
+        self.ids = sorted(only) if only is not None else list(range(len(self.keywords)))
         self.shift = max(1, len(self.keywords)).bit_length()  # bits of a keyword id in a packed hit
         self._db = None
-        if _hs is not None and self.keywords:
+        if _hs is not None and self.ids:
             db = _hs.Database(mode=_hs.HS_MODE_BLOCK)
-            exprs = [_hs_literal(k) for k in self.keywords]
-            flags = [_hs.HS_FLAG_CASELESS if caseless(k) else 0 for k in self.keywords]
-            db.compile(expressions=exprs, ids=list(range(len(exprs))), elements=len(exprs), flags=flags)
+            exprs = [_hs_literal(self.keywords[i]) for i in self.ids]
+            flags = [_hs.HS_FLAG_CASELESS if caseless(self.keywords[i]) else 0 for i in self.ids]
+            db.compile(expressions=exprs, ids=self.ids, elements=len(exprs), flags=flags)
             self._db = db
             self._scratch = _hs.Scratch(db)
 
     def hits(self, data: bytes) -> list[tuple[int, int]]:
         """(end offset, keyword id) of every keyword occurrence, in offset order."""
-        if not self.keywords:
+        if not self.ids:
             return []
         if self._db is not None:
             out: list[tuple[int, int]] = []
@@ -52,7 +54,8 @@ class Prefilter:
             return out
         found: list[tuple[int, int]] = []
         lowered = data.lower()
-        for kid, kw in enumerate(self.keywords):
+        for kid in self.ids:
+            kw = self.keywords[kid]
             needle = kw.encode("utf-8")
             hay = lowered if caseless(kw) else data
             pos = hay.find(needle)
@@ -67,7 +70,7 @@ class Prefilter:
         """Every keyword occurrence as one integer, (end offset << shift) | keyword id, in offset order:
         eight bytes a hit, for blocks whose lines are read later (`lab.analyzer.scan`)."""
         out: array[int] = array("q")
-        if not self.keywords:
+        if not self.ids:
             return out
         shift = self.shift
         if self._db is not None:

@@ -101,6 +101,8 @@ def exchange_name(raw: str) -> str:
     for needle, name in (
         ("REKEY", "CREATE_CHILD_SA"),  # libreswan 3.x STATE_V2_REKEY_CHILD_I / STATE_V2_REKEY_IKE_I
         ("SA_INIT", "IKE_SA_INIT"),
+        ("IDENT", "MAIN_MODE"),  # racoon "identity exchange", ISAKMP "Identity Protection"
+        ("PHASE2", "QUICK_MODE"),  # racoon "phase2 exchange"
         ("PARENT_I1", "IKE_SA_INIT"),
         ("PARENT_R1", "IKE_SA_INIT"),
         ("IKE_AUTH", "IKE_AUTH"),
@@ -369,6 +371,7 @@ NOTIFY_MEANING = {
     "PAYLOAD_MALFORMED": "malformed",  # IKEv1 Main Mode: the classic sign of a wrong pre-shared key
     "INVALID_COOKIE": "malformed",  # IKEv1 Main Mode after the key exchange: the peer has no key for us
     "CHILD_SA_NOT_FOUND": "rekey_failed",
+    "INVALID_SYNTAX": "syntax",  # CREATE_CHILD_SA over an SA that was up: its rekey was refused
     "INVALID_SPI": "rekey_failed",
     "TEMPORARY_FAILURE": "rekey_collision",
     "NO_ADDITIONAL_SAS": "rekey_failed",
@@ -417,6 +420,10 @@ class _State:
     child_refused: bool = False  # a Child SA was refused since the IKE SA came up
     session_end: Event | None = None  # the L2TP/PPP session inside the SA ended here (a user disconnect)
     proposal_flaw: str = ""  # a key length the offered algorithm does not have (the peer must refuse it)
+    peer: str = ""  # the IKE peer's address, when a line names it
+    host_to_host: bool = False  # the Child SA's selectors are the two IKE endpoints themselves
+    child_ts: str = ""  # the selectors of the Child SA last proposed
+    child_proposals: bool = False  # ESP/AH proposals were listed (received or configured)
     retransmits: list[Event] = field(default_factory=list)  # unanswered so far; an answer makes them harmless
 
 
@@ -504,6 +511,19 @@ def _borrow_exchange(events: list[Event]) -> None:
                 break
 
 
+_HOST_CIDR = re.compile(r"^([0-9a-fA-F.:]+)/(32|128)$")
+
+
+def _host_to_host(selectors: str, peer: str) -> bool:
+    """Selectors "a/32===b/32" whose remote host is the IKE peer: an SA between the two gateways only,
+    the one case where transport mode can be negotiated (RFC 4301 section 4.1)."""
+    sides = [p.strip() for p in selectors.split("===")]
+    hosts = [_HOST_CIDR.match(p) for p in sides]
+    if len(sides) != 2 or not all(hosts):
+        return False
+    return not peer or peer in (hosts[0].group(1), hosts[1].group(1))  # type: ignore[union-attr]
+
+
 def classify(events: list[Event]) -> None:
     """Give each ordered event its category and weight, reading each stream with its own state."""
     states: dict[int, _State] = {}
@@ -514,6 +534,11 @@ def classify(events: list[Event]) -> None:
             for r in st.retransmits:  # the peer did answer: the retransmits were packet loss, not a cause
                 r.weight = "context"
             st.retransmits = []
+        if ev.values.get("peer"):
+            st.peer = str(ev.values["peer"])
+        if ev.values.get("ts_offered") and ev.kind in ("exchange", "initiate", "established"):
+            st.child_ts = str(ev.values["ts_offered"])
+            st.host_to_host = _host_to_host(st.child_ts, st.peer)
         if ev.ike:
             st.ike = ev.ike
         elif ev.exchange in ("IKE_SA_INIT", "IKE_AUTH", "CREATE_CHILD_SA"):
@@ -540,6 +565,9 @@ def classify(events: list[Event]) -> None:
                 kind = "no_proposal" if _phase_of(ev, st) == "child" and ex != "IKE_SA_INIT" else ""
             elif meaning == "malformed":
                 kind = "auth_failed" if ex in ("MAIN_MODE", "AGGRESSIVE_MODE") else ""
+            elif meaning == "syntax":
+                up_before = st.child_up or st.rekeying or (st.ike_up and (st.ike or ev.ike) == 2)
+                kind = "rekey_failed" if ex == "CREATE_CHILD_SA" and up_before else ""
             if ev.direction == "received":
                 st.answered = True
         if kind in ("exchange", "initiate"):
@@ -590,6 +618,8 @@ def classify(events: list[Event]) -> None:
         elif kind == "established":
             st.pending = None
             st.rekeying = False
+            if ev.sa != "child":
+                st.rekey_trouble = False  # a new IKE SA: earlier rekey trouble explains nothing after it
             if ev.sa == "child":
                 st.child_up = True
             else:
@@ -598,6 +628,8 @@ def classify(events: list[Event]) -> None:
             _set(ev, None)
         elif kind == "no_proposal":
             phase = _phase_of(ev, st)
+            if phase == "child" and (ev.values.get("received") or ev.values.get("configured")):
+                st.child_proposals = True  # the refusal lists the proposals: they are what differs
             ex = _exchange_of(ev, st)
             ikev2_child_was_up = st.ike_up and (st.ike or ev.ike) == 2 and not st.child_refused
             if phase == "child" and (
@@ -607,6 +639,14 @@ def classify(events: list[Event]) -> None:
                 # proposals; only its rekey is refused (a PFS group or lifetime that applies to rekeys
                 # only): a rekey problem.
                 _set(ev, "rekey_issue")
+            elif phase == "child" and ev.notify == "NO_PROPOSAL_CHOSEN" and st.host_to_host and not st.child_proposals:
+                # A Child SA between the two gateways themselves refused although the IKE SA's algorithms
+                # were accepted and no ESP proposal listing says otherwise: the one thing such an SA can
+                # differ in beyond the algorithms is its mode, transport against tunnel (libreswan answers
+                # a mode it does not allow with NO_PROPOSAL_CHOSEN, ikev2_child.c).
+                _set(ev, "ipsec_mode_mismatch")
+                ev.values["host_to_host"] = True
+                ev.values.setdefault("ts_offered", st.child_ts)
             else:
                 _set(ev, "phase1_proposal_mismatch" if phase == "ike" else "phase2_proposal_mismatch")
             if phase == "child" and not st.rekeying:
@@ -614,6 +654,7 @@ def classify(events: list[Event]) -> None:
         elif kind == "proposals":
             st.proposal_sa = ev.sa or st.proposal_sa
             phase = _phase_of(ev, st)
+            st.child_proposals = st.child_proposals or phase == "child"
             _set(ev, "phase1_proposal_mismatch" if phase == "ike" else "phase2_proposal_mismatch", "context")
         elif kind == "dpd_probe":
             st.dpd_pending = True
@@ -639,6 +680,7 @@ def classify(events: list[Event]) -> None:
             ):
                 # A CREATE_CHILD_SA (rekey or new Child SA) over an established IKE SA got no usable answer.
                 _set(ev, "rekey_issue")
+                st.rekey_trouble = True
             elif st.dpd_pending or (st.ike_up and (ev.exchange or st.exchange) in ("INFORMATIONAL", "INFORMATIONAL_V1", None)):
                 _set(ev, "dpd_timeout")
                 st.dpd_pending = False
@@ -674,6 +716,9 @@ def classify(events: list[Event]) -> None:
         elif kind == "nat_or_fragments":
             st.nat_or_frag = True
             _set(ev, "nat_t_or_fragmentation", "context")
+        elif kind == "dpd_dead" and st.rekey_trouble and not st.dpd_pending:
+            # The liveness action pluto takes when the rekey exchange timed out: a consequence of the rekey.
+            _set(ev, "rekey_issue", "context")
         elif kind == "ts_unacceptable" and ev.weak and (st.rekeying or st.proposal_flaw):
             # A daemon's guess from a Quick Mode left unanswered: when the Quick Mode replaced an SA that
             # was up, the selectors were accepted before, so the rekey failed; when the offer carries a key
@@ -738,6 +783,8 @@ def facts_of(ev: Event) -> dict[str, Any]:
             algos += algorithms_in(str(v[key]))
     if v.get("algorithms"):
         algos += algorithms_in(str(v["algorithms"]))
+    if v.get("host_to_host"):  # the Child SA's selectors are the two gateways: transport mode is possible
+        out["host_to_host"] = True
     if v.get("invalid_key_length"):  # an offered algorithm with a key length it does not have
         out["invalid_key_length"] = str(v["invalid_key_length"])
     if algos:

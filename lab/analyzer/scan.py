@@ -7,11 +7,11 @@ keywords it contains, in pattern order, and the first that matches turns it into
 What is kept per file is bounded: the first and the last MAX_EVENTS events, and every failure in between
 (up to MAX_FINDINGS) with the context line before it.
 
-A long log is mostly lines that can change none of that, so after the first MAX_EVENTS events a candidate
-line is not read as it comes: a block's keyword hits are kept as packed integers with the block, and a
-line is read (located, decoded, matched) only when it may be a failure, is the context line before one,
-or is among the last MAX_EVENTS events - found by reading backwards from the newest line once
-PENDING_BYTES of input (or PENDING_HITS hits) wait. The result is exactly that of reading every candidate
+A long log is mostly lines that can change none of that, so after the first MAX_EVENTS events a block is
+scanned only for the keywords of failure patterns, and a line is read (located, decoded, matched) only
+when it may be a failure, is the context line before one (found by scanning a small window before it
+for all keywords), or is among the last MAX_EVENTS events - found by scanning and reading backwards from
+the newest line once PENDING_BYTES of input wait. The result is exactly that of reading every candidate
 line in order (`Scanner(lazy=False)`; tests/unit/test_analyzer_lazy.py compares the two).
 """
 
@@ -52,8 +52,7 @@ SAMPLE_CHARS = 2000  # characters of a line the format detection looks at
 SPREAD_LATER = 100  # lines sampled from each later block to notice a second source
 # Input read between two looks for the last MAX_EVENTS events (lazy mode): each look reads MAX_EVENTS
 # events backwards, so a larger window reads fewer lines but holds more of the input.
-PENDING_BYTES = 1 << 24
-PENDING_HITS = 200_000
+PENDING_BYTES = 24 << 20
 _PAYLOAD_NOTIFY = re.compile(r"N\((\w+)\)")
 _SENT = {
     "sent", "send", "sending", "sends", "to", "generating", "outbound", "out", "initiator", "tx", "local",
@@ -109,7 +108,7 @@ class _Ranking:
         self.by_keyword = by_keyword
         self.rank = rank
         self.merged: dict[frozenset[int], list[Pattern]] = {}
-        # Keywords whose lines may be a failure event: only those lines are read in the middle of a long log.
+        # Keywords whose lines may be a failure event: the middle of a long log is scanned for these only.
         self.failure = frozenset(k for k, group in enumerate(by_keyword) if any(p.event in FAILURE_EVENTS for p in group))
 
     def candidates(self, ids: set[int]) -> list[Pattern]:
@@ -128,21 +127,24 @@ _MISSING = object()  # a candidate line not read yet
 
 
 class _Segment:
-    """Candidate lines of one block waiting to be read: the block's bytes and its keyword hits (packed
-    integers, see `Prefilter.packed`), what reading
-    a line gave (by the line's first hit: a Raw, or None for no event), and a cursor for line numbers. A
-    line's bounds and keyword ids are found from a hit only when the line is read. Once every candidate
-    has been read, only the events are kept (`data` is None, `res` a list of Raw in order)."""
+    """The part of one block after the first events, waiting to be read: the block's bytes, where the part
+    begins (a line start), the hits of failure keywords in it (packed integers, see `Prefilter.packed`),
+    what reading a line gave (by its start offset: a Raw, or None for no event) and a cursor for line
+    numbers. Other candidate lines are found when needed, by scanning a window of the block again. Once
+    every line that matters has been read, only the events are kept (`data` is None, `res` a list of Raw
+    in order)."""
 
-    __slots__ = ("data", "hits", "mask", "nl", "pos", "ranking", "res", "shift", "start_line", "total")
+    __slots__ = ("begin", "data", "fails", "nl", "pos", "prefilter", "ranking", "res", "start_line", "total")
 
-    def __init__(self, data: bytes | None, hits: array[int], ranking: _Ranking | None, start_line: int,
-                 total: int = 0, shift: int = 1, events: list[Raw] | None = None) -> None:
+    def __init__(self, data: bytes | None, begin: int = 0, fails: array[int] | None = None,
+                 prefilter: Prefilter | None = None, ranking: _Ranking | None = None, start_line: int = 0,
+                 total: int = 0, events: list[Raw] | None = None) -> None:
         self.data = data
-        self.hits = hits
-        self.shift, self.mask = shift, (1 << shift) - 1
-        self.res: dict[int, Raw | None] | list[Raw] = events if events is not None else {}
+        self.begin = begin
+        self.fails = fails if fails is not None else array("q")
+        self.prefilter = prefilter
         self.ranking = ranking
+        self.res: dict[int, Raw | None] | list[Raw] = events if events is not None else {}
         self.start_line = start_line  # the line number of data[0]
         self.pos = self.nl = 0  # line ends in data[:pos]
         self.total = total  # line ends in data
@@ -163,41 +165,47 @@ class _Segment:
         self.pos, self.nl = start, nl
         return self.start_line + nl
 
-    def size(self) -> int:
-        return len(self.hits) if self.data is not None else len(self.res)
-
-    def cut(self, h: int) -> None:
-        """Forget hits before h (their lines were read already)."""
-        self.hits = self.hits[h:]
-        self.res = {}
+    def end(self) -> int:
+        return len(self.data) if self.data is not None else len(self.res)
 
     def events(self, lo: int) -> list[Raw]:
-        """The events of the lines from hit lo on, in order (every line read already)."""
+        """The events of the lines from offset lo on (from index lo when events only), in order."""
         if self.data is None:
             return self.res[lo:]  # type: ignore[return-value, index]
         res: dict[int, Raw | None] = self.res  # type: ignore[assignment]
-        return [raw for first, raw in sorted(res.items()) if first >= lo and raw is not None]
+        return [raw for start, raw in sorted(res.items()) if start >= lo and raw is not None]
 
-    def line(self, h: int) -> tuple[int, int, int, int]:
-        """The line of hit h: (start, stop, first hit, last hit) - the hits of one line are consecutive."""
-        data, hits, shift = self.data, self.hits, self.shift
+    def lines_back(self, lo: int, hi: int, width: int = 512) -> Iterator[tuple[int, int, set[int]]]:
+        """(start, stop, keyword ids) of the candidate lines starting in lo..hi-1, newest first; lo and hi
+        are line starts (or the block's end). Windows grow from `width` bytes, each scanned once."""
+        data, lines = self.data, self.prefilter.lines  # type: ignore[union-attr]
         assert data is not None
-        end = hits[h] >> shift
-        start = data.rfind(b"\n", 0, end) + 1
-        stop = data.find(b"\n", end)
-        if stop < 0:
-            stop = len(data)
-        first = last = h
-        while first > 0 and hits[first - 1] >> shift > start:
-            first -= 1
-        n = len(hits) - 1
-        while last < n and hits[last + 1] >> shift <= stop:
-            last += 1
-        return start, stop, first, last
+        end = hi
+        while end > lo:
+            ws = end - width
+            if ws <= lo:
+                ws = lo
+            else:
+                nl = data.rfind(b"\n", lo, ws)
+                ws = nl + 1 if nl >= 0 else lo
+            for start, stop, ids in reversed(lines(data[ws:end])):
+                yield ws + start, ws + stop, ids
+            end, width = ws, min(width * 4, 1 << 20)
 
-    def ids(self, first: int, last: int) -> set[int]:
-        mask = self.mask
-        return {v & mask for v in self.hits[first : last + 1]}
+    def lines_forward(self, lo: int, hi: int) -> Iterator[tuple[int, int, set[int]]]:
+        """(start, stop, keyword ids) of the candidate lines starting in lo..hi-1, oldest first."""
+        data, lines = self.data, self.prefilter.lines  # type: ignore[union-attr]
+        assert data is not None
+        start_at, width = lo, 4096
+        while start_at < hi:
+            if start_at + width >= hi:
+                end = hi
+            else:
+                nl = data.find(b"\n", start_at + width - 1, hi)
+                end = nl + 1 if nl >= 0 else hi
+            for start, stop, ids in lines(data[start_at:end]):
+                yield start_at + start, start_at + stop, ids
+            start_at, width = end, min(width * 4, 1 << 20)
 
 
 class Scanner:
@@ -219,14 +227,14 @@ class Scanner:
         self.lazy = lazy
         self.format = fmt if fmt != "auto" else ""
         self.formats: tuple[str, ...] = (fmt,) if fmt != "auto" else ()
-        self.prefilter = Prefilter(())
+        self.prefilter = self._failures = Prefilter(())
         self.ranking = _Ranking([], {})
         self.lines = 0
         self.head: list[Raw] = []
         self.middle: list[Raw] = []
         self.tail: deque[Raw] = deque(maxlen=MAX_EVENTS)
         self._pending: list[_Segment] = []
-        self._pending_bytes = self._pending_hits = 0
+        self._pending_bytes = 0
         self._context: Raw | None = None
         self.notes: list[Msg] = []
         self.truncated = False
@@ -241,6 +249,7 @@ class Scanner:
                 groups.setdefault(k, []).append(p)
         self.prefilter = _prefilter(tuple(groups))
         self.ranking = _Ranking(list(groups.values()), {})
+        self._failures = _prefilter(tuple(groups), self.ranking.failure)
 
     def _detect(self, block: str) -> None:
         """Detect formats in this block; a log that mixes sources gains patterns as new formats appear."""
@@ -290,8 +299,15 @@ class Scanner:
 
     def feed(self, block: str) -> None:
         """Scan a block of whole lines (no trailing newline needed)."""
-        if not block:
-            return
+        if block:
+            self._feed(block, block.encode("utf-8", "surrogatepass"))
+
+    def feed_bytes(self, data: bytes) -> None:
+        """Scan a block of whole lines read as bytes; invalid UTF-8 raises UnicodeDecodeError."""
+        if data:
+            self._feed(data.decode("utf-8"), data)
+
+    def _feed(self, block: str, data: bytes) -> None:
         if self.requested == "auto":
             self._detect(block)
         elif not self.ranking.by_keyword:
@@ -302,7 +318,6 @@ class Scanner:
         base = self.lines
         last_line = 0 if block.endswith("\n") else 1  # a block may end without its line end
         self._remember_state(block)
-        data = block.encode("utf-8", "surrogatepass")
         total = data.count(b"\n")
         if self.lazy:
             self._feed_lazy(data, base + 1, total)
@@ -317,32 +332,36 @@ class Scanner:
         self.lines = base + total + last_line
 
     def _feed_lazy(self, data: bytes, start_line: int, total: int) -> None:
-        hits = self.prefilter.packed(data)
-        if not hits:
-            return
-        seg = _Segment(data, hits, self.ranking, start_line, total, self.prefilter.shift)
-        h, n, head = 0, len(hits), self.head
-        while h < n and len(head) < MAX_EVENTS:  # the first events, read in order
-            raw, _first, last = self._get(seg, h)
-            if raw is not None:
-                head.append(raw)
-            h = last + 1
-        if h >= n:
-            return
-        if h:
-            seg.cut(h)
+        begin, head = 0, self.head
+        if len(head) < MAX_EVENTS:  # the first events, read in order
+            line_no, counted_to, ranking = start_line, 0, self.ranking
+            for start, stop, ids in self.prefilter.lines(data):
+                line_no += data.count(b"\n", counted_to, start)
+                counted_to = start
+                raw = self._read(line_no, data[start:stop].decode("utf-8", "replace").rstrip("\r"), ids, ranking)
+                if raw is not None:
+                    head.append(raw)
+                    if len(head) == MAX_EVENTS:
+                        begin = stop + 1
+                        break
+            else:
+                return
+            if begin >= len(data):
+                return
+        fails = self._failures.packed(data)
+        if begin:
+            fails = fails[bisect.bisect_left(fails, begin << self._failures.shift) :]
+        seg = _Segment(data, begin, fails, self.prefilter, self.ranking, start_line, total)
         if not self._long_noted:
-            # The note names the first long event line: read long candidate lines now, in order.
+            # The note names the first long event line: read long lines now, in order.
             for start, stop in _long_lines(data):
-                first = bisect.bisect_left(seg.hits, (start + 1) << seg.shift)
-                if first < len(seg.hits) and seg.hits[first] >> seg.shift <= stop:
-                    self._get(seg, first)
+                if start >= begin:
+                    self._read_at(seg, start, stop)
                     if self._long_noted:
                         break
         self._pending.append(seg)
-        self._pending_bytes += len(data)
-        self._pending_hits += len(seg.hits)
-        if self._pending_bytes > PENDING_BYTES or self._pending_hits > PENDING_HITS:
+        self._pending_bytes += len(data) - begin
+        if self._pending_bytes > PENDING_BYTES:
             self._settle()
 
     def _remember_state(self, block: str) -> None:
@@ -371,20 +390,19 @@ class Scanner:
             return (line_no, p, line)
         return None
 
-    def _get(self, seg: _Segment, h: int) -> tuple[Raw | None, int, int]:
-        """The line of hit h of a segment, read once: (event or None, its first hit, its last hit). In a
-        segment of events only, h is the event's index."""
-        if seg.data is None:
-            return seg.res[h], h, h  # type: ignore[return-value]
-        start, stop, first, last = seg.line(h)
+    def _read_at(self, seg: _Segment, start: int, stop: int, ids: set[int] | None = None) -> Raw | None:
+        """The line data[start:stop] of a segment, read once (its keyword ids are found if not given)."""
         res: dict[int, Raw | None] = seg.res  # type: ignore[assignment]
-        raw = res.get(first, _MISSING)
+        raw = res.get(start, _MISSING)
         if raw is _MISSING:
-            assert seg.ranking is not None
-            raw = res[first] = self._read(seg, seg.data[start:stop].decode("utf-8", "replace").rstrip("\r"),
-                                          seg.ids(first, last),
-                                          seg.ranking, start)
-        return raw, first, last  # type: ignore[return-value]
+            data = seg.data
+            assert data is not None and seg.ranking is not None and seg.prefilter is not None
+            if ids is None:
+                found = seg.prefilter.lines(data[start:stop])
+                ids = found[0][2] if found else set()
+            line = data[start:stop].decode("utf-8", "replace").rstrip("\r")
+            raw = res[start] = self._read(seg, line, ids, seg.ranking, start) if ids else None
+        return raw  # type: ignore[return-value]
 
     def _add(self, raw: Raw) -> None:
         """Keep the first MAX_EVENTS lines, the last MAX_EVENTS, and every failure line in between (up to
@@ -406,70 +424,67 @@ class Scanner:
         self.tail.append(raw)
 
     def _settle(self) -> None:
-        """Find the last MAX_EVENTS events of the pending candidates, reading backwards from the newest
-        line; everything before them leaves the window in order (as `_add` drops it from the tail), and
-        what stays is kept as events only."""
+        """Find the last MAX_EVENTS events of the pending lines, reading backwards from the newest line;
+        everything before them leaves the window in order (as `_add` drops it from the tail), and what
+        stays is kept as events only."""
         need = MAX_EVENTS
         cut: tuple[int, int] | None = None
         pending = self._pending
         for k in range(len(pending) - 1, -1, -1):
             seg = pending[k]
-            h = seg.size() - 1
-            while h >= 0:
-                raw, first, _last = self._get(seg, h)
-                if raw is not None:
+            if seg.data is None:  # events only
+                if len(seg.res) >= need:
+                    cut = (k, len(seg.res) - need)
+                    break
+                need -= len(seg.res)
+                continue
+            for start, stop, ids in seg.lines_back(seg.begin, len(seg.data), 1 << 16):
+                if self._read_at(seg, start, stop, ids) is not None:
                     need -= 1
                     if need == 0:
-                        cut = (k, first)
+                        cut = (k, start)
                         break
-                h = first - 1
             if cut is not None:
                 break
-        first_k, first_h = cut if cut is not None else (0, 0)
+        first_k, first_at = cut if cut is not None else (0, pending[0].begin)
         for k in range(first_k):
-            self._drop(pending[k], 0, pending[k].size())
-        if first_h:
-            self._drop(pending[first_k], 0, first_h)
+            self._drop(pending[k], pending[k].begin, pending[k].end())
+        self._drop(pending[first_k], pending[first_k].begin, first_at)
         kept: list[Raw] = []
         for k in range(first_k, len(pending)):
-            kept += pending[k].events(first_h if k == first_k else 0)
-        self._pending = [_Segment(None, array("q"), None, 0, events=kept)] if kept else []
-        self._pending_bytes = self._pending_hits = 0
+            kept += pending[k].events(first_at if k == first_k else 0)
+        self._pending = [_Segment(None, events=kept)] if kept else []
+        self._pending_bytes = 0
 
     def _drop(self, seg: _Segment, lo: int, hi: int) -> None:
-        """The candidate lines of hits lo..hi-1 (whole lines) leave the window of the last events, in order:
-        the same as `_add` dropping each of their events from the tail, reading only the lines that can
-        matter - a possible failure, and the last context event before it."""
+        """The lines lo..hi-1 of a segment (offsets of line starts; indexes when events only) leave the
+        window of the last events, in order: the same as `_add` dropping each of their events from the tail,
+        reading only the lines that can matter - a possible failure, and the last context event before it."""
         if lo >= hi:
             return
+        events = seg.data is None
         if not self.truncated:
-            h = lo
-            while h < hi:
-                raw, _first, last = self._get(seg, h)
-                if raw is not None:
-                    self.truncated = True
-                    break
-                h = last + 1
+            if events:
+                self.truncated = True
+            else:
+                for start, stop, ids in seg.lines_forward(lo, hi):
+                    if self._read_at(seg, start, stop, ids) is not None:
+                        self.truncated = True
+                        break
         if len(self.middle) >= MAX_FINDINGS:
             return
-        if seg.data is None:
-            maybe: Iterable[int] = range(lo, hi)
+        context_from = lo
+        if events:
+            found: Iterable[tuple[int, Raw | None, int]] = ((i, r, i + 1) for i, r in enumerate(seg.res[lo:hi], lo))  # type: ignore[index]
         else:
-            failure = seg.ranking.failure if seg.ranking is not None else frozenset()
-            mask = seg.mask
-            maybe = [h for h, v in enumerate(seg.hits[lo:hi], lo) if (v & mask) in failure]
-        context_from = done = lo
-        for j in maybe:
-            if j < done:  # a later keyword of a line already read
-                continue
-            raw, first, last = self._get(seg, j)
-            done = last + 1
+            found = self._failure_lines(seg, lo, hi)
+        for at, raw, after in found:
             if raw is None or raw[1].event not in FAILURE_EVENTS:
                 continue
             if len(self.middle) >= MAX_FINDINGS:
                 return
-            self._find_context(seg, context_from, first)
-            context_from = done
+            self._find_context(seg, context_from, at)
+            context_from = after
             ctx = self._context
             if ctx is not None and ctx[0] < raw[0] and (not self.middle or self.middle[-1][0] < ctx[0]):
                 self.middle.append(ctx)
@@ -477,15 +492,36 @@ class Scanner:
         if len(self.middle) < MAX_FINDINGS:
             self._find_context(seg, context_from, hi)
 
+    def _failure_lines(self, seg: _Segment, lo: int, hi: int) -> Iterator[tuple[int, Raw | None, int]]:
+        """(start, what reading it gave, next line start) of each line in lo..hi-1 with a failure keyword."""
+        data, fails, shift = seg.data, seg.fails, self._failures.shift
+        assert data is not None
+        last_stop = -1
+        for v in fails[bisect.bisect_left(fails, (lo + 1) << shift) : bisect.bisect_left(fails, (hi + 1) << shift)]:
+            end = v >> shift
+            if end <= last_stop:  # another keyword of the same line
+                continue
+            start = data.rfind(b"\n", 0, end) + 1
+            stop = data.find(b"\n", end)
+            if stop < 0:
+                stop = len(data)
+            last_stop = stop
+            yield start, self._read_at(seg, start, stop), stop + 1
+
     def _find_context(self, seg: _Segment, lo: int, hi: int) -> None:
-        """The last context event among the lines of hits lo..hi-1, if any, becomes the context."""
-        h = hi - 1
-        while h >= lo:
-            raw, first, _last = self._get(seg, h)
-            if raw is not None and raw[1].event in CONTEXT_EVENTS:
-                self._context = raw
+        """The last context event among the lines lo..hi-1, if any, becomes the context."""
+        if seg.data is None:
+            for i in range(hi - 1, lo - 1, -1):
+                raw: Raw = seg.res[i]  # type: ignore[index,assignment]
+                if raw[1].event in CONTEXT_EVENTS:
+                    self._context = raw
+                    return
+            return
+        for start, stop, ids in seg.lines_back(lo, hi):
+            found = self._read_at(seg, start, stop, ids)
+            if found is not None and found[1].event in CONTEXT_EVENTS:
+                self._context = found
                 return
-            h = first - 1
 
     def result(self) -> ScanResult:
         if self._pending:
@@ -547,14 +583,14 @@ def _event(p: Pattern, line_no: int, line: str) -> proto.Event:
     )
 
 
-_PREFILTERS: dict[tuple[str, ...], Prefilter] = {}
+_PREFILTERS: dict[tuple[tuple[str, ...], frozenset[int] | None], Prefilter] = {}
 
 
-def _prefilter(keywords: tuple[str, ...]) -> Prefilter:
-    """One compiled prefilter per keyword set, built once per process."""
-    pf = _PREFILTERS.get(keywords)
+def _prefilter(keywords: tuple[str, ...], only: frozenset[int] | None = None) -> Prefilter:
+    """One compiled prefilter per keyword set (or subset of it), built once per process."""
+    pf = _PREFILTERS.get((keywords, only))
     if pf is None:
-        pf = _PREFILTERS[keywords] = Prefilter(keywords)
+        pf = _PREFILTERS[keywords, only] = Prefilter(keywords, only)
     return pf
 
 

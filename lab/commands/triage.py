@@ -186,7 +186,9 @@ def _print(data: dict, result: case.Result) -> None:  # type: ignore[type-arg]
             for c in d["commands"]:
                 out += ["", f"{c['title']} ({families()[c['family']]}):"]
                 if c["command"]:
-                    out += [f"    {line}" for line in c["command"].splitlines()] + ["  " + t("Source: {url}", url=c["source"])]
+                    source = (t("Source: {url}", url=c["source"]) if c.get("verified") else
+                              t("Source: {url} (the command was not checked against this page)", url=c["source"]))
+                    out += [f"    {line}" for line in c["command"].splitlines()] + ["  " + source]
                 else:
                     out += ["    " + t("No command on {family}: {note}", family=families()[c["family"]], note=c["note"]),
                             "  " + t("Where it is documented: {url}", url=c["source"])]

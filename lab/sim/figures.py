@@ -352,6 +352,9 @@ def _topology_figure(result: SimResult, at: int | None, vertical: bool) -> go.Fi
 MAX_POINTS = 1800
 TAG_GAP = 0.05  # failure tags closer than this share of the run go on separate rows (a phone is narrow)
 TAG_ROW = 18  # px per row of failure tags
+# A band at the top of the timeline kept for plotly's toolbar, which a touch screen always shows: the failure
+# tags start below it, so the toolbar never covers them.
+MODEBAR_BAND = 34
 
 
 def _mean(values: list[float]) -> float:
@@ -483,8 +486,9 @@ def _timeline_figure(result: SimResult) -> go.Figure:
     fig.update_yaxes(title_text="bytes/s", row=2, col=1)
     fig.update_yaxes(range=[-5, 105], title_text="%", row=3, col=1)
     fig.update_xaxes(title_text="seconds since the start of the run", row=3, col=1)
-    fig.update_layout(height=720 + TAG_ROW * rows_used, margin={"l": 10, "r": 10, "t": 40 + TAG_ROW * rows_used,
-                                                                 "b": 10}, hovermode="closest",
+    fig.update_layout(height=720 + MODEBAR_BAND + TAG_ROW * rows_used,
+                      margin={"l": 10, "r": 10, "t": 40 + MODEBAR_BAND + TAG_ROW * rows_used, "b": 10},
+                      hovermode="closest",
                       legend={"orientation": "h", "y": -0.12}, plot_bgcolor="white")
     fig.update_xaxes(showgrid=True, gridcolor="#eceff1")
     return fig

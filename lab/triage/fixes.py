@@ -48,6 +48,11 @@ class _Command(BaseModel):
     command: str | None = Field(default=None, min_length=3)
     none: str | None = Field(default=None, min_length=10)  # no command for this family: what to do instead
     source: str = Field(pattern=r"^https?://")
+    # Whether the command's syntax was checked against `source` (or the project's own source the page is built
+    # from); `checked` says what was seen there. False: the page is the vendor's reference for the command,
+    # but its text was not opened to confirm the syntax.
+    verified: bool
+    checked: str | None = Field(default=None, min_length=10)
 
 
 class _Action(BaseModel):
@@ -95,6 +100,10 @@ def commands() -> _Commands:
                 problems.append(f"actions.{aid}: unknown family '{fam}'")
             if (cmd.command is None) == (cmd.none is None):
                 problems.append(f"actions.{aid}.{fam}: give exactly one of command or none")
+            if cmd.verified and not cmd.checked:
+                problems.append(f"actions.{aid}.{fam}: verified: true needs checked: what the source showed")
+            if cmd.checked and not cmd.verified:
+                problems.append(f"actions.{aid}.{fam}: checked is only for a verified entry")
             for text in (cmd.command, cmd.none):
                 for f in _fields(text or "") - set(PLACEHOLDERS):
                     problems.append(f"actions.{aid}.{fam}: unknown placeholder '{{{f}}}'")
@@ -242,6 +251,7 @@ class Command:
     command: str  # "" when the family has no command for this action (then `note` says what instead)
     source: str
     note: str = ""
+    verified: bool = False  # the syntax was checked against the source
 
 
 @dataclass(frozen=True)
@@ -260,7 +270,7 @@ class Fix:
             "device": self.device,
             "commands": [
                 {"action": c.action, "title": c.title, "family": c.family, "command": c.command, "source": c.source,
-                 "note": c.note}
+                 "note": c.note, "verified": c.verified}
                 for c in self.commands
             ],
         }
@@ -293,10 +303,11 @@ def build_fix(diagnosis_ref: str, vals: Mapping[str, str], family: str = "") -> 
                 cmd = action.commands[family]
                 title = data_text("fix.action", action.title)
                 if cmd.command is not None:
-                    cmds.append(Command(aid, title, family, fams[family], cmd.command.format_map(safe), cmd.source))
+                    cmds.append(Command(aid, title, family, fams[family], cmd.command.format_map(safe), cmd.source,
+                                        verified=cmd.verified))
                 else:
                     note = data_text("fix.none", cmd.none or "").format_map(safe)
-                    cmds.append(Command(aid, title, family, fams[family], "", cmd.source, note))
+                    cmds.append(Command(aid, title, family, fams[family], "", cmd.source, note, cmd.verified))
     return Fix(diagnosis_ref, tuple(lines), tuple(cmds), family, dict(vals), device)
 
 
@@ -326,7 +337,9 @@ def fix_markdown(fix: Fix) -> list[str]:
         out.append(f"**{_md(c.title)}** ({c.family_label})")
         out.append("")
         if c.command:
-            out += ["```text", c.command.replace("```", "'''"), "```", t("Source: {url}", url=f"<{c.source}>"), ""]
+            source = (t("Source: {url}", url=f"<{c.source}>") if c.verified else
+                      t("Source: {url} (the command was not checked against this page)", url=f"<{c.source}>"))
+            out += ["```text", c.command.replace("```", "'''"), "```", source, ""]
         else:
             out += [t("No command on {family}: {note}", family=c.family_label, note=_md(c.note)), "",
                     t("Where it is documented: {url}", url=f"<{c.source}>"), ""]

@@ -29,7 +29,7 @@ from lab.i18n import N_, render, using
 from lab.i18n.audit import localize_message
 from lab.masking import mask_secrets
 from lab.model import Event, Snapshot, Tunnel, VpnConnection
-from lab.ui.echo import literal
+from lab.ui.echo import literal, plain
 from lab.ui.frozen_figure import freeze
 from lab.ui.lang import _, _n, current, d
 from lab.ui.registry import PAGES
@@ -58,12 +58,21 @@ def inventory_rows(snapshot: Snapshot) -> pd.DataFrame:
                 _("Tunnels up"): f"{c.tunnels_up}/{len(c.tunnels)}",
                 _("State"): c.state,
                 _("Routing"): "BGP" if c.routing == "bgp" else _("static"),
-                _("Gateway"): f"{c.gateway_type.upper()} {c.gateway_id}".strip(),
+                # The id says the kind (vgw-, tgw-); without the "VGW " prefix the table fits a laptop.
+                _("Gateway"): c.gateway_id or c.gateway_type.upper(),
                 _("Customer gateway"): f"{c.customer_gateway_id} {c.customer_gateway_ip}".strip(),
                 _("Category"): c.category,
             }
         )
     return pd.DataFrame(rows)
+
+
+def inventory_card(row: dict[str, object]) -> str:
+    """One inventory row as a card's Markdown: the connection and its name as the heading, then every other
+    column as "label: value" on its own line (values are AWS data: shown as plain text)."""
+    (_c, connection), (_n_, name), *rest = row.items()
+    head = f"**{plain(connection)}**" + (f" · {plain(name)}" if name else "")
+    return "  \n".join([head, *(f"{plain(label)}: **{plain(value)}**" for label, value in rest if value != "")])
 
 
 def render_inventory(snapshot: Snapshot) -> None:
@@ -86,7 +95,14 @@ def render_inventory(snapshot: Snapshot) -> None:
         st.warning(_("No connection matches {text}. Clear the filter to see all {count}.", text=literal(text),
                      count=len(snapshot.connections)))
         return
-    st.dataframe(table, hide_index=True, width="stretch")
+    # A phone shows each connection as a card (every column readable without sideways scrolling); a wider
+    # screen the table. Both are on the page; the style rules show the one that fits (lab/ui/style.py).
+    with st.container(key="monitor_inventory_table"):
+        st.dataframe(table, hide_index=True, width="stretch")
+    with st.container(key="monitor_inventory_cards"):
+        for row in table.to_dict("records"):
+            with st.container(border=True):
+                st.markdown(inventory_card(row))
     st.caption(
         _("{shown} of {total} connection(s). Tunnels up counts tunnels whose VgwTelemetry status is UP.",
           shown=len(table), total=len(snapshot.connections))

@@ -26,6 +26,9 @@ CSS = """
 /* The scenario lab draws its diagram twice: left to right for wide screens, top to bottom for phones. */
 @media (max-width: 640px) { .st-key-sl_topo_wide { display: none; } }
 @media (min-width: 641px) { .st-key-sl_topo_tall { display: none; } }
+/* The monitor's inventory: a table on a wide screen, one card per connection on a phone. */
+@media (max-width: 640px) { .st-key-monitor_inventory_table { display: none; } }
+@media (min-width: 641px) { .st-key-monitor_inventory_cards { display: none; } }
 """
 
 

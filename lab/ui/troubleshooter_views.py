@@ -192,7 +192,8 @@ def diagnosis(node: Node, fix: Fix | None = None) -> None:
             st.markdown(f"**{esc(c.title)}** ({c.family_label})")
             if c.command:
                 st.code(c.command, language=None, wrap_lines=True)
-                st.caption(_("Source: {url}", url=c.source))
+                st.caption(_("Source: {url}", url=c.source) if c.verified else
+                           _("Source: {url} (the command was not checked against this page)", url=c.source))
             else:
                 st.markdown(_("No command on {family}: {note}", family=c.family_label, note=esc(c.note)))
                 st.caption(_("Where it is documented: {url}", url=c.source))

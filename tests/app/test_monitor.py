@@ -74,6 +74,28 @@ def test_inventory_filter_keeps_matching_rows_and_says_when_none_match(open_page
     assert any("No connection matches" in w.value for w in at.warning)
 
 
+def test_a_phone_gets_one_card_per_connection_with_every_column(open_page: OpenPage) -> None:
+    """Beside the table (shown on wide screens) each connection is a card (shown on phones): no sideways scroll."""
+    at = open_page(PAGE, replay="bgp-failover-s4")
+    assert not at.exception
+    table = at.dataframe[0].value
+    cards = [m.value for m in at.get("markdown") if m.value.startswith("**vpn-")]
+    assert len(cards) == len(table)
+    first = table.iloc[0]
+    assert "Tunnels up: **" + str(first["Tunnels up"]) + "**" in cards[0]
+    assert all(f"{column}: **" in cards[0] for column in table.columns[2:])
+    at.text_input(key="monitor_filter").input("cgw-b").run()
+    assert [m.value for m in at.get("markdown") if m.value.startswith("**vpn")][0].endswith("**VPN**")
+    assert len([m for m in at.get("markdown") if m.value.startswith("**vpn")]) == 1, "the filter applies to cards"
+
+
+def test_inventory_card_shows_aws_values_as_plain_text() -> None:
+    from lab.ui.monitor_views import inventory_card
+
+    card = inventory_card({"Connection": "vpn-1", "Name": "**x** [a](b)", "Tunnels up": "1/2", "Category": ""})
+    assert card == "**vpn-1** · \\*\\*x\\*\\* \\[a\\](b)  \nTunnels up: **1/2**"
+
+
 def test_choosing_a_connection_shows_its_telemetry(open_page: OpenPage) -> None:
     at = _connection(open_page(PAGE, replay="bgp-failover-s4"))
     at.selectbox(key="monitor_vpn").set_value("vpn-05f6e7d8c9b0a1f2e").run()

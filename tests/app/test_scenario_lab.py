@@ -279,3 +279,12 @@ def test_the_failure_list_is_in_korean_on_a_korean_page(open_page: OpenPage) -> 
     lines = [m.value for m in at.markdown if m.value[:3] in ("1. ", "2. ")]
     assert lines[0].startswith("1. 60초 시점 tunnel-1 (고객 게이트웨이 A") and lines[0].endswith("Delete IKE_SA 전송")
     assert lines[1] == "2. 90초 시점 cgw-a (고객 게이트웨이 A): 고객 게이트웨이 디바이스 다운, 끝까지"
+
+
+def test_the_timeline_lists_its_numbered_failures_as_sentences(open_page: OpenPage) -> None:
+    """The numbers tagged on the chart are explained in words below it (no table to scroll sideways on a phone)."""
+    at = open_page(PAGE, scenario="s4", fail=["cgw-down:cgw-a@60+240", "endpoint-replacement:tunnel-3@200"])
+    assert not at.exception
+    listed = [m.value for m in at.markdown if m.value.startswith("1. ") and "\n2. " in m.value]
+    assert listed == ["1. Customer gateway device down on cgw-a (Customer gateway A) at 60 s, for 240 s\n"
+                      "2. AWS tunnel endpoint replacement on tunnel-3 (Customer gateway B, us-east-1a) at 200 s"]

@@ -15,7 +15,16 @@ import pytest
 
 from lab.classes import create_class
 from lab.store import upgrade
-from tests.e2e.conftest import choose, click_and_wait, running_app, save_shot, shoot_sizes, wait_idle
+from tests.e2e.conftest import (
+    SHOT_SIZES,
+    choose,
+    click_and_wait,
+    keep_screenshot,
+    running_app,
+    save_shot,
+    shoot_sizes,
+    wait_idle,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -59,6 +68,9 @@ def test_participant_on_a_facilitator_on_b(browser, postgres, tmp_path: Path, mo
             # Server A's participant sees it within its refresh interval and answers.
             # (generous waits: the two servers poll the database every few seconds on a busy machine)
             p.get_by_text("How many seconds is traffic from the VPC to on-premises lost?").wait_for(timeout=90_000)
+            # The drill's failure in words, not the script syntax.
+            p.get_by_text("Customer gateway device down on cgw-a (Customer gateway A) at 60 s", exact=False).wait_for()
+            assert p.get_by_text("cgw-down:cgw-a@60", exact=False).count() == 0
             shoot_sizes(p, tmp_path, "class-drill-open")
             p.get_by_text("30 s", exact=True).click()
             click_and_wait(p, p.get_by_role("button", name="Send answer"))
@@ -83,7 +95,18 @@ def test_participant_on_a_facilitator_on_b(browser, postgres, tmp_path: Path, mo
             wait_idle(f)
             f.get_by_test_id("stMetric").filter(has_text="Participants").filter(has_text="1").wait_for(timeout=90_000)
             f.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for()
+            # The progress matrix's legend says what each colour means.
+            legend = f.locator('[data-testid="stPlotlyChart"]').first.locator(".legend").text_content() or ""
+            assert "not read yet" in legend and "done: read, every quiz question answered right" in legend
             shoot_sizes(f, tmp_path, "facilitator-dashboard")
+            matrix = f.locator('.st-key-fac_matrix [data-testid="stPlotlyChart"]')
+            for w, h in SHOT_SIZES:  # the progress matrix and its legend in view, as a reader scrolls to it
+                f.set_viewport_size({"width": w, "height": h})
+                matrix.locator(".legend").wait_for()
+                matrix.scroll_into_view_if_needed()
+                shot = tmp_path / f"facilitator-progress-matrix-{w}x{h}.png"
+                f.screenshot(path=str(shot))
+                keep_screenshot(shot)
             for pg in (p, f):
                 assert pg.locator('[data-testid="stException"]').count() == 0
         except Exception:

@@ -97,3 +97,41 @@ def test_monitor_simulation_shows_a_failure_from_its_script(page, app_url: str, 
         chart.locator(".main-svg").first.wait_for(state="visible")
         chart.scroll_into_view_if_needed()
         save_shot(page, tmp_path, f"monitor-simulation-failure-chart-{width}x{height}")
+
+
+def test_the_inventory_reads_without_sideways_scrolling_on_a_phone_and_a_laptop(
+        browser, browser_contexts, page, app_url: str, tmp_path) -> None:
+    """390 px: one card per connection, every column's label and value on the screen; 1400 px: the table, whose
+    last column ("Category", after "Tunnels up") fits without the grid scrolling sideways."""
+    from tests.e2e.conftest import WAIT_MS, context_for, keep_screenshot
+
+    page.goto(f"{app_url}/monitor?replay=bgp-failover-s4")
+    _wait_tables(page)
+    assert not page.locator(".st-key-monitor_inventory_cards").is_visible()
+    scroller = page.locator('.st-key-monitor_inventory_table [data-testid="stDataFrame"] .dvn-scroller').first
+    assert scroller.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), "the table scrolls sideways at 1400 px"
+
+    phone = context_for(browser_contexts, browser, "390x844", viewport={"width": 390, "height": 844},
+                        is_mobile=True, has_touch=True, device_scale_factor=2).new_page()
+    try:
+        phone.set_default_timeout(WAIT_MS)
+        phone.goto(f"{app_url}/monitor?replay=bgp-failover-s4")
+        cards = phone.locator('.st-key-monitor_inventory_cards [data-testid="stMarkdown"]')
+        phone.get_by_text("Tunnels up:").first.wait_for(state="visible")
+        wait_idle(phone)
+        # The page's style rules arrive with its first elements: wait until they have hidden the table.
+        phone.locator(".st-key-monitor_inventory_table").wait_for(state="hidden")
+        assert cards.count() == 2
+        text = cards.first.inner_text()
+        assert all(label in text for label in ("Tunnels up:", "State:", "Routing:", "Gateway:", "Customer gateway:",
+                                                "Category:")), text
+        assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "the page scrolls sideways"
+        widest = phone.evaluate("Math.max(...Array.from(document.querySelectorAll("
+                                "'.st-key-monitor_inventory_cards p')).map(e => e.getBoundingClientRect().right))")
+        assert widest <= 390
+        cards.first.scroll_into_view_if_needed()
+        shot = tmp_path / "monitor-inventory-phone.png"
+        phone.screenshot(path=str(shot))
+        keep_screenshot(shot)
+    finally:
+        phone.close()

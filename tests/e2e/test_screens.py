@@ -43,7 +43,9 @@ VIEWS = [
      "&fail=endpoint-replacement:tunnel-1@900&fail=bgp-reset:tunnel-2@950&fail=psk-mismatch:tunnel-3@1800%2B300"
      "&fail=proposal-mismatch:tunnel-4@1830%2B200&fail=cgw-down:cgw-b@2400%2B60", PLOT),
     ("troubleshooter", "troubleshooter", "h1"),
-    ("monitor", "monitor?replay=dpd-idle-tunnel", '[data-testid="stDataFrame"] canvas'),
+    # The inventory is a table on a wide screen and one card per connection on a phone.
+    ("monitor", "monitor?replay=dpd-idle-tunnel",
+     '.st-key-monitor_inventory_table canvas, .st-key-monitor_inventory_cards [data-testid="stMarkdown"] >> visible=true'),
 ]
 
 

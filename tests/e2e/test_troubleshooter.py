@@ -93,7 +93,7 @@ def test_ike_sa_case_from_pasted_log_to_report(app_url: str, page, shoot, tmp_pa
     _click(page, "Both tunnels are down", "Is there any IKE traffic at all")
     page.get_by_text("Evidence suggests").first.wait_for()
     shoot("troubleshooter-evidence-suggestion")
-    _click(page, "Follow the evidence", "which side is configured to set it up")
+    _click(page, "Follow the evidence", "Was the tunnel set up again after the Delete")
     _click(page, "add - the customer gateway must initiate", "Diagnosis: Delete IKE_SA from the customer gateway, nobody re-initiates")
     _no_exception(page)
     shoot("troubleshooter-ike-sa-diagnosis")

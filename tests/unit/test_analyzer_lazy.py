@@ -63,7 +63,6 @@ def _tiny_caps(monkeypatch: pytest.MonkeyPatch, events: int = 3, findings: int =
     monkeypatch.setattr(scan_module, "MAX_EVENTS", events)
     monkeypatch.setattr(scan_module, "MAX_FINDINGS", findings)
     monkeypatch.setattr(scan_module, "PENDING_BYTES", pending)
-    monkeypatch.setattr(scan_module, "PENDING_HITS", 5)
 
 
 def test_the_corpus_and_sample_logs_are_there() -> None:
@@ -164,3 +163,27 @@ def test_format_signatures_match_like_python() -> None:
     lines += ["charon\x1c x", "é charon: 09[IKE] x", "pluto[12]: é", ""]
     for line in lines:
         assert sorted(matched(line[:2000])) == sorted(n for n, rx in SIGNATURES.items() if rx.search(line[:2000])), line
+
+
+def test_big_file_read_as_bytes_reads_like_the_text_stream(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files over the in-memory limit are read as bytes in blocks; the result is the text stream's."""
+    text = "\r\n".join(p.read_text(encoding="utf-8").rstrip("\n") for p in LOGS if p.read_text(encoding="utf-8").isascii())
+    path = tmp_path / "big.log"
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode() + b"\r\n")
+    monkeypatch.setattr(analyzer_module, "MAX_BYTES", 1000)
+    monkeypatch.setattr(analyzer_module, "CHUNK", 5000)
+    monkeypatch.setattr(scan_module, "MAX_EVENTS", 40)
+    monkeypatch.setattr(scan_module, "MAX_FINDINGS", 30)
+    monkeypatch.setattr(scan_module, "PENDING_BYTES", 20_000)
+    from_file = analyze_path(path)
+    streamed = analyzer_module.analyze_stream(path.open("r", encoding="utf-8-sig", newline=""))
+    assert from_file == streamed and from_file.lines == text.count("\n") + 1
+
+
+def test_big_file_with_a_bad_byte_names_where(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "bad.log"
+    path.write_bytes(b"fine line\n" * 3000 + b"caf\xe9 DPD\n" + b"fine line\n" * 10)
+    monkeypatch.setattr(analyzer_module, "MAX_BYTES", 1000)
+    monkeypatch.setattr(analyzer_module, "CHUNK", 4096)
+    with pytest.raises(InputError, match=r"not UTF-8 text \(an invalid byte near line 2,8\d\d\)"):
+        analyze_path(path)

@@ -404,6 +404,39 @@ def test_every_family_can_at_least_check_the_sas_and_every_command_names_its_sou
             assert cmd.source.startswith(("https://", "http://"))
 
 
+def test_every_command_says_whether_its_syntax_was_checked_against_its_source() -> None:
+    """Every entry has a source and a verified flag; a verified one says what its source showed."""
+    import yaml
+
+    from lab.triage.fixes import COMMANDS_FILE, commands
+
+    raw = yaml.safe_load(COMMANDS_FILE.read_text())
+    entries = [(aid, fam, c) for aid, a in raw["actions"].items() for fam, c in a["commands"].items()]
+    assert entries and all("source" in c and isinstance(c.get("verified"), bool) for _, _, c in entries)
+    verified = {(aid, fam) for aid, fam, c in entries if c["verified"]}
+    assert all(len(c.get("checked", "")) >= 10 for _, _, c in entries if c["verified"])
+    # the ones checked against the vendor's own text stay checked
+    assert {("show-sa", "strongswan"), ("set-peer", "strongswan"), ("show-sa", "azure"), ("clear-sa", "fortigate"),
+            ("initiate", "juniper-srx")} <= verified
+    assert commands().actions["show-sa"].commands["strongswan"].verified
+
+
+def test_a_command_entry_that_claims_verified_without_saying_what_was_checked_is_refused(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from lab.errors import DataError
+    from lab.triage import fixes as fx
+
+    text = fx.COMMANDS_FILE.read_text()
+    bad = tmp_path / "cgw-commands.yaml"
+    bad.write_text(text.replace("\n        verified: false\n", "\n        verified: true\n", 1))
+    monkeypatch.setattr(fx, "COMMANDS_FILE", bad)
+    fx.commands.cache_clear()
+    try:
+        with pytest.raises(DataError, match="needs checked"):
+            fx.commands()
+    finally:
+        fx.commands.cache_clear()
+
+
 def test_endpoint_replacement_fix_considers_a_gateway_that_initiates_only_on_traffic() -> None:
     from lab.triage.fixes import build_fix
 
@@ -483,7 +516,7 @@ def test_a_family_missing_from_an_action_or_a_diagnosis_without_a_fix_is_refused
 
     data = yaml.safe_load(fx.COMMANDS_FILE.read_text())
     del data["actions"]["set-psk"]["commands"]["mikrotik"]
-    data["actions"]["show-sa"]["commands"]["azure"] = {"source": "https://example.org/x"}
+    data["actions"]["show-sa"]["commands"]["azure"] = {"source": "https://example.org/x", "verified": False}
     bad = tmp_path / "cgw-commands.yaml"
     bad.write_text(yaml.safe_dump(data))
     monkeypatch.setattr(fx, "COMMANDS_FILE", bad)

@@ -153,3 +153,11 @@ def test_a_question_in_korean_offers_not_sure_in_korean(capsys: pytest.CaptureFi
     assert "질문 (tunnel-down/scope): " in out and "not-sure  잘 모르겠음" in out
     assert "아직 가능한 진단(가능성 높은 순):" in out and "답하는 방법: --answer tunnel-down/scope=<선택>" in out
     assert "Answer with" not in out and "Question (" not in out
+
+
+def test_commands_say_when_their_syntax_was_not_checked_against_the_source(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["triage", "--replay", "psk-mismatch-after-rotation", "--device", "cisco-asa"]) == 0
+    assert "(the command was not checked against this page)" in capsys.readouterr().out
+    assert main(["triage", "--replay", "psk-mismatch-after-rotation", "--device", "strongswan", "--json"]) == 0
+    cmds = json.loads(capsys.readouterr().out)["diagnosis"]["commands"]
+    assert cmds and all(c["verified"] is True for c in cmds)  # strongSwan's were checked against swanctl.opt

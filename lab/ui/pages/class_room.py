@@ -171,7 +171,8 @@ def live_drill() -> None:
             st.markdown("\n".join(f"- {identity.plain(step)}" for step in steps))
         dist = status.distribution()
         if dist:
-            st.plotly_chart(drill_distribution([x[0] for x in dist], [x[1] for x in dist], [x[2] for x in dist]),
+            st.plotly_chart(drill_distribution([x[0] for x in dist], [x[1] for x in dist], [x[2] for x in dist],
+                                               current_lang()),
                             key=f"dist-{d.id}", config={"displayModeBar": False})
         lab = page("scenario-lab")
         st.page_link(str(LAB_DIR / lab.script), label=_("Open this simulation in the scenario lab"),

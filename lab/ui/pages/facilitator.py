@@ -157,7 +157,8 @@ def dashboard() -> None:
     labels = [f"{lesson.number}" for lesson in lessons]
     states = [[DONE if lesson.id in p.progress.lessons_done else READ if lesson.id in p.progress.lessons_read
                else NOT_READ for lesson in lessons] for p in people]
-    st.plotly_chart(progress_matrix([p.learner.name for p in people], labels, states),
+    st.plotly_chart(progress_matrix([p.learner.name for p in people], labels, states,
+                                    [lesson.title for lesson in lessons], current()),
                     key="fac_matrix", config={"displayModeBar": False})
     success = report.question_success()
     if success:
@@ -168,7 +169,8 @@ def dashboard() -> None:
             text = lesson.quiz[q].question if lesson and q < len(lesson.quiz) else ""
             text = text if len(text) <= 60 else text[:57] + "..."
             qlabels.append(f"L{lesson.number if lesson else '?'} Q{q + 1}: {text}")
-        st.plotly_chart(question_success(qlabels, [ok / n for _l, _q, n, ok in success], [n for *_x, n, _ok in success]),
+        st.plotly_chart(question_success(qlabels, [ok / n for _l, _q, n, ok in success], [n for *_x, n, _ok in success],
+                                         current()),
                         key="fac_questions", config={"displayModeBar": False})
     else:
         st.caption(_("No quiz answers yet: the per-question chart appears with the first one."))
@@ -230,7 +232,7 @@ def drill_monitor() -> None:
         dist = status.distribution()
         if dist and any(n for _l, n, _r in dist):
             right = [r for *_x, r in dist] if status.phase == "revealed" else None
-            st.plotly_chart(drill_distribution([x[0] for x in dist], [x[1] for x in dist], right),
+            st.plotly_chart(drill_distribution([x[0] for x in dist], [x[1] for x in dist], right, current()),
                             key=f"fac_dist_{d.id}", config={"displayModeBar": False})
         else:
             st.caption(_("No answers yet: they appear here as they arrive."))

@@ -17,6 +17,7 @@ from lab.sim import (
     load_scenario,
     option_catalogue,
 )
+from lab.sim.failures import failure_sentence
 from lab.sim.figures import element_failure
 from lab.ui import failure_script, identity
 from lab.ui import scenario_cache as cache
@@ -302,14 +303,9 @@ if tab_timeline.open:
             # The chart tags each failure with its number only (names would overlap on a long script).
             st.caption(_("Numbered tags above the chart: where each failure starts (red dashed line) and ends "
                          "(green dashed line)."))
-            st.dataframe(pd.DataFrame([{
-                "#": n,
-                _("Failure"): d("failure.title", KINDS[f.kind].title),
-                _("Target"): f.target,
-                _("From (s)"): f.at_s,
-                _("Until (s)"): _("instant") if KINDS[f.kind].instant else
-                _("the end") if f.end_s is None else str(f.end_s),
-            } for n, f in enumerate(result.failures, 1)]), hide_index=True)
+            # Sentences, not a table: a phone reads them without scrolling sideways or a toolbar on top.
+            st.markdown("\n".join(f"{n}. {plain(render(failure_sentence(f, spec), current()))}"
+                                   for n, f in enumerate(result.failures, 1)))
 
 if tab_steps.open:
     with tab_steps:

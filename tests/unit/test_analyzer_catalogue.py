@@ -1,0 +1,204 @@
+"""Catalogue entries taken from the daemons' own message strings: ipsec-tools racoon, libreswan pluto and
+strongSwan charon, and the protocol rules they feed (host-to-host Child SAs refused for their mode,
+a CREATE_CHILD_SA refused after the Child SA was up).
+
+Lines are real output (libreswan's test suite, pfSense's documentation, public threads) or written in
+the daemon's exact format from its source file, with the values its test suite uses.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from lab.analyzer import FORMAT_NAMES, FORMATS, analyze_text
+
+
+def primary_of(text: str) -> str | None:
+    primary = analyze_text(text).primary
+    return primary.category if primary else None
+
+
+# ---- racoon (ipsec-tools src/racoon: isakmp_inf.c, isakmp_quick.c, proposal.c, oakley.c, isakmp.c) ----
+
+
+def test_racoon_is_a_format_of_its_own() -> None:
+    assert "racoon" in FORMATS and "racoon" in FORMAT_NAMES
+    # pfSense documentation (source/vpn/ipsec/ipsec-troubleshooting.rst at 1d100e79), racoon era.
+    result = analyze_text("Feb 20 10:33:41  racoon: ERROR: failed to pre-process packet.\n"
+                          "Feb 20 10:33:41  racoon: ERROR: failed to get sainfo.\n")
+    assert result.format == "racoon"
+    assert result.primary is not None and result.primary.category == "traffic_selector_mismatch"
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # isakmp_inf.c isakmp_log_notify(): the exchange names the phase.
+        ("racoon: INFO: begin Identity Protection mode.\n"
+         "racoon: ERROR: notification NO-PROPOSAL-CHOSEN received in identity exchange.\n",
+         "phase1_proposal_mismatch"),
+        ("racoon: INFO: ISAKMP-SA established 200.XX.XX.146[500]-66.XXX.XXX.14[500] spi:2cd389a89b786de9:870409ed40da6e62\n"
+         "racoon: INFO: initiate new phase 2 negotiation: 200.XX.XX.146[500]<=>66.XXX.XXX.14[500]\n"
+         "racoon: ERROR: notification INVALID-ID-INFORMATION received in informational exchange.\n",
+         "traffic_selector_mismatch"),
+        # proposal.c cmpsaprop_alloc(): the encapsulation mode differs before any transform is compared.
+        ("racoon: INFO: respond new phase 2 negotiation: 200.XX.XX.146[500]<=>66.XXX.XXX.14[500]\n"
+         "racoon: ERROR: encmode mismatched: my:Tunnel peer:Transport\n"
+         "racoon: ERROR: no proposal chosen.\n",
+         "ipsec_mode_mismatch"),
+        ("racoon: INFO: respond new phase 2 negotiation: 200.XX.XX.146[500]<=>66.XXX.XXX.14[500]\n"
+         "racoon: ERROR: pfs group mismatched: my:2 peer:5\n"
+         "racoon: ERROR: no proposal chosen.\n",
+         "phase2_proposal_mismatch"),
+        ("racoon: INFO: initiate new phase 1 negotiation: 200.XX.XX.146[500]<=>66.XXX.XXX.14[500]\n"
+         "racoon: ERROR: phase1 negotiation failed due to time up. 2cd389a89b786de9:0000000000000000\n",
+         "peer_unreachable"),
+        ("racoon: ERROR: exchange Aggressive not allowed in any applicable rmconf.\n", "ike_mode_mismatch"),
+        ("racoon: ERROR: couldn't find the pskey for 66.XXX.XXX.14.\n", "auth_failure"),
+        ("racoon: INFO: DPD: remote (ISAKMP-SA spi=2cd389a89b786de9:870409ed40da6e62) seems to be dead.\n", "dpd_timeout"),
+    ],
+)
+def test_racoon_messages(text: str, category: str) -> None:
+    assert primary_of(text) == category
+
+
+def test_racoon_pfs_mismatch_names_both_groups() -> None:
+    result = analyze_text("racoon: ERROR: pfs group mismatched: my:2 peer:5\nracoon: ERROR: no proposal chosen.\n")
+    assert result.primary is not None
+    assert result.primary.facts["proposals_received"] == ["5"] and result.primary.facts["proposals_configured"] == ["2"]
+
+
+# ---- libreswan: a Child SA between the two gateways refused for its mode -------------------------
+
+# testing/pluto/newoe-02-whack-wrong-mode-initiator/west.console.txt at 0c4e3ecc: west insists on transport
+# mode, east falls back to tunnel mode, so the host-to-host Child SA is answered NO_PROPOSAL_CHOSEN.
+WRONG_MODE_INITIATOR = """\
+"private-or-clear#192.1.2.0/24"[1] ...192.1.2.23 #1: initiating IKEv2 connection to 192.1.2.23 using UDP
+"private-or-clear#192.1.2.0/24"[1] ...192.1.2.23 #1: sent IKE_SA_INIT request to 192.1.2.23:UDP/500
+"private-or-clear#192.1.2.0/24"[1] ...192.1.2.23 #1: processed IKE_SA_INIT response from 192.1.2.23:UDP/500 {cipher=AES_GCM_16_256 integ=n/a prf=HMAC_SHA2_512 ke=DH19}, initiating IKE_AUTH
+"private-or-clear#192.1.2.0/24"[1] ...192.1.2.23 #1: sent IKE_AUTH request to 192.1.2.23:UDP/500 with null and NULL 'ID_NULL'; Child SA #2 {ESP <0xESPESP} [192.1.2.45/32===192.1.2.23/32]
+"private-or-clear#192.1.2.0/24"[1] ...192.1.2.23 #1: processing IKE_AUTH response from 192.1.2.23:UDP/500 containing SK{IDr,AUTH,N(NO_PROPOSAL_CHOSEN)}
+"private-or-clear#192.1.2.0/24"[1] ...192.1.2.23 #1: initiator established IKE SA; authenticated peer using authby=null and NULL 'ID_NULL'
+"private-or-clear#192.1.2.0/24"[1] ...192.1.2.23 #2: IKE_AUTH response rejected Child SA with NO_PROPOSAL_CHOSEN
+"private-or-clear#192.1.2.0/24"[1] ...192.1.2.23 #1: peer rejected Child SA  (NO_PROPOSAL_CHOSEN) and IKE SA does not have policy UP
+"""
+
+
+def test_a_host_to_host_child_sa_refused_with_no_proposal_chosen_is_a_mode_mismatch() -> None:
+    primary = analyze_text(WRONG_MODE_INITIATOR).primary
+    assert primary is not None and primary.category == "ipsec_mode_mismatch"
+    assert primary.facts.get("host_to_host") is True
+    assert primary.facts.get("ts_offered") == ["192.1.2.45/32", "192.1.2.23/32"]
+
+
+def test_a_subnet_child_sa_refused_with_no_proposal_chosen_stays_a_proposal_mismatch() -> None:
+    text = WRONG_MODE_INITIATOR.replace("[192.1.2.45/32===192.1.2.23/32]", "[192.0.1.0/24===192.0.2.0/24]")
+    assert primary_of(text) == "phase2_proposal_mismatch"
+
+
+def test_a_host_to_host_child_sa_with_proposals_listed_stays_a_proposal_mismatch() -> None:
+    listing = ('"private-or-clear#192.1.2.0/24"[1] ...192.1.2.23 #1: no local proposal matches remote proposals '
+               "1:ESP:ENCR=AES_CBC_128;INTEG=HMAC_SHA2_256_128;ESN=DISABLED\n")
+    assert primary_of(listing + WRONG_MODE_INITIATOR) == "phase2_proposal_mismatch"
+
+
+# ---- libreswan: other message strings ---------------------------------------------------------------
+
+# testing/pluto/impair-20-ikev2-rekey-sa-protoid/west.console.txt at 0c4e3ecc (CVE-2023-38710).
+REKEY_INVALID_SYNTAX = """\
+"west" #4: initiator established IKE SA; authenticated peer using authby=secret and FQDN '@east'
+"west" #5: initiator established Child SA using #4; IPsec tunnel [192.0.1.0/24===192.0.2.0/24] {ESP/ESN=>0xESPESP <0xESPESP xfrm=AES_GCM_16_256 DPD=passive}
+"west" #6: CREATE_CHILD_SA failed with error notification INVALID_SYNTAX
+"""
+
+
+def test_invalid_syntax_refusing_a_create_child_sa_over_an_up_child_sa_is_a_rekey_problem() -> None:
+    assert primary_of(REKEY_INVALID_SYNTAX) == "rekey_issue"
+
+
+def test_invalid_syntax_elsewhere_names_no_cause() -> None:
+    text = '"west" #1: IKE_SA_INIT request failed with error notification INVALID_SYNTAX\n'
+    assert primary_of(text) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "category"),
+    [
+        ('"westnet-eastnet-ikev2" #1: no local proposal matches remote proposals '
+         "1:IKE:ENCR=3DES;PRF=HMAC_SHA1;INTEG=HMAC_SHA1_96;DH=MODP1024", "phase1_proposal_mismatch"),
+        ('"westnet-eastnet2-ikev2" #4: no local proposal matches remote proposals '
+         "1:ESP:ENCR=AES_CBC_128;INTEG=HMAC_SHA2_256_128;DH=MODP2048;ESN=DISABLED", "phase2_proposal_mismatch"),
+        ('"east" #2: non-CIDR Traffic Selector range 192.0.2.1-192.0.2.200 is not supported (not a CIDR)',
+         "traffic_selector_mismatch"),
+        ('"east" #1: Peer attempted EAP authentication, but EAP is not allowed', "auth_failure"),
+        ('"xauth-road-eastnet" #1: XAUTH: failure user(use1:xauth-road-eastnet) ', "auth_failure"),
+        ("\"westnet-eastnet-ikev2\" #2: expecting no DH but remote's accepted proposal includes MODP2048",
+         "phase2_proposal_mismatch"),
+        ('"westnet-eastnet-ikev2" #1: rekey of IKE SA abandoned', "rekey_issue"),
+        ('"westnet-eastnet" #2: CHILD SA expired (LATEST!)', "rekey_issue"),
+        ("packet from 192.1.2.45:500: ignoring packet with IKE major version '1'", "ike_version_mismatch"),
+        ('"westnet-eastnet" #2: no acceptable Proposal in IPsec SA', "phase2_proposal_mismatch"),
+        # libreswan 3.x and 4.x wordings (programs/pluto at tags v3.32 and v4.5).
+        ('"westnet-eastnet-ikev2" #1: IKE_AUTH response contained the error notification TS_UNACCEPTABLE',
+         "traffic_selector_mismatch"),
+        ('"westnet-eastnet-ikev2" #2: No IKEv2 connection found with compatible Traffic Selectors',
+         "traffic_selector_mismatch"),
+        ('"ipv4-psk-ikev2-transport" #2: Local policy is transport mode, but peer did not request that',
+         "ipsec_mode_mismatch"),
+        ('"westnet-eastnet-ikev2" #1: No matching PSK found for connection: westnet-eastnet-ikev2', "auth_failure"),
+        ('"road-east-x509-ipv4"[1] 192.1.2.23 #3: rekey: received Traffic Selectors does not contain existing '
+         "IPsec SA Traffic Selectors", "rekey_issue"),
+        ('"westnet-eastnet" #2: IDcr subnet returned doesn\'t match my proposal - us: 192.0.2.0/24 vs them: '
+         "192.0.3.0/24", "traffic_selector_mismatch"),
+        ('"westnet-eastnet-aes256" #2: ESP algo 3DES_CBC=3 with key_len 333 is not valid (3DES_CBC has fixed key '
+         "length of 192)", "phase2_proposal_mismatch"),
+        ('packet from 192.1.2.45:500: initial Main Mode message received on 192.1.2.23:500 but "westnet-eastnet" '
+         "forbids connection", "auth_failure"),
+    ],
+)
+def test_libreswan_message_strings(line: str, category: str) -> None:
+    assert primary_of(line + "\n") == category
+
+
+def test_an_sa_expiring_after_a_new_one_came_up_is_no_cause() -> None:
+    text = ('"westnet-eastnet" #2: CHILD SA expired (LATEST!)\n'
+            '"westnet-eastnet" #3: initiator established Child SA using #1; IPsec tunnel [192.0.1.0/24===192.0.2.0/24]\n')
+    assert primary_of(text) is None
+
+
+# ---- strongSwan charon (src/libcharon/sa/ikev2/tasks/child_rekey.c, ike_auth.c, ike_sa.c) -------------
+
+
+@pytest.mark.parametrize(
+    ("line", "category"),
+    [
+        ("charon: 12[IKE] closing CHILD_SA aws{5} we tried to rekey because the peer started to delete it "
+         "before receiving our request", "rekey_issue"),
+        ("charon: 08[IKE] unable to resolve vpn.example.com, initiate aborted", "peer_unreachable"),
+        ("charon: 08[IKE] IKE version 1 not supported", "ike_version_mismatch"),
+        ("charon: 09[CFG] no alternative config found", "auth_failure"),
+    ],
+)
+def test_strongswan_message_strings(line: str, category: str) -> None:
+    assert primary_of(line + "\n") == category
+
+
+# A libreswan 4.x test log (testing/pluto/ikev2-child-rekey-03-deadlock era wording, whack output with
+# its numeric prefixes): the answer to the second Child SA rekey is dropped, the exchange times out and
+# pluto's liveness action follows: the liveness action is the rekey's consequence.
+REKEY_THEN_LIVENESS = """\
+003 "west" #1: established IKE SA; authenticated using authby=secret and peer ID_FQDN '@east'
+004 "west" #2: established Child SA; IPsec tunnel [192.1.2.45-192.1.2.45:0-65535 0] -> [192.1.2.23-192.1.2.23:0-65535 0] {ESP=>0xESPESP <0xESPESP xfrm=AES_GCM_16_256-NONE NATOA=none NATD=none DPD=passive}
+002 "west" #4: initiating rekey to replace Child SA #3
+031 "west" #1: STATE_V2_ESTABLISHED_IKE_SA: 60 second timeout exceeded after 0 retransmits.  No response (or no acceptable response) to our IKEv2 message
+002 "west" #1: liveness action - putting connection into hold
+"""
+
+
+def test_a_liveness_action_after_a_timed_out_rekey_is_the_rekeys_consequence() -> None:
+    assert primary_of(REKEY_THEN_LIVENESS) == "rekey_issue"
+
+
+def test_a_liveness_action_without_a_rekey_is_dead_peer_detection() -> None:
+    text = "\n".join(line for line in REKEY_THEN_LIVENESS.splitlines() if "rekey" not in line and "timeout" not in line)
+    assert primary_of(text) == "dpd_timeout"
