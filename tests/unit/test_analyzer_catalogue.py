@@ -202,3 +202,29 @@ def test_a_liveness_action_after_a_timed_out_rekey_is_the_rekeys_consequence() -
 def test_a_liveness_action_without_a_rekey_is_dead_peer_detection() -> None:
     text = "\n".join(line for line in REKEY_THEN_LIVENESS.splitlines() if "rekey" not in line and "timeout" not in line)
     assert primary_of(text) == "dpd_timeout"
+
+
+def test_a_quick_mode_refused_by_the_responder_is_phase_2() -> None:
+    """pluto as responder: "responding to Quick Mode proposal" puts the refusal in Quick Mode, not in the
+    Main Mode that came before it (ikev1_quick.c, ikev1_spdb_struct.c, ikev1_notification.c)."""
+    text = (
+        '"westnet-eastnet" #1: STATE_MAIN_R3: sent MR3, ISAKMP SA established {auth=PRESHARED_KEY '
+        "cipher=AES_CBC_256 integ=HMAC_SHA2_256 group=MODP2048}\n"
+        '"westnet-eastnet" #2: responding to Quick Mode proposal {msgid:a4d4a0f6}\n'
+        '"westnet-eastnet" #1: sending encrypted notification NO_PROPOSAL_CHOSEN to 192.1.2.45:500\n'
+    )
+    assert primary_of(text) == "phase2_proposal_mismatch"
+
+
+# testing/pluto/ikev1-xauth-36-cisco-split/road.console.txt at 0c4e3ecc: the server answers with other
+# selectors (a Cisco split), pluto allows it and the IPsec SA comes up: nothing to fix.
+CISCO_SPLIT = """\
+"road-east" #2: peer client subnet returned doesn't match my proposal - us: 192.0.2.0/24 vs them: 0.0.0.0/0
+"road-east" #2: Allowing questionable (microsoft) proposal anyway
+"road-east" #2: IPsec SA established tunnel mode {ESPinUDP=>0xESPESP <0xESPESP xfrm=AES_CBC_128-HMAC_SHA1_96 NATD=192.1.2.23:4500 DPD=passive username=xroad}
+"""
+
+
+def test_returned_selectors_that_pluto_accepts_are_no_cause() -> None:
+    assert primary_of(CISCO_SPLIT) is None
+    assert primary_of(CISCO_SPLIT.splitlines()[0] + "\n") == "traffic_selector_mismatch"
