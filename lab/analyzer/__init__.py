@@ -16,9 +16,9 @@ stores what it reads.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, AnyStr, BinaryIO
 
 from lab.analyzer import formats as fmts
 from lab.analyzer import scan as _scan
@@ -171,33 +171,34 @@ def analyze_path(path: Path | str, fmt: str = "auto") -> Analysis:
         raise InputError(M("Cannot read {path}: {error}.", path=str(p), error=exc.strerror or exc)) from None
 
 
-def _analyze_file(fh: BinaryIO, fmt: str, name: str) -> Analysis:
-    """Analyze a file opened in binary mode, read in large blocks cut at line ends (bytes go to the scan
-    as they are; each block is decoded once, to check it is UTF-8 and for format detection)."""
-    scanner = Scanner(fmt)
-    rest = b""
+def _line_blocks(fh: Any, first: AnyStr) -> Iterator[AnyStr]:
+    """The stream's content in large blocks cut at line ends (the last block may lack its line end); `first` is
+    what was read before (bytes or str, which also decides the newline to cut at)."""
+    rest, newline = first, "\n" if isinstance(first, str) else b"\n"
+    while True:
+        data = fh.read(CHUNK)
+        if not data:
+            break
+        data = rest + data
+        cut = data.rfind(newline)
+        if cut < 0:
+            rest = data
+            continue
+        rest = data[cut + 1 :]
+        yield data[:cut]
+    if rest:
+        yield rest
+
+
+def _scan_blocks(scanner: Scanner, fh: Any, blocks: Iterator[Any], feed: Callable[[Any], None],
+                 name: str | Msg) -> Analysis:
+    """Feed every block to the scanner; text that is not UTF-8 is refused with the line it was found near."""
     done_lines = 0
     try:
         with fh:
-            first = True
-            while True:
-                data = fh.read(CHUNK)
-                if not data:
-                    break
-                if first and data.startswith(b"\xef\xbb\xbf"):
-                    data = data[3:]
-                first = False
-                if rest:
-                    data = rest + data
-                cut = data.rfind(b"\n")
-                if cut < 0:
-                    rest = data
-                    continue
-                rest = data[cut + 1 :]
-                scanner.feed_bytes(data[:cut])
+            for block in blocks:
+                feed(block)
                 done_lines = scanner.lines
-            if rest:
-                scanner.feed_bytes(rest)
     except UnicodeDecodeError:
         raise InputError(M(
             "{name} is not UTF-8 text (an invalid byte near line {line:,}). "
@@ -206,31 +207,16 @@ def _analyze_file(fh: BinaryIO, fmt: str, name: str) -> Analysis:
     return _finish(scanner)
 
 
+def _analyze_file(fh: BinaryIO, fmt: str, name: str) -> Analysis:
+    """Analyze a file opened in binary mode, read in large blocks cut at line ends (bytes go to the scan
+    as they are; each block is decoded once, to check it is UTF-8 and for format detection)."""
+    scanner = Scanner(fmt)
+    head = fh.read(3)
+    first = b"" if head == b"\xef\xbb\xbf" else head  # a UTF-8 byte order mark is not part of the text
+    return _scan_blocks(scanner, fh, _line_blocks(fh, first), scanner.feed_bytes, name)
+
+
 def analyze_stream(fh: object, fmt: str = "auto", name: str | Msg = "") -> Analysis:
     """Analyze an open text stream read in large blocks (cut at line ends)."""
     scanner = Scanner(fmt)
-    rest = ""
-    done_lines = 0
-    try:
-        with fh:  # type: ignore[attr-defined]
-            while True:
-                data = fh.read(CHUNK)  # type: ignore[attr-defined]
-                if not data:
-                    break
-                data = rest + data
-                cut = data.rfind("\n")
-                if cut < 0:
-                    rest = data
-                    continue
-                rest = data[cut + 1 :]
-                scanner.feed(data[:cut])
-                done_lines = scanner.lines
-            if rest:
-                scanner.feed(rest)
-    except UnicodeDecodeError:
-        raise InputError(M(
-            "{name} is not UTF-8 text (an invalid byte near line {line:,}). "
-            "Convert it to UTF-8, for example with `iconv -f latin1 -t utf-8`.", name=name or M("The input"),
-            line=done_lines + 1,
-        )) from None
-    return _finish(scanner)
+    return _scan_blocks(scanner, fh, _line_blocks(fh, ""), scanner.feed, name or M("The input"))

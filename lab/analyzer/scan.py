@@ -322,28 +322,29 @@ class Scanner:
         if self.lazy:
             self._feed_lazy(data, base + 1, total)
         else:  # the reference: every candidate line read in order
-            line_no, counted_to, ranking = base + 1, 0, self.ranking
-            for start, stop, ids in self.prefilter.lines(data):
-                line_no += data.count(b"\n", counted_to, start)
-                counted_to = start
-                raw = self._read(line_no, data[start:stop].decode("utf-8", "replace").rstrip("\r"), ids, ranking)
-                if raw is not None:
-                    self._add(raw)
+            for _stop, raw in self._candidates(data, base + 1):
+                self._add(raw)
         self.lines = base + total + last_line
+
+    def _candidates(self, data: bytes, line_no: int) -> Iterator[tuple[int, Raw]]:
+        """The block's candidate lines read in order, as (end offset, event) for those that are events;
+        `line_no` is the block's first line number."""
+        counted_to, ranking = 0, self.ranking
+        for start, stop, ids in self.prefilter.lines(data):
+            line_no += data.count(b"\n", counted_to, start)
+            counted_to = start
+            raw = self._read(line_no, data[start:stop].decode("utf-8", "replace").rstrip("\r"), ids, ranking)
+            if raw is not None:
+                yield stop, raw
 
     def _feed_lazy(self, data: bytes, start_line: int, total: int) -> None:
         begin, head = 0, self.head
         if len(head) < MAX_EVENTS:  # the first events, read in order
-            line_no, counted_to, ranking = start_line, 0, self.ranking
-            for start, stop, ids in self.prefilter.lines(data):
-                line_no += data.count(b"\n", counted_to, start)
-                counted_to = start
-                raw = self._read(line_no, data[start:stop].decode("utf-8", "replace").rstrip("\r"), ids, ranking)
-                if raw is not None:
-                    head.append(raw)
-                    if len(head) == MAX_EVENTS:
-                        begin = stop + 1
-                        break
+            for stop, raw in self._candidates(data, start_line):
+                head.append(raw)
+                if len(head) == MAX_EVENTS:
+                    begin = stop + 1
+                    break
             else:
                 return
             if begin >= len(data):

@@ -285,7 +285,7 @@ def render_logs(c: VpnConnection, log_text: str, analysis: object | None, proble
     elif analysis is not None:
         primary = getattr(analysis, "primary", None)
         if primary:
-            st.markdown(_("**Log analyzer:** {summary}", summary=primary.summary_in(current())))
+            st.markdown(_("**Log analyzer:** {summary}", summary=plain(primary.summary_in(current()))))
             st.caption(
                 _("Category {category} · troubleshooter node {node}", category=f"`{primary.category}`",
                   node=f"`{primary.tree_node}`") + " · "
