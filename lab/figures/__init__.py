@@ -1,4 +1,6 @@
-"""Figures that lessons embed with `{{figure:name}}`: pure functions returning plotly figures.
+"""Every plotly figure of the lab, built by pure functions: the figures lessons embed with `{{figure:name}}`
+(this module), a simulation's topology and timeline (`simulation`), the Monitor's charts (`monitor`) and the
+facilitator's class charts (`classes`).
 
 `FIGURES` maps a figure name to a function with no arguments; the lesson engine validates names against
 it and the page calls `FIGURES[name]()`. Every state or role shown by colour is also written as text, so

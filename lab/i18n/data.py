@@ -98,9 +98,9 @@ def _pairs() -> Iterator[tuple[str, str]]:
 def _figure_pairs() -> Iterator[tuple[str, str]]:
     """Labels of the lessons' figures, and the fixed labels (no digits) of the scenario lab's diagrams."""
     from lab.figures import FIGURES
+    from lab.figures.simulation import timeline_figure, topology_figure
     from lab.i18n.figures import CONTEXT, figure_strings
     from lab.sim import list_scenarios, simulate
-    from lab.sim.figures import timeline_figure, topology_figure
 
     for build in FIGURES.values():
         for text in figure_strings(build()):

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 import streamlit as st
 
+from lab.figures.simulation import timeline_figure, topology_figure
 from lab.i18n import DEFAULT_LANG
 from lab.i18n.figures import localize_dict
 from lab.sim import Failure, Overrides, SimResult, simulate
 from lab.sim.compare import Row, compare
 from lab.sim.export import log_files, log_text
-from lab.sim.figures import timeline_figure, topology_figure
 from lab.ui.frozen_figure import freeze
 
 

@@ -91,9 +91,9 @@ def _figure_texts(figure: object) -> list[str]:
 def test_scenario_diagrams_and_monitor_chart_labels_in_korean() -> None:
     from lab import replay
     from lab.figures.monitor import connection_figure
+    from lab.figures.simulation import timeline_figure, topology_figure
     from lab.sim import simulate
     from lab.sim.failures import parse_failure
-    from lab.sim.figures import timeline_figure, topology_figure
 
     result = simulate("s2", [parse_failure("cgw-down:cgw-a@60")], duration_s=300)
     snapshot = replay.snapshot("psk-mismatch-after-rotation")
@@ -154,7 +154,7 @@ def test_cli_simulation_in_korean() -> None:
 
 
 def test_plain_packages_do_not_import_streamlit() -> None:
-    code = ("import sys; import lab.analyzer, lab.sim, lab.sim.figures, lab.triage.report, lab.figures.monitor, "
+    code = ("import sys; import lab.analyzer, lab.sim, lab.figures.simulation, lab.triage.report, lab.figures.monitor, "
             "lab.i18n, lab.cli; print('streamlit' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
     assert out.stdout.strip() == "False"

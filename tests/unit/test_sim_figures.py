@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from lab.figures.simulation import element_failure, elements, frame_times, timeline_figure, topology_figure
 from lab.sim import Failure, parse_failure, simulate
 from lab.sim.compare import compare
-from lab.sim.figures import element_failure, elements, frame_times, timeline_figure, topology_figure
 
 RUN = simulate("s4", [Failure("cgw-down", "cgw-a", 60)])
 

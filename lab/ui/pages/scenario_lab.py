@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from lab.errors import LabError
+from lab.figures.simulation import element_failure
 from lab.i18n import render
 from lab.sim import (
     ASSUMPTIONS,
@@ -18,7 +19,6 @@ from lab.sim import (
     option_catalogue,
 )
 from lab.sim.failures import failure_sentence
-from lab.sim.figures import element_failure
 from lab.ui import failure_script, identity
 from lab.ui import scenario_cache as cache
 from lab.ui.echo import literal, plain
