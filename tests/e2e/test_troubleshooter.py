@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from lab import DATASETS_DIR
-from tests.e2e.conftest import choose, shoot_sizes, wait_idle
+from tests.e2e.conftest import choose, click_and_wait, shoot_sizes, wait_idle, wait_rerun
 
 pytestmark = pytest.mark.e2e
 
@@ -33,8 +33,8 @@ def _analyze(page, text: str) -> None:
     box = page.locator("textarea").first
     box.fill(text)
     box.press("Control+Enter")
-    wait_idle(page)
-    page.get_by_role("button", name="Analyze", exact=True).click()
+    wait_rerun(page)  # the rerun the committed text starts replaces the button: click the new one
+    click_and_wait(page, page.get_by_role("button", name="Analyze", exact=True))
     page.get_by_text("Primary diagnosis:").first.wait_for()
     wait_idle(page)
 
