@@ -101,3 +101,15 @@ def test_failure_tags_are_numbered_and_staggered_on_a_long_script() -> None:
         if a.yshift == b.yshift:  # on the same row: far enough apart not to overlap
             assert (b.x - a.x) * px_per_s >= 20
     assert len({a.yshift for a in tags}) > 1
+
+
+def test_topology_frames_are_what_plotly_validation_makes_of_them() -> None:
+    """The topology's frames are drawn as built, without plotly's per-frame validation: every frame of every
+    design, wide and phone, must come out of a full validation unchanged."""
+    import plotly.graph_objects as go
+
+    for scenario in ("s1", "s4", "s5"):
+        for vertical in (False, True):
+            drawn = topology_figure(simulate(scenario, [Failure("cgw-down", "cgw-a", 60)]), vertical=vertical).to_dict()
+            assert len(drawn["frames"]) == len(frame_times(RUN))
+            assert go.Figure(drawn).to_dict() == drawn
