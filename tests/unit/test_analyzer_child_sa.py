@@ -165,3 +165,46 @@ def test_a_revival_after_the_peers_delete_is_a_peer_delete() -> None:
 def test_old_libreswan_liveness_wording_is_a_dpd_timeout() -> None:
     text = '"aws-tunnel-1" #2: IKEv2 liveness: action - restarting all connections that share this peer\n'
     assert _category(text) == "dpd_timeout"
+
+
+MIKROTIK_UP = (
+    "\"mikrotik\"[1] 198.51.100.44 #1: responder established IKE SA; authenticated peer using authby=secret and "
+    "ID_IPV4_ADDR '198.51.100.44'\n"
+    '"mikrotik"[1] 198.51.100.44 #2: responder established Child SA using #1; IPsec tunnel [10.10.0.0/24===10.20.0.0/24] '
+    "{ESP=>0x0b1c2d3e <0x4f5a6b7c xfrm=AES_CBC_256-HMAC_SHA2_256_128 DPD=passive}\n"
+)
+
+
+def test_a_rekey_request_dropped_for_its_payloads_is_a_rekey_problem() -> None:
+    # libreswan v4.5 programs/pluto/ikev2_states.c: "dropping unexpected %s message ...; unexpected payloads: %s".
+    text = MIKROTIK_UP + (
+        '"mikrotik"[1] 198.51.100.44 #1: dropping unexpected CREATE_CHILD_SA message; message payloads: SK; '
+        "encrypted payloads: SA,Ni,KE,TSi,TSr,CP; unexpected payloads: CP\n"
+    )
+    assert _category(text) == "rekey_issue"
+    refused = MIKROTIK_UP + (
+        '"mikrotik"[1] 198.51.100.44 #1: dropping unexpected CREATE_CHILD_SA message containing INVALID_SYNTAX '
+        "notification; message payloads: SK; encrypted payloads: N\n"
+    )
+    assert _category(refused) == "rekey_issue"
+
+
+def test_quick_mode_pfs_disagreement_is_a_phase_2_proposal_problem() -> None:
+    # libreswan programs/pluto/ikev1_quick.c.
+    text = (
+        '"aws-tunnel-1" #1: STATE_MAIN_R3: sent MR3, ISAKMP SA established {auth=PRESHARED_KEY cipher=aes_128 '
+        "integ=sha group=MODP1024}\n"
+        '"aws-tunnel-1" #2: we require PFS but Quick I1 SA specifies no GROUP_DESCRIPTION\n'
+        '"aws-tunnel-1" #2: sending encrypted notification NO_PROPOSAL_CHOSEN to 203.0.113.5:500\n'
+    )
+    assert _category(text) == "phase2_proposal_mismatch"
+
+
+def test_ppk_insisted_on_and_missing_is_an_authentication_problem() -> None:
+    # libreswan programs/pluto/ikev2_ike_sa_init.c and ikev2_ike_auth.c.
+    for line in (
+        "connection has ppk=insist but peer does not support PPK",
+        "connection requires PPK, but we didn't find one",
+        "failed to receive PPK confirmation and connection has ppk=insist",
+    ):
+        assert _category(f'"west-east-ppk"[1] 192.1.2.23 #1: {line}\n') == "auth_failure", line
