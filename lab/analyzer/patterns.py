@@ -120,6 +120,8 @@ GROUPS = (
     "conn",
     "count",
     "reason",
+    "guess",  # the daemon says its reading is a guess ("Possible authentication failure"): an echo after a firmer refusal
+    "policy",  # pluto's policy words of a Quick Mode offer ("PSK+ENCRYPT+AUTHENTICATE+TUNNEL"): AH or IPComp asked for
     "rekey",  # the words that say whether a CREATE_CHILD_SA / Quick Mode rekeys an SA ("rekey", "replace") or adds one ("new")
 )
 
