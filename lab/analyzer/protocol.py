@@ -419,6 +419,7 @@ class _State:
     pending: str | None = None  # the exchange of the last request sent and not yet answered
     rekeying: bool = False  # the Child SA exchange in progress rekeys (replaces) an SA that was up
     child_refused: bool = False  # a Child SA was refused since the IKE SA came up
+    operator_down: bool = False  # the operator took the connection down (ipsec down, whack --delete)
     new_child: bool = False  # the CREATE_CHILD_SA in progress adds a Child SA (says so), it replaces none
     transport_asked: str = ""  # the exchange whose request asked for transport mode (N(USE_TRANSP))
     rare_transform: str = ""  # the Quick Mode offer asks for AH or IPComp, which many peers do not accept
@@ -577,6 +578,8 @@ def classify(events: list[Event]) -> None:
     """Give each ordered event its category and weight, reading each stream with its own state."""
     states: dict[int, _State] = {}
     _borrow_exchange(events)
+    # Both peers' logs in one paste: several streams, or lines of two different daemons.
+    both_sides = len({ev.stream for ev in events}) > 1 or len({ev.fmt for ev in events}) > 1
     for ev in events:
         st = states.setdefault(ev.stream, _State())
         if st.retransmits and _is_answer(ev):
@@ -669,6 +672,7 @@ def classify(events: list[Event]) -> None:
             if not child and not st.rekeying:
                 st.ike_up = False
                 st.child_refused = False
+                st.operator_down = False
             _set(ev, None)
         elif kind == "established":
             st.pending = None
@@ -763,11 +767,20 @@ def classify(events: list[Event]) -> None:
             elif ev.direction == "received":
                 _set(ev, "ike_sa_deleted_by_peer")
                 st.ike_up = st.child_up = False
+            elif ev.direction == "sent" and st.operator_down and not both_sides:
+                # The operator took the connection down (ipsec down / whack --delete): an orderly teardown
+                # this side asked for, not a cause. (In a paste of both peers' logs it is what the other
+                # peer sees as its peer deleting the IKE SA.)
+                _set(ev, "ike_sa_deleted_by_peer", "context")
+                st.ike_up = st.child_up = False
             else:
                 _set(ev, "ike_sa_deleted_by_peer", "weak")
                 if ev.direction is None:
                     st.pending_delete = ev
                 st.ike_up = st.child_up = False
+        elif kind == "operator_down":
+            st.operator_down = True
+            _set(ev, None)
         elif kind == "bgp_up":
             _set(ev, "bgp_down", "context")
         elif kind == "bgp_down" and _BGP_ADMIN.search(ev.text):

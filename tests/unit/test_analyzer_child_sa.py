@@ -208,3 +208,33 @@ def test_ppk_insisted_on_and_missing_is_an_authentication_problem() -> None:
         "failed to receive PPK confirmation and connection has ppk=insist",
     ):
         assert _category(f'"west-east-ppk"[1] 192.1.2.23 #1: {line}\n') == "auth_failure", line
+
+
+OPERATOR_DOWN = (
+    "\"west\"[1] 192.1.2.23 #1: initiator established IKE SA; authenticated peer using authby=secret and FQDN '@east'\n"
+    '"west"[1] 192.1.2.23 #2: initiator established Child SA using #1; IPsec tunnel [192.0.1.0/24===192.0.2.0/24] '
+    "{ESP/ESN=>0x1a2b3c4d <0x5e6f7a8b xfrm=AES_GCM_16_256-NONE DPD=passive}\n"
+    "\"west\"[1] 192.1.2.23: initiating delete of connection's IKE SA #1 (and Child SA #2)\n"
+    '"west"[1] 192.1.2.23 #2: ESP traffic information: in=84B out=84B\n'
+    '"west"[1] 192.1.2.23 #1: sent INFORMATIONAL request to delete IKE SA\n'
+    '"west"[1] 192.1.2.23 #1: deleting IKE SA (established IKE SA)\n'
+)
+
+
+def test_an_operator_teardown_is_no_cause() -> None:
+    # libreswan programs/pluto/whack_down.c: "initiating delete of connection's ..." is printed for
+    # `ipsec down` / whack --down; the Delete that follows is the teardown the operator asked for.
+    assert _category(OPERATOR_DOWN) is None
+    # Without the operator's command, a Delete this side sends stays a (weak) reading of a teardown.
+    without = OPERATOR_DOWN.replace("\"west\"[1] 192.1.2.23: initiating delete of connection's IKE SA #1 (and Child SA #2)\n", "")
+    assert _category(without) == "ike_sa_deleted_by_peer"
+
+
+def test_an_operator_teardown_is_the_peers_delete_for_the_other_side_of_a_two_sided_paste() -> None:
+    # strongSwan's side (charon) first, then libreswan's side whose operator deletes the IKE SA.
+    strongswan_side = (
+        "parsed IKE_AUTH response 1 [ IDr AUTH SA TSi TSr ]\n"
+        "IKE_SA west-east[1] established between 192.1.2.45[west]...192.1.2.23[east]\n"
+        "CHILD_SA west-east{1} established with SPIs c1d2e3f4_i a1b2c3d4_o and TS 192.0.1.0/24 === 192.0.2.0/24\n"
+    )
+    assert _category(strongswan_side + OPERATOR_DOWN) == "ike_sa_deleted_by_peer"
