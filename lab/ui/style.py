@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from lab.figures.simulation import MODEBAR_BAND
+
 CSS = """
 /* Less empty space above every page's title (Streamlit leaves 6rem; the header is minimal here). */
 [data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
@@ -33,6 +35,11 @@ CSS = """
 @media (max-width: 640px) { .st-key-monitor_inventory_table { display: none; } }
 @media (min-width: 641px) { .st-key-monitor_inventory_cards { display: none; } }
 """
+
+# The scenario lab's timeline keeps a band at its top for plotly's toolbar, which a touch screen shows all the time;
+# with a mouse the toolbar shows only on hover, so the chart (its paper is transparent) moves up over the gap above it.
+CSS += (f"@media (hover: hover) and (min-width: 641px) {{ .st-key-sl_timeline {{ margin-top: -{MODEBAR_BAND}px; }} }}"
+        "\n")
 
 
 def apply() -> None:
