@@ -16,6 +16,8 @@ CSS = """
 @media (max-width: 640px), (hover: none) { [data-testid="stDataFrame"] { margin-top: 2.25rem; } }
 /* A quiz question reads at body size, never smaller than the explanation under it. */
 [data-testid="stRadio"] > [data-testid="stWidgetLabel"] p { font-size: 1rem; line-height: 1.5; }
+/* Its choices too: answers are read on a projector and tapped on a phone. */
+[data-testid="stRadio"] [role="radiogroup"] label p { font-size: 1rem; }
 /* Lesson titles in the list are links to the lesson: they look like links. */
 [class*="st-key-open-"] button p { color: #1f5fa8; text-decoration: underline; text-underline-offset: 3px;
   font-size: 1.05rem; text-align: left; }
