@@ -77,6 +77,7 @@ EVENTS = (
     "dpd_answer",  # a DPD / liveness check was answered
     "dpd_dead",  # the peer was declared dead by DPD / liveness
     "delete",  # a Delete for an IKE or Child SA was sent or received
+    "out_of_step",  # the peer repeats a message of an exchange this side completed: it missed this side's last message
     "operator_down",  # the operator took the connection down (ipsec down, whack --delete): its Deletes are no cause
     "rekey_collision",  # both sides rekeyed the same SA at once
     "rekey_failed",  # a rekey failed or SAs went out of step (invalid SPI, lifetimes)

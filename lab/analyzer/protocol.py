@@ -47,6 +47,7 @@ NOTIFY_ALIASES = {
     "INVALID_HASH_INFO": "INVALID_HASH_INFORMATION",
     "INVALID-ID-INFORMATION": "INVALID_ID_INFORMATION",
     "NO-PROPOSAL-CHOSEN": "NO_PROPOSAL_CHOSEN",
+    "PROPOSAL_NOT_CHOSEN": "NO_PROPOSAL_CHOSEN",  # Cisco IOS debug crypto isakmp
     "AUTHENTICATION-FAILED": "AUTHENTICATION_FAILED",
     "TS-UNACCEPTABLE": "TS_UNACCEPTABLE",
     "TRAFFIC_SELECTORS_UNACCEPTABLE": "TS_UNACCEPTABLE",
@@ -777,6 +778,11 @@ def classify(events: list[Event]) -> None:
                 if ev.direction is None:
                     st.pending_delete = ev
                 st.ike_up = st.child_up = False
+        elif kind == "out_of_step":
+            # The peer sends again a message of a Quick Mode this side has completed: it never got this
+            # side's last message (QI2), so its IPsec SA is not up while ours is. When the Quick Mode
+            # replaced an SA that was up (a rekey), the rekey left the SAs out of step.
+            _set(ev, "rekey_issue", "decisive" if st.child_up or st.rekeying else "weak")
         elif kind == "operator_down":
             st.operator_down = True
             _set(ev, None)

@@ -238,3 +238,26 @@ def test_an_operator_teardown_is_the_peers_delete_for_the_other_side_of_a_two_si
         "CHILD_SA west-east{1} established with SPIs c1d2e3f4_i a1b2c3d4_o and TS 192.0.1.0/24 === 192.0.2.0/24\n"
     )
     assert _category(strongswan_side + OPERATOR_DOWN) == "ike_sa_deleted_by_peer"
+
+
+def test_charon_eap_failures_on_the_server_are_authentication_problems() -> None:
+    # strongSwan src/libcharon/sa/ikev2/tasks/ike_auth.c and authenticators/eap_authenticator.c,
+    # src/libcharon/plugins/eap_mschapv2/eap_mschapv2.c: lines the prefilter used to skip.
+    for line in (
+        "Nov 30 01:12:09 moon charon: 11[IKE] EAP method EAP_TTLS failed for peer carol@strongswan.org",
+        "Nov 30 01:12:09 moon charon: 11[IKE] verification of AUTH payload without EAP MSK failed",
+        "Nov 30 01:12:09 moon charon: 11[IKE] EAP-MS-CHAPv2 failed with error ERROR_AUTHENTICATION_FAILURE: "
+        "'E=691 R=1 C=5f3c1a2b9d8e7f60a1b2c3d4e5f60718 V=3 M=Login incorrect'",
+        "Nov 30 01:12:09 moon charon: 11[IKE] no EAP key found for hosts 'moon.strongswan.org' - 'carol@strongswan.org'",
+    ):
+        assert _category(line + "\n") == "auth_failure", line
+
+
+def test_charon_disabling_ipcomp_is_no_cause_when_the_sa_comes_up() -> None:
+    # strongSwan src/libcharon/sa/ikev1/tasks/quick_mode.c: the IPsec SA is set up without IPComp.
+    text = (
+        "Nov 30 01:20:44 gw charon: 09[IKE] expected IPComp proposal but peer did not send one, IPComp disabled\n"
+        "Nov 30 01:20:44 gw charon: 09[IKE] CHILD_SA branch{3} established with SPIs c8a1b2c3_i 0f1e2d3c_o and TS "
+        "10.20.0.0/24 === 10.30.0.0/24\n"
+    )
+    assert _category(text) is None
