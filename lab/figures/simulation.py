@@ -355,6 +355,9 @@ TAG_ROW = 18  # px per row of failure tags
 # A band at the top of the timeline kept for plotly's toolbar, which a touch screen always shows: the failure
 # tags start below it, so the toolbar never covers them.
 MODEBAR_BAND = 34
+# The first panel's title sits just above the panel: without failure tags nothing else goes above it (the toolbar
+# then sits at the right, clear of the left-aligned title).
+TITLE_BAND = 30
 
 
 def _mean(values: list[float]) -> float:
@@ -486,8 +489,9 @@ def _timeline_figure(result: SimResult) -> go.Figure:
     fig.update_yaxes(title_text="bytes/s", row=2, col=1)
     fig.update_yaxes(range=[-5, 105], title_text="%", row=3, col=1)
     fig.update_xaxes(title_text="seconds since the start of the run", row=3, col=1)
-    fig.update_layout(height=720 + MODEBAR_BAND + TAG_ROW * rows_used,
-                      margin={"l": 10, "r": 10, "t": 40 + MODEBAR_BAND + TAG_ROW * rows_used, "b": 10},
+    # Above the panels: the first panel's title, then (with failures) the rows of tags and the toolbar's band.
+    band = MODEBAR_BAND + TAG_ROW * rows_used if rows_used else 0
+    fig.update_layout(height=720 + band, margin={"l": 10, "r": 10, "t": TITLE_BAND + band, "b": 10},
                       hovermode="closest",
                       legend={"orientation": "h", "y": -0.12}, plot_bgcolor="white")
     fig.update_xaxes(showgrid=True, gridcolor="#eceff1")

@@ -9,6 +9,9 @@ CSS = """
 [data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
 /* On a phone the header is opaque (it holds the sidebar button, 60 px): the title starts below it. */
 @media (max-width: 640px) { [data-testid="stMainBlockContainer"] { padding-top: 3.5rem; } }
+/* A table's toolbar (show/hide columns, download, search, full screen) sits just above the table, over whatever is
+   there; a touch screen shows it all the time (no hover): leave it room of its own there. */
+@media (max-width: 640px), (hover: none) { [data-testid="stDataFrame"] { margin-top: 2.25rem; } }
 /* A quiz question reads at body size, never smaller than the explanation under it. */
 [data-testid="stRadio"] > [data-testid="stWidgetLabel"] p { font-size: 1rem; line-height: 1.5; }
 /* Lesson titles in the list are links to the lesson: they look like links. */

@@ -302,11 +302,29 @@ def choose(page: object, picker: object, option: str, *, exact: bool = True) -> 
     raise AssertionError(f"could not choose {option!r}") from last
 
 
+# The height of everything on the page: the app scrolls inside its main area, so the document itself is only as
+# tall as the window.
+CONTENT_HEIGHT_JS = ("Math.max(...Array.from(document.querySelectorAll("
+                     "'[data-testid=\"stMain\"], [data-testid=\"stAppViewContainer\"], body')).map(e => e.scrollHeight))")
+MAX_SHOT_HEIGHT = 9000  # px: a longer page is cut there (a picture that tall is no longer looked at)
+
+
 def save_shot(pg: object, folder: Path, name: str) -> Path:
-    """A full-page PNG of `pg` under `folder` (and VPN_LAB_SHOTS when set)."""
+    """A PNG of the whole page of `pg` (not only the first screen) under `folder` (and VPN_LAB_SHOTS when set).
+
+    The app scrolls inside its main area, which a full-page screenshot does not see: the window grows to the
+    content's height for the picture, as a reader scrolling through it would see it, then gets its size back.
+    """
     path = folder / f"{name}.png"
     settle(pg)
+    before = pg.viewport_size  # type: ignore[attr-defined]
+    height = min(int(pg.evaluate(CONTENT_HEIGHT_JS)), MAX_SHOT_HEIGHT)  # type: ignore[attr-defined]
+    grow = bool(before) and height > before["height"]
+    if grow:
+        resize(pg, before["width"], height)
     pg.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
+    if grow:
+        resize(pg, before["width"], before["height"])
     keep_screenshot(path)
     return path
 

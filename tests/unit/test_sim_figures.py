@@ -101,3 +101,14 @@ def test_failure_tags_are_numbered_and_staggered_on_a_long_script() -> None:
         if a.yshift == b.yshift:  # on the same row: far enough apart not to overlap
             assert (b.x - a.x) * px_per_s >= 20
     assert len({a.yshift for a in tags}) > 1
+
+
+def test_timeline_keeps_room_above_its_panels_only_for_what_goes_there() -> None:
+    """Without failures only the first panel's title sits above the panels (no empty band); with failures the
+    tags and the toolbar's band fit above it."""
+    from lab.figures.simulation import MODEBAR_BAND, TAG_ROW
+
+    assert timeline_figure(simulate("s1")).layout.margin.t <= 32
+    fig = timeline_figure(RUN)
+    top_tag = max(a.yshift for a in fig.layout.annotations if a.text and a.text.isdigit())
+    assert fig.layout.margin.t >= top_tag + TAG_ROW + MODEBAR_BAND
