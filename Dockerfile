@@ -17,13 +17,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 RUN useradd --create-home --uid 10001 vpnlab && mkdir -p /data && chown vpnlab /data
 WORKDIR /app
-COPY pyproject.toml README.md LICENSE ./
+COPY pyproject.toml README.md LICENSE constraints.txt ./
 COPY lab ./lab
 COPY lessons ./lessons
 COPY datasets ./datasets
 COPY .streamlit ./.streamlit
-# Editable install: the lessons and datasets are read from /app next to the package.
-RUN pip install -e . && chown -R vpnlab /app
+# Editable install: the lessons and datasets are read from /app next to the package. The dependencies are the
+# versions the test suite passed with (constraints.txt), not whatever is newest on the day of the build.
+RUN pip install -c constraints.txt -e . && chown -R vpnlab /app
 USER vpnlab
 VOLUME ["/data"]
 EXPOSE 8501

@@ -36,6 +36,20 @@ class LabError(Exception):
             self.msg = args[0]
         super().__init__(*args)
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Pickle (a worker process, a cache) rebuilds an exception by calling its class with `args`, which are the
+        # message, not the constructor's parameters of DataError or NotFoundError: restore message and fields as
+        # they are instead of calling __init__ again.
+        return (_restore, (type(self), self.args, dict(self.__dict__)))
+
+
+def _restore(cls: type[LabError], args: tuple[object, ...], fields: dict[str, object]) -> LabError:
+    """An unpickled LabError: its message (`args`) and its fields, without running its __init__ again."""
+    error = cls.__new__(cls, *args)
+    error.args = args
+    error.__dict__.update(fields)
+    return error
+
 
 class DataError(LabError):
     """A data file (lesson, tree, pattern, scenario, dataset) failed validation."""

@@ -36,11 +36,11 @@ SIGNATURES: dict[str, re.Pattern[str]] = {
     "cisco-ios": re.compile(r"%(?:CRYPTO|IKEV2|BGP|ISAKMP)-\d-[A-Z_]+|\bISAKMP(?: \(\d+:\d+\))?:|IPSEC\("),
     "fortigate": re.compile(r'\blog_?id="?\d{10}|subtype="?(?:vpn|ipsec)\b|\bike \d+:'),
     "paloalto": re.compile(r"IKE(?:v2)? phase-[12]|ikemgr|IKEv2 (?:IKE|child) SA|\[(?:PERR|PWRN|PNTF|INFO)\]: \{ \d+:|,SYSTEM,vpn,|IKE protocol notification message"),
-    "juniper": re.compile(r"\bkmd\[\d+\]|KMD_[A-Z_]+|\brpd\[\d+\]|RPD_BGP_|IKE negotiation failed with error|bgp_\w+:\d+: NOTIFICATION"),
+    "juniper": re.compile(r"\b(?:kmd|iked)\[\d+\]|\b(?:kmd|iked) \d+ (?:- |KMD_)|KMD_[A-Z_]+|\brpd\[\d+\]|RPD_BGP_|IKE negotiation failed with error|bgp_\w+:\d+: NOTIFICATION"),
     "mikrotik": re.compile(r"\bipsec,(?:error|info|debug|warning)|\broute,bgp\b|\bbgp,(?:info|error|debug)"),
     "azure": re.compile(r"SESSION_ID :\{|Remote \S+:\d+: Local \S+:\d+:|IKEDiagnosticLog|TunnelDiagnosticLog"),
-    "checkpoint": re.compile(r"\bvpnd\b|ike\.elg|(?:Main|Quick|Aggressive) Mode (?:Failed to match|Received Notification|completion)|(?:Auth|Create Child SA) exchange: "),
-    "sonicwall": re.compile(r"IKE (?:Initiator|Responder): |IKEv2 (?:Initiator|Responder|Received notify)|\(Phase [12]\)"),
+    "checkpoint": re.compile(r"\bvpnd\b|ike\.elg|\bCheckPoint \d+ - \[|(?:Main|Quick|Aggressive) Mode (?:Failed to match|Received Notification|Sent Notification|completion)|(?:Auth|Create Child SA|IKE_SA_INIT) exchange: |Informational Exchange (?:Received|Sent) Delete"),
+    "sonicwall": re.compile(r"IKE (?:Initiator|Responder): |IKEv2 (?:Initiator|Responder|Received notify)|\(Phase [12]\)|Failed payload verification after decryption"),
     "bgp-generic": re.compile(r"\bbgpd\[\d+\]|%ADJCHANGE|%NOTIFICATION|\bbird\b|Topic=Peer|BGP_FSM_|\bexabgp\b|peerASN|\bgobgpd?\b"),
 }
 # A JSON line that is AWS's is also matched by the aws-text signature; prefer the JSON reading.

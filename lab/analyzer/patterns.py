@@ -77,6 +77,8 @@ EVENTS = (
     "dpd_answer",  # a DPD / liveness check was answered
     "dpd_dead",  # the peer was declared dead by DPD / liveness
     "delete",  # a Delete for an IKE or Child SA was sent or received
+    "out_of_step",  # the peer repeats a message of an exchange this side completed: it missed this side's last message
+    "operator_down",  # the operator took the connection down (ipsec down, whack --delete): its Deletes are no cause
     "rekey_collision",  # both sides rekeyed the same SA at once
     "rekey_failed",  # a rekey failed or SAs went out of step (invalid SPI, lifetimes)
     "bgp_down",  # a BGP session went down (hold timer, notification, neighbor down, bad OPEN)
@@ -120,6 +122,8 @@ GROUPS = (
     "conn",
     "count",
     "reason",
+    "guess",  # the daemon says its reading is a guess ("Possible authentication failure"): an echo after a firmer refusal
+    "policy",  # pluto's policy words of a Quick Mode offer ("PSK+ENCRYPT+AUTHENTICATE+TUNNEL"): AH or IPComp asked for
     "rekey",  # the words that say whether a CREATE_CHILD_SA / Quick Mode rekeys an SA ("rekey", "replace") or adds one ("new")
 )
 

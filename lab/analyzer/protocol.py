@@ -47,6 +47,7 @@ NOTIFY_ALIASES = {
     "INVALID_HASH_INFO": "INVALID_HASH_INFORMATION",
     "INVALID-ID-INFORMATION": "INVALID_ID_INFORMATION",
     "NO-PROPOSAL-CHOSEN": "NO_PROPOSAL_CHOSEN",
+    "PROPOSAL_NOT_CHOSEN": "NO_PROPOSAL_CHOSEN",  # Cisco IOS debug crypto isakmp
     "AUTHENTICATION-FAILED": "AUTHENTICATION_FAILED",
     "TS-UNACCEPTABLE": "TS_UNACCEPTABLE",
     "TRAFFIC_SELECTORS_UNACCEPTABLE": "TS_UNACCEPTABLE",
@@ -418,6 +419,10 @@ class _State:
     pending: str | None = None  # the exchange of the last request sent and not yet answered
     rekeying: bool = False  # the Child SA exchange in progress rekeys (replaces) an SA that was up
     child_refused: bool = False  # a Child SA was refused since the IKE SA came up
+    operator_down: bool = False  # the operator took the connection down (ipsec down, whack --delete)
+    new_child: bool = False  # the CREATE_CHILD_SA in progress adds a Child SA (says so), it replaces none
+    transport_asked: str = ""  # the exchange whose request asked for transport mode (N(USE_TRANSP))
+    rare_transform: str = ""  # the Quick Mode offer asks for AH or IPComp, which many peers do not accept
     session_end: Event | None = None  # the L2TP/PPP session inside the SA ended here (a user disconnect)
     proposal_flaw: str = ""  # a key length the offered algorithm does not have (the peer must refuse it)
     peer: str = ""  # the IKE peer's address, when a line names it
@@ -491,8 +496,15 @@ def _rekey_word(ev: Event) -> str:
         return "new"
     if ev.exchange and "REKEY" in str(ev.values.get("exchange") or "").upper():
         return "rekey"
-    if "REKEY_SA" in str(ev.values.get("notify") or ""):  # RFC 7296 REKEY_SA notify in the payload list
+    payloads = str(ev.values.get("notify") or "")
+    if "REKEY_SA" in payloads:  # RFC 7296 REKEY_SA notify in the payload list
         return "rekey"
+    if ev.exchange == "CREATE_CHILD_SA" and ev.kind == "exchange" and " request" in ev.text:
+        listed = set(_PAYLOADS.findall(payloads))
+        if {"SA", "TSi", "TSr"} <= listed:
+            return "new"  # a Child SA request without REKEY_SA adds a Child SA (RFC 7296 section 1.3.1)
+        if {"SA", "KE"} <= listed:
+            return "rekey"  # SA and KE without selectors: the IKE SA is rekeyed (section 1.3.2)
     return ""
 
 
@@ -524,10 +536,50 @@ def _host_to_host(selectors: str, peer: str) -> bool:
     return not peer or peer in (hosts[0].group(1), hosts[1].group(1))  # type: ignore[union-attr]
 
 
+_RARE_TRANSFORMS = (("AUTHENTICATE", "AH"), ("COMPRESS", "IPComp"))
+
+
+def rare_transform(policy: str) -> str:
+    """The transforms beyond ESP a Quick Mode offer asks for, from pluto's policy words
+    ("RSASIG+AUTHENTICATE+TUNNEL+PFS": AH; "+COMPRESS+": IPComp): a peer without them cannot accept it."""
+    words = set(policy.upper().split("+"))
+    return "+".join(name for word, name in _RARE_TRANSFORMS if word in words)
+
+
+_PAYLOADS = re.compile(r"[^\s\[\]]+")
+
+
+def _mode_mismatch(ev: Event, st: _State) -> bool:
+    """Transport mode asked for and not granted: an IKE_AUTH / CREATE_CHILD_SA request carrying
+    N(USE_TRANSP) answered by a response that carries the Child SA (SA, TSi, TSr) without it. RFC 7296
+    section 1.3.1: without USE_TRANSPORT_MODE in the response the SA is a tunnel-mode SA, so one side
+    runs transport mode's configuration over a tunnel-mode SA. Returns True when the event was read."""
+    if ev.exchange not in ("IKE_AUTH", "CREATE_CHILD_SA") or "notify" not in ev.values:
+        return False
+    payloads = set(_PAYLOADS.findall(str(ev.values["notify"])))
+    transport = any(p.upper() in ("N(USE_TRANSP)", "N(USE_TRANSPORT_MODE)") for p in payloads)
+    if " request" in ev.text:
+        st.transport_asked = ev.exchange if transport else ""
+        return False
+    if " response" not in ev.text or st.transport_asked != ev.exchange:
+        return False
+    st.transport_asked = ""
+    if transport or not {"SA", "TSi", "TSr"} <= payloads:
+        return False
+    st.exchange = ev.exchange
+    _set(ev, "ipsec_mode_mismatch")
+    ev.values["mode_asked"] = "transport"
+    ev.values["mode_granted"] = "tunnel"
+    st.child_refused = True
+    return True
+
+
 def classify(events: list[Event]) -> None:
     """Give each ordered event its category and weight, reading each stream with its own state."""
     states: dict[int, _State] = {}
     _borrow_exchange(events)
+    # Both peers' logs in one paste: several streams, or lines of two different daemons.
+    both_sides = len({ev.stream for ev in events}) > 1 or len({ev.fmt for ev in events}) > 1
     for ev in events:
         st = states.setdefault(ev.stream, _State())
         if st.retransmits and _is_answer(ev):
@@ -579,10 +631,16 @@ def classify(events: list[Event]) -> None:
                 st.ike_up = True
                 if ev.sa == "child" or ev.exchange in CHILD_EXCHANGES or "child" in str(ev.values.get("rekey", "")).lower():
                     st.child_up = True
+                st.new_child = False
             elif word == "new" or kind == "initiate":
                 st.rekeying = False
+                st.new_child = word == "new" and ev.exchange == "CREATE_CHILD_SA"
         if kind == "initiate" and ev.values.get("algorithms"):
             st.proposal_flaw = key_length_flaw(str(ev.values["algorithms"]))
+        if kind == "initiate" and (ev.sa == "child" or ev.exchange in CHILD_EXCHANGES):
+            st.rare_transform = rare_transform(str(ev.values.get("policy") or ""))
+        if kind == "exchange" and _mode_mismatch(ev, st):
+            continue
         if kind == "exchange":
             if st.pending_delete is not None and ev.exchange in INFO_EXCHANGES and ev.direction == "sent":
                 # Answering with an INFORMATIONAL response while deleting: the peer asked for the delete.
@@ -614,6 +672,7 @@ def classify(events: list[Event]) -> None:
             if not child and not st.rekeying:
                 st.ike_up = False
                 st.child_refused = False
+                st.operator_down = False
             _set(ev, None)
         elif kind == "established":
             st.pending = None
@@ -633,7 +692,7 @@ def classify(events: list[Event]) -> None:
             ex = _exchange_of(ev, st)
             ikev2_child_was_up = st.ike_up and (st.ike or ev.ike) == 2 and not st.child_refused
             if phase == "child" and (
-                st.rekeying or (ex == "CREATE_CHILD_SA" and (st.child_up or ikev2_child_was_up))
+                st.rekeying or (ex == "CREATE_CHILD_SA" and not st.new_child and (st.child_up or ikev2_child_was_up))
             ):
                 # The Child SA was negotiated before (IKEv2 carries the first one in IKE_AUTH) with these
                 # proposals; only its rekey is refused (a PFS group or lifetime that applies to rekeys
@@ -674,7 +733,12 @@ def classify(events: list[Event]) -> None:
         elif kind == "give_up":
             if ev.exchange and ev.exchange == "INFORMATIONAL" and "ESTABLISHED" in ev.values.get("exchange", "").upper():
                 st.ike_up = True  # pluto names the state: the IKE SA was established when the timeout hit
-            rekey_state = "REKEY" in str(ev.values.get("exchange") or "").upper()
+            rekey_state = "REKEY" in str(ev.values.get("exchange") or "").upper() or (
+                # A Quick Mode / CREATE_CHILD_SA over an IKE SA that is up, after a Child SA was up: the
+                # exchange that replaces it got no (usable) answer.
+                (ev.exchange or st.exchange) in CHILD_EXCHANGES and st.ike_up and st.child_up and not st.dpd_pending
+                and not st.new_child
+            )
             if st.rekey_trouble or rekey_state or (st.rekeying and not st.dpd_pending) or (
                 st.ike_up and st.pending == "CREATE_CHILD_SA" and not st.dpd_pending
             ):
@@ -703,11 +767,25 @@ def classify(events: list[Event]) -> None:
             elif ev.direction == "received":
                 _set(ev, "ike_sa_deleted_by_peer")
                 st.ike_up = st.child_up = False
+            elif ev.direction == "sent" and st.operator_down and not both_sides:
+                # The operator took the connection down (ipsec down / whack --delete): an orderly teardown
+                # this side asked for, not a cause. (In a paste of both peers' logs it is what the other
+                # peer sees as its peer deleting the IKE SA.)
+                _set(ev, "ike_sa_deleted_by_peer", "context")
+                st.ike_up = st.child_up = False
             else:
                 _set(ev, "ike_sa_deleted_by_peer", "weak")
                 if ev.direction is None:
                     st.pending_delete = ev
                 st.ike_up = st.child_up = False
+        elif kind == "out_of_step":
+            # The peer sends again a message of a Quick Mode this side has completed: it never got this
+            # side's last message (QI2), so its IPsec SA is not up while ours is. When the Quick Mode
+            # replaced an SA that was up (a rekey), the rekey left the SAs out of step.
+            _set(ev, "rekey_issue", "decisive" if st.child_up or st.rekeying else "weak")
+        elif kind == "operator_down":
+            st.operator_down = True
+            _set(ev, None)
         elif kind == "bgp_up":
             _set(ev, "bgp_down", "context")
         elif kind == "bgp_down" and _BGP_ADMIN.search(ev.text):
@@ -719,7 +797,7 @@ def classify(events: list[Event]) -> None:
         elif kind == "dpd_dead" and st.rekey_trouble and not st.dpd_pending:
             # The liveness action pluto takes when the rekey exchange timed out: a consequence of the rekey.
             _set(ev, "rekey_issue", "context")
-        elif kind == "ts_unacceptable" and ev.weak and (st.rekeying or st.proposal_flaw):
+        elif kind == "ts_unacceptable" and ev.weak and (st.rekeying or st.proposal_flaw or st.rare_transform):
             # A daemon's guess from a Quick Mode left unanswered: when the Quick Mode replaced an SA that
             # was up, the selectors were accepted before, so the rekey failed; when the offer carries a key
             # length its algorithm does not have, the peer refused the proposal.
@@ -727,9 +805,17 @@ def classify(events: list[Event]) -> None:
             if st.proposal_flaw and not st.rekeying:
                 ev.values.setdefault("algorithms", st.proposal_flaw)
                 ev.values["invalid_key_length"] = st.proposal_flaw
+            elif st.rare_transform and not st.rekeying:
+                ev.values["transforms"] = st.rare_transform
+        elif kind == "auth_failed" and (ev.weak or ev.values.get("guess")) and st.child_refused:
+            # A daemon's guess ("possible authentication failure") after the peer already refused the Child
+            # SA in the same IKE_AUTH: the IKE SA authenticated, the refusal is the cause and this its echo.
+            _set(ev, "auth_failure", "context")
         elif kind in KIND_CATEGORY:
             if kind in ("rekey_failed", "rekey_collision"):
                 st.rekey_trouble = True
+            if kind in ("ts_unacceptable", "ipsec_mode_mismatch") and not st.rekeying:
+                st.child_refused = True
             _set(ev, KIND_CATEGORY[kind])
         else:
             _set(ev, None)
@@ -787,6 +873,11 @@ def facts_of(ev: Event) -> dict[str, Any]:
         out["host_to_host"] = True
     if v.get("invalid_key_length"):  # an offered algorithm with a key length it does not have
         out["invalid_key_length"] = str(v["invalid_key_length"])
+    if v.get("transforms"):  # AH or IPComp asked for in the offer
+        out["transforms"] = str(v["transforms"])
+    for key in ("mode_asked", "mode_granted"):
+        if v.get(key):
+            out[key] = str(v[key])
     if algos:
         out["algorithms"] = list(dict.fromkeys(algos))
     if ev.notify and ev.notify not in ("R_U_THERE", "R_U_THERE_ACK"):

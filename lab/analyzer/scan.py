@@ -89,7 +89,7 @@ def _direction(raw: str) -> str | None:
 
 def _sa(raw: str) -> str | None:
     word = raw.strip().lower().replace("_", " ").replace("-", " ")
-    if word.startswith(("child", "ipsec", "esp", "quick", "ah", "phase 2", "phase2", "p2", "established child", "2")):
+    if word.startswith(("child", "ipsec", "esp", "quick", "ah", "phase 2", "phase2", "p2", "established child", "2", "3")):  # ISAKMP protocol ids: 2 AH, 3 ESP
         return "child"
     if word.startswith(
         ("ike", "isakmp", "oakley", "phase 1", "phase1", "p1", "parent", "main", "aggressive", "established ike", "1")

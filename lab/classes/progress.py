@@ -83,9 +83,9 @@ def quiz_state(store: Store, learner_id: str, lesson_id: str) -> dict[int, Quest
 
 def answer_question(store: Store, learner_id: str, lesson_id: str, question: int, choice: int,
                     correct: bool, now: datetime) -> QuestionState:
-    """Record an answer (the first, or a retry) and return the question's state afterwards."""
-    store.add_quiz_answer(learner_id, lesson_id, question, choice, correct, now)
-    return quiz_state(store, learner_id, lesson_id)[question]
+    """Record an answer (the first, or a retry) and return the question's state afterwards (the store reads the
+    question's attempts once, to number this one, and returns them: nothing is read again)."""
+    return QuestionState(store.add_quiz_answer(learner_id, lesson_id, question, choice, correct, now))
 
 
 @dataclass

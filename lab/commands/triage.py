@@ -1,13 +1,14 @@
 """`vpn-lab triage`: walk the troubleshooting tree from a terminal or a chat-ops bot.
 
     vpn-lab triage [--log FILE ...] [--replay SLUG | --vpn-id ID [--profile P --region R]]
-                   [--answer NODE=ANSWER ...] [--tunnel IP] [--device FAMILY] [--tree TREE] [--json]
+                   [--answer NODE=ANSWER ...] [--tunnel TUNNEL] [--device FAMILY] [--tree TREE] [--json]
     vpn-lab triage --matrix [--json]
 
 Prints the current question (its choices, "not sure" included) or the diagnosis, the path with each
 answer marked `person` or `evidence` (with its source: connection, tunnel, line or field), the
 diagnoses still possible, and the fix with the values filled in. ANSWER is a choice number, the exact
-label, or `not-sure`; at a shortlist, `--answer diagnosis=<node>` picks one. `--json` prints
+label, or `not-sure`; at a shortlist, `--answer diagnosis=<node>` picks one. TUNNEL is an outside IP,
+`<vpn id>/<ip>`, or the simulator's name (`tunnel-1`, `tunnel-2`, ... in connection order). `--json` prints
 {"tree", "node", "is_diagnosis", "diagnosis": {id, title, fix, commands} | null,
  "path": [{node, answer, by, source}], "candidates": [{id, title}], "question": {text, choices} | null}
 (plus "scope" and "link", the Troubleshooter page's `?tree=…&node=…&answers=…` for the same position).
@@ -48,7 +49,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--region", help=t("AWS region (with --vpn-id)"))
     p.add_argument("--answer", action="append", default=[], metavar="NODE=ANSWER",
                    help=t("your answer to a question: a choice number, the label, or not-sure (repeatable)"))
-    p.add_argument("--tunnel", default="", metavar="IP", help=t("the tunnel to triage (default: the most troubled one)"))
+    p.add_argument("--tunnel", default="", metavar="TUNNEL",
+                   help=t("the tunnel to triage: its outside IP, or its name in the scenario lab and the replays "
+                   "(tunnel-1, tunnel-2, ...); default: the most troubled one"))
     p.add_argument("--device", default="", metavar="FAMILY",
                    help=t("customer gateway family for the fix's commands (cisco-asa, cisco-ios, juniper-srx, fortigate, "
                    "paloalto, strongswan, libreswan, pfsense, mikrotik, azure)"))
@@ -142,6 +145,9 @@ def _triage(args: argparse.Namespace) -> int:
     log_text = _read_logs(args.log)
     if args.log and not log_text.strip():
         raise InputError(M("The log files are empty."))
+    if args.tunnel and snapshot is None and not log_text.strip():
+        raise InputError(M("--tunnel {tunnel}: there is no evidence to pick a tunnel from. Add --replay SLUG, --vpn-id ID "
+                           "or --log FILE.", tunnel=args.tunnel))
     result = case.run(tree_id=args.tree, answers=answers, snapshot=snapshot, log_text=log_text,
                       tunnel=args.tunnel, family=args.device)
     data = case.result_json(result)

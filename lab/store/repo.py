@@ -167,18 +167,21 @@ class Store:
         return out
 
     def add_quiz_answer(self, learner_id: str, lesson_id: str, question: int, choice: int, correct: bool,
-                        now: datetime) -> QuizAnswerRow:
-        """Record one answer as the next attempt at that question (attempt 1 is the one that counts)."""
+                        now: datetime) -> tuple[QuizAnswerRow, ...]:
+        """Record one answer as the next attempt at that question (attempt 1 is the one that counts) and return
+        every attempt at it, this one last: the question's earlier attempts are read once, in the same
+        transaction, to number this one."""
         for _ in range(5):  # two tabs answering at the same instant: the unique key decides, retry
             try:
                 with self._session() as s:
-                    last = s.scalar(select(func.max(QuizAnswer.attempt)).where(
+                    earlier = [_answer(r) for r in s.scalars(select(QuizAnswer).where(
                         QuizAnswer.learner_id == learner_id, QuizAnswer.lesson_id == lesson_id,
-                        QuizAnswer.question == question))
+                        QuizAnswer.question == question).order_by(QuizAnswer.attempt))]
                     row = QuizAnswer(learner_id=learner_id, lesson_id=lesson_id, question=question,
-                                     attempt=(last or 0) + 1, choice=choice, correct=correct, answered_at=now)
+                                     attempt=(earlier[-1].attempt if earlier else 0) + 1, choice=choice,
+                                     correct=correct, answered_at=now)
                     s.add(row)
-                return _answer(row)
+                return (*earlier, _answer(row))
             except DuplicateError:
                 continue
         raise StoreError(t("Could not record the answer; please answer again."))

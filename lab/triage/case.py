@@ -50,16 +50,30 @@ def _rescope(ev: Evidence, scope: Scope) -> Evidence:
     return replace(ev, connection=scope.connection, tunnel=scope.tunnel, origin=t("pasted log, {origin}", origin=ev.origin))
 
 
-def pick_scope(found: Sequence[Scope], tunnel: str = "") -> Scope | None:
-    """The scope of `tunnel` (outside IP, or `<vpn id>/<ip>`), else the most troubled one."""
-    if not found:
-        return None
+def tunnel_names(snapshot: Snapshot | None) -> dict[str, str]:
+    """The snapshot's tunnels by the simulator's names: `tunnel-1`, `tunnel-2`, ... in connection order (the
+    scenario lab's and a failure script's names; a live connection's Tunnel 1 and Tunnel 2) -> outside IP."""
+    if snapshot is None:
+        return {}
+    ips = [t.outside_ip for c in snapshot.connections for t in c.tunnels]
+    return {f"tunnel-{i}": ip for i, ip in enumerate(ips, 1)}
+
+
+def pick_scope(found: Sequence[Scope], tunnel: str = "", names: Mapping[str, str] | None = None) -> Scope | None:
+    """The scope of `tunnel` (outside IP, `<vpn id>/<ip>`, or a name of `names` such as `tunnel-3`), else the most
+    troubled one. An unknown tunnel raises NotFoundError listing every name and address there is."""
+    names = names or {}
     if not tunnel:
-        return found[0]
+        return found[0] if found else None
+    wanted = names.get(tunnel.strip().lower(), tunnel.strip())
     for s in found:
-        if tunnel in (s.tunnel, s.key):
+        if wanted in (s.tunnel, s.key):
             return s
-    raise NotFoundError("tunnel in the evidence", tunnel, [s.tunnel or s.key for s in found])
+    by_ip = {ip: name for name, ip in names.items()}
+    order = {ip: i for i, ip in enumerate(names.values())}
+    listed = sorted(found, key=lambda s: order.get(s.tunnel, len(order)))
+    raise NotFoundError("tunnel in the evidence", tunnel,
+                        [f"{by_ip[s.tunnel]} ({s.tunnel})" if s.tunnel in by_ip else s.tunnel or s.key for s in listed])
 
 
 def follow(tree_id: str, answers: Mapping[str, str | int], evidence: Mapping[str, Evidence]) -> tree.Session:
@@ -104,7 +118,7 @@ def run(
     family: str = "",
 ) -> Result:
     found = build_scopes(snapshot, log_text)
-    scope = pick_scope(found, tunnel)
+    scope = pick_scope(found, tunnel, tunnel_names(snapshot))
     evidence = dict(scope.evidence) if scope else {}
     session = follow(tree_id, answers or {}, evidence)
     return Result(session, evidence, scope, fix_for(session, scope, family))

@@ -134,6 +134,9 @@ def test_korean_text_uses_one_term_per_concept() -> None:
         wrong += [f"{where}: {bad} -> {good}" for bad, good in NOT_THESE.items() if bad in prose]
         if re.search(r"(?<!\()Phase [12]", prose):
             wrong.append(f"{where}: Phase 1/2 -> 1단계/2단계 (Phase 1/2 only as the gloss on first use)")
+        if re.search(r"(?<![(\w])(Main|Quick|Aggressive) Mode", prose):
+            wrong.append(f"{where}: Main/Quick/Aggressive Mode -> 메인 모드/퀵 모드/어그레시브 모드 (the English only as "
+                         "the gloss on first use)")
         if re.search(r"DPD\s+제한\s+시간\s+작업", prose):
             wrong.append(f"{where}: DPD 제한 시간 작업 -> DPD 제한 시간 초과 작업")
     assert not wrong, "\n".join(wrong)

@@ -52,6 +52,30 @@ def test_first_answer_counts_and_retries_are_kept(store: Store) -> None:
     assert set(quiz_state(store, learner.id, "dead-peer-detection")) == {0, 1}
 
 
+def test_an_answer_reads_the_questions_attempts_once(store: Store) -> None:
+    """Recording an answer numbers it from the question's earlier attempts and returns them all, with one read
+    of the quiz answers (no second read of the lesson's state afterwards)."""
+    from sqlalchemy import event
+
+    learner, _ = new_learner(store, "Kim", T0)
+    answer_question(store, learner.id, "dead-peer-detection", 1, 0, True, T0)  # another question: not returned
+    answer_question(store, learner.id, "dead-peer-detection", 0, 2, False, T0)
+    reads: list[str] = []
+
+    def count(_conn, _cursor, statement: str, *_args) -> None:  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith("SELECT") and "quiz_answers" in statement:
+            reads.append(statement)
+
+    event.listen(store.engine, "before_cursor_execute", count)
+    try:
+        state = answer_question(store, learner.id, "dead-peer-detection", 0, 1, True, T0 + timedelta(seconds=30))
+    finally:
+        event.remove(store.engine, "before_cursor_execute", count)
+    assert len(reads) == 1, reads
+    assert [(a.question, a.attempt, a.choice) for a in state.attempts] == [(0, 1, 2), (0, 2, 1)]
+    assert quiz_state(store, learner.id, "dead-peer-detection")[0] == state
+
+
 def test_progress_survives_a_new_process(db_url: str) -> None:
     """Nothing in memory: a second Store on the same database (another replica) sees everything."""
     from lab.store.db import dispose_all

@@ -103,6 +103,21 @@ def test_failure_tags_are_numbered_and_staggered_on_a_long_script() -> None:
     assert len({a.yshift for a in tags}) > 1
 
 
+def test_timeline_keeps_a_band_for_the_toolbar_above_the_tags_and_no_more() -> None:
+    """A touch screen shows plotly's toolbar all the time: a band at the top keeps it off the failure tags and the
+    first panel's title; without failures only the title sits below it (the page pulls the chart up over the band
+    where a mouse shows the toolbar on hover only, so the paper is transparent)."""
+    from lab.figures.simulation import MODEBAR_BAND, TAG_ROW
+
+    quiet = timeline_figure(simulate("s1")).layout
+    assert MODEBAR_BAND <= quiet.margin.t <= MODEBAR_BAND + 32 and quiet.paper_bgcolor == "rgba(0,0,0,0)"
+    fig = timeline_figure(RUN)
+    top_tag = max(a.yshift for a in fig.layout.annotations if a.text and a.text.isdigit())
+    assert fig.layout.margin.t >= top_tag + TAG_ROW + MODEBAR_BAND
+    # the panels themselves are as tall with or without failures
+    assert quiet.height - quiet.margin.t == fig.layout.height - fig.layout.margin.t
+
+
 def test_topology_frames_are_what_plotly_validation_makes_of_them() -> None:
     """The topology's frames are drawn as built, without plotly's per-frame validation: every frame of every
     design, wide and phone, must come out of a full validation unchanged."""

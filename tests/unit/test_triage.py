@@ -421,6 +421,18 @@ def test_every_command_says_whether_its_syntax_was_checked_against_its_source() 
     assert commands().actions["show-sa"].commands["strongswan"].verified
 
 
+def test_the_asa_mtu_fix_uses_the_asa_s_own_commands() -> None:
+    """The ASA sets an MTU with the global `mtu <ifname> <bytes>` and a VTI follows its source interface (Cisco's
+    VTI chapter): the fix clamps the MSS instead of an IOS-style `interface Tunnel1` / `mtu 1399`."""
+    from lab.triage.fixes import commands
+
+    asa = commands().actions["set-tunnel-mtu"].commands["cisco-asa"]
+    assert asa.verified and "vpn-vti" in asa.source
+    lines = [line for line in (asa.command or "").splitlines() if not line.startswith("!")]
+    assert lines == ["sysopt connection tcpmss 1379"]
+    assert "mtu <interface name> <bytes>" in (asa.command or "")
+
+
 def test_a_command_entry_that_claims_verified_without_saying_what_was_checked_is_refused(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from lab.errors import DataError
     from lab.triage import fixes as fx

@@ -72,12 +72,24 @@ def test_text_output_names_the_scope_the_path_and_the_question(capsys: pytest.Ca
     (["--log", "/nonexistent/file.log"], "Cannot read"),
     (["--device", "toaster"], "Unknown --device"),
     (["--replay", "bgp-failover-s4", "--tunnel", "192.0.2.99"], "192.0.2.99"),
+    # every name and address there is, in the simulator's order
+    (["--replay", "bgp-failover-s4", "--tunnel", "tunnel-9"],
+     "Valid choices: tunnel-1 (203.0.113.21), tunnel-2 (203.0.113.149), tunnel-3 (203.0.113.33), tunnel-4"),
+    (["--tunnel", "tunnel-1"], "no evidence to pick a tunnel from"),
     (["--profile", "x"], "--profile and --region go with --vpn-id"),
 ])
 def test_bad_input_exits_2_with_a_clear_message(capsys: pytest.CaptureFixture[str], args: list[str], message: str) -> None:
     assert main(["triage", *args]) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+
+
+def test_tunnel_takes_the_simulators_name_or_the_outside_ip(capsys: pytest.CaptureFixture[str]) -> None:
+    """`tunnel-3` is the third tunnel in connection order, as the scenario lab and a failure script name it."""
+    _code, by_name = _json(capsys, "--replay", "bgp-failover-s4", "--tunnel", "tunnel-3")
+    _code, by_ip = _json(capsys, "--replay", "bgp-failover-s4", "--tunnel", "203.0.113.33")
+    assert "203.0.113.33" in by_name["scope"] and "hq-cgw-b" in by_name["scope"]
+    assert by_name == by_ip
 
 
 def test_a_binary_log_is_refused(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]

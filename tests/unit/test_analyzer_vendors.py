@@ -1,0 +1,313 @@
+"""Vendor catalogues: Cisco IOS / ASA, Juniper kmd, Check Point, racoon and SonicWall messages read into the
+same protocol events as the daemons' lines, so the diagnosis reasons the same way for every vendor.
+
+Each line is either quoted from a public page (URL beside it) or written in the vendor's documented message
+format (the message reference named beside it) with documentation addresses (RFC 5737).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from lab.analyzer import analyze_text
+
+
+def primary_of(text: str) -> str | None:
+    primary = analyze_text(text).primary
+    return primary.category if primary else None
+
+
+# ---- Cisco IOS debug crypto isakmp / ikev2 ---------------------------------------------------------------
+
+# https://sendthepayload.com/troubleshooting-site-to-site-vpn-issues-in-cisco-ios/ (quoted debug lines)
+IOS_HASH_MISMATCH = """\
+ISAKMP:(0): Checking ISAKMP transform 1 against priority 1 policy
+ISAKMP:(0): Hash algorithm offered does not match policy!
+ISAKMP:(0): No offers accepted!
+"""
+
+# Cisco's "IPsec Troubleshooting: Understanding and Using debug Commands" (5409-ipsec-debug-00) states and
+# messages; addresses from RFC 5737.
+IOS_QM_REFUSED = """\
+ISAKMP:(1001):Old State = IKE_I_MM6  New State = IKE_P1_COMPLETE
+ISAKMP:(1001): sending packet to 203.0.113.10 my_port 500 peer_port 500 (I) QM_IDLE
+ISAKMP:(1001): received packet from 203.0.113.10 dport 500 sport 500 Global (I) QM_IDLE
+ISAKMP:(1001):processing NOTIFY PROPOSAL_NOT_CHOSEN protocol 3
+"""
+
+IOS_QM_RESPONDER = """\
+ISAKMP:(1001):Old State = IKE_R_MM5  New State = IKE_P1_COMPLETE
+ISAKMP:(1001):Checking IPSec proposal 1
+ISAKMP:(1001):IPSec policy invalidated proposal with error 256
+ISAKMP:(1001): phase 2 SA policy not acceptable! (local 198.51.100.1 remote 203.0.113.10)
+"""
+
+
+def test_ios_main_mode_attribute_mismatch_is_phase_1() -> None:
+    assert primary_of(IOS_HASH_MISMATCH) == "phase1_proposal_mismatch"
+
+
+def test_ios_quick_mode_refused_by_the_peer_is_phase_2() -> None:
+    result = analyze_text(IOS_QM_REFUSED)
+    assert result.format == "cisco-ios"
+    assert result.primary is not None and result.primary.category == "phase2_proposal_mismatch"
+
+
+def test_ios_quick_mode_refused_here_is_phase_2_until_a_line_names_the_proxy_ids() -> None:
+    assert primary_of(IOS_QM_RESPONDER) == "phase2_proposal_mismatch"
+    with_proxy = IOS_QM_RESPONDER.replace(
+        "ISAKMP:(1001):Checking IPSec proposal 1\n",
+        "ISAKMP:(1001):Checking IPSec proposal 1\nIPSEC(validate_transform_proposal): proxy identities not supported\n",
+    )
+    assert primary_of(with_proxy) == "traffic_selector_mismatch"
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ('ISAKMP:(1002):deleting SA reason "P1 delete notify (in)" state (R) QM_IDLE       (peer 203.0.113.10)\n',
+         "ike_sa_deleted_by_peer"),
+        ("%CRYPTO-4-IKMP_NOT_ENCRYPTED: IKE packet from 203.0.113.10 was not encrypted and it should've been.\n",
+         "auth_failure"),
+        ("IKEv2:(SESSION ID = 1,SA ID = 1):Verification of peer's authentication data FAILED\n", "auth_failure"),
+        ("IKEv2:(SESSION ID = 1,SA ID = 1):There was no IPSEC policy found for received TS\n",
+         "traffic_selector_mismatch"),
+        ("%CRYPTO-6-IKMP_MODE_FAILURE: Processing of Quick mode failed with peer at 10.1.1.1\n",
+         "phase2_proposal_mismatch"),
+    ],
+)
+def test_ios_message_strings(text: str, category: str) -> None:
+    assert primary_of(text) == category
+
+
+def test_ios_dpd_probe_answered_is_no_cause() -> None:
+    text = ("ISAKMP:(1002):Sending NOTIFY DPD/R_U_THERE protocol 1\n"
+            "ISAKMP:(1002):processing NOTIFY DPD/R_U_THERE_ACK protocol 1\n")
+    assert primary_of(text) is None
+
+
+# ---- Cisco ASA syslog (ASA syslog messages guide: 602303/602304, 713041, 713049, 713236, 750007, 713255) ----
+
+
+def test_asa_phase_2_refused_while_rekeying_is_a_rekey_problem() -> None:
+    text = (
+        "%ASA-5-713041: Group = 203.0.113.10, IP = 203.0.113.10, IKE Initiator: Rekeying Phase 2, Intf outside, "
+        "IKE Peer 203.0.113.10  local Proxy Address 10.0.0.0, remote Proxy Address 172.31.0.0,  Crypto map (outside_map)\n"
+        "%ASA-3-713902: Group = 203.0.113.10, IP = 203.0.113.10, Error: All IPSec SA proposals found unacceptable!\n"
+    )
+    assert primary_of(text) == "rekey_issue"
+
+
+def test_asa_healthy_tunnel_with_dpd_answers_is_no_cause() -> None:
+    text = (
+        "%ASA-5-713119: Group = 203.0.113.10, IP = 203.0.113.10, PHASE 1 COMPLETED\n"
+        "%ASA-6-602303: IPSEC: An outbound LAN-to-LAN SA (SPI= 0x1A2B3C4D) between 198.51.100.1 and 203.0.113.10 "
+        "(user= 203.0.113.10) has been created.\n"
+        "Group = 203.0.113.10, IP = 203.0.113.10, Sending keep-alive of type DPD R-U-THERE (seq number 0x1a2b3c4d)\n"
+        "Group = 203.0.113.10, IP = 203.0.113.10, Received keep-alive of type DPD R-U-THERE-ACK (seq number 0x1a2b3c4d)\n"
+    )
+    assert primary_of(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("%ASA-5-750007: Local:198.51.100.1:500 Remote:203.0.113.10:500 Username:203.0.113.10 IKEv2 SA DOWN. "
+         "Reason: peer's request\n", "ike_sa_deleted_by_peer"),
+        ("%ASA-5-750007: Local:198.51.100.1:500 Remote:203.0.113.10:500 Username:203.0.113.10 IKEv2 SA DOWN. "
+         "Reason: DPD timeout\n", "dpd_timeout"),
+        ("%ASA-3-713902: IP = 203.0.113.10, Received ISAKMP Aggressive Mode message 1 with unknown tunnel group "
+         "name 'branch1'\n", "auth_failure"),
+    ],
+)
+def test_asa_message_strings(text: str, category: str) -> None:
+    assert primary_of(text) == category
+
+
+# ---- Juniper kmd (Junos system log reference, KMD_*; SRX IPsec troubleshooting guide) ----------------------
+
+
+def test_juniper_phase_1_policy_lookup_failure_is_an_identity_mismatch_not_reachability() -> None:
+    result = analyze_text(
+        "kmd[1598]: KMD_PM_P1_POLICY_LOOKUP_FAILURE: Policy lookup for Phase-1 [responder] failed for "
+        "p1_local=ipv4(udp:500,[0..3]=198.51.100.1) p1_remote=ipv4(udp:500,[0..3]=203.0.113.10)\n"
+    )
+    assert result.format == "juniper"
+    assert result.primary is not None and result.primary.category == "auth_failure"
+    assert result.primary.facts["peer"] == "203.0.113.10"
+
+
+def test_juniper_vpn_down_then_up_again_is_no_cause() -> None:
+    text = (
+        "Jan 20 14:05:20 srx kmd[1598]: KMD_VPN_DOWN_ALARM_USER: VPN vpn-aws-1 from 203.0.113.10 is down. "
+        "Local-ip: 198.51.100.1, gateway name: gw-aws-1, vpn name: vpn-aws-1, tunnel-id: 131073, local tunnel-if: st0.1\n"
+        "Jan 20 14:05:31 srx kmd[1598]: KMD_VPN_UP_ALARM_USER: VPN vpn-aws-1 from 203.0.113.10 is up. "
+        "Local-ip: 198.51.100.1, gateway name: gw-aws-1, vpn name: vpn-aws-1, tunnel-id: 131073, local tunnel-if: st0.1\n"
+    )
+    assert primary_of(text) is None
+
+
+def test_juniper_structured_syslog_alarm_is_read() -> None:
+    text = ('<28>1 2023-07-04T12:22:36.461+10:00 srx1 kmd 9812 KMD_VPN_DOWN_ALARM_USER [junos@2636.1.1.1.2.129 '
+            'vpn-name="vpn-aws-1" remote-address="203.0.113.10" local-address="198.51.100.1" gateway-name="gw-aws-1" '
+            'reason="DPD failed"]\n')
+    result = analyze_text(text)
+    assert result.format == "juniper"
+    assert result.primary is not None and result.primary.category == "dpd_timeout"
+
+
+def test_juniper_completed_negotiation_is_healthy() -> None:
+    # Elastic's Junos SRX pipeline test data (packages/juniper_srx/.../test-system.log at 19b48d20).
+    text = ("<30>1 2023-07-04T10:21:11.590+10:00 AC004-PR-VPN01-DMZ kmd 9812 - - IKE negotiation successfully "
+            "completed. IKE Version: 1, VPN: IPSEC-NIKON-TUN1-PROD-VPN Gateway: IKE-NIKON-TUN1-GW, Local: "
+            "10.8.10.115/9001, Remote: 89.160.20.112/9001, Local IKE-ID: 81.2.69.192, Remote IKE-ID: 89.160.20.112, "
+            "VR-ID: 6, Role: Responder\n")
+    result = analyze_text(text)
+    assert result.primary is None and result.signals.get("established") == 1
+
+
+# ---- Check Point (ike.elg / SmartLog "ike" field wording, sk104760) -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ('ike::"Main Mode completion."\n'
+         'ike::"Informational Exchange Received Delete IKE-SA from Peer: 198.51.100.7; Cookies: '
+         '0b1f2c3d4e5f6a7b-8c9d0e1f2a3b4c5d "\n', "ike_sa_deleted_by_peer"),
+        ("IKE: Main Mode completion.\nIKE: Quick Mode Received Notification from Peer: invalid id information\n",
+         "traffic_selector_mismatch"),
+        ("IKE: Auth exchange: Exchange failed: timeout reached\n", "peer_unreachable"),
+    ],
+)
+def test_checkpoint_message_strings(text: str, category: str) -> None:
+    result = analyze_text(text)
+    assert result.format == "checkpoint"
+    assert result.primary is not None and result.primary.category == category
+
+
+def test_checkpoint_ipsec_sa_delete_alone_is_no_cause() -> None:
+    assert primary_of("IKE: Main Mode completion.\n"
+                      "IKE: Informational Exchange Received Delete IPSEC-SA from Peer: 198.51.100.7; SPIs: 0x1a2b3c4d\n") is None
+
+
+# ---- racoon (ipsec-tools src/racoon at 8e9ebe84: isakmp_quick.c, ipsec_doi.c, isakmp_inf.c, isakmp.c) ------
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("racoon: INFO: respond new phase 2 negotiation: 198.51.100.1[500]<=>203.0.113.10[500]\n"
+         "racoon: ERROR: no policy found: 10.1.0.0/16[0] 192.168.10.0/24[0] proto=any dir=in\n",
+         "traffic_selector_mismatch"),
+        ("racoon: INFO: respond new phase 1 negotiation: 198.51.100.1[500]<=>203.0.113.10[500]\n"
+         "racoon: ERROR: invalid DH group 19.\n", "phase1_proposal_mismatch"),
+        ("racoon: INFO: begin Identity Protection mode.\n"
+         "racoon: ERROR: Expecting IP address type in main mode, but FQDN.\n", "auth_failure"),
+        ("racoon: INFO: ISAKMP-SA established 198.51.100.1[500]-203.0.113.10[500] spi:2cd389a89b786de9:870409ed40da6e62\n"
+         "racoon: INFO: purged ISAKMP-SA spi=2cd389a89b786de9:870409ed40da6e62.\n", "ike_sa_deleted_by_peer"),
+        ("racoon: INFO: initiate new phase 1 negotiation: 198.51.100.1[500]<=>203.0.113.10[500]\n"
+         "racoon: ERROR: phase1 negotiation failed due to send error. 2cd389a89b786de9:0000000000000000\n",
+         "peer_unreachable"),
+    ],
+)
+def test_racoon_catalogue(text: str, category: str) -> None:
+    assert primary_of(text) == category
+
+
+# ---- SonicWall (SonicOS log event reference / "Common VPN log messages" KB) ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("IKEv2 Responder: Proposed IKE ID mismatch\n", "auth_failure"),
+        ("IKE Responder: Received Quick Mode Request (Phase 2)\n"
+         "IKE Responder: No matching phase 2 ID found for proposed remote network\n", "traffic_selector_mismatch"),
+        ("IKE Initiator: Remote party timeout - Retransmitting IKE request.\n"
+         "IKE Initiator: Remote party timeout - Retransmitting IKE request.\n"
+         "IKE negotiation aborted due to timeout\n", "peer_unreachable"),
+        ("IKE Initiator: Main Mode complete (Phase 1)\nReceived IKE SA delete request\n", "ike_sa_deleted_by_peer"),
+        ("Failed payload verification after decryption; possible preshared key mismatch\n", "auth_failure"),
+    ],
+)
+def test_sonicwall_catalogue(text: str, category: str) -> None:
+    result = analyze_text(text)
+    assert result.format == "sonicwall"
+    assert result.primary is not None and result.primary.category == category
+
+
+# ---- more catalogue entries: IOS error 32, Juniper proxy IDs, SonicWall IKEv2 ------------------------------
+
+# A hub router's real debug (RFC 5737 addresses as published): the spoke's Quick Mode passes the transform
+# check ("atts are acceptable") and is then refused with error 32; the author's fix was a crypto map entry
+# with an ACL for that spoke's subnets.
+IOS_ERROR_32 = """\
+*Oct 25 20:37:02.887: ISAKMP: (1003):atts are acceptable.
+*Oct 25 20:37:02.887: ISAKMP-ERROR: (1003):IPSec policy invalidated proposal with error 32
+*Oct 25 20:37:02.888: ISAKMP-ERROR: (1003):phase 2 SA policy not acceptable! (local 203.0.113.1 remote 203.0.113.30)
+*Oct 25 20:37:02.888: ISAKMP: (1003):Sending NOTIFY PROPOSAL_NOT_CHOSEN protocol 3
+*Oct 25 20:37:02.888: ISAKMP-ERROR: (1003):deleting node 570535495 error TRUE reason "QM rejected"
+"""
+
+
+def test_ios_error_32_is_the_crypto_acl_not_the_transform_set() -> None:
+    assert primary_of(IOS_ERROR_32) == "traffic_selector_mismatch"
+
+
+def test_juniper_proxy_id_mismatch() -> None:
+    result = analyze_text(
+        "kmd[1598]: IKE Phase-2: Failed to match the peer proxy ids [p2_remote_proxy_id=ipv4_subnet(any:0,[0..7]="
+        "10.2.0.0/24) p2_local_proxy_id=ipv4_subnet(any:0,[0..7]=10.1.0.0/24)] for local ip: 198.51.100.1, remote "
+        "peer ip: 203.0.113.10\n"
+    )
+    assert result.primary is not None and result.primary.category == "traffic_selector_mismatch"
+    assert result.primary.facts["ts_offered"] == ["10.2.0.0/24"]
+
+
+def test_sonicwall_ikev2_retransmits_after_ike_sa_init() -> None:
+    text = ("IKEv2 Initiator: Send IKE_SA_INIT request\n"
+            "IKEv2 Initiator: Remote party timeout - Retransmitting IKEv2 request.\n"
+            "IKEv2 Initiator: Remote party timeout - Retransmitting IKEv2 request.\n")
+    assert primary_of(text) == "peer_unreachable"
+    assert primary_of("IKEv2 Initiator: Send IKE_SA_INIT request\nIKEv2 negotiation complete\n"
+                      "IKEv2 Responder: Received delete IKE SA request\n") == "ike_sa_deleted_by_peer"
+
+
+# ---- MikroTik (RouterOS IKEv1 prints racoon's messages) and Palo Alto system log (PAN-OS "Interpret VPN error
+# messages") ---------------------------------------------------------------------------------------------------
+
+
+def test_mikrotik_quick_mode_left_unanswered_after_phase_1_is_not_reachability() -> None:
+    text = ("17:12:30 ipsec,info ISAKMP-SA established 10.5.107.112[500]-10.5.101.1[500] spi:1a2b3c4d5e6f7081:8192a3b4c5d6e7f8\n"
+            "17:12:30 ipsec,info initiate new phase 2 negotiation: 10.5.107.112[500]<=>10.5.101.1[500]\n"
+            "17:13:00 ipsec,error 10.5.101.1 phase2 negotiation failed due to time up. 1a2b3c4d5e6f7081:8192a3b4c5d6e7f8:00001234\n")
+    assert primary_of(text) == "traffic_selector_mismatch"
+    assert primary_of("17:12:30 ipsec,info initiate new phase 1 negotiation: 10.5.107.112[500]<=>10.5.101.1[500]\n"
+                      "17:13:00 ipsec,error phase1 negotiation failed due to time up 10.5.107.112[500]<=>10.5.101.1[500] "
+                      "1a2b3c4d5e6f7081:0000000000000000\n") == "peer_unreachable"
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("2016-03-01 14:32:20 IKE phase-1 negotiation is succeeded as initiator, main mode. Established SA: "
+         "198.51.100.1[500]-203.0.113.10[500] cookie:1a2b3c4d5e6f7081:8192a3b4c5d6e7f8 lifetime 28800 Sec.\n"
+         "2016-03-01 14:33:20 IKE phase-2 negotiation is failed as initiator, quick mode. Failed SA: "
+         "198.51.100.1[500]-203.0.113.10[500] message id:0x1a2b3c4d. Due to timeout.\n", "traffic_selector_mismatch"),
+        ("2016-03-01 14:32:20 IKE phase-1 negotiation is failed as initiator, main mode. Failed SA: "
+         "198.51.100.1[500]-203.0.113.10[500] cookie:1a2b3c4d5e6f7081:0000000000000000. Due to timeout.\n",
+         "peer_unreachable"),
+        ("IKEv2 child SA negotiation is failed received KE type 2, expected 14. Failed SA: "
+         "198.51.100.1[500]-203.0.113.10[500] SPI:1a2b3c4d5e6f7081:8192a3b4c5d6e7f8\n", "phase2_proposal_mismatch"),
+        ("IKEv2 IKE SA negotiation is failed received KE type 2, expected 14. Failed SA: "
+         "198.51.100.1[500]-203.0.113.10[500] SPI:1a2b3c4d5e6f7081:0000000000000000\n", "phase1_proposal_mismatch"),
+        ("IKEv2 child SA negotiation failed when processing traffic selector. Received TSi: 10.1.0.0/24 TSr: "
+         "10.2.0.0/24\n", "traffic_selector_mismatch"),
+        ("IKE phase-1 negotiation is failed. Unable to process peer's SA payload.\n", "phase1_proposal_mismatch"),
+    ],
+)
+def test_paloalto_system_log_messages(text: str, category: str) -> None:
+    result = analyze_text(text)
+    assert result.format == "paloalto"
+    assert result.primary is not None and result.primary.category == category
