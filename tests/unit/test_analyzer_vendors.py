@@ -235,3 +235,40 @@ def test_sonicwall_catalogue(text: str, category: str) -> None:
     result = analyze_text(text)
     assert result.format == "sonicwall"
     assert result.primary is not None and result.primary.category == category
+
+
+# ---- more catalogue entries: IOS error 32, Juniper proxy IDs, SonicWall IKEv2 ------------------------------
+
+# A hub router's real debug (RFC 5737 addresses as published): the spoke's Quick Mode passes the transform
+# check ("atts are acceptable") and is then refused with error 32; the author's fix was a crypto map entry
+# with an ACL for that spoke's subnets.
+IOS_ERROR_32 = """\
+*Oct 25 20:37:02.887: ISAKMP: (1003):atts are acceptable.
+*Oct 25 20:37:02.887: ISAKMP-ERROR: (1003):IPSec policy invalidated proposal with error 32
+*Oct 25 20:37:02.888: ISAKMP-ERROR: (1003):phase 2 SA policy not acceptable! (local 203.0.113.1 remote 203.0.113.30)
+*Oct 25 20:37:02.888: ISAKMP: (1003):Sending NOTIFY PROPOSAL_NOT_CHOSEN protocol 3
+*Oct 25 20:37:02.888: ISAKMP-ERROR: (1003):deleting node 570535495 error TRUE reason "QM rejected"
+"""
+
+
+def test_ios_error_32_is_the_crypto_acl_not_the_transform_set() -> None:
+    assert primary_of(IOS_ERROR_32) == "traffic_selector_mismatch"
+
+
+def test_juniper_proxy_id_mismatch() -> None:
+    result = analyze_text(
+        "kmd[1598]: IKE Phase-2: Failed to match the peer proxy ids [p2_remote_proxy_id=ipv4_subnet(any:0,[0..7]="
+        "10.2.0.0/24) p2_local_proxy_id=ipv4_subnet(any:0,[0..7]=10.1.0.0/24)] for local ip: 198.51.100.1, remote "
+        "peer ip: 203.0.113.10\n"
+    )
+    assert result.primary is not None and result.primary.category == "traffic_selector_mismatch"
+    assert result.primary.facts["ts_offered"] == ["10.2.0.0/24"]
+
+
+def test_sonicwall_ikev2_retransmits_after_ike_sa_init() -> None:
+    text = ("IKEv2 Initiator: Send IKE_SA_INIT request\n"
+            "IKEv2 Initiator: Remote party timeout - Retransmitting IKEv2 request.\n"
+            "IKEv2 Initiator: Remote party timeout - Retransmitting IKEv2 request.\n")
+    assert primary_of(text) == "peer_unreachable"
+    assert primary_of("IKEv2 Initiator: Send IKE_SA_INIT request\nIKEv2 negotiation complete\n"
+                      "IKEv2 Responder: Received delete IKE SA request\n") == "ike_sa_deleted_by_peer"
