@@ -355,9 +355,8 @@ TAG_ROW = 18  # px per row of failure tags
 # A band at the top of the timeline kept for plotly's toolbar, which a touch screen always shows: the failure
 # tags start below it, so the toolbar never covers them.
 MODEBAR_BAND = 34
-# The first panel's title sits just above the panel: without failure tags nothing else goes above it (the toolbar
-# then sits at the right, clear of the left-aligned title).
-TITLE_BAND = 30
+TAGS_BAND = 40  # above the first panel with failures: its title and the first row of tags
+TITLE_BAND = 30  # above the first panel without failures: its title alone
 
 
 def _mean(values: list[float]) -> float:
@@ -489,9 +488,12 @@ def _timeline_figure(result: SimResult) -> go.Figure:
     fig.update_yaxes(title_text="bytes/s", row=2, col=1)
     fig.update_yaxes(range=[-5, 105], title_text="%", row=3, col=1)
     fig.update_xaxes(title_text="seconds since the start of the run", row=3, col=1)
-    # Above the panels: the first panel's title, then (with failures) the rows of tags and the toolbar's band.
-    band = MODEBAR_BAND + TAG_ROW * rows_used if rows_used else 0
-    fig.update_layout(height=720 + band, margin={"l": 10, "r": 10, "t": TITLE_BAND + band, "b": 10},
+    # Above the panels, top down: the toolbar's band, the rows of failure tags, the first panel's title. The paper
+    # is transparent: on a screen with a mouse the page draws the chart over the space above it by the toolbar's
+    # band (lab/ui/style.py), where the toolbar shows only on hover.
+    top = MODEBAR_BAND + TAG_ROW * rows_used + (TAGS_BAND if rows_used else TITLE_BAND)
+    fig.update_layout(height=720 + top - TAGS_BAND, margin={"l": 10, "r": 10, "t": top, "b": 10},
+                      paper_bgcolor="rgba(0,0,0,0)",
                       hovermode="closest",
                       legend={"orientation": "h", "y": -0.12}, plot_bgcolor="white")
     fig.update_xaxes(showgrid=True, gridcolor="#eceff1")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from lab.figures.simulation import MODEBAR_BAND
+
 CSS = """
 /* Less empty space above every page's title (Streamlit leaves 6rem; the header is minimal here). */
 [data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
@@ -14,6 +16,8 @@ CSS = """
 @media (max-width: 640px), (hover: none) { [data-testid="stDataFrame"] { margin-top: 2.25rem; } }
 /* A quiz question reads at body size, never smaller than the explanation under it. */
 [data-testid="stRadio"] > [data-testid="stWidgetLabel"] p { font-size: 1rem; line-height: 1.5; }
+/* Its choices too: answers are read on a projector and tapped on a phone. */
+[data-testid="stRadio"] [role="radiogroup"] label p { font-size: 1rem; }
 /* Lesson titles in the list are links to the lesson: they look like links. */
 [class*="st-key-open-"] button p { color: #1f5fa8; text-decoration: underline; text-underline-offset: 3px;
   font-size: 1.05rem; text-align: left; }
@@ -33,6 +37,11 @@ CSS = """
 @media (max-width: 640px) { .st-key-monitor_inventory_table { display: none; } }
 @media (min-width: 641px) { .st-key-monitor_inventory_cards { display: none; } }
 """
+
+# The scenario lab's timeline keeps a band at its top for plotly's toolbar, which a touch screen shows all the time;
+# with a mouse the toolbar shows only on hover, so the chart (its paper is transparent) moves up over the gap above it.
+CSS += (f"@media (hover: hover) and (min-width: 641px) {{ .st-key-sl_timeline {{ margin-top: -{MODEBAR_BAND}px; }} }}"
+        "\n")
 
 
 def apply() -> None:

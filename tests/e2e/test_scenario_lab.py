@@ -118,6 +118,16 @@ def test_open_in_troubleshooter_carries_the_logs(page, app_url: str, shoot) -> N
     shoot("scenario-lab-to-troubleshooter")
 
 
+# The timeline's texts (failure tags, panel titles) under its toolbar: [text top, text left, toolbar bottom].
+TOOLBAR_COVERS = """() => {
+    const chart = document.querySelector('.st-key-sl_timeline');
+    const b = chart.querySelector('.modebar').getBoundingClientRect();
+    return Array.from(chart.querySelectorAll('.annotation')).map(a => a.getBoundingClientRect())
+        .filter(r => r.width > 0 && r.top < b.bottom && r.bottom > b.top && r.right > b.left && r.left < b.right)
+        .map(r => [r.top, r.left, b.bottom]);
+}"""
+
+
 def test_a_phone_gets_the_top_to_bottom_diagram(browser_contexts, app_url: str, tmp_path) -> None:
     """At 390 px the left-to-right diagram is hidden and the vertical one shows every element's label."""
     from tests.e2e.conftest import WAIT_MS, context_for, keep_screenshot
@@ -139,6 +149,10 @@ def test_a_phone_gets_the_top_to_bottom_diagram(browser_contexts, app_url: str, 
         right = page.evaluate("Math.max(...Array.from(document.querySelectorAll("
                               "'.st-key-sl_topo_tall .textpoint text')).map(e => e.getBoundingClientRect().right))")
         assert box is not None and right <= box["x"] + box["width"] + 1
+        # A touch screen shows the timeline's toolbar all the time: it covers neither a failure tag nor a title.
+        page.locator(".st-key-sl_timeline .modebar").first.wait_for(state="attached")
+        covered = page.evaluate(TOOLBAR_COVERS)
+        assert not covered, covered
         tall.scroll_into_view_if_needed()
         shot = tmp_path / "scenario-lab-phone-topology.png"
         page.screenshot(path=str(shot))

@@ -103,12 +103,16 @@ def test_failure_tags_are_numbered_and_staggered_on_a_long_script() -> None:
     assert len({a.yshift for a in tags}) > 1
 
 
-def test_timeline_keeps_room_above_its_panels_only_for_what_goes_there() -> None:
-    """Without failures only the first panel's title sits above the panels (no empty band); with failures the
-    tags and the toolbar's band fit above it."""
+def test_timeline_keeps_a_band_for_the_toolbar_above_the_tags_and_no_more() -> None:
+    """A touch screen shows plotly's toolbar all the time: a band at the top keeps it off the failure tags and the
+    first panel's title; without failures only the title sits below it (the page pulls the chart up over the band
+    where a mouse shows the toolbar on hover only, so the paper is transparent)."""
     from lab.figures.simulation import MODEBAR_BAND, TAG_ROW
 
-    assert timeline_figure(simulate("s1")).layout.margin.t <= 32
+    quiet = timeline_figure(simulate("s1")).layout
+    assert MODEBAR_BAND <= quiet.margin.t <= MODEBAR_BAND + 32 and quiet.paper_bgcolor == "rgba(0,0,0,0)"
     fig = timeline_figure(RUN)
     top_tag = max(a.yshift for a in fig.layout.annotations if a.text and a.text.isdigit())
     assert fig.layout.margin.t >= top_tag + TAG_ROW + MODEBAR_BAND
+    # the panels themselves are as tall with or without failures
+    assert quiet.height - quiet.margin.t == fig.layout.height - fig.layout.margin.t

@@ -287,12 +287,16 @@ with st.container():
 
     # 1 · The question --------------------------------------------------------------------------------
     st.session_state["ts_tree"] = session.tree
-    top = st.columns([3, 1, 1, 1.5], vertical_alignment="bottom")
+    top = st.columns([3, 3.5], vertical_alignment="bottom")
     top[0].selectbox(_("Tree"), list(trees), key="ts_tree", format_func=lambda t: d("tree.title", trees[t].title),
                      on_change=_on_tree, label_visibility="collapsed")
-    top[1].button(_("Back"), key="ts_back", on_click=_on_back, disabled=len(session.steps) <= 1, icon=":material/arrow_back:")
-    top[2].button(_("Restart"), key="ts_restart", on_click=_on_restart, icon=":material/restart_alt:")
-    top[3].button(_("Follow the evidence"), key="ts_follow", on_click=_on_follow, disabled=not evidence, icon=":material/fact_check:")
+    # One row of buttons, evenly spaced; on a phone it wraps instead of taking a line per button above the question.
+    with top[1].container(horizontal=True, gap="small"):
+        st.button(_("Back"), key="ts_back", on_click=_on_back, disabled=len(session.steps) <= 1,
+                  icon=":material/arrow_back:")
+        st.button(_("Restart"), key="ts_restart", on_click=_on_restart, icon=":material/restart_alt:")
+        st.button(_("Follow the evidence"), key="ts_follow", on_click=_on_follow, disabled=not evidence,
+                  icon=":material/fact_check:")
 
     found = _scopes()
     if len(found) > 1:
