@@ -140,16 +140,19 @@ def browser(_playwright: object) -> Iterator[object]:
 
 
 class SharedContext:
-    """A shared browser profile seen through one window size: its tabs open at that size.
+    """A shared browser profile seen through one window size.
 
     The profile is on disk, so Chromium keeps the compiled code of the app's scripts (a Streamlit page is
     a few megabytes of JavaScript) from one tab to the next; an incognito context compiles them for every
-    tab, which was half the CPU time of loading a page.
+    tab, which was half the CPU time of loading a page. `tab()` goes further: the profile's one tab, reused
+    from test to test, keeps them in memory as well (a new tab costs 0.5-1.5 CPU-seconds more per page
+    than opening the page in a tab that had it before).
     """
 
-    def __init__(self, context: object, viewport: dict[str, int] | None) -> None:
+    def __init__(self, context: object, viewport: dict[str, int] | None, tabs: dict[str, object]) -> None:
         self.context = context
         self.viewport = viewport
+        self._tabs = tabs
 
     def new_page(self) -> object:
         page = self.context.new_page()  # type: ignore[attr-defined]
@@ -157,6 +160,28 @@ class SharedContext:
             page.set_viewport_size(self.viewport)
         page.set_default_timeout(WAIT_MS)
         return page
+
+    @contextlib.contextmanager
+    def tab(self) -> Iterator[object]:
+        """The profile's reusable tab at this window size, with no cookies (no learner carried over).
+
+        Whatever the test opens in it is a new Streamlit session (opening a page starts one). On exit the
+        tab's routes are removed and it leaves the app, so the test's session ends with the test; a test
+        that adds an event handler removes it itself.
+        """
+        page = self._tabs.get("tab")
+        if page is None or page.is_closed():  # type: ignore[attr-defined]
+            page = self._tabs["tab"] = self.context.new_page()  # type: ignore[attr-defined]
+        self.context.clear_cookies()  # type: ignore[attr-defined]
+        if self.viewport:
+            page.set_viewport_size(self.viewport)  # type: ignore[attr-defined]
+        page.set_default_timeout(WAIT_MS)  # type: ignore[attr-defined]
+        try:
+            yield page
+        finally:
+            with contextlib.suppress(Exception):
+                page.unroute_all(behavior="ignoreErrors")  # type: ignore[attr-defined]
+                page.goto("about:blank")  # type: ignore[attr-defined]
 
     def clear_cookies(self) -> None:
         self.context.clear_cookies()  # type: ignore[attr-defined]
@@ -173,6 +198,7 @@ class SharedContexts:
         self.playwright = playwright
         self.root = root
         self.profiles: dict[str, object] = {}
+        self.tabs: dict[str, dict[str, object]] = {}
 
     def get(self, name: str, **options: object) -> SharedContext:
         viewport = options.pop("viewport", None)
@@ -185,7 +211,8 @@ class SharedContexts:
                 str(self.root / f"profile-{len(self.profiles)}"), executable_path=CHROMIUM, args=CHROMIUM_ARGS,
                 headless=True, accept_downloads=True, viewport=viewport, **options,
             )
-        return SharedContext(self.profiles[kind], viewport)  # type: ignore[arg-type]
+            self.tabs[kind] = {}
+        return SharedContext(self.profiles[kind], viewport, self.tabs[kind])  # type: ignore[arg-type]
 
     def close(self) -> None:
         for context in self.profiles.values():
@@ -195,8 +222,8 @@ class SharedContexts:
 @pytest.fixture(scope="session")
 def browser_contexts(_playwright: object, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SharedContexts]:
     """One browser profile per kind of device for the whole run, so the app's scripts and styles are fetched
-    and compiled once, not for every test. Each test still gets its own tab, which is its own Streamlit
-    session, and clears the cookies first."""
+    and compiled once, not for every test. Each test opens its pages in the profile's reused tab (each page
+    it opens is its own Streamlit session), with the cookies cleared first."""
     contexts = SharedContexts(_playwright, tmp_path_factory.mktemp("browser-profiles"))
     try:
         yield contexts
@@ -211,13 +238,8 @@ def context_for(contexts: SharedContexts, browser: object | None, name: str, **o
 
 @pytest.fixture
 def page(browser_contexts: SharedContexts) -> Iterator[object]:
-    context = browser_contexts.get("laptop", viewport={"width": 1400, "height": 1000})
-    context.clear_cookies()  # no learner carried over from an earlier test
-    pg = context.new_page()
-    try:
+    with browser_contexts.get("laptop", viewport={"width": 1400, "height": 1000}).tab() as pg:
         yield pg
-    finally:
-        pg.close()
 
 
 def wait_idle(page: object) -> None:
@@ -240,6 +262,15 @@ def wait_rerun(page: object) -> None:
     with contextlib.suppress(PlaywrightTimeout):
         page.wait_for_selector('[data-testid="stApp"][data-test-script-state="running"]', timeout=3_000)  # type: ignore[attr-defined]
     wait_idle(page)
+
+
+def follow_link(page: object, link: str) -> None:
+    """Open `link` (the app's path and query, e.g. "/monitor?replay=x") in the same Streamlit session, as the
+    browser's Back and Forward do: the app reruns the page the address names with its query, without loading
+    the app's scripts again. Wait for that rerun to finish."""
+    page.evaluate(  # type: ignore[attr-defined]
+        "u => { history.pushState(null, '', u); dispatchEvent(new PopStateEvent('popstate')); }", link)
+    wait_rerun(page)
 
 
 def choose(page: object, picker: object, option: str, *, exact: bool = True) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import WAIT_MS, choose, click_and_wait, save_shot, shoot_sizes, wait_idle
+from tests.e2e.conftest import WAIT_MS, choose, click_and_wait, context_for, save_shot, shoot_sizes, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -64,11 +64,11 @@ def test_language_follows_the_resume_link_to_a_new_device(browser, app_url: str,
             ctx.close()
 
 
-def test_a_visitor_without_a_profile_still_gets_the_browser_language(browser, app_url: str, tmp_path: Path) -> None:
-    context = browser.new_context(locale="ko-KR", viewport={"width": 1400, "height": 900})
-    try:
-        page = context.new_page()
-        page.set_default_timeout(WAIT_MS)
+def test_a_visitor_without_a_profile_still_gets_the_browser_language(browser_contexts, app_url: str,
+                                                                     tmp_path: Path) -> None:
+    korean_browser = context_for(browser_contexts, None, "ko-KR", viewport={"width": 1400, "height": 900},
+                                 locale="ko-KR")
+    with korean_browser.tab() as page:  # no cookie: no profile
         page.goto(f"{app_url}/progress")
         wait_idle(page)
         try:
@@ -76,5 +76,3 @@ def test_a_visitor_without_a_profile_still_gets_the_browser_language(browser, ap
         except Exception:
             save_shot(page, tmp_path, "visitor-language-failure")
             raise
-    finally:
-        context.close()

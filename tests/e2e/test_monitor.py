@@ -113,7 +113,7 @@ def test_the_inventory_reads_without_sideways_scrolling_on_a_phone_and_a_laptop(
         browser, browser_contexts, page, app_url: str, tmp_path) -> None:
     """390 px: one card per connection, every column's label and value on the screen; 1400 px: the table, whose
     last column ("Category", after "Tunnels up") fits without the grid scrolling sideways."""
-    from tests.e2e.conftest import WAIT_MS, context_for, keep_screenshot
+    from tests.e2e.conftest import context_for, keep_screenshot
 
     page.goto(f"{app_url}/monitor?replay=bgp-failover-s4")
     _wait_tables(page)
@@ -121,10 +121,9 @@ def test_the_inventory_reads_without_sideways_scrolling_on_a_phone_and_a_laptop(
     scroller = page.locator('.st-key-monitor_inventory_table [data-testid="stDataFrame"] .dvn-scroller').first
     assert scroller.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), "the table scrolls sideways at 1400 px"
 
-    phone = context_for(browser_contexts, browser, "390x844", viewport={"width": 390, "height": 844},
-                        is_mobile=True, has_touch=True, device_scale_factor=2).new_page()
-    try:
-        phone.set_default_timeout(WAIT_MS)
+    phone_profile = context_for(browser_contexts, browser, "390x844", viewport={"width": 390, "height": 844},
+                                is_mobile=True, has_touch=True, device_scale_factor=2)
+    with phone_profile.tab() as phone:
         phone.goto(f"{app_url}/monitor?replay=bgp-failover-s4")
         cards = phone.locator('.st-key-monitor_inventory_cards [data-testid="stMarkdown"]')
         phone.get_by_text("Tunnels up:").first.wait_for(state="visible")
@@ -148,5 +147,3 @@ def test_the_inventory_reads_without_sideways_scrolling_on_a_phone_and_a_laptop(
         phone.locator('[data-testid="stDataFrame"] [data-testid="stElementToolbar"] >> visible=true').first.wait_for()
         covered = phone.evaluate(TOOLBAR_OVERLAPS)
         assert not covered, covered
-    finally:
-        phone.close()

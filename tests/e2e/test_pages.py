@@ -1,11 +1,13 @@
-"""Real browser: every registered page renders its heading with no exception; a lesson's quiz works."""
+"""Real browser: every registered page renders its heading with no exception; a lesson's quiz works, its Next
+button opens the next lesson at its top, its table of contents points at its headings. (An unknown lesson's
+message: tests/app/test_lessons_page.py, and with a hostile id in tests/e2e/test_injection.py.)"""
 
 from __future__ import annotations
 
 import pytest
 
 from lab.ui.registry import PAGES, PageSpec
-from tests.e2e.conftest import click_and_wait, settle, wait_idle
+from tests.e2e.conftest import click_and_wait, follow_link, settle, wait_idle
 from tests.e2e.test_screens import HEADINGS
 
 pytestmark = pytest.mark.e2e
@@ -29,42 +31,17 @@ def test_page_renders_heading_without_exception(app_url, page, shoot, spec: Page
     shoot(f"page-{spec.url_path or 'home'}")
 
 
-def test_lesson_quiz_gives_feedback_in_the_browser(app_url, page, shoot) -> None:
+def test_lesson_quiz_gives_feedback_and_the_next_lesson_opens_at_its_top(app_url, page, shoot) -> None:
     page.goto(f"{app_url}/lessons?lesson=what-is-a-vpn")
     wait_idle(page)
     page.get_by_role("heading", name="What a VPN is").first.wait_for()
     page.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for()
     page.get_by_text("It gives private connectivity over a shared public network", exact=False).first.click()
     page.get_by_text("Correct at the first try.").first.wait_for()
+    wait_idle(page)
     assert page.locator('[data-testid="stException"]').count() == 0
     shoot("lesson-quiz")
 
-
-def test_unknown_lesson_link_shows_message(app_url, page, shoot) -> None:
-    page.goto(f"{app_url}/lessons?lesson=does-not-exist")
-    wait_idle(page)
-    page.get_by_text("There is no lesson with the id does-not-exist").wait_for()
-    page.get_by_role("heading", name="Lessons", exact=True).wait_for()
-    shoot("lesson-unknown")
-
-
-@pytest.mark.parametrize("lesson_id", ["ipsec-vs-ssl", "monitoring"])
-def test_table_of_contents_links_have_targets(app_url, page, lesson_id: str) -> None:
-    """Every "On this page" link points at an element with that id (headings like "IKEv1" included)."""
-    from lab.lessons import load_catalog
-
-    lesson = load_catalog().get(lesson_id)
-    assert lesson is not None
-    page.goto(f"{app_url}/lessons?lesson={lesson_id}")
-    wait_idle(page)
-    page.get_by_role("heading", name=lesson.title).first.wait_for()
-    missing = [h.anchor for h in lesson.toc if page.locator(f'[id="{h.anchor}"]').count() == 0]
-    assert not missing
-
-
-def test_next_lesson_opens_at_its_top(app_url, page) -> None:
-    page.goto(f"{app_url}/lessons?lesson=what-is-a-vpn")
-    wait_idle(page)
     button = page.get_by_role("button", name="Next:", exact=False)
     button.scroll_into_view_if_needed()
     click_and_wait(page, button)
@@ -73,3 +50,20 @@ def test_next_lesson_opens_at_its_top(app_url, page) -> None:
     page.wait_for_function(f"() => {TOP_OFFSET} === 0")
     settle(page)
     assert page.evaluate(TOP_OFFSET) == 0
+
+
+def test_table_of_contents_links_have_targets(app_url, page) -> None:
+    """Every "On this page" link points at an element with that id (headings like "IKEv1" included)."""
+    from lab.lessons import load_catalog
+
+    for n, lesson_id in enumerate(["ipsec-vs-ssl", "monitoring"]):
+        lesson = load_catalog().get(lesson_id)
+        assert lesson is not None
+        if n == 0:
+            page.goto(f"{app_url}/lessons?lesson={lesson_id}")
+            wait_idle(page)
+        else:  # the next lesson's link, in the same visit
+            follow_link(page, f"/lessons?lesson={lesson_id}")
+        page.get_by_role("heading", name=lesson.title).first.wait_for()
+        missing = [h.anchor for h in lesson.toc if page.locator(f'[id="{h.anchor}"]').count() == 0]
+        assert not missing, lesson_id
