@@ -16,6 +16,9 @@ including while another copy of it runs on the same machine. To keep it that way
 - Does not depend on order: another worker runs the tests before and after it. Module-level caches
   (Streamlit's, `lab.aws` clients) are cleared by fixtures, not by the previous test.
 
+Order: the longest tests start first and each worker gets a share of them (`pytest_collection_modifyitems`),
+so no worker is left running a long browser test alone at the end while the other has nothing to do.
+
 `python3 tasks.py test ARGS` passes ARGS to pytest: `-n 0 --pdb` debugs in one process,
 `tests/unit -x -q` runs a part. Browser screenshots: `VPN_LAB_SHOTS=folder`.
 """
@@ -28,6 +31,44 @@ from pathlib import Path
 import pytest
 
 from tests.pg import PostgresServer, pg_bin, postgres_server
+
+TESTS_DIR = Path(__file__).resolve().parent
+# The longest single tests (CPU-seconds on a quiet 2-core machine: 27, 17, 12, 11, 11, 11, 9, 9), longest first.
+SLOW_FIRST = (
+    "test_class_two_servers.py::",
+    "test_korean.py::test_korean_pages_after_the_usual_interactions",
+    "test_learner_language.py::test_language_follows_the_resume_link",
+    "e2e/test_troubleshooter.py::test_not_sure_candidates",
+    "e2e/test_monitor.py::test_monitor_live_region",
+    "e2e/test_scenario_lab.py::test_s4_gateway_a_failure_end_to_end",
+    "e2e/test_scenario_lab.py::test_selecting_a_gateway_on_the_diagram",
+    "e2e/test_curriculum.py::test_lesson_figures_render",
+)
+# Then by folder, the slowest tests per item first (a browser test takes seconds, a content check milliseconds).
+FOLDER_ORDER = ("e2e", "app", "aws", "store", "unit", "content")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Longest first, dealt out to the xdist workers in turn.
+
+    `--dist=worksteal` gives each worker a contiguous share of this list and lets an idle worker take
+    tests from the end of another's share; dealt in turn, every share starts with its part of the
+    longest tests and ends with the quick ones, which are the ones taken. Without xdist: longest first.
+    """
+
+    def rank(item: pytest.Item) -> tuple[int, int]:
+        for i, key in enumerate(SLOW_FIRST):
+            if key in item.nodeid:
+                return (0, i)
+        try:
+            folder = item.path.resolve().relative_to(TESTS_DIR).parts[0]
+        except ValueError:
+            folder = ""
+        return (1, FOLDER_ORDER.index(folder) if folder in FOLDER_ORDER else len(FOLDER_ORDER))
+
+    ordered = sorted(items, key=rank)  # stable: a module's tests keep their order
+    workers = int(getattr(config, "workerinput", {}).get("workercount", 1))
+    items[:] = [item for w in range(workers) for item in ordered[w::workers]]
 
 
 @pytest.fixture(autouse=True)
