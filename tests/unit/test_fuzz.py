@@ -128,8 +128,9 @@ _FRONT, _BODY = _LESSON_TEXT.split("\n---\n", 1)[0].removeprefix("---\n"), _LESS
 @FUZZ
 @given(front=syntax_text | dumped | _mutated(_FRONT))
 def test_lesson_front_matter_loader(tmp_path_factory: pytest.TempPathFactory, front: str) -> None:
-    folder = tmp_path_factory.mktemp("lessons") / "en"
-    folder.mkdir()
+    # One file rewritten by every example (a new numbered folder per example costs more than the load).
+    folder = tmp_path_factory.getbasetemp() / "fuzz-lessons" / "en"
+    folder.mkdir(parents=True, exist_ok=True)
     path = folder / _LESSON.name
     path.write_text(f"---\n{front}\n---\n{_BODY}", encoding="utf-8", errors="surrogatepass")
     _bounded(lambda: load_lesson(path))
@@ -167,11 +168,11 @@ LOADERS: dict[str, tuple[Callable[[Path], Any], Path]] = {
 def test_yaml_loader(name: str, tmp_path_factory: pytest.TempPathFactory) -> None:
     loader, real = LOADERS[name]
     original = real.read_text(encoding="utf-8")
+    path = tmp_path_factory.mktemp(name.replace(" ", "-")) / real.name  # rewritten by every example
 
     @FUZZ
     @given(text=syntax_text | dumped | _mutated(original))
     def check(text: str) -> None:
-        path = tmp_path_factory.mktemp(name.replace(" ", "-")) / real.name
         path.write_text(text, encoding="utf-8", errors="surrogatepass")
         _bounded(lambda: loader(path))
 
