@@ -321,6 +321,9 @@ def save_shot(pg: object, folder: Path, name: str) -> Path:
     height = min(int(pg.evaluate(CONTENT_HEIGHT_JS)), MAX_SHOT_HEIGHT)  # type: ignore[attr-defined]
     grow = bool(before) and height > before["height"]
     if grow:
+        # The page moves under the pointer when the window grows: park it in the corner, so the picture shows no
+        # hover highlight on whatever element happens to land under it.
+        pg.mouse.move(0, 0)  # type: ignore[attr-defined]
         resize(pg, before["width"], height)
     pg.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
     if grow:

@@ -272,3 +272,42 @@ def test_sonicwall_ikev2_retransmits_after_ike_sa_init() -> None:
     assert primary_of(text) == "peer_unreachable"
     assert primary_of("IKEv2 Initiator: Send IKE_SA_INIT request\nIKEv2 negotiation complete\n"
                       "IKEv2 Responder: Received delete IKE SA request\n") == "ike_sa_deleted_by_peer"
+
+
+# ---- MikroTik (RouterOS IKEv1 prints racoon's messages) and Palo Alto system log (PAN-OS "Interpret VPN error
+# messages") ---------------------------------------------------------------------------------------------------
+
+
+def test_mikrotik_quick_mode_left_unanswered_after_phase_1_is_not_reachability() -> None:
+    text = ("17:12:30 ipsec,info ISAKMP-SA established 10.5.107.112[500]-10.5.101.1[500] spi:1a2b3c4d5e6f7081:8192a3b4c5d6e7f8\n"
+            "17:12:30 ipsec,info initiate new phase 2 negotiation: 10.5.107.112[500]<=>10.5.101.1[500]\n"
+            "17:13:00 ipsec,error 10.5.101.1 phase2 negotiation failed due to time up. 1a2b3c4d5e6f7081:8192a3b4c5d6e7f8:00001234\n")
+    assert primary_of(text) == "traffic_selector_mismatch"
+    assert primary_of("17:12:30 ipsec,info initiate new phase 1 negotiation: 10.5.107.112[500]<=>10.5.101.1[500]\n"
+                      "17:13:00 ipsec,error phase1 negotiation failed due to time up 10.5.107.112[500]<=>10.5.101.1[500] "
+                      "1a2b3c4d5e6f7081:0000000000000000\n") == "peer_unreachable"
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("2016-03-01 14:32:20 IKE phase-1 negotiation is succeeded as initiator, main mode. Established SA: "
+         "198.51.100.1[500]-203.0.113.10[500] cookie:1a2b3c4d5e6f7081:8192a3b4c5d6e7f8 lifetime 28800 Sec.\n"
+         "2016-03-01 14:33:20 IKE phase-2 negotiation is failed as initiator, quick mode. Failed SA: "
+         "198.51.100.1[500]-203.0.113.10[500] message id:0x1a2b3c4d. Due to timeout.\n", "traffic_selector_mismatch"),
+        ("2016-03-01 14:32:20 IKE phase-1 negotiation is failed as initiator, main mode. Failed SA: "
+         "198.51.100.1[500]-203.0.113.10[500] cookie:1a2b3c4d5e6f7081:0000000000000000. Due to timeout.\n",
+         "peer_unreachable"),
+        ("IKEv2 child SA negotiation is failed received KE type 2, expected 14. Failed SA: "
+         "198.51.100.1[500]-203.0.113.10[500] SPI:1a2b3c4d5e6f7081:8192a3b4c5d6e7f8\n", "phase2_proposal_mismatch"),
+        ("IKEv2 IKE SA negotiation is failed received KE type 2, expected 14. Failed SA: "
+         "198.51.100.1[500]-203.0.113.10[500] SPI:1a2b3c4d5e6f7081:0000000000000000\n", "phase1_proposal_mismatch"),
+        ("IKEv2 child SA negotiation failed when processing traffic selector. Received TSi: 10.1.0.0/24 TSr: "
+         "10.2.0.0/24\n", "traffic_selector_mismatch"),
+        ("IKE phase-1 negotiation is failed. Unable to process peer's SA payload.\n", "phase1_proposal_mismatch"),
+    ],
+)
+def test_paloalto_system_log_messages(text: str, category: str) -> None:
+    result = analyze_text(text)
+    assert result.format == "paloalto"
+    assert result.primary is not None and result.primary.category == category
