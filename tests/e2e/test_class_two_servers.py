@@ -30,7 +30,8 @@ from tests.e2e.conftest import (
 pytestmark = pytest.mark.e2e
 
 
-def test_participant_on_a_facilitator_on_b(browser, postgres, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_participant_on_a_facilitator_on_b(browser, page, postgres, tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
     url = postgres.create_database("two_servers")
     monkeypatch.setenv("VPNLAB_DATABASE_URL", url)
     upgrade()
@@ -39,10 +40,11 @@ def test_participant_on_a_facilitator_on_b(browser, postgres, tmp_path: Path, mo
     cls, key = create_class(open_store(), "Network team, week 1", datetime.now(UTC))
     env = {"VPNLAB_DATABASE_URL": url}
     with running_app(env) as server_a, running_app(env) as server_b:
-        participant_ctx = browser.new_context(viewport={"width": 1400, "height": 900})
+        # The participant in the run's laptop window, the facilitator in a window of their own (other cookies).
         facilitator_ctx = browser.new_context(viewport={"width": 1400, "height": 900})
         try:
-            p = participant_ctx.new_page()
+            p = page
+            p.set_viewport_size({"width": 1400, "height": 900})
             f = facilitator_ctx.new_page()
             for pg in (p, f):
                 pg.set_default_timeout(30_000)
@@ -124,5 +126,4 @@ def test_participant_on_a_facilitator_on_b(browser, postgres, tmp_path: Path, mo
             raise
         finally:
             with contextlib.suppress(Exception):
-                participant_ctx.close()
                 facilitator_ctx.close()
