@@ -311,3 +311,10 @@ def test_paloalto_system_log_messages(text: str, category: str) -> None:
     result = analyze_text(text)
     assert result.format == "paloalto"
     assert result.primary is not None and result.primary.category == category
+
+
+def test_checkpoint_ikev2_auth_exchange_refusal_is_the_child_sa() -> None:
+    # "Auth exchange" is IKE_AUTH: a NO_PROPOSAL_CHOSEN in it refuses the Child SA it carries (phase 2).
+    result = analyze_text("Auth exchange: Received notification from peer: No proposal chosen\n")
+    assert result.primary is not None and result.primary.category == "phase2_proposal_mismatch"
+    assert result.primary.facts["exchange"] == "IKE_AUTH"
