@@ -261,3 +261,22 @@ def test_charon_disabling_ipcomp_is_no_cause_when_the_sa_comes_up() -> None:
         "10.20.0.0/24 === 10.30.0.0/24\n"
     )
     assert _category(text) is None
+
+
+def test_more_daemon_lines_from_their_sources() -> None:
+    # libreswan v3.32 programs/pluto/ikev2_parent.c, v4.5 ikev2_ike_auth.c, lib/libswan/kernel_mode.c;
+    # strongSwan src/libcharon/sa/ike_sa.c, ikev2/tasks/ike_auth.c, ikev2/tasks/child_rekey.c.
+    cases = {
+        '"aws-tunnel-1" #1: Discarding unauthenticated INVALID_KE_PAYLOAD response to DH MODP2048; '
+        "suggested DH MODP1024 is not acceptable": "phase1_proposal_mismatch",
+        '"aws-tunnel-1" #1: DigSig: failed to find our RSA key': "auth_failure",
+        '"west-east"[1] 192.1.2.23 #2: policy dictates IP-TFS Mode, but peer requested Tunnel Mode': "ipsec_mode_mismatch",
+        "Nov 30 01:44:51 pfsense charon[71234]: 11[IKE] <con1000|7> reauthentication failed, trying to "
+        "reestablish IKE_SA": "rekey_issue",
+        "Nov 30 01:50:02 gw charon: 09[IKE] <ppk-net|1> PPK required but peer does not support PPK": "auth_failure",
+        "Nov 30 01:50:02 gw charon: 07[IKE] <aws-tunnel-1|1> IDr payload missing": "auth_failure",
+        "Nov 30 01:40:12 vyos charon[2034]: 14[IKE] <tunnel-1|3> abort active rekeying for CHILD_SA tunnel-1{7} "
+        "because it was successfully rekeyed by the peer before it received our request": "rekey_issue",
+    }
+    for line, expected in cases.items():
+        assert _category(line + "\n") == expected, line
