@@ -17,6 +17,7 @@ shared profiles, SSO, roles) resolves them inside botocore.
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from collections import Counter
@@ -229,10 +230,25 @@ _CLIENTS: dict[tuple[str | None, str, str, str], BaseClient] = {}
 _LOCK = threading.Lock()
 
 
+@functools.cache
+def _data_loader() -> Any:
+    """botocore's reader of its bundled service descriptions, shared by every session VPN Lab makes.
+
+    A new botocore session reads and parses a service's description (several MB of JSON for EC2) and
+    the endpoint list again; shared, each is read once per process, as boto3's default session does.
+    """
+    return botocore.session.Session().get_component("data_loader")
+
+
+def _session(profile: str | None = None) -> botocore.session.Session:
+    session = botocore.session.Session(profile=profile)
+    session.register_component("data_loader", _data_loader())
+    return session
+
+
 def _build_client(profile: str | None, region: str, service: str) -> BaseClient:
-    # A fresh boto3 Session per client: sessions are not thread-safe, clients are.
-    session = boto3.Session(profile_name=profile, region_name=region)
-    client = session.client(service, config=client_config())
+    # A fresh session per client: sessions are not thread-safe, clients are.
+    client = _session(profile).create_client(service, region_name=region, config=client_config())
     # Each client has its own copy of the event emitter, so the hook applies to this client only.
     client.meta.events.register("before-call", _guard_hook(service))
     client.meta.events.register("before-send", _bounded_sender(client, service))
@@ -359,4 +375,10 @@ def default_region(profile: str | None = None) -> str:
 
 def available_regions() -> list[str]:
     """Regions where EC2 (and so Site-to-Site VPN) exists, from botocore's bundled endpoint data."""
-    return sorted(boto3.Session().get_available_regions("ec2"))
+    return list(_ec2_regions())
+
+
+@functools.cache
+def _ec2_regions() -> tuple[str, ...]:
+    # The bundled endpoint data does not change while the process runs.
+    return tuple(sorted(_session().get_available_regions("ec2")))

@@ -4,8 +4,10 @@ play button) and the per-tunnel timeline. Every state is shown by colour AND a t
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import copy
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -238,6 +240,37 @@ def _frame_data(result: SimResult, t: int, els: list[Element], vertical: bool = 
     return traces, title
 
 
+class AnimatedFigure(go.Figure):
+    """A figure with many animation frames, validated by plotly only when something reads them as objects.
+
+    plotly validates every property of every trace of every frame when a figure is built: for the topology's
+    60 moments, three quarters of the time a new run takes to draw. The frames are made by the same code as
+    the figure's own traces, which plotly does validate, so they are kept as the plain data they were built
+    as: `to_dict()` (what Streamlit and `plotly.io` draw from) includes them as they are, and `frames`
+    returns them as validated `go.Frame` objects when read.
+    """
+
+    _raw_frames: tuple[dict[str, Any], ...] = ()
+    _frame_objects: tuple[go.Frame, ...] | None = None
+
+    @property
+    def frames(self) -> tuple[go.Frame, ...]:
+        if self._frame_objects is None:
+            self._frame_objects = go.Figure(frames=list(self._raw_frames)).frames
+        return self._frame_objects
+
+    @frames.setter
+    def frames(self, frames: Iterable[dict[str, Any] | go.Frame]) -> None:
+        self._raw_frames = tuple(f.to_plotly_json() if isinstance(f, go.Frame) else f for f in frames)
+        self._frame_objects = None
+
+    def to_dict(self) -> dict[str, Any]:
+        res = super().to_dict()
+        if self._raw_frames:
+            res["frames"] = copy.deepcopy(list(self._raw_frames))
+        return res
+
+
 # Round steps for the slider, in seconds: the finest one that keeps a run within MAX_FRAMES moments.
 STEPS = (1, 2, 5, 10, 15, 20, 30, 60, 120, 300, 600, 900, 1800, 3600)
 MAX_FRAMES = 60
@@ -285,7 +318,8 @@ def _topology_figure(result: SimResult, at: int | None, vertical: bool) -> go.Fi
         frames.append({"data": data, "name": str(t), "layout": {"title": {"text": title}}})
     active = times.index(first)
     base, title = _frame_data(result, first, els, vertical)
-    fig = go.Figure(data=base, frames=frames)
+    fig = AnimatedFigure(data=base)
+    fig.frames = frames
     slider_steps = [{"method": "animate", "label": f"{t}",
                      "args": [[str(t)], {"mode": "immediate", "frame": {"duration": 0, "redraw": True},
                                          "transition": {"duration": 0}}]} for t in times]

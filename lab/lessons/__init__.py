@@ -71,6 +71,12 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+# The last lesson parsed from each (file, language), with the text it was parsed from: the pages open the
+# catalogue again every minute (and every test opens it afresh), which re-reads every file but parses only
+# one whose text changed. The facts and figures a lesson refers to are fixed for the process's lifetime.
+_PARSED: dict[tuple[Path, str], tuple[str, Lesson]] = {}
+
+
 def load_lesson(path: Path, lang: str = DEFAULT_LANG) -> Lesson:
     """Parse and validate one lesson file; raise DataError listing every problem."""
     try:
@@ -88,6 +94,9 @@ def _load_lesson(path: Path, lang: str) -> Lesson:
         source = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise DataError(path, [f"cannot read: {exc}"]) from exc
+    parsed_before = _PARSED.get((path, lang))
+    if m and parsed_before is not None and parsed_before[0] == source:
+        return parsed_before[1]
 
     tokens = PARSER.parse(source)
     fm = next((t for t in tokens if t.type == "front_matter"), None)
@@ -182,7 +191,7 @@ def _load_lesson(path: Path, lang: str) -> Lesson:
     if problems or parsed is None or m is None:
         raise DataError(path, problems)
 
-    return Lesson(
+    lesson = Lesson(
         id=parsed.id,
         lang=lang,
         number=int(m["number"]),
@@ -205,6 +214,8 @@ def _load_lesson(path: Path, lang: str) -> Lesson:
         facts_used=tuple(used),
         exercises=tuple(exercises),
     )
+    _PARSED[(path, lang)] = (source, lesson)
+    return lesson
 
 
 def _exercise(lesson_id: str, ex: Any) -> Exercise:

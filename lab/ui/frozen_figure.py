@@ -8,6 +8,7 @@ computed once, when the figure is frozen, and shared with every rerun.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import plotly.graph_objects as go
@@ -24,6 +25,15 @@ class FrozenFigure(go.Figure):
         return self._frozen_dict
 
 
+@functools.cache
+def _frozen(cls: type[go.Figure]) -> type[FrozenFigure]:
+    """The frozen version of a figure class: a subclass of plotly's Figure (such as the scenario lab's
+    `AnimatedFigure`) keeps its own behaviour under the frozen dict."""
+    if cls is go.Figure:
+        return FrozenFigure
+    return type(f"Frozen{cls.__name__}", (FrozenFigure, cls), {})
+
+
 def freeze(fig: go.Figure) -> FrozenFigure:
     """The same figure object, from now on drawn from a dict computed once (for figures kept in a cache).
 
@@ -31,7 +41,7 @@ def freeze(fig: go.Figure) -> FrozenFigure:
     trace and frame again, which would double the time to show a new run.
     """
     if not isinstance(fig, FrozenFigure):
-        fig.__class__ = FrozenFigure
+        fig.__class__ = _frozen(type(fig))
     frozen: FrozenFigure = fig  # type: ignore[assignment]
     frozen.to_dict()
     return frozen

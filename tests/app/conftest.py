@@ -2,17 +2,53 @@
 
 from __future__ import annotations
 
+import functools
+import threading
 from collections.abc import Callable, Iterator
 
 import pytest
 import streamlit as st
-from streamlit.testing.v1 import AppTest
+from streamlit.components.v2 import manifest_scanner
+from streamlit.runtime.scriptrunner import ScriptRunnerEvent
+from streamlit.testing.v1 import AppTest, local_script_runner
 
 from lab import PACKAGE_DIR
 
 APP = str(PACKAGE_DIR / "app.py")
 # AppTest's default of 3 s per run fails on a busy machine; a run that finishes is all that matters.
 APPTEST_TIMEOUT_S = 300
+
+
+def _wait_for_script(runner: local_script_runner.LocalScriptRunner, timeout: float = 3) -> None:
+    """AppTest's wait for a script run, without its busy loop.
+
+    Streamlit's `require_widgets_deltas` checks every millisecond whether the run has ended by scanning
+    every event the run has sent so far; while the script runs, that loop takes the interpreter lock a
+    thousand times a second and costs more the more the page draws. This waits for the SHUTDOWN event
+    instead, with the same timeout and the same clean-up and error when it passes.
+    """
+    done = threading.Event()
+
+    def _on_event(sender: object, event: ScriptRunnerEvent, **_: object) -> None:
+        if event == ScriptRunnerEvent.SHUTDOWN:
+            done.set()
+
+    runner.on_event.connect(_on_event, weak=False)
+    try:
+        if runner.script_stopped() or done.wait(timeout):
+            return
+    finally:
+        runner.on_event.disconnect(_on_event)
+    runner.request_stop()
+    runner.join()
+    raise RuntimeError(f"AppTest script run timed out after {timeout}(s)")
+
+
+assert callable(local_script_runner.require_widgets_deltas), "Streamlit moved AppTest's wait: update _wait_for_script"
+local_script_runner.require_widgets_deltas = _wait_for_script
+# Every new AppTest scans the metadata of every installed package for Streamlit components; what is
+# installed does not change during a test run, so the scan runs once per test process.
+manifest_scanner.scan_component_manifests = functools.cache(manifest_scanner.scan_component_manifests)
 
 
 @pytest.fixture(autouse=True)

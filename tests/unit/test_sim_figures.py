@@ -116,3 +116,15 @@ def test_timeline_keeps_a_band_for_the_toolbar_above_the_tags_and_no_more() -> N
     assert fig.layout.margin.t >= top_tag + TAG_ROW + MODEBAR_BAND
     # the panels themselves are as tall with or without failures
     assert quiet.height - quiet.margin.t == fig.layout.height - fig.layout.margin.t
+
+
+def test_topology_frames_are_what_plotly_validation_makes_of_them() -> None:
+    """The topology's frames are drawn as built, without plotly's per-frame validation: every frame of every
+    design, wide and phone, must come out of a full validation unchanged."""
+    import plotly.graph_objects as go
+
+    for scenario in ("s1", "s4", "s5"):
+        for vertical in (False, True):
+            drawn = topology_figure(simulate(scenario, [Failure("cgw-down", "cgw-a", 60)]), vertical=vertical).to_dict()
+            assert len(drawn["frames"]) == len(frame_times(RUN))
+            assert go.Figure(drawn).to_dict() == drawn
