@@ -56,13 +56,26 @@ def progress_matrix(names: Sequence[str], lessons: Sequence[str], states: Sequen
                                          "line": {"color": "#9aa5b1", "width": 1}}))
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_xaxes(title=t("lesson", lang), type="category", automargin=True, tickangle=0)
-    # The legend sits at the figure's bottom edge, under the lesson axis (on a phone it wraps onto three lines).
-    fig.update_layout(showlegend=True, legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 0,
-                                               "yanchor": "bottom", "yref": "container", "itemclick": False,
+    # The legend sits at the figure's bottom edge, under the lesson axis, from the figure's left edge (on a phone
+    # it wraps onto three lines and stays in view while the matrix scrolls sideways).
+    fig.update_layout(showlegend=True, legend={"orientation": "h", "x": 0, "xanchor": "left", "xref": "container",
+                                               "y": 0, "yanchor": "bottom", "yref": "container", "itemclick": False,
                                                "itemdoubleclick": False})
     fig = _layout(fig, t("Progress: lessons read and done", lang), max(300, 210 + 36 * len(rows)))
     fig.update_layout(margin={"l": 10, "r": 10, "t": 50, "b": 130})
     return fig
+
+
+# The narrowest readable matrix: a lesson column fits a two-digit number with room on each side, and the
+# names' column a name at the figure's font size (about 8 px a character, long names cut at 30).
+_LESSON_COLUMN_PX = 40
+_NAME_CHAR_PX = 8
+
+
+def progress_matrix_width(names: Sequence[str], lessons: int) -> int:
+    """The width in pixels under which the progress matrix's lesson columns would crowd their numbers together."""
+    longest = max((len(n) for n in names), default=0)
+    return 40 + _NAME_CHAR_PX * min(longest, 30) + _LESSON_COLUMN_PX * lessons
 
 
 def question_success(labels: Sequence[str], rates: Sequence[float], answered: Sequence[int],

@@ -244,7 +244,7 @@ def show(lesson: Lesson, catalog: Catalog, *, reader: Reader, open_lesson: Calla
                     st.caption(_("Sources disagree: {note}", note=d("fact.disputed", alt.note)))
 
     with main:
-        with st.container(border=True):
+        with st.container(border=True, key="lesson-objectives"):
             st.markdown("**" + _("In this lesson you will learn to") + "**")
             st.markdown("\n".join(f"- {o}" for o in lesson.objectives))
         blocks = tuple(lesson.blocks)
@@ -264,24 +264,28 @@ def show(lesson: Lesson, catalog: Catalog, *, reader: Reader, open_lesson: Calla
         st.header(_("References"), anchor="references")
         st.markdown("\n".join(f"- [{r.title}]({r.url})" for r in lesson.references))
 
-    st.divider()
-    prev_lesson, next_lesson = catalog.neighbours(lesson.id)
-    left, right = st.columns(2)
-    with left:
-        if prev_lesson is not None:
-            st.button(
-                _("Previous: {title}", title=prev_lesson.title),
-                key="prev-lesson",
-                icon=":material/arrow_back:",
-                on_click=open_lesson,
-                args=(prev_lesson.id,),
-            )
-    with right:
-        if next_lesson is not None:
-            st.button(
-                _("Next: {title}", title=next_lesson.title),
-                key="next-lesson",
-                icon=":material/arrow_forward:",
-                on_click=open_lesson,
-                args=(next_lesson.id,),
-            )
+    # The rule and the Previous/Next buttons close the lesson's column, as wide as the text above them (the
+    # right-hand column's width stays empty; on a phone the columns stack and both are the screen's width).
+    footer, _aside = st.columns([3, 1], gap="large")
+    with footer, st.container(key="lesson-footer"):
+        st.divider()
+        prev_lesson, next_lesson = catalog.neighbours(lesson.id)
+        left, right = st.columns(2)
+        with left:
+            if prev_lesson is not None:
+                st.button(
+                    _("Previous: {title}", title=prev_lesson.title),
+                    key="prev-lesson",
+                    icon=":material/arrow_back:",
+                    on_click=open_lesson,
+                    args=(prev_lesson.id,),
+                )
+        with right:
+            if next_lesson is not None:
+                st.button(
+                    _("Next: {title}", title=next_lesson.title),
+                    key="next-lesson",
+                    icon=":material/arrow_forward:",
+                    on_click=open_lesson,
+                    args=(next_lesson.id,),
+                )

@@ -1,4 +1,5 @@
-"""The app's few style rules on top of the theme in .streamlit/config.toml (static CSS, no user values)."""
+"""The app's few style rules on top of the theme in .streamlit/config.toml (static CSS, no user values;
+the one computed value is a width in pixels)."""
 
 from __future__ import annotations
 
@@ -42,6 +43,13 @@ CSS = """
 # with a mouse the toolbar shows only on hover, so the chart (its paper is transparent) moves up over the gap above it.
 CSS += (f"@media (hover: hover) and (min-width: 641px) {{ .st-key-sl_timeline {{ margin-top: -{MODEBAR_BAND}px; }} }}"
         "\n")
+
+
+def scroll_on_phone(key: str, width_px: int) -> None:
+    """On a phone, keep the element with `key` at least `width_px` wide and let the container with key
+    `{key}_scroll` around it scroll sideways (a chart too wide for the phone, still readable)."""
+    st.html(f"<style>@media (max-width: 640px) {{ .st-key-{key}_scroll {{ overflow-x: auto; }} "
+            f".st-key-{key} {{ min-width: {int(width_px)}px; }} }}</style>")
 
 
 def apply() -> None:

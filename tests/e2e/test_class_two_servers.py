@@ -20,6 +20,7 @@ from tests.e2e.conftest import (
     choose,
     click_and_wait,
     keep_screenshot,
+    resize,
     running_app,
     save_shot,
     shoot_sizes,
@@ -29,7 +30,8 @@ from tests.e2e.conftest import (
 pytestmark = pytest.mark.e2e
 
 
-def test_participant_on_a_facilitator_on_b(browser, postgres, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_participant_on_a_facilitator_on_b(browser, page, postgres, tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
     url = postgres.create_database("two_servers")
     monkeypatch.setenv("VPNLAB_DATABASE_URL", url)
     upgrade()
@@ -38,10 +40,11 @@ def test_participant_on_a_facilitator_on_b(browser, postgres, tmp_path: Path, mo
     cls, key = create_class(open_store(), "Network team, week 1", datetime.now(UTC))
     env = {"VPNLAB_DATABASE_URL": url}
     with running_app(env) as server_a, running_app(env) as server_b:
-        participant_ctx = browser.new_context(viewport={"width": 1400, "height": 900})
+        # The participant in the run's laptop window, the facilitator in a window of their own (other cookies).
         facilitator_ctx = browser.new_context(viewport={"width": 1400, "height": 900})
         try:
-            p = participant_ctx.new_page()
+            p = page
+            p.set_viewport_size({"width": 1400, "height": 900})
             f = facilitator_ctx.new_page()
             for pg in (p, f):
                 pg.set_default_timeout(30_000)
@@ -101,9 +104,16 @@ def test_participant_on_a_facilitator_on_b(browser, postgres, tmp_path: Path, mo
             shoot_sizes(f, tmp_path, "facilitator-dashboard")
             matrix = f.locator('.st-key-fac_matrix [data-testid="stPlotlyChart"]')
             for w, h in SHOT_SIZES:  # the progress matrix and its legend in view, as a reader scrolls to it
-                f.set_viewport_size({"width": w, "height": h})
+                resize(f, w, h)
                 matrix.locator(".legend").wait_for()
                 matrix.scroll_into_view_if_needed()
+                # Every lesson number stands apart from its neighbours (a phone scrolls the matrix sideways).
+                ticks = matrix.locator(".xtick text").evaluate_all(
+                    "ts => ts.map(t => { const r = t.getBoundingClientRect(); return [r.left, r.right]; })")
+                assert len(ticks) >= 12, (w, ticks)
+                assert all(a[1] + 6 <= b[0] for a, b in zip(ticks, ticks[1:], strict=False)), (w, ticks)
+                legend_box = matrix.locator(".legend").bounding_box()  # in view without scrolling sideways
+                assert legend_box and legend_box["x"] + legend_box["width"] <= w, (w, legend_box)
                 shot = tmp_path / f"facilitator-progress-matrix-{w}x{h}.png"
                 f.screenshot(path=str(shot))
                 keep_screenshot(shot)
@@ -116,5 +126,4 @@ def test_participant_on_a_facilitator_on_b(browser, postgres, tmp_path: Path, mo
             raise
         finally:
             with contextlib.suppress(Exception):
-                participant_ctx.close()
                 facilitator_ctx.close()

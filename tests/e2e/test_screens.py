@@ -82,6 +82,14 @@ def _shoot_whole_page(page, tmp_path: Path, name: str, size: str, width: int) ->
     keep_screenshot(shot)
 
 
+def _assert_footer_rule_as_wide_as_text(page, size: str) -> None:
+    """The rule above a lesson's Previous/Next buttons spans the lesson's text column, not the page."""
+    rule = page.locator(".st-key-lesson-footer hr").bounding_box()
+    text = page.locator(".st-key-lesson-objectives").bounding_box()
+    assert rule and text, size
+    assert abs(rule["x"] - text["x"]) <= 2 and abs(rule["width"] - text["width"]) <= 2, (size, rule, text)
+
+
 @pytest.mark.parametrize("name, path, ready", VIEWS, ids=[v[0] for v in VIEWS])
 def test_every_page_at_projector_laptop_and_phone_size(
     browser_contexts, app_url: str, tmp_path: Path, shots_dir: None, name: str, path: str, ready: str
@@ -103,4 +111,6 @@ def test_every_page_at_projector_laptop_and_phone_size(
             if viewport != first:
                 resize(page, viewport["width"], viewport["height"])  # type: ignore[index]
                 page.locator(ready).first.wait_for(state="visible")
+            if name == "lesson-dpd":
+                _assert_footer_rule_as_wide_as_text(page, size)
             _shoot_whole_page(page, tmp_path, name, size, viewport["width"])  # type: ignore[index]

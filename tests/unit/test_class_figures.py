@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lab.figures.classes import DONE, NOT_READ, READ, STATE_COLOUR, progress_matrix
+from lab.figures.classes import DONE, NOT_READ, READ, STATE_COLOUR, progress_matrix, progress_matrix_width
 
 
 def _matrix(lang: str = "en"):
@@ -54,3 +54,12 @@ def test_the_question_and_drill_charts_speak_the_readers_language() -> None:
     assert revealed.layout.title.text == "응답 (정답 표시)"
     assert list(revealed.data[0].text) == ["3", "1 (정답)"]
     assert drill_distribution(["30 s"], [3], [True], "en").data[0].text == ("3 (right answer)",)
+
+
+def test_the_matrix_width_for_a_phone_grows_with_lessons_and_names_but_not_with_a_very_long_name() -> None:
+    """A phone scrolls the matrix sideways at this width: each lesson column keeps room for its number."""
+    base = progress_matrix_width(["Mina"], 12)
+    assert progress_matrix_width(["Mina"], 13) - base == 40
+    assert progress_matrix_width(["Mina Park"], 12) > base
+    assert progress_matrix_width(["x" * 200], 12) == progress_matrix_width(["x" * 30], 12)
+    assert progress_matrix_width([], 12) >= 40 * 12

@@ -26,11 +26,19 @@ from lab.classes.drills import (
 )
 from lab.classes.live import drill_status, start_drill
 from lab.errors import LabError
-from lab.figures.classes import DONE, NOT_READ, READ, drill_distribution, progress_matrix, question_success
+from lab.figures.classes import (
+    DONE,
+    NOT_READ,
+    READ,
+    drill_distribution,
+    progress_matrix,
+    progress_matrix_width,
+    question_success,
+)
 from lab.i18n import N_
 from lab.sim import FAILURE_KINDS, list_scenarios, load_scenario, valid_targets
 from lab.store import ClassRow
-from lab.ui import identity
+from lab.ui import identity, style
 from lab.ui.catalog import catalog
 from lab.ui.lang import _, _n, current
 from lab.ui.lang import d as d_
@@ -157,9 +165,13 @@ def dashboard() -> None:
     labels = [f"{lesson.number}" for lesson in lessons]
     states = [[DONE if lesson.id in p.progress.lessons_done else READ if lesson.id in p.progress.lessons_read
                else NOT_READ for lesson in lessons] for p in people]
-    st.plotly_chart(progress_matrix([p.learner.name for p in people], labels, states,
-                                    [lesson.title for lesson in lessons], current()),
-                    key="fac_matrix", config={"displayModeBar": False})
+    names = [p.learner.name for p in people]
+    # A phone's column is too narrow for a readable column per lesson: there the matrix keeps a width that fits
+    # every lesson number and scrolls sideways (lab/ui/style.py).
+    style.scroll_on_phone("fac_matrix", progress_matrix_width(names, len(labels)))
+    with st.container(key="fac_matrix_scroll"):
+        st.plotly_chart(progress_matrix(names, labels, states, [lesson.title for lesson in lessons], current()),
+                        key="fac_matrix", config={"displayModeBar": False})
     success = report.question_success()
     if success:
         by_id = {lesson.id: lesson for lesson in lessons}
