@@ -185,7 +185,7 @@ def _line_blocks(fh: Any, first: AnyStr) -> Iterator[AnyStr]:
             rest = data
             continue
         rest = data[cut + 1 :]
-        yield data[:cut]
+        yield data[: cut + 1]  # with its line end: a block ending in a blank line keeps that line
     if rest:
         yield rest
 

@@ -79,6 +79,7 @@ EXCHANGE_ALIASES = {
     "SA_INIT": "IKE_SA_INIT",
     "IKE_AUTH": "IKE_AUTH",
     "AUTH": "IKE_AUTH",
+    "AUTH EXCHANGE": "IKE_AUTH",  # Check Point SmartLog "Auth exchange: ..."
     "CREATE_CHILD_SA": "CREATE_CHILD_SA",
     "CREATE_CHILD": "CREATE_CHILD_SA",
 }

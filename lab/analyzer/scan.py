@@ -648,6 +648,8 @@ def blocks_from_text(text: str, size: int = CHUNK) -> Iterator[str]:
         end = min(start + size, n)
         if end < n:
             cut = text.rfind("\n", start, end)
+            while cut > start + 1 and text[cut - 1] == "\n":
+                cut -= 1  # cut before a run of empty lines: a block ending in an empty line would not count it
             end = cut if cut > start else text.find("\n", end)
             end = n if end < 0 else end
         yield text[start:end]

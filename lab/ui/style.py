@@ -37,6 +37,8 @@ CSS = """
 /* The monitor's inventory: a table on a wide screen, one card per connection on a phone. */
 @media (max-width: 640px) { .st-key-monitor_inventory_table { display: none; } }
 @media (min-width: 641px) { .st-key-monitor_inventory_cards { display: none; } }
+/* The facilitator's progress matrix scrolls sideways on a phone (scroll_on_phone): a line says so there. */
+@media (min-width: 641px) { .st-key-fac_matrix_hint { display: none; } }
 """
 
 # The scenario lab's timeline keeps a band at its top for plotly's toolbar, which a touch screen shows all the time;

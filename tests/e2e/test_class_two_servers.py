@@ -112,6 +112,8 @@ def test_participant_on_a_facilitator_on_b(browser, page, postgres, tmp_path: Pa
                     "ts => ts.map(t => { const r = t.getBoundingClientRect(); return [r.left, r.right]; })")
                 assert len(ticks) >= 12, (w, ticks)
                 assert all(a[1] + 6 <= b[0] for a, b in zip(ticks, ticks[1:], strict=False)), (w, ticks)
+                # A phone says that the matrix scrolls; a wider screen shows it whole and says nothing.
+                assert f.locator(".st-key-fac_matrix_hint").is_visible() == (w <= 640), w
                 legend_box = matrix.locator(".legend").bounding_box()  # in view without scrolling sideways
                 assert legend_box and legend_box["x"] + legend_box["width"] <= w, (w, legend_box)
                 shot = tmp_path / f"facilitator-progress-matrix-{w}x{h}.png"

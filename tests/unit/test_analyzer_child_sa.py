@@ -280,3 +280,14 @@ def test_more_daemon_lines_from_their_sources() -> None:
     }
     for line, expected in cases.items():
         assert _category(line + "\n") == expected, line
+
+
+def test_no_common_signature_hash_is_an_authentication_problem_not_a_proposal_one() -> None:
+    # libreswan v3.32 programs/pluto/ikev2_parent.c: pluto refuses with NO_PROPOSAL_CHOSEN in IKE_AUTH, but
+    # what differs is the digital-signature hash (RFC 7427).
+    text = (
+        '002 "west-east" #1: DigSig: no compatible DigSig hash algo\n'
+        "214 \"west-east\" #1: state transition 'Responder: process IKE_AUTH request' failed with "
+        "v2N_NO_PROPOSAL_CHOSEN\n"
+    )
+    assert _category(text) == "auth_failure"

@@ -187,3 +187,13 @@ def test_big_file_with_a_bad_byte_names_where(tmp_path: Path, monkeypatch: pytes
     monkeypatch.setattr(analyzer_module, "CHUNK", 4096)
     with pytest.raises(InputError, match=r"not UTF-8 text \(an invalid byte near line 2,8\d\d\)"):
         analyze_path(path)
+
+
+def test_a_blank_line_at_a_block_end_is_counted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A block cut right after a blank line keeps that line (line numbers stay those of the file)."""
+    path = tmp_path / "blank.log"
+    path.write_bytes(b"abc\n\nxyz\n" * 50)
+    monkeypatch.setattr(analyzer_module, "MAX_BYTES", 10)
+    monkeypatch.setattr(analyzer_module, "CHUNK", 5)
+    assert analyze_path(path).lines == 150
+    assert analyzer_module.analyze_stream(path.open("r", encoding="utf-8", newline="")).lines == 150

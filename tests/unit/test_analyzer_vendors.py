@@ -311,3 +311,22 @@ def test_paloalto_system_log_messages(text: str, category: str) -> None:
     result = analyze_text(text)
     assert result.format == "paloalto"
     assert result.primary is not None and result.primary.category == category
+
+
+def test_checkpoint_ikev2_auth_exchange_refusal_is_the_child_sa() -> None:
+    # "Auth exchange" is IKE_AUTH: a NO_PROPOSAL_CHOSEN in it refuses the Child SA it carries (phase 2).
+    result = analyze_text("Auth exchange: Received notification from peer: No proposal chosen\n")
+    assert result.primary is not None and result.primary.category == "phase2_proposal_mismatch"
+    assert result.primary.facts["exchange"] == "IKE_AUTH"
+
+
+def test_an_empty_line_at_a_block_cut_is_still_counted() -> None:
+    """Text and files are read in blocks cut at line ends; a block whose last line is empty keeps counting it."""
+    from lab.analyzer import scan as scan_module
+
+    text = "x\n" * 5 + "\n\n" + "y"
+    for size in (3, 5, 8, 11, 12, 13):
+        scanner = scan_module.Scanner("auto")
+        for block in scan_module.blocks_from_text(text, size=size):
+            scanner.feed(block)
+        assert scanner.lines == text.count("\n") + 1, size

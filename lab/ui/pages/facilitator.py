@@ -169,6 +169,8 @@ def dashboard() -> None:
     # A phone's column is too narrow for a readable column per lesson: there the matrix keeps a width that fits
     # every lesson number and scrolls sideways (lab/ui/style.py).
     style.scroll_on_phone("fac_matrix", progress_matrix_width(names, len(labels)))
+    with st.container(key="fac_matrix_hint"):  # shown on a phone only (lab/ui/style.py)
+        st.caption(_("Swipe the progress matrix sideways to see every lesson."))
     with st.container(key="fac_matrix_scroll"):
         st.plotly_chart(progress_matrix(names, labels, states, [lesson.title for lesson in lessons], current()),
                         key="fac_matrix", config={"displayModeBar": False})
