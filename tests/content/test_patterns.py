@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re._constants as sre  # the regex parser's own node names
+import re._parser as sre_parse
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -10,7 +13,7 @@ from lab.analyzer import FORMATS, analyze_text, load_patterns
 from lab.analyzer.diagnosis import categories
 from lab.analyzer.model import CATEGORIES
 from lab.analyzer.patterns import load_file
-from lab.analyzer.prefilter import keyword_in
+from lab.analyzer.prefilter import Prefilter, keyword_in
 from lab.analyzer.scan import Scanner
 from lab.errors import DataError
 from lab.triage.tree import resolve
@@ -130,3 +133,82 @@ def test_analyzer_reads_every_match_sample_with_its_pattern(pattern) -> None:
     for line in pattern.match_samples:
         assert _read_as(line) == [pattern.id], line
         assert _read_as(line, pattern.formats[0]) == [pattern.id], line
+
+
+def _candidate(line: str) -> bool:
+    """Whether the scanner's prefilter, built from every pattern keyword, lets the line through."""
+    return bool(_PREFILTER.lines(line.encode("utf-8")))
+
+
+_PREFILTER = Prefilter([k for p in PATTERNS for k in p.keywords])
+
+
+def test_every_match_sample_passes_the_prefilter_and_is_read_alone() -> None:
+    """Each sample line is a prefilter candidate, and read alone by the analyzer's scanner (in its
+    pattern's format; informational lines give events, not findings) it is an event of its pattern;
+    every failure is listed at once."""
+    failures = []
+    for p in PATTERNS:
+        for line in p.match_samples:
+            if not _candidate(line):
+                failures.append(f"{p.file}: {p.id}: not a prefilter candidate: {line}")
+            elif p.id not in _read_as(line, p.formats[0]):
+                failures.append(f"{p.file}: {p.id}: no event of this pattern: {line}")
+    assert not failures, "\n".join(failures)
+
+
+_CLASS_CHAR = {
+    sre.CATEGORY_DIGIT: "1", sre.CATEGORY_NOT_DIGIT: "x", sre.CATEGORY_SPACE: " ",
+    sre.CATEGORY_NOT_SPACE: "x", sre.CATEGORY_WORD: "a", sre.CATEGORY_NOT_WORD: " ",
+}
+_MAX_STRINGS = 256
+
+
+def _strings(items: list[tuple[Any, Any]]) -> list[str]:
+    """Short strings a parsed regex can match, one for every combination of its alternatives (capped):
+    each branch taken, each optional part both present and absent, a repeat once, a class by one of
+    its characters."""
+    out = [""]
+    for op, av in items:
+        out = [a + b for a in out for b in _node(op, av)][:_MAX_STRINGS]
+    return out
+
+
+def _node(op: Any, av: Any) -> list[str]:
+    if op is sre.LITERAL:
+        return [chr(av)]
+    if op is sre.NOT_LITERAL:
+        return [" " if av != ord(" ") else "x"]
+    if op is sre.ANY:
+        return [" "]
+    if op is sre.CATEGORY:
+        return [_CLASS_CHAR[av]]
+    if op is sre.IN:
+        if av[0][0] is sre.NEGATE:
+            return ["x" if any(o is sre.LITERAL and a == ord(" ") for o, a in av) else " "]
+        o, a = av[0]
+        return [chr(a) if o is sre.LITERAL else chr(a[0]) if o is sre.RANGE else _CLASS_CHAR[a]]
+    if op is sre.BRANCH:
+        return [s for branch in av[1] for s in _strings(list(branch))][:_MAX_STRINGS]
+    if op is sre.SUBPATTERN:
+        return _strings(list(av[-1]))
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+        low, high, sub = av
+        inner = _strings(list(sub))
+        if low == 0:
+            return ["", *inner] if high == 1 else inner  # optional: with and without; a star: once
+        return [s * low for s in inner]
+    if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
+        return [""]
+    raise AssertionError(f"regex construct {op} not handled")
+
+
+def test_every_regex_alternative_carries_a_keyword() -> None:
+    """A line written for any alternative of a pattern's regex (nested ones too) contains one of the
+    pattern's keywords; otherwise the prefilter would drop it before the regex could fire."""
+    failures = []
+    for p in PATTERNS:
+        for text in _strings(list(sre_parse.parse(p.regex.pattern, p.regex.flags))):
+            if p.regex.search(text) and not any(keyword_in(k, text) for k in p.keywords):
+                failures.append(f"{p.file}: {p.id}: {text!r}")
+    assert not failures, "alternatives no keyword reaches:\n" + "\n".join(failures)
