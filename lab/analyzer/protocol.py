@@ -309,6 +309,141 @@ def _protocol_rank(ev: Event) -> float | None:
     return None
 
 
+# Order signals the daemons' own lines carry, for excerpts without timestamps.
+# libreswan/pluto: state serials `"conn" #N:` are allocated increasing; within one serial the state
+# moves forward (STATE_MAIN_I1 -> I2 -> I3 -> I4, STATE_QUICK_I1 -> I2, PARENT_I1 -> I2) and the words
+# go initiating -> sent -> established/negotiated -> deleting.
+_PLUTO_SERIAL = re.compile(r"(?:\"[^\"]*\"(?:\[\d+\])?(?: [^#\s]+)?|\bpluto\b[^#]*?|^) ?#(\d+): ")
+_PLUTO_STATE = re.compile(r"\bSTATE_(?:V2_)?(?:MAIN|AGGR|QUICK|PARENT)_[IR](\d)\b")
+_PLUTO_STEP = re.compile(r"#\d+: (?:STATE_\w+: )?(?:(initiating)|(sent)|(deleting)|.*?\b(established|negotiated)\b)")
+# IKEv2 in pluto: IKE_SA_INIT before IKE_AUTH, and a request before its response (sent by the
+# initiator, processed by the responder).
+_PLUTO_V2_MSG = re.compile(r"#\d+: (sent|processed|processing|received) (IKE_SA_INIT|IKE_AUTH) (request|response)\b")
+# strongSwan/charon: IKE_SA unique ids `name[N]` and CHILD_SA ids `name{N}` are allocated increasing;
+# "initiating IKE_SA name[N]" comes before "IKE_SA name[N] established" (and "establishing CHILD_SA
+# name{N}" before "CHILD_SA name{N} established"); IKEv2 message ids grow per direction, and a request
+# is generated before its response is parsed (the peer's requests: parsed before answered).
+_CHARON_GROUPS = frozenset(
+    ["IKE", "CFG", "NET", "ENC", "KNL", "MGR", "CHD", "JOB", "LIB", "DMN", "ASN", "APP", "ESP", "TLS", "TNC", "IMC", "IMV", "PTS"]
+)
+_CHARON_IKE = re.compile(r"(?<![\w\"-])([A-Za-z][\w.-]*)\[(\d+)\](?!:)")
+_CHARON_IKE_PREFIX = re.compile(r"<[\w.-]+\|(\d+)>")  # the `<conn|N>` prefix charon logs with (pfSense)
+_CHARON_CHILD = re.compile(r"(?<![\w\"-])[A-Za-z][\w.-]*\{(\d+)\}")
+_CHARON_IKE_STEP = re.compile(r"\b(initiating) IKE_SA [\w.-]+\[(\d+)\]|\bIKE_SA [\w.-]+\[(\d+)\] (established)\b")
+_CHARON_CHILD_STEP = re.compile(r"\b(establishing) CHILD_SA [\w.-]+\{(\d+)\}|\bCHILD_SA [\w.-]+\{(\d+)\} (established)\b")
+# IKEv2 exchanges only: IKEv1 message ids are random.
+_CHARON_MID = re.compile(
+    r"\b(generating|parsed) (?:IKE_SA_INIT|IKE_AUTH|CREATE_CHILD_SA|INFORMATIONAL|IKE_INTERMEDIATE|IKE_FOLLOWUP_KE)"
+    r" (request|response) (\d{1,9})\b"
+)
+
+
+def _steps(seq: list[Any]) -> tuple[int, int]:
+    """(up, down): consecutive pairs of a sequence of comparable values that rise / fall."""
+    up = down = 0
+    for a, b in zip(seq, seq[1:], strict=False):
+        if b > a:
+            up += 1
+        elif b < a:
+            down += 1
+    return up, down
+
+
+def _allocation_votes(ids: list[int]) -> tuple[int, int]:
+    """Votes from ids allocated increasing over time: the order of their first mentions (an older SA
+    may still be mentioned after a newer one, its first mention cannot come later)."""
+    first: dict[int, int] = {}
+    for i, n in enumerate(ids):
+        first.setdefault(n, i)
+    return _steps(sorted(first, key=first.__getitem__))
+
+
+def _per_key_votes(pairs: list[tuple[Any, Any]]) -> tuple[int, int]:
+    """Votes from (key, rank) pairs whose rank rises over time within one key."""
+    by_key: dict[Any, list[Any]] = {}
+    for key, rank in pairs:
+        by_key.setdefault(key, []).append(rank)
+    up = down = 0
+    for seq in by_key.values():
+        u, d = _steps(seq)
+        up, down = up + u, down + d
+    return up, down
+
+
+def order_votes(texts: list[str]) -> tuple[int, int]:
+    """(oldest-first votes, newest-first votes) from the order signals in the lines' own text. Only
+    pairs of lines that both carry the same kind of signal vote."""
+    serials: list[int] = []
+    states: list[tuple[int, int]] = []
+    words: list[tuple[int, int]] = []
+    exchanges: list[tuple[int, int]] = []
+    ike_ids: list[int] = []
+    child_ids: list[int] = []
+    steps: list[tuple[tuple[str, int], int]] = []
+    mids: list[tuple[str, tuple[int, int]]] = []
+    for text in texts:
+        m = _PLUTO_SERIAL.search(text)
+        if m:
+            serial = int(m.group(1))
+            informative = False
+            if s := _PLUTO_STATE.search(text):
+                states.append((serial, int(s.group(1))))
+                informative = True
+            if w := _PLUTO_STEP.search(text, m.start()):
+                words.append((serial, 0 if w.group(1) else 1 if w.group(2) else 3 if w.group(3) else 2))
+                informative = informative or not w.group(3)  # a parent SA is deleted after its children were created
+            if v2 := _PLUTO_V2_MSG.search(text, m.start()):
+                _verb, exchange, kind = v2.groups()
+                exchanges.append((serial, (exchange == "IKE_AUTH") * 2 + (kind == "response")))
+                informative = True
+            # A parent (IKE) SA keeps speaking after its children were created: only lines that show
+            # where a state is in its own negotiation count for the order of allocation.
+            if informative:
+                serials.append(serial)
+        if p := _CHARON_IKE_PREFIX.search(text):
+            ike_ids.append(int(p.group(1)))
+        else:
+            for name, n in _CHARON_IKE.findall(text):
+                if name not in _CHARON_GROUPS:
+                    ike_ids.append(int(n))
+                    break
+        if c := _CHARON_CHILD.search(text):
+            child_ids.append(int(c.group(1)))
+        if s := _CHARON_IKE_STEP.search(text):
+            steps.append((("ike", int(s.group(2) or s.group(3))), 0 if s.group(1) else 1))
+        if s := _CHARON_CHILD_STEP.search(text):
+            steps.append((("child", int(s.group(2) or s.group(3))), 0 if s.group(1) else 1))
+        if mid := _CHARON_MID.search(text):
+            verb, kind, n = mid.groups()
+            ours = (verb == "generating") == (kind == "request")
+            first_step = verb == ("generating" if ours else "parsed")
+            mids.append(("ours" if ours else "peer", (int(n), 0 if first_step else 1)))
+    up = down = 0
+    for u, d in (
+        _allocation_votes(serials),
+        _per_key_votes(states),
+        _per_key_votes(words),
+        _per_key_votes(exchanges),
+        _allocation_votes(ike_ids),
+        _allocation_votes(child_ids),
+        _per_key_votes(steps),
+        _per_key_votes(mids),
+    ):
+        up, down = up + u, down + d
+    return up, down
+
+
+def _newest_first_by_protocol(events: list[Event]) -> bool:
+    """For logs without usable timestamps: newest first only when the protocol's own order signals
+    say so by a clear majority (at least two votes, and twice those for the given order); otherwise the
+    given order is kept."""
+    seq = [r for r in map(_protocol_rank, events) if r is not None]
+    up, down = _steps(seq)
+    u, d = order_votes([ev.text for ev in events])
+    up, down = up + u, down + d
+    return down >= 1 and down >= 2 * up
+
+
 def put_in_order(events: list[Event]) -> tuple[list[Event], bool, int]:
     """Events oldest first, split into streams. Returns (events, input was newest-first, streams)."""
     if len(events) < 2:
@@ -326,12 +461,8 @@ def put_in_order(events: list[Event]) -> tuple[list[Event], bool, int]:
             elif ev.stamp < prev:
                 down += 1
         prev = ev.stamp
-    if up == 0 and down == 0:  # no usable timestamps: read the protocol's own order
-        ranks = [(_protocol_rank(ev), ev) for ev in events]
-        seq = [r for r, _ in ranks if r is not None]
-        up = sum(1 for a, b in zip(seq, seq[1:], strict=False) if b > a)
-        down = sum(1 for a, b in zip(seq, seq[1:], strict=False) if b < a)
-    newest_first = down > up
+    # Without usable timestamps, the protocol's own order signals decide.
+    newest_first = _newest_first_by_protocol(events) if up == 0 and down == 0 else down > up
     ordered = list(reversed(events)) if newest_first else list(events)
     # Streams: a host change, or time jumping back (a second log pasted after the first).
     stream, prev, hosts = 0, None, {}
