@@ -211,6 +211,7 @@ class SharedContexts:
                 str(self.root / f"profile-{len(self.profiles)}"), executable_path=CHROMIUM, args=CHROMIUM_ARGS,
                 headless=True, accept_downloads=True, viewport=viewport, **options,
             )
+            self.profiles[kind].add_init_script(RUN_COUNTER_JS)  # type: ignore[attr-defined]
             self.tabs[kind] = {}
         return SharedContext(self.profiles[kind], viewport, self.tabs[kind])  # type: ignore[arg-type]
 
@@ -247,20 +248,47 @@ def wait_idle(page: object) -> None:
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=WAIT_MS)  # type: ignore[attr-defined]
 
 
+# Counts the script runs the page has finished (the app's run state leaving "running"), from the first
+# moment of every document the test browsers open, so a rerun that is over before a test looks is still
+# seen: waiting for a rerun means waiting for this count to grow, not for a short "running" state.
+RUN_COUNTER_JS = """(() => {
+    window.__vpnlabRuns = 0;
+    new MutationObserver(records => {
+        for (const r of records) if (r.oldValue === 'running') window.__vpnlabRuns += 1;
+    }).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
+                          attributeFilter: ['data-test-script-state']});
+})();"""
+
+
+def runs_done(page: object) -> int:
+    """How many script runs the page has finished so far (-1 in a window without the counter)."""
+    return int(page.evaluate("() => window.__vpnlabRuns ?? -1"))  # type: ignore[attr-defined]
+
+
 def click_and_wait(page: object, locator: object) -> None:
     """Click, then wait for the rerun that the click starts to finish (not for the previous run's page)."""
-
+    before = runs_done(page)
     locator.click()  # type: ignore[attr-defined]
-    wait_rerun(page)
+    wait_rerun(page, before)
 
 
-def wait_rerun(page: object) -> None:
-    """Wait for the rerun that an action just started to finish (not for the previous run's page)."""
+def wait_rerun(page: object, before: int | None = None) -> None:
+    """Wait for the rerun that an action just started to finish (not for the previous run's page).
+
+    `before` is `runs_done(page)` taken just before the action: the wait then ends as soon as one more run
+    has finished, however quickly it ran. Without it (or in a window without the counter) a rerun is seen
+    by its "running" state, and one that is over before we look costs a 3-second wait.
+    """
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    # A very fast rerun may be over before we look; finishing is what matters.
+    started = (
+        "n => { const app = document.querySelector('[data-testid=\"stApp\"]');"
+        " return (n >= 0 && (window.__vpnlabRuns ?? -1) > n)"
+        " || (app !== null && app.getAttribute('data-test-script-state') === 'running'); }"
+    )
+    # An action that starts no rerun (nothing changed) ends this wait after 3 seconds; finishing is what matters.
     with contextlib.suppress(PlaywrightTimeout):
-        page.wait_for_selector('[data-testid="stApp"][data-test-script-state="running"]', timeout=3_000)  # type: ignore[attr-defined]
+        page.wait_for_function(started, arg=-1 if before is None else before, timeout=3_000)  # type: ignore[attr-defined]
     wait_idle(page)
 
 
@@ -268,9 +296,10 @@ def follow_link(page: object, link: str) -> None:
     """Open `link` (the app's path and query, e.g. "/monitor?replay=x") in the same Streamlit session, as the
     browser's Back and Forward do: the app reruns the page the address names with its query, without loading
     the app's scripts again. Wait for that rerun to finish."""
+    before = runs_done(page)
     page.evaluate(  # type: ignore[attr-defined]
         "u => { history.pushState(null, '', u); dispatchEvent(new PopStateEvent('popstate')); }", link)
-    wait_rerun(page)
+    wait_rerun(page, before)
 
 
 def choose(page: object, picker: object, option: str, *, exact: bool = True) -> None:
@@ -290,6 +319,7 @@ def choose(page: object, picker: object, option: str, *, exact: bool = True) -> 
         field.fill(option)
         choice = (page.get_by_role("option", name=option, exact=True) if exact  # type: ignore[attr-defined]
                   else page.get_by_role("option").filter(has_text=option)).first  # type: ignore[attr-defined]
+        before = runs_done(page)
         try:
             choice.click(timeout=20_000)
         except PlaywrightError as exc:  # replaced by a rerun while opening: open it again
@@ -297,7 +327,7 @@ def choose(page: object, picker: object, option: str, *, exact: bool = True) -> 
             page.keyboard.press("Escape")  # type: ignore[attr-defined]
             wait_idle(page)
             continue
-        wait_rerun(page)
+        wait_rerun(page, before)
         return
     raise AssertionError(f"could not choose {option!r}") from last
 

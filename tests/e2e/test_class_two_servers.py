@@ -16,6 +16,7 @@ import pytest
 from lab.classes import create_class
 from lab.store import upgrade
 from tests.e2e.conftest import (
+    RUN_COUNTER_JS,
     SHOT_SIZES,
     choose,
     click_and_wait,
@@ -42,6 +43,7 @@ def test_participant_on_a_facilitator_on_b(browser, page, postgres, tmp_path: Pa
     with running_app(env) as server_a, running_app(env) as server_b:
         # The participant in the run's laptop window, the facilitator in a window of their own (other cookies).
         facilitator_ctx = browser.new_context(viewport={"width": 1400, "height": 900})
+        facilitator_ctx.add_init_script(RUN_COUNTER_JS)
         try:
             p = page
             p.set_viewport_size({"width": 1400, "height": 900})
