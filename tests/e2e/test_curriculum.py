@@ -4,6 +4,7 @@ the curriculum map opens on the Lessons page, and the Glossary page searches."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import wait_idle
 
@@ -16,7 +17,8 @@ def test_lesson_figures_render_in_the_browser(app_url, page, shoot) -> None:
     page.get_by_role("heading", name="High availability: from one connection to BGP failover and ECMP").first.wait_for()
     charts = page.locator('[data-testid="stPlotlyChart"] .main-svg')
     charts.first.wait_for()
-    assert page.locator('[data-testid="stPlotlyChart"]').count() == 6
+    # The lesson draws its figures one after another: wait for all six, do not count them once.
+    expect(page.locator('[data-testid="stPlotlyChart"]')).to_have_count(6, timeout=90_000)
     # the diagram's own words are drawn into the SVG, not only colours
     page.locator('[data-testid="stPlotlyChart"]').first.get_by_text("Does not survive", exact=False).wait_for()
     assert page.locator('[data-testid="stException"]').count() == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.aws.fakes import SLOW_MACHINE_ENV, moto_url, seed_two_connections  # noqa: F401 - pytest fixture
 from tests.e2e.conftest import running_app, wait_idle
@@ -130,7 +131,7 @@ def test_the_inventory_reads_without_sideways_scrolling_on_a_phone_and_a_laptop(
         wait_idle(phone)
         # The page's style rules arrive with its first elements: wait until they have hidden the table.
         phone.locator(".st-key-monitor_inventory_table").wait_for(state="hidden")
-        assert cards.count() == 2
+        expect(cards).to_have_count(2, timeout=90_000)
         text = cards.first.inner_text()
         assert all(label in text for label in ("Tunnels up:", "State:", "Routing:", "Gateway:", "Customer gateway:",
                                                 "Category:")), text
