@@ -270,22 +270,11 @@ def show(lesson: Lesson, catalog: Catalog, *, reader: Reader, open_lesson: Calla
     with footer, st.container(key="lesson-footer"):
         st.divider()
         prev_lesson, next_lesson = catalog.neighbours(lesson.id)
-        left, right = st.columns(2)
-        with left:
-            if prev_lesson is not None:
-                st.button(
-                    _("Previous: {title}", title=prev_lesson.title),
-                    key="prev-lesson",
-                    icon=":material/arrow_back:",
-                    on_click=open_lesson,
-                    args=(prev_lesson.id,),
-                )
-        with right:
-            if next_lesson is not None:
-                st.button(
-                    _("Next: {title}", title=next_lesson.title),
-                    key="next-lesson",
-                    icon=":material/arrow_forward:",
-                    on_click=open_lesson,
-                    args=(next_lesson.id,),
-                )
+        buttons = (
+            (prev_lesson, N_("Previous: {title}"), "prev-lesson", ":material/arrow_back:"),
+            (next_lesson, N_("Next: {title}"), "next-lesson", ":material/arrow_forward:"),
+        )
+        for column, (neighbour, label, key, icon) in zip(st.columns(2), buttons, strict=True):
+            if neighbour is not None:
+                column.button(_(label, title=neighbour.title), key=key, icon=icon, on_click=open_lesson,
+                              args=(neighbour.id,))

@@ -3,6 +3,8 @@ the one computed value is a width in pixels)."""
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from lab.figures.simulation import MODEBAR_BAND
@@ -49,7 +51,11 @@ CSS += (f"@media (hover: hover) and (min-width: 641px) {{ .st-key-sl_timeline {{
 
 def scroll_on_phone(key: str, width_px: int) -> None:
     """On a phone, keep the element with `key` at least `width_px` wide and let the container with key
-    `{key}_scroll` around it scroll sideways (a chart too wide for the phone, still readable)."""
+    `{key}_scroll` around it scroll sideways (a chart too wide for the phone, still readable).
+
+    `key` goes into a style rule: it must be a widget key written in the code (letters, digits, `_`, `-`)."""
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", key):
+        raise ValueError(f"not a container key: {key!r}")
     st.html(f"<style>@media (max-width: 640px) {{ .st-key-{key}_scroll {{ overflow-x: auto; }} "
             f".st-key-{key} {{ min-width: {int(width_px)}px; }} }}</style>")
 
