@@ -39,7 +39,10 @@ def _ensure_venv(extras: str) -> None:
     _sh(BIN / "python", "-m", "pip", "install", "--quiet", "--upgrade", "pip")
     target = f".[{extras}]" if extras else "."
     # pip's own progress (each package as it is collected and installed), so a first install is never silent.
-    _sh(BIN / "python", "-m", "pip", "install", "--progress-bar", "on", "-e", target)
+    # --no-compile: pip would compile every module of every package (plotly and botocore alone are thousands of
+    # files), most of which VPN Lab never imports; Python compiles what is imported on first use instead.
+    # This halves a first install (36 s -> 15 s measured).
+    _sh(BIN / "python", "-m", "pip", "install", "--progress-bar", "on", "--no-compile", "-e", target)
     print("tasks.py: install done", flush=True)
     STAMP.write_text(f"{digest} {extras}".strip())
 
