@@ -337,13 +337,18 @@ def choose(page: object, picker: object, option: str, *, exact: bool = True) -> 
 CONTENT_HEIGHT_JS = ("Math.max(...Array.from(document.querySelectorAll("
                      "'[data-testid=\"stMain\"], [data-testid=\"stAppViewContainer\"], body')).map(e => e.scrollHeight))")
 MAX_SHOT_HEIGHT = 9000  # px: a longer page is cut there (a picture that tall is no longer looked at)
+# Pictures at one pixel per CSS pixel: the phone profile's double-density screen (layout and media queries as on
+# a phone) would otherwise give four times the pixels to draw and encode (measured: half the CPU per phone picture).
+SHOT_SCALE = "css"
 
 
-def save_shot(pg: object, folder: Path, name: str) -> Path:
+def save_shot(pg: object, folder: Path, name: str, *, restore: bool = True) -> Path:
     """A PNG of the whole page of `pg` (not only the first screen) under `folder` (and VPN_LAB_SHOTS when set).
 
     The app scrolls inside its main area, which a full-page screenshot does not see: the window grows to the
-    content's height for the picture, as a reader scrolling through it would see it, then gets its size back.
+    content's height for the picture, as a reader scrolling through it would see it, then gets its size back
+    (unless `restore` is False: the caller sets the next size itself). One picture pixel per CSS pixel
+    (`SHOT_SCALE`), also for the phone profile's double-density screen.
     """
     path = folder / f"{name}.png"
     settle(pg)
@@ -355,8 +360,8 @@ def save_shot(pg: object, folder: Path, name: str) -> Path:
         # hover highlight on whatever element happens to land under it.
         pg.mouse.move(0, 0)  # type: ignore[attr-defined]
         resize(pg, before["width"], height)
-    pg.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
-    if grow:
+    pg.screenshot(path=str(path), full_page=True, scale=SHOT_SCALE)  # type: ignore[attr-defined]
+    if grow and restore:
         resize(pg, before["width"], before["height"])
     keep_screenshot(path)
     return path
@@ -406,7 +411,7 @@ def shoot_sizes(pg: object, folder: Path, name: str) -> None:
     before = pg.viewport_size  # type: ignore[attr-defined]
     for w, h in SHOT_SIZES:
         resize(pg, w, h)
-        save_shot(pg, folder, f"{name}-{w}x{h}")
+        save_shot(pg, folder, f"{name}-{w}x{h}", restore=False)  # the next size follows at once
     if before:
         resize(pg, before["width"], before["height"])
 

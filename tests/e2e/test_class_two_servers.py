@@ -17,6 +17,7 @@ from lab.classes import create_class
 from lab.store import upgrade
 from tests.e2e.conftest import (
     RUN_COUNTER_JS,
+    SHOT_SCALE,
     SHOT_SIZES,
     choose,
     click_and_wait,
@@ -119,7 +120,7 @@ def test_participant_on_a_facilitator_on_b(browser, page, postgres, tmp_path: Pa
                 legend_box = matrix.locator(".legend").bounding_box()  # in view without scrolling sideways
                 assert legend_box and legend_box["x"] + legend_box["width"] <= w, (w, legend_box)
                 shot = tmp_path / f"facilitator-progress-matrix-{w}x{h}.png"
-                f.screenshot(path=str(shot))
+                f.screenshot(path=str(shot), scale=SHOT_SCALE)
                 keep_screenshot(shot)
             for pg in (p, f):
                 assert pg.locator('[data-testid="stException"]').count() == 0
