@@ -1,6 +1,6 @@
 """Shared test set-up: no test reaches a real AWS account or the internet.
 
-The suite runs in parallel (pytest-xdist; `addopts` in pyproject.toml: `-n auto --maxprocesses=2`),
+The suite runs in parallel (pytest-xdist; `addopts` in pyproject.toml: `-n auto --dist=loadgroup`),
 including while another copy of it runs on the same machine. To keep it that way, a test or fixture:
 
 - Keeps its state to itself. Files go under `tmp_path` / `tmp_path_factory` (per worker), never in
@@ -16,8 +16,10 @@ including while another copy of it runs on the same machine. To keep it that way
 - Does not depend on order: another worker runs the tests before and after it. Module-level caches
   (Streamlit's, `lab.aws` clients) are cleared by fixtures, not by the previous test.
 
-Order: the longest tests start first and each worker gets a share of them (`pytest_collection_modifyitems`),
-so no worker is left running a long browser test alone at the end while the other has nothing to do.
+Order and workers (`pytest_collection_modifyitems`, `pytest_xdist_auto_num_workers`,
+`pytest_xdist_make_scheduler`): longest first, one worker per core and one more; the browser tests run in groups,
+one per worker but one, while the remaining worker takes the other tests, so the time a browser test spends
+waiting for the server or the browser is not lost.
 
 `python3 tasks.py test ARGS` passes ARGS to pytest: `-n 0 --pdb` debugs in one process,
 `tests/unit -x -q` runs a part. Browser screenshots: `VPN_LAB_SHOTS=folder`.
@@ -25,6 +27,7 @@ so no worker is left running a long browser test alone at the end while the othe
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,42 +36,89 @@ import pytest
 from tests.pg import PostgresServer, pg_bin, postgres_server
 
 TESTS_DIR = Path(__file__).resolve().parent
-# The longest single tests (CPU-seconds on a quiet 2-core machine: 27, 17, 12, 11, 11, 11, 9, 9), longest first.
+# The longest single tests with their wall seconds on a quiet 2-core machine, longest first.
 SLOW_FIRST = (
-    "test_class_two_servers.py::",
-    "test_korean.py::test_korean_pages_after_the_usual_interactions",
-    "test_learner_language.py::test_language_follows_the_resume_link",
-    "e2e/test_troubleshooter.py::test_not_sure_candidates",
-    "e2e/test_monitor.py::test_monitor_live_region",
-    "e2e/test_scenario_lab.py::test_s4_gateway_a_failure_end_to_end",
-    "e2e/test_scenario_lab.py::test_selecting_a_gateway_on_the_diagram",
-    "e2e/test_curriculum.py::test_lesson_figures_render",
+    ("test_class_two_servers.py::", 29),
+    ("test_korean.py::test_korean_pages_after_the_usual_interactions", 22),
+    ("e2e/test_scenario_lab.py::test_s4_gateway_a_failure_end_to_end", 16),
+    ("e2e/test_troubleshooter.py::test_not_sure_candidates", 11),
+    ("test_learner_language.py::test_language_follows_the_resume_link", 9),
+    ("e2e/test_scenario_lab.py::test_selecting_a_gateway_on_the_diagram", 9),
+    ("e2e/test_troubleshooter.py::test_dpd_case_from_pasted_log", 8),
+    ("e2e/test_monitor.py::test_monitor_live_region", 9),
 )
+BROWSER_TEST_S = 3  # a browser test not listed above, on average
 # Then by folder, the slowest tests per item first (a browser test takes seconds, a content check milliseconds).
 FOLDER_ORDER = ("e2e", "app", "aws", "store", "unit", "content")
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Longest first, dealt out to the xdist workers in turn.
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: one worker per core (at most two) and one more. A browser test leaves its core idle part of the
+    time (it waits for the server and the browser in turn); the extra worker runs the other tests meanwhile."""
+    return min(os.cpu_count() or 1, 2) + 1
 
-    `--dist=worksteal` gives each worker a contiguous share of this list and lets an idle worker take
-    tests from the end of another's share; dealt in turn, every share starts with its part of the
-    longest tests and ends with the quick ones, which are the ones taken. Without xdist: longest first.
-    """
+
+def _slow_index(nodeid: str) -> int | None:
+    for i, (key, _seconds) in enumerate(SLOW_FIRST):
+        if key in nodeid:
+            return i
+    return None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Longest first: the long browser tests, then by folder (see FOLDER_ORDER)."""
 
     def rank(item: pytest.Item) -> tuple[int, int]:
-        for i, key in enumerate(SLOW_FIRST):
-            if key in item.nodeid:
-                return (0, i)
+        i = _slow_index(item.nodeid)
+        if i is not None:
+            return (0, i)
         try:
             folder = item.path.resolve().relative_to(TESTS_DIR).parts[0]
         except ValueError:
             folder = ""
         return (1, FOLDER_ORDER.index(folder) if folder in FOLDER_ORDER else len(FOLDER_ORDER))
 
-    ordered = sorted(items, key=rank)  # stable: a module's tests keep their order
-    workers = int(getattr(config, "workerinput", {}).get("workercount", 1))
-    items[:] = [item for w in range(workers) for item in ordered[w::workers]]
+    items.sort(key=rank)  # stable: a module's tests keep their order
+
+
+def browser_groups(nodeids: list[str], workers: int) -> dict[str, str]:
+    """The browser tests dealt into one group per worker but one (at least two): longest first, each to the group
+    with the least work so far, so the groups end at about the same time. {nodeid: group name}."""
+    load = [0.0] * max(2, workers - 1)
+    groups = {}
+    for nodeid in nodeids:
+        if not nodeid.startswith("tests/e2e/"):
+            continue
+        i = _slow_index(nodeid)
+        least = load.index(min(load))
+        load[least] += SLOW_FIRST[i][1] if i is not None else BROWSER_TEST_S
+        groups[nodeid] = f"browser-{least}"
+    return groups
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """`--dist=loadgroup`: each group of browser tests (`browser_groups`) runs on one worker from start to end,
+    and the remaining worker takes the other tests one at a time; a worker whose group is done joins it. So at
+    every moment some worker runs tests that keep a core busy, filling the time a browser test spends waiting for
+    the server or the browser. (xdist's own `xdist_group` marks do not reach its scheduler under pytest 9: the
+    groups are made here, from the collected test ids.)"""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class BrowserGroupScheduling(LoadScopeScheduling):
+        groups: dict[str, str] = {}
+
+        def schedule(self) -> None:
+            if self.collection is None and self.registered_collections:
+                ids = list(next(iter(self.registered_collections.values())))
+                self.groups = browser_groups(ids, len(self.nodes))
+            super().schedule()
+
+        def _split_scope(self, nodeid: str) -> str:
+            return self.groups.get(nodeid, nodeid)
+
+    return BrowserGroupScheduling(config, log)
 
 
 @pytest.fixture(autouse=True)
@@ -112,3 +162,4 @@ def _english_locale(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("LANG", "C.UTF-8")
+
