@@ -141,3 +141,39 @@ def test_junos_vpn_down_alarm_without_a_reason_names_no_cause() -> None:
 ])
 def test_reason_words(name: str, meaning: str | None) -> None:
     assert reason_meaning(name) == meaning
+
+
+# ---- two peers' logs in one paste: the refusing side's reason, not the other side's echo ---------------------
+
+def test_two_sided_paste_names_the_responders_reason_not_the_initiators_echo() -> None:
+    # The initiator only sees NO_PROPOSAL_CHOSEN in IKE_SA_INIT (a phase 1 refusal in the peer's words); the
+    # responder's own log says why it refused: no connection names these addresses. charon's strings from
+    # ike_init.c, task_manager_v2.c.
+    initiator = """\
+initiating IKE_SA gw-gw[1] to 203.0.113.10
+generating IKE_SA_INIT request 0 [ SA KE No N(NATD_S_IP) N(NATD_D_IP) N(FRAG_SUP) N(HASH_ALG) N(REDIR_SUP) ]
+parsed IKE_SA_INIT response 0 [ N(NO_PROP) ]
+received NO_PROPOSAL_CHOSEN notify error
+"""
+    responder = """\
+parsed IKE_SA_INIT request 0 [ SA KE No N(NATD_S_IP) N(NATD_D_IP) N(FRAG_SUP) N(HASH_ALG) N(REDIR_SUP) ]
+no IKE config found for 203.0.113.10...198.51.100.20, sending NO_PROPOSAL_CHOSEN
+generating IKE_SA_INIT response 0 [ N(NO_PROP) ]
+"""
+    assert primary_of(initiator) == "phase1_proposal_mismatch"  # one side only: the peer's word is all there is
+    assert primary_of(initiator + responder) == "auth_failure"
+    assert primary_of(responder + initiator) == "auth_failure"
+
+
+def test_two_sided_proposal_mismatch_stays_a_proposal_mismatch() -> None:
+    # Both sides agree on the stage: the responder lists what it received and what it has.
+    log = """\
+initiating IKE_SA gw-gw[1] to 203.0.113.10
+parsed IKE_SA_INIT response 0 [ N(NO_PROP) ]
+received NO_PROPOSAL_CHOSEN notify error
+received proposals: IKE:3DES_CBC/HMAC_SHA1_96/PRF_HMAC_SHA1/MODP_1024
+configured proposals: IKE:AES_CBC_256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048
+received proposals unacceptable
+generating IKE_SA_INIT response 0 [ N(NO_PROP) ]
+"""
+    assert primary_of(log) == "phase1_proposal_mismatch"
