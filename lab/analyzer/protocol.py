@@ -102,6 +102,7 @@ def exchange_name(raw: str) -> str:
     # Daemon states and wordings: libreswan STATE_MAIN_I1, IKE_SA_INIT_I, STATE_PARENT_I2; "phase 1" ...
     for needle, name in (
         ("REKEY", "CREATE_CHILD_SA"),  # libreswan 3.x STATE_V2_REKEY_CHILD_I / STATE_V2_REKEY_IKE_I
+        ("V2_CREATE", "CREATE_CHILD_SA"),  # libreswan 3.x STATE_V2_CREATE_I0 / _I / _R (a new Child SA)
         ("SA_INIT", "IKE_SA_INIT"),
         ("IDENT", "MAIN_MODE"),  # racoon "identity exchange", ISAKMP "Identity Protection"
         ("PHASE2", "QUICK_MODE"),  # racoon "phase2 exchange"
@@ -315,7 +316,17 @@ def _protocol_rank(ev: Event) -> float | None:
 # go initiating -> sent -> established/negotiated -> deleting.
 _PLUTO_SERIAL = re.compile(r"(?:\"[^\"]*\"(?:\[\d+\])?(?: [^#\s]+)?|\bpluto\b[^#]*?|^) ?#(\d+): ")
 _PLUTO_STATE = re.compile(r"\bSTATE_(?:V2_)?(?:MAIN|AGGR|QUICK|PARENT)_[IR](\d)\b")
-_PLUTO_STEP = re.compile(r"#\d+: (?:STATE_\w+: )?(?:(initiating)|(sent)|(deleting)|.*?\b(established|negotiated)\b)")
+_PLUTO_STEP = re.compile(
+    r"#\d+: (?:STATE_\w+: )?(?:(initiating|responding to)|(sent|sending (?:encrypted )?notification)|(deleting)"
+    r"|.*?\b(established|negotiated)\b)"
+)
+# A request pluto sends again comes after it was first sent and before the state is deleted; the waits
+# double ("will wait 0.5 seconds", "1 second", "2 seconds") and the timeout ends the series. Not on an
+# established SA's own state (it also retransmits the requests it sends once up: rekeys, liveness).
+_PLUTO_RETRANSMIT = re.compile(
+    r"#\d+: (?!(?:STATE_)?(?:V2_)?ESTABLISHED)(?:[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+: )?"
+    r"(?:retransmission; will wait ([\d.]+) seconds?|(?:\d+ second )?(timeout exceeded)|(max number of retransmissions))"
+)
 # IKEv2 in pluto: IKE_SA_INIT before IKE_AUTH, and a request before its response (sent by the
 # initiator, processed by the responder).
 _PLUTO_V2_MSG = re.compile(r"#\d+: (sent|processed|processing|received) (IKE_SA_INIT|IKE_AUTH) (request|response)\b")
@@ -375,7 +386,7 @@ def order_votes(texts: list[str]) -> tuple[int, int]:
     pairs of lines that both carry the same kind of signal vote."""
     serials: list[int] = []
     states: list[tuple[int, int]] = []
-    words: list[tuple[int, int]] = []
+    words: list[tuple[int, float]] = []
     exchanges: list[tuple[int, int]] = []
     ike_ids: list[int] = []
     child_ids: list[int] = []
@@ -389,7 +400,11 @@ def order_votes(texts: list[str]) -> tuple[int, int]:
             if s := _PLUTO_STATE.search(text):
                 states.append((serial, int(s.group(1))))
                 informative = True
-            if w := _PLUTO_STEP.search(text, m.start()):
+            if r := _PLUTO_RETRANSMIT.search(text, m.start()):
+                wait = min(float(r.group(1)), 999.0) / 10000 if r.group(1) else 0.2
+                words.append((serial, 1.5 + wait))
+                informative = True
+            elif w := _PLUTO_STEP.search(text, m.start()):
                 words.append((serial, 0 if w.group(1) else 1 if w.group(2) else 3 if w.group(3) else 2))
                 informative = informative or not w.group(3)  # a parent SA is deleted after its children were created
             if v2 := _PLUTO_V2_MSG.search(text, m.start()):
@@ -673,6 +688,19 @@ def _rekey_word(ev: Event) -> str:
     return ""
 
 
+def _rekey_state(ev: Event) -> bool:
+    """The daemon's state name says the exchange rekeys an SA (pluto's STATE_V2_REKEY_CHILD_I,
+    REKEY_IKE_I1, ...): only an SA that was up is rekeyed, so its failure is a rekey's."""
+    return "REKEY" in str(ev.values.get("exchange") or "").upper()
+
+
+def _new_child_state(ev: Event) -> bool:
+    """The daemon's state name says the exchange adds a Child SA (pluto's STATE_V2_CREATE_I,
+    NEW_CHILD_I1): it replaces nothing."""
+    state = str(ev.values.get("exchange") or "").upper()
+    return "V2_CREATE" in state or "NEW_CHILD" in state
+
+
 def _borrow_exchange(events: list[Event]) -> None:
     """A failure line that names no exchange belongs to the message this side sends right after it (same
     stream, same second): FortiGate's event log writes "IPsec phase 2 error" before the progress line
@@ -896,7 +924,9 @@ def classify(events: list[Event]) -> None:
         elif kind == "retransmit":
             if st.dpd_pending or ev.exchange in ("INFORMATIONAL", "INFORMATIONAL_V1"):
                 _set(ev, "dpd_timeout", "context")
-            elif st.rekeying or (st.ike_up and st.pending == "CREATE_CHILD_SA"):
+            elif st.rekeying or _rekey_state(ev) or (
+                st.ike_up and "CREATE_CHILD_SA" in (st.pending, ev.exchange) and not _new_child_state(ev)
+            ):
                 _set(ev, "rekey_issue", "context")  # a rekey over an established IKE SA goes unanswered
             else:
                 _set(ev, "peer_unreachable", "decisive")
@@ -904,14 +934,15 @@ def classify(events: list[Event]) -> None:
         elif kind == "give_up":
             if ev.exchange and ev.exchange == "INFORMATIONAL" and "ESTABLISHED" in ev.values.get("exchange", "").upper():
                 st.ike_up = True  # pluto names the state: the IKE SA was established when the timeout hit
-            rekey_state = "REKEY" in str(ev.values.get("exchange") or "").upper() or (
+            rekey_state = _rekey_state(ev) or (
                 # A Quick Mode / CREATE_CHILD_SA over an IKE SA that is up, after a Child SA was up: the
                 # exchange that replaces it got no (usable) answer.
                 (ev.exchange or st.exchange) in CHILD_EXCHANGES and st.ike_up and st.child_up and not st.dpd_pending
                 and not st.new_child
             )
             if st.rekey_trouble or rekey_state or (st.rekeying and not st.dpd_pending) or (
-                st.ike_up and st.pending == "CREATE_CHILD_SA" and not st.dpd_pending
+                st.ike_up and "CREATE_CHILD_SA" in (st.pending, ev.exchange) and not st.dpd_pending
+                and not _new_child_state(ev)
             ):
                 # A CREATE_CHILD_SA (rekey or new Child SA) over an established IKE SA got no usable answer.
                 _set(ev, "rekey_issue")
@@ -983,6 +1014,11 @@ def classify(events: list[Event]) -> None:
                 ev.values["invalid_key_length"] = st.proposal_flaw
             elif st.rare_transform and not st.rekeying:
                 ev.values["transforms"] = st.rare_transform
+        elif kind == "ts_unacceptable" and st.rekeying and not ev.weak:
+            # The peer refuses the selectors of an exchange that replaces a Child SA it accepted with those
+            # selectors before (RFC 7296 section 2.8: a rekey carries the SA's traffic selectors again):
+            # the rekey fails, typically because one side narrowed the selectors when the SA was created.
+            _set(ev, "rekey_issue")
         elif kind == "auth_failed" and (ev.weak or ev.values.get("guess")) and st.child_refused:
             # A daemon's guess ("possible authentication failure") after the peer already refused the Child
             # SA in the same IKE_AUTH: the IKE SA authenticated, the refusal is the cause and this its echo.
