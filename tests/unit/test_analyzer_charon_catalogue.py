@@ -177,3 +177,14 @@ received proposals unacceptable
 generating IKE_SA_INIT response 0 [ N(NO_PROP) ]
 """
     assert primary_of(log) == "phase1_proposal_mismatch"
+
+
+@pytest.mark.parametrize("line", [
+    # eap_authenticator.c "%N method failed", libtls tls_alert.c, tnccs_20 / tnc_pdp recommendations
+    "Nov 30 03:14:02 vpn charon[812]: 11[IKE] <rw-eap|3> EAP_TTLS method failed",
+    "09[TLS] <rw-eap|3> sending fatal TLS alert 'certificate unknown'",
+    "06[TNC] PB-TNC access recommendation is 'Access Denied'",
+    "16[TNC] final recommendation is 'isolate' and evaluation is 'non-compliant minor'",
+])
+def test_eap_tls_and_tnc_refusals_are_authentication_failures(line: str) -> None:
+    assert primary_of(line + "\n") == "auth_failure"
