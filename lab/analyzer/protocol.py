@@ -325,7 +325,7 @@ _PLUTO_STEP = re.compile(
 # established SA's own state (it also retransmits the requests it sends once up: rekeys, liveness).
 _PLUTO_RETRANSMIT = re.compile(
     r"#\d+: (?!(?:STATE_)?(?:V2_)?ESTABLISHED)(?:[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+: )?"
-    r"(?:retransmission; will wait ([\d.]+) seconds?|(?:\d+ second )?(timeout exceeded)|(max number of retransmissions))"
+    r"(?:retransmission; will wait ([\d.]+) ?(ms|s|seconds?)|(?:\d+ second )?(timeout exceeded)|(max number of retransmissions))"
 )
 # IKEv2 in pluto: IKE_SA_INIT before IKE_AUTH, and a request before its response (sent by the
 # initiator, processed by the responder).
@@ -401,7 +401,8 @@ def order_votes(texts: list[str]) -> tuple[int, int]:
                 states.append((serial, int(s.group(1))))
                 informative = True
             if r := _PLUTO_RETRANSMIT.search(text, m.start()):
-                wait = min(float(r.group(1)), 999.0) / 10000 if r.group(1) else 0.2
+                seconds = float(r.group(1)) / (1000 if r.group(2) == "ms" else 1) if r.group(1) else 0.0
+                wait = min(seconds, 999.0) / 10000 if r.group(1) else 0.2  # waits in Openswan's "20s", 3.x's "500ms"
                 words.append((serial, 1.5 + wait))
                 informative = True
             elif w := _PLUTO_STEP.search(text, m.start()):

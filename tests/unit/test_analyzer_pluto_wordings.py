@@ -195,3 +195,33 @@ def test_openswan_invalid_id_information_after_quick_mode_is_selectors() -> None
     )
     primary = analyze_text(text).primary
     assert primary is not None and primary.category == "traffic_selector_mismatch"
+
+
+# Openswan 2.6 timer.c and libreswan 3.0-3.10: "%s: retransmission; will wait %lus for response";
+# libreswan 3.16-3.22: "%s: retransmission; will wait %lums for response".
+OPENSWAN_MAIN_MODE_UNANSWERED = """\
+"aws-vpn-1" #1: initiating Main Mode
+"aws-vpn-1" #1: STATE_MAIN_I1: retransmission; will wait 20s for response
+"aws-vpn-1" #1: STATE_MAIN_I1: retransmission; will wait 40s for response
+"aws-vpn-1" #1: max number of retransmissions (2) reached STATE_MAIN_I1.  No response (or no acceptable response) to our first IKE message
+"""
+LIBRESWAN316_CHILD_REKEY_UNANSWERED = """\
+"aws-vpn-1" #2: STATE_PARENT_I3: PARENT SA established tunnel mode {ESP=>0xcafe1234 <0x1a2b3c4d xfrm=AES_CBC_256-HMAC_SHA2_256_128 NATOA=none NATD=none DPD=active}
+"aws-vpn-1" #3: STATE_V2_REKEY_CHILD_I: retransmission; will wait 500ms for response
+"aws-vpn-1" #3: STATE_V2_REKEY_CHILD_I: retransmission; will wait 1000ms for response
+"aws-vpn-1" #3: max number of retransmissions (8) reached STATE_V2_REKEY_CHILD_I.  No response (or no acceptable response) to our IKEv2 message
+"""
+
+
+@pytest.mark.parametrize(
+    ("body", "category"),
+    [(OPENSWAN_MAIN_MODE_UNANSWERED, "peer_unreachable"), (LIBRESWAN316_CHILD_REKEY_UNANSWERED, "rekey_issue")],
+)
+def test_older_retransmission_wait_units(body: str, category: str) -> None:
+    analysis = analyze_text(body)
+    assert analysis.primary is not None and analysis.primary.category == category
+    assert sum(f.event == "retransmit" for f in analysis.findings) + sum(
+        e.event == "retransmit" for e in analysis.primary.chain
+    ) >= 2
+    up, down = order_votes(body.splitlines())
+    assert up > 0 and down == 0
