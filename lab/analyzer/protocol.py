@@ -530,6 +530,39 @@ NOTIFY_MEANING = {
     "R_U_THERE": "dpd_probe",
     "R_U_THERE_ACK": "dpd_answer",
 }
+# Vendors that print an error as words rather than an RFC notify name (Junos "IKE negotiation failed with
+# error: ...", Palo Alto, Check Point): the words say which stage refused. Only a name that says it failed
+# (a failure word) is read this way, so informational notifies (AUTH_LIFETIME, SIGNATURE_HASH_ALGORITHMS,
+# USE_TRANSPORT_MODE) stay informational.
+_FAILURE_WORDS = frozenset({
+    "FAIL", "FAILED", "FAILURE", "FAILS", "MISMATCH", "MISMATCHED", "INVALID", "UNACCEPTABLE", "INACCEPTABLE", "NOT",
+    "NO", "REJECTED", "REJECT", "UNSUPPORTED", "ERROR", "WRONG", "RANGE", "DENIED", "UNKNOWN", "TIMEOUT", "TIMED",
+})
+_REASON_WORDS: tuple[tuple[frozenset[str], str], ...] = (
+    (frozenset({"TS", "TSI", "TSR", "SELECTOR", "SELECTORS", "PROXY", "PROXIES", "PROXY_ID", "PROXY_IDS", "IDS",
+                "SUBNET", "SUBNETS", "DOMAIN"}), "ts_unacceptable"),
+    (frozenset({"PROPOSAL", "PROPOSALS", "TRANSFORM", "TRANSFORMS", "ALGORITHM", "ALGORITHMS", "CIPHER", "DH", "GROUP",
+                "ENCRYPTION", "INTEGRITY", "PFS", "LIFETIME"}), "no_proposal"),
+    (frozenset({"AUTH", "AUTHENTICATION", "PSK", "PRE", "SHARED", "SECRET", "SIGNATURE", "CERTIFICATE", "CERT",
+                "ID", "IKE_ID", "IDENTITY", "IDENTIFIER", "PEER_ID", "HASH", "XAUTH", "EAP", "PASSWORD"}), "auth_failed"),
+    (frozenset({"TIMEOUT", "TIMED", "RESPONDING", "RESPONSE", "UNREACHABLE", "RETRANSMISSION", "RETRANSMISSIONS"}),
+     "give_up"),
+)
+
+
+def reason_meaning(name: str) -> str | None:
+    """What an error named in words means ("TS_NOT_IN_RANGE", "PEER'S_IKE_ID_VALIDATION_FAILED", "PROPOSAL_MISMATCH"),
+    or None when the words name no failure or no stage. Selectors are tried first: "proxy IDs" or "subnet" words
+    decide for them even next to "ID"."""
+    words = set(re.split(r"[^A-Z0-9]+", name.upper().replace("'S", ""))) - {""}
+    if not words & _FAILURE_WORDS:
+        return None
+    for vocabulary, meaning in _REASON_WORDS:
+        if words & vocabulary:
+            return meaning
+    return None
+
+
 KIND_CATEGORY = {
     "auth_failed": "auth_failure",
     "ts_unacceptable": "traffic_selector_mismatch",
@@ -722,6 +755,10 @@ def _mode_mismatch(ev: Event, st: _State) -> bool:
     transport = any(p.upper() in ("N(USE_TRANSP)", "N(USE_TRANSPORT_MODE)") for p in payloads)
     if " request" in ev.text:
         st.transport_asked = ev.exchange if transport else ""
+        if transport:
+            # Transport mode is asked for an SA between the two IKE endpoints only (RFC 4301 section 4.1):
+            # the Child SA is host-to-host whether or not the log prints its selectors.
+            st.host_to_host = True
         return False
     if " response" not in ev.text or st.transport_asked != ev.exchange:
         return False
@@ -766,8 +803,10 @@ def classify(events: list[Event]) -> None:
                 st.answered = True
         kind = ev.kind
         if kind == "notify" and ev.notify:
-            meaning = NOTIFY_MEANING.get(ev.notify)
-            if meaning is None:
+            meaning = NOTIFY_MEANING.get(ev.notify) or reason_meaning(ev.notify)
+            if meaning == "give_up":  # "Timed out", "Peer not responding": the negotiation got no answer
+                kind = "give_up"
+            elif meaning is None:
                 _set(ev, None)
                 if ev.exchange:
                     st.exchange = ev.exchange
@@ -937,6 +976,11 @@ def classify(events: list[Event]) -> None:
         elif kind == "delete":
             if ev.sa == "child":
                 _set(ev, "rekey_issue", "context")
+            elif ev.weak and ev.direction is None:
+                # "The VPN went down" with no reason (Junos KMD_VPN_DOWN_ALARM_USER): the SAs are gone, but
+                # nothing says the peer ended them. Shown when the cause is confirmed, never a cause itself.
+                _set(ev, "ike_sa_deleted_by_peer", "context")
+                st.ike_up = st.child_up = False
             elif ev.direction == "received" and st.session_end is not None:
                 # The L2TP/PPP session inside the SA ended first: the client disconnected on purpose and
                 # its Delete follows. Nothing to fix.
