@@ -613,6 +613,7 @@ class _State:
     child_ts: str = ""  # the selectors of the Child SA last proposed
     child_proposals: bool = False  # ESP/AH proposals were listed (received or configured)
     retransmits: list[Event] = field(default_factory=list)  # unanswered so far; an answer makes them harmless
+    rekey_unanswered: bool = False  # a rekey request was sent again and the peer has not answered since
 
 
 INFO_EXCHANGES = {"INFORMATIONAL", "INFORMATIONAL_V1"}
@@ -786,6 +787,8 @@ def classify(events: list[Event]) -> None:
             for r in st.retransmits:  # the peer did answer: the retransmits were packet loss, not a cause
                 r.weight = "context"
             st.retransmits = []
+        if st.rekey_unanswered and _is_answer(ev):
+            st.rekey_unanswered = False
         if ev.values.get("peer"):
             st.peer = str(ev.values["peer"])
         if ev.values.get("ts_offered") and ev.kind in ("exchange", "initiate", "established"):
@@ -871,6 +874,13 @@ def classify(events: list[Event]) -> None:
             else:
                 st.exchange = ev.exchange or ("MAIN_MODE" if v1 else "IKE_SA_INIT")
             st.answered = False
+            if not child and st.rekey_unanswered:
+                # The IKE SA is set up anew while its rekey is still unanswered: the rekey did not complete
+                # before the SA had to be replaced (pluto re-authenticates at the end of its lifetime).
+                st.rekey_unanswered = st.rekeying = False
+                st.ike_up = False
+                _set(ev, "rekey_issue")
+                continue
             if not child and not st.rekeying:
                 st.ike_up = False
                 st.child_refused = False
@@ -925,12 +935,16 @@ def classify(events: list[Event]) -> None:
             st.answered = True
             _set(ev, "dpd_timeout", "context")
         elif kind == "retransmit":
-            if st.dpd_pending or ev.exchange in ("INFORMATIONAL", "INFORMATIONAL_V1"):
+            rekey_pending = st.rekeying or (st.ike_up and st.pending == "CREATE_CHILD_SA")
+            if st.dpd_pending or (ev.exchange in ("INFORMATIONAL", "INFORMATIONAL_V1") and not rekey_pending):
+                # (an established IKE SA's state retransmits whatever it sent last: its rekey when one is
+                # pending, else its liveness probe)
                 _set(ev, "dpd_timeout", "context")
             elif st.rekeying or _rekey_state(ev) or (
                 st.ike_up and "CREATE_CHILD_SA" in (st.pending, ev.exchange) and not _new_child_state(ev)
             ):
                 _set(ev, "rekey_issue", "context")  # a rekey over an established IKE SA goes unanswered
+                st.rekey_unanswered = True
             else:
                 _set(ev, "peer_unreachable", "decisive")
                 st.retransmits.append(ev)

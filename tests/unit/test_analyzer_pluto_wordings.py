@@ -11,6 +11,7 @@ import pytest
 
 from lab.analyzer import analyze_text
 from lab.analyzer.protocol import exchange_name, order_votes
+from lab.analyzer.scan import Scanner
 
 PREFIXES = {
     "none": lambda i: "",
@@ -225,3 +226,73 @@ def test_older_retransmission_wait_units(body: str, category: str) -> None:
     ) >= 2
     up, down = order_votes(body.splitlines())
     assert up > 0 and down == 0
+
+
+# libreswan 4.x (programs/pluto/ikev2_create_child_sa.c, ikev2_ike_sa_init.c; the lines of
+# https://github.com/libreswan/libreswan/issues/514): the IKE SA's rekey goes unanswered and the IKE SA is
+# re-authenticated before it completes.
+IKE_REKEY_UNANSWERED_THEN_REAUTHENTICATED = """\
+"road-east-x509-ipv4"[1] 192.1.2.23 #2: established Child SA; IPsec tunnel [192.0.2.100-192.0.2.100:0-65535 0] -> [0.0.0.0-255.255.255.255:0-65535 0] {ESPinUDP=>0xaca6680e <0xc2f360be xfrm=AES_GCM_16_256-NONE NATD=192.1.2.23:4500 DPD=passive}
+"road-east-x509-ipv4"[1] 192.1.2.23 #3: initiating rekey to replace IKE SA #1
+"road-east-x509-ipv4"[1] 192.1.2.23 #3: sent CREATE_CHILD_SA request to rekey IKE SA
+"road-east-x509-ipv4"[1] 192.1.2.23 #1: STATE_V2_ESTABLISHED_IKE_SA: retransmission; will wait 2 seconds for response
+"road-east-x509-ipv4"[1] 192.1.2.23 #1: initiate reauthentication of IKE SA
+"road-east-x509-ipv4"[1] 192.1.2.23 #4: initiating IKEv2 connection to replace established IKE SA #1
+"road-east-x509-ipv4"[1] 192.1.2.23 #4: sent IKE_SA_INIT request
+"""
+
+
+def test_an_ike_sa_replaced_while_its_rekey_is_unanswered_is_a_rekey_problem() -> None:
+    analysis = analyze_text(IKE_REKEY_UNANSWERED_THEN_REAUTHENTICATED)
+    assert analysis.primary is not None and analysis.primary.category == "rekey_issue"
+    # the retransmission of the established IKE SA's state is the rekey's, not a liveness probe
+    assert all(f.category != "dpd_timeout" for f in analysis.findings)
+
+
+def test_an_answered_rekey_followed_by_a_reauthentication_is_no_problem() -> None:
+    lines = IKE_REKEY_UNANSWERED_THEN_REAUTHENTICATED.splitlines()
+    answered = lines[:4] + [
+        '"road-east-x509-ipv4"[1] 192.1.2.23 #3: initiator rekeyed IKE SA #1 {cipher=AES_GCM_16_256 integ=n/a '
+        "prf=HMAC_SHA2_512 ke=DH19}"
+    ] + lines[4:]
+    assert analyze_text("\n".join(answered) + "\n").primary is None
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '"road-east-x509-ipv4"[1] 192.1.2.23 #4: initiating IKEv2 connection to replace established IKE SA #1',
+        '"west" #2: sent INFORMATIONAL request to delete established Child SA using IKE SA #1',
+        '"west" #2: deleting established Child SA using IKE SA #1',
+    ],
+)
+def test_lines_naming_an_established_sa_they_replace_or_delete_are_no_establishment(line: str) -> None:
+    scanner = Scanner("libreswan")
+    scanner.feed(line + "\n")
+    assert [e.kind for e in scanner.result().events if e.kind == "established"] == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # libreswan 3.32 programs/pluto/ikev2_parent.c, 4.5 ikev2_create_child_sa.c
+        '"west/55x0" #458: CHILD SA to rekey #273 vanished abort this exchange',
+        '"aws-vpn-1"[1] 203.0.113.10 #12: Child SA to rekey #9 vanished abort this exchange',
+        # libreswan 3.32 programs/pluto/ikev2_rekey_now.c
+        "can not rekey IPsec SA, newest IPsec SA is SOS_NOBODY",
+    ],
+)
+def test_rekeys_pluto_abandons_before_sending(line: str) -> None:
+    primary = analyze_text(line + "\n").primary
+    assert primary is not None and primary.category == "rekey_issue"
+
+
+def test_openswan_child_sa_rekey_refused() -> None:
+    # Openswan 2.6.49 programs/pluto/ikev2_child.c: "starting rekey of CHILD SA for state=#%lu (expired) using
+    # PARENT SA #%lu as %s" and "received notification %u: %s".
+    text = (
+        '"openswan" #3: starting rekey of CHILD SA for state=#2 (expired) using PARENT SA #1 as INITIATOR\n'
+        '"openswan" #3: received notification 14: v2N_NO_PROPOSAL_CHOSEN\n'
+    )
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.category == "rekey_issue"
