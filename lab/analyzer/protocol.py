@@ -460,6 +460,15 @@ def _newest_first_by_protocol(events: list[Event]) -> bool:
     return down >= 1 and down >= 2 * up
 
 
+_DAEMON_PID = re.compile(r"\b(?:charon(?:-systemd)?|pluto|iked|kmd|racoon)\[(\d+)\]:")
+
+
+def _daemon_pid(text: str) -> str:
+    """The process id of the IKE daemon a syslog line names ("charon[2436]:", "pluto[7015]:"), or ""."""
+    m = _DAEMON_PID.search(text, 0, 120)
+    return m.group(1) if m else ""
+
+
 def put_in_order(events: list[Event]) -> tuple[list[Event], bool, int]:
     """Events oldest first, split into streams. Returns (events, input was newest-first, streams)."""
     if len(events) < 2:
@@ -480,10 +489,21 @@ def put_in_order(events: list[Event]) -> tuple[list[Event], bool, int]:
     # Without usable timestamps, the protocol's own order signals decide.
     newest_first = _newest_first_by_protocol(events) if up == 0 and down == 0 else down > up
     ordered = list(reversed(events)) if newest_first else list(events)
-    # Streams: a host change, or time jumping back (a second log pasted after the first).
+    # Streams: a host change, or time jumping back (a second log pasted after the first); without host names,
+    # the IKE daemon's process id (two charon[pid] or pluto[pid] in one paste are two daemons: both peers'
+    # logs, or one daemon restarted, whose new process starts with no SA either way).
+    pids = set() if any(ev.host for ev in ordered) else {p for ev in ordered if (p := _daemon_pid(ev.text))}
+    if len(pids) < 2:
+        pids = set()
     stream, prev, hosts = 0, None, {}
     for i, ev in enumerate(ordered, 1):
         ev.order = i
+        pid = _daemon_pid(ev.text) if pids else ""
+        if pid:
+            if pid not in hosts:
+                hosts[pid] = len(hosts)
+            ev.stream = hosts[pid] * 1000
+            continue
         if ev.host:
             if ev.host not in hosts:
                 hosts[ev.host] = len(hosts)
