@@ -496,13 +496,16 @@ def put_in_order(events: list[Event]) -> tuple[list[Event], bool, int]:
     if len(pids) < 2:
         pids = set()
     stream, prev, hosts = 0, None, {}
+    last = 0  # with process ids: a line that names none belongs with the line before it
     for i, ev in enumerate(ordered, 1):
         ev.order = i
-        pid = _daemon_pid(ev.text) if pids else ""
-        if pid:
-            if pid not in hosts:
-                hosts[pid] = len(hosts)
-            ev.stream = hosts[pid] * 1000
+        if pids:
+            pid = _daemon_pid(ev.text)
+            if pid:
+                if pid not in hosts:
+                    hosts[pid] = len(hosts)
+                last = hosts[pid] * 1000
+            ev.stream = last
             continue
         if ev.host:
             if ev.host not in hosts:
