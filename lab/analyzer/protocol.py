@@ -537,6 +537,7 @@ NOTIFY_MEANING = {
 _FAILURE_WORDS = frozenset({
     "FAIL", "FAILED", "FAILURE", "FAILS", "MISMATCH", "MISMATCHED", "INVALID", "UNACCEPTABLE", "INACCEPTABLE", "NOT",
     "NO", "REJECTED", "REJECT", "UNSUPPORTED", "ERROR", "WRONG", "RANGE", "DENIED", "UNKNOWN", "TIMEOUT", "TIMED",
+    "DEAD",
 })
 _REASON_WORDS: tuple[tuple[frozenset[str], str], ...] = (
     (frozenset({"TS", "TSI", "TSR", "SELECTOR", "SELECTORS", "PROXY", "PROXIES", "PROXY_ID", "PROXY_IDS", "IDS",
@@ -545,6 +546,7 @@ _REASON_WORDS: tuple[tuple[frozenset[str], str], ...] = (
                 "ENCRYPTION", "INTEGRITY", "PFS", "LIFETIME"}), "no_proposal"),
     (frozenset({"AUTH", "AUTHENTICATION", "PSK", "PRE", "SHARED", "SECRET", "SIGNATURE", "CERTIFICATE", "CERT",
                 "ID", "IKE_ID", "IDENTITY", "IDENTIFIER", "PEER_ID", "HASH", "XAUTH", "EAP", "PASSWORD"}), "auth_failed"),
+    (frozenset({"DPD", "DEAD", "LIVENESS"}), "dpd_dead"),
     (frozenset({"TIMEOUT", "TIMED", "RESPONDING", "RESPONSE", "UNREACHABLE", "RETRANSMISSION", "RETRANSMISSIONS"}),
      "give_up"),
 )

@@ -124,6 +124,9 @@ def test_junos_vpn_down_alarm_without_a_reason_names_no_cause() -> None:
     assert primary_of(line) is None
     with_reason = line.rstrip("\n") + ", Reason: Received delete from peer\n"
     assert primary_of(with_reason) == "ike_sa_deleted_by_peer"
+    assert primary_of(line.rstrip("\n") + ", SA Type: Static, Reason: DPD failure\n") == "dpd_timeout"
+    # A reason that names no stage names no cause.
+    assert primary_of(line.rstrip("\n") + ", SA Type: Static, Reason: IKE SA negotiation failed\n") is None
 
 
 @pytest.mark.parametrize(("name", "meaning"), [
@@ -133,6 +136,10 @@ def test_junos_vpn_down_alarm_without_a_reason_names_no_cause() -> None:
     ("PEER'S_IKE_ID_VALIDATION_FAILED", "auth_failed"),
     ("PRE_SHARED_KEY_MISMATCH", "auth_failed"),
     ("TIMED_OUT", "give_up"),
+    ("DPD_FAILURE", "dpd_dead"),
+    ("PEER_IS_DEAD", "dpd_dead"),
+    ("DEAD_PEER_DETECTION_TIMEOUT", "dpd_dead"),
+    ("IKE_SA_NEGOTIATION_FAILED", None),
     # Informational notifies name no failure: they stay informational.
     ("AUTH_LIFETIME", None),
     ("SIGNATURE_HASH_ALGORITHMS", None),
