@@ -296,3 +296,41 @@ def test_openswan_child_sa_rekey_refused() -> None:
     )
     primary = analyze_text(text).primary
     assert primary is not None and primary.category == "rekey_issue"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # libreswan 3.32 programs/pluto/ikev1_hash.c (IKEv1: the pre-shared keys differ)
+        "\"aws-vpn-1\" #1: received 'main_inI3_outR3' message HASH(1) data does not match computed value",
+        # Openswan 2.6 programs/pluto/ikev1.c
+        "\"aws-vpn-1\" #1: received 'informational' message HASH(1) data does not match computed value",
+        # libreswan 3.20 programs/pluto/keys.c
+        '"aws-vpn-1" #1: RSA Signature NOT verified',
+        # Openswan 2.6 programs/pluto/ikev1_main.c
+        '"aws-vpn-1" #1: unable to locate my private key for RSA Signature  (IKEv1 mainmode initiator)',
+        # Openswan 2.6 programs/pluto/ikev2_parent_R2.c
+        '"openswan" #1: No policy for initiator with id=@road (me:@gateway)',
+        # libreswan 3.32 programs/pluto/nss_cert_verify.c
+        "\"aws-vpn-1\"[1] 198.51.100.7 #1: certificate contains no subjectAltName extension to match ID_FQDN "
+        "'@road.example.com'",
+    ],
+)
+def test_authentication_failures_in_older_wording(line: str) -> None:
+    primary = analyze_text(line + "\n").primary
+    assert primary is not None and primary.category == "auth_failure"
+
+
+def test_libreswan3_esp_transform_refusals_list_the_proposals_of_a_phase_2_failure() -> None:
+    # libreswan 3.20 programs/pluto/ikev1_spdb_struct.c "IPsec encryption transform rejected: %s" and
+    # "no acceptable Proposal in IPsec SA".
+    text = (
+        '"aws-vpn-1" #2: responding to Quick Mode proposal {msgid:8f2d1c0a}\n'
+        '"aws-vpn-1" #2: IPsec encryption transform rejected: 3DES_CBC\n'
+        '"aws-vpn-1" #2: no acceptable Proposal in IPsec SA\n'
+    )
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.category == "phase2_proposal_mismatch"
+    assert primary.facts.get("proposals_received") == ["3DES_CBC"]
+    # a single refused transform is no failure by itself: the peer may accept another one
+    assert analyze_text('"aws-vpn-1" #2: ESP IPsec Transform [AES_CBC (256), HMAC_SHA2_256_128] refused\n').primary is None
