@@ -560,13 +560,13 @@ NOTIFY_MEANING = {
 _FAILURE_WORDS = frozenset({
     "FAIL", "FAILED", "FAILURE", "FAILS", "MISMATCH", "MISMATCHED", "INVALID", "UNACCEPTABLE", "INACCEPTABLE", "NOT",
     "NO", "REJECTED", "REJECT", "UNSUPPORTED", "ERROR", "WRONG", "RANGE", "DENIED", "UNKNOWN", "TIMEOUT", "TIMED",
-    "DEAD",
+    "DEAD", "BAD", "UNAVAILABLE",
 })
 _REASON_WORDS: tuple[tuple[frozenset[str], str], ...] = (
     (frozenset({"TS", "TSI", "TSR", "SELECTOR", "SELECTORS", "PROXY", "PROXIES", "PROXY_ID", "PROXY_IDS", "IDS",
                 "SUBNET", "SUBNETS", "DOMAIN"}), "ts_unacceptable"),
     (frozenset({"PROPOSAL", "PROPOSALS", "TRANSFORM", "TRANSFORMS", "ALGORITHM", "ALGORITHMS", "CIPHER", "DH", "GROUP",
-                "ENCRYPTION", "INTEGRITY", "PFS", "LIFETIME"}), "no_proposal"),
+                "ENCRYPTION", "INTEGRITY", "PFS", "LIFETIME", "ATTRIBUTE", "ATTRIBUTES"}), "no_proposal"),
     (frozenset({"AUTH", "AUTHENTICATION", "PSK", "PRE", "SHARED", "SECRET", "SIGNATURE", "CERTIFICATE", "CERT",
                 "ID", "IKE_ID", "IDENTITY", "IDENTIFIER", "PEER_ID", "HASH", "XAUTH", "EAP", "PASSWORD"}), "auth_failed"),
     (frozenset({"DPD", "DEAD", "LIVENESS"}), "dpd_dead"),

@@ -140,6 +140,13 @@ def test_junos_vpn_down_alarm_without_a_reason_names_no_cause() -> None:
     ("PEER_IS_DEAD", "dpd_dead"),
     ("DEAD_PEER_DETECTION_TIMEOUT", "dpd_dead"),
     ("IKE_SA_NEGOTIATION_FAILED", None),
+    # RFC 2408 section 3.14.1 error types the notify table does not list
+    ("INVALID_TRANSFORM_ID", "no_proposal"),
+    ("ATTRIBUTES_NOT_SUPPORTED", "no_proposal"),
+    ("BAD_PROPOSAL_SYNTAX", "no_proposal"),
+    ("CERTIFICATE_UNAVAILABLE", "auth_failed"),
+    ("INVALID_KEY_INFORMATION", None),
+    ("UNSUPPORTED_CRITICAL_PAYLOAD", None),
     # Informational notifies name no failure: they stay informational.
     ("AUTH_LIFETIME", None),
     ("SIGNATURE_HASH_ALGORITHMS", None),
