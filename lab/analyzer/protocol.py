@@ -483,6 +483,15 @@ def _pluto_role(ev: Event) -> tuple[int, str] | None:
     return int(m.group(1)), role
 
 
+_DAEMON_PID = re.compile(r"\b(?:charon(?:-systemd)?|pluto|iked|kmd|racoon)\[(\d+)\]:")
+
+
+def _daemon_pid(text: str) -> str:
+    """The process id of the IKE daemon a syslog line names ("charon[2436]:", "pluto[7015]:"), or ""."""
+    m = _DAEMON_PID.search(text, 0, 120)
+    return m.group(1) if m else ""
+
+
 def put_in_order(events: list[Event]) -> tuple[list[Event], bool, int]:
     """Events oldest first, split into streams. Returns (events, input was newest-first, streams)."""
     if len(events) < 2:
@@ -503,11 +512,25 @@ def put_in_order(events: list[Event]) -> tuple[list[Event], bool, int]:
     # Without usable timestamps, the protocol's own order signals decide.
     newest_first = _newest_first_by_protocol(events) if up == 0 and down == 0 else down > up
     ordered = list(reversed(events)) if newest_first else list(events)
-    # Streams: a host change, or time jumping back (a second log pasted after the first).
+    # Streams: a host change, or time jumping back (a second log pasted after the first); without host names,
+    # the IKE daemon's process id (two charon[pid] or pluto[pid] in one paste are two daemons: both peers'
+    # logs, or one daemon restarted, whose new process starts with no SA either way).
+    pids = set() if any(ev.host for ev in ordered) else {p for ev in ordered if (p := _daemon_pid(ev.text))}
+    if len(pids) < 2:
+        pids = set()
     stream, prev, hosts = 0, None, {}
     roles: dict[int, str] = {}
+    last = 0  # with process ids: a line that names none belongs with the line before it
     for i, ev in enumerate(ordered, 1):
         ev.order = i
+        if pids:
+            pid = _daemon_pid(ev.text)
+            if pid:
+                if pid not in hosts:
+                    hosts[pid] = len(hosts)
+                last = hosts[pid] * 1000
+            ev.stream = last
+            continue
         if not ev.host and ev.stamp is None and (role := _pluto_role(ev)):
             serial, side = role
             if roles.get(serial, side) != side:

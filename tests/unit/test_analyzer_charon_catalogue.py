@@ -195,3 +195,17 @@ generating IKE_SA_INIT response 0 [ N(NO_PROP) ]
 ])
 def test_eap_tls_and_tnc_refusals_are_authentication_failures(line: str) -> None:
     assert primary_of(line + "\n") == "auth_failure"
+
+
+def test_two_charon_processes_in_one_paste_are_two_logs() -> None:
+    # VyOS forum paste of both peers (datasets/real-logs/dev/vyos-v2-psk-mismatch-two-sided.log): no host names,
+    # but two charon process ids; each side is read on its own, and the responder's MAC mismatch is the cause.
+    from lab import DATASETS_DIR
+
+    text = (DATASETS_DIR / "real-logs" / "dev" / "vyos-v2-psk-mismatch-two-sided.log").read_text(encoding="utf-8")
+    result = analyze_text(text)
+    assert result.streams == 2
+    assert result.primary is not None and result.primary.category == "auth_failure"
+    # One process only: one log, whatever the thread numbers.
+    one = "\n".join(line for line in text.splitlines() if "[2440]" in line) + "\n"
+    assert analyze_text(one).streams == 1
