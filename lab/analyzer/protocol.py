@@ -460,6 +460,29 @@ def _newest_first_by_protocol(events: list[Event]) -> bool:
     return down >= 1 and down >= 2 * up
 
 
+# The role a pluto state plays, from words only the initiator (or only the responder) of an IKE SA logs:
+# a state serial keeps its role for its whole life, so the same serial in the other role is the other
+# peer's log pasted after the first (both daemons number their states from #1).
+_PLUTO_ROLE = re.compile(
+    r"#(\d+): (?:STATE_(?:MAIN|AGGR|QUICK|PARENT)_(?P<state>[IR])\d|(?P<i>initiating (?:IKEv[12] )?(?:Main Mode|Aggressive"
+    r" Mode|IKEv2 connection|v2 parent)|sent (?:IKE_SA_INIT|IKE_AUTH) request|sent Main Mode (?:request|I\d)"
+    r"|processed IKE_SA_INIT response|processing IKE_AUTH response|initiator established IKE SA)"
+    r"|(?P<r>responding to (?:Main|Aggressive) Mode|process(?:ed|ing)(?: decrypted)? (?:IKE_SA_INIT|IKE_AUTH) request"
+    r"|sent (?:IKE_SA_INIT|IKE_AUTH) (?:response|reply)|sent Main Mode R\d|responder established IKE SA))"
+)
+
+
+def _pluto_role(ev: Event) -> tuple[int, str] | None:
+    """(state serial, "I" or "R") when a libreswan line says which side of its IKE SA it is."""
+    if ev.fmt != "libreswan":
+        return None
+    m = _PLUTO_ROLE.search(ev.text)
+    if not m:
+        return None
+    role = m.group("state") or ("I" if m.group("i") else "R")
+    return int(m.group(1)), role
+
+
 _DAEMON_PID = re.compile(r"\b(?:charon(?:-systemd)?|pluto|iked|kmd|racoon)\[(\d+)\]:")
 
 
@@ -496,6 +519,7 @@ def put_in_order(events: list[Event]) -> tuple[list[Event], bool, int]:
     if len(pids) < 2:
         pids = set()
     stream, prev, hosts = 0, None, {}
+    roles: dict[int, str] = {}
     last = 0  # with process ids: a line that names none belongs with the line before it
     for i, ev in enumerate(ordered, 1):
         ev.order = i
@@ -507,6 +531,12 @@ def put_in_order(events: list[Event]) -> tuple[list[Event], bool, int]:
                 last = hosts[pid] * 1000
             ev.stream = last
             continue
+        if not ev.host and ev.stamp is None and (role := _pluto_role(ev)):
+            serial, side = role
+            if roles.get(serial, side) != side:
+                stream += 1  # the other peer's pluto log starts here
+                roles = {}
+            roles[serial] = side
         if ev.host:
             if ev.host not in hosts:
                 hosts[ev.host] = len(hosts)

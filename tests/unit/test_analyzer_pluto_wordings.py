@@ -334,3 +334,33 @@ def test_libreswan3_esp_transform_refusals_list_the_proposals_of_a_phase_2_failu
     assert primary.facts.get("proposals_received") == ["3DES_CBC"]
     # a single refused transform is no failure by itself: the peer may accept another one
     assert analyze_text('"aws-vpn-1" #2: ESP IPsec Transform [AES_CBC (256), HMAC_SHA2_256_128] refused\n').primary is None
+
+
+# Both peers' pluto logs pasted one after the other, without host names or timestamps (libreswan 4.x
+# wording, programs/pluto/ikev2_ike_sa_init.c and ikev2_ike_auth.c): each daemon numbers its states from #1.
+INITIATOR_THEN_RESPONDER = """\
+"aws-vpn-1" #1: initiating IKEv2 connection
+"aws-vpn-1" #1: sent IKE_SA_INIT request
+"aws-vpn-1" #1: sent IKE_AUTH request {cipher=AES_GCM_16_256 integ=n/a prf=HMAC_SHA2_512 group=MODP2048}
+"aws-vpn-1" #1: IKE SA authentication request rejected by peer: AUTHENTICATION_FAILED
+"aws-vpn-1"[1] 198.51.100.7 #1: processing decrypted IKE_AUTH request: SK{IDi,AUTH,SA,TSi,TSr}
+"aws-vpn-1"[1] 198.51.100.7 #1: Signature check (on @left) failed (wrong key?); tried *AwEAAb4x
+"aws-vpn-1"[1] 198.51.100.7 #1: responding to IKE_AUTH message (ID 1) from 198.51.100.7:500 with encrypted notification AUTHENTICATION_FAILED
+"""
+
+
+def test_a_pasted_second_pluto_log_is_read_on_its_own() -> None:
+    analysis = analyze_text(INITIATOR_THEN_RESPONDER)
+    assert analysis.primary is not None and analysis.primary.category == "auth_failure"
+    assert any("separate logs" in str(note) for note in analysis.notes)
+
+
+def test_a_gateway_answering_one_peer_and_initiating_another_is_one_log() -> None:
+    text = (
+        '"aws-vpn-1"[1] 198.51.100.7 #1: processing decrypted IKE_AUTH request: SK{IDi,AUTH,SA,TSi,TSr}\n'
+        '"aws-vpn-1"[1] 198.51.100.7 #1: responder established IKE SA; authenticated peer using authby=secret and '
+        "ID_IPV4_ADDR '198.51.100.7'\n"
+        '"aws-vpn-2" #2: initiating IKEv2 connection\n'
+        '"aws-vpn-2" #2: sent IKE_SA_INIT request\n'
+    )
+    assert not any("separate logs" in str(note) for note in analyze_text(text).notes)
