@@ -364,3 +364,38 @@ def test_a_gateway_answering_one_peer_and_initiating_another_is_one_log() -> Non
         '"aws-vpn-2" #2: sent IKE_SA_INIT request\n'
     )
     assert not any("separate logs" in str(note) for note in analyze_text(text).notes)
+
+
+# Orderly rekeys in each version's wording: nothing to fix, whatever the prefix or order.
+HEALTHY_REKEYS = [
+    # libreswan 5.x programs/pluto/ikev2_create_child_sa.c
+    """\
+"aws-vpn-1" #2: initiator established Child SA using #1; IPsec tunnel [10.0.0.0/24===172.31.0.0/16] {ESP/ESN=>0xcafe1234 <0x1a2b3c4d xfrm=AES_GCM_16_256-NONE DPD=active}
+"aws-vpn-1" #3: initiating rekey to replace IKE SA #1 using IKE SA #1
+"aws-vpn-1" #3: sent CREATE_CHILD_SA request to rekey IKE SA #1 (using IKE SA #1)
+"aws-vpn-1" #3: initiator rekeyed IKE SA #1 {cipher=AES_GCM_16_256 integ=n/a prf=HMAC_SHA2_512 ke=DH19}
+"aws-vpn-1" #1: deleting IKE SA (ESTABLISHED_IKE_SA) aged 28800.1s and sending notification
+""",
+    # libreswan 4.x: one retransmission of the rekey, then its answer
+    """\
+"aws-vpn-1" #2: established Child SA; IPsec tunnel [10.0.0.0-10.0.0.255:0-65535 0] -> [172.31.0.0-172.31.255.255:0-65535 0] {ESP=>0xcafe1234 <0x1a2b3c4d xfrm=AES_CBC_256-HMAC_SHA2_256_128 NATOA=none NATD=none DPD=active}
+"aws-vpn-1" #3: initiating rekey to replace Child SA #2
+"aws-vpn-1" #3: sent CREATE_CHILD_SA request to rekey IPsec SA
+"aws-vpn-1" #1: STATE_V2_ESTABLISHED_IKE_SA: retransmission; will wait 0.5 seconds for response
+"aws-vpn-1" #3: established Child SA; IPsec tunnel [10.0.0.0-10.0.0.255:0-65535 0] -> [172.31.0.0-172.31.255.255:0-65535 0] {ESP=>0xcafe5555 <0x1a2b6666 xfrm=AES_CBC_256-HMAC_SHA2_256_128 NATOA=none NATD=none DPD=active}
+""",
+    # Openswan 2.6: a Quick Mode replacing an IPsec SA, answered after one retransmission
+    """\
+"aws-vpn-1" #21: initiating Quick Mode PSK+ENCRYPT+TUNNEL+PFS+UP+SAREFTRACK to replace #20 {using isakmp#19 msgid:5e7ac0de proposal=AES(12)_128-SHA1(2)_160 pfsgroup=OAKLEY_GROUP_MODP1024}
+"aws-vpn-1" #21: STATE_QUICK_I1: retransmission; will wait 20s for response
+"aws-vpn-1" #21: STATE_QUICK_I2: sent QI2, IPsec SA established tunnel mode {ESP=>0x99e449b2 <0x4edb3379 xfrm=AES_128-HMAC_SHA1 NATOA=none NATD=none DPD=enabled}
+"aws-vpn-1" #19: received Delete SA(0xd7c9d296) payload: deleting IPSEC State #20
+""",
+]
+
+
+@pytest.mark.parametrize("body", HEALTHY_REKEYS)
+@pytest.mark.parametrize("prefix", list(PREFIXES))
+@pytest.mark.parametrize("newest_first", [False, True])
+def test_orderly_rekeys_raise_no_alarm(body: str, prefix: str, newest_first: bool) -> None:
+    assert analyze_text(_render(body, prefix, newest_first)).primary is None
