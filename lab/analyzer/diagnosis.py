@@ -154,6 +154,12 @@ def _who(evs: list[Event]) -> Msg | str:
     return ""
 
 
+def _echo(ev: Event) -> bool:
+    """A refusal told only by its notify type (received from the peer, or the one this side sends): the verdict,
+    not the refusing side's own reading of why."""
+    return ev.kind == "notify"
+
+
 def diagnose(events: list[Event]) -> Primary | None:
     """The primary cause from classified, ordered events (see `lab.analyzer.protocol.classify`)."""
     cats: dict[str, list[Event]] = {}
@@ -180,8 +186,13 @@ def diagnose(events: list[Event]) -> Primary | None:
     established = [e for e in events if e.kind == "established"]
     last_up = established[-1].order if established else 0
 
+    # A notify type is a refusal's verdict, not its reason (NO_PROPOSAL_CHOSEN is also what a responder sends when
+    # no connection matches the peer's addresses). When the paste also holds a side's own reading of a refusal
+    # (both peers' logs, or a side that says why it refused), that reading names the cause: the notifies both
+    # sides print about it are its echo, not a second cause.
+    first_hand = {stage for stage in CONFIG_STAGES if any(not _echo(e) for e in cats.get(stage, ()))}
     for stage in CONFIG_STAGES:
-        if stage not in cats:
+        if stage not in cats or (first_hand and stage not in first_hand):
             continue
         evs = cats[stage]
         first = evs[0]

@@ -102,6 +102,7 @@ def exchange_name(raw: str) -> str:
     # Daemon states and wordings: libreswan STATE_MAIN_I1, IKE_SA_INIT_I, STATE_PARENT_I2; "phase 1" ...
     for needle, name in (
         ("REKEY", "CREATE_CHILD_SA"),  # libreswan 3.x STATE_V2_REKEY_CHILD_I / STATE_V2_REKEY_IKE_I
+        ("V2_CREATE", "CREATE_CHILD_SA"),  # libreswan 3.x STATE_V2_CREATE_I0 / _I / _R (a new Child SA)
         ("SA_INIT", "IKE_SA_INIT"),
         ("IDENT", "MAIN_MODE"),  # racoon "identity exchange", ISAKMP "Identity Protection"
         ("PHASE2", "QUICK_MODE"),  # racoon "phase2 exchange"
@@ -315,7 +316,17 @@ def _protocol_rank(ev: Event) -> float | None:
 # go initiating -> sent -> established/negotiated -> deleting.
 _PLUTO_SERIAL = re.compile(r"(?:\"[^\"]*\"(?:\[\d+\])?(?: [^#\s]+)?|\bpluto\b[^#]*?|^) ?#(\d+): ")
 _PLUTO_STATE = re.compile(r"\bSTATE_(?:V2_)?(?:MAIN|AGGR|QUICK|PARENT)_[IR](\d)\b")
-_PLUTO_STEP = re.compile(r"#\d+: (?:STATE_\w+: )?(?:(initiating)|(sent)|(deleting)|.*?\b(established|negotiated)\b)")
+_PLUTO_STEP = re.compile(
+    r"#\d+: (?:STATE_\w+: )?(?:(initiating|responding to)|(sent|sending (?:encrypted )?notification)|(deleting)"
+    r"|.*?\b(established|negotiated)\b)"
+)
+# A request pluto sends again comes after it was first sent and before the state is deleted; the waits
+# double ("will wait 0.5 seconds", "1 second", "2 seconds") and the timeout ends the series. Not on an
+# established SA's own state (it also retransmits the requests it sends once up: rekeys, liveness).
+_PLUTO_RETRANSMIT = re.compile(
+    r"#\d+: (?!(?:STATE_)?(?:V2_)?ESTABLISHED)(?:[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+: )?"
+    r"(?:retransmission; will wait ([\d.]+) ?(ms|s|seconds?)|(?:\d+ second )?(timeout exceeded)|(max number of retransmissions))"
+)
 # IKEv2 in pluto: IKE_SA_INIT before IKE_AUTH, and a request before its response (sent by the
 # initiator, processed by the responder).
 _PLUTO_V2_MSG = re.compile(r"#\d+: (sent|processed|processing|received) (IKE_SA_INIT|IKE_AUTH) (request|response)\b")
@@ -375,7 +386,7 @@ def order_votes(texts: list[str]) -> tuple[int, int]:
     pairs of lines that both carry the same kind of signal vote."""
     serials: list[int] = []
     states: list[tuple[int, int]] = []
-    words: list[tuple[int, int]] = []
+    words: list[tuple[int, float]] = []
     exchanges: list[tuple[int, int]] = []
     ike_ids: list[int] = []
     child_ids: list[int] = []
@@ -389,7 +400,12 @@ def order_votes(texts: list[str]) -> tuple[int, int]:
             if s := _PLUTO_STATE.search(text):
                 states.append((serial, int(s.group(1))))
                 informative = True
-            if w := _PLUTO_STEP.search(text, m.start()):
+            if r := _PLUTO_RETRANSMIT.search(text, m.start()):
+                seconds = float(r.group(1)) / (1000 if r.group(2) == "ms" else 1) if r.group(1) else 0.0
+                wait = min(seconds, 999.0) / 10000 if r.group(1) else 0.2  # waits in Openswan's "20s", 3.x's "500ms"
+                words.append((serial, 1.5 + wait))
+                informative = True
+            elif w := _PLUTO_STEP.search(text, m.start()):
                 words.append((serial, 0 if w.group(1) else 1 if w.group(2) else 3 if w.group(3) else 2))
                 informative = informative or not w.group(3)  # a parent SA is deleted after its children were created
             if v2 := _PLUTO_V2_MSG.search(text, m.start()):
@@ -444,6 +460,38 @@ def _newest_first_by_protocol(events: list[Event]) -> bool:
     return down >= 1 and down >= 2 * up
 
 
+# The role a pluto state plays, from words only the initiator (or only the responder) of an IKE SA logs:
+# a state serial keeps its role for its whole life, so the same serial in the other role is the other
+# peer's log pasted after the first (both daemons number their states from #1).
+_PLUTO_ROLE = re.compile(
+    r"#(\d+): (?:STATE_(?:MAIN|AGGR|QUICK|PARENT)_(?P<state>[IR])\d|(?P<i>initiating (?:IKEv[12] )?(?:Main Mode|Aggressive"
+    r" Mode|IKEv2 connection|v2 parent)|sent (?:IKE_SA_INIT|IKE_AUTH) request|sent Main Mode (?:request|I\d)"
+    r"|processed IKE_SA_INIT response|processing IKE_AUTH response|initiator established IKE SA)"
+    r"|(?P<r>responding to (?:Main|Aggressive) Mode|process(?:ed|ing)(?: decrypted)? (?:IKE_SA_INIT|IKE_AUTH) request"
+    r"|sent (?:IKE_SA_INIT|IKE_AUTH) (?:response|reply)|sent Main Mode R\d|responder established IKE SA))"
+)
+
+
+def _pluto_role(ev: Event) -> tuple[int, str] | None:
+    """(state serial, "I" or "R") when a libreswan line says which side of its IKE SA it is."""
+    if ev.fmt != "libreswan":
+        return None
+    m = _PLUTO_ROLE.search(ev.text)
+    if not m:
+        return None
+    role = m.group("state") or ("I" if m.group("i") else "R")
+    return int(m.group(1)), role
+
+
+_DAEMON_PID = re.compile(r"\b(?:charon(?:-systemd)?|pluto|iked|kmd|racoon)\[(\d+)\]:")
+
+
+def _daemon_pid(text: str) -> str:
+    """The process id of the IKE daemon a syslog line names ("charon[2436]:", "pluto[7015]:"), or ""."""
+    m = _DAEMON_PID.search(text, 0, 120)
+    return m.group(1) if m else ""
+
+
 def put_in_order(events: list[Event]) -> tuple[list[Event], bool, int]:
     """Events oldest first, split into streams. Returns (events, input was newest-first, streams)."""
     if len(events) < 2:
@@ -464,10 +512,31 @@ def put_in_order(events: list[Event]) -> tuple[list[Event], bool, int]:
     # Without usable timestamps, the protocol's own order signals decide.
     newest_first = _newest_first_by_protocol(events) if up == 0 and down == 0 else down > up
     ordered = list(reversed(events)) if newest_first else list(events)
-    # Streams: a host change, or time jumping back (a second log pasted after the first).
+    # Streams: a host change, or time jumping back (a second log pasted after the first); without host names,
+    # the IKE daemon's process id (two charon[pid] or pluto[pid] in one paste are two daemons: both peers'
+    # logs, or one daemon restarted, whose new process starts with no SA either way).
+    pids = set() if any(ev.host for ev in ordered) else {p for ev in ordered if (p := _daemon_pid(ev.text))}
+    if len(pids) < 2:
+        pids = set()
     stream, prev, hosts = 0, None, {}
+    roles: dict[int, str] = {}
+    last = 0  # with process ids: a line that names none belongs with the line before it
     for i, ev in enumerate(ordered, 1):
         ev.order = i
+        if pids:
+            pid = _daemon_pid(ev.text)
+            if pid:
+                if pid not in hosts:
+                    hosts[pid] = len(hosts)
+                last = hosts[pid] * 1000
+            ev.stream = last
+            continue
+        if not ev.host and ev.stamp is None and (role := _pluto_role(ev)):
+            serial, side = role
+            if roles.get(serial, side) != side:
+                stream += 1  # the other peer's pluto log starts here
+                roles = {}
+            roles[serial] = side
         if ev.host:
             if ev.host not in hosts:
                 hosts[ev.host] = len(hosts)
@@ -514,6 +583,41 @@ NOTIFY_MEANING = {
     "R_U_THERE": "dpd_probe",
     "R_U_THERE_ACK": "dpd_answer",
 }
+# Vendors that print an error as words rather than an RFC notify name (Junos "IKE negotiation failed with
+# error: ...", Palo Alto, Check Point): the words say which stage refused. Only a name that says it failed
+# (a failure word) is read this way, so informational notifies (AUTH_LIFETIME, SIGNATURE_HASH_ALGORITHMS,
+# USE_TRANSPORT_MODE) stay informational.
+_FAILURE_WORDS = frozenset({
+    "FAIL", "FAILED", "FAILURE", "FAILS", "MISMATCH", "MISMATCHED", "INVALID", "UNACCEPTABLE", "INACCEPTABLE", "NOT",
+    "NO", "REJECTED", "REJECT", "UNSUPPORTED", "ERROR", "WRONG", "RANGE", "DENIED", "UNKNOWN", "TIMEOUT", "TIMED",
+    "DEAD", "BAD", "UNAVAILABLE",
+})
+_REASON_WORDS: tuple[tuple[frozenset[str], str], ...] = (
+    (frozenset({"TS", "TSI", "TSR", "SELECTOR", "SELECTORS", "PROXY", "PROXIES", "PROXY_ID", "PROXY_IDS", "IDS",
+                "SUBNET", "SUBNETS", "DOMAIN"}), "ts_unacceptable"),
+    (frozenset({"PROPOSAL", "PROPOSALS", "TRANSFORM", "TRANSFORMS", "ALGORITHM", "ALGORITHMS", "CIPHER", "DH", "GROUP",
+                "ENCRYPTION", "INTEGRITY", "PFS", "LIFETIME", "ATTRIBUTE", "ATTRIBUTES"}), "no_proposal"),
+    (frozenset({"AUTH", "AUTHENTICATION", "PSK", "PRE", "SHARED", "SECRET", "SIGNATURE", "CERTIFICATE", "CERT",
+                "ID", "IKE_ID", "IDENTITY", "IDENTIFIER", "PEER_ID", "HASH", "XAUTH", "EAP", "PASSWORD"}), "auth_failed"),
+    (frozenset({"DPD", "DEAD", "LIVENESS"}), "dpd_dead"),
+    (frozenset({"TIMEOUT", "TIMED", "RESPONDING", "RESPONSE", "UNREACHABLE", "RETRANSMISSION", "RETRANSMISSIONS"}),
+     "give_up"),
+)
+
+
+def reason_meaning(name: str) -> str | None:
+    """What an error named in words means ("TS_NOT_IN_RANGE", "PEER'S_IKE_ID_VALIDATION_FAILED", "PROPOSAL_MISMATCH"),
+    or None when the words name no failure or no stage. Selectors are tried first: "proxy IDs" or "subnet" words
+    decide for them even next to "ID"."""
+    words = set(re.split(r"[^A-Z0-9]+", name.upper().replace("'S", ""))) - {""}
+    if not words & _FAILURE_WORDS:
+        return None
+    for vocabulary, meaning in _REASON_WORDS:
+        if words & vocabulary:
+            return meaning
+    return None
+
+
 KIND_CATEGORY = {
     "auth_failed": "auth_failure",
     "ts_unacceptable": "traffic_selector_mismatch",
@@ -562,6 +666,7 @@ class _State:
     child_ts: str = ""  # the selectors of the Child SA last proposed
     child_proposals: bool = False  # ESP/AH proposals were listed (received or configured)
     retransmits: list[Event] = field(default_factory=list)  # unanswered so far; an answer makes them harmless
+    rekey_unanswered: bool = False  # a rekey request was sent again and the peer has not answered since
 
 
 INFO_EXCHANGES = {"INFORMATIONAL", "INFORMATIONAL_V1"}
@@ -640,6 +745,19 @@ def _rekey_word(ev: Event) -> str:
     return ""
 
 
+def _rekey_state(ev: Event) -> bool:
+    """The daemon's state name says the exchange rekeys an SA (pluto's STATE_V2_REKEY_CHILD_I,
+    REKEY_IKE_I1, ...): only an SA that was up is rekeyed, so its failure is a rekey's."""
+    return "REKEY" in str(ev.values.get("exchange") or "").upper()
+
+
+def _new_child_state(ev: Event) -> bool:
+    """The daemon's state name says the exchange adds a Child SA (pluto's STATE_V2_CREATE_I,
+    NEW_CHILD_I1): it replaces nothing."""
+    state = str(ev.values.get("exchange") or "").upper()
+    return "V2_CREATE" in state or "NEW_CHILD" in state
+
+
 def _borrow_exchange(events: list[Event]) -> None:
     """A failure line that names no exchange belongs to the message this side sends right after it (same
     stream, same second): FortiGate's event log writes "IPsec phase 2 error" before the progress line
@@ -692,6 +810,10 @@ def _mode_mismatch(ev: Event, st: _State) -> bool:
     transport = any(p.upper() in ("N(USE_TRANSP)", "N(USE_TRANSPORT_MODE)") for p in payloads)
     if " request" in ev.text:
         st.transport_asked = ev.exchange if transport else ""
+        if transport:
+            # Transport mode is asked for an SA between the two IKE endpoints only (RFC 4301 section 4.1):
+            # the Child SA is host-to-host whether or not the log prints its selectors.
+            st.host_to_host = True
         return False
     if " response" not in ev.text or st.transport_asked != ev.exchange:
         return False
@@ -718,6 +840,8 @@ def classify(events: list[Event]) -> None:
             for r in st.retransmits:  # the peer did answer: the retransmits were packet loss, not a cause
                 r.weight = "context"
             st.retransmits = []
+        if st.rekey_unanswered and _is_answer(ev):
+            st.rekey_unanswered = False
         if ev.values.get("peer"):
             st.peer = str(ev.values["peer"])
         if ev.values.get("ts_offered") and ev.kind in ("exchange", "initiate", "established"):
@@ -734,8 +858,10 @@ def classify(events: list[Event]) -> None:
                 st.answered = True
         kind = ev.kind
         if kind == "notify" and ev.notify:
-            meaning = NOTIFY_MEANING.get(ev.notify)
-            if meaning is None:
+            meaning = NOTIFY_MEANING.get(ev.notify) or reason_meaning(ev.notify)
+            if meaning == "give_up":  # "Timed out", "Peer not responding": the negotiation got no answer
+                kind = "give_up"
+            elif meaning is None:
                 _set(ev, None)
                 if ev.exchange:
                     st.exchange = ev.exchange
@@ -801,6 +927,13 @@ def classify(events: list[Event]) -> None:
             else:
                 st.exchange = ev.exchange or ("MAIN_MODE" if v1 else "IKE_SA_INIT")
             st.answered = False
+            if not child and st.rekey_unanswered:
+                # The IKE SA is set up anew while its rekey is still unanswered: the rekey did not complete
+                # before the SA had to be replaced (pluto re-authenticates at the end of its lifetime).
+                st.rekey_unanswered = st.rekeying = False
+                st.ike_up = False
+                _set(ev, "rekey_issue")
+                continue
             if not child and not st.rekeying:
                 st.ike_up = False
                 st.child_refused = False
@@ -855,24 +988,31 @@ def classify(events: list[Event]) -> None:
             st.answered = True
             _set(ev, "dpd_timeout", "context")
         elif kind == "retransmit":
-            if st.dpd_pending or ev.exchange in ("INFORMATIONAL", "INFORMATIONAL_V1"):
+            rekey_pending = st.rekeying or (st.ike_up and st.pending == "CREATE_CHILD_SA")
+            if st.dpd_pending or (ev.exchange in ("INFORMATIONAL", "INFORMATIONAL_V1") and not rekey_pending):
+                # (an established IKE SA's state retransmits whatever it sent last: its rekey when one is
+                # pending, else its liveness probe)
                 _set(ev, "dpd_timeout", "context")
-            elif st.rekeying or (st.ike_up and st.pending == "CREATE_CHILD_SA"):
+            elif st.rekeying or _rekey_state(ev) or (
+                st.ike_up and "CREATE_CHILD_SA" in (st.pending, ev.exchange) and not _new_child_state(ev)
+            ):
                 _set(ev, "rekey_issue", "context")  # a rekey over an established IKE SA goes unanswered
+                st.rekey_unanswered = True
             else:
                 _set(ev, "peer_unreachable", "decisive")
                 st.retransmits.append(ev)
         elif kind == "give_up":
             if ev.exchange and ev.exchange == "INFORMATIONAL" and "ESTABLISHED" in ev.values.get("exchange", "").upper():
                 st.ike_up = True  # pluto names the state: the IKE SA was established when the timeout hit
-            rekey_state = "REKEY" in str(ev.values.get("exchange") or "").upper() or (
+            rekey_state = _rekey_state(ev) or (
                 # A Quick Mode / CREATE_CHILD_SA over an IKE SA that is up, after a Child SA was up: the
                 # exchange that replaces it got no (usable) answer.
                 (ev.exchange or st.exchange) in CHILD_EXCHANGES and st.ike_up and st.child_up and not st.dpd_pending
                 and not st.new_child
             )
             if st.rekey_trouble or rekey_state or (st.rekeying and not st.dpd_pending) or (
-                st.ike_up and st.pending == "CREATE_CHILD_SA" and not st.dpd_pending
+                st.ike_up and "CREATE_CHILD_SA" in (st.pending, ev.exchange) and not st.dpd_pending
+                and not _new_child_state(ev)
             ):
                 # A CREATE_CHILD_SA (rekey or new Child SA) over an established IKE SA got no usable answer.
                 _set(ev, "rekey_issue")
@@ -891,6 +1031,11 @@ def classify(events: list[Event]) -> None:
         elif kind == "delete":
             if ev.sa == "child":
                 _set(ev, "rekey_issue", "context")
+            elif ev.weak and ev.direction is None:
+                # "The VPN went down" with no reason (Junos KMD_VPN_DOWN_ALARM_USER): the SAs are gone, but
+                # nothing says the peer ended them. Shown when the cause is confirmed, never a cause itself.
+                _set(ev, "ike_sa_deleted_by_peer", "context")
+                st.ike_up = st.child_up = False
             elif ev.direction == "received" and st.session_end is not None:
                 # The L2TP/PPP session inside the SA ended first: the client disconnected on purpose and
                 # its Delete follows. Nothing to fix.
@@ -939,6 +1084,11 @@ def classify(events: list[Event]) -> None:
                 ev.values["invalid_key_length"] = st.proposal_flaw
             elif st.rare_transform and not st.rekeying:
                 ev.values["transforms"] = st.rare_transform
+        elif kind == "ts_unacceptable" and st.rekeying and not ev.weak:
+            # The peer refuses the selectors of an exchange that replaces a Child SA it accepted with those
+            # selectors before (RFC 7296 section 2.8: a rekey carries the SA's traffic selectors again):
+            # the rekey fails, typically because one side narrowed the selectors when the SA was created.
+            _set(ev, "rekey_issue")
         elif kind == "auth_failed" and (ev.weak or ev.values.get("guess")) and st.child_refused:
             # A daemon's guess ("possible authentication failure") after the peer already refused the Child
             # SA in the same IKE_AUTH: the IKE SA authenticated, the refusal is the cause and this its echo.

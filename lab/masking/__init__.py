@@ -216,12 +216,19 @@ def _pre_val(m: re.Match[str]) -> str:
     return m.group("pre") + _quoted_mask(val)
 
 
+# A protocol identifier as daemons print them (`v2N_INVALID_MAJOR_VERSION`, `ISAKMP_v2_CREATE_CHILD_SA`,
+# `STATE_V2_REKEY_CHILD_I1`): upper-case words joined by underscores, with at most a version tag such as
+# `v2` or `v2N`. It carries the diagnosis and is no secret.
+_IDENTIFIER = re.compile(r"(?:[A-Z0-9]+|[a-z]?\d[A-Z]?)(?:_(?:[A-Z0-9]+|[a-z]?\d[A-Z]?)){2,}")
+
+
 def _looks_random(token: str) -> bool:
     return (
         any(c.isupper() for c in token)
         and any(c.islower() for c in token)
         and any(c.isdigit() for c in token)
         and not token.lower().startswith(_NOT_SECRET_PREFIX)
+        and not all(_IDENTIFIER.fullmatch(part) for part in token.split("/"))
     )
 
 

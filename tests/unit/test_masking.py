@@ -95,3 +95,20 @@ def test_linear_on_hostile_input() -> None:
 )
 def test_psk_value_without_equals(text: str, expected: str) -> None:
     assert mask_secrets(text) == expected
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # libreswan 3.32 ikev2_parent.c and Openswan 2.6 ikev2_parent.c: protocol names are the evidence.
+        '"westnet-eastnet-ikev2-major" #1: STATE_PARENT_I1: received unauthenticated v2N_INVALID_MAJOR_VERSION - ignored',
+        '"aws-vpn-1" #1: sending encrypted notification ISAKMP_v2_CREATE_CHILD_SA/v2N_NO_PROPOSAL_CHOSEN to 198.51.100.7:500',
+        '"aws-vpn-1" #1: STATE_V2_ESTABLISHED_IKE_SA: retransmission; will wait 0.5 seconds for response',
+    ],
+)
+def test_protocol_identifiers_are_not_masked(line: str) -> None:
+    assert mask_secrets(line) == line
+
+
+def test_random_tokens_with_underscores_are_still_masked() -> None:
+    assert mask_secrets("token Ab9_xK2m_Qr7t_Zz8yWv4u3s2r1q") == "token ****"

@@ -1,0 +1,218 @@
+"""charon (strongSwan 4.x-6.x, and pfSense, OPNsense, VyOS, Android I/charon that print it) and Junos kmd:
+the message strings for selectors, phase 2, identities, rekeying, IPsec mode and IKE version, read through
+the protocol layer to the right category, with and without the prefixes the products add.
+
+Message texts are charon's own format strings (file named beside each, github.com/strongswan/strongswan at
+3b902ea59b, and the same strings at tags 4.6.4, 5.0.0, 5.5.3 and 5.9.0 where the wording differed) filled
+with real-looking values; Junos lines follow the kmd messages of Juniper's system log reference. Addresses
+are documentation ranges (RFC 5737) or the libreswan test network (192.1.2.0/24).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from lab.analyzer import analyze_text
+from lab.analyzer.protocol import reason_meaning
+
+
+def primary_of(text: str) -> str | None:
+    primary = analyze_text(text).primary
+    return primary.category if primary else None
+
+
+# The prefixes a charon line comes with: syslog with the <conn|N> prefix (pfSense, VyOS 1.3+), bare
+# charon: (OPNsense, older VyOS), Android logcat, and none (ipsec up / swanctl --initiate output).
+PREFIXES = (
+    "Nov 30 03:12:44 fw1 charon[24311]: 14[IKE] <con1|7> ",
+    "charon: 09[IKE] ",
+    "11-30 03:12:44.512 I/charon ( 2211): 09[IKE] ",
+    "",
+)
+
+CHARON_LINES = [
+    # src/libcharon/sa/ikev2/tasks/ike_init.c
+    ("peer's key exchange method selection invalid", "phase1_proposal_mismatch"),
+    ("peer DH group selection invalid", "phase1_proposal_mismatch"),  # 5.x wording
+    # src/libcharon/sa/ikev1/tasks/aggressive_mode.c
+    ("DH group selection failed", "phase1_proposal_mismatch"),
+    # src/libcharon/sa/ikev2/task_manager_v2.c and ikev1/task_manager_v1.c
+    ("no IKE config found for 198.51.100.20...203.0.113.10, sending NO_PROPOSAL_CHOSEN", "auth_failure"),
+    # src/libcharon/sa/ikev1/phase1.c
+    ("found 1 matching config, but none allows pre-shared key authentication using Aggressive Mode",
+     "ike_mode_mismatch"),
+    # src/libcharon/sa/ikev1/tasks/xauth.c, aggressive_mode.c
+    ("XAuth username 'jdoe' does not match to configured username 'vpnuser'", "auth_failure"),
+    ("own identity not known", "auth_failure"),
+    # src/libcharon/sa/ikev1/tasks/quick_mode.c
+    ("remote traffic selector missing in configuration", "traffic_selector_mismatch"),
+    ("negotiated DH group MODP_768 not supported", "phase1_proposal_mismatch"),
+    # src/libcharon/sa/ikev2/tasks/child_create.c
+    ("not using transport mode, connection NATed", "ipsec_mode_mismatch"),
+    ("not using BEET mode, not host-to-host", "ipsec_mode_mismatch"),
+    ("TRANSPORT mode requested by responder is unacceptable", "ipsec_mode_mismatch"),
+    ("unable to install inbound and outbound IPsec SA (SAD) in kernel", "rekey_issue"),
+    # src/libcharon/sa/ikev1/task_manager_v1.c, ikev2/task_manager_v2.c
+    ("received quick mode request for unestablished IKE_SA, ignored", "rekey_issue"),
+    ("received CREATE_CHILD_SA request for unestablished IKE_SA, rejected", "rekey_issue"),
+]
+
+
+@pytest.mark.parametrize("prefix", PREFIXES, ids=["syslog-conn", "charon", "android", "bare"])
+@pytest.mark.parametrize(("message", "category"), CHARON_LINES, ids=[m[:40] for m, _ in CHARON_LINES])
+def test_charon_message_with_every_prefix(prefix: str, message: str, category: str) -> None:
+    assert primary_of(prefix + message + "\n") == category
+
+
+def test_pfs_group_the_peer_asks_for_in_create_child_sa_is_phase_2() -> None:
+    # child_create.c: the responder's INVALID_KE_PAYLOAD asks for a group the initiator does not offer.
+    log = """\
+Nov 30 03:20:01 gw charon[1234]: 05[IKE] <aws-tunnel-1|2> establishing CHILD_SA aws-tunnel-1{3}
+Nov 30 03:20:01 gw charon[1234]: 05[ENC] <aws-tunnel-1|2> generating CREATE_CHILD_SA request 4 [ SA No KE TSi TSr ]
+Nov 30 03:20:01 gw charon[1234]: 13[ENC] <aws-tunnel-1|2> parsed CREATE_CHILD_SA response 4 [ N(INVAL_KE) ]
+Nov 30 03:20:01 gw charon[1234]: 13[IKE] <aws-tunnel-1|2> requested DH group MODP_1024 not contained in any of our proposals
+"""
+    assert primary_of(log) == "phase2_proposal_mismatch"
+
+
+def test_transport_mode_refused_with_no_proposal_chosen_is_an_ipsec_mode_mismatch() -> None:
+    # A Child SA that asks for transport mode (N(USE_TRANSP)) is host-to-host; refused with NO_PROPOSAL_CHOSEN
+    # after the IKE SA's algorithms were accepted and with no ESP proposal listing, the mode is what differs
+    # (libreswan refuses a mode it does not allow that way). Lines in charon's format (ike_init.c, ike_auth.c,
+    # child_create.c).
+    log = """\
+initiating IKE_SA host-host[1] to 192.1.2.23
+generating IKE_SA_INIT request 0 [ SA KE No N(NATD_S_IP) N(NATD_D_IP) N(FRAG_SUP) N(HASH_ALG) N(REDIR_SUP) ]
+parsed IKE_SA_INIT response 0 [ SA KE No N(FRAG_SUP) N(NATD_S_IP) N(NATD_D_IP) ]
+selected proposal: IKE:AES_CBC_128/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048
+establishing CHILD_SA host-host{1}
+generating IKE_AUTH request 1 [ IDi N(INIT_CONTACT) IDr AUTH N(USE_TRANSP) SA TSi TSr N(MOBIKE_SUP) ]
+parsed IKE_AUTH response 1 [ IDr AUTH N(NO_PROP) ]
+IKE_SA host-host[1] established between 192.1.2.45[west]...192.1.2.23[east]
+received NO_PROPOSAL_CHOSEN notify, no CHILD_SA built
+failed to establish CHILD_SA, keeping IKE_SA
+"""
+    assert primary_of(log) == "ipsec_mode_mismatch"
+    # Without the transport-mode request it stays a phase 2 proposal mismatch.
+    assert primary_of(log.replace(" N(USE_TRANSP)", "")) == "phase2_proposal_mismatch"
+
+
+# ---- Junos kmd: errors named in words --------------------------------------------------------------------
+
+JUNOS = "<27>1 2023-07-04T12:22:36.461+10:00 SRX1 kmd 9812 - - "
+JUNOS_TAIL = (". IKE Version: 2, VPN: vpn-aws-1 Gateway: gw-aws-1, Local: 198.51.100.1/500, "
+              "Remote: 203.0.113.10/500, Local IKE-ID: 198.51.100.1, Remote IKE-ID: 203.0.113.10, VR-ID: 0, "
+              "Role: Responder")
+
+
+@pytest.mark.parametrize(("error", "category"), [
+    ("No proposal chosen", "phase1_proposal_mismatch"),
+    ("Authentication failed", "auth_failure"),
+    ("TS unacceptable", "traffic_selector_mismatch"),
+    ("Peer's IKE-ID validation failed", "auth_failure"),
+    ("Traffic selectors are not acceptable", "traffic_selector_mismatch"),
+    ("Timed out", "peer_unreachable"),
+])
+def test_junos_negotiation_error_words(error: str, category: str) -> None:
+    assert primary_of(JUNOS + "IKE negotiation failed with error: " + error + JUNOS_TAIL + "\n") == category
+
+
+def test_junos_vpn_down_alarm_without_a_reason_names_no_cause() -> None:
+    # KMD_VPN_DOWN_ALARM_USER says the SAs are gone, not who ended them.
+    line = (JUNOS + "KMD_VPN_DOWN_ALARM_USER: VPN vpn-aws-1 from 203.0.113.10 is down. Local-ip: 198.51.100.1, "
+            "gateway name: gw-aws-1, vpn name: vpn-aws-1, tunnel-id: 131073, local tunnel-if: st0.1\n")
+    assert primary_of(line) is None
+    with_reason = line.rstrip("\n") + ", Reason: Received delete from peer\n"
+    assert primary_of(with_reason) == "ike_sa_deleted_by_peer"
+    assert primary_of(line.rstrip("\n") + ", SA Type: Static, Reason: DPD failure\n") == "dpd_timeout"
+    # A reason that names no stage names no cause.
+    assert primary_of(line.rstrip("\n") + ", SA Type: Static, Reason: IKE SA negotiation failed\n") is None
+
+
+@pytest.mark.parametrize(("name", "meaning"), [
+    ("TS_NOT_ACCEPTABLE", "ts_unacceptable"),
+    ("PROXY_IDS_DO_NOT_MATCH", "ts_unacceptable"),
+    ("PROPOSAL_MISMATCH", "no_proposal"),
+    ("PEER'S_IKE_ID_VALIDATION_FAILED", "auth_failed"),
+    ("PRE_SHARED_KEY_MISMATCH", "auth_failed"),
+    ("TIMED_OUT", "give_up"),
+    ("DPD_FAILURE", "dpd_dead"),
+    ("PEER_IS_DEAD", "dpd_dead"),
+    ("DEAD_PEER_DETECTION_TIMEOUT", "dpd_dead"),
+    ("IKE_SA_NEGOTIATION_FAILED", None),
+    # RFC 2408 section 3.14.1 error types the notify table does not list
+    ("INVALID_TRANSFORM_ID", "no_proposal"),
+    ("ATTRIBUTES_NOT_SUPPORTED", "no_proposal"),
+    ("BAD_PROPOSAL_SYNTAX", "no_proposal"),
+    ("CERTIFICATE_UNAVAILABLE", "auth_failed"),
+    ("INVALID_KEY_INFORMATION", None),
+    ("UNSUPPORTED_CRITICAL_PAYLOAD", None),
+    # Informational notifies name no failure: they stay informational.
+    ("AUTH_LIFETIME", None),
+    ("SIGNATURE_HASH_ALGORITHMS", None),
+    ("USE_TRANSPORT_MODE", None),
+    ("MULTIPLE_AUTH_SUPPORTED", None),
+])
+def test_reason_words(name: str, meaning: str | None) -> None:
+    assert reason_meaning(name) == meaning
+
+
+# ---- two peers' logs in one paste: the refusing side's reason, not the other side's echo ---------------------
+
+def test_two_sided_paste_names_the_responders_reason_not_the_initiators_echo() -> None:
+    # The initiator only sees NO_PROPOSAL_CHOSEN in IKE_SA_INIT (a phase 1 refusal in the peer's words); the
+    # responder's own log says why it refused: no connection names these addresses. charon's strings from
+    # ike_init.c, task_manager_v2.c.
+    initiator = """\
+initiating IKE_SA gw-gw[1] to 203.0.113.10
+generating IKE_SA_INIT request 0 [ SA KE No N(NATD_S_IP) N(NATD_D_IP) N(FRAG_SUP) N(HASH_ALG) N(REDIR_SUP) ]
+parsed IKE_SA_INIT response 0 [ N(NO_PROP) ]
+received NO_PROPOSAL_CHOSEN notify error
+"""
+    responder = """\
+parsed IKE_SA_INIT request 0 [ SA KE No N(NATD_S_IP) N(NATD_D_IP) N(FRAG_SUP) N(HASH_ALG) N(REDIR_SUP) ]
+no IKE config found for 203.0.113.10...198.51.100.20, sending NO_PROPOSAL_CHOSEN
+generating IKE_SA_INIT response 0 [ N(NO_PROP) ]
+"""
+    assert primary_of(initiator) == "phase1_proposal_mismatch"  # one side only: the peer's word is all there is
+    assert primary_of(initiator + responder) == "auth_failure"
+    assert primary_of(responder + initiator) == "auth_failure"
+
+
+def test_two_sided_proposal_mismatch_stays_a_proposal_mismatch() -> None:
+    # Both sides agree on the stage: the responder lists what it received and what it has.
+    log = """\
+initiating IKE_SA gw-gw[1] to 203.0.113.10
+parsed IKE_SA_INIT response 0 [ N(NO_PROP) ]
+received NO_PROPOSAL_CHOSEN notify error
+received proposals: IKE:3DES_CBC/HMAC_SHA1_96/PRF_HMAC_SHA1/MODP_1024
+configured proposals: IKE:AES_CBC_256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048
+received proposals unacceptable
+generating IKE_SA_INIT response 0 [ N(NO_PROP) ]
+"""
+    assert primary_of(log) == "phase1_proposal_mismatch"
+
+
+@pytest.mark.parametrize("line", [
+    # eap_authenticator.c "%N method failed", libtls tls_alert.c, tnccs_20 / tnc_pdp recommendations
+    "Nov 30 03:14:02 vpn charon[812]: 11[IKE] <rw-eap|3> EAP_TTLS method failed",
+    "09[TLS] <rw-eap|3> sending fatal TLS alert 'certificate unknown'",
+    "06[TNC] PB-TNC access recommendation is 'Access Denied'",
+    "16[TNC] final recommendation is 'isolate' and evaluation is 'non-compliant minor'",
+])
+def test_eap_tls_and_tnc_refusals_are_authentication_failures(line: str) -> None:
+    assert primary_of(line + "\n") == "auth_failure"
+
+
+def test_two_charon_processes_in_one_paste_are_two_logs() -> None:
+    # VyOS forum paste of both peers (datasets/real-logs/dev/vyos-v2-psk-mismatch-two-sided.log): no host names,
+    # but two charon process ids; each side is read on its own, and the responder's MAC mismatch is the cause.
+    from lab import DATASETS_DIR
+
+    text = (DATASETS_DIR / "real-logs" / "dev" / "vyos-v2-psk-mismatch-two-sided.log").read_text(encoding="utf-8")
+    result = analyze_text(text)
+    assert result.streams == 2
+    assert result.primary is not None and result.primary.category == "auth_failure"
+    # One process only: one log, whatever the thread numbers.
+    one = "\n".join(line for line in text.splitlines() if "[2440]" in line) + "\n"
+    assert analyze_text(one).streams == 1

@@ -1,0 +1,401 @@
+"""pluto's wording in every major version: Openswan 2.6, libreswan 3.x, 4.x and 5.x.
+
+Each log is written in the daemon's exact format from its message strings (the source file at the
+named tag or commit), with real-looking values; the same log is read with and without a syslog or
+timestamp prefix, and in a web GUI's newest-first order when its lines carry timestamps.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from lab.analyzer import analyze_text
+from lab.analyzer.protocol import exchange_name, order_votes
+from lab.analyzer.scan import Scanner
+
+PREFIXES = {
+    "none": lambda i: "",
+    "syslog": lambda i: f"Nov 29 10:{i // 60:02d}:{i % 60:02d} gw1 pluto[2211]: ",
+    "timestamp": lambda i: f"Nov 29 10:{i // 60:02d}:{i % 60:02d}.{i * 1371 % 1000000:06d}: ",
+    "journal": lambda i: f"2026-11-29T10:{i // 60:02d}:{i % 60:02d}.123456+00:00 gw1 pluto[2211]: ",
+    "whack": lambda i: "002 ",
+}
+
+
+def _render(body: str, prefix: str, newest_first: bool = False) -> str:
+    lines = [PREFIXES[prefix](i * 3) + line for i, line in enumerate(body.strip().splitlines())]
+    return "\n".join(reversed(lines) if newest_first else lines) + "\n"
+
+
+# Openswan 2.6: programs/pluto/ikev1_quick.c ("initiating Quick Mode %s%s {using isakmp#%lu msgid:%08x
+# proposal=%s pfsgroup=%s}", " to replace #%lu") and timer.c ("max number of retransmissions (%d) reached
+# %s%s", ".  No acceptable response to our first Quick Mode message: perhaps peer likes no proposal").
+OPENSWAN_QUICK_MODE_REKEY_UNANSWERED = """\
+"aws-vpn-1" #19: STATE_MAIN_I4: ISAKMP SA established {auth=OAKLEY_PRESHARED_KEY cipher=aes_128 prf=oakley_sha group=modp1024}
+"aws-vpn-1" #20: STATE_QUICK_I2: sent QI2, IPsec SA established tunnel mode {ESP=>0x7f3c1a22 <0x2d9e4b10 xfrm=AES_128-HMAC_SHA1 NATOA=none NATD=none DPD=enabled}
+"aws-vpn-1" #21: initiating Quick Mode PSK+ENCRYPT+TUNNEL+PFS+UP+SAREFTRACK to replace #20 {using isakmp#19 msgid:5e7ac0de proposal=AES(12)_128-SHA1(2)_160 pfsgroup=OAKLEY_GROUP_MODP1024}
+"aws-vpn-1" #21: max number of retransmissions (2) reached STATE_QUICK_I1.  No acceptable response to our first Quick Mode message: perhaps peer likes no proposal
+"""
+# Openswan 2.6: programs/pluto/ikev1.c "ignoring informational payload, type %s msgid=%08x".
+OPENSWAN_QUICK_MODE_REKEY_REFUSED = """\
+"aws-vpn-1" #20: STATE_QUICK_I2: sent QI2, IPsec SA established tunnel mode {ESP=>0x7f3c1a22 <0x2d9e4b10 xfrm=AES_128-HMAC_SHA1 NATOA=none NATD=none DPD=enabled}
+"aws-vpn-1" #21: initiating Quick Mode PSK+ENCRYPT+TUNNEL+PFS+UP+SAREFTRACK to replace #20 {using isakmp#19 msgid:5e7ac0de proposal=AES(12)_128-SHA1(2)_160 pfsgroup=OAKLEY_GROUP_MODP1024}
+"aws-vpn-1" #19: ignoring informational payload, type NO_PROPOSAL_CHOSEN msgid=00000000
+"aws-vpn-1" #21: max number of retransmissions (2) reached STATE_QUICK_I1.  No acceptable response to our first Quick Mode message: perhaps peer likes no proposal
+"""
+# libreswan 3.x IKEv2 (v3.27 programs/pluto/ikev2_parent.c, timer.c): the Child SA rekey runs in state
+# STATE_V2_REKEY_CHILD_I, the IKE SA rekey in STATE_V2_REKEY_IKE_I; "%s: retransmission; will wait %s
+# seconds for response", "%s: %ld second timeout exceeded after %lu retransmits.  No response (or no
+# acceptable response) to our IKEv2 message".
+LIBRESWAN3_CHILD_REKEY_UNANSWERED = """\
+"aws-vpn-1" #2: STATE_PARENT_I3: PARENT SA established tunnel mode {ESP=>0xcafe1234 <0x1a2b3c4d xfrm=AES_CBC_256-HMAC_SHA2_256_128 NATOA=none NATD=none DPD=active}
+"aws-vpn-1" #3: STATE_V2_REKEY_CHILD_I: retransmission; will wait 0.5 seconds for response
+"aws-vpn-1" #3: STATE_V2_REKEY_CHILD_I: retransmission; will wait 1 seconds for response
+"aws-vpn-1" #3: STATE_V2_REKEY_CHILD_I: 60 second timeout exceeded after 7 retransmits.  No response (or no acceptable response) to our IKEv2 message
+"""
+LIBRESWAN3_IKE_REKEY_UNANSWERED = """\
+"aws-vpn-1" #2: STATE_PARENT_I3: PARENT SA established tunnel mode {ESP=>0xcafe1234 <0x1a2b3c4d xfrm=AES_CBC_256-HMAC_SHA2_256_128 NATOA=none NATD=none DPD=active}
+"aws-vpn-1" #4: STATE_V2_REKEY_IKE_I: retransmission; will wait 0.5 seconds for response
+"aws-vpn-1" #4: STATE_V2_REKEY_IKE_I: 60 second timeout exceeded after 7 retransmits.  No response (or no acceptable response) to our IKEv2 message
+"""
+# libreswan 3.x ikev2.c: "dropping unexpected %s message containing %s notification; message payloads:
+# ...; encrypted payloads: ...; missing payloads: ..." for the peer's refusal of the rekey.
+LIBRESWAN3_CHILD_REKEY_REFUSED = """\
+"aws-vpn-1" #1: STATE_PARENT_I2: sent v2I2, expected v2R2 {auth=IKEv2 cipher=AES_CBC_256 integ=HMAC_SHA2_256_128 prf=HMAC_SHA2_256 group=MODP2048}
+"aws-vpn-1" #2: STATE_PARENT_I3: PARENT SA established tunnel mode {ESP=>0xcafe1234 <0x1a2b3c4d xfrm=AES_CBC_256-HMAC_SHA2_256_128 NATOA=none NATD=none DPD=active}
+"aws-vpn-1" #3: dropping unexpected CREATE_CHILD_SA message containing NO_PROPOSAL_CHOSEN notification; message payloads: SK; encrypted payloads: N; missing payloads: SA,Ni,TSi,TSr
+"""
+# libreswan 3.x: STATE_V2_CREATE_I adds a Child SA; it replaces none (not a rekey).
+LIBRESWAN3_NEW_CHILD_UNANSWERED = """\
+"aws-vpn-1" #2: STATE_PARENT_I3: PARENT SA established tunnel mode {ESP=>0xcafe1234 <0x1a2b3c4d xfrm=AES_CBC_256-HMAC_SHA2_256_128 NATOA=none NATD=none DPD=active}
+"aws-vpn-1" #3: STATE_V2_CREATE_I: retransmission; will wait 0.5 seconds for response
+"aws-vpn-1" #3: STATE_V2_CREATE_I: 60 second timeout exceeded after 7 retransmits.  No response (or no acceptable response) to our IKEv2 message
+"""
+# libreswan 4.10 programs/pluto/ikev2_create_child_sa.c: "initiating rekey to replace %s SA #%lu",
+# "sent CREATE_CHILD_SA request to rekey IPsec SA", "CREATE_CHILD_SA failed with error notification %s",
+# "rekey of Child SA abandoned".
+LIBRESWAN4_CHILD_REKEY_TS_REFUSED = """\
+"aws-vpn-1"[1] 203.0.113.10 #2: established Child SA; IPsec tunnel [10.0.0.0-10.0.0.255:0-65535 0] -> [172.31.0.0-172.31.255.255:0-65535 0] {ESP=>0xcafe1234 <0x1a2b3c4d xfrm=AES_CBC_256-HMAC_SHA2_256_128 NATOA=none NATD=none DPD=active}
+"aws-vpn-1"[1] 203.0.113.10 #3: initiating rekey to replace Child SA #2
+"aws-vpn-1"[1] 203.0.113.10 #3: sent CREATE_CHILD_SA request to rekey IPsec SA
+"aws-vpn-1"[1] 203.0.113.10 #3: CREATE_CHILD_SA failed with error notification TS_UNACCEPTABLE
+"""
+LIBRESWAN4_CHILD_REKEY_ABANDONED = """\
+"aws-vpn-1"[1] 203.0.113.10 #3: initiating rekey to replace Child SA #2
+"aws-vpn-1"[1] 203.0.113.10 #1: rekey of Child SA abandoned
+"""
+
+
+@pytest.mark.parametrize(
+    ("body", "category"),
+    [
+        (OPENSWAN_QUICK_MODE_REKEY_UNANSWERED, "rekey_issue"),
+        (OPENSWAN_QUICK_MODE_REKEY_REFUSED, "rekey_issue"),
+        (LIBRESWAN3_CHILD_REKEY_UNANSWERED, "rekey_issue"),
+        (LIBRESWAN3_IKE_REKEY_UNANSWERED, "rekey_issue"),
+        (LIBRESWAN3_CHILD_REKEY_REFUSED, "rekey_issue"),
+        (LIBRESWAN3_NEW_CHILD_UNANSWERED, "peer_unreachable"),
+        (LIBRESWAN4_CHILD_REKEY_TS_REFUSED, "rekey_issue"),
+        (LIBRESWAN4_CHILD_REKEY_ABANDONED, "rekey_issue"),
+    ],
+)
+@pytest.mark.parametrize("prefix", list(PREFIXES))
+def test_pluto_rekeys_in_every_wording_and_prefix(body: str, category: str, prefix: str) -> None:
+    primary = analyze_text(_render(body, prefix)).primary
+    assert primary is not None and primary.category == category
+
+
+@pytest.mark.parametrize(
+    "body",
+    [OPENSWAN_QUICK_MODE_REKEY_UNANSWERED, LIBRESWAN3_CHILD_REKEY_UNANSWERED, LIBRESWAN3_CHILD_REKEY_REFUSED,
+     LIBRESWAN4_CHILD_REKEY_TS_REFUSED],
+)
+@pytest.mark.parametrize("prefix", ["none", "syslog", "timestamp", "journal"])
+def test_pluto_rekeys_pasted_newest_first(body: str, prefix: str) -> None:
+    analysis = analyze_text(_render(body, prefix, newest_first=True))
+    assert analysis.primary is not None and analysis.primary.category == "rekey_issue"
+
+
+def test_a_quick_mode_rekey_timing_out_orders_a_two_line_paste() -> None:
+    # Without timestamps: the retransmission limit of a state comes after the state was initiated.
+    lines = OPENSWAN_QUICK_MODE_REKEY_UNANSWERED.strip().splitlines()[2:]
+    assert order_votes(lines) == (1, 0)
+    assert order_votes(list(reversed(lines))) == (0, 1)
+    primary = analyze_text("\n".join(reversed(lines))).primary
+    assert primary is not None and primary.category == "rekey_issue"
+
+
+def test_doubling_retransmission_waits_order_the_lines() -> None:
+    lines = LIBRESWAN3_CHILD_REKEY_UNANSWERED.strip().splitlines()[1:]
+    up, down = order_votes(lines)
+    assert up > 0 and down == 0
+    up, down = order_votes(list(reversed(lines)))
+    assert down > 0 and up == 0
+
+
+def test_libreswan3_state_names() -> None:
+    assert exchange_name("STATE_V2_REKEY_CHILD_I") == "CREATE_CHILD_SA"
+    assert exchange_name("STATE_V2_CREATE_I") == "CREATE_CHILD_SA"
+    assert exchange_name("NEW_CHILD_I1") == "CREATE_CHILD_SA"
+    assert exchange_name("STATE_PARENT_I2") == "IKE_AUTH"
+
+
+@pytest.mark.parametrize(
+    ("line", "category"),
+    [
+        # libreswan 3.20 programs/pluto/ikev2_parent.c
+        ("packet from 198.51.100.7:500: initial parent SA message received on 203.0.113.10:500 but no suitable "
+         "connection found with IKEv2 policy", "ike_version_mismatch"),
+        # libreswan 3.32 programs/pluto/demux.c
+        ("packet from 198.51.100.7:500: message contains unsupported IKE major version '2'", "ike_version_mismatch"),
+        # libreswan 4.10 programs/pluto/ikev1.c (before "global" was added to the wording)
+        ("packet from 198.51.100.7:500: rejecting IKEv1 packet as policy is set to reject all IKEv1 packets",
+         "ike_version_mismatch"),
+        # Openswan 2.6 programs/pluto/ikev2_parent_R1.c and connections.c
+        ("packet from 198.51.100.7:500: connection refused, IKEv2 not authorized", "ike_version_mismatch"),
+        ("packet from 198.51.100.7:500: connection aws-vpn-1 (policy=PSK+ENCRYPT+TUNNEL+PFS+UP+SAREFTRACK) would "
+         "have matched, but ike version policy was wrong", "ike_version_mismatch"),
+        # libreswan 3.32 programs/pluto/ikev1.c: an IKEv2 payload (type 33) where IKEv1 expects its own
+        ("packet from 198.51.100.7:500: Main Mode message ignored because it contains an unknown or unexpected "
+         "payload type (ISAKMP_NEXT_v2SA) at the outermost level", "ike_version_mismatch"),
+        # libreswan 3.20 / 4.5 programs/pluto/ikev2_child.c
+        ('"aws-vpn-1" #2: Initiator policy is tunnel, responder sends v2N_USE_TRANSPORT_MODE notification in '
+         "inR2, ignoring it", "ipsec_mode_mismatch"),
+        # Openswan 2.6 programs/pluto/ikev2_child.c
+        ('"aws-vpn-1" #2: received TSi[0] selector with range 10.0.0.0~10.0.0.255, incompatible with TRANSPORT '
+         "mode -- refusing", "ipsec_mode_mismatch"),
+        # libreswan 5.0 programs/pluto/ikev2_ts.c (lower case since 5.0)
+        ('"aws-vpn-1"[1] 198.51.100.7 #1: no IKEv2 connection found with compatible Traffic Selectors',
+         "traffic_selector_mismatch"),
+        # libreswan programs/pluto/keys.c at 0c4e3ecc
+        ('"westnet-eastnet-ikev2" #1: private key matching certificate west has type ECDSA but RSA is needed',
+         "auth_failure"),
+    ],
+)
+def test_pluto_version_mode_selector_and_key_lines(line: str, category: str) -> None:
+    primary = analyze_text(line + "\n").primary
+    assert primary is not None and primary.category == category
+
+
+def test_openswan_informational_payload_wording_in_main_mode_is_phase_1() -> None:
+    text = (
+        '"aws-vpn-1" #1: STATE_MAIN_I3: sent MI3, expecting MR3\n'
+        '"aws-vpn-1" #1: ignoring informational payload, type PAYLOAD_MALFORMED msgid=00000000\n'
+    )
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.category == "auth_failure"
+
+
+def test_openswan_invalid_id_information_after_quick_mode_is_selectors() -> None:
+    text = (
+        '"aws-vpn-1" #1: STATE_MAIN_I4: ISAKMP SA established {auth=OAKLEY_PRESHARED_KEY cipher=aes_128 '
+        "prf=oakley_sha group=modp1024}\n"
+        '"aws-vpn-1" #2: initiating Quick Mode PSK+ENCRYPT+TUNNEL+PFS+UP+SAREFTRACK {using isakmp#1 '
+        "msgid:5e7ac0de proposal=AES(12)_128-SHA1(2)_160 pfsgroup=OAKLEY_GROUP_MODP1024}\n"
+        '"aws-vpn-1" #1: ignoring informational payload, type INVALID_ID_INFORMATION msgid=00000000\n'
+    )
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.category == "traffic_selector_mismatch"
+
+
+# Openswan 2.6 timer.c and libreswan 3.0-3.10: "%s: retransmission; will wait %lus for response";
+# libreswan 3.16-3.22: "%s: retransmission; will wait %lums for response".
+OPENSWAN_MAIN_MODE_UNANSWERED = """\
+"aws-vpn-1" #1: initiating Main Mode
+"aws-vpn-1" #1: STATE_MAIN_I1: retransmission; will wait 20s for response
+"aws-vpn-1" #1: STATE_MAIN_I1: retransmission; will wait 40s for response
+"aws-vpn-1" #1: max number of retransmissions (2) reached STATE_MAIN_I1.  No response (or no acceptable response) to our first IKE message
+"""
+LIBRESWAN316_CHILD_REKEY_UNANSWERED = """\
+"aws-vpn-1" #2: STATE_PARENT_I3: PARENT SA established tunnel mode {ESP=>0xcafe1234 <0x1a2b3c4d xfrm=AES_CBC_256-HMAC_SHA2_256_128 NATOA=none NATD=none DPD=active}
+"aws-vpn-1" #3: STATE_V2_REKEY_CHILD_I: retransmission; will wait 500ms for response
+"aws-vpn-1" #3: STATE_V2_REKEY_CHILD_I: retransmission; will wait 1000ms for response
+"aws-vpn-1" #3: max number of retransmissions (8) reached STATE_V2_REKEY_CHILD_I.  No response (or no acceptable response) to our IKEv2 message
+"""
+
+
+@pytest.mark.parametrize(
+    ("body", "category"),
+    [(OPENSWAN_MAIN_MODE_UNANSWERED, "peer_unreachable"), (LIBRESWAN316_CHILD_REKEY_UNANSWERED, "rekey_issue")],
+)
+def test_older_retransmission_wait_units(body: str, category: str) -> None:
+    analysis = analyze_text(body)
+    assert analysis.primary is not None and analysis.primary.category == category
+    assert sum(f.event == "retransmit" for f in analysis.findings) + sum(
+        e.event == "retransmit" for e in analysis.primary.chain
+    ) >= 2
+    up, down = order_votes(body.splitlines())
+    assert up > 0 and down == 0
+
+
+# libreswan 4.x (programs/pluto/ikev2_create_child_sa.c, ikev2_ike_sa_init.c; the lines of
+# https://github.com/libreswan/libreswan/issues/514): the IKE SA's rekey goes unanswered and the IKE SA is
+# re-authenticated before it completes.
+IKE_REKEY_UNANSWERED_THEN_REAUTHENTICATED = """\
+"road-east-x509-ipv4"[1] 192.1.2.23 #2: established Child SA; IPsec tunnel [192.0.2.100-192.0.2.100:0-65535 0] -> [0.0.0.0-255.255.255.255:0-65535 0] {ESPinUDP=>0xaca6680e <0xc2f360be xfrm=AES_GCM_16_256-NONE NATD=192.1.2.23:4500 DPD=passive}
+"road-east-x509-ipv4"[1] 192.1.2.23 #3: initiating rekey to replace IKE SA #1
+"road-east-x509-ipv4"[1] 192.1.2.23 #3: sent CREATE_CHILD_SA request to rekey IKE SA
+"road-east-x509-ipv4"[1] 192.1.2.23 #1: STATE_V2_ESTABLISHED_IKE_SA: retransmission; will wait 2 seconds for response
+"road-east-x509-ipv4"[1] 192.1.2.23 #1: initiate reauthentication of IKE SA
+"road-east-x509-ipv4"[1] 192.1.2.23 #4: initiating IKEv2 connection to replace established IKE SA #1
+"road-east-x509-ipv4"[1] 192.1.2.23 #4: sent IKE_SA_INIT request
+"""
+
+
+def test_an_ike_sa_replaced_while_its_rekey_is_unanswered_is_a_rekey_problem() -> None:
+    analysis = analyze_text(IKE_REKEY_UNANSWERED_THEN_REAUTHENTICATED)
+    assert analysis.primary is not None and analysis.primary.category == "rekey_issue"
+    # the retransmission of the established IKE SA's state is the rekey's, not a liveness probe
+    assert all(f.category != "dpd_timeout" for f in analysis.findings)
+
+
+def test_an_answered_rekey_followed_by_a_reauthentication_is_no_problem() -> None:
+    lines = IKE_REKEY_UNANSWERED_THEN_REAUTHENTICATED.splitlines()
+    answered = lines[:4] + [
+        '"road-east-x509-ipv4"[1] 192.1.2.23 #3: initiator rekeyed IKE SA #1 {cipher=AES_GCM_16_256 integ=n/a '
+        "prf=HMAC_SHA2_512 ke=DH19}"
+    ] + lines[4:]
+    assert analyze_text("\n".join(answered) + "\n").primary is None
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '"road-east-x509-ipv4"[1] 192.1.2.23 #4: initiating IKEv2 connection to replace established IKE SA #1',
+        '"west" #2: sent INFORMATIONAL request to delete established Child SA using IKE SA #1',
+        '"west" #2: deleting established Child SA using IKE SA #1',
+    ],
+)
+def test_lines_naming_an_established_sa_they_replace_or_delete_are_no_establishment(line: str) -> None:
+    scanner = Scanner("libreswan")
+    scanner.feed(line + "\n")
+    assert [e.kind for e in scanner.result().events if e.kind == "established"] == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # libreswan 3.32 programs/pluto/ikev2_parent.c, 4.5 ikev2_create_child_sa.c
+        '"west/55x0" #458: CHILD SA to rekey #273 vanished abort this exchange',
+        '"aws-vpn-1"[1] 203.0.113.10 #12: Child SA to rekey #9 vanished abort this exchange',
+        # libreswan 3.32 programs/pluto/ikev2_rekey_now.c
+        "can not rekey IPsec SA, newest IPsec SA is SOS_NOBODY",
+    ],
+)
+def test_rekeys_pluto_abandons_before_sending(line: str) -> None:
+    primary = analyze_text(line + "\n").primary
+    assert primary is not None and primary.category == "rekey_issue"
+
+
+def test_openswan_child_sa_rekey_refused() -> None:
+    # Openswan 2.6.49 programs/pluto/ikev2_child.c: "starting rekey of CHILD SA for state=#%lu (expired) using
+    # PARENT SA #%lu as %s" and "received notification %u: %s".
+    text = (
+        '"openswan" #3: starting rekey of CHILD SA for state=#2 (expired) using PARENT SA #1 as INITIATOR\n'
+        '"openswan" #3: received notification 14: v2N_NO_PROPOSAL_CHOSEN\n'
+    )
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.category == "rekey_issue"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # libreswan 3.32 programs/pluto/ikev1_hash.c (IKEv1: the pre-shared keys differ)
+        "\"aws-vpn-1\" #1: received 'main_inI3_outR3' message HASH(1) data does not match computed value",
+        # Openswan 2.6 programs/pluto/ikev1.c
+        "\"aws-vpn-1\" #1: received 'informational' message HASH(1) data does not match computed value",
+        # libreswan 3.20 programs/pluto/keys.c
+        '"aws-vpn-1" #1: RSA Signature NOT verified',
+        # Openswan 2.6 programs/pluto/ikev1_main.c
+        '"aws-vpn-1" #1: unable to locate my private key for RSA Signature  (IKEv1 mainmode initiator)',
+        # Openswan 2.6 programs/pluto/ikev2_parent_R2.c
+        '"openswan" #1: No policy for initiator with id=@road (me:@gateway)',
+        # libreswan 3.32 programs/pluto/nss_cert_verify.c
+        "\"aws-vpn-1\"[1] 198.51.100.7 #1: certificate contains no subjectAltName extension to match ID_FQDN "
+        "'@road.example.com'",
+    ],
+)
+def test_authentication_failures_in_older_wording(line: str) -> None:
+    primary = analyze_text(line + "\n").primary
+    assert primary is not None and primary.category == "auth_failure"
+
+
+def test_libreswan3_esp_transform_refusals_list_the_proposals_of_a_phase_2_failure() -> None:
+    # libreswan 3.20 programs/pluto/ikev1_spdb_struct.c "IPsec encryption transform rejected: %s" and
+    # "no acceptable Proposal in IPsec SA".
+    text = (
+        '"aws-vpn-1" #2: responding to Quick Mode proposal {msgid:8f2d1c0a}\n'
+        '"aws-vpn-1" #2: IPsec encryption transform rejected: 3DES_CBC\n'
+        '"aws-vpn-1" #2: no acceptable Proposal in IPsec SA\n'
+    )
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.category == "phase2_proposal_mismatch"
+    assert primary.facts.get("proposals_received") == ["3DES_CBC"]
+    # a single refused transform is no failure by itself: the peer may accept another one
+    assert analyze_text('"aws-vpn-1" #2: ESP IPsec Transform [AES_CBC (256), HMAC_SHA2_256_128] refused\n').primary is None
+
+
+# Both peers' pluto logs pasted one after the other, without host names or timestamps (libreswan 4.x
+# wording, programs/pluto/ikev2_ike_sa_init.c and ikev2_ike_auth.c): each daemon numbers its states from #1.
+INITIATOR_THEN_RESPONDER = """\
+"aws-vpn-1" #1: initiating IKEv2 connection
+"aws-vpn-1" #1: sent IKE_SA_INIT request
+"aws-vpn-1" #1: sent IKE_AUTH request {cipher=AES_GCM_16_256 integ=n/a prf=HMAC_SHA2_512 group=MODP2048}
+"aws-vpn-1" #1: IKE SA authentication request rejected by peer: AUTHENTICATION_FAILED
+"aws-vpn-1"[1] 198.51.100.7 #1: processing decrypted IKE_AUTH request: SK{IDi,AUTH,SA,TSi,TSr}
+"aws-vpn-1"[1] 198.51.100.7 #1: Signature check (on @left) failed (wrong key?); tried *AwEAAb4x
+"aws-vpn-1"[1] 198.51.100.7 #1: responding to IKE_AUTH message (ID 1) from 198.51.100.7:500 with encrypted notification AUTHENTICATION_FAILED
+"""
+
+
+def test_a_pasted_second_pluto_log_is_read_on_its_own() -> None:
+    analysis = analyze_text(INITIATOR_THEN_RESPONDER)
+    assert analysis.primary is not None and analysis.primary.category == "auth_failure"
+    assert any("separate logs" in str(note) for note in analysis.notes)
+
+
+def test_a_gateway_answering_one_peer_and_initiating_another_is_one_log() -> None:
+    text = (
+        '"aws-vpn-1"[1] 198.51.100.7 #1: processing decrypted IKE_AUTH request: SK{IDi,AUTH,SA,TSi,TSr}\n'
+        '"aws-vpn-1"[1] 198.51.100.7 #1: responder established IKE SA; authenticated peer using authby=secret and '
+        "ID_IPV4_ADDR '198.51.100.7'\n"
+        '"aws-vpn-2" #2: initiating IKEv2 connection\n'
+        '"aws-vpn-2" #2: sent IKE_SA_INIT request\n'
+    )
+    assert not any("separate logs" in str(note) for note in analyze_text(text).notes)
+
+
+# Orderly rekeys in each version's wording: nothing to fix, whatever the prefix or order.
+HEALTHY_REKEYS = [
+    # libreswan 5.x programs/pluto/ikev2_create_child_sa.c
+    """\
+"aws-vpn-1" #2: initiator established Child SA using #1; IPsec tunnel [10.0.0.0/24===172.31.0.0/16] {ESP/ESN=>0xcafe1234 <0x1a2b3c4d xfrm=AES_GCM_16_256-NONE DPD=active}
+"aws-vpn-1" #3: initiating rekey to replace IKE SA #1 using IKE SA #1
+"aws-vpn-1" #3: sent CREATE_CHILD_SA request to rekey IKE SA #1 (using IKE SA #1)
+"aws-vpn-1" #3: initiator rekeyed IKE SA #1 {cipher=AES_GCM_16_256 integ=n/a prf=HMAC_SHA2_512 ke=DH19}
+"aws-vpn-1" #1: deleting IKE SA (ESTABLISHED_IKE_SA) aged 28800.1s and sending notification
+""",
+    # libreswan 4.x: one retransmission of the rekey, then its answer
+    """\
+"aws-vpn-1" #2: established Child SA; IPsec tunnel [10.0.0.0-10.0.0.255:0-65535 0] -> [172.31.0.0-172.31.255.255:0-65535 0] {ESP=>0xcafe1234 <0x1a2b3c4d xfrm=AES_CBC_256-HMAC_SHA2_256_128 NATOA=none NATD=none DPD=active}
+"aws-vpn-1" #3: initiating rekey to replace Child SA #2
+"aws-vpn-1" #3: sent CREATE_CHILD_SA request to rekey IPsec SA
+"aws-vpn-1" #1: STATE_V2_ESTABLISHED_IKE_SA: retransmission; will wait 0.5 seconds for response
+"aws-vpn-1" #3: established Child SA; IPsec tunnel [10.0.0.0-10.0.0.255:0-65535 0] -> [172.31.0.0-172.31.255.255:0-65535 0] {ESP=>0xcafe5555 <0x1a2b6666 xfrm=AES_CBC_256-HMAC_SHA2_256_128 NATOA=none NATD=none DPD=active}
+""",
+    # Openswan 2.6: a Quick Mode replacing an IPsec SA, answered after one retransmission
+    """\
+"aws-vpn-1" #21: initiating Quick Mode PSK+ENCRYPT+TUNNEL+PFS+UP+SAREFTRACK to replace #20 {using isakmp#19 msgid:5e7ac0de proposal=AES(12)_128-SHA1(2)_160 pfsgroup=OAKLEY_GROUP_MODP1024}
+"aws-vpn-1" #21: STATE_QUICK_I1: retransmission; will wait 20s for response
+"aws-vpn-1" #21: STATE_QUICK_I2: sent QI2, IPsec SA established tunnel mode {ESP=>0x99e449b2 <0x4edb3379 xfrm=AES_128-HMAC_SHA1 NATOA=none NATD=none DPD=enabled}
+"aws-vpn-1" #19: received Delete SA(0xd7c9d296) payload: deleting IPSEC State #20
+""",
+]
+
+
+@pytest.mark.parametrize("body", HEALTHY_REKEYS)
+@pytest.mark.parametrize("prefix", list(PREFIXES))
+@pytest.mark.parametrize("newest_first", [False, True])
+def test_orderly_rekeys_raise_no_alarm(body: str, prefix: str, newest_first: bool) -> None:
+    assert analyze_text(_render(body, prefix, newest_first)).primary is None
