@@ -48,6 +48,12 @@ SLOW_FIRST = (
     ("e2e/test_monitor.py::test_monitor_live_region", 9),
 )
 BROWSER_TEST_S = 3  # a browser test not listed above, on average
+# Browser tests that need the same extra browser profile (a phone, a Korean browser): kept in one group, so the
+# profile is started (and its first page compiled) on one worker only.
+SAME_PROFILE = (
+    ("e2e/test_monitor.py::test_the_inventory_reads", "e2e/test_scenario_lab.py::test_a_phone_gets"),
+    ("e2e/test_korean.py::test_browser_language_chooses", "e2e/test_learner_language.py::test_a_visitor_without"),
+)
 # Then by folder, the slowest tests per item first (a browser test takes seconds, a content check milliseconds).
 FOLDER_ORDER = ("e2e", "app", "aws", "store", "unit", "content")
 
@@ -83,16 +89,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 def browser_groups(nodeids: list[str], workers: int) -> dict[str, str]:
     """The browser tests dealt into one group per worker but one (at least two): longest first, each to the group
-    with the least work so far, so the groups end at about the same time. {nodeid: group name}."""
+    with the least work so far, so the groups end at about the same time, except that the tests of one SAME_PROFILE
+    entry share a group. {nodeid: group name}."""
     load = [0.0] * max(2, workers - 1)
     groups = {}
+    profile_group: dict[int, int] = {}  # SAME_PROFILE index -> group
     for nodeid in nodeids:
         if not nodeid.startswith("tests/e2e/"):
             continue
         i = _slow_index(nodeid)
-        least = load.index(min(load))
-        load[least] += SLOW_FIRST[i][1] if i is not None else BROWSER_TEST_S
-        groups[nodeid] = f"browser-{least}"
+        profile = next((k for k, keys in enumerate(SAME_PROFILE) if any(key in nodeid for key in keys)), None)
+        group = profile_group.get(profile, load.index(min(load))) if profile is not None else load.index(min(load))
+        if profile is not None:
+            profile_group[profile] = group
+        load[group] += SLOW_FIRST[i][1] if i is not None else BROWSER_TEST_S
+        groups[nodeid] = f"browser-{group}"
     return groups
 
 

@@ -111,7 +111,7 @@ def test_monitor_simulation_shows_a_failure_from_its_script(page, app_url: str, 
 
 
 def test_the_inventory_reads_without_sideways_scrolling_on_a_phone_and_a_laptop(
-        browser, browser_contexts, page, app_url: str, tmp_path) -> None:
+        browser_contexts, page, app_url: str, tmp_path) -> None:
     """390 px: one card per connection, every column's label and value on the screen; 1400 px: the table, whose
     last column ("Category", after "Tunnels up") fits without the grid scrolling sideways."""
     from tests.e2e.conftest import context_for, keep_screenshot
@@ -122,7 +122,7 @@ def test_the_inventory_reads_without_sideways_scrolling_on_a_phone_and_a_laptop(
     scroller = page.locator('.st-key-monitor_inventory_table [data-testid="stDataFrame"] .dvn-scroller').first
     assert scroller.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), "the table scrolls sideways at 1400 px"
 
-    phone_profile = context_for(browser_contexts, browser, "390x844", viewport={"width": 390, "height": 844},
+    phone_profile = context_for(browser_contexts, None, "390x844", viewport={"width": 390, "height": 844},
                                 is_mobile=True, has_touch=True, device_scale_factor=2)
     with phone_profile.tab() as phone:
         phone.goto(f"{app_url}/monitor?replay=bgp-failover-s4")
