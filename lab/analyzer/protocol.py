@@ -498,17 +498,7 @@ def put_in_order(events: list[Event]) -> tuple[list[Event], bool, int]:
         for i, ev in enumerate(events, 1):
             ev.order = i
         return events, False, 1 if events else 0
-    up = down = 0
-    prev: float | None = None
-    for ev in events:
-        if ev.stamp is None:
-            continue
-        if prev is not None:
-            if ev.stamp > prev:
-                up += 1
-            elif ev.stamp < prev:
-                down += 1
-        prev = ev.stamp
+    up, down = _steps([ev.stamp for ev in events if ev.stamp is not None])
     # Without usable timestamps, the protocol's own order signals decide.
     newest_first = _newest_first_by_protocol(events) if up == 0 and down == 0 else down > up
     ordered = list(reversed(events)) if newest_first else list(events)
