@@ -238,6 +238,7 @@ class Scanner:
         self._context: Raw | None = None
         self.notes: list[Msg] = []
         self.truncated = False
+        self._result: ScanResult | None = None  # what result() gave, until the next block
         self.last_state_line = ""
         self._crlf_noted = False
         self._long_noted = False
@@ -308,6 +309,7 @@ class Scanner:
             self._feed(data.decode("utf-8"), data)
 
     def _feed(self, block: str, data: bytes) -> None:
+        self._result = None
         if self.requested == "auto":
             self._detect(block)
         elif not self.ranking.by_keyword:
@@ -525,6 +527,12 @@ class Scanner:
                 return
 
     def result(self) -> ScanResult:
+        """What the blocks fed so far hold; asked again before the next block, the same result."""
+        if self._result is None:
+            self._result = self._compute_result()
+        return self._result
+
+    def _compute_result(self) -> ScanResult:
         if self._pending:
             self._settle()
         tail = self._pending[0].events(0) if self._pending else list(self.tail)
