@@ -70,9 +70,10 @@ LOG_LINE = '{"event_timestamp": 0, "details": "AWS tunnel DPD timed out after 3 
 
 
 def seed_two_connections(
-    url: str, now: datetime | None = None, days: int = 1, tunnel_log: bool = False
+    url: str, now: datetime | None = None, days: int = 1, tunnel_log: bool = False, step_minutes: int = 30
 ) -> dict[str, list[str]]:
-    """Two connections (one static with a tunnel down, one BGP and healthy) and `days` of metrics.
+    """Two connections (one static with a tunnel down, one BGP and healthy) and `days` of metrics, one point
+    per `step_minutes`.
 
     With `tunnel_log`, the static connection publishes its tunnel log to CloudWatch Logs and the
     down tunnel's stream holds a DPD timeout. Returns {vpn_id: [tunnel ips]}.
@@ -119,7 +120,7 @@ def seed_two_connections(
         ]
         model.category = "VPN"
         made[vpn_id] = list(ips)
-        _put_week(cw, vpn_id, ips, statuses, now, days)
+        _put_week(cw, vpn_id, ips, statuses, now, days, step_minutes)
         if static and tunnel_log:
             _put_tunnel_log(url, vpn_id, ips[1], now)
     return made
@@ -142,9 +143,10 @@ def _put_tunnel_log(url: str, vpn_id: str, ip: str, now: datetime) -> None:
     logs.put_log_events(logGroupName=LOG_GROUP, logStreamName=stream, logEvents=[{"timestamp": when, "message": line}])
 
 
-def _put_week(cw: object, vpn_id: str, ips: tuple[str, ...], statuses: tuple[str, ...], now: datetime, days: int) -> None:
+def _put_week(cw: object, vpn_id: str, ips: tuple[str, ...], statuses: tuple[str, ...], now: datetime, days: int, step_minutes: int
+) -> None:
     start = now - timedelta(days=days)
-    step = timedelta(minutes=30)
+    step = timedelta(minutes=step_minutes)
     data = []
     for ip, status in zip(ips, statuses, strict=True):
         t = start

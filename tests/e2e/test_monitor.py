@@ -65,7 +65,7 @@ def live_app(moto_url: str) -> Iterator[str]:  # noqa: F811
     import urllib.request
 
     urllib.request.urlopen(urllib.request.Request(f"{moto_url}/moto-api/reset", method="POST"), timeout=600).close()
-    seed_two_connections(moto_url, days=7)
+    seed_two_connections(moto_url)  # the page opens on the last day
     with running_app({"AWS_ENDPOINT_URL": moto_url, **SLOW_MACHINE_ENV}) as url:
         yield url
 
