@@ -406,10 +406,17 @@ def resize(pg: object, width: int, height: int) -> None:
     settle(pg)
 
 
-def shoot_sizes(pg: object, folder: Path, name: str) -> None:
-    """Screenshots of `pg` at 1920x1080, 1400x900 and 390x844 (the viewport is restored afterwards)."""
+# Who looks at a page on which screens: a facilitator projects theirs in the training room and works on a laptop;
+# a participant follows on a laptop or a phone.
+FACILITATOR_SIZES = SHOT_SIZES[:2]
+PARTICIPANT_SIZES = SHOT_SIZES[1:]
+
+
+def shoot_sizes(pg: object, folder: Path, name: str, sizes: tuple[tuple[int, int], ...] = SHOT_SIZES) -> None:
+    """Screenshots of `pg` at 1920x1080, 1400x900 and 390x844, or at `sizes` (the viewport is restored
+    afterwards)."""
     before = pg.viewport_size  # type: ignore[attr-defined]
-    for w, h in SHOT_SIZES:
+    for w, h in sizes:
         resize(pg, w, h)
         save_shot(pg, folder, f"{name}-{w}x{h}", restore=False)  # the next size follows at once
     if before:

@@ -16,6 +16,8 @@ import pytest
 from lab.classes import create_class
 from lab.store import upgrade
 from tests.e2e.conftest import (
+    FACILITATOR_SIZES,
+    PARTICIPANT_SIZES,
     RUN_COUNTER_JS,
     SHOT_SCALE,
     SHOT_SIZES,
@@ -65,7 +67,7 @@ def test_participant_on_a_facilitator_on_b(browser, page, postgres, tmp_path: Pa
             p.get_by_role("textbox", name="Display name").fill("Mina <b>Park</b>")
             click_and_wait(p, p.get_by_test_id("stMain").get_by_role("button", name="Join", exact=True))
             p.get_by_text("No drill yet").wait_for()
-            shoot_sizes(p, tmp_path, "class-joined")
+            shoot_sizes(p, tmp_path, "class-joined", PARTICIPANT_SIZES)
             f.get_by_text("Live drill", exact=True).click()
             wait_idle(f)
             choose(f, f.get_by_test_id("stSelectbox").filter(has_text="Drill").first,
@@ -77,20 +79,20 @@ def test_participant_on_a_facilitator_on_b(browser, page, postgres, tmp_path: Pa
             # The drill's failure in words, not the script syntax.
             p.get_by_text("Customer gateway device down on cgw-a (Customer gateway A) at 60 s", exact=False).wait_for()
             assert p.get_by_text("cgw-down:cgw-a@60", exact=False).count() == 0
-            shoot_sizes(p, tmp_path, "class-drill-open")
+            shoot_sizes(p, tmp_path, "class-drill-open", PARTICIPANT_SIZES)
             p.get_by_text("30 s", exact=True).click()
             click_and_wait(p, p.get_by_role("button", name="Send answer"))
             p.get_by_text("Your answer is in").wait_for()
             # Server B's facilitator sees the answer arrive.
             f.get_by_test_id("stMetric").filter(has_text="Answers").filter(has_text="1 of 1").wait_for(timeout=90_000)
             f.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for()
-            shoot_sizes(f, tmp_path, "facilitator-drill-answers")
+            shoot_sizes(f, tmp_path, "facilitator-drill-answers", FACILITATOR_SIZES)
             click_and_wait(f, f.get_by_role("button", name="Reveal to the room"))
             # The reveal reaches the participant on A: the right answer, the explanation, the simulation.
             p.get_by_text("Right! The simulator says").wait_for(timeout=90_000)
             p.get_by_text("Mina <b>Park</b>", exact=False).first.wait_for()  # the name shows as typed
             assert p.locator("b", has_text="Park").count() == 0
-            shoot_sizes(p, tmp_path, "class-drill-revealed")
+            shoot_sizes(p, tmp_path, "class-drill-revealed", PARTICIPANT_SIZES)
             click_and_wait(p, p.get_by_role("link", name="Open this simulation in the scenario lab"))
             p.get_by_role("heading", name="Scenario lab").wait_for()
             metric = p.get_by_test_id("stMetric").filter(has_text="VPC → on-prem outage")
@@ -104,7 +106,7 @@ def test_participant_on_a_facilitator_on_b(browser, page, postgres, tmp_path: Pa
             # The progress matrix's legend says what each colour means.
             legend = f.locator('[data-testid="stPlotlyChart"]').first.locator(".legend").text_content() or ""
             assert "not read yet" in legend and "done: read, every quiz question answered right" in legend
-            shoot_sizes(f, tmp_path, "facilitator-dashboard")
+            shoot_sizes(f, tmp_path, "facilitator-dashboard", FACILITATOR_SIZES)
             matrix = f.locator('.st-key-fac_matrix [data-testid="stPlotlyChart"]')
             for w, h in SHOT_SIZES:  # the progress matrix and its legend in view, as a reader scrolls to it
                 resize(f, w, h)

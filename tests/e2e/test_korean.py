@@ -43,7 +43,7 @@ def _korean_page(page, tmp_path: Path, spec: PageSpec) -> None:
     _korean_nav(page, spec)
     for name, (width, height) in SIZES.items():
         resize(page, width, height)
-        save_shot(page, tmp_path, f"ko-{spec.url_path or 'home'}-{name}")
+        save_shot(page, tmp_path, f"ko-{spec.url_path or 'home'}-{name}", restore=False)  # the next size follows
     resize(page, 1400, 900)
 
 

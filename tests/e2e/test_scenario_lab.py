@@ -47,11 +47,7 @@ def test_s4_gateway_a_failure_end_to_end(page, app_url: str, shoot) -> None:
     timeline = page.get_by_test_id("stPlotlyChart").filter(has_text="Tunnel state and events")
     timeline.locator(".main-svg").first.wait_for()
     assert "DEVICE DOWN" in topology.text_content()
-    shoot("scenario-lab-s4-top")
-    topology.scroll_into_view_if_needed()
-    shoot("scenario-lab-s4-topology")
-    timeline.scroll_into_view_if_needed()
-    shoot("scenario-lab-s4-timeline")
+    shoot("scenario-lab-s4-top")  # the whole page: the diagram and the timeline below it
     _tab(page, "What happened, step by step")
     shoot("scenario-lab-s4-explanation")
     _tab(page, "Same failure, S1 to S4 side by side")

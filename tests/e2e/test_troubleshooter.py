@@ -61,8 +61,7 @@ def _download_report(page, tmp_path: Path, name: str) -> str:
 def test_dpd_case_from_pasted_log_to_report(app_url: str, page, shoot, tmp_path: Path) -> None:
     page.goto(f"{app_url}/troubleshooter")
     wait_idle(page)
-    page.get_by_role("heading", name="Troubleshooter").first.wait_for()
-    shoot("troubleshooter-start")
+    page.get_by_role("heading", name="Troubleshooter").first.wait_for()  # pictured by test_screens.py
 
     _analyze(page, (SAMPLES / "aws-dpd-timeout.jsonl").read_text())
     page.get_by_text("Primary diagnosis: Dead peer detection timed out").first.wait_for()
@@ -137,8 +136,7 @@ def test_not_sure_candidates_and_a_diagnosis_with_device_commands(app_url: str, 
         question.wait_for()
         box = question.bounding_box()
         assert box is not None and box["y"] < height, f"the question is on the first screen at {size}"
-    page.set_viewport_size({"width": 1400, "height": 900})
-    shoot_sizes(page, tmp_path, "troubleshooter-question-first")
+    page.set_viewport_size({"width": 1400, "height": 900})  # the pictures of this page: test_screens.py
 
     # "Diagnoses still possible" is on the page before the click too: wait for the link that carries the answer.
     page.get_by_role("button", name="Not sure - keep every branch open and ask what tells them apart",
