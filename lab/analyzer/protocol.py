@@ -348,6 +348,37 @@ _CHARON_MID = re.compile(
     r" (request|response) (\d{1,9})\b"
 )
 
+# charon handles a message in one job: a worker thread logs "received packet" and then "parsed ...", and
+# "generating ..." then "sending packet" (IKEv1 too). Two neighbouring lines of the same thread in the other
+# order are the paste read backwards.
+_CHARON_PACKET = re.compile(
+    r"(?:\b(\d{1,3})\[(?:NET|ENC)\] )?(?:(received packet): |(parsed) [A-Z]|(generating) [A-Z]|(sending packet): )"
+)
+
+
+def _packet_votes(texts: list[str], numbers: list[int] | None = None) -> tuple[int, int]:
+    """Votes from neighbouring charon lines of one thread: received packet -> parsed, generating -> sending.
+    `numbers`: the texts' line numbers (lines in between break the pair), else the texts are the lines."""
+    up = down = 0
+    prev: tuple[str, str] | None = None
+    for i, text in enumerate(texts):
+        m = _CHARON_PACKET.search(text)
+        if not m:
+            prev = None
+            continue
+        step = "recv" if m.group(2) else "parsed" if m.group(3) else "gen" if m.group(4) else "send"
+        cur = (m.group(1) or "", step)
+        if numbers is not None and i and numbers[i] != numbers[i - 1] + 1:
+            prev = None
+        if prev is not None and prev[0] == cur[0]:
+            pair = (prev[1], step)
+            if pair in (("recv", "parsed"), ("gen", "send")):
+                up += 1
+            elif pair in (("parsed", "recv"), ("send", "gen")):
+                down += 1
+        prev = cur
+    return up, down
+
 
 def _steps(seq: list[Any]) -> tuple[int, int]:
     """(up, down): consecutive pairs of a sequence of comparable values that rise / fall."""
@@ -381,9 +412,10 @@ def _per_key_votes(pairs: list[tuple[Any, Any]]) -> tuple[int, int]:
     return up, down
 
 
-def order_votes(texts: list[str]) -> tuple[int, int]:
+def order_votes(texts: list[str], numbers: list[int] | None = None) -> tuple[int, int]:
     """(oldest-first votes, newest-first votes) from the order signals in the lines' own text. Only
-    pairs of lines that both carry the same kind of signal vote."""
+    pairs of lines that both carry the same kind of signal vote. `numbers`: the lines' numbers when the
+    texts are not every line (neighbouring lines vote on charon's packet steps)."""
     serials: list[int] = []
     states: list[tuple[int, int]] = []
     words: list[tuple[int, float]] = []
@@ -444,18 +476,23 @@ def order_votes(texts: list[str]) -> tuple[int, int]:
         _allocation_votes(child_ids),
         _per_key_votes(steps),
         _per_key_votes(mids),
+        _packet_votes(texts, numbers),
     ):
         up, down = up + u, down + d
     return up, down
 
 
-def _newest_first_by_protocol(events: list[Event]) -> bool:
+def _newest_first_by_protocol(events: list[Event], texts: list[tuple[int, str]] | None = None, upto: int = 0) -> bool:
     """For logs without usable timestamps: newest first only when the protocol's own order signals
     say so by a clear majority (at least two votes, and twice those for the given order); otherwise the
-    given order is kept."""
+    given order is kept. `texts`: (line number, line) of the input's first `upto` lines that carry an order
+    signal, events or not (the events after them add their own lines)."""
     seq = [r for r in map(_protocol_rank, events) if r is not None]
     up, down = _steps(seq)
-    u, d = order_votes([ev.text for ev in events])
+    if texts is None:
+        texts, upto = [], 0
+    later = [ev for ev in events if ev.line > upto]
+    u, d = order_votes([t for _, t in texts] + [ev.text for ev in later], [n for n, _ in texts] + [ev.line for ev in later])
     up, down = up + u, down + d
     return down >= 1 and down >= 2 * up
 
@@ -492,15 +529,18 @@ def _daemon_pid(text: str) -> str:
     return m.group(1) if m else ""
 
 
-def put_in_order(events: list[Event]) -> tuple[list[Event], bool, int]:
-    """Events oldest first, split into streams. Returns (events, input was newest-first, streams)."""
+def put_in_order(
+    events: list[Event], texts: list[tuple[int, str]] | None = None, upto: int = 0
+) -> tuple[list[Event], bool, int]:
+    """Events oldest first, split into streams. Returns (events, input was newest-first, streams). `texts`:
+    the order-signal lines of the input's first `upto` lines (see `lab.analyzer.scan.ORDER_LINE`)."""
     if len(events) < 2:
         for i, ev in enumerate(events, 1):
             ev.order = i
         return events, False, 1 if events else 0
     up, down = _steps([ev.stamp for ev in events if ev.stamp is not None])
     # Without usable timestamps, the protocol's own order signals decide.
-    newest_first = _newest_first_by_protocol(events) if up == 0 and down == 0 else down > up
+    newest_first = _newest_first_by_protocol(events, texts, upto) if up == 0 and down == 0 else down > up
     ordered = list(reversed(events)) if newest_first else list(events)
     # Streams: a host change, or time jumping back (a second log pasted after the first); without host names,
     # the IKE daemon's process id (two charon[pid] or pluto[pid] in one paste are two daemons: both peers'
