@@ -594,6 +594,7 @@ NOTIFY_MEANING = {
     "INVALID_CERT_AUTHORITY": "auth_failed",
     "CERT_TYPE_UNSUPPORTED": "auth_failed",
     "INVALID_CERT_ENCODING": "auth_failed",
+    "INVALID_KEY_INFORMATION": "key_info",  # IKEv1: a KE payload it cannot use, or (encrypted) a signature that fails
     "AUTHENTICATION_REQUIRED": "auth_failed",
     "TS_UNACCEPTABLE": "ts_unacceptable",
     "SINGLE_PAIR_REQUIRED": "ts_unacceptable",
@@ -697,6 +698,8 @@ class _State:
     child_proposals: bool = False  # ESP/AH proposals were listed (received or configured)
     retransmits: list[Event] = field(default_factory=list)  # unanswered so far; an answer makes them harmless
     rekey_unanswered: bool = False  # a rekey request was sent again and the peer has not answered since
+    v1_encrypted: bool = False  # IKEv1 Main Mode reached its third messages: from now on they are encrypted
+    refused: dict[int, list[Event]] = field(default_factory=dict)  # the peer's phase 1 refusals by pluto state serial
 
 
 INFO_EXCHANGES = {"INFORMATIONAL", "INFORMATIONAL_V1"}
@@ -858,6 +861,19 @@ def _mode_mismatch(ev: Event, st: _State) -> bool:
     return True
 
 
+def _serial_of(text: str) -> int | None:
+    """pluto's state serial (`"conn" #N:`) of a line, or None."""
+    m = _PLUTO_SERIAL.search(text)
+    return int(m.group(1)) if m else None
+
+
+def _note_refusal(ev: Event, st: _State) -> None:
+    """Remember a refusal the peer sent during phase 1 under its pluto state serial (see "established")."""
+    serial = _serial_of(ev.text)
+    if serial is not None and _exchange_of(ev, st) in ("MAIN_MODE", "AGGRESSIVE_MODE", "IKE_SA_INIT"):
+        st.refused.setdefault(serial, []).append(ev)
+
+
 def classify(events: list[Event]) -> None:
     """Give each ordered event its category and weight, reading each stream with its own state."""
     states: dict[int, _State] = {}
@@ -905,6 +921,13 @@ def classify(events: list[Event]) -> None:
                 kind = "no_proposal" if _phase_of(ev, st) == "child" and ex != "IKE_SA_INIT" else ""
             elif meaning == "malformed":
                 kind = "auth_failed" if ex in ("MAIN_MODE", "AGGRESSIVE_MODE") else ""
+            elif meaning == "key_info":
+                # RFC 2408 INVALID-KEY-INFORMATION. Sent in the clear it refuses the key exchange payload (message
+                # 2); sent encrypted, the keys were agreed, so what failed is the signature of message 3: the peer
+                # could not authenticate this side (pluto: ikev1_main.c, ikev1_peer_id.c).
+                secured = ev.values.get("secured")
+                encrypted = secured == "secured" or (secured is None and st.v1_encrypted)
+                kind = "auth_failed" if ex in ("MAIN_MODE", "AGGRESSIVE_MODE") and encrypted else ""
             elif meaning == "syntax":
                 up_before = st.child_up or st.rekeying or (st.ike_up and (st.ike or ev.ike) == 2)
                 kind = "rekey_failed" if ex == "CREATE_CHILD_SA" and up_before else ""
@@ -927,6 +950,10 @@ def classify(events: list[Event]) -> None:
             st.proposal_flaw = key_length_flaw(str(ev.values["algorithms"]))
         if kind == "initiate" and (ev.sa == "child" or ev.exchange in CHILD_EXCHANGES):
             st.rare_transform = rare_transform(str(ev.values.get("policy") or ""))
+        if kind == "exchange" and ev.exchange == "MAIN_MODE" and str(ev.values.get("step") or "0") >= "3":
+            st.v1_encrypted = True
+        elif kind == "initiate" and ev.sa != "child" and ev.exchange not in CHILD_EXCHANGES:
+            st.v1_encrypted = False  # a new Main Mode starts in the clear
         if kind == "exchange" and _mode_mismatch(ev, st):
             continue
         if kind == "exchange":
@@ -970,6 +997,13 @@ def classify(events: list[Event]) -> None:
                 st.operator_down = False
             _set(ev, None)
         elif kind == "established":
+            serial = _serial_of(ev.text)
+            if ev.sa != "child" and serial in st.refused:
+                # The same negotiation (pluto's state serial) completed after the peer refused it: the refusal was
+                # transient (the peer fetched a CRL, loaded its connection, found the key on a retry). The tunnel
+                # is up; the refusal is context, not a cause.
+                for refusal in st.refused.pop(serial):
+                    refusal.weight = "context"
             st.pending = None
             st.rekeying = False
             if ev.sa != "child":
@@ -1003,6 +1037,8 @@ def classify(events: list[Event]) -> None:
                 ev.values.setdefault("ts_offered", st.child_ts)
             else:
                 _set(ev, "phase1_proposal_mismatch" if phase == "ike" else "phase2_proposal_mismatch")
+                if phase == "ike" and ev.kind == "notify" and ev.direction == "received":
+                    _note_refusal(ev, st)
             if phase == "child" and not st.rekeying:
                 st.child_refused = True
         elif kind == "proposals":
@@ -1114,6 +1150,10 @@ def classify(events: list[Event]) -> None:
                 ev.values["invalid_key_length"] = st.proposal_flaw
             elif st.rare_transform and not st.rekeying:
                 ev.values["transforms"] = st.rare_transform
+        elif kind == "ts_unacceptable" and ev.values.get("abandoned"):
+            # An exchange dropped while still waiting for its answer, with nothing in the offer or a rekey to say
+            # why: no cause to name from it alone.
+            _set(ev, None)
         elif kind == "ts_unacceptable" and st.rekeying and not ev.weak:
             # The peer refuses the selectors of an exchange that replaces a Child SA it accepted with those
             # selectors before (RFC 7296 section 2.8: a rekey carries the SA's traffic selectors again):
@@ -1126,6 +1166,8 @@ def classify(events: list[Event]) -> None:
         elif kind in KIND_CATEGORY:
             if kind in ("rekey_failed", "rekey_collision"):
                 st.rekey_trouble = True
+            if kind == "auth_failed" and ev.kind == "notify" and ev.direction == "received":
+                _note_refusal(ev, st)
             if kind in ("ts_unacceptable", "ipsec_mode_mismatch") and not st.rekeying:
                 st.child_refused = True
             _set(ev, KIND_CATEGORY[kind])
