@@ -38,6 +38,8 @@ NOTIFY_ALIASES = {
     "TEMP_FAIL": "TEMPORARY_FAILURE",
     "NO_CHILD_SA": "CHILD_SA_NOT_FOUND",
     "UNEXPECT_NAT": "UNEXPECTED_NAT_DETECTED",
+    "INT_ADDR_FAIL": "INTERNAL_ADDRESS_FAILURE",  # charon's short names (notify_payload.c)
+    "FAIL_CP_REQ": "FAILED_CP_REQUIRED",
     "DPD": "R_U_THERE",
     "DPD_R_U_THERE": "R_U_THERE",
     "DPD_ACK": "R_U_THERE_ACK",
@@ -597,6 +599,13 @@ NOTIFY_MEANING = {
     "AUTHENTICATION_REQUIRED": "auth_failed",
     "TS_UNACCEPTABLE": "ts_unacceptable",
     "SINGLE_PAIR_REQUIRED": "ts_unacceptable",
+    # The Child SA's inner addresses (RFC 7296 section 3.10.1, configuration payloads): the responder could not
+    # assign the virtual IP the initiator asked for (no pool, pool exhausted, address family not offered), or it
+    # requires the initiator to ask for one and it did not. Either way the two sides disagree on the addresses
+    # the Child SA carries: what each side puts in its traffic selectors (vips / leftsourceip against the
+    # subnets), so the fix is in the same place as for a selector mismatch.
+    "INTERNAL_ADDRESS_FAILURE": "ts_unacceptable",
+    "FAILED_CP_REQUIRED": "ts_unacceptable",
     "INVALID_SELECTORS": "ts_unacceptable",
     "INVALID_ID_INFORMATION": "id",  # Quick Mode: proxy IDs (selectors); Main/Aggressive/IKE_AUTH: identity
     "INVALID_KE_PAYLOAD": "ke",  # IKE_SA_INIT: a normal DH-group retry; CREATE_CHILD_SA/Quick Mode: PFS group
