@@ -38,6 +38,8 @@ NOTIFY_ALIASES = {
     "TEMP_FAIL": "TEMPORARY_FAILURE",
     "NO_CHILD_SA": "CHILD_SA_NOT_FOUND",
     "UNEXPECT_NAT": "UNEXPECTED_NAT_DETECTED",
+    "INT_ADDR_FAIL": "INTERNAL_ADDRESS_FAILURE",  # charon's short names (notify_payload.c)
+    "FAIL_CP_REQ": "FAILED_CP_REQUIRED",
     "DPD": "R_U_THERE",
     "DPD_R_U_THERE": "R_U_THERE",
     "DPD_ACK": "R_U_THERE_ACK",
@@ -598,6 +600,13 @@ NOTIFY_MEANING = {
     "AUTHENTICATION_REQUIRED": "auth_failed",
     "TS_UNACCEPTABLE": "ts_unacceptable",
     "SINGLE_PAIR_REQUIRED": "ts_unacceptable",
+    # The Child SA's inner addresses (RFC 7296 section 3.10.1, configuration payloads): the responder could not
+    # assign the virtual IP the initiator asked for (no pool, pool exhausted, address family not offered), or it
+    # requires the initiator to ask for one and it did not. Either way the two sides disagree on the addresses
+    # the Child SA carries: what each side puts in its traffic selectors (vips / leftsourceip against the
+    # subnets), so the fix is in the same place as for a selector mismatch.
+    "INTERNAL_ADDRESS_FAILURE": "ts_unacceptable",
+    "FAILED_CP_REQUIRED": "ts_unacceptable",
     "INVALID_SELECTORS": "ts_unacceptable",
     "INVALID_ID_INFORMATION": "id",  # Quick Mode: proxy IDs (selectors); Main/Aggressive/IKE_AUTH: identity
     "INVALID_KE_PAYLOAD": "ke",  # IKE_SA_INIT: a normal DH-group retry; CREATE_CHILD_SA/Quick Mode: PFS group
@@ -713,6 +722,9 @@ def _exchange_of(ev: Event, st: _State) -> str | None:
     return st.exchange or ev.exchange
 
 
+_PROTECTED = re.compile(r"\bsecured informational payload\b|\bsending encrypted notification\b|\bwith encrypted notification\b")
+
+
 def _phase_of(ev: Event, st: _State) -> str:
     """"ike" or "child": which SA a failure belongs to, from the line, the exchange or what came before."""
     if ev.sa:
@@ -720,12 +732,26 @@ def _phase_of(ev: Event, st: _State) -> str:
     ex = _exchange_of(ev, st)
     if ex in IKE_EXCHANGES:
         return "ike"
+    if _PROTECTED.search(ev.text):
+        # A refusal sent or received encrypted under the IKE SA: the IKE SA is up, so what was refused is a
+        # Child SA (pluto's "secured informational payload", "encrypted notification"; IKEv1 refuses Main
+        # Mode proposals in the clear).
+        return "child"
     if ex in CHILD_EXCHANGES or ex == "IKE_AUTH":
         # In IKE_AUTH, NO_PROPOSAL_CHOSEN / TS_UNACCEPTABLE are about the Child SA carried in it.
         return "child"
     if st.proposal_sa:
         return st.proposal_sa
     return "child" if st.ike_up else "ike"
+
+
+_SERIAL = re.compile(r"#(\d+): ")
+
+
+def _serial(text: str) -> str:
+    """The pluto state serial a line names ("#3: "), or ""."""
+    m = _SERIAL.search(text)
+    return m.group(1) if m else ""
 
 
 def _set(ev: Event, category: str | None, weight: str = "decisive") -> None:
@@ -806,6 +832,43 @@ def _borrow_exchange(events: list[Event]) -> None:
                 break
 
 
+_PLUTO_V1_STATE = re.compile(r"\b(?:STATE_)?(MAIN|AGGR|QUICK)_[IR]\d\b")
+
+
+def _borrow_pluto_state(events: list[Event]) -> None:
+    """A notify pluto received without naming the exchange belongs to the exchange its state is in, which the
+    state's next line names ("#3: ignoring secured informational payload INVALID_ID_INFORMATION", then "#3:
+    STATE_MAIN_I3: 10 second timeout exceeded"): Main Mode's INVALID_ID_INFORMATION is about identities, Quick
+    Mode's about selectors."""
+    for i, ev in enumerate(events):
+        if ev.kind != "notify" or ev.exchange or ev.fmt != "libreswan" or not (serial := _serial(ev.text)):
+            continue
+        for nxt in events[i + 1 : i + 4]:
+            if nxt.stream != ev.stream:
+                break
+            if _serial(nxt.text) != serial:
+                continue
+            m = _PLUTO_V1_STATE.search(nxt.text)
+            if m:
+                ev.exchange = {"MAIN": "MAIN_MODE", "AGGR": "AGGRESSIVE_MODE", "QUICK": "QUICK_MODE"}[m.group(1)]
+            break
+
+
+def _borrow_proposal_sa(events: list[Event]) -> None:
+    """A refusal of proposals that names no SA takes it from the proposal listing the daemon prints right after
+    it: charon logs "no acceptable DIFFIE_HELLMAN_GROUP found" and only then "received proposals: ESP:...", so a
+    responder's log without the exchange before it still says which SA was refused."""
+    for i, ev in enumerate(events):
+        if ev.kind != "no_proposal" or ev.sa or ev.exchange:
+            continue
+        for nxt in events[i + 1 : i + 5]:
+            if nxt.stream != ev.stream or nxt.kind in ("exchange", "initiate", "established"):
+                break
+            if nxt.kind == "proposals" and nxt.sa:
+                ev.sa = nxt.sa
+                break
+
+
 _HOST_CIDR = re.compile(r"^([0-9a-fA-F.:]+)/(32|128)$")
 
 
@@ -878,6 +941,8 @@ def classify(events: list[Event]) -> None:
     """Give each ordered event its category and weight, reading each stream with its own state."""
     states: dict[int, _State] = {}
     _borrow_exchange(events)
+    _borrow_proposal_sa(events)
+    _borrow_pluto_state(events)
     # Both peers' logs in one paste: several streams, or lines of two different daemons.
     both_sides = len({ev.stream for ev in events}) > 1 or len({ev.fmt for ev in events}) > 1
     for ev in events:
