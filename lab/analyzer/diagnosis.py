@@ -319,15 +319,6 @@ def diagnose(events: list[Event]) -> Primary | None:
                 "group a rekey carries, the lifetimes, or selectors narrowed when the SA was set up.",
                 line=refusal.line, notify=refusal.notify or ("TS_UNACCEPTABLE" if refusal.kind == "ts_unacceptable" else "NO_PROPOSAL_CHOSEN"),
             ))
-            listed = _merge_facts(evs + [e for e in context.get("phase2_proposal_mismatch", []) if e.kind == "proposals"])
-            selectors = refusal.kind == "ts_unacceptable" or NOTIFY_MEANING.get(refusal.notify or "") == "ts_unacceptable"
-            if not selectors and ("proposals_received" in listed or "proposals_configured" in listed):
-                reasoning.append(M("The refusal lists the proposals, so this is also a {title}: align them for the "
-                                   "rekey as well.", title=_title("phase2_proposal_mismatch")))
-            elif selectors and ("ts_offered" in listed or "ts_expected" in listed):
-                reasoning.append(M("The refusal names the selectors, so this is also a {title}: make both sides "
-                                   "propose the same networks for the rekey as well.",
-                                   title=_title("traffic_selector_mismatch")))
         if rekey_first:
             reasoning.append(M(
                 "The timeouts, DPD or Deletes after it (line {line}) are its consequence: the SA that failed to "

@@ -832,7 +832,9 @@ def _borrow_exchange(events: list[Event]) -> None:
                 break
 
 
-_PLUTO_V1_STATE = re.compile(r"\b(?:STATE_)?(MAIN|AGGR|QUICK)_[IR]\d\b")
+# States of an exchange in progress; MAIN_I4, MAIN_R3, AGGR_I2, AGGR_R2 and QUICK_I2, QUICK_R2 are the states
+# after it completed, which say nothing about the exchange a later message belongs to.
+_PLUTO_V1_STATE = re.compile(r"\b(?:STATE_)?(MAIN_I[123]|MAIN_R[012]|AGGR_I1|AGGR_R[01]|QUICK_I1|QUICK_R[01])\b")
 
 
 def _borrow_pluto_state(events: list[Event]) -> None:
@@ -850,7 +852,7 @@ def _borrow_pluto_state(events: list[Event]) -> None:
                 continue
             m = _PLUTO_V1_STATE.search(nxt.text)
             if m:
-                ev.exchange = {"MAIN": "MAIN_MODE", "AGGR": "AGGRESSIVE_MODE", "QUICK": "QUICK_MODE"}[m.group(1)]
+                ev.exchange = {"MAIN": "MAIN_MODE", "AGGR": "AGGRESSIVE_MODE", "QUICK": "QUICK_MODE"}[m.group(1)[:-3]]
             break
 
 

@@ -140,3 +140,15 @@ def test_a_notify_pluto_received_takes_the_exchange_its_state_is_in() -> None:
     assert "INVALID_ID_INFORMATION" in lines[0] and "STATE_MAIN_I3" in lines[1]
     assert _primary(lines) == "auth_failure"
     assert _primary(_lines("libreswan-v1-self-signed-cert-unexpected-peer")) == "auth_failure"
+
+
+def test_only_states_of_an_exchange_in_progress_lend_their_exchange() -> None:
+    from lab.analyzer.protocol import _PLUTO_V1_STATE
+
+    # pluto's IKEv1 states (libreswan programs/pluto/ikev1_states.c): MAIN_I1..I3 / R0..R2 are Main Mode in
+    # progress, MAIN_I4 / MAIN_R3 the ISAKMP SA established after it; QUICK_I2 / QUICK_R2 a finished Quick Mode.
+    assert _PLUTO_V1_STATE.search('"road-x509" #3: STATE_MAIN_I3: 10 second timeout exceeded')
+    assert _PLUTO_V1_STATE.search('"westnet-eastnet-ipv4-psk-ikev1" #2: deleting IPsec SA (QUICK_I1) and NOT sending notification')
+    for done in ("STATE_MAIN_I4: ISAKMP SA established", "STATE_MAIN_R3: sent MR3, ISAKMP SA established",
+                 "STATE_QUICK_I2: sent QI2, IPsec SA established", "STATE_AGGR_I2: sent AI2, ISAKMP SA established"):
+        assert not _PLUTO_V1_STATE.search(done), done
