@@ -856,6 +856,21 @@ def _borrow_pluto_state(events: list[Event]) -> None:
             break
 
 
+def _rekey_left_unanswered(events: list[Event]) -> None:
+    """An established IKE SA's timeout followed by the deletion of an unfinished Child SA rekey state (pluto's
+    "deleting state (STATE_V2_REKEY_CHILD_I1)"): the request the IKE SA sent and never got an answer to was that
+    rekey, so the timeout is the rekey's, also in a paste that starts after the rekey was initiated."""
+    for i, ev in enumerate(events):
+        if ev.kind != "give_up" or "ESTABLISHED" not in str(ev.values.get("exchange", "")).upper():
+            continue
+        for nxt in events[i + 1 : i + 7]:
+            if nxt.stream != ev.stream or nxt.kind in ("initiate", "established"):
+                break
+            if nxt.kind == "delete" and "REKEY" in str(nxt.values.get("exchange", "")).upper():
+                ev.values["rekey_pending"] = True
+                break
+
+
 def _borrow_proposal_sa(events: list[Event]) -> None:
     """A refusal of proposals that names no SA takes it from the proposal listing the daemon prints right after
     it: charon logs "no acceptable DIFFIE_HELLMAN_GROUP found" and only then "received proposals: ESP:...", so a
@@ -944,6 +959,7 @@ def classify(events: list[Event]) -> None:
     states: dict[int, _State] = {}
     _borrow_exchange(events)
     _borrow_proposal_sa(events)
+    _rekey_left_unanswered(events)
     _borrow_pluto_state(events)
     # Both peers' logs in one paste: several streams, or lines of two different daemons.
     both_sides = len({ev.stream for ev in events}) > 1 or len({ev.fmt for ev in events}) > 1
@@ -1137,7 +1153,7 @@ def classify(events: list[Event]) -> None:
         elif kind == "give_up":
             if ev.exchange and ev.exchange == "INFORMATIONAL" and "ESTABLISHED" in ev.values.get("exchange", "").upper():
                 st.ike_up = True  # pluto names the state: the IKE SA was established when the timeout hit
-            rekey_state = _rekey_state(ev) or (
+            rekey_state = _rekey_state(ev) or bool(ev.values.get("rekey_pending")) or (
                 # A Quick Mode / CREATE_CHILD_SA over an IKE SA that is up, after a Child SA was up: the
                 # exchange that replaces it got no (usable) answer.
                 (ev.exchange or st.exchange) in CHILD_EXCHANGES and st.ike_up and st.child_up and not st.dpd_pending

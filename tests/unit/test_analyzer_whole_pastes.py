@@ -152,3 +152,16 @@ def test_only_states_of_an_exchange_in_progress_lend_their_exchange() -> None:
     for done in ("STATE_MAIN_I4: ISAKMP SA established", "STATE_MAIN_R3: sent MR3, ISAKMP SA established",
                  "STATE_QUICK_I2: sent QI2, IPsec SA established", "STATE_AGGR_I2: sent AI2, ISAKMP SA established"):
         assert not _PLUTO_V1_STATE.search(done), done
+
+
+def test_an_ike_sa_timeout_is_the_rekeys_when_the_unfinished_rekey_state_is_deleted_after_it() -> None:
+    """dev/libreswan-v2-rekey-response-dropped-whack.log (libreswan test ikev2-child-rekey-06-deadlock at v4.5)
+    pasted from the timeout on, without the line that started the rekey: the established IKE SA timed out, then
+    pluto deleted the unfinished rekey's state (STATE_V2_REKEY_CHILD_I1): the request left unanswered was the
+    rekey, as the whole excerpt says."""
+    lines = _from("libreswan-v2-rekey-response-dropped-whack", 9)
+    assert "STATE_V2_ESTABLISHED_IKE_SA" in lines[0] and any("STATE_V2_REKEY_CHILD_I1" in line for line in lines)
+    assert _primary(_lines("libreswan-v2-rekey-response-dropped-whack")) == "rekey_issue"
+    assert _primary(lines) == "rekey_issue"
+    # Without that line, the same timeout is a liveness failure (nothing says a rekey was pending).
+    assert _primary([line for line in lines if "REKEY" not in line]) == "dpd_timeout"
