@@ -65,7 +65,7 @@ def _finish(scanner: Scanner) -> Analysis:
             for key in ("ike_phase1_state", "ike_phase2_state"):
                 if value := fmts.aws_state(fields, key):
                     states[key] = value
-    events, newest_first, streams = put_in_order(result.events)
+    events, newest_first, streams = put_in_order(result.events, result.order_texts, result.order_lines)
     classify(events)
     primary = diagnose(events)
     confirmed = {primary.category} if primary else set()

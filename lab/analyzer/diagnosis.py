@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict
 from lab import DATA_DIR
 from lab.analyzer import formats as fmts
 from lab.analyzer.model import CATEGORIES, Finding, Primary
-from lab.analyzer.protocol import Event, facts_of
+from lab.analyzer.protocol import NOTIFY_MEANING, Event, facts_of
 from lab.analyzer.scan import shown
 from lab.errors import DataError
 from lab.i18n import D, M, Mn, Msg, Seq
@@ -229,7 +229,14 @@ def diagnose(events: list[Event]) -> Primary | None:
         )
 
     liveness = {c: cats[c] for c in ("ike_sa_deleted_by_peer", "dpd_timeout", "peer_unreachable") if c in cats}
-    if liveness:
+    # A rekey that failed (refused, unanswered, SAs out of step) before the peer went quiet or deleted the SA is
+    # the cause: the timeouts, DPD and deletes after it are what a failed rekey leads to. (A collision is
+    # resolved by the protocol: it does not take precedence.)
+    rekey_failure = next((e for e in cats.get("rekey_issue", ()) if e.kind != "rekey_collision"), None)
+    rekey_first = rekey_failure is not None and liveness and rekey_failure.order < min(
+        evs[0].order for evs in liveness.values()
+    )
+    if liveness and not rekey_first:
         order = ("ike_sa_deleted_by_peer", "dpd_timeout", "peer_unreachable")
         first = min(liveness, key=lambda c: (liveness[c][0].order, order.index(c)))
         evs = liveness[first]
@@ -303,6 +310,21 @@ def diagnose(events: list[Event]) -> Primary | None:
             M("Collisions are resolved by the protocol, but repeated ones point at matching lifetimes and "
               "rekey margins on both sides, or a side that rekeys too eagerly."),
         ]
+        refusal = next((e for e in evs if e.kind in ("no_proposal", "ts_unacceptable")
+                        or NOTIFY_MEANING.get(e.notify or "") in ("no_proposal", "ts_unacceptable", "ke")), None)
+        if refusal is not None:
+            reasoning.append(M(
+                "Line {line}: the peer refused the exchange that replaces the SA with {notify}. It accepted the "
+                "SA with the same configuration before, so look at what applies to rekeys only: the DH (PFS) "
+                "group a rekey carries, the lifetimes, or selectors narrowed when the SA was set up.",
+                line=refusal.line, notify=refusal.notify or ("TS_UNACCEPTABLE" if refusal.kind == "ts_unacceptable" else "NO_PROPOSAL_CHOSEN"),
+            ))
+        if rekey_first:
+            reasoning.append(M(
+                "The timeouts, DPD or Deletes after it (line {line}) are its consequence: the SA that failed to "
+                "rekey expired, so the tunnel went down.", line=min((e for v in liveness.values() for e in v),
+                                                                     key=lambda e: e.order).line
+            ))
         reasoning += _also(cats, "rekey_issue")
         return _primary("rekey_issue", M("Rekeying problem: collisions, failed rekeys or SAs out of step."), reasoning,
                         context["rekey_issue"])

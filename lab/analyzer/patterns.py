@@ -125,6 +125,9 @@ GROUPS = (
     "guess",  # the daemon says its reading is a guess ("Possible authentication failure"): an echo after a firmer refusal
     "policy",  # pluto's policy words of a Quick Mode offer ("PSK+ENCRYPT+AUTHENTICATE+TUNNEL"): AH or IPComp asked for
     "rekey",  # the words that say whether a CREATE_CHILD_SA / Quick Mode rekeys an SA ("rekey", "replace") or adds one ("new")
+    "step",  # IKEv1: the number of the Main/Aggressive/Quick Mode message a state sent ("STATE_MAIN_I3", "sent Main Mode I3")
+    "abandoned",  # the daemon dropped an exchange it started, still waiting for the answer (pluto: an SA deleted in QUICK_I1)
+    "secured",  # IKEv1: "secured" when the informational message carrying a notify was encrypted (sent after the keys were agreed)
 )
 
 

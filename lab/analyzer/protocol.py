@@ -38,6 +38,8 @@ NOTIFY_ALIASES = {
     "TEMP_FAIL": "TEMPORARY_FAILURE",
     "NO_CHILD_SA": "CHILD_SA_NOT_FOUND",
     "UNEXPECT_NAT": "UNEXPECTED_NAT_DETECTED",
+    "INT_ADDR_FAIL": "INTERNAL_ADDRESS_FAILURE",  # charon's short names (notify_payload.c)
+    "FAIL_CP_REQ": "FAILED_CP_REQUIRED",
     "DPD": "R_U_THERE",
     "DPD_R_U_THERE": "R_U_THERE",
     "DPD_ACK": "R_U_THERE_ACK",
@@ -348,6 +350,37 @@ _CHARON_MID = re.compile(
     r" (request|response) (\d{1,9})\b"
 )
 
+# charon handles a message in one job: a worker thread logs "received packet" and then "parsed ...", and
+# "generating ..." then "sending packet" (IKEv1 too). Two neighbouring lines of the same thread in the other
+# order are the paste read backwards.
+_CHARON_PACKET = re.compile(
+    r"(?:\b(\d{1,3})\[(?:NET|ENC)\] )?(?:(received packet): |(parsed) [A-Z]|(generating) [A-Z]|(sending packet): )"
+)
+
+
+def _packet_votes(texts: list[str], numbers: list[int] | None = None) -> tuple[int, int]:
+    """Votes from neighbouring charon lines of one thread: received packet -> parsed, generating -> sending.
+    `numbers`: the texts' line numbers (lines in between break the pair), else the texts are the lines."""
+    up = down = 0
+    prev: tuple[str, str] | None = None
+    for i, text in enumerate(texts):
+        m = _CHARON_PACKET.search(text)
+        if not m:
+            prev = None
+            continue
+        step = "recv" if m.group(2) else "parsed" if m.group(3) else "gen" if m.group(4) else "send"
+        cur = (m.group(1) or "", step)
+        if numbers is not None and i and numbers[i] != numbers[i - 1] + 1:
+            prev = None
+        if prev is not None and prev[0] == cur[0]:
+            pair = (prev[1], step)
+            if pair in (("recv", "parsed"), ("gen", "send")):
+                up += 1
+            elif pair in (("parsed", "recv"), ("send", "gen")):
+                down += 1
+        prev = cur
+    return up, down
+
 
 def _steps(seq: list[Any]) -> tuple[int, int]:
     """(up, down): consecutive pairs of a sequence of comparable values that rise / fall."""
@@ -381,9 +414,10 @@ def _per_key_votes(pairs: list[tuple[Any, Any]]) -> tuple[int, int]:
     return up, down
 
 
-def order_votes(texts: list[str]) -> tuple[int, int]:
+def order_votes(texts: list[str], numbers: list[int] | None = None) -> tuple[int, int]:
     """(oldest-first votes, newest-first votes) from the order signals in the lines' own text. Only
-    pairs of lines that both carry the same kind of signal vote."""
+    pairs of lines that both carry the same kind of signal vote. `numbers`: the lines' numbers when the
+    texts are not every line (neighbouring lines vote on charon's packet steps)."""
     serials: list[int] = []
     states: list[tuple[int, int]] = []
     words: list[tuple[int, float]] = []
@@ -444,18 +478,23 @@ def order_votes(texts: list[str]) -> tuple[int, int]:
         _allocation_votes(child_ids),
         _per_key_votes(steps),
         _per_key_votes(mids),
+        _packet_votes(texts, numbers),
     ):
         up, down = up + u, down + d
     return up, down
 
 
-def _newest_first_by_protocol(events: list[Event]) -> bool:
+def _newest_first_by_protocol(events: list[Event], texts: list[tuple[int, str]] | None = None, upto: int = 0) -> bool:
     """For logs without usable timestamps: newest first only when the protocol's own order signals
     say so by a clear majority (at least two votes, and twice those for the given order); otherwise the
-    given order is kept."""
+    given order is kept. `texts`: (line number, line) of the input's first `upto` lines that carry an order
+    signal, events or not (the events after them add their own lines)."""
     seq = [r for r in map(_protocol_rank, events) if r is not None]
     up, down = _steps(seq)
-    u, d = order_votes([ev.text for ev in events])
+    if texts is None:
+        texts, upto = [], 0
+    later = [ev for ev in events if ev.line > upto]
+    u, d = order_votes([t for _, t in texts] + [ev.text for ev in later], [n for n, _ in texts] + [ev.line for ev in later])
     up, down = up + u, down + d
     return down >= 1 and down >= 2 * up
 
@@ -492,15 +531,18 @@ def _daemon_pid(text: str) -> str:
     return m.group(1) if m else ""
 
 
-def put_in_order(events: list[Event]) -> tuple[list[Event], bool, int]:
-    """Events oldest first, split into streams. Returns (events, input was newest-first, streams)."""
+def put_in_order(
+    events: list[Event], texts: list[tuple[int, str]] | None = None, upto: int = 0
+) -> tuple[list[Event], bool, int]:
+    """Events oldest first, split into streams. Returns (events, input was newest-first, streams). `texts`:
+    the order-signal lines of the input's first `upto` lines (see `lab.analyzer.scan.ORDER_LINE`)."""
     if len(events) < 2:
         for i, ev in enumerate(events, 1):
             ev.order = i
         return events, False, 1 if events else 0
     up, down = _steps([ev.stamp for ev in events if ev.stamp is not None])
     # Without usable timestamps, the protocol's own order signals decide.
-    newest_first = _newest_first_by_protocol(events) if up == 0 and down == 0 else down > up
+    newest_first = _newest_first_by_protocol(events, texts, upto) if up == 0 and down == 0 else down > up
     ordered = list(reversed(events)) if newest_first else list(events)
     # Streams: a host change, or time jumping back (a second log pasted after the first); without host names,
     # the IKE daemon's process id (two charon[pid] or pluto[pid] in one paste are two daemons: both peers'
@@ -554,9 +596,17 @@ NOTIFY_MEANING = {
     "INVALID_CERT_AUTHORITY": "auth_failed",
     "CERT_TYPE_UNSUPPORTED": "auth_failed",
     "INVALID_CERT_ENCODING": "auth_failed",
+    "INVALID_KEY_INFORMATION": "key_info",  # IKEv1: a KE payload it cannot use, or (encrypted) a signature that fails
     "AUTHENTICATION_REQUIRED": "auth_failed",
     "TS_UNACCEPTABLE": "ts_unacceptable",
     "SINGLE_PAIR_REQUIRED": "ts_unacceptable",
+    # The Child SA's inner addresses (RFC 7296 section 3.10.1, configuration payloads): the responder could not
+    # assign the virtual IP the initiator asked for (no pool, pool exhausted, address family not offered), or it
+    # requires the initiator to ask for one and it did not. Either way the two sides disagree on the addresses
+    # the Child SA carries: what each side puts in its traffic selectors (vips / leftsourceip against the
+    # subnets), so the fix is in the same place as for a selector mismatch.
+    "INTERNAL_ADDRESS_FAILURE": "ts_unacceptable",
+    "FAILED_CP_REQUIRED": "ts_unacceptable",
     "INVALID_SELECTORS": "ts_unacceptable",
     "INVALID_ID_INFORMATION": "id",  # Quick Mode: proxy IDs (selectors); Main/Aggressive/IKE_AUTH: identity
     "INVALID_KE_PAYLOAD": "ke",  # IKE_SA_INIT: a normal DH-group retry; CREATE_CHILD_SA/Quick Mode: PFS group
@@ -657,6 +707,8 @@ class _State:
     child_proposals: bool = False  # ESP/AH proposals were listed (received or configured)
     retransmits: list[Event] = field(default_factory=list)  # unanswered so far; an answer makes them harmless
     rekey_unanswered: bool = False  # a rekey request was sent again and the peer has not answered since
+    v1_encrypted: bool = False  # IKEv1 Main Mode reached its third messages: from now on they are encrypted
+    refused: dict[int, list[Event]] = field(default_factory=dict)  # the peer's phase 1 refusals by pluto state serial
 
 
 INFO_EXCHANGES = {"INFORMATIONAL", "INFORMATIONAL_V1"}
@@ -670,6 +722,9 @@ def _exchange_of(ev: Event, st: _State) -> str | None:
     return st.exchange or ev.exchange
 
 
+_PROTECTED = re.compile(r"\bsecured informational payload\b|\bsending encrypted notification\b|\bwith encrypted notification\b")
+
+
 def _phase_of(ev: Event, st: _State) -> str:
     """"ike" or "child": which SA a failure belongs to, from the line, the exchange or what came before."""
     if ev.sa:
@@ -677,12 +732,26 @@ def _phase_of(ev: Event, st: _State) -> str:
     ex = _exchange_of(ev, st)
     if ex in IKE_EXCHANGES:
         return "ike"
+    if _PROTECTED.search(ev.text):
+        # A refusal sent or received encrypted under the IKE SA: the IKE SA is up, so what was refused is a
+        # Child SA (pluto's "secured informational payload", "encrypted notification"; IKEv1 refuses Main
+        # Mode proposals in the clear).
+        return "child"
     if ex in CHILD_EXCHANGES or ex == "IKE_AUTH":
         # In IKE_AUTH, NO_PROPOSAL_CHOSEN / TS_UNACCEPTABLE are about the Child SA carried in it.
         return "child"
     if st.proposal_sa:
         return st.proposal_sa
     return "child" if st.ike_up else "ike"
+
+
+_SERIAL = re.compile(r"#(\d+): ")
+
+
+def _serial(text: str) -> str:
+    """The pluto state serial a line names ("#3: "), or ""."""
+    m = _SERIAL.search(text)
+    return m.group(1) if m else ""
 
 
 def _set(ev: Event, category: str | None, weight: str = "decisive") -> None:
@@ -763,6 +832,60 @@ def _borrow_exchange(events: list[Event]) -> None:
                 break
 
 
+# States of an exchange in progress; MAIN_I4, MAIN_R3, AGGR_I2, AGGR_R2 and QUICK_I2, QUICK_R2 are the states
+# after it completed, which say nothing about the exchange a later message belongs to.
+_PLUTO_V1_STATE = re.compile(r"\b(?:STATE_)?(MAIN_I[123]|MAIN_R[012]|AGGR_I1|AGGR_R[01]|QUICK_I1|QUICK_R[01])\b")
+
+
+def _borrow_pluto_state(events: list[Event]) -> None:
+    """A notify pluto received without naming the exchange belongs to the exchange its state is in, which the
+    state's next line names ("#3: ignoring secured informational payload INVALID_ID_INFORMATION", then "#3:
+    STATE_MAIN_I3: 10 second timeout exceeded"): Main Mode's INVALID_ID_INFORMATION is about identities, Quick
+    Mode's about selectors."""
+    for i, ev in enumerate(events):
+        if ev.kind != "notify" or ev.exchange or ev.fmt != "libreswan" or not (serial := _serial(ev.text)):
+            continue
+        for nxt in events[i + 1 : i + 4]:
+            if nxt.stream != ev.stream:
+                break
+            if _serial(nxt.text) != serial:
+                continue
+            m = _PLUTO_V1_STATE.search(nxt.text)
+            if m:
+                ev.exchange = {"MAIN": "MAIN_MODE", "AGGR": "AGGRESSIVE_MODE", "QUICK": "QUICK_MODE"}[m.group(1)[:-3]]
+            break
+
+
+def _rekey_left_unanswered(events: list[Event]) -> None:
+    """An established IKE SA's timeout followed by the deletion of an unfinished Child SA rekey state (pluto's
+    "deleting state (STATE_V2_REKEY_CHILD_I1)"): the request the IKE SA sent and never got an answer to was that
+    rekey, so the timeout is the rekey's, also in a paste that starts after the rekey was initiated."""
+    for i, ev in enumerate(events):
+        if ev.kind != "give_up" or "ESTABLISHED" not in str(ev.values.get("exchange", "")).upper():
+            continue
+        for nxt in events[i + 1 : i + 7]:
+            if nxt.stream != ev.stream or nxt.kind in ("initiate", "established"):
+                break
+            if nxt.kind == "delete" and "REKEY" in str(nxt.values.get("exchange", "")).upper():
+                ev.values["rekey_pending"] = True
+                break
+
+
+def _borrow_proposal_sa(events: list[Event]) -> None:
+    """A refusal of proposals that names no SA takes it from the proposal listing the daemon prints right after
+    it: charon logs "no acceptable DIFFIE_HELLMAN_GROUP found" and only then "received proposals: ESP:...", so a
+    responder's log without the exchange before it still says which SA was refused."""
+    for i, ev in enumerate(events):
+        if ev.kind != "no_proposal" or ev.sa or ev.exchange:
+            continue
+        for nxt in events[i + 1 : i + 5]:
+            if nxt.stream != ev.stream or nxt.kind in ("exchange", "initiate", "established"):
+                break
+            if nxt.kind == "proposals" and nxt.sa:
+                ev.sa = nxt.sa
+                break
+
+
 _HOST_CIDR = re.compile(r"^([0-9a-fA-F.:]+)/(32|128)$")
 
 
@@ -818,10 +941,26 @@ def _mode_mismatch(ev: Event, st: _State) -> bool:
     return True
 
 
+def _serial_of(text: str) -> int | None:
+    """pluto's state serial (`"conn" #N:`) of a line, or None."""
+    m = _PLUTO_SERIAL.search(text)
+    return int(m.group(1)) if m else None
+
+
+def _note_refusal(ev: Event, st: _State) -> None:
+    """Remember a refusal the peer sent during phase 1 under its pluto state serial (see "established")."""
+    serial = _serial_of(ev.text)
+    if serial is not None and _exchange_of(ev, st) in ("MAIN_MODE", "AGGRESSIVE_MODE", "IKE_SA_INIT"):
+        st.refused.setdefault(serial, []).append(ev)
+
+
 def classify(events: list[Event]) -> None:
     """Give each ordered event its category and weight, reading each stream with its own state."""
     states: dict[int, _State] = {}
     _borrow_exchange(events)
+    _borrow_proposal_sa(events)
+    _rekey_left_unanswered(events)
+    _borrow_pluto_state(events)
     # Both peers' logs in one paste: several streams, or lines of two different daemons.
     both_sides = len({ev.stream for ev in events}) > 1 or len({ev.fmt for ev in events}) > 1
     for ev in events:
@@ -865,6 +1004,13 @@ def classify(events: list[Event]) -> None:
                 kind = "no_proposal" if _phase_of(ev, st) == "child" and ex != "IKE_SA_INIT" else ""
             elif meaning == "malformed":
                 kind = "auth_failed" if ex in ("MAIN_MODE", "AGGRESSIVE_MODE") else ""
+            elif meaning == "key_info":
+                # RFC 2408 INVALID-KEY-INFORMATION. Sent in the clear it refuses the key exchange payload (message
+                # 2); sent encrypted, the keys were agreed, so what failed is the signature of message 3: the peer
+                # could not authenticate this side (pluto: ikev1_main.c, ikev1_peer_id.c).
+                secured = ev.values.get("secured")
+                encrypted = secured == "secured" or (secured is None and st.v1_encrypted)
+                kind = "auth_failed" if ex in ("MAIN_MODE", "AGGRESSIVE_MODE") and encrypted else ""
             elif meaning == "syntax":
                 up_before = st.child_up or st.rekeying or (st.ike_up and (st.ike or ev.ike) == 2)
                 kind = "rekey_failed" if ex == "CREATE_CHILD_SA" and up_before else ""
@@ -887,6 +1033,10 @@ def classify(events: list[Event]) -> None:
             st.proposal_flaw = key_length_flaw(str(ev.values["algorithms"]))
         if kind == "initiate" and (ev.sa == "child" or ev.exchange in CHILD_EXCHANGES):
             st.rare_transform = rare_transform(str(ev.values.get("policy") or ""))
+        if kind == "exchange" and ev.exchange == "MAIN_MODE" and str(ev.values.get("step") or "0") >= "3":
+            st.v1_encrypted = True
+        elif kind == "initiate" and ev.sa != "child" and ev.exchange not in CHILD_EXCHANGES:
+            st.v1_encrypted = False  # a new Main Mode starts in the clear
         if kind == "exchange" and _mode_mismatch(ev, st):
             continue
         if kind == "exchange":
@@ -930,6 +1080,13 @@ def classify(events: list[Event]) -> None:
                 st.operator_down = False
             _set(ev, None)
         elif kind == "established":
+            serial = _serial_of(ev.text)
+            if ev.sa != "child" and serial in st.refused:
+                # The same negotiation (pluto's state serial) completed after the peer refused it: the refusal was
+                # transient (the peer fetched a CRL, loaded its connection, found the key on a retry). The tunnel
+                # is up; the refusal is context, not a cause.
+                for refusal in st.refused.pop(serial):
+                    refusal.weight = "context"
             st.pending = None
             st.rekeying = False
             if ev.sa != "child":
@@ -963,6 +1120,8 @@ def classify(events: list[Event]) -> None:
                 ev.values.setdefault("ts_offered", st.child_ts)
             else:
                 _set(ev, "phase1_proposal_mismatch" if phase == "ike" else "phase2_proposal_mismatch")
+                if phase == "ike" and ev.kind == "notify" and ev.direction == "received":
+                    _note_refusal(ev, st)
             if phase == "child" and not st.rekeying:
                 st.child_refused = True
         elif kind == "proposals":
@@ -994,7 +1153,7 @@ def classify(events: list[Event]) -> None:
         elif kind == "give_up":
             if ev.exchange and ev.exchange == "INFORMATIONAL" and "ESTABLISHED" in ev.values.get("exchange", "").upper():
                 st.ike_up = True  # pluto names the state: the IKE SA was established when the timeout hit
-            rekey_state = _rekey_state(ev) or (
+            rekey_state = _rekey_state(ev) or bool(ev.values.get("rekey_pending")) or (
                 # A Quick Mode / CREATE_CHILD_SA over an IKE SA that is up, after a Child SA was up: the
                 # exchange that replaces it got no (usable) answer.
                 (ev.exchange or st.exchange) in CHILD_EXCHANGES and st.ike_up and st.child_up and not st.dpd_pending
@@ -1074,6 +1233,10 @@ def classify(events: list[Event]) -> None:
                 ev.values["invalid_key_length"] = st.proposal_flaw
             elif st.rare_transform and not st.rekeying:
                 ev.values["transforms"] = st.rare_transform
+        elif kind == "ts_unacceptable" and ev.values.get("abandoned"):
+            # An exchange dropped while still waiting for its answer, with nothing in the offer or a rekey to say
+            # why: no cause to name from it alone.
+            _set(ev, None)
         elif kind == "ts_unacceptable" and st.rekeying and not ev.weak:
             # The peer refuses the selectors of an exchange that replaces a Child SA it accepted with those
             # selectors before (RFC 7296 section 2.8: a rekey carries the SA's traffic selectors again):
@@ -1086,6 +1249,8 @@ def classify(events: list[Event]) -> None:
         elif kind in KIND_CATEGORY:
             if kind in ("rekey_failed", "rekey_collision"):
                 st.rekey_trouble = True
+            if kind == "auth_failed" and ev.kind == "notify" and ev.direction == "received":
+                _note_refusal(ev, st)
             if kind in ("ts_unacceptable", "ipsec_mode_mismatch") and not st.rekeying:
                 st.child_refused = True
             _set(ev, KIND_CATEGORY[kind])

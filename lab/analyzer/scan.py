@@ -53,6 +53,12 @@ SPREAD_LATER = 100  # lines sampled from each later block to notice a second sou
 # Input read between two looks for the last MAX_EVENTS events (lazy mode): each look reads MAX_EVENTS
 # events backwards, so a larger window reads fewer lines but holds more of the input.
 PENDING_BYTES = 24 << 20
+# Order signals (pluto state serials, charon SA ids and message ids) are read from every line of the start of
+# the input, not only from the lines patterns turn into events: "#4: initiating Child SA using IKE SA #1" or
+# "sent CREATE_CHILD_SA request" match no pattern yet tell which way a paste runs. Pastes are short; the start
+# of a long log is enough (its timestamps decide anyway).
+ORDER_CHARS = 1 << 18
+ORDER_LINE = re.compile(r"^[^\n]*?(?:#\d+: |\[\d+\](?!:)|\{\d+\}|\|\d+>|(?:generating|parsed) [A-Z])[^\n]*", re.M)
 _PAYLOAD_NOTIFY = re.compile(r"N\((\w+)\)")
 _SENT = {
     "sent", "send", "sending", "sends", "to", "generating", "outbound", "out", "initiator", "tx", "local",
@@ -76,6 +82,10 @@ class ScanResult:
     truncated: bool
     last_state_line: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+    # (line number, line) of the input's start that carry a protocol order signal, in input order, and the
+    # number of lines they were collected from (events after that line add their own text).
+    order_texts: list[tuple[int, str]] = field(default_factory=list)
+    order_lines: int = 0
 
 
 def _direction(raw: str) -> str | None:
@@ -242,6 +252,9 @@ class Scanner:
         self.last_state_line = ""
         self._crlf_noted = False
         self._long_noted = False
+        self.order_texts: list[tuple[int, str]] = []
+        self.order_lines = 0
+        self._order_chars = 0
 
     def _activate(self, formats: tuple[str, ...] | None) -> None:
         groups: dict[str, list[Pattern]] = {}
@@ -320,6 +333,8 @@ class Scanner:
         base = self.lines
         last_line = 0 if block.endswith("\n") else 1  # a block may end without its line end
         self._remember_state(block)
+        if self._order_chars < ORDER_CHARS:
+            self._collect_order(block)
         total = data.count(b"\n")
         if self.lazy:
             self._feed_lazy(data, base + 1, total)
@@ -366,6 +381,24 @@ class Scanner:
         self._pending_bytes += len(data) - begin
         if self._pending_bytes > PENDING_BYTES:
             self._settle()
+
+    def _collect_order(self, block: str) -> None:
+        """Keep the lines of the input's first ORDER_CHARS characters that carry an order signal."""
+        room = ORDER_CHARS - self._order_chars
+        part = block
+        if len(block) > room:
+            cut = block.rfind("\n", 0, room)
+            part = block[:cut] if cut > 0 else ""
+            self._order_chars = ORDER_CHARS
+        else:
+            self._order_chars += len(block) + 1
+        if part:
+            line, at = self.lines + 1, 0
+            for m in ORDER_LINE.finditer(part):
+                line += part.count("\n", at, m.start())
+                at = m.start()
+                self.order_texts.append((line, m.group(0).rstrip("\r")))
+            self.order_lines = self.lines + part.count("\n") + 1
 
     def _remember_state(self, block: str) -> None:
         pos = max(block.rfind('"ike_phase1_state"'), block.rfind('"TunnelIKEPhase1State"'))
@@ -549,6 +582,8 @@ class Scanner:
             notes=self.notes,
             truncated=self.truncated,
             last_state_line=self.last_state_line,
+            order_texts=self.order_texts,
+            order_lines=self.order_lines,
         )
 
 

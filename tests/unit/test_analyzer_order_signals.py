@@ -165,7 +165,7 @@ def test_every_reversed_dev_excerpt_is_read_back_in_order() -> None:
     """Reverse each oldest-first development excerpt (four lines or more): the analyzer must read it
     newest first and reach the diagnosis it reaches on the original. Excerpts whose lines carry no
     order signal the analyzer reads (no timestamps that differ, no vote from `order_votes` on the
-    event lines) are skipped and counted; every other one must pass."""
+    lines that carry one, events or not) are skipped and counted; every other one must pass."""
     from lab.analyzer.scan import Scanner, blocks_from_text  # the event lines the analyzer reads
 
     failures: list[str] = []
@@ -182,9 +182,10 @@ def test_every_reversed_dev_excerpt_is_read_back_in_order() -> None:
         scanner = Scanner("auto")
         for block in blocks_from_text(reversed_text):
             scanner.feed(block)
-        events = scanner.result().events
-        stamps = {ev.stamp for ev in events if ev.stamp is not None}
-        if len(stamps) < 2 and order_votes([ev.text for ev in events]) == (0, 0):
+        result = scanner.result()
+        stamps = {ev.stamp for ev in result.events if ev.stamp is not None}
+        numbers = [n for n, _ in result.order_texts]
+        if len(stamps) < 2 and order_votes([t for _, t in result.order_texts], numbers) == (0, 0):
             skipped += 1
             continue
         checked += 1
@@ -195,3 +196,59 @@ def test_every_reversed_dev_excerpt_is_read_back_in_order() -> None:
             failures.append(f"{case_id}: read {got.order}, primary {have} (original: {want})")
     assert checked >= 80, f"only {checked} excerpts carried an order signal ({skipped} skipped)"
     assert not failures, f"{len(failures)} of {checked} reversed excerpts:\n" + "\n".join(failures)
+
+
+def _excerpt(name: str) -> list[str]:
+    return [line for line in (CORPUS / "dev" / f"{name}.log").read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_lines_that_are_no_event_still_vote_on_the_order() -> None:
+    """dev/libreswan-v2-rekey-crossing-streams.log: "#4: initiating Child SA using IKE SA #1" and "#1: deleting
+    IKE SA" match no pattern, yet they order the paste. Read backwards, the rekey's refusal must stay the cause
+    (not the IKE SA's timeout that follows it), with or without syslog prefixes that share one second."""
+    lines = _excerpt("libreswan-v2-rekey-crossing-streams")
+    assert "initiating Child SA" in lines[0]
+    forward = analyze_text("\n".join(lines) + "\n")
+    assert forward.order == "oldest-first" and forward.primary and forward.primary.category == "rekey_issue"
+    backward = analyze_text("\n".join(reversed(lines)) + "\n")
+    assert backward.order == "newest-first"
+    assert backward.primary and backward.primary.category == "rekey_issue"
+    syslog = [f"Nov 29 10:01:02 east pluto[2211]: {line}" for line in reversed(lines)]
+    got = analyze_text("\n".join(syslog) + "\n")
+    assert got.order == "newest-first" and got.primary and got.primary.category == "rekey_issue"
+
+
+def test_charon_packet_steps_order_a_two_sided_ikev1_paste() -> None:
+    """dev/pfsense-v1-p2-encryption-mismatch.log and dev/pfsense-v1-p2-pfs-mismatch.log (pfSense forum: the
+    initiator's Quick Mode, then the responder refusing its ESP proposal): charon's worker thread logs
+    "received packet" before "parsed", "generating" before "sending packet". Reversed, the paste is read
+    newest first and the refusal stays a phase 2 one."""
+    for name in ("pfsense-v1-p2-encryption-mismatch", "pfsense-v1-p2-pfs-mismatch"):
+        lines = _excerpt(name)
+        up, down = order_votes(lines)
+        assert up > 0 and down == 0
+        got = analyze_text("\n".join(reversed(lines)) + "\n")
+        assert got.order == "newest-first", name
+        assert got.primary and got.primary.category == "phase2_proposal_mismatch", name
+
+
+def test_packet_steps_need_neighbouring_lines_of_one_thread() -> None:
+    # dev/strongswan-v2-windows-machine-cert-client-connects.log: fragments, each "received packet" then
+    # "parsed IKE_AUTH request 1 [ EF(n/7) ]" with a line between the pairs.
+    lines = [
+        "received packet: from 212.51.148.80[63707] to 10.10.0.150[4500] (580 bytes)",
+        "parsed IKE_AUTH request 1 [ EF(1/7) ]",
+        "received fragment #1 of 7, waiting for complete IKE message",
+        "received packet: from 212.51.148.80[63707] to 10.10.0.150[4500] (580 bytes)",
+        "parsed IKE_AUTH request 1 [ EF(2/7) ]",
+    ]
+    assert order_votes(lines) == (2, 0)
+    assert order_votes(list(reversed(lines))) == (0, 2)
+    # Only the signal lines, with their line numbers: the pairs across the gap do not vote.
+    kept = [0, 1, 3, 4]
+    assert order_votes([lines[i] for i in kept], kept) == (2, 0)
+    back = [4, 3, 1, 0]
+    assert order_votes([lines[i] for i in back], [0, 1, 3, 4]) == (0, 2)
+    # Different worker threads are different jobs: no vote.
+    assert order_votes(["charon: 06[ENC] parsed INFORMATIONAL_V1 request 1 [ HASH N(NO_PROP) ]",
+                        "charon: 08[NET] received packet: from 192.0.2.74[500] to 192.0.2.90[500] (76 bytes)"]) == (0, 0)
