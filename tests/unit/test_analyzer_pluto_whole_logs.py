@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+import yaml
+
 from lab.analyzer import analyze_text
 
 DEV = Path(__file__).resolve().parents[2] / "datasets" / "real-logs" / "dev"
@@ -118,3 +121,28 @@ def test_a_rekey_quick_mode_deleted_in_quick_i1_is_a_failed_rekey() -> None:
         lines[at + 2].replace("#2:", "#3:"),
     ]
     assert _category(lines[: at + 2] + [up] + rekey) == "rekey_issue"
+
+
+# --- the excerpts taken from the test suite for these readings, as the corpus labels them ---------------------
+
+SUITE_EXCERPTS = (
+    "libreswan-v1-cert-untrusted-invalid-key-info",
+    "libreswan-v1-cert-chain-gap-invalid-key-info",
+    "libreswan-v1-old-cert-untrusted-invalid-key-info",
+    "libreswan-v1-old-crl-fetched-then-established",
+    "libreswan-v1-old-ah-mismatch-quick-deleted",
+    "libreswan-v2-major-version-refused",
+    "libreswan-v2-crl-revoked-peer-cert",
+    "libreswan-v2-ipcomp-not-agreed-healthy",
+    "libreswan-v2-rekey-crossing-streams-two-sided",
+)
+
+
+@pytest.mark.parametrize("name", SUITE_EXCERPTS)
+def test_suite_excerpt_reads_as_its_test_describes(name: str) -> None:
+    entries = {e["id"]: e for e in yaml.safe_load((DEV.parent / "corpus.yaml").read_text(encoding="utf-8"))["entries"]}
+    entry = entries[name]
+    assert entry["split"] == "dev"
+    assert "github.com/libreswan/libreswan/" in entry["source"]
+    expected = None if entry["expected"] == "none" else entry["expected"]
+    assert _category(_lines(name)) == expected
