@@ -80,6 +80,15 @@ def test_a_refusal_followed_by_the_same_state_establishing_is_transient() -> Non
     assert not [f for f in analysis.findings if f.decisive]
 
 
+def test_libreswan_3_state_wording_marks_main_mode_encrypted_too() -> None:
+    # "STATE_MAIN_I3: sent MI3, expecting MR3" (libreswan 3.x, Openswan) is the same step as "sent Main Mode I3":
+    # cut before the same Main Mode establishes, the refusal is the peer rejecting this side's certificate.
+    lines = _lines("libreswan-v1-old-crl-fetched-then-established")
+    assert any("STATE_MAIN_I3: sent MI3" in line for line in lines)
+    cut = lines[: next(i for i, line in enumerate(lines) if "ISAKMP SA established" in line)]
+    assert _category(cut) == "auth_failure"
+
+
 def test_a_refusal_is_not_cancelled_by_another_negotiation_establishing() -> None:
     lines = [
         line.replace("#1: STATE_MAIN_I4", "#3: STATE_MAIN_I4")
