@@ -299,6 +299,14 @@ def diagnose(events: list[Event]) -> Primary | None:
             M("No configuration error was seen, which needs an answer from the peer: check reachability "
               "(peer IP, UDP 500/4500 and ESP through firewalls, NAT-T, the customer gateway itself)."),
         ]
+        if not established and {e.exchange for e in evs} <= {"MAIN_MODE", "AGGRESSIVE_MODE"}:
+            # libreswan's test suite: a responder that allows only IKEv2 (keyexchange=ikev2, ikev1-policy=drop)
+            # drops IKEv1 packets without a reply (tests ikev2-12-x509-ikev1, ikev1-policy-01-drop).
+            reasoning.append(M(
+                "The unanswered requests are IKEv1 (Main or Aggressive Mode). A peer that accepts only IKEv2 drops "
+                "IKEv1 packets without any reply, which looks the same: check that both sides allow the same IKE "
+                "version (the AWS tunnel options allow IKEv1 and IKEv2 unless they were restricted)."
+            ))
         reasoning += _also(cats, first)
         return _primary(first, M("The peer does not answer IKE: a reachability problem."), reasoning, context[first])
 

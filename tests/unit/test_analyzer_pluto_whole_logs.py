@@ -155,3 +155,33 @@ def test_suite_excerpt_reads_as_its_test_describes(name: str) -> None:
     assert "github.com/libreswan/libreswan/" in entry["source"]
     expected = None if entry["expected"] == "none" else entry["expected"]
     assert _category(_lines(name)) == expected
+
+
+# --- silence to IKEv1: also what an IKEv2-only peer does ---------------------------------------------------------
+
+
+def test_unanswered_ikev1_main_mode_names_reachability_and_mentions_an_ikev2_only_peer() -> None:
+    # ikev2-12-x509-ikev1: the responder allows only IKEv2 and drops the IKEv1 Main Mode request without a reply.
+    # From the initiator's log alone that is silence, so the cause stays reachability (nothing says otherwise),
+    # and the reasoning names the other way the same silence arises.
+    analysis = analyze_text("\n".join(_lines("libreswan-v1-to-v2-only-responder")))
+    assert analysis.primary is not None
+    assert analysis.primary.category == "peer_unreachable"
+    assert any("accepts only IKEv2" in str(r) for r in analysis.primary.reasoning)
+
+
+def test_unanswered_ikev2_ike_sa_init_does_not_mention_ikev1() -> None:
+    analysis = analyze_text("\n".join(_lines("libreswan-v2-ike-sa-init-timeout")))
+    assert analysis.primary is not None
+    assert analysis.primary.category == "peer_unreachable"
+    assert not any("IKEv1" in str(r) for r in analysis.primary.reasoning)
+
+
+def test_unanswered_main_mode_after_an_ike_sa_was_up_does_not_mention_the_version() -> None:
+    # an IKEv1 Main Mode that worked before (ISAKMP SA established) rules out a version mismatch
+    lines = _lines("libreswan-v1-old-ah-mismatch-quick-deleted")
+    up = next(line for line in lines if "ISAKMP SA established" in line)
+    retry = _lines("libreswan-v1-to-v2-only-responder")
+    analysis = analyze_text("\n".join([up, *retry]))
+    assert analysis.primary is not None
+    assert not any("accepts only IKEv2" in str(r) for r in analysis.primary.reasoning)
