@@ -79,6 +79,7 @@ EVENTS = (
     "delete",  # a Delete for an IKE or Child SA was sent or received
     "out_of_step",  # the peer repeats a message of an exchange this side completed: it missed this side's last message
     "operator_down",  # the operator took the connection down (ipsec down, whack --delete): its Deletes are no cause
+    "redirect",  # the gateway redirected this side to another gateway (RFC 5685): the old IKE SA is dropped on purpose
     "rekey_collision",  # both sides rekeyed the same SA at once
     "rekey_failed",  # a rekey failed or SAs went out of step (invalid SPI, lifetimes)
     "bgp_down",  # a BGP session went down (hold timer, notification, neighbor down, bad OPEN)

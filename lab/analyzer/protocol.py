@@ -696,6 +696,7 @@ class _State:
     rekeying: bool = False  # the Child SA exchange in progress rekeys (replaces) an SA that was up
     child_refused: bool = False  # a Child SA was refused since the IKE SA came up
     operator_down: bool = False  # the operator took the connection down (ipsec down, whack --delete)
+    redirected: bool = False  # the peer redirected this side to another gateway: the old IKE SA expires on purpose
     new_child: bool = False  # the CREATE_CHILD_SA in progress adds a Child SA (says so), it replaces none
     transport_asked: str = ""  # the exchange whose request asked for transport mode (N(USE_TRANSP))
     rare_transform: str = ""  # the Quick Mode offer asks for AH or IPComp, which many peers do not accept
@@ -1137,13 +1138,14 @@ def classify(events: list[Event]) -> None:
             st.answered = True
             _set(ev, "dpd_timeout", "context")
         elif kind == "retransmit":
-            rekey_pending = st.rekeying or (st.ike_up and st.pending == "CREATE_CHILD_SA")
+            rekey_pending = st.rekeying or (st.ike_up and st.pending == "CREATE_CHILD_SA" and not st.new_child)
             if st.dpd_pending or (ev.exchange in ("INFORMATIONAL", "INFORMATIONAL_V1") and not rekey_pending):
                 # (an established IKE SA's state retransmits whatever it sent last: its rekey when one is
                 # pending, else its liveness probe)
                 _set(ev, "dpd_timeout", "context")
             elif st.rekeying or _rekey_state(ev) or (
                 st.ike_up and "CREATE_CHILD_SA" in (st.pending, ev.exchange) and not _new_child_state(ev)
+                and not st.new_child
             ):
                 _set(ev, "rekey_issue", "context")  # a rekey over an established IKE SA goes unanswered
                 st.rekey_unanswered = True
@@ -1161,9 +1163,10 @@ def classify(events: list[Event]) -> None:
             )
             if st.rekey_trouble or rekey_state or (st.rekeying and not st.dpd_pending) or (
                 st.ike_up and "CREATE_CHILD_SA" in (st.pending, ev.exchange) and not st.dpd_pending
-                and not _new_child_state(ev)
+                and not _new_child_state(ev) and not st.new_child
             ):
-                # A CREATE_CHILD_SA (rekey or new Child SA) over an established IKE SA got no usable answer.
+                # A CREATE_CHILD_SA that replaces an SA over an established IKE SA got no usable answer. (One
+                # that adds a new Child SA replaces nothing: its timeout is the peer no longer answering.)
                 _set(ev, "rekey_issue")
                 st.rekey_trouble = True
             elif st.dpd_pending or (st.ike_up and (ev.exchange or st.exchange) in ("INFORMATIONAL", "INFORMATIONAL_V1", None)):
@@ -1193,10 +1196,11 @@ def classify(events: list[Event]) -> None:
             elif ev.direction == "received":
                 _set(ev, "ike_sa_deleted_by_peer")
                 st.ike_up = st.child_up = False
-            elif ev.direction == "sent" and st.operator_down and not both_sides:
-                # The operator took the connection down (ipsec down / whack --delete): an orderly teardown
-                # this side asked for, not a cause. (In a paste of both peers' logs it is what the other
-                # peer sees as its peer deleting the IKE SA.)
+            elif ev.direction == "sent" and not both_sides:
+                # This side deletes the IKE SA: the operator took the connection down (ipsec down / whack
+                # --delete), the SA's lifetime ended, or the daemon gave up on it. Whatever the reason, it is
+                # not the peer ending the tunnel, so the line is context, never "the peer deleted". (In a
+                # paste of both peers' logs it is what the other peer sees as its peer deleting the IKE SA.)
                 _set(ev, "ike_sa_deleted_by_peer", "context")
                 st.ike_up = st.child_up = False
             else:
@@ -1211,6 +1215,14 @@ def classify(events: list[Event]) -> None:
             _set(ev, "rekey_issue", "decisive" if st.child_up or st.rekeying else "weak")
         elif kind == "operator_down":
             st.operator_down = True
+            _set(ev, None)
+        elif kind == "redirect":
+            st.redirected = True
+            _set(ev, None)
+        elif kind == "rekey_failed" and ev.weak and st.redirected and ev.sa != "child":
+            # pluto follows a REDIRECT (RFC 5685) by expiring the IKE SA it leaves behind ("IKE SA expired
+            # (LATEST!)"): the old SA was dropped on purpose, no rekey failed.
+            st.redirected = False
             _set(ev, None)
         elif kind == "bgp_up":
             _set(ev, "bgp_down", "context")
