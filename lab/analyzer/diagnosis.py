@@ -299,7 +299,14 @@ def diagnose(events: list[Event]) -> Primary | None:
             M("No configuration error was seen, which needs an answer from the peer: check reachability "
               "(peer IP, UDP 500/4500 and ESP through firewalls, NAT-T, the customer gateway itself)."),
         ]
-        if not established and {e.exchange for e in evs} <= {"MAIN_MODE", "AGGRESSIVE_MODE"}:
+        if last_up > evs[-1].order:
+            line = next(e.line for e in established if e.order == last_up)
+            reasoning.append(M(
+                "An IKE or IPsec SA was established later (line {line}): the peer answered a later attempt, so "
+                "what failed was the path or the peer at that time (a peer still starting, a blocked port or "
+                "transport that a retry avoided).", line=line
+            ))
+        elif not established and {e.exchange for e in evs} <= {"MAIN_MODE", "AGGRESSIVE_MODE"}:
             # libreswan's test suite: a responder that allows only IKEv2 (keyexchange=ikev2, ikev1-policy=drop)
             # drops IKEv1 packets without a reply (tests ikev2-12-x509-ikev1, ikev1-policy-01-drop).
             reasoning.append(M(

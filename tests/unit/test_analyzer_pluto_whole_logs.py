@@ -185,3 +185,26 @@ def test_unanswered_main_mode_after_an_ike_sa_was_up_does_not_mention_the_versio
     analysis = analyze_text("\n".join([up, *retry]))
     assert analysis.primary is not None
     assert not any("accepts only IKEv2" in str(r) for r in analysis.primary.reasoning)
+
+
+def test_unanswered_attempt_followed_by_an_established_sa_says_a_later_attempt_got_through() -> None:
+    # ikev2-tcp-00-enable-tcp-fallback (libreswan test suite, current wording): UDP to the responder is blocked,
+    # IKE_SA_INIT over UDP times out, the retry over TCP establishes.
+    lines = [
+        '"west" #1: initiating IKEv2 connection to 192.1.2.23 using UDP',
+        '"west" #1: sent IKE_SA_INIT request to 192.1.2.23:UDP/500',
+        '"west" #1: IKE_SA_INIT_I: 10 second timeout exceeded after 5 retransmits.  No response (or no acceptable'
+        ' response) to our first IKEv2 message',
+        '"west" #1: connection is supposed to remain up; revival attempt 1 scheduled in 0 seconds',
+        '"west" #1: deleting IKE SA (sent IKE_SA_INIT request)',
+        '"west" #2: initiating IKEv2 connection to 192.1.2.23 using TCP',
+        '"west" #2: sent IKE_SA_INIT request to 192.1.2.23:TCP/4500',
+        '"west" #2: processed IKE_SA_INIT response from 192.1.2.23:TCP/4500 {cipher=AES_GCM_16_256 integ=n/a'
+        ' prf=HMAC_SHA2_512 ke=DH19}, initiating IKE_AUTH',
+        '"west" #2: initiator established IKE SA; authenticated peer using authby=secret and FQDN \'@east\'',
+    ]
+    analysis = analyze_text("\n".join(lines))
+    assert analysis.primary is not None
+    assert analysis.primary.category == "peer_unreachable"
+    assert any("established later (line 9)" in str(r) for r in analysis.primary.reasoning)
+    assert not any("accepts only IKEv2" in str(r) for r in analysis.primary.reasoning)
