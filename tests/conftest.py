@@ -28,6 +28,7 @@ waiting for the server or the browser is not lost.
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -62,6 +63,45 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     """`-n auto`: one worker per core (at most two) and one more. A browser test leaves its core idle part of the
     time (it waits for the server and the browser in turn); the extra worker runs the other tests meanwhile."""
     return min(os.cpu_count() or 1, 2) + 1
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """With workers (`-n`), the test modules' asserts are rewritten once, here, on two cores, before the workers
+    start: each worker would otherwise rewrite every module itself (pytest keeps no rewritten copy where
+    PYTHONDONTWRITEBYTECODE is set, and the workers start at the same moment). Measured: 2.4 CPU-seconds less
+    per worker. Anything unexpected leaves it to the workers, as without this."""
+    if hasattr(config, "workerinput") or not config.getoption("numprocesses", None):
+        return
+    try:
+        _rewrite_test_modules(config)
+    except Exception:  # pytest's internals changed: the workers rewrite as usual
+        return
+
+
+def _rewrite_test_modules(config: pytest.Config) -> None:
+    from _pytest.assertion import rewrite
+
+    state = config.stash[rewrite.assertstate_key]
+    todo = []
+    for fn in sorted([*TESTS_DIR.rglob("test_*.py"), *TESTS_DIR.rglob("conftest.py")]):
+        pyc = rewrite.get_cache_dir(fn) / (fn.name[:-3] + rewrite.PYC_TAIL)
+        if rewrite._read_pyc(fn, pyc) is None:  # missing or out of date
+            todo.append((fn, pyc))
+    if not todo:
+        return
+    with warnings.catch_warnings():  # a fork beside threads is warned about; the child only writes files
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pid = os.fork() if len(todo) > 4 else -1  # two processes, half of the modules each
+    try:
+        for fn, pyc in todo if pid < 0 else todo[pid == 0 :: 2]:
+            if rewrite.try_makedirs(pyc.parent):
+                source_hash, co = rewrite._rewrite_test(fn, config)
+                rewrite._write_pyc(state, co, source_hash, pyc)
+    finally:
+        if pid == 0:
+            os._exit(0)
+        if pid > 0:
+            os.waitpid(pid, 0)
 
 
 def _slow_index(nodeid: str) -> int | None:

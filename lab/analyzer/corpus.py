@@ -13,10 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from lab.analyzer import analyze_path
-from lab.errors import InputError, LabError
+from lab.errors import DataError, InputError, LabError
+from lab.schema import read_yaml
 
 NONE = "none"  # a healthy excerpt: no primary cause expected
 
@@ -103,9 +102,9 @@ def load_cases(directory: Path | str) -> list[Case]:
     if not manifest.is_file():
         raise InputError(f"{root} has no corpus.yaml: give the folder of a real-log corpus (datasets/real-logs).")
     try:
-        data = yaml.safe_load(manifest.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise InputError(f"Cannot read {manifest}: {exc}") from None
+        data = read_yaml(manifest)
+    except DataError as exc:
+        raise InputError(f"Cannot read {exc}") from None
     entries = data.get("entries") if isinstance(data, dict) else None
     if not isinstance(entries, list) or not entries:
         raise InputError(f"{manifest} has no `entries` list.")

@@ -42,7 +42,7 @@ REQUIRED_FORMATS = FORMATS
 
 
 def _entries() -> list[dict]:
-    data = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
+    data = yaml.load(MANIFEST.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
     assert isinstance(data, dict) and isinstance(data.get("entries"), list), "corpus.yaml: needs an 'entries' list"
     return data["entries"]
 
