@@ -10,9 +10,11 @@ import contextlib
 import csv
 import hashlib
 import os
+import queue
 import re
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -68,9 +70,11 @@ def _new_venv() -> None:
         _sh(BIN / "python", "-m", "pip", "install", "--quiet", "--upgrade", "pip")
 
 
-# Reads file paths on stdin and byte-compiles each (a file that does not compile is left to Python).
+# Reads file paths on stdin and byte-compiles each (a file that does not compile is left to Python), at the lowest
+# priority.
 _COMPILER = """
-import py_compile, sys
+import os, py_compile, sys
+os.nice(19)  # the idle core's work: pip comes first
 for line in sys.stdin:
     try:
         py_compile.compile(line.rstrip("\\n"), quiet=2)
@@ -81,33 +85,40 @@ for line in sys.stdin:
 
 def _install_compiling(command: list[str]) -> None:
     """Run pip's `command`; meanwhile, compile each package's modules once pip has finished installing it (its
-    .dist-info/RECORD, pip's last file of a package, lists them)."""
+    .dist-info/RECORD, pip's last file of a package, lists them). When pip is done, the compiler stops where it
+    is: the rest is compiled next on every core."""
     print("+", " ".join(command), flush=True)
     site = Path(_site_packages())
     seen = set(site.glob("*.dist-info/RECORD"))
     skip = re.compile(NOT_IMPORTED)
     compiler = subprocess.Popen([str(BIN / "python"), "-c", _COMPILER], stdin=subprocess.PIPE, text=True, cwd=ROOT)
-    assert compiler.stdin is not None
+    todo: queue.SimpleQueue[str | None] = queue.SimpleQueue()
+
+    def feed() -> None:  # a thread of its own: a full pipe must not keep the loop below from seeing pip finish
+        assert compiler.stdin is not None
+        with contextlib.suppress(OSError, ValueError):
+            while (path := todo.get()) is not None:
+                compiler.stdin.write(path + "\n")
+                compiler.stdin.flush()
+
+    feeder = threading.Thread(target=feed, daemon=True)
+    feeder.start()
     pip = subprocess.Popen(command, cwd=ROOT)
     try:
-        while True:
-            finished = pip.poll() is not None
+        while pip.poll() is None:
+            time.sleep(0.3)
             for record in sorted(set(site.glob("*.dist-info/RECORD")) - seen):
                 seen.add(record)
                 with contextlib.suppress(OSError, csv.Error):
                     for row in csv.reader(record.read_text(encoding="utf-8").splitlines()):
                         path = site / row[0] if row else None
                         if path and path.suffix == ".py" and not skip.search(str(path)):
-                            compiler.stdin.write(f"{path}\n")
-                compiler.stdin.flush()
-            if finished:
-                break
-            time.sleep(0.3)
+                            todo.put(str(path))
     finally:
         pip.wait()
-        # What it has not reached yet is compiled next on every core (a module is written whole or not at all).
-        compiler.kill()
+        compiler.kill()  # a module is written whole or not at all
         compiler.wait()
+        todo.put(None)
     if pip.returncode:
         raise subprocess.CalledProcessError(pip.returncode, command)
 
