@@ -511,6 +511,22 @@ _PLUTO_ROLE = re.compile(
 )
 
 
+# The peer a pluto state talks to, from the lines that name the address a message goes to or comes from: a state
+# serial belongs to one IKE SA with one peer, so the same serial with another peer is the other daemon's log.
+_PLUTO_PEER = re.compile(
+    r"#(\d+): (?:initiating IKEv[12] connection to|sent [A-Z_]+ (?:request|response) to"
+    r"|process(?:ed|ing) [A-Z_]+ (?:request|response) from) \[?([0-9A-Fa-f.:]+?)\]?(?::(?:UDP|TCP)/\d+|:\d+)?(?=[\s,]|$)"
+)
+
+
+def _pluto_peer(ev: Event) -> tuple[int, str] | None:
+    """(state serial, peer address) when a libreswan line names the address its state talks to."""
+    if ev.fmt != "libreswan":
+        return None
+    m = _PLUTO_PEER.search(ev.text)
+    return (int(m.group(1)), m.group(2)) if m else None
+
+
 def _pluto_role(ev: Event) -> tuple[int, str] | None:
     """(state serial, "I" or "R") when a libreswan line says which side of its IKE SA it is."""
     if ev.fmt != "libreswan":
@@ -552,6 +568,7 @@ def put_in_order(
         pids = set()
     stream, prev, hosts = 0, None, {}
     roles: dict[int, str] = {}
+    peers: dict[int, str] = {}
     last = 0  # with process ids: a line that names none belongs with the line before it
     for i, ev in enumerate(ordered, 1):
         ev.order = i
@@ -567,8 +584,18 @@ def put_in_order(
             serial, side = role
             if roles.get(serial, side) != side:
                 stream += 1  # the other peer's pluto log starts here
-                roles = {}
+                roles, peers = {}, {}
             roles[serial] = side
+        if not ev.host and ev.stamp is None and (talk := _pluto_peer(ev)):
+            # Both peers initiating the same connection (crossing streams) play the same roles with the same
+            # serials; the address each state talks to differs: the other peer's log starts here.
+            serial, peer = talk
+            if peers.get(serial, peer) != peer:
+                stream += 1
+                roles, peers = {}, {}
+                if role := _pluto_role(ev):
+                    roles[role[0]] = role[1]
+            peers[serial] = peer
         if ev.host:
             if ev.host not in hosts:
                 hosts[ev.host] = len(hosts)

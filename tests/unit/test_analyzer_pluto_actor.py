@@ -142,3 +142,45 @@ def test_older_redirect_wording_reads_the_same() -> None:
 def test_an_ike_sa_expiring_without_a_redirect_is_still_read_as_a_rekey_problem() -> None:
     lines = [line for line in REDIRECT_LOOP.splitlines() if "redirect" not in line]
     assert _primary("\n".join(lines) + "\n")[0] == "rekey_issue"
+
+
+# --- 4. both peers' logs of one connection that both sides initiated -----------------------------------------
+
+# https://github.com/libreswan/libreswan/blob/0c4e3eccfbb2cdfa1e21c154ee847a141a611a4f/testing/pluto/crossing-streams-01-ikev2-github-1211/west.console.txt
+# and east.console.txt: west and east initiate "east-west" at the same time; each is initiator of its #1 and
+# responder of its #2, so the roles of the serials alone cannot tell the two logs apart.
+CROSSING_WEST = """\
+"east-west" #1: initiating IKEv2 connection to 192.1.2.23 using UDP
+"east-west" #1: sent IKE_SA_INIT request to 192.1.2.23:UDP/500
+"east-west" #2: sent IKE_SA_INIT response to 192.1.2.23:UDP/500 {cipher=AES_GCM_16_256 integ=n/a prf=HMAC_SHA2_512 ke=DH19}, expecting IKE_AUTH, IKE_INTERMEDIATE, or IKE_AUTH (EAP)
+"east-west" #1: sent IKE_AUTH request to 192.1.2.23:UDP/500 with shared-key-mac and FQDN '@west'; Child SA #3 {ESP <0xESPESP} [192.0.1.0/24===192.0.2.0/24]
+"east-west" #3: initiator established Child SA using #1; IPsec tunnel [192.0.1.0/24===192.0.2.0/24] {ESP/ESN=>0xESPESP <0xESPESP xfrm=AES_GCM_16_256 DPD=passive}
+"east-west" #4: responder established Child SA using #2; IPsec tunnel [192.0.1.0/24===192.0.2.0/24] {ESP/ESN=>0xESPESP <0xESPESP xfrm=AES_GCM_16_256 DPD=passive}
+"""
+CROSSING_EAST = """\
+"east-west" #1: initiating IKEv2 connection to 192.1.2.45 using UDP
+"east-west" #4: ESP traffic information: in=0B out=0B
+"east-west" #2: deleting IKE SA (established IKE SA)
+"east-west" #1: sent INFORMATIONAL request to delete IKE SA
+"east-west" #3: ESP traffic information: in=0B out=0B
+"east-west" #1: deleting IKE SA (established IKE SA)
+"""
+
+
+def test_each_side_of_the_crossing_streams_alone_names_no_cause() -> None:
+    assert analyze_text(CROSSING_WEST).streams == 1
+    assert analyze_text(CROSSING_EAST).streams == 1
+    assert _primary(CROSSING_WEST)[0] is None
+    assert _primary(CROSSING_EAST)[0] is None  # east's own Delete (item 1)
+
+
+def test_both_sides_of_the_crossing_streams_are_two_logs_in_either_order() -> None:
+    # The same serial #1 talks to 192.1.2.23 in one log and to 192.1.2.45 in the other: two daemons.
+    assert analyze_text(CROSSING_WEST + CROSSING_EAST).streams == 2
+    assert analyze_text(CROSSING_EAST + CROSSING_WEST).streams == 2
+
+
+def test_a_redirect_to_another_gateway_stays_one_log() -> None:
+    # After a REDIRECT the next IKE SA (a new serial) talks to another address: still the same daemon.
+    assert "sent IKE_SA_INIT request to 192.1.3.33:500" in REDIRECT_LOOP
+    assert analyze_text(REDIRECT_LOOP).streams == 1
