@@ -512,10 +512,13 @@ _PLUTO_ROLE = re.compile(
 
 
 # The peer a pluto state talks to, from the lines that name the address a message goes to or comes from: a state
-# serial belongs to one IKE SA with one peer, so the same serial with another peer is the other daemon's log.
+# serial is allocated once by a daemon, so the same serial initiating again, to another peer, is the other
+# daemon's log.
 _PLUTO_PEER = re.compile(
     r"#(\d+): (?:initiating IKEv[12] connection to|sent [A-Z_]+ (?:request|response) to"
-    r"|process(?:ed|ing) [A-Z_]+ (?:request|response) from) \[?([0-9A-Fa-f.:]+?)\]?(?::(?:UDP|TCP)/\d+|:\d+)?(?=[\s,]|$)"
+    r"|process(?:ed|ing) [A-Z_]+ (?:request|response) from) (?:\[(?P<v6>[0-9A-Fa-f:.]+)\](?::(?:UDP|TCP)/\d+|:\d+)?"
+    r"|(?P<v4>\d{1,3}(?:\.\d{1,3}){3})(?::(?:UDP|TCP)/\d+|:\d+)?|(?P<bare>[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*?)(?::(?:UDP|TCP)/\d+)?)"
+    r"(?=[\s,]|$)"
 )
 
 
@@ -524,7 +527,7 @@ def _pluto_peer(ev: Event) -> tuple[int, str] | None:
     if ev.fmt != "libreswan":
         return None
     m = _PLUTO_PEER.search(ev.text)
-    return (int(m.group(1)), m.group(2)) if m else None
+    return (int(m.group(1)), m.group("v6") or m.group("v4") or m.group("bare")) if m else None
 
 
 def _pluto_role(ev: Event) -> tuple[int, str] | None:
@@ -589,8 +592,9 @@ def put_in_order(
         if not ev.host and ev.stamp is None and (talk := _pluto_peer(ev)):
             # Both peers initiating the same connection (crossing streams) play the same roles with the same
             # serials; the address each state talks to differs: the other peer's log starts here.
+            # Only a state that starts again counts: one daemon's state may hear from another address of the peer.
             serial, peer = talk
-            if peers.get(serial, peer) != peer:
+            if peers.get(serial, peer) != peer and "initiating IKEv" in ev.text:
                 stream += 1
                 roles, peers = {}, {}
                 if role := _pluto_role(ev):
