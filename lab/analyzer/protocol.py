@@ -1180,6 +1180,10 @@ def classify(events: list[Event]) -> None:
             ):
                 _set(ev, "rekey_issue", "context")  # a rekey over an established IKE SA goes unanswered
                 st.rekey_unanswered = True
+            elif (st.ike_up or st.child_up) and (st.new_child or _new_child_state(ev)):
+                # A new Child SA asked for over an IKE SA that is up (pluto's STATE_V2_CREATE_I): the peer
+                # that answered the IKE SA stops answering on it. No rekey, and the path worked before.
+                _set(ev, "dpd_timeout", "context")
             else:
                 _set(ev, "peer_unreachable", "decisive")
                 st.retransmits.append(ev)
@@ -1200,7 +1204,9 @@ def classify(events: list[Event]) -> None:
                 # that adds a new Child SA replaces nothing: its timeout is the peer no longer answering.)
                 _set(ev, "rekey_issue")
                 st.rekey_trouble = True
-            elif st.dpd_pending or (st.ike_up and (ev.exchange or st.exchange) in ("INFORMATIONAL", "INFORMATIONAL_V1", None)):
+            elif st.dpd_pending or (st.ike_up and (ev.exchange or st.exchange) in ("INFORMATIONAL", "INFORMATIONAL_V1", None)) or (
+                (st.ike_up or st.child_up) and (st.new_child or _new_child_state(ev))
+            ):
                 _set(ev, "dpd_timeout")
                 st.dpd_pending = False
             elif st.nat_or_frag and st.answered and (ev.exchange or st.exchange) == "IKE_AUTH":

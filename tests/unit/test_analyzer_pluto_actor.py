@@ -184,3 +184,38 @@ def test_a_redirect_to_another_gateway_stays_one_log() -> None:
     # After a REDIRECT the next IKE SA (a new serial) talks to another address: still the same daemon.
     assert "sent IKE_SA_INIT request to 192.1.3.33:500" in REDIRECT_LOOP
     assert analyze_text(REDIRECT_LOOP).streams == 1
+
+
+# https://github.com/libreswan/libreswan/blob/a0d37f5f94d2a3e94a2dd11660ea0c4e10f7ce01/testing/pluto/ikev2-child-ipsec-retransmit/west.console.txt
+# (libreswan 3.32: the same test; the new Child SA's own state STATE_V2_CREATE_I retransmits, no liveness line)
+NEW_CHILD_UNANSWERED_V3 = """\
+1v2 "westnet-eastnet-ikev2a" #1: initiating IKEv2 IKE SA
+1v2 "westnet-eastnet-ikev2a" #1: STATE_PARENT_I1: sent v2I1, expected v2R1
+1v2 "westnet-eastnet-ikev2a" #2: STATE_PARENT_I2: sent v2I2, expected v2R2 {auth=IKEv2 cipher=AES_GCM_16_256 integ=n/a prf=HMAC_SHA2_512 group=MODP2048}
+002 "westnet-eastnet-ikev2a" #2: IKEv2 mode peer ID is ID_FQDN: '@east'
+003 "westnet-eastnet-ikev2a" #2: Authenticated using authby=secret
+002 "westnet-eastnet-ikev2a" #2: negotiated connection [192.0.1.0-192.0.1.255:0-65535 0] -> [192.0.2.0-192.0.2.255:0-65535 0]
+004 "westnet-eastnet-ikev2a" #2: STATE_V2_IPSEC_I: IPsec SA established tunnel mode {ESP=>0xESPESP <0xESPESP xfrm=AES_GCM_16_256-NONE NATOA=none NATD=none DPD=passive}
+1v2 "westnet-eastnet-ikev2b" #3: STATE_V2_CREATE_I: sent IPsec Child req wait response
+010 "westnet-eastnet-ikev2b" #3: STATE_V2_CREATE_I: retransmission; will wait 0.5 seconds for response
+010 "westnet-eastnet-ikev2b" #3: STATE_V2_CREATE_I: retransmission; will wait 1 seconds for response
+010 "westnet-eastnet-ikev2b" #3: STATE_V2_CREATE_I: retransmission; will wait 2 seconds for response
+010 "westnet-eastnet-ikev2b" #3: STATE_V2_CREATE_I: retransmission; will wait 4 seconds for response
+010 "westnet-eastnet-ikev2b" #3: STATE_V2_CREATE_I: retransmission; will wait 8 seconds for response
+031 "westnet-eastnet-ikev2b" #3: STATE_V2_CREATE_I: 10 second timeout exceeded after 5 retransmits.  No response (or no acceptable response) to our IKEv2 message
+002 "westnet-eastnet-ikev2b" #3: deleting state (STATE_V2_CREATE_I) and NOT sending notification
+"""
+
+
+def test_older_wording_of_the_unanswered_new_child_sa_reads_the_same() -> None:
+    # The IKE SA carried a Child SA, so the path worked: not a reachability problem from the start, no rekey.
+    analysis = analyze_text(NEW_CHILD_UNANSWERED_V3)
+    assert analysis.primary is not None
+    assert analysis.primary.category == "dpd_timeout"
+    assert "timed out without an answer" in str(analysis.primary.reasoning[0])
+    assert not any(f.category in ("rekey_issue", "peer_unreachable") for f in analysis.findings)
+
+
+def test_the_same_child_request_with_no_sa_up_is_a_reachability_problem() -> None:
+    lines = [line for line in NEW_CHILD_UNANSWERED_V3.splitlines() if "established" not in line]
+    assert analyze_text("\n".join(lines) + "\n").primary.category == "peer_unreachable"  # type: ignore[union-attr]
