@@ -259,8 +259,14 @@ def diagnose(events: list[Event]) -> Primary | None:
             return _primary(first, summary, reasoning, context[first])
         if first == "dpd_timeout":
             s = evs[0]
-            reasoning = [M("Line {line}: dead peer detection declared the peer dead after it stopped answering.",
-                           line=s.line)]
+            if s.kind == "give_up":
+                # A request on the established IKE SA timed out (a liveness probe, or a new Child SA asked for on
+                # it): the daemon may call it liveness or say nothing more, the fact is the same.
+                reasoning = [M("Line {line}: the peer stopped answering on the established IKE SA: the request "
+                               "sent on it timed out without an answer.", line=s.line)]
+            else:
+                reasoning = [M("Line {line}: dead peer detection declared the peer dead after it stopped answering.",
+                               line=s.line)]
             unreach = [e for e in cats.get("peer_unreachable", []) if e.order > s.order]
             if unreach and last_up < unreach[-1].order:
                 reasoning.append(M(

@@ -511,6 +511,25 @@ _PLUTO_ROLE = re.compile(
 )
 
 
+# The peer a pluto state talks to, from the lines that name the address a message goes to or comes from: a state
+# serial is allocated once by a daemon, so the same serial initiating again, to another peer, is the other
+# daemon's log.
+_PLUTO_PEER = re.compile(
+    r"#(\d+): (?:initiating IKEv[12] connection to|sent [A-Z_]+ (?:request|response) to"
+    r"|process(?:ed|ing) [A-Z_]+ (?:request|response) from) (?:\[(?P<v6>[0-9A-Fa-f:.]+)\](?::(?:UDP|TCP)/\d+|:\d+)?"
+    r"|(?P<v4>\d{1,3}(?:\.\d{1,3}){3})(?::(?:UDP|TCP)/\d+|:\d+)?|(?P<bare>[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*?)(?::(?:UDP|TCP)/\d+)?)"
+    r"(?=[\s,]|$)"
+)
+
+
+def _pluto_peer(ev: Event) -> tuple[int, str] | None:
+    """(state serial, peer address) when a libreswan line names the address its state talks to."""
+    if ev.fmt != "libreswan":
+        return None
+    m = _PLUTO_PEER.search(ev.text)
+    return (int(m.group(1)), m.group("v6") or m.group("v4") or m.group("bare")) if m else None
+
+
 def _pluto_role(ev: Event) -> tuple[int, str] | None:
     """(state serial, "I" or "R") when a libreswan line says which side of its IKE SA it is."""
     if ev.fmt != "libreswan":
@@ -552,6 +571,7 @@ def put_in_order(
         pids = set()
     stream, prev, hosts = 0, None, {}
     roles: dict[int, str] = {}
+    peers: dict[int, str] = {}
     last = 0  # with process ids: a line that names none belongs with the line before it
     for i, ev in enumerate(ordered, 1):
         ev.order = i
@@ -567,8 +587,19 @@ def put_in_order(
             serial, side = role
             if roles.get(serial, side) != side:
                 stream += 1  # the other peer's pluto log starts here
-                roles = {}
+                roles, peers = {}, {}
             roles[serial] = side
+        if not ev.host and ev.stamp is None and (talk := _pluto_peer(ev)):
+            # Both peers initiating the same connection (crossing streams) play the same roles with the same
+            # serials; the address each state talks to differs: the other peer's log starts here.
+            # Only a state that starts again counts: one daemon's state may hear from another address of the peer.
+            serial, peer = talk
+            if peers.get(serial, peer) != peer and "initiating IKEv" in ev.text:
+                stream += 1
+                roles, peers = {}, {}
+                if role := _pluto_role(ev):
+                    roles[role[0]] = role[1]
+            peers[serial] = peer
         if ev.host:
             if ev.host not in hosts:
                 hosts[ev.host] = len(hosts)
@@ -1149,6 +1180,10 @@ def classify(events: list[Event]) -> None:
             ):
                 _set(ev, "rekey_issue", "context")  # a rekey over an established IKE SA goes unanswered
                 st.rekey_unanswered = True
+            elif (st.ike_up or st.child_up) and (st.new_child or _new_child_state(ev)):
+                # A new Child SA asked for over an IKE SA that is up (pluto's STATE_V2_CREATE_I): the peer
+                # that answered the IKE SA stops answering on it. No rekey, and the path worked before.
+                _set(ev, "dpd_timeout", "context")
             else:
                 _set(ev, "peer_unreachable", "decisive")
                 st.retransmits.append(ev)
@@ -1169,7 +1204,9 @@ def classify(events: list[Event]) -> None:
                 # that adds a new Child SA replaces nothing: its timeout is the peer no longer answering.)
                 _set(ev, "rekey_issue")
                 st.rekey_trouble = True
-            elif st.dpd_pending or (st.ike_up and (ev.exchange or st.exchange) in ("INFORMATIONAL", "INFORMATIONAL_V1", None)):
+            elif st.dpd_pending or (st.ike_up and (ev.exchange or st.exchange) in ("INFORMATIONAL", "INFORMATIONAL_V1", None)) or (
+                (st.ike_up or st.child_up) and (st.new_child or _new_child_state(ev))
+            ):
                 _set(ev, "dpd_timeout")
                 st.dpd_pending = False
             elif st.nat_or_frag and st.answered and (ev.exchange or st.exchange) == "IKE_AUTH":

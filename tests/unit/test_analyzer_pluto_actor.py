@@ -142,3 +142,80 @@ def test_older_redirect_wording_reads_the_same() -> None:
 def test_an_ike_sa_expiring_without_a_redirect_is_still_read_as_a_rekey_problem() -> None:
     lines = [line for line in REDIRECT_LOOP.splitlines() if "redirect" not in line]
     assert _primary("\n".join(lines) + "\n")[0] == "rekey_issue"
+
+
+# --- 4. both peers' logs of one connection that both sides initiated -----------------------------------------
+
+# https://github.com/libreswan/libreswan/blob/0c4e3eccfbb2cdfa1e21c154ee847a141a611a4f/testing/pluto/crossing-streams-01-ikev2-github-1211/west.console.txt
+# and east.console.txt: west and east initiate "east-west" at the same time; each is initiator of its #1 and
+# responder of its #2, so the roles of the serials alone cannot tell the two logs apart.
+CROSSING_WEST = """\
+"east-west" #1: initiating IKEv2 connection to 192.1.2.23 using UDP
+"east-west" #1: sent IKE_SA_INIT request to 192.1.2.23:UDP/500
+"east-west" #2: sent IKE_SA_INIT response to 192.1.2.23:UDP/500 {cipher=AES_GCM_16_256 integ=n/a prf=HMAC_SHA2_512 ke=DH19}, expecting IKE_AUTH, IKE_INTERMEDIATE, or IKE_AUTH (EAP)
+"east-west" #1: sent IKE_AUTH request to 192.1.2.23:UDP/500 with shared-key-mac and FQDN '@west'; Child SA #3 {ESP <0xESPESP} [192.0.1.0/24===192.0.2.0/24]
+"east-west" #3: initiator established Child SA using #1; IPsec tunnel [192.0.1.0/24===192.0.2.0/24] {ESP/ESN=>0xESPESP <0xESPESP xfrm=AES_GCM_16_256 DPD=passive}
+"east-west" #4: responder established Child SA using #2; IPsec tunnel [192.0.1.0/24===192.0.2.0/24] {ESP/ESN=>0xESPESP <0xESPESP xfrm=AES_GCM_16_256 DPD=passive}
+"""
+CROSSING_EAST = """\
+"east-west" #1: initiating IKEv2 connection to 192.1.2.45 using UDP
+"east-west" #4: ESP traffic information: in=0B out=0B
+"east-west" #2: deleting IKE SA (established IKE SA)
+"east-west" #1: sent INFORMATIONAL request to delete IKE SA
+"east-west" #3: ESP traffic information: in=0B out=0B
+"east-west" #1: deleting IKE SA (established IKE SA)
+"""
+
+
+def test_each_side_of_the_crossing_streams_alone_names_no_cause() -> None:
+    assert analyze_text(CROSSING_WEST).streams == 1
+    assert analyze_text(CROSSING_EAST).streams == 1
+    assert _primary(CROSSING_WEST)[0] is None
+    assert _primary(CROSSING_EAST)[0] is None  # east's own Delete (item 1)
+
+
+def test_both_sides_of_the_crossing_streams_are_two_logs_in_either_order() -> None:
+    # The same serial #1 talks to 192.1.2.23 in one log and to 192.1.2.45 in the other: two daemons.
+    assert analyze_text(CROSSING_WEST + CROSSING_EAST).streams == 2
+    assert analyze_text(CROSSING_EAST + CROSSING_WEST).streams == 2
+
+
+def test_a_redirect_to_another_gateway_stays_one_log() -> None:
+    # After a REDIRECT the next IKE SA (a new serial) talks to another address: still the same daemon.
+    assert "sent IKE_SA_INIT request to 192.1.3.33:500" in REDIRECT_LOOP
+    assert analyze_text(REDIRECT_LOOP).streams == 1
+
+
+# https://github.com/libreswan/libreswan/blob/a0d37f5f94d2a3e94a2dd11660ea0c4e10f7ce01/testing/pluto/ikev2-child-ipsec-retransmit/west.console.txt
+# (libreswan 3.32: the same test; the new Child SA's own state STATE_V2_CREATE_I retransmits, no liveness line)
+NEW_CHILD_UNANSWERED_V3 = """\
+1v2 "westnet-eastnet-ikev2a" #1: initiating IKEv2 IKE SA
+1v2 "westnet-eastnet-ikev2a" #1: STATE_PARENT_I1: sent v2I1, expected v2R1
+1v2 "westnet-eastnet-ikev2a" #2: STATE_PARENT_I2: sent v2I2, expected v2R2 {auth=IKEv2 cipher=AES_GCM_16_256 integ=n/a prf=HMAC_SHA2_512 group=MODP2048}
+002 "westnet-eastnet-ikev2a" #2: IKEv2 mode peer ID is ID_FQDN: '@east'
+003 "westnet-eastnet-ikev2a" #2: Authenticated using authby=secret
+002 "westnet-eastnet-ikev2a" #2: negotiated connection [192.0.1.0-192.0.1.255:0-65535 0] -> [192.0.2.0-192.0.2.255:0-65535 0]
+004 "westnet-eastnet-ikev2a" #2: STATE_V2_IPSEC_I: IPsec SA established tunnel mode {ESP=>0xESPESP <0xESPESP xfrm=AES_GCM_16_256-NONE NATOA=none NATD=none DPD=passive}
+1v2 "westnet-eastnet-ikev2b" #3: STATE_V2_CREATE_I: sent IPsec Child req wait response
+010 "westnet-eastnet-ikev2b" #3: STATE_V2_CREATE_I: retransmission; will wait 0.5 seconds for response
+010 "westnet-eastnet-ikev2b" #3: STATE_V2_CREATE_I: retransmission; will wait 1 seconds for response
+010 "westnet-eastnet-ikev2b" #3: STATE_V2_CREATE_I: retransmission; will wait 2 seconds for response
+010 "westnet-eastnet-ikev2b" #3: STATE_V2_CREATE_I: retransmission; will wait 4 seconds for response
+010 "westnet-eastnet-ikev2b" #3: STATE_V2_CREATE_I: retransmission; will wait 8 seconds for response
+031 "westnet-eastnet-ikev2b" #3: STATE_V2_CREATE_I: 10 second timeout exceeded after 5 retransmits.  No response (or no acceptable response) to our IKEv2 message
+002 "westnet-eastnet-ikev2b" #3: deleting state (STATE_V2_CREATE_I) and NOT sending notification
+"""
+
+
+def test_older_wording_of_the_unanswered_new_child_sa_reads_the_same() -> None:
+    # The IKE SA carried a Child SA, so the path worked: not a reachability problem from the start, no rekey.
+    analysis = analyze_text(NEW_CHILD_UNANSWERED_V3)
+    assert analysis.primary is not None
+    assert analysis.primary.category == "dpd_timeout"
+    assert "timed out without an answer" in str(analysis.primary.reasoning[0])
+    assert not any(f.category in ("rekey_issue", "peer_unreachable") for f in analysis.findings)
+
+
+def test_the_same_child_request_with_no_sa_up_is_a_reachability_problem() -> None:
+    lines = [line for line in NEW_CHILD_UNANSWERED_V3.splitlines() if "established" not in line]
+    assert analyze_text("\n".join(lines) + "\n").primary.category == "peer_unreachable"  # type: ignore[union-attr]

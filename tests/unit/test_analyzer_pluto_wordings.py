@@ -65,7 +65,8 @@ LIBRESWAN3_CHILD_REKEY_REFUSED = """\
 "aws-vpn-1" #2: STATE_PARENT_I3: PARENT SA established tunnel mode {ESP=>0xcafe1234 <0x1a2b3c4d xfrm=AES_CBC_256-HMAC_SHA2_256_128 NATOA=none NATD=none DPD=active}
 "aws-vpn-1" #3: dropping unexpected CREATE_CHILD_SA message containing NO_PROPOSAL_CHOSEN notification; message payloads: SK; encrypted payloads: N; missing payloads: SA,Ni,TSi,TSr
 """
-# libreswan 3.x: STATE_V2_CREATE_I adds a Child SA; it replaces none (not a rekey).
+# libreswan 3.x: STATE_V2_CREATE_I adds a Child SA; it replaces none (not a rekey). It is asked for over an IKE SA
+# that is up, so the peer went silent on an established tunnel, as libreswan 4.x says with its liveness action.
 LIBRESWAN3_NEW_CHILD_UNANSWERED = """\
 "aws-vpn-1" #2: STATE_PARENT_I3: PARENT SA established tunnel mode {ESP=>0xcafe1234 <0x1a2b3c4d xfrm=AES_CBC_256-HMAC_SHA2_256_128 NATOA=none NATD=none DPD=active}
 "aws-vpn-1" #3: STATE_V2_CREATE_I: retransmission; will wait 0.5 seconds for response
@@ -94,7 +95,7 @@ LIBRESWAN4_CHILD_REKEY_ABANDONED = """\
         (LIBRESWAN3_CHILD_REKEY_UNANSWERED, "rekey_issue"),
         (LIBRESWAN3_IKE_REKEY_UNANSWERED, "rekey_issue"),
         (LIBRESWAN3_CHILD_REKEY_REFUSED, "rekey_issue"),
-        (LIBRESWAN3_NEW_CHILD_UNANSWERED, "peer_unreachable"),
+        (LIBRESWAN3_NEW_CHILD_UNANSWERED, "dpd_timeout"),
         (LIBRESWAN4_CHILD_REKEY_TS_REFUSED, "rekey_issue"),
         (LIBRESWAN4_CHILD_REKEY_ABANDONED, "rekey_issue"),
     ],
