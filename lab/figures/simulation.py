@@ -252,6 +252,9 @@ class AnimatedFigure(go.Figure):
 
     _raw_frames: tuple[dict[str, Any], ...] = ()
     _frame_objects: tuple[go.Frame, ...] | None = None
+    # True for a figure whose dict is computed once and never changed (a cached, frozen figure): its dict then
+    # shares the frames instead of copying them (a deep copy of 60 moments is most of what making the dict costs).
+    _share_frames: bool = False
 
     @property
     def frames(self) -> tuple[go.Frame, ...]:
@@ -267,7 +270,7 @@ class AnimatedFigure(go.Figure):
     def to_dict(self) -> dict[str, Any]:
         res = super().to_dict()
         if self._raw_frames:
-            res["frames"] = copy.deepcopy(list(self._raw_frames))
+            res["frames"] = list(self._raw_frames) if self._share_frames else copy.deepcopy(list(self._raw_frames))
         return res
 
 

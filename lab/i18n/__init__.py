@@ -17,6 +17,7 @@ import gettext
 import io
 import os
 import re
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
@@ -150,11 +151,22 @@ def _translations(lang: str, domain: str, stamp: float) -> gettext.NullTranslati
     return gettext.GNUTranslations(io.BytesIO(compile_po(path, lang)))
 
 
+# When each catalogue file was last looked at and its modification time then: {(lang, domain): (seen, mtime)}.
+_STAMPS: dict[tuple[str, str], tuple[float, float]] = {}
+RECHECK_S = 1.0  # an edited .po is picked up within this many seconds (each message no longer stats the file)
+
+
 def translations(lang: str, domain: str = "messages") -> gettext.NullTranslations:
     lang = lang if lang in LANGS else DEFAULT_LANG
-    path = po_path(lang, domain)
-    stamp = path.stat().st_mtime if path.exists() else 0.0
-    return _translations(lang, domain, stamp)
+    now = time.monotonic()
+    seen = _STAMPS.get((lang, domain))
+    if seen is None or now - seen[0] > RECHECK_S:
+        try:
+            stamp = po_path(lang, domain).stat().st_mtime
+        except OSError:  # no catalogue for this language and domain
+            stamp = 0.0
+        _STAMPS[(lang, domain)] = seen = (now, stamp)
+    return _translations(lang, domain, seen[1])
 
 
 def _format(text: str, values: Mapping[str, object]) -> str:

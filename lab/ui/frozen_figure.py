@@ -18,6 +18,7 @@ class FrozenFigure(go.Figure):
     """A plotly figure whose dict is computed once. Do not change it after `freeze`."""
 
     _frozen_dict: dict[str, Any] | None = None
+    _share_frames = True  # nothing changes a frozen figure's dict: the scenario lab's moments are not copied for it
 
     def to_dict(self) -> dict[str, Any]:
         if self._frozen_dict is None:
