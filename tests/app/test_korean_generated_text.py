@@ -9,6 +9,7 @@ purpose (catalogue entries flagged `same-as-english`) and AWS's own literal valu
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterator
@@ -40,13 +41,14 @@ def _korean_in_the_test_process() -> Iterator[None]:
     i18n.reset_language(token)
 
 
-def _same_on_purpose() -> set[str]:
+@functools.cache
+def _same_on_purpose() -> frozenset[str]:  # read once per test process
     same = set()
     for domain in ("messages", "data"):
         for entry in _read("ko", domain):
             if entry.id and SAME_FLAG in entry.flags:
                 same.add(entry.id if isinstance(entry.id, str) else entry.id[0])
-    return same
+    return frozenset(same)
 
 
 def _plot_texts(node: object, out: list[str], key: str = "") -> None:
