@@ -70,7 +70,7 @@ LOG_LINE = '{"event_timestamp": 0, "details": "AWS tunnel DPD timed out after 3 
 
 
 def seed_two_connections(
-    url: str, now: datetime | None = None, days: int = 1, tunnel_log: bool = False, step_minutes: int = 30
+    url: str, now: datetime | None = None, days: int = 1, tunnel_log: bool = False, step_minutes: int = 60
 ) -> dict[str, list[str]]:
     """Two connections (one static with a tunnel down, one BGP and healthy) and `days` of metrics, one point
     per `step_minutes`.
