@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import sys
 import threading
 from collections.abc import Callable, Iterator
 
@@ -51,13 +52,29 @@ local_script_runner.require_widgets_deltas = _wait_for_script
 manifest_scanner.scan_component_manifests = functools.cache(manifest_scanner.scan_component_manifests)
 
 
+# Caches whose functions depend on their arguments only (a simulation and its figures are a function of the run's
+# inputs and the language): kept from test to test, as a server keeps them from visitor to visitor. Every other
+# cache (data files a test may replace, live AWS answers, replays) is emptied around each test.
+SHARED_CACHES = ("lab.ui.scenario_cache",)
+
+
+def _clear_caches() -> None:
+    from streamlit.runtime.caching.cache_utils import CachedFunc
+
+    st.cache_data.clear()
+    for name, module in list(sys.modules.items()):
+        if not name.startswith("lab.") or name in SHARED_CACHES:
+            continue
+        for value in list(vars(module).values()):
+            if isinstance(value, CachedFunc):
+                value.clear()
+
+
 @pytest.fixture(autouse=True)
 def _clear_streamlit_caches() -> Iterator[None]:
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    _clear_caches()
     yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    _clear_caches()
 
 
 OpenPage = Callable[..., AppTest]
