@@ -65,12 +65,17 @@ class _BoundedLoader(yaml.SafeLoader):
         return construct(self, node)
 
 
-_BoundedLoader.add_constructor(
-    "tag:yaml.org,2002:int", lambda loader, node: loader._number(node, yaml.SafeLoader.construct_yaml_int)
-)
-_BoundedLoader.add_constructor(
-    "tag:yaml.org,2002:float", lambda loader, node: loader._number(node, yaml.SafeLoader.construct_yaml_float)
-)
+def _bound_numbers(loader: type) -> None:
+    """Numbers go through `_number` (their length is checked before they are built)."""
+    loader.add_constructor(  # type: ignore[attr-defined]
+        "tag:yaml.org,2002:int", lambda ld, node: ld._number(node, yaml.SafeLoader.construct_yaml_int)
+    )
+    loader.add_constructor(  # type: ignore[attr-defined]
+        "tag:yaml.org,2002:float", lambda ld, node: ld._number(node, yaml.SafeLoader.construct_yaml_float)
+    )
+
+
+_bound_numbers(_BoundedLoader)
 
 
 # libyaml's parser, when PyYAML has it (its wheels do): about ten times faster than the pure-Python one, which
@@ -85,12 +90,7 @@ if getattr(yaml, "__with_libyaml__", False):
         def _number(self, node: yaml.ScalarNode, construct: Any) -> Any:
             return _BoundedLoader._number(self, node, construct)  # type: ignore[arg-type]
 
-    _CBoundedLoader.add_constructor(
-        "tag:yaml.org,2002:int", lambda loader, node: loader._number(node, yaml.SafeLoader.construct_yaml_int)
-    )
-    _CBoundedLoader.add_constructor(
-        "tag:yaml.org,2002:float", lambda loader, node: loader._number(node, yaml.SafeLoader.construct_yaml_float)
-    )
+    _bound_numbers(_CBoundedLoader)
     _CLoader = _CBoundedLoader
 
 
@@ -118,14 +118,9 @@ def _check_events(text: str) -> None:
 
 
 def _load(text: str) -> Any:
-    if _CLoader is None:
-        loader = _BoundedLoader(text)  # the reader already refuses control characters here
-        try:
-            return loader.get_single_data()
-        finally:
-            loader.dispose()
-    _check_events(text)
-    loader = _CLoader(text)
+    if _CLoader is not None:
+        _check_events(text)
+    loader = (_CLoader or _BoundedLoader)(text)  # either reader refuses control characters here
     try:
         return loader.get_single_data()
     finally:

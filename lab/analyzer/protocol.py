@@ -777,13 +777,6 @@ def _phase_of(ev: Event, st: _State) -> str:
     return "child" if st.ike_up else "ike"
 
 
-_SERIAL = re.compile(r"#(\d+): ")
-
-
-def _serial(text: str) -> str:
-    """The pluto state serial a line names ("#3: "), or ""."""
-    m = _SERIAL.search(text)
-    return m.group(1) if m else ""
 
 
 def _set(ev: Event, category: str | None, weight: str = "decisive") -> None:
@@ -875,12 +868,12 @@ def _borrow_pluto_state(events: list[Event]) -> None:
     STATE_MAIN_I3: 10 second timeout exceeded"): Main Mode's INVALID_ID_INFORMATION is about identities, Quick
     Mode's about selectors."""
     for i, ev in enumerate(events):
-        if ev.kind != "notify" or ev.exchange or ev.fmt != "libreswan" or not (serial := _serial(ev.text)):
+        if ev.kind != "notify" or ev.exchange or ev.fmt != "libreswan" or (serial := _serial_of(ev.text)) is None:
             continue
         for nxt in events[i + 1 : i + 4]:
             if nxt.stream != ev.stream:
                 break
-            if _serial(nxt.text) != serial:
+            if _serial_of(nxt.text) != serial:
                 continue
             m = _PLUTO_V1_STATE.search(nxt.text)
             if m:
