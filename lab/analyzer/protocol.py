@@ -729,6 +729,7 @@ class _State:
     operator_down: bool = False  # the operator took the connection down (ipsec down, whack --delete)
     redirected: bool = False  # the peer redirected this side to another gateway: the old IKE SA expires on purpose
     new_child: bool = False  # the CREATE_CHILD_SA in progress adds a Child SA (says so), it replaces none
+    child_conn: str = ""  # the connection of the Child SA last established, when the line names it
     transport_asked: str = ""  # the exchange whose request asked for transport mode (N(USE_TRANSP))
     rare_transform: str = ""  # the Quick Mode offer asks for AH or IPComp, which many peers do not accept
     session_end: Event | None = None  # the L2TP/PPP session inside the SA ended here (a user disconnect)
@@ -966,6 +967,17 @@ def _mode_mismatch(ev: Event, st: _State) -> bool:
     return True
 
 
+def _child_replaced(ev: Event, st: _State) -> bool:
+    """A refusal that can only be about an exchange replacing an IKEv2 Child SA that is up (see classify)."""
+    if not st.child_up or st.new_child or (st.ike or ev.ike) != 2 or _new_child_state(ev) or "IKE_AUTH" in ev.text:
+        return False
+    conn = _conn_of(ev)
+    if conn and st.child_conn and conn != st.child_conn:
+        return False  # another connection's Child SA over the same IKE SA: a new one, not a replacement
+    ex = _exchange_of(ev, st)
+    return ev.exchange == "CREATE_CHILD_SA" or (ev.exchange is None and ex in ("IKE_AUTH", "CREATE_CHILD_SA", None))
+
+
 def _serial_of(text: str) -> int | None:
     """pluto's state serial (`"conn" #N:`) of a line, or None."""
     m = _PLUTO_SERIAL.search(text)
@@ -1003,6 +1015,8 @@ def classify(events: list[Event]) -> None:
             st.host_to_host = _host_to_host(st.child_ts, st.peer)
         if ev.ike:
             st.ike = ev.ike
+        elif ev.kind == "established" and (up_version := _established_version(ev)):
+            st.ike = st.ike or up_version  # pluto's IKEv2 wording ("initiator established IKE SA", PARENT SA)
         elif ev.exchange in ("IKE_SA_INIT", "IKE_AUTH", "CREATE_CHILD_SA"):
             st.ike = st.ike or 2  # exchanges only IKEv2 has
         if ev.exchange:
@@ -1118,6 +1132,7 @@ def classify(events: list[Event]) -> None:
                 st.rekey_trouble = False  # a new IKE SA: earlier rekey trouble explains nothing after it
             if ev.sa == "child":
                 st.child_up = True
+                st.child_conn = _conn_of(ev)
             else:
                 st.ike_up = True
             st.answered, st.dpd_pending = True, False
@@ -1279,6 +1294,12 @@ def classify(events: list[Event]) -> None:
             # An exchange dropped while still waiting for its answer, with nothing in the offer or a rekey to say
             # why: no cause to name from it alone.
             _set(ev, None)
+        elif kind == "ts_unacceptable" and not ev.weak and not st.rekeying and _child_replaced(ev, st):
+            # IKEv2: the Child SA is up over an IKE SA that is up, and the refusal comes in a later exchange (a
+            # CREATE_CHILD_SA, or a line that names none: the IKE_AUTH that carried the Child SA is over). Unless the
+            # exchange says it adds a Child SA, it replaces the one that is up (RFC 7296 section 2.8), which the
+            # peer accepted with these selectors before: the rekey fails.
+            _set(ev, "rekey_issue")
         elif kind == "ts_unacceptable" and st.rekeying and not ev.weak:
             # The peer refuses the selectors of an exchange that replaces a Child SA it accepted with those
             # selectors before (RFC 7296 section 2.8: a rekey carries the SA's traffic selectors again):
@@ -1300,7 +1321,119 @@ def classify(events: list[Event]) -> None:
             _set(ev, None)
         if ev.exchange and kind not in ("initiate",) and ev.exchange not in INFO_EXCHANGES:
             st.exchange = ev.exchange
+    _version_answers(events)
 
+
+# ---- IKE major version: an answer in the other version ------------------------------------------
+
+IKEV2_EXCHANGES = {"IKE_SA_INIT", "IKE_AUTH", "CREATE_CHILD_SA", "INFORMATIONAL"}
+_FIRST_EXCHANGES = {"IKE_SA_INIT", "MAIN_MODE", "AGGRESSIVE_MODE"}
+# The connection a line belongs to: pluto's `"name"` (before its instance number), charon's `<name|N>` / `name[N]`.
+_CONN = re.compile(r'"([^"]+)"|<([\w.-]+)\|\d+>|(?<![\w"-])([A-Za-z][\w.-]*)\[\d+\](?!:)')
+
+
+def version_of(ev: Event) -> int | None:
+    """The IKE major version of the message a line is about: what the pattern says, else its exchange."""
+    if ev.ike:
+        return ev.ike
+    if ev.exchange in IKEV1_EXCHANGES:
+        return 1
+    if ev.exchange in IKEV2_EXCHANGES:
+        return 2
+    return None
+
+
+def _conn_of(ev: Event) -> str:
+    m = _CONN.search(ev.text)
+    if not m:
+        return ""
+    name = m.group(1) or m.group(2) or m.group(3) or ""
+    return "" if name in _CHARON_GROUPS else name.split("/")[0]
+
+
+_FIRST_I1 = re.compile(r"\b(?:STATE_)?(?:MAIN|AGGR|PARENT)_I1\b|\bsent v2I1\b")
+
+
+def _first_request(ev: Event) -> int | None:
+    """The IKE version of a first-exchange request this side starts (IKE_SA_INIT, Main or Aggressive Mode)."""
+    if ev.kind == "initiate" and ev.sa != "child" and ev.exchange not in CHILD_EXCHANGES:
+        return version_of(ev) or (1 if ev.exchange in ("MAIN_MODE", "AGGRESSIVE_MODE") else None)
+    if ev.kind == "exchange" and ev.direction == "sent" and ev.exchange in _FIRST_EXCHANGES and (
+        " request" in ev.text or _FIRST_I1.search(ev.text)
+    ):
+        return version_of(ev)
+    return None
+
+
+_V1_UP = re.compile(r"\bSTATE_(?:MAIN|AGGR)_[IR]\d\b|\bISAKMP SA\b|\bMain Mode IKE_SA\b")
+_V2_UP = re.compile(r"\bSTATE_PARENT_[IR]\d\b|\bPARENT SA\b|\b(?:initiator|responder) established IKE SA\b")
+
+
+def _established_version(ev: Event) -> int | None:
+    """The IKE version of an IKE SA an established line names (pluto's IKEv1 STATE_MAIN_I4 / "ISAKMP SA" against
+    IKEv2's PARENT SA / "IKE SA"), when it says."""
+    if (version := version_of(ev)) is not None:
+        return version
+    return 1 if _V1_UP.search(ev.text) else 2 if _V2_UP.search(ev.text) else None
+
+
+def _version_answers(events: list[Event]) -> None:
+    """Two readings that only the order of one stream's events gives, both meaning that the peer speaks the other
+    IKE major version (RFC 7296 section 2.5; RFC 2408 section 3.1):
+    - a first-exchange request of one version answered with a message of the other (an IKEv1 notify such as
+      NO_PROPOSAL_CHOSEN in answer to IKE_SA_INIT: an IKEv1-only peer; an IKEv2 INFORMATIONAL to Main Mode);
+    - a first exchange of one version refused by the peer, then the same connection falls back to the other
+      version (libreswan 3.x ikev2=permit: "next attempt will be IKEv1") and the peer answers that one: the
+      refusal was the peer not accepting the first version, not its proposals.
+    Silence is neither: a peer that drops the other version says nothing, which is also what an unreachable peer
+    does."""
+    pending: dict[int, tuple[int, str]] = {}  # stream -> (version of this side's first request, its connection)
+    failed: dict[int, tuple[int, list[Event]]] = {}  # stream -> (version the peer refused or ignored, those events)
+    fallbacks: list[tuple[Event, int]] = []  # (the answer in the other version, the version that failed)
+    up: list[tuple[int, int, int]] = []  # (stream, order, version) of the IKE SAs established
+    for ev in events:
+        conn = _conn_of(ev)
+        if (version := _first_request(ev)) is not None:
+            pending[ev.stream] = (version, conn)
+            continue
+        mine = pending.get(ev.stream)
+        if mine is None or (conn and mine[1] and conn != mine[1]):
+            continue  # nothing asked yet, or another connection of the same daemon
+        if ev.kind == "established" and ev.sa != "child":
+            pending.pop(ev.stream, None)
+            mine = (_established_version(ev) or mine[0], mine[1])
+            up.append((ev.stream, ev.order, mine[0]))
+        answered = ev.direction == "received" and ev.kind in ("exchange", "notify", "no_proposal", "proposals")
+        explicit = version_of(ev)
+        if answered and explicit is not None and explicit != mine[0]:
+            ev.category, ev.weight = "ike_version_mismatch", "decisive"
+            ev.values["ike_sent"] = f"IKEv{mine[0]}"
+            ev.values["ike_answered"] = f"IKEv{explicit}"
+            continue
+        if explicit is not None and explicit != mine[0]:
+            continue
+        if ev.weight == "decisive" and ev.category in ("phase1_proposal_mismatch", "ike_version_mismatch", "peer_unreachable") and (
+            ev.kind in ("notify", "no_proposal", "retransmit", "give_up")
+        ):
+            # The first exchange refused by the peer, or left without an answer.
+            failed[ev.stream] = (mine[0], (failed[ev.stream][1] if ev.stream in failed and failed[ev.stream][0] == mine[0] else []) + [ev])
+            continue
+        earlier = failed.get(ev.stream)
+        if earlier is not None and earlier[0] != mine[0] and (answered or ev.kind == "established"):
+            fallbacks.append((ev, earlier[0]))
+            del failed[ev.stream]
+    for ev, version in fallbacks:
+        if any(stream == ev.stream and order > ev.order and v == version for stream, order, v in up):
+            continue  # the first version came up later after all: the peer speaks it
+        failures = [e for e in events if e.stream == ev.stream and e.order < ev.order and e.weight == "decisive"
+                    and e.category in ("phase1_proposal_mismatch", "ike_version_mismatch", "peer_unreachable")]
+        for e in failures:
+            e.category, e.weight = "ike_version_mismatch", "context"
+        # The peer refused or ignored the first version and answers the other one: it speaks only the other one
+        # (it is reachable, and its proposals were never compared).
+        ev.category, ev.weight = "ike_version_mismatch", "decisive"
+        ev.values["ike_refused"] = f"IKEv{version}"
+        ev.values["ike_answered"] = f"IKEv{3 - version}"
 
 _MASKED = re.compile(r"(\d+\.\d+\.\d+\.\d+)/(\d+\.\d+\.\d+\.\d+)")
 _CIDR = re.compile(r"[0-9a-fA-F]*[:.][0-9a-fA-F:.]+/\d{1,3}(?![\d.])|\d+\.\d+\.\d+\.\d+")
@@ -1354,6 +1487,9 @@ def facts_of(ev: Event) -> dict[str, Any]:
         out["invalid_key_length"] = str(v["invalid_key_length"])
     if v.get("transforms"):  # AH or IPComp asked for in the offer
         out["transforms"] = str(v["transforms"])
+    for key in ("ike_sent", "ike_answered", "ike_refused"):
+        if v.get(key):
+            out[key] = str(v[key])
     for key in ("mode_asked", "mode_granted"):
         if v.get(key):
             out[key] = str(v[key])
