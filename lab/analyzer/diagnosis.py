@@ -362,6 +362,14 @@ def diagnose(events: list[Event]) -> Primary | None:
                 "group a rekey carries, the lifetimes, or selectors narrowed when the SA was set up.",
                 line=refusal.line, notify=refusal.notify or ("TS_UNACCEPTABLE" if refusal.kind == "ts_unacceptable" else "NO_PROPOSAL_CHOSEN"),
             ))
+        unanswered = next((e for e in evs if e.kind == "give_up"), None)
+        if unanswered is not None and refusal is None:
+            reasoning.append(M(
+                "Line {line}: the exchange that replaces an SA that was up got no answer, although the peer answered "
+                "when the SA was set up. Compare the lifetimes and rekey settings of both sides (AWS: phase 1 and "
+                "phase 2 lifetimes, rekey margin time); a peer that answers liveness checks but not rekeys may expect "
+                "to rekey itself.", line=unanswered.line,
+            ))
         if rekey_first:
             reasoning.append(M(
                 "The timeouts, DPD or Deletes after it (line {line}) are its consequence: the SA that failed to "

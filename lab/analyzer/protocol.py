@@ -80,6 +80,7 @@ EXCHANGE_ALIASES = {
     "IKE_SA_INIT": "IKE_SA_INIT",
     "SA_INIT": "IKE_SA_INIT",
     "IKE_AUTH": "IKE_AUTH",
+    "V2 PARENT SA": "IKE_SA_INIT",  # libreswan 3.x / Openswan "initiating v2 parent SA"
     "AUTH": "IKE_AUTH",
     "AUTH EXCHANGE": "IKE_AUTH",  # Check Point SmartLog "Auth exchange: ..."
     "CREATE_CHILD_SA": "CREATE_CHILD_SA",
@@ -730,6 +731,8 @@ class _State:
     redirected: bool = False  # the peer redirected this side to another gateway: the old IKE SA expires on purpose
     new_child: bool = False  # the CREATE_CHILD_SA in progress adds a Child SA (says so), it replaces none
     child_conn: str = ""  # the connection of the Child SA last established, when the line names it
+    up_serials: set[int] = field(default_factory=set)  # pluto state serials seen established
+    failed_serials: set[int] = field(default_factory=set)  # pluto state serials seen retransmitting or giving up
     transport_asked: str = ""  # the exchange whose request asked for transport mode (N(USE_TRANSP))
     rare_transform: str = ""  # the Quick Mode offer asks for AH or IPComp, which many peers do not accept
     session_end: Event | None = None  # the L2TP/PPP session inside the SA ended here (a user disconnect)
@@ -786,7 +789,7 @@ def _set(ev: Event, category: str | None, weight: str = "decisive") -> None:
     ev.category, ev.weight = category, weight if category else "context"
 
 
-_REKEY_WORDS = ("rekey", "replac", "re-key")
+_REKEY_WORDS = ("rekey", "replac", "re-key", "reauth")
 _NEW_WORDS = ("new", "create", "additional")
 # A key length an algorithm does not have ("3DES_CBC_333", "AES_CBC_100"): the peer must refuse such a
 # proposal whatever its configuration (RFC 2409 appendix A, RFC 3602: AES keys are 128, 192 or 256 bits).
@@ -978,6 +981,17 @@ def _child_replaced(ev: Event, st: _State) -> bool:
     return ev.exchange == "CREATE_CHILD_SA" or (ev.exchange is None and ex in ("IKE_AUTH", "CREATE_CHILD_SA", None))
 
 
+_REPLACES = re.compile(r"\b(?:to replace|replacing) #(\d+)")
+
+
+def _replaced_serial(ev: Event) -> int | None:
+    """The pluto state a negotiation replaces ("initiating Main Mode to replace #2", "initiate, replacing #1")."""
+    if ev.fmt != "libreswan":
+        return None
+    m = _REPLACES.search(ev.text)
+    return int(m.group(1)) if m else None
+
+
 def _serial_of(text: str) -> int | None:
     """pluto's state serial (`"conn" #N:`) of a line, or None."""
     m = _PLUTO_SERIAL.search(text)
@@ -1055,9 +1069,26 @@ def classify(events: list[Event]) -> None:
                 kind = "rekey_failed" if ex == "CREATE_CHILD_SA" and up_before else ""
             if ev.direction == "received":
                 st.answered = True
+        if ev.fmt == "libreswan" and (serial := _serial_of(ev.text)) is not None:
+            if kind == "established":
+                st.up_serials.add(serial)
+            elif kind in ("give_up", "retransmit"):
+                st.failed_serials.add(serial)
         if kind in ("exchange", "initiate"):
             word = _rekey_word(ev)
-            if word == "rekey" and (ev.sa == "child" or ev.exchange in CHILD_EXCHANGES or (st.ike or ev.ike) != 1):
+            replaced = _replaced_serial(ev)
+            child_exchange = ev.sa == "child" or ev.exchange in CHILD_EXCHANGES
+            ike_reauth = False
+            if word == "rekey" and replaced is not None:
+                # pluto's "to replace #N" also starts the next keying attempt after state #N failed: only a state that
+                # was up is rekeyed. An IKE SA set up anew (Main Mode, IKEv2 IKE_SA_INIT) replaces an SA that was up
+                # only when the log shows it up; a Quick Mode replacing a state the log shows failing is a retry.
+                if not child_exchange:
+                    ike_reauth = replaced in st.up_serials
+                    word = "rekey" if ike_reauth else ""
+                elif replaced in st.failed_serials and replaced not in st.up_serials:
+                    word = ""
+            if word == "rekey" and (child_exchange or (st.ike or ev.ike) != 1 or ike_reauth):
                 # Replacing an SA that was up (a Child SA, or an IKEv2 IKE SA over CREATE_CHILD_SA):
                 # whatever fails in this exchange fails a rekey.
                 st.rekeying = True
@@ -1158,6 +1189,10 @@ def classify(events: list[Event]) -> None:
                 _set(ev, "ipsec_mode_mismatch")
                 ev.values["host_to_host"] = True
                 ev.values.setdefault("ts_offered", st.child_ts)
+            elif phase == "ike" and st.rekeying and ex in ("MAIN_MODE", "AGGRESSIVE_MODE", "IKE_SA_INIT"):
+                # The IKE SA was set up with this configuration before; only its replacement is refused (a
+                # reauthentication that offers other proposals, or a peer that changed its own).
+                _set(ev, "rekey_issue")
             else:
                 _set(ev, "phase1_proposal_mismatch" if phase == "ike" else "phase2_proposal_mismatch")
                 if phase == "ike" and ev.kind == "notify" and ev.direction == "received":
@@ -1199,6 +1234,10 @@ def classify(events: list[Event]) -> None:
             if ev.exchange and ev.exchange == "INFORMATIONAL" and "ESTABLISHED" in ev.values.get("exchange", "").upper():
                 st.ike_up = True  # pluto names the state: the IKE SA was established when the timeout hit
             rekey_state = _rekey_state(ev) or bool(ev.values.get("rekey_pending")) or (
+                # charon names the task that gave up ("rekeying IKE_SA failed, peer not responding", ike_sa.c: the
+                # IKE_SA was in IKE_REKEYING): the SA that was up was not replaced.
+                _rekey_word(ev) == "rekey" and ev.kind == "give_up"
+            ) or (
                 # A Quick Mode / CREATE_CHILD_SA over an IKE SA that is up, after a Child SA was up: the
                 # exchange that replaces it got no (usable) answer.
                 (ev.exchange or st.exchange) in CHILD_EXCHANGES and st.ike_up and st.child_up and not st.dpd_pending
@@ -1322,6 +1361,20 @@ def classify(events: list[Event]) -> None:
         if ev.exchange and kind not in ("initiate",) and ev.exchange not in INFO_EXCHANGES:
             st.exchange = ev.exchange
     _version_answers(events)
+    _rekey_gave_up(events)
+
+
+def _rekey_gave_up(events: list[Event]) -> None:
+    """charon logs "giving up after N retransmits" and only then which task gave up ("rekeying IKE_SA failed, peer
+    not responding"): the timeout before it is that rekey's, not a liveness check's."""
+    for i, ev in enumerate(events):
+        if ev.kind != "give_up" or ev.category != "rekey_issue" or _rekey_word(ev) != "rekey":
+            continue
+        for prev in reversed(events[max(0, i - 3) : i]):
+            if prev.stream != ev.stream or prev.kind not in ("give_up", "retransmit"):
+                break
+            if prev.category in ("dpd_timeout", "peer_unreachable"):
+                prev.category, prev.weight = "rekey_issue", "context"
 
 
 # ---- IKE major version: an answer in the other version ------------------------------------------
