@@ -981,6 +981,7 @@ def _child_replaced(ev: Event, st: _State) -> bool:
     return ev.exchange == "CREATE_CHILD_SA" or (ev.exchange is None and ex in ("IKE_AUTH", "CREATE_CHILD_SA", None))
 
 
+_QUICK_R1 = re.compile(r"\b(?:STATE_)?QUICK_R1\b")
 _REPLACES = re.compile(r"\b(?:to replace|replacing) #(\d+)")
 
 
@@ -1220,6 +1221,10 @@ def classify(events: list[Event]) -> None:
             elif st.rekeying or _rekey_state(ev) or (
                 st.ike_up and "CREATE_CHILD_SA" in (st.pending, ev.exchange) and not _new_child_state(ev)
                 and not st.new_child
+            ) or (
+                # A Quick Mode over an ISAKMP SA that is up, after an IPsec SA was up: the exchange that replaces it
+                # (either side: the responder retransmits QR1 while it waits for QI2).
+                (ev.exchange or st.exchange) == "QUICK_MODE" and st.ike_up and st.child_up and not st.new_child
             ):
                 _set(ev, "rekey_issue", "context")  # a rekey over an established IKE SA goes unanswered
                 st.rekey_unanswered = True
@@ -1227,6 +1232,10 @@ def classify(events: list[Event]) -> None:
                 # A new Child SA asked for over an IKE SA that is up (pluto's STATE_V2_CREATE_I): the peer
                 # that answered the IKE SA stops answering on it. No rekey, and the path worked before.
                 _set(ev, "dpd_timeout", "context")
+            elif _QUICK_R1.search(ev.text):
+                # The responder of a Quick Mode sends QR1 again: the initiator's QI1 came in (the peer is reachable)
+                # but its QI2 does not (see give_up).
+                _set(ev, "rekey_issue", "context")
             else:
                 _set(ev, "peer_unreachable", "decisive")
                 st.retransmits.append(ev)
@@ -1258,6 +1267,12 @@ def classify(events: list[Event]) -> None:
                 st.dpd_pending = False
             elif st.nat_or_frag and st.answered and (ev.exchange or st.exchange) == "IKE_AUTH":
                 _set(ev, "nat_t_or_fragmentation")
+            elif _QUICK_R1.search(ev.text):
+                # The responder's Quick Mode timed out waiting for QI2: the initiator sent QI1 (it is reachable) and
+                # considers the IPsec SA up once it sends QI2, which never arrived. The two sides' SAs are out of
+                # step (a rekey's failure when it replaced an SA that was up, read above). In a first negotiation
+                # the peer may also have refused this side's answer without saying so: no cause to name from it.
+                _set(ev, None)
             else:
                 _set(ev, "peer_unreachable")
             st.ike_up = st.child_up = False

@@ -84,3 +84,40 @@ def test_charon_giving_up_on_a_new_ike_sa_stays_reachability() -> None:
     text = CHARON_REKEY_UNANSWERED.replace("rekeying IKE_SA failed", "establishing IKE_SA failed").splitlines()
     primary = analyze_text("\n".join(text[3:])).primary
     assert primary is not None and primary.category == "peer_unreachable"
+
+
+# https://github.com/xelerance/Openswan/issues/70 (Openswan 2.6.32, the responder's log): Windows Server rekeys every
+# few minutes; pluto says the Quick Mode it answers replaces the connection's IPsec SA.
+OPENSWAN_RESPONDER_REKEY = """\
+Feb 26 06:31:45 <10.4> localhost pluto[2531]: "winserver1" #432: STATE_MAIN_R3: sent MR3, ISAKMP SA established {auth=OAKLEY_PRESHARED_KEY cipher=aes_256 prf=OAKLEY_SHA2_256 group=modp1024}
+Feb 26 06:31:45 <10.4> localhost pluto[2531]: "winserver1" #432: the peer proposed: 172.16.1.2/32:0/0 -> 172.16.33.2/32:0/0
+Feb 26 06:31:45 <10.4> localhost pluto[2531]: "winserver1" #433: responding to Quick Mode proposal {msgid:01000000}
+Feb 26 06:31:45 <10.4> localhost pluto[2531]: "winserver1" #433:     us: 172.16.1.2[+S=C]
+Feb 26 06:31:45 <10.4> localhost pluto[2531]: "winserver1" #433:   them: 172.16.33.2<172.16.33.2>[+S=C]
+Feb 26 06:31:45 <10.4> localhost pluto[2531]: "winserver1" #433: keeping refhim=4294901761 during rekey
+"""
+# What Openswan logs next when the initiator's last Quick Mode message (QI2) never arrives: the responder's state
+# waits in STATE_QUICK_R1 (Openswan's ikev1_quick.c state names and timer.c's timeout line).
+QI2_NEVER_ARRIVES = (
+    'Feb 26 06:31:45 <10.4> localhost pluto[2531]: "winserver1" #433: STATE_QUICK_R1: sent QR1, inbound IPsec SA '
+    "installed, expecting QI2\n"
+    'Feb 26 06:32:05 <10.4> localhost pluto[2531]: "winserver1" #433: STATE_QUICK_R1: retransmission; will wait 20s '
+    "for response\n"
+    'Feb 26 06:32:45 <10.4> localhost pluto[2531]: "winserver1" #433: max number of retransmissions (2) reached '
+    "STATE_QUICK_R1\n"
+)
+
+
+def test_a_responders_quick_mode_that_replaces_an_ipsec_sa_is_no_problem_by_itself() -> None:
+    assert analyze_text(OPENSWAN_RESPONDER_REKEY).primary is None
+
+
+def test_a_responders_rekey_that_never_gets_qi2_is_a_rekey_problem_not_reachability() -> None:
+    primary = analyze_text(OPENSWAN_RESPONDER_REKEY + QI2_NEVER_ARRIVES).primary
+    assert primary is not None and primary.category == "rekey_issue"
+
+
+def test_a_first_quick_mode_that_never_gets_qi2_names_no_cause() -> None:
+    # Without the rekey: the peer sent QI1, so it is reachable; the timeout alone does not say why QI2 never came.
+    text = "\n".join(OPENSWAN_RESPONDER_REKEY.splitlines()[2:5]) + "\n" + QI2_NEVER_ARRIVES
+    assert analyze_text(text).primary is None
