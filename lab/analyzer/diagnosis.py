@@ -160,6 +160,25 @@ def _echo(ev: Event) -> bool:
     return ev.kind == "notify"
 
 
+def _version_reading(ev: Event) -> Msg | None:
+    """What the order of the events says about the IKE versions (see `lab.analyzer.protocol._version_answers`)."""
+    if refused := ev.values.get("ike_refused"):
+        return M(
+            "This side tried {refused} first: the peer refused it or did not answer, then answered {answered} from "
+            "the same address at line {line}. The peer is reachable and speaks only {answered}; its proposals were "
+            "never compared. Set both sides to the same IKE version (the AWS tunnel options allow IKEv1 and IKEv2 "
+            "unless they were restricted).",
+            refused=refused, answered=ev.values.get("ike_answered", ""), line=ev.line,
+        )
+    if sent := ev.values.get("ike_sent"):
+        return M(
+            "Line {line}: this side sent an {sent} request and the peer answered with an {answered} message: the peer "
+            "speaks only {answered}. Set both sides to the same IKE version.",
+            line=ev.line, sent=sent, answered=ev.values.get("ike_answered", ""),
+        )
+    return None
+
+
 def diagnose(events: list[Event]) -> Primary | None:
     """The primary cause from classified, ordered events (see `lab.analyzer.protocol.classify`)."""
     cats: dict[str, list[Event]] = {}
@@ -200,13 +219,16 @@ def diagnose(events: list[Event]) -> Primary | None:
         reasoning = [M("Line {line}: {title}{where} ({lines}).{who}", line=first.line, title=_title(stage), where=where,
                        lines=Mn("{n} line", "{n} lines", len(evs)), who=_who(evs))]
         reasoning.append(M("A negotiation failure means the peer answered, so the path works: this is configuration."))
+        version = _version_reading(first) if stage == "ike_version_mismatch" else None
+        if version is not None:
+            reasoning.append(version)
         later = [e for e in events if e.order > first.order and e.category in ("peer_unreachable", "dpd_timeout")]
         if later:
             reasoning.append(M(
                 "The retransmits and timeouts after it are a consequence: once a peer rejects the "
                 "negotiation it stops answering, so they do not point at reachability."
             ))
-        if last_up > evs[-1].order:
+        if last_up > evs[-1].order and not first.values.get("ike_refused"):
             line = next(e.line for e in established if e.order == last_up)
             reasoning.append(M("An SA was established again at line {line}: the fix may already be in.", line=line))
         reasoning += _also(cats, stage)
@@ -339,6 +361,14 @@ def diagnose(events: list[Event]) -> Primary | None:
                 "SA with the same configuration before, so look at what applies to rekeys only: the DH (PFS) "
                 "group a rekey carries, the lifetimes, or selectors narrowed when the SA was set up.",
                 line=refusal.line, notify=refusal.notify or ("TS_UNACCEPTABLE" if refusal.kind == "ts_unacceptable" else "NO_PROPOSAL_CHOSEN"),
+            ))
+        unanswered = next((e for e in evs if e.kind == "give_up"), None)
+        if unanswered is not None and refusal is None:
+            reasoning.append(M(
+                "Line {line}: the exchange that replaces an SA that was up got no answer, although the peer answered "
+                "when the SA was set up. Compare the lifetimes and rekey settings of both sides (AWS: phase 1 and "
+                "phase 2 lifetimes, rekey margin time); a peer that answers liveness checks but not rekeys may expect "
+                "to rekey itself.", line=unanswered.line,
             ))
         if rekey_first:
             reasoning.append(M(

@@ -80,6 +80,7 @@ EXCHANGE_ALIASES = {
     "IKE_SA_INIT": "IKE_SA_INIT",
     "SA_INIT": "IKE_SA_INIT",
     "IKE_AUTH": "IKE_AUTH",
+    "V2 PARENT SA": "IKE_SA_INIT",  # libreswan 3.x / Openswan "initiating v2 parent SA"
     "AUTH": "IKE_AUTH",
     "AUTH EXCHANGE": "IKE_AUTH",  # Check Point SmartLog "Auth exchange: ..."
     "CREATE_CHILD_SA": "CREATE_CHILD_SA",
@@ -729,6 +730,9 @@ class _State:
     operator_down: bool = False  # the operator took the connection down (ipsec down, whack --delete)
     redirected: bool = False  # the peer redirected this side to another gateway: the old IKE SA expires on purpose
     new_child: bool = False  # the CREATE_CHILD_SA in progress adds a Child SA (says so), it replaces none
+    child_conn: str = ""  # the connection of the Child SA last established, when the line names it
+    up_serials: set[int] = field(default_factory=set)  # pluto state serials seen established
+    failed_serials: set[int] = field(default_factory=set)  # pluto state serials seen retransmitting or giving up
     transport_asked: str = ""  # the exchange whose request asked for transport mode (N(USE_TRANSP))
     rare_transform: str = ""  # the Quick Mode offer asks for AH or IPComp, which many peers do not accept
     session_end: Event | None = None  # the L2TP/PPP session inside the SA ended here (a user disconnect)
@@ -785,7 +789,7 @@ def _set(ev: Event, category: str | None, weight: str = "decisive") -> None:
     ev.category, ev.weight = category, weight if category else "context"
 
 
-_REKEY_WORDS = ("rekey", "replac", "re-key")
+_REKEY_WORDS = ("rekey", "replac", "re-key", "reauth")
 _NEW_WORDS = ("new", "create", "additional")
 # A key length an algorithm does not have ("3DES_CBC_333", "AES_CBC_100"): the peer must refuse such a
 # proposal whatever its configuration (RFC 2409 appendix A, RFC 3602: AES keys are 128, 192 or 256 bits).
@@ -966,6 +970,29 @@ def _mode_mismatch(ev: Event, st: _State) -> bool:
     return True
 
 
+def _child_replaced(ev: Event, st: _State) -> bool:
+    """A refusal that can only be about an exchange replacing an IKEv2 Child SA that is up (see classify)."""
+    if not st.child_up or st.new_child or (st.ike or ev.ike) != 2 or _new_child_state(ev) or "IKE_AUTH" in ev.text:
+        return False
+    conn = _conn_of(ev)
+    if conn and st.child_conn and conn != st.child_conn:
+        return False  # another connection's Child SA over the same IKE SA: a new one, not a replacement
+    ex = _exchange_of(ev, st)
+    return ev.exchange == "CREATE_CHILD_SA" or (ev.exchange is None and ex in ("IKE_AUTH", "CREATE_CHILD_SA", None))
+
+
+_QUICK_R1 = re.compile(r"\b(?:STATE_)?QUICK_R1\b")
+_REPLACES = re.compile(r"\b(?:to replace|replacing) #(\d+)")
+
+
+def _replaced_serial(ev: Event) -> int | None:
+    """The pluto state a negotiation replaces ("initiating Main Mode to replace #2", "initiate, replacing #1")."""
+    if ev.fmt != "libreswan":
+        return None
+    m = _REPLACES.search(ev.text)
+    return int(m.group(1)) if m else None
+
+
 def _serial_of(text: str) -> int | None:
     """pluto's state serial (`"conn" #N:`) of a line, or None."""
     m = _PLUTO_SERIAL.search(text)
@@ -1003,6 +1030,8 @@ def classify(events: list[Event]) -> None:
             st.host_to_host = _host_to_host(st.child_ts, st.peer)
         if ev.ike:
             st.ike = ev.ike
+        elif ev.kind == "established" and (up_version := _established_version(ev)):
+            st.ike = st.ike or up_version  # pluto's IKEv2 wording ("initiator established IKE SA", PARENT SA)
         elif ev.exchange in ("IKE_SA_INIT", "IKE_AUTH", "CREATE_CHILD_SA"):
             st.ike = st.ike or 2  # exchanges only IKEv2 has
         if ev.exchange:
@@ -1041,9 +1070,26 @@ def classify(events: list[Event]) -> None:
                 kind = "rekey_failed" if ex == "CREATE_CHILD_SA" and up_before else ""
             if ev.direction == "received":
                 st.answered = True
+        if ev.fmt == "libreswan" and (serial := _serial_of(ev.text)) is not None:
+            if kind == "established":
+                st.up_serials.add(serial)
+            elif kind in ("give_up", "retransmit"):
+                st.failed_serials.add(serial)
         if kind in ("exchange", "initiate"):
             word = _rekey_word(ev)
-            if word == "rekey" and (ev.sa == "child" or ev.exchange in CHILD_EXCHANGES or (st.ike or ev.ike) != 1):
+            replaced = _replaced_serial(ev)
+            child_exchange = ev.sa == "child" or ev.exchange in CHILD_EXCHANGES
+            ike_reauth = False
+            if word == "rekey" and replaced is not None:
+                # pluto's "to replace #N" also starts the next keying attempt after state #N failed: only a state that
+                # was up is rekeyed. An IKE SA set up anew (Main Mode, IKEv2 IKE_SA_INIT) replaces an SA that was up
+                # only when the log shows it up; a Quick Mode replacing a state the log shows failing is a retry.
+                if not child_exchange:
+                    ike_reauth = replaced in st.up_serials
+                    word = "rekey" if ike_reauth else ""
+                elif replaced in st.failed_serials and replaced not in st.up_serials:
+                    word = ""
+            if word == "rekey" and (child_exchange or (st.ike or ev.ike) != 1 or ike_reauth):
                 # Replacing an SA that was up (a Child SA, or an IKEv2 IKE SA over CREATE_CHILD_SA):
                 # whatever fails in this exchange fails a rekey.
                 st.rekeying = True
@@ -1118,6 +1164,7 @@ def classify(events: list[Event]) -> None:
                 st.rekey_trouble = False  # a new IKE SA: earlier rekey trouble explains nothing after it
             if ev.sa == "child":
                 st.child_up = True
+                st.child_conn = _conn_of(ev)
             else:
                 st.ike_up = True
             st.answered, st.dpd_pending = True, False
@@ -1143,6 +1190,10 @@ def classify(events: list[Event]) -> None:
                 _set(ev, "ipsec_mode_mismatch")
                 ev.values["host_to_host"] = True
                 ev.values.setdefault("ts_offered", st.child_ts)
+            elif phase == "ike" and st.rekeying and ex in ("MAIN_MODE", "AGGRESSIVE_MODE", "IKE_SA_INIT"):
+                # The IKE SA was set up with this configuration before; only its replacement is refused (a
+                # reauthentication that offers other proposals, or a peer that changed its own).
+                _set(ev, "rekey_issue")
             else:
                 _set(ev, "phase1_proposal_mismatch" if phase == "ike" else "phase2_proposal_mismatch")
                 if phase == "ike" and ev.kind == "notify" and ev.direction == "received":
@@ -1170,6 +1221,10 @@ def classify(events: list[Event]) -> None:
             elif st.rekeying or _rekey_state(ev) or (
                 st.ike_up and "CREATE_CHILD_SA" in (st.pending, ev.exchange) and not _new_child_state(ev)
                 and not st.new_child
+            ) or (
+                # A Quick Mode over an ISAKMP SA that is up, after an IPsec SA was up: the exchange that replaces it
+                # (either side: the responder retransmits QR1 while it waits for QI2).
+                (ev.exchange or st.exchange) == "QUICK_MODE" and st.ike_up and st.child_up and not st.new_child
             ):
                 _set(ev, "rekey_issue", "context")  # a rekey over an established IKE SA goes unanswered
                 st.rekey_unanswered = True
@@ -1177,6 +1232,10 @@ def classify(events: list[Event]) -> None:
                 # A new Child SA asked for over an IKE SA that is up (pluto's STATE_V2_CREATE_I): the peer
                 # that answered the IKE SA stops answering on it. No rekey, and the path worked before.
                 _set(ev, "dpd_timeout", "context")
+            elif _QUICK_R1.search(ev.text):
+                # The responder of a Quick Mode sends QR1 again: the initiator's QI1 came in (the peer is reachable)
+                # but its QI2 does not (see give_up).
+                _set(ev, "rekey_issue", "context")
             else:
                 _set(ev, "peer_unreachable", "decisive")
                 st.retransmits.append(ev)
@@ -1184,6 +1243,10 @@ def classify(events: list[Event]) -> None:
             if ev.exchange and ev.exchange == "INFORMATIONAL" and "ESTABLISHED" in ev.values.get("exchange", "").upper():
                 st.ike_up = True  # pluto names the state: the IKE SA was established when the timeout hit
             rekey_state = _rekey_state(ev) or bool(ev.values.get("rekey_pending")) or (
+                # charon names the task that gave up ("rekeying IKE_SA failed, peer not responding", ike_sa.c: the
+                # IKE_SA was in IKE_REKEYING): the SA that was up was not replaced.
+                _rekey_word(ev) == "rekey" and ev.kind == "give_up"
+            ) or (
                 # A Quick Mode / CREATE_CHILD_SA over an IKE SA that is up, after a Child SA was up: the
                 # exchange that replaces it got no (usable) answer.
                 (ev.exchange or st.exchange) in CHILD_EXCHANGES and st.ike_up and st.child_up and not st.dpd_pending
@@ -1204,6 +1267,12 @@ def classify(events: list[Event]) -> None:
                 st.dpd_pending = False
             elif st.nat_or_frag and st.answered and (ev.exchange or st.exchange) == "IKE_AUTH":
                 _set(ev, "nat_t_or_fragmentation")
+            elif _QUICK_R1.search(ev.text):
+                # The responder's Quick Mode timed out waiting for QI2: the initiator sent QI1 (it is reachable) and
+                # considers the IPsec SA up once it sends QI2, which never arrived. The two sides' SAs are out of
+                # step (a rekey's failure when it replaced an SA that was up, read above). In a first negotiation
+                # the peer may also have refused this side's answer without saying so: no cause to name from it.
+                _set(ev, None)
             else:
                 _set(ev, "peer_unreachable")
             st.ike_up = st.child_up = False
@@ -1279,6 +1348,12 @@ def classify(events: list[Event]) -> None:
             # An exchange dropped while still waiting for its answer, with nothing in the offer or a rekey to say
             # why: no cause to name from it alone.
             _set(ev, None)
+        elif kind == "ts_unacceptable" and not ev.weak and not st.rekeying and _child_replaced(ev, st):
+            # IKEv2: the Child SA is up over an IKE SA that is up, and the refusal comes in a later exchange (a
+            # CREATE_CHILD_SA, or a line that names none: the IKE_AUTH that carried the Child SA is over). Unless the
+            # exchange says it adds a Child SA, it replaces the one that is up (RFC 7296 section 2.8), which the
+            # peer accepted with these selectors before: the rekey fails.
+            _set(ev, "rekey_issue")
         elif kind == "ts_unacceptable" and st.rekeying and not ev.weak:
             # The peer refuses the selectors of an exchange that replaces a Child SA it accepted with those
             # selectors before (RFC 7296 section 2.8: a rekey carries the SA's traffic selectors again):
@@ -1300,7 +1375,133 @@ def classify(events: list[Event]) -> None:
             _set(ev, None)
         if ev.exchange and kind not in ("initiate",) and ev.exchange not in INFO_EXCHANGES:
             st.exchange = ev.exchange
+    _version_answers(events)
+    _rekey_gave_up(events)
 
+
+def _rekey_gave_up(events: list[Event]) -> None:
+    """charon logs "giving up after N retransmits" and only then which task gave up ("rekeying IKE_SA failed, peer
+    not responding"): the timeout before it is that rekey's, not a liveness check's."""
+    for i, ev in enumerate(events):
+        if ev.kind != "give_up" or ev.category != "rekey_issue" or _rekey_word(ev) != "rekey":
+            continue
+        for prev in reversed(events[max(0, i - 3) : i]):
+            if prev.stream != ev.stream or prev.kind not in ("give_up", "retransmit"):
+                break
+            if prev.category in ("dpd_timeout", "peer_unreachable"):
+                prev.category, prev.weight = "rekey_issue", "context"
+
+
+# ---- IKE major version: an answer in the other version ------------------------------------------
+
+IKEV2_EXCHANGES = {"IKE_SA_INIT", "IKE_AUTH", "CREATE_CHILD_SA", "INFORMATIONAL"}
+_FIRST_EXCHANGES = {"IKE_SA_INIT", "MAIN_MODE", "AGGRESSIVE_MODE"}
+# The connection a line belongs to: pluto's `"name"` (before its instance number), charon's `<name|N>` / `name[N]`.
+_CONN = re.compile(r'"([^"]+)"|<([\w.-]+)\|\d+>|(?<![\w"-])([A-Za-z][\w.-]*)\[\d+\](?!:)')
+
+
+def version_of(ev: Event) -> int | None:
+    """The IKE major version of the message a line is about: what the pattern says, else its exchange."""
+    if ev.ike:
+        return ev.ike
+    if ev.exchange in IKEV1_EXCHANGES:
+        return 1
+    if ev.exchange in IKEV2_EXCHANGES:
+        return 2
+    return None
+
+
+def _conn_of(ev: Event) -> str:
+    m = _CONN.search(ev.text)
+    if not m:
+        return ""
+    name = m.group(1) or m.group(2) or m.group(3) or ""
+    return "" if name in _CHARON_GROUPS else name.split("/")[0]
+
+
+_FIRST_I1 = re.compile(r"\b(?:STATE_)?(?:MAIN|AGGR|PARENT)_I1\b|\bsent v2I1\b")
+
+
+def _first_request(ev: Event) -> int | None:
+    """The IKE version of a first-exchange request this side starts (IKE_SA_INIT, Main or Aggressive Mode)."""
+    if ev.kind == "initiate" and ev.sa != "child" and ev.exchange not in CHILD_EXCHANGES:
+        return version_of(ev) or (1 if ev.exchange in ("MAIN_MODE", "AGGRESSIVE_MODE") else None)
+    if ev.kind == "exchange" and ev.direction == "sent" and ev.exchange in _FIRST_EXCHANGES and (
+        " request" in ev.text or _FIRST_I1.search(ev.text)
+    ):
+        return version_of(ev)
+    return None
+
+
+_V1_UP = re.compile(r"\bSTATE_(?:MAIN|AGGR)_[IR]\d\b|\bISAKMP SA\b|\bMain Mode IKE_SA\b")
+_V2_UP = re.compile(r"\bSTATE_PARENT_[IR]\d\b|\bPARENT SA\b|\b(?:initiator|responder) established IKE SA\b")
+
+
+def _established_version(ev: Event) -> int | None:
+    """The IKE version of an IKE SA an established line names (pluto's IKEv1 STATE_MAIN_I4 / "ISAKMP SA" against
+    IKEv2's PARENT SA / "IKE SA"), when it says."""
+    if (version := version_of(ev)) is not None:
+        return version
+    return 1 if _V1_UP.search(ev.text) else 2 if _V2_UP.search(ev.text) else None
+
+
+def _version_answers(events: list[Event]) -> None:
+    """Two readings that only the order of one stream's events gives, both meaning that the peer speaks the other
+    IKE major version (RFC 7296 section 2.5; RFC 2408 section 3.1):
+    - a first-exchange request of one version answered with a message of the other (an IKEv1 notify such as
+      NO_PROPOSAL_CHOSEN in answer to IKE_SA_INIT: an IKEv1-only peer; an IKEv2 INFORMATIONAL to Main Mode);
+    - a first exchange of one version refused by the peer, then the same connection falls back to the other
+      version (libreswan 3.x ikev2=permit: "next attempt will be IKEv1") and the peer answers that one: the
+      refusal was the peer not accepting the first version, not its proposals.
+    Silence is neither: a peer that drops the other version says nothing, which is also what an unreachable peer
+    does."""
+    pending: dict[int, tuple[int, str]] = {}  # stream -> (version of this side's first request, its connection)
+    failed: dict[int, tuple[int, list[Event]]] = {}  # stream -> (version the peer refused or ignored, those events)
+    fallbacks: list[tuple[Event, int]] = []  # (the answer in the other version, the version that failed)
+    up: list[tuple[int, int, int]] = []  # (stream, order, version) of the IKE SAs established
+    for ev in events:
+        conn = _conn_of(ev)
+        if (version := _first_request(ev)) is not None:
+            pending[ev.stream] = (version, conn)
+            continue
+        mine = pending.get(ev.stream)
+        if mine is None or (conn and mine[1] and conn != mine[1]):
+            continue  # nothing asked yet, or another connection of the same daemon
+        if ev.kind == "established" and ev.sa != "child":
+            pending.pop(ev.stream, None)
+            mine = (_established_version(ev) or mine[0], mine[1])
+            up.append((ev.stream, ev.order, mine[0]))
+        answered = ev.direction == "received" and ev.kind in ("exchange", "notify", "no_proposal", "proposals")
+        explicit = version_of(ev)
+        if answered and explicit is not None and explicit != mine[0]:
+            ev.category, ev.weight = "ike_version_mismatch", "decisive"
+            ev.values["ike_sent"] = f"IKEv{mine[0]}"
+            ev.values["ike_answered"] = f"IKEv{explicit}"
+            continue
+        if explicit is not None and explicit != mine[0]:
+            continue
+        if ev.weight == "decisive" and ev.category in ("phase1_proposal_mismatch", "ike_version_mismatch", "peer_unreachable") and (
+            ev.kind in ("notify", "no_proposal", "retransmit", "give_up")
+        ):
+            # The first exchange refused by the peer, or left without an answer.
+            failed[ev.stream] = (mine[0], (failed[ev.stream][1] if ev.stream in failed and failed[ev.stream][0] == mine[0] else []) + [ev])
+            continue
+        earlier = failed.get(ev.stream)
+        if earlier is not None and earlier[0] != mine[0] and (answered or ev.kind == "established"):
+            fallbacks.append((ev, earlier[0]))
+            del failed[ev.stream]
+    for ev, version in fallbacks:
+        if any(stream == ev.stream and order > ev.order and v == version for stream, order, v in up):
+            continue  # the first version came up later after all: the peer speaks it
+        failures = [e for e in events if e.stream == ev.stream and e.order < ev.order and e.weight == "decisive"
+                    and e.category in ("phase1_proposal_mismatch", "ike_version_mismatch", "peer_unreachable")]
+        for e in failures:
+            e.category, e.weight = "ike_version_mismatch", "context"
+        # The peer refused or ignored the first version and answers the other one: it speaks only the other one
+        # (it is reachable, and its proposals were never compared).
+        ev.category, ev.weight = "ike_version_mismatch", "decisive"
+        ev.values["ike_refused"] = f"IKEv{version}"
+        ev.values["ike_answered"] = f"IKEv{3 - version}"
 
 _MASKED = re.compile(r"(\d+\.\d+\.\d+\.\d+)/(\d+\.\d+\.\d+\.\d+)")
 _CIDR = re.compile(r"[0-9a-fA-F]*[:.][0-9a-fA-F:.]+/\d{1,3}(?![\d.])|\d+\.\d+\.\d+\.\d+")
@@ -1354,6 +1555,9 @@ def facts_of(ev: Event) -> dict[str, Any]:
         out["invalid_key_length"] = str(v["invalid_key_length"])
     if v.get("transforms"):  # AH or IPComp asked for in the offer
         out["transforms"] = str(v["transforms"])
+    for key in ("ike_sent", "ike_answered", "ike_refused"):
+        if v.get(key):
+            out[key] = str(v[key])
     for key in ("mode_asked", "mode_granted"):
         if v.get(key):
             out[key] = str(v[key])

@@ -1,0 +1,173 @@
+"""IKE major-version mismatches told by the order of events, and refusals of an exchange that replaces a Child SA.
+
+Every log here is real pluto output from libreswan's test suite, at the tagged commit named above it (the
+console output of one host, without the test's shell commands).
+"""
+
+from __future__ import annotations
+
+from lab.analyzer import Primary, analyze_text
+from lab.i18n import render
+
+# https://github.com/libreswan/libreswan/blob/c00211359b44bf51a436a7189624843a7d14d4f1/testing/pluto/ikev2-01-fallback-ikev1/west-console.txt
+# (v3.0). The responder does not speak IKEv2 and drops it; the initiator falls back to IKEv1, which the responder
+# answers at once.
+FALLBACK_AFTER_SILENCE = """\
+002 "westnet--eastnet-ikev2" #1: initiating v2 parent SA
+133 "westnet--eastnet-ikev2" #1: STATE_PARENT_I1: initiate
+133 "westnet--eastnet-ikev2" #1: STATE_PARENT_I1: sent v2I1, expected v2R1
+031 "westnet--eastnet-ikev2" #1: max number of retransmissions (2) reached STATE_PARENT_I1.  No response (or no acceptable response) to our first IKE message
+000 "westnet--eastnet-ikev2" #1: starting keying attempt 2 of at most 12
+002 "westnet--eastnet-ikev2" #2: initiating v2 parent SA to replace #1
+133 "westnet--eastnet-ikev2" #2: STATE_PARENT_I1: initiate, replacing #1
+133 "westnet--eastnet-ikev2" #2: STATE_PARENT_I1: sent v2I1, expected v2R1
+031 "westnet--eastnet-ikev2" #2: max number of retransmissions (2) reached STATE_PARENT_I1.  No response (or no acceptable response) to our first IKE message
+000 "westnet--eastnet-ikev2" #2: starting keying attempt 3 of at most 12
+000 "westnet--eastnet-ikev2" #2: next attempt will be IKEv1
+002 "westnet--eastnet-ikev2" #3: initiating Main Mode to replace #2
+104 "westnet--eastnet-ikev2" #3: STATE_MAIN_I1: initiate, replacing #2
+003 "westnet--eastnet-ikev2" #3: received Vendor ID payload [Dead Peer Detection]
+106 "westnet--eastnet-ikev2" #3: STATE_MAIN_I2: sent MI2, expecting MR2
+108 "westnet--eastnet-ikev2" #3: STATE_MAIN_I3: sent MI3, expecting MR3
+002 "westnet--eastnet-ikev2" #3: Main mode peer ID is ID_FQDN: '@east'
+004 "westnet--eastnet-ikev2" #3: STATE_MAIN_I4: ISAKMP SA established {auth=OAKLEY_RSA_SIG cipher=aes_128 prf=oakley_sha group=modp1536}
+002 "westnet--eastnet-ikev2" #4: initiating Quick Mode RSASIG+ENCRYPT+TUNNEL+PFS+UP+IKEv2ALLOW+IKEv2Init
+117 "westnet--eastnet-ikev2" #4: STATE_QUICK_I1: initiate
+004 "westnet--eastnet-ikev2" #4: STATE_QUICK_I2: sent QI2, IPsec SA established tunnel mode
+"""
+
+# https://github.com/libreswan/libreswan/blob/329edadae4ee8a13dcaeecda5465d2d4d703e94f/testing/pluto/ikev2-01-fallback-ikev1/west.console.txt
+# (v3.20). The responder (ikev2=never) answers every IKE_SA_INIT with NO_PROPOSAL_CHOSEN; the status at the end
+# shows the same connection's ISAKMP (IKEv1) SA established after the fallback.
+FALLBACK_AFTER_REFUSAL = """\
+002 "westnet-eastnet-ikev2-fallback" #1: initiating v2 parent SA
+133 "westnet-eastnet-ikev2-fallback" #1: STATE_PARENT_I1: initiate
+133 "westnet-eastnet-ikev2-fallback" #1: STATE_PARENT_I1: sent v2I1, expected v2R1
+002 "westnet-eastnet-ikev2-fallback" #1: STATE_PARENT_I1: received unauthenticated v2N_NO_PROPOSAL_CHOSEN - ignored
+010 "westnet-eastnet-ikev2-fallback" #1: STATE_PARENT_I1: retransmission; will wait 500ms for response
+002 "westnet-eastnet-ikev2-fallback" #1: STATE_PARENT_I1: received unauthenticated v2N_NO_PROPOSAL_CHOSEN - ignored
+010 "westnet-eastnet-ikev2-fallback" #1: STATE_PARENT_I1: retransmission; will wait 1000ms for response
+002 "westnet-eastnet-ikev2-fallback" #1: STATE_PARENT_I1: received unauthenticated v2N_NO_PROPOSAL_CHOSEN - ignored
+031 "westnet-eastnet-ikev2-fallback" #1: max number of retransmissions (8) reached STATE_PARENT_I1.  No response (or no acceptable response) to our first IKEv2 message
+000 "westnet-eastnet-ikev2-fallback" #1: starting keying attempt 2 of at most 12, but releasing whack
+000 #3: "westnet-eastnet-ikev2-fallback":500 STATE_MAIN_I4 (ISAKMP SA established); EVENT_SA_REPLACE in  00s; newest ISAKMP; lastdpd=-1s(seq in:0 out:0); idle; import:admin initiate
+"""
+
+# https://github.com/libreswan/libreswan/blob/c00211359b44bf51a436a7189624843a7d14d4f1/testing/pluto/ikev2-07-biddown/west-console.txt
+# (v3.0). A local packet filter drops the first IKEv2 packets; after the IKEv1 fallback the peer asks for IKEv2 and
+# the IKEv2 SA comes up: the peer speaks IKEv2, so no version mismatch.
+BID_DOWN_THEN_IKEV2 = """\
+002 "westnet--eastnet-ikev2" #1: initiating v2 parent SA
+133 "westnet--eastnet-ikev2" #1: STATE_PARENT_I1: initiate
+003 ERROR: "westnet--eastnet-ikev2" #1: sendto on eth1 to 192.1.2.23:500 failed in ikev2_parent_outI1_common. Errno 1: Operation not permitted
+133 "westnet--eastnet-ikev2" #1: STATE_PARENT_I1: sent v2I1, expected v2R1
+031 "westnet--eastnet-ikev2" #1: max number of retransmissions (2) reached STATE_PARENT_I1.  No response (or no acceptable response) to our first IKE message
+000 "westnet--eastnet-ikev2" #2: next attempt will be IKEv1
+002 "westnet--eastnet-ikev2" #3: initiating Main Mode to replace #2
+104 "westnet--eastnet-ikev2" #3: STATE_MAIN_I1: initiate, replacing #2
+106 "westnet--eastnet-ikev2" #3: STATE_MAIN_I2: sent MI2, expecting MR2
+108 "westnet--eastnet-ikev2" #3: STATE_MAIN_I3: sent MI3, expecting MR3
+003 "westnet--eastnet-ikev2" #3: received Vendor ID payload [CAN-IKEv2]
+002 "westnet--eastnet-ikev2" #3: Bid-down to IKEv1 attack detected, attempting to rekey connection with IKEv2
+004 "westnet--eastnet-ikev2" #3: STATE_MAIN_I4: ISAKMP SA established {auth=OAKLEY_RSA_SIG cipher=aes_128 prf=oakley_sha group=modp1536}
+002 "westnet--eastnet-ikev2" #4: initiating v2 parent SA to replace #3
+133 "westnet--eastnet-ikev2" #4: STATE_PARENT_I1: initiate, replacing #3
+133 "westnet--eastnet-ikev2" #4: STATE_PARENT_I1: sent v2I1, expected v2R1
+134 "westnet--eastnet-ikev2" #5: STATE_PARENT_I2: sent v2I2, expected v2R2 {auth=IKEv2 cipher=aes_128 integ=sha1 prf=oakley_sha group=modp1536}
+004 "westnet--eastnet-ikev2" #5: STATE_PARENT_I3: PARENT SA established tunnel mode
+"""
+
+# https://github.com/libreswan/libreswan/blob/960fdc2d5f17cd049a56c257b738bb964cea3eb5/testing/pluto/ikev1-policy-02-reject/west.console.txt
+# (v4.15). An IKEv1 initiator; the responder rejects IKEv1 with an INVALID_MAJOR_VERSION notify.
+IKEV1_REJECTED = """\
+002 "ikev1" #1: initiating IKEv1 Main Mode connection
+102 "ikev1" #1: sent Main Mode request
+003 "ikev1" #1: ignoring informational payload INVALID_MAJOR_VERSION, msgid=00000000, length=12
+003 "ikev1" #1: received and ignored notification payload: INVALID_MAJOR_VERSION
+"""
+
+
+def _primary(text: str) -> Primary:
+    primary = analyze_text(text).primary
+    assert primary is not None
+    return primary
+
+
+def test_an_ikev2_attempt_ignored_then_answered_in_ikev1_is_a_version_mismatch() -> None:
+    primary = _primary(FALLBACK_AFTER_SILENCE)
+    assert primary.category == "ike_version_mismatch"
+    assert primary.facts["ike_refused"] == "IKEv2" and primary.facts["ike_answered"] == "IKEv1"
+    assert 18 in primary.evidence_lines  # STATE_MAIN_I4: the peer answered IKEv1
+    text = " ".join(render(r, "en") for r in primary.reasoning)
+    assert "speaks only IKEv1" in text and "fix may already be in" not in text
+    assert any("IKEv1만 사용합니다" in render(r, "ko") for r in primary.reasoning)
+
+
+def test_an_ikev2_attempt_refused_then_an_ikev1_sa_is_a_version_mismatch_not_a_proposal_mismatch() -> None:
+    primary = _primary(FALLBACK_AFTER_REFUSAL)
+    assert primary.category == "ike_version_mismatch"
+    assert primary.facts["notify"] == "NO_PROPOSAL_CHOSEN"
+    assert {f.category for f in primary.chain} == {"ike_version_mismatch"}
+
+
+def test_the_same_refusals_without_the_ikev1_sa_stay_a_proposal_refusal() -> None:
+    # Without the fallback's answer nothing says the peer speaks IKEv1: a responder refusing the proposals says the same.
+    text = FALLBACK_AFTER_REFUSAL.rsplit("\n", 2)[0]
+    assert _primary(text).category == "phase1_proposal_mismatch"
+
+
+def test_an_ikev2_sa_after_the_fallback_means_the_peer_speaks_ikev2() -> None:
+    assert _primary(BID_DOWN_THEN_IKEV2).category != "ike_version_mismatch"
+
+
+def test_plain_silence_is_not_a_version_mismatch() -> None:
+    # The IKEv2 attempts of the first log alone: nothing was answered, in any version.
+    text = "\n".join(FALLBACK_AFTER_SILENCE.splitlines()[:9])
+    assert _primary(text).category == "peer_unreachable"
+
+
+def test_an_ikev1_request_answered_with_invalid_major_version_is_a_version_mismatch() -> None:
+    assert _primary(IKEV1_REJECTED).category == "ike_version_mismatch"
+
+
+def test_the_settings_listing_that_names_ikev1_policy_is_not_a_refusal() -> None:
+    # https://github.com/libreswan/libreswan/blob/5eb03b7772b312e705feab9ad5868678a3c007e6/testing/pluto/ikev2-29-no-rekey/west.console.txt
+    # (v5.4): `ipsec status` prints the global settings; IKEv2 works in this test.
+    text = (
+        '"westnet-eastnet-ikev2": added oriented IKEv2 connection\n'
+        "ddos-cookies-threshold=25000, ddos-max-halfopen=50000, ddos-mode=auto, ikev1-policy=drop\n"
+    )
+    assert analyze_text(text).primary is None
+
+
+# https://github.com/libreswan/libreswan/blob/960fdc2d5f17cd049a56c257b738bb964cea3eb5/testing/pluto/ikev2-child-rekey-10-impair-rekey-initiate-subnet/road.console.txt
+# (v4.15): the Child SA is up; its rekey, sent with a different subnet, is refused with TS_UNACCEPTABLE (pluto's
+# debug log names only the notify).
+CHILD_REKEY_TS_REFUSED = "\n".join([
+    '003 "road-east-x509-ipv4"[1] 192.1.2.23 #1: initiator established IKE SA; authenticated peer \'3nnn-bit RSASSA-PSS with SHA2_512\' digital signature using peer certificate \'C=CA, ST=Ontario, L=Toronto, O=Libreswan, OU=Test Department, CN=east.testing.libreswan.org, E=user-east@testing.libreswan.org\' issued by CA \'C=CA, ST=Ontario, L=Toronto, O=Libreswan, OU=Test Department, CN=Libreswan test CA for mainca, E=testing@libreswan.org\'',
+    '002 "road-east-x509-ipv4"[1] 192.1.2.23 #2: received INTERNAL_IP4_ADDRESS 192.0.2.100',
+    '004 "road-east-x509-ipv4"[1] 192.1.2.23 #2: initiator established Child SA using #1; IPsec tunnel [192.0.2.100-192.0.2.100:0-65535 0] -> [0.0.0.0-255.255.255.255:0-65535 0] {ESPinUDP/ESN=>0xESPESP <0xESPESP xfrm=AES_GCM_16_256-NONE NATD=192.1.2.23:4500 DPD=passive}',
+    '|    Notify Message Type: v2N_TS_UNACCEPTABLE (0x26)',
+]) + "\n"
+
+# https://github.com/libreswan/libreswan/blob/a0d37f5f94d2a3e94a2dd11660ea0c4e10f7ce01/testing/pluto/ikev2-child-restart-mismatch/west.console.txt
+# (v3.32): one connection's Child SA is up; two other connections ask for new Child SAs over the same IKE SA with
+# selectors the peer does not have.
+NEW_CHILD_TS_REFUSED = """\
+003 "westnet-eastnet-ikev2a" #2: Authenticated using authby=secret
+002 "westnet-eastnet-ikev2a" #2: negotiated connection [192.0.1.0-192.0.1.255:0-65535 0] -> [192.0.2.0-192.0.2.255:0-65535 0]
+004 "westnet-eastnet-ikev2a" #2: STATE_V2_IPSEC_I: IPsec SA established tunnel mode {ESP=>0xESPESP <0xESPESP xfrm=AES_GCM_16_256-NONE NATOA=none NATD=none DPD=passive}
+003 "westnet-eastnet-ikev2b" #3: dropping unexpected ISAKMP_v2_CREATE_CHILD_SA message containing v2N_TS_UNACCEPTABLE notification; message payloads: SK; encrypted payloads: N; missing payloads: SA,Ni,TSi,TSr
+036 "westnet-eastnet-ikev2b" #3: encountered fatal error in state STATE_V2_CREATE_I
+"""
+
+
+def test_a_selector_refusal_after_the_child_sa_is_up_fails_its_rekey() -> None:
+    primary = _primary(CHILD_REKEY_TS_REFUSED)
+    assert primary.category == "rekey_issue"
+    assert primary.evidence_lines == (4,)
+    assert any("TS_UNACCEPTABLE" in render(r, "en") for r in primary.reasoning)
+
+
+def test_a_selector_refusal_of_another_connections_new_child_sa_stays_a_selector_mismatch() -> None:
+    assert _primary(NEW_CHILD_TS_REFUSED).category == "traffic_selector_mismatch"

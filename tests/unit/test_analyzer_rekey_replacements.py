@@ -1,0 +1,123 @@
+"""Replacing an SA that was up: pluto's "to replace #N" read against what the log shows of state #N, and charon
+naming the task that gave up.
+
+Logs are real pluto output from libreswan's test suite (at the tagged commit named above each), or lines in the
+daemon's exact format taken from its source where no public log shows that path.
+"""
+
+from __future__ import annotations
+
+from lab.analyzer import analyze_text
+from lab.i18n import render
+
+# https://github.com/libreswan/libreswan/blob/960fdc2d5f17cd049a56c257b738bb964cea3eb5/testing/pluto/pluto-rekey-01/west.console.txt
+# (v4.15): an IKEv1 connection with a very short lifetime; the ISAKMP SA #1 is replaced by #3, which comes up.
+IKEV1_REPLACED = """\
+002 "westnet-eastnet-ipv4-psk-ikev2" #1: initiating IKEv1 Main Mode connection
+1v1 "westnet-eastnet-ipv4-psk-ikev2" #1: sent Main Mode request
+1v1 "westnet-eastnet-ipv4-psk-ikev2" #1: sent Main Mode I2
+1v1 "westnet-eastnet-ipv4-psk-ikev2" #1: sent Main Mode I3
+002 "westnet-eastnet-ipv4-psk-ikev2" #1: Peer ID is ID_FQDN: '@east'
+004 "westnet-eastnet-ipv4-psk-ikev2" #1: IKE SA established {auth=PRESHARED_KEY cipher=AES_CBC_256 integ=HMAC_SHA2_256 group=MODP2048}
+002 "westnet-eastnet-ipv4-psk-ikev2" #2: initiating Quick Mode IKEv1+PSK+ENCRYPT+TUNNEL+PFS+UP+IKE_FRAG_ALLOW+ESN_NO+ESN_YES
+1v1 "westnet-eastnet-ipv4-psk-ikev2" #2: sent Quick Mode request
+004 "westnet-eastnet-ipv4-psk-ikev2" #2: IPsec SA established tunnel mode {ESP=>0xESPESP <0xESPESP xfrm=AES_CBC_128-HMAC_SHA1_96 DPD=passive}
+"westnet-eastnet-ipv4-psk-ikev2" #3: initiating IKEv1 Main Mode connection to replace #1
+000 #3: "westnet-eastnet-ipv4-psk-ikev2":500 STATE_MAIN_I4 (IKE SA established); REPLACE in XXs; newest; lastdpd=-1s(seq in:0 out:0); idle;
+"""
+
+# The same replacement timing out: the timeout line in pluto's format (ikev1.c / timer.c, as in
+# https://github.com/libreswan/libreswan/issues/2184), for state #3 still in Main Mode.
+REPLACEMENT_TIMEOUT = (
+    '"westnet-eastnet-ipv4-psk-ikev2" #3: STATE_MAIN_I1: 60 second timeout exceeded after 7 retransmits.  '
+    "No response (or no acceptable response) to our first IKEv1 message\n"
+)
+
+
+def test_a_replaced_ikev1_sa_that_comes_up_is_no_problem() -> None:
+    assert analyze_text(IKEV1_REPLACED).primary is None
+
+
+def test_a_replacement_of_an_ikev1_sa_that_was_up_timing_out_is_a_rekey_problem() -> None:
+    text = IKEV1_REPLACED.rsplit("\n", 2)[0] + "\n" + REPLACEMENT_TIMEOUT
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.category == "rekey_issue"
+    assert any("got no answer" in render(r, "en") for r in primary.reasoning)
+
+
+def test_a_keying_attempt_that_replaces_a_state_which_never_came_up_is_not_a_rekey() -> None:
+    # https://github.com/libreswan/libreswan/blob/c00211359b44bf51a436a7189624843a7d14d4f1/testing/pluto/ikev2-01-fallback-ikev1/west-console.txt
+    # (v3.0): pluto's second keying attempt says "to replace #1", but #1 never got an answer.
+    text = """\
+002 "westnet--eastnet-ikev2" #1: initiating v2 parent SA
+133 "westnet--eastnet-ikev2" #1: STATE_PARENT_I1: sent v2I1, expected v2R1
+031 "westnet--eastnet-ikev2" #1: max number of retransmissions (2) reached STATE_PARENT_I1.  No response (or no acceptable response) to our first IKE message
+000 "westnet--eastnet-ikev2" #1: starting keying attempt 2 of at most 12
+002 "westnet--eastnet-ikev2" #2: initiating v2 parent SA to replace #1
+133 "westnet--eastnet-ikev2" #2: STATE_PARENT_I1: initiate, replacing #1
+133 "westnet--eastnet-ikev2" #2: STATE_PARENT_I1: sent v2I1, expected v2R1
+031 "westnet--eastnet-ikev2" #2: max number of retransmissions (2) reached STATE_PARENT_I1.  No response (or no acceptable response) to our first IKE message
+"""
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.category == "peer_unreachable"
+
+
+# charon's ike_sa.c (https://github.com/strongswan/strongswan/blob/3b902ea59b86a8ac097e27a34db85feb877a00f9/src/libcharon/sa/ike_sa.c,
+# retransmit(): "rekeying IKE_SA failed, peer not responding" when the IKE_SA was in IKE_REKEYING) logs which task
+# gave up only after "giving up after N retransmits"; the liveness check before it was answered.
+CHARON_REKEY_UNANSWERED = """\
+Nov 30 01:00:00 gw charon: 09[IKE] <aws|1> IKE_SA aws[1] established between 198.51.100.10[198.51.100.10]...203.0.113.5[203.0.113.5]
+Nov 30 01:30:00 gw charon: 11[ENC] <aws|1> generating INFORMATIONAL request 61 [ ]
+Nov 30 01:30:00 gw charon: 12[ENC] <aws|1> parsed INFORMATIONAL response 61 [ ]
+Nov 30 01:50:00 gw charon: 07[IKE] <aws|1> giving up after 5 retransmits
+Nov 30 01:50:00 gw charon: 07[IKE] <aws|1> rekeying IKE_SA failed, peer not responding
+"""
+
+
+def test_charon_giving_up_on_an_ike_sa_rekey_is_a_rekey_problem_not_a_dead_peer() -> None:
+    primary = analyze_text(CHARON_REKEY_UNANSWERED).primary
+    assert primary is not None and primary.category == "rekey_issue"
+    assert {f.category for f in primary.chain} == {"rekey_issue"}
+
+
+def test_charon_giving_up_on_a_new_ike_sa_stays_reachability() -> None:
+    text = CHARON_REKEY_UNANSWERED.replace("rekeying IKE_SA failed", "establishing IKE_SA failed").splitlines()
+    primary = analyze_text("\n".join(text[3:])).primary
+    assert primary is not None and primary.category == "peer_unreachable"
+
+
+# https://github.com/xelerance/Openswan/issues/70 (Openswan 2.6.32, the responder's log): Windows Server rekeys every
+# few minutes; pluto says the Quick Mode it answers replaces the connection's IPsec SA.
+OPENSWAN_RESPONDER_REKEY = """\
+Feb 26 06:31:45 <10.4> localhost pluto[2531]: "winserver1" #432: STATE_MAIN_R3: sent MR3, ISAKMP SA established {auth=OAKLEY_PRESHARED_KEY cipher=aes_256 prf=OAKLEY_SHA2_256 group=modp1024}
+Feb 26 06:31:45 <10.4> localhost pluto[2531]: "winserver1" #432: the peer proposed: 172.16.1.2/32:0/0 -> 172.16.33.2/32:0/0
+Feb 26 06:31:45 <10.4> localhost pluto[2531]: "winserver1" #433: responding to Quick Mode proposal {msgid:01000000}
+Feb 26 06:31:45 <10.4> localhost pluto[2531]: "winserver1" #433:     us: 172.16.1.2[+S=C]
+Feb 26 06:31:45 <10.4> localhost pluto[2531]: "winserver1" #433:   them: 172.16.33.2<172.16.33.2>[+S=C]
+Feb 26 06:31:45 <10.4> localhost pluto[2531]: "winserver1" #433: keeping refhim=4294901761 during rekey
+"""
+# What Openswan logs next when the initiator's last Quick Mode message (QI2) never arrives: the responder's state
+# waits in STATE_QUICK_R1 (Openswan's ikev1_quick.c state names and timer.c's timeout line).
+QI2_NEVER_ARRIVES = (
+    'Feb 26 06:31:45 <10.4> localhost pluto[2531]: "winserver1" #433: STATE_QUICK_R1: sent QR1, inbound IPsec SA '
+    "installed, expecting QI2\n"
+    'Feb 26 06:32:05 <10.4> localhost pluto[2531]: "winserver1" #433: STATE_QUICK_R1: retransmission; will wait 20s '
+    "for response\n"
+    'Feb 26 06:32:45 <10.4> localhost pluto[2531]: "winserver1" #433: max number of retransmissions (2) reached '
+    "STATE_QUICK_R1\n"
+)
+
+
+def test_a_responders_quick_mode_that_replaces_an_ipsec_sa_is_no_problem_by_itself() -> None:
+    assert analyze_text(OPENSWAN_RESPONDER_REKEY).primary is None
+
+
+def test_a_responders_rekey_that_never_gets_qi2_is_a_rekey_problem_not_reachability() -> None:
+    primary = analyze_text(OPENSWAN_RESPONDER_REKEY + QI2_NEVER_ARRIVES).primary
+    assert primary is not None and primary.category == "rekey_issue"
+
+
+def test_a_first_quick_mode_that_never_gets_qi2_names_no_cause() -> None:
+    # Without the rekey: the peer sent QI1, so it is reachable; the timeout alone does not say why QI2 never came.
+    text = "\n".join(OPENSWAN_RESPONDER_REKEY.splitlines()[2:5]) + "\n" + QI2_NEVER_ARRIVES
+    assert analyze_text(text).primary is None
