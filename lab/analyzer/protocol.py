@@ -1025,6 +1025,8 @@ def classify(events: list[Event]) -> None:
             st.rekey_unanswered = False
         if ev.values.get("peer"):
             st.peer = str(ev.values["peer"])
+        if ev.values.get("host_to_host") and ev.kind == "exchange":
+            st.host_to_host = True  # pluto's connection listing: no client subnets on either side
         if ev.values.get("ts_offered") and ev.kind in ("exchange", "initiate", "established"):
             st.child_ts = str(ev.values["ts_offered"])
             st.host_to_host = _host_to_host(st.child_ts, st.peer)
