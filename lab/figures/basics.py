@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from lab.figures._draw import NEUTRAL, TRUSTED, TUNNEL, UNTRUSTED, box, canvas, link, node
+from lab.figures._draw import NEUTRAL, TRUSTED, TUNNEL, UNTRUSTED, annotate, box, canvas, finish, link, node
 
 
 def vpn_over_internet() -> go.Figure:
@@ -20,12 +20,12 @@ def vpn_over_internet() -> go.Figure:
     link(fig, 1.0, 3.0, 2.3, 3.0, "plain", NEUTRAL, width=2)
     link(fig, 2.3, 3.0, 7.7, 3.0, "encrypted tunnel<br>(IPsec)", TUNNEL, width=6, label_dy=0.5)
     link(fig, 7.7, 3.0, 9.0, 3.0, "plain", NEUTRAL, width=2)
-    fig.add_annotation(
-        x=5.0, y=1.6, showarrow=False,
+    annotate(
+        fig, x=5.0, y=1.6, showarrow=False,
         text="An eavesdropper here sees<br>only encrypted packets<br>between the gateways'<br>public addresses",
         font={"color": UNTRUSTED},
     )
-    return fig
+    return finish(fig)
 
 
 def vpn_types() -> go.Figure:
@@ -38,8 +38,8 @@ def vpn_types() -> go.Figure:
          "site-to-site (IPsec), e.g. AWS Site-to-Site VPN"),
     ]
     for y, name, left, right, note in rows:
-        fig.add_annotation(x=0.1, y=y + 0.9, text=f"<b>{name}</b>: {note}", showarrow=False, xanchor="left")
+        annotate(fig, x=0.1, y=y + 0.9, text=f"<b>{name}</b>: {note}", showarrow=False, xanchor="left")
         node(fig, 1.5, y, left, NEUTRAL)
         node(fig, 8.5, y, right, NEUTRAL)
         link(fig, 1.5, y, 8.5, y, "tunnel", TUNNEL, width=5)
-    return fig
+    return finish(fig)

@@ -9,7 +9,20 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from lab.facts import fact
-from lab.figures._draw import AWS, NEUTRAL, TRUSTED, TUNNEL, UNTRUSTED, WARN, box, canvas, link, node, text
+from lab.figures._draw import (
+    AWS,
+    NEUTRAL,
+    TRUSTED,
+    TUNNEL,
+    UNTRUSTED,
+    WARN,
+    box,
+    canvas,
+    finish,
+    link,
+    node,
+    text,
+)
 
 
 def _sites(fig: go.Figure, aws_label: str = "AWS: VPC") -> None:
@@ -38,7 +51,7 @@ def topology_s1() -> go.Figure:
     text(fig, 5.0, 0.35, "Survives: one AWS endpoint failing or being replaced.<br>"
                          "Does not survive: the customer gateway failing (both tunnels end on it).",
          color=UNTRUSTED, size=11)
-    return fig
+    return finish(fig)
 
 
 def topology_s2() -> go.Figure:
@@ -59,7 +72,7 @@ def topology_s2() -> go.Figure:
     link(fig, 2.5, 2.5, 7.4, 2.3, "connection 2 (B)", TUNNEL, width=5, label_dy=-0.45)
     text(fig, 5.0, 0.35, "Survives: an AWS endpoint failing and one customer gateway failing.<br>"
                          "Requires: devices that can cluster with each other.", color=TRUSTED, size=11)
-    return fig
+    return finish(fig)
 
 
 def topology_s3() -> go.Figure:
@@ -81,7 +94,7 @@ def topology_s3() -> go.Figure:
     text(fig, 8.2, 1.25, "route propagation on", color=AWS, size=11)
     text(fig, 5.0, 0.35, "Failover is MANUAL: a dead tunnel must be detected (DPD, ping)<br>"
                          "and on-premises routes moved by a person or a script.", color=WARN, size=11)
-    return fig
+    return finish(fig)
 
 
 def topology_s4() -> go.Figure:
@@ -103,7 +116,7 @@ def topology_s4() -> go.Figure:
     text(fig, 5.0, 3.75, f"sample configs:<br>keepalive {keepalive}<br>hold time {hold}", color=TUNNEL, size=11)
     text(fig, 5.0, 0.35, "Failover is AUTOMATIC: when a tunnel or device dies, its BGP routes<br>"
                          "are withdrawn and traffic follows the routes that remain.", color=TRUSTED, size=11)
-    return fig
+    return finish(fig)
 
 
 def tgw_ecmp() -> go.Figure:
@@ -130,4 +143,4 @@ def tgw_ecmp() -> go.Figure:
     text(fig, 5.0, 0.35, "ECMP spreads flows across all equal tunnels (one flow stays on one tunnel).<br>"
                          "A virtual private gateway cannot do this; static routes cannot either.",
          color=NEUTRAL, size=11)
-    return fig
+    return finish(fig)

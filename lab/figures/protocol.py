@@ -10,7 +10,19 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from lab.facts import value
-from lab.figures._draw import NEUTRAL, TRUSTED, TUNNEL, UNTRUSTED, WARN, arrow, canvas, segment, text
+from lab.figures._draw import (
+    NEUTRAL,
+    TRUSTED,
+    TUNNEL,
+    UNTRUSTED,
+    WARN,
+    arrow,
+    canvas,
+    finish,
+    segment,
+    shape,
+    text,
+)
 
 
 def packet_encapsulation() -> go.Figure:
@@ -48,12 +60,12 @@ def packet_encapsulation() -> go.Figure:
     text(fig, 5.9, 0.3, f"Firewall: allow IKE UDP {value('ike_udp_port')}, ESP IP protocol {esp}<br>"
                         f"and UDP {natt} (NAT-T), both ways, for each tunnel address.",
          color=UNTRUSTED, size=11)
-    return fig
+    return finish(fig)
 
 
 def _lifelines(fig: go.Figure, xa: float, xb: float, top: float, bottom: float, a: str, b: str) -> None:
     for x, name in ((xa, a), (xb, b)):
-        fig.add_shape(type="line", x0=x, x1=x, y0=bottom, y1=top, line={"color": NEUTRAL, "width": 2, "dash": "dot"})
+        shape(fig, type="line", x0=x, x1=x, y0=bottom, y1=top, line={"color": NEUTRAL, "width": 2, "dash": "dot"})
         text(fig, x, top + 0.3, f"<b>{name}</b>", size=13)
 
 
@@ -78,9 +90,9 @@ def ike_exchanges() -> go.Figure:
     arrow(fig, 0.9, quick, 4.1, quick - 0.35, v1[3][0], TRUSTED)
     arrow(fig, 4.1, quick - 0.75, 0.9, quick - 1.1, "", TRUSTED)
     arrow(fig, 0.9, quick - 1.45, 4.1, quick - 1.8, "", TRUSTED)
-    fig.add_shape(type="rect", x0=0.3, x1=4.7, y0=4.85, y1=9.55, line={"color": TUNNEL, "dash": "dash"})
+    shape(fig, type="rect", x0=0.3, x1=4.7, y0=4.85, y1=9.55, line={"color": TUNNEL, "dash": "dash"})
     text(fig, 2.5, 5.05, "phase 1 → IKE (ISAKMP) SA", color=TUNNEL, size=11, bg=True)
-    fig.add_shape(type="rect", x0=0.3, x1=4.7, y0=2.05, y1=4.75, line={"color": TRUSTED, "dash": "dash"})
+    shape(fig, type="rect", x0=0.3, x1=4.7, y0=2.05, y1=4.75, line={"color": TRUSTED, "dash": "dash"})
     text(fig, 2.5, 2.25, "quick mode → IPsec SA pair", color=TRUSTED, size=11, bg=True)
     text(fig, 2.5, 1.1, "Aggressive mode (3 messages,<br>identities in the clear):<br>AWS rejects it.", color=UNTRUSTED,
          size=11)
@@ -100,4 +112,4 @@ def ike_exchanges() -> go.Figure:
          bg=True)
     text(fig, 7.5, 1.3, "A CHILD_SA never outlives its IKE_SA:<br>delete the IKE_SA and<br>every CHILD_SA goes too.",
          color=UNTRUSTED, size=11)
-    return fig
+    return finish(fig)

@@ -19,6 +19,9 @@ from lab.figures._draw import (
     TUNNEL,
     UNTRUSTED,
     WARN,
+    annotate,
+    finish,
+    shape,
     title_margin,
 )
 
@@ -39,21 +42,21 @@ def _timeline(title: str, lanes: list[str], x_max: float, x_title: str, height: 
     )
     for i, lane in enumerate(lanes):
         y = len(lanes) - 1 - i
-        fig.add_annotation(x=0, y=y + 0.3, xref="x", text=f"<b>{lane}</b>", showarrow=False, xanchor="left",
+        annotate(fig, x=0, y=y + 0.3, xref="x", text=f"<b>{lane}</b>", showarrow=False, xanchor="left",
                            yanchor="bottom", font={"size": 12})
-    return fig
+    return finish(fig)
 
 
 def _span(fig: go.Figure, lane: int, x0: float, x1: float, color: str, label: str, opacity: float = 0.3,
           x_max: float = 100) -> None:
     """A state that lasts from x0 to x1; its name is written inside when it fits the lesson column."""
-    fig.add_shape(type="rect", x0=x0, x1=x1, y0=lane - 0.25, y1=lane + 0.25, fillcolor=color, opacity=opacity,
+    shape(fig, type="rect", x0=x0, x1=x1, y0=lane - 0.25, y1=lane + 0.25, fillcolor=color, opacity=opacity,
                   line={"color": color, "width": 1})
     fits = (x1 - x0) / x_max * DESIGN_WIDTH_PX >= len(label) * 6.2 + 6
     if label and fits:
         # The label sits on a patch of the bar's own (blended) colour, so a moment's dashed line that crosses
         # the bar stops at the label instead of running through its words.
-        fig.add_annotation(x=(x0 + x1) / 2, y=lane, text=label, showarrow=False, font={"size": 11, "color": "#1f2933"},
+        annotate(fig, x=(x0 + x1) / 2, y=lane, text=label, showarrow=False, font={"size": 11, "color": "#1f2933"},
                            bgcolor=_on_white(color, opacity), borderpad=1)
 
 
@@ -67,9 +70,9 @@ def _mark(fig: go.Figure, x: float, label: str, color: str, y_top: float) -> Non
     """A moment: a dashed line through every lane's bar (not through the lane names above the bars)."""
     for lane in range(int(y_top) + 1):
         top = min(lane + 0.27, y_top)
-        fig.add_shape(type="line", x0=x, x1=x, y0=lane - 0.32, y1=top,
+        shape(fig, type="line", x0=x, x1=x, y0=lane - 0.32, y1=top,
                       line={"color": color, "width": 2, "dash": "dash"})
-    fig.add_annotation(x=x, y=y_top, text=label, showarrow=False, yanchor="bottom", font={"size": 11, "color": color},
+    annotate(fig, x=x, y=y_top, text=label, showarrow=False, yanchor="bottom", font={"size": 11, "color": color},
                        bgcolor="rgba(255,255,255,0.9)")
 
 
@@ -104,7 +107,7 @@ def dpd_timeline() -> go.Figure:
     span("DPD timeout action = none", fires, x_max, NEUTRAL, "AWS takes no action")
     _mark(fig, dead_at, "last reply", UNTRUSTED, len(lanes) - 0.05)
     _mark(fig, fires, f"timeout ({timeout} s)", UNTRUSTED, len(lanes) - 0.05)
-    return fig
+    return finish(fig)
 
 
 def startup_action_timeline() -> go.Figure:
@@ -130,4 +133,4 @@ def startup_action_timeline() -> go.Figure:
     span(lanes[2], replaced, 45, UNTRUSTED, "DOWN: AWS waits (add), the device waits")
     span(lanes[2], 45, x_max, TRUSTED, "first packet: UP")
     _mark(fig, replaced, "endpoint replaced (outside IP unchanged)", TUNNEL, len(lanes) - 0.05)
-    return fig
+    return finish(fig)

@@ -18,6 +18,7 @@ from lab.figures._draw import (
     WARN,
     box,
     canvas,
+    finish,
     link,
     node,
     text,
@@ -49,7 +50,7 @@ def hq_branch_vs_remote_worker() -> go.Figure:
     text(fig, 5.0, 0.95, "Only a client on the laptop;<br>typical for working from home", color=WARN, size=11)
     text(fig, 5.0, 3.9, "In AWS: Site-to-Site VPN (IPsec) above,<br>Client VPN (OpenVPN, TLS) below", color=AWS,
          size=11, bg=True)
-    return fig
+    return finish(fig)
 
 
 def hybrid_cloud() -> go.Figure:
@@ -69,7 +70,7 @@ def hybrid_cloud() -> go.Figure:
     link(fig, 1.6, 1.0, 8.3, 1.0, "or: leased line / AWS Direct Connect<br>(dedicated; often with a VPN as backup)",
          NEUTRAL, dash="dash", width=3, label_dy=-0.45)
     text(fig, 5.0, 5.5, "Workloads stay separate;<br>data management is<br>shared over the link", size=12)
-    return fig
+    return finish(fig)
 
 
 def aws_vpn_anatomy() -> go.Figure:
@@ -96,7 +97,7 @@ def aws_vpn_anatomy() -> go.Figure:
          color=TUNNEL, size=11)
     text(fig, 5.0, 1.2, "Two tunnels protect against<br>an AWS endpoint failing,<br>"
                         "not against your one device", color=UNTRUSTED, size=11)
-    return fig
+    return finish(fig)
 
 
 def aws_azure_static() -> go.Figure:
@@ -120,7 +121,7 @@ def aws_azure_static() -> go.Figure:
     link(fig, 2.7, 4.3, 7.2, 5.8, "Tunnel 1: UP", TRUSTED, width=6, label_dy=0.4)
     link(fig, 2.7, 4.3, 7.2, 3.2, "Tunnel 2: DOWN<br>(no local network<br>gateway for it)", UNTRUSTED, dash="dash",
          width=3, label_dy=-0.75)
-    return fig
+    return finish(fig)
 
 
 def aws_azure_bgp() -> go.Figure:
@@ -147,7 +148,7 @@ def aws_azure_bgp() -> go.Figure:
          color=AWS, size=11)
     text(fig, 5.0, 0.35, "ASNs must differ · AWS startup action Start<br>Azure address space blank (BGP learns it)",
          color=NEUTRAL, size=11)
-    return fig
+    return finish(fig)
 
 
 def reachability_path() -> go.Figure:
@@ -170,4 +171,4 @@ def reachability_path() -> go.Figure:
     box(fig, 7.3, 1.9, 9.8, 5.9, "Not seen:<br>IKE, IPsec, BGP", WARN, dash="dash", fill=0.03)
     text(fig, 5.0, 1.0, "Blocked? The analysis names the component and an explanation code,<br>"
                         "e.g. NO_ROUTE_TO_DESTINATION at the route table.", color=UNTRUSTED, size=11)
-    return fig
+    return finish(fig)

@@ -19,8 +19,8 @@ from tests.e2e.conftest import (
     FACILITATOR_SIZES,
     PARTICIPANT_SIZES,
     RUN_COUNTER_JS,
-    SHOT_SCALE,
     SHOT_SIZES,
+    capture,
     choose,
     click_and_wait,
     keep_screenshot,
@@ -122,7 +122,7 @@ def test_participant_on_a_facilitator_on_b(browser, page, postgres, tmp_path: Pa
                 legend_box = matrix.locator(".legend").bounding_box()  # in view without scrolling sideways
                 assert legend_box and legend_box["x"] + legend_box["width"] <= w, (w, legend_box)
                 shot = tmp_path / f"facilitator-progress-matrix-{w}x{h}.png"
-                f.screenshot(path=str(shot), scale=SHOT_SCALE)
+                capture(f, shot)
                 keep_screenshot(shot)
             for pg in (p, f):
                 assert pg.locator('[data-testid="stException"]').count() == 0

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.aws.fakes import SLOW_MACHINE_ENV, moto_url, seed_two_connections  # noqa: F401 - pytest fixture
-from tests.e2e.conftest import SHOT_SCALE, running_app, wait_idle
+from tests.e2e.conftest import capture, running_app, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -141,7 +141,7 @@ def test_the_inventory_reads_without_sideways_scrolling_on_a_phone_and_a_laptop(
         assert widest <= 390
         cards.first.scroll_into_view_if_needed()
         shot = tmp_path / "monitor-inventory-phone.png"
-        phone.screenshot(path=str(shot), scale=SHOT_SCALE)
+        capture(phone, shot)
         keep_screenshot(shot)
         # A touch screen shows every table's toolbar all the time: it must not cover the heading above the table.
         phone.get_by_role("tab", name="Connection").click()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
-from tests.e2e.conftest import SHOT_SCALE, choose, click_and_wait, wait_idle
+from tests.e2e.conftest import capture, choose, click_and_wait, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -141,5 +141,5 @@ def test_a_phone_gets_the_top_to_bottom_diagram(browser_contexts, app_url: str, 
         assert not covered, covered
         tall.scroll_into_view_if_needed()
         shot = tmp_path / "scenario-lab-phone-topology.png"
-        page.screenshot(path=str(shot), scale=SHOT_SCALE)
+        capture(page, shot)
         keep_screenshot(shot)

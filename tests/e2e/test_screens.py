@@ -13,7 +13,7 @@ import pytest
 
 from lab import PROJECT_DIR
 from lab.ui.registry import PAGES
-from tests.e2e.conftest import SHOT_SCALE, context_for, keep_screenshot, resize, settle, wait_idle
+from tests.e2e.conftest import capture, context_for, keep_screenshot, resize, settle, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -78,7 +78,7 @@ def _shoot_whole_page(page, tmp_path: Path, name: str, size: str, width: int) ->
     wait_idle(page)
     settle(page)
     shot = tmp_path / f"{name}-{size}.png"
-    page.screenshot(path=str(shot), full_page=True, scale=SHOT_SCALE)
+    capture(page, shot)
     keep_screenshot(shot)
 
 

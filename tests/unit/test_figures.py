@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import json
+from functools import cache
 
 import plotly.graph_objects as go
 import pytest
 
 from lab.facts import fact
-from lab.figures import FIGURES
+from lab.figures import FIGURES, _draw
 
 NAMES = sorted(FIGURES)
+
+
+@cache
+def _built(name: str) -> go.Figure:
+    """FIGURES[name](), built once for the tests that only read it."""
+    return FIGURES[name]()
 
 
 def _texts(fig: go.Figure) -> list[str]:
@@ -29,7 +36,7 @@ def _texts(fig: go.Figure) -> list[str]:
 
 @pytest.mark.parametrize("name", NAMES)
 def test_figure_builds_with_a_title(name: str) -> None:
-    fig = FIGURES[name]()
+    fig = _built(name)
     assert isinstance(fig, go.Figure)
     assert fig.layout.title.text and len(fig.layout.title.text) > 10
 
@@ -37,20 +44,30 @@ def test_figure_builds_with_a_title(name: str) -> None:
 @pytest.mark.parametrize("name", NAMES)
 def test_figure_carries_text_labels(name: str) -> None:
     """Colour is never the only carrier of meaning: every figure has several text labels."""
-    assert len(_texts(FIGURES[name]())) >= 3
+    assert len(_texts(_built(name))) >= 3
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_figure_is_plain_data(name: str) -> None:
     """A figure serialises to JSON (what st.plotly_chart sends to the browser) and has a fixed height."""
-    fig = FIGURES[name]()
+    fig = _built(name)
     json.loads(fig.to_json())
     assert 250 <= fig.layout.height <= 800
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_figure_is_deterministic(name: str) -> None:
-    assert FIGURES[name]().to_json() == FIGURES[name]().to_json()
+    assert FIGURES[name]().to_json() == _built(name).to_json()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_shapes_and_labels_set_at_once_are_those_added_one_by_one(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The drawing helpers set a figure's shapes and annotations in one update (`_draw.finish`): the figure is
+    the one that adding them one by one makes, in the same order, with nothing left unset."""
+    fig = _built(name)
+    assert _draw._PENDING not in fig.__dict__
+    monkeypatch.setattr(_draw, "DEFER", False)
+    assert FIGURES[name]().to_plotly_json() == fig.to_plotly_json()
 
 
 def test_figure_names_are_lesson_directive_names() -> None:
