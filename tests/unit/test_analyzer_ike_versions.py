@@ -171,3 +171,69 @@ def test_a_selector_refusal_after_the_child_sa_is_up_fails_its_rekey() -> None:
 
 def test_a_selector_refusal_of_another_connections_new_child_sa_stays_a_selector_mismatch() -> None:
     assert _primary(NEW_CHILD_TS_REFUSED).category == "traffic_selector_mismatch"
+
+
+# Each side of libreswan's version tests at several tags: the side that says it refuses the other version, or the
+# side that receives INVALID_MAJOR_VERSION. https://github.com/libreswan/libreswan/blob/<commit>/testing/pluto/<test>/<host>.console.txt
+VERSION_EXCERPTS = {
+    # a0d37f5f94d2a3e94a2dd11660ea0c4e10f7ce01 (v3.32) ikev2-major-version-initiator/west
+    "v3.32 initiator": """\
+1v2 "westnet-eastnet-ikev2-major" #1: initiating IKEv2 IKE SA
+1v2 "westnet-eastnet-ikev2-major" #1: STATE_PARENT_I1: sent v2I1, expected v2R1
+002 "westnet-eastnet-ikev2-major" #1: STATE_PARENT_I1: received unauthenticated v2N_INVALID_MAJOR_VERSION - ignored
+002 "westnet-eastnet-ikev2-major" #1: deleting state (STATE_PARENT_I1) and NOT sending notification
+""",
+    # 960fdc2d5f17cd049a56c257b738bb964cea3eb5 (v4.15) ikev2-major-version-initiator/west
+    "v4.15 initiator": """\
+1v2 "westnet-eastnet-ikev2-major" #1: initiating IKEv2 connection
+1v2 "westnet-eastnet-ikev2-major" #1: sent IKE_SA_INIT request to 192.1.2.23:500
+003 "westnet-eastnet-ikev2-major" #1: dropping unexpected IKE_SA_INIT message containing INVALID_MAJOR_VERSION notification; message payloads: N; missing payloads: SA,KE,Ni
+002 "westnet-eastnet-ikev2-major" #1: deleting state (STATE_V2_PARENT_I1) and NOT sending notification
+""",
+    # 0c4e3eccfbb2cdfa1e21c154ee847a141a611a4f (main) ikev2-major-version-initiator/west
+    "main initiator": """\
+"westnet-eastnet-ikev2-major" #1: initiating IKEv2 connection to 192.1.2.23 using UDP
+"westnet-eastnet-ikev2-major" #1: sent IKE_SA_INIT request to 192.1.2.23:UDP/500
+"westnet-eastnet-ikev2-major" #1: ignoring IKE_SA_INIT response containing INVALID_MAJOR_VERSION notification (Message ID 0; message payloads N, missing SA,KE,Ni)
+"westnet-eastnet-ikev2-major" #1: deleting IKE SA (sent IKE_SA_INIT request)
+""",
+    # 960fdc2d5f17cd049a56c257b738bb964cea3eb5 (v4.15) ikev1-policy-01-drop/east: IKEv2 only, IKEv1 dropped
+    "v4.15 IKEv2-only responder": """\
+000 ddos-cookies-threshold=25000, ddos-max-halfopen=50000, ddos-mode=auto, ikev1-policy=drop
+036 "ikev1": failed to add IKEv1 connection: global ikev1-policy does not allow IKEv1 connections
+packet from 192.1.2.45:500: ignoring IKEv1 packet as policy is set to silently drop all IKEv1 packets
+""",
+    # 5eb03b7772b312e705feab9ad5868678a3c007e6 (v5.4) ikev1-policy-02-reject/east: IKEv2 only, IKEv1 rejected
+    "v5.4 IKEv2-only responder": """\
+ddos-cookies-threshold=25000, ddos-max-halfopen=50000, ddos-mode=auto, ikev1-policy=reject
+"ikev1": failed to add connection: global ikev1-policy=reject does not allow IKEv1 connections
+packet from 192.1.2.45:500: sending notification INVALID_MAJOR_VERSION to 192.1.2.45:500
+""",
+    # 5eb03b7772b312e705feab9ad5868678a3c007e6 (v5.4) ikev1-policy-02-reject/west: the IKEv1 initiator
+    "v5.4 IKEv1 initiator": """\
+"ikev1": added oriented IKEv1 connection
+"ikev1" #1: initiating IKEv1 Main Mode connection
+"ikev1" #1: sent Main Mode request
+"ikev1" #1: ignoring unsecured informational payload INVALID_MAJOR_VERSION, length=12
+"ikev1" #1: deleting ISAKMP SA (MAIN_I1) and NOT sending notification
+""",
+}
+
+
+def test_every_side_that_sees_the_other_version_refused_names_a_version_mismatch() -> None:
+    verdicts = {name: getattr(analyze_text(text).primary, "category", None) for name, text in VERSION_EXCERPTS.items()}
+    assert verdicts == dict.fromkeys(VERSION_EXCERPTS, "ike_version_mismatch")
+
+
+def test_the_initiator_an_ikev2_only_peer_drops_sees_only_silence() -> None:
+    # 960fdc2d5f17cd049a56c257b738bb964cea3eb5 (v4.15) ikev1-policy-01-drop/west: nothing answers, so nothing says
+    # which version the peer speaks; the reasoning mentions the possibility.
+    text = """\
+002 "ikev1": added IKEv1 connection
+002 "ikev1" #1: initiating IKEv1 Main Mode connection
+1v1 "ikev1" #1: sent Main Mode request
+002 "ikev1" #1: IMPAIR: retransmit so deleting SA
+002 "ikev1" #1: deleting state (STATE_MAIN_I1) and NOT sending notification
+"""
+    primary = analyze_text(text).primary
+    assert primary is None or primary.category != "ike_version_mismatch"
