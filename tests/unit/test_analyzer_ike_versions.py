@@ -237,3 +237,54 @@ def test_the_initiator_an_ikev2_only_peer_drops_sees_only_silence() -> None:
 """
     primary = analyze_text(text).primary
     assert primary is None or primary.category != "ike_version_mismatch"
+
+
+# charon's own message formats (src/libcharon/encoding/message.c exchange names, notify_payload.c short notify names,
+# ike_sa.c / ike_init.c lines at https://github.com/strongswan/strongswan/tree/3b902ea59b86a8ac097e27a34db85feb877a00f9):
+# no public log of these paths was found, so the lines are written in charon's exact format.
+CHARON = "Nov 30 01:00:00 gw charon: "
+
+
+def _charon(*lines: str) -> str:
+    return "".join(CHARON + line + "\n" for line in lines)
+
+
+def test_an_ikev1_notify_in_answer_to_ike_sa_init_is_a_version_mismatch() -> None:
+    primary = _primary(_charon(
+        "09[IKE] <aws|1> initiating IKE_SA aws[1] to 203.0.113.5",
+        "09[ENC] <aws|1> generating IKE_SA_INIT request 0 [ SA KE No N(NATD_S_IP) N(NATD_D_IP) N(FRAG_SUP) ]",
+        "10[NET] <aws|1> received packet: from 203.0.113.5[500] to 198.51.100.10[500] (40 bytes)",
+        "10[ENC] <aws|1> parsed INFORMATIONAL_V1 request 0 [ N(NO_PROP) ]",
+    ))
+    assert primary.category == "ike_version_mismatch"
+    assert (primary.facts["ike_sent"], primary.facts["ike_answered"]) == ("IKEv2", "IKEv1")
+    assert any("IKEv1" in render(r, "en") and "speaks only" in render(r, "en") for r in primary.reasoning)
+
+
+def test_an_ikev2_answer_to_main_mode_is_a_version_mismatch() -> None:
+    primary = _primary(_charon(
+        "09[IKE] <aws|1> initiating Main Mode IKE_SA aws[1] to 203.0.113.5",
+        "09[ENC] <aws|1> generating ID_PROT request 0 [ SA V V V V V ]",
+        "10[ENC] <aws|1> parsed INFORMATIONAL response 0 [ N(INVAL_MAJOR) ]",
+    ))
+    assert primary.category == "ike_version_mismatch"
+    assert (primary.facts["ike_sent"], primary.facts["ike_answered"]) == ("IKEv1", "IKEv2")
+
+
+def test_an_answer_of_the_same_version_is_no_version_mismatch() -> None:
+    primary = _primary(_charon(
+        "09[IKE] <aws|1> initiating IKE_SA aws[1] to 203.0.113.5",
+        "09[ENC] <aws|1> generating IKE_SA_INIT request 0 [ SA KE No N(NATD_S_IP) N(NATD_D_IP) N(FRAG_SUP) ]",
+        "10[ENC] <aws|1> parsed IKE_SA_INIT response 0 [ N(NO_PROP) ]",
+    ))
+    assert primary.category == "phase1_proposal_mismatch"
+
+
+def test_another_connections_ikev1_message_is_not_an_answer() -> None:
+    text = _charon(
+        "09[IKE] <aws|1> initiating IKE_SA aws[1] to 203.0.113.5",
+        "09[ENC] <aws|1> generating IKE_SA_INIT request 0 [ SA KE No N(NATD_S_IP) N(NATD_D_IP) N(FRAG_SUP) ]",
+        "10[ENC] <legacy|2> parsed INFORMATIONAL_V1 request 3112457373 [ HASH N(DPD) ]",
+    )
+    primary = analyze_text(text).primary
+    assert primary is None or primary.category != "ike_version_mismatch"
