@@ -288,3 +288,21 @@ def test_another_connections_ikev1_message_is_not_an_answer() -> None:
     )
     primary = analyze_text(text).primary
     assert primary is None or primary.category != "ike_version_mismatch"
+
+
+def test_two_tunnels_of_one_daemon_in_different_versions_are_no_fallback() -> None:
+    # charon without the `<conn|N>` prefix: tunnel a (IKEv2) gets no answer while tunnel b (IKEv1) comes up and
+    # answers a liveness check. Neither the IKEv1 DPD nor b's Main Mode answers a's IKE_SA_INIT.
+    primary = _primary(_charon(
+        "09[IKE] initiating IKE_SA a[1] to 203.0.113.5",
+        "09[ENC] generating IKE_SA_INIT request 0 [ SA KE No N(NATD_S_IP) N(NATD_D_IP) ]",
+        "13[ENC] parsed INFORMATIONAL_V1 request 3112457373 [ HASH N(DPD) ]",
+        "11[IKE] retransmit 1 of request with message ID 0",
+        "10[IKE] initiating Main Mode IKE_SA b[2] to 198.51.100.9",
+        "10[ENC] generating ID_PROT request 0 [ SA V V V V V ]",
+        "12[ENC] parsed ID_PROT response 0 [ SA V V ]",
+        "12[IKE] IKE_SA b[2] established between 198.51.100.10[198.51.100.10]...198.51.100.9[198.51.100.9]",
+        "11[IKE] giving up after 5 retransmits",
+        "11[IKE] establishing IKE_SA failed, peer not responding",
+    ))
+    assert primary.category == "peer_unreachable"
