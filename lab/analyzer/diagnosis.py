@@ -234,6 +234,10 @@ def diagnose(events: list[Event]) -> Primary | None:
         reasoning += _also(cats, stage)
         summary = M("{title}: the tunnel cannot be negotiated until both sides agree.",
                     title=D("category.title", categories()[stage].title))
+        if stage == "ike_version_mismatch" and first.values.get("ike_refused"):
+            summary = M("{title}: the peer answers only {answered}; this side's {refused} attempts failed first.",
+                        title=D("category.title", categories()[stage].title),
+                        answered=first.values.get("ike_answered", ""), refused=first.values["ike_refused"])
         return _primary(stage, summary, reasoning, context[stage])
 
     if "nat_t_or_fragmentation" in cats:

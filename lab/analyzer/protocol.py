@@ -1025,6 +1025,8 @@ def classify(events: list[Event]) -> None:
             st.rekey_unanswered = False
         if ev.values.get("peer"):
             st.peer = str(ev.values["peer"])
+        if ev.values.get("host_to_host") and ev.kind == "exchange":
+            st.host_to_host = True  # pluto's connection listing: no client subnets on either side
         if ev.values.get("ts_offered") and ev.kind in ("exchange", "initiate", "established"):
             st.child_ts = str(ev.values["ts_offered"])
             st.host_to_host = _host_to_host(st.child_ts, st.peer)
@@ -1456,8 +1458,8 @@ def _version_answers(events: list[Event]) -> None:
     Silence is neither: a peer that drops the other version says nothing, which is also what an unreachable peer
     does."""
     pending: dict[int, tuple[int, str]] = {}  # stream -> (version of this side's first request, its connection)
-    failed: dict[int, tuple[int, list[Event]]] = {}  # stream -> (version the peer refused or ignored, those events)
-    fallbacks: list[tuple[Event, int]] = []  # (the answer in the other version, the version that failed)
+    failed: dict[int, tuple[int, str, list[Event]]] = {}  # stream -> (version refused or ignored, connection, events)
+    fallbacks: list[tuple[Event, int, str]] = []  # (the answer in the other version, the version that failed, conn)
     up: list[tuple[int, int, int]] = []  # (stream, order, version) of the IKE SAs established
     for ev in events:
         conn = _conn_of(ev)
@@ -1473,28 +1475,35 @@ def _version_answers(events: list[Event]) -> None:
             up.append((ev.stream, ev.order, mine[0]))
         answered = ev.direction == "received" and ev.kind in ("exchange", "notify", "no_proposal", "proposals")
         explicit = version_of(ev)
-        if answered and explicit is not None and explicit != mine[0]:
-            ev.category, ev.weight = "ike_version_mismatch", "decisive"
-            ev.values["ike_sent"] = f"IKEv{mine[0]}"
-            ev.values["ike_answered"] = f"IKEv{explicit}"
-            continue
         if explicit is not None and explicit != mine[0]:
+            # Only an error notify answers a first exchange in the other version: a whole exchange, a liveness
+            # check or a message protected by an SA (IKEv1 HASH) belongs to another negotiation of the daemon.
+            if answered and ev.kind in ("notify", "no_proposal") and ev.notify not in ("R_U_THERE", "R_U_THERE_ACK") and (
+                "HASH" not in str(ev.values.get("notify") or "") and "[ HASH" not in ev.text
+            ):
+                ev.category, ev.weight = "ike_version_mismatch", "decisive"
+                ev.values["ike_sent"] = f"IKEv{mine[0]}"
+                ev.values["ike_answered"] = f"IKEv{explicit}"
             continue
         if ev.weight == "decisive" and ev.category in ("phase1_proposal_mismatch", "ike_version_mismatch", "peer_unreachable") and (
             ev.kind in ("notify", "no_proposal", "retransmit", "give_up")
         ):
             # The first exchange refused by the peer, or left without an answer.
-            failed[ev.stream] = (mine[0], (failed[ev.stream][1] if ev.stream in failed and failed[ev.stream][0] == mine[0] else []) + [ev])
+            same = ev.stream in failed and failed[ev.stream][0] == mine[0] and failed[ev.stream][1] == mine[1]
+            failed[ev.stream] = (mine[0], mine[1], (failed[ev.stream][2] if same else []) + [ev])
             continue
         earlier = failed.get(ev.stream)
-        if earlier is not None and earlier[0] != mine[0] and (answered or ev.kind == "established"):
-            fallbacks.append((ev, earlier[0]))
+        if earlier is not None and earlier[0] != mine[0] and (answered or ev.kind == "established") and (
+            not (earlier[1] and mine[1]) or earlier[1] == mine[1]
+        ):
+            fallbacks.append((ev, earlier[0], earlier[1]))
             del failed[ev.stream]
-    for ev, version in fallbacks:
+    for ev, version, conn in fallbacks:
         if any(stream == ev.stream and order > ev.order and v == version for stream, order, v in up):
             continue  # the first version came up later after all: the peer speaks it
         failures = [e for e in events if e.stream == ev.stream and e.order < ev.order and e.weight == "decisive"
-                    and e.category in ("phase1_proposal_mismatch", "ike_version_mismatch", "peer_unreachable")]
+                    and e.category in ("phase1_proposal_mismatch", "ike_version_mismatch", "peer_unreachable")
+                    and _conn_of(e) in ("", conn)]
         for e in failures:
             e.category, e.weight = "ike_version_mismatch", "context"
         # The peer refused or ignored the first version and answers the other one: it speaks only the other one
@@ -1502,6 +1511,7 @@ def _version_answers(events: list[Event]) -> None:
         ev.category, ev.weight = "ike_version_mismatch", "decisive"
         ev.values["ike_refused"] = f"IKEv{version}"
         ev.values["ike_answered"] = f"IKEv{3 - version}"
+
 
 _MASKED = re.compile(r"(\d+\.\d+\.\d+\.\d+)/(\d+\.\d+\.\d+\.\d+)")
 _CIDR = re.compile(r"[0-9a-fA-F]*[:.][0-9a-fA-F:.]+/\d{1,3}(?![\d.])|\d+\.\d+\.\d+\.\d+")

@@ -218,6 +218,11 @@ class _Segment:
             start_at, width = end, min(width * 4, 1 << 20)
 
 
+# libreswan's `ipsec whack --globalstatus` lists a counter for every notify type and event
+# ("total.ikev2.recv.notifies.error.TS_UNACCEPTABLE=0"): statistics, not events.
+_COUNTER_START = ("total.", "current.")
+_COUNTER = re.compile(r"(?:total|current)\.[\w.-]+=\d+\s*$")
+
 class Scanner:
     """Feed blocks of complete lines (joined with "\\n"), then call result().
 
@@ -410,6 +415,8 @@ class Scanner:
     def _read(self, line_no: int | _Segment, line: str, ids: set[int], ranking: _Ranking, start: int = 0) -> Raw | None:
         """The event a candidate line is (the first of its patterns that matches), or None. `line_no` may be
         the line's segment, asked for the number only when the line is an event."""
+        if line.startswith(_COUNTER_START) and _COUNTER.match(line):
+            return None  # a statistics counter names an event type, it is no event
         for p in ranking.candidates(ids):
             m = p.regex.search(line)
             if m is None:

@@ -171,3 +171,138 @@ def test_a_selector_refusal_after_the_child_sa_is_up_fails_its_rekey() -> None:
 
 def test_a_selector_refusal_of_another_connections_new_child_sa_stays_a_selector_mismatch() -> None:
     assert _primary(NEW_CHILD_TS_REFUSED).category == "traffic_selector_mismatch"
+
+
+# Each side of libreswan's version tests at several tags: the side that says it refuses the other version, or the
+# side that receives INVALID_MAJOR_VERSION. https://github.com/libreswan/libreswan/blob/<commit>/testing/pluto/<test>/<host>.console.txt
+VERSION_EXCERPTS = {
+    # a0d37f5f94d2a3e94a2dd11660ea0c4e10f7ce01 (v3.32) ikev2-major-version-initiator/west
+    "v3.32 initiator": """\
+1v2 "westnet-eastnet-ikev2-major" #1: initiating IKEv2 IKE SA
+1v2 "westnet-eastnet-ikev2-major" #1: STATE_PARENT_I1: sent v2I1, expected v2R1
+002 "westnet-eastnet-ikev2-major" #1: STATE_PARENT_I1: received unauthenticated v2N_INVALID_MAJOR_VERSION - ignored
+002 "westnet-eastnet-ikev2-major" #1: deleting state (STATE_PARENT_I1) and NOT sending notification
+""",
+    # 960fdc2d5f17cd049a56c257b738bb964cea3eb5 (v4.15) ikev2-major-version-initiator/west
+    "v4.15 initiator": """\
+1v2 "westnet-eastnet-ikev2-major" #1: initiating IKEv2 connection
+1v2 "westnet-eastnet-ikev2-major" #1: sent IKE_SA_INIT request to 192.1.2.23:500
+003 "westnet-eastnet-ikev2-major" #1: dropping unexpected IKE_SA_INIT message containing INVALID_MAJOR_VERSION notification; message payloads: N; missing payloads: SA,KE,Ni
+002 "westnet-eastnet-ikev2-major" #1: deleting state (STATE_V2_PARENT_I1) and NOT sending notification
+""",
+    # 0c4e3eccfbb2cdfa1e21c154ee847a141a611a4f (main) ikev2-major-version-initiator/west
+    "main initiator": """\
+"westnet-eastnet-ikev2-major" #1: initiating IKEv2 connection to 192.1.2.23 using UDP
+"westnet-eastnet-ikev2-major" #1: sent IKE_SA_INIT request to 192.1.2.23:UDP/500
+"westnet-eastnet-ikev2-major" #1: ignoring IKE_SA_INIT response containing INVALID_MAJOR_VERSION notification (Message ID 0; message payloads N, missing SA,KE,Ni)
+"westnet-eastnet-ikev2-major" #1: deleting IKE SA (sent IKE_SA_INIT request)
+""",
+    # 960fdc2d5f17cd049a56c257b738bb964cea3eb5 (v4.15) ikev1-policy-01-drop/east: IKEv2 only, IKEv1 dropped
+    "v4.15 IKEv2-only responder": """\
+000 ddos-cookies-threshold=25000, ddos-max-halfopen=50000, ddos-mode=auto, ikev1-policy=drop
+036 "ikev1": failed to add IKEv1 connection: global ikev1-policy does not allow IKEv1 connections
+packet from 192.1.2.45:500: ignoring IKEv1 packet as policy is set to silently drop all IKEv1 packets
+""",
+    # 5eb03b7772b312e705feab9ad5868678a3c007e6 (v5.4) ikev1-policy-02-reject/east: IKEv2 only, IKEv1 rejected
+    "v5.4 IKEv2-only responder": """\
+ddos-cookies-threshold=25000, ddos-max-halfopen=50000, ddos-mode=auto, ikev1-policy=reject
+"ikev1": failed to add connection: global ikev1-policy=reject does not allow IKEv1 connections
+packet from 192.1.2.45:500: sending notification INVALID_MAJOR_VERSION to 192.1.2.45:500
+""",
+    # 5eb03b7772b312e705feab9ad5868678a3c007e6 (v5.4) ikev1-policy-02-reject/west: the IKEv1 initiator
+    "v5.4 IKEv1 initiator": """\
+"ikev1": added oriented IKEv1 connection
+"ikev1" #1: initiating IKEv1 Main Mode connection
+"ikev1" #1: sent Main Mode request
+"ikev1" #1: ignoring unsecured informational payload INVALID_MAJOR_VERSION, length=12
+"ikev1" #1: deleting ISAKMP SA (MAIN_I1) and NOT sending notification
+""",
+}
+
+
+def test_every_side_that_sees_the_other_version_refused_names_a_version_mismatch() -> None:
+    verdicts = {name: getattr(analyze_text(text).primary, "category", None) for name, text in VERSION_EXCERPTS.items()}
+    assert verdicts == dict.fromkeys(VERSION_EXCERPTS, "ike_version_mismatch")
+
+
+def test_the_initiator_an_ikev2_only_peer_drops_sees_only_silence() -> None:
+    # 960fdc2d5f17cd049a56c257b738bb964cea3eb5 (v4.15) ikev1-policy-01-drop/west: nothing answers, so nothing says
+    # which version the peer speaks; the reasoning mentions the possibility.
+    text = """\
+002 "ikev1": added IKEv1 connection
+002 "ikev1" #1: initiating IKEv1 Main Mode connection
+1v1 "ikev1" #1: sent Main Mode request
+002 "ikev1" #1: IMPAIR: retransmit so deleting SA
+002 "ikev1" #1: deleting state (STATE_MAIN_I1) and NOT sending notification
+"""
+    primary = analyze_text(text).primary
+    assert primary is None or primary.category != "ike_version_mismatch"
+
+
+# charon's own message formats (src/libcharon/encoding/message.c exchange names, notify_payload.c short notify names,
+# ike_sa.c / ike_init.c lines at https://github.com/strongswan/strongswan/tree/3b902ea59b86a8ac097e27a34db85feb877a00f9):
+# no public log of these paths was found, so the lines are written in charon's exact format.
+CHARON = "Nov 30 01:00:00 gw charon: "
+
+
+def _charon(*lines: str) -> str:
+    return "".join(CHARON + line + "\n" for line in lines)
+
+
+def test_an_ikev1_notify_in_answer_to_ike_sa_init_is_a_version_mismatch() -> None:
+    primary = _primary(_charon(
+        "09[IKE] <aws|1> initiating IKE_SA aws[1] to 203.0.113.5",
+        "09[ENC] <aws|1> generating IKE_SA_INIT request 0 [ SA KE No N(NATD_S_IP) N(NATD_D_IP) N(FRAG_SUP) ]",
+        "10[NET] <aws|1> received packet: from 203.0.113.5[500] to 198.51.100.10[500] (40 bytes)",
+        "10[ENC] <aws|1> parsed INFORMATIONAL_V1 request 0 [ N(NO_PROP) ]",
+    ))
+    assert primary.category == "ike_version_mismatch"
+    assert (primary.facts["ike_sent"], primary.facts["ike_answered"]) == ("IKEv2", "IKEv1")
+    assert any("IKEv1" in render(r, "en") and "speaks only" in render(r, "en") for r in primary.reasoning)
+
+
+def test_an_ikev2_answer_to_main_mode_is_a_version_mismatch() -> None:
+    primary = _primary(_charon(
+        "09[IKE] <aws|1> initiating Main Mode IKE_SA aws[1] to 203.0.113.5",
+        "09[ENC] <aws|1> generating ID_PROT request 0 [ SA V V V V V ]",
+        "10[ENC] <aws|1> parsed INFORMATIONAL response 0 [ N(INVAL_MAJOR) ]",
+    ))
+    assert primary.category == "ike_version_mismatch"
+    assert (primary.facts["ike_sent"], primary.facts["ike_answered"]) == ("IKEv1", "IKEv2")
+
+
+def test_an_answer_of_the_same_version_is_no_version_mismatch() -> None:
+    primary = _primary(_charon(
+        "09[IKE] <aws|1> initiating IKE_SA aws[1] to 203.0.113.5",
+        "09[ENC] <aws|1> generating IKE_SA_INIT request 0 [ SA KE No N(NATD_S_IP) N(NATD_D_IP) N(FRAG_SUP) ]",
+        "10[ENC] <aws|1> parsed IKE_SA_INIT response 0 [ N(NO_PROP) ]",
+    ))
+    assert primary.category == "phase1_proposal_mismatch"
+
+
+def test_another_connections_ikev1_message_is_not_an_answer() -> None:
+    text = _charon(
+        "09[IKE] <aws|1> initiating IKE_SA aws[1] to 203.0.113.5",
+        "09[ENC] <aws|1> generating IKE_SA_INIT request 0 [ SA KE No N(NATD_S_IP) N(NATD_D_IP) N(FRAG_SUP) ]",
+        "10[ENC] <legacy|2> parsed INFORMATIONAL_V1 request 3112457373 [ HASH N(DPD) ]",
+    )
+    primary = analyze_text(text).primary
+    assert primary is None or primary.category != "ike_version_mismatch"
+
+
+def test_two_tunnels_of_one_daemon_in_different_versions_are_no_fallback() -> None:
+    # charon without the `<conn|N>` prefix: tunnel a (IKEv2) gets no answer while tunnel b (IKEv1) comes up and
+    # answers a liveness check. Neither the IKEv1 DPD nor b's Main Mode answers a's IKE_SA_INIT.
+    primary = _primary(_charon(
+        "09[IKE] initiating IKE_SA a[1] to 203.0.113.5",
+        "09[ENC] generating IKE_SA_INIT request 0 [ SA KE No N(NATD_S_IP) N(NATD_D_IP) ]",
+        "13[ENC] parsed INFORMATIONAL_V1 request 3112457373 [ HASH N(DPD) ]",
+        "11[IKE] retransmit 1 of request with message ID 0",
+        "10[IKE] initiating Main Mode IKE_SA b[2] to 198.51.100.9",
+        "10[ENC] generating ID_PROT request 0 [ SA V V V V V ]",
+        "12[ENC] parsed ID_PROT response 0 [ SA V V ]",
+        "12[IKE] IKE_SA b[2] established between 198.51.100.10[198.51.100.10]...198.51.100.9[198.51.100.9]",
+        "11[IKE] giving up after 5 retransmits",
+        "11[IKE] establishing IKE_SA failed, peer not responding",
+    ))
+    assert primary.category == "peer_unreachable"
