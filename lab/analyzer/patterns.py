@@ -203,8 +203,46 @@ def _keywords(p: _PatternSchema) -> tuple[str, ...]:
     return (p.keyword,) if isinstance(p.keyword, str) else tuple(p.keyword)
 
 
+def unguarded_starts(regex: str) -> list[str]:
+    """The alternatives of `regex` that start with a repeat of a character class (`\\S+ SA expired`,
+    `[0-9.]{7,} bad OPEN`) with nothing before it that pins where a match may start. A search tries such a
+    repeat at every position of a long run of those characters, each time to the run's end: a line of 20,000
+    such characters took a second per pattern, 100,000 half a minute. A lookbehind in front (`(?<!\\S)\\S+`)
+    lets only the run's first character start a match (the same leftmost match). An empty list when `regex`
+    has none (or cannot be inspected)."""
+    try:
+        from re import _constants as c
+        from re import _parser
+    except ImportError:  # a Python without them: nothing to say
+        return []
+    found: list[str] = []
+
+    def first(items: list, path: str) -> None:
+        if not items:
+            return
+        op, arg = items[0]
+        if op is c.BRANCH:
+            for i, branch in enumerate(arg[1]):
+                first(list(branch), f"{path}alternative {i + 1} ")
+        elif op is c.SUBPATTERN:
+            first(list(arg[-1]), path)
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and arg[1] > 16:
+            body = list(arg[2])
+            if body and body[0][0] in (c.IN, c.ANY, c.NOT_LITERAL, c.CATEGORY):
+                found.append(path.strip() or "the pattern")
+
+    try:
+        first(list(_parser.parse(regex)), "")
+    except Exception:  # the private parser changed: nothing to say
+        return []
+    return found
+
+
 def _check(p: _PatternSchema) -> list[str]:
     problems: list[str] = []
+    for where in unguarded_starts(p.regex):
+        problems.append(f"pattern {p.id}: {where} starts with a repeated character class: a search costs time "
+                        "quadratic in a long line's length; put a lookbehind in front, e.g. (?<!\\S)\\S+")
     if p.event == "notify" and not p.notify and "(?P<notify>" not in p.regex:
         problems.append(f"pattern {p.id}: a notify event needs `notify:` or a (?P<notify>...) group")
     rx = re.compile(p.regex)

@@ -12,7 +12,7 @@ import pytest
 from lab.analyzer import FORMATS, analyze_text, load_patterns
 from lab.analyzer.diagnosis import categories
 from lab.analyzer.model import CATEGORIES
-from lab.analyzer.patterns import load_file
+from lab.analyzer.patterns import load_file, unguarded_starts
 from lab.analyzer.prefilter import Prefilter, keyword_in
 from lab.analyzer.scan import Scanner
 from lab.errors import DataError
@@ -119,6 +119,55 @@ patterns:
         load_file(bad)
     assert "match sample does not match" in str(err.value)
     assert "no_match sample matches" in str(err.value)
+
+
+
+def test_a_regex_that_a_long_line_makes_slow_is_refused(tmp_path: Path) -> None:
+    """A repeat of a character class at the start of an alternative is tried at every position of a long run
+    of such characters (a second a pattern for 20,000 characters): the file is refused, with the fix."""
+    bad = tmp_path / "slow.yaml"
+    bad.write_text(
+        """
+patterns:
+  - id: slow-start
+    formats: [libreswan]
+    keyword: SA expired
+    regex: 'xauth failed|(?P<sa>\\S+) SA expired'
+    event: rekey_failed
+    explanation: the second alternative starts with a repeated class
+    source: https://example.org/
+    samples: {match: ['"c" #2: IPsec SA expired'], no_match: ['IPsec SA established']}
+""",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError) as err:
+        load_file(bad)
+    assert "slow-start: alternative 2 starts with a repeated character class" in str(err.value)
+    assert "(?<!\\S)" in str(err.value)
+
+
+@pytest.mark.parametrize(("regex", "where"), [
+    (r"(?P<sa>\S+) SA expired", ["the pattern"]),
+    (r"BADOPEN|[0-9a-f.:]{7,} bad OPEN", ["alternative 2"]),
+    (r"(?:gone|.* left)", ["alternative 2"]),
+    (r"peer (?:gone|.* left)", []),
+    (r"(?<!\S)(?P<sa>\S+) SA expired", []),
+    (r"SA (?P<sa>\S+) expired", []),
+    (r"\d{1,3} retransmits", []),
+])
+def test_unguarded_starts(regex: str, where: list[str]) -> None:
+    assert unguarded_starts(regex) == where
+
+
+@pytest.mark.parametrize("pattern", [p for p in load_patterns() if "(?<!" in p.regex.pattern and p.match_samples],
+                         ids=lambda p: p.id)
+def test_a_guarded_pattern_reads_its_sample_after_a_long_token(pattern) -> None:
+    """The lookbehind keeps the match where it was: a sample's line after a 70,000-character token (a pasted
+    blob) still matches, with the same groups."""
+    sample = pattern.match_samples[0]
+    short = pattern.regex.search(sample)
+    long = pattern.regex.search("b" * 70_000 + " " + sample)
+    assert short and long and long.groupdict() == short.groupdict()
 
 
 def _read_as(line: str, fmt: str = "auto") -> list[str]:
