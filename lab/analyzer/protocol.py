@@ -896,7 +896,7 @@ def _rekey_left_unanswered(events: list[Event]) -> None:
         for nxt in events[i + 1 : i + 7]:
             if nxt.stream != ev.stream or nxt.kind in ("initiate", "established"):
                 break
-            if nxt.kind == "delete" and "REKEY" in str(nxt.values.get("exchange", "")).upper():
+            if nxt.kind == "delete" and _rekey_state(nxt):
                 ev.values["rekey_pending"] = True
                 break
 

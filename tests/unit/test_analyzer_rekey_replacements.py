@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from lab.analyzer import analyze_text
 from lab.i18n import render
+from tests.unit.test_analyzer_ike_versions import FALLBACK_AFTER_SILENCE
 
 # https://github.com/libreswan/libreswan/blob/960fdc2d5f17cd049a56c257b738bb964cea3eb5/testing/pluto/pluto-rekey-01/west.console.txt
 # (v4.15): an IKEv1 connection with a very short lifetime; the ISAKMP SA #1 is replaced by #3, which comes up.
@@ -46,18 +47,9 @@ def test_a_replacement_of_an_ikev1_sa_that_was_up_timing_out_is_a_rekey_problem(
 
 
 def test_a_keying_attempt_that_replaces_a_state_which_never_came_up_is_not_a_rekey() -> None:
-    # https://github.com/libreswan/libreswan/blob/c00211359b44bf51a436a7189624843a7d14d4f1/testing/pluto/ikev2-01-fallback-ikev1/west-console.txt
-    # (v3.0): pluto's second keying attempt says "to replace #1", but #1 never got an answer.
-    text = """\
-002 "westnet--eastnet-ikev2" #1: initiating v2 parent SA
-133 "westnet--eastnet-ikev2" #1: STATE_PARENT_I1: sent v2I1, expected v2R1
-031 "westnet--eastnet-ikev2" #1: max number of retransmissions (2) reached STATE_PARENT_I1.  No response (or no acceptable response) to our first IKE message
-000 "westnet--eastnet-ikev2" #1: starting keying attempt 2 of at most 12
-002 "westnet--eastnet-ikev2" #2: initiating v2 parent SA to replace #1
-133 "westnet--eastnet-ikev2" #2: STATE_PARENT_I1: initiate, replacing #1
-133 "westnet--eastnet-ikev2" #2: STATE_PARENT_I1: sent v2I1, expected v2R1
-031 "westnet--eastnet-ikev2" #2: max number of retransmissions (2) reached STATE_PARENT_I1.  No response (or no acceptable response) to our first IKE message
-"""
+    # libreswan's ikev2-01-fallback-ikev1 (v3.0, see FALLBACK_AFTER_SILENCE) up to its second attempt: pluto's second
+    # keying attempt says "to replace #1", but #1 never got an answer.
+    text = "".join(FALLBACK_AFTER_SILENCE.splitlines(keepends=True)[:9])
     primary = analyze_text(text).primary
     assert primary is not None and primary.category == "peer_unreachable"
 
