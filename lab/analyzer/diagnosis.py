@@ -356,7 +356,16 @@ def diagnose(events: list[Event]) -> Primary | None:
             reasoning += _also(cats, "dpd_timeout")
             return _primary("dpd_timeout", summary, reasoning, context["dpd_timeout"], extra)
         restarts = evs[0].values.get("first_replies_unanswered")
-        if restarts:
+        waited = evs[0].values.get("first_reply_timeout")
+        if waited and not restarts:
+            reasoning = [
+                M("Line {line}: this side answered the peer's first phase 1 message and waited {seconds} seconds for "
+                  "the next one, which never came.", line=evs[0].line, seconds=waited),
+                M("This side's first reply means it accepted the peer's proposal, so no configuration error is in "
+                  "play yet: its replies do not reach the peer, or the peer's next messages do not reach this side. "
+                  "Check firewalls, security groups and NAT on the path for UDP 500 and 4500 in both directions."),
+            ]
+        elif restarts:
             reasoning = [
                 M("Line {line}: the peer started phase 1 (Main or Aggressive Mode) {count} times and this side "
                   "answered each start, but the peer's next message never came.", line=evs[0].line, count=restarts),
@@ -378,7 +387,7 @@ def diagnose(events: list[Event]) -> Primary | None:
                 "what failed was the path or the peer at that time (a peer still starting, a blocked port or "
                 "transport that a retry avoided).", line=line
             ))
-        elif not established and not restarts and {e.exchange for e in evs} <= {"MAIN_MODE", "AGGRESSIVE_MODE"}:
+        elif not established and not restarts and not waited and {e.exchange for e in evs} <= {"MAIN_MODE", "AGGRESSIVE_MODE"}:
             # libreswan's test suite: a responder that allows only IKEv2 (keyexchange=ikev2, ikev1-policy=drop)
             # drops IKEv1 packets without a reply (tests ikev2-12-x509-ikev1, ikev1-policy-01-drop).
             reasoning.append(M(

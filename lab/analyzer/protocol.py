@@ -1381,6 +1381,47 @@ def classify(events: list[Event]) -> None:
     _version_answers(events)
     _rekey_gave_up(events)
     _first_replies_unanswered(events)
+    _gave_up_while_established(events)
+    _transforms_all_refused(events)
+
+
+def _transforms_all_refused(events: list[Event]) -> None:
+    """pluto lists each phase 1 transform of the peer's offer it refuses ("Oakley Transform [AES_CBC (256),
+    HMAC_SHA1, MODP1024] refused"); when one is acceptable it goes on (MR1). Several refusals and nothing further
+    from that state (a paste that ends there) read as the offer refused, as the daemon's final "no acceptable
+    Oakley Transform" would say: a weak reading, dropped when anything firmer is seen or an SA comes up."""
+    refused: dict[tuple[int, int], list[Event]] = {}
+    for ev in events:
+        if ev.kind == "proposals" and ev.fmt == "libreswan" and ev.text.rstrip().endswith("refused") and (
+            serial := _serial_of(ev.text)
+        ) is not None:
+            refused.setdefault((ev.stream, serial), []).append(ev)
+    for (stream, serial), evs in refused.items():
+        if len(evs) < 2:
+            continue
+        later = [e for e in events if e.stream == stream and e.order > evs[0].order and e not in evs]
+        if any(_serial_of(e.text) == serial or e.kind == "established" or e.category for e in later):
+            continue
+        _set(evs[-1], "phase1_proposal_mismatch", "weak")
+        evs[-1].direction = "sent"  # this side refuses the offer it received
+        evs[-1].values.setdefault("transforms_refused", len(evs))
+
+
+_UP_DESTROYED = re.compile(r"IKE_SA \S+ state change: ESTABLISHED => DESTROYING")
+
+
+def _gave_up_while_established(events: list[Event]) -> None:
+    """charon's "giving up after N retransmits" followed by the IKE SA going from ESTABLISHED straight to
+    DESTROYING: the request that went unanswered was sent on an established IKE SA (a liveness check, or another
+    request on it), so the peer stopped answering an SA that worked: a DPD timeout, also in a paste that starts
+    after the SA was set up."""
+    for i, ev in enumerate(events):
+        if ev.kind != "give_up" or ev.category != "peer_unreachable" or ev.fmt != "strongswan":
+            continue
+        for nxt in events[i + 1 : i + 3]:
+            if nxt.stream == ev.stream and _UP_DESTROYED.search(nxt.text):
+                _set(ev, "dpd_timeout")
+                break
 
 
 # IKEv1 responder: pluto answered the peer's first Main or Aggressive Mode message (MR1 / AR1).
@@ -1410,8 +1451,22 @@ def _first_replies_unanswered(events: list[Event]) -> None:
         last = replies[-1]
         last.values["first_replies_unanswered"] = len(serials)
         _set(last, "peer_unreachable")
+    # The same with one attempt: pluto waited its whole timeout after the first reply ("deleting incomplete state
+    # after 60 seconds" next to the deletion of a state still in MAIN_R1 / AGGR_R1).
+    for i, ev in enumerate(events):
+        if ev.fmt != "libreswan" or ev.category or not _R1_DELETED.search(ev.text):
+            continue
+        near = [e for e in events[max(0, i - 1) : i + 2] if e is not ev and e.stream == ev.stream]
+        timeout = next((m for e in near if (m := _INCOMPLETE.search(e.text))), None)
+        conn = _conn_of(ev)
+        if timeout is None or any(e.category for e in events if e.stream == ev.stream and _conn_of(e) == conn):
+            continue
+        ev.values["first_reply_timeout"] = timeout.group(1)
+        _set(ev, "peer_unreachable")
 
 
+_R1_DELETED = re.compile(r"deleting (?:state|ISAKMP SA) \((?:STATE_)?(?:MAIN|AGGR)_R1\)")
+_INCOMPLETE = re.compile(r"deleting incomplete state after ([\d.]+) seconds")
 _RESPONDING = re.compile(r"\bresponding to (?:Main|Aggressive) Mode\b")
 
 

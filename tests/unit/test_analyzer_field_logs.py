@@ -65,3 +65,36 @@ def test_main_mode_restarted_after_every_first_reply_is_a_path_problem() -> None
         " expecting MI3"
     )
     assert analyze_text(further).primary is None
+
+
+def test_a_responder_state_timed_out_after_its_first_reply_is_a_path_problem() -> None:
+    # hwdsl2/setup-ipsec-vpn#322 (with the syslog prefix) and #793 (the bare messages).
+    for name in ("libreswan-v1-responder-main-r1-timeout-firewall-blocked",
+                 "libreswan-v1-main-r1-client-never-gets-replies-network-interference"):
+        primary = analyze_text(_log(name)).primary
+        assert primary is not None and primary.category == "peer_unreachable", name
+        assert "waited 60.000 seconds" in " ".join(str(r) for r in primary.reasoning)
+    # A state deleted in MAIN_R1 without the timeout (an operator's restart, say) names nothing.
+    assert analyze_text('"l2tp-psk"[6] 198.51.100.5 #10: deleting state (STATE_MAIN_R1)').primary is None
+
+
+def test_charon_giving_up_on_an_established_ike_sa_is_a_dpd_timeout() -> None:
+    # strongSwan users list, May 2010: the peer was stopped (SIGSTOP) with DPD on; the surviving end gives up.
+    text = _log("strongswan-v2-dpd-peer-sigstopped-giving-up-clear")
+    assert analyze_text(text).primary.category == "dpd_timeout"
+    # Without the state change the log does not say the SA was up: no answer at all.
+    alone = "\n".join(line for line in text.splitlines() if "state change" not in line)
+    assert analyze_text(alone).primary.category == "peer_unreachable"
+
+
+def test_every_phase1_transform_refused_reads_as_a_proposal_mismatch_refused_here() -> None:
+    # hwdsl2/setup-ipsec-vpn#1244: an Android client offers only MODP1024 transforms; the paste ends there.
+    text = _log("libreswan-v1-android-xauth-all-proposals-modp1024-refused")
+    primary = analyze_text(text).primary
+    assert primary.category == "phase1_proposal_mismatch"
+    assert "This side refused" in " ".join(str(r) for r in primary.reasoning)
+    # One transform refused and the negotiation goes on: no cause.
+    lines = text.splitlines()
+    going_on = "\n".join(lines[:3] + [lines[0].split('"xauth-psk"')[0] + '"xauth-psk"[1] 116.162.94.109 #2: '
+                                      "STATE_MAIN_R1: sent MR1, expecting MI2"])
+    assert analyze_text(going_on).primary is None
