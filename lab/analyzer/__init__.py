@@ -22,7 +22,7 @@ from typing import Any, AnyStr, BinaryIO
 
 from lab.analyzer import formats as fmts
 from lab.analyzer import scan as _scan
-from lab.analyzer.diagnosis import categories, diagnose, findings_of
+from lab.analyzer.diagnosis import categories, diagnose, findings_of, resolved_collision
 from lab.analyzer.model import CATEGORIES, PHASES, Analysis, Finding, Primary
 from lab.analyzer.patterns import FORMAT_NAMES, FORMATS, Pattern, load_patterns
 from lab.analyzer.protocol import classify, put_in_order
@@ -73,6 +73,9 @@ def _finish(scanner: Scanner) -> Analysis:
         confirmed.add("dpd_timeout")
     findings = findings_of(events, confirmed)
     notes = list(result.notes)
+    if primary is None and (collision := resolved_collision(events)) is not None:
+        notes.append(M("Line {line}: both sides rekeyed the same SA at once; the protocol kept one and an SA was "
+                       "established after it. That is normal, nothing to fix.", line=collision.line))
     if newest_first:
         notes.append(M("The lines are newest first (as a web GUI shows them); they were read oldest first."))
     if streams > 1:

@@ -179,6 +179,34 @@ def _version_reading(ev: Event) -> Msg | None:
     return None
 
 
+def _is_collision(ev: Event) -> bool:
+    return ev.kind == "rekey_collision" or NOTIFY_MEANING.get(ev.notify or "") == "rekey_collision"
+
+
+# More collisions than this in one paste are a pattern worth fixing (lifetimes and margins in step on both sides).
+RESOLVED_COLLISIONS = 2
+
+
+def resolved_collision(events: list[Event]) -> Event | None:
+    """The first line of a rekey collision the protocol resolved (see `_collision_resolved`), or None."""
+    rekey = [e for e in events if e.category == "rekey_issue" and e.weight == "decisive"]
+    return rekey[0] if _collision_resolved(events, rekey) else None
+
+
+def _collision_resolved(events: list[Event], rekey: list[Event]) -> bool:
+    """A rekey collision the protocol resolved: every rekey event is a collision (the peer's TEMPORARY_FAILURE
+    answer, charon's "abort active rekeying ... because the peer successfully rekeyed it"), there are few of them,
+    and an SA was established after the last one (RFC 7296 section 2.25: one of the two rekeys wins). That is the
+    protocol working, not a fault."""
+    if not rekey or not all(_is_collision(e) for e in rekey if e.weight == "decisive"):
+        return False
+    collisions = [e for e in rekey if _is_collision(e)]
+    if not collisions or len(collisions) > RESOLVED_COLLISIONS:
+        return False
+    last = max(e.order for e in rekey)
+    return any(e.kind == "established" and e.order > last for e in events)
+
+
 def diagnose(events: list[Event]) -> Primary | None:
     """The primary cause from classified, ordered events (see `lab.analyzer.protocol.classify`)."""
     cats: dict[str, list[Event]] = {}
@@ -196,6 +224,8 @@ def diagnose(events: list[Event]) -> Primary | None:
         for cat in [c for c in cats if c != "bgp_down"]:
             if up and max(up) > cats[cat][-1].order:
                 del cats[cat]  # only a daemon's guess, and the tunnel came up again after it: nothing to fix
+    if _collision_resolved(events, cats.get("rekey_issue", [])):
+        del cats["rekey_issue"]
     if not cats:
         return None
     context: dict[str, list[Event]] = {}
@@ -325,12 +355,22 @@ def diagnose(events: list[Event]) -> Primary | None:
                 extra = {}
             reasoning += _also(cats, "dpd_timeout")
             return _primary("dpd_timeout", summary, reasoning, context["dpd_timeout"], extra)
-        reasoning = [
-            M("Line {line}: negotiation got no answer from the peer ({times}).", line=evs[0].line,
-              times=Mn("{n} time", "{n} times", len(evs))),
-            M("No configuration error was seen, which needs an answer from the peer: check reachability "
-              "(peer IP, UDP 500/4500 and ESP through firewalls, NAT-T, the customer gateway itself)."),
-        ]
+        restarts = evs[0].values.get("first_replies_unanswered")
+        if restarts:
+            reasoning = [
+                M("Line {line}: the peer started phase 1 (Main or Aggressive Mode) {count} times and this side "
+                  "answered each start, but the peer's next message never came.", line=evs[0].line, count=restarts),
+                M("This side's first reply means it accepted the peer's proposal, so no configuration error is in "
+                  "play yet: its replies do not reach the peer, or the peer's next messages do not reach this side. "
+                  "Check firewalls, security groups and NAT on the path for UDP 500 and 4500 in both directions."),
+            ]
+        else:
+            reasoning = [
+                M("Line {line}: negotiation got no answer from the peer ({times}).", line=evs[0].line,
+                  times=Mn("{n} time", "{n} times", len(evs))),
+                M("No configuration error was seen, which needs an answer from the peer: check reachability "
+                  "(peer IP, UDP 500/4500 and ESP through firewalls, NAT-T, the customer gateway itself)."),
+            ]
         if last_up > evs[-1].order:
             line = next(e.line for e in established if e.order == last_up)
             reasoning.append(M(
@@ -338,7 +378,7 @@ def diagnose(events: list[Event]) -> Primary | None:
                 "what failed was the path or the peer at that time (a peer still starting, a blocked port or "
                 "transport that a retry avoided).", line=line
             ))
-        elif not established and {e.exchange for e in evs} <= {"MAIN_MODE", "AGGRESSIVE_MODE"}:
+        elif not established and not restarts and {e.exchange for e in evs} <= {"MAIN_MODE", "AGGRESSIVE_MODE"}:
             # libreswan's test suite: a responder that allows only IKEv2 (keyexchange=ikev2, ikev1-policy=drop)
             # drops IKEv1 packets without a reply (tests ikev2-12-x509-ikev1, ikev1-policy-01-drop).
             reasoning.append(M(

@@ -1380,6 +1380,39 @@ def classify(events: list[Event]) -> None:
             st.exchange = ev.exchange
     _version_answers(events)
     _rekey_gave_up(events)
+    _first_replies_unanswered(events)
+
+
+# IKEv1 responder: pluto answered the peer's first Main or Aggressive Mode message (MR1 / AR1).
+_FIRST_REPLY = re.compile(r"\bSTATE_(?:MAIN|AGGR)_R1\b|\bsent (?:MR1|AR1)\b|\bsent (?:Main|Aggressive) Mode R1\b")
+# This many new attempts from one peer, each left after this side's first reply, are a pattern, not a hiccup.
+FIRST_REPLY_RESTARTS = 3
+
+
+def _first_replies_unanswered(events: list[Event]) -> None:
+    """The peer starts Main (or Aggressive) Mode again and again, a new pluto state each time; this side answers
+    each with its first reply and the peer's next message never comes. The first reply carries no keys yet (RFC
+    2409 section 5): it means this side accepted the peer's proposal, so no configuration mismatch is in play;
+    the replies do not reach the peer, or its next messages do not reach this side (a firewall, NAT or provider
+    filter that passes one direction only). Read only when nothing else in that log names a cause or an SA."""
+    firsts: dict[tuple[int, str], list[Event]] = {}
+    for ev in events:
+        if ev.fmt == "libreswan" and _FIRST_REPLY.search(ev.text) and _serial_of(ev.text) is not None:
+            firsts.setdefault((ev.stream, _conn_of(ev)), []).append(ev)
+    for (stream, conn), replies in firsts.items():
+        serials = {_serial_of(ev.text) for ev in replies}
+        if len(serials) < FIRST_REPLY_RESTARTS:
+            continue
+        later = [e for e in events if e.stream == stream and e.order >= replies[0].order and _conn_of(e) == conn]
+        if any(e.category or e.kind != "exchange" or not (_FIRST_REPLY.search(e.text) or _RESPONDING.search(e.text))
+               for e in later):
+            continue  # a cause is named, or the negotiation got further than the first reply at least once
+        last = replies[-1]
+        last.values["first_replies_unanswered"] = len(serials)
+        _set(last, "peer_unreachable")
+
+
+_RESPONDING = re.compile(r"\bresponding to (?:Main|Aggressive) Mode\b")
 
 
 def _rekey_gave_up(events: list[Event]) -> None:

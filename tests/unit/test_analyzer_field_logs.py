@@ -1,0 +1,67 @@
+"""Field logs from public issue threads (development excerpts of the real-log corpus, `datasets/real-logs/dev/`,
+each with its source URL in `corpus.yaml`): a resolved rekey collision is no fault, a certificate missing from
+pluto's NSS database is the cause of the "no suitable connection" answers, and a peer that restarts Main Mode
+after every first reply has a path problem."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lab.analyzer import analyze_text
+
+DEV = Path(__file__).resolve().parents[2] / "datasets" / "real-logs" / "dev"
+
+
+def _log(name: str) -> str:
+    return (DEV / f"{name}.log").read_text(encoding="utf-8")
+
+
+def _reversed(text: str) -> str:
+    return "\n".join(reversed(text.splitlines()))
+
+
+def test_a_rekey_collision_the_protocol_resolved_is_no_fault() -> None:
+    # strongswan/strongswan#1896: TEMPORARY_FAILURE, "abort active rekeying", then the new outbound SA.
+    text = _log("strongswan-v2-rekey-collision-temp-fail-recovered")
+    for paste in (text, _reversed(text)):
+        result = analyze_text(paste)
+        assert result.primary is None
+        assert any("rekeyed the same SA at once" in str(n) for n in result.notes)
+
+
+def test_a_rekey_collision_without_a_new_sa_or_repeated_stays_a_rekey_problem() -> None:
+    text = _log("strongswan-v2-rekey-collision-temp-fail-recovered")
+    unfinished = "\n".join(line for line in text.splitlines() if "established with SPIs" not in line)
+    assert analyze_text(unfinished).primary.category == "rekey_issue"
+    lines = text.splitlines()
+    storm = "\n".join(lines[:4] * 3 + lines[4:])  # three collisions before the SA settles
+    assert analyze_text(storm).primary.category == "rekey_issue"
+
+
+def test_a_certificate_missing_from_the_nss_database_is_the_cause() -> None:
+    # hwdsl2/setup-ipsec-vpn#669: "no suitable connection" / NO_PROPOSAL_CHOSEN, then pluto says why.
+    result = analyze_text(_log("libreswan-v2-server-cert-missing-from-nss-db"))
+    assert result.primary.category == "auth_failure"
+    assert any("NSS DB" in f.text and f.category == "auth_failure" for f in result.findings)
+    for line in (
+        '"west": failed to add connection: left certificate \'west\' not found in the NSS database',
+        '"road": failed to find certificate named \'road\' in the NSS database',
+    ):
+        assert analyze_text(line).primary.category == "auth_failure"
+
+
+def test_main_mode_restarted_after_every_first_reply_is_a_path_problem() -> None:
+    # hwdsl2/setup-ipsec-vpn#327: four "STATE_MAIN_R1: sent MR1, expecting MI2" from one peer, nothing further.
+    text = _log("libreswan-v1-responder-mr1-unanswered-firewall")
+    for paste in (text, _reversed(text)):
+        primary = analyze_text(paste).primary
+        assert primary is not None and primary.category == "peer_unreachable"
+        assert "accepted the peer's proposal" in " ".join(str(r) for r in primary.reasoning)
+    # Two starts are a hiccup, not a pattern.
+    assert analyze_text("\n".join(text.splitlines()[:4])).primary is None
+    # A negotiation that gets further once is not unanswered.
+    further = text.rstrip("\n") + (
+        '\nFeb 27 04:31:09 ip-172-31-26-228 pluto[3455]: "l2tp-psk"[2] 61.148.245.103 #24: STATE_MAIN_R2: sent MR2,'
+        " expecting MI3"
+    )
+    assert analyze_text(further).primary is None
