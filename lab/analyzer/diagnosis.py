@@ -16,12 +16,14 @@ was established after it: the tunnel recovered and there is nothing to fix.
 
 from __future__ import annotations
 
+import dataclasses
 from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
 from lab import DATA_DIR
+from lab.analyzer import bgp
 from lab.analyzer import formats as fmts
 from lab.analyzer.model import CATEGORIES, Finding, Primary
 from lab.analyzer.protocol import NOTIFY_MEANING, Event, facts_of
@@ -434,16 +436,150 @@ def diagnose(events: list[Event]) -> Primary | None:
                         context["rekey_issue"])
 
     if "bgp_down" in cats:
-        evs = cats["bgp_down"]
-        reasoning = [
-            M("Line {line}: the BGP session went down ({count}×).", line=evs[0].line, count=len(evs)),
-            M("No IKE or IPsec failure was seen, so the tunnel itself is likely up: look at BGP (ASN, neighbor "
-              "addresses on the inside CIDR, hold timer, TCP 179 through the customer gateway's firewall)."),
-        ]
-        return _primary("bgp_down", M("BGP is down while IPsec shows no failure."), reasoning, context["bgp_down"])
+        return _bgp_primary(cats["bgp_down"], context["bgp_down"], events)
     chosen = min(cats, key=lambda c: cats[c][0].order)
     evs = cats[chosen]
     title = D("category.title", categories()[chosen].title)
     return _primary(chosen, M("{title}.", title=title),
                     [M("Line {line}: {title}.", line=evs[0].line, title=_title(chosen))] + _also(cats, chosen),
                     context[chosen])
+
+
+# Where the troubleshooter continues for a BGP reason that names one cause (else the category's question node).
+BGP_TREE_NODES = {
+    "bad_peer_as": "tunnel-down/d-bgp-asn",
+    "hold_timer_expired": "tunnel-down/d-bgp-hold-timer",
+    "send_hold_timer_expired": "tunnel-down/d-bgp-hold-timer",
+    "connect_failed": "tunnel-down/d-bgp-hold-timer",
+}
+_BGP_KEYS = ("bgp_reason", "bgp_notification", "bgp_error", "direction", "remote_asn", "local_asn", "expected_asn",
+             "peer", "bgp_state")
+
+
+def _bgp_reason_text(reason: str, facts: dict[str, Any], line: int) -> list[Msg]:
+    """What a BGP reason means and what to check, from the facts of the line that gave it."""
+    error = facts.get("bgp_error") or facts.get("bgp_notification") or ""
+    sent = facts.get("direction") == "sent"
+    received = facts.get("direction") == "received"
+    if reason == "bad_peer_as":
+        remote, expected, local = facts.get("remote_asn"), facts.get("expected_asn"), facts.get("local_asn")
+        if remote and expected:
+            first = M("Line {line}: the neighbor's OPEN carried AS {remote}, but AS {expected} is configured for it "
+                      "(bad peer AS).", line=line, remote=remote, expected=expected)
+        elif received and local:
+            first = M("Line {line}: the neighbor refused this side's OPEN, which carried AS {asn}, with NOTIFICATION "
+                      "2/2 (bad peer AS): the neighbor is configured with another AS for this side.", line=line, asn=local)
+        elif remote:
+            first = M("Line {line}: this side refused the neighbor's OPEN, which carried AS {asn}, with NOTIFICATION "
+                      "2/2 (bad peer AS): another AS is configured for the neighbor here.", line=line, asn=remote)
+        else:
+            first = M("Line {line}: an OPEN was refused with NOTIFICATION 2/2 (bad peer AS): the AS a side announces "
+                      "is not the AS the other side has configured for it.", line=line)
+        return [first, M("Make the ASNs agree: the customer gateway device must use the BGP ASN of the customer gateway "
+                         "resource, and its neighbor statements must name the Amazon-side ASN (64512 unless another "
+                         "was set).")]
+    if reason == "open_error":
+        return [M("Line {line}: an OPEN was refused ({error}): the two sides disagree on a session parameter (router "
+                  "ID, hold time, capabilities or address families). Compare the neighbor settings of both sides.",
+                  line=line, error=error)]
+    if reason in ("hold_timer_expired", "send_hold_timer_expired"):
+        if reason == "send_hold_timer_expired":
+            first = M("Line {line}: the neighbor stopped reading what this side sends (nothing left the send queue "
+                      "for a hold time), so the session was closed.", line=line)
+        elif sent:
+            first = M("Line {line}: this side's hold timer expired: no KEEPALIVE or UPDATE came from the neighbor "
+                      "within the hold time, so this side closed the session.", line=line)
+        elif received:
+            first = M("Line {line}: the neighbor's hold timer expired: it got nothing from this side within the "
+                      "hold time and closed the session.", line=line)
+        else:
+            first = M("Line {line}: the hold timer expired: no KEEPALIVE or UPDATE arrived within the hold time.",
+                      line=line)
+        return [first, M("Over a VPN this means the tunnel stopped carrying BGP for a while (IPsec down or rekeying, "
+                         "a firewall dropping TCP 179, the tunnel interface down), or one side was too busy to send "
+                         "keepalives. AWS's example configurations use keepalive 10 s and hold time 30 s.")]
+    if reason == "peer_not_configured":
+        return [M("Line {line}: the session was refused because one side has no neighbor configured for the other "
+                  "({error}). Check that each side's neighbor address is the other side's inside tunnel address, "
+                  "and that the neighbor is configured and enabled on both sides.", line=line,
+                  error=error or facts.get("bgp_state", ""))]
+    if reason == "peer_closed_after_open":
+        return [M("Line {line}: the neighbor closed the TCP connection right after this side's OPEN, without a "
+                  "NOTIFICATION: it does not accept this session. Check the neighbor's side: a neighbor statement "
+                  "for this side's address, the AS it expects for this side, and a TCP MD5 password if one is set.",
+                  line=line)]
+    if reason == "tcp_auth":
+        return [M("Line {line}: the TCP MD5 (or TCP-AO) digest of the BGP connection is missing or wrong: set the "
+                  "same BGP password on both sides, or none on both.", line=line)]
+    if reason == "connection_refused":
+        return [M("Line {line}: the TCP connection to the neighbor's port 179 was refused: nothing accepts BGP from "
+                  "this side at that address (the neighbor is not configured or not running there, or a firewall "
+                  "rejects it). Daemons retry such connections while the neighbor starts; here the session never "
+                  "came up.", line=line)]
+    if reason == "connect_failed":
+        return [M("Line {line}: the TCP connection to the neighbor's port 179 got no answer: the path does not carry "
+                  "it (tunnel down, no route to the inside address, a firewall dropping TCP 179). Daemons retry "
+                  "such connections while the neighbor starts; here the session never came up.", line=line)]
+    if reason == "peer_closed":
+        return [M("Line {line}: the neighbor closed or reset the TCP connection without a NOTIFICATION: it "
+                  "restarted or dropped the session, or the path broke (tunnel down, a firewall or NAT dropping "
+                  "the connection).", line=line)]
+    if reason in bgp.ON_PURPOSE:
+        return [M("Line {line}: the session was reset or shut down on purpose ({error}) and does not come back up in "
+                  "this log: check that the neighbor was enabled again and that the configuration change is "
+                  "complete on both sides.", line=line, error=error or facts.get("bgp_reason", ""))]
+    if reason == "max_prefix":
+        return [M("Line {line}: more prefixes arrived than the configured maximum, so the session was closed "
+                  "({error}). AWS accepts at most 100 routes per VPN connection from the customer gateway: "
+                  "advertise fewer (summarise) or raise the limit where it was set.", line=line, error=error)]
+    if reason in ("interface_down", "bfd_down"):
+        return [M("Line {line}: the interface, the path or BFD toward the neighbor went down first: look at the "
+                  "tunnel interface and IPsec before BGP.", line=line)]
+    if reason in ("update_error", "message_error", "fsm_error"):
+        return [M("Line {line}: a BGP message was refused as malformed or unexpected ({error}): a software or "
+                  "attribute problem on one side; the NOTIFICATION's data names what was wrong.", line=line,
+                  error=error)]
+    return [M("Line {line}: a NOTIFICATION closed the session; the line does not say which error.", line=line)]
+
+
+def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> Primary:
+    """The BGP session is down: which reason the lines give (see `lab.analyzer.bgp`) and what to check."""
+    read = [(ev, facts_of(ev)) for ev in sorted({id(e): e for e in evs + chain if e.kind == "bgp_down"}.values(),
+                                                key=lambda e: (e.weight != "decisive", e.order))]
+    reason = bgp.best([f.get("bgp_reason", "") for _, f in read])
+    downs = sorted((e for e, _ in read), key=lambda e: e.order)
+    reasoning: list[Msg] = [
+        M("Line {line}: the BGP session went down ({count}×).", line=downs[0].line, count=len(downs)),
+    ]
+    extra: dict[str, Any] = {}
+    if reason:
+        ev, facts = next((e, f) for e, f in read if f.get("bgp_reason") == reason)
+        # The facts of the line that names the reason, and its NOTIFICATION's code and direction, win over the
+        # other lines' (a two-sided paste shows the same refusal from both sides).
+        for key in _BGP_KEYS:
+            if key in facts:
+                extra[key] = facts[key]
+        reasoning += _bgp_reason_text(reason, facts, ev.line)
+    reasoning.append(M("No IKE or IPsec failure was seen, so the tunnel itself is likely up: look at BGP (ASN, "
+                       "neighbor addresses on the inside CIDR, hold timer, TCP 179 through the customer gateway's "
+                       "firewall)."))
+    ups = [e for e in events if e.kind == "bgp_up" and e.order > downs[0].order]
+    if ups:
+        reasoning.append(M("The session came up again at line {line}: it flaps, and the reason above is why it went "
+                           "down.", line=ups[-1].line))
+    summary = {
+        "bad_peer_as": M("BGP is down: the two sides' AS numbers do not match (bad peer AS)."),
+        "hold_timer_expired": M("BGP is down: the hold timer expired, keepalives did not get through."),
+        "send_hold_timer_expired": M("BGP is down: the neighbor stopped reading what this side sends."),
+        "peer_not_configured": M("BGP is down: one side has no neighbor configured for the other."),
+        "peer_closed_after_open": M("BGP is down: the neighbor closes the connection after this side's OPEN."),
+        "connection_refused": M("BGP is down: the TCP connection to port 179 is refused."),
+        "connect_failed": M("BGP is down: the TCP connection to port 179 gets no answer."),
+    }.get(reason or "", M("BGP is down while IPsec shows no failure."))
+    primary = _primary("bgp_down", summary, reasoning, chain, extra)
+    if reason:
+        # Only the line that names the reason says which side announced which AS.
+        facts = {k: v for k, v in primary.facts.items() if k not in ("remote_asn", "local_asn", "expected_asn") or k in extra}
+        primary = dataclasses.replace(primary, facts=facts)
+    node = BGP_TREE_NODES.get(reason or "")
+    return dataclasses.replace(primary, tree_node=node) if node else primary

@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from lab.analyzer import bgp
+
 # Notify names as daemons print them -> RFC name. strongSwan's short names come from
 # src/libcharon/encoding/payloads/notify_payload.c (notify_type_short_names); libreswan prefixes v2N_.
 NOTIFY_ALIASES = {
@@ -1328,9 +1330,15 @@ def classify(events: list[Event]) -> None:
             _set(ev, None)
         elif kind == "bgp_up":
             _set(ev, "bgp_down", "context")
-        elif kind == "bgp_down" and _BGP_ADMIN.search(ev.text):
-            # An operator reset or shut the session (RFC 4486 Cease subcodes 2-4): a cause only if it stays down.
-            _set(ev, "bgp_down", "weak")
+        elif kind == "bgp_down":
+            reason = bgp.reason_of(ev.text)
+            if reason == "bad_peer_as" and not ev.tree_node:
+                ev.tree_node = "tunnel-down/d-bgp-asn"
+            # An operator reset or shut the session (RFC 4486 Cease subcodes 2-4), a configuration change reset it,
+            # or the TCP connection did not come up yet (a daemon retries while its peer starts): a cause only if
+            # the session stays down.
+            weak = bool(_BGP_ADMIN.search(ev.text)) or reason in bgp.ON_PURPOSE | bgp.CONNECTING
+            _set(ev, "bgp_down", "weak" if weak else "decisive")
         elif kind == "nat_or_fragments":
             st.nat_or_frag = True
             _set(ev, "nat_t_or_fragmentation", "context")
@@ -1664,6 +1672,9 @@ def facts_of(ev: Event) -> dict[str, Any]:
             out[key] = str(v[key])
     if algos:
         out["algorithms"] = list(dict.fromkeys(algos))
+    if ev.kind == "bgp_down":
+        for key, value in bgp.read(ev.text).items():
+            out.setdefault(key, value)
     if ev.notify and ev.notify not in ("R_U_THERE", "R_U_THERE_ACK"):
         out["notify"] = ev.notify
     if ev.exchange:

@@ -1,0 +1,282 @@
+"""What a BGP line says about why a session went down: the reason as a fact.
+
+The vendor patterns (`lab/data/patterns/45-bgp.yaml`) turn a BGP daemon's line into a `bgp_down` or `bgp_up`
+event; here the line is read for the reason the daemon gives, whatever its wording: a NOTIFICATION's error
+code and subcode (RFC 4271 section 4.5, Cease subcodes of RFC 4486 and RFC 9384, Send Hold Timer of RFC 9687)
+and who sent it, the OPEN's AS numbers, a TCP connection refused or closed by the peer, an operator's reset.
+The wordings come from the daemons' own message tables: FRR `bgpd/bgp_debug.c` (bgp_notify_*_msg) and
+`bgpd/bgp_fsm.c` (peer_down_str), BIRD `proto/bgp/packets.c` (bgp_msg_table), OpenBGPD `bgpd.h`
+(errnames, suberr_*_names), Junos rpd and Cisco IOS `%BGP-3-NOTIFICATION` text, GoBGP's peer-down reasons.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+# RFC 4271 section 4.5 error codes, RFC 9687 (8); subcodes of RFC 4271 6.1-6.3, RFC 4486 / RFC 9384 (Cease),
+# RFC 6608 (FSM), RFC 9234 (Role Mismatch).
+NOTIFICATION_CODES = {
+    1: "Message Header Error",
+    2: "OPEN Message Error",
+    3: "UPDATE Message Error",
+    4: "Hold Timer Expired",
+    5: "Finite State Machine Error",
+    6: "Cease",
+    7: "ROUTE-REFRESH Message Error",
+    8: "Send Hold Timer Expired",
+}
+NOTIFICATION_SUBCODES = {
+    (1, 1): "Connection Not Synchronized",
+    (1, 2): "Bad Message Length",
+    (1, 3): "Bad Message Type",
+    (2, 1): "Unsupported Version Number",
+    (2, 2): "Bad Peer AS",
+    (2, 3): "Bad BGP Identifier",
+    (2, 4): "Unsupported Optional Parameter",
+    (2, 5): "Authentication Failure",
+    (2, 6): "Unacceptable Hold Time",
+    (2, 7): "Unsupported Capability",
+    (2, 11): "Role Mismatch",
+    (5, 1): "Unexpected Message in OpenSent State",
+    (5, 2): "Unexpected Message in OpenConfirm State",
+    (5, 3): "Unexpected Message in Established State",
+    (6, 1): "Maximum Number of Prefixes Reached",
+    (6, 2): "Administrative Shutdown",
+    (6, 3): "Peer De-configured",
+    (6, 4): "Administrative Reset",
+    (6, 5): "Connection Rejected",
+    (6, 6): "Other Configuration Change",
+    (6, 7): "Connection Collision Resolution",
+    (6, 8): "Out of Resources",
+    (6, 9): "Hard Reset",
+    (6, 10): "BFD Down",
+}
+
+# The reason a session went down, as one key (the finding's `bgp_reason` fact).
+REASONS = (
+    "bad_peer_as",  # OPEN error 2/2: the ASN in the OPEN is not the one configured for the neighbor
+    "open_error",  # another OPEN error: router ID, hold time, capability, authentication, role
+    "peer_not_configured",  # Cease 6/3 or 6/5, "not configured", "unconfigured neighbor": one side lacks the neighbor
+    "peer_closed_after_open",  # the peer closed the TCP connection right after this side's OPEN
+    "hold_timer_expired",  # no KEEPALIVE/UPDATE within the hold time (notification 4, or the daemon's own timer)
+    "send_hold_timer_expired",  # the peer stopped reading what this side sends (RFC 9687, FRR SendQ)
+    "connection_refused",  # TCP 179 refused (RST): nothing listens, or the peer refuses this address
+    "connect_failed",  # TCP 179 not answered (timeout, no route)
+    "peer_closed",  # the peer closed or reset the established TCP connection
+    "admin_reset",  # an operator reset the session (Cease 6/4, "User reset", clear ip bgp)
+    "admin_shutdown",  # an operator shut the neighbor down (Cease 6/2, "Admin. shutdown")
+    "config_change",  # Cease 6/6 and the daemons' "... changed" reasons: a configuration change reset it
+    "max_prefix",  # Cease 6/1: more prefixes than the configured limit
+    "collision",  # Cease 6/7: two connections at once, one closed (normal)
+    "interface_down",  # the interface or the path to the neighbor went away
+    "bfd_down",  # BFD declared the neighbor down
+    "tcp_auth",  # TCP MD5 / TCP-AO digest missing or wrong
+    "update_error",  # UPDATE error (code 3): a malformed route or attribute
+    "message_error",  # a message the daemon could not parse (code 1, MSGDUMP)
+    "fsm_error",  # code 5: a message in the wrong state
+    "notification",  # a NOTIFICATION whose code the line does not give
+)
+# Reasons that are an operator's doing: when the session comes back up afterwards there is nothing to fix.
+ON_PURPOSE = frozenset({"admin_reset", "admin_shutdown", "config_change", "collision"})
+# Reasons that only say the TCP connection did not come up: a daemon retries them all the time while its peer
+# is still starting, so they are a cause only when the session never comes up.
+CONNECTING = frozenset({"connection_refused", "connect_failed"})
+# Reasons that are a configuration mismatch between the two sides (ASN, addresses, OPEN parameters).
+MISMATCH = frozenset({"bad_peer_as", "open_error", "peer_not_configured", "peer_closed_after_open", "tcp_auth"})
+# Which reason names the cause best when one paste shows several (a bad OPEN first, the Down line that follows).
+PRIORITY = (
+    "bad_peer_as", "open_error", "peer_not_configured", "tcp_auth", "peer_closed_after_open",
+    "hold_timer_expired", "send_hold_timer_expired", "max_prefix", "bfd_down", "interface_down", "update_error",
+    "message_error", "fsm_error", "peer_closed", "connection_refused", "connect_failed", "config_change",
+    "admin_shutdown", "admin_reset", "collision", "notification",
+)
+
+_CODE_REASON = {1: "message_error", 2: "open_error", 3: "update_error", 4: "hold_timer_expired", 5: "fsm_error",
+                7: "message_error", 8: "send_hold_timer_expired"}
+_CEASE_REASON = {1: "max_prefix", 2: "admin_shutdown", 3: "peer_not_configured", 4: "admin_reset",
+                 5: "peer_not_configured", 6: "config_change", 7: "collision", 8: "notification", 9: "admin_reset",
+                 10: "bfd_down"}
+
+# "4/0", "2/2" after NOTIFICATION (Cisco, FRR, Arista); "code 6 (Cease) subcode 5" (Junos); "Code=4 ... Subcode=0"
+# (GoBGP); "notification code 0x0400" (MetalLB: code and subcode in one hex word).
+_SLASH = re.compile(r"(?i:NOTIFICATION)[^/]{0,80}?(?<![\w.:])(?P<code>[1-8])/(?P<sub>\d{1,3})\b")
+_JUNOS = re.compile(r"\bcode (?P<code>[1-8])\b(?: \([^)]*\))?(?: subcode (?P<sub>\d{1,3}))?")
+_GOBGP = re.compile(r"\bCode=(?P<code>[1-8])\b.*?\bSubcode=(?P<sub>\d{1,3})\b")
+_HEX = re.compile(r"notification code 0x0(?P<code>[1-8])(?P<sub>[0-9a-fA-F]{2})\b")
+# The data after the code: Cisco/FRR "2 bytes FDE8" (2/2: the AS number the OPEN carried); BIRD "Bad peer AS: 76118".
+_DATA_ASN = re.compile(r"\b[1-8]/2\b.*?\b(?:2|4) bytes (?P<hex>[0-9A-Fa-f]{4}(?: ?[0-9A-Fa-f]{4})?)\b")
+_DEC_ASN = re.compile(r"(?i)bad peer AS(?: number)?:? (?P<asn>\d+)|peer sent wrong AS (?P<asn2>\d+)|from AS (?P<asn3>\d+) found")
+# An OPEN's AS in a Cisco MSGDUMP: marker, length, type 01, version 04, then the 2-octet AS.
+_OPEN_DUMP = re.compile(r"FFFF FFFF\s+(?:[0-9A-F]{4}\s+){0,3}?[0-9A-F]{4}\s+01(?P<ver>04)\s+(?P<as>[0-9A-F]{4})\b")
+
+# Wordings, tried in order (first match wins): the daemons' notification texts and down reasons.
+_WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(rx, re.I), reason)
+    for rx, reason in (
+        (r"bad peer AS|peer in wrong AS|wrong AS|AS unacceptable|bad OPEN, remote AS|remote AS is \d+|"
+         r"peer as mismatch|unexpected peer ASN|BADOPEN", "bad_peer_as"),
+        (r"Bad BGP Identifier|BGPID invalid|wrong router identifier|Unacceptable Hold ?time|Unsupported Capability|"
+         r"Unsupported Version|Unsupported Optional Parameter|Role Mismatch|Required capability missing|"
+         r"No supported AFI/SAFI|Invalid OPEN message|OPEN Message Error|error in OPEN message|OpenFail|"
+         r"Configured AFI/SAFIs do not overlap", "open_error"),
+        (r"MD5 digest|TCP-AO|Authentication (?:failure|error)|Password config change", "tcp_auth"),
+        (r"Send ?Hold ?Timer Expired|SendQ progress for 2 holdtimes|send-hold", "send_hold_timer_expired"),
+        (r"hold[ _-]?tim(?:er|e)[ _-]?expired|holdtime expired|event HoldTime|Hold_Timer_expired|HoldTimer expired|"
+         r"bgp_hold_timeout|hold-timer-expired|Hold Timer Expired Error", "hold_timer_expired"),
+        (r"peer de-?configured|peer unconfigured|Connection Rejected|not configured|unconfigured neighbor|"
+         r"no group for|Neighbor deleted|connection from non-peer", "peer_not_configured"),
+        (r"Maximum Number of Prefixes|max-prefix|prefix-limit|prefix count", "max_prefix"),
+        (r"BFD", "bfd_down"),
+        (r"Administrative Shutdown|Admin\. shutdown|administratively down|admin-down|admin(?:istratively)? shut",
+         "admin_shutdown"),
+        (r"Administrative Reset|User reset|clear ip bgp|hard reset|AdminReset|BGP_Stop|reason: Stop\b|\(event Stop\)",
+         "admin_reset"),
+        (r"Other Config(?:uration)? Change|config(?:uration)? change|(?:Router ID|Remote AS|Cluster ID|Capability) "
+         r"changed|Local AS change|Confederation (?:identifier|peer) changed|Update source change|"
+         r"Address family activated|Peer-group (?:add|delete) member|Suppress Fib", "config_change"),
+        (r"Connection Collision|\bcollision\b", "collision"),
+        (r"Interface (?:down|flap)|Link down|Neighbor address lost|No path to specified Neighbor|"
+         r"Waiting for peer address|Neighbor lost|Interface: \S+ does not have", "interface_down"),
+        (r"UPDATE Message Error|Invalid UPDATE|error in UPDATE|Malformed (?:attribute|AS_PATH)|"
+         r"Update packet error|attribute (?:flags|length|list) error|illegal network", "update_error"),
+        (r"Finite State Machine|Neighbor Events Error|Unexpected message in|received unexpected message",
+         "fsm_error"),
+        (r"Message Header Error|Invalid message header|Bad Message (?:Length|Type)|mal-?formatted|"
+         r"Connection not synchronized|inavlid-msg|invalid-msg", "message_error"),
+        (r"Connection refused", "connection_refused"),
+        (r"Connection (?:open failed|timed out)|TCP_connection_open_failed|No route to host|"
+         r"Network is unreachable|open failed|BGP_CONNECT_FAILED|Host is unreachable|ConnectRetry", "connect_failed"),
+        (r"Peer closed the session|Connection (?:closed|reset)|reset by peer|remote end closed|read-failed|"
+         r"TCP_connection_closed|Connection lost|TransportError|BGP_IO_ERROR_CLOSE_SESSION|Socket Error|"
+         r"TCP_fatal_error", "peer_closed"),
+        (r"NOTIFICATION|RecvNotify|notification-(?:received|sent)", "notification"),
+    )
+)
+# A state change that leaves OpenSent because the peer closed the connection (OpenBGPD, Junos, FRR): the peer
+# dropped the session right after this side's OPEN.
+_OPENSENT_CLOSED = re.compile(
+    r"(?i)OpenSent ?(?:->| to ) ?(?:Active|Idle|Connect)\b.*\b(?:Connection closed|TransportError|"
+    r"TCP_connection_closed|reset by peer)|Connection closed.*\bin OpenSent"
+)
+_DIRECTION = re.compile(
+    r"(?i)\b(?P<sent>sent to|sent notification|notification sent|notification send|Sending NOTIFICATION|"
+    r"notification-sent)|(?P<received>received from|received notification|notification received|"
+    r"peer sent notification|Received: |notification-received|RecvNotify|got BGP notification)"
+)
+# BIRD's own notification line: "<proto>: Error: Hold timer expired" is the one BIRD sent, "Received: ..." the
+# peer's (proto/bgp/packets.c bgp_log_error).
+_BIRD = re.compile(r"(?<=[\w-]): (?P<dir>Error|Received): ")
+_STATE = re.compile(
+    r"(?i)(?:from |went from |state change |old state |\()(?P<from>Idle|Connect|Active|OpenSent|OpenConfirm|Established)"
+    r"(?: event \w+ new state | ?-> ?| to )(?P<to>Idle|Connect|Active|OpenSent|OpenConfirm|Established|Clearing)\b"
+)
+
+
+def _int(text: str | None) -> int | None:
+    return int(text) if text and text.isdigit() else None
+
+
+def notification_of(text: str) -> tuple[int, int | None] | None:
+    """The (code, subcode) of the NOTIFICATION a line reports, or None."""
+    for rx in (_SLASH, _JUNOS, _GOBGP):
+        m = rx.search(text)
+        if m:
+            return int(m.group("code")), _int(m.group("sub"))
+    m = _HEX.search(text)
+    if m:
+        return int(m.group("code")), int(m.group("sub"), 16)
+    return None
+
+
+def meaning(code: int, subcode: int | None) -> str:
+    """"Cease / Administrative Reset", "Hold Timer Expired": the RFC names of a code and subcode."""
+    name = NOTIFICATION_CODES.get(code, f"code {code}")
+    sub = NOTIFICATION_SUBCODES.get((code, subcode or 0))
+    return f"{name} / {sub}" if sub else name
+
+
+def _reason_of_code(code: int, subcode: int | None) -> str:
+    if code == 2:
+        return "bad_peer_as" if subcode == 2 else "open_error"
+    if code == 6:
+        return _CEASE_REASON.get(subcode or 0, "notification")
+    return _CODE_REASON.get(code, "notification")
+
+
+def reason_of(text: str) -> str | None:
+    """The reason key (see `REASONS`) a BGP line gives, or None when it gives none."""
+    if _OPENSENT_CLOSED.search(text):
+        return "peer_closed_after_open"
+    note = notification_of(text)
+    if note is not None:
+        return _reason_of_code(*note)
+    for rx, reason in _WORDS:
+        if rx.search(text):
+            state = _STATE.search(text)
+            if reason == "peer_closed" and state and state.group("from") in ("Connect", "Active"):
+                return "connect_failed"  # the TCP connection never came up (Junos "Connect to Active (event TransportError)")
+            return reason
+    return None
+
+
+def _asn_hex(raw: str) -> int | None:
+    digits = raw.replace(" ", "")
+    try:
+        return int(digits, 16)
+    except ValueError:
+        return None
+
+
+def read(text: str) -> dict[str, Any]:
+    """The facts of one BGP line: `bgp_reason`, `bgp_notification` ("2/2"), `bgp_error` (its RFC name),
+    `direction` (who sent the NOTIFICATION), `bgp_state` ("Established -> Idle") and the AS numbers a bad OPEN
+    carries (`remote_asn`: the AS the peer's OPEN announced; `local_asn`: the AS this side announced, as the
+    peer's refusal echoes it back)."""
+    facts: dict[str, Any] = {}
+    reason = reason_of(text)
+    if reason:
+        facts["bgp_reason"] = reason
+    note = notification_of(text)
+    if note is not None:
+        code, sub = note
+        facts["bgp_notification"] = f"{code}/{sub}" if sub is not None else str(code)
+        facts["bgp_error"] = meaning(code, sub)
+    direction = None
+    bird = _BIRD.search(text)
+    if bird:
+        direction = "sent" if bird.group("dir") == "Error" else "received"
+    else:
+        m = _DIRECTION.search(text)
+        if m:
+            direction = "sent" if m.group("sent") else "received"
+    if direction and (note is not None or reason not in (None, "peer_closed", "connection_refused", "connect_failed")):
+        facts["direction"] = direction
+    state = _STATE.search(text)
+    if state:
+        facts["bgp_state"] = f"{state.group('from')} -> {state.group('to')}"
+    if reason == "bad_peer_as":
+        asn: int | None = None
+        m = _DATA_ASN.search(text)
+        if m:
+            asn = _asn_hex(m.group("hex"))
+        else:
+            d = _DEC_ASN.search(text)
+            if d:
+                asn = int(next(g for g in d.groups() if g))
+        if asn is not None:
+            # Sent: this side refused the peer's OPEN, whose AS is in the data. Received: the peer refused this
+            # side's OPEN and echoes the AS this side announced.
+            facts["local_asn" if direction == "received" else "remote_asn"] = asn
+    dump = _OPEN_DUMP.search(text)
+    if dump:
+        asn = _asn_hex(dump.group("as"))
+        if asn:
+            facts["remote_asn"] = asn
+    return facts
+
+
+def best(reasons: list[str]) -> str | None:
+    """The reason that names the cause best among several (see `PRIORITY`)."""
+    known = [r for r in reasons if r in PRIORITY]
+    return min(known, key=PRIORITY.index) if known else None
