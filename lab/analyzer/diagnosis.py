@@ -396,7 +396,11 @@ def diagnose(events: list[Event]) -> Primary | None:
                 "version (the AWS tunnel options allow IKEv1 and IKEv2 unless they were restricted)."
             ))
         reasoning += _also(cats, first)
-        return _primary(first, M("The peer does not answer IKE: a reachability problem."), reasoning, context[first])
+        summary = M("The peer does not answer IKE: a reachability problem.")
+        if restarts or waited:
+            summary = M("The peer's first IKE message arrives, but the exchange never gets past this side's first "
+                        "reply: the path loses one direction.")
+        return _primary(first, summary, reasoning, context[first])
 
     if "rekey_issue" in cats:
         evs = cats["rekey_issue"]

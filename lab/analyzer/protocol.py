@@ -1450,6 +1450,8 @@ def _first_replies_unanswered(events: list[Event]) -> None:
             continue  # a cause is named, or the negotiation got further than the first reply at least once
         last = replies[-1]
         last.values["first_replies_unanswered"] = len(serials)
+        if (m := _INSTANCE_PEER.search(last.text)) and "peer" not in last.values:
+            last.values["peer"] = m.group(1)
         _set(last, "peer_unreachable")
     # The same with one attempt: pluto waited its whole timeout after the first reply ("deleting incomplete state
     # after 60 seconds" next to the deletion of a state still in MAIN_R1 / AGGR_R1).
@@ -1462,9 +1464,13 @@ def _first_replies_unanswered(events: list[Event]) -> None:
         if timeout is None or any(e.category for e in events if e.stream == ev.stream and _conn_of(e) == conn):
             continue
         ev.values["first_reply_timeout"] = timeout.group(1)
+        if (m := _INSTANCE_PEER.search(ev.text)) and "peer" not in ev.values:
+            ev.values["peer"] = m.group(1)
         _set(ev, "peer_unreachable")
 
 
+# pluto's instance prefix names the peer: `"l2tp-psk"[2] 198.51.100.7 #21:`.
+_INSTANCE_PEER = re.compile(r'"[^"]+"\[\d+\] ([0-9a-fA-F.:]{3,}) #\d+:')
 _R1_DELETED = re.compile(r"deleting (?:state|ISAKMP SA) \((?:STATE_)?(?:MAIN|AGGR)_R1\)")
 _INCOMPLETE = re.compile(r"deleting incomplete state after ([\d.]+) seconds")
 _RESPONDING = re.compile(r"\bresponding to (?:Main|Aggressive) Mode\b")
@@ -1662,6 +1668,9 @@ def facts_of(ev: Event) -> dict[str, Any]:
     for key in ("mode_asked", "mode_granted"):
         if v.get(key):
             out[key] = str(v[key])
+    for key in ("first_replies_unanswered", "first_reply_timeout", "transforms_refused"):
+        if v.get(key):  # how many starts went unanswered / seconds waited / transforms refused
+            out[key] = v[key]
     if algos:
         out["algorithms"] = list(dict.fromkeys(algos))
     if ev.notify and ev.notify not in ("R_U_THERE", "R_U_THERE_ACK"):

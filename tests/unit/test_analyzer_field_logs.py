@@ -57,6 +57,8 @@ def test_main_mode_restarted_after_every_first_reply_is_a_path_problem() -> None
         primary = analyze_text(paste).primary
         assert primary is not None and primary.category == "peer_unreachable"
         assert "accepted the peer's proposal" in " ".join(str(r) for r in primary.reasoning)
+        assert primary.facts["peer"] == "61.148.245.103" and primary.facts["first_replies_unanswered"] == 4
+        assert "one direction" in str(primary.summary)
     # Two starts are a hiccup, not a pattern.
     assert analyze_text("\n".join(text.splitlines()[:4])).primary is None
     # A negotiation that gets further once is not unanswered.
