@@ -124,3 +124,13 @@ def test_racoons_own_log_file_and_its_id_comparison() -> None:
         "2018-03-20 09:38:16: INFO: IPsec-SA established: ESP 203.0.113.9[500]->198.51.100.4[500] spi=13453(0x348d)\n"
     )
     assert analyze_text(healthy).primary is None
+
+
+def test_an_ikev1_refusal_protected_by_a_hash_payload_is_about_phase_2() -> None:
+    # Alibaba Cloud's IPsec FAQ (zh-CN copy): a phase 2 algorithm mismatch; the message ID is masked as "xxxx".
+    primary = analyze_text(_log("alibaba-v1-phase2-cipher-mismatch-no-proposal-chosen-notify")).primary
+    assert primary.category == "phase2_proposal_mismatch"
+    # pfSense (charon): the same notify without HASH comes before the ISAKMP SA exists: phase 1.
+    clear = ("charon: 11[ENC] parsed INFORMATIONAL_V1 request 316473468 [ N(NO_PROP) ]\n"
+             "charon: 11[IKE] received NO_PROPOSAL_CHOSEN error notify\n")
+    assert analyze_text(clear).primary.category == "phase1_proposal_mismatch"
