@@ -759,6 +759,7 @@ def _exchange_of(ev: Event, st: _State) -> str | None:
     return st.exchange or ev.exchange
 
 
+_V1_HASHED = re.compile(r"\bINFORMATIONAL_V1 (?:request|response) \S+ \[ HASH\b")
 _PROTECTED = re.compile(r"\bsecured informational payload\b|\bsending encrypted notification\b|\bwith encrypted notification\b")
 
 
@@ -1042,6 +1043,10 @@ def classify(events: list[Event]) -> None:
                 st.ike = st.ike or 1
             if ev.direction == "received":
                 st.answered = True
+        if ev.exchange == "INFORMATIONAL_V1" and _V1_HASHED.search(ev.text):
+            # An IKEv1 informational carrying a HASH payload is protected by an ISAKMP SA (RFC 2409 section 5.7):
+            # phase 1 is done, so a refusal it carries is about phase 2 (charon: "[ HASH N(NO_PROP) ]").
+            st.ike_up = True
         kind = ev.kind
         if kind == "notify" and ev.notify:
             meaning = NOTIFY_MEANING.get(ev.notify) or reason_meaning(ev.notify)
