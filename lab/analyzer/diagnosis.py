@@ -26,7 +26,7 @@ from lab import DATA_DIR
 from lab.analyzer import bgp
 from lab.analyzer import formats as fmts
 from lab.analyzer.model import CATEGORIES, Finding, Primary
-from lab.analyzer.protocol import NOTIFY_MEANING, Event, facts_of
+from lab.analyzer.protocol import NOTIFY_MEANING, Event, facts_of, version_of
 from lab.analyzer.scan import shown
 from lab.errors import DataError
 from lab.i18n import D, M, Mn, Msg, Seq
@@ -254,6 +254,16 @@ def diagnose(events: list[Event]) -> Primary | None:
         version = _version_reading(first) if stage == "ike_version_mismatch" else None
         if version is not None:
             reasoning.append(version)
+        if (stage == "phase2_proposal_mismatch" and first.direction == "received" and version_of(first) == 1
+                and NOTIFY_MEANING.get(first.notify or "") == "no_proposal"):
+            # Cisco IOS refuses a Quick Mode whose proxy IDs match no crypto ACL with "phase 2 SA policy not
+            # acceptable" and sends the initiator the same NO_PROPOSAL_CHOSEN as for a transform mismatch
+            # (corpus excerpts cisco-ios-v1-hub-phase2-policy-not-acceptable-crypto-acl and its spoke's side).
+            reasoning.append(M(
+                "In IKEv1 Quick Mode some gateways (Cisco IOS among them) answer an encryption-domain (crypto ACL, "
+                "proxy ID) mismatch with the same NO_PROPOSAL_CHOSEN: if the transform sets and the PFS group "
+                "match, compare the local and remote subnets both sides configured."
+            ))
         later = [e for e in events if e.order > first.order and e.category in ("peer_unreachable", "dpd_timeout")]
         if later:
             reasoning.append(M(
@@ -398,7 +408,11 @@ def diagnose(events: list[Event]) -> Primary | None:
                 "version (the AWS tunnel options allow IKEv1 and IKEv2 unless they were restricted)."
             ))
         reasoning += _also(cats, first)
-        return _primary(first, M("The peer does not answer IKE: a reachability problem."), reasoning, context[first])
+        summary = M("The peer does not answer IKE: a reachability problem.")
+        if restarts or waited:
+            summary = M("The peer's first IKE message arrives, but the exchange never gets past this side's first "
+                        "reply: the path loses one direction.")
+        return _primary(first, summary, reasoning, context[first])
 
     if "rekey_issue" in cats:
         evs = cats["rekey_issue"]

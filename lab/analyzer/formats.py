@@ -31,7 +31,12 @@ SIGNATURES: dict[str, re.Pattern[str]] = {
         r"\bcharon(?:-systemd)?\b|(?:\b\d{2}|^)\[(?:IKE|NET|ENC|CFG|KNL|MGR|JOB|CHD|LIB|DMN|ASN)\] "
     ),
     "libreswan": re.compile(r'\bpluto\[\d+\]|"[^"]+"(?:\[\d+\])?(?: \S+)? #\d+: |STATE_(?:MAIN|QUICK|PARENT|V2)_'),
-    "racoon": re.compile(r"\bracoon(?:\[\d+\])?: (?:\[[^\]]*\]: )?(?:ERROR|INFO|WARNING|NOTIFY|DEBUG)?"),
+    # racoon via syslog ("racoon: ERROR: ..."), or its own log file (racoon -l; F5 BIG-IP's racoon.log):
+    # "2018-03-20 09:38:16: INFO: ..."
+    "racoon": re.compile(
+        r"\bracoon(?:\[\d+\])?: (?:\[[^\]]*\]: )?(?:ERROR|INFO|WARNING|NOTIFY|DEBUG)?"
+        r"|^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d: (?:ERROR|INFO|WARNING|NOTIFY|DEBUG2?): "
+    ),
     "cisco-asa": re.compile(r"%(?:ASA|PIX|FTD)-\d-\d{6}"),
     "cisco-ios": re.compile(r"%(?:CRYPTO|IKEV2|BGP|ISAKMP)-\d-[A-Z_]+|\bISAKMP(?: \(\d+:\d+\))?:|IPSEC\("),
     "fortigate": re.compile(r'\blog_?id="?\d{10}|subtype="?(?:vpn|ipsec)\b|\bike \d+:'),

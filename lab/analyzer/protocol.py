@@ -761,6 +761,7 @@ def _exchange_of(ev: Event, st: _State) -> str | None:
     return st.exchange or ev.exchange
 
 
+_V1_HASHED = re.compile(r"\bINFORMATIONAL_V1 (?:request|response) \S+ \[ HASH\b")
 _PROTECTED = re.compile(r"\bsecured informational payload\b|\bsending encrypted notification\b|\bwith encrypted notification\b")
 
 
@@ -1044,6 +1045,10 @@ def classify(events: list[Event]) -> None:
                 st.ike = st.ike or 1
             if ev.direction == "received":
                 st.answered = True
+        if ev.exchange == "INFORMATIONAL_V1" and _V1_HASHED.search(ev.text):
+            # An IKEv1 informational carrying a HASH payload is protected by an ISAKMP SA (RFC 2409 section 5.7):
+            # phase 1 is done, so a refusal it carries is about phase 2 (charon: "[ HASH N(NO_PROP) ]").
+            st.ike_up = True
         kind = ev.kind
         if kind == "notify" and ev.notify:
             meaning = NOTIFY_MEANING.get(ev.notify) or reason_meaning(ev.notify)
@@ -1458,6 +1463,8 @@ def _first_replies_unanswered(events: list[Event]) -> None:
             continue  # a cause is named, or the negotiation got further than the first reply at least once
         last = replies[-1]
         last.values["first_replies_unanswered"] = len(serials)
+        if (m := _INSTANCE_PEER.search(last.text)) and "peer" not in last.values:
+            last.values["peer"] = m.group(1)
         _set(last, "peer_unreachable")
     # The same with one attempt: pluto waited its whole timeout after the first reply ("deleting incomplete state
     # after 60 seconds" next to the deletion of a state still in MAIN_R1 / AGGR_R1).
@@ -1470,9 +1477,13 @@ def _first_replies_unanswered(events: list[Event]) -> None:
         if timeout is None or any(e.category for e in events if e.stream == ev.stream and _conn_of(e) == conn):
             continue
         ev.values["first_reply_timeout"] = timeout.group(1)
+        if (m := _INSTANCE_PEER.search(ev.text)) and "peer" not in ev.values:
+            ev.values["peer"] = m.group(1)
         _set(ev, "peer_unreachable")
 
 
+# pluto's instance prefix names the peer: `"l2tp-psk"[2] 198.51.100.7 #21:`.
+_INSTANCE_PEER = re.compile(r'"[^"]+"\[\d+\] ([0-9a-fA-F.:]{3,}) #\d+:')
 _R1_DELETED = re.compile(r"deleting (?:state|ISAKMP SA) \((?:STATE_)?(?:MAIN|AGGR)_R1\)")
 _INCOMPLETE = re.compile(r"deleting incomplete state after ([\d.]+) seconds")
 _RESPONDING = re.compile(r"\bresponding to (?:Main|Aggressive) Mode\b")
@@ -1670,6 +1681,9 @@ def facts_of(ev: Event) -> dict[str, Any]:
     for key in ("mode_asked", "mode_granted"):
         if v.get(key):
             out[key] = str(v[key])
+    for key in ("first_replies_unanswered", "first_reply_timeout", "transforms_refused"):
+        if v.get(key):  # how many starts went unanswered / seconds waited / transforms refused
+            out[key] = v[key]
     if algos:
         out["algorithms"] = list(dict.fromkeys(algos))
     if ev.kind == "bgp_down":

@@ -24,7 +24,7 @@ OPTIONAL_FIELDS = ("note",)
 # every format described in README.md; each one must have excerpts
 FORMATS = {
     "strongswan", "libreswan", "cisco-asa", "cisco-ios", "juniper", "fortigate", "fortigate-event",
-    "paloalto", "mikrotik", "racoon", "checkpoint", "bgp-generic", "mixed", "forticlient",
+    "paloalto", "mikrotik", "racoon", "checkpoint", "bgp-generic", "mixed", "forticlient", "f5", "tencent",
 }
 CATEGORIES = {
     "dpd_timeout", "ike_sa_deleted_by_peer", "phase1_proposal_mismatch", "phase2_proposal_mismatch",

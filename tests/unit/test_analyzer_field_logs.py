@@ -57,6 +57,8 @@ def test_main_mode_restarted_after_every_first_reply_is_a_path_problem() -> None
         primary = analyze_text(paste).primary
         assert primary is not None and primary.category == "peer_unreachable"
         assert "accepted the peer's proposal" in " ".join(str(r) for r in primary.reasoning)
+        assert primary.facts["peer"] == "61.148.245.103" and primary.facts["first_replies_unanswered"] == 4
+        assert "one direction" in str(primary.summary)
     # Two starts are a hiccup, not a pattern.
     assert analyze_text("\n".join(text.splitlines()[:4])).primary is None
     # A negotiation that gets further once is not unanswered.
@@ -98,3 +100,37 @@ def test_every_phase1_transform_refused_reads_as_a_proposal_mismatch_refused_her
     going_on = "\n".join(lines[:3] + [lines[0].split('"xauth-psk"')[0] + '"xauth-psk"[1] 116.162.94.109 #2: '
                                       "STATE_MAIN_R1: sent MR1, expecting MI2"])
     assert analyze_text(going_on).primary is None
+
+
+def test_a_cisco_quick_mode_refusal_names_the_crypto_acl_as_well() -> None:
+    # A Cisco IOS XE lab write-up: the spoke sees only NOTIFY PROPOSAL_NOT_CHOSEN; the cause was the crypto ACL.
+    text = _log("cisco-ios-v1-spoke-quick-mode-notify-proposal-not-chosen")
+    primary = analyze_text(text).primary
+    assert primary.category == "phase2_proposal_mismatch"
+    reasoning = " ".join(str(r) for r in primary.reasoning)
+    assert "crypto ACL" in reasoning
+    # The IKE SA staying in IKE_P1_COMPLETE while it reads the notify is not an SA established again.
+    assert "established again" not in reasoning
+
+
+def test_racoons_own_log_file_and_its_id_comparison() -> None:
+    # F5's IPsec troubleshooting guide: BIG-IP racoon.log, "Selector Mismatch".
+    result = analyze_text(_log("f5-racoon-v1-check-and-compare-ids-selector-mismatch"))
+    assert result.format == "racoon"
+    assert result.primary.category == "traffic_selector_mismatch"
+    # racoon compares every sainfo: a mismatch followed by an established SA is no failure.
+    healthy = (
+        "2018-03-20 09:38:16: DEBUG: check and compare ids : value mismatch (IPv4_address)\n"
+        "2018-03-20 09:38:16: INFO: IPsec-SA established: ESP 203.0.113.9[500]->198.51.100.4[500] spi=13453(0x348d)\n"
+    )
+    assert analyze_text(healthy).primary is None
+
+
+def test_an_ikev1_refusal_protected_by_a_hash_payload_is_about_phase_2() -> None:
+    # Alibaba Cloud's IPsec FAQ (zh-CN copy): a phase 2 algorithm mismatch; the message ID is masked as "xxxx".
+    primary = analyze_text(_log("alibaba-v1-phase2-cipher-mismatch-no-proposal-chosen-notify")).primary
+    assert primary.category == "phase2_proposal_mismatch"
+    # pfSense (charon): the same notify without HASH comes before the ISAKMP SA exists: phase 1.
+    clear = ("charon: 11[ENC] parsed INFORMATIONAL_V1 request 316473468 [ N(NO_PROP) ]\n"
+             "charon: 11[IKE] received NO_PROPOSAL_CHOSEN error notify\n")
+    assert analyze_text(clear).primary.category == "phase1_proposal_mismatch"
