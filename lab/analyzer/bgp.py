@@ -231,8 +231,10 @@ def _asn_hex(raw: str) -> int | None:
 def read(text: str) -> dict[str, Any]:
     """The facts of one BGP line: `bgp_reason`, `bgp_notification` ("2/2"), `bgp_error` (its RFC name),
     `direction` (who sent the NOTIFICATION), `bgp_state` ("Established -> Idle") and the AS numbers a bad OPEN
-    carries (`remote_asn`: the AS the peer's OPEN announced; `local_asn`: the AS this side announced, as the
-    peer's refusal echoes it back)."""
+    carries, from the logging side's view (`peer_open_asn`: the AS the neighbor's OPEN announced; `own_open_asn`:
+    the AS this side announced, as the neighbor's refusal echoes it back). AWS's own BGP log says the same from the
+    AWS side with `remote_asn` / `expected_asn` (see the AWS patterns); a customer gateway's log never fills those,
+    so a fix never reads the Amazon-side ASN as the customer gateway's."""
     facts: dict[str, Any] = {}
     reason = reason_of(text)
     if reason:
@@ -267,12 +269,12 @@ def read(text: str) -> dict[str, Any]:
         if asn is not None:
             # Sent: this side refused the peer's OPEN, whose AS is in the data. Received: the peer refused this
             # side's OPEN and echoes the AS this side announced.
-            facts["local_asn" if direction == "received" else "remote_asn"] = asn
+            facts["own_open_asn" if direction == "received" else "peer_open_asn"] = asn
     dump = _OPEN_DUMP.search(text)
     if dump:
         asn = _asn_hex(dump.group("as"))
         if asn:
-            facts["remote_asn"] = asn
+            facts["peer_open_asn"] = asn
     return facts
 
 

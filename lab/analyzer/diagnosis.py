@@ -466,8 +466,8 @@ BGP_TREE_NODES = {
     "send_hold_timer_expired": "tunnel-down/d-bgp-hold-timer",
     "connect_failed": "tunnel-down/d-bgp-hold-timer",
 }
-_BGP_KEYS = ("bgp_reason", "bgp_notification", "bgp_error", "direction", "remote_asn", "local_asn", "expected_asn",
-             "peer", "bgp_state")
+_ASN_KEYS = ("remote_asn", "local_asn", "expected_asn", "peer_open_asn", "configured_peer_asn", "own_open_asn")
+_BGP_KEYS = ("bgp_reason", "bgp_notification", "bgp_error", "direction", "peer", "bgp_state", *_ASN_KEYS)
 
 
 def _bgp_reason_text(reason: str, facts: dict[str, Any], line: int) -> list[Msg]:
@@ -476,7 +476,11 @@ def _bgp_reason_text(reason: str, facts: dict[str, Any], line: int) -> list[Msg]
     sent = facts.get("direction") == "sent"
     received = facts.get("direction") == "received"
     if reason == "bad_peer_as":
-        remote, expected, local = facts.get("remote_asn"), facts.get("expected_asn"), facts.get("local_asn")
+        # A customer gateway's own log (peer_open_asn / configured_peer_asn / own_open_asn), or AWS's log, which
+        # says the same from the AWS side (remote_asn: the customer gateway's OPEN; expected_asn).
+        remote = facts.get("peer_open_asn") or facts.get("remote_asn")
+        expected = facts.get("configured_peer_asn") or facts.get("expected_asn")
+        local = facts.get("own_open_asn")
         if remote and expected:
             first = M("Line {line}: the neighbor's OPEN carried AS {remote}, but AS {expected} is configured for it "
                       "(bad peer AS).", line=line, remote=remote, expected=expected)
@@ -593,7 +597,7 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
     primary = _primary("bgp_down", summary, reasoning, chain, extra)
     if reason:
         # Only the line that names the reason says which side announced which AS.
-        facts = {k: v for k, v in primary.facts.items() if k not in ("remote_asn", "local_asn", "expected_asn") or k in extra}
+        facts = {k: v for k, v in primary.facts.items() if k not in _ASN_KEYS or k in extra}
         primary = dataclasses.replace(primary, facts=facts)
     node = BGP_TREE_NODES.get(reason or "")
     return dataclasses.replace(primary, tree_node=node) if node else primary

@@ -116,6 +116,8 @@ GROUPS = (
     "local_asn",
     "remote_asn",
     "expected_asn",
+    "peer_open_asn",  # a BGP daemon's own log: the AS number the neighbor's OPEN carried
+    "configured_peer_asn",  # a BGP daemon's own log: the AS number configured here for the neighbor
     "ts_offered",
     "ts_expected",
     "id_sent",

@@ -1652,7 +1652,7 @@ def facts_of(ev: Event) -> dict[str, Any]:
     for key in ("peer", "id_sent", "id_expected", "conn"):
         if v.get(key):
             out[key] = str(v[key]).strip("'\"[] ")
-    for key in ("local_asn", "remote_asn", "expected_asn"):
+    for key in ("local_asn", "remote_asn", "expected_asn", "peer_open_asn", "configured_peer_asn"):
         if v.get(key):
             digits = re.sub(r"\D", "", str(v[key]))
             if digits:

@@ -131,14 +131,14 @@ def test_bad_open_asns_are_read_from_whichever_side_reports_them() -> None:
     # Sent: this side refused the peer's OPEN, whose AS is the data (0x0064 = 100).
     sent = bgp.read("*Jul 4 13:47:13.106: %BGP-3-NOTIFICATION: sent to neighbor 192.168.12.1 active 2/2 "
                     "(peer in wrong AS) 2 bytes 0064")
-    assert sent["remote_asn"] == 100 and sent["direction"] == "sent"
+    assert sent["peer_open_asn"] == 100 and sent["direction"] == "sent"
     # Received: the peer refused this side's OPEN and echoes the AS this side announced (0xFF78 = 65400).
     received = bgp.read("*Dec  3 02:09:00.808: %BGP-3-NOTIFICATION: received from neighbor 10.12.1.2 active 2/2 "
                         "(peer in wrong AS) 2 bytes FF78")
-    assert received["local_asn"] == 65400 and received["direction"] == "received"
+    assert received["own_open_asn"] == 65400 and received["direction"] == "received"
     # BIRD prints the AS in decimal; OpenBGPD and MetalLB say it in words.
-    assert bgp.read("bird: aws_t1: Error: Bad peer AS: 64512")["remote_asn"] == 64512
-    assert bgp.read("neighbor 169.254.21.1 (aws-tunnel1): peer sent wrong AS 64512")["remote_asn"] == 64512
+    assert bgp.read("bird: aws_t1: Error: Bad peer AS: 64512")["peer_open_asn"] == 64512
+    assert bgp.read("neighbor 169.254.21.1 (aws-tunnel1): peer sent wrong AS 64512")["peer_open_asn"] == 64512
 
 
 # ---- whole excerpts: the diagnosis and its facts -------------------------------------------------------------
@@ -229,7 +229,7 @@ def test_junos_session_coming_up_is_healthy_and_going_down_names_the_event() -> 
     primary = primary_of(up + down)
     assert primary is not None and primary.category == "bgp_down"
     assert primary.facts["bgp_reason"] == "hold_timer_expired"
-    assert primary.facts["remote_asn"] == 2222
+    assert primary.facts["configured_peer_asn"] == 2222
 
 
 def test_junos_connection_rejected_by_an_unconfigured_neighbor() -> None:
@@ -247,7 +247,7 @@ def test_frr_bad_open_gives_both_asns_with_a_syslog_prefix() -> None:
     text = "Oct  3 10:11:12 vyos bgpd[1021]: 169.254.44.1 bad OPEN, remote AS is 64512, expected 65000\n"
     primary = primary_of(text)
     assert primary is not None and primary.tree_node == "tunnel-down/d-bgp-asn"
-    assert primary.facts["remote_asn"] == 64512 and primary.facts["expected_asn"] == 65000
+    assert primary.facts["peer_open_asn"] == 64512 and primary.facts["configured_peer_asn"] == 65000
     assert any("AS 64512" in line and "65000" in line for line in primary.reasoning_in("en"))
 
 
@@ -256,7 +256,7 @@ def test_metallb_unexpected_peer_asn() -> None:
             '"localASN":64513,"msg":"failed to connect to peer","peer":"172.18.0.5:179","peerASN":64513}\n')
     primary = primary_of(text)
     assert primary is not None and primary.facts["bgp_reason"] == "bad_peer_as"
-    assert primary.facts["remote_asn"] == 64512 and primary.facts["expected_asn"] == 64513
+    assert primary.facts["peer_open_asn"] == 64512 and primary.facts["configured_peer_asn"] == 64513
 
 
 def test_flapping_session_says_it_came_back() -> None:
@@ -281,3 +281,25 @@ def test_json_carries_the_reason_facts() -> None:
     assert facts["bgp_reason"] == "hold_timer_expired"
     assert facts["bgp_notification"] == "4/0" and facts["direction"] == "received"
     assert any(f["facts"].get("bgp_reason") == "hold_timer_expired" for f in data["findings"])
+
+
+def test_a_gateways_own_log_never_fills_the_aws_side_asn_facts() -> None:
+    """AWS's log says remote AS (the customer gateway's OPEN) and expected AS (the customer gateway resource's) from
+    the AWS side, and the fix names them so; the customer gateway's own log says the same words the other way round
+    (its remote is the Amazon side), so it gives them under its own names."""
+    for text in (
+        "Oct  3 10:11:12 vyos bgpd[1021]: 169.254.44.1 bad OPEN, remote AS is 64512, expected 65000\n",
+        (DEV / "cisco-ios-bgp-open-peer-in-wrong-as.log").read_text(),
+        (DEV / "cisco-ios-bgp-local-as-changed-peer-in-wrong-as-two-sided.log").read_text(),
+        (DEV / "bird-bad-peer-as-old-asn-over-icvpn.log").read_text(),
+    ):
+        result = analyze_text(text)
+        assert result.primary is not None
+        for facts in [result.primary.facts] + [f.facts for f in result.findings]:
+            assert not {"remote_asn", "expected_asn", "local_asn"} & set(facts), facts
+    aws = analyze_text('{"resource_id":"vpn-0a1b2c3d4e5f60718_52.10.20.30","type":"BGPStatus","status":"DOWN",'
+                       '"message":{"details":"AWS-side peer detected a bad OPEN message from neighbor 169.254.44.2 - '
+                       'remote AS is 65010, expected 65000"}}\n')
+    assert aws.primary is not None
+    assert aws.primary.facts["remote_asn"] == 65010 and aws.primary.facts["expected_asn"] == 65000
+    assert any("AS 65010" in line and "65000" in line for line in aws.primary.reasoning_in("en"))
