@@ -60,7 +60,7 @@ FORMAT_NAMES = {
     "azure": "Azure VPN gateway IKE diagnostic log (IKELogs)",
     "checkpoint": "Check Point vpnd / ike.elg and SmartLog VPN messages",
     "sonicwall": "SonicWall SonicOS VPN log messages",
-    "bgp-generic": "BGP daemons: FRRouting/Quagga bgpd (VyOS, pfSense), BIRD, GoBGP, ExaBGP, MetalLB",
+    "bgp-generic": "BGP daemons: FRRouting/Quagga bgpd (VyOS, pfSense), BIRD, OpenBGPD, GoBGP, ExaBGP, MetalLB",
 }
 EVENTS = (
     "exchange",  # an IKE message of an exchange was sent or received (may carry notify payloads)

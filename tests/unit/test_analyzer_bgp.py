@@ -201,6 +201,16 @@ def test_connection_refused_that_never_comes_up_is_tcp_179_refused() -> None:
     assert "179" in primary.summary
 
 
+def test_frr_connect_failed_is_tcp_179_refused_until_the_session_comes_up() -> None:
+    # bgp_fsm.c: "%s [Event] Connect failed %d(%s) for connection %s", then "%ADJCHANGE: ... Up"
+    refused = ("2024/01/15 03:10:02 BGP: [ZWCSR-M7FG9] 169.254.21.1 [Event] Connect failed 111(Connection refused) "
+               "for connection outgoing\n")
+    primary = primary_of(refused * 3)
+    assert primary is not None and primary.facts["bgp_reason"] == "connection_refused"
+    up = "2024/01/15 03:10:40 BGP: [N9HHH-F8H1M] %ADJCHANGE: neighbor 169.254.21.1(Unknown) in vrf default Up\n"
+    assert primary_of(refused * 3 + up) is None
+
+
 def test_connection_refused_while_the_neighbor_starts_then_up_is_no_alarm() -> None:
     text = BIRD_REFUSED + "2024-05-02 08:35:50.310 <TRACE> aws_t1: BGP session established\n"
     assert primary_of(text) is None
