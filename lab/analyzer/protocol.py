@@ -748,6 +748,7 @@ class _State:
     rekey_unanswered: bool = False  # a rekey request was sent again and the peer has not answered since
     v1_encrypted: bool = False  # IKEv1 Main Mode reached its third messages: from now on they are encrypted
     refused: dict[int, list[Event]] = field(default_factory=dict)  # the peer's phase 1 refusals by pluto state serial
+    bgp_on_purpose: bool = False  # the BGP session was last reset or shut down on purpose (Cease 6/2, 6/4, 6/6)
 
 
 INFO_EXCHANGES = {"INFORMATIONAL", "INFORMATIONAL_V1"}
@@ -1334,6 +1335,7 @@ def classify(events: list[Event]) -> None:
             st.redirected = False
             _set(ev, None)
         elif kind == "bgp_up":
+            st.bgp_on_purpose = False
             _set(ev, "bgp_down", "context")
         elif kind == "bgp_down":
             reason = bgp.reason_of(ev.text)
@@ -1341,8 +1343,16 @@ def classify(events: list[Event]) -> None:
                 ev.tree_node = "tunnel-down/d-bgp-asn"
             # An operator reset or shut the session (RFC 4486 Cease subcodes 2-4), a configuration change reset it,
             # or the TCP connection did not come up yet (a daemon retries while its peer starts): a cause only if
-            # the session stays down.
-            weak = bool(_BGP_ADMIN.search(ev.text)) or reason in bgp.ON_PURPOSE | bgp.CONNECTING
+            # the session stays down. The lines that follow such a reset without a reason of their own (FRR's
+            # "[FSM] Receive_NOTIFICATION_message", "Down BGP Notification received") are the same reset.
+            on_purpose = bool(_BGP_ADMIN.search(ev.text)) or reason in bgp.ON_PURPOSE
+            if on_purpose:
+                st.bgp_on_purpose = True
+            elif reason not in (None, "notification", "peer_closed") and reason not in bgp.CONNECTING:
+                st.bgp_on_purpose = False
+            weak = on_purpose or reason in bgp.CONNECTING or (
+                st.bgp_on_purpose and reason in (None, "notification", "peer_closed")
+            )
             _set(ev, "bgp_down", "weak" if weak else "decisive")
         elif kind == "nat_or_fragments":
             st.nat_or_frag = True

@@ -313,3 +313,25 @@ def test_a_gateways_own_log_never_fills_the_aws_side_asn_facts() -> None:
     assert aws.primary is not None
     assert aws.primary.facts["remote_asn"] == 65010 and aws.primary.facts["expected_asn"] == 65000
     assert any("AS 65010" in line and "65000" in line for line in aws.primary.reasoning_in("en"))
+
+
+FRR_ADMIN_RESET = """\
+2024/01/15 03:20:11 BGP: [HZN6M-XRM1G] %NOTIFICATION: received from neighbor 169.254.21.1 6/4 (Cease/Administrative Reset) 0 bytes
+2024/01/15 03:20:11 BGP: 169.254.21.1 [FSM] Receive_NOTIFICATION_message (Established->Clearing), fd 28
+2024/01/15 03:20:11 BGP: 169.254.21.1 went from Established to Clearing
+2024/01/15 03:20:11 BGP: [RZMGQ-A03CG] %ADJCHANGE: neighbor 169.254.21.1(Unknown) in vrf default Down BGP Notification received
+"""
+
+
+def test_frr_lines_that_follow_an_admin_reset_are_the_same_reset() -> None:
+    # The peer's Cease 6/4 comes first; FRR's FSM and ADJCHANGE lines after it give no reason of their own.
+    up = "2024/01/15 03:20:20 BGP: [N9HHH-F8H1M] %ADJCHANGE: neighbor 169.254.21.1(Unknown) in vrf default Up\n"
+    assert primary_of(FRR_ADMIN_RESET + up) is None
+    assert primary_of(reversed_lines(FRR_ADMIN_RESET + up)) is None
+    stays_down = primary_of(FRR_ADMIN_RESET)
+    assert stays_down is not None and stays_down.facts["bgp_reason"] == "admin_reset"
+    # A hold timer after the session came back is a new failure.
+    hold = ("2024/01/15 03:40:11 BGP: [HZN6M-XRM1G] %NOTIFICATION: sent to neighbor 169.254.21.1 4/0 (Hold Timer "
+            "Expired) 0 bytes\n")
+    again = primary_of(FRR_ADMIN_RESET + up + hold)
+    assert again is not None and again.facts["bgp_reason"] == "hold_timer_expired"
