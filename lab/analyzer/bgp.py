@@ -115,22 +115,22 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(rx, re.I), reason)
     for rx, reason in (
         (r"bad peer AS|peer in wrong AS|wrong AS|AS unacceptable|bad OPEN, remote AS|remote AS is \d+|"
-         r"peer as mismatch|unexpected peer ASN|BADOPEN", "bad_peer_as"),
+         r"peer as mismatch|unexpected peer ASN|BADOPEN|bad-peer-as", "bad_peer_as"),
         (r"Bad BGP Identifier|BGPID invalid|wrong router identifier|Unacceptable Hold ?time|Unsupported Capability|"
          r"Unsupported Version|Unsupported Optional Parameter|Role Mismatch|Required capability missing|"
          r"No supported AFI/SAFI|Invalid OPEN message|OPEN Message Error|error in OPEN message|OpenFail|"
          r"Configured AFI/SAFIs do not overlap", "open_error"),
         (r"MD5 digest|TCP-AO|Authentication (?:failure|error)|Password config change", "tcp_auth"),
         (r"Send ?Hold ?Timer Expired|SendQ progress for 2 holdtimes|send-hold", "send_hold_timer_expired"),
-        (r"hold[ _-]?tim(?:er|e)[ _-]?expired|holdtime expired|event HoldTime|Hold_Timer_expired|HoldTimer expired|"
-         r"bgp_hold_timeout|hold-timer-expired|Hold Timer Expired Error", "hold_timer_expired"),
+        (r"(?<!idle-)hold[ _-]?tim(?:er|e)[ _-]?expired|holdtime expired|event HoldTime|Hold_Timer_expired|HoldTimer expired|"
+         r"bgp_hold_timeout|(?<!idle-)hold-timer-expired|Hold Timer Expired Error", "hold_timer_expired"),
         (r"peer de-?configured|peer unconfigured|Connection Rejected|not configured|unconfigured neighbor|"
          r"no group for|Neighbor deleted|connection from non-peer", "peer_not_configured"),
         (r"Maximum Number of Prefixes|max-prefix|prefix-limit|prefix count", "max_prefix"),
         (r"BFD", "bfd_down"),
         (r"Administrative Shutdown|Admin\. shutdown|administratively down|admin-down|admin(?:istratively)? shut",
          "admin_shutdown"),
-        (r"Administrative Reset|User reset|clear ip bgp|hard reset|AdminReset|BGP_Stop|reason: Stop\b|\(event Stop\)",
+        (r"Administrative Reset|User reset|clear ip bgp|hard[ -]reset|AdminReset|BGP_Stop|reason: Stop\b|\(event Stop\)",
          "admin_reset"),
         (r"Other Config(?:uration)? Change|config(?:uration)? change|(?:Router ID|Remote AS|Cluster ID|Capability) "
          r"changed|Local AS change|Confederation (?:identifier|peer) changed|Update source change|"
@@ -148,7 +148,7 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"Connection (?:open failed|timed out)|TCP_connection_open_failed|No route to host|"
          r"Network is unreachable|open failed|BGP_CONNECT_FAILED|Host is unreachable|ConnectRetry", "connect_failed"),
         (r"Peer closed the session|Connection (?:closed|reset)|reset by peer|remote end closed|read-failed|"
-         r"TCP_connection_closed|Connection lost|TransportError|BGP_IO_ERROR_CLOSE_SESSION|Socket Error|"
+         r"TCP_connection_closed|Connection lost|TransportError|BGP_IO_ERROR_CLOSE_SESSION|Socket Error|write-failed|"
          r"TCP_fatal_error", "peer_closed"),
         (r"NOTIFICATION|RecvNotify|notification-(?:received|sent)", "notification"),
     )

@@ -127,6 +127,25 @@ def test_daemon_wordings_give_the_reason_and_who_sent_it(line: str, reason: str,
     assert facts["direction"] == direction
 
 
+@pytest.mark.parametrize(
+    ("reason_text", "reason"),
+    [
+        # GoBGP pkg/server/fsm.go (fsmStateReason.String), commit b7d523b6b3e5339b6567478d475fa3cf378560f8
+        ("hold-timer-expired", "hold_timer_expired"),
+        ("bad-peer-as", "bad_peer_as"),
+        ("admin-down", "admin_shutdown"),
+        ("read-failed", "peer_closed"),
+        ("write-failed", "peer_closed"),
+        ("hard-reset", "admin_reset"),
+        ("idle-hold-timer-expired", None),
+    ],
+)
+def test_gobgp_peer_down_reasons(reason_text: str, reason: str | None) -> None:
+    line = (f'time="2024-04-24T17:22:11Z" level=info msg="Peer Down" Key=169.254.21.1 Reason={reason_text} '
+            "State=BGP_FSM_ESTABLISHED Topic=Peer")
+    assert bgp.reason_of(line) == reason
+
+
 def test_bad_open_asns_are_read_from_whichever_side_reports_them() -> None:
     # Sent: this side refused the peer's OPEN, whose AS is the data (0x0064 = 100).
     sent = bgp.read("*Jul 4 13:47:13.106: %BGP-3-NOTIFICATION: sent to neighbor 192.168.12.1 active 2/2 "
