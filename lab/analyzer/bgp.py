@@ -103,6 +103,7 @@ _CEASE_REASON = {1: "max_prefix", 2: "admin_shutdown", 3: "peer_not_configured",
 _SLASH = re.compile(r"(?i:NOTIFICATION)[^/]{0,80}?(?<![\w.:])(?P<code>[1-8])/(?P<sub>\d{1,3})\b")
 _JUNOS = re.compile(r"\bcode (?P<code>[1-8])\b(?: \([^)]*\))?(?: subcode (?P<sub>\d{1,3}))?")
 _GOBGP = re.compile(r"\bCode=(?P<code>[1-8])\b.*?\bSubcode=(?P<sub>\d{1,3})\b")
+_EXABGP = re.compile(r"notification (?:sent|received) \((?P<code>[1-8]),(?P<sub>\d{1,3})\)")
 _HEX = re.compile(r"notification code 0x0(?P<code>[1-8])(?P<sub>[0-9a-fA-F]{2})\b")
 # The data after the code: Cisco/FRR "2 bytes FDE8" (2/2: the AS number the OPEN carried); BIRD "Bad peer AS: 76118".
 _DATA_ASN = re.compile(r"\b[1-8]/2\b.*?\b(?:2|4) bytes (?P<hex>[0-9A-Fa-f]{4}(?: ?[0-9A-Fa-f]{4})?)\b")
@@ -179,7 +180,7 @@ def _int(text: str | None) -> int | None:
 
 def notification_of(text: str) -> tuple[int, int | None] | None:
     """The (code, subcode) of the NOTIFICATION a line reports, or None."""
-    for rx in (_SLASH, _JUNOS, _GOBGP):
+    for rx in (_SLASH, _JUNOS, _GOBGP, _EXABGP):
         m = rx.search(text)
         if m:
             return int(m.group("code")), _int(m.group("sub"))

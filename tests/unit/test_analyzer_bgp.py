@@ -91,6 +91,9 @@ def test_frr_adjchange_down_reasons(reason_text: str, reason: str) -> None:
          'Data="[]" Key=240.64.112.200 Subcode=0 Topic=Peer', (4, 0), "hold_timer_expired", "Hold Timer Expired"),
         ('{"caller":"bgp.go:408","error":"got BGP notification code 0x0400 (unknown code)",', (4, 0),
          "hold_timer_expired", "Hold Timer Expired"),
+        # ExaBGP reactor/peer/peer.py: "peer reset, message [notification sent (%d,%d)] error[<code> / <subcode>]"
+        ("14:02:11 | 4211   | reactor       | peer 169.254.21.1 ASN 64512   peer reset, message [notification sent "
+         "(4,0)] error[Hold timer expired / Unspecific]", (4, 0), "hold_timer_expired", "Hold Timer Expired"),
         # AWS's own BGP log wording
         ("AWS-side peer received a notification 6/2 (Cease/Administrative Shutdown) from neighbor 169.254.10.2",
          (6, 2), "admin_shutdown", "Cease / Administrative Shutdown"),
