@@ -1422,7 +1422,8 @@ def _transforms_all_refused(events: list[Event]) -> None:
     for (stream, serial), evs in refused.items():
         if len(evs) < 2:
             continue
-        later = [e for e in events if e.stream == stream and e.order > evs[0].order and e not in evs]
+        later = [e for e in events if e.stream == stream and e.order > evs[0].order and e not in evs
+                 and not _RESPONDING.search(e.text)]  # the state's first line may come later in a reversed paste
         if any(_serial_of(e.text) == serial or e.kind == "established" or e.category for e in later):
             continue
         _set(evs[-1], "phase1_proposal_mismatch", "weak")

@@ -319,11 +319,16 @@ class Scanner:
     def feed(self, block: str) -> None:
         """Scan a block of whole lines (no trailing newline needed)."""
         if block:
+            block = _plain_spaces(block)
             self._feed(block, block.encode("utf-8", "surrogatepass"))
 
     def feed_bytes(self, data: bytes) -> None:
         """Scan a block of whole lines read as bytes; invalid UTF-8 raises UnicodeDecodeError."""
         if data:
+            if not data.isascii():  # (isascii is far cheaper than a search per wide space)
+                for wide in _WIDE_SPACE_BYTES:
+                    if wide in data:
+                        data = data.replace(wide, b" ")
             self._feed(data.decode("utf-8"), data)
 
     def _feed(self, block: str, data: bytes) -> None:
@@ -704,6 +709,21 @@ def blocks_from_text(text: str, size: int = CHUNK) -> Iterator[str]:
             end = n if end < 0 else end
         yield text[start:end]
         start = end + 1
+
+
+# Lines copied from a web page often carry no-break spaces (&nbsp;) or, from CJK pages, ideographic spaces where the
+# daemon wrote plain ones: read them as plain spaces.
+_WIDE_SPACES = ("\u00a0", "\u202f", "\u3000")
+_WIDE_SPACE_BYTES = tuple(c.encode() for c in _WIDE_SPACES)
+
+
+def _plain_spaces(text: str) -> str:
+    if text.isascii():
+        return text
+    for wide in _WIDE_SPACES:
+        if wide in text:
+            text = text.replace(wide, " ")
+    return text
 
 
 @lru_cache(maxsize=8192)

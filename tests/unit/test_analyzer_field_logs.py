@@ -134,3 +134,14 @@ def test_an_ikev1_refusal_protected_by_a_hash_payload_is_about_phase_2() -> None
     clear = ("charon: 11[ENC] parsed INFORMATIONAL_V1 request 316473468 [ N(NO_PROP) ]\n"
              "charon: 11[IKE] received NO_PROPOSAL_CHOSEN error notify\n")
     assert analyze_text(clear).primary.category == "phase1_proposal_mismatch"
+
+
+def test_spaces_copied_from_a_web_page_read_as_plain_spaces() -> None:
+    # Blogs and forums turn some spaces into no-break spaces (&nbsp;), CJK pages into ideographic spaces.
+    from lab.analyzer import analyze_bytes
+
+    text = _log("libreswan-v1-android-psk-mismatch-malformed-payload")
+    for wide in ("\u00a0", "\u3000", "\u202f"):
+        pasted = text.replace(" ", wide, 12)
+        assert analyze_text(pasted).primary.category == "auth_failure"
+        assert analyze_bytes(pasted.encode()).primary.category == "auth_failure"
