@@ -12,6 +12,7 @@ The wordings come from the daemons' own message tables: FRR `bgpd/bgp_debug.c` (
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 # RFC 4271 section 4.5 error codes, RFC 9687 (8); subcodes of RFC 4271 6.1-6.3, RFC 4486 / RFC 9384 (Cease),
@@ -95,18 +96,21 @@ PRIORITY = (
 _CODE_REASON = {1: "message_error", 2: "open_error", 3: "update_error", 4: "hold_timer_expired", 5: "fsm_error",
                 7: "message_error", 8: "send_hold_timer_expired"}
 _CEASE_REASON = {1: "max_prefix", 2: "admin_shutdown", 3: "peer_not_configured", 4: "admin_reset",
-                 5: "peer_not_configured", 6: "config_change", 7: "collision", 8: "notification", 9: "admin_reset",
-                 10: "bfd_down"}
+                 5: "peer_not_configured", 6: "config_change", 7: "collision", 8: "notification", 10: "bfd_down"}
+# Cease 6/9 Hard Reset (RFC 8538 section 3) is not an operator's reset: it wraps the NOTIFICATION that would have
+# been sent without graceful restart, whose code and subcode are the first two octets of its data
+# ("6/9 (Cease/Hard Reset) 2 bytes 0601": Cease / Maximum Number of Prefixes Reached).
 
 # "4/0", "2/2" after NOTIFICATION (Cisco, FRR, Arista); "code 6 (Cease) subcode 5" (Junos); "Code=4 ... Subcode=0"
 # (GoBGP); "notification code 0x0400" (MetalLB: code and subcode in one hex word).
 _SLASH = re.compile(r"(?i:NOTIFICATION)[^/]{0,80}?(?<![\w.:])(?P<code>[1-8])/(?P<sub>\d{1,3})\b")
 _JUNOS = re.compile(r"\bcode (?P<code>[1-8])\b(?: \([^)]*\))?(?: subcode (?P<sub>\d{1,3}))?")
-_GOBGP = re.compile(r"\bCode=(?P<code>[1-8])\b.*?\bSubcode=(?P<sub>\d{1,3})\b")
+_GOBGP = re.compile(r"\bCode=(?P<code>[1-8])\b(?:[^\n]{0,200}?\bSubcode=(?P<sub>\d{1,3})\b)?")
 _EXABGP = re.compile(r"notification (?:sent|received) \((?P<code>[1-8]),(?P<sub>\d{1,3})\)")
+_HARD_RESET_DATA = re.compile(r"\b6/9\b[^\n]{0,200}?\b\d{1,4} bytes? (?P<code>0[1-8])(?P<sub>[0-9A-Fa-f]{2})")
 _HEX = re.compile(r"notification code 0x0(?P<code>[1-8])(?P<sub>[0-9a-fA-F]{2})\b")
 # The data after the code: Cisco/FRR "2 bytes FDE8" (2/2: the AS number the OPEN carried); BIRD "Bad peer AS: 76118".
-_DATA_ASN = re.compile(r"\b[1-8]/2\b.*?\b(?:2|4) bytes (?P<hex>[0-9A-Fa-f]{4}(?: ?[0-9A-Fa-f]{4})?)\b")
+_DATA_ASN = re.compile(r"\b[1-8]/2\b[^\n]{0,200}?\b(?:2|4) bytes (?P<hex>[0-9A-Fa-f]{4}(?: ?[0-9A-Fa-f]{4})?)\b")
 _DEC_ASN = re.compile(r"(?i)bad peer AS(?: number)?:? (?P<asn>\d+)|peer sent wrong AS (?P<asn2>\d+)|from AS (?P<asn3>\d+) found")
 # An OPEN's AS in a Cisco MSGDUMP: marker, length, type 01, version 04, then the 2-octet AS.
 _OPEN_DUMP = re.compile(r"FFFF FFFF\s+(?:[0-9A-F]{4}\s+){0,3}?[0-9A-F]{4}\s+01(?P<ver>04)\s+(?P<as>[0-9A-F]{4})\b")
@@ -121,7 +125,7 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"Unsupported Version|Unsupported Optional Parameter|Role Mismatch|Required capability missing|"
          r"No supported AFI/SAFI|Invalid OPEN message|OPEN Message Error|error in OPEN message|OpenFail|"
          r"Configured AFI/SAFIs do not overlap", "open_error"),
-        (r"MD5 digest|TCP-AO|Authentication (?:failure|error)|Password config change", "tcp_auth"),
+        (r"MD5 digest|TCP-AO|Authentication (?:failure|error)", "tcp_auth"),
         (r"Send ?Hold ?Timer Expired|SendQ progress for 2 holdtimes|send-hold", "send_hold_timer_expired"),
         (r"(?<!idle-)hold[ _-]?tim(?:er|e)[ _-]?expired|holdtime expired|event HoldTime|Hold_Timer_expired|HoldTimer expired|"
          r"bgp_hold_timeout|(?<!idle-)hold-timer-expired|Hold Timer Expired Error", "hold_timer_expired"),
@@ -131,11 +135,11 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"BFD", "bfd_down"),
         (r"Administrative Shutdown|Admin\. shutdown|administratively down|admin-down|admin(?:istratively)? shut",
          "admin_shutdown"),
-        (r"Administrative Reset|User reset|clear ip bgp|hard[ -]reset|AdminReset|BGP_Stop|reason: Stop\b|\(event Stop\)",
+        (r"Administrative Reset|User reset|clear ip bgp|AdminReset|BGP_Stop|reason: Stop\b|\(event Stop\)",
          "admin_reset"),
         (r"Other Config(?:uration)? Change|config(?:uration)? change|(?:Router ID|Remote AS|Cluster ID|Capability) "
          r"changed|Local AS change|Confederation (?:identifier|peer) changed|Update source change|"
-         r"Address family activated|Peer-group (?:add|delete) member|Suppress Fib", "config_change"),
+         r"Address family activated|Peer-group (?:add|delete) member|Suppress Fib|Password config change", "config_change"),
         (r"Connection Collision|\bcollision\b", "collision"),
         (r"Interface (?:down|flap)|Link down|Neighbor address lost|No path to specified Neighbor|"
          r"Waiting for peer address|Neighbor lost|Interface: \S+ does not have", "interface_down"),
@@ -151,14 +155,15 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"Peer closed the session|Connection (?:closed|reset)|reset by peer|remote end closed|read-failed|"
          r"TCP_connection_closed|Connection lost|TransportError|BGP_IO_ERROR_CLOSE_SESSION|Socket Error|write-failed|"
          r"TCP_fatal_error", "peer_closed"),
-        (r"NOTIFICATION|RecvNotify|notification-(?:received|sent)", "notification"),
+        # GoBGP's "hard-reset" (RFC 8538): a NOTIFICATION whose inner error the line does not give.
+        (r"NOTIFICATION|RecvNotify|notification-(?:received|sent)|hard[ -]reset", "notification"),
     )
 )
 # A state change that leaves OpenSent because the peer closed the connection (OpenBGPD, Junos, FRR): the peer
 # dropped the session right after this side's OPEN.
 _OPENSENT_CLOSED = re.compile(
-    r"(?i)OpenSent ?(?:->| to ) ?(?:Active|Idle|Connect)\b.*\b(?:Connection closed|TransportError|"
-    r"TCP_connection_closed|reset by peer)|Connection closed.*\bin OpenSent"
+    r"(?i)OpenSent ?(?:->| to ) ?(?:Active|Idle|Connect)\b[^\n]{0,200}?\b(?:Connection closed|TransportError|"
+    r"TCP_connection_closed|reset by peer)|Connection closed[^\n]{0,200}?\bin OpenSent"
 )
 _DIRECTION = re.compile(
     r"(?i)\b(?P<sent>sent to|sent notification|notification sent|notification send|Sending NOTIFICATION|"
@@ -197,7 +202,16 @@ def meaning(code: int, subcode: int | None) -> str:
     return f"{name} / {sub}" if sub else name
 
 
-def _reason_of_code(code: int, subcode: int | None) -> str:
+def hard_reset_inner(text: str) -> tuple[int, int] | None:
+    """The (code, subcode) a Cease 6/9 Hard Reset carries in its data (RFC 8538 section 3), or None."""
+    m = _HARD_RESET_DATA.search(text)
+    return (int(m.group("code"), 16), int(m.group("sub"), 16)) if m else None
+
+
+def _reason_of_code(code: int, subcode: int | None, text: str = "") -> str:
+    if (code, subcode) == (6, 9):
+        inner = hard_reset_inner(text)
+        return _reason_of_code(*inner) if inner and inner != (6, 9) else "notification"
     if code == 2:
         return "bad_peer_as" if subcode == 2 else "open_error"
     if code == 6:
@@ -211,7 +225,7 @@ def reason_of(text: str) -> str | None:
         return "peer_closed_after_open"
     note = notification_of(text)
     if note is not None:
-        return _reason_of_code(*note)
+        return _reason_of_code(*note, text)
     for rx, reason in _WORDS:
         if rx.search(text):
             state = _STATE.search(text)
@@ -230,6 +244,12 @@ def _asn_hex(raw: str) -> int | None:
 
 
 def read(text: str) -> dict[str, Any]:
+    """See `_read` (a copy: one line is read again for each finding it is part of)."""
+    return dict(_read(text))
+
+
+@lru_cache(maxsize=2048)
+def _read(text: str) -> dict[str, Any]:
     """The facts of one BGP line: `bgp_reason`, `bgp_notification` ("2/2"), `bgp_error` (its RFC name),
     `direction` (who sent the NOTIFICATION), `bgp_state` ("Established -> Idle") and the AS numbers a bad OPEN
     carries, from the logging side's view (`peer_open_asn`: the AS the neighbor's OPEN announced; `own_open_asn`:
@@ -245,6 +265,9 @@ def read(text: str) -> dict[str, Any]:
         code, sub = note
         facts["bgp_notification"] = f"{code}/{sub}" if sub is not None else str(code)
         facts["bgp_error"] = meaning(code, sub)
+        inner = hard_reset_inner(text) if (code, sub) == (6, 9) else None
+        if inner:
+            facts["bgp_error"] += f" ({meaning(*inner)})"
     direction = None
     bird = _BIRD.search(text)
     if bird:

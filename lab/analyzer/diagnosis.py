@@ -26,7 +26,7 @@ from lab import DATA_DIR
 from lab.analyzer import bgp
 from lab.analyzer import formats as fmts
 from lab.analyzer.model import CATEGORIES, Finding, Primary
-from lab.analyzer.protocol import NOTIFY_MEANING, Event, facts_of, version_of
+from lab.analyzer.protocol import NOTIFY_MEANING, Event, facts_of, same_bgp_peer, version_of
 from lab.analyzer.scan import shown
 from lab.errors import DataError
 from lab.i18n import D, M, Mn, Msg, Seq
@@ -219,9 +219,8 @@ def diagnose(events: list[Event]) -> Primary | None:
         for ev in events:
             if ev.category and ev.weight == "weak":
                 cats.setdefault(ev.category, []).append(ev)
-        bgp_up = [e.order for e in events if e.kind == "bgp_up"]
-        if "bgp_down" in cats and bgp_up and max(bgp_up) > cats["bgp_down"][-1].order:
-            del cats["bgp_down"]  # reset on purpose and back up: nothing to fix
+        if "bgp_down" in cats and all(_bgp_recovered(e, events) for e in cats["bgp_down"]):
+            del cats["bgp_down"]  # reset on purpose (or not connected yet) and back up: nothing to fix
         up = [e.order for e in events if e.kind == "established"]
         for cat in [c for c in cats if c != "bgp_down"]:
             if up and max(up) > cats[cat][-1].order:
@@ -542,14 +541,32 @@ def _bgp_reason_text(reason: str, facts: dict[str, Any], line: int) -> list[Msg]
         return [M("Line {line}: the neighbor closed or reset the TCP connection without a NOTIFICATION: it "
                   "restarted or dropped the session, or the path broke (tunnel down, a firewall or NAT dropping "
                   "the connection).", line=line)]
+    if reason == "collision":
+        return [M("Line {line}: both sides opened a BGP connection at once and the protocol closed one of the two "
+                  "(Cease 6/7, connection collision resolution): normal while a session starts, nothing to fix unless "
+                  "it repeats and the session never stays up.", line=line)]
     if reason in bgp.ON_PURPOSE:
         return [M("Line {line}: the session was reset or shut down on purpose ({error}) and does not come back up in "
                   "this log: check that the neighbor was enabled again and that the configuration change is "
                   "complete on both sides.", line=line, error=error or facts.get("bgp_reason", ""))]
     if reason == "max_prefix":
+        # AWS quotas (facts sheet): a VPN connection accepts at most 100 routes from the customer gateway and
+        # advertises up to 1,000 to it; neither can be increased.
+        if sent:
+            return [M("Line {line}: this side's maximum-prefix limit for the neighbor was exceeded by the routes the "
+                      "neighbor advertised, so this side closed the session ({error}). AWS advertises up to 1,000 "
+                      "routes to a customer gateway: raise this neighbor's maximum-prefix limit on the customer "
+                      "gateway above the number of routes AWS sends, or filter what it accepts.", line=line,
+                      error=error)]
+        if received:
+            return [M("Line {line}: the neighbor's maximum-prefix limit was exceeded by the routes this side "
+                      "advertised, so the neighbor closed the session ({error}). AWS accepts at most 100 routes per "
+                      "VPN connection from the customer gateway (a limit that cannot be raised): advertise fewer "
+                      "(summarise) from the customer gateway.", line=line, error=error)]
         return [M("Line {line}: more prefixes arrived than the configured maximum, so the session was closed "
-                  "({error}). AWS accepts at most 100 routes per VPN connection from the customer gateway: "
-                  "advertise fewer (summarise) or raise the limit where it was set.", line=line, error=error)]
+                  "({error}). AWS accepts at most 100 routes per VPN connection from the customer gateway, and "
+                  "advertises up to 1,000 to it: if AWS closed it, advertise fewer (summarise); if the customer "
+                  "gateway closed it, raise its maximum-prefix limit for the AWS neighbor.", line=line, error=error)]
     if reason in ("interface_down", "bfd_down"):
         return [M("Line {line}: the interface, the path or BFD toward the neighbor went down first: look at the "
                   "tunnel interface and IPsec before BGP.", line=line)]
@@ -560,12 +577,25 @@ def _bgp_reason_text(reason: str, facts: dict[str, Any], line: int) -> list[Msg]
     return [M("Line {line}: a NOTIFICATION closed the session; the line does not say which error.", line=line)]
 
 
+def _bgp_recovered(ev: Event, events: list[Event]) -> bool:
+    """Whether the same neighbor's session came up after this BGP down line."""
+    return any(e.kind == "bgp_up" and e.order > ev.order and same_bgp_peer(e, ev) for e in events)
+
+
 def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> Primary:
-    """The BGP session is down: which reason the lines give (see `lab.analyzer.bgp`) and what to check."""
-    read = [(ev, facts_of(ev)) for ev in sorted({id(e): e for e in evs + chain if e.kind == "bgp_down"}.values(),
-                                                key=lambda e: (e.weight != "decisive", e.order))]
+    """The BGP session is down: which reason the lines give (see `lab.analyzer.bgp`) and what to check. A down the
+    same neighbor recovered from is left out (a connection refused while the neighbor starts, the other tunnel's
+    reset), unless every down recovered: then the session flaps and the downs are why. The reason comes from the
+    decisive lines first, the weak ones only when no line is decisive."""
+    every = sorted({id(e): e for e in evs + chain if e.kind == "bgp_down"}.values(), key=lambda e: e.order)
+    standing = [e for e in every if not _bgp_recovered(e, events)]
+    pool = standing or every
+    firm = [e for e in pool if e.weight == "decisive"] or pool
+    read = [(ev, facts_of(ev)) for ev in firm]
     reason = bgp.best([f.get("bgp_reason", "") for _, f in read])
-    downs = sorted((e for e, _ in read), key=lambda e: e.order)
+    # The neighbor whose down names the reason (else the first one's): its downs are counted, its Up says it flaps.
+    named = next((e for e, f in read if f.get("bgp_reason") == reason), firm[0]) if reason else firm[0]
+    downs = [e for e in pool if same_bgp_peer(e, named)]
     reasoning: list[Msg] = [
         M("Line {line}: the BGP session went down ({count}×).", line=downs[0].line, count=len(downs)),
     ]
@@ -581,7 +611,7 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
     reasoning.append(M("No IKE or IPsec failure was seen, so the tunnel itself is likely up: look at BGP (ASN, "
                        "neighbor addresses on the inside CIDR, hold timer, TCP 179 through the customer gateway's "
                        "firewall)."))
-    ups = [e for e in events if e.kind == "bgp_up" and e.order > downs[0].order]
+    ups = [e for e in events if e.kind == "bgp_up" and e.order > named.order and same_bgp_peer(e, named)]
     if ups:
         reasoning.append(M("The session came up again at line {line}: it flaps, and the reason above is why it went "
                            "down.", line=ups[-1].line))

@@ -207,7 +207,8 @@ def _keywords(p: _PatternSchema) -> tuple[str, ...]:
 
 def unguarded_starts(regex: str) -> list[str]:
     """The alternatives of `regex` that start with a repeat of a character class (`\\S+ SA expired`,
-    `[0-9.]{7,} bad OPEN`) with nothing before it that pins where a match may start. A search tries such a
+    `[0-9.]{7,} bad OPEN`), or with one character of a class and then such a repeat (`[A-Za-z][\\w.-]*:`), with
+    nothing before it that pins where a match may start. A search tries such a
     repeat at every position of a long run of those characters, each time to the run's end: a line of 20,000
     such characters took a second per pattern, 100,000 half a minute. A lookbehind in front (`(?<!\\S)\\S+`)
     lets only the run's first character start a match (the same leftmost match). An empty list when `regex`
@@ -232,6 +233,14 @@ def unguarded_starts(regex: str) -> list[str]:
             body = list(arg[2])
             if body and body[0][0] in (c.IN, c.ANY, c.NOT_LITERAL, c.CATEGORY):
                 found.append(path.strip() or "the pattern")
+        elif op in (c.IN, c.ANY, c.NOT_LITERAL, c.CATEGORY) and len(items) > 1:
+            # One character of a class, then an unbounded repeat (`[A-Za-z][\w.-]*`): the same search from every
+            # position of a run.
+            nop, narg = items[1]
+            if nop in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and narg[1] > 16:
+                body = list(narg[2])
+                if body and body[0][0] in (c.IN, c.ANY, c.NOT_LITERAL, c.CATEGORY):
+                    found.append(path.strip() or "the pattern")
 
     try:
         first(list(_parser.parse(regex)), "")

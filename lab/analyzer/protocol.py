@@ -707,10 +707,16 @@ KIND_CATEGORY = {
 }
 
 
-_BGP_ADMIN = re.compile(
-    r"(?i)administrative (?:reset|shutdown)|user reset|admin(?:istratively)? (?:reset|shut ?down)|clear ip bgp"
-    r"|peer de-?configured|\b6/[234]\b"
-)
+def bgp_peer(ev: Event) -> str:
+    """The BGP neighbor a line names ("" when it names none)."""
+    return str(ev.values.get("peer") or "")
+
+
+def same_bgp_peer(a: Event, b: Event) -> bool:
+    """Whether two BGP lines may be about the same neighbor: the same address, or one of them names none (an AWS
+    VPN has two neighbors, one per tunnel: one's reset or recovery says nothing about the other)."""
+    pa, pb = bgp_peer(a), bgp_peer(b)
+    return not pa or not pb or pa == pb
 
 
 @dataclass
@@ -748,7 +754,9 @@ class _State:
     rekey_unanswered: bool = False  # a rekey request was sent again and the peer has not answered since
     v1_encrypted: bool = False  # IKEv1 Main Mode reached its third messages: from now on they are encrypted
     refused: dict[int, list[Event]] = field(default_factory=dict)  # the peer's phase 1 refusals by pluto state serial
-    bgp_on_purpose: bool = False  # the BGP session was last reset or shut down on purpose (Cease 6/2, 6/4, 6/6)
+    # The BGP neighbors whose session was last reset or shut down on purpose (Cease 6/2, 6/4, 6/6; "" for a line that
+    # names no neighbor).
+    bgp_on_purpose: set[str] = field(default_factory=set)
 
 
 INFO_EXCHANGES = {"INFORMATIONAL", "INFORMATIONAL_V1"}
@@ -1335,7 +1343,10 @@ def classify(events: list[Event]) -> None:
             st.redirected = False
             _set(ev, None)
         elif kind == "bgp_up":
-            st.bgp_on_purpose = False
+            if bgp_peer(ev):
+                st.bgp_on_purpose -= {bgp_peer(ev), ""}
+            else:
+                st.bgp_on_purpose.clear()
             _set(ev, "bgp_down", "context")
         elif kind == "bgp_down":
             reason = bgp.reason_of(ev.text)
@@ -1345,13 +1356,16 @@ def classify(events: list[Event]) -> None:
             # or the TCP connection did not come up yet (a daemon retries while its peer starts): a cause only if
             # the session stays down. The lines that follow such a reset without a reason of their own (FRR's
             # "[FSM] Receive_NOTIFICATION_message", "Down BGP Notification received") are the same reset.
-            on_purpose = bool(_BGP_ADMIN.search(ev.text)) or reason in bgp.ON_PURPOSE
+            # Per neighbor: an AWS VPN has two, and one's reset does not explain the other's outage.
+            peer = bgp_peer(ev)
+            on_purpose = reason in bgp.ON_PURPOSE
             if on_purpose:
-                st.bgp_on_purpose = True
+                st.bgp_on_purpose.add(peer)
             elif reason not in (None, "notification", "peer_closed") and reason not in bgp.CONNECTING:
-                st.bgp_on_purpose = False
+                st.bgp_on_purpose.discard(peer)
+            reset_before = bool(st.bgp_on_purpose) if not peer else bool({peer, ""} & st.bgp_on_purpose)
             weak = on_purpose or reason in bgp.CONNECTING or (
-                st.bgp_on_purpose and reason in (None, "notification", "peer_closed")
+                reset_before and reason in (None, "notification", "peer_closed")
             )
             _set(ev, "bgp_down", "weak" if weak else "decisive")
         elif kind == "nat_or_fragments":

@@ -17,11 +17,13 @@ notifications) with the names of bgpd.h, and session.c ("peer sent wrong AS", "c
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
 
 from lab.analyzer import analyze_text, bgp
+from lab.analyzer.patterns import load_patterns
 from lab.i18n import render
 
 DEV = Path(__file__).resolve().parents[2] / "datasets" / "real-logs" / "dev"
@@ -57,7 +59,7 @@ FRR_DOWN = "2024/01/15 03:12:40 BGP: [RZMGQ-A03CG] %ADJCHANGE: neighbor 169.254.
         ("Cease: peer de-configured", "peer_not_configured"),
         ("Cease: connection rejected", "peer_not_configured"),
         ("Cease: other config change", "config_change"),
-        ("Password config change", "tcp_auth"),
+        ("Password config change", "config_change"),
         ("Socket Error", "peer_closed"),
         ("No path to specified Neighbor", "interface_down"),
     ],
@@ -139,7 +141,7 @@ def test_daemon_wordings_give_the_reason_and_who_sent_it(line: str, reason: str,
         ("admin-down", "admin_shutdown"),
         ("read-failed", "peer_closed"),
         ("write-failed", "peer_closed"),
-        ("hard-reset", "admin_reset"),
+        ("hard-reset", "notification"),
         ("idle-hold-timer-expired", None),
     ],
 )
@@ -357,3 +359,199 @@ def test_frr_lines_that_follow_an_admin_reset_are_the_same_reset() -> None:
             "Expired) 0 bytes\n")
     again = primary_of(FRR_ADMIN_RESET + up + hold)
     assert again is not None and again.facts["bgp_reason"] == "hold_timer_expired"
+
+
+# ---- review regressions: two neighbors, start-up noise, who sent the NOTIFICATION, long lines ---------------------
+
+# FRR's %NOTIFICATION / %ADJCHANGE (bgp_debug.c, bgp_fsm.c at the commit above) for AWS's two tunnels' neighbors.
+TWO_TUNNELS_RESET = """\
+2024/01/15 03:20:11 BGP: [HZN6M-XRM1G] %NOTIFICATION: received from neighbor 169.254.21.1 6/4 (Cease/Administrative Reset) 0 bytes
+2024/01/15 03:20:11 BGP: [RZMGQ-A03CG] %ADJCHANGE: neighbor 169.254.21.1(Unknown) in vrf default Down BGP Notification received
+2024/01/15 03:20:12 BGP: [RZMGQ-A03CG] %ADJCHANGE: neighbor 169.254.22.5(Unknown) in vrf default Down BGP Notification received
+2024/01/15 03:20:20 BGP: [N9HHH-F8H1M] %ADJCHANGE: neighbor 169.254.21.1(Unknown) in vrf default Up
+"""
+
+
+def test_one_neighbors_reset_does_not_hide_the_other_neighbors_outage() -> None:
+    for text in (TWO_TUNNELS_RESET, reversed_lines(TWO_TUNNELS_RESET)):
+        primary = primary_of(text)
+        assert primary is not None and primary.category == "bgp_down"
+        assert primary.facts["peer"] == "169.254.22.5"
+        # The first tunnel's Up is not the second tunnel coming back.
+        assert not any("came up again" in line for line in primary.reasoning_in("en"))
+    # The second neighbor back up too: its own (unexplained) NOTIFICATION still happened, and it came back.
+    up2 = "2024/01/15 03:20:25 BGP: [N9HHH-F8H1M] %ADJCHANGE: neighbor 169.254.22.5(Unknown) in vrf default Up\n"
+    for text, up_line in ((TWO_TUNNELS_RESET + up2, 5), (reversed_lines(TWO_TUNNELS_RESET + up2), 1)):
+        primary = primary_of(text)
+        assert primary is not None and primary.facts["peer"] == "169.254.22.5"
+        assert any(f"came up again at line {up_line}:" in line for line in primary.reasoning_in("en"))
+    # Only the reset neighbor's lines, and it came back: nothing to fix.
+    only_first = "".join(line for line in TWO_TUNNELS_RESET.splitlines(keepends=True) if "169.254.22.5" not in line)
+    assert primary_of(only_first) is None and primary_of(reversed_lines(only_first)) is None
+
+
+# bgp_fsm.c "%s [Event] Connect failed %d(%s)" while the neighbor starts, then the session's real end.
+STARTUP_THEN_HOLD = """\
+2024/01/15 03:10:02 BGP: [ZWCSR-M7FG9] 169.254.21.1 [Event] Connect failed 111(Connection refused) for connection outgoing
+2024/01/15 03:10:07 BGP: [ZWCSR-M7FG9] 169.254.21.1 [Event] Connect failed 111(Connection refused) for connection outgoing
+2024/01/15 03:10:40 BGP: [N9HHH-F8H1M] %ADJCHANGE: neighbor 169.254.21.1(Unknown) in vrf default Up
+2024/01/15 03:40:11 BGP: [HZN6M-XRM1G] %NOTIFICATION: sent to neighbor 169.254.21.1 4/0 (Hold Timer Expired) 0 bytes
+2024/01/15 03:40:11 BGP: [RZMGQ-A03CG] %ADJCHANGE: neighbor 169.254.21.1(Unknown) in vrf default Down BGP Notification send
+"""
+
+
+def test_a_start_up_connection_refused_is_not_chosen_over_a_later_real_down() -> None:
+    for text, first in ((STARTUP_THEN_HOLD, 4), (reversed_lines(STARTUP_THEN_HOLD), 2)):
+        primary = primary_of(text)
+        assert primary is not None and primary.facts["bgp_reason"] == "hold_timer_expired"
+        reasoning = primary.reasoning_in("en")
+        assert not any("never came up" in line for line in reasoning)
+        assert not any("came up again" in line for line in reasoning)
+        # The two refused connects before the session came up are not downs of it.
+        assert "went down (2×)" in reasoning[0] and reasoning[0].startswith(f"Line {first}:")
+
+
+def test_weak_reasons_are_read_only_when_no_line_is_decisive() -> None:
+    # BIRD: refused while starting (weak), then the neighbor's hold timer (decisive), session stays down.
+    text = BIRD_REFUSED + "2024-05-02 08:36:40.002 <RMT> aws_t1: Received: Hold timer expired\n"
+    for t in (text, reversed_lines(text)):
+        primary = primary_of(t)
+        assert primary is not None and primary.facts["bgp_reason"] == "hold_timer_expired"
+
+
+def test_frr_password_config_change_is_an_operators_change() -> None:
+    line = ("2024/01/15 03:40:11 BGP: [RZMGQ-A03CG] %ADJCHANGE: neighbor 169.254.21.1(Unknown) in vrf default Down "
+            "Password config change\n")
+    assert bgp.reason_of(line) == "config_change"
+    up = "2024/01/15 03:40:15 BGP: [N9HHH-F8H1M] %ADJCHANGE: neighbor 169.254.21.1(Unknown) in vrf default Up\n"
+    assert primary_of(line + up) is None
+    # Changed and not back: a cause, and the reasoning says it was on purpose.
+    earlier_up = up.replace("03:40:15", "03:30:15")
+    for text in (earlier_up + line, line + earlier_up):
+        primary = primary_of(text)
+        assert primary is not None and primary.facts["bgp_reason"] == "config_change"
+        assert any("on purpose" in r for r in primary.reasoning_in("en"))
+
+
+@pytest.mark.parametrize(
+    ("line", "reason", "error"),
+    [
+        # RFC 8538 section 3: the data of a Hard Reset is the code and subcode of the NOTIFICATION it wraps.
+        ("2024/01/15 03:40:11 BGP: [HZN6M-XRM1G] %NOTIFICATION: received from neighbor 169.254.21.1 6/9 "
+         "(Cease/Hard Reset) 2 bytes 0601", "max_prefix",
+         "Cease / Hard Reset (Cease / Maximum Number of Prefixes Reached)"),
+        ("2024/01/15 03:40:11 BGP: [HZN6M-XRM1G] %NOTIFICATION: sent to neighbor 169.254.21.1 6/9 "
+         "(Cease/Hard Reset) 2 bytes 0400", "hold_timer_expired", "Cease / Hard Reset (Hold Timer Expired)"),
+        ("2024/01/15 03:40:11 BGP: [HZN6M-XRM1G] %NOTIFICATION: received from neighbor 169.254.21.1 6/9 "
+         "(Cease/Hard Reset) 0 bytes", "notification", "Cease / Hard Reset"),
+    ],
+)
+def test_cease_hard_reset_is_read_from_the_notification_it_wraps(line: str, reason: str, error: str) -> None:
+    facts = bgp.read(line)
+    assert facts["bgp_reason"] == reason and facts["bgp_error"] == error
+    assert reason not in bgp.ON_PURPOSE
+    primary = primary_of(line + "\n")
+    assert primary is not None and primary.facts["bgp_reason"] == reason
+
+
+def test_gobgp_hard_reset_is_a_notification_not_an_operators_reset() -> None:
+    line = ('time="2024-04-24T17:22:11Z" level=info msg="Peer Down" Key=169.254.21.1 Reason=hard-reset '
+            "State=BGP_FSM_ESTABLISHED Topic=Peer\n")
+    assert bgp.reason_of(line) == "notification"
+    primary = primary_of(line)
+    assert primary is not None and primary.category == "bgp_down"
+
+
+def test_gobgp_code_without_subcode_is_read() -> None:
+    line = ('2024-04-24T17:37:12.600Z time="2024-04-24T17:37:12Z" level=warning msg="received notification" Code=4 '
+            'Data="[]" Key=240.64.112.200 Topic=Peer')
+    assert bgp.notification_of(line) == (4, None)
+    assert bgp.read(line)["bgp_reason"] == "hold_timer_expired"
+    assert bgp.read(line)["bgp_notification"] == "4"
+
+
+MAX_PREFIX = ("2024/01/15 03:40:11 BGP: [HZN6M-XRM1G] %NOTIFICATION: {dir} neighbor 169.254.21.1 6/1 "
+              "(Cease/Maximum Number of Prefixes Reached) 7 bytes 00010100000064\n")
+
+
+def test_max_prefix_advice_depends_on_who_sent_the_notification() -> None:
+    sent = primary_of(MAX_PREFIX.format(dir="sent to"))
+    assert sent is not None and sent.facts["bgp_reason"] == "max_prefix" and sent.facts["direction"] == "sent"
+    text = " ".join(sent.reasoning_in("en"))
+    assert "this side's maximum-prefix limit" in text and "1,000" in text and "100 routes" not in text
+    received = primary_of(MAX_PREFIX.format(dir="received from"))
+    assert received is not None and received.facts["direction"] == "received"
+    text = " ".join(received.reasoning_in("en"))
+    assert "the neighbor's maximum-prefix limit" in text and "100 routes" in text and "1,000" not in text
+    assert any("100" in line and "maximum-prefix" in line for line in received.reasoning_in("ko"))
+
+
+def test_a_connection_collision_is_not_called_a_reset_on_purpose() -> None:
+    line = ("2024/01/15 03:40:11 BGP: [HZN6M-XRM1G] %NOTIFICATION: sent to neighbor 169.254.21.1 6/7 "
+            "(Cease/Connection Collision Resolution) 0 bytes\n")
+    primary = primary_of(line)
+    assert primary is not None and primary.facts["bgp_reason"] == "collision"
+    text = " ".join(primary.reasoning_in("en"))
+    assert "on purpose" not in text and "enabled again" not in text
+    assert "closed one of the two" in text and "nothing to fix unless it repeats" in text
+
+
+def test_peer_deconfigured_is_a_mismatch_not_a_reset_on_purpose() -> None:
+    # Cease 6/3 followed by the daemon's own Down line (no reason of its own): not hidden as an operator's reset.
+    text = """\
+2024/01/15 03:40:11 BGP: [HZN6M-XRM1G] %NOTIFICATION: received from neighbor 169.254.21.1 6/3 (Cease/Peer Unconfigured) 0 bytes
+2024/01/15 03:40:11 BGP: [RZMGQ-A03CG] %ADJCHANGE: neighbor 169.254.21.1(Unknown) in vrf default Down BGP Notification received
+"""
+    for t in (text, reversed_lines(text)):
+        result = analyze_text(t)
+        assert result.primary is not None and result.primary.facts["bgp_reason"] == "peer_not_configured"
+        assert all(f.facts.get("bgp_reason") != "admin_reset" for f in result.findings)
+
+
+def test_bgp_korean_texts_use_the_projects_terms() -> None:
+    text = "Oct  3 10:11:12 vyos bgpd[1021]: 169.254.44.1 bad OPEN, remote AS is 64512, expected 65000\n"
+    korean = primary_of(text).reasoning_in("ko")
+    assert any("AS 번호는 64512이지만" in line for line in korean)
+    hold = primary_of((DEV / "frr-hold-timer-received-sendq-stuck.log").read_text())
+    assert hold is not None
+    korean = " ".join(hold.reasoning_in("ko")) + render(hold.summary, "ko")
+    assert "keepalive" in korean and "킵얼라이브" not in korean
+
+
+def _seconds(fn, text: str) -> float:
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        fn(text)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+N = 40_000
+ORDINARY = ("neighbor 169.254.21.1 Down Hold Timer Expired Connection lost OpenSent " * (N // 70 + 1))[:N]
+
+
+def _bird_connection(text: str) -> object:
+    rx = next(p.regex for p in load_patterns() if p.id == "bird-bgp-connection")
+    return rx.search(text)
+
+
+@pytest.mark.parametrize(("reader", "hostile"), [
+    (_bird_connection, ("a." * N)[:N - 20] + " Connection lost (x)"),
+    (bgp.read, ("Code=1 " * N)[:N]),
+    (bgp.read, ("bad peer AS 1/2 " * N)[:N]),
+    (bgp.read, ("OpenSent -> Idle " * N)[:N]),
+    (bgp.read, ("Connection closed " * N)[:N]),
+], ids=["bird-connection-dots", "gobgp-code", "data-asn", "opensent-closed", "connection-closed"])
+def test_a_hostile_long_line_costs_what_ordinary_text_costs(reader, hostile: str) -> None:
+    assert len(hostile) == N
+    bgp._read.cache_clear()
+    slow = _seconds(lambda t: (bgp._read.cache_clear(), reader(t)), hostile)
+    plain = _seconds(lambda t: (bgp._read.cache_clear(), reader(t)), ORDINARY)
+    # Linear: about the same (the quadratic searches took seconds here, over 100x as long).
+    assert slow <= 20 * plain + 0.05, (slow, plain)
+
+
+def test_the_bird_pattern_still_reads_a_dotted_protocol_name() -> None:
+    assert _bird_connection("Oct  3 10:11:12 cgw bird: aws.t1: Connection lost (Connection refused)")
+    assert not _bird_connection("x" + ".a" * 50 + " Connection lost")
