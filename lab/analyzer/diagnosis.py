@@ -181,6 +181,12 @@ def _version_reading(ev: Event) -> Msg | None:
     return None
 
 
+# The advice when this side's first phase 1 reply is never followed up (see protocol._first_replies_unanswered).
+_ONE_WAY = M("This side's first reply means it accepted the peer's proposal, so no configuration error is in play yet: "
+             "its replies do not reach the peer, or the peer's next messages do not reach this side. Check firewalls, "
+             "security groups and NAT on the path for UDP 500 and 4500 in both directions.")
+
+
 def _is_collision(ev: Event) -> bool:
     return ev.kind == "rekey_collision" or NOTIFY_MEANING.get(ev.notify or "") == "rekey_collision"
 
@@ -202,8 +208,7 @@ def _collision_resolved(events: list[Event], rekey: list[Event]) -> bool:
     protocol working, not a fault."""
     if not rekey or not all(_is_collision(e) for e in rekey if e.weight == "decisive"):
         return False
-    collisions = [e for e in rekey if _is_collision(e)]
-    if not collisions or len(collisions) > RESOLVED_COLLISIONS:
+    if not 0 < sum(_is_collision(e) for e in rekey) <= RESOLVED_COLLISIONS:
         return False
     last = max(e.order for e in rekey)
     return any(e.kind == "established" and e.order > last for e in events)
@@ -372,17 +377,13 @@ def diagnose(events: list[Event]) -> Primary | None:
             reasoning = [
                 M("Line {line}: this side answered the peer's first phase 1 message and waited {seconds} seconds for "
                   "the next one, which never came.", line=evs[0].line, seconds=waited),
-                M("This side's first reply means it accepted the peer's proposal, so no configuration error is in "
-                  "play yet: its replies do not reach the peer, or the peer's next messages do not reach this side. "
-                  "Check firewalls, security groups and NAT on the path for UDP 500 and 4500 in both directions."),
+                _ONE_WAY,
             ]
         elif restarts:
             reasoning = [
                 M("Line {line}: the peer started phase 1 (Main or Aggressive Mode) {count} times and this side "
                   "answered each start, but the peer's next message never came.", line=evs[0].line, count=restarts),
-                M("This side's first reply means it accepted the peer's proposal, so no configuration error is in "
-                  "play yet: its replies do not reach the peer, or the peer's next messages do not reach this side. "
-                  "Check firewalls, security groups and NAT on the path for UDP 500 and 4500 in both directions."),
+                _ONE_WAY,
             ]
         else:
             reasoning = [

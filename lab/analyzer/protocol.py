@@ -1436,7 +1436,8 @@ def _transforms_all_refused(events: list[Event]) -> None:
     for (stream, serial), evs in refused.items():
         if len(evs) < 2:
             continue
-        later = [e for e in events if e.stream == stream and e.order > evs[0].order and e not in evs
+        own = {id(e) for e in evs}
+        later = [e for e in events if e.stream == stream and e.order > evs[0].order and id(e) not in own
                  and not _RESPONDING.search(e.text)]  # the state's first line may come later in a reversed paste
         if any(_serial_of(e.text) == serial or e.kind == "established" or e.category for e in later):
             continue
@@ -1473,23 +1474,24 @@ def _first_replies_unanswered(events: list[Event]) -> None:
     each with its first reply and the peer's next message never comes. The first reply carries no keys yet (RFC
     2409 section 5): it means this side accepted the peer's proposal, so no configuration mismatch is in play;
     the replies do not reach the peer, or its next messages do not reach this side (a firewall, NAT or provider
-    filter that passes one direction only). Read only when nothing else in that log names a cause or an SA."""
-    firsts: dict[tuple[int, str], list[Event]] = {}
+    filter that passes one direction only). Read per peer (a public server also gets single probes from many
+    addresses), and only when nothing else about that peer names a cause or an SA."""
+    firsts: dict[tuple[int, str, str], list[Event]] = {}
     for ev in events:
         if ev.fmt == "libreswan" and _FIRST_REPLY.search(ev.text) and _serial_of(ev.text) is not None:
-            firsts.setdefault((ev.stream, _conn_of(ev)), []).append(ev)
-    for (stream, conn), replies in firsts.items():
+            firsts.setdefault((ev.stream, *_conn_peer(ev)), []).append(ev)
+    for (stream, conn, peer), replies in firsts.items():
         serials = {_serial_of(ev.text) for ev in replies}
         if len(serials) < FIRST_REPLY_RESTARTS:
             continue
-        later = [e for e in events if e.stream == stream and e.order >= replies[0].order and _conn_of(e) == conn]
+        later = _about(events, stream, conn, peer, replies[0].order)
         if any(e.category or e.kind != "exchange" or not (_FIRST_REPLY.search(e.text) or _RESPONDING.search(e.text))
                for e in later):
             continue  # a cause is named, or the negotiation got further than the first reply at least once
         last = replies[-1]
         last.values["first_replies_unanswered"] = len(serials)
-        if (m := _INSTANCE_PEER.search(last.text)) and "peer" not in last.values:
-            last.values["peer"] = m.group(1)
+        if peer:
+            last.values.setdefault("peer", peer)
         _set(last, "peer_unreachable")
     # The same with one attempt: pluto waited its whole timeout after the first reply ("deleting incomplete state
     # after 60 seconds" next to the deletion of a state still in MAIN_R1 / AGGR_R1).
@@ -1498,13 +1500,34 @@ def _first_replies_unanswered(events: list[Event]) -> None:
             continue
         near = [e for e in events[max(0, i - 1) : i + 2] if e is not ev and e.stream == ev.stream]
         timeout = next((m for e in near if (m := _INCOMPLETE.search(e.text))), None)
-        conn = _conn_of(ev)
-        if timeout is None or any(e.category for e in events if e.stream == ev.stream and _conn_of(e) == conn):
+        if timeout is None:
             continue
+        conn, peer = _conn_peer(ev)
+        if any(e.category or e.kind == "established" for e in _about(events, ev.stream, conn, peer, 0)):
+            continue  # another cause, or the peer got an SA up after all
         ev.values["first_reply_timeout"] = timeout.group(1)
-        if (m := _INSTANCE_PEER.search(ev.text)) and "peer" not in ev.values:
-            ev.values["peer"] = m.group(1)
+        if peer:
+            ev.values.setdefault("peer", peer)
         _set(ev, "peer_unreachable")
+
+
+def _conn_peer(ev: Event) -> tuple[str, str]:
+    """pluto's connection name and, for an instance (`"conn"[2] 198.51.100.7 #21:`), the peer's address."""
+    m = _INSTANCE_PEER.search(ev.text)
+    return _conn_of(ev), (m.group(1) if m else "")
+
+
+def _about(events: list[Event], stream: int, conn: str, peer: str, since: int) -> list[Event]:
+    """The events of one stream from `since` on that are about this connection and peer (a line that names no peer
+    counts for every peer of its connection)."""
+    out = []
+    for e in events:
+        if e.stream != stream or e.order < since:
+            continue
+        c, p = _conn_peer(e)
+        if c == conn and (not peer or not p or p == peer):
+            out.append(e)
+    return out
 
 
 # pluto's instance prefix names the peer: `"l2tp-psk"[2] 198.51.100.7 #21:`.

@@ -145,3 +145,19 @@ def test_spaces_copied_from_a_web_page_read_as_plain_spaces() -> None:
         pasted = text.replace(" ", wide, 12)
         assert analyze_text(pasted).primary.category == "auth_failure"
         assert analyze_bytes(pasted.encode()).primary.category == "auth_failure"
+
+
+def test_first_replies_are_read_per_peer_and_an_sa_after_them_clears_them() -> None:
+    # A public server answers single Main Mode probes from many addresses: that is no peer restarting.
+    probes = "\n".join(
+        f'Feb 27 04:3{i}:58 vpn pluto[3455]: "l2tp-psk"[{i}] 198.51.100.{i} #{20 + i}: STATE_MAIN_R1: sent MR1, expecting MI2'
+        for i in range(1, 5)
+    )
+    assert analyze_text(probes).primary is None
+    # A state that timed out in MAIN_R1, then the same peer's next attempt gets its SA up: nothing to fix.
+    timeout = _log("libreswan-v1-responder-main-r1-timeout-firewall-blocked").rstrip("\n")
+    recovered = timeout + (
+        '\nFeb 20 14:44:40 wangfei23 pluto[13499]: "l2tp-psk"[7] 114.242.248.5 #11: STATE_MAIN_R3: sent MR3, ISAKMP SA'
+        " established {auth=PRESHARED_KEY cipher=aes_256 integ=sha group=MODP2048}"
+    )
+    assert analyze_text(recovered).primary is None
