@@ -390,6 +390,21 @@ def test_one_neighbors_reset_does_not_hide_the_other_neighbors_outage() -> None:
     assert primary_of(only_first) is None and primary_of(reversed_lines(only_first)) is None
 
 
+def test_only_the_same_neighbors_up_clears_a_weak_down() -> None:
+    # Tunnel 1's neighbor is reset on purpose and comes back; tunnel 2's neighbor never accepts TCP 179.
+    text = """\
+2024/01/15 03:20:11 BGP: [HZN6M-XRM1G] %NOTIFICATION: received from neighbor 169.254.21.1 6/4 (Cease/Administrative Reset) 0 bytes
+2024/01/15 03:20:12 BGP: [ZWCSR-M7FG9] 169.254.22.5 [Event] Connect failed 111(Connection refused) for connection outgoing
+2024/01/15 03:20:17 BGP: [ZWCSR-M7FG9] 169.254.22.5 [Event] Connect failed 111(Connection refused) for connection outgoing
+2024/01/15 03:20:20 BGP: [N9HHH-F8H1M] %ADJCHANGE: neighbor 169.254.21.1(Unknown) in vrf default Up
+"""
+    for t in (text, reversed_lines(text)):
+        primary = primary_of(t)
+        assert primary is not None and primary.facts["bgp_reason"] == "connection_refused"
+        assert primary.facts["peer"] == "169.254.22.5"
+        assert not any("came up again" in line for line in primary.reasoning_in("en"))
+
+
 # bgp_fsm.c "%s [Event] Connect failed %d(%s)" while the neighbor starts, then the session's real end.
 STARTUP_THEN_HOLD = """\
 2024/01/15 03:10:02 BGP: [ZWCSR-M7FG9] 169.254.21.1 [Event] Connect failed 111(Connection refused) for connection outgoing
@@ -502,10 +517,12 @@ def test_peer_deconfigured_is_a_mismatch_not_a_reset_on_purpose() -> None:
 2024/01/15 03:40:11 BGP: [HZN6M-XRM1G] %NOTIFICATION: received from neighbor 169.254.21.1 6/3 (Cease/Peer Unconfigured) 0 bytes
 2024/01/15 03:40:11 BGP: [RZMGQ-A03CG] %ADJCHANGE: neighbor 169.254.21.1(Unknown) in vrf default Down BGP Notification received
 """
-    for t in (text, reversed_lines(text)):
+    up = "2024/01/15 03:41:40 BGP: [N9HHH-F8H1M] %ADJCHANGE: neighbor 169.254.21.1(Unknown) in vrf default Up\n"
+    for t in (text, reversed_lines(text), text + up, reversed_lines(text + up)):
         result = analyze_text(t)
+        # Back up or not, the refusal is a cause (an operator's reset that comes back up would be nothing to fix).
         assert result.primary is not None and result.primary.facts["bgp_reason"] == "peer_not_configured"
-        assert all(f.facts.get("bgp_reason") != "admin_reset" for f in result.findings)
+        assert "on purpose" not in " ".join(result.primary.reasoning_in("en"))
 
 
 def test_bgp_korean_texts_use_the_projects_terms() -> None:
