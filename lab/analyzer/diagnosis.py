@@ -379,6 +379,14 @@ def diagnose(events: list[Event]) -> Primary | None:
                   "the next one, which never came.", line=evs[0].line, seconds=waited),
                 _ONE_WAY,
             ]
+        elif evs[0].values.get("snapshot") and len(evs) == 1:
+            reasoning = [
+                M("Line {line}: the status listing shows a state that sent its first request and still waits for the "
+                  "peer's first answer, with a retransmit scheduled.", line=evs[0].line),
+                M("A listing is one moment: list again after a minute. If the state (or a new one in its place) still "
+                  "waits, the peer does not answer: check reachability (peer IP, UDP 500/4500 through firewalls and "
+                  "security groups, the customer gateway itself)."),
+            ]
         elif restarts:
             reasoning = [
                 M("Line {line}: the peer started phase 1 (Main or Aggressive Mode) {count} times and this side "
@@ -409,7 +417,9 @@ def diagnose(events: list[Event]) -> Primary | None:
             ))
         reasoning += _also(cats, first)
         summary = M("The peer does not answer IKE: a reachability problem.")
-        if restarts or waited:
+        if evs[0].values.get("snapshot") and len(evs) == 1:
+            summary = M("The status shows this side still waiting for the peer's first answer: most likely reachability.")
+        elif restarts or waited:
             summary = M("The peer's first IKE message arrives, but the exchange never gets past this side's first "
                         "reply: the path loses one direction.")
         return _primary(first, summary, reasoning, context[first])

@@ -131,6 +131,7 @@ GROUPS = (
     "step",  # IKEv1: the number of the Main/Aggressive/Quick Mode message a state sent ("STATE_MAIN_I3", "sent Main Mode I3")
     "abandoned",  # the daemon dropped an exchange it started, still waiting for the answer (pluto: an SA deleted in QUICK_I1)
     "secured",  # IKEv1: "secured" when the informational message carrying a notify was encrypted (sent after the keys were agreed)
+    "snapshot",  # a status listing's line (ipsec status): the state at one moment, not an event as it happened
     "host_to_host",  # the connection (pluto's listing) has no client subnet on either side: the two gateways only
 )
 

@@ -161,3 +161,18 @@ def test_first_replies_are_read_per_peer_and_an_sa_after_them_clears_them() -> N
         " established {auth=PRESHARED_KEY cipher=aes_256 integ=sha group=MODP2048}"
     )
     assert analyze_text(recovered).primary is None
+
+
+def test_a_status_listing_waiting_for_the_first_answer_is_a_weak_reachability_reading() -> None:
+    # A blog's AWS VPC software-VPN series: Openswan's status after the security group rules were removed.
+    primary = analyze_text(_log("openswan-v1-aws-security-group-blocks-ike-stuck-main-i1")).primary
+    assert primary.category == "peer_unreachable"
+    assert "list again" in " ".join(str(r) for r in primary.reasoning)
+    # libreswan 4 and 5 listings say the same in other words (testing/pluto ikev2-53-clean-pending, v4.15 and main).
+    for line in ('000 #2: "westnet-eastnet-ipv4-psk-ikev2":500 STATE_V2_PARENT_I1 (sent IKE_SA_INIT request); '
+                 "RETRANSMIT in 9s; idle;",
+                 '#1: "westnet-eastnet-ipv4-psk-ikev2":500 sent IKE_SA_INIT request; RETRANSMIT in 9s; idle;'):
+        assert analyze_text(line).primary.category == "peer_unreachable"
+    # An established state's listing with a retransmit pending is no waiting for a first answer.
+    assert analyze_text('#1: "east-west":500 established IKE SA; RETRANSMIT in 10s; REKEY in 2800s; newest; idle;'
+                        ).primary is None
