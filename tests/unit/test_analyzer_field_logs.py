@@ -176,3 +176,16 @@ def test_a_status_listing_waiting_for_the_first_answer_is_a_weak_reachability_re
     # An established state's listing with a retransmit pending is no waiting for a first answer.
     assert analyze_text('#1: "east-west":500 established IKE SA; RETRANSMIT in 10s; REKEY in 2800s; newest; idle;'
                         ).primary is None
+
+
+def test_a_later_listing_with_the_sa_established_clears_the_waiting_state() -> None:
+    # libreswan v4.15 testing/pluto/ikev2-labeled-ipsec-06-reauth-ike-acquire: the first IKE_SA_INIT was dropped
+    # on purpose; a later listing shows the SAs up.
+    listings = (
+        '000 #3: "labeled":500 STATE_V2_PARENT_I1 (sent IKE_SA_INIT request); RETRANSMIT in 9s; idle;\n'
+        '000 #1: "labeled":500 STATE_V2_ESTABLISHED_IKE_SA (established IKE SA); REPLACE in 28s; newest; idle;\n'
+        '000 #2: "labeled"[1] 192.1.2.23:500 STATE_V2_ESTABLISHED_CHILD_SA (established Child SA); REKEY in 20s; '
+        "REPLACE in 28s; newest; IKE SA #1; idle;\n"
+    )
+    result = analyze_text(listings)
+    assert result.primary is None and result.signals.get("established") == 2
