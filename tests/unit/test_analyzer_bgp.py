@@ -17,7 +17,6 @@ notifications) with the names of bgpd.h, and session.c ("peer sent wrong AS", "c
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -25,6 +24,7 @@ import pytest
 from lab.analyzer import analyze_text, bgp
 from lab.analyzer.patterns import load_patterns
 from lab.i18n import render
+from tests.timing import best_seconds
 
 DEV = Path(__file__).resolve().parents[2] / "datasets" / "real-logs" / "dev"
 
@@ -535,15 +535,6 @@ def test_bgp_korean_texts_use_the_projects_terms() -> None:
     assert "keepalive" in korean and "킵얼라이브" not in korean
 
 
-def _seconds(fn, text: str) -> float:
-    best = float("inf")
-    for _ in range(3):
-        start = time.perf_counter()
-        fn(text)
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
 N = 40_000
 ORDINARY = ("neighbor 169.254.21.1 Down Hold Timer Expired Connection lost OpenSent " * (N // 70 + 1))[:N]
 
@@ -563,8 +554,8 @@ def _bird_connection(text: str) -> object:
 def test_a_hostile_long_line_costs_what_ordinary_text_costs(reader, hostile: str) -> None:
     assert len(hostile) == N
     bgp._read.cache_clear()
-    slow = _seconds(lambda t: (bgp._read.cache_clear(), reader(t)), hostile)
-    plain = _seconds(lambda t: (bgp._read.cache_clear(), reader(t)), ORDINARY)
+    slow = best_seconds(lambda t: (bgp._read.cache_clear(), reader(t)), hostile)
+    plain = best_seconds(lambda t: (bgp._read.cache_clear(), reader(t)), ORDINARY)
     # Linear: about the same (the quadratic searches took seconds here, over 100x as long).
     assert slow <= 20 * plain + 0.05, (slow, plain)
 

@@ -8,23 +8,14 @@ same run, so the check does not depend on the machine's speed.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 import pytest
 
 from lab.analyzer.protocol import _cidrs, algorithms_in
+from tests.timing import best_seconds
 
 N = 40_000
-
-
-def _seconds(fn: Callable[[str], object], text: str) -> float:
-    best = float("inf")
-    for _ in range(3):
-        start = time.perf_counter()
-        fn(text)
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 @pytest.mark.parametrize(("reader", "run"), [
@@ -36,8 +27,8 @@ def _seconds(fn: Callable[[str], object], text: str) -> float:
 ], ids=["algorithms-alnum", "algorithms-digits", "cidrs-digits", "cidrs-hex", "cidrs-dots"])
 def test_a_long_run_costs_what_ordinary_text_of_its_length_costs(reader: Callable[[str], object], run: str) -> None:
     ordinary = ("proposal AES CBC 256 HMAC 10.1.0.0/16 " * (N // 38 + 1))[:N]
-    long_run = _seconds(reader, run)
-    plain = _seconds(reader, ordinary)
+    long_run = best_seconds(reader, run)
+    plain = best_seconds(reader, ordinary)
     # Linear: about the same (a quadratic search took over 100x as long here).
     assert long_run <= 20 * plain + 0.02, (long_run, plain)
 
