@@ -11,6 +11,7 @@ after a DPD probe is a dead peer, after IKE_SA_INIT an unreachable one.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -1426,24 +1427,44 @@ def _transforms_all_refused(events: list[Event]) -> None:
     """pluto lists each phase 1 transform of the peer's offer it refuses ("Oakley Transform [AES_CBC (256),
     HMAC_SHA1, MODP1024] refused"); when one is acceptable it goes on (MR1). Several refusals and nothing further
     from that state (a paste that ends there) read as the offer refused, as the daemon's final "no acceptable
-    Oakley Transform" would say: a weak reading, dropped when anything firmer is seen or an SA comes up."""
+    Oakley Transform" would say: a weak reading, dropped when anything firmer is seen or an SA comes up. "Nothing
+    further" is looked up, not searched for in every later line: a log of many such states stays linear."""
     refused: dict[tuple[int, int], list[Event]] = {}
     for ev in events:
         if ev.kind == "proposals" and ev.fmt == "libreswan" and ev.text.rstrip().endswith("refused") and (
             serial := _serial_of(ev.text)
         ) is not None:
             refused.setdefault((ev.stream, serial), []).append(ev)
-    for (stream, serial), evs in refused.items():
-        if len(evs) < 2:
+    groups = [(key, evs) for key, evs in refused.items() if len(evs) >= 2]
+    if not groups:
+        return
+    # The state's first line may come later in a reversed paste: "responding to Main Mode" lines never count.
+    counted = [e for e in events if not _RESPONDING.search(e.text)]
+    refusal = {id(e) for evs in refused.values() for e in evs}
+    state_line: dict[tuple[int, int], int] = {}  # the latest other line of each state
+    for e in counted:
+        serial = _serial_of(e.text)
+        if serial is not None and id(e) not in refusal:
+            state_line[(e.stream, serial)] = max(state_line.get((e.stream, serial), -1), e.order)
+    firmer: dict[int, list[int]] = {}  # per stream, in order: SAs up and lines with a reading
+    for e in counted:
+        if e.kind == "established" or e.category:
+            firmer.setdefault(e.stream, []).append(e.order)
+    for (stream, serial), evs in groups:
+        first = evs[0].order
+        if state_line.get((stream, serial), -1) > first:
             continue
-        own = {id(e) for e in evs}
-        later = [e for e in events if e.stream == stream and e.order > evs[0].order and id(e) not in own
-                 and not _RESPONDING.search(e.text)]  # the state's first line may come later in a reversed paste
-        if any(_serial_of(e.text) == serial or e.kind == "established" or e.category for e in later):
+        orders = firmer.get(stream, [])
+        own = sum(1 for e in evs if e.order > first and (e.kind == "established" or e.category))
+        if len(orders) - bisect.bisect_right(orders, first) > own:
             continue
-        _set(evs[-1], "phase1_proposal_mismatch", "weak")
-        evs[-1].direction = "sent"  # this side refuses the offer it received
-        evs[-1].values.setdefault("transforms_refused", len(evs))
+        last = evs[-1]
+        if not last.category:
+            bisect.insort(orders, last.order)
+            firmer[stream] = orders
+        _set(last, "phase1_proposal_mismatch", "weak")
+        last.direction = "sent"  # this side refuses the offer it received
+        last.values.setdefault("transforms_refused", len(evs))
 
 
 _UP_DESTROYED = re.compile(r"IKE_SA \S+ state change: ESTABLISHED => DESTROYING")
@@ -1477,38 +1498,50 @@ def _first_replies_unanswered(events: list[Event]) -> None:
     filter that passes one direction only). Read per peer (a public server also gets single probes from many
     addresses), and only when nothing else about that peer names a cause or an SA."""
     firsts: dict[tuple[int, str, str], list[Event]] = {}
-    for ev in events:
-        if ev.fmt == "libreswan" and _FIRST_REPLY.search(ev.text) and _serial_of(ev.text) is not None:
-            firsts.setdefault((ev.stream, *_conn_peer(ev)), []).append(ev)
-    for (stream, conn, peer), replies in firsts.items():
-        serials = {_serial_of(ev.text) for ev in replies}
-        if len(serials) < FIRST_REPLY_RESTARTS:
+    deleted = []
+    for i, ev in enumerate(events):
+        if ev.fmt != "libreswan":
             continue
-        later = _about(events, stream, conn, peer, replies[0].order)
-        if any(e.category or e.kind != "exchange" or not (_FIRST_REPLY.search(e.text) or _RESPONDING.search(e.text))
-               for e in later):
-            continue  # a cause is named, or the negotiation got further than the first reply at least once
+        if _FIRST_REPLY.search(ev.text) and _serial_of(ev.text) is not None:
+            firsts.setdefault((ev.stream, *_conn_peer(ev)), []).append(ev)
+        if _R1_DELETED.search(ev.text):
+            deleted.append(i)
+    restarts = [(key, replies) for key, replies in firsts.items()
+                if len({_serial_of(ev.text) for ev in replies}) >= FIRST_REPLY_RESTARTS]
+    if not restarts and not deleted:
+        return
+    about = [(e, (e.stream, *_conn_peer(e))) for e in events]
+    # A cause is named, or the negotiation got further than the first reply at least once.
+    further = _LatestAbout(about, lambda e: bool(
+        e.category or e.kind != "exchange" or not (_FIRST_REPLY.search(e.text) or _RESPONDING.search(e.text))))
+    for key, replies in restarts:
+        if further.since(key, replies[0].order):
+            continue
         last = replies[-1]
-        last.values["first_replies_unanswered"] = len(serials)
-        if peer:
-            last.values.setdefault("peer", peer)
+        last.values["first_replies_unanswered"] = len({_serial_of(ev.text) for ev in replies})
+        if key[2]:
+            last.values.setdefault("peer", key[2])
         _set(last, "peer_unreachable")
+        further.add(last, key)
     # The same with one attempt: pluto waited its whole timeout after the first reply ("deleting incomplete state
     # after 60 seconds" next to the deletion of a state still in MAIN_R1 / AGGR_R1).
-    for i, ev in enumerate(events):
-        if ev.fmt != "libreswan" or ev.category or not _R1_DELETED.search(ev.text):
+    settled = _LatestAbout(about, lambda e: bool(e.category or e.kind == "established"))
+    for i in deleted:
+        ev = events[i]
+        if ev.category:
             continue
         near = [e for e in events[max(0, i - 1) : i + 2] if e is not ev and e.stream == ev.stream]
         timeout = next((m for e in near if (m := _INCOMPLETE.search(e.text))), None)
         if timeout is None:
             continue
-        conn, peer = _conn_peer(ev)
-        if any(e.category or e.kind == "established" for e in _about(events, ev.stream, conn, peer, 0)):
+        key = (ev.stream, *_conn_peer(ev))
+        if settled.since(key, 0):
             continue  # another cause, or the peer got an SA up after all
         ev.values["first_reply_timeout"] = timeout.group(1)
-        if peer:
-            ev.values.setdefault("peer", peer)
+        if key[2]:
+            ev.values.setdefault("peer", key[2])
         _set(ev, "peer_unreachable")
+        settled.add(ev, key)
 
 
 def _conn_peer(ev: Event) -> tuple[str, str]:
@@ -1517,17 +1550,30 @@ def _conn_peer(ev: Event) -> tuple[str, str]:
     return _conn_of(ev), (m.group(1) if m else "")
 
 
-def _about(events: list[Event], stream: int, conn: str, peer: str, since: int) -> list[Event]:
-    """The events of one stream from `since` on that are about this connection and peer (a line that names no peer
-    counts for every peer of its connection)."""
-    out = []
-    for e in events:
-        if e.stream != stream or e.order < since:
-            continue
-        c, p = _conn_peer(e)
-        if c == conn and (not peer or not p or p == peer):
-            out.append(e)
-    return out
+class _LatestAbout:
+    """The latest order of the events a test picks, per connection and peer of a stream, kept up to date as readings
+    are added: "is there such an event about this peer from `since` on" is a lookup, not a pass over every event.
+    A line that names no peer counts for every peer of its connection, and a peer of none asks about them all."""
+
+    def __init__(self, about: list[tuple[Event, tuple[int, str, str]]], test: Any) -> None:
+        self.exact: dict[tuple[int, str, str], int] = {}
+        self.no_peer: dict[tuple[int, str], int] = {}
+        self.any: dict[tuple[int, str], int] = {}
+        for ev, key in about:
+            if test(ev):
+                self.add(ev, key)
+
+    def add(self, ev: Event, key: tuple[int, str, str]) -> None:
+        stream, conn, peer = key
+        table, where = (self.exact, key) if peer else (self.no_peer, (stream, conn))
+        table[where] = max(table.get(where, -1), ev.order)  # type: ignore[index]
+        self.any[(stream, conn)] = max(self.any.get((stream, conn), -1), ev.order)
+
+    def since(self, key: tuple[int, str, str], order: int) -> bool:
+        stream, conn, peer = key
+        if not peer:
+            return self.any.get((stream, conn), -1) >= order
+        return max(self.exact.get(key, -1), self.no_peer.get((stream, conn), -1)) >= order
 
 
 # pluto's instance prefix names the peer: `"l2tp-psk"[2] 198.51.100.7 #21:`.

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from lab.analyzer import analyze_text
+from tests.timing import best_seconds
 
 DEV = Path(__file__).resolve().parents[2] / "datasets" / "real-logs" / "dev"
 
@@ -189,3 +192,26 @@ def test_a_later_listing_with_the_sa_established_clears_the_waiting_state() -> N
     )
     result = analyze_text(listings)
     assert result.primary is None and result.signals.get("established") == 2
+
+
+def _many_states(kind: str, n: int) -> str:
+    lines = []
+    for i in range(n):
+        peer = f"198.51.{i // 250}.{i % 250}"
+        if kind == "refused":
+            lines += [f'"xauth-psk"[1] {peer} #{i}: Oakley Transform [AES_CBC (256), HMAC_SHA1, MODP1024] refused',
+                      f'"xauth-psk"[1] {peer} #{i}: Oakley Transform [AES_CBC (128), HMAC_SHA1, MODP1024] refused']
+        elif kind == "restarts":
+            lines += [f'"l2tp-psk"[{i}] {peer} #{3 * i + k}: STATE_MAIN_R1: sent MR1, expecting MI2' for k in range(3)]
+        else:
+            lines += [f'"l2tp-psk"[{i}] {peer} #{i}: deleting incomplete state after 60.000 seconds',
+                      f'"l2tp-psk"[{i}] {peer} #{i}: deleting state (STATE_MAIN_R1)']
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("kind", ["refused", "restarts", "timeouts"])
+def test_many_states_cost_in_proportion_to_the_log(kind: str) -> None:
+    # Each state's "nothing further" is a lookup: eight times the states take about eight times as long (the
+    # search through every later line took sixty-four times as long, 10 s for 6,000 lines).
+    small, large = _many_states(kind, 200), _many_states(kind, 1600)
+    assert best_seconds(analyze_text, large) <= 24 * best_seconds(analyze_text, small) + 0.05
