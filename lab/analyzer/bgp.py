@@ -248,7 +248,7 @@ def read(text: str) -> dict[str, Any]:
     return dict(_read(text))
 
 
-@lru_cache(maxsize=2048)
+@lru_cache(maxsize=16384)  # every line an analysis keeps (the first and last events, the findings between)
 def _read(text: str) -> dict[str, Any]:
     """The facts of one BGP line: `bgp_reason`, `bgp_notification` ("2/2"), `bgp_error` (its RFC name),
     `direction` (who sent the NOTIFICATION), `bgp_state` ("Established -> Idle") and the AS numbers a bad OPEN

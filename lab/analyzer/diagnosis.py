@@ -17,6 +17,7 @@ was established after it: the tunnel recovered and there is nothing to fix.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -26,7 +27,7 @@ from lab import DATA_DIR
 from lab.analyzer import bgp
 from lab.analyzer import formats as fmts
 from lab.analyzer.model import CATEGORIES, Finding, Primary
-from lab.analyzer.protocol import NOTIFY_MEANING, Event, facts_of, same_bgp_peer, version_of
+from lab.analyzer.protocol import NOTIFY_MEANING, Event, bgp_peer, facts_of, same_bgp_peer, version_of
 from lab.analyzer.scan import shown
 from lab.errors import DataError
 from lab.i18n import D, M, Mn, Msg, Seq
@@ -224,7 +225,7 @@ def diagnose(events: list[Event]) -> Primary | None:
         for ev in events:
             if ev.category and ev.weight == "weak":
                 cats.setdefault(ev.category, []).append(ev)
-        if "bgp_down" in cats and all(_bgp_recovered(e, events) for e in cats["bgp_down"]):
+        if "bgp_down" in cats and all(map(_bgp_recovery(events), cats["bgp_down"])):
             del cats["bgp_down"]  # reset on purpose (or not connected yet) and back up: nothing to fix
         up = [e.order for e in events if e.kind == "established"]
         for cat in [c for c in cats if c != "bgp_down"]:
@@ -588,9 +589,25 @@ def _bgp_reason_text(reason: str, facts: dict[str, Any], line: int) -> list[Msg]
     return [M("Line {line}: a NOTIFICATION closed the session; the line does not say which error.", line=line)]
 
 
-def _bgp_recovered(ev: Event, events: list[Event]) -> bool:
-    """Whether the same neighbor's session came up after this BGP down line."""
-    return any(e.kind == "bgp_up" and e.order > ev.order and same_bgp_peer(e, ev) for e in events)
+def _bgp_recovery(events: list[Event]) -> Callable[[Event], bool]:
+    """Whether the same neighbor's session came up after a BGP down line (`same_bgp_peer`: the same address, or a
+    line that names none), answered from the latest Up per neighbor rather than a pass over every event per line."""
+    by_peer: dict[str, int] = {}
+    unnamed = latest = -1
+    for e in events:
+        if e.kind == "bgp_up":
+            peer = bgp_peer(e)
+            if peer:
+                by_peer[peer] = max(by_peer.get(peer, -1), e.order)
+            else:
+                unnamed = max(unnamed, e.order)
+            latest = max(latest, e.order)
+
+    def recovered(ev: Event) -> bool:
+        peer = bgp_peer(ev)
+        return (max(by_peer.get(peer, -1), unnamed) if peer else latest) > ev.order
+
+    return recovered
 
 
 def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> Primary:
@@ -599,7 +616,8 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
     reset), unless every down recovered: then the session flaps and the downs are why. The reason comes from the
     decisive lines first, the weak ones only when no line is decisive."""
     every = sorted({id(e): e for e in evs + chain if e.kind == "bgp_down"}.values(), key=lambda e: e.order)
-    standing = [e for e in every if not _bgp_recovered(e, events)]
+    recovered = _bgp_recovery(events)
+    standing = [e for e in every if not recovered(e)]
     pool = standing or every
     firm = [e for e in pool if e.weight == "decisive"] or pool
     read = [(ev, facts_of(ev)) for ev in firm]

@@ -1350,7 +1350,7 @@ def classify(events: list[Event]) -> None:
                 st.bgp_on_purpose.clear()
             _set(ev, "bgp_down", "context")
         elif kind == "bgp_down":
-            reason = bgp.reason_of(ev.text)
+            reason = bgp.read(ev.text).get("bgp_reason")  # read once per line: the facts reuse it
             if reason == "bad_peer_as" and not ev.tree_node:
                 ev.tree_node = "tunnel-down/d-bgp-asn"
             # An operator reset or shut the session (RFC 4486 Cease subcodes 2-4), a configuration change reset it,

@@ -563,3 +563,34 @@ def test_a_hostile_long_line_costs_what_ordinary_text_costs(reader, hostile: str
 def test_the_bird_pattern_still_reads_a_dotted_protocol_name() -> None:
     assert _bird_connection("Oct  3 10:11:12 cgw bird: aws.t1: Connection lost (Connection refused)")
     assert not _bird_connection("x" + ".a" * 50 + " Connection lost")
+
+
+def _many_neighbors(n: int) -> str:
+    return "\n".join(
+        f"Nov 29 10:00:{i % 60:02d} gw bgpd[12]: %ADJCHANGE: neighbor 169.254.{i // 250}.{i % 250} Down Peer closed "
+        "the session" for i in range(n)
+    )
+
+
+def test_many_neighbors_down_are_each_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each line's reason is read once (the facts reuse it), and whether a neighbor came back is looked up from the
+    # latest Up per neighbor: work in proportion to the lines, not a pass over every event for each line.
+    from lab.analyzer import diagnosis, protocol
+
+    calls = {"reason": 0, "peer": 0}
+    reason_of, peer_of = bgp.reason_of, protocol.bgp_peer
+
+    def count(name, fn):
+        def counted(*args):
+            calls[name] += 1
+            return fn(*args)
+        return counted
+
+    monkeypatch.setattr(bgp, "reason_of", count("reason", reason_of))
+    monkeypatch.setattr(protocol, "bgp_peer", count("peer", peer_of))
+    monkeypatch.setattr(diagnosis, "bgp_peer", count("peer", peer_of))
+    bgp._read.cache_clear()
+    n = 2000
+    assert analyze_text(_many_neighbors(n)).primary.category == "bgp_down"
+    assert calls["reason"] <= n
+    assert calls["peer"] <= 20 * n, calls  # a pass per line made 2 * n * n
