@@ -256,6 +256,7 @@ class Scanner:
         self._result: ScanResult | None = None  # what result() gave, until the next block
         self.last_state_line = ""
         self._crlf_noted = False
+        self._entities_noted = False
         self._long_noted = False
         self.order_texts: list[tuple[int, str]] = []
         self.order_lines = 0
@@ -320,6 +321,8 @@ class Scanner:
         """Scan a block of whole lines (no trailing newline needed)."""
         if block:
             block = _plain_spaces(block)
+            if "&" in block and _ENTITY.search(block):
+                block = self._decoded(block)
             self._feed(block, block.encode("utf-8", "surrogatepass"))
 
     def feed_bytes(self, data: bytes) -> None:
@@ -329,7 +332,18 @@ class Scanner:
                 for wide in _WIDE_SPACE_BYTES:
                     if wide in data:
                         data = data.replace(wide, b" ")
+            if b"&" in data and _ENTITY_BYTES.search(data):
+                block = self._decoded(data.decode("utf-8"))
+                self._feed(block, block.encode("utf-8", "surrogatepass"))
+                return
             self._feed(data.decode("utf-8"), data)
+
+    def _decoded(self, block: str) -> str:
+        if not self._entities_noted:
+            self._entities_noted = True
+            self.notes.append(M("HTML character references such as &quot; were read as the characters they stand for "
+                                "(the lines were copied from a web page's source)."))
+        return _ENTITY.sub(_entity_char, block)
 
     def _feed(self, block: str, data: bytes) -> None:
         self._result = None
@@ -724,6 +738,21 @@ def _plain_spaces(text: str) -> str:
         if wide in text:
             text = text.replace(wide, " ")
     return text
+
+
+# Lines copied from a web page's source (an archive's HTML, a ticket export) carry character references where the
+# daemon wrote quotes and angle brackets: `"conn" #1:` becomes `&quot;conn&quot; #1:`. Only the references that stand
+# for printable ASCII are read, never one for a line end, so the line numbers stay those of the paste.
+_ENTITY_CHARS = {"quot": '"', "amp": "&", "lt": "<", "gt": ">", "apos": "'", "nbsp": " "}
+_ENTITY = re.compile(r"&(?:(quot|amp|lt|gt|apos|nbsp)|#(\d{2,3})|#[xX]([0-9a-fA-F]{2}));")
+_ENTITY_BYTES = re.compile(_ENTITY.pattern.encode())
+
+
+def _entity_char(m: re.Match[str]) -> str:
+    if m.group(1):
+        return _ENTITY_CHARS[m.group(1)]
+    code = int(m.group(2)) if m.group(2) else int(m.group(3), 16)
+    return chr(code) if 32 <= code < 127 else m.group(0)
 
 
 @lru_cache(maxsize=8192)

@@ -150,6 +150,30 @@ def test_spaces_copied_from_a_web_page_read_as_plain_spaces() -> None:
         assert analyze_bytes(pasted.encode()).primary.category == "auth_failure"
 
 
+def test_lines_copied_from_a_web_pages_source_read_as_the_daemon_wrote_them() -> None:
+    # A mail archive's or ticket's HTML source turns pluto's quotes into &quot; and its IDs' quotes into &#39;.
+    from lab.analyzer import analyze_bytes
+
+    for name, category in (("libreswan-v1-peer-declares-fqdn-id-not-ip", "auth_failure"),
+                           ("libreswan-v2-old-create-child-ts-unacceptable-fatal", "traffic_selector_mismatch"),
+                           ("libreswan-v1-old-crl-fetched-then-established", None)):
+        text = _log(name)
+        pasted = text.replace('"', "&quot;").replace("'", "&#39;").replace(">", "&gt;")
+        for result in (analyze_text(pasted), analyze_bytes(pasted.encode())):
+            assert (result.primary.category if result.primary else None) == category, name
+            assert any("&quot;" in str(n) for n in result.notes)
+            if result.primary:
+                assert all("&quot;" not in f.text for f in result.findings)
+    # A reference for a line end or a control character is left as it is: the line numbers stay the paste's.
+    kept = analyze_text('&quot;c&quot; #1: STATE_MAIN_I1: initiate&#10;&#x0a;&#0;\n'
+                        '&quot;c&quot; #1: STATE_MAIN_I1: retransmission; will wait 0.5 seconds for response')
+    assert kept.lines == 2
+    assert [(f.line, f.text) for f in kept.findings] == [
+        (2, '"c" #1: STATE_MAIN_I1: retransmission; will wait 0.5 seconds for response')]
+    plain = analyze_text(_log("libreswan-v1-peer-declares-fqdn-id-not-ip"))
+    assert not any("&quot;" in str(n) for n in plain.notes)
+
+
 def test_first_replies_are_read_per_peer_and_an_sa_after_them_clears_them() -> None:
     # A public server answers single Main Mode probes from many addresses: that is no peer restarting.
     probes = "\n".join(
