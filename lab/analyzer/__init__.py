@@ -24,6 +24,7 @@ from lab.analyzer import formats as fmts
 from lab.analyzer import scan as _scan
 from lab.analyzer.diagnosis import categories, diagnose, findings_of, resolved_collision
 from lab.analyzer.model import CATEGORIES, PHASES, Analysis, Finding, Primary
+from lab.analyzer.paste import rejoin_wrapped
 from lab.analyzer.patterns import FORMAT_NAMES, FORMATS, Pattern, load_patterns
 from lab.analyzer.protocol import classify, put_in_order
 from lab.analyzer.scan import CHUNK, Scanner, blocks_from_lines, blocks_from_text
@@ -118,6 +119,11 @@ def analyze_text(text: str, fmt: str = "auto") -> Analysis:
     if not text.strip():
         raise InputError(M("The log is empty: paste or upload at least one log line."))
     scanner = Scanner(fmt)
+    text, rejoined = rejoin_wrapped(text)
+    if rejoined:
+        scanner.notes.append(M(
+            "{count} line breaks that a mail, an archive or a terminal put inside log lines were joined back: each "
+            "line is read whole, and shown at the number of its first part.", count=rejoined))
     for block in blocks_from_text(text):
         scanner.feed(block)
     return _finish(scanner)

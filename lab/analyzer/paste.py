@@ -1,0 +1,134 @@
+"""Repairs of what copying a log through a mail, a mailing-list archive or a fixed-width page does to its lines.
+
+A mail client wraps lines at 72 to 80 columns, an archive keeps the wrap, and a fixed-width page or terminal cuts
+at its width, inside words: one pluto or charon line becomes two or three, and the part after the break no longer
+starts like a log line, so neither part reads as the message the daemon wrote. `rejoin_wrapped` finds such breaks
+from the paste's own shape (most lines start like log lines, and the word that starts a line that does not would not
+have fit on the line before) and joins the parts back. The line after a join is left empty, so every line keeps its
+number in the paste.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from lab import DATA_DIR
+
+# How a log line starts: timestamps first (a line of another kind may follow them), then daemon prefixes.
+_TIMESTAMP_STARTS = (
+    re.compile(r"\w{3} +\d{1,2} \d\d:\d\d:\d\d"),  # syslog
+    re.compile(r"\d{4}[-/.]\d\d[-/.]\d\d[T ]?\d\d:\d\d"),  # ISO 8601, journalctl -o short-iso, 2024/03/05 10:00
+    re.compile(r"\d\d[-/.]\d\d[-/.]\d{2,4}[ ,]+\d\d:\d\d"),  # 05/03/2024 10:00
+    re.compile(r"\[?\d\d:\d\d:\d\d"),  # time only
+    re.compile(r"<\d{1,3}>"),  # syslog priority (RFC 3164/5424)
+    re.compile(r"\[\d{4}-\d\d-\d\d|\[\w{3} \w{3} +\d"),  # bracketed date
+    re.compile(r"\*?\w{3} +\d{1,2} (\d{4} )?\d\d:\d\d:\d\d"),  # Cisco "*Mar  1 00:01:02"
+)
+_DAEMON_STARTS = (
+    re.compile(r'(\d{3} |\dv\d )?"[^"\s]{1,80}"'),  # pluto console: "conn" #1: / 002 "conn" #1: / 1v2 "conn" #1:
+    re.compile(r"\d\d\[[A-Z]{2,4}\] "),  # charon thread and group
+    re.compile(r"(packet from|\| |\d{3} #\d+: )"),  # pluto (and its status listing)
+    re.compile(r"[A-Za-z][\w.-]*\[\d+\]: "),  # a syslog tag: daemon[pid]:
+    re.compile(r"(ISAKMP|IKEv[12]|IPSEC|CRYPTO|IKE)[\w-]*: ?[(\w]"),  # Cisco debug: ISAKMP:(1003): / IKEv2-PROTO-4:
+    re.compile(r"(charon|charon-systemd|pluto|racoon|ipsec|swanctl|iked|ikemgr|kmd|bgpd|bird6?|zebra)(\[\d+\])?: "),
+    re.compile(r"%[A-Z][A-Z0-9_]*-\d"),  # Cisco %FACILITY-N-
+    re.compile(r"(date=\d|logver=|itime=)"),  # FortiGate key=value (the rest of a wrapped line starts with another key)
+)
+_STARTS = _TIMESTAMP_STARTS + _DAEMON_STARTS
+# Widths a mail, an archive or a terminal wraps at lie between these. A log whose longest line is wider was not wrapped.
+MIN_WIDTH, MAX_WIDTH = 60, 160
+# A long line ends within this many columns of the width (a wrapper breaks at the last space that fits).
+_NEAR = 25
+_LIMIT = 2_000_000  # characters: a paste that size was not typed into a mail
+
+
+def _start(line: str) -> int | None:
+    """Which kind of start the line has (an index into _STARTS), or None."""
+    stripped = line.lstrip("> \t")  # a quoted mail keeps its log lines after "> "
+    for i, pattern in enumerate(_STARTS):
+        if pattern.match(stripped):
+            return i
+    return None
+
+
+def rejoin_wrapped(text: str) -> tuple[str, int]:
+    """The text with wrapped lines joined back, and how many breaks were joined (0: the text is returned as is)."""
+    if len(text) > _LIMIT or "\n" not in text:
+        return text, 0
+    lines = text.split("\n")
+    ends = ["\r" if line.endswith("\r") else "" for line in lines]
+    body = [line[:-1] if end else line for line, end in zip(lines, ends, strict=True)]
+    widths = [len(line.rstrip()) for line in body]
+    # The wrap width: the longest line the wrapper could have broken (one word longer than the width stays whole).
+    width = max((w for w, line in zip(widths, body, strict=True) if " " in line.strip()), default=0)
+    if not MIN_WIDTH <= width <= MAX_WIDTH:
+        return text, 0
+    kinds = [_start(line) if line.strip() else -1 for line in body]
+    candidates = [i for i in range(1, len(body)) if _continues(body, widths, kinds, i, width)]
+    if not candidates:
+        return text, 0
+    unshaped = sum(1 for k in kinds if k is None)  # non-empty lines that do not start like a log line
+    lines_proper = sum(1 for k in kinds if k != -1) - len(candidates)
+    if unshaped - len(candidates) > 0.5 * lines_proper or len(candidates) < 0.6 * unshaped:
+        # Most lines do not start like log lines (nothing says where one starts), or most lines that do not are no
+        # rest of a full line before them: the paste was not wrapped.
+        return text, 0
+    if len(candidates) == 1:
+        # One break only: a remark after a full line looks the same, unless the break cuts a word or an address.
+        i = candidates[0]
+        head, rest = body[i - 1], body[i]
+        if _glued(head, rest, hard=len(head) == width) != head + rest.lstrip():
+            return text, 0
+    joined = set(candidates)
+    out = list(body)  # out[i] is line i: a joined line's text moves to the line it continues, and it stays empty
+    head = 0
+    for i in range(len(body)):
+        if i in joined:
+            out[head] = _glued(out[head], body[i], hard=len(body[i - 1]) == width)
+            out[i] = "" if i < len(body) - 1 else " "  # (a last line left empty would not count as a line)
+        else:
+            head = i
+    return "\n".join(line + end for line, end in zip(out, ends, strict=True)), len(joined)
+
+
+def _continues(body: list[str], widths: list[int], kinds: list[int | None], i: int, width: int) -> bool:
+    """Whether line i is the rest of line i - 1, broken by a wrap."""
+    line = body[i]
+    if kinds[i] is not None or not line.strip() or not body[i - 1].strip():
+        return False
+    previous = widths[i - 1]
+    first = line.split(None, 1)[0]
+    if previous < width - _NEAR and len(first) < _NEAR:
+        return False  # a short line was not broken, unless the word after it was too long to fit at all
+    return previous + 1 + len(first) > width  # the word did not fit on the line before
+
+
+_TOKEN_END = re.compile(r"[\w.:/=(\[{-]+$")
+_TOKEN_START = re.compile(r"^[\w.:,;)\]}/=-]+")
+_JOINS_TOKENS = re.compile(r"^[.:,;)\]}=]|[(\[{=]$")
+
+
+@lru_cache(maxsize=1)
+def _words() -> frozenset[str]:
+    """Words the daemons write (from the pattern catalogue's regexes and sample lines), to tell a word cut in two."""
+    text = " ".join(p.read_text(encoding="utf-8") for p in sorted((DATA_DIR / "patterns").glob("*.yaml")))
+    return frozenset(w.lower() for w in re.findall(r"[A-Za-z]{3,}", text))
+
+
+def _glued(head: str, rest: str, hard: bool) -> str:
+    """`head` and its continuation `rest` as one line. A mail breaks at a space and drops it: put one back. A
+    terminal or a fixed-width page cuts at its exact width, inside a word or an address (`mes` / `sage`, `4` / `500`,
+    `209.97` / `.151.23`): join those parts without a space."""
+    rest = rest.lstrip()
+    if hard and head == head.rstrip():
+        end, start = _TOKEN_END.search(head), _TOKEN_START.match(rest)
+        if end and start:
+            a, b = end.group(0), start.group(0)
+            if _JOINS_TOKENS.search(b[:1] + a[-1:]) or (a[-1:].isdigit() and b[:1].isdigit()):
+                return head + rest
+            if a.isalpha() and b.isalpha():
+                words = _words()
+                if (a + b).lower() in words and not (a.lower() in words and b.lower() in words):
+                    return head + rest
+    return head.rstrip() + " " + rest

@@ -1,0 +1,108 @@
+"""Lines a mail, an archive or a fixed-width page wrapped are joined back before they are read (`lab.analyzer.paste`):
+checked on development excerpts of the real-log corpus (`datasets/real-logs/dev/`, sources in `corpus.yaml`) that were
+collected wrapped, and on excerpts wrapped the way a mail client wraps them."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from lab.analyzer import analyze_text
+from lab.analyzer.paste import rejoin_wrapped
+
+DEV = Path(__file__).resolve().parents[2] / "datasets" / "real-logs" / "dev"
+SAMPLES = Path(__file__).resolve().parents[2] / "lab" / "data"
+
+
+# The development excerpts that were collected wrapped; every other one is whole.
+COLLECTED_WRAPPED = {
+    "strongswan-v2-rekey-policy-conflict-cisco-asa", "strongswan-v2-peer-requested-ike-delete",
+    "libreswan-v2-ike-auth-no-proposal-whack", "cisco-ios-bgp-hold-time-two-sided",
+}
+
+
+def _log(name: str) -> str:
+    return (DEV / f"{name}.log").read_text(encoding="utf-8")
+
+
+def _wrapped(text: str, width: int) -> str:
+    return "\n".join(part for line in text.splitlines()
+                     for part in (textwrap.wrap(line, width, break_on_hyphens=False, break_long_words=False) or [""]))
+
+
+def _category(text: str) -> str | None:
+    primary = analyze_text(text).primary
+    return primary.category if primary else None
+
+
+def test_excerpts_collected_wrapped_read_whole() -> None:
+    # A mailing-list post cut inside words ("polic" / "y"), an issue thread cut inside an address and a port, a
+    # pluto line cut inside "message", a Cisco BGP line wrapped at a space.
+    text, joined = rejoin_wrapped(_log("strongswan-v2-rekey-policy-conflict-cisco-asa"))
+    assert joined == 2
+    assert "10.0.0.0/8 in for reqid 16, the same policy for reqid 1 exists" in text
+    text, _ = rejoin_wrapped(_log("strongswan-v2-peer-requested-ike-delete"))
+    assert "209.97.151.23[209.97.151.23]...207.96.115.200[jedipapi]" in text
+    assert "to 207.96.115.200[4500] (57 bytes)" in text
+    text, _ = rejoin_wrapped(_log("libreswan-v2-ike-auth-no-proposal-whack"))
+    assert "notification; message payloads: SK;" in text
+    text, _ = rejoin_wrapped(_log("cisco-ios-bgp-hold-time-two-sided"))
+    assert "received from neighbor 4/0 (hold time expired) 0 bytes" in text
+    for name in COLLECTED_WRAPPED:
+        assert rejoin_wrapped(_log(name))[1] > 0
+        assert _category(_log(name)) == _category(rejoin_wrapped(_log(name))[0])
+
+
+@pytest.mark.parametrize("width", [72, 80, 100])
+@pytest.mark.parametrize("name", [
+    "libreswan-v1-old-ah-mismatch-quick-deleted",
+    "libreswan-v1-responder-mr1-unanswered-firewall",
+    "libreswan-v2-create-child-no-proposal",
+    "openbgpd-peer-closes-in-opensent-side-not-yet-configured",
+    "libreswan-v1-old-ipcomp-mismatch-quick-timeout",
+    "pfsense-v1-p2-pfs-mismatch",
+    "libreswan-v1-android-xauth-all-proposals-modp1024-refused",
+])
+def test_an_excerpt_wrapped_by_a_mail_client_reads_as_the_original(name: str, width: int) -> None:
+    original = _log(name)
+    assert _category(_wrapped(original, width)) == _category(original)
+
+
+def test_findings_keep_the_line_numbers_of_the_paste() -> None:
+    original = _log("libreswan-v1-responder-mr1-unanswered-firewall")
+    paste = _wrapped(original, 72)
+    result = analyze_text(paste)
+    lines = paste.splitlines()
+    assert result.lines == len(lines)
+    for finding in result.findings:
+        first_part = lines[finding.line - 1]
+        assert finding.text.startswith(first_part.rstrip()[:40])  # shown whole, at the number of its first part
+    assert any("joined back" in str(note) for note in result.notes)
+    # Windows line ends stay where they were.
+    crlf, joined = rejoin_wrapped(paste.replace("\n", "\r\n"))
+    assert joined and crlf.count("\r\n") == paste.count("\n")
+
+
+def test_unwrapped_logs_are_left_as_they_are() -> None:
+    samples = sorted(SAMPLES.rglob("*.log")) + sorted(DEV.glob("*.log"))
+    assert len(samples) > 200
+    for path in samples:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if path.stem in COLLECTED_WRAPPED:
+            continue
+        assert rejoin_wrapped(text) == (text, 0), path.name
+    # A log line and a remark after it: the remark is no part of the line.
+    remark = ('"east-west" #1: STATE_MAIN_I1: 60 second timeout exceeded after 7 retransmits. No response\n'
+              "this is what I see on both gateways\n")
+    assert rejoin_wrapped(remark) == (remark, 0)
+    # ... but one break that cuts a word at the page's width is a cut.
+    line = remark.splitlines()[0]
+    cut = f'{line[:66]}\n{line[66:]}\n"east-west" #1: initiating Main Mode'
+    assert line[62:70] == "r 7 retr"
+    assert rejoin_wrapped(cut) == (f'{line}\n\n"east-west" #1: initiating Main Mode', 1)
+    # Prose with a few log lines in it: nothing says where a log line starts.
+    prose = "\n".join(["I set up the tunnel as the guide says and the log shows the following lines when I try"] * 4
+                      + ['"east-west" #1: initiating Main Mode', "and then nothing else happens at all for a minute."])
+    assert rejoin_wrapped(prose) == (prose, 0)
