@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lab.analyzer import bgp
+from lab.i18n import M, Msg
 
 # Notify names as daemons print them -> RFC name. strongSwan's short names come from
 # src/libcharon/encoding/payloads/notify_payload.c (notify_type_short_names); libreswan prefixes v2N_.
@@ -1737,6 +1738,45 @@ def _is_answer(ev: Event) -> bool:
     return ev.kind in ("established", "dpd_answer") or (
         ev.kind in ("exchange", "notify", "proposals") and ev.direction == "received"
     )
+
+
+# What each fact key of `facts_of` (and of a BGP line's reading) means, for a reader of the page or the report:
+# the keys themselves stay the `--json` contract.
+FACT_LABELS: dict[str, Msg] = {
+    "peer": M("Peer address"),
+    "conn": M("Connection name"),
+    "id_sent": M("ID the peer sent"),
+    "id_expected": M("ID expected"),
+    "local_asn": M("Local AS number"),
+    "remote_asn": M("Remote AS number"),
+    "expected_asn": M("AS number expected"),
+    "peer_open_asn": M("AS number in the neighbor's OPEN"),
+    "configured_peer_asn": M("AS number configured for the neighbor"),
+    "ts_offered": M("Traffic selectors offered"),
+    "ts_expected": M("Traffic selectors expected"),
+    "proposals_received": M("Proposals received"),
+    "proposals_configured": M("Proposals configured here"),
+    "algorithms": M("Algorithms named"),
+    "host_to_host": M("Between the two gateways only (no subnets)"),
+    "invalid_key_length": M("Key length the algorithm does not have"),
+    "transforms": M("Transforms asked for (AH, IPComp)"),
+    "ike_sent": M("IKE version sent"),
+    "ike_answered": M("IKE version the peer answers"),
+    "ike_refused": M("IKE version refused"),
+    "mode_asked": M("IPsec mode asked for"),
+    "mode_granted": M("IPsec mode granted"),
+    "first_replies_unanswered": M("First replies never followed up"),
+    "first_reply_timeout": M("Seconds waited after the first reply"),
+    "transforms_refused": M("Phase 1 transforms refused"),
+    "bgp_reason": M("Why the BGP session went down"),
+    "bgp_error": M("BGP error"),
+    "bgp_notification": M("BGP NOTIFICATION code/subcode"),
+    "bgp_state": M("BGP state"),
+    "notify": M("Notify message"),
+    "exchange": M("Exchange"),
+    "direction": M("Direction (sent or received)"),
+    "sa": M("SA (IKE or Child)"),
+}
 
 
 def facts_of(ev: Event) -> dict[str, Any]:

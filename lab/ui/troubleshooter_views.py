@@ -16,6 +16,7 @@ import streamlit as st
 
 from lab.analyzer import Analysis, Primary
 from lab.analyzer.formats import aws_fields
+from lab.analyzer.protocol import FACT_LABELS
 from lab.i18n import render
 from lab.masking import mask_secrets
 from lab.triage import tree as engine
@@ -286,7 +287,15 @@ def analysis(result: Analysis, on_goto: Callable[[str], None]) -> None:
 
 
 def _fact_text(value: object) -> str:
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
     return ", ".join(str(v) for v in value) if isinstance(value, list | tuple) else str(value)
+
+
+def _fact_label(key: str) -> str:
+    """What a fact means, in the page language; a key without a label is shown as it is in `--json`."""
+    label = FACT_LABELS.get(key)
+    return label.render(current()) if label is not None else key
 
 
 def _evidence_chain(p: Primary) -> None:
@@ -313,7 +322,8 @@ def _evidence_chain(p: Primary) -> None:
         st.markdown("**" + _("What the lines say") + "**")
         st.dataframe(
             pd.DataFrame(
-                [{_("fact"): key, _("value"): mask_secrets(_fact_text(value))} for key, value in p.facts.items()]
+                [{_("fact"): _fact_label(key), _("value"): mask_secrets(_fact_text(value))}
+                 for key, value in p.facts.items()]
             ),
             hide_index=True,
             width="stretch",

@@ -288,7 +288,35 @@ def test_analysis_lists_the_lines_that_led_to_the_diagnosis_in_order_with_facts(
     assert list(chain["line"]) == [3, 2, 1]  # oldest first: received, configured proposals, the refusal
     facts = next(f for f in frames if list(f.columns) == ["fact", "value"])
     values = dict(zip(facts["fact"], facts["value"], strict=True))
-    assert "3DES" in values["algorithms"] and "MODP_1024" in values["algorithms"]
+    # Each fact is named in words (the `--json` keys stay the contract of the command line).
+    assert "3DES" in values["Algorithms named"] and "MODP_1024" in values["Algorithms named"]
+    assert "MODP_1024" in values["Proposals received"]
+    assert not any("_" in name for name in values)
+
+
+def test_the_facts_are_named_in_the_page_language(open_page) -> None:
+    from lab.i18n import reset_language, set_language, t
+
+    token = set_language("ko")  # AppTest formats the tree picker's options in the test process: same language
+    try:
+        _facts_in_korean(open_page)
+    finally:
+        reset_language(token)
+
+
+def _facts_in_korean(open_page) -> None:
+    from lab.i18n import t
+
+    at = open_page(PAGE, lang="ko")
+    at.text_area(key="ts_log_text").set_value(
+        "Nov 29 10:00:01 cgw charon: 09[CFG] received proposals: IKE:3DES_CBC/HMAC_SHA1_96/PRF_HMAC_SHA1/MODP_1024\n"
+        "Nov 29 10:00:03 cgw charon: 09[IKE] no acceptable proposal found")
+    at.button(key="ts_analyze").click().run()
+    assert not at.exception
+    columns = [t("fact", "ko"), t("value", "ko")]
+    facts = next(df.value for df in at.dataframe if list(df.value.columns) == columns)
+    names = list(facts[columns[0]])
+    assert "언급된 알고리즘" in names and "받은 제안" in names
 
 
 def test_s4_scenario_lab_handoff_follows_each_tunnel_to_its_own_failure(open_page) -> None:
