@@ -295,7 +295,7 @@ def test_analysis_lists_the_lines_that_led_to_the_diagnosis_in_order_with_facts(
 
 
 def test_the_facts_are_named_in_the_page_language(open_page) -> None:
-    from lab.i18n import reset_language, set_language, t
+    from lab.i18n import reset_language, set_language
 
     token = set_language("ko")  # AppTest formats the tree picker's options in the test process: same language
     try:
