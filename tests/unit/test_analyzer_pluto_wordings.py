@@ -400,3 +400,42 @@ HEALTHY_REKEYS = [
 @pytest.mark.parametrize("newest_first", [False, True])
 def test_orderly_rekeys_raise_no_alarm(body: str, prefix: str, newest_first: bool) -> None:
     assert analyze_text(_render(body, prefix, newest_first)).primary is None
+
+
+# Quick Mode refusals of libreswan 3.x and Openswan 2.6 (libreswan v3.32 programs/pluto/ikev1_spdb_struct.c,
+# ikev1.c; xelerance/Openswan programs/pluto/spdb_v1_struct.c, ikev1.c).
+_MR3 = ('"aws-vpn-1"[2] 203.0.113.5 #1: STATE_MAIN_R3: sent MR3, ISAKMP SA established {auth=OAKLEY_PRESHARED_KEY '
+        "cipher=aes_256 prf=oakley_sha group=modp2048}\n")
+QUICK_MODE_REFUSALS = {
+    "pfs-groups-differ": '"aws-vpn-1"[2] 203.0.113.5 #1: GROUP_DESCRIPTION inconsistent with that of ESP in IPsec SA',
+    "kernel-algorithm": '"aws-vpn-1"[2] 203.0.113.5 #1: kernel algorithm does not like: AES_CBC key_len 384 is incorrect',
+    "compression": '"aws-vpn-1"[2] 203.0.113.5 #1: compression proposed by 203.0.113.5, but policy for "aws-vpn-1"[2] '
+                   "203.0.113.5 forbids it",
+    "openswan-transforms": '"aws-vpn-1"[2] 203.0.113.5 #1: unsupported ESP Transform ESP_CAST from 203.0.113.5\n'
+                           '"aws-vpn-1"[2] 203.0.113.5 #1: no acceptable Proposal in IPsec SA',
+}
+
+
+@pytest.mark.parametrize("name", list(QUICK_MODE_REFUSALS))
+@pytest.mark.parametrize("prefix", list(PREFIXES))
+def test_quick_mode_refusals_of_older_versions_are_phase_2(name: str, prefix: str) -> None:
+    primary = analyze_text(_render(_MR3 + QUICK_MODE_REFUSALS[name], prefix)).primary
+    assert primary is not None and primary.category == "phase2_proposal_mismatch", name
+
+
+def test_one_refused_transform_of_several_is_no_fault_when_the_sa_comes_up() -> None:
+    body = _MR3 + (
+        '"aws-vpn-1"[2] 203.0.113.5 #1: unsupported ESP Transform ESP_CAST from 203.0.113.5\n'
+        '"aws-vpn-1"[2] 203.0.113.5 #2: STATE_QUICK_R2: IPsec SA established tunnel mode {ESP=>0x1234abcd <0xabcd1234 '
+        "xfrm=AES_128-HMAC_SHA1 NATOA=none NATD=none DPD=none}")
+    assert analyze_text(_render(body, "syslog")).primary is None
+
+
+def test_openswan_quick_mode_for_an_expired_isakmp_sa_is_a_rekey_problem() -> None:
+    body = (
+        '"aws-vpn-1" #1: STATE_MAIN_I4: ISAKMP SA established {auth=OAKLEY_PRESHARED_KEY cipher=aes_256 prf=oakley_sha '
+        "group=modp1024}\n"
+        '"aws-vpn-1" #2: STATE_QUICK_I2: sent QI2, IPsec SA established tunnel mode {ESP=>0x99e449b2 <0x4edb3379 '
+        "xfrm=AES_128-HMAC_SHA1 NATOA=none NATD=none DPD=enabled}\n"
+        '"aws-vpn-1" #2: Quick Mode message is for a non-existent (expired?) ISAKMP SA')
+    assert analyze_text(_render(body, "syslog")).primary.category == "rekey_issue"
