@@ -408,7 +408,8 @@ _MR3 = ('"aws-vpn-1"[2] 203.0.113.5 #1: STATE_MAIN_R3: sent MR3, ISAKMP SA estab
         "cipher=aes_256 prf=oakley_sha group=modp2048}\n")
 QUICK_MODE_REFUSALS = {
     "pfs-groups-differ": '"aws-vpn-1"[2] 203.0.113.5 #1: GROUP_DESCRIPTION inconsistent with that of ESP in IPsec SA',
-    "kernel-algorithm": '"aws-vpn-1"[2] 203.0.113.5 #1: kernel algorithm does not like: AES_CBC key_len 384 is incorrect',
+    "kernel-algorithm": '"aws-vpn-1"[2] 203.0.113.5 #1: kernel algorithm does not like: ESP transform CAST_CBC is not '
+                        "supported\n" '"aws-vpn-1"[2] 203.0.113.5 #1: no acceptable Proposal in IPsec SA',
     "compression": '"aws-vpn-1"[2] 203.0.113.5 #1: compression proposed by 203.0.113.5, but policy for "aws-vpn-1"[2] '
                    "203.0.113.5 forbids it",
     "openswan-transforms": '"aws-vpn-1"[2] 203.0.113.5 #1: unsupported ESP Transform ESP_CAST from 203.0.113.5\n'
