@@ -25,6 +25,7 @@ OPTIONAL_FIELDS = ("note",)
 FORMATS = {
     "strongswan", "libreswan", "cisco-asa", "cisco-ios", "juniper", "fortigate", "fortigate-event",
     "paloalto", "mikrotik", "racoon", "checkpoint", "bgp-generic", "mixed", "forticlient", "f5", "tencent",
+    "azure",
 }
 CATEGORIES = {
     "dpd_timeout", "ike_sa_deleted_by_peer", "phase1_proposal_mismatch", "phase2_proposal_mismatch",
