@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from lab import DATA_DIR
 from lab.analyzer.prefilter import keyword_in
 from lab.errors import DataError
+from lab.i18n import M, Msg
 from lab.schema import load_yaml_model
 
 PATTERNS_DIR = DATA_DIR / "patterns"
@@ -91,6 +92,38 @@ EVENTS = (
     "nat_or_fragments",  # NAT on the path, or IKE messages fragmented (context for lost messages)
     "session_end",  # the session carried inside the SA (L2TP/PPP) ended on this side: a user's disconnect
 )
+# What each event kind means, for a reader of the page (the kinds themselves stay the `--json` contract).
+EVENT_LABELS: dict[str, Msg] = {
+    "exchange": M("IKE message"),
+    "initiate": M("Negotiation started"),
+    "established": M("SA established"),
+    "notify": M("Notify message"),
+    "no_proposal": M("No acceptable proposal"),
+    "auth_failed": M("Authentication failed"),
+    "ts_unacceptable": M("Traffic selectors refused"),
+    "proposals": M("Proposals listed"),
+    "retransmit": M("Request sent again"),
+    "give_up": M("Negotiation given up"),
+    "dpd_probe": M("Liveness check sent"),
+    "dpd_answer": M("Liveness check answered"),
+    "dpd_dead": M("Peer declared dead"),
+    "delete": M("Delete"),
+    "out_of_step": M("Peer repeats a finished exchange"),
+    "operator_down": M("Taken down by the operator"),
+    "redirect": M("Redirected to another gateway"),
+    "rekey_collision": M("Rekey collision"),
+    "rekey_failed": M("Rekey failed"),
+    "bgp_down": M("BGP session down"),
+    "bgp_up": M("BGP session up"),
+    "ike_mode_mismatch": M("Main vs Aggressive Mode"),
+    "ike_version_mismatch": M("IKE version refused"),
+    "ipsec_mode_mismatch": M("Tunnel vs transport mode"),
+    "nat_t_or_fragmentation": M("NAT-T or fragmentation problem"),
+    "nat_or_fragments": M("NAT or fragmented messages"),
+    "session_end": M("L2TP/PPP session ended"),
+}
+
+
 EXCHANGES = (
     "IKE_SA_INIT",
     "IKE_AUTH",

@@ -15,7 +15,9 @@ import pandas as pd
 import streamlit as st
 
 from lab.analyzer import Analysis, Primary
+from lab.analyzer.diagnosis import categories
 from lab.analyzer.formats import aws_fields
+from lab.analyzer.patterns import EVENT_LABELS
 from lab.analyzer.protocol import FACT_LABELS
 from lab.i18n import render
 from lab.masking import mask_secrets
@@ -258,7 +260,7 @@ def analysis(result: Analysis, on_goto: Callable[[str], None]) -> None:
             {
                 _("line"): f.line,
                 _("time"): f.time.strftime("%Y-%m-%d %H:%M:%S") if f.time else "",
-                _("category"): f.category,
+                _("category"): _category_title(f.category),
                 _("message"): mask_secrets(_message(f.text)),
             }
             for f in shown
@@ -289,7 +291,22 @@ def analysis(result: Analysis, on_goto: Callable[[str], None]) -> None:
 def _fact_text(value: object) -> str:
     if isinstance(value, bool):
         return _("yes") if value else _("no")
+    if value in ("sent", "received"):
+        return _("sent") if value == "sent" else _("received")
+    if value in ("ike", "child"):
+        return "IKE" if value == "ike" else "Child"
     return ", ".join(str(v) for v in value) if isinstance(value, list | tuple) else str(value)
+
+
+def _category_title(category: str | None) -> str:
+    """A finding's category in words, in the page language (the id as it is when it has no title)."""
+    info = categories().get(category or "")
+    return d("category.title", info.title) if info is not None else str(category or "")
+
+
+def _event_label(kind: str) -> str:
+    label = EVENT_LABELS.get(kind)
+    return label.render(current()) if label is not None else kind
 
 
 def _fact_label(key: str) -> str:
@@ -308,7 +325,7 @@ def _evidence_chain(p: Primary) -> None:
                     {
                         _("line"): f.line,
                         _("time"): f.time.strftime("%Y-%m-%d %H:%M:%S") if f.time else "",
-                        _("event"): f.event,
+                        _("event"): _event_label(f.event),
                         _("message"): mask_secrets(_message(f.text)),
                     }
                     for f in p.chain

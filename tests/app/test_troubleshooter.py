@@ -286,6 +286,7 @@ def test_analysis_lists_the_lines_that_led_to_the_diagnosis_in_order_with_facts(
     frames = [df.value for df in at.dataframe]
     chain = next(f for f in frames if list(f.columns) == ["line", "time", "event", "message"])
     assert list(chain["line"]) == [3, 2, 1]  # oldest first: received, configured proposals, the refusal
+    assert "Proposals listed" in list(chain["event"])  # the event kinds in words too
     facts = next(f for f in frames if list(f.columns) == ["fact", "value"])
     values = dict(zip(facts["fact"], facts["value"], strict=True))
     # Each fact is named in words (the `--json` keys stay the contract of the command line).
@@ -317,6 +318,10 @@ def _facts_in_korean(open_page) -> None:
     facts = next(df.value for df in at.dataframe if list(df.value.columns) == columns)
     names = list(facts[columns[0]])
     assert "언급된 알고리즘" in names and "받은 제안" in names
+    chain = next(df.value for df in at.dataframe if t("event", "ko") in df.value.columns)
+    assert "제안 목록" in list(chain[t("event", "ko")])
+    findings = next(tb.value for tb in at.table if t("category", "ko") in tb.value.columns)
+    assert all("_" not in title for title in findings[t("category", "ko")])
 
 
 def test_s4_scenario_lab_handoff_follows_each_tunnel_to_its_own_failure(open_page) -> None:

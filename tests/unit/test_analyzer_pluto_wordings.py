@@ -440,3 +440,13 @@ def test_openswan_quick_mode_for_an_expired_isakmp_sa_is_a_rekey_problem() -> No
         "xfrm=AES_128-HMAC_SHA1 NATOA=none NATD=none DPD=enabled}\n"
         '"aws-vpn-1" #2: Quick Mode message is for a non-existent (expired?) ISAKMP SA')
     assert analyze_text(_render(body, "syslog")).primary.category == "rekey_issue"
+
+
+def test_openswan_counting_malformed_payload_notifies_after_main_mode_i3_is_a_psk_mismatch() -> None:
+    # A field excerpt (datasets/real-logs/dev/openswan-v1-wrong-psk-malformed-payload-notify.log): wrong PSK.
+    from pathlib import Path
+
+    dev = Path(__file__).resolve().parents[2] / "datasets" / "real-logs" / "dev"
+    text = (dev / "openswan-v1-wrong-psk-malformed-payload-notify.log").read_text(encoding="utf-8")
+    for prefix in PREFIXES:
+        assert analyze_text(_render(text, prefix)).primary.category == "auth_failure", prefix
