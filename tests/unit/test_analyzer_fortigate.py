@@ -1,0 +1,60 @@
+"""FortiGate's IKE debug (`diagnose debug application ike -1`, FortiOS 6.4 and 7.x wording, with and without the
+`V=root:` VDOM prefix), read on development excerpts of the real-log corpus (`datasets/real-logs/dev/`): a Fortinet
+engineer's labelled lab debugs, github.com/lvannstruth-ftnt/fgt-ike-debugger."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lab.analyzer import analyze_text
+
+DEV = Path(__file__).resolve().parents[2] / "datasets" / "real-logs" / "dev"
+
+
+def _log(name: str) -> str:
+    return (DEV / f"{name}.log").read_text(encoding="utf-8")
+
+
+def _category(text: str) -> str | None:
+    primary = analyze_text(text).primary
+    return primary.category if primary else None
+
+
+def _reversed(text: str) -> str:
+    return "\n".join(reversed(text.splitlines()))
+
+
+@pytest.mark.parametrize(("name", "category"), [
+    # A phase 2's own refusal (the line names the phase 2): its PFS group, not phase 1.
+    ("fortigate-v2-create-child-pfs-mismatch-no-proposal-chosen", "phase2_proposal_mismatch"),
+    # A CREATE_CHILD rekey of an IPsec SA retransmitted until the IKE SA times out: a rekey problem.
+    ("fortigate-v2-child-sa-rekey-unanswered-sa-hard-expired", "rekey_issue"),
+    # The gateway re-validated with the peer's ID and refused it.
+    ("fortigate-v2-dialup-peer-id-gw-validation-failed", "auth_failure"),
+    # NAT detected, IKE moved to UDP 4500, and IKE_AUTH on 4500 never answered.
+    ("fortigate-v2-nat-t-float-to-4500-auth-unanswered-negotiation-timeout", "nat_t_or_fragmentation"),
+    ("fortigate-v2-sa-init-network-unreachable-negotiation-timeout", "peer_unreachable"),
+    ("fortigate-v2-responder-auth-child-sa-added-tunnel-up-healthy", None),
+])
+def test_labelled_fortigate_debugs(name: str, category: str | None) -> None:
+    assert _category(_log(name)) == category
+
+
+def test_a_phase_1_refusal_stays_phase_1_and_a_new_child_is_no_rekey() -> None:
+    assert _category("ike 0:to_aws:21: no SA proposal chosen") == "phase1_proposal_mismatch"
+    # The same IKEv2 refusal as a first Child SA (no rekey word): phase 2, not a rekey.
+    text = _log("fortigate-v2-create-child-pfs-mismatch-no-proposal-chosen")
+    assert "rekey" not in text.lower()
+
+
+def test_an_sa_that_hard_expires_alone_is_no_fault() -> None:
+    # An idle phase 2 without auto-negotiate expires this way; after an unanswered rekey it is the consequence.
+    line = "ike V=root:0:to-FG2: IPsec SA 6e64c630/287f891e hard expired 6 1.1.1.254->2.2.2.254:4500 SA count 1 of 1"
+    assert analyze_text(line).primary is None
+    # A retransmission timeout without a rekey before it is the peer not answering.
+    timeout = ("ike V=root:0:to-FG2:12: sent IKE msg (SA_INIT): 1.1.1.254:500->2.2.2.254:500, len=620\n"
+               "ike V=root:0:to-FG2:12: sent IKE msg (RETRANSMIT_SA_INIT): 1.1.1.254:500->2.2.2.254:500, len=620\n"
+               "ike V=root:0:to-FG2:12: 0d1269f1e87c45d7/0000000000000000 retransmission timeout")
+    assert _category(timeout) == "peer_unreachable"
