@@ -58,3 +58,10 @@ def test_an_sa_that_hard_expires_alone_is_no_fault() -> None:
                "ike V=root:0:to-FG2:12: sent IKE msg (RETRANSMIT_SA_INIT): 1.1.1.254:500->2.2.2.254:500, len=620\n"
                "ike V=root:0:to-FG2:12: 0d1269f1e87c45d7/0000000000000000 retransmission timeout")
     assert _category(timeout) == "peer_unreachable"
+
+
+def test_an_invalid_spi_fortios_says_it_ignores_is_no_fault() -> None:
+    # github.com/lvannstruth-ftnt/fgt-ike-debugger ike_fnbamd_local.txt: a remote-access tunnel that works.
+    line = "ike V=root:0:ikev2-ra_0:22:ikev2-ra:15: ignoring invalid SPI 33fd7e58, IPsec SA just negotiated"
+    assert analyze_text("\n".join([line] * 3)).primary is None
+    assert _category("ike V=root:0:to-FG2:5293: received notify type INVALID_SPI") == "rekey_issue"
