@@ -237,5 +237,5 @@ def _many_states(kind: str, n: int) -> str:
 def test_many_states_cost_in_proportion_to_the_log(kind: str) -> None:
     # Each state's "nothing further" is a lookup: eight times the states take about eight times as long (the
     # search through every later line took sixty-four times as long, 10 s for 6,000 lines).
-    small, large = best_pair(analyze_text, _many_states(kind, 200), _many_states(kind, 1600))
+    small, large = best_pair(analyze_text, _many_states(kind, 150), _many_states(kind, 1200), rounds=4)
     assert large <= 24 * small + 0.05
