@@ -1419,6 +1419,7 @@ def classify(events: list[Event]) -> None:
             st.exchange = ev.exchange
     _version_answers(events)
     _rekey_gave_up(events)
+    _transform_refusals_settled(events)
     _first_replies_unanswered(events)
     _gave_up_while_established(events)
     _transforms_all_refused(events)
@@ -1582,6 +1583,24 @@ _INSTANCE_PEER = re.compile(r'"[^"]+"\[\d+\] ([0-9a-fA-F.:]{3,}) #\d+:')
 _R1_DELETED = re.compile(r"deleting (?:state|ISAKMP SA) \((?:STATE_)?(?:MAIN|AGGR)_R1\)")
 _INCOMPLETE = re.compile(r"deleting incomplete state after ([\d.]+) seconds")
 _RESPONDING = re.compile(r"\bresponding to (?:Main|Aggressive) Mode\b")
+
+
+_PER_TRANSFORM = re.compile(r"no acceptable [A-Z_]+ found")
+
+
+def _transform_refusals_settled(events: list[Event]) -> None:
+    """charon compares the peer's proposals one by one and says for each that fails which transform type had no
+    match ("  no acceptable ENCRYPTION_ALGORITHM found", proposal.c); when a later proposal matches ("proposal
+    matches", "selected proposal: ...") those refusals were steps of a selection that succeeded: context."""
+    pending: dict[int, list[Event]] = {}
+    for ev in events:
+        if ev.kind == "no_proposal" and ev.pattern == "swan-no-proposal" and _PER_TRANSFORM.search(ev.text):
+            pending.setdefault(ev.stream, []).append(ev)
+        elif ev.pattern == "swan-proposal-selected":
+            for refusal in pending.pop(ev.stream, ()):
+                refusal.weight = "context"
+        elif ev.kind == "no_proposal":
+            pending.pop(ev.stream, None)  # the selection ended in a refusal: the steps stand
 
 
 def _rekey_gave_up(events: list[Event]) -> None:

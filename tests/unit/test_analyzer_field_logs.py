@@ -239,3 +239,16 @@ def test_many_states_cost_in_proportion_to_the_log(kind: str) -> None:
     # search through every later line took sixty-four times as long, 10 s for 6,000 lines).
     small, large = best_pair(analyze_text, _many_states(kind, 150), _many_states(kind, 1200), rounds=4)
     assert large <= 24 * small + 0.05
+
+
+def test_a_proposal_that_did_not_match_before_one_that_did_is_no_refusal() -> None:
+    # A pfSense responder to Google Cloud VPN (dev excerpt, from a public write-up): charon compares GCP's proposals
+    # one by one ("  no acceptable ENCRYPTION_ALGORITHM found" for the AES-GCM one), the next one matches, it asks
+    # for another DH group (INVALID_KE_PAYLOAD), and the IKE and Child SAs come up. Nothing to fix.
+    text = _log("pfsense-v2-gcp-cloud-vpn-invalid-ke-retry-then-established-healthy")
+    assert analyze_text(text).primary is None
+    assert analyze_text(_reversed(text)).primary is None
+    # Every proposal refused: the per-proposal lines and charon's conclusion are a phase 1 mismatch.
+    refused = "\n".join(line for line in text.splitlines()[:11] if "proposal matches" not in line)
+    refused += "\nApr 22 12:30:32 pf charon: 01[IKE] <1> no acceptable proposal found"
+    assert analyze_text(refused).primary.category == "phase1_proposal_mismatch"
