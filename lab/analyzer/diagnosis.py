@@ -269,6 +269,16 @@ def diagnose(events: list[Event]) -> Primary | None:
                 "proxy ID) mismatch with the same NO_PROPOSAL_CHOSEN: if the transform sets and the PFS group "
                 "match, compare the local and remote subnets both sides configured."
             ))
+        if (stage == "phase1_proposal_mismatch" and first.direction != "sent" and first.exchange == "IKE_SA_INIT"
+                and NOTIFY_MEANING.get(first.notify or "") == "no_proposal"):
+            # A responder answers an IKE_SA_INIT with NO_PROPOSAL_CHOSEN also when it has no IKEv2 connection for
+            # this peer at all, before comparing any proposal: libreswan 3.x (connections.c,
+            # ikev2_find_host_connection) and strongSwan ("no IKE config found for ..., sending NO_PROPOSAL_CHOSEN").
+            reasoning.append(M(
+                "A responder also answers IKE_SA_INIT with NO_PROPOSAL_CHOSEN when it has no IKEv2 connection for this "
+                "peer's address at all (libreswan 3.x, strongSwan): if the proposals match, check that the peer has a "
+                "connection for this address and accepts IKEv2 on it."
+            ))
         later = [e for e in events if e.order > first.order and e.category in ("peer_unreachable", "dpd_timeout")]
         if later:
             reasoning.append(M(

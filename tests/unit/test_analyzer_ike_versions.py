@@ -306,3 +306,19 @@ def test_two_tunnels_of_one_daemon_in_different_versions_are_no_fallback() -> No
         "11[IKE] establishing IKE_SA failed, peer not responding",
     ))
     assert primary.category == "peer_unreachable"
+
+
+def test_an_ike_sa_init_refused_with_no_proposal_chosen_also_suggests_a_missing_ikev2_connection() -> None:
+    # libreswan 3.x answers NO_PROPOSAL_CHOSEN when it finds no IKEv2 connection for the peer (connections.c,
+    # ikev2_find_host_connection, v3.27), strongSwan when it finds no IKE config: the category stays phase 1, the
+    # reasoning names the other possibility. The side that refuses is told nothing of the kind.
+    from lab.analyzer import analyze_text
+
+    initiator = ('"west" #1: initiating IKEv2 connection\n"west" #1: sent IKE_SA_INIT request to 192.1.2.23:500\n'
+                 '"west" #1: IKE_SA_INIT response contained the error notification NO_PROPOSAL_CHOSEN')
+    primary = analyze_text(initiator).primary
+    assert primary.category == "phase1_proposal_mismatch"
+    assert any("no IKEv2 connection" in r for r in primary.reasoning_in("en"))
+    responder = ("charon: 06[IKE] no acceptable proposal found\n"
+                 "charon: 06[ENC] generating IKE_SA_INIT response 0 [ N(NO_PROP) ]")
+    assert not any("no IKEv2 connection" in r for r in analyze_text(responder).primary.reasoning_in("en"))
