@@ -17,6 +17,7 @@ was established after it: the tunnel recovered and there is nothing to fix.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
@@ -34,6 +35,7 @@ from lab.i18n import D, M, Mn, Msg, Seq
 from lab.schema import load_yaml_model
 
 CATEGORIES_FILE = DATA_DIR / "categories.yaml"
+_STALE_SPI = re.compile(r"invalid spi|no matching SA|INVALID_SPI", re.IGNORECASE)
 CONFIG_STAGES = (
     "ike_version_mismatch",
     "ike_mode_mismatch",
@@ -440,9 +442,18 @@ def diagnose(events: list[Event]) -> Primary | None:
         reasoning = [
             M("Line {line}: rekeying went wrong ({count}×): a collision, a failed rekey or SAs out of step.",
               line=evs[0].line, count=len(evs)),
-            M("Collisions are resolved by the protocol, but repeated ones point at matching lifetimes and "
-              "rekey margins on both sides, or a side that rekeys too eagerly."),
         ]
+        if any(e.kind == "rekey_collision" for e in evs):
+            reasoning.append(M("Collisions are resolved by the protocol, but repeated ones point at matching lifetimes "
+                               "and rekey margins on both sides, or a side that rekeys too eagerly."))
+        stale = next((e for e in evs if e.notify in ("INVALID_SPI", "CHILD_SA_NOT_FOUND")
+                      or _STALE_SPI.search(e.text)), None)
+        if stale is not None:
+            reasoning.append(M(
+                "Line {line}: one side used an SA the other had already replaced or deleted (an unknown SPI): the two "
+                "sides' SAs are out of step, typically after a rekey or a Delete one side did not get. Compare the "
+                "lifetimes of both sides and check that Deletes and rekeys reach the peer.", line=stale.line,
+            ))
         refusal = next((e for e in evs if e.kind in ("no_proposal", "ts_unacceptable")
                         or NOTIFY_MEANING.get(e.notify or "") in ("no_proposal", "ts_unacceptable", "ke")), None)
         if refusal is not None:

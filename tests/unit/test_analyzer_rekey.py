@@ -159,3 +159,19 @@ def test_libreswan_ikev1_packets_dropped_by_an_ikev2_only_responder() -> None:
     text = "packet from 192.1.2.45:500: ignoring IKEv1 packet as global policy is set to silently drop all IKEv1 packets\n"
     primary = analyze_text(text).primary
     assert primary is not None and primary.category == "ike_version_mismatch"
+
+
+def test_the_rekey_reasoning_speaks_of_what_the_lines_show() -> None:
+    # Dev excerpts: an FTD that declares its own new SPI invalid (Cisco bug CSCvx23833) and a FortiGate rekey that
+    # is never answered. Neither shows a collision, so the reasoning does not talk about collisions.
+    from pathlib import Path
+
+    from lab.analyzer import analyze_text
+
+    dev = Path(__file__).resolve().parents[2] / "datasets" / "real-logs" / "dev"
+    stale = analyze_text((dev / "cisco-ftd-v2-ftd-initiated-child-sa-rekey-invalid-spi-palo-alto-peer.log")
+                         .read_text(encoding="utf-8")).primary.reasoning_in("en")
+    assert any("unknown SPI" in r for r in stale) and not any("Collisions" in r for r in stale)
+    unanswered = analyze_text((dev / "fortigate-v2-child-sa-rekey-unanswered-sa-hard-expired.log")
+                              .read_text(encoding="utf-8")).primary.reasoning_in("en")
+    assert any("got no answer" in r for r in unanswered) and not any("Collisions" in r for r in unanswered)
