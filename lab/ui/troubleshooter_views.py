@@ -1,13 +1,12 @@
 """Rendering pieces of the Troubleshooter page: the path, a question, a shortlist, a diagnosis, the log analysis.
 
-Everything that came from a log, a snapshot or a URL is shown as text: st.code / st.table / st.text, or
-Markdown with every special character escaped (`esc`). Text from the lab's own data files (trees,
-categories, fixes) is trusted and may use Markdown.
+Everything that came from a log, a snapshot or a URL is shown as text: st.code / st.dataframe / st.text, or
+Markdown with every special character escaped (`esc`); st.table renders Markdown in its cells, so they are escaped
+too. Text from the lab's own data files (trees, categories, fixes) is trusted and may use Markdown.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -26,18 +25,15 @@ from lab.triage.evidence import Evidence
 from lab.triage.fixes import Fix, families
 from lab.triage.tree import CGW_LABELS, Node, suggest
 from lab.ui.catalog import catalog
+from lab.ui.echo import plain
 from lab.ui.lang import _, _n, current, d
 
 LAB_DIR = Path(__file__).resolve().parents[1]
 LESSONS_PAGE = str(LAB_DIR / "ui" / "pages" / "lessons.py")
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~$])")
-_LINE_START = re.compile(r"^(\s*)([-+=]|\d+[.)])")
-
-
 def esc(text: str) -> str:
-    """Masked, Markdown-escaped text: shows exactly as written, never as formatting, links or HTML."""
-    out = _MD_SPECIAL.sub(r"\\\1", mask_secrets(str(text))).replace("\n", " ")
-    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), out)
+    """Masked, Markdown-escaped text: shows exactly as written, never as formatting, links (autolinks included),
+    emoji or directives, or HTML. One line, never shortened."""
+    return plain(mask_secrets(str(text)), limit=len(str(text)) + 1_000)
 
 
 def lesson_titles() -> dict[str, str]:
@@ -160,9 +156,10 @@ def candidates(session: engine.Session, evidence: Mapping[str, Evidence]) -> Non
     if not found:
         return
     with st.expander(_("Diagnoses still possible ({n}), most likely first", n=len(found)), expanded=bool(session.open)):
-        rows = [{_("diagnosis"): d("tree.title", c.title), _("what tells it apart"): _via(c.via) or _("(reached)")}
-                for c in found]
-        st.table(pd.DataFrame(rows))
+        # st.table renders Markdown in its cells: what tells a diagnosis apart can quote evidence read from a log.
+        rows = [{_("diagnosis"): d("tree.title", c.title), _("what tells it apart"): esc(_via(c.via)) if c.via
+                 else _("(reached)")} for c in found]
+        st.table(pd.DataFrame(rows), hide_index=True)
 
 
 def _via(via: str) -> str:
@@ -261,12 +258,12 @@ def analysis(result: Analysis, on_goto: Callable[[str], None]) -> None:
                 _("line"): f.line,
                 _("time"): f.time.strftime("%Y-%m-%d %H:%M:%S") if f.time else "",
                 _("category"): _category_title(f.category),
-                _("message"): mask_secrets(_message(f.text)),
+                _("message"): esc(_message(f.text)),  # st.table renders Markdown in its cells: escaped, masked
             }
             for f in shown
         ]
         # st.table wraps long messages instead of cutting them off.
-        st.table(pd.DataFrame(rows).set_index(_("line")))
+        st.table(pd.DataFrame(rows), hide_index=True)
         if len(result.findings) > len(shown):
             st.caption(_n("{n} more finding is in the full table below.", "{n} more findings are in the full table below.",
                           len(result.findings) - len(shown)))

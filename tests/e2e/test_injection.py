@@ -131,6 +131,34 @@ def test_tree_and_node_links(app_url, guarded, shoot) -> None:
     _assert_inert(page, "Troubleshooter")
 
 
+def test_a_hostile_log_is_shown_as_text_in_the_findings(app_url, guarded, shoot) -> None:
+    """Log lines carry what a sender put in them (a connection name, an ID): the findings table (st.table renders
+    Markdown in its cells) and every other piece of the analysis show them literally."""
+    page = guarded
+    page.goto(f"{app_url}/troubleshooter")
+    wait_idle(page)
+    page.get_by_text("Analyze logs").first.click()
+    box = page.locator("textarea").first
+    box.wait_for(state="visible")
+    box.fill(f"Nov 29 10:00:01 gw charon: 09[IKE] <{PAYLOADS['markdown']}|1> no acceptable proposal found\n"
+             f"Nov 29 10:00:02 gw charon: 09[IKE] <{LINK_AND_IMAGE}|1> no acceptable proposal found\n"
+             f"Nov 29 10:00:03 gw charon: 09[IKE] <{PAYLOADS['html']}|1> no acceptable proposal found")
+    box.press("Control+Enter")
+    wait_idle(page)
+    page.get_by_role("button", name="Analyze", exact=True).click()
+    page.get_by_text("Primary diagnosis:").first.wait_for()
+    wait_idle(page)
+    table = page.locator('[data-testid="stTable"]').filter(has_text="no acceptable proposal found").first
+    table.wait_for()
+    assert "**Urgent:** [re-enter your AWS keys](" in table.inner_text(), "the value is shown literally"
+    assert table.locator("strong, a, img").count() == 0, "no formatting, link or image from the log"
+    _assert_inert(page, "Troubleshooter")
+    shoot("injection-troubleshooter-log")
+    page.get_by_text("Preview the report").first.click()  # the incident report quotes the same lines
+    page.get_by_text("VPN incident report").first.wait_for()
+    _assert_inert(page, "Troubleshooter")
+
+
 def test_glossary_term_link(app_url, guarded) -> None:
     guarded.goto(f"{app_url}/glossary?term={q(LINK_AND_IMAGE)}")
     wait_idle(guarded)
