@@ -98,7 +98,10 @@ def _continues(body: list[str], widths: list[int], kinds: list[int | None], i: i
     if kinds[i] is not None or not line.strip() or not body[i - 1].strip():
         return False
     previous = widths[i - 1]
-    first = line.split(None, 1)[0]
+    words = (line.lstrip("> \t") if line.lstrip().startswith(">") else line).split(None, 1)  # (a quoted mail's "> ")
+    if not words:
+        return False
+    first = words[0]
     if previous < width - _NEAR and len(first) < _NEAR:
         return False  # a short line was not broken, unless the word after it was too long to fit at all
     return previous + 1 + len(first) > width  # the word did not fit on the line before
@@ -120,7 +123,8 @@ def _glued(head: str, rest: str, hard: bool) -> str:
     """`head` and its continuation `rest` as one line. A mail breaks at a space and drops it: put one back. A
     terminal or a fixed-width page cuts at its exact width, inside a word or an address (`mes` / `sage`, `4` / `500`,
     `209.97` / `.151.23`): join those parts without a space."""
-    rest = rest.lstrip()
+    # A quoted mail ("> ") quotes the rest of a wrapped line too: the quote marks are no part of the line.
+    rest = rest.lstrip("> \t") if head.lstrip().startswith(">") else rest.lstrip()
     if hard and head == head.rstrip():
         end, start = _TOKEN_END.search(head), _TOKEN_START.match(rest)
         if end and start:

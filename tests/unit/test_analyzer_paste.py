@@ -70,6 +70,15 @@ def test_an_excerpt_wrapped_by_a_mail_client_reads_as_the_original(name: str, wi
     assert _category(_wrapped(original, width)) == _category(original)
 
 
+@pytest.mark.parametrize("name", ["cisco-asa-v1-mm-wait-msg4-peer-lacks-psk", "libreswan-v1-responder-mr1-unanswered-firewall",
+                                  "fortigate-event-azure-phase2-rekey-error"])
+def test_a_wrapped_excerpt_quoted_in_a_reply_reads_as_the_original(name: str) -> None:
+    original = _log(name)
+    quoted = "\n".join("> " + part for part in _wrapped(original, 76).splitlines())
+    assert _category(quoted) == _category(original)
+    assert " > " not in rejoin_wrapped(quoted)[0]  # the quote marks of the wrapped rest are not kept
+
+
 def test_findings_keep_the_line_numbers_of_the_paste() -> None:
     original = _log("libreswan-v1-responder-mr1-unanswered-firewall")
     paste = _wrapped(original, 72)
