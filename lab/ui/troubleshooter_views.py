@@ -263,7 +263,7 @@ def analysis(result: Analysis, on_goto: Callable[[str], None]) -> None:
             for f in shown
         ]
         # st.table wraps long messages instead of cutting them off.
-        st.table(pd.DataFrame(rows), hide_index=True)
+        st.table(_without_empty_time(pd.DataFrame(rows)), hide_index=True)
         if len(result.findings) > len(shown):
             st.caption(_n("{n} more finding is in the full table below.", "{n} more findings are in the full table below.",
                           len(result.findings) - len(shown)))
@@ -283,6 +283,12 @@ def analysis(result: Analysis, on_goto: Callable[[str], None]) -> None:
                 ]
             )
             st.dataframe(frame, hide_index=True, width="stretch", key="ts_findings")
+
+
+def _without_empty_time(frame: pd.DataFrame) -> pd.DataFrame:
+    """The table without its time column when no line had a time (a pluto console, a pasted debug)."""
+    column = _("time")
+    return frame.drop(columns=column) if column in frame and not frame[column].astype(bool).any() else frame
 
 
 def _fact_text(value: object) -> str:
@@ -317,7 +323,7 @@ def _evidence_chain(p: Primary) -> None:
     if p.chain:
         st.markdown("**" + _("Lines that led to the diagnosis, in order") + "**")
         st.dataframe(
-            pd.DataFrame(
+            _without_empty_time(pd.DataFrame(
                 [
                     {
                         _("line"): f.line,
@@ -327,7 +333,7 @@ def _evidence_chain(p: Primary) -> None:
                     }
                     for f in p.chain
                 ]
-            ),
+            )),
             hide_index=True,
             width="stretch",
             key="ts_chain",
