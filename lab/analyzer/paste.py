@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from lab import DATA_DIR
+from lab.analyzer.patterns import load_patterns
 
 # How a log line starts: timestamps first (a line of another kind may follow them), then daemon prefixes.
 _TIMESTAMP_STARTS = (
@@ -114,8 +114,9 @@ _JOINS_TOKENS = re.compile(r"^[.:,;)\]}=]|[(\[{=]$")
 
 @lru_cache(maxsize=1)
 def _words() -> frozenset[str]:
-    """Words the daemons write (from the pattern catalogue's regexes and sample lines), to tell a word cut in two."""
-    text = " ".join(p.read_text(encoding="utf-8") for p in sorted((DATA_DIR / "patterns").glob("*.yaml")))
+    """Words the daemons write (from the pattern catalogue's regexes, keywords and explanations), to tell a word cut
+    in two."""
+    text = " ".join(f"{p.regex.pattern} {' '.join(p.keywords)} {p.explanation}" for p in load_patterns())
     return frozenset(w.lower() for w in re.findall(r"[A-Za-z]{3,}", text))
 
 

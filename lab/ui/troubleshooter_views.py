@@ -18,7 +18,7 @@ from lab.analyzer.diagnosis import categories
 from lab.analyzer.formats import aws_fields
 from lab.analyzer.patterns import EVENT_LABELS
 from lab.analyzer.protocol import FACT_LABELS
-from lab.i18n import render
+from lab.i18n import Msg, render
 from lab.masking import mask_secrets
 from lab.triage import tree as engine
 from lab.triage.evidence import Evidence
@@ -307,14 +307,10 @@ def _category_title(category: str | None) -> str:
     return d("category.title", info.title) if info is not None else str(category or "")
 
 
-def _event_label(kind: str) -> str:
-    label = EVENT_LABELS.get(kind)
-    return label.render(current()) if label is not None else kind
-
-
-def _fact_label(key: str) -> str:
-    """What a fact means, in the page language; a key without a label is shown as it is in `--json`."""
-    label = FACT_LABELS.get(key)
+def _meaning(labels: Mapping[str, Msg], key: str) -> str:
+    """What an event kind or a fact key means, in the page language; a key without a label is shown as it is in
+    `--json`."""
+    label = labels.get(key)
     return label.render(current()) if label is not None else key
 
 
@@ -328,7 +324,7 @@ def _evidence_chain(p: Primary) -> None:
                     {
                         _("line"): f.line,
                         _("time"): f.time.strftime("%Y-%m-%d %H:%M:%S") if f.time else "",
-                        _("event"): _event_label(f.event),
+                        _("event"): _meaning(EVENT_LABELS, f.event),
                         _("message"): mask_secrets(_message(f.text)),
                     }
                     for f in p.chain
@@ -342,7 +338,7 @@ def _evidence_chain(p: Primary) -> None:
         st.markdown("**" + _("What the lines say") + "**")
         st.dataframe(
             pd.DataFrame(
-                [{_("fact"): _fact_label(key), _("value"): mask_secrets(_fact_text(value))}
+                [{_("fact"): _meaning(FACT_LABELS, key), _("value"): mask_secrets(_fact_text(value))}
                  for key, value in p.facts.items()]
             ),
             hide_index=True,

@@ -22,10 +22,6 @@ def _category(text: str) -> str | None:
     return primary.category if primary else None
 
 
-def _reversed(text: str) -> str:
-    return "\n".join(reversed(text.splitlines()))
-
-
 @pytest.mark.parametrize(("name", "category"), [
     # A phase 2's own refusal (the line names the phase 2): its PFS group, not phase 1.
     ("fortigate-v2-create-child-pfs-mismatch-no-proposal-chosen", "phase2_proposal_mismatch"),
