@@ -1408,7 +1408,9 @@ def classify(events: list[Event]) -> None:
         elif kind in KIND_CATEGORY:
             if kind in ("rekey_failed", "rekey_collision"):
                 st.rekey_trouble = True
-            if kind == "auth_failed" and ev.kind == "notify" and ev.direction == "received":
+            if kind == "auth_failed" and (ev.fmt == "libreswan" or (ev.kind == "notify" and ev.direction == "received")):
+                # (pluto's own complaint about the peer's credentials counts too: when the same state is
+                # established after it, a policy let it pass, e.g. "connection allows unmatched IKE ID".)
                 _note_refusal(ev, st)
             if kind in ("ts_unacceptable", "ipsec_mode_mismatch") and not st.rekeying:
                 st.child_refused = True
