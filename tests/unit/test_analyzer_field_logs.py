@@ -262,3 +262,17 @@ def test_a_refused_rekey_shows_the_sa_that_was_up_and_the_rekey_it_started() -> 
     assert [(f.line, f.event) for f in primary.chain] == [(6, "established"), (7, "initiate"), (9, "notify")]
     assert "Line 6: an SA was established before it" in str(primary.reasoning[1])
     assert primary.facts.get("notify") == "NO_PROPOSAL_CHOSEN"
+
+
+def test_asking_the_peer_for_another_dh_group_is_a_phase1_mismatch_only_when_nothing_comes_up() -> None:
+    # GoogleCloudPlatform/community#1222: strongSwan (ike=...-modp4096) answers Cloud VPN's MODP_2048 with
+    # INVALID_KE_PAYLOAD and the tunnel never comes up.
+    text = _log("strongswan-v2-gcp-cloud-vpn-dh-group-inacceptable-modp4096")
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.category == "phase1_proposal_mismatch"
+    assert (primary.facts["proposals_received"], primary.facts["proposals_configured"]) == (["MODP_2048"], ["MODP_4096"])
+    # The usual first round of choosing a group: the peer retries with the requested one and the IKE SA comes up.
+    retried = text + (
+        "charon: 12[IKE] IKE_SA gcp[1] established between 203.0.113.5[203.0.113.5]...198.51.100.7[198.51.100.7]\n"
+    )
+    assert analyze_text(retried).primary is None
