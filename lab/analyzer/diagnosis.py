@@ -118,13 +118,18 @@ def _primary(
     reasoning: list[Msg],
     chain: list[Event],
     extra: dict[str, Any] | None = None,
+    lead: list[Event] | None = None,
 ) -> Primary:
+    """`lead`: lines without a category of their own that the reasoning relied on (the SA that was up before its
+    rekey failed): shown in the chain, not read for facts."""
     cat = categories()[category]
     chain = sorted({id(e): e for e in chain}.values(), key=lambda e: e.order)
     if len(chain) > 40:
         chain = chain[:20] + chain[-20:]
     facts = _merge_facts([e for e in chain if e.weight == "decisive"] + [e for e in chain if e.weight != "decisive"])
     facts.update(extra or {})
+    if lead:
+        chain = sorted({id(e): e for e in chain + lead}.values(), key=lambda e: e.order)
     return Primary(
         category=category,
         tree_node=cat.tree_node,
@@ -135,6 +140,17 @@ def _primary(
         facts=facts,
         chain=tuple(_finding(e) for e in chain),
     )
+
+
+def _rekey_lead(events: list[Event], first: Event) -> list[Event]:
+    """What shows that the failing exchange replaced an SA that was up: the last SA established before it in the same
+    log, and the start of the rekey after that (pluto's "initiating rekey to replace Child SA #2")."""
+    before = [e for e in events if e.stream == first.stream and e.order < first.order]
+    up = [e for e in before if e.kind == "established"]
+    if not up:
+        return []
+    started = [e for e in before if e.order > up[-1].order and e.kind == "initiate"]
+    return [up[-1]] + started[-1:]
 
 
 def _title(category: str) -> Msg:
@@ -477,9 +493,13 @@ def diagnose(events: list[Event]) -> Primary | None:
                 "rekey expired, so the tunnel went down.", line=min((e for v in liveness.values() for e in v),
                                                                      key=lambda e: e.order).line
             ))
+        lead = _rekey_lead(events, evs[0])
+        if lead:
+            reasoning.insert(1, M("Line {line}: an SA was established before it, so the exchange that failed replaced an SA "
+                                  "that worked.", line=lead[0].line))
         reasoning += _also(cats, "rekey_issue")
         return _primary("rekey_issue", M("Rekeying problem: collisions, failed rekeys or SAs out of step."), reasoning,
-                        context["rekey_issue"])
+                        context["rekey_issue"], lead=lead)
 
     if "bgp_down" in cats:
         return _bgp_primary(cats["bgp_down"], context["bgp_down"], events)

@@ -1076,7 +1076,11 @@ def classify(events: list[Event]) -> None:
                 quick = ex == "QUICK_MODE" or (ex in INFO_EXCHANGES | {None} and st.ike_up and (st.ike or 1) == 1)
                 kind = "ts_unacceptable" if quick or (ex in INFO_EXCHANGES | {None} and st.ike != 2) else "auth_failed"
             elif meaning == "ke":
-                kind = "no_proposal" if _phase_of(ev, st) == "child" and ex != "IKE_SA_INIT" else ""
+                # In CREATE_CHILD_SA or Quick Mode the PFS group is refused. In IKE_SA_INIT an INVALID_KE_PAYLOAD is
+                # the normal first round of choosing a DH group; only this side's own request for another group
+                # (a weak reading) is kept, as a guess that counts when nothing is established after it.
+                child = _phase_of(ev, st) == "child" and ex != "IKE_SA_INIT"
+                kind = "no_proposal" if child or (ev.weak and ev.direction == "sent") else ""
             elif meaning == "malformed":
                 kind = "auth_failed" if ex in ("MAIN_MODE", "AGGRESSIVE_MODE") else ""
             elif meaning == "key_info":

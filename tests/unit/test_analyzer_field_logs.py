@@ -252,3 +252,27 @@ def test_a_proposal_that_did_not_match_before_one_that_did_is_no_refusal() -> No
     refused = "\n".join(line for line in text.splitlines()[:11] if "proposal matches" not in line)
     refused += "\nApr 22 12:30:32 pf charon: 01[IKE] <1> no acceptable proposal found"
     assert analyze_text(refused).primary.category == "phase1_proposal_mismatch"
+
+
+def test_a_refused_rekey_shows_the_sa_that_was_up_and_the_rekey_it_started() -> None:
+    # libreswan/libreswan#515: the Child SA comes up (line 6), pluto starts its rekey (line 7), the vSRX refuses it
+    # (line 9). The chain holds all three, so the reader sees why this is a rekey and not a first negotiation.
+    primary = analyze_text(_log("libreswan-v2-vsrx-child-rekey-no-proposal")).primary
+    assert primary is not None and primary.category == "rekey_issue"
+    assert [(f.line, f.event) for f in primary.chain] == [(6, "established"), (7, "initiate"), (9, "notify")]
+    assert "Line 6: an SA was established before it" in str(primary.reasoning[1])
+    assert primary.facts.get("notify") == "NO_PROPOSAL_CHOSEN"
+
+
+def test_asking_the_peer_for_another_dh_group_is_a_phase1_mismatch_only_when_nothing_comes_up() -> None:
+    # GoogleCloudPlatform/community#1222: strongSwan (ike=...-modp4096) answers Cloud VPN's MODP_2048 with
+    # INVALID_KE_PAYLOAD and the tunnel never comes up.
+    text = _log("strongswan-v2-gcp-cloud-vpn-dh-group-inacceptable-modp4096")
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.category == "phase1_proposal_mismatch"
+    assert (primary.facts["proposals_received"], primary.facts["proposals_configured"]) == (["MODP_2048"], ["MODP_4096"])
+    # The usual first round of choosing a group: the peer retries with the requested one and the IKE SA comes up.
+    retried = text + (
+        "charon: 12[IKE] IKE_SA gcp[1] established between 203.0.113.5[203.0.113.5]...198.51.100.7[198.51.100.7]\n"
+    )
+    assert analyze_text(retried).primary is None
