@@ -20,6 +20,8 @@ SAMPLES = Path(__file__).resolve().parents[2] / "lab" / "data"
 COLLECTED_WRAPPED = {
     "strongswan-v2-rekey-policy-conflict-cisco-asa", "strongswan-v2-peer-requested-ike-delete",
     "libreswan-v2-ike-auth-no-proposal-whack", "cisco-ios-bgp-hold-time-two-sided",
+    # copied from a page that wraps Cisco's debug output
+    "cisco-asa-v2-cert-auth-peer-id-check-fails-no-ip-in-san", "cisco-ios-v2-cert-auth-asa-dn-identity-no-ikev2-profile",
 }
 
 
