@@ -222,6 +222,15 @@ class _Segment:
 # ("total.ikev2.recv.notifies.error.TS_UNACCEPTABLE=0"): statistics, not events.
 _COUNTER_START = ("total.", "current.")
 _COUNTER = re.compile(r"(?:total|current)\.[\w.-]+=\d+\s*$")
+# A command the user typed, pasted with its output: a shell prompt ("$ ", "root@gw:~# ", "[root@gw ~]# "), or a
+# command that reads or drives logs, with its arguments ("grep NO_PROPOSAL_CHOSEN /var/log/secure", libreswan's test
+# consoles indent them). Its search words are no event.
+_COMMAND = re.compile(
+    r"\s*(?:(?:\[[^\]\n]{1,80}\]|[\w.-]{1,40}@[\w.-]{1,80}(?::\S*)?)\s?[#$]\s*|[#$]\s+)"
+    r"|\s*(?:sudo\s+)?(?:[efz]?grep|rg|[zx]?cat|tail|head|less|more|journalctl|awk|sed|swanctl|tcpdump|vpn-lab"
+    r"|ipsec\s+(?:auto|whack|status|statusall|up|down|restart|start|stop|trafficstatus|showstates|look|verify|stroke"
+    r"|listall|leases))\s+\S"
+)
 
 class Scanner:
     """Feed blocks of complete lines (joined with "\\n"), then call result().
@@ -440,6 +449,8 @@ class Scanner:
             m = p.regex.search(line)
             if m is None:
                 continue
+            if _COMMAND.match(line):
+                return None  # a command and its arguments, not what the daemon wrote
             if isinstance(line_no, _Segment):
                 line_no = line_no.line_no(start)
             if len(line) > LONG_LINE and not self._long_noted:
@@ -613,6 +624,10 @@ class Scanner:
         )
 
 
+# pluto's debug trace (plutodebug): "| " at the start, or after a timestamp or syslog prefix.
+_DEBUG_LINE = re.compile(r"(?:[^|\n]{0,80}?: )?\| ")
+
+
 def _event(p: Pattern, line_no: int, line: str) -> proto.Event:
     m = p.regex.search(line)
     assert m is not None  # the line was kept because this pattern matched it
@@ -647,7 +662,9 @@ def _event(p: Pattern, line_no: int, line: str) -> proto.Event:
         ike=p.ike or (1 if exchange in proto.IKEV1_EXCHANGES else None),
         values=values,
         tree_node=p.tree_node,
-        weak=p.weak,
+        # A catch-all reading (a notify name anywhere in the line) of pluto's debug trace is a guess: the trace
+        # repeats the notify with no exchange or direction, and pluto logs the refusal itself on a line of its own.
+        weak=p.weak or (p.file.startswith("99-") and _DEBUG_LINE.match(line) is not None),
         stamp=proto.stamp_of(line),
         host=proto.host_of(line),
     )

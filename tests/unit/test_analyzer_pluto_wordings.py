@@ -450,3 +450,37 @@ def test_openswan_counting_malformed_payload_notifies_after_main_mode_i3_is_a_ps
     text = (dev / "openswan-v1-wrong-psk-malformed-payload-notify.log").read_text(encoding="utf-8")
     for prefix in PREFIXES:
         assert analyze_text(_render(text, prefix)).primary.category == "auth_failure", prefix
+
+
+# https://github.com/libreswan/libreswan/blob/0c4e3eccfbb2cdfa1e21c154ee847a141a611a4f/testing/pluto/ikev1-algo-04-mismatch/east.console.txt
+# The responder refuses the Quick Mode (phase 2). The console shows the command that searched the log, then pluto's
+# debug trace and its own line about the refusal.
+RESPONDER_QUICK_MODE_REFUSED_CONSOLE = """\
+east #
+ grep NO_PROPOSAL_CHOSEN /tmp/pluto.log
+| complete v1 state transition with NO_PROPOSAL_CHOSEN
+"westnet-eastnet-ipv4-psk-ikev1" #2: sending encrypted notification NO_PROPOSAL_CHOSEN to 192.1.2.45:500
+|    Notify Message Type: v1N_NO_PROPOSAL_CHOSEN (0xe)
+| state transition function for STATE_QUICK_R0 failed: NO_PROPOSAL_CHOSEN
+"""
+
+
+def test_a_search_command_and_the_debug_trace_do_not_outvote_the_refusal_pluto_logs() -> None:
+    primary = analyze_text(RESPONDER_QUICK_MODE_REFUSED_CONSOLE).primary
+    assert primary is not None and primary.category == "phase2_proposal_mismatch"
+    assert primary.evidence_lines == (4,)
+
+
+@pytest.mark.parametrize("command", [
+    " grep NO_PROPOSAL_CHOSEN /tmp/pluto.log",
+    "[root@gw ~]# grep -i 'no_proposal_chosen' /var/log/secure",
+    "admin@vyos:~$ sudo journalctl -u strongswan | grep AUTHENTICATION_FAILED",
+    "$ ipsec status | grep TS_UNACCEPTABLE",
+    "root@gw:~# tail -f /var/log/pluto.log  # waiting for NO_PROPOSAL_CHOSEN",
+])
+def test_a_command_that_searches_for_a_notify_is_no_event(command: str) -> None:
+    # Only the command was pasted: its search words are not what a daemon logged.
+    assert analyze_text(command + "\n").primary is None
+    # The daemon's own line after it still counts.
+    answer = '"aws-tunnel-1" #2: sending encrypted notification NO_PROPOSAL_CHOSEN to 192.0.2.1:500\n'
+    assert analyze_text(command + "\n" + answer).primary.category == "phase2_proposal_mismatch"
