@@ -273,7 +273,12 @@ def diagnose(events: list[Event]) -> Primary | None:
         where: Msg | str = M(" in {exchange}", exchange=first.exchange) if first.exchange else ""
         reasoning = [M("Line {line}: {title}{where} ({lines}).{who}", line=first.line, title=_title(stage), where=where,
                        lines=Mn("{n} line", "{n} lines", len(evs)), who=_who(evs))]
-        reasoning.append(M("A negotiation failure means the peer answered, so the path works: this is configuration."))
+        if first.values.get("transforms") or first.values.get("invalid_key_length"):
+            # a guess from a Quick Mode the peer left unanswered (protocol.classify): phase 1 did complete
+            reasoning.append(M("Phase 1 completed with this peer, so the path works: the silence in phase 2 points at "
+                               "configuration."))
+        else:
+            reasoning.append(M("A negotiation failure means the peer answered, so the path works: this is configuration."))
         version = _version_reading(first) if stage == "ike_version_mismatch" else None
         if version is not None:
             reasoning.append(version)
@@ -287,6 +292,15 @@ def diagnose(events: list[Event]) -> Primary | None:
                 "proxy ID) mismatch with the same NO_PROPOSAL_CHOSEN: if the transform sets and the PFS group "
                 "match, compare the local and remote subnets both sides configured."
             ))
+        if stage == "phase2_proposal_mismatch" and first.values.get("transforms"):
+            # libreswan's compress= (configs/d.ipsec.conf/conn/compress.xml): "For IKEv1, compress settings on both
+            # peers must match." The initiator's log reads the same when the responder has no connection for the
+            # offered subnets (libreswan test linux-audit-03-ipsec-fail-ikev1, with compress=yes).
+            reasoning.append(M(
+                "The peer never answered this side's Quick Mode, and the offer asks for {transforms}: in IKEv1 both "
+                "sides must be configured for it (libreswan: the compress settings of both peers must match). If the "
+                "peer is, compare the subnets (proxy IDs) both sides configured: a responder with no connection for "
+                "the offered subnets stays silent too.", transforms=first.values["transforms"]))
         if (stage == "phase1_proposal_mismatch" and first.direction != "sent" and first.exchange == "IKE_SA_INIT"
                 and NOTIFY_MEANING.get(first.notify or "") == "no_proposal"):
             # A responder answers an IKE_SA_INIT with NO_PROPOSAL_CHOSEN also when it has no IKEv2 connection for

@@ -123,6 +123,25 @@ def test_an_unanswered_quick_mode_asking_for_ah_or_ipcomp_is_a_phase_2_proposal_
     assert _category(base.replace("{FLAGS}", "ENCRYPT")) == "traffic_selector_mismatch"
 
 
+# https://github.com/libreswan/libreswan/blob/v4.15/testing/pluto/ah-pluto-10/west.console.txt: the same test as
+# above in libreswan 4 and 5, whose policy words start with "IKEv1+".
+AH_OFFER_UNANSWERED_V4 = """\
+004 "westnet-eastnet-ah" #1: IKE SA established {auth=RSA_SIG cipher=AES_CBC_256 integ=HMAC_SHA2_256 group=MODP2048}
+002 "westnet-eastnet-ah" #2: initiating Quick Mode IKEv1+RSASIG+AUTHENTICATE+TUNNEL+PFS+UP+IKE_FRAG_ALLOW+ESN_NO+ESN_YES
+1v1 "westnet-eastnet-ah" #2: sent Quick Mode request
+002 "westnet-eastnet-ah" #2: IMPAIR: retransmit so deleting SA
+002 "westnet-eastnet-ah" #2: deleting state (STATE_QUICK_I1) and NOT sending notification
+"""
+
+
+def test_the_offer_is_read_in_every_libreswan_wording() -> None:
+    primary = analyze_text(AH_OFFER_UNANSWERED_V4).primary
+    assert primary is not None and primary.category == "phase2_proposal_mismatch"
+    assert primary.facts["transforms"] == "AH"
+    said = " ".join(str(r) for r in primary.reasoning)
+    assert "Phase 1 completed" in said and "compare the subnets" in said and "the peer answered" not in said
+
+
 def test_rare_transform_words() -> None:
     assert rare_transform("RSASIG+AUTHENTICATE+TUNNEL+PFS") == "AH"
     assert rare_transform("PSK+ENCRYPT+COMPRESS+TUNNEL") == "IPComp"
