@@ -142,6 +142,28 @@ def _primary(
     )
 
 
+_DH_GROUP = re.compile(r"\b(?:MODP_?\d{3,4}|ECP_?\d{3}(?:_BP)?|CURVE_?(?:25519|448)|DH\d{1,2}|MLKEM\d+)\b", re.IGNORECASE)
+
+
+def _pfs_groups(events: list[Event], refusal: Event) -> tuple[str, str] | None:
+    """(received, configured) DH groups when the Child SA proposals listed just before a refused rekey differ in
+    their DH group only (RFC 7296 section 1.3.1: a CREATE_CHILD_SA may carry a KE for PFS; the Child SA created
+    with IKE_AUTH never does, so a PFS mismatch shows at the first rekey)."""
+    near = [e for e in events if e.stream == refusal.stream and refusal.order - 6 <= e.order < refusal.order
+            and e.kind == "proposals"]
+    received = next((str(e.values["received"]) for e in reversed(near) if e.values.get("received")), "")
+    configured = next((str(e.values["configured"]) for e in reversed(near) if e.values.get("configured")), "")
+    if not received or not configured:
+        return None
+    groups_r = sorted({g.upper() for g in _DH_GROUP.findall(received)})
+    groups_c = sorted({g.upper() for g in _DH_GROUP.findall(configured)})
+    if groups_r == groups_c:
+        return None
+    if _DH_GROUP.sub("", received).replace("//", "/") != _DH_GROUP.sub("", configured).replace("//", "/"):
+        return None  # other algorithms differ too: not the PFS group alone
+    return ", ".join(groups_r), ", ".join(groups_c)
+
+
 def _rekey_lead(events: list[Event], first: Event) -> list[Event]:
     """What shows that the failing exchange replaced an SA that was up: the last SA established before it in the same
     log, and the start of the rekey after that (pluto's "initiating rekey to replace Child SA #2")."""
@@ -487,12 +509,29 @@ def diagnose(events: list[Event]) -> Primary | None:
         refusal = next((e for e in evs if e.kind in ("no_proposal", "ts_unacceptable")
                         or NOTIFY_MEANING.get(e.notify or "") in ("no_proposal", "ts_unacceptable", "ke")), None)
         if refusal is not None:
-            reasoning.append(M(
-                "Line {line}: the peer refused the exchange that replaces the SA with {notify}. It accepted the "
-                "SA with the same configuration before, so look at what applies to rekeys only: the DH (PFS) "
-                "group a rekey carries, the lifetimes, or selectors narrowed when the SA was set up.",
-                line=refusal.line, notify=refusal.notify or ("TS_UNACCEPTABLE" if refusal.kind == "ts_unacceptable" else "NO_PROPOSAL_CHOSEN"),
-            ))
+            notify = refusal.notify or ("TS_UNACCEPTABLE" if refusal.kind == "ts_unacceptable" else "NO_PROPOSAL_CHOSEN")
+            if refusal.direction == "sent":
+                reasoning.append(M(
+                    "Line {line}: this side refused the peer's exchange that replaces the SA ({notify}). It accepted "
+                    "the SA with the same configuration before, so look at what applies to rekeys only: the DH (PFS) "
+                    "group a rekey carries, the lifetimes, or selectors narrowed when the SA was set up.",
+                    line=refusal.line, notify=notify,
+                ))
+            else:
+                reasoning.append(M(
+                    "Line {line}: the peer refused the exchange that replaces the SA with {notify}. It accepted the "
+                    "SA with the same configuration before, so look at what applies to rekeys only: the DH (PFS) "
+                    "group a rekey carries, the lifetimes, or selectors narrowed when the SA was set up.",
+                    line=refusal.line, notify=notify,
+                ))
+            pfs = _pfs_groups(events, refusal)
+            if pfs is not None:
+                reasoning.append(M(
+                    "The proposals listed before it differ in the DH group only: received {received}, configured "
+                    "{configured}. The Child SA set up with the IKE SA carries no DH group, its rekey does: set the "
+                    "same PFS group (AWS: the phase 2 DH group numbers) on both sides.",
+                    received=pfs[0] or M("none"), configured=pfs[1] or M("none"),
+                ))
         unanswered = next((e for e in evs if e.kind == "give_up"), None)
         if unanswered is not None and refusal is None:
             reasoning.append(M(

@@ -115,3 +115,26 @@ def test_a_first_quick_mode_that_never_gets_qi2_names_no_cause() -> None:
     # Without the rekey: the peer sent QI1, so it is reachable; the timeout alone does not say why QI2 never came.
     text = "\n".join(OPENSWAN_RESPONDER_REKEY.splitlines()[2:5]) + "\n" + QI2_NEVER_ARRIVES
     assert analyze_text(text).primary is None
+
+
+# charon as the responder of a Child SA rekey that carries a KE payload (PFS) its ESP proposals have no group for
+# (charon's own messages: child_create.c, proposal.c; payload lists as its [ENC] lines print them).
+CHARON_REFUSES_PFS_REKEY = """\
+Nov 30 10:00:00 gw charon: 05[ENC] parsed CREATE_CHILD_SA request 5 [ N(REKEY_SA) SA No KE TSi TSr ]
+Nov 30 10:00:00 gw charon: 05[CFG] received proposals: ESP:AES_CBC_256/HMAC_SHA2_256_128/MODP_2048/NO_EXT_SEQ
+Nov 30 10:00:00 gw charon: 05[CFG] configured proposals: ESP:AES_CBC_256/HMAC_SHA2_256_128/NO_EXT_SEQ
+Nov 30 10:00:00 gw charon: 05[IKE] no acceptable proposal found
+Nov 30 10:00:00 gw charon: 05[IKE] failed to establish CHILD_SA, keeping IKE_SA
+Nov 30 10:00:00 gw charon: 05[ENC] generating CREATE_CHILD_SA response 5 [ N(NO_PROP) ]
+"""
+
+
+def test_a_rekey_this_side_refuses_for_its_pfs_group_says_so() -> None:
+    primary = analyze_text(CHARON_REFUSES_PFS_REKEY).primary
+    assert primary is not None and primary.category == "rekey_issue"
+    said = [str(r) for r in primary.reasoning]
+    assert any("this side refused the peer's exchange" in r for r in said)
+    assert any("DH group only: received MODP_2048, configured none" in r for r in said)
+    # another algorithm differing too is no PFS-only difference
+    other = CHARON_REFUSES_PFS_REKEY.replace("configured proposals: ESP:AES_CBC_256", "configured proposals: ESP:AES_CBC_128")
+    assert not any("DH group only" in str(r) for r in analyze_text(other).primary.reasoning)
