@@ -166,3 +166,18 @@ def test_not_sure_candidates_and_a_diagnosis_with_device_commands(app_url: str, 
     page.get_by_text("Preview the report").first.click()
     page.get_by_role("heading", name="VPN incident report").first.wait_for()
     shoot_sizes(page, tmp_path, "troubleshooter-report-preview")
+
+
+def test_a_rekey_diagnosis_shows_the_lines_that_led_to_it(app_url: str, page, shoot) -> None:
+    # libreswan/libreswan#515 (a development excerpt of the real-log corpus): the Child SA comes up, its rekey is
+    # refused. The page names the rekey and shows its chain of lines (the SA that was up, the rekey, the refusal).
+    log = (DATASETS_DIR / "real-logs" / "dev" / "libreswan-v2-vsrx-child-rekey-no-proposal.log").read_text()
+    page.goto(f"{app_url}/troubleshooter")
+    wait_idle(page)
+    _analyze(page, log)
+    page.get_by_text("Primary diagnosis: Rekey collision or lifetime mismatch").first.wait_for()
+    page.get_by_text("Line 6: an SA was established before it").first.wait_for()
+    chain = page.get_by_text("Lines that led to the diagnosis, in order").first
+    chain.scroll_into_view_if_needed()
+    _no_exception(page)
+    shoot("troubleshooter-rekey-chain")
