@@ -548,8 +548,8 @@ def diagnose(events: list[Event]) -> Primary | None:
             ))
         lead = _rekey_lead(events, evs[0])
         if lead:
-            reasoning.insert(1, M("Line {line}: an SA was established before it, so the exchange that failed replaced an SA "
-                                  "that worked.", line=lead[0].line))
+            reasoning.insert(1, M("Line {line}: an SA was established before it, so what went wrong concerns an SA that "
+                                  "worked, not a first negotiation.", line=lead[0].line))
         reasoning += _also(cats, "rekey_issue")
         return _primary("rekey_issue", M("Rekeying problem: collisions, failed rekeys or SAs out of step."), reasoning,
                         context["rekey_issue"], lead=lead)
