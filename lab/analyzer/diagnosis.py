@@ -295,7 +295,9 @@ def diagnose(events: list[Event]) -> Primary | None:
         where: Msg | str = M(" in {exchange}", exchange=first.exchange) if first.exchange else ""
         reasoning = [M("Line {line}: {title}{where} ({lines}).{who}", line=first.line, title=_title(stage), where=where,
                        lines=Mn("{n} line", "{n} lines", len(evs)), who=_who(evs))]
-        if first.values.get("transforms") or first.values.get("invalid_key_length"):
+        if stage == "auth_failure" and first.values.get("guess") and first.exchange == "MAIN_MODE":
+            reasoning.append(M("The peer answered Main Mode's first exchanges, so it is reachable on UDP 500."))
+        elif first.values.get("transforms") or first.values.get("invalid_key_length"):
             # a guess from a Quick Mode the peer left unanswered (protocol.classify): phase 1 did complete
             reasoning.append(M("Phase 1 completed with this peer, so the path works: the silence in phase 2 points at "
                                "configuration."))
@@ -314,6 +316,15 @@ def diagnose(events: list[Event]) -> Primary | None:
                 "proxy ID) mismatch with the same NO_PROPOSAL_CHOSEN: if the transform sets and the PFS group "
                 "match, compare the local and remote subnets both sides configured."
             ))
+        if stage == "auth_failure" and first.values.get("guess") and first.exchange == "MAIN_MODE":
+            # pluto's "Possible authentication failure: no acceptable response to our first encrypted message" is a
+            # guess from silence. RFC 3947 section 4: with NAT-T the initiator moves to UDP 4500 from Main Mode's
+            # message 5 on, the first encrypted one; with certificates it is also the largest.
+            reasoning.append(M(
+                "pluto only guesses here: the peer never answered this side's first encrypted Main Mode message. "
+                "Differing pre-shared keys are the usual cause, but the same silence follows when UDP 4500 is blocked "
+                "(with NAT traversal this is the first message sent to port 4500) or when the message carries "
+                "certificates and its IP fragments are dropped: check those too if the keys match."))
         if stage == "phase2_proposal_mismatch" and first.values.get("transforms"):
             # libreswan's compress= (configs/d.ipsec.conf/conn/compress.xml): "For IKEv1, compress settings on both
             # peers must match." The initiator's log reads the same when the responder has no connection for the

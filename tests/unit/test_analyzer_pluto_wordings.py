@@ -484,3 +484,22 @@ def test_a_command_that_searches_for_a_notify_is_no_event(command: str) -> None:
     # The daemon's own line after it still counts.
     answer = '"aws-tunnel-1" #2: sending encrypted notification NO_PROPOSAL_CHOSEN to 192.0.2.1:500\n'
     assert analyze_text(command + "\n" + answer).primary.category == "phase2_proposal_mismatch"
+
+
+def test_plutos_guess_at_a_silent_main_mode_names_the_other_suspects() -> None:
+    # pluto's Main Mode initiator (lines as libreswan 4.x prints them): MR1 and MR2 came back, the first encrypted
+    # message (MI3, with this side's certificate) never got an answer, and pluto guesses an authentication failure.
+    text = "\n".join([
+        '002 "x509" #1: initiating IKEv1 Main Mode connection',
+        '1v1 "x509" #1: sent Main Mode request',
+        '1v1 "x509" #1: sent Main Mode I2',
+        '002 "x509" #1: I am sending my cert',
+        '1v1 "x509" #1: sent Main Mode I3',
+        '031 "x509" #1: STATE_MAIN_I3: 60 second timeout exceeded after 7 retransmits.  Possible authentication '
+        "failure: no acceptable response to our first encrypted message",
+    ]) + "\n"
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.category == "auth_failure"
+    said = " ".join(str(r) for r in primary.reasoning)
+    assert "reachable on UDP 500" in said and "UDP 4500 is blocked" in said and "IP fragments" in said
+    assert "the peer answered, so the path works" not in said
