@@ -23,7 +23,7 @@ from array import array
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from lab.analyzer import formats as fmts
 from lab.analyzer import protocol as proto
@@ -628,6 +628,11 @@ class Scanner:
 _DEBUG_LINE = re.compile(r"(?:[^|\n]{0,80}?: )?\| ")
 
 
+@cache
+def _reads_trace(p: Pattern) -> bool:
+    return any(_DEBUG_LINE.match(sample) for sample in p.match_samples)
+
+
 def _event(p: Pattern, line_no: int, line: str) -> proto.Event:
     m = p.regex.search(line)
     assert m is not None  # the line was kept because this pattern matched it
@@ -662,9 +667,10 @@ def _event(p: Pattern, line_no: int, line: str) -> proto.Event:
         ike=p.ike or (1 if exchange in proto.IKEV1_EXCHANGES else None),
         values=values,
         tree_node=p.tree_node,
-        # A catch-all reading (a notify name anywhere in the line) of pluto's debug trace is a guess: the trace
-        # repeats the notify with no exchange or direction, and pluto logs the refusal itself on a line of its own.
-        weak=p.weak or (p.file.startswith("99-") and _DEBUG_LINE.match(line) is not None),
+        # pluto's debug trace (plutodebug) repeats what pluto logs on lines of its own, with no exchange or
+        # direction: a reading of a trace line is a guess, unless the pattern is written for the trace (one of its
+        # samples is a trace line).
+        weak=p.weak or (_DEBUG_LINE.match(line) is not None and not _reads_trace(p)),
         stamp=proto.stamp_of(line),
         host=proto.host_of(line),
     )

@@ -503,3 +503,16 @@ def test_plutos_guess_at_a_silent_main_mode_names_the_other_suspects() -> None:
     said = " ".join(str(r) for r in primary.reasoning)
     assert "reachable on UDP 500" in said and "UDP 4500 is blocked" in said and "IP fragments" in said
     assert "the peer answered, so the path works" not in said
+
+
+def test_a_reading_of_plutos_debug_trace_is_only_a_guess() -> None:
+    # plutodebug traces an informational message for an SA it no longer has ("| Informational Exchange is for an
+    # unknown (expired?) SA", programs/pluto/ikev1.c); the IPsec SA comes up right after: nothing to fix.
+    text = (
+        '004 "westnet-eastnet" #3: IKE SA established {auth=RSA_SIG cipher=AES_CBC_256 integ=HMAC_SHA2_256 '
+        "group=MODP2048}\n"
+        "| Informational Exchange is for an unknown (expired?) SA with MSGID:0x00000001\n"
+        '004 "westnet-eastnet" #4: IPsec SA established tunnel mode {ESP=>0xESPESP <0xESPESP '
+        "xfrm=AES_CBC_128-HMAC_SHA1_96 DPD=passive}\n"
+    )
+    assert analyze_text(text).primary is None
