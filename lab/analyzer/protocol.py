@@ -1014,10 +1014,14 @@ def _serial_of(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def _note_refusal(ev: Event, st: _State) -> None:
+_SAME_MESSAGE_LINES = 4  # pluto logs a state's complaint and its establishment within a few lines of each other
+
+
+def _note_refusal(ev: Event, st: _State, exchanges: tuple[str, ...] = ("MAIN_MODE", "AGGRESSIVE_MODE", "IKE_SA_INIT")
+                  ) -> None:
     """Remember a refusal the peer sent during phase 1 under its pluto state serial (see "established")."""
     serial = _serial_of(ev.text)
-    if serial is not None and _exchange_of(ev, st) in ("MAIN_MODE", "AGGRESSIVE_MODE", "IKE_SA_INIT"):
+    if serial is not None and _exchange_of(ev, st) in exchanges:
         st.refused.setdefault(serial, []).append(ev)
 
 
@@ -1182,7 +1186,10 @@ def classify(events: list[Event]) -> None:
                 # transient (the peer fetched a CRL, loaded its connection, found the key on a retry). The tunnel
                 # is up; the refusal is context, not a cause.
                 for refusal in st.refused.pop(serial):
-                    refusal.weight = "context"
+                    # pluto's own complaint counts only when the state is established while it processes the same
+                    # message (a few lines on): another daemon's state of the same number, pasted after it, is not it.
+                    if not refusal.values.get("own_complaint") or abs(ev.line - refusal.line) <= _SAME_MESSAGE_LINES:
+                        refusal.weight = "context"
             st.pending = None
             st.rekeying = False
             if ev.sa != "child":
@@ -1412,10 +1419,13 @@ def classify(events: list[Event]) -> None:
         elif kind in KIND_CATEGORY:
             if kind in ("rekey_failed", "rekey_collision"):
                 st.rekey_trouble = True
-            if kind == "auth_failed" and (ev.fmt == "libreswan" or (ev.kind == "notify" and ev.direction == "received")):
-                # (pluto's own complaint about the peer's credentials counts too: when the same state is
-                # established after it, a policy let it pass, e.g. "connection allows unmatched IKE ID".)
+            if kind == "auth_failed" and ev.kind == "notify" and ev.direction == "received":
                 _note_refusal(ev, st)
+            elif kind == "auth_failed" and ev.fmt == "libreswan":
+                ev.values["own_complaint"] = True
+                # pluto's own complaint about the peer's credentials: when the same state is established after it
+                # (the IKE SA of IKEv2's IKE_AUTH too), a policy let it pass ("connection allows unmatched IKE ID").
+                _note_refusal(ev, st, ("MAIN_MODE", "AGGRESSIVE_MODE", "IKE_SA_INIT", "IKE_AUTH"))
             if kind in ("ts_unacceptable", "ipsec_mode_mismatch") and not st.rekeying:
                 st.child_refused = True
             _set(ev, KIND_CATEGORY[kind])

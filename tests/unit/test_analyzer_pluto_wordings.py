@@ -516,3 +516,29 @@ def test_a_reading_of_plutos_debug_trace_is_only_a_guess() -> None:
         "xfrm=AES_CBC_128-HMAC_SHA1_96 DPD=passive}\n"
     )
     assert analyze_text(text).primary is None
+
+
+# https://github.com/libreswan/libreswan/blob/0c4e3eccfbb2cdfa1e21c154ee847a141a611a4f/testing/pluto/ikev2-x509-32-id-any/west.console.txt
+UNMATCHED_ID_ALLOWED_V2 = """\
+1v2 "ikev2-westnet-eastnet-x509-cr" #1: sent IKE_AUTH request {cipher=AES_GCM_16_256 integ=n/a prf=HMAC_SHA2_512 group=MODP2048}
+003 "ikev2-westnet-eastnet-x509-cr" #1: peer certificate contains no subjectAltName extension to match ID_IPV4_ADDR '192.1.2.23'
+002 "ikev2-westnet-eastnet-x509-cr" #1: X509: connection allows unmatched IKE ID and certificate SAN
+003 "ikev2-westnet-eastnet-x509-cr" #1: initiator established IKE SA; authenticated peer '3nnn-bit RSASSA-PSS with SHA2_512' digital signature using peer certificate '192.1.2.23' issued by CA 'C=CA, ST=Ontario, L=Toronto, O=Libreswan, OU=Test Department, CN=Libreswan test CA for mainca, E=testing@libreswan.org'
+"""
+# https://github.com/libreswan/libreswan/blob/v4.5/testing/pluto/ikev2-asymmetric-16-auth-mismatch/west.console.txt:
+# west refuses east's NULL authentication; the test then greps east's log, where east's own state #1 is established.
+REFUSED_THEN_OTHER_DAEMONS_STATE = """\
+1v2 "westnet-eastnet-ikev2" #1: sent IKE_AUTH request {cipher=AES_GCM_16_256 integ=n/a prf=HMAC_SHA2_512 group=MODP2048}
+003 "westnet-eastnet-ikev2" #1: authentication failed: peer attempted NULL authentication but we want rsasig
+002 "westnet-eastnet-ikev2" #1: deleting state (STATE_V2_PARENT_I2) and sending notification
+002 "westnet-eastnet-ikev2" #1: deleting IKE SA but connection is supposed to remain up; schedule EVENT_REVIVE_CONNS
+west #
+ grep -e 'auth method: ' -e "^[^|].*: established IKE SA" OUTPUT/*pluto.log
+OUTPUT/east.pluto.log:"westnet-eastnet-ikev2" #1: established IKE SA; authenticated using authby=null and peer ID_NULL 'ID_NULL'
+"""
+
+
+def test_an_ikev2_state_established_right_after_its_own_complaint_was_let_through() -> None:
+    assert analyze_text(UNMATCHED_ID_ALLOWED_V2).primary is None
+    # another daemon's state with the same number, further down the paste, does not clear a refusal
+    assert analyze_text(REFUSED_THEN_OTHER_DAEMONS_STATE).primary.category == "auth_failure"
