@@ -1014,7 +1014,7 @@ def _serial_of(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-_SAME_MESSAGE_LINES = 4  # pluto logs a state's complaint and its establishment within a few lines of each other
+_SAME_MESSAGE_LINES = 6  # pluto logs a state's complaint and its establishment within a few lines of each other
 
 
 def _note_refusal(ev: Event, st: _State, exchanges: tuple[str, ...] = ("MAIN_MODE", "AGGRESSIVE_MODE", "IKE_SA_INIT")
@@ -1181,15 +1181,24 @@ def classify(events: list[Event]) -> None:
             _set(ev, None)
         elif kind == "established":
             serial = _serial_of(ev.text)
-            if ev.sa != "child" and serial in st.refused:
+            if serial in st.refused:
                 # The same negotiation (pluto's state serial) completed after the peer refused it: the refusal was
                 # transient (the peer fetched a CRL, loaded its connection, found the key on a retry). The tunnel
                 # is up; the refusal is context, not a cause.
+                kept = []
                 for refusal in st.refused.pop(serial):
                     # pluto's own complaint counts only when the state is established while it processes the same
-                    # message (a few lines on): another daemon's state of the same number, pasted after it, is not it.
-                    if not refusal.values.get("own_complaint") or abs(ev.line - refusal.line) <= _SAME_MESSAGE_LINES:
+                    # message (a few lines on): another daemon's state of the same number, pasted after it, is not
+                    # it. (libreswan 3.x processes IKEv2's IKE_AUTH on the Child SA's state, so its establishment
+                    # counts there; a refusal by the peer is cleared by the IKE SA only.)
+                    own = bool(refusal.values.get("own_complaint"))
+                    near = abs(ev.line - refusal.line) <= _SAME_MESSAGE_LINES
+                    if (own and near) or (not own and ev.sa != "child"):
                         refusal.weight = "context"
+                    else:
+                        kept.append(refusal)
+                if kept and ev.sa == "child":
+                    st.refused[serial] = kept
             st.pending = None
             st.rekeying = False
             if ev.sa != "child":

@@ -533,12 +533,37 @@ REFUSED_THEN_OTHER_DAEMONS_STATE = """\
 002 "westnet-eastnet-ikev2" #1: deleting state (STATE_V2_PARENT_I2) and sending notification
 002 "westnet-eastnet-ikev2" #1: deleting IKE SA but connection is supposed to remain up; schedule EVENT_REVIVE_CONNS
 west #
- grep -e 'auth method: ' -e "^[^|].*: established IKE SA" OUTPUT/*pluto.log
+ echo done
+done
+west #
+ grep -e 'auth method: ' -e 'hash algorithm identifier' -e "^[^|].*: established IKE SA" OUTPUT/*pluto.log
+OUTPUT/east.pluto.log:| parsing 2 raw bytes of IKEv2 Notify Payload into hash algorithm identifier (network ordered)
+OUTPUT/east.pluto.log:| hash algorithm identifier (network ordered)
+OUTPUT/east.pluto.log:| parsing 2 raw bytes of IKEv2 Notify Payload into hash algorithm identifier (network ordered)
+OUTPUT/east.pluto.log:| hash algorithm identifier (network ordered)
+OUTPUT/east.pluto.log:| parsing 2 raw bytes of IKEv2 Notify Payload into hash algorithm identifier (network ordered)
+OUTPUT/east.pluto.log:| hash algorithm identifier (network ordered)
+OUTPUT/east.pluto.log:|    auth method: IKEv2_AUTH_NULL (0xd)
 OUTPUT/east.pluto.log:"westnet-eastnet-ikev2" #1: established IKE SA; authenticated using authby=null and peer ID_NULL 'ID_NULL'
+"""
+
+
+# The same test at https://github.com/libreswan/libreswan/blob/v3.32/testing/pluto/ikev2-x509-32-id-any/west.console.txt:
+# libreswan 3.x handles IKE_AUTH on the Child SA's state (#2), which is what comes up.
+UNMATCHED_ID_ALLOWED_V2_OLD = """\
+1v2 "ikev2-westnet-eastnet-x509-cr" #2: STATE_PARENT_I2: sent v2I2, expected v2R2 {auth=IKEv2 cipher=AES_GCM_16_256 integ=n/a prf=HMAC_SHA2_512 group=MODP2048}
+002 "ikev2-westnet-eastnet-x509-cr" #2: certificate verified OK: E=user-east-nosan@testing.libreswan.org,CN=east-nosan.testing.libreswan.org,OU=Test Department,O=Libreswan,L=Toronto,ST=Ontario,C=CA
+003 "ikev2-westnet-eastnet-x509-cr" #2: certificate contains no subjectAltName extension to match ID_IPV4_ADDR '192.1.2.23'
+002 "ikev2-westnet-eastnet-x509-cr" #2: Peer CERT payload SubjectAltName does not match peer ID for this connection
+002 "ikev2-westnet-eastnet-x509-cr" #2: X509: connection allows unmatched IKE ID and certificate SAN
+003 "ikev2-westnet-eastnet-x509-cr" #2: Authenticated using RSA with IKEv2_AUTH_HASH_SHA2_512
+002 "ikev2-westnet-eastnet-x509-cr" #2: negotiated connection [192.0.1.0-192.0.1.255:0-65535 0] -> [192.0.2.0-192.0.2.255:0-65535 0]
+004 "ikev2-westnet-eastnet-x509-cr" #2: STATE_V2_IPSEC_I: IPsec SA established tunnel mode {ESP=>0xESPESP <0xESPESP xfrm=AES_GCM_16_256-NONE NATOA=none NATD=none DPD=passive}
 """
 
 
 def test_an_ikev2_state_established_right_after_its_own_complaint_was_let_through() -> None:
     assert analyze_text(UNMATCHED_ID_ALLOWED_V2).primary is None
+    assert analyze_text(UNMATCHED_ID_ALLOWED_V2_OLD).primary is None
     # another daemon's state with the same number, further down the paste, does not clear a refusal
     assert analyze_text(REFUSED_THEN_OTHER_DAEMONS_STATE).primary.category == "auth_failure"
