@@ -295,7 +295,16 @@ def diagnose(events: list[Event]) -> Primary | None:
         where: Msg | str = M(" in {exchange}", exchange=first.exchange) if first.exchange else ""
         reasoning = [M("Line {line}: {title}{where} ({lines}).{who}", line=first.line, title=_title(stage), where=where,
                        lines=Mn("{n} line", "{n} lines", len(evs)), who=_who(evs))]
-        if stage == "auth_failure" and first.values.get("guess") and first.exchange == "MAIN_MODE":
+        if stage == "auth_failure" and first.values.get("v1_info_answer"):
+            # protocol.classify: an IKEv1 phase 1 that timed out after the peer sent an Informational instead of
+            # the next phase 1 message
+            reasoning.append(M(
+                "Line {line}: the peer answered this side's phase 1 message with an Informational this side did not "
+                "read, instead of the next phase 1 message, then phase 1 timed out. The peer is reachable and "
+                "refused what this side sent, most likely because it could not verify this side's hash: with "
+                "pre-shared keys the keys differ. Check the identity the peer expects as well.",
+                line=first.values["v1_info_answer"]))
+        elif stage == "auth_failure" and first.values.get("guess") and first.exchange == "MAIN_MODE":
             reasoning.append(M("The peer answered Main Mode's first exchanges, so it is reachable on UDP 500."))
         elif first.values.get("transforms") or first.values.get("invalid_key_length"):
             # a guess from a Quick Mode the peer left unanswered (protocol.classify): phase 1 did complete

@@ -121,6 +121,7 @@ def exchange_name(raw: str) -> str:
         ("CHILD", "CREATE_CHILD_SA"),
         ("MAIN", "MAIN_MODE"),
         ("AGGR", "AGGRESSIVE_MODE"),
+        ("AGG_", "AGGRESSIVE_MODE"),  # FortiOS "sent IKE msg (agg_r1send)"
         ("QUICK", "QUICK_MODE"),
         ("ESTABLISHED", "INFORMATIONAL"),
         ("INFO", "INFORMATIONAL"),
@@ -731,6 +732,9 @@ class _State:
     child_up: bool = False
     dpd_pending: bool = False
     answered: bool = False  # the peer answered something since the last initiate
+    # IKEv1: the peer sent an Informational while phase 1 was still under way (before any IKE SA was up): its answer
+    # to this side's last phase 1 message instead of the next one, usually a refusal this side could not read
+    v1_info_answer: Event | None = None
     nat_or_frag: bool = False
     rekey_trouble: bool = False  # a rekey failed or collided: later timeouts on the SA are its consequence
     proposal_sa: str | None = None  # the SA kind of the last proposal list printed (IKE: or ESP:)
@@ -1152,6 +1156,9 @@ def classify(events: list[Event]) -> None:
                 st.pending = ev.exchange
             elif ev.direction == "received":
                 st.pending = None
+            if (ev.direction == "received" and ev.exchange in INFO_EXCHANGES and (ev.ike or st.ike) == 1 and not st.ike_up
+                    and st.exchange in ("MAIN_MODE", "AGGRESSIVE_MODE") and st.v1_info_answer is None):
+                st.v1_info_answer = ev
             if ev.direction == "received" and st.dpd_pending and ev.exchange in ("INFORMATIONAL", "INFORMATIONAL_V1"):
                 st.dpd_pending = False
                 _set(ev, "dpd_timeout", "context")
@@ -1167,6 +1174,8 @@ def classify(events: list[Event]) -> None:
             else:
                 st.exchange = ev.exchange or ("MAIN_MODE" if v1 else "IKE_SA_INIT")
             st.answered = False
+            if not child:
+                st.v1_info_answer = None
             if not child and st.rekey_unanswered:
                 # The IKE SA is set up anew while its rekey is still unanswered: the rekey did not complete
                 # before the SA had to be replaced (pluto re-authenticates at the end of its lifetime).
@@ -1277,6 +1286,9 @@ def classify(events: list[Event]) -> None:
                 # The responder of a Quick Mode sends QR1 again: the initiator's QI1 came in (the peer is reachable)
                 # but its QI2 does not (see give_up).
                 _set(ev, "rekey_issue", "context")
+            elif st.v1_info_answer is not None and not st.ike_up:
+                # the peer already answered this phase 1 with an Informational: it is reachable (see give_up)
+                _set(ev, "auth_failure", "context")
             else:
                 _set(ev, "peer_unreachable", "decisive")
                 st.retransmits.append(ev)
@@ -1293,7 +1305,14 @@ def classify(events: list[Event]) -> None:
                 (ev.exchange or st.exchange) in CHILD_EXCHANGES and st.ike_up and st.child_up and not st.dpd_pending
                 and not st.new_child
             )
-            if st.rekey_trouble or rekey_state or (st.rekeying and not st.dpd_pending) or (
+            if (st.v1_info_answer is not None and not st.ike_up and not rekey_state
+                    and (ev.exchange or st.exchange) in ("MAIN_MODE", "AGGRESSIVE_MODE", None)):
+                # IKEv1 phase 1 timed out although the peer answered this side's last message with an Informational
+                # (encrypted, so this side could not read it) instead of the next phase 1 message: the peer could not
+                # verify this side's hash. With pre-shared keys the keys differ (a guess: firmer lines outweigh it).
+                _set(ev, "auth_failure", "weak")
+                ev.values["v1_info_answer"] = st.v1_info_answer.line
+            elif st.rekey_trouble or rekey_state or (st.rekeying and not st.dpd_pending) or (
                 st.ike_up and "CREATE_CHILD_SA" in (st.pending, ev.exchange) and not st.dpd_pending
                 and not _new_child_state(ev) and not st.new_child
             ):

@@ -61,3 +61,44 @@ def test_an_invalid_spi_fortios_says_it_ignores_is_no_fault() -> None:
     line = "ike V=root:0:ikev2-ra_0:22:ikev2-ra:15: ignoring invalid SPI 33fd7e58, IPsec SA just negotiated"
     assert analyze_text("\n".join([line] * 3)).primary is None
     assert _category("ike V=root:0:to-FG2:5293: received notify type INVALID_SPI") == "rekey_issue"
+
+
+
+# https://github.com/lvannstruth-ftnt/fgt-ike-debugger/blob/23a3ee50218f0ee650077d5a5d4f580ad41b3418/IKE_LOG_V1_ldap_PSK_Mismatch.txt
+# (lines of it; not a corpus excerpt): the FortiGate answers Aggressive Mode, the FortiClient answers that with an
+# encrypted Informational instead of the third message, and phase 1 times out. The file is labelled a PSK mismatch.
+FGT_V1_AGGRESSIVE_PSK_MISMATCH = """\
+2025-01-15 08:59:24.142419 ike V=root:0:60e4660a4071c32a/0000000000000000:35404: responder: aggressive mode get 1st message...
+2025-01-15 08:59:24.146282 ike V=root:0:ikev1-ldap:35404: sent IKE msg (agg_r1send): 10.128.202.142:500->10.21.4.174:1012, len=556, vrf=0,
+ id=60e4660a4071c32a/425bca7299b159b7
+2025-01-15 08:59:24.257305 ike V=root:0: comes 10.21.4.174:1012->10.128.202.142:500,ifindex=6,vrf=0,len=92....
+2025-01-15 08:59:24.257416 ike V=root:0: IKEv1 exchange=Informational id=60e4660a4071c32a/425bca7299b159b7:eb88c9a9 len=92 vrf=0
+2025-01-15 08:59:27.165805 ike V=root:0:ikev1-ldap:35404: sent IKE msg (P1_RETRANSMIT): 10.128.202.142:500->10.21.4.174:1012, len=556, vrf
+=0, id=60e4660a4071c32a/425bca7299b159b7
+2025-01-15 08:59:27.171504 ike V=root:0: comes 10.21.4.174:1012->10.128.202.142:500,ifindex=6,vrf=0,len=92....
+2025-01-15 08:59:27.171606 ike V=root:0: IKEv1 exchange=Informational id=60e4660a4071c32a/425bca7299b159b7:bb9be9e5 len=92 vrf=0
+2025-01-15 08:59:45.185866 ike V=root:0:ikev1-ldap:35404: sent IKE msg (P1_RETRANSMIT): 10.128.202.142:500->10.21.4.174:1012, len=556, vrf
+=0, id=60e4660a4071c32a/425bca7299b159b7
+2025-01-15 08:59:54.145524 ike V=root:0:ikev1-ldap:35404: negotiation timeout, deleting
+2025-01-15 08:59:54.145766 ike V=root:0:ikev1-ldap: connection expiring due to phase1 down
+"""
+# https://github.com/lvannstruth-ftnt/fgt-ike-debugger/blob/23a3ee50218f0ee650077d5a5d4f580ad41b3418/IKE_LOG_V1_radius_pswd_wrong.txt
+FGT_V1_XAUTH_FAILED = """\
+2025-01-20 18:34:55.374466 ike V=root:0:ikev1-radius_0:45703: XAUTH 700221448254 result FNBAM_TIMEOUT
+2025-01-20 18:34:55.374562 ike V=root:0:ikev1-radius_0: XAUTH failed for user "vito", retry(2).
+"""
+
+
+def test_an_aggressive_mode_answered_with_an_informational_then_timed_out_is_an_authentication_failure() -> None:
+    primary = analyze_text(FGT_V1_AGGRESSIVE_PSK_MISMATCH).primary
+    assert primary is not None and primary.category == "auth_failure"
+    said = " ".join(str(r) for r in primary.reasoning)
+    assert "Line 5: the peer answered this side's phase 1 message with an Informational" in said
+    # without the peer's Informationals it is the peer not answering
+    silent = "\n".join(line for line in FGT_V1_AGGRESSIVE_PSK_MISMATCH.splitlines() if "exchange=Informational" not in line)
+    assert analyze_text(silent + "\n").primary.category == "peer_unreachable"
+
+
+def test_a_fortigate_xauth_failure_is_an_authentication_failure() -> None:
+    primary = analyze_text(FGT_V1_XAUTH_FAILED).primary
+    assert primary is not None and primary.category == "auth_failure"
