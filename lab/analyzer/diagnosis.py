@@ -373,11 +373,19 @@ def diagnose(events: list[Event]) -> Primary | None:
 
     if "nat_t_or_fragmentation" in cats:
         evs = cats["nat_t_or_fragmentation"]
-        reasoning = [
-            M("Line {line}: the peer answered the first exchange, then the next messages were lost "
-              "or refused: NAT-T or fragmentation (large IKE_AUTH messages, UDP 4500, IP fragments dropped).",
-              line=evs[0].line),
-        ] + _also(cats, "nat_t_or_fragmentation")
+        waited = next((e for e in evs if e.values.get("responder_waited")), None)
+        if waited is not None:
+            reasoning = [
+                M("Line {line}: this side answered the peer's IKE_SA_INIT and found NAT between the peers, then the "
+                  "peer's IKE_AUTH never came. With NAT the initiator sends it to UDP 4500: UDP 4500 is blocked or "
+                  "changed on the path while UDP 500 passes, or its fragments are dropped.", line=waited.line),
+            ] + _also(cats, "nat_t_or_fragmentation")
+        else:
+            reasoning = [
+                M("Line {line}: the peer answered the first exchange, then the next messages were lost "
+                  "or refused: NAT-T or fragmentation (large IKE_AUTH messages, UDP 4500, IP fragments dropped).",
+                  line=evs[0].line),
+            ] + _also(cats, "nat_t_or_fragmentation")
         return _primary(
             "nat_t_or_fragmentation",
             M("IKE messages are lost after the first exchange: NAT traversal or fragmentation."),

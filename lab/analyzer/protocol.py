@@ -736,6 +736,7 @@ class _State:
     # to this side's last phase 1 message instead of the next one, usually a refusal this side could not read
     v1_info_answer: Event | None = None
     nat_or_frag: bool = False
+    answered_init: bool = False  # this side (the responder) sent its IKE_SA_INIT response in this negotiation
     rekey_trouble: bool = False  # a rekey failed or collided: later timeouts on the SA are its consequence
     proposal_sa: str | None = None  # the SA kind of the last proposal list printed (IKE: or ESP:)
     pending_delete: Event | None = None  # an IKE SA delete whose initiator the next INFORMATIONAL tells
@@ -1152,6 +1153,8 @@ def classify(events: list[Event]) -> None:
                 st.pending_delete = None
             if ev.exchange and ev.exchange not in INFO_EXCHANGES:
                 st.exchange = ev.exchange
+            if ev.direction == "sent" and ev.exchange == "IKE_SA_INIT" and "RESPONSE" in ev.text.upper():
+                st.answered_init = True
             if ev.direction == "sent" and "request" in ev.text:
                 st.pending = ev.exchange
             elif ev.direction == "received":
@@ -1176,6 +1179,7 @@ def classify(events: list[Event]) -> None:
             st.answered = False
             if not child:
                 st.v1_info_answer = None
+                st.answered_init = False
             if not child and st.rekey_unanswered:
                 # The IKE SA is set up anew while its rekey is still unanswered: the rekey did not complete
                 # before the SA had to be replaced (pluto re-authenticates at the end of its lifetime).
@@ -1325,7 +1329,14 @@ def classify(events: list[Event]) -> None:
             ):
                 _set(ev, "dpd_timeout")
                 st.dpd_pending = False
-            elif st.nat_or_frag and st.answered and (ev.exchange or st.exchange) == "IKE_AUTH":
+            elif st.nat_or_frag and not st.ike_up and (
+                (st.answered and (ev.exchange or st.exchange) == "IKE_AUTH")
+                # the responder's side: it answered IKE_SA_INIT, found NAT, and the initiator's IKE_AUTH (sent to UDP
+                # 4500 from then on, RFC 7296 section 2.23) never came
+                or (st.answered_init and (ev.exchange or st.exchange) in ("IKE_SA_INIT", None))
+            ):
+                if (ev.exchange or st.exchange) != "IKE_AUTH":
+                    ev.values["responder_waited"] = True
                 _set(ev, "nat_t_or_fragmentation")
             elif _QUICK_R1.search(ev.text):
                 # The responder's Quick Mode timed out waiting for QI2: the initiator sent QI1 (it is reachable) and

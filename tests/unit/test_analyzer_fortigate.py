@@ -102,3 +102,28 @@ def test_an_aggressive_mode_answered_with_an_informational_then_timed_out_is_an_
 def test_a_fortigate_xauth_failure_is_an_authentication_failure() -> None:
     primary = analyze_text(FGT_V1_XAUTH_FAILED).primary
     assert primary is not None and primary.category == "auth_failure"
+
+
+
+# https://github.com/lvannstruth-ftnt/fgt-ike-debugger/blob/23a3ee50218f0ee650077d5a5d4f580ad41b3418/IKE_LOG_V2_4500_responder.txt
+# (lines of it): the responder's side of the NAT-T case whose initiator side is a dev excerpt. It answers IKE_SA_INIT,
+# finds NAT, and the initiator's IKE_AUTH (on UDP 4500) never arrives.
+FGT_V2_RESPONDER_NAT_T = """\
+ike V=root:0: IKEv2 exchange=SA_INIT id=b7a3ea0b1497423a/0000000000000000 len=597
+ike V=root:0:b7a3ea0b1497423a/0000000000000000:1932: responder received SA_INIT msg
+ike V=root:0:b7a3ea0b1497423a/0000000000000000:1932: received notify type NAT_DETECTION_SOURCE_IP
+ike V=root:0:b7a3ea0b1497423a/0000000000000000:1932: received notify type NAT_DETECTION_DESTINATION_IP
+ike V=root:0:eveS2S:1932: NAT not detected
+ike V=root:0:eveS2S:1932: NAT detected: ME
+ike V=root:0:eveS2S:1932: sent IKE msg (SA_INIT_RESPONSE): 2.2.2.254:500->1.1.1.254:500, len=432, vrf=0, id=b7a3ea0b1497423a/84db0bbd6640a4ad, oif=4
+ike V=root:0:eveS2S:1932: negotiation timeout, deleting
+"""
+
+
+def test_a_responder_that_found_nat_and_never_got_ike_auth_points_at_udp_4500() -> None:
+    primary = analyze_text(FGT_V2_RESPONDER_NAT_T).primary
+    assert primary is not None and primary.category == "nat_t_or_fragmentation"
+    assert "this side answered the peer's IKE_SA_INIT and found NAT" in str(primary.reasoning[0])
+    # without NAT between the peers the same silence stays a reachability question
+    no_nat = FGT_V2_RESPONDER_NAT_T.replace("NAT detected: ME", "NAT not detected")
+    assert analyze_text(no_nat).primary.category == "peer_unreachable"
