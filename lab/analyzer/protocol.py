@@ -735,6 +735,11 @@ class _State:
     # IKEv1: the peer sent an Informational while phase 1 was still under way (before any IKE SA was up): its answer
     # to this side's last phase 1 message instead of the next one, usually a refusal this side could not read
     v1_info_answer: Event | None = None
+
+    @property
+    def answered_phase1_with_info(self) -> bool:
+        """IKEv1 phase 1 is still under way and the peer has already sent an Informational in it."""
+        return self.v1_info_answer is not None and not self.ike_up
     nat_or_frag: bool = False
     answered_init: bool = False  # this side (the responder) sent its IKE_SA_INIT response in this negotiation
     rekey_trouble: bool = False  # a rekey failed or collided: later timeouts on the SA are its consequence
@@ -1290,13 +1295,14 @@ def classify(events: list[Event]) -> None:
                 # The responder of a Quick Mode sends QR1 again: the initiator's QI1 came in (the peer is reachable)
                 # but its QI2 does not (see give_up).
                 _set(ev, "rekey_issue", "context")
-            elif st.v1_info_answer is not None and not st.ike_up:
+            elif st.answered_phase1_with_info:
                 # the peer already answered this phase 1 with an Informational: it is reachable (see give_up)
                 _set(ev, "auth_failure", "context")
             else:
                 _set(ev, "peer_unreachable", "decisive")
                 st.retransmits.append(ev)
         elif kind == "give_up":
+            ex = ev.exchange or st.exchange
             if ev.exchange and ev.exchange == "INFORMATIONAL" and "ESTABLISHED" in ev.values.get("exchange", "").upper():
                 st.ike_up = True  # pluto names the state: the IKE SA was established when the timeout hit
             rekey_state = _rekey_state(ev) or bool(ev.values.get("rekey_pending")) or (
@@ -1306,14 +1312,14 @@ def classify(events: list[Event]) -> None:
             ) or (
                 # A Quick Mode / CREATE_CHILD_SA over an IKE SA that is up, after a Child SA was up: the
                 # exchange that replaces it got no (usable) answer.
-                (ev.exchange or st.exchange) in CHILD_EXCHANGES and st.ike_up and st.child_up and not st.dpd_pending
+                ex in CHILD_EXCHANGES and st.ike_up and st.child_up and not st.dpd_pending
                 and not st.new_child
             )
-            if (st.v1_info_answer is not None and not st.ike_up and not rekey_state
-                    and (ev.exchange or st.exchange) in ("MAIN_MODE", "AGGRESSIVE_MODE", None)):
+            if st.answered_phase1_with_info and not rekey_state and ex in ("MAIN_MODE", "AGGRESSIVE_MODE", None):
                 # IKEv1 phase 1 timed out although the peer answered this side's last message with an Informational
                 # (encrypted, so this side could not read it) instead of the next phase 1 message: the peer could not
                 # verify this side's hash. With pre-shared keys the keys differ (a guess: firmer lines outweigh it).
+                assert st.v1_info_answer is not None  # (answered_phase1_with_info)
                 _set(ev, "auth_failure", "weak")
                 ev.values["v1_info_answer"] = st.v1_info_answer.line
             elif st.rekey_trouble or rekey_state or (st.rekeying and not st.dpd_pending) or (
@@ -1324,18 +1330,18 @@ def classify(events: list[Event]) -> None:
                 # that adds a new Child SA replaces nothing: its timeout is the peer no longer answering.)
                 _set(ev, "rekey_issue")
                 st.rekey_trouble = True
-            elif st.dpd_pending or (st.ike_up and (ev.exchange or st.exchange) in ("INFORMATIONAL", "INFORMATIONAL_V1", None)) or (
+            elif st.dpd_pending or (st.ike_up and ex in ("INFORMATIONAL", "INFORMATIONAL_V1", None)) or (
                 (st.ike_up or st.child_up) and (st.new_child or _new_child_state(ev))
             ):
                 _set(ev, "dpd_timeout")
                 st.dpd_pending = False
             elif st.nat_or_frag and not st.ike_up and (
-                (st.answered and (ev.exchange or st.exchange) == "IKE_AUTH")
+                (st.answered and ex == "IKE_AUTH")
                 # the responder's side: it answered IKE_SA_INIT, found NAT, and the initiator's IKE_AUTH (sent to UDP
                 # 4500 from then on, RFC 7296 section 2.23) never came
-                or (st.answered_init and (ev.exchange or st.exchange) in ("IKE_SA_INIT", None))
+                or (st.answered_init and ex in ("IKE_SA_INIT", None))
             ):
-                if (ev.exchange or st.exchange) != "IKE_AUTH":
+                if ex != "IKE_AUTH":
                     ev.values["responder_waited"] = True
                 _set(ev, "nat_t_or_fragmentation")
             elif _QUICK_R1.search(ev.text):
