@@ -255,6 +255,27 @@ def _collision_resolved(events: list[Event], rekey: list[Event]) -> bool:
     return any(e.kind == "established" and e.order > last for e in events)
 
 
+def _is_refusal(ev: Event) -> bool:
+    return ev.kind in ("no_proposal", "ts_unacceptable") or NOTIFY_MEANING.get(ev.notify or "") in (
+        "no_proposal", "ts_unacceptable", "ke")
+
+
+# Child SA refusals that a refused rekey explains when they come after it.
+_CHILD_STAGES = ("phase2_proposal_mismatch", "traffic_selector_mismatch")
+
+
+def _after_refused_rekey(cats: dict[str, list[Event]]) -> list[str]:
+    """The Child SA stages whose every refusal comes after a refused rekey of an SA that was up. The peer refused the
+    exchange that replaces the SA (its DH group, selectors or proposals); the SA then expired and setting it up
+    again meets the same refusal (strongSwan: "closing expired CHILD_SA", then a new CREATE_CHILD_SA with the same
+    proposals). The first refusal, on the rekey, is the cause the reasoning names."""
+    rekey = next((e for e in cats.get("rekey_issue", ()) if _is_refusal(e)), None)
+    if rekey is None:
+        return []
+    return [s for s in _CHILD_STAGES if s in cats and all(e.order > rekey.order for e in cats[s])
+            and any(_is_refusal(e) and e.stream == rekey.stream for e in cats[s])]
+
+
 def diagnose(events: list[Event]) -> Primary | None:
     """The primary cause from classified, ordered events (see `lab.analyzer.protocol.classify`)."""
     cats: dict[str, list[Event]] = {}
@@ -281,6 +302,8 @@ def diagnose(events: list[Event]) -> Primary | None:
             context.setdefault(ev.category, []).append(ev)
     established = [e for e in events if e.kind == "established"]
     last_up = established[-1].order if established else 0
+    # the refusals that setting an SA up again met after its refused rekey (see _after_refused_rekey)
+    again = sorted((e for stage in _after_refused_rekey(cats) for e in cats.pop(stage)), key=lambda e: e.order)
 
     # A notify type is a refusal's verdict, not its reason (NO_PROPOSAL_CHOSEN is also what a responder sends when
     # no connection matches the peer's addresses). When the paste also holds a side's own reading of a refusal
@@ -312,6 +335,12 @@ def diagnose(events: list[Event]) -> Primary | None:
                                "configuration."))
         else:
             reasoning.append(M("A negotiation failure means the peer answered, so the path works: this is configuration."))
+        if stage == "ike_mode_mismatch" and first.values.get("am_first_refused"):
+            reasoning.append(M(
+                "The peer refused this side's first Aggressive Mode message with AUTHENTICATION_FAILED. That message "
+                "carries no hash, so no pre-shared key was compared yet: the peer does not accept Aggressive Mode "
+                "(AWS accepts Main Mode only with IKEv1), or it knows no connection for the identity sent in it. "
+                "Use Main Mode on both sides."))
         version = _version_reading(first) if stage == "ike_version_mismatch" else None
         if version is not None:
             reasoning.append(version)
@@ -534,8 +563,7 @@ def diagnose(events: list[Event]) -> Primary | None:
                 "sides' SAs are out of step, typically after a rekey or a Delete one side did not get. Compare the "
                 "lifetimes of both sides and check that Deletes and rekeys reach the peer.", line=stale.line,
             ))
-        refusal = next((e for e in evs if e.kind in ("no_proposal", "ts_unacceptable")
-                        or NOTIFY_MEANING.get(e.notify or "") in ("no_proposal", "ts_unacceptable", "ke")), None)
+        refusal = next((e for e in evs if _is_refusal(e)), None)
         if refusal is not None:
             notify = refusal.notify or ("TS_UNACCEPTABLE" if refusal.kind == "ts_unacceptable" else "NO_PROPOSAL_CHOSEN")
             if refusal.direction == "sent":
@@ -560,6 +588,11 @@ def diagnose(events: list[Event]) -> Primary | None:
                     "same PFS group (AWS: the phase 2 DH group numbers) on both sides.",
                     received=pfs[0] or M("none"), configured=pfs[1] or M("none"),
                 ))
+        if again:
+            reasoning.append(M(
+                "Line {line}: setting the SA up again after it expired met the same refusal, so the tunnel stays "
+                "down until the rekey's difference is fixed.", line=again[0].line,
+            ))
         unanswered = next((e for e in evs if e.kind == "give_up"), None)
         if unanswered is not None and refusal is None:
             reasoning.append(M(
@@ -580,7 +613,7 @@ def diagnose(events: list[Event]) -> Primary | None:
                                   "worked, not a first negotiation.", line=lead[0].line))
         reasoning += _also(cats, "rekey_issue")
         return _primary("rekey_issue", M("Rekeying problem: collisions, failed rekeys or SAs out of step."), reasoning,
-                        context["rekey_issue"], lead=lead)
+                        context["rekey_issue"], lead=lead + again)
 
     if "bgp_down" in cats:
         return _bgp_primary(cats["bgp_down"], context["bgp_down"], events)

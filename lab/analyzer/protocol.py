@@ -753,8 +753,10 @@ class _State:
     new_child: bool = False  # the CREATE_CHILD_SA in progress adds a Child SA (says so), it replaces none
     child_conn: str = ""  # the connection of the Child SA last established, when the line names it
     up_serials: set[int] = field(default_factory=set)  # pluto state serials seen established
+    child_ids: dict[str, int] = field(default_factory=dict)  # charon: the newest CHILD_SA name{id} established
     failed_serials: set[int] = field(default_factory=set)  # pluto state serials seen retransmitting or giving up
     transport_asked: str = ""  # the exchange whose request asked for transport mode (N(USE_TRANSP))
+    am_unanswered: bool = False  # this side sent Aggressive Mode's first message and got no Aggressive Mode answer
     rare_transform: str = ""  # the Quick Mode offer asks for AH or IPComp, which many peers do not accept
     session_end: Event | None = None  # the L2TP/PPP session inside the SA ended here (a user disconnect)
     proposal_flaw: str = ""  # a key length the offered algorithm does not have (the peer must refuse it)
@@ -1018,6 +1020,16 @@ def _replaced_serial(ev: Event) -> int | None:
     return int(m.group(1)) if m else None
 
 
+# charon's CHILD_SA name and unique id: "CHILD_SA net{2} established", "closing expired CHILD_SA net{1}"
+_CHILD_NAME_ID = re.compile(r"CHILD_SA (?P<name>[\w.-]+)\{(?P<id>\d+)\}")
+
+
+def _superseded(ev: Event, st: _State) -> bool:
+    """The expired CHILD_SA is older than one of its name established since (charon's unique ids grow)."""
+    m = _CHILD_NAME_ID.search(ev.text)
+    return m is not None and st.child_ids.get(m["name"], 0) > int(m["id"])
+
+
 def _serial_of(text: str) -> int | None:
     """pluto's state serial (`"conn" #N:`) of a line, or None."""
     m = _PLUTO_SERIAL.search(text)
@@ -1164,6 +1176,10 @@ def classify(events: list[Event]) -> None:
                 st.pending = ev.exchange
             elif ev.direction == "received":
                 st.pending = None
+            if ev.exchange == "AGGRESSIVE_MODE":
+                st.am_unanswered = ev.direction == "sent" and " request 0 " in ev.text + " "
+            elif ev.exchange in ("MAIN_MODE", "IKE_SA_INIT"):
+                st.am_unanswered = False
             if (ev.direction == "received" and ev.exchange in INFO_EXCHANGES and (ev.ike or st.ike) == 1 and not st.ike_up
                     and st.exchange in ("MAIN_MODE", "AGGRESSIVE_MODE") and st.v1_info_answer is None):
                 st.v1_info_answer = ev
@@ -1224,6 +1240,8 @@ def classify(events: list[Event]) -> None:
             if ev.sa == "child":
                 st.child_up = True
                 st.child_conn = _conn_of(ev)
+                if m := _CHILD_NAME_ID.search(ev.text):
+                    st.child_ids[m["name"]] = max(st.child_ids.get(m["name"], 0), int(m["id"]))
             else:
                 st.ike_up = True
             st.answered, st.dpd_pending = True, False
@@ -1395,6 +1413,11 @@ def classify(events: list[Event]) -> None:
         elif kind == "redirect":
             st.redirected = True
             _set(ev, None)
+        elif kind == "rekey_failed" and ev.weak and ev.sa == "child" and _superseded(ev, st):
+            # charon closes an IKEv1 CHILD_SA it already rekeyed when that SA's lifetime ends ("closing expired
+            # CHILD_SA net{1}" after net{2} was established: charon.delete_rekeyed is off by default, the old SA
+            # stays for traffic still in flight). A newer SA of the same name carries the traffic: nothing failed.
+            _set(ev, None)
         elif kind == "rekey_failed" and ev.weak and st.redirected and ev.sa != "child":
             # pluto follows a REDIRECT (RFC 5685) by expiring the IKE SA it leaves behind ("IKE SA expired
             # (LATEST!)"): the old SA was dropped on purpose, no rekey failed.
@@ -1457,6 +1480,14 @@ def classify(events: list[Event]) -> None:
             # selectors before (RFC 7296 section 2.8: a rekey carries the SA's traffic selectors again):
             # the rekey fails, typically because one side narrowed the selectors when the SA was created.
             _set(ev, "rekey_issue")
+        elif (kind == "auth_failed" and ev.kind == "notify" and ev.direction == "received" and st.am_unanswered
+              and not st.ike_up):
+            # RFC 2409 section 5.4: Aggressive Mode's first message carries SA, KE, nonce and ID, no HASH. A peer that
+            # answers it with AUTHENTICATION_FAILED has checked no pre-shared key: it refuses Aggressive Mode itself
+            # (a Main Mode-only peer: AWS accepts Main Mode only; strongSwan refuses Aggressive Mode with PSK unless
+            # told otherwise) or the identity in it.
+            ev.values["am_first_refused"] = True
+            _set(ev, "ike_mode_mismatch")
         elif kind == "auth_failed" and (ev.weak or ev.values.get("guess")) and st.child_refused:
             # A daemon's guess ("possible authentication failure") after the peer already refused the Child
             # SA in the same IKE_AUTH: the IKE SA authenticated, the refusal is the cause and this its echo.
