@@ -415,6 +415,12 @@ def diagnose(events: list[Event]) -> Primary | None:
                   "or refused: NAT-T or fragmentation (large IKE_AUTH messages, UDP 4500, IP fragments dropped).",
                   line=evs[0].line),
             ] + _also(cats, "nat_t_or_fragmentation")
+        if big := next((e for e in evs if e.values.get("packet_bytes")), None):
+            reasoning.insert(1, M(
+                "The message that went unanswered was {bytes} bytes, more than one 1500-byte IP packet holds, so it left "
+                "as IP fragments, while the smaller messages before it were answered: the path drops fragments. Turn "
+                "on IKE fragmentation on both sides (RFC 7383 for IKEv2; the vendor's IKEv1 fragmentation) or send a "
+                "shorter certificate chain.", bytes=big.values["packet_bytes"]))
         return _primary(
             "nat_t_or_fragmentation",
             M("IKE messages are lost after the first exchange: NAT traversal or fragmentation."),

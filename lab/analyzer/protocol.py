@@ -757,6 +757,7 @@ class _State:
     failed_serials: set[int] = field(default_factory=set)  # pluto state serials seen retransmitting or giving up
     transport_asked: str = ""  # the exchange whose request asked for transport mode (N(USE_TRANSP))
     am_unanswered: bool = False  # this side sent Aggressive Mode's first message and got no Aggressive Mode answer
+    large_sent: int = 0  # the size of the last message sent when it needs IP fragments (charon prints it), till an answer
     rare_transform: str = ""  # the Quick Mode offer asks for AH or IPComp, which many peers do not accept
     session_end: Event | None = None  # the L2TP/PPP session inside the SA ended here (a user disconnect)
     proposal_flaw: str = ""  # a key length the offered algorithm does not have (the peer must refuse it)
@@ -1082,6 +1083,7 @@ def classify(events: list[Event]) -> None:
                 st.ike = st.ike or 1
             if ev.direction == "received":
                 st.answered = True
+                st.large_sent = 0
         if ev.exchange == "INFORMATIONAL_V1" and _V1_HASHED.search(ev.text):
             # An IKEv1 informational carrying a HASH payload is protected by an ISAKMP SA (RFC 2409 section 5.7):
             # phase 1 is done, so a refusal it carries is about phase 2 (charon: "[ HASH N(NO_PROP) ]").
@@ -1362,6 +1364,11 @@ def classify(events: list[Event]) -> None:
                 if ex != "IKE_AUTH":
                     ev.values["responder_waited"] = True
                 _set(ev, "nat_t_or_fragmentation")
+            elif st.large_sent and st.answered and not st.ike_up and ex in ("MAIN_MODE", "AGGRESSIVE_MODE", "IKE_AUTH"):
+                # The peer answered the first, small messages; the one that went unanswered needed IP fragments
+                # (an IKE_AUTH or Main Mode's third exchange with certificates): fragments dropped on the path.
+                ev.values["packet_bytes"] = st.large_sent
+                _set(ev, "nat_t_or_fragmentation")
             elif _QUICK_R1.search(ev.text):
                 # The responder's Quick Mode timed out waiting for QI2: the initiator sent QI1 (it is reachable) and
                 # considers the IPsec SA up once it sends QI2, which never arrived. The two sides' SAs are out of
@@ -1451,6 +1458,8 @@ def classify(events: list[Event]) -> None:
             _set(ev, "bgp_down", "weak" if weak else "decisive")
         elif kind == "nat_or_fragments":
             st.nat_or_frag = True
+            if size := ev.values.get("bytes"):
+                st.large_sent = int(size)
             _set(ev, "nat_t_or_fragmentation", "context")
         elif kind == "dpd_dead" and st.rekey_trouble and not st.dpd_pending:
             # The liveness action pluto takes when the rekey exchange timed out: a consequence of the rekey.

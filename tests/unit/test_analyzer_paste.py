@@ -22,6 +22,8 @@ COLLECTED_WRAPPED = {
     "libreswan-v2-ike-auth-no-proposal-whack", "cisco-ios-bgp-hold-time-two-sided",
     # copied from a page that wraps Cisco's debug output
     "cisco-asa-v2-cert-auth-peer-id-check-fails-no-ip-in-san", "cisco-ios-v2-cert-auth-asa-dn-identity-no-ikev2-profile",
+    # FreeS/WAN's FAQ wraps the pluto line it quotes at the page's width
+    "freeswan-v1-pgpnet-quick-mode-no-connection-known-leftsubnet-mismatch",
 }
 
 

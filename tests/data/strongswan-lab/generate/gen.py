@@ -13,8 +13,12 @@ HERE = Path(__file__).resolve().parent.parent
 DEFAULTS: dict[str, Any] = {
     "version": 2, "proposals": "aes128-sha256-modp2048", "esp": "aes128-sha256-modp2048",
     "psk": "correct horse battery", "peerid": None, "mode": "tunnel", "aggressive": "no", "encap": "no",
-    "dpd_delay": None, "child_rekey": None, "child_life": None, "remote_ts": None,
+    "dpd_delay": None, "child_rekey": None, "child_life": None, "remote_ts": None, "local_ts": None,
+    "auth": "psk", "cacert": "ca.crt", "fragmentation": None, "rekey_time": None, "dpd_action": None,
+    "start": "none",
 }
+PKI = HERE / "pki"
+NAMES = {"192.0.2.1": "L", "192.0.2.2": "R"}
 
 
 def conf(me: str, peer: str, lts: str, rts: str, **changes: Any) -> str:
@@ -23,12 +27,29 @@ def conf(me: str, peer: str, lts: str, rts: str, **changes: Any) -> str:
             f"proposals = {o['proposals']}", f"aggressive = {o['aggressive']}", f"encap = {o['encap']}", "mobike = yes"]
     if o["dpd_delay"]:
         conn.append(f"dpd_delay = {o['dpd_delay']}")
-    child = [f"local_ts = {lts}", f"remote_ts = {o['remote_ts'] or rts}", f"esp_proposals = {o['esp']}",
-             f"mode = {o['mode']}", "start_action = none"]
+    if o["fragmentation"]:
+        conn.append(f"fragmentation = {o['fragmentation']}")
+    if o["rekey_time"] is not None:
+        conn.append(f"rekey_time = {o['rekey_time']}")
+    child = [f"local_ts = {o['local_ts'] or lts}", f"remote_ts = {o['remote_ts'] or rts}",
+             f"esp_proposals = {o['esp']}", f"mode = {o['mode']}", f"start_action = {o['start']}"]
+    if o["dpd_action"]:
+        child.append(f"dpd_action = {o['dpd_action']}")
     if o["child_rekey"] is not None:
         child.append(f"rekey_time = {o['child_rekey']}")
     if o["child_life"] is not None:
         child.append(f"life_time = {o['child_life']}")
+    if o["auth"] == "pubkey":
+        me_n, peer_n = NAMES[me], NAMES[peer]
+        return (
+            "connections {\n  gw {\n" + "".join(f"    {line}\n" for line in conn)
+            + f"    local {{\n      auth = pubkey\n      certs = {PKI / (me_n + '.crt')}\n"
+            + f"      id = gw-{me_n}.example.net\n    }}\n"
+            + f"    remote {{\n      auth = pubkey\n      id = {o['peerid'] or f'gw-{peer_n}.example.net'}\n"
+            + f"      cacerts = {PKI / o['cacert']}\n    }}\n"
+            + "    children {\n      net {\n" + "".join(f"        {line}\n" for line in child)
+            + "      }\n    }\n  }\n}\n"
+        )
     peerid = o["peerid"] or peer
     return (
         "connections {\n  gw {\n" + "".join(f"    {line}\n" for line in conn)
@@ -40,11 +61,15 @@ def conf(me: str, peer: str, lts: str, rts: str, **changes: Any) -> str:
 
 
 def scenario(name: str, L: dict[str, Any] | None = None, R: dict[str, Any] | bool | None = None,
-             actions: str = "swanctl --initiate --child net --uri $L >/dev/null 2>&1 &\n") -> None:
+             actions: str = "swanctl --initiate --child net --uri $L >/dev/null 2>&1 &\n",
+             R2: dict[str, Any] | None = None) -> None:
+    """R2: R's configuration that actions.sh loads later ($SC/R2.conf), as an operator changing it."""
     d = HERE / name
     d.mkdir(exist_ok=True)
     (d / "L.conf").write_text(conf("192.0.2.1", "192.0.2.2", "10.1.0.0/16", "10.2.0.0/16", **(L or {})))
     if R is not False:
         (d / "R.conf").write_text(conf("192.0.2.2", "192.0.2.1", "10.2.0.0/16", "10.1.0.0/16",
                                        **(R if isinstance(R, dict) else {})))
+    if R2 is not None:
+        (d / "R2.conf").write_text(conf("192.0.2.2", "192.0.2.1", "10.2.0.0/16", "10.1.0.0/16", **R2))
     (d / "actions.sh").write_text(actions)

@@ -7,6 +7,7 @@ Reads ../NAME/{L,R}.conf and ../NAME/actions.sh; writes ../NAME/{L,R}.log.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -58,20 +59,27 @@ def main(name: str, seconds: float) -> None:
         procs[side] = subprocess.Popen(["ip", "netns", "exec", side, "unshare", "-m", "--propagation", "private",
                                         "sh", "-c", cmd], env=env)
     for side in procs:
+        # swanctl loads private keys from private/ beside the swanctl.conf it reads: one folder per side
+        swanctl = run / side / "swanctl"
+        (swanctl / "private").mkdir(parents=True)
+        shutil.copy(scenario / f"{side}.conf", swanctl / "swanctl.conf")
+        if (HERE / "pki" / f"{side}.key").exists():
+            shutil.copy(HERE / "pki" / f"{side}.key", swanctl / "private" / f"{side}.key")
         for _ in range(50):
             loaded = subprocess.run(["swanctl", "--load-all", "--noprompt", "--uri", f"unix://{socks[side]}",
-                                     "--file", str(scenario / f"{side}.conf")], capture_output=True)
+                                     "--file", str(swanctl / "swanctl.conf")], capture_output=True)
             if loaded.returncode == 0:
                 break
             time.sleep(0.2)
     actions = scenario / "actions.sh"
-    subprocess.Popen(["bash", str(actions)], env=dict(os.environ, L=f"unix://{socks['L']}", R=f"unix://{socks['R']}"))
+    subprocess.Popen(["bash", str(actions)], env=dict(os.environ, L=f"unix://{socks['L']}", R=f"unix://{socks['R']}", SC=str(scenario)))
     time.sleep(seconds)
     for proc in procs.values():
         proc.terminate()
     for proc in procs.values():
         proc.wait(10)
-    subprocess.run("ip netns exec L iptables -F; ip netns exec R iptables -F", shell=True, check=False)
+    subprocess.run("ip netns exec L iptables -F; ip netns exec R iptables -F; ip netns exec R nft delete table ip fragdrop",
+                   shell=True, check=False, stderr=subprocess.DEVNULL)
 
 
 if __name__ == "__main__":
