@@ -4,13 +4,16 @@ Every pattern's literal keyword is compiled once into one Hyperscan database (In
 multi-pattern engine, https://intel.github.io/hyperscan/) and a block of lines is scanned once,
 whatever the number of patterns. A keyword written in lower case matches in any case (vendors
 differ in capitalisation: "Hold Timer Expired", "hold time expired"); one with capitals matches
-exactly (so "DPD" does not fire on every "dpd_enabled" field of an AWS JSON line). Only the lines it
-reports meet Python regexes. Without Hyperscan (a platform without its wheel) the same answer comes
+exactly (so "DPD" does not fire on every "dpd_enabled" field of an AWS JSON line). A keyword written
+`re:<regex>` is a regular expression, matched exactly: for a line that only some values make worth reading
+(charon's "sending packet ... (N bytes)" when N needs IP fragments), so the common values never leave the
+engine. Only the lines it reports meet Python regexes. Without Hyperscan (a platform without its wheel) the same answer comes
 from one `bytes.find` sweep per keyword.
 """
 
 from __future__ import annotations
 
+import re
 from array import array
 from collections.abc import Iterable, Sequence
 
@@ -57,6 +60,14 @@ class Prefilter:
         for kid in self.ids:
             kw = self.keywords[kid]
             needle = kw.encode("utf-8")
+            if kw.startswith(REGEX):
+                eol = -1
+                for m in re.finditer(kw[len(REGEX):].encode("utf-8"), data):
+                    if m.start() > eol:  # the first occurrence on a line, as below
+                        found.append((m.end(), kid))
+                        eol = data.find(b"\n", m.end())
+                        eol = len(data) if eol < 0 else eol
+                continue
             hay = lowered if caseless(kw) else data
             pos = hay.find(needle)
             while pos >= 0:
@@ -105,17 +116,24 @@ class Prefilter:
         return out
 
 
+REGEX = "re:"  # the prefix of a keyword that is a regular expression
+
+
 def caseless(keyword: str) -> bool:
-    """A keyword in lower case matches in any case; one with capitals matches exactly."""
-    return keyword == keyword.lower()
+    """A keyword in lower case matches in any case; one with capitals matches exactly (a regex: exactly)."""
+    return keyword == keyword.lower() and not keyword.startswith(REGEX)
 
 
 def keyword_in(keyword: str, line: str) -> bool:
+    if keyword.startswith(REGEX):
+        return re.search(keyword[len(REGEX):], line) is not None
     return keyword in line.lower() if caseless(keyword) else keyword in line
 
 
 def _hs_literal(keyword: str) -> bytes:
-    """A keyword as a Hyperscan expression matching it literally."""
+    """A keyword as a Hyperscan expression matching it literally (a regex keyword as itself)."""
+    if keyword.startswith(REGEX):
+        return keyword[len(REGEX):].encode("utf-8")
     out = []
     for ch in keyword.encode("utf-8"):
         c = chr(ch)

@@ -164,3 +164,20 @@ def test_prefilter_without_hyperscan_gives_the_same_lines(monkeypatch: pytest.Mo
     fast = Prefilter(("DPD", "giving up")).lines(data)
     monkeypatch.setattr(prefilter, "_hs", None)
     assert Prefilter(("DPD", "giving up")).lines(data) == fast
+
+
+def test_a_regex_keyword_reports_only_the_values_it_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    # charon's packet lines are worth reading only when the message needs IP fragments (more than 1472 bytes)
+    from lab.analyzer import prefilter
+
+    data = (b"09[NET] sending packet: from 10.0.0.5[500] to 52.14.33.8[500] (464 bytes)\n"
+            b"09[NET] sending packet: from 10.0.0.5[4500] to 52.14.33.8[4500] (1884 bytes)\n"
+            b"09[NET] sending packet: from 10.0.0.5[4500] to 52.14.33.8[4500] (1472 bytes)\n"
+            b"09[NET] sending packet: from 10.0.0.5[4500] to 52.14.33.8[4500] (2048 bytes) (2048 bytes)\n")
+    keywords = ("giving up", r"re:\((?:147[3-9]|14[89][0-9]|1[5-9][0-9][0-9]|[2-9][0-9]{3}) bytes\)")
+    fast = Prefilter(keywords).lines(data)
+    assert [(data[s:e].split(b"(")[-1], sorted(ids)) for s, e, ids in fast] == [(b"1884 bytes)", [1]), (b"2048 bytes)", [1])]
+    monkeypatch.setattr(prefilter, "_hs", None)
+    assert Prefilter(keywords).lines(data) == fast
+    assert prefilter.keyword_in(keywords[1], "sending packet: ... (1500 bytes)")
+    assert not prefilter.keyword_in(keywords[1], "sending packet: ... (1500 bytes")
