@@ -213,6 +213,13 @@ def _version_reading(ev: Event) -> Msg | None:
             "unless they were restricted).",
             refused=refused, answered=ev.values.get("ike_answered", ""), line=ev.line,
         )
+    if conns := ev.values.get("conn_versions"):
+        return M(
+            "Line {line}: the peer asked for an {refused} SA and this side found no connection for it; this side's "
+            "connections were added as {conns} only. The two sides run different IKE versions: set both to the same "
+            "one (the AWS tunnel options allow IKEv1 and IKEv2 unless they were restricted).",
+            line=ev.line, refused=ev.values.get("ike_requested", ""), conns=conns,
+        )
     if sent := ev.values.get("ike_sent"):
         return M(
             "Line {line}: this side sent an {sent} request and the peer answered with an {answered} message: the peer "
@@ -327,6 +334,12 @@ def diagnose(events: list[Event]) -> Primary | None:
                 "refused what this side sent, most likely because it could not verify this side's hash: with "
                 "pre-shared keys the keys differ. Check the identity the peer expects as well.",
                 line=first.values["v1_info_answer"]))
+        elif stage == "auth_failure" and first.values.get("v1_repeat"):
+            reasoning.append(M(
+                "Line {line}: the peer sent its previous phase 1 answer again instead of the next one: it got this "
+                "side's first encrypted message but could not decrypt or verify it, then phase 1 timed out. With "
+                "pre-shared keys the encryption keys derive from the key, so the two sides hold different keys.",
+                line=first.values["v1_repeat"]))
         elif stage == "auth_failure" and first.values.get("guess") and first.exchange == "MAIN_MODE":
             reasoning.append(M("The peer answered Main Mode's first exchanges, so it is reachable on UDP 500."))
         elif first.values.get("transforms") or first.values.get("invalid_key_length"):

@@ -90,6 +90,8 @@ EVENTS = (
     "ipsec_mode_mismatch",  # tunnel vs transport mode, ESP vs AH
     "nat_t_or_fragmentation",  # NAT-T or IKE/IP fragmentation problem
     "nat_or_fragments",  # NAT on the path, or IKE messages fragmented (context for lost messages)
+    "conn_added",  # pluto added a connection, naming its IKE version ("added IKEv1 connection"): context for refusals
+    "peer_repeats",  # the peer sent its previous answer again after this side's next request (it did not accept that)
     "session_end",  # the session carried inside the SA (L2TP/PPP) ended on this side: a user's disconnect
 )
 # What each event kind means, for a reader of the page (the kinds themselves stay the `--json` contract).
@@ -120,6 +122,8 @@ EVENT_LABELS: dict[str, Msg] = {
     "ipsec_mode_mismatch": M("Tunnel vs transport mode"),
     "nat_t_or_fragmentation": M("NAT-T or fragmentation problem"),
     "nat_or_fragments": M("NAT or fragmented messages"),
+    "peer_repeats": M("The peer repeats its last answer"),
+    "conn_added": M("Connection added"),
     "session_end": M("L2TP/PPP session ended"),
 }
 
@@ -166,6 +170,7 @@ GROUPS = (
     "secured",  # IKEv1: "secured" when the informational message carrying a notify was encrypted (sent after the keys were agreed)
     "snapshot",  # a status listing's line (ipsec status): the state at one moment, not an event as it happened
     "host_to_host",  # the connection (pluto's listing) has no client subnet on either side: the two gateways only
+    "version",  # the IKE version a line names for a connection ("added IKEv1 connection")
     "bytes",  # the size of an IKE message sent (charon's "sending packet ... (N bytes)"), when it needs IP fragments
 )
 

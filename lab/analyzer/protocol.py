@@ -735,11 +735,16 @@ class _State:
     # IKEv1: the peer sent an Informational while phase 1 was still under way (before any IKE SA was up): its answer
     # to this side's last phase 1 message instead of the next one, usually a refusal this side could not read
     v1_info_answer: Event | None = None
+    # IKEv1: the peer sent its previous phase 1 answer again after this side's next message (charon: "received
+    # retransmit of response with ID 0, but next request already sent"): it could not decrypt or verify that message
+    v1_repeat: Event | None = None
+    conn_versions: set[str] = field(default_factory=set)  # pluto: the IKE versions of the connections it added
 
     @property
     def answered_phase1_with_info(self) -> bool:
-        """IKEv1 phase 1 is still under way and the peer has already sent an Informational in it."""
-        return self.v1_info_answer is not None and not self.ike_up
+        """IKEv1 phase 1 is still under way and the peer has already answered this side's last message with an
+        Informational, or with its previous answer again."""
+        return (self.v1_info_answer is not None or self.v1_repeat is not None) and not self.ike_up
     nat_or_frag: bool = False
     answered_init: bool = False  # this side (the responder) sent its IKE_SA_INIT response in this negotiation
     rekey_trouble: bool = False  # a rekey failed or collided: later timeouts on the SA are its consequence
@@ -1025,6 +1030,10 @@ def _replaced_serial(ev: Event) -> int | None:
 _CHILD_NAME_ID = re.compile(r"CHILD_SA (?P<name>[\w.-]+)\{(?P<id>\d+)\}")
 
 
+# pluto: "no suitable connection found with IKEv2 policy" (the version of the request no connection accepts)
+_POLICY_VERSION = re.compile(r"no suitable connection found with IKEv([12]) policy")
+
+
 def _superseded(ev: Event, st: _State) -> bool:
     """The expired CHILD_SA is older than one of its name established since (charon's unique ids grow)."""
     m = _CHILD_NAME_ID.search(ev.text)
@@ -1201,7 +1210,7 @@ def classify(events: list[Event]) -> None:
                 st.exchange = ev.exchange or ("MAIN_MODE" if v1 else "IKE_SA_INIT")
             st.answered = False
             if not child:
-                st.v1_info_answer = None
+                st.v1_info_answer = st.v1_repeat = None
                 st.answered_init = False
             if not child and st.rekey_unanswered:
                 # The IKE SA is set up anew while its rekey is still unanswered: the rekey did not complete
@@ -1339,9 +1348,11 @@ def classify(events: list[Event]) -> None:
                 # IKEv1 phase 1 timed out although the peer answered this side's last message with an Informational
                 # (encrypted, so this side could not read it) instead of the next phase 1 message: the peer could not
                 # verify this side's hash. With pre-shared keys the keys differ (a guess: firmer lines outweigh it).
-                assert st.v1_info_answer is not None  # (answered_phase1_with_info)
                 _set(ev, "auth_failure", "weak")
-                ev.values["v1_info_answer"] = st.v1_info_answer.line
+                if st.v1_info_answer is not None:
+                    ev.values["v1_info_answer"] = st.v1_info_answer.line
+                elif st.v1_repeat is not None:
+                    ev.values["v1_repeat"] = st.v1_repeat.line
             elif st.rekey_trouble or rekey_state or (st.rekeying and not st.dpd_pending) or (
                 st.ike_up and "CREATE_CHILD_SA" in (st.pending, ev.exchange) and not st.dpd_pending
                 and not _new_child_state(ev) and not st.new_child
@@ -1414,6 +1425,25 @@ def classify(events: list[Event]) -> None:
             # side's last message (QI2), so its IPsec SA is not up while ours is. When the Quick Mode
             # replaced an SA that was up (a rekey), the rekey left the SAs out of step.
             _set(ev, "rekey_issue", "decisive" if st.child_up or st.rekeying else "weak")
+        elif kind == "conn_added":
+            if version := ev.values.get("version"):
+                st.conn_versions.add(str(version))
+            _set(ev, None)
+        elif (kind == "ike_version_mismatch" and ev.weak and st.conn_versions
+              and (m := _POLICY_VERSION.search(ev.text)) and f"IKEv{m[1]}" not in st.conn_versions):
+            # pluto found no connection for the peer's request of one IKE version, and the log shows it added its
+            # connections with the other version only ("added IKEv1 connection"): the versions differ.
+            ev.values["ike_requested"] = f"IKEv{m[1]}"
+            ev.values["conn_versions"] = "/".join(sorted(st.conn_versions))
+            ev.category, ev.weight = "ike_version_mismatch", "decisive"
+        elif kind == "peer_repeats":
+            if not st.ike_up and st.exchange in ("MAIN_MODE", "AGGRESSIVE_MODE"):
+                # RFC 2409: Main Mode's fifth message is the first encrypted one. A peer that answers it with its
+                # fourth message again did not accept it (it could not decrypt or verify it): the keys differ.
+                st.v1_repeat = st.v1_repeat or ev
+                _set(ev, "auth_failure", "context")
+            else:
+                _set(ev, None)
         elif kind == "operator_down":
             st.operator_down = True
             _set(ev, None)

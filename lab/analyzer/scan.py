@@ -42,7 +42,9 @@ FAILURE_EVENTS = frozenset(
      "rekey_failed", "bgp_down", "ike_mode_mismatch", "ike_version_mismatch", "ipsec_mode_mismatch",
      "nat_t_or_fragmentation"}
 )
-CONTEXT_EVENTS = frozenset({"exchange", "initiate", "established", "proposals", "dpd_probe", "nat_or_fragments"})
+CONTEXT_EVENTS = frozenset(
+    {"exchange", "initiate", "established", "proposals", "dpd_probe", "nat_or_fragments", "peer_repeats", "conn_added"}
+)
 Raw = tuple[int, Pattern, str]  # (line number, the pattern that matched, the line) - parsed when kept
 MAX_TEXT = 2000  # characters of a line kept in a finding
 LONG_LINE = 65536

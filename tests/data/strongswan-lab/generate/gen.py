@@ -73,3 +73,28 @@ def scenario(name: str, L: dict[str, Any] | None = None, R: dict[str, Any] | boo
     if R2 is not None:
         (d / "R2.conf").write_text(conf("192.0.2.2", "192.0.2.1", "10.2.0.0/16", "10.1.0.0/16", **R2))
     (d / "actions.sh").write_text(actions)
+
+
+def pluto_conf(me: str, peer: str, lsub: str, rsub: str, **changes: Any) -> str:
+    """libreswan's ipsec.conf for one side: one PSK connection "gw" (IKEv2 unless ikev2="no"; no subnets, the two
+    gateways only, with host_to_host=True)."""
+    o = {"ikev2": "insist", "ike": "aes128-sha2_256;modp2048", "esp": "aes128-sha2_256", "peerid": None,
+         "type": "tunnel", "aggressive": "no", "host_to_host": False} | changes
+    setup = "config setup\n    logtime=yes\n" + ("    ikev1-policy=accept\n" if o["ikev2"] == "no" else "")
+    left = "" if o["host_to_host"] else f"    leftsubnet={lsub}\n"
+    right = "" if o["host_to_host"] else f"    rightsubnet={rsub}\n"
+    return (setup + f"\nconn gw\n    ikev2={o['ikev2']}\n    left={me}\n    leftid={me}\n" + left
+            + f"    right={peer}\n    rightid={o['peerid'] or peer}\n" + right
+            + "    authby=secret\n    retransmit-timeout=15s\n"
+            f"    ike={o['ike']}\n    esp={o['esp']}\n    type={o['type']}\n    aggressive={o['aggressive']}\n"
+            "    auto=add\n")
+
+
+def pluto_side(name: str, side: str, psk: str = "correct horse battery", **changes: Any) -> None:
+    """Make `side` of scenario `name` a pluto daemon (L initiates with whack when actions.sh says so)."""
+    me, peer = ("192.0.2.1", "192.0.2.2") if side == "L" else ("192.0.2.2", "192.0.2.1")
+    lsub, rsub = ("10.1.0.0/16", "10.2.0.0/16") if side == "L" else ("10.2.0.0/16", "10.1.0.0/16")
+    d = HERE / name
+    (d / f"{side}.conf").unlink(missing_ok=True)
+    (d / f"{side}.ipsec.conf").write_text(pluto_conf(me, peer, lsub, rsub, **changes))
+    (d / f"{side}.secrets").write_text(f'{me} {peer} : PSK "{psk}"\n')

@@ -1,7 +1,10 @@
-"""Run one scenario: two strongSwan charon daemons in network namespaces L and R; keep their logs.
+"""Run one scenario: a daemon in each of the network namespaces L and R; keep their logs.
 
 Usage (as root, namespaces set up as README.md says): python3 run.py NAME SECONDS
-Reads ../NAME/{L,R}.conf and ../NAME/actions.sh; writes ../NAME/{L,R}.log.
+A side with ../NAME/{side}.conf runs strongSwan's charon (swanctl.conf); one with ../NAME/{side}.ipsec.conf and
+{side}.secrets runs libreswan's pluto (from PLUTO_ROOT, default /, e.g. a libreswan .deb unpacked with dpkg -x).
+../NAME/actions.sh runs once both are loaded ($L/$R: charon's vici URIs, $LW/$RW: pluto's control sockets, $WHACK,
+$SC: the scenario folder). Writes ../NAME/{L,R}.log.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent.parent
+PLUTO = Path(os.environ.get("PLUTO_ROOT", "/")) / "usr/libexec/ipsec"
 
 CONF = """charon {{
   load_modular = no
@@ -42,42 +46,76 @@ CONF = """charon {{
 """
 
 
+def _charon(side: str, scenario: Path, run: Path) -> subprocess.Popen[bytes]:
+    sock = run / side / "charon.vici"
+    conf = run / side / "strongswan.conf"
+    conf.write_text(CONF.format(log=scenario / f"{side}.log", sock=sock))
+    # a private /run per daemon: charon keeps its pid file there
+    proc = subprocess.Popen(["ip", "netns", "exec", side, "unshare", "-m", "--propagation", "private", "sh", "-c",
+                             "mount -t tmpfs none /run && exec /usr/lib/ipsec/charon"],
+                            env=dict(os.environ, STRONGSWAN_CONF=str(conf)))
+    # swanctl loads private keys from private/ beside the swanctl.conf it reads: one folder per side
+    swanctl = run / side / "swanctl"
+    (swanctl / "private").mkdir(parents=True)
+    shutil.copy(scenario / f"{side}.conf", swanctl / "swanctl.conf")
+    if (HERE / "pki" / f"{side}.key").exists():
+        shutil.copy(HERE / "pki" / f"{side}.key", swanctl / "private" / f"{side}.key")
+    for _ in range(50):
+        loaded = subprocess.run(["swanctl", "--load-all", "--noprompt", "--uri", f"unix://{sock}",
+                                 "--file", str(swanctl / "swanctl.conf")], capture_output=True)
+        if loaded.returncode == 0:
+            break
+        time.sleep(0.2)
+    return proc
+
+
+def _pluto(side: str, scenario: Path, run: Path) -> subprocess.Popen[bytes]:
+    d = run / side
+    nss = d / "nss"
+    nss.mkdir()
+    subprocess.run(["certutil", "-N", "-d", f"sql:{nss}", "--empty-password"], check=True, capture_output=True)
+    shutil.copy(scenario / f"{side}.ipsec.conf", d / "ipsec.conf")
+    shutil.copy(scenario / f"{side}.secrets", d / "ipsec.secrets")
+    (d / "run").mkdir()
+    log = scenario / f"{side}.log"
+    log.write_text("")
+    proc = subprocess.Popen(["ip", "netns", "exec", side, str(PLUTO / "pluto"), "--config", str(d / "ipsec.conf"),
+                             "--nofork", "--logfile", str(log), "--rundir", str(d / "run"), "--nssdir", str(nss),
+                             "--secretsfile", str(d / "ipsec.secrets"), "--ipsecdir", str(d)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    ctl = d / "run" / "pluto.ctl"
+    for _ in range(50):
+        if ctl.exists():
+            break
+        time.sleep(0.1)
+    subprocess.run(["ip", "netns", "exec", side, str(PLUTO / "addconn"), "--config", str(d / "ipsec.conf"),
+                    "--ctlsocket", str(ctl), "--autoall"], capture_output=True)
+    return proc
+
+
 def main(name: str, seconds: float) -> None:
     scenario = HERE / name
     run = Path(tempfile.mkdtemp(prefix="swan-lab-"))
     procs: dict[str, subprocess.Popen[bytes]] = {}
-    socks = {side: run / side / "charon.vici" for side in "LR"}
     for side in "LR":
-        if not (scenario / f"{side}.conf").exists():
-            continue
         (run / side).mkdir()
-        conf = run / side / "strongswan.conf"
-        conf.write_text(CONF.format(log=scenario / f"{side}.log", sock=socks[side]))
-        env = dict(os.environ, STRONGSWAN_CONF=str(conf))
-        # a private /run per daemon: charon keeps its pid file there
-        cmd = "mount -t tmpfs none /run && exec /usr/lib/ipsec/charon"
-        procs[side] = subprocess.Popen(["ip", "netns", "exec", side, "unshare", "-m", "--propagation", "private",
-                                        "sh", "-c", cmd], env=env)
-    for side in procs:
-        # swanctl loads private keys from private/ beside the swanctl.conf it reads: one folder per side
-        swanctl = run / side / "swanctl"
-        (swanctl / "private").mkdir(parents=True)
-        shutil.copy(scenario / f"{side}.conf", swanctl / "swanctl.conf")
-        if (HERE / "pki" / f"{side}.key").exists():
-            shutil.copy(HERE / "pki" / f"{side}.key", swanctl / "private" / f"{side}.key")
-        for _ in range(50):
-            loaded = subprocess.run(["swanctl", "--load-all", "--noprompt", "--uri", f"unix://{socks[side]}",
-                                     "--file", str(swanctl / "swanctl.conf")], capture_output=True)
-            if loaded.returncode == 0:
-                break
-            time.sleep(0.2)
-    actions = scenario / "actions.sh"
-    subprocess.Popen(["bash", str(actions)], env=dict(os.environ, L=f"unix://{socks['L']}", R=f"unix://{socks['R']}", SC=str(scenario)))
+        if (scenario / f"{side}.ipsec.conf").exists():
+            procs[side] = _pluto(side, scenario, run)
+        elif (scenario / f"{side}.conf").exists():
+            procs[side] = _charon(side, scenario, run)
+    env = dict(os.environ, SC=str(scenario), WHACK=str(PLUTO / "whack"))
+    for side in "LR":
+        env[side] = f"unix://{run / side / 'charon.vici'}"
+        env[f"{side}W"] = str(run / side / "run" / "pluto.ctl")
+    subprocess.Popen(["bash", str(scenario / "actions.sh")], env=env)
     time.sleep(seconds)
     for proc in procs.values():
         proc.terminate()
     for proc in procs.values():
-        proc.wait(10)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
     subprocess.run("ip netns exec L iptables -F; ip netns exec R iptables -F; ip netns exec R nft delete table ip fragdrop",
                    shell=True, check=False, stderr=subprocess.DEVNULL)
 
