@@ -334,6 +334,12 @@ def diagnose(events: list[Event]) -> Primary | None:
                 "refused what this side sent, most likely because it could not verify this side's hash: with "
                 "pre-shared keys the keys differ. Check the identity the peer expects as well.",
                 line=first.values["v1_info_answer"]))
+        elif stage == "auth_failure" and first.pattern == "swan-no-ike-config" and first.values.get("ike_requested"):
+            reasoning.append(M(
+                "Line {line}: no connection here matches the peer's {version} request. charon matches a connection by "
+                "both addresses and the IKE version: check that local_addrs/remote_addrs (left/right) are the "
+                "addresses the packets use, and that this side's connection for the peer allows {version} (the other "
+                "side may run the other version).", line=first.line, version=first.values["ike_requested"]))
         elif stage == "auth_failure" and first.values.get("v1_repeat"):
             reasoning.append(M(
                 "Line {line}: the peer sent its previous phase 1 answer again instead of the next one: it got this "

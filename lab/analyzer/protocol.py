@@ -1425,6 +1425,11 @@ def classify(events: list[Event]) -> None:
             # side's last message (QI2), so its IPsec SA is not up while ours is. When the Quick Mode
             # replaced an SA that was up (a rekey), the rekey left the SAs out of step.
             _set(ev, "rekey_issue", "decisive" if st.child_up or st.rekeying else "weak")
+        elif kind == "auth_failed" and ev.pattern == "swan-no-ike-config" and st.ike:
+            # charon finds no connection for the peer's addresses in this IKE version (backend_manager.c matches
+            # both): name the version the peer's request used, which is one of the two suspects.
+            ev.values["ike_requested"] = f"IKEv{st.ike}"
+            _set(ev, "auth_failure")
         elif kind == "conn_added":
             if version := ev.values.get("version"):
                 st.conn_versions.add(str(version))

@@ -124,3 +124,10 @@ def test_pluto_refusing_a_version_its_connections_do_not_speak_is_a_version_mism
     primary = analyze_text(text).primary
     assert primary is not None and primary.category == "ike_version_mismatch"
     assert any("added as IKEv1 only" in str(r) for r in primary.reasoning)
+
+
+def test_charon_finding_no_connection_names_the_version_the_peer_asked_for() -> None:
+    # R speaks IKEv2 only; L's Main Mode finds "no IKE config": the addresses or the IKE version differ
+    primary = analyze_text(paste("v1v2", "R")).primary
+    assert primary is not None
+    assert any("the peer's IKEv1 request" in str(r) and "IKE version" in str(r) for r in primary.reasoning)
