@@ -739,6 +739,7 @@ class _State:
     # retransmit of response with ID 0, but next request already sent"): it could not decrypt or verify that message
     v1_repeat: Event | None = None
     conn_versions: set[str] = field(default_factory=set)  # pluto: the IKE versions of the connections it added
+    bgp_up: set[str] = field(default_factory=set)  # the BGP neighbors seen up ("" when the line names none)
 
     @property
     def answered_phase1_with_info(self) -> bool:
@@ -1098,6 +1099,8 @@ def classify(events: list[Event]) -> None:
             # phase 1 is done, so a refusal it carries is about phase 2 (charon: "[ HASH N(NO_PROP) ]").
             st.ike_up = True
         kind = ev.kind
+        if kind == "bgp_down" and ev.values.get("up"):
+            kind = ev.kind = "bgp_up"  # BIRD's state trace: "State changed to up"
         if kind == "notify" and ev.notify:
             meaning = NOTIFY_MEANING.get(ev.notify) or reason_meaning(ev.notify)
             if meaning == "give_up":  # "Timed out", "Peer not responding": the negotiation got no answer
@@ -1466,6 +1469,7 @@ def classify(events: list[Event]) -> None:
             st.redirected = False
             _set(ev, None)
         elif kind == "bgp_up":
+            st.bgp_up.add(bgp_peer(ev))
             if bgp_peer(ev):
                 st.bgp_on_purpose -= {bgp_peer(ev), ""}
             else:
@@ -1473,6 +1477,12 @@ def classify(events: list[Event]) -> None:
             _set(ev, "bgp_down", "context")
         elif kind == "bgp_down":
             reason = bgp.read(ev.text).get("bgp_reason")  # read once per line: the facts reuse it
+            if reason == "collision" and "Down" not in ev.text and bgp_peer(ev) in st.bgp_up:
+                # RFC 4271 section 6.8: both speakers opened a connection at once and one of the two is closed with
+                # Cease / Connection Collision Resolution; the session that is up goes on over the other. (A "Down"
+                # line says the session itself went down.)
+                _set(ev, None)
+                continue
             if reason == "bad_peer_as" and not ev.tree_node:
                 ev.tree_node = "tunnel-down/d-bgp-asn"
             # An operator reset or shut the session (RFC 4486 Cease subcodes 2-4), a configuration change reset it,

@@ -1,0 +1,1 @@
+sleep 6; kill $(cat $RUN/R/bird.pid)
