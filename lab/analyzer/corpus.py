@@ -136,6 +136,8 @@ def run(cases: Iterable[Case]) -> dict[str, SplitReport]:
         try:
             analysis = analyze_path(case.file)
             got, error = (analysis.primary.category if analysis.primary else NONE), ""
+        except DataError:
+            raise  # the pattern catalogue itself is broken: no case can be scored, say so instead of 0 %
         except LabError as exc:
             got, error = "error", str(exc)
         reports.setdefault(case.split, SplitReport(case.split)).add(Outcome(case, got, error))

@@ -98,3 +98,18 @@ def test_help_names_every_supported_format(capsys: pytest.CaptureFixture[str]) -
     out = capsys.readouterr().out
     for fmt in ("juniper", "mikrotik", "azure", "checkpoint", "sonicwall", "bgp-generic", "libreswan"):
         assert fmt in out
+
+
+def test_eval_with_a_broken_pattern_catalogue_says_so_instead_of_scoring_zero(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from lab.analyzer import corpus
+    from lab.errors import DataError
+
+    def broken(path: Path) -> None:
+        raise DataError(Path("lab/data/patterns/20-strongswan.yaml"), ["pattern swan-x: unknown named groups ['bytes']"])
+
+    monkeypatch.setattr(corpus, "analyze_path", broken)
+    assert main(["logs", "--eval", str(DATASETS_DIR / "real-logs")]) == 2
+    captured = capsys.readouterr()
+    assert "unknown named groups" in captured.err and "== dev:" not in captured.out
