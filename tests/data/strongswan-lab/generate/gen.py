@@ -15,10 +15,19 @@ DEFAULTS: dict[str, Any] = {
     "psk": "correct horse battery", "peerid": None, "mode": "tunnel", "aggressive": "no", "encap": "no",
     "dpd_delay": None, "child_rekey": None, "child_life": None, "remote_ts": None, "local_ts": None,
     "auth": "psk", "cacert": "ca.crt", "fragmentation": None, "rekey_time": None, "dpd_action": None,
-    "start": "none",
+    "start": "none", "net2": None,
 }
 PKI = HERE / "pki"
 NAMES = {"192.0.2.1": "L", "192.0.2.2": "R"}
+
+
+def _net2(o: dict[str, Any]) -> str:
+    """A second Child SA "net2" (local and remote subnets given as a pair), same proposals as "net"."""
+    if not o["net2"]:
+        return ""
+    lts, rts = o["net2"]
+    return (f"      net2 {{\n        local_ts = {lts}\n        remote_ts = {rts}\n        esp_proposals = {o['esp']}\n"
+            f"        mode = {o['mode']}\n        start_action = {o['start']}\n      }}\n")
 
 
 def conf(me: str, peer: str, lts: str, rts: str, **changes: Any) -> str:
@@ -55,7 +64,8 @@ def conf(me: str, peer: str, lts: str, rts: str, **changes: Any) -> str:
         "connections {\n  gw {\n" + "".join(f"    {line}\n" for line in conn)
         + f"    local {{\n      auth = psk\n      id = {me}\n    }}\n"
         + f"    remote {{\n      auth = psk\n      id = {peerid}\n    }}\n"
-        + "    children {\n      net {\n" + "".join(f"        {line}\n" for line in child) + "      }\n    }\n  }\n}\n"
+        + "    children {\n      net {\n" + "".join(f"        {line}\n" for line in child) + "      }\n"
+        + _net2(o) + "    }\n  }\n}\n"
         + f'secrets {{\n  ike-1 {{\n    id-1 = {me}\n    id-2 = {peerid}\n    secret = "{o["psk"]}"\n  }}\n}}\n'
     )
 
