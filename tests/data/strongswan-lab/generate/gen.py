@@ -15,7 +15,7 @@ DEFAULTS: dict[str, Any] = {
     "psk": "correct horse battery", "peerid": None, "mode": "tunnel", "aggressive": "no", "encap": "no",
     "dpd_delay": None, "child_rekey": None, "child_life": None, "remote_ts": None, "local_ts": None,
     "auth": "psk", "cacert": "ca.crt", "fragmentation": None, "rekey_time": None, "dpd_action": None,
-    "start": "none", "net2": None,
+    "start": "none", "net2": None, "cert": None,
 }
 PKI = HERE / "pki"
 NAMES = {"192.0.2.1": "L", "192.0.2.2": "R"}
@@ -52,7 +52,7 @@ def conf(me: str, peer: str, lts: str, rts: str, **changes: Any) -> str:
         me_n, peer_n = NAMES[me], NAMES[peer]
         return (
             "connections {\n  gw {\n" + "".join(f"    {line}\n" for line in conn)
-            + f"    local {{\n      auth = pubkey\n      certs = {PKI / (me_n + '.crt')}\n"
+            + f"    local {{\n      auth = pubkey\n      certs = {PKI / (o['cert'] or me_n + '.crt')}\n"
             + f"      id = gw-{me_n}.example.net\n    }}\n"
             + f"    remote {{\n      auth = pubkey\n      id = {o['peerid'] or f'gw-{peer_n}.example.net'}\n"
             + f"      cacerts = {PKI / o['cacert']}\n    }}\n"

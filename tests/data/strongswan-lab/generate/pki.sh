@@ -13,3 +13,7 @@ for side in L R; do
   pki --pub --in $side.key --type rsa | pki --issue --lifetime 1825 --cacert ca.crt --cakey ca.key \
       --dn "C=KR, O=VPN Lab, CN=gw-$side.example.net" --san gw-$side.example.net --san $ip --outform pem > $side.crt
 done
+# L's certificate from the same key, valid only in 2020: an expired certificate
+pki --pub --in L.key --type rsa | pki --issue --cacert ca.crt --cakey ca.key --dn "C=KR, O=VPN Lab, CN=gw-L.example.net" \
+    --san gw-L.example.net --san 192.0.2.1 --dateform "%Y-%m-%d" --not-before 2020-01-01 --not-after 2020-12-31 \
+    --outform pem > L-expired.crt
