@@ -1191,7 +1191,9 @@ def classify(events: list[Event]) -> None:
             elif ev.direction == "received":
                 st.pending = None
             if ev.exchange == "AGGRESSIVE_MODE":
-                st.am_unanswered = ev.direction == "sent" and " request 0 " in ev.text + " "
+                # its first message: charon's "generating AGGRESSIVE request 0", pluto's "sent Aggressive Mode request"
+                st.am_unanswered = ev.direction == "sent" and (
+                    " request 0 " in ev.text + " " or "Aggressive Mode request" in ev.text)
             elif ev.exchange in ("MAIN_MODE", "IKE_SA_INIT"):
                 st.am_unanswered = False
             if (ev.direction == "received" and ev.exchange in INFO_EXCHANGES and (ev.ike or st.ike) == 1 and not st.ike_up
