@@ -267,6 +267,9 @@ def _is_refusal(ev: Event) -> bool:
         "no_proposal", "ts_unacceptable", "ke")
 
 
+# Guesses about a Child SA (phase 2): only a Child SA established after them shows the guess wrong.
+_CHILD_GUESSES = ("traffic_selector_mismatch", "phase2_proposal_mismatch", "ipsec_mode_mismatch")
+
 # Child SA refusals that a refused rekey explains when they come after it.
 _CHILD_STAGES = ("phase2_proposal_mismatch", "traffic_selector_mismatch")
 
@@ -296,8 +299,11 @@ def diagnose(events: list[Event]) -> Primary | None:
         if "bgp_down" in cats and all(map(_bgp_recovery(events), cats["bgp_down"])):
             del cats["bgp_down"]  # reset on purpose (or not connected yet) and back up: nothing to fix
         up = [e.order for e in events if e.kind == "established"]
+        child_up = [e.order for e in events if e.kind == "established" and e.sa == "child"]
         for cat in [c for c in cats if c != "bgp_down"]:
-            if up and max(up) > cats[cat][-1].order:
+            # a guess about a Child SA holds until a Child SA comes up; an IKE SA set up again does not answer it
+            after = child_up if cat in _CHILD_GUESSES else up
+            if after and max(after) > cats[cat][-1].order:
                 del cats[cat]  # only a daemon's guess, and the tunnel came up again after it: nothing to fix
     if _collision_resolved(events, cats.get("rekey_issue", [])):
         del cats["rekey_issue"]
@@ -348,7 +354,9 @@ def diagnose(events: list[Event]) -> Primary | None:
                 line=first.values["v1_repeat"]))
         elif stage == "auth_failure" and first.values.get("guess") and first.exchange == "MAIN_MODE":
             reasoning.append(M("The peer answered Main Mode's first exchanges, so it is reachable on UDP 500."))
-        elif first.values.get("transforms") or first.values.get("invalid_key_length"):
+        elif first.values.get("transforms") or first.values.get("invalid_key_length") or (
+            stage == "traffic_selector_mismatch" and first.values.get("guess") and first.kind == "give_up"
+        ):
             # a guess from a Quick Mode the peer left unanswered (protocol.classify): phase 1 did complete
             reasoning.append(M("Phase 1 completed with this peer, so the path works: the silence in phase 2 points at "
                                "configuration."))
@@ -407,9 +415,11 @@ def diagnose(events: list[Event]) -> Primary | None:
                 "The retransmits and timeouts after it are a consequence: once a peer rejects the "
                 "negotiation it stops answering, so they do not point at reachability."
             ))
-        if last_up > evs[-1].order and not first.values.get("ike_refused"):
-            line = next(e.line for e in established if e.order == last_up)
-            reasoning.append(M("An SA was established again at line {line}: the fix may already be in.", line=line))
+        # a Child SA stage is answered by a Child SA established after it; an IKE SA set up again is not the fix
+        again = [e for e in established if e.order > evs[-1].order and (stage not in _CHILD_GUESSES or e.sa == "child")]
+        if again and not first.values.get("ike_refused"):
+            reasoning.append(M("An SA was established again at line {line}: the fix may already be in.",
+                               line=again[-1].line))
         reasoning += _also(cats, stage)
         summary = M("{title}: the tunnel cannot be negotiated until both sides agree.",
                     title=D("category.title", categories()[stage].title))

@@ -1325,6 +1325,10 @@ def classify(events: list[Event]) -> None:
                 # A new Child SA asked for over an IKE SA that is up (pluto's STATE_V2_CREATE_I): the peer
                 # that answered the IKE SA stops answering on it. No rekey, and the path worked before.
                 _set(ev, "dpd_timeout", "context")
+            elif (ev.exchange or st.exchange) == "QUICK_MODE" and st.ike_up and not st.child_up and not st.rekeying:
+                # The first Quick Mode over an ISAKMP SA the peer set up moments ago goes unanswered: the peer is
+                # reachable; it drops the Quick Mode (see give_up).
+                _set(ev, "traffic_selector_mismatch", "context")
             elif _QUICK_R1.search(ev.text):
                 # The responder of a Quick Mode sends QR1 again: the initiator's QI1 came in (the peer is reachable)
                 # but its QI2 does not (see give_up).
@@ -1380,6 +1384,13 @@ def classify(events: list[Event]) -> None:
                 if ex != "IKE_AUTH":
                     ev.values["responder_waited"] = True
                 _set(ev, "nat_t_or_fragmentation")
+            elif ex == "QUICK_MODE" and st.ike_up and not st.child_up and ev.kind == "give_up" and not _QUICK_R1.search(ev.text):
+                # Main Mode completed with this peer, then its first Quick Mode was never answered (charon: "giving
+                # up after N retransmits" in QUICK_MODE). A peer that refuses the algorithms says so
+                # (NO_PROPOSAL_CHOSEN); silence is what a responder does when no connection matches the proposed
+                # subnets: a guess, as pluto's "perhaps peer likes no proposal" is.
+                ev.values["guess"] = True
+                _set(ev, "traffic_selector_mismatch", "weak")
             elif st.large_sent and st.answered and not st.ike_up and ex in ("MAIN_MODE", "AGGRESSIVE_MODE", "IKE_AUTH"):
                 # The peer answered the first, small messages; the one that went unanswered needed IP fragments
                 # (an IKE_AUTH or Main Mode's third exchange with certificates): fragments dropped on the path.
