@@ -15,7 +15,7 @@ DEFAULTS: dict[str, Any] = {
     "psk": "correct horse battery", "peerid": None, "mode": "tunnel", "aggressive": "no", "encap": "no",
     "dpd_delay": None, "child_rekey": None, "child_life": None, "remote_ts": None, "local_ts": None,
     "auth": "psk", "cacert": "ca.crt", "fragmentation": None, "rekey_time": None, "dpd_action": None,
-    "start": "none", "net2": None, "cert": None,
+    "start": "none", "net2": None, "cert": None, "dpd_timeout": None,
 }
 PKI = HERE / "pki"
 NAMES = {"192.0.2.1": "L", "192.0.2.2": "R"}
@@ -36,6 +36,8 @@ def conf(me: str, peer: str, lts: str, rts: str, **changes: Any) -> str:
             f"proposals = {o['proposals']}", f"aggressive = {o['aggressive']}", f"encap = {o['encap']}", "mobike = yes"]
     if o["dpd_delay"]:
         conn.append(f"dpd_delay = {o['dpd_delay']}")
+    if o["dpd_timeout"]:
+        conn.append(f"dpd_timeout = {o['dpd_timeout']}")  # IKEv1 only
     if o["fragmentation"]:
         conn.append(f"fragmentation = {o['fragmentation']}")
     if o["rekey_time"] is not None:
