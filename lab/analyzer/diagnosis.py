@@ -416,10 +416,11 @@ def diagnose(events: list[Event]) -> Primary | None:
                 "negotiation it stops answering, so they do not point at reachability."
             ))
         # a Child SA stage is answered by a Child SA established after it; an IKE SA set up again is not the fix
-        again = [e for e in established if e.order > evs[-1].order and (stage not in _CHILD_GUESSES or e.sa == "child")]
-        if again and not first.values.get("ike_refused"):
+        up_again = [e for e in established
+                    if e.order > evs[-1].order and (stage not in _CHILD_GUESSES or e.sa == "child")]
+        if up_again and not first.values.get("ike_refused"):
             reasoning.append(M("An SA was established again at line {line}: the fix may already be in.",
-                               line=again[-1].line))
+                               line=up_again[-1].line))
         reasoning += _also(cats, stage)
         summary = M("{title}: the tunnel cannot be negotiated until both sides agree.",
                     title=D("category.title", categories()[stage].title))

@@ -1031,6 +1031,9 @@ def _replaced_serial(ev: Event) -> int | None:
 _CHILD_NAME_ID = re.compile(r"CHILD_SA (?P<name>[\w.-]+)\{(?P<id>\d+)\}")
 
 
+# The IKE version of a negotiation's first exchange.
+_FIRST_EXCHANGE_VERSION = {"MAIN_MODE": 1, "AGGRESSIVE_MODE": 1, "IKE_SA_INIT": 2}
+
 # pluto: "no suitable connection found with IKEv2 policy" (the version of the request no connection accepts)
 _POLICY_VERSION = re.compile(r"no suitable connection found with IKEv([12]) policy")
 
@@ -1441,10 +1444,10 @@ def classify(events: list[Event]) -> None:
             # side's last message (QI2), so its IPsec SA is not up while ours is. When the Quick Mode
             # replaced an SA that was up (a rekey), the rekey left the SAs out of step.
             _set(ev, "rekey_issue", "decisive" if st.child_up or st.rekeying else "weak")
-        elif kind == "auth_failed" and ev.pattern == "swan-no-ike-config" and st.ike:
+        elif kind == "auth_failed" and ev.pattern == "swan-no-ike-config" and st.exchange in _FIRST_EXCHANGE_VERSION:
             # charon finds no connection for the peer's addresses in this IKE version (backend_manager.c matches
-            # both): name the version the peer's request used, which is one of the two suspects.
-            ev.values["ike_requested"] = f"IKEv{st.ike}"
+            # both): name the version of the request it just parsed, which is one of the two suspects.
+            ev.values["ike_requested"] = f"IKEv{_FIRST_EXCHANGE_VERSION[st.exchange]}"
             _set(ev, "auth_failure")
         elif kind == "conn_added":
             if version := ev.values.get("version"):
