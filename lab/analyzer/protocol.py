@@ -1944,6 +1944,9 @@ FACT_LABELS: dict[str, Msg] = {
     "ike_sent": M("IKE version sent"),
     "ike_answered": M("IKE version the peer answers"),
     "ike_refused": M("IKE version refused"),
+    "ike_requested": M("IKE version the peer asked for"),
+    "conn_versions": M("IKE versions of this side's connections"),
+    "packet_bytes": M("Size of the unanswered IKE message (bytes)"),
     "mode_asked": M("IPsec mode asked for"),
     "mode_granted": M("IPsec mode granted"),
     "first_replies_unanswered": M("First replies never followed up"),
@@ -1990,9 +1993,11 @@ def facts_of(ev: Event) -> dict[str, Any]:
         out["invalid_key_length"] = str(v["invalid_key_length"])
     if v.get("transforms"):  # AH or IPComp asked for in the offer
         out["transforms"] = str(v["transforms"])
-    for key in ("ike_sent", "ike_answered", "ike_refused"):
+    for key in ("ike_sent", "ike_answered", "ike_refused", "ike_requested", "conn_versions"):
         if v.get(key):
             out[key] = str(v[key])
+    if v.get("packet_bytes"):  # the unanswered message needed IP fragments
+        out["packet_bytes"] = int(v["packet_bytes"])
     for key in ("mode_asked", "mode_granted"):
         if v.get(key):
             out[key] = str(v[key])

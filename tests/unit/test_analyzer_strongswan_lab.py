@@ -162,3 +162,10 @@ def test_a_quick_mode_left_unanswered_right_after_main_mode_is_no_reachability_p
         assert primary is not None and primary.category == "traffic_selector_mismatch"
         reasoning = " ".join(str(r) for r in primary.reasoning)
         assert "Phase 1 completed with this peer" in reasoning and "established again" not in reasoning
+
+
+def test_the_new_readings_put_their_facts_in_the_json() -> None:
+    frag = analyze_text(paste("v1-cert-fragments-dropped", "L")).to_json()["primary"]["facts"]
+    assert frag["packet_bytes"] == 1884
+    version = analyze_text(paste("cl-v2-to-v1only", "R")).to_json()["primary"]["facts"]
+    assert version["ike_requested"] == "IKEv2" and version["conn_versions"] == "IKEv1"
