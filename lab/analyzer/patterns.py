@@ -171,7 +171,7 @@ GROUPS = (
     "snapshot",  # a status listing's line (ipsec status): the state at one moment, not an event as it happened
     "host_to_host",  # the connection (pluto's listing) has no client subnet on either side: the two gateways only
     "up",  # BIRD's state trace says "up" (the session established) rather than "start" (lost, trying again)
-    "version",  # the IKE version a line names for a connection ("added IKEv1 connection")
+    "version",  # the IKE version a line names: of a connection added, of a request no connection accepts
     "bytes",  # the size of an IKE message sent (charon's "sending packet ... (N bytes)"), when it needs IP fragments
 )
 

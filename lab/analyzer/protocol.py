@@ -348,7 +348,7 @@ _CHARON_GROUPS = frozenset(
 )
 _CHARON_IKE = re.compile(r"(?<![\w\"-])([A-Za-z][\w.-]*)\[(\d+)\](?!:)")
 _CHARON_IKE_PREFIX = re.compile(r"<[\w.-]+\|(\d+)>")  # the `<conn|N>` prefix charon logs with (pfSense)
-_CHARON_CHILD = re.compile(r"(?<![\w\"-])[A-Za-z][\w.-]*\{(\d+)\}")
+_CHARON_CHILD = re.compile(r"(?<![\w\"-])(?P<name>[A-Za-z][\w.-]*)\{(?P<id>\d+)\}")
 _CHARON_IKE_STEP = re.compile(r"\b(initiating) IKE_SA [\w.-]+\[(\d+)\]|\bIKE_SA [\w.-]+\[(\d+)\] (established)\b")
 _CHARON_CHILD_STEP = re.compile(r"\b(establishing) CHILD_SA [\w.-]+\{(\d+)\}|\bCHILD_SA [\w.-]+\{(\d+)\} (established)\b")
 # IKEv2 exchanges only: IKEv1 message ids are random.
@@ -465,7 +465,7 @@ def order_votes(texts: list[str], numbers: list[int] | None = None) -> tuple[int
                     ike_ids.append(int(n))
                     break
         if c := _CHARON_CHILD.search(text):
-            child_ids.append(int(c.group(1)))
+            child_ids.append(int(c["id"]))
         if s := _CHARON_IKE_STEP.search(text):
             steps.append((("ike", int(s.group(2) or s.group(3))), 0 if s.group(1) else 1))
         if s := _CHARON_CHILD_STEP.search(text):
@@ -1027,20 +1027,14 @@ def _replaced_serial(ev: Event) -> int | None:
     return int(m.group(1)) if m else None
 
 
-# charon's CHILD_SA name and unique id: "CHILD_SA net{2} established", "closing expired CHILD_SA net{1}"
-_CHILD_NAME_ID = re.compile(r"CHILD_SA (?P<name>[\w.-]+)\{(?P<id>\d+)\}")
 
 
 # The IKE version of a negotiation's first exchange.
 _FIRST_EXCHANGE_VERSION = {"MAIN_MODE": 1, "AGGRESSIVE_MODE": 1, "IKE_SA_INIT": 2}
 
-# pluto: "no suitable connection found with IKEv2 policy" (the version of the request no connection accepts)
-_POLICY_VERSION = re.compile(r"no suitable connection found with IKEv([12]) policy")
-
-
 def _superseded(ev: Event, st: _State) -> bool:
     """The expired CHILD_SA is older than one of its name established since (charon's unique ids grow)."""
-    m = _CHILD_NAME_ID.search(ev.text)
+    m = _CHARON_CHILD.search(ev.text)
     return m is not None and st.child_ids.get(m["name"], 0) > int(m["id"])
 
 
@@ -1259,7 +1253,7 @@ def classify(events: list[Event]) -> None:
             if ev.sa == "child":
                 st.child_up = True
                 st.child_conn = _conn_of(ev)
-                if m := _CHILD_NAME_ID.search(ev.text):
+                if m := _CHARON_CHILD.search(ev.text):
                     st.child_ids[m["name"]] = max(st.child_ids.get(m["name"], 0), int(m["id"]))
             else:
                 st.ike_up = True
@@ -1454,10 +1448,10 @@ def classify(events: list[Event]) -> None:
                 st.conn_versions.add(str(version))
             _set(ev, None)
         elif (kind == "ike_version_mismatch" and ev.weak and st.conn_versions
-              and (m := _POLICY_VERSION.search(ev.text)) and f"IKEv{m[1]}" not in st.conn_versions):
+              and ev.values.get("version") and ev.values["version"] not in st.conn_versions):
             # pluto found no connection for the peer's request of one IKE version, and the log shows it added its
             # connections with the other version only ("added IKEv1 connection"): the versions differ.
-            ev.values["ike_requested"] = f"IKEv{m[1]}"
+            ev.values["ike_requested"] = ev.values["version"]
             ev.values["conn_versions"] = "/".join(sorted(st.conn_versions))
             ev.category, ev.weight = "ike_version_mismatch", "decisive"
         elif kind == "peer_repeats":
