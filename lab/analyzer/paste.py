@@ -102,6 +102,9 @@ def _continues(body: list[str], widths: list[int], kinds: list[int | None], i: i
     if not words:
         return False
     first = words[0]
+    head = body[i - 1]
+    if head.endswith(" ") and not head.endswith("  ") and not line[:1].isspace():
+        return True  # a soft break of a format=flowed mail (RFC 3676 section 4.2: a line that ends in one space)
     if previous < width - _NEAR and len(first) < _NEAR:
         return False  # a short line was not broken, unless the word after it was too long to fit at all
     return previous + 1 + len(first) > width  # the word did not fit on the line before

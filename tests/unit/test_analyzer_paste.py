@@ -24,6 +24,8 @@ COLLECTED_WRAPPED = {
     "cisco-asa-v2-cert-auth-peer-id-check-fails-no-ip-in-san", "cisco-ios-v2-cert-auth-asa-dn-identity-no-ikev2-profile",
     # FreeS/WAN's FAQ wraps the pluto line it quotes at the page's width
     "freeswan-v1-pgpnet-quick-mode-no-connection-known-leftsubnet-mismatch",
+    # a swan-dev mail (format=flowed: its soft breaks end in one space), breaking lines shorter than its longest
+    "libreswan-v2-child-rekey-state-vanished-expire-raced-replace",
 }
 
 
@@ -119,3 +121,23 @@ def test_unwrapped_logs_are_left_as_they_are() -> None:
     prose = "\n".join(["I set up the tunnel as the guide says and the log shows the following lines when I try"] * 4
                       + ['"east-west" #1: initiating Main Mode', "and then nothing else happens at all for a minute."])
     assert rejoin_wrapped(prose) == (prose, 0)
+
+
+def test_a_flowed_mails_soft_breaks_are_joined_whatever_the_width() -> None:
+    # RFC 3676 (format=flowed): a line that ends in one space goes on at the next line. The mail broke these lines
+    # at about 78 columns and left a longer line whole, so the width alone does not show the breaks.
+    # https://lists.libreswan.org/pipermail/swan-dev/2020-April/003748.html
+    name = "libreswan-v2-child-rekey-state-vanished-expire-raced-replace"
+    text, joined = rejoin_wrapped(_log(name))
+    assert joined == 2
+    assert '#3699: CHILD SA to rekey #3500 vanished abort this exchange' in text
+    assert "| duplicating state object #3606 \"west/100x0\" as #3699 for IPSEC SA" in text
+    assert _category(_log(name)) == "rekey_issue"
+    # Padding is no soft break: Cisco pads its state names with several spaces, and an indented line goes on a
+    # line of its own.
+    padded = ("*Oct 25 20:37:02.884: ISAKMP: (1001):set new node 0 to QM_IDLE      \n"
+              "spoke2#\n*Oct 25 20:37:02.890: ISAKMP: (1001):processing HASH payload. message ID = 1148084868\n")
+    assert rejoin_wrapped(padded) == (padded, 0)
+    indented = ('"east-west" #1: STATE_MAIN_I1: 60 second timeout exceeded after 7 retransmits. No response \n'
+                "    this is what I see on both gateways\n")
+    assert rejoin_wrapped(indented) == (indented, 0)
