@@ -138,6 +138,7 @@ def test_a_flowed_mails_soft_breaks_are_joined_whatever_the_width() -> None:
     padded = ("*Oct 25 20:37:02.884: ISAKMP: (1001):set new node 0 to QM_IDLE      \n"
               "spoke2#\n*Oct 25 20:37:02.890: ISAKMP: (1001):processing HASH payload. message ID = 1148084868\n")
     assert rejoin_wrapped(padded) == (padded, 0)
-    indented = ('"east-west" #1: STATE_MAIN_I1: 60 second timeout exceeded after 7 retransmits. No response \n'
+    indented = ('"east-west" #1: STATE_MAIN_I1: 60 second timeout exceeded after 7 retransmits. No response (or no '
+                'acceptable response) to our first IKEv1 message\n"east-west" #1: sent MR3, expecting MR4 \n'
                 "    this is what I see on both gateways\n")
     assert rejoin_wrapped(indented) == (indented, 0)
