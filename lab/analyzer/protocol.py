@@ -326,8 +326,8 @@ def _protocol_rank(ev: Event) -> float | None:
 _PLUTO_SERIAL = re.compile(r"(?:\"[^\"]*\"(?:\[\d+\])?(?: [^#\s]+)?|\bpluto\b[^#]*?|^) ?#(\d+): ")
 _PLUTO_STATE = re.compile(r"\bSTATE_(?:V2_)?(?:MAIN|AGGR|QUICK|PARENT)_[IR](\d)\b")
 _PLUTO_STEP = re.compile(
-    r"#\d+: (?:STATE_\w+: )?(?:(initiating|responding to)|(sent|sending (?:encrypted )?notification)|(deleting)"
-    r"|.*?\b(established|negotiated)\b)"
+    r"#\d+: (?:STATE_\w+: )?(?:(initiating|responding to)|(deleting|sent INFORMATIONAL request to delete)"
+    r"|(sent|sending (?:encrypted )?notification)|.*?\b(established|negotiated|rekeyed)\b)"
 )
 # A request pluto sends again comes after it was first sent and before the state is deleted; the waits
 # double ("will wait 0.5 seconds", "1 second", "2 seconds") and the timeout ends the series. Not on an
@@ -447,8 +447,9 @@ def order_votes(texts: list[str], numbers: list[int] | None = None) -> tuple[int
                 words.append((serial, 1.5 + wait))
                 informative = True
             elif w := _PLUTO_STEP.search(text, m.start()):
-                words.append((serial, 0 if w.group(1) else 1 if w.group(2) else 3 if w.group(3) else 2))
-                informative = informative or not w.group(3)  # a parent SA is deleted after its children were created
+                words.append((serial, 0 if w.group(1) else 3 if w.group(2) else 1 if w.group(3) else 2))
+                # a parent SA is deleted after its children were created, an SA after the one that replaced it
+                informative = informative or not w.group(2)
             if v2 := _PLUTO_V2_MSG.search(text, m.start()):
                 _verb, exchange, kind = v2.groups()
                 exchanges.append((serial, (exchange == "IKE_AUTH") * 2 + (kind == "response")))
