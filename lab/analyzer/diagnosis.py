@@ -354,6 +354,12 @@ def diagnose(events: list[Event]) -> Primary | None:
                 line=first.values["v1_repeat"]))
         elif stage == "auth_failure" and first.values.get("guess") and first.exchange == "MAIN_MODE":
             reasoning.append(M("The peer answered Main Mode's first exchanges, so it is reachable on UDP 500."))
+        elif stage == "auth_failure" and first.pattern == "swan-credential-load-failed":
+            reasoning.append(M(
+                "Line {line}: charon could not load a certificate or private key it was configured with, before any "
+                "negotiation: certificates issued by a CA that did not load cannot be verified, and without its own "
+                "certificate or key this side cannot authenticate. Fix the file (its format, a critical extension "
+                "charon does not support, the key's passphrase) and load the credentials again.", line=first.line))
         elif first.values.get("transforms") or first.values.get("invalid_key_length") or (
             stage == "traffic_selector_mismatch" and first.values.get("guess") and first.kind == "give_up"
         ):
