@@ -216,3 +216,22 @@ def test_two_charon_processes_in_one_paste_are_two_logs() -> None:
     # One process only: one log, whatever the thread numbers.
     one = "\n".join(line for line in text.splitlines() if "[2440]" in line) + "\n"
     assert analyze_text(one).streams == 1
+
+
+def test_a_credential_charon_could_not_load_is_an_authentication_reading_without_a_negotiation() -> None:
+    # https://github.com/trailofbits/algo/issues/1758: the client's charon cannot parse the CA certificate (a critical
+    # Name Constraints extension), so no peer certificate it issued can be verified.
+    log = """\
+charon: 11[CFG] rereading ca certificates from '/etc/ipsec.d/cacerts'
+charon: 11[LIB] found unsupported critical X.509 extension: X509v3 Name Constraints
+charon: 11[LIB] OpenSSL X.509 parsing failed
+charon: 11[CFG]   loading ca certificate from '/etc/ipsec.d/cacerts/cacert.pem' failed
+"""
+    primary = analyze_text(log).primary
+    assert primary is not None and primary.category == "auth_failure"
+    reasoning = " ".join(map(str, primary.reasoning))
+    assert "could not load a certificate or private key" in reasoning
+    assert "the peer answered" not in reasoning  # no negotiation took place
+    # A later IKE SA that comes up means the credential loaded after all: nothing to fix.
+    up = log + "charon: 09[IKE] IKE_SA home[1] established between 192.0.2.10[client]...198.51.100.1[vpn.example.net]\n"
+    assert analyze_text(up).primary is None

@@ -166,6 +166,21 @@ def test_juniper_completed_negotiation_is_healthy() -> None:
     assert result.primary is None and result.signals.get("established") == 1
 
 
+
+def test_juniper_ipsec_negotiation_failure_is_phase_2_with_the_error_it_names() -> None:
+    # The same Elastic test data: kmd's phase 2 failure says "IPSec negotiation failed", with the error in words.
+    text = ("<27>1 2023-07-04T11:48:31.702+10:00 AC004-PR-VPN01-DMZ kmd 9812 - - IPSec negotiation failed with error: "
+            "Peer proposed traffic-selectors are not in configured range. IKE Version: 2, VPN: IPSEC-INT-ORMB-TUN2-VPN "
+            "Gateway: IKE-INT-ORMB-TUN2-GW, Local: 10.32.64.128/9001, Remote: 89.160.20.112/9001, Local IKE-ID: "
+            "89.160.20.112, Remote IKE-ID: 89.160.20.112, VR-ID: 6\n")
+    result = analyze_text(text)
+    assert result.format == "juniper"
+    assert result.primary is not None and result.primary.category == "traffic_selector_mismatch"
+    assert result.findings[0].facts.get("sa") == "child"
+    # "No proposal chosen" in that phase is the IPsec (phase 2) proposal, not the IKE one.
+    refused = text.replace("Peer proposed traffic-selectors are not in configured range", "No proposal chosen")
+    assert analyze_text(refused).primary.category == "phase2_proposal_mismatch"
+
 # ---- Check Point (ike.elg / SmartLog "ike" field wording, sk104760) -----------------------------------------
 
 
