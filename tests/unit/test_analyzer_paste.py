@@ -26,6 +26,8 @@ COLLECTED_WRAPPED = {
     "freeswan-v1-pgpnet-quick-mode-no-connection-known-leftsubnet-mismatch",
     # a swan-dev mail (format=flowed: its soft breaks end in one space), breaking lines shorter than its longest
     "libreswan-v2-child-rekey-state-vanished-expire-raced-replace",
+    # a FortiGate debug file wrapped at its viewer's width (the long VID and "sent IKE msg" lines)
+    "fortigate-v1-aggressive-xauth-psk-mismatch-client-informational-negotiation-timeout",
 }
 
 
