@@ -345,3 +345,33 @@ def test_an_empty_line_at_a_block_cut_is_still_counted() -> None:
         for block in scan_module.blocks_from_text(text, size=size):
             scanner.feed(block)
         assert scanner.lines == text.count("\n") + 1, size
+
+
+# ---- Azure VPN gateway: Windows IKE error texts (System Error Codes 12000-15999, ERROR_IPSEC_IKE_*) -----------
+
+AZURE = "SESSION_ID :{a1b2c3d4-0000-0000-0000-000000000000} Remote 203.0.113.10:500: Local 20.1.2.3:500: Error: "
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("IKE failed to find valid machine certificate. Contact your Network Security Administrator about installing "
+         "a valid certificate in the appropriate Certificate Store.", "auth_failure"),  # 13806
+        ("Hash verification failed.", "auth_failure"),  # 13870
+        ("Certificate doesn't chain to a trusted root in IPsec policy.", "auth_failure"),  # 13887
+        ("IKE security attributes are unacceptable.", "phase1_proposal_mismatch"),  # 13802
+        ("Invalid Diffie-Hellman group.", "phase1_proposal_mismatch"),  # 13865
+        ("No response from peer.", "peer_unreachable"),  # 13813
+        ("Main mode SA assumed to be invalid because peer stopped responding.", "dpd_timeout"),  # 13886
+        ("The recipient cannot handle version of IKE specified in the header.", "ike_version_mismatch"),  # 13880
+    ],
+)
+def test_azure_windows_ike_error_texts(text: str, category: str) -> None:
+    result = analyze_text(AZURE + text + "\n")
+    assert result.format == "azure"
+    assert result.primary is not None and result.primary.category == category
+
+
+def test_azure_error_text_that_names_no_cause_stays_unread() -> None:
+    # 13816 (ERROR_IPSEC_IKE_ERROR): an unknown error names no cause.
+    assert analyze_text(AZURE + "Unknown error occurred.\n").primary is None
