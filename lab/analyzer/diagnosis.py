@@ -340,7 +340,8 @@ def diagnose(events: list[Event]) -> Primary | None:
                 "refused what this side sent, most likely because it could not verify this side's hash: with "
                 "pre-shared keys the keys differ. Check the identity the peer expects as well.",
                 line=first.values["v1_info_answer"]))
-        elif stage == "auth_failure" and first.pattern == "swan-no-ike-config" and first.values.get("ike_requested"):
+        elif stage == "auth_failure" and first.values.get("ike_requested"):
+            # protocol.classify: charon's "no IKE config found" for a request of this IKE version
             reasoning.append(M(
                 "Line {line}: no connection here matches the peer's {version} request. charon matches a connection by "
                 "both addresses and the IKE version: check that local_addrs/remote_addrs (left/right) are the "

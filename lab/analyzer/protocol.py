@@ -1028,10 +1028,9 @@ def _replaced_serial(ev: Event) -> int | None:
     return int(m.group(1)) if m else None
 
 
-
-
 # The IKE version of a negotiation's first exchange.
 _FIRST_EXCHANGE_VERSION = {"MAIN_MODE": 1, "AGGRESSIVE_MODE": 1, "IKE_SA_INIT": 2}
+
 
 def _superseded(ev: Event, st: _State) -> bool:
     """The expired CHILD_SA is older than one of its name established since (charon's unique ids grow)."""
