@@ -648,8 +648,9 @@ def _event(p: Pattern, line_no: int, line: str) -> proto.Event:
     direction = p.direction or (_direction(values["direction"]) if "direction" in values else None)
     sa = p.sa or (_sa(values["sa"]) if "sa" in values else None)
     if kind == "exchange" and "notify" in values:
-        # A payload list such as "[ N(AUTH_FAILED) ]": the first notify that means something decides.
-        for raw in _PAYLOAD_NOTIFY.findall(values["notify"]):
+        # A payload list such as "[ N(AUTH_FAILED) ]", or the notify's name alone (Cisco's "Payload contents:
+        # NOTIFY(NO_PROPOSAL_CHOSEN)" captures the name): the first notify that means something decides.
+        for raw in _PAYLOAD_NOTIFY.findall(values["notify"]) or [values["notify"].strip()]:
             name = proto.notify_name(raw)
             if name in proto.NOTIFY_MEANING:
                 kind, notify = "notify", name
