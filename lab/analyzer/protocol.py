@@ -796,10 +796,24 @@ _V1_HASHED = re.compile(r"\bINFORMATIONAL_V1 (?:request|response) \S+ \[ HASH\b"
 _PROTECTED = re.compile(r"\bsecured informational payload\b|\bsending encrypted notification\b|\bwith encrypted notification\b")
 
 
+# Words with which a line names the phase it is about, when its pattern captured none (Check Point's "Quick Mode
+# Received Notification", a gateway's "phase-2 negotiation failed", "Create Child SA exchange").
+_NAMES_CHILD = re.compile(r"(?i)\b(?:quick mode|phase[- ]?2|create[ _]child[ _]sa|child[ _]sa|ipsec[ -]sa)\b")
+_NAMES_IKE = re.compile(r"(?i)\b(?:main mode|aggressive mode|phase[- ]?1|ike_sa_init|isakmp[ -]sa|ike[ _]sa)\b")
+
+
+def _named_phase(text: str) -> str | None:
+    """The phase a line names in words, when it names only one."""
+    child, ike = _NAMES_CHILD.search(text) is not None, _NAMES_IKE.search(text) is not None
+    return "child" if child and not ike else "ike" if ike and not child else None
+
+
 def _phase_of(ev: Event, st: _State) -> str:
     """"ike" or "child": which SA a failure belongs to, from the line, the exchange or what came before."""
     if ev.sa:
         return ev.sa
+    if (not ev.exchange or ev.exchange in INFO_EXCHANGES) and (named := _named_phase(ev.text)):
+        return named
     ex = _exchange_of(ev, st)
     if ex in IKE_EXCHANGES:
         return "ike"
