@@ -1,0 +1,162 @@
+"""Readings added from systematic sweeps of message catalogues: the Cisco ASA syslog messages guide, libreswan's
+and Openswan's log strings across releases, racoon-derived IKEv1 daemons, and vendor lines whose notify or phase
+was lost. Each line is written in the message format its catalogue documents (URL beside it) with documentation
+addresses (RFC 5737), or quoted from the public page named beside it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from lab.analyzer import analyze_text
+
+
+def primary_of(text: str) -> str | None:
+    primary = analyze_text(text).primary
+    return primary.category if primary else None
+
+
+# https://www.cisco.com/c/en/us/td/docs/security/asa/syslog/asa-syslog/syslog-messages-701001-to-714011.html
+# https://www.cisco.com/c/en/us/td/docs/security/asa/syslog/asa-syslog/syslog-messages-715001-to-721019.html
+# https://www.cisco.com/c/en/us/td/docs/security/asa/syslog/asa-syslog/syslog-messages-722001-to-776254.html
+ASA = "Jun 10 2023 17:36:13: "
+
+
+@pytest.mark.parametrize(
+    ("line", "category"),
+    [
+        ("%ASA-3-713061: Group = 203.0.113.10, IP = 203.0.113.10, Tunnel rejected: Crypto Map Policy not found "
+         "for Src:10.1.0.0, Dst: 172.16.0.0!", "traffic_selector_mismatch"),
+        ("%ASA-3-751022: Local:198.51.100.1:500 Remote:203.0.113.10:500 Username:203.0.113.10 IKEv2 Tunnel rejected: "
+         "Crypto Map Policy not found for remote traffic selector 10.1.0.0/10.1.255.255/0/0/0 local traffic selector "
+         "172.16.0.0/172.16.255.255/0/0/0!", "traffic_selector_mismatch"),
+        ("%ASA-3-713138: IP = 203.0.113.10, Group 203.0.113.10 not found and BASE GROUP default preshared key not "
+         "configured", "auth_failure"),
+        ("%ASA-3-751004: Local:198.51.100.1:500 Remote:203.0.113.10:500 Username:Unknown IKEv2 No remote "
+         "authentication method configured for peer in tunnel group 203.0.113.10", "auth_failure"),
+        ("%ASA-3-751008: Local:198.51.100.1:500 Remote:203.0.113.10:500 Username:Unknown IKEv2 Group=203.0.113.10, "
+         "Tunnel rejected: IKEv2 not enabled in group policy", "ike_version_mismatch"),
+        ("%ASA-3-715052: Group = 203.0.113.10, IP = 203.0.113.10, Old P1 SA is being deleted but new SA is DEAD, "
+         "cannot transition centries", "rekey_issue"),
+    ],
+)
+def test_asa_guide_messages(line: str, category: str) -> None:
+    assert primary_of(ASA + line + "\n") == category
+
+
+def test_asa_crypto_map_refusal_names_the_networks() -> None:
+    line = ("%ASA-3-713061: Group = 203.0.113.10, IP = 203.0.113.10, Tunnel rejected: Crypto Map Policy not found "
+            "for Src:10.1.0.0, Dst: 172.16.0.0!\n")
+    primary = analyze_text(ASA + line).primary
+    assert primary is not None
+    assert "10.1.0.0" in str(primary.facts)
+
+
+def test_asa_fallback_to_the_default_group_is_only_a_hint() -> None:
+    # 713139 alone is weak: a later, firmer reason wins.
+    text = (ASA + "%ASA-4-713139: IP = 203.0.113.10, 203.0.113.10 not found, using BASE GROUP default preshared key\n"
+            + ASA + "%ASA-5-713257: Phase 1 failure:  Mismatched attribute types for class Group Description:  "
+            "Rcv'd: Group 2  Cfg'd: Group 14\n")
+    assert primary_of(text) == "phase1_proposal_mismatch"
+
+
+# Cisco IOS "debug crypto ikev2 packet" printed on one line (a web page joins "Payload contents:" and its NOTIFY);
+# https://www.cisco.com/c/en/us/support/docs/security/ios-easy-vpn/117258-config-l2l-00.html
+IOS_PACKET = ("IKEv2:(SESSION ID = 1,SA ID = 1):Received Packet [From 203.0.113.10:500/To 198.51.100.1:500/VRF i0:f0] "
+              "Initiator SPI : 1A2B3C4D5E6F7081 - Responder SPI : {rspi} Message id: {mid} IKEv2 {ex} Exchange "
+              "RESPONSE Payload contents: NOTIFY(NO_PROPOSAL_CHOSEN)\n")
+
+
+def test_ios_one_line_packet_dump_names_its_notify_and_exchange() -> None:
+    assert primary_of(IOS_PACKET.format(rspi="0000000000000000", mid=0, ex="IKE_SA_INIT")) == "phase1_proposal_mismatch"
+    assert primary_of(IOS_PACKET.format(rspi="1122334455667788", mid=2, ex="CREATE_CHILD_SA")) == (
+        "phase2_proposal_mismatch")
+
+
+# IOS debug crypto isakmp wording and the IKMP_NO_PRESHARED_KEY syslog message as quoted on
+# https://exampost.net/which-of-the-following-commands-should-you-issue-when-troubleshooting-basic-ike-peering-to-determine-whether-psks-are-present-and-matching-on-both-peers-select-the-best-answer/
+def test_ios_missing_preshared_key() -> None:
+    assert primary_of("*Oct 25 18:50:01.497: ISAKMP-ERROR: (0):No pre-shared key with 198.51.100.7!\n") == (
+        "auth_failure")
+    assert primary_of("1d00h: %CRYPTO-4-IKMP_NO_PRESHARED_KEY: Preshared key for remote peer at 203.0.113.10 is "
+                      "missing\n") == "auth_failure"
+
+
+# The gateway's identity by address: the peer's packets arrive, so it is not an unreachable peer.
+# https://docs.paloaltonetworks.com/pan-os/10-1/pan-os-admin/vpns/set-up-site-to-site-vpn/interpret-vpn-error-messages
+# https://community.fortinet.com/t5/FortiGate/Troubleshooting-Tip-IPsec-VPNs-tunnels/ta-p/195955
+@pytest.mark.parametrize(
+    "line",
+    [
+        "IKE phase-1 negotiation is failed. Couldn't find configuration for IKE phase-1 request for peer IP "
+        "203.0.113.10[500].",
+        "ike 0: IKEv1 exchange=Identity Protection id=1a2b3c4d5e6f7081/0000000000000000 len=524 no matching gateway "
+        "for new request",
+    ],
+)
+def test_no_gateway_for_the_peer_address_is_an_identity_problem(line: str) -> None:
+    assert primary_of(line + "\n") == "auth_failure"
+
+
+def test_pan_os_non_rekey_is_no_rekey_and_the_line_names_the_phase() -> None:
+    line = ("IKEv2 child SA negotiation is failed as initiator, non-rekey. Failed SA: 198.51.100.1[500]-"
+            "203.0.113.10[500] message id:0x00000002. received notify type NO_PROPOSAL_CHOSEN\n")
+    assert primary_of(line) == "phase2_proposal_mismatch"
+
+
+def test_a_line_that_names_its_phase_in_words_places_a_refusal() -> None:
+    # Check Point's wording names the exchange in words; no pattern captured it.
+    assert primary_of("Create Child SA Exchange Received notification from peer: No proposal chosen\n") == (
+        "phase2_proposal_mismatch")
+    assert primary_of("IKE: Main Mode Received Notification from Peer: no proposal chosen\n") == (
+        "phase1_proposal_mismatch")
+
+
+# libreswan's log strings (programs/pluto/state.c, ikev2_parent.c of v3.25-v4.x; timer.c)
+def test_pluto_rekey_that_cannot_proceed() -> None:
+    for line in (
+        '"aws-vpn-1" #7: no new CREATE_CHILD_SA exchange using #1. Parent lifetime 60s < st_margin 540s',
+        '"aws-vpn-1" #9: expiring STATE_V2_REKEY_CHILD_I state. Possible Message Id deadlock?  Parent #1 '
+        "unacknowledged 1 next Message Id=5 IKE exchange window 1",
+    ):
+        assert primary_of(line + "\n") == "rekey_issue", line
+
+
+def test_pluto_3x_ike_rekey_refused_is_a_rekey_problem() -> None:
+    text = ('"aws" #1: initiate rekey of IKEv2 CREATE_CHILD_SA IKE Rekey\n'
+            '"aws" #5: dropping unexpected CREATE_CHILD_SA message containing NO_PROPOSAL_CHOSEN notification; '
+            "message payloads: SK; encrypted payloads: N; missing payloads: SA,Ni,KE\n")
+    assert primary_of(text) == "rekey_issue"
+    # the same refusal with no rekey before it is a phase 2 refusal
+    assert primary_of(text.split("\n", 1)[1]) == "phase2_proposal_mismatch"
+
+
+def test_pluto_status_listings_say_an_sa_is_up() -> None:
+    listing = ('#2: "westnet-eastnet-ikev2":500 ESTABLISHED_CHILD_SA (established Child SA); REKEY in 27894s; '
+               "REPLACE in 28774s; newest; eroute owner; IKE SA #1; idle;\n"
+               "#3: \"east\"[1] 192.0.2.254, type=ESP, add_time=1234567890, inBytes=84, outBytes=84, "
+               "maxBytes=2^63B, id='@road', lease=192.0.2.100/32\n")
+    analysis = analyze_text(listing)
+    assert analysis.primary is None
+    assert analysis.signals.get("established") == 2
+
+
+def test_dpd_support_is_no_dpd_failure() -> None:
+    assert primary_of('"aws-vpn-1" #1: DPD: Peer supports Dead Peer Detection\n') is None
+
+
+# racoon's message, as RouterOS prints it: https://help.mikrotik.com/docs/display/ROS/IPsec
+def test_racoon_preprocess_failure_follows_its_phase() -> None:
+    text = ("17:12:32 ipsec,error no suitable proposal found.\n"
+            "17:12:32 ipsec,error 192.0.2.112 failed to get valid proposal.\n"
+            "17:12:32 ipsec,error 192.0.2.112 failed to pre-process ph1 packet (side: 1, status 1).\n"
+            "17:12:32 ipsec,error 192.0.2.112 phase1 negotiation failed.\n")
+    assert primary_of(text) == "phase1_proposal_mismatch"
+    assert primary_of("ipsec,error 192.0.2.15 failed to pre-process ph2 packet (side: 1, status: 1).\n") == (
+        "phase2_proposal_mismatch")
+
+
+def test_gobgp_json_notification() -> None:
+    line = ('{"Code":2,"Data":"/ek=","Key":"169.254.21.1","Subcode":2,"Topic":"Peer","level":"warning",'
+            '"msg":"received notification","time":"2023-05-01T10:00:01Z"}\n')
+    assert primary_of(line) == "bgp_down"
