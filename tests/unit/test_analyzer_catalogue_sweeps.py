@@ -160,3 +160,16 @@ def test_gobgp_json_notification() -> None:
     line = ('{"Code":2,"Data":"/ek=","Key":"169.254.21.1","Subcode":2,"Topic":"Peer","level":"warning",'
             '"msg":"received notification","time":"2023-05-01T10:00:01Z"}\n')
     assert primary_of(line) == "bgp_down"
+
+
+# pluto's report of an ICMP error for a packet it sent (programs/pluto/iface_udp.c); the first line is quoted
+# from a public forum thread (Ubuntu L2TP/IPsec guide comments), the second is the same message with EMSGSIZE.
+def test_pluto_icmp_reports() -> None:
+    refused = ("Jul 13 16:51:24 ubuntu-server pluto[11098]: ERROR: asynchronous network error report on br0 "
+               "(sport=4500) for message to 192.168.1.1 port 4500, complainant 192.168.1.1: Connection refused "
+               "[errno 111, origin ICMP type 3 code 3 (not authenticated)]\n")
+    too_big = ("pluto[2211]: ERROR: asynchronous network error report on eth0 (sport=4500) for message to "
+               "203.0.113.10 port 4500, complainant 198.51.100.9: Message too long [errno 90, origin ICMP type 3 "
+               "code 4 (not authenticated)]\n")
+    assert primary_of(refused) == "peer_unreachable"
+    assert primary_of(too_big) == "nat_t_or_fragmentation"
