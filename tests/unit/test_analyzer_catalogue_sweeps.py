@@ -163,7 +163,7 @@ def test_gobgp_json_notification() -> None:
 
 
 # pluto's report of an ICMP error for a packet it sent (programs/pluto/iface_udp.c); the first line is quoted
-# from a public forum thread (Ubuntu L2TP/IPsec guide comments), the second is the same message with EMSGSIZE.
+# from a 2011 forum post about an L2TP/IPsec guide, the second is the same message with EMSGSIZE.
 def test_pluto_icmp_reports() -> None:
     refused = ("Jul 13 16:51:24 ubuntu-server pluto[11098]: ERROR: asynchronous network error report on br0 "
                "(sport=4500) for message to 192.168.1.1 port 4500, complainant 192.168.1.1: Connection refused "
