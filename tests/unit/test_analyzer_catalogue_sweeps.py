@@ -173,3 +173,11 @@ def test_pluto_icmp_reports() -> None:
                "code 4 (not authenticated)]\n")
     assert primary_of(refused) == "peer_unreachable"
     assert primary_of(too_big) == "nat_t_or_fragmentation"
+
+
+# charon's socket errors (src/libcharon/plugins/socket_default/socket_default_socket.c)
+def test_charon_socket_errors() -> None:
+    assert primary_of("Jan 10 03:12:01 gw charon: 07[NET] error writing to socket: Network is unreachable\n") == (
+        "peer_unreachable")
+    assert primary_of("Jan 10 03:12:01 gw charon: 07[NET] error writing to socket: Message too long\n") == (
+        "nat_t_or_fragmentation")
