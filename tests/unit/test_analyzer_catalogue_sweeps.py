@@ -181,3 +181,10 @@ def test_charon_socket_errors() -> None:
         "peer_unreachable")
     assert primary_of("Jan 10 03:12:01 gw charon: 07[NET] error writing to socket: Message too long\n") == (
         "nat_t_or_fragmentation")
+
+
+# FortiOS, as a public troubleshooting write-up quotes it (addresses replaced with RFC 5737 ones there masked)
+def test_fortigate_send_error_is_a_routing_problem() -> None:
+    line = ("2015-09-08 18:29:41 ike 0:mandhana:79: could not send IKE Packet(ISAKMP SA DELETE-NOTIFY):"
+            "198.51.100.1:500->203.0.113.10:500, len=92: error 101:Network is unreachable\n")
+    assert primary_of(line) == "peer_unreachable"
