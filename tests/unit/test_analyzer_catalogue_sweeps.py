@@ -188,3 +188,15 @@ def test_fortigate_send_error_is_a_routing_problem() -> None:
     line = ("2015-09-08 18:29:41 ike 0:mandhana:79: could not send IKE Packet(ISAKMP SA DELETE-NOTIFY):"
             "198.51.100.1:500->203.0.113.10:500, len=92: error 101:Network is unreachable\n")
     assert primary_of(line) == "peer_unreachable"
+
+
+# RouterOS identity lookups, as public troubleshooting notes quote them (addresses replaced with RFC 5737 ones)
+@pytest.mark.parametrize(
+    "line",
+    [
+        "10:00:01 ipsec,error identity not found for responder: ADDR4:198.51.100.1 peer: ADDR4:203.0.113.10",
+        "10:00:01 ipsec,error initiator can't find identity for peer: aws-tun1",
+    ],
+)
+def test_routeros_identity_not_found(line: str) -> None:
+    assert primary_of(line + "\n") == "auth_failure"
