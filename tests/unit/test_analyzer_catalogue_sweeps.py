@@ -82,7 +82,8 @@ def test_ios_missing_preshared_key() -> None:
                       "missing\n") == "auth_failure"
 
 
-# The gateway's identity by address: the peer's packets arrive, so it is not an unreachable peer.
+# The gateway's identity by address (the peer's packets arrive, so it is not an unreachable peer), and RouterOS's
+# identity lookups.
 # https://docs.paloaltonetworks.com/pan-os/10-1/pan-os-admin/vpns/set-up-site-to-site-vpn/interpret-vpn-error-messages
 # https://community.fortinet.com/t5/FortiGate/Troubleshooting-Tip-IPsec-VPNs-tunnels/ta-p/195955
 @pytest.mark.parametrize(
@@ -92,6 +93,9 @@ def test_ios_missing_preshared_key() -> None:
         "203.0.113.10[500].",
         "ike 0: IKEv1 exchange=Identity Protection id=1a2b3c4d5e6f7081/0000000000000000 len=524 no matching gateway "
         "for new request",
+        # RouterOS identity lookups, as public troubleshooting notes quote them (addresses replaced with RFC 5737 ones)
+        "10:00:01 ipsec,error identity not found for responder: ADDR4:198.51.100.1 peer: ADDR4:203.0.113.10",
+        "10:00:01 ipsec,error initiator can't find identity for peer: aws-tun1",
     ],
 )
 def test_no_gateway_for_the_peer_address_is_an_identity_problem(line: str) -> None:
@@ -162,41 +166,25 @@ def test_gobgp_json_notification() -> None:
     assert primary_of(line) == "bgp_down"
 
 
-# pluto's report of an ICMP error for a packet it sent (programs/pluto/iface_udp.c); the first line is quoted
-# from a 2011 forum post about an L2TP/IPsec guide, the second is the same message with EMSGSIZE.
-def test_pluto_icmp_reports() -> None:
-    refused = ("Jul 13 16:51:24 ubuntu-server pluto[11098]: ERROR: asynchronous network error report on br0 "
-               "(sport=4500) for message to 192.168.1.1 port 4500, complainant 192.168.1.1: Connection refused "
-               "[errno 111, origin ICMP type 3 code 3 (not authenticated)]\n")
-    too_big = ("pluto[2211]: ERROR: asynchronous network error report on eth0 (sport=4500) for message to "
-               "203.0.113.10 port 4500, complainant 198.51.100.9: Message too long [errno 90, origin ICMP type 3 "
-               "code 4 (not authenticated)]\n")
-    assert primary_of(refused) == "peer_unreachable"
-    assert primary_of(too_big) == "nat_t_or_fragmentation"
-
-
-# charon's socket errors (src/libcharon/plugins/socket_default/socket_default_socket.c)
-def test_charon_socket_errors() -> None:
-    assert primary_of("Jan 10 03:12:01 gw charon: 07[NET] error writing to socket: Network is unreachable\n") == (
-        "peer_unreachable")
-    assert primary_of("Jan 10 03:12:01 gw charon: 07[NET] error writing to socket: Message too long\n") == (
-        "nat_t_or_fragmentation")
-
-
-# FortiOS, as a public troubleshooting write-up quotes it (addresses replaced with RFC 5737 ones there masked)
-def test_fortigate_send_error_is_a_routing_problem() -> None:
-    line = ("2015-09-08 18:29:41 ike 0:mandhana:79: could not send IKE Packet(ISAKMP SA DELETE-NOTIFY):"
-            "198.51.100.1:500->203.0.113.10:500, len=92: error 101:Network is unreachable\n")
-    assert primary_of(line) == "peer_unreachable"
-
-
-# RouterOS identity lookups, as public troubleshooting notes quote them (addresses replaced with RFC 5737 ones)
+# Packets this side could not get to the peer, as the daemon reports them:
+# - pluto's report of an ICMP error for a packet it sent (programs/pluto/iface_udp.c); the first line is quoted from a
+#   2011 forum post about an L2TP/IPsec guide, the second is the same message with EMSGSIZE;
+# - charon's socket errors (src/libcharon/plugins/socket_default/socket_default_socket.c);
+# - FortiOS, as a public troubleshooting write-up quotes it (addresses replaced with RFC 5737 ones there masked).
 @pytest.mark.parametrize(
-    "line",
+    ("line", "category"),
     [
-        "10:00:01 ipsec,error identity not found for responder: ADDR4:198.51.100.1 peer: ADDR4:203.0.113.10",
-        "10:00:01 ipsec,error initiator can't find identity for peer: aws-tun1",
+        ("Jul 13 16:51:24 ubuntu-server pluto[11098]: ERROR: asynchronous network error report on br0 (sport=4500) "
+         "for message to 192.168.1.1 port 4500, complainant 192.168.1.1: Connection refused [errno 111, origin ICMP "
+         "type 3 code 3 (not authenticated)]", "peer_unreachable"),
+        ("pluto[2211]: ERROR: asynchronous network error report on eth0 (sport=4500) for message to 203.0.113.10 "
+         "port 4500, complainant 198.51.100.9: Message too long [errno 90, origin ICMP type 3 code 4 "
+         "(not authenticated)]", "nat_t_or_fragmentation"),
+        ("Jan 10 03:12:01 gw charon: 07[NET] error writing to socket: Network is unreachable", "peer_unreachable"),
+        ("Jan 10 03:12:01 gw charon: 07[NET] error writing to socket: Message too long", "nat_t_or_fragmentation"),
+        ("2015-09-08 18:29:41 ike 0:mandhana:79: could not send IKE Packet(ISAKMP SA DELETE-NOTIFY):"
+         "198.51.100.1:500->203.0.113.10:500, len=92: error 101:Network is unreachable", "peer_unreachable"),
     ],
 )
-def test_routeros_identity_not_found(line: str) -> None:
-    assert primary_of(line + "\n") == "auth_failure"
+def test_packets_that_could_not_reach_the_peer(line: str, category: str) -> None:
+    assert primary_of(line + "\n") == category
