@@ -22,7 +22,13 @@ from typing import Any, AnyStr, BinaryIO
 
 from lab.analyzer import formats as fmts
 from lab.analyzer import scan as _scan
-from lab.analyzer.diagnosis import categories, diagnose, findings_of, resolved_collision
+from lab.analyzer.diagnosis import (
+    categories,
+    diagnose,
+    findings_of,
+    recovered_first_attempt,
+    resolved_collision,
+)
 from lab.analyzer.model import CATEGORIES, PHASES, Analysis, Finding, Primary
 from lab.analyzer.paste import rejoin_wrapped
 from lab.analyzer.patterns import FORMAT_NAMES, FORMATS, Pattern, load_patterns
@@ -74,6 +80,11 @@ def _finish(scanner: Scanner) -> Analysis:
         confirmed.add("dpd_timeout")
     findings = findings_of(events, confirmed)
     notes = list(result.notes)
+    if primary is None and (recovered := recovered_first_attempt(events)) is not None:
+        notes.append(M("Line {line}: the first attempt got no answer from the peer; a later attempt established the "
+                       "tunnel at line {up}. It recovered: nothing to fix now. If every bring-up starts this way, "
+                       "check that the peer is ready when this side starts and that UDP 500/4500 pass.",
+                       line=recovered[0].line, up=recovered[1].line))
     if primary is None and (collision := resolved_collision(events)) is not None:
         notes.append(M("Line {line}: both sides rekeyed the same SA at once; the protocol kept one and an SA was "
                        "established after it. That is normal, nothing to fix.", line=collision.line))

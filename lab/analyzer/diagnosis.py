@@ -262,6 +262,22 @@ def _collision_resolved(events: list[Event], rekey: list[Event]) -> bool:
     return any(e.kind == "established" and e.order > last for e in events)
 
 
+def recovered_first_attempt(events: list[Event]) -> tuple[Event, Event] | None:
+    """(the first unanswered attempt, the SA established after it) when the only failure in the log is a first
+    negotiation that got no answer and a later attempt of the same bring-up established the tunnel: a peer still
+    starting, an on-demand tunnel whose first packet came before the peer was ready, a transport that a retry
+    avoided (libreswan's tests ikev2-ondemand-04-timeout-*, ikev2-tcp-00-enable-tcp-fallback). Nothing was up before
+    the silence, so it is no outage; a tunnel that was up and then went quiet is read as DPD or reachability."""
+    decisive = [e for e in events if e.category and e.weight == "decisive"]
+    if not decisive or any(e.category != "peer_unreachable" for e in decisive):
+        return None
+    first, last = decisive[0], decisive[-1]
+    if any(e.kind == "established" and e.order < first.order for e in events):
+        return None
+    up = next((e for e in events if e.kind == "established" and e.order > last.order), None)
+    return (first, up) if up is not None else None
+
+
 def _is_refusal(ev: Event) -> bool:
     return ev.kind in ("no_proposal", "ts_unacceptable") or NOTIFY_MEANING.get(ev.notify or "") in (
         "no_proposal", "ts_unacceptable", "ke")
@@ -307,7 +323,7 @@ def diagnose(events: list[Event]) -> Primary | None:
                 del cats[cat]  # only a daemon's guess, and the tunnel came up again after it: nothing to fix
     if _collision_resolved(events, cats.get("rekey_issue", [])):
         del cats["rekey_issue"]
-    if not cats:
+    if not cats or recovered_first_attempt(events) is not None:
         return None
     context: dict[str, list[Event]] = {}
     for ev in events:
@@ -451,6 +467,17 @@ def diagnose(events: list[Event]) -> Primary | None:
                 M("Line {line}: the peer answered the first exchange, then the next messages were lost "
                   "or refused: NAT-T or fragmentation (large IKE_AUTH messages, UDP 4500, IP fragments dropped).",
                   line=evs[0].line),
+            ] + _also(cats, "nat_t_or_fragmentation")
+        if cert := next((e for e in evs if e.values.get("cert_sent")), None):
+            reasoning = [
+                M("Line {line}: the peer answered Main Mode's first two exchanges, then never answered this side's "
+                  "third message, which carried its certificate, and sent no notification either. A peer that cannot "
+                  "verify a certificate or an identity says so (INVALID_ID_INFORMATION, INVALID_KEY_INFORMATION); "
+                  "silence after the small messages were answered means the large one was lost: a certificate makes "
+                  "it larger than one IP packet, so it leaves as IP fragments, which firewalls and NAT devices often "
+                  "drop. With NAT traversal it is also the first message sent to UDP 4500.", line=cert.line),
+                M("Turn on IKE fragmentation on both sides (libreswan: fragmentation=yes; the vendor's IKEv1 "
+                  "fragmentation), send a shorter certificate chain, or let IP fragments and UDP 4500 through."),
             ] + _also(cats, "nat_t_or_fragmentation")
         if big := next((e for e in evs if e.values.get("packet_bytes")), None):
             reasoning.insert(1, M(

@@ -173,6 +173,7 @@ GROUPS = (
     "up",  # BIRD's state trace says "up" (the session established) rather than "start" (lost, trying again)
     "version",  # the IKE version a line names: of a connection added, of a request no connection accepts
     "bytes",  # the size of an IKE message sent (charon's "sending packet ... (N bytes)"), when it needs IP fragments
+    "cert_sent",  # IKEv1: this side puts its certificate in the Main Mode message it sends next (pluto: "I am sending my cert")
 )
 
 

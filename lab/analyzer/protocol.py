@@ -765,6 +765,7 @@ class _State:
     transport_asked: str = ""  # the exchange whose request asked for transport mode (N(USE_TRANSP))
     am_unanswered: bool = False  # this side sent Aggressive Mode's first message and got no Aggressive Mode answer
     large_sent: int = 0  # the size of the last message sent when it needs IP fragments (charon prints it), till an answer
+    cert_sent: bool = False  # IKEv1: this side's certificate went into its Main Mode MI3 (pluto), till an answer
     rare_transform: str = ""  # the Quick Mode offer asks for AH or IPComp, which many peers do not accept
     session_end: Event | None = None  # the L2TP/PPP session inside the SA ended here (a user disconnect)
     proposal_flaw: str = ""  # a key length the offered algorithm does not have (the peer must refuse it)
@@ -1105,6 +1106,7 @@ def classify(events: list[Event]) -> None:
             if ev.direction == "received":
                 st.answered = True
                 st.large_sent = 0
+                st.cert_sent = False
         if ev.exchange == "INFORMATIONAL_V1" and _V1_HASHED.search(ev.text):
             # An IKEv1 informational carrying a HASH payload is protected by an ISAKMP SA (RFC 2409 section 5.7):
             # phase 1 is done, so a refusal it carries is about phase 2 (charon: "[ HASH N(NO_PROP) ]").
@@ -1184,6 +1186,9 @@ def classify(events: list[Event]) -> None:
             st.v1_encrypted = True
         elif kind == "initiate" and ev.sa != "child" and ev.exchange not in CHILD_EXCHANGES:
             st.v1_encrypted = False  # a new Main Mode starts in the clear
+            st.cert_sent = False
+        if kind == "exchange" and ev.values.get("cert_sent"):
+            st.cert_sent = True
         if kind == "exchange" and _mode_mismatch(ev, st):
             continue
         if kind == "exchange":
@@ -1386,6 +1391,19 @@ def classify(events: list[Event]) -> None:
             ):
                 _set(ev, "dpd_timeout")
                 st.dpd_pending = False
+            elif ev.values.get("abandoned") == "MAIN_I3":
+                # pluto deleted the ISAKMP SA still waiting for the answer to MI3, the first encrypted message: the
+                # peer answered the first two exchanges, so it is reachable. With a certificate in MI3 the message
+                # left as IP fragments (below: the same reading of pluto's timeout); otherwise pluto's own guess
+                # applies: the keys differ. Without MI3 in the log the line says nothing of its own.
+                if not st.v1_encrypted or st.ike_up:
+                    _set(ev, None)
+                elif st.cert_sent:
+                    ev.values["cert_sent"] = True
+                    _set(ev, "nat_t_or_fragmentation")
+                else:
+                    ev.values["guess"] = True
+                    _set(ev, "auth_failure", "weak")
             elif st.nat_or_frag and not st.ike_up and (
                 (st.answered and ex == "IKE_AUTH")
                 # the responder's side: it answered IKE_SA_INIT, found NAT, and the initiator's IKE_AUTH (sent to UDP
@@ -1566,6 +1584,15 @@ def classify(events: list[Event]) -> None:
             # told otherwise) or the identity in it.
             ev.values["am_first_refused"] = True
             _set(ev, "ike_mode_mismatch")
+        elif (kind == "auth_failed" and ev.values.get("guess") and st.cert_sent and st.v1_encrypted
+              and not st.ike_up and not st.answered_phase1_with_info):
+            # pluto's "Possible authentication failure: no acceptable response to our first encrypted message"
+            # when that message (MI3) carried this side's certificate and the peer said nothing at all. A peer that
+            # cannot verify a certificate or an identity answers MI3 with a notification (INVALID_ID_INFORMATION,
+            # INVALID_KEY_INFORMATION: libreswan's test suite, every certificate refusal); a certificate makes MI3
+            # larger than one IP packet, and silence after the small messages were answered is lost fragments.
+            ev.values["cert_sent"] = True
+            _set(ev, "nat_t_or_fragmentation", "weak")
         elif kind == "auth_failed" and (ev.weak or ev.values.get("guess")) and st.child_refused:
             # A daemon's guess ("possible authentication failure") after the peer already refused the Child
             # SA in the same IKE_AUTH: the IKE SA authenticated, the refusal is the cause and this its echo.

@@ -488,14 +488,14 @@ def test_a_command_that_searches_for_a_notify_is_no_event(command: str) -> None:
 
 def test_plutos_guess_at_a_silent_main_mode_names_the_other_suspects() -> None:
     # pluto's Main Mode initiator (lines as libreswan 4.x prints them): MR1 and MR2 came back, the first encrypted
-    # message (MI3, with this side's certificate) never got an answer, and pluto guesses an authentication failure.
+    # message (MI3) never got an answer, and pluto guesses an authentication failure. With pre-shared keys the guess
+    # stands, and the reasoning names the other suspects.
     text = "\n".join([
-        '002 "x509" #1: initiating IKEv1 Main Mode connection',
-        '1v1 "x509" #1: sent Main Mode request',
-        '1v1 "x509" #1: sent Main Mode I2',
-        '002 "x509" #1: I am sending my cert',
-        '1v1 "x509" #1: sent Main Mode I3',
-        '031 "x509" #1: STATE_MAIN_I3: 60 second timeout exceeded after 7 retransmits.  Possible authentication '
+        '002 "psk" #1: initiating IKEv1 Main Mode connection',
+        '1v1 "psk" #1: sent Main Mode request',
+        '1v1 "psk" #1: sent Main Mode I2',
+        '1v1 "psk" #1: sent Main Mode I3',
+        '031 "psk" #1: STATE_MAIN_I3: 60 second timeout exceeded after 7 retransmits.  Possible authentication '
         "failure: no acceptable response to our first encrypted message",
     ]) + "\n"
     primary = analyze_text(text).primary
@@ -503,6 +503,46 @@ def test_plutos_guess_at_a_silent_main_mode_names_the_other_suspects() -> None:
     said = " ".join(str(r) for r in primary.reasoning)
     assert "reachable on UDP 500" in said and "UDP 4500 is blocked" in said and "IP fragments" in said
     assert "the peer answered, so the path works" not in said
+
+
+_CERT_MI3 = [
+    '002 "x509" #1: initiating IKEv1 Main Mode connection',
+    '1v1 "x509" #1: sent Main Mode request',
+    '1v1 "x509" #1: sent Main Mode I2',
+    '002 "x509" #1: I am sending my cert',
+    '002 "x509" #1: I am sending a certificate request',
+    '1v1 "x509" #1: sent Main Mode I3',
+]
+
+
+@pytest.mark.parametrize("end", [
+    # pluto's own guess (libreswan 4.x wording)
+    ['031 "x509" #1: STATE_MAIN_I3: 60 second timeout exceeded after 7 retransmits.  Possible authentication '
+     "failure: no acceptable response to our first encrypted message",
+     '002 "x509" #1: deleting state (STATE_MAIN_I3) and NOT sending notification'],
+    # the state deleted while still waiting for the answer (libreswan 5.x; test x509-pluto-frag-00's console)
+    ['"x509" #1: connection is supposed to remain up; revival attempt 1 scheduled in 0 seconds',
+     '"x509" #1: deleting ISAKMP SA (MAIN_I3) and NOT sending notification'],
+])
+def test_a_silent_peer_after_this_sides_certificate_points_at_lost_fragments(end: list[str]) -> None:
+    # libreswan's tests x509-pluto-frag-00 and -03: MI3 carries the certificate, is larger than one packet and the
+    # path drops it; the peer says nothing. A peer that rejects a certificate or an identity answers MI3 with a
+    # notification (every certificate refusal in the same test suite), which the next test keeps as auth.
+    primary = analyze_text("\n".join(_CERT_MI3 + end) + "\n").primary
+    assert primary is not None and primary.category == "nat_t_or_fragmentation"
+    said = " ".join(str(r) for r in primary.reasoning)
+    assert "carried its certificate" in said and "IKE fragmentation" in said
+
+
+def test_a_certificate_refused_with_a_notification_stays_an_authentication_failure() -> None:
+    lines = _CERT_MI3 + [
+        '"x509" #1: ignoring secured informational payload INVALID_ID_INFORMATION, msgid=MSGID, length=12',
+        '"x509" #1: STATE_MAIN_I3: 30 second timeout exceeded after 0 retransmits.  Possible authentication failure: '
+        "no acceptable response to our first encrypted message",
+        '"x509" #1: deleting ISAKMP SA (MAIN_I3) and NOT sending notification',
+    ]
+    primary = analyze_text("\n".join(lines) + "\n").primary
+    assert primary is not None and primary.category == "auth_failure"
 
 
 def test_a_reading_of_plutos_debug_trace_is_only_a_guess() -> None:
