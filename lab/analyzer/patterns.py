@@ -173,6 +173,7 @@ GROUPS = (
     "up",  # BIRD's state trace says "up" (the session established) rather than "start" (lost, trying again)
     "version",  # the IKE version a line names: of a connection added, of a request no connection accepts
     "bytes",  # the size of an IKE message sent (charon's "sending packet ... (N bytes)"), when it needs IP fragments
+    "simultaneous",  # pluto: the serial of this side's own IKE SA whose IKE_AUTH crossed the peer's (simultaneous initiation)
     "cert_sent",  # IKEv1: this side puts its certificate in the Main Mode message it sends next (pluto: "I am sending my cert")
 )
 

@@ -765,6 +765,7 @@ class _State:
     transport_asked: str = ""  # the exchange whose request asked for transport mode (N(USE_TRANSP))
     am_unanswered: bool = False  # this side sent Aggressive Mode's first message and got no Aggressive Mode answer
     large_sent: int = 0  # the size of the last message sent when it needs IP fragments (charon prints it), till an answer
+    crossed: set[int] = field(default_factory=set)  # pluto: IKE SA serials that refuse a crossing IKE_AUTH (simultaneous)
     cert_sent: bool = False  # IKEv1: this side's certificate went into its Main Mode MI3 (pluto), till an answer
     rare_transform: str = ""  # the Quick Mode offer asks for AH or IPComp, which many peers do not accept
     session_end: Event | None = None  # the L2TP/PPP session inside the SA ended here (a user disconnect)
@@ -1189,6 +1190,8 @@ def classify(events: list[Event]) -> None:
             st.cert_sent = False
         if kind == "exchange" and ev.values.get("cert_sent"):
             st.cert_sent = True
+        if kind == "exchange" and ev.values.get("simultaneous") and (crossing := _serial_of(ev.text)) is not None:
+            st.crossed.add(crossing)
         if kind == "exchange" and _mode_mismatch(ev, st):
             continue
         if kind == "exchange":
@@ -1584,6 +1587,10 @@ def classify(events: list[Event]) -> None:
             # told otherwise) or the identity in it.
             ev.values["am_first_refused"] = True
             _set(ev, "ike_mode_mismatch")
+        elif kind == "auth_failed" and ev.direction != "received" and _serial_of(ev.text) in st.crossed:
+            # pluto refuses the peer's IKE_AUTH that crossed its own (both sides initiated at once, ikev2_auth.c
+            # check_simultaneous_ike_auth): one IKE SA is kept, the refusal is how the other is dropped.
+            _set(ev, None)
         elif (kind == "auth_failed" and ev.values.get("guess") and st.cert_sent and st.v1_encrypted
               and not st.ike_up and not st.answered_phase1_with_info):
             # pluto's "Possible authentication failure: no acceptable response to our first encrypted message"

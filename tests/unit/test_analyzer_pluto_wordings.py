@@ -607,3 +607,29 @@ def test_an_ikev2_state_established_right_after_its_own_complaint_was_let_throug
     assert analyze_text(UNMATCHED_ID_ALLOWED_V2_OLD).primary is None
     # another daemon's state with the same number, further down the paste, does not clear a refusal
     assert analyze_text(REFUSED_THEN_OTHER_DAEMONS_STATE).primary.category == "auth_failure"
+
+
+def test_a_crossing_ike_auth_refused_to_keep_one_ike_sa_is_no_authentication_failure() -> None:
+    # libreswan test crossing-streams-12-ikev2-permanent-ike-auth-west (west's console): both sides initiate at once,
+    # west keeps its own IKE SA and refuses east's IKE_AUTH with AUTHENTICATION_FAILED; its own IKE SA comes up.
+    lines = [
+        '"east-west" #1: sent IKE_SA_INIT response to 192.1.2.23:UDP/500 {cipher=AES_GCM_16_256 integ=n/a '
+        "prf=HMAC_SHA2_512 ke=DH19}, expecting IKE_AUTH, IKE_INTERMEDIATE, or IKE_AUTH (EAP)",
+        '"east-west" #2: initiating IKEv2 connection to 192.1.2.23 using UDP',
+        '"east-west" #2: sent IKE_SA_INIT request to 192.1.2.23:UDP/500',
+        '"east-west" #2: processed IKE_SA_INIT response from 192.1.2.23:UDP/500 {cipher=AES_GCM_16_256 integ=n/a '
+        "prf=HMAC_SHA2_512 ke=DH19}, initiating IKE_AUTH",
+        "\"east-west\" #2: sent IKE_AUTH request to 192.1.2.23:UDP/500 with shared-key-mac and FQDN '@west'; "
+        "Child SA #3 {ESP <0xESPESP} [192.1.2.45/32===192.1.2.23/32]",
+        '"east-west" #1: IKE SA #2 has outstanding IKE_AUTH request',
+        '"east-west" #1: responding to IKE_AUTH message (ID 1) from 192.1.2.23:500 with encrypted notification '
+        "AUTHENTICATION_FAILED",
+        '"east-west" #1: deleting IKE SA (sent IKE_SA_INIT response)',
+        '"east-west" #3: initiator established Child SA using #2; IPsec tunnel [192.1.2.45/32===192.1.2.23/32] '
+        "{ESP/ESN=>0xESPESP <0xESPESP xfrm=AES_GCM_16_256 DPD=passive}",
+    ]
+    assert analyze_text("\n".join(lines) + "\n").primary is None
+    # the same refusal without the crossing is an authentication failure
+    alone = [line for line in lines if "outstanding IKE_AUTH" not in line]
+    primary = analyze_text("\n".join(alone) + "\n").primary
+    assert primary is not None and primary.category == "auth_failure"
