@@ -174,6 +174,7 @@ GROUPS = (
     "version",  # the IKE version a line names: of a connection added, of a request no connection accepts
     "bytes",  # the size of an IKE message sent (charon's "sending packet ... (N bytes)"), when it needs IP fragments
     "simultaneous",  # pluto: the serial of this side's own IKE SA whose IKE_AUTH crossed the peer's (simultaneous initiation)
+    "policy_ok",  # Cisco IOS: the offer checked against a local ISAKMP policy or transform set matched it ("atts are acceptable")
     "cert_sent",  # IKEv1: this side puts its certificate in the Main Mode message it sends next (pluto: "I am sending my cert")
 )
 

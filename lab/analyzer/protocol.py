@@ -765,6 +765,7 @@ class _State:
     transport_asked: str = ""  # the exchange whose request asked for transport mode (N(USE_TRANSP))
     am_unanswered: bool = False  # this side sent Aggressive Mode's first message and got no Aggressive Mode answer
     large_sent: int = 0  # the size of the last message sent when it needs IP fragments (charon prints it), till an answer
+    policy_checks: list[Event] = field(default_factory=list)  # Cisco IOS: offers that did not match one local policy
     crossed: set[int] = field(default_factory=set)  # pluto: IKE SA serials that refuse a crossing IKE_AUTH (simultaneous)
     cert_sent: bool = False  # IKEv1: this side's certificate went into its Main Mode MI3 (pluto), till an answer
     rare_transform: str = ""  # the Quick Mode offer asks for AH or IPComp, which many peers do not accept
@@ -832,6 +833,14 @@ def _phase_of(ev: Event, st: _State) -> str:
     return "child" if st.ike_up else "ike"
 
 
+
+
+# Cisco IOS debug crypto isakmp: the reasons one local policy or transform set did not match the offer. IOS checks
+# them in turn; "atts are acceptable" after these lines means a later one matched.
+_POLICY_CHECK = re.compile(
+    r"offered does not match policy|Proposed key length does not match policy|atts are not acceptable"
+    r"|IPSec policy invalidated proposal with error"
+)
 
 
 def _set(ev: Event, category: str | None, weight: str = "decisive") -> None:
@@ -1188,6 +1197,15 @@ def classify(events: list[Event]) -> None:
         elif kind == "initiate" and ev.sa != "child" and ev.exchange not in CHILD_EXCHANGES:
             st.v1_encrypted = False  # a new Main Mode starts in the clear
             st.cert_sent = False
+        if ev.fmt in ("cisco-ios", "cisco-asa") and _POLICY_CHECK.search(ev.text):
+            st.policy_checks.append(ev)
+        elif kind == "exchange" and ev.values.get("policy_ok"):
+            # IOS compares the offer with each local ISAKMP policy / transform set in turn and says why each one
+            # before the match did not fit: that was the search, not a refusal (5409-ipsec-debug-00).
+            for checked in st.policy_checks:
+                if checked.category:
+                    checked.weight = "context"
+            st.policy_checks.clear()
         if kind == "exchange" and ev.values.get("cert_sent"):
             st.cert_sent = True
         if kind == "exchange" and ev.values.get("simultaneous") and (crossing := _serial_of(ev.text)) is not None:

@@ -188,3 +188,33 @@ def test_gobgp_json_notification() -> None:
 )
 def test_packets_that_could_not_reach_the_peer(line: str, category: str) -> None:
     assert primary_of(line + "\n") == category
+
+
+# debug crypto isakmp output as Cisco's "IPsec Negotiation/IKE Protocols" debug guide shows it
+# (https://www.cisco.com/c/en/us/support/docs/security-vpn/ipsec-negotiation-ike-protocols/5409-ipsec-debug-00.html):
+# the router checks the offer against each local ISAKMP policy / transform set in turn.
+IOS_POLICY_SEARCH = [
+    "*Nov 30 10:01:02.100: ISAKMP:(0):Checking ISAKMP transform 1 against priority 10 policy",
+    "*Nov 30 10:01:02.100: ISAKMP:      encryption AES-CBC",
+    "*Nov 30 10:01:02.100: ISAKMP:(0):Encryption algorithm offered does not match policy!",
+    "*Nov 30 10:01:02.100: ISAKMP:(0):atts are not acceptable. Next payload is 3",
+    "*Nov 30 10:01:02.101: ISAKMP:(0):Checking ISAKMP transform 1 against priority 20 policy",
+    "*Nov 30 10:01:02.101: ISAKMP:(0):atts are acceptable. Next payload is 3",
+    "*Nov 30 10:01:02.300: ISAKMP:(1001):Old State = IKE_I_MM6  New State = IKE_P1_COMPLETE",
+    "*Nov 30 10:01:02.310: ISAKMP:(1001):Checking IPSec proposal 1",
+    "*Nov 30 10:01:02.310: ISAKMP:(1001):IPSec policy invalidated proposal with error 256",
+    "*Nov 30 10:01:02.311: ISAKMP:(1001):Checking IPSec proposal 2",
+    "*Nov 30 10:01:02.311: ISAKMP:(1001):atts are acceptable.",
+    "*Nov 30 10:01:02.400: %CRYPTO-5-SESSION_STATUS: Crypto tunnel is UP  .  Peer 198.51.100.2:500       Id: "
+    "198.51.100.2",
+]
+
+
+def test_ios_policy_search_that_ends_in_a_match_is_no_refusal() -> None:
+    assert primary_of("\n".join(IOS_POLICY_SEARCH) + "\n") is None
+    # without the match, the same lines are the refusal of phase 1
+    assert primary_of("\n".join(IOS_POLICY_SEARCH[:4]) + "\n") == "phase1_proposal_mismatch"
+    # phase 1 matched, then no transform set did: phase 2
+    quick = IOS_POLICY_SEARCH[:10] + ["*Nov 30 10:01:02.312: ISAKMP:(1001): phase 2 SA policy not acceptable! "
+                                      "(local 203.0.113.1 remote 198.51.100.2)"]
+    assert primary_of("\n".join(quick) + "\n") == "phase2_proposal_mismatch"
