@@ -835,6 +835,9 @@ def _phase_of(ev: Event, st: _State) -> str:
 
 
 
+# This side retries with the DH group the peer asked for after INVALID_KE_PAYLOAD (pluto).
+_KE_RETRY = re.compile(r"resending with suggested", re.IGNORECASE)
+
 # Cisco IOS debug crypto isakmp: the reasons one local policy or transform set did not match the offer. IOS checks
 # them in turn; "atts are acceptable" after these lines means a later one matched.
 _POLICY_CHECK = re.compile(
@@ -1144,6 +1147,11 @@ def classify(events: list[Event]) -> None:
                 # (a weak reading) is kept, as a guess that counts when nothing is established after it.
                 child = _phase_of(ev, st) == "child" and ex != "IKE_SA_INIT"
                 kind = "no_proposal" if child or (ev.weak and ev.direction == "sent") else ""
+                if child and _KE_RETRY.search(ev.text):
+                    # RFC 7296 section 1.3: a CREATE_CHILD_SA answered INVALID_KE_PAYLOAD is retried with the group the
+                    # peer asked for (pluto: "resending with suggested DH ..."). Like the IKE_SA_INIT round it is a
+                    # guess that counts only when nothing is established after the retry.
+                    ev.weak = True
             elif meaning == "malformed":
                 kind = "auth_failed" if ex in ("MAIN_MODE", "AGGRESSIVE_MODE") else ""
             elif meaning == "key_info":
