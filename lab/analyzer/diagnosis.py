@@ -468,6 +468,11 @@ def diagnose(events: list[Event]) -> Primary | None:
                   "or refused: NAT-T or fragmentation (large IKE_AUTH messages, UDP 4500, IP fragments dropped).",
                   line=evs[0].line),
             ] + _also(cats, "nat_t_or_fragmentation")
+        if moved := next((e for e in evs if e.values.get("moved_to_4500")), None):
+            reasoning.insert(1, M(
+                "This side sent IKE_SA_INIT to UDP 500 and, having detected NAT, its IKE_AUTH to UDP 4500 (RFC 7296 "
+                "section 2.23); the answers stopped at line {line}. Check that UDP 4500 passes in both directions "
+                "(firewalls, security groups, the NAT device) and that the peer has NAT traversal on.", line=moved.line))
         if cert := next((e for e in evs if e.values.get("cert_sent")), None):
             reasoning = [
                 M("Line {line}: the peer answered Main Mode's first two exchanges, then never answered this side's "

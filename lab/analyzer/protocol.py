@@ -766,6 +766,9 @@ class _State:
     am_unanswered: bool = False  # this side sent Aggressive Mode's first message and got no Aggressive Mode answer
     large_sent: int = 0  # the size of the last message sent when it needs IP fragments (charon prints it), till an answer
     policy_checks: list[Event] = field(default_factory=list)  # Cisco IOS: offers that did not match one local policy
+    redirected_serials: set[int] = field(default_factory=set)  # pluto: states the peer redirected (RFC 5685)
+    moved_to_4500: bool = False  # pluto: IKE_AUTH went to UDP 4500 after IKE_SA_INIT on 500 (NAT detected)
+    init_port: str = ""  # pluto: "500" when this side sent its IKE_SA_INIT to UDP 500
     crossed: set[int] = field(default_factory=set)  # pluto: IKE SA serials that refuse a crossing IKE_AUTH (simultaneous)
     cert_sent: bool = False  # IKEv1: this side's certificate went into its Main Mode MI3 (pluto), till an answer
     rare_transform: str = ""  # the Quick Mode offer asks for AH or IPComp, which many peers do not accept
@@ -834,6 +837,13 @@ def _phase_of(ev: Event, st: _State) -> str:
 
 
 
+
+# pluto names the transport of each request ("sent IKE_AUTH request to 192.0.2.1:UDP/4500")
+_TO_500 = re.compile(r":UDP/500\b")
+_TO_4500 = re.compile(r":UDP/4500\b")
+
+# pluto's states still waiting for the answer to the first message of a negotiation
+_FIRST_REQUEST = {"IKE_SA_INIT", "MAIN_I1", "AGGR_I1", "PARENT_I1", "V2_PARENT_I1"}
 
 # This side retries with the DH group the peer asked for after INVALID_KE_PAYLOAD (pluto).
 _KE_RETRY = re.compile(r"resending with suggested", re.IGNORECASE)
@@ -1205,6 +1215,14 @@ def classify(events: list[Event]) -> None:
         elif kind == "initiate" and ev.sa != "child" and ev.exchange not in CHILD_EXCHANGES:
             st.v1_encrypted = False  # a new Main Mode starts in the clear
             st.cert_sent = False
+        if kind == "exchange" and ev.fmt == "libreswan" and ev.direction == "sent" and ev.exchange == "IKE_AUTH" and (
+            _TO_4500.search(ev.text) and st.init_port == "500"
+        ):
+            # RFC 7296 section 2.23: the initiator moves from UDP 500 to 4500 after IKE_SA_INIT when NAT was detected
+            # (pluto names the port of each request): what goes unanswered from here on points at NAT-T first.
+            st.nat_or_frag = st.moved_to_4500 = True
+        elif kind == "exchange" and ev.fmt == "libreswan" and ev.exchange == "IKE_SA_INIT" and ev.direction == "sent":
+            st.init_port = "500" if _TO_500.search(ev.text) else ""
         if ev.fmt in ("cisco-ios", "cisco-asa") and _POLICY_CHECK.search(ev.text):
             st.policy_checks.append(ev)
         elif kind == "exchange" and ev.values.get("policy_ok"):
@@ -1384,6 +1402,14 @@ def classify(events: list[Event]) -> None:
             else:
                 _set(ev, "peer_unreachable", "decisive")
                 st.retransmits.append(ev)
+        elif kind == "give_up" and ev.values.get("abandoned") in _FIRST_REQUEST:
+            # pluto deleted a state still waiting for the answer to its first message (state.c). It is the peer's
+            # silence unless something else ended the state: an answer (a refusal has its own line), a redirect
+            # to another gateway, the operator deleting the connection.
+            if st.answered or st.operator_down or _serial_of(ev.text) in st.redirected_serials:
+                _set(ev, None)
+            else:
+                _set(ev, "peer_unreachable")
         elif kind == "give_up":
             ex = ev.exchange or st.exchange
             if ev.exchange and ev.exchange == "INFORMATIONAL" and "ESTABLISHED" in ev.values.get("exchange", "").upper():
@@ -1441,6 +1467,8 @@ def classify(events: list[Event]) -> None:
             ):
                 if ex != "IKE_AUTH":
                     ev.values["responder_waited"] = True
+                elif st.moved_to_4500:
+                    ev.values["moved_to_4500"] = True
                 _set(ev, "nat_t_or_fragmentation")
             elif ex == "QUICK_MODE" and st.ike_up and not st.child_up and ev.kind == "give_up" and not _QUICK_R1.search(ev.text):
                 # Main Mode completed with this peer, then its first Quick Mode was never answered (charon: "giving
@@ -1528,6 +1556,8 @@ def classify(events: list[Event]) -> None:
             _set(ev, None)
         elif kind == "redirect":
             st.redirected = True
+            if (redirected := _serial_of(ev.text)) is not None:
+                st.redirected_serials.add(redirected)
             _set(ev, None)
         elif kind == "rekey_failed" and ev.weak and ev.sa == "child" and _superseded(ev, st):
             # charon closes an IKEv1 CHILD_SA it already rekeyed when that SA's lifetime ends ("closing expired

@@ -655,3 +655,57 @@ def test_a_rekey_retried_with_the_peers_dh_group_is_no_failure_once_it_completes
     # no SA after the retry: the PFS groups may differ, read as the rekey's problem
     primary = analyze_text("\n".join(_CHILD_UP) + "\n").primary
     assert primary is not None and primary.category == "rekey_issue"
+
+
+@pytest.mark.parametrize("lines", [
+    # libreswan tests whack-delete-03-up-revival-ikev2 / -ikev1 (no peer running; the timeout line is the test's own)
+    ['"west" #1: initiating IKEv2 connection to 192.1.2.23 using UDP',
+     '"west" #1: sent IKE_SA_INIT request to 192.1.2.23:UDP/500',
+     '"west" #1: connection is supposed to remain up; revival attempt 1 scheduled in 0 seconds',
+     '"west" #1: deleting IKE SA (sent IKE_SA_INIT request)'],
+    ['"west" #1: initiating IKEv1 Main Mode connection',
+     '"west" #1: sent Main Mode request',
+     '"west" #1: connection is supposed to remain up; revival attempt 1 scheduled in 0 seconds',
+     '"west" #1: deleting ISAKMP SA (MAIN_I1) and NOT sending notification'],
+])
+def test_a_state_deleted_while_waiting_for_the_first_answer_is_an_unanswered_peer(lines: list[str]) -> None:
+    primary = analyze_text("\n".join(lines) + "\n").primary
+    assert primary is not None and primary.category == "peer_unreachable"
+
+
+def test_a_first_request_deleted_after_a_redirect_or_by_the_operator_says_nothing() -> None:
+    redirected = [
+        '"north-east" #1: initiating IKEv2 connection to 192.1.2.23 using UDP',
+        '"north-east" #1: sent IKE_SA_INIT request to 192.1.2.23:UDP/500',
+        '"north-east" #1: IKE_SA_INIT response redirects to new gateway 192.1.2.45',
+        '"north-east" #1: scheduling redirect 1 to 192.1.2.45',
+        '"north-east" #1: deleting IKE SA (sent IKE_SA_INIT request)',
+    ]
+    assert analyze_text("\n".join(redirected) + "\n").primary is None
+    deleted = [
+        '"west" #1: initiating IKEv2 connection to 192.1.2.23 using UDP',
+        '"west" #1: sent IKE_SA_INIT request to 192.1.2.23:UDP/500',
+        "\"west\": initiating delete of connection's IKE SA #1",
+        '"west" #1: deleting IKE SA (sent IKE_SA_INIT request)',
+    ]
+    assert analyze_text("\n".join(deleted) + "\n").primary is None
+
+
+def test_ike_auth_unanswered_after_moving_to_udp_4500_points_at_nat_traversal() -> None:
+    lines = [
+        '"west" #1: initiating IKEv2 connection to 192.1.2.23 using UDP',
+        '"west" #1: sent IKE_SA_INIT request to 192.1.2.23:UDP/500',
+        '"west" #1: processed IKE_SA_INIT response from 192.1.2.23:UDP/500 {cipher=AES_GCM_16_256 integ=n/a '
+        "prf=HMAC_SHA2_512 ke=DH19}, initiating IKE_AUTH",
+        "\"west\" #1: sent IKE_AUTH request to 192.1.2.23:UDP/4500 with shared-key-mac and FQDN '@west'; Child SA #2 "
+        "{ESPinUDP <0xESPESP} [192.0.1.0/24===192.0.2.0/24]",
+        '"west" #1: IKE_AUTH_I: 10 second timeout exceeded after 5 retransmits.  No response (or no acceptable '
+        "response) to our IKEv2 message",
+    ]
+    primary = analyze_text("\n".join(lines) + "\n").primary
+    assert primary is not None and primary.category == "nat_t_or_fragmentation"
+    assert any("UDP 4500" in str(r) and "RFC 7296" in str(r) for r in primary.reasoning)
+    # the same silence with IKE_AUTH on UDP 500 (no NAT) is not read as NAT traversal
+    on_500 = [line.replace("UDP/4500", "UDP/500").replace("ESPinUDP", "ESP") for line in lines]
+    primary = analyze_text("\n".join(on_500) + "\n").primary
+    assert primary is not None and primary.category != "nat_t_or_fragmentation"
