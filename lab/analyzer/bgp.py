@@ -150,6 +150,11 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"Message Header Error|Invalid message header|Bad Message (?:Length|Type)|mal-?formatted|"
          r"Connection not synchronized|inavlid-msg|invalid-msg", "message_error"),
         (r"Connection refused", "connection_refused"),
+        (r"\bIdle \(Admin\)\s*$", "admin_shutdown"),  # show ip bgp summary: the neighbor is shut down here
+        (r"\bIdle \(PfxCt\)\s*$", "max_prefix"),  # show ip bgp summary: the prefix limit was exceeded
+        # show ip bgp summary / show bgp summary: a state instead of the prefixes received (not established)
+        (r"\s(?:never|\d[\dwdhms:]*)\s+(?:Active|Connect|Idle)\s*(?:\d+\s+N/A\s*)?$", "connect_failed"),
+        (r"no route to peer", "connect_failed"),
         (r"Connection (?:open failed|timed out)|TCP_connection_open_failed|No route to host|"
          r"Network is unreachable|open failed|BGP_CONNECT_FAILED|Host is unreachable|ConnectRetry", "connect_failed"),
         (r"Peer closed the session|Connection (?:closed|reset)|reset by peer|remote end closed|read-failed|"

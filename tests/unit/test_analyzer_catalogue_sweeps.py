@@ -218,3 +218,37 @@ def test_ios_policy_search_that_ends_in_a_match_is_no_refusal() -> None:
     quick = IOS_POLICY_SEARCH[:10] + ["*Nov 30 10:01:02.312: ISAKMP:(1001): phase 2 SA policy not acceptable! "
                                       "(local 203.0.113.1 remote 198.51.100.2)"]
     assert primary_of("\n".join(quick) + "\n") == "phase2_proposal_mismatch"
+
+
+# Cisco IOS BGP lines an engineer pastes when the session to the AWS neighbor does not come up: debug ip bgp output
+# and TCP MD5 messages as published (networklessons.com, Cisco's MD5 BGP configuration example), and the neighbor
+# lines of "show ip bgp summary".
+@pytest.mark.parametrize(
+    ("lines", "reason"),
+    [
+        (["*Aug 16 08:41:54.093: BGP: 169.254.10.1 active went from Idle to Active",
+          "*Aug 16 08:41:54.093: BGP: 169.254.10.1 open active, local address 169.254.10.2",
+          "*Aug 16 08:41:54.095: BGP: 169.254.10.1 open failed: Connection refused by remote host"],
+         "connection_refused"),
+        (["*Aug 23 00:52:10.010: BGP: nbr global 169.254.10.1 Active open failed - no route to peer"], "connect_failed"),
+        (["*Oct 22 17:37:43.987: %TCP-6-BADAUTH: Invalid MD5 digest from 169.254.10.1(39656) to 169.254.10.2(179) "
+          "tableid - 0"], "tcp_auth"),
+        (["Neighbor        V           AS MsgRcvd MsgSent   TblVer  InQ OutQ Up/Down  State/PfxRcd",
+          "169.254.10.1    4        64512       0       0        1    0    0 never    Active"], "connect_failed"),
+        (["169.254.10.1    4        64512       0       0        1    0    0 never    Idle (Admin)"], "admin_shutdown"),
+        (["*Aug 23 00:47:13.104: BGP: 169.254.10.1 active went from Established to Idle"], None),
+    ],
+)
+def test_ios_bgp_session_that_does_not_come_up(lines: list[str], reason: str | None) -> None:
+    primary = analyze_text("\n".join(lines) + "\n").primary
+    assert primary is not None and primary.category == "bgp_down"
+    if reason:
+        assert primary.facts.get("bgp_reason") == reason
+
+
+def test_a_summary_with_the_neighbor_established_is_no_bgp_failure() -> None:
+    summary = [
+        "Neighbor        V           AS MsgRcvd MsgSent   TblVer  InQ OutQ Up/Down  State/PfxRcd",
+        "169.254.10.1    4        64512    2045    2051       42    0    0 1d02h          2",
+    ]
+    assert analyze_text("\n".join(summary) + "\n").primary is None
