@@ -252,3 +252,12 @@ def test_a_summary_with_the_neighbor_established_is_no_bgp_failure() -> None:
         "169.254.10.1    4        64512    2045    2051       42    0    0 1d02h          2",
     ]
     assert analyze_text("\n".join(summary) + "\n").primary is None
+
+
+def test_pan_os_rekey_that_times_out_is_a_rekey_problem() -> None:
+    # PAN-OS system log: the firewall names the exchange "rekey" or "non-rekey"; a first negotiation that times out
+    # stays a reachability problem
+    line = ("IKEv2 child SA negotiation is failed as initiator, {kind}. Failed SA: 198.51.100.1[500]-203.0.113.10[500] "
+            "message id:0x00000007. due to timeout.\n")
+    assert primary_of(line.format(kind="rekey")) == "rekey_issue"
+    assert primary_of(line.format(kind="non-rekey")) == "peer_unreachable"
