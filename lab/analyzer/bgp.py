@@ -155,6 +155,7 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # show ip bgp summary / show bgp summary: a state instead of the prefixes received (not established)
         (r"\s(?:never|\d[\dwdhms:]*)\s+(?:Active|Connect|Idle)\s*(?:\d+\s+N/A\s*)?$", "connect_failed"),
         (r"no route to peer", "connect_failed"),
+        (r"BGP state = (?:Active|Connect|Idle)\b", "connect_failed"),  # show ip bgp neighbors: not established
         (r"Connection (?:open failed|timed out)|TCP_connection_open_failed|No route to host|"
          r"Network is unreachable|open failed|BGP_CONNECT_FAILED|Host is unreachable|ConnectRetry", "connect_failed"),
         (r"Peer closed the session|Connection (?:closed|reset)|reset by peer|remote end closed|read-failed|"

@@ -769,6 +769,7 @@ class _State:
     redirected_serials: set[int] = field(default_factory=set)  # pluto: states the peer redirected (RFC 5685)
     moved_to_4500: bool = False  # pluto: IKE_AUTH went to UDP 4500 after IKE_SA_INIT on 500 (NAT detected)
     init_port: str = ""  # pluto: "500" when this side sent its IKE_SA_INIT to UDP 500
+    bgp_listing_up: bool = False  # "show ip bgp neighbors": the neighbor listed last is "BGP state = Established"
     crossed: set[int] = field(default_factory=set)  # pluto: IKE SA serials that refuse a crossing IKE_AUTH (simultaneous)
     cert_sent: bool = False  # IKEv1: this side's certificate went into its Main Mode MI3 (pluto), till an answer
     rare_transform: str = ""  # the Quick Mode offer asks for AH or IPComp, which many peers do not accept
@@ -837,6 +838,10 @@ def _phase_of(ev: Event, st: _State) -> str:
 
 
 
+
+# "show ip bgp neighbors" (Cisco, FRR): the neighbor's state now, and why it last went down (history)
+_BGP_STATE = re.compile(r"BGP state = \w+")
+_LAST_RESET = re.compile(r"\s*Last reset \S+, due to ")
 
 # pluto names the transport of each request ("sent IKE_AUTH request to 192.0.2.1:UDP/4500")
 _TO_500 = re.compile(r":UDP/500\b")
@@ -1570,13 +1575,20 @@ def classify(events: list[Event]) -> None:
             st.redirected = False
             _set(ev, None)
         elif kind == "bgp_up":
+            st.bgp_listing_up = bool(_BGP_STATE.search(ev.text))
             st.bgp_up.add(bgp_peer(ev))
             if bgp_peer(ev):
                 st.bgp_on_purpose -= {bgp_peer(ev), ""}
             else:
                 st.bgp_on_purpose.clear()
             _set(ev, "bgp_down", "context")
+        elif kind == "bgp_down" and _LAST_RESET.match(ev.text) and st.bgp_listing_up:
+            # "show ip bgp neighbors": the last reset of a session the same listing shows established now is
+            # history, no current fault
+            _set(ev, "bgp_down", "context")
         elif kind == "bgp_down":
+            if _BGP_STATE.search(ev.text):
+                st.bgp_listing_up = False
             reason = bgp.read(ev.text).get("bgp_reason")  # read once per line: the facts reuse it
             if reason == "collision" and "Down" not in ev.text and bgp_peer(ev) in st.bgp_up:
                 # RFC 4271 section 6.8: both speakers opened a connection at once and one of the two is closed with

@@ -261,3 +261,16 @@ def test_pan_os_rekey_that_times_out_is_a_rekey_problem() -> None:
             "message id:0x00000007. due to timeout.\n")
     assert primary_of(line.format(kind="rekey")) == "rekey_issue"
     assert primary_of(line.format(kind="non-rekey")) == "peer_unreachable"
+
+
+def test_show_ip_bgp_neighbors_reads_the_state_and_keeps_an_old_reset_as_history() -> None:
+    # the listing of a session that is down names why it last went down
+    down = ["BGP neighbor is 169.254.10.1,  remote AS 64512, external link",
+            "  BGP state = Active",
+            "  Last reset 00:00:36, due to BGP Notification sent, hold time expired"]
+    primary = analyze_text("\n".join(down) + "\n").primary
+    assert primary is not None and primary.category == "bgp_down"
+    assert primary.facts.get("bgp_reason") == "hold_timer_expired"
+    # the same reset in the listing of a session that is established now is no fault
+    up = [down[0], "  BGP state = Established, up for 1d02h", down[2].replace("00:00:36", "1d02h")]
+    assert analyze_text("\n".join(up) + "\n").primary is None
