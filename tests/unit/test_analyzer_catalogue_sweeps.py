@@ -274,3 +274,13 @@ def test_show_ip_bgp_neighbors_reads_the_state_and_keeps_an_old_reset_as_history
     # the same reset in the listing of a session that is established now is no fault
     up = [down[0], "  BGP state = Established, up for 1d02h", down[2].replace("00:00:36", "1d02h")]
     assert analyze_text("\n".join(up) + "\n").primary is None
+
+
+def test_junos_bgp_summary_peer_that_is_not_established() -> None:
+    lines = [
+        "Peer                     AS      InPkt     OutPkt    OutQ   Flaps Last Up/Dwn State|#Active/Received/Accepted/Damped...",
+        "169.254.10.1          64512          0          0       0       0       5:18 Active",
+    ]
+    primary = analyze_text("\n".join(lines) + "\n").primary
+    assert primary is not None and primary.category == "bgp_down"
+    assert primary_of(lines[0] + "\n169.254.10.1          64512        120        118       0       0       5:18 Establ\n") is None
