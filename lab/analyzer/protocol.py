@@ -653,6 +653,9 @@ NOTIFY_MEANING = {
     "INVALID_COOKIE": "malformed",  # IKEv1 Main Mode after the key exchange: the peer has no key for us
     "CHILD_SA_NOT_FOUND": "rekey_failed",
     "INVALID_SYNTAX": "syntax",  # CREATE_CHILD_SA over an SA that was up: its rekey was refused
+    # RFC 2408 3.14.1: a message one side could not parse (IKEv1). In a Quick Mode that replaces an SA that was up,
+    # the two implementations disagree on the rekey exchange itself (e.g. the commit bit of RFC 2408 3.1).
+    "INVALID_PAYLOAD_TYPE": "syntax",
     "INVALID_SPI": "rekey_failed",
     "TEMPORARY_FAILURE": "rekey_collision",
     "NO_ADDITIONAL_SAS": "rekey_failed",
@@ -762,6 +765,9 @@ class _State:
     up_serials: set[int] = field(default_factory=set)  # pluto state serials seen established
     child_ids: dict[str, int] = field(default_factory=dict)  # charon: the newest CHILD_SA name{id} established
     failed_serials: set[int] = field(default_factory=set)  # pluto state serials seen retransmitting or giving up
+    # pluto state serials started to replace an SA that was up ("to replace #N"): an IKEv1 Quick Mode is established
+    # on this side before its last message (the responder's commit-bit CONNECTED, RFC 2408 3.1) is processed
+    replacing_serials: set[int] = field(default_factory=set)
     transport_asked: str = ""  # the exchange whose request asked for transport mode (N(USE_TRANSP))
     am_unanswered: bool = False  # this side sent Aggressive Mode's first message and got no Aggressive Mode answer
     large_sent: int = 0  # the size of the last message sent when it needs IP fragments (charon prints it), till an answer
@@ -1178,7 +1184,9 @@ def classify(events: list[Event]) -> None:
                 kind = "auth_failed" if ex in ("MAIN_MODE", "AGGRESSIVE_MODE") and encrypted else ""
             elif meaning == "syntax":
                 up_before = st.child_up or st.rekeying or (st.ike_up and (st.ike or ev.ike) == 2)
-                kind = "rekey_failed" if ex == "CREATE_CHILD_SA" and up_before else ""
+                replacing = st.rekeying or _serial_of(ev.text) in st.replacing_serials
+                kind = "rekey_failed" if (ex == "CREATE_CHILD_SA" and up_before) or (
+                    ex == "QUICK_MODE" and replacing) else ""
             if ev.direction == "received":
                 st.answered = True
         if ev.fmt == "libreswan" and (serial := _serial_of(ev.text)) is not None:
@@ -1205,6 +1213,8 @@ def classify(events: list[Event]) -> None:
                 # whatever fails in this exchange fails a rekey.
                 st.rekeying = True
                 st.ike_up = True
+                if ev.fmt == "libreswan" and (serial := _serial_of(ev.text)) is not None:
+                    st.replacing_serials.add(serial)
                 if ev.sa == "child" or ev.exchange in CHILD_EXCHANGES or "child" in str(ev.values.get("rekey", "")).lower():
                     st.child_up = True
                 st.new_child = False

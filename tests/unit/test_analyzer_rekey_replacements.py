@@ -138,3 +138,32 @@ def test_a_rekey_this_side_refuses_for_its_pfs_group_says_so() -> None:
     # another algorithm differing too is no PFS-only difference
     other = CHARON_REFUSES_PFS_REKEY.replace("configured proposals: ESP:AES_CBC_256", "configured proposals: ESP:AES_CBC_128")
     assert not any("DH group only" in str(r) for r in analyze_text(other).primary.reasoning)
+
+
+# Ubuntu Forums, "Site to Site Ipsec Openswan and Azure disconnecting every hour" (2014-05-13, archived in
+# https://github.com/Ubuntu-Community-Team/Ubuntu-Forums-Archive): Openswan's replacement Quick Modes with an Azure
+# gateway. Azure sets the commit bit; Openswan ignores its final HASH message and answers INVALID_PAYLOAD_TYPE, Azure
+# deletes the SAs. The poster fixed it with Azure's lifetimes (ikelifetime=8h, keylife=1h).
+OPENSWAN_AZURE_REPLACEMENTS = """\
+May 13 15:06:46 ip-172-16-0-215 pluto[26141]: "amznazure/8x0" #172: received Delete SA payload: replace IPSEC State #181 in 10 seconds
+May 13 15:06:46 ip-172-16-0-215 pluto[26141]: "amznazure/8x0" #172: received and ignored informational message
+May 13 15:06:56 ip-172-16-0-215 pluto[26141]: "amznazure/2x0" #195: initiating Quick Mode PSK+ENCRYPT+TUNNEL+UP+IKEv2ALLOW+SAREFTRACK to replace #181 {using isakmp#172 msgid:fd85910c proposal=AES(12)_128-SHA1(2)_160 pfsgroup=no-pfs}
+May 13 15:06:56 ip-172-16-0-215 pluto[26141]: "amznazure/2x0" #195: IKE message has the Commit Flag set but Pluto doesn't implement this feature; ignoring flag
+May 13 15:06:56 ip-172-16-0-215 pluto[26141]: "amznazure/2x0" #195: ignoring informational payload, type IPSEC_RESPONDER_LIFETIME msgid=fd85910c
+May 13 15:06:56 ip-172-16-0-215 pluto[26141]: "amznazure/2x0" #195: transition from state STATE_QUICK_I1 to state STATE_QUICK_I2
+May 13 15:06:56 ip-172-16-0-215 pluto[26141]: "amznazure/2x0" #195: STATE_QUICK_I2: sent QI2, IPsec SA established tunnel mode {ESP=>0x8e84d9d4 <0x36a23a30 xfrm=AES_128-HMAC_SHA1 NATOA=none NATD=none DPD=none}
+May 13 15:06:56 ip-172-16-0-215 pluto[26141]: "amznazure/2x0" #195: IKE message has the Commit Flag set but Pluto doesn't implement this feature; ignoring flag
+May 13 15:06:56 ip-172-16-0-215 pluto[26141]: "amznazure/2x0" #195: message ignored because it contains an unexpected payload type (ISAKMP_NEXT_HASH)
+May 13 15:06:56 ip-172-16-0-215 pluto[26141]: "amznazure/2x0" #195: sending encrypted notification INVALID_PAYLOAD_TYPE to 137.117.216.139:4500
+May 13 15:09:29 ip-172-16-0-215 pluto[26141]: "amznazure/8x0" #1: received Delete SA payload: deleting ISAKMP State #1
+"""
+
+
+def test_a_replacement_quick_mode_the_two_sides_parse_differently_is_a_rekey_problem() -> None:
+    primary = analyze_text(OPENSWAN_AZURE_REPLACEMENTS).primary
+    assert primary is not None and primary.category == "rekey_issue"
+    assert 10 in [f.line for f in primary.chain]  # the INVALID_PAYLOAD_TYPE sent in the replacement
+    # The same refusal in a first Quick Mode (no SA replaced) is no rekey: it says nothing on its own.
+    first = OPENSWAN_AZURE_REPLACEMENTS.replace(" to replace #181", "")
+    first = "\n".join(first.splitlines()[2:-1]) + "\n"
+    assert analyze_text(first).primary is None
