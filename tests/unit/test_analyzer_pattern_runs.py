@@ -1,0 +1,48 @@
+"""Every pattern costs time in proportion to the line it searches, whatever the line holds.
+
+A regex that starts with a repeated character class (an address `[0-9a-fA-FxX*.:]{7,}`, a state name
+`[A-Z][A-Z0-9_]*`) behind a look-behind that lets the search start again inside a run of those characters tries
+each position to the run's end: a pasted blob of 80,000 `x` took a minute and a half in one line. Each pattern is
+measured on runs of the characters such classes take, against the same pattern on ordinary log text of the same
+length, in the same run (a ratio, so the check does not depend on the machine's speed).
+"""
+
+from __future__ import annotations
+
+import time
+
+from lab.analyzer.patterns import load_patterns
+
+N = 6_000
+RUNS = ("x", "X", "0", "a", ".", ":", "*", "1.", "A1", " ", "-", "/", "_", "x.", "A_")
+
+
+def _best(search, text: str) -> float:  # noqa: ANN001 - a compiled pattern's bound search
+    best = float("inf")
+    for _ in range(2):
+        start = time.perf_counter()
+        search(text)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def test_no_pattern_is_quadratic_on_a_long_run_of_one_character_class() -> None:
+    ordinary = ("Nov 29 10:01:02 cgw charon: 09[IKE] sending DPD request to 203.0.113.7 " * (N // 70 + 1))[:N]
+    slow = []
+    for pattern in load_patterns():
+        plain = _best(pattern.regex.search, ordinary)
+        for run in RUNS:
+            text = (run * N)[:N]
+            cost = _best(pattern.regex.search, text)
+            # Linear: about what ordinary text costs (the quadratic ones took several thousand times as long).
+            if cost > 40 * plain + 0.01:
+                slow.append((pattern.id, run, round(cost, 3), round(plain, 5)))
+    assert not slow, slow
+
+
+def test_the_address_and_state_patterns_still_read_their_lines() -> None:
+    by_id = {p.id: p for p in load_patterns()}
+    assert by_id["bgp-bad-open"].regex.search("%BGP-3-NOTIFICATION: 10.0.x.x bad OPEN, remote AS is 65001, expected 65000")
+    assert by_id["lib-timeout-exceeded"].regex.search(
+        '"aws" #1: STATE_MAIN_I1: 60 second timeout exceeded after 7 retransmits.  No response')
+    assert by_id["frr-bgp-fsm-down"].regex.search("*.*.*.* went from Established to Clearing")
