@@ -302,6 +302,33 @@ def _after_refused_rekey(cats: dict[str, list[Event]]) -> list[str]:
             and any(_is_refusal(e) and e.stream == rekey.stream for e in cats[s])]
 
 
+_CONN_NAME = re.compile(r'"([^"]+)"')
+_V1_EXCHANGES = frozenset({"MAIN_MODE", "AGGRESSIVE_MODE"})
+
+
+def _other_side_version(events: list[Event], unanswered: list[Event]) -> tuple[str, str, int] | None:
+    """(version sent, version the other side added, line) when pluto's unanswered requests (all of one IKE version)
+    belong to a connection that the log also shows added with the other version only, after being added with this
+    version: two daemons' logs of the same connection, configured with different IKE versions."""
+    exchanges = {e.exchange for e in unanswered}
+    if exchanges <= _V1_EXCHANGES:
+        sent, other = "IKEv1", "IKEv2"
+    elif exchanges <= {"IKE_SA_INIT"}:
+        sent, other = "IKEv2", "IKEv1"
+    else:
+        return None
+    names = {m.group(1) for e in unanswered if e.fmt == "libreswan" and (m := _CONN_NAME.search(e.text))}
+    if len(names) != 1:
+        return None
+    versions: dict[str, list[Event]] = {}
+    for e in events:
+        if e.kind == "conn_added" and (m := _CONN_NAME.search(e.text)) and m.group(1) in names:
+            versions.setdefault(str(e.values.get("version")), []).append(e)
+    if sent in versions and other in versions and len(versions) == 2:
+        return sent, other, versions[other][0].line
+    return None
+
+
 def diagnose(events: list[Event]) -> Primary | None:
     """The primary cause from classified, ordered events (see `lab.analyzer.protocol.classify`)."""
     cats: dict[str, list[Event]] = {}
@@ -604,6 +631,20 @@ def diagnose(events: list[Event]) -> Primary | None:
                 "what failed was the path or the peer at that time (a peer still starting, a blocked port or "
                 "transport that a retry avoided).", line=line
             ))
+        elif not established and not restarts and not waited and (other := _other_side_version(events, evs)):
+            # Both peers' logs pasted: the connection this side could not get an answer for was added on the other
+            # side with the other IKE version only (keyexchange=ikev1 against ikev2). A peer drops a request of a
+            # version it has no connection for without a reply, so the silence is the version mismatch.
+            sent, added, line = other
+            return _primary("ike_version_mismatch", M("The two sides run different IKE versions: {sent} requests go "
+                                                      "unanswered by a peer set up for {added}.", sent=sent, added=added), [
+                M("Line {line}: negotiation got no answer from the peer ({times}).", line=evs[0].line,
+                  times=Mn("{n} time", "{n} times", len(evs))),
+                M("Line {line}: the other side's log (pasted too) adds the same connection as {added}, while this side "
+                  "sends {sent}. A peer drops a request of an IKE version it has no connection for without any "
+                  "reply. Set the same IKE version on both sides (AWS: the tunnel options' IKE versions).",
+                  line=line, added=added, sent=sent),
+            ] + _also(cats, first), evs, {"ike_sent": sent, "conn_versions": added})
         elif not established and not restarts and not waited and {e.exchange for e in evs} <= {"MAIN_MODE", "AGGRESSIVE_MODE"}:
             # libreswan's test suite: a responder that allows only IKEv2 (keyexchange=ikev2, ikev1-policy=drop)
             # drops IKEv1 packets without a reply (tests ikev2-12-x509-ikev1, ikev1-policy-01-drop).

@@ -242,6 +242,37 @@ def test_the_initiator_an_ikev2_only_peer_drops_sees_only_silence() -> None:
     assert primary is None or primary.category != "ike_version_mismatch"
 
 
+# https://github.com/libreswan/libreswan/tree/0c4e3eccfbb2cdfa1e21c154ee847a141a611a4f/testing/pluto/ikev2-12-x509-ikev1
+# (west.console.txt then east.console.txt, the shell commands left out): west adds the connection as IKEv1, east as
+# IKEv2 only; west's Main Mode goes unanswered.
+BOTH_SIDES_V1_AGAINST_V2 = """\
+"westnet-eastnet-ikev2": added oriented IKEv1 connection
+"westnet-eastnet-ikev2": 192.0.1.0/24===192.1.2.45[%fromcert]...192.1.2.23[%fromcert]===192.0.2.0/24; unrouted; my_ip=unset; their_ip=unset;
+"westnet-eastnet-ikev2" #1: initiating IKEv1 Main Mode connection
+"westnet-eastnet-ikev2" #1: sent Main Mode request
+"westnet-eastnet-ikev2" #1: STATE_MAIN_I1: retransmission; will wait 0.5 seconds for response
+"westnet-eastnet-ikev2" #1: STATE_MAIN_I1: retransmission; will wait 1 second for response
+"westnet-eastnet-ikev2" #1: STATE_MAIN_I1: 30 second timeout exceeded after 6 retransmits.  No response (or no acceptable response) to our first IKEv1 message
+"westnet-eastnet-ikev2" #1: connection is supposed to remain up; revival attempt 1 scheduled in 0 seconds
+"westnet-eastnet-ikev2" #1: deleting ISAKMP SA (MAIN_I1) and NOT sending notification
+"westnet-eastnet-ikev2": added oriented IKEv2 connection
+"westnet-eastnet-ikev2": 192.0.2.0/24===192.1.2.23[%fromcert]...192.1.2.45[%fromcert]===192.0.1.0/24; unrouted; my_ip=unset; their_ip=unset;
+"""
+
+
+def test_both_sides_pasted_show_the_connection_added_with_different_ike_versions() -> None:
+    primary = analyze_text(BOTH_SIDES_V1_AGAINST_V2).primary
+    assert primary is not None and primary.category == "ike_version_mismatch"
+    assert (primary.facts["ike_sent"], primary.facts["conn_versions"]) == ("IKEv1", "IKEv2")
+    assert "Line 10: the other side's log (pasted too) adds the same connection as IKEv2" in render(
+        primary.reasoning[1], "en")
+    # West's log alone: silence, which says nothing about the version.
+    west = "\n".join(BOTH_SIDES_V1_AGAINST_V2.splitlines()[:9]) + "\n"
+    assert analyze_text(west).primary.category == "peer_unreachable"
+    # Another connection of the other version says nothing about this one.
+    other = BOTH_SIDES_V1_AGAINST_V2.replace('"westnet-eastnet-ikev2": added oriented IKEv2', '"road": added oriented IKEv2')
+    assert analyze_text(other).primary.category == "peer_unreachable"
+
 # charon's own message formats (src/libcharon/encoding/message.c exchange names, notify_payload.c short notify names,
 # ike_sa.c / ike_init.c lines at https://github.com/strongswan/strongswan/tree/3b902ea59b86a8ac097e27a34db85feb877a00f9):
 # no public log of these paths was found, so the lines are written in charon's exact format.
