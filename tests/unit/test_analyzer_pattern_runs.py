@@ -1,8 +1,9 @@
 """Every pattern costs time in proportion to the line it searches, whatever the line holds.
 
 A regex that starts with a repeated character class (an address `[0-9a-fA-FxX*.:]{7,}`, a state name
-`[A-Z][A-Z0-9_]*`) behind a look-behind that lets the search start again inside a run of those characters tries
-each position to the run's end: a pasted blob of 80,000 `x` took a minute and a half in one line. Each pattern is
+`[A-Z][A-Z0-9_]*`) behind a look-behind that lets the search start again inside a run of those characters, or that
+has an unbounded `.*` after a word the line may repeat, tries each position to the run's end: a pasted blob of 80,000
+`x` took a minute and a half in one line. Each pattern is
 measured on runs of the characters such classes take, against the same pattern on ordinary log text of the same
 length, in the same run (a ratio, so the check does not depend on the machine's speed).
 """
@@ -15,7 +16,7 @@ from collections.abc import Callable
 from lab.analyzer.patterns import load_patterns
 
 N = 6_000
-RUNS = ("x", "X", "0", "a", ".", ":", "*", "1.", "A1", " ", "-", "/", "_", "x.", "A_")
+RUNS = ("x", "X", "0", "a", ".", ":", "*", "1.", "A1", " ", "-", "/", "_", "x.", "A_", "IKE ", "[PERR]: ", "\"a\" ")
 
 
 def _best(search: Callable[[str], object], text: str) -> float:
