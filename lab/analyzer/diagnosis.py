@@ -308,8 +308,9 @@ _V1_EXCHANGES = frozenset({"MAIN_MODE", "AGGRESSIVE_MODE"})
 
 def _other_side_version(events: list[Event], unanswered: list[Event]) -> tuple[str, str, int] | None:
     """(version sent, version the other side added, line) when pluto's unanswered requests (all of one IKE version)
-    belong to a connection that the log also shows added with the other version only, after being added with this
-    version: two daemons' logs of the same connection, configured with different IKE versions."""
+    belong to a connection that the log shows added twice, once with each version: the logs of both daemons pasted,
+    the same connection configured with different IKE versions. (One daemon re-adding it with the other version and
+    trying that one has requests or an SA of that version in the log, so this does not apply.)"""
     exchanges = {e.exchange for e in unanswered}
     if exchanges <= _V1_EXCHANGES:
         sent, other = "IKEv1", "IKEv2"
