@@ -28,7 +28,15 @@ from lab import DATA_DIR
 from lab.analyzer import bgp
 from lab.analyzer import formats as fmts
 from lab.analyzer.model import CATEGORIES, Finding, Primary
-from lab.analyzer.protocol import NOTIFY_MEANING, Event, bgp_peer, facts_of, same_bgp_peer, version_of
+from lab.analyzer.protocol import (
+    NOTIFY_MEANING,
+    Event,
+    bgp_peer,
+    conn_of,
+    facts_of,
+    same_bgp_peer,
+    version_of,
+)
 from lab.analyzer.scan import shown
 from lab.errors import DataError
 from lab.i18n import D, M, Mn, Msg, Seq
@@ -302,7 +310,6 @@ def _after_refused_rekey(cats: dict[str, list[Event]]) -> list[str]:
             and any(_is_refusal(e) and e.stream == rekey.stream for e in cats[s])]
 
 
-_CONN_NAME = re.compile(r'"([^"]+)"')
 _V1_EXCHANGES = frozenset({"MAIN_MODE", "AGGRESSIVE_MODE"})
 
 
@@ -318,12 +325,12 @@ def _other_side_version(events: list[Event], unanswered: list[Event]) -> tuple[s
         sent, other = "IKEv2", "IKEv1"
     else:
         return None
-    names = {m.group(1) for e in unanswered if e.fmt == "libreswan" and (m := _CONN_NAME.search(e.text))}
-    if len(names) != 1:
+    names = {conn_of(e) for e in unanswered if e.fmt == "libreswan"}
+    if len(names) != 1 or "" in names:
         return None
     versions: dict[str, list[Event]] = {}
     for e in events:
-        if e.kind == "conn_added" and (m := _CONN_NAME.search(e.text)) and m.group(1) in names:
+        if e.kind == "conn_added" and conn_of(e) in names:
             versions.setdefault(str(e.values.get("version")), []).append(e)
     if sent in versions and other in versions and len(versions) == 2:
         return sent, other, versions[other][0].line
@@ -646,7 +653,7 @@ def diagnose(events: list[Event]) -> Primary | None:
                   "reply. Set the same IKE version on both sides (AWS: the tunnel options' IKE versions).",
                   line=line, added=added, sent=sent),
             ] + _also(cats, first), evs, {"ike_sent": sent, "conn_versions": added})
-        elif not established and not restarts and not waited and {e.exchange for e in evs} <= {"MAIN_MODE", "AGGRESSIVE_MODE"}:
+        elif not established and not restarts and not waited and {e.exchange for e in evs} <= _V1_EXCHANGES:
             # libreswan's test suite: a responder that allows only IKEv2 (keyexchange=ikev2, ikev1-policy=drop)
             # drops IKEv1 packets without a reply (tests ikev2-12-x509-ikev1, ikev1-policy-01-drop).
             reasoning.append(M(

@@ -1058,7 +1058,7 @@ def _child_replaced(ev: Event, st: _State) -> bool:
     """A refusal that can only be about an exchange replacing an IKEv2 Child SA that is up (see classify)."""
     if not st.child_up or st.new_child or (st.ike or ev.ike) != 2 or _new_child_state(ev) or "IKE_AUTH" in ev.text:
         return False
-    conn = _conn_of(ev)
+    conn = conn_of(ev)
     if conn and st.child_conn and conn != st.child_conn:
         return False  # another connection's Child SA over the same IKE SA: a new one, not a replacement
     ex = _exchange_of(ev, st)
@@ -1333,7 +1333,7 @@ def classify(events: list[Event]) -> None:
                 st.rekey_trouble = False  # a new IKE SA: earlier rekey trouble explains nothing after it
             if ev.sa == "child":
                 st.child_up = True
-                st.child_conn = _conn_of(ev)
+                st.child_conn = conn_of(ev)
                 if m := _CHARON_CHILD.search(ev.text):
                     st.child_ids[m["name"]] = max(st.child_ids.get(m["name"], 0), int(m["id"]))
             else:
@@ -1831,7 +1831,7 @@ def _first_replies_unanswered(events: list[Event]) -> None:
 def _conn_peer(ev: Event) -> tuple[str, str]:
     """pluto's connection name and, for an instance (`"conn"[2] 198.51.100.7 #21:`), the peer's address."""
     m = _INSTANCE_PEER.search(ev.text)
-    return _conn_of(ev), (m.group(1) if m else "")
+    return conn_of(ev), (m.group(1) if m else "")
 
 
 class _LatestAbout:
@@ -1917,7 +1917,9 @@ def version_of(ev: Event) -> int | None:
     return None
 
 
-def _conn_of(ev: Event) -> str:
+def conn_of(ev: Event) -> str:
+    """The connection a line names (pluto's "conn", charon's <conn|N> or conn[N]), "" when none; pluto's instance
+    suffix ("/1x0") is dropped."""
     m = _CONN.search(ev.text)
     if not m:
         return ""
@@ -1966,7 +1968,7 @@ def _version_answers(events: list[Event]) -> None:
     fallbacks: list[tuple[Event, int, str]] = []  # (the answer in the other version, the version that failed, conn)
     up: list[tuple[int, int, int]] = []  # (stream, order, version) of the IKE SAs established
     for ev in events:
-        conn = _conn_of(ev)
+        conn = conn_of(ev)
         if (version := _first_request(ev)) is not None:
             pending[ev.stream] = (version, conn)
             continue
@@ -2007,7 +2009,7 @@ def _version_answers(events: list[Event]) -> None:
             continue  # the first version came up later after all: the peer speaks it
         failures = [e for e in events if e.stream == ev.stream and e.order < ev.order and e.weight == "decisive"
                     and e.category in ("phase1_proposal_mismatch", "ike_version_mismatch", "peer_unreachable")
-                    and _conn_of(e) in ("", conn)]
+                    and conn_of(e) in ("", conn)]
         for e in failures:
             e.category, e.weight = "ike_version_mismatch", "context"
         # The peer refused or ignored the first version and answers the other one: it speaks only the other one
