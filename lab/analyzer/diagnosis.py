@@ -313,8 +313,8 @@ def _after_refused_rekey(cats: dict[str, list[Event]]) -> list[str]:
 _V1_EXCHANGES = frozenset({"MAIN_MODE", "AGGRESSIVE_MODE"})
 
 
-def _other_side_version(events: list[Event], unanswered: list[Event]) -> tuple[str, str, int] | None:
-    """(version sent, version the other side added, line) when pluto's unanswered requests (all of one IKE version)
+def _other_side_version(events: list[Event], unanswered: list[Event]) -> tuple[str, str, Event] | None:
+    """(version sent, version the other side added, the line adding it) when pluto's unanswered requests (all of one IKE version)
     belong to a connection that the log shows added twice, once with each version: the logs of both daemons pasted,
     the same connection configured with different IKE versions. (One daemon re-adding it with the other version and
     trying that one has requests or an SA of that version in the log, so this does not apply.)"""
@@ -333,7 +333,7 @@ def _other_side_version(events: list[Event], unanswered: list[Event]) -> tuple[s
         if e.kind == "conn_added" and conn_of(e) in names:
             versions.setdefault(str(e.values.get("version")), []).append(e)
     if sent in versions and other in versions and len(versions) == 2:
-        return sent, other, versions[other][0].line
+        return sent, other, versions[other][0]
     return None
 
 
@@ -643,7 +643,7 @@ def diagnose(events: list[Event]) -> Primary | None:
             # Both peers' logs pasted: the connection this side could not get an answer for was added on the other
             # side with the other IKE version only (keyexchange=ikev1 against ikev2). A peer drops a request of a
             # version it has no connection for without a reply, so the silence is the version mismatch.
-            sent, added, line = other
+            sent, added, added_at = other
             return _primary("ike_version_mismatch", M("The two sides run different IKE versions: {sent} requests go "
                                                       "unanswered by a peer set up for {added}.", sent=sent, added=added), [
                 M("Line {line}: negotiation got no answer from the peer ({times}).", line=evs[0].line,
@@ -651,8 +651,8 @@ def diagnose(events: list[Event]) -> Primary | None:
                 M("Line {line}: the other side's log (pasted too) adds the same connection as {added}, while this side "
                   "sends {sent}. A peer drops a request of an IKE version it has no connection for without any "
                   "reply. Set the same IKE version on both sides (AWS: the tunnel options' IKE versions).",
-                  line=line, added=added, sent=sent),
-            ] + _also(cats, first), evs, {"ike_sent": sent, "conn_versions": added})
+                  line=added_at.line, added=added, sent=sent),
+            ] + _also(cats, first), evs, {"ike_sent": sent, "peer_conn_version": added}, lead=[added_at])
         elif not established and not restarts and not waited and {e.exchange for e in evs} <= _V1_EXCHANGES:
             # libreswan's test suite: a responder that allows only IKEv2 (keyexchange=ikev2, ikev1-policy=drop)
             # drops IKEv1 packets without a reply (tests ikev2-12-x509-ikev1, ikev1-policy-01-drop).

@@ -2068,6 +2068,7 @@ FACT_LABELS: dict[str, Msg] = {
     "ike_refused": M("IKE version refused"),
     "ike_requested": M("IKE version the peer asked for"),
     "conn_versions": M("IKE versions of this side's connections"),
+    "peer_conn_version": M("IKE version of the peer's connection (its log pasted too)"),
     "packet_bytes": M("Size of the unanswered IKE message (bytes)"),
     "mode_asked": M("IPsec mode asked for"),
     "mode_granted": M("IPsec mode granted"),

@@ -263,7 +263,9 @@ BOTH_SIDES_V1_AGAINST_V2 = """\
 def test_both_sides_pasted_show_the_connection_added_with_different_ike_versions() -> None:
     primary = analyze_text(BOTH_SIDES_V1_AGAINST_V2).primary
     assert primary is not None and primary.category == "ike_version_mismatch"
-    assert (primary.facts["ike_sent"], primary.facts["conn_versions"]) == ("IKEv1", "IKEv2")
+    assert (primary.facts["ike_sent"], primary.facts["peer_conn_version"]) == ("IKEv1", "IKEv2")
+    assert "conn_versions" not in primary.facts  # that fact is about this side's connections
+    assert 10 in [e.line for e in primary.chain]  # the other side's line the reasoning relies on is shown
     assert "Line 10: the other side's log (pasted too) adds the same connection as IKEv2" in render(
         primary.reasoning[1], "en")
     # West's log alone: silence, which says nothing about the version.
