@@ -10,38 +10,27 @@ length, in the same run (a ratio, so the check does not depend on the machine's 
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-
 from lab.analyzer.patterns import load_patterns
+from tests.timing import best_seconds
 
 N = 6_000
 RUNS = ("x", "X", "0", "a", ".", ":", "*", "1.", "A1", " ", "-", "/", "_", "x.", "A_", "IKE ", "[PERR]: ", "\"a\" ")
-
-
-def _best(search: Callable[[str], object], text: str, runs: int = 2) -> float:
-    best = float("inf")
-    for _ in range(runs):
-        start = time.perf_counter()
-        search(text)
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def test_no_pattern_is_quadratic_on_a_long_run_of_one_character_class() -> None:
     ordinary = ("Nov 29 10:01:02 cgw charon: 09[IKE] sending DPD request to 203.0.113.7 " * (N // 70 + 1))[:N]
     slow = []
     for pattern in load_patterns():
-        plain = _best(pattern.regex.search, ordinary)
+        plain = best_seconds(pattern.regex.search, ordinary, 2)
         for run in RUNS:
             text = (run * N)[:N]
-            if _best(pattern.regex.search, text) <= 40 * plain + 0.01:
+            if best_seconds(pattern.regex.search, text, 2) <= 40 * plain + 0.01:
                 continue  # about what ordinary text costs
             # Slower than ordinary text: a bounded repeat (`.{0,500}?` tried at each of the run's words) is, and stays
             # linear. Told apart by growth, which a busy machine does not change: four times the run costs about four
             # times as much when linear, sixteen times when quadratic.
             longer = (run * (4 * N))[: 4 * N]
-            short, long = _best(pattern.regex.search, text, 3), _best(pattern.regex.search, longer, 3)
+            short, long = best_seconds(pattern.regex.search, text), best_seconds(pattern.regex.search, longer)
             if long > 9 * short and long > 0.1:  # the quadratic ones took 3-30 s at 4N
                 slow.append((pattern.id, run, round(short, 3), round(long, 3)))
     assert not slow, slow
