@@ -33,7 +33,7 @@ from lab.analyzer.model import CATEGORIES, PHASES, Analysis, Finding, Primary
 from lab.analyzer.paste import rejoin_wrapped
 from lab.analyzer.patterns import FORMAT_NAMES, FORMATS, Pattern, load_patterns
 from lab.analyzer.protocol import classify, put_in_order
-from lab.analyzer.scan import CHUNK, Scanner, blocks_from_lines, blocks_from_text
+from lab.analyzer.scan import CHUNK, Scanner, blocks_from_lines, blocks_from_text, plain_chars
 from lab.errors import InputError
 from lab.i18n import M, Msg
 
@@ -130,7 +130,8 @@ def analyze_text(text: str, fmt: str = "auto") -> Analysis:
     if not text.strip():
         raise InputError(M("The log is empty: paste or upload at least one log line."))
     scanner = Scanner(fmt)
-    text, rejoined = rejoin_wrapped(text)
+    # (typographic quotes and wide spaces first: telling a wrapped line needs the spaces and quotes the daemon wrote)
+    text, rejoined = rejoin_wrapped(plain_chars(text))
     if rejoined:
         scanner.notes.append(M(
             "{count} line breaks that a mail, an archive or a terminal put inside log lines were joined back: each "

@@ -331,7 +331,7 @@ class Scanner:
     def feed(self, block: str) -> None:
         """Scan a block of whole lines (no trailing newline needed)."""
         if block:
-            block = _plain_spaces(block)
+            block = plain_chars(block)
             if "&" in block and _ENTITY.search(block):
                 block = self._decoded(block)
             self._feed(block, block.encode("utf-8", "surrogatepass"))
@@ -340,9 +340,9 @@ class Scanner:
         """Scan a block of whole lines read as bytes; invalid UTF-8 raises UnicodeDecodeError."""
         if data:
             if not data.isascii():  # (isascii is far cheaper than a search per wide space)
-                for wide in _WIDE_SPACE_BYTES:
+                for wide, plain in _TYPOGRAPHIC_BYTES:
                     if wide in data:
-                        data = data.replace(wide, b" ")
+                        data = data.replace(wide, plain)
             if b"&" in data and _ENTITY_BYTES.search(data):
                 block = self._decoded(data.decode("utf-8"))
                 self._feed(block, block.encode("utf-8", "surrogatepass"))
@@ -752,17 +752,20 @@ def blocks_from_text(text: str, size: int = CHUNK) -> Iterator[str]:
 
 
 # Lines copied from a web page often carry no-break spaces (&nbsp;) or, from CJK pages, ideographic spaces where the
-# daemon wrote plain ones: read them as plain spaces.
-_WIDE_SPACES = ("\u00a0", "\u202f", "\u3000")
-_WIDE_SPACE_BYTES = tuple(c.encode() for c in _WIDE_SPACES)
+# daemon wrote plain ones, and a blog or forum engine turns the daemon's straight quotes into typographic ones
+# (`"conn" #1:` becomes `“conn” #1:`): read them as the plain characters the daemon wrote.
+_TYPOGRAPHIC = {"\u00a0": " ", "\u202f": " ", "\u3000": " ", "\u201c": '"', "\u201d": '"', "\u201e": '"',
+                "\u2033": '"', "\u2018": "'", "\u2019": "'"}
+_TYPOGRAPHIC_BYTES = tuple((wide.encode(), plain.encode()) for wide, plain in _TYPOGRAPHIC.items())
 
 
-def _plain_spaces(text: str) -> str:
+def plain_chars(text: str) -> str:
+    """The text with typographic quotes and wide spaces read as the plain characters the daemon wrote."""
     if text.isascii():
         return text
-    for wide in _WIDE_SPACES:
+    for wide, plain in _TYPOGRAPHIC.items():
         if wide in text:
-            text = text.replace(wide, " ")
+            text = text.replace(wide, plain)
     return text
 
 

@@ -5,6 +5,7 @@ after every first reply has a path problem."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -150,6 +151,24 @@ def test_spaces_copied_from_a_web_page_read_as_plain_spaces() -> None:
         assert analyze_bytes(pasted.encode()).primary.category == "auth_failure"
 
 
+def test_typographic_quotes_from_a_blog_or_forum_read_as_the_daemons_quotes() -> None:
+    # A blog or forum engine turns pluto's straight quotes into typographic ones: "conn" becomes “conn”.
+    from lab.analyzer import analyze_bytes
+
+    for name, category in (("libreswan-v2-old-create-child-ts-unacceptable-fatal", "traffic_selector_mismatch"),
+                           ("libreswan-v1-old-crl-fetched-then-established", None),
+                           ("fortigate-event-azure-phase2-rekey-error", "rekey_issue")):
+        text = _log(name)
+        pasted = re.sub(r'"([^"\n]*)"', "\u201c\\1\u201d", text).replace("'", "\u2019")
+        assert pasted != text
+        for result in (analyze_text(pasted), analyze_bytes(pasted.encode())):
+            assert (result.primary.category if result.primary else None) == category, name
+    # A wrapped line is told by its spaces: no-break spaces are read as spaces before the rest is joined back.
+    wrapped = _log("freeswan-v1-pgpnet-quick-mode-no-connection-known-leftsubnet-mismatch")
+    assert "\n" in wrapped.strip()
+    assert analyze_text(wrapped.replace(" ", "\u00a0")).primary.category == "traffic_selector_mismatch"
+
+
 def test_lines_copied_from_a_web_pages_source_read_as_the_daemon_wrote_them() -> None:
     # A mail archive's or ticket's HTML source turns pluto's quotes into &quot; and its IDs' quotes into &#39;.
     from lab.analyzer import analyze_bytes
@@ -236,9 +255,10 @@ def _many_states(kind: str, n: int) -> str:
 @pytest.mark.parametrize("kind", ["refused", "restarts", "timeouts"])
 def test_many_states_cost_in_proportion_to_the_log(kind: str) -> None:
     # Each state's "nothing further" is a lookup: eight times the states take about eight times as long (the
-    # search through every later line took sixty-four times as long, 10 s for 6,000 lines).
-    small, large = best_pair(analyze_text, _many_states(kind, 150), _many_states(kind, 1200), rounds=4)
-    assert large <= 24 * small + 0.05
+    # search through every later line took sixty-four times as long, 10 s for 6,000 lines). The bound lies between
+    # the two: a loaded 2-core machine stretched the larger run to 27 times the smaller once.
+    small, large = best_pair(analyze_text, _many_states(kind, 150), _many_states(kind, 1200), rounds=5)
+    assert large <= 40 * small + 0.05
 
 
 def test_a_proposal_that_did_not_match_before_one_that_did_is_no_refusal() -> None:
