@@ -544,6 +544,17 @@ def diagnose(events: list[Event]) -> Primary | None:
         order = ("ike_sa_deleted_by_peer", "dpd_timeout", "peer_unreachable")
         first = min(liveness, key=lambda c: (liveness[c][0].order, order.index(c)))
         evs = liveness[first]
+        if first == "ike_sa_deleted_by_peer" and all(e.sa == "child" for e in evs):
+            # (only a guess: see protocol._child_deletes_not_replaced; an SA set up after it would have cleared it)
+            reasoning = [M("Line {line}: the peer sent a Delete for the IPsec (phase 2) SA, and no newer IPsec SA of "
+                           "that connection was up: the tunnel stopped carrying traffic from the peer's side.",
+                           line=evs[0].line),
+                         M("No IPsec SA was set up after it. Find out on the peer why it deleted the SA (an operator, "
+                           "a restart, a changed policy or lifetime), then set the tunnel up again from the customer "
+                           "gateway.")]
+            reasoning += _also(cats, first)
+            return _primary(first, M("The peer deleted the IPsec SA and no new one came up."), reasoning,
+                            context[first])
         if first == "ike_sa_deleted_by_peer":
             reasoning = [M("Line {line}: a Delete for the IKE SA; the tunnel went down from the peer's side.",
                            line=evs[0].line)]

@@ -954,9 +954,12 @@ def _borrow_pluto_state(events: list[Event]) -> None:
     """A notify pluto received without naming the exchange belongs to the exchange its state is in, which the
     state's next line names ("#3: ignoring secured informational payload INVALID_ID_INFORMATION", then "#3:
     STATE_MAIN_I3: 10 second timeout exceeded"): Main Mode's INVALID_ID_INFORMATION is about identities, Quick
-    Mode's about selectors."""
+    Mode's about selectors. A refusal pluto logs before its answer belongs to the exchange of that answer ("#3: KE
+    has 256 byte DH public value; 512 required", then "#3: responding to CREATE_CHILD_SA message (ID 2) ... with
+    encrypted notification INVALID_SYNTAX"): a Child SA's DH group is phase 2's."""
     for i, ev in enumerate(events):
-        if ev.kind != "notify" or ev.exchange or ev.fmt != "libreswan" or (serial := _serial_of(ev.text)) is None:
+        if (ev.kind not in ("notify", "no_proposal") or ev.exchange or ev.fmt != "libreswan"
+                or (serial := _serial_of(ev.text)) is None):
             continue
         for nxt in events[i + 1 : i + 4]:
             if nxt.stream != ev.stream:
@@ -964,8 +967,10 @@ def _borrow_pluto_state(events: list[Event]) -> None:
             if _serial_of(nxt.text) != serial:
                 continue
             m = _PLUTO_V1_STATE.search(nxt.text)
-            if m:
+            if m and ev.kind == "notify":
                 ev.exchange = {"MAIN": "MAIN_MODE", "AGGR": "AGGRESSIVE_MODE", "QUICK": "QUICK_MODE"}[m.group(1)[:-3]]
+            elif ev.kind == "no_proposal" and nxt.kind == "notify" and nxt.exchange in ("IKE_SA_INIT", "CREATE_CHILD_SA"):
+                ev.exchange = nxt.exchange
             break
 
 
@@ -1705,6 +1710,55 @@ def classify(events: list[Event]) -> None:
     _first_replies_unanswered(events)
     _gave_up_while_established(events)
     _transforms_all_refused(events)
+    _child_deletes_not_replaced(events)
+    _fortigate_no_gateway_echo(events)
+
+
+# FortiOS ignores a request no phase 1 accepts (the peer's address or, in Aggressive Mode, its peer ID), and then ends
+# the negotiation with its generic "negotiation failure" / "no SA proposal chosen" (FortiGate-Handbook's peer-ID
+# example): that line is the echo of the refusal, not a proposal mismatch.
+_FGT_NO_GATEWAY = frozenset({"fgt-incorrect-id", "fgt-no-gateway"})
+_FGT_NO_PROPOSAL = frozenset({"fgt-peer-sa-proposal", "fgt-child-no-proposal"})
+_FGT_ECHO_EVENTS = 6
+
+
+def _fortigate_no_gateway_echo(events: list[Event]) -> None:
+    """FortiOS's "no SA proposal chosen" right after it ignored the request for its address or peer ID is context."""
+    for i, ev in enumerate(events):
+        if ev.pattern not in _FGT_NO_GATEWAY or ev.category != "auth_failure":
+            continue
+        for nxt in events[i + 1:i + 1 + _FGT_ECHO_EVENTS]:
+            if nxt.stream == ev.stream and nxt.pattern in _FGT_NO_PROPOSAL and nxt.weight == "decisive":
+                nxt.weight = "context"
+
+
+# pluto's lines for a Delete the peer sent for an IPsec SA (IKEv1: always the peer's own request, an informational
+# exchange has no answer), and the state they delete: "#2: received Delete SA payload via #1" (libreswan 5: logged on
+# the IPsec SA), "#1: received Delete SA payload: replace IPsec State #2 now" (3 and 4: logged on the IKE SA).
+_PEER_CHILD_DELETES = frozenset({"lib-delete-received", "lib-delete-received-ipsec"})
+_DELETED_STATE = re.compile(r"(?:State|SA) #(\d+)")
+
+
+def _child_deletes_not_replaced(events: list[Event]) -> None:
+    """A Delete for an IPsec SA from the peer is routine after a rekey (the old SA goes once the new one is up),
+    so it is context. When no newer IPsec SA of the connection is up before it and none comes up after it, the peer
+    took the tunnel's traffic down: the peer ended the SA (a guess, the weakest reading; anything firmer wins)."""
+    for ev in events:
+        if ev.pattern not in _PEER_CHILD_DELETES or ev.sa != "child" or ev.category != "rekey_issue":
+            continue
+        m = _DELETED_STATE.search(ev.text) if ev.pattern == "lib-delete-received" else None
+        deleted = int(m.group(1)) if m else _serial_of(ev.text)
+        conn = conn_of(ev)
+        replaced = False
+        for up in events:
+            if up.kind != "established" or up.sa != "child" or (conn and conn_of(up) != conn):
+                continue
+            serial = _serial_of(up.text)
+            if up.order > ev.order or deleted is None or (serial is not None and serial > deleted):
+                replaced = True
+                break
+        if not replaced:
+            ev.category, ev.weight = "ike_sa_deleted_by_peer", "weak"
 
 
 def _transforms_all_refused(events: list[Event]) -> None:

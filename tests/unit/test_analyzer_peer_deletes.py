@@ -1,0 +1,65 @@
+"""Deletes the peer sends for IPsec SAs, and pluto's revival after a peer's Delete: a Delete for an IPsec SA is
+routine after a rekey (the old SA goes once the new one is up); with no newer SA of the connection before it and
+none after it, the peer took the tunnel's traffic down."""
+
+from __future__ import annotations
+
+from lab.analyzer import analyze_text
+
+# libreswan/libreswan#1496 (libreswan 5, test dpd-04): east receives west's Deletes for its IPsec SAs.
+PEER_DELETES = """\
+"westnet-east" #4: received Delete SA payload via #1
+"westnet-east" #4: deleting IPsec SA (QUICK_R2) aged 33.30716s and NOT sending notification
+"westnet-east" #4: ESP traffic information: in=0B out=0B
+"west-eastnet" #3: received Delete SA payload via #1
+"west-eastnet" #3: deleting IPsec SA (QUICK_R2) aged 33.685538s and NOT sending notification
+"west-eastnet" #3: ESP traffic information: in=0B out=0B
+"west-east" #2: received Delete SA payload via #1
+"""
+
+
+def test_the_peers_deletes_of_every_ipsec_sa_with_none_after_them_take_the_tunnel_down() -> None:
+    primary = analyze_text(PEER_DELETES).primary
+    assert primary is not None and primary.category == "ike_sa_deleted_by_peer"
+    assert str(primary.summary) == "The peer deleted the IPsec SA and no new one came up."
+    assert "IPsec (phase 2) SA" in str(primary.reasoning[0])
+    assert [f.line for f in primary.chain][:1] == [1]
+
+
+def test_a_delete_of_the_old_ipsec_sa_after_its_replacement_is_routine() -> None:
+    # IKEv1 rekey (libreswan 3 and 4 wording): the new SA #3 is up, then the peer deletes the old one, #2.
+    rekey = (
+        '"aws-tunnel-1" #3: initiating Quick Mode PSK+ENCRYPT+TUNNEL+PFS+UP to replace #2\n'
+        '"aws-tunnel-1" #3: STATE_QUICK_I2: sent QI2, IPsec SA established tunnel mode {ESP=>0x5a1b2c3d <0x6e7f8091}\n'
+        '"aws-tunnel-1" #1: received Delete SA payload: replace IPsec State #2 now\n'
+    )
+    assert analyze_text(rekey).primary is None
+    # The same Delete with a new SA set up after it (pluto's revival): the tunnel came back.
+    revived = PEER_DELETES + (
+        '"west-east" #5: initiating Quick Mode IKEv1+PSK+ENCRYPT+TUNNEL+PFS+UP {using isakmp#1 msgid:5d2c1a0b}\n'
+        '"west-east" #5: IPsec SA established tunnel mode {ESP=>0x1a2b3c4d <0x5e6f7081 xfrm=AES_CBC_128-HMAC_SHA1_96}\n'
+    )
+    assert analyze_text(revived).primary is None
+    # A Delete for the IKE SA still names the IKE SA.
+    ike = analyze_text('"aws-tunnel-1" #1: received Delete SA payload: deleting ISAKMP State #1\n').primary
+    assert ike is not None and "a Delete for the IKE SA" in str(ike.reasoning[0])
+
+
+def test_libreswan_4s_child_delete_and_revival_lines_are_read() -> None:
+    # libreswan 4 (test ikev2-crossing-streams-02's description, at f0fabcd8): the peer restarts and deletes; pluto
+    # revives the connection, whose IKE_SA_INIT meets "Connection refused" until the peer is back.
+    text = (
+        'Mar  1 03:44:29.442960: "conn7" #2362: received Delete SA payload: replace CHILD SA #2361 now\n'
+        'Mar  1 03:44:29.456249: "conn7" #2362: deleting IKE SA but connection is supposed to remain up; '
+        "schedule EVENT_REVIVE_CONNS\n"
+        "Mar  1 03:44:29.456365: \"conn7\": initiating connection 'conn7' with serial $1 which received a "
+        "Delete/Notify but must remain up per local policy\n"
+        'Mar  1 03:44:29.458461: "conn7" #2364: sent IKE_SA_INIT request\n'
+        'Mar  1 03:44:29.959113: "conn7" #2364: STATE_PARENT_I1: retransmission; will wait 0.5 seconds for response\n'
+        'Mar  1 03:44:29.960020: "conn7" #2364: ERROR: asynchronous network error report on ens192 (172.16.1.2:500), '
+        "complainant 172.16.2.2: Connection refused [errno 111, origin ICMP type 3 code 3 (not authenticated)]\n"
+    )
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.category == "ike_sa_deleted_by_peer"
+    assert [f.line for f in primary.chain][:2] == [1, 3]
+    assert "Line 3: a Delete for the IKE SA" in str(primary.reasoning[0])
