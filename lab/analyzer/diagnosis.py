@@ -420,6 +420,16 @@ def diagnose(events: list[Event]) -> Primary | None:
                                "configuration."))
         else:
             reasoning.append(M("A negotiation failure means the peer answered, so the path works: this is configuration."))
+        if stage == "ike_mode_mismatch" and first.notify == "UNSUPPORTED_EXCHANGE_TYPE":
+            reasoning.append(M(
+                "The peer answered this side's Aggressive Mode with UNSUPPORTED-EXCHANGE-TYPE (RFC 2408): it does not "
+                "accept Aggressive Mode. Use Main Mode on both sides (AWS accepts Main Mode only with IKEv1)."))
+        if stage == "ike_mode_mismatch" and first.pattern == "swan-none-allows-mode":
+            reasoning.append(M(
+                "charon found a connection for this peer, but none that allows {method} authentication in {mode} Mode: "
+                "either the peer uses the other IKEv1 mode (Aggressive against Main), or another authentication method "
+                "than the connection (pre-shared key against certificates). Compare both settings on the two sides.",
+                method=first.values.get("reason", ""), mode=first.values.get("exchange", "")))
         if stage == "ike_mode_mismatch" and first.values.get("am_first_refused"):
             reasoning.append(M(
                 "The peer refused this side's first Aggressive Mode message with AUTHENTICATION_FAILED. That message "

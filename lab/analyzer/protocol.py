@@ -64,6 +64,10 @@ NOTIFY_ALIASES = {
     "DPD/R_U_THERE_ACK": "R_U_THERE_ACK",
     "R-U-THERE": "R_U_THERE",
     "R-U-THERE-ACK": "R_U_THERE_ACK",
+    # RFC 2408 3.14.1 type 29 (IKEv2 leaves 29 unassigned): charon has no name for it and prints the number
+    "UNSUPPORTED-EXCHANGE-TYPE": "UNSUPPORTED_EXCHANGE_TYPE",
+    "(29)": "UNSUPPORTED_EXCHANGE_TYPE",
+    "(29": "UNSUPPORTED_EXCHANGE_TYPE",
 }
 # Exchange names as daemons print them -> one name (IKEv1 Main Mode is ISAKMP's Identity Protection).
 EXCHANGE_ALIASES = {
@@ -661,6 +665,7 @@ NOTIFY_MEANING = {
     "NO_ADDITIONAL_SAS": "rekey_failed",
     "INVALID_MAJOR_VERSION": "ike_version_mismatch",
     "INVALID_EXCHANGE_TYPE": "ike_version_mismatch",
+    "UNSUPPORTED_EXCHANGE_TYPE": "exchange_type",  # answering Aggressive Mode: the peer does not allow that mode
     "UNEXPECTED_NAT_DETECTED": "nat_t_or_fragmentation",
     "R_U_THERE": "dpd_probe",
     "R_U_THERE_ACK": "dpd_answer",
@@ -1180,6 +1185,11 @@ def classify(events: list[Event]) -> None:
                     ev.weak = True
             elif meaning == "malformed":
                 kind = "auth_failed" if ex in ("MAIN_MODE", "AGGRESSIVE_MODE") else ""
+            elif meaning == "exchange_type":
+                # RFC 2408 UNSUPPORTED-EXCHANGE-TYPE: the responder does not do the exchange it was sent. In answer to
+                # Aggressive Mode that is a Main Mode-only peer (opnsense/core#6269: "N((29))" after an AGGRESSIVE
+                # request).
+                kind = "ike_mode_mismatch" if ex == "AGGRESSIVE_MODE" else ""
             elif meaning == "key_info":
                 # RFC 2408 INVALID-KEY-INFORMATION. Sent in the clear it refuses the key exchange payload (message
                 # 2); sent encrypted, the keys were agreed, so what failed is the signature of message 3: the peer
@@ -1712,6 +1722,41 @@ def classify(events: list[Event]) -> None:
     _transforms_all_refused(events)
     _child_deletes_not_replaced(events)
     _fortigate_no_gateway_echo(events)
+    _mode_refusal_echo(events)
+    _missing_key_refusal_echo(events)
+
+
+_NO_PSK = "Can't authenticate: no preshared key found"
+_NO_PSK_ECHO_EVENTS = 8
+
+
+def _missing_key_refusal_echo(events: list[Event]) -> None:
+    """pluto refuses each Oakley transform whose authentication method it has no key for ("Can't authenticate: no
+    preshared key found for ... Attribute OAKLEY_AUTHENTICATION_METHOD", ikev1_spdb_struct.c), then says "no acceptable
+    Oakley Transform" and sends NO_PROPOSAL_CHOSEN: a missing pre-shared key, not a proposal mismatch."""
+    for i, ev in enumerate(events):
+        if ev.category != "auth_failure" or ev.fmt != "libreswan" or _NO_PSK not in ev.text:
+            continue
+        serial = _serial_of(ev.text)
+        for nxt in events[i + 1:i + 1 + _NO_PSK_ECHO_EVENTS]:
+            if nxt.stream != ev.stream or _serial_of(nxt.text) not in (serial, None):
+                break
+            if nxt.category == "phase1_proposal_mismatch" and nxt.weight == "decisive":
+                nxt.weight = "context"
+
+
+def _mode_refusal_echo(events: list[Event]) -> None:
+    """charon answers a Main or Aggressive Mode its matching connection does not allow ("found 1 matching config,
+    but none allows pre-shared key authentication using Main Mode") with an AUTHENTICATION_FAILED notify: the notify
+    it sends is the echo of that refusal (strongSwan's ikev1/phase1.c), not a second cause."""
+    for i, ev in enumerate(events):
+        if ev.kind != "ike_mode_mismatch" or ev.category != "ike_mode_mismatch":
+            continue
+        for nxt in events[i + 1:i + 4]:
+            if (nxt.stream == ev.stream and nxt.kind == "notify" and nxt.direction == "sent"
+                    and nxt.category == "auth_failure"):
+                nxt.weight = "context"
+                break
 
 
 # FortiOS ignores a request no phase 1 accepts (the peer's address or, in Aggressive Mode, its peer ID), and then ends

@@ -41,3 +41,66 @@ def test_a_ke_of_the_wrong_size_in_a_create_child_sa_is_a_phase2_dh_mismatch() -
     # In IKE_SA_INIT the same refusal is about the IKE SA's group (libreswan 5 names the exchange itself).
     v5 = '"aws-tunnel-1"[1] 203.0.113.9 #1: initiator IKE_SA_INIT KE payload is 256 bytes; 384 required\n'
     assert analyze_text(v5).primary.category == "phase1_proposal_mismatch"
+
+
+def test_charons_auth_failed_after_no_config_allowing_the_mode_is_its_echo() -> None:
+    # opnsense/core#6276 (copied from the GUI, newest first): charon matches a connection but none allows PSK in Main
+    # Mode, and answers AUTH_FAILED. The AUTH_FAILED it sends is the refusal's echo; the reading names both suspects.
+    text = "".join(line + "\n" for line in (
+        '2023-01-27T13:26:23\tInformational\tcharon\t10[CFG] ignoring acquire for reqid 2, connection attempt pending\t',
+        '2023-01-27T13:26:23\tInformational\tcharon\t15[KNL] creating acquire job for policy 51.xxx.xxx.xxx/32 === 109.xxx.xxx.xxx/32 with reqid {2}\t',
+        '2023-01-27T13:26:22\tInformational\tcharon\t15[NET] <86> sending packet: from 51.xxx.xxx.xxx[500] to 80.xxx.xxx.xxx[500] (140 bytes)\t',
+        '2023-01-27T13:26:22\tInformational\tcharon\t15[ENC] <86> generating INFORMATIONAL_V1 request 4140104851 [ HASH N(AUTH_FAILED) ]\t',
+        '2023-01-27T13:26:22\tInformational\tcharon\t15[IKE] <86> found 1 matching config, but none allows pre-shared key authentication using Main Mode\t',
+        '2023-01-27T13:26:22\tInformational\tcharon\t15[CFG] <86> looking for pre-shared key peer configs matching 51.xxx.xxx.xxx...80.xxx.xxx.xxx[80.xxx.xxx.xxx]\t',
+        '2023-01-27T13:26:22\tInformational\tcharon\t15[ENC] <86> parsed ID_PROT request 0 [ ID HASH N(INITIAL_CONTACT) ]\t',
+        '2023-01-27T13:26:22\tInformational\tcharon\t15[NET] <86> received packet: from 80.xxx.xxx.xxx[500] to 51.xxx.xxx.xxx[500] (140 bytes)\t',
+        '2023-01-27T13:26:22\tInformational\tcharon\t15[NET] <86> sending packet: from 51.xxx.xxx.xxx[500] to 80.xxx.xxx.xxx[500] (460 bytes)\t',
+        '2023-01-27T13:26:22\tInformational\tcharon\t15[ENC] <86> generating ID_PROT response 0 [ KE No NAT-D NAT-D ]\t',
+    ))
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.category == "ike_mode_mismatch"
+    assert "pre-shared key authentication in Main Mode" in " ".join(str(r) for r in primary.reasoning)
+
+
+def test_unsupported_exchange_type_in_answer_to_aggressive_mode_is_a_mode_mismatch() -> None:
+    # opnsense/core#6269: the peer answers Aggressive Mode with ISAKMP notify 29 (RFC 2408 UNSUPPORTED-EXCHANGE-TYPE),
+    # which charon prints as a number.
+    text = (
+        "[IKE] initiating Aggressive Mode IKE_SA con1[5] to xx.xx.xx.xx\n"
+        "[ENC] generating AGGRESSIVE request 0 [ SA KE No ID V V V V V ]\n"
+        "[NET] sending packet: from xx.xx.xx.xx[500] to xx.xx.xx.xx[500] (488 bytes)\n"
+        "[NET] received packet: from xx.xx.xx.xx[500] to xx.xx.xx.xx[500] (40 bytes)\n"
+        "[ENC] parsed INFORMATIONAL_V1 request 0 [ N((29)) ]\n"
+        "[IKE] received (29) error notify\n"
+    )
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.category == "ike_mode_mismatch"
+    assert "UNSUPPORTED-EXCHANGE-TYPE" in " ".join(str(r) for r in primary.reasoning)
+    # The same notify in answer to Main Mode names no mode: nothing is read into it.
+    main = text.replace("Aggressive Mode", "Main Mode").replace("AGGRESSIVE request 0 [ SA KE No ID V V V V V ]",
+                                                                 "ID_PROT request 0 [ SA V V V V V ]")
+    assert (analyze_text(main).primary or None) is None or analyze_text(main).primary.category != "ike_mode_mismatch"
+
+
+def test_pluto_refusing_every_transform_for_want_of_a_key_is_a_missing_secret() -> None:
+    # nm-l2tp/NetworkManager-l2tp#100 (whack output): no pre-shared key for the ID pair, so every Oakley transform is
+    # refused and pluto sends NO_PROPOSAL_CHOSEN. The secret is missing; the proposals may well match.
+    conn = '"68a34a10-dd17-4d97-bfcb-25fe0f38809c" #1:'
+    text = (
+        f"003 {conn} ignoring unknown Vendor ID payload [8299031757a36082c6a621de00000000]\n"
+        f"003 {conn} Can't authenticate: no preshared key found for `125.17.22.12' and `135.17.72.96'.  "
+        "Attribute OAKLEY_AUTHENTICATION_METHOD\n"
+        f"003 {conn} no acceptable Oakley Transform\n"
+        f"214 {conn} STATE_MAIN_I1: NO_PROPOSAL_CHOSEN\n"
+        f"002 {conn} sending notification NO_PROPOSAL_CHOSEN to 135.17.72.96:500\n"
+        f"010 {conn} STATE_MAIN_I1: retransmission; will wait 2 seconds for response\n"
+    )
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.category == "auth_failure"
+    assert primary.chain[0].line == 2
+    # Transforms refused for their algorithms stay a proposal mismatch.
+    algorithms = text.replace("Can't authenticate: no preshared key found for `125.17.22.12' and `135.17.72.96'.  "
+                              "Attribute OAKLEY_AUTHENTICATION_METHOD", "OAKLEY_GROUP 1 not supported.  Attribute "
+                              "OAKLEY_GROUP_DESCRIPTION")
+    assert analyze_text(algorithms).primary.category == "phase1_proposal_mismatch"
