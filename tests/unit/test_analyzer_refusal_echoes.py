@@ -1,6 +1,8 @@
-"""Refusals whose follow-up line names another cause: FortiOS ends a negotiation it ignored for the peer's ID with
-its generic "no SA proposal chosen", and pluto refuses a KE payload of the wrong size before it answers the
-CREATE_CHILD_SA it came in (the Child SA's DH group: phase 2)."""
+"""Refusals whose follow-up line names another cause, read as the cause they are: FortiOS ends a negotiation it
+ignored for the peer's ID with its generic "no SA proposal chosen"; pluto refuses a KE payload of the wrong size before
+it answers the CREATE_CHILD_SA it came in (the Child SA's DH group: phase 2), and refuses every transform when it has no
+pre-shared key; charon answers a mode its connection does not allow with AUTH_FAILED. And a responder's half-open IKE SA
+dropped after NAT was found: the initiator's next message, sent to UDP 4500, never came."""
 
 from __future__ import annotations
 
@@ -104,3 +106,25 @@ def test_pluto_refusing_every_transform_for_want_of_a_key_is_a_missing_secret() 
                               "Attribute OAKLEY_AUTHENTICATION_METHOD", "OAKLEY_GROUP 1 not supported.  Attribute "
                               "OAKLEY_GROUP_DESCRIPTION")
     assert analyze_text(algorithms).primary.category == "phase1_proposal_mismatch"
+
+
+def test_a_half_open_ike_sa_dropped_after_nat_was_found_is_a_nat_t_reading() -> None:
+    # quericy/one-key-ikev2-vpn#65: charon answers a macOS client's IKE_SA_INIT, finds it behind NAT, and its IKE_AUTH
+    # (sent to UDP 4500 from then on) never arrives; rebooting the client's router fixed it.
+    text = (
+        "Nov 27 12:43:59 localhost charon: 09[ENC] parsed IKE_SA_INIT request 0 [ SA KE No N(REDIR_SUP) N(NATD_S_IP) "
+        "N(NATD_D_IP) N(FRAG_SUP) ]\n"
+        "Nov 27 12:43:59 localhost charon: 09[IKE] 110.110.110.110 is initiating an IKE_SA\n"
+        "Nov 27 12:43:59 localhost charon: 09[IKE] remote host is behind NAT\n"
+        "Nov 27 12:43:59 localhost charon: 09[ENC] generating IKE_SA_INIT response 0 [ SA KE No N(NATD_S_IP) "
+        "N(NATD_D_IP) CERTREQ N(FRAG_SUP) N(MULT_AUTH) ]\n"
+        "Nov 27 12:44:29 localhost charon: 16[JOB] deleting half open IKE_SA after timeout\n"
+    )
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.category == "nat_t_or_fragmentation"
+    # Only a guess: the same client connecting a moment later clears it.
+    later = text + (
+        "Nov 27 12:45:02 localhost charon: 12[IKE] IKE_SA ikev2-vpn[3] established between "
+        "120.120.120.120[vpn.example.net]...110.110.110.110[client]\n"
+    )
+    assert analyze_text(later).primary is None
