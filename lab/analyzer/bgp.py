@@ -130,7 +130,7 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"(?<!idle-)hold[ _-]?tim(?:er|e)[ _-]?expired|holdtime expired|event HoldTime|Hold_Timer_expired|HoldTimer expired|"
          r"bgp_hold_timeout|(?<!idle-)hold-timer-expired|Hold Timer Expired Error", "hold_timer_expired"),
         (r"peer de-?configured|peer unconfigured|Connection Rejected|not configured|unconfigured neighbor|"
-         r"no group for|Neighbor deleted|connection from non-peer", "peer_not_configured"),
+         r"no group for|connection from non-peer", "peer_not_configured"),
         (r"Maximum Number of Prefixes|max-prefix|prefix-limit|prefix count", "max_prefix"),
         (r"BFD", "bfd_down"),
         (r"Administrative Shutdown|Admin\. shutdown|administratively down|admin-down|admin(?:istratively)? shut",
@@ -139,7 +139,9 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          "admin_reset"),
         (r"Other Config(?:uration)? Change|config(?:uration)? change|(?:Router ID|Remote AS|Cluster ID|Capability) "
          r"changed|Local AS change|Confederation (?:identifier|peer) changed|Update source change|"
-         r"Address family activated|Peer-group (?:add|delete) member|Suppress Fib|Password config change", "config_change"),
+         r"Address family activated|Peer-group (?:add|delete) member|Suppress Fib|Password config change|"
+         # FRR's PEER_DOWN_NEIGHBOR_DELETE: this side's operator removed the neighbor ("no neighbor ...")
+         r"Neighbor deleted", "config_change"),
         (r"Connection Collision|\bcollision\b", "collision"),
         (r"Interface (?:down|flap)|Link down|Neighbor address lost|No path to specified Neighbor|"
          r"Waiting for peer address|Neighbor lost|Interface: \S+ does not have", "interface_down"),

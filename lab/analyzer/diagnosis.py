@@ -828,6 +828,10 @@ def _bgp_reason_text(reason: str, facts: dict[str, Any], line: int) -> list[Msg]
                          "a firewall dropping TCP 179, the tunnel interface down), or one side was too busy to send "
                          "keepalives. AWS's example configurations use keepalive 10 s and hold time 30 s.")]
     if reason == "peer_not_configured":
+        if not (error or facts.get("bgp_state")):
+            return [M("Line {line}: the session was refused because one side has no neighbor configured for the "
+                      "other. Check that each side's neighbor address is the other side's inside tunnel address, "
+                      "and that the neighbor is configured and enabled on both sides.", line=line)]
         return [M("Line {line}: the session was refused because one side has no neighbor configured for the other "
                   "({error}). Check that each side's neighbor address is the other side's inside tunnel address, "
                   "and that the neighbor is configured and enabled on both sides.", line=line,

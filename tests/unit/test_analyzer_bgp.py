@@ -53,7 +53,7 @@ FRR_DOWN = "2024/01/15 03:12:40 BGP: [RZMGQ-A03CG] %ADJCHANGE: neighbor 169.254.
         ("BFD down initiated", "bfd_down"),
         ("User reset", "admin_reset"),
         ("Admin. shutdown", "admin_shutdown"),
-        ("Neighbor deleted", "peer_not_configured"),
+        ("Neighbor deleted", "config_change"),  # PEER_DOWN_NEIGHBOR_DELETE: this side removed the neighbor
         ("Remote AS changed", "config_change"),
         ("Router ID changed", "config_change"),
         ("Cease: peer de-configured", "peer_not_configured"),
@@ -597,3 +597,18 @@ def test_many_neighbors_down_are_each_read_once(monkeypatch: pytest.MonkeyPatch)
     assert analyze_text(_many_neighbors(n)).primary.category == "bgp_down"
     assert calls["reason"] <= n
     assert calls["peer"] <= 20 * n, calls  # a pass per line made 2 * n * n
+
+
+def test_a_neighbor_deleted_on_purpose_and_back_up_is_no_fault() -> None:
+    # sonic-net/SONiC doc/event-alarm-framework/events-producer.md (FRR bgpd under SONiC): "Down Neighbor deleted" is FRR's PEER_DOWN_NEIGHBOR_DELETE, this
+    # side's operator removing the neighbor; the session comes back Up after it is configured again.
+    text = (
+        "Aug 17 02:39:21.286611 SN6-0101-0114-02T0 INFO bgp#bgpd[62]: %ADJCHANGE: neighbor 100.126.188.90 Down "
+        "Neighbor deleted\n"
+        "Aug 17 02:46:42.615668 SN6-0101-0114-02T0 INFO bgp#bgpd[62]: %ADJCHANGE: neighbor 100.126.188.90 Up\n"
+    )
+    assert primary_of(text) is None
+    # Without the Up the reading names the removal as on purpose, with no empty parenthesis for a missing detail.
+    down = primary_of(text.splitlines()[0] + "\n")
+    assert down is not None and down.category == "bgp_down"
+    assert "on purpose" in str(down.reasoning[1]) and "()" not in " ".join(str(r) for r in down.reasoning)
