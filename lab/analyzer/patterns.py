@@ -91,6 +91,7 @@ EVENTS = (
     "nat_t_or_fragmentation",  # NAT-T or IKE/IP fragmentation problem
     "nat_or_fragments",  # NAT on the path, or IKE messages fragmented (context for lost messages)
     "conn_added",  # pluto added a connection, naming its IKE version ("added IKEv1 connection"): context for refusals
+    "conn_switched",  # pluto moved a negotiation to a connection that fits the peer better ("switched from ... to ...")
     "peer_repeats",  # the peer sent its previous answer again after this side's next request (it did not accept that)
     "session_end",  # the session carried inside the SA (L2TP/PPP) ended on this side: a user's disconnect
 )
@@ -124,6 +125,7 @@ EVENT_LABELS: dict[str, Msg] = {
     "nat_or_fragments": M("NAT or fragmented messages"),
     "peer_repeats": M("The peer repeats its last answer"),
     "conn_added": M("Connection added"),
+    "conn_switched": M("Switched to another connection"),
     "session_end": M("L2TP/PPP session ended"),
 }
 

@@ -1562,6 +1562,8 @@ def classify(events: list[Event]) -> None:
             # both): name the version of the request it just parsed, which is one of the two suspects.
             ev.values["ike_requested"] = f"IKEv{_FIRST_EXCHANGE_VERSION[st.exchange]}"
             _set(ev, "auth_failure")
+        elif kind == "conn_switched":
+            _set(ev, None)
         elif kind == "conn_added":
             if version := ev.values.get("version"):
                 st.conn_versions.add(str(version))
@@ -1724,6 +1726,24 @@ def classify(events: list[Event]) -> None:
     _fortigate_no_gateway_echo(events)
     _mode_refusal_echo(events)
     _missing_key_refusal_echo(events)
+    _complaint_then_switched(events)
+
+
+_SWITCH_EVENTS = 4
+
+
+def _complaint_then_switched(events: list[Event]) -> None:
+    """pluto checks the peer's identity or certificate against the connection it picked first; when that one does not
+    fit it says so ("X509: CERT payload does not match connection ID") and then switches the state to a connection
+    that does ("switched from "a" to "b"", libreswan's ikev1.c / ikev2.c; 5.x: "switched to "b""). The complaint was
+    about the first pick, not the peer: context."""
+    for i, ev in enumerate(events):
+        if ev.kind != "conn_switched" or (serial := _serial_of(ev.text)) is None:
+            continue
+        for prev in reversed(events[max(0, i - _SWITCH_EVENTS):i]):
+            if prev.stream == ev.stream and prev.category == "auth_failure" and prev.fmt == "libreswan" and (
+                    _serial_of(prev.text) == serial and prev.values.get("own_complaint")):
+                prev.weight = "context"
 
 
 _NO_PSK = "Can't authenticate: no preshared key found"

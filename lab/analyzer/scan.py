@@ -43,7 +43,8 @@ FAILURE_EVENTS = frozenset(
      "nat_t_or_fragmentation"}
 )
 CONTEXT_EVENTS = frozenset(
-    {"exchange", "initiate", "established", "proposals", "dpd_probe", "nat_or_fragments", "peer_repeats", "conn_added"}
+    {"exchange", "initiate", "established", "proposals", "dpd_probe", "nat_or_fragments", "peer_repeats", "conn_added",
+     "conn_switched"}
 )
 Raw = tuple[int, Pattern, str]  # (line number, the pattern that matched, the line) - parsed when kept
 MAX_TEXT = 2000  # characters of a line kept in a finding

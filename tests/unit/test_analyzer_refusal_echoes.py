@@ -2,7 +2,8 @@
 ignored for the peer's ID with its generic "no SA proposal chosen"; pluto refuses a KE payload of the wrong size before
 it answers the CREATE_CHILD_SA it came in (the Child SA's DH group: phase 2), and refuses every transform when it has no
 pre-shared key; charon answers a mode its connection does not allow with AUTH_FAILED. And a responder's half-open IKE SA
-dropped after NAT was found: the initiator's next message, sent to UDP 4500, never came."""
+dropped after NAT was found: the initiator's next message, sent to UDP 4500, never came; and pluto's complaint about
+the connection it picked first, before it switched to one that fits."""
 
 from __future__ import annotations
 
@@ -128,3 +129,20 @@ def test_a_half_open_ike_sa_dropped_after_nat_was_found_is_a_nat_t_reading() -> 
         "120.120.120.120[vpn.example.net]...110.110.110.110[client]\n"
     )
     assert analyze_text(later).primary is None
+
+
+def test_a_complaint_about_the_first_connection_pluto_switched_away_from_is_no_fault() -> None:
+    # libreswan test ikev1-connswitch-01 (at 0c4e3ecc): the decoy connection's ID does not match the certificate,
+    # pluto switches to the connection that fits and goes on.
+    text = (
+        '"distraction"[1] 192.1.2.45 #1: X509: CERT payload does not match connection ID\n'
+        '"distraction"[1] 192.1.2.45 #1: switched from "distraction"[1] 192.1.2.45 to "westnet-eastnet"\n'
+        '"westnet-eastnet"[1] 192.1.2.45 #1: deleting connection "distraction"[1] 192.1.2.45 instance with peer '
+        "192.1.2.45 {isakmp=#0/ipsec=#0}\n"
+        "\"westnet-eastnet\"[1] 192.1.2.45 #1: Peer ID is ID_DER_ASN1_DN: 'C=CA, ST=Ontario, L=Toronto, O=Libreswan, "
+        "OU=Test Department, CN=west.testing.libreswan.org, E=user-west@testing.libreswan.org'\n"
+    )
+    assert analyze_text(text).primary is None
+    # Without the switch the complaint stands.
+    alone = text.splitlines()[0] + "\n"
+    assert analyze_text(alone).primary.category == "auth_failure"
