@@ -29,6 +29,7 @@ from lab.analyzer import bgp
 from lab.analyzer import formats as fmts
 from lab.analyzer.model import CATEGORIES, Finding, Primary
 from lab.analyzer.protocol import (
+    INFO_EXCHANGES,
     NOTIFY_MEANING,
     Event,
     bgp_peer,
@@ -379,7 +380,10 @@ def diagnose(events: list[Event]) -> Primary | None:
             continue
         evs = cats[stage]
         first = evs[0]
-        where: Msg | str = M(" in {exchange}", exchange=first.exchange) if first.exchange else ""
+        # (an IKEv1 notification travels in an informational exchange of its own: name the exchange it answers)
+        where: Msg | str = (M(" in answer to {exchange}", exchange=first.refers_to) if first.refers_to
+                            else M(" in {exchange}", exchange=first.exchange)
+                            if first.exchange and first.exchange not in INFO_EXCHANGES else "")
         reasoning = [M("Line {line}: {title}{where} ({lines}).{who}", line=first.line, title=_title(stage), where=where,
                        lines=Mn("{n} line", "{n} lines", len(evs)), who=_who(evs))]
         if stage == "auth_failure" and first.values.get("v1_info_answer"):

@@ -259,6 +259,8 @@ class Event:
     stream: int = 0
     category: str | None = None
     weight: str = "context"  # decisive | weak | context
+    # the exchange an IKEv1 notification refers to: it travels in an informational exchange of its own
+    refers_to: str | None = None
 
 
 # Syslog / ISO / Android prefixes, for ordering and for telling two logs apart.
@@ -1169,6 +1171,8 @@ def classify(events: list[Event]) -> None:
                 continue
             kind = meaning
             ex = _exchange_of(ev, st)
+            if ex and ev.exchange in INFO_EXCHANGES and ex not in INFO_EXCHANGES:
+                ev.refers_to = ex
             if meaning == "id":
                 quick = ex == "QUICK_MODE" or (ex in INFO_EXCHANGES | {None} and st.ike_up and (st.ike or 1) == 1)
                 kind = "ts_unacceptable" if quick or (ex in INFO_EXCHANGES | {None} and st.ike != 2) else "auth_failed"

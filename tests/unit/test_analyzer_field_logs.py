@@ -296,3 +296,12 @@ def test_asking_the_peer_for_another_dh_group_is_a_phase1_mismatch_only_when_not
         "charon: 12[IKE] IKE_SA gcp[1] established between 203.0.113.5[203.0.113.5]...198.51.100.7[198.51.100.7]\n"
     )
     assert analyze_text(retried).primary is None
+
+
+def test_an_ikev1_refusal_names_the_exchange_it_answers_not_its_informational() -> None:
+    # pfSense's IKEv1 examples (dev excerpts): the refusal travels in an INFORMATIONAL_V1 exchange of its own; the
+    # reading names the Quick Mode it answers, and says nothing of an informational exchange otherwise.
+    first = str(analyze_text(_log("pfsense-v1-p2-pfs-mismatch")).primary.reasoning[0])
+    assert "in answer to QUICK_MODE" in first
+    for name in ("pfsense-v1-p2-pfs-mismatch", "pfsense-v1-p1-dh-mismatch", "pfsense-v1-identifier-mismatch"):
+        assert "INFORMATIONAL" not in str(analyze_text(_log(name)).primary.reasoning[0]), name
