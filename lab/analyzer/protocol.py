@@ -2008,13 +2008,19 @@ def _transform_refusals_settled(events: list[Event]) -> None:
             pending.pop(ev.stream, None)  # the selection ended in a refusal: the steps stand
 
 
+_REAUTH_GAVE_UP_EVENTS = 6  # retransmits, "giving up", "establishing IKE_SA failed", then "reauthentication failed"
+
+
 def _rekey_gave_up(events: list[Event]) -> None:
     """charon logs "giving up after N retransmits" and only then which task gave up ("rekeying IKE_SA failed, peer
-    not responding"): the timeout before it is that rekey's, not a liveness check's."""
+    not responding"; for a reauthentication, the new IKE SA's "establishing IKE_SA failed, peer not responding" and then
+    "reauthentication failed, trying to reestablish IKE_SA"): the timeout before it is that rekey's, not a liveness
+    check's or a first contact's."""
     for i, ev in enumerate(events):
-        if ev.kind != "give_up" or ev.category != "rekey_issue" or _rekey_word(ev) != "rekey":
+        reauth = ev.pattern == "swan-reauth-failed" and ev.category == "rekey_issue"
+        if not reauth and (ev.kind != "give_up" or ev.category != "rekey_issue" or _rekey_word(ev) != "rekey"):
             continue
-        for prev in reversed(events[max(0, i - 3) : i]):
+        for prev in reversed(events[max(0, i - (_REAUTH_GAVE_UP_EVENTS if reauth else 3)) : i]):
             if prev.stream != ev.stream or prev.kind not in ("give_up", "retransmit"):
                 break
             if prev.category in ("dpd_timeout", "peer_unreachable"):
