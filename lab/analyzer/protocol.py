@@ -1812,20 +1812,18 @@ def _child_deletes_not_replaced(events: list[Event]) -> None:
     """A Delete for an IPsec SA from the peer is routine after a rekey (the old SA goes once the new one is up),
     so it is context. When no newer IPsec SA of the connection is up before it and none comes up after it, the peer
     took the tunnel's traffic down: the peer ended the SA (a guess, the weakest reading; anything firmer wins)."""
-    for ev in events:
-        if ev.pattern not in _PEER_CHILD_DELETES or ev.sa != "child" or ev.category != "rekey_issue":
-            continue
+    deletes = [ev for ev in events
+               if ev.pattern in _PEER_CHILD_DELETES and ev.sa == "child" and ev.category == "rekey_issue"]
+    if not deletes:
+        return
+    # (order, connection, serial) of every IPsec SA established
+    ups = [(up.order, conn_of(up), _serial_of(up.text)) for up in events if up.kind == "established" and up.sa == "child"]
+    for ev in deletes:
         m = _DELETED_STATE.search(ev.text) if ev.pattern == "lib-delete-received" else None
         deleted = int(m.group(1)) if m else _serial_of(ev.text)
         conn = conn_of(ev)
-        replaced = False
-        for up in events:
-            if up.kind != "established" or up.sa != "child" or (conn and conn_of(up) != conn):
-                continue
-            serial = _serial_of(up.text)
-            if up.order > ev.order or deleted is None or (serial is not None and serial > deleted):
-                replaced = True
-                break
+        replaced = any(order > ev.order or deleted is None or (serial is not None and serial > deleted)
+                       for order, up_conn, serial in ups if not conn or up_conn == conn)
         if not replaced:
             ev.category, ev.weight = "ike_sa_deleted_by_peer", "weak"
 
