@@ -775,6 +775,7 @@ class _State:
     # pluto state serials started to replace an SA that was up ("to replace #N"): an IKEv1 Quick Mode is established
     # on this side before its last message (the responder's commit-bit CONNECTED, RFC 2408 3.1) is processed
     replacing_serials: set[int] = field(default_factory=set)
+    reauth_pending: bool = False  # charon reauthenticates: the IKE SA it initiates next replaces the one that was up
     transport_asked: str = ""  # the exchange whose request asked for transport mode (N(USE_TRANSP))
     am_unanswered: bool = False  # this side sent Aggressive Mode's first message and got no Aggressive Mode answer
     large_sent: int = 0  # the size of the last message sent when it needs IP fragments (charon prints it), till an answer
@@ -1227,6 +1228,8 @@ def classify(events: list[Event]) -> None:
                     word = "rekey" if ike_reauth else ""
                 elif replaced in st.failed_serials and replaced not in st.up_serials:
                     word = ""
+            if word == "rekey" and ev.pattern == "swan-reauth-start":
+                st.reauth_pending = True
             if word == "rekey" and (child_exchange or (st.ike or ev.ike) != 1 or ike_reauth):
                 # Replacing an SA that was up (a Child SA, or an IKEv2 IKE SA over CREATE_CHILD_SA):
                 # whatever fails in this exchange fails a rekey.
@@ -1237,6 +1240,10 @@ def classify(events: list[Event]) -> None:
                 if ev.sa == "child" or ev.exchange in CHILD_EXCHANGES or "child" in str(ev.values.get("rekey", "")).lower():
                     st.child_up = True
                 st.new_child = False
+            elif kind == "initiate" and st.reauth_pending and ev.sa == "ike":
+                # charon's reauthentication ("reauthenticating IKE_SA gw[1]") sets up a new IKE SA ("initiating
+                # IKE_SA gw[2]"): whatever fails in it fails the replacement of the SA that was up.
+                st.reauth_pending = False
             elif word == "new" or kind == "initiate":
                 st.rekeying = False
                 st.new_child = word == "new" and ev.exchange == "CREATE_CHILD_SA"
