@@ -1808,29 +1808,58 @@ def _fortigate_no_gateway_echo(events: list[Event]) -> None:
                 nxt.weight = "context"
 
 
-# pluto's lines for a Delete the peer sent for an IPsec SA (IKEv1: always the peer's own request, an informational
-# exchange has no answer), and the state they delete: "#2: received Delete SA payload via #1" (libreswan 5: logged on
-# the IPsec SA), "#1: received Delete SA payload: replace IPsec State #2 now" (3 and 4: logged on the IKE SA).
-_PEER_CHILD_DELETES = frozenset({"lib-delete-received", "lib-delete-received-ipsec"})
+# Lines for a Delete the peer sent for an IPsec SA, and the state they delete. pluto (IKEv1: always the peer's own
+# request, an informational exchange has no answer): "#2: received Delete SA payload via #1" (libreswan 5: logged on
+# the IPsec SA), "#1: received Delete SA payload: replace IPsec State #2 now" (3 and 4: logged on the IKE SA). charon
+# logs "received DELETE for ESP CHILD_SA with SPI x" for the peer's request and for the answer to its own Delete alike:
+# only one right after a parsed INFORMATIONAL request (the peer's) counts.
+_PEER_CHILD_DELETES = frozenset({"lib-delete-received", "lib-delete-received-ipsec", "swan-received-delete-child"})
 _DELETED_STATE = re.compile(r"(?:State|SA) #(\d+)")
+_DELETED_SPI = re.compile(r"with SPI ([0-9a-fA-F]{8})\b")
+_CHILD_SPIS = re.compile(r"with SPIs ([0-9a-fA-F]{8})_i ([0-9a-fA-F]{8})_o")
+_INFO_REQUEST = re.compile(r"\bparsed INFORMATIONAL(?:_V1)? request\b")
+
+
+def _peer_request_before(events: list[Event], i: int) -> bool:
+    """Whether charon's Delete line at events[i] comes right after it parsed an INFORMATIONAL request (the peer's)."""
+    ev = events[i]
+    for prev in reversed(events[max(0, i - 2):i]):
+        if prev.stream != ev.stream:
+            break
+        if prev.kind == "exchange":
+            return bool(_INFO_REQUEST.search(prev.text))
+    return False
 
 
 def _child_deletes_not_replaced(events: list[Event]) -> None:
     """A Delete for an IPsec SA from the peer is routine after a rekey (the old SA goes once the new one is up),
     so it is context. When no newer IPsec SA of the connection is up before it and none comes up after it, the peer
     took the tunnel's traffic down: the peer ended the SA (a guess, the weakest reading; anything firmer wins)."""
-    deletes = [ev for ev in events
+    deletes = [i for i, ev in enumerate(events)
                if ev.pattern in _PEER_CHILD_DELETES and ev.sa == "child" and ev.category == "rekey_issue"]
     if not deletes:
         return
-    # (order, connection, serial) of every IPsec SA established
-    ups = [(up.order, conn_of(up), _serial_of(up.text)) for up in events if up.kind == "established" and up.sa == "child"]
-    for ev in deletes:
-        m = _DELETED_STATE.search(ev.text) if ev.pattern == "lib-delete-received" else None
-        deleted = int(m.group(1)) if m else _serial_of(ev.text)
+    # (order, connection, pluto serial, charon SPIs) of every IPsec SA established
+    ups = [(up.order, conn_of(up), _serial_of(up.text), set(m.groups()) if (m := _CHILD_SPIS.search(up.text)) else None)
+           for up in events if up.kind == "established" and up.sa == "child"]
+    ended = [(e.order, e.stream) for e in events if e.kind == "session_end"]
+    for i in deletes:
+        ev = events[i]
         conn = conn_of(ev)
-        replaced = any(order > ev.order or deleted is None or (serial is not None and serial > deleted)
-                       for order, up_conn, serial in ups if not conn or up_conn == conn)
+        if any(order < ev.order and stream == ev.stream for order, stream in ended):
+            continue  # the L2TP/PPP session inside ended first: the client disconnected on purpose (see classify)
+        if ev.fmt == "strongswan":
+            if not _peer_request_before(events, i) or not (m := _DELETED_SPI.search(ev.text)):
+                continue
+            spi = m.group(1).lower()
+            # replaced: an SA of the connection up after the Delete, or one up before it that holds other SPIs
+            replaced = any(order > ev.order or spis is None or spi not in {s.lower() for s in spis}
+                           for order, up_conn, _, spis in ups if not conn or up_conn == conn)
+        else:
+            m = _DELETED_STATE.search(ev.text) if ev.pattern == "lib-delete-received" else None
+            deleted = int(m.group(1)) if m else _serial_of(ev.text)
+            replaced = any(order > ev.order or deleted is None or (serial is not None and serial > deleted)
+                           for order, up_conn, serial, _ in ups if not conn or up_conn == conn)
         if not replaced:
             ev.category, ev.weight = "ike_sa_deleted_by_peer", "weak"
 

@@ -1,6 +1,6 @@
 """Deletes the peer sends for IPsec SAs, and pluto's revival after a peer's Delete: a Delete for an IPsec SA is
 routine after a rekey (the old SA goes once the new one is up); with no newer SA of the connection before it and
-none after it, the peer took the tunnel's traffic down."""
+none after it, the peer took the tunnel's traffic down. charon's Delete line counts only after the peer's request."""
 
 from __future__ import annotations
 
@@ -63,3 +63,35 @@ def test_libreswan_4s_child_delete_and_revival_lines_are_read() -> None:
     assert primary is not None and primary.category == "ike_sa_deleted_by_peer"
     assert [f.line for f in primary.chain][:2] == [1, 3]
     assert "Line 3: a Delete for the IKE SA" in str(primary.reasoning[0])
+
+
+def test_charons_delete_line_counts_only_after_the_peers_request() -> None:
+    # strongSwan lab (tests/data/strongswan-lab, charon 5.9.8): charon logs "received DELETE for ESP CHILD_SA" for the
+    # peer's Delete request and for the peer's answer to its own Delete alike. The hard expiry below is this side's
+    # own Delete (a response follows it), so nothing is read into the line; only a peer's request is the peer's act.
+    own = (
+        "Dec  1 05:24:09 06[IKE] <gw|1> CHILD_SA net{1} established with SPIs 8a08e782_i 3fb31089_o and TS "
+        "10.1.0.0/16 === 10.2.0.0/16\n"
+        "Dec  1 05:24:29 04[IKE] <gw|1> sending DELETE for ESP CHILD_SA with SPI 8a08e782\n"
+        "Dec  1 05:24:29 04[ENC] <gw|1> generating INFORMATIONAL request 2 [ D ]\n"
+        "Dec  1 05:24:29 07[ENC] <gw|1> parsed INFORMATIONAL response 2 [ D ]\n"
+        "Dec  1 05:24:29 07[IKE] <gw|1> received DELETE for ESP CHILD_SA with SPI 3fb31089\n"
+        "Dec  1 05:24:29 07[IKE] <gw|1> CHILD_SA closed\n"
+    )
+    assert analyze_text(own).primary is None
+    peer = (
+        "Dec  1 06:56:58 03[IKE] <gw|1> CHILD_SA net{1} established with SPIs a66dccde_i 5af06c82_o and TS "
+        "10.1.0.0/16 === 10.2.0.0/16\n"
+        "Dec  1 06:57:01 08[ENC] <gw|1> parsed INFORMATIONAL request 0 [ D ]\n"
+        "Dec  1 06:57:01 08[IKE] <gw|1> received DELETE for ESP CHILD_SA with SPI 5af06c82\n"
+        "Dec  1 06:57:01 08[IKE] <gw|1> closing CHILD_SA net{1} with SPIs a66dccde_i (0 bytes) 5af06c82_o (0 bytes) and "
+        "TS 10.1.0.0/16 === 10.2.0.0/16\n"
+    )
+    primary = analyze_text(peer).primary
+    assert primary is not None and primary.category == "ike_sa_deleted_by_peer"
+    # The same Delete for the old SA after a rekey put a new one up (other SPIs) is routine.
+    rekeyed = peer.replace(
+        "Dec  1 06:57:01 08[ENC]",
+        "Dec  1 06:57:00 03[IKE] <gw|1> CHILD_SA net{2} established with SPIs c1d2e3f4_i 0a1b2c3d_o and TS "
+        "10.1.0.0/16 === 10.2.0.0/16\nDec  1 06:57:01 08[ENC]", 1)
+    assert analyze_text(rekeyed).primary is None
