@@ -432,7 +432,7 @@ def diagnose(events: list[Event]) -> Primary | None:
             reasoning.append(M(
                 "charon found a connection for this peer, but none that allows {method} authentication in {mode} Mode: "
                 "either the peer uses the other IKEv1 mode (Aggressive against Main), or another authentication method "
-                "than the connection (pre-shared key against certificates). Compare both settings on the two sides.",
+                "than the connection (certificates against a pre-shared key). Compare both settings on the two sides.",
                 method=first.values.get("reason", ""), mode=first.values.get("exchange", "")))
         if stage == "ike_mode_mismatch" and first.values.get("am_first_refused"):
             reasoning.append(M(

@@ -64,6 +64,12 @@ def test_charons_auth_failed_after_no_config_allowing_the_mode_is_its_echo() -> 
     primary = analyze_text(text).primary
     assert primary is not None and primary.category == "ike_mode_mismatch"
     assert "pre-shared key authentication in Main Mode" in " ".join(str(r) for r in primary.reasoning)
+    # Every output masks secrets: no word of the reading may look like a key's value ("pre-shared key <value>").
+    from lab.masking import mask_secrets
+
+    for lang in ("en", "ko"):
+        for reason in primary.reasoning_in(lang):
+            assert mask_secrets(str(reason)) == str(reason), lang
 
 
 def test_unsupported_exchange_type_in_answer_to_aggressive_mode_is_a_mode_mismatch() -> None:
