@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 # RFC 4271 section 4.5 error codes, RFC 9687 (8); subcodes of RFC 4271 6.1-6.3, RFC 4486 / RFC 9384 (Cease),
-# RFC 6608 (FSM), RFC 9234 (Role Mismatch).
+# RFC 6608 (FSM), RFC 9234 (Role Mismatch); UPDATE subcode 7 is deprecated but still logged by older daemons.
 NOTIFICATION_CODES = {
     1: "Message Header Error",
     2: "OPEN Message Error",
@@ -39,6 +39,17 @@ NOTIFICATION_SUBCODES = {
     (2, 6): "Unacceptable Hold Time",
     (2, 7): "Unsupported Capability",
     (2, 11): "Role Mismatch",
+    (3, 1): "Malformed Attribute List",
+    (3, 2): "Unrecognized Well-known Attribute",
+    (3, 3): "Missing Well-known Attribute",
+    (3, 4): "Attribute Flags Error",
+    (3, 5): "Attribute Length Error",
+    (3, 6): "Invalid ORIGIN Attribute",
+    (3, 7): "AS Routing Loop",
+    (3, 8): "Invalid NEXT_HOP Attribute",
+    (3, 9): "Optional Attribute Error",
+    (3, 10): "Invalid Network Field",
+    (3, 11): "Malformed AS_PATH",
     (5, 1): "Unexpected Message in OpenSent State",
     (5, 2): "Unexpected Message in OpenConfirm State",
     (5, 3): "Unexpected Message in Established State",
@@ -107,6 +118,27 @@ _SLASH = re.compile(r"(?i:NOTIFICATION)[^/]{0,80}?(?<![\w.:])(?P<code>[1-8])/(?P
 _JUNOS = re.compile(r"\bcode (?P<code>[1-8])\b(?: \([^)]*\))?(?: subcode (?P<sub>\d{1,3}))?")
 _GOBGP = re.compile(r"\bCode=(?P<code>[1-8])\b(?:[^\n]{0,200}?\bSubcode=(?P<sub>\d{1,3})\b)?")
 _EXABGP = re.compile(r"notification (?:sent|received) \((?P<code>[1-8]),(?P<sub>\d{1,3})\)")
+# OpenBGPD names the code and subcode in words (usr.sbin/bgpd/bgpd.h: errnames, suberr_*_names; logmsg.c
+# log_notification: "neighbor ADDR (DESCR): sending notification: error in UPDATE message, AS-Path unacceptable").
+_OPENBGPD_ERRORS: dict[str, tuple[int, tuple[str, ...]]] = {
+    "header error": (1, ("none", "synchronization error", "wrong length", "unknown message type")),
+    "error in open message": (2, ("none", "version mismatch", "as unacceptable", "bgpid invalid",
+                                  "optional parameter error", "authentication error", "unacceptable holdtime",
+                                  "unsupported capability", "", "", "", "role mismatch")),
+    "error in update message": (3, ("none", "attribute list error", "unknown well-known attribute",
+                                    "well-known attribute missing", "attribute flags error", "attribute length wrong",
+                                    "origin unacceptable", "loop detected", "nexthop unacceptable",
+                                    "optional attribute error", "network unacceptable", "as-path unacceptable")),
+    "holdtimer expired": (4, ()),
+    "finite state machine error": (5, ("unspecified error", "received unexpected message in opensent",
+                                       "received unexpected message in openconfirm",
+                                       "received unexpected message in established")),
+    "cease": (6, ("none", "max-prefix exceeded", "administratively down", "peer unconfigured", "administrative reset",
+                  "connection rejected", "other config change", "collision", "resource exhaustion", "hard reset")),
+    "error in route-refresh message": (7, ("none", "invalid message length")),
+}
+_OPENBGPD_NOTE = re.compile(r"\b(?:received|sent|sending)(?: graceful| hard-reset)? notification: (?P<err>[^,\n]+?)"
+                            r"(?:, (?P<sub>[^\n]+?))?\s*$")
 _HARD_RESET_DATA = re.compile(r"\b6/9\b[^\n]{0,200}?\b\d{1,4} bytes? (?P<code>0[1-8])(?P<sub>[0-9A-Fa-f]{2})")
 _HEX = re.compile(r"notification code 0x0(?P<code>[1-8])(?P<sub>[0-9a-fA-F]{2})\b")
 # The data after the code: Cisco/FRR "2 bytes FDE8" (2/2: the AS number the OPEN carried); BIRD "Bad peer AS: 76118".
@@ -174,7 +206,7 @@ _OPENSENT_CLOSED = re.compile(
     r"TCP_connection_closed|reset by peer)|Connection closed[^\n]{0,200}?\bin OpenSent"
 )
 _DIRECTION = re.compile(
-    r"(?i)\b(?P<sent>sent to|sent notification|notification sent|notification send|Sending NOTIFICATION|"
+    r"(?i)\b(?P<sent>sent to|sent notification|sending notification|notification sent|notification send|Sending NOTIFICATION|"
     r"notification-sent)|(?P<received>received from|received notification|notification received|"
     r"peer sent notification|Received: |notification-received|RecvNotify|got BGP notification)"
 )
@@ -200,6 +232,17 @@ def notification_of(text: str) -> tuple[int, int | None] | None:
     m = _HEX.search(text)
     if m:
         return int(m.group("code")), int(m.group("sub"), 16)
+    m = _OPENBGPD_NOTE.search(text)
+    if m and (known := _OPENBGPD_ERRORS.get(m.group("err").strip().lower())):
+        code, subs = known
+        # "received max-prefix exceeded" / "sent max-prefix exceeded" are both Cease 6/1 (OpenBGPD's own split)
+        sub = (m.group("sub") or "").strip().lower().removeprefix("received ").removeprefix("sent ")
+        if not sub:
+            return code, None
+        for i, name in enumerate(subs):
+            if name and name.removeprefix("received ") == sub:
+                return code, i
+        return code, None
     return None
 
 

@@ -96,6 +96,14 @@ def test_frr_adjchange_down_reasons(reason_text: str, reason: str) -> None:
         # ExaBGP reactor/peer/peer.py: "peer reset, message [notification sent (%d,%d)] error[<code> / <subcode>]"
         ("14:02:11 | 4211   | reactor       | peer 169.254.21.1 ASN 64512   peer reset, message [notification sent "
          "(4,0)] error[Hold timer expired / Unspecific]", (4, 0), "hold_timer_expired", "Hold Timer Expired"),
+        # OpenBGPD names them in words (bgpd.h errnames / suberr_*_names); current releases say "sending"
+        # (github.com/NLNOG/ring-ansible/pull/160)
+        ("Oct 30 19:08:45 lg02 bgpd[101680]: neighbor 185.107.12.53 (KVIKNET_DK01-v4): sending notification: error "
+         "in UPDATE message, AS-Path unacceptable", (3, 11), "update_error", "UPDATE Message Error / Malformed AS_PATH"),
+        ("Mar  2 04:12:03 obgp bgpd[5123]: neighbor 169.254.21.1 (aws-tunnel1): received notification: Cease, "
+         "administrative reset", (6, 4), "admin_reset", "Cease / Administrative Reset"),
+        ("Mar  2 04:12:03 obgp bgpd[5123]: neighbor 169.254.21.1 (aws-tunnel1): sent notification: error in OPEN "
+         "message, AS unacceptable", (2, 2), "bad_peer_as", "OPEN Message Error / Bad Peer AS"),
         # AWS's own BGP log wording
         ("AWS-side peer received a notification 6/2 (Cease/Administrative Shutdown) from neighbor 169.254.10.2",
          (6, 2), "admin_shutdown", "Cease / Administrative Shutdown"),
@@ -107,6 +115,18 @@ def test_notification_code_subcode_and_meaning(line: str, code: tuple[int, int],
     assert facts["bgp_reason"] == reason
     assert facts["bgp_error"] == error
     assert facts["bgp_notification"] == f"{code[0]}/{code[1]}"
+
+
+def test_an_openbgpd_update_it_refuses_takes_the_session_down() -> None:
+    log = """\
+Oct 30 19:08:15 lg02 bgpd[101680]: neighbor 185.107.12.53 (KVIKNET_DK01-v4): state change OpenConfirm -> Established, reason: KEEPALIVE message received
+Oct 30 19:08:45 lg02 bgpd[101679]: neighbor 185.107.12.53 (KVIKNET_DK01-v4): bad path, starting with 199036, enforce neighbor-as enabled
+Oct 30 19:08:45 lg02 bgpd[101680]: neighbor 185.107.12.53 (KVIKNET_DK01-v4): sending notification: error in UPDATE message, AS-Path unacceptable
+"""
+    primary = analyze_text(log).primary
+    assert primary is not None and primary.category == "bgp_down"
+    assert primary.facts["bgp_notification"] == "3/11" and primary.facts["direction"] == "sent"
+    assert "(UPDATE Message Error / Malformed AS_PATH)" in " ".join(primary.reasoning_in("en"))
 
 
 @pytest.mark.parametrize(
@@ -124,6 +144,8 @@ def test_notification_code_subcode_and_meaning(line: str, code: tuple[int, int],
          "message, AS unacceptable", "bad_peer_as", "sent"),
         ("Mar  2 04:12:03 obgp bgpd[5123]: neighbor 169.254.21.1 (aws-tunnel1): received notification: Cease, "
          "administrative reset", "admin_reset", "received"),
+        ("Oct 30 19:08:45 lg02 bgpd[101680]: neighbor 185.107.12.53 (KVIKNET_DK01-v4): sending notification: error "
+         "in UPDATE message, AS-Path unacceptable", "update_error", "sent"),
     ],
 )
 def test_daemon_wordings_give_the_reason_and_who_sent_it(line: str, reason: str, direction: str) -> None:
