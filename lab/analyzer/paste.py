@@ -81,11 +81,21 @@ def rejoin_wrapped(text: str) -> tuple[str, int]:
         if _glued(head, rest, hard=len(head) == width) != head + rest.lstrip():
             return text, 0
     joined = set(candidates)
+    # A terminal or a fixed-width page cuts every long line at exactly its width, wherever the cut falls; a mail breaks
+    # at the last space that fits, so its broken lines end at different columns.
+    # Lines of one shape (the same daemon's prefix) can also all end at the width after a mail's wrap: a terminal's
+    # cuts show themselves where one falls on a space (kept at the start of the rest, or at the end of the line) or
+    # inside a word, an address or a number.
+    terminal = (
+        len(candidates) >= 2
+        and all(len(body[i - 1]) == width for i in candidates)
+        and any(_cut_shows(body[i - 1], body[i], body) for i in candidates)
+    )
     out = list(body)  # out[i] is line i: a joined line's text moves to the line it continues, and it stays empty
     head = 0
     for i in range(len(body)):
         if i in joined:
-            out[head] = _glued(out[head], body[i], hard=len(body[i - 1]) == width)
+            out[head] = _glued(out[head], body[i], hard=len(body[i - 1]) == width, terminal=terminal)
             out[i] = "" if i < len(body) - 1 else " "  # (a last line left empty would not count as a line)
         else:
             head = i
@@ -110,6 +120,27 @@ def _continues(body: list[str], widths: list[int], kinds: list[int | None], i: i
     return previous + 1 + len(first) > width  # the word did not fit on the line before
 
 
+_INSIDE = re.compile(r"(?:\d\.|[/_])$")  # a line that ends inside an address, a path or a NAME_LIKE_THIS
+_WORD = re.compile(r"[A-Za-z]{3,}")
+
+
+def _cut_shows(head: str, rest: str, body: list[str]) -> bool:
+    """Whether this break is a terminal's cut, not a mail's: it falls on a space (kept at the start of the rest or the
+    end of the line), or inside an address, a number or a word (one the daemons write, or one the paste holds whole)."""
+    if rest[:1].isspace() or head != head.rstrip():
+        return True
+    nxt = rest.lstrip()
+    if (_INSIDE.search(head) and nxt[:1].isalnum()) or (head[-1:].isalnum() and nxt[:1] in ("_", ".", ":", "/")):
+        return True
+    if _glued(head, rest, hard=True) == head + nxt:
+        return True
+    a, b = re.search(r"[A-Za-z]+$", head), re.match(r"[A-Za-z]+", nxt)
+    if a and b:
+        whole = (a.group(0) + b.group(0)).lower()
+        return len(whole) > 4 and any(whole in (w.lower() for w in _WORD.findall(line)) for line in body)
+    return False
+
+
 _TOKEN_END = re.compile(r"[\w.:/=(\[{-]+$")
 _TOKEN_START = re.compile(r"^[\w.:,;)\]}/=-]+")
 _JOINS_TOKENS = re.compile(r"^[.:,;)\]}=]|[(\[{=]$")
@@ -123,10 +154,15 @@ def _words() -> frozenset[str]:
     return frozenset(w.lower() for w in re.findall(r"[A-Za-z]{3,}", text))
 
 
-def _glued(head: str, rest: str, hard: bool) -> str:
+def _glued(head: str, rest: str, hard: bool, terminal: bool = False) -> str:
     """`head` and its continuation `rest` as one line. A mail breaks at a space and drops it: put one back. A
     terminal or a fixed-width page cuts at its exact width, inside a word or an address (`mes` / `sage`, `4` / `500`,
-    `209.97` / `.151.23`): join those parts without a space."""
+    `209.97` / `.151.23`): join those parts without a space. When every break of the paste is such a cut (`terminal`),
+    a space is put back only where the cut fell on one (the rest starts with it, or the line before ends with it)."""
+    if terminal and hard and not head.lstrip().startswith(">"):
+        if rest[:1].isspace() or head != head.rstrip():
+            return head.rstrip() + " " + rest.lstrip()
+        return head + rest
     # A quoted mail ("> ") quotes the rest of a wrapped line too: the quote marks are no part of the line.
     rest = rest.lstrip("> \t") if head.lstrip().startswith(">") else rest.lstrip()
     if hard and head == head.rstrip():

@@ -78,6 +78,36 @@ def test_an_excerpt_wrapped_by_a_mail_client_reads_as_the_original(name: str, wi
     assert _category(_wrapped(original, width)) == _category(original)
 
 
+def _cut(text: str, width: int) -> str:
+    """What a terminal or a fixed-width page does: every line cut every `width` characters, wherever the cut falls."""
+    return "\n".join(line[i:i + width] for line in text.splitlines() for i in range(0, max(len(line), 1), width))
+
+
+@pytest.mark.parametrize("width", [80, 100])
+@pytest.mark.parametrize("name", [
+    "libreswan-v2-no-matching-conn-psk",  # AUTHENTICAT / ION_FAILED, cip / her
+    "libreswan-v2-x509-no-ca",
+    "strongswan-v2-responder-failed-cp-required",  # 10.3.198. / 133[500], N(FAIL_CP / _REQ)
+    "openbgpd-peer-closes-in-opensent-peer-misconfiguration",  # Ac / tive (the paste holds "Active" whole)
+    "libreswan-v2-extra-child-ts-unacceptable",
+])
+def test_an_excerpt_cut_at_a_terminals_width_reads_as_the_original(name: str, width: int) -> None:
+    original = _log(name)
+    cut = _cut(original, width)
+    assert cut != original
+    assert _category(cut) == _category(original)
+
+
+def test_a_terminal_cut_keeps_the_space_it_fell_on() -> None:
+    lines = ['"aws-tunnel-1"[1] 203.0.113.5 #1: IKE SA authentication request rejected by peer: AUTHENTICATION_FAILED',
+             '"aws-tunnel-1"[1] 203.0.113.5 #3: IKE SA authentication request rejected by peer: AUTHENTICATION_FAILED']
+    width = lines[0].index(" rejected")  # the first cut falls on the space before "rejected"
+    cut = _cut("\n".join(lines), width)
+    assert cut.splitlines()[1].startswith(" rejected")
+    joined, n = rejoin_wrapped(cut)
+    assert n == 2 and [line for line in joined.splitlines() if line.strip()] == lines
+
+
 @pytest.mark.parametrize("name", ["cisco-asa-v1-mm-wait-msg4-peer-lacks-psk", "libreswan-v1-responder-mr1-unanswered-firewall",
                                   "fortigate-event-azure-phase2-rekey-error"])
 def test_a_wrapped_excerpt_quoted_in_a_reply_reads_as_the_original(name: str) -> None:
