@@ -938,18 +938,34 @@ def _new_child_state(ev: Event) -> bool:
     return "V2_CREATE" in state or "NEW_CHILD" in state
 
 
+_CHARON_THREAD = re.compile(r"\b(\d{1,3})\[(?:IKE|CFG|ENC|NET|CHD|MGR)\] ")
+
+
 def _borrow_exchange(events: list[Event]) -> None:
     """A failure line that names no exchange belongs to the message this side sends right after it (same
     stream, same second): FortiGate's event log writes "IPsec phase 2 error" before the progress line
-    that names the exchange (exch=CREATE_CHILD) the refusal is sent in."""
+    that names the exchange (exch=CREATE_CHILD) the refusal is sent in, and charon "no acceptable proposal
+    found" before "generating CREATE_CHILD_SA response 0 [ N(NO_PROP) ]" (in the same thread, when its lines
+    carry no time): a paste that starts there still tells a Child SA's refusal from an IKE SA's."""
     for i, ev in enumerate(events):
-        if ev.exchange or ev.kind not in ("no_proposal", "ts_unacceptable", "notify") or ev.stamp is None:
+        if ev.exchange or ev.kind not in ("no_proposal", "ts_unacceptable", "notify"):
+            continue
+        thread = _CHARON_THREAD.search(ev.text) if ev.stamp is None else None
+        if ev.stamp is None and thread is None:
             continue
         for nxt in events[i + 1 : i + 4]:
-            if nxt.stream != ev.stream or nxt.stamp is None or abs(nxt.stamp - ev.stamp) >= 1:
+            if nxt.stream != ev.stream:
+                break
+            if ev.stamp is not None and (nxt.stamp is None or abs(nxt.stamp - ev.stamp) >= 1):
+                break
+            if thread is not None and ((t := _CHARON_THREAD.search(nxt.text)) is None or t.group(1) != thread.group(1)):
                 break
             if nxt.kind == "exchange" and nxt.direction == "sent" and nxt.exchange in CHILD_EXCHANGES:
                 ev.exchange = nxt.exchange
+                break
+            if (ev.kind == "no_proposal" and nxt.kind == "notify" and nxt.direction == "sent" and nxt.exchange
+                    and NOTIFY_MEANING.get(nxt.notify or "") == "no_proposal"):
+                ev.exchange = nxt.exchange  # the refusal this side sends, in the exchange it names
                 break
 
 

@@ -181,3 +181,25 @@ def test_a_regex_keyword_reports_only_the_values_it_names(monkeypatch: pytest.Mo
     assert Prefilter(keywords).lines(data) == fast
     assert prefilter.keyword_in(keywords[1], "sending packet: ... (1500 bytes)")
     assert not prefilter.keyword_in(keywords[1], "sending packet: ... (1500 bytes")
+
+
+@pytest.mark.parametrize("stamped", [True, False])
+@pytest.mark.parametrize(("exchange", "category"), [("CREATE_CHILD_SA", "phase2_proposal_mismatch"),
+                                                    ("IKE_AUTH", "phase2_proposal_mismatch"),
+                                                    ("IKE_SA_INIT", "phase1_proposal_mismatch")])
+def test_a_paste_that_starts_at_charons_refusal_takes_the_exchange_of_its_answer(
+    stamped: bool, exchange: str, category: str
+) -> None:
+    # charon logs "no acceptable proposal found" for an IKE SA and for a Child SA alike; the answer it sends next,
+    # in the same thread, names the exchange (an excerpt that starts there has no request before it).
+    lines = ["07[IKE] <IPSEC00|422> no acceptable proposal found",
+             "07[IKE] <IPSEC00|422> failed to establish CHILD_SA, keeping IKE_SA" if exchange != "IKE_SA_INIT" else "",
+             f"07[ENC] <IPSEC00|422> generating {exchange} response 0 [ N(NO_PROP) ]"]
+    text = "\n".join(f"Jun  3 12:53:51 {line}" if stamped else line for line in lines if line)
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.category == category
+    # another thread's answer is another negotiation's
+    other = text.replace("07[ENC]", "11[ENC]")
+    if not stamped and exchange != "IKE_SA_INIT":
+        first = next(f for f in analyze_text(other).findings if "no acceptable" in f.text)
+        assert first.category == "phase1_proposal_mismatch"
