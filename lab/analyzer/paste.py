@@ -89,7 +89,7 @@ def rejoin_wrapped(text: str) -> tuple[str, int]:
     terminal = (
         len(candidates) >= 2
         and all(len(body[i - 1]) == width for i in candidates)
-        and any(_cut_shows(body[i - 1], body[i], body) for i in candidates)
+        and _any_cut_shows(body, candidates)
     )
     out = list(body)  # out[i] is line i: a joined line's text moves to the line it continues, and it stays empty
     head = 0
@@ -124,9 +124,31 @@ _INSIDE = re.compile(r"(?:\d\.|[/_])$")  # a line that ends inside an address, a
 _WORD = re.compile(r"[A-Za-z]{3,}")
 
 
-def _cut_shows(head: str, rest: str, body: list[str]) -> bool:
+_CUTS_LOOKED_AT = 200  # breaks enough to tell a terminal's cuts from a mail's; a long paste is not read more often
+
+
+def _any_cut_shows(body: list[str], candidates: list[int]) -> bool:
+    """Whether one of the first breaks is a terminal's cut (see `_cut_shows`). The paste's own words are collected
+    once, and only when a break needs them."""
+    vocabulary: set[str] | None = None
+    for i in candidates[:_CUTS_LOOKED_AT]:
+        head, rest = body[i - 1], body[i]
+        shown = _cut_shows(head, rest)
+        if shown is None:  # two parts of letters: is their whole a word the paste holds elsewhere?
+            if vocabulary is None:
+                vocabulary = {w.lower() for line in body for w in _WORD.findall(line)}
+            a, b = re.search(r"[A-Za-z]+$", head), re.match(r"[A-Za-z]+", rest.lstrip())
+            shown = a is not None and b is not None and len(a.group(0) + b.group(0)) > 4 and (
+                (a.group(0) + b.group(0)).lower() in vocabulary)
+        if shown:
+            return True
+    return False
+
+
+def _cut_shows(head: str, rest: str) -> bool | None:
     """Whether this break is a terminal's cut, not a mail's: it falls on a space (kept at the start of the rest or the
-    end of the line), or inside an address, a number or a word (one the daemons write, or one the paste holds whole)."""
+    end of the line), or inside an address, a number or a word the daemons write. None: it parts two runs of letters,
+    which only a word the paste holds whole can tell (`_any_cut_shows`)."""
     if rest[:1].isspace() or head != head.rstrip():
         return True
     nxt = rest.lstrip()
@@ -134,10 +156,8 @@ def _cut_shows(head: str, rest: str, body: list[str]) -> bool:
         return True
     if _glued(head, rest, hard=True) == head + nxt:
         return True
-    a, b = re.search(r"[A-Za-z]+$", head), re.match(r"[A-Za-z]+", nxt)
-    if a and b:
-        whole = (a.group(0) + b.group(0)).lower()
-        return len(whole) > 4 and any(whole in (w.lower() for w in _WORD.findall(line)) for line in body)
+    if re.search(r"[A-Za-z]$", head) and re.match(r"[A-Za-z]", nxt):
+        return None
     return False
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from lab.analyzer import analyze_text
 from lab.analyzer.paste import rejoin_wrapped
+from tests.timing import best_pair
 
 DEV = Path(__file__).resolve().parents[2] / "datasets" / "real-logs" / "dev"
 SAMPLES = Path(__file__).resolve().parents[2] / "lab" / "data"
@@ -174,3 +175,17 @@ def test_a_flowed_mails_soft_breaks_are_joined_whatever_the_width() -> None:
                 'acceptable response) to our first IKEv1 message\n"east-west" #1: sent MR3, expecting MR4 \n'
                 "    this is what I see on both gateways\n")
     assert rejoin_wrapped(indented) == (indented, 0)
+
+
+def _uniform_mail(pairs: int) -> str:
+    # One daemon's lines of one shape, each wrapped by a mail between two words at the same column: every broken line
+    # is as wide as the widest, and no break shows a terminal's cut (the case that asks the paste's own words).
+    head = "Oct 13 13:29:25 lg02 bgpd[101680]: neighbor 2001:910::5 (GITOYEN1-v6) state change"
+    return "\n".join(f"{head}\nConnect -> OpenSent, reason: Connection opened" for _ in range(pairs))
+
+
+def test_telling_a_terminal_from_a_mail_costs_in_proportion_to_the_paste() -> None:
+    # (Reading the paste's words once per break made a 4,000-break paste take about a minute.)
+    small, large = best_pair(rejoin_wrapped, _uniform_mail(250), _uniform_mail(4000), rounds=3)
+    assert rejoin_wrapped(_uniform_mail(4000))[1] == 4000
+    assert large <= 40 * small + 0.05, (small, large)  # 16 times the paste; quadratic would be about 256 times
