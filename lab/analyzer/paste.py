@@ -122,6 +122,8 @@ def _continues(body: list[str], widths: list[int], kinds: list[int | None], i: i
 
 _INSIDE = re.compile(r"(?:\d\.|[/_])$")  # a line that ends inside an address, a path or a NAME_LIKE_THIS
 _WORD = re.compile(r"[A-Za-z]{3,}")
+_LETTERS_END = re.compile(r"[A-Za-z]+$")
+_LETTERS_START = re.compile(r"[A-Za-z]+")
 
 
 _CUTS_LOOKED_AT = 200  # breaks enough to tell a terminal's cuts from a mail's; a long paste is not read more often
@@ -137,9 +139,9 @@ def _any_cut_shows(body: list[str], candidates: list[int]) -> bool:
         if shown is None:  # two parts of letters: is their whole a word the paste holds elsewhere?
             if vocabulary is None:
                 vocabulary = {w.lower() for line in body for w in _WORD.findall(line)}
-            a, b = re.search(r"[A-Za-z]+$", head), re.match(r"[A-Za-z]+", rest.lstrip())
-            shown = a is not None and b is not None and len(a.group(0) + b.group(0)) > 4 and (
-                (a.group(0) + b.group(0)).lower() in vocabulary)
+            a, b = _LETTERS_END.search(head), _LETTERS_START.match(rest.lstrip())
+            whole = (a.group(0) + b.group(0)).lower() if a and b else ""
+            shown = len(whole) > 4 and whole in vocabulary
         if shown:
             return True
     return False
@@ -156,7 +158,7 @@ def _cut_shows(head: str, rest: str) -> bool | None:
         return True
     if _glued(head, rest, hard=True) == head + nxt:
         return True
-    if re.search(r"[A-Za-z]$", head) and re.match(r"[A-Za-z]", nxt):
+    if _LETTERS_END.search(head) and _LETTERS_START.match(nxt):
         return None
     return False
 
