@@ -364,12 +364,44 @@ AZURE = "SESSION_ID :{a1b2c3d4-0000-0000-0000-000000000000} Remote 203.0.113.10:
         ("No response from peer.", "peer_unreachable"),  # 13813
         ("Main mode SA assumed to be invalid because peer stopped responding.", "dpd_timeout"),  # 13886
         ("The recipient cannot handle version of IKE specified in the header.", "ike_version_mismatch"),  # 13880
+        ("Main mode SA lifetime expired or peer sent a main mode delete.", "ike_sa_deleted_by_peer"),  # 13885
+        ("Simultaneous rekeys were detected.", "rekey_issue"),  # 13821
+        ("Unsupported ID", "auth_failure"),  # 13869
     ],
 )
 def test_azure_windows_ike_error_texts(text: str, category: str) -> None:
     result = analyze_text(AZURE + text + "\n")
     assert result.format == "azure"
     assert result.primary is not None and result.primary.category == category
+
+
+# Log Analytics shows the gateway's records with bracketed fields and the error code in decimal or hexadecimal
+# (Microsoft's troubleshooting guide quotes "[ErrorCode] 0x35E9", "[ErrorCode] 0x362C", "[ErrorCode] 0x35ED").
+AZURE_LA = "(Error)[Remote] 198.51.100.7:4500 [Local] 20.41.8.9:4500 [ConnType] IKEv2-S2S [IkeEvent] {event} [ErrorCode] {code}"
+
+
+@pytest.mark.parametrize(
+    ("event", "code", "category"),
+    [
+        ("SA_NEGOTIATION_FAILED", "0x35E9", "auth_failure"),  # 13801
+        ("SA_NEGOTIATION_FAILED", "0x362c", "phase1_proposal_mismatch"),  # 13868
+        ("SA_NEGOTIATION_FAILED", "13805", "peer_unreachable"),
+        ("SA_DELETE", "13885", "ike_sa_deleted_by_peer"),
+        ("SA_DELETE", "0x363D", "ike_sa_deleted_by_peer"),
+        ("SA_DELETE", "0x363E", "dpd_timeout"),  # 13886
+        ("SA_NEGOTIATION_FAILED", "0x3638", "ike_version_mismatch"),  # 13880
+    ],
+)
+def test_azure_log_analytics_records_by_error_code(event: str, code: str, category: str) -> None:
+    result = analyze_text(AZURE_LA.format(event=event, code=code) + "\n")
+    assert result.format == "azure"
+    assert result.primary is not None and result.primary.category == category
+
+
+def test_azure_gateway_teardown_after_a_configuration_change_is_no_cause() -> None:
+    # 13849: the gateway's own Deletes after its policy changed are not the peer's doing.
+    result = analyze_text(AZURE + "New policy invalidated SAs formed with old policy\n")
+    assert result.primary is None or result.primary.category != "ike_sa_deleted_by_peer"
 
 
 def test_azure_error_text_that_names_no_cause_stays_unread() -> None:
