@@ -178,6 +178,7 @@ GROUPS = (
     "simultaneous",  # pluto: the serial of this side's own IKE SA whose IKE_AUTH crossed the peer's (simultaneous initiation)
     "policy_ok",  # Cisco IOS: the offer checked against a local ISAKMP policy or transform set matched it ("atts are acceptable")
     "cert_sent",  # IKEv1: this side puts its certificate in the Main Mode message it sends next (pluto: "I am sending my cert")
+    "msgid",  # the message ID of the request a line is about (IKEv2: 0 is IKE_SA_INIT, 1 IKE_AUTH)
 )
 
 

@@ -904,6 +904,12 @@ def key_length_flaw(text: str) -> str:
     return ""
 
 
+def _later_request(ev: Event) -> bool:
+    """The retransmitted request is numbered after the exchanges that set an IKE SA up (message ID 2 or more)."""
+    mid = ev.values.get("msgid")
+    return isinstance(mid, str) and mid.isdigit() and int(mid) >= 2
+
+
 def _rekey_word(ev: Event) -> str:
     """"rekey" when the line says the exchange replaces an SA, "new" when it adds one, else ""."""
     words = str(ev.values.get("rekey") or "").lower().split()
@@ -1426,6 +1432,11 @@ def classify(events: list[Event]) -> None:
             st.answered = True
             _set(ev, "dpd_timeout", "context")
         elif kind == "retransmit":
+            if not st.ike_up and not (ev.exchange or st.exchange or st.pending) and _later_request(ev):
+                # Only the SA's own request numbers are in view: IKE_SA_INIT is message ID 0 and IKE_AUTH 1 (RFC
+                # 7296 section 2.2), Main and Aggressive Mode carry 0 (RFC 2408 section 3.1). A request numbered
+                # later went over an IKE SA that was up: the peer answered before, so it is not unreachable.
+                st.ike_up = True
             rekey_pending = st.rekeying or (st.ike_up and st.pending == "CREATE_CHILD_SA" and not st.new_child)
             if st.dpd_pending or (ev.exchange in ("INFORMATIONAL", "INFORMATIONAL_V1") and not rekey_pending):
                 # (an established IKE SA's state retransmits whatever it sent last: its rekey when one is
@@ -1456,6 +1467,9 @@ def classify(events: list[Event]) -> None:
             elif st.answered_phase1_with_info:
                 # the peer already answered this phase 1 with an Informational: it is reachable (see give_up)
                 _set(ev, "auth_failure", "context")
+            elif st.ike_up and (ev.exchange or st.exchange) is None:
+                # a request of unknown exchange over an IKE SA that is up: the peer that answered stops answering
+                _set(ev, "dpd_timeout", "context")
             else:
                 _set(ev, "peer_unreachable", "decisive")
                 st.retransmits.append(ev)

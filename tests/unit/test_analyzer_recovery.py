@@ -39,3 +39,24 @@ def test_a_firm_failure_stays_the_cause_after_a_later_sa() -> None:
     )
     primary = analyze_text(text).primary
     assert primary is not None and primary.category == "auth_failure"
+
+
+# ---- A retransmitted request's message ID tells whether the IKE SA was up (RFC 7296 section 2.2) ----------
+
+def _charon_retransmits(message_id: int) -> str:
+    return "".join(
+        f"Dec  1 10:00:{n * 7:02d} gw charon: 09[IKE] <aws|3> retransmit {n} of request with message ID {message_id}\n"
+        for n in (1, 2, 3)
+    ) + "Dec  1 10:00:30 gw charon: 09[IKE] <aws|3> giving up after 3 retransmits\n"
+
+
+def test_unanswered_first_request_reads_as_an_unreachable_peer() -> None:
+    result = analyze_text(_charon_retransmits(0))
+    assert result.primary is not None and result.primary.category == "peer_unreachable"
+
+
+def test_unanswered_later_request_is_a_peer_that_stopped_answering_an_sa_that_was_up() -> None:
+    # Message ID 7: six exchanges were answered before, so the peer was reachable; the lines alone do not say
+    # which exchange went unanswered, and an established SA's requests are mostly liveness checks.
+    result = analyze_text(_charon_retransmits(7))
+    assert result.primary is not None and result.primary.category == "dpd_timeout"
