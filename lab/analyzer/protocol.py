@@ -1840,10 +1840,13 @@ def _fortigate_no_gateway_echo(events: list[Event]) -> None:
 
 # Lines for a Delete the peer sent for an IPsec SA, and the state they delete. pluto (IKEv1: always the peer's own
 # request, an informational exchange has no answer): "#2: received Delete SA payload via #1" (libreswan 5: logged on
-# the IPsec SA), "#1: received Delete SA payload: replace IPsec State #2 now" (3 and 4: logged on the IKE SA). charon
+# the IPsec SA), "#1: received Delete SA payload: replace IPsec State #2 now" (3 and 4: logged on the IKE SA; 4 also
+# prints "replace CHILD SA #2 now" when it revives the connection). charon
 # logs "received DELETE for ESP CHILD_SA with SPI x" for the peer's request and for the answer to its own Delete alike:
 # only one right after a parsed INFORMATIONAL request (the peer's) counts.
-_PEER_CHILD_DELETES = frozenset({"lib-delete-received", "lib-delete-received-ipsec", "swan-received-delete-child"})
+_PEER_CHILD_DELETES = frozenset({
+    "lib-delete-received", "lib-delete-received-ipsec", "lib-revival-replace-child", "swan-received-delete-child",
+})
 _DELETED_STATE = re.compile(r"(?:State|SA) #(\d+)")
 _DELETED_SPI = re.compile(r"with SPI ([0-9a-fA-F]{8})\b")
 _CHILD_SPIS = re.compile(r"with SPIs ([0-9a-fA-F]{8})_i ([0-9a-fA-F]{8})_o")
@@ -1886,7 +1889,7 @@ def _child_deletes_not_replaced(events: list[Event]) -> None:
             replaced = any(order > ev.order or spis is None or spi not in {s.lower() for s in spis}
                            for order, up_conn, _, spis in ups if not conn or up_conn == conn)
         else:
-            m = _DELETED_STATE.search(ev.text) if ev.pattern == "lib-delete-received" else None
+            m = _DELETED_STATE.search(ev.text) if ev.pattern in ("lib-delete-received", "lib-revival-replace-child") else None
             deleted = int(m.group(1)) if m else _serial_of(ev.text)
             replaced = any(order > ev.order or deleted is None or (serial is not None and serial > deleted)
                            for order, up_conn, serial, _ in ups if not conn or up_conn == conn)
