@@ -122,6 +122,7 @@ def exchange_name(raw: str) -> str:
         ("IKE_AUTH", "IKE_AUTH"),
         ("PARENT_I2", "IKE_AUTH"),
         ("PARENT_R2", "IKE_AUTH"),
+        ("V2_AUTH", "IKE_AUTH"),  # Openswan's exchange names: ISAKMP_v2_SA_INIT, ISAKMP_v2_AUTH, ISAKMP_v2_CHILD_SA
         ("CHILD", "CREATE_CHILD_SA"),
         ("MAIN", "MAIN_MODE"),
         ("AGGR", "AGGRESSIVE_MODE"),
