@@ -1638,6 +1638,10 @@ def classify(events: list[Event]) -> None:
             # CHILD_SA net{1}" after net{2} was established: charon.delete_rekeyed is off by default, the old SA
             # stays for traffic still in flight). A newer SA of the same name carries the traffic: nothing failed.
             _set(ev, None)
+        elif kind == "rekey_failed" and st.operator_down:
+            # The operator took the connection down: the peer's messages for the SAs deleted on that command
+            # ("Informational Exchange is for an unknown (expired?) SA", INVALID_SPI) find nothing. Expected.
+            _set(ev, None)
         elif kind == "rekey_failed" and ev.weak and st.redirected and ev.sa != "child":
             # pluto follows a REDIRECT (RFC 5685) by expiring the IKE SA it leaves behind ("IKE SA expired
             # (LATEST!)"): the old SA was dropped on purpose, no rekey failed.
