@@ -95,3 +95,22 @@ def test_charons_delete_line_counts_only_after_the_peers_request() -> None:
         "Dec  1 06:57:00 03[IKE] <gw|1> CHILD_SA net{2} established with SPIs c1d2e3f4_i 0a1b2c3d_o and TS "
         "10.1.0.0/16 === 10.2.0.0/16\nDec  1 06:57:01 08[ENC]", 1)
     assert analyze_text(rekeyed).primary is None
+
+
+def test_messages_for_sas_the_operator_deleted_are_no_rekey_failure() -> None:
+    # Openswan 2.5 (testing/pluto/netkey-pluto-02/west-console.txt at xelerance/Openswan 175df9e): the operator takes
+    # the tunnel down; the peer's Delete then arrives for SAs this side no longer has. Openswan logs nothing for the
+    # command itself, so the pasted command is what says it.
+    up = (
+        '004 "westnet-eastnet" #1: STATE_MAIN_I4: ISAKMP SA established {auth=OAKLEY_RSA_SIG cipher=aes_128 '
+        "prf=oakley_sha group=modp2048}\n"
+        '117 "westnet-eastnet" #2: STATE_QUICK_I1: initiate\n'
+        '004 "westnet-eastnet" #2: STATE_QUICK_I2: sent QI2, IPsec SA established tunnel mode {ESP=>0x6e20ef9a '
+        "<0x08e4af15 xfrm=3DES_0-HMAC_MD5 NATOA=none NATD=none DPD=none}\n"
+    )
+    late = "packet from 192.1.2.23:500: Informational Exchange is for an unknown (expired?) SA\n"
+    result = analyze_text(up + "west:~# ipsec auto --down  westnet-eastnet\n" + late)
+    assert result.primary is None
+    # Without the operator's command the same line is two sides' SAs out of step.
+    alone = analyze_text(up + late).primary
+    assert alone is not None and alone.category == "rekey_issue"
