@@ -173,6 +173,15 @@ def _pfs_groups(events: list[Event], refusal: Event) -> tuple[str, str] | None:
     return ", ".join(groups_r), ", ".join(groups_c)
 
 
+def _quick_mode_silence(stage: str, first: Event) -> bool:
+    """The subnets are read as the cause only because the peer left a Quick Mode unanswered after phase 1
+    completed (protocol.classify's guess, or pluto's weak "perhaps peer likes no proposal")."""
+    return stage == "traffic_selector_mismatch" and (
+        (bool(first.values.get("guess")) and first.kind == "give_up")
+        or (first.weak and first.exchange == "QUICK_MODE" and first.kind == "ts_unacceptable")
+    )
+
+
 def _rekey_lead(events: list[Event], first: Event) -> list[Event]:
     """What shows that the failing exchange replaced an SA that was up: the last SA established before it in the same
     log, and the start of the rekey after that (pluto's "initiating rekey to replace Child SA #2")."""
@@ -416,8 +425,8 @@ def diagnose(events: list[Event]) -> Primary | None:
                 "negotiation: certificates issued by a CA that did not load cannot be verified, and without its own "
                 "certificate or key this side cannot authenticate. Fix the file (its format, a critical extension "
                 "charon does not support, the key's passphrase) and load the credentials again.", line=first.line))
-        elif first.values.get("transforms") or first.values.get("invalid_key_length") or (
-            stage == "traffic_selector_mismatch" and first.values.get("guess") and first.kind == "give_up"
+        elif first.values.get("transforms") or first.values.get("invalid_key_length") or _quick_mode_silence(
+            stage, first
         ):
             # a guess from a Quick Mode the peer left unanswered (protocol.classify): phase 1 did complete
             reasoning.append(M("Phase 1 completed with this peer, so the path works: the silence in phase 2 points at "
@@ -462,6 +471,14 @@ def diagnose(events: list[Event]) -> Primary | None:
                 "Differing pre-shared keys are the usual cause, but the same silence follows when UDP 4500 is blocked "
                 "(with NAT traversal this is the first message sent to port 4500) or when the message carries "
                 "certificates and its IP fragments are dropped: check those too if the keys match."))
+        if _quick_mode_silence(stage, first):
+            # RFC 2409 section 5.5 leaves the refusal notify optional: silence does not say which check failed
+            reasoning.append(M(
+                "The peer never answered this side's Quick Mode. A responder with no connection for the offered "
+                "subnets stays silent, so the subnets (proxy IDs) are the first suspect; one that refuses the "
+                "transforms or the PFS group without sending NO_PROPOSAL_CHOSEN looks the same (pluto's own line "
+                "says \"perhaps peer likes no proposal\"). If the subnets match, compare the phase 2 proposals and "
+                "the PFS group of both sides."))
         if stage == "phase2_proposal_mismatch" and first.values.get("transforms"):
             # libreswan's compress= (configs/d.ipsec.conf/conn/compress.xml): "For IKEv1, compress settings on both
             # peers must match." The initiator's log reads the same when the responder has no connection for the

@@ -310,3 +310,21 @@ def test_no_common_signature_hash_is_an_authentication_problem_not_a_proposal_on
         "v2N_NO_PROPOSAL_CHOSEN\n"
     )
     assert _category(text) == "auth_failure"
+
+
+def test_quick_mode_left_unanswered_names_the_subnets_first_and_the_proposals_second() -> None:
+    # Openswan 2.5 (testing/pluto/basic-pluto-09/north-console.txt at xelerance/Openswan 175df9e): pfs=yes on the
+    # responder, pfs=no here; the responder drops the Quick Mode without a notify. Silence cannot tell a subnet
+    # mismatch from a proposal/PFS mismatch: the reasoning says so, and that the peer did not answer.
+    text = (
+        '004 "northnet--eastnet-nat" #1: STATE_MAIN_I4: ISAKMP SA established {auth=OAKLEY_RSA_SIG '
+        "cipher=oakley_3des_cbc_192 prf=oakley_md5 group=modp1536}\n"
+        '117 "northnet--eastnet-nat" #2: STATE_QUICK_I1: initiate\n'
+        '031 "northnet--eastnet-nat" #2: max number of retransmissions (2) reached STATE_QUICK_I1.  No acceptable '
+        "response to our first Quick Mode message: perhaps peer likes no proposal\n"
+    )
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.category == "traffic_selector_mismatch"
+    reasoning = " ".join(str(m) for m in primary.reasoning)
+    assert "the peer answered" not in reasoning
+    assert "never answered this side's Quick Mode" in reasoning and "PFS group" in reasoning
