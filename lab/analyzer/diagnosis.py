@@ -148,7 +148,17 @@ def _primary(
         title=cat.title,
         facts=facts,
         chain=tuple(_finding(e) for e in chain),
+        certainty=_certainty(chain),
     )
+
+
+def _certainty(chain: list[Event]) -> str:
+    """"guess" when no line of the chain names the cause and one of them is a guess (values["guess"]): the protocol
+    layer's reading of silence, or a daemon's own guess (pluto's "Possible authentication failure", "perhaps peer
+    likes no proposal"); else "firm"."""
+    if any(e.weight == "decisive" for e in chain):
+        return "firm"
+    return "guess" if any(e.values.get("guess") for e in chain) else "firm"
 
 
 _DH_GROUP = re.compile(r"\b(?:MODP_?\d{3,4}|ECP_?\d{3}(?:_BP)?|CURVE_?(?:25519|448)|DH\d{1,2}|MLKEM\d+)\b", re.IGNORECASE)

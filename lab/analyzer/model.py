@@ -75,6 +75,9 @@ class Primary:
     # proposals_received, proposals_configured, algorithms, ASNs, selectors, identities, notify, ...).
     facts: dict[str, Any] = field(default_factory=dict)
     chain: tuple[Finding, ...] = ()  # the lines that led to the diagnosis, in event order
+    # "firm": a line names the cause; "guess": only silence or a daemon's own guess points at it (RFC 2409 and RFC
+    # 7296 leave some refusals unsaid), so the reasoning names what else looks the same
+    certainty: str = "firm"
     # `summary` and `reasoning` are lab.i18n.Msg when the analyzer wrote them: English as strings, any language
     # through these two methods.
 
@@ -99,6 +102,7 @@ class Primary:
             "reasoning": list(self.reasoning),
             "evidence_lines": list(self.evidence_lines),
             "chain": [f.line for f in self.chain],
+            "certainty": self.certainty,
         }
 
 
@@ -138,6 +142,7 @@ class Analysis:
                     "summary": self.primary.summary,
                     "facts": self.primary.facts,
                     "evidence_lines": [f.line for f in self.primary.chain] or list(self.primary.evidence_lines),
+                    "certainty": self.primary.certainty,
                 }
                 if self.primary
                 else None

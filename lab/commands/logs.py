@@ -2,8 +2,9 @@
 `vpn-lab logs --eval DIR [--json]`: accuracy on a real-log corpus (datasets/real-logs).
 
 Exit 0 when the input was analyzed (whatever was found), 2 when it could not be read. `--json` prints
-{"format", "lines", "order", "primary": {"category", "tree_node", "summary", "facts", "evidence_lines"}
-| null, "findings": [{..., "facts"}]}; every value masked.
+{"format", "lines", "order", "primary": {"category", "tree_node", "summary", "facts", "evidence_lines",
+"certainty": "firm"|"guess"} | null, "findings": [{..., "facts"}]}; every value masked. "guess": no line names the
+cause, only silence or the daemon's own guess points at it (the reasoning says what else looks the same).
 """
 
 from __future__ import annotations
@@ -142,6 +143,10 @@ def _logs(args: argparse.Namespace) -> int:
         print("\n" + t("Primary diagnosis: {title} [{category}]", title=data_text("category.title", p.title),
                        category=p.category))
         print(f"  {p.summary_in()}")
+        if p.certainty == "guess":
+            # (Primary.certainty: the peer's silence or a daemon's own guess is all that points at the cause)
+            print("  " + t("A reading of what the log does not show: no line names this cause, the peer's silence or "
+                           "the daemon's own guess points at it. Check the other suspects the reasoning names."))
         for r in p.reasoning_in():
             print(f"  - {r}")
         print("  " + t("Troubleshooter: {node}  (vpn-lab: Troubleshooter page {link})", node=p.tree_node,

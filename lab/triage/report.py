@@ -120,6 +120,9 @@ def _build(analysis: Analysis | None, session: Session | None, evidence: Mapping
             cat = categories()[primary.category]
             out += [t("**{title}** ({category}), troubleshooter node {node}.", title=data_text("category.title", cat.title),
                       category=f"`{primary.category}`", node=f"`{primary.tree_node}`"), ""]
+            if primary.certainty == "guess":
+                out += [t("A reading of what the log does not show: no line names this cause, the peer's silence or "
+                          "the daemon's own guess points at it. Check the other suspects the reasoning names."), ""]
             out += [f"- {render(r)}" for r in primary.reasoning]
             out.append("")
             by_line = {f.line: f for f in analysis.findings}

@@ -241,6 +241,9 @@ def analysis(result: Analysis, on_goto: Callable[[str], None]) -> None:
     else:
         st.warning(_("Primary diagnosis: **{title}**", title=esc(d("category.title", p.title))), icon=":material/troubleshoot:")
         st.markdown(esc(p.summary_in(current())))
+        if p.certainty == "guess":  # only the peer's silence or a daemon's own guess points at the cause
+            st.caption(_("A reading of what the log does not show: no line names this cause, the peer's silence or "
+                         "the daemon's own guess points at it. Check the other suspects the reasoning names."))
         for r in p.reasoning_in(current()):
             st.markdown(f"- {esc(r)}")  # reasoning quotes values read from the log
         _evidence_chain(p)

@@ -361,3 +361,26 @@ def test_s4_scenario_lab_handoff_follows_each_tunnel_to_its_own_failure(open_pag
     assert _node(at) == "tunnel-down/d-ike-sa-deleted-recovered"
     captions = "\n".join(c.value for c in at.caption)
     assert "It was set up again after the Delete (by either side)" in captions and "(automatic)" in captions
+
+
+QUICK_MODE_SILENCE = (
+    # Openswan 2.5 (testing/pluto/basic-pluto-09/north-console.txt at xelerance/Openswan 175df9e)
+    '004 "northnet--eastnet-nat" #1: STATE_MAIN_I4: ISAKMP SA established {auth=OAKLEY_RSA_SIG '
+    "cipher=oakley_3des_cbc_192 prf=oakley_md5 group=modp1536}\n"
+    '117 "northnet--eastnet-nat" #2: STATE_QUICK_I1: initiate\n'
+    '031 "northnet--eastnet-nat" #2: max number of retransmissions (2) reached STATE_QUICK_I1.  No acceptable '
+    "response to our first Quick Mode message: perhaps peer likes no proposal\n"
+)
+
+
+def test_a_diagnosis_from_silence_says_it_is_a_reading_of_what_the_log_does_not_show(open_page) -> None:
+    at = open_page(PAGE)
+    at.text_area(key="ts_log_text").set_value(QUICK_MODE_SILENCE)
+    at.button(key="ts_analyze").click().run()
+    assert not at.exception
+    captions = " ".join(c.value for c in at.caption)
+    assert "what the log does not show" in captions
+    # A refusal the peer sent is named by a line: no such note.
+    at.text_area(key="ts_log_text").set_value("Nov 29 10:00:03 cgw charon: 09[IKE] received NO_PROPOSAL_CHOSEN notify error\n")
+    at.button(key="ts_analyze").click().run()
+    assert "what the log does not show" not in " ".join(c.value for c in at.caption)

@@ -328,3 +328,15 @@ def test_quick_mode_left_unanswered_names_the_subnets_first_and_the_proposals_se
     reasoning = " ".join(str(m) for m in primary.reasoning)
     assert "the peer answered" not in reasoning
     assert "never answered this side's Quick Mode" in reasoning and "PFS group" in reasoning
+
+
+def test_a_diagnosis_from_silence_is_a_guess_and_a_refusal_is_firm() -> None:
+    silence = '"west" #1: STATE_MAIN_I4: ISAKMP SA established {auth=RSA_SIG cipher=aes_256 integ=sha group=MODP2048}\n' + (
+        '"west" #2: STATE_QUICK_I1: 10 second timeout exceeded after 0 retransmits.  No acceptable response to our '
+        "first Quick Mode message: perhaps peer likes no proposal\n"
+    )
+    primary = analyze_text(silence).primary
+    assert primary is not None and primary.certainty == "guess"
+    assert analyze_text(silence).to_json()["primary"]["certainty"] == "guess"
+    refused = analyze_text("Nov 29 10:00:03 cgw charon: 09[IKE] received NO_PROPOSAL_CHOSEN notify error\n").primary
+    assert refused is not None and refused.certainty == "firm"

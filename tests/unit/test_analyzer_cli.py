@@ -113,3 +113,17 @@ def test_eval_with_a_broken_pattern_catalogue_says_so_instead_of_scoring_zero(
     assert main(["logs", "--eval", str(DATASETS_DIR / "real-logs")]) == 2
     captured = capsys.readouterr()
     assert "unknown named groups" in captured.err and "== dev:" not in captured.out
+
+
+def test_a_diagnosis_from_silence_says_so_in_text_and_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    log = tmp_path / "quick.log"
+    log.write_text(
+        '"west" #1: STATE_MAIN_I4: ISAKMP SA established {auth=RSA_SIG cipher=aes_256 integ=sha group=MODP2048}\n'
+        '"west" #2: STATE_QUICK_I1: 10 second timeout exceeded after 0 retransmits.  No acceptable response to our '
+        "first Quick Mode message: perhaps peer likes no proposal\n",
+        encoding="utf-8",
+    )
+    assert main(["logs", str(log)]) == 0
+    assert "A reading of what the log does not show" in capsys.readouterr().out
+    assert main(["logs", str(log), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["primary"]["certainty"] == "guess"
