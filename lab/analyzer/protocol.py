@@ -1900,6 +1900,7 @@ def _child_deletes_not_replaced(events: list[Event]) -> None:
                            for order, up_conn, serial, _ in ups if not conn or up_conn == conn)
         if not replaced:
             ev.category, ev.weight = "ike_sa_deleted_by_peer", "weak"
+            ev.values["guess"] = True
 
 
 def _transforms_all_refused(events: list[Event]) -> None:
