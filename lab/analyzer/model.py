@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from lab.i18n import M, Msg
+
 # The category ids are a contract with other parts of the lab (replays, lessons, evidence keys).
 CATEGORIES = (
     "dpd_timeout",
@@ -59,6 +61,13 @@ class Finding:
             "event": self.event,
             "facts": self.facts,
         }
+
+
+# Shown under a primary diagnosis whose certainty is "guess" (the CLI, the troubleshooter page, the incident report).
+GUESS_NOTE: Msg = M(
+    "A reading of what the log does not show: no line names this cause, the peer's silence or the daemon's own "
+    "guess points at it. Check the other suspects the reasoning names."
+)
 
 
 @dataclass(frozen=True)

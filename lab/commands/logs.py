@@ -19,6 +19,7 @@ from pathlib import Path
 
 from lab.analyzer import FORMAT_NAMES, FORMATS, Analysis, analyze_path, analyze_stream
 from lab.analyzer import corpus as corpus_eval
+from lab.analyzer.model import GUESS_NOTE
 from lab.errors import InputError
 from lab.i18n import M, data_text, render, t
 from lab.masking import mask_data, mask_secrets
@@ -144,9 +145,7 @@ def _logs(args: argparse.Namespace) -> int:
                        category=p.category))
         print(f"  {p.summary_in()}")
         if p.certainty == "guess":
-            # (Primary.certainty: the peer's silence or a daemon's own guess is all that points at the cause)
-            print("  " + t("A reading of what the log does not show: no line names this cause, the peer's silence or "
-                           "the daemon's own guess points at it. Check the other suspects the reasoning names."))
+            print("  " + render(GUESS_NOTE))
         for r in p.reasoning_in():
             print(f"  - {r}")
         print("  " + t("Troubleshooter: {node}  (vpn-lab: Troubleshooter page {link})", node=p.tree_node,

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 from lab.analyzer import Analysis
 from lab.analyzer.diagnosis import categories
+from lab.analyzer.model import GUESS_NOTE
 from lab.i18n import data_text, render, t, using
 from lab.masking import MASK, mask_secrets
 from lab.triage.evidence import Evidence
@@ -121,8 +122,7 @@ def _build(analysis: Analysis | None, session: Session | None, evidence: Mapping
             out += [t("**{title}** ({category}), troubleshooter node {node}.", title=data_text("category.title", cat.title),
                       category=f"`{primary.category}`", node=f"`{primary.tree_node}`"), ""]
             if primary.certainty == "guess":
-                out += [t("A reading of what the log does not show: no line names this cause, the peer's silence or "
-                          "the daemon's own guess points at it. Check the other suspects the reasoning names."), ""]
+                out += [render(GUESS_NOTE), ""]
             out += [f"- {render(r)}" for r in primary.reasoning]
             out.append("")
             by_line = {f.line: f for f in analysis.findings}

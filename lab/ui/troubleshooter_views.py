@@ -16,6 +16,7 @@ import streamlit as st
 from lab.analyzer import Analysis, Primary
 from lab.analyzer.diagnosis import categories
 from lab.analyzer.formats import aws_fields
+from lab.analyzer.model import GUESS_NOTE
 from lab.analyzer.patterns import EVENT_LABELS
 from lab.analyzer.protocol import FACT_LABELS
 from lab.i18n import Msg, render
@@ -242,8 +243,7 @@ def analysis(result: Analysis, on_goto: Callable[[str], None]) -> None:
         st.warning(_("Primary diagnosis: **{title}**", title=esc(d("category.title", p.title))), icon=":material/troubleshoot:")
         st.markdown(esc(p.summary_in(current())))
         if p.certainty == "guess":  # only the peer's silence or a daemon's own guess points at the cause
-            st.caption(_("A reading of what the log does not show: no line names this cause, the peer's silence or "
-                         "the daemon's own guess points at it. Check the other suspects the reasoning names."))
+            st.caption(esc(GUESS_NOTE.render(current())))
         for r in p.reasoning_in(current()):
             st.markdown(f"- {esc(r)}")  # reasoning quotes values read from the log
         _evidence_chain(p)
