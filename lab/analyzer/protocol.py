@@ -1397,6 +1397,8 @@ def classify(events: list[Event]) -> None:
             ikev2_child_was_up = st.ike_up and (st.ike or ev.ike) == 2 and not st.child_refused
             if phase == "child" and (
                 st.rekeying or (ex == "CREATE_CHILD_SA" and not st.new_child and (st.child_up or ikev2_child_was_up))
+                # the line itself says the refused negotiation was a rekey (PAN-OS: "... failed as responder, rekey")
+                or _rekey_word(ev) == "rekey"
             ):
                 # The Child SA was negotiated before (IKEv2 carries the first one in IKE_AUTH) with these
                 # proposals; only its rekey is refused (a PFS group or lifetime that applies to rekeys

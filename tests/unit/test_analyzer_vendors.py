@@ -407,3 +407,15 @@ def test_azure_gateway_teardown_after_a_configuration_change_is_no_cause() -> No
 def test_azure_error_text_that_names_no_cause_stays_unread() -> None:
     # 13816 (ERROR_IPSEC_IKE_ERROR): an unknown error names no cause.
     assert analyze_text(AZURE + "Unknown error occurred.\n").primary is None
+
+
+def test_palo_alto_child_sa_rekey_refused_is_a_rekey_problem() -> None:
+    # PAN-OS system log (the wording of "IKEv2 child SA negotiation is failed as responder, rekey/non-rekey"): the
+    # proposal refused in a rekey had been accepted when the SA was set up; in a first negotiation it is phase 2.
+    line = ("2026/12/01 10:00:00 info vpn aws-tun1 ikev2-nego-child-fail 0 IKEv2 child SA negotiation is failed as "
+            "responder, {kind}. Failed SA: 198.51.100.10[500]-52.1.2.3[500]:0x1a2b3c4d. no suitable proposal found in "
+            "peer's SA payload.\n")
+    rekey = analyze_text(line.format(kind="rekey")).primary
+    assert rekey is not None and rekey.category == "rekey_issue"
+    first = analyze_text(line.format(kind="non-rekey")).primary
+    assert first is not None and first.category == "phase2_proposal_mismatch"
