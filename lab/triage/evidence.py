@@ -42,8 +42,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from lab import DATA_DIR
 from lab.analyzer import CATEGORIES, Analysis, Finding, analyze
+from lab.analyzer.model import GUESS_NOTE
 from lab.errors import InputError
-from lab.i18n import N_, t
+from lab.i18n import N_, render, t
 from lab.model import LogRecord, Snapshot, Tunnel, VpnConnection
 from lab.schema import load_yaml_model
 
@@ -200,8 +201,11 @@ def from_analysis(
         why = p.reasoning[-1] if p.reasoning else p.summary
         shown = next((f for f in analysis.findings if f.line == line), None)
         why_line = f"{_line_text(shown)} - " if shown else ""
-        ev("log.primary", p.category, why_line + t("log analysis: {summary}", summary=p.summary), line)
-        ev("log.primary_node", p.tree_node, why_line + t("log analysis: {summary}", summary=p.summary), line)
+        said = why_line + t("log analysis: {summary}", summary=p.summary)
+        if p.certainty == "guess":  # an answer preselected from a guess says so where it is shown
+            said += " " + render(GUESS_NOTE)
+        ev("log.primary", p.category, said, line)
+        ev("log.primary_node", p.tree_node, said, line)
         for key, value in p.facts.items():
             if isinstance(value, str) and key in ("peer_alive_after_dpd",):
                 ev(f"log.{key}", value, t("Log analysis: {why}", why=why), line)

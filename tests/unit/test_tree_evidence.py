@@ -107,3 +107,14 @@ def test_tunnel_back_up_after_dpd_shows_the_peer_alive() -> None:
         ),
     )
     assert from_snapshot(snap)["log.peer_alive_after_dpd"].value == "yes"
+
+
+def test_an_answer_taken_from_a_guess_says_it_is_one() -> None:
+    silence = analyze_text(
+        '"west" #1: STATE_MAIN_I4: ISAKMP SA established {auth=RSA_SIG cipher=aes_256 integ=sha group=MODP2048}\n'
+        '"west" #2: STATE_QUICK_I1: 10 second timeout exceeded after 0 retransmits.  No acceptable response to our '
+        "first Quick Mode message: perhaps peer likes no proposal\n"
+    )
+    assert "what the log does not show" in from_analysis(silence)["log.primary"].reason
+    refused = analyze_text("Nov 29 10:00:03 cgw charon: 09[IKE] received NO_PROPOSAL_CHOSEN notify error\n")
+    assert "what the log does not show" not in from_analysis(refused)["log.primary"].reason
