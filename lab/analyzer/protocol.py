@@ -1854,6 +1854,7 @@ def _fortigate_no_gateway_echo(events: list[Event]) -> None:
 _PEER_CHILD_DELETES = frozenset({
     "lib-delete-received", "lib-delete-received-ipsec", "lib-revival-replace-child", "swan-received-delete-child",
 })
+_NAMES_DELETED_STATE = frozenset({"lib-delete-received", "lib-revival-replace-child"})  # "... State #N" / "CHILD SA #N"
 _DELETED_STATE = re.compile(r"(?:State|SA) #(\d+)")
 _DELETED_SPI = re.compile(r"with SPI ([0-9a-fA-F]{8})\b")
 _CHILD_SPIS = re.compile(r"with SPIs ([0-9a-fA-F]{8})_i ([0-9a-fA-F]{8})_o")
@@ -1896,7 +1897,7 @@ def _child_deletes_not_replaced(events: list[Event]) -> None:
             replaced = any(order > ev.order or spis is None or spi not in {s.lower() for s in spis}
                            for order, up_conn, _, spis in ups if not conn or up_conn == conn)
         else:
-            m = _DELETED_STATE.search(ev.text) if ev.pattern in ("lib-delete-received", "lib-revival-replace-child") else None
+            m = _DELETED_STATE.search(ev.text) if ev.pattern in _NAMES_DELETED_STATE else None
             deleted = int(m.group(1)) if m else _serial_of(ev.text)
             replaced = any(order > ev.order or deleted is None or (serial is not None and serial > deleted)
                            for order, up_conn, serial, _ in ups if not conn or up_conn == conn)
