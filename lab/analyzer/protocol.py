@@ -1775,9 +1775,27 @@ def classify(events: list[Event]) -> None:
     _mode_refusal_echo(events)
     _missing_key_refusal_echo(events)
     _complaint_then_switched(events)
+    _revival_of_an_sa_that_was_up(events)
 
 
 _SWITCH_EVENTS = 4
+
+
+def _revival_of_an_sa_that_was_up(events: list[Event]) -> None:
+    """pluto schedules a revival ("connection is supposed to remain up") whenever a state of a connection that must
+    stay up is deleted, also one that never came up (a refused or unanswered negotiation). When the log shows that
+    state (or, when the line names none, the connection) negotiating, never up and never sent a Delete, no SA that
+    carried the tunnel went away: nothing is read into the line. A paste that starts at the line keeps the guess."""
+    negotiating: set[tuple[int, int | None]] = set()
+    settled: set[tuple[int, int | None]] = set()  # up, or deleted by a Delete the log shows
+    for ev in events:
+        if ev.pattern == "lib-revival-scheduled" and ev.category:
+            key = (ev.stream, _serial_of(ev.text))
+            if key in negotiating and key not in settled:
+                _set(ev, None)
+            continue
+        for key in ((ev.stream, _serial_of(ev.text)), (ev.stream, None)):
+            (settled if ev.kind in ("established", "delete") else negotiating).add(key)
 
 
 def _complaint_then_switched(events: list[Event]) -> None:

@@ -61,8 +61,29 @@ def test_libreswan_4s_child_delete_and_revival_lines_are_read() -> None:
     )
     primary = analyze_text(text).primary
     assert primary is not None and primary.category == "ike_sa_deleted_by_peer"
-    assert [f.line for f in primary.chain][:2] == [1, 3]
+    # line 2 (the IKE SA deleted, revival scheduled) is read too, as the weakest reading of a delete
+    assert [f.line for f in primary.chain][:3] == [1, 2, 3]
     assert "Line 3: a Delete for the IKE SA" in str(primary.reasoning[0])
+
+
+def test_a_revival_scheduled_after_an_sa_was_up_reads_as_the_peers_delete_only_when_nothing_else_explains_it() -> None:
+    # libreswan 3.29 test ikev2-delete-sa-04 (east.console.txt at e364be77): east is told to delete the IKE SA and
+    # only logs that the SA went away and a revival is scheduled.
+    up = '"west-east-auto" #2: negotiated connection [192.0.1.0-192.0.1.255:0-65535 0] -> [192.0.2.0-192.0.2.255:0-65535 0]\n'
+    alone = up + (
+        "\"west-east-auto\" #1: deleting IKE SA for connection 'west-east-auto' but connection is supposed to remain "
+        "up; schedule EVENT_REVIVE_CONNS\n"
+    )
+    primary = analyze_text(alone).primary
+    assert primary is not None and primary.category == "ike_sa_deleted_by_peer"
+    assert primary.certainty == "guess"
+    # libreswan 5 logs the first revival attempt; the same line after a liveness timeout: the timeout is the cause
+    dead = (
+        '"aws-tunnel-1" #3: liveness action - restarting all connections that share this peer\n'
+        '"aws-tunnel-1" #2: connection is supposed to remain up; revival attempt 1 scheduled in 0 seconds\n'
+    )
+    primary = analyze_text(dead).primary
+    assert primary is not None and primary.category == "dpd_timeout"
 
 
 def test_charons_delete_line_counts_only_after_the_peers_request() -> None:
