@@ -1781,19 +1781,29 @@ def classify(events: list[Event]) -> None:
 _SWITCH_EVENTS = 4
 
 
+# This side ending an SA itself: the operator, an expiry, a peer declared dead, a negotiation given up, a redirect.
+_ENDS_OF_OUR_OWN = frozenset({"operator_down", "rekey_failed", "dpd_dead", "give_up", "redirect"})
+
+
 def _revival_of_an_sa_that_was_up(events: list[Event]) -> None:
     """pluto schedules a revival ("connection is supposed to remain up") whenever a state of a connection that must
-    stay up is deleted, also one that never came up (a refused or unanswered negotiation). When the log shows that
-    state (or, when the line names none, the connection) negotiating, never up and never sent a Delete, no SA that
-    carried the tunnel went away: nothing is read into the line. A paste that starts at the line keeps the guess."""
+    stay up is deleted, whoever deleted it: also this side's own delete (an operator's `ipsec down`, an expiry) and a
+    negotiation that never came up (refused, unanswered, a Child SA it could not install). The line is read as the
+    peer's delete (a guess) only when nothing in the paste says otherwise: no SA negotiating in vain before it (the
+    state of the line, or any, when no SA was up before it) and no end of this side's own (`_ENDS_OF_OUR_OWN`, a
+    Delete it sent), whatever was read into that line."""
     negotiating: set[tuple[int, int | None]] = set()
     settled: set[tuple[int, int | None]] = set()  # up, or deleted by a Delete the log shows
+    any_up = own_delete = False
     for ev in events:
         if ev.pattern == "lib-revival-scheduled" and ev.category:
             key = (ev.stream, _serial_of(ev.text))
-            if key in negotiating and key not in settled:
+            if own_delete or (key in negotiating and key not in settled) or (negotiating and not any_up):
                 _set(ev, None)
             continue
+        if ev.kind in _ENDS_OF_OUR_OWN or (ev.kind == "delete" and ev.direction == "sent"):
+            own_delete = True
+        any_up = any_up or ev.kind == "established"
         for key in ((ev.stream, _serial_of(ev.text)), (ev.stream, None)):
             (settled if ev.kind in ("established", "delete") else negotiating).add(key)
 
