@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import string
+from collections.abc import Iterator
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -175,12 +176,21 @@ def _page_text(at: AppTest) -> str:
     return "\n".join(p for p in _protos(at) if "# VPN incident report" not in p)
 
 
-def test_troubleshooter_fix_commands_and_evidence_speak_korean(open_page: OpenPage, monkeypatch) -> None:
+@pytest.fixture
+def korean_outside_the_run() -> Iterator[None]:
+    """AppTest formats a selectbox's value outside the script run, where the session's language is unknown:
+    there `current()` falls back to the language set with `set_language`. (Replacing `lab.ui.lang.current`
+    itself would leave the replacement in every module that imports it by name while it is in place, and so
+    in later tests of the same process.)"""
+    token = i18n.set_language("ko")
+    yield
+    i18n.reset_language(token)
+
+
+def test_troubleshooter_fix_commands_and_evidence_speak_korean(open_page: OpenPage, korean_outside_the_run) -> None:
     """A replay's evidence followed to a diagnosis on the Korean page: the fix sentences with the values, the
     device actions (or where a setting lives), the automatic answers' sources and what the evidence proves
     are Korean; no English sentence of the fixes or the evidence rules is on screen."""
-    # AppTest formats a selectbox's value outside the script run, where the session's language is unknown.
-    monkeypatch.setattr("lab.ui.lang.current", lambda: "ko")
     from lab import replay
     from lab.triage.evidence import rules
     from lab.triage.fixes import fix_texts
