@@ -419,3 +419,50 @@ def test_palo_alto_child_sa_rekey_refused_is_a_rekey_problem() -> None:
     assert rekey is not None and rekey.category == "rekey_issue"
     first = analyze_text(line.format(kind="non-rekey")).primary
     assert first is not None and first.category == "phase2_proposal_mismatch"
+
+
+# ---- Cisco ASA syslog messages (ASA Series Syslog Messages guide, message formats with RFC 5737 addresses) --------
+
+ASA = "Dec 01 10:00:00 fw1 : "
+
+
+@pytest.mark.parametrize(
+    ("line", "category"),
+    [
+        ("%ASA-3-717009: Certificate validation failed. No suitable trustpoints found to validate certificate "
+         "serial number: 3A2B, subject name: cn=gw.example.com.", "auth_failure"),
+        ("%ASA-3-713022: IP = 203.0.113.9, No Group found matching 203.0.113.9 for Pre-shared key peer 203.0.113.9",
+         "auth_failure"),
+        ("%ASA-4-750014: Local:198.51.100.1:500 Remote:203.0.113.9:500 Username:203.0.113.9 IKEv2 Session aborted. "
+         "Reason: Initial Contact received for Local ID: 198.51.100.1, Remote ID: 203.0.113.9 from remote "
+         "peer:203.0.113.9:500 to 198.51.100.1:500", "ike_sa_deleted_by_peer"),
+        ("%ASA-3-713047: Unsupported Oakley group: Group 24", "phase1_proposal_mismatch"),
+        ("%ASA-3-713033: Group = 203.0.113.9, IP = 203.0.113.9, Received invalid remote Proxy Range 172.16.0.0 - "
+         "172.16.255.255", "traffic_selector_mismatch"),
+        ("%ASA-3-750011: Tunnel Rejected: Selected IKEv2 encryption algorithm (AES) is not strong enough to secure "
+         "proposed IPSEC encryption algorithm (AES-GCM-256).", "phase2_proposal_mismatch"),
+        ("%ASA-5-713259: Group = 203.0.113.9, IP = 203.0.113.9, Session is being torn down. Reason: Lost Service",
+         "dpd_timeout"),
+        ("%ASA-5-713136: Group = 203.0.113.9, IP = 203.0.113.9, IKE session establishment timed out [MM_WAIT_MSG2], "
+         "aborting!", "peer_unreachable"),
+        # In a later state the peer had answered: the state alone names no cause.
+        ("%ASA-5-713136: Group = 203.0.113.9, IP = 203.0.113.9, IKE session establishment timed out [MM_WAIT_MSG6], "
+         "aborting!", None),
+    ],
+)
+def test_asa_syslog_guide_messages(line: str, category: str | None) -> None:
+    assert primary_of(ASA + line) == category
+
+
+# ---- Openswan IKEv2 (programs/pluto/ikev2_child.c at xelerance/Openswan 86dff2b4) ------------------------------
+
+
+def test_openswans_received_notification_after_a_started_rekey_is_a_refused_rekey() -> None:
+    rekey = (
+        '"openswan" #3: starting rekey of CHILD SA for state=#2 (expired) using PARENT SA #1 as INITIATOR\n'
+        '"openswan" #3: received notification 7: v2N_INVALID_SYNTAX\n'
+        '"openswan" #3: deleting state #3 (STATE_CHILD_C1_REKEY)\n'
+    )
+    assert primary_of(rekey) == "rekey_issue"
+    # The same answer to a new Child SA is a phase 2 refusal.
+    assert primary_of('"openswan" #2: received notification 14: v2N_NO_PROPOSAL_CHOSEN\n') == "phase2_proposal_mismatch"
