@@ -1781,33 +1781,6 @@ def classify(events: list[Event]) -> None:
 _SWITCH_EVENTS = 4
 
 
-# This side ending an SA itself: the operator, an expiry, a peer declared dead, a negotiation given up, a redirect.
-_ENDS_OF_OUR_OWN = frozenset({"operator_down", "rekey_failed", "dpd_dead", "give_up", "redirect"})
-
-
-def _revival_of_an_sa_that_was_up(events: list[Event]) -> None:
-    """pluto schedules a revival ("connection is supposed to remain up") whenever a state of a connection that must
-    stay up is deleted, whoever deleted it: also this side's own delete (an operator's `ipsec down`, an expiry) and a
-    negotiation that never came up (refused, unanswered, a Child SA it could not install). The line is read as the
-    peer's delete (a guess) only when nothing in the paste says otherwise: no SA negotiating in vain before it (the
-    state of the line, or any, when no SA was up before it) and no end of this side's own (`_ENDS_OF_OUR_OWN`, a
-    Delete it sent), whatever was read into that line."""
-    negotiating: set[tuple[int, int | None]] = set()
-    settled: set[tuple[int, int | None]] = set()  # up, or deleted by a Delete the log shows
-    any_up = own_delete = False
-    for ev in events:
-        if ev.pattern == "lib-revival-scheduled" and ev.category:
-            key = (ev.stream, _serial_of(ev.text))
-            if own_delete or (key in negotiating and key not in settled) or (negotiating and not any_up):
-                _set(ev, None)
-            continue
-        if ev.kind in _ENDS_OF_OUR_OWN or (ev.kind == "delete" and ev.direction == "sent"):
-            own_delete = True
-        any_up = any_up or ev.kind == "established"
-        for key in ((ev.stream, _serial_of(ev.text)), (ev.stream, None)):
-            (settled if ev.kind in ("established", "delete") else negotiating).add(key)
-
-
 def _complaint_then_switched(events: list[Event]) -> None:
     """pluto checks the peer's identity or certificate against the connection it picked first; when that one does not
     fit it says so ("X509: CERT payload does not match connection ID") and then switches the state to a connection
@@ -1820,6 +1793,33 @@ def _complaint_then_switched(events: list[Event]) -> None:
             if prev.stream == ev.stream and prev.category == "auth_failure" and prev.fmt == "libreswan" and (
                     _serial_of(prev.text) == serial and prev.values.get("own_complaint")):
                 prev.weight = "context"
+
+
+# This side ending an SA itself: the operator, an expiry, a peer declared dead, a negotiation given up, a redirect.
+_ENDS_OF_OUR_OWN = frozenset({"operator_down", "rekey_failed", "dpd_dead", "give_up", "redirect"})
+# Lines that only an SA that is up logs (an established SA, liveness checks and their answers) or that end one.
+_SA_WAS_UP = frozenset({"established", "dpd_probe", "dpd_answer", "delete"})
+
+
+def _revival_of_an_sa_that_was_up(events: list[Event]) -> None:
+    """pluto schedules a revival ("connection is supposed to remain up") whenever a state of a connection that must
+    stay up is deleted, whoever deleted it: also this side's own delete (an operator's `ipsec down`, an expiry) and a
+    negotiation that never came up (refused, unanswered, a Child SA it could not install). The line is read as the
+    peer's delete (a guess) only when nothing in the paste says otherwise: no end of this side's own before it
+    (`_ENDS_OF_OUR_OWN`, a Delete it sent) and no negotiation in vain: the line's state (or, before any sign of an SA
+    that was up, the connection) seen negotiating and never up."""
+    negotiating: set[tuple[int, int | None]] = set()
+    up: set[tuple[int, int | None]] = set()
+    own_end = False
+    for ev in events:
+        if ev.pattern == "lib-revival-scheduled" and ev.category:
+            key = (ev.stream, _serial_of(ev.text))
+            if own_end or any(k in negotiating and k not in up for k in (key, (ev.stream, None))):
+                _set(ev, None)
+            continue
+        own_end = own_end or ev.kind in _ENDS_OF_OUR_OWN or (ev.kind == "delete" and ev.direction == "sent")
+        for key in ((ev.stream, _serial_of(ev.text)), (ev.stream, None)):
+            (up if ev.kind in _SA_WAS_UP else negotiating).add(key)
 
 
 _NO_PSK = "Can't authenticate: no preshared key found"
