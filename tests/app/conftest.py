@@ -77,6 +77,26 @@ def _clear_streamlit_caches() -> Iterator[None]:
     _clear_caches()
 
 
+# Functions the page modules import by name (`from lab.ui.lang import _, current`): a test that replaced one of them
+# while such a module was first imported would leave its replacement in that module for every later test of the
+# worker (the pages would mix languages). A test sets a language with `lab.i18n.set_language`, never by replacing
+# these; this check names a test that does.
+_IMPORTED_BY_NAME = ("_", "_n", "current", "d")
+
+
+@pytest.fixture(autouse=True)
+def _page_modules_keep_the_language_functions(request: pytest.FixtureRequest) -> Iterator[None]:
+    yield
+    left = [
+        f"{mod_name}.{name}"
+        for mod_name, module in list(sys.modules.items())
+        if mod_name.startswith("lab.") and mod_name != "lab.ui.lang"  # (a monkeypatch there may still be undone)
+        for name in _IMPORTED_BY_NAME
+        if str(getattr(vars(module).get(name), "__module__", "") or "").startswith("tests")
+    ]
+    assert not left, f"{request.node.nodeid} left a test's replacement of a language function in {left}"
+
+
 OpenPage = Callable[..., AppTest]
 
 
