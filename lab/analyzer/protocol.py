@@ -1808,18 +1808,21 @@ def _revival_of_an_sa_that_was_up(events: list[Event]) -> None:
     peer's delete (a guess) only when nothing in the paste says otherwise: no end of this side's own before it
     (`_ENDS_OF_OUR_OWN`, a Delete it sent) and no negotiation in vain: the line's state (or, before any sign of an SA
     that was up, the connection) seen negotiating and never up."""
+    revivals = [i for i, ev in enumerate(events) if ev.pattern == "lib-revival-scheduled" and ev.category]
+    if not revivals:
+        return  # most logs: no line to check, no state serials to read
     negotiating: set[tuple[int, int | None]] = set()
     up: set[tuple[int, int | None]] = set()
     own_end = False
-    for ev in events:
+    for ev in events[: revivals[-1] + 1]:
+        key = (ev.stream, _serial_of(ev.text))
         if ev.pattern == "lib-revival-scheduled" and ev.category:
-            key = (ev.stream, _serial_of(ev.text))
             if own_end or any(k in negotiating and k not in up for k in (key, (ev.stream, None))):
                 _set(ev, None)
             continue
         own_end = own_end or ev.kind in _ENDS_OF_OUR_OWN or (ev.kind == "delete" and ev.direction == "sent")
-        for key in ((ev.stream, _serial_of(ev.text)), (ev.stream, None)):
-            (up if ev.kind in _SA_WAS_UP else negotiating).add(key)
+        for k in (key, (ev.stream, None)):
+            (up if ev.kind in _SA_WAS_UP else negotiating).add(k)
 
 
 _NO_PSK = "Can't authenticate: no preshared key found"
