@@ -291,6 +291,24 @@ def test_junos_session_coming_up_is_healthy_and_going_down_names_the_event() -> 
     assert primary.facts["configured_peer_asn"] == 2222
 
 
+def test_junos_prefix_limit_teardown_and_md5_mismatch_bring_the_session_down() -> None:
+    # napalm-logs' BGP_CEASE_PREFIX_LIMIT_EXCEEDED and BGP_MD5_INCORRECT test messages
+    cease = primary_of("<172>2020-03-31T08:41:59+00:00 some-router rpd[13037]: BGP_CEASE_PREFIX_LIMIT_EXCEEDED: "
+                       "172.17.17.1 (External AS 4208010101): Shutting down peer due to exceeding configured maximum "
+                       "prefix-limit(500) for inet-unicast nlri: 501 (instance underlay)\n")
+    assert cease is not None and cease.category == "bgp_down"
+    assert cease.facts["bgp_reason"] == "max_prefix" and cease.facts["configured_peer_asn"] == 4208010101
+    # Without teardown, the limit is only logged: the session stays up.
+    assert primary_of("<28>Jul 20 21:41:37 vmx01 rpd[2965]: BGP_PREFIX_LIMIT_EXCEEDED: 192.168.140.254 (External AS "
+                      "65001): Configured maximum prefix-limit(27) exceeded for inet-unicast nlri: 28 (instance master)\n"
+                      ) is None
+    for word in ("wrong", "missing"):
+        md5 = primary_of(f"<4>Jul 20 21:23:00 vmx01 /kernel: tcp_auth_ok: Packet from 192.168.140.254:61664 {word} MD5 "
+                         "digest\n")
+        assert md5 is not None and md5.category == "bgp_down", word
+        assert md5.facts["bgp_reason"] == "tcp_auth" and md5.facts["peer"] == "192.168.140.254", word
+
+
 def test_junos_connection_rejected_by_an_unconfigured_neighbor() -> None:
     text = ("<87>Jul  5 05:52:44  vmx01 rpd[1848]: bgp_read_message:2764: NOTIFICATION received from 1.2.3.4 "
             "(External AS 1234): code 6 (Cease) subcode 5 (Connection Rejected)\n")

@@ -230,6 +230,19 @@ def test_racoon_catalogue(text: str, category: str) -> None:
     assert primary_of(text) == category
 
 
+def test_racoon_names_the_phase_1_attribute_it_rejected() -> None:
+    # ossec-docs' racoon log sample (ipsec_doi.c print_ph1mismatched: racoon's own value first, the peer's second)
+    text = ("2006-07-22 08:19:43: ERROR: rejected hashtype: DB(prop#1:trns#1):Peer (prop#1:trns#4) = SHA:MD5\n"
+            "2006-07-22 08:19:43: ERROR: rejected dh_group: DB(prop#1:trns#1):Peer (prop#1:trns#6) = 1024-bit MODP "
+            "group:768-bit MODP group\n"
+            "2006-07-22 08:19:43: ERROR: no suitable proposal found.\n")
+    result = analyze_text(text)
+    assert result.format == "racoon"
+    assert result.primary is not None and result.primary.category == "phase1_proposal_mismatch"
+    facts = result.primary.facts
+    assert "MD5" in facts["proposals_received"] and "SHA" in facts["proposals_configured"]
+
+
 # ---- SonicWall (SonicOS log event reference / "Common VPN log messages" KB) ---------------------------------
 
 
