@@ -479,3 +479,10 @@ def test_openswans_received_notification_after_a_started_rekey_is_a_refused_reke
     assert primary_of(rekey) == "rekey_issue"
     # The same answer to a new Child SA is a phase 2 refusal.
     assert primary_of('"openswan" #2: received notification 14: v2N_NO_PROPOSAL_CHOSEN\n') == "phase2_proposal_mismatch"
+    # Pasted from the rekeying state's own line on (lib/libpluto/pluto_constants.c: STATE_CHILD_C1_REKEY, "CHILD SA
+    # being rekeyed"), without the line that started the rekey: still the rekey the peer refused.
+    assert primary_of(
+        "./rekeyikev2-inCR1 STATE_CHILD_C1_REKEY: CHILD SA being rekeyed (msgid: 00000000/4294967295)\n"
+        "./rekeyikev2-inCR1 received notification 7: v2N_INVALID_SYNTAX\n"
+        "./rekeyikev2-inCR1 deleting state #3 (STATE_CHILD_C1_REKEY)\n"
+    ) == "rekey_issue"
