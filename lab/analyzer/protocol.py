@@ -973,6 +973,10 @@ def _borrow_exchange(events: list[Event]) -> None:
             if (ev.kind == "no_proposal" and nxt.kind == "notify" and nxt.direction == "sent" and nxt.exchange
                     and NOTIFY_MEANING.get(nxt.notify or "") == "no_proposal"):
                 ev.exchange = nxt.exchange  # the refusal this side sends, in the exchange it names
+                if nxt.exchange == "INFORMATIONAL_V1" and not ev.sa and _V1_HASHED.search(nxt.text):
+                    # ... sent under the ISAKMP SA (a HASH payload, RFC 2409 section 5.7): phase 1 is done, so
+                    # the proposals refused were Quick Mode's (charon: "[ HASH N(NO_PROP) ]").
+                    ev.sa = "child"
                 break
 
 

@@ -340,3 +340,19 @@ def test_a_diagnosis_from_silence_is_a_guess_and_a_refusal_is_firm() -> None:
     assert analyze_text(silence).to_json()["primary"]["certainty"] == "guess"
     refused = analyze_text("Nov 29 10:00:03 cgw charon: 09[IKE] received NO_PROPOSAL_CHOSEN notify error\n").primary
     assert refused is not None and refused.certainty == "firm"
+
+
+def test_charon_refusing_quick_mode_under_the_isakmp_sa_is_phase_2_without_the_proposal_listing() -> None:
+    # pfSense's IPsec troubleshooting page (phase 2 encryption mismatch, responder), pasted from the refusal on:
+    # the refusal goes out in an informational protected by the ISAKMP SA (HASH payload), so phase 1 was up.
+    refusal = (
+        "charon: 13[IKE] no matching proposal found, sending NO_PROPOSAL_CHOSEN\n"
+        "charon: 13[IKE] queueing INFORMATIONAL task\n"
+        "charon: 13[IKE] activating new tasks\n"
+        "charon: 13[IKE] activating INFORMATIONAL task\n"
+        "charon: 13[ENC] generating INFORMATIONAL_V1 request 1275272345 [ HASH N(NO_PROP) ]\n"
+    )
+    assert analyze_text(refusal).primary.category == "phase2_proposal_mismatch"
+    # Main Mode's refusal travels in the clear (no HASH): phase 1.
+    clear = refusal.replace("[ HASH N(NO_PROP) ]", "[ N(NO_PROP) ]")
+    assert analyze_text(clear).primary.category == "phase1_proposal_mismatch"
