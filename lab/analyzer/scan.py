@@ -234,6 +234,27 @@ _COMMAND = re.compile(
     r"|ipsec\s+(?:auto|whack|status|statusall|up|down|restart|start|stop|trafficstatus|showstates|look|verify|stroke"
     r"|listall|leases))\s+\S"
 )
+# A placeholder someone put in a pasted log for an address they hide ("<SERVER IP>", "<client public ip>",
+# "[redacted]", "PUBLIC_IP"): a pattern that expects an address reads it as a masked one (x.x.x.x), so the line is
+# still read; it is shown as pasted.
+_MASK_WORDS = (r"(?:IPs?|IPv[46]|addr(?:ess)?|host(?:name)?|peer|gw|gateway|server|client|public|private|remote|local"
+               r"|redacted|removed|masked|hidden|wan|cgw)")
+# "<...>" or "[...]" around one of those words (a bracket is the first thing looked for: most lines have none)
+_BRACKETED_MASK = re.compile(rf"[<\[](?i:[^<>\[\]\n]{{0,30}}?\b{_MASK_WORDS}\b)[^<>\[\]\n]{{0,30}}?[>\]]")
+_BARE_MASK = re.compile(r"\b[A-Z]+(?:_[A-Z]+)*_IP\b")  # PUBLIC_IP, MY_SERVER_IP
+MASKED_ADDRESS = "x.x.x.x"
+
+
+def unmasked(line: str) -> str | None:
+    """The line with its address placeholders read as masked addresses, or None when it has none."""
+    bracketed = ("<" in line or "[" in line) and _BRACKETED_MASK.search(line) is not None
+    bare = "_IP" in line and _BARE_MASK.search(line) is not None
+    if not (bracketed or bare):
+        return None
+    if bracketed:
+        line = _BRACKETED_MASK.sub(MASKED_ADDRESS, line)
+    return _BARE_MASK.sub(MASKED_ADDRESS, line) if bare else line
+
 
 class Scanner:
     """Feed blocks of complete lines (joined with "\\n"), then call result().
@@ -448,10 +469,14 @@ class Scanner:
         the line's segment, asked for the number only when the line is an event."""
         if line.startswith(_COUNTER_START) and _COUNTER.match(line):
             return None  # a statistics counter names an event type, it is no event
+        readable: str | None | bool = False  # the line with address placeholders read (once, when needed)
         for p in ranking.candidates(ids):
             m = p.regex.search(line)
             if m is None:
-                continue
+                if readable is False:
+                    readable = unmasked(line)
+                if readable is None or (m := p.regex.search(readable)) is None:  # type: ignore[arg-type]
+                    continue
             if _COMMAND.match(line):
                 return None  # a command and its arguments, not what the daemon wrote
             if isinstance(line_no, _Segment):
@@ -637,7 +662,7 @@ def _reads_trace(p: Pattern) -> bool:
 
 
 def _event(p: Pattern, line_no: int, line: str) -> proto.Event:
-    m = p.regex.search(line)
+    m = p.regex.search(line) or p.regex.search(unmasked(line) or "")
     assert m is not None  # the line was kept because this pattern matched it
     values: dict[str, str] = {}
     for name, value in m.groupdict().items():

@@ -7,12 +7,14 @@ Forum and issue-thread pastes hide the public addresses; a pattern that insists 
 from __future__ import annotations
 
 import re
+from functools import cache
 
 import pytest
 
 from lab.analyzer import analyze_text
 from lab.analyzer.patterns import load_patterns
 from lab.analyzer.prefilter import keyword_in
+from lab.analyzer.scan import unmasked
 
 IPV4 = re.compile(r"(?<![\w.])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?!\w)")
 MASKS = {
@@ -49,3 +51,41 @@ def test_a_masked_icmp_refusal_is_still_an_unreachable_peer() -> None:
     primary = analyze_text(text).primary
     assert primary is not None and primary.category == "peer_unreachable"
     assert primary.facts["peer"] == "**.***.73.249"
+
+
+# One of each kind people write: in angle brackets, in square brackets, a bare word.
+PLACEHOLDERS = ("<your server's public ip>", "[redacted]", "MY_SERVER_IP")
+
+
+@cache
+def _read_samples() -> tuple[tuple[str, str], ...]:
+    """(pattern id, sample) for every sample with an address that its own pattern reads in a whole analysis."""
+    return tuple(
+        (pattern.id, sample)
+        for pattern in load_patterns()
+        for sample in pattern.match_samples
+        if IPV4.search(sample) and pattern.id in {f.pattern for f in analyze_text(sample).findings}
+    )
+
+
+@pytest.mark.parametrize("placeholder", PLACEHOLDERS)
+def test_an_address_replaced_by_a_placeholder_is_read_as_a_masked_address(placeholder: str) -> None:
+    # Each sample line with its addresses replaced by what people write instead of them is still read by its pattern.
+    missed = []
+    for pattern_id, sample in _read_samples():
+        masked = IPV4.sub(placeholder, sample)
+        if pattern_id not in {f.pattern for f in analyze_text(masked).findings}:
+            missed.append((pattern_id, masked))
+    assert not missed, missed
+
+
+def test_a_placeholder_is_shown_as_pasted() -> None:
+    text = "charon: 06[IKE] no IKE config found for <SERVER IP>...<CLIENT IP>, sending NO_PROPOSAL_CHOSEN\n"
+    finding = analyze_text(text).findings[0]
+    assert finding.pattern == "swan-no-ike-config" and "<SERVER IP>...<CLIENT IP>" in finding.text
+
+
+def test_brackets_that_hide_nothing_are_left_alone() -> None:
+    assert unmasked("Nov 29 10:01:02 cgw charon: 09[NET] sending packet: from 198.51.100.10[4500] to 203.0.113.7[4500]") is None
+    assert unmasked('"aws" #2: IPsec SA established tunnel mode {ESP=>0x1a2b3c4d <0x5e6f7a8b xfrm=AES_CBC_256}') is None
+    assert unmasked("peer <REMOTE IP> [redacted] SERVER_IP") == "peer x.x.x.x x.x.x.x x.x.x.x"
