@@ -270,6 +270,7 @@ _STAMP = re.compile(
     r"(?:(?P<y>\d{4})[-/](?P<mo>\d{1,2})[-/](?P<d>\d{1,2})[ T,]+|(?P<mon>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? +(?P<d2>\d{1,2}),?(?: (?P<y2>\d{4}))? +|(?P<mo3>\d{2})-(?P<d3>\d{2}) )?"
     r"(?P<h>\d{1,2}):(?P<mi>\d{2}):(?P<s>\d{2})(?:[.,](?P<f>\d{1,6}))?"
 )
+_TIME_OF_DAY = re.compile(r"\d:\d\d:\d\d")
 _FORTI_STAMP = re.compile(r"date=(\d{4})-(\d{2})-(\d{2}) time=(\d{2}):(\d{2}):(\d{2})")
 # FortiOS 6.2+ adds eventtime= (epoch in ns, or in s/us on some builds) to every log: it orders lines
 # logged within the same second, which time= cannot.
@@ -291,7 +292,12 @@ def stamp_of(line: str) -> float | None:
             fraction = int(digits[10:] or 0) / 10 ** len(digits[10:]) if len(digits) > 10 else 0.0
             secs += fraction * 0.999  # the order inside the second, kept inside it
         return secs
-    m = _STAMP.search(line, 0, 200)
+    # Every stamp has a time of day: look for one first (a JSON line has none in its first 200 characters and made
+    # the full search try each position), then read the stamp from just before it (a date is at most 20 characters).
+    hint = _TIME_OF_DAY.search(line, 0, 200)
+    if not hint:
+        return None
+    m = _STAMP.search(line, max(0, hint.start() - 40), 200)
     if not m:
         return None
     g = m.groupdict()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 
 from lab.analyzer import analyze_text
@@ -252,3 +253,15 @@ def test_packet_steps_need_neighbouring_lines_of_one_thread() -> None:
     # Different worker threads are different jobs: no vote.
     assert order_votes(["charon: 06[ENC] parsed INFORMATIONAL_V1 request 1 [ HASH N(NO_PROP) ]",
                         "charon: 08[NET] received packet: from 192.0.2.74[500] to 192.0.2.90[500] (76 bytes)"]) == (0, 0)
+
+
+def test_stamps_of_every_shape_and_none_in_a_json_line_without_one() -> None:
+    assert stamp_of("Nov 29 10:01:05 cgw-a charon: 05[IKE] retransmit 3 of request") == (11 * 31 + 29) * 86400 + 36065
+    assert stamp_of("2026-12-01T10:01:02.5+09:00 gw charon: x") == ((2026 * 12 + 12) * 31 + 1) * 86400 + 36062.5
+    assert stamp_of("11-29 10:01:02.123 I/charon: x") == pytest.approx((11 * 31 + 29) * 86400 + 36062.123)
+    assert stamp_of("Mon Dec 1 2025 10:01:02 x") == ((2025 * 12 + 12) * 31 + 1) * 86400 + 36062
+    assert stamp_of("*Mar  1 00:10:02.107: %BGP-3-NOTIFICATION: received from neighbor 4/0") == (3 * 31 + 1) * 86400 + 602.107
+    # AWS's JSON tunnel log carries its time as epoch milliseconds, not as a time of day in the first 200 characters
+    assert stamp_of('{"event_timestamp":1764404412345,"details":"AWS tunnel processed response (id=12) for '
+                    'CREATE_CHILD_SA","dpd_enabled":true}') is None
+    assert stamp_of("x" * 300 + " 10:01:02") is None  # a time of day only after the first 200 characters
