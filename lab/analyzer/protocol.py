@@ -1535,8 +1535,17 @@ def classify(events: list[Event]) -> None:
                 # peer answered the first two exchanges, so it is reachable. With a certificate in MI3 the message
                 # left as IP fragments (below: the same reading of pluto's timeout); otherwise pluto's own guess
                 # applies: the keys differ. Without MI3 in the log the line says nothing of its own.
-                if not st.v1_encrypted or st.ike_up:
+                if st.ike_up or (not st.v1_encrypted and (st.operator_down or st.exchange not in (None, "MAIN_MODE"))):
                     _set(ev, None)
+                elif not st.v1_encrypted:
+                    if st.answered:
+                        _set(ev, None)  # an answer in the paste (a refusal in the clear) says more than the state
+                    else:
+                        # The paste starts at the deletion: the state's name says MI3 went out unanswered, and what
+                        # is left is pluto's own guess for that (keys differ); without the earlier lines, a
+                        # certificate sent in MI3 (fragments lost) cannot be told from it.
+                        ev.values["guess"] = True
+                        _set(ev, "auth_failure", "weak")
                 elif st.cert_sent:
                     ev.values["cert_sent"] = True
                     _set(ev, "nat_t_or_fragmentation")

@@ -545,6 +545,19 @@ def test_a_certificate_refused_with_a_notification_stays_an_authentication_failu
     assert primary is not None and primary.category == "auth_failure"
 
 
+def test_a_paste_that_starts_at_the_deleted_mi3_state_is_plutos_own_guess() -> None:
+    # The last two lines of a libreswan 5 console whose peer never answered MI3 (x509-crl-01-revoked-initiator-ikev1,
+    # nss-cert-04-ikev1): the state's name says MI3 went out unanswered; what is left is pluto's guess (keys or
+    # identities), a guess since the certificate in MI3 cannot be seen.
+    end = ['"nss-cert" #1: connection is supposed to remain up; revival attempt 1 scheduled in 0 seconds',
+           '"nss-cert" #1: deleting ISAKMP SA (MAIN_I3) and NOT sending notification']
+    primary = analyze_text("\n".join(end) + "\n").primary
+    assert primary is not None and primary.category == "auth_failure" and primary.certainty == "guess"
+    # An IKE SA that was up, or an operator who took the connection down, ends the state for other reasons.
+    up = ['"nss-cert" #1: IKE SA established {auth=RSA_SIG cipher=AES_CBC_256 integ=HMAC_SHA2_256 group=MODP2048}']
+    assert analyze_text("\n".join(up + end[1:]) + "\n").primary is None
+
+
 def test_a_reading_of_plutos_debug_trace_is_only_a_guess() -> None:
     # plutodebug traces an informational message for an SA it no longer has ("| Informational Exchange is for an
     # unknown (expired?) SA", programs/pluto/ikev1.c); the IPsec SA comes up right after: nothing to fix.
