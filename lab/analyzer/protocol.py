@@ -1159,6 +1159,8 @@ def classify(events: list[Event]) -> None:
     _borrow_pluto_state(events)
     # Both peers' logs in one paste: several streams, or lines of two different daemons.
     both_sides = len({ev.stream for ev in events}) > 1 or len({ev.fmt for ev in events}) > 1
+    # charon's connection listings, wherever they are in the paste (statusall is often pasted after the log)
+    listed_versions = {str(ev.values["version"]) for ev in events if ev.pattern == "swan-conn-listing"}
     for ev in events:
         st = states.setdefault(ev.stream, _State())
         if st.retransmits and _is_answer(ev):
@@ -1623,8 +1625,14 @@ def classify(events: list[Event]) -> None:
         elif kind == "auth_failed" and ev.pattern == "swan-no-ike-config" and st.exchange in _FIRST_EXCHANGE_VERSION:
             # charon finds no connection for the peer's addresses in this IKE version (backend_manager.c matches
             # both): name the version of the request it just parsed, which is one of the two suspects.
-            ev.values["ike_requested"] = f"IKEv{_FIRST_EXCHANGE_VERSION[st.exchange]}"
-            _set(ev, "auth_failure")
+            requested = ev.values["ike_requested"] = f"IKEv{_FIRST_EXCHANGE_VERSION[st.exchange]}"
+            if listed_versions and requested not in listed_versions and "IKEv1/2" not in listed_versions:
+                # ... and the connections the paste lists (statusall, swanctl --list-conns) are all of the other
+                # version: the versions differ.
+                ev.values["conn_versions"] = "/".join(sorted(listed_versions))
+                _set(ev, "ike_version_mismatch")
+            else:
+                _set(ev, "auth_failure")
         elif kind == "conn_switched":
             _set(ev, None)
         elif kind == "conn_added":

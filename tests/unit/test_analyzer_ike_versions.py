@@ -358,3 +358,31 @@ def test_an_ike_sa_init_refused_with_no_proposal_chosen_also_suggests_a_missing_
     responder = ("charon: 06[IKE] no acceptable proposal found\n"
                  "charon: 06[ENC] generating IKE_SA_INIT response 0 [ N(NO_PROP) ]")
     assert not any("no IKEv2 connection" in r for r in analyze_text(responder).primary.reasoning_in("en"))
+
+
+# tests/data/strongswan-lab/v1v2/R.log (charon 5.9.8, IKEv2-only responder, IKEv1 initiator), with the responder's
+# `ipsec statusall` connection listing pasted after it (stroke_list.c) or `swanctl --list-conns` (list_conns.c).
+_CHARON_V1_REFUSED = (
+    "Nov 30 15:04:26 15[ENC] <1> parsed ID_PROT request 0 [ SA V V V V V ]\n"
+    "Nov 30 15:04:26 15[IKE] <1> no IKE config found for 192.0.2.2...192.0.2.1, sending NO_PROPOSAL_CHOSEN\n"
+    "Nov 30 15:04:26 15[ENC] <1> generating INFORMATIONAL_V1 request 1465900044 [ N(NO_PROP) ]\n"
+)
+
+
+def test_charons_refusal_with_its_connections_listed_in_the_other_version_is_a_version_mismatch() -> None:
+    statusall = "Connections:\n          gw:  192.0.2.2...192.0.2.1  IKEv2, dpddelay=30s\n"
+    primary = analyze_text(_CHARON_V1_REFUSED + statusall).primary
+    assert primary is not None and primary.category == "ike_version_mismatch"
+    assert primary.facts["ike_requested"] == "IKEv1" and primary.facts["conn_versions"] == "IKEv2"
+    swanctl = "gw: IKEv2, no reauthentication, rekeying every 14400s\n"
+    assert analyze_text(swanctl + _CHARON_V1_REFUSED).primary.category == "ike_version_mismatch"
+
+
+def test_charons_refusal_without_a_listing_or_with_a_connection_of_that_version_names_the_addresses() -> None:
+    # Without the listing, or with a connection that allows IKEv1: the addresses are the suspect (auth_failure with
+    # the requested version named).
+    assert analyze_text(_CHARON_V1_REFUSED).primary.category == "auth_failure"
+    either = "          gw:  192.0.2.2...192.0.2.1  IKEv1/2, dpddelay=30s\n"
+    assert analyze_text(_CHARON_V1_REFUSED + either).primary.category == "auth_failure"
+    v1 = "          gw:  198.51.100.2...198.51.100.1  IKEv1, dpddelay=30s\n"
+    assert analyze_text(_CHARON_V1_REFUSED + v1).primary.category == "auth_failure"
