@@ -1159,8 +1159,9 @@ def classify(events: list[Event]) -> None:
     _borrow_pluto_state(events)
     # Both peers' logs in one paste: several streams, or lines of two different daemons.
     both_sides = len({ev.stream for ev in events}) > 1 or len({ev.fmt for ev in events}) > 1
-    # charon's connection listings, wherever they are in the paste (statusall is often pasted after the log)
-    listed_versions = {str(ev.values["version"]) for ev in events if ev.pattern == "swan-conn-listing"}
+    # The IKE versions of the connections a status listing shows (charon's statusall / swanctl --list-conns, pluto's
+    # `ipsec status` policies), wherever the listing is in the paste (it is often pasted after the log).
+    listed_versions = {v for ev in events if ev.pattern in _LISTINGS for v in _listed_versions(ev)}
     for ev in events:
         st = states.setdefault(ev.stream, _State())
         if st.retransmits and _is_answer(ev):
@@ -1636,15 +1637,16 @@ def classify(events: list[Event]) -> None:
         elif kind == "conn_switched":
             _set(ev, None)
         elif kind == "conn_added":
-            if version := ev.values.get("version"):
-                st.conn_versions.add(str(version))
+            if ev.pattern not in _LISTINGS:
+                st.conn_versions.update(_listed_versions(ev))
             _set(ev, None)
-        elif (kind == "ike_version_mismatch" and ev.weak and st.conn_versions
-              and ev.values.get("version") and ev.values["version"] not in st.conn_versions):
+        elif (kind == "ike_version_mismatch" and ev.weak and (known := st.conn_versions | listed_versions)
+              and ev.values.get("version") and ev.values["version"] not in known):
             # pluto found no connection for the peer's request of one IKE version, and the log shows it added its
-            # connections with the other version only ("added IKEv1 connection"): the versions differ.
+            # connections with the other version only ("added IKEv1 connection"), or its status listing shows only
+            # that version: the versions differ.
             ev.values["ike_requested"] = ev.values["version"]
-            ev.values["conn_versions"] = "/".join(sorted(st.conn_versions))
+            ev.values["conn_versions"] = "/".join(sorted(known))
             ev.category, ev.weight = "ike_version_mismatch", "decisive"
         elif kind == "peer_repeats":
             if not st.ike_up and st.exchange in ("MAIN_MODE", "AGGRESSIVE_MODE"):
@@ -1826,6 +1828,17 @@ def _complaint_then_switched(events: list[Event]) -> None:
 _ENDS_OF_OUR_OWN = frozenset({"operator_down", "rekey_failed", "dpd_dead", "give_up", "redirect"})
 # Lines that only an SA that is up logs (an established SA, liveness checks and their answers) or that end one.
 _SA_WAS_UP = frozenset({"established", "dpd_probe", "dpd_answer", "delete"})
+
+
+_LISTINGS = frozenset({"swan-conn-listing", "lib-status-policy"})  # status listings, read wherever they are
+
+
+def _listed_versions(ev: Event) -> set[str]:
+    """The IKE versions a connection line names: "IKEv1", "IKEv2", charon's "IKEv1/2", pluto 3.x's IKEVn_ALLOW."""
+    if version := ev.values.get("version"):
+        return {str(version)}
+    policy = str(ev.values.get("policy") or "")
+    return {f"IKEv{n}" for n in "12" if f"IKEV{n}_ALLOW" in policy}
 
 
 def _revival_of_an_sa_that_was_up(events: list[Event]) -> None:

@@ -386,3 +386,15 @@ def test_charons_refusal_without_a_listing_or_with_a_connection_of_that_version_
     assert analyze_text(_CHARON_V1_REFUSED + either).primary.category == "auth_failure"
     v1 = "          gw:  198.51.100.2...198.51.100.1  IKEv1, dpddelay=30s\n"
     assert analyze_text(_CHARON_V1_REFUSED + v1).primary.category == "auth_failure"
+
+
+def test_plutos_status_listing_names_the_versions_of_its_connections() -> None:
+    # libreswan 4/5 list a connection's policy with its version first ("IKEv1+..."), 3.x with IKEVn_ALLOW
+    # (whack_connectionstatus.c); the refusal names the version requested (ikev2_ike_sa_init.c).
+    refusal = ("packet from 192.1.2.45:500: dropping IKE_SA_INIT request from 192.1.2.45:500 received on "
+               "192.1.2.23:500, no suitable connection found with IKEv2 policy\n")
+    for listing in ('"westnet-eastnet":   policy: IKEv1+PSK+ENCRYPT+TUNNEL+PFS+IKE_FRAG_ALLOW+ESN_NO\n',
+                    '000 "westnet-eastnet":   policy: RSASIG+ENCRYPT+TUNNEL+PFS+IKEV1_ALLOW+SAREF_TRACK+ESN_NO\n'):
+        primary = analyze_text(refusal + listing).primary
+        assert primary is not None and primary.category == "ike_version_mismatch", listing
+        assert primary.facts["conn_versions"] == "IKEv1" and primary.facts["ike_requested"] == "IKEv2", listing
