@@ -30,6 +30,7 @@ from lab.analyzer import formats as fmts
 from lab.analyzer.model import CATEGORIES, Finding, Primary
 from lab.analyzer.protocol import (
     INFO_EXCHANGES,
+    LISTING_PATTERNS,
     NOTIFY_MEANING,
     Event,
     bgp_peer,
@@ -350,7 +351,7 @@ def _other_side_version(events: list[Event], unanswered: list[Event]) -> tuple[s
         return None
     versions: dict[str, list[Event]] = {}
     for e in events:
-        if e.kind == "conn_added" and conn_of(e) in names and e.pattern != "lib-status-policy":  # "added" lines only
+        if e.kind == "conn_added" and conn_of(e) in names and e.pattern not in LISTING_PATTERNS:  # "added" lines only
             versions.setdefault(str(e.values.get("version")), []).append(e)
     if sent in versions and other in versions and len(versions) == 2:
         return sent, other, versions[other][0]

@@ -1126,6 +1126,16 @@ def _replaced_serial(ev: Event) -> int | None:
 # The IKE version of a negotiation's first exchange.
 _FIRST_EXCHANGE_VERSION = {"MAIN_MODE": 1, "AGGRESSIVE_MODE": 1, "IKE_SA_INIT": 2}
 
+LISTING_PATTERNS = frozenset({"swan-conn-listing", "lib-status-policy"})  # status listings, read wherever they are
+
+
+def _listed_versions(ev: Event) -> set[str]:
+    """The IKE versions a connection line names: "IKEv1", "IKEv2", charon's "IKEv1/2", pluto 3.x's IKEVn_ALLOW."""
+    if version := ev.values.get("version"):
+        return {str(version)}
+    policy = str(ev.values.get("policy") or "")
+    return {f"IKEv{n}" for n in "12" if f"IKEV{n}_ALLOW" in policy}
+
 
 def _superseded(ev: Event, st: _State) -> bool:
     """The expired CHILD_SA is older than one of its name established since (charon's unique ids grow)."""
@@ -1161,7 +1171,7 @@ def classify(events: list[Event]) -> None:
     both_sides = len({ev.stream for ev in events}) > 1 or len({ev.fmt for ev in events}) > 1
     # The IKE versions of the connections a status listing shows (charon's statusall / swanctl --list-conns, pluto's
     # `ipsec status` policies), wherever the listing is in the paste (it is often pasted after the log).
-    listed_versions = {v for ev in events if ev.pattern in _LISTINGS for v in _listed_versions(ev)}
+    listed_versions = {v for ev in events if ev.pattern in LISTING_PATTERNS for v in _listed_versions(ev)}
     for ev in events:
         st = states.setdefault(ev.stream, _State())
         if st.retransmits and _is_answer(ev):
@@ -1537,18 +1547,16 @@ def classify(events: list[Event]) -> None:
                 # pluto deleted the ISAKMP SA still waiting for the answer to MI3, the first encrypted message: the
                 # peer answered the first two exchanges, so it is reachable. With a certificate in MI3 the message
                 # left as IP fragments (below: the same reading of pluto's timeout); otherwise pluto's own guess
-                # applies: the keys differ. Without MI3 in the log the line says nothing of its own.
-                if st.ike_up or (not st.v1_encrypted and (st.operator_down or st.exchange not in (None, "MAIN_MODE"))):
+                # applies: the keys differ. Without MI3 in the log, an answer in the paste (a refusal in the clear),
+                # an operator or another exchange says more than the state; otherwise the paste starts at the
+                # deletion, the state's name says MI3 went out unanswered, and pluto's own guess is what is left (a
+                # certificate in MI3 cannot be seen, so it stays a guess).
+                if st.ike_up or (not st.v1_encrypted and (
+                        st.answered or st.operator_down or st.exchange not in (None, "MAIN_MODE"))):
                     _set(ev, None)
                 elif not st.v1_encrypted:
-                    if st.answered:
-                        _set(ev, None)  # an answer in the paste (a refusal in the clear) says more than the state
-                    else:
-                        # The paste starts at the deletion: the state's name says MI3 went out unanswered, and what
-                        # is left is pluto's own guess for that (keys differ); without the earlier lines, a
-                        # certificate sent in MI3 (fragments lost) cannot be told from it.
-                        ev.values["guess"] = True
-                        _set(ev, "auth_failure", "weak")
+                    ev.values["guess"] = True
+                    _set(ev, "auth_failure", "weak")
                 elif st.cert_sent:
                     ev.values["cert_sent"] = True
                     _set(ev, "nat_t_or_fragmentation")
@@ -1637,7 +1645,7 @@ def classify(events: list[Event]) -> None:
         elif kind == "conn_switched":
             _set(ev, None)
         elif kind == "conn_added":
-            if ev.pattern not in _LISTINGS:
+            if ev.pattern not in LISTING_PATTERNS:
                 st.conn_versions.update(_listed_versions(ev))
             _set(ev, None)
         elif (kind == "ike_version_mismatch" and ev.weak and (known := st.conn_versions | listed_versions)
@@ -1828,17 +1836,6 @@ def _complaint_then_switched(events: list[Event]) -> None:
 _ENDS_OF_OUR_OWN = frozenset({"operator_down", "rekey_failed", "dpd_dead", "give_up", "redirect"})
 # Lines that only an SA that is up logs (an established SA, liveness checks and their answers) or that end one.
 _SA_WAS_UP = frozenset({"established", "dpd_probe", "dpd_answer", "delete"})
-
-
-_LISTINGS = frozenset({"swan-conn-listing", "lib-status-policy"})  # status listings, read wherever they are
-
-
-def _listed_versions(ev: Event) -> set[str]:
-    """The IKE versions a connection line names: "IKEv1", "IKEv2", charon's "IKEv1/2", pluto 3.x's IKEVn_ALLOW."""
-    if version := ev.values.get("version"):
-        return {str(version)}
-    policy = str(ev.values.get("policy") or "")
-    return {f"IKEv{n}" for n in "12" if f"IKEV{n}_ALLOW" in policy}
 
 
 def _revival_of_an_sa_that_was_up(events: list[Event]) -> None:
