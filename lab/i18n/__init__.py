@@ -223,6 +223,17 @@ class Msg(str):
         return str(self) if lang == DEFAULT_LANG else _render_fields(self.__dict__, lang)
 
 
+# A capitalised word ("Phase", "Dead"); words with more capitals (IKE, IKEv1, IPsec, BGP, ESP) are names and acronyms.
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]*\b")
+
+
+def _lower_words(text: str) -> str:
+    """A title inside an English sentence: its capitalised words lower-cased, acronyms and names kept as written
+    ("IKE version mismatch (IKEv1 vs IKEv2)" -> "IKE version mismatch (IKEv1 vs IKEv2)", "Dead peer detection timed
+    out" -> "dead peer detection timed out")."""
+    return _CAPITALISED.sub(lambda m: m.group(0).lower(), text)
+
+
 def _render_fields(f: Mapping[str, object], lang: str) -> str:
     values = {k: _render_value(v, lang) for k, v in f["values"]}  # type: ignore[attr-defined]
     text = str(f["text"])
@@ -231,7 +242,7 @@ def _render_fields(f: Mapping[str, object], lang: str) -> str:
     if f["context"]:
         english = text
         text = data_text(str(f["context"]), english, lang)
-        return text.lower() if f["lower"] and lang == DEFAULT_LANG else text
+        return _lower_words(text) if f["lower"] and lang == DEFAULT_LANG else text
     if f["plural"]:
         return tn(text, str(f["plural"]), int(f["n"]), lang, **values)  # type: ignore[call-overload]
     return t(text, lang, **values)

@@ -16,9 +16,9 @@ import streamlit as st
 from lab.analyzer import Analysis, Primary
 from lab.analyzer.diagnosis import categories
 from lab.analyzer.formats import aws_fields
-from lab.analyzer.model import GUESS_NOTE
+from lab.analyzer.model import GUESS_NOTE, Finding
 from lab.analyzer.patterns import EVENT_LABELS
-from lab.analyzer.protocol import FACT_LABELS
+from lab.analyzer.protocol import FACT_LABELS, KIND_CATEGORY
 from lab.i18n import Msg, render
 from lab.masking import mask_secrets
 from lab.triage import tree as engine
@@ -317,6 +317,17 @@ def _meaning(labels: Mapping[str, Msg], key: str) -> str:
     return label.render(current()) if label is not None else key
 
 
+def _event_text(f: Finding) -> str:
+    """What a line of the chain says; when the reasoning reads it as another cause than its words name (charon's
+    "no IKE config found" refusing a request of an IKE version this side does not run is read as a version mismatch,
+    not as the authentication failure the words alone suggest), the cause it is read as too."""
+    label = _meaning(EVENT_LABELS, f.event)
+    named = KIND_CATEGORY.get(f.event)
+    if f.decisive and named and f.category and f.category != named:
+        return _("{event} (read here as: {cause})", event=label, cause=_category_title(f.category))
+    return label
+
+
 def _evidence_chain(p: Primary) -> None:
     """The lines that led to the diagnosis in the order they happened, and the facts they carry (as text)."""
     if p.chain:
@@ -327,7 +338,7 @@ def _evidence_chain(p: Primary) -> None:
                     {
                         _("line"): f.line,
                         _("time"): f.time.strftime("%Y-%m-%d %H:%M:%S") if f.time else "",
-                        _("event"): _meaning(EVENT_LABELS, f.event),
+                        _("event"): _event_text(f),
                         _("message"): mask_secrets(_message(f.text)),
                     }
                     for f in p.chain

@@ -296,6 +296,27 @@ def test_analysis_lists_the_lines_that_led_to_the_diagnosis_in_order_with_facts(
     assert not any("_" in name for name in values)
 
 
+def test_a_line_read_as_another_cause_than_its_words_says_so_in_the_chain(open_page) -> None:
+    """charon refuses an IKEv1 request with "no IKE config found" (words of an address/identity refusal); with its
+    connection listing saying IKEv2 the diagnosis is a version mismatch, and the chain says how the line was read
+    instead of naming only an authentication failure under a version-mismatch diagnosis."""
+    at = open_page(PAGE)
+    at.text_area(key="ts_log_text").set_value(
+        "Nov 30 15:04:26 15[ENC] <1> parsed ID_PROT request 0 [ SA V V V V V ]\n"
+        "Nov 30 15:04:26 15[IKE] <1> no IKE config found for 192.0.2.2...192.0.2.1, sending NO_PROPOSAL_CHOSEN\n"
+        "Connections:\n          gw:  192.0.2.2...192.0.2.1  IKEv2, dpddelay=30s\n")
+    at.button(key="ts_analyze").click().run()
+    assert not at.exception
+    chain = next(df.value for df in at.dataframe if list(df.value.columns) == ["line", "event", "message"])
+    refusal = chain[chain["line"] == 2]["event"].iloc[0]
+    assert refusal == "Authentication failed (read here as: IKE version mismatch (IKEv1 vs IKEv2))"
+    # A line read as what its words name keeps its plain label.
+    at.text_area(key="ts_log_text").set_value(DPD_LOG)
+    at.button(key="ts_analyze").click().run()
+    chain = next(df.value for df in at.dataframe if "event" in df.value.columns)
+    assert not any("read here as" in e for e in chain["event"])
+
+
 def test_the_time_column_shows_when_the_lines_have_times(open_page) -> None:
     at = open_page(PAGE)
     at.text_area(key="ts_log_text").set_value(DPD_LOG)

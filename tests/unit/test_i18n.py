@@ -183,3 +183,18 @@ def test_identical_translation_must_be_flagged(tmp_path, monkeypatch) -> None:
     assert translate({("figure.label", "VPC 1"): "VPC 1"}, "ko", "data") == []
     assert SAME_FLAG in po.read_text(encoding="utf-8")
     assert not catalogue.check(found, "data").untranslated
+
+
+def test_a_title_inside_an_english_sentence_keeps_its_acronyms() -> None:
+    """A category title lower-cased for use inside a sentence: capitalised words only, so acronyms and names
+    (IKE, IKEv1, IPsec, BGP, ESP) stay as they are written; Korean has no case and is left alone."""
+    from lab.analyzer.diagnosis import categories
+
+    titles = {k: i18n.D("category.title", c.title, lower=True) for k, c in categories().items()}
+    assert titles["ike_version_mismatch"].render("en") == "IKE version mismatch (IKEv1 vs IKEv2)"
+    assert titles["phase1_proposal_mismatch"].render("en") == "phase 1 (IKE) proposal mismatch"
+    assert titles["ipsec_mode_mismatch"].render("en") == "IPsec mode mismatch (tunnel vs transport, ESP vs AH)"
+    assert titles["dpd_timeout"].render("en") == "dead peer detection timed out"
+    assert titles["bgp_down"].render("en") == "BGP session down"
+    assert titles["ike_version_mismatch"].render("ko") == i18n.D("category.title", categories()[
+        "ike_version_mismatch"].title).render("ko")
