@@ -74,6 +74,11 @@ def test_ios_quick_mode_refused_here_is_phase_2_until_a_line_names_the_proxy_ids
          "traffic_selector_mismatch"),
         ("%CRYPTO-6-IKMP_MODE_FAILURE: Processing of Quick mode failed with peer at 10.1.1.1\n",
          "phase2_proposal_mismatch"),
+        # IOS system message guide, CRYPTO-4: cleartext (or out-of-policy) traffic the crypto ACL says is encrypted
+        ("%CRYPTO-4-RECVD_PKT_NOT_IPSEC: Rec'd packet not an IPSEC packet. (ip) vrf/dest_addr= /10.2.0.5, "
+         "src_addr= 10.1.0.5, prot= 1\n", "traffic_selector_mismatch"),
+        ("%CRYPTO-4-RECVD_PKT_INV_IDENTITY_ACL: ipsec check access: identity not allowed by ACL (ip) "
+         "vrf/dest_addr= /10.2.0.5, src_addr= 10.9.0.5, prot= 6\n", "traffic_selector_mismatch"),
     ],
 )
 def test_ios_message_strings(text: str, category: str) -> None:
@@ -122,6 +127,21 @@ def test_asa_healthy_tunnel_with_dpd_answers_is_no_cause() -> None:
 )
 def test_asa_message_strings(text: str, category: str) -> None:
     assert primary_of(text) == category
+
+
+def test_asa_traffic_outside_the_sas_selectors_names_the_packet_and_the_proxies() -> None:
+    """ASA 402116 (syslog guide, messages 400000-450001): the peer sends traffic the SA's proxies do not cover."""
+    text = (
+        "%ASA-4-402116: IPSEC: Received an ESP packet (SPI= 0x47068DBF, sequence number= 0x2D) from 203.0.113.10 "
+        "(user= 203.0.113.10) to 198.51.100.1.  The decapsulated inner packet doesn't match the negotiated policy in "
+        "the SA.  The packet specifies its destination as 10.2.0.5, its source as 10.8.0.5, and its protocol as 1.  "
+        "The SA specifies its local proxy as 10.2.0.0/255.255.255.0/ip/0 and its remote_proxy as "
+        "10.1.0.0/255.255.255.0/ip/0.\n"
+    )
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.category == "traffic_selector_mismatch"
+    assert primary.facts["ts_expected"] == ["10.2.0.0/24", "10.1.0.0/24"]
+    assert primary.facts["ts_offered"] == ["10.2.0.5", "10.8.0.5"]
 
 
 # ---- Juniper kmd (Junos system log reference, KMD_*; SRX IPsec troubleshooting guide) ----------------------
