@@ -294,6 +294,22 @@ def wait_rerun(page: object, before: int | None = None) -> None:
     wait_idle(page)
 
 
+def commit_text(page: object, box: object, text: str) -> None:
+    """Fill a text area and commit it (Ctrl+Enter, as a user does), then wait for the rerun the commit starts,
+    however late a loaded server starts it: a click made before that rerun reaches a button the rerun replaces and
+    is lost (`wait_rerun` gives a rerun 3 seconds to start, too short on a busy machine). An unchanged text starts
+    no rerun and is not waited for."""
+    changed = box.input_value() != text  # type: ignore[attr-defined]
+    box.fill(text)  # type: ignore[attr-defined]
+    before = runs_done(page)
+    box.press("Control+Enter")  # type: ignore[attr-defined]
+    if changed and before >= 0:
+        page.wait_for_function(  # type: ignore[attr-defined]
+            "n => (window.__vpnlabRuns ?? -1) > n", arg=before, timeout=WAIT_MS
+        )
+    wait_idle(page)
+
+
 def follow_link(page: object, link: str) -> None:
     """Open `link` (the app's path and query, e.g. "/monitor?replay=x") in the same Streamlit session, as the
     browser's Back and Forward do: the app reruns the page the address names with its query, without loading

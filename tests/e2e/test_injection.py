@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import expect
 
 from lab.ui.echo import shorten
-from tests.e2e.conftest import follow_link, resize
+from tests.e2e.conftest import commit_text, follow_link, resize
 
 pytestmark = pytest.mark.e2e
 
@@ -140,11 +140,9 @@ def test_a_hostile_log_is_shown_as_text_in_the_findings(app_url, guarded, shoot)
     page.get_by_text("Analyze logs").first.click()
     box = page.locator("textarea").first
     box.wait_for(state="visible")
-    box.fill(f"Nov 29 10:00:01 gw charon: 09[IKE] <{PAYLOADS['markdown']}|1> no acceptable proposal found\n"
-             f"Nov 29 10:00:02 gw charon: 09[IKE] <{LINK_AND_IMAGE}|1> no acceptable proposal found\n"
-             f"Nov 29 10:00:03 gw charon: 09[IKE] <{PAYLOADS['html']}|1> no acceptable proposal found")
-    box.press("Control+Enter")
-    wait_idle(page)
+    commit_text(page, box, f"Nov 29 10:00:01 gw charon: 09[IKE] <{PAYLOADS['markdown']}|1> no acceptable proposal found\n"
+                f"Nov 29 10:00:02 gw charon: 09[IKE] <{LINK_AND_IMAGE}|1> no acceptable proposal found\n"
+                f"Nov 29 10:00:03 gw charon: 09[IKE] <{PAYLOADS['html']}|1> no acceptable proposal found")
     page.get_by_role("button", name="Analyze", exact=True).click()
     page.get_by_text("Primary diagnosis:").first.wait_for()
     wait_idle(page)

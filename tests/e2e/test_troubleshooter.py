@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 
 from lab import DATASETS_DIR
-from tests.e2e.conftest import choose, click_and_wait, runs_done, shoot_sizes, wait_idle, wait_rerun
+from tests.e2e.conftest import (
+    choose,
+    click_and_wait,
+    commit_text,
+    shoot_sizes,
+    wait_idle,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -30,11 +36,8 @@ def _open_logs(page) -> None:
 
 def _analyze(page, text: str) -> None:
     _open_logs(page)
-    box = page.locator("textarea").first
-    box.fill(text)
-    before = runs_done(page)
-    box.press("Control+Enter")
-    wait_rerun(page, before)  # the rerun the committed text starts replaces the button: click the new one
+    # the rerun the committed text starts replaces the button: click the new one
+    commit_text(page, page.locator("textarea").first, text)
     click_and_wait(page, page.get_by_role("button", name="Analyze", exact=True))
     page.get_by_text("Primary diagnosis:").first.wait_for()
     wait_idle(page)
