@@ -317,6 +317,25 @@ def test_a_line_read_as_another_cause_than_its_words_says_so_in_the_chain(open_p
     assert not any("read here as" in e for e in chain["event"])
 
 
+def test_the_line_read_as_another_cause_says_so_in_korean(open_page) -> None:
+    from lab.i18n import reset_language, set_language, t
+
+    token = set_language("ko")  # AppTest formats the tree picker's options in the test process: same language
+    try:
+        at = open_page(PAGE, lang="ko")
+        at.text_area(key="ts_log_text").set_value(
+            "Nov 30 15:04:26 15[ENC] <1> parsed ID_PROT request 0 [ SA V V V V V ]\n"
+            "Nov 30 15:04:26 15[IKE] <1> no IKE config found for 192.0.2.2...192.0.2.1, sending NO_PROPOSAL_CHOSEN\n"
+            "Connections:\n          gw:  192.0.2.2...192.0.2.1  IKEv2, dpddelay=30s\n")
+        at.button(key="ts_analyze").click().run()
+        assert not at.exception
+        event = t("event", "ko")
+        chain = next(df.value for df in at.dataframe if event in df.value.columns)
+        assert "인증 실패 (이 진단에서 읽은 원인: IKE 버전 불일치" in " ".join(chain[event])
+    finally:
+        reset_language(token)
+
+
 def test_the_time_column_shows_when_the_lines_have_times(open_page) -> None:
     at = open_page(PAGE)
     at.text_area(key="ts_log_text").set_value(DPD_LOG)
