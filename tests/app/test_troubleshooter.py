@@ -11,6 +11,12 @@ PAGE = "ui/pages/troubleshooter.py"
 DPD_LOG = (DATASETS_DIR / "samples" / "aws-dpd-timeout.jsonl").read_text()
 DELETE_LOG = (DATASETS_DIR / "samples" / "aws-ike-sa-deleted.jsonl").read_text()
 UNREACHABLE_LOG = (DATASETS_DIR / "samples" / "strongswan-dpd-unreachable.log").read_text()
+# charon refuses an IKEv1 request ("no IKE config found"); its connection listing, pasted after, says IKEv2
+VERSION_REFUSAL = (
+    "Nov 30 15:04:26 15[ENC] <1> parsed ID_PROT request 0 [ SA V V V V V ]\n"
+    "Nov 30 15:04:26 15[IKE] <1> no IKE config found for 192.0.2.2...192.0.2.1, sending NO_PROPOSAL_CHOSEN\n"
+    "Connections:\n          gw:  192.0.2.2...192.0.2.1  IKEv2, dpddelay=30s\n"
+)
 
 
 def _node(at) -> str:
@@ -301,10 +307,7 @@ def test_a_line_read_as_another_cause_than_its_words_says_so_in_the_chain(open_p
     connection listing saying IKEv2 the diagnosis is a version mismatch, and the chain says how the line was read
     instead of naming only an authentication failure under a version-mismatch diagnosis."""
     at = open_page(PAGE)
-    at.text_area(key="ts_log_text").set_value(
-        "Nov 30 15:04:26 15[ENC] <1> parsed ID_PROT request 0 [ SA V V V V V ]\n"
-        "Nov 30 15:04:26 15[IKE] <1> no IKE config found for 192.0.2.2...192.0.2.1, sending NO_PROPOSAL_CHOSEN\n"
-        "Connections:\n          gw:  192.0.2.2...192.0.2.1  IKEv2, dpddelay=30s\n")
+    at.text_area(key="ts_log_text").set_value(VERSION_REFUSAL)
     at.button(key="ts_analyze").click().run()
     assert not at.exception
     chain = next(df.value for df in at.dataframe if list(df.value.columns) == ["line", "event", "message"])
@@ -323,10 +326,7 @@ def test_the_line_read_as_another_cause_says_so_in_korean(open_page) -> None:
     token = set_language("ko")  # AppTest formats the tree picker's options in the test process: same language
     try:
         at = open_page(PAGE, lang="ko")
-        at.text_area(key="ts_log_text").set_value(
-            "Nov 30 15:04:26 15[ENC] <1> parsed ID_PROT request 0 [ SA V V V V V ]\n"
-            "Nov 30 15:04:26 15[IKE] <1> no IKE config found for 192.0.2.2...192.0.2.1, sending NO_PROPOSAL_CHOSEN\n"
-            "Connections:\n          gw:  192.0.2.2...192.0.2.1  IKEv2, dpddelay=30s\n")
+        at.text_area(key="ts_log_text").set_value(VERSION_REFUSAL)
         at.button(key="ts_analyze").click().run()
         assert not at.exception
         event = t("event", "ko")

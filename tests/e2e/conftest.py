@@ -274,12 +274,12 @@ def click_and_wait(page: object, locator: object) -> None:
     wait_rerun(page, before)
 
 
-def wait_rerun(page: object, before: int | None = None) -> None:
+def wait_rerun(page: object, before: int | None = None, start_ms: int = 3_000) -> None:
     """Wait for the rerun that an action just started to finish (not for the previous run's page).
 
     `before` is `runs_done(page)` taken just before the action: the wait then ends as soon as one more run
     has finished, however quickly it ran. Without it (or in a window without the counter) a rerun is seen
-    by its "running" state, and one that is over before we look costs a 3-second wait.
+    by its "running" state, and one that is over before we look costs a wait of `start_ms` (3 seconds).
     """
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
@@ -290,7 +290,7 @@ def wait_rerun(page: object, before: int | None = None) -> None:
     )
     # An action that starts no rerun (nothing changed) ends this wait after 3 seconds; finishing is what matters.
     with contextlib.suppress(PlaywrightTimeout):
-        page.wait_for_function(started, arg=-1 if before is None else before, timeout=3_000)  # type: ignore[attr-defined]
+        page.wait_for_function(started, arg=-1 if before is None else before, timeout=start_ms)  # type: ignore[attr-defined]
     wait_idle(page)
 
 
@@ -300,11 +300,9 @@ COMMIT_RERUN_MS = 30_000  # how long a loaded server may take to start the rerun
 def commit_text(page: object, box: object, text: str) -> None:
     """Fill a text area and commit it (Ctrl+Enter, as a user does), then wait for the rerun the commit starts: a
     click made before that rerun reaches a button the rerun replaces and is lost. `wait_rerun` gives a rerun 3
-    seconds to start, too short on a busy machine (a `.ci/run` lost the Analyze click that way); this waits up to
-    30 seconds, and goes on after them rather than fail, since a run too quick to show its running state is not
-    counted. An unchanged text starts no rerun and is not waited for."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
+    seconds to start by default, too short on a busy machine (a `.ci/run` lost the Analyze click that way); here it
+    gets 30 seconds, and the wait goes on after them rather than fail, since a run too quick to show its running
+    state is not counted. An unchanged text starts no rerun and is not waited for."""
     wait_idle(page)
     changed = box.input_value() != text  # type: ignore[attr-defined]
     # Counted before the text goes in: the text area may commit it on its own (a blur) before Ctrl+Enter, and then
@@ -313,11 +311,9 @@ def commit_text(page: object, box: object, text: str) -> None:
     box.fill(text)  # type: ignore[attr-defined]
     box.press("Control+Enter")  # type: ignore[attr-defined]
     if changed and before >= 0:
-        with contextlib.suppress(PlaywrightTimeout):
-            page.wait_for_function(  # type: ignore[attr-defined]
-                "n => (window.__vpnlabRuns ?? -1) > n", arg=before, timeout=COMMIT_RERUN_MS
-            )
-    wait_idle(page)
+        wait_rerun(page, before, start_ms=COMMIT_RERUN_MS)
+    else:
+        wait_idle(page)
 
 
 def follow_link(page: object, link: str) -> None:

@@ -8,13 +8,7 @@ from pathlib import Path
 import pytest
 
 from lab import DATASETS_DIR
-from tests.e2e.conftest import (
-    choose,
-    click_and_wait,
-    commit_text,
-    shoot_sizes,
-    wait_idle,
-)
+from tests.e2e.conftest import choose, click_and_wait, commit_text, shoot_sizes, wait_idle
 
 pytestmark = pytest.mark.e2e
 
