@@ -1451,7 +1451,12 @@ def classify(events: list[Event]) -> None:
             st.child_proposals = st.child_proposals or phase == "child"
             _set(ev, "phase1_proposal_mismatch" if phase == "ike" else "phase2_proposal_mismatch", "context")
         elif kind == "dpd_probe":
-            st.dpd_pending = True
+            if ev.direction == "received":
+                # The peer's own liveness probe came in (charon: "parsed INFORMATIONAL_V1 request ... [ HASH N(DPD) ]"):
+                # the peer is there, and no probe of this side's waits for an answer because of it.
+                st.answered = True
+            else:
+                st.dpd_pending = True
             _set(ev, "dpd_timeout", "context")
         elif kind == "dpd_answer":
             st.dpd_pending = False

@@ -52,7 +52,7 @@ def test_each_side_names_the_cause_the_scenario_built(name: str, side: str, expe
 
 def test_most_sides_are_read() -> None:
     sides = sum(len(s["sides"]) for s in SCENARIOS)
-    assert len(CASES) >= 0.85 * sides  # 161 of 177 today; the rest are listed in scenarios.yaml with the reason
+    assert len(CASES) >= 0.85 * sides  # 175 of 192 today; the rest are listed in scenarios.yaml with the reason
     for s in SCENARIOS:
         folder = LAB / s["name"]
         assert (folder / "actions.sh").is_file() and (folder / "L.log").is_file()
@@ -75,6 +75,26 @@ def test_a_pfs_group_refused_on_rekey_is_a_rekey_problem_even_when_setting_the_s
     chain = [lines[f.line - 1] for f in primary.chain]
     assert any("N(REKEY_SA)" in line or "CHILD_SA net{1} established" in line for line in chain)
     assert any("establishing CHILD_SA net{" in line or "NO_PROP" in line for line in chain)
+
+
+def test_an_ikev1_rekey_is_told_by_the_kernel_s_rekey_job_and_its_refusal_is_a_rekey_problem() -> None:
+    # IKEv1 has no REKEY_SA notify: charon's "creating rekey job for CHILD_SA" (the kernel's soft expire) is what
+    # says the next Quick Mode replaces an SA that was up. L sees that Quick Mode refused: a refused rekey, as an
+    # IKEv2 CREATE_CHILD_SA with REKEY_SA refused is (v2-rekey-pfs); which side changed what only R's log says.
+    assert _verdict(paste("v1-rekey-esp-changed", "L")) == "rekey_issue"
+    without_job = "".join(line for line in paste("v1-rekey-esp-changed", "L").splitlines(keepends=True)
+                          if "creating rekey job" not in line)
+    assert _verdict(without_job) == "phase2_proposal_mismatch"
+
+
+def test_the_peer_s_own_dpd_requests_are_no_probe_of_this_side_left_unanswered() -> None:
+    # L's Quick Mode rekey is dropped while R's DPD requests keep arriving ("parsed INFORMATIONAL_V1 request ...
+    # [ HASH N(DPD) ]"): those say R is there; L's retransmits are its rekey's, not a liveness probe's.
+    text = paste("v1-quick-rekey-unanswered", "L")
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.category == "rekey_issue"
+    lines = text.splitlines()
+    assert any("giving up after 3 retransmits" in lines[f.line - 1] for f in primary.chain)
 
 
 def test_an_ikev1_sa_closed_when_it_expires_after_its_rekey_is_no_fault() -> None:
