@@ -362,6 +362,7 @@ _CHARON_GROUPS = frozenset(
 _CHARON_IKE = re.compile(r"(?<![\w\"-])([A-Za-z][\w.-]*)\[(\d+)\](?!:)")
 _CHARON_IKE_PREFIX = re.compile(r"<[\w.-]+\|(\d+)>")  # the `<conn|N>` prefix charon logs with (pfSense)
 _CHARON_CHILD = re.compile(r"(?<![\w\"-])(?P<name>[A-Za-z][\w.-]*)\{(?P<id>\d+)\}")
+_CHARON_IKE = re.compile(r"\bIKE_SA (?P<name>[A-Za-z][\w.-]*)\[(?P<id>\d+)\]")
 _CHARON_IKE_STEP = re.compile(r"\b(initiating) IKE_SA [\w.-]+\[(\d+)\]|\bIKE_SA [\w.-]+\[(\d+)\] (established)\b")
 _CHARON_CHILD_STEP = re.compile(r"\b(establishing) CHILD_SA [\w.-]+\{(\d+)\}|\bCHILD_SA [\w.-]+\{(\d+)\} (established)\b")
 # IKEv2 exchanges only: IKEv1 message ids are random.
@@ -778,6 +779,7 @@ class _State:
     child_conn: str = ""  # the connection of the Child SA last established, when the line names it
     up_serials: set[int] = field(default_factory=set)  # pluto state serials seen established
     child_ids: dict[str, int] = field(default_factory=dict)  # charon: the newest CHILD_SA name{id} established
+    ike_ids: dict[str, int] = field(default_factory=dict)  # charon: the newest IKE_SA name[id] established
     failed_serials: set[int] = field(default_factory=set)  # pluto state serials seen retransmitting or giving up
     # pluto state serials started to replace an SA that was up ("to replace #N"): an IKEv1 Quick Mode is established
     # on this side before its last message (the responder's commit-bit CONNECTED, RFC 2408 3.1) is processed
@@ -1143,6 +1145,12 @@ def _superseded(ev: Event, st: _State) -> bool:
     return m is not None and st.child_ids.get(m["name"], 0) > int(m["id"])
 
 
+def _superseded_ike(ev: Event, st: _State) -> bool:
+    """The deleted IKE_SA is older than one of its name that is up since (charon's unique ids grow)."""
+    m = _CHARON_IKE.search(ev.text)
+    return m is not None and st.ike_ids.get(m["name"], 0) > int(m["id"])
+
+
 def _serial_of(text: str) -> int | None:
     """pluto's state serial (`"conn" #N:`) of a line, or None."""
     m = _PLUTO_SERIAL.search(text)
@@ -1410,6 +1418,8 @@ def classify(events: list[Event]) -> None:
                     st.child_ids[m["name"]] = max(st.child_ids.get(m["name"], 0), int(m["id"]))
             else:
                 st.ike_up = True
+                if m := _CHARON_IKE.search(ev.text):
+                    st.ike_ids[m["name"]] = max(st.ike_ids.get(m["name"], 0), int(m["id"]))
             st.answered, st.dpd_pending = True, False
             _set(ev, None)
         elif kind == "no_proposal":
@@ -1616,6 +1626,10 @@ def classify(events: list[Event]) -> None:
                 # its Delete follows. Nothing to fix.
                 _set(ev, "ike_sa_deleted_by_peer", "context")
                 st.ike_up = st.child_up = False
+            elif ev.direction == "received" and _superseded_ike(ev, st):
+                # charon: the Delete for IKE_SA gw[1] after "IKE_SA gw[2] rekeyed" (or established) is how an IKE SA
+                # rekey ends (RFC 7296 section 2.18: the old SA is deleted once the new one is up). Nothing went down.
+                _set(ev, None)
             elif ev.direction == "received":
                 _set(ev, "ike_sa_deleted_by_peer")
                 st.ike_up = st.child_up = False

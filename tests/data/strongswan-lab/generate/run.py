@@ -109,6 +109,9 @@ def main(name: str, seconds: float) -> None:
         env[f"{side}W"] = str(run / side / "run" / "pluto.ctl")
     subprocess.Popen(["bash", str(scenario / "actions.sh")], env=env)
     time.sleep(seconds)
+    # The veth pair goes down first: what a daemon sends as it shuts down (a Delete for its SAs) must not reach the
+    # other, whose log would otherwise end with its peer deleting the SAs, depending on which daemon stopped first.
+    subprocess.run(["ip", "-n", "L", "link", "set", "vl", "down"], check=False)
     for proc in procs.values():
         proc.terminate()
     for proc in procs.values():
@@ -116,6 +119,7 @@ def main(name: str, seconds: float) -> None:
             proc.wait(10)
         except subprocess.TimeoutExpired:
             proc.kill()
+    subprocess.run(["ip", "-n", "L", "link", "set", "vl", "up"], check=False)
     subprocess.run("ip netns exec L iptables -F; ip netns exec R iptables -F; ip netns exec R nft delete table ip fragdrop",
                    shell=True, check=False, stderr=subprocess.DEVNULL)
 
