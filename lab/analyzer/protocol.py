@@ -1832,6 +1832,7 @@ def classify(events: list[Event]) -> None:
     _missing_key_refusal_echo(events)
     _complaint_then_switched(events)
     _revival_of_an_sa_that_was_up(events)
+    _reauthentication_deletes(events)
 
 
 _SWITCH_EVENTS = 4
@@ -1957,6 +1958,34 @@ def _peer_request_before(events: list[Event], i: int) -> bool:
         if prev.kind == "exchange":
             return bool(_INFO_REQUEST.search(prev.text))
     return False
+
+
+REAUTH_SECONDS = 5.0  # a peer that deletes its IKE SA and at once sets up a new one reauthenticates
+
+
+def _reauthentication_deletes(events: list[Event]) -> None:
+    """The peer deletes the IKE SA and, within seconds, starts a new one itself that comes up: it reauthenticates
+    (charon's reauth_time, break-before-make: it deletes the old IKE SA first, then sets up a new one from
+    IKE_SA_INIT or Main Mode; RFC 7296 section 2.8.3). The Delete is part of that, not the peer ending the tunnel.
+    A new IKE SA that this side starts, or one that does not come up, leaves the Delete as it was read."""
+    for i, ev in enumerate(events):
+        if not (ev.kind == "delete" and ev.direction == "received" and ev.sa != "child"
+                and ev.category == "ike_sa_deleted_by_peer" and ev.weight == "decisive" and ev.stamp is not None):
+            continue
+        peer_started = False
+        for nxt in events[i + 1:]:
+            if nxt.stream != ev.stream:
+                continue
+            if nxt.stamp is None or nxt.stamp - ev.stamp > REAUTH_SECONDS or nxt.weight == "decisive":
+                break
+            if nxt.kind == "initiate" and nxt.sa != "child":
+                break  # this side sets the new IKE SA up: not the peer's reauthentication
+            if (nxt.kind == "exchange" and nxt.direction == "received" and " request" in nxt.text
+                    and nxt.exchange in ("IKE_SA_INIT", "MAIN_MODE", "AGGRESSIVE_MODE")):
+                peer_started = True
+            elif nxt.kind == "established" and nxt.sa != "child" and peer_started:
+                ev.weight = "context"
+                break
 
 
 def _child_deletes_not_replaced(events: list[Event]) -> None:

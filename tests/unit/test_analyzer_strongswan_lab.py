@@ -52,7 +52,7 @@ def test_each_side_names_the_cause_the_scenario_built(name: str, side: str, expe
 
 def test_most_sides_are_read() -> None:
     sides = sum(len(s["sides"]) for s in SCENARIOS)
-    assert len(CASES) >= 0.85 * sides  # 191 of 209 today; the rest are listed in scenarios.yaml with the reason
+    assert len(CASES) >= 0.85 * sides  # 203 of 221 today; the rest are listed in scenarios.yaml with the reason
     for s in SCENARIOS:
         folder = LAB / s["name"]
         assert (folder / "actions.sh").is_file() and (folder / "L.log").is_file()
@@ -106,6 +106,29 @@ def test_the_delete_that_ends_an_ike_sa_rekey_is_not_the_peer_ending_the_tunnel(
     bare = "".join(line for line in text.splitlines(keepends=True)
                    if "rekeyed between" not in line and "gw[2]" not in line and "gw|2" not in line)
     assert _verdict(bare) == "ike_sa_deleted_by_peer"
+
+
+def test_a_peer_that_deletes_its_ike_sa_and_at_once_sets_up_a_new_one_reauthenticates() -> None:
+    # R's log: "received DELETE for IKE_SA gw[1]", then in the same second L's IKE_SA_INIT and the new IKE SA.
+    text = paste("v2-reauth-healthy", "R")
+    assert _verdict(text) == "none"
+    # The same Delete with no new IKE SA from the peer after it is the peer ending the tunnel.
+    cut = text.split("received DELETE for IKE_SA gw[1]")[0] + "received DELETE for IKE_SA gw[1]\n"
+    assert _verdict(cut) == "ike_sa_deleted_by_peer"
+    # ... and so it stays when the peer comes back only after a pause (endpoint replaced, peer restarted).
+    lines = text.splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if "received DELETE for IKE_SA gw[1]" in line)
+    later = "".join(lines[: at + 1]) + "".join(_minutes_later(line, 3) for line in lines[at + 1:])
+    assert _verdict(later) == "ike_sa_deleted_by_peer"
+
+
+def _minutes_later(line: str, minutes: int) -> str:
+    """The line with its "%b %e %T" time moved `minutes` on (within the day)."""
+    def shift(m: re.Match[str]) -> str:
+        h, mi, sec = int(m[1]), int(m[2]), int(m[3])
+        total = (h * 60 + mi + minutes) * 60 + sec
+        return f"{total // 3600:02d}:{total // 60 % 60:02d}:{total % 60:02d}"
+    return re.sub(r"(?<=^Dec  1 )(\d\d):(\d\d):(\d\d)", shift, line, count=1)
 
 
 def test_an_ikev1_sa_closed_when_it_expires_after_its_rekey_is_no_fault() -> None:
