@@ -874,7 +874,8 @@ _TO_4500 = re.compile(r":UDP/4500\b")
 _FIRST_REQUEST = {"IKE_SA_INIT", "MAIN_I1", "AGGR_I1", "PARENT_I1", "V2_PARENT_I1"}
 
 # This side retries with the DH group the peer asked for after INVALID_KE_PAYLOAD (pluto).
-_KE_RETRY = re.compile(r"resending with suggested", re.IGNORECASE)
+# pluto "resending with suggested DH ...", charon "peer didn't accept DH group X, it requested Y": a retry follows
+_KE_RETRY = re.compile(r"resending with suggested|, it requested ", re.IGNORECASE)
 
 # Cisco IOS debug crypto isakmp: the reasons one local policy or transform set did not match the offer. IOS checks
 # them in turn; "atts are acceptable" after these lines means a later one matched.
@@ -1032,6 +1033,19 @@ def _rekey_left_unanswered(events: list[Event]) -> None:
                 break
 
 
+def _ke_retried(events: list[Event]) -> None:
+    """charon's INVALID_KE_PAYLOAD in a parsed message ("[ N(INVAL_KE) ]") followed by its retry with the group the
+    peer asked for ("peer didn't accept DH group X, it requested Y"): the notify is the same round as the retry line."""
+    for i, ev in enumerate(events):
+        if ev.notify != "INVALID_KE_PAYLOAD" or ev.pattern == "swan-ke-retry":
+            continue
+        for nxt in events[i + 1 : i + 3]:
+            if nxt.stream == ev.stream and nxt.pattern == "swan-ke-retry":
+                if _KE_RETRY.search(nxt.text):
+                    ev.values["ke_retried"] = True
+                break
+
+
 def _borrow_proposal_sa(events: list[Event]) -> None:
     """A refusal of proposals that names no SA takes it from the proposal listing the daemon prints right after
     it: charon logs "no acceptable DIFFIE_HELLMAN_GROUP found" and only then "received proposals: ESP:...", so a
@@ -1174,6 +1188,7 @@ def classify(events: list[Event]) -> None:
     _borrow_exchange(events)
     _borrow_proposal_sa(events)
     _rekey_left_unanswered(events)
+    _ke_retried(events)
     _borrow_pluto_state(events)
     # Both peers' logs in one paste: several streams, or lines of two different daemons.
     both_sides = len({ev.stream for ev in events}) > 1 or len({ev.fmt for ev in events}) > 1
@@ -1237,10 +1252,12 @@ def classify(events: list[Event]) -> None:
                 # (a weak reading) is kept, as a guess that counts when nothing is established after it.
                 child = _phase_of(ev, st) == "child" and ex != "IKE_SA_INIT"
                 kind = "no_proposal" if child or (ev.weak and ev.direction == "sent") else ""
-                if child and _KE_RETRY.search(ev.text):
+                if child and (_KE_RETRY.search(ev.text) or ev.values.get("ke_retried") or ev.direction == "sent"):
                     # RFC 7296 section 1.3: a CREATE_CHILD_SA answered INVALID_KE_PAYLOAD is retried with the group the
                     # peer asked for (pluto: "resending with suggested DH ..."). Like the IKE_SA_INIT round it is a
-                    # guess that counts only when nothing is established after the retry.
+                    # guess that counts only when nothing is established after the retry. So is this side's own
+                    # INVALID_KE_PAYLOAD (charon: "DH group MODP_2048 unacceptable, requesting MODP_3072"): the peer
+                    # may retry with the group asked for.
                     ev.weak = True
             elif meaning == "malformed":
                 kind = "auth_failed" if ex in ("MAIN_MODE", "AGGRESSIVE_MODE") else ""
