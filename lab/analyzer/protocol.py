@@ -1252,6 +1252,12 @@ def classify(events: list[Event]) -> None:
                 # (a weak reading) is kept, as a guess that counts when nothing is established after it.
                 child = _phase_of(ev, st) == "child" and ex != "IKE_SA_INIT"
                 kind = "no_proposal" if child or (ev.weak and ev.direction == "sent") else ""
+                if ex in ("MAIN_MODE", "AGGRESSIVE_MODE") and not child:
+                    # IKEv1 has no DH group round: the group is agreed in the SA payloads, whose mismatch is
+                    # NO-PROPOSAL-CHOSEN. Type 17 there is RFC 2408's INVALID-KEY-INFORMATION (charon logs it under
+                    # IKEv2's name, INVALID_KE_PAYLOAD), sent when the keys cannot be derived after the KE exchange:
+                    # no pre-shared key for the peer (charon's main_mode.c, "no shared key found").
+                    kind = "auth_failed"
                 if child and (_KE_RETRY.search(ev.text) or ev.values.get("ke_retried") or ev.direction == "sent"):
                     # RFC 7296 section 1.3: a CREATE_CHILD_SA answered INVALID_KE_PAYLOAD is retried with the group the
                     # peer asked for (pluto: "resending with suggested DH ..."). Like the IKE_SA_INIT round it is a
