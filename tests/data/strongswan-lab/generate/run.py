@@ -27,7 +27,7 @@ CONF = """charon {{
   retransmit_tries = 3
   retransmit_timeout = 1.0
   retransmit_base = 1.5
-  filelog {{
+{extra}  filelog {{
     f {{
       path = {log}
       time_format = %b %e %T
@@ -49,7 +49,10 @@ CONF = """charon {{
 def _charon(side: str, scenario: Path, run: Path) -> subprocess.Popen[bytes]:
     sock = run / side / "charon.vici"
     conf = run / side / "strongswan.conf"
-    conf.write_text(CONF.format(log=scenario / f"{side}.log", sock=sock))
+    # {side}.strongswan.conf beside the scenario's swanctl.conf: more charon { } settings for that side
+    extra = scenario / f"{side}.strongswan.conf"
+    conf.write_text(CONF.format(log=scenario / f"{side}.log", sock=sock,
+                                extra=extra.read_text() if extra.exists() else ""))
     # a private /run per daemon: charon keeps its pid file there
     proc = subprocess.Popen(["ip", "netns", "exec", side, "unshare", "-m", "--propagation", "private", "sh", "-c",
                              "mount -t tmpfs none /run && exec /usr/lib/ipsec/charon"],
