@@ -362,7 +362,7 @@ _CHARON_GROUPS = frozenset(
 _CHARON_IKE = re.compile(r"(?<![\w\"-])([A-Za-z][\w.-]*)\[(\d+)\](?!:)")
 _CHARON_IKE_PREFIX = re.compile(r"<[\w.-]+\|(\d+)>")  # the `<conn|N>` prefix charon logs with (pfSense)
 _CHARON_CHILD = re.compile(r"(?<![\w\"-])(?P<name>[A-Za-z][\w.-]*)\{(?P<id>\d+)\}")
-_CHARON_IKE = re.compile(r"\bIKE_SA (?P<name>[A-Za-z][\w.-]*)\[(?P<id>\d+)\]")
+_CHARON_IKE_SA = re.compile(r"\bIKE_SA (?P<name>[A-Za-z][\w.-]*)\[(?P<id>\d+)\]")  # "IKE_SA gw[2] rekeyed"
 _CHARON_IKE_STEP = re.compile(r"\b(initiating) IKE_SA [\w.-]+\[(\d+)\]|\bIKE_SA [\w.-]+\[(\d+)\] (established)\b")
 _CHARON_CHILD_STEP = re.compile(r"\b(establishing) CHILD_SA [\w.-]+\{(\d+)\}|\bCHILD_SA [\w.-]+\{(\d+)\} (established)\b")
 # IKEv2 exchanges only: IKEv1 message ids are random.
@@ -1161,7 +1161,7 @@ def _superseded(ev: Event, st: _State) -> bool:
 
 def _superseded_ike(ev: Event, st: _State) -> bool:
     """The deleted IKE_SA is older than one of its name that is up since (charon's unique ids grow)."""
-    m = _CHARON_IKE.search(ev.text)
+    m = _CHARON_IKE_SA.search(ev.text)
     return m is not None and st.ike_ids.get(m["name"], 0) > int(m["id"])
 
 
@@ -1441,7 +1441,7 @@ def classify(events: list[Event]) -> None:
                     st.child_ids[m["name"]] = max(st.child_ids.get(m["name"], 0), int(m["id"]))
             else:
                 st.ike_up = True
-                if m := _CHARON_IKE.search(ev.text):
+                if m := _CHARON_IKE_SA.search(ev.text):
                     st.ike_ids[m["name"]] = max(st.ike_ids.get(m["name"], 0), int(m["id"]))
             st.answered, st.dpd_pending = True, False
             _set(ev, None)
