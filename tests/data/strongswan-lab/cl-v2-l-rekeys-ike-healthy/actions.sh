@@ -1,0 +1,1 @@
+swanctl --initiate --ike gw --uri $L >/dev/null 2>&1 &
