@@ -1046,6 +1046,21 @@ def _ke_retried(events: list[Event]) -> None:
                 break
 
 
+_REDUNDANT_IKE = re.compile(r"waiting for delete for redundant IKE_SA (\S+\[\d+\])")
+
+
+def _redundant_ike_deletes(events: list[Event]) -> None:
+    """charon wins an IKE SA rekey collision ("IKE_SA rekey collision won, waiting for delete for redundant IKE_SA
+    gw[7]", RFC 7296 section 2.8.2): the peer's Delete for that IKE SA, when it comes, is the collision's expected end."""
+    awaited: set[tuple[int, str]] = set()
+    for ev in events:
+        if m := _REDUNDANT_IKE.search(ev.text):
+            awaited.add((ev.stream, m.group(1)))
+        elif (ev.kind == "delete" and ev.direction == "received" and (m := _CHARON_IKE_SA.search(ev.text))
+              and (ev.stream, f"{m['name']}[{m['id']}]") in awaited):
+            ev.values["redundant"] = True
+
+
 def _borrow_proposal_sa(events: list[Event]) -> None:
     """A refusal of proposals that names no SA takes it from the proposal listing the daemon prints right after
     it: charon logs "no acceptable DIFFIE_HELLMAN_GROUP found" and only then "received proposals: ESP:...", so a
@@ -1189,6 +1204,7 @@ def classify(events: list[Event]) -> None:
     _borrow_proposal_sa(events)
     _rekey_left_unanswered(events)
     _ke_retried(events)
+    _redundant_ike_deletes(events)
     _borrow_pluto_state(events)
     # Both peers' logs in one paste: several streams, or lines of two different daemons.
     both_sides = len({ev.stream for ev in events}) > 1 or len({ev.fmt for ev in events}) > 1
@@ -1649,9 +1665,10 @@ def classify(events: list[Event]) -> None:
                 # its Delete follows. Nothing to fix.
                 _set(ev, "ike_sa_deleted_by_peer", "context")
                 st.ike_up = st.child_up = False
-            elif ev.direction == "received" and _superseded_ike(ev, st):
+            elif ev.direction == "received" and (_superseded_ike(ev, st) or ev.values.get("redundant")):
                 # charon: the Delete for IKE_SA gw[1] after "IKE_SA gw[2] rekeyed" (or established) is how an IKE SA
-                # rekey ends (RFC 7296 section 2.18: the old SA is deleted once the new one is up). Nothing went down.
+                # rekey ends (RFC 7296 section 2.18: the old SA is deleted once the new one is up), and the Delete for
+                # the redundant IKE SA of a rekey collision this side won is how the collision ends. Nothing went down.
                 _set(ev, None)
             elif ev.direction == "received":
                 _set(ev, "ike_sa_deleted_by_peer")
