@@ -1054,9 +1054,9 @@ def _redundant_ike_deletes(events: list[Event]) -> None:
     gw[7]", RFC 7296 section 2.8.2): the peer's Delete for that IKE SA, when it comes, is the collision's expected end."""
     awaited: set[tuple[int, str]] = set()
     for ev in events:
-        if m := _REDUNDANT_IKE.search(ev.text):
+        if "redundant IKE_SA" in ev.text and (m := _REDUNDANT_IKE.search(ev.text)):
             awaited.add((ev.stream, m.group(1)))
-        elif (ev.kind == "delete" and ev.direction == "received" and (m := _CHARON_IKE_SA.search(ev.text))
+        elif (awaited and ev.kind == "delete" and ev.direction == "received" and (m := _CHARON_IKE_SA.search(ev.text))
               and (ev.stream, f"{m['name']}[{m['id']}]") in awaited):
             ev.values["redundant"] = True
 
