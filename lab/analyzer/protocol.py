@@ -1168,16 +1168,26 @@ def _listed_versions(ev: Event) -> set[str]:
     return {f"IKEv{n}" for n in "12" if f"IKEV{n}_ALLOW" in policy}
 
 
+def _note_newest(pattern: re.Pattern[str], newest: dict[str, int], text: str) -> None:
+    """Remember the highest unique id charon has established an SA of this name with (`name{id}` / `IKE_SA name[id]`)."""
+    if m := pattern.search(text):
+        newest[m["name"]] = max(newest.get(m["name"], 0), int(m["id"]))
+
+
+def _older_than_newest(pattern: re.Pattern[str], newest: dict[str, int], text: str) -> bool:
+    """The SA the line names is older than one of its name established since (charon's unique ids grow)."""
+    m = pattern.search(text)
+    return m is not None and newest.get(m["name"], 0) > int(m["id"])
+
+
 def _superseded(ev: Event, st: _State) -> bool:
-    """The expired CHILD_SA is older than one of its name established since (charon's unique ids grow)."""
-    m = _CHARON_CHILD.search(ev.text)
-    return m is not None and st.child_ids.get(m["name"], 0) > int(m["id"])
+    """The expired CHILD_SA is older than one of its name established since."""
+    return _older_than_newest(_CHARON_CHILD, st.child_ids, ev.text)
 
 
 def _superseded_ike(ev: Event, st: _State) -> bool:
-    """The deleted IKE_SA is older than one of its name that is up since (charon's unique ids grow)."""
-    m = _CHARON_IKE_SA.search(ev.text)
-    return m is not None and st.ike_ids.get(m["name"], 0) > int(m["id"])
+    """The deleted IKE_SA is older than one of its name that is up since."""
+    return _older_than_newest(_CHARON_IKE_SA, st.ike_ids, ev.text)
 
 
 def _serial_of(text: str) -> int | None:
@@ -1267,13 +1277,14 @@ def classify(events: list[Event]) -> None:
                 # the normal first round of choosing a DH group; only this side's own request for another group
                 # (a weak reading) is kept, as a guess that counts when nothing is established after it.
                 child = _phase_of(ev, st) == "child" and ex != "IKE_SA_INIT"
-                kind = "no_proposal" if child or (ev.weak and ev.direction == "sent") else ""
                 if ex in ("MAIN_MODE", "AGGRESSIVE_MODE") and not child:
                     # IKEv1 has no DH group round: the group is agreed in the SA payloads, whose mismatch is
                     # NO-PROPOSAL-CHOSEN. Type 17 there is RFC 2408's INVALID-KEY-INFORMATION (charon logs it under
                     # IKEv2's name, INVALID_KE_PAYLOAD), sent when the keys cannot be derived after the KE exchange:
                     # no pre-shared key for the peer (charon's main_mode.c, "no shared key found").
                     kind = "auth_failed"
+                else:
+                    kind = "no_proposal" if child or (ev.weak and ev.direction == "sent") else ""
                 if child and (_KE_RETRY.search(ev.text) or ev.values.get("ke_retried") or ev.direction == "sent"):
                     # RFC 7296 section 1.3: a CREATE_CHILD_SA answered INVALID_KE_PAYLOAD is retried with the group the
                     # peer asked for (pluto: "resending with suggested DH ..."). Like the IKE_SA_INIT round it is a
@@ -1453,12 +1464,10 @@ def classify(events: list[Event]) -> None:
             if ev.sa == "child":
                 st.child_up = True
                 st.child_conn = conn_of(ev)
-                if m := _CHARON_CHILD.search(ev.text):
-                    st.child_ids[m["name"]] = max(st.child_ids.get(m["name"], 0), int(m["id"]))
+                _note_newest(_CHARON_CHILD, st.child_ids, ev.text)
             else:
                 st.ike_up = True
-                if m := _CHARON_IKE_SA.search(ev.text):
-                    st.ike_ids[m["name"]] = max(st.ike_ids.get(m["name"], 0), int(m["id"]))
+                _note_newest(_CHARON_IKE_SA, st.ike_ids, ev.text)
             st.answered, st.dpd_pending = True, False
             _set(ev, None)
         elif kind == "no_proposal":
