@@ -185,11 +185,11 @@ def _pfs_groups(events: list[Event], refusal: Event) -> tuple[str, str] | None:
 
 
 def _quick_mode_silence(stage: str, first: Event) -> bool:
-    """The subnets are read as the cause only because the peer left a Quick Mode unanswered after phase 1
-    completed (protocol.classify's guess, or pluto's weak "perhaps peer likes no proposal")."""
-    return stage == "traffic_selector_mismatch" and (
-        (bool(first.values.get("guess")) and first.kind == "give_up")
-        or (first.weak and first.exchange == "QUICK_MODE" and first.kind == "ts_unacceptable")
+    """The phase 2 proposals (between gateways) or the client's address (a remote-access client) are read as the
+    cause only because the peer left a Quick Mode unanswered after phase 1 completed (protocol.classify's guess, or
+    pluto's weak "perhaps peer likes no proposal")."""
+    return stage in ("traffic_selector_mismatch", "phase2_proposal_mismatch") and bool(first.values.get("guess")) and (
+        first.kind == "give_up" or (first.weak and first.exchange == "QUICK_MODE" and first.kind == "ts_unacceptable")
     )
 
 
@@ -482,14 +482,22 @@ def diagnose(events: list[Event]) -> Primary | None:
                 "Differing pre-shared keys are the usual cause, but the same silence follows when UDP 4500 is blocked "
                 "(with NAT traversal this is the first message sent to port 4500) or when the message carries "
                 "certificates and its IP fragments are dropped: check those too if the keys match."))
-        if _quick_mode_silence(stage, first):
-            # RFC 2409 section 5.5 leaves the refusal notify optional: silence does not say which check failed
+        if _quick_mode_silence(stage, first) and stage == "traffic_selector_mismatch":
+            # A remote-access client (XAUTH / ModeCFG before the Quick Mode) proposes the address it got or brings.
             reasoning.append(M(
-                "The peer never answered this side's Quick Mode. A responder with no connection for the offered "
-                "subnets stays silent, so the subnets (proxy IDs) are the first suspect; one that refuses the "
-                "transforms or the PFS group without sending NO_PROPOSAL_CHOSEN looks the same (pluto's own line "
-                "says \"perhaps peer likes no proposal\"). If the subnets match, compare the phase 2 proposals and "
-                "the PFS group of both sides."))
+                "The peer never answered this side's Quick Mode. This side is a remote-access client (XAUTH / "
+                "ModeCFG): its Quick Mode proposes the address it was given, or brings, as its subnet, and a server "
+                "refuses an address it did not lease or one already in use with a notification this log does not "
+                "show. Check the server's address pool and this client's subnet settings; if they are right, compare "
+                "the phase 2 proposals and the PFS group of both sides."))
+        elif _quick_mode_silence(stage, first):
+            # RFC 2409 section 5.5 leaves the refusal notify optional; libreswan sends it encrypted (ikev1.c)
+            reasoning.append(M(
+                "The peer never answered this side's Quick Mode. A responder refuses a Quick Mode it cannot accept "
+                "with a notification (NO_PROPOSAL_CHOSEN for the transforms or the PFS group, INVALID_ID_INFORMATION "
+                "for the subnets) that this log does not show, or with none at all. pluto's own line guesses the "
+                "proposals (\"perhaps peer likes no proposal\"): compare the phase 2 transforms and the PFS group of "
+                "both sides; if they match, compare the subnets (proxy IDs) both sides configured."))
         if stage == "phase2_proposal_mismatch" and first.values.get("transforms"):
             # libreswan's compress= (configs/d.ipsec.conf/conn/compress.xml): "For IKEv1, compress settings on both
             # peers must match." The initiator's log reads the same when the responder has no connection for the

@@ -94,6 +94,7 @@ EVENTS = (
     "conn_switched",  # pluto moved a negotiation to a connection that fits the peer better ("switched from ... to ...")
     "peer_repeats",  # the peer sent its previous answer again after this side's next request (it did not accept that)
     "session_end",  # the session carried inside the SA (L2TP/PPP) ended on this side: a user's disconnect
+    "remote_access",  # this side is a remote-access client: XAUTH / ModeCFG after Main Mode (IKEv1), the server picks its address
 )
 # What each event kind means, for a reader of the page (the kinds themselves stay the `--json` contract).
 EVENT_LABELS: dict[str, Msg] = {
@@ -127,6 +128,7 @@ EVENT_LABELS: dict[str, Msg] = {
     "conn_added": M("Connection added"),
     "conn_switched": M("Switched to another connection"),
     "session_end": M("L2TP/PPP session ended"),
+    "remote_access": M("Remote-access client (XAUTH / ModeCFG)"),
 }
 
 

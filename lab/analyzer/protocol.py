@@ -796,6 +796,7 @@ class _State:
     crossed: set[int] = field(default_factory=set)  # pluto: IKE SA serials that refuse a crossing IKE_AUTH (simultaneous)
     cert_sent: bool = False  # IKEv1: this side's certificate went into its Main Mode MI3 (pluto), till an answer
     rare_transform: str = ""  # the Quick Mode offer asks for AH or IPComp, which many peers do not accept
+    remote_access: bool = False  # this side is an XAUTH / ModeCFG client: its Quick Mode proposes the address it got or brings
     session_end: Event | None = None  # the L2TP/PPP session inside the SA ended here (a user disconnect)
     proposal_flaw: str = ""  # a key length the offered algorithm does not have (the peer must refuse it)
     peer: str = ""  # the IKE peer's address, when a line names it
@@ -1355,6 +1356,8 @@ def classify(events: list[Event]) -> None:
             st.proposal_flaw = key_length_flaw(str(ev.values["algorithms"]))
         if kind == "initiate" and (ev.sa == "child" or ev.exchange in CHILD_EXCHANGES):
             st.rare_transform = rare_transform(str(ev.values.get("policy") or ""))
+            if {"XAUTH", "MODECFG_PULL", "MODECFG_PUSH"} & set(str(ev.values.get("policy") or "").upper().split("+")):
+                st.remote_access = True
         if kind == "exchange" and ev.exchange == "MAIN_MODE" and str(ev.values.get("step") or "0") >= "3":
             st.v1_encrypted = True
         elif kind == "initiate" and ev.sa != "child" and ev.exchange not in CHILD_EXCHANGES:
@@ -1639,11 +1642,12 @@ def classify(events: list[Event]) -> None:
                 _set(ev, "nat_t_or_fragmentation")
             elif ex == "QUICK_MODE" and st.ike_up and not st.child_up and ev.kind == "give_up" and not _QUICK_R1.search(ev.text):
                 # Main Mode completed with this peer, then its first Quick Mode was never answered (charon: "giving
-                # up after N retransmits" in QUICK_MODE). A peer that refuses the algorithms says so
-                # (NO_PROPOSAL_CHOSEN); silence is what a responder does when no connection matches the proposed
-                # subnets: a guess, as pluto's "perhaps peer likes no proposal" is.
+                # up after N retransmits" in QUICK_MODE): a guess, read as pluto's "perhaps peer likes no proposal" is
+                # (below, kind ts_unacceptable with a guess).
                 ev.values["guess"] = True
-                _set(ev, "traffic_selector_mismatch", "weak")
+                if st.remote_access:
+                    ev.values["remote_access"] = True
+                _set(ev, "traffic_selector_mismatch" if st.remote_access else "phase2_proposal_mismatch", "weak")
             elif st.large_sent and st.answered and not st.ike_up and ex in ("MAIN_MODE", "AGGRESSIVE_MODE", "IKE_AUTH"):
                 # The peer answered the first, small messages; the one that went unanswered needed IP fragments
                 # (an IKE_AUTH or Main Mode's third exchange with certificates): fragments dropped on the path.
@@ -1711,6 +1715,9 @@ def classify(events: list[Event]) -> None:
             else:
                 _set(ev, "auth_failure")
         elif kind == "conn_switched":
+            _set(ev, None)
+        elif kind == "remote_access":
+            st.remote_access = True
             _set(ev, None)
         elif kind == "conn_added":
             if ev.pattern not in LISTING_PATTERNS:
@@ -1812,6 +1819,17 @@ def classify(events: list[Event]) -> None:
                 ev.values["invalid_key_length"] = st.proposal_flaw
             elif st.rare_transform and not st.rekeying:
                 ev.values["transforms"] = st.rare_transform
+        elif (kind == "ts_unacceptable" and ev.weak and ev.values.get("guess") and ev.exchange == "QUICK_MODE"
+              and not st.remote_access):
+            # pluto's "No acceptable response to our first Quick Mode message: perhaps peer likes no proposal". The
+            # responder refuses either way with an encrypted notification this output does not show (ikev1.c: an
+            # STF_FAIL_v1N sends NO_PROPOSAL_CHOSEN or INVALID_ID_INFORMATION), so the line is a guess; between two
+            # gateways it is read as pluto reads it, the phase 2 proposal (PFS, algorithms). A remote-access client's
+            # Quick Mode proposes the address it got or brings, which is what a server refuses (read below).
+            _set(ev, "phase2_proposal_mismatch", "weak")
+        elif kind == "ts_unacceptable" and ev.weak and ev.values.get("guess") and st.remote_access:
+            ev.values["remote_access"] = True
+            _set(ev, "traffic_selector_mismatch", "weak")
         elif kind == "ts_unacceptable" and ev.values.get("abandoned"):
             # An exchange dropped while still waiting for its answer, with nothing in the offer or a rekey to say
             # why: no cause to name from it alone.

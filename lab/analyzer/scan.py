@@ -44,7 +44,7 @@ FAILURE_EVENTS = frozenset(
 )
 CONTEXT_EVENTS = frozenset(
     {"exchange", "initiate", "established", "proposals", "dpd_probe", "nat_or_fragments", "peer_repeats", "conn_added",
-     "conn_switched"}
+     "conn_switched", "remote_access"}
 )
 Raw = tuple[int, Pattern, str]  # (line number, the pattern that matched, the line) - parsed when kept
 MAX_TEXT = 2000  # characters of a line kept in a finding

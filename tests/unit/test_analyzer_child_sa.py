@@ -119,8 +119,10 @@ def test_an_unanswered_quick_mode_asking_for_ah_or_ipcomp_is_a_phase_2_proposal_
     ah = analyze_text(base.replace("{FLAGS}", "AUTHENTICATE")).primary
     assert ah is not None and ah.category == "phase2_proposal_mismatch" and ah.facts["transforms"] == "AH"
     assert _category(base.replace("{FLAGS}", "ENCRYPT+COMPRESS")) == "phase2_proposal_mismatch"
-    # A plain ESP offer left unanswered stays pluto's own reading: the selectors.
-    assert _category(base.replace("{FLAGS}", "ENCRYPT")) == "traffic_selector_mismatch"
+    # A plain ESP offer left unanswered is pluto's own reading, a guess: the proposals.
+    plain = analyze_text(base.replace("{FLAGS}", "ENCRYPT")).primary
+    assert plain is not None and plain.category == "phase2_proposal_mismatch" and plain.certainty == "guess"
+    assert "transforms" not in plain.facts
 
 
 # https://github.com/libreswan/libreswan/blob/v4.15/testing/pluto/ah-pluto-10/west.console.txt: the same test as
@@ -312,10 +314,10 @@ def test_no_common_signature_hash_is_an_authentication_problem_not_a_proposal_on
     assert _category(text) == "auth_failure"
 
 
-def test_quick_mode_left_unanswered_names_the_subnets_first_and_the_proposals_second() -> None:
+def test_quick_mode_left_unanswered_between_gateways_names_the_proposals_first_and_the_subnets_second() -> None:
     # Openswan 2.5 (testing/pluto/basic-pluto-09/north-console.txt at xelerance/Openswan 175df9e): pfs=yes on the
-    # responder, pfs=no here; the responder drops the Quick Mode without a notify. Silence cannot tell a subnet
-    # mismatch from a proposal/PFS mismatch: the reasoning says so, and that the peer did not answer.
+    # responder, pfs=no here; the Quick Mode gets no answer this side can read. Silence cannot tell a subnet
+    # mismatch from a proposal/PFS mismatch: the reading is pluto's guess, and the reasoning names both.
     text = (
         '004 "northnet--eastnet-nat" #1: STATE_MAIN_I4: ISAKMP SA established {auth=OAKLEY_RSA_SIG '
         "cipher=oakley_3des_cbc_192 prf=oakley_md5 group=modp1536}\n"
@@ -324,10 +326,44 @@ def test_quick_mode_left_unanswered_names_the_subnets_first_and_the_proposals_se
         "response to our first Quick Mode message: perhaps peer likes no proposal\n"
     )
     primary = analyze_text(text).primary
-    assert primary is not None and primary.category == "traffic_selector_mismatch"
+    assert primary is not None and primary.category == "phase2_proposal_mismatch" and primary.certainty == "guess"
     reasoning = " ".join(str(m) for m in primary.reasoning)
     assert "the peer answered" not in reasoning
     assert "never answered this side's Quick Mode" in reasoning and "PFS group" in reasoning
+    assert "subnets (proxy IDs)" in reasoning
+
+
+# libreswan's testing/pluto/ikev1-xauth-35-xauth-only-lease-wrong/road.console.txt (0c4e3ec): the client skips ModeCFG
+# and proposes a wrong address as its subnet; the server refuses the Quick Mode (the corpus has it as a dev excerpt).
+XAUTH_CLIENT_QUICK_UNANSWERED = """\
+"road-east" #1: ISAKMP SA established {auth=RSA_SIG cipher=AES_CBC_256 integ=HMAC_SHA2_256 group=MODP2048}
+"road-east" #1: XAUTH: Answering XAUTH challenge with user='gooduser90'
+"road-east" #1: XAUTH client - possibly awaiting CFG_set {auth=RSA_SIG cipher=AES_CBC_256 integ=HMAC_SHA2_256 group=MODP2048}
+"road-east" #1: XAUTH: Successfully Authenticated
+"road-east" #1: XAUTH completed; ModeCFG skipped as per configuration
+"road-east" #1: ISAKMP SA established {auth=RSA_SIG cipher=AES_CBC_256 integ=HMAC_SHA2_256 group=MODP2048}
+"road-east" #2: initiating Quick Mode IKEv1+RSASIG+ENCRYPT+TUNNEL+PFS+UP+XAUTH+MODECFG_PULL+IKE_FRAG_ALLOW+ESN_NO+ESN_YES
+"road-east" #2: sent Quick Mode request
+"road-east" #2: STATE_QUICK_I1: 30 second timeout exceeded after 0 retransmits.  No acceptable response to our first Quick Mode message: perhaps peer likes no proposal
+"road-east" #2: deleting IPsec SA (QUICK_I1) and NOT sending notification
+"""
+
+
+def test_a_remote_access_client_s_quick_mode_left_unanswered_points_at_its_address() -> None:
+    primary = analyze_text(XAUTH_CLIENT_QUICK_UNANSWERED).primary
+    assert primary is not None and primary.category == "traffic_selector_mismatch" and primary.certainty == "guess"
+    reasoning = " ".join(str(m) for m in primary.reasoning)
+    assert "remote-access client" in reasoning and "address pool" in reasoning
+    # The XAUTH lines alone say so, without the policy words of the Quick Mode line ...
+    no_policy = XAUTH_CLIENT_QUICK_UNANSWERED.replace("+XAUTH+MODECFG_PULL", "")
+    assert _category(no_policy) == "traffic_selector_mismatch"
+    # ... and so do the policy words without the XAUTH lines.
+    policy_only = "".join(line + "\n" for line in XAUTH_CLIENT_QUICK_UNANSWERED.splitlines() if "XAUTH:" not in line
+                          and "XAUTH c" not in line)
+    assert _category(policy_only) == "traffic_selector_mismatch"
+    # Between two gateways the same silence reads as the proposals.
+    gateway = "".join(line + "\n" for line in no_policy.splitlines() if "XAUTH" not in line)
+    assert _category(gateway) == "phase2_proposal_mismatch"
 
 
 def test_a_diagnosis_from_silence_is_a_guess_and_a_refusal_is_firm() -> None:
