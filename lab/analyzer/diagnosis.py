@@ -358,6 +358,14 @@ def _other_side_version(events: list[Event], unanswered: list[Event]) -> tuple[s
     return None
 
 
+def _later(ev: Event, than: Event) -> bool:
+    """`ev` happened after `than`: in one log by the order of its lines; across two logs pasted one after the other
+    (both peers) by their time stamps when both have one, since the second log's lines all come after the first's."""
+    if ev.stream != than.stream and ev.stamp is not None and than.stamp is not None:
+        return ev.stamp > than.stamp
+    return ev.order > than.order
+
+
 def diagnose(events: list[Event]) -> Primary | None:
     """The primary cause from classified, ordered events (see `lab.analyzer.protocol.classify`)."""
     cats: dict[str, list[Event]] = {}
@@ -370,12 +378,11 @@ def diagnose(events: list[Event]) -> Primary | None:
                 cats.setdefault(ev.category, []).append(ev)
         if "bgp_down" in cats and all(map(_bgp_recovery(events), cats["bgp_down"])):
             del cats["bgp_down"]  # reset on purpose (or not connected yet) and back up: nothing to fix
-        up = [e.order for e in events if e.kind == "established"]
-        child_up = [e.order for e in events if e.kind == "established" and e.sa == "child"]
         for cat in [c for c in cats if c != "bgp_down"]:
             # a guess about a Child SA holds until a Child SA comes up; an IKE SA set up again does not answer it
-            after = child_up if cat in _CHILD_GUESSES else up
-            if after and max(after) > cats[cat][-1].order:
+            last = cats[cat][-1]
+            if any(e.kind == "established" and (e.sa == "child" or cat not in _CHILD_GUESSES) and _later(e, last)
+                   for e in events):
                 del cats[cat]  # only a daemon's guess, and the tunnel came up again after it: nothing to fix
     if _collision_resolved(events, cats.get("rekey_issue", [])):
         del cats["rekey_issue"]

@@ -780,6 +780,8 @@ class _State:
     up_serials: set[int] = field(default_factory=set)  # pluto state serials seen established
     child_ids: dict[str, int] = field(default_factory=dict)  # charon: the newest CHILD_SA name{id} established
     ike_ids: dict[str, int] = field(default_factory=dict)  # charon: the newest IKE_SA name[id] established
+    duplicate_requests: int = 0  # IKEv2: the peer's CREATE_CHILD_SA requests this side answered and received again
+    pluto_ike: dict[str, int] = field(default_factory=dict)  # pluto: the newest IKE / ISAKMP SA serial established per conn
     failed_serials: set[int] = field(default_factory=set)  # pluto state serials seen retransmitting or giving up
     # pluto state serials started to replace an SA that was up ("to replace #N"): an IKEv1 Quick Mode is established
     # on this side before its last message (the responder's commit-bit CONNECTED, RFC 2408 3.1) is processed
@@ -1186,8 +1188,16 @@ def _superseded(ev: Event, st: _State) -> bool:
     return _older_than_newest(_CHARON_CHILD, st.child_ids, ev.text)
 
 
+_PLUTO_DELETED_IKE = re.compile(r"\b(?:ISAKMP|IKE) (?:State|SA) #(\d+)")  # "self-deleting ISAKMP State #1"
+
+
 def _superseded_ike(ev: Event, st: _State) -> bool:
-    """The deleted IKE_SA is older than one of its name that is up since."""
+    """The deleted IKE_SA is older than one of its name that is up since: charon's IKE_SA name[id], or pluto's ISAKMP /
+    IKE SA serial of a connection that has established a newer one (IKEv1's replacement: "initiating IKEv1 Main Mode
+    connection to replace #1", then the peer deletes #1)."""
+    if ev.fmt == "libreswan":
+        m = _PLUTO_DELETED_IKE.search(ev.text)
+        return m is not None and st.pluto_ike.get(conn_of(ev), 0) > int(m.group(1))
     return _older_than_newest(_CHARON_IKE_SA, st.ike_ids, ev.text)
 
 
@@ -1197,6 +1207,7 @@ def _serial_of(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+_ANSWERS_LOST = 3  # the peer's request received again this often after this side answered it: the answers are lost
 _SAME_MESSAGE_LINES = 6  # pluto logs a state's complaint and its establishment within a few lines of each other
 
 
@@ -1228,7 +1239,8 @@ def classify(events: list[Event]) -> None:
             for r in st.retransmits:  # the peer did answer: the retransmits were packet loss, not a cause
                 r.weight = "context"
             st.retransmits = []
-        if st.rekey_unanswered and _is_answer(ev):
+        if st.rekey_unanswered and _is_answer(ev) and not _PEER_REQUEST.search(ev.text):
+            # (a request of the peer's own, such as its liveness check or its own Main Mode, answers nothing)
             st.rekey_unanswered = False
         if ev.values.get("peer"):
             st.peer = str(ev.values["peer"])
@@ -1464,6 +1476,7 @@ def classify(events: list[Event]) -> None:
             st.rekeying = False
             if ev.sa != "child":
                 st.rekey_trouble = False  # a new IKE SA: earlier rekey trouble explains nothing after it
+                st.duplicate_requests = 0
             if ev.sa == "child":
                 st.child_up = True
                 st.child_conn = conn_of(ev)
@@ -1471,6 +1484,8 @@ def classify(events: list[Event]) -> None:
             else:
                 st.ike_up = True
                 _note_newest(_CHARON_IKE_SA, st.ike_ids, ev.text)
+                if ev.fmt == "libreswan" and (serial := _serial_of(ev.text)) is not None:
+                    st.pluto_ike[conn_of(ev)] = max(st.pluto_ike.get(conn_of(ev), 0), serial)
             st.answered, st.dpd_pending = True, False
             _set(ev, None)
         elif kind == "no_proposal":
@@ -1678,11 +1693,19 @@ def classify(events: list[Event]) -> None:
                 # its Delete follows. Nothing to fix.
                 _set(ev, "ike_sa_deleted_by_peer", "context")
                 st.ike_up = st.child_up = False
-            elif ev.direction == "received" and (_superseded_ike(ev, st) or ev.values.get("redundant")):
+            elif (ev.direction == "received" and ev.values.get("redundant")) or (
+                    ev.direction in ("received", "sent") and _superseded_ike(ev, st)):
                 # charon: the Delete for IKE_SA gw[1] after "IKE_SA gw[2] rekeyed" (or established) is how an IKE SA
                 # rekey ends (RFC 7296 section 2.18: the old SA is deleted once the new one is up), and the Delete for
                 # the redundant IKE SA of a rekey collision this side won is how the collision ends. Nothing went down.
+                # (The side that rekeyed sends that Delete: "sending DELETE for IKE_SA gw[1]" after gw[2] is up.)
                 _set(ev, None)
+            elif ev.direction == "received" and st.rekey_unanswered:
+                # The peer ends the IKE SA while this side's rekey is still unanswered: it never answered the exchange
+                # that was to replace an SA (IKEv1 negotiates the lifetimes, so its copy of the SA expires with ours):
+                # the rekey failed, and the Delete is how the tunnel went down after it.
+                _set(ev, "rekey_issue")
+                st.ike_up = st.child_up = False
             elif ev.direction == "received":
                 _set(ev, "ike_sa_deleted_by_peer")
                 st.ike_up = st.child_up = False
@@ -1698,6 +1721,13 @@ def classify(events: list[Event]) -> None:
                 if ev.direction is None:
                     st.pending_delete = ev
                 st.ike_up = st.child_up = False
+        elif kind == "out_of_step" and ev.exchange == "CREATE_CHILD_SA":
+            # IKEv2: the peer resends a CREATE_CHILD_SA request this side answered. A lost answer is resent once or
+            # twice; when the peer keeps asking (_ANSWERS_LOST times), this side's answers do not reach it, and the
+            # exchange that replaces an SA that was up never completes on the peer's side.
+            st.duplicate_requests += 1
+            lost = st.duplicate_requests >= _ANSWERS_LOST and (st.child_up or st.ike_up)
+            _set(ev, "rekey_issue", "decisive" if lost else "context")
         elif kind == "out_of_step":
             # The peer sends again a message of a Quick Mode this side has completed: it never got this
             # side's last message (QI2), so its IPsec SA is not up while ours is. When the Quick Mode
@@ -2422,6 +2452,10 @@ def _cidrs(text: str) -> list[str]:
 
     text = _MASKED.sub(prefix, text)
     return list(dict.fromkeys(_CIDR.findall(text)))
+
+
+# A request the peer starts (charon "parsed INFORMATIONAL request 5", pluto "responding to Main Mode"): not an answer.
+_PEER_REQUEST = re.compile(r"\bparsed \S+ request\b|\bresponding to (?:Main|Aggressive|Quick) Mode\b")
 
 
 def _is_answer(ev: Event) -> bool:

@@ -91,7 +91,7 @@ def pluto_conf(me: str, peer: str, lsub: str, rsub: str, **changes: Any) -> str:
     """libreswan's ipsec.conf for one side: one PSK connection "gw" (IKEv2 unless ikev2="no"; no subnets, the two
     gateways only, with host_to_host=True)."""
     o = {"ikev2": "insist", "ike": "aes128-sha2_256;modp2048", "esp": "aes128-sha2_256", "peerid": None,
-         "type": "tunnel", "aggressive": "no", "host_to_host": False, "pfs": None} | changes
+         "type": "tunnel", "aggressive": "no", "host_to_host": False, "pfs": None, "extra": ""} | changes
     setup = "config setup\n    logtime=yes\n" + ("    ikev1-policy=accept\n" if o["ikev2"] == "no" else "")
     left = "" if o["host_to_host"] else f"    leftsubnet={lsub}\n"
     right = "" if o["host_to_host"] else f"    rightsubnet={rsub}\n"
@@ -99,7 +99,8 @@ def pluto_conf(me: str, peer: str, lsub: str, rsub: str, **changes: Any) -> str:
             + f"    right={peer}\n    rightid={o['peerid'] or peer}\n" + right
             + "    authby=secret\n    retransmit-timeout=15s\n"
             f"    ike={o['ike']}\n    esp={o['esp']}\n    type={o['type']}\n    aggressive={o['aggressive']}\n"
-            + (f"    pfs={o['pfs']}\n" if o["pfs"] else "") + "    auto=add\n")
+            + (f"    pfs={o['pfs']}\n" if o["pfs"] else "") + "".join(f"    {line.strip()}\n" for line in o["extra"].splitlines()
+                                                               if line.strip()) + "    auto=add\n")
 
 
 def pluto_side(name: str, side: str, psk: str = "correct horse battery", **changes: Any) -> None:

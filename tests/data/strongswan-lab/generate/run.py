@@ -82,10 +82,13 @@ def _pluto(side: str, scenario: Path, run: Path) -> subprocess.Popen[bytes]:
     (d / "run").mkdir()
     log = scenario / f"{side}.log"
     log.write_text("")
+    # PLUTO_PRELOAD: a kernel without ESP (CONFIG_INET_ESP unset) refuses pluto's IPsec SAs; fakexfrm.so (built from
+    # fakexfrm.c beside this file) answers pluto's XFRM SA and policy requests instead, so Child SAs come up and rekey.
+    env = dict(os.environ, LD_PRELOAD=os.environ["PLUTO_PRELOAD"]) if os.environ.get("PLUTO_PRELOAD") else None
     proc = subprocess.Popen(["ip", "netns", "exec", side, str(PLUTO / "pluto"), "--config", str(d / "ipsec.conf"),
                              "--nofork", "--logfile", str(log), "--rundir", str(d / "run"), "--nssdir", str(nss),
                              "--secretsfile", str(d / "ipsec.secrets"), "--ipsecdir", str(d)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     ctl = d / "run" / "pluto.ctl"
     for _ in range(50):
         if ctl.exists():
@@ -122,6 +125,10 @@ def main(name: str, seconds: float) -> None:
             proc.wait(10)
         except subprocess.TimeoutExpired:
             proc.kill()
+    # What the daemons sent while the link was down waits in the neighbour (ARP) queue, up to three packets, and would
+    # reach the next scenario's daemons when the link comes up: flushing the neighbour entries drops them.
+    for side in "LR":
+        subprocess.run(["ip", "-n", side, "neigh", "flush", "all"], check=False)
     subprocess.run(["ip", "-n", "L", "link", "set", "vl", "up"], check=False)
     subprocess.run("ip netns exec L iptables -F; ip netns exec R iptables -F; ip netns exec R nft delete table ip fragdrop",
                    shell=True, check=False, stderr=subprocess.DEVNULL)
