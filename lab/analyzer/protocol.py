@@ -2058,22 +2058,30 @@ def _peer_request_before(events: list[Event], i: int) -> bool:
 
 
 REAUTH_SECONDS = 5.0  # a peer that deletes its IKE SA and at once sets up a new one reauthenticates
+REAUTH_EVENTS = 12  # ... or, without time stamps, within this many of the log's next events (IKE_SA_INIT to IKE_AUTH and up)
 
 
 def _reauthentication_deletes(events: list[Event]) -> None:
     """The peer deletes the IKE SA and, within seconds, starts a new one itself that comes up: it reauthenticates
     (charon's reauth_time, break-before-make: it deletes the old IKE SA first, then sets up a new one from
     IKE_SA_INIT or Main Mode; RFC 7296 section 2.8.3). The Delete is part of that, not the peer ending the tunnel.
-    A new IKE SA that this side starts, or one that does not come up, leaves the Delete as it was read."""
+    A new IKE SA that this side starts, or one that does not come up, leaves the Delete as it was read. Without time
+    stamps (a console copy) the new IKE SA must follow within the next REAUTH_EVENTS events of the log."""
     for i, ev in enumerate(events):
         if not (ev.kind == "delete" and ev.direction == "received" and ev.sa != "child"
-                and ev.category == "ike_sa_deleted_by_peer" and ev.weight == "decisive" and ev.stamp is not None):
+                and ev.category == "ike_sa_deleted_by_peer" and ev.weight == "decisive"):
             continue
         peer_started = False
+        seen = 0
         for nxt in events[i + 1:]:
             if nxt.stream != ev.stream:
                 continue
-            if nxt.stamp is None or nxt.stamp - ev.stamp > REAUTH_SECONDS or nxt.weight == "decisive":
+            seen += 1
+            if ev.stamp is None and (nxt.stamp is not None or seen > REAUTH_EVENTS):
+                break
+            if ev.stamp is not None and (nxt.stamp is None or nxt.stamp - ev.stamp > REAUTH_SECONDS):
+                break
+            if nxt.weight == "decisive":
                 break
             if nxt.kind == "initiate" and nxt.sa != "child":
                 break  # this side sets the new IKE SA up: not the peer's reauthentication

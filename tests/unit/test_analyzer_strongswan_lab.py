@@ -311,3 +311,12 @@ def test_a_responder_that_ignores_the_transport_mode_asked_for_names_the_mode_mi
         text = paste(name, "R")
         assert "policy dictates Tunnel Mode, ignoring peer's request for Transport Mode" in text
         assert _verdict(text) == "ipsec_mode_mismatch"
+
+
+def test_a_reauthentication_copied_without_time_stamps_is_still_no_fault() -> None:
+    # the same R log as charon's console shows it, without the time of day: the peer's Delete is followed at once by
+    # its new IKE_SA_INIT and the IKE SA coming up
+    bare = "".join(re.sub(r"^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d ", "", line) + "\n"
+                   for line in paste("v2-reauth-healthy", "R").splitlines())
+    assert not re.search(r"^[A-Z][a-z]{2} [ \d]\d ", bare, re.M)
+    assert _verdict(bare) == "none"
