@@ -335,11 +335,12 @@ def _protocol_rank(ev: Event) -> float | None:
 # Order signals the daemons' own lines carry, for excerpts without timestamps.
 # libreswan/pluto: state serials `"conn" #N:` are allocated increasing; within one serial the state
 # moves forward (STATE_MAIN_I1 -> I2 -> I3 -> I4, STATE_QUICK_I1 -> I2, PARENT_I1 -> I2) and the words
-# go initiating -> sent -> established/negotiated -> deleting.
+# go initiating -> sent -> established/negotiated -> deleting. (An IKE SA "responding to CREATE_CHILD_SA message (ID 2)"
+# answers inside the SA, long after it was established: not the start of a negotiation.)
 _PLUTO_SERIAL = re.compile(r"(?:\"[^\"]*\"(?:\[\d+\])?(?: [^#\s]+)?|\bpluto\b[^#]*?|^) ?#(\d+): ")
 _PLUTO_STATE = re.compile(r"\bSTATE_(?:V2_)?(?:MAIN|AGGR|QUICK|PARENT)_[IR](\d)\b")
 _PLUTO_STEP = re.compile(
-    r"#\d+: (?:STATE_\w+: )?(?:(initiating|responding to)|(deleting|sent INFORMATIONAL request to delete)"
+    r"#\d+: (?:STATE_\w+: )?(?:(initiating|responding to(?! [A-Z_]+ message \(ID))|(deleting|sent INFORMATIONAL request to delete)"
     r"|(sent|sending (?:encrypted )?notification)|.*?\b(established|negotiated|rekeyed)\b)"
 )
 # A request pluto sends again comes after it was first sent and before the state is deleted; the waits

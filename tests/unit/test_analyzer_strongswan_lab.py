@@ -320,3 +320,13 @@ def test_a_reauthentication_copied_without_time_stamps_is_still_no_fault() -> No
                    for line in paste("v2-reauth-healthy", "R").splitlines())
     assert not re.search(r"^[A-Z][a-z]{2} [ \d]\d ", bare, re.M)
     assert _verdict(bare) == "none"
+
+
+def test_a_responder_s_log_copied_newest_first_without_time_stamps_is_put_in_order() -> None:
+    # pluto R answering CREATE_CHILD_SA rekeys: "responding to CREATE_CHILD_SA message (ID 2)" is logged by the IKE SA
+    # long after it was established and says nothing about the order of its states
+    for name in ("pp-v2-child-rekey-pfs-refused", "cl-v2-child-rekey-dh-group-refused"):
+        lines = [re.sub(r"^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d\.\d+: ", "", line) for line in paste(name, "R").splitlines()]
+        analysis = analyze_text("".join(line + "\n" for line in reversed(lines)))
+        assert analysis.order == "newest-first"
+        assert analysis.primary is not None and analysis.primary.category == "rekey_issue"
