@@ -505,6 +505,13 @@ def diagnose(events: list[Event]) -> Primary | None:
                 "for the subnets) that this log does not show, or with none at all. pluto's own line guesses the "
                 "proposals (\"perhaps peer likes no proposal\"): compare the phase 2 transforms and the PFS group of "
                 "both sides; if they match, compare the subnets (proxy IDs) both sides configured."))
+        if stage == "ipsec_mode_mismatch" and first.values.get("modes"):
+            # protocol._modes_differ_across_sides: both peers' logs, the same SA up in two modes
+            reasoning.append(M(
+                "Line {line}: the two logs show the same IPsec SA (one side's outbound SPI is the other's inbound) "
+                "up in a different mode on each side ({modes}): IKEv1 lets each side keep its own configured mode, so neither complains, but "
+                "the traffic is encapsulated one way and expected the other. Set the same type (tunnel or transport) "
+                "on both sides.", line=first.line, modes=first.values["modes"]))
         if stage == "phase2_proposal_mismatch" and first.values.get("transforms"):
             # libreswan's compress= (configs/d.ipsec.conf/conn/compress.xml): "For IKEv1, compress settings on both
             # peers must match." The initiator's log reads the same when the responder has no connection for the

@@ -606,7 +606,7 @@ def put_in_order(
                 last = hosts[pid] * 1000
             ev.stream = last
             continue
-        if not ev.host and ev.stamp is None and (role := _pluto_role(ev)):
+        if not ev.host and (role := _pluto_role(ev)):
             serial, side = role
             if roles.get(serial, side) != side:
                 stream += 1  # the other peer's pluto log starts here
@@ -1931,6 +1931,7 @@ def classify(events: list[Event]) -> None:
     _complaint_then_switched(events)
     _revival_of_an_sa_that_was_up(events)
     _reauthentication_deletes(events)
+    _modes_differ_across_sides(events)
 
 
 _SWITCH_EVENTS = 4
@@ -1954,6 +1955,33 @@ def _complaint_then_switched(events: list[Event]) -> None:
 _ENDS_OF_OUR_OWN = frozenset({"operator_down", "rekey_failed", "dpd_dead", "give_up", "redirect"})
 # Lines that only an SA that is up logs (an established SA, liveness checks and their answers) or that end one.
 _SA_WAS_UP = frozenset({"established", "dpd_probe", "dpd_answer", "delete"})
+
+
+# pluto's IPsec SA up, with its mode and SPIs: IKEv1 "IPsec SA established tunnel mode {ESP=>0x1 <0x2", IKEv2
+# "established Child SA using #1; IPsec transport [..] {ESP/ESN=>0x1 <0x2" (test suites mask the SPIs: not read).
+_PLUTO_SA_MODE = re.compile(
+    r"(?:established (?P<m1>tunnel|transport) mode|IPsec (?P<m2>tunnel|transport) \[[^\]]*\]) \{(?:ESP|AH)\w*(?:/ESN)?"
+    r"=>0x(?P<out>[0-9a-fA-F]{8}) <0x(?P<inb>[0-9a-fA-F]{8})")
+
+
+def _modes_differ_across_sides(events: list[Event]) -> None:
+    """Both peers' logs pasted: the same IPsec SA (this side's outbound SPI is the other side's inbound one) up in
+    tunnel mode on one side and in transport mode on the other. IKEv1 does not refuse it (RFC 2407 section 4.5: the
+    encapsulation mode is an attribute the responder may accept as it is configured), so neither log complains;
+    traffic then fails (one side sends tunnel-mode ESP the other cannot unwrap)."""
+    if len({ev.stream for ev in events}) < 2:
+        return
+    seen: dict[tuple[str, str], tuple[str, Event]] = {}
+    for ev in events:
+        if ev.kind != "established" or ev.fmt != "libreswan" or not (m := _PLUTO_SA_MODE.search(ev.text)):
+            continue
+        mode = m.group("m1") or m.group("m2")
+        out, inb = m.group("out").lower(), m.group("inb").lower()
+        other = seen.get((inb, out))
+        if other is not None and other[1].stream != ev.stream and other[0] != mode:
+            ev.values["modes"] = f"{other[0]} / {mode}"
+            _set(ev, "ipsec_mode_mismatch")
+        seen[(out, inb)] = (mode, ev)
 
 
 def _revival_of_an_sa_that_was_up(events: list[Event]) -> None:
@@ -2503,6 +2531,7 @@ FACT_LABELS: dict[str, Msg] = {
     "packet_bytes": M("Size of the unanswered IKE message (bytes)"),
     "mode_asked": M("IPsec mode asked for"),
     "mode_granted": M("IPsec mode granted"),
+    "modes": M("IPsec mode of the same SA on each side"),
     "first_replies_unanswered": M("First replies never followed up"),
     "first_reply_timeout": M("Seconds waited after the first reply"),
     "transforms_refused": M("Phase 1 transforms refused"),
@@ -2552,7 +2581,7 @@ def facts_of(ev: Event) -> dict[str, Any]:
             out[key] = str(v[key])
     if v.get("packet_bytes"):  # the unanswered message needed IP fragments
         out["packet_bytes"] = int(v["packet_bytes"])
-    for key in ("mode_asked", "mode_granted"):
+    for key in ("mode_asked", "mode_granted", "modes"):
         if v.get(key):
             out[key] = str(v[key])
     for key in ("first_replies_unanswered", "first_reply_timeout", "transforms_refused"):

@@ -52,7 +52,7 @@ def test_each_side_names_the_cause_the_scenario_built(name: str, side: str, expe
 
 def test_most_sides_are_read() -> None:
     sides = sum(len(s["sides"]) for s in SCENARIOS)
-    assert len(CASES) >= 0.85 * sides  # 336 of 359 today; the rest are listed in scenarios.yaml with the reason
+    assert len(CASES) >= 0.85 * sides  # 337 of 359 today; the rest are listed in scenarios.yaml with the reason
     for s in SCENARIOS:
         folder = LAB / s["name"]
         assert (folder / "actions.sh").is_file() and (folder / "L.log").is_file()
@@ -330,3 +330,15 @@ def test_a_responder_s_log_copied_newest_first_without_time_stamps_is_put_in_ord
         analysis = analyze_text("".join(line + "\n" for line in reversed(lines)))
         assert analysis.order == "newest-first"
         assert analysis.primary is not None and analysis.primary.category == "rekey_issue"
+
+
+def test_the_same_sa_up_in_two_modes_shows_only_when_both_logs_are_pasted() -> None:
+    # IKEv1 between two plutos, L type=transport, R type=tunnel: each side logs its own mode and no refusal
+    assert _verdict(paste("pp-v1-transport-vs-tunnel", "L")) == "none"
+    assert _verdict(paste("pp-v1-transport-vs-tunnel", "R")) == "none"
+    primary = analyze_text(paste("pp-v1-transport-vs-tunnel", "B")).primary
+    assert primary is not None and primary.category == "ipsec_mode_mismatch"
+    assert primary.facts["modes"] == "transport / tunnel"
+    # the same two logs with their SPIs masked as a test suite prints them ("0xESPESP") say nothing
+    masked = re.sub(r"0x[0-9a-f]{8}", "0xESPESP", paste("pp-v1-transport-vs-tunnel", "B"))
+    assert _verdict(masked) == "none"
