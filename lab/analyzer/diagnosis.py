@@ -361,9 +361,17 @@ def _other_side_version(events: list[Event], unanswered: list[Event]) -> tuple[s
 def _later(ev: Event, than: Event) -> bool:
     """`ev` happened after `than`: in one log by the order of its lines; across two logs pasted one after the other
     (both peers) by their time stamps when both have one, since the second log's lines all come after the first's."""
-    if ev.stream != than.stream and ev.stamp is not None and than.stamp is not None:
+    if ev.stream != than.stream and ev.stamp is not None and than.stamp is not None and (
+        _stamp_kind(ev.stamp) == _stamp_kind(than.stamp)
+    ):
         return ev.stamp > than.stamp
     return ev.order > than.order
+
+
+def _stamp_kind(stamp: float) -> int:
+    """What a stamp of `protocol.stamp_of` carries: a year (1), a month and day only (2), the time of day only (3).
+    Stamps of two kinds do not compare (a syslog line has no year, an ISO one has)."""
+    return 1 if stamp >= 1e9 else 2 if stamp >= 86400 else 3
 
 
 def diagnose(events: list[Event]) -> Primary | None:
