@@ -37,6 +37,7 @@ from lab.analyzer.protocol import (
     conn_of,
     facts_of,
     same_bgp_peer,
+    stamp_kind,
     version_of,
 )
 from lab.analyzer.scan import shown
@@ -362,16 +363,10 @@ def _later(ev: Event, than: Event) -> bool:
     """`ev` happened after `than`: in one log by the order of its lines; across two logs pasted one after the other
     (both peers) by their time stamps when both have one, since the second log's lines all come after the first's."""
     if ev.stream != than.stream and ev.stamp is not None and than.stamp is not None and (
-        _stamp_kind(ev.stamp) == _stamp_kind(than.stamp)
+        stamp_kind(ev.stamp) == stamp_kind(than.stamp)
     ):
         return ev.stamp > than.stamp
     return ev.order > than.order
-
-
-def _stamp_kind(stamp: float) -> int:
-    """What a stamp of `protocol.stamp_of` carries: a year (1), a month and day only (2), the time of day only (3).
-    Stamps of two kinds do not compare (a syslog line has no year, an ISO one has)."""
-    return 1 if stamp >= 1e9 else 2 if stamp >= 86400 else 3
 
 
 def diagnose(events: list[Event]) -> Primary | None:
@@ -497,7 +492,7 @@ def diagnose(events: list[Event]) -> Primary | None:
                 "Differing pre-shared keys are the usual cause, but the same silence follows when UDP 4500 is blocked "
                 "(with NAT traversal this is the first message sent to port 4500) or when the message carries "
                 "certificates and its IP fragments are dropped: check those too if the keys match."))
-        if _quick_mode_silence(stage, first) and stage == "traffic_selector_mismatch":
+        if _quick_mode_silence(stage, first) and first.values.get("remote_access"):
             # A remote-access client (XAUTH / ModeCFG before the Quick Mode) proposes the address it got or brings.
             reasoning.append(M(
                 "The peer never answered this side's Quick Mode. This side is a remote-access client (XAUTH / "

@@ -312,6 +312,12 @@ def stamp_of(line: str) -> float | None:
     return secs
 
 
+def stamp_kind(stamp: float) -> int:
+    """What a stamp of `stamp_of` carries: a year (1), a month and day only (2), the time of day only (3). Stamps of two
+    kinds do not compare (a syslog line has no year, an ISO one has)."""
+    return 1 if stamp >= 1e9 else 2 if stamp >= 86400 else 3
+
+
 def host_of(line: str) -> str:
     m = _HOST.match(line)
     return m.group("host") if m else ""
@@ -1096,11 +1102,28 @@ def _host_to_host(selectors: str, peer: str) -> bool:
 _RARE_TRANSFORMS = (("AUTHENTICATE", "AH"), ("COMPRESS", "IPComp"))
 
 
+def _policy_words(policy: str) -> set[str]:
+    return set(policy.upper().split("+"))
+
+
 def rare_transform(policy: str) -> str:
     """The transforms beyond ESP a Quick Mode offer asks for, from pluto's policy words
     ("RSASIG+AUTHENTICATE+TUNNEL+PFS": AH; "+COMPRESS+": IPComp): a peer without them cannot accept it."""
-    words = set(policy.upper().split("+"))
+    words = _policy_words(policy)
     return "+".join(name for word, name in _RARE_TRANSFORMS if word in words)
+
+
+_REMOTE_ACCESS_WORDS = frozenset({"XAUTH", "MODECFG_PULL", "MODECFG_PUSH"})
+
+
+def _quick_mode_guess(ev: Event, st: _State) -> str:
+    """What a first Quick Mode left unanswered after phase 1 is read as (a guess: the responder's refusal is an
+    encrypted notification the excerpt does not show, libreswan's ikev1.c): between two gateways pluto's own reading,
+    the phase 2 proposal (PFS, algorithms); for a remote-access client (XAUTH / ModeCFG) the address it proposes."""
+    if st.remote_access:
+        ev.values["remote_access"] = True
+        return "traffic_selector_mismatch"
+    return "phase2_proposal_mismatch"
 
 
 _PAYLOADS = re.compile(r"[^\s\[\]]+")
@@ -1369,7 +1392,7 @@ def classify(events: list[Event]) -> None:
             st.proposal_flaw = key_length_flaw(str(ev.values["algorithms"]))
         if kind == "initiate" and (ev.sa == "child" or ev.exchange in CHILD_EXCHANGES):
             st.rare_transform = rare_transform(str(ev.values.get("policy") or ""))
-            if {"XAUTH", "MODECFG_PULL", "MODECFG_PUSH"} & set(str(ev.values.get("policy") or "").upper().split("+")):
+            if _REMOTE_ACCESS_WORDS & _policy_words(str(ev.values.get("policy") or "")):
                 st.remote_access = True
         if kind == "exchange" and ev.exchange == "MAIN_MODE" and str(ev.values.get("step") or "0") >= "3":
             st.v1_encrypted = True
@@ -1486,7 +1509,8 @@ def classify(events: list[Event]) -> None:
                 st.ike_up = True
                 _note_newest(_CHARON_IKE_SA, st.ike_ids, ev.text)
                 if ev.fmt == "libreswan" and (serial := _serial_of(ev.text)) is not None:
-                    st.pluto_ike[conn_of(ev)] = max(st.pluto_ike.get(conn_of(ev), 0), serial)
+                    conn = conn_of(ev)
+                    st.pluto_ike[conn] = max(st.pluto_ike.get(conn, 0), serial)
             st.answered, st.dpd_pending = True, False
             _set(ev, None)
         elif kind == "no_proposal":
@@ -1661,9 +1685,7 @@ def classify(events: list[Event]) -> None:
                 # up after N retransmits" in QUICK_MODE): a guess, read as pluto's "perhaps peer likes no proposal" is
                 # (below, kind ts_unacceptable with a guess).
                 ev.values["guess"] = True
-                if st.remote_access:
-                    ev.values["remote_access"] = True
-                _set(ev, "traffic_selector_mismatch" if st.remote_access else "phase2_proposal_mismatch", "weak")
+                _set(ev, _quick_mode_guess(ev, st), "weak")
             elif st.large_sent and st.answered and not st.ike_up and ex in ("MAIN_MODE", "AGGRESSIVE_MODE", "IKE_AUTH"):
                 # The peer answered the first, small messages; the one that went unanswered needed IP fragments
                 # (an IKE_AUTH or Main Mode's third exchange with certificates): fragments dropped on the path.
@@ -1850,17 +1872,10 @@ def classify(events: list[Event]) -> None:
                 ev.values["invalid_key_length"] = st.proposal_flaw
             elif st.rare_transform and not st.rekeying:
                 ev.values["transforms"] = st.rare_transform
-        elif (kind == "ts_unacceptable" and ev.weak and ev.values.get("guess") and ev.exchange == "QUICK_MODE"
-              and not st.remote_access):
-            # pluto's "No acceptable response to our first Quick Mode message: perhaps peer likes no proposal". The
-            # responder refuses either way with an encrypted notification this output does not show (ikev1.c: an
-            # STF_FAIL_v1N sends NO_PROPOSAL_CHOSEN or INVALID_ID_INFORMATION), so the line is a guess; between two
-            # gateways it is read as pluto reads it, the phase 2 proposal (PFS, algorithms). A remote-access client's
-            # Quick Mode proposes the address it got or brings, which is what a server refuses (read below).
-            _set(ev, "phase2_proposal_mismatch", "weak")
-        elif kind == "ts_unacceptable" and ev.weak and ev.values.get("guess") and st.remote_access:
-            ev.values["remote_access"] = True
-            _set(ev, "traffic_selector_mismatch", "weak")
+        elif kind == "ts_unacceptable" and ev.weak and ev.values.get("guess") and (
+                ev.exchange == "QUICK_MODE" or st.remote_access):
+            # pluto's "No acceptable response to our first Quick Mode message: perhaps peer likes no proposal"
+            _set(ev, _quick_mode_guess(ev, st), "weak")
         elif kind == "ts_unacceptable" and ev.values.get("abandoned"):
             # An exchange dropped while still waiting for its answer, with nothing in the offer or a rekey to say
             # why: no cause to name from it alone.
