@@ -515,6 +515,13 @@ def diagnose(events: list[Event]) -> Primary | None:
                 "up in a different mode on each side ({modes}): IKEv1 lets each side keep its own configured mode, so neither complains, but "
                 "the traffic is encapsulated one way and expected the other. Set the same type (tunnel or transport) "
                 "on both sides.", line=first.line, modes=first.values["modes"]))
+        if stage == "ipsec_mode_mismatch" and first.values.get("mode_requested") == "transport":
+            # protocol.classify: the peer's request carried N(USE_TRANSPORT_MODE), the SA came up in tunnel mode
+            reasoning.append(M(
+                "Line {line}: the peer asked for transport mode (USE_TRANSPORT_MODE in its request) and this side set "
+                "the SA up in tunnel mode, as its connection says (type=tunnel); libreswan 5 does that without a "
+                "word. A peer that requires transport mode deletes such an SA and tries again. Set the same type "
+                "(tunnel or transport) on both sides.", line=first.line))
         if stage == "phase2_proposal_mismatch" and first.values.get("transforms"):
             # libreswan's compress= (configs/d.ipsec.conf/conn/compress.xml): "For IKEv1, compress settings on both
             # peers must match." The initiator's log reads the same when the responder has no connection for the

@@ -813,6 +813,7 @@ class _State:
     child_ts: str = ""  # the selectors of the Child SA last proposed
     child_proposals: bool = False  # ESP/AH proposals were listed (received or configured)
     retransmits: list[Event] = field(default_factory=list)  # unanswered so far; an answer makes them harmless
+    transport_requested: bool = False  # the peer's last Child SA request carried N(USE_TRANSPORT_MODE) (pluto)
     rekey_unanswered: bool = False  # a rekey request was sent again and the peer has not answered since
     v1_encrypted: bool = False  # IKEv1 Main Mode reached its third messages: from now on they are encrypted
     refused: dict[int, list[Event]] = field(default_factory=dict)  # the peer's phase 1 refusals by pluto state serial
@@ -832,6 +833,9 @@ def _exchange_of(ev: Event, st: _State) -> str | None:
     return st.exchange or ev.exchange
 
 
+_TUNNEL_SA = re.compile(r"\bIPsec tunnel\b|\btunnel mode\b")
+_PLUTO_RECEIVED_NOTIFY = re.compile(r"\breceived (?:un)?authenticated v2N_[A-Z_]+")
+_PLUTO_ANSWERS = re.compile(r"\bresponding to [A-Z_]+ (?:\(\d+\) )?(?:message|request)\b[^\n]*? with (?:un)?encrypted notification ")
 _V1_HASHED = re.compile(r"\bINFORMATIONAL_V1 (?:request|response) \S+ \[ HASH\b")
 _PROTECTED = re.compile(r"\bsecured informational payload\b|\bsending encrypted notification\b|\bwith encrypted notification\b")
 
@@ -1290,6 +1294,19 @@ def classify(events: list[Event]) -> None:
             # An IKEv1 informational carrying a HASH payload is protected by an ISAKMP SA (RFC 2409 section 5.7):
             # phase 1 is done, so a refusal it carries is about phase 2 (charon: "[ HASH N(NO_PROP) ]").
             st.ike_up = True
+        if ev.fmt == "libreswan" and ev.kind == "exchange" and ev.direction == "received" and ev.exchange in (
+                "IKE_AUTH", "CREATE_CHILD_SA") and " request" in ev.text:
+            st.transport_requested = "N(USE_TRANSPORT_MODE)" in ev.text
+        if ev.pattern == "lib-ke-guessed-wrong" and st.ike_up and (st.ike or 2) == 2:
+            # libreswan 5 checks the KE of a CREATE_CHILD_SA (a PFS group, an IKE SA rekey) with the same words as
+            # IKE_SA_INIT's (ikev2_create_child_sa.c calls v2_accept_ke_for_proposal): over an IKE SA that is up, the
+            # request is a CREATE_CHILD_SA.
+            ev.exchange = "CREATE_CHILD_SA"
+        if ev.direction is None and ev.fmt == "libreswan":
+            if _PLUTO_ANSWERS.search(ev.text):
+                ev.direction = "sent"  # pluto's "responding to <exchange> message ... with encrypted notification X"
+            elif _PLUTO_RECEIVED_NOTIFY.search(ev.text):
+                ev.direction = "received"  # libreswan 3.x: "received unauthenticated v2N_NO_PROPOSAL_CHOSEN - ignored"
         kind = ev.kind
         if kind == "bgp_down" and ev.values.get("up"):
             kind = ev.kind = "bgp_up"  # BIRD's state trace: "State changed to up"
@@ -1439,8 +1456,9 @@ def classify(events: list[Event]) -> None:
                 st.pending = None
             if ev.exchange == "AGGRESSIVE_MODE":
                 # its first message: charon's "generating AGGRESSIVE request 0", pluto's "sent Aggressive Mode request"
+                # (libreswan 3.x: "STATE_AGGR_I1: sent AI1, expecting AR1")
                 st.am_unanswered = ev.direction == "sent" and (
-                    " request 0 " in ev.text + " " or "Aggressive Mode request" in ev.text)
+                    " request 0 " in ev.text + " " or "Aggressive Mode request" in ev.text or "sent AI1" in ev.text)
             elif ev.exchange in ("MAIN_MODE", "IKE_SA_INIT"):
                 st.am_unanswered = False
             if (ev.direction == "received" and ev.exchange in INFO_EXCHANGES and (ev.ike or st.ike) == 1 and not st.ike_up
@@ -1477,6 +1495,9 @@ def classify(events: list[Event]) -> None:
                 st.operator_down = False
             _set(ev, None)
         elif kind == "established":
+            # an SA set up after the operator's down (or pluto's "terminating SAs" as a connection is loaded again):
+            # what fails from here on is no longer explained by that command
+            st.operator_down = False
             serial = _serial_of(ev.text)
             if serial in st.refused:
                 # The same negotiation (pluto's state serial) completed after the peer refused it: the refusal was
@@ -1512,7 +1533,15 @@ def classify(events: list[Event]) -> None:
                     conn = conn_of(ev)
                     st.pluto_ike[conn] = max(st.pluto_ike.get(conn, 0), serial)
             st.answered, st.dpd_pending = True, False
-            _set(ev, None)
+            if ev.sa == "child" and st.transport_requested and _TUNNEL_SA.search(ev.text):
+                # The peer asked for transport mode (N(USE_TRANSPORT_MODE) in its request) and this side set the SA up
+                # in tunnel mode: libreswan 5 ignores the request without a word when its connection is type=tunnel
+                # (ikev2_child.c; 4.x said "policy dictates Tunnel Mode, ignoring peer's request for Transport Mode").
+                # The two sides' modes differ; the peer, which requires transport, deletes the SA.
+                ev.values.update(mode_requested="transport", mode_used="tunnel")
+                _set(ev, "ipsec_mode_mismatch")
+            else:
+                _set(ev, None)
         elif kind == "no_proposal":
             phase = _phase_of(ev, st)
             if phase == "child" and (ev.values.get("received") or ev.values.get("configured")):
@@ -1706,6 +1735,9 @@ def classify(events: list[Event]) -> None:
         elif kind == "delete":
             if ev.sa == "child":
                 _set(ev, "rekey_issue", "context")
+                if ev.direction == "received" and st.rekey_unanswered:
+                    # the peer deletes the Child SA this side's unanswered rekey was to replace (its copy expired)
+                    ev.values["rekey_unanswered"] = True
             elif ev.weak and ev.direction is None:
                 # "The VPN went down" with no reason (Junos KMD_VPN_DOWN_ALARM_USER): the SAs are gone, but
                 # nothing says the peer ended them. Shown when the cause is confirmed, never a cause itself.
@@ -1943,6 +1975,8 @@ def classify(events: list[Event]) -> None:
     _fortigate_no_gateway_echo(events)
     _mode_refusal_echo(events)
     _missing_key_refusal_echo(events)
+    _child_refusal_without_identity(events)
+    _no_connection_refusal_echo(events)
     _complaint_then_switched(events)
     _revival_of_an_sa_that_was_up(events)
     _reauthentication_deletes(events)
@@ -1999,6 +2033,11 @@ def _modes_differ_across_sides(events: list[Event]) -> None:
         seen[(out, inb)] = (mode, ev)
 
 
+# libreswan 4/5's "connection is supposed to remain up; revival attempt N scheduled" and libreswan 3/4's fixed
+# "initiating connection which received a Delete/Notify but must remain up" (revival.c): printed for any revival
+_REVIVALS = frozenset({"lib-revival-scheduled", "lib-revive-v3-v4"})
+
+
 def _revival_of_an_sa_that_was_up(events: list[Event]) -> None:
     """pluto schedules a revival ("connection is supposed to remain up") whenever a state of a connection that must
     stay up is deleted, whoever deleted it: also this side's own delete (an operator's `ipsec down`, an expiry) and a
@@ -2006,7 +2045,7 @@ def _revival_of_an_sa_that_was_up(events: list[Event]) -> None:
     peer's delete (a guess) only when nothing in the paste says otherwise: no end of this side's own before it
     (`_ENDS_OF_OUR_OWN`, a Delete it sent) and no negotiation in vain: the line's state (or, before any sign of an SA
     that was up, the connection) seen negotiating and never up."""
-    revivals = [i for i, ev in enumerate(events) if ev.pattern == "lib-revival-scheduled" and ev.category]
+    revivals = [i for i, ev in enumerate(events) if ev.pattern in _REVIVALS and ev.category]
     if not revivals:
         return  # most logs: no line to check, no state serials to read
     negotiating: set[tuple[int, int | None]] = set()
@@ -2014,8 +2053,11 @@ def _revival_of_an_sa_that_was_up(events: list[Event]) -> None:
     own_end = False
     for ev in events[: revivals[-1] + 1]:
         key = (ev.stream, _serial_of(ev.text))
-        if ev.pattern == "lib-revival-scheduled" and ev.category:
-            if own_end or any(k in negotiating and k not in up for k in (key, (ev.stream, None))):
+        if ev.pattern in _REVIVALS and ev.category:
+            # (libreswan 3/4's fixed text follows pluto's own deletion lines for the peer's Delete too: only a
+            # connection never seen up tells it apart)
+            own = own_end and ev.pattern == "lib-revival-scheduled"
+            if own or any(k in negotiating and k not in up for k in (key, (ev.stream, None))):
                 _set(ev, None)
             continue
         own_end = own_end or ev.kind in _ENDS_OF_OUR_OWN or (ev.kind == "delete" and ev.direction == "sent")
@@ -2050,6 +2092,64 @@ def _mode_refusal_echo(events: list[Event]) -> None:
         if ev.kind != "ike_mode_mismatch" or ev.category != "ike_mode_mismatch":
             continue
         for nxt in events[i + 1:i + 4]:
+            if (nxt.stream == ev.stream and nxt.kind == "notify" and nxt.direction == "sent"
+                    and nxt.category == "auth_failure"):
+                nxt.weight = "context"
+                break
+
+
+_NO_CONNECTION_ECHO_EVENTS = 3
+
+
+def _no_connection_refusal_echo(events: list[Event]) -> None:
+    """pluto answers an IKE_SA_INIT no connection accepts for this IKE version ("no suitable connection found with
+    IKEv2 policy", libreswan 3.x to 5.x) with NO_PROPOSAL_CHOSEN: no proposal was compared, the notify is the echo of
+    the refusal, not a phase 1 proposal mismatch. In a paste of both peers' logs, the initiator's "received
+    NO_PROPOSAL_CHOSEN" in IKE_SA_INIT is the same echo, seen from the other side."""
+    refusals = [i for i, ev in enumerate(events)
+                if ev.pattern == "lib-no-connection-for-ike-version" and ev.category == "ike_version_mismatch"]
+    for i in refusals:
+        ev = events[i]
+        for nxt in events[i + 1:i + 1 + _NO_CONNECTION_ECHO_EVENTS]:
+            if (nxt.stream == ev.stream and nxt.kind == "notify" and nxt.direction != "received"
+                    and nxt.notify == "NO_PROPOSAL_CHOSEN" and nxt.exchange == "IKE_SA_INIT"):
+                nxt.weight = "context"
+                break
+    if refusals:
+        logs = {(events[i].stream, events[i].fmt) for i in refusals}
+        answered: set[tuple[int, str]] = set()
+        for other in events:
+            log = (other.stream, other.fmt)
+            if log in logs:
+                continue
+            if (other.kind == "notify" and other.direction == "received" and other.notify == "NO_PROPOSAL_CHOSEN"
+                    and other.category == "phase1_proposal_mismatch" and other.weight == "decisive"):
+                other.weight = "context"
+                answered.add(log)
+            elif (log in answered and other.category == "peer_unreachable" and other.exchange == "IKE_SA_INIT"
+                  and other.kind in ("retransmit", "give_up")):
+                # (libreswan 3.x drops the unauthenticated answer and retransmits: the peer did answer)
+                other.weight = "context"
+
+
+_IDR_ECHO_EVENTS = 4
+
+
+def _child_refusal_without_identity(events: list[Event]) -> None:
+    """Some responders (libreswan 3.x) answer an IKE_AUTH whose Child SA they refuse with the error notify alone, no
+    identity and no AUTH payload ("parsed IKE_AUTH response 1 [ N(NO_PROP) ]"). charon then cannot authenticate the
+    peer: it says "IDr payload missing" and sends AUTHENTICATION_FAILED (strongSwan's ike_auth.c). Both are the echo of
+    the refusal the response carried, which names the cause (the ESP proposal, the traffic selectors)."""
+    for i, ev in enumerate(events):
+        if ev.pattern != "swan-idr-missing" or ev.category != "auth_failure":
+            continue
+        refusal = next((prev for prev in reversed(events[max(0, i - _IDR_ECHO_EVENTS):i])
+                        if prev.stream == ev.stream and prev.direction == "received" and prev.exchange == "IKE_AUTH"
+                        and prev.category and prev.category != "auth_failure"), None)
+        if refusal is None:
+            continue
+        ev.weight = "context"
+        for nxt in events[i + 1:i + 1 + _IDR_ECHO_EVENTS]:
             if (nxt.stream == ev.stream and nxt.kind == "notify" and nxt.direction == "sent"
                     and nxt.category == "auth_failure"):
                 nxt.weight = "context"
@@ -2152,6 +2252,12 @@ def _child_deletes_not_replaced(events: list[Event]) -> None:
     for i in deletes:
         ev = events[i]
         conn = conn_of(ev)
+        if ev.values.get("rekey_unanswered"):
+            # The peer ends the Child SA while this side's rekey of it is still unanswered: the peer never answered
+            # the exchange that was to replace it (IKEv1 negotiates the lifetime, so the peer's copy expires with
+            # ours), as for an IKE SA (classify): the rekey failed, and the Delete is how the traffic stopped.
+            ev.weight = "decisive"
+            continue
         if any(order < ev.order and stream == ev.stream for order, stream in ended):
             continue  # the L2TP/PPP session inside ended first: the client disconnected on purpose (see classify)
         if ev.fmt == "strongswan":

@@ -1,5 +1,5 @@
 """The analyzer on real strongSwan 5.9.8 and libreswan 4.10 logs whose cause is known by construction
-(tests/data/strongswan-lab).
+(tests/data/strongswan-lab), and on the libreswan scenarios run again with libreswan 3.32 and 5.2.
 
 Two daemons (charon and charon, or charon and pluto) talked to each other in network namespaces, each scenario
 with one configuration difference or one action (see the folder's README.md). Every side that shows the cause must be read
@@ -21,9 +21,9 @@ SCENARIOS = yaml.safe_load((LAB / "scenarios.yaml").read_text(encoding="utf-8"))
 _START_UP = re.compile(r"\d\d\[(?:DMN|LIB)\] |\[JOB\] spawning|loaded IKE shared key|loaded ANY private key|added vici connection")
 
 
-def excerpt(name: str, side: str) -> str:
+def excerpt(name: str, side: str, variant: str = "") -> str:
     """One daemon's log as an engineer copies it: after start-up, before the daemon is stopped."""
-    text = (LAB / name / f"{side}.log").read_text(encoding="utf-8")
+    text = (LAB / name / variant / f"{side}.log").read_text(encoding="utf-8")
     if "Starting Pluto" in text:  # pluto: from its first line about the connection to its shutdown
         lines = text.split("Pluto is shutting down")[0].splitlines(keepends=True)[:-1]
         first = next(i for i, line in enumerate(lines) if '"gw"' in line)
@@ -32,12 +32,29 @@ def excerpt(name: str, side: str) -> str:
     return "".join(line for line in text.splitlines(keepends=True)[:-1] if not _START_UP.search(line))
 
 
-def paste(name: str, side: str) -> str:
-    return excerpt(name, "L") + excerpt(name, "R") if side == "B" else excerpt(name, side)
+def paste(name: str, side: str, variant: str = "") -> str:
+    return excerpt(name, "L", variant) + excerpt(name, "R", variant) if side == "B" else excerpt(name, side, variant)
 
 
 CASES = [(s["name"], side, s["expected"]) for s in SCENARIOS for side in s["sides"]
          if side not in (s.get("not_read") or {})]
+
+# The libreswan scenarios run again with other releases (libreswan 3.32 as Ubuntu 22.04 ships it, 5.2 as Debian 13
+# does): their logs in NAME/<variant>/. A variant's entry in scenarios.yaml says where that release behaves otherwise
+# (expected with why, not_read, or not_applicable: the release refuses the setup, so the scenario does not happen);
+# without one the scenario's own expected and not_read apply.
+VARIANTS = ("libreswan-3.32", "libreswan-5.2")
+
+
+def _variant(s: dict, variant: str) -> dict:
+    return {**s, **((s.get("variants") or {}).get(variant) or {})}
+
+
+VARIANT_SIDES = [(s["name"], variant, side, v["expected"]) for s in SCENARIOS for variant in VARIANTS
+                 if (LAB / s["name"] / variant / "L.log").is_file()
+                 for v in [_variant(s, variant)] if not v.get("not_applicable") for side in v["sides"]]
+VARIANT_CASES = [(name, variant, side, expected) for name, variant, side, expected in VARIANT_SIDES
+                 if side not in (_variant(next(s for s in SCENARIOS if s["name"] == name), variant).get("not_read") or {})]
 
 
 def _verdict(text: str) -> str:
@@ -48,6 +65,28 @@ def _verdict(text: str) -> str:
 @pytest.mark.parametrize(("name", "side", "expected"), CASES, ids=[f"{n}-{s}" for n, s, _ in CASES])
 def test_each_side_names_the_cause_the_scenario_built(name: str, side: str, expected: str) -> None:
     assert _verdict(paste(name, side)) == expected
+
+
+@pytest.mark.parametrize(("name", "variant", "side", "expected"), VARIANT_CASES,
+                         ids=[f"{n}-{v}-{s}" for n, v, s, _ in VARIANT_CASES])
+def test_other_libreswan_releases_are_read_the_same(name: str, variant: str, side: str, expected: str) -> None:
+    assert _verdict(paste(name, side, variant)) == expected
+
+
+def test_each_release_is_run_on_every_libreswan_scenario() -> None:
+    pluto = [s for s in SCENARIOS if any((LAB / s["name"] / f"{side}.ipsec.conf").is_file() for side in "LR")]
+    for variant in VARIANTS:
+        ran = [s for s in pluto if (LAB / s["name"] / variant / "L.log").is_file()]
+        assert len(ran) == len(pluto), variant
+        sides = [c for c in VARIANT_SIDES if c[1] == variant]
+        read = [c for c in VARIANT_CASES if c[1] == variant]
+        assert len(read) >= 0.85 * len(sides), variant
+        for s in ran:
+            v = _variant(s, variant)
+            assert set(v.get("not_read") or {}) <= set(v["sides"]), (s["name"], variant)
+            assert "not_applicable" not in v or v["not_applicable"].strip(), (s["name"], variant)
+            if "expected" in (s.get("variants") or {}).get(variant, {}):
+                assert (s["variants"][variant].get("why") or "").strip(), (s["name"], variant)
 
 
 def test_most_sides_are_read() -> None:

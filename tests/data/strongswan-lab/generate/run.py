@@ -5,6 +5,9 @@ A side with ../NAME/{side}.conf runs strongSwan's charon (swanctl.conf); one wit
 {side}.secrets runs libreswan's pluto (from PLUTO_ROOT, default /, e.g. a libreswan .deb unpacked with dpkg -x).
 ../NAME/actions.sh runs once both are loaded ($L/$R: charon's vici URIs, $LW/$RW: pluto's control sockets, $WHACK,
 $SC: the scenario folder). Writes ../NAME/{L,R}.log.
+VARIANT=libreswan-3.32 (any folder name): the same scenario with another libreswan release; pluto reads
+../NAME/VARIANT/{side}.ipsec.conf when that file is there (a keyword the release spells differently), and both logs
+are written to ../NAME/VARIANT/{L,R}.log.
 """
 
 from __future__ import annotations
@@ -19,6 +22,14 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent.parent
 PLUTO = Path(os.environ.get("PLUTO_ROOT", "/")) / "usr/libexec/ipsec"
+VARIANT = os.environ.get("VARIANT", "")
+
+
+def _out(scenario: Path) -> Path:
+    """Where a run's logs go (and a variant's own ipsec.conf files are)."""
+    out = scenario / VARIANT if VARIANT else scenario
+    out.mkdir(exist_ok=True)
+    return out
 
 CONF = """charon {{
   load_modular = no
@@ -51,7 +62,7 @@ def _charon(side: str, scenario: Path, run: Path) -> subprocess.Popen[bytes]:
     conf = run / side / "strongswan.conf"
     # {side}.strongswan.conf beside the scenario's swanctl.conf: more charon { } settings for that side
     extra = scenario / f"{side}.strongswan.conf"
-    conf.write_text(CONF.format(log=scenario / f"{side}.log", sock=sock,
+    conf.write_text(CONF.format(log=_out(scenario) / f"{side}.log", sock=sock,
                                 extra=extra.read_text() if extra.exists() else ""))
     # a private /run per daemon: charon keeps its pid file there
     proc = subprocess.Popen(["ip", "netns", "exec", side, "unshare", "-m", "--propagation", "private", "sh", "-c",
@@ -77,10 +88,11 @@ def _pluto(side: str, scenario: Path, run: Path) -> subprocess.Popen[bytes]:
     nss = d / "nss"
     nss.mkdir()
     subprocess.run(["certutil", "-N", "-d", f"sql:{nss}", "--empty-password"], check=True, capture_output=True)
-    shutil.copy(scenario / f"{side}.ipsec.conf", d / "ipsec.conf")
+    own = _out(scenario) / f"{side}.ipsec.conf"
+    shutil.copy(own if own.exists() else scenario / f"{side}.ipsec.conf", d / "ipsec.conf")
     shutil.copy(scenario / f"{side}.secrets", d / "ipsec.secrets")
     (d / "run").mkdir()
-    log = scenario / f"{side}.log"
+    log = _out(scenario) / f"{side}.log"
     log.write_text("")
     # PLUTO_PRELOAD: a kernel without ESP (CONFIG_INET_ESP unset) refuses pluto's IPsec SAs; fakexfrm.so (built from
     # fakexfrm.c beside this file) answers pluto's XFRM SA and policy requests instead, so Child SAs come up and rekey.
