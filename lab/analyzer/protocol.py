@@ -813,6 +813,7 @@ class _State:
     child_ts: str = ""  # the selectors of the Child SA last proposed
     child_proposals: bool = False  # ESP/AH proposals were listed (received or configured)
     retransmits: list[Event] = field(default_factory=list)  # unanswered so far; an answer makes them harmless
+    up_ike_tags: set[str] = field(default_factory=set)  # charon's "<gw|1>" of the IKE SAs established
     transport_requested: bool = False  # the peer's last Child SA request carried N(USE_TRANSPORT_MODE) (pluto)
     rekey_unanswered: bool = False  # a rekey request was sent again and the peer has not answered since
     v1_encrypted: bool = False  # IKEv1 Main Mode reached its third messages: from now on they are encrypted
@@ -833,6 +834,8 @@ def _exchange_of(ev: Event, st: _State) -> str | None:
     return st.exchange or ev.exchange
 
 
+_CHARON_TAG = re.compile(r"<([\w.-]+\|\d+)>")  # charon's IKE_SA name and unique id
+_V1_DECRYPT = frozenset({"swan-ikev1-decrypt", "swan-decrypt-failed"})
 _TUNNEL_SA = re.compile(r"\bIPsec tunnel\b|\btunnel mode\b")
 _PLUTO_RECEIVED_NOTIFY = re.compile(r"\breceived (?:un)?authenticated v2N_[A-Z_]+")
 _PLUTO_ANSWERS = re.compile(r"\bresponding to [A-Z_]+ (?:\(\d+\) )?(?:message|request)\b[^\n]*? with (?:un)?encrypted notification ")
@@ -1529,6 +1532,8 @@ def classify(events: list[Event]) -> None:
             else:
                 st.ike_up = True
                 _note_newest(_CHARON_IKE_SA, st.ike_ids, ev.text)
+                if ev.fmt == "strongswan" and (tag := _CHARON_TAG.search(ev.text)):
+                    st.up_ike_tags.add(tag.group(1))
                 if ev.fmt == "libreswan" and (serial := _serial_of(ev.text)) is not None:
                     conn = conn_of(ev)
                     st.pluto_ike[conn] = max(st.pluto_ike.get(conn, 0), serial)
@@ -1788,6 +1793,12 @@ def classify(events: list[Event]) -> None:
             # side's last message (QI2), so its IPsec SA is not up while ours is. When the Quick Mode
             # replaced an SA that was up (a rekey), the rekey left the SAs out of step.
             _set(ev, "rekey_issue", "decisive" if st.child_up or st.rekeying else "weak")
+        elif kind == "auth_failed" and ev.pattern in _V1_DECRYPT and (tag := _CHARON_TAG.search(ev.text)) and (
+                tag.group(1) in st.up_ike_tags):
+            # An IKEv1 message over an ISAKMP SA that is up could not be decrypted: that SA's keys were agreed and
+            # worked, so the pre-shared keys match; what is out of step is the exchange (a Quick Mode retransmitted
+            # after it was settled, whose IV no longer fits, RFC 2409 section 4.2). No authentication problem.
+            _set(ev, None)
         elif kind == "auth_failed" and ev.pattern == "swan-no-ike-config" and st.exchange in _FIRST_EXCHANGE_VERSION:
             # charon finds no connection for the peer's addresses in this IKE version (backend_manager.c matches
             # both): name the version of the request it just parsed, which is one of the two suspects.

@@ -80,7 +80,7 @@ def test_each_release_is_run_on_every_libreswan_scenario() -> None:
         assert len(ran) == len(pluto), variant
         sides = [c for c in VARIANT_SIDES if c[1] == variant]
         read = [c for c in VARIANT_CASES if c[1] == variant]
-        assert len(read) >= 0.85 * len(sides), variant
+        assert len(read) >= 0.85 * len(sides), variant  # 3.32: 162 of 180, 5.2: 176 of 192 today
         for s in ran:
             v = _variant(s, variant)
             assert set(v.get("not_read") or {}) <= set(v["sides"]), (s["name"], variant)
@@ -91,7 +91,7 @@ def test_each_release_is_run_on_every_libreswan_scenario() -> None:
 
 def test_most_sides_are_read() -> None:
     sides = sum(len(s["sides"]) for s in SCENARIOS)
-    assert len(CASES) >= 0.85 * sides  # 337 of 359 today; the rest are listed in scenarios.yaml with the reason
+    assert len(CASES) >= 0.85 * sides  # 350 of 374 today; the rest are listed in scenarios.yaml with the reason
     for s in SCENARIOS:
         folder = LAB / s["name"]
         assert (folder / "actions.sh").is_file() and (folder / "L.log").is_file()
