@@ -1228,7 +1228,9 @@ def _superseded_ike(ev: Event, st: _State) -> bool:
     connection to replace #1", then the peer deletes #1)."""
     if ev.fmt == "libreswan":
         m = _PLUTO_DELETED_IKE.search(ev.text)
-        return m is not None and st.pluto_ike.get(conn_of(ev), 0) > int(m.group(1))
+        # (libreswan 3.x names the state on the line itself: '"gw" #1: deleting state (STATE_IKESA_DEL)')
+        deleted = int(m.group(1)) if m else _serial_of(ev.text) if ev.pattern == "lib3-ike-sa-deleted-on-request" else None
+        return deleted is not None and st.pluto_ike.get(conn_of(ev), 0) > deleted
     return _older_than_newest(_CHARON_IKE_SA, st.ike_ids, ev.text)
 
 
@@ -1442,6 +1444,9 @@ def classify(events: list[Event]) -> None:
             st.crossed.add(crossing)
         if kind == "exchange" and _mode_mismatch(ev, st):
             continue
+        if kind == "initiate" and ev.fmt == "libreswan" and ev.exchange == "AGGRESSIVE_MODE" and _rekey_word(ev) != "rekey":
+            # libreswan 3.2x logs only "initiating Aggressive Mode" and sends its first message at once
+            st.am_unanswered = True
         if kind == "exchange":
             if st.pending_delete is not None and ev.exchange in INFO_EXCHANGES and ev.direction == "sent":
                 # Answering with an INFORMATIONAL response while deleting: the peer asked for the delete.
