@@ -2126,11 +2126,12 @@ def _no_connection_refusal_echo(events: list[Event]) -> None:
                 if ev.pattern == "lib-no-connection-for-ike-version" and ev.category == "ike_version_mismatch"]
     for i in refusals:
         ev = events[i]
-        for nxt in events[i + 1:i + 1 + _NO_CONNECTION_ECHO_EVENTS]:
+        # (next to it on either side: a copy without time stamps may keep the lines in the wrong order)
+        near = events[i + 1:i + 1 + _NO_CONNECTION_ECHO_EVENTS] + events[max(0, i - _NO_CONNECTION_ECHO_EVENTS):i][::-1]
+        for nxt in near:
             if (nxt.stream == ev.stream and nxt.kind == "notify" and nxt.direction != "received"
                     and nxt.notify == "NO_PROPOSAL_CHOSEN" and nxt.exchange == "IKE_SA_INIT"):
                 nxt.weight = "context"
-                break
     if refusals:
         logs = {(events[i].stream, events[i].fmt) for i in refusals}
         answered: set[tuple[int, str]] = set()

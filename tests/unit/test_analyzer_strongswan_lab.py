@@ -386,3 +386,28 @@ def test_the_same_sa_up_in_two_modes_shows_only_when_both_logs_are_pasted() -> N
     # the same two logs with their SPIs masked as a test suite prints them ("0xESPESP") say nothing
     masked = re.sub(r"0x[0-9a-f]{8}", "0xESPESP", paste("pp-v1-transport-vs-tunnel", "B"))
     assert _verdict(masked) == "none"
+
+
+_STAMP = re.compile(r"^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d+)?:? ")
+
+
+def _without_stamps(text: str, reverse: bool = False) -> str:
+    lines = text.splitlines()
+    return "".join(_STAMP.sub("", line) + "\n" for line in (reversed(lines) if reverse else lines))
+
+
+def test_the_peer_s_log_pasted_after_without_time_stamps_does_not_settle_this_side_s_guess() -> None:
+    # pluto L's Quick Mode rekey goes unanswered ("perhaps peer likes no proposal"); charon R's log, pasted after it,
+    # shows the first Child SA up. Without time stamps nothing says R's lines came later than L's guess.
+    text = paste("plx-v1-quick-rekey-unanswered", "B", "libreswan-3.32")
+    assert _verdict(text) == "rekey_issue"
+    assert _verdict(_without_stamps(text)) == "rekey_issue"
+
+
+def test_no_connection_for_the_ike_version_and_its_notify_read_together_in_any_order() -> None:
+    # libreswan 3.32: "initial parent SA message received ... but no suitable connection found with IKEv2 policy",
+    # then the NO_PROPOSAL_CHOSEN it answers with: no proposal was compared. Copied newest first without stamps too.
+    text = paste("pp-v2-to-v1only", "R", "libreswan-3.32")
+    assert "no suitable connection found with IKEv2 policy" in text
+    assert _verdict(text) == "ike_version_mismatch"
+    assert _verdict(_without_stamps(text, reverse=True)) == "ike_version_mismatch"
