@@ -1307,10 +1307,10 @@ def classify(events: list[Event]) -> None:
             # IKE_SA_INIT's (ikev2_create_child_sa.c calls v2_accept_ke_for_proposal): over an IKE SA that is up, the
             # request is a CREATE_CHILD_SA.
             ev.exchange = "CREATE_CHILD_SA"
-        if ev.direction is None and ev.fmt == "libreswan":
-            if _PLUTO_ANSWERS.search(ev.text):
+        if ev.direction is None and ev.kind == "notify" and ev.fmt == "libreswan":
+            if "responding to " in ev.text and _PLUTO_ANSWERS.search(ev.text):
                 ev.direction = "sent"  # pluto's "responding to <exchange> message ... with encrypted notification X"
-            elif _PLUTO_RECEIVED_NOTIFY.search(ev.text):
+            elif "authenticated v2N_" in ev.text and _PLUTO_RECEIVED_NOTIFY.search(ev.text):
                 ev.direction = "received"  # libreswan 3.x: "received unauthenticated v2N_NO_PROPOSAL_CHOSEN - ignored"
         kind = ev.kind
         if kind == "bgp_down" and ev.values.get("up"):
