@@ -1802,7 +1802,7 @@ def classify(events: list[Event]) -> None:
                 tag.group(1) in st.up_ike_tags):
             # An IKEv1 message over an ISAKMP SA that is up could not be decrypted: that SA's keys were agreed and
             # worked, so the pre-shared keys match; what is out of step is the exchange (a Quick Mode retransmitted
-            # after it was settled, whose IV no longer fits, RFC 2409 section 4.2). No authentication problem.
+            # after it was settled, whose IV no longer fits: RFC 2409 appendix B). No authentication problem.
             _set(ev, None)
         elif kind == "auth_failed" and ev.pattern == "swan-no-ike-config" and st.exchange in _FIRST_EXCHANGE_VERSION:
             # charon finds no connection for the peer's addresses in this IKE version (backend_manager.c matches
