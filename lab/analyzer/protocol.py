@@ -93,6 +93,13 @@ EXCHANGE_ALIASES = {
     "AUTH EXCHANGE": "IKE_AUTH",  # Check Point SmartLog "Auth exchange: ..."
     "CREATE_CHILD_SA": "CREATE_CHILD_SA",
     "CREATE_CHILD": "CREATE_CHILD_SA",
+    # libreswan 5.3+ names the request it retransmits ("retransmitting liveness probe informational request")
+    "LIVENESS PROBE": "INFORMATIONAL",
+    "MOBIKE": "INFORMATIONAL",
+    "ACTIVE REDIRECT": "INFORMATIONAL",
+    "DELETE": "INFORMATIONAL",
+    "INTERMEDIATE": "IKE_INTERMEDIATE",
+    "FOLLOWUP": "IKE_FOLLOWUP_KE",
 }
 IKE_EXCHANGES = {"IKE_SA_INIT", "MAIN_MODE", "AGGRESSIVE_MODE"}
 CHILD_EXCHANGES = {"CREATE_CHILD_SA", "QUICK_MODE"}
@@ -966,9 +973,9 @@ def _rekey_state(ev: Event) -> bool:
 
 def _new_child_state(ev: Event) -> bool:
     """The daemon's state name says the exchange adds a Child SA (pluto's STATE_V2_CREATE_I,
-    NEW_CHILD_I1): it replaces nothing."""
+    NEW_CHILD_I1; 5.3+ "retransmitting new Child SA request"): it replaces nothing."""
     state = str(ev.values.get("exchange") or "").upper()
-    return "V2_CREATE" in state or "NEW_CHILD" in state
+    return "V2_CREATE" in state or "NEW_CHILD" in state or "NEW CHILD" in state
 
 
 _CHARON_THREAD = re.compile(r"\b(\d{1,3})\[(?:IKE|CFG|ENC|NET|CHD|MGR)\] ")
@@ -979,7 +986,10 @@ def _borrow_exchange(events: list[Event]) -> None:
     stream, same second): FortiGate's event log writes "IPsec phase 2 error" before the progress line
     that names the exchange (exch=CREATE_CHILD) the refusal is sent in, and charon "no acceptable proposal
     found" before "generating CREATE_CHILD_SA response 0 [ N(NO_PROP) ]" (in the same thread, when its lines
-    carry no time): a paste that starts there still tells a Child SA's refusal from an IKE SA's."""
+    carry no time), pluto 5.3+ "no local proposal matches remote proposals" before "responding to CREATE_CHILD_SA
+    message ... with encrypted notification NO_PROPOSAL_CHOSEN" (the IKE SA's line; 5.2 and earlier also said
+    "CREATE_CHILD_SA request failed" on the Child SA's): a paste that starts there still tells a Child SA's refusal
+    from an IKE SA's."""
     for i, ev in enumerate(events):
         if ev.exchange or ev.kind not in ("no_proposal", "ts_unacceptable", "notify"):
             continue
@@ -996,7 +1006,11 @@ def _borrow_exchange(events: list[Event]) -> None:
             if nxt.kind == "exchange" and nxt.direction == "sent" and nxt.exchange in CHILD_EXCHANGES:
                 ev.exchange = nxt.exchange
                 break
-            if (ev.kind == "no_proposal" and nxt.kind == "notify" and nxt.direction == "sent" and nxt.exchange
+            if nxt.kind == "no_proposal" and ev.fmt == "libreswan":
+                break  # pluto refused another state's proposals first: the answer after it is that state's
+            sent = nxt.direction == "sent" or (nxt.direction is None and "responding to " in nxt.text
+                                                and _PLUTO_ANSWERS.search(nxt.text) is not None)
+            if (ev.kind == "no_proposal" and nxt.kind == "notify" and sent and nxt.exchange
                     and NOTIFY_MEANING.get(nxt.notify or "") == "no_proposal"):
                 ev.exchange = nxt.exchange  # the refusal this side sends, in the exchange it names
                 if nxt.exchange == "INFORMATIONAL_V1" and not ev.sa and _V1_HASHED.search(nxt.text):
