@@ -1064,6 +1064,46 @@ def _rekey_left_unanswered(events: list[Event]) -> None:
                 break
 
 
+# pluto's deletion of a rekey it started and never finished: 5.x "deleting larval Child SA" (also for an IKE SA
+# rekey's state), 3.x/4.x "deleting state (STATE_V2_REKEY_CHILD_I1)".
+_UNFINISHED_REKEY = frozenset({"lib-larval-deleted", "lib-rekey-child-state-deleted"})
+# What ends a rekey request other than silence: an answer (an SA up, a refusal, the response processed), the peer's
+# Delete, the operator's teardown.
+_REKEY_ENDS = frozenset({"established", "notify", "no_proposal", "ts_unacceptable", "operator_down"})
+
+
+def _rekey_deleted_unanswered(events: list[Event]) -> None:
+    """pluto deletes the state of a rekey it started ("#3: initiating rekey to replace Child SA #2", "#3: sent
+    CREATE_CHILD_SA request to rekey ...") with nothing for that state in between ("#3: deleting larval Child SA"):
+    the rekey got no answer before the IKE SA was torn down. This is what shows it when the excerpt has no timeout
+    line: a shortened paste, or a pluto made to give up at once (libreswan's test suite, `timeout_on_retransmit`).
+    The deletion is then the rekey's give-up, an end of this side's own (the revival lines after it are no peer
+    Delete)."""
+    for i, ev in enumerate(events):
+        if ev.pattern not in _UNFINISHED_REKEY or ev.kind != "delete" or (serial := _serial_of(ev.text)) is None:
+            continue
+        # (pluto 3.x/4.x name the state: REKEY_CHILD_I / REKEY_IKE_I sent the rekey and wait for its answer, I0 has
+        # not sent it yet)
+        asked = ev.pattern == "lib-rekey-child-state-deleted" and not str(ev.values.get("exchange", "")).endswith("I0")
+        for prev in reversed(events[:i]):
+            if prev.stream != ev.stream:
+                continue
+            if (prev.kind in _REKEY_ENDS and (prev.kind == "operator_down" or _serial_of(prev.text) == serial)) or (
+                prev.kind == "delete" and prev.direction == "received" and prev.pattern not in _REVIVALS) or (
+                # (pluto's "processed CREATE_CHILD_SA response" for that state: it was answered)
+                prev.kind == "exchange" and prev.direction in ("received", None) and _serial_of(prev.text) == serial):
+                asked = False
+                break
+            if _serial_of(prev.text) == serial and prev.kind in ("initiate", "exchange") and _rekey_word(prev) == "rekey":
+                asked = True
+                break
+            if prev.kind == "established":
+                break  # a rekey starts after the SAs it replaces came up: nothing before that ends it
+        if asked:  # (no longer a guess: the state's own request is in view, and nothing answered or ended it)
+            ev.kind, ev.exchange, ev.weak = "give_up", "CREATE_CHILD_SA", False
+            ev.values["rekey_pending"] = True
+
+
 def _ke_retried(events: list[Event]) -> None:
     """charon's INVALID_KE_PAYLOAD in a parsed message ("[ N(INVAL_KE) ]") followed by its retry with the group the
     peer asked for ("peer didn't accept DH group X, it requested Y"): the notify is the same round as the retry line."""
@@ -1273,6 +1313,7 @@ def classify(events: list[Event]) -> None:
     _borrow_proposal_sa(events)
     _rekey_left_unanswered(events)
     _ke_retried(events)
+    _rekey_deleted_unanswered(events)
     _redundant_ike_deletes(events)
     _borrow_pluto_state(events)
     # Both peers' logs in one paste: several streams, or lines of two different daemons.
@@ -1924,6 +1965,11 @@ def classify(events: list[Event]) -> None:
         elif kind == "dpd_dead" and st.rekey_trouble and not st.dpd_pending:
             # The liveness action pluto takes when the rekey exchange timed out: a consequence of the rekey.
             _set(ev, "rekey_issue", "context")
+        elif kind == "dpd_dead" and st.rekeying and ev.fmt == "libreswan" and not st.dpd_pending:
+            # pluto 3.x/4.x take the liveness action whenever the established IKE SA's request times out; with a
+            # rekey sent and never answered (and no liveness probe of its own in view), that request was the rekey
+            # (IKEv2 keeps one request outstanding, RFC 7296 section 2.3): also without the timeout line before it.
+            _set(ev, "rekey_issue")
         elif kind == "ts_unacceptable" and ev.weak and (st.rekeying or st.proposal_flaw or st.rare_transform):
             # A daemon's guess from a Quick Mode left unanswered: when the Quick Mode replaced an SA that
             # was up, the selectors were accepted before, so the rekey failed; when the offer carries a key
@@ -2065,7 +2111,10 @@ def _modes_differ_across_sides(events: list[Event]) -> None:
 
 # libreswan 4/5's "connection is supposed to remain up; revival attempt N scheduled" and libreswan 3/4's fixed
 # "initiating connection which received a Delete/Notify but must remain up" (revival.c): printed for any revival
-_REVIVALS = frozenset({"lib-revival-scheduled", "lib-revive-v3-v4"})
+# libreswan 5's "reviving connection which received Delete/Notify but must remain up" (routing.c) names a Delete
+# whatever tore the tunnel down: the peer's Delete (5.x logs no line of its own for it), and this side's own timeout.
+_REVIVALS = frozenset({"lib-revival-scheduled", "lib-revive-v3-v4", "lib-revive-after-delete"})
+_OWN_END_REVIVALS = frozenset({"lib-revival-scheduled", "lib-revive-after-delete"})
 
 
 def _revival_of_an_sa_that_was_up(events: list[Event]) -> None:
@@ -2086,7 +2135,7 @@ def _revival_of_an_sa_that_was_up(events: list[Event]) -> None:
         if ev.pattern in _REVIVALS and ev.category:
             # (libreswan 3/4's fixed text follows pluto's own deletion lines for the peer's Delete too: only a
             # connection never seen up tells it apart)
-            own = own_end and ev.pattern == "lib-revival-scheduled"
+            own = own_end and ev.pattern in _OWN_END_REVIVALS
             if own or any(k in negotiating and k not in up for k in (key, (ev.stream, None))):
                 _set(ev, None)
             continue
