@@ -823,6 +823,7 @@ class _State:
     up_ike_tags: set[str] = field(default_factory=set)  # charon's "<gw|1>" of the IKE SAs established
     transport_requested: bool = False  # the peer's last Child SA request carried N(USE_TRANSPORT_MODE) (pluto)
     rekey_unanswered: bool = False  # a rekey request was sent again and the peer has not answered since
+    rekey_waiting: bool = False  # a rekey was started and nothing from the peer has come since
     v1_encrypted: bool = False  # IKEv1 Main Mode reached its third messages: from now on they are encrypted
     refused: dict[int, list[Event]] = field(default_factory=dict)  # the peer's phase 1 refusals by pluto state serial
     # The BGP neighbors whose session was last reset or shut down on purpose (Cease 6/2, 6/4, 6/6; "" for a line that
@@ -1327,6 +1328,8 @@ def classify(events: list[Event]) -> None:
             for r in st.retransmits:  # the peer did answer: the retransmits were packet loss, not a cause
                 r.weight = "context"
             st.retransmits = []
+        if st.rekey_waiting and (_is_answer(ev) or ev.kind in ("notify", "no_proposal", "ts_unacceptable")):
+            st.rekey_waiting = False  # (a refusal, whichever way the daemon words its direction, is an answer)
         if st.rekey_unanswered and _is_answer(ev) and not _PEER_REQUEST.search(ev.text):
             # (a request of the peer's own, such as its liveness check or its own Main Mode, answers nothing)
             st.rekey_unanswered = False
@@ -1453,6 +1456,7 @@ def classify(events: list[Event]) -> None:
                 # whatever fails in this exchange fails a rekey.
                 st.rekeying = True
                 st.ike_up = True
+                st.rekey_waiting = True
                 if ev.fmt == "libreswan" and (serial := _serial_of(ev.text)) is not None:
                     st.replacing_serials.add(serial)
                 if ev.sa == "child" or ev.exchange in CHILD_EXCHANGES or "child" in str(ev.values.get("rekey", "")).lower():
@@ -1471,7 +1475,9 @@ def classify(events: list[Event]) -> None:
             st.rare_transform = rare_transform(str(ev.values.get("policy") or ""))
             if _REMOTE_ACCESS_WORDS & _policy_words(str(ev.values.get("policy") or "")):
                 st.remote_access = True
-        if kind == "exchange" and ev.exchange == "MAIN_MODE" and str(ev.values.get("step") or "0") >= "3":
+        if kind == "exchange" and ev.exchange == "MAIN_MODE" and (str(ev.values.get("step") or "0") >= "3" or (
+                # charon's third Main Mode message, the first encrypted one: "generating ID_PROT request 0 [ ID HASH ]"
+                ev.direction == "sent" and "HASH" in _PAYLOADS.findall(str(ev.values.get("notify") or "")))):
             st.v1_encrypted = True
         elif kind == "initiate" and ev.sa != "child" and ev.exchange not in CHILD_EXCHANGES:
             st.v1_encrypted = False  # a new Main Mode starts in the clear
@@ -1690,8 +1696,11 @@ def classify(events: list[Event]) -> None:
                 # The responder of a Quick Mode sends QR1 again: the initiator's QI1 came in (the peer is reachable)
                 # but its QI2 does not (see give_up).
                 _set(ev, "rekey_issue", "context")
-            elif st.answered_phase1_with_info:
-                # the peer already answered this phase 1 with an Informational: it is reachable (see give_up)
+            elif st.answered_phase1_with_info or (
+                    st.v1_encrypted and st.answered and not st.ike_up and (ev.exchange or st.exchange) == "MAIN_MODE"
+                    and ev.fmt == "strongswan"):
+                # the peer already answered this phase 1 with an Informational, or answered the two Main Mode messages
+                # before the first encrypted one that is now retransmitted: it is reachable (see give_up)
                 _set(ev, "auth_failure", "context")
             elif st.ike_up and (ev.exchange or st.exchange) is None:
                 # a request of unknown exchange over an IKE SA that is up: the peer that answered stops answering
@@ -1705,6 +1714,10 @@ def classify(events: list[Event]) -> None:
             # to another gateway, the operator deleting the connection.
             if st.answered or st.operator_down or _serial_of(ev.text) in st.redirected_serials:
                 _set(ev, None)
+            elif _serial_of(ev.text) in st.replacing_serials:
+                # (a Main Mode "to replace #N" of an ISAKMP SA that was up: the peer answered that one; its
+                # replacement went unanswered)
+                _set(ev, "rekey_issue")
             else:
                 _set(ev, "peer_unreachable")
         elif kind == "give_up":
@@ -1785,6 +1798,13 @@ def classify(events: list[Event]) -> None:
                 # (an IKE_AUTH or Main Mode's third exchange with certificates): fragments dropped on the path.
                 ev.values["packet_bytes"] = st.large_sent
                 _set(ev, "nat_t_or_fragmentation")
+            elif st.v1_encrypted and st.answered and not st.ike_up and ex == "MAIN_MODE" and ev.fmt == "strongswan":
+                # charon gave up on its first encrypted Main Mode message (MI3, "[ ID HASH ]") after the peer answered
+                # the two before it: the peer is reachable and did not accept MI3. pluto reads its own such timeout as
+                # "Possible authentication failure: no acceptable response to our first encrypted message"; with
+                # pre-shared keys the keys differ (a guess).
+                ev.values["guess"] = True
+                _set(ev, "auth_failure", "weak")
             elif _QUICK_R1.search(ev.text):
                 # The responder's Quick Mode timed out waiting for QI2: the initiator sent QI1 (it is reachable) and
                 # considers the IPsec SA up once it sends QI2, which never arrived. The two sides' SAs are out of
@@ -1853,6 +1873,10 @@ def classify(events: list[Event]) -> None:
             # side's last message (QI2), so its IPsec SA is not up while ours is. When the Quick Mode
             # replaced an SA that was up (a rekey), the rekey left the SAs out of step.
             _set(ev, "rekey_issue", "decisive" if st.child_up or st.rekeying else "weak")
+        elif kind == "auth_failed" and ev.pattern == "lib-v1-malformed":
+            # pluto cannot parse the peer's encrypted IKEv1 message: before the ISAKMP SA is up, the keys derived from
+            # the pre-shared key differ; over an SA that is up (a Quick Mode out of step) no authentication problem.
+            _set(ev, None if st.ike_up else "auth_failure", "weak")
         elif kind == "auth_failed" and ev.pattern in _V1_DECRYPT and (tag := _CHARON_TAG.search(ev.text)) and (
                 tag.group(1) in st.up_ike_tags):
             # An IKEv1 message over an ISAKMP SA that is up could not be decrypted: that SA's keys were agreed and
@@ -1965,7 +1989,7 @@ def classify(events: list[Event]) -> None:
         elif kind == "dpd_dead" and st.rekey_trouble and not st.dpd_pending:
             # The liveness action pluto takes when the rekey exchange timed out: a consequence of the rekey.
             _set(ev, "rekey_issue", "context")
-        elif kind == "dpd_dead" and st.rekeying and ev.fmt == "libreswan" and not st.dpd_pending:
+        elif kind == "dpd_dead" and st.rekeying and st.rekey_waiting and ev.fmt == "libreswan" and not st.dpd_pending:
             # pluto 3.x/4.x take the liveness action whenever the established IKE SA's request times out; with a
             # rekey sent and never answered (and no liveness probe of its own in view), that request was the rekey
             # (IKEv2 keeps one request outstanding, RFC 7296 section 2.3): also without the timeout line before it.
@@ -2139,7 +2163,10 @@ def _revival_of_an_sa_that_was_up(events: list[Event]) -> None:
             if own or any(k in negotiating and k not in up for k in (key, (ev.stream, None))):
                 _set(ev, None)
             continue
-        own_end = own_end or ev.kind in _ENDS_OF_OUR_OWN or (ev.kind == "delete" and ev.direction == "sent")
+        # (an exchange this side dropped while still waiting for its answer, pluto's "deleting IPsec SA (QUICK_I1)",
+        # is an end of its own too)
+        own_end = own_end or ev.kind in _ENDS_OF_OUR_OWN or (ev.kind == "delete" and ev.direction == "sent") or bool(
+            ev.values.get("abandoned"))
         for k in (key, (ev.stream, None)):
             (up if ev.kind in _SA_WAS_UP else negotiating).add(k)
 
