@@ -1232,7 +1232,7 @@ def _child_replaced(ev: Event, st: _State) -> bool:
 
 
 _QUICK_R1 = re.compile(r"\b(?:STATE_)?QUICK_R1\b")
-_REPLACES = re.compile(r"\b(?:to replace|replacing) #(\d+)")
+_REPLACES = re.compile(r"\b(?:to replace|replacing)(?: (?:established|establishing) (?:IKE|Child) SA)? #(\d+)")
 
 
 def _replaced_serial(ev: Event) -> int | None:
@@ -1718,6 +1718,7 @@ def classify(events: list[Event]) -> None:
                 # (a Main Mode "to replace #N" of an ISAKMP SA that was up: the peer answered that one; its
                 # replacement went unanswered)
                 _set(ev, "rekey_issue")
+                st.rekey_unanswered = True
             else:
                 _set(ev, "peer_unreachable")
         elif kind == "give_up":
@@ -1999,6 +2000,8 @@ def classify(events: list[Event]) -> None:
             # was up, the selectors were accepted before, so the rekey failed; when the offer carries a key
             # length its algorithm does not have, the peer refused the proposal.
             _set(ev, "rekey_issue" if st.rekeying else "phase2_proposal_mismatch")
+            if st.rekeying and ev.values.get("abandoned"):
+                st.rekey_unanswered = True  # (pluto gave up on the rekey's Quick Mode: nothing answered it)
             if st.proposal_flaw and not st.rekeying:
                 ev.values.setdefault("algorithms", st.proposal_flaw)
                 ev.values["invalid_key_length"] = st.proposal_flaw

@@ -45,11 +45,12 @@ CASES = [(s["name"], side, s["expected"]) for s in SCENARIOS for side in s["side
          if side not in (s.get("not_read") or {})]
 
 # The libreswan scenarios run again with other releases (libreswan 3.29 and 3.32 as Ubuntu 20.04 and 22.04 ship them,
-# 5.2 as Debian 13 does, 5.4 built from its release tag; 5.4-at-once: 5.4 with every pluto made to give up at the first
-# retransmission, as libreswan's test suite does): their logs in NAME/<variant>/. A variant's entry in scenarios.yaml says where that release behaves otherwise
+# 5.2 as Debian 13 does, 5.4 built from its release tag; 5.4-at-once and 4.10-at-once: that release with every pluto
+# made to give up at the first retransmission, as libreswan's test suite does): their logs in NAME/<variant>/. A variant's entry in scenarios.yaml says where that release behaves otherwise
 # (expected with why, not_read, or not_applicable: the release refuses the setup, so the scenario does not happen);
 # without one the scenario's own expected and not_read apply.
-VARIANTS = ("libreswan-3.29", "libreswan-3.32", "libreswan-5.2", "libreswan-5.4", "libreswan-5.4-at-once")
+VARIANTS = ("libreswan-3.29", "libreswan-3.32", "libreswan-5.2", "libreswan-5.4", "libreswan-5.4-at-once",
+            "libreswan-4.10-at-once")
 
 
 def _variant(s: dict, variant: str) -> dict:
