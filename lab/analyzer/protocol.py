@@ -797,6 +797,7 @@ class _State:
     duplicate_requests: int = 0  # IKEv2: the peer's CREATE_CHILD_SA requests this side answered and received again
     pluto_ike: dict[str, int] = field(default_factory=dict)  # pluto: the newest IKE / ISAKMP SA serial established per conn
     failed_serials: set[int] = field(default_factory=set)  # pluto state serials seen retransmitting or giving up
+    first_quick_serials: set[int] = field(default_factory=set)  # pluto Quick Modes started to replace nothing
     # pluto state serials started to replace an SA that was up ("to replace #N"): an IKEv1 Quick Mode is established
     # on this side before its last message (the responder's commit-bit CONNECTED, RFC 2408 3.1) is processed
     replacing_serials: set[int] = field(default_factory=set)
@@ -1439,6 +1440,9 @@ def classify(events: list[Event]) -> None:
             word = _rekey_word(ev)
             replaced = _replaced_serial(ev)
             child_exchange = ev.sa == "child" or ev.exchange in CHILD_EXCHANGES
+            if (kind == "initiate" and ev.exchange == "QUICK_MODE" and replaced is None and ev.fmt == "libreswan"
+                    and (quick := _serial_of(ev.text)) is not None):
+                st.first_quick_serials.add(quick)
             ike_reauth = False
             if word == "rekey" and replaced is not None:
                 # pluto's "to replace #N" also starts the next keying attempt after state #N failed: only a state that
@@ -1447,8 +1451,13 @@ def classify(events: list[Event]) -> None:
                 if not child_exchange:
                     ike_reauth = replaced in st.up_serials
                     word = "rekey" if ike_reauth else ""
-                elif replaced in st.failed_serials and replaced not in st.up_serials:
+                elif replaced not in st.up_serials and (
+                        replaced in st.failed_serials or replaced in st.first_quick_serials):
+                    # (also a first Quick Mode never seen up: pluto's next keying attempt "to replace #2" comes before
+                    # #2's own deletion when #2 is given up at once; each next attempt is such a retry again)
                     word = ""
+                    if ev.fmt == "libreswan" and (retry := _serial_of(ev.text)) is not None:
+                        st.first_quick_serials.add(retry)
             if word == "rekey" and ev.pattern == "swan-reauth-start":
                 st.reauth_pending = True
             if word == "rekey" and (child_exchange or (st.ike or ev.ike) != 1 or ike_reauth):

@@ -214,3 +214,35 @@ def test_unanswered_first_attempt_followed_by_an_established_sa_is_a_recovery() 
     assert analysis.primary is not None and analysis.primary.category == "peer_unreachable"
     assert any("established later" in str(r) for r in analysis.primary.reasoning)
     assert not any("accepts only IKEv2" in str(r) for r in analysis.primary.reasoning)
+
+
+# libreswan 3.32 (lab scenario pp-v1-pfs-required, pluto L made to give up at the first retransmission as libreswan's
+# test suite does): pluto starts its next attempt "to replace #2" before it logs #2's deletion.
+_QUICK_RETRIED_AT_ONCE = """\
+Dec  2 03:21:52.609680: "gw" #1: STATE_MAIN_I4: ISAKMP SA established {auth=PRESHARED_KEY cipher=AES_CBC_128 integ=HMAC_SHA2_256 group=MODP2048}
+Dec  2 03:21:52.609724: "gw" #2: initiating Quick Mode PSK+ENCRYPT+TUNNEL+UP+IKEV1_ALLOW+SAREF_TRACK+IKE_FRAG_ALLOW+ESN_NO {using isakmp#1 msgid:79399aef proposal=AES_CBC_128-HMAC_SHA2_256_128 pfsgroup=no-pfs}
+Dec  2 03:21:52.610083: "gw" #2: STATE_QUICK_I1: sent QI1, expecting QR1
+Dec  2 03:21:53.110875: "gw" #2: starting keying attempt 2 of an unlimited number, but releasing whack
+Dec  2 03:21:53.111286: "gw" #3: initiating Quick Mode PSK+ENCRYPT+TUNNEL+UP+IKEV1_ALLOW+SAREF_TRACK+IKE_FRAG_ALLOW+ESN_NO to replace #2 {using isakmp#1 msgid:ef2c0fa6 proposal=AES_CBC_128-HMAC_SHA2_256_128 pfsgroup=no-pfs}
+Dec  2 03:21:53.111406: "gw" #2: deleting state (STATE_QUICK_I1) aged 0.501s and NOT sending notification
+Dec  2 03:21:53.111589: "gw" #3: STATE_QUICK_I1: sent QI1, expecting QR1, to replace #2
+Dec  2 03:21:53.609274: "gw" #3: starting keying attempt 3 of an unlimited number
+Dec  2 03:21:53.609337: "gw" #4: initiating Quick Mode PSK+ENCRYPT+TUNNEL+UP+IKEV1_ALLOW+SAREF_TRACK+IKE_FRAG_ALLOW+ESN_NO to replace #3 {using isakmp#1 msgid:b4dc7eb5 proposal=AES_CBC_128-HMAC_SHA2_256_128 pfsgroup=no-pfs}
+Dec  2 03:21:53.609478: "gw" #3: deleting state (STATE_QUICK_I1) aged 0.498s and NOT sending notification
+Dec  2 03:21:53.609669: "gw" #4: STATE_QUICK_I1: sent QI1, expecting QR1, to replace #3
+"""
+
+
+def test_a_first_quick_mode_tried_again_is_no_rekey_even_before_its_deletion_is_logged() -> None:
+    # "#3 ... to replace #2" replaces a first Quick Mode never seen up, and #4 replaces #3: retries, not rekeys.
+    got = analyze_text(_QUICK_RETRIED_AT_ONCE)
+    assert all(f.category != "rekey_issue" for f in got.findings)
+    # When #2 had come up, the Quick Mode that replaces it is a rekey, and its abandonment that rekey's failure.
+    up = _QUICK_RETRIED_AT_ONCE.replace(
+        '"gw" #2: starting keying attempt 2 of an unlimited number, but releasing whack',
+        '"gw" #2: STATE_QUICK_I2: sent QI2, IPsec SA established tunnel mode {ESP=>0xc5548000 <0xc553c000 '
+        'xfrm=AES_CBC_128-HMAC_SHA2_256_128 NATOA=none NATD=none DPD=passive}').replace(
+        '"gw" #2: deleting state (STATE_QUICK_I1) aged 0.501s and NOT sending notification',
+        '"gw" #3: starting keying attempt 2 of an unlimited number')
+    primary = analyze_text(up).primary
+    assert primary is not None and primary.category == "rekey_issue"
