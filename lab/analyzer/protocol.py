@@ -797,7 +797,8 @@ class _State:
     duplicate_requests: int = 0  # IKEv2: the peer's CREATE_CHILD_SA requests this side answered and received again
     pluto_ike: dict[str, int] = field(default_factory=dict)  # pluto: the newest IKE / ISAKMP SA serial established per conn
     failed_serials: set[int] = field(default_factory=set)  # pluto state serials seen retransmitting or giving up
-    first_quick_serials: set[int] = field(default_factory=set)  # pluto Quick Modes started to replace nothing
+    # pluto Quick Modes that replace no SA that was up: a first one, and each next attempt after it ("to replace #2")
+    first_quick_serials: set[int] = field(default_factory=set)
     # pluto state serials started to replace an SA that was up ("to replace #N"): an IKEv1 Quick Mode is established
     # on this side before its last message (the responder's commit-bit CONNECTED, RFC 2408 3.1) is processed
     replacing_serials: set[int] = field(default_factory=set)
@@ -983,6 +984,16 @@ def _new_child_state(ev: Event) -> bool:
 _CHARON_THREAD = re.compile(r"\b(\d{1,3})\[(?:IKE|CFG|ENC|NET|CHD|MGR)\] ")
 
 
+def _pluto_notify_directions(events: list[Event]) -> None:
+    """The direction of pluto's notify lines whose pattern leaves it open, from their wording."""
+    for ev in events:
+        if ev.direction is None and ev.kind == "notify" and ev.fmt == "libreswan":
+            if "responding to " in ev.text and _PLUTO_ANSWERS.search(ev.text):
+                ev.direction = "sent"  # pluto's "responding to <exchange> message ... with encrypted notification X"
+            elif "authenticated v2N_" in ev.text and _PLUTO_RECEIVED_NOTIFY.search(ev.text):
+                ev.direction = "received"  # libreswan 3.x: "received unauthenticated v2N_NO_PROPOSAL_CHOSEN - ignored"
+
+
 def _borrow_exchange(events: list[Event]) -> None:
     """A failure line that names no exchange belongs to the message this side sends right after it (same
     stream, same second): FortiGate's event log writes "IPsec phase 2 error" before the progress line
@@ -1010,9 +1021,7 @@ def _borrow_exchange(events: list[Event]) -> None:
                 break
             if nxt.kind == "no_proposal" and ev.fmt == "libreswan":
                 break  # pluto refused another state's proposals first: the answer after it is that state's
-            sent = nxt.direction == "sent" or (nxt.direction is None and "responding to " in nxt.text
-                                                and _PLUTO_ANSWERS.search(nxt.text) is not None)
-            if (ev.kind == "no_proposal" and nxt.kind == "notify" and sent and nxt.exchange
+            if (ev.kind == "no_proposal" and nxt.kind == "notify" and nxt.direction == "sent" and nxt.exchange
                     and NOTIFY_MEANING.get(nxt.notify or "") == "no_proposal"):
                 ev.exchange = nxt.exchange  # the refusal this side sends, in the exchange it names
                 if nxt.exchange == "INFORMATIONAL_V1" and not ev.sa and _V1_HASHED.search(nxt.text):
@@ -1090,13 +1099,14 @@ def _rekey_deleted_unanswered(events: list[Event]) -> None:
         for prev in reversed(events[:i]):
             if prev.stream != ev.stream:
                 continue
-            if (prev.kind in _REKEY_ENDS and (prev.kind == "operator_down" or _serial_of(prev.text) == serial)) or (
+            same = _serial_of(prev.text) == serial
+            if (prev.kind in _REKEY_ENDS and (prev.kind == "operator_down" or same)) or (
                 prev.kind == "delete" and prev.direction == "received" and prev.pattern not in _REVIVALS) or (
                 # (pluto's "processed CREATE_CHILD_SA response" for that state: it was answered)
-                prev.kind == "exchange" and prev.direction in ("received", None) and _serial_of(prev.text) == serial):
+                prev.kind == "exchange" and prev.direction in ("received", None) and same):
                 asked = False
                 break
-            if _serial_of(prev.text) == serial and prev.kind in ("initiate", "exchange") and _rekey_word(prev) == "rekey":
+            if same and prev.kind in ("initiate", "exchange") and _rekey_word(prev) == "rekey":
                 asked = True
                 break
             if prev.kind == "established":
@@ -1311,6 +1321,7 @@ def _note_refusal(ev: Event, st: _State, exchanges: tuple[str, ...] = ("MAIN_MOD
 def classify(events: list[Event]) -> None:
     """Give each ordered event its category and weight, reading each stream with its own state."""
     states: dict[int, _State] = {}
+    _pluto_notify_directions(events)
     _borrow_exchange(events)
     _borrow_proposal_sa(events)
     _rekey_left_unanswered(events)
@@ -1366,11 +1377,6 @@ def classify(events: list[Event]) -> None:
             # IKE_SA_INIT's (ikev2_create_child_sa.c calls v2_accept_ke_for_proposal): over an IKE SA that is up, the
             # request is a CREATE_CHILD_SA.
             ev.exchange = "CREATE_CHILD_SA"
-        if ev.direction is None and ev.kind == "notify" and ev.fmt == "libreswan":
-            if "responding to " in ev.text and _PLUTO_ANSWERS.search(ev.text):
-                ev.direction = "sent"  # pluto's "responding to <exchange> message ... with encrypted notification X"
-            elif "authenticated v2N_" in ev.text and _PLUTO_RECEIVED_NOTIFY.search(ev.text):
-                ev.direction = "received"  # libreswan 3.x: "received unauthenticated v2N_NO_PROPOSAL_CHOSEN - ignored"
         kind = ev.kind
         if kind == "bgp_down" and ev.values.get("up"):
             kind = ev.kind = "bgp_up"  # BIRD's state trace: "State changed to up"
@@ -2145,10 +2151,10 @@ def _modes_differ_across_sides(events: list[Event]) -> None:
         seen[(out, inb)] = (mode, ev)
 
 
-# libreswan 4/5's "connection is supposed to remain up; revival attempt N scheduled" and libreswan 3/4's fixed
-# "initiating connection which received a Delete/Notify but must remain up" (revival.c): printed for any revival
-# libreswan 5's "reviving connection which received Delete/Notify but must remain up" (routing.c) names a Delete
-# whatever tore the tunnel down: the peer's Delete (5.x logs no line of its own for it), and this side's own timeout.
+# pluto's revival lines, printed for any revival whoever ended the SAs: libreswan 4/5's "connection is supposed to
+# remain up; revival attempt N scheduled", libreswan 3/4's fixed "initiating connection which received a Delete/Notify
+# but must remain up" (revival.c) and libreswan 5's "reviving connection which received Delete/Notify but must remain
+# up" (routing.c; 5.x logs no line of its own for the peer's Delete).
 _REVIVALS = frozenset({"lib-revival-scheduled", "lib-revive-v3-v4", "lib-revive-after-delete"})
 _OWN_END_REVIVALS = frozenset({"lib-revival-scheduled", "lib-revive-after-delete"})
 
