@@ -40,11 +40,12 @@ SIGNATURES: dict[str, re.Pattern[str]] = {
         r"\bracoon(?:\[\d+\])?: (?:\[[^\]]*\]: )?(?:ERROR|INFO|WARNING|NOTIFY|DEBUG)?"
         r"|^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d: (?:ERROR|INFO|WARNING|NOTIFY|DEBUG2?): "
     ),
-    "cisco-asa": re.compile(r"%(?:ASA|PIX|FTD)-\d-\d{6}"),
+    "cisco-asa": re.compile(r"%(?:ASA|PIX|FTD)-\d-\d{6}|\bIKEv2-(?:PROTO|PLAT)-\d+:"),
     # (IOS 15+ "debug crypto ikev2" writes "IKEv2:(SESSION ID = 1,SA ID = 1):" and "IKEv2:%"; the ASA writes
-    # "IKEv2-PROTO-n:" instead)
+    # "IKEv2-PROTO-n:" instead; IOS-XE's errors read "IKEv2-ERROR:(SESSION ID = 1,SA ID = 1):", the lines of an SA
+    # not yet bound to a session "IKEv2:(SA ID = 1):")
     "cisco-ios": re.compile(
-        r"%(?:CRYPTO|IKEV2|BGP|ISAKMP)-\d-[A-Z_]+|\bISAKMP(?: \(\d+:\d+\))?:|IPSEC\(|\bIKEv2:(?:\(SESSION ID = \d|%)"
+        r"%(?:CRYPTO|IKEV2|BGP|BGP_SESSION|ISAKMP)-\d-[A-Z_]+|\bISAKMP(?: \(\d+:\d+\))?:|IPSEC\(|\bIKEv2(?:-ERROR|-INTERNAL)?:(?:\((?:SESSION ID|SA ID) = \d|%)"
     ),
     "fortigate": re.compile(r'\blog_?id="?\d{10}|subtype="?(?:vpn|ipsec)\b|\bike (?:V=[^:\s]+:)?\d+:'),
     "paloalto": re.compile(r"IKE(?:v2)? phase-[12]|ikemgr|IKEv2 (?:IKE|child) SA|\[(?:PERR|PWRN|PNTF|INFO)\]: \{ \d+:|,SYSTEM,vpn,|IKE protocol notification message"),

@@ -73,6 +73,36 @@ def test_ios_one_line_packet_dump_names_its_notify_and_exchange() -> None:
         "phase2_proposal_mismatch")
 
 
+@pytest.mark.parametrize(
+    ("line", "fmt"),
+    [
+        # IOS-XE "debug crypto ikev2" errors, and the lines of an SA not yet bound to a session (IOS-XE 16 debugs)
+        ("*Apr 21 16:02:43.319: IKEv2-ERROR:(SESSION ID = 71,SA ID = 1):: Auth exchange failed", "cisco-ios"),
+        ("*Mar  1 00:01:10.515: IKEv2:(SA ID = 1):Failed to find a matching policy", "cisco-ios"),
+        # the ASA's "debug crypto ikev2 protocol" (https://www.cisco.com/c/en/us/support/docs/security/
+        # asa-5500-x-series-next-generation-firewalls/118652-configure-asa-00.html)
+        ("IKEv2-PROTO-2: (36): Received Packet [From 203.0.113.10:500/To 198.51.100.1:500/VRF i0:f0] Initiator SPI : "
+         "1A2B3C4D5E6F7081 - Responder SPI : 8A2B3C4D5E6F7081 Message id: 1 IKEv2 IKE_AUTH Exchange RESPONSE Payload "
+         "contents: VID IDr AUTH SA TSi TSr NOTIFY(TS_UNACCEPTABLE)", "cisco-asa"),
+        # IOS BGP session messages (https://networkengineering.stackexchange.com/questions/40678)
+        ("Apr 25 10:30:09.899: %BGP_SESSION-5-ADJCHANGE: neighbor 169.254.10.1 IPv4 Unicast topology base removed "
+         "from session  BGP Notification sent", "cisco-ios"),
+    ],
+)
+def test_cisco_debug_and_session_lines_are_recognised(line: str, fmt: str) -> None:
+    assert analyze_text(line + "\n").format == fmt
+
+
+def test_ios_reserved_not_zero_is_a_weak_key_mismatch() -> None:
+    # Cisco's debug guide (5409): "reserved not zero on payload 5 ... the ISAKMP keys do not match"
+    line = "*Mar  1 00:01:10.515: ISAKMP: reserved not zero on ID payload!\n"
+    primary = analyze_text(line).primary
+    assert primary is not None and primary.category == "auth_failure"
+    # a firmer reading wins over it
+    text = line + "*Mar  1 00:01:10.519: ISAKMP:(0): phase 1 SA policy not acceptable! (local 198.51.100.1 remote 203.0.113.10)\n"
+    assert primary_of(text) == "phase1_proposal_mismatch"
+
+
 # IOS debug crypto isakmp wording and the IKMP_NO_PRESHARED_KEY syslog message as quoted on
 # https://exampost.net/which-of-the-following-commands-should-you-issue-when-troubleshooting-basic-ike-peering-to-determine-whether-psks-are-present-and-matching-on-both-peers-select-the-best-answer/
 def test_ios_missing_preshared_key() -> None:
