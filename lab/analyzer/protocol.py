@@ -2404,8 +2404,9 @@ def _child_deletes_not_replaced(events: list[Event]) -> None:
 
 def _transforms_all_refused(events: list[Event]) -> None:
     """pluto lists each phase 1 transform of the peer's offer it refuses ("Oakley Transform [AES_CBC (256),
-    HMAC_SHA1, MODP1024] refused"); when one is acceptable it goes on (MR1). A refusal (two for Quick Mode's
-    transforms) and nothing further from that state (a paste that ends there) read as the offer refused, as the daemon's final "no acceptable
+    HMAC_SHA1, MODP1024] refused"), racoon and RouterOS each attribute that differs ("rejected hashtype:
+    DB(prop#1:trns#1):Peer(prop#1:trns#1) = MD5:SHA"); when one is acceptable it goes on (MR1). A refusal (two for
+    Quick Mode's transforms) and nothing further from that state (a paste that ends there) read as the offer refused, as the daemon's final "no acceptable
     Oakley Transform" would say: a weak reading, dropped when anything firmer is seen or an SA comes up. "Nothing
     further" is looked up, not searched for in every later line: a log of many such states stays linear."""
     refused: dict[tuple[int, int], list[Event]] = {}
@@ -2414,9 +2415,13 @@ def _transforms_all_refused(events: list[Event]) -> None:
             serial := _serial_of(ev.text)
         ) is not None:
             refused.setdefault((ev.stream, serial), []).append(ev)
+        elif ev.pattern == "rac-phase1-rejected":
+            # racoon and RouterOS name no state: a stream's rejections count as one negotiation's
+            refused.setdefault((ev.stream, -1), []).append(ev)
     # One refusal is enough for phase 1 (the paste ends on the transform the peer offered); the Quick Mode
     # transforms of one proposal are refused one by one as a matter of course, so those need two.
-    groups = [(key, evs) for key, evs in refused.items() if len(evs) >= 2 or "Oakley" in evs[-1].text]
+    groups = [(key, evs) for key, evs in refused.items()
+              if len(evs) >= 2 or "Oakley" in evs[-1].text or evs[-1].pattern == "rac-phase1-rejected"]
     if not groups:
         return
     # The state's first line may come later in a reversed paste: "responding to Main Mode" lines never count.
@@ -2443,7 +2448,7 @@ def _transforms_all_refused(events: list[Event]) -> None:
         if not last.category:
             bisect.insort(orders, last.order)
             firmer[stream] = orders
-        phase1 = "Oakley" in last.text or "OAKLEY" in last.text
+        phase1 = "Oakley" in last.text or "OAKLEY" in last.text or last.pattern == "rac-phase1-rejected"
         _set(last, "phase1_proposal_mismatch" if phase1 else "phase2_proposal_mismatch", "weak")
         last.direction = "sent"  # this side refuses the offer it received
         last.values.setdefault("transforms_refused", len(evs))

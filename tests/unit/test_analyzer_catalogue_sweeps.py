@@ -314,3 +314,27 @@ def test_junos_bgp_summary_peer_that_is_not_established() -> None:
     primary = analyze_text("\n".join(lines) + "\n").primary
     assert primary is not None and primary.category == "bgp_down"
     assert primary_of(lines[0] + "\n169.254.10.1          64512        120        118       0       0       5:18 Establ\n") is None
+
+
+# RouterOS is racoon-derived: with `topics=ipsec,!debug` it names the phase 1 attribute that differs, local value
+# first (https://help.mikrotik.com/docs/display/ROS/IPsec, Troubleshooting/FAQ). A rejection with nothing after it
+# is the offer refused; one followed by an SA established was only one transform of several.
+def test_routeros_rejected_attribute_is_phase_1_unless_an_sa_follows() -> None:
+    line = "17:21:08 ipsec rejected hashtype: DB(prop#1:trns#1):Peer(prop#1:trns#1) = MD5:SHA\n"
+    result = analyze_text(line)
+    assert result.format == "mikrotik"
+    assert result.primary is not None and result.primary.category == "phase1_proposal_mismatch"
+    racoon = ("racoon: ERROR: rejected enctype: DB(prop#1:trns#1):Peer(prop#1:trns#1) = AES-CBC:3DES-CBC\n"
+              "racoon: INFO: ISAKMP-SA established 203.0.113.5[500]-198.51.100.7[500] "
+              "spi:2cd389a89b786de9:870409ed40da6e62\n")
+    assert primary_of(racoon) is None
+
+
+def test_pan_os_peer_id_mismatch_and_junos_policy_lookup_are_identity_problems() -> None:
+    # PAN-OS IKEv2 responder (the PAN side of a RouterOS v7 tunnel, forum.mikrotik.com thread 1119654)
+    result = analyze_text("received ID_I (type ipaddr [10.222.191.127]) does not match peers id\n")
+    assert result.primary is not None and result.primary.category == "auth_failure"
+    assert "10.222.191.127" in str(result.primary.facts)
+    # the older kmd wording of a phase 1 request no IKE gateway matches
+    assert primary_of("(FPC Slot 1, PIC Slot 0) SPC1_PIC0 kmd[1843]: IKE Phase-1: (Responder) Policy lookup "
+                      "failed\n") == "auth_failure"
