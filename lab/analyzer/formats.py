@@ -29,6 +29,10 @@ SIGNATURES: dict[str, re.Pattern[str]] = {
     ),
     "strongswan": re.compile(
         r"\bcharon(?:-systemd)?\b|(?:\b\d{2}|^)\[(?:IKE|NET|ENC|CFG|KNL|MGR|JOB|CHD|LIB|DMN|ASN)\] "
+        # charon's own wording when a paste keeps only the message (no thread, no [IKE] group)
+        r"|\b(?:parsed|generating) (?:IKE_SA_INIT|IKE_AUTH|CREATE_CHILD_SA|INFORMATIONAL|ID_PROT|QUICK_MODE|AGGRESSIVE"
+        r"|INFORMATIONAL_V1|TRANSACTION) (?:request|response) \d+ \["
+        r"|\bsending retransmit \d+ of (?:request|response) message ID \d+|\b(?:IKE_SA \S+\[\d+\]|CHILD_SA \S+\{\d+\}) established"
     ),
     "libreswan": re.compile(
         r'\bpluto\[\d+\]|"[^"]+"(?:\[\d+\])?(?: \S+)? #\d+: |STATE_(?:MAIN|QUICK|PARENT|V2)_'
@@ -45,7 +49,7 @@ SIGNATURES: dict[str, re.Pattern[str]] = {
     # "IKEv2-PROTO-n:" instead; IOS-XE's errors read "IKEv2-ERROR:(SESSION ID = 1,SA ID = 1):", the lines of an SA
     # not yet bound to a session "IKEv2:(SA ID = 1):")
     "cisco-ios": re.compile(
-        r"%(?:CRYPTO|IKEV2|BGP|BGP_SESSION|ISAKMP)-\d-[A-Z_]+|\bISAKMP(?: \(\d+:\d+\))?:|IPSEC\(|\bIKEv2(?:-ERROR|-INTERNAL)?:(?:\((?:SESSION ID|SA ID) = \d|%)"
+        r"%(?:CRYPTO|IKEV2|BGP|BGP_SESSION|ISAKMP)-\d-[A-Z_]+|\bISAKMP(?: \(\d+:\d+\))?:|IPSEC\(|\bIKEv2(?:-ERROR|-INTERNAL)?:(?:\((?:SESSION ID|SA ID) = \d|%|SA )"
     ),
     "fortigate": re.compile(r'\blog_?id="?\d{10}|subtype="?(?:vpn|ipsec)\b|\bike (?:V=[^:\s]+:)?\d+:'),
     "paloalto": re.compile(r"IKE(?:v2)? phase-[12]|ikemgr|IKEv2 (?:IKE|child) SA|\[(?:PERR|PWRN|PNTF|INFO)\]: \{ \d+:|,SYSTEM,vpn,|IKE protocol notification message"),

@@ -338,3 +338,14 @@ def test_pan_os_peer_id_mismatch_and_junos_policy_lookup_are_identity_problems()
     # the older kmd wording of a phase 1 request no IKE gateway matches
     assert primary_of("(FPC Slot 1, PIC Slot 0) SPC1_PIC0 kmd[1843]: IKE Phase-1: (Responder) Policy lookup "
                       "failed\n") == "auth_failure"
+
+
+def test_bare_charon_lines_and_ios_sa_in_negotiation_name_their_format() -> None:
+    # a paste that kept only charon's messages (no thread number, no [IKE] group)
+    result = analyze_text("parsed IKE_AUTH response 1 [ N(TS_UNACCEPT) ]\n")
+    assert result.format == "strongswan"
+    assert result.primary is not None and result.primary.category == "traffic_selector_mismatch"
+    # Cisco bug CSCvd69373's one debug line: a leaked IKE SA rekey blocks every new negotiation (weak)
+    result = analyze_text("IKEv2:SA is already in negotiation, hence not negotiating again\n")
+    assert result.format == "cisco-ios"
+    assert result.primary is not None and result.primary.category == "rekey_issue"
