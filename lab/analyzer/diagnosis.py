@@ -352,8 +352,9 @@ def _other_side_version(events: list[Event], unanswered: list[Event]) -> tuple[s
         return None
     versions: dict[str, list[Event]] = {}
     for e in events:
-        if e.kind == "conn_added" and conn_of(e) in names and e.pattern not in LISTING_PATTERNS:  # "added" lines only
-            versions.setdefault(str(e.values.get("version")), []).append(e)
+        if (e.kind == "conn_added" and conn_of(e) in names and e.pattern not in LISTING_PATTERNS  # "added" lines only
+                and e.values.get("version")):  # (3.x names no version)
+            versions.setdefault(str(e.values["version"]), []).append(e)
     if sent in versions and other in versions and len(versions) == 2:
         return sent, other, versions[other][0]
     return None

@@ -586,6 +586,10 @@ def _daemon_pid(text: str) -> str:
     return m.group(1) if m else ""
 
 
+_PLUTO_STARTS = ("lib-connection-added", "lib-connection-added-3x")  # the lines pluto starts its log with
+_ADDED_NAME = re.compile(r'"([^"]+)"(?::| *$)')
+
+
 def put_in_order(
     events: list[Event], texts: list[tuple[int, str]] | None = None, upto: int = 0
 ) -> tuple[list[Event], bool, int]:
@@ -608,6 +612,8 @@ def put_in_order(
     stream, prev, hosts = 0, None, {}
     roles: dict[int, str] = {}
     peers: dict[int, str] = {}
+    states = False  # a pluto state has spoken in this stream (no time stamps)
+    added: set[str] = set()  # the connections pluto added in this stream
     last = 0  # with process ids: a line that names none belongs with the line before it
     for i, ev in enumerate(ordered, 1):
         ev.order = i
@@ -619,12 +625,25 @@ def put_in_order(
                 last = hosts[pid] * 1000
             ev.stream = last
             continue
+        if not ev.host and ev.stamp is None and ev.pattern in _PLUTO_STARTS:
+            # pluto adds its connections when it starts: a connection added again after states have spoken is
+            # another pluto's log starting (the other peer's, pasted after the first without time stamps, both
+            # naming the connection alike; or a restart: no SA carries over). One added for the first time is
+            # an operator adding it to the running daemon.
+            name = _ADDED_NAME.search(ev.text)
+            if states and name and name.group(1) in added:
+                stream += 1
+                roles, peers, states, added = {}, {}, False, set()
+            if name:
+                added.add(name.group(1))
         if not ev.host and (role := _pluto_role(ev)):
             serial, side = role
             if roles.get(serial, side) != side:
                 stream += 1  # the other peer's pluto log starts here
                 roles, peers = {}, {}
             roles[serial] = side
+        if not states and ev.fmt == "libreswan" and _serial_of(ev.text) is not None:
+            states = True
         if not ev.host and ev.stamp is None and (talk := _pluto_peer(ev)):
             # Both peers initiating the same connection (crossing streams) play the same roles with the same
             # serials; the address each state talks to differs: the other peer's log starts here.
