@@ -1021,15 +1021,17 @@ def _borrow_exchange(events: list[Event]) -> None:
     carry no time), pluto 5.3+ "no local proposal matches remote proposals" before "responding to CREATE_CHILD_SA
     message ... with encrypted notification NO_PROPOSAL_CHOSEN" (the IKE SA's line; 5.2 and earlier also said
     "CREATE_CHILD_SA request failed" on the Child SA's): a paste that starts there still tells a Child SA's refusal
-    from an IKE SA's."""
+    from an IKE SA's. pluto's lines without time count when the answer is the very next line."""
     for i, ev in enumerate(events):
         if ev.exchange or ev.kind not in ("no_proposal", "ts_unacceptable", "notify"):
             continue
         thread = _CHARON_THREAD.search(ev.text) if ev.stamp is None else None
-        if ev.stamp is None and thread is None:
+        # pluto's lines without time (a test console, a paste that cut the stamps): its answer is the next line
+        adjacent = ev.stamp is None and thread is None and ev.fmt == "libreswan"
+        if ev.stamp is None and thread is None and not adjacent:
             continue
         for nxt in events[i + 1 : i + 4]:
-            if nxt.stream != ev.stream:
+            if nxt.stream != ev.stream or (adjacent and abs(nxt.line - ev.line) != 1):
                 break
             if ev.stamp is not None and (nxt.stamp is None or abs(nxt.stamp - ev.stamp) >= 1):
                 break

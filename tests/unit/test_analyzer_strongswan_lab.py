@@ -97,6 +97,14 @@ def test_both_plutos_without_time_stamps_are_read_the_same(name: str, variant: s
     assert _verdict(text) == expected
 
 
+@pytest.mark.parametrize("name", ["pp-v2-child-rekey-pfs-refused", "cl-v2-child-rekey-pfs-refused",
+                                  "pp-v2-child-rekey-dh-group-refused", "cl-v2-child-rekey-dh-group-refused"])
+def test_pluto_5_4_refusing_a_rekey_without_time_stamps_is_a_rekey_problem(name: str) -> None:
+    # 5.3+ says "no local proposal matches remote proposals" on the Child SA's line and the refusal on the IKE SA's
+    # ("responding to CREATE_CHILD_SA message ... NO_PROPOSAL_CHOSEN"): without stamps, the very next line
+    assert _verdict(_STAMP.sub("", excerpt(name, "R", "libreswan-5.4"))) == "rekey_issue"
+
+
 def test_each_release_is_run_on_every_libreswan_scenario() -> None:
     pluto = [s for s in SCENARIOS if any((LAB / s["name"] / f"{side}.ipsec.conf").is_file() for side in "LR")]
     for variant in VARIANTS:
