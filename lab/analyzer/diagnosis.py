@@ -325,11 +325,20 @@ def _after_refused_rekey(cats: dict[str, list[Event]]) -> list[str]:
     exchange that replaces the SA (its DH group, selectors or proposals); the SA then expired and setting it up
     again meets the same refusal (strongSwan: "closing expired CHILD_SA", then a new CREATE_CHILD_SA with the same
     proposals). The first refusal, on the rekey, is the cause the reasoning names."""
-    rekey = next((e for e in cats.get("rekey_issue", ()) if _is_refusal(e)), None)
-    if rekey is None:
+    firsts: dict[int, Event] = {}  # each log's first refused rekey (both peers' logs pasted, in either order)
+    for e in cats.get("rekey_issue", ()):
+        if _is_refusal(e):
+            firsts.setdefault(e.stream, e)
+    if not firsts:
         return []
-    return [s for s in _CHILD_STAGES if s in cats and all(e.order > rekey.order for e in cats[s])
-            and any(_is_refusal(e) and e.stream == rekey.stream for e in cats[s])]
+    first = min(firsts.values(), key=lambda e: e.order)
+
+    def after(e: Event) -> bool:
+        rekey = firsts.get(e.stream)
+        return e.order > rekey.order if rekey is not None else _later(e, first)
+
+    return [s for s in _CHILD_STAGES if s in cats and all(map(after, cats[s]))
+            and any(_is_refusal(e) and e.stream in firsts for e in cats[s])]
 
 
 _V1_EXCHANGES = frozenset({"MAIN_MODE", "AGGRESSIVE_MODE"})
@@ -615,8 +624,14 @@ def diagnose(events: list[Event]) -> Primary | None:
     # the cause: the timeouts, DPD and deletes after it are what a failed rekey leads to. (A collision is
     # resolved by the protocol: it does not take precedence.)
     rekey_failure = next((e for e in cats.get("rekey_issue", ()) if e.kind != "rekey_collision"), None)
-    rekey_first = rekey_failure is not None and liveness and rekey_failure.order < min(
-        evs[0].order for evs in liveness.values()
+    # (both peers' logs pasted: the failure line comes late, after the retransmissions, so the peer's delete or DPD
+    # that the rekey led to may bear an earlier time; before it in the paste, or before it in time, within the hour
+    # of one incident, when the peer's log was pasted first)
+    rekey_first = rekey_failure is not None and liveness and all(
+        rekey_failure.order < evs[0].order or (
+            _later(evs[0], rekey_failure) and evs[0].stamp is not None and rekey_failure.stamp is not None
+            and evs[0].stamp - rekey_failure.stamp <= 3600
+        ) for evs in liveness.values()
     )
     if liveness and not rekey_first:
         order = ("ike_sa_deleted_by_peer", "dpd_timeout", "peer_unreachable")

@@ -580,6 +580,28 @@ def _pluto_role(ev: Event) -> tuple[int, str] | None:
 _DAEMON_PID = re.compile(r"\b(?:charon(?:-systemd)?|pluto|iked|kmd|racoon)\[(\d+)\]:")
 
 
+# The role charon's IKE SA plays, from its IKE_SA_INIT (IKEv1: its Main or Aggressive Mode): an IKE SA's unique id (`<conn|N>`, `<N>`, `conn[N]`) keeps
+# its role, so the same id in the other role is the other daemon's log (both number their IKE SAs from 1).
+_CHARON_ROLE = re.compile(
+    r"(?P<i>initiating (?:(?:Main|Aggressive) Mode )?IKE_SA [\w.-]+\[(?P<n>\d+)\]"
+    r"|generating (?:IKE_SA_INIT|ID_PROT|AGGRESSIVE) request 0 |parsed (?:IKE_SA_INIT|ID_PROT|AGGRESSIVE) response 0 )"
+    r"|(?P<r>\S+ is initiating an? (?:(?:Main|Aggressive) Mode )?IKE_SA"
+    r"|parsed (?:IKE_SA_INIT|ID_PROT|AGGRESSIVE) request 0 |generating (?:IKE_SA_INIT|ID_PROT|AGGRESSIVE) response 0 )"
+)
+_CHARON_ANY_PREFIX = re.compile(r"<(?:[\w.-]+\|)?(\d+)> ")
+
+
+def _charon_role(ev: Event) -> tuple[int, str] | None:
+    """(IKE SA unique id, "I" or "R") when a charon line says which side of its IKE_SA_INIT it is."""
+    if ev.fmt != "strongswan":
+        return None
+    m = _CHARON_ROLE.search(ev.text)
+    if not m:
+        return None
+    n = m.group("n") or ((p := _CHARON_ANY_PREFIX.search(ev.text, 0, m.start() + 1)) and p.group(1))
+    return (int(n), "I" if m.group("i") else "R") if n else None
+
+
 def _daemon_pid(text: str) -> str:
     """The process id of the IKE daemon a syslog line names ("charon[2436]:", "pluto[7015]:"), or ""."""
     m = _DAEMON_PID.search(text, 0, 120)
@@ -614,6 +636,7 @@ def put_in_order(
     peers: dict[int, str] = {}
     states = False  # a pluto state has spoken in this stream (no time stamps)
     added: set[str] = set()  # the connections pluto added in this stream
+    ike_roles: dict[int, str] = {}  # charon: IKE SA unique id -> role
     last = 0  # with process ids: a line that names none belongs with the line before it
     for i, ev in enumerate(ordered, 1):
         ev.order = i
@@ -633,15 +656,21 @@ def put_in_order(
             name = _ADDED_NAME.search(ev.text)
             if states and name and name.group(1) in added:
                 stream += 1
-                roles, peers, states, added = {}, {}, False, set()
+                roles, peers, states, added, ike_roles = {}, {}, False, set(), {}
             if name:
                 added.add(name.group(1))
         if not ev.host and (role := _pluto_role(ev)):
             serial, side = role
             if roles.get(serial, side) != side:
                 stream += 1  # the other peer's pluto log starts here
-                roles, peers = {}, {}
+                roles, peers, ike_roles = {}, {}, {}
             roles[serial] = side
+        elif not ev.host and (role := _charon_role(ev)):
+            unique, side = role
+            if ike_roles.get(unique, side) != side:
+                stream += 1  # the other peer's charon log starts here
+                roles, peers, ike_roles = {}, {}, {}
+            ike_roles[unique] = side
         if not states and ev.fmt == "libreswan" and _serial_of(ev.text) is not None:
             states = True
         if not ev.host and ev.stamp is None and (talk := _pluto_peer(ev)):
@@ -651,7 +680,7 @@ def put_in_order(
             serial, peer = talk
             if peers.get(serial, peer) != peer and "initiating IKEv" in ev.text:
                 stream += 1
-                roles, peers = {}, {}
+                roles, peers, ike_roles = {}, {}, {}
                 if role := _pluto_role(ev):
                     roles[role[0]] = role[1]
             peers[serial] = peer
