@@ -845,6 +845,7 @@ class _State:
     duplicate_requests: int = 0  # IKEv2: the peer's CREATE_CHILD_SA requests this side answered and received again
     pluto_ike: dict[str, int] = field(default_factory=dict)  # pluto: the newest IKE / ISAKMP SA serial established per conn
     failed_serials: set[int] = field(default_factory=set)  # pluto state serials seen retransmitting or giving up
+    seen_serials: set[int] = field(default_factory=set)  # pluto state serials seen at all
     # pluto Quick Modes that replace no SA that was up: a first one, and each next attempt after it ("to replace #2")
     first_quick_serials: set[int] = field(default_factory=set)
     # pluto state serials started to replace an SA that was up ("to replace #N"): an IKEv1 Quick Mode is established
@@ -1014,6 +1015,9 @@ def _rekey_word(ev: Event) -> str:
         if {"SA", "KE"} <= listed:
             return "rekey"  # SA and KE without selectors: the IKE SA is rekeyed (section 1.3.2)
     return ""
+
+
+_PLUTO_MAIN_I3 = re.compile(r"#\d+: (?:STATE_)?MAIN_I3: retransmission")
 
 
 def _rekey_state(ev: Event) -> bool:
@@ -1492,6 +1496,7 @@ def classify(events: list[Event]) -> None:
                 st.up_serials.add(serial)
             elif kind in ("give_up", "retransmit"):
                 st.failed_serials.add(serial)
+            st.seen_serials.add(serial)
         if kind in ("exchange", "initiate"):
             word = _rekey_word(ev)
             replaced = _replaced_serial(ev)
@@ -1505,7 +1510,10 @@ def classify(events: list[Event]) -> None:
                 # was up is rekeyed. An IKE SA set up anew (Main Mode, IKEv2 IKE_SA_INIT) replaces an SA that was up
                 # only when the log shows it up; a Quick Mode replacing a state the log shows failing is a retry.
                 if not child_exchange:
-                    ike_reauth = replaced in st.up_serials
+                    # (a paste that starts at the replacement shows nothing of #N: pluto retries a first attempt
+                    # right after that attempt's failure lines, so an SA never seen is one that was up)
+                    ike_reauth = replaced in st.up_serials or (
+                        replaced not in st.seen_serials and ev.exchange in ("MAIN_MODE", "AGGRESSIVE_MODE"))
                     word = "rekey" if ike_reauth else ""
                 elif replaced not in st.up_serials and (
                         replaced in st.failed_serials or replaced in st.first_quick_serials):
@@ -1516,6 +1524,9 @@ def classify(events: list[Event]) -> None:
                         st.first_quick_serials.add(retry)
             if word == "rekey" and ev.pattern == "swan-reauth-start":
                 st.reauth_pending = True
+            if (word == "rekey" and ev.fmt == "libreswan" and (st.ike or ev.ike) == 1 and "Main Mode" in ev.text
+                    and (serial := _serial_of(ev.text)) is not None):
+                st.replacing_serials.add(serial)  # pluto's Main Mode "to replace #1": the ISAKMP SA's rekey
             if word == "rekey" and (child_exchange or (st.ike or ev.ike) != 1 or ike_reauth):
                 # Replacing an SA that was up (a Child SA, or an IKEv2 IKE SA over CREATE_CHILD_SA):
                 # whatever fails in this exchange fails a rekey.
@@ -1739,7 +1750,7 @@ def classify(events: list[Event]) -> None:
                 # (an established IKE SA's state retransmits whatever it sent last: its rekey when one is
                 # pending, else its liveness probe)
                 _set(ev, "dpd_timeout", "context")
-            elif st.rekeying or _rekey_state(ev) or (
+            elif st.rekeying or _rekey_state(ev) or _serial_of(ev.text) in st.replacing_serials or (
                 st.ike_up and "CREATE_CHILD_SA" in (st.pending, ev.exchange) and not _new_child_state(ev)
                 and not st.new_child
             ) or (
@@ -1770,6 +1781,10 @@ def classify(events: list[Event]) -> None:
             elif st.ike_up and (ev.exchange or st.exchange) is None:
                 # a request of unknown exchange over an IKE SA that is up: the peer that answered stops answering
                 _set(ev, "dpd_timeout", "context")
+            elif not st.ike_up and _PLUTO_MAIN_I3.search(ev.text):
+                # pluto waits in MAIN_I3 only after the peer answered its first two Main Mode messages: it is
+                # reachable, and leaves the first encrypted one unanswered (see give_up: pluto's own guess)
+                _set(ev, "auth_failure", "context")
             else:
                 _set(ev, "peer_unreachable", "decisive")
                 st.retransmits.append(ev)
@@ -1812,6 +1827,10 @@ def classify(events: list[Event]) -> None:
             elif st.rekey_trouble or rekey_state or (st.rekeying and not st.dpd_pending) or (
                 st.ike_up and "CREATE_CHILD_SA" in (st.pending, ev.exchange) and not st.dpd_pending
                 and not _new_child_state(ev) and not st.new_child
+            ) or (
+                # the retransmissions before it were a rekey's (pluto 5.3+ "retransmitting rekey Child SA request",
+                # a REKEY state), unanswered since: a paste that starts after the rekey began
+                st.rekey_unanswered and not st.dpd_pending and not st.new_child
             ):
                 # A CREATE_CHILD_SA that replaces an SA over an established IKE SA got no usable answer. (One
                 # that adds a new Child SA replaces nothing: its timeout is the peer no longer answering.)
@@ -1978,11 +1997,16 @@ def classify(events: list[Event]) -> None:
             ev.values["conn_versions"] = "/".join(sorted(known))
             ev.category, ev.weight = "ike_version_mismatch", "decisive"
         elif kind == "peer_repeats":
-            if not st.ike_up and st.exchange in ("MAIN_MODE", "AGGRESSIVE_MODE"):
+            # (IKEv1's message ID 0 is phase 1's: a paste that starts after Main Mode began still says so)
+            if not st.ike_up and (st.exchange in ("MAIN_MODE", "AGGRESSIVE_MODE") or (
+                    st.exchange is None and "with ID 0," in ev.text)):
                 # RFC 2409: Main Mode's fifth message is the first encrypted one. A peer that answers it with its
                 # fourth message again did not accept it (it could not decrypt or verify it): the keys differ.
                 st.v1_repeat = st.v1_repeat or ev
                 _set(ev, "auth_failure", "context")
+                for earlier in st.retransmits:  # the peer got them: it is reachable
+                    _set(earlier, "auth_failure", "context")
+                st.retransmits.clear()
             else:
                 _set(ev, None)
         elif kind == "operator_down":
