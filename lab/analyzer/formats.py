@@ -37,6 +37,7 @@ SIGNATURES: dict[str, re.Pattern[str]] = {
     "libreswan": re.compile(
         r'\bpluto\[\d+\]|"[^"]+"(?:\[\d+\])?(?: \S+)? #\d+: |STATE_(?:MAIN|QUICK|PARENT|V2)_'
         r"|(?:^|: )packet from [0-9a-fA-FxX*.:]+:\d+: "  # pluto's lines about a packet no connection took
+        r'|(?:^|\s)#\d+: "[^"]+"(?:\[\d+\])?(?: \S+)?:\d+ '  # its state listing (ipsec showstates, ipsec status)
     ),
     # racoon via syslog ("racoon: ERROR: ..."), or its own log file (racoon -l; F5 BIG-IP's racoon.log):
     # "2018-03-20 09:38:16: INFO: ..."

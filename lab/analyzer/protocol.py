@@ -1758,7 +1758,9 @@ def classify(events: list[Event]) -> None:
                 # (either side: the responder retransmits QR1 while it waits for QI2).
                 (ev.exchange or st.exchange) == "QUICK_MODE" and st.ike_up and st.child_up and not st.new_child
             ):
-                _set(ev, "rekey_issue", "context")  # a rekey over an established IKE SA goes unanswered
+                # a rekey over an established IKE SA goes unanswered (a status listing's snapshot of one waiting for
+                # its answer is all there is to read when the excerpt is that listing: a weak reading)
+                _set(ev, "rekey_issue", "weak" if ev.values.get("snapshot") else "context")
                 st.rekey_unanswered = True
             elif (st.ike_up or st.child_up) and (st.new_child or _new_child_state(ev)):
                 # A new Child SA asked for over an IKE SA that is up (pluto's STATE_V2_CREATE_I): the peer

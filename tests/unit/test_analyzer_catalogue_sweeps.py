@@ -349,3 +349,23 @@ def test_bare_charon_lines_and_ios_sa_in_negotiation_name_their_format() -> None
     result = analyze_text("IKEv2:SA is already in negotiation, hence not negotiating again\n")
     assert result.format == "cisco-ios"
     assert result.primary is not None and result.primary.category == "rekey_issue"
+
+
+@pytest.mark.parametrize("line", [
+    # pluto's state listing (ipsec showstates): a rekey sent and not answered yet, a retransmit scheduled (4.x, 3.x
+    # with whack's code, 5.x's wording)
+    '#3: "westnet-eastnet-ikev2":500 STATE_V2_REKEY_CHILD_I1 (sent CREATE_CHILD_SA request to rekey IPsec SA); '
+    'RETRANSMIT in 8s; REPLACE in 14s; idle;',
+    '000 #3: "westnet-eastnet-ikev2":500 STATE_V2_REKEY_CHILD_I (sent CREATE_CHILD_SA request to rekey IPsec SA); '
+    'EVENT_RETRANSMIT in 8s; idle;',
+    '#4: "west":500 sent CREATE_CHILD_SA request to rekey IKE SA; RETRANSMIT in 1s; REPLACE in 24s; idle;',
+])
+def test_a_listing_of_a_rekey_waiting_for_its_answer_is_a_weak_rekey_reading(line: str) -> None:
+    result = analyze_text(line + "\n")
+    assert result.format == "libreswan"
+    assert result.primary is not None and result.primary.category == "rekey_issue"
+    # an established Child SA listed after it (the rekey answered) leaves nothing to fix
+    up = ('#5: "westnet-eastnet-ikev2":500 STATE_V2_ESTABLISHED_CHILD_SA (established Child SA); REKEY in 18s; '
+          'REPLACE in 28s; IKE SA #1; idle;\n')
+    assert primary_of(line + "\n" + '"westnet-eastnet-ikev2" #5: initiator rekeyed Child SA #2 using #1; IPsec '
+                      'tunnel [192.0.1.0/24===192.0.2.0/24] {ESP/ESN=>0xabcd1235 <0x1234abce}\n' + up) is None
