@@ -1953,7 +1953,8 @@ def classify(events: list[Event]) -> None:
             # twice; when the peer keeps asking (_ANSWERS_LOST times), this side's answers do not reach it, and the
             # exchange that replaces an SA that was up never completes on the peer's side.
             st.duplicate_requests += 1
-            lost = st.duplicate_requests >= _ANSWERS_LOST and (st.child_up or st.ike_up)
+            st.ike_up = True  # (a CREATE_CHILD_SA request comes over an IKE SA that is up)
+            lost = st.duplicate_requests >= _ANSWERS_LOST
             _set(ev, "rekey_issue", "decisive" if lost else "context")
         elif kind == "out_of_step":
             # The peer sends again a message of a Quick Mode this side has completed: it never got this

@@ -369,3 +369,11 @@ def test_a_listing_of_a_rekey_waiting_for_its_answer_is_a_weak_rekey_reading(lin
           'REPLACE in 28s; IKE SA #1; idle;\n')
     assert primary_of(line + "\n" + '"westnet-eastnet-ikev2" #5: initiator rekeyed Child SA #2 using #1; IPsec '
                       'tunnel [192.0.1.0/24===192.0.2.0/24] {ESP/ESN=>0xabcd1235 <0x1234abce}\n' + up) is None
+
+
+def test_the_peer_asking_again_for_a_create_child_sa_answered_is_a_rekey_out_of_step() -> None:
+    # (pluto 4.10, the responder of pp-v2-child-rekey-response-lost, from its first duplicate on): a CREATE_CHILD_SA
+    # request comes over an IKE SA that is up, so an excerpt that starts there needs nothing before it
+    line = '"gw" #1: CREATE_CHILD_SA request has duplicate Message ID 2; retransmitting response\n'
+    assert primary_of(line * 3) == "rekey_issue"
+    assert primary_of(line) is None  # once is a lost packet
