@@ -580,8 +580,9 @@ def _pluto_role(ev: Event) -> tuple[int, str] | None:
 _DAEMON_PID = re.compile(r"\b(?:charon(?:-systemd)?|pluto|iked|kmd|racoon)\[(\d+)\]:")
 
 
-# The role charon's IKE SA plays, from its IKE_SA_INIT (IKEv1: its Main or Aggressive Mode): an IKE SA's unique id (`<conn|N>`, `<N>`, `conn[N]`) keeps
-# its role, so the same id in the other role is the other daemon's log (both number their IKE SAs from 1).
+# The role charon's IKE SA plays, from its IKE_SA_INIT (IKEv1: its Main or Aggressive Mode): an IKE SA's unique id
+# (`<conn|N>`, `<N>`, `conn[N]`) keeps its role, so the same id in the other role is the other daemon's log (both
+# number their IKE SAs from 1).
 _CHARON_ROLE = re.compile(
     r"(?P<i>initiating (?:(?:Main|Aggressive) Mode )?IKE_SA [\w.-]+\[(?P<n>\d+)\]"
     r"|generating (?:IKE_SA_INIT|ID_PROT|AGGRESSIVE) request 0 |parsed (?:IKE_SA_INIT|ID_PROT|AGGRESSIVE) response 0 )"
@@ -2483,9 +2484,10 @@ def _transforms_all_refused(events: list[Event]) -> None:
     """pluto lists each phase 1 transform of the peer's offer it refuses ("Oakley Transform [AES_CBC (256),
     HMAC_SHA1, MODP1024] refused"), racoon and RouterOS each attribute that differs ("rejected hashtype:
     DB(prop#1:trns#1):Peer(prop#1:trns#1) = MD5:SHA"); when one is acceptable it goes on (MR1). A refusal (two for
-    Quick Mode's transforms) and nothing further from that state (a paste that ends there) read as the offer refused, as the daemon's final "no acceptable
-    Oakley Transform" would say: a weak reading, dropped when anything firmer is seen or an SA comes up. "Nothing
-    further" is looked up, not searched for in every later line: a log of many such states stays linear."""
+    Quick Mode's transforms) and nothing further from that state (a paste that ends there) read as the offer
+    refused, as the daemon's final "no acceptable Oakley Transform" would say: a weak reading, dropped when anything
+    firmer is seen or an SA comes up. "Nothing further" is looked up, not searched for in every later line: a log of
+    many such states stays linear."""
     refused: dict[tuple[int, int], list[Event]] = {}
     for ev in events:
         if ev.kind == "proposals" and ev.fmt == "libreswan" and ev.text.rstrip().endswith("refused") and (
