@@ -2249,20 +2249,20 @@ def _revival_of_an_sa_that_was_up(events: list[Event]) -> None:
         return  # most logs: no line to check, no state serials to read
     negotiating: set[tuple[int, int | None]] = set()
     up: set[tuple[int, int | None]] = set()
-    own_end = False
+    own_ends: set[int] = set()  # the logs (streams: both peers' may be pasted) where this side ended SAs itself
     for ev in events[: revivals[-1] + 1]:
         key = (ev.stream, _serial_of(ev.text))
         if ev.pattern in _REVIVALS and ev.category:
             # (libreswan 3/4's fixed text follows pluto's own deletion lines for the peer's Delete too: only a
             # connection never seen up tells it apart)
-            own = own_end and ev.pattern in _OWN_END_REVIVALS
+            own = ev.stream in own_ends and ev.pattern in _OWN_END_REVIVALS
             if own or any(k in negotiating and k not in up for k in (key, (ev.stream, None))):
                 _set(ev, None)
             continue
         # (an exchange this side dropped while still waiting for its answer, pluto's "deleting IPsec SA (QUICK_I1)",
         # is an end of its own too)
-        own_end = own_end or ev.kind in _ENDS_OF_OUR_OWN or (ev.kind == "delete" and ev.direction == "sent") or bool(
-            ev.values.get("abandoned"))
+        if ev.kind in _ENDS_OF_OUR_OWN or (ev.kind == "delete" and ev.direction == "sent") or ev.values.get("abandoned"):
+            own_ends.add(ev.stream)
         for k in (key, (ev.stream, None)):
             (up if ev.kind in _SA_WAS_UP else negotiating).add(k)
 

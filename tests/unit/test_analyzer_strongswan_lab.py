@@ -160,6 +160,14 @@ def test_libreswan_3_rekey_state_line_places_the_refusal_after_it() -> None:
     assert _verdict(_window("pp-v2-child-rekey-pfs-refused", "L", "libreswan-3.29", 3, 1)) == "rekey_issue"
 
 
+@pytest.mark.parametrize("variant", ["libreswan-5.2", "libreswan-5.4"])
+def test_the_deleting_sides_own_end_does_not_hide_the_other_sides_revival(variant: str) -> None:
+    # R's operator deletes the IKE SA (R's own end, in R's log pasted first); L's pluto 5 says only "reviving
+    # connection which received Delete/Notify": in L's log nothing of L's own ended the SA, so it is the peer's Delete
+    text = excerpt("pp-v2-peer-deletes-ike", "R", variant) + excerpt("pp-v2-peer-deletes-ike", "L", variant)
+    assert _verdict(text) == "ike_sa_deleted_by_peer"
+
+
 def test_each_release_is_run_on_every_libreswan_scenario() -> None:
     pluto = [s for s in SCENARIOS if any((LAB / s["name"] / f"{side}.ipsec.conf").is_file() for side in "LR")]
     for variant in VARIANTS:
