@@ -168,6 +168,29 @@ def test_the_deleting_sides_own_end_does_not_hide_the_other_sides_revival(varian
     assert _verdict(text) == "ike_sa_deleted_by_peer"
 
 
+_PLUTO_STAMP = re.compile(r"^([A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d)(\.\d+)?: (.*)$")
+_CHARON_STAMP = re.compile(r"^([A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d) (\d\d\[.*)$")
+
+
+def _central_syslog(name: str) -> str:
+    """Both peers' logs as a central syslog server keeps them: merged by time, each line with its host and daemon."""
+    rows = []
+    for side, host, pid in (("L", "gw-a", 1201), ("R", "gw-b", 1302)):
+        for i, line in enumerate(excerpt(name, side).splitlines()):
+            if m := _PLUTO_STAMP.match(line):
+                rows.append(((m.group(1), m.group(2) or "", side, i), f"{m.group(1)} {host} pluto[{pid}]: {m.group(3)}"))
+            elif m := _CHARON_STAMP.match(line):
+                rows.append(((m.group(1), "", side, i), f"{m.group(1)} {host} charon[{pid}]: {m.group(2)}"))
+    return "\n".join(text for _, text in sorted(rows)) + "\n"
+
+
+def test_both_peers_merged_by_time_in_a_central_syslog_mostly_read_like_the_two_logs_in_turn() -> None:
+    # (4.10's run: 124 of 126 today; the two left are charon rekeys whose consequence on the peer bears an earlier time)
+    cases = [(s["name"], s["expected"]) for s in SCENARIOS if "B" in s["sides"] and "B" not in (s.get("not_read") or {})]
+    same = sum(_verdict(_central_syslog(name)) == expected for name, expected in cases)
+    assert same >= 0.97 * len(cases), (same, len(cases))
+
+
 def test_each_release_is_run_on_every_libreswan_scenario() -> None:
     pluto = [s for s in SCENARIOS if any((LAB / s["name"] / f"{side}.ipsec.conf").is_file() for side in "LR")]
     for variant in VARIANTS:
