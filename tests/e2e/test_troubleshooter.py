@@ -111,6 +111,9 @@ def test_bad_upload_and_unknown_link_get_clear_messages(app_url: str, page, shoo
     page.locator('input[type="file"]').set_input_files(
         files=[{"name": "capture.gz", "mimeType": "application/gzip", "buffer": b"\x1f\x8b\x08\x00binary data"}]
     )
+    # the uploader sends the file in the background: Analyze reads it once its name shows (on a busy machine the
+    # click could otherwise come first and find no file)
+    page.get_by_text("capture.gz").first.wait_for()
     wait_idle(page)
     _open_logs(page)
     _click(page, "Analyze", "looks binary")
