@@ -566,15 +566,6 @@ def _pluto_peer(ev: Event) -> tuple[int, str] | None:
     return (int(m.group(1)), m.group("v6") or m.group("v4") or m.group("bare")) if m else None
 
 
-def _pluto_role(ev: Event) -> tuple[int, str] | None:
-    """(state serial, "I" or "R") when a libreswan line says which side of its IKE SA it is."""
-    if ev.fmt != "libreswan":
-        return None
-    m = _PLUTO_ROLE.search(ev.text)
-    if not m:
-        return None
-    role = m.group("state") or ("I" if m.group("i") else "R")
-    return int(m.group(1)), role
 
 
 _DAEMON_PID = re.compile(r"\b(?:charon(?:-systemd)?|pluto|iked|kmd|racoon)\[(\d+)\]:")
@@ -592,15 +583,16 @@ _CHARON_ROLE = re.compile(
 _CHARON_ANY_PREFIX = re.compile(r"<(?:[\w.-]+\|)?(\d+)> ")
 
 
-def _charon_role(ev: Event) -> tuple[int, str] | None:
-    """(IKE SA unique id, "I" or "R") when a charon line says which side of its IKE_SA_INIT it is."""
-    if ev.fmt != "strongswan":
-        return None
-    m = _CHARON_ROLE.search(ev.text)
-    if not m:
-        return None
-    n = m.group("n") or ((p := _CHARON_ANY_PREFIX.search(ev.text, 0, m.start() + 1)) and p.group(1))
-    return (int(n), "I" if m.group("i") else "R") if n else None
+def _ike_role(ev: Event) -> tuple[tuple[str, int], str] | None:
+    """((daemon, pluto's state serial or charon's IKE SA unique id), "I" or "R") when the line says which side of its
+    IKE SA it is."""
+    if ev.fmt == "libreswan" and (m := _PLUTO_ROLE.search(ev.text)):
+        return ("libreswan", int(m.group(1))), m.group("state") or ("I" if m.group("i") else "R")
+    if ev.fmt == "strongswan" and (m := _CHARON_ROLE.search(ev.text)):
+        n = m.group("n") or ((p := _CHARON_ANY_PREFIX.search(ev.text, 0, m.start() + 1)) and p.group(1))
+        if n:
+            return ("strongswan", int(n)), "I" if m.group("i") else "R"
+    return None
 
 
 def _daemon_pid(text: str) -> str:
@@ -633,11 +625,10 @@ def put_in_order(
     if len(pids) < 2:
         pids = set()
     stream, prev, hosts = 0, None, {}
-    roles: dict[int, str] = {}
+    roles: dict[tuple[str, int], str] = {}  # (daemon, state serial or IKE SA id) -> the role it plays
     peers: dict[int, str] = {}
     states = False  # a pluto state has spoken in this stream (no time stamps)
     added: set[str] = set()  # the connections pluto added in this stream
-    ike_roles: dict[int, str] = {}  # charon: IKE SA unique id -> role
     last = 0  # with process ids: a line that names none belongs with the line before it
     for i, ev in enumerate(ordered, 1):
         ev.order = i
@@ -657,21 +648,15 @@ def put_in_order(
             name = _ADDED_NAME.search(ev.text)
             if states and name and name.group(1) in added:
                 stream += 1
-                roles, peers, states, added, ike_roles = {}, {}, False, set(), {}
+                roles, peers, states, added = {}, {}, False, set()
             if name:
                 added.add(name.group(1))
-        if not ev.host and (role := _pluto_role(ev)):
-            serial, side = role
-            if roles.get(serial, side) != side:
-                stream += 1  # the other peer's pluto log starts here
-                roles, peers, ike_roles = {}, {}, {}
-            roles[serial] = side
-        elif not ev.host and (role := _charon_role(ev)):
-            unique, side = role
-            if ike_roles.get(unique, side) != side:
-                stream += 1  # the other peer's charon log starts here
-                roles, peers, ike_roles = {}, {}, {}
-            ike_roles[unique] = side
+        if not ev.host and (role := _ike_role(ev)):
+            sa, side = role
+            if roles.get(sa, side) != side:
+                stream += 1  # the other peer's log starts here
+                roles, peers = {}, {}
+            roles[sa] = side
         if not states and ev.fmt == "libreswan" and _serial_of(ev.text) is not None:
             states = True
         if not ev.host and ev.stamp is None and (talk := _pluto_peer(ev)):
@@ -681,8 +666,8 @@ def put_in_order(
             serial, peer = talk
             if peers.get(serial, peer) != peer and "initiating IKEv" in ev.text:
                 stream += 1
-                roles, peers, ike_roles = {}, {}, {}
-                if role := _pluto_role(ev):
+                roles, peers = {}, {}
+                if role := _ike_role(ev):
                     roles[role[0]] = role[1]
             peers[serial] = peer
         if ev.host:
