@@ -116,7 +116,12 @@ def test_bad_upload_and_unknown_link_get_clear_messages(app_url: str, page, shoo
     page.get_by_text("capture.gz").first.wait_for()
     wait_idle(page)
     _open_logs(page)
-    _click(page, "Analyze", "looks binary")
+    page.get_by_role("button", name="Analyze", exact=True).first.click()
+    # the message is written in the log form's expander: the rerun may have drawn it closed
+    page.get_by_text("looks binary").first.wait_for(state="attached")
+    wait_idle(page)
+    _open_logs(page)
+    page.get_by_text("looks binary").first.wait_for()
     _no_exception(page)
     shoot("troubleshooter-bad-input")
 
