@@ -566,8 +566,6 @@ def _pluto_peer(ev: Event) -> tuple[int, str] | None:
     return (int(m.group(1)), m.group("v6") or m.group("v4") or m.group("bare")) if m else None
 
 
-
-
 _DAEMON_PID = re.compile(r"\b(?:charon(?:-systemd)?|pluto|iked|kmd|racoon)\[(\d+)\]:")
 
 
@@ -1510,9 +1508,6 @@ def classify(events: list[Event]) -> None:
                         st.first_quick_serials.add(retry)
             if word == "rekey" and ev.pattern == "swan-reauth-start":
                 st.reauth_pending = True
-            if (word == "rekey" and ev.fmt == "libreswan" and (st.ike or ev.ike) == 1 and "Main Mode" in ev.text
-                    and (serial := _serial_of(ev.text)) is not None):
-                st.replacing_serials.add(serial)  # pluto's Main Mode "to replace #1": the ISAKMP SA's rekey
             if word == "rekey" and (child_exchange or (st.ike or ev.ike) != 1 or ike_reauth):
                 # Replacing an SA that was up (a Child SA, or an IKEv2 IKE SA over CREATE_CHILD_SA):
                 # whatever fails in this exchange fails a rekey.
@@ -1760,19 +1755,16 @@ def classify(events: list[Event]) -> None:
                 # The responder of a Quick Mode sends QR1 again: the initiator's QI1 came in (the peer is reachable)
                 # but its QI2 does not (see give_up).
                 _set(ev, "rekey_issue", "context")
-            elif st.answered_phase1_with_info or (
-                    st.v1_encrypted and st.answered and not st.ike_up and (ev.exchange or st.exchange) == "MAIN_MODE"
-                    and ev.fmt == "strongswan"):
+            elif st.answered_phase1_with_info or not st.ike_up and (
+                    (st.v1_encrypted and st.answered and (ev.exchange or st.exchange) == "MAIN_MODE"
+                     and ev.fmt == "strongswan") or _PLUTO_MAIN_I3.search(ev.text)):
                 # the peer already answered this phase 1 with an Informational, or answered the two Main Mode messages
-                # before the first encrypted one that is now retransmitted: it is reachable (see give_up)
+                # before the first encrypted one that is now retransmitted (charon's log shows them; pluto waits in
+                # MAIN_I3 only after them): it is reachable (see give_up)
                 _set(ev, "auth_failure", "context")
             elif st.ike_up and (ev.exchange or st.exchange) is None:
                 # a request of unknown exchange over an IKE SA that is up: the peer that answered stops answering
                 _set(ev, "dpd_timeout", "context")
-            elif not st.ike_up and _PLUTO_MAIN_I3.search(ev.text):
-                # pluto waits in MAIN_I3 only after the peer answered its first two Main Mode messages: it is
-                # reachable, and leaves the first encrypted one unanswered (see give_up: pluto's own guess)
-                _set(ev, "auth_failure", "context")
             else:
                 _set(ev, "peer_unreachable", "decisive")
                 st.retransmits.append(ev)
