@@ -111,6 +111,9 @@ def _sa(raw: str) -> str | None:
     return None
 
 
+_MERGED_KEPT = 4096
+
+
 class _Ranking:
     """The patterns a candidate line tries, in order, for the lines read while it applies (format detection
     may reorder them for later lines; lines read earlier keep the order they were read under)."""
@@ -130,6 +133,8 @@ class _Ranking:
         key = frozenset(ids)
         found = self.merged.get(key)
         if found is None:
+            if len(self.merged) >= _MERGED_KEPT:  # shared by every log read in this process: bounded
+                self.merged.clear()
             rank = self.rank
             merged = {id(p): p for k in ids for p in self.by_keyword[k]}.values()
             found = self.merged[key] = sorted(merged, key=(lambda p: rank[p.id]) if rank else _order)
@@ -296,13 +301,7 @@ class Scanner:
         self._order_chars = 0
 
     def _activate(self, formats: tuple[str, ...] | None) -> None:
-        groups: dict[str, list[Pattern]] = {}
-        for p in patterns_for(formats):
-            for k in p.keywords:
-                groups.setdefault(k, []).append(p)
-        self.prefilter = _prefilter(tuple(groups))
-        self.ranking = _Ranking(list(groups.values()), {})
-        self._failures = _prefilter(tuple(groups), self.ranking.failure)
+        self.prefilter, self.ranking, self._failures = _activation(formats)
 
     def _detect(self, block: str) -> None:
         """Detect formats in this block; a log that mixes sources gains patterns as new formats appear."""
@@ -345,10 +344,7 @@ class Scanner:
 
     def _prefer(self, formats: tuple[str, ...]) -> None:
         """Order each keyword's patterns: those of the detected formats first, then file order."""
-        wanted = set(formats)
-        groups = self.ranking.by_keyword
-        rank = {p.id: (0 if wanted.intersection(p.formats) else 1, _order(p)) for group in groups for p in group}
-        self.ranking = _Ranking([sorted(group, key=lambda p: rank[p.id]) for group in groups], rank)
+        self.ranking = _preferred(self.ranking, frozenset(formats))
 
     def feed(self, block: str) -> None:
         """Scan a block of whole lines (no trailing newline needed)."""
@@ -703,6 +699,44 @@ def _event(p: Pattern, line_no: int, line: str) -> proto.Event:
         stamp=proto.stamp_of(line),
         host=proto.host_of(line),
     )
+
+
+# Built once per process for each pattern set (a reload of the patterns makes new ones): every short paste read
+# would otherwise spend milliseconds grouping and sorting a thousand patterns before its first line.
+_ACTIVATIONS: dict[tuple[str, ...] | None, tuple[tuple[Pattern, ...], Prefilter, _Ranking, Prefilter]] = {}
+_PREFERRED: dict[tuple[int, frozenset[str]], tuple[_Ranking, _Ranking]] = {}
+
+
+def _activation(formats: tuple[str, ...] | None) -> tuple[Prefilter, _Ranking, Prefilter]:
+    """The prefilter, the patterns per keyword in file order and the failure-only prefilter for these formats
+    (all patterns when None)."""
+    every = patterns_for(None)
+    hit = _ACTIVATIONS.get(formats)
+    if hit is not None and hit[0] is every:
+        return hit[1:]
+    groups: dict[str, list[Pattern]] = {}
+    for p in patterns_for(formats):
+        for k in p.keywords:
+            groups.setdefault(k, []).append(p)
+    ranking = _Ranking(list(groups.values()), {})
+    built = (_prefilter(tuple(groups)), ranking, _prefilter(tuple(groups), ranking.failure))
+    _ACTIVATIONS[formats] = (every, *built)
+    return built
+
+
+def _preferred(ranking: _Ranking, wanted: frozenset[str]) -> _Ranking:
+    """The same patterns per keyword, those of the `wanted` formats first, then file order. The order is total,
+    so it does not depend on the order `ranking` had."""
+    key = (id(ranking), wanted)
+    hit = _PREFERRED.get(key)
+    if hit is not None and hit[0] is ranking:
+        return hit[1]
+    groups = ranking.by_keyword
+    rank = {p.id: (0 if wanted.intersection(p.formats) else 1, _order(p)) for group in groups for p in group}
+    preferred = _Ranking([sorted(group, key=lambda p: rank[p.id]) for group in groups], rank)
+    _PREFERRED[key] = (ranking, preferred)
+    _PREFERRED[id(preferred), wanted] = (preferred, preferred)
+    return preferred
 
 
 _PREFILTERS: dict[tuple[tuple[str, ...], frozenset[int] | None], Prefilter] = {}
