@@ -48,9 +48,11 @@ SIGNATURES: dict[str, re.Pattern[str]] = {
     "cisco-asa": re.compile(r"%(?:ASA|PIX|FTD)-\d-\d{6}|\bIKEv2-(?:PROTO|PLAT)-\d+:"),
     # (IOS 15+ "debug crypto ikev2" writes "IKEv2:(SESSION ID = 1,SA ID = 1):" and "IKEv2:%"; the ASA writes
     # "IKEv2-PROTO-n:" instead; IOS-XE's errors read "IKEv2-ERROR:(SESSION ID = 1,SA ID = 1):", the lines of an SA
-    # not yet bound to a session "IKEv2:(SA ID = 1):")
+    # not yet bound to a session "IKEv2:(SA ID = 1):"; "debug ip bgp" writes "*Sep  6 12:03:11.223: BGP: 2.2.2.2 ...",
+    # FRR "2021/12/02 11:46:04.743 BGP: ..." without the colon after the time)
     "cisco-ios": re.compile(
         r"%(?:CRYPTO|IKEV2|BGP|BGP_SESSION|ISAKMP)-\d-[A-Z_]+|\bISAKMP(?: \(\d+:\d+\))?:|IPSEC\(|\bIKEv2(?:-ERROR|-INTERNAL)?:(?:\((?:SESSION ID|SA ID) = \d|%|SA )"
+        r"|\d\d:\d\d:\d\d\.\d{3}(?: [A-Z]{2,5})?: BGP(?:\(\d+\))?: "
     ),
     "fortigate": re.compile(r'\blog_?id="?\d{10}|subtype="?(?:vpn|ipsec)\b|\bike (?:V=[^:\s]+:)?\d+:'),
     "paloalto": re.compile(r"IKE(?:v2)? phase-[12]|ikemgr|IKEv2 (?:IKE|child) SA|\[(?:PERR|PWRN|PNTF|INFO)\]: \{ \d+:|,SYSTEM,vpn,|IKE protocol notification message"),

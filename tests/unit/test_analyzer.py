@@ -32,6 +32,7 @@ def charon(msg: str, t: str = "08:20:00") -> str:
         ('Jul  4 08:35:05 host pluto[2814]: "conn" #9884: liveness action - restarting all connections', "libreswan"),
         ("%ASA-3-713123: Group = 203.0.113.10, IP = 203.0.113.10, IKE lost contact with remote peer", "cisco-asa"),
         ("%CRYPTO-4-IKMP_BAD_MESSAGE: IKE message from 1.2.3.22 failed its sanity check or is malformed", "cisco-ios"),
+        ("*Sep  6 12:03:11.223: BGP: 2.2.2.2 Active open failed - no route to peer", "cisco-ios"),  # debug ip bgp
         ('date=2019-05-13 time=14:21:42 logid="0101037127" type="event" subtype="vpn" msg="progress IPsec phase 1"', "fortigate"),
         ("IKE phase-1 negotiation is failed as initiator, main mode. Failed SA: x[500]-y[500] due to timeout.", "paloalto"),
     ],
