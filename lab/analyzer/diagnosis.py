@@ -822,7 +822,15 @@ def diagnose(events: list[Event]) -> Primary | None:
                 "down until the rekey's difference is fixed.", line=again[0].line,
             ))
         unanswered = next((e for e in evs if e.kind == "give_up"), None)
-        if unanswered is not None and refusal is None:
+        if unanswered is not None and refusal is None and unanswered.values.get("replaced_ended"):
+            reasoning.append(M(
+                "Line {line}: the SA that the rekey on line {rekey} was to replace ended while that rekey was still "
+                "being sent again, unanswered: the SA reached the end of its lifetime (or the peer dropped it) before "
+                "its replacement came up. Compare the lifetimes and rekey settings of both sides (AWS: phase 1 and "
+                "phase 2 lifetimes, rekey margin time); a peer that answers liveness checks but not rekeys may expect "
+                "to rekey itself.", line=unanswered.line, rekey=unanswered.values["replaced_ended"],
+            ))
+        elif unanswered is not None and refusal is None:
             reasoning.append(M(
                 "Line {line}: the exchange that replaces an SA that was up got no answer, although the peer answered "
                 "when the SA was set up. Compare the lifetimes and rekey settings of both sides (AWS: phase 1 and "

@@ -1154,6 +1154,42 @@ def _rekey_deleted_unanswered(events: list[Event]) -> None:
             ev.values["rekey_pending"] = True
 
 
+_CONN_NAME = re.compile(r'"([^"]*)"')
+
+
+def _revival_during_unanswered_rekey(events: list[Event]) -> None:
+    """pluto revives a connection while the rekey it started for that connection ("#3: sent Quick Mode request, to
+    replace #2") is still being sent again, unanswered: the SA it was to replace reached the end of its lifetime (or
+    the peer dropped it) before its replacement came up. Whoever ended the SA, the cause is the unanswered rekey.
+    This is what shows it in a paste cut before the rekey's own timeout. (The revival line names the connection's
+    serial, "$N", not the state's: any rekey of the connection still waiting counts.)"""
+    for i, ev in enumerate(events):
+        if ev.pattern not in _REVIVALS:
+            continue
+        conn = _CONN_NAME.search(ev.text)
+        retransmitted: set[int | None] = set()
+        for prev in reversed(events[:i]):
+            if prev.stream != ev.stream:
+                continue
+            serial = _serial_of(prev.text)
+            if prev.kind == "retransmit":
+                retransmitted.add(serial)
+                continue
+            if prev.kind in ("initiate", "exchange") and _replaced_serial(prev) is not None and (
+                    _rekey_word(prev) == "rekey"):
+                other = _CONN_NAME.search(prev.text)
+                if serial is not None and serial in retransmitted and (
+                        conn is None or other is None or conn.group(1) == other.group(1)):
+                    ev.kind, ev.direction, ev.weak = "give_up", None, False
+                    ev.exchange = "QUICK_MODE" if prev.exchange == "QUICK_MODE" else "CREATE_CHILD_SA"
+                    ev.values["rekey_pending"] = True
+                    ev.values["replaced_ended"] = prev.line
+                break
+            if prev.kind in _REKEY_ENDS or prev.kind in ("established", "give_up", "dpd_dead", "delete") or (
+                    prev.kind == "exchange" and prev.direction in ("received", None)):
+                break  # the rekey was answered, given up, or something else ended the SA
+
+
 def _ke_retried(events: list[Event]) -> None:
     """charon's INVALID_KE_PAYLOAD in a parsed message ("[ N(INVAL_KE) ]") followed by its retry with the group the
     peer asked for ("peer didn't accept DH group X, it requested Y"): the notify is the same round as the retry line."""
@@ -1365,6 +1401,7 @@ def classify(events: list[Event]) -> None:
     _rekey_left_unanswered(events)
     _ke_retried(events)
     _rekey_deleted_unanswered(events)
+    _revival_during_unanswered_rekey(events)
     _redundant_ike_deletes(events)
     _borrow_pluto_state(events)
     # Both peers' logs in one paste: several streams, or lines of two different daemons.
@@ -2221,7 +2258,8 @@ def _revival_of_an_sa_that_was_up(events: list[Event]) -> None:
     peer's delete (a guess) only when nothing in the paste says otherwise: no end of this side's own before it
     (`_ENDS_OF_OUR_OWN`, a Delete it sent) and no negotiation in vain: the line's state (or, before any sign of an SA
     that was up, the connection) seen negotiating and never up."""
-    revivals = [i for i, ev in enumerate(events) if ev.pattern in _REVIVALS and ev.category]
+    revivals = [i for i, ev in enumerate(events)
+                if ev.pattern in _REVIVALS and ev.category and not ev.values.get("rekey_pending")]
     if not revivals:
         return  # most logs: no line to check, no state serials to read
     negotiating: set[tuple[int, int | None]] = set()
@@ -2229,7 +2267,7 @@ def _revival_of_an_sa_that_was_up(events: list[Event]) -> None:
     own_ends: set[int] = set()  # the logs (streams: both peers' may be pasted) where this side ended SAs itself
     for ev in events[: revivals[-1] + 1]:
         key = (ev.stream, _serial_of(ev.text))
-        if ev.pattern in _REVIVALS and ev.category:
+        if ev.pattern in _REVIVALS and ev.category and not ev.values.get("rekey_pending"):
             # (libreswan 3/4's fixed text follows pluto's own deletion lines for the peer's Delete too: only a
             # connection never seen up tells it apart)
             own = ev.stream in own_ends and ev.pattern in _OWN_END_REVIVALS
