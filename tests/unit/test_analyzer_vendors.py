@@ -62,6 +62,34 @@ def test_ios_quick_mode_refused_here_is_phase_2_until_a_line_names_the_proxy_ids
     assert primary_of(with_proxy) == "traffic_selector_mismatch"
 
 
+# An IOS-XE responder's debug crypto isakmp when the peer's Quick Mode offer matches no transform set: the lines up to
+# the transform's attributes as a public lab write-up ("ipsec site-to-site ikev1 with pre-shared key (cisco)", router
+# ce2) quotes them from a successful negotiation, the refusal as Cisco's 5409 guide lists it for "Mismatched Phase 2
+# Policies" (error 256) with this excerpt's addresses. "atts are not acceptable" after "Checking IPSec
+# proposal" refuses phase 2, not the ISAKMP policy.
+IOS_XE_QM_TRANSFORM_REFUSED = """\
+*Feb 23 00:19:54.625: ISAKMP-PAK: (1001):received packet from 203.0.113.100 dport 500 sport 500 Global (R) QM_IDLE
+*Feb 23 00:19:54.625: ISAKMP: (1001):set new node 3329780046 to QM_IDLE
+*Feb 23 00:19:54.625: ISAKMP: (1001):processing HASH payload. message ID = 3329780046
+*Feb 23 00:19:54.625: ISAKMP: (1001):processing SA payload. message ID = 3329780046
+*Feb 23 00:19:54.625: ISAKMP: (1001):Checking IPSec proposal 1
+*Feb 23 00:19:54.625: ISAKMP: (1001):transform 1, ESP_AES
+*Feb 23 00:19:54.625: ISAKMP: (1001):   attributes in transform:
+*Feb 23 00:19:54.626: ISAKMP: (1001):      encaps is 1 (Tunnel)
+*Feb 23 00:19:54.626: ISAKMP: (1001):      authenticator is HMAC-SHA512
+*Feb 23 00:19:54.626: ISAKMP: (1001):      key length is 256
+*Feb 23 00:19:54.626: ISAKMP: (1001):atts are not acceptable. Next payload is 0
+*Feb 23 00:19:54.626: ISAKMP-ERROR: (1001):IPSec policy invalidated proposal with error 256
+*Feb 23 00:19:54.626: ISAKMP-ERROR: (1001):phase 2 SA policy not acceptable! (local 203.0.113.200 remote 203.0.113.100)
+"""
+
+
+def test_ios_xe_quick_mode_attributes_not_acceptable_is_phase_2() -> None:
+    assert primary_of(IOS_XE_QM_TRANSFORM_REFUSED) == "phase2_proposal_mismatch"
+    # the same refusal line alone, without the Quick Mode before it, stays phase 1 (Main Mode's policy search)
+    assert primary_of("ISAKMP:(0):atts are not acceptable. Next payload is 0\n") == "phase1_proposal_mismatch"
+
+
 @pytest.mark.parametrize(
     ("text", "category"),
     [
