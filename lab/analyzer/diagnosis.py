@@ -382,6 +382,25 @@ def _later(ev: Event, than: Event) -> bool:
     return ev.order > than.order
 
 
+def _rekey_trouble_start(events: list[Event], failure: Event) -> Event | None:
+    """The first retransmission of the rekey that failed, in the failure's own log: pluto's REKEY states
+    ("#3: STATE_V2_REKEY_IKE_I: retransmission"), or a rekey exchange sent again since the SA last came up. By the
+    clock the rekey was in trouble from then on: the peer's Delete or DPD a few seconds later, in the peer's log
+    pasted first, came after it even when the failure line itself (a timeout, a revival) bears a later time."""
+    first = None
+    for ev in events:
+        if ev.order >= failure.order:
+            break
+        if ev.stream != failure.stream:
+            continue
+        if ev.kind == "established":
+            first = None
+        elif first is None and ev.kind == "retransmit" and ev.stamp is not None and (
+                "REKEY" in str(ev.values.get("exchange") or "").upper() or ev.category == "rekey_issue"):
+            first = ev
+    return first
+
+
 def diagnose(events: list[Event]) -> Primary | None:
     """The primary cause from classified, ordered events (see `lab.analyzer.protocol.classify`)."""
     cats: dict[str, list[Event]] = {}
@@ -627,10 +646,11 @@ def diagnose(events: list[Event]) -> Primary | None:
     # (both peers' logs pasted: the failure line comes late, after the retransmissions, so the peer's delete or DPD
     # that the rekey led to may bear an earlier time; before it in the paste, or before it in time, within the hour
     # of one incident, when the peer's log was pasted first)
+    trouble = _rekey_trouble_start(events, rekey_failure) if rekey_failure is not None else None
     rekey_first = rekey_failure is not None and liveness and all(
-        rekey_failure.order < evs[0].order or (
-            _later(evs[0], rekey_failure) and evs[0].stamp is not None and rekey_failure.stamp is not None
-            and evs[0].stamp - rekey_failure.stamp <= 3600
+        rekey_failure.order < evs[0].order or any(
+            _later(evs[0], since) and evs[0].stamp is not None and since.stamp is not None
+            and evs[0].stamp - since.stamp <= 3600 for since in (rekey_failure, trouble) if since is not None
         ) for evs in liveness.values()
     )
     if liveness and not rekey_first:
@@ -838,11 +858,18 @@ def diagnose(events: list[Event]) -> Primary | None:
                 "to rekey itself.", line=unanswered.line,
             ))
         if rekey_first:
-            reasoning.append(M(
-                "The timeouts, DPD or Deletes after it (line {line}) are its consequence: the SA that failed to "
-                "rekey expired, so the tunnel went down.", line=min((e for v in liveness.values() for e in v),
-                                                                     key=lambda e: e.order).line
-            ))
+            consequence = min((e for v in liveness.values() for e in v), key=lambda e: e.order)
+            if trouble is not None and consequence.order < rekey_failure.order and _later(consequence, trouble):
+                # (the peer's log pasted first: its Delete or DPD comes before the failure line in the paste)
+                reasoning.append(M(
+                    "The timeouts, DPD or Deletes in the peer's log (line {line}) bear a time after this rekey was "
+                    "first sent again unanswered (line {start}): they are its consequence, the SA that failed to rekey "
+                    "expired, so the tunnel went down.", line=consequence.line, start=trouble.line))
+            else:
+                reasoning.append(M(
+                    "The timeouts, DPD or Deletes after it (line {line}) are its consequence: the SA that failed to "
+                    "rekey expired, so the tunnel went down.", line=consequence.line
+                ))
         lead = _rekey_lead(events, evs[0])
         if lead:
             reasoning.insert(1, M("Line {line}: an SA was established before it, so what went wrong concerns an SA that "
