@@ -2190,6 +2190,7 @@ def classify(events: list[Event]) -> None:
     _complaint_then_switched(events)
     _revival_of_an_sa_that_was_up(events)
     _reauthentication_deletes(events)
+    _deletes_of_the_other_logs_reauthentication(events)
     _modes_differ_across_sides(events)
 
 
@@ -2453,6 +2454,30 @@ def _reauthentication_deletes(events: list[Event]) -> None:
             elif nxt.kind == "established" and nxt.sa != "child" and peer_started:
                 ev.weight = "context"
                 break
+
+
+def _deletes_of_the_other_logs_reauthentication(events: list[Event]) -> None:
+    """Both peers' logs in one paste: the Delete one log receives for an IKE SA is the one the other log sends at the
+    same moment as it reauthenticates that SA (charon's reauth_time, break-before-make: "reauthenticating IKE_SA
+    gw[1]", then "sending DELETE for IKE_SA gw[1]"). The Delete is the reauthentication's first step, not the peer
+    ending the tunnel; what the reauthentication runs into (its new IKE SA unanswered, refused) is read on its own."""
+    if len({ev.stream for ev in events}) < 2:
+        return
+    reauth_deletes = []
+    for i, ev in enumerate(events):
+        if ev.kind == "delete" and ev.direction == "sent" and ev.sa != "child" and ev.stamp is not None:
+            before = [e for e in events[max(0, i - REAUTH_EVENTS):i] if e.stream == ev.stream]
+            if any(e.kind == "initiate" and e.sa == "ike" and _rekey_word(e) == "rekey" for e in before[-3:]):
+                reauth_deletes.append(ev)
+    if not reauth_deletes:
+        return
+    for ev in events:
+        if not (ev.kind == "delete" and ev.direction == "received" and ev.sa != "child"
+                and ev.category == "ike_sa_deleted_by_peer" and ev.weight == "decisive" and ev.stamp is not None):
+            continue
+        if any(sent.stream != ev.stream and stamp_kind(sent.stamp) == stamp_kind(ev.stamp)
+               and abs(sent.stamp - ev.stamp) <= REAUTH_SECONDS for sent in reauth_deletes):
+            ev.weight = "context"
 
 
 def _child_deletes_not_replaced(events: list[Event]) -> None:

@@ -113,7 +113,9 @@ def test_pluto_5_4_refusing_a_rekey_without_time_stamps_is_a_rekey_problem(name:
                                              # the peer's Delete bears a time after the rekey's first retransmission
                                              # but before its failure line (3.32's revival, charon's IKEv1 DPD)
                                              ("pp-v2-ike-rekey-unanswered", "libreswan-3.32"),
-                                             ("v1-quick-rekey-unanswered", "")])
+                                             ("v1-quick-rekey-unanswered", ""),
+                                             # the Delete R receives is the one L sends as it reauthenticates
+                                             ("v2-reauth-unanswered", "")])
 def test_the_responders_log_pasted_first_still_names_the_failed_rekey(name: str, variant: str) -> None:
     # R's reading of what the rekey led to (a refusal, a Delete, DPD) comes first in the paste; the rekey that failed
     # on L's side before it, by the clock, is the cause
