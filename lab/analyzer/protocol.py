@@ -2458,8 +2458,8 @@ def _reauthentication_deletes(events: list[Event]) -> None:
 
 def _deletes_of_the_other_logs_reauthentication(events: list[Event]) -> None:
     """Both peers' logs in one paste: the Delete one log receives for an IKE SA is the one the other log sends at the
-    same moment as it reauthenticates that SA (charon's reauth_time, break-before-make: "reauthenticating IKE_SA
-    gw[1]", then "sending DELETE for IKE_SA gw[1]"). The Delete is the reauthentication's first step, not the peer
+    same moment as it reauthenticates or replaces that SA (charon's reauth_time, break-before-make: "reauthenticating
+    IKE_SA gw[1]", then "sending DELETE for IKE_SA gw[1]"; a new IKE SA initiated seconds before the Delete). The Delete is the reauthentication's first step, not the peer
     ending the tunnel; what the reauthentication runs into (its new IKE SA unanswered, refused) is read on its own."""
     if len({ev.stream for ev in events}) < 2:
         return
@@ -2467,7 +2467,11 @@ def _deletes_of_the_other_logs_reauthentication(events: list[Event]) -> None:
     for i, ev in enumerate(events):
         if ev.kind == "delete" and ev.direction == "sent" and ev.sa != "child" and ev.stamp is not None:
             before = [e for e in events[max(0, i - REAUTH_EVENTS):i] if e.stream == ev.stream]
-            if any(e.kind == "initiate" and e.sa == "ike" and _rekey_word(e) == "rekey" for e in before[-3:]):
+            # ("reauthenticating IKE_SA gw[1]" just before, or a new IKE SA initiated seconds before: charon
+            # replaces an IKEv1 ISAKMP SA by a new Main Mode, "initiating Main Mode IKE_SA gw[2]", then deletes gw[1])
+            if any(e.kind == "initiate" and e.sa == "ike" and _rekey_word(e) == "rekey" for e in before[-3:]) or any(
+                    e.kind == "initiate" and e.sa == "ike" and e.stamp is not None
+                    and 0 <= ev.stamp - e.stamp <= REAUTH_SECONDS for e in before):
                 reauth_deletes.append(ev)
     if not reauth_deletes:
         return
@@ -2719,8 +2723,10 @@ def _rekey_gave_up(events: list[Event]) -> None:
         reauth = ev.pattern == "swan-reauth-failed" and ev.category == "rekey_issue"
         if not reauth and (ev.kind != "give_up" or ev.category != "rekey_issue" or _rekey_word(ev) != "rekey"):
             continue
-        for prev in reversed(events[max(0, i - (_REAUTH_GAVE_UP_EVENTS if reauth else 3)) : i]):
-            if prev.stream != ev.stream or prev.kind not in ("give_up", "retransmit"):
+        # (the other peer's lines merged in by time, a central syslog, are skipped: the walk counts this log's own)
+        own = (prev for prev in reversed(events[:i]) if prev.stream == ev.stream)
+        for _, prev in zip(range(_REAUTH_GAVE_UP_EVENTS if reauth else 3), own, strict=False):
+            if prev.kind not in ("give_up", "retransmit"):
                 break
             if prev.category in ("dpd_timeout", "peer_unreachable"):
                 prev.category, prev.weight = "rekey_issue", "context"
