@@ -54,7 +54,8 @@ SIGNATURES: dict[str, re.Pattern[str]] = {
         r"%(?:CRYPTO|IKEV2|BGP|BGP_SESSION|ISAKMP)-\d-[A-Z_]+|\bISAKMP(?: \(\d+:\d+\))?:|IPSEC\(|\bIKEv2(?:-ERROR|-INTERNAL)?:(?:\((?:SESSION ID|SA ID) = \d|%|SA )"
         r"|\d\d:\d\d:\d\d\.\d{3}(?: [A-Z]{2,5})?: BGP(?:\(\d+\))?: "
     ),
-    "fortigate": re.compile(r'\blog_?id="?\d{10}|subtype="?(?:vpn|ipsec)\b|\bike (?:V=[^:\s]+:)?\d+:'),
+    # (FortiOS's routing debug prints its event log lines as 'id=20300 msg="BGP: %BGP-5-ADJCHANGE: ..."')
+    "fortigate": re.compile(r'\blog_?id="?\d{10}|subtype="?(?:vpn|ipsec)\b|\bike (?:V=[^:\s]+:)?\d+:|\bid=\d{5} (?:logdesc|msg)="'),
     "paloalto": re.compile(r"IKE(?:v2)? phase-[12]|ikemgr|IKEv2 (?:IKE|child) SA|\[(?:PERR|PWRN|PNTF|INFO)\]: \{ \d+:|,SYSTEM,vpn,|IKE protocol notification message"),
     "juniper": re.compile(r"\b(?:kmd|iked)\[\d+\]|\b(?:kmd|iked) \d+ (?:- |KMD_)|KMD_[A-Z_]+|\brpd\[\d+\]|RPD_BGP_|IKE negotiation failed with error|bgp_\w+:\d+: NOTIFICATION"),
     "mikrotik": re.compile(r"\bipsec,(?:error|info|debug|warning)|\b\d\d:\d\d:\d\d ipsec \S|\broute,bgp\b|\bbgp,(?:info|error|debug)"),
@@ -122,7 +123,12 @@ def detect(sample: Iterable[str]) -> tuple[str, tuple[str, ...]]:
     scores = dict.fromkeys(FORMATS, 0)
     matched = _signatures().matched
     for line in sample:
-        for name in matched(line):
+        names = matched(line)
+        if "fortigate" in names and len(names) > 1:
+            # a FortiGate event log quotes its routing daemon's messages in msg="..." ("BGP: %BGP-5-ADJCHANGE: ..."):
+            # the line is FortiGate's, not Cisco's
+            names = ["fortigate"]
+        for name in names:
             scores[name] += 1
     if scores["aws-json"]:
         # JSON lines also carry AWS message text; do not count them twice as aws-text.

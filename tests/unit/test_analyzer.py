@@ -33,6 +33,10 @@ def charon(msg: str, t: str = "08:20:00") -> str:
         ("%ASA-3-713123: Group = 203.0.113.10, IP = 203.0.113.10, IKE lost contact with remote peer", "cisco-asa"),
         ("%CRYPTO-4-IKMP_BAD_MESSAGE: IKE message from 1.2.3.22 failed its sanity check or is malformed", "cisco-ios"),
         ("*Sep  6 12:03:11.223: BGP: 2.2.2.2 Active open failed - no route to peer", "cisco-ios"),  # debug ip bgp
+        # FortiGate quoting its BGP daemon's Cisco-style message: the event log, and the routing debug's form
+        ('date=2024-12-01 time=10:11:12 logid="0103020300" type="event" subtype="router" level="information" '
+         'msg="BGP: %BGP-5-ADJCHANGE: neighbor 169.254.44.1 Down BGP Notification FSM-ERR"', "fortigate"),
+        ('id=20300 msg="BGP: %BGP-5-ADJCHANGE: VRF 0 neighbor 1.1.1.254 Down Peer being deleted"', "fortigate"),
         ('date=2019-05-13 time=14:21:42 logid="0101037127" type="event" subtype="vpn" msg="progress IPsec phase 1"', "fortigate"),
         ("IKE phase-1 negotiation is failed as initiator, main mode. Failed SA: x[500]-y[500] due to timeout.", "paloalto"),
     ],
