@@ -534,3 +534,19 @@ def test_openswans_received_notification_after_a_started_rekey_is_a_refused_reke
         "./rekeyikev2-inCR1 received notification 7: v2N_INVALID_SYNTAX\n"
         "./rekeyikev2-inCR1 deleting state #3 (STATE_CHILD_C1_REKEY)\n"
     ) == "rekey_issue"
+
+
+# ---- Palo Alto PAN-OS ----------------------------------------------------------------------------------------
+
+# Palo Alto's "How to troubleshoot an IKEv2 IPsec VPN tunnel brought down by DPD"
+# (https://knowledgebase.paloaltonetworks.com/KCSArticleDetail?id=kA14u000000HDbVCAW): the system log, then ikemgr.log
+PAN_DPD_DOWN_SYSTEM = "2019/03/06 18:24:04 low      vpn     seapa- ikev2-n 0  IKEv2 IKE SA is down determined by DPD.\n"
+PAN_DPD_DOWN_IKEMGR = ("2019-03-06 17:26:28.000 -0800  [INFO]: {    1:    1}: DPD down, rekey vpn tunnel "
+                       "<awsseapa-to-azeapa>, SA state ESTABLISHED\n")
+
+
+@pytest.mark.parametrize("text", [PAN_DPD_DOWN_SYSTEM, PAN_DPD_DOWN_IKEMGR])
+def test_pan_os_dpd_down_is_a_dpd_timeout(text: str) -> None:
+    result = analyze_text(text)
+    assert result.format == "paloalto"
+    assert result.primary is not None and result.primary.category == "dpd_timeout"
