@@ -43,6 +43,7 @@ FORMATS = (
     "azure",
     "checkpoint",
     "sonicwall",
+    "f5",
     "bgp-generic",
 )
 # What each format is, for `vpn-lab logs --help` and the page.
@@ -61,6 +62,7 @@ FORMAT_NAMES = {
     "azure": "Azure VPN gateway IKE diagnostic log (IKELogs)",
     "checkpoint": "Check Point vpnd / ike.elg and SmartLog VPN messages",
     "sonicwall": "SonicWall SonicOS VPN log messages",
+    "f5": "F5 BIG-IP IPsec: IKEv2 lines of tmm's ipsec.log (its IKEv1 racoon.log: see racoon)",
     "bgp-generic": "BGP daemons: FRRouting/Quagga bgpd (VyOS, pfSense), BIRD, OpenBGPD, GoBGP, ExaBGP, MetalLB",
 }
 EVENTS = (

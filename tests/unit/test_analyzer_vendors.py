@@ -550,3 +550,35 @@ def test_pan_os_dpd_down_is_a_dpd_timeout(text: str) -> None:
     result = analyze_text(text)
     assert result.format == "paloalto"
     assert result.primary is not None and result.primary.category == "dpd_timeout"
+
+
+# Messages from vendor troubleshooting pages and threads (URL beside each), read as the page says they mean.
+VENDOR_MESSAGES = [
+    # F5 BIG-IP IKEv2 (tmm's ipsec.log), https://clouddocs.f5.com/ipsec-tsg/main/ikev2_log_info.html
+    ("info tmm[20647]: 017c0000  [0.0] [IKE] v2 192.0.2.1%0-198.51.100.1%0 [0xb9e04f9831b6d377-0x92f7016301791cc2][R] "
+     "[PROTO_ERR]: message lacks KE payload", "f5", "phase2_proposal_mismatch"),
+    ("info tmm[20647]: 017c0000  [0.0] [IKE] v2 192.0.2.1%0-198.51.100.1%0 [0xbabf623a8fa1e13f-0x10d7f4bb4e866676][R] "
+     "[PROTO_ERR]: retransmission count exceeded the limit", "f5", "peer_unreachable"),
+    ("info tmm[16338]: 017c0000  [0.0] [IKE] v2 192.0.2.1%0-198.51.100.1%0 [0xa621fea8ec074ba9-0x90054164f78ecdcd][I] "
+     "[PROTO_WARN]: received a message to a dead IKE SA", "f5", None),
+    # RouterOS, https://forum.mikrotik.com/viewtopic.php?t=213610 (the SA expired before the Mac accepted a rekey)
+    ("ipsec, error IPsec-SA expired before finishing rekey:", None, "rekey_issue"),
+    # RouterOS 6 BGP with no route to the peer's loopback (a public course's write-up)
+    ("02:37:30 route,bgp,info Failed to open TCP connection: Network is unreachable", "mikrotik", "bgp_down"),
+    # PAN-OS advanced routing (FRR) and system log, https://knowledgebase.paloaltonetworks.com/KCSArticleDetail?id=kA14u0000010zBFCAY
+    ("23:40 BGP: [PXVXG-TFNNT] %ADJCHANGE: neighbor neighbor vm100-2(192.168.1.2) in vrf default Down BGP Notification "
+     "send", None, "bgp_down"),
+    ("BGP peer session left established state", None, "bgp_down"),
+    # Check Point: decrypted traffic outside the encryption domain; SonicWall: the responder's peer went silent
+    ("According to the Policy the Packet should not have been decrypted", None, "traffic_selector_mismatch"),
+    ("IKE Responder: No response - remote party timeout 203.0.113.10, 500 198.51.100.1, 500", "sonicwall",
+     "peer_unreachable"),
+]
+
+
+@pytest.mark.parametrize(("line", "fmt", "category"), VENDOR_MESSAGES, ids=[m[0][:40] for m in VENDOR_MESSAGES])
+def test_vendor_troubleshooting_messages(line: str, fmt: str | None, category: str | None) -> None:
+    result = analyze_text(line + "\n")
+    if fmt:
+        assert result.format == fmt
+    assert (result.primary.category if result.primary else None) == category
