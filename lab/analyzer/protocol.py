@@ -2459,8 +2459,9 @@ def _reauthentication_deletes(events: list[Event]) -> None:
 def _deletes_of_the_other_logs_reauthentication(events: list[Event]) -> None:
     """Both peers' logs in one paste: the Delete one log receives for an IKE SA is the one the other log sends at the
     same moment as it reauthenticates or replaces that SA (charon's reauth_time, break-before-make: "reauthenticating
-    IKE_SA gw[1]", then "sending DELETE for IKE_SA gw[1]"; a new IKE SA initiated seconds before the Delete). The Delete is the reauthentication's first step, not the peer
-    ending the tunnel; what the reauthentication runs into (its new IKE SA unanswered, refused) is read on its own."""
+    IKE_SA gw[1]", then "sending DELETE for IKE_SA gw[1]"; or a new IKE SA initiated seconds before the Delete). The
+    Delete is the reauthentication's first step, not the peer ending the tunnel; what the reauthentication runs into
+    (its new IKE SA unanswered, refused) is read on its own."""
     if len({ev.stream for ev in events}) < 2:
         return
     reauth_deletes = []
