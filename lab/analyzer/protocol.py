@@ -1154,9 +1154,6 @@ def _rekey_deleted_unanswered(events: list[Event]) -> None:
             ev.values["rekey_pending"] = True
 
 
-_CONN_NAME = re.compile(r'"([^"]*)"')
-
-
 def _revival_during_unanswered_rekey(events: list[Event]) -> None:
     """pluto revives a connection while the rekey it started for that connection ("#3: sent Quick Mode request, to
     replace #2") is still being sent again, unanswered: the SA it was to replace reached the end of its lifetime (or
@@ -1166,7 +1163,7 @@ def _revival_during_unanswered_rekey(events: list[Event]) -> None:
     for i, ev in enumerate(events):
         if ev.pattern not in _REVIVALS:
             continue
-        conn = _CONN_NAME.search(ev.text)
+        conn = conn_of(ev)
         retransmitted: set[int | None] = set()
         for prev in reversed(events[:i]):
             if prev.stream != ev.stream:
@@ -1177,9 +1174,8 @@ def _revival_during_unanswered_rekey(events: list[Event]) -> None:
                 continue
             if prev.kind in ("initiate", "exchange") and _replaced_serial(prev) is not None and (
                     _rekey_word(prev) == "rekey"):
-                other = _CONN_NAME.search(prev.text)
-                if serial is not None and serial in retransmitted and (
-                        conn is None or other is None or conn.group(1) == other.group(1)):
+                other = conn_of(prev)
+                if serial is not None and serial in retransmitted and (not conn or not other or conn == other):
                     ev.kind, ev.direction, ev.weak = "give_up", None, False
                     ev.exchange = "QUICK_MODE" if prev.exchange == "QUICK_MODE" else "CREATE_CHILD_SA"
                     ev.values["rekey_pending"] = True

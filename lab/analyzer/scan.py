@@ -344,7 +344,7 @@ class Scanner:
 
     def _prefer(self, formats: tuple[str, ...]) -> None:
         """Order each keyword's patterns: those of the detected formats first, then file order."""
-        self.ranking = _preferred(self.ranking, frozenset(formats))
+        self.ranking = _preferred(frozenset(formats))
 
     def feed(self, block: str) -> None:
         """Scan a block of whole lines (no trailing newline needed)."""
@@ -704,7 +704,7 @@ def _event(p: Pattern, line_no: int, line: str) -> proto.Event:
 # Built once per process for each pattern set (a reload of the patterns makes new ones): every short paste read
 # would otherwise spend milliseconds grouping and sorting a thousand patterns before its first line.
 _ACTIVATIONS: dict[tuple[str, ...] | None, tuple[tuple[Pattern, ...], Prefilter, _Ranking, Prefilter]] = {}
-_PREFERRED: dict[tuple[int, frozenset[str]], tuple[_Ranking, _Ranking]] = {}
+_PREFERRED: dict[frozenset[str], tuple[_Ranking, _Ranking]] = {}
 
 
 def _activation(formats: tuple[str, ...] | None) -> tuple[Prefilter, _Ranking, Prefilter]:
@@ -724,19 +724,17 @@ def _activation(formats: tuple[str, ...] | None) -> tuple[Prefilter, _Ranking, P
     return built
 
 
-def _preferred(ranking: _Ranking, wanted: frozenset[str]) -> _Ranking:
-    """The same patterns per keyword, those of the `wanted` formats first, then file order. The order is total,
-    so it does not depend on the order `ranking` had."""
-    key = (id(ranking), wanted)
-    hit = _PREFERRED.get(key)
-    if hit is not None and hit[0] is ranking:
+def _preferred(wanted: frozenset[str]) -> _Ranking:
+    """Every pattern per keyword (format detection reads with all of them, see Scanner._detect), those of the
+    `wanted` formats first, then file order."""
+    base = _activation(None)[1]
+    hit = _PREFERRED.get(wanted)
+    if hit is not None and hit[0] is base:
         return hit[1]
-    groups = ranking.by_keyword
+    groups = base.by_keyword
     rank = {p.id: (0 if wanted.intersection(p.formats) else 1, _order(p)) for group in groups for p in group}
-    preferred = _Ranking([sorted(group, key=lambda p: rank[p.id]) for group in groups], rank)
-    _PREFERRED[key] = (ranking, preferred)
-    _PREFERRED[id(preferred), wanted] = (preferred, preferred)
-    return preferred
+    preferred = _PREFERRED[wanted] = (base, _Ranking([sorted(group, key=lambda p: rank[p.id]) for group in groups], rank))
+    return preferred[1]
 
 
 _PREFILTERS: dict[tuple[tuple[str, ...], frozenset[int] | None], Prefilter] = {}
