@@ -1002,6 +1002,7 @@ def _rekey_word(ev: Event) -> str:
 
 
 _PLUTO_MAIN_I3 = re.compile(r"#\d+: (?:STATE_)?MAIN_I3: retransmission")
+_IMPAIRED_TIMEOUT = re.compile(r"IMPAIR: .*retransmit so timing out SA")
 
 
 def _rekey_state(ev: Event) -> bool:
@@ -1591,6 +1592,17 @@ def classify(events: list[Event]) -> None:
             st.policy_checks.clear()
         if kind == "exchange" and ev.values.get("cert_sent"):
             st.cert_sent = True
+        elif (kind == "give_up" and ev.fmt == "libreswan" and _IMPAIRED_TIMEOUT.search(ev.text) and st.v1_encrypted
+              and st.exchange == "MAIN_MODE" and not st.ike_up):
+            # pluto's test impairment that times a state out at its first retransmission names no state: after "sent
+            # Main Mode I3" it is the MAIN_I3 timeout (read as pluto's "deleting ISAKMP SA (MAIN_I3)" is, below)
+            ev.values["abandoned"] = "MAIN_I3"
+        elif (kind == "give_up" and ev.fmt == "libreswan" and _IMPAIRED_TIMEOUT.search(ev.text) and not ev.exchange
+              and _serial_of(ev.text) in st.pluto_ike.values()):
+            # (the same impairment on an IKE SA that is up: pluto's "STATE_V2_ESTABLISHED_IKE_SA: timeout exceeded",
+            # the timeout of whatever the established SA sent last)
+            ev.exchange = "INFORMATIONAL"
+            ev.values["exchange"] = "ESTABLISHED_IKE_SA"
         if kind == "exchange" and ev.values.get("simultaneous") and (crossing := _serial_of(ev.text)) is not None:
             st.crossed.add(crossing)
         if kind == "exchange" and _mode_mismatch(ev, st):
@@ -2188,6 +2200,22 @@ def classify(events: list[Event]) -> None:
     _reauthentication_deletes(events)
     _deletes_of_the_other_logs_reauthentication(events)
     _modes_differ_across_sides(events)
+    _impaired_timeouts_echoed(events)
+
+
+def _impaired_timeouts_echoed(events: list[Event]) -> None:
+    """pluto's test impairment "IMPAIR: #N: retransmit so timing out SA" stands for the state's timeout; when the
+    state's own deletion follows ("#N: deleting state (STATE_MAIN_I1)"), both lines are the one give-up, read by the
+    deletion: the impairment's line is shown as context so that one give-up is not counted twice."""
+    for i, ev in enumerate(events):
+        if ev.kind != "give_up" or ev.weight != "decisive" or not _IMPAIRED_TIMEOUT.search(ev.text):
+            continue
+        serial = _serial_of(ev.text)
+        for nxt in events[i + 1 : i + 6]:
+            if nxt.stream == ev.stream and nxt.kind == "give_up" and nxt.values.get("abandoned") and (
+                    _serial_of(nxt.text) == serial):
+                ev.weight = "context"
+                break
 
 
 _SWITCH_EVENTS = 4

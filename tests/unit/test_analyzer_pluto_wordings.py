@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from lab.analyzer import analyze_text
-from lab.analyzer.protocol import exchange_name, order_votes
+from lab.analyzer.protocol import classify, exchange_name, order_votes, put_in_order
 from lab.analyzer.scan import Scanner
 
 PREFIXES = {
@@ -722,3 +722,76 @@ def test_ike_auth_unanswered_after_moving_to_udp_4500_points_at_nat_traversal() 
     on_500 = [line.replace("UDP/4500", "UDP/500").replace("ESPinUDP", "ESP") for line in lines]
     primary = analyze_text("\n".join(on_500) + "\n").primary
     assert primary is not None and primary.category != "nat_t_or_fragmentation"
+
+
+# libreswan's test suite shortens timeouts with `ipsec whack --impair timeout_on_retransmit`: the state's timeout is
+# then printed as "IMPAIR: "conn" #N: retransmit so timing out SA (may retry)" (programs/pluto/retransmit.c), which
+# names no state. Its test consoles are full of it; it is read as the timeout of what the state sent last.
+IMPAIRED_QUICK_MODE = """\
+"aes128" #11: initiating IKEv1 Main Mode connection
+"aes128" #11: sent Main Mode request
+"aes128" #11: sent Main Mode I2
+"aes128" #11: sent Main Mode I3
+"aes128" #11: Peer ID is FQDN: '@east'
+"aes128" #11: ISAKMP SA established {auth=PRESHARED_KEY cipher=AES_CBC_128 integ=HMAC_SHA1 group=MODP2048}
+"aes128" #12: initiating Quick Mode IKEv1+PSK+ENCRYPT+TUNNEL+PFS+UP+IKE_FRAG_ALLOW+ESN_NO+ESN_YES {using isakmp#11 \
+msgid:7a1c0b3e proposal=AES_CBC_128-HMAC_SHA1_96-MODP2048 pfsgroup=MODP2048 192.0.1.0/24===192.0.2.0/24}
+"aes128" #12: sent Quick Mode request
+IMPAIR: "aes128" #12: retransmit so timing out SA (may retry)
+"aes128" #12: connection is supposed to remain up; revival attempt 1 scheduled in 0 seconds
+"""
+IMPAIRED_MAIN_I3_WITH_CERT = """\
+"x509" #1: initiating IKEv1 Main Mode connection
+"x509" #1: sent Main Mode request
+"x509" #1: sent Main Mode I2
+"x509" #1: I am sending my cert
+"x509" #1: sent Main Mode I3
+IMPAIR: "x509" #1: retransmit so timing out SA (may retry)
+"x509" #1: connection is supposed to remain up; revival attempt 1 scheduled in 0 seconds
+"x509" #1: deleting ISAKMP SA (MAIN_I3) and NOT sending notification
+"""
+IMPAIRED_ESTABLISHED_IKE_SA = """\
+"gw" #1: initiating IKEv2 connection
+"gw" #1: sent IKE_SA_INIT request to 192.0.2.2:500
+"gw" #1: sent IKE_AUTH request {cipher=AES_CBC_128 integ=HMAC_SHA2_256_128 prf=HMAC_SHA2_256 group=MODP2048}
+"gw" #1: initiator established IKE SA; authenticated peer using authby=secret and ID_IPV4_ADDR '192.0.2.2'
+"gw" #2: initiator established Child SA using #1; IPsec tunnel [10.1.0.0-10.1.255.255:0-65535 0] -> \
+[10.2.0.0-10.2.255.255:0-65535 0] {ESP/ESN=>0xc5104000 <0xc50fe000 xfrm=AES_CBC_128-HMAC_SHA2_256_128 DPD=active}
+"gw" #1: IMPAIR: retransmit so timing out SA (may retry)
+"gw" #1: liveness action - clearing connection kind CK_PERMANENT
+"gw" #1: deleting state (STATE_V2_ESTABLISHED_IKE_SA) aged 8.519636s and NOT sending notification
+"gw" #3: initiating IKEv2 connection
+"gw" #3: sent IKE_SA_INIT request to 192.0.2.2:500
+"gw" #3: IMPAIR: retransmit so timing out SA (may retry)
+"gw" #3: deleting state (STATE_V2_PARENT_I1) aged 0.504333s and NOT sending notification
+"gw" #4: initiating IKEv2 connection
+"gw" #4: sent IKE_SA_INIT request to 192.0.2.2:500
+"gw" #4: IMPAIR: retransmit so timing out SA (may retry)
+"gw" #4: deleting state (STATE_V2_PARENT_I1) aged 0.502711s and NOT sending notification
+"""
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    (IMPAIRED_QUICK_MODE, "phase2_proposal_mismatch"),  # the first Quick Mode never answered: pluto's own guess
+    (IMPAIRED_MAIN_I3_WITH_CERT, "nat_t_or_fragmentation"),  # MI3 carried the certificate: IP fragments lost
+    (IMPAIRED_ESTABLISHED_IKE_SA, "dpd_timeout"),  # the established IKE SA timed out; the retries find nobody
+])
+@pytest.mark.parametrize("prefix", ["none", "timestamp"])
+def test_a_test_suites_impaired_timeout_is_the_states_timeout(body: str, expected: str, prefix: str) -> None:
+    analysis = analyze_text(_render(body, prefix))
+    assert analysis.primary is not None and analysis.primary.category == expected
+    impaired = [f for f in analysis.findings if "IMPAIR" in f.text]
+    assert impaired and all(f.event == "give_up" for f in impaired)
+
+
+def test_an_impaired_timeout_and_the_states_deletion_count_once() -> None:
+    # each unanswered IKE_SA_INIT prints both lines: one give-up, read by the deletion
+    retries = IMPAIRED_ESTABLISHED_IKE_SA.split("CK_PERMANENT\n")[1]
+    scanner = Scanner("libreswan")
+    scanner.feed(retries)
+    result = scanner.result()
+    events, _, _ = put_in_order(result.events, result.order_texts, result.order_lines)
+    classify(events)
+    weights = {ev.text: ev.weight for ev in events if ev.category == "peer_unreachable"}
+    assert weights['"gw" #3: IMPAIR: retransmit so timing out SA (may retry)'] == "context"
+    assert weights['"gw" #3: deleting state (STATE_V2_PARENT_I1) aged 0.504333s and NOT sending notification'] != "context"
