@@ -38,6 +38,7 @@ SIGNATURES: dict[str, re.Pattern[str]] = {
         r'\bpluto\[\d+\]|"[^"]+"(?:\[\d+\])?(?: \S+)? #\d+: |STATE_(?:MAIN|QUICK|PARENT|V2)_'
         r"|(?:^|: )packet from [0-9a-fA-FxX*.:]+:\d+: "  # pluto's lines about a packet no connection took
         r'|(?:^|\s)#\d+: "[^"]+"(?:\[\d+\])?(?: \S+)?:\d+ '  # its state listing (ipsec showstates, ipsec status)
+        r'|"[^"]+": (?:failed to add connection|added (?:oriented )?IKEv[12] connection)\b'  # loading a connection
     ),
     # racoon via syslog ("racoon: ERROR: ..."), or its own log file (racoon -l; F5 BIG-IP's racoon.log):
     # "2018-03-20 09:38:16: INFO: ..."
@@ -55,7 +56,7 @@ SIGNATURES: dict[str, re.Pattern[str]] = {
         r"|\d\d:\d\d:\d\d\.\d{3}(?: [A-Z]{2,5})?: BGP(?:\(\d+\))?: "
     ),
     # (FortiOS's routing debug prints its event log lines as 'id=20300 msg="BGP: %BGP-5-ADJCHANGE: ..."')
-    "fortigate": re.compile(r'\blog_?id="?\d{10}|subtype="?(?:vpn|ipsec)\b|\bike (?:V=[^:\s]+:)?\d+:|\bid=\d{5} (?:logdesc|msg)="'),
+    "fortigate": re.compile(r'\blog_?id="?\d{10}|subtype="?(?:vpn|ipsec)\b|\bike (?:V=[^:\s]+:)?\d+:|\bid=\d{5} (?:logdesc|msg)="|\bid=\d{5} trace_id=\d+ func=\w+ line=\d+ msg="'),
     "paloalto": re.compile(r"IKE(?:v2)? phase-[12]|ikemgr|IKEv2 (?:IKE|child) SA|\[(?:PERR|PWRN|PNTF|INFO)\]: \\?\{ +\d+:|,SYSTEM,vpn,|IKE protocol notification message"),
     "juniper": re.compile(r"\b(?:kmd|iked)\[\d+\]|\b(?:kmd|iked) \d+ (?:- |KMD_)|KMD_[A-Z_]+|\brpd\[\d+\]|RPD_BGP_|IKE negotiation failed with error|bgp_\w+:\d+: NOTIFICATION"),
     "mikrotik": re.compile(r"\bipsec,(?:error|info|debug|warning)|\b\d\d:\d\d:\d\d ipsec \S|\broute,bgp\b|\bbgp,(?:info|error|debug)"),

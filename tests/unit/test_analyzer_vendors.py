@@ -573,6 +573,31 @@ VENDOR_MESSAGES = [
     ("According to the Policy the Packet should not have been decrypted", None, "traffic_selector_mismatch"),
     ("IKE Responder: No response - remote party timeout 203.0.113.10, 500 198.51.100.1, 500", "sonicwall",
      "peer_unreachable"),
+    # Cisco ASA syslog guide, 750003 reasons and 713227/713262
+    # (https://www.cisco.com/c/en/us/td/docs/security/asa/syslog/asa-syslog/syslog-messages-722001-to-776254.html)
+    ("%ASA-4-750003: Local:198.51.100.7:500 Remote:203.0.113.10:500 Username:Unknown IKEv2 Negotiation aborted due to "
+     "ERROR: Detected unsupported version number", "cisco-asa", "ike_version_mismatch"),
+    ("%ASA-4-750003: Local:198.51.100.7:500 Remote:203.0.113.10:500 Username:Unknown IKEv2 Negotiation aborted due to "
+     "ERROR: Received invalid KE notify, yet we've tried all configured DH groups", "cisco-asa",
+     "phase1_proposal_mismatch"),
+    ("%ASA-4-750003: Local:198.51.100.7:500 Remote:203.0.113.10:500 Username:203.0.113.10 IKEv2 Negotiation aborted due "
+     "to ERROR: Failed to insert SA due to ipsec rekey collision", "cisco-asa", "rekey_issue"),
+    ("%ASA-4-750003: Local:198.51.100.7:500 Remote:203.0.113.10:500 Username:203.0.113.10 IKEv2 Negotiation aborted due "
+     "to ERROR: SA is already in negotiation, hence not negotiating again", "cisco-asa", "rekey_issue"),
+    ("%ASA-3-713262: IP = 203.0.113.10 Rejecting new IPSec SA negotiation for peer 203.0.113.10. A negotiation was "
+     "already in progress for local Proxy 10.10.0.0/24, remote Proxy 10.20.0.0/24", "cisco-asa", "rekey_issue"),
+    # FortiGate `diagnose debug flow`, https://community.fortinet.com/t5/FortiGate/Troubleshooting-Tip-SD-WAN-performance-SLA-down/ta-p/217089
+    ('id=20085 trace_id=4 func=ipsec_common_output4 line=804 msg="No matching IPsec selector, drop"', "fortigate",
+     "traffic_selector_mismatch"),
+    # OCI Site-to-Site VPN's own (libreswan) log lines, "Interpreting Console Logs" in
+    # https://docs.oracle.com/en-us/iaas/Content/Network/Troubleshoot/ipsectroubleshoot.htm
+    ('"2062988354"[1] 198.51.100.7 #580: encountered fatal error in state STATE_V2_REKEY_CHILD_I', "libreswan",
+     "rekey_issue"),
+    ("\"2062988354\": failed to add connection: ESP DH algorithm 'modp1024' is not supported", "libreswan",
+     "phase2_proposal_mismatch"),
+    # strongSwan charon, src/libcharon/sa/ike_sa.c: an IKEv1 peer's answer on this side's IKEv2 SA
+    ("Dec  2 10:14:07 gw charon: 12[IKE] <site-a|1> ignoring INFORMATIONAL_V1 IKEv1 exchange on IKEv2 SA", "strongswan",
+     "ike_version_mismatch"),
 ]
 
 
