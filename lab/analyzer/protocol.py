@@ -849,6 +849,7 @@ class _State:
     rare_transform: str = ""  # the Quick Mode offer asks for AH or IPComp, which many peers do not accept
     remote_access: bool = False  # this side is an XAUTH / ModeCFG client: its Quick Mode proposes the address it got or brings
     session_end: Event | None = None  # the L2TP/PPP session inside the SA ended here (a user disconnect)
+    create_child_seen: bool = False  # a CREATE_CHILD_SA went out or came in: an IKE SA was up, shown or not
     proposal_flaw: str = ""  # a key length the offered algorithm does not have (the peer must refuse it)
     peer: str = ""  # the IKE peer's address, when a line names it
     host_to_host: bool = False  # the Child SA's selectors are the two IKE endpoints themselves
@@ -1437,6 +1438,10 @@ def classify(events: list[Event]) -> None:
                 st.answered = True
                 st.large_sent = 0
                 st.cert_sent = False
+        if ev.exchange == "CREATE_CHILD_SA" and ev.kind in ("exchange", "retransmit"):
+            # A CREATE_CHILD_SA travels only inside an established IKE SA (RFC 7296 section 1.3): a paste that starts
+            # after the IKE SA came up still shows it was up (whether a Child SA was up too, it does not say).
+            st.create_child_seen = True
         if ev.exchange == "INFORMATIONAL_V1" and _V1_HASHED.search(ev.text):
             # An IKEv1 informational carrying a HASH payload is protected by an ISAKMP SA (RFC 2409 section 5.7):
             # phase 1 is done, so a refusal it carries is about phase 2 (charon: "[ HASH N(NO_PROP) ]").
@@ -1777,8 +1782,8 @@ def classify(events: list[Event]) -> None:
                 # pending, else its liveness probe)
                 _set(ev, "dpd_timeout", "context")
             elif st.rekeying or _rekey_state(ev) or _serial_of(ev.text) in st.replacing_serials or (
-                st.ike_up and "CREATE_CHILD_SA" in (st.pending, ev.exchange) and not _new_child_state(ev)
-                and not st.new_child
+                (st.ike_up or st.create_child_seen) and "CREATE_CHILD_SA" in (st.pending, ev.exchange)
+                and not _new_child_state(ev) and not st.new_child
             ) or (
                 # A Quick Mode over an ISAKMP SA that is up, after an IPsec SA was up: the exchange that replaces it
                 # (either side: the responder retransmits QR1 while it waits for QI2).
@@ -1850,8 +1855,8 @@ def classify(events: list[Event]) -> None:
                 elif st.v1_repeat is not None:
                     ev.values["v1_repeat"] = st.v1_repeat.line
             elif st.rekey_trouble or rekey_state or (st.rekeying and not st.dpd_pending) or (
-                st.ike_up and "CREATE_CHILD_SA" in (st.pending, ev.exchange) and not st.dpd_pending
-                and not _new_child_state(ev) and not st.new_child
+                (st.ike_up or st.create_child_seen) and "CREATE_CHILD_SA" in (st.pending, ev.exchange)
+                and not st.dpd_pending and not _new_child_state(ev) and not st.new_child
             ) or (
                 # the retransmissions before it were a rekey's (pluto 5.3+ "retransmitting rekey Child SA request",
                 # a REKEY state), unanswered since: a paste that starts after the rekey began

@@ -38,6 +38,15 @@ def test_labelled_fortigate_debugs(name: str, category: str | None) -> None:
     assert _category(_log(name)) == category
 
 
+@pytest.mark.parametrize("skip", range(6, 12))
+def test_a_paste_that_starts_after_the_rekey_went_out_is_still_a_rekey(skip: int) -> None:
+    # Only the CREATE_CHILD retransmissions are left of the rekey: a CREATE_CHILD_SA travels inside an IKE SA that
+    # is up (RFC 7296 section 1.3), so the silence is not the peer being unreachable.
+    lines = _log("fortigate-v2-child-sa-rekey-unanswered-sa-hard-expired").splitlines()[skip:]
+    assert "rekey" not in lines[0]
+    assert _category("\n".join(lines) + "\n") == "rekey_issue"
+
+
 def test_a_phase_1_refusal_stays_phase_1_and_a_new_child_is_no_rekey() -> None:
     assert _category("ike 0:to_aws:21: no SA proposal chosen") == "phase1_proposal_mismatch"
     # The same IKEv2 refusal as a first Child SA (no rekey word): phase 2, not a rekey.
