@@ -1032,6 +1032,45 @@ def _pluto_notify_directions(events: list[Event]) -> None:
                 ev.direction = "received"  # libreswan 3.x: "received unauthenticated v2N_NO_PROPOSAL_CHOSEN - ignored"
 
 
+_PACKET_HEADER = "cisco-ikev2-packet-header"
+_PACKET_EXCHANGE = "cisco-ikev2-exchange-line"
+
+
+def _cisco_packet_dumps(events: list[Event]) -> None:
+    """IOS-XE's debug crypto ikev2 packet prints one packet over several lines: "Received Packet [From ...]", the
+    SPIs, "IKEv2 IKE_AUTH Exchange RESPONSE", "Payload contents:", then the payloads (" VID IDr AUTH
+    NOTIFY(NO_PROPOSAL_CHOSEN)"). Each line reads as little alone; put together, the exchange line is the packet
+    (sent or received) and a notification on the payload line travels in that exchange, in that direction. The
+    header lines themselves are dropped once read."""
+    if not any(ev.pattern == _PACKET_HEADER for ev in events):
+        return
+    header: Event | None = None
+    packet: Event | None = None
+    building: list[Event] = []  # notifications of a packet being built ("Building packet for encryption"), not sent yet
+    keep: list[Event] = []
+    for ev in events:
+        if ev.pattern == _PACKET_HEADER:
+            header, packet = ev, None
+            continue
+        if ev.pattern == _PACKET_EXCHANGE and header is not None and header.stream == ev.stream and (
+                0 < ev.line - header.line <= 3):
+            ev.direction = header.direction
+            packet = ev
+            if ev.direction == "sent":
+                # the packet built just before goes out in this exchange (encrypted, its payloads listed first)
+                for built in building:
+                    if built.stream == ev.stream and 0 < ev.line - built.line <= 8:
+                        built.exchange, built.direction = ev.exchange, "sent"
+            building = []
+        elif ev.kind == "notify" and not ev.exchange:
+            if packet is not None and packet.stream == ev.stream and 0 < ev.line - packet.line <= 3:
+                ev.exchange, ev.direction = packet.exchange, packet.direction
+            else:
+                building.append(ev)
+        keep.append(ev)
+    events[:] = keep
+
+
 def _borrow_exchange(events: list[Event]) -> None:
     """A failure line that names no exchange belongs to the message this side sends right after it (same
     stream, same second): FortiGate's event log writes "IPsec phase 2 error" before the progress line
@@ -1394,6 +1433,7 @@ def classify(events: list[Event]) -> None:
     """Give each ordered event its category and weight, reading each stream with its own state."""
     states: dict[int, _State] = {}
     _pluto_notify_directions(events)
+    _cisco_packet_dumps(events)
     _borrow_exchange(events)
     _borrow_proposal_sa(events)
     _rekey_left_unanswered(events)

@@ -607,3 +607,60 @@ def test_vendor_troubleshooting_messages(line: str, fmt: str | None, category: s
     if fmt:
         assert result.format == fmt
     assert (result.primary.category if result.primary else None) == category
+
+
+# IOS-XE 16.x `debug crypto ikev2 packet` prints one packet over several lines: the header, the SPIs, the exchange,
+# "Payload contents:", then the payloads (format as in Cisco's IKEv2 debug tech notes; values of a 16.7 lab).
+IOS_XE_INITIATOR_REFUSED = """\
+IKEv2:(SESSION ID = 31,SA ID = 1):Sending Packet [To FC00:123:123:123::1:500/From FC00:123:123:123::2:500/VRF i0:f0]
+Initiator SPI : 1D418169B24BF95A - Responder SPI : A645046F734260C6 Message id: 1
+IKEv2 IKE_AUTH Exchange REQUEST
+Payload contents:
+ ENCR
+
+IKEv2:(SESSION ID = 31,SA ID = 1):Received Packet [From FC00:123:123:123::1:500/To FC00:123:123:123::2:500/VRF i0:f0]
+Initiator SPI : 1D418169B24BF95A - Responder SPI : A645046F734260C6 Message id: 1
+IKEv2 IKE_AUTH Exchange RESPONSE
+Payload contents:
+ VID IDr AUTH NOTIFY(NO_PROPOSAL_CHOSEN)
+
+IKEv2:(SESSION ID = 31,SA ID = 1):Process auth response notify
+"""
+IOS_XE_RESPONDER_REFUSES = """\
+IKEv2:(SESSION ID = 1,SA ID = 1):Received Packet [From 203.0.113.10:500/To 198.51.100.1:500/VRF i0:f0]
+Initiator SPI : 1D418169B24BF95A - Responder SPI : A645046F734260C6 Message id: 1
+IKEv2 IKE_AUTH Exchange REQUEST
+Payload contents:
+ ENCR
+
+IKEv2:(SESSION ID = 1,SA ID = 1):Building packet for encryption.
+Payload contents:
+ VID IDr AUTH NOTIFY(TS_UNACCEPTABLE)
+
+IKEv2:(SESSION ID = 1,SA ID = 1):Sending Packet [To 203.0.113.10:500/From 198.51.100.1:500/VRF i0:f0]
+Initiator SPI : 1D418169B24BF95A - Responder SPI : A645046F734260C6 Message id: 1
+IKEv2 IKE_AUTH Exchange RESPONSE
+Payload contents:
+ ENCR
+"""
+
+
+def _ios_trailing_spaces(text: str) -> str:
+    """The text as IOS-XE prints it: every line but the SPIs' ends in a space (and empty lines are one space)."""
+    return "\n".join(line if line.startswith("Initiator SPI") else line + " " for line in text.split("\n"))
+
+
+@pytest.mark.parametrize(("text", "category", "direction"), [
+    # the peer refused the Child SA carried in IKE_AUTH: phase 2, not phase 1 (IOS ends many lines with a space)
+    (IOS_XE_INITIATOR_REFUSED, "phase2_proposal_mismatch", "received"),
+    (_ios_trailing_spaces(IOS_XE_INITIATOR_REFUSED), "phase2_proposal_mismatch", "received"),
+    # the notification built into the packet this router then sends as its IKE_AUTH response
+    (IOS_XE_RESPONDER_REFUSES, "traffic_selector_mismatch", "sent"),
+])
+def test_ios_xe_multi_line_packet_dumps_name_the_exchange_of_a_notification(text: str, category: str,
+                                                                              direction: str) -> None:
+    result = analyze_text(text)
+    assert result.format == "cisco-ios"
+    assert result.primary is not None and result.primary.category == category
+    notify = next(f for f in result.findings if "NOTIFY(" in f.text)
+    assert notify.facts.get("exchange") == "IKE_AUTH" and notify.facts.get("direction") == direction
