@@ -595,6 +595,12 @@ VENDOR_MESSAGES = [
      "rekey_issue"),
     ("\"2062988354\": failed to add connection: ESP DH algorithm 'modp1024' is not supported", "libreswan",
      "phase2_proposal_mismatch"),
+    # IOS-XE debug crypto ikev2 error on the responder (as quoted by https://github.com/ioeacademy/spotlight-pqc)
+    ("IKEv2-ERROR:(SESSION ID = 89,SA ID = 1):Received Policies: : Failed to find a matching policyProposal 1:  "
+     "ENCRYPTION: AES-CBC-128 PRF: SHA512 INTEGRITY: SHA512 DH GROUP: DH_GROUP_384_ECP/Group 20", "cisco-ios",
+     "phase1_proposal_mismatch"),
+    ("IKEv2-ERROR:(SESSION ID = 12,SA ID = 1):Received Policies: ESP: Proposal 1:  AES-CBC-256 SHA256 Don't use ESN",
+     "cisco-ios", "phase2_proposal_mismatch"),
     # strongSwan charon, src/libcharon/sa/ike_sa.c: an IKEv1 peer's answer on this side's IKEv2 SA
     ("Dec  2 10:14:07 gw charon: 12[IKE] <site-a|1> ignoring INFORMATIONAL_V1 IKEv1 exchange on IKEv2 SA", "strongswan",
      "ike_version_mismatch"),
@@ -643,6 +649,17 @@ IKEv2 IKE_AUTH Exchange RESPONSE
 Payload contents:
  ENCR
 """
+
+
+def test_ios_xe_received_and_expected_policies_are_the_findings_facts() -> None:
+    text = ("IKEv2-ERROR:(SESSION ID = 89,SA ID = 1):Received Policies: : Failed to find a matching policyProposal 1:  "
+            "ENCRYPTION: AES-CBC-128 PRF: SHA512 INTEGRITY: SHA512 DH GROUP: DH_GROUP_384_ECP/Group 20\n"
+            "IKEv2-ERROR:(SESSION ID = 89,SA ID = 1):Expected Policies: : Failed to find a matching policyProposal 1:  "
+            "ENCRYPTION: AES-CBC-256 PRF: SHA512 INTEGRITY: SHA512 DH GROUP: DH_GROUP_384_ECP/Group 20\n")
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.category == "phase1_proposal_mismatch"
+    assert "AES-CBC-128" in primary.facts["proposals_received"][0]
+    assert "AES-CBC-256" in primary.facts["proposals_configured"][0]
 
 
 def _ios_trailing_spaces(text: str) -> str:
