@@ -671,6 +671,12 @@ def diagnose(events: list[Event]) -> Primary | None:
         if first == "ike_sa_deleted_by_peer":
             reasoning = [M("Line {line}: a Delete for the IKE SA; the tunnel went down from the peer's side.",
                            line=evs[0].line)]
+            if (refused := evs[0].values.get("revival_refused")) is not None:
+                reasoning.append(M(
+                    "Line {line}: the peer refused this side's attempt to set the tunnel up again with "
+                    "NO_PROPOSAL_CHOSEN, although it had accepted the same proposals before: it no longer has a "
+                    "connection for this side (removed or changed on the peer). Check the peer's configuration "
+                    "rather than this side's proposals.", line=refused))
             if last_up > evs[-1].order:
                 line = next(e.line for e in established if e.order == last_up)
                 reasoning.append(M("An IKE_SA was established again at line {line}, so someone re-initiated.", line=line))

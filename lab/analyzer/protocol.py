@@ -627,6 +627,7 @@ def put_in_order(
     peers: dict[int, str] = {}
     states = False  # a pluto state has spoken in this stream (no time stamps)
     added: set[str] = set()  # the connections pluto added in this stream
+    forms: dict[str, bool] = {}  # pluto: connection name -> its states are an instance's ("conn"[1] 192.0.2.1 #3)
     last = 0  # with process ids: a line that names none belongs with the line before it
     for i, ev in enumerate(ordered, 1):
         ev.order = i
@@ -657,6 +658,16 @@ def put_in_order(
             roles[sa] = side
         if not states and ev.fmt == "libreswan" and _serial_of(ev.text) is not None:
             states = True
+        if not ev.host and ev.stamp is None and ev.fmt == "libreswan" and (state := _PLUTO_STATE_OF.search(ev.text)):
+            # One pluto's states of a connection are all of a permanent connection ("conn" #3) or all of a template's
+            # instances ("conn"[1] 192.0.2.1 #3, "conn"[1] 192.0.2.1: ...): both forms of one name are two plutos (a
+            # road warrior's permanent connection and the server's template of the same name, their logs pasted one
+            # after the other). (A template's own lines, "conn": added ..., name no state and count for neither.)
+            name, instance = state.group(1), state.group(2) is not None
+            if forms.get(name, instance) != instance:
+                stream += 1
+                roles, peers, states, added, forms = {}, {}, True, set(), {}
+            forms[name] = instance
         if not ev.host and ev.stamp is None and (talk := _pluto_peer(ev)):
             # Both peers initiating the same connection (crossing streams) play the same roles with the same
             # serials; the address each state talks to differs: the other peer's log starts here.
@@ -1002,6 +1013,7 @@ def _rekey_word(ev: Event) -> str:
     return ""
 
 
+_PLUTO_STATE_OF = re.compile(r'"([^"]+)"(?:(\[\d+\])(?: [^\s#:]+)?(?: #\d+)?|(?: [^\s#]+)? #\d+): ')
 _PLUTO_MAIN_I3 = re.compile(r"#\d+: (?:STATE_)?MAIN_I3: retransmission")
 _IMPAIRED_TIMEOUT = re.compile(r"IMPAIR: .*retransmit so timing out SA")
 
@@ -2242,6 +2254,7 @@ def classify(events: list[Event]) -> None:
     _no_connection_refusal_echo(events)
     _complaint_then_switched(events)
     _revival_of_an_sa_that_was_up(events)
+    _revival_refused_after_the_peers_delete(events)
     _reauthentication_deletes(events)
     _deletes_of_the_other_logs_reauthentication(events)
     _modes_differ_across_sides(events)
@@ -2350,6 +2363,40 @@ def _revival_of_an_sa_that_was_up(events: list[Event]) -> None:
             own_ends.add(ev.stream)
         for k in (key, (ev.stream, None)):
             (up if ev.kind in _SA_WAS_UP else negotiating).add(k)
+
+
+_PEERS_DELETE = re.compile(r"received (?:a )?Delete/Notify")
+
+
+def _revival_refused_after_the_peers_delete(events: list[Event]) -> None:
+    """pluto revives a connection that must stay up after the peer's Delete ("reviving connection which received
+    Delete/Notify"); when the peer answers that revival's IKE_SA_INIT with NO_PROPOSAL_CHOSEN, the proposals it
+    accepted until then are not what changed: the peer no longer has a connection for this side (it was removed or
+    changed there, which is why it sent the Delete). The Delete is the cause; the refusal, and the retries and
+    timeout after it, are what it leads to."""
+    for i, ev in enumerate(events):
+        if (ev.pattern not in _REVIVALS or ev.category != "ike_sa_deleted_by_peer" or ev.weight != "decisive"
+                or not _PEERS_DELETE.search(ev.text)):
+            continue
+        refusal: Event | None = None
+        after: list[Event] = []
+        for nxt in events[i + 1 :]:
+            if nxt.stream != ev.stream:
+                continue
+            if nxt.kind in ("established", "delete", "operator_down"):
+                break
+            if (nxt.category == "phase1_proposal_mismatch" and nxt.kind in ("notify", "no_proposal")
+                    and nxt.direction != "sent" and nxt.notify == "NO_PROPOSAL_CHOSEN"):
+                refusal = refusal or nxt
+                after.append(nxt)
+            elif nxt.category == "peer_unreachable" and nxt.kind in ("retransmit", "give_up"):
+                after.append(nxt)
+            elif nxt.category:
+                break  # another finding: not only the revival's refusal
+        if refusal is not None:
+            for e in after:
+                e.weight = "context"
+            ev.values["revival_refused"] = refusal.line
 
 
 _NO_PSK = "Can't authenticate: no preshared key found"

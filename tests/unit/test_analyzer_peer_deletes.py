@@ -4,6 +4,8 @@ none after it, the peer took the tunnel's traffic down. charon's Delete line cou
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from lab.analyzer import analyze_text
 
 # libreswan/libreswan#1496 (libreswan 5, test dpd-04): east receives west's Deletes for its IPsec SAs.
@@ -135,3 +137,30 @@ def test_messages_for_sas_the_operator_deleted_are_no_rekey_failure() -> None:
     # Without the operator's command the same line is two sides' SAs out of step.
     alone = analyze_text(up + late).primary
     assert alone is not None and alone.category == "rekey_issue"
+
+
+# libreswan's test auto-keep-02-revival-through-nat-cleanfail-ikev2 (corpus, dev): road deletes its connection and
+# sends a Delete; east revives the connection and road, which no longer has it, answers NO_PROPOSAL_CHOSEN.
+REVIVAL_REFUSED = (Path(__file__).resolve().parents[2] / "datasets" / "real-logs" / "dev"
+                   / "libreswan-v2-auto-keep-peer-deleted-revival-fails.log").read_text(encoding="utf-8")
+
+
+def test_a_revival_the_peer_refuses_after_its_delete_is_the_peers_delete() -> None:
+    east = REVIVAL_REFUSED[REVIVAL_REFUSED.index('IMPAIR: "road-eastnet-ikev2"[1]'):]
+    for text in (east, REVIVAL_REFUSED):  # east's log alone, and road's then east's
+        primary = analyze_text(text).primary
+        assert primary is not None and primary.category == "ike_sa_deleted_by_peer"
+        assert any("NO_PROPOSAL_CHOSEN" in str(r) and "no longer has a connection" in str(r)
+                   for r in primary.reasoning)
+
+
+def test_the_permanent_connection_and_the_template_instance_of_one_name_are_two_logs() -> None:
+    # road's permanent "road-eastnet-ikev2" #1 and east's instance "road-eastnet-ikev2"[1] 192.1.2.254 #3
+    assert analyze_text(REVIVAL_REFUSED).streams == 2
+
+
+def test_a_refusal_with_no_delete_before_it_stays_a_proposal_mismatch() -> None:
+    refused = "\n".join(line for line in REVIVAL_REFUSED.splitlines()
+                        if "reviving" not in line and "Delete/Notify" not in line and '"[1]' in line) + "\n"
+    primary = analyze_text(refused).primary
+    assert primary is not None and primary.category == "phase1_proposal_mismatch"
