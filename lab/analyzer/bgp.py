@@ -163,7 +163,7 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"bgp_hold_timeout|(?<!idle-)hold-timer-expired|Hold Timer Expired Error", "hold_timer_expired"),
         (r"peer de-?configured|peer unconfigured|Connection Rejected|not configured|unconfigured neighbor|"
          r"no group for|connection from non-peer", "peer_not_configured"),
-        (r"Maximum Number of Prefixes|max-prefix|prefix-limit|prefix count", "max_prefix"),
+        (r"Maximum Number of Prefixes|max-prefix|prefix-limit|prefix count|event MaxPath\b", "max_prefix"),
         (r"BFD", "bfd_down"),
         (r"Administrative Shutdown|Admin\. shutdown|administratively down|admin-down|admin(?:istratively)? shut",
          "admin_shutdown"),

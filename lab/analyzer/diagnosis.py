@@ -1080,6 +1080,11 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
         "peer_closed_after_open": M("BGP is down: the neighbor closes the connection after this side's OPEN."),
         "connection_refused": M("BGP is down: the TCP connection to port 179 is refused."),
         "connect_failed": M("BGP is down: the TCP connection to port 179 gets no answer."),
+        "max_prefix": M("BGP is down: a maximum-prefix limit was exceeded and the session was closed."),
+        "admin_shutdown": M("BGP is down: the session was shut down on purpose and is not back up."),
+        "admin_reset": M("BGP is down: the session was reset on purpose and is not back up."),
+        "bfd_down": M("BGP is down: BFD declared the neighbor down."),
+        "interface_down": M("BGP is down: the interface or the route to the neighbor went away."),
     }.get(reason or "", M("BGP is down while IPsec shows no failure."))
     primary = _primary("bgp_down", summary, reasoning, chain, extra)
     if reason:

@@ -652,3 +652,23 @@ def test_a_neighbor_deleted_on_purpose_and_back_up_is_no_fault() -> None:
     down = primary_of(text.splitlines()[0] + "\n")
     assert down is not None and down.category == "bgp_down"
     assert "on purpose" in str(down.reasoning[1]) and "()" not in " ".join(str(r) for r in down.reasoning)
+
+
+def test_birds_startup_delay_after_errors_keeps_the_session_down() -> None:
+    # vincentbernat/network-lab lab-bgp-graceful-restart (corpus, dev): BIRD's error wait time rejects the rebooted
+    # neighbor for a minute (proto/bgp/bgp.c: "Startup delayed by %d seconds due to errors")
+    text = ("2016-12-02 11:03:55 <TRACE> R1: Startup delayed by 60 seconds due to errors\n"
+            "2016-12-02 11:04:02 <TRACE> R1: Incoming connection from 192.0.2.1 (port 49205) rejected\n")
+    result = analyze_text(text)
+    assert result.primary is not None and result.primary.category == "bgp_down"
+
+
+def test_arista_max_path_event_names_the_prefix_limit() -> None:
+    # bgplab/bgplab docs/basic/b-max-prefix.md (corpus, dev): Arista EOS's ADJCHANGE event MaxPath and Cease 6/1
+    text = ("%BGP-5-ADJCHANGE: peer 10.1.0.1 (VRF default AS 65100) old state Established event MaxPath new state Idle\n"
+            "%BGP-3-NOTIFICATION: sent to neighbor 10.1.0.1 (VRF default AS 65100) 6/1 (Cease/maximum number of "
+            "prefixes reached) 0 bytes\n")
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.category == "bgp_down"
+    assert str(primary.summary) == "BGP is down: a maximum-prefix limit was exceeded and the session was closed."
+    assert analyze_text(text.splitlines()[0] + "\n").primary.facts.get("bgp_reason") == "max_prefix"

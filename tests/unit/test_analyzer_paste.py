@@ -29,6 +29,8 @@ COLLECTED_WRAPPED = {
     "libreswan-v2-child-rekey-state-vanished-expire-raced-replace",
     # a FortiGate debug file wrapped at its viewer's width (the long VID and "sent IKE msg" lines)
     "fortigate-v1-aggressive-xauth-psk-mismatch-client-informational-negotiation-timeout",
+    # a blog post's IOS console output, continued on indented lines at the page's width
+    "cisco-ios-bgp-tracked-route-to-peer-lost-interface-down",
 }
 
 
