@@ -289,7 +289,7 @@ _HOST = re.compile(
 
 def stamp_of(line: str) -> float | None:
     """Seconds usable for ordering lines of one log (date when given, else the time of day)."""
-    m = _FORTI_STAMP.search(line)
+    m = _FORTI_STAMP.search(line) if "date=" in line else None
     if m:
         y, mo, d, h, mi, s = map(int, m.groups())
         secs = float((((y * 12 + mo) * 31 + d) * 86400) + h * 3600 + mi * 60 + s)
@@ -2919,12 +2919,14 @@ def _version_answers(events: list[Event]) -> None:
     fallbacks: list[tuple[Event, int, str]] = []  # (the answer in the other version, the version that failed, conn)
     up: list[tuple[int, int, int]] = []  # (stream, order, version) of the IKE SAs established
     for ev in events:
-        conn = conn_of(ev)
         if (version := _first_request(ev)) is not None:
-            pending[ev.stream] = (version, conn)
+            pending[ev.stream] = (version, conn_of(ev))
             continue
         mine = pending.get(ev.stream)
-        if mine is None or (conn and mine[1] and conn != mine[1]):
+        if mine is None:
+            continue  # nothing asked yet
+        conn = conn_of(ev)
+        if conn and mine[1] and conn != mine[1]:
             continue  # nothing asked yet, or another connection of the same daemon
         if ev.kind == "established" and ev.sa != "child":
             pending.pop(ev.stream, None)
