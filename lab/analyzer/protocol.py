@@ -1649,17 +1649,16 @@ def classify(events: list[Event]) -> None:
             st.policy_checks.clear()
         if kind == "exchange" and ev.values.get("cert_sent"):
             st.cert_sent = True
-        elif (kind == "give_up" and ev.fmt == "libreswan" and _IMPAIRED_TIMEOUT.search(ev.text) and st.v1_encrypted
-              and st.exchange == "MAIN_MODE" and not st.ike_up):
-            # pluto's test impairment that times a state out at its first retransmission names no state: after "sent
-            # Main Mode I3" it is the MAIN_I3 timeout (read as pluto's "deleting ISAKMP SA (MAIN_I3)" is, below)
-            ev.values["abandoned"] = "MAIN_I3"
-        elif (kind == "give_up" and ev.fmt == "libreswan" and _IMPAIRED_TIMEOUT.search(ev.text) and not ev.exchange
-              and _serial_of(ev.text) in st.pluto_ike.values()):
-            # (the same impairment on an IKE SA that is up: pluto's "STATE_V2_ESTABLISHED_IKE_SA: timeout exceeded",
-            # the timeout of whatever the established SA sent last)
-            ev.exchange = "INFORMATIONAL"
-            ev.values["exchange"] = "ESTABLISHED_IKE_SA"
+        elif kind == "give_up" and ev.fmt == "libreswan" and _IMPAIRED_TIMEOUT.search(ev.text):
+            # pluto's test impairment that times a state out at its first retransmission names no state: it is the
+            # timeout of what the state sent last
+            if st.v1_encrypted and st.exchange == "MAIN_MODE" and not st.ike_up:
+                # after "sent Main Mode I3", the MAIN_I3 timeout (read as "deleting ISAKMP SA (MAIN_I3)" is, below)
+                ev.values["abandoned"] = "MAIN_I3"
+            elif not ev.exchange and _serial_of(ev.text) in st.pluto_ike.values():
+                # on an IKE SA that is up, pluto's "STATE_V2_ESTABLISHED_IKE_SA: timeout exceeded"
+                ev.exchange = "INFORMATIONAL"
+                ev.values["exchange"] = "ESTABLISHED_IKE_SA"
         if kind == "exchange" and ev.values.get("simultaneous") and (crossing := _serial_of(ev.text)) is not None:
             st.crossed.add(crossing)
         if kind == "exchange" and _mode_mismatch(ev, st):
@@ -2927,7 +2926,7 @@ def _version_answers(events: list[Event]) -> None:
             continue  # nothing asked yet
         conn = conn_of(ev)
         if conn and mine[1] and conn != mine[1]:
-            continue  # nothing asked yet, or another connection of the same daemon
+            continue  # another connection of the same daemon
         if ev.kind == "established" and ev.sa != "child":
             pending.pop(ev.stream, None)
             mine = (_established_version(ev) or mine[0], mine[1])
