@@ -118,6 +118,8 @@ _SLASH = re.compile(r"(?i:NOTIFICATION)[^/]{0,80}?(?<![\w.:])(?P<code>[1-8])/(?P
 _JUNOS = re.compile(r"\bcode (?P<code>[1-8])\b(?: \([^)]*\))?(?: subcode (?P<sub>\d{1,3}))?")
 _GOBGP = re.compile(r"\bCode=(?P<code>[1-8])\b(?:[^\n]{0,200}?\bSubcode=(?P<sub>\d{1,3})\b)?")
 _EXABGP = re.compile(r"notification (?:sent|received) \((?P<code>[1-8]),(?P<sub>\d{1,3})\)")
+# Huawei VRP's BGP/2/bgpBackwardTransNotification: "BgpPeerLastError=40" is code 4, subcode 0 (0 alone: no error).
+_HUAWEI = re.compile(r"\bBgpPeerLastError=(?P<code>[1-8])(?P<sub>\d{1,2})\b")
 # OpenBGPD names the code and subcode in words (usr.sbin/bgpd/bgpd.h: errnames, suberr_*_names; logmsg.c
 # log_notification: "neighbor ADDR (DESCR): sending notification: error in UPDATE message, AS-Path unacceptable").
 _OPENBGPD_ERRORS: dict[str, tuple[int, tuple[str, ...]]] = {
@@ -160,7 +162,7 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"MD5 digest|TCP-AO|Authentication (?:failure|error)", "tcp_auth"),
         (r"Send ?Hold ?Timer Expired|SendQ progress for 2 holdtimes|send-hold", "send_hold_timer_expired"),
         (r"(?<!idle-)hold[ _-]?tim(?:er|e)[ _-]?expired|holdtime expired|event HoldTime|Hold_Timer_expired|HoldTimer expired|"
-         r"bgp_hold_timeout|(?<!idle-)hold-timer-expired|Hold Timer Expired Error", "hold_timer_expired"),
+         r"bgp_hold_timeout|(?<!idle-)hold-timer-expired|Hold Timer Expired Error|on event HOLD_TIMER\b", "hold_timer_expired"),
         (r"peer de-?configured|peer unconfigured|Connection Rejected|not configured|unconfigured neighbor|"
          r"no group for|connection from non-peer", "peer_not_configured"),
         (r"Maximum Number of Prefixes|max-prefix|prefix-limit|prefix count|event MaxPath\b", "max_prefix"),
@@ -225,7 +227,7 @@ def _int(text: str | None) -> int | None:
 
 def notification_of(text: str) -> tuple[int, int | None] | None:
     """The (code, subcode) of the NOTIFICATION a line reports, or None."""
-    for rx in (_SLASH, _JUNOS, _GOBGP, _EXABGP):
+    for rx in (_SLASH, _JUNOS, _GOBGP, _EXABGP, _HUAWEI):
         m = rx.search(text)
         if m:
             return int(m.group("code")), _int(m.group("sub"))

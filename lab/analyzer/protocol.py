@@ -316,6 +316,8 @@ def stamp_of(line: str) -> float | None:
         return (((year * 12 + _MONTHS[g["mon"]]) * 31 + int(g["d2"])) * 86400) + secs
     if g["mo3"]:  # Android logcat "11-29 10:01:02.123"
         return ((int(g["mo3"]) * 31 + int(g["d3"])) * 86400) + secs
+    if line[max(0, m.start() - 2):m.start()] == "  " and line[m.end():m.end() + 2] == "  ":
+        return None  # a column of a status table (BIRD's `show protocols` "since"): when a state began, not log order
     return secs
 
 
@@ -375,6 +377,8 @@ _CHARON_GROUPS = frozenset(
 )
 _CHARON_IKE = re.compile(r"(?<![\w\"-])([A-Za-z][\w.-]*)\[(\d+)\](?!:)")
 _CHARON_IKE_PREFIX = re.compile(r"<[\w.-]+\|(\d+)>")  # the `<conn|N>` prefix charon logs with (pfSense)
+# A line of charon's `ipsec status` / `swanctl --list-sas` listing: "  aws{7}:  INSTALLED, TUNNEL, ...", "  aws[8]: ESTABLISHED ..."
+_CHARON_LISTING = re.compile(r"\s+[A-Za-z][\w.-]*(?:\[\d+\]|\{\d+\}): ")
 _CHARON_CHILD = re.compile(r"(?<![\w\"-])(?P<name>[A-Za-z][\w.-]*)\{(?P<id>\d+)\}")
 _CHARON_IKE_SA = re.compile(r"\bIKE_SA (?P<name>[A-Za-z][\w.-]*)\[(?P<id>\d+)\]")  # "IKE_SA gw[2] rekeyed"
 _CHARON_IKE_STEP = re.compile(r"\b(initiating) IKE_SA [\w.-]+\[(\d+)\]|\bIKE_SA [\w.-]+\[(\d+)\] (established)\b")
@@ -462,6 +466,8 @@ def order_votes(texts: list[str], numbers: list[int] | None = None) -> tuple[int
     steps: list[tuple[tuple[str, int], int]] = []
     mids: list[tuple[str, tuple[int, int]]] = []
     for text in texts:
+        if _CHARON_LISTING.match(text):
+            continue  # `ipsec status` lists SAs in no order of time
         m = _PLUTO_SERIAL.search(text)
         if m:
             serial = int(m.group(1))

@@ -222,6 +222,30 @@ def _pre_val(m: re.Match[str]) -> str:
 _IDENTIFIER = re.compile(r"(?:[A-Z0-9]+|[a-z]?\d[A-Z]?)(?:_(?:[A-Z0-9]+|[a-z]?\d[A-Z]?)){2,}")
 
 
+# The words a daemon joins into one long token: libreswan's `xfrm=AES_CBC_128-HMAC_SHA1_96` and policy
+# `IKEv1+PSK+ENCRYPT+TUNNEL+PFS`, `InitSPI=0x48a0d49e589d838c`, Huawei's `01BGP/2/bgpBackwardTransNotification` and
+# `VS=Admin-VS-CID=0x801304e0`, `TSi=192.0.1.0/24/UDP/1234`: numbers, hex, upper-case codes, lower-case words,
+# capitalised and camel-case words. A random key cut at the same separators leaves parts of mixed case such as
+# `wJalrXUtnFEMI`, which none of these shapes fits.
+_WORD_SEPARATORS = re.compile(r"[/=+.:-]")
+_PROTOCOL_WORD = re.compile(
+    r"|\d+|0x[0-9a-fA-F]+|[A-Z0-9_]+|[a-z]+\d*|[A-Z][a-z]+|[a-z]+(?:[A-Z][a-z]+)+|[A-Z][a-z]+(?:[A-Z][a-z]+)+"
+    r"|[A-Z][a-z]+[A-Z]{2,}|[A-Z]{2,}[a-z]{1,2}|[A-Z]+v\d[A-Z0-9]*"
+)
+_CODE = re.compile(r"0x[0-9a-fA-F]+|[A-Z0-9_]*[A-Z][A-Z0-9_]*[A-Z][A-Z0-9_]*")
+
+
+def _protocol_words(token: str) -> bool:
+    """True when `token` is protocol words joined by separators, at least one of them a code or hex number (a
+    passphrase of capitalised words such as `Secret-Password-2024` has none, and stays masked)."""
+    parts = _WORD_SEPARATORS.split(token)
+    return (
+        len(parts) > 1
+        and all(_PROTOCOL_WORD.fullmatch(part) for part in parts)
+        and any(_CODE.fullmatch(part) for part in parts)
+    )
+
+
 def _looks_random(token: str) -> bool:
     return (
         any(c.isupper() for c in token)
@@ -229,6 +253,7 @@ def _looks_random(token: str) -> bool:
         and any(c.isdigit() for c in token)
         and not token.lower().startswith(_NOT_SECRET_PREFIX)
         and not all(_IDENTIFIER.fullmatch(part) for part in token.split("/"))
+        and not _protocol_words(token)
     )
 
 

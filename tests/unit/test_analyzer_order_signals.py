@@ -265,3 +265,14 @@ def test_stamps_of_every_shape_and_none_in_a_json_line_without_one() -> None:
     assert stamp_of('{"event_timestamp":1764404412345,"details":"AWS tunnel processed response (id=12) for '
                     'CREATE_CHILD_SA","dpd_enabled":true}') is None
     assert stamp_of("x" * 300 + " 10:01:02") is None  # a time of day only after the first 200 characters
+
+
+def test_status_listings_give_no_order() -> None:
+    """A status table's "since" column (BIRD's `show protocols`) is no log time, and `ipsec status` lists SAs in
+    no order of time: neither votes on the order of the lines."""
+    assert stamp_of("IBGP_V2_1 BGP      master   up     20:16:31    Established") is None
+    assert stamp_of("2016-02-05 17:02:35 <INFO> IBGP_V2_1: Established") is not None
+    listing = ["        V2-2{7}:  INSTALLED, TUNNEL, reqid 2, ESP SPIs: cb08fed4_i c39e2f0b_o",
+               "        V3-1{8}:  INSTALLED, TUNNEL, reqid 4, ESP SPIs: c6510832_i cff1ad0b_o",
+               "        V2-1{4}:  INSTALLED, TUNNEL, reqid 3, ESP SPIs: cc64a328_i c6fe7aa1_o"]
+    assert order_votes(listing) == (0, 0)

@@ -112,3 +112,15 @@ def test_protocol_identifiers_are_not_masked(line: str) -> None:
 
 def test_random_tokens_with_underscores_are_still_masked() -> None:
     assert mask_secrets("token Ab9_xK2m_Qr7t_Zz8yWv4u3s2r1q") == "token ****"
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",  # AWS's example secret key: its parts are of mixed case
+        "Secret-Password-2024-Admin",  # capitalised words and a number, no protocol code among them
+        "VS=aB3dE5fG7hJ9kL1mN3pQ5rS7tU9-CID=0x1",  # a random value between protocol words
+    ],
+)
+def test_random_tokens_joined_by_separators_are_still_masked(token: str) -> None:
+    assert mask_secrets(f"value {token} seen") == "value **** seen"
