@@ -734,6 +734,10 @@ NOTIFY_MEANING = {
     # the two implementations disagree on the rekey exchange itself (e.g. the commit bit of RFC 2408 3.1).
     "INVALID_PAYLOAD_TYPE": "syntax",
     "INVALID_SPI": "rekey_failed",
+    # RFC 7296 section 3.10.1: a request whose message ID is outside the window the receiver expects. On an IKE SA
+    # that was up the two sides no longer agree on the SA's message counters (a rekey or retransmission gone wrong,
+    # one side restarted): they are out of step.
+    "INVALID_MESSAGE_ID": "message_id",
     "TEMPORARY_FAILURE": "rekey_collision",
     "NO_ADDITIONAL_SAS": "rekey_failed",
     "INVALID_MAJOR_VERSION": "ike_version_mismatch",
@@ -1513,6 +1517,9 @@ def classify(events: list[Event]) -> None:
             # request is a CREATE_CHILD_SA.
             ev.exchange = "CREATE_CHILD_SA"
         kind = ev.kind
+        if ev.pattern == "lib-expectation-failed" and not (
+                st.rekeying or _serial_of(ev.text) in st.replacing_serials):
+            kind = ""  # pluto's internal check failed outside a rekey: no cause by itself
         if kind == "bgp_down" and ev.values.get("up"):
             kind = ev.kind = "bgp_up"  # BIRD's state trace: "State changed to up"
         if kind == "notify" and ev.notify:
@@ -1565,6 +1572,8 @@ def classify(events: list[Event]) -> None:
                 secured = ev.values.get("secured")
                 encrypted = secured == "secured" or (secured is None and st.v1_encrypted)
                 kind = "auth_failed" if ex in ("MAIN_MODE", "AGGRESSIVE_MODE") and encrypted else ""
+            elif meaning == "message_id":
+                kind = "rekey_failed" if (st.ike_up or st.child_up or st.rekeying) else ""
             elif meaning == "syntax":
                 up_before = st.child_up or st.rekeying or (st.ike_up and (st.ike or ev.ike) == 2)
                 replacing = st.rekeying or _serial_of(ev.text) in st.replacing_serials

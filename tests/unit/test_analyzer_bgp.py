@@ -672,3 +672,27 @@ def test_arista_max_path_event_names_the_prefix_limit() -> None:
     assert primary is not None and primary.category == "bgp_down"
     assert str(primary.summary) == "BGP is down: a maximum-prefix limit was exceeded and the session was closed."
     assert analyze_text(text.splitlines()[0] + "\n").primary.facts.get("bgp_reason") == "max_prefix"
+
+
+def test_huawei_backward_transition_and_gobgp_idle_hold() -> None:
+    # Huawei's knowledge base EKB1000405746 (https://support.huawei.com/enterprise/en/knowledge/EKB1000405746): the
+    # session drops to Idle on the hold timer; BgpPeerLastError=40 is code 4, subcode 0.
+    huawei = (
+        "Apr 10 2016 02:56:11+07:00 COR-SNGEQ22new %%01BGP/2/bgpBackwardTransNotification(t):VS=Admin-VS-CID="
+        "0x801304e0-OID=;The BGP FSM moves from a higher numbered state to a lower numbered state. "
+        "(BgpPeerRemoteAddr=, BgpPeerLastError=40, BgpPeerState=1)\n"
+    )
+    result = analyze_text(huawei)
+    assert result.format == "bgp-generic"
+    assert result.primary is not None and result.primary.category == "bgp_down"
+    assert "hold timer" in result.primary.summary
+    # GoBGP starting a session (osrg/gobgp#655): IdleHoldTimer is the wait before connecting, not a hold timer
+    gobgp = (
+        '{"Duration":0,"Key":"213.133.111.200","Topic":"Peer","level":"debug","msg":"IdleHoldTimer expired",'
+        '"time":"2016-02-05T17:02:35+03:00"}\n'
+        '{"Key":"213.133.111.200","Topic":"Peer","level":"debug","msg":"state changed","new":"BGP_FSM_ACTIVE",'
+        '"old":"BGP_FSM_IDLE","reason":"idle-hold-timer-expired","time":"2016-02-05T17:02:35+03:00"}\n'
+        '{"Key":"213.133.111.200","State":4,"Topic":"Peer","level":"info","msg":"Peer Up",'
+        '"time":"2016-02-05T17:02:47+03:00"}\n'
+    )
+    assert analyze_text(gobgp).primary is None

@@ -175,3 +175,35 @@ def test_the_rekey_reasoning_speaks_of_what_the_lines_show() -> None:
     unanswered = analyze_text((dev / "fortigate-v2-child-sa-rekey-unanswered-sa-hard-expired.log")
                               .read_text(encoding="utf-8")).primary.reasoning_in("en")
     assert any("got no answer" in r for r in unanswered) and not any("Collisions" in r for r in unanswered)
+
+
+# libreswan/libreswan#3037 (https://github.com/libreswan/libreswan/issues/3037): a Child SA rekey trips one of
+# pluto's internal checks while reading the answer's traffic selectors.
+REKEY_EXPECTATION_FAILED = """\
+Sep  7 00:35:34 tuomo pluto[1544493]: "foo-v6"[1] 2a00:1190:c02d:fff::2 #20: initiating rekey to replace Child SA #19 using IKE SA #13
+Sep  7 00:35:34 tuomo pluto[1544493]: "foo-v6"[1] 2a00:1190:c02d:fff::2 #20: sent CREATE_CHILD_SA request to rekey Child SA #19 using IKE SA #13 {ESP <0x5ddd73e2}
+Sep  7 00:35:34 tuomo pluto[1544493]: EXPECTATION FAILED: "foo-v6"[1] 2a00:1190:c02d:fff::2 #20: selector_eq_selector(c->child.spds->table->local->client, c->local->child.selectors.proposed->table[0]) (process_v2TS_response_payloads() +1081 programs/pluto/ikev2_ts.c)
+"""
+
+
+def test_plutos_failed_internal_check_counts_only_during_a_rekey() -> None:
+    primary = analyze_text(REKEY_EXPECTATION_FAILED).primary
+    assert primary is not None and primary.category == "rekey_issue"
+    alone = REKEY_EXPECTATION_FAILED.splitlines()[2] + "\n"
+    assert analyze_text(alone).primary is None
+
+
+def test_message_ids_out_of_step_on_an_established_sa_are_a_rekey_problem() -> None:
+    # Openswan's unit test lp51-rekeytwice-inCI1 (xelerance/Openswan at 86dff2b4, output1.txt): the second rekey's
+    # request is refused with INVALID_MESSAGE_ID (RFC 7296 section 3.10.1).
+    log = (
+        './rekeytwice-inCI1 STATE_PARENT_R2: received v2I2, PARENT SA established {auth=IKEv2 cipher=aes_128 integ=sha1_96}\n'
+        './rekeytwice-inCI1 STATE_CHILD_C1_KEYED: CHILD SA established tunnel mode {ESP=>0x12345678 <0x12345678 xfrm=AES_128-HMAC_SHA1 NATOA=none NATD=none DPD=none}\n'
+        './rekeytwice-inCI1 sending  notification v2N_INVALID_MESSAGE_ID to 192.168.1.1:500\n'
+    )
+    primary = analyze_text(log).primary
+    assert primary is not None and primary.category == "rekey_issue"
+    # charon's own wording (src/libcharon/sa/ikev2/task_manager_v2.c): a request outside the window is ignored
+    charon = "Dec  1 10:00:01 gw charon: 09[IKE] <aws-tunnel-1|3> received message ID 7, expected 5, ignored\n"
+    primary = analyze_text(charon).primary
+    assert primary is not None and primary.category == "rekey_issue"
