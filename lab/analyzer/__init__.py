@@ -23,8 +23,10 @@ from typing import Any, AnyStr, BinaryIO
 from lab.analyzer import formats as fmts
 from lab.analyzer import scan as _scan
 from lab.analyzer.diagnosis import (
+    bgp_connection_collision,
     categories,
     diagnose,
+    established_after,
     findings_of,
     recovered_first_attempt,
     resolved_collision,
@@ -86,8 +88,16 @@ def _finish(scanner: Scanner) -> Analysis:
                        "check that the peer is ready when this side starts and that UDP 500/4500 pass.",
                        line=recovered[0].line, up=recovered[1].line))
     if primary is None and (collision := resolved_collision(events)) is not None:
-        notes.append(M("Line {line}: both sides rekeyed the same SA at once; the protocol kept one and an SA was "
-                       "established after it. That is normal, nothing to fix.", line=collision.line))
+        if established_after(events, collision):
+            notes.append(M("Line {line}: both sides rekeyed the same SA at once; the protocol kept one and an SA was "
+                           "established after it. That is normal, nothing to fix.", line=collision.line))
+        else:
+            notes.append(M("Line {line}: both sides rekeyed the same SA at once and the protocol kept one (the log "
+                           "says which). That is normal, nothing to fix unless it repeats.", line=collision.line))
+    if primary is None and (bgp_collision := bgp_connection_collision(events)) is not None:
+        notes.append(M("Line {line}: both sides opened a BGP connection at once and the protocol closed one of the "
+                       "two (Cease 6/7, connection collision resolution); the session goes on over the other. "
+                       "Normal while a session starts, nothing to fix unless it repeats.", line=bgp_collision.line))
     if newest_first:
         notes.append(M("The lines are newest first (as a web GUI shows them); they were read oldest first."))
     if streams > 1:

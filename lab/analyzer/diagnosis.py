@@ -279,17 +279,37 @@ def resolved_collision(events: list[Event]) -> Event | None:
     return rekey[0] if _collision_resolved(events, rekey) else None
 
 
+def established_after(events: list[Event], ev: Event) -> bool:
+    """Whether an SA was established after `ev`."""
+    return any(e.kind == "established" and e.order > ev.order for e in events)
+
+
+def bgp_connection_collision(events: list[Event]) -> Event | None:
+    """The first BGP Cease 6/7 (connection collision resolution) read as no fault (RFC 4271 section 6.8: the session
+    goes on over the other connection), or None."""
+    for e in events:
+        if e.kind == "bgp_down" and e.category is None and bgp.read(e.text).get("bgp_reason") == "collision":
+            return e
+    return None
+
+
 def _collision_resolved(events: list[Event], rekey: list[Event]) -> bool:
     """A rekey collision the protocol resolved: every rekey event is a collision (the peer's TEMPORARY_FAILURE
     answer, charon's "abort active rekeying ... because the peer successfully rekeyed it"), there are few of them,
-    and an SA was established after the last one (RFC 7296 section 2.25: one of the two rekeys wins). That is the
-    protocol working, not a fault."""
+    and an SA was established after the last one or the daemon names the outcome (charon's "CHILD_SA rekey collision
+    won, deleting old child", "IKE_SA rekey collision lost, deleting redundant IKE_SA": RFC 7296 section 2.25, one of
+    the two rekeys wins). That is the protocol working, not a fault."""
     if not rekey or not all(_is_collision(e) for e in rekey if e.weight == "decisive"):
         return False
     if not 0 < sum(_is_collision(e) for e in rekey) <= RESOLVED_COLLISIONS:
         return False
     last = max(e.order for e in rekey)
-    return any(e.kind == "established" and e.order > last for e in events)
+    return any(e.kind == "established" and e.order > last for e in events) or any(
+        _COLLISION_OUTCOME.search(e.text) for e in rekey)
+
+
+# The line that says which of two colliding rekeys was kept (strongSwan's child_rekey.c and ike_rekey.c).
+_COLLISION_OUTCOME = re.compile(r"rekey collision (?:won|lost), ")
 
 
 def recovered_first_attempt(events: list[Event]) -> tuple[Event, Event] | None:

@@ -2144,10 +2144,10 @@ def classify(events: list[Event]) -> None:
             if _BGP_STATE.search(ev.text):
                 st.bgp_listing_up = False
             reason = bgp.read(ev.text).get("bgp_reason")  # read once per line: the facts reuse it
-            if reason == "collision" and "Down" not in ev.text and bgp_peer(ev) in st.bgp_up:
+            if reason == "collision" and "Down" not in ev.text:
                 # RFC 4271 section 6.8: both speakers opened a connection at once and one of the two is closed with
-                # Cease / Connection Collision Resolution; the session that is up goes on over the other. (A "Down"
-                # line says the session itself went down.)
+                # Cease / Connection Collision Resolution; the session goes on over the other, whether the paste
+                # shows it up or not. (A "Down" line says the session itself went down.)
                 _set(ev, None)
                 continue
             if reason == "bad_peer_as" and not ev.tree_node:

@@ -547,11 +547,15 @@ def test_max_prefix_advice_depends_on_who_sent_the_notification() -> None:
 def test_a_connection_collision_is_not_called_a_reset_on_purpose() -> None:
     line = ("2024/01/15 03:40:11 BGP: [HZN6M-XRM1G] %NOTIFICATION: sent to neighbor 169.254.21.1 6/7 "
             "(Cease/Connection Collision Resolution) 0 bytes\n")
-    primary = primary_of(line)
-    assert primary is not None and primary.facts["bgp_reason"] == "collision"
-    text = " ".join(primary.reasoning_in("en"))
+    # RFC 4271 section 6.8: the session goes on over the other connection, so the line alone is no fault; the
+    # analysis says what it is.
+    result = analyze_text(line)
+    assert result.primary is None
+    text = " ".join(note.render("en") for note in result.notes)
     assert "on purpose" not in text and "enabled again" not in text
     assert "closed one of the two" in text and "nothing to fix unless it repeats" in text
+    down = line + "2024/01/15 03:40:11 BGP: [RZMGQ-A03CG] %ADJCHANGE: neighbor 169.254.21.1(Unknown) in vrf default Down BGP Notification sent\n"
+    assert analyze_text(down).primary is not None
 
 
 def test_peer_deconfigured_is_a_mismatch_not_a_reset_on_purpose() -> None:
