@@ -769,6 +769,16 @@ def diagnose(events: list[Event]) -> Primary | None:
                   "waits, the peer does not answer: check reachability (peer IP, UDP 500/4500 through firewalls and "
                   "security groups, the customer gateway itself)."),
             ]
+        elif restarts and evs[0].ike == 2:
+            reasoning = [
+                M("Line {line}: the peer started IKE_SA_INIT {count} times and this side answered each start, but the "
+                  "peer's IKE_AUTH never came.", line=evs[0].line, count=restarts),
+                _ONE_WAY,
+                M("IKE_AUTH is the first message sent to UDP 4500 after NAT detection and, with certificates, the "
+                  "first large one: a path that blocks UDP 4500 or drops IP fragments (mobile networks, some "
+                  "firewalls) stops it while IKE_SA_INIT passes. IKE fragmentation (RFC 7383) on both sides avoids "
+                  "the fragments."),
+            ]
         elif restarts:
             reasoning = [
                 M("Line {line}: the peer started phase 1 (Main or Aggressive Mode) {count} times and this side "

@@ -2725,10 +2725,16 @@ def _gave_up_while_established(events: list[Event]) -> None:
                 break
 
 
-# IKEv1 responder: pluto answered the peer's first Main or Aggressive Mode message (MR1 / AR1).
-_FIRST_REPLY = re.compile(r"\bSTATE_(?:MAIN|AGGR)_R1\b|\bsent (?:MR1|AR1)\b|\bsent (?:Main|Aggressive) Mode R1\b")
-# This many new attempts from one peer, each left after this side's first reply, are a pattern, not a hiccup.
+# Responder: pluto answered the peer's first message, IKEv1 Main or Aggressive Mode (MR1 / AR1) or IKEv2 IKE_SA_INIT
+# (libreswan 3.x "STATE_PARENT_R1: received v2I1, sent v2R1", 4.x "sent IKE_SA_INIT reply", 5.x "... response").
+_FIRST_REPLY = re.compile(r"\bSTATE_(?:MAIN|AGGR)_R1\b|\bsent (?:MR1|AR1)\b|\bsent (?:Main|Aggressive) Mode R1\b"
+                          r"|\bSTATE_PARENT_R1: received v2I1, sent v2R1\b|\bsent IKE_SA_INIT (?:reply|response)\b")
+_FIRST_REPLY_V2 = re.compile(r"\bv2R1\b|\bIKE_SA_INIT\b")
+# This many new attempts from one peer, each left after this side's first reply, are a pattern, not a hiccup. An IKEv2
+# initiator starts a new IKE_SA_INIT only after its whole retransmission schedule for IKE_AUTH ran out (RFC 7296
+# section 2.1), so two such starts already are.
 FIRST_REPLY_RESTARTS = 3
+FIRST_REPLY_RESTARTS_V2 = 2
 
 
 def _first_replies_unanswered(events: list[Event]) -> None:
@@ -2748,7 +2754,8 @@ def _first_replies_unanswered(events: list[Event]) -> None:
         if _R1_DELETED.search(ev.text):
             deleted.append(i)
     restarts = [(key, replies) for key, replies in firsts.items()
-                if len({_serial_of(ev.text) for ev in replies}) >= FIRST_REPLY_RESTARTS]
+                if len({_serial_of(ev.text) for ev in replies}) >= (
+                    FIRST_REPLY_RESTARTS_V2 if _FIRST_REPLY_V2.search(replies[-1].text) else FIRST_REPLY_RESTARTS)]
     if not restarts and not deleted:
         return
     about = [(e, (e.stream, *_conn_peer(e))) for e in events]
@@ -2760,6 +2767,8 @@ def _first_replies_unanswered(events: list[Event]) -> None:
             continue
         last = replies[-1]
         last.values["first_replies_unanswered"] = len({_serial_of(ev.text) for ev in replies})
+        if _FIRST_REPLY_V2.search(last.text):
+            last.ike = last.ike or 2
         if key[2]:
             last.values.setdefault("peer", key[2])
         _set(last, "peer_unreachable")
@@ -2821,7 +2830,7 @@ class _LatestAbout:
 _INSTANCE_PEER = re.compile(r'"[^"]+"\[\d+\] ([0-9a-fA-F.:]{3,}) #\d+:')
 _R1_DELETED = re.compile(r"deleting (?:state|ISAKMP SA) \((?:STATE_)?(?:MAIN|AGGR)_R1\)")
 _INCOMPLETE = re.compile(r"deleting incomplete state after ([\d.]+) seconds")
-_RESPONDING = re.compile(r"\bresponding to (?:Main|Aggressive) Mode\b")
+_RESPONDING = re.compile(r"\bresponding to (?:Main|Aggressive) Mode\b|\bprocessing IKE_SA_INIT request\b")
 
 
 _PER_TRANSFORM = re.compile(r"no acceptable [A-Z_]+ found")

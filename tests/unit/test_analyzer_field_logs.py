@@ -305,3 +305,25 @@ def test_an_ikev1_refusal_names_the_exchange_it_answers_not_its_informational() 
     assert "in answer to QUICK_MODE" in first
     for name in ("pfsense-v1-p2-pfs-mismatch", "pfsense-v1-p1-dh-mismatch", "pfsense-v1-identifier-mismatch"):
         assert "INFORMATIONAL" not in str(analyze_text(_log(name)).primary.reasoning[0]), name
+
+
+# hwdsl2/docker-ipsec-vpn-server#424 (https://github.com/hwdsl2/docker-ipsec-vpn-server/issues/424): an iPhone on mobile
+# data starts IKE_SA_INIT again and again; the maintainer: the provider likely blocks IPsec (UDP 4500).
+IKEV2_RESTARTS = """\
+2024-04-14T15:53:58.799696+00:00 a5079bcc965f pluto[2486]: "ikev2-cp"[1] 5.101.18.17 #1: proposal 1:IKE=AES_CBC_256-HMAC_SHA2_256-HMAC_SHA2_256_128-MODP2048 chosen from remote proposals 1:IKE:ENCR=AES_CBC_256;PRF=HMAC_SHA2_256;INTEG=HMAC_SHA2_256_128;DH=MODP2048[first-match]
+2024-04-14T15:53:58.810924+00:00 a5079bcc965f pluto[2486]: "ikev2-cp"[1] 5.101.18.17 #1: sent IKE_SA_INIT reply {cipher=AES_CBC_256 integ=HMAC_SHA2_256_128 prf=HMAC_SHA2_256 group=MODP2048}
+2024-04-14T15:54:30.080742+00:00 a5079bcc965f pluto[2486]: "ikev2-cp"[1] 5.101.18.17 #2: proposal 1:IKE=AES_CBC_256-HMAC_SHA2_256-HMAC_SHA2_256_128-MODP2048 chosen from remote proposals 1:IKE:ENCR=AES_CBC_256;PRF=HMAC_SHA2_256;INTEG=HMAC_SHA2_256_128;DH=MODP2048[first-match]
+2024-04-14T15:54:30.085858+00:00 a5079bcc965f pluto[2486]: "ikev2-cp"[1] 5.101.18.17 #2: sent IKE_SA_INIT reply {cipher=AES_CBC_256 integ=HMAC_SHA2_256_128 prf=HMAC_SHA2_256 group=MODP2048}
+"""
+
+
+def test_ike_sa_init_restarted_after_every_reply_is_a_path_problem() -> None:
+    primary = analyze_text(IKEV2_RESTARTS).primary
+    assert primary is not None and primary.category == "peer_unreachable"
+    assert primary.facts["first_replies_unanswered"] == 2
+    assert "IKE_AUTH never came" in " ".join(primary.reasoning_in("en"))
+    # one start alone is no pattern; and an IKE_AUTH that arrives after the restarts ends it
+    assert analyze_text("".join(IKEV2_RESTARTS.splitlines(keepends=True)[:2])).primary is None
+    auth = ('2024-04-14T15:54:30.300000+00:00 a5079bcc965f pluto[2486]: "ikev2-cp"[1] 5.101.18.17 #2: processing '
+            'decrypted IKE_AUTH request: SK{IDi,CERT,AUTH,SA,TSi,TSr}\n')
+    assert analyze_text(IKEV2_RESTARTS + auth).primary is None
