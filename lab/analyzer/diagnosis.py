@@ -828,7 +828,9 @@ def diagnose(events: list[Event]) -> Primary | None:
         elif restarts or waited:
             summary = M("The peer's first IKE message arrives, but the exchange never gets past this side's first "
                         "reply: the path loses one direction.")
-        return _primary(first, summary, reasoning, context[first])
+        earlier = set(evs[0].values.get("_first_reply_orders", ()))
+        lead = [e for e in events if e.order in earlier] if restarts else None
+        return _primary(first, summary, reasoning, context[first], lead=lead)
 
     if "rekey_issue" in cats:
         evs = cats["rekey_issue"]

@@ -2767,6 +2767,7 @@ def _first_replies_unanswered(events: list[Event]) -> None:
             continue
         last = replies[-1]
         last.values["first_replies_unanswered"] = len({_serial_of(ev.text) for ev in replies})
+        last.values["_first_reply_orders"] = tuple(ev.order for ev in replies[:-1])  # shown with the finding
         if _FIRST_REPLY_V2.search(last.text):
             last.ike = last.ike or 2
         if key[2]:
