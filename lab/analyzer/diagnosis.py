@@ -504,6 +504,11 @@ def diagnose(events: list[Event]) -> Primary | None:
             # a guess from a Quick Mode the peer left unanswered (protocol.classify): phase 1 did complete
             reasoning.append(M("Phase 1 completed with this peer, so the path works: the silence in phase 2 points at "
                                "configuration."))
+        elif first.pattern in ("lib-conn-ike-alg-unsupported", "lib-conn-child-alg-unsupported"):
+            reasoning.append(M(
+                "Line {line}: pluto refused the connection's own proposal when it loaded it, before any negotiation: "
+                "with no usable proposal this side cannot answer (or start) the negotiation, so the peer sees "
+                "silence or a refusal.", line=first.line))
         else:
             reasoning.append(M("A negotiation failure means the peer answered, so the path works: this is configuration."))
         if stage == "ike_mode_mismatch" and first.notify == "UNSUPPORTED_EXCHANGE_TYPE":

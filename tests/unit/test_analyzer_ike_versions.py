@@ -398,3 +398,21 @@ def test_plutos_status_listing_names_the_versions_of_its_connections() -> None:
         primary = analyze_text(refusal + listing).primary
         assert primary is not None and primary.category == "ike_version_mismatch", listing
         assert primary.facts["conn_versions"] == "IKEv1" and primary.facts["ike_requested"] == "IKEv2", listing
+
+
+def test_a_proposal_refused_when_the_connection_loads_is_the_cause_not_the_silence() -> None:
+    # libreswan 3.x's fips-03-ikev1-md5 (https://github.com/libreswan/libreswan/tree/
+    # 329edadae4ee8a13dcaeecda5465d2d4d703e94f/testing/pluto/fips-03-ikev1-md5): east in FIPS mode cannot load the
+    # MD5 proposal, west's Main Mode then gets no answer.
+    log = (
+        '003 PRF algorithm MD5=1 is not supported\n'
+        '003 got 0 transforms for ike="aes-md5"\n'
+        '002 "westnet-eastnet-md5" #1: initiating Main Mode\n'
+        '104 "westnet-eastnet-md5" #1: STATE_MAIN_I1: initiate\n'
+        '031 "westnet-eastnet-md5" #1: max number of retransmissions (0) reached STATE_MAIN_I1.  No response (or no '
+        'acceptable response) to our first IKEv1 message\n'
+    )
+    primary = analyze_text(log).primary
+    assert primary is not None and primary.category == "phase1_proposal_mismatch"
+    text = " ".join(primary.reasoning_in("en"))
+    assert "refused the connection's own proposal" in text and "the peer answered" not in text
