@@ -826,6 +826,16 @@ def diagnose(events: list[Event]) -> Primary | None:
                 "IKEv1 packets without any reply, which looks the same: check that both sides allow the same IKE "
                 "version (the AWS tunnel options allow IKEv1 and IKEv2 unless they were restricted)."
             ))
+            if {e.exchange for e in evs} == {"AGGRESSIVE_MODE"}:
+                # RFC 2409 section 5.4: the responder's first Aggressive Mode message already carries its
+                # authentication (HASH_R or a signature), so a responder with no key for the initiator's identity
+                # cannot build it (libreswan's test ikev1-aggr-psk: road's pre-shared key missing on east).
+                reasoning.append(M(
+                    "In Aggressive Mode the responder's first answer already carries its authentication, made with "
+                    "the pre-shared key for this side's identity: a responder that has no key (or a different "
+                    "identity) for this side may stay silent too (libreswan does). Check the identity this side sends and the key the "
+                    "peer has for it."
+                ))
         reasoning += _also(cats, first)
         summary = M("The peer does not answer IKE: a reachability problem.")
         if evs[0].values.get("snapshot") and len(evs) == 1:

@@ -327,3 +327,12 @@ def test_ike_sa_init_restarted_after_every_reply_is_a_path_problem() -> None:
     auth = ('2024-04-14T15:54:30.300000+00:00 a5079bcc965f pluto[2486]: "ikev2-cp"[1] 5.101.18.17 #2: processing '
             'decrypted IKE_AUTH request: SK{IDi,CERT,AUTH,SA,TSi,TSr}\n')
     assert analyze_text(IKEV2_RESTARTS + auth).primary is None
+
+
+def test_silence_to_aggressive_mode_also_names_a_missing_pre_shared_key() -> None:
+    # libreswan's ikev1-aggr-psk test (corpus excerpt libreswan-v1-aggr-psk-responder-lacks-road-psk): east has no
+    # pre-shared key for road, and road's Aggressive Mode gets no answer. The silence stays a reachability reading,
+    # with the key named as the other explanation.
+    primary = analyze_text(_log("libreswan-v1-aggr-psk-responder-lacks-road-psk")).primary
+    assert primary is not None and primary.category == "peer_unreachable"
+    assert "pre-shared key for this side's identity" in " ".join(primary.reasoning_in("en"))
