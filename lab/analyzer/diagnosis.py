@@ -833,8 +833,8 @@ def diagnose(events: list[Event]) -> Primary | None:
                 reasoning.append(M(
                     "In Aggressive Mode the responder's first answer already carries its authentication, made with "
                     "the pre-shared key for this side's identity: a responder that has no key (or a different "
-                    "identity) for this side may stay silent too (libreswan does). Check the identity this side sends and the key the "
-                    "peer has for it."
+                    "identity) for this side may stay silent too (libreswan does). Check the identity this side "
+                    "sends and the key the peer has for it."
                 ))
         reasoning += _also(cats, first)
         summary = M("The peer does not answer IKE: a reachability problem.")

@@ -377,7 +377,8 @@ _CHARON_GROUPS = frozenset(
 )
 _CHARON_IKE = re.compile(r"(?<![\w\"-])([A-Za-z][\w.-]*)\[(\d+)\](?!:)")
 _CHARON_IKE_PREFIX = re.compile(r"<[\w.-]+\|(\d+)>")  # the `<conn|N>` prefix charon logs with (pfSense)
-# A line of charon's `ipsec status` / `swanctl --list-sas` listing: "  aws{7}:  INSTALLED, TUNNEL, ...", "  aws[8]: ESTABLISHED ..."
+# A line of charon's `ipsec status` / `swanctl --list-sas` listing ("  aws{7}:  INSTALLED, TUNNEL, ...",
+# "  aws[8]: ESTABLISHED ...").
 _CHARON_LISTING = re.compile(r"\s+[A-Za-z][\w.-]*(?:\[\d+\]|\{\d+\}): ")
 _CHARON_CHILD = re.compile(r"(?<![\w\"-])(?P<name>[A-Za-z][\w.-]*)\{(?P<id>\d+)\}")
 _CHARON_IKE_SA = re.compile(r"\bIKE_SA (?P<name>[A-Za-z][\w.-]*)\[(?P<id>\d+)\]")  # "IKE_SA gw[2] rekeyed"
