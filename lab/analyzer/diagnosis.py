@@ -504,6 +504,12 @@ def diagnose(events: list[Event]) -> Primary | None:
             # a guess from a Quick Mode the peer left unanswered (protocol.classify): phase 1 did complete
             reasoning.append(M("Phase 1 completed with this peer, so the path works: the silence in phase 2 points at "
                                "configuration."))
+        elif stage == "phase1_proposal_mismatch" and first.notify == "INVALID_KE_PAYLOAD" and first.values.get("guess"):
+            reasoning.append(M(
+                "Line {line}: this side asked the peer to start again with another DH group (INVALID_KE_PAYLOAD, RFC "
+                "7296 section 1.2). That is the normal first round when the two sides' first choices differ: it is a "
+                "mismatch only if the peer never comes back with that group (no new IKE_SA_INIT from it, or the same "
+                "refusal again). Compare the DH groups both sides allow.", line=first.line))
         elif first.pattern in ("lib-conn-ike-alg-unsupported", "lib-conn-child-alg-unsupported"):
             reasoning.append(M(
                 "Line {line}: pluto refused the connection's own proposal when it loaded it, before any negotiation: "

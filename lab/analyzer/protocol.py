@@ -1552,6 +1552,10 @@ def classify(events: list[Event]) -> None:
                     kind = "auth_failed"
                 else:
                     kind = "no_proposal" if child or (ev.weak and ev.direction == "sent") else ""
+                    if kind and not child:
+                        # this side's own "requesting <group>" in IKE_SA_INIT: the normal first round of choosing a DH
+                        # group (RFC 7296 section 1.2); a mismatch only if the peer never retries with that group
+                        ev.values["guess"] = True
                 if child and (_KE_RETRY.search(ev.text) or ev.values.get("ke_retried") or ev.direction == "sent"):
                     # RFC 7296 section 1.3: a CREATE_CHILD_SA answered INVALID_KE_PAYLOAD is retried with the group the
                     # peer asked for (pluto: "resending with suggested DH ..."). Like the IKE_SA_INIT round it is a

@@ -416,3 +416,15 @@ def test_a_proposal_refused_when_the_connection_loads_is_the_cause_not_the_silen
     assert primary is not None and primary.category == "phase1_proposal_mismatch"
     text = " ".join(primary.reasoning_in("en"))
     assert "refused the connection's own proposal" in text and "the peer answered" not in text
+
+
+def test_this_sides_request_for_another_dh_group_is_a_guess_until_the_peer_fails_to_retry() -> None:
+    # charon (src/libcharon/sa/ikev2/tasks/ike_init.c): the responder asks for its own group with INVALID_KE_PAYLOAD;
+    # RFC 7296 section 1.2: the initiator starts again with that group.
+    ask = "Dec  1 10:00:01 gw charon: 14[IKE] key exchange method ECP_256 unacceptable, requesting MODP_2048\n"
+    primary = analyze_text(ask).primary
+    assert primary is not None and primary.category == "phase1_proposal_mismatch" and primary.certainty == "guess"
+    assert "normal first round" in " ".join(primary.reasoning_in("en"))
+    up = ("Dec  1 10:00:02 gw charon: 15[IKE] IKE_SA aws[1] established between 198.51.100.1[198.51.100.1]..."
+          "203.0.113.9[203.0.113.9]\n")
+    assert analyze_text(ask + up).primary is None
