@@ -303,9 +303,8 @@ def _collision_resolved(events: list[Event], rekey: list[Event]) -> bool:
         return False
     if not 0 < sum(_is_collision(e) for e in rekey) <= RESOLVED_COLLISIONS:
         return False
-    last = max(e.order for e in rekey)
-    return any(e.kind == "established" and e.order > last for e in events) or any(
-        _COLLISION_OUTCOME.search(e.text) for e in rekey)
+    last = max(rekey, key=lambda e: e.order)
+    return established_after(events, last) or any(_COLLISION_OUTCOME.search(e.text) for e in rekey)
 
 
 # The line that says which of two colliding rekeys was kept (strongSwan's child_rekey.c and ike_rekey.c).

@@ -2742,6 +2742,11 @@ FIRST_REPLY_RESTARTS = 3
 FIRST_REPLY_RESTARTS_V2 = 2
 
 
+def _first_reply_v2(ev: Event) -> bool:
+    """Whether a first reply of `_FIRST_REPLY` answers IKEv2's IKE_SA_INIT (not IKEv1's Main or Aggressive Mode)."""
+    return _FIRST_REPLY_V2.search(ev.text) is not None
+
+
 def _first_replies_unanswered(events: list[Event]) -> None:
     """The peer starts Main (or Aggressive) Mode again and again, a new pluto state each time; this side answers
     each with its first reply and the peer's next message never comes. The first reply carries no keys yet (RFC
@@ -2760,7 +2765,7 @@ def _first_replies_unanswered(events: list[Event]) -> None:
             deleted.append(i)
     restarts = [(key, replies) for key, replies in firsts.items()
                 if len({_serial_of(ev.text) for ev in replies}) >= (
-                    FIRST_REPLY_RESTARTS_V2 if _FIRST_REPLY_V2.search(replies[-1].text) else FIRST_REPLY_RESTARTS)]
+                    FIRST_REPLY_RESTARTS_V2 if _first_reply_v2(replies[-1]) else FIRST_REPLY_RESTARTS)]
     if not restarts and not deleted:
         return
     about = [(e, (e.stream, *_conn_peer(e))) for e in events]
@@ -2773,7 +2778,7 @@ def _first_replies_unanswered(events: list[Event]) -> None:
         last = replies[-1]
         last.values["first_replies_unanswered"] = len({_serial_of(ev.text) for ev in replies})
         last.values["_first_reply_orders"] = tuple(ev.order for ev in replies[:-1])  # shown with the finding
-        if _FIRST_REPLY_V2.search(last.text):
+        if _first_reply_v2(last):
             last.ike = last.ike or 2
         if key[2]:
             last.values.setdefault("peer", key[2])
