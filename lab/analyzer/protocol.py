@@ -636,6 +636,8 @@ def put_in_order(
     added: set[str] = set()  # the connections pluto added in this stream
     forms: dict[str, bool] = {}  # pluto: connection name -> its states are an instance's ("conn"[1] 192.0.2.1 #3)
     last = 0  # with process ids: a line that names none belongs with the line before it
+    readded: int | None = None  # pluto: where a connection was added again, till a state serial tells whose log it is
+    tops: dict[int, int] = {}  # pluto: the highest state serial of each stream
     for i, ev in enumerate(ordered, 1):
         ev.order = i
         if pids:
@@ -652,11 +654,21 @@ def put_in_order(
             # naming the connection alike; or a restart: no SA carries over). One added for the first time is
             # an operator adding it to the running daemon.
             name = _ADDED_NAME.search(ev.text)
-            if states and name and name.group(1) in added:
-                stream += 1
-                roles, peers, states, added = {}, {}, False, set()
+            if states and name and name.group(1) in added and readded is None:
+                # Decided at the next state serial: pluto numbers its states in one sequence for as long as it runs,
+                # so a serial that goes on from this log's highest is the same daemon (the operator deleted the
+                # connection and added it again: `ipsec delete` / `ipsec add`, a test's up-down script); one that
+                # starts again is another pluto (or this one restarted).
+                readded = i - 1
             if name:
                 added.add(name.group(1))
+        if readded is not None and ev.fmt == "libreswan" and (serial := _serial_of(ev.text)) is not None:
+            if serial <= tops.get(stream, 0):
+                stream += 1
+                roles, peers, states, added = {}, {}, False, set()
+                for earlier in ordered[readded:i - 1]:
+                    earlier.stream = stream if not earlier.host else earlier.stream + 1
+            readded = None
         if not ev.host and (role := _ike_role(ev)):
             sa, side = role
             if roles.get(sa, side) != side:
@@ -697,6 +709,8 @@ def put_in_order(
                 stream += 1
                 ev.stream = stream
             prev = ev.stamp
+        if ev.fmt == "libreswan" and (serial := _serial_of(ev.text)) is not None:
+            tops[stream] = max(tops.get(stream, 0), serial)
     return ordered, newest_first, len({ev.stream for ev in ordered})
 
 

@@ -219,3 +219,60 @@ def test_older_wording_of_the_unanswered_new_child_sa_reads_the_same() -> None:
 def test_the_same_child_request_with_no_sa_up_is_a_reachability_problem() -> None:
     lines = [line for line in NEW_CHILD_UNANSWERED_V3.splitlines() if "established" not in line]
     assert analyze_text("\n".join(lines) + "\n").primary.category == "peer_unreachable"  # type: ignore[union-attr]
+
+
+# https://github.com/libreswan/libreswan/blob/0c4e3eccfbb2cdfa1e21c154ee847a141a611a4f/testing/pluto/whack-up-02-config/west.console.txt
+# The operator brings the connection up and down, deletes it and adds it again, twice: one pluto throughout.
+READDED = """\
+"west": added oriented IKEv2 connection
+west #
+ ipsec --config $PWD/ipsec.conf up west
+"west" #1: initiating IKEv2 connection to 192.1.2.23 using UDP
+"west" #1: sent IKE_SA_INIT request to 192.1.2.23:UDP/500
+"west" #1: processed IKE_SA_INIT response from 192.1.2.23:UDP/500 {cipher=AES_GCM_16_256 integ=n/a prf=HMAC_SHA2_512 ke=DH19}, initiating IKE_AUTH
+"west" #1: sent IKE_AUTH request to 192.1.2.23:UDP/500 with shared-key-mac and FQDN '@west'; Child SA #2 {ESP <0xESPESP} [198.18.66.0/24===192.0.2.0/24]
+"west" #1: processing IKE_AUTH response from 192.1.2.23:UDP/500 containing SK{IDr,AUTH,SA,TSi,TSr}
+"west" #1: initiator established IKE SA; authenticated peer using authby=secret and FQDN '@east'
+"west" #2: initiator established Child SA using #1; IPsec tunnel [198.18.66.0/24===192.0.2.0/24] {ESP/ESN=>0xESPESP <0xESPESP xfrm=AES_GCM_16_256 DPD=passive}
+west #
+ ipsec --config $PWD/ipsec.conf down west
+"west": initiating delete of connection's IKE SA #1 (and Child SA #2)
+"west" #1: sent INFORMATIONAL request to delete IKE SA
+"west" #2: ESP traffic information: in=0B out=0B
+"west" #1: deleting IKE SA (established IKE SA)
+west #
+ ipsec --config $PWD/ipsec.conf delete west
+west #
+ ipsec add --config $PWD/ipsec.conf west
+"west": added oriented IKEv2 connection
+west #
+ ipsec up --config $PWD/ipsec.conf west
+"west" #3: initiating IKEv2 connection to 192.1.2.23 using UDP
+"west" #3: sent IKE_SA_INIT request to 192.1.2.23:UDP/500
+"west" #3: processed IKE_SA_INIT response from 192.1.2.23:UDP/500 {cipher=AES_GCM_16_256 integ=n/a prf=HMAC_SHA2_512 ke=DH19}, initiating IKE_AUTH
+"west" #3: sent IKE_AUTH request to 192.1.2.23:UDP/500 with shared-key-mac and FQDN '@west'; Child SA #4 {ESP <0xESPESP} [198.18.66.0/24===192.0.2.0/24]
+"west" #3: processing IKE_AUTH response from 192.1.2.23:UDP/500 containing SK{IDr,AUTH,SA,TSi,TSr}
+"west" #3: initiator established IKE SA; authenticated peer using authby=secret and FQDN '@east'
+"west" #4: initiator established Child SA using #3; IPsec tunnel [198.18.66.0/24===192.0.2.0/24] {ESP/ESN=>0xESPESP <0xESPESP xfrm=AES_GCM_16_256 DPD=passive}
+west #
+ ipsec down --config $PWD/ipsec.conf west
+"west": initiating delete of connection's IKE SA #3 (and Child SA #4)
+"west" #3: sent INFORMATIONAL request to delete IKE SA
+"west" #4: ESP traffic information: in=0B out=0B
+"west" #3: deleting IKE SA (established IKE SA)
+"""
+
+
+def test_a_connection_added_again_with_the_state_serials_going_on_is_the_same_pluto() -> None:
+    # pluto numbers its states in one sequence while it runs (#3 after #1 and #2): adding the connection again is
+    # the operator's doing, not the other peer's log, so this side's own Delete stays its own teardown.
+    analysis = analyze_text(READDED)
+    assert analysis.primary is None
+    assert analysis.streams == 1
+
+
+def test_a_connection_added_again_with_the_serials_starting_over_is_another_log() -> None:
+    # The same lines with the second half's serials starting again at #1: another pluto (or a restart).
+    second = READDED.index(' ipsec add --config')
+    text = READDED[:second] + READDED[second:].replace("#3", "#1").replace("#4", "#2")
+    assert analyze_text(text).streams == 2

@@ -246,3 +246,16 @@ def test_a_first_quick_mode_tried_again_is_no_rekey_even_before_its_deletion_is_
         '"gw" #3: starting keying attempt 2 of an unlimited number')
     primary = analyze_text(up).primary
     assert primary is not None and primary.category == "rekey_issue"
+
+
+# --- Openswan's responder: the peer's identity marks IKE_AUTH ----------------------------------------------------
+
+
+def test_a_refusal_after_the_peer_id_is_read_is_about_the_child_sa() -> None:
+    # Openswan's unit test lp171-childTSwrong: the responder read the peer's ID (IKE_AUTH, RFC 7296 1.2), found its
+    # connection does not fit the proposed traffic selectors, and answered NO_PROPOSAL_CHOSEN in the IKE_AUTH reply.
+    lines = _lines("openswan-v2-natt-child-ts-wrong-no-proposal-chosen")
+    assert _category(lines) == "traffic_selector_mismatch"
+    # Without the debug line that names the selectors, the refusal is still the Child SA's, not phase 1's.
+    without = [line for line in lines if "rejected by Traffic Selectors" not in line]
+    assert _category(without) == "phase2_proposal_mismatch"
