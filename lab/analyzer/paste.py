@@ -10,7 +10,9 @@ number in the paste.
 
 from __future__ import annotations
 
+import json
 import re
+from datetime import UTC, datetime
 from functools import lru_cache
 
 from lab.analyzer.patterns import load_patterns
@@ -198,3 +200,95 @@ def _glued(head: str, rest: str, hard: bool, terminal: bool = False) -> str:
                 if (a + b).lower() in words and not (a.lower() in words and b.lower() in words):
                     return head + rest
     return head.rstrip() + " " + rest
+
+
+# --- Log records exported as JSON ------------------------------------------------------------------------------------
+# A log platform's export (Elasticsearch / OpenSearch, Loki, Graylog, Splunk, CloudWatch Logs Insights) and
+# `journalctl -o json` write one JSON object per line, the daemon's line in one field and its time, host and program in
+# others; the JSON escapes the daemon's quotes (`"conn" #1:` becomes `\"conn\" #1:`). `unwrap_records` reads such a
+# line as the line the daemon wrote, with the record's time, host and program before it when the message has none.
+# AWS's own VPN log records (tunnel and BGP logs) are JSON by design and are left as they are.
+
+# (Not "msg": the daemons that log JSON themselves, GoBGP and MetalLB, put their message there beside fields of their
+# own, the peer and the NOTIFICATION code, which their patterns read from the record as it is.)
+_MESSAGE_KEYS = ("message", "MESSAGE", "log", "@message", "_raw", "Message", "rawMessage")
+_TIME_KEYS = ("@timestamp", "timestamp", "time", "_time", "ts", "date", "eventTime", "@t")
+_HOST_KEYS = ("host", "hostname", "_HOSTNAME", "HOSTNAME", "source_host", "logsource")
+_PROGRAM_KEYS = ("SYSLOG_IDENTIFIER", "program", "appname", "app_name", "ident", "_COMM", "process_name")
+_PID_KEYS = ("SYSLOG_PID", "_PID", "pid", "procid")
+# The keys of AWS's VPN log records (see lab.analyzer.formats' "aws-json" signature).
+_AWS_RECORD = re.compile(r'"(?:details|VpnLogDetail|ike_phase1_state|TunnelIKEPhase1State|resource_id|event_timestamp)"')
+
+
+def _text(value: object) -> str:
+    """A field's value as one line of text ("" for what is no text: a list; a number stays a number). The daemon's
+    spacing is kept; only line ends inside the value become spaces (and those at its end go)."""
+    if isinstance(value, dict):  # ECS: "host": {"name": ...}, "event": {"original": ...}
+        value = value.get("name") or value.get("original") or value.get("hostname") or ""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return ""
+    return str(value).rstrip("\r\n").replace("\r", " ").replace("\n", " ").strip("\t ")
+
+
+def _record_time(record: dict[str, object]) -> str:
+    micros = record.get("__REALTIME_TIMESTAMP")  # journald: microseconds since the epoch, as a string
+    if isinstance(micros, str) and micros.isdigit():
+        return datetime.fromtimestamp(int(micros) / 1_000_000, tz=UTC).isoformat(timespec="microseconds")
+    for key in _TIME_KEYS:
+        if text := _text(record.get(key)):
+            return text
+    return ""
+
+
+def unwrap_record(line: str) -> str | None:
+    """The daemon's line inside one exported JSON record, or None when the line is no such record."""
+    stripped = line.strip()
+    if not (stripped.startswith("{") and stripped.endswith("}")) or _AWS_RECORD.search(stripped):
+        return None
+    try:
+        record = json.loads(stripped)
+    except ValueError:
+        return None
+    if not isinstance(record, dict):
+        return None
+    message = ""
+    for key in _MESSAGE_KEYS:
+        if message := _text(record.get(key)):
+            break
+    else:
+        if isinstance(record.get("event"), dict):
+            message = _text(record["event"])
+    if not message:
+        return None
+    if _AWS_RECORD.search(message) or any(start.match(message) for start in _TIMESTAMP_STARTS):
+        return message  # (AWS's record inside an export, or a line that carries its own time: the daemon's time)
+    head = [_record_time(record), next((t for k in _HOST_KEYS if (t := _text(record.get(k)))), "")]
+    program = next((t for k in _PROGRAM_KEYS if (t := _text(record.get(k)))), "")
+    pid = next((t for k in _PID_KEYS if (t := _text(record.get(k)))), "")
+    if program:
+        head.append(f"{program}[{pid}]:" if pid else f"{program}:")
+    return " ".join([*filter(None, head), message])
+
+
+# The lines that may be such a record: a JSON object alone on its line, and not AWS's (found in one pass of the block,
+# so a log of AWS records costs no line-by-line work).
+_CANDIDATE = re.compile(r'^[ \t]*\{(?!.*"(?:details|VpnLogDetail|ike_phase1_state|TunnelIKEPhase1State|resource_id'
+                        r'|event_timestamp)").*\}[ \t\r]*$', re.MULTILINE)
+
+
+_HEAD = 1 << 16  # characters
+
+
+def unwrap_records(block: str) -> tuple[str, int]:
+    """The block with every exported JSON record read as the daemon's line (one line for one, so line numbers stay),
+    and how many were."""
+    # (An export holds records of one shape: its first lines tell whether any carries a message field.)
+    head = block[:_HEAD]
+    if ('{"' not in head and "{ \"" not in head) or not any(f'"{key}"' in head for key in _MESSAGE_KEYS):
+        return block, 0
+    parts, done, count = [], 0, 0
+    for m in _CANDIDATE.finditer(block):
+        if (inner := unwrap_record(m.group())) is not None:
+            parts += [block[done:m.start()], inner]
+            done, count = m.end(), count + 1
+    return ("".join(parts) + block[done:], count) if count else (block, 0)

@@ -27,6 +27,7 @@ from functools import cache, lru_cache
 
 from lab.analyzer import formats as fmts
 from lab.analyzer import protocol as proto
+from lab.analyzer.paste import unwrap_records
 from lab.analyzer.patterns import FORMATS, Pattern, patterns_for
 from lab.analyzer.prefilter import Prefilter
 from lab.errors import InputError
@@ -295,6 +296,7 @@ class Scanner:
         self.last_state_line = ""
         self._crlf_noted = False
         self._entities_noted = False
+        self._records_noted = False
         self._long_noted = False
         self.order_texts: list[tuple[int, str]] = []
         self.order_lines = 0
@@ -352,6 +354,7 @@ class Scanner:
             block = plain_chars(block)
             if "&" in block and _ENTITY.search(block):
                 block = self._decoded(block)
+            block = self._unwrapped(block)
             self._feed(block, block.encode("utf-8", "surrogatepass"))
 
     def feed_bytes(self, data: bytes) -> None:
@@ -361,11 +364,22 @@ class Scanner:
                 for wide, plain in _TYPOGRAPHIC_BYTES:
                     if wide in data:
                         data = data.replace(wide, plain)
-            if b"&" in data and _ENTITY_BYTES.search(data):
-                block = self._decoded(data.decode("utf-8"))
-                self._feed(block, block.encode("utf-8", "surrogatepass"))
+            if (b"&" in data and _ENTITY_BYTES.search(data)) or b'{"' in data or b'{ "' in data:
+                text = data.decode("utf-8")
+                block = self._decoded(text) if "&" in text and _ENTITY.search(text) else text
+                block = self._unwrapped(block)
+                self._feed(block, data if block is text else block.encode("utf-8", "surrogatepass"))
                 return
             self._feed(data.decode("utf-8"), data)
+
+    def _unwrapped(self, block: str) -> str:
+        """The block with exported JSON log records read as the daemon's lines (see lab.analyzer.paste)."""
+        block, count = unwrap_records(block)
+        if count and not self._records_noted:
+            self._records_noted = True
+            self.notes.append(M("Lines exported as JSON records (from a log platform or journalctl -o json) were read "
+                                "by their message field, with the record's time, host and program."))
+        return block
 
     def _decoded(self, block: str) -> str:
         if not self._entities_noted:

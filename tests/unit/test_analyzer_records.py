@@ -1,0 +1,113 @@
+"""Log lines exported as JSON records are read by their message (`lab.analyzer.paste.unwrap_records`).
+
+A log platform's export (Elasticsearch / OpenSearch with Filebeat's ECS fields, Loki, Graylog, Splunk, CloudWatch
+Logs Insights), `journalctl -o json` and Docker's json-file driver write one JSON object per line with the daemon's line
+in one field; JSON escapes the daemon's quotes. The record shapes are the documented ones: systemd.journal-fields(7)
+(MESSAGE, __REALTIME_TIMESTAMP, _HOSTNAME, SYSLOG_IDENTIFIER, _PID), Docker's json-file log driver ({"log", "stream",
+"time"}), Elastic Common Schema (@timestamp, message, host.name) and CloudWatch Logs Insights (@timestamp, @message).
+The lines inside are development excerpts of the real-log corpus (`datasets/real-logs/dev/`, sources in
+`corpus.yaml`); AWS's own VPN log records are JSON by design and stay as they are.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+
+from lab.analyzer import analyze_text
+from lab.analyzer.paste import unwrap_record, unwrap_records
+
+CORPUS = Path(__file__).resolve().parents[2] / "datasets" / "real-logs"
+_DEV = sorted(
+    (e for e in yaml.safe_load((CORPUS / "corpus.yaml").read_text(encoding="utf-8"))["entries"]
+     if e["split"] == "dev"),
+    key=lambda e: e["id"],
+)
+# Every twelfth development excerpt (about forty, of every format), so the check runs in seconds.
+SAMPLE = [e["id"] for e in _DEV[::12]]
+FILES = {e["id"]: CORPUS / e["file"] for e in _DEV}
+
+_MICROS = 1_733_130_000_000_000  # 2024-12-02 09:00:00 UTC, in microseconds
+
+
+def _journald(i: int, line: str) -> dict[str, object]:
+    return {"__REALTIME_TIMESTAMP": str(_MICROS + i * 1_000_000), "_HOSTNAME": "gw01", "SYSLOG_IDENTIFIER": "charon",
+            "_PID": "2211", "PRIORITY": "6", "MESSAGE": line}
+
+
+def _docker(i: int, line: str) -> dict[str, object]:
+    return {"log": line + "\n", "stream": "stderr", "time": f"2024-12-02T09:{i // 60 % 60:02d}:{i % 60:02d}.5Z"}
+
+
+def _ecs(i: int, line: str) -> dict[str, object]:
+    return {"@timestamp": f"2024-12-02T09:{i // 60 % 60:02d}:{i % 60:02d}.000Z", "host": {"name": "gw01"},
+            "log": {"file": {"path": "/var/log/syslog"}}, "message": line}
+
+
+WRAPPERS: dict[str, Callable[[int, str], dict[str, object]]] = {"journald": _journald, "docker": _docker, "ecs": _ecs}
+
+
+def _category(text: str) -> str | None:
+    primary = analyze_text(text).primary
+    return primary.category if primary else None
+
+
+@pytest.mark.parametrize("wrapper", sorted(WRAPPERS))
+@pytest.mark.parametrize("name", SAMPLE)
+def test_an_excerpt_exported_as_json_records_reads_as_the_original(name: str, wrapper: str) -> None:
+    lines = FILES[name].read_text(encoding="utf-8").splitlines()
+    exported = "".join(json.dumps(WRAPPERS[wrapper](i, line)) + "\n" for i, line in enumerate(lines))
+    assert _category(exported) == _category("\n".join(lines) + "\n")
+
+
+def test_a_record_reads_as_the_daemons_line_with_its_time_host_and_program() -> None:
+    line = '"aws-tunnel-1" #1: STATE_MAIN_I1: retransmission; will wait 0.5 seconds for response'
+    record = json.dumps(_journald(0, line))
+    assert '\\"aws-tunnel-1\\"' in record  # (JSON escapes the daemon's quotes)
+    assert unwrap_record(record) == f"2024-12-02T09:00:00.000000+00:00 gw01 charon[2211]: {line}"
+    # A message that carries its own time (a syslog line shipped whole) is the daemon's line as it stands.
+    syslog = "Dec  2 09:00:00 gw01 charon[2211]: 09[IKE] giving up after 5 retransmits"
+    assert unwrap_record(json.dumps(_ecs(0, syslog))) == syslog
+
+
+def test_line_numbers_stay_and_other_lines_are_left_alone() -> None:
+    block = "\n".join([
+        "Dec  2 09:00:00 gw01 charon[2211]: 09[IKE] initiating IKE_SA aws[1] to 203.0.113.5",
+        json.dumps(_docker(1, "09[IKE] giving up after 5 retransmits")),
+        "{not json}",
+        "",
+    ])
+    unwrapped, count = unwrap_records(block)
+    assert count == 1
+    assert unwrapped.split("\n")[1] == "2024-12-02T09:00:01.5Z 09[IKE] giving up after 5 retransmits"
+    assert unwrapped.split("\n")[0] == block.split("\n")[0] and unwrapped.split("\n")[2:] == ["{not json}", ""]
+
+
+def test_aws_vpn_log_records_stay_json_also_inside_an_insights_export() -> None:
+    aws = ('{"event_timestamp":1764404400000,"details":"AWS tunnel DPD timed out after 3 retransmits",'
+           '"dpd_enabled":true,"nat_t_detected":false,"ike_phase1_state":"Down","ike_phase2_state":"Down"}')
+    assert unwrap_record(aws) is None
+    insights = json.dumps({"@timestamp": "2025-11-29 08:20:00.000", "@message": aws})
+    assert unwrap_record(insights) == aws
+    analysis = analyze_text(insights + "\n")
+    assert analysis.format == "aws-json"
+    assert analysis.primary is not None and analysis.primary.category == "dpd_timeout"
+
+
+def test_daemons_that_log_json_themselves_keep_their_fields() -> None:
+    # GoBGP (logrus) and MetalLB put their message in "msg" beside fields of their own (the peer, the NOTIFICATION
+    # code): such a record is read as it is.
+    gobgp = ('{"Code":2,"Data":"/ek=","Key":"169.254.21.1","Subcode":2,"Topic":"Peer","level":"warning",'
+             '"msg":"received notification","time":"2023-05-01T10:00:01Z"}')
+    assert unwrap_record(gobgp) is None
+    assert _category(gobgp + "\n") == "bgp_down"
+
+
+def test_the_analysis_says_the_records_were_unwrapped() -> None:
+    lines = FILES[SAMPLE[0]].read_text(encoding="utf-8").splitlines()
+    exported = "".join(json.dumps(_journald(i, line)) + "\n" for i, line in enumerate(lines))
+    assert any("JSON records" in str(note) for note in analyze_text(exported).notes)
