@@ -637,6 +637,7 @@ def put_in_order(
     forms: dict[str, bool] = {}  # pluto: connection name -> its states are an instance's ("conn"[1] 192.0.2.1 #3)
     last = 0  # with process ids: a line that names none belongs with the line before it
     readded: int | None = None  # pluto: where a connection was added again, till a state serial tells whose log it is
+    readded_name = ""
     tops: dict[int, int] = {}  # pluto: the highest state serial of each stream
     for i, ev in enumerate(ordered, 1):
         ev.order = i
@@ -659,13 +660,13 @@ def put_in_order(
                 # so a serial that goes on from this log's highest is the same daemon (the operator deleted the
                 # connection and added it again: `ipsec delete` / `ipsec add`, a test's up-down script); one that
                 # starts again is another pluto (or this one restarted).
-                readded = i - 1
+                readded, readded_name = i - 1, name.group(1)
             if name:
                 added.add(name.group(1))
         if readded is not None and ev.fmt == "libreswan" and (serial := _serial_of(ev.text)) is not None:
             if serial <= tops.get(stream, 0):
                 stream += 1
-                roles, peers, states, added = {}, {}, False, set()
+                roles, peers, states, added = {}, {}, False, {readded_name}
                 for earlier in ordered[readded:i - 1]:
                     earlier.stream = stream if not earlier.host else earlier.stream + 1
             readded = None

@@ -276,3 +276,9 @@ def test_a_connection_added_again_with_the_serials_starting_over_is_another_log(
     second = READDED.index(' ipsec add --config')
     text = READDED[:second] + READDED[second:].replace("#3", "#1").replace("#4", "#2")
     assert analyze_text(text).streams == 2
+
+
+def test_each_of_two_such_logs_is_one_pluto() -> None:
+    # The same transcript twice: the second starts over at #1 (another pluto), and inside each the connection is
+    # added again with the serials going on: two logs, not four.
+    assert analyze_text(READDED + READDED).streams == 2
