@@ -390,6 +390,11 @@ _CHARON_MID = re.compile(
     r" (request|response) (\d{1,9})\b"
 )
 
+# charon's kernel interface (kernel_netlink_ipsec.c, debug level 2) adds an SA, later deletes it and says it is gone:
+# "adding SAD entry with SPI c1d2e3f4 ..." -> "deleting SAD entry with SPI c1d2e3f4" -> "deleted SAD entry with SPI ...".
+_CHARON_SAD = re.compile(r"\b(adding|deleting|deleted) SAD entry with SPI ([0-9a-fA-F]{8})\b")
+_SAD_STEP = {"adding": 0, "deleting": 1, "deleted": 2}
+
 # charon handles a message in one job: a worker thread logs "received packet" and then "parsed ...", and
 # "generating ..." then "sending packet" (IKEv1 too). Two neighbouring lines of the same thread in the other
 # order are the paste read backwards.
@@ -466,6 +471,7 @@ def order_votes(texts: list[str], numbers: list[int] | None = None) -> tuple[int
     child_ids: list[int] = []
     steps: list[tuple[tuple[str, int], int]] = []
     mids: list[tuple[str, tuple[int, int]]] = []
+    sad: list[tuple[str, int]] = []
     for text in texts:
         if _CHARON_LISTING.match(text):
             continue  # `ipsec status` lists SAs in no order of time
@@ -511,6 +517,8 @@ def order_votes(texts: list[str], numbers: list[int] | None = None) -> tuple[int
             ours = (verb == "generating") == (kind == "request")
             first_step = verb == ("generating" if ours else "parsed")
             mids.append(("ours" if ours else "peer", (int(n), 0 if first_step else 1)))
+        if k := _CHARON_SAD.search(text):
+            sad.append((k.group(2).lower(), _SAD_STEP[k.group(1)]))
     up = down = 0
     for u, d in (
         _allocation_votes(serials),
@@ -521,6 +529,7 @@ def order_votes(texts: list[str], numbers: list[int] | None = None) -> tuple[int
         _allocation_votes(child_ids),
         _per_key_votes(steps),
         _per_key_votes(mids),
+        _per_key_votes(sad),
         _packet_votes(texts, numbers),
     ):
         up, down = up + u, down + d

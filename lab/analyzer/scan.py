@@ -62,7 +62,10 @@ PENDING_BYTES = 24 << 20
 # "sent CREATE_CHILD_SA request" match no pattern yet tell which way a paste runs. Pastes are short; the start
 # of a long log is enough (its timestamps decide anyway).
 ORDER_CHARS = 1 << 18
-ORDER_LINE = re.compile(r"^[^\n]*?(?:#\d+: |\[\d+\](?!:)|\{\d+\}|\|\d+>|(?:generating|parsed) [A-Z])[^\n]*", re.M)
+ORDER_LINE = re.compile(
+    r"^[^\n]*?(?:#\d+: |\[\d+\](?!:)|\{\d+\}|\|\d+>|(?:generating|parsed) [A-Z]|(?:adding|deleting|deleted) SAD entry )[^\n]*",
+    re.M,
+)
 _PAYLOAD_NOTIFY = re.compile(r"N\((\w+)\)")
 _SENT = {
     "sent", "send", "sending", "sends", "to", "generating", "outbound", "out", "initiator", "tx", "local",

@@ -276,3 +276,15 @@ def test_status_listings_give_no_order() -> None:
                "        V3-1{8}:  INSTALLED, TUNNEL, reqid 4, ESP SPIs: c6510832_i cff1ad0b_o",
                "        V2-1{4}:  INSTALLED, TUNNEL, reqid 3, ESP SPIs: cc64a328_i c6fe7aa1_o"]
     assert order_votes(listing) == (0, 0)
+
+
+def test_charon_kernel_sa_steps_give_the_order() -> None:
+    # dev/strongswan-v2-dpd-peer-sigstopped-giving-up-clear.log: charon gives up on the peer and its kernel interface
+    # deletes each SA, then says it is deleted (kernel_netlink_ipsec.c); no timestamps, no SA ids that move.
+    lines = (CORPUS / "dev" / "strongswan-v2-dpd-peer-sigstopped-giving-up-clear.log").read_text().splitlines()
+    assert sum("SAD entry with SPI" in line for line in lines) >= 4
+    assert order_votes(lines)[0] >= 2 and order_votes(lines)[1] == 0
+    assert order_votes(list(reversed(lines)))[1] >= 2
+    analysis = analyze_text("\n".join(reversed(lines)) + "\n")
+    assert analysis.order == "newest-first"
+    assert analysis.primary is not None and analysis.primary.category == "dpd_timeout"
