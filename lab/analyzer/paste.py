@@ -10,6 +10,7 @@ number in the paste.
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 from datetime import UTC, datetime
@@ -278,15 +279,48 @@ _CANDIDATE = re.compile(r'^[ \t]*\{(?!.*"(?:details|VpnLogDetail|ike_phase1_stat
 
 _HEAD = 1 << 16  # characters
 
+# A CSV export (Splunk's `_time,host,_raw`, a SIEM's or a firewall GUI's "Export to CSV") quotes each field and doubles
+# the quotes inside it (`"conn" #1:` becomes `""conn"" #1:`): such a row reads as its message field (the longest),
+# after the short fields before it (time, host) unless the message carries its own time.
+_CSV_ROW = re.compile(r'^[ \t]*"[^\n]*"[ \t\r]*$', re.MULTILINE)
+
+
+def unwrap_csv_row(line: str) -> str | None:
+    """The daemon's line inside one quoted CSV row, or None when the line is no such row."""
+    try:
+        fields = next(csv.reader([line.strip()]))
+    except (csv.Error, StopIteration):
+        return None
+    if len(fields) < 2:
+        return None
+    at = max(range(len(fields)), key=lambda i: len(fields[i]))
+    message = _text(fields[at])
+    if not message:
+        return None
+    if any(start.match(message) for start in _TIMESTAMP_STARTS):
+        return message
+    head = [_text(f) for f in fields[:at] if 0 < len(f) <= 40]
+    return " ".join([*head, message])
+
 
 def unwrap_records(block: str) -> tuple[str, int]:
     """The block with every exported JSON record read as the daemon's line (one line for one, so line numbers stay),
     and how many were."""
     # (An export holds records of one shape: its first lines tell whether any carries a message field.)
     head = block[:_HEAD]
-    if ('{"' not in head and "{ \"" not in head) or not any(f'"{key}"' in head for key in _MESSAGE_KEYS):
+    csv_rows = '""' in head and '","' in head
+    if not csv_rows and (
+            ('{"' not in head and "{ \"" not in head) or not any(f'"{key}"' in head for key in _MESSAGE_KEYS)):
         return block, 0
     parts, done, count = [], 0, 0
+    if csv_rows:
+        for m in _CSV_ROW.finditer(block):
+            row = m.group()
+            if '","' in row and '""' in row and (inner := unwrap_csv_row(row)) is not None:
+                parts += [block[done:m.start()], inner]
+                done, count = m.end(), count + 1
+        if count:
+            return "".join(parts) + block[done:], count
     for m in _CANDIDATE.finditer(block):
         if (inner := unwrap_record(m.group())) is not None:
             parts += [block[done:m.start()], inner]

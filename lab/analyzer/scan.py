@@ -380,8 +380,9 @@ class Scanner:
         block, count = unwrap_records(block)
         if count and not self._records_noted:
             self._records_noted = True
-            self.notes.append(M("Lines exported as JSON records (from a log platform or journalctl -o json) were read "
-                                "by their message field, with the record's time, host and program."))
+            self.notes.append(M("Lines exported as JSON records or CSV rows (from a log platform, a firewall's export "
+                                "or journalctl -o json) were read by their message field, with the record's time, "
+                                "host and program."))
         return block
 
     def _decoded(self, block: str) -> str:

@@ -39,7 +39,7 @@ def register(sub: argparse._SubParsersAction) -> None:
             t("Read a VPN log as protocol events (exchange, notify, retransmits, DPD, deletes, BGP) and name the "
             "most likely root cause with the lines that led to it. Lines may be newest first, two peers' logs "
             "pasted one after the other, with or without timestamps or syslog prefixes, or exported as JSON records "
-            "(journalctl -o json, a log platform's export).")
+            "or CSV rows (journalctl -o json, a log platform's or a firewall's export).")
         ),
         epilog="supported formats (detected automatically; mixed logs are fine):\n" + formats,
         formatter_class=argparse.RawDescriptionHelpFormatter,

@@ -19,7 +19,8 @@ import pytest
 import yaml
 
 from lab.analyzer import analyze_text
-from lab.analyzer.paste import unwrap_record, unwrap_records
+from lab.analyzer.paste import unwrap_csv_row, unwrap_record, unwrap_records
+from tests.timing import best_pair
 
 CORPUS = Path(__file__).resolve().parents[2] / "datasets" / "real-logs"
 _DEV = sorted(
@@ -51,6 +52,12 @@ def _ecs(i: int, line: str) -> dict[str, object]:
 WRAPPERS: dict[str, Callable[[int, str], dict[str, object]]] = {"journald": _journald, "docker": _docker, "ecs": _ecs}
 
 
+def _csv(i: int, line: str) -> str:
+    """A row of Splunk's CSV export (`_time`, `host`, `_raw`): every field quoted, quotes inside doubled."""
+    quoted = line.replace('"', '""')
+    return f'"2024-12-02T09:{i // 60 % 60:02d}:{i % 60:02d}.000+0000","gw01","{quoted}"'
+
+
 def _category(text: str) -> str | None:
     primary = analyze_text(text).primary
     return primary.category if primary else None
@@ -62,6 +69,32 @@ def test_an_excerpt_exported_as_json_records_reads_as_the_original(name: str, wr
     lines = FILES[name].read_text(encoding="utf-8").splitlines()
     exported = "".join(json.dumps(WRAPPERS[wrapper](i, line)) + "\n" for i, line in enumerate(lines))
     assert _category(exported) == _category("\n".join(lines) + "\n")
+
+
+@pytest.mark.parametrize("name", SAMPLE)
+def test_an_excerpt_exported_as_csv_rows_reads_as_the_original(name: str) -> None:
+    lines = FILES[name].read_text(encoding="utf-8").splitlines()
+    exported = '"_time","host","_raw"\n' + "".join(_csv(i, line) + "\n" for i, line in enumerate(lines))
+    original = _category("\n".join(lines) + "\n")
+    # (the header row is one more line: the same reading, one line further down)
+    assert _category(exported) == original
+
+
+def test_a_csv_row_reads_as_its_message() -> None:
+    line = '"aws-tunnel-1" #1: STATE_MAIN_I1: retransmission; will wait 0.5 seconds for response'
+    assert unwrap_csv_row(_csv(0, line)) == f"2024-12-02T09:00:00.000+0000 gw01 {line}"
+    block = "\n".join([_csv(0, line), '"plain","row","without doubled quotes"', "Dec  2 09:00:00 gw01 charon: x"])
+    unwrapped, count = unwrap_records(block)
+    assert count == 1 and unwrapped.split("\n")[1:] == block.split("\n")[1:]
+
+
+def test_a_hostile_csv_like_line_costs_in_proportion_to_its_length() -> None:
+    def row(n: int) -> str:
+        return '"' + '","' * n + '""' + '"\n'
+
+    small, large = row(2_000) * 5, row(20_000) * 5
+    t_small, t_large = best_pair(unwrap_records, small, large)
+    assert t_large < t_small * 30  # ten times the text: about ten times the time, never its square
 
 
 def test_a_record_reads_as_the_daemons_line_with_its_time_host_and_program() -> None:
