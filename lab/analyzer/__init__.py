@@ -151,6 +151,21 @@ def analyze_text(text: str, fmt: str = "auto") -> Analysis:
     return _finish(scanner)
 
 
+def utf16_codec(head: bytes) -> str | None:
+    """The codec of UTF-16 text (what Windows PowerShell 5's `>` and `Out-File` write, and Notepad's "Unicode"), from
+    its byte order mark or, without one, from ASCII characters alternating with zero bytes; None for anything else."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    sample = head[:4096] if len(head) % 2 == 0 else head[:4095]
+    if len(sample) >= 8:
+        even, odd = sample[0::2], sample[1::2]
+        if odd.count(0) >= 0.9 * len(odd) and even.count(0) == 0:
+            return "utf-16-le"
+        if even.count(0) >= 0.9 * len(even) and odd.count(0) == 0:
+            return "utf-16-be"
+    return None
+
+
 def check_bytes(data: bytes, name: str | Msg = "") -> str:
     """Decode an upload, or raise InputError saying exactly what is wrong with it."""
     name = name or M("The file")
@@ -163,6 +178,14 @@ def check_bytes(data: bytes, name: str | Msg = "") -> str:
             name=name, size=len(data) / 1048576, limit=MAX_BYTES // 1048576,
         ))
     head = data[:8192]
+    if codec := utf16_codec(head):
+        try:
+            return data.decode(codec).lstrip("\ufeff")
+        except UnicodeDecodeError as exc:
+            raise InputError(M(
+                "{name} is UTF-16 text with a broken character near byte {offset:,}. "
+                "Save it again as UTF-8, for example with `iconv -f utf-16 -t utf-8`.", name=name, offset=exc.start,
+            )) from None
     if b"\x00" in head or head.startswith((b"\x1f\x8b", b"PK\x03\x04", b"%PDF", b"\x89PNG")):
         raise InputError(M(
             "{name} looks binary (compressed, an archive or an image), not a text log. "
@@ -192,9 +215,13 @@ def analyze_path(path: Path | str, fmt: str = "auto") -> Analysis:
             head = fh.read(8192)
             if not head.strip():
                 raise InputError(M("{name} is empty: there is nothing to analyze.", name=str(p)))
-            if b"\x00" in head or head.startswith((b"\x1f\x8b", b"PK\x03\x04", b"%PDF", b"\x89PNG")):
+            codec = utf16_codec(head)
+            if codec is None and (
+                    b"\x00" in head or head.startswith((b"\x1f\x8b", b"PK\x03\x04", b"%PDF", b"\x89PNG"))):
                 raise InputError(M("{name} looks binary (compressed, an archive or an image), not a text log.", name=str(p)))
-        if p.stat().st_size <= MAX_BYTES:
+        if codec is not None and p.stat().st_size > MAX_BYTES:
+            return _analyze_text_file(p, codec, fmt)
+        if p.stat().st_size <= MAX_BYTES or codec is not None:
             # Small enough to check as a whole: exact messages (line of a bad byte) for free.
             return analyze_bytes(p.read_bytes(), fmt, str(p))
         return _analyze_file(p.open("rb"), fmt, str(p))
@@ -236,6 +263,20 @@ def _scan_blocks(scanner: Scanner, fh: Any, blocks: Iterator[Any], feed: Callabl
             "Convert it to UTF-8, for example with `iconv -f latin1 -t utf-8`.", name=name, line=done_lines + 1,
         )) from None
     return _finish(scanner)
+
+
+def _analyze_text_file(p: Path, codec: str, fmt: str) -> Analysis:
+    """Analyze a large UTF-16 file, decoded as it is read, in blocks cut at line ends."""
+    scanner = Scanner(fmt)
+    fh = p.open(encoding=codec, newline="")
+    first = fh.read(1).lstrip("\ufeff")
+    try:
+        return _scan_blocks(scanner, fh, _line_blocks(fh, first), scanner.feed, str(p))
+    except UnicodeError:
+        raise InputError(M(
+            "{name} is UTF-16 text with a broken character. Save it again as UTF-8, for example with "
+            "`iconv -f utf-16 -t utf-8`.", name=str(p),
+        )) from None
 
 
 def _analyze_file(fh: BinaryIO, fmt: str, name: str) -> Analysis:

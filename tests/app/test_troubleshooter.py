@@ -132,6 +132,15 @@ def test_non_utf8_upload_names_the_line(open_page) -> None:
     assert any("not UTF-8" in e.value and "line 2" in e.value for e in at.error)
 
 
+def test_a_utf16_upload_from_windows_is_read(open_page) -> None:
+    # Windows PowerShell 5's `>` and Out-File write UTF-16 with a byte order mark.
+    at = open_page(PAGE)
+    at.file_uploader(key="ts_upload").set_value(("tunnel.log", DELETE_LOG.encode("utf-16"), "text/plain"))
+    at.button(key="ts_analyze").click().run()
+    assert not at.exception and not at.error
+    assert any("deleted the IKE SA" in w.value for w in at.warning)
+
+
 def test_good_upload_is_analyzed(open_page) -> None:
     at = open_page(PAGE)
     at.file_uploader(key="ts_upload").set_value(("tunnel.jsonl", DELETE_LOG.encode(), "application/json"))
