@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import lru_cache
 
@@ -303,26 +304,27 @@ def unwrap_csv_row(line: str) -> str | None:
     return " ".join([*head, message])
 
 
-def unwrap_records(block: str) -> tuple[str, int]:
-    """The block with every exported JSON record read as the daemon's line (one line for one, so line numbers stay),
-    and how many were."""
-    # (An export holds records of one shape: its first lines tell whether any carries a message field.)
-    head = block[:_HEAD]
-    csv_rows = '""' in head and '","' in head
-    if not csv_rows and (
-            ('{"' not in head and "{ \"" not in head) or not any(f'"{key}"' in head for key in _MESSAGE_KEYS)):
-        return block, 0
+def _unwrap_csv(row: str) -> str | None:
+    return unwrap_csv_row(row) if '","' in row and '""' in row else None
+
+
+def _replaced(block: str, lines: re.Pattern[str], unwrap: Callable[[str], str | None]) -> tuple[str, int]:
+    """The block with each line `lines` finds replaced by what `unwrap` makes of it (None: left as it is)."""
     parts, done, count = [], 0, 0
-    if csv_rows:
-        for m in _CSV_ROW.finditer(block):
-            row = m.group()
-            if '","' in row and '""' in row and (inner := unwrap_csv_row(row)) is not None:
-                parts += [block[done:m.start()], inner]
-                done, count = m.end(), count + 1
-        if count:
-            return "".join(parts) + block[done:], count
-    for m in _CANDIDATE.finditer(block):
-        if (inner := unwrap_record(m.group())) is not None:
+    for m in lines.finditer(block):
+        if (inner := unwrap(m.group())) is not None:
             parts += [block[done:m.start()], inner]
             done, count = m.end(), count + 1
     return ("".join(parts) + block[done:], count) if count else (block, 0)
+
+
+def unwrap_records(block: str) -> tuple[str, int]:
+    """The block with every exported JSON record or quoted CSV row read as the daemon's line (one line for one, so
+    line numbers stay), and how many were."""
+    # (An export holds records of one shape: its first lines tell whether any carries a message field.)
+    head = block[:_HEAD]
+    if '""' in head and '","' in head and (csv_rows := _replaced(block, _CSV_ROW, _unwrap_csv))[1]:
+        return csv_rows
+    if ('{"' not in head and "{ \"" not in head) or not any(f'"{key}"' in head for key in _MESSAGE_KEYS):
+        return block, 0
+    return _replaced(block, _CANDIDATE, unwrap_record)
