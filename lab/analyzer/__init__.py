@@ -16,6 +16,8 @@ stores what it reads.
 
 from __future__ import annotations
 
+import gzip
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, AnyStr, BinaryIO
@@ -166,6 +168,31 @@ def utf16_codec(head: bytes) -> str | None:
     return None
 
 
+_GZIP = b"\x1f\x8b"  # a rotated log (charon.log.1.gz, /var/log/syslog.2.gz)
+
+
+def _gunzipped(data: bytes, name: str | Msg) -> bytes:
+    """An uploaded gzip file's content, at most MAX_BYTES of it (a small file can unpack to gigabytes)."""
+    unpack = zlib.decompressobj(wbits=31)
+    try:
+        out = unpack.decompress(data, MAX_BYTES + 1)
+    except zlib.error:
+        raise InputError(M("{name} is a damaged gzip file: unpack it with `gunzip` and look at what it holds.",
+                           name=name)) from None
+    if len(out) <= MAX_BYTES and not unpack.eof:  # (the file ends before the compressed data does)
+        raise InputError(M("{name} is a damaged gzip file: unpack it with `gunzip` and look at what it holds.",
+                           name=name))
+    if len(out) > MAX_BYTES:
+        raise InputError(M(
+            "{name} unpacks to more than {limit} MB. Cut the log to the time around the incident first (for example "
+            "with `zgrep` or `zcat ... | tail`).", name=name, limit=MAX_BYTES // 1048576,
+        ))
+    if out.startswith(_GZIP):
+        raise InputError(M("{name} looks binary (compressed, an archive or an image), not a text log. "
+                           "Unpack it or export the log as text first.", name=name))
+    return out
+
+
 def check_bytes(data: bytes, name: str | Msg = "") -> str:
     """Decode an upload, or raise InputError saying exactly what is wrong with it."""
     name = name or M("The file")
@@ -177,6 +204,8 @@ def check_bytes(data: bytes, name: str | Msg = "") -> str:
             "Cut the log to the time around the incident (for example with `grep` or `tail`).",
             name=name, size=len(data) / 1048576, limit=MAX_BYTES // 1048576,
         ))
+    if data.startswith(_GZIP):
+        data = _gunzipped(data, name)
     head = data[:8192]
     if codec := utf16_codec(head):
         try:
@@ -211,6 +240,9 @@ def analyze_path(path: Path | str, fmt: str = "auto") -> Analysis:
     """Analyze a file in blocks (any size, memory flat); bad input raises InputError."""
     p = Path(path)
     try:
+        with p.open("rb") as raw:
+            if raw.read(2) == _GZIP:
+                return _analyze_gzip(p, fmt)
         with p.open("rb") as fh:
             head = fh.read(8192)
             if not head.strip():
@@ -263,6 +295,28 @@ def _scan_blocks(scanner: Scanner, fh: Any, blocks: Iterator[Any], feed: Callabl
             "Convert it to UTF-8, for example with `iconv -f latin1 -t utf-8`.", name=name, line=done_lines + 1,
         )) from None
     return _finish(scanner)
+
+
+def _analyze_gzip(p: Path, fmt: str) -> Analysis:
+    """Analyze a gzip-compressed log (a rotated one), unpacked as it is read: memory stays flat."""
+    damaged = M("{name} is a damaged gzip file: unpack it with `gunzip` and look at what it holds.", name=str(p))
+    try:
+        with gzip.open(p, "rb") as fh:
+            head = fh.read(8192)
+    except (OSError, EOFError, zlib.error):
+        raise InputError(damaged) from None
+    if not head.strip():
+        raise InputError(M("{name} is empty: there is nothing to analyze.", name=str(p)))
+    if b"\x00" in head or utf16_codec(head) or head.startswith((_GZIP, b"PK\x03\x04", b"%PDF", b"\x89PNG")):
+        raise InputError(M("{name} looks binary (compressed, an archive or an image), not a text log.", name=str(p)))
+    scanner = Scanner(fmt)
+    stream = gzip.open(p, "rb")  # noqa: SIM115 (closed by _scan_blocks)
+    first = stream.read(3)
+    first = b"" if first == b"\xef\xbb\xbf" else first  # a UTF-8 byte order mark is not part of the text
+    try:
+        return _scan_blocks(scanner, stream, _line_blocks(stream, first), scanner.feed_bytes, str(p))
+    except (OSError, EOFError, zlib.error):
+        raise InputError(damaged) from None
 
 
 def _analyze_text_file(p: Path, codec: str, fmt: str) -> Analysis:

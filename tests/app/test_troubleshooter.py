@@ -119,10 +119,19 @@ def test_empty_paste_gets_a_message(open_page) -> None:
 
 def test_binary_upload_gets_a_specific_message(open_page) -> None:
     at = open_page(PAGE)
-    at.file_uploader(key="ts_upload").set_value(("capture.pcap.gz", b"\x1f\x8b\x08\x00\x00binary", "application/gzip"))
+    pcap = b"\xd4\xc3\xb2\xa1\x02\x00\x04\x00" + bytes(16) + b"binary"
+    at.file_uploader(key="ts_upload").set_value(("capture.pcap", pcap, "application/vnd.tcpdump.pcap"))
     at.button(key="ts_analyze").click().run()
     assert not at.exception
     assert any("looks binary" in e.value for e in at.error)
+
+
+def test_a_damaged_gzip_upload_gets_a_specific_message(open_page) -> None:
+    at = open_page(PAGE)
+    at.file_uploader(key="ts_upload").set_value(("charon.log.1.gz", b"\x1f\x8b\x08\x00\x00binary", "application/gzip"))
+    at.button(key="ts_analyze").click().run()
+    assert not at.exception
+    assert any("damaged gzip file" in e.value for e in at.error)
 
 
 def test_non_utf8_upload_names_the_line(open_page) -> None:
@@ -136,6 +145,16 @@ def test_a_utf16_upload_from_windows_is_read(open_page) -> None:
     # Windows PowerShell 5's `>` and Out-File write UTF-16 with a byte order mark.
     at = open_page(PAGE)
     at.file_uploader(key="ts_upload").set_value(("tunnel.log", DELETE_LOG.encode("utf-16"), "text/plain"))
+    at.button(key="ts_analyze").click().run()
+    assert not at.exception and not at.error
+    assert any("deleted the IKE SA" in w.value for w in at.warning)
+
+
+def test_a_rotated_gzip_upload_is_read(open_page) -> None:
+    import gzip
+
+    at = open_page(PAGE)
+    at.file_uploader(key="ts_upload").set_value(("tunnel.log.1.gz", gzip.compress(DELETE_LOG.encode()), "application/gzip"))
     at.button(key="ts_analyze").click().run()
     assert not at.exception and not at.error
     assert any("deleted the IKE SA" in w.value for w in at.warning)

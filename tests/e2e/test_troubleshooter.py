@@ -109,11 +109,12 @@ def test_bad_upload_and_unknown_link_get_clear_messages(app_url: str, page, shoo
     page.get_by_text("How many tunnels of the VPN connection are DOWN right now?").first.wait_for()
     _open_logs(page)
     page.locator('input[type="file"]').set_input_files(
-        files=[{"name": "capture.gz", "mimeType": "application/gzip", "buffer": b"\x1f\x8b\x08\x00binary data"}]
+        files=[{"name": "capture.pcap", "mimeType": "application/vnd.tcpdump.pcap",
+                "buffer": b"\xd4\xc3\xb2\xa1\x02\x00\x04\x00" + bytes(16) + b"binary data"}]
     )
     # the uploader sends the file in the background: Analyze reads it once its name shows (on a busy machine the
     # click could otherwise come first and find no file)
-    page.get_by_text("capture.gz").first.wait_for()
+    page.get_by_text("capture.pcap").first.wait_for()
     wait_idle(page)
     _open_logs(page)
     # A click that lands while the upload's own rerun redraws the form is lost (as a user's would be, who clicks

@@ -188,7 +188,8 @@ def test_findings_are_capped_for_flat_memory(monkeypatch: pytest.MonkeyPatch) ->
     [
         (b"", "empty"),
         (b"   \n\n", "empty"),
-        (b"\x1f\x8b\x08\x00binary", "binary"),
+        (b"\x1f\x8b\x08\x00binary", "damaged gzip"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
         (b"log\x00with\x00nul", "binary"),
         (b"fine line\ncaf\xe9 DPD\n", "not UTF-8"),
     ],

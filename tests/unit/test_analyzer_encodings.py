@@ -1,8 +1,12 @@
-"""Logs saved as UTF-16 (Windows PowerShell 5's `>` and `Out-File`, Notepad's "Unicode") are read as text; binary
-files and text in other encodings are still refused with a message that says what to do."""
+"""Logs saved as UTF-16 (Windows PowerShell 5's `>` and `Out-File`, Notepad's "Unicode") are read as text, and
+rotated logs compressed with gzip are read unpacked; binary files, damaged or oversized archives and text in other
+encodings are refused with a message that says what to do."""
 
 from __future__ import annotations
 
+import gzip
+import io
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -40,7 +44,7 @@ def test_broken_utf16_names_the_way_out() -> None:
         check_bytes(data)
 
 
-@pytest.mark.parametrize("data", [b"\x00\x01binary", b"\x1f\x8b\x08\x00\x00binary", b"\x89PNG\r\n\x1a\n\x00\x00"])
+@pytest.mark.parametrize("data", [b"\x00\x01binary", b"\xd4\xc3\xb2\xa1\x02\x00\x04\x00" + bytes(16), b"\x89PNG\r\n\x1a\n\x00\x00"])
 def test_binary_files_are_still_refused(data: bytes) -> None:
     assert utf16_codec(data) is None
     with pytest.raises(InputError, match="looks binary"):
@@ -50,3 +54,28 @@ def test_binary_files_are_still_refused(data: bytes) -> None:
 def _write(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     return path
+
+
+def test_a_rotated_gzip_log_is_read_unpacked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = gzip.compress(LOG.encode())
+    assert check_bytes(data) == LOG  # (an upload)
+    assert analyze_path(_write(tmp_path / "charon.log.1.gz", data)).primary.category == "dpd_timeout"  # type: ignore[union-attr]
+    monkeypatch.setattr(analyzer, "MAX_BYTES", 100)  # a file: unpacked as it is read, whatever its size
+    assert analyze_path(_write(tmp_path / "charon.log.2.gz", data)).lines == LOG.count("\n")
+
+
+def test_damaged_oversized_or_archived_gzip_gets_its_own_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = gzip.compress(LOG.encode())
+    for damaged in (data[:60], data[:10] + bytes(len(data) - 10), b"\x1f\x8b\x08\x00\x00binary"):
+        with pytest.raises(InputError, match="damaged gzip file"):
+            check_bytes(damaged)
+        with pytest.raises(InputError, match="damaged gzip file"):
+            analyze_path(_write(tmp_path / "cut.gz", damaged))
+    tar = io.BytesIO()
+    with tarfile.open(fileobj=tar, mode="w:gz") as archive:
+        archive.addfile(tarfile.TarInfo("charon.log"), io.BytesIO(b""))
+    with pytest.raises(InputError, match="looks binary"):
+        analyze_path(_write(tmp_path / "logs.tar.gz", tar.getvalue()))
+    monkeypatch.setattr(analyzer, "MAX_BYTES", 4096)  # an upload that unpacks past the limit (a "zip bomb")
+    with pytest.raises(InputError, match="unpacks to more than"):
+        check_bytes(gzip.compress(b"A" * 100_000))

@@ -350,7 +350,7 @@ with st.expander(_("Analyze logs (analyzed)") if result is not None else _("Anal
         height=160,
         placeholder='{"event_timestamp":1764404400000,"details":"AWS tunnel DPD timed out after 3 retransmits",...}',
     )
-    st.file_uploader(_("…or upload a log file (text, up to 20 MB)"), key="ts_upload")
+    st.file_uploader(_("…or upload a log file (text, or gzip as logs are rotated; up to 20 MB)"), key="ts_upload")
     try:
         samples = {sample.name: d("sample.description", sample.description) for sample in sample_logs()}
     except LabError:
