@@ -318,6 +318,25 @@ def _replaced(block: str, lines: re.Pattern[str], unwrap: Callable[[str], str | 
     return ("".join(parts) + block[done:], count) if count else (block, 0)
 
 
+# A record shown pretty-printed (a log platform's document view, a JSON array export): one field per line, the
+# daemon's line in `"message": "..."`.
+_PRETTY_FIELD = re.compile(
+    r'^[ \t]*"(?:' + "|".join(re.escape(k) for k in _MESSAGE_KEYS) + r')"[ \t]*:[ \t]*("(?:[^"\\\n]|\\.)*")[ \t]*,?[ \t\r]*$',
+    re.MULTILINE,
+)
+
+
+def _pretty_field(line: str) -> str | None:
+    m = _PRETTY_FIELD.match(line)
+    if m is None:
+        return None
+    try:
+        value = json.loads(m.group(1))
+    except ValueError:
+        return None
+    return (_text(value) or None) if not _AWS_RECORD.search(str(value)) else None
+
+
 def unwrap_records(block: str) -> tuple[str, int]:
     """The block with every exported JSON record or quoted CSV row read as the daemon's line (one line for one, so
     line numbers stay), and how many were."""
@@ -325,6 +344,8 @@ def unwrap_records(block: str) -> tuple[str, int]:
     head = block[:_HEAD]
     if '""' in head and '","' in head and (csv_rows := _replaced(block, _CSV_ROW, _unwrap_csv))[1]:
         return csv_rows
-    if ('{"' not in head and "{ \"" not in head) or not any(f'"{key}"' in head for key in _MESSAGE_KEYS):
+    if not any(f'"{key}"' in head for key in _MESSAGE_KEYS):
         return block, 0
-    return _replaced(block, _CANDIDATE, unwrap_record)
+    if ('{"' in head or "{ \"" in head) and (records := _replaced(block, _CANDIDATE, unwrap_record))[1]:
+        return records
+    return _replaced(block, _PRETTY_FIELD, _pretty_field)

@@ -1,4 +1,5 @@
-"""Log lines exported as JSON records are read by their message (`lab.analyzer.paste.unwrap_records`).
+"""Log lines exported as JSON records (one per line or pretty-printed) or quoted CSV rows are read by their message
+(`lab.analyzer.paste.unwrap_records`).
 
 A log platform's export (Elasticsearch / OpenSearch with Filebeat's ECS fields, Loki, Graylog, Splunk, CloudWatch
 Logs Insights), `journalctl -o json` and Docker's json-file driver write one JSON object per line with the daemon's line
@@ -78,6 +79,14 @@ def test_an_excerpt_exported_as_csv_rows_reads_as_the_original(name: str) -> Non
     original = _category("\n".join(lines) + "\n")
     # (the header row is one more line: the same reading, one line further down)
     assert _category(exported) == original
+
+
+@pytest.mark.parametrize("name", SAMPLE)
+def test_an_excerpt_exported_as_a_pretty_printed_json_array_reads_as_the_original(name: str) -> None:
+    # A log platform's document view or JSON export: one field per line, the daemon's line in "message".
+    lines = FILES[name].read_text(encoding="utf-8").splitlines()
+    exported = json.dumps([_ecs(i, line) for i, line in enumerate(lines)], indent=2) + "\n"
+    assert _category(exported) == _category("\n".join(lines) + "\n")
 
 
 def test_a_csv_row_reads_as_its_message() -> None:
