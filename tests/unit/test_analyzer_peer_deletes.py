@@ -134,9 +134,11 @@ def test_messages_for_sas_the_operator_deleted_are_no_rekey_failure() -> None:
     late = "packet from 192.1.2.23:500: Informational Exchange is for an unknown (expired?) SA\n"
     result = analyze_text(up + "west:~# ipsec auto --down  westnet-eastnet\n" + late)
     assert result.primary is None
-    # Without the operator's command the same line is two sides' SAs out of step.
-    alone = analyze_text(up + late).primary
-    assert alone is not None and alone.category == "rekey_issue"
+    # Without the command the line says no more: an Informational (a Delete, a DPD probe) met an ISAKMP SA this side no
+    # longer has, which a delete crossing another does as a matter of course; libreswan 3.x logs it at debug level
+    # only (programs/pluto/ikev1.c, "quiet" when no state is found), and Openswan's own tests show it after an
+    # orderly `ipsec auto --delete` (netkey-pluto-01, its pluto log).
+    assert analyze_text(up + late).primary is None
 
 
 # libreswan's test auto-keep-02-revival-through-nat-cleanfail-ikev2 (corpus, dev): road deletes its connection and
