@@ -169,6 +169,15 @@ def utf16_codec(head: bytes) -> str | None:
 
 
 _GZIP = b"\x1f\x8b"  # a rotated log (charon.log.1.gz, /var/log/syslog.2.gz)
+_BINARY_STARTS = (_GZIP, b"PK\x03\x04", b"%PDF", b"\x89PNG")
+
+
+def _looks_binary(head: bytes) -> bool:
+    return b"\x00" in head or head.startswith(_BINARY_STARTS)
+
+
+def _damaged_gzip(name: str | Msg) -> InputError:
+    return InputError(M("{name} is a damaged gzip file: unpack it with `gunzip` and look at what it holds.", name=name))
 
 
 def _gunzipped(data: bytes, name: str | Msg) -> bytes:
@@ -177,11 +186,9 @@ def _gunzipped(data: bytes, name: str | Msg) -> bytes:
     try:
         out = unpack.decompress(data, MAX_BYTES + 1)
     except zlib.error:
-        raise InputError(M("{name} is a damaged gzip file: unpack it with `gunzip` and look at what it holds.",
-                           name=name)) from None
+        raise _damaged_gzip(name) from None
     if len(out) <= MAX_BYTES and not unpack.eof:  # (the file ends before the compressed data does)
-        raise InputError(M("{name} is a damaged gzip file: unpack it with `gunzip` and look at what it holds.",
-                           name=name))
+        raise _damaged_gzip(name)
     if len(out) > MAX_BYTES:
         raise InputError(M(
             "{name} unpacks to more than {limit} MB. Cut the log to the time around the incident first (for example "
@@ -215,7 +222,7 @@ def check_bytes(data: bytes, name: str | Msg = "") -> str:
                 "{name} is UTF-16 text with a broken character near byte {offset:,}. "
                 "Save it again as UTF-8, for example with `iconv -f utf-16 -t utf-8`.", name=name, offset=exc.start,
             )) from None
-    if b"\x00" in head or head.startswith((b"\x1f\x8b", b"PK\x03\x04", b"%PDF", b"\x89PNG")):
+    if _looks_binary(head):
         raise InputError(M(
             "{name} looks binary (compressed, an archive or an image), not a text log. "
             "Unpack it or export the log as text first.", name=name
@@ -248,12 +255,11 @@ def analyze_path(path: Path | str, fmt: str = "auto") -> Analysis:
             if not head.strip():
                 raise InputError(M("{name} is empty: there is nothing to analyze.", name=str(p)))
             codec = utf16_codec(head)
-            if codec is None and (
-                    b"\x00" in head or head.startswith((b"\x1f\x8b", b"PK\x03\x04", b"%PDF", b"\x89PNG"))):
+            if codec is None and _looks_binary(head):
                 raise InputError(M("{name} looks binary (compressed, an archive or an image), not a text log.", name=str(p)))
         if codec is not None and p.stat().st_size > MAX_BYTES:
             return _analyze_text_file(p, codec, fmt)
-        if p.stat().st_size <= MAX_BYTES or codec is not None:
+        if p.stat().st_size <= MAX_BYTES:
             # Small enough to check as a whole: exact messages (line of a bad byte) for free.
             return analyze_bytes(p.read_bytes(), fmt, str(p))
         return _analyze_file(p.open("rb"), fmt, str(p))
@@ -281,8 +287,9 @@ def _line_blocks(fh: Any, first: AnyStr) -> Iterator[AnyStr]:
 
 
 def _scan_blocks(scanner: Scanner, fh: Any, blocks: Iterator[Any], feed: Callable[[Any], None],
-                 name: str | Msg) -> Analysis:
-    """Feed every block to the scanner; text that is not UTF-8 is refused with the line it was found near."""
+                 name: str | Msg, invalid: Msg | None = None) -> Analysis:
+    """Feed every block to the scanner; text that is not UTF-8 is refused with the line it was found near (or with
+    `invalid`, for a file in another encoding)."""
     done_lines = 0
     try:
         with fh:
@@ -290,6 +297,8 @@ def _scan_blocks(scanner: Scanner, fh: Any, blocks: Iterator[Any], feed: Callabl
                 feed(block)
                 done_lines = scanner.lines
     except UnicodeDecodeError:
+        if invalid is not None:
+            raise InputError(invalid) from None
         raise InputError(M(
             "{name} is not UTF-8 text (an invalid byte near line {line:,}). "
             "Convert it to UTF-8, for example with `iconv -f latin1 -t utf-8`.", name=name, line=done_lines + 1,
@@ -299,15 +308,14 @@ def _scan_blocks(scanner: Scanner, fh: Any, blocks: Iterator[Any], feed: Callabl
 
 def _analyze_gzip(p: Path, fmt: str) -> Analysis:
     """Analyze a gzip-compressed log (a rotated one), unpacked as it is read: memory stays flat."""
-    damaged = M("{name} is a damaged gzip file: unpack it with `gunzip` and look at what it holds.", name=str(p))
     try:
         with gzip.open(p, "rb") as fh:
             head = fh.read(8192)
     except (OSError, EOFError, zlib.error):
-        raise InputError(damaged) from None
+        raise _damaged_gzip(str(p)) from None
     if not head.strip():
         raise InputError(M("{name} is empty: there is nothing to analyze.", name=str(p)))
-    if b"\x00" in head or utf16_codec(head) or head.startswith((_GZIP, b"PK\x03\x04", b"%PDF", b"\x89PNG")):
+    if _looks_binary(head) or utf16_codec(head):
         raise InputError(M("{name} looks binary (compressed, an archive or an image), not a text log.", name=str(p)))
     scanner = Scanner(fmt)
     stream = gzip.open(p, "rb")  # noqa: SIM115 (closed by _scan_blocks)
@@ -316,21 +324,21 @@ def _analyze_gzip(p: Path, fmt: str) -> Analysis:
     try:
         return _scan_blocks(scanner, stream, _line_blocks(stream, first), scanner.feed_bytes, str(p))
     except (OSError, EOFError, zlib.error):
-        raise InputError(damaged) from None
+        raise _damaged_gzip(str(p)) from None
 
 
 def _analyze_text_file(p: Path, codec: str, fmt: str) -> Analysis:
     """Analyze a large UTF-16 file, decoded as it is read, in blocks cut at line ends."""
     scanner = Scanner(fmt)
     fh = p.open(encoding=codec, newline="")
-    first = fh.read(1).lstrip("\ufeff")
+    broken = M("{name} is UTF-16 text with a broken character. Save it again as UTF-8, for example with "
+               "`iconv -f utf-16 -t utf-8`.", name=str(p))
     try:
-        return _scan_blocks(scanner, fh, _line_blocks(fh, first), scanner.feed, str(p))
-    except UnicodeError:
-        raise InputError(M(
-            "{name} is UTF-16 text with a broken character. Save it again as UTF-8, for example with "
-            "`iconv -f utf-16 -t utf-8`.", name=str(p),
-        )) from None
+        first = fh.read(1).lstrip("\ufeff")
+    except UnicodeDecodeError:
+        fh.close()
+        raise InputError(broken) from None
+    return _scan_blocks(scanner, fh, _line_blocks(fh, first), scanner.feed, str(p), broken)
 
 
 def _analyze_file(fh: BinaryIO, fmt: str, name: str) -> Analysis:

@@ -38,10 +38,13 @@ def test_a_large_utf16_file_is_read_in_blocks(tmp_path: Path, monkeypatch: pytes
     assert analysis.lines == text.count("\n")
 
 
-def test_broken_utf16_names_the_way_out() -> None:
+def test_broken_utf16_names_the_way_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     data = LOG.encode("utf-16") + b"\x00\xd8A\x00"  # a lone surrogate
     with pytest.raises(InputError, match="UTF-16 text with a broken character.*iconv -f utf-16 -t utf-8"):
         check_bytes(data)
+    monkeypatch.setattr(analyzer, "MAX_BYTES", 100)  # a large file, read in blocks: the same message, not "UTF-8"
+    with pytest.raises(InputError, match="UTF-16 text with a broken character.*iconv -f utf-16 -t utf-8"):
+        analyze_path(_write(tmp_path / "cgw.log", data))
 
 
 @pytest.mark.parametrize("data", [b"\x00\x01binary", b"\xd4\xc3\xb2\xa1\x02\x00\x04\x00" + bytes(16), b"\x89PNG\r\n\x1a\n\x00\x00"])
