@@ -1,11 +1,13 @@
-"""Repairs of what copying a log through a mail, a mailing-list archive or a fixed-width page does to its lines.
+"""Repairs of what copying a log through a mail, a mailing-list archive, a fixed-width page or a log platform's export
+does to its lines.
 
 A mail client wraps lines at 72 to 80 columns, an archive keeps the wrap, and a fixed-width page or terminal cuts
 at its width, inside words: one pluto or charon line becomes two or three, and the part after the break no longer
 starts like a log line, so neither part reads as the message the daemon wrote. `rejoin_wrapped` finds such breaks
 from the paste's own shape (most lines start like log lines, and the word that starts a line that does not would not
 have fit on the line before) and joins the parts back. The line after a join is left empty, so every line keeps its
-number in the paste.
+number in the paste. `unwrap_records` reads lines exported as JSON records (one per line or pretty-printed) or as
+quoted CSV rows as the daemon's lines inside them, one line for one.
 """
 
 from __future__ import annotations
