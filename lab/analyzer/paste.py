@@ -336,7 +336,7 @@ def _pretty_field(line: str) -> str | None:
         value = json.loads(m.group(1))
     except ValueError:
         return None
-    return (_text(value) or None) if not _AWS_RECORD.search(str(value)) else None
+    return _text(value) or None  # (AWS's own record inside, as `aws logs filter-log-events` prints it: that record)
 
 
 def unwrap_records(block: str) -> tuple[str, int]:

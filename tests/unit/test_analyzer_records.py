@@ -140,6 +140,23 @@ def test_aws_vpn_log_records_stay_json_also_inside_an_insights_export() -> None:
     assert analysis.primary is not None and analysis.primary.category == "dpd_timeout"
 
 
+def test_aws_records_as_the_aws_cli_prints_them_read_as_aws_records() -> None:
+    # `aws logs filter-log-events` (the CloudWatch Logs API's FilterLogEvents response, pretty-printed): each AWS VPN
+    # record is a JSON string in "message".
+    records = [
+        {"event_timestamp": 1764404400000 + i * 10000, "details": details, "dpd_enabled": True,
+         "nat_t_detected": False, "ike_phase1_state": state, "ike_phase2_state": state}
+        for i, (details, state) in enumerate([("AWS tunnel is sending DPD request", "Established"),
+                                              ("AWS tunnel DPD timed out after 3 retransmits", "Down")])
+    ]
+    response = {"events": [{"logStreamName": "vpn-0123456789abcdef0-203.0.113.10", "timestamp": r["event_timestamp"],
+                            "message": json.dumps(r, separators=(",", ":")), "eventId": f"3795{i}"}
+                           for i, r in enumerate(records)], "searchedLogStreams": []}
+    analysis = analyze_text(json.dumps(response, indent=4) + "\n")
+    assert analysis.format == "aws-json"
+    assert analysis.primary is not None and analysis.primary.category == "dpd_timeout"
+
+
 def test_daemons_that_log_json_themselves_keep_their_fields() -> None:
     # GoBGP (logrus) and MetalLB put their message in "msg" beside fields of their own (the peer, the NOTIFICATION
     # code): such a record is read as it is.
