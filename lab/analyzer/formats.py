@@ -21,8 +21,10 @@ from lab.analyzer.patterns import FORMATS
 from lab.analyzer.prefilter import _hs
 
 SIGNATURES: dict[str, re.Pattern[str]] = {
+    # (a record alone on its line, or after the time and log stream name `aws logs tail` prints before it)
     "aws-json": re.compile(
-        r'^\s*\{.*"(?:details|VpnLogDetail|ike_phase1_state|TunnelIKEPhase1State|resource_id|event_timestamp)"'
+        r'^(?:\s*|\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:?\d\d)? \S+ )\{'
+        r'.*"(?:details|VpnLogDetail|ike_phase1_state|TunnelIKEPhase1State|resource_id|event_timestamp)"'
     ),
     "aws-text": re.compile(
         r"\bAWS(?: tunnel|-side peer|: Traffic Selector)\b|No Proposal Match Found|Peer is not responsive - Declaring"

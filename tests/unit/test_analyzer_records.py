@@ -157,6 +157,16 @@ def test_aws_records_as_the_aws_cli_prints_them_read_as_aws_records() -> None:
     assert analysis.primary is not None and analysis.primary.category == "dpd_timeout"
 
 
+def test_aws_records_as_aws_logs_tail_prints_them_read_as_aws_records() -> None:
+    # `aws logs tail`: the event's time and log stream name (the VPN connection and the tunnel's outside IP), then the
+    # record.
+    record = ('{"event_timestamp":1764404420000,"details":"AWS tunnel DPD timed out after 3 retransmits",'
+              '"dpd_enabled":true,"nat_t_detected":false,"ike_phase1_state":"Down","ike_phase2_state":"Down"}')
+    analysis = analyze_text(f"2025-11-29T08:20:20.123000+00:00 vpn-0123456789abcdef0-203.0.113.10 {record}\n")
+    assert analysis.format == "aws-json"
+    assert analysis.primary is not None and analysis.primary.category == "dpd_timeout"
+
+
 def test_daemons_that_log_json_themselves_keep_their_fields() -> None:
     # GoBGP (logrus) and MetalLB put their message in "msg" beside fields of their own (the peer, the NOTIFICATION
     # code): such a record is read as it is.
