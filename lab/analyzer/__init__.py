@@ -39,7 +39,7 @@ from lab.analyzer.patterns import FORMAT_NAMES, FORMATS, Pattern, load_patterns
 from lab.analyzer.protocol import classify, put_in_order
 from lab.analyzer.scan import CHUNK, Scanner, blocks_from_lines, blocks_from_text, plain_chars
 from lab.errors import InputError
-from lab.i18n import M, Msg
+from lab.i18n import M, Msg, Seq
 
 __all__ = [
     "CATEGORIES",
@@ -150,7 +150,24 @@ def analyze_text(text: str, fmt: str = "auto") -> Analysis:
             "line is read whole, and shown at the number of its first part.", count=rejoined))
     for block in blocks_from_text(text):
         scanner.feed(block)
+    if tunnels := fmts.vpn_tunnel_statuses(text):
+        # (said instead of "the format was not recognised": it was, as no log)
+        scanner.notes[:] = [n for n in scanner.notes if not str(n).startswith("The format was not recognised")]
+        scanner.notes.append(_status_note(tunnels))
     return _finish(scanner)
+
+
+def _status_note(tunnels: list[tuple[str, str, str]]) -> Msg:
+    """What pasted `aws ec2 describe-vpn-connections` output says, and where the cause is to be found instead."""
+    parts = [
+        M("tunnel {ip} {status} ({message})", ip=ip, status=status, message=message) if message
+        else M("tunnel {ip} {status}", ip=ip, status=status)
+        for ip, status, message in tunnels[:fmts.MAX_TUNNELS_LISTED]
+    ]
+    return M("This is the VPN connection's status as `aws ec2 describe-vpn-connections` prints it, not log lines: "
+             "{tunnels}. It tells which tunnel is down, not why. For the cause, paste the tunnel's log (CloudWatch "
+             "Logs) or the customer gateway's log here, or walk the troubleshooter (`vpn-lab triage --vpn-id` with "
+             "the connection's id reads the same status live).", tunnels=Seq(parts, "; "))
 
 
 def utf16_codec(head: bytes) -> str | None:

@@ -192,3 +192,37 @@ def _iso(text: str) -> datetime | None:
         )
     except ValueError:
         return None
+
+
+# `aws ec2 describe-vpn-connections` (the EC2 API's DescribeVpnConnections response): each tunnel's status
+# (VgwTelemetry: OutsideIpAddress, Status UP/DOWN, StatusMessage such as "IPSEC IS DOWN" or "0 BGP ROUTES").
+_TELEMETRY_FIELD = re.compile(r'"(OutsideIpAddress|Status|StatusMessage)"\s*:\s*"([^"\n]{0,200})"')
+MAX_TUNNELS_LISTED = 8
+
+
+def vpn_tunnel_statuses(text: str) -> list[tuple[str, str, str]]:
+    """(outside IP, status, status message) of each tunnel in pasted `aws ec2 describe-vpn-connections` output, in
+    its order; [] for anything else. A whole response is read as JSON; a part of one, field by field."""
+    if '"VgwTelemetry"' not in text:
+        return []
+    tunnels: list[tuple[str, str, str]] = []
+    try:
+        data = json.loads(text)
+    except ValueError:
+        data = None
+    if isinstance(data, dict) and isinstance(data.get("VpnConnections"), list):
+        for conn in data["VpnConnections"]:
+            for t in (conn.get("VgwTelemetry") or []) if isinstance(conn, dict) else []:
+                if isinstance(t, dict) and isinstance(t.get("OutsideIpAddress"), str):
+                    tunnels.append((t["OutsideIpAddress"], str(t.get("Status") or ""), str(t.get("StatusMessage") or "")))
+        return tunnels
+    current: dict[str, str] = {}
+    for m in _TELEMETRY_FIELD.finditer(text):
+        key, value = m.groups()
+        if key == "OutsideIpAddress" and current.get("OutsideIpAddress"):
+            tunnels.append((current["OutsideIpAddress"], current.get("Status", ""), current.get("StatusMessage", "")))
+            current = {}
+        current[key] = value
+    if current.get("OutsideIpAddress"):
+        tunnels.append((current["OutsideIpAddress"], current.get("Status", ""), current.get("StatusMessage", "")))
+    return tunnels

@@ -93,6 +93,21 @@ def test_pasted_log_gives_a_diagnosis_and_a_link_to_its_node(open_page) -> None:
     assert _node(at) == "tunnel-down/dpd-peer-alive"
 
 
+def test_pasted_vpn_status_is_named_and_its_values_shown_as_text(open_page) -> None:
+    # `aws ec2 describe-vpn-connections` output, its status message replaced by a hostile one: it reads as text.
+    status = (
+        '{"VpnConnections": [{"VpnConnectionId": "vpn-0123456789abcdef0", "VgwTelemetry": [{"OutsideIpAddress": '
+        '"203.0.113.10", "Status": "DOWN", "StatusMessage": "**IPSEC** <img src=x onerror=alert(1)> [x](javascript:1)"}]}]}'
+    )
+    at = open_page(PAGE)
+    at.text_area(key="ts_log_text").set_value(status)
+    at.button(key="ts_analyze").click().run()
+    assert not at.exception
+    note = next(c.value for c in at.caption if "describe-vpn-connections" in c.value)
+    # (Markdown-escaped: the page shows the characters, never bold text, an image tag or a link)
+    assert "203.0.113.10" in note and "\\*\\*IPSEC\\*\\*" in note and "\\<img" in note and "\\[x\\]" in note
+
+
 def test_log_evidence_preselects_an_answer(open_page) -> None:
     at = open_page(PAGE, tree="tunnel-down", node="phase1-cause")
     at.text_area(key="ts_log_text").set_value(DELETE_LOG)

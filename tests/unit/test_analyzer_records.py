@@ -180,3 +180,32 @@ def test_the_analysis_says_the_records_were_unwrapped() -> None:
     lines = FILES[SAMPLE[0]].read_text(encoding="utf-8").splitlines()
     exported = "".join(json.dumps(_journald(i, line)) + "\n" for i, line in enumerate(lines))
     assert any("JSON records" in str(note) for note in analyze_text(exported).notes)
+
+
+DESCRIBE_VPN_CONNECTIONS = {  # `aws ec2 describe-vpn-connections` (the DescribeVpnConnections response), abridged
+    "VpnConnections": [{
+        "CustomerGatewayId": "cgw-0e11f167abc123456", "State": "available", "Type": "ipsec.1",
+        "VpnConnectionId": "vpn-0123456789abcdef0",
+        "VgwTelemetry": [
+            {"AcceptedRouteCount": 0, "LastStatusChange": "2025-11-29T08:20:27+00:00", "OutsideIpAddress": "203.0.113.10",
+             "Status": "DOWN", "StatusMessage": "IPSEC IS DOWN"},
+            {"AcceptedRouteCount": 0, "LastStatusChange": "2025-11-29T08:21:05+00:00", "OutsideIpAddress": "203.0.113.11",
+             "Status": "UP", "StatusMessage": "0 BGP ROUTES"},
+        ],
+    }],
+}
+
+
+def test_pasted_vpn_connection_status_is_named_and_sent_to_the_logs_that_tell_why() -> None:
+    for text in (json.dumps(DESCRIBE_VPN_CONNECTIONS, indent=4),
+                 # a part of it, as copied from a terminal: read field by field
+                 "\n".join(json.dumps(DESCRIBE_VPN_CONNECTIONS, indent=4).splitlines()[5:21])):
+        analysis = analyze_text(text + "\n")
+        assert analysis.primary is None
+        notes = [str(n) for n in analysis.notes]
+        assert not any("format was not recognised" in n for n in notes)
+        status = next(n for n in notes if "describe-vpn-connections" in n)
+        assert "tunnel 203.0.113.10 DOWN (IPSEC IS DOWN)" in status
+        if "203.0.113.11" in text:
+            assert "tunnel 203.0.113.11 UP (0 BGP ROUTES)" in status
+    assert not any("describe-vpn-connections" in str(n) for n in analyze_text("Dec  2 gw charon: x\n").notes)
