@@ -367,16 +367,14 @@ class Scanner:
                 for wide, plain in _TYPOGRAPHIC_BYTES:
                     if wide in data:
                         data = data.replace(wide, plain)
-            if (b"&" in data and _ENTITY_BYTES.search(data)) or b'{"' in data or b'{ "' in data:
-                text = data.decode("utf-8")
-                block = self._decoded(text) if "&" in text and _ENTITY.search(text) else text
-                block = self._unwrapped(block)
-                self._feed(block, data if block is text else block.encode("utf-8", "surrogatepass"))
-                return
-            self._feed(data.decode("utf-8"), data)
+            text = data.decode("utf-8")
+            block = self._decoded(text) if b"&" in data and _ENTITY_BYTES.search(data) else text
+            block = self._unwrapped(block)
+            # (the bytes as read when nothing was changed: no encoding again)
+            self._feed(block, data if block is text else block.encode("utf-8", "surrogatepass"))
 
     def _unwrapped(self, block: str) -> str:
-        """The block with exported JSON log records read as the daemon's lines (see lab.analyzer.paste)."""
+        """The block with exported JSON records or CSV rows read as the daemon's lines (see lab.analyzer.paste)."""
         block, count = unwrap_records(block)
         if count and not self._records_noted:
             self._records_noted = True

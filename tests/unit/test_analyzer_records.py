@@ -89,6 +89,24 @@ def test_an_excerpt_exported_as_a_pretty_printed_json_array_reads_as_the_origina
     assert _category(exported) == _category("\n".join(lines) + "\n")
 
 
+def test_a_large_export_read_from_a_file_in_blocks_reads_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import lab.analyzer as analyzer
+    from lab.analyzer import analyze_path
+
+    lines = FILES[SAMPLE[0]].read_text(encoding="utf-8").splitlines()
+    original = _category("\n".join(lines) + "\n")
+    monkeypatch.setattr(analyzer, "MAX_BYTES", 100)  # past the whole-file limit: read in blocks, as bytes
+    for name, text in (
+        ("export.csv", "".join(_csv(i, line) + "\n" for i, line in enumerate(lines))),
+        ("export.json", json.dumps([_ecs(i, line) for i, line in enumerate(lines)], indent=2) + "\n"),
+        ("journal.json", "".join(json.dumps(_journald(i, line)) + "\n" for i, line in enumerate(lines))),
+    ):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        analysis = analyze_path(path)
+        assert (analysis.primary.category if analysis.primary else None) == original, name
+
+
 def test_a_csv_row_reads_as_its_message() -> None:
     line = '"aws-tunnel-1" #1: STATE_MAIN_I1: retransmission; will wait 0.5 seconds for response'
     assert unwrap_csv_row(_csv(0, line)) == f"2024-12-02T09:00:00.000+0000 gw01 {line}"
