@@ -152,7 +152,7 @@ def analyze_text(text: str, fmt: str = "auto") -> Analysis:
         scanner.feed(block)
     if tunnels := fmts.vpn_tunnel_statuses(text):
         # (said instead of "the format was not recognised": it was, as no log)
-        scanner.notes[:] = [n for n in scanner.notes if not str(n).startswith("The format was not recognised")]
+        scanner.notes[:] = [n for n in scanner.notes if n is not scanner.unknown_format_note]
         scanner.notes.append(_status_note(tunnels))
     return _finish(scanner)
 
@@ -264,16 +264,15 @@ def analyze_path(path: Path | str, fmt: str = "auto") -> Analysis:
     """Analyze a file in blocks (any size, memory flat); bad input raises InputError."""
     p = Path(path)
     try:
-        with p.open("rb") as raw:
-            if raw.read(2) == _GZIP:
-                return _analyze_gzip(p, fmt)
         with p.open("rb") as fh:
             head = fh.read(8192)
-            if not head.strip():
-                raise InputError(M("{name} is empty: there is nothing to analyze.", name=str(p)))
-            codec = utf16_codec(head)
-            if codec is None and _looks_binary(head):
-                raise InputError(M("{name} looks binary (compressed, an archive or an image), not a text log.", name=str(p)))
+        if head.startswith(_GZIP):
+            return _analyze_gzip(p, fmt)
+        if not head.strip():
+            raise InputError(M("{name} is empty: there is nothing to analyze.", name=str(p)))
+        codec = utf16_codec(head)
+        if codec is None and _looks_binary(head):
+            raise InputError(M("{name} looks binary (compressed, an archive or an image), not a text log.", name=str(p)))
         if codec is not None and p.stat().st_size > MAX_BYTES:
             return _analyze_text_file(p, codec, fmt)
         if p.stat().st_size <= MAX_BYTES:

@@ -20,12 +20,12 @@ from typing import Any
 from lab.analyzer.patterns import FORMATS
 from lab.analyzer.prefilter import _hs
 
+# The keys that make a JSON record one of AWS's VPN log records (tunnel and BGP logs, current and older names).
+AWS_RECORD_KEYS = r'"(?:details|VpnLogDetail|ike_phase1_state|TunnelIKEPhase1State|resource_id|event_timestamp)"'
+
 SIGNATURES: dict[str, re.Pattern[str]] = {
     # (a record alone on its line, or after the time and log stream name `aws logs tail` prints before it)
-    "aws-json": re.compile(
-        r'^(?:\s*|\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:?\d\d)? \S+ )\{'
-        r'.*"(?:details|VpnLogDetail|ike_phase1_state|TunnelIKEPhase1State|resource_id|event_timestamp)"'
-    ),
+    "aws-json": re.compile(r'^(?:\s*|\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:?\d\d)? \S+ )\{.*' + AWS_RECORD_KEYS),
     "aws-text": re.compile(
         r"\bAWS(?: tunnel|-side peer|: Traffic Selector)\b|No Proposal Match Found|Peer is not responsive - Declaring"
     ),

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import lru_cache
 
+from lab.analyzer.formats import AWS_RECORD_KEYS
 from lab.analyzer.patterns import load_patterns
 
 # How a log line starts: timestamps first (a line of another kind may follow them), then daemon prefixes.
@@ -220,8 +221,7 @@ _TIME_KEYS = ("@timestamp", "timestamp", "time", "_time", "ts", "date", "eventTi
 _HOST_KEYS = ("host", "hostname", "_HOSTNAME", "HOSTNAME", "source_host", "logsource")
 _PROGRAM_KEYS = ("SYSLOG_IDENTIFIER", "program", "appname", "app_name", "ident", "_COMM", "process_name")
 _PID_KEYS = ("SYSLOG_PID", "_PID", "pid", "procid")
-# The keys of AWS's VPN log records (see lab.analyzer.formats' "aws-json" signature).
-_AWS_RECORD = re.compile(r'"(?:details|VpnLogDetail|ike_phase1_state|TunnelIKEPhase1State|resource_id|event_timestamp)"')
+_AWS_RECORD = re.compile(AWS_RECORD_KEYS)
 
 
 def _text(value: object) -> str:
@@ -276,8 +276,7 @@ def unwrap_record(line: str) -> str | None:
 
 # The lines that may be such a record: a JSON object alone on its line, and not AWS's (found in one pass of the block,
 # so a log of AWS records costs no line-by-line work).
-_CANDIDATE = re.compile(r'^[ \t]*\{(?!.*"(?:details|VpnLogDetail|ike_phase1_state|TunnelIKEPhase1State|resource_id'
-                        r'|event_timestamp)").*\}[ \t\r]*$', re.MULTILINE)
+_CANDIDATE = re.compile(r"^[ \t]*\{(?!.*" + AWS_RECORD_KEYS + r").*\}[ \t\r]*$", re.MULTILINE)
 
 
 _HEAD = 1 << 16  # characters

@@ -300,6 +300,7 @@ class Scanner:
         self._crlf_noted = False
         self._entities_noted = False
         self._records_noted = False
+        self.unknown_format_note: Msg | None = None  # the note that the first block matched no format, if it did not
         self._long_noted = False
         self.order_texts: list[tuple[int, str]] = []
         self.order_lines = 0
@@ -327,9 +328,10 @@ class Scanner:
         if not self.format:  # first block
             self.format, self.formats = best, seen
             if best == "unknown":
-                self.notes.append(
-                    M("The format was not recognised; every pattern was tried. Choose the format if you know it.")
+                self.unknown_format_note = M(
+                    "The format was not recognised; every pattern was tried. Choose the format if you know it."
                 )
+                self.notes.append(self.unknown_format_note)
             # Every pattern stays active: excerpts mix devices, and a line of a format the first
             # lines did not show must still be read. The prefilter makes this cost nothing extra.
             # The detected formats' own patterns are tried first on each line.

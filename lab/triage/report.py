@@ -135,7 +135,7 @@ def _build(analysis: Analysis | None, session: Session | None, evidence: Mapping
                                  if len(analysis.detected_formats) > 1 else "")
         out += [t("Log: {lines:,} lines, format {format}, {findings} findings.", lines=analysis.lines, format=fmt,
                   findings=len(analysis.findings)), ""]
-        out += [f"- {render(n)}" for n in analysis.notes]
+        out += [f"- {_md(mask(render(n)))}" for n in analysis.notes]  # (a note may quote the paste's values)
         if analysis.notes:
             out.append("")
 

@@ -73,3 +73,14 @@ def test_log_text_cannot_break_out_of_its_code_block() -> None:
     text = build_report(analyze_text(log), None, None, NOW)
     fence = next(line for line in text.splitlines() if line.startswith("````"))
     assert fence.startswith("````")  # a longer fence than any backtick run in the log
+
+
+def test_notes_that_quote_the_paste_are_escaped() -> None:
+    # A pasted `aws ec2 describe-vpn-connections` is named in a note that quotes its status messages: one written to
+    # start formatting, an image tag and a link reads as those characters in the report, never as Markdown or HTML.
+    status = ('{"VpnConnections": [{"VgwTelemetry": [{"OutsideIpAddress": "203.0.113.10", "Status": "DOWN", '
+              '"StatusMessage": "**IPSEC** <img src=x onerror=alert(1)> [x](javascript:1)"}]}]}\n')
+    text = build_report(analyze_text(status), None, None, NOW)
+    note = next(line for line in text.splitlines() if "describe-vpn-connections" in line)
+    assert "203.0.113.10" in note
+    assert "\\*\\*IPSEC\\*\\*" in note and "\\<img" in note and "\\[x\\]" in note  # (each character escaped)
