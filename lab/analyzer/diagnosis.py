@@ -491,6 +491,14 @@ def diagnose(events: list[Event]) -> Primary | None:
                 line=first.values["v1_repeat"]))
         elif stage == "auth_failure" and first.values.get("guess") and first.exchange == "MAIN_MODE":
             reasoning.append(M("The peer answered Main Mode's first exchanges, so it is reachable on UDP 500."))
+        elif stage == "auth_failure" and first.values.get("auth_answered"):
+            # protocol.classify: the responder answered the peer's IKE_AUTH, then its negotiation timed out
+            reasoning.append(M(
+                "Line {line}: this side answered the peer's IKE_AUTH, then heard nothing more from it until the "
+                "negotiation timed out. The peer is reachable (its IKE_AUTH arrived) and did not go on: most likely it "
+                "could not verify this side's authentication (a pre-shared key or certificate it does not accept) and "
+                "gave up without saying so. Compare the keys and identities on both sides; if this side's answer is "
+                "large (certificates), dropped IP fragments end the same way.", line=first.line))
         elif stage == "auth_failure" and first.pattern == "swan-credential-load-failed":
             reasoning.append(M(
                 "Line {line}: charon could not load a certificate or private key it was configured with, before any "
@@ -520,7 +528,7 @@ def diagnose(events: list[Event]) -> Primary | None:
             reasoning.append(M(
                 "The peer answered this side's Aggressive Mode with UNSUPPORTED-EXCHANGE-TYPE (RFC 2408): it does not "
                 "accept Aggressive Mode. Use Main Mode on both sides (AWS accepts Main Mode only with IKEv1)."))
-        if stage == "ike_mode_mismatch" and first.pattern == "swan-none-allows-mode":
+        if stage in ("ike_mode_mismatch", "auth_failure") and first.pattern == "swan-none-allows-mode":
             reasoning.append(M(
                 "charon found a connection for this peer, but none that allows {method} authentication in {mode} Mode: "
                 "either the peer uses the other IKEv1 mode (Aggressive against Main), or another authentication method "

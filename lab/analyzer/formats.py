@@ -68,7 +68,10 @@ SIGNATURES: dict[str, re.Pattern[str]] = {
     # F5 BIG-IP's IKEv2 (tmm, /var/log/ipsec.log): "info tmm[20647]: 017c0000  [0.0] [IKE] v2 192.0.2.1%0-198.51.100.1%0 ..."
     "f5": re.compile(r"\btmm\d*\[\d+\]: 017c\d{4}\b|\[IKE\] v[12] [0-9a-fA-F.:]+%\d+-[0-9a-fA-F.:]+%\d+"),
     # (Huawei VRP: "%%01BGP/2/bgpBackwardTransNotification(t):", its debug "BGP(VPN 0): changes state from ...")
-    "bgp-generic": re.compile(r"\bbgpd\[\d+\]|%ADJCHANGE|%NOTIFICATION|\bbird\b|Topic=Peer|BGP_FSM_|\bexabgp\b|peerASN|\bgobgpd?\b|%%\d\dBGP/\d/|\bBGP\(VPN \d+\): "),
+    "bgp-generic": re.compile(r"\bbgpd\[\d+\]|%ADJCHANGE|%NOTIFICATION|\bbird\b|Topic=Peer|BGP_FSM_|\bexabgp\b|peerASN|\bgobgpd?\b|%%\d\dBGP/\d/|\bBGP\(VPN \d+\): "
+                              # FortiGate's and Quagga's BGP debug ("BGP: 10.0.0.1-Outgoing [FSM] State: ..."), and the
+                              # header of a "show (ip) bgp summary" / "get router info bgp summary" listing
+                              r"|\bBGP: [0-9a-fA-F.:]{3,}-(?:Outgoing|Incoming) \[[A-Z]+\]|\bNeighbor +V +AS +MsgRcvd +MsgSent\b"),
 }
 # A JSON line that is AWS's is also matched by the aws-text signature; prefer the JSON reading.
 _PRIORITY = {name: i for i, name in enumerate(FORMATS)}

@@ -700,3 +700,12 @@ def test_huawei_backward_transition_and_gobgp_idle_hold() -> None:
         '"time":"2016-02-05T17:02:47+03:00"}\n'
     )
     assert analyze_text(gobgp).primary is None
+
+
+@pytest.mark.parametrize("name", ["fortigate-bgp-connect-no-route-to-neighbor", "fortigate-bgp-md5-password-missing-stuck-active"])
+def test_fortigates_bgp_debug_and_summary_are_read(name: str) -> None:
+    # FortiGate's "diagnose ip router bgp all enable" output (a failed TCP connect: "Sock Status: 113-No route to host")
+    # and "get router info bgp summary" with a neighbor that never left Active (a KB article marks the line ">>>").
+    analysis = analyze_text((DEV / f"{name}.log").read_text(encoding="utf-8"))
+    assert analysis.format == "bgp-generic"
+    assert analysis.primary is not None and analysis.primary.category == "bgp_down"

@@ -41,6 +41,8 @@ CHARON_LINES = [
     # src/libcharon/sa/ikev1/phase1.c
     ("found 1 matching config, but none allows pre-shared key authentication using Aggressive Mode",
      "ike_mode_mismatch"),
+    # (in Main Mode a connection refuses on the mode only when set to Aggressive Mode: the method is the likelier)
+    ("found 2 matching configs, but none allows RSA signature authentication using Main Mode", "auth_failure"),
     # src/libcharon/sa/ikev1/tasks/xauth.c, aggressive_mode.c
     ("XAuth username 'jdoe' does not match to configured username 'vpnuser'", "auth_failure"),
     ("own identity not known", "auth_failure"),

@@ -33,6 +33,9 @@ def _category(text: str) -> str | None:
     ("fortigate-v2-nat-t-float-to-4500-auth-unanswered-negotiation-timeout", "nat_t_or_fragmentation"),
     ("fortigate-v2-sa-init-network-unreachable-negotiation-timeout", "peer_unreachable"),
     ("fortigate-v2-responder-auth-child-sa-added-tunnel-up-healthy", None),
+    # The responder answered the client's IKE_AUTH (with an EAP request) and the negotiation then timed out: the
+    # client got there and gave up on this side's authentication (its pre-shared key differs), not unreachable.
+    ("fortigate-ikev2-dialup-eap-psk-mismatch-negotiation-timeout", "auth_failure"),
 ])
 def test_labelled_fortigate_debugs(name: str, category: str | None) -> None:
     assert _category(_log(name)) == category
@@ -136,3 +139,13 @@ def test_a_responder_that_found_nat_and_never_got_ike_auth_points_at_udp_4500() 
     # without NAT between the peers the same silence stays a reachability question
     no_nat = FGT_V2_RESPONDER_NAT_T.replace("NAT detected: ME", "NAT not detected")
     assert analyze_text(no_nat).primary.category == "peer_unreachable"
+
+
+def test_a_responder_that_answered_ike_auth_then_timed_out_guesses_authentication() -> None:
+    analysis = analyze_text(_log("fortigate-ikev2-dialup-eap-psk-mismatch-negotiation-timeout"))
+    assert analysis.primary is not None and analysis.primary.certainty == "guess"
+    assert any("answered the peer's IKE_AUTH" in str(r) for r in analysis.primary.reasoning)
+    # Without its answer to IKE_AUTH in the paste the same timeout stays the peer's silence: nothing says it got there.
+    lines = [line for line in _log("fortigate-ikev2-dialup-eap-psk-mismatch-negotiation-timeout").splitlines()
+             if "AUTH" not in line and "4500" not in line]
+    assert _category("\n".join(lines) + "\n") == "peer_unreachable"

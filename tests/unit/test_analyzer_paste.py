@@ -31,6 +31,8 @@ COLLECTED_WRAPPED = {
     "fortigate-v1-aggressive-xauth-psk-mismatch-client-informational-negotiation-timeout",
     # a blog post's IOS console output, continued on indented lines at the page's width
     "cisco-ios-bgp-tracked-route-to-peer-lost-interface-down",
+    # a Fortinet article's FortiGate event log lines, wrapped at the page's width
+    "fortigate-ipsec-dpd-failure-bgp-vrf-hold-timer-expired",
 }
 
 
