@@ -709,3 +709,13 @@ def test_fortigates_bgp_debug_and_summary_are_read(name: str) -> None:
     analysis = analyze_text((DEV / f"{name}.log").read_text(encoding="utf-8"))
     assert analysis.format == "bgp-generic"
     assert analysis.primary is not None and analysis.primary.category == "bgp_down"
+
+
+@pytest.mark.parametrize("prefix", ["", "> ", ">> ", "12  ", "2024-05-01T10:00:00.123Z stdout F "])
+def test_a_bgp_summary_row_is_read_behind_a_quote_or_a_prefix(prefix: str) -> None:
+    # A "show ip bgp summary" row quoted in a mail or an issue ("> "), numbered by a pastebin, or behind a container
+    # runtime's prefix is the same row: the neighbor is not established.
+    rows = ["Neighbor        V           AS MsgRcvd MsgSent   TblVer  InQ OutQ Up/Down  State/PfxRcd",
+            "169.254.10.1    4        64512       0       0        1    0    0 never    Active"]
+    analysis = analyze_text("".join(prefix + row + "\n" for row in rows))
+    assert analysis.primary is not None and analysis.primary.category == "bgp_down"
