@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from lab import DATASETS_DIR
 from tests.e2e.conftest import choose, click_and_wait, commit_text, shoot_sizes, wait_idle
@@ -28,12 +29,25 @@ def _open_logs(page) -> None:
     page.locator("textarea").first.wait_for(state="visible")
 
 
+ANALYSIS_MS = 30_000  # an analysis of a short paste shows well within this, even on a loaded machine
+
+
 def _analyze(page, text: str) -> None:
     _open_logs(page)
     # the rerun the committed text starts replaces the button: click the new one
     commit_text(page, page.locator("textarea").first, text)
-    click_and_wait(page, page.get_by_role("button", name="Analyze", exact=True))
-    page.get_by_text("Primary diagnosis:").first.wait_for()
+    button = page.get_by_role("button", name="Analyze", exact=True)
+    click_and_wait(page, button)
+    verdict = page.get_by_text("Primary diagnosis:").first
+    try:
+        verdict.wait_for(timeout=ANALYSIS_MS)
+    except PlaywrightTimeout:
+        # On a loaded machine a click that lands while the page is still redrawing after the text's commit can be
+        # lost (seen once in a full parallel run, never alone). A user clicks again; so does the test, once. The
+        # text is still in the box: nothing the user entered is lost.
+        assert page.locator("textarea").first.input_value() == text
+        click_and_wait(page, button)
+        verdict.wait_for()
     wait_idle(page)
 
 
