@@ -494,11 +494,12 @@ def diagnose(events: list[Event]) -> Primary | None:
         elif stage == "auth_failure" and first.values.get("auth_answered"):
             # protocol.classify: the responder answered the peer's IKE_AUTH, then its negotiation timed out
             reasoning.append(M(
-                "Line {line}: this side answered the peer's IKE_AUTH, then heard nothing more from it until the "
-                "negotiation timed out. The peer is reachable (its IKE_AUTH arrived) and did not go on: most likely it "
-                "could not verify this side's authentication (a pre-shared key or certificate it does not accept) and "
-                "gave up without saying so. Compare the keys and identities on both sides; if this side's answer is "
-                "large (certificates), dropped IP fragments end the same way.", line=first.line))
+                "Line {answer}: this side answered the peer's IKE_AUTH, then heard nothing more from it until the "
+                "negotiation timed out (line {line}). The peer is reachable (its IKE_AUTH arrived) and did not go on: "
+                "most likely it could not verify this side's authentication (a pre-shared key or certificate it does "
+                "not accept) and gave up without saying so. Compare the keys and identities on both sides; if this "
+                "side's answer is large (certificates), dropped IP fragments end the same way.",
+                answer=first.values["auth_answered"], line=first.line))
         elif stage == "auth_failure" and first.pattern == "swan-credential-load-failed":
             reasoning.append(M(
                 "Line {line}: charon could not load a certificate or private key it was configured with, before any "

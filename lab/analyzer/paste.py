@@ -287,6 +287,16 @@ _HEAD = 1 << 16  # characters
 _CSV_ROW = re.compile(r'^[ \t]*"[^\n]*"[ \t\r]*$', re.MULTILINE)
 
 
+_TIME_REST = re.compile(r"[\d:.,+\-TZ ]*(?:[A-Z]{2,5})?\s*")  # seconds, fractions, a zone after a time's start
+
+
+def _bare_time(field: str) -> bool:
+    """Whether a field holds a time and nothing else."""
+    text = field.strip()
+    return any((m := start.match(text)) is not None and _TIME_REST.fullmatch(text, m.end()) is not None
+               for start in _TIMESTAMP_STARTS)
+
+
 def unwrap_csv_row(line: str) -> str | None:
     """The daemon's line inside one quoted CSV row, or None when the line is no such row."""
     try:
@@ -295,7 +305,9 @@ def unwrap_csv_row(line: str) -> str | None:
         return None
     if len(fields) < 2:
         return None
-    at = max(range(len(fields)), key=lambda i: len(fields[i]))
+    # (a short message may be shorter than the row's time field: the time is never the message)
+    at = max([i for i in range(len(fields)) if not _bare_time(fields[i])] or range(len(fields)),
+             key=lambda i: len(fields[i]))
     message = _text(fields[at])
     if not message:
         return None

@@ -859,7 +859,7 @@ class _State:
         return (self.v1_info_answer is not None or self.v1_repeat is not None) and not self.ike_up
     nat_or_frag: bool = False
     answered_init: bool = False  # this side (the responder) sent its IKE_SA_INIT response in this negotiation
-    answered_auth: bool = False  # this side (the responder) sent an IKE_AUTH response in this negotiation
+    answered_auth: Event | None = None  # this side's (the responder's) IKE_AUTH response in this negotiation
     rekey_trouble: bool = False  # a rekey failed or collided: later timeouts on the SA are its consequence
     proposal_sa: str | None = None  # the SA kind of the last proposal list printed (IKE: or ESP:)
     pending_delete: Event | None = None  # an IKE SA delete whose initiator the next INFORMATIONAL tells
@@ -1723,7 +1723,7 @@ def classify(events: list[Event]) -> None:
             if ev.direction == "sent" and ev.exchange == "IKE_SA_INIT" and "RESPONSE" in ev.text.upper():
                 st.answered_init = True
             if ev.direction == "sent" and ev.exchange == "IKE_AUTH" and "RESPONSE" in ev.text.upper():
-                st.answered_auth = True
+                st.answered_auth = ev
             if ev.direction == "sent" and "request" in ev.text:
                 st.pending = ev.exchange
             elif ev.direction == "received":
@@ -1755,7 +1755,8 @@ def classify(events: list[Event]) -> None:
             st.answered = False
             if not child:
                 st.v1_info_answer = st.v1_repeat = None
-                st.answered_init = st.answered_auth = False
+                st.answered_init = False
+                st.answered_auth = None
             if not child and st.rekey_unanswered:
                 # The IKE SA is set up anew while its rekey is still unanswered: the rekey did not complete
                 # before the SA had to be replaced (pluto re-authenticates at the end of its lifetime).
@@ -2018,14 +2019,15 @@ def classify(events: list[Event]) -> None:
                 # pre-shared keys the keys differ (a guess).
                 ev.values["guess"] = True
                 _set(ev, "auth_failure", "weak")
-            elif st.answered_auth and not st.ike_up and ex in ("IKE_AUTH", None):
+            elif st.answered_auth is not None and not st.ike_up and ex in ("IKE_AUTH", None):
                 # This side (the responder) answered the peer's IKE_AUTH and the negotiation then timed out waiting
                 # for the peer's next IKE_AUTH message (an EAP round, RFC 7296 section 2.16): the peer is reachable
                 # (its IKE_AUTH arrived) and did not go on. An initiator that cannot verify the responder's AUTH
                 # payload ends the negotiation (section 2.15), often without a word: a guess, firmer lines win.
                 ev.values["guess"] = True
-                ev.values["auth_answered"] = True
+                ev.values["auth_answered"] = st.answered_auth.line
                 _set(ev, "auth_failure", "weak")
+                _set(st.answered_auth, "auth_failure", "context")  # (shown in the chain of lines)
             elif _QUICK_R1.search(ev.text):
                 # The responder's Quick Mode timed out waiting for QI2: the initiator sent QI1 (it is reachable) and
                 # considers the IPsec SA up once it sends QI2, which never arrived. The two sides' SAs are out of

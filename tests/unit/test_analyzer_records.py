@@ -227,3 +227,11 @@ def test_pasted_vpn_connection_status_is_named_and_sent_to_the_logs_that_tell_wh
         if "203.0.113.11" in text:
             assert "tunnel 203.0.113.11 UP (0 BGP ROUTES)" in status
     assert not any("describe-vpn-connections" in str(n) for n in analyze_text("Dec  2 gw charon: x\n").notes)
+
+
+def test_a_csv_row_whose_message_is_shorter_than_its_time_is_read_by_the_message() -> None:
+    # The message is the row's longest field, except a field that is only a time: pluto's "sent Main Mode I2" (28
+    # characters with its connection) is as long as an ISO 8601 time with milliseconds and a zone.
+    row = '"2024-12-02T09:00:02.000+0000","gw01","""x509"" #1: sent Main Mode I2"'
+    assert unwrap_csv_row(row) == '2024-12-02T09:00:02.000+0000 gw01 "x509" #1: sent Main Mode I2'
+    assert unwrap_csv_row('"Dec  2 10:00:01","gw01","""c"" #1: ok"') == 'Dec  2 10:00:01 gw01 "c" #1: ok'
