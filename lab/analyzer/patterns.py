@@ -63,7 +63,10 @@ FORMAT_NAMES = {
     "checkpoint": "Check Point vpnd / ike.elg and SmartLog VPN messages",
     "sonicwall": "SonicWall SonicOS VPN log messages",
     "f5": "F5 BIG-IP IPsec: IKEv2 lines of tmm's ipsec.log (its IKEv1 racoon.log: see racoon)",
-    "bgp-generic": "BGP daemons: FRRouting/Quagga bgpd (VyOS, pfSense), BIRD, OpenBGPD, GoBGP, ExaBGP, MetalLB",
+    "bgp-generic": (
+        "BGP daemons: FRRouting/Quagga bgpd (VyOS, pfSense), BIRD, OpenBGPD, GoBGP, ExaBGP, MetalLB; FortiGate's BGP "
+        "debug; 'show bgp summary' listings"
+    ),
 }
 EVENTS = (
     "exchange",  # an IKE message of an exchange was sent or received (may carry notify payloads)
