@@ -2703,6 +2703,11 @@ def _child_deletes_not_replaced(events: list[Event]) -> None:
             ev.values["guess"] = True
 
 
+# pluto's "Oakley Transform [...] refused" / "ESP IPsec Transform [...] refused" (what follows it on the line, such as
+# an arrow an article adds to mark the line, does not matter)
+_TRANSFORM_REFUSED = re.compile(r"Transform \[[^\]\n]+\] refused\b")
+
+
 def _transforms_all_refused(events: list[Event]) -> None:
     """pluto lists each phase 1 transform of the peer's offer it refuses ("Oakley Transform [AES_CBC (256),
     HMAC_SHA1, MODP1024] refused"), racoon and RouterOS each attribute that differs ("rejected hashtype:
@@ -2713,7 +2718,7 @@ def _transforms_all_refused(events: list[Event]) -> None:
     many such states stays linear."""
     refused: dict[tuple[int, int], list[Event]] = {}
     for ev in events:
-        if ev.kind == "proposals" and ev.fmt == "libreswan" and ev.text.rstrip().endswith("refused") and (
+        if ev.kind == "proposals" and ev.fmt == "libreswan" and _TRANSFORM_REFUSED.search(ev.text) and (
             serial := _serial_of(ev.text)
         ) is not None:
             refused.setdefault((ev.stream, serial), []).append(ev)

@@ -193,3 +193,29 @@ def test_telling_a_terminal_from_a_mail_costs_in_proportion_to_the_paste() -> No
     small, large = best_pair(rejoin_wrapped, _uniform_mail(250), _uniform_mail(4000), rounds=3)
     assert rejoin_wrapped(_uniform_mail(4000))[1] == 4000
     assert large <= 40 * small + 0.05, (small, large)  # 16 times the paste; quadratic would be about 256 times
+
+
+ARROWS = ("   <-----", "   <== here", " ←", "  # <-- this", " >>>")
+
+
+@pytest.mark.parametrize("arrow", ARROWS)
+def test_an_arrow_an_article_adds_to_the_key_lines_changes_no_reading(arrow: str) -> None:
+    # Knowledge-base articles and forum posts mark the lines that matter ("... refused   <-----"): every tenth
+    # development excerpt, with its finding lines marked so, reads as it does without the marks.
+    for path in sorted(DEV.glob("*.log"))[::10]:
+        if path.stem in COLLECTED_WRAPPED:
+            continue  # (a mark at the end of a wrapped line's first part is no longer at the end of the line)
+        text = path.read_text(encoding="utf-8")
+        plain = analyze_text(text)
+        keys = {f.line for f in plain.findings}
+        marked = "".join(line + (arrow if n in keys else "") + "\n" for n, line in enumerate(text.splitlines(), 1))
+        result = analyze_text(marked).primary
+        assert (result.category if result else None) == (plain.primary.category if plain.primary else None), path.name
+
+
+def test_a_refused_transform_marked_with_an_arrow_is_still_the_refused_offer() -> None:
+    # pluto lists each refused Oakley transform; a paste that ends there is the offer refused (phase 1), with or
+    # without the arrow a post adds after "refused".
+    text = _log("libreswan-v1-android-xauth-all-proposals-modp1024-refused")
+    marked = "".join(line + ("   <-----" if "refused" in line else "") + "\n" for line in text.splitlines())
+    assert analyze_text(marked).primary.category == analyze_text(text).primary.category == "phase1_proposal_mismatch"
