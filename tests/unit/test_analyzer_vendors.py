@@ -681,3 +681,35 @@ def test_ios_xe_multi_line_packet_dumps_name_the_exchange_of_a_notification(text
     assert result.primary is not None and result.primary.category == category
     notify = next(f for f in result.findings if "NOTIFY(" in f.text)
     assert notify.facts.get("exchange") == "IKE_AUTH" and notify.facts.get("direction") == direction
+
+
+# ---- ZyXEL ZyWALL / Prestige (ZyNOS) -------------------------------------------------------------------
+# Written in the message formats of ZyXEL's user guides, "Log Descriptions" (sample IKE key exchange logs), e.g.
+# https://azmanual.top/manuals/226597/zyxel-communications-internet-security-gateway-zywall-2-series.html?page=599
+ZYXEL_PHASE1 = (
+    "Send Main Mode request to <203.0.113.10>\n"
+    "Recv:[SA][VID][VID]\n"
+    "Send:[KE][NONCE]\n"
+    "Recv:[KE][NONCE]\n"
+    "Send:[ID][HASH]\n"
+)
+
+
+@pytest.mark.parametrize(("tail", "category"), [
+    # "No proposal chosen" after "Start Phase 2: Quick Mode" is phase 2's; without it, phase 1's.
+    ("Recv:[ID][HASH]\nPhase 1 IKE SA process done\nStart Phase 2: Quick Mode\nSend:[HASH][SA][NONCE][ID][ID]\n"
+     "!! No proposal chosen\n", "phase2_proposal_mismatch"),
+    ("!! No proposal chosen\n", "phase1_proposal_mismatch"),
+    # "A PYLD_MALFORMED packet usually means that the two ends of the VPN tunnel are not using the same pre-shared key."
+    ("Recv:[NOTFY:PYLD_MALFORMED]\n", "auth_failure"),
+    # Phase 2 ranges that differ ("Verifying Remote ID failed", the SonicWall wording too)
+    ("Recv:[ID][HASH]\nPhase 1 IKE SA process done\nStart Phase 2: Quick Mode\n!! Verifying Remote ID failed\n",
+     "traffic_selector_mismatch"),
+])
+def test_zyxel_zynos_ike_logs(tail: str, category: str) -> None:
+    assert primary_of(ZYXEL_PHASE1 + tail) == category
+
+
+def test_zyxel_retransmits_without_an_answer_are_an_unreachable_peer() -> None:
+    text = "Send Main Mode request to <203.0.113.10>\n" + "!! IKE Packet Retransmit\n" * 3
+    assert primary_of(text) == "peer_unreachable"
