@@ -193,6 +193,14 @@ def _looks_binary(head: bytes) -> bool:
     return b"\x00" in head or head.startswith(_BINARY_STARTS)
 
 
+def _empty_file(name: str) -> InputError:
+    return InputError(M("{name} is empty: there is nothing to analyze.", name=name))
+
+
+def _binary_file(name: str) -> InputError:
+    return InputError(M("{name} looks binary (compressed, an archive or an image), not a text log.", name=name))
+
+
 def _damaged_gzip(name: str | Msg) -> InputError:
     return InputError(M("{name} is a damaged gzip file: unpack it with `gunzip` and look at what it holds.", name=name))
 
@@ -211,10 +219,7 @@ def _gunzipped(data: bytes, name: str | Msg) -> bytes:
             "{name} unpacks to more than {limit} MB. Cut the log to the time around the incident first (for example "
             "with `zgrep` or `zcat ... | tail`).", name=name, limit=MAX_BYTES // 1048576,
         ))
-    if out.startswith(_GZIP):
-        raise InputError(M("{name} looks binary (compressed, an archive or an image), not a text log. "
-                           "Unpack it or export the log as text first.", name=name))
-    return out
+    return out  # (a gzip inside it is refused as binary by check_bytes, like any compressed file)
 
 
 def check_bytes(data: bytes, name: str | Msg = "") -> str:
@@ -269,10 +274,10 @@ def analyze_path(path: Path | str, fmt: str = "auto") -> Analysis:
         if head.startswith(_GZIP):
             return _analyze_gzip(p, fmt)
         if not head.strip():
-            raise InputError(M("{name} is empty: there is nothing to analyze.", name=str(p)))
+            raise _empty_file(str(p))
         codec = utf16_codec(head)
         if codec is None and _looks_binary(head):
-            raise InputError(M("{name} looks binary (compressed, an archive or an image), not a text log.", name=str(p)))
+            raise _binary_file(str(p))
         if codec is not None and p.stat().st_size > MAX_BYTES:
             return _analyze_text_file(p, codec, fmt)
         if p.stat().st_size <= MAX_BYTES:
@@ -330,9 +335,9 @@ def _analyze_gzip(p: Path, fmt: str) -> Analysis:
     except (OSError, EOFError, zlib.error):
         raise _damaged_gzip(str(p)) from None
     if not head.strip():
-        raise InputError(M("{name} is empty: there is nothing to analyze.", name=str(p)))
+        raise _empty_file(str(p))
     if _looks_binary(head) or utf16_codec(head):
-        raise InputError(M("{name} looks binary (compressed, an archive or an image), not a text log.", name=str(p)))
+        raise _binary_file(str(p))
     scanner = Scanner(fmt)
     stream = gzip.open(p, "rb")  # noqa: SIM115 (closed by _scan_blocks)
     first = stream.read(3)

@@ -217,15 +217,20 @@ def vpn_tunnel_statuses(text: str) -> list[tuple[str, str, str]]:
         for conn in data["VpnConnections"]:
             for t in (conn.get("VgwTelemetry") or []) if isinstance(conn, dict) else []:
                 if isinstance(t, dict) and isinstance(t.get("OutsideIpAddress"), str):
-                    tunnels.append((t["OutsideIpAddress"], str(t.get("Status") or ""), str(t.get("StatusMessage") or "")))
+                    tunnels.append(_tunnel(t))
         return tunnels
     current: dict[str, str] = {}
     for m in _TELEMETRY_FIELD.finditer(text):
         key, value = m.groups()
         if key == "OutsideIpAddress" and current.get("OutsideIpAddress"):
-            tunnels.append((current["OutsideIpAddress"], current.get("Status", ""), current.get("StatusMessage", "")))
+            tunnels.append(_tunnel(current))
             current = {}
         current[key] = value
     if current.get("OutsideIpAddress"):
-        tunnels.append((current["OutsideIpAddress"], current.get("Status", ""), current.get("StatusMessage", "")))
+        tunnels.append(_tunnel(current))
     return tunnels
+
+
+def _tunnel(fields: dict[str, Any]) -> tuple[str, str, str]:
+    """(outside IP, status, status message) of one tunnel's telemetry."""
+    return str(fields["OutsideIpAddress"]), str(fields.get("Status") or ""), str(fields.get("StatusMessage") or "")

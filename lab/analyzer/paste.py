@@ -234,14 +234,21 @@ def _text(value: object) -> str:
     return str(value).rstrip("\r\n").replace("\r", " ").replace("\n", " ").strip("\t ")
 
 
+def _first(record: dict[str, object], keys: tuple[str, ...]) -> str:
+    """The text of the first of `keys` the record has a value for ("" when none)."""
+    return next((text for key in keys if (text := _text(record.get(key)))), "")
+
+
+def _timed(message: str) -> bool:
+    """Whether a message starts with its own time (the daemon's, which wins over the record's)."""
+    return any(start.match(message) for start in _TIMESTAMP_STARTS)
+
+
 def _record_time(record: dict[str, object]) -> str:
     micros = record.get("__REALTIME_TIMESTAMP")  # journald: microseconds since the epoch, as a string
     if isinstance(micros, str) and micros.isdigit():
         return datetime.fromtimestamp(int(micros) / 1_000_000, tz=UTC).isoformat(timespec="microseconds")
-    for key in _TIME_KEYS:
-        if text := _text(record.get(key)):
-            return text
-    return ""
+    return _first(record, _TIME_KEYS)
 
 
 def unwrap_record(line: str) -> str | None:
@@ -255,20 +262,13 @@ def unwrap_record(line: str) -> str | None:
         return None
     if not isinstance(record, dict):
         return None
-    message = ""
-    for key in _MESSAGE_KEYS:
-        if message := _text(record.get(key)):
-            break
-    else:
-        if isinstance(record.get("event"), dict):
-            message = _text(record["event"])
+    message = _first(record, _MESSAGE_KEYS) or (_text(record["event"]) if isinstance(record.get("event"), dict) else "")
     if not message:
         return None
-    if _AWS_RECORD.search(message) or any(start.match(message) for start in _TIMESTAMP_STARTS):
+    if _AWS_RECORD.search(message) or _timed(message):
         return message  # (AWS's record inside an export, or a line that carries its own time: the daemon's time)
-    head = [_record_time(record), next((t for k in _HOST_KEYS if (t := _text(record.get(k)))), "")]
-    program = next((t for k in _PROGRAM_KEYS if (t := _text(record.get(k)))), "")
-    pid = next((t for k in _PID_KEYS if (t := _text(record.get(k)))), "")
+    head = [_record_time(record), _first(record, _HOST_KEYS)]
+    program, pid = _first(record, _PROGRAM_KEYS), _first(record, _PID_KEYS)
     if program:
         head.append(f"{program}[{pid}]:" if pid else f"{program}:")
     return " ".join([*filter(None, head), message])
@@ -311,7 +311,7 @@ def unwrap_csv_row(line: str) -> str | None:
     message = _text(fields[at])
     if not message:
         return None
-    if any(start.match(message) for start in _TIMESTAMP_STARTS):
+    if _timed(message):
         return message
     head = [_text(f) for f in fields[:at] if 0 < len(f) <= 40]
     return " ".join([*head, message])
