@@ -33,6 +33,8 @@ COLLECTED_WRAPPED = {
     "cisco-ios-bgp-tracked-route-to-peer-lost-interface-down",
     # a Fortinet article's FortiGate event log lines, wrapped at the page's width
     "fortigate-ipsec-dpd-failure-bgp-vrf-hold-timer-expired",
+    # two FortiGate debug captures kept in a repository as the terminal wrapped them (the long "sent IKE msg" lines)
+    "fortigate-ikev1-xauth-ldap-dialup-up-dpd-r-u-there", "fortigate-ikev1-xauth-local-user-wrong-password",
 }
 
 
