@@ -227,6 +227,22 @@ def _who(evs: list[Event]) -> Msg | str:
     return ""
 
 
+# The Child SA refusals about the address a responder hands out (RFC 7296 sections 3.10.1 and 3.15.4), not about the
+# subnets both sides configured: the reading names what they say.
+_ADDRESS_NOTIFIES: dict[str, Callable[[Event], Msg]] = {
+    "INTERNAL_ADDRESS_FAILURE": lambda ev: M(
+        "Line {line}: INTERNAL_ADDRESS_FAILURE means the responder could not give this side an internal address "
+        "(RFC 7296 sections 3.10.1 and 3.15.4): its address pool is used up, or the address asked for is leased to "
+        "someone else. Between two gateways, one side asks for an address (a mode-config / virtual IP setting) "
+        "that the other does not hand out: remove that request, or give the responder a pool.", line=ev.line),
+    "FAILED_CP_REQUIRED": lambda ev: M(
+        "Line {line}: FAILED_CP_REQUIRED means the responder expected this side to ask for an internal address "
+        "(a configuration payload) and it did not (RFC 7296 section 3.10.1): the responder is set up for "
+        "remote-access clients. Between two gateways, remove the address pool from the responder's connection, or "
+        "have this side request an address.", line=ev.line),
+}
+
+
 def _echo(ev: Event) -> bool:
     """A refusal told only by its notify type (received from the peer, or the one this side sends): the verdict,
     not the refusing side's own reading of why."""
@@ -579,6 +595,8 @@ def diagnose(events: list[Event]) -> Primary | None:
                 "for the subnets) that this log does not show, or with none at all. pluto's own line guesses the "
                 "proposals (\"perhaps peer likes no proposal\"): compare the phase 2 transforms and the PFS group of "
                 "both sides; if they match, compare the subnets (proxy IDs) both sides configured."))
+        if stage == "traffic_selector_mismatch" and first.notify in _ADDRESS_NOTIFIES:
+            reasoning.append(_ADDRESS_NOTIFIES[first.notify](first))
         if stage == "ipsec_mode_mismatch" and first.values.get("modes"):
             # protocol._modes_differ_across_sides: both peers' logs, the same SA up in two modes
             reasoning.append(M(

@@ -228,3 +228,42 @@ CISCO_SPLIT = """\
 def test_returned_selectors_that_pluto_accepts_are_no_cause() -> None:
     assert primary_of(CISCO_SPLIT) is None
     assert primary_of(CISCO_SPLIT.splitlines()[0] + "\n") == "traffic_selector_mismatch"
+
+
+# ---- Child SA refusals about the responder's internal address (RFC 7296 sections 3.10.1 and 3.15.4) ----
+
+# libreswan's test addresspool-4in4-exhausted-ikev1-ikev2 (road.console.txt at libreswan commit
+# 0c4e3eccfbb2cdfa1e21c154ee847a141a611a4f): east's one-address pool is already leased.
+POOL_USED_UP = (
+    '"road-east" #1: sent IKE_AUTH request to 192.1.2.23:UDP/500 with shared-key-mac and FQDN \'@road\'; '
+    "Child SA #2 {ESP <0xESPESP} [192.1.3.209/32===192.0.2.0/24]\n"
+    '"road-east" #1: processing IKE_AUTH response from 192.1.2.23:UDP/500 containing '
+    "SK{IDr,AUTH,N(INTERNAL_ADDRESS_FAILURE)}\n"
+    "\"road-east\" #1: initiator established IKE SA; authenticated peer using authby=secret and FQDN '@east'\n"
+    '"road-east" #2: IKE_AUTH response rejected Child SA with INTERNAL_ADDRESS_FAILURE\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "notify", "words"),
+    [
+        (POOL_USED_UP, "INTERNAL_ADDRESS_FAILURE", "could not give this side an internal address"),
+        # strongSwan child_create.c: "received %N notify, no CHILD_SA built" with the notify's full name
+        ("Jun  2 10:00:01 gw charon: 09[IKE] received INTERNAL_ADDRESS_FAILURE notify, no CHILD_SA built\n",
+         "INTERNAL_ADDRESS_FAILURE", "could not give this side an internal address"),
+        ("Jun  2 10:00:01 gw charon: 09[IKE] received FAILED_CP_REQUIRED notify, no CHILD_SA built\n",
+         "FAILED_CP_REQUIRED", "expected this side to ask for an internal address"),
+    ],
+)
+def test_an_address_refusal_says_what_the_responder_could_not_do(text: str, notify: str, words: str) -> None:
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.category == "traffic_selector_mismatch"
+    said = [r for r in primary.reasoning if notify in r]
+    assert said and words in said[0]
+    assert any(notify in r for r in primary.reasoning_in("ko"))
+
+
+def test_a_selector_refusal_does_not_talk_about_addresses() -> None:
+    primary = analyze_text("Jun  2 10:00:01 gw charon: 09[IKE] received TS_UNACCEPTABLE notify, no CHILD_SA built\n").primary
+    assert primary is not None and primary.category == "traffic_selector_mismatch"
+    assert not any("internal address" in r for r in primary.reasoning)
