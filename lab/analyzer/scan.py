@@ -243,6 +243,11 @@ _COMMAND = re.compile(
     r"|ipsec\s+(?:auto|whack|status|statusall|up|down|restart|start|stop|trafficstatus|showstates|look|verify|stroke"
     r"|listall|leases))\s+\S"
 )
+# The same search further along a command line: after a pipe or a shell keyword (`hostname | grep east && grep
+# "PSK Authentication failed" /tmp/pluto.log`, libreswan's final.sh `if [ -f ... ]; then grep " verifying encrypted
+# payload integrity failed" /tmp/charon.log ; fi`), whose search words are no event either (a daemon line never
+# pipes into grep).
+_COMMAND_FURTHER = re.compile(r"(?:[|;&]|\b(?:then|do|if|!))\s*(?:sudo\s+)?(?:[efz]?grep|rg|awk|sed)\s+\S")
 # A placeholder someone put in a pasted log for an address they hide ("<SERVER IP>", "<client public ip>",
 # "[redacted]", "PUBLIC_IP"): a pattern that expects an address reads it as a masked one (x.x.x.x), so the line is
 # still read; it is shown as pasted.
@@ -491,7 +496,8 @@ class Scanner:
                     readable = unmasked(line)
                 if readable is None or (m := p.regex.search(readable)) is None:  # type: ignore[arg-type]
                     continue
-            if _COMMAND.match(line):
+            if _COMMAND.match(line) or (("grep" in line or "awk" in line or "sed " in line or "rg " in line)
+                                        and _COMMAND_FURTHER.search(line, 0, m.start())):
                 return None  # a command and its arguments, not what the daemon wrote
             if isinstance(line_no, _Segment):
                 line_no = line_no.line_no(start)

@@ -477,6 +477,10 @@ def test_a_search_command_and_the_debug_trace_do_not_outvote_the_refusal_pluto_l
     "admin@vyos:~$ sudo journalctl -u strongswan | grep AUTHENTICATION_FAILED",
     "$ ipsec status | grep TS_UNACCEPTABLE",
     "root@gw:~# tail -f /var/log/pluto.log  # waiting for NO_PROPOSAL_CHOSEN",
+    # further along a command line, after a pipe or a shell keyword (libreswan test consoles' final.sh lines)
+    " hostname | grep east > /dev/null && grep NO_PROPOSAL_CHOSEN /tmp/pluto.log",
+    ' if [ -f /var/run/charon.pid ]; then grep " NO_PROPOSAL_CHOSEN" /tmp/charon.log ; fi',
+    " ipsec whack --listcerts | egrep -i 'no_proposal_chosen'",
 ])
 def test_a_command_that_searches_for_a_notify_is_no_event(command: str) -> None:
     # Only the command was pasted: its search words are not what a daemon logged.
@@ -484,6 +488,21 @@ def test_a_command_that_searches_for_a_notify_is_no_event(command: str) -> None:
     # The daemon's own line after it still counts.
     answer = '"aws-tunnel-1" #2: sending encrypted notification NO_PROPOSAL_CHOSEN to 192.0.2.1:500\n'
     assert analyze_text(command + "\n" + answer).primary.category == "phase2_proposal_mismatch"
+
+
+# https://github.com/libreswan/libreswan/blob/0c4e3eccfbb2cdfa1e21c154ee847a141a611a4f/testing/pluto/interop-ikev2-strongswan-48-chacha20poly1305-ikeesp/west.console.txt
+# The test's last command searches strongSwan's log for an integrity failure and finds none: the tunnel works.
+CHACHA_INTEROP_CONSOLE_END = """\
+"chacha" #1: initiator established IKE SA; authenticated peer using authby=secret and FQDN '@east'
+"chacha" #2: initiator established Child SA using #1; IPsec tunnel [192.0.1.0/24===192.0.2.0/24] {ESP=>0xESPESP <0xESPESP xfrm=CHACHA20_POLY1305 DPD=passive}
+west #
+ if [ -f /var/run/charon.pid -o -f /var/run/strongswan/charon.pid ]; then grep " verifying encrypted payload integrity failed" /tmp/charon.log ; fi
+west #
+"""
+
+
+def test_a_search_that_finds_nothing_in_a_shell_if_is_no_authentication_failure() -> None:
+    assert analyze_text(CHACHA_INTEROP_CONSOLE_END).primary is None
 
 
 def test_plutos_guess_at_a_silent_main_mode_names_the_other_suspects() -> None:
