@@ -227,9 +227,10 @@ def _who(evs: list[Event]) -> Msg | str:
     return ""
 
 
-# The Child SA refusals about the address a responder hands out (RFC 7296 sections 3.10.1 and 3.15.4), not about the
-# subnets both sides configured: the reading names what they say.
-_ADDRESS_NOTIFIES: dict[str, Callable[[Event], Msg]] = {
+# Child SA refusals that are about something else than the algorithms or the subnets both sides configured (RFC 7296
+# section 3.10.1): the address a responder hands out (and section 3.15.4), or how many SAs it takes. The reading says
+# what they mean. AWS: "One unique SA pair (in + out) per tunnel" (the fact sheet, Your customer gateway device).
+_NOTIFY_READINGS: dict[str, Callable[[Event], Msg]] = {
     "INTERNAL_ADDRESS_FAILURE": lambda ev: M(
         "Line {line}: INTERNAL_ADDRESS_FAILURE means the responder could not give this side an internal address "
         "(RFC 7296 sections 3.10.1 and 3.15.4): its address pool is used up, or the address asked for is leased to "
@@ -240,6 +241,17 @@ _ADDRESS_NOTIFIES: dict[str, Callable[[Event], Msg]] = {
         "(a configuration payload) and it did not (RFC 7296 section 3.10.1): the responder is set up for "
         "remote-access clients. Between two gateways, remove the address pool from the responder's connection, or "
         "have this side request an address.", line=ev.line),
+    "NO_ADDITIONAL_SAS": lambda ev: M(
+        "Line {line}: NO_ADDITIONAL_SAS means the peer accepts no more Child SAs on this IKE SA (RFC 7296 section "
+        "3.10.1); a minimal implementation refuses every CREATE_CHILD_SA, rekeys included. If this side was adding "
+        "an SA for another pair of subnets rather than replacing one: an AWS tunnel takes one SA pair, so limit a "
+        "policy-based device to one pair of traffic selectors (0.0.0.0/0 on both sides) or use a route-based "
+        "tunnel.", line=ev.line),
+    "SINGLE_PAIR_REQUIRED": lambda ev: M(
+        "Line {line}: SINGLE_PAIR_REQUIRED means the peer accepts a Child SA with one pair of traffic selectors "
+        "only (RFC 7296 section 3.10.1), and this side proposed several subnets in one SA. Propose one local and "
+        "one remote subnet per SA; an AWS tunnel takes one SA pair, so with AWS use 0.0.0.0/0 on both sides or a "
+        "route-based tunnel.", line=ev.line),
 }
 
 
@@ -595,8 +607,8 @@ def diagnose(events: list[Event]) -> Primary | None:
                 "for the subnets) that this log does not show, or with none at all. pluto's own line guesses the "
                 "proposals (\"perhaps peer likes no proposal\"): compare the phase 2 transforms and the PFS group of "
                 "both sides; if they match, compare the subnets (proxy IDs) both sides configured."))
-        if stage == "traffic_selector_mismatch" and first.notify in _ADDRESS_NOTIFIES:
-            reasoning.append(_ADDRESS_NOTIFIES[first.notify](first))
+        if first.notify in _NOTIFY_READINGS:
+            reasoning.append(_NOTIFY_READINGS[first.notify](first))
         if stage == "ipsec_mode_mismatch" and first.values.get("modes"):
             # protocol._modes_differ_across_sides: both peers' logs, the same SA up in two modes
             reasoning.append(M(
@@ -921,6 +933,9 @@ def diagnose(events: list[Event]) -> Primary | None:
                     "same PFS group (AWS: the phase 2 DH group numbers) on both sides.",
                     received=pfs[0] or M("none"), configured=pfs[1] or M("none"),
                 ))
+        told = next((e for e in evs if e.notify in _NOTIFY_READINGS), None)
+        if told is not None:
+            reasoning.append(_NOTIFY_READINGS[told.notify](told))  # (NO_ADDITIONAL_SAS: not about the rekey's settings)
         if again:
             reasoning.append(M(
                 "Line {line}: setting the SA up again after it expired met the same refusal, so the tunnel stays "

@@ -263,7 +263,39 @@ def test_an_address_refusal_says_what_the_responder_could_not_do(text: str, noti
     assert any(notify in r for r in primary.reasoning_in("ko"))
 
 
+# libreswan's test interop-ikev2-strongswan-15-create_child_sa (west.console.txt at libreswan commit
+# 33a180414f4eac7b59ea338a13cd069ef0a23bac, release 3.10): strongSwan asks for a second Child SA on the IKE SA it set up
+# and the libreswan of the time refuses it.
+SECOND_CHILD_SA_REFUSED = """\
+IKE_SA westnet-eastnet-ikev2[1] established between 192.1.2.45[west]...192.1.2.23[east]
+connection 'westnet-eastnet-ikev2' established successfully
+west #
+ strongswan up westnet-eastnet-ikev2b
+establishing CHILD_SA westnet-eastnet-ikev2b
+generating CREATE_CHILD_SA request 2 [ SA No TSi TSr ]
+parsed CREATE_CHILD_SA response 2 [ N(NO_ADD_SAS) ]
+received NO_ADDITIONAL_SAS notify, no CHILD_SA built
+failed to establish CHILD_SA, keeping IKE_SA
+"""
+
+
+def test_no_additional_sas_says_the_peer_takes_no_more_child_sas() -> None:
+    primary = analyze_text(SECOND_CHILD_SA_REFUSED).primary
+    assert primary is not None
+    said = [r for r in primary.reasoning if "NO_ADDITIONAL_SAS means" in r]
+    assert said and "one SA pair" in said[0]
+    assert any("NO_ADDITIONAL_SAS" in r for r in primary.reasoning_in("ko"))
+
+
 def test_a_selector_refusal_does_not_talk_about_addresses() -> None:
     primary = analyze_text("Jun  2 10:00:01 gw charon: 09[IKE] received TS_UNACCEPTABLE notify, no CHILD_SA built\n").primary
     assert primary is not None and primary.category == "traffic_selector_mismatch"
     assert not any("internal address" in r for r in primary.reasoning)
+
+
+def test_single_pair_required_asks_for_one_pair_of_subnets() -> None:
+    # strongSwan child_create.c: "received %N notify, no CHILD_SA built"
+    primary = analyze_text("Jun  2 10:00:01 gw charon: 09[IKE] received SINGLE_PAIR_REQUIRED notify, no CHILD_SA built\n").primary
+    assert primary is not None and primary.category == "traffic_selector_mismatch"
+    said = [r for r in primary.reasoning if "SINGLE_PAIR_REQUIRED means" in r]
+    assert said and "one local and one remote subnet per SA" in said[0]
