@@ -496,8 +496,9 @@ class Scanner:
                     readable = unmasked(line)
                 if readable is None or (m := p.regex.search(readable)) is None:  # type: ignore[arg-type]
                     continue
-            if _COMMAND.match(line) or (("grep" in line or "awk" in line or "sed " in line or " rg " in line)
-                                        and _COMMAND_FURTHER.search(line, 0, m.start())):
+            if _COMMAND.match(line) or (
+                    ("grep" in line or "awk" in line or " sed " in line or "|sed" in line or " rg " in line)
+                    and _COMMAND_FURTHER.search(line, 0, m.start())):
                 return None  # a command and its arguments, not what the daemon wrote
             if isinstance(line_no, _Segment):
                 line_no = line_no.line_no(start)
