@@ -42,7 +42,7 @@ from lab.analyzer.protocol import (
 )
 from lab.analyzer.scan import shown
 from lab.errors import DataError
-from lab.i18n import D, M, Mn, Msg, Seq
+from lab.i18n import N_, D, M, Mn, Msg, Seq
 from lab.schema import load_yaml_model
 
 CATEGORIES_FILE = DATA_DIR / "categories.yaml"
@@ -230,29 +230,34 @@ def _who(evs: list[Event]) -> Msg | str:
 # Child SA refusals that are about something else than the algorithms or the subnets both sides configured (RFC 7296
 # section 3.10.1): the address a responder hands out (and section 3.15.4), or how many SAs it takes. The reading says
 # what they mean. AWS: "One unique SA pair (in + out) per tunnel" (the fact sheet, Your customer gateway device).
-_NOTIFY_READINGS: dict[str, Callable[[Event], Msg]] = {
-    "INTERNAL_ADDRESS_FAILURE": lambda ev: M(
+_NOTIFY_READINGS: dict[str, str] = {
+    "INTERNAL_ADDRESS_FAILURE": N_(
         "Line {line}: INTERNAL_ADDRESS_FAILURE means the responder could not give this side an internal address "
         "(RFC 7296 sections 3.10.1 and 3.15.4): its address pool is used up, or the address asked for is leased to "
         "someone else. Between two gateways, one side asks for an address (a mode-config / virtual IP setting) "
-        "that the other does not hand out: remove that request, or give the responder a pool.", line=ev.line),
-    "FAILED_CP_REQUIRED": lambda ev: M(
+        "that the other does not hand out: remove that request, or give the responder a pool."),
+    "FAILED_CP_REQUIRED": N_(
         "Line {line}: FAILED_CP_REQUIRED means the responder expected this side to ask for an internal address "
         "(a configuration payload) and it did not (RFC 7296 section 3.10.1): the responder is set up for "
         "remote-access clients. Between two gateways, remove the address pool from the responder's connection, or "
-        "have this side request an address.", line=ev.line),
-    "NO_ADDITIONAL_SAS": lambda ev: M(
+        "have this side request an address."),
+    "NO_ADDITIONAL_SAS": N_(
         "Line {line}: NO_ADDITIONAL_SAS means the peer accepts no more Child SAs on this IKE SA (RFC 7296 section "
         "3.10.1); a minimal implementation refuses every CREATE_CHILD_SA, rekeys included. If this side was adding "
         "an SA for another pair of subnets rather than replacing one: an AWS tunnel takes one SA pair, so limit a "
         "policy-based device to one pair of traffic selectors (0.0.0.0/0 on both sides) or use a route-based "
-        "tunnel.", line=ev.line),
-    "SINGLE_PAIR_REQUIRED": lambda ev: M(
+        "tunnel."),
+    "SINGLE_PAIR_REQUIRED": N_(
         "Line {line}: SINGLE_PAIR_REQUIRED means the peer accepts a Child SA with one pair of traffic selectors "
         "only (RFC 7296 section 3.10.1), and this side proposed several subnets in one SA. Propose one local and "
         "one remote subnet per SA; an AWS tunnel takes one SA pair, so with AWS use 0.0.0.0/0 on both sides or a "
-        "route-based tunnel.", line=ev.line),
+        "route-based tunnel."),
 }
+
+
+def _notify_reading(ev: Event) -> Msg:
+    """What a notify of `_NOTIFY_READINGS` means, on its line."""
+    return M(_NOTIFY_READINGS[ev.notify or ""], line=ev.line)
 
 
 def _echo(ev: Event) -> bool:
@@ -608,7 +613,7 @@ def diagnose(events: list[Event]) -> Primary | None:
                 "proposals (\"perhaps peer likes no proposal\"): compare the phase 2 transforms and the PFS group of "
                 "both sides; if they match, compare the subnets (proxy IDs) both sides configured."))
         if first.notify in _NOTIFY_READINGS:
-            reasoning.append(_NOTIFY_READINGS[first.notify](first))
+            reasoning.append(_notify_reading(first))
         if stage == "ipsec_mode_mismatch" and first.values.get("modes"):
             # protocol._modes_differ_across_sides: both peers' logs, the same SA up in two modes
             reasoning.append(M(
@@ -935,7 +940,7 @@ def diagnose(events: list[Event]) -> Primary | None:
                 ))
         told = next((e for e in evs if e.notify in _NOTIFY_READINGS), None)
         if told is not None:
-            reasoning.append(_NOTIFY_READINGS[told.notify](told))  # (NO_ADDITIONAL_SAS: not about the rekey's settings)
+            reasoning.append(_notify_reading(told))  # (NO_ADDITIONAL_SAS: not about the rekey's settings)
         if again:
             reasoning.append(M(
                 "Line {line}: setting the SA up again after it expired met the same refusal, so the tunnel stays "
