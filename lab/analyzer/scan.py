@@ -248,6 +248,17 @@ _COMMAND = re.compile(
 # payload integrity failed" /tmp/charon.log ; fi`), whose search words are no event either (a daemon line never
 # pipes into grep).
 _COMMAND_FURTHER = re.compile(r"(?:[|;&]|\b(?:then|do|if|!))\s*(?:sudo\s+)?(?:[efz]?grep|rg|awk|sed)\s+\S")
+
+
+def _typed_command(line: str, at: int) -> bool:
+    """Whether the words a pattern found at `at` are a command's arguments: the line is a command (`_COMMAND`), or
+    a search command comes before them further along it (`_COMMAND_FURTHER`; looked for only on lines that name
+    one, a bare "sed " being in every "refused " and "closed ")."""
+    return _COMMAND.match(line) is not None or (
+        ("grep" in line or "awk" in line or " sed " in line or "|sed" in line or " rg " in line)
+        and _COMMAND_FURTHER.search(line, 0, at) is not None)
+
+
 # A placeholder someone put in a pasted log for an address they hide ("<SERVER IP>", "<client public ip>",
 # "[redacted]", "PUBLIC_IP"): a pattern that expects an address reads it as a masked one (x.x.x.x), so the line is
 # still read; it is shown as pasted.
@@ -496,9 +507,7 @@ class Scanner:
                     readable = unmasked(line)
                 if readable is None or (m := p.regex.search(readable)) is None:  # type: ignore[arg-type]
                     continue
-            if _COMMAND.match(line) or (
-                    ("grep" in line or "awk" in line or " sed " in line or "|sed" in line or " rg " in line)
-                    and _COMMAND_FURTHER.search(line, 0, m.start())):
+            if _typed_command(m.string, m.start()):
                 return None  # a command and its arguments, not what the daemon wrote
             if isinstance(line_no, _Segment):
                 line_no = line_no.line_no(start)
