@@ -941,6 +941,16 @@ def diagnose(events: list[Event]) -> Primary | None:
         told = next((e for e in evs if e.notify in _NOTIFY_READINGS), None)
         if told is not None:
             reasoning.append(_notify_reading(told))  # (NO_ADDITIONAL_SAS: not about the rekey's settings)
+        not_done = next((e for e in evs if e.values.get("rekey_not_done")), None)
+        if not_done is not None:  # protocol._operator_rekey_unfinished
+            reasoning.append(M(
+                "Line {line}: the state listing still shows only SA #{serial} of connection {conn}, the one that was up "
+                "before the rekey asked for on line {asked}, and no line names a newer SA of that connection: the rekey "
+                "did not replace it. Read both sides' logs for that exchange (CREATE_CHILD_SA, or Quick Mode in IKEv1): a "
+                "peer that does not answer it, or answers with something this side does not accept (selectors narrower "
+                "or wider than the SA's, another PFS group), ends this way.",
+                line=not_done.line, serial=not_done.values["rekey_serial"], conn=not_done.values["rekey_conn"],
+                asked=not_done.values["rekey_not_done"]))
         if again:
             reasoning.append(M(
                 "Line {line}: setting the SA up again after it expired met the same refusal, so the tunnel stays "

@@ -85,6 +85,7 @@ EVENTS = (
     "delete",  # a Delete for an IKE or Child SA was sent or received
     "out_of_step",  # the peer repeats a message of an exchange this side completed: it missed this side's last message
     "operator_down",  # the operator took the connection down (ipsec down, whack --delete): its Deletes are no cause
+    "operator_rekey",  # the operator asked for a rekey now (whack --rekey-child): a new SA is to replace the one up
     "redirect",  # the gateway redirected this side to another gateway (RFC 5685): the old IKE SA is dropped on purpose
     "rekey_collision",  # both sides rekeyed the same SA at once
     "rekey_failed",  # a rekey failed or SAs went out of step (invalid SPI, lifetimes)
@@ -119,6 +120,7 @@ EVENT_LABELS: dict[str, Msg] = {
     "delete": M("Delete"),
     "out_of_step": M("Peer repeats a finished exchange"),
     "operator_down": M("Taken down by the operator"),
+    "operator_rekey": M("Rekey asked for by the operator"),
     "redirect": M("Redirected to another gateway"),
     "rekey_collision": M("Rekey collision"),
     "rekey_failed": M("Rekey failed"),

@@ -1243,6 +1243,45 @@ def _rekey_deleted_unanswered(events: list[Event]) -> None:
             ev.values["rekey_pending"] = True
 
 
+def _conn_serials(conn: str, text: str) -> tuple[list[int], bool]:
+    """The pluto state serials a line gives connection `conn` (its log lines' `"conn"[1] 192.0.2.1 #3:` and its
+    `ipsec trafficstatus` rows' `#3: "conn"[1] ..., type=ESP`), and whether the line is such a row."""
+    name = re.escape(conn)
+    row = re.search(rf'#(\d+): "{name}"(?:\[\d+\])?[^,\n]*, type=', text)
+    if row:
+        return [int(row.group(1))], True
+    return [int(n) for n in re.findall(rf'"{name}"(?:\[\d+\])?(?: [^#\s"]+)? #(\d+):', text)], False
+
+
+def _operator_rekey_unfinished(events: list[Event]) -> None:
+    """The operator asked pluto to rekey a connection's Child SA (`ipsec whack --rekey-child --name conn`, often
+    `--async`: the terminal shows nothing more), and a later `ipsec trafficstatus` of that connection still lists
+    only the SAs that were up before, with no line in between or after naming a newer state of it: no new SA
+    replaced the old one. (Any newer state - the rekey's own lines, a refusal, a new SA - leaves the judgement to
+    what those lines say.) The row that shows it carries the finding."""
+    for i, ev in enumerate(events):
+        if ev.kind != "operator_rekey" or ev.values.get("rekey") not in ("ipsec", "child") or not ev.values.get("conn"):
+            continue
+        conn = str(ev.values["conn"])
+        before = max((n for e in events[:i] for n in _conn_serials(conn, e.text)[0]), default=None)
+        if before is None:
+            continue  # nothing of that connection before the command: what was up is unknown
+        row: Event | None = None
+        for nxt in events[i + 1 :]:
+            if nxt.kind in ("operator_rekey", "operator_down") and nxt.values.get("conn", conn) == conn:
+                break
+            serials, is_row = _conn_serials(conn, nxt.text)
+            if any(n > before for n in serials):
+                row = None  # a newer state of the connection: its own lines say how the rekey went
+                break
+            if is_row and nxt.kind == "established" and row is None:
+                row = nxt
+        if row is not None:
+            row.values["rekey_not_done"] = ev.line
+            row.values["rekey_conn"] = conn
+            row.values["rekey_serial"] = max(_conn_serials(conn, row.text)[0])
+
+
 def _revival_during_unanswered_rekey(events: list[Event]) -> None:
     """pluto revives a connection while the rekey it started for that connection ("#3: sent Quick Mode request, to
     replace #2") is still being sent again, unanswered: the SA it was to replace reached the end of its lifetime (or
@@ -1488,6 +1527,7 @@ def classify(events: list[Event]) -> None:
     _ke_retried(events)
     _rekey_deleted_unanswered(events)
     _revival_during_unanswered_rekey(events)
+    _operator_rekey_unfinished(events)
     _redundant_ike_deletes(events)
     _borrow_pluto_state(events)
     # Both peers' logs in one paste: several streams, or lines of two different daemons.
@@ -1768,6 +1808,10 @@ def classify(events: list[Event]) -> None:
                 st.ike_up = False
                 st.child_refused = False
                 st.operator_down = False
+            _set(ev, None)
+        elif kind == "established" and ev.values.get("rekey_not_done"):
+            _set(ev, "rekey_issue")  # (see _operator_rekey_unfinished: the listing shows the old SA only)
+        elif kind == "operator_rekey":
             _set(ev, None)
         elif kind == "established":
             # an SA set up after the operator's down (or pluto's "terminating SAs" as a connection is loaded again):

@@ -250,6 +250,10 @@ _COMMAND = re.compile(
 _COMMAND_FURTHER = re.compile(r"(?:[|;&]|\b(?:then|do|if|!))\s*(?:sudo\s+)?(?:[efz]?grep|rg|awk|sed)\s+\S")
 
 
+# Events that are the operator's command itself (the command line is the event, not a search for its words).
+_COMMAND_EVENTS = frozenset({"operator_rekey", "operator_down"})
+
+
 def _typed_command(line: str, at: int) -> bool:
     """Whether the words a pattern found at `at` are a command's arguments: the line is a command (`_COMMAND`), or
     a search command comes before them further along it (`_COMMAND_FURTHER`; looked for only on lines that name
@@ -507,7 +511,7 @@ class Scanner:
                     readable = unmasked(line)
                 if readable is None or (m := p.regex.search(readable)) is None:  # type: ignore[arg-type]
                     continue
-            if _typed_command(m.string, m.start()):
+            if p.event not in _COMMAND_EVENTS and _typed_command(m.string, m.start()):
                 return None  # a command and its arguments, not what the daemon wrote
             if isinstance(line_no, _Segment):
                 line_no = line_no.line_no(start)

@@ -814,3 +814,68 @@ def test_an_impaired_timeout_and_the_states_deletion_count_once() -> None:
     weights = {ev.text: ev.weight for ev in events if ev.category == "peer_unreachable"}
     assert weights['"gw" #3: IMPAIR: retransmit so timing out SA (may retry)'] == "context"
     assert weights['"gw" #3: deleting state (STATE_V2_PARENT_I1) aged 0.504333s and NOT sending notification'] != "context"
+
+
+# An operator's rekey (`ipsec whack --rekey-child`, often --async: nothing more on the terminal) and the state
+# listing after it. Console form of libreswan's test suite (testing/pluto/*/road.console.txt), RFC 5737 addresses.
+REKEY_ASKED = """\
+road # ipsec auto --up road-gw
+003 "road-gw"[1] 192.0.2.23 #1: established IKE SA; authenticated using RSA with SHA2_512
+004 "road-gw"[1] 192.0.2.23 #2: established Child SA; IPsec tunnel [198.51.100.100-198.51.100.100:0-65535 0] -> [0.0.0.0-255.255.255.255:0-65535 0] {ESPinUDP=>0xESPESP <0xESPESP xfrm=AES_GCM_16_256-NONE}
+road # ipsec whack --trafficstatus
+006 #2: "road-gw"[1] 192.0.2.23, type=ESP, add_time=1234567890, inBytes=84, outBytes=84, id='@gw'
+road # ipsec whack --{what} --name road-gw --async
+road # sleep 40
+{after}"""
+ROW_OLD = """road # ipsec whack --trafficstatus
+006 #2: "road-gw"[1] 192.0.2.23, type=ESP, add_time=1234567890, inBytes=84, outBytes=168, id='@gw'
+"""
+ROW_NEW = """road # ipsec whack --trafficstatus
+006 #3: "road-gw"[1] 192.0.2.23, type=ESP, add_time=1234567890, inBytes=0, outBytes=0, id='@gw'
+"""
+REKEYED = """002 "road-gw"[1] 192.0.2.23 #3: initiating rekey to replace Child SA #2
+004 "road-gw"[1] 192.0.2.23 #3: initiator rekeyed Child SA #2 using #1; IPsec tunnel [198.51.100.100/32===0.0.0.0/0]
+""" + ROW_NEW
+GW_ROWS = """gw # ipsec whack --trafficstatus
+006 #2: "gw-road"[1] 192.0.2.254, type=ESP, add_time=1234567890, inBytes=168, outBytes=84, id='@road'
+006 #3: "gw-road"[1] 192.0.2.254, type=ESP, add_time=1234567890, inBytes=0, outBytes=84, id='@road'
+"""
+
+
+def test_a_rekey_the_listing_shows_no_sa_for_is_a_rekey_problem() -> None:
+    # the road still lists only #2 after the rekey it was told to do (the gateway, pasted after it, installed #3)
+    for after in (ROW_OLD, ROW_OLD + GW_ROWS):
+        analysis = analyze_text(_asked("rekey-child", after))
+        assert analysis.primary is not None and analysis.primary.category == "rekey_issue"
+        finding = next(f for f in analysis.findings if f.category == "rekey_issue")
+        assert finding.line == 9 and 'type=ESP' in finding.text
+        reasons = " ".join(str(r) for r in analysis.primary.reasoning)
+        assert "only SA #2 of connection road-gw" in reasons and "asked for on line 6" in reasons
+    commands = [e for e in _events(_asked("rekey-ipsec", ROW_OLD)) if e.kind == "operator_rekey"]
+    assert [(e.line, e.values["rekey"], e.values["conn"], e.category) for e in commands] == [
+        (6, "ipsec", "road-gw", None)]
+
+
+@pytest.mark.parametrize(("what", "after"), [
+    ("rekey-child", REKEYED),  # the rekey's own lines and the new SA
+    ("rekey-child", ROW_NEW),  # --async: the listing shows the new SA
+    ("rekey-child", ""),  # nothing after the command: nothing to judge
+    ("rekey-ike", ROW_OLD),  # an IKE SA rekey leaves the Child SA listed as it was
+    ("rekey-child", ROW_OLD.replace('"road-gw"', '"other"')),  # another connection's listing
+])
+def test_a_rekey_the_listing_or_the_log_shows_done_or_cannot_show_is_no_problem(what: str, after: str) -> None:
+    analysis = analyze_text(_asked(what, after))
+    assert analysis.primary is None or analysis.primary.category != "rekey_issue"
+
+
+def _asked(what: str, after: str) -> str:
+    return REKEY_ASKED.replace("{what}", what).replace("{after}", after)
+
+
+def _events(text: str) -> list:
+    scanner = Scanner("libreswan")
+    scanner.feed(text)
+    result = scanner.result()
+    events, _, _ = put_in_order(result.events, result.order_texts, result.order_lines)
+    classify(events)
+    return events
