@@ -1243,14 +1243,10 @@ def _rekey_deleted_unanswered(events: list[Event]) -> None:
             ev.values["rekey_pending"] = True
 
 
-def _conn_serials(conn: str, text: str) -> tuple[list[int], bool]:
-    """The pluto state serials a line gives connection `conn` (its log lines' `"conn"[1] 192.0.2.1 #3:` and its
-    `ipsec trafficstatus` rows' `#3: "conn"[1] ..., type=ESP`), and whether the line is such a row."""
-    name = re.escape(conn)
-    row = re.search(rf'#(\d+): "{name}"(?:\[\d+\])?[^,\n]*, type=', text)
-    if row:
-        return [int(row.group(1))], True
-    return [int(n) for n in re.findall(rf'"{name}"(?:\[\d+\])?(?: [^#\s"]+)? #(\d+):', text)], False
+# pluto's state serials of a connection: its log lines' `"conn"[1] 192.0.2.1 #3:` and its `ipsec trafficstatus`
+# rows' `#3: "conn"[1] 192.0.2.1, type=ESP`.
+_CONN_STATE = re.compile(r'"([^"\n]+)"(?:\[\d+\])?(?: [^#\s"]+)? #(\d+):')
+_TRAFFIC_ROW = re.compile(r'#(\d+): "([^"\n]+)"(?:\[\d+\])?[^,\n]*, type=')
 
 
 def _operator_rekey_unfinished(events: list[Event]) -> None:
@@ -1258,28 +1254,49 @@ def _operator_rekey_unfinished(events: list[Event]) -> None:
     `--async`: the terminal shows nothing more), and a later `ipsec trafficstatus` of that connection still lists
     only the SAs that were up before, with no line in between or after naming a newer state of it: no new SA
     replaced the old one. (Any newer state - the rekey's own lines, a refusal, a new SA - leaves the judgement to
-    what those lines say.) The row that shows it carries the finding."""
-    for i, ev in enumerate(events):
-        if ev.kind != "operator_rekey" or ev.values.get("rekey") not in ("ipsec", "child") or not ev.values.get("conn"):
+    what those lines say.) The row that shows it carries the finding. One pass, a search per pluto line only when
+    the paste has such a command."""
+    if not any(ev.kind == "operator_rekey" for ev in events):
+        return
+    newest: dict[str, int] = {}  # the highest state serial seen so far per connection
+    asked: dict[str, tuple[Event, int, Event | None]] = {}  # connection -> (its rekey, newest before it, old row)
+    for ev in events:
+        if ev.kind == "operator_down":  # (what was listed before it stands; what comes after is another story)
+            for pending in asked.values():
+                if pending[2] is not None:
+                    _rekey_not_done(*pending)
+            asked.clear()
             continue
-        conn = str(ev.values["conn"])
-        before = max((n for e in events[:i] for n in _conn_serials(conn, e.text)[0]), default=None)
-        if before is None:
-            continue  # nothing of that connection before the command: what was up is unknown
-        row: Event | None = None
-        for nxt in events[i + 1 :]:
-            if nxt.kind in ("operator_rekey", "operator_down") and nxt.values.get("conn", conn) == conn:
-                break
-            serials, is_row = _conn_serials(conn, nxt.text)
-            if any(n > before for n in serials):
-                row = None  # a newer state of the connection: its own lines say how the rekey went
-                break
-            if is_row and nxt.kind == "established" and row is None:
-                row = nxt
-        if row is not None:
-            row.values["rekey_not_done"] = ev.line
-            row.values["rekey_conn"] = conn
-            row.values["rekey_serial"] = max(_conn_serials(conn, row.text)[0])
+        if ev.kind == "operator_rekey" and ev.values.get("conn"):
+            conn = str(ev.values["conn"])
+            if (pending := asked.pop(conn, None)) is not None and pending[2] is not None:
+                _rekey_not_done(*pending)
+            if ev.values.get("rekey") in ("ipsec", "child") and conn in newest:
+                asked[conn] = (ev, newest[conn], None)
+            continue
+        if ev.fmt != "libreswan" or "#" not in ev.text:
+            continue
+        row = _TRAFFIC_ROW.search(ev.text)
+        found = [(row.group(2), int(row.group(1)))] if row else [
+            (m.group(1), int(m.group(2))) for m in _CONN_STATE.finditer(ev.text)]
+        for conn, serial in found:
+            newest[conn] = max(newest.get(conn, 0), serial)
+            if (pending := asked.get(conn)) is None:
+                continue
+            if serial > pending[1]:
+                del asked[conn]  # a newer state of the connection: its own lines say how the rekey went
+            elif row is not None and ev.kind == "established" and pending[2] is None:
+                asked[conn] = (pending[0], pending[1], ev)
+    for pending in asked.values():
+        if pending[2] is not None:
+            _rekey_not_done(*pending)
+
+
+def _rekey_not_done(command: Event, before: int, row: Event | None) -> None:
+    assert row is not None
+    row.values["rekey_not_done"] = command.line
+    row.values["rekey_conn"] = str(command.values["conn"])
+    row.values["rekey_serial"] = int(_TRAFFIC_ROW.search(row.text).group(1))  # type: ignore[union-attr]
 
 
 def _revival_during_unanswered_rekey(events: list[Event]) -> None:
@@ -1536,7 +1553,7 @@ def classify(events: list[Event]) -> None:
     # `ipsec status` policies), wherever the listing is in the paste (it is often pasted after the log).
     listed_versions = {v for ev in events if ev.pattern in LISTING_PATTERNS for v in _listed_versions(ev)}
     for ev in events:
-        st = states.setdefault(ev.stream, _State())
+        st = states.get(ev.stream) or states.setdefault(ev.stream, _State())  # (a _State only for a new stream)
         if st.retransmits and _is_answer(ev):
             for r in st.retransmits:  # the peer did answer: the retransmits were packet loss, not a cause
                 r.weight = "context"
