@@ -196,12 +196,13 @@ def _quick_mode_silence(stage: str, first: Event) -> bool:
 
 def _rekey_lead(events: list[Event], first: Event) -> list[Event]:
     """What shows that the failing exchange replaced an SA that was up: the last SA established before it in the same
-    log, and the start of the rekey after that (pluto's "initiating rekey to replace Child SA #2")."""
+    log, and the start of the rekey after that (pluto's "initiating rekey to replace Child SA #2", or the operator's
+    `ipsec whack --rekey-child`)."""
     before = [e for e in events if e.stream == first.stream and e.order < first.order]
     up = [e for e in before if e.kind == "established"]
     if not up:
         return []
-    started = [e for e in before if e.order > up[-1].order and e.kind == "initiate"]
+    started = [e for e in before if e.order > up[-1].order and e.kind in ("initiate", "operator_rekey")]
     return [up[-1]] + started[-1:]
 
 

@@ -1827,7 +1827,10 @@ def classify(events: list[Event]) -> None:
                 st.operator_down = False
             _set(ev, None)
         elif kind == "established" and ev.values.get("rekey_not_done"):
-            _set(ev, "rekey_issue")  # (see _operator_rekey_unfinished: the listing shows the old SA only)
+            # (see _operator_rekey_unfinished: the listing shows the old SA only) The row says the rekey failed,
+            # not that an SA came up.
+            ev.kind = "rekey_failed"
+            _set(ev, "rekey_issue")
         elif kind == "operator_rekey":
             _set(ev, None)
         elif kind == "established":

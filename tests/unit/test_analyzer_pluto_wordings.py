@@ -848,7 +848,10 @@ def test_a_rekey_the_listing_shows_no_sa_for_is_a_rekey_problem() -> None:
         analysis = analyze_text(_asked("rekey-child", after))
         assert analysis.primary is not None and analysis.primary.category == "rekey_issue"
         finding = next(f for f in analysis.findings if f.category == "rekey_issue")
-        assert finding.line == 9 and 'type=ESP' in finding.text
+        assert finding.line == 9 and 'type=ESP' in finding.text and finding.event == "rekey_failed"
+        # the chain: the SA listed before, the operator's rekey, the listing that still shows it
+        assert [(f.line, f.event) for f in analysis.primary.chain] == [
+            (5, "established"), (6, "operator_rekey"), (9, "rekey_failed")]
         reasons = " ".join(str(r) for r in analysis.primary.reasoning)
         assert "only SA #2 of connection road-gw" in reasons and "asked for on line 6" in reasons
     commands = [e for e in _events(_asked("rekey-ipsec", ROW_OLD)) if e.kind == "operator_rekey"]
