@@ -1243,9 +1243,11 @@ def _rekey_deleted_unanswered(events: list[Event]) -> None:
             ev.values["rekey_pending"] = True
 
 
-# pluto's state serials of a connection: its log lines' `"conn"[1] 192.0.2.1 #3:` and its `ipsec trafficstatus`
-# rows' `#3: "conn"[1] 192.0.2.1, type=ESP`.
+# pluto's state serials of a connection: its log lines' `"conn"[1] 192.0.2.1 #3:`, and its status listings' rows
+# (`ipsec status` / `showstates`: `#3: "conn"[1] 192.0.2.1:500 STATE_V2_REKEY_CHILD_I1 ...`), of which the
+# `ipsec trafficstatus` rows list the IPsec SAs that are up (`#3: "conn"[1] 192.0.2.1, type=ESP`).
 _CONN_STATE = re.compile(r'"([^"\n]+)"(?:\[\d+\])?(?: [^#\s"]+)? #(\d+):')
+_STATE_ROW = re.compile(r'#(\d+): "([^"\n]+)"')
 _TRAFFIC_ROW = re.compile(r'#(\d+): "([^"\n]+)"(?:\[\d+\])?[^,\n]*, type=')
 
 
@@ -1277,7 +1279,8 @@ def _operator_rekey_unfinished(events: list[Event]) -> None:
         if ev.fmt != "libreswan" or "#" not in ev.text:
             continue
         row = _TRAFFIC_ROW.search(ev.text)
-        found = [(row.group(2), int(row.group(1)))] if row else [
+        listed = row or _STATE_ROW.search(ev.text)  # (a state being negotiated counts: the rekey is under way)
+        found = [(listed.group(2), int(listed.group(1)))] if listed else [
             (m.group(1), int(m.group(2))) for m in _CONN_STATE.finditer(ev.text)]
         for conn, serial in found:
             newest[conn] = max(newest.get(conn, 0), serial)

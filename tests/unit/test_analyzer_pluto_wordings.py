@@ -865,6 +865,9 @@ def test_a_rekey_the_listing_shows_no_sa_for_is_a_rekey_problem() -> None:
     ("rekey-child", ""),  # nothing after the command: nothing to judge
     ("rekey-ike", ROW_OLD),  # an IKE SA rekey leaves the Child SA listed as it was
     ("rekey-child", ROW_OLD.replace('"road-gw"', '"other"')),  # another connection's listing
+    # `ipsec status` shows the rekey's state still under way: not (yet) a failed rekey
+    ("rekey-child", '000 #3: "road-gw"[1] 192.0.2.23:4500 STATE_V2_REKEY_CHILD_I1 (sent CREATE_CHILD_SA request to '
+                    'rekey IPsec SA); EVENT_RETRANSMIT in 9s; idle;\n' + ROW_OLD),
 ])
 def test_a_rekey_the_listing_or_the_log_shows_done_or_cannot_show_is_no_problem(what: str, after: str) -> None:
     analysis = analyze_text(_asked(what, after))
