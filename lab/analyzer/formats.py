@@ -67,6 +67,8 @@ SIGNATURES: dict[str, re.Pattern[str]] = {
     "sonicwall": re.compile(r"IKE (?:Initiator|Responder): |IKEv2 (?:Initiator|Responder|Received notify)|\(Phase [12]\)|Failed payload verification after decryption"),
     # F5 BIG-IP's IKEv2 (tmm, /var/log/ipsec.log): "info tmm[20647]: 017c0000  [0.0] [IKE] v2 192.0.2.1%0-198.51.100.1%0 ..."
     "f5": re.compile(r"\btmm\d*\[\d+\]: 017c\d{4}\b|\[IKE\] v[12] [0-9a-fA-F.:]+%\d+-[0-9a-fA-F.:]+%\d+"),
+    # Huawei VRP / USG IPsec messages: "%%01IPSEC/4/IPSECNEGOFAIL(l)[3]:...", the alarm form "IPSEC/4/IPSECNEGOFAIL:OID ..."
+    "huawei": re.compile(r"(?:%%\d\d|^|[^A-Za-z0-9])(?:IPSEC(?:-VPN)?/\d/[A-Z_]{6,}|IKE/\d/[A-Z_]{6,})"),
     # (Huawei VRP: "%%01BGP/2/bgpBackwardTransNotification(t):", its debug "BGP(VPN 0): changes state from ...")
     "bgp-generic": re.compile(r"\bbgpd\[\d+\]|%ADJCHANGE|%NOTIFICATION|\bbird\b|Topic=Peer|BGP_FSM_|\bexabgp\b|peerASN|\bgobgpd?\b|%%\d\dBGP/\d/|\bBGP\(VPN \d+\): "
                               # FortiGate's and Quagga's BGP debug ("BGP: 10.0.0.1-Outgoing [FSM] State: ..."), and the

@@ -44,6 +44,7 @@ FORMATS = (
     "checkpoint",
     "sonicwall",
     "f5",
+    "huawei",
     "bgp-generic",
 )
 # What each format is, for `vpn-lab logs --help` and the page.
@@ -63,6 +64,7 @@ FORMAT_NAMES = {
     "checkpoint": "Check Point vpnd / ike.elg and SmartLog VPN messages",
     "sonicwall": "SonicWall SonicOS VPN log messages",
     "f5": "F5 BIG-IP IPsec: IKEv2 lines of tmm's ipsec.log (its IKEv1 racoon.log: see racoon)",
+    "huawei": "Huawei VRP / USG (AR routers, USG firewalls): IPsec negotiation failures and tunnel teardowns with their reason",
     "bgp-generic": (
         "BGP daemons: FRRouting/Quagga bgpd (VyOS, pfSense), BIRD, OpenBGPD, GoBGP, ExaBGP, MetalLB; FortiGate's BGP "
         "debug; 'show bgp summary' listings"

@@ -377,3 +377,69 @@ def test_the_peer_asking_again_for_a_create_child_sa_answered_is_a_rekey_out_of_
     line = '"gw" #1: CREATE_CHILD_SA request has duplicate Message ID 2; retransmitting response\n'
     assert primary_of(line * 3) == "rekey_issue"
     assert primary_of(line) is None  # once is a lost packet
+
+
+# Huawei VRP / USG: the IPsec negotiation-failure log (alarm hwIPSecNegoFail) and the teardown messages name their
+# cause in a Reason= / OfflineReason= field, from the list of Huawei's IPSec Fault Cause Reference
+# (https://support.huawei.com/enterprise/en/doc/EDOC1100086053); message formats from Huawei's alarm references
+# (https://support.huawei.com/enterprise/en/doc/EDOC1100127008/8be225cc/ipsec,
+# https://support.huaweicloud.com/intl/en-us/moredocuments-qiankuncs/alarm_detail_278561515_4285734913.html).
+HUAWEI_NEGO = ("Dec  2 2026 10:01:02 AR2220 %%01IPSEC/4/IPSECNEGOFAIL(l)[3]:OID 1.3.6.1.4.1.2011.6.122.26.6.14 IPSec "
+               "tunnel negotiation fails. (Ifindex=4, SeqNum=10, Reason={reason}, ReasonCode={code}, "
+               "PeerAddress=203.0.113.10, PeerPort=500, VsysName=public, InterfaceName=GigabitEthernet0/0/1)\n")
+HUAWEI_DOWN = ("Dec  2 2026 10:01:02 USG6330 %%01IPSEC/5/IPSEC_TUNNEL_TEARED_DOWN(l):An IPSec tunnel is teared down. "
+               "(PolicyName=map1, IfIndex=6, SeqNum=10, RuleNum=5, SrcIP=198.51.100.1, DstIP=203.0.113.10, "
+               "InboundSPI=3421783302, Slot=0, CpuID=0, OfflineReason={reason}, State=Normal)\n")
+HUAWEI_STOP = ("IPSEC/4/IPSECTUNNELSTOP:OID 1.3.6.1.4.1.2011.6.122.26.6.2 The IPSec tunnel is deleted. (Ifindex=4, "
+               "SeqNum=10, TunnelIndex=1, RuleNum=5, DstIP=203.0.113.10, InsideIP=203.0.113.10, RemotePort=500, CpuID=0, "
+               "SrcIP=198.51.100.1, FlowInfo=10.1.1.0-10.2.2.0 0 0, OfflineReason={reason}, VsysName=public, "
+               "InterfaceName=GigabitEthernet0/0/1, SlotID=0)\n")
+
+
+@pytest.mark.parametrize(("reason", "code", "category"), [
+    ("phase1 proposal mismatch", 1, "phase1_proposal_mismatch"),
+    ("phase1 proposal encryption algorithm mismatch", 1, "phase1_proposal_mismatch"),  # the responder's wording
+    ("responder dh mismatch", 6, "phase1_proposal_mismatch"),
+    ("phase2 proposal or pfs mismatch", 2, "phase2_proposal_mismatch"),
+    ("encapsulation mode mismatch", 3, "ipsec_mode_mismatch"),
+    ("flow or peer mismatch", 4, "traffic_selector_mismatch"),
+    ("netmask mismatch", 48, "traffic_selector_mismatch"),
+    ("version mismatch", 5, "ike_version_mismatch"),
+    ("peer address mismatch", 12, "auth_failure"),
+    ("config ID mismatch", 13, "auth_failure"),
+    ("authentication fail", 15, "auth_failure"),
+    ("rekey no find old sa", 16, "rekey_issue"),
+    ("rekey fail", 17, "rekey_issue"),
+    ("exchange mode mismatch", 32, "ike_mode_mismatch"),
+    ("nat detection fail", 40, "nat_t_or_fragmentation"),
+    ("fragment packet reassemble timeout", 51, "nat_t_or_fragmentation"),
+    ("max transmit reached", 53, "peer_unreachable"),
+])
+def test_huawei_negotiation_failures_by_reason(reason: str, code: int, category: str) -> None:
+    analysis = analyze_text(HUAWEI_NEGO.format(reason=reason, code=code))
+    assert analysis.format == "huawei"
+    assert analysis.primary is not None and analysis.primary.category == category
+    assert analysis.primary.facts.get("peer") == "203.0.113.10"
+
+
+@pytest.mark.parametrize(("reason", "category"), [
+    ("dpd timeout", "dpd_timeout"),
+    ("peer request", "ike_sa_deleted_by_peer"),
+    ("phase2 hard expiry", "rekey_issue"),
+    ("receive invalid spi notify", "rekey_issue"),
+    ("config modify or manual offline", None),  # an orderly teardown
+    ("phase2 sa replace", None),  # a rekey that worked
+])
+def test_huawei_teardowns_by_reason(reason: str, category: str | None) -> None:
+    for template in (HUAWEI_DOWN, HUAWEI_STOP):
+        assert primary_of(template.format(reason=reason)) == category
+
+
+def test_huawei_is_a_format_of_its_own() -> None:
+    from lab.analyzer import FORMAT_NAMES, FORMATS
+
+    assert "huawei" in FORMATS and "Huawei" in FORMAT_NAMES["huawei"]
+    # the BGP messages of the same devices stay the BGP daemons' format
+    assert analyze_text("Apr 10 2016 02:55:56 R1 %%01BGP/3/STATE_CHG_UPDOWN(l):The status of the peer 10.1.1.2 "
+                        "changed from ESTABLISHED to IDLE. (InstanceName=Public, StateChangeReason=Hold Timer "
+                        "Expired)\n").format == "bgp-generic"
