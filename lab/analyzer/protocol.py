@@ -1264,15 +1264,14 @@ def _operator_rekey_unfinished(events: list[Event]) -> None:
     asked: dict[str, tuple[Event, int, Event | None]] = {}  # connection -> (its rekey, newest before it, old row)
     for ev in events:
         if ev.kind == "operator_down":  # (what was listed before it stands; what comes after is another story)
-            for pending in asked.values():
-                if pending[2] is not None:
-                    _rekey_not_done(*pending)
+            for command, _, row in asked.values():
+                _rekey_not_done(command, row)
             asked.clear()
             continue
         if ev.kind == "operator_rekey" and ev.values.get("conn"):
             conn = str(ev.values["conn"])
-            if (pending := asked.pop(conn, None)) is not None and pending[2] is not None:
-                _rekey_not_done(*pending)
+            if (pending := asked.pop(conn, None)) is not None:
+                _rekey_not_done(pending[0], pending[2])
             if ev.values.get("rekey") in ("ipsec", "child") and conn in newest:
                 asked[conn] = (ev, newest[conn], None)
             continue
@@ -1290,13 +1289,14 @@ def _operator_rekey_unfinished(events: list[Event]) -> None:
                 del asked[conn]  # a newer state of the connection: its own lines say how the rekey went
             elif row is not None and ev.kind == "established" and pending[2] is None:
                 asked[conn] = (pending[0], pending[1], ev)
-    for pending in asked.values():
-        if pending[2] is not None:
-            _rekey_not_done(*pending)
+    for command, _, row in asked.values():
+        _rekey_not_done(command, row)
 
 
-def _rekey_not_done(command: Event, before: int, row: Event | None) -> None:
-    assert row is not None
+def _rekey_not_done(command: Event, row: Event | None) -> None:
+    """Mark the listing row that shows the operator's rekey did not replace the SA (none: nothing to mark)."""
+    if row is None:
+        return
     row.values["rekey_not_done"] = command.line
     row.values["rekey_conn"] = str(command.values["conn"])
     row.values["rekey_serial"] = int(_TRAFFIC_ROW.search(row.text).group(1))  # type: ignore[union-attr]
