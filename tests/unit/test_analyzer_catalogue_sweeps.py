@@ -443,3 +443,34 @@ def test_huawei_is_a_format_of_its_own() -> None:
     assert analyze_text("Apr 10 2016 02:55:56 R1 %%01BGP/3/STATE_CHG_UPDOWN(l):The status of the peer 10.1.1.2 "
                         "changed from ESTABLISHED to IDLE. (InstanceName=Public, StateChangeReason=Hold Timer "
                         "Expired)\n").format == "bgp-generic"
+
+
+# Tencent Cloud VPN gateway: the negotiation error messages of its VPN Connections documentation
+# (https://cloud.tencent.com/document/product/554/79960), with documentation addresses in place of its x.x.x.x.
+TENCENT = "IKE_SA_ESTABLISH_FAIL:Failed to establish IKE SA for the reason of {reason}. ike connection: vpnx-4k7q2m1a, " \
+          "my ip: 203.0.113.10, peer ip: 198.51.100.20.\n"
+
+
+@pytest.mark.parametrize(("reason", "category"), [
+    ("peer no response", "peer_unreachable"),
+    ("no matching secret", "auth_failure"),
+    ("no matching proposal, configured [IKE:AES_CBC_128/HMAC_SHA1_96/PRF_HMAC_SHA1/MODP_1024], received "
+     "[IKE:3DES_CBC/HMAC_MD5_96/PRF_HMAC_MD5/MODP_768]", "phase1_proposal_mismatch"),
+    ("responder no peer config found by ID payload, received[ID_IPV4_ADDR:10.0.0.1]", "auth_failure"),
+])
+def test_tencent_cloud_gateway_failures(reason: str, category: str) -> None:
+    primary = analyze_text(TENCENT.format(reason=reason)).primary
+    assert primary is not None and primary.category == category
+    assert primary.facts.get("peer", "198.51.100.20") == "198.51.100.20"  # (the sentence's full stop is not in it)
+
+
+def test_tencent_cloud_gateway_proposals_and_retransmits() -> None:
+    primary = analyze_text(TENCENT.format(reason="no matching proposal, configured [IKE:AES_CBC_128/HMAC_SHA1_96/"
+                                                 "PRF_HMAC_SHA1/MODP_1024], received [IKE:3DES_CBC/HMAC_MD5_96/"
+                                                 "PRF_HMAC_MD5/MODP_768]")).primary
+    assert primary is not None
+    assert primary.facts["proposals_received"] == ["IKE:3DES_CBC/HMAC_MD5_96/PRF_HMAC_MD5/MODP_768"]
+    assert primary.facts["proposals_configured"] == ["IKE:AES_CBC_128/HMAC_SHA1_96/PRF_HMAC_SHA1/MODP_1024"]
+    # the gateway sent Main Mode's fifth message again, unanswered: its table says the peer does not respond
+    assert primary_of("IKE_NEGO: retransmit IKEv1 Main Mode Initiator 5th message 2 times, message ID 0\n") == (
+        "peer_unreachable")
