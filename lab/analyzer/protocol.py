@@ -1243,12 +1243,11 @@ def _rekey_deleted_unanswered(events: list[Event]) -> None:
             ev.values["rekey_pending"] = True
 
 
-# pluto's state serials of a connection: its log lines' `"conn"[1] 192.0.2.1 #3:`, and its status listings' rows
-# (`ipsec status` / `showstates`: `#3: "conn"[1] 192.0.2.1:500 STATE_V2_REKEY_CHILD_I1 ...`), of which the
-# `ipsec trafficstatus` rows list the IPsec SAs that are up (`#3: "conn"[1] 192.0.2.1, type=ESP`).
-_CONN_STATE = re.compile(r'"([^"\n]+)"(?:\[\d+\])?(?: [^#\s"]+)? #(\d+):')
-_STATE_ROW = re.compile(r'#(\d+): "([^"\n]+)"')
-_TRAFFIC_ROW = re.compile(r'#(\d+): "([^"\n]+)"(?:\[\d+\])?[^,\n]*, type=')
+# pluto's status listings name a state before its connection: `ipsec status` / `showstates` rows
+# (`#3: "conn"[1] 192.0.2.1:500 STATE_V2_REKEY_CHILD_I1 ...`), of which the `ipsec trafficstatus` rows list the IPsec
+# SAs that are up (`#3: "conn"[1] 192.0.2.1, type=ESP`). (Its log lines name it after: `_serial_of`.)
+_STATE_ROW = re.compile(r'#(\d+): "[^"\n]+"')
+_TRAFFIC_ROW = re.compile(r'#(\d+): "[^"\n]+"(?:\[\d+\])?[^,\n]*, type=')
 
 
 def _operator_rekey_unfinished(events: list[Event]) -> None:
@@ -1279,16 +1278,17 @@ def _operator_rekey_unfinished(events: list[Event]) -> None:
             continue
         row = _TRAFFIC_ROW.search(ev.text)
         listed = row or _STATE_ROW.search(ev.text)  # (a state being negotiated counts: the rekey is under way)
-        found = [(listed.group(2), int(listed.group(1)))] if listed else [
-            (m.group(1), int(m.group(2))) for m in _CONN_STATE.finditer(ev.text)]
-        for conn, serial in found:
-            newest[conn] = max(newest.get(conn, 0), serial)
-            if (pending := asked.get(conn)) is None:
-                continue
-            if serial > pending[1]:
-                del asked[conn]  # a newer state of the connection: its own lines say how the rekey went
-            elif row is not None and ev.kind == "established" and pending[2] is None:
-                asked[conn] = (pending[0], pending[1], ev)
+        serial = int(listed.group(1)) if listed else _serial_of(ev.text)
+        conn = conn_of(ev)
+        if serial is None or not conn:
+            continue
+        newest[conn] = max(newest.get(conn, 0), serial)
+        if (pending := asked.get(conn)) is None:
+            continue
+        if serial > pending[1]:
+            del asked[conn]  # a newer state of the connection: its own lines say how the rekey went
+        elif row is not None and ev.kind == "established" and pending[2] is None:
+            asked[conn] = (pending[0], pending[1], ev)
     for command, _, row in asked.values():
         _rekey_not_done(command, row)
 
