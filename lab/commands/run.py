@@ -97,17 +97,26 @@ FORWARDED = (signal.SIGTERM, signal.SIGINT)
 
 def supervise(cmd: Sequence[str], cwd: Path, env: dict[str, str]) -> int:
     """Run `cmd` as a child, pass SIGTERM/SIGINT on to it, and return its exit code (128 + N when signal N
-    ended it, as a shell reports it)."""
-    child = subprocess.Popen(list(cmd), cwd=cwd, env=env)
+    ended it, as a shell reports it).
+
+    The handlers go in before the child starts: a signal that comes while the child is being started is kept
+    and passed on as soon as it exists, so no stop request is lost or ends this process on its own."""
+    child: subprocess.Popen[bytes] | None = None
+    pending: list[int] = []
 
     def forward(signum: int, _frame: object) -> None:
         # Ctrl-C in a terminal reaches the child too (same process group); a second SIGINT only repeats
         # Streamlit's own stop request, which it ignores once stopping.
-        if child.poll() is None:
+        if child is None:
+            pending.append(signum)
+        elif child.poll() is None:
             child.send_signal(signum)
 
     previous = {sig: signal.signal(sig, forward) for sig in FORWARDED}
     try:
+        child = subprocess.Popen(list(cmd), cwd=cwd, env=env)
+        while pending:
+            forward(pending.pop(0), None)
         code = child.wait()
     finally:
         for sig, handler in previous.items():

@@ -180,3 +180,19 @@ def test_vpn_lab_exits_with_the_code_the_server_ends_with() -> None:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_a_stop_signal_that_comes_while_the_server_starts_is_passed_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """SIGTERM while the server process is being created is neither lost nor ends `vpn-lab run` by itself: it reaches
+    the server as soon as that exists, and a server killed by it gives 128 + 15, as a shell reports it."""
+    real_popen = subprocess.Popen
+
+    def popen_interrupted(*args: object, **kwargs: object) -> subprocess.Popen[bytes]:
+        os.kill(os.getpid(), signal.SIGTERM)  # the handler runs here, before the server exists
+        return real_popen(*args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(run_command.subprocess, "Popen", popen_interrupted)
+    before = signal.getsignal(signal.SIGTERM)
+    code = run_command.supervise([sys.executable, "-c", "import time; time.sleep(600)"], Path("."), {})
+    assert code == 128 + signal.SIGTERM
+    assert signal.getsignal(signal.SIGTERM) is before
