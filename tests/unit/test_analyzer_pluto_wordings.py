@@ -885,3 +885,18 @@ def _events(text: str) -> list:
     events, _, _ = put_in_order(result.events, result.order_texts, result.order_lines)
     classify(events)
     return events
+
+
+# https://github.com/libreswan/libreswan/blob/v4.1/testing/pluto/ikev2-asymmetric-16-auth-mismatch/west.console.txt
+# libreswan 4.1 writes the refusal with a lower-case "peer" and names the payload (4.5 prefixes "authentication failed:").
+REFUSED_AUTH_METHOD_V41 = """\
+1v2 "westnet-eastnet-ikev2" #1: sent IKE_AUTH request {auth=IKEv2 cipher=AES_GCM_16_256 integ=n/a prf=HMAC_SHA2_512 group=MODP2048}
+002 "westnet-eastnet-ikev2" #2: IKEv2 mode peer ID is ID_FQDN: '@east'
+002 "westnet-eastnet-ikev2" #1: peer attempted NULL authentication but we want rsasig in R2 Auth Payload
+036 "westnet-eastnet-ikev2" #2: encountered fatal error in state STATE_PARENT_I2
+"""
+
+
+def test_libreswan_41_refusal_of_the_peers_authentication_method_is_an_auth_failure() -> None:
+    primary = analyze_text(REFUSED_AUTH_METHOD_V41).primary
+    assert primary is not None and primary.category == "auth_failure"
