@@ -228,8 +228,11 @@ def _message(line: str) -> str:
 def analysis(result: Analysis, on_goto: Callable[[str], None]) -> None:
     """The primary diagnosis, its reasoning and the findings table (messages shown whole)."""
     formats = ", ".join(result.detected_formats) or result.format
+    # (the formats seen only when they are not just the one the log was read as)
+    read_as = (_("Format: {format}", format=esc(result.format)) if formats == result.format
+               else _("Format: {format} (seen: {seen})", format=esc(result.format), seen=esc(formats)))
     st.caption(
-        _("Format: {format} (seen: {seen})", format=esc(result.format), seen=esc(formats)) + " · "
+        read_as + " · "
         + _n("{n} line", "{n} lines", result.lines) + " · "
         + _n("{n} finding", "{n} findings", len(result.findings))
     )
@@ -265,6 +268,8 @@ def analysis(result: Analysis, on_goto: Callable[[str], None]) -> None:
             }
             for f in shown
         ]
+        # (a heading of its own: beside the chain above, the same lines would otherwise read as a repeated table)
+        st.markdown("**" + _("Every line that matched a known message") + "**")
         # st.table wraps long messages instead of cutting them off.
         st.table(_without_empty_time(pd.DataFrame(rows)), hide_index=True)
         if len(result.findings) > len(shown):

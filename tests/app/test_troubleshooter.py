@@ -89,6 +89,10 @@ def test_pasted_log_gives_a_diagnosis_and_a_link_to_its_node(open_page) -> None:
     assert not at.exception
     assert any("Dead peer detection timed out" in w.value for w in at.warning)
     assert len(at.dataframe) >= 2  # the lines that led to the diagnosis, and every finding
+    # each table under a heading of its own; the format once when only that format was seen
+    assert "**Lines that led to the diagnosis, in order**" in _texts(at)
+    assert "**Every line that matched a known message**" in _texts(at)
+    assert any(c.value.startswith("Format: aws-json · ") for c in at.caption)
     at.button(key="ts_goto_primary").click().run()
     assert _node(at) == "tunnel-down/dpd-peer-alive"
 
