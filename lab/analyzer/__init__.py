@@ -31,6 +31,7 @@ from lab.analyzer.diagnosis import (
     established_after,
     findings_of,
     recovered_first_attempt,
+    refused_then_timed_out,
     resolved_collision,
 )
 from lab.analyzer.model import CATEGORIES, PHASES, Analysis, Finding, Primary
@@ -100,6 +101,13 @@ def _finish(scanner: Scanner) -> Analysis:
         notes.append(M("Line {line}: both sides opened a BGP connection at once and the protocol closed one of the "
                        "two (Cease 6/7, connection collision resolution); the session goes on over the other. "
                        "Normal while a session starts, nothing to fix unless it repeats.", line=bgp_collision.line))
+    if primary is None and (refused := refused_then_timed_out(events)) is not None:
+        notes.append(M("Line {line}: the peer answered {exchange} with {notify}: it could not process this side's "
+                       "request, and the negotiation timed out at line {timeout}. The peer is reachable, so this is no "
+                       "path problem: compare the two sides' software versions and the options that change the request "
+                       "(fragmentation, unusual proposals or payloads).",
+                       line=refused[0].line, exchange=refused[0].exchange or "IKE", notify=refused[0].notify or "",
+                       timeout=refused[1].line))
     if newest_first:
         notes.append(M("The lines are newest first (as a web GUI shows them); they were read oldest first."))
     if streams > 1:

@@ -843,6 +843,9 @@ class _State:
     child_up: bool = False
     dpd_pending: bool = False
     answered: bool = False  # the peer answered something since the last initiate
+    # the peer's answer to this negotiation was an error notify that names no cause of its own (RFC 7296's
+    # UNSUPPORTED_CRITICAL_PAYLOAD, INVALID_SYNTAX outside a rekey): it is reachable, and refused the request
+    refused_by: Event | None = None
     # IKEv1: the peer sent an Informational while phase 1 was still under way (before any IKE SA was up): its answer
     # to this side's last phase 1 message instead of the next one, usually a refusal this side could not read
     v1_info_answer: Event | None = None
@@ -928,8 +931,16 @@ def _exchange_of(ev: Event, st: _State) -> str | None:
 _CHARON_TAG = re.compile(r"<([\w.-]+\|\d+)>")  # charon's IKE_SA name and unique id
 _V1_DECRYPT = frozenset({"swan-ikev1-decrypt", "swan-decrypt-failed"})
 _TUNNEL_SA = re.compile(r"\bIPsec tunnel\b|\btunnel mode\b")
+# Error notifies (RFC 7296 section 3.10.1) that say the peer could not process a request without naming a setting
+# that differs: an answer, so the peer is reachable, but no cause of the five stages.
+_UNNAMED_REFUSALS = frozenset({"UNSUPPORTED_CRITICAL_PAYLOAD", "INVALID_SYNTAX", "INVALID_IKE_SPI"})
 _PLUTO_RECEIVED_NOTIFY = re.compile(r"\breceived (?:un)?authenticated v2N_[A-Z_]+")
 _PLUTO_ANSWERS = re.compile(r"\bresponding to [A-Z_]+ (?:\(\d+\) )?(?:message|request)\b[^\n]*? with (?:un)?encrypted notification ")
+# pluto reading the peer's response: "ignoring IKE_SA_INIT response containing X notification", "processing IKE_AUTH
+# response from ... containing ...N(X)", "IKE_AUTH response contained the error notification X" (3.x "AUTH response")
+_PLUTO_RESPONSE_READ = re.compile(
+    r"\b(?:ignoring|processing|processed) (?:IKE_SA_INIT|IKE_AUTH|CREATE_CHILD_SA|INFORMATIONAL) response\b"
+    r"|\b(?:IKE_SA_INIT|IKE_AUTH|CREATE_CHILD_SA|AUTH) response contained the\b")
 _V1_HASHED = re.compile(r"\bINFORMATIONAL_V1 (?:request|response) \S+ \[ HASH\b")
 _PROTECTED = re.compile(r"\bsecured informational payload\b|\bsending encrypted notification\b|\bwith encrypted notification\b")
 
@@ -1078,6 +1089,8 @@ def _pluto_notify_directions(events: list[Event]) -> None:
                 ev.direction = "sent"  # pluto's "responding to <exchange> message ... with encrypted notification X"
             elif "authenticated v2N_" in ev.text and _PLUTO_RECEIVED_NOTIFY.search(ev.text):
                 ev.direction = "received"  # libreswan 3.x: "received unauthenticated v2N_NO_PROPOSAL_CHOSEN - ignored"
+            elif "response" in ev.text and _PLUTO_RESPONSE_READ.search(ev.text):
+                ev.direction = "received"  # the peer's response, which this side read (or ignored): the peer answered
 
 
 _PACKET_HEADER = "cisco-ikev2-packet-header"
@@ -1616,6 +1629,9 @@ def classify(events: list[Event]) -> None:
                 _set(ev, None)
                 if ev.exchange:
                     st.exchange = ev.exchange
+                if ev.direction == "received" and ev.notify in _UNNAMED_REFUSALS:
+                    st.answered = True
+                    st.refused_by = st.refused_by or ev
                 continue
             kind = meaning
             ex = _exchange_of(ev, st)
@@ -1669,6 +1685,8 @@ def classify(events: list[Event]) -> None:
                 replacing = st.rekeying or _serial_of(ev.text) in st.replacing_serials
                 kind = "rekey_failed" if (ex == "CREATE_CHILD_SA" and up_before) or (
                     ex == "QUICK_MODE" and replacing) else ""
+                if not kind and ev.direction == "received":
+                    st.refused_by = st.refused_by or ev
             if ev.direction == "received":
                 st.answered = True
         if ev.fmt == "libreswan" and (serial := _serial_of(ev.text)) is not None:
@@ -1813,6 +1831,7 @@ def classify(events: list[Event]) -> None:
             else:
                 st.exchange = ev.exchange or ("MAIN_MODE" if v1 else "IKE_SA_INIT")
             st.answered = False
+            st.refused_by = None
             if not child:
                 st.v1_info_answer = st.v1_repeat = None
                 st.answered_init = False
@@ -2100,6 +2119,12 @@ def classify(events: list[Event]) -> None:
                 # considers the IPsec SA up once it sends QI2, which never arrived. The two sides' SAs are out of
                 # step (a rekey's failure when it replaced an SA that was up, read above). In a first negotiation
                 # the peer may also have refused this side's answer without saying so: no cause to name from it.
+                _set(ev, None)
+            elif st.refused_by is not None and (st.refused_by.exchange or ex) == ex:
+                # The peer answered this exchange, with an error notify that names no cause of its own (it could not
+                # process the request: UNSUPPORTED_CRITICAL_PAYLOAD, INVALID_SYNTAX), and pluto, which ignores an
+                # unauthenticated notify in IKE_SA_INIT, waited until its timeout: not the peer's silence.
+                ev.values["refused_by"] = st.refused_by.line
                 _set(ev, None)
             else:
                 _set(ev, "peer_unreachable")

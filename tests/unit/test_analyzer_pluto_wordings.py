@@ -900,3 +900,34 @@ REFUSED_AUTH_METHOD_V41 = """\
 def test_libreswan_41_refusal_of_the_peers_authentication_method_is_an_auth_failure() -> None:
     primary = analyze_text(REFUSED_AUTH_METHOD_V41).primary
     assert primary is not None and primary.category == "auth_failure"
+
+
+# https://github.com/libreswan/libreswan/blob/0c4e3eccfbb2cdfa1e21c154ee847a141a611a4f/testing/pluto/ikev2-unknown-payload-01-sa-init/west.console.txt
+# east answers west's IKE_SA_INIT (which carries an unknown critical payload) with UNSUPPORTED_CRITICAL_PAYLOAD; pluto
+# ignores the unauthenticated notify and times out.
+REFUSED_WITH_UNSUPPORTED_CRITICAL_PAYLOAD = """\
+"westnet-eastnet-ipv4-psk-ikev2" #3: initiating IKEv2 connection to 192.1.2.23 using UDP
+IMPAIR: "westnet-eastnet-ipv4-psk-ikev2" #3: adding 1 unencrypted unknown critical payload(s) of type 255 to IKE_SA_INIT message containing 6 payloads
+IMPAIR: "westnet-eastnet-ipv4-psk-ikev2" #3: setting (should be off) critical payload bit
+"westnet-eastnet-ipv4-psk-ikev2" #3: sent IKE_SA_INIT request to 192.1.2.23:UDP/500
+"westnet-eastnet-ipv4-psk-ikev2" #3: non-critical payload ignored because it contains an unknown or unexpected payload type (255) at the outermost level
+"westnet-eastnet-ipv4-psk-ikev2" #3: ignoring IKE_SA_INIT response containing UNSUPPORTED_CRITICAL_PAYLOAD notification (Message ID 0; message payloads N, missing SA,KE,Ni)
+IMPAIR: "westnet-eastnet-ipv4-psk-ikev2" #3: retransmit so timing out SA (may retry)
+"westnet-eastnet-ipv4-psk-ikev2" #3: connection is supposed to remain up; revival attempt 1 scheduled in 0 seconds
+IMPAIR: "westnet-eastnet-ipv4-psk-ikev2" #3: revival: skip scheduling CONNECTION_REVIVAL event in 0 seconds
+"westnet-eastnet-ipv4-psk-ikev2" #3: deleting IKE SA (sent IKE_SA_INIT request)
+"""
+
+
+def test_a_timeout_after_the_peer_refused_the_request_is_not_called_unreachable() -> None:
+    """The peer answered (an error notify that names no setting), so its silence is not the cause: no primary, and a
+    note that says the peer is reachable and which line refused."""
+    result = analyze_text(REFUSED_WITH_UNSUPPORTED_CRITICAL_PAYLOAD)
+    assert result.primary is None
+    notes = [n.render("en") for n in result.notes]
+    assert any(n.startswith("Line 6: the peer answered IKE_SA_INIT with UNSUPPORTED_CRITICAL_PAYLOAD") for n in notes)
+    # a peer that says nothing at all is still read as unreachable
+    silent = "\n".join(line for line in REFUSED_WITH_UNSUPPORTED_CRITICAL_PAYLOAD.splitlines()
+                       if "UNSUPPORTED_CRITICAL_PAYLOAD" not in line) + "\n"
+    primary = analyze_text(silent).primary
+    assert primary is not None and primary.category == "peer_unreachable"
