@@ -154,12 +154,15 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(rx, re.I), reason)
     for rx, reason in (
         (r"bad peer AS|peer in wrong AS|wrong AS|AS unacceptable|bad OPEN, remote AS|remote AS is \d+|"
-         r"peer as mismatch|unexpected peer ASN|BADOPEN|bad-peer-as", "bad_peer_as"),
+         r"peer as mismatch|unexpected peer ASN|BADOPEN|bad-peer-as|"
+         # FRR bgp_open_receive: the AS4 capability disagrees with the neighbor's configured AS, or the AS is 0
+         r"mismatch with 16bit 'myasn'|bad OPEN, got AS(?:4 capability, but AS4)? set to 0", "bad_peer_as"),
         (r"Bad BGP Identifier|BGPID invalid|wrong router identifier|Unacceptable Hold ?time|Unsupported Capability|"
          r"Unsupported Version|Unsupported Optional Parameter|Role Mismatch|Required capability missing|"
          r"No supported AFI/SAFI|Invalid OPEN message|OPEN Message Error|error in OPEN message|OpenFail|"
-         r"Configured AFI/SAFIs do not overlap", "open_error"),
-        (r"MD5 digest|TCP-AO|Authentication (?:failure|error)", "tcp_auth"),
+         r"Configured AFI/SAFIs do not overlap|router-id \S+ is the same as ours|BGP identifier is missing|"
+         r"due missing BGP identifier", "open_error"),
+        (r"MD5 digest|TCP-AO|Authentication (?:failure|error)|Unable to set TCP MD5 option", "tcp_auth"),
         (r"Send ?Hold ?Timer Expired|SendQ progress for 2 holdtimes|send-hold", "send_hold_timer_expired"),
         (r"(?<!idle-)hold[ _-]?tim(?:er|e)[ _-]?expired|holdtime expired|event HoldTime|Hold_Timer_expired|HoldTimer expired|"
          r"bgp_hold_timeout|(?<!idle-)hold-timer-expired|Hold Timer Expired Error|on event HOLD_TIMER\b", "hold_timer_expired"),

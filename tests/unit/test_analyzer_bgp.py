@@ -719,3 +719,33 @@ def test_a_bgp_summary_row_is_read_behind_a_quote_or_a_prefix(prefix: str) -> No
             "169.254.10.1    4        64512       0       0        1    0    0 never    Active"]
     analysis = analyze_text("".join(prefix + row + "\n" for row in rows))
     assert analysis.primary is not None and analysis.primary.category == "bgp_down"
+
+
+# FRR's own reasons for not bringing a session up, in the formats of bgpd/bgp_packet.c (bgp_open_receive,
+# bgp_process_packet) and bgpd/bgp_network.c (bgp_connect, bgp_accept, bgp_md5_set_socket) at fbfc8222da75.
+FRR_SESSION_REFUSALS = [
+    ("169.254.44.5 bad OPEN, got AS4 capability, but remote_as 4200000001 mismatch with 16bit 'myasn' 23456 in open",
+     "bad_peer_as", "tunnel-down/d-bgp-asn"),
+    ("169.254.44.5 bad OPEN, got AS set to 0", "bad_peer_as", "tunnel-down/d-bgp-asn"),
+    ("Peer's router-id 169.254.44.6 is the same as ours", "open_error", "tunnel-down/bgp-cause"),
+    ("bgp_connect: BGP identifier is missing for peer 169.254.44.5, set it with `bgp router-id`", "open_error",
+     "tunnel-down/bgp-cause"),
+    ("[Event] Incoming BGP connection rejected from 169.254.44.5 due missing BGP identifier, set it with "
+     "`bgp router-id`", "open_error", "tunnel-down/bgp-cause"),
+    ("Unable to set TCP MD5 option on socket for peer 169.254.44.5 (sock=27): Operation not permitted", "tcp_auth",
+     "tunnel-down/bgp-cause"),
+]
+
+
+@pytest.mark.parametrize(("message", "reason", "node"), FRR_SESSION_REFUSALS)
+def test_frr_refusing_the_session_for_its_own_reasons_is_bgp_down(message: str, reason: str, node: str) -> None:
+    primary = analyze_text(f"2024/05/02 10:11:12 BGP: {message}\n").primary
+    assert primary is not None and primary.category == "bgp_down"
+    assert primary.facts["bgp_reason"] == reason
+    assert primary.tree_node == node
+
+
+def test_frr_as4_mismatch_names_both_as_numbers() -> None:
+    primary = analyze_text(f"2024/05/02 10:11:12 BGP: {FRR_SESSION_REFUSALS[0][0]}\n").primary
+    assert primary is not None
+    assert (primary.facts["configured_peer_asn"], primary.facts["peer_open_asn"]) == (4200000001, 23456)
