@@ -156,7 +156,8 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"bad peer AS|peer in wrong AS|wrong AS|AS unacceptable|bad OPEN, remote AS|remote AS is \d+|"
          r"peer as mismatch|unexpected peer ASN|BADOPEN|bad-peer-as|"
          # FRR bgp_open_receive: the AS4 capability disagrees with the neighbor's configured AS, or the AS is 0
-         r"mismatch with 16bit 'myasn'|bad OPEN, got AS(?:4 capability, but AS4)? set to 0", "bad_peer_as"),
+         r"mismatch with 16bit 'myasn'|bad OPEN, got AS(?:4 capability, but AS4)? set to 0|"
+         r"bad OPEN, remote AS is unspecified", "bad_peer_as"),
         (r"Bad BGP Identifier|BGPID invalid|wrong router identifier|Unacceptable Hold ?time|Unsupported Capability|"
          r"Unsupported Version|Unsupported Optional Parameter|Role Mismatch|Required capability missing|"
          r"No supported AFI/SAFI|Invalid OPEN message|OPEN Message Error|error in OPEN message|OpenFail|"

@@ -727,6 +727,8 @@ FRR_SESSION_REFUSALS = [
     ("169.254.44.5 bad OPEN, got AS4 capability, but remote_as 4200000001 mismatch with 16bit 'myasn' 23456 in open",
      "bad_peer_as", "tunnel-down/d-bgp-asn"),
     ("169.254.44.5 bad OPEN, got AS set to 0", "bad_peer_as", "tunnel-down/d-bgp-asn"),
+    ("169.254.44.5 bad OPEN, remote AS is unspecified currently", "bad_peer_as", "tunnel-down/d-bgp-asn"),
+    ("169.254.44.5 bad OPEN, wrong router identifier 0.0.0.0", "open_error", "tunnel-down/bgp-cause"),
     ("Peer's router-id 169.254.44.6 is the same as ours", "open_error", "tunnel-down/bgp-cause"),
     ("bgp_connect: BGP identifier is missing for peer 169.254.44.5, set it with `bgp router-id`", "open_error",
      "tunnel-down/bgp-cause"),
