@@ -931,3 +931,22 @@ def test_a_timeout_after_the_peer_refused_the_request_is_not_called_unreachable(
                        if "UNSUPPORTED_CRITICAL_PAYLOAD" not in line) + "\n"
     primary = analyze_text(silent).primary
     assert primary is not None and primary.category == "peer_unreachable"
+
+
+# In the format of libreswan's ikev2_ike_sa_init.c at 0c4e3eccfbb2 (no test console prints it): the responder asks for
+# a DH group that is not in this side's proposals, pluto ignores each answer and times out.
+KE_SUGGESTION_REFUSED = """\
+"aws-tunnel-1" #1: initiating IKEv2 connection to 52.95.1.10 using UDP
+"aws-tunnel-1" #1: sent IKE_SA_INIT request to 52.95.1.10:UDP/500
+"aws-tunnel-1" #1: discarding unauthenticated INVALID_KE_PAYLOAD response to KEM DH19; suggested KEM MODP2048 is not acceptable
+"aws-tunnel-1" #1: retransmitting IKE_SA_INIT request; will wait 0.5 seconds for response
+"aws-tunnel-1" #1: discarding unauthenticated INVALID_KE_PAYLOAD response to KEM DH19; suggested KEM MODP2048 is not acceptable
+"aws-tunnel-1" #1: IKE_SA_INIT_I: 5 second timeout exceeded after 4 retransmits.  No response (or no acceptable response) to our first IKEv2 message
+"""
+
+
+def test_a_dh_group_the_peer_asks_for_and_this_side_lacks_is_a_phase1_mismatch_not_silence() -> None:
+    primary = analyze_text(KE_SUGGESTION_REFUSED).primary
+    assert primary is not None and primary.category == "phase1_proposal_mismatch"
+    assert primary.facts["proposals_received"] == ["MODP2048"]
+    assert primary.facts["proposals_configured"] == ["DH19"]
