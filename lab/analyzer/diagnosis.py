@@ -365,11 +365,12 @@ def refused_then_timed_out(events: list[Event]) -> tuple[Event, Event] | None:
     """(the peer's error notify, the timeout after it) when a negotiation timed out although the peer had answered
     it with an error notify that names no setting (UNSUPPORTED_CRITICAL_PAYLOAD, INVALID_SYNTAX): the peer is
     reachable and could not process the request; the protocol layer marks such a timeout (`refused_by`)."""
-    by_line = {e.line: e for e in events}
     for ev in events:
-        refusal = by_line.get(ev.values.get("refused_by"))  # type: ignore[arg-type]
-        if ev.kind == "give_up" and refusal is not None:
-            return refusal, ev
+        line = ev.values.get("refused_by")
+        if ev.kind == "give_up" and line is not None:
+            refusal = next((e for e in events if e.line == line and e.notify), None)
+            if refusal is not None:
+                return refusal, ev
     return None
 
 

@@ -932,8 +932,9 @@ _CHARON_TAG = re.compile(r"<([\w.-]+\|\d+)>")  # charon's IKE_SA name and unique
 _V1_DECRYPT = frozenset({"swan-ikev1-decrypt", "swan-decrypt-failed"})
 _TUNNEL_SA = re.compile(r"\bIPsec tunnel\b|\btunnel mode\b")
 # Error notifies (RFC 7296 section 3.10.1) that say the peer could not process a request without naming a setting
-# that differs: an answer, so the peer is reachable, but no cause of the five stages.
-_UNNAMED_REFUSALS = frozenset({"UNSUPPORTED_CRITICAL_PAYLOAD", "INVALID_SYNTAX", "INVALID_IKE_SPI"})
+# that differs and that NOTIFY_MEANING leaves without a meaning: an answer, so the peer is reachable, but no cause of
+# the five stages. (INVALID_SYNTAX has a meaning of its own, "syntax", and is marked where that is read.)
+_UNNAMED_REFUSALS = frozenset({"UNSUPPORTED_CRITICAL_PAYLOAD", "INVALID_IKE_SPI"})
 _PLUTO_RECEIVED_NOTIFY = re.compile(r"\breceived (?:un)?authenticated v2N_[A-Z_]+")
 _PLUTO_ANSWERS = re.compile(r"\bresponding to [A-Z_]+ (?:\(\d+\) )?(?:message|request)\b[^\n]*? with (?:un)?encrypted notification ")
 # pluto reading the peer's response: "ignoring IKE_SA_INIT response containing X notification", "processing IKE_AUTH
