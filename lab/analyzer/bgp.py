@@ -173,6 +173,11 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"BFD", "bfd_down"),
         (r"Administrative Shutdown|Admin\. shutdown|administratively down|admin-down|admin(?:istratively)? shut",
          "admin_shutdown"),
+        # GoBGP's peer-down reasons for this side's own doing (pkg/server/fsm.go): "dying", the peer's FSM stopped
+        # because gobgpd (or the agent embedding it: Cilium, kube-router, MetalLB) stops or removes the peer;
+        # "deconfigured", the neighbor was removed from the configuration.
+        (r"\bReason\W{0,3}dying\b", "admin_shutdown"),
+        (r"\bReason\W{0,3}deconfigured\b", "config_change"),
         (r"Administrative Reset|User reset|clear ip bgp|AdminReset|BGP_Stop|reason: Stop\b|\(event Stop\)",
          "admin_reset"),
         (r"Other Config(?:uration)? Change|config(?:uration)? change|(?:Router ID|Remote AS|Cluster ID|Capability) "

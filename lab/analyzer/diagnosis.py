@@ -374,6 +374,12 @@ def refused_then_timed_out(events: list[Event]) -> tuple[Event, Event] | None:
     return None
 
 
+def _silence_guess(ev: Event) -> bool:
+    """A line that reads the peer's silence, or an exchange this side dropped unanswered, as a refusal (pluto's
+    "perhaps peer likes no proposal", an SA deleted in QUICK_I1): it names no notify the peer sent."""
+    return not ev.notify and bool(ev.values.get("guess") or ev.values.get("abandoned"))
+
+
 def _is_refusal(ev: Event) -> bool:
     return ev.kind in ("no_proposal", "ts_unacceptable") or NOTIFY_MEANING.get(ev.notify or "") in (
         "no_proposal", "ts_unacceptable", "ke")
@@ -927,7 +933,18 @@ def diagnose(events: list[Event]) -> Primary | None:
                 "sides' SAs are out of step, typically after a rekey or a Delete one side did not get. Compare the "
                 "lifetimes of both sides and check that Deletes and rekeys reach the peer.", line=stale.line,
             ))
-        refusal = next((e for e in evs if _is_refusal(e)), None)
+        # pluto's Quick Mode that times out or is dropped unanswered is read as a refusal (event ts_unacceptable), but
+        # the line names no notify: no refusal is shown, only silence (the peer's answer is encrypted if it sent one).
+        refusal = next((e for e in evs if _is_refusal(e) and not _silence_guess(e)), None)
+        silent = next((e for e in evs if _silence_guess(e)), None) if refusal is None else None
+        if silent is not None and not any(e.kind == "give_up" for e in evs):
+            reasoning.append(M(
+                "Line {line}: the exchange that replaces an SA that was up got no acceptable answer (a refusal in IKEv1 "
+                "Quick Mode is encrypted and may not show in this log), although the peer accepted the SA with the "
+                "same configuration before. Look at what applies to rekeys only: the DH (PFS) group a rekey carries, "
+                "the lifetimes, or selectors narrowed when the SA was set up; the peer's log names its refusal.",
+                line=silent.line,
+            ))
         if refusal is not None:
             notify = refusal.notify or ("TS_UNACCEPTABLE" if refusal.kind == "ts_unacceptable" else "NO_PROPOSAL_CHOSEN")
             if refusal.direction == "sent":

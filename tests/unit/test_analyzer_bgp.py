@@ -165,6 +165,12 @@ def test_daemon_wordings_give_the_reason_and_who_sent_it(line: str, reason: str,
         ("write-failed", "peer_closed"),
         ("hard-reset", "notification"),
         ("idle-hold-timer-expired", None),
+        # this side's own doing: the peer's FSM stopped with gobgpd (or the agent embedding it), or the neighbor
+        # was removed from the configuration (fsmDying, fsmDeConfigured)
+        ("dying", "admin_shutdown"),
+        ("deconfigured", "config_change"),
+        # a GR-capable peer's failure (hold timer, read/write failed) is logged as graceful-restart: no reason
+        ("graceful-restart", None),
     ],
 )
 def test_gobgp_peer_down_reasons(reason_text: str, reason: str | None) -> None:
@@ -751,3 +757,17 @@ def test_frr_as4_mismatch_names_both_as_numbers() -> None:
     primary = analyze_text(f"2024/05/02 10:11:12 BGP: {FRR_SESSION_REFUSALS[0][0]}\n").primary
     assert primary is not None
     assert (primary.facts["configured_peer_asn"], primary.facts["peer_open_asn"]) == (4200000001, 23456)
+
+
+@pytest.mark.parametrize("reason_text", ["dying", "deconfigured"])
+def test_a_gobgp_peer_stopped_here_and_back_up_is_no_fault(reason_text: str) -> None:
+    # GoBGP's logfmt and JSON log lines (pkg/server/fsm.go reasons; "Peer Up" / "Peer Down" in server.go): an agent
+    # such as Cilium or kube-router restarting stops its peers ("dying") and brings them up again.
+    down = (f'time="2024-04-24T17:22:11Z" level=info msg="Peer Down" Key=169.254.21.1 Reason={reason_text} '
+            "State=BGP_FSM_ESTABLISHED Topic=Peer\n")
+    up = 'time="2024-04-24T17:22:40Z" level=info msg="Peer Up" Key=169.254.21.1 State=BGP_FSM_OPENCONFIRM Topic=Peer\n'
+    assert analyze_text(down + up).primary is None
+    assert analyze_text(reversed_lines(down + up)).primary is None
+    alone = analyze_text(down).primary
+    assert alone is not None and alone.category == "bgp_down"
+    assert "on purpose" in " ".join(alone.reasoning_in("en"))

@@ -69,6 +69,18 @@ def test_a_quick_mode_that_replaces_an_ipsec_sa_and_times_out_is_a_rekey_problem
     )
     primary = analyze_text(text).primary
     assert primary is not None and primary.category == "rekey_issue"
+    # The timeout is silence, pluto's guess: the reasoning names no notify the peer never showed sending.
+    reasoning = " ".join(primary.reasoning_in("en"))
+    assert "TS_UNACCEPTABLE" not in reasoning and "NO_PROPOSAL_CHOSEN" not in reasoning
+    assert "got no acceptable answer" in reasoning and "Line 3:" in reasoning
+    korean = " ".join(primary.reasoning_in("ko"))
+    assert "TS_UNACCEPTABLE" not in korean and "3번째 줄" in korean
+    # The same when only the abandoned state's deletion shows it (ikev1_quick.c: an IPsec SA deleted in QUICK_I1).
+    dropped = text.rsplit('"westnet-eastnet" #3: STATE_QUICK_I1', 1)[0] + (
+        '"westnet-eastnet" #3: deleting IPsec SA (QUICK_I1) and NOT sending notification\n')
+    primary = analyze_text(dropped).primary
+    assert primary is not None and primary.category == "rekey_issue"
+    assert "TS_UNACCEPTABLE" not in " ".join(primary.reasoning_in("en"))
 
 
 # testing/pluto/algo-pluto-13-invalid-3des/west.console.txt at 0c4e3ecc: west offers 3DES with a key
