@@ -987,6 +987,14 @@ def diagnose(events: list[Event]) -> Primary | None:
                 "Line {line}: setting the SA up again after it expired met the same refusal, so the tunnel stays "
                 "down until the rekey's difference is fixed.", line=again[0].line,
             ))
+        restarted = next((e for e in evs if e.values.get("rekey_again")), None)
+        if restarted is not None:  # protocol._rekey_started_again
+            reasoning.append(M(
+                "Line {line}: a rekey started again before the one started on line {first} had set up its SA: that "
+                "rekey got no usable answer, and the state it created reached its own lifetime while still being "
+                "rekeyed. Read the peer's log for the CREATE_CHILD_SA it was sent; compare the lifetimes and rekey "
+                "settings of both sides.", line=restarted.line, first=restarted.values["rekey_again"],
+            ))
         unanswered = next((e for e in evs if e.kind == "give_up"), None)
         if unanswered is not None and refusal is None and unanswered.values.get("replaced_ended"):
             reasoning.append(M(

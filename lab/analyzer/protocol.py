@@ -1348,6 +1348,25 @@ def _revival_during_unanswered_rekey(events: list[Event]) -> None:
                 break  # the rekey was answered, given up, or something else ended the SA
 
 
+def _rekey_started_again(events: list[Event]) -> None:
+    """Openswan starts a Child SA rekey when the SA reaches its lifetime ("starting rekey of CHILD SA for state=#2
+    (expired)"); the state the rekey creates is listed as STATE_CHILD_C1_REKEY until the peer answers and the new SA
+    is established. A second rekey started in the same log before any Child SA came up after the first (a status
+    listing's rows show SAs still up, not new ones) means the first one got no usable answer: the state it created
+    reached its own lifetime still being rekeyed (Openswan's test rekey-no-reply: the peer never answers the
+    CREATE_CHILD_SA). The second start carries the finding."""
+    pending: dict[int, Event] = {}  # stream -> the rekey started and not yet followed by an established Child SA
+    for ev in events:
+        if ev.pattern == "os-child-rekey" and "starting rekey" in ev.text:
+            if (first := pending.get(ev.stream)) is not None:
+                ev.kind, ev.direction, ev.weak = "rekey_failed", None, False
+                ev.values["rekey_again"] = first.line
+            else:
+                pending[ev.stream] = ev
+        elif ev.kind == "established" and ev.stream in pending and not _STATE_ROW.search(ev.text):
+            del pending[ev.stream]  # (a status listing's row shows an SA still up, not one set up now)
+
+
 def _ke_retried(events: list[Event]) -> None:
     """charon's INVALID_KE_PAYLOAD in a parsed message ("[ N(INVAL_KE) ]") followed by its retry with the group the
     peer asked for ("peer didn't accept DH group X, it requested Y"): the notify is the same round as the retry line."""
@@ -1560,6 +1579,7 @@ def classify(events: list[Event]) -> None:
     _rekey_left_unanswered(events)
     _ke_retried(events)
     _rekey_deleted_unanswered(events)
+    _rekey_started_again(events)
     _revival_during_unanswered_rekey(events)
     _operator_rekey_unfinished(events)
     _redundant_ike_deletes(events)

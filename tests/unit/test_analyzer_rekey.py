@@ -219,3 +219,27 @@ def test_message_ids_out_of_step_on_an_established_sa_are_a_rekey_problem() -> N
     charon = "Dec  1 10:00:01 gw charon: 09[IKE] <aws-tunnel-1|3> received message ID 7, expected 5, ignored\n"
     primary = analyze_text(charon).primary
     assert primary is not None and primary.category == "rekey_issue"
+
+
+def test_an_openswan_rekey_started_again_before_the_first_came_up_is_a_rekey_problem() -> None:
+    # Openswan's unit test lp50-rekey-no-reply-rekey (dev excerpt): the CREATE_CHILD_SA that rekeys #2 is never
+    # answered, the state it created (#3, STATE_CHILD_C1_REKEY) expires and is rekeyed in turn. The status listing
+    # between the two starts shows #2 still up: no new SA.
+    from pathlib import Path
+
+    dev = Path(__file__).resolve().parents[2] / "datasets" / "real-logs" / "dev"
+    text = (dev / "openswan-v2-child-rekey-no-reply-rekeys-again.log").read_text(encoding="utf-8")
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.category == "rekey_issue"
+    lines = text.splitlines()
+    second = next(i for i, line in enumerate(lines) if "starting rekey of CHILD SA for state=#3" in line) + 1
+    first = next(i for i, line in enumerate(lines) if "starting rekey of CHILD SA for state=#2" in line) + 1
+    assert primary.evidence_lines[0] == second
+    reasoning = " ".join(primary.reasoning_in("en"))
+    assert f"Line {second}: a rekey started again before the one started on line {first}" in reasoning
+    assert f"{second}번째 줄: {first}번째 줄에서 시작한 키 재생성" in " ".join(primary.reasoning_in("ko"))
+    # The first rekey answered (its new SA established, Openswan's transition line): the second start is an
+    # ordinary rekey of the new SA, no finding.
+    answered = list(lines)
+    answered.insert(second - 1, "./rekey-no-reply-I1 STATE_CHILD_C1_KEYED: CHILD SA established (msgid: 00000002/4294967295)")
+    assert analyze_text("\n".join(answered) + "\n").primary is None
