@@ -154,7 +154,7 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(rx, re.I), reason)
     for rx, reason in (
         (r"bad peer AS|peer in wrong AS|wrong AS|AS unacceptable|bad OPEN, remote AS|remote AS is \d+|"
-         r"peer as mismatch|unexpected peer ASN|BADOPEN|bad-peer-as|"
+         r"peer as mismatch|unexpected peer ASN|BADOPEN|bad-peer-as|as number mismatch|"
          # FRR bgp_open_receive: the AS4 capability disagrees with the neighbor's configured AS, or the AS is 0
          r"mismatch with 16bit 'myasn'|bad OPEN, got AS(?:4 capability, but AS4)? set to 0|"
          r"bad OPEN, remote AS is unspecified", "bad_peer_as"),
