@@ -169,7 +169,8 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"bgp_hold_timeout|(?<!idle-)hold-timer-expired|Hold Timer Expired Error|on event HOLD_TIMER\b", "hold_timer_expired"),
         (r"peer de-?configured|peer unconfigured|Connection Rejected|not configured|unconfigured neighbor|"
          r"no group for|connection from non-peer", "peer_not_configured"),
-        (r"Maximum Number of Prefixes|max-prefix|prefix-limit|prefix count|event MaxPath\b", "max_prefix"),
+        (r"Maximum Number of Prefixes|max-prefix|prefix-limit|prefix count|event MaxPath\b|Prefix limit reached",
+         "max_prefix"),
         (r"BFD", "bfd_down"),
         (r"Administrative Shutdown|Admin\. shutdown|administratively down|admin-down|admin(?:istratively)? shut",
          "admin_shutdown"),
@@ -189,11 +190,16 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"Interface (?:down|flap)|Link down|Neighbor address lost|No path to specified Neighbor|"
          r"Waiting for peer address|Neighbor lost|Interface: \S+ does not have", "interface_down"),
         (r"UPDATE Message Error|Invalid UPDATE|error in UPDATE|Malformed (?:attribute|AS_PATH)|"
-         r"Update packet error|attribute (?:flags|length|list) error|illegal network", "update_error"),
+         r"Update packet error|attribute (?:flags|length|list) error|illegal network|malformed BGP update message|"
+         # GoBGP's UPDATE checks (pkg/packet/bgp/validate.go): an address family the session did not negotiate,
+         # NLRI out of order, a malformed AS_PATH
+         r"not available for this session|violate strict type ordering|AS PATH (?:header is short|length is not odd|"
+         r"segment has zero AS count)|empty AS_PATH for confederation|unknown AS_PATH seg type|seg length is short|"
+         r"segment type is not confederation seq", "update_error"),
         (r"Finite State Machine|Neighbor Events Error|Unexpected message in|received unexpected message",
          "fsm_error"),
         (r"Message Header Error|Invalid message header|Bad Message (?:Length|Type)|mal-?formatted|"
-         r"Connection not synchronized|inavlid-msg|invalid-msg", "message_error"),
+         r"Connection not synchronized|inavlid-msg|invalid-msg|malformed BGP (?:Header|message)\b", "message_error"),
         (r"Connection refused", "connection_refused"),
         (r"\bIdle \(Admin\)\s*$", "admin_shutdown"),  # show ip bgp summary: the neighbor is shut down here
         (r"\bIdle \(PfxCt\)\s*$", "max_prefix"),  # show ip bgp summary: the prefix limit was exceeded

@@ -771,3 +771,43 @@ def test_a_gobgp_peer_stopped_here_and_back_up_is_no_fault(reason_text: str) -> 
     alone = analyze_text(down).primary
     assert alone is not None and alone.category == "bgp_down"
     assert "on purpose" in " ".join(alone.reasoning_in("en"))
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        # GoBGP pkg/packet/bgp/validate.go at b7d523b6b3e5339b6567478d475fa3cf378560f8: the NOTIFICATION's text
+        # ("sent notification" Data=...), OPEN errors then UPDATE errors
+        ("as number mismatch expected 64514, received 64513", "bad_peer_as"),
+        ("bad BGP identifier 0.0.0.0 (0.0.0.0)", "open_error"),
+        ("unacceptable hold time 2", "open_error"),
+        ("unsupported version 3", "open_error"),
+        ("Address-family ipv6-unicast not available for this session", "update_error"),
+        ("AS PATH length is not odd", "update_error"),
+        ("empty AS_PATH for confederation eBGP", "update_error"),
+    ],
+)
+def test_gobgp_notification_texts(data: str, reason: str) -> None:
+    line = (f'time="2025-04-22T15:22:44Z" level=warning msg="sent notification" Data="{data}" Key=169.254.21.1 '
+            "Topic=Peer\n")
+    primary = analyze_text(line).primary
+    assert primary is not None and primary.category == "bgp_down" and primary.facts["bgp_reason"] == reason
+    if reason == "bad_peer_as":
+        assert primary.facts["configured_peer_asn"] == 64514 and primary.facts["peer_open_asn"] == 64513
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        # GoBGP pkg/server/fsm.go at b7d523b6b3e5339b6567478d475fa3cf378560f8: the session closed by GoBGP itself
+        ('time="2025-04-22T15:22:44Z" level=warning msg="Session will be reset due to malformed BGP update message" '
+         'Error="AS PATH length is not odd" Key=169.254.21.1 State=BGP_FSM_ESTABLISHED Topic=Peer', "update_error"),
+        ('time="2025-04-22T15:22:44Z" level=warning msg="Session will be reset due to malformed BGP Header" '
+         'Key=169.254.21.1 State=BGP_FSM_ESTABLISHED Topic=Peer', "message_error"),
+        ('{"Key":"169.254.21.1","State":"BGP_FSM_ESTABLISHED","Topic":"Peer","level":"info",'
+         '"msg":"Administrative shutdown(Prefix limit reached)","time":"2025-04-22T15:22:44Z"}', "max_prefix"),
+    ],
+)
+def test_gobgp_closing_the_session_itself(line: str, reason: str) -> None:
+    primary = analyze_text(line + "\n").primary
+    assert primary is not None and primary.category == "bgp_down" and primary.facts["bgp_reason"] == reason
