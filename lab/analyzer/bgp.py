@@ -163,13 +163,14 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"No supported AFI/SAFI|Invalid OPEN message|OPEN Message Error|error in OPEN message|OpenFail|"
          r"Configured AFI/SAFIs do not overlap|router-id \S+ is the same as ours|BGP identifier is missing|"
          r"due missing BGP identifier", "open_error"),
-        (r"MD5 digest|TCP-AO|Authentication (?:failure|error)|Unable to set TCP MD5 option", "tcp_auth"),
+        (r"MD5 digest|TCP-AO|Authentication (?:failure|error)|Unable to set TCP MD5 option|MD5 auth", "tcp_auth"),
         (r"Send ?Hold ?Timer Expired|SendQ progress for 2 holdtimes|send-hold", "send_hold_timer_expired"),
         (r"(?<!idle-)hold[ _-]?tim(?:er|e)[ _-]?expired|holdtime expired|event HoldTime|Hold_Timer_expired|HoldTimer expired|"
          r"bgp_hold_timeout|(?<!idle-)hold-timer-expired|Hold Timer Expired Error|on event HOLD_TIMER\b", "hold_timer_expired"),
         (r"peer de-?configured|peer unconfigured|Connection Rejected|not configured|unconfigured neighbor|"
-         r"no group for|connection from non-peer", "peer_not_configured"),
-        (r"Maximum Number of Prefixes|max-prefix|prefix-limit|prefix count|event MaxPath\b|Prefix limit reached",
+         r"no group for|connection from non-peer|connect from unknown address", "peer_not_configured"),
+        (r"Maximum Number of Prefixes|max-prefix|prefix-limit|prefix count|event MaxPath\b|Prefix limit reached|"
+         r"Route limit exceeded",
          "max_prefix"),
         (r"BFD", "bfd_down"),
         (r"Administrative Shutdown|Admin\. shutdown|administratively down|admin-down|admin(?:istratively)? shut",

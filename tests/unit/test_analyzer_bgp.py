@@ -811,3 +811,25 @@ def test_gobgp_notification_texts(data: str, reason: str) -> None:
 def test_gobgp_closing_the_session_itself(line: str, reason: str) -> None:
     primary = analyze_text(line + "\n").primary
     assert primary is not None and primary.category == "bgp_down" and primary.facts["bgp_reason"] == reason
+
+
+@pytest.mark.parametrize(
+    ("message", "reason"),
+    [
+        # BIRD proto/bgp/bgp.c at 639423360c8006aef492a25444535320a882a8b3: the session taken down by BIRD itself
+        ("aws_tun1: Route limit exceeded, shutting down", "max_prefix"),
+        ("aws_tun1: BFD session down", "bfd_down"),
+        ("aws_tun1: Neighbor lost", "interface_down"),
+        ("aws_tun1: Link down", "interface_down"),
+        ("aws_tun1: Connection from address 169.254.21.1 (port 34567) has no TCP-AO key", "tcp_auth"),
+        ("aws_tun1: Trying to rewind MD5 auth failed as well.", "tcp_auth"),
+        ("BGP: Unexpected connect from unknown address 169.254.21.5 (port 45678)", "peer_not_configured"),
+    ],
+)
+def test_bird_taking_the_session_down(message: str, reason: str) -> None:
+    primary = analyze_text(f"Dec  1 10:00:01 r1 bird: {message}\n").primary
+    # (a TCP MD5 failure of the BGP connection is no IKE authentication failure)
+    assert primary is not None and primary.category == "bgp_down" and primary.facts["bgp_reason"] == reason
+    up = "Dec  1 10:00:09 r1 bird: aws_tun1: BGP session established\n"
+    if reason in ("interface_down", "bfd_down"):  # the neighbor came back: a flap, still named
+        assert analyze_text(f"Dec  1 10:00:01 r1 bird: {message}\n" + up).primary is not None
