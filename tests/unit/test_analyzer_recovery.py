@@ -60,3 +60,17 @@ def test_unanswered_later_request_is_a_peer_that_stopped_answering_an_sa_that_wa
     # which exchange went unanswered, and an established SA's requests are mostly liveness checks.
     result = analyze_text(_charon_retransmits(7))
     assert result.primary is not None and result.primary.category == "dpd_timeout"
+
+
+def test_an_unanswered_informational_request_is_on_an_sa_that_was_up() -> None:
+    # charon names the exchange before retransmitting it: an IKEv2 INFORMATIONAL (here an empty one, the liveness
+    # check) exists only on an IKE SA the initial exchanges set up (RFC 7296 section 1.4), so a paste that starts
+    # after the SA came up is a peer that stopped answering, not one never reached.
+    text = "Dec  1 10:00:00 gw charon: 09[ENC] <aws|3> generating INFORMATIONAL request 7 [ ]\n" + _charon_retransmits(7)
+    result = analyze_text(text)
+    assert result.primary is not None and result.primary.category == "dpd_timeout"
+    assert any("established IKE SA" in r for r in result.primary.reasoning_in("en"))
+    # The first exchange unanswered stays a reachability problem.
+    first = "Dec  1 10:00:00 gw charon: 09[ENC] <aws|3> generating IKE_SA_INIT request 0 [ SA KE No ]\n"
+    result = analyze_text(first + _charon_retransmits(0))
+    assert result.primary is not None and result.primary.category == "peer_unreachable"
