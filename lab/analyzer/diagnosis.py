@@ -624,6 +624,14 @@ def diagnose(events: list[Event]) -> Primary | None:
                 "refuses an address it did not lease or one already in use with a notification this log does not "
                 "show. Check the server's address pool and this client's subnet settings; if they are right, compare "
                 "the phase 2 proposals and the PFS group of both sides."))
+        elif _quick_mode_silence(stage, first) and first.fmt != "libreswan":
+            # (RFC 2409 section 5.5 leaves the refusal notify optional; charon gives up without a guess of its own)
+            reasoning.append(M(
+                "The peer never answered this side's Quick Mode. A responder refuses a Quick Mode it cannot accept "
+                "with a notification (NO_PROPOSAL_CHOSEN for the transforms or the PFS group, INVALID_ID_INFORMATION "
+                "for the subnets) that this log does not show, or with none at all: compare the phase 2 transforms "
+                "and the PFS group of both sides; if they match, compare the subnets (proxy IDs) both sides "
+                "configured."))
         elif _quick_mode_silence(stage, first):
             # RFC 2409 section 5.5 leaves the refusal notify optional; libreswan sends it encrypted (ikev1.c)
             reasoning.append(M(

@@ -1561,11 +1561,19 @@ _ANSWERS_LOST = 3  # the peer's request received again this often after this sid
 _SAME_MESSAGE_LINES = 6  # pluto logs a state's complaint and its establishment within a few lines of each other
 
 
-def _informational_on_up_sa(ev: Event, st: _State) -> None:
-    """An IKEv2 INFORMATIONAL exchange exists only on an IKE SA the initial exchanges set up (RFC 7296 section 1.4):
-    its request retransmitted or given up shows the SA was up even when the paste starts after it came up (charon's
-    "generating INFORMATIONAL request 7 [ ]", then "retransmit 1 of request with message ID 7")."""
-    if not st.ike_up and "INFORMATIONAL" in (ev.exchange, st.pending) and ev.values.get("ike") != "1":
+# Exchanges that exist only on an IKE SA that is up: IKEv2's INFORMATIONAL comes after the initial exchanges (RFC 7296
+# section 1.4), IKEv1's Quick Mode is protected by the ISAKMP SA of phase 1 (RFC 2409 section 5.5). (IKEv1's
+# Informational may be sent unprotected before phase 1 ends: not one of them. A CREATE_CHILD_SA is read on its own:
+# whether it replaces an SA or adds one decides more than the IKE SA being up.)
+_ON_UP_SA = frozenset({"INFORMATIONAL", "QUICK_MODE"})
+
+
+def _request_on_up_sa(ev: Event, st: _State) -> None:
+    """A request of an exchange that exists only on an IKE SA that is up (`_ON_UP_SA`), retransmitted or given up,
+    shows the SA was up even when the paste starts after it came up (charon's "generating INFORMATIONAL request 7
+    [ ]" or "generating QUICK_MODE request 2840373152 [ HASH SA No KE ID ID ]", then its retransmits): the peer answered
+    before, so its silence is no reachability problem of the path to it."""
+    if not st.ike_up and (ev.exchange in _ON_UP_SA or st.pending in _ON_UP_SA):
         st.ike_up = True
 
 
@@ -1985,7 +1993,7 @@ def classify(events: list[Event]) -> None:
             st.answered = True
             _set(ev, "dpd_timeout", "context")
         elif kind == "retransmit":
-            _informational_on_up_sa(ev, st)
+            _request_on_up_sa(ev, st)
             if not st.ike_up and not (ev.exchange or st.exchange or st.pending) and _later_request(ev):
                 # Only the SA's own request numbers are in view: IKE_SA_INIT is message ID 0 and IKE_AUTH 1 (RFC
                 # 7296 section 2.2), Main and Aggressive Mode carry 0 (RFC 2408 section 3.1). A request numbered
@@ -2047,7 +2055,7 @@ def classify(events: list[Event]) -> None:
             else:
                 _set(ev, "peer_unreachable")
         elif kind == "give_up":
-            _informational_on_up_sa(ev, st)
+            _request_on_up_sa(ev, st)
             ex = ev.exchange or st.exchange
             if ev.exchange and ev.exchange == "INFORMATIONAL" and "ESTABLISHED" in ev.values.get("exchange", "").upper():
                 st.ike_up = True  # pluto names the state: the IKE SA was established when the timeout hit

@@ -74,3 +74,19 @@ def test_an_unanswered_informational_request_is_on_an_sa_that_was_up() -> None:
     first = "Dec  1 10:00:00 gw charon: 09[ENC] <aws|3> generating IKE_SA_INIT request 0 [ SA KE No ]\n"
     result = analyze_text(first + _charon_retransmits(0))
     assert result.primary is not None and result.primary.category == "peer_unreachable"
+
+
+def test_an_unanswered_quick_mode_is_no_reachability_problem() -> None:
+    # IKEv1 Quick Mode is protected by the ISAKMP SA of phase 1 (RFC 2409 section 5.5): a paste that starts at it
+    # shows a peer that answered phase 1, so its silence is read as a phase 2 refusal it did not show (a guess).
+    text = """\
+Dec  3 10:00:00 vpn charon: 09[ENC] <aws|3> generating QUICK_MODE request 2840373152 [ HASH SA No KE ID ID ]
+Dec  3 10:00:04 vpn charon: 12[IKE] <aws|3> sending retransmit 1 of request message ID 2840373152, seq 1
+Dec  3 10:00:11 vpn charon: 13[IKE] <aws|3> sending retransmit 2 of request message ID 2840373152, seq 1
+Dec  3 10:02:11 vpn charon: 14[IKE] <aws|3> giving up after 5 retransmits
+"""
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.certainty == "guess"
+    assert primary.category in ("phase2_proposal_mismatch", "traffic_selector_mismatch")
+    reasoning = " ".join(primary.reasoning_in("en"))
+    assert "Quick Mode" in reasoning and "pluto" not in reasoning  # (charon's log: no word of pluto's own guess)
