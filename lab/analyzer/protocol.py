@@ -1573,7 +1573,11 @@ def _request_on_up_sa(ev: Event, st: _State) -> None:
     shows the SA was up even when the paste starts after it came up (charon's "generating INFORMATIONAL request 7
     [ ]" or "generating QUICK_MODE request 2840373152 [ HASH SA No KE ID ID ]", then its retransmits): the peer answered
     before, so its silence is no reachability problem of the path to it."""
-    if not st.ike_up and (ev.exchange in _ON_UP_SA or st.pending in _ON_UP_SA):
+    if not st.ike_up and (ev.exchange in _ON_UP_SA or st.pending in _ON_UP_SA or (
+            # a request numbered after the initial exchanges (message ID 2 or more: RFC 7296 section 2.2) that the
+            # line itself names, the exchange being unknown (PAN-OS: "IKEv2 child SA negotiation is failed ...
+            # message id:0x00000002 ... Due to negotiation timeout")
+            ev.kind == "give_up" and not (ev.exchange or st.exchange or st.pending) and _later_request(ev))):
         st.ike_up = True
 
 

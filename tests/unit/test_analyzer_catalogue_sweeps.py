@@ -286,11 +286,15 @@ def test_a_summary_with_the_neighbor_established_is_no_bgp_failure() -> None:
 
 def test_pan_os_rekey_that_times_out_is_a_rekey_problem() -> None:
     # PAN-OS system log: the firewall names the exchange "rekey" or "non-rekey"; a first negotiation that times out
-    # stays a reachability problem
+    # stays a reachability problem. A non-rekey child SA exchange with message ID 7 is no first negotiation: six
+    # exchanges were answered before on the IKE SA (RFC 7296 section 2.2), the peer stopped answering.
     line = ("IKEv2 child SA negotiation is failed as initiator, {kind}. Failed SA: 198.51.100.1[500]-203.0.113.10[500] "
             "message id:0x00000007. due to timeout.\n")
     assert primary_of(line.format(kind="rekey")) == "rekey_issue"
-    assert primary_of(line.format(kind="non-rekey")) == "peer_unreachable"
+    assert primary_of(line.format(kind="non-rekey")) == "dpd_timeout"
+    first = ("IKEv2 IKE SA negotiation is failed as initiator, non-rekey. Failed SA: 198.51.100.1[500]-203.0.113.10[500] "
+             "SPI:1a2b3c4d5e6f7081:0000000000000000. due to timeout.\n")
+    assert primary_of(first) == "peer_unreachable"
 
 
 def test_show_ip_bgp_neighbors_reads_the_state_and_keeps_an_old_reset_as_history() -> None:

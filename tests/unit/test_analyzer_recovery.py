@@ -90,3 +90,16 @@ Dec  3 10:02:11 vpn charon: 14[IKE] <aws|3> giving up after 5 retransmits
     assert primary.category in ("phase2_proposal_mismatch", "traffic_selector_mismatch")
     reasoning = " ".join(primary.reasoning_in("en"))
     assert "Quick Mode" in reasoning and "pluto" not in reasoning  # (charon's log: no word of pluto's own guess)
+
+
+def test_a_pan_os_child_sa_timeout_numbered_after_the_initial_exchanges_is_no_first_contact() -> None:
+    # PAN-OS names the IKEv2 message ID of the exchange that timed out: 2 or more went over an IKE SA that was up
+    # (RFC 7296 section 2.2), so the peer stopped answering; 1 is IKE_AUTH, which this side sends once the peer
+    # answered IKE_SA_INIT, and stays for the reading of an unanswered negotiation.
+    line = ("2024/05/02 10:11:12 info vpn aws-gw ikev2-nego-child-fail 0 IKEv2 child SA negotiation is failed as "
+            "initiator, non-rekey. Failed SA: 198.51.100.1[500]-203.0.113.5[500] message id:0x{mid}. Due to "
+            "negotiation timeout.\n")
+    later = analyze_text(line.format(mid="00000002")).primary
+    assert later is not None and later.category == "dpd_timeout"
+    first = analyze_text(line.format(mid="00000001")).primary
+    assert first is not None and first.category == "peer_unreachable"
