@@ -867,6 +867,17 @@ def diagnose(events: list[Event]) -> Primary | None:
                   "answered each start, but the peer's next message never came.", line=evs[0].line, count=restarts),
                 _ONE_WAY,
             ]
+        elif any(e.values.get("auth_unanswered") for e in evs):
+            # protocol._mark_auth_unanswered
+            reasoning = [
+                M("Line {line}: negotiation got no answer from the peer ({times}).", line=evs[0].line,
+                  times=Mn("{n} time", "{n} times", len(evs))),
+                M("The request left unanswered is IKE_AUTH, which this side sends only after the peer answered "
+                  "IKE_SA_INIT (RFC 7296 section 1.2): the peer was reached on UDP 500. IKE_AUTH is the first message "
+                  "sent to UDP 4500 after NAT detection and, with certificates, the first large one: check that UDP "
+                  "4500 and IP fragments pass on the path (IKE fragmentation, RFC 7383, on both sides avoids the "
+                  "fragments), then that the peer has a connection for this side's identity."),
+            ]
         else:
             reasoning = [
                 M("Line {line}: negotiation got no answer from the peer ({times}).", line=evs[0].line,

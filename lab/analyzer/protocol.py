@@ -1581,6 +1581,13 @@ def _request_on_up_sa(ev: Event, st: _State) -> None:
         st.ike_up = True
 
 
+def _mark_auth_unanswered(ev: Event, st: _State) -> None:
+    """An unanswered IKE_AUTH request: this side sends it only once the peer answered IKE_SA_INIT (RFC 7296 section
+    1.2), so the path carried UDP 500 both ways. The diagnosis says what stops IKE_AUTH while IKE_SA_INIT passes."""
+    if (ev.exchange or st.exchange or st.pending) == "IKE_AUTH":
+        ev.values["auth_unanswered"] = True
+
+
 def _note_refusal(ev: Event, st: _State, exchanges: tuple[str, ...] = ("MAIN_MODE", "AGGRESSIVE_MODE", "IKE_SA_INIT")
                   ) -> None:
     """Remember a refusal the peer sent during phase 1 under its pluto state serial (see "established")."""
@@ -2044,6 +2051,7 @@ def classify(events: list[Event]) -> None:
                 _set(ev, "dpd_timeout", "context")
             else:
                 _set(ev, "peer_unreachable", "decisive")
+                _mark_auth_unanswered(ev, st)
                 st.retransmits.append(ev)
         elif kind == "give_up" and ev.values.get("abandoned") in _FIRST_REQUEST:
             # pluto deleted a state still waiting for the answer to its first message (state.c). It is the peer's
@@ -2171,6 +2179,7 @@ def classify(events: list[Event]) -> None:
                 _set(ev, None)
             else:
                 _set(ev, "peer_unreachable")
+                _mark_auth_unanswered(ev, st)
             st.ike_up = st.child_up = False
         elif kind == "session_end":
             st.session_end = ev

@@ -103,3 +103,15 @@ def test_a_pan_os_child_sa_timeout_numbered_after_the_initial_exchanges_is_no_fi
     assert later is not None and later.category == "dpd_timeout"
     first = analyze_text(line.format(mid="00000001")).primary
     assert first is not None and first.category == "peer_unreachable"
+
+
+def test_an_unanswered_ike_auth_says_the_peer_was_reached_on_udp_500() -> None:
+    # charon sends IKE_AUTH only after the peer's IKE_SA_INIT answer (RFC 7296 section 1.2): a paste that starts at
+    # it keeps the reachability reading but points at UDP 4500 and fragments, not at the peer's address.
+    text = ("Dec  3 10:00:00 gw charon: 09[ENC] <aws|3> generating IKE_AUTH request 1 [ IDi N(INIT_CONTACT) IDr AUTH SA "
+            "TSi TSr N(MOBIKE_SUP) N(NO_ADD_ADDR) ]\n") + _charon_retransmits(1)
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.category == "peer_unreachable"
+    reasoning = " ".join(primary.reasoning_in("en"))
+    assert "IKE_AUTH" in reasoning and "UDP 4500" in reasoning and "check reachability" not in reasoning
+    assert "IKE_AUTH" in " ".join(primary.reasoning_in("ko"))
