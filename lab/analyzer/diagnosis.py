@@ -867,8 +867,7 @@ def diagnose(events: list[Event]) -> Primary | None:
                   "answered each start, but the peer's next message never came.", line=evs[0].line, count=restarts),
                 _ONE_WAY,
             ]
-        elif any(e.values.get("auth_unanswered") for e in evs):
-            # protocol._mark_auth_unanswered
+        else:
             reasoning = [
                 M("Line {line}: negotiation got no answer from the peer ({times}).", line=evs[0].line,
                   times=Mn("{n} time", "{n} times", len(evs))),
@@ -876,14 +875,10 @@ def diagnose(events: list[Event]) -> Primary | None:
                   "IKE_SA_INIT (RFC 7296 section 1.2): the peer was reached on UDP 500. IKE_AUTH is the first message "
                   "sent to UDP 4500 after NAT detection and, with certificates, the first large one: check that UDP "
                   "4500 and IP fragments pass on the path (IKE fragmentation, RFC 7383, on both sides avoids the "
-                  "fragments), then that the peer has a connection for this side's identity."),
-            ]
-        else:
-            reasoning = [
-                M("Line {line}: negotiation got no answer from the peer ({times}).", line=evs[0].line,
-                  times=Mn("{n} time", "{n} times", len(evs))),
-                M("No configuration error was seen, which needs an answer from the peer: check reachability "
-                  "(peer IP, UDP 500/4500 and ESP through firewalls, NAT-T, the customer gateway itself)."),
+                  "fragments), then that the peer has a connection for this side's identity.")
+                if any(e.values.get("auth_unanswered") for e in evs)  # protocol._mark_auth_unanswered
+                else M("No configuration error was seen, which needs an answer from the peer: check reachability "
+                       "(peer IP, UDP 500/4500 and ESP through firewalls, NAT-T, the customer gateway itself)."),
             ]
         if last_up > evs[-1].order:
             line = next(e.line for e in established if e.order == last_up)
@@ -955,8 +950,9 @@ def diagnose(events: list[Event]) -> Primary | None:
         # pluto's Quick Mode that times out or is dropped unanswered is read as a refusal (event ts_unacceptable), but
         # the line names no notify: no refusal is shown, only silence (the peer's answer is encrypted if it sent one).
         refusal = next((e for e in evs if _is_refusal(e) and not _silence_guess(e)), None)
+        unanswered = next((e for e in evs if e.kind == "give_up"), None)
         silent = next((e for e in evs if _silence_guess(e)), None) if refusal is None else None
-        if silent is not None and not any(e.kind == "give_up" for e in evs):
+        if silent is not None and unanswered is None:
             reasoning.append(M(
                 "Line {line}: the exchange that replaces an SA that was up got no acceptable answer (a refusal in IKEv1 "
                 "Quick Mode is encrypted and may not show in this log), although the peer accepted the SA with the "
@@ -1014,7 +1010,6 @@ def diagnose(events: list[Event]) -> Primary | None:
                 "rekeyed. Read the peer's log for the CREATE_CHILD_SA it was sent; compare the lifetimes and rekey "
                 "settings of both sides.", line=restarted.line, first=restarted.values["rekey_again"],
             ))
-        unanswered = next((e for e in evs if e.kind == "give_up"), None)
         if unanswered is not None and refusal is None and unanswered.values.get("replaced_ended"):
             reasoning.append(M(
                 "Line {line}: the SA that the rekey on line {rekey} was to replace ended while that rekey was still "

@@ -1574,10 +1574,11 @@ def _request_on_up_sa(ev: Event, st: _State) -> None:
     [ ]" or "generating QUICK_MODE request 2840373152 [ HASH SA No KE ID ID ]", then its retransmits): the peer answered
     before, so its silence is no reachability problem of the path to it."""
     if not st.ike_up and (ev.exchange in _ON_UP_SA or st.pending in _ON_UP_SA or (
-            # a request numbered after the initial exchanges (message ID 2 or more: RFC 7296 section 2.2) that the
-            # line itself names, the exchange being unknown (PAN-OS: "IKEv2 child SA negotiation is failed ...
-            # message id:0x00000002 ... Due to negotiation timeout")
-            ev.kind == "give_up" and not (ev.exchange or st.exchange or st.pending) and _later_request(ev))):
+            # Only the SA's own request numbers are in view: IKE_SA_INIT is message ID 0 and IKE_AUTH 1 (RFC 7296
+            # section 2.2), Main and Aggressive Mode carry 0 (RFC 2408 section 3.1). A request numbered later went
+            # over an IKE SA that was up (charon's "retransmit 1 of request with message ID 7", PAN-OS's "IKEv2 child
+            # SA negotiation is failed ... message id:0x00000002 ... Due to negotiation timeout").
+            not (ev.exchange or st.exchange or st.pending) and _later_request(ev))):
         st.ike_up = True
 
 
@@ -2005,11 +2006,6 @@ def classify(events: list[Event]) -> None:
             _set(ev, "dpd_timeout", "context")
         elif kind == "retransmit":
             _request_on_up_sa(ev, st)
-            if not st.ike_up and not (ev.exchange or st.exchange or st.pending) and _later_request(ev):
-                # Only the SA's own request numbers are in view: IKE_SA_INIT is message ID 0 and IKE_AUTH 1 (RFC
-                # 7296 section 2.2), Main and Aggressive Mode carry 0 (RFC 2408 section 3.1). A request numbered
-                # later went over an IKE SA that was up: the peer answered before, so it is not unreachable.
-                st.ike_up = True
             rekey_pending = st.rekeying or (st.ike_up and st.pending == "CREATE_CHILD_SA" and not st.new_child)
             if st.dpd_pending or (ev.exchange in ("INFORMATIONAL", "INFORMATIONAL_V1") and not rekey_pending):
                 # (an established IKE SA's state retransmits whatever it sent last: its rekey when one is
@@ -2067,10 +2063,8 @@ def classify(events: list[Event]) -> None:
             else:
                 _set(ev, "peer_unreachable")
         elif kind == "give_up":
-            _request_on_up_sa(ev, st)
+            _request_on_up_sa(ev, st)  # (also pluto's timeout in ESTABLISHED_IKE_SA, an INFORMATIONAL)
             ex = ev.exchange or st.exchange
-            if ev.exchange and ev.exchange == "INFORMATIONAL" and "ESTABLISHED" in ev.values.get("exchange", "").upper():
-                st.ike_up = True  # pluto names the state: the IKE SA was established when the timeout hit
             rekey_state = _rekey_state(ev) or bool(ev.values.get("rekey_pending")) or (
                 # charon names the task that gave up ("rekeying IKE_SA failed, peer not responding", ike_sa.c: the
                 # IKE_SA was in IKE_REKEYING): the SA that was up was not replaced.
