@@ -284,7 +284,15 @@ def _version_reading(ev: Event) -> Msg | None:
             "one (the AWS tunnel options allow IKEv1 and IKEv2 unless they were restricted).",
             line=ev.line, refused=ev.values.get("ike_requested", ""), conns=conns,
         )
-    if sent := ev.values.get("ike_sent"):
+    if (sent := ev.values.get("ike_sent")) and (requested := ev.values.get("ike_requested")):
+        return M(
+            "Line {line}: the peer asked for an {requested} SA and this side found no connection for it, while this "
+            "side itself sends {sent} requests to the same address: it has a connection for the peer, only not for "
+            "{requested}. The two sides run different IKE versions: set both to the same one (the AWS tunnel options "
+            "allow IKEv1 and IKEv2 unless they were restricted).",
+            line=ev.line, requested=requested, sent=sent,
+        )
+    if sent:
         return M(
             "Line {line}: this side sent an {sent} request and the peer answered with an {answered} message: the peer "
             "speaks only {answered}. Set both sides to the same IKE version.",

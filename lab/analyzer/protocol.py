@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -1398,14 +1399,17 @@ def _redundant_ike_deletes(events: list[Event]) -> None:
 def _borrow_proposal_sa(events: list[Event]) -> None:
     """A refusal of proposals that names no SA takes it from the proposal listing the daemon prints right after
     it: charon logs "no acceptable DIFFIE_HELLMAN_GROUP found" and only then "received proposals: ESP:...", so a
-    responder's log without the exchange before it still says which SA was refused."""
+    responder's log without the exchange before it still says which SA was refused. Likewise from the daemon's own
+    phase-specific refusal that follows it: IOS prints "atts are not acceptable" for Main and Quick Mode alike and
+    then "phase 2 SA policy not acceptable!" (or "phase 1 ..."); racoon and RouterOS print "no suitable proposal
+    found" and then "failed to pre-process ph2 packet"."""
     for i, ev in enumerate(events):
         if ev.kind != "no_proposal" or ev.sa or ev.exchange:
             continue
         for nxt in events[i + 1 : i + 5]:
             if nxt.stream != ev.stream or nxt.kind in ("exchange", "initiate", "established"):
                 break
-            if nxt.kind == "proposals" and nxt.sa:
+            if nxt.kind in ("proposals", "no_proposal") and nxt.sa:
                 ev.sa = nxt.sa
                 break
 
@@ -1597,6 +1601,32 @@ def _note_refusal(ev: Event, st: _State, exchanges: tuple[str, ...] = ("MAIN_MOD
         st.refused.setdefault(serial, []).append(ev)
 
 
+def _own_versions(events: list[Event]) -> Callable[[Event], set[str]]:
+    """The IKE versions of the first requests a log's own side sends to the peer a refusal names: charon's
+    "generating IKE_SA_INIT request 0" or "generating ID_PROT request 0", pluto's "sent Main Mode request", to the
+    peer the lines before it name (in a log that names a single peer address, or none, to that one). Wherever they
+    are in the log: a gateway that refuses the peer's request of one version for want of a connection, before or
+    after it sends its own requests of the other version to that address, has a connection for the address."""
+    sent: dict[tuple[int, str], set[str]] = {}
+    peers: dict[int, str] = {}
+    named: dict[int, set[str]] = {}
+    for ev in events:
+        if ev.values.get("peer"):
+            peers[ev.stream] = str(ev.values["peer"])
+            named.setdefault(ev.stream, set()).add(peers[ev.stream])
+        if (ev.kind == "exchange" and ev.direction == "sent" and ev.exchange in _FIRST_EXCHANGE_VERSION
+                and " request" in ev.text):
+            version = f"IKEv{_FIRST_EXCHANGE_VERSION[ev.exchange]}"
+            sent.setdefault((ev.stream, peers.get(ev.stream, "")), set()).add(version)
+
+    def versions(ev: Event) -> set[str]:
+        if len(named.get(ev.stream, ())) <= 1:  # one peer in view: every request of this log's side went to it
+            return {v for (stream, _), vs in sent.items() if stream == ev.stream for v in vs}
+        return sent.get((ev.stream, str(ev.values.get("peer") or "")), set())
+
+    return versions
+
+
 def classify(events: list[Event]) -> None:
     """Give each ordered event its category and weight, reading each stream with its own state."""
     states: dict[int, _State] = {}
@@ -1617,6 +1647,7 @@ def classify(events: list[Event]) -> None:
     # The IKE versions of the connections a status listing shows (charon's statusall / swanctl --list-conns, pluto's
     # `ipsec status` policies), wherever the listing is in the paste (it is often pasted after the log).
     listed_versions = {v for ev in events if ev.pattern in LISTING_PATTERNS for v in _listed_versions(ev)}
+    own_versions = _own_versions(events)
     for ev in events:
         st = states.get(ev.stream) or states.setdefault(ev.stream, _State())  # (a _State only for a new stream)
         if st.retransmits and _is_answer(ev):
@@ -2249,10 +2280,17 @@ def classify(events: list[Event]) -> None:
             # charon finds no connection for the peer's addresses in this IKE version (backend_manager.c matches
             # both): name the version of the request it just parsed, which is one of the two suspects.
             requested = ev.values["ike_requested"] = f"IKEv{_FIRST_EXCHANGE_VERSION[st.exchange]}"
+            sent = own_versions(ev)
             if listed_versions and requested not in listed_versions and "IKEv1/2" not in listed_versions:
                 # ... and the connections the paste lists (statusall, swanctl --list-conns) are all of the other
                 # version: the versions differ.
                 ev.values["conn_versions"] = "/".join(sorted(listed_versions))
+                _set(ev, "ike_version_mismatch")
+            elif sent and requested not in sent:
+                # ... while this side itself sends requests of the other version to the same peer address: it has
+                # a connection for the addresses, only not for this version (and the peer, for its part, answers
+                # this side's requests no better). The versions differ.
+                ev.values["ike_sent"] = "/".join(sorted(sent))
                 _set(ev, "ike_version_mismatch")
             else:
                 _set(ev, "auth_failure")
@@ -2272,6 +2310,13 @@ def classify(events: list[Event]) -> None:
             # that version: the versions differ.
             ev.values["ike_requested"] = ev.values["version"]
             ev.values["conn_versions"] = "/".join(sorted(known))
+            ev.category, ev.weight = "ike_version_mismatch", "decisive"
+        elif (kind == "ike_version_mismatch" and ev.weak and ev.values.get("version") and (
+                sent := own_versions(ev))
+              and ev.values["version"] not in sent):
+            # ... or it sends its own requests of the other version to the same address (see _own_versions).
+            ev.values["ike_requested"] = ev.values["version"]
+            ev.values["ike_sent"] = "/".join(sorted(sent))
             ev.category, ev.weight = "ike_version_mismatch", "decisive"
         elif kind == "peer_repeats":
             # (IKEv1's message ID 0 is phase 1's: a paste that starts after Main Mode began still says so)

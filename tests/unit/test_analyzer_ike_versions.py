@@ -388,6 +388,62 @@ def test_charons_refusal_without_a_listing_or_with_a_connection_of_that_version_
     assert analyze_text(_CHARON_V1_REFUSED + v1).primary.category == "auth_failure"
 
 
+# tests/data/strongswan-lab/v1v2-both-initiate/R.log: the IKEv2-only side refuses the peer's Main Mode, then sends
+# its own IKE_SA_INIT to the same address.
+_CHARON_V1_REFUSED_V2_SENT = (
+    "Dec  3 08:20:41 16[NET] <1> received packet: from 192.0.2.1[500] to 192.0.2.2[500] (180 bytes)\n"
+    "Dec  3 08:20:41 16[ENC] <1> parsed ID_PROT request 0 [ SA V V V V V ]\n"
+    "Dec  3 08:20:41 16[IKE] <1> no IKE config found for 192.0.2.2...192.0.2.1, sending NO_PROPOSAL_CHOSEN\n"
+    "Dec  3 08:20:41 16[ENC] <1> generating INFORMATIONAL_V1 request 4244581461 [ N(NO_PROP) ]\n"
+    "Dec  3 08:20:43 15[IKE] <gw|2> initiating IKE_SA gw[2] to 192.0.2.1\n"
+    "Dec  3 08:20:43 15[ENC] <gw|2> generating IKE_SA_INIT request 0 [ SA KE No N(NATD_S_IP) N(NATD_D_IP) ]\n"
+    "Dec  3 08:20:43 13[ENC] <gw|2> parsed IKE_SA_INIT response 0 [ N(NO_PROP) ]\n"
+)
+
+
+def test_charons_refusal_while_it_sends_the_other_version_to_the_same_address_is_a_version_mismatch() -> None:
+    primary = analyze_text(_CHARON_V1_REFUSED_V2_SENT).primary
+    assert primary is not None and primary.category == "ike_version_mismatch"
+    assert primary.facts["ike_requested"] == "IKEv1" and primary.facts["ike_sent"] == "IKEv2"
+    assert "only not for IKEv1" in " ".join(render(m, "en") for m in primary.reasoning)
+    # Its own requests to another address say nothing about this peer's connection: the addresses stay the suspect.
+    other = _CHARON_V1_REFUSED_V2_SENT.replace("IKE_SA gw[2] to 192.0.2.1", "IKE_SA gw[2] to 192.0.2.9")
+    assert analyze_text(other).primary.category == "auth_failure"
+    # Nor do its own requests of the same version the peer asked for.
+    same = _CHARON_V1_REFUSED_V2_SENT.replace("parsed ID_PROT request 0 [ SA V V V V V ]",
+                                              "parsed IKE_SA_INIT request 0 [ SA KE No ]")
+    assert analyze_text(same).primary.category != "ike_version_mismatch"
+
+
+# libreswan 4.10's pluto (Debian 12) set to IKEv1 only, run by tests/data/strongswan-lab/generate/run.py against a
+# pluto set to IKEv2 only, both initiating; the paste starts after the "added IKEv1 connection" line.
+_PLUTO_V2_REFUSED_V1_SENT = (
+    'Dec  3 08:22:59.600789: packet from 192.0.2.1:500: ISAKMP_v2_IKE_SA_INIT message received on 192.0.2.2:500 but no suitable connection found with IKEv2 policy\n'
+    'Dec  3 08:22:59.600799: packet from 192.0.2.1:500: responding to IKE_SA_INIT (34) message (Message ID 0) with unencrypted notification NO_PROPOSAL_CHOSEN\n'
+    'Dec  3 08:23:00.097608: packet from 192.0.2.1:500: ISAKMP_v2_IKE_SA_INIT message received on 192.0.2.2:500 but no suitable connection found with IKEv2 policy\n'
+    'Dec  3 08:23:00.097624: packet from 192.0.2.1:500: responding to IKE_SA_INIT (34) message (Message ID 0) with unencrypted notification NO_PROPOSAL_CHOSEN\n'
+    'Dec  3 08:23:00.598559: packet from 192.0.2.1:500: ISAKMP_v2_IKE_SA_INIT message received on 192.0.2.2:500 but no suitable connection found with IKEv2 policy\n'
+    'Dec  3 08:23:00.598573: packet from 192.0.2.1:500: responding to IKE_SA_INIT (34) message (Message ID 0) with unencrypted notification NO_PROPOSAL_CHOSEN\n'
+    'Dec  3 08:23:01.599691: packet from 192.0.2.1:500: ISAKMP_v2_IKE_SA_INIT message received on 192.0.2.2:500 but no suitable connection found with IKEv2 policy\n'
+    'Dec  3 08:23:01.599707: packet from 192.0.2.1:500: responding to IKE_SA_INIT (34) message (Message ID 0) with unencrypted notification NO_PROPOSAL_CHOSEN\n'
+    'Dec  3 08:23:01.601351: "gw" #1: initiating IKEv1 Main Mode connection\n'
+    'Dec  3 08:23:01.601486: "gw" #1: sent Main Mode request\n'
+    'Dec  3 08:23:02.102086: "gw" #1: STATE_MAIN_I1: retransmission; will wait 0.5 seconds for response\n'
+    'Dec  3 08:23:02.602875: "gw" #1: STATE_MAIN_I1: retransmission; will wait 1 seconds for response\n'
+    'Dec  3 08:23:03.596335: packet from 192.0.2.1:500: ISAKMP_v2_IKE_SA_INIT message received on 192.0.2.2:500 but no suitable connection found with IKEv2 policy\n'
+)
+
+
+def test_plutos_refusal_while_it_sends_the_other_version_is_a_version_mismatch() -> None:
+    primary = analyze_text(_PLUTO_V2_REFUSED_V1_SENT).primary
+    assert primary is not None and primary.category == "ike_version_mismatch"
+    assert primary.facts["ike_requested"] == "IKEv2" and primary.facts["ike_sent"] == "IKEv1"
+    # Without its own requests the refusal is pluto's reading alone: no version of this side's to name.
+    alone = "".join(line + "\n" for line in _PLUTO_V2_REFUSED_V1_SENT.splitlines() if '"gw"' not in line)
+    primary = analyze_text(alone).primary
+    assert primary.category == "ike_version_mismatch" and "ike_sent" not in primary.facts
+
+
 def test_plutos_status_listing_names_the_versions_of_its_connections() -> None:
     # libreswan 4/5 list a connection's policy with its version first ("IKEv1+..."), 3.x with IKEVn_ALLOW
     # (whack_connectionstatus.c); the refusal names the version requested (ikev2_ike_sa_init.c).

@@ -88,6 +88,20 @@ def test_ios_xe_quick_mode_attributes_not_acceptable_is_phase_2() -> None:
     assert primary_of(IOS_XE_QM_TRANSFORM_REFUSED) == "phase2_proposal_mismatch"
     # the same refusal line alone, without the Quick Mode before it, stays phase 1 (Main Mode's policy search)
     assert primary_of("ISAKMP:(0):atts are not acceptable. Next payload is 0\n") == "phase1_proposal_mismatch"
+    # ... but the phase 2 lines IOS prints after it say which policy it was, also in a paste that starts at it
+    tail = IOS_XE_QM_TRANSFORM_REFUSED.split("key length is 256\n")[1]
+    assert primary_of(tail) == "phase2_proposal_mismatch"
+
+
+def test_racoons_proposal_refusal_takes_its_phase_from_the_packet_it_failed_to_process() -> None:
+    # ipsec-tools racoon (and RouterOS, which prints its messages) refuses the offer, then names the phase of the
+    # packet it could not process (isakmp.c: "failed to pre-process ph2 packet (side: %d, status: %d).")
+    refusal = ("ipsec,error no suitable proposal found.\n"
+               "ipsec,error 203.0.113.10 failed to get valid proposal.\n")
+    assert primary_of(refusal + "ipsec,error 203.0.113.10 failed to pre-process ph2 packet (side: 1, status: 1).\n"
+                      ) == "phase2_proposal_mismatch"
+    assert primary_of(refusal + "ipsec,error 203.0.113.10 failed to pre-process ph1 packet (side: 1, status: 1).\n"
+                      ) == "phase1_proposal_mismatch"
 
 
 @pytest.mark.parametrize(
