@@ -1018,6 +1018,15 @@ def diagnose(events: list[Event]) -> Primary | None:
                 "rekeyed. Read the peer's log for the CREATE_CHILD_SA it was sent; compare the lifetimes and rekey "
                 "settings of both sides.", line=restarted.line, first=restarted.values["rekey_again"],
             ))
+        expired = next((e for e in evs if e.values.get("expired_unreplaced")), None)
+        if expired is not None and refusal is None and unanswered is None:  # protocol: swan-child-sa-hard-expired
+            reasoning.append(M(
+                "Line {line}: the Child SA reached its hard lifetime without being replaced, so it was closed and "
+                "traffic stopped until an SA was set up again. Neither side rekeyed it in time: rekeying is off on this side "
+                "(rekey_time = 0 in swanctl.conf, rekey=no in ipsec.conf), or an earlier rekey was refused or "
+                "unanswered. Keep rekeying on, with this side's phase 2 lifetime no longer than the peer's (AWS: "
+                "3,600 s by default), so that a rekey comes before either side's SA expires.", line=expired.line,
+            ))
         if unanswered is not None and refusal is None and unanswered.values.get("replaced_ended"):
             reasoning.append(M(
                 "Line {line}: the SA that the rekey on line {rekey} was to replace ended while that rekey was still "

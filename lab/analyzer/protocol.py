@@ -1540,6 +1540,12 @@ def _superseded(ev: Event, st: _State) -> bool:
     return _older_than_newest(_CHARON_CHILD, st.child_ids, ev.text)
 
 
+def _expired_unreplaced(ev: Event, st: _State) -> bool:
+    """The expired CHILD_SA is the newest of its name established in this log (not a replaced one)."""
+    m = _CHARON_CHILD.search(ev.text)
+    return m is not None and st.child_ids.get(m["name"]) == int(m["id"])
+
+
 _PLUTO_DELETED_IKE = re.compile(r"\b(?:ISAKMP|IKE) (?:State|SA) #(\d+)")  # "self-deleting ISAKMP State #1"
 
 
@@ -2344,6 +2350,14 @@ def classify(events: list[Event]) -> None:
             # CHILD_SA net{1}" after net{2} was established: charon.delete_rekeyed is off by default, the old SA
             # stays for traffic still in flight). A newer SA of the same name carries the traffic: nothing failed.
             _set(ev, None)
+        elif kind == "rekey_failed" and ev.weak and ev.pattern == "swan-child-sa-hard-expired" and (
+                "recreate" in ev.text or _expired_unreplaced(ev, st)):
+            # The CHILD_SA that expired is the newest of its name this log shows up: it reached its hard lifetime
+            # without a replacement, so traffic stopped until it was set up again. charon queues that recreate only
+            # for such an SA (child_delete.c; an IKEv2 SA it rekeyed is deleted by the rekey, not by its expiry).
+            # The rekey failed earlier or is off: setting it up again does not undo the gap.
+            ev.category, ev.weight = "rekey_issue", "decisive"
+            ev.values["expired_unreplaced"] = True
         elif kind == "rekey_failed" and st.operator_down:
             # The operator took the connection down: the peer's messages for the SAs deleted on that command
             # ("Informational Exchange is for an unknown (expired?) SA", INVALID_SPI) find nothing. Expected.

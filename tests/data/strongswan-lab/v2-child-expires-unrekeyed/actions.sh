@@ -1,0 +1,1 @@
+swanctl --initiate --child net --uri $L >/dev/null 2>&1 &
