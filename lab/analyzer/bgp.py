@@ -81,6 +81,9 @@ REASONS = (
     "config_change",  # Cease 6/6 and the daemons' "... changed" reasons: a configuration change reset it
     "max_prefix",  # Cease 6/1: more prefixes than the configured limit
     "collision",  # Cease 6/7: two connections at once, one closed (normal)
+    "graceful_restart",  # the session dropped while graceful restart (RFC 4724) keeps the neighbor's routes: the
+    # neighbor restarted, or (GoBGP names any read/write failure or hold timer expiry so when GR is on) it broke
+    "restart_timeout",  # ... and it did not come back within the restart time it announced
     "interface_down",  # the interface or the path to the neighbor went away
     "bfd_down",  # BFD declared the neighbor down
     "tcp_auth",  # TCP MD5 / TCP-AO digest missing or wrong
@@ -99,9 +102,9 @@ MISMATCH = frozenset({"bad_peer_as", "open_error", "peer_not_configured", "peer_
 # Which reason names the cause best when one paste shows several (a bad OPEN first, the Down line that follows).
 PRIORITY = (
     "bad_peer_as", "open_error", "peer_not_configured", "tcp_auth", "peer_closed_after_open",
-    "hold_timer_expired", "send_hold_timer_expired", "max_prefix", "bfd_down", "interface_down", "update_error",
-    "message_error", "fsm_error", "peer_closed", "connection_refused", "connect_failed", "config_change",
-    "admin_shutdown", "admin_reset", "collision", "notification",
+    "hold_timer_expired", "send_hold_timer_expired", "max_prefix", "bfd_down", "interface_down", "restart_timeout",
+    "update_error", "message_error", "fsm_error", "peer_closed", "connection_refused", "connect_failed",
+    "config_change", "admin_shutdown", "admin_reset", "graceful_restart", "collision", "notification",
 )
 
 _CODE_REASON = {1: "message_error", 2: "open_error", 3: "update_error", 4: "hold_timer_expired", 5: "fsm_error",
@@ -164,6 +167,13 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"Configured AFI/SAFIs do not overlap|router-id \S+ is the same as ours|BGP identifier is missing|"
          r"due missing BGP identifier", "open_error"),
         (r"MD5 digest|TCP-AO|Authentication (?:failure|error)|Unable to set TCP MD5 option|MD5 auth", "tcp_auth"),
+        # Graceful restart (RFC 4724): GoBGP's "graceful restart timer expired" (pkg/server/fsm.go) and BIRD's
+        # "Neighbor graceful restart timeout" (proto/bgp/bgp.c) end a restart that did not come back; GoBGP's
+        # peer-down reason "graceful-restart" and "peer graceful restart", FRR's "NSF peer closed the session"
+        # (bgpd/bgp_fsm.c peer_down_str) and BIRD's "Neighbor graceful restart detected" start one.
+        (r"graceful restart (?:timer expired|timeout)", "restart_timeout"),
+        (r"\bReason\W{0,3}graceful-restart\b|NSF peer closed the session|\bpeer graceful restart\b|"
+         r"graceful restart detected", "graceful_restart"),
         (r"Send ?Hold ?Timer Expired|SendQ progress for 2 holdtimes|send-hold", "send_hold_timer_expired"),
         (r"(?<!idle-)hold[ _-]?tim(?:er|e)[ _-]?expired|holdtime expired|event HoldTime|Hold_Timer_expired|HoldTimer expired|"
          r"bgp_hold_timeout|(?<!idle-)hold-timer-expired|Hold Timer Expired Error|on event HOLD_TIMER\b", "hold_timer_expired"),

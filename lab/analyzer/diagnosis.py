@@ -1164,6 +1164,15 @@ def _bgp_reason_text(reason: str, facts: dict[str, Any], line: int) -> list[Msg]
         return [M("Line {line}: both sides opened a BGP connection at once and the protocol closed one of the two "
                   "(Cease 6/7, connection collision resolution): normal while a session starts, nothing to fix unless "
                   "it repeats and the session never stays up.", line=line)]
+    if reason == "graceful_restart":
+        return [M("Line {line}: the session dropped while graceful restart (RFC 4724) keeps the neighbor's routes "
+                  "until it is back: the neighbor restarted its BGP, or the connection broke (some daemons, GoBGP "
+                  "among them, log a hold timer expiry or a lost connection this way when graceful restart is on). "
+                  "Look at the neighbor's BGP and at the tunnel carrying it.", line=line)]
+    if reason == "restart_timeout":
+        return [M("Line {line}: the neighbor did not come back within its graceful restart time, so the routes kept "
+                  "for it are withdrawn. Look at why its BGP did not return: the tunnel carrying it, or the "
+                  "neighbor's BGP daemon.", line=line)]
     if reason in bgp.ON_PURPOSE:
         return [M("Line {line}: the session was reset or shut down on purpose ({error}) and does not come back up in "
                   "this log: check that the neighbor was enabled again and that the configuration change is "
@@ -1263,6 +1272,8 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
         "admin_shutdown": M("BGP is down: the session was shut down on purpose and is not back up."),
         "admin_reset": M("BGP is down: the session was reset on purpose and is not back up."),
         "bfd_down": M("BGP is down: BFD declared the neighbor down."),
+        "graceful_restart": M("BGP went down: the session dropped while graceful restart kept the neighbor's routes."),
+        "restart_timeout": M("BGP is down: the neighbor did not come back within its graceful restart time."),
         "interface_down": M("BGP is down: the interface or the route to the neighbor went away."),
     }.get(reason or "", M("BGP is down while IPsec shows no failure."))
     primary = _primary("bgp_down", summary, reasoning, chain, extra)

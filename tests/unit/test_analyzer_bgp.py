@@ -62,6 +62,7 @@ FRR_DOWN = "2024/01/15 03:12:40 BGP: [RZMGQ-A03CG] %ADJCHANGE: neighbor 169.254.
         ("Password config change", "config_change"),
         ("Socket Error", "peer_closed"),
         ("No path to specified Neighbor", "interface_down"),
+        ("NSF peer closed the session", "graceful_restart"),  # PEER_DOWN_NSF_CLOSE_SESSION, not "Peer closed ..."
     ],
 )
 def test_frr_adjchange_down_reasons(reason_text: str, reason: str) -> None:
@@ -169,8 +170,9 @@ def test_daemon_wordings_give_the_reason_and_who_sent_it(line: str, reason: str,
         # was removed from the configuration (fsmDying, fsmDeConfigured)
         ("dying", "admin_shutdown"),
         ("deconfigured", "config_change"),
-        # a GR-capable peer's failure (hold timer, read/write failed) is logged as graceful-restart: no reason
-        ("graceful-restart", None),
+        # a GR-capable peer's failure (hold timer, read/write failed) is logged as graceful-restart: the session
+        # dropped with graceful restart on, which hides the failure's own reason
+        ("graceful-restart", "graceful_restart"),
     ],
 )
 def test_gobgp_peer_down_reasons(reason_text: str, reason: str | None) -> None:
@@ -771,6 +773,20 @@ def test_a_gobgp_peer_stopped_here_and_back_up_is_no_fault(reason_text: str) -> 
     alone = analyze_text(down).primary
     assert alone is not None and alone.category == "bgp_down"
     assert "on purpose" in " ".join(alone.reasoning_in("en"))
+
+
+def test_a_graceful_restart_the_neighbor_does_not_come_back_from_is_named() -> None:
+    # GoBGP pkg/server/fsm.go: "Peer Down" with reason graceful-restart, then the restart timer runs out
+    down = ('time="2024-04-24T17:22:11Z" level=info msg="Peer Down" Key=169.254.21.1 Reason=graceful-restart '
+            "State=BGP_FSM_ESTABLISHED Topic=Peer\n")
+    expired = ('time="2024-04-24T17:24:11Z" level=warning msg="graceful restart timer expired" Key=169.254.21.1 '
+               "State=BGP_FSM_ACTIVE Topic=Peer\n")
+    primary = analyze_text(down + expired).primary
+    assert primary is not None and primary.category == "bgp_down"
+    assert primary.facts["bgp_reason"] == "restart_timeout"
+    assert "did not come back within its graceful restart time" in render(primary.summary, "en")
+    alone = analyze_text(down).primary
+    assert alone is not None and alone.facts["bgp_reason"] == "graceful_restart"
 
 
 @pytest.mark.parametrize(
