@@ -36,6 +36,7 @@ from lab.analyzer.protocol import (
     bgp_peer,
     conn_of,
     facts_of,
+    pfs_groups,
     same_bgp_peer,
     stamp_kind,
     version_of,
@@ -161,28 +162,6 @@ def _certainty(chain: list[Event]) -> str:
     if any(e.weight == "decisive" for e in chain):
         return "firm"
     return "guess" if any(e.values.get("guess") for e in chain) else "firm"
-
-
-_DH_GROUP = re.compile(r"\b(?:MODP_?\d{3,4}|ECP_?\d{3}(?:_BP)?|CURVE_?(?:25519|448)|DH\d{1,2}|MLKEM\d+)\b", re.IGNORECASE)
-
-
-def _pfs_groups(events: list[Event], refusal: Event) -> tuple[str, str] | None:
-    """(received, configured) DH groups when the Child SA proposals listed just before a refused rekey differ in
-    their DH group only (RFC 7296 section 1.3.1: a CREATE_CHILD_SA may carry a KE for PFS; the Child SA created
-    with IKE_AUTH never does, so a PFS mismatch shows at the first rekey)."""
-    near = [e for e in events if e.stream == refusal.stream and refusal.order - 6 <= e.order < refusal.order
-            and e.kind == "proposals"]
-    received = next((str(e.values["received"]) for e in reversed(near) if e.values.get("received")), "")
-    configured = next((str(e.values["configured"]) for e in reversed(near) if e.values.get("configured")), "")
-    if not received or not configured:
-        return None
-    groups_r = sorted({g.upper() for g in _DH_GROUP.findall(received)})
-    groups_c = sorted({g.upper() for g in _DH_GROUP.findall(configured)})
-    if groups_r == groups_c:
-        return None
-    if _DH_GROUP.sub("", received).replace("//", "/") != _DH_GROUP.sub("", configured).replace("//", "/"):
-        return None  # other algorithms differ too: not the PFS group alone
-    return ", ".join(groups_r), ", ".join(groups_c)
 
 
 def _quick_mode_silence(stage: str, first: Event) -> bool:
@@ -984,7 +963,7 @@ def diagnose(events: list[Event]) -> Primary | None:
                     "group a rekey carries, the lifetimes, or selectors narrowed when the SA was set up.",
                     line=refusal.line, notify=notify,
                 ))
-            pfs = _pfs_groups(events, refusal)
+            pfs = pfs_groups(events, refusal)
             if pfs is not None:
                 reasoning.append(M(
                     "The proposals listed before it differ in the DH group only: received {received}, configured "

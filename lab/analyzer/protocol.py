@@ -930,6 +930,7 @@ def _exchange_of(ev: Event, st: _State) -> str | None:
 
 
 _CHARON_TAG = re.compile(r"<([\w.-]+\|\d+)>")  # charon's IKE_SA name and unique id
+_CHARON_UNIQUE = re.compile(r"<(?:[\w.-]+\|)?(\d+)>")  # its unique id alone ("<1>" before the config is known)
 _V1_DECRYPT = frozenset({"swan-ikev1-decrypt", "swan-decrypt-failed"})
 _TUNNEL_SA = re.compile(r"\bIPsec tunnel\b|\btunnel mode\b")
 # Error notifies (RFC 7296 section 3.10.1) that say the peer could not process a request without naming a setting
@@ -1396,6 +1397,48 @@ def _redundant_ike_deletes(events: list[Event]) -> None:
             ev.values["redundant"] = True
 
 
+_DH_GROUP = re.compile(r"\b(?:MODP_?\d{3,4}|ECP_?\d{3}(?:_BP)?|CURVE_?(?:25519|448)|DH\d{1,2}|MLKEM\d+)\b", re.IGNORECASE)
+
+
+def pfs_groups(events: list[Event], refusal: Event) -> tuple[str, str] | None:
+    """(received, configured) DH groups when the Child SA proposals listed just before a refused rekey differ in
+    their DH group only (RFC 7296 section 1.3.1: a CREATE_CHILD_SA may carry a KE for PFS; the Child SA created
+    with IKE_AUTH never does, so a PFS mismatch shows at the first rekey)."""
+    near = [e for e in events if e.stream == refusal.stream and refusal.order - 6 <= e.order < refusal.order
+            and e.kind == "proposals"]
+    received = next((str(e.values["received"]) for e in reversed(near) if e.values.get("received")), "")
+    configured = next((str(e.values["configured"]) for e in reversed(near) if e.values.get("configured")), "")
+    if not received or not configured:
+        return None
+    groups_r = sorted({g.upper() for g in _DH_GROUP.findall(received)})
+    groups_c = sorted({g.upper() for g in _DH_GROUP.findall(configured)})
+    if groups_r == groups_c:
+        return None
+    if _DH_GROUP.sub("", received).replace("//", "/") != _DH_GROUP.sub("", configured).replace("//", "/"):
+        return None  # other algorithms differ too: not the PFS group alone
+    return ", ".join(groups_r), ", ".join(groups_c)
+
+
+def _charon_create_child(events: list[Event]) -> None:
+    """A Child SA refused for its DH group alone, on a charon IKE SA ("<gw|1>") that already set up a CHILD_SA: the
+    Child SA of IKE_AUTH carries no KE and IKE_AUTH carries the first Child SA only (RFC 7296 sections 1.2, 1.3.1),
+    so the request was a CREATE_CHILD_SA (a rekey, or another Child SA), also when the [ENC] lines naming the
+    exchange are left out of the log."""
+    with_child: set[tuple[int, str]] = set()
+    v1: set[tuple[int, str]] = set()  # IKEv1 SAs: Main or Aggressive Mode, Quick Mode (no CREATE_CHILD_SA)
+    for ev in events:
+        if ev.fmt != "strongswan" or (tag := _CHARON_UNIQUE.search(ev.text)) is None:
+            continue
+        key = (ev.stream, tag.group(1))
+        if ev.ike == 1 or ev.exchange in ("MAIN_MODE", "AGGRESSIVE_MODE", "QUICK_MODE", "INFORMATIONAL_V1"):
+            v1.add(key)
+        if ev.kind == "established" and "CHILD_SA" in ev.text:
+            with_child.add(key)
+        elif (key in with_child and key not in v1 and not ev.exchange and ev.kind == "no_proposal"
+              and pfs_groups(events, ev) is not None):
+            ev.exchange = "CREATE_CHILD_SA"
+
+
 def _borrow_proposal_sa(events: list[Event]) -> None:
     """A refusal of proposals that names no SA takes it from the proposal listing the daemon prints right after
     it: charon logs "no acceptable DIFFIE_HELLMAN_GROUP found" and only then "received proposals: ESP:...", so a
@@ -1540,6 +1583,15 @@ def _superseded(ev: Event, st: _State) -> bool:
     return _older_than_newest(_CHARON_CHILD, st.child_ids, ev.text)
 
 
+def _charon_ike_rekey(ev: Event, st: _State) -> bool:
+    """charon's "<gw|1> initiating IKE_SA gw[2] to ...": a new IKE SA started by the task of an IKE SA that is up
+    (its "<name|id>" tag names another SA than the line): the IKE SA rekey's new SA (ike_rekey.c), whose exchange
+    is a CREATE_CHILD_SA over the SA that is up, also when the [ENC] lines naming it are left out of the log."""
+    sa, tag = _CHARON_IKE_SA.search(ev.text), _CHARON_TAG.search(ev.text)
+    return (ev.fmt == "strongswan" and sa is not None and tag is not None and tag.group(1) in st.up_ike_tags
+            and tag.group(1) != f"{sa['name']}|{sa['id']}")
+
+
 def _expired_unreplaced(ev: Event, st: _State) -> bool:
     """The expired CHILD_SA is the newest of its name established in this log (not a replaced one)."""
     m = _CHARON_CHILD.search(ev.text)
@@ -1639,6 +1691,7 @@ def classify(events: list[Event]) -> None:
     _pluto_notify_directions(events)
     _cisco_packet_dumps(events)
     _borrow_exchange(events)
+    _charon_create_child(events)
     _borrow_proposal_sa(events)
     _rekey_left_unanswered(events)
     _ke_retried(events)
@@ -1789,6 +1842,8 @@ def classify(events: list[Event]) -> None:
                     and (quick := _serial_of(ev.text)) is not None):
                 st.first_quick_serials.add(quick)
             ike_reauth = False
+            if kind == "initiate" and not word and not st.reauth_pending and _charon_ike_rekey(ev, st):
+                word = "rekey"
             if word == "rekey" and replaced is not None:
                 # pluto's "to replace #N" also starts the next keying attempt after state #N failed: only a state that
                 # was up is rekeyed. An IKE SA set up anew (Main Mode, IKEv2 IKE_SA_INIT) replaces an SA that was up
@@ -1975,6 +2030,10 @@ def classify(events: list[Event]) -> None:
                 _note_newest(_CHARON_CHILD, st.child_ids, ev.text)
             else:
                 st.ike_up = True
+                if st.exchange in ("MAIN_MODE", "AGGRESSIVE_MODE"):
+                    # Phase 1 is over: what comes next on this ISAKMP SA is Quick Mode or Informational (RFC 2409
+                    # section 5.5), also when the log does not name the exchange (charon's [ENC] lines left out).
+                    st.exchange = None
                 _note_newest(_CHARON_IKE_SA, st.ike_ids, ev.text)
                 if ev.fmt == "strongswan" and (tag := _CHARON_TAG.search(ev.text)):
                     st.up_ike_tags.add(tag.group(1))
