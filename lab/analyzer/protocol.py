@@ -905,6 +905,7 @@ class _State:
     peer: str = ""  # the IKE peer's address, when a line names it
     host_to_host: bool = False  # the Child SA's selectors are the two IKE endpoints themselves
     child_ts: str = ""  # the selectors of the Child SA last proposed
+    up_ts: set[frozenset[str]] = field(default_factory=set)  # charon: the selectors of the CHILD_SAs established
     child_proposals: bool = False  # ESP/AH proposals were listed (received or configured)
     retransmits: list[Event] = field(default_factory=list)  # unanswered so far; an answer makes them harmless
     up_ike_tags: set[str] = field(default_factory=set)  # charon's "<gw|1>" of the IKE SAs established
@@ -1529,6 +1530,17 @@ def _mode_mismatch(ev: Event, st: _State) -> bool:
     return True
 
 
+_CHARON_CHILD_TS = re.compile(r"\band TS (.+? === \S+)")
+
+
+def _ts_pair(text: str) -> frozenset[str]:
+    """The two sides of "A === B" selectors, either way round (each side's log names its own first)."""
+    if "===" not in text:
+        return frozenset()
+    a, _, b = text.partition("===")
+    return frozenset({a.strip(), b.strip()})
+
+
 def _child_replaced(ev: Event, st: _State) -> bool:
     """A refusal that can only be about an exchange replacing an IKEv2 Child SA that is up (see classify)."""
     if not st.child_up or st.new_child or (st.ike or ev.ike) != 2 or _new_child_state(ev) or "IKE_AUTH" in ev.text:
@@ -1536,6 +1548,9 @@ def _child_replaced(ev: Event, st: _State) -> bool:
     conn = conn_of(ev)
     if conn and st.child_conn and conn != st.child_conn:
         return False  # another connection's Child SA over the same IKE SA: a new one, not a replacement
+    refused = _ts_pair(str(ev.values.get("ts_offered") or ""))
+    if refused and st.up_ts and refused not in st.up_ts:
+        return False  # selectors no Child SA up has: a rekey carries the SA's own (RFC 7296 section 2.8), so a new one
     ex = _exchange_of(ev, st)
     return ev.exchange == "CREATE_CHILD_SA" or (ev.exchange is None and ex in ("IKE_AUTH", "CREATE_CHILD_SA", None))
 
@@ -2028,12 +2043,18 @@ def classify(events: list[Event]) -> None:
                 st.child_up = True
                 st.child_conn = conn_of(ev)
                 _note_newest(_CHARON_CHILD, st.child_ids, ev.text)
+                if ts := _CHARON_CHILD_TS.search(ev.text):
+                    st.up_ts.add(_ts_pair(ts.group(1)))
             else:
                 st.ike_up = True
                 if st.exchange in ("MAIN_MODE", "AGGRESSIVE_MODE"):
                     # Phase 1 is over: what comes next on this ISAKMP SA is Quick Mode or Informational (RFC 2409
                     # section 5.5), also when the log does not name the exchange (charon's [ENC] lines left out).
                     st.exchange = None
+                elif st.exchange == "IKE_SA_INIT":
+                    # An IKEv2 IKE SA comes up in IKE_AUTH, which goes on with the first Child SA (RFC 7296 section
+                    # 1.2): a refusal right after it is that Child SA's, also without the [ENC] line naming IKE_AUTH.
+                    st.exchange = "IKE_AUTH"
                 _note_newest(_CHARON_IKE_SA, st.ike_ids, ev.text)
                 if ev.fmt == "strongswan" and (tag := _CHARON_TAG.search(ev.text)):
                     st.up_ike_tags.add(tag.group(1))
@@ -2882,7 +2903,8 @@ def _reauthentication_deletes(events: list[Event]) -> None:
                 break
             if nxt.kind == "initiate" and nxt.sa != "child":
                 break  # this side sets the new IKE SA up: not the peer's reauthentication
-            if (nxt.kind == "exchange" and nxt.direction == "received" and " request" in nxt.text
+            if (nxt.kind == "exchange" and nxt.direction == "received"
+                    and (" request" in nxt.text or nxt.pattern in ("swan-peer-initiating", "swan-peer-initiating-v1"))
                     and nxt.exchange in ("IKE_SA_INIT", "MAIN_MODE", "AGGRESSIVE_MODE")):
                 peer_started = True
             elif nxt.kind == "established" and nxt.sa != "child" and peer_started:
