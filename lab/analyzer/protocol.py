@@ -1428,9 +1428,10 @@ def _charon_create_child(events: list[Event]) -> None:
     with_child: set[tuple[int, str]] = set()
     v1: set[tuple[int, str]] = set()  # IKEv1 SAs: Main or Aggressive Mode, Quick Mode (no CREATE_CHILD_SA)
     for ev in events:
-        if ev.fmt != "strongswan" or (tag := _CHARON_UNIQUE.search(ev.text)) is None:
+        if ev.fmt != "strongswan":
             continue
-        key = (ev.stream, tag.group(1))
+        tag = _CHARON_UNIQUE.search(ev.text)
+        key = (ev.stream, tag.group(1) if tag else "")  # (charon's default ike_name = no: no tag, one key per log)
         if ev.ike == 1 or ev.exchange in ("MAIN_MODE", "AGGRESSIVE_MODE", "QUICK_MODE", "INFORMATIONAL_V1"):
             v1.add(key)
         if ev.kind == "established" and "CHILD_SA" in ev.text:
@@ -2356,8 +2357,10 @@ def classify(events: list[Event]) -> None:
             # pluto cannot parse the peer's encrypted IKEv1 message: before the ISAKMP SA is up, the keys derived from
             # the pre-shared key differ; over an SA that is up (a Quick Mode out of step) no authentication problem.
             _set(ev, None if st.ike_up else "auth_failure", "weak")
-        elif kind == "auth_failed" and ev.pattern in _V1_DECRYPT and (tag := _CHARON_TAG.search(ev.text)) and (
-                tag.group(1) in st.up_ike_tags):
+        elif kind == "auth_failed" and ev.pattern in _V1_DECRYPT and (
+                (tag := _CHARON_TAG.search(ev.text)) and tag.group(1) in st.up_ike_tags
+                # (charon without ike_name, its default: no tag; an ISAKMP SA up and no phase 1 under way since)
+                or not tag and st.ike_up and st.exchange not in ("MAIN_MODE", "AGGRESSIVE_MODE")):
             # An IKEv1 message over an ISAKMP SA that is up could not be decrypted: that SA's keys were agreed and
             # worked, so the pre-shared keys match; what is out of step is the exchange (a Quick Mode retransmitted
             # after it was settled, whose IV no longer fits: RFC 2409 appendix B). No authentication problem.
