@@ -1398,6 +1398,32 @@ def _redundant_ike_deletes(events: list[Event]) -> None:
             ev.values["redundant"] = True
 
 
+def _deletes_of_rekeyed_ike_sas(events: list[Event]) -> None:
+    """charon: the Delete for IKE_SA gw[3] while a newer IKE SA of the name (lines tagged "<gw|4>") is at work without
+    being set up after that Delete is the end of gw[3]'s rekey (RFC 7296 section 2.18: the old IKE SA is deleted
+    once its replacement is up), also in a paste that starts after the "IKE_SA gw[4] rekeyed" line."""
+    tagged: dict[tuple[int, str], list[tuple[int, Event]]] = {}
+    for ev in events:
+        if ev.fmt == "strongswan" and (tag := _CHARON_TAG.search(ev.text)):
+            name, _, unique = tag.group(1).rpartition("|")
+            tagged.setdefault((ev.stream, name), []).append((int(unique), ev))
+    for ev in events:
+        if not (ev.kind == "delete" and ev.direction == "received" and ev.fmt == "strongswan"
+                and (m := _CHARON_IKE_SA.search(ev.text)) and "IKE_SA" in ev.text.split("DELETE", 1)[-1]):
+            continue
+        deleted = int(m["id"])
+        newer: dict[int, bool] = {}  # a newer unique id -> set up after the Delete
+        for unique, other in tagged.get((ev.stream, m["name"]), []):
+            if unique > deleted:
+                started = other.order > ev.order and (other.kind == "initiate" or (
+                    other.kind == "exchange" and other.exchange in ("IKE_SA_INIT", "MAIN_MODE", "AGGRESSIVE_MODE")) or (
+                    # set up from scratch after the Delete ("IKE_SA gw[4] established"; a rekey says "rekeyed")
+                    other.kind == "established" and "IKE_SA" in other.text and "rekeyed" not in other.text))
+                newer[unique] = newer.get(unique, False) or started
+        if newer and not all(newer.values()):
+            ev.values["redundant"] = True
+
+
 _DH_GROUP = re.compile(r"\b(?:MODP_?\d{3,4}|ECP_?\d{3}(?:_BP)?|CURVE_?(?:25519|448)|DH\d{1,2}|MLKEM\d+)\b", re.IGNORECASE)
 
 
@@ -1418,6 +1444,41 @@ def pfs_groups(events: list[Event], refusal: Event) -> tuple[str, str] | None:
     if _DH_GROUP.sub("", received).replace("//", "/") != _DH_GROUP.sub("", configured).replace("//", "/"):
         return None  # other algorithms differ too: not the PFS group alone
     return ", ".join(groups_r), ", ".join(groups_c)
+
+
+_CHILD_REKEY_FAILED = re.compile(r"\bCHILD_SA rekeying failed\b")
+
+
+def _refused_rekeys(events: list[Event]) -> None:
+    """charon's "CHILD_SA rekeying failed, trying again in N seconds" right after a refusal of a Child SA (the same
+    IKE SA, within a few events): the refused request was the rekey (child_rekey.c logs it when its CREATE_CHILD_SA
+    fails), also in a paste that starts after the SA and its rekey began."""
+    for i, ev in enumerate(events):
+        if ev.kind != "rekey_failed" or not _CHILD_REKEY_FAILED.search(ev.text):
+            continue
+        tag = _CHARON_TAG.search(ev.text)
+        for prev in reversed(events[max(0, i - 4):i]):
+            if prev.stream != ev.stream or (tag and (t := _CHARON_TAG.search(prev.text)) and t.group(1) != tag.group(1)):
+                continue
+            if prev.kind in ("no_proposal", "ts_unacceptable", "notify") and prev.exchange in (None, "CREATE_CHILD_SA"):
+                prev.values["rekey_refused"] = True
+
+
+_USING_ISAKMP = re.compile(r"\busing isakmp ?#(\d+)")
+
+
+def _pluto_quick_mode_refusals(events: list[Event]) -> None:
+    """pluto's "initiating Quick Mode ... {using isakmp#1 ...}" says ISAKMP SA #1 is up and carries Quick Mode: a
+    refusal it logs on state #1 naming no exchange ("#1: ignoring informational payload NO_PROPOSAL_CHOSEN") is the
+    peer's answer to that Quick Mode (RFC 2409 section 5.5), also in a paste that starts after Main Mode."""
+    in_use = {(ev.stream, int(m.group(1))) for ev in events if ev.fmt == "libreswan"
+              and (m := _USING_ISAKMP.search(ev.text))}
+    if not in_use:
+        return
+    for ev in events:
+        if (ev.fmt == "libreswan" and not ev.exchange and not ev.sa and ev.kind in ("notify", "no_proposal")
+                and (serial := _serial_of(ev.text)) is not None and (ev.stream, serial) in in_use):
+            ev.exchange = "QUICK_MODE"
 
 
 def _charon_create_child(events: list[Event]) -> None:
@@ -1708,6 +1769,8 @@ def classify(events: list[Event]) -> None:
     _cisco_packet_dumps(events)
     _borrow_exchange(events)
     _charon_create_child(events)
+    _refused_rekeys(events)
+    _pluto_quick_mode_refusals(events)
     _borrow_proposal_sa(events)
     _rekey_left_unanswered(events)
     _ke_retried(events)
@@ -1716,6 +1779,7 @@ def classify(events: list[Event]) -> None:
     _revival_during_unanswered_rekey(events)
     _operator_rekey_unfinished(events)
     _redundant_ike_deletes(events)
+    _deletes_of_rekeyed_ike_sas(events)
     _borrow_pluto_state(events)
     # Both peers' logs in one paste: several streams, or lines of two different daemons.
     both_sides = len({ev.stream for ev in events}) > 1 or len({ev.fmt for ev in events}) > 1
@@ -2081,7 +2145,7 @@ def classify(events: list[Event]) -> None:
             if phase == "child" and (
                 st.rekeying or (ex == "CREATE_CHILD_SA" and not st.new_child and (st.child_up or ikev2_child_was_up))
                 # the line itself says the refused negotiation was a rekey (PAN-OS: "... failed as responder, rekey")
-                or _rekey_word(ev) == "rekey"
+                or _rekey_word(ev) == "rekey" or ev.values.get("rekey_refused")
             ):
                 # The Child SA was negotiated before (IKEv2 carries the first one in IKE_AUTH) with these
                 # proposals; only its rekey is refused (a PFS group or lifetime that applies to rekeys
@@ -2529,7 +2593,7 @@ def classify(events: list[Event]) -> None:
             # exchange says it adds a Child SA, it replaces the one that is up (RFC 7296 section 2.8), which the
             # peer accepted with these selectors before: the rekey fails.
             _set(ev, "rekey_issue")
-        elif kind == "ts_unacceptable" and st.rekeying and not ev.weak:
+        elif kind == "ts_unacceptable" and (st.rekeying or ev.values.get("rekey_refused")) and not ev.weak:
             # The peer refuses the selectors of an exchange that replaces a Child SA it accepted with those
             # selectors before (RFC 7296 section 2.8: a rekey carries the SA's traffic selectors again):
             # the rekey fails, typically because one side narrowed the selectors when the SA was created.
