@@ -1471,13 +1471,25 @@ def _pluto_quick_mode_refusals(events: list[Event]) -> None:
     """pluto's "initiating Quick Mode ... {using isakmp#1 ...}" says ISAKMP SA #1 is up and carries Quick Mode: a
     refusal it logs on state #1 naming no exchange ("#1: ignoring informational payload NO_PROPOSAL_CHOSEN") is the
     peer's answer to that Quick Mode (RFC 2409 section 5.5), also in a paste that starts after Main Mode."""
-    in_use = {(ev.stream, int(m.group(1))) for ev in events if ev.fmt == "libreswan"
-              and (m := _USING_ISAKMP.search(ev.text))}
+    in_use: set[tuple[int, int]] = set()
+    quick: set[tuple[int, int]] = set()  # Quick Mode states: "#66: initiating Quick Mode ... to replace #65"
+    for ev in events:
+        if ev.fmt != "libreswan" or not (m := _USING_ISAKMP.search(ev.text)):
+            continue
+        in_use.add((ev.stream, int(m.group(1))))
+        if (serial := _serial_of(ev.text)) is not None:
+            quick.add((ev.stream, serial))
+        if (replaced := _replaced_serial(ev)) is not None:
+            quick.add((ev.stream, replaced))
     if not in_use:
         return
     for ev in events:
-        if (ev.fmt == "libreswan" and not ev.exchange and not ev.sa and ev.kind in ("notify", "no_proposal")
-                and (serial := _serial_of(ev.text)) is not None and (ev.stream, serial) in in_use):
+        if ev.fmt != "libreswan" or ev.exchange or ev.sa or (serial := _serial_of(ev.text)) is None:
+            continue
+        if ev.kind in ("notify", "no_proposal") and (ev.stream, serial) in in_use:
+            ev.exchange = "QUICK_MODE"
+        elif ev.kind in ("retransmit", "give_up") and (ev.stream, serial) in quick:
+            # a Quick Mode state's timeout: over an ISAKMP SA that is up, so the peer was reached (see classify)
             ev.exchange = "QUICK_MODE"
 
 
