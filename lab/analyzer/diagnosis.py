@@ -997,6 +997,18 @@ def diagnose(events: list[Event]) -> Primary | None:
                 "rekeyed. Read the peer's log for the CREATE_CHILD_SA it was sent; compare the lifetimes and rekey "
                 "settings of both sides.", line=restarted.line, first=restarted.values["rekey_again"],
             ))
+        dropped = next((e for e in evs if e.kind == "delete" and e.values.get("rekey_unanswered")), None)
+        waiting = next((e for e in events if e.kind == "retransmit" and e.category == "rekey_issue"
+                        and e.stream == (dropped.stream if dropped else -1) and e.order < dropped.order), None) \
+            if dropped is not None else None
+        if dropped is not None and unanswered is None and refusal is None:
+            reasoning.append(M(
+                "Line {line}: the peer deleted the SA while this side's exchange to replace it was still unanswered "
+                "(sent again since line {waiting}): the peer never answered the rekey, and its copy of the SA ended. "
+                "Compare the lifetimes and rekey "
+                "settings of both sides (AWS: phase 1 and phase 2 lifetimes, rekey margin time); a peer that answers "
+                "liveness checks but not rekeys may expect to rekey itself.",
+                line=dropped.line, waiting=waiting.line if waiting else dropped.line))
         expired = next((e for e in evs if e.values.get("expired_unreplaced")), None)
         if expired is not None and refusal is None and unanswered is None:  # protocol: swan-child-sa-hard-expired
             reasoning.append(M(

@@ -1493,6 +1493,35 @@ def _pluto_quick_mode_refusals(events: list[Event]) -> None:
             ev.exchange = "QUICK_MODE"
 
 
+_QUICK_UP_STATE = re.compile(r"\b(?:STATE_)?QUICK_[IR]2\b|\bIPsec SA established\b")
+_IPSEC_STATE = re.compile(r"\bIPsec State #(\d+)")
+_QUICK_WAITING = re.compile(r"\b(?:STATE_)?QUICK_I1\b")
+
+
+def _quick_modes_beside_an_up_sa(events: list[Event]) -> dict[tuple[int, int], bool]:
+    """pluto: a Quick Mode state waiting for its answer (QUICK_I1) while an older IPsec SA of the same connection is
+    up (QUICK_I2 / QUICK_R2, deleted only after the Quick Mode started) is that SA's replacement, its rekey, also in a
+    paste that starts after the "initiating Quick Mode ... to replace #2" line. Returns the (stream, serial) of such
+    Quick Mode states."""
+    up: dict[tuple[int, str], list[tuple[int, int]]] = {}  # (stream, conn) -> (serial, order of its last line)
+    waiting: dict[tuple[int, int], tuple[str, int]] = {}  # (stream, serial) -> (conn, order of its first line)
+    for ev in events:
+        if ev.fmt != "libreswan" or (serial := _serial_of(ev.text)) is None:
+            continue
+        conn = conn_of(ev)
+        if named := _IPSEC_STATE.search(ev.text):  # the peer's Delete names the IPsec SA ("replace IPsec State #2")
+            up.setdefault((ev.stream, conn), []).append((int(named.group(1)), ev.order))
+        elif _QUICK_UP_STATE.search(ev.text):
+            up.setdefault((ev.stream, conn), []).append((serial, ev.order))
+        elif _QUICK_WAITING.search(ev.text) and (ev.stream, serial) not in waiting:
+            waiting[(ev.stream, serial)] = (conn, ev.order)
+    replacing: dict[tuple[int, int], bool] = {}
+    for (stream, serial), (conn, first) in waiting.items():
+        if any(older < serial and last > first for older, last in up.get((stream, conn), [])):
+            replacing[(stream, serial)] = True
+    return replacing
+
+
 def _charon_create_child(events: list[Event]) -> None:
     """A Child SA refused for its DH group alone, on a charon IKE SA ("<gw|1>") that already set up a CHILD_SA: the
     Child SA of IKE_AUTH carries no KE and IKE_AUTH carries the first Child SA only (RFC 7296 sections 1.2, 1.3.1),
@@ -1799,8 +1828,12 @@ def classify(events: list[Event]) -> None:
     # `ipsec status` policies), wherever the listing is in the paste (it is often pasted after the log).
     listed_versions = {v for ev in events if ev.pattern in LISTING_PATTERNS for v in _listed_versions(ev)}
     own_versions = _own_versions(events)
+    beside_up = _quick_modes_beside_an_up_sa(events)
     for ev in events:
-        st = states.get(ev.stream) or states.setdefault(ev.stream, _State())  # (a _State only for a new stream)
+        st = states.get(ev.stream)
+        if st is None:  # a new stream
+            st = states.setdefault(ev.stream, _State())
+            st.replacing_serials.update(serial for stream, serial in beside_up if stream == ev.stream)
         if st.retransmits and _is_answer(ev):
             for r in st.retransmits:  # the peer did answer: the retransmits were packet loss, not a cause
                 r.weight = "context"

@@ -241,6 +241,16 @@ def test_tails_that_keep_their_reading(name: str, side: str, expected: str) -> N
     assert _verdict(_last(name, side, 30)) == expected
 
 
+def test_a_quick_mode_waiting_beside_an_ipsec_sa_that_is_up_is_its_rekey() -> None:
+    # libreswan 3.32, the last 30 lines: #3 retransmits its Quick Mode while IPsec SA #2 is up, then the peer deletes
+    # #2 ("replace IPsec State #2 now"): the rekey went unanswered and the SA ended with it
+    text = "".join(paste("pp-v1-quick-rekey-unanswered", "L", "libreswan-3.32").splitlines(keepends=True)[-30:])
+    assert "to replace #2" not in text.split("replace IPsec State #2 now")[0]
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.category == "rekey_issue"
+    assert "still unanswered" in " ".join(primary.reasoning_in("en"))
+
+
 def test_libreswan_3_rekey_state_line_places_the_refusal_after_it() -> None:
     # 3 lines before the refusal: "#3: STATE_V2_REKEY_CHILD_I: ..." says #3 is a rekey
     assert _verdict(_window("pp-v2-child-rekey-pfs-refused", "L", "libreswan-3.29", 3, 1)) == "rekey_issue"
