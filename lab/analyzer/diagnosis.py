@@ -1009,6 +1009,14 @@ def diagnose(events: list[Event]) -> Primary | None:
                 "settings of both sides (AWS: phase 1 and phase 2 lifetimes, rekey margin time); a peer that answers "
                 "liveness checks but not rekeys may expect to rekey itself.",
                 line=dropped.line, waiting=waiting.line if waiting else dropped.line))
+        outlived = next((e for e in evs if e.values.get("expired_unanswered")), None)
+        if outlived is not None and unanswered is None and refusal is None:  # protocol: lib-sa-expired
+            reasoning.append(M(
+                "Line {line}: the SA expired while it was still the newest of its connection, so nothing had replaced "
+                "it, and its own request had been sent again unanswered since line {first}: the rekey that starts "
+                "before the lifetime ends got no answer. Compare the lifetimes and rekey settings of both sides (AWS: "
+                "phase 1 and phase 2 lifetimes, rekey margin time); a peer that answers liveness checks but not "
+                "rekeys may expect to rekey itself.", line=outlived.line, first=outlived.values["expired_unanswered"]))
         expired = next((e for e in evs if e.values.get("expired_unreplaced")), None)
         if expired is not None and refusal is None and unanswered is None:  # protocol: swan-child-sa-hard-expired
             reasoning.append(M(

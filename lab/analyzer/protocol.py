@@ -906,6 +906,8 @@ class _State:
     host_to_host: bool = False  # the Child SA's selectors are the two IKE endpoints themselves
     child_ts: str = ""  # the selectors of the Child SA last proposed
     up_ts: set[frozenset[str]] = field(default_factory=set)  # charon: the selectors of the CHILD_SAs established
+    # pluto: the line of the first retransmission of each state's request (state serial -> line)
+    retransmitted: dict[int, int] = field(default_factory=dict)
     child_proposals: bool = False  # ESP/AH proposals were listed (received or configured)
     retransmits: list[Event] = field(default_factory=list)  # unanswered so far; an answer makes them harmless
     up_ike_tags: set[str] = field(default_factory=set)  # charon's "<gw|1>" of the IKE SAs established
@@ -2233,6 +2235,8 @@ def classify(events: list[Event]) -> None:
             _set(ev, "dpd_timeout", "context")
         elif kind == "retransmit":
             _request_on_up_sa(ev, st)
+            if ev.fmt == "libreswan" and (serial := _serial_of(ev.text)) is not None:
+                st.retransmitted.setdefault(serial, ev.line)
             rekey_pending = st.rekeying or (st.ike_up and st.pending == "CREATE_CHILD_SA" and not st.new_child)
             if st.dpd_pending or (ev.exchange in ("INFORMATIONAL", "INFORMATIONAL_V1") and not rekey_pending):
                 # (an established IKE SA's state retransmits whatever it sent last: its rekey when one is
@@ -2554,6 +2558,13 @@ def classify(events: list[Event]) -> None:
             # The operator took the connection down: the peer's messages for the SAs deleted on that command
             # ("Informational Exchange is for an unknown (expired?) SA", INVALID_SPI) find nothing. Expected.
             _set(ev, None)
+        elif kind == "rekey_failed" and ev.weak and ev.pattern == "lib-sa-expired" and (
+                first := st.retransmitted.get(_serial_of(ev.text) or -1)) and not st.redirected and not st.operator_down:
+            # pluto says "(LATEST!)" of an SA that was still the connection's newest when it expired: nothing replaced
+            # it. Its own request was being sent again, unanswered, until then: the rekey (or reauthentication) that
+            # starts before the lifetime ends never got an answer, and the SA reached its end.
+            ev.category, ev.weight = "rekey_issue", "decisive"
+            ev.values["expired_unanswered"] = first
         elif kind == "rekey_failed" and ev.weak and st.redirected and ev.sa != "child":
             # pluto follows a REDIRECT (RFC 5685) by expiring the IKE SA it leaves behind ("IKE SA expired
             # (LATEST!)"): the old SA was dropped on purpose, no rekey failed.

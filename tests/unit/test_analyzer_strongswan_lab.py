@@ -241,6 +241,15 @@ def test_tails_that_keep_their_reading(name: str, side: str, expected: str) -> N
     assert _verdict(_last(name, side, 30)) == expected
 
 
+def test_an_sa_that_expires_as_the_newest_while_its_request_goes_unanswered_failed_to_rekey() -> None:
+    # libreswan 5.2, the last 30 lines: "#1: ESTABLISHED_IKE_SA: retransmission", then "#1: IKE SA expired (LATEST!)";
+    # the reauthentication that follows sets a new IKE SA up, but the rekey had already failed
+    text = "".join(paste("pp-v2-ike-rekey-unanswered", "L", "libreswan-5.2").splitlines(keepends=True)[-30:])
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.category == "rekey_issue"
+    assert "still the newest of its connection" in " ".join(primary.reasoning_in("en"))
+
+
 def test_a_quick_mode_waiting_beside_an_ipsec_sa_that_is_up_is_its_rekey() -> None:
     # libreswan 3.32, the last 30 lines: #3 retransmits its Quick Mode while IPsec SA #2 is up, then the peer deletes
     # #2 ("replace IPsec State #2 now"): the rekey went unanswered and the SA ended with it
