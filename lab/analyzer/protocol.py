@@ -1404,25 +1404,34 @@ def _deletes_of_rekeyed_ike_sas(events: list[Event]) -> None:
     """charon: the Delete for IKE_SA gw[3] while a newer IKE SA of the name (lines tagged "<gw|4>") is at work without
     being set up after that Delete is the end of gw[3]'s rekey (RFC 7296 section 2.18: the old IKE SA is deleted
     once its replacement is up), also in a paste that starts after the "IKE_SA gw[4] rekeyed" line."""
-    tagged: dict[tuple[int, str], list[tuple[int, Event]]] = {}
+    # per (stream, name): each unique id seen in a tag, and the order of the last line that sets it up from scratch
+    # (this side's initiation, the first exchange, "IKE_SA gw[4] established"; a rekey says "rekeyed"), -1 if none
+    started: dict[tuple[int, str], dict[int, int]] = {}
     for ev in events:
         if ev.fmt == "strongswan" and (tag := _CHARON_TAG.search(ev.text)):
             name, _, unique = tag.group(1).rpartition("|")
-            tagged.setdefault((ev.stream, name), []).append((int(unique), ev))
+            ids = started.setdefault((ev.stream, name), {})
+            setup = ev.kind == "initiate" or (
+                ev.kind == "exchange" and ev.exchange in ("IKE_SA_INIT", "MAIN_MODE", "AGGRESSIVE_MODE")) or (
+                ev.kind == "established" and "IKE_SA" in ev.text and "rekeyed" not in ev.text)
+            ids[int(unique)] = max(ids.get(int(unique), -1), ev.order if setup else -1)
+    # per (stream, name): the ids in order and, from each on, the earliest of their last set-ups
+    tables: dict[tuple[int, str], tuple[list[int], list[int]]] = {}
+    for key, ids in started.items():
+        order = sorted(ids)
+        least = [0] * len(order)
+        low = None
+        for k in range(len(order) - 1, -1, -1):
+            low = ids[order[k]] if low is None else min(low, ids[order[k]])
+            least[k] = low
+        tables[key] = (order, least)
     for ev in events:
         if not (ev.kind == "delete" and ev.direction == "received" and ev.fmt == "strongswan"
                 and (m := _CHARON_IKE_SA.search(ev.text)) and "IKE_SA" in ev.text.split("DELETE", 1)[-1]):
             continue
-        deleted = int(m["id"])
-        newer: dict[int, bool] = {}  # a newer unique id -> set up after the Delete
-        for unique, other in tagged.get((ev.stream, m["name"]), []):
-            if unique > deleted:
-                started = other.order > ev.order and (other.kind == "initiate" or (
-                    other.kind == "exchange" and other.exchange in ("IKE_SA_INIT", "MAIN_MODE", "AGGRESSIVE_MODE")) or (
-                    # set up from scratch after the Delete ("IKE_SA gw[4] established"; a rekey says "rekeyed")
-                    other.kind == "established" and "IKE_SA" in other.text and "rekeyed" not in other.text))
-                newer[unique] = newer.get(unique, False) or started
-        if newer and not all(newer.values()):
+        order, least = tables.get((ev.stream, m["name"]), ([], []))
+        k = bisect.bisect_right(order, int(m["id"]))
+        if k < len(order) and least[k] < ev.order:  # a newer IKE SA not set up after the Delete
             ev.values["redundant"] = True
 
 
@@ -1500,7 +1509,7 @@ _IPSEC_STATE = re.compile(r"\bIPsec State #(\d+)")
 _QUICK_WAITING = re.compile(r"\b(?:STATE_)?QUICK_I1\b")
 
 
-def _quick_modes_beside_an_up_sa(events: list[Event]) -> dict[tuple[int, int], bool]:
+def _quick_modes_beside_an_up_sa(events: list[Event]) -> set[tuple[int, int]]:
     """pluto: a Quick Mode state waiting for its answer (QUICK_I1) while an older IPsec SA of the same connection is
     up (QUICK_I2 / QUICK_R2, deleted only after the Quick Mode started) is that SA's replacement, its rekey, also in a
     paste that starts after the "initiating Quick Mode ... to replace #2" line. Returns the (stream, serial) of such
@@ -1517,10 +1526,20 @@ def _quick_modes_beside_an_up_sa(events: list[Event]) -> dict[tuple[int, int], b
             up.setdefault((ev.stream, conn), []).append((serial, ev.order))
         elif _QUICK_WAITING.search(ev.text) and (ev.stream, serial) not in waiting:
             waiting[(ev.stream, serial)] = (conn, ev.order)
-    replacing: dict[tuple[int, int], bool] = {}
+    latest: dict[tuple[int, str], tuple[list[int], list[int]]] = {}  # serials in order, the latest line up to each
+    for key, rows in up.items():
+        rows.sort()
+        running, lasts = -1, []
+        for _, last in rows:
+            running = max(running, last)
+            lasts.append(running)
+        latest[key] = ([serial for serial, _ in rows], lasts)
+    replacing: set[tuple[int, int]] = set()
     for (stream, serial), (conn, first) in waiting.items():
-        if any(older < serial and last > first for older, last in up.get((stream, conn), [])):
-            replacing[(stream, serial)] = True
+        serials, lasts = latest.get((stream, conn), ([], []))
+        k = bisect.bisect_left(serials, serial)  # the older SAs
+        if k and lasts[k - 1] > first:
+            replacing.add((stream, serial))
     return replacing
 
 
@@ -1531,7 +1550,7 @@ def _charon_create_child(events: list[Event]) -> None:
     exchange are left out of the log."""
     with_child: set[tuple[int, str]] = set()
     v1: set[tuple[int, str]] = set()  # IKEv1 SAs: Main or Aggressive Mode, Quick Mode (no CREATE_CHILD_SA)
-    for ev in events:
+    for i, ev in enumerate(events):
         if ev.fmt != "strongswan":
             continue
         tag = _CHARON_UNIQUE.search(ev.text)
@@ -1541,7 +1560,7 @@ def _charon_create_child(events: list[Event]) -> None:
         if ev.kind == "established" and "CHILD_SA" in ev.text:
             with_child.add(key)
         elif (key in with_child and key not in v1 and not ev.exchange and ev.kind == "no_proposal"
-              and pfs_groups(events, ev) is not None):
+              and pfs_groups(events[max(0, i - 8):i], ev) is not None):  # (the listing printed just before it)
             ev.exchange = "CREATE_CHILD_SA"
 
 
