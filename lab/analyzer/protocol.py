@@ -2253,6 +2253,13 @@ def classify(events: list[Event]) -> None:
             st.answered = True
             _set(ev, "dpd_timeout", "context")
         elif kind == "retransmit":
+            if (ev.fmt == "strongswan" and not st.ike_up and ev.values.get("msgid") == "0"
+                    and str(ev.values.get("step") or "0") >= "3"):
+                # charon's IKEv1 "sending retransmit 1 of request message ID 0, seq 3": this side's third phase 1
+                # message, Main Mode's first encrypted one (RFC 2409 section 5: Aggressive Mode has two), sent only
+                # after the peer answered the two before it. Also without the [ENC] lines that show them.
+                st.v1_encrypted = st.answered = True
+                st.exchange = st.exchange or "MAIN_MODE"
             _request_on_up_sa(ev, st)
             if ev.fmt == "libreswan" and (serial := _serial_of(ev.text)) is not None:
                 st.retransmitted.setdefault(serial, ev.line)
