@@ -3021,7 +3021,20 @@ def _peer_request_before(events: list[Event], i: int) -> bool:
             break
         if prev.kind == "exchange":
             return bool(_INFO_REQUEST.search(prev.text))
-    return False
+    # Without the [ENC] lines: this side answers the peer's Delete with its own for the same Child SA, in the same
+    # thread right after it ("received DELETE ... SPI 5af06c82", "closing CHILD_SA", "sending DELETE ... SPI
+    # a66dccde"); when this side deletes first, its own Delete comes before the peer's.
+    if (thread := _CHARON_THREAD.search(ev.text)) is None:
+        return False
+
+    def own_delete(other: Event) -> bool:
+        t = _CHARON_THREAD.search(other.text)
+        return (other.stream == ev.stream and other.kind == "delete" and other.direction == "sent"
+                and t is not None and t.group(1) == thread.group(1))
+
+    if any(own_delete(prev) for prev in events[max(0, i - 3):i]):
+        return False
+    return any(own_delete(nxt) for nxt in events[i + 1:i + 3])
 
 
 REAUTH_SECONDS = 5.0  # a peer that deletes its IKE SA and at once sets up a new one reauthenticates
