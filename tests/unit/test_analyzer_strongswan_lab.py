@@ -193,6 +193,20 @@ def test_charon_logs_without_the_ike_sa_tags_read_like_the_whole_log() -> None:
     assert same >= 0.98 * len(CHARON_SIDES), (same, len(CHARON_SIDES))
 
 
+_CHARON_STAMP = re.compile(r"^(\w{3} [ \d]\d \d\d:\d\d:\d\d) (\d\d\[\w+\] )", re.M)
+
+
+def test_charon_logs_through_syslog_or_newest_first_read_like_the_whole_log() -> None:
+    # "Dec  1 06:05:34 gw charon: 14[IKE] ..." as syslog writes it, and one side's lines newest first as a web GUI
+    # shows them (154 of 154 alike both ways today)
+    sides = [(name, side, expected) for name, side, expected in CHARON_SIDES if side != "B"]
+    syslog = sum(_verdict(_CHARON_STAMP.sub(r"\1 gw charon: \2", paste(name, side))) == expected
+                 for name, side, expected in sides)
+    newest_first = sum(_verdict("".join(reversed(paste(name, side).splitlines(keepends=True)))) == expected
+                       for name, side, expected in sides)
+    assert syslog >= 0.98 * len(sides) and newest_first >= 0.98 * len(sides), (syslog, newest_first, len(sides))
+
+
 @pytest.mark.parametrize(("name", "side", "expected"), [
     # IKEv1: a NO_PROPOSAL_CHOSEN after the ISAKMP SA is up refuses Quick Mode, not Main Mode
     ("v1-p2-prop", "L", "phase2_proposal_mismatch"),
