@@ -998,10 +998,10 @@ def diagnose(events: list[Event]) -> Primary | None:
                 "settings of both sides.", line=restarted.line, first=restarted.values["rekey_again"],
             ))
         dropped = next((e for e in evs if e.kind == "delete" and e.values.get("rekey_unanswered")), None)
-        waiting = next((e for e in events if e.kind == "retransmit" and e.category == "rekey_issue"
-                        and e.stream == (dropped.stream if dropped else -1) and e.order < dropped.order), None) \
-            if dropped is not None else None
         if dropped is not None and unanswered is None and refusal is None:
+            # the first retransmission of the rekey the Delete cut short, in the same log
+            waiting = next((e for e in events if e.kind == "retransmit" and e.category == "rekey_issue"
+                            and e.stream == dropped.stream and e.order < dropped.order), None)
             reasoning.append(M(
                 "Line {line}: the peer deleted the SA while this side's exchange to replace it was still unanswered "
                 "(sent again since line {waiting}): the peer never answered the rekey, and its copy of the SA ended. "

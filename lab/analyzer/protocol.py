@@ -1816,9 +1816,13 @@ def _own_versions(events: list[Event]) -> Callable[[Event], set[str]]:
             version = f"IKEv{_FIRST_EXCHANGE_VERSION[ev.exchange]}"
             sent.setdefault((ev.stream, peers.get(ev.stream, "")), set()).add(version)
 
+    anywhere: dict[int, set[str]] = {}  # per log, whichever peer the request went to
+    for (stream, _), vs in sent.items():
+        anywhere.setdefault(stream, set()).update(vs)
+
     def versions(ev: Event) -> set[str]:
         if len(named.get(ev.stream, ())) <= 1:  # one peer in view: every request of this log's side went to it
-            return {v for (stream, _), vs in sent.items() if stream == ev.stream for v in vs}
+            return anywhere.get(ev.stream, set())
         return sent.get((ev.stream, str(ev.values.get("peer") or "")), set())
 
     return versions

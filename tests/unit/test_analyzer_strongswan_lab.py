@@ -9,6 +9,7 @@ as it; the sides the analyzer cannot tell yet are listed in scenarios.yaml with 
 from __future__ import annotations
 
 import re
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ SCENARIOS = yaml.safe_load((LAB / "scenarios.yaml").read_text(encoding="utf-8"))
 _START_UP = re.compile(r"\d\d\[(?:DMN|LIB)\] |\[JOB\] spawning|loaded IKE shared key|loaded ANY private key|added vici connection")
 
 
+@cache  # the logs do not change: each is read once per worker, however many tests and tables read it
 def excerpt(name: str, side: str, variant: str = "") -> str:
     """One daemon's log as an engineer copies it: after start-up, before the daemon is stopped."""
     text = (LAB / name / variant / f"{side}.log").read_text(encoding="utf-8")
