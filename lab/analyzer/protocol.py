@@ -1321,6 +1321,31 @@ def _rekey_not_done(command: Event, row: Event | None) -> None:
     row.values["rekey_serial"] = int(_TRAFFIC_ROW.search(row.text).group(1))  # type: ignore[union-attr]
 
 
+# pluto deleting a state that never came up: it was still in the first exchanges (Main/Aggressive Mode, a first Quick
+# Mode, IKE_SA_INIT / IKE_AUTH) - 3.x/4.x "deleting state (STATE_MAIN_I1)", 5.x "deleting ISAKMP SA (MAIN_I1)",
+# "deleting IKE SA (sent IKE_SA_INIT request)".
+_NEVER_UP_DELETED = re.compile(
+    r"#\d+: deleting (?:state|ISAKMP SA|IKE SA|IPsec SA|Child SA) \((?:STATE_)?(?:MAIN_I[123]|AGGR_I1|QUICK_I1|"
+    r"(?:V2_)?PARENT_I[12]|IKE_SA_INIT_I\d?|IKE_AUTH_I\d?|sent IKE_SA_INIT request|sent IKE_AUTH request)\)")
+
+
+def _retries_of_failed_attempts(events: list[Event]) -> None:
+    """pluto starts its next keying attempt "to replace #2" right before it deletes #2, when #2 never came up
+    ("#2: starting keying attempt 3 of an unlimited number", "#3: initiating Main Mode to replace #2", "#2: deleting
+    state (STATE_MAIN_I1)"): the new state is a retry of a failed first negotiation, not the rekey of an SA that was
+    up, also in a paste that starts after #2's own failure lines. The deletion of #2 in a state before its SA was up,
+    within the next few lines of the same log, says so."""
+    for i, ev in enumerate(events):
+        if ev.kind != "initiate" or (replaced := _replaced_serial(ev)) is None:
+            continue
+        for nxt in events[i + 1 : i + 5]:
+            if nxt.stream != ev.stream or nxt.kind == "established":
+                break
+            if _serial_of(nxt.text) == replaced and _NEVER_UP_DELETED.search(nxt.text):
+                ev.values["retry"] = True
+                break
+
+
 def _revival_during_unanswered_rekey(events: list[Event]) -> None:
     """pluto revives a connection while the rekey it started for that connection ("#3: sent Quick Mode request, to
     replace #2") is still being sent again, unanswered: the SA it was to replace reached the end of its lifetime (or
@@ -1839,6 +1864,7 @@ def classify(events: list[Event]) -> None:
     _pluto_quick_mode_refusals(events)
     _borrow_proposal_sa(events)
     _rekey_left_unanswered(events)
+    _retries_of_failed_attempts(events)
     _ke_retried(events)
     _rekey_deleted_unanswered(events)
     _rekey_started_again(events)
@@ -1981,7 +2007,9 @@ def classify(events: list[Event]) -> None:
         if ev.fmt == "libreswan" and (serial := _serial_of(ev.text)) is not None:
             if kind == "established":
                 st.up_serials.add(serial)
-            elif kind in ("give_up", "retransmit"):
+            elif kind in ("give_up", "retransmit", "no_proposal", "ts_unacceptable", "auth_failed"):
+                # (also a state that timed out waiting for an acceptable answer: pluto's "STATE_QUICK_I1: timeout
+                # exceeded ... perhaps peer likes no proposal" - a state never seen up that failed)
                 st.failed_serials.add(serial)
             st.seen_serials.add(serial)
         if kind in ("exchange", "initiate"):
@@ -2002,10 +2030,13 @@ def classify(events: list[Event]) -> None:
                     # (a paste that starts at the replacement shows nothing of #N: pluto retries a first attempt
                     # right after that attempt's failure lines, so an SA never seen is one that was up)
                     ike_reauth = replaced in st.up_serials or (
-                        replaced not in st.seen_serials and ev.exchange in ("MAIN_MODE", "AGGRESSIVE_MODE"))
+                        replaced not in st.seen_serials and ev.exchange in ("MAIN_MODE", "AGGRESSIVE_MODE")
+                        and not ev.values.get("retry"))
                     word = "rekey" if ike_reauth else ""
                 elif replaced not in st.up_serials and (
-                        replaced in st.failed_serials or replaced in st.first_quick_serials):
+                        replaced in st.failed_serials or replaced in st.first_quick_serials
+                        or (ev.values.get("retry") and replaced not in st.replacing_serials)):
+                    # (a retry of a state that was itself a rekey carries on that rekey: not here)
                     # (also a first Quick Mode never seen up: pluto's next keying attempt "to replace #2" comes before
                     # #2's own deletion when #2 is given up at once; each next attempt is such a retry again)
                     word = ""
@@ -2840,6 +2871,9 @@ def _revival_of_an_sa_that_was_up(events: list[Event]) -> None:
     negotiating: set[tuple[int, int | None]] = set()
     up: set[tuple[int, int | None]] = set()
     own_ends: set[int] = set()  # the logs (streams: both peers' may be pasted) where this side ended SAs itself
+    kept: list[Event] = []  # revivals still read as the peer's Delete, with no Delete received before them
+    received: set[int] = set()  # the logs where a Delete from the peer was received (its own line)
+    unproven: set[int] = set()  # the logs where the same revival text follows a state that never came up
     for ev in events[: revivals[-1] + 1]:
         key = (ev.stream, _serial_of(ev.text))
         if ev.pattern in _REVIVALS and ev.category and not ev.values.get("rekey_pending"):
@@ -2848,13 +2882,25 @@ def _revival_of_an_sa_that_was_up(events: list[Event]) -> None:
             own = ev.stream in own_ends and ev.pattern in _OWN_END_REVIVALS
             if own or any(k in negotiating and k not in up for k in (key, (ev.stream, None))):
                 _set(ev, None)
+                if key[1] is not None and key in negotiating and key not in up:
+                    unproven.add(ev.stream)  # (printed for a state of this log that never came up)
+            elif ev.stream not in received:
+                kept.append(ev)
             continue
+        if ev.kind == "delete" and ev.direction == "received":
+            received.add(ev.stream)
         # (an exchange this side dropped while still waiting for its answer, pluto's "deleting IPsec SA (QUICK_I1)",
         # is an end of its own too)
         if ev.kind in _ENDS_OF_OUR_OWN or (ev.kind == "delete" and ev.direction == "sent") or ev.values.get("abandoned"):
             own_ends.add(ev.stream)
         for k in (key, (ev.stream, None)):
             (up if ev.kind in _SA_WAS_UP else negotiating).add(k)
+    for ev in kept:
+        # The same log prints the same revival text for a state of its own that never came up (a negotiation that
+        # timed out): the text says nothing about who ended the SA, and no line of the peer's Delete is in view before it - a paste
+        # that starts at the revival. It stays a guess, which firmer lines outweigh.
+        if ev.stream in unproven and ev.category == "ike_sa_deleted_by_peer":
+            _set(ev, ev.category, "weak")
 
 
 _PEERS_DELETE = re.compile(r"received (?:a )?Delete/Notify")

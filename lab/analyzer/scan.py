@@ -695,6 +695,22 @@ def _reads_trace(p: Pattern) -> bool:
     return any(_DEBUG_LINE.match(sample) for sample in p.match_samples)
 
 
+# A pattern written for several dialects (the protocol's own words: an RFC notify name) reads each line as the dialect
+# the line is in, so the dialect's own reasoning applies to it (pluto's state serials, charon's IKE SA tags).
+_PLUTO_LINE = re.compile(r'"[^"\n]{1,200}"(?:\[\d+\])?(?: [^#"\s]{1,60})? #\d+: ')
+_CHARON_LINE = re.compile(r"\b\d{1,3}\[(?:IKE|CFG|ENC|NET|CHD|KNL|MGR|JOB|LIB|DMN)\] ")
+
+
+def _line_format(p: Pattern, line: str) -> str:
+    """The dialect of a line a pattern matched: the pattern's own when it has one, else the one the line shows."""
+    if len(p.formats) > 1:
+        if "libreswan" in p.formats and _PLUTO_LINE.search(line):
+            return "libreswan"
+        if "strongswan" in p.formats and _CHARON_LINE.search(line):
+            return "strongswan"
+    return p.formats[0]
+
+
 def _event(p: Pattern, line_no: int, line: str) -> proto.Event:
     m = p.regex.search(line) or p.regex.search(unmasked(line) or "")
     assert m is not None  # the line was kept because this pattern matched it
@@ -722,7 +738,7 @@ def _event(p: Pattern, line_no: int, line: str) -> proto.Event:
         pattern=p.id,
         kind=kind,
         explanation=p.explanation,
-        fmt=p.formats[0],
+        fmt=_line_format(p, line),
         exchange=exchange,
         notify=notify,
         direction=direction,

@@ -244,3 +244,14 @@ def test_a_second_source_later_in_the_log_is_picked_up() -> None:
     assert result.primary is not None and result.primary.category == "ike_sa_deleted_by_peer"
     assert result.findings[0].line == 10_001
     assert any("aws-json lines appear" in n for n in result.notes)
+
+
+def test_a_pattern_of_several_dialects_reads_each_line_as_the_dialect_it_is_in() -> None:
+    # the RFC notify names are one pattern for every dialect: a pluto line is read as pluto's (its state serials count)
+    generic = next(p for p in load_patterns() if p.id == "gen-notify-name")
+    pluto = 'Dec  1 23:30:52.885610: "gw" #1: received and ignored notification payload: NO_PROPOSAL_CHOSEN'
+    charon = "Dec  1 10:00:01 09[IKE] <gw|1> received NO_PROPOSAL_CHOSEN notify error"
+    assert scan_module._line_format(generic, pluto) == "libreswan"
+    assert scan_module._line_format(generic, '"aws"[1] 203.0.113.10 #4: NO_PROPOSAL_CHOSEN') == "libreswan"
+    assert scan_module._line_format(generic, charon) == "strongswan"
+    assert scan_module._line_format(generic, "vpn: tunnel aws-1: peer replied NO_PROPOSAL_CHOSEN") == generic.formats[0]
