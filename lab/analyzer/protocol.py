@@ -2004,6 +2004,11 @@ def classify(events: list[Event]) -> None:
                     st.refused_by = st.refused_by or ev
             if ev.direction == "received":
                 st.answered = True
+        if (kind == "exchange" and ev.fmt == "strongswan" and ev.exchange == "QUICK_MODE" and ev.direction == "received"
+                and (tag := _CHARON_TAG.search(ev.text))):
+            # charon parsed a Quick Mode message: it decrypted it with that ISAKMP SA's keys, so the SA is up and its
+            # keys agree (RFC 2409 section 5.5), also in a paste that starts after Main Mode
+            st.up_ike_tags.add(tag.group(1))
         if ev.fmt == "libreswan" and (serial := _serial_of(ev.text)) is not None:
             if kind == "established":
                 st.up_serials.add(serial)
@@ -2108,8 +2113,10 @@ def classify(events: list[Event]) -> None:
             st.crossed.add(crossing)
         if kind == "exchange" and _mode_mismatch(ev, st):
             continue
-        if kind == "initiate" and ev.fmt == "libreswan" and ev.exchange == "AGGRESSIVE_MODE" and _rekey_word(ev) != "rekey":
-            # libreswan 3.2x logs only "initiating Aggressive Mode" and sends its first message at once
+        if kind == "initiate" and ev.fmt == "libreswan" and ev.exchange == "AGGRESSIVE_MODE" and (
+                _rekey_word(ev) != "rekey" or ev.values.get("retry")):
+            # libreswan 3.2x logs only "initiating Aggressive Mode" and sends its first message at once (also its next
+            # keying attempt "to replace #2" after #2 failed: _retries_of_failed_attempts)
             st.am_unanswered = True
         if kind == "exchange":
             if st.pending_delete is not None and ev.exchange in INFO_EXCHANGES and ev.direction == "sent":

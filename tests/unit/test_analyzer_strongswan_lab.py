@@ -143,7 +143,7 @@ WINDOWS = [(s["name"], variant, side, v["expected"]) for s in SCENARIOS
 
 
 def test_short_excerpts_around_the_error_mostly_read_like_the_whole_log() -> None:
-    # 8 lines before the first line of the evidence and 2 after (675 of 701 read alike today): what is lost is the
+    # 8 lines before the first line of the evidence and 2 after (684 of 707 read alike today): what is lost is the
     # line that started a rekey, when only its retransmissions and timeout are left
     same = sum(_verdict(_window(name, side, variant, 8, 2)) == expected for name, variant, side, expected in WINDOWS)
     assert same >= 0.95 * len(WINDOWS), (same, len(WINDOWS))
@@ -273,7 +273,7 @@ def _release_tail(name: str, side: str, variant: str, count: int = 30) -> str:
 
 
 def test_the_last_30_lines_of_every_release_s_log_mostly_read_like_the_whole_log() -> None:
-    # 537 of 559 today (532 before the three cases below were read): what is lost is mostly the start of a rekey
+    # 539 of 559 today (532 before the cases below were read): what is lost is mostly the start of a rekey
     same = sum(_verdict(_release_tail(name, side, variant)) == expected
                for name, variant, side, expected in RELEASE_TAILS)
     assert same >= 0.95 * len(RELEASE_TAILS), (same, len(RELEASE_TAILS))
@@ -291,6 +291,11 @@ def test_the_last_30_lines_of_every_release_s_log_mostly_read_like_the_whole_log
     # 3.x prints "received a Delete/Notify" for every revival: the tail starts at one, and the same words follow the
     # next IKE_SA_INIT that timed out (ICMP port unreachable all along)
     ("pl-v2-unreachable", "libreswan-3.32", "L", "peer_unreachable"),
+    # the next Aggressive Mode attempt "to replace #2" (#2 never came up) is refused at its first message again
+    ("pl-v1-aggressive", "libreswan-3.29", "L", "ike_mode_mismatch"),
+    # charon parsed Quick Mode requests of <gw|1>: that ISAKMP SA's keys work, so a Quick Mode whose HASH does not
+    # match (one sent again after its processing failed) is no pre-shared key problem
+    ("plx-v1-quick-rekey-esp-changed", "libreswan-5.4", "R", "phase2_proposal_mismatch"),
 ])
 def test_release_tails_that_keep_their_reading(name: str, variant: str, side: str, expected: str) -> None:
     assert _verdict(_release_tail(name, side, variant)) == expected
