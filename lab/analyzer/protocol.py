@@ -2789,6 +2789,21 @@ def classify(events: list[Event]) -> None:
     _deletes_of_the_other_logs_reauthentication(events)
     _modes_differ_across_sides(events)
     _impaired_timeouts_echoed(events)
+    _ikev1_expiries_of_unknown_sas(events)
+
+
+def _ikev1_expiries_of_unknown_sas(events: list[Event]) -> None:
+    """charon's IKEv1 keeps the CHILD_SA a Quick Mode rekey replaced until it expires ("closing expired CHILD_SA
+    net{7}" in a healthy log): when the log shows neither that SA's establishment nor any of its name (the paste
+    starts after them), its expiry is the routine end of a replaced SA as likely as a missed rekey, so it is no
+    reading on its own. (Known the newest of its name, or followed by charon's recreate, it stays a rekey problem.)"""
+    v1_streams = {ev.stream for ev in events if ev.ike == 1 or ev.exchange in IKEV1_EXCHANGES}
+    if not v1_streams:
+        return
+    for ev in events:
+        if (ev.pattern == "swan-child-sa-hard-expired" and ev.stream in v1_streams and ev.category == "rekey_issue"
+                and ev.weight == "weak" and not ev.values.get("expired_unreplaced")):
+            _set(ev, None)
 
 
 def _impaired_timeouts_echoed(events: list[Event]) -> None:

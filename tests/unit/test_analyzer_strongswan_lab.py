@@ -279,6 +279,13 @@ def test_the_last_30_lines_of_every_release_s_log_mostly_read_like_the_whole_log
     assert same >= 0.95 * len(RELEASE_TAILS), (same, len(RELEASE_TAILS))
 
 
+def test_an_ikev1_child_sa_expiring_in_a_paste_that_shows_none_of_its_name_up_is_no_finding() -> None:
+    # charon's IKEv1 keeps the SA a Quick Mode rekey replaced until it expires: the last 20 lines of a healthy log
+    # with both sides rekeying hold "closing expired CHILD_SA net{7}" and nothing of net{7}'s own rekey
+    tail = "".join(paste("v1-both-rekey-healthy", "L").splitlines(keepends=True)[-20:])
+    assert "closing expired CHILD_SA net{7}" in tail and _verdict(tail) == "none"
+
+
 @pytest.mark.parametrize(("name", "variant", "side", "expected"), [
     # libreswan 3.x: "#1: received and ignored notification payload: NO_PROPOSAL_CHOSEN" (a line the generic notify
     # pattern reads) is a pluto line of ISAKMP SA #1, which carries the Quick Mode "using isakmp#1" below it
