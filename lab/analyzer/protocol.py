@@ -1097,6 +1097,8 @@ def _pluto_notify_directions(events: list[Event]) -> None:
                 ev.direction = "received"  # libreswan 3.x: "received unauthenticated v2N_NO_PROPOSAL_CHOSEN - ignored"
             elif "response" in ev.text and _PLUTO_RESPONSE_READ.search(ev.text):
                 ev.direction = "received"  # the peer's response, which this side read (or ignored): the peer answered
+            elif "received and ignored notification payload" in ev.text:
+                ev.direction = "received"  # libreswan 3.x/4.x, IKEv1: a notification the peer sent, read and ignored
 
 
 _PACKET_HEADER = "cisco-ikev2-packet-header"
@@ -1196,11 +1198,13 @@ def _borrow_pluto_state(events: list[Event]) -> None:
         for nxt in events[i + 1 : i + 4]:
             if nxt.stream != ev.stream:
                 break
-            if _serial_of(nxt.text) != serial:
-                continue
+            if _serial_of(nxt.text) != serial or (nxt.kind == ev.kind and nxt.notify == ev.notify and not nxt.exchange):
+                continue  # (pluto logs one notification on two lines: "ignoring informational payload X", then
+                # "received and ignored notification payload: X")
             m = _PLUTO_V1_STATE.search(nxt.text)
             if m and ev.kind == "notify":
                 ev.exchange = {"MAIN": "MAIN_MODE", "AGGR": "AGGRESSIVE_MODE", "QUICK": "QUICK_MODE"}[m.group(1)[:-3]]
+                ev.values["pluto_state"] = m.group(1)
             elif ev.kind == "no_proposal" and nxt.kind == "notify" and nxt.exchange in ("IKE_SA_INIT", "CREATE_CHILD_SA"):
                 ev.exchange = nxt.exchange
             break
@@ -2722,8 +2726,9 @@ def classify(events: list[Event]) -> None:
             # selectors before (RFC 7296 section 2.8: a rekey carries the SA's traffic selectors again):
             # the rekey fails, typically because one side narrowed the selectors when the SA was created.
             _set(ev, "rekey_issue")
-        elif (kind == "auth_failed" and ev.kind == "notify" and ev.direction == "received" and st.am_unanswered
-              and not st.ike_up):
+        elif (kind == "auth_failed" and ev.kind == "notify" and ev.direction == "received" and not st.ike_up and (
+                # (or pluto's state waits for the answer to Aggressive Mode's first message: AGGR_I1)
+                st.am_unanswered or ev.values.get("pluto_state") == "AGGR_I1")):
             # RFC 2409 section 5.4: Aggressive Mode's first message carries SA, KE, nonce and ID, no HASH. A peer that
             # answers it with AUTHENTICATION_FAILED has checked no pre-shared key: it refuses Aggressive Mode itself
             # (a Main Mode-only peer: AWS accepts Main Mode only; strongSwan refuses Aggressive Mode with PSK unless
@@ -2919,10 +2924,25 @@ def _revival_of_an_sa_that_was_up(events: list[Event]) -> None:
             (up if ev.kind in _SA_WAS_UP else negotiating).add(k)
     for ev in kept:
         # The same log prints the same revival text for a state of its own that never came up (a negotiation that
-        # timed out): the text says nothing about who ended the SA, and no line of the peer's Delete is in view before it - a paste
-        # that starts at the revival. It stays a guess, which firmer lines outweigh.
-        if ev.stream in unproven and ev.category == "ike_sa_deleted_by_peer":
+        # timed out), or the negotiation the revival starts gets no answer at all: the text says nothing about who
+        # ended the SA, and no line of the peer's Delete is in view before it - a paste that starts at the revival.
+        # (A peer that deleted the SA on purpose answers the next IKE_SA_INIT, if only to refuse it.) It stays a
+        # guess, which firmer lines outweigh.
+        if ev.category == "ike_sa_deleted_by_peer" and (ev.stream in unproven or _revival_unanswered(events, ev)):
             _set(ev, ev.category, "weak")
+
+
+def _revival_unanswered(events: list[Event], revival: Event) -> bool:
+    """The negotiation after a revival line got no answer: its requests were sent again or given up, read as the
+    peer's silence, before anything from the peer came in."""
+    for nxt in events[events.index(revival) + 1 :]:
+        if nxt.stream != revival.stream:
+            continue
+        if nxt.kind in ("established", "notify", "no_proposal", "auth_failed") or nxt.direction == "received":
+            return False
+        if nxt.category == "peer_unreachable" and nxt.kind in ("retransmit", "give_up"):
+            return True
+    return False
 
 
 _PEERS_DELETE = re.compile(r"received (?:a )?Delete/Notify")

@@ -286,26 +286,35 @@ def test_an_ikev1_child_sa_expiring_in_a_paste_that_shows_none_of_its_name_up_is
     assert "closing expired CHILD_SA net{7}" in tail and _verdict(tail) == "none"
 
 
-@pytest.mark.parametrize(("name", "variant", "side", "expected"), [
+def test_a_revival_whose_negotiation_gets_no_answer_is_no_proof_of_the_peer_s_delete() -> None:
+    # pluto 5.x revives with "received Delete/Notify" after its own liveness timeout as well: the last 20 lines start
+    # at that revival, and every IKE_SA_INIT after it goes unanswered (R's host drops UDP 500/4500)
+    tail = _release_tail("pp-v2-liveness-peer-gone", "L", "libreswan-5.4", 20)
+    assert "received Delete/Notify" in tail and _verdict(tail) == "peer_unreachable"
+
+
+@pytest.mark.parametrize(("name", "variant", "side", "expected", "count"), [
     # libreswan 3.x: "#1: received and ignored notification payload: NO_PROPOSAL_CHOSEN" (a line the generic notify
     # pattern reads) is a pluto line of ISAKMP SA #1, which carries the Quick Mode "using isakmp#1" below it
-    ("pp-v1-esp-mismatch", "libreswan-3.29", "L", "phase2_proposal_mismatch"),
-    ("pp-v1-esp-mismatch", "libreswan-3.32", "L", "phase2_proposal_mismatch"),
+    ("pp-v1-esp-mismatch", "libreswan-3.29", "L", "phase2_proposal_mismatch", 30),
+    ("pp-v1-esp-mismatch", "libreswan-3.32", "L", "phase2_proposal_mismatch", 30),
     # "#3: initiating Main Mode to replace #2", then "#2: deleting state (STATE_MAIN_I1)": the next keying attempt
     # after a first negotiation that never came up, not the rekey of an SA that was up
-    ("pl-v1-ike-prop", "libreswan-3.32", "L", "phase1_proposal_mismatch"),
-    ("pl-v1-unreachable", "libreswan-3.29", "L", "peer_unreachable"),
+    ("pl-v1-ike-prop", "libreswan-3.32", "L", "phase1_proposal_mismatch", 30),
+    ("pl-v1-unreachable", "libreswan-3.29", "L", "peer_unreachable", 30),
     # 3.x prints "received a Delete/Notify" for every revival: the tail starts at one, and the same words follow the
     # next IKE_SA_INIT that timed out (ICMP port unreachable all along)
-    ("pl-v2-unreachable", "libreswan-3.32", "L", "peer_unreachable"),
+    ("pl-v2-unreachable", "libreswan-3.32", "L", "peer_unreachable", 30),
     # the next Aggressive Mode attempt "to replace #2" (#2 never came up) is refused at its first message again
-    ("pl-v1-aggressive", "libreswan-3.29", "L", "ike_mode_mismatch"),
+    ("pl-v1-aggressive", "libreswan-3.29", "L", "ike_mode_mismatch", 30),
+    # (20 lines: only the refusals and "STATE_AGGR_I1: retransmission" - pluto waits for Aggressive Mode's first answer)
+    ("pl-v1-aggressive", "libreswan-3.32", "L", "ike_mode_mismatch", 20),
     # charon parsed Quick Mode requests of <gw|1>: that ISAKMP SA's keys work, so a Quick Mode whose HASH does not
     # match (one sent again after its processing failed) is no pre-shared key problem
-    ("plx-v1-quick-rekey-esp-changed", "libreswan-5.4", "R", "phase2_proposal_mismatch"),
+    ("plx-v1-quick-rekey-esp-changed", "libreswan-5.4", "R", "phase2_proposal_mismatch", 30),
 ])
-def test_release_tails_that_keep_their_reading(name: str, variant: str, side: str, expected: str) -> None:
-    assert _verdict(_release_tail(name, side, variant)) == expected
+def test_release_tails_that_keep_their_reading(name: str, variant: str, side: str, expected: str, count: int) -> None:
+    assert _verdict(_release_tail(name, side, variant, count)) == expected
 
 
 def test_an_sa_that_expires_as_the_newest_while_its_request_goes_unanswered_failed_to_rekey() -> None:
