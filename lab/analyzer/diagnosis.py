@@ -603,6 +603,14 @@ def diagnose(events: list[Event]) -> Primary | None:
                 "Differing pre-shared keys are the usual cause, but the same silence follows when UDP 4500 is blocked "
                 "(with NAT traversal this is the first message sent to port 4500) or when the message carries "
                 "certificates and its IP fragments are dropped: check those too if the keys match."))
+        elif stage == "auth_failure" and first.values.get("guess") and first.exchange == "IKE_AUTH":
+            # libreswan 3.x prints the same guess for IKEv2's IKE_AUTH (protocol: lib-timeout-auth, weak there)
+            reasoning.append(M(
+                "pluto only guesses here: its IKE_AUTH request got no answer it could use. In IKEv2 a peer that "
+                "cannot verify this side's authentication answers with AUTHENTICATION_FAILED, so silence points as "
+                "much at the path: IKE_AUTH is the largest message (certificates), sent as IP fragments, and with NAT "
+                "traversal the first one to UDP 4500. Check that fragments and UDP 4500 pass (or turn on IKE "
+                "fragmentation), then the pre-shared key or certificate."))
         if _quick_mode_silence(stage, first) and first.values.get("remote_access"):
             # A remote-access client (XAUTH / ModeCFG before the Quick Mode) proposes the address it got or brings.
             reasoning.append(M(

@@ -1101,6 +1101,16 @@ def _pluto_notify_directions(events: list[Event]) -> None:
                 ev.direction = "received"  # libreswan 3.x/4.x, IKEv1: a notification the peer sent, read and ignored
 
 
+def _pluto_auth_guess_exchange(events: list[Event]) -> None:
+    """pluto's "Possible authentication failure: no acceptable response to our first encrypted message" names the
+    state it timed out in: IKEv1 Main Mode's MAIN_I3 (also when the paste leaves the state out: the usual case), or,
+    in libreswan 3.x, IKEv2's PARENT_I2 (IKE_AUTH)."""
+    for ev in events:
+        if ev.pattern == "lib-timeout-auth":
+            ev.exchange = ev.exchange or "MAIN_MODE"
+            ev.ike = 2 if ev.exchange == "IKE_AUTH" else 1
+
+
 _PACKET_HEADER = "cisco-ikev2-packet-header"
 _PACKET_EXCHANGE = "cisco-ikev2-exchange-line"
 
@@ -1861,6 +1871,7 @@ def classify(events: list[Event]) -> None:
     """Give each ordered event its category and weight, reading each stream with its own state."""
     states: dict[int, _State] = {}
     _pluto_notify_directions(events)
+    _pluto_auth_guess_exchange(events)
     _cisco_packet_dumps(events)
     _borrow_exchange(events)
     _charon_create_child(events)
@@ -2538,6 +2549,13 @@ def classify(events: list[Event]) -> None:
             # side's last message (QI2), so its IPsec SA is not up while ours is. When the Quick Mode
             # replaced an SA that was up (a rekey), the rekey left the SAs out of step.
             _set(ev, "rekey_issue", "decisive" if st.child_up or st.rekeying else "weak")
+        elif kind == "auth_failed" and ev.pattern == "lib-timeout-auth" and ev.exchange == "IKE_AUTH":
+            # libreswan 3.x's guess for IKEv2: a peer that cannot verify this side's AUTH payload answers
+            # AUTHENTICATION_FAILED (RFC 7296 section 2.21.2); silence in IKE_AUTH is as often a path that drops the
+            # larger, fragmented IKE_AUTH message or UDP 4500, and pluto also stops waiting after an error notify
+            # it was answered with ("suppressing retransmits; will wait ... for retry"). A guess, which firmer lines
+            # outweigh.
+            _set(ev, "auth_failure", "weak")
         elif kind == "auth_failed" and ev.pattern == "lib-v1-malformed":
             # pluto cannot parse the peer's encrypted IKEv1 message: before the ISAKMP SA is up, the keys derived from
             # the pre-shared key differ; over an SA that is up (a Quick Mode out of step) no authentication problem.

@@ -293,6 +293,15 @@ def test_a_revival_whose_negotiation_gets_no_answer_is_no_proof_of_the_peer_s_de
     assert "received Delete/Notify" in tail and _verdict(tail) == "peer_unreachable"
 
 
+def test_libreswan_3_s_authentication_guess_for_ike_auth_is_a_guess_that_names_the_path_too() -> None:
+    line = next(line for line in excerpt("pp-v2-esp-mismatch", "L", "libreswan-3.32").splitlines()
+                if "STATE_PARENT_I2" in line and "Possible authentication failure" in line)
+    primary = analyze_text(line + "\n").primary
+    assert primary is not None and primary.category == "auth_failure"
+    assert primary.facts.get("guess") or any("only guesses" in str(r) for r in primary.reasoning)
+    assert any("IKE_AUTH request got no answer" in str(r) and "UDP 4500" in str(r) for r in primary.reasoning)
+
+
 @pytest.mark.parametrize(("name", "variant", "side", "expected", "count"), [
     # libreswan 3.x: "#1: received and ignored notification payload: NO_PROPOSAL_CHOSEN" (a line the generic notify
     # pattern reads) is a pluto line of ISAKMP SA #1, which carries the Quick Mode "using isakmp#1" below it
@@ -309,6 +318,10 @@ def test_a_revival_whose_negotiation_gets_no_answer_is_no_proof_of_the_peer_s_de
     ("pl-v1-aggressive", "libreswan-3.29", "L", "ike_mode_mismatch", 30),
     # (20 lines: only the refusals and "STATE_AGGR_I1: retransmission" - pluto waits for Aggressive Mode's first answer)
     ("pl-v1-aggressive", "libreswan-3.32", "L", "ike_mode_mismatch", 20),
+    # libreswan 3.x prints "Possible authentication failure" for IKEv2's PARENT_I2 too, after the peer answered the
+    # IKE_AUTH with an error notify: that answer (the Child SA's proposals or selectors refused) is the reading
+    ("pp-v2-esp-mismatch", "libreswan-3.32", "L", "phase2_proposal_mismatch", 15),
+    ("pp-v2-subnet-mismatch", "libreswan-3.29", "L", "traffic_selector_mismatch", 15),
     # charon parsed Quick Mode requests of <gw|1>: that ISAKMP SA's keys work, so a Quick Mode whose HASH does not
     # match (one sent again after its processing failed) is no pre-shared key problem
     ("plx-v1-quick-rekey-esp-changed", "libreswan-5.4", "R", "phase2_proposal_mismatch", 30),
