@@ -1446,13 +1446,19 @@ def _deletes_of_rekeyed_ike_sas(events: list[Event]) -> None:
     # per (stream, name): each unique id seen in a tag, and the order of the last line that sets it up from scratch
     # (this side's initiation, the first exchange, "IKE_SA gw[4] established"; a rekey says "rekeyed"), -1 if none
     started: dict[tuple[int, str], dict[int, int]] = {}
+    last_exchange: dict[tuple[int, str], str | None] = {}  # per (stream, tag): the exchange of its last message
     for ev in events:
         if ev.fmt == "strongswan" and (tag := _CHARON_TAG.search(ev.text)):
             name, _, unique = tag.group(1).rpartition("|")
             ids = started.setdefault((ev.stream, name), {})
-            setup = ev.kind == "initiate" or (
+            # (the responder of an IKE SA rekey prints "<gw|2> 192.0.2.2 is initiating an IKE_SA" right after the
+            # CREATE_CHILD_SA request it parsed: the new SA, gw[3], not gw[2] set up anew)
+            in_rekey = last_exchange.get((ev.stream, tag.group(1))) == "CREATE_CHILD_SA"
+            setup = not in_rekey and (ev.kind == "initiate" or (
                 ev.kind == "exchange" and ev.exchange in ("IKE_SA_INIT", "MAIN_MODE", "AGGRESSIVE_MODE")) or (
-                ev.kind == "established" and "IKE_SA" in ev.text and "rekeyed" not in ev.text)
+                ev.kind == "established" and "IKE_SA" in ev.text and "rekeyed" not in ev.text))
+            if ev.kind == "exchange":
+                last_exchange[(ev.stream, tag.group(1))] = ev.exchange
             ids[int(unique)] = max(ids.get(int(unique), -1), ev.order if setup else -1)
     # per (stream, name): the ids in order and, from each on, the earliest of their last set-ups
     tables: dict[tuple[int, str], tuple[list[int], list[int]]] = {}
@@ -2644,6 +2650,12 @@ def classify(events: list[Event]) -> None:
             # The rekey failed earlier or is off: setting it up again does not undo the gap.
             ev.category, ev.weight = "rekey_issue", "decisive"
             ev.values["expired_unreplaced"] = True
+        elif (kind == "rekey_failed" and ev.pattern == "swan-install-failed" and st.ike_up and not st.child_up
+              and not st.rekeying and not st.create_child_seen):
+            # The kernel refused the SA or policies of a Child SA set up with the IKE SA (IKE_AUTH), no Child SA up
+            # before it and no CREATE_CHILD_SA in view: a first Child SA, nothing rekeyed. What it conflicts with
+            # (another policy, the route to the peer itself) is this host's own setup, not a rekey.
+            _set(ev, None)
         elif kind == "rekey_failed" and st.operator_down:
             # The operator took the connection down: the peer's messages for the SAs deleted on that command
             # ("Informational Exchange is for an unknown (expired?) SA", INVALID_SPI) find nothing. Expected.

@@ -302,6 +302,21 @@ def test_libreswan_3_s_authentication_guess_for_ike_auth_is_a_guess_that_names_t
     assert any("IKE_AUTH request got no answer" in str(r) and "UDP 4500" in str(r) for r in primary.reasoning)
 
 
+def test_a_first_child_sa_the_kernel_refuses_is_no_rekey_problem() -> None:
+    # the last 15 lines: charon's IKE_SA comes up, the kernel refuses the Child SA's policies (the route to the peer
+    # itself); nothing of a rekey in view, and the transport-mode request that explains it was cut off
+    tail = _release_tail("cl-v2-transport-child", "L", "libreswan-5.4", 15)
+    assert "unable to install IPsec policies" in tail and "USE_TRANSP" not in tail
+    assert _verdict(tail) != "rekey_issue"
+
+
+def test_the_delete_of_an_ike_sa_whose_rekeyed_successor_is_used_later_is_no_fault() -> None:
+    # the last 15 lines: the peer deletes IKE_SA gw[1] (gw[1] was rekeyed into gw[2] before the paste starts), then
+    # rekeys gw[2] ("<gw|2> 192.0.2.2 is initiating an IKE_SA" after its CREATE_CHILD_SA request: the new gw[3])
+    tail = _release_tail("cl-v2-ike-rekey-healthy", "L", "libreswan-5.4", 15)
+    assert "received DELETE for IKE_SA gw[1]" in tail and _verdict(tail) == "none"
+
+
 @pytest.mark.parametrize(("name", "variant", "side", "expected", "count"), [
     # libreswan 3.x: "#1: received and ignored notification payload: NO_PROPOSAL_CHOSEN" (a line the generic notify
     # pattern reads) is a pluto line of ISAKMP SA #1, which carries the Quick Mode "using isakmp#1" below it
