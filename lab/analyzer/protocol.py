@@ -854,6 +854,7 @@ class _State:
     # retransmit of response with ID 0, but next request already sent"): it could not decrypt or verify that message
     v1_repeat: Event | None = None
     conn_versions: set[str] = field(default_factory=set)  # pluto: the IKE versions of the connections it added
+    peer_first: str | None = None  # the first exchange of the peer's last request this side parsed (IKE_SA_INIT, ...)
     bgp_up: set[str] = field(default_factory=set)  # the BGP neighbors seen up ("" when the line names none)
 
     @property
@@ -1843,6 +1844,10 @@ def _note_refusal(ev: Event, st: _State, exchanges: tuple[str, ...] = ("MAIN_MOD
         st.refused.setdefault(serial, []).append(ev)
 
 
+_CHARON_OWN_INITIATION = re.compile(
+    r"\binitiating (?P<mode>(?:Main|Aggressive) Mode )?IKE_SA [A-Za-z][\w.-]*\[\d+\] to (?P<peer>[0-9a-fA-F.:]+)")
+
+
 def _own_versions(events: list[Event]) -> Callable[[Event], set[str]]:
     """The IKE versions of the first requests a log's own side sends to the peer a refusal names: charon's
     "generating IKE_SA_INIT request 0" or "generating ID_PROT request 0", pluto's "sent Main Mode request", to the
@@ -1860,6 +1865,13 @@ def _own_versions(events: list[Event]) -> Callable[[Event], set[str]]:
                 and " request" in ev.text):
             version = f"IKEv{_FIRST_EXCHANGE_VERSION[ev.exchange]}"
             sent.setdefault((ev.stream, peers.get(ev.stream, "")), set()).add(version)
+        elif ev.kind == "initiate" and ev.fmt == "strongswan" and (own := _CHARON_OWN_INITIATION.search(ev.text)):
+            # charon's own "initiating Main Mode IKE_SA gw[1] to 192.0.2.2" (IKEv1) or "initiating IKE_SA gw[2] to
+            # 192.0.2.1" (IKEv2): its first request, also where the [ENC] lines that show it are left out
+            version = "IKEv1" if own["mode"] else "IKEv2"
+            sent.setdefault((ev.stream, own["peer"]), set()).add(version)
+            if not named.get(ev.stream):
+                named.setdefault(ev.stream, set()).add(own["peer"])
 
     anywhere: dict[int, set[str]] = {}  # per log, whichever peer the request went to
     for (stream, _), vs in sent.items():
@@ -2156,6 +2168,8 @@ def classify(events: list[Event]) -> None:
                 st.pending = ev.exchange
             elif ev.direction == "received":
                 st.pending = None
+            if ev.direction == "received" and ev.exchange in _FIRST_EXCHANGE_VERSION and " request" in ev.text:
+                st.peer_first = ev.exchange
             if ev.exchange == "AGGRESSIVE_MODE":
                 # its first message: charon's "generating AGGRESSIVE request 0", pluto's "sent Aggressive Mode request"
                 # (libreswan 3.x: "STATE_AGGR_I1: sent AI1, expecting AR1")
@@ -2574,10 +2588,20 @@ def classify(events: list[Event]) -> None:
             # worked, so the pre-shared keys match; what is out of step is the exchange (a Quick Mode retransmitted
             # after it was settled, whose IV no longer fits: RFC 2409 appendix B). No authentication problem.
             _set(ev, None)
-        elif kind == "auth_failed" and ev.pattern == "swan-no-ike-config" and st.exchange in _FIRST_EXCHANGE_VERSION:
+        elif kind == "auth_failed" and ev.pattern == "swan-no-ike-config" and (
+                st.peer_first is None and len(sent := own_versions(ev)) == 1):
+            # charon finds no connection for the peer's addresses in the IKE version of its request (backend_manager.c
+            # matches both), while this side itself starts IKE to that address with a connection of its own: the
+            # addresses match, so the version does not. (The log leaves out the request it parsed: its [ENC] lines.)
+            (own,) = sent
+            ev.values["ike_sent"] = own
+            ev.values["ike_requested"] = "IKEv2" if own == "IKEv1" else "IKEv1"
+            _set(ev, "ike_version_mismatch")
+        elif kind == "auth_failed" and ev.pattern == "swan-no-ike-config" and (
+                st.peer_first or st.exchange) in _FIRST_EXCHANGE_VERSION:
             # charon finds no connection for the peer's addresses in this IKE version (backend_manager.c matches
             # both): name the version of the request it just parsed, which is one of the two suspects.
-            requested = ev.values["ike_requested"] = f"IKEv{_FIRST_EXCHANGE_VERSION[st.exchange]}"
+            requested = ev.values["ike_requested"] = f"IKEv{_FIRST_EXCHANGE_VERSION[st.peer_first or st.exchange]}"
             sent = own_versions(ev)
             if listed_versions and requested not in listed_versions and "IKEv1/2" not in listed_versions:
                 # ... and the connections the paste lists (statusall, swanctl --list-conns) are all of the other

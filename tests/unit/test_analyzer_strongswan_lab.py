@@ -180,10 +180,21 @@ CHARON_SIDES = [(name, side, expected) for name, side, expected in CASES if _ENC
 
 
 def test_charon_logs_without_enc_and_net_lines_mostly_read_like_the_whole_log() -> None:
-    # 235 of 257 today. What is lost is what only the [NET] and [ENC] lines show: the size of the packets a path
+    # 241 of 257 today. What is lost is what only the [NET] and [ENC] lines show: the size of the packets a path
     # drops (fragments, UDP 4500), the exchange a retransmitted request belongs to, the peer's Delete of a Child SA.
     same = sum(_verdict(_without_enc_net(name, side)) == expected for name, side, expected in CHARON_SIDES)
-    assert same >= 0.85 * len(CHARON_SIDES), (same, len(CHARON_SIDES))
+    assert same >= 0.9 * len(CHARON_SIDES), (same, len(CHARON_SIDES))
+
+
+@pytest.mark.parametrize("name", ["v1v2-both-initiate", "v2v1-both-initiate"])
+@pytest.mark.parametrize("side", ["L", "R"])
+def test_no_ike_config_for_a_peer_this_side_itself_starts_ike_with_is_a_version_mismatch(name: str, side: str) -> None:
+    # without [ENC]: the peer's request this side refused is not in view, but charon looks an IKE config up by the
+    # addresses and the version, and this side's own "initiating ... IKE_SA gw[1] to <peer>" shows a config for them
+    primary = analyze_text(_without_enc_net(name, side)).primary
+    assert primary is not None and primary.category == "ike_version_mismatch"
+    finding = next(f for f in analyze_text(_without_enc_net(name, side)).findings if "no IKE config found" in f.text)
+    assert {finding.facts.get("ike_requested"), finding.facts.get("ike_sent")} == {"IKEv1", "IKEv2"}
 
 
 _IKE_NAME = re.compile(r"(\d\d\[\w+\] )<[^>]*> ")
