@@ -2151,6 +2151,10 @@ def classify(events: list[Event]) -> None:
             # libreswan 3.2x logs only "initiating Aggressive Mode" and sends its first message at once (also its next
             # keying attempt "to replace #2" after #2 failed: _retries_of_failed_attempts)
             st.am_unanswered = True
+        elif kind == "initiate" and ev.fmt == "strongswan" and ev.exchange == "AGGRESSIVE_MODE":
+            # charon's "initiating Aggressive Mode IKE_SA gw[1] to ..." sends the first message with it (its [ENC]
+            # "generating AGGRESSIVE request 0" line, when logged, says the same)
+            st.am_unanswered = True
         if kind == "exchange":
             if st.pending_delete is not None and ev.exchange in INFO_EXCHANGES and ev.direction == "sent":
                 # Answering with an INFORMATIONAL response while deleting: the peer asked for the delete.
