@@ -3184,6 +3184,10 @@ def _peer_request_before(events: list[Event], i: int) -> bool:
 
     if any(own_delete(prev) for prev in events[max(0, i - 3):i]):
         return False
+    if any(e.stream == ev.stream and (e.ike == 1 or e.exchange in IKEV1_EXCHANGES) for e in events[:i]):
+        # IKEv1: a Delete travels in a one-way Informational exchange, no response (RFC 2408 section 4.8): the
+        # peer's own request
+        return True
     return any(own_delete(nxt) for nxt in events[i + 1:i + 3])
 
 
