@@ -703,10 +703,10 @@ _CHARON_LINE = re.compile(r"\b\d{1,3}\[(?:IKE|CFG|ENC|NET|CHD|KNL|MGR|JOB|LIB|DM
 
 def _line_format(p: Pattern, line: str) -> str:
     """The dialect of a line a pattern matched: the pattern's own when it has one, else the one the line shows."""
-    if len(p.formats) > 1:
-        if "libreswan" in p.formats and _PLUTO_LINE.search(line):
+    if len(p.formats) > 1:  # (the plain substring checks keep the searches off lines that cannot match: JSON)
+        if "libreswan" in p.formats and " #" in line and _PLUTO_LINE.search(line):
             return "libreswan"
-        if "strongswan" in p.formats and _CHARON_LINE.search(line):
+        if "strongswan" in p.formats and "] " in line and _CHARON_LINE.search(line):
             return "strongswan"
     return p.formats[0]
 
