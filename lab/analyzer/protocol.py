@@ -2978,6 +2978,9 @@ def _revival_of_an_sa_that_was_up(events: list[Event]) -> None:
         # is an end of its own too)
         if ev.kind in _ENDS_OF_OUR_OWN or (ev.kind == "delete" and ev.direction == "sent") or ev.values.get("abandoned"):
             own_ends.add(ev.stream)
+        elif ev.pattern == "lib-orphan-response":
+            # (the peer answered this side's Delete of an SA this side already dropped: the end was this side's)
+            own_ends.add(ev.stream)
         for k in (key, (ev.stream, None)):
             (up if ev.kind in _SA_WAS_UP else negotiating).add(k)
     for ev in kept:
