@@ -2855,12 +2855,21 @@ def classify(events: list[Event]) -> None:
     _ikev1_expiries_of_unknown_sas(events)
 
 
+def _ikev1_from(events: list[Event]) -> dict[int, int]:
+    """Per log (stream), the index of its first event that shows IKEv1 (an IKEv1 exchange or pattern)."""
+    first: dict[int, int] = {}
+    for i, ev in enumerate(events):
+        if ev.stream not in first and (ev.ike == 1 or ev.exchange in IKEV1_EXCHANGES):
+            first[ev.stream] = i
+    return first
+
+
 def _ikev1_expiries_of_unknown_sas(events: list[Event]) -> None:
     """charon's IKEv1 keeps the CHILD_SA a Quick Mode rekey replaced until it expires ("closing expired CHILD_SA
     net{7}" in a healthy log): when the log shows neither that SA's establishment nor any of its name (the paste
     starts after them), its expiry is the routine end of a replaced SA as likely as a missed rekey, so it is no
     reading on its own. (Known the newest of its name, or followed by charon's recreate, it stays a rekey problem.)"""
-    v1_streams = {ev.stream for ev in events if ev.ike == 1 or ev.exchange in IKEV1_EXCHANGES}
+    v1_streams = _ikev1_from(events)
     if not v1_streams:
         return
     for ev in events:
@@ -2956,10 +2965,10 @@ def _revival_of_an_sa_that_was_up(events: list[Event]) -> None:
     negotiating: set[tuple[int, int | None]] = set()
     up: set[tuple[int, int | None]] = set()
     own_ends: set[int] = set()  # the logs (streams: both peers' may be pasted) where this side ended SAs itself
-    kept: list[Event] = []  # revivals still read as the peer's Delete, with no Delete received before them
+    kept: list[int] = []  # revivals still read as the peer's Delete, with no Delete received before them
     received: set[int] = set()  # the logs where a Delete from the peer was received (its own line)
     unproven: set[int] = set()  # the logs where the same revival text follows a state that never came up
-    for ev in events[: revivals[-1] + 1]:
+    for i, ev in enumerate(events[: revivals[-1] + 1]):
         key = (ev.stream, _serial_of(ev.text))
         if ev.pattern in _REVIVALS and ev.category and not ev.values.get("rekey_pending"):
             # (libreswan 3/4's fixed text follows pluto's own deletion lines for the peer's Delete too: only a
@@ -2970,7 +2979,7 @@ def _revival_of_an_sa_that_was_up(events: list[Event]) -> None:
                 if key[1] is not None and key in negotiating and key not in up:
                     unproven.add(ev.stream)  # (printed for a state of this log that never came up)
             elif ev.stream not in received:
-                kept.append(ev)
+                kept.append(i)
             continue
         if ev.kind == "delete" and ev.direction == "received":
             received.add(ev.stream)
@@ -2983,20 +2992,22 @@ def _revival_of_an_sa_that_was_up(events: list[Event]) -> None:
             own_ends.add(ev.stream)
         for k in (key, (ev.stream, None)):
             (up if ev.kind in _SA_WAS_UP else negotiating).add(k)
-    for ev in kept:
+    for i in kept:
+        ev = events[i]
         # The same log prints the same revival text for a state of its own that never came up (a negotiation that
         # timed out), or the negotiation the revival starts gets no answer at all: the text says nothing about who
         # ended the SA, and no line of the peer's Delete is in view before it - a paste that starts at the revival.
         # (A peer that deleted the SA on purpose answers the next IKE_SA_INIT, if only to refuse it.) It stays a
         # guess, which firmer lines outweigh.
-        if ev.category == "ike_sa_deleted_by_peer" and (ev.stream in unproven or _revival_unanswered(events, ev)):
+        if ev.category == "ike_sa_deleted_by_peer" and (ev.stream in unproven or _revival_unanswered(events, i)):
             _set(ev, ev.category, "weak")
 
 
-def _revival_unanswered(events: list[Event], revival: Event) -> bool:
-    """The negotiation after a revival line got no answer: its requests were sent again or given up, read as the
-    peer's silence, before anything from the peer came in."""
-    for nxt in events[events.index(revival) + 1 :]:
+def _revival_unanswered(events: list[Event], i: int) -> bool:
+    """The negotiation after the revival line events[i] got no answer: its requests were sent again or given up, read
+    as the peer's silence, before anything from the peer came in."""
+    revival = events[i]
+    for nxt in events[i + 1 :]:
         if nxt.stream != revival.stream:
             continue
         if nxt.kind in ("established", "notify", "no_proposal", "auth_failed") or nxt.direction == "received":
@@ -3166,8 +3177,9 @@ _CHILD_SPIS = re.compile(r"with SPIs ([0-9a-fA-F]{8})_i ([0-9a-fA-F]{8})_o")
 _INFO_REQUEST = re.compile(r"\bparsed INFORMATIONAL(?:_V1)? request\b")
 
 
-def _peer_request_before(events: list[Event], i: int) -> bool:
-    """Whether charon's Delete line at events[i] comes right after it parsed an INFORMATIONAL request (the peer's)."""
+def _peer_request_before(events: list[Event], i: int, v1_from: dict[int, int]) -> bool:
+    """Whether charon's Delete line at events[i] comes right after it parsed an INFORMATIONAL request (the peer's).
+    v1_from: `_ikev1_from(events)`."""
     ev = events[i]
     for prev in reversed(events[max(0, i - 2):i]):
         if prev.stream != ev.stream:
@@ -3187,7 +3199,7 @@ def _peer_request_before(events: list[Event], i: int) -> bool:
 
     if any(own_delete(prev) for prev in events[max(0, i - 3):i]):
         return False
-    if any(e.stream == ev.stream and (e.ike == 1 or e.exchange in IKEV1_EXCHANGES) for e in events[:i]):
+    if v1_from.get(ev.stream, i) < i:
         # IKEv1: a Delete travels in a one-way Informational exchange, no response (RFC 2408 section 4.8): the
         # peer's own request
         return True
@@ -3272,6 +3284,7 @@ def _child_deletes_not_replaced(events: list[Event]) -> None:
     ups = [(up.order, conn_of(up), _serial_of(up.text), set(m.groups()) if (m := _CHILD_SPIS.search(up.text)) else None)
            for up in events if up.kind == "established" and up.sa == "child"]
     ended = [(e.order, e.stream) for e in events if e.kind == "session_end"]
+    v1_from = _ikev1_from(events)
     for i in deletes:
         ev = events[i]
         conn = conn_of(ev)
@@ -3284,7 +3297,7 @@ def _child_deletes_not_replaced(events: list[Event]) -> None:
         if any(order < ev.order and stream == ev.stream for order, stream in ended):
             continue  # the L2TP/PPP session inside ended first: the client disconnected on purpose (see classify)
         if ev.fmt == "strongswan":
-            if not _peer_request_before(events, i) or not (m := _DELETED_SPI.search(ev.text)):
+            if not _peer_request_before(events, i, v1_from) or not (m := _DELETED_SPI.search(ev.text)):
                 continue
             spi = m.group(1).lower()
             # replaced: an SA of the connection up after the Delete, or one up before it that holds other SPIs

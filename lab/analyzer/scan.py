@@ -695,19 +695,17 @@ def _reads_trace(p: Pattern) -> bool:
     return any(_DEBUG_LINE.match(sample) for sample in p.match_samples)
 
 
-# A pattern written for several dialects (the protocol's own words: an RFC notify name) reads each line as the dialect
-# the line is in, so the dialect's own reasoning applies to it (pluto's state serials, charon's IKE SA tags).
+# A pattern written for several dialects (the protocol's own words: an RFC notify name) reads a pluto line as pluto's,
+# so pluto's own reasoning (its state serials) applies to it. (Every such pattern names strongswan first: a charon
+# line needs no check.)
 _PLUTO_LINE = re.compile(r'"[^"\n]{1,200}"(?:\[\d+\])?(?: [^#"\s]{1,60})? #\d+: ')
-_CHARON_LINE = re.compile(r"\b\d{1,3}\[(?:IKE|CFG|ENC|NET|CHD|KNL|MGR|JOB|LIB|DMN)\] ")
 
 
 def _line_format(p: Pattern, line: str) -> str:
-    """The dialect of a line a pattern matched: the pattern's own when it has one, else the one the line shows."""
-    if len(p.formats) > 1:  # (the plain substring checks keep the searches off lines that cannot match: JSON)
-        if "libreswan" in p.formats and " #" in line and _PLUTO_LINE.search(line):
-            return "libreswan"
-        if "strongswan" in p.formats and "] " in line and _CHARON_LINE.search(line):
-            return "strongswan"
+    """The dialect of a line a pattern matched: the pattern's first, or pluto's on a pluto line."""
+    # (the plain substring check keeps the search off lines that cannot match: JSON)
+    if len(p.formats) > 1 and "libreswan" in p.formats and " #" in line and _PLUTO_LINE.search(line):
+        return "libreswan"
     return p.formats[0]
 
 
