@@ -75,6 +75,7 @@ REASONS = (
     "send_hold_timer_expired",  # the peer stopped reading what this side sends (RFC 9687, FRR SendQ)
     "connection_refused",  # TCP 179 refused (RST): nothing listens, or the peer refuses this address
     "connect_failed",  # TCP 179 not answered (timeout, no route)
+    "never_established",  # the session goes through the states before Established (a GoBGP peer-state event) only
     "peer_closed",  # the peer closed or reset the established TCP connection
     "admin_reset",  # an operator reset the session (Cease 6/4, "User reset", clear ip bgp)
     "admin_shutdown",  # an operator shut the neighbor down (Cease 6/2, "Admin. shutdown")
@@ -96,7 +97,7 @@ REASONS = (
 ON_PURPOSE = frozenset({"admin_reset", "admin_shutdown", "config_change", "collision"})
 # Reasons that only say the TCP connection did not come up: a daemon retries them all the time while its peer
 # is still starting, so they are a cause only when the session never comes up.
-CONNECTING = frozenset({"connection_refused", "connect_failed"})
+CONNECTING = frozenset({"connection_refused", "connect_failed", "never_established"})
 # Reasons that are a configuration mismatch between the two sides (ASN, addresses, OPEN parameters).
 MISMATCH = frozenset({"bad_peer_as", "open_error", "peer_not_configured", "peer_closed_after_open", "tcp_auth"})
 # Which reason names the cause best when one paste shows several (a bad OPEN first, the Down line that follows).
@@ -104,7 +105,7 @@ PRIORITY = (
     "bad_peer_as", "open_error", "peer_not_configured", "tcp_auth", "peer_closed_after_open",
     "hold_timer_expired", "send_hold_timer_expired", "max_prefix", "bfd_down", "interface_down", "restart_timeout",
     "update_error", "message_error", "fsm_error", "peer_closed", "connection_refused", "connect_failed",
-    "config_change", "admin_shutdown", "admin_reset", "graceful_restart", "collision", "notification",
+    "never_established", "config_change", "admin_shutdown", "admin_reset", "graceful_restart", "collision", "notification",
 )
 
 _CODE_REASON = {1: "message_error", 2: "open_error", 3: "update_error", 4: "hold_timer_expired", 5: "fsm_error",
@@ -178,7 +179,9 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"(?<!idle-)hold[ _-]?tim(?:er|e)[ _-]?expired|holdtime expired|event HoldTime|Hold_Timer_expired|HoldTimer expired|"
          r"bgp_hold_timeout|(?<!idle-)hold-timer-expired|Hold Timer Expired Error|on event HOLD_TIMER\b", "hold_timer_expired"),
         (r"peer de-?configured|peer unconfigured|Connection Rejected|not configured|unconfigured neighbor|"
-         r"no group for|connection from non-peer|connect from unknown address", "peer_not_configured"),
+         r"no group for|connection from non-peer|connect from unknown address|"
+         # GoBGP (pkg/server/server.go): a connection from an address with no neighbor configured here
+         r"Can't find configuration for a new passive connection", "peer_not_configured"),
         (r"Maximum Number of Prefixes|max-prefix|prefix-limit|prefix count|event MaxPath\b|Prefix limit reached|"
          r"Route limit exceeded",
          "max_prefix"),
@@ -199,7 +202,9 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"Neighbor deleted", "config_change"),
         (r"Connection Collision|\bcollision\b", "collision"),
         (r"Interface (?:down|flap)|Link down|Neighbor address lost|No path to specified Neighbor|"
-         r"Waiting for peer address|Neighbor lost|Interface: \S+ does not have", "interface_down"),
+         r"Waiting for peer address|Neighbor lost|Interface: \S+ does not have|"
+         # FRR's next-hop tracking has no route to the neighbor (bgpd/bgp_fsm.c)
+         r"\[FSM\] Waiting for NHT", "interface_down"),
         (r"UPDATE Message Error|Invalid UPDATE|error in UPDATE|Malformed (?:attribute|AS_PATH)|"
          r"Update packet error|attribute (?:flags|length|list) error|illegal network|malformed BGP update message|"
          # GoBGP's UPDATE checks (pkg/packet/bgp/validate.go): an address family the session did not negotiate,
@@ -212,6 +217,8 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"Message Header Error|Invalid message header|Bad Message (?:Length|Type)|mal-?formatted|"
          r"Connection not synchronized|inavlid-msg|invalid-msg|malformed BGP (?:Header|message)\b", "message_error"),
         (r"Connection refused", "connection_refused"),
+        # GoBGP's peer-state event (api/gobgp.proto PeerState.SessionState) in a state before Established
+        (r"\bsession_state:(?:IDLE|CONNECT|ACTIVE|OPENSENT|OPENCONFIRM)\b", "never_established"),
         (r"\bIdle \(Admin\)\s*$", "admin_shutdown"),  # show ip bgp summary: the neighbor is shut down here
         (r"\bIdle \(PfxCt\)\s*$", "max_prefix"),  # show ip bgp summary: the prefix limit was exceeded
         # show ip bgp summary / show bgp summary: a state instead of the prefixes received (not established)
@@ -231,7 +238,9 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 # dropped the session right after this side's OPEN.
 _OPENSENT_CLOSED = re.compile(
     r"(?i)OpenSent ?(?:->| to ) ?(?:Active|Idle|Connect)\b[^\n]{0,200}?\b(?:Connection closed|TransportError|"
-    r"TCP_connection_closed|reset by peer)|Connection closed[^\n]{0,200}?\bin OpenSent"
+    r"TCP_connection_closed|reset by peer)|Connection closed[^\n]{0,200}?\bin OpenSent|"
+    # GoBGP's "state changed" debug line (pkg/server/server.go): old=BGP_FSM_OPENSENT ... reason=read-failed
+    r"\bold\W{1,3}BGP_FSM_OPENSENT\b[^\n]{0,200}?\breason\W{1,3}read-failed"
 )
 _DIRECTION = re.compile(
     r"(?i)\b(?P<sent>sent to|sent notification|sending notification|notification sent|notification send|Sending NOTIFICATION|"

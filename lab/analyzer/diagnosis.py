@@ -1163,10 +1163,21 @@ def _bgp_reason_text(reason: str, facts: dict[str, Any], line: int) -> list[Msg]
         return [M("Line {line}: the TCP connection to the neighbor's port 179 got no answer: the path does not carry "
                   "it (tunnel down, no route to the inside address, a firewall dropping TCP 179). Daemons retry "
                   "such connections while the neighbor starts; here the session never came up.", line=line)]
+    if reason == "never_established":
+        return [M("Line {line}: the neighbor's session goes through the states before Established and never "
+                  "reaches it in this log. This side's log does not say why: the neighbor's log does (a refused OPEN: "
+                  "AS numbers, router ID, neighbor address or password), or TCP 179 does not get through between "
+                  "the two.", line=line)]
     if reason == "peer_closed":
         return [M("Line {line}: the neighbor closed or reset the TCP connection without a NOTIFICATION: it "
                   "restarted or dropped the session, or the path broke (tunnel down, a firewall or NAT dropping "
                   "the connection).", line=line)]
+    if reason == "collision" and facts.get("bgp_collisions"):
+        return [M("Line {line}: the neighbor's connections are closed by connection collision resolution again and "
+                  "again (Cease 6/7, {count} times) and the session never comes up: each time both sides open a "
+                  "connection at once and no connection survives. Check that both sides use the same pair of "
+                  "addresses for the session and that the two BGP identifiers (router IDs) differ, and let only one "
+                  "side open the connection (make the other passive).", line=line, count=facts["bgp_collisions"])]
     if reason == "collision":
         return [M("Line {line}: both sides opened a BGP connection at once and the protocol closed one of the two "
                   "(Cease 6/7, connection collision resolution): normal while a session starts, nothing to fix unless "
@@ -1275,6 +1286,8 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
         "peer_closed_after_open": M("BGP is down: the neighbor closes the connection after this side's OPEN."),
         "connection_refused": M("BGP is down: the TCP connection to port 179 is refused."),
         "connect_failed": M("BGP is down: the TCP connection to port 179 gets no answer."),
+        "never_established": M("BGP does not come up: the session never reaches Established."),
+        "collision": M("BGP does not come up: connection collisions close every connection to the neighbor."),
         "max_prefix": M("BGP is down: a maximum-prefix limit was exceeded and the session was closed."),
         "admin_shutdown": M("BGP is down: the session was shut down on purpose and is not back up."),
         "admin_reset": M("BGP is down: the session was reset on purpose and is not back up."),

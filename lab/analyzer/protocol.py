@@ -920,7 +920,13 @@ class _State:
     # The BGP neighbors whose session was last reset or shut down on purpose (Cease 6/2, 6/4, 6/6; "" for a line that
     # names no neighbor).
     bgp_on_purpose: set[str] = field(default_factory=set)
+    # The connection collisions (Cease 6/7) per BGP neighbor so far, while the neighbor was not seen up.
+    bgp_collisions: dict[str, list[Event]] = field(default_factory=dict)
 
+
+# RFC 4271 section 6.8 closes one of two connections opened at once and the session goes on over the other: a
+# collision this many times for one neighbor that never came up is the session failing to come up, not a race.
+BGP_COLLISION_LOOP = 3
 
 INFO_EXCHANGES = {"INFORMATIONAL", "INFORMATIONAL_V1"}
 
@@ -2703,6 +2709,7 @@ def classify(events: list[Event]) -> None:
         elif kind == "bgp_up":
             st.bgp_listing_up = bool(_BGP_STATE.search(ev.text))
             st.bgp_up.add(bgp_peer(ev))
+            st.bgp_collisions.pop(bgp_peer(ev), None)
             if bgp_peer(ev):
                 st.bgp_on_purpose -= {bgp_peer(ev), ""}
             else:
@@ -2719,8 +2726,17 @@ def classify(events: list[Event]) -> None:
             if reason == "collision" and "Down" not in ev.text:
                 # RFC 4271 section 6.8: both speakers opened a connection at once and one of the two is closed with
                 # Cease / Connection Collision Resolution; the session goes on over the other, whether the paste
-                # shows it up or not. (A "Down" line says the session itself went down.)
-                _set(ev, None)
+                # shows it up or not. (A "Down" line says the session itself went down.) Unless it keeps happening
+                # to a neighbor that is never up: then no connection survives and the session does not come up.
+                peer = bgp_peer(ev)
+                seen = st.bgp_collisions.setdefault(peer, [])
+                seen.append(ev)
+                if len(seen) >= BGP_COLLISION_LOOP and not ({peer, ""} & st.bgp_up):
+                    for e in seen:
+                        e.values["bgp_collisions"] = len(seen)
+                        _set(e, "bgp_down", "decisive")
+                else:
+                    _set(ev, None)
                 continue
             if reason == "bad_peer_as" and not ev.tree_node:
                 ev.tree_node = "tunnel-down/d-bgp-asn"
@@ -3760,6 +3776,8 @@ def facts_of(ev: Event) -> dict[str, Any]:
             algos += algorithms_in(str(v[key]))
     if v.get("algorithms"):
         algos += algorithms_in(str(v["algorithms"]))
+    if v.get("bgp_collisions"):  # connection collisions of one BGP neighbor that never came up
+        out["bgp_collisions"] = int(v["bgp_collisions"])
     if v.get("host_to_host"):  # the Child SA's selectors are the two gateways: transport mode is possible
         out["host_to_host"] = True
     if v.get("invalid_key_length"):  # an offered algorithm with a key length it does not have

@@ -849,3 +849,81 @@ def test_bird_taking_the_session_down(message: str, reason: str) -> None:
     up = "Dec  1 10:00:09 r1 bird: aws_tun1: BGP session established\n"
     if reason in ("interface_down", "bfd_down"):  # the neighbor came back: a flap, still named
         assert analyze_text(f"Dec  1 10:00:01 r1 bird: {message}\n" + up).primary is not None
+
+
+# ---- sessions that never come up, as FRR, GoBGP and H3C log them -------------------------------------------------
+# Real lines, from the threads named beside each; none of them is in the real-log corpus's held-out part.
+
+# https://github.com/sonic-net/sonic-buildimage/issues/11268 (the chassis' internal iBGP session never came up)
+_FRR_COLLISIONS = [
+    "2022-06-27T18:38:14.088516+00:00 cmp206-4 bgpd[63]: %NOTIFICATION: sent to neighbor 1.1.1.9 6/7 (Cease/Connection collision resolution) 0 bytes",
+    "2022-06-27T18:38:14.088536+00:00 cmp206-4 bgpd[63]: [EC 33554451] bgp_process_packet: BGP OPEN receipt failed for peer: 1.1.1.9",
+    "2022-06-27T18:38:15.089853+00:00 cmp206-4 bgpd[63]: %NOTIFICATION: sent to neighbor 1.1.1.9 6/7 (Cease/Connection collision resolution) 0 bytes",
+    "2022-06-27T18:38:15.089866+00:00 cmp206-4 bgpd[63]: [EC 33554451] bgp_process_packet: BGP OPEN receipt failed for peer: 1.1.1.9",
+    "2022-06-27T18:38:17.091990+00:00 cmp206-4 bgpd[63]: %NOTIFICATION: sent to neighbor 1.1.1.9 6/7 (Cease/Connection collision resolution) 0 bytes",
+]
+
+
+def test_connection_collisions_that_never_let_the_session_up_are_bgp_down() -> None:
+    primary = primary_of("\n".join(_FRR_COLLISIONS) + "\n")
+    assert primary is not None and primary.category == "bgp_down"
+    assert primary.facts["bgp_reason"] == "collision" and primary.facts["bgp_collisions"] == 3
+    assert "again and again (Cease 6/7, 3 times)" in " ".join(primary.reasoning_in("en"))
+    assert "연결 충돌" in render(primary.summary, "ko")
+    # RFC 4271 section 6.8: one collision, or two, is how two speakers opening at once end up with one connection
+    assert primary_of("\n".join(_FRR_COLLISIONS[:4]) + "\n") is None
+    # and collisions before the session comes up are that race, however many
+    up = "2022-06-27T18:38:18.091990+00:00 cmp206-4 bgpd[63]: %ADJCHANGE: neighbor 1.1.1.9(Unknown) in vrf default Up"
+    assert primary_of("\n".join(_FRR_COLLISIONS[:2] + [up] + _FRR_COLLISIONS[2:]) + "\n") is None
+    assert primary_of("\n".join([up] + _FRR_COLLISIONS) + "\n") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        # https://github.com/FRRouting/frr/issues/19484: the neighbor resets the connection right after the OPEN
+        ("Aug 26 11:34:03 pve-cpt-core1 bgpd[1654632]: [HKWM3-ZC5QP] 2c0f:f7b8:f000:2131::2 fd 85 went from Connect to OpenSent\n"
+         "Aug 26 11:34:03 pve-cpt-core1 bgpd[1654632]: [H4B4J-DCW2R][EC 33554455] 2c0f:f7b8:f000:2131::2 [Error] bgp_read_packet error: Connection reset by peer\n"
+         "Aug 26 11:34:03 pve-cpt-core1 bgpd[1654632]: [NTX3S-9Q8YV] 2c0f:f7b8:f000:2131::2 [Event] BGP error 7 on fd 85\n",
+         "peer_closed"),
+        # https://github.com/cilium/cilium/issues/37515: GoBGP has no neighbor for the address that connects, the
+        # other instance falls back from OpenSent
+        ('time="2025-02-10T06:38:53Z" level=debug msg="state changed" Key=172.16.100.1 Topic=Peer asn=65011 component=tests.BGP new=BGP_FSM_OPENSENT old=BGP_FSM_ACTIVE reason=new-connection subsys=basic\n'
+         'time="2025-02-10T06:38:53.541447815Z" level=info msg="Can\'t find configuration for a new passive connection" Key=172.16.100.2 Topic=Peer asn=65001 component=gobgp.BgpServerInstance subsys=bgp-control-plane\n'
+         'time="2025-02-10T06:38:53Z" level=debug msg="state changed" Key=172.16.100.1 Topic=Peer asn=65011 component=tests.BGP new=BGP_FSM_IDLE old=BGP_FSM_OPENSENT reason=read-failed subsys=basic\n',
+         "peer_closed_after_open"),
+        ('time="2025-02-10T06:38:53.541447815Z" level=info msg="Can\'t find configuration for a new passive connection" Key=172.16.100.2 Topic=Peer asn=65001 component=gobgp.BgpServerInstance subsys=bgp-control-plane\n',
+         "peer_not_configured"),
+        # https://github.com/cilium/cilium/issues/31346: an H3C switch's BGP_STATE_CHANGED after a Cease 6/3
+        ("%Mar 12 20:45:14:312 2024 tor-name BGP/5/BGP_STATE_CHANGED: BGP.: 10.16.146.159  state has changed from ESTABLISHED to IDLE for a notification received: Cease/Peer De-configured.\n",
+         "peer_not_configured"),
+        # https://github.com/kube-vip/kube-vip/issues/545: kube-vip prints GoBGP's peer-state events; never Established
+        ('2023/04/23 13:16:45 type:STATE peer:{conf:{local_asn:4210001021 neighbor_address:"10.0.10.10" peer_asn:4200001000} state:{local_asn:4210001021 neighbor_address:"10.0.10.10" peer_asn:4200001000 session_state:IDLE router_id:"<nil>"} transport:{local_address:"10.0.10.21" local_port:41475 remote_port:179}}\n'
+         '2023/04/23 13:16:59 type:STATE peer:{conf:{local_asn:4210001021 neighbor_address:"10.0.10.10" peer_asn:4200001000} state:{local_asn:4210001021 neighbor_address:"10.0.10.10" peer_asn:4200001000 session_state:OPENSENT router_id:"<nil>"} transport:{local_address:"10.0.10.21" local_port:38051 remote_port:179}}\n',
+         "never_established"),
+        # https://github.com/metallb/metallb/issues/1807: FRR has no route to the neighbor (next-hop tracking)
+        ("2023/01/26 14:33:29.411 BGP: 192.168.120.1 [FSM] Waiting for NHT\n"
+         "2023/01/26 14:33:29.411 BGP: 192.168.120.1 went from Idle to Connect\n"
+         "2023/01/26 14:33:29.411 ZEBRA: 0:192.168.120.1/32: NH has become unresolved\n",
+         "interface_down"),
+    ],
+)
+def test_a_session_refused_or_never_up_is_read_with_its_reason(text: str, reason: str) -> None:
+    primary = primary_of(text)
+    assert primary is not None and primary.category == "bgp_down"
+    assert primary.facts["bgp_reason"] == reason
+    assert primary_of(reversed_lines(text)) is not None
+
+
+def test_gobgp_peer_state_events_that_reach_established_are_no_fault() -> None:
+    # kube-vip's older protobuf text form: the Established line as kube-vip's documentation quotes it (Equinix Metal
+    # BGP), the Active line written in the same form (api/gobgp.proto PeerState.SessionState)
+    idle = ('2021/11/12 13:40:01 conf:<local_as:65000 neighbor_address:"169.254.255.1" peer_as:65530 > '
+            'state:<local_as:65000 neighbor_address:"169.254.255.1" peer_as:65530 session_state:ACTIVE > '
+            'transport:<local_address:"10.12.39.1" local_port:34481 remote_port:179 >')
+    up = ('2021/11/12 13:40:02 conf:<local_as:65000 neighbor_address:"169.254.255.1" peer_as:65530 > '
+          'state:<local_as:65000 neighbor_address:"169.254.255.1" peer_as:65530 session_state:ESTABLISHED '
+          'router_id:"147.75.86.18" > transport:<local_address:"10.12.39.1" local_port:34481 remote_port:179 >')
+    assert primary_of(idle + "\n" + up + "\n") is None
+    alone = primary_of(idle + "\n")
+    assert alone is not None and alone.facts["bgp_reason"] == "never_established"

@@ -35,6 +35,8 @@ COLLECTED_WRAPPED = {
     "fortigate-ipsec-dpd-failure-bgp-vrf-hold-timer-expired",
     # two FortiGate debug captures kept in a repository as the terminal wrapped them (the long "sent IKE msg" lines)
     "fortigate-ikev1-xauth-ldap-dialup-up-dpd-r-u-there", "fortigate-ikev1-xauth-local-user-wrong-password",
+    # an FRR debug log pasted into a GitHub issue with one zebra line broken in two ("(vrf VRF" / "default)")
+    "metallb-frr-nexthop-unresolved-ubuntu-dhcp",
 }
 
 
