@@ -47,7 +47,8 @@ CONTEXT_EVENTS = frozenset(
     {"exchange", "initiate", "established", "proposals", "dpd_probe", "nat_or_fragments", "peer_repeats", "conn_added",
      "conn_switched", "remote_access"}
 )
-Raw = tuple[int, Pattern, str]  # (line number, the pattern that matched, the line) - parsed when kept
+# (line number, the pattern that matched, the line, its match when the line is kept whole) - parsed when kept
+Raw = tuple[int, Pattern, str, "re.Match[str] | None"]
 MAX_TEXT = 2000  # characters of a line kept in a finding
 LONG_LINE = 65536
 CHUNK = 1 << 22  # characters read at a time in stream mode
@@ -522,7 +523,8 @@ class Scanner:
             if len(line) > MAX_TEXT + 256:  # keep what shows, and the part the pattern matched
                 keep = MAX_TEXT + 256
                 line = line[:keep] if m.end() <= keep else "… " + line[max(0, m.start() - 200) : m.end() + 200]
-            return (line_no, p, line)
+                return (line_no, p, line, None)
+            return (line_no, p, line, m)
         return None
 
     def _read_at(self, seg: _Segment, start: int, stop: int, ids: set[int] | None = None) -> Raw | None:
@@ -677,7 +679,7 @@ class Scanner:
             format=self.format or "unknown",
             formats=self.formats,
             lines=self.lines,
-            events=[_event(p, line_no, line) for line_no, p, line in (*self.head, *self.middle, *tail)],  # type: ignore[misc]
+            events=[_event(p, line_no, line, m) for line_no, p, line, m in (*self.head, *self.middle, *tail)],  # type: ignore[misc]
             notes=self.notes,
             truncated=self.truncated,
             last_state_line=self.last_state_line,
@@ -709,8 +711,10 @@ def _line_format(p: Pattern, line: str) -> str:
     return p.formats[0]
 
 
-def _event(p: Pattern, line_no: int, line: str) -> proto.Event:
-    m = p.regex.search(line) or p.regex.search(unmasked(line) or "")
+def _event(p: Pattern, line_no: int, line: str, m: re.Match[str] | None = None) -> proto.Event:
+    """The event of a kept line; `m` is the pattern's match from reading it (searched again when the line was
+    shortened)."""
+    m = m or p.regex.search(line) or p.regex.search(unmasked(line) or "")
     assert m is not None  # the line was kept because this pattern matched it
     values: dict[str, str] = {}
     for name, value in m.groupdict().items():
