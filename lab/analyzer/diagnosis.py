@@ -1259,8 +1259,11 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
     # The neighbor whose down names the reason (else the first one's): its downs are counted, its Up says it flaps.
     named = next((e for e, f in read if f.get("bgp_reason") == reason), firm[0]) if reason else firm[0]
     downs = [e for e in pool if same_bgp_peer(e, named)]
+    never_up = reason == "never_established" or (reason == "collision" and any(
+        f.get("bgp_collisions") for _, f in read))
     reasoning: list[Msg] = [
-        M("Line {line}: the BGP session went down ({count}×).", line=downs[0].line, count=len(downs)),
+        M("Line {line}: the BGP session did not come up ({count} lines).", line=downs[0].line, count=len(downs))
+        if never_up else M("Line {line}: the BGP session went down ({count}×).", line=downs[0].line, count=len(downs)),
     ]
     extra: dict[str, Any] = {}
     if reason:

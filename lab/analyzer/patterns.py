@@ -66,8 +66,9 @@ FORMAT_NAMES = {
     "f5": "F5 BIG-IP IPsec: IKEv2 lines of tmm's ipsec.log (its IKEv1 racoon.log: see racoon)",
     "huawei": "Huawei VRP / USG (AR routers, USG firewalls): IPsec negotiation failures and tunnel teardowns with their reason",
     "bgp-generic": (
-        "BGP daemons: FRRouting/Quagga bgpd (VyOS, pfSense), BIRD, OpenBGPD, GoBGP, ExaBGP, MetalLB; FortiGate's BGP "
-        "debug; 'show bgp summary' listings"
+        "BGP daemons: FRRouting/Quagga bgpd (VyOS, pfSense, SONiC), BIRD (also in Calico), OpenBGPD, GoBGP (also in "
+        "Cilium, kube-vip, kube-router), ExaBGP, MetalLB; H3C Comware BGP state changes; FortiGate's BGP debug; "
+        "'show bgp summary' listings"
     ),
 }
 EVENTS = (

@@ -927,3 +927,5 @@ def test_gobgp_peer_state_events_that_reach_established_are_no_fault() -> None:
     assert primary_of(idle + "\n" + up + "\n") is None
     alone = primary_of(idle + "\n")
     assert alone is not None and alone.facts["bgp_reason"] == "never_established"
+    assert "the BGP session did not come up" in " ".join(alone.reasoning_in("en"))
+    assert "went down" not in " ".join(alone.reasoning_in("en"))
