@@ -929,3 +929,17 @@ def test_gobgp_peer_state_events_that_reach_established_are_no_fault() -> None:
     assert alone is not None and alone.facts["bgp_reason"] == "never_established"
     assert "the BGP session did not come up" in " ".join(alone.reasoning_in("en"))
     assert "went down" not in " ".join(alone.reasoning_in("en"))
+
+
+def test_every_fact_of_a_development_excerpt_s_diagnosis_has_a_label() -> None:
+    # The Troubleshooter page lists a diagnosis' facts under FACT_LABELS' names (English and Korean), never a raw key.
+    from lab.analyzer.protocol import FACT_LABELS
+
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(DEV.glob("*.log"))]
+    texts.append("\n".join(_FRR_COLLISIONS) + "\n")
+    unlabelled = set()
+    for text in texts:
+        primary = primary_of(text)
+        if primary is not None:
+            unlabelled |= set(primary.facts) - set(FACT_LABELS)
+    assert unlabelled == set()
