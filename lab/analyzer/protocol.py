@@ -1935,6 +1935,11 @@ def classify(events: list[Event]) -> None:
             st.rekey_unanswered = False
         if ev.values.get("peer"):
             st.peer = str(ev.values["peer"])
+        if ev.fmt == "libreswan" and (using := _USING_ISAKMP.search(ev.text)):
+            # pluto's Quick Mode "{using isakmp#4 ...}": ISAKMP SA #4 is up, also when the paste starts after it came
+            # up, so a Delete of an older ISAKMP SA of the connection is the end of one it replaced
+            conn = conn_of(ev)
+            st.pluto_ike[conn] = max(st.pluto_ike.get(conn, 0), int(using.group(1)))
         if ev.values.get("host_to_host") and ev.kind == "exchange":
             st.host_to_host = True  # pluto's connection listing: no client subnets on either side
         if ev.values.get("ts_offered") and ev.kind in ("exchange", "initiate", "established"):

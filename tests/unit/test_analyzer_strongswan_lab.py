@@ -360,6 +360,9 @@ def test_the_delete_of_an_ike_sa_whose_rekeyed_successor_is_used_later_is_no_fau
     # charon parsed Quick Mode requests of <gw|1>: that ISAKMP SA's keys work, so a Quick Mode whose HASH does not
     # match (one sent again after its processing failed) is no pre-shared key problem
     ("plx-v1-quick-rekey-esp-changed", "libreswan-5.4", "R", "phase2_proposal_mismatch", 30),
+    # Quick Mode "{using isakmp#4 ...}" shows ISAKMP SA #4 up although its Main Mode is before the tail: the peer's
+    # Delete of ISAKMP SA #1 ("self-deleting ISAKMP State #1") ends the SA #4 replaced, an orderly IKEv1 rekey
+    ("pp-v1-both-rekey-healthy", "libreswan-4.10-at-once", "L", "none", 20),
 ])
 def test_release_tails_that_keep_their_reading(name: str, variant: str, side: str, expected: str, count: int) -> None:
     assert _verdict(_release_tail(name, side, variant, count)) == expected
