@@ -3020,7 +3020,14 @@ def _revival_of_an_sa_that_was_up(events: list[Event]) -> None:
         # ended the SA, and no line of the peer's Delete is in view before it - a paste that starts at the revival.
         # (A peer that deleted the SA on purpose answers the next IKE_SA_INIT, if only to refuse it.) It stays a
         # guess, which firmer lines outweigh.
-        if ev.category == "ike_sa_deleted_by_peer" and (ev.stream in unproven or _revival_unanswered(events, i)):
+        if ev.category != "ike_sa_deleted_by_peer":
+            continue
+        unanswered = _revival_unanswered(events, i)
+        if ev.stream in unproven and unanswered:
+            # Both: the log prints this text after its own attempts that never came up, and the attempt it starts
+            # goes unanswered like them - one more round of the same unanswered negotiation, no sign of a Delete.
+            _set(ev, None)
+        elif ev.stream in unproven or unanswered:
             _set(ev, ev.category, "weak")
 
 
