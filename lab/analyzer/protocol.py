@@ -3733,7 +3733,7 @@ FACT_LABELS: dict[str, Msg] = {
     "peer_open_asn": M("AS number in the neighbor's OPEN"),
     "configured_peer_asn": M("AS number configured for the neighbor"),
     "own_open_asn": M("AS number this side's OPEN carried (echoed by the neighbor's refusal)"),
-    "peer_alive_after_dpd": M("Peer reachable after the DPD timeout (the tunnel came up again)"),
+    "peer_alive_after_dpd": M("Peer reachable after the DPD timeout"),
     "ts_offered": M("Traffic selectors offered"),
     "ts_expected": M("Traffic selectors expected"),
     "proposals_received": M("Proposals received"),
