@@ -922,6 +922,8 @@ class _State:
     bgp_on_purpose: set[str] = field(default_factory=set)
     # The connection collisions (Cease 6/7) per BGP neighbor so far, while the neighbor was not seen up.
     bgp_collisions: dict[str, list[Event]] = field(default_factory=dict)
+    # Those runs of collisions that reached BGP_COLLISION_LOOP: each event is given its run's length once, at the end.
+    bgp_collision_loops: list[list[Event]] = field(default_factory=list)
 
 
 # RFC 4271 section 6.8 closes one of two connections opened at once and the session goes on over the other: a
@@ -2737,8 +2739,9 @@ def classify(events: list[Event]) -> None:
                 seen = st.bgp_collisions.setdefault(peer, [])
                 seen.append(ev)
                 if len(seen) >= BGP_COLLISION_LOOP and not ({peer, ""} & st.bgp_up):
-                    for e in seen:
-                        e.values["bgp_collisions"] = len(seen)
+                    if len(seen) == BGP_COLLISION_LOOP:
+                        st.bgp_collision_loops.append(seen)
+                    for e in seen if len(seen) == BGP_COLLISION_LOOP else (ev,):
                         _set(e, "bgp_down", "decisive")
                 else:
                     _set(ev, None)
@@ -2854,6 +2857,9 @@ def classify(events: list[Event]) -> None:
             _set(ev, None)
         if ev.exchange and kind not in ("initiate",) and ev.exchange not in INFO_EXCHANGES:
             st.exchange = ev.exchange
+    for loop in (loop for st in states.values() for loop in st.bgp_collision_loops):
+        for e in loop:
+            e.values["bgp_collisions"] = len(loop)
     _version_answers(events)
     _rekey_gave_up(events)
     _transform_refusals_settled(events)
