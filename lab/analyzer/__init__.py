@@ -17,6 +17,8 @@ stores what it reads.
 from __future__ import annotations
 
 import gzip
+import os
+import stat
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -325,6 +327,7 @@ def _scan_blocks(scanner: Scanner, fh: Any, blocks: Iterator[Any], feed: Callabl
             for block in blocks:
                 feed(block)
                 done_lines = scanner.lines
+            scanner.result()  # while the file is open: its blocks may be read again
     except UnicodeDecodeError:
         if invalid is not None:
             raise InputError(invalid) from None
@@ -376,6 +379,13 @@ def _analyze_file(fh: BinaryIO, fmt: str, name: str) -> Analysis:
     scanner = Scanner(fmt)
     head = fh.read(3)
     first = b"" if head == b"\xef\xbb\xbf" else head  # a UTF-8 byte order mark is not part of the text
+    try:
+        regular = stat.S_ISREG(os.fstat(fh.fileno()).st_mode)
+    except (OSError, ValueError, AttributeError):  # (not a file descriptor: an in-memory stream)
+        regular = False
+    if regular and hasattr(os, "pread"):  # the blocks can be read again from the file instead of waiting in memory
+        fd = fh.fileno()
+        scanner.back_with(lambda offset, size: os.pread(fd, size, offset), len(head) - len(first))
     return _scan_blocks(scanner, fh, _line_blocks(fh, first), scanner.feed_bytes, name)
 
 

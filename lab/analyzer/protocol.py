@@ -15,6 +15,7 @@ import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from lab.analyzer import bgp
@@ -107,12 +108,14 @@ CHILD_EXCHANGES = {"CREATE_CHILD_SA", "QUICK_MODE"}
 IKEV1_EXCHANGES = {"MAIN_MODE", "AGGRESSIVE_MODE", "QUICK_MODE", "INFORMATIONAL_V1"}
 
 
+@lru_cache(maxsize=1024)
 def notify_name(raw: str) -> str:
     name = raw.strip().upper().removeprefix("V2N_").removeprefix("V1N_").removeprefix("N(").rstrip(")")
     name = name.replace(" ", "_")
     return NOTIFY_ALIASES.get(name, name.replace("-", "_"))
 
 
+@lru_cache(maxsize=1024)
 def exchange_name(raw: str) -> str:
     key = raw.strip().upper().replace("-", "_")
     found = EXCHANGE_ALIASES.get(key, EXCHANGE_ALIASES.get(key.replace("_", " ")))
@@ -305,7 +308,26 @@ def stamp_of(line: str) -> float | None:
     hint = _TIME_OF_DAY.search(line, 0, 200)
     if not hint:
         return None
-    m = _STAMP.search(line, max(0, hint.start() - 40), 200)
+    ws = max(0, hint.start() - 40)
+    end = hint.end() + _STAMP_AFTER
+    if end > 200:  # near the 200th character: read in place (the search stops there)
+        return _stamp_at(line, ws, 200)
+    # Only this window decides the stamp (and the two characters around it a table column is told by): lines
+    # logged in the same second share it, so it is read once for them.
+    lo = max(0, ws - 2)
+    return _stamp_window(line[lo:end], ws - lo)
+
+
+_STAMP_AFTER = 9  # characters after the time of day a stamp can use: a fraction of up to 6 digits, and 2 more
+
+
+@lru_cache(maxsize=4096)
+def _stamp_window(window: str, at: int) -> float | None:
+    return _stamp_at(window, at, len(window))
+
+
+def _stamp_at(line: str, pos: int, endpos: int) -> float | None:
+    m = _STAMP.search(line, pos, endpos)
     if not m:
         return None
     g = m.groupdict()

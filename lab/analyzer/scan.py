@@ -11,8 +11,10 @@ A long log is mostly lines that can change none of that, so after the first MAX_
 scanned only for the keywords of failure patterns, and a line is read (located, decoded, matched) only
 when it may be a failure, is the context line before one (found by scanning a small window before it
 for all keywords), or is among the last MAX_EVENTS events - found by scanning and reading backwards from
-the newest line once PENDING_BYTES of input wait. The result is exactly that of reading every candidate
-line in order (`Scanner(lazy=False)`; tests/unit/test_analyzer_lazy.py compares the two).
+the newest line once PENDING_BYTES of input wait. A file on disk is looked at that way only at its end:
+its waiting blocks leave memory and are read again from the file where a line is needed. The result is
+exactly that of reading every candidate line in order (`Scanner(lazy=False)`;
+tests/unit/test_analyzer_lazy.py compares the two).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import bisect
 import re
 from array import array
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
@@ -58,6 +60,14 @@ SPREAD_LATER = 100  # lines sampled from each later block to notice a second sou
 # Input read between two looks for the last MAX_EVENTS events (lazy mode): each look reads MAX_EVENTS
 # events backwards, so a larger window reads fewer lines but holds more of the input.
 PENDING_BYTES = 24 << 20
+# A file on disk is read again where it is needed instead (`Scanner.back_with`): its waiting blocks leave memory
+# once this much of it waits, and only the end of the log is looked at, once (a stream - a pipe, a gzip
+# file, pasted text - has nothing to read again: it is looked at every PENDING_BYTES).
+BACKED_IN_MEMORY = 8 << 20
+# What waits for that one look is bounded too: the failure keywords' hits (eight bytes each) and the blocks.
+BACKED_HITS = 1 << 21
+BACKED_BLOCKS = 4096
+_CHECK = 32  # bytes at each end of a block compared when it is read again
 # Order signals (pluto state serials, charon SA ids and message ids) are read from every line of the start of
 # the input, not only from the lines patterns turn into events: "#4: initiating Child SA using IKE SA #1" or
 # "sent CREATE_CHILD_SA request" match no pattern yet tell which way a paste runs. Pastes are short; the start
@@ -157,12 +167,20 @@ class _Segment:
     every line that matters has been read, only the events are kept (`data` is None, `res` a list of Raw
     in order)."""
 
-    __slots__ = ("begin", "data", "fails", "nl", "pos", "prefilter", "ranking", "res", "start_line", "total")
+    __slots__ = ("begin", "check", "data", "events_only", "fails", "nl", "pos", "prefilter", "ranking", "res",
+                 "size", "source", "start_line", "total")
 
     def __init__(self, data: bytes | None, begin: int = 0, fails: array[int] | None = None,
                  prefilter: Prefilter | None = None, ranking: _Ranking | None = None, start_line: int = 0,
-                 total: int = 0, events: list[Raw] | None = None) -> None:
+                 total: int = 0, events: list[Raw] | None = None,
+                 source: tuple[Callable[[int, int], bytes], int] | None = None) -> None:
         self.data = data
+        self.events_only = events is not None
+        # Where the block is in the file it was read from (a reader and the offset), when it can be read again
+        # there: its bytes then leave memory while it waits (`evict`) and come back when needed (`load`).
+        self.source = source
+        self.size = len(data) if data is not None else 0
+        self.check = data[:_CHECK] + data[-_CHECK:] if data is not None and source is not None else b""
         self.begin = begin
         self.fails = fails if fails is not None else array("q")
         self.prefilter = prefilter
@@ -189,11 +207,28 @@ class _Segment:
         return self.start_line + nl
 
     def end(self) -> int:
-        return len(self.data) if self.data is not None else len(self.res)
+        return len(self.res) if self.events_only else self.size
+
+    def evict(self) -> None:
+        """Let the block's bytes go (they are read again from the file when needed)."""
+        if self.source is not None:
+            self.data = None
+
+    def load(self) -> bool:
+        """Bring the block's bytes back if they were let go; whether they were."""
+        if self.data is not None or self.events_only or self.source is None:
+            return False
+        read, offset = self.source
+        data = read(offset, self.size)
+        if len(data) != self.size or data[:_CHECK] + data[-_CHECK:] != self.check:
+            raise InputError(M("The log file changed while it was read (it was rotated or written over). "
+                               "Read a copy of it, for example `cp` it to another file first."))
+        self.data = data
+        return True
 
     def events(self, lo: int) -> list[Raw]:
         """The events of the lines from offset lo on (from index lo when events only), in order."""
-        if self.data is None:
+        if self.events_only:
             return self.res[lo:]  # type: ignore[return-value, index]
         res: dict[int, Raw | None] = self.res  # type: ignore[assignment]
         return [raw for start, raw in sorted(res.items()) if start >= lo and raw is not None]
@@ -312,7 +347,10 @@ class Scanner:
         self.middle: list[Raw] = []
         self.tail: deque[Raw] = deque(maxlen=MAX_EVENTS)
         self._pending: list[_Segment] = []
-        self._pending_bytes = 0
+        self._pending_bytes = 0  # of the waiting blocks' bytes held in memory
+        self._pending_hits = 0  # failure keyword hits of the waiting blocks
+        self._reader: Callable[[int, int], bytes] | None = None  # reads the file again (`back_with`)
+        self._file_pos = 0  # where the next block fed as bytes starts in that file
         self._context: Raw | None = None
         self.notes: list[Msg] = []
         self.truncated = False
@@ -326,6 +364,11 @@ class Scanner:
         self.order_texts: list[tuple[int, str]] = []
         self.order_lines = 0
         self._order_chars = 0
+
+    def back_with(self, read: Callable[[int, int], bytes], offset: int = 0) -> None:
+        """The blocks fed as bytes from now on are the bytes of a file from `offset` on, in order, and
+        `read(offset, size)` reads them again: waiting blocks leave memory and are read again when needed."""
+        self._reader, self._file_pos = read, offset
 
     def _activate(self, formats: tuple[str, ...] | None) -> None:
         self.prefilter, self.ranking, self._failures = _activation(formats)
@@ -386,6 +429,8 @@ class Scanner:
     def feed_bytes(self, data: bytes) -> None:
         """Scan a block of whole lines read as bytes; invalid UTF-8 raises UnicodeDecodeError."""
         if data:
+            read, offset = data, self._file_pos
+            self._file_pos += len(data)
             if not data.isascii():  # (isascii is far cheaper than a search per wide space)
                 for wide, plain in _TYPOGRAPHIC_BYTES:
                     if wide in data:
@@ -393,8 +438,11 @@ class Scanner:
             text = data.decode("utf-8")
             block = self._decoded(text) if b"&" in data and _ENTITY_BYTES.search(data) else text
             block = self._unwrapped(block)
-            # (the bytes as read when nothing was changed: no encoding again)
-            self._feed(block, data if block is text else block.encode("utf-8", "surrogatepass"))
+            # (the bytes as read when nothing was changed: no encoding again, and the file can give them again)
+            if block is text:
+                self._feed(block, data, offset if data is read and self._reader is not None else None)
+            else:
+                self._feed(block, block.encode("utf-8", "surrogatepass"))
 
     def _unwrapped(self, block: str) -> str:
         """The block with exported JSON records or CSV rows read as the daemon's lines (see lab.analyzer.paste)."""
@@ -413,7 +461,8 @@ class Scanner:
                                 "(the lines were copied from a web page's source)."))
         return _ENTITY.sub(_entity_char, block)
 
-    def _feed(self, block: str, data: bytes) -> None:
+    def _feed(self, block: str, data: bytes, offset: int | None = None) -> None:
+        """Scan a block; `offset`: where its bytes are in the file `back_with` reads, when they are the file's."""
         self._result = None
         if self.requested == "auto":
             self._detect(block)
@@ -429,7 +478,7 @@ class Scanner:
             self._collect_order(block)
         total = data.count(b"\n")
         if self.lazy:
-            self._feed_lazy(data, base + 1, total)
+            self._feed_lazy(data, base + 1, total, offset)
         else:  # the reference: every candidate line read in order
             for _stop, raw in self._candidates(data, base + 1):
                 self._add(raw)
@@ -446,7 +495,7 @@ class Scanner:
             if raw is not None:
                 yield stop, raw
 
-    def _feed_lazy(self, data: bytes, start_line: int, total: int) -> None:
+    def _feed_lazy(self, data: bytes, start_line: int, total: int, offset: int | None = None) -> None:
         begin, head = 0, self.head
         if len(head) < MAX_EVENTS:  # the first events, read in order
             for stop, raw in self._candidates(data, start_line):
@@ -461,7 +510,8 @@ class Scanner:
         fails = self._failures.packed(data)
         if begin:
             fails = fails[bisect.bisect_left(fails, begin << self._failures.shift) :]
-        seg = _Segment(data, begin, fails, self.prefilter, self.ranking, start_line, total)
+        source = (self._reader, offset) if offset is not None and self._reader is not None else None
+        seg = _Segment(data, begin, fails, self.prefilter, self.ranking, start_line, total, source=source)
         if not self._long_noted:
             # The note names the first long event line: read long lines now, in order.
             for start, stop in _long_lines(data):
@@ -471,7 +521,16 @@ class Scanner:
                         break
         self._pending.append(seg)
         self._pending_bytes += len(data) - begin
-        if self._pending_bytes > PENDING_BYTES:
+        self._pending_hits += len(fails)
+        if seg.source is not None and self._pending_bytes > BACKED_IN_MEMORY:
+            # Blocks of a file wait on disk: the older ones leave memory, and nothing is looked at yet (a look reads
+            # the last MAX_EVENTS events, which the next blocks would replace).
+            for older in self._pending[:-1]:
+                if older.data is not None and older.source is not None:
+                    older.evict()
+                    self._pending_bytes -= older.size - older.begin
+        if (self._pending_bytes > PENDING_BYTES or self._pending_hits > BACKED_HITS
+                or len(self._pending) > BACKED_BLOCKS):
             self._settle()
 
     def _collect_order(self, block: str) -> None:
@@ -569,18 +628,21 @@ class Scanner:
         pending = self._pending
         for k in range(len(pending) - 1, -1, -1):
             seg = pending[k]
-            if seg.data is None:  # events only
+            if seg.events_only:
                 if len(seg.res) >= need:
                     cut = (k, len(seg.res) - need)
                     break
                 need -= len(seg.res)
                 continue
-            for start, stop, ids in seg.lines_back(seg.begin, len(seg.data), 1 << 16):
+            loaded = seg.load()
+            for start, stop, ids in seg.lines_back(seg.begin, seg.size, 1 << 16):
                 if self._read_at(seg, start, stop, ids) is not None:
                     need -= 1
                     if need == 0:
                         cut = (k, start)
                         break
+            if loaded:  # (what reading its lines gave stays: the events after the cut come from it)
+                seg.evict()
             if cut is not None:
                 break
         first_k, first_at = cut if cut is not None else (0, pending[0].begin)
@@ -591,15 +653,23 @@ class Scanner:
         for k in range(first_k, len(pending)):
             kept += pending[k].events(first_at if k == first_k else 0)
         self._pending = [_Segment(None, events=kept)] if kept else []
-        self._pending_bytes = 0
+        self._pending_bytes = self._pending_hits = 0
 
     def _drop(self, seg: _Segment, lo: int, hi: int) -> None:
         """The lines lo..hi-1 of a segment (offsets of line starts; indexes when events only) leave the
         window of the last events, in order: the same as `_add` dropping each of their events from the tail,
         reading only the lines that can matter - a possible failure, and the last context event before it."""
-        if lo >= hi:
-            return
-        events = seg.data is None
+        if lo >= hi or (self.truncated and len(self.middle) >= MAX_FINDINGS):
+            return  # (nothing to read)
+        loaded = seg.load()
+        try:
+            self._drop_loaded(seg, lo, hi)
+        finally:
+            if loaded:
+                seg.evict()
+
+    def _drop_loaded(self, seg: _Segment, lo: int, hi: int) -> None:
+        events = seg.events_only
         if not self.truncated:
             if events:
                 self.truncated = True
@@ -647,7 +717,7 @@ class Scanner:
 
     def _find_context(self, seg: _Segment, lo: int, hi: int) -> None:
         """The last context event among the lines lo..hi-1, if any, becomes the context."""
-        if seg.data is None:
+        if seg.events_only:
             for i in range(hi - 1, lo - 1, -1):
                 raw: Raw = seg.res[i]  # type: ignore[index,assignment]
                 if raw[1].event in CONTEXT_EVENTS:
@@ -751,7 +821,7 @@ def _event(p: Pattern, line_no: int, line: str, m: re.Match[str] | None = None) 
         # pluto's debug trace (plutodebug) repeats what pluto logs on lines of its own, with no exchange or
         # direction: a reading of a trace line is a guess, unless the pattern is written for the trace (one of its
         # samples is a trace line).
-        weak=p.weak or (_DEBUG_LINE.match(line) is not None and not _reads_trace(p)),
+        weak=p.weak or ("| " in line and _DEBUG_LINE.match(line) is not None and not _reads_trace(p)),
         stamp=proto.stamp_of(line),
         host=proto.host_of(line),
     )

@@ -165,8 +165,16 @@ def test_format_signatures_match_like_python() -> None:
         assert sorted(matched(line[:2000])) == sorted(n for n, rx in SIGNATURES.items() if rx.search(line[:2000])), line
 
 
-def test_big_file_read_as_bytes_reads_like_the_text_stream(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Files over the in-memory limit are read as bytes in blocks; the result is the text stream's."""
+@pytest.mark.parametrize(("in_memory", "hits", "blocks"), [
+    (8 << 20, 1 << 21, 4096),  # the real bounds: every block of this file stays in memory
+    (6000, 1 << 21, 4096),  # blocks leave memory and are read again from the file, looked at once at the end
+    (6000, 25, 4096),  # ... and looked at whenever the failure hits waiting pass a bound
+    (6000, 1 << 21, 3),  # ... or the blocks waiting do
+])
+def test_big_file_read_as_bytes_reads_like_the_text_stream(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           in_memory: int, hits: int, blocks: int) -> None:
+    """Files over the in-memory limit are read as bytes in blocks; the result is the text stream's, also when the
+    blocks waiting to be read leave memory and are read again from the file (after a byte order mark, with CRLF)."""
     text = "\r\n".join(p.read_text(encoding="utf-8").rstrip("\n") for p in LOGS if p.read_text(encoding="utf-8").isascii())
     path = tmp_path / "big.log"
     path.write_bytes(b"\xef\xbb\xbf" + text.encode() + b"\r\n")
@@ -175,9 +183,45 @@ def test_big_file_read_as_bytes_reads_like_the_text_stream(tmp_path: Path, monke
     monkeypatch.setattr(scan_module, "MAX_EVENTS", 40)
     monkeypatch.setattr(scan_module, "MAX_FINDINGS", 30)
     monkeypatch.setattr(scan_module, "PENDING_BYTES", 20_000)
+    monkeypatch.setattr(scan_module, "BACKED_IN_MEMORY", in_memory)
+    monkeypatch.setattr(scan_module, "BACKED_HITS", hits)
+    monkeypatch.setattr(scan_module, "BACKED_BLOCKS", blocks)
+    loads: list[int] = []
+    load = scan_module._Segment.load
+
+    def counted(seg: scan_module._Segment) -> bool:
+        loaded = load(seg)
+        loads.append(loaded)
+        return loaded
+
+    monkeypatch.setattr(scan_module._Segment, "load", counted)
     from_file = analyze_path(path)
     streamed = analyzer_module.analyze_stream(path.open("r", encoding="utf-8-sig", newline=""))
     assert from_file == streamed and from_file.lines == text.count("\n") + 1
+    assert any(loads) == (in_memory < 1 << 20)  # blocks were read again from the file exactly when they left memory
+
+
+def test_a_file_that_changes_while_it_is_read_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A log rotated or written over between reading a block and reading it again gives a clear error, not the
+    other file's lines."""
+    path = tmp_path / "live.log"
+    lines = [f"Nov 29 10:01:{i % 60:02d} cgw-a charon: 05[IKE] retransmit {i % 5 + 1} of request with message ID {i}"
+             for i in range(3000)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setattr(analyzer_module, "MAX_BYTES", 1000)
+    monkeypatch.setattr(analyzer_module, "CHUNK", 20_000)
+    monkeypatch.setattr(scan_module, "MAX_EVENTS", 40)
+    monkeypatch.setattr(scan_module, "BACKED_IN_MEMORY", 30_000)
+    original = scan_module.Scanner.back_with
+
+    def rotated(self: Scanner, read, offset: int = 0) -> None:  # type: ignore[no-untyped-def]
+        original(self, lambda at, size: read(at, size).replace(b"cgw-a", b"cgw-b"), offset)
+
+    monkeypatch.setattr(scan_module.Scanner, "back_with", rotated)
+    with pytest.raises(InputError, match="changed while it was read"):
+        analyze_path(path)
+    monkeypatch.setattr(scan_module.Scanner, "back_with", original)
+    assert analyze_path(path).lines == 3000  # the same file, unchanged: read
 
 
 def test_big_file_with_a_bad_byte_names_where(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -267,6 +267,20 @@ def test_stamps_of_every_shape_and_none_in_a_json_line_without_one() -> None:
     assert stamp_of("x" * 300 + " 10:01:02") is None  # a time of day only after the first 200 characters
 
 
+def test_stamps_read_once_per_second_are_the_stamps_of_each_line() -> None:
+    """Lines of the same second share the part of the line a stamp is read from (read once for them): the stamp is
+    that of each line, near the 200th character too, and a status column stays no stamp next to a logged line."""
+    first = stamp_of("Nov 29 10:01:05.250 cgw-a charon: 05[IKE] retransmit 3 of request")
+    assert first == (11 * 31 + 29) * 86400 + 36065.25
+    assert stamp_of("Nov 29 10:01:05.250 cgw-a charon: 07[IKE] giving up after 5 retransmits") == first
+    assert stamp_of("Nov 29 10:01:05.251 cgw-a charon: 07[IKE] giving up after 5 retransmits") != first
+    assert stamp_of("x" * 180 + " 10:01:02.123456 y") == 36062.123456  # the window ends just before the 200th character
+    assert stamp_of("x" * 186 + " 10:01:02.123456 y") == 36062.1234  # read up to the 200th character, as before
+    assert stamp_of("x" * 188 + " 10:01:02.123456 y") == 36062.12
+    assert stamp_of("  up     20:16:31    Established") is None
+    assert stamp_of("x up     20:16:31 Established") == 72991
+
+
 def test_status_listings_give_no_order() -> None:
     """A status table's "since" column (BIRD's `show protocols`) is no log time, and `ipsec status` lists SAs in
     no order of time: neither votes on the order of the lines."""
