@@ -957,7 +957,15 @@ def diagnose(events: list[Event]) -> Primary | None:
             ))
         if refusal is not None:
             notify = refusal.notify or ("TS_UNACCEPTABLE" if refusal.kind == "ts_unacceptable" else "NO_PROPOSAL_CHOSEN")
-            if refusal.direction == "sent":
+            if refusal.values.get("set_up_again"):  # protocol: a CREATE_CHILD_SA after a Child SA was deleted
+                reasoning.append(M(
+                    "Line {line}: a Child SA of this IKE SA was deleted, and the CREATE_CHILD_SA that sets one up again "
+                    "was refused with {notify}. The first Child SA comes up in IKE_AUTH, which carries no DH (PFS) "
+                    "group; a CREATE_CHILD_SA carries it, as every rekey does. Look at what applies to rekeys only: the "
+                    "PFS group, the lifetimes, or selectors narrowed when the SA was set up.",
+                    line=refusal.line, notify=notify,
+                ))
+            elif refusal.direction == "sent":
                 reasoning.append(M(
                     "Line {line}: this side refused the peer's exchange that replaces the SA ({notify}). It accepted "
                     "the SA with the same configuration before, so look at what applies to rekeys only: the DH (PFS) "

@@ -896,6 +896,8 @@ class _State:
     operator_down: bool = False  # the operator took the connection down (ipsec down, whack --delete)
     redirected: bool = False  # the peer redirected this side to another gateway: the old IKE SA expires on purpose
     new_child: bool = False  # the CREATE_CHILD_SA in progress adds a Child SA (says so), it replaces none
+    child_deleted: bool = False  # a Child SA of this stream was deleted (it had been set up)
+    rekey_refused: bool = False  # a Child SA's rekey was refused in this stream
     child_conn: str = ""  # the connection of the Child SA last established, when the line names it
     up_serials: set[int] = field(default_factory=set)  # pluto state serials seen established
     child_ids: dict[str, int] = field(default_factory=dict)  # charon: the newest CHILD_SA name{id} established
@@ -2333,6 +2335,16 @@ def classify(events: list[Event]) -> None:
                 # proposals; only its rekey is refused (a PFS group or lifetime that applies to rekeys
                 # only): a rekey problem.
                 _set(ev, "rekey_issue")
+                st.rekey_refused = True
+            elif (phase == "child" and ex == "CREATE_CHILD_SA" and st.child_deleted and not st.rekey_refused
+                  and (st.ike or ev.ike) == 2):
+                # IKEv2: a Child SA of this IKE SA was set up and deleted, and the CREATE_CHILD_SA that sets one up
+                # again is refused. The first Child SA came up in IKE_AUTH, which carries no KE payload (RFC 7296
+                # section 1.2); a CREATE_CHILD_SA carries the PFS group (section 1.3.1), so what is refused now
+                # applies to rekeys and later Child SAs only - also when the log starts after the rekey's own
+                # refusal (strongSwan deletes the SA when it expires and sets it up again with the same proposals).
+                _set(ev, "rekey_issue")
+                ev.values["set_up_again"] = True
             elif phase == "child" and ev.notify == "NO_PROPOSAL_CHOSEN" and st.host_to_host and not st.child_proposals:
                 # A Child SA between the two gateways themselves refused although the IKE SA's algorithms
                 # were accepted and no ESP proposal listing says otherwise: the one thing such an SA can
@@ -2553,6 +2565,7 @@ def classify(events: list[Event]) -> None:
             _set(ev, None)
         elif kind == "delete":
             if ev.sa == "child":
+                st.child_deleted = True
                 _set(ev, "rekey_issue", "context")
                 if ev.direction == "received" and st.rekey_unanswered:
                     # the peer deletes the Child SA this side's unanswered rekey was to replace (its copy expired)
