@@ -781,15 +781,25 @@ def _line_format(p: Pattern, line: str) -> str:
     return p.formats[0]
 
 
+@cache
+def _group_names(regex: re.Pattern[str]) -> tuple[tuple[int, str], ...]:
+    """A pattern's named groups in order, as (index in `groups()`, the name without its numbering): a value may be
+    captured by one of several alternatives ("notify", "notify2"), the first that captured it counts."""
+    return tuple((index - 1, name.rstrip("0123456789")) for name, index in sorted(regex.groupindex.items(),
+                                                                                  key=lambda item: item[1]))
+
+
 def _event(p: Pattern, line_no: int, line: str, m: re.Match[str] | None = None) -> proto.Event:
     """The event of a kept line; `m` is the pattern's match from reading it (searched again when the line was
     shortened)."""
     m = m or p.regex.search(line) or p.regex.search(unmasked(line) or "")
     assert m is not None  # the line was kept because this pattern matched it
     values: dict[str, str] = {}
-    for name, value in m.groupdict().items():
-        if value:
-            values.setdefault(name.rstrip("0123456789"), value)
+    groups = m.groups()
+    for index, name in _group_names(m.re):
+        value = groups[index]
+        if value and name not in values:
+            values[name] = value
     kind = p.event
     notify = p.notify or (proto.notify_name(values["notify"]) if "notify" in values and kind != "exchange" else None)
     exchange = p.exchange or (proto.exchange_name(values["exchange"]) if "exchange" in values else None)
