@@ -163,9 +163,10 @@ class _Segment:
     """The part of one block after the first events, waiting to be read: the block's bytes, where the part
     begins (a line start), the hits of failure keywords in it (packed integers, see `Prefilter.packed`),
     what reading a line gave (by its start offset: a Raw, or None for no event) and a cursor for line
-    numbers. Other candidate lines are found when needed, by scanning a window of the block again. Once
-    every line that matters has been read, only the events are kept (`data` is None, `res` a list of Raw
-    in order)."""
+    numbers. Other candidate lines are found when needed, by scanning a window of the block again. A block
+    read from a file may let its bytes go while it waits (`data` is None until `load` reads them again).
+    Once every line that matters has been read, only the events are kept (`events_only`, `res` a list of
+    Raw in order)."""
 
     __slots__ = ("begin", "check", "data", "events_only", "fails", "nl", "pos", "prefilter", "ranking", "res",
                  "size", "source", "start_line", "total")
