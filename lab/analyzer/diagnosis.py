@@ -1025,6 +1025,14 @@ def diagnose(events: list[Event]) -> Primary | None:
                 "settings of both sides (AWS: phase 1 and phase 2 lifetimes, rekey margin time); a peer that answers "
                 "liveness checks but not rekeys may expect to rekey itself.",
                 line=dropped.line, waiting=waiting.line if waiting else dropped.line))
+        cut = next((e for e in evs if e.values.get("larval_line")), None)
+        if cut is not None and dropped is None and unanswered is None and refusal is None:  # protocol: pluto 5 larval
+            reasoning.append(M(
+                "Line {line}: the IKE SA ended while the Child SA this side was negotiating to replace the one that was "
+                "up had no answer (pluto deleted it unfinished, \"larval\", at line {larval}): the rekey never "
+                "completed. Compare the lifetimes and rekey settings of both sides (AWS: phase 1 and phase 2 lifetimes, "
+                "rekey margin time); a peer that answers liveness checks but not rekeys may expect to rekey itself.",
+                line=cut.line, larval=cut.values["larval_line"]))
         outlived = next((e for e in evs if e.values.get("expired_unanswered")), None)
         if outlived is not None and unanswered is None and refusal is None:  # protocol: lib-sa-expired
             reasoning.append(M(

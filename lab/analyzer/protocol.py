@@ -898,6 +898,7 @@ class _State:
     new_child: bool = False  # the CREATE_CHILD_SA in progress adds a Child SA (says so), it replaces none
     child_deleted: bool = False  # a Child SA of this stream was deleted (it had been set up)
     rekey_refused: bool = False  # a Child SA's rekey was refused in this stream
+    larval_replacement: Event | None = None  # pluto 5: a Child SA still negotiating, deleted after the one that was up
     child_conn: str = ""  # the connection of the Child SA last established, when the line names it
     up_serials: set[int] = field(default_factory=set)  # pluto state serials seen established
     child_ids: dict[str, int] = field(default_factory=dict)  # charon: the newest CHILD_SA name{id} established
@@ -2565,7 +2566,14 @@ def classify(events: list[Event]) -> None:
             _set(ev, None)
         elif kind == "delete":
             if ev.sa == "child":
-                st.child_deleted = True
+                if ev.pattern != "lib-larval-deleted":
+                    st.child_deleted = True
+                elif st.child_deleted and (st.ike or ev.ike) == 2:
+                    # pluto 5 deletes a Child SA still being negotiated ("larval") after it deleted the connection's
+                    # Child SA that was up: a CREATE_CHILD_SA was under way over the IKE SA that carried it, to replace
+                    # it, and never completed before the teardown (it went unanswered).
+                    st.rekey_unanswered = True
+                    st.larval_replacement = st.larval_replacement or ev
                 _set(ev, "rekey_issue", "context")
                 if ev.direction == "received" and st.rekey_unanswered:
                     # the peer deletes the Child SA this side's unanswered rekey was to replace (its copy expired)
@@ -2592,6 +2600,9 @@ def classify(events: list[Event]) -> None:
                 # that was to replace an SA (IKEv1 negotiates the lifetimes, so its copy of the SA expires with ours):
                 # the rekey failed, and the Delete is how the tunnel went down after it.
                 _set(ev, "rekey_issue")
+                if st.larval_replacement is not None:
+                    ev.values["larval_line"] = st.larval_replacement.line
+                    st.larval_replacement = None
                 st.ike_up = st.child_up = False
             elif ev.direction == "received":
                 _set(ev, "ike_sa_deleted_by_peer")

@@ -493,6 +493,20 @@ def test_a_child_sa_set_up_again_after_its_delete_and_refused_is_a_rekey_problem
         assert "the CREATE_CHILD_SA that sets one up again was refused with NO_PROPOSAL_CHOSEN" in reasoning, name
 
 
+def test_a_larval_child_sa_deleted_after_the_one_that_was_up_is_an_unanswered_rekey_in_a_short_paste() -> None:
+    """pluto 5, the last 20 lines of an unanswered Child SA rekey: the Child SA that was up is deleted ("ESP traffic
+    information"), then the two still negotiating ("deleting larval Child SA") and the IKE SA. Nothing names the rekey;
+    the larval Child SAs over the IKE SA that carried the one that was up were its replacement, never answered."""
+    for name in ("pp-v2-child-rekey-unanswered", "pp-v2-child-rekey-response-lost"):
+        text = "".join(excerpt(name, "L", "libreswan-5.2").splitlines(keepends=True)[-20:])
+        assert "deleting larval Child SA" in text and "ESP traffic information" in text
+        assert "rekey" not in text
+        primary = analyze_text(text).primary
+        assert primary is not None and primary.category == "rekey_issue", name
+        reasoning = " ".join(primary.reasoning)
+        assert 'negotiating to replace the one that was up had no answer (pluto deleted it unfinished, "larval"' in reasoning
+
+
 def test_an_ikev1_rekey_is_told_by_the_kernel_s_rekey_job_and_its_refusal_is_a_rekey_problem() -> None:
     # IKEv1 has no REKEY_SA notify: charon's "creating rekey job for CHILD_SA" (the kernel's soft expire) is what
     # says the next Quick Mode replaces an SA that was up. L sees that Quick Mode refused: a refused rekey, as an
