@@ -1972,6 +1972,9 @@ def classify(events: list[Event]) -> None:
         if ev.values.get("ts_offered") and ev.kind in ("exchange", "initiate", "established"):
             st.child_ts = str(ev.values["ts_offered"])
             st.host_to_host = _host_to_host(st.child_ts, st.peer)
+        if ev.exchange in IKE_EXCHANGES and ev.kind in ("initiate", "exchange"):
+            # a new IKE SA is negotiated: the Child SAs deleted before belonged to the one that ended
+            st.child_deleted, st.larval_replacement = False, None
         if ev.ike:
             st.ike = ev.ike
         elif ev.kind == "established" and (up_version := _established_version(ev)):

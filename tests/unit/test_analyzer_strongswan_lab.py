@@ -491,6 +491,14 @@ def test_a_child_sa_set_up_again_after_its_delete_and_refused_is_a_rekey_problem
         assert primary is not None and primary.category == "rekey_issue", name
         reasoning = " ".join(primary.reasoning)
         assert "the CREATE_CHILD_SA that sets one up again was refused with NO_PROPOSAL_CHOSEN" in reasoning, name
+    # A new IKE SA negotiated between the delete and the refusal (its IKE_SA_INIT from the same log): the deleted Child
+    # SA belonged to the IKE SA that ended, so the refusal is read as any Child SA's (phase 2).
+    whole = excerpt("v2-rekey-pfs", "L").splitlines(keepends=True)
+    tail = whole[-15:]
+    at = next(i for i, line in enumerate(tail) if "establishing CHILD_SA" in line)
+    init = next(line for line in whole if "generating IKE_SA_INIT request" in line)
+    primary = analyze_text("".join([*tail[:at], init, *tail[at:]])).primary
+    assert primary is not None and primary.category == "phase2_proposal_mismatch"
 
 
 def test_a_larval_child_sa_deleted_after_the_one_that_was_up_is_an_unanswered_rekey_in_a_short_paste() -> None:
