@@ -108,14 +108,12 @@ CHILD_EXCHANGES = {"CREATE_CHILD_SA", "QUICK_MODE"}
 IKEV1_EXCHANGES = {"MAIN_MODE", "AGGRESSIVE_MODE", "QUICK_MODE", "INFORMATIONAL_V1"}
 
 
-@lru_cache(maxsize=1024)
 def notify_name(raw: str) -> str:
     name = raw.strip().upper().removeprefix("V2N_").removeprefix("V1N_").removeprefix("N(").rstrip(")")
     name = name.replace(" ", "_")
     return NOTIFY_ALIASES.get(name, name.replace("-", "_"))
 
 
-@lru_cache(maxsize=1024)
 def exchange_name(raw: str) -> str:
     key = raw.strip().upper().replace("-", "_")
     found = EXCHANGE_ALIASES.get(key, EXCHANGE_ALIASES.get(key.replace("_", " ")))

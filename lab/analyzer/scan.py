@@ -430,7 +430,7 @@ class Scanner:
     def feed_bytes(self, data: bytes) -> None:
         """Scan a block of whole lines read as bytes; invalid UTF-8 raises UnicodeDecodeError."""
         if data:
-            read, offset = data, self._file_pos
+            as_read, offset = data, self._file_pos
             self._file_pos += len(data)
             if not data.isascii():  # (isascii is far cheaper than a search per wide space)
                 for wide, plain in _TYPOGRAPHIC_BYTES:
@@ -441,7 +441,7 @@ class Scanner:
             block = self._unwrapped(block)
             # (the bytes as read when nothing was changed: no encoding again, and the file can give them again)
             if block is text:
-                self._feed(block, data, offset if data is read and self._reader is not None else None)
+                self._feed(block, data, offset if data is as_read and self._reader is not None else None)
             else:
                 self._feed(block, block.encode("utf-8", "surrogatepass"))
 
@@ -526,10 +526,14 @@ class Scanner:
         if seg.source is not None and self._pending_bytes > BACKED_IN_MEMORY:
             # Blocks of a file wait on disk: the older ones leave memory, and nothing is looked at yet (a look reads
             # the last MAX_EVENTS events, which the next blocks would replace).
-            for older in self._pending[:-1]:
-                if older.data is not None and older.source is not None:
-                    older.evict()
-                    self._pending_bytes -= older.size - older.begin
+            # (newest first, up to one already let go: every block before it was let go with it)
+            for older in reversed(self._pending[:-1]):
+                if older.source is None:
+                    continue  # bytes changed on reading (or events only): they stay
+                if older.data is None:
+                    break
+                older.evict()
+                self._pending_bytes -= older.size - older.begin
         if (self._pending_bytes > PENDING_BYTES or self._pending_hits > BACKED_HITS
                 or len(self._pending) > BACKED_BLOCKS):
             self._settle()
