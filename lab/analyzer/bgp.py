@@ -121,6 +121,8 @@ _CEASE_REASON = {1: "max_prefix", 2: "admin_shutdown", 3: "peer_not_configured",
 _SLASH = re.compile(r"(?i:NOTIFICATION)[^/]{0,80}?(?<![\w.:])(?P<code>[1-8])/(?P<sub>\d{1,3})\b")
 _JUNOS = re.compile(r"\bcode (?P<code>[1-8])\b(?: \([^)]*\))?(?: subcode (?P<sub>\d{1,3}))?")
 _GOBGP = re.compile(r"\bCode=(?P<code>[1-8])\b(?:[^\n]{0,200}?\bSubcode=(?P<sub>\d{1,3})\b)?")
+# libbgp (src/bgp-fsm.cc): "BgpFsm::run: got NOTIFICATION: OPEN Message Error (2): Bad Peer AS (2)."
+_LIBBGP = re.compile(r"got NOTIFICATION: [^()\n]{1,60} \((?P<code>[1-8])\): [^()\n]{0,80}\((?P<sub>\d{1,3})\)")
 _EXABGP = re.compile(r"notification (?:sent|received) \((?P<code>[1-8]),(?P<sub>\d{1,3})\)")
 # Huawei VRP's BGP/2/bgpBackwardTransNotification: "BgpPeerLastError=40" is code 4, subcode 0 (0 alone: no error).
 _HUAWEI = re.compile(r"\bBgpPeerLastError=(?P<code>[1-8])(?P<sub>\d{1,2})\b")
@@ -161,12 +163,17 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"peer as mismatch|unexpected peer ASN|BADOPEN|bad-peer-as|as number mismatch|"
          # FRR bgp_open_receive: the AS4 capability disagrees with the neighbor's configured AS, or the AS is 0
          r"mismatch with 16bit 'myasn'|bad OPEN, got AS(?:4 capability, but AS4)? set to 0|"
-         r"bad OPEN, remote AS is unspecified", "bad_peer_as"),
+         r"bad OPEN, remote AS is unspecified|"
+         # FlapAlerted bgp/bgp.go: the AS of the neighbor's OPEN is not the one configured for it
+         r"remote ASN \(\d+\) does not match", "bad_peer_as"),
         (r"Bad BGP Identifier|BGPID invalid|wrong router identifier|Unacceptable Hold ?time|Unsupported Capability|"
          r"Unsupported Version|Unsupported Optional Parameter|Role Mismatch|Required capability missing|"
          r"No supported AFI/SAFI|Invalid OPEN message|OPEN Message Error|error in OPEN message|OpenFail|"
          r"Configured AFI/SAFIs do not overlap|router-id \S+ is the same as ours|BGP identifier is missing|"
-         r"due missing BGP identifier", "open_error"),
+         r"due missing BGP identifier|"
+         # libbgp src/bgp-fsm.cc openRecv; FlapAlerted bgp/bgp.go
+         r"peer BGP ID \(\S+\) invalid|BgpFsm::openRecv: invalid hold timer|unacceptable peer hold time",
+         "open_error"),
         (r"MD5 digest|TCP-AO|Authentication (?:failure|error)|Unable to set TCP MD5 option|MD5 auth", "tcp_auth"),
         # Graceful restart (RFC 4724): GoBGP's "graceful restart timer expired" (pkg/server/fsm.go) and BIRD's
         # "Neighbor graceful restart timeout" (proto/bgp/bgp.c) end a restart that did not come back; GoBGP's
@@ -231,7 +238,9 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"TCP_connection_closed|Connection lost|TransportError|BGP_IO_ERROR_CLOSE_SESSION|Socket Error|write-failed|"
          r"TCP_fatal_error", "peer_closed"),
         # GoBGP's "hard-reset" (RFC 8538): a NOTIFICATION whose inner error the line does not give.
-        (r"NOTIFICATION|RecvNotify|notification-(?:received|sent)|hard[ -]reset", "notification"),
+        # FlapAlerted (bgp/bgp.go): the neighbor answered the OPEN with a NOTIFICATION (message type 3)
+        (r"NOTIFICATION|RecvNotify|notification-(?:received|sent)|hard[ -]reset|unexpected message of type '3'|"
+         r"peer reported an error|notification during open", "notification"),
     )
 )
 # A state change that leaves OpenSent because the peer closed the connection (OpenBGPD, Junos, FRR): the peer
@@ -245,7 +254,8 @@ _OPENSENT_CLOSED = re.compile(
 _DIRECTION = re.compile(
     r"(?i)\b(?P<sent>sent to|sent notification|sending notification|notification sent|notification send|Sending NOTIFICATION|"
     r"notification-sent)|(?P<received>received from|received notification|notification received|"
-    r"peer sent notification|Received: |notification-received|RecvNotify|got BGP notification)"
+    r"peer sent notification|Received: |notification-received|RecvNotify|got BGP notification|got NOTIFICATION|"
+    r"unexpected message of type '3'|peer reported an error|notification during open)"
 )
 # BIRD's own notification line: "<proto>: Error: Hold timer expired" is the one BIRD sent, "Received: ..." the
 # peer's (proto/bgp/packets.c bgp_log_error).
@@ -262,7 +272,7 @@ def _int(text: str | None) -> int | None:
 
 def notification_of(text: str) -> tuple[int, int | None] | None:
     """The (code, subcode) of the NOTIFICATION a line reports, or None."""
-    for rx in (_SLASH, _JUNOS, _GOBGP, _EXABGP, _HUAWEI):
+    for rx in (_SLASH, _JUNOS, _GOBGP, _EXABGP, _HUAWEI, _LIBBGP):
         m = rx.search(text)
         if m:
             return int(m.group("code")), _int(m.group("sub"))

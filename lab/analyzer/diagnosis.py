@@ -1134,6 +1134,10 @@ def _bgp_reason_text(reason: str, facts: dict[str, Any], line: int) -> list[Msg]
                          "resource, and its neighbor statements must name the Amazon-side ASN (64512 unless another "
                          "was set).")]
     if reason == "open_error":
+        if not error:  # the line names the refused parameter in its own words, not a NOTIFICATION
+            return [M("Line {line}: an OPEN was refused: the two sides disagree on a session parameter (router ID, "
+                      "hold time, capabilities or address families). Compare the neighbor settings of both sides.",
+                      line=line)]
         return [M("Line {line}: an OPEN was refused ({error}): the two sides disagree on a session parameter (router "
                   "ID, hold time, capabilities or address families). Compare the neighbor settings of both sides.",
                   line=line, error=error)]

@@ -943,3 +943,29 @@ def test_every_fact_of_a_development_excerpt_s_diagnosis_has_a_label() -> None:
         if primary is not None:
             unlabelled |= set(primary.facts) - set(FACT_LABELS)
     assert unlabelled == set()
+
+
+# Smaller BGP speakers, their own lines: libbgp (https://github.com/Nat-Lab/libbgp/issues/3) and FlapAlerted
+# (https://github.com/Kioubit/FlapAlerted/issues/4). The refused OPEN's reasoning names no NOTIFICATION the line
+# does not give (no empty parentheses).
+@pytest.mark.parametrize(
+    ("text", "reason", "direction", "error"),
+    [
+        ("[ERROR] BgpFsm::openRecv: peer BGP ID (0.0.0.11) invalid.\n", "open_error", None, None),
+        ('level=ERROR msg="connection encountered an error" remote=[fd0b:4d5d:38d9::1]:55909 error="unexpected '
+         "message of type '3', expected keepalive\"\n", "notification", "received", None),
+    ],
+)
+def test_small_bgp_speakers_refusals(text: str, reason: str, direction: str | None, error: str | None) -> None:
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.category == "bgp_down"
+    assert primary.facts["bgp_reason"] == reason
+    assert primary.facts.get("direction") == direction
+    assert all("()" not in str(m) for m in primary.reasoning)
+
+
+def test_libbgp_received_notification_gives_code_subcode_and_direction() -> None:
+    # libbgp src/bgp-fsm.cc: "BgpFsm::run: got NOTIFICATION: %s (%d): %s (%d)."
+    facts = bgp.read("BgpFsm::run: got NOTIFICATION: OPEN Message Error (2): Bad Peer AS (2).")
+    assert facts["bgp_reason"] == "bad_peer_as"
+    assert facts["bgp_notification"] == "2/2" and facts["direction"] == "received"
