@@ -957,7 +957,16 @@ def diagnose(events: list[Event]) -> Primary | None:
             ))
         if refusal is not None:
             notify = refusal.notify or ("TS_UNACCEPTABLE" if refusal.kind == "ts_unacceptable" else "NO_PROPOSAL_CHOSEN")
-            if refusal.values.get("set_up_again"):  # protocol: a CREATE_CHILD_SA after a Child SA was deleted
+            if refusal.values.get("rekey_lost_line"):  # protocol: charon's pending rekey found its Child SA gone
+                reasoning.append(M(
+                    "Line {lost}: the rekey charon still had pending for a Child SA found the SA gone (it expired while "
+                    "its rekey was being retried), and the CREATE_CHILD_SA that sets one up again was refused with "
+                    "{notify} (line {line}). The first Child SA comes up in IKE_AUTH, which carries no DH (PFS) group; a "
+                    "CREATE_CHILD_SA carries it, as every rekey does. Look at what applies to rekeys only: the PFS "
+                    "group, the lifetimes, or selectors narrowed when the SA was set up.",
+                    lost=refusal.values["rekey_lost_line"], line=refusal.line, notify=notify,
+                ))
+            elif refusal.values.get("set_up_again"):  # protocol: a CREATE_CHILD_SA after a Child SA was deleted
                 reasoning.append(M(
                     "Line {line}: a Child SA of this IKE SA was deleted, and the CREATE_CHILD_SA that sets one up again "
                     "was refused with {notify}. The first Child SA comes up in IKE_AUTH, which carries no DH (PFS) "

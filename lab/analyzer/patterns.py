@@ -67,7 +67,8 @@ FORMAT_NAMES = {
     "huawei": "Huawei VRP / USG (AR routers, USG firewalls): IPsec negotiation failures and tunnel teardowns with their reason",
     "bgp-generic": (
         "BGP daemons: FRRouting/Quagga bgpd (VyOS, pfSense, SONiC), BIRD (also in Calico), OpenBGPD, GoBGP (also in "
-        "Cilium, kube-vip, kube-router), ExaBGP, MetalLB; H3C Comware BGP state changes; FortiGate's BGP debug; "
+        "Cilium, kube-vip, kube-router), ExaBGP, MetalLB, libbgp, FlapAlerted; H3C Comware BGP state changes; "
+        "FortiGate's BGP debug; "
         "'show bgp summary' listings"
     ),
 }

@@ -2914,6 +2914,7 @@ def classify(events: list[Event]) -> None:
     _gave_up_while_established(events)
     _transforms_all_refused(events)
     _child_deletes_not_replaced(events)
+    _refusals_beside_a_lost_rekey(events)
     _fortigate_no_gateway_echo(events)
     _mode_refusal_echo(events)
     _missing_key_refusal_echo(events)
@@ -3351,6 +3352,42 @@ def _deletes_of_the_other_logs_reauthentication(events: list[Event]) -> None:
         if any(sent.stream != ev.stream and stamp_kind(sent.stamp) == stamp_kind(ev.stamp)
                and abs(sent.stamp - ev.stamp) <= REAUTH_SECONDS for sent in reauth_deletes):
             ev.weight = "context"
+
+
+_LOST_REKEY = "swan-rekey-job-sa-gone"
+
+
+def _refusals_beside_a_lost_rekey(events: list[Event]) -> None:
+    """charon: a Child SA's pending rekey found the SA gone ("CHILD_SA ESP/0x.../... not found for rekey"): its rekey
+    was still being retried (charon retries a refused rekey after some seconds) when the SA reached its hard lifetime
+    and was deleted. A CREATE_CHILD_SA of the same log refused with NO_PROPOSAL_CHOSEN is then the Child SA set up
+    again after it expired, refused like its rekeys: the first Child SA came up in IKE_AUTH, which carries no KE
+    payload, a CREATE_CHILD_SA carries the PFS group (RFC 7296 sections 1.2, 1.3.1), so what is refused applies to
+    rekeys - also when the paste starts after the rekey's own refusal and the SA's expiry. On its own the line is
+    context (a pending rekey can also find an SA the peer deleted)."""
+    lost: dict[int, Event] = {}
+    for ev in events:
+        if ev.pattern == _LOST_REKEY:
+            _set(ev, "rekey_issue", "context")
+            lost.setdefault(ev.stream, ev)
+    if not lost:
+        return
+    refusals = [ev for ev in events if ev.stream in lost and ev.fmt == "strongswan" and ev.weight == "decisive"
+                and ev.category == "phase2_proposal_mismatch" and ev.notify == "NO_PROPOSAL_CHOSEN"]
+    for stream, first in lost.items():
+        mine = [ev for ev in refusals if ev.stream == stream]
+        if not any(ev.exchange == "CREATE_CHILD_SA" for ev in mine):
+            continue
+        if any(ev.stream == stream and ev.category == "rekey_issue" and ev.weight == "decisive" for ev in events):
+            continue  # the rekey's own refusal is in the paste: the refusals after it stay what they are (diagnosis)
+        # (an IKE SA negotiated before the refusal: the Child SA is that IKE SA's first own one, not the expired one's
+        # replacement; the rekey pending for the old IKE SA's Child SA says nothing of it)
+        start = min(ev.order for ev in mine)
+        if any(ev.stream == stream and ev.order < start and ev.exchange in ("IKE_SA_INIT", "IKE_AUTH") for ev in events):
+            continue
+        for ev in mine:
+            _set(ev, "rekey_issue")
+            ev.values["rekey_lost_line"] = first.line
 
 
 def _child_deletes_not_replaced(events: list[Event]) -> None:

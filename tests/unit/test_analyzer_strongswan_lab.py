@@ -501,6 +501,25 @@ def test_a_child_sa_set_up_again_after_its_delete_and_refused_is_a_rekey_problem
     assert primary is not None and primary.category == "phase2_proposal_mismatch"
 
 
+def test_a_child_sa_refused_beside_a_rekey_that_found_its_sa_gone_is_a_rekey_problem() -> None:
+    """charon, the last 15 lines of a rekey refused for its DH group: the paste starts after the rekey's refusals and
+    the SA's expiry, and holds the CREATE_CHILD_SA that sets the Child SA up again, refused, then the retry of the
+    rekey finding its SA gone ("not found for rekey"). The retry says a rekey was pending for an SA that expired: the
+    refused Child SA is its replacement, a rekey problem. The line alone is context, never a diagnosis."""
+    for variant in ("libreswan-3.29", "libreswan-5.2", "libreswan-5.4"):
+        text = "".join(excerpt("cl-v2-child-rekey-dh-group-refused", "L", variant).splitlines(keepends=True)[-15:])
+        assert "not found for rekey" in text and "REKEY_SA" not in text and "CHILD_SA closed" not in text
+        primary = analyze_text(text).primary
+        assert primary is not None and primary.category == "rekey_issue", variant
+        reasoning = " ".join(primary.reasoning)
+        assert "found the SA gone" in reasoning and "refused with NO_PROPOSAL_CHOSEN" in reasoning, variant
+    lost = next(line for line in excerpt("cl-v2-child-rekey-dh-group-refused", "L").splitlines(keepends=True)
+                if "not found for rekey" in line)
+    assert analyze_text(lost).primary is None
+    healthy = excerpt("cl-v2-child-rekey-healthy", "L")
+    assert analyze_text(healthy + lost).primary is None
+
+
 def test_a_larval_child_sa_deleted_after_the_one_that_was_up_is_an_unanswered_rekey_in_a_short_paste() -> None:
     """pluto 5, the last 20 lines of an unanswered Child SA rekey: the Child SA that was up is deleted ("ESP traffic
     information"), then the two still negotiating ("deleting larval Child SA") and the IKE SA. Nothing names the rekey;
