@@ -1584,6 +1584,12 @@ def _pluto_quick_mode_refusals(events: list[Event]) -> None:
 _QUICK_UP_STATE = re.compile(r"\b(?:STATE_)?QUICK_[IR]2\b|\bIPsec SA established\b")
 _IPSEC_STATE = re.compile(r"\bIPsec State #(\d+)")
 _QUICK_WAITING = re.compile(r"\b(?:STATE_)?QUICK_I1\b")
+# pluto IKEv1: an ISAKMP SA that is up (its state MAIN_I4 / MAIN_R3, AGGR_I2 / AGGR_R2, or the line saying so), and a
+# Main Mode this side initiated still waiting for an answer (MAIN_I1 to MAIN_I3).
+_ISAKMP_UP_STATE = re.compile(
+    r"\b(?:STATE_)?(?:MAIN_I4|MAIN_R3|AGGR_I2|AGGR_R2)\b|\bISAKMP SA established\b|\b(?:IKE|ISAKMP) SA expired\b")
+_MAIN_WAITING = re.compile(r"\b(?:STATE_)?MAIN_I[123]\b")
+_ISAKMP_SA_DELETED = "lib-established-isakmp-deleted"
 
 
 def _quick_modes_beside_an_up_sa(events: list[Event]) -> set[tuple[int, int]]:
@@ -1617,7 +1623,40 @@ def _quick_modes_beside_an_up_sa(events: list[Event]) -> set[tuple[int, int]]:
         k = bisect.bisect_left(serials, serial)  # the older SAs
         if k and lasts[k - 1] > first:
             replacing.add((stream, serial))
-    return replacing
+    return replacing | _main_modes_beside_an_up_isakmp_sa(events)
+
+
+def _main_modes_beside_an_up_isakmp_sa(events: list[Event]) -> set[tuple[int, int]]:
+    """pluto IKEv1, the same for the ISAKMP SA: a Main Mode this side initiated, still waiting for an answer (MAIN_I1
+    to MAIN_I3), while an older ISAKMP SA of the same connection is up (its last line, such as its expiry "IKE SA
+    expired (LATEST!)" or "deleting ISAKMP SA (MAIN_I4)", comes after the Main Mode started) is that SA's replacement, its rekey - also in a
+    paste that starts after the "initiating Main Mode ... to replace #1" line. Returns the (stream, serial) of such
+    Main Mode states."""
+    up: dict[tuple[int, str], list[tuple[int, int, float | None]]] = {}
+    waiting: dict[tuple[int, int], tuple[str, int, float | None]] = {}
+    for ev in events:
+        if ev.fmt != "libreswan" or (serial := _serial_of(ev.text)) is None:
+            continue
+        if _ISAKMP_UP_STATE.search(ev.text):
+            up.setdefault((ev.stream, conn_of(ev)), []).append((serial, ev.order, ev.stamp))
+        elif _MAIN_WAITING.search(ev.text) and (ev.stream, serial) not in waiting:
+            # When the paste starts in the middle of the Main Mode's retransmissions, the wait it names tells how
+            # long ago it began at least: the waits double, so the previous one was half of it.
+            began = ev.stamp
+            if began is not None and (m := _PLUTO_RETRANSMIT.search(ev.text)) and m.group(1):
+                wait = float(m.group(1)) / (1000 if m.group(2) == "ms" else 1)
+                began -= wait / 2 if wait >= 1 else 0
+            waiting[(ev.stream, serial)] = (conn_of(ev), ev.order, began)
+
+    def while_up(serial: int, first: int, began: float | None, older: int, last: int, last_stamp: float | None) -> bool:
+        if older >= serial:
+            return False
+        if last > first:
+            return True  # the older SA's last line comes after the Main Mode's first
+        return began is not None and last_stamp is not None and began < last_stamp
+
+    return {(stream, serial) for (stream, serial), (conn, first, began) in waiting.items()
+            if any(while_up(serial, first, began, *older) for older in up.get((stream, conn), ()))}
 
 
 def _charon_create_child(events: list[Event]) -> None:
@@ -2566,7 +2605,12 @@ def classify(events: list[Event]) -> None:
             st.session_end = ev
             _set(ev, None)
         elif kind == "delete":
-            if ev.sa == "child":
+            if ev.pattern == _ISAKMP_SA_DELETED:
+                # pluto removes an ISAKMP SA that was up (its lifetime ended, or it was given up): a marker for
+                # the Main Mode that was to replace it (see _main_modes_beside_an_up_isakmp_sa), nothing more - the
+                # line does not say the peer was told, and the IPsec SAs over it stay up.
+                _set(ev, None)
+            elif ev.sa == "child":
                 if ev.pattern != "lib-larval-deleted":
                     st.child_deleted = True
                 elif st.child_deleted and (st.ike or ev.ike) == 2:

@@ -520,6 +520,21 @@ def test_a_child_sa_refused_beside_a_rekey_that_found_its_sa_gone_is_a_rekey_pro
     assert analyze_text(healthy + lost).primary is None
 
 
+def test_a_main_mode_under_way_while_the_isakmp_sa_it_replaces_expires_is_an_unanswered_rekey() -> None:
+    """pluto IKEv1, the last 15 lines of an ISAKMP SA rekey the peer does not answer: the paste starts after
+    "initiating Main Mode ... to replace #1"; the ISAKMP SA that was up expires ("IKE SA expired (LATEST!)", "deleting
+    ISAKMP SA (MAIN_I4)"; 3.x: "deleting state (STATE_MAIN_I4)") while a newer Main Mode still retransmits - already
+    waiting 8 seconds, so it began while the old SA was up: it was the replacement, never answered."""
+    for variant in ("libreswan-3.29", "libreswan-5.2"):
+        text = "".join(excerpt("pp-v1-isakmp-rekey-unanswered", "L", variant).splitlines(keepends=True)[-15:])
+        assert "to replace #1" not in text and "STATE_MAIN_I1: retransmission; will wait 8 seconds" in text
+        primary = analyze_text(text).primary
+        assert primary is not None and primary.category == "rekey_issue", variant
+    deleted = next(line for line in excerpt("pp-v1-isakmp-rekey-unanswered", "L", "libreswan-3.29").splitlines(True)
+                   if "deleting state (STATE_MAIN_I4)" in line)
+    assert analyze_text(deleted).primary is None  # the ISAKMP SA's own deletion is no diagnosis
+
+
 def test_a_larval_child_sa_deleted_after_the_one_that_was_up_is_an_unanswered_rekey_in_a_short_paste() -> None:
     """pluto 5, the last 20 lines of an unanswered Child SA rekey: the Child SA that was up is deleted ("ESP traffic
     information"), then the two still negotiating ("deleting larval Child SA") and the IKE SA. Nothing names the rekey;
