@@ -1629,9 +1629,9 @@ def _quick_modes_beside_an_up_sa(events: list[Event]) -> set[tuple[int, int]]:
 def _main_modes_beside_an_up_isakmp_sa(events: list[Event]) -> set[tuple[int, int]]:
     """pluto IKEv1, the same for the ISAKMP SA: a Main Mode this side initiated, still waiting for an answer (MAIN_I1
     to MAIN_I3), while an older ISAKMP SA of the same connection is up (its last line, such as its expiry "IKE SA
-    expired (LATEST!)" or "deleting ISAKMP SA (MAIN_I4)", comes after the Main Mode started) is that SA's replacement, its rekey - also in a
-    paste that starts after the "initiating Main Mode ... to replace #1" line. Returns the (stream, serial) of such
-    Main Mode states."""
+    expired (LATEST!)" or "deleting ISAKMP SA (MAIN_I4)", comes after the Main Mode started) is that SA's
+    replacement, its rekey - also in a paste that starts after the "initiating Main Mode ... to replace #1" line.
+    Returns the (stream, serial) of such Main Mode states."""
     up: dict[tuple[int, str], list[tuple[int, int, float | None]]] = {}
     waiting: dict[tuple[int, int], tuple[str, int, float | None]] = {}
     for ev in events:
@@ -3423,7 +3423,7 @@ def _refusals_beside_a_lost_rekey(events: list[Event]) -> None:
         if not any(ev.exchange == "CREATE_CHILD_SA" for ev in mine):
             continue
         if any(ev.stream == stream and ev.category == "rekey_issue" and ev.weight == "decisive" for ev in events):
-            continue  # the rekey's own refusal is in the paste: the refusals after it stay what they are (diagnosis)
+            continue  # a rekey reading of its own (the rekey's refusal) is in the paste: the refusals stay as they are
         # (an IKE SA negotiated before the refusal: the Child SA is that IKE SA's first own one, not the expired one's
         # replacement; the rekey pending for the old IKE SA's Child SA says nothing of it)
         start = min(ev.order for ev in mine)
