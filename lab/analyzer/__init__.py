@@ -28,6 +28,7 @@ from lab.analyzer import formats as fmts
 from lab.analyzer import scan as _scan
 from lab.analyzer.diagnosis import (
     bgp_connection_collision,
+    bgp_graceful_restart,
     categories,
     diagnose,
     established_after,
@@ -103,6 +104,11 @@ def _finish(scanner: Scanner) -> Analysis:
         notes.append(M("Line {line}: both sides opened a BGP connection at once and the protocol closed one of the "
                        "two (Cease 6/7, connection collision resolution); the session goes on over the other. "
                        "Normal while a session starts, nothing to fix unless it repeats.", line=bgp_collision.line))
+    if primary is None and (restart := bgp_graceful_restart(events)) is not None:
+        notes.append(M("Line {line}: the BGP neighbor closed the session to restart with graceful restart (RFC 4724): "
+                       "its routes are kept, marked stale, while it comes back, so traffic keeps flowing. Nothing is "
+                       "down yet; if the neighbor does not return within its restart time, the routes are withdrawn "
+                       "and the log says the restart timed out.", line=restart.line))
     if primary is None and (refused := refused_then_timed_out(events)) is not None:
         notes.append(M("Line {line}: the peer answered {exchange} with {notify}: it could not process this side's "
                        "request, and the negotiation timed out at line {timeout}. The peer is reachable, so this is no "

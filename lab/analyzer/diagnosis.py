@@ -314,6 +314,16 @@ def bgp_connection_collision(events: list[Event]) -> Event | None:
     return None
 
 
+def bgp_graceful_restart(events: list[Event]) -> Event | None:
+    """The first line of a BGP neighbor's graceful restart still within its restart time (see `_bgp_graceful`), or
+    None."""
+    graceful = _bgp_graceful(events)
+    for e in events:
+        if e.kind == "bgp_down" and bgp.read(e.text).get("bgp_reason") == "graceful_restart" and graceful(e):
+            return e
+    return None
+
+
 def _collision_resolved(events: list[Event], rekey: list[Event]) -> bool:
     """A rekey collision the protocol resolved: every rekey event is a collision (the peer's TEMPORARY_FAILURE
     answer, charon's "abort active rekeying ... because the peer successfully rekeyed it"), there are few of them,
@@ -478,6 +488,8 @@ def diagnose(events: list[Event]) -> Primary | None:
             if any(e.kind == "established" and (e.sa == "child" or cat not in _CHILD_GUESSES) and _later(e, last)
                    for e in events):
                 del cats[cat]  # only a daemon's guess, and the tunnel came up again after it: nothing to fix
+    if "bgp_down" in cats and all(map(_bgp_graceful(events), cats["bgp_down"])):
+        del cats["bgp_down"]  # the neighbor restarts gracefully (RFC 4724), its routes kept: nothing is down yet
     if _collision_resolved(events, cats.get("rekey_issue", [])):
         del cats["rekey_issue"]
     if not cats or recovered_first_attempt(events) is not None:
@@ -1271,6 +1283,34 @@ def _bgp_recovery(events: list[Event]) -> Callable[[Event], bool]:
         return (max(by_peer.get(peer, -1), unnamed) if peer else latest) > ev.order
 
     return recovered
+
+
+def _bgp_graceful(events: list[Event]) -> Callable[[Event], bool]:
+    """Whether a BGP down line is part of its neighbor's graceful restart (RFC 4724): between the neighbor's last Up
+    and its next one, a line says the neighbor restarts gracefully (BIRD "Neighbor graceful restart detected", GoBGP's
+    down reason "graceful-restart", FRR "NSF peer closed the session") and none says the restart time ran out (BIRD
+    "graceful restart timeout", GoBGP "graceful restart timer expired"). The routes are kept meanwhile: the session
+    going down is the restart itself, not an outage."""
+    reasons = [(e, bgp.read(e.text).get("bgp_reason")) for e in events if e.kind in ("bgp_down", "bgp_up")]
+    restarts = [e for e, reason in reasons if reason == "graceful_restart"]
+    if not restarts:
+        return lambda ev: False
+    expired = [e for e, reason in reasons if reason == "restart_timeout"]
+    ups = [e for e in events if e.kind == "bgp_up"]
+
+    def graceful(ev: Event) -> bool:
+        for gr in restarts:
+            if not same_bgp_peer(gr, ev):
+                continue
+            lo, hi = min(gr.order, ev.order), max(gr.order, ev.order)
+            if any(same_bgp_peer(up, gr) and lo < up.order < hi for up in ups):
+                continue  # an Up of the neighbor between them: another episode
+            if any(same_bgp_peer(t, gr) and t.order > gr.order for t in expired):
+                continue
+            return True
+        return False
+
+    return graceful
 
 
 def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> Primary:

@@ -785,8 +785,10 @@ def test_a_graceful_restart_the_neighbor_does_not_come_back_from_is_named() -> N
     assert primary is not None and primary.category == "bgp_down"
     assert primary.facts["bgp_reason"] == "restart_timeout"
     assert "did not come back within its graceful restart time" in render(primary.summary, "en")
-    alone = analyze_text(down).primary
-    assert alone is not None and alone.facts["bgp_reason"] == "graceful_restart"
+    # Alone, the neighbor is restarting gracefully: its routes are kept, nothing is down yet; a note says so.
+    alone = analyze_text(down)
+    assert alone.primary is None
+    assert any("restart with graceful restart (RFC 4724)" in render(n, "en") for n in alone.notes)
 
 
 @pytest.mark.parametrize(
@@ -969,3 +971,23 @@ def test_libbgp_received_notification_gives_code_subcode_and_direction() -> None
     facts = bgp.read("BgpFsm::run: got NOTIFICATION: OPEN Message Error (2): Bad Peer AS (2).")
     assert facts["bgp_reason"] == "bad_peer_as"
     assert facts["bgp_notification"] == "2/2" and facts["direction"] == "received"
+
+
+def test_a_neighbors_graceful_restart_is_no_outage_until_its_restart_time_runs_out() -> None:
+    """RFC 4724: the neighbor closes the session and restarts gracefully; its routes are kept meanwhile. BIRD's lines
+    as calico-node restarts (https://github.com/projectcalico/calico/issues/1423): nothing is down yet. When the
+    restart time runs out ("Neighbor graceful restart timeout"), the session is down; after the neighbor's Up, a new
+    down is a down again."""
+    restart = ("bird: Mesh_172_18_18_102: Connection closed\n"
+               "bird: Mesh_172_18_18_102: Neighbor graceful restart detected\n"
+               "bird: Mesh_172_18_18_102: State changed to start\n")
+    assert analyze_text(restart).primary is None
+    timed_out = analyze_text(restart + "bird: Mesh_172_18_18_102: Neighbor graceful restart timeout\n").primary
+    assert timed_out is not None and timed_out.category == "bgp_down"
+    assert timed_out.facts["bgp_reason"] == "restart_timeout"
+    # GoBGP, https://github.com/osrg/gobgp/issues/3561: down for a graceful restart, up again, then a BFD teardown
+    flap = ('21:12:36.913630 fsm.go:2156 "Peer Down"  Reason="graceful-restart"\n'
+            '21:12:43.628538 fsm.go:2152 "Peer Up"\n'
+            '21:12:43.628697 fsm.go:784  "sent notification" ... "BFD is down"\n')
+    primary = analyze_text(flap).primary
+    assert primary is not None and primary.category == "bgp_down" and primary.facts["bgp_reason"] == "bfd_down"
