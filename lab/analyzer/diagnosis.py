@@ -1011,6 +1011,14 @@ def diagnose(events: list[Event]) -> Primary | None:
         told = next((e for e in evs if e.notify in _NOTIFY_READINGS), None)
         if told is not None:
             reasoning.append(_notify_reading(told))  # (NO_ADDITIONAL_SAS: not about the rekey's settings)
+        still = next((e for e in evs if e.values.get("still_unanswered")), None)
+        if still is not None and unanswered is None and refusal is None:  # protocol._rekey_still_unanswered
+            reasoning.append(M(
+                "Line {line}: this side's rekey request was sent again {count} times and got no answer up to the end "
+                "of the log: the peer does not answer the exchange that replaces the SA (if it goes on, the daemon gives "
+                "up and the SA expires). The peer answered when the SA was set up: read its log for that exchange, and "
+                "compare the lifetimes and rekey settings of both sides.",
+                line=still.line, count=still.values["still_unanswered"]))
         not_done = next((e for e in evs if e.values.get("rekey_not_done")), None)
         if not_done is not None:  # protocol._operator_rekey_unfinished
             reasoning.append(M(

@@ -2959,6 +2959,7 @@ def classify(events: list[Event]) -> None:
     _transforms_all_refused(events)
     _child_deletes_not_replaced(events)
     _refusals_beside_a_lost_rekey(events)
+    _rekey_still_unanswered(events)
     _fortigate_no_gateway_echo(events)
     _mode_refusal_echo(events)
     _missing_key_refusal_echo(events)
@@ -3396,6 +3397,31 @@ def _deletes_of_the_other_logs_reauthentication(events: list[Event]) -> None:
         if any(sent.stream != ev.stream and stamp_kind(sent.stamp) == stamp_kind(ev.stamp)
                and abs(sent.stamp - ev.stamp) <= REAUTH_SECONDS for sent in reauth_deletes):
             ev.weight = "context"
+
+
+# How many times a rekey request must have been sent again, unanswered up to the end of the log, to be read as a
+# rekey the peer does not answer (the waits double: the third retransmission comes seconds after the request).
+STILL_UNANSWERED = 3
+
+
+def _rekey_still_unanswered(events: list[Event]) -> None:
+    """A rekey this side sent over an SA that was up, retransmitted again and again with no answer up to the end of
+    the log (the paste ends before the daemon gives up): the peer does not answer the rekey. A weak reading, the last
+    retransmission carries it; anything firmer wins. (Each retransmission on its own is context: one answered
+    later was only packet loss.)"""
+    run: dict[int, list[Event]] = {}
+    for ev in events:
+        if ev.kind == "retransmit" and ev.category == "rekey_issue" and ev.weight == "context":
+            run.setdefault(ev.stream, []).append(ev)
+        elif ev.kind in ("established", "notify", "no_proposal", "ts_unacceptable", "auth_failed", "give_up",
+                         "delete", "dpd_answer", "operator_down") or (
+                ev.kind == "exchange" and ev.direction == "received"):
+            run.pop(ev.stream, None)  # an answer, a refusal or the end of the SA: the run is over
+    for retransmits in run.values():
+        if len(retransmits) >= STILL_UNANSWERED:
+            last = retransmits[-1]
+            _set(last, "rekey_issue", "weak")
+            last.values["still_unanswered"] = len(retransmits)
 
 
 _LOST_REKEY = "swan-rekey-job-sa-gone"

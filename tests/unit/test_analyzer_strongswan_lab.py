@@ -535,6 +535,22 @@ def test_a_main_mode_under_way_while_the_isakmp_sa_it_replaces_expires_is_an_una
     assert analyze_text(deleted).primary is None  # the ISAKMP SA's own deletion is no diagnosis
 
 
+def test_a_rekey_retransmitted_unanswered_to_the_end_of_the_paste_is_a_weak_rekey_reading() -> None:
+    """pluto 5, the last 15 lines of an IKE SA rekey the peer does not answer: the rekey is sent and retransmitted four
+    times, and the paste ends before pluto gives up. The peer does not answer the rekey (a weak reading). Two
+    retransmissions are too few to say so."""
+    lines = excerpt("pp-v2-ike-rekey-unanswered", "L", "libreswan-5.2").splitlines(keepends=True)
+    text = "".join(lines[-15:])
+    assert "sent CREATE_CHILD_SA request to rekey IKE SA" in text and text.count("retransmission") == 4
+    assert "timeout" not in text
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.category == "rekey_issue"
+    assert "was sent again 4 times and got no answer up to the end of the log" in " ".join(primary.reasoning)
+    # two retransmissions only: too few to say the peer does not answer
+    shorter = "".join(line for line in lines[-15:] if "will wait 2 seconds" not in line and "will wait 4 seconds" not in line)
+    assert analyze_text(shorter).primary is None
+
+
 def test_a_larval_child_sa_deleted_after_the_one_that_was_up_is_an_unanswered_rekey_in_a_short_paste() -> None:
     """pluto 5, the last 20 lines of an unanswered Child SA rekey: the Child SA that was up is deleted ("ESP traffic
     information"), then the two still negotiating ("deleting larval Child SA") and the IKE SA. Nothing names the rekey;
