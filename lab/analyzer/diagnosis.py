@@ -16,6 +16,7 @@ was established after it: the tunnel recovered and there is nothing to fix.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import re
 from collections.abc import Callable
@@ -1303,20 +1304,44 @@ def _bgp_graceful(events: list[Event]) -> Callable[[Event], bool]:
     restarts = [e for e, reason in reasons if reason == "graceful_restart"]
     if not restarts:
         return lambda ev: False
-    expired = [e for e, reason in reasons if reason == "restart_timeout"]
-    ups = [e for e in events if e.kind == "bgp_up"]
+    # The latest restart timeout per neighbor ("" for a line that names none: it may be any neighbor's), and the Ups
+    # in order: each restart's episode (from the neighbor's last Up before it to its next one) is found once.
+    expired: dict[str, int] = {}
+    for e, reason in reasons:
+        if reason == "restart_timeout":
+            expired[bgp_peer(e)] = max(expired.get(bgp_peer(e), -1), e.order)
+    ups: dict[str, list[int]] = {}  # the orders of the Ups per neighbor ("" for a line that names none)
+    for e in events:
+        if e.kind == "bgp_up":
+            ups.setdefault(bgp_peer(e), []).append(e.order)
+    for orders in ups.values():
+        orders.sort()
+    every_up = sorted(order for orders in ups.values() for order in orders)
+    # Per restarting neighbor, its episodes as (after, before) orders, sorted; one neighbor's episodes do not overlap.
+    episodes: dict[str, list[tuple[int, int]]] = {}
+    for gr in restarts:
+        peer = bgp_peer(gr)
+        last_timeout = max(expired.values(), default=-1) if not peer else max(expired.get(peer, -1),
+                                                                              expired.get("", -1))
+        if last_timeout > gr.order:
+            continue  # the restart time ran out: the session is down
+        lo, hi = -1, 1 << 62
+        for orders in ((ups.get(peer, []), ups.get("", [])) if peer else (every_up,)):
+            k = bisect.bisect_left(orders, gr.order)
+            lo = max(lo, orders[k - 1]) if k else lo
+            hi = min(hi, orders[k]) if k < len(orders) else hi
+        episodes.setdefault(peer, []).append((lo, hi))
+    for spans in episodes.values():
+        spans.sort()
+
+    def within(spans: list[tuple[int, int]], order: int) -> bool:
+        k = bisect.bisect_left(spans, (order, -1)) - 1  # the last episode starting before the line
+        return k >= 0 and spans[k][1] > order
 
     def graceful(ev: Event) -> bool:
-        for gr in restarts:
-            if not same_bgp_peer(gr, ev):
-                continue
-            lo, hi = min(gr.order, ev.order), max(gr.order, ev.order)
-            if any(same_bgp_peer(up, gr) and lo < up.order < hi for up in ups):
-                continue  # an Up of the neighbor between them: another episode
-            if any(same_bgp_peer(t, gr) and t.order > gr.order for t in expired):
-                continue
-            return True
-        return False
+        peer = bgp_peer(ev)
+        peers = (peer, "") if peer else tuple(episodes)  # (same_bgp_peer: a line naming none may be any neighbor's)
+        return any(within(episodes[p], ev.order) for p in peers if p in episodes)
 
     return graceful
 
