@@ -452,6 +452,23 @@ def _later(ev: Event, than: Event) -> bool:
     return ev.order > than.order
 
 
+def _peer_dpd_behind_delete(cats: dict[str, list[Event]], delete: Event) -> Event | None:
+    """In both peers' logs pasted together: the other log's DPD timeout that the IKE SA Delete this side received
+    carries out (the peer's DPD action clears the SAs and sends Deletes at once: within seconds by the two clocks,
+    which in one incident are a host's apart at most)."""
+    if delete.stamp is None or delete.sa == "child":
+        return None
+    for dpd in cats.get("dpd_timeout", ()):
+        if dpd.stream != delete.stream and dpd.stamp is not None and (
+            stamp_kind(dpd.stamp) == stamp_kind(delete.stamp)
+        ) and 0 <= delete.stamp - dpd.stamp <= _DPD_DELETE_S:
+            return dpd
+    return None
+
+
+_DPD_DELETE_S = 5.0
+
+
 def _rekey_trouble_start(events: list[Event], failure: Event) -> Event | None:
     """The first retransmission of the rekey that failed, in the failure's own log: pluto's REKEY states
     ("#3: STATE_V2_REKEY_IKE_I: retransmission"), or a rekey exchange sent again since the SA last came up. By the
@@ -778,6 +795,22 @@ def diagnose(events: list[Event]) -> Primary | None:
             reasoning += _also(cats, first)
             return _primary(first, M("The peer deleted the IPsec SA and no new one came up."), reasoning,
                             context[first])
+        if first == "ike_sa_deleted_by_peer" and (dpd := _peer_dpd_behind_delete(cats, evs[0])) is not None:
+            # both peers' logs: the Delete this side received is the peer's DPD action (its log shows the DPD timeout
+            # a moment before): the peer stopped hearing this side, which the Delete alone does not say
+            reasoning = [
+                M("Line {line}: the peer's dead peer detection declared this side dead and cleared the tunnel.",
+                  line=dpd.line),
+                M("Line {line}: the Delete this side received a moment later is that DPD action, not an operator or a "
+                  "changed configuration on the peer. The peer stopped receiving this side's packets while its own "
+                  "(the Delete) still arrived here: traffic from this side to the peer is dropped, in that direction "
+                  "only. Look for what drops it (a firewall or security group in front of the peer, a NAT mapping "
+                  "that expired) before touching DPD settings.", line=evs[0].line),
+            ]
+            reasoning += _also(cats, "dpd_timeout")
+            return _primary("dpd_timeout", M("The peer's DPD timed out and it deleted the tunnel: it stopped hearing "
+                                             "this side."), reasoning, context["dpd_timeout"] + evs,
+                            {"peer_alive_after_dpd": "yes"})
         if first == "ike_sa_deleted_by_peer":
             reasoning = [M("Line {line}: a Delete for the IKE SA; the tunnel went down from the peer's side.",
                            line=evs[0].line)]

@@ -7,7 +7,8 @@ A side with ../NAME/{side}.conf runs strongSwan's charon (swanctl.conf); one wit
 $SC: the scenario folder). Writes ../NAME/{L,R}.log.
 VARIANT=libreswan-3.32 (any folder name): the same scenario with another libreswan release; pluto reads
 ../NAME/VARIANT/{side}.ipsec.conf when that file is there (a keyword the release spells differently), and both logs
-are written to ../NAME/VARIANT/{L,R}.log.
+are written to ../NAME/VARIANT/{L,R}.log. IMPAIR=timeout-on-retransmit (with VARIANT=libreswan-4.10-at-once): each
+pluto is told `whack --impair` that before actions.sh runs.
 """
 
 from __future__ import annotations
@@ -83,6 +84,25 @@ def _charon(side: str, scenario: Path, run: Path) -> subprocess.Popen[bytes]:
     return proc
 
 
+def _nss_certificates(side: str, scenario: Path, conf: str, nss: Path) -> None:
+    """A certificate scenario's pluto side (`leftcert=NAME` in its ipsec.conf): the CAs it trusts (../pki/ca.crt, or
+    the files NAME/{side}.trust lists, one per line) and its own certificate ../pki/NAME.crt with ../pki/{side}.key,
+    in the NSS database pluto reads, as `ipsec import` puts them there."""
+    cert = next((line.split("=", 1)[1].strip() for line in conf.splitlines() if line.strip().startswith("leftcert=")),
+                None)
+    if cert is None:
+        return
+    pki = HERE / "pki"
+    trust = scenario / f"{side}.trust"
+    for ca in trust.read_text().split() if trust.exists() else ["ca.crt"]:
+        subprocess.run(["certutil", "-A", "-d", f"sql:{nss}", "-n", Path(ca).stem, "-t", "CT,,", "-a", "-i",
+                        str(pki / ca)], check=True, capture_output=True)
+    p12 = nss.parent / f"{side}.p12"
+    subprocess.run(["openssl", "pkcs12", "-export", "-inkey", str(pki / f"{side}.key"), "-in", str(pki / f"{cert}.crt"),
+                    "-name", cert, "-passout", "pass:", "-out", str(p12)], check=True, capture_output=True)
+    subprocess.run(["pk12util", "-i", str(p12), "-d", f"sql:{nss}", "-W", ""], check=True, capture_output=True)
+
+
 def _pluto(side: str, scenario: Path, run: Path) -> subprocess.Popen[bytes]:
     d = run / side
     nss = d / "nss"
@@ -90,6 +110,7 @@ def _pluto(side: str, scenario: Path, run: Path) -> subprocess.Popen[bytes]:
     subprocess.run(["certutil", "-N", "-d", f"sql:{nss}", "--empty-password"], check=True, capture_output=True)
     own = _out(scenario) / f"{side}.ipsec.conf"
     shutil.copy(own if own.exists() else scenario / f"{side}.ipsec.conf", d / "ipsec.conf")
+    _nss_certificates(side, scenario, (d / "ipsec.conf").read_text(), nss)
     shutil.copy(scenario / f"{side}.secrets", d / "ipsec.secrets")
     (d / "run").mkdir()
     log = _out(scenario) / f"{side}.log"
@@ -125,6 +146,12 @@ def main(name: str, seconds: float) -> None:
     for side in "LR":
         env[side] = f"unix://{run / side / 'charon.vici'}"
         env[f"{side}W"] = str(run / side / "run" / "pluto.ctl")
+    # IMPAIR=timeout-on-retransmit (5.x: timeout_on_retransmit): every pluto gives up at its first retransmission, as
+    # libreswan's test suite makes it (the `-at-once` variants)
+    for side in "LR" if os.environ.get("IMPAIR") else "":
+        if (scenario / f"{side}.ipsec.conf").exists():
+            subprocess.run([env["WHACK"], "--ctlsocket", env[f"{side}W"], "--impair", os.environ["IMPAIR"]],
+                           capture_output=True, check=False)
     subprocess.Popen(["bash", str(scenario / "actions.sh")], env=env)
     time.sleep(seconds)
     # The veth pair goes down first: what a daemon sends as it shuts down (a Delete for its SAs) must not reach the

@@ -1,0 +1,2 @@
+$WHACK --ctlsocket $LW --name gw --initiate >/dev/null 2>&1 &
+sleep 8; ip netns exec R nft add table ip fragdrop; ip netns exec R nft add chain ip fragdrop in "{ type filter hook input priority 0; }"; ip netns exec R nft add rule ip fragdrop in udp dport "{500,4500}" drop
