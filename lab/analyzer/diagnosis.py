@@ -902,6 +902,33 @@ def diagnose(events: list[Event]) -> Primary | None:
                   "firewalls) stops it while IKE_SA_INIT passes. IKE fragmentation (RFC 7383) on both sides avoids "
                   "the fragments."),
             ]
+        elif evs[0].values.get("cert_sent") and last_up < evs[0].order and all(
+            e.values.get("auth_unanswered")
+            # (both peers' logs: the responder's, whose answered IKE_SA_INITs were followed by no IKE_AUTH)
+            or (e.stream != evs[0].stream and e.ike == 2 and e.values.get("first_replies_unanswered")) for e in evs
+        ):
+            # (protocol._mark_auth_unanswered) Every unanswered request is IKE_AUTH, carrying this side's certificate,
+            # and no SA came up after them: the peer answered IKE_SA_INIT, so it is reachable on UDP 500, and what
+            # this side sent next was lost. A peer that cannot verify this side answers AUTHENTICATION_FAILED (RFC
+            # 7296 section 2.21.2); silence is the path stopping the second exchange, large enough with a
+            # certificate to leave as IP fragments (or sent to UDP 4500). Without a sign of a certificate or of UDP
+            # 4500 the same silence stays a reachability reading (below), its reasoning naming both.
+            return _primary(
+                "nat_t_or_fragmentation",
+                M("IKE_SA_INIT was answered, then IKE_AUTH with this side's certificate got no answer: IP fragments "
+                  "(or UDP 4500) are lost on the path."),
+                [
+                    M("Line {line}: IKE_AUTH got no answer from the peer ({times}).", line=evs[0].line,
+                      times=Mn("{n} time", "{n} times", len(evs))),
+                    M("This side sends IKE_AUTH only after the peer answered IKE_SA_INIT (RFC 7296 section 1.2): the "
+                      "peer was reached on UDP 500. A peer that cannot verify this side's authentication answers "
+                      "AUTHENTICATION_FAILED rather than nothing. This side signed its IKE_AUTH with its certificate's "
+                      "key, so the message carries the certificate and is too large for one IP packet: check that IP "
+                      "fragments pass on the path (IKE fragmentation, RFC 7383, on both sides avoids them), and UDP "
+                      "4500 if NAT is involved, then that the peer has a connection for this side's identity."),
+                ] + _also(cats, "peer_unreachable"),
+                evs,
+            )
         elif restarts:
             reasoning = [
                 M("Line {line}: the peer started phase 1 (Main or Aggressive Mode) {count} times and this side "

@@ -1904,6 +1904,8 @@ def _mark_auth_unanswered(ev: Event, st: _State) -> None:
     1.2), so the path carried UDP 500 both ways. The diagnosis says what stops IKE_AUTH while IKE_SA_INIT passes."""
     if (ev.exchange or st.exchange or st.pending) == "IKE_AUTH":
         ev.values["auth_unanswered"] = True
+        if st.cert_sent:  # (pluto signed it with its certificate's key: the certificate goes in it)
+            ev.values["cert_sent"] = True
 
 
 def _note_refusal(ev: Event, st: _State, exchanges: tuple[str, ...] = ("MAIN_MODE", "AGGRESSIVE_MODE", "IKE_SA_INIT")

@@ -902,3 +902,20 @@ def test_a_delete_that_is_the_peers_dpd_action_reads_as_its_dpd_timeout_when_bot
     assert any("DPD action" in lines[n - 1] for n in primary.evidence_lines)
     assert any("received Delete SA payload" in lines[n - 1] for n in primary.evidence_lines)
     assert "dead peer detection declared this side dead" in " ".join(map(str, primary.reasoning))
+
+
+def test_an_ikev2_auth_with_a_certificate_left_unanswered_after_ike_sa_init_was_answered_is_lost_fragments() -> None:
+    # pluto 4.10 prints "STATE_V2_PARENT_I2: ... Possible authentication failure" for IKEv2 too (its state name was not
+    # read as IKE_AUTH before); a peer that cannot verify the AUTH payload answers AUTHENTICATION_FAILED (pp-v2-psk).
+    # "reloaded private key matching left certificate" says the IKE_AUTH carries the certificate: fragments.
+    for side in "LB":
+        primary = analyze_text(paste("pp-v2-cert-fragments-dropped", side)).primary
+        assert primary is not None and primary.category == "nat_t_or_fragmentation", side
+        assert "AUTHENTICATION_FAILED rather than nothing" in " ".join(map(str, primary.reasoning))
+    # the same silence without a certificate (UDP encapsulation forced, which pluto does not log) stays a reachability
+    # reading whose reasoning names UDP 4500
+    primary = analyze_text(paste("pp-v2-encaps-4500-blocked", "L")).primary
+    assert primary is not None and primary.category == "peer_unreachable"
+    assert "UDP 4500" in " ".join(map(str, primary.reasoning))
+    primary = analyze_text(paste("pp-v2-psk", "L")).primary
+    assert primary is not None and primary.category == "auth_failure"

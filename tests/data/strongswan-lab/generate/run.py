@@ -112,6 +112,8 @@ def _pluto(side: str, scenario: Path, run: Path) -> subprocess.Popen[bytes]:
     shutil.copy(own if own.exists() else scenario / f"{side}.ipsec.conf", d / "ipsec.conf")
     _nss_certificates(side, scenario, (d / "ipsec.conf").read_text(), nss)
     shutil.copy(scenario / f"{side}.secrets", d / "ipsec.secrets")
+    if (scenario / f"{side}.passwd").exists():  # an XAUTH server's users (xauthby=file reads IPSECDIR/passwd)
+        shutil.copy(scenario / f"{side}.passwd", d / "passwd")
     (d / "run").mkdir()
     log = _out(scenario) / f"{side}.log"
     log.write_text("")

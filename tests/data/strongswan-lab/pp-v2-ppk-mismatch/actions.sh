@@ -1,0 +1,1 @@
+$WHACK --ctlsocket $LW --name gw --initiate >/dev/null 2>&1 &
