@@ -1899,6 +1899,9 @@ def _request_on_up_sa(ev: Event, st: _State) -> None:
         st.ike_up = True
 
 
+_SIGNED_WITH_DN = re.compile(r"\bwith digital-signature\b[^\n]{0,80}? and DER_ASN1_DN\b")
+
+
 def _mark_auth_unanswered(ev: Event, st: _State) -> None:
     """An unanswered IKE_AUTH request: this side sends it only once the peer answered IKE_SA_INIT (RFC 7296 section
     1.2), so the path carried UDP 500 both ways. The diagnosis says what stops IKE_AUTH while IKE_SA_INIT passes."""
@@ -2211,6 +2214,14 @@ def classify(events: list[Event]) -> None:
                     checked.weight = "context"
             st.policy_checks.clear()
         if kind == "exchange" and ev.values.get("cert_sent"):
+            st.cert_sent = True
+        elif kind == "exchange" and ev.direction == "sent" and ev.exchange == "IKE_AUTH" and (
+            ev.fmt == "libreswan" and _SIGNED_WITH_DN.search(ev.text)
+            or ev.fmt == "strongswan" and "CERT" in _PAYLOADS.findall(str(ev.values.get("notify") or ""))
+        ):
+            # pluto 4.x/5.x: "sent IKE_AUTH request to ... with digital-signature ... and DER_ASN1_DN '...'": signed,
+            # with the certificate's subject as identity, so the certificate goes in it (raw RSA keys name an FQDN or
+            # an address instead); charon: "generating IKE_AUTH request 1 [ IDi CERT ... ]"
             st.cert_sent = True
         elif kind == "give_up" and ev.fmt == "libreswan" and _IMPAIRED_TIMEOUT.search(ev.text):
             # pluto's test impairment that times a state out at its first retransmission names no state: it is the

@@ -743,6 +743,28 @@ def test_ike_auth_unanswered_after_moving_to_udp_4500_points_at_nat_traversal() 
     assert primary is not None and primary.category != "nat_t_or_fragmentation"
 
 
+def test_ike_auth_signed_with_a_certificate_left_unanswered_points_at_fragments() -> None:
+    # pluto 5.x names how it authenticates: a signature with the certificate's subject (DER_ASN1_DN) as identity puts
+    # the certificate in IKE_AUTH, too large for one IP packet; raw RSA keys name an FQDN or address instead
+    lines = [
+        '"north-east" #1: sent IKE_SA_INIT request to 192.1.2.23:UDP/500',
+        '"north-east" #1: processed IKE_SA_INIT response from 192.1.2.23:UDP/500 {cipher=AES_GCM_16_256 integ=n/a '
+        "prf=HMAC_SHA2_512 ke=DH19}, initiating IKE_AUTH",
+        '"north-east" #1: sent IKE_AUTH request to 192.1.2.23:UDP/500 with digital-signature RSASSA-PSS with SHA2_512 '
+        "and DER_ASN1_DN 'C=CA, ST=Ontario, L=Toronto, O=Libreswan, OU=Test Department, CN=north.testing.libreswan.org, "
+        "E=user-north@testing.libreswan.org'; Child SA #2 {ESP <0xESPESP} [192.1.3.33/32===192.0.2.0/24]",
+        '"north-east" #1: IKE_AUTH_I: 10 second timeout exceeded after 5 retransmits.  No response (or no acceptable '
+        "response) to our IKEv2 message",
+    ]
+    primary = analyze_text("\n".join(lines) + "\n").primary
+    assert primary is not None and primary.category == "nat_t_or_fragmentation"
+    assert any("certificate" in str(r) and "fragments" in str(r) for r in primary.reasoning)
+    raw_key = [line.split(" and DER_ASN1_DN")[0] + " and FQDN '@north'" if "DER_ASN1_DN" in line else line
+               for line in lines]
+    primary = analyze_text("\n".join(raw_key) + "\n").primary
+    assert primary is not None and primary.category == "peer_unreachable"
+
+
 # libreswan's test suite shortens timeouts with `ipsec whack --impair timeout_on_retransmit`: the state's timeout is
 # then printed as "IMPAIR: "conn" #N: retransmit so timing out SA (may retry)" (programs/pluto/retransmit.c), which
 # names no state. Its test consoles are full of it; it is read as the timeout of what the state sent last.

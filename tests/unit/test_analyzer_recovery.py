@@ -115,3 +115,13 @@ def test_an_unanswered_ike_auth_says_the_peer_was_reached_on_udp_500() -> None:
     reasoning = " ".join(primary.reasoning_in("en"))
     assert "IKE_AUTH" in reasoning and "UDP 4500" in reasoning and "check reachability" not in reasoning
     assert "IKE_AUTH" in " ".join(primary.reasoning_in("ko"))
+
+
+def test_an_unanswered_ike_auth_with_a_certificate_points_at_fragments() -> None:
+    # the same paste, with this side's certificate in the IKE_AUTH (a CERT payload): too large for one IP packet, and
+    # a peer that could not verify it would answer AUTHENTICATION_FAILED, not nothing
+    text = ("Dec  3 10:00:00 gw charon: 09[ENC] <aws|3> generating IKE_AUTH request 1 [ IDi CERT N(INIT_CONTACT) CERTREQ "
+            "IDr AUTH SA TSi TSr N(MOBIKE_SUP) N(NO_ADD_ADDR) ]\n") + _charon_retransmits(1)
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.category == "nat_t_or_fragmentation"
+    assert "certificate" in " ".join(primary.reasoning_in("en"))
