@@ -723,17 +723,23 @@ def test_a_first_request_deleted_after_a_redirect_or_by_the_operator_says_nothin
     assert analyze_text("\n".join(deleted) + "\n").primary is None
 
 
-def test_ike_auth_unanswered_after_moving_to_udp_4500_points_at_nat_traversal() -> None:
-    lines = [
+def _ike_auth_unanswered(sent: str) -> list[str]:
+    """pluto 5.x: IKE_SA_INIT answered, then the IKE_AUTH request (`sent`: what follows "sent IKE_AUTH request to")
+    timed out."""
+    return [
         '"west" #1: initiating IKEv2 connection to 192.1.2.23 using UDP',
         '"west" #1: sent IKE_SA_INIT request to 192.1.2.23:UDP/500',
         '"west" #1: processed IKE_SA_INIT response from 192.1.2.23:UDP/500 {cipher=AES_GCM_16_256 integ=n/a '
         "prf=HMAC_SHA2_512 ke=DH19}, initiating IKE_AUTH",
-        "\"west\" #1: sent IKE_AUTH request to 192.1.2.23:UDP/4500 with shared-key-mac and FQDN '@west'; Child SA #2 "
-        "{ESPinUDP <0xESPESP} [192.0.1.0/24===192.0.2.0/24]",
+        f'"west" #1: sent IKE_AUTH request to {sent}',
         '"west" #1: IKE_AUTH_I: 10 second timeout exceeded after 5 retransmits.  No response (or no acceptable '
         "response) to our IKEv2 message",
     ]
+
+
+def test_ike_auth_unanswered_after_moving_to_udp_4500_points_at_nat_traversal() -> None:
+    lines = _ike_auth_unanswered("192.1.2.23:UDP/4500 with shared-key-mac and FQDN '@west'; Child SA #2 "
+                                 "{ESPinUDP <0xESPESP} [192.0.1.0/24===192.0.2.0/24]")
     primary = analyze_text("\n".join(lines) + "\n").primary
     assert primary is not None and primary.category == "nat_t_or_fragmentation"
     assert any("UDP 4500" in str(r) and "RFC 7296" in str(r) for r in primary.reasoning)
@@ -746,21 +752,13 @@ def test_ike_auth_unanswered_after_moving_to_udp_4500_points_at_nat_traversal() 
 def test_ike_auth_signed_with_a_certificate_left_unanswered_points_at_fragments() -> None:
     # pluto 5.x names how it authenticates: a signature with the certificate's subject (DER_ASN1_DN) as identity puts
     # the certificate in IKE_AUTH, too large for one IP packet; raw RSA keys name an FQDN or address instead
-    lines = [
-        '"north-east" #1: sent IKE_SA_INIT request to 192.1.2.23:UDP/500',
-        '"north-east" #1: processed IKE_SA_INIT response from 192.1.2.23:UDP/500 {cipher=AES_GCM_16_256 integ=n/a '
-        "prf=HMAC_SHA2_512 ke=DH19}, initiating IKE_AUTH",
-        '"north-east" #1: sent IKE_AUTH request to 192.1.2.23:UDP/500 with digital-signature RSASSA-PSS with SHA2_512 '
-        "and DER_ASN1_DN 'C=CA, ST=Ontario, L=Toronto, O=Libreswan, OU=Test Department, CN=north.testing.libreswan.org, "
-        "E=user-north@testing.libreswan.org'; Child SA #2 {ESP <0xESPESP} [192.1.3.33/32===192.0.2.0/24]",
-        '"north-east" #1: IKE_AUTH_I: 10 second timeout exceeded after 5 retransmits.  No response (or no acceptable '
-        "response) to our IKEv2 message",
-    ]
-    primary = analyze_text("\n".join(lines) + "\n").primary
+    signed = "192.1.2.23:UDP/500 with digital-signature RSASSA-PSS with SHA2_512 and {id}; Child SA #2 {{ESP <0xESPESP}} "
+    dn = ("DER_ASN1_DN 'C=CA, ST=Ontario, L=Toronto, O=Libreswan, OU=Test Department, CN=west.testing.libreswan.org, "
+          "E=user-west@testing.libreswan.org'")
+    primary = analyze_text("\n".join(_ike_auth_unanswered(signed.format(id=dn))) + "\n").primary
     assert primary is not None and primary.category == "nat_t_or_fragmentation"
     assert any("certificate" in str(r) and "fragments" in str(r) for r in primary.reasoning)
-    raw_key = [line.split(" and DER_ASN1_DN")[0] + " and FQDN '@north'" if "DER_ASN1_DN" in line else line
-               for line in lines]
+    raw_key = _ike_auth_unanswered(signed.format(id="FQDN '@west'"))
     primary = analyze_text("\n".join(raw_key) + "\n").primary
     assert primary is not None and primary.category == "peer_unreachable"
 
