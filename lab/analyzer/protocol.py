@@ -3135,12 +3135,34 @@ def _revival_of_an_sa_that_was_up(events: list[Event]) -> None:
         if ev.category != "ike_sa_deleted_by_peer":
             continue
         unanswered = _revival_unanswered(events, i)
+        # A paste that starts at the revival line, whose attempt then fails the way a negotiation that never came up
+        # fails (the peer's answers unreadable or refused): nothing before it tells a Delete from this side's own
+        # failed attempt, which the next one repeats.
+        # (libreswan 3/4's fixed text only: libreswan 5 says "received Delete/Notify" only after a Delete)
+        unproven_start = ev.pattern == "lib-revive-v3-v4" and not any(e.stream == ev.stream for e in events[:i]) and (
+            _revival_fails(events, i))
         if ev.stream in unproven and unanswered:
             # Both: the log prints this text after its own attempts that never came up, and the attempt it starts
             # goes unanswered like them - one more round of the same unanswered negotiation, no sign of a Delete.
             _set(ev, None)
-        elif ev.stream in unproven or unanswered:
+        elif ev.stream in unproven or unanswered or unproven_start:
             _set(ev, ev.category, "weak")
+
+
+def _revival_fails(events: list[Event], i: int) -> bool:
+    """The negotiation after the revival line events[i] fails before anything comes up: its first finding is an
+    authentication failure or a refusal."""
+    revival = events[i]
+    for nxt in events[i + 1 :]:
+        if nxt.stream != revival.stream:
+            continue
+        if nxt.kind == "established":
+            return False
+        if nxt.category in ("auth_failure", "phase1_proposal_mismatch", "phase2_proposal_mismatch"):
+            return True
+        if nxt.category and nxt.weight == "decisive":
+            return False
+    return False
 
 
 def _revival_unanswered(events: list[Event], i: int) -> bool:

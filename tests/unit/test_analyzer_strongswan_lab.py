@@ -919,3 +919,13 @@ def test_an_ikev2_auth_with_a_certificate_left_unanswered_after_ike_sa_init_was_
     assert "UDP 4500" in " ".join(map(str, primary.reasoning))
     primary = analyze_text(paste("pp-v2-psk", "L")).primary
     assert primary is not None and primary.category == "auth_failure"
+
+
+def test_a_paste_that_starts_at_libreswan_4s_fixed_revival_text_and_then_fails_authentication_reads_the_failure() -> None:
+    # pl-v1-psk, the last 15 lines of pluto's side: "initiating connection 'gw' with serial $2 which received a
+    # Delete/Notify but must remain up" is libreswan 3/4's fixed text for any revival (here after its own failed Main
+    # Mode, cut off above); the attempt it starts cannot read the peer's answers (different pre-shared keys)
+    tail = "".join(excerpt("pl-v1-psk", "L").splitlines(keepends=True)[-15:])
+    assert "which received a Delete/Notify" in tail.splitlines()[0]
+    primary = analyze_text(tail).primary
+    assert primary is not None and primary.category == "auth_failure"
