@@ -3101,7 +3101,9 @@ def _revival_of_an_sa_that_was_up(events: list[Event]) -> None:
     kept: list[int] = []  # revivals still read as the peer's Delete, with no Delete received before them
     received: set[int] = set()  # the logs where a Delete from the peer was received (its own line)
     unproven: set[int] = set()  # the logs where the same revival text follows a state that never came up
+    first: dict[int, int] = {}  # each log's first event (both peers' logs may be pasted)
     for i, ev in enumerate(events[: revivals[-1] + 1]):
+        first.setdefault(ev.stream, i)
         key = (ev.stream, _serial_of(ev.text))
         if ev.pattern in _REVIVALS and ev.category and not ev.values.get("rekey_pending"):
             # (libreswan 3/4's fixed text follows pluto's own deletion lines for the peer's Delete too: only a
@@ -3139,8 +3141,7 @@ def _revival_of_an_sa_that_was_up(events: list[Event]) -> None:
         # fails (the peer's answers unreadable or refused): nothing before it tells a Delete from this side's own
         # failed attempt, which the next one repeats.
         # (libreswan 3/4's fixed text only: libreswan 5 says "received Delete/Notify" only after a Delete)
-        unproven_start = ev.pattern == "lib-revive-v3-v4" and not any(e.stream == ev.stream for e in events[:i]) and (
-            _revival_fails(events, i))
+        unproven_start = ev.pattern == "lib-revive-v3-v4" and first[ev.stream] == i and _revival_fails(events, i)
         if ev.stream in unproven and unanswered:
             # Both: the log prints this text after its own attempts that never came up, and the attempt it starts
             # goes unanswered like them - one more round of the same unanswered negotiation, no sign of a Delete.
