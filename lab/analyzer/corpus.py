@@ -66,6 +66,7 @@ class SplitReport:
     by_vendor: dict[str, Score] = field(default_factory=dict)
     by_format: dict[str, Score] = field(default_factory=dict)
     misses: list[Outcome] = field(default_factory=list)
+    confusion: dict[tuple[str, str], int] = field(default_factory=dict)  # (expected, got) -> misses, every split
 
     def add(self, outcome: Outcome) -> None:
         ok = outcome.right
@@ -73,6 +74,9 @@ class SplitReport:
         self.by_category.setdefault(outcome.case.expected, Score()).add(ok)
         self.by_vendor.setdefault(outcome.case.vendor, Score()).add(ok)
         self.by_format.setdefault(outcome.case.format, Score()).add(ok)
+        if not ok:
+            key = (outcome.case.expected, outcome.got)
+            self.confusion[key] = self.confusion.get(key, 0) + 1
         if not ok and self.split != "heldout":
             self.misses.append(outcome)
 
@@ -88,6 +92,9 @@ class SplitReport:
             "by_category": table(self.by_category),
             "by_vendor": table(self.by_vendor),
             "by_format": table(self.by_format),
+            "confusion": [
+                {"expected": e, "got": g, "count": n} for (e, g), n in sorted(self.confusion.items(), key=lambda kv: (-kv[1], kv[0]))
+            ],
             "misses": [
                 {"id": m.case.id, "file": str(m.case.file), "expected": m.case.expected, "got": m.got, "error": m.error}
                 for m in self.misses
@@ -157,6 +164,10 @@ def render(reports: dict[str, SplitReport]) -> list[str]:
             out.append(f"  by {title}:")
             for key, score in sorted(scores.items()):
                 out.append(f"    {key:<28} {score.text()}")
+        if rep.confusion:
+            out.append("  misses by expected and named cause (counts):")
+            for (expected, got), n in sorted(rep.confusion.items(), key=lambda kv: (-kv[1], kv[0])):
+                out.append(f"    {expected} -> {got}: {n}")
         if split == "heldout":
             out.append("  (held-out misses are not listed: the held-out part is not used to write patterns)")
         elif rep.misses:

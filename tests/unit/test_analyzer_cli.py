@@ -92,6 +92,36 @@ def test_eval_json_and_bad_corpus(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert main(["logs"]) == 2
 
 
+def test_eval_counts_misses_by_expected_and_named_cause_in_every_split(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Two cases labelled with another cause than the samples show, one per split: the held-out one is counted by its
+    # causes, never named (its lines are not read while patterns are written).
+    for split in ("dev", "heldout"):
+        (tmp_path / split).mkdir()
+    entries = []
+    for case_id, split, sample, expected in (
+        ("dev-right", "dev", "strongswan-auth-failure.log", "auth_failure"),
+        ("dev-wrong", "dev", "strongswan-dpd-unreachable.log", "dpd_timeout"),
+        ("held-wrong", "heldout", "strongswan-dpd-unreachable.log", "dpd_timeout"),
+    ):
+        (tmp_path / split / f"{case_id}.log").write_bytes((SAMPLES / sample).read_bytes())
+        entries.append(f"- id: {case_id}\n  file: {split}/{case_id}.log\n  expected: {expected}\n  split: {split}\n")
+    (tmp_path / "corpus.yaml").write_text("entries:\n" + "".join(entries), encoding="utf-8")
+
+    assert main(["logs", "--eval", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    dev, held = out.split("== heldout:")
+    assert "misses by expected and named cause (counts):" in held
+    assert "dpd_timeout -> peer_unreachable: 1" in dev and "dpd_timeout -> peer_unreachable: 1" in held
+    assert "dev-wrong" in dev and "held-wrong" not in out
+
+    assert main(["logs", "--eval", str(tmp_path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["heldout"]["confusion"] == [{"expected": "dpd_timeout", "got": "peer_unreachable", "count": 1}]
+    assert data["heldout"]["misses"] == [] and [m["id"] for m in data["dev"]["misses"]] == ["dev-wrong"]
+
+
 def test_help_names_every_supported_format(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["logs", "--help"])
