@@ -11,7 +11,8 @@ Rules, in the order an engineer would apply them (AWS's own order is IKE -> IPse
    the log shows the peer alive again), or unanswered negotiation (reachability).
 3. Then rekey collisions; BGP only when IKE and IPsec show no failure (BGP rides on the tunnel).
 A daemon's guess (a weak event) counts only when nothing firmer is seen, and not at all when an SA
-was established after it: the tunnel recovered and there is nothing to fix.
+of the same tunnel was established after it: the tunnel recovered and there is nothing to fix (another
+connection's or another peer's SA coming up answers nothing: see `same_tunnel`).
 """
 
 from __future__ import annotations
@@ -301,6 +302,18 @@ def resolved_collision(events: list[Event]) -> Event | None:
     return rekey[0] if _collision_resolved(events, rekey) else None
 
 
+def same_tunnel(a: Event, b: Event) -> bool:
+    """Whether two lines can be about the same tunnel: not when both name the IKE peer and the addresses differ, nor
+    when both are pluto's and name different connections (pluto names the IKE SA and its Child SAs by the one
+    connection; charon names them apart, so its names are not compared). A gateway's log holds its other tunnels
+    too: another peer's SA coming up says nothing about this one."""
+    pa, pb = facts_of(a).get("peer"), facts_of(b).get("peer")
+    if pa and pb and pa != pb:
+        return False
+    ca, cb = (conn_of(a), conn_of(b)) if a.fmt == b.fmt == "libreswan" else ("", "")
+    return not (ca and cb and ca != cb)
+
+
 def established_after(events: list[Event], ev: Event) -> bool:
     """Whether an SA was established after `ev`."""
     return any(e.kind == "established" and e.order > ev.order for e in events)
@@ -355,7 +368,7 @@ def recovered_first_attempt(events: list[Event]) -> tuple[Event, Event] | None:
     first, last = decisive[0], decisive[-1]
     if any(e.kind == "established" and e.order < first.order for e in events):
         return None
-    up = next((e for e in events if e.kind == "established" and e.order > last.order), None)
+    up = next((e for e in events if e.kind == "established" and e.order > last.order and same_tunnel(e, last)), None)
     return (first, up) if up is not None else None
 
 
@@ -504,7 +517,7 @@ def diagnose(events: list[Event]) -> Primary | None:
             # a guess about a Child SA holds until a Child SA comes up; an IKE SA set up again does not answer it
             last = cats[cat][-1]
             if any(e.kind == "established" and (e.sa == "child" or cat not in _CHILD_GUESSES) and _later(e, last)
-                   for e in events):
+                   and same_tunnel(e, last) for e in events):
                 del cats[cat]  # only a daemon's guess, and the tunnel came up again after it: nothing to fix
     if "bgp_down" in cats and all(map(_bgp_graceful(events), cats["bgp_down"])):
         del cats["bgp_down"]  # the neighbor restarts gracefully (RFC 4724), its routes kept: nothing is down yet

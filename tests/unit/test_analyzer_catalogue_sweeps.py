@@ -368,11 +368,16 @@ def test_a_listing_of_a_rekey_waiting_for_its_answer_is_a_weak_rekey_reading(lin
     result = analyze_text(line + "\n")
     assert result.format == "libreswan"
     assert result.primary is not None and result.primary.category == "rekey_issue"
-    # an established Child SA listed after it (the rekey answered) leaves nothing to fix
-    up = ('#5: "westnet-eastnet-ikev2":500 STATE_V2_ESTABLISHED_CHILD_SA (established Child SA); REKEY in 18s; '
+    # an established Child SA of the same connection listed after it (the rekey answered) leaves nothing to fix
+    conn = line.split('"')[1]
+    up = (f'#5: "{conn}":500 STATE_V2_ESTABLISHED_CHILD_SA (established Child SA); REKEY in 18s; '
           'REPLACE in 28s; IKE SA #1; idle;\n')
-    assert primary_of(line + "\n" + '"westnet-eastnet-ikev2" #5: initiator rekeyed Child SA #2 using #1; IPsec '
-                      'tunnel [192.0.1.0/24===192.0.2.0/24] {ESP/ESN=>0xabcd1235 <0x1234abce}\n' + up) is None
+    rekeyed = (f'"{conn}" #5: initiator rekeyed Child SA #2 using #1; IPsec tunnel [192.0.1.0/24===192.0.2.0/24] '
+               '{ESP/ESN=>0xabcd1235 <0x1234abce}\n')
+    assert primary_of(line + "\n" + rekeyed + up) is None
+    # another connection's Child SA coming up says nothing about this one's rekey
+    other = "west" if conn != "west" else "westnet-eastnet-ikev2"
+    assert primary_of(line + "\n" + rekeyed.replace(conn, other) + up.replace(conn, other)) == "rekey_issue"
 
 
 def test_the_peer_asking_again_for_a_create_child_sa_answered_is_a_rekey_out_of_step() -> None:

@@ -36,12 +36,17 @@ def test_a_delete_of_the_old_ipsec_sa_after_its_replacement_is_routine() -> None
         '"aws-tunnel-1" #1: received Delete SA payload: replace IPsec State #2 now\n'
     )
     assert analyze_text(rekey).primary is None
-    # The same Delete with a new SA set up after it (pluto's revival): the tunnel came back.
-    revived = PEER_DELETES + (
-        '"west-east" #5: initiating Quick Mode IKEv1+PSK+ENCRYPT+TUNNEL+PFS+UP {using isakmp#1 msgid:5d2c1a0b}\n'
-        '"west-east" #5: IPsec SA established tunnel mode {ESP=>0x1a2b3c4d <0x5e6f7081 xfrm=AES_CBC_128-HMAC_SHA1_96}\n'
-    )
-    assert analyze_text(revived).primary is None
+    # The same Deletes with a new SA of each connection set up after them (pluto's revival): the tunnel came back.
+    def revival(conn: str, serial: int) -> str:
+        return (f'"{conn}" #{serial}: initiating Quick Mode IKEv1+PSK+ENCRYPT+TUNNEL+PFS+UP {{using isakmp#1 msgid:5d2c1a0b}}\n'
+                f'"{conn}" #{serial}: IPsec SA established tunnel mode {{ESP=>0x1a2b3c4d <0x5e6f7081 '
+                'xfrm=AES_CBC_128-HMAC_SHA1_96}\n')
+
+    conns = ("west-east", "westnet-east", "west-eastnet")
+    assert analyze_text(PEER_DELETES + "".join(revival(c, 5 + i) for i, c in enumerate(conns))).primary is None
+    # Only one of the three connections (one pair of subnets each) set up again: the other two stay down.
+    one = analyze_text(PEER_DELETES + revival("west-east", 5)).primary
+    assert one is not None and one.category == "ike_sa_deleted_by_peer" and one.certainty == "guess"
     # A Delete for the IKE SA still names the IKE SA.
     ike = analyze_text('"aws-tunnel-1" #1: received Delete SA payload: deleting ISAKMP State #1\n').primary
     assert ike is not None and "a Delete for the IKE SA" in str(ike.reasoning[0])
