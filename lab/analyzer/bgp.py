@@ -226,11 +226,16 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"Connection refused", "connection_refused"),
         # GoBGP's peer-state event (api/gobgp.proto PeerState.SessionState) in a state before Established
         (r"\bsession_state:(?:IDLE|CONNECT|ACTIVE|OPENSENT|OPENCONFIRM)\b", "never_established"),
+        # `gobgp neighbor` (cmd/gobgp/neighbor.go): "10.0.255.1 65001    never Idle(Admin) |        0        0"
+        (r"\sIdle\(Admin\)\s+\|\s*\d+\s+\d+\s*$", "admin_shutdown"),
+        (r"\sIdle\(PfxCt\)\s+\|\s*\d+\s+\d+\s*$", "max_prefix"),
+        (r"\s(?:Active|Connect|Idle)\s+\|\s*\d+\s+\d+\s*$", "connect_failed"),
+        (r"\s(?:Sent|Confirm)\s+\|\s*\d+\s+\d+\s*$", "never_established"),  # OPEN sent or confirmed, no further
         (r"\bIdle \(Admin\)\s*$", "admin_shutdown"),  # show ip bgp summary: the neighbor is shut down here
         (r"\bIdle \(PfxCt\)\s*$", "max_prefix"),  # show ip bgp summary: the prefix limit was exceeded
         # show ip bgp summary / show bgp summary: a state instead of the prefixes received (not established)
         (r"\s(?:never|\d[\dwdhms:]*)\s+(?:Active|Connect|Idle)\s*(?:\d+\s+N/A\s*)?$", "connect_failed"),
-        (r"no route to peer", "connect_failed"),
+        (r"no route to peer|dial tcp [^\n]*:179: i/o timeout", "connect_failed"),  # GoBGP: the TCP connect timed out
         (r"BGP state = (?:Active|Connect|Idle)\b", "connect_failed"),  # show ip bgp neighbors: not established
         (r"Connection (?:open failed|timed out)|TCP_connection_open_failed|No route to host|"
          r"Network is unreachable|open failed|BGP_CONNECT_FAILED|Host is unreachable|ConnectRetry", "connect_failed"),

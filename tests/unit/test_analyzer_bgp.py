@@ -991,3 +991,45 @@ def test_a_neighbors_graceful_restart_is_no_outage_until_its_restart_time_runs_o
             '21:12:43.628697 fsm.go:784  "sent notification" ... "BFD is down"\n')
     primary = analyze_text(flap).primary
     assert primary is not None and primary.category == "bgp_down" and primary.facts["bgp_reason"] == "bfd_down"
+
+
+# GoBGP's `gobgp neighbor` table (osrg/gobgp docs/sources/cli-operations.md at b7d523b6; kube-router issue 202)
+GOBGP_HEADER = "Peer          AS  Up/Down State       |#Received Accepted\n"
+
+
+def test_gobgp_neighbor_table_rows_not_established_are_a_session_down() -> None:
+    healthy = GOBGP_HEADER + (
+        "10.0.255.1 65001 00:03:42 Establ      |        2        2\n"
+        "10.0.255.2 65002 00:03:42 Establ      |        2        2\n"
+    )
+    assert analyze_text(healthy).primary is None
+    disabled = GOBGP_HEADER + (
+        "10.0.255.1 65001    never Idle(Admin) |        0        0\n"
+        "10.0.255.2 65002 00:12:32 Establ      |        2        2\n"
+    )
+    primary = analyze_text(disabled).primary
+    assert primary is not None and primary.category == "bgp_down"
+    assert primary.facts.get("bgp_reason") == "admin_shutdown" and primary.facts.get("peer") == "10.0.255.1"
+    mesh = "gobgp neighbor\n" + GOBGP_HEADER + (
+        "172.20.32.20  64512 00:07:58 Establ      |        1         1\n"
+        "172.20.33.99  64512    never Active      |        0         0\n"
+        "172.20.34.2   64512    never Active      |        0         0\n"
+    )
+    primary = analyze_text(mesh).primary
+    assert primary is not None and primary.category == "bgp_down"
+    assert primary.facts.get("bgp_reason") == "connect_failed"
+
+
+def test_gobgp_failing_to_open_the_tcp_connection_is_a_session_down_until_the_peer_comes_up() -> None:
+    # kube-vip on Equinix Metal (kube-vip/kube-vip issue 256): GoBGP's connection to the neighbor's port 179 times out
+    attempts = (
+        'time="2021-08-19T16:35:37Z" level=debug msg="try to connect" Key=169.254.255.1 Topic=Peer\n'
+        'time="2021-08-19T16:35:41Z" level=debug msg="failed to connect: dial tcp 0.0.0.0:0->169.254.255.1:179: '
+        'i/o timeout" Key=169.254.255.1 Topic=Peer\n'
+    )
+    primary = analyze_text(attempts).primary
+    assert primary is not None and primary.category == "bgp_down"
+    assert primary.facts.get("bgp_reason") == "connect_failed" and primary.facts.get("peer") == "169.254.255.1"
+    # a later attempt that connects and brings the session up (GoBGP's "Peer Up", kube-router issue 370's wording)
+    up = 'time="2021-08-19T16:36:20Z" level=info msg="Peer Up" Key=169.254.255.1 State=BGP_FSM_OPENCONFIRM Topic=Peer\n'
+    assert analyze_text(attempts + up).primary is None
