@@ -2986,6 +2986,7 @@ def classify(events: list[Event]) -> None:
     _modes_differ_across_sides(events)
     _impaired_timeouts_echoed(events)
     _ikev1_expiries_of_unknown_sas(events)
+    _deleted_right_after_authentication(events)
 
 
 def _ikev1_from(events: list[Event]) -> dict[int, int]:
@@ -3082,6 +3083,34 @@ def _modes_differ_across_sides(events: list[Event]) -> None:
 # up" (routing.c; 5.x logs no line of its own for the peer's Delete).
 _REVIVALS = frozenset({"lib-revival-scheduled", "lib-revive-v3-v4", "lib-revive-after-delete"})
 _OWN_END_REVIVALS = frozenset({"lib-revival-scheduled", "lib-revive-after-delete"})
+
+
+_DELETED_AT_ONCE = "lib-established-ike-deleted-at-once"
+# pluto: this side answered the peer's IKE_AUTH and its IKE SA came up (4.x/5.x wording, 3.x's state name)
+_RESPONDER_UP = re.compile(r"\bresponder established IKE SA\b|\bSTATE_PARENT_R2: received v2I2, PARENT SA established\b")
+
+
+def _deleted_right_after_authentication(events: list[Event]) -> None:
+    """pluto deletes, without a notification (the peer's Delete), an IKE SA that this side set up as the responder
+    less than two seconds earlier: the initiator deleted it as soon as it read this side's IKE_AUTH answer. RFC 7296
+    section 2.21.2 has an initiator that cannot accept the responder's authentication (its identity or certificate)
+    end the IKE SA; pluto as the initiator says so only in its own log, so the responder's log shows the SA up and
+    gone at once. A guess (weak): the initiator's log names the refusal."""
+    if not any(ev.pattern == _DELETED_AT_ONCE for ev in events):
+        return  # most logs: no such line
+    answered: dict[tuple[int, int], Event] = {}  # (stream, serial) -> the line of the IKE SA up as the responder
+    for ev in events:
+        if ev.kind == "established" and ev.fmt == "libreswan" and _RESPONDER_UP.search(ev.text):
+            serial = _serial_of(ev.text)
+            if serial is not None:
+                answered[(ev.stream, serial)] = ev
+        elif ev.pattern == _DELETED_AT_ONCE and ev.category:
+            serial = _serial_of(ev.text)
+            up = answered.get((ev.stream, serial)) if serial is not None else None
+            if up is not None:
+                _set(ev, "auth_failure", "weak")
+                ev.values["guess"] = True
+                ev.values["deleted_at_once"] = up.line
 
 
 def _revival_of_an_sa_that_was_up(events: list[Event]) -> None:
