@@ -592,6 +592,15 @@ def diagnose(events: list[Event]) -> Primary | None:
                 "identity or does not trust this side's certificate. Its own log names the refusal; compare the "
                 "identity it expects (rightid / remote id) with the one this side sends.",
                 up=first.values["deleted_at_once"], line=first.line))
+        elif stage == "auth_failure" and first.values.get("main_mode_answer_refused"):
+            # protocol._main_mode_answer_refused: IKEv1, the initiator did not accept this side's last Main Mode answer
+            reasoning.append(M(
+                "Line {line}: right after this side's last Main Mode answer set the ISAKMP SA up, the peer sent a "
+                "message this side cannot read instead of going on to Quick Mode. This side could decrypt the "
+                "peer's messages, so the pre-shared keys (or certificates) agree; the peer did not accept this "
+                "side's answer: most likely it expects another identity from this side. Its own log names the "
+                "refusal; compare the identity it expects (rightid / remote id) with the one this side sends.",
+                line=first.line))
         elif stage == "auth_failure" and first.pattern == "swan-credential-load-failed":
             reasoning.append(M(
                 "Line {line}: charon could not load a certificate or private key it was configured with, before any "

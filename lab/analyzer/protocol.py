@@ -2987,6 +2987,7 @@ def classify(events: list[Event]) -> None:
     _impaired_timeouts_echoed(events)
     _ikev1_expiries_of_unknown_sas(events)
     _deleted_right_after_authentication(events)
+    _main_mode_answer_refused(events)
 
 
 def _ikev1_from(events: list[Event]) -> dict[int, int]:
@@ -3111,6 +3112,45 @@ def _deleted_right_after_authentication(events: list[Event]) -> None:
                 _set(ev, "auth_failure", "weak")
                 ev.values["guess"] = True
                 ev.values["deleted_at_once"] = up.line
+
+
+_MR3_REPEATS = "lib-v1-duplicate-after-main-mode"
+_V1_RESPONDER = re.compile(r"\bresponding to Main Mode\b")
+
+
+def _main_mode_answer_refused(events: list[Event]) -> None:
+    """IKEv1, pluto the responder: right after this side's last Main Mode answer set the ISAKMP SA up, the peer sends
+    an encrypted message this side cannot read (pluto: "malformed payload") and its last Main Mode message again.
+    This side decrypted that message of the peer's, so the keys agree; the peer got this side's answer (it answered
+    it) and did not go on: it did not accept this side's identity or authentication (the message this side cannot
+    read is most likely its notification of that). A guess (weak): the initiator's log names the refusal."""
+    if not any(ev.pattern == "lib-v1-malformed" and ev.category is None for ev in events):
+        return  # most logs: no such line
+    responder: set[tuple[int, int]] = set()
+    up_at: dict[tuple[int, int], float | None] = {}  # the responder's ISAKMP SA up, and when
+    unreadable: dict[tuple[int, int], Event] = {}
+    repeated: set[tuple[int, int]] = set()
+    for ev in events:
+        serial = _serial_of(ev.text) if ev.fmt == "libreswan" else None
+        if serial is None:
+            continue
+        key = (ev.stream, serial)
+        if _V1_RESPONDER.search(ev.text):
+            responder.add(key)
+        elif ev.kind == "established" and key in responder:
+            up_at.setdefault(key, ev.stamp)
+        elif ev.pattern == "lib-v1-malformed" and ev.category is None and key in up_at:
+            unreadable.setdefault(key, ev)  # (read as nothing: over an ISAKMP SA that is up)
+        elif ev.pattern == _MR3_REPEATS and key in responder:
+            repeated.add(key)
+    for key, ev in unreadable.items():
+        up = up_at[key]
+        # the peer's last Main Mode message repeated, or (a peer that gives up at once repeats nothing) its unreadable
+        # message within two seconds of the SA coming up
+        if key in repeated or (up is not None and ev.stamp is not None and 0 <= ev.stamp - up < 2):
+            _set(ev, "auth_failure", "weak")
+            ev.values["guess"] = True
+            ev.values["main_mode_answer_refused"] = True
 
 
 def _revival_of_an_sa_that_was_up(events: list[Event]) -> None:
