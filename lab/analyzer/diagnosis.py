@@ -586,9 +586,10 @@ def diagnose(events: list[Event]) -> Primary | None:
         elif stage == "auth_failure" and first.values.get("deleted_at_once"):
             # protocol._deleted_right_after_authentication: the initiator deleted the IKE SA this side had just set up
             reasoning.append(M(
-                "Line {up}: this side answered the peer's IKE_AUTH and the IKE SA came up; line {line}: the peer "
+                "Line {up}: this side answered the peer's authentication (IKE_AUTH, or Main Mode's last message) and "
+                "the IKE SA came up; line {line}: the peer "
                 "deleted it less than two seconds later. An initiator that cannot accept the responder's "
-                "authentication ends the IKE SA this way (RFC 7296 section 2.21.2): most likely it expects another "
+                "authentication ends the IKE SA this way (IKEv2: RFC 7296 section 2.21.2): most likely it expects another "
                 "identity or does not trust this side's certificate. Its own log names the refusal; compare the "
                 "identity it expects (rightid / remote id) with the one this side sends.",
                 up=first.values["deleted_at_once"], line=first.line))

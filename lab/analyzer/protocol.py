@@ -3091,16 +3091,41 @@ _DELETED_AT_ONCE = "lib-established-ike-deleted-at-once"
 _RESPONDER_UP = re.compile(r"\bresponder established IKE SA\b|\bSTATE_PARENT_R2: received v2I2, PARENT SA established\b")
 
 
+# charon: the peer starts the negotiation (this side responds), and an IKE SA comes up, by name and unique id
+_CHARON_RESPONDS = re.compile(r"\bis initiating (?:an IKE_SA|IKE_SA \S+\[\d+\]|a (?:Main|Aggressive) Mode IKE_SA)")
+_CHARON_IKE_UP = re.compile(r"\bIKE_SA (\S+\[\d+\]) established between\b")
+_CHARON_IKE_DELETED = re.compile(r"\breceived DELETE for IKE_SA (\S+\[\d+\])")
+
+
 def _deleted_right_after_authentication(events: list[Event]) -> None:
-    """pluto deletes, without a notification (the peer's Delete), an IKE SA that this side set up as the responder
-    less than two seconds earlier: the initiator deleted it as soon as it read this side's IKE_AUTH answer. RFC 7296
-    section 2.21.2 has an initiator that cannot accept the responder's authentication (its identity or certificate)
-    end the IKE SA; pluto as the initiator says so only in its own log, so the responder's log shows the SA up and
+    """The peer deletes an IKE SA that this side set up as the responder less than two seconds earlier (pluto: deleting
+    it without a notification; charon: "received DELETE for IKE_SA gw[1]" within the second of "IKE_SA gw[1]
+    established"): the initiator deleted it as soon as it read this side's last answer. An initiator that cannot
+    accept the responder's authentication (its identity or certificate) ends the IKE SA (IKEv2: RFC 7296 section
+    2.21.2); pluto, and charon in IKEv1, say why only in their own log, so the responder's log shows the SA up and
     gone at once. A guess (weak): the initiator's log names the refusal."""
-    if not any(ev.pattern == _DELETED_AT_ONCE for ev in events):
+    if not any(ev.pattern == _DELETED_AT_ONCE or (ev.kind == "delete" and ev.fmt == "strongswan" and ev.sa != "child"
+                                                  and ev.direction == "received") for ev in events):
         return  # most logs: no such line
     answered: dict[tuple[int, int], Event] = {}  # (stream, serial) -> the line of the IKE SA up as the responder
+    responding: dict[int, bool] = {}  # charon, per log: the last negotiation seen was started by the peer
+    charon_up: dict[tuple[int, str], Event] = {}  # (stream, "gw[1]") -> the line of that IKE SA up as the responder
     for ev in events:
+        if ev.fmt == "strongswan":
+            if _CHARON_RESPONDS.search(ev.text):
+                responding[ev.stream] = True
+            elif ev.kind == "initiate" and ev.sa != "child":
+                responding[ev.stream] = False
+            elif ev.kind == "established" and (m := _CHARON_IKE_UP.search(ev.text)) and responding.get(ev.stream):
+                charon_up[(ev.stream, m.group(1))] = ev
+            elif (ev.kind == "delete" and ev.direction == "received" and ev.category
+                  and (m := _CHARON_IKE_DELETED.search(ev.text))):
+                up = charon_up.get((ev.stream, m.group(1)))
+                if up is not None and up.stamp is not None and ev.stamp is not None and 0 <= ev.stamp - up.stamp <= 1:
+                    _set(ev, "auth_failure", "weak")
+                    ev.values["guess"] = True
+                    ev.values["deleted_at_once"] = up.line
+            continue
         if ev.kind == "established" and ev.fmt == "libreswan" and _RESPONDER_UP.search(ev.text):
             serial = _serial_of(ev.text)
             if serial is not None:
