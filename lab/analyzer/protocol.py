@@ -1863,7 +1863,8 @@ def _superseded_ike(ev: Event, st: _State) -> bool:
     if ev.fmt == "libreswan":
         m = _PLUTO_DELETED_IKE.search(ev.text)
         # (libreswan 3.x names the state on the line itself: '"gw" #1: deleting state (STATE_IKESA_DEL)')
-        deleted = int(m.group(1)) if m else _serial_of(ev.text) if ev.pattern == "lib3-ike-sa-deleted-on-request" else None
+        deleted = int(m.group(1)) if m else _serial_of(ev.text) if ev.pattern in (
+            "lib3-ike-sa-deleted-on-request", _DELETED_QUIETLY) else None
         return deleted is not None and st.pluto_ike.get(conn_of(ev), 0) > deleted
     return _older_than_newest(_CHARON_IKE_SA, st.ike_ids, ev.text)
 
@@ -3086,7 +3087,8 @@ _REVIVALS = frozenset({"lib-revival-scheduled", "lib-revive-v3-v4", "lib-revive-
 _OWN_END_REVIVALS = frozenset({"lib-revival-scheduled", "lib-revive-after-delete"})
 
 
-_DELETED_AT_ONCE = "lib-established-ike-deleted-at-once"
+_DELETED_QUIETLY = "lib-established-ike-deleted-quietly"
+_AGED = re.compile(r"\baged ([\d.]+)s\b")
 # pluto: this side answered the peer's IKE_AUTH and its IKE SA came up (4.x/5.x wording, 3.x's state name)
 _RESPONDER_UP = re.compile(r"\bresponder established IKE SA\b|\bSTATE_PARENT_R2: received v2I2, PARENT SA established\b")
 
@@ -3104,7 +3106,7 @@ def _deleted_right_after_authentication(events: list[Event]) -> None:
     accept the responder's authentication (its identity or certificate) ends the IKE SA (IKEv2: RFC 7296 section
     2.21.2); pluto, and charon in IKEv1, say why only in their own log, so the responder's log shows the SA up and
     gone at once. A guess (weak): the initiator's log names the refusal."""
-    if not any(ev.pattern == _DELETED_AT_ONCE or (ev.kind == "delete" and ev.fmt == "strongswan" and ev.sa != "child"
+    if not any(ev.pattern == _DELETED_QUIETLY or (ev.kind == "delete" and ev.fmt == "strongswan" and ev.sa != "child"
                                                   and ev.direction == "received") for ev in events):
         return  # most logs: no such line
     answered: dict[tuple[int, int], Event] = {}  # (stream, serial) -> the line of the IKE SA up as the responder
@@ -3130,10 +3132,10 @@ def _deleted_right_after_authentication(events: list[Event]) -> None:
             serial = _serial_of(ev.text)
             if serial is not None:
                 answered[(ev.stream, serial)] = ev
-        elif ev.pattern == _DELETED_AT_ONCE and ev.category:
+        elif ev.pattern == _DELETED_QUIETLY and ev.category:
             serial = _serial_of(ev.text)
             up = answered.get((ev.stream, serial)) if serial is not None else None
-            if up is not None:
+            if up is not None and (aged := _AGED.search(ev.text)) and float(aged.group(1)) < 2:
                 _set(ev, "auth_failure", "weak")
                 ev.values["guess"] = True
                 ev.values["deleted_at_once"] = up.line
