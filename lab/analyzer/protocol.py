@@ -3142,7 +3142,6 @@ def _deleted_right_after_authentication(events: list[Event]) -> None:
 
 
 _MR3_REPEATS = "lib-v1-duplicate-after-main-mode"
-_V1_RESPONDER = re.compile(r"\bresponding to Main Mode\b")
 
 
 def _main_mode_answer_refused(events: list[Event]) -> None:
@@ -3162,7 +3161,7 @@ def _main_mode_answer_refused(events: list[Event]) -> None:
         if serial is None:
             continue
         key = (ev.stream, serial)
-        if _V1_RESPONDER.search(ev.text):
+        if _RESPONDING.search(ev.text):  # (this side answers the peer's Main or Aggressive Mode)
             responder.add(key)
         elif ev.kind == "established" and key in responder:
             up_at.setdefault(key, ev.stamp)
