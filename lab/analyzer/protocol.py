@@ -983,6 +983,10 @@ _V1_HASHED = re.compile(r"\bINFORMATIONAL_V1 (?:request|response) \S+ \[ HASH\b"
 _PROTECTED = re.compile(r"\bsecured informational payload\b|\bsending encrypted notification\b|\bwith encrypted notification\b")
 
 
+# pluto 3.x / Openswan: "<state>: <notify>" when a state transition fails and the notify is sent (ikev1.c)
+_STATE_BEFORE_NOTIFY = re.compile(r"(?:#\d+: |^|\s)(?:STATE_)?((?:MAIN|AGGR|QUICK)_[IR]\d): [A-Z][A-Z_-]+\s*$")
+
+
 # Words with which a line names the phase it is about, when its pattern captured none (Check Point's "Quick Mode
 # Received Notification", a gateway's "phase-2 negotiation failed", "Create Child SA exchange").
 _NAMES_CHILD = re.compile(r"(?i)\b(?:quick mode|phase[- ]?2|create[ _]child[ _]sa|child[ _]sa|ipsec[ -]sa)\b")
@@ -2054,6 +2058,10 @@ def classify(events: list[Event]) -> None:
         if kind == "bgp_down" and ev.values.get("up"):
             kind = ev.kind = "bgp_up"  # BIRD's state trace: "State changed to up"
         if kind == "notify" and ev.notify:
+            if not ev.exchange and (state := _STATE_BEFORE_NOTIFY.search(ev.text)):
+                # pluto 3.x / Openswan name the state whose transition failed before the notify it sends
+                # ("#2: STATE_QUICK_R0: INVALID_ID_INFORMATION"): the exchange is the state's
+                ev.exchange = exchange_name(state.group(1))
             meaning = NOTIFY_MEANING.get(ev.notify) or reason_meaning(ev.notify)
             if meaning == "give_up":  # "Timed out", "Peer not responding": the negotiation got no answer
                 kind = "give_up"

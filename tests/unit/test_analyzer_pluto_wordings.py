@@ -970,3 +970,17 @@ def test_a_dh_group_the_peer_asks_for_and_this_side_lacks_is_a_phase1_mismatch_n
     assert primary is not None and primary.category == "phase1_proposal_mismatch"
     assert primary.facts["proposals_received"] == ["MODP2048"]
     assert primary.facts["proposals_configured"] == ["DH19"]
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    # Openswan's unit tests at 86dff2b4 (tests/unit/libpluto/lp101-v1rwnatQR1failed, lp187-v1certN3,
+    # lp178-parentN3wrongpolicy): the responder names the state whose transition failed before the notify it sends
+    ("RC=218 STATE_QUICK_R0: INVALID_ID_INFORMATION", "traffic_selector_mismatch"),  # Quick Mode: the proxy IDs
+    ("RC=218 STATE_MAIN_R2: INVALID_ID_INFORMATION", "auth_failure"),  # Main Mode: the identity
+    ("RC=214 STATE_MAIN_R0: NO_PROPOSAL_CHOSEN", "phase1_proposal_mismatch"),
+    # libreswan 3.20's test console (testing/pluto/psk-pluto-02/road.console.txt at 329edada)
+    ('223 "road-eastnet-psk" #1: STATE_AGGR_I1: INVALID_HASH_INFORMATION', "auth_failure"),
+])
+def test_the_state_named_before_a_notify_is_its_exchange(line: str, expected: str) -> None:
+    primary = analyze_text(line + "\n").primary
+    assert primary is not None and primary.category == expected
