@@ -77,8 +77,12 @@ class SplitReport:
         if not ok:
             key = (outcome.case.expected, outcome.got)
             self.confusion[key] = self.confusion.get(key, 0) + 1
-        if not ok and self.split != "heldout":
-            self.misses.append(outcome)
+            if self.split != "heldout":
+                self.misses.append(outcome)
+
+    def confusion_rows(self) -> list[tuple[str, str, int]]:
+        """(expected, named, count) of the misses, the most frequent first."""
+        return [(e, g, n) for (e, g), n in sorted(self.confusion.items(), key=lambda kv: (-kv[1], kv[0]))]
 
     def to_json(self) -> dict[str, object]:
         def table(scores: dict[str, Score]) -> dict[str, dict[str, float | int]]:
@@ -92,9 +96,7 @@ class SplitReport:
             "by_category": table(self.by_category),
             "by_vendor": table(self.by_vendor),
             "by_format": table(self.by_format),
-            "confusion": [
-                {"expected": e, "got": g, "count": n} for (e, g), n in sorted(self.confusion.items(), key=lambda kv: (-kv[1], kv[0]))
-            ],
+            "confusion": [{"expected": e, "got": g, "count": n} for e, g, n in self.confusion_rows()],
             "misses": [
                 {"id": m.case.id, "file": str(m.case.file), "expected": m.case.expected, "got": m.got, "error": m.error}
                 for m in self.misses
@@ -166,7 +168,7 @@ def render(reports: dict[str, SplitReport]) -> list[str]:
                 out.append(f"    {key:<28} {score.text()}")
         if rep.confusion:
             out.append("  misses by expected and named cause (counts):")
-            for (expected, got), n in sorted(rep.confusion.items(), key=lambda kv: (-kv[1], kv[0])):
+            for expected, got, n in rep.confusion_rows():
                 out.append(f"    {expected} -> {got}: {n}")
         if split == "heldout":
             out.append("  (held-out misses are not listed: the held-out part is not used to write patterns)")

@@ -3101,10 +3101,8 @@ _AGED = re.compile(r"\baged ([\d.]+)s\b")
 _RESPONDER_UP = re.compile(r"\bresponder established IKE SA\b|\bSTATE_PARENT_R2: received v2I2, PARENT SA established\b")
 
 
-# charon: the peer starts the negotiation (this side responds), and an IKE SA comes up, by name and unique id
+# charon: the peer starts the negotiation (this side responds)
 _CHARON_RESPONDS = re.compile(r"\bis initiating (?:an IKE_SA|IKE_SA \S+\[\d+\]|a (?:Main|Aggressive) Mode IKE_SA)")
-_CHARON_IKE_UP = re.compile(r"\bIKE_SA (\S+\[\d+\]) established between\b")
-_CHARON_IKE_DELETED = re.compile(r"\breceived DELETE for IKE_SA (\S+\[\d+\])")
 
 
 def _deleted_right_after_authentication(events: list[Event]) -> None:
@@ -3117,24 +3115,28 @@ def _deleted_right_after_authentication(events: list[Event]) -> None:
     if not any(ev.pattern == _DELETED_QUIETLY or (ev.kind == "delete" and ev.fmt == "strongswan" and ev.sa != "child"
                                                   and ev.direction == "received") for ev in events):
         return  # most logs: no such line
+    def refused(ev: Event, up: Event) -> None:
+        _set(ev, "auth_failure", "weak")
+        ev.values["guess"] = True
+        ev.values["deleted_at_once"] = up.line
+
     answered: dict[tuple[int, int], Event] = {}  # (stream, serial) -> the line of the IKE SA up as the responder
     responding: dict[int, bool] = {}  # charon, per log: the last negotiation seen was started by the peer
-    charon_up: dict[tuple[int, str], Event] = {}  # (stream, "gw[1]") -> the line of that IKE SA up as the responder
+    charon_up: dict[tuple[int, str, str], Event] = {}  # (stream, name, id) -> the line of that IKE SA up as responder
     for ev in events:
         if ev.fmt == "strongswan":
+            ike_sa = _CHARON_IKE_SA.search(ev.text)
             if _CHARON_RESPONDS.search(ev.text):
                 responding[ev.stream] = True
             elif ev.kind == "initiate" and ev.sa != "child":
                 responding[ev.stream] = False
-            elif ev.kind == "established" and (m := _CHARON_IKE_UP.search(ev.text)) and responding.get(ev.stream):
-                charon_up[(ev.stream, m.group(1))] = ev
-            elif (ev.kind == "delete" and ev.direction == "received" and ev.category
-                  and (m := _CHARON_IKE_DELETED.search(ev.text))):
-                up = charon_up.get((ev.stream, m.group(1)))
+            elif (ev.kind == "established" and ike_sa and " established between " in ev.text
+                  and responding.get(ev.stream)):
+                charon_up[(ev.stream, *ike_sa.group("name", "id"))] = ev
+            elif ev.kind == "delete" and ev.direction == "received" and ev.category and ike_sa:
+                up = charon_up.get((ev.stream, *ike_sa.group("name", "id")))
                 if up is not None and up.stamp is not None and ev.stamp is not None and 0 <= ev.stamp - up.stamp <= 1:
-                    _set(ev, "auth_failure", "weak")
-                    ev.values["guess"] = True
-                    ev.values["deleted_at_once"] = up.line
+                    refused(ev, up)
             continue
         if ev.kind == "established" and ev.fmt == "libreswan" and _RESPONDER_UP.search(ev.text):
             serial = _serial_of(ev.text)
@@ -3144,9 +3146,7 @@ def _deleted_right_after_authentication(events: list[Event]) -> None:
             serial = _serial_of(ev.text)
             up = answered.get((ev.stream, serial)) if serial is not None else None
             if up is not None and (aged := _AGED.search(ev.text)) and float(aged.group(1)) < 2:
-                _set(ev, "auth_failure", "weak")
-                ev.values["guess"] = True
-                ev.values["deleted_at_once"] = up.line
+                refused(ev, up)
 
 
 _MR3_REPEATS = "lib-v1-duplicate-after-main-mode"
