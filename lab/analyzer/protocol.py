@@ -1193,8 +1193,9 @@ def _borrow_exchange(events: list[Event]) -> None:
     found" before "generating CREATE_CHILD_SA response 0 [ N(NO_PROP) ]" (in the same thread, when its lines
     carry no time), pluto 5.3+ "no local proposal matches remote proposals" before "responding to CREATE_CHILD_SA
     message ... with encrypted notification NO_PROPOSAL_CHOSEN" (the IKE SA's line; 5.2 and earlier also said
-    "CREATE_CHILD_SA request failed" on the Child SA's): a paste that starts there still tells a Child SA's refusal
-    from an IKE SA's. pluto's lines without time count when the answer is the very next line."""
+    "CREATE_CHILD_SA request failed" on the Child SA's), charon's "failed to establish CHILD_SA, keeping IKE_SA" after
+    its refusal (no exchange named, but the SA is a Child SA): a paste that starts there still tells a Child SA's
+    refusal from an IKE SA's. pluto's lines without time count when the answer is the very next line."""
     for i, ev in enumerate(events):
         if ev.exchange or ev.kind not in ("no_proposal", "ts_unacceptable", "notify"):
             continue
@@ -1212,6 +1213,10 @@ def _borrow_exchange(events: list[Event]) -> None:
                 break
             if nxt.kind == "exchange" and nxt.direction == "sent" and nxt.exchange in CHILD_EXCHANGES:
                 ev.exchange = nxt.exchange
+                break
+            if nxt.pattern == "swan-child-failed-keeping-ike":
+                if ev.kind != "notify":
+                    ev.sa = ev.sa or "child"  # charon: the Child SA failed and the IKE SA stays: phase 2's refusal
                 break
             if nxt.kind == "no_proposal" and ev.fmt == "libreswan":
                 break  # pluto refused another state's proposals first: the answer after it is that state's
@@ -1259,16 +1264,21 @@ def _borrow_pluto_state(events: list[Event]) -> None:
 def _rekey_left_unanswered(events: list[Event]) -> None:
     """An established IKE SA's timeout followed by the deletion of an unfinished Child SA rekey state (pluto's
     "deleting state (STATE_V2_REKEY_CHILD_I1)"): the request the IKE SA sent and never got an answer to was that
-    rekey, so the timeout is the rekey's, also in a paste that starts after the rekey was initiated."""
+    rekey, so the timeout is the rekey's, also in a paste that starts after the rekey was initiated. pluto 5 names no
+    state: it deletes the Child SA that was up ("#2: ESP traffic information: in=0B out=0B") and then a "larval" one
+    still being negotiated ("#4: deleting larval Child SA"), the CREATE_CHILD_SA that was to replace it. (A liveness
+    probe that times out leaves no larval Child SA: IKEv2 has one request outstanding, RFC 7296 section 2.3.)"""
     for i, ev in enumerate(events):
         if ev.kind != "give_up" or "ESTABLISHED" not in str(ev.values.get("exchange", "")).upper():
             continue
+        installed = False  # a Child SA that was up was deleted in this teardown
         for nxt in events[i + 1 : i + 7]:
             if nxt.stream != ev.stream or nxt.kind in ("initiate", "established"):
                 break
-            if nxt.kind == "delete" and _rekey_state(nxt):
+            if nxt.kind == "delete" and (_rekey_state(nxt) or (installed and nxt.pattern == "lib-larval-deleted")):
                 ev.values["rekey_pending"] = True
                 break
+            installed = installed or (nxt.kind == "delete" and nxt.pattern == "lib-ipsec-sa-traffic-at-delete")
 
 
 # pluto's deletion of a rekey it started and never finished: 5.x "deleting larval Child SA" (also for an IKE SA
@@ -2116,12 +2126,18 @@ def classify(events: list[Event]) -> None:
                 # 2); sent encrypted, the keys were agreed, so what failed is the signature of message 3: the peer
                 # could not authenticate this side (pluto: ikev1_main.c, ikev1_peer_id.c).
                 secured = ev.values.get("secured")
-                encrypted = secured == "secured" or (secured is None and st.v1_encrypted)
+                # (pluto's state MAIN_I3 says this side sent MI3, the first encrypted message: also in a paste that
+                # starts after it, see _borrow_pluto_state)
+                encrypted = secured == "secured" or (secured is None and (
+                    st.v1_encrypted or ev.values.get("pluto_state") == "MAIN_I3"))
                 kind = "auth_failed" if ex in ("MAIN_MODE", "AGGRESSIVE_MODE") and encrypted else ""
             elif meaning == "message_id":
                 kind = "rekey_failed" if (st.ike_up or st.child_up or st.rekeying) else ""
             elif meaning == "syntax":
-                up_before = st.child_up or st.rekeying or (st.ike_up and (st.ike or ev.ike) == 2)
+                # (a CREATE_CHILD_SA travels only inside an IKE SA that is up, RFC 7296 section 1.3: also in a paste
+                # that starts at its answer; one that says it adds a Child SA replaces none)
+                up_before = st.child_up or st.rekeying or (st.ike_up and (st.ike or ev.ike) == 2) or (
+                    ex == "CREATE_CHILD_SA" and not st.new_child and not _new_child_state(ev))
                 replacing = st.rekeying or _serial_of(ev.text) in st.replacing_serials
                 kind = "rekey_failed" if (ex == "CREATE_CHILD_SA" and up_before) or (
                     ex == "QUICK_MODE" and replacing) else ""

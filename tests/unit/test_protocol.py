@@ -198,8 +198,11 @@ def test_a_paste_that_starts_at_charons_refusal_takes_the_exchange_of_its_answer
     text = "\n".join(f"Jun  3 12:53:51 {line}" if stamped else line for line in lines if line)
     primary = analyze_text(text).primary
     assert primary is not None and primary.category == category
-    # another thread's answer is another negotiation's
-    other = text.replace("07[ENC]", "11[ENC]")
+    # another thread's answer is another negotiation's (without the same thread's "failed to establish CHILD_SA,
+    # keeping IKE_SA", which alone says the refused proposals were a Child SA's)
+    other = "\n".join(line for line in text.replace("07[ENC]", "11[ENC]").splitlines() if "keeping IKE_SA" not in line)
     if not stamped and exchange != "IKE_SA_INIT":
         first = next(f for f in analyze_text(other).findings if "no acceptable" in f.text)
         assert first.category == "phase1_proposal_mismatch"
+        kept = "\n".join(lines[:2]) + "\n"
+        assert analyze_text(kept).primary.category == "phase2_proposal_mismatch"
