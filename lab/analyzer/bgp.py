@@ -218,7 +218,9 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          # NLRI out of order, a malformed AS_PATH
          r"not available for this session|violate strict type ordering|AS PATH (?:header is short|length is not odd|"
          r"segment has zero AS count)|empty AS_PATH for confederation|unknown AS_PATH seg type|seg length is short|"
-         r"segment type is not confederation seq", "update_error"),
+         r"segment type is not confederation seq|"
+         # FRR bgpd/bgp_packet.c: an UPDATE it could not accept stopped the session
+         r"BGP UPDATE receipt failed", "update_error"),
         (r"Finite State Machine|Neighbor Events Error|Unexpected message in|received unexpected message",
          "fsm_error"),
         (r"Message Header Error|Invalid message header|Bad Message (?:Length|Type)|mal-?formatted|"
@@ -244,8 +246,9 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"TCP_fatal_error", "peer_closed"),
         # GoBGP's "hard-reset" (RFC 8538): a NOTIFICATION whose inner error the line does not give.
         # FlapAlerted (bgp/bgp.go): the neighbor answered the OPEN with a NOTIFICATION (message type 3)
+        # MetalLB's native speaker (internal/bgp/native/messages.go): the answer to its OPEN was a NOTIFICATION
         (r"NOTIFICATION|RecvNotify|notification-(?:received|sent)|hard[ -]reset|unexpected message of type '3'|"
-         r"peer reported an error|notification during open", "notification"),
+         r"peer reported an error|notification during open|message type is not OPEN, got 3\b", "notification"),
     )
 )
 # A state change that leaves OpenSent because the peer closed the connection (OpenBGPD, Junos, FRR): the peer
@@ -260,7 +263,7 @@ _DIRECTION = re.compile(
     r"(?i)\b(?P<sent>sent to|sent notification|sending notification|notification sent|notification send|Sending NOTIFICATION|"
     r"notification-sent)|(?P<received>received from|received notification|notification received|"
     r"peer sent notification|Received: |notification-received|RecvNotify|got BGP notification|got NOTIFICATION|"
-    r"unexpected message of type '3'|peer reported an error|notification during open)"
+    r"unexpected message of type '3'|peer reported an error|notification during open|message type is not OPEN, got 3\b)"
 )
 # BIRD's own notification line: "<proto>: Error: Hold timer expired" is the one BIRD sent, "Received: ..." the
 # peer's (proto/bgp/packets.c bgp_log_error).
