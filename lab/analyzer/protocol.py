@@ -984,7 +984,11 @@ _PROTECTED = re.compile(r"\bsecured informational payload\b|\bsending encrypted 
 
 
 # pluto 3.x / Openswan: "<state>: <notify>" when a state transition fails and the notify is sent (ikev1.c)
-_STATE_BEFORE_NOTIFY = re.compile(r"(?:#\d+: |^|\s)(?:STATE_)?((?:MAIN|AGGR|QUICK)_[IR]\d): [A-Z][A-Z_-]+\s*$")
+_STATE_BEFORE_NOTIFY = re.compile(
+    r"(?:#\d+: |^|\s)(?:STATE_)?((?:MAIN|AGGR|QUICK)_[IR]\d|PARENT_I[12]|PARENT_R1): [A-Z][A-Z_-]+\s*$")
+# The exchange whose message an IKEv2 state was waiting for when its transition failed: PARENT_I1 sent IKE_SA_INIT,
+# PARENT_I2 sent IKE_AUTH, PARENT_R1 answered IKE_SA_INIT and processes the IKE_AUTH request (Openswan, libreswan 3.x).
+_FAILED_STATE_EXCHANGE = {"PARENT_I1": "IKE_SA_INIT", "PARENT_I2": "IKE_AUTH", "PARENT_R1": "IKE_AUTH"}
 
 
 # Words with which a line names the phase it is about, when its pattern captured none (Check Point's "Quick Mode
@@ -2071,7 +2075,7 @@ def classify(events: list[Event]) -> None:
             if not ev.exchange and (state := _STATE_BEFORE_NOTIFY.search(ev.text)):
                 # pluto 3.x / Openswan name the state whose transition failed before the notify it sends
                 # ("#2: STATE_QUICK_R0: INVALID_ID_INFORMATION"): the exchange is the state's
-                ev.exchange = exchange_name(state.group(1))
+                ev.exchange = _FAILED_STATE_EXCHANGE.get(state.group(1)) or exchange_name(state.group(1))
             meaning = NOTIFY_MEANING.get(ev.notify) or reason_meaning(ev.notify)
             if meaning == "give_up":  # "Timed out", "Peer not responding": the negotiation got no answer
                 kind = "give_up"

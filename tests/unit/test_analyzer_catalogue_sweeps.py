@@ -483,3 +483,18 @@ def test_tencent_cloud_gateway_proposals_and_retransmits() -> None:
     # the gateway sent Main Mode's fifth message again, unanswered: its table says the peer does not respond
     assert primary_of("IKE_NEGO: retransmit IKEv1 Main Mode Initiator 5th message 2 times, message ID 0\n") == (
         "peer_unreachable")
+
+
+# Openswan and libreswan 3.x log a failed IKEv2 state transition as "<state it was in>: <notification>"
+# (https://github.com/xelerance/Openswan/blob/86dff2b44667566f5cfbdca9de987aab8ef60b36/programs/pluto/ikev2.c,
+# complete_v2_state_transition, STF_FAIL): the state names the exchange whose message failed. PARENT_I1 waits for
+# the IKE_SA_INIT answer, PARENT_I2 for the IKE_AUTH answer, PARENT_R1 for the IKE_AUTH request.
+@pytest.mark.parametrize(("line", "category"), [
+    # libreswan's interop test with racoon2 (the corpus's libreswan-v2-racoon2-x509-peer-invalid-id-information)
+    ('218 "west--east-ikev2" #2: STATE_PARENT_I2: INVALID_ID_INFORMATION', "auth_failure"),
+    ('"west" #1: STATE_PARENT_I1: NO_PROPOSAL_CHOSEN', "phase1_proposal_mismatch"),
+    ('"east" #1: STATE_PARENT_R1: AUTHENTICATION_FAILED', "auth_failure"),
+    ('"east" #1: STATE_PARENT_R1: NO_PROPOSAL_CHOSEN', "phase2_proposal_mismatch"),  # IKE_AUTH's Child SA
+])
+def test_a_failed_ikev2_state_names_the_exchange_of_its_notification(line: str, category: str) -> None:
+    assert primary_of(line + "\n") == category
