@@ -81,6 +81,7 @@ def test_dev_excerpts_cut_just_before_the_error_name_the_same_cause() -> None:
     ("openswan-v2-child-rekey-answered-invalid-syntax", "rekey_issue"),
     # INVALID_KEY_INFORMATION while pluto waits in MAIN_I3 (after its first encrypted message)
     ("libreswan-v1-old-cert-untrusted-invalid-key-info", "auth_failure"),
+    ("libreswan-v1-expired-cert-fatal-error-main-i3", "auth_failure"),  # ("encountered fatal error in state MAIN_I3")
     # an Openswan / libreswan 3.x state transition that failed in PARENT_I2 (waiting for the IKE_AUTH answer)
     ("libreswan-v2-racoon2-x509-peer-invalid-id-information", "auth_failure"),
     # charon's "no acceptable proposal found" then "failed to establish CHILD_SA, keeping IKE_SA": a Child SA's
