@@ -73,7 +73,10 @@ SIGNATURES: dict[str, re.Pattern[str]] = {
     "bgp-generic": re.compile(r"\bbgpd\[\d+\]|%ADJCHANGE|%NOTIFICATION|\bbird\b|Topic=Peer|BGP_FSM_|\bexabgp\b|peerASN|\bgobgpd?\b|%%\d\dBGP/\d/|\bBGP\(VPN \d+\): "
                               # FortiGate's and Quagga's BGP debug ("BGP: 10.0.0.1-Outgoing [FSM] State: ..."), and the
                               # header of a "show (ip) bgp summary" / "get router info bgp summary" listing
-                              r"|\bBGP: [0-9a-fA-F.:]{3,}-(?:Outgoing|Incoming) \[[A-Z]+\]|\bNeighbor +V +AS +MsgRcvd +MsgSent\b"),
+                              r"|\bBGP: [0-9a-fA-F.:]{3,}-(?:Outgoing|Incoming) \[[A-Z]+\]|\bNeighbor +V +AS +MsgRcvd +MsgSent\b"
+                              # BIRD's own log file ("log \"file\" all"): time, then the message class in brackets
+                              # (sysdep/unix/log.c: "2026-12-04 08:46:56.043 <RMT> aws: Received: ...")
+                              r"|\d\d:\d\d:\d\d(?:\.\d+)? <(?:TRACE|RMT|INFO|WARN|ERR|AUTH|FATAL|BUG|DBG)> "),
 }
 # A JSON line that is AWS's is also matched by the aws-text signature; prefer the JSON reading.
 _PRIORITY = {name: i for i, name in enumerate(FORMATS)}

@@ -59,3 +59,16 @@ def test_birds_state_trace_tells_a_lost_session() -> None:
     primary = analyze_text(text).primary
     assert primary is not None and primary.category == "bgp_down"
     assert primary.facts.get("peer") == "aws"
+
+
+def test_birds_own_log_file_is_recognised_as_a_bgp_log() -> None:
+    # BIRD's `log "file" all` lines carry no program name ("2026-12-04 08:46:56.043 <RMT> aws: Received: ..."): the
+    # message class in brackets after the time tells them, so the page does not call the format unknown
+    result = analyze_text(paste("bgp-frr-bird-operator-resets-session", "R"))
+    assert result.format == "bgp-generic" and result.primary is None
+
+
+def test_a_prefix_limit_names_its_reason_on_both_sides() -> None:
+    for side in "LR":
+        primary = analyze_text(paste("bgp-frr-bird-max-prefix-exceeded", side)).primary
+        assert primary is not None and primary.facts.get("bgp_reason") == "max_prefix", side
