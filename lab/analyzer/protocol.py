@@ -3172,6 +3172,11 @@ def _deleted_right_after_authentication(events: list[Event]) -> None:
 _MR3_REPEATS = "lib-v1-duplicate-after-main-mode"
 
 
+# A pluto state that answers Main Mode: "sent Main Mode R1" (4.x/5.x), "STATE_MAIN_R1: sent MR1" (3.x), "already
+# STATE_MAIN_R3" (a repeated message): R states are the responder's (RFC 2409 section 5: the responder sends MR1-MR3).
+_V1_RESPONDER_STATE = re.compile(r"\bsent Main Mode R[1-3]\b|\bSTATE_MAIN_R[0-3]\b")
+
+
 def _main_mode_answer_refused(events: list[Event]) -> None:
     """IKEv1, pluto the responder: right after this side's last Main Mode answer set the ISAKMP SA up, the peer sends
     an encrypted message this side cannot read (pluto: "malformed payload") and its last Main Mode message again.
@@ -3184,14 +3189,13 @@ def _main_mode_answer_refused(events: list[Event]) -> None:
     up_at: dict[tuple[int, int], float | None] = {}  # the responder's ISAKMP SA up, and when
     unreadable: dict[tuple[int, int], Event] = {}
     repeated: set[tuple[int, int]] = set()
-    for ev in events:
-        serial = _serial_of(ev.text) if ev.fmt == "libreswan" else None
-        if serial is None:
-            continue
-        key = (ev.stream, serial)
-        if _RESPONDING.search(ev.text):  # (this side answers the peer's Main or Aggressive Mode)
-            responder.add(key)
-        elif ev.kind == "established" and key in responder:
+    keyed = [(ev, (ev.stream, serial)) for ev in events
+             if ev.fmt == "libreswan" and (serial := _serial_of(ev.text)) is not None]
+    # (this side answers the peer's Main Mode, wherever the state's lines say so: also in a paste that starts after
+    # its first answer, where only a later "already STATE_MAIN_R3" shows the role)
+    responder.update(key for ev, key in keyed if _RESPONDING.search(ev.text) or _V1_RESPONDER_STATE.search(ev.text))
+    for ev, key in keyed:
+        if ev.kind == "established" and key in responder:
             up_at.setdefault(key, ev.stamp)
         elif ev.pattern == "lib-v1-malformed" and ev.category is None and key in up_at:
             unreadable.setdefault(key, ev)  # (read as nothing: over an ISAKMP SA that is up)

@@ -929,3 +929,12 @@ def test_a_paste_that_starts_at_libreswan_4s_fixed_revival_text_and_then_fails_a
     assert "which received a Delete/Notify" in tail.splitlines()[0]
     primary = analyze_text(tail).primary
     assert primary is not None and primary.category == "auth_failure"
+
+
+@pytest.mark.parametrize("name", ["pp-v1-id", "pp-v1-cert-id-mismatch"])
+def test_the_responders_last_lines_still_show_its_main_mode_answer_refused(name: str) -> None:
+    # pluto R's last 15 lines: the ISAKMP SA up, then the initiator's unreadable message and its MI3 again ("already
+    # STATE_MAIN_R3"); the paste starts after "responding to Main Mode", the R state names the role
+    tail = "".join(excerpt(name, "R").splitlines(keepends=True)[-15:])
+    assert "responding to Main Mode" not in tail and "already STATE_MAIN_R3" in tail
+    assert _verdict(tail) == "auth_failure"
