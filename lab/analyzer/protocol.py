@@ -3122,7 +3122,10 @@ _RESPONDER_UP = re.compile(r"\bresponder established IKE SA\b|\bSTATE_PARENT_R2:
 
 
 # charon: the peer starts the negotiation (this side responds)
-_CHARON_RESPONDS = re.compile(r"\bis initiating (?:an IKE_SA|IKE_SA \S+\[\d+\]|a (?:Main|Aggressive) Mode IKE_SA)")
+_CHARON_RESPONDS = re.compile(r"\bis initiating (?:an IKE_SA|IKE_SA \S+\[\d+\]|a (?:Main|Aggressive) Mode IKE_SA)"
+                              # (this side answers the messages that set an IKE SA up: also in a paste that starts after
+                              # the peer's first request)
+                              r"|\bgenerating (?:ID_PROT|AGGRESSIVE|IKE_SA_INIT|IKE_AUTH) response\b")
 
 
 def _deleted_right_after_authentication(events: list[Event]) -> None:

@@ -938,3 +938,11 @@ def test_the_responders_last_lines_still_show_its_main_mode_answer_refused(name:
     tail = "".join(excerpt(name, "R").splitlines(keepends=True)[-15:])
     assert "responding to Main Mode" not in tail and "already STATE_MAIN_R3" in tail
     assert _verdict(tail) == "auth_failure"
+
+
+def test_charons_last_lines_as_responder_still_show_the_ike_sa_deleted_at_once() -> None:
+    # charon R (IKEv1) last 15 lines: "generating ID_PROT response" says this side answers Main Mode, the IKE SA comes
+    # up and the initiator deletes it in the same second (it did not accept R's identity)
+    tail = "".join(excerpt("v1-id", "R").splitlines(keepends=True)[-15:])
+    assert "is initiating a Main Mode IKE_SA" not in tail and "generating ID_PROT response" in tail
+    assert _verdict(tail) == "auth_failure"
