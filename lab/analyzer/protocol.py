@@ -1479,7 +1479,9 @@ _REDUNDANT_IKE = re.compile(r"waiting for delete for redundant IKE_SA (\S+\[\d+\
 
 def _redundant_ike_deletes(events: list[Event]) -> None:
     """charon wins an IKE SA rekey collision ("IKE_SA rekey collision won, waiting for delete for redundant IKE_SA
-    gw[7]", RFC 7296 section 2.8.2): the peer's Delete for that IKE SA, when it comes, is the collision's expected end."""
+    gw[7]", RFC 7296 section 2.8.2): the peer's Delete for that IKE SA, when it comes, is the collision's expected end.
+    So is the peer's Delete for IKE_SA gw[9] when another IKE SA of the connection (`<gw|8>`) goes on exchanging
+    messages with the peer after it: the tunnel stays up over that one (a paste that starts after the collision)."""
     awaited: set[tuple[int, str]] = set()
     for ev in events:
         if "redundant IKE_SA" in ev.text and (m := _REDUNDANT_IKE.search(ev.text)):
@@ -1487,6 +1489,26 @@ def _redundant_ike_deletes(events: list[Event]) -> None:
         elif (awaited and ev.kind == "delete" and ev.direction == "received" and (m := _CHARON_IKE_SA.search(ev.text))
               and (ev.stream, f"{m['name']}[{m['id']}]") in awaited):
             ev.values["redundant"] = True
+    later: dict[tuple[int, str], set[str]] = {}  # (stream, connection) -> the IKE SA ids seen answering later on
+    set_up: dict[tuple[int, str], set[str]] = {}  # ... and those seen being set up later on (not up before)
+    for ev in reversed(events):
+        if ev.fmt != "strongswan":
+            continue
+        if ev.kind == "delete" and ev.direction == "received" and ev.sa != "child" and (
+                m := _CHARON_IKE_SA.search(ev.text)):
+            key = (ev.stream, m["name"])
+            if later.get(key, set()) - set_up.get(key, set()) - {m["id"]}:
+                ev.values["redundant"] = True
+        elif tag := _CHARON_TAG.search(ev.text):
+            name, _, unique = tag.group(1).rpartition("|")
+            if ev.exchange in IKE_EXCHANGES or ev.kind == "initiate" or (ev.kind == "established" and ev.sa != "child"):
+                set_up.setdefault((ev.stream, name), set()).add(unique)
+            elif ev.kind == "exchange" and _PARSED_FROM_PEER.search(ev.text):
+                later.setdefault((ev.stream, name), set()).add(unique)
+
+
+# charon parsed a request or response of the peer's on an IKE SA that is up (not one that sets an IKE SA up)
+_PARSED_FROM_PEER = re.compile(r"\bparsed (?:INFORMATIONAL|CREATE_CHILD_SA)(?:_V1)? (?:request|response)\b")
 
 
 def _deletes_of_rekeyed_ike_sas(events: list[Event]) -> None:

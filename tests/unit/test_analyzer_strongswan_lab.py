@@ -946,3 +946,11 @@ def test_charons_last_lines_as_responder_still_show_the_ike_sa_deleted_at_once()
     tail = "".join(excerpt("v1-id", "R").splitlines(keepends=True)[-15:])
     assert "is initiating a Main Mode IKE_SA" not in tail and "generating ID_PROT response" in tail
     assert _verdict(tail) == "auth_failure"
+
+
+def test_a_delete_for_a_redundant_ike_sa_while_another_goes_on_is_not_the_tunnel_ending() -> None:
+    # R's last 15 lines of the rekey-collision run: the peer deletes IKE_SA gw[9] (the collision's redundant one) and
+    # gw[8], up before it, goes on answering the peer: nothing went down, so no "the peer deleted the IKE SA"
+    tail = "".join(excerpt("v2-ike-rekey-collision", "R").splitlines(keepends=True)[-15:])
+    assert "received DELETE for IKE_SA gw[9]" in tail and "<gw|8> parsed INFORMATIONAL request" in tail
+    assert _verdict(tail) != "ike_sa_deleted_by_peer"
