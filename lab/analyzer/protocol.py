@@ -983,7 +983,7 @@ _V1_HASHED = re.compile(r"\bINFORMATIONAL_V1 (?:request|response) \S+ \[ HASH\b"
 _PROTECTED = re.compile(r"\bsecured informational payload\b|\bsending encrypted notification\b|\bwith encrypted notification\b")
 
 
-# pluto 3.x / Openswan: "<state>: <notify>" when a state transition fails and the notify is sent (ikev1.c)
+# pluto 3.x / Openswan: "<state>: <notify>" when a state transition fails and the notify is sent (ikev1.c, ikev2.c)
 _STATE_BEFORE_NOTIFY = re.compile(
     r"(?:#\d+: |^|\s)(?:STATE_)?((?:MAIN|AGGR|QUICK)_[IR]\d|PARENT_I[12]|PARENT_R1): [A-Z][A-Z_-]+\s*$")
 # The exchange whose message an IKEv2 state was waiting for when its transition failed: PARENT_I1 sent IKE_SA_INIT,
@@ -1489,6 +1489,9 @@ def _redundant_ike_deletes(events: list[Event]) -> None:
         elif (awaited and ev.kind == "delete" and ev.direction == "received" and (m := _CHARON_IKE_SA.search(ev.text))
               and (ev.stream, f"{m['name']}[{m['id']}]") in awaited):
             ev.values["redundant"] = True
+    if not any(ev.kind == "delete" and ev.direction == "received" and ev.fmt == "strongswan" and ev.sa != "child"
+               for ev in events):
+        return  # most logs: no Delete of an IKE SA from the peer, nothing to look up after it
     later: dict[tuple[int, str], set[str]] = {}  # (stream, connection) -> the IKE SA ids seen answering later on
     set_up: dict[tuple[int, str], set[str]] = {}  # ... and those seen being set up later on (not up before)
     for ev in reversed(events):
