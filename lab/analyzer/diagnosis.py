@@ -39,6 +39,7 @@ from lab.analyzer.protocol import (
     conn_of,
     facts_of,
     pfs_groups,
+    pluto_peer,
     same_bgp_peer,
     stamp_kind,
     version_of,
@@ -155,6 +156,37 @@ def _primary(
         chain=tuple(_finding(e) for e in chain),
         certainty=_certainty(chain),
     )
+
+
+# Lines whose address is not always the peer's: the kernel's expiry of an SA names the SA's destination, which is
+# this side's own address for an inbound SA.
+_NOT_THE_PEER = frozenset({"swan-kernel-rekey-job"})
+
+
+def with_peer(primary: Primary | None, events: list[Event]) -> Primary | None:
+    """`primary` with the peer's address among its facts when the lines it rests on do not name it, from the other
+    lines of the same log about the same connection that name the address an IKE SA is set up with (charon's
+    "initiating IKE_SA gw[1] to 203.0.113.10", "203.0.113.10 is initiating an IKE_SA", "IKE_SA gw[1] established
+    between ...", pluto's "initiating IKEv2 connection to", "sent IKE_SA_INIT request to"). Only when those lines
+    name exactly one address: a gateway's log holds its other tunnels too, and a two-sided paste the other peer's
+    log (each side's lines are read apart)."""
+    if primary is None or primary.category == "bgp_down" or primary.facts.get("peer"):
+        return primary
+    orders = {f.order for f in primary.chain}
+    chain = [e for e in events if e.order in orders]
+    streams = {e.stream for e in chain}
+    names = {name for e in chain if (name := conn_of(e))}
+    found: set[str] = set()
+    for e in events:
+        if e.stream not in streams or e.pattern in _NOT_THE_PEER:
+            continue
+        peer = facts_of(e).get("peer") or ((state := pluto_peer(e)) and state[1])
+        name = conn_of(e)
+        if peer and not (names and name and name not in names):
+            found.add(peer)
+    if len(found) != 1:
+        return primary
+    return dataclasses.replace(primary, facts={**primary.facts, "peer": found.pop()})
 
 
 def _certainty(chain: list[Event]) -> str:

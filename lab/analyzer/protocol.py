@@ -595,7 +595,7 @@ _PLUTO_PEER = re.compile(
 )
 
 
-def _pluto_peer(ev: Event) -> tuple[int, str] | None:
+def pluto_peer(ev: Event) -> tuple[int, str] | None:
     """(state serial, peer address) when a libreswan line names the address its state talks to."""
     if ev.fmt != "libreswan":
         return None
@@ -718,7 +718,7 @@ def put_in_order(
                 stream += 1
                 roles, peers, states, added, forms = {}, {}, True, set(), {}
             forms[name] = instance
-        if not ev.host and ev.stamp is None and (talk := _pluto_peer(ev)):
+        if not ev.host and ev.stamp is None and (talk := pluto_peer(ev)):
             # Both peers initiating the same connection (crossing streams) play the same roles with the same
             # serials; the address each state talks to differs: the other peer's log starts here.
             # Only a state that starts again counts: one daemon's state may hear from another address of the peer.

@@ -164,6 +164,10 @@ def offered_algorithms(text: str) -> tuple[set[str], set[str], set[int]]:
     return enc, integ, dh
 
 
+# The formats of AWS's own Site-to-Site VPN tunnel logs (lab.analyzer.formats).
+AWS_LOG_FORMATS = frozenset({"aws-json", "aws-text"})
+
+
 def _hosts(cidr: str) -> tuple[str, str]:
     try:
         hosts = list(ipaddress.ip_network(cidr).hosts())
@@ -201,7 +205,10 @@ def values(
     """Everything known about one tunnel that a fix can name."""
     got = _analysis_facts(analysis)
     out: dict[str, str] = {}
-    out["aws_ip"] = tunnel or got.get("peer", "")
+    # The peer a log names is the other end of the tunnel as the logging side sees it: a customer gateway's log
+    # names the AWS endpoint, AWS's own tunnel log the customer gateway (its outside or, for BGP, inside address).
+    aws_log = analysis is not None and analysis.format in AWS_LOG_FORMATS
+    out["aws_ip"] = tunnel or ("" if aws_log else got.get("peer", ""))
     if connection is not None:
         out["vpn_id"] = getattr(connection, "id", "")
         out["cgw_ip"] = getattr(connection, "customer_gateway_ip", "")

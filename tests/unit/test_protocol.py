@@ -206,3 +206,59 @@ def test_a_paste_that_starts_at_charons_refusal_takes_the_exchange_of_its_answer
         assert first.category == "phase1_proposal_mismatch"
         kept = "\n".join(lines[:2]) + "\n"
         assert analyze_text(kept).primary.category == "phase2_proposal_mismatch"
+
+
+def _tunnel(name: str, n: int, peer: str, t: str = "08:10:00") -> list[str]:
+    """charon's lines (with the IKE SA tag, as the strongswan-lab logs have them) setting one tunnel up."""
+    return [swan(t, f"<{name}|{n}> initiating IKE_SA {name}[{n}] to {peer}"),
+            swan(t, f"<{name}|{n}> IKE_SA {name}[{n}] established between 198.51.100.7[198.51.100.7]...{peer}[{peer}]")]
+
+
+def _dpd_gives_up(name: str = "", n: int = 0) -> list[str]:
+    tag = f"<{name}|{n}> " if name else ""
+    return [swan("08:20:00", f"{tag}sending DPD request"),
+            swan("08:20:04", f"{tag}retransmit 1 of request with message ID 12"),
+            swan("08:20:24", f"{tag}giving up after 1 retransmits")]
+
+
+def test_the_peer_address_comes_from_the_same_ike_sa_s_other_lines() -> None:
+    """The lines of a DPD timeout do not name the peer; the same IKE SA's set-up lines do."""
+    primary = analyze_text("\n".join(_tunnel("aws-tun1", 1, "52.95.1.10") + _dpd_gives_up("aws-tun1", 1))).primary
+    assert primary is not None and primary.category == "dpd_timeout"
+    assert primary.facts["peer"] == "52.95.1.10"
+
+
+def test_the_peer_address_of_one_of_two_tunnels_is_the_failing_ones() -> None:
+    up = _tunnel("aws-tun1", 1, "52.95.1.10") + _tunnel("aws-tun2", 2, "52.95.2.20")
+    primary = analyze_text("\n".join(up + _dpd_gives_up("aws-tun2", 2))).primary
+    assert primary is not None and primary.facts["peer"] == "52.95.2.20"
+    # without the IKE SA tags, nothing says which of the two tunnels gave up: no address rather than a wrong one
+    untagged = [line.replace("<aws-tun1|1> ", "").replace("<aws-tun2|2> ", "") for line in up]
+    primary = analyze_text("\n".join(untagged + _dpd_gives_up())).primary
+    assert primary is not None and primary.category == "dpd_timeout"
+    assert "peer" not in primary.facts
+
+
+def test_pluto_s_peer_address_comes_from_the_connection_s_initiating_line() -> None:
+    # libreswan 5.2 (tests/data/strongswan-lab/pl-v2-unreachable/libreswan-5.2/L.log): the timeout names no address
+    lines = [
+        'Dec  1 23:47:22.197629: "aws-tun1" #1: initiating IKEv2 connection to 52.95.1.10 using UDP',
+        'Dec  1 23:47:22.199423: "aws-tun1" #1: sent IKE_SA_INIT request to 52.95.1.10:UDP/500',
+        'Dec  1 23:47:38.211317: "aws-tun1" #1: IKE_SA_INIT_I: 15 second timeout exceeded after 5 retransmits.  '
+        'No response (or no acceptable response) to our first IKEv2 message',
+    ]
+    primary = analyze_text("\n".join(lines)).primary
+    assert primary is not None and primary.category == "peer_unreachable"
+    assert primary.facts["peer"] == "52.95.1.10"
+
+
+def test_aws_s_own_log_names_the_customer_gateway_not_the_aws_endpoint() -> None:
+    """The peer in AWS's tunnel log is the customer gateway: the fixes' device commands must not use it as the AWS
+    tunnel's outside address."""
+    from lab.triage import fixes
+
+    analysis = analyze_text("2024-03-01T10:00:00Z AWS tunnel detected a pre-shared key mismatch with cgw: 203.0.113.10\n")
+    assert analysis.primary is not None and analysis.primary.facts["peer"] == "203.0.113.10"
+    assert not fixes.values(analysis=analysis).get("aws_ip")
+    device_log = analyze_text("\n".join(_tunnel("aws-tun1", 1, "52.95.1.10") + _dpd_gives_up("aws-tun1", 1)))
+    assert fixes.values(analysis=device_log)["aws_ip"] == "52.95.1.10"
