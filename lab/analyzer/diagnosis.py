@@ -189,6 +189,29 @@ def with_peer(primary: Primary | None, events: list[Event]) -> Primary | None:
     return dataclasses.replace(primary, facts={**primary.facts, "peer": found.pop()})
 
 
+_PLUTO_SERIALS = re.compile(r"#(\d+)\b")
+
+
+def with_selectors(primary: Primary | None, events: list[Event]) -> Primary | None:
+    """`primary` with the traffic selectors this side offered among its facts when it names a refusal of them and
+    its own lines do not say them, from pluto's request that offered them ("sent IKE_AUTH request ... Child SA #2
+    {ESP ...} [192.0.1.0/24===192.0.2.0/24]", "sent CREATE_CHILD_SA request to create Child SA ... [...]"): the one
+    request whose state numbers (the IKE SA's, the Child SA's) the refusal's lines name, in the same log."""
+    if primary is None or primary.category != "traffic_selector_mismatch" or primary.facts.get("ts_offered"):
+        return primary
+    orders = {f.order for f in primary.chain}
+    chain = [e for e in events if e.order in orders and e.fmt == "libreswan"]
+    streams = {e.stream for e in chain}
+    serials = {n for e in chain for n in _PLUTO_SERIALS.findall(e.text)}
+    found = {str(e.values["ts_offered"]) for e in events
+             if e.fmt == "libreswan" and e.stream in streams and e.values.get("ts_offered") and e.direction == "sent"
+             and serials & set(_PLUTO_SERIALS.findall(e.text))}
+    if len(found) != 1:
+        return primary
+    offered = facts_of(dataclasses.replace(chain[0], values={"ts_offered": found.pop()})).get("ts_offered")
+    return dataclasses.replace(primary, facts={**primary.facts, "ts_offered": offered}) if offered else primary
+
+
 def _certainty(chain: list[Event]) -> str:
     """"guess" when no line of the chain names the cause and one of them is a guess (values["guess"]): the protocol
     layer's reading of silence, or a daemon's own guess (pluto's "Possible authentication failure", "perhaps peer

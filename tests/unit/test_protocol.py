@@ -262,3 +262,30 @@ def test_aws_s_own_log_names_the_customer_gateway_not_the_aws_endpoint() -> None
     assert not fixes.values(analysis=analysis).get("aws_ip")
     device_log = analyze_text("\n".join(_tunnel("aws-tun1", 1, "52.95.1.10") + _dpd_gives_up("aws-tun1", 1)))
     assert fixes.values(analysis=device_log)["aws_ip"] == "52.95.1.10"
+
+
+@pytest.mark.parametrize(("excerpt", "offered"), [
+    # the refusal names the Child SA (#2) the IKE SA's IKE_AUTH request (#1) offered the selectors for
+    ("libreswan-v2-child-ts-unacceptable", ["192.0.1.0/24", "192.0.2.0/24"]),
+    # a Child SA of its own, asked for in a CREATE_CHILD_SA
+    ("libreswan-v2-rw-subnets-split-up", ["198.18.66.0/24", "192.0.4.0/24"]),
+])
+def test_refused_selectors_are_those_pluto_s_request_offered(excerpt: str, offered: list[str]) -> None:
+    from lab import PROJECT_DIR
+
+    text = (PROJECT_DIR / "datasets" / "real-logs" / "dev" / f"{excerpt}.log").read_text(encoding="utf-8")
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.category == "traffic_selector_mismatch"
+    assert primary.facts["ts_offered"] == offered
+
+
+def test_selectors_of_another_child_sa_are_not_the_refused_ones() -> None:
+    lines = [
+        '"road/0x1" #2: sent CREATE_CHILD_SA request to create Child SA using IKE SA #1 {ESPinUDP <0xESPESP} '
+        '[198.18.66.0/24===192.0.2.0/24]',
+        '"road/0x2" #3: sent CREATE_CHILD_SA request to create Child SA using IKE SA #1 {ESPinUDP <0xESPESP} '
+        '[198.18.66.0/24===192.0.4.0/24]',
+        '"road/0x2" #3: CREATE_CHILD_SA failed with error notification TS_UNACCEPTABLE',
+    ]
+    primary = analyze_text("\n".join(lines)).primary
+    assert primary is not None and primary.facts["ts_offered"] == ["198.18.66.0/24", "192.0.4.0/24"]
