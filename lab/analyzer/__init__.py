@@ -36,6 +36,7 @@ from lab.analyzer.diagnosis import (
     recovered_first_attempt,
     refused_then_timed_out,
     resolved_collision,
+    with_identity,
     with_peer,
     with_selectors,
 )
@@ -84,7 +85,7 @@ def _finish(scanner: Scanner) -> Analysis:
                     states[key] = value
     events, newest_first, streams = put_in_order(result.events, result.order_texts, result.order_lines)
     classify(events)
-    primary = with_selectors(with_peer(diagnose(events), events), events)
+    primary = with_identity(with_selectors(with_peer(diagnose(events), events), events), events)
     confirmed = {primary.category} if primary else set()
     if primary and "peer_alive_after_dpd" in primary.facts:  # the reasoning rests on the DPD exchange: show it
         confirmed.add("dpd_timeout")

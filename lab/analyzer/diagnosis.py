@@ -189,6 +189,25 @@ def with_peer(primary: Primary | None, events: list[Event]) -> Primary | None:
     return dataclasses.replace(primary, facts={**primary.facts, "peer": found.pop()})
 
 
+def with_identity(primary: Primary | None, events: list[Event]) -> Primary | None:
+    """`primary` with the identity the peer sent among its facts when it names an authentication failure and its own
+    lines do not say it, from the line where this side read that identity (pluto's "Peer ID is FQDN: '@east'",
+    charon's "looking for peer configs matching ...192.0.2.1[@east]") about the same connection in the same log;
+    only when those lines name one identity."""
+    if primary is None or primary.category != "auth_failure" or primary.facts.get("id_sent"):
+        return primary
+    orders = {f.order for f in primary.chain}
+    chain = [e for e in events if e.order in orders]
+    streams = {e.stream for e in chain}
+    names = {name for e in chain if (name := conn_of(e))}
+    found = {str(e.values["id_sent"]).strip("'\" ") for e in events
+             if e.kind == "identity" and e.stream in streams and e.values.get("id_sent")
+             and not (names and (name := conn_of(e)) and name not in names)}
+    if len(found) != 1:
+        return primary
+    return dataclasses.replace(primary, facts={**primary.facts, "id_sent": found.pop()})
+
+
 _PLUTO_SERIALS = re.compile(r"#(\d+)\b")
 
 

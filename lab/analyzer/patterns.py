@@ -105,6 +105,7 @@ EVENTS = (
     "peer_repeats",  # the peer sent its previous answer again after this side's next request (it did not accept that)
     "session_end",  # the session carried inside the SA (L2TP/PPP) ended on this side: a user's disconnect
     "remote_access",  # this side is a remote-access client: XAUTH / ModeCFG after Main Mode (IKEv1), the server picks its address
+    "identity",  # the identity the peer sent, as this side read it (pluto "Peer ID is", charon "peer configs matching")
 )
 # What each event kind means, for a reader of the page (the kinds themselves stay the `--json` contract).
 EVENT_LABELS: dict[str, Msg] = {
@@ -140,6 +141,7 @@ EVENT_LABELS: dict[str, Msg] = {
     "conn_switched": M("Switched to another connection"),
     "session_end": M("L2TP/PPP session ended"),
     "remote_access": M("Remote-access client (XAUTH / ModeCFG)"),
+    "identity": M("Identity the peer sent"),
 }
 
 

@@ -978,3 +978,19 @@ def test_the_peer_address_is_the_other_side_s_when_the_diagnosis_names_one() -> 
         assert primary.facts["peer"] in configured, (name, variant, side, primary.facts["peer"], configured)
         named += 1
     assert named >= 420, named  # 449 of 791 sides with a diagnosis
+
+
+@pytest.mark.parametrize(("name", "side", "identity"), [
+    # pluto (IKEv1) "Peer ID is ID_IPV4_ADDR: '192.0.2.2'": the failure's own lines do not name it
+    ("pp-v1-id", "L", "192.0.2.2"),
+    ("pp-v1-id", "R", "192.0.2.1"),
+    ("pp-v1-cert-id-mismatch", "L", "C=KR, O=VPN Lab, CN=gw-R.example.net"),
+    ("pp-v1-cert-id-mismatch", "R", "C=KR, O=VPN Lab, CN=gw-L.example.net"),
+    # charon "looking for pre-shared key peer configs matching 192.0.2.2...192.0.2.1[192.0.2.1]"
+    ("v1-aggressive-psk", "R", "192.0.2.1"),
+    ("v2-id", "R", "192.0.2.1"),
+])
+def test_an_authentication_failure_names_the_identity_the_peer_sent(name: str, side: str, identity: str) -> None:
+    primary = analyze_text(paste(name, side)).primary
+    assert primary is not None and primary.category == "auth_failure"
+    assert primary.facts["id_sent"] == identity
