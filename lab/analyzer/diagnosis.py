@@ -163,6 +163,16 @@ def _primary(
 _NOT_THE_PEER = frozenset({"swan-kernel-rekey-job"})
 
 
+# pluto names an instance of a connection (a responder's, or one an opportunistic or road-warrior template made for
+# one peer) by the peer's address after its number: "east"[1] 192.1.3.209 #1: ...
+_PLUTO_INSTANCE = re.compile(r'"[^"]+"\[\d+\] (?:\.\.\.)?(\d{1,3}(?:\.\d{1,3}){3}|[0-9a-fA-F]*:[0-9a-fA-F:]*:[0-9a-fA-F]+)(?= #\d|:)')
+
+
+def _pluto_instance_peer(ev: Event) -> str:
+    m = _PLUTO_INSTANCE.search(ev.text) if ev.fmt == "libreswan" else None
+    return m.group(1) if m else ""
+
+
 def with_peer(primary: Primary | None, events: list[Event]) -> Primary | None:
     """`primary` with the peer's address among its facts when the lines it rests on do not name it, from the other
     lines of the same log about the same connection that name the address an IKE SA is set up with (charon's
@@ -180,7 +190,7 @@ def with_peer(primary: Primary | None, events: list[Event]) -> Primary | None:
     for e in events:
         if e.stream not in streams or e.pattern in _NOT_THE_PEER:
             continue
-        peer = facts_of(e).get("peer") or ((state := pluto_peer(e)) and state[1])
+        peer = facts_of(e).get("peer") or ((state := pluto_peer(e)) and state[1]) or _pluto_instance_peer(e)
         name = conn_of(e)
         if peer and not (names and name and name not in names):
             found.add(peer)

@@ -289,3 +289,15 @@ def test_selectors_of_another_child_sa_are_not_the_refused_ones() -> None:
     ]
     primary = analyze_text("\n".join(lines)).primary
     assert primary is not None and primary.facts["ts_offered"] == ["198.18.66.0/24", "192.0.4.0/24"]
+
+
+def test_pluto_s_instance_of_a_connection_names_its_peer() -> None:
+    """A responder's instance of a road-warrior connection carries the peer's address after its number (libreswan's
+    test suite, ikev2-liveness-12-clear-rw-restart: "east"[1] 192.1.3.209 #1: ...)."""
+    from lab import PROJECT_DIR
+
+    text = (PROJECT_DIR / "datasets" / "real-logs" / "dev" / "libreswan-v2-liveness-rw-restart.log").read_text(
+        encoding="utf-8")
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.category == "dpd_timeout"
+    assert primary.facts["peer"] == "192.1.3.209"
