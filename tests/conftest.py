@@ -131,14 +131,18 @@ def _slow_index(nodeid: str) -> int | None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Longest first: the long browser tests, then by folder (see FOLDER_ORDER)."""
 
+    folders: dict[Path, str] = {}  # a module's folder, resolved once per module (not once per test)
+
     def rank(item: pytest.Item) -> tuple[int, int]:
         i = _slow_index(item.nodeid)
         if i is not None:
             return (0, i)
-        try:
-            folder = item.path.resolve().relative_to(TESTS_DIR).parts[0]
-        except ValueError:
-            folder = ""
+        folder = folders.get(item.path)
+        if folder is None:
+            try:
+                folder = folders[item.path] = item.path.resolve().relative_to(TESTS_DIR).parts[0]
+            except ValueError:
+                folder = folders[item.path] = ""
         return (1, FOLDER_ORDER.index(folder) if folder in FOLDER_ORDER else len(FOLDER_ORDER))
 
     items.sort(key=rank)  # stable: a module's tests keep their order

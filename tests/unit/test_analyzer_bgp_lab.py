@@ -15,7 +15,7 @@ import yaml
 from lab.analyzer import analyze_text
 
 LAB = Path(__file__).resolve().parent.parent / "data" / "bgp-lab"
-SCENARIOS = yaml.safe_load((LAB / "scenarios.yaml").read_text(encoding="utf-8"))["scenarios"]
+SCENARIOS = yaml.load((LAB / "scenarios.yaml").read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)["scenarios"]
 # bgpd without zebra (the lab's -Z) and the daemons' own start-up lines
 _LAB_ONLY = re.compile(r"zclient_send_message|<INFO> Started")
 _STOPPED = re.compile(r"Terminating on signal|<INFO> Shutting down")

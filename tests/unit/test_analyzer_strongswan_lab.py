@@ -18,7 +18,7 @@ import yaml
 from lab.analyzer import analyze_text
 
 LAB = Path(__file__).resolve().parent.parent / "data" / "strongswan-lab"
-SCENARIOS = yaml.safe_load((LAB / "scenarios.yaml").read_text(encoding="utf-8"))["scenarios"]
+SCENARIOS = yaml.load((LAB / "scenarios.yaml").read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)["scenarios"]
 _START_UP = re.compile(r"\d\d\[(?:DMN|LIB)\] |\[JOB\] spawning|loaded IKE shared key|loaded ANY private key|added vici connection")
 
 
