@@ -4118,6 +4118,28 @@ FACT_LABELS: dict[str, Msg] = {
 }
 
 
+_FACT_WORDS: dict[object, Msg] = {True: M("yes"), False: M("no"), "sent": M("sent"), "received": M("received")}
+
+
+def fact_rows(facts: dict[str, Any], lang: str | None = None) -> list[tuple[str, str]]:
+    """The facts as (what it is, its value) in words, in `lang` (default: the current language), for the page, the
+    text output and the report alike: a key without a label (FACT_LABELS) is shown as it is in `--json`. The values
+    are the log's own, unmasked: the caller masks and escapes them for where they go."""
+    rows = []
+    for key, value in facts.items():
+        label = FACT_LABELS.get(key)
+        if isinstance(value, bool) or value in ("sent", "received"):
+            text = _FACT_WORDS[value].render(lang)
+        elif value in ("ike", "child") and key == "sa":
+            text = "IKE" if value == "ike" else "Child"
+        elif isinstance(value, list | tuple):
+            text = ", ".join(str(v) for v in value)
+        else:
+            text = str(value)
+        rows.append((label.render(lang) if label is not None else key, text))
+    return rows
+
+
 def facts_of(ev: Event) -> dict[str, Any]:
     """The facts one event carries, under the keys the triage fixes use."""
     out: dict[str, Any] = {}

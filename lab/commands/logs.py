@@ -20,6 +20,7 @@ from pathlib import Path
 from lab.analyzer import FORMAT_NAMES, FORMATS, Analysis, analyze_path, analyze_stream
 from lab.analyzer import corpus as corpus_eval
 from lab.analyzer.model import GUESS_NOTE
+from lab.analyzer.protocol import fact_rows
 from lab.errors import InputError
 from lab.i18n import M, data_text, render, t
 from lab.masking import mask_data, mask_secrets
@@ -149,6 +150,10 @@ def _logs(args: argparse.Namespace) -> int:
             print("  " + render(GUESS_NOTE))
         for r in p.reasoning_in():
             print(f"  - {r}")
+        if p.facts:
+            print("  " + t("What the lines say:"))
+            for label, value in fact_rows(p.facts):
+                print(f"    {label}: {_plain(mask_secrets(value))}")
         print("  " + t("Troubleshooter: {node}  (vpn-lab: Troubleshooter page {link})", node=p.tree_node,
                        link="?tree=" + p.tree_node.replace("/", "&node=")))
     else:

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from lab.analyzer import Analysis
 from lab.analyzer.diagnosis import categories
 from lab.analyzer.model import GUESS_NOTE
+from lab.analyzer.protocol import fact_rows
 from lab.i18n import data_text, render, t, using
 from lab.masking import MASK, mask_secrets
 from lab.triage.evidence import Evidence
@@ -129,6 +130,10 @@ def _build(analysis: Analysis | None, session: Session | None, evidence: Mapping
             shown = [f"line {n}: {mask(by_line[n].text)}" for n in primary.evidence_lines if n in by_line]
             if shown:
                 out += [t("Evidence lines:"), "", _fence(shown), ""]
+            if primary.facts:
+                out += [t("What the lines say:"), ""]
+                out += [f"- {_md(label)}: {_md(mask(value))}" for label, value in fact_rows(primary.facts)]
+                out.append("")
         else:
             out += [t("No known failure pattern matched."), ""]
         fmt = analysis.format + (" " + t("(also {formats})", formats=", ".join(analysis.detected_formats[1:]))

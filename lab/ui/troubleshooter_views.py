@@ -18,7 +18,7 @@ from lab.analyzer.diagnosis import categories
 from lab.analyzer.formats import aws_fields
 from lab.analyzer.model import GUESS_NOTE, Finding
 from lab.analyzer.patterns import EVENT_LABELS
-from lab.analyzer.protocol import FACT_LABELS, KIND_CATEGORY
+from lab.analyzer.protocol import KIND_CATEGORY, fact_rows
 from lab.i18n import Msg, render
 from lab.masking import mask_secrets
 from lab.triage import tree as engine
@@ -299,16 +299,6 @@ def _without_empty_time(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.drop(columns=column) if column in frame and not frame[column].astype(bool).any() else frame
 
 
-def _fact_text(value: object) -> str:
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if value in ("sent", "received"):
-        return _("sent") if value == "sent" else _("received")
-    if value in ("ike", "child"):
-        return "IKE" if value == "ike" else "Child"
-    return ", ".join(str(v) for v in value) if isinstance(value, list | tuple) else str(value)
-
-
 def _category_title(category: str | None) -> str:
     """A finding's category in words, in the page language (the id as it is when it has no title)."""
     info = categories().get(category or "")
@@ -357,8 +347,7 @@ def _evidence_chain(p: Primary) -> None:
         st.markdown("**" + _("What the lines say") + "**")
         st.dataframe(
             pd.DataFrame(
-                [{_("fact"): _meaning(FACT_LABELS, key), _("value"): mask_secrets(_fact_text(value))}
-                 for key, value in p.facts.items()]
+                [{_("fact"): label, _("value"): mask_secrets(value)} for label, value in fact_rows(p.facts, current())]
             ),
             hide_index=True,
             width="stretch",

@@ -157,3 +157,14 @@ def test_a_diagnosis_from_silence_says_so_in_text_and_json(tmp_path: Path, capsy
     assert "A reading of what the log does not show" in capsys.readouterr().out
     assert main(["logs", str(log), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["primary"]["certainty"] == "guess"
+
+
+def test_text_output_says_what_the_lines_say(capsys: pytest.CaptureFixture[str]) -> None:
+    """The facts the JSON output carries, in words under the diagnosis (the peer's address, the selectors offered)."""
+    excerpt = DATASETS_DIR / "real-logs" / "dev" / "libreswan-v2-child-ts-unacceptable.log"
+    assert main(["logs", str(excerpt)]) == 0
+    out = capsys.readouterr().out
+    facts = out.split("What the lines say:")[1].split("Troubleshooter:")[0]
+    assert "Peer address: 192.1.2.23" in facts
+    assert "Traffic selectors offered: 192.0.1.0/24, 192.0.2.0/24" in facts
+    assert "Direction (sent or received): received" in facts

@@ -84,3 +84,21 @@ def test_notes_that_quote_the_paste_are_escaped() -> None:
     note = next(line for line in text.splitlines() if "describe-vpn-connections" in line)
     assert "203.0.113.10" in note
     assert "\\*\\*IPSEC\\*\\*" in note and "\\<img" in note and "\\[x\\]" in note  # (each character escaped)
+
+
+def test_the_report_says_what_the_lines_say_with_the_log_s_values_escaped() -> None:
+    # pluto (IKEv1) read the peer's ID, then refused it: an ID written to start formatting, an image tag and a link
+    # reads as those characters in the report's facts, never as Markdown or HTML
+    ident = "**east** <img src=x onerror=alert(1)> [x](javascript:1)"
+    log = "\n".join([  # (tests/data/strongswan-lab/pp-v1-id/L.log, its ID replaced)
+        'Dec  3 22:14:58.307379: "gw" #1: sent Main Mode I3',
+        f"Dec  3 22:14:58.307807: \"gw\" #1: Peer ID is FQDN: '{ident}'",
+        'Dec  3 22:14:58.307939: "gw" #1: sending encrypted notification INVALID_ID_INFORMATION to 192.0.2.2:500',
+    ])
+    analysis = analyze_text(log)
+    assert analysis.primary is not None and analysis.primary.facts.get("id_sent") == ident
+    text = build_report(analysis, None, None, NOW)
+    facts = text.split("What the lines say:")[1].split("\n\n")[1].splitlines()
+    assert "- Notify message: INVALID\\_ID\\_INFORMATION" in facts
+    line = next(line for line in facts if line.startswith("- ID the peer sent:"))
+    assert "\\*\\*east\\*\\*" in line and "\\<img" in line and "\\[x\\]" in line
