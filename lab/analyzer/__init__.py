@@ -38,6 +38,7 @@ from lab.analyzer.diagnosis import (
     resolved_collision,
     with_identity,
     with_peer,
+    with_proposals,
     with_selectors,
 )
 from lab.analyzer.model import CATEGORIES, PHASES, Analysis, Finding, Primary
@@ -85,7 +86,9 @@ def _finish(scanner: Scanner) -> Analysis:
                     states[key] = value
     events, newest_first, streams = put_in_order(result.events, result.order_texts, result.order_lines)
     classify(events)
-    primary = with_identity(with_selectors(with_peer(diagnose(events), events), events), events)
+    primary = diagnose(events)
+    for step in (with_peer, with_selectors, with_identity, with_proposals):  # facts from the lines around its own
+        primary = step(primary, events)
     confirmed = {primary.category} if primary else set()
     if primary and "peer_alive_after_dpd" in primary.facts:  # the reasoning rests on the DPD exchange: show it
         confirmed.add("dpd_timeout")

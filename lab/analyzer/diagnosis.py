@@ -187,12 +187,13 @@ def with_peer(primary: Primary | None, events: list[Event]) -> Primary | None:
     streams = {e.stream for e in chain}
     names = {name for e in chain if (name := conn_of(e))}
     found: set[str] = set()
-    for e in events:
+    for e in events:  # (a long log has many: the cheap tests first)
         if e.stream not in streams or e.pattern in _NOT_THE_PEER:
             continue
-        peer = facts_of(e).get("peer") or ((state := pluto_peer(e)) and state[1]) or _pluto_instance_peer(e)
-        name = conn_of(e)
-        if peer and not (names and name and name not in names):
+        peer = str(e.values["peer"]).strip("'\"[] ") if e.values.get("peer") else ""
+        if not peer and e.fmt == "libreswan":
+            peer = (state := pluto_peer(e)) and state[1] or _pluto_instance_peer(e)
+        if peer and not (names and (name := conn_of(e)) and name not in names):
             found.add(peer)
     if len(found) != 1:
         return primary
@@ -216,6 +217,95 @@ def with_identity(primary: Primary | None, events: list[Event]) -> Primary | Non
     if len(found) != 1:
         return primary
     return dataclasses.replace(primary, facts={**primary.facts, "id_sent": found.pop()})
+
+
+# FortiGate's debug output lists proposals one item a line (the "proposal_dump" lines): the block a header opens, the
+# proposal a "proposal id" line starts, its protocol, one transform a line. The exchange serial is the number before
+# the message ("ike 0:to-FG2:267:eveS2S:85: ..." -> 85).
+_FGT_SERIAL = re.compile(r"\bike \S*?:(\d+): ")
+_FGT_TRANSFORM = re.compile(r"type=(?P<type>[A-Z_]+), val=(?P<val>[^\n]*?)\.?\s*$")
+_FGT_KEY_LEN = re.compile(r"^(?P<name>\S+?)(?: \(key_len = (?P<bits>\d+)\)|, key-len=(?P<bits2>\d+))$")
+_FGT_PROTOCOL = re.compile(r"protocol(?: id)? = (?P<proto>[\w/-]+):")
+
+
+def _fgt_transform(kind: str, value: str) -> str:
+    """One FortiGate transform in the notation of charon's proposal listings ("AES_CBC (key_len = 128)" ->
+    AES_CBC_128, AUTH_HMAC_SHA2_256_128 -> HMAC_SHA2_256_128, MODP2048 -> MODP_2048, ESN NO -> NO_EXT_SEQ)."""
+    m = _FGT_KEY_LEN.match(value)
+    if m and (bits := m.group("bits") or m.group("bits2")):
+        value = f"{m.group('name')}_{bits}"
+    if kind in ("INTEGR",) and value.startswith("AUTH_"):
+        value = value[len("AUTH_"):]
+    if kind in ("DH_GROUP", "OAKLEY_GROUP"):
+        value = re.sub(r"^(MODP|ECP)(\d+)$", r"\1_\2", value)
+    if kind == "ESN":
+        value = {"NO": "NO_EXT_SEQ", "YES": "EXT_SEQ"}.get(value, value)
+    return value
+
+
+def _fgt_proposals(lines: list[str]) -> tuple[list[str], list[str]]:
+    """(the peer's proposals, this side's) from one exchange's proposal listing lines, in order: the last block of
+    each side before the refusal."""
+    blocks: dict[str, list[list[str]]] = {}
+    side, protocol = "", "IKE"
+    current: list[str] | None = None
+    for text in lines:
+        if " proposal" in text and text.rstrip().endswith(":") and "proposal id" not in text:
+            side = ("received" if re.search(r"\b(?:incoming|peer) (?:child SA )?proposal", text)
+                    else "configured" if "my proposal" in text else "")
+            if side:
+                blocks[side] = []
+            current = None
+        elif not side:
+            continue
+        elif "proposal id = " in text:
+            current = []
+            blocks[side].append(current)
+        elif m := _FGT_PROTOCOL.search(text):
+            proto = m.group("proto").upper()
+            protocol = "IKE" if proto in ("IKEV2", "ISAKMP") else proto
+            if current is not None and not current:
+                current.append(protocol + ":")
+        elif current is not None and (t := _FGT_TRANSFORM.search(text)):
+            if t.group("type") in ("AUTH_METHOD",):
+                continue
+            current.append(_fgt_transform(t.group("type"), t.group("val").strip()))
+        elif current is not None and "PFS is disabled" in text:
+            current.append("no PFS")
+
+    def listing(proposals: list[list[str]]) -> list[str]:
+        out = []
+        for items in proposals:
+            head = items[0] if items and items[0].endswith(":") else "IKE:"
+            body = [i for i in items if not i.endswith(":")]
+            if body:
+                out.append(head + "/".join(body))
+        return out[:16]
+
+    return listing(blocks.get("received", [])), listing(blocks.get("configured", []))
+
+
+def with_proposals(primary: Primary | None, events: list[Event]) -> Primary | None:
+    """`primary` with the proposals received and configured among its facts when it names a proposal mismatch (or a
+    refused rekey) that FortiGate's debug output shows: its lines list the proposals one item a line, read here
+    together (the same exchange serial, before the refusal, in the same log)."""
+    if (primary is None or primary.category not in ("phase1_proposal_mismatch", "phase2_proposal_mismatch", "rekey_issue")
+            or primary.facts.get("proposals_received")):
+        return primary
+    orders = {f.order for f in primary.chain}
+    refusal = next((e for e in events if e.order in orders and e.fmt == "fortigate" and e.kind == "no_proposal"), None)
+    serial = _FGT_SERIAL.search(refusal.text) if refusal else None
+    if refusal is None or serial is None:
+        return primary
+    lines = [e.text for e in events if e.kind == "proposal_dump" and e.stream == refusal.stream and e.order < refusal.order
+             and (m := _FGT_SERIAL.search(e.text)) and m.group(1) == serial.group(1)]
+    received, configured = _fgt_proposals(lines)
+    if not received:
+        return primary
+    facts = {**primary.facts, "proposals_received": received}
+    if configured:
+        facts["proposals_configured"] = configured
+    return dataclasses.replace(primary, facts=facts)
 
 
 _PLUTO_SERIALS = re.compile(r"#(\d+)\b")

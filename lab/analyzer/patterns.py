@@ -106,6 +106,7 @@ EVENTS = (
     "session_end",  # the session carried inside the SA (L2TP/PPP) ended on this side: a user's disconnect
     "remote_access",  # this side is a remote-access client: XAUTH / ModeCFG after Main Mode (IKEv1), the server picks its address
     "identity",  # the identity the peer sent, as this side read it (pluto "Peer ID is", charon "peer configs matching")
+    "proposal_dump",  # one line of a proposal listing printed an item a line (FortiGate's debug): read together
 )
 # What each event kind means, for a reader of the page (the kinds themselves stay the `--json` contract).
 EVENT_LABELS: dict[str, Msg] = {
@@ -142,6 +143,7 @@ EVENT_LABELS: dict[str, Msg] = {
     "session_end": M("L2TP/PPP session ended"),
     "remote_access": M("Remote-access client (XAUTH / ModeCFG)"),
     "identity": M("Identity the peer sent"),
+    "proposal_dump": M("Line of a proposal listing"),
 }
 
 

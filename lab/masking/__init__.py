@@ -169,6 +169,9 @@ _ACCESS_KEY_ID = re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])
 _AWS_SECRET = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
 _TOKEN = re.compile(r"(?<![\w/.+=-])[A-Za-z0-9+/_.=-]{24,}(?![\w/.+=-])")
 _NOT_SECRET_PREFIX = ("vpn-", "cgw-", "vgw-", "tgw-", "vpc-", "subnet-", "eni-", "arn:", "sha256:")
+# The EC2 API's names of a VPN tunnel's phase options (VpnTunnelOptionsSpecification: Phase1EncryptionAlgorithms,
+# Phase2IntegrityAlgorithms, Phase1DHGroupNumbers, ...): long, mixed case and with a digit, but names, not secrets.
+_AWS_PHASE_OPTION = re.compile(r"Phase[12](?:[A-Z][a-z]+|DH)+")
 
 
 def _quoted_mask(val: str) -> str:
@@ -252,6 +255,7 @@ def _looks_random(token: str) -> bool:
         and any(c.islower() for c in token)
         and any(c.isdigit() for c in token)
         and not token.lower().startswith(_NOT_SECRET_PREFIX)
+        and not _AWS_PHASE_OPTION.fullmatch(token)
         and not all(_IDENTIFIER.fullmatch(part) for part in token.split("/"))
         and not _protocol_words(token)
     )

@@ -110,6 +110,14 @@ def test_protocol_identifiers_are_not_masked(line: str) -> None:
     assert mask_secrets(line) == line
 
 
+def test_aws_tunnel_option_names_are_not_masked() -> None:
+    """The EC2 API's names of a tunnel's phase options, as the fixes name them (the phase 1 proposal fix)."""
+    text = "Compare the tunnel's Phase1EncryptionAlgorithms, Phase2IntegrityAlgorithms and Phase1DHGroupNumbers"
+    assert mask_secrets(text) == text
+    assert mask_secrets("Phase1EncryptionAlgorithms wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY") == (
+        "Phase1EncryptionAlgorithms ****")
+
+
 def test_random_tokens_with_underscores_are_still_masked() -> None:
     assert mask_secrets("token Ab9_xK2m_Qr7t_Zz8yWv4u3s2r1q") == "token ****"
 

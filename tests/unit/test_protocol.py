@@ -301,3 +301,36 @@ def test_pluto_s_instance_of_a_connection_names_its_peer() -> None:
     primary = analyze_text(text).primary
     assert primary is not None and primary.category == "dpd_timeout"
     assert primary.facts["peer"] == "192.1.3.209"
+
+
+@pytest.mark.parametrize(("excerpt", "received", "configured"), [
+    # IKEv2 IKE_SA_INIT: the peer offers DES/MD5, this side AES with SHA2 (FortiOS debug, one item a line)
+    ("fortigate-v2-sa-init-des-md5-vs-aes-no-proposal-chosen",
+     ["IKE:DES_CBC/HMAC_MD5_96/PRF_HMAC_MD5/MODP_2048/MODP_1536"],
+     ["IKE:AES_CBC_128/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048",
+      "IKE:AES_CBC_256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048",
+      "IKE:AES_GCM_16_128/PRF_HMAC_SHA2_256/MODP_2048", "IKE:AES_GCM_16_256/PRF_HMAC_SHA2_384/MODP_2048",
+      "IKE:CHACHA20_POLY1305_256/PRF_HMAC_SHA2_256/MODP_2048"]),
+    # a Child SA: the peer asks for PFS (DH groups), this side has PFS disabled
+    ("fortigate-v2-create-child-pfs-mismatch-no-proposal-chosen",
+     ["ESP:AES_GCM_16_128/MODP_2048/MODP_1536/NO_EXT_SEQ"],
+     ["ESP:AES_GCM_16_128/NO_EXT_SEQ/no PFS", "ESP:AES_CBC_128/SHA256/NO_EXT_SEQ/no PFS"]),
+])
+def test_fortigate_s_proposal_listing_is_read_together(excerpt: str, received: list[str], configured: list[str]) -> None:
+    from lab import PROJECT_DIR
+
+    text = (PROJECT_DIR / "datasets" / "real-logs" / "dev" / f"{excerpt}.log").read_text(encoding="utf-8")
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.category.endswith("_proposal_mismatch")
+    assert primary.facts["proposals_received"] == received
+    assert primary.facts["proposals_configured"] == configured
+
+
+def test_the_fix_names_what_the_fortigate_s_peer_offers_that_aws_does_not_accept() -> None:
+    from lab import PROJECT_DIR
+    from lab.triage import fixes
+
+    text = (PROJECT_DIR / "datasets" / "real-logs" / "dev" / "fortigate-v2-sa-init-des-md5-vs-aes-no-proposal-chosen.log"
+            ).read_text(encoding="utf-8")
+    values = fixes.values(analysis=analyze_text(text), phase=1)
+    assert values["offending"] == "DES, MD5, DH group 5"
