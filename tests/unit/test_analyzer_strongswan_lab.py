@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from lab.analyzer import analyze_text
+from lab.analyzer import Analysis, analyze_text
 
 LAB = Path(__file__).resolve().parent.parent / "data" / "strongswan-lab"
 SCENARIOS = yaml.load((LAB / "scenarios.yaml").read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)["scenarios"]
@@ -71,15 +71,25 @@ def _verdict(text: str) -> str:
     return primary.category if primary else "none"
 
 
+@cache  # the whole log of a side, read once per worker for every test that asks what it says
+def whole(name: str, side: str, variant: str = "") -> Analysis:
+    return analyze_text(paste(name, side, variant))
+
+
+def _whole_verdict(name: str, side: str, variant: str = "") -> str:
+    primary = whole(name, side, variant).primary
+    return primary.category if primary else "none"
+
+
 @pytest.mark.parametrize(("name", "side", "expected"), CASES, ids=[f"{n}-{s}" for n, s, _ in CASES])
 def test_each_side_names_the_cause_the_scenario_built(name: str, side: str, expected: str) -> None:
-    assert _verdict(paste(name, side)) == expected
+    assert _whole_verdict(name, side) == expected
 
 
 @pytest.mark.parametrize(("name", "variant", "side", "expected"), VARIANT_CASES,
                          ids=[f"{n}-{v}-{s}" for n, v, s, _ in VARIANT_CASES])
 def test_other_libreswan_releases_are_read_the_same(name: str, variant: str, side: str, expected: str) -> None:
-    assert _verdict(paste(name, side, variant)) == expected
+    assert _whole_verdict(name, side, variant) == expected
 
 
 # Both daemons' logs pasted one after the other without their time stamps, as libreswan's test consoles show them:
@@ -970,7 +980,7 @@ def test_the_peer_address_is_the_other_side_s_when_the_diagnosis_names_one() -> 
     for name, variant, side in sides:
         if side == "B":
             continue
-        primary = analyze_text(paste(name, side, variant)).primary
+        primary = whole(name, side, variant).primary
         if primary is None or "peer" not in primary.facts:
             continue
         conf = next((LAB / name).glob(f"{side}.*conf"), None) or LAB / name / f"{side}.conf"
@@ -991,6 +1001,6 @@ def test_the_peer_address_is_the_other_side_s_when_the_diagnosis_names_one() -> 
     ("v2-id", "R", "192.0.2.1"),
 ])
 def test_an_authentication_failure_names_the_identity_the_peer_sent(name: str, side: str, identity: str) -> None:
-    primary = analyze_text(paste(name, side)).primary
+    primary = whole(name, side).primary
     assert primary is not None and primary.category == "auth_failure"
     assert primary.facts["id_sent"] == identity
