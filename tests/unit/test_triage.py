@@ -585,3 +585,13 @@ def test_a_command_carries_only_values_the_evidence_shows_never_a_guess_in_words
     asa_like = [c.command for fam in families() for c in build_fix("tunnel-down/d-bgp-asn", vals, fam).commands
                 if "remote-as" in c.command]
     assert asa_like and all("<Amazon side ASN>" in c for c in asa_like)
+
+
+def test_the_selectors_a_log_shows_are_named_also_without_the_ones_accepted() -> None:
+    from lab.triage.fixes import build_fix
+
+    fix = build_fix("tunnel-down/d-traffic-selectors", {"ts_offered": "192.0.1.0/24, 192.0.2.0/24"}, "libreswan")
+    assert "Traffic selectors proposed, as the log shows them: 192.0.1.0/24, 192.0.2.0/24." in fix.lines
+    both = build_fix("tunnel-down/d-traffic-selectors",
+                     {"ts_offered": "10.0.0.0/16", "ts_expected": "0.0.0.0/0", "aws_ip": "52.95.1.10"}, "libreswan")
+    assert "The customer gateway proposes 10.0.0.0/16; tunnel 52.95.1.10 accepts 0.0.0.0/0." in both.lines
