@@ -595,3 +595,5 @@ def test_the_selectors_a_log_shows_are_named_also_without_the_ones_accepted() ->
     both = build_fix("tunnel-down/d-traffic-selectors",
                      {"ts_offered": "10.0.0.0/16", "ts_expected": "0.0.0.0/0", "aws_ip": "52.95.1.10"}, "libreswan")
     assert "The customer gateway proposes 10.0.0.0/16; tunnel 52.95.1.10 accepts 0.0.0.0/0." in both.lines
+    ident = build_fix("tunnel-down/d-auth", {"id_sent": "@east"}, "libreswan")
+    assert "Identity the peer sent, as the log shows it: @east." in ident.lines
