@@ -587,7 +587,7 @@ def test_a_command_carries_only_values_the_evidence_shows_never_a_guess_in_words
     assert asa_like and all("<Amazon side ASN>" in c for c in asa_like)
 
 
-def test_the_selectors_a_log_shows_are_named_also_without_the_ones_accepted() -> None:
+def test_the_selectors_and_identity_a_log_shows_are_named_also_without_what_aws_expects() -> None:
     from lab.triage.fixes import build_fix
 
     fix = build_fix("tunnel-down/d-traffic-selectors", {"ts_offered": "192.0.1.0/24, 192.0.2.0/24"}, "libreswan")
