@@ -234,7 +234,7 @@ def _fgt_transform(kind: str, value: str) -> str:
     m = _FGT_KEY_LEN.match(value)
     if m and (bits := m.group("bits") or m.group("bits2")):
         value = f"{m.group('name')}_{bits}"
-    if kind in ("INTEGR",) and value.startswith("AUTH_"):
+    if kind == "INTEGR" and value.startswith("AUTH_"):
         value = value[len("AUTH_"):]
     if kind in ("DH_GROUP", "OAKLEY_GROUP"):
         value = re.sub(r"^(MODP|ECP)(\d+)$", r"\1_\2", value)
@@ -267,8 +267,6 @@ def _fgt_proposals(lines: list[str]) -> tuple[list[str], list[str]]:
             if current is not None and not current:
                 current.append(protocol + ":")
         elif current is not None and (t := _FGT_TRANSFORM.search(text)):
-            if t.group("type") in ("AUTH_METHOD",):
-                continue
             current.append(_fgt_transform(t.group("type"), t.group("val").strip()))
         elif current is not None and "PFS is disabled" in text:
             current.append("no PFS")
