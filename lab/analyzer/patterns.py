@@ -107,6 +107,7 @@ EVENTS = (
     "remote_access",  # this side is a remote-access client: XAUTH / ModeCFG after Main Mode (IKEv1), the server picks its address
     "identity",  # the identity the peer sent, as this side read it (pluto "Peer ID is", charon "peer configs matching")
     "proposal_dump",  # one line of a proposal listing printed an item a line (FortiGate's debug): read together
+    "endpoint",  # the address a tunnel's IKE SA talks to, named when a connection is set up (FortiGate's debug)
 )
 # What each event kind means, for a reader of the page (the kinds themselves stay the `--json` contract).
 EVENT_LABELS: dict[str, Msg] = {
@@ -144,6 +145,7 @@ EVENT_LABELS: dict[str, Msg] = {
     "remote_access": M("Remote-access client (XAUTH / ModeCFG)"),
     "identity": M("Identity the peer sent"),
     "proposal_dump": M("Line of a proposal listing"),
+    "endpoint": M("Peer address named"),
 }
 
 

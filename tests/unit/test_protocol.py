@@ -334,3 +334,17 @@ def test_the_fix_names_what_the_fortigate_s_peer_offers_that_aws_does_not_accept
             ).read_text(encoding="utf-8")
     values = fixes.values(analysis=analyze_text(text), phase=1)
     assert values["offending"] == "DES, MD5, DH group 5"
+
+
+@pytest.mark.parametrize(("excerpt", "peer"), [
+    # the initiator: "IPsec SA connect 6 1.1.1.254->2.2.2.254:0"
+    ("fortigate-v2-sa-init-network-unreachable-negotiation-timeout", "2.2.2.254"),
+    # the responder: "created connection: 0xf2316d0 4 2.2.2.254->1.1.1.254:500."
+    ("fortigate-v2-responder-psk-auth-failed-probable-psk-mismatch", "1.1.1.254"),
+])
+def test_fortigate_s_connection_names_the_peer(excerpt: str, peer: str) -> None:
+    from lab import PROJECT_DIR
+
+    text = (PROJECT_DIR / "datasets" / "real-logs" / "dev" / f"{excerpt}.log").read_text(encoding="utf-8")
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.facts["peer"] == peer
