@@ -341,8 +341,11 @@ def test_the_fix_names_what_the_fortigate_s_peer_offers_that_aws_does_not_accept
     ("fortigate-v2-sa-init-network-unreachable-negotiation-timeout", "2.2.2.254"),
     # the responder: "created connection: 0xf2316d0 4 2.2.2.254->1.1.1.254:500."
     ("fortigate-v2-responder-psk-auth-failed-probable-psk-mismatch", "1.1.1.254"),
+    # Cisco ASA: "%ASA-5-713119: Group = 77.88.99.100, IP = 77.88.99.100, PHASE 1 COMPLETED"
+    ("cisco-asa-v1-aws-no-matching-crypto-map", "77.88.99.100"),
+    ("cisco-asa-v1-mm-wait-msg4-peer-lacks-psk", "233.22.22.233"),
 ])
-def test_fortigate_s_connection_names_the_peer(excerpt: str, peer: str) -> None:
+def test_the_vendor_s_connection_lines_name_the_peer(excerpt: str, peer: str) -> None:
     from lab import PROJECT_DIR
 
     text = (PROJECT_DIR / "datasets" / "real-logs" / "dev" / f"{excerpt}.log").read_text(encoding="utf-8")
