@@ -81,15 +81,38 @@ def _whole_verdict(name: str, side: str, variant: str = "") -> str:
     return primary.category if primary else "none"
 
 
+ADDRESS = {"L": "192.0.2.1", "R": "192.0.2.2"}  # the two namespaces' addresses (README.md)
+_REMOTE = re.compile(r"^\s*(?:right|remote_addrs|left|local_addrs)\s*=\s*(\S+)", re.M)
+
+
+def _peer_is_the_other_end(name: str, side: str, variant: str = "") -> None:
+    """The peer's address among the primary's facts, when there is one, is an address the side's configuration names
+    for the other end: never this side's own address or another connection's (the fixes' device commands name the
+    tunnel by it)."""
+    primary = whole(name, side, variant).primary
+    if side == "B" or primary is None or "peer" not in primary.facts:
+        return
+    assert primary.facts["peer"] in _other_end(name, side), (primary.facts["peer"], _other_end(name, side))
+
+
+@cache
+def _other_end(name: str, side: str) -> frozenset[str]:
+    """The addresses a side's configuration names, but its own."""
+    conf = next((LAB / name).glob(f"{side}.*conf"), None) or LAB / name / f"{side}.conf"
+    return frozenset(_REMOTE.findall(conf.read_text(encoding="utf-8"))) - {ADDRESS[side]}
+
+
 @pytest.mark.parametrize(("name", "side", "expected"), CASES, ids=[f"{n}-{s}" for n, s, _ in CASES])
 def test_each_side_names_the_cause_the_scenario_built(name: str, side: str, expected: str) -> None:
     assert _whole_verdict(name, side) == expected
+    _peer_is_the_other_end(name, side)
 
 
 @pytest.mark.parametrize(("name", "variant", "side", "expected"), VARIANT_CASES,
                          ids=[f"{n}-{v}-{s}" for n, v, s, _ in VARIANT_CASES])
 def test_other_libreswan_releases_are_read_the_same(name: str, variant: str, side: str, expected: str) -> None:
     assert _whole_verdict(name, side, variant) == expected
+    _peer_is_the_other_end(name, side, variant)
 
 
 # Both daemons' logs pasted one after the other without their time stamps, as libreswan's test consoles show them:
@@ -966,28 +989,12 @@ def test_a_delete_for_a_redundant_ike_sa_while_another_goes_on_is_not_the_tunnel
     assert _verdict(tail) != "ike_sa_deleted_by_peer"
 
 
-ADDRESS = {"L": "192.0.2.1", "R": "192.0.2.2"}  # the two namespaces' addresses (README.md)
-_REMOTE = re.compile(r"^\s*(?:right|remote_addrs|left|local_addrs)\s*=\s*(\S+)", re.M)
-
-
-def test_the_peer_address_is_the_other_side_s_when_the_diagnosis_names_one() -> None:
-    """The peer's address among the primary's facts (the fixes' device commands name the tunnel by it), also when the
-    lines the diagnosis rests on do not name it: from the same connection's other lines. Never this side's own
-    address or another connection's: each side's peer is an address its configuration names for the other end.
-    Every release's logs."""
-    named = 0
-    sides = [(name, "", side) for name, side, _ in CASES] + [(n, v, s) for n, v, s, _ in VARIANT_CASES]
-    for name, variant, side in sides:
-        if side == "B":
-            continue
-        primary = whole(name, side, variant).primary
-        if primary is None or "peer" not in primary.facts:
-            continue
-        conf = next((LAB / name).glob(f"{side}.*conf"), None) or LAB / name / f"{side}.conf"
-        configured = set(_REMOTE.findall(conf.read_text(encoding="utf-8"))) - {ADDRESS[side]}
-        assert primary.facts["peer"] in configured, (name, variant, side, primary.facts["peer"], configured)
-        named += 1
-    assert named >= 420, named  # 449 of 791 sides with a diagnosis
+def test_most_sides_with_a_diagnosis_name_the_peer() -> None:
+    """The peer's address, also when the lines the diagnosis rests on do not name it: from the same connection's other
+    lines (each per-side test checks that it is the other end's)."""
+    sides = [(name, side) for name, side, _ in CASES if side != "B"]
+    named = sum("peer" in primary.facts for name, side in sides if (primary := whole(name, side).primary))
+    assert named >= 130, named  # 141 of the 218 sides with a diagnosis
 
 
 @pytest.mark.parametrize(("name", "side", "identity"), [
