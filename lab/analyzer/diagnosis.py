@@ -36,6 +36,7 @@ from lab.analyzer.protocol import (
     NOTIFY_MEANING,
     Event,
     bgp_peer,
+    cidrs_in,
     conn_of,
     facts_of,
     pfs_groups,
@@ -178,6 +179,14 @@ def _pluto_instance_peer(ev: Event) -> str:
     return m.group(1) if m else ""
 
 
+def _chain_scope(primary: Primary, events: list[Event]) -> tuple[list[Event], set[int], set[str]]:
+    """The events the primary's chain rests on, the logs (streams) they are in and the connections they name: where
+    the steps below look for a fact the chain's own lines do not say."""
+    orders = {f.order for f in primary.chain}
+    chain = [e for e in events if e.order in orders]
+    return chain, {e.stream for e in chain}, {name for e in chain if (name := conn_of(e))}
+
+
 def with_peer(primary: Primary | None, events: list[Event]) -> Primary | None:
     """`primary` with the peer's address among its facts when the lines it rests on do not name it, from the other
     lines of the same log about the same connection that name the address an IKE SA is set up with (charon's
@@ -187,10 +196,7 @@ def with_peer(primary: Primary | None, events: list[Event]) -> Primary | None:
     log (each side's lines are read apart)."""
     if primary is None or primary.category == "bgp_down" or primary.facts.get("peer"):
         return primary
-    orders = {f.order for f in primary.chain}
-    chain = [e for e in events if e.order in orders]
-    streams = {e.stream for e in chain}
-    names = {name for e in chain if (name := conn_of(e))}
+    _chain, streams, names = _chain_scope(primary, events)
     found: set[str] = set()
     for e in events:  # (a long log has many: the cheap tests first)
         if e.stream not in streams or e.pattern in _NOT_THE_PEER:
@@ -214,10 +220,7 @@ def with_identity(primary: Primary | None, events: list[Event]) -> Primary | Non
     only when those lines name one identity."""
     if primary is None or primary.category != "auth_failure" or primary.facts.get("id_sent"):
         return primary
-    orders = {f.order for f in primary.chain}
-    chain = [e for e in events if e.order in orders]
-    streams = {e.stream for e in chain}
-    names = {name for e in chain if (name := conn_of(e))}
+    _chain, streams, names = _chain_scope(primary, events)
     found = {str(e.values["id_sent"]).strip("'\" ") for e in events
              if e.kind == "identity" and e.stream in streams and e.values.get("id_sent")
              and not (names and (name := conn_of(e)) and name not in names)}
@@ -297,8 +300,8 @@ def with_proposals(primary: Primary | None, events: list[Event]) -> Primary | No
     if (primary is None or primary.category not in ("phase1_proposal_mismatch", "phase2_proposal_mismatch", "rekey_issue")
             or primary.facts.get("proposals_received")):
         return primary
-    orders = {f.order for f in primary.chain}
-    refusal = next((e for e in events if e.order in orders and e.fmt == "fortigate" and e.kind == "no_proposal"), None)
+    chain, _streams, _names = _chain_scope(primary, events)
+    refusal = next((e for e in chain if e.fmt == "fortigate" and e.kind == "no_proposal"), None)
     serial = _FGT_SERIAL.search(refusal.text) if refusal else None
     if refusal is None or serial is None:
         return primary
@@ -323,16 +326,12 @@ def with_selectors(primary: Primary | None, events: list[Event]) -> Primary | No
     request whose state numbers (the IKE SA's, the Child SA's) the refusal's lines name, in the same log."""
     if primary is None or primary.category != "traffic_selector_mismatch" or primary.facts.get("ts_offered"):
         return primary
-    orders = {f.order for f in primary.chain}
-    chain = [e for e in events if e.order in orders and e.fmt == "libreswan"]
-    streams = {e.stream for e in chain}
-    serials = {n for e in chain for n in _PLUTO_SERIALS.findall(e.text)}
+    chain, streams, _names = _chain_scope(primary, events)
+    serials = {n for e in chain if e.fmt == "libreswan" for n in _PLUTO_SERIALS.findall(e.text)}
     found = {str(e.values["ts_offered"]) for e in events
              if e.fmt == "libreswan" and e.stream in streams and e.values.get("ts_offered") and e.direction == "sent"
              and serials & set(_PLUTO_SERIALS.findall(e.text))}
-    if len(found) != 1:
-        return primary
-    offered = facts_of(dataclasses.replace(chain[0], values={"ts_offered": found.pop()})).get("ts_offered")
+    offered = cidrs_in(found.pop()) if len(found) == 1 else []
     return dataclasses.replace(primary, facts={**primary.facts, "ts_offered": offered}) if offered else primary
 
 

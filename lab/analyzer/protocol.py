@@ -4049,7 +4049,7 @@ _MASKED = re.compile(r"(?<!\d)(\d+\.\d+\.\d+\.\d+)/(\d+\.\d+\.\d+\.\d+)")
 _CIDR = re.compile(r"(?<![0-9a-fA-F:.])[0-9a-fA-F]*[:.][0-9a-fA-F:.]+/\d{1,3}(?![\d.])|(?<!\d)\d+\.\d+\.\d+\.\d+")
 
 
-def _cidrs(text: str) -> list[str]:
+def cidrs_in(text: str) -> list[str]:
     """CIDR strings in a selector text; "10.1.0.0/255.255.0.0" (Cisco) becomes "10.1.0.0/16"."""
 
     def prefix(m: re.Match[str]) -> str:
@@ -4154,7 +4154,7 @@ def facts_of(ev: Event) -> dict[str, Any]:
                 out[key] = int(digits)
     for key in ("ts_offered", "ts_expected"):
         if v.get(key):
-            cidrs = _cidrs(str(v[key]))
+            cidrs = cidrs_in(str(v[key]))
             if cidrs:
                 out[key] = cidrs
     algos: list[str] = []

@@ -29,6 +29,7 @@ from lab import DATA_DIR, facts
 from lab.analyzer import Analysis
 from lab.errors import DataError, NotFoundError
 from lab.i18n import data_text, t
+from lab.replay import AWS_LOG_FORMATS
 from lab.schema import load_yaml_model
 
 COMMANDS_FILE = DATA_DIR / "cgw-commands.yaml"
@@ -162,10 +163,6 @@ def offered_algorithms(text: str) -> tuple[set[str], set[str], set[int]]:
     for m in re.finditer(r"(?:GROUP|DH)\s*(\d{1,2})\b", up):
         dh.add(int(m.group(1)))
     return enc, integ, dh
-
-
-# The formats of AWS's own Site-to-Site VPN tunnel logs (lab.analyzer.formats).
-AWS_LOG_FORMATS = frozenset({"aws-json", "aws-text"})
 
 
 def _hosts(cidr: str) -> tuple[str, str]:

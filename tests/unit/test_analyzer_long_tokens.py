@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import pytest
 
-from lab.analyzer.protocol import _cidrs, algorithms_in
+from lab.analyzer.protocol import algorithms_in, cidrs_in
 from tests.timing import best_seconds
 
 N = 40_000
@@ -21,9 +21,9 @@ N = 40_000
 @pytest.mark.parametrize(("reader", "run"), [
     (algorithms_in, "A1" * (N // 2)),
     (algorithms_in, "7" * N),
-    (_cidrs, "1" * N),
-    (_cidrs, "ab" * (N // 2)),
-    (_cidrs, "1." * (N // 2)),
+    (cidrs_in, "1" * N),
+    (cidrs_in, "ab" * (N // 2)),
+    (cidrs_in, "1." * (N // 2)),
 ], ids=["algorithms-alnum", "algorithms-digits", "cidrs-digits", "cidrs-hex", "cidrs-dots"])
 def test_a_long_run_costs_what_ordinary_text_of_its_length_costs(reader: Callable[[str], object], run: str) -> None:
     ordinary = ("proposal AES CBC 256 HMAC 10.1.0.0/16 " * (N // 38 + 1))[:N]
@@ -36,5 +36,5 @@ def test_a_long_run_costs_what_ordinary_text_of_its_length_costs(reader: Callabl
 def test_the_readers_still_read_what_follows_a_long_token() -> None:
     blob = "A1" * 5_000
     assert "AES_CBC_256" in algorithms_in(f"{blob} AES_CBC (256)/HMAC_SHA2_256_128/MODP_2048")
-    assert _cidrs(f"{'1' * 5_000} 10.1.0.0/255.255.0.0 === 192.168.1.0/24 fd00::/64") == [
+    assert cidrs_in(f"{'1' * 5_000} 10.1.0.0/255.255.0.0 === 192.168.1.0/24 fd00::/64") == [
         "10.1.0.0/16", "192.168.1.0/24", "fd00::/64"]
