@@ -42,7 +42,7 @@ from lab.analyzer.diagnosis import (
     with_selectors,
 )
 from lab.analyzer.model import CATEGORIES, PHASES, Analysis, Finding, Primary
-from lab.analyzer.paste import rejoin_wrapped
+from lab.analyzer.paste import rejoin_wrapped, unquote_mail
 from lab.analyzer.patterns import FORMAT_NAMES, FORMATS, Pattern, load_patterns
 from lab.analyzer.protocol import classify, put_in_order
 from lab.analyzer.scan import CHUNK, Scanner, blocks_from_lines, blocks_from_text, plain_chars
@@ -73,7 +73,9 @@ __all__ = [
 MAX_BYTES = 20 * 1024 * 1024
 
 
-def _finish(scanner: Scanner) -> Analysis:
+def _finish(scanner: Scanner, event_lines: set[int] | None = None) -> Analysis:
+    """The analysis of what the scanner read; `event_lines` (when given) gets the numbers of the lines read as
+    events."""
     result = scanner.result()
     if result.lines == 0:
         raise InputError(M("The log is empty: paste or upload at least one log line."))
@@ -85,6 +87,8 @@ def _finish(scanner: Scanner) -> Analysis:
                 if value := fmts.aws_state(fields, key):
                     states[key] = value
     events, newest_first, streams = put_in_order(result.events, result.order_texts, result.order_lines)
+    if event_lines is not None:
+        event_lines.update(e.line for e in events)
     classify(events)
     primary = diagnose(events)
     for step in (with_peer, with_selectors, with_identity, with_proposals):  # facts from the lines around its own
@@ -163,9 +167,60 @@ def analyze_text(text: str, fmt: str = "auto") -> Analysis:
     """Analyze pasted text."""
     if not text.strip():
         raise InputError(M("The log is empty: paste or upload at least one log line."))
-    scanner = Scanner(fmt)
     # (typographic quotes and wide spaces first: telling a wrapped line needs the spaces and quotes the daemon wrote)
-    text, rejoined = rejoin_wrapped(plain_chars(text))
+    plain, quoted = unquote_mail(plain_chars(text))  # (a log quoted in a mail reply: its lines after the "> ")
+    joined, rejoined = rejoin_wrapped(plain)
+    read: set[int] = set()
+    analysis = _analyze_pasted(joined, fmt, rejoined, read, quoted)
+    if rejoined:
+        return analysis
+    # Nothing said where a line starts (a daemon's output without prefixes, a line or two quoted in a mail), so a
+    # wrap was not told from the paste's shape: the lines as a wrap would have broken them are read too. That reading
+    # is kept when it finds a cause and made a line readable, or when the cause found rests on broken parts only.
+    loose, count = rejoin_wrapped(plain, strict=False)
+    if not count:
+        return analysis
+    if analysis.primary is None:
+        loose_read: set[int] = set()
+        other = _analyze_pasted(loose, fmt, count, loose_read, quoted)
+        return other if other.primary is not None and _made_readable(read, loose_read, plain, loose) else analysis
+    # (A join or two may glue whole lines of about the same length: in a short paste nothing tells them apart.)
+    if count >= LOOSE_JOINS_TO_OVERRIDE and _rests_on_parts(analysis.primary, plain, loose):
+        return _analyze_pasted(loose, fmt, count, quoted=quoted)
+    return analysis
+
+
+LOOSE_JOINS_TO_OVERRIDE = 3  # loose joins that make a cause read from broken parts give way to the whole lines
+
+
+def _rests_on_parts(primary: Primary, before: str, after: str) -> bool:
+    """Whether every line a diagnosis rests on is the rest of a line a wrap broke (joined to the line before it)."""
+    old, new = before.split("\n"), after.split("\n")
+    return bool(primary.evidence_lines) and all(
+        no <= len(new) and not new[no - 1].strip() and old[no - 1].strip() for no in primary.evidence_lines)
+
+
+def _made_readable(read: set[int], loose_read: set[int], before: str, after: str) -> bool:
+    """Whether joining a line's parts made it readable: the whole line is read as an event (`loose_read`) and no part
+    was as pasted (`read`). Where a part was, the join glued whole lines together rather than mending a broken one."""
+    old, new = before.split("\n"), after.split("\n")
+    for no in sorted(loose_read):
+        if no > len(new) or new[no - 1] == old[no - 1]:
+            continue
+        parts = [no]  # the line and the lines joined to it (left empty)
+        while (nxt := no + len(parts)) <= len(new) and not new[nxt - 1].strip() and old[nxt - 1].strip():
+            parts.append(nxt)
+        if len(parts) > 1 and not read.intersection(parts):
+            return True
+    return False
+
+
+def _analyze_pasted(text: str, fmt: str, rejoined: int, event_lines: set[int] | None = None,
+                    quoted: int = 0) -> Analysis:
+    scanner = Scanner(fmt)
+    if quoted:
+        scanner.notes.append(M("The quote marks (>) a mail reply puts before the lines it quotes were left out: each "
+                               "line is read as the daemon wrote it."))
     if rejoined:
         scanner.notes.append(M(
             "{count} line breaks that a mail, an archive or a terminal put inside log lines were joined back: each "
@@ -176,7 +231,7 @@ def analyze_text(text: str, fmt: str = "auto") -> Analysis:
         # (said instead of "the format was not recognised": it was, as no log)
         scanner.notes[:] = [n for n in scanner.notes if n is not scanner.unknown_format_note]
         scanner.notes.append(_status_note(tunnels))
-    return _finish(scanner)
+    return _finish(scanner, event_lines)
 
 
 def _status_note(tunnels: list[tuple[str, str, str]]) -> Msg:

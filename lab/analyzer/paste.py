@@ -31,6 +31,7 @@ _TIMESTAMP_STARTS = (
     re.compile(r"<\d{1,3}>"),  # syslog priority (RFC 3164/5424)
     re.compile(r"\[\d{4}-\d\d-\d\d|\[\w{3} \w{3} +\d"),  # bracketed date
     re.compile(r"\*?\w{3} +\d{1,2} (\d{4} )?\d\d:\d\d:\d\d"),  # Cisco "*Mar  1 00:01:02"
+    re.compile(r'time="?\d{4}-\d\d-\d\d'),  # Go's logrus and slog text lines (GoBGP, MetalLB, kube-router, Cilium)
 )
 _DAEMON_STARTS = (
     re.compile(r'(\d{3} |\dv\d )?"[^"\s]{1,80}"'),  # pluto console: "conn" #1: / 002 "conn" #1: / 1v2 "conn" #1:
@@ -43,11 +44,15 @@ _DAEMON_STARTS = (
     re.compile(r"(date=\d|logver=|itime=)"),  # FortiGate key=value (the rest of a wrapped line starts with another key)
 )
 _STARTS = _TIMESTAMP_STARTS + _DAEMON_STARTS
+# A Markdown code fence around a pasted log (a GitHub issue, a forum post): no line of the log, and no line a wrap
+# could have broken, so it counts as an empty line does.
+_FENCE = re.compile(r"\s*(?:```|~~~)[\w+-]*\s*$")
 # Widths a mail, an archive or a terminal wraps at lie between these. A log whose longest line is wider was not wrapped.
 MIN_WIDTH, MAX_WIDTH = 60, 160
 # A long line ends within this many columns of the width (a wrapper breaks at the last space that fits).
 _NEAR = 25
 _LIMIT = 2_000_000  # characters: a paste that size was not typed into a mail
+LOOSE_LIMIT = 200_000  # characters: a paste read a second time with loose joins (a mail's excerpt is far smaller)
 
 
 def _start(line: str) -> int | None:
@@ -59,9 +64,13 @@ def _start(line: str) -> int | None:
     return None
 
 
-def rejoin_wrapped(text: str) -> tuple[str, int]:
-    """The text with wrapped lines joined back, and how many breaks were joined (0: the text is returned as is)."""
-    if len(text) > _LIMIT or "\n" not in text:
+def rejoin_wrapped(text: str, strict: bool = True) -> tuple[str, int]:
+    """The text with wrapped lines joined back, and how many breaks were joined (0: the text is returned as is).
+
+    `strict=False` joins every line that the width says a wrap broke, also where nothing tells where a log line starts
+    (a daemon's output without time stamps or prefixes, a line or two of a mail): such a reading is only worth
+    keeping where it reads a cause the text as pasted does not show (see `lab.analyzer.analyze_text`)."""
+    if len(text) > (_LIMIT if strict else LOOSE_LIMIT) or "\n" not in text:
         return text, 0
     lines = text.split("\n")
     ends = ["\r" if line.endswith("\r") else "" for line in lines]
@@ -71,17 +80,18 @@ def rejoin_wrapped(text: str) -> tuple[str, int]:
     width = max((w for w, line in zip(widths, body, strict=True) if " " in line.strip()), default=0)
     if not MIN_WIDTH <= width <= MAX_WIDTH:
         return text, 0
-    kinds = [_start(line) if line.strip() else -1 for line in body]
-    candidates = [i for i in range(1, len(body)) if _continues(body, widths, kinds, i, width)]
+    kinds = [-1 if not line.strip() or _FENCE.match(line) else _start(line) for line in body]
+    candidates = [i for i in range(1, len(body)) if _continues(body, widths, kinds, i, width)
+                  and (strict or _shape(body[i]) != _shape(body[i - 1]))]
     if not candidates:
         return text, 0
     unshaped = sum(1 for k in kinds if k is None)  # non-empty lines that do not start like a log line
     lines_proper = sum(1 for k in kinds if k != -1) - len(candidates)
-    if unshaped - len(candidates) > 0.5 * lines_proper or len(candidates) < 0.6 * unshaped:
+    if strict and (unshaped - len(candidates) > 0.5 * lines_proper or len(candidates) < 0.6 * unshaped):
         # Most lines do not start like log lines (nothing says where one starts), or most lines that do not are no
         # rest of a full line before them: the paste was not wrapped.
         return text, 0
-    if len(candidates) == 1:
+    if len(candidates) == 1 and strict:
         # One break only: a remark after a full line looks the same, unless the break cuts a word or an address.
         i = candidates[0]
         head, rest = body[i - 1], body[i]
@@ -109,6 +119,24 @@ def rejoin_wrapped(text: str) -> tuple[str, int]:
     return "\n".join(line + end for line, end in zip(out, ends, strict=True)), len(joined)
 
 
+_SHAPE_RUNS = re.compile(r"([Aa9])\1+")
+
+
+def _shape(line: str) -> str:
+    """The shape of a line's first word ("10.0.255.1" and "172.20.33.99" are both "9.9.9.9", "received" and
+    "configured" both "a"): the rows of a table or a list start alike, the rest of a broken line seldom like the line
+    it belongs to. Used where nothing else tells where a line starts."""
+    words = line.lstrip("> \t").split(None, 1)
+    if not words:
+        return ""
+    first = words[0].translate(_SHAPE_CHARS)
+    return _SHAPE_RUNS.sub(r"\1", first)
+
+
+_SHAPE_CHARS = str.maketrans(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", "A" * 26 + "a" * 26 + "9" * 10)
+
+
 def _continues(body: list[str], widths: list[int], kinds: list[int | None], i: int, width: int) -> bool:
     """Whether line i is the rest of line i - 1, broken by a wrap."""
     line = body[i]
@@ -120,6 +148,8 @@ def _continues(body: list[str], widths: list[int], kinds: list[int | None], i: i
         return False
     first = words[0]
     head = body[i - 1]
+    if first.startswith("{") and head.rstrip().endswith("}"):
+        return False  # a JSON record after a whole one (a record's text has too few spaces for its width to tell)
     if head.endswith(" ") and not head.endswith("  ") and not line[:1].isspace():
         return True  # a soft break of a format=flowed mail (RFC 3676 section 4.2: a line that ends in one space)
     if previous < width - _NEAR and len(first) < _NEAR:
@@ -348,6 +378,26 @@ def _pretty_field(line: str) -> str | None:
     except ValueError:
         return None
     return _text(value) or None  # (AWS's own record inside, as `aws logs filter-log-events` prints it: that record)
+
+
+# Mail quote marks at the start of a line ("> ", "> > ", ">>"): a log quoted in a reply on a mailing list.
+_QUOTE_MARKS = re.compile(r"^[ \t]*>(?:[ \t]?>)*[ \t]?", re.MULTILINE)
+
+
+def unquote_mail(block: str) -> tuple[str, int]:
+    """The block without the quote marks a mail reply puts before each line it quotes, and on how many lines there
+    were some. A log line does not start with ">", so a line that does is a quoted one."""
+    if not (block.lstrip(" \t").startswith(">") or "\n>" in block or "\n >" in block or "\n\t>" in block):
+        return block, 0  # (">" inside lines, "=>" and "->", is common: only a line starting with one is looked at)
+    quoted = 0
+
+    def drop(_m: re.Match[str]) -> str:
+        nonlocal quoted
+        quoted += 1
+        return ""
+
+    out = _QUOTE_MARKS.sub(drop, block)
+    return (out, quoted) if quoted else (block, 0)
 
 
 def unwrap_records(block: str) -> tuple[str, int]:
