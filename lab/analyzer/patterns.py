@@ -180,6 +180,7 @@ GROUPS = (
     "ts_expected",
     "id_sent",
     "id_expected",
+    "id_local",  # this side's own identity or certificate (its key is missing, of the wrong type, or it expired)
     "conn",
     "count",
     "reason",

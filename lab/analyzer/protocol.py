@@ -4078,6 +4078,7 @@ FACT_LABELS: dict[str, Msg] = {
     "conn": M("Connection name"),
     "id_sent": M("ID the peer sent"),
     "id_expected": M("ID expected"),
+    "id_local": M("This side's own ID or certificate"),
     "local_asn": M("Local AS number"),
     "remote_asn": M("Remote AS number"),
     "expected_asn": M("AS number expected"),
@@ -4144,7 +4145,7 @@ def facts_of(ev: Event) -> dict[str, Any]:
     """The facts one event carries, under the keys the triage fixes use."""
     out: dict[str, Any] = {}
     v = ev.values
-    for key in ("peer", "id_sent", "id_expected", "conn"):
+    for key in ("peer", "id_sent", "id_expected", "id_local", "conn"):
         if v.get(key):
             out[key] = str(v[key]).strip("'\"[] ")
     for key in ("local_asn", "remote_asn", "expected_asn", "peer_open_asn", "configured_peer_asn"):

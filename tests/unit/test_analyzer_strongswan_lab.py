@@ -1011,3 +1011,11 @@ def test_an_authentication_failure_names_the_identity_the_peer_sent(name: str, s
     primary = whole(name, side).primary
     assert primary is not None and primary.category == "auth_failure"
     assert primary.facts["id_sent"] == identity
+
+
+def test_this_sides_own_certificate_is_not_named_as_the_identity_the_peer_sent() -> None:
+    # pluto refuses to load a connection whose own certificate has expired ("left certificate 'L-expired' is expired
+    # or not yet valid"): that name is this side's, not one the peer sent.
+    primary = whole("pp-v2-cert-expired", "L").primary
+    assert primary is not None and primary.category == "auth_failure"
+    assert primary.facts.get("id_local") == "L-expired" and "id_sent" not in primary.facts

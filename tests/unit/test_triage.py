@@ -597,3 +597,19 @@ def test_the_selectors_and_identity_a_log_shows_are_named_also_without_what_aws_
     assert "The customer gateway proposes 10.0.0.0/16; tunnel 52.95.1.10 accepts 0.0.0.0/0." in both.lines
     ident = build_fix("tunnel-down/d-auth", {"id_sent": "@east"}, "libreswan")
     assert "Identity the peer sent, as the log shows it: @east." in ident.lines
+
+
+def test_this_sides_own_certificate_is_named_as_its_own() -> None:
+    from lab.analyzer import analyze_text
+    from lab.triage.fixes import build_fix
+
+    # charon cannot sign with its own key ("(myself)"), and verifies the peer's AUTH and fails: two identities
+    own = analyze_text("Dec  3 10:00:01 gw charon: 09[IKE] authentication of 'gw-l.example.net' (myself) with "
+                       "RSA_EMSA_PKCS1_SHA2_256 failed\n").primary
+    assert own is not None and own.facts.get("id_local") == "gw-l.example.net" and "id_sent" not in own.facts
+    peer = analyze_text("Dec  3 10:00:01 gw charon: 09[IKE] authentication of 'gw-r.example.net' with "
+                        "RSA_EMSA_PKCS1_SHA2_256 failed\n").primary
+    assert peer is not None and peer.facts.get("id_sent") == "gw-r.example.net" and "id_local" not in peer.facts
+    fix = build_fix("tunnel-down/d-auth", {"id_local": "gw-l.example.net"}, "strongswan")
+    assert any("this side's own certificate or ID gw-l.example.net" in line for line in fix.lines)
+    assert not any("Identity the peer sent" in line for line in fix.lines)
