@@ -1019,3 +1019,6 @@ def test_this_sides_own_certificate_is_not_named_as_the_identity_the_peer_sent()
     primary = whole("pp-v2-cert-expired", "L").primary
     assert primary is not None and primary.category == "auth_failure"
     assert primary.facts.get("id_local") == "L-expired" and "id_sent" not in primary.facts
+    # ... and the reasoning does not say the peer answered: nothing was negotiated
+    reasoning = " ".join(primary.reasoning_in("en"))
+    assert "did not load the connection" in reasoning and "the peer answered" not in reasoning
