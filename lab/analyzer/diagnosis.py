@@ -798,11 +798,13 @@ def diagnose(events: list[Event]) -> Primary | None:
                 "7296 section 1.2). That is the normal first round when the two sides' first choices differ: it is a "
                 "mismatch only if the peer never comes back with that group (no new IKE_SA_INIT from it, or the same "
                 "refusal again). Compare the DH groups both sides allow.", line=first.line))
-        elif stage == "auth_failure" and "failed to add connection" in first.text:
+        elif stage == "auth_failure" and ("failed to add connection" in first.text or (
+                first.pattern == "lib-own-cert-missing" and "private key not found" not in first.text)):
+            # (pluto names the connection's own certificate missing when it loads it: no negotiation took place)
             reasoning.append(M(
-                "Line {line}: pluto did not load the connection (\"failed to add connection\"), so nothing was "
-                "negotiated with the peer: fix what the line names on this side (a certificate that expired or is "
-                "missing, a key of another type than the connection needs) and load the connection again.",
+                "Line {line}: pluto could not load the connection, so nothing was negotiated with the peer: fix what "
+                "the line names on this side (a certificate that expired or is missing, a key of another type than "
+                "the connection needs) and load the connection again.",
                 line=first.line))
         elif first.pattern in ("lib-conn-ike-alg-unsupported", "lib-conn-child-alg-unsupported"):
             reasoning.append(M(

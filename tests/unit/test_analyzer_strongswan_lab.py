@@ -1021,4 +1021,14 @@ def test_this_sides_own_certificate_is_not_named_as_the_identity_the_peer_sent()
     assert primary.facts.get("id_local") == "L-expired" and "id_sent" not in primary.facts
     # ... and the reasoning does not say the peer answered: nothing was negotiated
     reasoning = " ".join(primary.reasoning_in("en"))
-    assert "did not load the connection" in reasoning and "the peer answered" not in reasoning
+    assert "could not load the connection" in reasoning and "the peer answered" not in reasoning
+
+
+def test_a_certificate_missing_when_the_connection_loads_is_no_negotiation() -> None:
+    # libreswan's test suite: the connection's certificate was deleted from the NSS database before `ipsec add`
+    text = (Path(__file__).resolve().parents[2] / "datasets" / "real-logs" / "dev"
+            / "libreswan-v2-conn-load-cert-deleted-from-nssdb.log").read_text(encoding="utf-8")
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.category == "auth_failure" and primary.facts.get("id_local") == "east"
+    reasoning = " ".join(primary.reasoning_in("en"))
+    assert "could not load the connection" in reasoning and "the peer answered" not in reasoning
