@@ -71,6 +71,7 @@ __all__ = [
 
 # The upload cap of the app (.streamlit/config.toml server.maxUploadSize = 20 MB) applies here too.
 MAX_BYTES = 20 * 1024 * 1024
+LOOSE_JOINS_TO_OVERRIDE = 3  # a paste's loose joins that make a cause read from broken parts give way to whole lines
 
 
 def _finish(scanner: Scanner, event_lines: set[int] | None = None) -> Analysis:
@@ -188,9 +189,6 @@ def analyze_text(text: str, fmt: str = "auto") -> Analysis:
     if count >= LOOSE_JOINS_TO_OVERRIDE and _rests_on_parts(analysis.primary, plain, loose):
         return _analyze_pasted(loose, fmt, count, quoted=quoted)
     return analysis
-
-
-LOOSE_JOINS_TO_OVERRIDE = 3  # loose joins that make a cause read from broken parts give way to the whole lines
 
 
 def _rests_on_parts(primary: Primary, before: str, after: str) -> bool:

@@ -6,8 +6,11 @@ at its width, inside words: one pluto or charon line becomes two or three, and t
 starts like a log line, so neither part reads as the message the daemon wrote. `rejoin_wrapped` finds such breaks
 from the paste's own shape (most lines start like log lines, and the word that starts a line that does not would not
 have fit on the line before) and joins the parts back. The line after a join is left empty, so every line keeps its
-number in the paste. `unwrap_records` reads lines exported as JSON records (one per line or pretty-printed) or as
-quoted CSV rows as the daemon's lines inside them, one line for one.
+number in the paste; `rejoin_wrapped(text, strict=False)` joins by the width alone, for a paste whose lines say
+nothing about where one starts (the analyzer keeps that reading only where it makes a line readable).
+`unquote_mail` leaves out the quote marks a mail reply puts before the lines it quotes. `unwrap_records` reads lines
+exported as JSON records (one per line or pretty-printed) or as quoted CSV rows as the daemon's lines inside them, one
+line for one.
 """
 
 from __future__ import annotations
@@ -119,6 +122,8 @@ def rejoin_wrapped(text: str, strict: bool = True) -> tuple[str, int]:
     return "\n".join(line + end for line, end in zip(out, ends, strict=True)), len(joined)
 
 
+_SHAPE_CHARS = str.maketrans(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", "A" * 26 + "a" * 26 + "9" * 10)
 _SHAPE_RUNS = re.compile(r"([Aa9])\1+")
 
 
@@ -132,9 +137,6 @@ def _shape(line: str) -> str:
     first = words[0].translate(_SHAPE_CHARS)
     return _SHAPE_RUNS.sub(r"\1", first)
 
-
-_SHAPE_CHARS = str.maketrans(
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", "A" * 26 + "a" * 26 + "9" * 10)
 
 
 def _continues(body: list[str], widths: list[int], kinds: list[int | None], i: int, width: int) -> bool:
@@ -389,14 +391,7 @@ def unquote_mail(block: str) -> tuple[str, int]:
     were some. A log line does not start with ">", so a line that does is a quoted one."""
     if not (block.lstrip(" \t").startswith(">") or "\n>" in block or "\n >" in block or "\n\t>" in block):
         return block, 0  # (">" inside lines, "=>" and "->", is common: only a line starting with one is looked at)
-    quoted = 0
-
-    def drop(_m: re.Match[str]) -> str:
-        nonlocal quoted
-        quoted += 1
-        return ""
-
-    out = _QUOTE_MARKS.sub(drop, block)
+    out, quoted = _QUOTE_MARKS.subn("", block)
     return (out, quoted) if quoted else (block, 0)
 
 
