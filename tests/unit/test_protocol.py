@@ -113,7 +113,8 @@ def test_proposals_received_and_configured_become_facts() -> None:
 
 def test_identities_selectors_and_peer_are_extracted() -> None:
     auth = analyze_text(swan("10:00:00", "tried 1 shared key for 'cgw.example.com' - '203.0.113.5', but MAC mismatched"))
-    assert auth.primary.facts["id_sent"] == "cgw.example.com" and auth.primary.facts["id_expected"] == "203.0.113.5"
+    # charon names its own identity first, the peer's second (psk_authenticator.c: my_id, other_id)
+    assert auth.primary.facts["id_local"] == "cgw.example.com" and auth.primary.facts["id_sent"] == "203.0.113.5"
     asa = ("%ASA-3-713061: Group = 203.0.113.10, IP = 203.0.113.10, Rejecting IPSec tunnel: no matching crypto map "
            "entry for remote proxy 10.1.0.0/255.255.0.0/0/0 local proxy 172.31.0.0/255.255.0.0/0/0 on interface outside")
     facts = analyze_text(asa).primary.facts

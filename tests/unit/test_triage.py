@@ -611,5 +611,22 @@ def test_this_sides_own_certificate_is_named_as_its_own() -> None:
                         "RSA_EMSA_PKCS1_SHA2_256 failed\n").primary
     assert peer is not None and peer.facts.get("id_sent") == "gw-r.example.net" and "id_local" not in peer.facts
     fix = build_fix("tunnel-down/d-auth", {"id_local": "gw-l.example.net"}, "strongswan")
-    assert any("this side's own certificate or ID gw-l.example.net" in line for line in fix.lines)
+    assert any("This side's own ID or certificate, as the log shows it: gw-l.example.net." in line for line in fix.lines)
     assert not any("Identity the peer sent" in line for line in fix.lines)
+
+
+@pytest.mark.parametrize(("line", "own", "peer"), [
+    # charon prints its own identity first (psk_authenticator.c, ikev1/phase1.c: my_id, other_id; eap_md5.c: me, other)
+    ("charon: 11[IKE] tried 1 shared key for '198.51.100.10' - '203.0.113.5', but MAC mismatched",
+     "198.51.100.10", "203.0.113.5"),
+    ("charon: 13[IKE] no shared key found for '21.14.132.91'[21.14.132.91] - '71.166.136.112'[71.166.136.112]",
+     "21.14.132.91", "71.166.136.112"),
+    ("charon: 11[IKE] no EAP key found for hosts 'moon.strongswan.org' - 'carol@strongswan.org'",
+     "moon.strongswan.org", "carol@strongswan.org"),
+])
+def test_charons_key_lookups_name_this_sides_identity_first(line: str, own: str, peer: str) -> None:
+    from lab.analyzer import analyze_text
+
+    primary = analyze_text(line + "\n").primary
+    assert primary is not None and primary.category == "auth_failure"
+    assert primary.facts.get("id_local") == own and primary.facts.get("id_sent") == peer
