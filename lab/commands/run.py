@@ -95,6 +95,17 @@ def plan(args: argparse.Namespace) -> tuple[list[str], dict[str, str], str]:
 FORWARDED = (signal.SIGTERM, signal.SIGINT)
 
 
+def _wait(child: subprocess.Popen[bytes]) -> int:
+    """The child's exit code, waiting in short steps: Python runs a signal handler between two steps of the program,
+    and a signal that arrives just before a blocking wait(2) starts would wait with it until the child ends on its
+    own (CI saw a stop request lost that way once). Between the steps the handler runs at once."""
+    while True:
+        try:
+            return child.wait(timeout=1)
+        except subprocess.TimeoutExpired:
+            continue
+
+
 def supervise(cmd: Sequence[str], cwd: Path, env: dict[str, str]) -> int:
     """Run `cmd` as a child, pass SIGTERM/SIGINT on to it, and return its exit code (128 + N when signal N
     ended it, as a shell reports it).
@@ -117,7 +128,7 @@ def supervise(cmd: Sequence[str], cwd: Path, env: dict[str, str]) -> int:
         child = subprocess.Popen(list(cmd), cwd=cwd, env=env)
         while pending:
             forward(pending.pop(0), None)
-        code = child.wait()
+        code = _wait(child)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
