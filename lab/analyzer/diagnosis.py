@@ -39,6 +39,7 @@ from lab.analyzer.protocol import (
     cidrs_in,
     conn_of,
     facts_of,
+    name_value,
     pfs_groups,
     pluto_peer,
     same_bgp_peer,
@@ -201,7 +202,7 @@ def with_peer(primary: Primary | None, events: list[Event]) -> Primary | None:
     for e in events:  # (a long log has many: the cheap tests first)
         if e.stream not in streams or e.pattern in _NOT_THE_PEER:
             continue
-        peer = str(e.values["peer"]).strip("'\"[] ") if e.values.get("peer") else ""
+        peer = name_value(e.values["peer"]) if e.values.get("peer") else ""
         if not peer and e.fmt == "libreswan":
             peer = (state := pluto_peer(e)) and state[1] or _pluto_instance_peer(e)
         elif not peer and "%ASA-" in e.text and (asa := _ASA_PEER.search(e.text)):
@@ -221,7 +222,7 @@ def with_identity(primary: Primary | None, events: list[Event]) -> Primary | Non
     if primary is None or primary.category != "auth_failure" or primary.facts.get("id_sent"):
         return primary
     _chain, streams, names = _chain_scope(primary, events)
-    found = {str(e.values["id_sent"]).strip("'\" ") for e in events
+    found = {name_value(e.values["id_sent"]) for e in events
              if e.kind == "identity" and e.stream in streams and e.values.get("id_sent")
              and not (names and (name := conn_of(e)) and name not in names)}
     if len(found) != 1:

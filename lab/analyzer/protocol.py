@@ -4141,13 +4141,18 @@ def fact_rows(facts: dict[str, Any], lang: str | None = None) -> list[tuple[str,
     return rows
 
 
+def name_value(value: object) -> str:
+    """An address, an identity or a name as a line captured it, without the quotes and brackets around it."""
+    return str(value).strip("'\"[] ")
+
+
 def facts_of(ev: Event) -> dict[str, Any]:
     """The facts one event carries, under the keys the triage fixes use."""
     out: dict[str, Any] = {}
     v = ev.values
     for key in ("peer", "id_sent", "id_expected", "id_local", "conn"):
         if v.get(key):
-            out[key] = str(v[key]).strip("'\"[] ")
+            out[key] = name_value(v[key])
     for key in ("local_asn", "remote_asn", "expected_asn", "peer_open_asn", "configured_peer_asn"):
         if v.get(key):
             digits = re.sub(r"\D", "", str(v[key]))

@@ -306,8 +306,7 @@ def _category_title(category: str | None) -> str:
 
 
 def _meaning(labels: Mapping[str, Msg], key: str) -> str:
-    """What an event kind or a fact key means, in the page language; a key without a label is shown as it is in
-    `--json`."""
+    """What an event kind means, in the page language; a kind without a label is shown as it is in `--json`."""
     label = labels.get(key)
     return label.render(current()) if label is not None else key
 
