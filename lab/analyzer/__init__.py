@@ -42,7 +42,7 @@ from lab.analyzer.diagnosis import (
     with_selectors,
 )
 from lab.analyzer.model import CATEGORIES, PHASES, Analysis, Finding, Primary
-from lab.analyzer.paste import rejoin_wrapped, unquote_mail
+from lab.analyzer.paste import rejoin_wrapped, strip_line_prefixes, unquote_mail
 from lab.analyzer.patterns import FORMAT_NAMES, FORMATS, Pattern, load_patterns
 from lab.analyzer.protocol import classify, put_in_order
 from lab.analyzer.scan import CHUNK, Scanner, blocks_from_lines, blocks_from_text, plain_chars
@@ -170,9 +170,11 @@ def analyze_text(text: str, fmt: str = "auto") -> Analysis:
         raise InputError(M("The log is empty: paste or upload at least one log line."))
     # (typographic quotes and wide spaces first: telling a wrapped line needs the spaces and quotes the daemon wrote)
     plain, quoted = unquote_mail(plain_chars(text))  # (a log quoted in a mail reply: its lines after the "> ")
+    plain, prefix = strip_line_prefixes(plain)  # (line numbers, list marks, a container runtime's prefix)
+    notes = ([_QUOTED_NOTE] if quoted else []) + ([_PREFIX_NOTES[prefix]] if prefix else [])
     joined, rejoined = rejoin_wrapped(plain)
     read: set[int] = set()
-    analysis = _analyze_pasted(joined, fmt, rejoined, read, quoted)
+    analysis = _analyze_pasted(joined, fmt, rejoined, read, notes)
     if rejoined:
         return analysis
     # Nothing said where a line starts (a daemon's output without prefixes, a line or two quoted in a mail), so a
@@ -183,11 +185,11 @@ def analyze_text(text: str, fmt: str = "auto") -> Analysis:
         return analysis
     if analysis.primary is None:
         loose_read: set[int] = set()
-        other = _analyze_pasted(loose, fmt, count, loose_read, quoted)
+        other = _analyze_pasted(loose, fmt, count, loose_read, notes)
         return other if other.primary is not None and _made_readable(read, loose_read, plain, loose) else analysis
     # (A join or two may glue whole lines of about the same length: in a short paste nothing tells them apart.)
     if count >= LOOSE_JOINS_TO_OVERRIDE and _rests_on_parts(analysis.primary, plain, loose):
-        return _analyze_pasted(loose, fmt, count, quoted=quoted)
+        return _analyze_pasted(loose, fmt, count, notes=notes)
     return analysis
 
 
@@ -213,12 +215,24 @@ def _made_readable(read: set[int], loose_read: set[int], before: str, after: str
     return False
 
 
+_QUOTED_NOTE = M("The quote marks (>) a mail reply puts before the lines it quotes were left out: each line is read as "
+                 "the daemon wrote it.")
+_PREFIX_NOTES = {
+    "cri": M("The container runtime's prefix before every line (time, stream, F or P) was left out, its time kept: "
+             "each line is read as the daemon wrote it, and a long line's parts (P) are joined."),
+    "kubectl": M("The pod name that kubectl logs --prefix puts before every line was left out: each line is read as "
+                 "the daemon wrote it."),
+    "compose": M("The service name that docker compose puts before every line was left out: each line is read as the "
+                 "daemon wrote it."),
+    "numbers": M("The line numbers before every line were left out: each line is read as the daemon wrote it."),
+    "bullets": M("The list marks (-, *) before every line were left out: each line is read as the daemon wrote it."),
+}
+
+
 def _analyze_pasted(text: str, fmt: str, rejoined: int, event_lines: set[int] | None = None,
-                    quoted: int = 0) -> Analysis:
+                    notes: list[Msg] | None = None) -> Analysis:
     scanner = Scanner(fmt)
-    if quoted:
-        scanner.notes.append(M("The quote marks (>) a mail reply puts before the lines it quotes were left out: each "
-                               "line is read as the daemon wrote it."))
+    scanner.notes.extend(notes or ())
     if rejoined:
         scanner.notes.append(M(
             "{count} line breaks that a mail, an archive or a terminal put inside log lines were joined back: each "

@@ -8,7 +8,9 @@ from the paste's own shape (most lines start like log lines, and the word that s
 have fit on the line before) and joins the parts back. The line after a join is left empty, so every line keeps its
 number in the paste; `rejoin_wrapped(text, strict=False)` joins by the width alone, for a paste whose lines say
 nothing about where one starts (the analyzer keeps that reading only where it makes a line readable).
-`unquote_mail` leaves out the quote marks a mail reply puts before the lines it quotes. `unwrap_records` reads lines
+`unquote_mail` leaves out the quote marks a mail reply puts before the lines it quotes, and `strip_line_prefixes` what
+a viewer or a collector puts before every line (line numbers, list marks, a container runtime's or kubectl's prefix).
+`unwrap_records` reads lines
 exported as JSON records (one per line or pretty-printed) or as quoted CSV rows as the daemon's lines inside them, one
 line for one.
 """
@@ -18,6 +20,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import textwrap
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -393,6 +396,66 @@ def unquote_mail(block: str) -> tuple[str, int]:
         return block, 0  # (">" inside lines, "=>" and "->", is common: only a line starting with one is looked at)
     out, quoted = _QUOTE_MARKS.subn("", block)
     return (out, quoted) if quoted else (block, 0)
+
+
+# What a viewer or a collector puts before every line of a log, no part of it (tried in order, on every line):
+# - a container runtime's CRI prefix (/var/log/pods/..., `crictl logs` of a file): time, stream, F for a full line or
+#   P for the part of a long one the next line goes on with; the time is kept, as a timestamp before the line;
+# - `kubectl logs --prefix` and `docker compose logs`: the pod or service (one only: two would be two logs);
+# - numbers an editor, `cat -n` or a forum's code view puts before each line (counted up one by one: pluto's whack
+#   codes, "002 ", repeat, and a table's rows that start with an address do not count up);
+# - list marks ("- ", "* ", "• ") a post puts before each line.
+_CRI = re.compile(r"(?P<time>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)) (?:stdout|stderr) "
+                  r"(?P<tag>[FP]) ?")
+_KUBECTL = re.compile(r"\[(?P<who>(?:pod|deployment|daemonset|statefulset|job)/[^\]\s]+)\] ")
+_COMPOSE = re.compile(r"(?P<who>[A-Za-z][\w.-]{0,62}) +\| ")
+_NUMBER = re.compile(r"[ \t]*(?P<no>\d{1,6})(?:[ \t]*[:|)][ \t]?|\.?[ \t]+|\.?$)")
+_BULLET = re.compile(r"[ \t]*[-*\u2022][ \t]+")
+PREFIX_KINDS = ("cri", "kubectl", "compose", "numbers", "bullets")
+_MIN_PREFIXED = 2  # lines: one line with a mark before it is a line, not a list
+
+
+def strip_line_prefixes(block: str) -> tuple[str, str | None]:
+    """The block without the prefix a viewer or a collector put before every line (see `PREFIX_KINDS`), and which
+    kind it was (None when the lines carry none). Every line that is not empty must carry it; the lines keep their
+    numbers (a CRI line's parts are joined, the line after a join left empty)."""
+    lines = block.split("\n")
+    full = [i for i, line in enumerate(lines) if line.strip()]
+    if len(full) < _MIN_PREFIXED:
+        return block, None
+    if all(lines[i][:1] in (" ", "\t") for i in full):  # a post's code block indents every line: no log does
+        block = textwrap.dedent(block)
+        lines = block.split("\n")
+    first = lines[full[0]]
+    if (m := _CRI.match(first)) and all(_CRI.match(lines[i]) for i in full):
+        return _strip_cri(lines, full), "cri"
+    for rx, kind in ((_KUBECTL, "kubectl"), (_COMPOSE, "compose")):
+        if (m := rx.match(first)) and all((o := rx.match(lines[i])) and o["who"] == m["who"] for i in full):
+            return "\n".join(rx.sub("", line, count=1) for line in lines), kind
+    if (m := _NUMBER.match(first)) and len(full) > _MIN_PREFIXED:
+        numbered = [_NUMBER.match(line) for line in lines]
+        start = int(m["no"]) - full[0]
+        if all(n is not None and int(n["no"]) == start + i for i, n in enumerate(numbered) if n or lines[i].strip()):
+            return "\n".join(line[n.end():] if n else line for line, n in zip(lines, numbered, strict=True)), "numbers"
+    if _BULLET.match(first) and all(_BULLET.match(lines[i]) for i in full):
+        return "\n".join(_BULLET.sub("", line, count=1) for line in lines), "bullets"
+    return block, None
+
+
+def _strip_cri(lines: list[str], full: list[int]) -> str:
+    out = list(lines)
+    going_on: int | None = None  # the line a P part began
+    for i in full:
+        m = _CRI.match(lines[i])
+        assert m is not None
+        rest = lines[i][m.end():]
+        if going_on is None:
+            out[i] = f"{m['time']} {rest}"
+        else:
+            out[going_on] += rest
+            out[i] = ""
+        going_on = (going_on if going_on is not None else i) if m["tag"] == "P" else None
+    return "\n".join(out)
 
 
 def unwrap_records(block: str) -> tuple[str, int]:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from lab.analyzer import analyze_text
-from lab.analyzer.paste import rejoin_wrapped
+from lab.analyzer.paste import rejoin_wrapped, strip_line_prefixes
 from tests.timing import best_pair
 
 DEV = Path(__file__).resolve().parents[2] / "datasets" / "real-logs" / "dev"
@@ -328,3 +328,81 @@ def test_most_development_excerpts_read_the_same_after_a_mails_wrap() -> None:
             total += 1
             same += _category(variant) == want
     assert total > 150 and same >= 0.97 * total, (same, total)
+
+
+def _numbered(text: str) -> str:
+    return "".join(f"{no:4d}  {line}\n" for no, line in enumerate(text.splitlines(), start=1))
+
+
+def _cri(text: str) -> str:
+    return "".join(f"2024-06-10T10:{no // 60 % 60:02d}:{no % 60:02d}.123456789Z stdout F {line}\n"
+                   for no, line in enumerate(text.splitlines()))
+
+
+# What a viewer or a collector puts before every line, and the words of the note that says it was left out.
+LINE_PREFIXES = {
+    "numbers": (_numbered, "line numbers"),
+    "cat -n": (lambda text: "".join(f"{no:6d}\t{line}\n" for no, line in enumerate(text.splitlines(), 1)),
+               "line numbers"),
+    "bullets": (lambda text: "".join(f"- {line}\n" for line in text.splitlines()), "list marks"),
+    "kubectl": (lambda text: "".join(f"[pod/libreswan-6f9c7d/pluto] {line}\n" for line in text.splitlines()),
+                "kubectl logs --prefix"),
+    "compose": (lambda text: "".join(f"vpn-1  | {line}\n" for line in text.splitlines()), "docker compose"),
+    "cri": (_cri, "container runtime"),
+}
+
+
+PREFIXED_EXCERPTS = [
+    # the operator's rekey command, matched where a console line starts
+    "libreswan-v2-child-rekey-responder-supernet-road-keeps-old-sa",
+    "libreswan-v2-child-rekey-responder-narrows-to-subnet-rekey-fails",
+    # wrapped lines: a prefix on every part hid where a line starts
+    "freeswan-v1-pgpnet-quick-mode-no-connection-known-leftsubnet-mismatch",
+    "libreswan-v2-pfs-dh19-auth-failed-rejected-by-peer-authby",
+    "libreswan-v2-pending-child-ike-sa-init-unanswered-peer-down",
+]
+
+
+@pytest.mark.parametrize(("name", "kind"), [
+    (name, kind) for name in PREFIXED_EXCERPTS for kind in sorted(LINE_PREFIXES)
+    # (CRI holds a daemon's whole lines: no shell commands, no line a page wrapped)
+    if kind != "cri" or not (name.startswith("libreswan-v2-child-rekey") or name in COLLECTED_WRAPPED)])
+def test_a_prefix_before_every_line_is_left_out(name: str, kind: str) -> None:
+    # Line numbers (an editor, `cat -n`, a pastebin), list marks, `kubectl logs --prefix`, `docker compose logs` and
+    # a container runtime's log file put something before every line: the excerpt reads as without it, with a note.
+    prefixed, words = LINE_PREFIXES[kind]
+    original = _log(name)
+    result = analyze_text(prefixed(original))
+    assert result.primary is not None and result.primary.category == _category(original) is not None
+    assert any(words in str(note) for note in result.notes), [str(n) for n in result.notes]
+
+
+def test_what_only_looks_like_a_prefix_is_kept() -> None:
+    # pluto's whack codes ("002 ") do not count up; a table's rows start with addresses; one line with a mark before
+    # it is a line; two pods' lines are two logs.
+    for text in ('002 "west" #1: initiating IKEv2 connection\n002 "west" #1: sent IKE_SA_INIT request\n'
+                 '003 "west" #1: STATE_V2_PARENT_I1: retransmission; will wait 0.5 seconds for response\n',
+                 "10.0.0.1 4 65001 0 0 1 0 0 never Active\n10.0.0.2 4 65002 0 0 1 0 0 never Active\n"
+                 "10.0.0.3 4 65003 0 0 1 0 0 never Active\n",
+                 "- 12[IKE] no IKE config found for 192.0.2.1...198.51.100.7, sending NO_PROPOSAL_CHOSEN\n",
+                 "[pod/a-1/charon] 12[IKE] initiating IKE_SA\n[pod/b-2/charon] 12[IKE] initiating IKE_SA\n"):
+        assert strip_line_prefixes(text) == (text, None)
+
+
+def test_a_container_runtimes_partial_lines_are_joined() -> None:
+    # CRI writes a line longer than its buffer in parts: "P" for each part the next goes on with, "F" for the last.
+    line = "13[IKE] received AUTHENTICATION_FAILED notify error"
+    text = (f"2024-06-10T10:00:00.1Z stdout P {line[:20]}\n2024-06-10T10:00:00.1Z stdout F {line[20:]}\n"
+            "2024-06-10T10:00:01.5Z stderr F 13[IKE] establishing IKE_SA failed, peer not responding\n")
+    stripped, kind = strip_line_prefixes(text)
+    assert kind == "cri"
+    assert stripped.splitlines() == [f"2024-06-10T10:00:00.1Z {line}", "",
+                                     "2024-06-10T10:00:01.5Z 13[IKE] establishing IKE_SA failed, peer not responding"]
+
+
+def test_an_indented_code_block_is_read_as_the_lines_in_it() -> None:
+    # A post's code block indents every line by four spaces (Markdown) or a tab; a console's commands keep their own.
+    original = _log("libreswan-v2-child-rekey-responder-supernet-road-keeps-old-sa")
+    for indent in ("    ", "\t"):
+        indented = "".join(indent + line + "\n" if line.strip() else "\n" for line in original.splitlines())
+        assert _category(indented) == _category(original) == "rekey_issue"
