@@ -75,6 +75,8 @@ REASONS = (
     "send_hold_timer_expired",  # the peer stopped reading what this side sends (RFC 9687, FRR SendQ)
     "connection_refused",  # TCP 179 refused (RST): nothing listens, or the peer refuses this address
     "connect_failed",  # TCP 179 not answered (timeout, no route)
+    "local_address",  # this side cannot use its own address for the session: a socket it cannot bind (the address is
+    # not on this host, or another BGP speaker holds it and port 179), no next hop of its own (FRR nexthop_set)
     "never_established",  # the session goes through the states before Established (a GoBGP peer-state event) only
     "peer_closed",  # the peer closed or reset the established TCP connection
     "admin_reset",  # an operator reset the session (Cease 6/4, "User reset", clear ip bgp)
@@ -104,7 +106,7 @@ MISMATCH = frozenset({"bad_peer_as", "open_error", "peer_not_configured", "peer_
 PRIORITY = (
     "bad_peer_as", "open_error", "peer_not_configured", "tcp_auth", "peer_closed_after_open",
     "hold_timer_expired", "send_hold_timer_expired", "max_prefix", "bfd_down", "interface_down", "restart_timeout",
-    "update_error", "message_error", "fsm_error", "peer_closed", "connection_refused", "connect_failed",
+    "update_error", "message_error", "fsm_error", "local_address", "peer_closed", "connection_refused", "connect_failed",
     "never_established", "config_change", "admin_shutdown", "admin_reset", "graceful_restart", "collision", "notification",
 )
 
@@ -225,6 +227,11 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          "fsm_error"),
         (r"Message Header Error|Invalid message header|Bad Message (?:Length|Type)|mal-?formatted|"
          r"Connection not synchronized|inavlid-msg|invalid-msg|malformed BGP (?:Header|message)\b", "message_error"),
+        # BIRD (sysdep/unix/io.c sk_log_error): "Mesh_10_0_5_102: Socket error: bind: Address not available"; FRR
+        # (bgpd/bgp_network.c bgp_getsockname): "nexthop_set failed, ... resetting connection"
+        (r"Socket error: bind: |nexthop_set failed\b|Cannot assign requested address", "local_address"),
+        # calico/node's readiness check: BIRD has not established the session (it does not say why)
+        (r"BGP not established with", "never_established"),
         (r"Connection refused", "connection_refused"),
         # GoBGP's peer-state event (api/gobgp.proto PeerState.SessionState) in a state before Established
         (r"\bsession_state:(?:IDLE|CONNECT|ACTIVE|OPENSENT|OPENCONFIRM)\b", "never_established"),
@@ -237,11 +244,12 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bIdle \(PfxCt\)\s*$", "max_prefix"),  # show ip bgp summary: the prefix limit was exceeded
         # show ip bgp summary / show bgp summary: a state instead of the prefixes received (not established)
         (r"\s(?:never|\d[\dwdhms:]*)\s+(?:Active|Connect|Idle)\s*(?:\d+\s+N/A\s*)?$", "connect_failed"),
-        (r"no route to peer|dial tcp [^\n]*:179: i/o timeout", "connect_failed"),  # GoBGP: the TCP connect timed out
+        (r"no route to peer|dial tcp [^\n]*:179: i/o timeout|Ignoring event BGP_Start in state (?:Connect|Active)\b",
+         "connect_failed"),  # GoBGP: the TCP connect timed out
         (r"BGP state = (?:Active|Connect|Idle)\b", "connect_failed"),  # show ip bgp neighbors: not established
         (r"Connection (?:open failed|timed out)|TCP_connection_open_failed|No route to host|"
          r"Network is unreachable|open failed|BGP_CONNECT_FAILED|Host is unreachable|ConnectRetry", "connect_failed"),
-        (r"Peer closed the session|Connection (?:closed|reset)|reset by peer|remote end closed|read-failed|"
+        (r"Peer closed the session|\bevent Closed new state\b|Connection (?:closed|reset)|reset by peer|remote end closed|read-failed|"
          r"TCP_connection_closed|Connection lost|TransportError|BGP_IO_ERROR_CLOSE_SESSION|Socket Error|write-failed|"
          r"TCP_fatal_error", "peer_closed"),
         # GoBGP's "hard-reset" (RFC 8538): a NOTIFICATION whose inner error the line does not give.

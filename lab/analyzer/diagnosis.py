@@ -1492,6 +1492,12 @@ def _bgp_reason_text(reason: str, facts: dict[str, Any], line: int) -> list[Msg]
         return [M("Line {line}: the TCP connection to the neighbor's port 179 got no answer: the path does not carry "
                   "it (tunnel down, no route to the inside address, a firewall dropping TCP 179). Daemons retry "
                   "such connections while the neighbor starts; here the session never came up.", line=line)]
+    if reason == "local_address":
+        return [M("Line {line}: this side cannot use its own address for the session: the address is not configured "
+                  "on this host, or another BGP speaker on it already holds the address and port 179 (a socket it "
+                  "cannot bind), or it has no address of the session's family on the interface to give as next hop. "
+                  "Check the local address the session uses (update-source, the node's detected address) and that "
+                  "only one BGP daemon runs on the host.", line=line)]
     if reason == "never_established":
         return [M("Line {line}: the neighbor's session goes through the states before Established and never "
                   "reaches it in this log. This side's log does not say why: the neighbor's log does (a refused OPEN: "
@@ -1670,6 +1676,7 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
         "peer_closed_after_open": M("BGP is down: the neighbor closes the connection after this side's OPEN."),
         "connection_refused": M("BGP is down: the TCP connection to port 179 is refused."),
         "connect_failed": M("BGP is down: the TCP connection to port 179 gets no answer."),
+        "local_address": M("BGP does not come up: this side cannot use its own address for the session."),
         "never_established": M("BGP does not come up: the session never reaches Established."),
         "collision": M("BGP does not come up: connection collisions close every connection to the neighbor."),
         "max_prefix": M("BGP is down: a maximum-prefix limit was exceeded and the session was closed."),

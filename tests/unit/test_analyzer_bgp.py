@@ -1033,3 +1033,35 @@ def test_gobgp_failing_to_open_the_tcp_connection_is_a_session_down_until_the_pe
     # a later attempt that connects and brings the session up (GoBGP's "Peer Up", kube-router issue 370's wording)
     up = 'time="2021-08-19T16:36:20Z" level=info msg="Peer Up" Key=169.254.255.1 State=BGP_FSM_OPENCONFIRM Topic=Peer\n'
     assert analyze_text(attempts + up).primary is None
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    # Calico's BIRD cannot bind the session's socket: the node IP given to calico/node is not on the host
+    # (projectcalico/calicoctl#819), or another BGP speaker holds port 179 (projectcalico/node#522)
+    ("2016-06-15_08:20:25.34421 bird: Mesh_10_0_5_102: Socket error: bind: Address not available\n"
+     "2016-06-15_08:20:30.35173 bird: Mesh_10_0_5_102: Socket error: bind: Address not available\n", "local_address"),
+    ("bird: Mesh_10_250_10_60: Socket error: bind: Address in use\n"
+     "bird: Mesh_10_250_19_13: Socket error: bind: Address in use\n", "local_address"),
+    # FRR 8.0.1 finds no IPv6 link-local address on a WireGuard interface to give as next hop (FRRouting/frr#9544)
+    ("BGP: [VX6SM-8YE5W][EC 33554460] 2602:fed:ca1:b::11: nexthop_set failed, resetting connection - intf "
+     "0x55ad50363440\n2021/11/10 22:43:21 BGP: [NQGZV-Y3W62][EC 100663299] bgp_connect_success: bgp_getsockname(): "
+     "failed for peer 2602:fed:ca1:b::11, fd 30\n", "local_address"),
+    # calico/node's readiness check (projectcalico/calico#3541: the wrong interface's address was detected)
+    ("  Warning  Unhealthy  3m39s (x134 over 25m)  kubelet, psw-main  (combined from similar events): Readiness probe "
+     "failed: 2020-05-12 05:43:43.500 [INFO][5161] confd/health.go 177: Number of node(s) with BGP peering established "
+     "= 0\ncalico/node is not ready: BIRD is not ready: BGP not established with 192.168.10.172,192.168.10.8\n",
+     "never_established"),
+    # FRR under MetalLB stuck in Connect: the router is in another subnet and ebgp-multihop was off (metallb#1980)
+    ("2023/06/12 13:25:09.696 BGP: [YZN21-6KS42][EC 33554465] 192.168.176.244 [FSM] Ignoring event BGP_Start in state "
+     "Connect, prior events BGP_Start, BGP_Start, fd 22\n2023/06/12 13:25:10.697 BGP: [YZN21-6KS42][EC 33554465] "
+     "192.168.176.244 [FSM] Ignoring event BGP_Start in state Connect, prior events BGP_Start, BGP_Start, fd 22\n",
+     "connect_failed"),
+    # older Arista EOS names no VRF; the session ends down after a graceful restart timed out (sonic-buildimage#2958)
+    ("May 30 18:01:13 ARISTA01T1 Rib: %BGP-5-ADJCHANGE: peer 10.0.0.56 (AS 65100) old state OpenConfirm event "
+     "RecvKeepAlive new state Established\nMay 30 18:01:17 ARISTA01T1 Rib: %BGP-5-ADJCHANGE: peer 10.0.0.56 (AS 65100) "
+     "old state Established event Closed new state Idle\n", "peer_closed"),
+])
+def test_sessions_that_cannot_come_up_from_kubernetes_and_switch_logs(text: str, reason: str) -> None:
+    analysis = analyze_text(text)
+    assert analysis.primary is not None and analysis.primary.category == "bgp_down"
+    assert analysis.primary.facts.get("bgp_reason") == reason

@@ -340,3 +340,74 @@ def test_silence_to_aggressive_mode_also_names_a_missing_pre_shared_key() -> Non
     primary = analyze_text(_log("libreswan-v1-aggr-psk-responder-lacks-road-psk")).primary
     assert primary is not None and primary.category == "peer_unreachable"
     assert "pre-shared key for this side's identity" in " ".join(primary.reasoning_in("en"))
+
+
+# A Cisco ASA's debug crypto ikev2 on the responder (github.com/jesusbrochado/CAIDA logs/TSet_Mismatch_responder.txt
+# and logs/acl_mismatch.txt: captures of a lab where each fault was set up on purpose, named after it).
+ASA_IKE_AUTH_NO_POLICY = """IKEv2-PROTO-5: (19): SM Trace-> SA: I_SPI=8B54A15A627B9C8A R_SPI=D86FA512E26B1066 (R) MsgID = 00000001 CurState: R_VERIFY_AUTH Event: EV_PROC_SA_TS
+IKEv2-PROTO-2: (19): Processing IKE_AUTH message
+{platform}IKEv2-PROTO-1: (19): Failed to find a matching policy
+IKEv2-PROTO-1: (19): Received Policies:
+ESP: Proposal 1:  AES-CBC-256 SHA256 Don't use ESN
+
+IKEv2-PROTO-1: (19): Failed to find a matching policy
+IKEv2-PROTO-1: (19): Expected Policies:
+{expected}IKEv2-PROTO-5: (19): Failed to verify the proposed policies
+IKEv2-PROTO-1: (19): Failed to find a matching policy
+IKEv2-PROTO-5: (19): SM Trace-> SA: I_SPI=8B54A15A627B9C8A R_SPI=D86FA512E26B1066 (R) MsgID = 00000001 CurState: R_VERIFY_AUTH Event: EV_NO_PROP_CHOSEN
+IKEv2-PROTO-2: (19): Sending no proposal chosen notify
+"""
+
+
+@pytest.mark.parametrize(("platform", "expected", "category"), [
+    # the transform sets differ: the Child SA's ESP proposal carried in IKE_AUTH is refused (phase 2)
+    ("", "ESP: Proposal 0:  AES-CBC-128 SHA256 Don't use ESN\n", "phase2_proposal_mismatch"),
+    # the crypto ACL does not cover the peer's selectors, or the crypto map has none
+    ("IKEv2-PLAT-2: (19): Crypto Map: No proxy match on map VPN_MAP seq 1\n", "", "traffic_selector_mismatch"),
+    ("IKEv2-PLAT-2: Crypto map VPN_MAP seq 1 is incomplete due to missing ACL\n", "", "traffic_selector_mismatch"),
+])
+def test_an_asa_policy_not_found_in_ike_auth_is_the_child_sas(platform: str, expected: str, category: str) -> None:
+    # "Failed to find a matching policy" while the ASA processes IKE_AUTH is about the Child SA carried in it, not the
+    # IKE proposal; the syslog line alone (no exchange said) stays phase 1's.
+    result = analyze_text(ASA_IKE_AUTH_NO_POLICY.format(platform=platform, expected=expected))
+    assert result.primary is not None and result.primary.category == category
+    alone = analyze_text("%ASA-4-750003: Local:198.51.100.1:500 Remote:203.0.113.10:500 Username:Unknown IKEv2 "
+                         "Negotiation aborted due to ERROR: Failed to find a matching policy")
+    assert alone.primary is not None and alone.primary.category == "phase1_proposal_mismatch"
+
+
+def test_an_asa_initiator_told_no_proposal_chosen_in_ike_auth_has_a_phase_2_mismatch() -> None:
+    # CAIDA logs/TSet_Mismatch_initiator.txt: the platform lines say which exchange the notify came in.
+    text = """IKEv2-PLAT-3: (15): SENT PKT [IKE_AUTH] [20.20.20.1]:500->[30.30.30.1]:500 InitSPI=0x8b54a15a627b9c8a RespSPI=0xd86fa512e26b1066 MID=00000001
+IKEv2-PLAT-3: RECV PKT [IKE_AUTH] [30.30.30.1]:500->[20.20.20.1]:500 InitSPI=0x8b54a15a627b9c8a RespSPI=0xd86fa512e26b1066 MID=00000001
+IKEv2-PROTO-2: (15): Received Packet [From 30.30.30.1:500/To 20.20.20.1:500/VRF i0:f0]
+(15): IKEv2 IKE_AUTH Exchange RESPONSEIKEv2-PROTO-3: (15): Next payload: ENCR, version: 2.0 (15): Exchange type: IKE_AUTH, flags: RESPONDER MSG-RESPONSE (15): Message id: 1, length: 144(15):
+IKEv2-PROTO-5: Parse Notify Payload: NO_PROPOSAL_CHOSEN NOTIFY(NO_PROPOSAL_CHOSEN)  Next payload: NONE, reserved: 0x0, length: 8
+    Security protocol id: IKE, spi size: 0, type: NO_PROPOSAL_CHOSEN
+IKEv2-PROTO-2: (15): Process auth response notify
+"""
+    result = analyze_text(text)
+    assert result.primary is not None and result.primary.category == "phase2_proposal_mismatch"
+
+
+def test_an_asa_initiator_without_a_tunnel_group_or_key_has_an_authentication_problem() -> None:
+    # CAIDA pub/debugs/iniciator.txt, annotated "No tunnel-group" and "Tunnel-group with no keys".
+    for text in ("IKEv2-PLAT-1: Can't find tunnel group for peer 1.1.1.1\n"
+                 "IKEv2-PLAT-1: unable to set self auth method. Probable misconfiguration.\n"
+                 "IKEv2-PLAT-1: Failed to set P1 auth to build policy\nIKEv2-PLAT-1: Could not build ikev2 policy\n"
+                 "IKEv2-PLAT-1: asa connect start L2L failed\n",
+                 "IKEv2-PLAT-2: attempting to find tunnel group for IP: 1.1.1.1\n"
+                 "IKEv2-PLAT-2: mapped to tunnel group 1.1.1.1 using peer IP\n"
+                 "IKEv2-PLAT-1: Failed to set P1 auth to build policy\nIKEv2-PLAT-1: Could not build ikev2 policy\n"):
+        result = analyze_text(text)
+        assert result.primary is not None and result.primary.category == "auth_failure"
+
+
+def test_ikev2_first_messages_sent_again_unanswered_mean_the_peer_does_not_answer() -> None:
+    # CAIDA logs/PSK_Init.txt and P1MismatchInit.txt: only the initiator's IKE_SA_INIT, sent again and again.
+    step = ("IKEv2-PLAT-3: (8): SENT PKT [IKE_SA_INIT] [20.20.20.1]:500->[30.30.30.1]:500 InitSPI=0x0c6ef96ec28eea32 "
+            "RespSPI=0x0000000000000000 MID=00000000\nIKEv2-PROTO-5: (8): SM Trace-> SA: I_SPI=0C6EF96EC28EEA32 "
+            "R_SPI=0000000000000000 (I) MsgID = 00000000 CurState: I_WAIT_INIT Event: EV_RE_XMT\n"
+            "IKEv2-PROTO-2: (8): Retransmitting packet\n")
+    result = analyze_text(step * 4)
+    assert result.primary is not None and result.primary.category == "peer_unreachable"
