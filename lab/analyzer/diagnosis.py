@@ -1103,6 +1103,16 @@ def diagnose(events: list[Event]) -> Primary | None:
                   "the next one, which never came.", line=evs[0].line, seconds=waited),
                 _ONE_WAY,
             ]
+        elif evs[0].values.get("answers_lost"):  # protocol: the peer resends the IKE_AUTH request this side answered
+            reasoning = [
+                M("Line {line}: the peer sent its IKE_AUTH request again after this side had answered it ({times} by "
+                  "line {last}): this side's answers do not reach the peer.", line=evs[0].line, last=evs[-1].line,
+                  times=Mn("{n} time", "{n} times", max(e.values.get("answers_lost", 0) for e in evs))),
+                M("The peer's requests arrive, so the path works toward this side; the way back drops the answers. "
+                  "This side's IKE_AUTH answer is the first large message (with a certificate it leaves as IP fragments "
+                  "or IKE fragments) and goes to UDP 4500 after NAT detection: check that UDP 4500 and IP fragments "
+                  "pass toward the peer (firewalls, NAT, the provider's filtering)."),
+            ]
         elif evs[0].values.get("snapshot") and len(evs) == 1:
             reasoning = [
                 M("Line {line}: the status listing shows a state that sent its first request and still waits for the "
@@ -1208,7 +1218,10 @@ def diagnose(events: list[Event]) -> Primary | None:
                 ))
         reasoning += _also(cats, first)
         summary = M("The peer does not answer IKE: a reachability problem.")
-        if evs[0].values.get("snapshot") and len(evs) == 1:
+        if evs[0].values.get("answers_lost"):
+            summary = M("The peer's IKE_AUTH requests arrive, but this side's answers do not reach it: the path drops "
+                        "them.")
+        elif evs[0].values.get("snapshot") and len(evs) == 1:
             summary = M("The status shows this side still waiting for the peer's first answer: most likely reachability.")
         elif restarts or waited:
             summary = M("The peer's first IKE message arrives, but the exchange never gets past this side's first "

@@ -902,6 +902,7 @@ class _State:
     child_ids: dict[str, int] = field(default_factory=dict)  # charon: the newest CHILD_SA name{id} established
     ike_ids: dict[str, int] = field(default_factory=dict)  # charon: the newest IKE_SA name[id] established
     duplicate_requests: int = 0  # IKEv2: the peer's CREATE_CHILD_SA requests this side answered and received again
+    auth_duplicates: dict[int, int] = field(default_factory=dict)  # pluto serial: IKE_AUTH requests answered, received again
     pluto_ike: dict[str, int] = field(default_factory=dict)  # pluto: the newest IKE / ISAKMP SA serial established per conn
     failed_serials: set[int] = field(default_factory=set)  # pluto state serials seen retransmitting or giving up
     seen_serials: set[int] = field(default_factory=set)  # pluto state serials seen at all
@@ -2739,6 +2740,14 @@ def classify(events: list[Event]) -> None:
             st.ike_up = True  # (a CREATE_CHILD_SA request comes over an IKE SA that is up)
             lost = st.duplicate_requests >= _ANSWERS_LOST
             _set(ev, "rekey_issue", "decisive" if lost else "context")
+        elif kind == "out_of_step" and ev.exchange == "IKE_AUTH":
+            # IKEv2, this side the responder: the peer resends the IKE_AUTH request this side answered. Once, a lost
+            # packet; _ANSWERS_LOST times, this side's answers do not reach the peer (the path drops them: UDP 4500,
+            # the IP fragments of a large answer). The peer is reachable one way: its requests arrive.
+            serial = _serial_of(ev.text) or 0
+            count = st.auth_duplicates[serial] = st.auth_duplicates.get(serial, 0) + 1
+            ev.values["answers_lost"] = count
+            _set(ev, "peer_unreachable", "decisive" if count >= _ANSWERS_LOST else "context")
         elif kind == "out_of_step":
             # The peer sends again a message of a Quick Mode this side has completed: it never got this
             # side's last message (QI2), so its IPsec SA is not up while ours is. When the Quick Mode

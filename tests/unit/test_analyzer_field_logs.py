@@ -411,3 +411,32 @@ def test_ikev2_first_messages_sent_again_unanswered_mean_the_peer_does_not_answe
             "IKEv2-PROTO-2: (8): Retransmitting packet\n")
     result = analyze_text(step * 4)
     assert result.primary is not None and result.primary.category == "peer_unreachable"
+
+
+# hwdsl2/setup-ipsec-vpn#1295: a Windows client's IKE_AUTH requests reach the server, the server's answers never reach
+# the client (the maintainer: the provider's filtering), so the client sends its request again and again.
+IKE_AUTH_AGAIN = ('Dec  8 18:00:{s:02d} VM-4-15-centos pluto[6241]: "ikev2-cp"[4] 222.191.246.242 #9: IKE_AUTH request '
+                  "fragment 1 of 4 has duplicate Message ID 1; retransmitting response\n")
+
+
+def test_ike_auth_requests_sent_again_after_this_side_answered_mean_its_answers_are_lost() -> None:
+    again = "".join(IKE_AUTH_AGAIN.format(s=s) for s in (54, 56, 58, 59))
+    result = analyze_text(again)
+    assert result.primary is not None and result.primary.category == "peer_unreachable"
+    assert "answers do not reach" in str(result.primary.summary)
+    assert "4 times" in " ".join(result.primary.reasoning_in("en"))
+    # once or twice is a lost packet, resent as the protocol wants
+    assert analyze_text("".join(IKE_AUTH_AGAIN.format(s=s) for s in (54, 56))).primary is None
+
+
+def test_a_quick_mode_whose_subnet_is_outside_the_address_pool_connection_is_refused_for_its_selectors() -> None:
+    # libreswan/libreswan#2026 (libreswan 5.1): a router proposes its LAN to an xauth-psk connection with an address
+    # pool (0.0.0.0/0); pluto refuses the Quick Mode.
+    text = ('Feb  1 01:03:50.609515: "xauth-psk"[210] 120.231.135.232 #293: Quick Mode request rejected, peer requested '
+            "lease but proposed local selector 192.168.43.0/24 does not match connection 0.0.0.0/0; deleting ISAKMP SA\n"
+            'Feb  1 01:03:50.609559: "xauth-psk"[210] 120.231.135.232 #293: encountered fatal error in state '
+            "STATE_MAIN_R3\n")
+    result = analyze_text(text)
+    assert result.primary is not None and result.primary.category == "traffic_selector_mismatch"
+    assert result.primary.facts.get("ts_offered") == ["192.168.43.0/24"]
+    assert result.primary.facts.get("ts_expected") == ["0.0.0.0/0"]
