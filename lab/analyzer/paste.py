@@ -10,9 +10,8 @@ number in the paste; `rejoin_wrapped(text, strict=False)` joins by the width alo
 nothing about where one starts (the analyzer keeps that reading only where it makes a line readable).
 `unquote_mail` leaves out the quote marks a mail reply puts before the lines it quotes, and `strip_line_prefixes` what
 a viewer or a collector puts before every line (line numbers, list marks, a container runtime's or kubectl's prefix).
-`unwrap_records` reads lines
-exported as JSON records (one per line or pretty-printed) or as quoted CSV rows as the daemon's lines inside them, one
-line for one.
+`unwrap_records` reads lines exported as JSON records (one per line or pretty-printed) or as quoted CSV rows as the
+daemon's lines inside them, one line for one.
 """
 
 from __future__ import annotations
@@ -427,7 +426,7 @@ def strip_line_prefixes(block: str) -> tuple[str, str | None]:
         block = textwrap.dedent(block)
         lines = block.split("\n")
     first = lines[full[0]]
-    if (m := _CRI.match(first)) and all(_CRI.match(lines[i]) for i in full):
+    if _CRI.match(first) and all(_CRI.match(lines[i]) for i in full):
         return _strip_cri(lines, full), "cri"
     for rx, kind in ((_KUBECTL, "kubectl"), (_COMPOSE, "compose")):
         if (m := rx.match(first)) and all((o := rx.match(lines[i])) and o["who"] == m["who"] for i in full):
