@@ -121,7 +121,8 @@ _CEASE_REASON = {1: "max_prefix", 2: "admin_shutdown", 3: "peer_not_configured",
 # "4/0", "2/2" after NOTIFICATION (Cisco, FRR, Arista); "code 6 (Cease) subcode 5" (Junos); "Code=4 ... Subcode=0"
 # (GoBGP); "notification code 0x0400" (MetalLB: code and subcode in one hex word).
 _SLASH = re.compile(r"(?i:NOTIFICATION)[^/]{0,80}?(?<![\w.:])(?P<code>[1-8])/(?P<sub>\d{1,3})\b")
-_JUNOS = re.compile(r"\bcode (?P<code>[1-8])\b(?: \([^)]*\))?(?: subcode (?P<sub>\d{1,3}))?")
+# (GoBGP's peer-down reason glues the name to the number: "notification-sent code 6(cease) subcode 3(peer deconfigured)")
+_JUNOS = re.compile(r"\bcode (?P<code>[1-8])\b(?: ?\([^)]*\))?(?: subcode (?P<sub>\d{1,3}))?")
 _GOBGP = re.compile(r"\bCode=(?P<code>[1-8])\b(?:[^\n]{0,200}?\bSubcode=(?P<sub>\d{1,3})\b)?")
 # libbgp (src/bgp-fsm.cc): "BgpFsm::run: got NOTIFICATION: OPEN Message Error (2): Bad Peer AS (2)."
 _LIBBGP = re.compile(r"got NOTIFICATION: [^()\n]{1,60} \((?P<code>[1-8])\): [^()\n]{0,80}\((?P<sub>\d{1,3})\)")
@@ -182,8 +183,10 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # peer-down reason "graceful-restart" and "peer graceful restart", FRR's "NSF peer closed the session"
         # (bgpd/bgp_fsm.c peer_down_str) and BIRD's "Neighbor graceful restart detected" start one.
         (r"graceful restart (?:timer expired|timeout)", "restart_timeout"),
+        # FRR (bgpd/bgp_fsm.c): the neighbor's session dropped while it announced graceful restart, so its routes are
+        # kept for the restart time ("graceful restart timer started for 120 sec")
         (r"\bReason\W{0,3}graceful-restart\b|NSF peer closed the session|\bpeer graceful restart\b|"
-         r"graceful restart detected", "graceful_restart"),
+         r"graceful restart detected|graceful restart (?:stalepath )?timer started\b", "graceful_restart"),
         (r"Send ?Hold ?Timer Expired|SendQ progress for 2 holdtimes|send-hold", "send_hold_timer_expired"),
         (r"(?<!idle-)hold[ _-]?tim(?:er|e)[ _-]?expired|holdtime expired|event HoldTime|Hold_Timer_expired|HoldTimer expired|"
          r"bgp_hold_timeout|(?<!idle-)hold-timer-expired|Hold Timer Expired Error|on event HOLD_TIMER\b", "hold_timer_expired"),
@@ -210,7 +213,7 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          # FRR's PEER_DOWN_NEIGHBOR_DELETE: this side's operator removed the neighbor ("no neighbor ...")
          r"Neighbor deleted", "config_change"),
         (r"Connection Collision|\bcollision\b", "collision"),
-        (r"Interface (?:down|flap)|Link down|Neighbor address lost|No path to specified Neighbor|"
+        (r"Interface (?:down|flap)|Link down|\bIdle\(NoIf\)|Neighbor address lost|No path to specified Neighbor|"
          r"Waiting for peer address|Neighbor lost|Interface: \S+ does not have|"
          # FRR's next-hop tracking has no route to the neighbor (bgpd/bgp_fsm.c)
          r"\[FSM\] Waiting for NHT", "interface_down"),
@@ -246,8 +249,9 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\s(?:never|\d[\dwdhms:]*)\s+(?:Active|Connect|Idle)\s*(?:\d+\s+N/A\s*)?$", "connect_failed"),
         (r"no route to peer|dial tcp [^\n]*:179: i/o timeout|Ignoring event BGP_Start in state (?:Connect|Active)\b",
          "connect_failed"),  # GoBGP: the TCP connect timed out
-        (r"BGP state = (?:Active|Connect|Idle)\b", "connect_failed"),  # show ip bgp neighbors: not established
-        (r"Connection (?:open failed|timed out)|TCP_connection_open_failed|No route to host|"
+        # show ip bgp neighbors (Cisco, FRR) and birdc show protocols all (BIRD): not established
+        (r"BGP state(?: =|:) *(?:Active|Connect|Idle)\b", "connect_failed"),
+        (r"can't connect to \S+ fd -?\d+ : |Connection (?:open failed|timed out)|TCP_connection_open_failed|No route to host|"
          r"Network is unreachable|open failed|BGP_CONNECT_FAILED|Host is unreachable|ConnectRetry", "connect_failed"),
         (r"Peer closed the session|\bevent Closed new state\b|Connection (?:closed|reset)|reset by peer|remote end closed|read-failed|"
          r"TCP_connection_closed|Connection lost|TransportError|BGP_IO_ERROR_CLOSE_SESSION|Socket Error|write-failed|"
@@ -338,6 +342,8 @@ def reason_of(text: str) -> str | None:
     if _OPENSENT_CLOSED.search(text):
         return "peer_closed_after_open"
     note = notification_of(text)
+    if note == (6, 3) and (m := _DIRECTION.search(text)) and m.group("sent"):
+        return "config_change"  # Cease / Peer De-configured sent: this side's operator removed the neighbor
     if note is not None:
         return _reason_of_code(*note, text)
     for rx, reason in _WORDS:

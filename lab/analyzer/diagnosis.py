@@ -1695,6 +1695,7 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
         "max_prefix": M("BGP is down: a maximum-prefix limit was exceeded and the session was closed."),
         "admin_shutdown": M("BGP is down: the session was shut down on purpose and is not back up."),
         "admin_reset": M("BGP is down: the session was reset on purpose and is not back up."),
+        "config_change": M("BGP is down: a configuration change reset or removed the session, and it is not back up."),
         "bfd_down": M("BGP is down: BFD declared the neighbor down."),
         "graceful_restart": M("BGP went down: the session dropped while graceful restart kept the neighbor's routes."),
         "restart_timeout": M("BGP is down: the neighbor did not come back within its graceful restart time."),

@@ -2889,9 +2889,11 @@ def classify(events: list[Event]) -> None:
             else:
                 st.bgp_on_purpose.clear()
             _set(ev, "bgp_down", "context")
-        elif kind == "bgp_down" and _LAST_RESET.match(ev.text) and st.bgp_listing_up:
+        elif kind == "bgp_down" and _LAST_RESET.match(ev.text) and (
+                st.bgp_listing_up or bgp.read(ev.text).get("bgp_reason") in bgp.ON_PURPOSE):
             # "show ip bgp neighbors": the last reset of a session the same listing shows established now is
-            # history, no current fault
+            # history, no current fault; an operator's reset or a configuration change, however long ago, says
+            # nothing about the session now either (the state line does)
             _set(ev, "bgp_down", "context")
         elif kind == "bgp_down":
             if _BGP_STATE.search(ev.text):
@@ -3036,6 +3038,7 @@ def classify(events: list[Event]) -> None:
     _child_deletes_not_replaced(events)
     _refusals_beside_a_lost_rekey(events)
     _rekey_still_unanswered(events)
+    _bgp_notification_named_next(events)
     _fortigate_no_gateway_echo(events)
     _mode_refusal_echo(events)
     _missing_key_refusal_echo(events)
@@ -3622,6 +3625,25 @@ def _rekey_still_unanswered(events: list[Event]) -> None:
             last = retransmits[-1]
             _set(last, "rekey_issue", "weak")
             last.values["still_unanswered"] = len(retransmits)
+
+
+def _bgp_notification_named_next(events: list[Event]) -> None:
+    """A NOTIFICATION line that names no error ("sent notification", GoBGP's warning) followed by the neighbor's
+    down line that names it (GoBGP's Peer Down "Reason": "notification-sent code 6(cease) subcode 3(peer
+    deconfigured)") within the same few lines: both are one NOTIFICATION, and when the named one was sent or received
+    on purpose (an operator's reset, shutdown, a neighbor removed from the configuration) the first is no fault of its
+    own either."""
+    for i, ev in enumerate(events):
+        if ev.kind != "bgp_down" or ev.weight != "decisive" or bgp.read(ev.text).get("bgp_reason") != "notification":
+            continue
+        for nxt in events[i + 1 : i + 4]:
+            if nxt.stream != ev.stream or nxt.kind != "bgp_down":
+                continue
+            if bgp_peer(nxt) and bgp_peer(ev) and bgp_peer(nxt) != bgp_peer(ev):
+                continue
+            if bgp.read(nxt.text).get("bgp_reason") in bgp.ON_PURPOSE:
+                _set(ev, "bgp_down", "weak")
+            break
 
 
 _LOST_REKEY = "swan-rekey-job-sa-gone"

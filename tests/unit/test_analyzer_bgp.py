@@ -1065,3 +1065,55 @@ def test_sessions_that_cannot_come_up_from_kubernetes_and_switch_logs(text: str,
     analysis = analyze_text(text)
     assert analysis.primary is not None and analysis.primary.category == "bgp_down"
     assert analysis.primary.facts.get("bgp_reason") == reason
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    # FRR cannot start the TCP connection: the route to the neighbor is a blackhole (FRRouting/frr PR 8062)
+    ("".join(f"2021-02-09T18:53:{s}.653433+00:00 nq-sjc6c-cor-01 bgpd[6548]: can't connect to 24.51.27.241 fd 26 : "
+             "Invalid argument\n" for s in (11, 21, 31)), "connect_failed"),
+    # BIRD's protocol listing with the session in Connect (vincent.bernat.ch/en/blog/2018-bgp-llgr)
+    ("$ birdc show protocol R1_1 all\nname     proto    table    state  since       info\n"
+     "R1_1     BGP      master   start  11:20:17    Connect\n  BGP state:          Connect\n"
+     "    Neighbor address: 2001:db8:104::1\n    Neighbor AS:      65000\n", "connect_failed"),
+    # Arista's summary: no interface toward the neighbor (networktocode/ntc-templates, arista_eos show_ip_bgp_summary)
+    ("  Description              Neighbor           V  AS           MsgRcvd   MsgSent     InQ    OutQ  Up/Down State   "
+     "PfxRcd PfxAcc\n  FOO-BAR-PRIMARY          10.255.255.221     4  5000          171068    171430       0       0   "
+     "34d20h Estab   121    76\n  BAZ                      10.255.255.191     4  5000               0         0       0"
+     "       0  118d18h Idle(NoIf)\n", "interface_down"),
+    # GoBGP's operator removed the neighbor: Cease / Peer De-configured sent (osrg/gobgp commit e4a4b3e)
+    ('Dec  2 06:14:36 g2 gobgpd[6955]: {"Topic":"Peer","level":"info","msg":"Delete a peer configuration '
+     'for:10.173.176.211","time":"2016-12-02T06:14:36Z"}\nDec  2 06:14:36 g2 gobgpd[6955]: {"Data":"","Key":'
+     '"10.173.176.211","Topic":"Peer","level":"warning","msg":"sent notification","time":"2016-12-02T06:14:36Z"}\n'
+     'Dec  2 06:14:36 g2 gobgpd[6955]: {"Key":"10.173.176.211","Reason":"notification-sent code 6(cease) subcode 3(peer '
+     'deconfigured)","State":"BGP_FSM_ESTABLISHED","Topic":"Peer","level":"info","msg":"Peer Down","time":'
+     '"2016-12-02T06:14:36Z"}\n', "config_change"),
+])
+def test_more_sessions_that_are_not_up_and_why(text: str, reason: str) -> None:
+    analysis = analyze_text(text)
+    assert analysis.primary is not None and analysis.primary.category == "bgp_down"
+    assert analysis.primary.facts.get("bgp_reason") == reason
+
+
+def test_a_graceful_restart_frr_keeps_the_routes_for_is_no_outage() -> None:
+    # MetalLB's design note on graceful restart (metallb/metallb design/gracefulrestart-bgp.md): the FRR pod stops for
+    # an update, the neighbor's FRR keeps its routes while the restart timer runs.
+    text = """2024/11/18 10:01:50.140 BGP: [NJ2F2-2W769] 172.18.0.2 [Event] BGP connection closed fd 23
+2024/11/18 10:01:50.140 BGP: [NTX3S-9Q8YV] 172.18.0.2 [Event] BGP error 5 on fd 23
+2024/11/18 10:01:50.140 BGP: [ZWCSR-M7FG9] 172.18.0.2 [FSM] TCP_connection_closed (Established->Clearing), fd 23
+2024/11/18 10:01:50.140 BGP: [RPZW2-39GTY] 172.18.0.2(frr-k8s-control-plane) graceful restart timer started for 120 sec
+2024/11/18 10:01:50.140 BGP: [TK2B6-ZF4MR] 172.18.0.2(frr-k8s-control-plane) graceful restart stalepath timer started for 360 sec
+"""
+    assert analyze_text(text).primary is None
+
+
+def test_an_operator_reset_weeks_ago_in_a_neighbor_listing_is_history() -> None:
+    # IOS-XR "show bgp neighbors" (CiscoTestAutomation/genieparser, ShowBgpInstanceNeighborsDetail golden_output4): the
+    # last reset was a clear four weeks ago; nothing in the lines says the session is down now.
+    text = """Connections established 3; dropped 2
+Local host: 80.11.1.1, Local port: 31495, IF Handle: 0x00000120
+Foreign host: 80.11.1.2, Foreign port: 179
+Last reset 4w6d, due to User clear requested (CEASE notification sent - administrative reset)
+Time since last notification sent to neighbor: 4w6d
+Error Code: administrative reset
+"""
+    assert analyze_text(text).primary is None
