@@ -1919,6 +1919,9 @@ def _serial_of(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+# BGP reasons that name a fault of their own, whatever the operator did before (a refused OPEN after a clear).
+_BGP_FAULTS = bgp.MISMATCH | {"hold_timer_expired", "send_hold_timer_expired", "max_prefix", "update_error",
+                              "message_error", "fsm_error", "restart_timeout", "local_address"}
 _ANSWERS_LOST = 3  # the peer's request received again this often after this side answered it: the answers are lost
 _SAME_MESSAGE_LINES = 6  # pluto logs a state's complaint and its establishment within a few lines of each other
 
@@ -2881,6 +2884,7 @@ def classify(events: list[Event]) -> None:
             st.redirected = False
             _set(ev, None)
         elif kind == "bgp_up":
+            st.operator_down = False  # (a session up after the operator's command: what fails next is not its doing)
             st.bgp_listing_up = bool(_BGP_STATE.search(ev.text))
             st.bgp_up.add(bgp_peer(ev))
             st.bgp_collisions.pop(bgp_peer(ev), None)
@@ -2914,6 +2918,11 @@ def classify(events: list[Event]) -> None:
                         _set(e, "bgp_down", "decisive")
                 else:
                     _set(ev, None)
+                continue
+            if st.operator_down and reason not in _BGP_FAULTS:
+                # The operator shut an interface or the neighbor, cleared the session, or took the tunnel down in
+                # the same terminal session: the session goes down because of it. A fault named after it still counts.
+                _set(ev, "bgp_down", "context")
                 continue
             if reason == "bad_peer_as" and not ev.tree_node:
                 ev.tree_node = "tunnel-down/d-bgp-asn"

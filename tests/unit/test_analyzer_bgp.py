@@ -1117,3 +1117,27 @@ Time since last notification sent to neighbor: 4w6d
 Error Code: administrative reset
 """
     assert analyze_text(text).primary is None
+
+
+@pytest.mark.parametrize("text", [
+    # the operator shut the interface in a failover lab (jwrightazure/lab, VRF-Lite-BFD)
+    "CE(config)#int gi1\nCE(config-if)#shut\nCE(config-if)#\n*Oct 14 18:23:31.113: %BGP-5-NBR_RESET: Neighbor 10.1.1.2 "
+    "reset (Interface flap)\n*Oct 14 18:23:31.119: %BGP-5-ADJCHANGE: neighbor 10.1.1.2 vpn vrf private-peering Down "
+    "Interface flap\n*Oct 14 18:23:32.962: %LINK-5-CHANGED: Interface GigabitEthernet1, changed state to "
+    "administratively down\n",
+    # the operator disabled a GoBGP neighbor (osrg/gobgp docs/sources/cli-operations.md)
+    "$ gobgp neighbor 10.0.255.1 disable\n$ gobgp neighbor\nPeer          AS  Up/Down State       |#Received Accepted\n"
+    "10.0.255.1 65001    never Idle(Admin) |        0        0\n10.0.255.2 65002 00:12:32 Establ      |        2        2\n",
+])
+def test_a_session_down_after_the_operators_own_command_is_no_fault(text: str) -> None:
+    assert analyze_text(text).primary is None
+
+
+def test_a_fault_named_after_the_operators_command_still_counts() -> None:
+    # A clear, then the neighbor refuses the new OPEN: the refusal is the cause.
+    text = ("R1#clear ip bgp 169.254.10.1\n*Mar  1 00:10:01.123: %BGP-5-ADJCHANGE: neighbor 169.254.10.1 Down User "
+            "reset\n*Mar  1 00:10:05.123: %BGP-3-NOTIFICATION: received from neighbor 169.254.10.1 2/2 (peer in wrong "
+            "AS) 2 bytes FDE8\n")
+    analysis = analyze_text(text)
+    assert analysis.primary is not None and analysis.primary.category == "bgp_down"
+    assert analysis.primary.facts.get("bgp_reason") == "bad_peer_as"
