@@ -1060,14 +1060,6 @@ def test_gobgp_failing_to_open_the_tcp_connection_is_a_session_down_until_the_pe
     ("May 30 18:01:13 ARISTA01T1 Rib: %BGP-5-ADJCHANGE: peer 10.0.0.56 (AS 65100) old state OpenConfirm event "
      "RecvKeepAlive new state Established\nMay 30 18:01:17 ARISTA01T1 Rib: %BGP-5-ADJCHANGE: peer 10.0.0.56 (AS 65100) "
      "old state Established event Closed new state Idle\n", "peer_closed"),
-])
-def test_sessions_that_cannot_come_up_from_kubernetes_and_switch_logs(text: str, reason: str) -> None:
-    analysis = analyze_text(text)
-    assert analysis.primary is not None and analysis.primary.category == "bgp_down"
-    assert analysis.primary.facts.get("bgp_reason") == reason
-
-
-@pytest.mark.parametrize(("text", "reason"), [
     # FRR cannot start the TCP connection: the route to the neighbor is a blackhole (FRRouting/frr PR 8062)
     ("".join(f"2021-02-09T18:53:{s}.653433+00:00 nq-sjc6c-cor-01 bgpd[6548]: can't connect to 24.51.27.241 fd 26 : "
              "Invalid argument\n" for s in (11, 21, 31)), "connect_failed"),
@@ -1088,7 +1080,7 @@ def test_sessions_that_cannot_come_up_from_kubernetes_and_switch_logs(text: str,
      'deconfigured)","State":"BGP_FSM_ESTABLISHED","Topic":"Peer","level":"info","msg":"Peer Down","time":'
      '"2016-12-02T06:14:36Z"}\n', "config_change"),
 ])
-def test_more_sessions_that_are_not_up_and_why(text: str, reason: str) -> None:
+def test_sessions_that_are_not_up_from_kubernetes_switch_and_daemon_logs(text: str, reason: str) -> None:
     analysis = analyze_text(text)
     assert analysis.primary is not None and analysis.primary.category == "bgp_down"
     assert analysis.primary.facts.get("bgp_reason") == reason
