@@ -351,6 +351,7 @@ def _quick_mode_silence(stage: str, first: Event) -> bool:
     pluto's weak "perhaps peer likes no proposal")."""
     return stage in ("traffic_selector_mismatch", "phase2_proposal_mismatch") and bool(first.values.get("guess")) and (
         first.kind == "give_up" or (first.weak and first.exchange == "QUICK_MODE" and first.kind == "ts_unacceptable")
+        or bool(first.values.get("still_unanswered"))  # protocol._quick_mode_still_unanswered
     )
 
 
@@ -868,7 +869,11 @@ def diagnose(events: list[Event]) -> Primary | None:
                 "refuses an address it did not lease or one already in use with a notification this log does not "
                 "show. Check the server's address pool and this client's subnet settings; if they are right, compare "
                 "the phase 2 proposals and the PFS group of both sides."))
-        elif _quick_mode_silence(stage, first) and first.fmt != "libreswan":
+        elif _quick_mode_silence(stage, first) and (first.fmt != "libreswan" or first.values.get("still_unanswered")):
+            if first.values.get("still_unanswered"):  # protocol._quick_mode_still_unanswered
+                reasoning.append(M("Line {line}: this side's Quick Mode was sent again {times} and got no answer up to "
+                                   "the end of the log.", line=first.line,
+                                   times=Mn("{n} time", "{n} times", first.values["still_unanswered"])))
             # (RFC 2409 section 5.5 leaves the refusal notify optional; charon gives up without a guess of its own)
             reasoning.append(M(
                 "The peer never answered this side's Quick Mode. A responder refuses a Quick Mode it cannot accept "

@@ -2526,8 +2526,10 @@ def classify(events: list[Event]) -> None:
                 _set(ev, "dpd_timeout", "context")
             elif (ev.exchange or st.exchange) == "QUICK_MODE" and st.ike_up and not st.child_up and not st.rekeying:
                 # The first Quick Mode over an ISAKMP SA the peer set up moments ago goes unanswered: the peer is
-                # reachable; it drops the Quick Mode (see give_up).
+                # reachable; it drops the Quick Mode (see give_up, and _quick_mode_still_unanswered for a paste that
+                # ends before the daemon gives up).
                 _set(ev, "traffic_selector_mismatch", "context")
+                ev.values["quick_guess"] = _quick_mode_guess(ev, st)
             elif _QUICK_R1.search(ev.text):
                 # The responder of a Quick Mode sends QR1 again: the initiator's QI1 came in (the peer is reachable)
                 # but its QI2 does not (see give_up).
@@ -3047,6 +3049,7 @@ def classify(events: list[Event]) -> None:
     _child_deletes_not_replaced(events)
     _refusals_beside_a_lost_rekey(events)
     _rekey_still_unanswered(events)
+    _quick_mode_still_unanswered(events)
     _bgp_notification_named_next(events)
     _fortigate_no_gateway_echo(events)
     _mode_refusal_echo(events)
@@ -3634,6 +3637,33 @@ def _rekey_still_unanswered(events: list[Event]) -> None:
             last = retransmits[-1]
             _set(last, "rekey_issue", "weak")
             last.values["still_unanswered"] = len(retransmits)
+
+
+_WILL_WAIT = re.compile(r"\bwill wait (\d+(?:\.\d+)?) ?s(?:econds?)?\b")
+QUICK_SILENCE_SECONDS = 16  # pluto waits 0.5 s, then twice as long each time: 16 s is its sixth retransmission
+
+
+def _quick_mode_still_unanswered(events: list[Event]) -> None:
+    """The first Quick Mode over an ISAKMP SA the peer set up moments ago, sent again and again with no answer up to
+    the end of the log (the paste ends before the daemon gives up): read as its timeout is (see classify's give_up,
+    a guess). It counts once the silence is long, the last retransmission waiting QUICK_SILENCE_SECONDS or more
+    (pluto's "will wait 20s for response") or STILL_UNANSWERED + 1 retransmissions; a shorter silence is packet loss
+    as much as a refusal."""
+    run: dict[int, list[Event]] = {}
+    for ev in events:
+        if ev.kind == "retransmit" and ev.values.get("quick_guess") and ev.weight == "context":
+            run.setdefault(ev.stream, []).append(ev)
+        elif ev.kind in ("established", "notify", "no_proposal", "ts_unacceptable", "auth_failed", "give_up",
+                         "delete", "operator_down") or (ev.kind == "exchange" and ev.direction == "received"):
+            run.pop(ev.stream, None)  # an answer, a refusal or the end of the SA: the run is over
+    for retransmits in run.values():
+        last = retransmits[-1]
+        waited = max((float(m.group(1)) for e in retransmits if (m := _WILL_WAIT.search(e.text))), default=0.0)
+        if waited >= QUICK_SILENCE_SECONDS or len(retransmits) > STILL_UNANSWERED:
+            last.values["guess"] = True
+            last.values["still_unanswered"] = len(retransmits)
+            last.direction = None  # (this side's request, sent again: no refusal either side sent)
+            _set(last, last.values["quick_guess"], "weak")
 
 
 def _bgp_notification_named_next(events: list[Event]) -> None:

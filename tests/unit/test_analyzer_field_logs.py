@@ -440,3 +440,22 @@ def test_a_quick_mode_whose_subnet_is_outside_the_address_pool_connection_is_ref
     assert result.primary is not None and result.primary.category == "traffic_selector_mismatch"
     assert result.primary.facts.get("ts_offered") == ["192.168.43.0/24"]
     assert result.primary.facts.get("ts_expected") == ["0.0.0.0/0"]
+
+
+# xelerance/Openswan#191: Main Mode to a Cisco ASA completes, the Quick Mode is never answered (the ASA wanted PFS).
+QUICK_MODE_UNANSWERED = """004 "myConn" #281: STATE_MAIN_I4: ISAKMP SA established {{auth=OAKLEY_PRESHARED_KEY cipher=aes_128 prf=oakley_sha group=modp1024}}
+117 "myConn" #282: STATE_QUICK_I1: initiate
+010 "myConn" #282: STATE_QUICK_I1: retransmission; will wait {first} for response
+010 "myConn" #282: STATE_QUICK_I1: retransmission; will wait {second} for response
+"""
+
+
+def test_a_first_quick_mode_unanswered_for_long_is_read_as_its_timeout_would_be() -> None:
+    # The paste ends before pluto gives up; the silence has lasted long (waits of 20 s and 40 s): the same guess as the
+    # timeout's, the phase 2 proposal between two gateways, said as a guess.
+    result = analyze_text(QUICK_MODE_UNANSWERED.format(first="20s", second="40s"))
+    assert result.primary is not None and result.primary.category == "phase2_proposal_mismatch"
+    assert result.primary.certainty == "guess"
+    assert "sent again 2 times" in " ".join(result.primary.reasoning_in("en"))
+    # a second of silence is packet loss as much as a refusal
+    assert analyze_text(QUICK_MODE_UNANSWERED.format(first="0.5 seconds", second="1 second")).primary is None
