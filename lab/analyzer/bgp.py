@@ -102,6 +102,9 @@ ON_PURPOSE = frozenset({"admin_reset", "admin_shutdown", "config_change", "colli
 CONNECTING = frozenset({"connection_refused", "connect_failed", "never_established"})
 # Reasons that are a configuration mismatch between the two sides (ASN, addresses, OPEN parameters).
 MISMATCH = frozenset({"bad_peer_as", "open_error", "peer_not_configured", "peer_closed_after_open", "tcp_auth"})
+# Reasons that name a fault of their own, whatever the operator did just before (a refused OPEN after a clear).
+FAULTS = MISMATCH | {"hold_timer_expired", "send_hold_timer_expired", "max_prefix", "update_error", "message_error",
+                     "fsm_error", "restart_timeout", "local_address"}
 # Which reason names the cause best when one paste shows several (a bad OPEN first, the Down line that follows).
 PRIORITY = (
     "bad_peer_as", "open_error", "peer_not_configured", "tcp_auth", "peer_closed_after_open",

@@ -140,7 +140,6 @@ def _shape(line: str) -> str:
     return _SHAPE_RUNS.sub(r"\1", first)
 
 
-
 def _continues(body: list[str], widths: list[int], kinds: list[int | None], i: int, width: int) -> bool:
     """Whether line i is the rest of line i - 1, broken by a wrap."""
     line = body[i]

@@ -1919,9 +1919,6 @@ def _serial_of(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-# BGP reasons that name a fault of their own, whatever the operator did before (a refused OPEN after a clear).
-_BGP_FAULTS = bgp.MISMATCH | {"hold_timer_expired", "send_hold_timer_expired", "max_prefix", "update_error",
-                              "message_error", "fsm_error", "restart_timeout", "local_address"}
 _ANSWERS_LOST = 3  # the peer's request received again this often after this side answered it: the answers are lost
 _SAME_MESSAGE_LINES = 6  # pluto logs a state's complaint and its establishment within a few lines of each other
 
@@ -2921,7 +2918,7 @@ def classify(events: list[Event]) -> None:
                 else:
                     _set(ev, None)
                 continue
-            if st.operator_down and reason not in _BGP_FAULTS:
+            if st.operator_down and reason not in bgp.FAULTS:
                 # The operator shut an interface or the neighbor, cleared the session, or took the tunnel down in
                 # the same terminal session: the session goes down because of it. A fault named after it still counts.
                 _set(ev, "bgp_down", "context")
@@ -3619,20 +3616,31 @@ def _deletes_of_the_other_logs_reauthentication(events: list[Event]) -> None:
 STILL_UNANSWERED = 3
 
 
+# What ends a run of retransmissions still unanswered: an answer, a refusal or the end of the SA.
+_RUN_ENDS = frozenset({"established", "notify", "no_proposal", "ts_unacceptable", "auth_failed", "give_up", "delete",
+                       "operator_down"})
+
+
+def _unanswered_at_end(events: list[Event], member: Callable[[Event], bool],
+                       ends: frozenset[str] = _RUN_ENDS) -> list[list[Event]]:
+    """Per log (stream), the retransmissions `member` picks that nothing answered up to the end of the log: the last
+    run of them after the last answer (an event of a kind in `ends`, or a message received)."""
+    run: dict[int, list[Event]] = {}
+    for ev in events:
+        if ev.kind == "retransmit" and member(ev):
+            run.setdefault(ev.stream, []).append(ev)
+        elif ev.kind in ends or (ev.kind == "exchange" and ev.direction == "received"):
+            run.pop(ev.stream, None)
+    return list(run.values())
+
+
 def _rekey_still_unanswered(events: list[Event]) -> None:
     """A rekey this side sent over an SA that was up, retransmitted again and again with no answer up to the end of
     the log (the paste ends before the daemon gives up): the peer does not answer the rekey. A weak reading, the last
     retransmission carries it; anything firmer wins. (Each retransmission on its own is context: one answered
-    later was only packet loss.)"""
-    run: dict[int, list[Event]] = {}
-    for ev in events:
-        if ev.kind == "retransmit" and ev.category == "rekey_issue" and ev.weight == "context":
-            run.setdefault(ev.stream, []).append(ev)
-        elif ev.kind in ("established", "notify", "no_proposal", "ts_unacceptable", "auth_failed", "give_up",
-                         "delete", "dpd_answer", "operator_down") or (
-                ev.kind == "exchange" and ev.direction == "received"):
-            run.pop(ev.stream, None)  # an answer, a refusal or the end of the SA: the run is over
-    for retransmits in run.values():
+    later was only packet loss.) A DPD answer ends the run too: the peer answers over that SA."""
+    for retransmits in _unanswered_at_end(
+            events, lambda ev: ev.category == "rekey_issue" and ev.weight == "context", _RUN_ENDS | {"dpd_answer"}):
         if len(retransmits) >= STILL_UNANSWERED:
             last = retransmits[-1]
             _set(last, "rekey_issue", "weak")
@@ -3649,14 +3657,8 @@ def _quick_mode_still_unanswered(events: list[Event]) -> None:
     a guess). It counts once the silence is long, the last retransmission waiting QUICK_SILENCE_SECONDS or more
     (pluto's "will wait 20s for response") or STILL_UNANSWERED + 1 retransmissions; a shorter silence is packet loss
     as much as a refusal."""
-    run: dict[int, list[Event]] = {}
-    for ev in events:
-        if ev.kind == "retransmit" and ev.values.get("quick_guess") and ev.weight == "context":
-            run.setdefault(ev.stream, []).append(ev)
-        elif ev.kind in ("established", "notify", "no_proposal", "ts_unacceptable", "auth_failed", "give_up",
-                         "delete", "operator_down") or (ev.kind == "exchange" and ev.direction == "received"):
-            run.pop(ev.stream, None)  # an answer, a refusal or the end of the SA: the run is over
-    for retransmits in run.values():
+    for retransmits in _unanswered_at_end(
+            events, lambda ev: bool(ev.values.get("quick_guess")) and ev.weight == "context"):
         last = retransmits[-1]
         waited = max((float(m.group(1)) for e in retransmits if (m := _WILL_WAIT.search(e.text))), default=0.0)
         if waited >= QUICK_SILENCE_SECONDS or len(retransmits) > STILL_UNANSWERED:
