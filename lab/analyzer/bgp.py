@@ -234,8 +234,10 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"Message Header Error|Invalid message header|Bad Message (?:Length|Type)|mal-?formatted|"
          r"Connection not synchronized|inavlid-msg|invalid-msg|malformed BGP (?:Header|message)\b", "message_error"),
         # BIRD (sysdep/unix/io.c sk_log_error): "Mesh_10_0_5_102: Socket error: bind: Address not available"; FRR
-        # (bgpd/bgp_network.c bgp_getsockname): "nexthop_set failed, ... resetting connection"
-        (r"Socket error: bind: |nexthop_set failed\b|Cannot assign requested address", "local_address"),
+        # (bgpd/bgp_network.c bgp_getsockname): "nexthop_set failed, ... resetting connection"; BIRD's "No listening
+        # socket" (proto/bgp/bgp.c): it could not listen on TCP 179 here
+        (r"Socket error: bind: |nexthop_set failed\b|Cannot assign requested address|No listening socket",
+         "local_address"),
         # calico/node's readiness check: BIRD has not established the session (it does not say why)
         (r"BGP not established with", "never_established"),
         (r"Connection refused", "connection_refused"),
@@ -250,6 +252,8 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bIdle \(PfxCt\)\s*$", "max_prefix"),  # show ip bgp summary: the prefix limit was exceeded
         # show ip bgp summary / show bgp summary: a state instead of the prefixes received (not established)
         (r"\s(?:never|\d[\dwdhms:]*)\s+(?:Active|Connect|Idle)\s*(?:\d+\s+N/A\s*)?$", "connect_failed"),
+        # Cisco ASA / FTD 710005, 710003: the firewall dropped a BGP connection's packet addressed to itself
+        (r"TCP (?:request discarded|access denied by ACL) from \S+ to \S+/(?:179|bgp)\b", "connect_failed"),
         (r"no route to peer|dial tcp [^\n]*:179: i/o timeout|Ignoring event BGP_Start in state (?:Connect|Active)\b",
          "connect_failed"),  # GoBGP: the TCP connect timed out
         # show ip bgp neighbors (Cisco, FRR) and birdc show protocols all (BIRD): not established

@@ -2541,6 +2541,10 @@ def classify(events: list[Event]) -> None:
             elif st.ike_up and (ev.exchange or st.exchange) is None:
                 # a request of unknown exchange over an IKE SA that is up: the peer that answered stops answering
                 _set(ev, "dpd_timeout", "context")
+            elif ev.values.get("snapshot") and st.operator_down:
+                # a status listing taken right after the operator took the connection down: the state waiting for its
+                # first answer is the connection set up again (revival, auto=start). One moment says nothing of the peer.
+                _set(ev, None)
             else:
                 _set(ev, "peer_unreachable", "decisive")
                 _mark_auth_unanswered(ev, st)

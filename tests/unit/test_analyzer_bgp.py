@@ -1079,6 +1079,22 @@ def test_gobgp_failing_to_open_the_tcp_connection_is_a_session_down_until_the_pe
      'Dec  2 06:14:36 g2 gobgpd[6955]: {"Key":"10.173.176.211","Reason":"notification-sent code 6(cease) subcode 3(peer '
      'deconfigured)","State":"BGP_FSM_ESTABLISHED","Topic":"Peer","level":"info","msg":"Peer Down","time":'
      '"2016-12-02T06:14:36Z"}\n', "config_change"),
+    # BIRD in calico/node cannot listen: FRR's bgpd already holds TCP 179 on the node (projectcalico/calico#7893)
+    ("+---------------+-------------------+-------+----------+----------------------------+\n"
+     "| PEER ADDRESS  |     PEER TYPE     | STATE |  SINCE   |            INFO            |\n"
+     "+---------------+-------------------+-------+----------+----------------------------+\n"
+     "| 10.5.4.136 | node-to-node mesh | down  | 06:44:51 | Error: No listening socket |\n"
+     "| 10.5.4.135 | node-to-node mesh | down  | 06:44:51 | Error: No listening socket |\n"
+     "+---------------+-------------------+-------+----------+----------------------------+\n\n"
+     "# netstat -nutap | grep 179\n"
+     "tcp        0      0 0.0.0.0:179             0.0.0.0:*               LISTEN      1522/bgpd\n", "local_address"),
+    # a Secure Firewall Threat Defense drops the neighbor's connections to its port 179 (Cisco TAC, "Troubleshoot
+    # eBGP adjacency", cisco.com/c/en/us/support/docs/security/secure-firewall-threat-defense/225945-...)
+    ("fw# show logging\n"
+     "May 20 2026 06:32:58: %FTD-7-710005: TCP request discarded from 198.51.100.2/20217 to WAN-Telekom:192.0.2.2/179\n"
+     "May 20 2026 06:33:00: %FTD-7-710005: TCP request discarded from 198.51.100.2/20217 to WAN-Telekom:192.0.2.2/179\n"
+     "May 20 2026 06:33:04: %FTD-7-710005: TCP request discarded from 198.51.100.2/20217 to WAN-Telekom:192.0.2.2/179\n",
+     "connect_failed"),
 ])
 def test_sessions_that_are_not_up_from_kubernetes_switch_and_daemon_logs(text: str, reason: str) -> None:
     analysis = analyze_text(text)
@@ -1133,3 +1149,19 @@ def test_a_fault_named_after_the_operators_command_still_counts() -> None:
     analysis = analyze_text(text)
     assert analysis.primary is not None and analysis.primary.category == "bgp_down"
     assert analysis.primary.facts.get("bgp_reason") == "bad_peer_as"
+
+
+def test_a_calico_peer_row_that_is_not_up_names_the_peer() -> None:
+    # calicoctl node status wraps a long INFO column onto a second row (projectcalico/calico#689: "Bad BGP identifier")
+    text = """+--------------+---------------+-------+----------+--------------------------------+
+| PEER ADDRESS |   PEER TYPE   | STATE |  SINCE   |              INFO              |
++--------------+---------------+-------+----------+--------------------------------+
+| 172.30.30.11 | node specific | start | 14:50:02 | Idle BGP Error: Bad BGP        |
+|              |               |       |          | identifier                     |
++--------------+---------------+-------+----------+--------------------------------+
+"""
+    analysis = analyze_text(text)
+    assert analysis.primary is not None and analysis.primary.category == "bgp_down"
+    assert analysis.primary.facts.get("peer") == "172.30.30.11"
+    up = text.replace("| start | 14:50:02 | Idle BGP Error: Bad BGP        |", "| up    | 14:50:02 | Established                    |")
+    assert analyze_text(up).primary is None

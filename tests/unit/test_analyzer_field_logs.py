@@ -214,14 +214,32 @@ def test_a_status_listing_waiting_for_the_first_answer_is_a_weak_reachability_re
     primary = analyze_text(_log("openswan-v1-aws-security-group-blocks-ike-stuck-main-i1")).primary
     assert primary.category == "peer_unreachable"
     assert "list again" in " ".join(str(r) for r in primary.reasoning)
-    # libreswan 4 and 5 listings say the same in other words (testing/pluto ikev2-53-clean-pending, v4.15 and main).
+    # libreswan 4 and 5 listings say the same in other words (testing/pluto ikev2-53-clean-pending, v4.15, v5.1 and
+    # main).
     for line in ('000 #2: "westnet-eastnet-ipv4-psk-ikev2":500 STATE_V2_PARENT_I1 (sent IKE_SA_INIT request); '
                  "RETRANSMIT in 9s; idle;",
+                 '#1: "westnet-eastnet-ipv4-psk-ikev2":500 IKE_SA_INIT_I (sent IKE_SA_INIT request); RETRANSMIT in XXs; '
+                 "idle;",
                  '#1: "westnet-eastnet-ipv4-psk-ikev2":500 sent IKE_SA_INIT request; RETRANSMIT in 9s; idle;'):
         assert analyze_text(line).primary.category == "peer_unreachable"
     # An established state's listing with a retransmit pending is no waiting for a first answer.
     assert analyze_text('#1: "east-west":500 established IKE SA; RETRANSMIT in 10s; REKEY in 2800s; newest; idle;'
                         ).primary is None
+
+
+def test_a_listing_right_after_the_operator_took_the_connection_down_is_its_revival() -> None:
+    # libreswan testing/pluto: the connection is taken down here, auto=start brings it up again at once; the listing
+    # right after shows the new IKE SA waiting for its first answer, one moment in an orderly restart.
+    text = (
+        '"west-east-auto": terminating SAs using this connection\n'
+        '"west-east-auto" #1: deleting IKE SA (ESTABLISHED_IKE_SA) and sending notification\n'
+        '"west-east-auto" #2: connection is supposed to remain up; revival attempt 1 scheduled in 0 seconds\n'
+        '#3: "west-east-auto":500 sent IKE_SA_INIT request; RETRANSMIT in 9s; idle;\n'
+        '#3: pending Child SA for "west-east-auto"\n'
+    )
+    assert analyze_text(text).primary is None
+    # Without the operator's command, the same listing is the weak reachability reading above.
+    assert analyze_text(text.split("\n", 2)[2]).primary.category == "peer_unreachable"
 
 
 def test_a_later_listing_with_the_sa_established_clears_the_waiting_state() -> None:
