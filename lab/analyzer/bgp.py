@@ -235,9 +235,10 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"Connection not synchronized|inavlid-msg|invalid-msg|malformed BGP (?:Header|message)\b", "message_error"),
         # BIRD (sysdep/unix/io.c sk_log_error): "Mesh_10_0_5_102: Socket error: bind: Address not available"; FRR
         # (bgpd/bgp_network.c bgp_getsockname): "nexthop_set failed, ... resetting connection"; BIRD's "No listening
-        # socket" (proto/bgp/bgp.c): it could not listen on TCP 179 here
-        (r"Socket error: bind: |nexthop_set failed\b|Cannot assign requested address|No listening socket",
-         "local_address"),
+        # socket" (proto/bgp/bgp.c): it could not listen on TCP 179 here; kube-router's GoBGP server that cannot listen
+        # ("listen tcp4 0.0.0.0:179: bind: address already in use")
+        (r"Socket error: bind: |nexthop_set failed\b|Cannot assign requested address|No listening socket|"
+         r"bind: address already in use|address family not supported by protocol", "local_address"),
         # calico/node's readiness check: BIRD has not established the session (it does not say why)
         (r"BGP not established with", "never_established"),
         (r"Connection refused", "connection_refused"),

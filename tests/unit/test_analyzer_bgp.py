@@ -1095,6 +1095,13 @@ def test_gobgp_failing_to_open_the_tcp_connection_is_a_session_down_until_the_pe
      "May 20 2026 06:33:00: %FTD-7-710005: TCP request discarded from 198.51.100.2/20217 to WAN-Telekom:192.0.2.2/179\n"
      "May 20 2026 06:33:04: %FTD-7-710005: TCP request discarded from 198.51.100.2/20217 to WAN-Telekom:192.0.2.2/179\n",
      "connect_failed"),
+    # kube-router cannot start its GoBGP server on a node with IPv6 disabled, then port 179 is still held
+    # (cloudnativelabs/kube-router#155)
+    ("E0908 14:36:41.037123       1 network_routes_controller.go:144] Failed to start node BGP server: Failed to start "
+     "BGP server due to : listen tcp6 [::]:179: socket: address family not supported by protocol\n"
+     "I0908 14:37:40.824288       1 network_routes_controller.go:150] Retrying start of node BGP server\n"
+     "E0908 14:37:40.827157       1 network_routes_controller.go:144] Failed to start node BGP server: Failed to start "
+     "BGP server due to : listen tcp4 0.0.0.0:179: bind: address already in use\n", "local_address"),
 ])
 def test_sessions_that_are_not_up_from_kubernetes_switch_and_daemon_logs(text: str, reason: str) -> None:
     analysis = analyze_text(text)
