@@ -44,6 +44,17 @@ def test_asa_guide_messages(line: str, category: str) -> None:
     assert primary_of(ASA + line + "\n") == category
 
 
+def test_asa_dropping_bgp_to_itself_is_a_session_that_cannot_come_up() -> None:
+    # 710003 / 710005 (syslog-messages-701001-to-714011): a TCP packet to the firewall's own port 179 dropped
+    for line in ("%ASA-3-710003: TCP access denied by ACL from 203.0.113.10/44321 to outside:198.51.100.1/179",
+                 "%ASA-7-710005: TCP request discarded from 203.0.113.10/44321 to outside:198.51.100.1/179"):
+        primary = analyze_text(ASA + line + "\n").primary
+        assert primary is not None and primary.category == "bgp_down"
+        assert primary.facts.get("peer") == "203.0.113.10" and primary.facts.get("bgp_reason") == "connect_failed"
+    assert primary_of(ASA + "%ASA-7-710005: TCP request discarded from 203.0.113.10/44321 to outside:198.51.100.1/443\n"
+                      ) is None
+
+
 def test_asa_crypto_map_refusal_names_the_networks() -> None:
     line = ("%ASA-3-713061: Group = 203.0.113.10, IP = 203.0.113.10, Tunnel rejected: Crypto Map Policy not found "
             "for Src:10.1.0.0, Dst: 172.16.0.0!\n")
