@@ -1252,6 +1252,18 @@ def diagnose(events: list[Event]) -> Primary | None:
                 "sides' SAs are out of step, typically after a rekey or a Delete one side did not get. Compare the "
                 "lifetimes of both sides and check that Deletes and rekeys reach the peer.", line=stale.line,
             ))
+        dup = next((e for e in evs if e.values.get("duplicate_kept")), None)
+        if dup is not None:  # protocol: the peer deleted one of two IKE SAs of the connection that were up at once
+            kept = dup.values["duplicate_kept"]
+            reasoning.append(M(
+                "Line {line}: the peer deleted IKE SA {name}[{deleted}] while IKE SA {name}[{kept}] of the same "
+                "connection (up since line {kept_line}) stays up: both sides set up an IKE SA at the same time (a "
+                "reauthentication or a rekey that crossed the peer's own), and the peer removed the duplicate. The "
+                "Child SAs of the deleted IKE SA go with it: if traffic stops after this, the two sides did not keep the "
+                "same Child SA. Let only one side reauthenticate or rekey first (a shorter lifetime on one side, or "
+                "rekeying started by one side only), and compare the lifetimes of both sides.",
+                line=dup.line, name=kept["name"], deleted=kept["deleted"], kept=kept["kept"],
+                kept_line=kept["kept_line"]))
         # pluto's Quick Mode that times out or is dropped unanswered is read as a refusal (event ts_unacceptable), but
         # the line names no notify: no refusal is shown, only silence (the peer's answer is encrypted if it sent one).
         refusal = next((e for e in evs if _is_refusal(e) and not _silence_guess(e)), None)

@@ -936,6 +936,8 @@ class _State:
     child_proposals: bool = False  # ESP/AH proposals were listed (received or configured)
     retransmits: list[Event] = field(default_factory=list)  # unanswered so far; an answer makes them harmless
     up_ike_tags: set[str] = field(default_factory=set)  # charon's "<gw|1>" of the IKE SAs established
+    # charon's IKE SAs established in this log and not deleted since: name -> {unique id: line}
+    up_ike_sas: dict[str, dict[int, int]] = field(default_factory=dict)
     transport_requested: bool = False  # the peer's last Child SA request carried N(USE_TRANSPORT_MODE) (pluto)
     rekey_unanswered: bool = False  # a rekey request was sent again and the peer has not answered since
     rekey_waiting: bool = False  # a rekey was started and nothing from the peer has come since
@@ -1913,6 +1915,19 @@ def _superseded_ike(ev: Event, st: _State) -> bool:
     return _older_than_newest(_CHARON_IKE_SA, st.ike_ids, ev.text)
 
 
+def _duplicate_ike_sa(ev: Event, st: _State) -> dict[str, object] | None:
+    """charon: the IKE SA a Delete names is one of two of its connection up in this log, and the other is still up
+    ({"name", "deleted", "kept", "kept_line"}); the deleted one leaves the set either way."""
+    if ev.fmt != "strongswan" or not (named := _CHARON_IKE_SA.search(ev.text)):
+        return None
+    ups = st.up_ike_sas.get(named["name"], {})
+    deleted = int(named["id"])
+    if ups.pop(deleted, None) is None or not ups:
+        return None
+    kept = max(ups)
+    return {"name": named["name"], "deleted": deleted, "kept": kept, "kept_line": ups[kept]}
+
+
 def _serial_of(text: str) -> int | None:
     """pluto's state serial (`"conn" #N:`) of a line, or None."""
     m = _PLUTO_SERIAL.search(text)
@@ -2416,6 +2431,8 @@ def classify(events: list[Event]) -> None:
                 _note_newest(_CHARON_IKE_SA, st.ike_ids, ev.text)
                 if ev.fmt == "strongswan" and (tag := _CHARON_TAG.search(ev.text)):
                     st.up_ike_tags.add(tag.group(1))
+                if ev.fmt == "strongswan" and (named := _CHARON_IKE_SA.search(ev.text)):
+                    st.up_ike_sas.setdefault(named["name"], {})[int(named["id"])] = ev.line
                 if ev.fmt == "libreswan" and (serial := _serial_of(ev.text)) is not None:
                     conn = conn_of(ev)
                     st.pluto_ike[conn] = max(st.pluto_ike.get(conn, 0), serial)
@@ -2723,6 +2740,14 @@ def classify(events: list[Event]) -> None:
                     ev.values["larval_line"] = st.larval_replacement.line
                     st.larval_replacement = None
                 st.ike_up = st.child_up = False
+            elif ev.direction == "received" and (kept := _duplicate_ike_sa(ev, st)) is not None:
+                # The peer deletes one of two IKE SAs of the same connection that are up at once, and the other stays:
+                # both sides set one up at the same time (a reauthentication or a rekey that crossed the peer's own),
+                # and the peer removes its duplicate. The connection still has an IKE SA; the Child SAs of the deleted
+                # one go with it, and when the two sides do not drop the same ones, traffic stops on the Child SA one
+                # side still uses.
+                _set(ev, "rekey_issue", "weak")
+                ev.values["duplicate_kept"] = kept
             elif ev.direction == "received":
                 _set(ev, "ike_sa_deleted_by_peer")
                 st.ike_up = st.child_up = False

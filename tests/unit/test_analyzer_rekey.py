@@ -243,3 +243,26 @@ def test_an_openswan_rekey_started_again_before_the_first_came_up_is_a_rekey_pro
     answered = list(lines)
     answered.insert(second - 1, "./rekey-no-reply-I1 STATE_CHILD_C1_KEYED: CHILD SA established (msgid: 00000002/4294967295)")
     assert analyze_text("\n".join(answered) + "\n").primary is None
+
+
+def test_the_peer_deleting_one_of_two_ike_sas_up_at_once_is_a_collision_not_a_tunnel_down() -> None:
+    # strongSwan 5.3.5 reauthenticates while a FortiGate starts its own IKE SA: both come up, the FortiGate deletes
+    # one, and the Child SA it kept sending on went with it here (lists.strongswan.org/pipermail/users/2016-August/
+    # 009872.html; the archive removed the addresses).
+    text = """15[IKE] sending DELETE for IKE_SA tun1[6447]
+09[IKE] initiating IKE_SA tun1[6471] to
+12[IKE] is initiating an IKE_SA
+10[IKE] IKE_SA tun1[6471] established between[]...[]
+10[IKE] CHILD_SA tun1{14549} established with SPIs cc122363_i 104b86c4_o and TS ===
+06[IKE] IKE_SA tun1[6472] established between[]...[]
+06[IKE] CHILD_SA tun1{14551} established with SPIs c1f9cea7_i 104b86c3_o and TS ===
+14[IKE] received DELETE for IKE_SA tun1[6472]
+"""
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.category == "rekey_issue"
+    said = " ".join(str(r) for r in primary.reasoning)
+    assert "tun1[6472]" in said and "tun1[6471]" in said and "line 4" in said
+    # The peer deleting the only IKE SA of the connection is the tunnel going down from its side.
+    alone = text.replace("06[IKE] IKE_SA tun1[6472] established between[]...[]\n", "").replace(
+        "10[IKE] IKE_SA tun1[6471] established", "10[IKE] IKE_SA tun1[6472] established")
+    assert analyze_text(alone).primary.category == "ike_sa_deleted_by_peer"
