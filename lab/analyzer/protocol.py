@@ -1917,15 +1917,16 @@ def _superseded_ike(ev: Event, st: _State) -> bool:
 
 def _duplicate_ike_sa(ev: Event, st: _State) -> dict[str, object] | None:
     """charon: the IKE SA a Delete names is one of two of its connection up in this log, and the other is still up
-    ({"name", "deleted", "kept", "kept_line"}); the deleted one leaves the set either way."""
+    ({"name", "deleted", "kept", "kept_line", "deleted_line"}: the ids and the lines they came up on); the deleted one
+    leaves the set either way."""
     if ev.fmt != "strongswan" or not (named := _CHARON_IKE_SA.search(ev.text)):
         return None
     ups = st.up_ike_sas.get(named["name"], {})
     deleted = int(named["id"])
-    if ups.pop(deleted, None) is None or not ups:
+    if (deleted_line := ups.pop(deleted, None)) is None or not ups:
         return None
     kept = max(ups)
-    return {"name": named["name"], "deleted": deleted, "kept": kept, "kept_line": ups[kept]}
+    return {"name": named["name"], "deleted": deleted, "kept": kept, "kept_line": ups[kept], "deleted_line": deleted_line}
 
 
 def _serial_of(text: str) -> int | None:

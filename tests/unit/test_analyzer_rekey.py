@@ -262,6 +262,7 @@ def test_the_peer_deleting_one_of_two_ike_sas_up_at_once_is_a_collision_not_a_tu
     assert primary is not None and primary.category == "rekey_issue"
     said = " ".join(str(r) for r in primary.reasoning)
     assert "tun1[6472]" in said and "tun1[6471]" in said and "line 4" in said
+    assert [e.line for e in primary.chain] == [4, 6, 8]  # the two IKE SAs up at once, then the Delete of one
     # The peer deleting the only IKE SA of the connection is the tunnel going down from its side.
     alone = text.replace("06[IKE] IKE_SA tun1[6472] established between[]...[]\n", "").replace(
         "10[IKE] IKE_SA tun1[6471] established", "10[IKE] IKE_SA tun1[6472] established")
