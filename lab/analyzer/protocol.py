@@ -2697,6 +2697,8 @@ def classify(events: list[Event]) -> None:
             st.session_end = ev
             _set(ev, None)
         elif kind == "delete":
+            # (every Delete of a charon IKE SA takes it out of the ones up, whoever sent it and whatever it means)
+            duplicate = _duplicate_ike_sa(ev, st) if ev.sa != "child" else None
             if ev.pattern == _ISAKMP_SA_DELETED:
                 # pluto removes an ISAKMP SA that was up (its lifetime ended, or it was given up): a marker for
                 # the Main Mode that was to replace it (see _main_modes_beside_an_up_isakmp_sa), nothing more - the
@@ -2741,14 +2743,14 @@ def classify(events: list[Event]) -> None:
                     ev.values["larval_line"] = st.larval_replacement.line
                     st.larval_replacement = None
                 st.ike_up = st.child_up = False
-            elif ev.direction == "received" and (kept := _duplicate_ike_sa(ev, st)) is not None:
+            elif ev.direction == "received" and duplicate is not None:
                 # The peer deletes one of two IKE SAs of the same connection that are up at once, and the other stays:
                 # both sides set one up at the same time (a reauthentication or a rekey that crossed the peer's own),
                 # and the peer removes its duplicate. The connection still has an IKE SA; the Child SAs of the deleted
                 # one go with it, and when the two sides do not drop the same ones, traffic stops on the Child SA one
                 # side still uses.
                 _set(ev, "rekey_issue", "weak")
-                ev.values["duplicate_kept"] = kept
+                ev.values["duplicate_kept"] = duplicate
             elif ev.direction == "received":
                 _set(ev, "ike_sa_deleted_by_peer")
                 st.ike_up = st.child_up = False

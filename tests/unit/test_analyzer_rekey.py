@@ -267,3 +267,14 @@ def test_the_peer_deleting_one_of_two_ike_sas_up_at_once_is_a_collision_not_a_tu
     alone = text.replace("06[IKE] IKE_SA tun1[6472] established between[]...[]\n", "").replace(
         "10[IKE] IKE_SA tun1[6471] established", "10[IKE] IKE_SA tun1[6472] established")
     assert analyze_text(alone).primary.category == "ike_sa_deleted_by_peer"
+
+
+def test_an_ike_sa_rekeyed_then_deleted_by_the_peer_is_no_duplicate() -> None:
+    # The old IKE SA is deleted once its rekey is up (RFC 7296 section 2.18); the peer deleting the new one later
+    # leaves the connection without an IKE SA: the tunnel went down from the peer's side.
+    text = """Dec  1 19:00:00 13[IKE] IKE_SA gw[1] established between 192.0.2.2[192.0.2.2]...192.0.2.1[192.0.2.1]
+Dec  1 19:09:24 13[IKE] <gw|1> IKE_SA gw[2] rekeyed between 192.0.2.2[192.0.2.2]...192.0.2.1[192.0.2.1]
+Dec  1 19:09:24 13[IKE] <gw|1> sending DELETE for IKE_SA gw[1]
+Dec  1 19:30:00 09[IKE] <gw|2> received DELETE for IKE_SA gw[2]
+"""
+    assert analyze_text(text).primary.category == "ike_sa_deleted_by_peer"
