@@ -509,3 +509,18 @@ def test_tencent_cloud_gateway_proposals_and_retransmits() -> None:
 ])
 def test_a_failed_ikev2_state_names_the_exchange_of_its_notification(line: str, category: str) -> None:
     assert primary_of(line + "\n") == category
+
+
+def test_ios_15_transform_refusal_is_phase_2_with_the_offered_transform() -> None:
+    # IOS 15's debug crypto ipsec, misspelt as IOS prints it, quoted in lab notes (github.com/hmchen47/DevOps,
+    # Networking/CiscoCert/350-701.SCOR/CBT/11-DebugIPsec.md): R1 offered esp-aes only, R2's transform set wants SHA-384.
+    text = """IPSEC(validate_proposal_request): proposal part #1,
+  (key eng. msg) INBOUND local= 25.2.2.2:0, remote= 15.1.1.1:0,
+    local_proxy= 10.2.0.0/255.255.0.0/256/0
+    remote_proxy= 10.1.0.0/255.255.0.0/256/0
+    protocol= ESP, transform=esp-aes (Tunnel),
+IPSEC(ipsec_process_proposal): transforma proposal not supported for idenitty: {esp-aes }
+"""
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.category == "phase2_proposal_mismatch"
+    assert primary.facts.get("proposals_received") == ["esp-aes"]
