@@ -1428,6 +1428,27 @@ def diagnose(events: list[Event]) -> Primary | None:
         return _primary("rekey_issue", M("Rekeying problem: collisions, failed rekeys or SAs out of step."), reasoning,
                         context["rekey_issue"], lead=lead + again)
 
+    if "cgw_not_initiating" in cats:
+        # (fact sheet 1.5: with startup action add, the default, the customer gateway must initiate IKE; AWS
+        # initiates only with startup action start, and only with IKEv2)
+        evs = cats["cgw_not_initiating"]
+        reasons = {str(e.values.get("reason") or "") for e in evs}
+        reasoning = [M("Line {line}: this side was asked to bring the tunnel up and declined without sending anything "
+                       "to the peer ({times}).", line=evs[0].line, times=Mn("{n} time", "{n} times", len(evs)))]
+        if "gateway is in passive mode" in reasons:
+            reasoning.append(M("The phase 1 is in passive mode: it only answers a peer that starts IKE. Turn passive "
+                               "mode off on the customer gateway (FortiGate: set passive-mode disable on the phase 1 "
+                               "interface)."))
+        if "no policy configured" in reasons:
+            reasoning.append(M("No firewall policy uses the tunnel interface, so the customer gateway does not start "
+                               "the tunnel: add the policies that allow traffic to and from the tunnel interface."))
+        reasoning.append(M("With the tunnel's startup action add (the default) AWS waits for the customer gateway to "
+                           "start IKE, so nobody starts it and the tunnel stays down. With IKEv2 the startup action "
+                           "start makes AWS initiate instead."))
+        reasoning += _also(cats, "cgw_not_initiating")
+        return _primary("cgw_not_initiating", M("The customer gateway declines to start IKE, and AWS waits for it: "
+                                                "nobody brings the tunnel up."),
+                        reasoning, context["cgw_not_initiating"])
     if "bgp_down" in cats:
         return _bgp_primary(cats["bgp_down"], context["bgp_down"], events)
     chosen = min(cats, key=lambda c: cats[c][0].order)

@@ -28,6 +28,9 @@ CATEGORIES = (
     "ike_version_mismatch",
     "ipsec_mode_mismatch",
     "nat_t_or_fragmentation",
+    # The customer gateway declines to start IKE itself (passive mode, no policy that uses the tunnel): with AWS's
+    # default startup action (add) nobody starts it.
+    "cgw_not_initiating",
 )
 PHASES = ("IKE", "IPsec", "DPD", "BGP", "routing")
 

@@ -839,6 +839,7 @@ KIND_CATEGORY = {
     "ike_version_mismatch": "ike_version_mismatch",
     "ipsec_mode_mismatch": "ipsec_mode_mismatch",
     "nat_t_or_fragmentation": "nat_t_or_fragmentation",
+    "cgw_not_initiating": "cgw_not_initiating",
 }
 
 

@@ -727,3 +727,26 @@ def test_zyxel_zynos_ike_logs(tail: str, category: str) -> None:
 def test_zyxel_retransmits_without_an_answer_are_an_unreachable_peer() -> None:
     text = "Send Main Mode request to <203.0.113.10>\n" + "!! IKE Packet Retransmit\n" * 3
     assert primary_of(text) == "peer_unreachable"
+
+
+def test_a_fortigate_that_declines_to_start_ike_is_why_nobody_starts_the_tunnel() -> None:
+    # FortiGate debug captures (github.com/lvannstruth-ftnt/fgt-ike-debugger, IKE_LOG_passive_mode.txt and
+    # IKE_LOG_init_no_policy.txt at 23a3ee50): traffic asks for the SA, FortiGate sends nothing.
+    passive = """FortiGate5 (root) # ike V=root:0:eveS2S:eveS2S-1-2: IPsec SA connect 4 2.2.2.254->1.1.1.254:0
+ike V=root:0:eveS2S:eveS2S-1-2: config found
+ike V=root:0:eveS2S: ignoring request to establish IPsec SA, gateway is in passive mode
+ike V=root:0:eveS2S:eveS2S-1-4: IPsec SA connect 4 2.2.2.254->1.1.1.254:0
+ike V=root:0:eveS2S:eveS2S-1-4: config found
+ike V=root:0:eveS2S: ignoring request to establish IPsec SA, gateway is in passive mode
+"""
+    primary = analyze_text(passive).primary
+    assert primary is not None and primary.category == "cgw_not_initiating"
+    assert primary.tree_node == "tunnel-down/d-cgw-not-initiating"
+    said = " ".join(str(r) for r in primary.reasoning)
+    assert "passive mode" in said and "startup action add" in said
+    no_policy = ("ike 0:to-FG2: ignoring request to establish IPsec SA, no policy configured\n"
+                 "ike 0:to-FG2:eveS2S-1-2: IPsec SA connect 6 1.1.1.254->2.2.2.254:0\n"
+                 "ike 0:to-FG2: ignoring request to establish IPsec SA, no policy configured\n")
+    primary = analyze_text(no_policy).primary
+    assert primary is not None and primary.category == "cgw_not_initiating"
+    assert "firewall policy" in " ".join(str(r) for r in primary.reasoning)
