@@ -73,6 +73,7 @@ REASONS = (
     "peer_closed_after_open",  # the peer closed the TCP connection right after this side's OPEN
     "hold_timer_expired",  # no KEEPALIVE/UPDATE within the hold time (notification 4, or the daemon's own timer)
     "send_hold_timer_expired",  # the peer stopped reading what this side sends (RFC 9687, FRR SendQ)
+    "rtt_exceeded",  # FRR shut the session down itself: its round-trip time exceeded `neighbor X shutdown rtt`
     "connection_refused",  # TCP 179 refused (RST): nothing listens, or the peer refuses this address
     "connect_failed",  # TCP 179 not answered (timeout, no route)
     "local_address",  # this side cannot use its own address for the session: a socket it cannot bind (the address is
@@ -104,11 +105,11 @@ CONNECTING = frozenset({"connection_refused", "connect_failed", "never_establish
 MISMATCH = frozenset({"bad_peer_as", "open_error", "peer_not_configured", "peer_closed_after_open", "tcp_auth"})
 # Reasons that name a fault of their own, whatever the operator did just before (a refused OPEN after a clear).
 FAULTS = MISMATCH | {"hold_timer_expired", "send_hold_timer_expired", "max_prefix", "update_error", "message_error",
-                     "fsm_error", "restart_timeout", "local_address"}
+                     "fsm_error", "restart_timeout", "local_address", "rtt_exceeded"}
 # Which reason names the cause best when one paste shows several (a bad OPEN first, the Down line that follows).
 PRIORITY = (
     "bad_peer_as", "open_error", "peer_not_configured", "tcp_auth", "peer_closed_after_open",
-    "hold_timer_expired", "send_hold_timer_expired", "max_prefix", "bfd_down", "interface_down", "restart_timeout",
+    "hold_timer_expired", "send_hold_timer_expired", "rtt_exceeded", "max_prefix", "bfd_down", "interface_down", "restart_timeout",
     "update_error", "message_error", "fsm_error", "local_address", "peer_closed", "connection_refused", "connect_failed",
     "never_established", "config_change", "admin_shutdown", "admin_reset", "graceful_restart", "collision", "notification",
 )
@@ -219,7 +220,7 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"Interface (?:down|flap)|Link down|\bIdle\(NoIf\)|Neighbor address lost|No path to specified Neighbor|"
          r"Waiting for peer address|Neighbor lost|Interface: \S+ does not have|"
          # FRR's next-hop tracking has no route to the neighbor (bgpd/bgp_fsm.c)
-         r"\[FSM\] Waiting for NHT", "interface_down"),
+         r"\[FSM\] Waiting for NHT|\bnever\s+Waiting for NHT\b", "interface_down"),
         (r"UPDATE Message Error|Invalid UPDATE|error in UPDATE|Malformed (?:attribute|AS_PATH)|"
          r"Update packet error|attribute (?:flags|length|list) error|illegal network|malformed BGP update message|"
          # GoBGP's UPDATE checks (pkg/packet/bgp/validate.go): an address family the session did not negotiate,
@@ -240,7 +241,7 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"Socket error: bind: |nexthop_set failed\b|Cannot assign requested address|No listening socket|"
          r"bind: address already in use|address family not supported by protocol", "local_address"),
         # calico/node's readiness check: BIRD has not established the session (it does not say why)
-        (r"BGP not established with", "never_established"),
+        (r"BGP not established with|Waiting for peer OPEN", "never_established"),
         (r"Connection refused", "connection_refused"),
         # GoBGP's peer-state event (api/gobgp.proto PeerState.SessionState) in a state before Established
         (r"\bsession_state:(?:IDLE|CONNECT|ACTIVE|OPENSENT|OPENCONFIRM)\b", "never_established"),
@@ -279,6 +280,9 @@ _OPENSENT_CLOSED = re.compile(
     # GoBGP's "state changed" debug line (pkg/server/server.go): old=BGP_FSM_OPENSENT ... reason=read-failed
     r"\bold\W{1,3}BGP_FSM_OPENSENT\b[^\n]{0,200}?\breason\W{1,3}read-failed"
 )
+# FRR's automatic shutdown of a neighbor whose round-trip time stays over `neighbor X shutdown rtt` (bgp_packet.c,
+# PEER_DOWN_RTT_SHUTDOWN in bgp_fsm.c): its log line, the reset reason it lists, and the shutdown message it sends.
+_RTT = re.compile(r"Admin\. shutdown \(RTT\)|shutdown due to high round-trip-time")
 _DIRECTION = re.compile(
     r"(?i)\b(?P<sent>sent to|sent notification|sending notification|notification sent|notification send|Sending NOTIFICATION|"
     r"notification-sent)|(?P<received>received from|received notification|notification received|"
@@ -349,6 +353,8 @@ def reason_of(text: str) -> str | None:
     """The reason key (see `REASONS`) a BGP line gives, or None when it gives none."""
     if _OPENSENT_CLOSED.search(text):
         return "peer_closed_after_open"
+    if _RTT.search(text):  # (before its NOTIFICATION: a Cease / Administrative Shutdown no operator sent)
+        return "rtt_exceeded"
     note = notification_of(text)
     if note == (6, 3) and (m := _DIRECTION.search(text)) and m.group("sent"):
         return "config_change"  # Cease / Peer De-configured sent: this side's operator removed the neighbor

@@ -1546,6 +1546,12 @@ def _bgp_reason_text(reason: str, facts: dict[str, Any], line: int) -> list[Msg]
         return [M("Line {line}: the TCP connection to the neighbor's port 179 got no answer: the path does not carry "
                   "it (tunnel down, no route to the inside address, a firewall dropping TCP 179). Daemons retry "
                   "such connections while the neighbor starts; here the session never came up.", line=line)]
+    if reason == "rtt_exceeded":
+        return [M("Line {line}: FRR shut the session down by itself: the round-trip time to the neighbor stayed over "
+                  "the limit set with \"neighbor ... shutdown rtt\" (it lists the reset as \"Admin. shutdown (RTT)\"), "
+                  "and it stays shut down until someone enables it again. Find out why the path is slow (a congested "
+                  "or rerouted tunnel, the internet path under the VPN), then enable the neighbor again (no neighbor "
+                  "... shutdown) or raise the limit.", line=line)]
     if reason == "local_address":
         return [M("Line {line}: this side cannot use its own address for the session: the address is not configured "
                   "on this host, or another BGP speaker on it already holds the address and port 179 (a socket it "
@@ -1726,6 +1732,7 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
         "bad_peer_as": M("BGP is down: the two sides' AS numbers do not match (bad peer AS)."),
         "hold_timer_expired": M("BGP is down: the hold timer expired, keepalives did not get through."),
         "send_hold_timer_expired": M("BGP is down: the neighbor stopped reading what this side sends."),
+        "rtt_exceeded": M("BGP is down: FRR shut the session down because the round-trip time stayed over its limit."),
         "peer_not_configured": M("BGP is down: one side has no neighbor configured for the other."),
         "peer_closed_after_open": M("BGP is down: the neighbor closes the connection after this side's OPEN."),
         "connection_refused": M("BGP is down: the TCP connection to port 179 is refused."),

@@ -1102,6 +1102,15 @@ def test_gobgp_failing_to_open_the_tcp_connection_is_a_session_down_until_the_pe
      "I0908 14:37:40.824288       1 network_routes_controller.go:150] Retrying start of node BGP server\n"
      "E0908 14:37:40.827157       1 network_routes_controller.go:144] Failed to start node BGP server: Failed to start "
      "BGP server due to : listen tcp4 0.0.0.0:179: bind: address already in use\n", "local_address"),
+    # FRR's failed summary after 100 ms of latency (FRRouting/frr commit 5597214c): it shut the neighbor down itself
+    ("donatas-laptop# sh ip bgp summary failed\n\nIPv4 Unicast Summary (VRF default):\nBGP router identifier "
+     "192.0.2.252, local AS number 65000 vrf-id 0\n\nNeighbor        EstdCnt DropCnt ResetTime Reason\n"
+     "192.168.10.65         2       2  00:00:17 Admin. shutdown (RTT)\n\nDisplayed neighbors 1\n", "rtt_exceeded"),
+    # ... and with the route to the neighbor a blackhole (FRRouting/frr commit 824065c4)
+    ("eva# show bgp ipv4 uni summ fail\nNeighbor             EstdCnt DropCnt ResetTime Reason\n"
+     "192.168.161.204            0       0     never Waiting for peer OPEN\n", "never_established"),
+    ("Neighbor             EstdCnt DropCnt ResetTime Reason\n"
+     "192.168.161.178            0       0     never Waiting for NHT\n", "interface_down"),
 ])
 def test_sessions_that_are_not_up_from_kubernetes_switch_and_daemon_logs(text: str, reason: str) -> None:
     analysis = analyze_text(text)
@@ -1172,3 +1181,14 @@ def test_a_calico_peer_row_that_is_not_up_names_the_peer() -> None:
     assert analysis.primary.facts.get("peer") == "172.30.30.11"
     up = text.replace("| start | 14:50:02 | Idle BGP Error: Bad BGP        |", "| up    | 14:50:02 | Established                    |")
     assert analyze_text(up).primary is None
+
+
+def test_frrs_own_rtt_shutdown_is_no_operators_shutdown() -> None:
+    # bgpd/bgp_packet.c: the log line, and the Cease / Administrative Shutdown it sends with that message
+    from lab.analyzer.bgp import reason_of
+
+    assert reason_of("BGP: 192.0.2.1 shutdown due to high round-trip-time (120ms > 50ms, hit 6 times)") == "rtt_exceeded"
+    assert reason_of("%NOTIFICATION: received from neighbor 192.0.2.2 6/2 (Cease/Administrative Shutdown) "
+                     "\"shutdown due to high round-trip-time (120ms > 50ms, hit 6 times)\"") == "rtt_exceeded"
+    assert reason_of("%NOTIFICATION: received from neighbor 192.0.2.2 6/2 (Cease/Administrative Shutdown)") == \
+        "admin_shutdown"
