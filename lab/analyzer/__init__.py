@@ -42,12 +42,12 @@ from lab.analyzer.diagnosis import (
     with_selectors,
 )
 from lab.analyzer.model import CATEGORIES, PHASES, Analysis, Finding, Primary
-from lab.analyzer.paste import rejoin_wrapped, strip_line_prefixes, unquote_mail
+from lab.analyzer.paste import join_table_cells, rejoin_wrapped, strip_line_prefixes, unquote_mail
 from lab.analyzer.patterns import FORMAT_NAMES, FORMATS, Pattern, load_patterns
 from lab.analyzer.protocol import classify, put_in_order
 from lab.analyzer.scan import CHUNK, Scanner, blocks_from_lines, blocks_from_text, plain_chars
 from lab.errors import InputError
-from lab.i18n import M, Msg, Seq
+from lab.i18n import M, Mn, Msg, Seq
 
 __all__ = [
     "CATEGORIES",
@@ -171,7 +171,12 @@ def analyze_text(text: str, fmt: str = "auto") -> Analysis:
     # (typographic quotes and wide spaces first: telling a wrapped line needs the spaces and quotes the daemon wrote)
     plain, quoted = unquote_mail(plain_chars(text))  # (a log quoted in a mail reply: its lines after the "> ")
     plain, prefix = strip_line_prefixes(plain)  # (line numbers, list marks, a container runtime's prefix)
+    plain, cells = join_table_cells(plain)  # (a status table's long cells wrapped onto the next row)
     notes = ([_QUOTED_NOTE] if quoted else []) + ([_PREFIX_NOTES[prefix]] if prefix else [])
+    if cells:
+        notes.append(Mn("{n} row of a table that carried on a long cell from the row above was joined to that row: "
+                        "each row is read whole.", "{n} rows of a table that carried on a long cell from the row above "
+                        "were joined to that row: each row is read whole.", cells))
     joined, rejoined = rejoin_wrapped(plain)
     read: set[int] = set()
     analysis = _analyze_pasted(joined, fmt, rejoined, read, notes)

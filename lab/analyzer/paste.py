@@ -410,6 +410,42 @@ _COMPOSE = re.compile(r"(?P<who>[A-Za-z][\w.-]{0,62}) +\| ")
 _NUMBER = re.compile(r"[ \t]*(?P<no>\d{1,6})(?:[ \t]*[:|)][ \t]?|\.?[ \t]+|\.?$)")
 _BULLET = re.compile(r"[ \t]*[-*\u2022][ \t]+")
 PREFIX_KINDS = ("cri", "kubectl", "compose", "numbers", "bullets")
+# A row of a text table drawn with "|" (calicoctl node status, a pasted Markdown table): "| a | b | c |".
+_TABLE_ROW = re.compile(r"^[ \t]*\|(?:[^|\n]*\|){2,}[ \t\r]*$")
+
+
+def _cells(row: str) -> list[str]:
+    return row.strip().strip("|").split("|")
+
+
+def join_table_cells(text: str) -> tuple[str, int]:
+    """The text with the rows of a "|" table that wrap a long cell onto the next row joined back, and how many
+    continuation rows were joined (0: the text is returned as is). calicoctl node status prints
+    "| 10.2.7.202 | node-to-node mesh | start | 02:04:22 | Active Socket: Connection |" and, below it, a row whose
+    other cells are empty: "|            |                   |       |          | closed                      |".
+    The continuation row is left empty, so every other line keeps its number."""
+    if "|" not in text:
+        return text, 0
+    lines = text.split("\n")
+    joined = 0
+    head: int | None = None
+    for i, line in enumerate(lines):
+        if not _TABLE_ROW.match(line):
+            head = None
+            continue
+        cells = _cells(line)
+        if head is not None and not cells[0].strip() and any(c.strip() for c in cells) and len(cells) == len(
+                head_cells := _cells(lines[head])):
+            merged = [f"{h.rstrip()} {c.strip()}" if c.strip() else h for h, c in zip(head_cells, cells, strict=True)]
+            indent = lines[head][: len(lines[head]) - len(lines[head].lstrip())]
+            lines[head] = indent + "|" + "|".join(merged) + "|"
+            lines[i] = ""
+            joined += 1
+        elif cells[0].strip():
+            head = i
+    return ("\n".join(lines), joined) if joined else (text, 0)
+
+
 _MIN_PREFIXED = 2  # lines: one line with a mark before it is a line, not a list
 
 

@@ -406,3 +406,27 @@ def test_an_indented_code_block_is_read_as_the_lines_in_it() -> None:
     for indent in ("    ", "\t"):
         indented = "".join(indent + line + "\n" if line.strip() else "\n" for line in original.splitlines())
         assert _category(indented) == _category(original) == "rekey_issue"
+
+
+def test_a_table_row_that_carries_on_a_long_cell_is_joined_to_the_row_above() -> None:
+    # calicoctl node status as pasted in projectcalico/calicoctl#1883: the INFO cell goes on in the next row.
+    from lab.analyzer.paste import join_table_cells
+
+    table = ("+----------------+-------------------+-------+----------+--------------------------------+\n"
+             "|  PEER ADDRESS  |     PEER TYPE     | STATE |  SINCE   |              INFO              |\n"
+             "+----------------+-------------------+-------+----------+--------------------------------+\n"
+             "| 192.168.63.204 | node-to-node mesh | start | 17:19:38 | Active Socket: Connection      |\n"
+             "|                |                   |       |          | refused                        |\n"
+             "+----------------+-------------------+-------+----------+--------------------------------+\n")
+    joined, count = join_table_cells(table)
+    rows = joined.split("\n")
+    assert count == 1 and rows[4] == "" and len(rows) == len(table.split("\n"))  # every other line keeps its number
+    assert "Active Socket: Connection refused" in rows[3]
+    analysis = analyze_text(table)
+    assert analysis.primary is not None and analysis.primary.category == "bgp_down"
+    assert analysis.primary.facts.get("bgp_reason") == "connection_refused"
+    assert analysis.primary.facts.get("peer") == "192.168.63.204"
+    assert any("joined to that row" in str(n) for n in analysis.notes)
+    # A table without such rows is returned as it is.
+    plain = table.replace("|                |                   |       |          | refused                        |\n", "")
+    assert join_table_cells(plain) == (plain, 0)
