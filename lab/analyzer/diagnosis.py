@@ -982,9 +982,22 @@ def diagnose(events: list[Event]) -> Primary | None:
                 "as IP fragments, while the smaller messages before it were answered: the path drops fragments. Turn "
                 "on IKE fragmentation on both sides (RFC 7383 for IKEv2; the vendor's IKEv1 fragmentation) or send a "
                 "shorter certificate chain.", bytes=big.values["packet_bytes"]))
+        summary = M("IKE messages are lost after the first exchange: NAT traversal or fragmentation.")
+        if first_frag := next((e for e in evs if e.pattern == "lib-v1-fragment-without-state"), None):
+            # pluto ikev1.c: a fragment for no state is dropped; libreswan commit 738701a8 (forced fragmentation also
+            # fragmented the first Main Mode message, which the peer then ignored)
+            summary = M("The peer fragments its first IKE message, which this side cannot put together: "
+                        "fragmentation.")
+            reasoning = [
+                M("Line {line}: an IKE fragment arrived for no state of this side: the peer sent its first Main Mode "
+                  "message in IKE fragments (fragmentation forced on its side), and a first message cannot be put "
+                  "together before a state exists, so this side ignored it and never answered.", line=first_frag.line),
+                M("Let the peer fragment only when a message does not fit (libreswan: fragmentation=yes rather than "
+                  "force; the vendor's IKE fragmentation setting)."),
+            ] + _also(cats, "nat_t_or_fragmentation")
         return _primary(
             "nat_t_or_fragmentation",
-            M("IKE messages are lost after the first exchange: NAT traversal or fragmentation."),
+            summary,
             reasoning,
             context["nat_t_or_fragmentation"],
         )

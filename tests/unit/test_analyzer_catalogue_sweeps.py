@@ -524,3 +524,12 @@ IPSEC(ipsec_process_proposal): transforma proposal not supported for idenitty: {
     primary = analyze_text(text).primary
     assert primary is not None and primary.category == "phase2_proposal_mismatch"
     assert primary.facts.get("proposals_received") == ["esp-aes"]
+
+
+def test_a_fragment_for_no_state_is_the_peers_first_message_fragmented() -> None:
+    # libreswan commit 738701a8 quotes pluto 3.x: forced IKE fragmentation also cut the first Main Mode message
+    primary = analyze_text("packet from 10.0.11.203:500: received IKE fragment, but have no state. Ignoring packet\n"
+                           ).primary
+    assert primary is not None and primary.category == "nat_t_or_fragmentation"
+    assert primary.facts.get("peer") == "10.0.11.203"
+    assert "first Main Mode message" in " ".join(str(r) for r in primary.reasoning)
