@@ -219,8 +219,8 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"Connection Collision|\bcollision\b", "collision"),
         (r"Interface (?:down|flap)|Link down|\bIdle\(NoIf\)|Neighbor address lost|No path to specified Neighbor|"
          r"Waiting for peer address|Neighbor lost|Interface: \S+ does not have|"
-         # FRR's next-hop tracking has no route to the neighbor (bgpd/bgp_fsm.c)
-         r"\[FSM\] Waiting for NHT|\bnever\s+Waiting for NHT\b", "interface_down"),
+         # FRR's next-hop tracking has no route to the neighbor (bgpd/bgp_fsm.c; the failed summary's reason)
+         r"\bWaiting for NHT\b", "interface_down"),
         (r"UPDATE Message Error|Invalid UPDATE|error in UPDATE|Malformed (?:attribute|AS_PATH)|"
          r"Update packet error|attribute (?:flags|length|list) error|illegal network|malformed BGP update message|"
          # GoBGP's UPDATE checks (pkg/packet/bgp/validate.go): an address family the session did not negotiate,
