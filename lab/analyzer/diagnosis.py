@@ -1432,8 +1432,7 @@ def diagnose(events: list[Event]) -> Primary | None:
                 ))
         lead = _rekey_lead(events, evs[0])
         if dup is not None:  # the two IKE SAs that came up at once, shown before the Delete of one
-            lines = {dup.values["duplicate_kept"]["kept_line"], dup.values["duplicate_kept"]["deleted_line"]}
-            lead = [e for e in events if e.line in lines and e.kind == "established"]
+            lead = [e for e in events if e.line in (kept["kept_line"], kept["deleted_line"]) and e.kind == "established"]
         elif lead:
             reasoning.insert(1, M("Line {line}: an SA was established before it, so what went wrong concerns an SA that "
                                   "worked, not a first negotiation.", line=lead[0].line))
