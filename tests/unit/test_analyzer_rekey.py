@@ -205,6 +205,22 @@ def test_plutos_failed_internal_check_counts_only_during_a_rekey() -> None:
     assert analyze_text(alone).primary is None
 
 
+def test_plutos_failed_check_on_a_stale_sa_is_a_rekey_problem_even_alone() -> None:
+    # libreswan 3.29 (hwdsl2/setup-ipsec-vpn#1144; the connection dropped after the second line): the rekey timer
+    # fired for an SA already replaced. The message names the rekey itself, so no rekey needs to show before it.
+    log = (
+        "EXPECTATION FAILED: proposal->remote_spi.size <= sizeof(proposal->remote_spi.size) (in print_proposal() at "
+        "ikev2_spdb_struct.c:351)\n"
+        "EXPECTATION FAILED: not replacing stale IKE SA #2; as already got a newer #5 (in v2_event_sa_rekey() at "
+        "ikev2_parent.c:6373)\n"
+    )
+    primary = analyze_text(log).primary
+    assert primary is not None and primary.category == "rekey_issue"
+    assert primary.evidence_lines == (2,)
+    # libreswan 4.7 and later log the same as a plain line and expire the old SA: nothing wrong
+    assert analyze_text('"west" #3: not rekeying stale Child SA #2; as already got a newer #4\n').primary is None
+
+
 def test_message_ids_out_of_step_on_an_established_sa_are_a_rekey_problem() -> None:
     # Openswan's unit test lp51-rekeytwice-inCI1 (xelerance/Openswan at 86dff2b4, output1.txt): the second rekey's
     # request is refused with INVALID_MESSAGE_ID (RFC 7296 section 3.10.1).
