@@ -1002,6 +1002,22 @@ def diagnose(events: list[Event]) -> Primary | None:
             context["nat_t_or_fragmentation"],
         )
 
+    ignored = [e for e in cats.get("peer_unreachable", ()) if e.kind == "ike_ignored"]
+    if ignored and not any(e.order > ignored[-1].order for e in established):
+        # (FortiGate: "ignoring IKEv2 request, no policy configured") this side read the peer's request and dropped it
+        # because of its own configuration: the peer's silence that follows is this side's, not the path's
+        reasoning = [
+            M("Line {line}: the peer started IKE and this side dropped its request without an answer ({times}): no "
+              "firewall policy uses the tunnel interface, and FortiGate negotiates a tunnel only when a policy lets "
+              "traffic through it.", line=ignored[0].line, times=Mn("{n} time", "{n} times", len(ignored))),
+            M("The peer sees no answer at all, as if UDP 500 were blocked; the path works. Add the firewall policies "
+              "that allow traffic to and from the tunnel interface (both directions), then let the peer start IKE "
+              "again."),
+        ]
+        reasoning += _also(cats, "peer_unreachable")
+        return _primary("peer_unreachable", M("This side ignores the peer's IKE: no firewall policy uses the tunnel, so "
+                                              "to the peer nobody answers."), reasoning, ignored)
+
     liveness = {c: cats[c] for c in ("ike_sa_deleted_by_peer", "dpd_timeout", "peer_unreachable") if c in cats}
     # A rekey that failed (refused, unanswered, SAs out of step) before the peer went quiet or deleted the SA is
     # the cause: the timeouts, DPD and deletes after it are what a failed rekey leads to. (A collision is
@@ -1714,6 +1730,14 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
     pool = standing or every
     firm = [e for e in pool if e.weight == "decisive"] or pool
     read = [(ev, facts_of(ev)) for ev in firm]
+    # This side shut the neighbor down (Cease 6/2 sent, a summary row "Idle(Admin)"): the Cease / Connection Rejected
+    # it sends to the neighbor's next attempts is that shutdown (RFC 4486 section 4: a speaker that decides to
+    # disallow a connection sends it), not a neighbor missing from the configuration.
+    shut = [e for e in every if (f := facts_of(e)).get("bgp_reason") == "admin_shutdown"
+            and f.get("direction") != "received"]
+    read = [next(((s, facts_of(s)) for s in reversed(shut) if s.order < e.order and same_bgp_peer(e, s)), (e, f))
+            if f.get("bgp_reason") == "peer_not_configured" and f.get("bgp_notification") == "6/5"
+            and f.get("direction") == "sent" else (e, f) for e, f in read]
     reason = bgp.best([f.get("bgp_reason", "") for _, f in read])
     # The neighbor whose down names the reason (else the first one's): its downs are counted, its Up says it flaps.
     named = next((e for e, f in read if f.get("bgp_reason") == reason), firm[0]) if reason else firm[0]

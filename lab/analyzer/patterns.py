@@ -100,6 +100,7 @@ EVENTS = (
     "ipsec_mode_mismatch",  # tunnel vs transport mode, ESP vs AH
     "nat_t_or_fragmentation",  # NAT-T or IKE/IP fragmentation problem
     "cgw_not_initiating",  # this side declines to start IKE itself (passive mode, no policy that uses the tunnel)
+    "ike_ignored",  # this side drops the peer's IKE request because of its own configuration (no policy uses the tunnel)
     "nat_or_fragments",  # NAT on the path, or IKE messages fragmented (context for lost messages)
     "conn_added",  # pluto added a connection, naming its IKE version ("added IKEv1 connection"): context for refusals
     "conn_switched",  # pluto moved a negotiation to a connection that fits the peer better ("switched from ... to ...")
@@ -139,6 +140,7 @@ EVENT_LABELS: dict[str, Msg] = {
     "ipsec_mode_mismatch": M("Tunnel vs transport mode"),
     "nat_t_or_fragmentation": M("NAT-T or fragmentation problem"),
     "cgw_not_initiating": M("Declined to start IKE"),
+    "ike_ignored": M("Peer's IKE request ignored"),
     "nat_or_fragments": M("NAT or fragmented messages"),
     "peer_repeats": M("The peer repeats its last answer"),
     "conn_added": M("Connection added"),

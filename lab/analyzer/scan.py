@@ -43,7 +43,7 @@ MAX_EVENTS = 5000  # events kept from the start of the log, and again from its e
 FAILURE_EVENTS = frozenset(
     {"notify", "no_proposal", "auth_failed", "ts_unacceptable", "give_up", "dpd_dead", "delete", "rekey_collision",
      "rekey_failed", "bgp_down", "ike_mode_mismatch", "ike_version_mismatch", "ipsec_mode_mismatch",
-     "nat_t_or_fragmentation", "cgw_not_initiating"}
+     "nat_t_or_fragmentation", "cgw_not_initiating", "ike_ignored"}
 )
 CONTEXT_EVENTS = frozenset(
     {"exchange", "initiate", "established", "proposals", "dpd_probe", "nat_or_fragments", "peer_repeats", "conn_added",

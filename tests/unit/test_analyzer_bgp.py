@@ -1192,3 +1192,21 @@ def test_frrs_own_rtt_shutdown_is_no_operators_shutdown() -> None:
                      "\"shutdown due to high round-trip-time (120ms > 50ms, hit 6 times)\"") == "rtt_exceeded"
     assert reason_of("%NOTIFICATION: received from neighbor 192.0.2.2 6/2 (Cease/Administrative Shutdown)") == \
         "admin_shutdown"
+
+
+def test_connection_rejected_after_this_side_shut_the_neighbor_down_is_the_shutdown() -> None:
+    # learn.microsoft.com/en-us/azure/operator-nexus/concepts-disable-border-gateway-protocol-neighbors (an Arista
+    # device after "neighbor ... shutdown", values masked by the source): the Cease / Connection Rejected that follows
+    # is the shut neighbor's next attempt refused (RFC 4486 section 4), not a neighbor missing from the configuration.
+    log = (
+        "Apr  XX XXX:54 AR Bgp: %BGP-3-NOTIFICATION: sent to neighbor 10.XXX.30.18 (VRF gfab1-isd AS 650XX) 6/2 "
+        "(Cease/administrative shutdown <Hard Reset>) reason:\n"
+        "Apr  XX XXX:54 AR Bgp: %BGP-3-NOTIFICATION: sent to neighbor 10.XXX.30.18 (VRF gfab1-isd AS 650XX) 6/5 "
+        "(Cease/connection rejected) 0 bytes\n"
+    )
+    primary = analyze_text(log).primary
+    assert primary is not None and primary.category == "bgp_down"
+    assert primary.facts["bgp_reason"] == "admin_shutdown" and primary.facts["bgp_notification"] == "6/2"
+    # alone, a Connection Rejected sent still says one side has no neighbor for the other
+    alone = analyze_text(log.splitlines()[1] + "\n").primary
+    assert alone is not None and alone.facts["bgp_reason"] == "peer_not_configured"

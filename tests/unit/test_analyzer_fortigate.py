@@ -149,3 +149,27 @@ def test_a_responder_that_answered_ike_auth_then_timed_out_guesses_authenticatio
     lines = [line for line in _log("fortigate-ikev2-dialup-eap-psk-mismatch-negotiation-timeout").splitlines()
              if "AUTH" not in line and "4500" not in line]
     assert _category("\n".join(lines) + "\n") == "peer_unreachable"
+
+
+# github.com/lvannstruth-ftnt/fgt-ike-debugger, IKE_LOG_V2_policy_not_found.txt (lines 2-7, 45-47): the responding
+# FortiGate has no firewall policy for the tunnel interface, so it drops the peer's IKE_SA_INIT without an answer.
+IGNORED_NO_POLICY = """\
+FG1 # ike 0: comes 2.2.2.254:500->1.1.1.254:500,ifindex=6,vrf=0....
+ike 0: IKEv2 exchange=SA_INIT id=75182ea269d7d772/0000000000000000 len=609
+ike 0:75182ea269d7d772/0000000000000000:50865: responder received SA_INIT msg
+ike 0:75182ea269d7d772/0000000000000000:50865: received notify type NAT_DETECTION_SOURCE_IP
+ike 0:75182ea269d7d772/0000000000000000:50865: received notify type NAT_DETECTION_DESTINATION_IP
+ike 0:to-FG2: ignoring IKEv2 request, no policy configured
+ike 0:75182ea269d7d772/0000000000000000:50865: negotiation failure
+ike Negotiate SA Error: ike ike  [11087]
+"""
+
+
+def test_a_peer_s_ike_dropped_for_want_of_a_firewall_policy_is_this_side_s_silence() -> None:
+    primary = analyze_text(IGNORED_NO_POLICY).primary
+    assert primary is not None and primary.category == "peer_unreachable"
+    assert "no firewall policy" in primary.summary and primary.evidence_lines == (6,)
+    assert any("the path works" in str(r) for r in primary.reasoning)
+    # the FortiGate that is asked by traffic to start the tunnel and declines stays "does not start IKE"
+    assert _category("ike 0:to-FG2: ignoring request to establish IPsec SA, no policy configured\n") == \
+        "cgw_not_initiating"

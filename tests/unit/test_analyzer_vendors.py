@@ -750,3 +750,21 @@ ike V=root:0:eveS2S: ignoring request to establish IPsec SA, gateway is in passi
     primary = analyze_text(no_policy).primary
     assert primary is not None and primary.category == "cgw_not_initiating"
     assert "firewall policy" in " ".join(str(r) for r in primary.reasoning)
+
+
+def test_a_huawei_history_record_whose_last_offline_reason_is_a_peer_request() -> None:
+    # Huawei's command reference (display ipsec history record), mirrored at
+    # a10.tagan.ru/huawei/dc/display_ipsec_history_record.html
+    record = (
+        "<HUAWEI> display ipsec history record\n"
+        "IPSec history record:\n"
+        "Current record number: 1\n"
+        "===============================\n"
+        "Interface              : Vlanif100\n"
+        "remote-address         : 2.1.1.1\n"
+        "remote-port            : 500\n"
+        "last-offline-reason    : peer request\n"
+        "last-offline-time      : 2017-07-17 20:25:31\n"
+    )
+    primary = analyze_text(record).primary
+    assert primary is not None and primary.category == "ike_sa_deleted_by_peer" and primary.evidence_lines == (8,)
