@@ -285,8 +285,8 @@ _OPENSENT_CLOSED = re.compile(
 _RTT = re.compile(r"Admin\. shutdown \(RTT\)|shutdown due to high round-trip-time")
 _DIRECTION = re.compile(
     r"(?i)\b(?P<sent>sent to|sent notification|sending notification|notification sent|notification send|Sending NOTIFICATION|"
-    r"notification-sent)|(?P<received>received from|received notification|notification received|"
-    r"peer sent notification|Received: |notification-received|RecvNotify|got BGP notification|got NOTIFICATION|"
+    r"notification-sent|\bSend Notification with)|(?P<received>received from|received notification|notification received|"
+    r"peer sent notification|Received: |notification-received|\bReceive Notification with|RecvNotify|got BGP notification|got NOTIFICATION|"
     r"unexpected message of type '3'|peer reported an error|notification during open|message type is not OPEN, got 3\b)"
 )
 # BIRD's own notification line: "<proto>: Error: Hold timer expired" is the one BIRD sent, "Received: ..." the

@@ -1002,7 +1002,7 @@ def diagnose(events: list[Event]) -> Primary | None:
             context["nat_t_or_fragmentation"],
         )
 
-    ignored = [e for e in cats.get("peer_unreachable", ()) if e.kind == "ike_ignored"]
+    ignored = [e for e in cats.get("cgw_not_initiating", ()) if e.kind == "ike_ignored"]
     if ignored and not any(e.order > ignored[-1].order for e in established):
         # (FortiGate: "ignoring IKEv2 request, no policy configured") this side read the peer's request and dropped it
         # because of its own configuration: the peer's silence that follows is this side's, not the path's
@@ -1014,9 +1014,9 @@ def diagnose(events: list[Event]) -> Primary | None:
               "that allow traffic to and from the tunnel interface (both directions), then let the peer start IKE "
               "again."),
         ]
-        reasoning += _also(cats, "peer_unreachable")
-        return _primary("peer_unreachable", M("This side ignores the peer's IKE: no firewall policy uses the tunnel, so "
-                                              "to the peer nobody answers."), reasoning, ignored)
+        reasoning += _also(cats, "cgw_not_initiating")
+        return _primary("cgw_not_initiating", M("This side ignores the peer's IKE: no firewall policy uses the tunnel, "
+                                                "so to the peer nobody answers."), reasoning, ignored)
 
     liveness = {c: cats[c] for c in ("ike_sa_deleted_by_peer", "dpd_timeout", "peer_unreachable") if c in cats}
     # A rekey that failed (refused, unanswered, SAs out of step) before the peer went quiet or deleted the SA is
@@ -1456,10 +1456,10 @@ def diagnose(events: list[Event]) -> Primary | None:
         return _primary("rekey_issue", M("Rekeying problem: collisions, failed rekeys or SAs out of step."), reasoning,
                         context["rekey_issue"], lead=lead + again)
 
-    if "cgw_not_initiating" in cats:
+    if declined := [e for e in cats.get("cgw_not_initiating", ()) if e.kind != "ike_ignored"]:
         # (fact sheet 1.5: with startup action add, the default, the customer gateway must initiate IKE; AWS
         # initiates only with startup action start, and only with IKEv2)
-        evs = cats["cgw_not_initiating"]
+        evs = declined
         reasons = {str(e.values.get("reason") or "") for e in evs}
         reasoning = [M("Line {line}: this side was asked to bring the tunnel up and declined without sending anything "
                        "to the peer ({times}).", line=evs[0].line, times=Mn("{n} time", "{n} times", len(evs)))]

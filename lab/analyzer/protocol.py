@@ -840,7 +840,7 @@ KIND_CATEGORY = {
     "ipsec_mode_mismatch": "ipsec_mode_mismatch",
     "nat_t_or_fragmentation": "nat_t_or_fragmentation",
     "cgw_not_initiating": "cgw_not_initiating",
-    "ike_ignored": "peer_unreachable",
+    "ike_ignored": "cgw_not_initiating",
 }
 
 

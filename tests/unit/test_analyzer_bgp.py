@@ -1210,3 +1210,22 @@ def test_connection_rejected_after_this_side_shut_the_neighbor_down_is_the_shutd
     # alone, a Connection Rejected sent still says one side has no neighbor for the other
     alone = analyze_text(log.splitlines()[1] + "\n").primary
     assert alone is not None and alone.facts["bgp_reason"] == "peer_not_configured"
+
+
+def test_a_comware_peer_log_listing_newest_first_is_bgp_down_with_the_notification_and_its_direction() -> None:
+    # HPE HSR6800 command reference, display bgp peer log-info (manualshelf.com, r3303 ... page-243)
+    listing = (
+        "<sysname> display bgp peer 10.110.25.20 log-info\n"
+        "Peer : 10.110.25.20\n"
+        "Date Time State Notification\n"
+        "Error/SubError\n"
+        "10-Jul-2008 15:46:17 Down Send Notification with Error 1/1\n"
+        "Message Header Error/Connection Not Synchronized\n"
+        "10-Jul-2008 09:23:00 Up\n"
+        "10-Jul-2008 07:46:17 Down Receive Notification with Error 3/2\n"
+        "UPDATE Message Error/Unsupported optional Parameter\n"
+    )
+    analysis = analyze_text(listing)
+    assert analysis.primary is not None and analysis.primary.category == "bgp_down"
+    directions = {f.line: f.facts.get("direction") for f in analysis.findings if f.category == "bgp_down"}
+    assert directions == {5: "sent", 8: "received"}

@@ -165,9 +165,9 @@ ike Negotiate SA Error: ike ike  [11087]
 """
 
 
-def test_a_peer_s_ike_dropped_for_want_of_a_firewall_policy_is_this_side_s_silence() -> None:
+def test_a_peer_s_ike_dropped_for_want_of_a_firewall_policy_is_this_side_declining() -> None:
     primary = analyze_text(IGNORED_NO_POLICY).primary
-    assert primary is not None and primary.category == "peer_unreachable"
+    assert primary is not None and primary.category == "cgw_not_initiating"
     assert "no firewall policy" in primary.summary and primary.evidence_lines == (6,)
     assert any("the path works" in str(r) for r in primary.reasoning)
     # the FortiGate that is asked by traffic to start the tunnel and declines stays "does not start IKE"
