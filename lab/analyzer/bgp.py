@@ -261,7 +261,8 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # show ip bgp neighbors (Cisco, FRR) and birdc show protocols all (BIRD): not established
         (r"BGP state(?: =|:) *(?:Active|Connect|Idle)\b", "connect_failed"),
         (r"can't connect to \S+ fd -?\d+ : |Connection (?:open failed|timed out)|TCP_connection_open_failed|No route to host|"
-         r"Network is unreachable|open failed|BGP_CONNECT_FAILED|Host is unreachable|ConnectRetry", "connect_failed"),
+         r"Network is unreachable|open failed|BGP_CONNECT_FAILED|Host is unreachable|ConnectRetry|CR Timer Expired",
+         "connect_failed"),
         (r"Peer closed the session|\bevent Closed new state\b|Connection (?:closed|reset)|reset by peer|remote end closed|read-failed|"
          r"TCP_connection_closed|Connection lost|TransportError|BGP_IO_ERROR_CLOSE_SESSION|Socket Error|write-failed|"
          r"TCP_fatal_error", "peer_closed"),

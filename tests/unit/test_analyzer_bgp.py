@@ -1229,3 +1229,12 @@ def test_a_comware_peer_log_listing_newest_first_is_bgp_down_with_the_notificati
     assert analysis.primary is not None and analysis.primary.category == "bgp_down"
     directions = {f.line: f.facts.get("direction") for f in analysis.findings if f.category == "bgp_down"}
     assert directions == {5: "sent", 8: "received"}
+
+
+def test_a_comware_connect_retry_timer_expiring_is_a_tcp_connection_that_does_not_come_up() -> None:
+    # HP Comware 5 debug manual, debugging bgp timer (manualshelf.com, page 191): the neighbor has no peer configured
+    # for this router, so the ConnectRetry timer keeps running out
+    primary = analyze_text("<Sysname> debugging bgp timer\n*0.92311078 Sysname RM/6/RMDEBUG:\n"
+                           "BGP_TIMER: CR Timer Expired for Peer 2.2.2.2\n").primary
+    assert primary is not None and primary.category == "bgp_down"
+    assert primary.facts["bgp_reason"] == "connect_failed" and primary.facts["peer"] == "2.2.2.2"
