@@ -170,6 +170,6 @@ def test_a_peer_s_ike_dropped_for_want_of_a_firewall_policy_is_this_side_declini
     assert primary is not None and primary.category == "cgw_not_initiating"
     assert "no firewall policy" in primary.summary and primary.evidence_lines == (6,)
     assert any("the path works" in str(r) for r in primary.reasoning)
-    # the FortiGate that is asked by traffic to start the tunnel and declines stays "does not start IKE"
+    # the FortiGate that traffic asks to start the tunnel and that declines stays a customer gateway not starting IKE
     assert _category("ike 0:to-FG2: ignoring request to establish IPsec SA, no policy configured\n") == \
         "cgw_not_initiating"
