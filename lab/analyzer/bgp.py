@@ -74,6 +74,7 @@ REASONS = (
     "hold_timer_expired",  # no KEEPALIVE/UPDATE within the hold time (notification 4, or the daemon's own timer)
     "send_hold_timer_expired",  # the peer stopped reading what this side sends (RFC 9687, FRR SendQ)
     "rtt_exceeded",  # FRR shut the session down itself: its round-trip time exceeded `neighbor X shutdown rtt`
+    "no_afi_activated",  # FRR: the neighbor has no address family activated here, so no session can run
     "connection_refused",  # TCP 179 refused (RST): nothing listens, or the peer refuses this address
     "connect_failed",  # TCP 179 not answered (timeout, no route)
     "local_address",  # this side cannot use its own address for the session: a socket it cannot bind (the address is
@@ -105,11 +106,12 @@ CONNECTING = frozenset({"connection_refused", "connect_failed", "never_establish
 MISMATCH = frozenset({"bad_peer_as", "open_error", "peer_not_configured", "peer_closed_after_open", "tcp_auth"})
 # Reasons that name a fault of their own, whatever the operator did just before (a refused OPEN after a clear).
 FAULTS = MISMATCH | {"hold_timer_expired", "send_hold_timer_expired", "max_prefix", "update_error", "message_error",
-                     "fsm_error", "restart_timeout", "local_address", "rtt_exceeded"}
+                     "fsm_error", "restart_timeout", "local_address", "rtt_exceeded", "no_afi_activated"}
 # Which reason names the cause best when one paste shows several (a bad OPEN first, the Down line that follows).
 PRIORITY = (
     "bad_peer_as", "open_error", "peer_not_configured", "tcp_auth", "peer_closed_after_open",
-    "hold_timer_expired", "send_hold_timer_expired", "rtt_exceeded", "max_prefix", "bfd_down", "interface_down", "restart_timeout",
+    "no_afi_activated", "hold_timer_expired", "send_hold_timer_expired", "rtt_exceeded", "max_prefix", "bfd_down",
+    "interface_down", "restart_timeout",
     "update_error", "message_error", "fsm_error", "local_address", "peer_closed", "connection_refused", "connect_failed",
     "never_established", "config_change", "admin_shutdown", "admin_reset", "graceful_restart", "collision", "notification",
 )
@@ -173,6 +175,9 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"bad OPEN, remote AS is unspecified|"
          # FlapAlerted bgp/bgp.go: the AS of the neighbor's OPEN is not the one configured for it
          r"remote ASN \(\d+\) does not match", "bad_peer_as"),
+        # FRR (bgpd.c PEER_DOWN_NOAFI_ACTIVATED): a neighbor with no address family activated ("no bgp default
+        # ipv4-unicast" without "neighbor X activate")
+        (r"No AFI/SAFI activated for peer", "no_afi_activated"),
         (r"Bad BGP Identifier|BGPID invalid|wrong router identifier|Unacceptable Hold ?time|Unsupported Capability|"
          r"Unsupported Version|Unsupported Optional Parameter|Role Mismatch|Required capability missing|"
          r"No supported AFI/SAFI|Invalid OPEN message|OPEN Message Error|error in OPEN message|OpenFail|"
@@ -253,7 +258,8 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bIdle \(Admin\)\s*$", "admin_shutdown"),  # show ip bgp summary: the neighbor is shut down here
         (r"\bIdle \(PfxCt\)\s*$", "max_prefix"),  # show ip bgp summary: the prefix limit was exceeded
         # show ip bgp summary / show bgp summary: a state instead of the prefixes received (not established)
-        (r"\s(?:never|\d[\dwdhms:]*)\s+(?:Active|Connect|Idle)\s*(?:\d+\s+N/A\s*)?$", "connect_failed"),
+        (r"\s(?:never|\d[\dwdhms:]*)\s+(?:Active|Connect|Idle)\s*(?:\d+\s+N/A\s*|\d+\s*)?(?:\s<\d{1,2}>\s*)?$",
+         "connect_failed"),
         # Cisco ASA / FTD 710005, 710003: the firewall dropped a BGP connection's packet addressed to itself
         (r"TCP (?:request discarded|access denied by ACL) from \S+ to \S+/(?:179|bgp)\b", "connect_failed"),
         (r"no route to peer|dial tcp [^\n]*:179: i/o timeout|Ignoring event BGP_Start in state (?:Connect|Active)\b",

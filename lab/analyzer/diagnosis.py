@@ -1574,6 +1574,11 @@ def _bgp_reason_text(reason: str, facts: dict[str, Any], line: int) -> list[Msg]
         return [M("Line {line}: the TCP connection to the neighbor's port 179 got no answer: the path does not carry "
                   "it (tunnel down, no route to the inside address, a firewall dropping TCP 179). Daemons retry "
                   "such connections while the neighbor starts; here the session never came up.", line=line)]
+    if reason == "no_afi_activated":
+        return [M("Line {line}: the neighbor has no address family activated on this side (FRR: \"No AFI/SAFI "
+                  "activated for peer\"), so no session can run with it. With \"no bgp default ipv4-unicast\" a "
+                  "neighbor must be activated in its address family: under address-family ipv4 unicast, \"neighbor "
+                  "... activate\" (VyOS: set protocols bgp neighbor ... address-family ipv4-unicast).", line=line)]
     if reason == "rtt_exceeded":
         return [M("Line {line}: FRR shut the session down by itself: the round-trip time to the neighbor stayed over "
                   "the limit set with \"neighbor ... shutdown rtt\" (it lists the reset as \"Admin. shutdown (RTT)\"), "
@@ -1769,6 +1774,7 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
         "hold_timer_expired": M("BGP is down: the hold timer expired, keepalives did not get through."),
         "send_hold_timer_expired": M("BGP is down: the neighbor stopped reading what this side sends."),
         "rtt_exceeded": M("BGP is down: FRR shut the session down because the round-trip time stayed over its limit."),
+        "no_afi_activated": M("BGP is down: no address family is activated for the neighbor."),
         "peer_not_configured": M("BGP is down: one side has no neighbor configured for the other."),
         "peer_closed_after_open": M("BGP is down: the neighbor closes the connection after this side's OPEN."),
         "connection_refused": M("BGP is down: the TCP connection to port 179 is refused."),

@@ -948,6 +948,8 @@ class _State:
     # The BGP neighbors whose session was last reset or shut down on purpose (Cease 6/2, 6/4, 6/6; "" for a line that
     # names no neighbor).
     bgp_on_purpose: set[str] = field(default_factory=set)
+    # The BGP downs per named neighbor so far (decisive or weak), to tell a reset while a session is set up from a flap.
+    bgp_downs: dict[str, list[Event]] = field(default_factory=dict)
     # The connection collisions (Cease 6/7) per BGP neighbor so far, while the neighbor was not seen up.
     bgp_collisions: dict[str, list[Event]] = field(default_factory=dict)
     # Those runs of collisions that reached BGP_COLLISION_LOOP: each event is given its run's length once, at the end.
@@ -957,6 +959,8 @@ class _State:
 # RFC 4271 section 6.8 closes one of two connections opened at once and the session goes on over the other: a
 # collision this many times for one neighbor that never came up is the session failing to come up, not a race.
 BGP_COLLISION_LOOP = 3
+# A neighbor's only down followed by its Up within this many seconds is part of setting the session up (see bgp_up).
+BGP_SETUP_RESET_S = 5
 
 INFO_EXCHANGES = {"INFORMATIONAL", "INFORMATIONAL_V1"}
 
@@ -2918,6 +2922,15 @@ def classify(events: list[Event]) -> None:
             _set(ev, None)
         elif kind == "bgp_up":
             st.operator_down = False  # (a session up after the operator's command: what fails next is not its doing)
+            downs = st.bgp_downs.get(bgp_peer(ev), ()) if bgp_peer(ev) else ()
+            if (len(downs) == 1 and downs[0].stamp is not None and ev.stamp is not None
+                    and 0 <= ev.stamp - downs[0].stamp <= BGP_SETUP_RESET_S
+                    and bgp.read(downs[0].text).get("bgp_reason") in ("peer_closed", "no_afi_activated")):
+                # The neighbor's only down so far, a connection reset without a NOTIFICATION (the other connection
+                # of a collision closed, RFC 4271 section 6.8) or FRR bringing the neighbor up before its address
+                # family (configuration still loading), and the session up within seconds: how a session was set
+                # up, not a fault. A second down of the same neighbor stays a flap.
+                _set(downs[0], "bgp_down", "context")
             st.bgp_listing_up = bool(_BGP_STATE.search(ev.text))
             st.bgp_up.add(bgp_peer(ev))
             st.bgp_collisions.pop(bgp_peer(ev), None)
@@ -2975,6 +2988,8 @@ def classify(events: list[Event]) -> None:
                 reset_before and reason in (None, "notification", "peer_closed")
             )
             _set(ev, "bgp_down", "weak" if weak else "decisive")
+            if peer:
+                st.bgp_downs.setdefault(peer, []).append(ev)
         elif kind == "nat_or_fragments":
             st.nat_or_frag = True
             if size := ev.values.get("bytes"):

@@ -1238,3 +1238,61 @@ def test_a_comware_connect_retry_timer_expiring_is_a_tcp_connection_that_does_no
                            "BGP_TIMER: CR Timer Expired for Peer 2.2.2.2\n").primary
     assert primary is not None and primary.category == "bgp_down"
     assert primary.facts["bgp_reason"] == "connect_failed" and primary.facts["peer"] == "2.2.2.2"
+
+
+# CumulusNetworks/docs at 1da7f4eb, content/cumulus-linux-44/Layer-3/Border-Gateway-Protocol-BGP/Troubleshooting.md:
+# FRR bgpd bringing BGP unnumbered sessions up (neighbors named by interface); the page shows it as normal logging.
+CUMULUS_STARTUP = """\
+2020-10-05T15:51:32.621773-07:00 leaf01 bgpd[10104]: %NOTIFICATION: sent to neighbor peerlink.4094 6/7 (Cease/Connection collision resolution) 0 bytes
+2020-10-05T15:51:32.623023-07:00 leaf01 bgpd[10104]: %ADJCHANGE: neighbor peerlink.4094(leaf02) in vrf default Up
+2020-10-05T15:51:32.623156-07:00 leaf01 bgpd[10104]: %NOTIFICATION: sent to neighbor peerlink.4094 6/7 (Cease/Connection collision resolution) 0 bytes
+2020-10-05T15:51:32.623496-07:00 leaf01 bgpd[10104]: %ADJCHANGE: neighbor peerlink.4094(leaf02) in vrf default Down No AFI/SAFI activated for peer
+2020-10-05T15:51:33.040332-07:00 leaf01 bgpd[10104]: [EC 33554454] swp53 [Error] bgp_read_packet error: Connection reset by peer
+2020-10-05T15:51:33.279468-07:00 leaf01 bgpd[10104]: [EC 33554454] swp52 [Error] bgp_read_packet error: Connection reset by peer
+2020-10-05T15:51:33.339487-07:00 leaf01 bgpd[10104]: %ADJCHANGE: neighbor swp54(spine04) in vrf default Up
+2020-10-05T15:51:33.340893-07:00 leaf01 bgpd[10104]: %ADJCHANGE: neighbor swp53(spine03) in vrf default Up
+2020-10-05T15:51:33.341648-07:00 leaf01 bgpd[10104]: %ADJCHANGE: neighbor swp52(spine02) in vrf default Up
+2020-10-05T15:51:33.342369-07:00 leaf01 bgpd[10104]: %ADJCHANGE: neighbor swp51(spine01) in vrf default Up
+2020-10-05T15:51:33.627958-07:00 leaf01 bgpd[10104]: %ADJCHANGE: neighbor peerlink.4094(leaf02) in vrf default Up
+"""
+
+
+def test_resets_while_sessions_come_up_and_are_up_within_a_second_are_no_fault() -> None:
+    # each reset is its neighbor's only down, and the same neighbor (named by its interface: BGP unnumbered) is up
+    # within a second
+    assert analyze_text(CUMULUS_STARTUP).primary is None
+    # without the Up lines, the resets stand
+    downs_only = "".join(line + "\n" for line in CUMULUS_STARTUP.splitlines() if not line.endswith(" Up"))
+    assert analyze_text(downs_only).primary is not None
+
+
+def test_a_neighbor_reset_twice_while_coming_up_still_flaps() -> None:
+    lines = CUMULUS_STARTUP.splitlines()
+    again = [
+        "2020-10-05T15:51:34.100000-07:00 leaf01 bgpd[10104]: [EC 33554454] swp53 [Error] bgp_read_packet error: "
+        "Connection reset by peer",
+        "2020-10-05T15:51:34.200000-07:00 leaf01 bgpd[10104]: %ADJCHANGE: neighbor swp53(spine03) in vrf default Up",
+    ]
+    primary = analyze_text("\n".join(lines + again) + "\n").primary
+    assert primary is not None and primary.category == "bgp_down" and primary.facts.get("peer") == "swp53"
+
+
+def test_no_address_family_activated_for_a_neighbor_that_stays_down() -> None:
+    line = ("2020-10-05T15:51:32.623496-07:00 leaf01 bgpd[10104]: %ADJCHANGE: neighbor peerlink.4094(leaf02) in vrf "
+            "default Down No AFI/SAFI activated for peer\n")
+    primary = analyze_text(line).primary
+    assert primary is not None and primary.category == "bgp_down"
+    assert primary.facts["peer"] == "peerlink.4094"
+    assert primary.facts["bgp_reason"] == "no_afi_activated" and "activate" in " ".join(map(str, primary.reasoning))
+
+
+def test_an_frr_summary_row_with_the_prefixes_sent_column_is_a_session_not_established() -> None:
+    # openshift/openshift-docs at 0640660b, modules/nw-metallb-troubleshoot-bgp.adoc (its callout markers kept)
+    summary = (
+        "Neighbor        V         AS   MsgRcvd   MsgSent   TblVer  InQ OutQ  Up/Down State/PfxRcd   PfxSnt\n"
+        "10.0.2.3        4      64500       387       389        0    0    0 00:32:02            0        1  <1>\n"
+        "10.0.2.4        4      64500         0         0        0    0    0    never       Active        0  <2>\n"
+    )
+    primary = analyze_text(summary).primary
+    assert primary is not None and primary.category == "bgp_down"
+    assert primary.facts["peer"] == "10.0.2.4" and primary.facts["bgp_reason"] == "connect_failed"
