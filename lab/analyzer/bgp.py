@@ -258,8 +258,11 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bIdle \(Admin\)\s*$", "admin_shutdown"),  # show ip bgp summary: the neighbor is shut down here
         (r"\bIdle \(PfxCt\)\s*$", "max_prefix"),  # show ip bgp summary: the prefix limit was exceeded
         # show ip bgp summary / show bgp summary: a state instead of the prefixes received (not established)
-        (r"\s(?:never|\d[\dwdhms:]*)\s+(?:Active|Connect|Idle)\s*(?:\d+\s+N/A\s*|\d+\s*)?(?:\s<\d{1,2}>\s*)?$",
+        (r"\s(?:never|\d[\dwdhms:]*)\s+(?:Active|Connect|Idle)\s*(?:\d+\s+N/A\s*|\d+(?:\s+[\w.-]+)?\s*)?(?:\s<\d{1,2}>\s*)?$",
          "connect_failed"),
+        # the same listing with the session between OPENs: TCP is up, the OPEN exchange does not complete
+        (r"\s(?:never|\d[\dwdhms:]*)\s+(?:OpenSent|OpenConfirm)\s*(?:\d+(?:\s+[\w.-]+)?\s*)?(?:\s<\d{1,2}>\s*)?$",
+         "never_established"),
         # Cisco ASA / FTD 710005, 710003: the firewall dropped a BGP connection's packet addressed to itself
         (r"TCP (?:request discarded|access denied by ACL) from \S+ to \S+/(?:179|bgp)\b", "connect_failed"),
         (r"no route to peer|dial tcp [^\n]*:179: i/o timeout|Ignoring event BGP_Start in state (?:Connect|Active)\b",

@@ -1750,7 +1750,8 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
     never_up = reason == "never_established" or (reason == "collision" and any(
         f.get("bgp_collisions") for _, f in read))
     reasoning: list[Msg] = [
-        M("Line {line}: the BGP session did not come up ({count} lines).", line=downs[0].line, count=len(downs))
+        M("Line {line}: the BGP session did not come up ({lines}).", line=downs[0].line,
+          lines=Mn("{n} line", "{n} lines", len(downs)))
         if never_up else M("Line {line}: the BGP session went down ({count}×).", line=downs[0].line, count=len(downs)),
     ]
     extra: dict[str, Any] = {}

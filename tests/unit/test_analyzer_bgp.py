@@ -1296,3 +1296,16 @@ def test_an_frr_summary_row_with_the_prefixes_sent_column_is_a_session_not_estab
     primary = analyze_text(summary).primary
     assert primary is not None and primary.category == "bgp_down"
     assert primary.facts["peer"] == "10.0.2.4" and primary.facts["bgp_reason"] == "connect_failed"
+
+
+def test_frr_summary_rows_stuck_between_opens_or_naming_the_neighbor_by_hostname() -> None:
+    # ipspace/blog at d63b5672: content/posts/2023/10/bgp-session-security-snafu.md (GTSM on one side only: FRR
+    # stays in OpenSent) and content/posts/2023/11/bgp-ttl-security-shortcomings.md (a hostname neighbor, Desc column)
+    header = "Neighbor        V         AS   MsgRcvd   MsgSent   TblVer  InQ OutQ  Up/Down State/PfxRcd   PfxSnt\n"
+    stuck = analyze_text(header + "10.1.0.1        4      65000         3        11        0    0    0 00:00:40     "
+                                  "OpenSent        0\n").primary
+    assert stuck is not None and stuck.facts["bgp_reason"] == "never_established"
+    assert "did not come up (1 line)." in str(stuck.reasoning[0])
+    named = analyze_text(header + "peer(172.16.0.2) 4      65001         2         3        0    0    0 00:09:01       "
+                                  "Active        0 peer\n").primary
+    assert named is not None and named.facts["peer"] == "172.16.0.2" and named.facts["bgp_reason"] == "connect_failed"
