@@ -1003,7 +1003,15 @@ def diagnose(events: list[Event]) -> Primary | None:
         )
 
     ignored = [e for e in cats.get("cgw_not_initiating", ()) if e.kind == "ike_ignored"]
-    if ignored and not any(e.order > ignored[-1].order for e in established):
+    if ignored and any(e.order > ignored[-1].order for e in established):
+        # a tunnel set up after the requests this side ignored: the policy was added meanwhile, nothing left of it
+        if rest := [e for e in cats["cgw_not_initiating"] if e.kind != "ike_ignored"]:
+            cats["cgw_not_initiating"] = rest
+        else:
+            del cats["cgw_not_initiating"]
+        if not cats:
+            return None
+    elif ignored:
         # (FortiGate: "ignoring IKEv2 request, no policy configured") this side read the peer's request and dropped it
         # because of its own configuration: the peer's silence that follows is this side's, not the path's
         reasoning = [

@@ -170,6 +170,9 @@ def test_a_peer_s_ike_dropped_for_want_of_a_firewall_policy_is_this_side_declini
     assert primary is not None and primary.category == "cgw_not_initiating"
     assert "no firewall policy" in primary.summary and primary.evidence_lines == (6,)
     assert any("the path works" in str(r) for r in primary.reasoning)
+    # a tunnel set up afterwards (the policy was added meanwhile; IKE_LOG_V2.txt of the same repository): nothing left
+    later = "ike 0:to-FG2:34538: established IKE SA 7296e98108a42bd1/85eb659ca85c20f9\nike 0:to-FG2: set oper up\n"
+    assert analyze_text(IGNORED_NO_POLICY + later).primary is None
     # the FortiGate that traffic asks to start the tunnel and that declines stays a customer gateway not starting IKE
     assert _category("ike 0:to-FG2: ignoring request to establish IPsec SA, no policy configured\n") == \
         "cgw_not_initiating"
