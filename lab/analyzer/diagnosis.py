@@ -1742,13 +1742,14 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
     standing = [e for e in every if not recovered(e)]
     pool = standing or every
     firm = [e for e in pool if e.weight == "decisive"] or pool
-    read = [(ev, facts_of(ev)) for ev in firm]
+    facts = {id(e): facts_of(e) for e in every}  # (firm is part of every: each line's facts are read once)
+    read = [(ev, facts[id(ev)]) for ev in firm]
     # This side shut the neighbor down (Cease 6/2 sent, a summary row "Idle(Admin)"): the Cease / Connection Rejected
     # it sends to the neighbor's next attempts is that shutdown (RFC 4486 section 4: a speaker that decides to
     # disallow a connection sends it), not a neighbor missing from the configuration.
-    shut = [e for e in every if (f := facts_of(e)).get("bgp_reason") == "admin_shutdown"
-            and f.get("direction") != "received"]
-    read = [next(((s, facts_of(s)) for s in reversed(shut) if s.order < e.order and same_bgp_peer(e, s)), (e, f))
+    shut = [e for e in every if facts[id(e)].get("bgp_reason") == "admin_shutdown"
+            and facts[id(e)].get("direction") != "received"]
+    read = [next(((s, facts[id(s)]) for s in reversed(shut) if s.order < e.order and same_bgp_peer(e, s)), (e, f))
             if f.get("bgp_reason") == "peer_not_configured" and f.get("bgp_notification") == "6/5"
             and f.get("direction") == "sent" else (e, f) for e, f in read]
     reason = bgp.best([f.get("bgp_reason", "") for _, f in read])

@@ -949,7 +949,7 @@ class _State:
     # names no neighbor).
     bgp_on_purpose: set[str] = field(default_factory=set)
     # The BGP downs per named neighbor so far (decisive or weak), to tell a reset while a session is set up from a flap.
-    bgp_downs: dict[str, list[Event]] = field(default_factory=dict)
+    bgp_downs: dict[str, list[tuple[Event, str | None]]] = field(default_factory=dict)  # (the line, its reason)
     # The connection collisions (Cease 6/7) per BGP neighbor so far, while the neighbor was not seen up.
     bgp_collisions: dict[str, list[Event]] = field(default_factory=dict)
     # Those runs of collisions that reached BGP_COLLISION_LOOP: each event is given its run's length once, at the end.
@@ -2922,15 +2922,15 @@ def classify(events: list[Event]) -> None:
             _set(ev, None)
         elif kind == "bgp_up":
             st.operator_down = False  # (a session up after the operator's command: what fails next is not its doing)
-            downs = st.bgp_downs.get(bgp_peer(ev), ()) if bgp_peer(ev) else ()
-            if (len(downs) == 1 and downs[0].stamp is not None and ev.stamp is not None
-                    and 0 <= ev.stamp - downs[0].stamp <= BGP_SETUP_RESET_S
-                    and bgp.read(downs[0].text).get("bgp_reason") in ("peer_closed", "no_afi_activated")):
+            downs = st.bgp_downs.get(bgp_peer(ev), []) if bgp_peer(ev) else []
+            if (len(downs) == 1 and (first := downs[0][0]).stamp is not None and ev.stamp is not None
+                    and 0 <= ev.stamp - first.stamp <= BGP_SETUP_RESET_S
+                    and downs[0][1] in ("peer_closed", "no_afi_activated")):
                 # The neighbor's only down so far, a connection reset without a NOTIFICATION (the other connection
                 # of a collision closed, RFC 4271 section 6.8) or FRR bringing the neighbor up before its address
                 # family (configuration still loading), and the session up within seconds: how a session was set
                 # up, not a fault. A second down of the same neighbor stays a flap.
-                _set(downs[0], "bgp_down", "context")
+                _set(first, "bgp_down", "context")
             st.bgp_listing_up = bool(_BGP_STATE.search(ev.text))
             st.bgp_up.add(bgp_peer(ev))
             st.bgp_collisions.pop(bgp_peer(ev), None)
@@ -2989,7 +2989,7 @@ def classify(events: list[Event]) -> None:
             )
             _set(ev, "bgp_down", "weak" if weak else "decisive")
             if peer:
-                st.bgp_downs.setdefault(peer, []).append(ev)
+                st.bgp_downs.setdefault(peer, []).append((ev, reason))
         elif kind == "nat_or_fragments":
             st.nat_or_frag = True
             if size := ev.values.get("bytes"):
