@@ -389,6 +389,9 @@ def test_charon_refusing_quick_mode_under_the_isakmp_sa_is_phase_2_without_the_p
         "charon: 13[ENC] generating INFORMATIONAL_V1 request 1275272345 [ HASH N(NO_PROP) ]\n"
     )
     assert analyze_text(refusal).primary.category == "phase2_proposal_mismatch"
-    # Main Mode's refusal travels in the clear (no HASH): phase 1.
-    clear = refusal.replace("[ HASH N(NO_PROP) ]", "[ N(NO_PROP) ]")
+    # charon prints "no matching proposal found" only in Quick Mode (ikev1/tasks/quick_mode.c): phase 2 on its own.
+    assert analyze_text(refusal.splitlines()[0] + "\n").primary.category == "phase2_proposal_mismatch"
+    # Main Mode's refusal ("no proposal found", main_mode.c) travels in the clear (no HASH): phase 1.
+    clear = refusal.replace("no matching proposal found, sending NO_PROPOSAL_CHOSEN", "no proposal found").replace(
+        "[ HASH N(NO_PROP) ]", "[ N(NO_PROP) ]")
     assert analyze_text(clear).primary.category == "phase1_proposal_mismatch"
