@@ -336,6 +336,10 @@ def with_selectors(primary: Primary | None, events: list[Event]) -> Primary | No
     return dataclasses.replace(primary, facts={**primary.facts, "ts_offered": offered}) if offered else primary
 
 
+# pluto's "encountered fatal error in state IKE_AUTH_I": the state it gave up in
+_FATAL_STATE = re.compile(r"fatal error in state (\S+)")
+
+
 def _certainty(chain: list[Event]) -> str:
     """"guess" when no line of the chain names the cause and one of them is a guess (values["guess"]): the protocol
     layer's reading of silence, or a daemon's own guess (pluto's "Possible authentication failure", "perhaps peer
@@ -844,7 +848,16 @@ def diagnose(events: list[Event]) -> Primary | None:
                 "proxy ID) mismatch with the same NO_PROPOSAL_CHOSEN: if the transform sets and the PFS group "
                 "match, compare the local and remote subnets both sides configured."
             ))
-        if stage == "auth_failure" and first.values.get("guess") and first.exchange == "MAIN_MODE":
+        if stage == "auth_failure" and first.pattern == "lib-auth-exchange-fatal" and (
+                state := _FATAL_STATE.search(first.text)):
+            # protocol: pluto's fatal error in an authentication step, no reason on the line (a guess)
+            reasoning.append(M(
+                "Line {line}: pluto ended the negotiation for good in {state}, an authentication step, and this line "
+                "gives no reason. In the full log the lines just before it name it: the peer's AUTHENTICATION_FAILED, "
+                "or a certificate, identity or pre-shared key this side could not verify or find. Paste the lines "
+                "above it to confirm; a refusal there that names something else (a proposal, the traffic selectors) "
+                "outweighs this reading.", line=first.line, state=state.group(1)))
+        elif stage == "auth_failure" and first.values.get("guess") and first.exchange == "MAIN_MODE":
             # pluto's "Possible authentication failure: no acceptable response to our first encrypted message" is a
             # guess from silence. RFC 3947 section 4: with NAT-T the initiator moves to UDP 4500 from Main Mode's
             # message 5 on, the first encrypted one; with certificates it is also the largest.

@@ -2800,6 +2800,14 @@ def classify(events: list[Event]) -> None:
             # it was answered with ("suppressing retransmits; will wait ... for retry"). A guess, which firmer lines
             # outweigh.
             _set(ev, "auth_failure", "weak")
+        elif kind == "auth_failed" and ev.pattern == "lib-auth-exchange-fatal":
+            # pluto ended the negotiation in an authentication step (IKE_AUTH_I, PARENT_I2, IKE_SA_INIT_IR, XAUTH):
+            # the line names no reason, and authentication or identity is what those steps check. A guess, which a
+            # line naming the cause (a refused Child SA, a proposal) outweighs; over an IKE SA already up it is not
+            # the negotiation's, nor after the peer refused the request with an error that names no setting
+            # (INVALID_SYNTAX, UNSUPPORTED_CRITICAL_PAYLOAD: it could not process the message).
+            ev.values["guess"] = True
+            _set(ev, None if st.ike_up or st.refused_by is not None else "auth_failure", "weak")
         elif kind == "auth_failed" and ev.pattern == "lib-v1-malformed":
             # pluto cannot parse the peer's encrypted IKEv1 message: before the ISAKMP SA is up, the keys derived from
             # the pre-shared key differ; over an SA that is up (a Quick Mode out of step) no authentication problem.

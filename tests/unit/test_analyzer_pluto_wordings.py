@@ -984,3 +984,39 @@ def test_a_dh_group_the_peer_asks_for_and_this_side_lacks_is_a_phase1_mismatch_n
 def test_the_state_named_before_a_notify_is_its_exchange(line: str, expected: str) -> None:
     primary = analyze_text(line + "\n").primary
     assert primary is not None and primary.category == expected
+
+
+# libreswan 5 (testing/pluto at 0c4e3eccfb, ikev2-x509-07-san-ip-mismatch/west.console.txt and, for the refusal that
+# names no setting, cve-2026-12413-max-payloads/west.console.txt): the tail of a log that ends in an authentication
+# step, pasted without the refusal above it.
+IKE_AUTH_FATAL_TAIL = """\
+"san" #1: encountered fatal error in state IKE_AUTH_I
+"san" #2: connection is supposed to remain up; revival attempt 1 scheduled in 0 seconds
+"san" #1: deleting IKE SA (sent IKE_AUTH request)
+"""
+
+
+@pytest.mark.parametrize("prefix", ["none", "syslog", "journal"])
+def test_a_fatal_error_in_an_authentication_step_is_a_guess_at_authentication(prefix: str) -> None:
+    primary = analyze_text(_render(IKE_AUTH_FATAL_TAIL, prefix)).primary
+    assert primary is not None and primary.category == "auth_failure" and primary.certainty == "guess"
+    # XAUTH (IKEv1) and the step that prepares this side's own AUTH payload read the same.
+    for state in ("STATE_XAUTH_I1", "IKE_SA_INIT_IR", "STATE_V2_PARENT_I2"):
+        one = analyze_text(f'"vpn" #1: encountered fatal error in state {state}\n').primary
+        assert one is not None and (one.category, one.certainty) == ("auth_failure", "guess"), state
+    # A Child SA's own state names no authentication step.
+    assert analyze_text('"vpn" #3: encountered fatal error in state STATE_V2_CREATE_I\n').primary is None
+
+
+def test_a_fatal_error_after_a_refusal_that_names_no_setting_or_a_named_cause_is_not_called_authentication() -> None:
+    rejected = (
+        '"westnet-eastnet-ikev2" #1: sent IKE_AUTH request to 192.1.2.23:UDP/500 with digital-signature RSASSA-PSS '
+        "with SHA2_512 and DER_ASN1_DN 'C=CA, ST=Ontario, L=Toronto, O=Libreswan, OU=Test Department, CN=west'\n"
+        '"westnet-eastnet-ikev2" #1: IKE SA authentication request rejected by peer: INVALID_SYNTAX\n'
+        '"westnet-eastnet-ikev2" #1: encountered fatal error in state IKE_AUTH_I\n'
+    )
+    assert analyze_text(rejected).primary is None
+    # the peer's own word wins over the guess
+    failed = rejected.replace("INVALID_SYNTAX", "AUTHENTICATION_FAILED")
+    primary = analyze_text(failed).primary
+    assert primary is not None and (primary.category, primary.certainty) == ("auth_failure", "firm")
