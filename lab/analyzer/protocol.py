@@ -1248,6 +1248,37 @@ def _borrow_exchange(events: list[Event]) -> None:
 _PLUTO_V1_STATE = re.compile(r"\b(?:STATE_)?(MAIN_I[123]|MAIN_R[012]|AGGR_I1|AGGR_R[01]|QUICK_I1|QUICK_R[01])\b")
 
 
+# How near (events of the same log) after a peer's ISAKMP SA Delete its IPsec SA Delete must come to count as the
+# same teardown: pluto logs each Delete payload of one message on a line of its own, one after the other.
+_SAME_TEARDOWN = 3
+
+
+def _isakmp_only_deletes(events: list[Event]) -> set[int]:
+    """The peer's IKEv1 Deletes of an ISAKMP SA that leave an IPsec SA up: no Delete of an IPsec SA from the peer
+    since the last IPsec SA came up, nor among the `_SAME_TEARDOWN` events of the same log after it. See the reading
+    in `classify`. pluto's only: it deletes just the ISAKMP state (ikev1_main.c accept_delete), where charon ends the
+    IKE_SA with its CHILD_SAs and sets both up again (isakmp_delete.c)."""
+    def peer_deletes_child(e: Event) -> bool:
+        return e.kind == "delete" and e.direction == "received" and e.sa == "child"
+
+    found: set[int] = set()
+    for i, ev in enumerate(events):
+        if not (ev.kind == "delete" and ev.direction == "received" and ev.sa == "ike" and ev.fmt == "libreswan" and (
+                ev.ike == 1 or (ev.ike is None and "ISAKMP" in ev.text))):  # (pluto: "deleting ISAKMP State #1")
+            continue
+        after = [e for e in events[i + 1 : i + _SAME_TEARDOWN + 1] if e.stream == ev.stream]
+        before = []
+        for e in reversed(events[:i]):
+            if e.stream != ev.stream:
+                continue
+            if e.kind == "established" and e.sa == "child":
+                break
+            before.append(e)
+        if not any(peer_deletes_child(e) for e in before + after):
+            found.add(id(ev))
+    return found
+
+
 def _borrow_pluto_state(events: list[Event]) -> None:
     """A notify pluto received without naming the exchange belongs to the exchange its state is in, which the
     state's next line names ("#3: ignoring secured informational payload INVALID_ID_INFORMATION", then "#3:
@@ -2055,6 +2086,7 @@ def classify(events: list[Event]) -> None:
     listed_versions = {v for ev in events if ev.pattern in LISTING_PATTERNS for v in _listed_versions(ev)}
     own_versions = _own_versions(events)
     beside_up = _quick_modes_beside_an_up_sa(events)
+    phase1_only = _isakmp_only_deletes(events)
     for ev in events:
         st = states.get(ev.stream)
         if st is None:  # a new stream
@@ -2757,6 +2789,13 @@ def classify(events: list[Event]) -> None:
                 # side still uses.
                 _set(ev, "rekey_issue", "weak")
                 ev.values["duplicate_kept"] = duplicate
+            elif ev.direction == "received" and id(ev) in phase1_only and st.child_up and (st.ike or ev.ike) != 2:
+                # IKEv1: the peer deleted its ISAKMP SA and none of the IPsec SAs, which stay up (unlike IKEv2's Child
+                # SAs, IKEv1's IPsec SAs do not depend on the phase 1 SA they were negotiated under, RFC 2409 section
+                # 5.5): its phase 1 lifetime ended, or it keeps no idle ISAKMP SA. Traffic goes on; a new Main Mode
+                # comes when an SA needs replacing.
+                _set(ev, "ike_sa_deleted_by_peer", "context")
+                st.ike_up = False
             elif ev.direction == "received":
                 _set(ev, "ike_sa_deleted_by_peer")
                 st.ike_up = st.child_up = False

@@ -171,3 +171,25 @@ def test_a_refusal_with_no_delete_before_it_stays_a_proposal_mismatch() -> None:
                         if "reviving" not in line and "Delete/Notify" not in line and '"[1]' in line) + "\n"
     primary = analyze_text(refused).primary
     assert primary is not None and primary.category == "phase1_proposal_mismatch"
+
+
+# libreswan 3.x wording (programs/pluto/ikev1_main.c accept_delete, ikev1_quick.c): the peer deletes its ISAKMP SA
+# at the end of its phase 1 lifetime, the IPsec SA negotiated under it stays.
+ISAKMP_ONLY = """\
+Jan 10 10:00:00 gw pluto[2211]: "tun" #1: STATE_MAIN_I4: ISAKMP SA established {auth=PRESHARED_KEY cipher=aes_128 integ=sha group=MODP2048}
+Jan 10 10:00:01 gw pluto[2211]: "tun" #2: STATE_QUICK_I2: sent QI2, IPsec SA established tunnel mode {ESP=>0x1234abcd <0xabcd1234 xfrm=AES_CBC_128-HMAC_SHA1_96 NATOA=none NATD=none DPD=passive}
+Jan 10 18:00:00 gw pluto[2211]: "tun" #1: received Delete SA payload: deleting ISAKMP State #1
+"""
+
+
+def test_the_peers_delete_of_its_isakmp_sa_alone_leaves_the_ipsec_sa_up() -> None:
+    assert analyze_text(ISAKMP_ONLY).primary is None
+    # with the IPsec SA's Delete in the same message (before or after it), the peer took the tunnel down
+    ipsec = 'Jan 10 18:00:00 gw pluto[2211]: "tun" #1: received Delete SA(0x1234abcd) payload: deleting IPSEC State #2\n'
+    lines = ISAKMP_ONLY.splitlines(keepends=True)
+    for both in ("".join(lines[:2] + [ipsec] + lines[2:]), ISAKMP_ONLY + ipsec):
+        primary = analyze_text(both).primary
+        assert primary is not None and primary.category == "ike_sa_deleted_by_peer"
+    # without the IPsec SA in the paste nothing says it stays up
+    primary = analyze_text(lines[2]).primary
+    assert primary is not None and primary.category == "ike_sa_deleted_by_peer"
