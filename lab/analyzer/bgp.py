@@ -204,7 +204,7 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          # GoBGP (pkg/server/server.go): a connection from an address with no neighbor configured here
          r"Can't find configuration for a new passive connection", "peer_not_configured"),
         (r"Maximum Number of Prefixes|max-prefix|prefix-limit|prefix count|event MaxPath\b|Prefix limit reached|"
-         r"Route limit exceeded",
+         r"Route limit exceeded|MAXPFXEXCEED",
          "max_prefix"),
         (r"BFD", "bfd_down"),
         (r"Administrative Shutdown|Admin\. shutdown|administratively down|admin-down|admin(?:istratively)? shut",
@@ -299,6 +299,10 @@ _DIRECTION = re.compile(
     r"peer sent notification|Received: |notification-received|\bReceive Notification with|RecvNotify|got BGP notification|got NOTIFICATION|"
     r"unexpected message of type '3'|peer reported an error|notification during open|message type is not OPEN, got 3\b)"
 )
+# This side's own prefix limit tripped by what the neighbor sent (IOS/Quagga "%BGP-3-MAXPFXEXCEED: No. of prefix
+# received from X ...: N exceed limit M", Junos "BGP_CEASE_PREFIX_LIMIT_EXCEEDED: ... Shutting down peer"): "received"
+# there is about the prefixes, and the NOTIFICATION closing the session is this side's.
+_OWN_PREFIX_LIMIT = re.compile(r"MAXPFXEXCEED|Shutting down peer due to exceeding configured maximum prefix-limit")
 # BIRD's own notification line: "<proto>: Error: Hold timer expired" is the one BIRD sent, "Received: ..." the
 # peer's (proto/bgp/packets.c bgp_log_error).
 _BIRD = re.compile(r"(?<=[\w-]): (?P<dir>Error|Received): ")
@@ -420,6 +424,8 @@ def _read(text: str) -> dict[str, Any]:
         m = _DIRECTION.search(text)
         if m:
             direction = "sent" if m.group("sent") else "received"
+    if reason == "max_prefix" and _OWN_PREFIX_LIMIT.search(text):
+        direction = "sent"  # this side counted the neighbor's prefixes and closed the session (Cease 6/1)
     if direction and (note is not None or reason not in (None, "peer_closed", "connection_refused", "connect_failed")):
         facts["direction"] = direction
     state = _STATE.search(text)

@@ -1646,7 +1646,9 @@ def _bgp_reason_text(reason: str, facts: dict[str, Any], line: int) -> list[Msg]
                   "complete on both sides.", line=line, error=error or facts.get("bgp_reason", ""))]
     if reason == "max_prefix":
         # AWS quotas (facts sheet): a VPN connection accepts at most 100 routes from the customer gateway and
-        # advertises up to 1,000 to it; neither can be increased.
+        # advertises up to 1,000 to it; neither can be increased. A prefix limit closes the session with Cease 6/1
+        # (RFC 4486), also where the line shows no NOTIFICATION.
+        error = error or bgp.meaning(6, 1)
         if sent:
             return [M("Line {line}: this side's maximum-prefix limit for the neighbor was exceeded by the routes the "
                       "neighbor advertised, so this side closed the session ({error}). AWS advertises up to 1,000 "

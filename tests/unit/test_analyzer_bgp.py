@@ -552,6 +552,22 @@ def test_max_prefix_advice_depends_on_who_sent_the_notification() -> None:
     assert any("100" in line and "maximum-prefix" in line for line in received.reasoning_in("ko"))
 
 
+def test_this_sides_prefix_limit_tripped_by_the_neighbors_routes_is_this_sides_cease() -> None:
+    # Cisco's BGP Configuration Guide ("BGP Restart Neighbor Session After Max-Prefix Limit Reached"): "received" in
+    # the IOS message is about the prefixes; the Cease that closes the session is this side's. Junos says the same.
+    for line in ("00:01:14:%BGP-3-MAXPFXEXCEED:No.of unicast prefix received from 10.10.10.2:7 exceed limit6\n",
+                 "<172>2020-03-31T08:41:59+00:00 some-router rpd[13037]: BGP_CEASE_PREFIX_LIMIT_EXCEEDED: 172.17.17.1 "
+                 "(External AS 4208010101): Shutting down peer due to exceeding configured maximum prefix-limit(500) "
+                 "for inet-unicast nlri: 501 (instance underlay)\n"):
+        primary = primary_of(line)
+        assert primary is not None and primary.facts["bgp_reason"] == "max_prefix"
+        assert primary.facts["direction"] == "sent"
+        text = " ".join(primary.reasoning_in("en"))
+        assert "this side's maximum-prefix limit" in text and "(Cease / Maximum Number of Prefixes Reached)" in text
+    # the warning at the threshold closes nothing
+    assert primary_of("00:01:14:%BGP-4-MAXPFX:No. of unicast prefix received from 10.10.10.2 reaches 5, max 6\n") is None
+
+
 def test_a_connection_collision_is_not_called_a_reset_on_purpose() -> None:
     line = ("2024/01/15 03:40:11 BGP: [HZN6M-XRM1G] %NOTIFICATION: sent to neighbor 169.254.21.1 6/7 "
             "(Cease/Connection Collision Resolution) 0 bytes\n")
