@@ -1279,6 +1279,20 @@ def _isakmp_only_deletes(events: list[Event]) -> set[int]:
     return found
 
 
+def _pluto_notify_echoes(events: list[Event]) -> None:
+    """pluto 3.x/4.x log one IKEv1 notification on two lines: "ignoring [secured|unsecured] informational payload X,
+    msgid=..." and then "received and ignored notification payload: X" (ikev1.c). The first says how it came
+    (encrypted under the ISAKMP SA or in the clear); the second, which says nothing of that, is its echo."""
+    for i, ev in enumerate(events):
+        if not (ev.fmt == "libreswan" and ev.kind == "notify" and "received and ignored notification payload" in ev.text):
+            continue
+        for prev in reversed(events[max(0, i - 2) : i]):
+            if (prev.stream == ev.stream and prev.kind == "notify" and prev.notify == ev.notify
+                    and prev.pattern == "lib-informational-payload" and _serial_of(prev.text) == _serial_of(ev.text)):
+                ev.values["echo_of"] = prev.line
+                break
+
+
 def _borrow_pluto_state(events: list[Event]) -> None:
     """A notify pluto received without naming the exchange belongs to the exchange its state is in, which the
     state's next line names ("#3: ignoring secured informational payload INVALID_ID_INFORMATION", then "#3:
@@ -2079,6 +2093,7 @@ def classify(events: list[Event]) -> None:
     _redundant_ike_deletes(events)
     _deletes_of_rekeyed_ike_sas(events)
     _borrow_pluto_state(events)
+    _pluto_notify_echoes(events)
     # Both peers' logs in one paste: several streams, or lines of two different daemons.
     both_sides = len({ev.stream for ev in events}) > 1 or len({ev.fmt for ev in events}) > 1
     # The IKE versions of the connections a status listing shows (charon's statusall / swanctl --list-conns, pluto's
@@ -2151,6 +2166,10 @@ def classify(events: list[Event]) -> None:
             kind = ""  # pluto's internal check failed outside a rekey: no cause by itself
         if kind == "bgp_down" and ev.values.get("up"):
             kind = ev.kind = "bgp_up"  # BIRD's state trace: "State changed to up"
+        if kind == "notify" and ev.values.get("echo_of"):
+            # pluto's second line about a notification it logged just before (see _pluto_notify_echoes): read once
+            _set(ev, None)
+            continue
         if kind == "notify" and ev.notify:
             if not ev.exchange and (state := _STATE_BEFORE_NOTIFY.search(ev.text)):
                 # pluto 3.x / Openswan name the state whose transition failed before the notify it sends

@@ -1020,3 +1020,17 @@ def test_a_fatal_error_after_a_refusal_that_names_no_setting_or_a_named_cause_is
     failed = rejected.replace("INVALID_SYNTAX", "AUTHENTICATION_FAILED")
     primary = analyze_text(failed).primary
     assert primary is not None and (primary.category, primary.certainty) == ("auth_failure", "firm")
+
+
+def test_pluto_s_second_line_about_a_notification_is_read_with_the_first() -> None:
+    # libreswan 3.x/4.x (ikev1.c): "ignoring secured informational payload X" says the notification came encrypted
+    # under the ISAKMP SA, so it refuses a Quick Mode (Main Mode's proposals are refused in the clear); the line pluto
+    # adds after it ("received and ignored notification payload: X") is the same notification, not a second one.
+    both = ('"tun" #1: ignoring secured informational payload NO_PROPOSAL_CHOSEN, msgid=a1b2c3d4, length=12\n'
+            '"tun" #1: received and ignored notification payload: NO_PROPOSAL_CHOSEN\n')
+    primary = analyze_text(both).primary
+    assert primary is not None and primary.category == "phase2_proposal_mismatch"
+    assert [f.line for f in primary.chain] == [1]
+    # the second line alone still reads as the refusal it reports
+    alone = analyze_text(both.splitlines(keepends=True)[1]).primary
+    assert alone is not None and alone.category == "phase1_proposal_mismatch"
