@@ -2219,6 +2219,13 @@ def classify(events: list[Event]) -> None:
                     ev.weak = True
             elif meaning == "malformed":
                 kind = "auth_failed" if ex in ("MAIN_MODE", "AGGRESSIVE_MODE") else ""
+                if not kind and ex is None and ev.pattern == "openswan-malformed-notifies" and not st.ike_up:
+                    # pluto's count of the peer's PAYLOAD_MALFORMED notifies for a state that is not an ISAKMP SA
+                    # up: the peer could not decrypt this side's first encrypted phase 1 message, the keys differ
+                    # (the line alone names no exchange: a guess, which firmer lines outweigh)
+                    kind = "auth_failed"
+                    ev.weak = True
+                    ev.values["guess"] = True
             elif meaning == "exchange_type":
                 # RFC 2408 UNSUPPORTED-EXCHANGE-TYPE: the responder does not do the exchange it was sent. In answer to
                 # Aggressive Mode that is a Main Mode-only peer (opnsense/core#6269: "N((29))" after an AGGRESSIVE

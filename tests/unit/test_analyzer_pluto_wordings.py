@@ -1034,3 +1034,14 @@ def test_pluto_s_second_line_about_a_notification_is_read_with_the_first() -> No
     # the second line alone still reads as the refusal it reports
     alone = analyze_text(both.splitlines(keepends=True)[1]).primary
     assert alone is not None and alone.category == "phase1_proposal_mismatch"
+
+
+def test_the_peers_malformed_payload_notifies_alone_are_a_guess_at_the_pre_shared_keys() -> None:
+    # Openswan/libreswan 3.x (ikev1.c): the count of PAYLOAD_MALFORMED notifies the peer sent for a phase 1 state
+    line = '"peer" #1: received 1 malformed payload notifies\n'
+    primary = analyze_text(line).primary
+    assert primary is not None and (primary.category, primary.certainty) == ("auth_failure", "guess")
+    # over an ISAKMP SA that is up it says nothing about the keys
+    up = ('"peer" #1: STATE_MAIN_I4: ISAKMP SA established {auth=PRESHARED_KEY cipher=aes_128 integ=sha '
+          'group=MODP2048}\n')
+    assert analyze_text(up + line).primary is None
