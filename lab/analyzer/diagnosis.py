@@ -1379,6 +1379,15 @@ def diagnose(events: list[Event]) -> Primary | None:
                 "up and the SA expires). The peer answered when the SA was set up: read its log for that exchange, and "
                 "compare the lifetimes and rekey settings of both sides.",
                 line=still.line, count=still.values["still_unanswered"]))
+        ended = next((e for e in evs if e.values.get("no_rekey_line")), None)
+        if ended is not None:  # protocol: lib-quick-state-ended after oci-no-rekey
+            reasoning.append(M(
+                "Line {line}: the IPsec SA was deleted {age} seconds after it came up, and no newer SA replaced it; on "
+                "line {said} this side said it would not rekey the connection itself. The SA reached its lifetime "
+                "before the peer rekeyed it, so traffic stopped until the tunnel was set up again. Each side rekeys on its "
+                "own lifetime, so the side whose lifetime ends first has to start the rekey: let this side rekey, or "
+                "give the peer a shorter lifetime than this side's.",
+                line=ended.line, age=ended.values.get("count", "?"), said=ended.values["no_rekey_line"]))
         not_done = next((e for e in evs if e.values.get("rekey_not_done")), None)
         if not_done is not None:  # protocol._operator_rekey_unfinished
             reasoning.append(M(

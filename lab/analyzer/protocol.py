@@ -869,6 +869,9 @@ class _State:
     # the peer's answer to this negotiation was an error notify that names no cause of its own (RFC 7296's
     # UNSUPPORTED_CRITICAL_PAYLOAD, INVALID_SYNTAX outside a rekey): it is reachable, and refused the request
     refused_by: Event | None = None
+    # this side said it will not rekey the connection (OCI's pluto: "no rekeying on traffic selector override
+    # connection"): the peer must replace the SA before it ends
+    no_rekey: Event | None = None
     # IKEv1: the peer sent an Informational while phase 1 was still under way (before any IKE SA was up): its answer
     # to this side's last phase 1 message instead of the next one, usually a refusal this side could not read
     v1_info_answer: Event | None = None
@@ -2449,10 +2452,27 @@ def classify(events: list[Event]) -> None:
             _set(ev, "rekey_issue")
         elif kind == "operator_rekey":
             _set(ev, None)
+        elif kind == "rekey_failed" and ev.pattern == "oci-no-rekey":
+            # This side will not rekey: nothing failed yet; the peer is to replace the SA (see lib-quick-state-ended).
+            st.no_rekey = ev
+            _set(ev, "rekey_issue", "context")
+        elif kind == "rekey_failed" and ev.pattern == "lib-quick-state-ended":
+            # pluto deletes an IPsec SA that was up. After this side said it would not rekey it and with no newer SA
+            # since, the SA reached its lifetime and nobody replaced it: the tunnel's traffic stops until it is set up
+            # again (the peer, expected to rekey, did not). Otherwise a routine deletion (an SA replaced before, the
+            # operator's command): nothing to read.
+            if st.no_rekey is not None and not st.operator_down:
+                _set(ev, "rekey_issue")
+                ev.values["no_rekey_line"] = st.no_rekey.line
+                st.no_rekey = None
+            else:
+                _set(ev, None)
         elif kind == "established":
             # an SA set up after the operator's down (or pluto's "terminating SAs" as a connection is loaded again):
             # what fails from here on is no longer explained by that command
             st.operator_down = False
+            if ev.sa == "child":
+                st.no_rekey = None  # (the peer replaced the SA)
             serial = _serial_of(ev.text)
             if serial in st.refused:
                 # The same negotiation (pluto's state serial) completed after the peer refused it: the refusal was

@@ -294,3 +294,24 @@ Dec  1 19:09:24 13[IKE] <gw|1> sending DELETE for IKE_SA gw[1]
 Dec  1 19:30:00 09[IKE] <gw|2> received DELETE for IKE_SA gw[2]
 """
     assert analyze_text(text).primary.category == "ike_sa_deleted_by_peer"
+
+
+# lists.libreswan.org/pipermail/swan/2021/003845.html: OCI's pluto (a customised libreswan) as the IKEv1 responder of
+# an Azure tunnel; Azure ignored the configured lifetime and never rekeyed within OCI's 3600 s.
+OCI_NO_REKEY = (
+    "00:12:59 no rekeying on traffic selector override connection\n"
+    "00:17:29 deleting state (STATE_QUICK_R2) aged 3600.122s and sending notification\n"
+)
+
+
+def test_an_ipsec_sa_ended_after_this_side_said_it_would_not_rekey_is_a_rekey_problem() -> None:
+    primary = analyze_text(OCI_NO_REKEY).primary
+    assert primary is not None and primary.category == "rekey_issue"
+    assert "3600.122 seconds" in " ".join(primary.reasoning_in("en"))
+    # the deletion alone is routine (an SA replaced before it, the operator's command) ...
+    assert analyze_text(OCI_NO_REKEY.splitlines(keepends=True)[1]).primary is None
+    # ... and so is the statement when the peer replaced the SA in time
+    replaced = OCI_NO_REKEY.replace("00:17:29 deleting", '00:16:00 "oci" #3: STATE_QUICK_R2: IPsec SA established '
+                                    "tunnel mode {ESP=>0x12345678 <0x87654321 xfrm=AES_CBC_256-HMAC_SHA1_96}\n"
+                                    "00:17:29 deleting")
+    assert analyze_text(replaced).primary is None
