@@ -448,11 +448,22 @@ def _packet_votes(texts: list[str], numbers: list[int] | None = None) -> tuple[i
     return up, down
 
 
-def _steps(seq: list[Any]) -> tuple[int, int]:
-    """(up, down): consecutive pairs of a sequence of comparable values that rise / fall."""
+# A log whose lines carry the time of day only ("00:12:59", no date) passes midnight when the time falls from late in
+# the evening to early in the morning: from `_LATE` or later to `_EARLY` or earlier.
+_LATE, _EARLY = 22 * 3600.0, 2 * 3600.0
+
+
+def _past_midnight(a: float, b: float) -> bool:
+    """Time-of-day stamps (no date) `a` then `b` that passed midnight: `b` is the next day, later than `a`."""
+    return stamp_kind(a) == stamp_kind(b) == 3 and a >= _LATE and b <= _EARLY
+
+
+def _steps(seq: list[Any], wraps: bool = False) -> tuple[int, int]:
+    """(up, down): consecutive pairs of a sequence of comparable values that rise / fall (with `wraps`, time-of-day
+    stamps that passed midnight rise)."""
     up = down = 0
     for a, b in zip(seq, seq[1:], strict=False):
-        if b > a:
+        if b > a or (wraps and _past_midnight(a, b)):
             up += 1
         elif b < a:
             down += 1
@@ -649,7 +660,7 @@ def put_in_order(
         for i, ev in enumerate(events, 1):
             ev.order = i
         return events, False, 1 if events else 0
-    up, down = _steps([ev.stamp for ev in events if ev.stamp is not None])
+    up, down = _steps([ev.stamp for ev in events if ev.stamp is not None], wraps=True)
     # Without usable timestamps, the protocol's own order signals decide.
     newest_first = _newest_first_by_protocol(events, texts, upto) if up == 0 and down == 0 else down > up
     ordered = list(reversed(events)) if newest_first else list(events)
@@ -736,7 +747,7 @@ def put_in_order(
         else:
             ev.stream = stream
         if ev.stamp is not None:
-            if prev is not None and ev.stamp < prev - 1 and not ev.host:
+            if prev is not None and ev.stamp < prev - 1 and not ev.host and not _past_midnight(prev, ev.stamp):
                 stream += 1
                 ev.stream = stream
             prev = ev.stamp

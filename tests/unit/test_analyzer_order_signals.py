@@ -302,3 +302,24 @@ def test_charon_kernel_sa_steps_give_the_order() -> None:
     analysis = analyze_text("\n".join(reversed(lines)) + "\n")
     assert analysis.order == "newest-first"
     assert analysis.primary is not None and analysis.primary.category == "dpd_timeout"
+
+
+# pluto's own logfile, time of day only (the form quoted in lists.libreswan.org threads)
+PAST_MIDNIGHT = (
+    '23:59:58 "aws" #1: STATE_MAIN_I4: ISAKMP SA established {auth=PRESHARED_KEY cipher=aes_128 integ=sha '
+    'group=MODP2048}\n'
+    '23:59:59 "aws" #2: initiating Quick Mode PSK+ENCRYPT+TUNNEL+PFS+UP+IKEV1_ALLOW {using isakmp#1 msgid:a1b2c3d4 '
+    'proposal=AES_CBC_128-HMAC_SHA1_96 pfsgroup=MODP2048}\n'
+    '00:00:59 "aws" #2: STATE_QUICK_I1: 60 second timeout exceeded after 7 retransmits.  No acceptable response to our '
+    'first Quick Mode message: perhaps peer likes no proposal\n'
+)
+
+
+def test_a_time_of_day_log_that_passes_midnight_is_one_log_in_its_order() -> None:
+    result = analyze_text(PAST_MIDNIGHT)
+    assert result.streams == 1 and result.order == "oldest-first"
+    two = "".join(PAST_MIDNIGHT.splitlines(keepends=True)[i] for i in (0, 2))
+    assert analyze_text(two).order == "oldest-first"
+    # time falling back during the day is still a second log pasted after the first
+    second = PAST_MIDNIGHT.replace("00:00:59", "12:00:59").replace("23:59:5", "13:59:5")
+    assert analyze_text(second).streams == 2
