@@ -1271,24 +1271,22 @@ def _isakmp_only_deletes(events: list[Event]) -> set[int]:
     """The peer's IKEv1 Deletes of an ISAKMP SA that leave an IPsec SA up: no Delete of an IPsec SA from the peer
     since the last IPsec SA came up, nor among the `_SAME_TEARDOWN` events of the same log after it. See the reading
     in `classify`. pluto's only: it deletes just the ISAKMP state (ikev1_main.c accept_delete), where charon ends the
-    IKE_SA with its CHILD_SAs and sets both up again (isakmp_delete.c)."""
+    IKE_SA with its CHILD_SAs and sets both up again (isakmp_delete.c). One pass over the events."""
     def peer_deletes_child(e: Event) -> bool:
         return e.kind == "delete" and e.direction == "received" and e.sa == "child"
 
     found: set[int] = set()
+    child_deleted: dict[int, bool] = {}  # per log: the peer deleted an IPsec SA since the last one came up
     for i, ev in enumerate(events):
-        if not (ev.kind == "delete" and ev.direction == "received" and ev.sa == "ike" and ev.fmt == "libreswan" and (
-                ev.ike == 1 or (ev.ike is None and "ISAKMP" in ev.text))):  # (pluto: "deleting ISAKMP State #1")
-            continue
-        after = [e for e in events[i + 1 : i + _SAME_TEARDOWN + 1] if e.stream == ev.stream]
-        before = []
-        for e in reversed(events[:i]):
-            if e.stream != ev.stream:
-                continue
-            if e.kind == "established" and e.sa == "child":
-                break
-            before.append(e)
-        if not any(peer_deletes_child(e) for e in before + after):
+        if ev.kind == "established" and ev.sa == "child":
+            child_deleted[ev.stream] = False
+        elif peer_deletes_child(ev):
+            child_deleted[ev.stream] = True
+        elif (ev.kind == "delete" and ev.direction == "received" and ev.sa == "ike" and ev.fmt == "libreswan"
+              and (ev.ike == 1 or (ev.ike is None and "ISAKMP" in ev.text))  # (pluto: "deleting ISAKMP State #1")
+              and not child_deleted.get(ev.stream, False)
+              and not any(e.stream == ev.stream and peer_deletes_child(e)
+                          for e in events[i + 1 : i + _SAME_TEARDOWN + 1])):
             found.add(id(ev))
     return found
 
