@@ -854,8 +854,8 @@ def diagnose(events: list[Event]) -> Primary | None:
             reasoning.append(M(
                 "Line {line}: pluto ended the negotiation for good in {state}, an authentication step, and this line "
                 "gives no reason. In the full log the lines just before it name it: the peer's AUTHENTICATION_FAILED, "
-                "a certificate, identity or pre-shared key this side could not verify or find, or (XAUTH) a user name "
-                "and password the server refused. Paste the lines "
+                "a certificate or identity this side could not verify, a missing or different pre-shared key, or "
+                "(XAUTH) a user name and password the server refused. Paste the lines "
                 "above it to confirm; a refusal there that names something else (a proposal, the traffic selectors) "
                 "outweighs this reading.", line=first.line, state=state.group(1)))
         elif stage == "auth_failure" and first.values.get("guess") and first.exchange == "MAIN_MODE":

@@ -12,6 +12,7 @@ import pytest
 from lab.analyzer import analyze_text
 from lab.analyzer.protocol import classify, exchange_name, order_votes, put_in_order
 from lab.analyzer.scan import Scanner
+from lab.masking import mask_secrets
 
 PREFIXES = {
     "none": lambda i: "",
@@ -1000,6 +1001,9 @@ IKE_AUTH_FATAL_TAIL = """\
 def test_a_fatal_error_in_an_authentication_step_is_a_guess_at_authentication(prefix: str) -> None:
     primary = analyze_text(_render(IKE_AUTH_FATAL_TAIL, prefix)).primary
     assert primary is not None and primary.category == "auth_failure" and primary.certainty == "guess"
+    reasoning = " ".join(primary.reasoning_in("en"))
+    # (the secret masking every output goes through leaves the sentence whole: no "pre-shared key ****")
+    assert "IKE_AUTH_I, an authentication step" in reasoning and mask_secrets(reasoning) == reasoning
     # XAUTH (IKEv1) and the step that prepares this side's own AUTH payload read the same.
     for state in ("STATE_XAUTH_I1", "IKE_SA_INIT_IR", "STATE_V2_PARENT_I2"):
         one = analyze_text(f'"vpn" #1: encountered fatal error in state {state}\n').primary
