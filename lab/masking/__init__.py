@@ -187,6 +187,10 @@ def _assign(m: re.Match[str]) -> str:
     return m.group("kw") + m.group("pre") + _quoted_mask(val)
 
 
+# The name of a pre-shared key spelled out with a space ("pre-shared key", "pre shared secret"), as prose writes it.
+_SPELLED_OUT = re.compile(r"(?i)pre[-_ ]?shared (?:key|secret)|pre shared[-_ ]?(?:key|secret)")
+
+
 def _spaced(m: re.Match[str]) -> str:
     val, mods = m.group("val"), m.group("mods")
     bare = val.strip("\"'")
@@ -196,7 +200,11 @@ def _spaced(m: re.Match[str]) -> str:
     if not mods and not quoted:
         # Prose after a keyword, a `name=value` pair, or punctuation: not a secret.
         if (
-            bare.lower().rstrip(".,:!") in _PROSE
+            bare.lower().rstrip(".,:;!?)]") in _PROSE
+            # a parenthetical ("pre-shared key (13870)", "PSK (or ...") or a word in another script ("PSK 불일치"):
+            # devices take pre-shared keys in printable ASCII and write them as one token
+            or bare.startswith("(")
+            or not bare.isascii()
             or re.match(r"[A-Za-z_][\w.-]*=", bare)
             or not re.search(r"\w", bare)
             or _IP.fullmatch(bare.rstrip(".,:"))
@@ -208,6 +216,11 @@ def _spaced(m: re.Match[str]) -> str:
             and bare[0].islower()
         ):
             # "password expired", "secret rotated": an English word, kept; a value has digits or symbols.
+            return m.group(0)
+        if _SPELLED_OUT.fullmatch(m.group("kw")) and re.fullmatch(r"\(?[A-Za-z]+[.,:;!?)]*", bare):
+            # "pre-shared key changed on one side", "(pre-shared key mismatch)", "pre-shared key (or ...": the
+            # spelled-out name is prose (configurations write `pre-shared-key`, `psk`, `secret`), and so is an
+            # English word after it; a key set in prose has digits or symbols, or quotes.
             return m.group(0)
     return m.group("kw") + m.group("pre") + mods + _quoted_mask(val)
 

@@ -132,3 +132,42 @@ def test_random_tokens_with_underscores_are_still_masked() -> None:
 )
 def test_random_tokens_joined_by_separators_are_still_masked(token: str) -> None:
     assert mask_secrets(f"value {token} seen") == "value **** seen"
+
+
+def test_the_labs_own_texts_read_the_same_after_masking() -> None:
+    # Every page, report and CLI output goes through mask_secrets, the lab's own sentences included: a sentence
+    # such as "pre-shared key changed on one side" or Korean "PSK 불일치" must not come out as "pre-shared key ****".
+    # (A database URL written as an example, postgresql://user:password@host, may: it reads as a placeholder.)
+    from babel.messages.pofile import read_po
+
+    root = Path(__file__).resolve().parents[2] / "lab" / "i18n" / "locale"
+    changed = []
+    for path in sorted(root.glob("*/LC_MESSAGES/*.po")):
+        with path.open("rb") as fh:
+            catalog = read_po(fh)
+        for message in catalog:
+            for text in (message.id, message.string):
+                for one in (text if isinstance(text, tuple | list) else (text,)):
+                    if one and "://user:password@" not in one and mask_secrets(one) != one:
+                        changed.append(f"{path.parent.parent.name}/{path.name}: {one[:100]}")
+    assert not changed, "\n".join(changed)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # prose about keys: the spelled-out name with an English word, a parenthetical, a word in another script
+        ("Pre-shared key changed on one side", "Pre-shared key changed on one side"),
+        ("authentication failed (pre-shared key mismatch)", "authentication failed (pre-shared key mismatch)"),
+        ("the hash that proves the pre-shared key (13870) did not verify",
+         "the hash that proves the pre-shared key (13870) did not verify"),
+        ("이쪽에서 인증이 실패했습니다: PSK 불일치, 피어 ID에 대한 PSK 없음", "이쪽에서 인증이 실패했습니다: PSK 불일치, 피어 ID에 대한 PSK 없음"),
+        # keys stay masked: a value with digits, a quoted one, a CLI keyword's value
+        ("pre-shared key cisco123", "pre-shared key ****"),
+        ('pre-shared key "my secret"', 'pre-shared key "****"'),
+        ("crypto isakmp key cisco address 192.0.2.1", "crypto isakmp key **** address 192.0.2.1"),
+        ("tunnel-group 192.0.2.1 ipsec-attributes pre-shared-key cisco", "tunnel-group 192.0.2.1 ipsec-attributes pre-shared-key ****"),
+    ],
+)
+def test_prose_about_keys_is_kept_and_keys_are_masked(text: str, expected: str) -> None:
+    assert mask_secrets(text) == expected

@@ -72,7 +72,7 @@ if error:
 
 if learner is None:
     st.markdown(_("Pick a display name and VPN Lab saves what you do: lessons read, every quiz answer, scenario "
-                  "exercises and class drills. No password: you get a personal resume link instead."))
+                  "exercises and class drills. No password needed: you get a personal resume link instead."))
     left, right = st.columns(2, gap="large")
     with left, st.container(border=True):
         st.subheader(_("Start"))
