@@ -6,7 +6,7 @@ vendors' own syntax (Cisco ASA/IOS `pre-shared-key`, `crypto isakmp key`, FortiG
 ENC`, Palo Alto `pre-shared-key key` and `<key>`, Juniper `pre-shared-key ascii-text "$9$..."`,
 strongSwan/libreswan `: PSK "..."` and swanctl `secret = ...`, AWS credentials files and JSON,
 `user:pass@` in URLs), quoted values with spaces, `key value` without `=`, PEM private keys and
-long random-looking tokens; `mask_data(obj)` does the same through a JSON-like structure, masking
+long random-looking tokens (a link keeps its host and path unless a segment of it is such a token); `mask_data(obj)` does the same through a JSON-like structure, masking
 the whole value of any secret-named key. Every page, table, download, report and CLI output (text
 and `--json`) goes through it; the corpus it is tested against, with the vendor documentation each
 format comes from, is `tests/data/secrets_corpus.yaml`. Masking is idempotent and linear in the
@@ -291,7 +291,23 @@ def mask_secrets(text: str) -> str:
     text = _SPACED.sub(_spaced, text)
     text = _ACCESS_KEY_ID.sub(MASK, text)
     text = _AWS_SECRET.sub(_aws_secret, text)
-    return _TOKEN.sub(lambda m: MASK if _looks_random(m.group(0)) else m.group(0), text)
+    return _TOKEN.sub(_token, text)
+
+
+# A link's host and path ("https://docs.aws.amazon.com/vpn/latest/s2svpn/VPNTunnels.html"): words and codes, masked
+# only where one segment of it is itself a random-looking token (a key put in a path). Its query string, after "?",
+# is a token of its own and is read as any other.
+_SCHEME_BEFORE = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.-]{1,20}:$")
+_PATH_SEGMENTS = re.compile(r"[/.;,_-]")
+_RANDOM_SEGMENT = 16  # characters: shorter segments ("s2svpn", "VPNTunnels") are names
+
+
+def _token(m: re.Match[str]) -> str:
+    tok = m.group(0)
+    if tok.startswith("//") and _SCHEME_BEFORE.search(m.string, max(0, m.start() - 24), m.start()):
+        segments = _PATH_SEGMENTS.split(tok)
+        return MASK if any(len(seg) >= _RANDOM_SEGMENT and _looks_random(seg) for seg in segments) else tok
+    return MASK if _looks_random(tok) else tok
 
 
 _SECRET_NAME = re.compile(rf"(?i)^[\"']?(?:[\w.-]*[-_.])?{_KEYWORD}[\"']?$")
