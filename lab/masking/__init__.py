@@ -198,6 +198,9 @@ def _spaced(m: re.Match[str]) -> str:
         return m.group(0)
     quoted = val != bare
     if not mods and not quoted:
+        # A Markdown link's text ends at "](": what follows is the link, not part of the word ("(pre-shared key
+        # rules)](https://docs.aws.amazon.com/...)" in the incident report).
+        bare = bare.split("](", 1)[0]
         # Prose after a keyword, a `name=value` pair, or punctuation: not a secret.
         if (
             bare.lower().rstrip(".,:;!?)]") in _PROSE
@@ -246,9 +249,11 @@ _IDENTIFIER = re.compile(r"(?:[A-Z0-9]+|[a-z]?\d[A-Z]?)(?:_(?:[A-Z0-9]+|[a-z]?\d
 _WORD_SEPARATORS = re.compile(r"[/=+.:-]")
 _PROTOCOL_WORD = re.compile(
     r"|\d+|0x[0-9a-fA-F]+|[A-Z0-9_]+|[a-z]+\d*|[A-Z][a-z]+|[a-z]+(?:[A-Z][a-z]+)+|[A-Z][a-z]+(?:[A-Z][a-z]+)+"
-    r"|[A-Z][a-z]+[A-Z]{2,}|[A-Z]{2,}[a-z]{1,2}|[A-Z]+v\d[A-Z0-9]*"
+    r"|[A-Z][a-z]+[A-Z]{2,}|[A-Z]{2,}[a-z]{1,3}|[A-Z]+v\d[A-Z0-9]*"
+    # the lab's own identifiers in its outputs: a category and a phase ("phase2_proposal_mismatch/IPsec")
+    r"|[a-z][a-z0-9]*(?:_[a-z0-9]+)+"
 )
-_CODE = re.compile(r"0x[0-9a-fA-F]+|[A-Z0-9_]*[A-Z][A-Z0-9_]*[A-Z][A-Z0-9_]*")
+_CODE = re.compile(r"0x[0-9a-fA-F]+|[A-Z0-9_]*[A-Z][A-Z0-9_]*[A-Z][A-Z0-9_]*|[a-z][a-z0-9]*(?:_[a-z0-9]+)+")
 
 
 def _protocol_words(token: str) -> bool:

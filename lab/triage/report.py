@@ -187,7 +187,7 @@ def _build(analysis: Analysis | None, session: Session | None, evidence: Mapping
         out += ["## " + t("Findings"), ""]
         rows = [
             f"line {f.line}{' ' + f.time.strftime('%Y-%m-%d %H:%M:%S') if f.time else ''} [{f.category}/{f.phase}] "
-            f"{f.pattern}: {mask(f.text)}"
+            f"({f.pattern}) {mask(f.text)}"  # (a pattern id such as "mt-wrong-password" before ":" would read as a key)
             for f in analysis.findings[:500]
         ]
         out += [_fence(rows), ""]

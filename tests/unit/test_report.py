@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -102,3 +103,20 @@ def test_the_report_says_what_the_lines_say_with_the_log_s_values_escaped() -> N
     assert "- Notify message: INVALID\\_ID\\_INFORMATION" in facts
     line = next(line for line in facts if line.startswith("- ID the peer sent:"))
     assert "\\*\\*east\\*\\*" in line and "\\<img" in line and "\\[x\\]" in line
+
+
+def test_the_report_reads_the_same_through_the_masking_the_page_applies_again() -> None:
+    # The troubleshooter page shows the report through mask_secrets once more: the lab's own parts of it (category
+    # and pattern ids, the references' link texts and addresses) must come out whole, as the log lines already masked.
+    import yaml
+
+    from lab.masking import mask_secrets
+
+    root = Path(__file__).resolve().parents[2] / "datasets" / "real-logs"
+    entries = [e for e in yaml.safe_load((root / "corpus.yaml").read_text())["entries"] if e["split"] == "dev"]
+    changed = []
+    for entry in entries[::8]:
+        report = build_report(analyze_text((root / entry["file"]).read_text(errors="replace")), None, None)
+        if mask_secrets(report) != report:
+            changed.append(entry["id"])
+    assert changed == []
