@@ -848,7 +848,7 @@ def diagnose(events: list[Event]) -> Primary | None:
                 "proxy ID) mismatch with the same NO_PROPOSAL_CHOSEN: if the transform sets and the PFS group "
                 "match, compare the local and remote subnets both sides configured."
             ))
-        if stage == "auth_failure" and first.pattern == "lib-auth-exchange-fatal" and (
+        if stage == "auth_failure" and first.pattern in ("lib-auth-exchange-fatal", "lib-v1-state-fatal") and (
                 state := _FATAL_STATE.search(first.text)):
             # protocol: pluto's fatal error in an authentication step, no reason on the line (a guess)
             reasoning.append(M(

@@ -1291,6 +1291,10 @@ def _isakmp_only_deletes(events: list[Event]) -> set[int]:
     return found
 
 
+# pluto's IKEv1 states whose fatal error ends an authentication step (see lib-v1-state-fatal in classify)
+_V1_AUTH_FATAL = re.compile(r"fatal error in state (?:STATE_)?(?:MAIN_I3|MAIN_R2|AGGR_I1|AGGR_R1)\b")
+
+
 def _pluto_notify_echoes(events: list[Event]) -> None:
     """pluto 3.x/4.x log one IKEv1 notification on two lines: "ignoring [secured|unsecured] informational payload X,
     msgid=..." and then "received and ignored notification payload: X" (ikev1.c). The first says how it came
@@ -2426,6 +2430,14 @@ def classify(events: list[Event]) -> None:
                 st.dpd_pending = False
                 _set(ev, "dpd_timeout", "context")
                 ev.kind = "dpd_answer"
+            elif ev.pattern == "lib-v1-state-fatal" and _V1_AUTH_FATAL.search(ev.text):
+                # IKEv1's authentication steps (MAIN_I3 and MAIN_R2 process the encrypted identity and hash or
+                # signature, Aggressive Mode's AGGR_I1 and AGGR_R1 the same in its second and third messages): pluto
+                # ended the negotiation for good there. The line names no reason (a notification or complaint before it
+                # does, and outweighs this guess); over an ISAKMP SA already up it is not the negotiation's.
+                ev.values["guess"] = True
+                ev.weak = True
+                _set(ev, None if st.ike_up or st.refused_by is not None else "auth_failure", "weak")
             else:
                 _set(ev, None)
             continue

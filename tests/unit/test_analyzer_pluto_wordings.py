@@ -1008,8 +1008,14 @@ def test_a_fatal_error_in_an_authentication_step_is_a_guess_at_authentication(pr
     for state in ("STATE_XAUTH_I1", "IKE_SA_INIT_IR", "STATE_V2_PARENT_I2"):
         one = analyze_text(f'"vpn" #1: encountered fatal error in state {state}\n').primary
         assert one is not None and (one.category, one.certainty) == ("auth_failure", "guess"), state
-    # A Child SA's own state names no authentication step.
+    # IKEv1's own authentication steps read the same (libreswan's fail-x509-10 test: "037 "north-east-x509-pluto-02"
+    # #1: encountered fatal error in state STATE_MAIN_I3" after the peer's certificate was refused) ...
+    for state in ("STATE_MAIN_I3", "STATE_MAIN_R2", "STATE_AGGR_I1"):
+        one = analyze_text(f'037 "north-east-x509-pluto-02" #1: encountered fatal error in state {state}\n').primary
+        assert one is not None and (one.category, one.certainty) == ("auth_failure", "guess"), state
+    # ... and a Child SA's or a Quick Mode's own state names no authentication step.
     assert analyze_text('"vpn" #3: encountered fatal error in state STATE_V2_CREATE_I\n').primary is None
+    assert analyze_text('"vpn" #2: encountered fatal error in state STATE_QUICK_I1\n').primary is None
 
 
 def test_a_fatal_error_after_a_refusal_that_names_no_setting_or_a_named_cause_is_not_called_authentication() -> None:
