@@ -1295,6 +1295,17 @@ def _isakmp_only_deletes(events: list[Event]) -> set[int]:
 _V1_AUTH_FATAL = re.compile(r"fatal error in state (?:STATE_)?(?:MAIN_I3|MAIN_R2|AGGR_I1|AGGR_R1)\b")
 
 
+def _auth_step_fatal(ev: Event, st: _State) -> None:
+    """pluto ended the negotiation for good in an authentication step (see `_V1_AUTH_FATAL`, lib-auth-exchange-fatal):
+    the line names no reason, and authentication or identity is what those steps check. A guess, which a line naming
+    the cause (a refused Child SA, a proposal) outweighs; over an IKE SA already up it is not the negotiation's, nor
+    after the peer refused the request with an error that names no setting (INVALID_SYNTAX,
+    UNSUPPORTED_CRITICAL_PAYLOAD: it could not process the message)."""
+    ev.values["guess"] = True
+    ev.weak = True
+    _set(ev, None if st.ike_up or st.refused_by is not None else "auth_failure", "weak")
+
+
 def _pluto_notify_echoes(events: list[Event]) -> None:
     """pluto 3.x/4.x log one IKEv1 notification on two lines: "ignoring [secured|unsecured] informational payload X,
     msgid=..." and then "received and ignored notification payload: X" (ikev1.c). The first says how it came
@@ -2432,12 +2443,8 @@ def classify(events: list[Event]) -> None:
                 ev.kind = "dpd_answer"
             elif ev.pattern == "lib-v1-state-fatal" and _V1_AUTH_FATAL.search(ev.text):
                 # IKEv1's authentication steps (MAIN_I3 and MAIN_R2 process the encrypted identity and hash or
-                # signature, Aggressive Mode's AGGR_I1 and AGGR_R1 the same in its second and third messages): pluto
-                # ended the negotiation for good there. The line names no reason (a notification or complaint before it
-                # does, and outweighs this guess); over an ISAKMP SA already up it is not the negotiation's.
-                ev.values["guess"] = True
-                ev.weak = True
-                _set(ev, None if st.ike_up or st.refused_by is not None else "auth_failure", "weak")
+                # signature, Aggressive Mode's AGGR_I1 and AGGR_R1 the same in its second and third messages)
+                _auth_step_fatal(ev, st)
             else:
                 _set(ev, None)
             continue
@@ -2907,13 +2914,8 @@ def classify(events: list[Event]) -> None:
             # outweigh.
             _set(ev, "auth_failure", "weak")
         elif kind == "auth_failed" and ev.pattern == "lib-auth-exchange-fatal":
-            # pluto ended the negotiation in an authentication step (IKE_AUTH_I, PARENT_I2, IKE_SA_INIT_IR, XAUTH):
-            # the line names no reason, and authentication or identity is what those steps check. A guess, which a
-            # line naming the cause (a refused Child SA, a proposal) outweighs; over an IKE SA already up it is not
-            # the negotiation's, nor after the peer refused the request with an error that names no setting
-            # (INVALID_SYNTAX, UNSUPPORTED_CRITICAL_PAYLOAD: it could not process the message).
-            ev.values["guess"] = True
-            _set(ev, None if st.ike_up or st.refused_by is not None else "auth_failure", "weak")
+            # (IKE_AUTH_I, PARENT_I2, IKE_SA_INIT_IR, XAUTH)
+            _auth_step_fatal(ev, st)
         elif kind == "auth_failed" and ev.pattern == "lib-v1-malformed":
             # pluto cannot parse the peer's encrypted IKEv1 message: before the ISAKMP SA is up, the keys derived from
             # the pre-shared key differ; over an SA that is up (a Quick Mode out of step) no authentication problem.
