@@ -368,6 +368,22 @@ def test_json_carries_the_reason_facts() -> None:
     assert any(f["facts"].get("bgp_reason") == "hold_timer_expired" for f in data["findings"])
 
 
+def test_the_reason_reads_as_words_on_the_page_and_stays_a_key_in_json() -> None:
+    """`bgp_reason` is a key for scripts (`--json`); the page, the text output and the report show it in words, in
+    English and Korean, for every reason the reading can give."""
+    from lab.analyzer.protocol import BGP_REASON_WORDS, fact_rows
+
+    assert set(BGP_REASON_WORDS) == set(bgp.REASONS)
+    for reason in bgp.REASONS:
+        (label, en), = fact_rows({"bgp_reason": reason}, "en")
+        (_, ko), = fact_rows({"bgp_reason": reason}, "ko")
+        assert en != reason and "_" not in en and ko != en, reason
+    primary = primary_of((DEV / "frr-hold-timer-received-sendq-stuck.log").read_text())
+    assert primary is not None and primary.facts["bgp_reason"] == "hold_timer_expired"
+    assert ("Why the BGP session went down", "Hold timer expired") in fact_rows(primary.facts, "en")
+    assert ("BGP 세션이 끊긴 이유", "홀드 타이머 만료") in fact_rows(primary.facts, "ko")
+
+
 def test_a_gateways_own_log_never_fills_the_aws_side_asn_facts() -> None:
     """AWS's log says remote AS (the customer gateway's OPEN) and expected AS (the customer gateway resource's) from
     the AWS side, and the fix names them so; the customer gateway's own log says the same words the other way round
