@@ -44,7 +44,7 @@ from lab.analyzer.diagnosis import (
 from lab.analyzer.model import CATEGORIES, PHASES, Analysis, Finding, Primary
 from lab.analyzer.paste import join_table_cells, rejoin_wrapped, strip_line_prefixes, unquote_mail
 from lab.analyzer.patterns import FORMAT_NAMES, FORMATS, Pattern, load_patterns
-from lab.analyzer.protocol import classify, put_in_order
+from lab.analyzer.protocol import classify, exchange_words, put_in_order
 from lab.analyzer.scan import CHUNK, Scanner, blocks_from_lines, blocks_from_text, plain_chars
 from lab.errors import InputError
 from lab.i18n import M, Mn, Msg, Seq
@@ -125,7 +125,7 @@ def _finish(scanner: Scanner, event_lines: set[int] | None = None) -> Analysis:
                        "request, and the negotiation timed out at line {timeout}. The peer is reachable, so this is no "
                        "path problem: compare the two sides' software versions and the options that change the request "
                        "(fragmentation, unusual proposals or payloads).",
-                       line=refused[0].line, exchange=refused[0].exchange or "IKE", notify=refused[0].notify or "",
+                       line=refused[0].line, exchange=exchange_words(refused[0].exchange or "IKE"), notify=refused[0].notify or "",
                        timeout=refused[1].line))
     if newest_first:
         notes.append(M("The lines are newest first (as a web GUI shows them); they were read oldest first."))

@@ -38,6 +38,7 @@ from lab.analyzer.protocol import (
     bgp_peer,
     cidrs_in,
     conn_of,
+    exchange_words,
     facts_of,
     name_value,
     pfs_groups,
@@ -729,8 +730,8 @@ def diagnose(events: list[Event]) -> Primary | None:
         evs = cats[stage]
         first = evs[0]
         # (an IKEv1 notification travels in an informational exchange of its own: name the exchange it answers)
-        where: Msg | str = (M(" in answer to {exchange}", exchange=first.refers_to) if first.refers_to
-                            else M(" in {exchange}", exchange=first.exchange)
+        where: Msg | str = (M(" in answer to {exchange}", exchange=exchange_words(first.refers_to))
+                            if first.refers_to else M(" in {exchange}", exchange=exchange_words(first.exchange))
                             if first.exchange and first.exchange not in INFO_EXCHANGES else "")
         reasoning = [M("Line {line}: {title}{where} ({lines}).{who}", line=first.line, title=_title(stage), where=where,
                        lines=Mn("{n} line", "{n} lines", len(evs)), who=_who(evs))]

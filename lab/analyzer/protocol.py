@@ -108,6 +108,21 @@ CHILD_EXCHANGES = {"CREATE_CHILD_SA", "QUICK_MODE"}
 IKEV1_EXCHANGES = {"MAIN_MODE", "AGGRESSIVE_MODE", "QUICK_MODE", "INFORMATIONAL_V1"}
 
 
+# IKEv1's exchanges by the names RFC 2409 gives them, for a reader (the page, the text output, the report); the
+# one-word keys above stay those of `--json`. IKEv2's exchange names are RFC 7296's own and are shown as they are.
+_EXCHANGE_WORDS = {
+    "MAIN_MODE": "Main Mode",
+    "AGGRESSIVE_MODE": "Aggressive Mode",
+    "QUICK_MODE": "Quick Mode",
+    "INFORMATIONAL_V1": "Informational (IKEv1)",
+}
+
+
+def exchange_words(name: str) -> str:
+    """An exchange key (`exchange_name`) as a reader knows it: "Main Mode", "Quick Mode", "IKE_SA_INIT"."""
+    return _EXCHANGE_WORDS.get(name, name)
+
+
 def notify_name(raw: str) -> str:
     name = raw.strip().upper().removeprefix("V2N_").removeprefix("V1N_").removeprefix("N(").rstrip(")")
     name = name.replace(" ", "_")
@@ -4400,6 +4415,8 @@ def fact_rows(facts: dict[str, Any], lang: str | None = None) -> list[tuple[str,
             text = _FACT_WORDS[value].render(lang)
         elif value in ("ike", "child") and key == "sa":
             text = "IKE" if value == "ike" else "Child"
+        elif key == "exchange" and isinstance(value, str):
+            text = exchange_words(value)
         elif key == "bgp_reason" and value in BGP_REASON_WORDS:
             text = BGP_REASON_WORDS[value].render(lang)
         elif isinstance(value, list | tuple):

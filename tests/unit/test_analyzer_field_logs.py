@@ -324,7 +324,7 @@ def test_an_ikev1_refusal_names_the_exchange_it_answers_not_its_informational() 
     # pfSense's IKEv1 examples (dev excerpts): the refusal travels in an INFORMATIONAL_V1 exchange of its own; the
     # reading names the Quick Mode it answers, and says nothing of an informational exchange otherwise.
     first = str(analyze_text(_log("pfsense-v1-p2-pfs-mismatch")).primary.reasoning[0])
-    assert "in answer to QUICK_MODE" in first
+    assert "in answer to Quick Mode" in first
     for name in ("pfsense-v1-p2-pfs-mismatch", "pfsense-v1-p1-dh-mismatch", "pfsense-v1-identifier-mismatch"):
         assert "INFORMATIONAL" not in str(analyze_text(_log(name)).primary.reasoning[0]), name
 
