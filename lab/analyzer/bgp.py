@@ -15,6 +15,8 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from lab.i18n import M, Msg
+
 # RFC 4271 section 4.5 error codes, RFC 9687 (8); subcodes of RFC 4271 6.1-6.3, RFC 4486 / RFC 9384 (Cease),
 # RFC 6608 (FSM), RFC 9234 (Role Mismatch); UPDATE subcode 7 is deprecated but still logged by older daemons.
 NOTIFICATION_CODES = {
@@ -65,38 +67,67 @@ NOTIFICATION_SUBCODES = {
     (6, 10): "BFD Down",
 }
 
-# The reason a session went down, as one key (the finding's `bgp_reason` fact).
-REASONS = (
-    "bad_peer_as",  # OPEN error 2/2: the ASN in the OPEN is not the one configured for the neighbor
-    "open_error",  # another OPEN error: router ID, hold time, capability, authentication, role
-    "peer_not_configured",  # Cease 6/3 or 6/5, "not configured", "unconfigured neighbor": one side lacks the neighbor
-    "peer_closed_after_open",  # the peer closed the TCP connection right after this side's OPEN
-    "hold_timer_expired",  # no KEEPALIVE/UPDATE within the hold time (notification 4, or the daemon's own timer)
-    "send_hold_timer_expired",  # the peer stopped reading what this side sends (RFC 9687, FRR SendQ)
-    "rtt_exceeded",  # FRR shut the session down itself: its round-trip time exceeded `neighbor X shutdown rtt`
-    "no_afi_activated",  # FRR: the neighbor has no address family activated here, so no session can run
-    "connection_refused",  # TCP 179 refused (RST): nothing listens, or the peer refuses this address
-    "connect_failed",  # TCP 179 not answered (timeout, no route)
-    "local_address",  # this side cannot use its own address for the session: a socket it cannot bind (the address is
+# The reason a session went down, as one key (the finding's `bgp_reason` fact; `--json` gives the key), and the
+# words the page, the text output and the report show for it.
+REASON_WORDS: dict[str, Msg] = {
+    # OPEN error 2/2: the ASN in the OPEN is not the one configured for the neighbor
+    "bad_peer_as": M("AS number mismatch (OPEN error: bad peer AS)"),
+    # another OPEN error: router ID, hold time, capability, authentication, role
+    "open_error": M("OPEN message refused"),
+    # Cease 6/3 or 6/5, "not configured", "unconfigured neighbor": one side lacks the neighbor
+    "peer_not_configured": M("Neighbor not configured on one side"),
+    # the peer closed the TCP connection right after this side's OPEN
+    "peer_closed_after_open": M("The peer closed the connection right after this side's OPEN"),
+    # no KEEPALIVE/UPDATE within the hold time (notification 4, or the daemon's own timer)
+    "hold_timer_expired": M("Hold timer expired"),
+    # the peer stopped reading what this side sends (RFC 9687, FRR SendQ)
+    "send_hold_timer_expired": M("Send hold timer expired (the peer stopped reading)"),
+    # FRR shut the session down itself: its round-trip time exceeded `neighbor X shutdown rtt`
+    "rtt_exceeded": M("Round-trip time above the configured limit"),
+    # FRR: the neighbor has no address family activated here, so no session can run
+    "no_afi_activated": M("No address family activated for the neighbor"),
+    # TCP 179 refused (RST): nothing listens, or the peer refuses this address
+    "connection_refused": M("TCP port 179 connection refused"),
+    # TCP 179 not answered (timeout, no route)
+    "connect_failed": M("TCP port 179 connection not answered"),
+    # this side cannot use its own address for the session: a socket it cannot bind (the address is
     # not on this host, or another BGP speaker holds it and port 179), no next hop of its own (FRR nexthop_set)
-    "never_established",  # the session goes through the states before Established (a GoBGP peer-state event) only
-    "peer_closed",  # the peer closed or reset the established TCP connection
-    "admin_reset",  # an operator reset the session (Cease 6/4, "User reset", clear ip bgp)
-    "admin_shutdown",  # an operator shut the neighbor down (Cease 6/2, "Admin. shutdown")
-    "config_change",  # Cease 6/6 and the daemons' "... changed" reasons: a configuration change reset it
-    "max_prefix",  # Cease 6/1: more prefixes than the configured limit
-    "collision",  # Cease 6/7: two connections at once, one closed (normal)
-    "graceful_restart",  # the session dropped while graceful restart (RFC 4724) keeps the neighbor's routes: the
+    "local_address": M("This side cannot use its own address for the session"),
+    # the session goes through the states before Established (a GoBGP peer-state event) only
+    "never_established": M("The session never reached Established"),
+    # the peer closed or reset the established TCP connection
+    "peer_closed": M("The peer closed or reset the TCP connection"),
+    # an operator reset the session (Cease 6/4, "User reset", clear ip bgp)
+    "admin_reset": M("Administrative reset (an operator's doing)"),
+    # an operator shut the neighbor down (Cease 6/2, "Admin. shutdown")
+    "admin_shutdown": M("Administrative shutdown (an operator's doing)"),
+    # Cease 6/6 and the daemons' "... changed" reasons: a configuration change reset it
+    "config_change": M("Configuration change"),
+    # Cease 6/1: more prefixes than the configured limit
+    "max_prefix": M("Maximum number of prefixes reached"),
+    # Cease 6/7: two connections at once, one closed (normal)
+    "collision": M("Connection collision resolution (normal)"),
+    # the session dropped while graceful restart (RFC 4724) keeps the neighbor's routes: the
     # neighbor restarted, or (GoBGP names any read/write failure or hold timer expiry so when GR is on) it broke
-    "restart_timeout",  # ... and it did not come back within the restart time it announced
-    "interface_down",  # the interface or the path to the neighbor went away
-    "bfd_down",  # BFD declared the neighbor down
-    "tcp_auth",  # TCP MD5 / TCP-AO digest missing or wrong
-    "update_error",  # UPDATE error (code 3): a malformed route or attribute
-    "message_error",  # a message the daemon could not parse (code 1, MSGDUMP)
-    "fsm_error",  # code 5: a message in the wrong state
-    "notification",  # a NOTIFICATION whose code the line does not give
-)
+    "graceful_restart": M("Graceful restart (the neighbor's routes are kept meanwhile)"),
+    # ... and it did not come back within the restart time it announced
+    "restart_timeout": M("The neighbor did not return within its graceful restart time"),
+    # the interface or the path to the neighbor went away
+    "interface_down": M("The interface or path to the neighbor went down"),
+    # BFD declared the neighbor down
+    "bfd_down": M("BFD declared the neighbor down"),
+    # TCP MD5 / TCP-AO digest missing or wrong
+    "tcp_auth": M("TCP MD5 or TCP-AO authentication missing or wrong"),
+    # UPDATE error (code 3): a malformed route or attribute
+    "update_error": M("Malformed UPDATE (a route or an attribute)"),
+    # a message the daemon could not parse (code 1, MSGDUMP)
+    "message_error": M("A message the daemon could not parse"),
+    # code 5: a message in the wrong state
+    "fsm_error": M("A message in the wrong state (FSM error)"),
+    # a NOTIFICATION whose code the line does not give
+    "notification": M("A NOTIFICATION whose code the line does not give"),
+}
+REASONS = tuple(REASON_WORDS)
 # Reasons that are an operator's doing: when the session comes back up afterwards there is nothing to fix.
 ON_PURPOSE = frozenset({"admin_reset", "admin_shutdown", "config_change", "collision"})
 # Reasons that only say the TCP connection did not come up: a daemon retries them all the time while its peer

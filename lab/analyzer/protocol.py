@@ -4372,36 +4372,6 @@ FACT_LABELS: dict[str, Msg] = {
 
 
 _FACT_WORDS: dict[object, Msg] = {True: M("yes"), False: M("no"), "sent": M("sent"), "received": M("received")}
-# The `bgp_reason` fact (bgp.REASONS) in words for the page, the text output and the report; `--json` keeps the key.
-BGP_REASON_WORDS: dict[str, Msg] = {
-    "bad_peer_as": M("AS number mismatch (OPEN error: bad peer AS)"),
-    "open_error": M("OPEN message refused"),
-    "peer_not_configured": M("Neighbor not configured on one side"),
-    "peer_closed_after_open": M("The peer closed the connection right after this side's OPEN"),
-    "hold_timer_expired": M("Hold timer expired"),
-    "send_hold_timer_expired": M("Send hold timer expired (the peer stopped reading)"),
-    "rtt_exceeded": M("Round-trip time above the configured limit"),
-    "no_afi_activated": M("No address family activated for the neighbor"),
-    "connection_refused": M("TCP port 179 connection refused"),
-    "connect_failed": M("TCP port 179 connection not answered"),
-    "local_address": M("This side cannot use its own address for the session"),
-    "never_established": M("The session never reached Established"),
-    "peer_closed": M("The peer closed or reset the TCP connection"),
-    "admin_reset": M("Administrative reset (an operator's doing)"),
-    "admin_shutdown": M("Administrative shutdown (an operator's doing)"),
-    "config_change": M("Configuration change"),
-    "max_prefix": M("Maximum number of prefixes reached"),
-    "collision": M("Connection collision resolution (normal)"),
-    "graceful_restart": M("Graceful restart (the neighbor's routes are kept meanwhile)"),
-    "restart_timeout": M("The neighbor did not return within its graceful restart time"),
-    "interface_down": M("The interface or path to the neighbor went down"),
-    "bfd_down": M("BFD declared the neighbor down"),
-    "tcp_auth": M("TCP MD5 or TCP-AO authentication missing or wrong"),
-    "update_error": M("Malformed UPDATE (a route or an attribute)"),
-    "message_error": M("A message the daemon could not parse"),
-    "fsm_error": M("A message in the wrong state (FSM error)"),
-    "notification": M("A NOTIFICATION whose code the line does not give"),
-}
 
 
 def fact_rows(facts: dict[str, Any], lang: str | None = None) -> list[tuple[str, str]]:
@@ -4417,8 +4387,8 @@ def fact_rows(facts: dict[str, Any], lang: str | None = None) -> list[tuple[str,
             text = "IKE" if value == "ike" else "Child"
         elif key == "exchange" and isinstance(value, str):
             text = exchange_words(value)
-        elif key == "bgp_reason" and value in BGP_REASON_WORDS:
-            text = BGP_REASON_WORDS[value].render(lang)
+        elif key == "bgp_reason" and value in bgp.REASON_WORDS:
+            text = bgp.REASON_WORDS[value].render(lang)
         elif isinstance(value, list | tuple):
             text = ", ".join(str(v) for v in value)
         else:

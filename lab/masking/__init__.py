@@ -220,7 +220,7 @@ def _spaced(m: re.Match[str]) -> str:
         ):
             # "password expired", "secret rotated": an English word, kept; a value has digits or symbols.
             return m.group(0)
-        if _SPELLED_OUT.fullmatch(m.group("kw")) and re.fullmatch(r"\(?[A-Za-z]+[.,:;!?)]*", bare):
+        if _SPELLED_OUT.fullmatch(m.group("kw")) and re.fullmatch(r"[A-Za-z]+[.,:;!?)]*", bare):
             # "pre-shared key changed on one side", "(pre-shared key mismatch)", "pre-shared key (or ...": the
             # spelled-out name is prose (configurations write `pre-shared-key`, `psk`, `secret`), and so is an
             # English word after it; a key set in prose has digits or symbols, or quotes.
@@ -247,13 +247,13 @@ _IDENTIFIER = re.compile(r"(?:[A-Z0-9]+|[a-z]?\d[A-Z]?)(?:_(?:[A-Z0-9]+|[a-z]?\d
 # capitalised and camel-case words. A random key cut at the same separators leaves parts of mixed case such as
 # `wJalrXUtnFEMI`, which none of these shapes fits.
 _WORD_SEPARATORS = re.compile(r"[/=+.:-]")
+# The lab's own identifiers in its outputs: a category and a phase ("phase2_proposal_mismatch/IPsec").
+_SNAKE_ID = r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+"
 _PROTOCOL_WORD = re.compile(
     r"|\d+|0x[0-9a-fA-F]+|[A-Z0-9_]+|[a-z]+\d*|[A-Z][a-z]+|[a-z]+(?:[A-Z][a-z]+)+|[A-Z][a-z]+(?:[A-Z][a-z]+)+"
-    r"|[A-Z][a-z]+[A-Z]{2,}|[A-Z]{2,}[a-z]{1,3}|[A-Z]+v\d[A-Z0-9]*"
-    # the lab's own identifiers in its outputs: a category and a phase ("phase2_proposal_mismatch/IPsec")
-    r"|[a-z][a-z0-9]*(?:_[a-z0-9]+)+"
+    r"|[A-Z][a-z]+[A-Z]{2,}|[A-Z]{2,}[a-z]{1,3}|[A-Z]+v\d[A-Z0-9]*|" + _SNAKE_ID
 )
-_CODE = re.compile(r"0x[0-9a-fA-F]+|[A-Z0-9_]*[A-Z][A-Z0-9_]*[A-Z][A-Z0-9_]*|[a-z][a-z0-9]*(?:_[a-z0-9]+)+")
+_CODE = re.compile(r"0x[0-9a-fA-F]+|[A-Z0-9_]*[A-Z][A-Z0-9_]*[A-Z][A-Z0-9_]*|" + _SNAKE_ID)
 
 
 def _protocol_words(token: str) -> bool:

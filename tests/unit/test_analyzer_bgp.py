@@ -371,9 +371,9 @@ def test_json_carries_the_reason_facts() -> None:
 def test_the_reason_reads_as_words_on_the_page_and_stays_a_key_in_json() -> None:
     """`bgp_reason` is a key for scripts (`--json`); the page, the text output and the report show it in words, in
     English and Korean, for every reason the reading can give."""
-    from lab.analyzer.protocol import BGP_REASON_WORDS, fact_rows
+    from lab.analyzer.protocol import fact_rows
 
-    assert set(BGP_REASON_WORDS) == set(bgp.REASONS)
+    assert set(bgp.REASON_WORDS) == set(bgp.REASONS)
     for reason in bgp.REASONS:
         (label, en), = fact_rows({"bgp_reason": reason}, "en")
         (_, ko), = fact_rows({"bgp_reason": reason}, "ko")
