@@ -190,6 +190,29 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | 
         def _split_scope(self, nodeid: str) -> str:
             return self.groups.get(nodeid, nodeid)
 
+        # xdist's own bookkeeping is quadratic in the number of tests when every test is a unit of its own: it keeps
+        # each finished unit and recounts all of them after every test, and finds each test's index with list.index.
+        # Measured on tests/unit and tests/content (9,400 tests, two workers): 11.6 CPU-seconds in the controller,
+        # most of it in that recount. The same steps, with a finished unit dropped and the indexes looked up in a dict.
+        indexes: dict[object, dict[str, int]] = {}
+
+        def _assign_work_unit(self, node: object) -> None:
+            scope, work_unit = self.workqueue.popitem(last=False)
+            self.assigned_work.setdefault(node, {})[scope] = work_unit
+            index = self.indexes.get(node)
+            if index is None:
+                index = self.indexes[node] = {n: i for i, n in enumerate(self.registered_collections[node])}
+            node.send_runtest_some([index[nodeid] for nodeid, done in work_unit.items() if not done])  # type: ignore[attr-defined]
+
+        def mark_test_complete(self, node: object, item_index: int, duration: float = 0) -> None:
+            nodeid = self.registered_collections[node][item_index]
+            scope = self._split_scope(nodeid)
+            work = self.assigned_work[node]
+            work[scope][nodeid] = True
+            if all(work[scope].values()):
+                del work[scope]
+            self._reschedule(node)
+
     return BrowserGroupScheduling(config, log)
 
 
