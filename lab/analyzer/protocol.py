@@ -1361,6 +1361,25 @@ def _borrow_pluto_state(events: list[Event]) -> None:
             break
 
 
+# pluto 3.x / Openswan: the responder's IKE SA moving to PARENT_R2, which it does when it answers the IKE_AUTH request
+_PLUTO_R2 = re.compile(r"\bSTATE_PARENT_R2: received v2I2\b|\btransition from state STATE_PARENT_R1 to state STATE_PARENT_R2\b")
+
+
+def _pluto_notify_in_auth_answer(events: list[Event]) -> None:
+    """An IKEv2 notify in pluto's debug dump of a message it builds ("| Notify Message Type: v2N_NO_PROPOSAL_CHOSEN")
+    names no exchange; when the next line of the log with a reading is the responder's IKE SA entering PARENT_R2
+    ("STATE_PARENT_R2: received v2I2, PARENT SA established"), the notify went out in that IKE_AUTH answer, beside an
+    IKE SA that came up: it refuses the Child SA (RFC 7296 section 1.2), not the IKE SA. A paste that starts at the
+    dump is then read as phase 2's refusal, as the whole log is."""
+    for i, ev in enumerate(events[:-1]):
+        if ev.kind != "notify" or ev.exchange or "v2N_" not in ev.text:  # (the dump line is read by a generic pattern)
+            continue
+        nxt = events[i + 1]
+        if nxt.stream == ev.stream and 0 < nxt.line - ev.line <= 4 and _PLUTO_R2.search(nxt.text):
+            ev.exchange = "IKE_AUTH"
+            ev.direction = ev.direction or "sent"
+
+
 def _rekey_left_unanswered(events: list[Event]) -> None:
     """An established IKE SA's timeout followed by the deletion of an unfinished Child SA rekey state (pluto's
     "deleting state (STATE_V2_REKEY_CHILD_I1)"): the request the IKE SA sent and never got an answer to was that
@@ -2135,6 +2154,7 @@ def classify(events: list[Event]) -> None:
     _redundant_ike_deletes(events)
     _deletes_of_rekeyed_ike_sas(events)
     _borrow_pluto_state(events)
+    _pluto_notify_in_auth_answer(events)
     _pluto_notify_echoes(events)
     # Both peers' logs in one paste: several streams, or lines of two different daemons.
     both_sides = len({ev.stream for ev in events}) > 1 or len({ev.fmt for ev in events}) > 1

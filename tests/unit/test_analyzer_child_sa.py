@@ -14,6 +14,8 @@ filled with real-looking addresses, connection names and SPIs):
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from lab.analyzer import analyze_text
 from lab.analyzer.protocol import rare_transform
 
@@ -395,3 +397,28 @@ def test_charon_refusing_quick_mode_under_the_isakmp_sa_is_phase_2_without_the_p
     clear = refusal.replace("no matching proposal found, sending NO_PROPOSAL_CHOSEN", "no proposal found").replace(
         "[ HASH N(NO_PROP) ]", "[ N(NO_PROP) ]")
     assert analyze_text(clear).primary.category == "phase1_proposal_mismatch"
+
+
+# The last ten lines of two development excerpts of the real-log corpus (datasets/real-logs/dev; sources in
+# corpus.yaml), as an engineer pastes the end of a log: an Openswan responder's debug dump of its IKE_AUTH answer,
+# and libreswan 3.9's refusal of the peer's IKE SA proposals.
+_DEV = Path(__file__).resolve().parents[2] / "datasets" / "real-logs" / "dev"
+
+
+def _tail(name: str, lines: int = 10) -> str:
+    return "\n".join((_DEV / f"{name}.log").read_text(encoding="utf-8").splitlines()[-lines:]) + "\n"
+
+
+def test_a_notify_in_the_dump_of_the_ike_auth_answer_refuses_the_child_sa() -> None:
+    # "| Notify Message Type: v2N_NO_PROPOSAL_CHOSEN", then "STATE_PARENT_R2: received v2I2, PARENT SA established":
+    # the refusal went out in the IKE_AUTH answer beside an IKE SA that came up, so it is phase 2's.
+    result = analyze_text(_tail("openswan-v2-natt-child-ts-wrong-no-proposal-chosen"))
+    assert result.primary is not None and result.primary.category == "phase2_proposal_mismatch"
+    assert result.primary.facts.get("exchange") == "IKE_AUTH"
+    # The same dump line without the state change after it names no exchange: no phase 2 reading is made up.
+    alone = analyze_text("|    Notify Message Type: v2N_NO_PROPOSAL_CHOSEN\n")
+    assert alone.primary is None or alone.primary.facts.get("exchange") != "IKE_AUTH"
+
+
+def test_pluto_3_9_no_proposal_selected_is_phase_1() -> None:
+    assert _category(_tail("libreswan-v2-ike-aes-keysize-no-proposal-chosen")) == "phase1_proposal_mismatch"
