@@ -14,8 +14,7 @@ filled with real-looking addresses, connection names and SPIs):
 
 from __future__ import annotations
 
-from pathlib import Path
-
+from lab import DATASETS_DIR
 from lab.analyzer import analyze_text
 from lab.analyzer.protocol import rare_transform
 
@@ -402,7 +401,7 @@ def test_charon_refusing_quick_mode_under_the_isakmp_sa_is_phase_2_without_the_p
 # The last ten lines of two development excerpts of the real-log corpus (datasets/real-logs/dev; sources in
 # corpus.yaml), as an engineer pastes the end of a log: an Openswan responder's debug dump of its IKE_AUTH answer,
 # and libreswan 3.9's refusal of the peer's IKE SA proposals.
-_DEV = Path(__file__).resolve().parents[2] / "datasets" / "real-logs" / "dev"
+_DEV = DATASETS_DIR / "real-logs" / "dev"
 
 
 def _tail(name: str, lines: int = 10) -> str:
