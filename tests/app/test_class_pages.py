@@ -175,7 +175,7 @@ def test_class_and_store_messages_follow_the_page_language(open_page: OpenPage) 
     at.text_input(key="join-name").set_value("Mina")
     at.button(key="join").click().run()
     assert not at.exception
-    assert [e.value for e in at.error] == ["클래스 코드 'NOPE42'이(가) 없습니다. 진행자가 알려 준 코드를 확인하세요."]
+    assert [e.value for e in at.error] == ["수업 코드 'NOPE42'이(가) 없습니다. 진행자가 알려 준 코드를 확인하세요."]
     assert at.text_input(key="join-code").value == "NOPE42" and at.text_input(key="join-name").value == "Mina"
     english = open_page(CLASS)
     english.text_input(key="join-code").set_value("NOPE42")

@@ -111,9 +111,9 @@ def test_errors_speak_korean_with_lang_ko(db_url: str, capsys: pytest.CaptureFix
     """The class and store messages come from the catalogue: one Korean line, exit 2."""
     code, out, err = _run(capsys, "class", "show", "NOPE42", "--lang", "ko")
     assert code == 2 and out == ""
-    assert err == "vpn-lab: 클래스 코드 'NOPE42'이(가) 없습니다. 진행자가 알려 준 코드를 확인하세요.\n"
+    assert err == "vpn-lab: 수업 코드 'NOPE42'이(가) 없습니다. 진행자가 알려 준 코드를 확인하세요.\n"
     code, _, err = _run(capsys, "class", "create", "x" * 121, "--lang", "ko")
-    assert code == 2 and err == "vpn-lab: 클래스 제목이 121자입니다. 120자 이하로 입력하세요.\n"
+    assert code == 2 and err == "vpn-lab: 수업 제목이 121자입니다. 120자 이하로 입력하세요.\n"
     store = open_store()
     with store.engine.begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))

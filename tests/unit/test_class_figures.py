@@ -42,16 +42,16 @@ def test_the_question_and_drill_charts_speak_the_readers_language() -> None:
 
     for lang, title, axis, share in (("en", "Quiz questions by first-try success (lowest first)",
                                       "right at the first try (%)", "50 % of 2"),
-                                     ("ko", "퀴즈 문항별 첫 시도 정답률 (낮은 순)", "첫 시도 정답률 (%)", "2명 중 50 %")):
+                                     ("ko", "퀴즈 문항별 첫 시도 정답률 (낮은 순)", "첫 시도 정답률 (%)", "2명 중 50%")):
         fig = question_success(["L1 Q1: <i>What</i>"], [0.5], [2], lang)
         assert fig.layout.title.text == title
         assert fig.layout.xaxis.title.text == axis
         assert list(fig.data[0].text) == [share]
         assert list(fig.data[0].y) == ["L1 Q1: &lt;i&gt;What&lt;/i&gt;"], "question text is shown as text"
     open_ = drill_distribution(["30 s", "90 s"], [3, 1], None, "ko")
-    assert open_.layout.title.text == "지금까지의 응답" and open_.layout.xaxis.title.text == "응답 수"
+    assert open_.layout.title.text == "지금까지의 답" and open_.layout.xaxis.title.text == "답 수"
     revealed = drill_distribution(["30 s", "90 s"], [3, 1], [False, True], "ko")
-    assert revealed.layout.title.text == "응답 (정답 표시)"
+    assert revealed.layout.title.text == "답 (정답 표시)"
     assert list(revealed.data[0].text) == ["3", "1 (정답)"]
     assert drill_distribution(["30 s"], [3], [True], "en").data[0].text == ("3 (right answer)",)
 
