@@ -108,18 +108,20 @@ CHILD_EXCHANGES = {"CREATE_CHILD_SA", "QUICK_MODE"}
 IKEV1_EXCHANGES = {"MAIN_MODE", "AGGRESSIVE_MODE", "QUICK_MODE", "INFORMATIONAL_V1"}
 
 
-# IKEv1's exchanges by the names RFC 2409 gives them, for a reader (the page, the text output, the report); the
-# one-word keys above stay those of `--json`. IKEv2's exchange names are RFC 7296's own and are shown as they are.
+# IKEv1's exchanges by the names RFC 2409 gives them, for a reader (the page, the text output, the report), in the
+# reader's language (Korean writes 메인 모드, 퀵 모드); the one-word keys above stay those of `--json`. IKEv2's exchange
+# names are RFC 7296's own and are shown as they are in every language.
 _EXCHANGE_WORDS = {
-    "MAIN_MODE": "Main Mode",
-    "AGGRESSIVE_MODE": "Aggressive Mode",
-    "QUICK_MODE": "Quick Mode",
-    "INFORMATIONAL_V1": "Informational (IKEv1)",
+    "MAIN_MODE": M("Main Mode"),
+    "AGGRESSIVE_MODE": M("Aggressive Mode"),
+    "QUICK_MODE": M("Quick Mode"),
+    "INFORMATIONAL_V1": M("Informational (IKEv1)"),
 }
 
 
 def exchange_words(name: str) -> str:
-    """An exchange key (`exchange_name`) as a reader knows it: "Main Mode", "Quick Mode", "IKE_SA_INIT"."""
+    """An exchange key (`exchange_name`) as a reader knows it: "Main Mode", "Quick Mode", "IKE_SA_INIT" (IKEv1's
+    names are a `Msg`, shown in the reader's language where the text is rendered)."""
     return _EXCHANGE_WORDS.get(name, name)
 
 
@@ -4406,7 +4408,8 @@ def fact_rows(facts: dict[str, Any], lang: str | None = None) -> list[tuple[str,
         elif value in ("ike", "child") and key == "sa":
             text = "IKE" if value == "ike" else "Child"
         elif key == "exchange" and isinstance(value, str):
-            text = exchange_words(value)
+            words = exchange_words(value)
+            text = words.render(lang) if isinstance(words, Msg) else words
         elif key == "bgp_reason" and value in bgp.REASON_WORDS:
             text = bgp.REASON_WORDS[value].render(lang)
         elif isinstance(value, list | tuple):

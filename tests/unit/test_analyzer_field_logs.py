@@ -341,7 +341,8 @@ IKEV2_RESTARTS = """\
 
 def test_ikev1_exchanges_read_by_their_rfc_names_and_json_keeps_the_keys() -> None:
     """RFC 2409 names IKEv1's exchanges Main Mode, Aggressive Mode and Quick Mode: the facts, the reasoning and the
-    report use those names; `--json` keeps the one-word keys scripts match on."""
+    report use those names, in Korean as Korean engineers write them (메인 모드, 퀵 모드); `--json` keeps the one-word
+    keys scripts match on."""
     from lab.analyzer.protocol import exchange_words, fact_rows
 
     assert [exchange_words(x) for x in ("MAIN_MODE", "AGGRESSIVE_MODE", "QUICK_MODE", "IKE_SA_INIT")] == [
@@ -351,7 +352,9 @@ def test_ikev1_exchanges_read_by_their_rfc_names_and_json_keeps_the_keys() -> No
     assert analysis.to_json()["primary"]["facts"]["exchange"] == "MAIN_MODE"
     assert ("Exchange", "Main Mode") in fact_rows(analysis.primary.facts, "en")
     assert any("in Main Mode" in line for line in analysis.primary.reasoning_in("en"))
-    assert any("Main Mode" in line for line in analysis.primary.reasoning_in("ko"))
+    assert any("메인 모드" in line for line in analysis.primary.reasoning_in("ko"))
+    assert not any("Main Mode" in line for line in analysis.primary.reasoning_in("ko"))
+    assert ("교환", "메인 모드") in fact_rows(analysis.primary.facts, "ko")
 
 
 def test_ike_sa_init_restarted_after_every_reply_is_a_path_problem() -> None:
