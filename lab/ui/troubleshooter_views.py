@@ -314,10 +314,13 @@ def _meaning(labels: Mapping[str, Msg], key: str) -> str:
 def _event_text(f: Finding) -> str:
     """What a line of the chain says; when the reasoning reads it as another cause than its words name (charon's
     "no IKE config found" refusing a request of an IKE version this side does not run is read as a version mismatch,
-    not as the authentication failure the words alone suggest), the cause it is read as too."""
+    not as the authentication failure the words alone suggest; pluto's unanswered Quick Mode, a guess between the
+    subnets and the proposals, read as the proposals), the cause it is read as too - for a line that decides the
+    diagnosis and for one that only supports it alike, so no line of the chain names another cause than the
+    diagnosis without saying how it was read."""
     label = _meaning(EVENT_LABELS, f.event)
     named = KIND_CATEGORY.get(f.event)
-    if f.decisive and named and f.category and f.category != named:
+    if named and f.category and f.category != named:
         return _("{event} (read here as: {cause})", event=label, cause=_category_title(f.category))
     return label
 

@@ -471,3 +471,15 @@ def test_a_diagnosis_from_silence_says_it_is_a_reading_of_what_the_log_does_not_
     at.text_area(key="ts_log_text").set_value("Nov 29 10:00:03 cgw charon: 09[IKE] received NO_PROPOSAL_CHOSEN notify error\n")
     at.button(key="ts_analyze").click().run()
     assert "what the log does not show" not in " ".join(c.value for c in at.caption)
+
+
+def test_a_supporting_line_read_as_another_cause_says_so_in_the_chain(open_page) -> None:
+    """pluto's unanswered Quick Mode is a guess between the subnets and the proposals (an event of refused traffic
+    selectors) that the reasoning reads as the phase 2 proposals: its row in the chain says so, instead of naming a
+    traffic selector refusal under a proposal diagnosis."""
+    at = open_page(PAGE)
+    at.text_area(key="ts_log_text").set_value(QUICK_MODE_SILENCE)
+    at.button(key="ts_analyze").click().run()
+    assert not at.exception
+    chain = next(df.value for df in at.dataframe if list(df.value.columns) == ["line", "event", "message"])
+    assert list(chain["event"]) == ["Traffic selectors refused (read here as: Phase 2 (IPsec) proposal or PFS mismatch)"]
