@@ -47,25 +47,26 @@ FORMATS = (
     "huawei",
     "bgp-generic",
 )
-# What each format is, for `vpn-lab logs --help` and the page.
-FORMAT_NAMES = {
-    "aws-json": "AWS Site-to-Site VPN tunnel and BGP logs (CloudWatch JSON)",
-    "aws-text": "AWS Site-to-Site VPN tunnel and BGP logs (text)",
-    "strongswan": "strongSwan charon (also pfSense, OPNsense, VyOS, Android I/charon, ipsec.log)",
-    "libreswan": "Libreswan / Openswan pluto (IKEv1 Main/Quick Mode and IKEv2)",
-    "racoon": "ipsec-tools racoon (IKEv1; pfSense before 2.2, older Linux/BSD gateways)",
-    "cisco-asa": "Cisco ASA / FTD syslog (%ASA-n-NNNNNN) and debug crypto",
-    "cisco-ios": "Cisco IOS / IOS-XE (%CRYPTO, %IKEV2, %BGP, debug crypto isakmp/ikev2)",
-    "fortigate": "FortiGate event log (logid=...) and diagnose debug application ike",
-    "paloalto": "Palo Alto PAN-OS system log and ikemgr.log",
-    "juniper": "Juniper SRX / JunOS kmd (KMD_*) and rpd BGP messages",
-    "mikrotik": "MikroTik RouterOS ipsec and bgp log topics",
-    "azure": "Azure VPN gateway IKE diagnostic log (IKELogs)",
-    "checkpoint": "Check Point vpnd / ike.elg and SmartLog VPN messages",
-    "sonicwall": "SonicWall SonicOS VPN log messages",
-    "f5": "F5 BIG-IP IPsec: IKEv2 lines of tmm's ipsec.log (its IKEv1 racoon.log: see racoon)",
-    "huawei": "Huawei VRP / USG (AR routers, USG firewalls): IPsec negotiation failures and tunnel teardowns with their reason",
-    "bgp-generic": (
+# What each format is, for `vpn-lab logs --help`, in the reader's language (a `Msg`: its English text where a
+# plain string is wanted).
+FORMAT_NAMES: dict[str, Msg] = {
+    "aws-json": M("AWS Site-to-Site VPN tunnel and BGP logs (CloudWatch JSON)"),
+    "aws-text": M("AWS Site-to-Site VPN tunnel and BGP logs (text)"),
+    "strongswan": M("strongSwan charon (also pfSense, OPNsense, VyOS, Android I/charon, ipsec.log)"),
+    "libreswan": M("Libreswan / Openswan pluto (IKEv1 Main/Quick Mode and IKEv2)"),
+    "racoon": M("ipsec-tools racoon (IKEv1; pfSense before 2.2, older Linux/BSD gateways)"),
+    "cisco-asa": M("Cisco ASA / FTD syslog (%ASA-n-NNNNNN) and debug crypto"),
+    "cisco-ios": M("Cisco IOS / IOS-XE (%CRYPTO, %IKEV2, %BGP, debug crypto isakmp/ikev2)"),
+    "fortigate": M("FortiGate event log (logid=...) and diagnose debug application ike"),
+    "paloalto": M("Palo Alto PAN-OS system log and ikemgr.log"),
+    "juniper": M("Juniper SRX / JunOS kmd (KMD_*) and rpd BGP messages"),
+    "mikrotik": M("MikroTik RouterOS ipsec and bgp log topics"),
+    "azure": M("Azure VPN gateway IKE diagnostic log (IKELogs)"),
+    "checkpoint": M("Check Point vpnd / ike.elg and SmartLog VPN messages"),
+    "sonicwall": M("SonicWall SonicOS VPN log messages"),
+    "f5": M("F5 BIG-IP IPsec: IKEv2 lines of tmm's ipsec.log (its IKEv1 racoon.log: see racoon)"),
+    "huawei": M("Huawei VRP / USG (AR routers, USG firewalls): IPsec negotiation failures and tunnel teardowns with their reason"),
+    "bgp-generic": M(
         "BGP daemons: FRRouting/Quagga bgpd (VyOS, pfSense, SONiC), BIRD (also in Calico), OpenBGPD, GoBGP (also in "
         "Cilium, kube-vip, kube-router), ExaBGP, MetalLB, libbgp, FlapAlerted; H3C Comware BGP state changes; "
         "FortiGate's BGP debug; "

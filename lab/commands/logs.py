@@ -32,7 +32,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    formats = "\n".join(f"  {name:<12} {FORMAT_NAMES[name]}" for name in FORMATS)
+    formats = "\n".join(f"  {name:<12} {render(FORMAT_NAMES[name])}" for name in FORMATS)
     p = sub.add_parser(
         "logs",
         help=t("analyze a VPN log (AWS, strongSwan, libreswan, Cisco, Juniper, FortiGate, Palo Alto, ...)"),
@@ -42,7 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:
             "pasted one after the other, with or without timestamps or syslog prefixes, or exported as JSON records "
             "or CSV rows (journalctl -o json, a log platform's or a firewall's export).")
         ),
-        epilog="supported formats (detected automatically; mixed logs are fine):\n" + formats,
+        epilog=t("supported formats (detected automatically; mixed logs are fine):") + "\n" + formats,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("file", metavar="FILE", nargs="?", help=t("log file to analyze, or - for standard input"))

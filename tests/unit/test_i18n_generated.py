@@ -137,6 +137,9 @@ def test_cli_help_and_errors_in_korean_with_lang_or_locale() -> None:
     assert out.returncode == 0 and "사용법:" in out.stdout and "옵션:" in out.stdout and "장애 목록" in out.stdout
     out = _cli("logs", "--help", env={"LANG": "ko_KR.UTF-8"})
     assert out.returncode == 0 and "사용법:" in out.stdout and "로그 형식(기본값: 자동 감지)" in out.stdout
+    # The list of supported formats is in Korean too: its heading and what each format is.
+    assert "지원하는 형식" in out.stdout and "supported formats" not in out.stdout
+    assert "AWS Site-to-Site VPN 터널 로그와 BGP 로그(CloudWatch JSON)" in out.stdout
     out = _cli("simulate", "s9", "--lang", "ko")
     assert out.returncode == 2 and "알 수 없는 시나리오 's9'" in out.stderr and "Traceback" not in out.stderr
     out = _cli("simulate", "--bogus", env={"LANG": "ko_KR.UTF-8"})
