@@ -15,6 +15,7 @@ from pathlib import Path
 
 from lab.analyzer import analyze_path
 from lab.errors import DataError, InputError, LabError
+from lab.i18n import t
 from lab.schema import read_yaml
 
 NONE = "none"  # a healthy excerpt: no primary cause expected
@@ -158,24 +159,27 @@ def evaluate(directory: Path | str) -> dict[str, SplitReport]:
 
 
 def render(reports: dict[str, SplitReport]) -> list[str]:
-    """The human-readable report: per split, overall, per category, per vendor, per format; dev misses."""
+    """The human-readable report, in the current language: per split, overall, per category, per vendor, per format;
+    dev misses. Category, vendor and format names and the excerpts' ids stay as in the corpus."""
     out: list[str] = []
     for split, rep in reports.items():
-        out.append(f"== {split}: {rep.overall.text()} right")
-        for title, scores in (("category", rep.by_category), ("vendor", rep.by_vendor), ("format", rep.by_format)):
-            out.append(f"  by {title}:")
+        out.append(t("== {split}: {score} right", split=split, score=rep.overall.text()))
+        for title, scores in ((t("by category:"), rep.by_category), (t("by vendor:"), rep.by_vendor),
+                              (t("by format:"), rep.by_format)):
+            out.append(f"  {title}")
             for key, score in sorted(scores.items()):
                 out.append(f"    {key:<28} {score.text()}")
         if rep.confusion:
-            out.append("  misses by expected and named cause (counts):")
+            out.append("  " + t("misses by expected and named cause (counts):"))
             for expected, got, n in rep.confusion_rows():
                 out.append(f"    {expected} -> {got}: {n}")
         if split == "heldout":
-            out.append("  (held-out misses are not listed: the held-out part is not used to write patterns)")
+            out.append("  " + t("(held-out misses are not listed: the held-out part is not used to write patterns)"))
         elif rep.misses:
-            out.append(f"  misses ({len(rep.misses)}):")
+            out.append("  " + t("misses ({n}):", n=len(rep.misses)))
             for m in rep.misses:
                 extra = f"  [{m.error}]" if m.error else ""
-                out.append(f"    expected {m.case.expected}, got {m.got}: {m.case.id}{extra}")
+                out.append("    " + t("expected {expected}, got {got}: {case}", expected=m.case.expected, got=m.got,
+                                      case=m.case.id) + extra)
         out.append("")
     return out

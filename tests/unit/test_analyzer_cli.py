@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -81,6 +82,28 @@ def test_eval_prints_accuracy_per_split_and_dev_misses(capsys: pytest.CaptureFix
     assert "== dev:" in out and "== heldout:" in out
     assert "by category:" in out and "by vendor:" in out and "by format:" in out
     assert "held-out misses are not listed" in out
+
+
+def test_eval_report_in_korean() -> None:
+    """`--lang ko` gives the accuracy report's words in Korean; categories, vendors, formats and ids stay as in the
+    corpus (built here from two outcomes, without analyzing the corpus again)."""
+    from lab.analyzer.corpus import Case, Outcome, SplitReport, render
+    from lab.i18n import reset_language, set_language
+
+    dev, held = SplitReport("dev"), SplitReport("heldout")
+    case = Case(id="x-1", file=Path("dev/x-1.log"), vendor="strongswan", format="strongswan",
+                expected="dpd_timeout", split="dev")
+    dev.add(Outcome(case, "peer_unreachable", ""))
+    held.add(Outcome(case, "dpd_timeout", ""))
+    token = set_language("ko")
+    try:
+        text = "\n".join(render({"dev": dev, "heldout": held}))
+    finally:
+        reset_language(token)
+    assert "== dev: 0/1 (0%) 맞음" in text and "분류별:" in text and "벤더별:" in text and "형식별:" in text
+    assert "놓친 것(1건):" in text and "기대 dpd_timeout, 진단 peer_unreachable: x-1" in text
+    assert "held-out 부분은 패턴을 작성할 때 쓰지 않으므로" in text
+    assert not re.search(r"\b(right|by category|misses|expected|got)\b", text)
 
 
 def test_eval_json_and_bad_corpus(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
