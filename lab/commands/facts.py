@@ -21,7 +21,7 @@ def _facts(args: argparse.Namespace) -> int:
         print(json.dumps([f.to_json() for f in table.values()], indent=2))
         return 0
     for f in table.values():
-        print(f"{f.key}: {f.text}")
+        print(f"{f.key}: {data_text('fact.text', f.text)}")
         print(f"    {data_text('fact.summary', f.summary)}")
         for alt in f.disputed:
             print("    " + t("disputed: {value} - {note}", value=alt.value, note=data_text("fact.disputed", alt.note)))

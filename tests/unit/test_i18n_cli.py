@@ -83,6 +83,17 @@ def test_status_replay_in_korean(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "status", "--replay", "dpd-idle-tunnel", "--lang", "ko")
     assert code in (0, 1)
     assert "활성 터널" in out and "소스: replay" in out and "터널 1" in out
+    # The findings' messages too, as the Monitor page shows them; rule ids and severities stay the --json tokens.
+    assert "[medium] dpd-clear-with-add: 터널 1(203.0.113.10)의 DPD 제한 시간 초과 작업이 'clear'이고" in out
+    assert "has DPD timeout action" not in out
+
+
+def test_facts_in_korean(capsys: pytest.CaptureFixture[str]) -> None:
+    """Each fact's value in Korean, as the lessons insert it, next to its summary and sources."""
+    code, out, _ = run(capsys, "facts", "--lang", "ko")
+    assert code == 0
+    assert "tunnels_per_connection: 두 개의 터널" in out and "dpd_timeout_min: 30초" in out
+    assert "30 seconds" not in out
 
 
 def test_logs_in_korean(capsys: pytest.CaptureFixture[str]) -> None:
