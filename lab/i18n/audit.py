@@ -12,6 +12,7 @@ CONTEXT = "audit.message"
 _FIELD = re.compile(r"\{(tunnel|ip|detail)\}")
 _AMOUNT = r"([\d.]+) (days|hours|minutes)"
 _FOR = re.compile(rf"^ for {_AMOUNT}$")
+_DOWN_FOR = re.compile(r"(?P<status>: .*?)? \(for (?P<amount>[\d.]+) (?P<unit>days|hours|minutes)\)", re.S)
 _LAST_DAY = re.compile(rf"for {_AMOUNT} in the last 24 hours")
 _UNKNOWN = "since an unknown time (more than the threshold is assumed)"
 _NOW = re.compile(r"; (Tunnel \d+) \(([^()]*)\) is DOWN now$")
@@ -41,6 +42,12 @@ def _detail(detail: str, lang: str) -> str:
     m = _FOR.match(detail)
     if m:
         return " " + t("(for {duration})", lang, duration=_amount(m, lang))
+    # The tunnel-down rule: AWS's status message (kept as AWS wrote it) and how long the tunnel has been down,
+    # ": IPSEC IS DOWN (for 18 minutes)".
+    m = _DOWN_FOR.fullmatch(detail)
+    if m:
+        duration = t(_UNITS[m.group("unit")], lang, n=m.group("amount"))
+        return (m.group("status") or "") + " " + t("(for {duration})", lang, duration=duration)
     if detail == " (since an unknown time)":
         return " " + t("(since an unknown time)", lang)
     # The single-tunnel rule: "for 3.0 hours in the last 24 hours; Tunnel 2 (ip) is DOWN now".

@@ -157,6 +157,12 @@ def test_audit_messages_in_korean_keep_their_values() -> None:
     assert checked >= 5
     assert localize_message("{tunnel} ({ip}) is DOWN{detail}.", "Tunnel 2 (1.2.3.4) is DOWN.", "ko") == \
         "터널 2(1.2.3.4)이(가) DOWN입니다."
+    # AWS's status message stays as AWS wrote it; how long the tunnel has been down is in Korean.
+    down = audit.rules()["tunnel-down"].message
+    assert localize_message(down, "Tunnel 2 (1.2.3.4) is DOWN: IPSEC IS DOWN (for 18 minutes).", "ko") == \
+        "터널 2(1.2.3.4)이(가) DOWN입니다: IPSEC IS DOWN (18분째)."
+    assert localize_message(down, "Tunnel 2 (1.2.3.4) is DOWN (for 2.5 hours).", "ko") == \
+        "터널 2(1.2.3.4)이(가) DOWN입니다 (2.5시간째)."
     template = audit.rules()["single-tunnel"].message
     msg = template.format(detail="for 3.5 hours in the last 24 hours; Tunnel 2 (1.2.3.4) is DOWN now")
     assert localize_message(template, msg, "ko") == (
