@@ -17,6 +17,12 @@ _LAST_DAY = re.compile(rf"for {_AMOUNT} in the last 24 hours")
 _UNKNOWN = "since an unknown time (more than the threshold is assumed)"
 _NOW = re.compile(r"; (Tunnel \d+) \(([^()]*)\) is DOWN now$")
 _UNITS = {"days": N_("{n} days"), "hours": N_("{n} hours"), "minutes": N_("{n} minutes")}
+# The weak-crypto rule's detail, part by part: "integrity SHA1; phase 1 DH group 2; phase 2 DH group 2, 5".
+_WEAK_PARTS = (
+    (re.compile(r"integrity (?P<list>[\w, -]+)"), N_("integrity {list}")),
+    (re.compile(r"phase 1 DH group (?P<list>[\d, ]+)"), N_("phase 1 DH group {list}")),
+    (re.compile(r"phase 2 DH group (?P<list>[\d, ]+)"), N_("phase 2 DH group {list}")),
+)
 
 
 def _pattern(template: str) -> re.Pattern[str]:
@@ -38,6 +44,20 @@ def _amount(m: re.Match[str], lang: str) -> str:
     return t(_UNITS[m.group(2)], lang, n=m.group(1))
 
 
+def _weak_parts(detail: str, lang: str) -> str | None:
+    """The weak-crypto detail in `lang`, or None when `detail` is not one."""
+    parts = []
+    for part in detail.split("; "):
+        for pattern, message in _WEAK_PARTS:
+            m = pattern.fullmatch(part)
+            if m:
+                parts.append(t(message, lang, list=m.group("list")))
+                break
+        else:
+            return None
+    return "; ".join(parts)
+
+
 def _detail(detail: str, lang: str) -> str:
     m = _FOR.match(detail)
     if m:
@@ -48,6 +68,9 @@ def _detail(detail: str, lang: str) -> str:
     if m:
         duration = t(_UNITS[m.group("unit")], lang, n=m.group("amount"))
         return (m.group("status") or "") + " " + t("(for {duration})", lang, duration=duration)
+    weak = _weak_parts(detail, lang)
+    if weak is not None:
+        return weak
     if detail == " (since an unknown time)":
         return " " + t("(since an unknown time)", lang)
     # The single-tunnel rule: "for 3.0 hours in the last 24 hours; Tunnel 2 (ip) is DOWN now".

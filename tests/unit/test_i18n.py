@@ -163,6 +163,9 @@ def test_audit_messages_in_korean_keep_their_values() -> None:
         "터널 2(1.2.3.4)이(가) DOWN입니다: IPSEC IS DOWN (18분째)."
     assert localize_message(down, "Tunnel 2 (1.2.3.4) is DOWN (for 2.5 hours).", "ko") == \
         "터널 2(1.2.3.4)이(가) DOWN입니다 (2.5시간째)."
+    weak = audit.rules()["weak-crypto"].message
+    assert localize_message(weak, "Tunnel 1 (1.2.3.4) accepts integrity SHA1; phase 1 DH group 2; phase 2 DH group 2, 5.",
+                            "ko") == "터널 1(1.2.3.4)이(가) 다음을 허용합니다: 무결성 SHA1; 1단계 DH 그룹 2; 2단계 DH 그룹 2, 5."
     template = audit.rules()["single-tunnel"].message
     msg = template.format(detail="for 3.5 hours in the last 24 hours; Tunnel 2 (1.2.3.4) is DOWN now")
     assert localize_message(template, msg, "ko") == (
