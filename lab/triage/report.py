@@ -127,7 +127,7 @@ def _build(analysis: Analysis | None, session: Session | None, evidence: Mapping
             out += [f"- {render(r)}" for r in primary.reasoning]
             out.append("")
             by_line = {f.line: f for f in analysis.findings}
-            shown = [f"line {n}: {mask(by_line[n].text)}" for n in primary.evidence_lines if n in by_line]
+            shown = [f"{t('line {n}', n=n)}: {mask(by_line[n].text)}" for n in primary.evidence_lines if n in by_line]
             if shown:
                 out += [t("Evidence lines:"), "", _fence(shown), ""]
             if primary.facts:
@@ -186,7 +186,7 @@ def _build(analysis: Analysis | None, session: Session | None, evidence: Mapping
     if analysis and analysis.findings:
         out += ["## " + t("Findings"), ""]
         rows = [
-            f"line {f.line}{' ' + f.time.strftime('%Y-%m-%d %H:%M:%S') if f.time else ''} [{f.category}/{f.phase}] "
+            f"{t('line {n}', n=f.line)}{' ' + f.time.strftime('%Y-%m-%d %H:%M:%S') if f.time else ''} [{f.category}/{f.phase}] "
             f"({f.pattern}) {mask(f.text)}"  # (a pattern id such as "mt-wrong-password" before ":" would read as a key)
             for f in analysis.findings[:500]
         ]

@@ -124,7 +124,8 @@ def english_sentences(at: AppTest, given: str = "") -> list[str]:
         # A Korean sentence may hold an English term, not an English phrase (quotations across lines left out).
         for line in QUOTES.sub(" ", text.replace("**", "")).splitlines():
             run = english_phrase(line) if HANGUL.search(line) else ""
-            if run and run not in same and run not in terms:
+            # A listing row numbers a log line in Korean ("9번째 줄 [...] <the line as given>"): the log is not prose.
+            if run and run not in same and run not in terms and not any(g in line for g in given_lines if len(g) > 20):
                 found.append(f"{run!r} in {line.strip()!r}")
         for line in re.split(r"\n+|<br>", text.replace("**", "")):
             line = line.strip().strip("-*#>` ").strip()

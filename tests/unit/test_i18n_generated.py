@@ -121,6 +121,8 @@ def test_incident_report_in_the_language_asked_for() -> None:
     prose = [line for line in ko.splitlines() if line and not line.startswith(("line ", "```", "{", "- ["))
              and not any(line.endswith(x) for x in log_lines)]
     assert [line for line in prose if english_run(line)] == []
+    # The evidence and findings listings number their lines in Korean too.
+    assert not any(line.startswith("line ") for line in ko.splitlines()) and "번째 줄" in ko
 
 
 def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
