@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 from lab.analyzer import bgp
-from lab.i18n import M, Msg
+from lab.i18n import M, Msg, render
 
 # Notify names as daemons print them -> RFC name. strongSwan's short names come from
 # src/libcharon/encoding/payloads/notify_payload.c (notify_type_short_names); libreswan prefixes v2N_.
@@ -4408,8 +4408,7 @@ def fact_rows(facts: dict[str, Any], lang: str | None = None) -> list[tuple[str,
         elif value in ("ike", "child") and key == "sa":
             text = "IKE" if value == "ike" else "Child"
         elif key == "exchange" and isinstance(value, str):
-            words = exchange_words(value)
-            text = words.render(lang) if isinstance(words, Msg) else words
+            text = render(exchange_words(value), lang)
         elif key == "bgp_reason" and value in bgp.REASON_WORDS:
             text = bgp.REASON_WORDS[value].render(lang)
         elif isinstance(value, list | tuple):

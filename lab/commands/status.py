@@ -18,7 +18,7 @@ from lab import replay
 from lab.errors import AwsError, CredentialsError, EndpointError, NotFoundError, ThrottledError
 from lab.facts import audit
 from lab.i18n import M, language, t
-from lab.i18n.audit import localize_message
+from lab.i18n.audit import localize_finding
 from lab.masking import mask_data, mask_secrets
 from lab.model import VpnConnection
 
@@ -132,9 +132,7 @@ def _print_text(doc: dict[str, Any], connections: tuple[VpnConnection, ...]) -> 
             emit("  " + t("tunnel {number}", number=i) + f" {tunnel['outside_ip']:<15} {tunnel['status']}{msg}")
         for f in c["findings"]:
             # The message in the reader's language (the rule id and severity stay the `--json` tokens scripts match).
-            rule = audit.rules().get(f["rule"])
-            message = localize_message(rule.message, f["message"], language()) if rule else f["message"]
-            emit(f"  [{f['severity']}] {f['rule']}: {message}")
+            emit(f"  [{f['severity']}] {f['rule']}: {localize_finding(f['rule'], f['message'], language())}")
     emit(t("source: {name}", name=doc["source"]))
     sys.stdout.write(mask_secrets("\n".join(out)) + "\n")
 

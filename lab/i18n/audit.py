@@ -10,9 +10,10 @@ from lab.i18n import DEFAULT_LANG, N_, data_text, t
 
 CONTEXT = "audit.message"
 _FIELD = re.compile(r"\{(tunnel|ip|detail)\}")
-_AMOUNT = r"([\d.]+) (days|hours|minutes)"
-_FOR = re.compile(rf"^ for {_AMOUNT}$")
-_DOWN_FOR = re.compile(r"(?P<status>: .*?)? \(for (?P<amount>[\d.]+) (?P<unit>days|hours|minutes)\)", re.S)
+_AMOUNT = r"(?P<amount>[\d.]+) (?P<unit>days|hours|minutes)"
+# The tunnel-down rule's detail: AWS's status message (kept as AWS wrote it) and how long the tunnel has been down,
+# ": IPSEC IS DOWN (for 18 minutes)" or " (for 18 minutes)".
+_DOWN_FOR = re.compile(rf"(?P<status>: .*?)? \(for {_AMOUNT}\)", re.S)
 _LAST_DAY = re.compile(rf"for {_AMOUNT} in the last 24 hours")
 _UNKNOWN = "since an unknown time (more than the threshold is assumed)"
 _NOW = re.compile(r"; (Tunnel \d+) \(([^()]*)\) is DOWN now$")
@@ -41,7 +42,7 @@ def _tunnel(label: str, lang: str) -> str:
 
 
 def _amount(m: re.Match[str], lang: str) -> str:
-    return t(_UNITS[m.group(2)], lang, n=m.group(1))
+    return t(_UNITS[m["unit"]], lang, n=m["amount"])
 
 
 def _weak_parts(detail: str, lang: str) -> str | None:
@@ -59,15 +60,9 @@ def _weak_parts(detail: str, lang: str) -> str | None:
 
 
 def _detail(detail: str, lang: str) -> str:
-    m = _FOR.match(detail)
-    if m:
-        return " " + t("(for {duration})", lang, duration=_amount(m, lang))
-    # The tunnel-down rule: AWS's status message (kept as AWS wrote it) and how long the tunnel has been down,
-    # ": IPSEC IS DOWN (for 18 minutes)".
     m = _DOWN_FOR.fullmatch(detail)
     if m:
-        duration = t(_UNITS[m.group("unit")], lang, n=m.group("amount"))
-        return (m.group("status") or "") + " " + t("(for {duration})", lang, duration=duration)
+        return (m["status"] or "") + " " + t("(for {duration})", lang, duration=_amount(m, lang))
     weak = _weak_parts(detail, lang)
     if weak is not None:
         return weak
@@ -86,6 +81,15 @@ def _detail(detail: str, lang: str) -> str:
     if now:
         head += t("; {tunnel} ({ip}) is DOWN now", lang, tunnel=_tunnel(now.group(1), lang), ip=now.group(2))
     return head
+
+
+def localize_finding(rule: str, message: str, lang: str) -> str:
+    """An audit finding's message (filled from the template of its `rule` id) in `lang`: the Monitor page and
+    `vpn-lab status` alike."""
+    from lab.facts import audit
+
+    template = audit.rules().get(rule)
+    return localize_message(template.message, message, lang) if template else message
 
 
 def localize_message(template: str, message: str, lang: str) -> str:

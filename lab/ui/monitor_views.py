@@ -26,7 +26,7 @@ from lab.figures.monitor import (
     state_meaning,
 )
 from lab.i18n import N_, render, using
-from lab.i18n.audit import localize_message
+from lab.i18n.audit import localize_finding
 from lab.masking import mask_secrets
 from lab.model import Event, Snapshot, Tunnel, VpnConnection
 from lab.ui.echo import literal, plain
@@ -332,8 +332,7 @@ def render_audit(snapshot: Snapshot, now: datetime) -> None:
         tunnel = f" · {f.tunnel_ip}" if f.tunnel_ip else ""
         title = d("audit.title", f.title)
         with st.expander(f"{_(SEVERITY_LABEL[f.severity])}: {title} — {f.vpn_id}{tunnel}", icon=SEVERITY_ICON[f.severity]):
-            template = audit.rules().get(f.rule)
-            message = localize_message(template.message, f.message, current()) if template else f.message
+            message = localize_finding(f.rule, f.message, current())
             st.markdown(f"**{message}**")
             st.markdown(_("**Why it matters.** {text}", text=d("audit.explanation", f.explanation)))
             st.markdown(_("**Fix.** {text}", text=d("audit.fix", f.fix)))
