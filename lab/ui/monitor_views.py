@@ -333,7 +333,7 @@ def render_audit(snapshot: Snapshot, now: datetime) -> None:
         title = d("audit.title", f.title)
         with st.expander(f"{_(SEVERITY_LABEL[f.severity])}: {title} — {f.vpn_id}{tunnel}", icon=SEVERITY_ICON[f.severity]):
             message = localize_finding(f.rule, f.message, current())
-            st.markdown(f"**{message}**")
+            st.markdown(f"**{plain(message)}**")  # AWS values (its status message) are shown as text
             st.markdown(_("**Why it matters.** {text}", text=d("audit.explanation", f.explanation)))
             st.markdown(_("**Fix.** {text}", text=d("audit.fix", f.fix)))
             st.markdown(f"[{_('AWS documentation')}]({f.doc})")
