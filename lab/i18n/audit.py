@@ -66,8 +66,6 @@ def _detail(detail: str, lang: str) -> str:
     weak = _weak_parts(detail, lang)
     if weak is not None:
         return weak
-    if detail == " (since an unknown time)":
-        return " " + t("(since an unknown time)", lang)
     # The single-tunnel rule: "for 3.0 hours in the last 24 hours; Tunnel 2 (ip) is DOWN now".
     now = _NOW.search(detail)
     head = detail[: now.start()] if now else detail
