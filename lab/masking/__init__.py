@@ -279,8 +279,18 @@ def _looks_random(token: str) -> bool:
     )
 
 
+_LINK_START = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]{0,20}://[^\s()<>\"']*$")
+
+
 def _aws_secret(m: re.Match[str]) -> str:
     tok = m.group(0)
+    # Forty characters of a link's path ("help.mikrotik.com/docs/spaces/ROS/pages/11993097/IPsec"): folders, words
+    # and codes, kept unless one segment is a random-looking token, as for any other link (`_token`). A secret key
+    # has a slash or two at most, so one with fewer than three is still read as a key.
+    if tok.count("/") >= 3 and _LINK_START.search(m.string, max(0, m.start() - 300), m.start()):
+        segments = _PATH_SEGMENTS.split(tok)
+        if not any(len(seg) >= _RANDOM_SEGMENT and _looks_random(seg) for seg in segments):
+            return tok
     has_case = any(c.isupper() for c in tok) and any(c.islower() for c in tok)
     return MASK if has_case and any(c.isdigit() or c in "/+" for c in tok) else tok
 
