@@ -218,7 +218,7 @@ def test_troubleshooter_fix_commands_and_evidence_speak_korean(open_page: OpenPa
     at = open_page("ui/pages/troubleshooter.py", lang="ko", tree="no-traffic", node="d-mtu")
     at.selectbox(key="ts_family").set_value("azure").run()
     shown = _page_text(at)
-    assert "Azure VPN 게이트웨이는 TCP MSS를 스스로 조정" in shown and "clamps the TCP MSS itself" not in shown
+    assert "Azure VPN 게이트웨이에는 터널 MTU나 MSS 설정이 없습니다" in shown and "has no tunnel MTU" not in shown
 
     # An automatic answer at a question: what the evidence proves and does not prove, in Korean.
     at = open_page("ui/pages/troubleshooter.py", lang="ko", tree="tunnel-down", node="phase1-cause")

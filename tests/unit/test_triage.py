@@ -498,7 +498,7 @@ def test_the_azure_gateway_says_where_instead_of_inventing_a_command() -> None:
 
     fix = build_fix("no-traffic/d-mtu", {"aws_ip": T1}, "azure")
     (mtu,) = fix.commands
-    assert mtu.command == "" and "clamps the TCP MSS itself" in mtu.note and "learn.microsoft.com" in mtu.source
+    assert mtu.command == "" and "has no tunnel MTU or MSS setting" in mtu.note and "1350" in mtu.note and "learn.microsoft.com" in mtu.source
     ipsec = build_fix("tunnel-down/d-phase1-proposal", {"aws_ip": T1}, "azure").commands[0]
     assert "New-AzIpsecPolicy" in ipsec.command and "-DhGroup DHGroup14" in ipsec.command
 
