@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from lab import PACKAGE_DIR
 from lab.errors import DataError, InputError, LabError
-from lab.i18n import LANGS, N_, render, t
+from lab.i18n import LANGS, N_, data_text, render, t
 from lab.schema import load_yaml_model, validation_problems
 from lab.store import DrillAnswerRow, DrillRow
 
@@ -142,7 +142,8 @@ def prepare(spec: DrillSpec) -> dict[str, Any]:
     steps = [f"t = {t} s: {text}" for t, text in o.explanation[:8]]
     explanation = " ".join([o.verdict, *([spec.note] if spec.note else [])])
     # The room may read several languages: the reveal shows each participant the simulator's words in theirs.
-    explanations = {lang: " ".join([o.verdict_text(lang), *([spec.note] if spec.note else [])]) for lang in LANGS}
+    explanations = {lang: " ".join([o.verdict_text(lang), *([data_text("drill.note", spec.note, lang)] if spec.note else [])])
+                    for lang in LANGS}
     steps_by_lang = {lang: [f"t = {at} s: {render(text, lang)}" for at, text in o.explanation[:8]] for lang in LANGS}
     fail_q = "&".join(f"fail={quote(f.label(), safe=':@')}" for f in result.failures)
     return {

@@ -30,9 +30,10 @@ Severity = Literal["high", "medium", "low"]
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 _FACT_REF = re.compile(r"\{fact:([a-z0-9_]+)\}")
 
-# Algorithms the audit calls weak: SHA1 integrity and the MODP groups 2 (1024-bit) and 5 (1536-bit).
+# Algorithms the audit calls weak: SHA1 integrity and the MODP groups 2 (1024-bit), 5 (1536-bit) and 22 (RFC 5114's
+# 1024-bit MODP group with a 160-bit prime order subgroup).
 WEAK_INTEGRITY = frozenset({"SHA1"})
-WEAK_DH_GROUPS = frozenset({2, 5})
+WEAK_DH_GROUPS = frozenset({2, 5, 22})
 
 
 class _RuleSchema(BaseModel):

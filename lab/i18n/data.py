@@ -55,6 +55,13 @@ def _pairs() -> Iterator[tuple[str, str]]:
         for opt in option_catalogue(spec):
             yield "option.label", opt.label
             yield "option.help", opt.help
+    from lab.classes.drills import ready_made
+
+    # The shipped drills' titles and notes (a facilitator's own drill keeps the words typed).
+    for spec, _prepared in ready_made():
+        yield "drill.title", spec.title
+        if spec.note:
+            yield "drill.note", spec.note
     for kind in FAILURE_KINDS:
         yield "failure.title", kind.title
         yield "failure.description", kind.description

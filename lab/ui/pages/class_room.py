@@ -130,7 +130,7 @@ def live_drill() -> None:
             st.info(_("No drill yet. When the facilitator starts one, it appears here."), icon=":material/timer:")
             return
         d, spec = status.drill, status.drill.spec
-        st.markdown(_("**Drill: {title}**", title=identity.plain(d.title)))
+        st.markdown(_("**Drill: {title}**", title=identity.plain(d_("drill.title", d.title))))
         st.markdown(_("{scenario} · failure script: {failures}", scenario=d_("scenario.title", spec["scenario_title"]),
                       failures="; ".join(identity.plain(f) for f in failures_in(spec, current_lang()))))
         st.subheader(_(spec["prompt"]), anchor=False)

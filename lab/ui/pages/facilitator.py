@@ -198,7 +198,7 @@ def _drill_choices() -> list[tuple[str, str, dict]]:
             saved.append((f"saved:{row.id}", _("Saved: {title}", title=row.title), row.spec))
     except LabError as err:
         st.error(_("Saved drills cannot be read: {error}", error=str(err)))
-    ready = [(f"ready:{spec.id}", _("Ready-made: {title}", title=spec.title), prepared)
+    ready = [(f"ready:{spec.id}", _("Ready-made: {title}", title=d_("drill.title", spec.title)), prepared)
              for _src, spec, prepared in catalogue()]
     lessons = [(f"exercise:{p['drill_id']}", _("Lesson exercise: {title}", title=p["title"]), p)
                for p in exercise_drills(current())]
@@ -240,7 +240,7 @@ def drill_monitor() -> None:
     with st.container(border=True):
         phase_text = {"open": _("open · {n} s left", n=seconds_left(d, identity.now())),
                       "closed": _("answers closed"), "revealed": _("revealed to the room")}[status.phase]
-        st.markdown(f"**{identity.plain(d.title)}** · {phase_text}")
+        st.markdown(f"**{identity.plain(d_('drill.title', d.title))}** · {phase_text}")
         st.markdown(f"{_(spec['prompt'])}  \n{d_('scenario.title', spec['scenario_title'])} · {_failure_words(spec)}")
         st.metric(_("Answers"), _("{done} of {total}", done=len(status.answers), total=status.participants))
         dist = status.distribution()
