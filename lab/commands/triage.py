@@ -54,7 +54,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "(tunnel-1, tunnel-2, ...); default: the most troubled one"))
     p.add_argument("--device", default="", metavar="FAMILY",
                    help=t("customer gateway family for the fix's commands (cisco-asa, cisco-ios, juniper-srx, fortigate, "
-                   "paloalto, strongswan, libreswan, pfsense, mikrotik, azure)"))
+                   "paloalto, strongswan, libreswan, pfsense, vyos, opnsense, mikrotik, azure)"))
     p.add_argument("--tree", default=case.DEFAULT_TREE, help=t("the tree to start in (default: tunnel-down)"))
     p.add_argument("--matrix", action="store_true",
                    help=t("print the consistency matrix (scenario x failure and every replay -> diagnosis or 'asks')"))

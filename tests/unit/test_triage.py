@@ -392,12 +392,24 @@ def test_a_missing_value_stays_a_visible_placeholder_and_a_key_is_never_filled_i
     assert not any("{" in line for line in fix.lines)
 
 
+def test_the_device_option_names_every_family() -> None:
+    import argparse
+
+    from lab.commands import triage as triage_cmd
+    from lab.triage.fixes import families
+
+    parser = argparse.ArgumentParser()
+    triage_cmd.register(parser.add_subparsers())
+    action = next(a for a in parser._subparsers._group_actions[0].choices["triage"]._actions if a.dest == "device")
+    assert all(f in action.help for f in families()), action.help
+
+
 def test_every_family_can_at_least_check_the_sas_and_every_command_names_its_source() -> None:
     from lab.triage.fixes import commands, families
 
     data = commands()
     assert set(families()) == {"cisco-asa", "cisco-ios", "juniper-srx", "fortigate", "paloalto", "strongswan",
-                               "libreswan", "pfsense", "mikrotik", "azure"}
+                               "libreswan", "pfsense", "vyos", "opnsense", "mikrotik", "azure"}
     assert set(data.actions["show-sa"].commands) == set(families())
     for action in data.actions.values():
         for cmd in action.commands.values():
