@@ -175,19 +175,12 @@ def build_metrics(slug: str, incident: dict) -> None:
 # --- logs -----------------------------------------------------------------------------------------
 
 def aws_line(vpn: str, ip: str, when: str, p1: str, p2: str, detail: str, natt: bool = False) -> str:
-    """One AWS tunnel-log entry in JSON with the log-contents.html field names."""
-    return json.dumps(
-        {
-            "VpnLogCreationTimestamp": when,
-            "VpnConnectionId": vpn,
-            "TunnelOutsideIPAddress": ip,
-            "TunnelDPDEnabled": True,
-            "TunnelCGWNATTDetectionStatus": natt,
-            "TunnelIKEPhase1State": p1,
-            "TunnelIKEPhase2State": p2,
-            "VpnLogDetail": detail,
-        }
-    )
+    """One AWS tunnel-log entry in the documented JSON keys (monitoring-logs.html: event_timestamp, timestamp,
+    details, dpd_enabled, nat_t_detected, ike_phase1_state, ike_phase2_state), written by the simulator's own
+    function; AWS puts the connection id and outside IP in the log stream name, the lab adds them to the record."""
+    from lab.sim.loglines import aws_tunnel_line
+
+    return aws_tunnel_line(_t(when), vpn, ip, detail, p1, p2, dpd_enabled=True, nat_t=natt)
 
 
 def bgp_line(vpn: str, ip: str, when: str, status: str, details: str) -> str:
@@ -242,7 +235,7 @@ def logs_cgw_deleted() -> tuple[list[str], list[str]]:
     v, t1, me = "vpn-07c4e1b2a9d8f6e35", "203.0.113.52", "198.51.100.44"
     aws = [
         aws_line(v, t1, "2026-04-14T09:12:40Z", "Down", "Down", "AWS tunnel received DELETE for IKE_SA from CGW"),
-        bgp_line(v, t1, "2026-04-14T09:12:40Z", "DOWN", "AWS-side peer BGP session state has changed from Established to Idle with neighbor {ip: 169.254.10.2}"),
+        bgp_line(v, t1, "2026-04-14T09:12:40Z", "DOWN", "AWS-side peer BGP session state has changed from Established to Idle with neighbor 169.254.10.2"),
     ]
     h, p = "fra-cgw", 2231
     cgw = [
@@ -323,10 +316,10 @@ def logs_s4() -> tuple[list[str], list[str]]:
     v = "vpn-03a1b2c3d4e5f6a7b"
     t1, t2, me = "203.0.113.21", "203.0.113.149", "198.51.100.101"
     aws = [
-        bgp_line(v, t1, "2026-07-03T13:40:30Z", "DOWN", "AWS-side peer sent a Hold Timer Expired notification to neighbor {ip: 169.254.21.2}"),
-        bgp_line(v, t1, "2026-07-03T13:40:30Z", "DOWN", "AWS-side peer BGP session state has changed from Established to Idle with neighbor {ip: 169.254.21.2}"),
-        bgp_line(v, t2, "2026-07-03T13:40:31Z", "DOWN", "AWS-side peer sent a Hold Timer Expired notification to neighbor {ip: 169.254.21.6}"),
-        bgp_line(v, t2, "2026-07-03T13:40:31Z", "DOWN", "AWS-side peer BGP session state has changed from Established to Idle with neighbor {ip: 169.254.21.6}"),
+        bgp_line(v, t1, "2026-07-03T13:40:30Z", "DOWN", "AWS-side peer sent a Hold Timer Expired notification to neighbor 169.254.21.2"),
+        bgp_line(v, t1, "2026-07-03T13:40:30Z", "DOWN", "AWS-side peer BGP session state has changed from Established to Idle with neighbor 169.254.21.2"),
+        bgp_line(v, t2, "2026-07-03T13:40:31Z", "DOWN", "AWS-side peer sent a Hold Timer Expired notification to neighbor 169.254.21.6"),
+        bgp_line(v, t2, "2026-07-03T13:40:31Z", "DOWN", "AWS-side peer BGP session state has changed from Established to Idle with neighbor 169.254.21.6"),
         aws_line(v, t1, "2026-07-03T13:40:40Z", "Down", "Down", "AWS tunnel DPD timed out after 3 retransmits"),
         aws_line(v, t2, "2026-07-03T13:40:41Z", "Down", "Down", "AWS tunnel DPD timed out after 3 retransmits"),
     ]

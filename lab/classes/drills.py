@@ -55,7 +55,7 @@ AWS_MESSAGES = (
     "AWS tunnel is sending AUTHENTICATION_FAILED as the response",
     "No Proposal Match Found by AWS",
     "AWS tunnel payload decryption was unsuccessful due to invalid Pre-shared Key",
-    "AWS-side peer received a notification 6/4 (Cease/Administrative Reset) from neighbor",
+    "AWS-side peer received notification 6/4 (Cease/Administrative Reset) from neighbor",
 )
 
 

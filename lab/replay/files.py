@@ -65,8 +65,10 @@ def aws_log_records(text: str, fmt: str) -> list[LogRecord]:
                 data = {}
             if isinstance(data, dict):
                 fields = {k: (json.dumps(v) if isinstance(v, dict) else str(v)) for k, v in data.items()}
-                vpn_id = str(data.get("VpnConnectionId", ""))
-                ip = str(data.get("TunnelOutsideIPAddress", ""))
+                # AWS names the connection and the tunnel in the log stream; a record exported with them carries
+                # the lab's keys (lab/sim/loglines.py) or, in older files, AWS's field names.
+                vpn_id = str(data.get("vpn_connection_id") or data.get("VpnConnectionId", ""))
+                ip = str(data.get("tunnel_outside_ip") or data.get("TunnelOutsideIPAddress", ""))
                 if "resource_id" in data and "_" in str(data["resource_id"]):
                     vpn_id, ip = str(data["resource_id"]).split("_", 1)
                 stamp = data.get("VpnLogCreationTimestamp") or data.get("timestamp")

@@ -27,11 +27,13 @@ AWS_HALF_OPEN = "AWS tunnel Timeout: deleting un-established Phase 1 IKE_SA with
 AWS_REKEY_REQUEST = "AWS tunnel is sending request (id={id}) for CREATE_CHILD_SA"
 AWS_REKEY_RESPONSE = "AWS tunnel processed response (id={id}) for CREATE_CHILD_SA"
 
-# AWS BGP log messages (monitoring-logs.html); "{ip: x}" is how the documentation writes the neighbor.
-BGP_STATE = "AWS-side peer BGP session state has changed from {old} to {new} with neighbor {{ip: {ip}}}"
-BGP_HOLD_EXPIRED = "AWS-side peer sent a Hold Timer Expired notification to neighbor {{ip: {ip}}}"
-BGP_RESET_RECEIVED = "AWS-side peer received a notification 6/4 (Cease/Administrative Reset) from neighbor {{ip: {ip}}}"
-BGP_END_OF_RIB = "AWS-side peer sent an End-of-RIB message to neighbor {{ip: {ip}}}"
+# AWS BGP log messages (monitoring-logs.html). The message table writes the neighbor as "{ip: xxx}", a
+# placeholder: AWS's example record on the same page shows the bare address ("... with neighbor 169.254.50.85").
+# A notification the AWS side receives reads "received notification", one it sends "sent a notification".
+BGP_STATE = "AWS-side peer BGP session state has changed from {old} to {new} with neighbor {ip}"
+BGP_HOLD_EXPIRED = "AWS-side peer sent a Hold Timer Expired notification to neighbor {ip}"
+BGP_RESET_RECEIVED = "AWS-side peer received notification 6/4 (Cease/Administrative Reset) from neighbor {ip}"
+BGP_END_OF_RIB = "AWS-side peer sent an End-of-RIB message to neighbor {ip}"
 
 
 def _readable(ts: datetime) -> str:

@@ -133,7 +133,7 @@ AWS_LINES = [
     (aws_bgp("AWS-side peer sent a Hold Timer Expired notification to neighbor 169.254.44.2"), "bgp_down"),
     (aws_bgp("AWS-side peer detected a bad OPEN message from neighbor 169.254.44.2 - remote AS is 65010, expected 65000"), "bgp_down"),
     (aws_bgp("AWS-side peer BGP session state has changed from Established to Idle with neighbor 169.254.44.2"), "bgp_down"),
-    (aws_bgp("AWS-side peer received a notification 6/2 (Cease/Administrative Shutdown) from neighbor 169.254.44.2"), "bgp_down"),
+    (aws_bgp("AWS-side peer received notification 6/2 (Cease/Administrative Shutdown) from neighbor 169.254.44.2"), "bgp_down"),
     (aws_bgp("AWS-side peer sent a Hold Timer Expired notification to neighbor {ip: 169.254.10.2}"), "bgp_down"),
 ]
 

@@ -106,7 +106,7 @@ def test_frr_adjchange_down_reasons(reason_text: str, reason: str) -> None:
         ("Mar  2 04:12:03 obgp bgpd[5123]: neighbor 169.254.21.1 (aws-tunnel1): sent notification: error in OPEN "
          "message, AS unacceptable", (2, 2), "bad_peer_as", "OPEN Message Error / Bad Peer AS"),
         # AWS's own BGP log wording
-        ("AWS-side peer received a notification 6/2 (Cease/Administrative Shutdown) from neighbor 169.254.10.2",
+        ("AWS-side peer received notification 6/2 (Cease/Administrative Shutdown) from neighbor 169.254.10.2",
          (6, 2), "admin_shutdown", "Cease / Administrative Shutdown"),
     ],
 )

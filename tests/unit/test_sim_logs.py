@@ -34,10 +34,12 @@ AWS_DOC_MESSAGES = [
     "AWS tunnel processed response (id=xxx) for CREATE_CHILD_SA",
     "AWS-side peer BGP session state has changed from xxx to xxx with neighbor {ip: xxx}",
     "AWS-side peer sent a Hold Timer Expired notification to neighbor {ip: xxx}",
-    "AWS-side peer received a notification 6/4 (Cease/Administrative Reset) from neighbor {ip: xxx}",
+    "AWS-side peer received notification 6/4 (Cease/Administrative Reset) from neighbor {ip: xxx}",
     "AWS-side peer sent an End-of-RIB message to neighbor {ip: xxx}",
 ]
-_DOC = [re.compile("^" + re.escape(m).replace("xxx", r"[^\s{}]+") + "$") for m in AWS_DOC_MESSAGES]
+# "{ip: xxx}" is the documentation's placeholder for the neighbor's address, which real lines print bare.
+_DOC = [re.compile("^" + re.escape(m).replace(re.escape("{ip: xxx}"), r"[0-9.]+").replace("xxx", r"[^\s{}]+") + "$")
+        for m in AWS_DOC_MESSAGES]
 TUNNEL_KEYS = {"event_timestamp", "timestamp", "details", "dpd_enabled", "nat_t_detected", "ike_phase1_state",
                "ike_phase2_state", "vpn_connection_id", "tunnel_outside_ip"}
 PHASE_STATES = {"Established", "Rekeying", "Negotiating", "Down"}
