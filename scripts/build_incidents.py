@@ -215,18 +215,20 @@ def logs_dpd_idle() -> tuple[list[str], list[str]]:
     cgw = [
         swan(h, p, "2026-03-02T00:58:41", 7, "IKE", "<aws-t2|3> CHILD_SA aws-t2{7} established with SPIs c1f07a22_i 5e0d9b34_o and TS 10.40.0.0/16 === 0.0.0.0/0"),
         swan(h, p, "2026-03-02T01:58:44", 12, "KNL", "creating rekey job for CHILD_SA ESP/0xc1f07a22/198.51.100.20"),
-        swan(h, p, "2026-03-02T01:58:44", 9, "IKE", "<aws-t2|3> generating QUICK_MODE request 2906611270 [ HASH SA No KE ID ID ]"),
+        swan(h, p, "2026-03-02T01:58:44", 9, "ENC", "<aws-t2|3> generating QUICK_MODE request 2906611270 [ HASH SA No KE ID ID ]"),
         swan(h, p, "2026-03-02T01:58:44", 9, "NET", f"<aws-t2|3> sending packet: from {me}[500] to {t2}[500] (316 bytes)"),
-        swan(h, p, "2026-03-02T01:58:48", 5, "IKE", "<aws-t2|3> retransmit 1 of request with message ID 2906611270"),
-        swan(h, p, "2026-03-02T01:58:55", 14, "IKE", "<aws-t2|3> retransmit 2 of request with message ID 2906611270"),
-        swan(h, p, "2026-03-02T01:59:08", 6, "IKE", "<aws-t2|3> retransmit 3 of request with message ID 2906611270"),
-        swan(h, p, "2026-03-02T01:59:32", 11, "IKE", "<aws-t2|3> retransmit 4 of request with message ID 2906611270"),
-        swan(h, p, "2026-03-02T02:00:14", 8, "IKE", "<aws-t2|3> retransmit 5 of request with message ID 2906611270"),
-        swan(h, p, "2026-03-02T02:00:56", 13, "IKE", "<aws-t2|3> giving up after 5 retransmits"),
-        swan(h, p, "2026-03-02T02:00:56", 13, "IKE", f"<aws-t2|4> initiating Main Mode IKE_SA aws-t2[4] to {t2}"),
-        swan(h, p, "2026-03-02T02:00:56", 13, "IKE", "<aws-t2|4> generating ID_PROT request 0 [ SA V V V V V ]"),
-        swan(h, p, "2026-03-02T02:00:56", 4, "IKE", f"<aws-t2|4> IKE_SA aws-t2[4] established between {n}"),
-        swan(h, p, "2026-03-02T02:00:57", 15, "IKE", "<aws-t2|4> CHILD_SA aws-t2{8} established with SPIs c9b2d6e1_i 2a7f0c53_o and TS 10.40.0.0/16 === 0.0.0.0/0"),
+        # IKEv1 (task_manager_v1.c): "sending retransmit N of request message ID X, seq Y", 4 s x 1.8^n apart,
+        # giving up 165 s after the first send.
+        swan(h, p, "2026-03-02T01:58:48", 5, "IKE", "<aws-t2|3> sending retransmit 1 of request message ID 2906611270, seq 3"),
+        swan(h, p, "2026-03-02T01:58:55", 14, "IKE", "<aws-t2|3> sending retransmit 2 of request message ID 2906611270, seq 3"),
+        swan(h, p, "2026-03-02T01:59:08", 6, "IKE", "<aws-t2|3> sending retransmit 3 of request message ID 2906611270, seq 3"),
+        swan(h, p, "2026-03-02T01:59:32", 11, "IKE", "<aws-t2|3> sending retransmit 4 of request message ID 2906611270, seq 3"),
+        swan(h, p, "2026-03-02T02:00:14", 8, "IKE", "<aws-t2|3> sending retransmit 5 of request message ID 2906611270, seq 3"),
+        swan(h, p, "2026-03-02T02:01:29", 13, "IKE", "<aws-t2|3> giving up after 5 retransmits"),
+        swan(h, p, "2026-03-02T02:01:29", 13, "IKE", f"<aws-t2|4> initiating Main Mode IKE_SA aws-t2[4] to {t2}"),
+        swan(h, p, "2026-03-02T02:01:29", 13, "ENC", "<aws-t2|4> generating ID_PROT request 0 [ SA V V V V V ]"),
+        swan(h, p, "2026-03-02T02:01:29", 4, "IKE", f"<aws-t2|4> IKE_SA aws-t2[4] established between {n}"),
+        swan(h, p, "2026-03-02T02:01:30", 15, "IKE", "<aws-t2|4> CHILD_SA aws-t2{8} established with SPIs c9b2d6e1_i 2a7f0c53_o and TS 10.40.0.0/16 === 0.0.0.0/0"),
     ]
     return aws, cgw
 
@@ -240,8 +242,10 @@ def logs_cgw_deleted() -> tuple[list[str], list[str]]:
     h, p = "fra-cgw", 2231
     cgw = [
         swan(h, p, "2026-04-14T09:12:38", 1, "CFG", "loaded IKE shared key with id 'psk-aws-t1' for: '198.51.100.44', '203.0.113.52'"),
-        swan(h, p, "2026-04-14T09:12:38", 1, "CFG", "loaded connection 'aws-fra-t1'"),
-        swan(h, p, "2026-04-14T09:12:38", 1, "CFG", "unloaded connection 'aws-t1'"),
+        # charon's own lines for a vici reload (vici_config.c); swanctl prints "loaded connection ..." on its stdout
+        swan(h, p, "2026-04-14T09:12:38", 1, "CFG", "added vici connection: aws-fra-t1"),
+        swan(h, p, "2026-04-14T09:12:38", 1, "CFG", "removed vici connection: aws-t1"),
+        swan(h, p, "2026-04-14T09:12:38", 1, "CFG", "vici closing IKE_SA 'aws-t1' #17"),
         swan(h, p, "2026-04-14T09:12:40", 6, "IKE", f"<aws-t1|17> deleting IKE_SA aws-t1[17] between {me}[{me}]...{t1}[{t1}]"),
         swan(h, p, "2026-04-14T09:12:40", 6, "IKE", "<aws-t1|17> sending DELETE for IKE_SA aws-t1[17]"),
         swan(h, p, "2026-04-14T09:12:40", 6, "ENC", "<aws-t1|17> generating INFORMATIONAL request 912 [ D ]"),
@@ -262,12 +266,13 @@ def logs_replacement() -> tuple[list[str], list[str]]:
     t1 = "203.0.113.70"
     h, p = "lyon-cgw", 1408
     cgw = [
-        pluto(h, p, "2026-05-20T01:47:09", "aws-t1", f"#21: initiating IKEv1 Main Mode connection to {t1}"),
+        # libreswan 4.x wording (programs/pluto: ikev1_main.c, ikev1_dpd.c)
+        pluto(h, p, "2026-05-20T01:47:09", "aws-t1", "#21: initiating IKEv1 Main Mode connection"),
+        pluto(h, p, "2026-05-20T01:47:10", "aws-t1", f"#21: Peer ID is ID_IPV4_ADDR: '{t1}'"),
         pluto(h, p, "2026-05-20T01:47:10", "aws-t1", "#21: ISAKMP SA established {auth=PRESHARED_KEY cipher=AES_CBC_128 integ=HMAC_SHA1 group=MODP2048}"),
         pluto(h, p, "2026-05-20T01:47:10", "aws-t1", "#22: initiating Quick Mode PSK+ENCRYPT+TUNNEL+PFS+UP+IKEV1_ALLOW+ESN_NO"),
         pluto(h, p, "2026-05-20T01:47:10", "aws-t1", "#22: IPsec SA established tunnel mode {ESP=>0x7b90a2f1 <0xc4d18e27 xfrm=AES_CBC_128-HMAC_SHA1_96 DPD=active}"),
-        pluto(h, p, "2026-05-20T02:04:52", "aws-t1", "#21: DPD: No response from peer - declaring peer dead"),
-        pluto(h, p, "2026-05-20T02:04:52", "aws-t1", "#21: DPD action - clearing connection"),
+        pluto(h, p, "2026-05-20T02:04:52", "aws-t1", "#21: DPD action - clearing connection kind CK_PERMANENT"),
         pluto(h, p, "2026-05-20T02:04:52", "aws-t1", "#22: deleting state (STATE_QUICK_I2) and sending notification"),
         pluto(h, p, "2026-05-20T02:04:52", "aws-t1", "#21: deleting state (STATE_MAIN_I4) and sending notification"),
     ]

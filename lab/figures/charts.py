@@ -53,8 +53,8 @@ def elastic_capacity() -> go.Figure:
 def route_selection_ladder() -> go.Figure:
     """How AWS picks a route: VPC route table rules first, then the virtual private gateway's preference."""
     steps = [
-        ("1. Longest prefix match", "a /24 beats a /16 for an address in both", TUNNEL),
-        ("2. The VPC local route always wins", "even over a more specific propagated route", TUNNEL),
+        ("1. The VPC local route always wins", "even over a more specific propagated route", TUNNEL),
+        ("2. Longest prefix match", "a /24 beats a /16 for an address in both", TUNNEL),
         ("3. Static entries beat propagated ones", "identical prefixes in the VPC route table", TUNNEL),
         ("4. Direct Connect BGP routes", "at the virtual private gateway, same prefix", AWS),
         ("5. Static routes of a Site-to-Site VPN", "manually added on the VPN connection", AWS),

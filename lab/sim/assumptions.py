@@ -22,11 +22,13 @@ _ITEMS = (
         "aws_dpd_probe_interval_s",
         10,
         "s",
-        "AWS does not document how often its endpoint sends DPD probes. The lab assumes one probe "
-        "every 10 seconds of silence, which matches the documented example 'a DPD timeout of 40 "
-        "seconds means the peer is considered dead 30 seconds after the first failed keep-alive': "
-        "the peer is declared dead DPD-timeout seconds after it was last heard from, and the log "
-        "counts (timeout - 10) / 10 retransmits.",
+        "AWS does not document how often its endpoint sends DPD probes, and its two examples "
+        "disagree: the API reference says a DPD timeout of 40 seconds declares the peer dead 30 "
+        "seconds after the first failed keep-alive, the current user guide says a timeout of 30 "
+        "seconds does so 30 seconds after it. The lab follows the API reference with one probe every "
+        "10 seconds of silence: the peer is declared dead DPD-timeout seconds after it was last heard "
+        "from (the user guide's reading adds up to one probe interval), and the log counts "
+        "(timeout - 10) / 10 retransmits.",
     ),
     Assumption(
         "negotiation_s",
@@ -41,7 +43,9 @@ _ITEMS = (
         10,
         "s",
         "A side that tries to initiate IKE and gets no answer (or a refusal) tries again every "
-        "10 seconds.",
+        "10 seconds. AWS does not document its retries. For the customer gateways this is a "
+        "simplification: strongSwan retransmits for 165 seconds (4 s x 1.8^n) and then stops, "
+        "unless keyingtries, a trap policy or a restart action starts it again.",
     ),
     Assumption(
         "aws_initiates_without_sa",
@@ -114,7 +118,10 @@ _ITEMS = (
         "",
         "The customer gateways are strongSwan (charon). Their DPD sends a request after "
         "'DPD delay' seconds without a sign of life and gives up after the configured number of "
-        "retransmits, spaced as strongSwan's defaults do (4 s x 1.8^n: 5 retransmits = 165 s).",
+        "retransmits, spaced as strongSwan's defaults do (4 s x 1.8^n: 5 retransmits = 165 s). That "
+        "is IKEv2; with IKEv1 charon sends one R_U_THERE and declares the peer dead after "
+        "dpd_timeout (by default the same 165 s, less the DPD delay), which the lab does not model "
+        "separately.",
     ),
 )
 

@@ -97,7 +97,8 @@ def option_catalogue(spec: ScenarioSpec | None = None) -> list[OptionInfo]:
     onprem = spec.onprem if spec else None
     cgw = spec.customer_gateways[0] if spec else None
     return [
-        OptionInfo("dpd_timeout_s", "DPD timeout (s)", f"AWS declares the peer dead after this long without an answer. "
+        OptionInfo("dpd_timeout_s", "DPD timeout (s)", f"AWS declares the peer dead about this long after it was last heard from (the lab's reading of "
+                   f"AWS's two examples; see the assumptions). "
                    f"Minimum {facts.fact('dpd_timeout_min').text}; default {facts.fact('dpd_timeout_default').text}.",
                    facts.value("dpd_timeout_default"), int(facts.value("dpd_timeout_min")), 3600),
         OptionInfo("dpd_timeout_action", "DPD timeout action", "What AWS does when DPD times out: "
@@ -136,8 +137,8 @@ def option_catalogue(spec: ScenarioSpec | None = None) -> list[OptionInfo]:
         OptionInfo("cgw_dpd_delay_s", "Customer gateway DPD delay (s)", "strongSwan sends a DPD request after "
                    "this long without a sign of life from AWS (customer gateway configuration).",
                    cgw.dpd_delay_s if cgw else 10, 5, 3600),
-        OptionInfo("cgw_retransmit_tries", "Customer gateway DPD retransmits", "strongSwan gives up after this "
-                   "many retransmits (4 s x 1.8^n apart; 5 = 165 s, strongSwan's default).",
+        OptionInfo("cgw_retransmit_tries", "Customer gateway DPD retransmits", "strongSwan (IKEv2) gives up "
+                   "after this many retransmits (4 s x 1.8^n apart; 5 = 165 s, strongSwan's default).",
                    cgw.retransmit_tries if cgw else 5, 1, 10),
         OptionInfo("onprem_failover_s", "On-premises failover (s)", "How long the office routers (cluster or "
                    "internal routing) take to stop using a customer gateway that failed or lost its routes.",
