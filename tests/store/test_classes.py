@@ -167,3 +167,16 @@ def test_guest_learner_joining_keeps_its_progress(store: Store) -> None:
     _, joined, token = join_class(store, cls.code, T0, learner=me)
     assert joined.id == me.id and token is None
     assert class_report(store, cls.code, SIZES).to_json()["participants"][0]["quiz"]["answered"] == 1
+
+
+def test_a_ready_made_drill_reads_in_the_participants_language() -> None:
+    # The shipped drills' titles and notes are catalogue texts: a Korean room reads them in Korean, while a drill a
+    # facilitator typed keeps the words typed (data_text returns text it does not know unchanged).
+    from lab.i18n import data_text
+
+    for spec, prepared in ready_made():
+        assert data_text("drill.title", spec.title, "ko") != spec.title
+        if spec.note:
+            assert data_text("drill.note", spec.note, "ko") in prepared["explanations"]["ko"]
+            assert spec.note in prepared["explanations"]["en"]
+    assert data_text("drill.title", "Week 1: our own drill", "ko") == "Week 1: our own drill"
