@@ -412,13 +412,15 @@ _NOTIFY_READINGS: dict[str, str] = {
         "Line {line}: NO_ADDITIONAL_SAS means the peer accepts no more Child SAs on this IKE SA (RFC 7296 section "
         "3.10.1); a minimal implementation refuses every CREATE_CHILD_SA, rekeys included. If this side was adding "
         "an SA for another pair of subnets rather than replacing one: an AWS tunnel takes one SA pair, so limit a "
-        "policy-based device to one pair of traffic selectors (0.0.0.0/0 on both sides) or use a route-based "
-        "tunnel."),
+        "policy-based device to one pair of traffic selectors (a summary of the on-premises and VPC ranges that "
+        "matches the VPN's local and remote IPv4 network CIDRs, or any to any only with filtering so that other "
+        "traffic does not enter the tunnel), or use a route-based tunnel."),
     "SINGLE_PAIR_REQUIRED": N_(
-        "Line {line}: SINGLE_PAIR_REQUIRED means the peer accepts a Child SA with one pair of traffic selectors "
-        "only (RFC 7296 section 3.10.1), and this side proposed several subnets in one SA. Propose one local and "
-        "one remote subnet per SA; an AWS tunnel takes one SA pair, so with AWS use 0.0.0.0/0 on both sides or a "
-        "route-based tunnel."),
+        "Line {line}: SINGLE_PAIR_REQUIRED means the peer accepts only traffic selectors that name a single pair "
+        "of addresses, one host on each side (RFC 7296 section 3.10.1), and this side proposed ranges or subnets. "
+        "Narrow the selectors to the host pair, or let the peer accept subnet selectors; an AWS tunnel takes one "
+        "SA pair, so with AWS use one pair of selectors that matches the VPN's local and remote IPv4 network "
+        "CIDRs, or a route-based tunnel."),
 }
 
 
@@ -1251,7 +1253,7 @@ def diagnose(events: list[Event]) -> Primary | None:
                 M("Line {line}: negotiation got no answer from the peer ({times}).", line=evs[0].line,
                   times=Mn("{n} time", "{n} times", len(evs))),
                 M("Line {line}: the other side's log (pasted too) adds the same connection as {added}, while this side "
-                  "sends {sent}. A peer drops a request of an IKE version it has no connection for without any "
+                  "sends {sent}. pluto drops a request of an IKE version it has no connection for without any "
                   "reply. Set the same IKE version on both sides (AWS: the tunnel options' IKE versions).",
                   line=added_at.line, added=added, sent=sent),
             ] + _also(cats, first), evs, {"ike_sent": sent, "peer_conn_version": added}, lead=[added_at])
@@ -1259,8 +1261,9 @@ def diagnose(events: list[Event]) -> Primary | None:
             # libreswan's test suite: a responder that allows only IKEv2 (keyexchange=ikev2, ikev1-policy=drop)
             # drops IKEv1 packets without a reply (tests ikev2-12-x509-ikev1, ikev1-policy-01-drop).
             reasoning.append(M(
-                "The unanswered requests are IKEv1 (Main or Aggressive Mode). A peer that accepts only IKEv2 drops "
-                "IKEv1 packets without any reply, which looks the same: check that both sides allow the same IKE "
+                "The unanswered requests are IKEv1 (Main or Aggressive Mode). A peer that accepts only IKEv2 may drop "
+                "IKEv1 packets without any reply (libreswan does; strongSwan answers NO_PROPOSAL_CHOSEN), which looks "
+                "the same: check that both sides allow the same IKE "
                 "version (the AWS tunnel options allow IKEv1 and IKEv2 unless they were restricted)."
             ))
             if {e.exchange for e in evs} == {"AGGRESSIVE_MODE"}:
@@ -1336,7 +1339,8 @@ def diagnose(events: list[Event]) -> Primary | None:
                     "Line {lost}: the rekey charon still had pending for a Child SA found the SA gone (it expired while "
                     "its rekey was being retried), and the CREATE_CHILD_SA that sets one up again was refused with "
                     "{notify} (line {line}). The first Child SA comes up in IKE_AUTH, which carries no DH (PFS) group; a "
-                    "CREATE_CHILD_SA carries it, as every rekey does. Look at what applies to rekeys only: the PFS "
+                    "CREATE_CHILD_SA carries one whenever PFS is configured (AWS: the phase 2 DH groups), rekeys "
+                    "included. Look at what applies to rekeys only: the PFS "
                     "group, the lifetimes, or selectors narrowed when the SA was set up.",
                     lost=refusal.values["rekey_lost_line"], line=refusal.line, notify=notify,
                 ))
@@ -1344,7 +1348,8 @@ def diagnose(events: list[Event]) -> Primary | None:
                 reasoning.append(M(
                     "Line {line}: a Child SA of this IKE SA was deleted, and the CREATE_CHILD_SA that sets one up again "
                     "was refused with {notify}. The first Child SA comes up in IKE_AUTH, which carries no DH (PFS) "
-                    "group; a CREATE_CHILD_SA carries it, as every rekey does. Look at what applies to rekeys only: the "
+                    "group; a CREATE_CHILD_SA carries one whenever PFS is configured (AWS: the phase 2 DH groups), rekeys "
+                    "included. Look at what applies to rekeys only: the "
                     "PFS group, the lifetimes, or selectors narrowed when the SA was set up.",
                     line=refusal.line, notify=notify,
                 ))

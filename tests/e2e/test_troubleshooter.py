@@ -99,7 +99,7 @@ def test_ike_sa_case_from_pasted_log_to_report(app_url: str, page, shoot, tmp_pa
     page.goto(f"{app_url}/troubleshooter")
     wait_idle(page)
     _analyze(page, (SAMPLES / "aws-ike-sa-deleted.jsonl").read_text())
-    page.get_by_text("Primary diagnosis: The customer gateway deleted the IKE SA").first.wait_for()
+    page.get_by_text("Primary diagnosis: The peer deleted the IKE SA").first.wait_for()
     # Walk from the start: the log's evidence pre-answers the questions it can, the user answers the rest.
     _click(page, "Both tunnels are down", "Is there any IKE traffic at all")
     page.get_by_text("Evidence suggests").first.wait_for()

@@ -293,9 +293,10 @@ def test_a_selector_refusal_does_not_talk_about_addresses() -> None:
     assert not any("internal address" in r for r in primary.reasoning)
 
 
-def test_single_pair_required_asks_for_one_pair_of_subnets() -> None:
-    # strongSwan child_create.c: "received %N notify, no CHILD_SA built"
+def test_single_pair_required_asks_for_one_pair_of_addresses() -> None:
+    # strongSwan child_create.c: "received %N notify, no CHILD_SA built"; RFC 7296 section 3.10.1: the sender "is only
+    # willing to accept traffic selectors specifying a single pair of addresses"
     primary = analyze_text("Jun  2 10:00:01 gw charon: 09[IKE] received SINGLE_PAIR_REQUIRED notify, no CHILD_SA built\n").primary
     assert primary is not None and primary.category == "traffic_selector_mismatch"
     said = [r for r in primary.reasoning if "SINGLE_PAIR_REQUIRED means" in r]
-    assert said and "one local and one remote subnet per SA" in said[0]
+    assert said and "single pair of addresses, one host on each side" in said[0] and "0.0.0.0/0" not in said[0]
