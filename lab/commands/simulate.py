@@ -47,7 +47,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         help=t("simulate a failover scenario (S1-S5) under a failure script"),
         description=t("Simulate an AWS Site-to-Site VPN high-availability scenario second by second under a "
         "failure script, and print the outage in each direction, the time to detect and recover, whether a "
-        "person had to act, and why. Defaults for every option come from the lab's AWS facts."),
+        "person had to act, and why. AWS tunnel options default to the lab's AWS facts; customer gateway and "
+        "on-premises settings to the scenario's values."),
         epilog=t("Failures: KIND[:TARGET]@SECONDS[+DURATION], e.g. cgw-down:cgw-a@60, idle@60+300, "
         "endpoint-replacement:tunnel-1@120. See --list-failures."),
     )

@@ -59,6 +59,8 @@ _BGP_CAUSES = {
 # A category that needs an answer from the peer: seeing it proves the peer answered.
 _ANSWERED = {"phase1_proposal_mismatch", "auth_failure", "traffic_selector_mismatch", "phase2_proposal_mismatch",
              "ike_sa_deleted_by_peer", "rekey_issue"}
+# The categories that are themselves requests nobody answered (retransmits, give-ups, DPD timeouts).
+_UNANSWERED = {"peer_unreachable", "dpd_timeout"}
 _IP = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d{1,3}){3})(?![\d.])")
 _SWAN_NAME = re.compile(r"<([^|>\s]+)\|\d+>")
 _AWS_IP_FIELDS = ("tunnel_outside_ip", "TunnelOutsideIPAddress")
@@ -70,8 +72,10 @@ _CHARON_ESTABLISHED = re.compile(r"\bIKE_SA \S+\[\d+\] established between\b")
 _BGP_ESTABLISHED = re.compile(r"BGP session state has changed from \w+ to Established")
 # Who initiated it, as the customer gateway's charon writes it: "initiating IKE_SA x[n] to <AWS>" (the customer
 # gateway) or "<AWS ip> is initiating an IKE_SA" (AWS).
-_CHARON_CGW_INITIATES = re.compile(r"\binitiating IKE_SA \S+\[\d+\] to\b")
-_CHARON_PEER_INITIATES = re.compile(r"\bis initiating an? IKE_SA\b")
+# (IKEv1: "initiating Main Mode IKE_SA ... to", "<ip> is initiating a Main Mode IKE_SA"; strongSwan 6.0.6 and later:
+# "<ip> is initiating IKE_SA name[n]".)
+_CHARON_CGW_INITIATES = re.compile(r"\binitiating (?:(?:Main|Aggressive) Mode )?IKE_SA \S+\[\d+\] to\b")
+_CHARON_PEER_INITIATES = re.compile(r"\bis initiating (?:an? )?(?:(?:Main|Aggressive) Mode )?IKE_SA\b")
 
 
 class _Rule(BaseModel):
@@ -228,7 +232,9 @@ def from_analysis(
         else:
             ev("log.ike_activity", "yes", t("The log shows an SA established with the peer."),
                origin=t("an 'established' line"))
-    elif analysis.findings:
+    elif analysis.findings and analysis.findings[0].category in _UNANSWERED:
+        # Only a finding that is itself an unanswered request says so; a BGP notification, a version or mode
+        # refusal and the like may well have come back from the peer, so they answer nothing here.
         f = analysis.findings[0]
         ev("log.ike_activity", "one-way",
            t("{line} - only requests, retransmits or timeouts: one side sends, nothing comes back.", line=_line_text(f)),
@@ -503,9 +509,10 @@ def _state_evidence(snapshot: Snapshot, conn: VpnConnection, tunnel: Tunnel) -> 
         at = f"{back_up.time:%H:%M:%S}"
         ev("log.peer_alive_after_dpd", "yes", t("{where} came up again at {time} after the DPD timeout.", where=where,
                                                 time=at), "event", t("tunnel-up event at {time}", time=at))
-    aws_retries = (opts.startup_action == "start" and versions == {"ikev2"}) or opts.dpd_timeout_action == "restart"
-    if dpd and not back_up and tunnel.status == "DOWN" and aws_retries:
-        how = t("DPD timeout action restart") if opts.dpd_timeout_action == "restart" else t("IKEv2 with startup action start")
+    # AWS documents that DPD timeout action restart restarts IKE; startup action start is documented for new or
+    # modified tunnels and endpoint replacements only, not after a DPD timeout with action clear.
+    if dpd and not back_up and tunnel.status == "DOWN" and opts.dpd_timeout_action == "restart":
+        how = t("DPD timeout action restart")
         at = f"{dpd.time:%H:%M:%S}"
         ev("log.peer_alive_after_dpd", "no",
            t("{where}: AWS initiates IKE again itself ({how}), yet the tunnel stayed DOWN from the DPD timeout at "

@@ -199,7 +199,8 @@ def render_chart(snapshot: Snapshot, c: VpnConnection) -> None:
     if not has_metrics(snapshot, c.id):
         st.info(
             _("CloudWatch returned no AWS/VPN data points for this connection in this window. "
-              "Try a longer time range; a new connection publishes its first points after a few minutes.")
+              "Try a longer time range: AWS sends VPN metrics to CloudWatch as they become available, so a new "
+              "connection may have none yet (AWS Classic VPN connections publish none).")
         )
     st.plotly_chart(chart_figure(snapshot, c.id), width="stretch", key=f"monitor_chart_{c.id}")
     period = period_of(snapshot, c.id)

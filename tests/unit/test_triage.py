@@ -141,6 +141,29 @@ def test_unanswered_retransmits_prove_one_side_sends_not_that_the_path_works() -
     assert "not that the path works" in rule("log.ike_activity").does_not_prove
 
 
+def test_a_refusal_or_a_bgp_notification_is_not_read_as_one_way() -> None:
+    # Only an unanswered request says "one side sends, nothing comes back": a Cease the AWS side received came from the
+    # neighbor, so it answers nothing about one-way traffic (monitoring-logs.html message text).
+    bgp = ('{"resource_id":"vpn-0a1b2c3d4e5f60718_203.0.113.5","event_timestamp":1762580429641,'
+           '"timestamp":"2025-11-08 05:40:29.641Z","type":"BGPStatus","status":"DOWN","message":{"details":'
+           '"AWS-side peer received notification 6/2 (Cease/Administrative Shutdown) from neighbor 169.254.10.2"}}')
+    scoped = scopes_from_text(bgp)
+    assert scoped and scoped[0].evidence["log.ike_activity"].value == "yes"  # the notification came from the peer
+    refused = scopes_from_text("Jan 15 09:00:00 cgw charon: 05[ENC] invalid major version 1 received\n")
+    assert not refused or refused[0].evidence.get("log.ike_activity") is None or \
+        refused[0].evidence["log.ike_activity"].value != "one-way"
+
+
+def test_an_ikev1_main_mode_initiation_names_who_brought_the_tunnel_back() -> None:
+    from lab.triage.evidence import _CHARON_CGW_INITIATES, _CHARON_PEER_INITIATES
+
+    # strongSwan main_mode.c and ike_init.c (6.0.6 and later name the new SA)
+    assert _CHARON_CGW_INITIATES.search("09[IKE] <aws|2> initiating Main Mode IKE_SA aws[2] to 203.0.113.5")
+    assert _CHARON_PEER_INITIATES.search("09[IKE] 203.0.113.5 is initiating a Main Mode IKE_SA")
+    assert _CHARON_PEER_INITIATES.search("09[IKE] 203.0.113.5 is initiating IKE_SA aws[7]")
+    assert _CHARON_PEER_INITIATES.search("09[IKE] 203.0.113.5 is initiating an IKE_SA")
+
+
 def test_conflicting_sources_leave_the_question_to_the_person() -> None:
     t0 = datetime(2026, 1, 1, 8, 0, tzinfo=UTC)
     snap = _snapshot([])
@@ -168,7 +191,9 @@ def test_every_evidence_key_a_tree_uses_has_a_rule() -> None:
 def test_a_replay_with_two_connections_never_answers_with_the_healthy_ones_facts() -> None:
     result = case.run(snapshot=replay.incident("bgp-failover-s4").snapshot)
     answers = {s.ref: s.label for s in result.session.steps if s.by_evidence}
-    assert answers.get("tunnel-down/dpd-peer-alive", "").startswith("No")
+    # (Startup action start is not documented to restart IKE after a DPD timeout with action clear, so the evidence
+    # does not say whether the peer answered afterwards; it must not borrow the healthy connection's "yes".)
+    assert not answers.get("tunnel-down/dpd-peer-alive", "").startswith("Yes")
     assert not result.session.is_diagnosis or result.session.current.ref == "tunnel-down/d-peer-unreachable"
     assert result.session.current.ref != "tunnel-down/dpd-cgw"
 

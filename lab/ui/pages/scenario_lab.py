@@ -125,7 +125,7 @@ if _prev != sid:
         if _wkey in st.session_state and st.session_state[_wkey] == _old.get(_opt.key):
             st.session_state[_wkey] = _opt.default
     st.session_state["sl_opt_scenario"] = sid
-with st.expander(_("Tunnel options and timers (defaults from the AWS facts)"), expanded=False):
+with st.expander(_("Tunnel options and timers (AWS defaults from the lab's AWS facts)"), expanded=False):
     if st.button(_("Reset to defaults"), key="sl_reset"):
         for opt in catalogue:
             st.session_state[f"sl_opt_{opt.key}"] = opt.default
@@ -152,8 +152,8 @@ with st.expander(_("Tunnel options and timers (defaults from the AWS facts)"), e
             # Only changed options become overrides, so the Snapshot shows AWS's defaults as AWS would.
             if disabled or values[opt.key] == opt.default:
                 values[opt.key] = None
-    st.caption(_("Every tunnel of the design gets these options. Out-of-range values are refused with the AWS limit "
-                 "when you run."))
+    st.caption(_("Every tunnel of the design gets these options. Out-of-range values are refused when you run: with "
+                 "AWS's limit where AWS documents one, otherwise with the lab's own range."))
     if not uses_bgp:
         st.caption(_("No BGP timers here: this design routes statically between AWS and the customer gateways."))
 
