@@ -120,6 +120,8 @@ def test_ikev1_allowed_is_flagged() -> None:
         ({"phase1_integrity": ("SHA1", "SHA2-256")}, "integrity SHA1"),
         ({"phase1_dh_groups": (2, 14)}, "phase 1 DH group 2"),
         ({"phase2_dh_groups": (5, 20)}, "phase 2 DH group 5"),
+        # RFC 5114's group 22 is a 1024-bit MODP group, as weak as group 2
+        ({"phase1_dh_groups": (14, 22)}, "phase 1 DH group 22"),
     ],
 )
 def test_weak_algorithms_and_groups_are_named(change: dict, text: str) -> None:
