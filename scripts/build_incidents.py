@@ -24,6 +24,9 @@ from pathlib import Path
 
 import yaml
 
+from lab.sim.assumptions import strongswan_giveup_s, strongswan_retransmit_offsets
+from lab.sim.loglines import aws_tunnel_line
+
 ROOT = Path(__file__).resolve().parents[1] / "datasets" / "incidents"
 
 
@@ -80,6 +83,11 @@ PROFILES: dict[str, Profile] = {
 
 def _t(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def _iso(ts: datetime) -> str:
+    """A charon line's time as `swan` takes it (journalctl -o short-iso, without the zone)."""
+    return ts.strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def _state_changes(incident: dict, vpn_id: str, ip: str, routing: str, final: str) -> tuple[bool, list[tuple[datetime, bool]]]:
@@ -178,8 +186,6 @@ def aws_line(vpn: str, ip: str, when: str, p1: str, p2: str, detail: str, natt: 
     """One AWS tunnel-log entry in the documented JSON keys (monitoring-logs.html: event_timestamp, timestamp,
     details, dpd_enabled, nat_t_detected, ike_phase1_state, ike_phase2_state), written by the simulator's own
     function; AWS puts the connection id and outside IP in the log stream name, the lab adds them to the record."""
-    from lab.sim.loglines import aws_tunnel_line
-
     return aws_tunnel_line(_t(when), vpn, ip, detail, p1, p2, dpd_enabled=True, nat_t=natt)
 
 
@@ -211,23 +217,23 @@ def logs_dpd_idle() -> tuple[list[str], list[str]]:
         aws_line(v, t2, "2026-03-02T04:31:40Z", "Down", "Down", "Peer is not responsive - Declaring peer dead"),
     ]
     h, p = "oslo-cgw", 912
+    sent = _t("2026-03-02T01:58:44Z")  # the Quick Mode rekey request nobody answers
+    gave_up = sent + timedelta(seconds=strongswan_giveup_s(5))
     n = f"{me}[{me}]...{t2}[{t2}]"
     cgw = [
         swan(h, p, "2026-03-02T00:58:41", 7, "IKE", "<aws-t2|3> CHILD_SA aws-t2{7} established with SPIs c1f07a22_i 5e0d9b34_o and TS 10.40.0.0/16 === 0.0.0.0/0"),
         swan(h, p, "2026-03-02T01:58:44", 12, "KNL", "creating rekey job for CHILD_SA ESP/0xc1f07a22/198.51.100.20"),
         swan(h, p, "2026-03-02T01:58:44", 9, "ENC", "<aws-t2|3> generating QUICK_MODE request 2906611270 [ HASH SA No KE ID ID ]"),
         swan(h, p, "2026-03-02T01:58:44", 9, "NET", f"<aws-t2|3> sending packet: from {me}[500] to {t2}[500] (316 bytes)"),
-        # IKEv1 (task_manager_v1.c): "sending retransmit N of request message ID X, seq Y", 4 s x 1.8^n apart,
-        # giving up 165 s after the first send.
-        swan(h, p, "2026-03-02T01:58:48", 5, "IKE", "<aws-t2|3> sending retransmit 1 of request message ID 2906611270, seq 3"),
-        swan(h, p, "2026-03-02T01:58:55", 14, "IKE", "<aws-t2|3> sending retransmit 2 of request message ID 2906611270, seq 3"),
-        swan(h, p, "2026-03-02T01:59:08", 6, "IKE", "<aws-t2|3> sending retransmit 3 of request message ID 2906611270, seq 3"),
-        swan(h, p, "2026-03-02T01:59:32", 11, "IKE", "<aws-t2|3> sending retransmit 4 of request message ID 2906611270, seq 3"),
-        swan(h, p, "2026-03-02T02:00:14", 8, "IKE", "<aws-t2|3> sending retransmit 5 of request message ID 2906611270, seq 3"),
-        swan(h, p, "2026-03-02T02:01:29", 13, "IKE", "<aws-t2|3> giving up after 5 retransmits"),
-        swan(h, p, "2026-03-02T02:01:29", 13, "IKE", f"<aws-t2|4> initiating Main Mode IKE_SA aws-t2[4] to {t2}"),
-        swan(h, p, "2026-03-02T02:01:29", 13, "ENC", "<aws-t2|4> generating ID_PROT request 0 [ SA V V V V V ]"),
-        swan(h, p, "2026-03-02T02:01:29", 4, "IKE", f"<aws-t2|4> IKE_SA aws-t2[4] established between {n}"),
+        # IKEv1 (task_manager_v1.c): "sending retransmit N of request message ID X, seq Y" on strongSwan's default
+        # schedule (the simulator's own offsets), giving up after the last timeout.
+        *(swan(h, p, _iso(sent + timedelta(seconds=dt)), thread, "IKE",
+               f"<aws-t2|3> sending retransmit {n} of request message ID 2906611270, seq 3")
+          for n, (dt, thread) in enumerate(zip(strongswan_retransmit_offsets(5), (5, 14, 6, 11, 8), strict=True), start=1)),
+        swan(h, p, _iso(gave_up), 13, "IKE", "<aws-t2|3> giving up after 5 retransmits"),
+        swan(h, p, _iso(gave_up), 13, "IKE", f"<aws-t2|4> initiating Main Mode IKE_SA aws-t2[4] to {t2}"),
+        swan(h, p, _iso(gave_up), 13, "ENC", "<aws-t2|4> generating ID_PROT request 0 [ SA V V V V V ]"),
+        swan(h, p, _iso(gave_up), 4, "IKE", f"<aws-t2|4> IKE_SA aws-t2[4] established between {n}"),
         swan(h, p, "2026-03-02T02:01:30", 15, "IKE", "<aws-t2|4> CHILD_SA aws-t2{8} established with SPIs c9b2d6e1_i 2a7f0c53_o and TS 10.40.0.0/16 === 0.0.0.0/0"),
     ]
     return aws, cgw
