@@ -287,10 +287,9 @@ def _aws_secret(m: re.Match[str]) -> str:
     # Forty characters of a link's path ("help.mikrotik.com/docs/spaces/ROS/pages/11993097/IPsec"): folders, words
     # and codes, kept unless one segment is a random-looking token, as for any other link (`_token`). A secret key
     # has a slash or two at most, so one with fewer than three is still read as a key.
-    if tok.count("/") >= 3 and _LINK_START.search(m.string, max(0, m.start() - 300), m.start()):
-        segments = _PATH_SEGMENTS.split(tok)
-        if not any(len(seg) >= _RANDOM_SEGMENT and _looks_random(seg) for seg in segments):
-            return tok
+    if (tok.count("/") >= 3 and _LINK_START.search(m.string, max(0, m.start() - 300), m.start())
+            and not _key_in_path(tok)):
+        return tok
     has_case = any(c.isupper() for c in tok) and any(c.islower() for c in tok)
     return MASK if has_case and any(c.isdigit() or c in "/+" for c in tok) else tok
 
@@ -317,11 +316,15 @@ _PATH_SEGMENTS = re.compile(r"[/.;,_-]")
 _RANDOM_SEGMENT = 16  # characters: shorter segments ("s2svpn", "VPNTunnels") are names
 
 
+def _key_in_path(path: str) -> bool:
+    """Whether one segment of a link's host and path is a random-looking token (a key put in the path)."""
+    return any(len(seg) >= _RANDOM_SEGMENT and _looks_random(seg) for seg in _PATH_SEGMENTS.split(path))
+
+
 def _token(m: re.Match[str]) -> str:
     tok = m.group(0)
     if tok.startswith("//") and _SCHEME_BEFORE.search(m.string, max(0, m.start() - 24), m.start()):
-        segments = _PATH_SEGMENTS.split(tok)
-        return MASK if any(len(seg) >= _RANDOM_SEGMENT and _looks_random(seg) for seg in segments) else tok
+        return MASK if _key_in_path(tok) else tok
     return MASK if _looks_random(tok) else tok
 
 
