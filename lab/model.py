@@ -118,6 +118,10 @@ class VpnConnection:
     category: str = "VPN"
     static_routes: tuple[str, ...] = ()
     tunnel_bandwidth: str = "standard"
+    # The one traffic selector pair AWS negotiates for the connection's tunnels (Options.LocalIpv4NetworkCidr: the
+    # customer gateway's side; RemoteIpv4NetworkCidr: the AWS side); "" when the response did not say.
+    local_ipv4_cidr: str = ""
+    remote_ipv4_cidr: str = ""
 
     @property
     def tunnels_up(self) -> int:

@@ -4361,7 +4361,7 @@ FACT_LABELS: dict[str, Msg] = {
     "own_open_asn": M("AS number this side's OPEN carried (echoed by the neighbor's refusal)"),
     "peer_alive_after_dpd": M("Peer reachable after the DPD timeout"),
     "ts_offered": M("Traffic selectors offered"),
-    "ts_expected": M("Traffic selectors expected"),
+    "ts_expected": M("This side's own traffic selectors"),
     "proposals_received": M("Proposals received"),
     "proposals_configured": M("Proposals configured here"),
     "algorithms": M("Algorithms named"),

@@ -100,6 +100,8 @@ def connection(item: dict[str, Any], cgw_ips: dict[str, str] | None = None) -> V
             if r.get("State") not in {"deleted", "deleting"} and "DestinationCidrBlock" in r
         ),
         tunnel_bandwidth=str(options.get("TunnelBandwidth", "standard")),
+        local_ipv4_cidr=str(options.get("LocalIpv4NetworkCidr", "") or ""),
+        remote_ipv4_cidr=str(options.get("RemoteIpv4NetworkCidr", "") or ""),
     )
 
 

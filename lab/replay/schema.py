@@ -10,6 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from lab.analyzer.model import CATEGORIES
 from lab.model import Maintenance, Tunnel, TunnelOptions, VpnConnection, utc
 
+_CIDR = r"^(?:$|(?:\d{1,3}\.){3}\d{1,3}/\d{1,2})$"
+
 
 class _Options(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -65,6 +67,9 @@ class _Connection(BaseModel):
     category: str = "VPN"
     static_routes: list[str] = []
     tunnel_bandwidth: Literal["standard", "large"] = "standard"
+    # The connection's local (customer gateway side) and remote (AWS side) IPv4 network CIDRs, as AWS returns them.
+    local_ipv4_network_cidr: str = Field(default="", pattern=_CIDR)
+    remote_ipv4_network_cidr: str = Field(default="", pattern=_CIDR)
     tunnels: list[_Tunnel] = Field(min_length=2, max_length=2)
 
 
@@ -169,4 +174,6 @@ def connection(c: _Connection) -> VpnConnection:
         category=c.category,
         static_routes=tuple(c.static_routes),
         tunnel_bandwidth=c.tunnel_bandwidth,
+        local_ipv4_cidr=c.local_ipv4_network_cidr,
+        remote_ipv4_cidr=c.remote_ipv4_network_cidr,
     )

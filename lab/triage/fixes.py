@@ -36,7 +36,8 @@ COMMANDS_FILE = DATA_DIR / "cgw-commands.yaml"
 FIXES_FILE = DATA_DIR / "fixes.yaml"
 PLACEHOLDERS = ("aws_ip", "cgw_ip", "vpn_id", "inside_cidr", "aws_inside", "cgw_inside", "offending", "allowed_enc",
                 "allowed_integ", "allowed_dh", "proposals_received", "remote_asn", "expected_asn", "amazon_asn",
-                "ts_offered", "ts_expected", "id_sent", "id_expected", "id_local", "cgw_asn", "psk")
+                "ts_offered", "ts_expected", "aws_ts_local", "aws_ts_remote", "id_sent", "id_expected", "id_local", "cgw_asn",
+                "psk")
 _UNKNOWN = {
     "aws_ip": "<AWS tunnel outside IP>", "cgw_ip": "<customer gateway public IP>", "aws_inside": "<AWS inside IP>",
     "cgw_inside": "<customer gateway inside IP>", "cgw_asn": "<customer gateway ASN>",
@@ -209,6 +210,9 @@ def values(
     if connection is not None:
         out["vpn_id"] = getattr(connection, "id", "")
         out["cgw_ip"] = getattr(connection, "customer_gateway_ip", "")
+        # The one selector pair AWS negotiates: known only from AWS (DescribeVpnConnections) or a replay.
+        out["aws_ts_local"] = getattr(connection, "local_ipv4_cidr", "")
+        out["aws_ts_remote"] = getattr(connection, "remote_ipv4_cidr", "")
     inside = getattr(options, "inside_cidr", "") if options is not None else ""
     if inside:
         out["inside_cidr"] = inside

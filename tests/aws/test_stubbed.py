@@ -55,7 +55,8 @@ def _describe_response(lifecycle: bool = False, log_group: str = "") -> dict:
                 "Category": "VPN",
                 "CustomerGatewayId": "cgw-0b2c3d4e5f6a7b8c9",
                 "TransitGatewayId": "tgw-0e1f2a3b4c5d6e7f8",
-                "Options": {"StaticRoutesOnly": False, "TunnelOptions": options},
+                "Options": {"StaticRoutesOnly": False, "TunnelOptions": options,
+                            "LocalIpv4NetworkCidr": "10.20.0.0/16", "RemoteIpv4NetworkCidr": "0.0.0.0/0"},
                 "Tags": [{"Key": "Name", "Value": "branch-oslo"}],
                 "VgwTelemetry": [
                     {"OutsideIpAddress": "203.0.113.10", "Status": "UP", "StatusMessage": "", "AcceptedRouteCount": 4,
@@ -92,6 +93,7 @@ def test_telemetry_and_tunnel_options_become_the_model() -> None:
     assert (o.dpd_timeout_s, o.dpd_timeout_action, o.startup_action) == (30, "restart", "start")
     assert o.phase1_dh_groups == (20,) and o.ike_versions == ("ikev2",)
     assert c.customer_gateway_ip == "198.51.100.20"
+    assert (c.local_ipv4_cidr, c.remote_ipv4_cidr) == ("10.20.0.0/16", "0.0.0.0/0")
 
 
 def test_pre_shared_key_never_reaches_the_model() -> None:

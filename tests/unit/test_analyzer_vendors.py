@@ -352,7 +352,9 @@ def test_juniper_proxy_id_mismatch() -> None:
         "peer ip: 203.0.113.10\n"
     )
     assert result.primary is not None and result.primary.category == "traffic_selector_mismatch"
-    assert result.primary.facts["ts_offered"] == ["10.2.0.0/24"]
+    # both proxy IDs are the peer's proposal (its side, then this side's as kmd names them)
+    assert result.primary.facts["ts_offered"] == ["10.2.0.0/24", "10.1.0.0/24"]
+    assert "ts_expected" not in result.primary.facts
 
 
 def test_sonicwall_ikev2_retransmits_after_ike_sa_init() -> None:

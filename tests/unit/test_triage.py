@@ -629,11 +629,30 @@ def test_the_selectors_and_identity_a_log_shows_are_named_also_without_what_aws_
 
     fix = build_fix("tunnel-down/d-traffic-selectors", {"ts_offered": "192.0.1.0/24, 192.0.2.0/24"}, "libreswan")
     assert "Traffic selectors proposed, as the log shows them: 192.0.1.0/24, 192.0.2.0/24." in fix.lines
+    # A log names the selectors proposed and, for some devices, this side's own: neither is what AWS accepts.
     both = build_fix("tunnel-down/d-traffic-selectors",
                      {"ts_offered": "10.0.0.0/16", "ts_expected": "0.0.0.0/0", "aws_ip": "52.95.1.10"}, "libreswan")
-    assert "The customer gateway proposes 10.0.0.0/16; tunnel 52.95.1.10 accepts 0.0.0.0/0." in both.lines
+    assert "This side's own traffic selectors, as the log shows them: 0.0.0.0/0." in both.lines
+    assert not any("accepts" in line for line in both.lines)
     ident = build_fix("tunnel-down/d-auth", {"id_sent": "@east"}, "libreswan")
     assert "Identity the peer sent, as the log shows it: @east." in ident.lines
+
+
+def test_the_selector_pair_aws_negotiates_is_named_from_the_connection() -> None:
+    """DescribeVpnConnections' LocalIpv4NetworkCidr (the customer gateway's side) and RemoteIpv4NetworkCidr (the AWS
+    side) are the one pair AWS negotiates; without them (a log alone) the sentence is left out."""
+    from lab.model import VpnConnection
+    from lab.triage.fixes import build_fix, values
+
+    conn = VpnConnection(id="vpn-0a1b2c3d4e5f60718", tunnels=(), local_ipv4_cidr="10.20.0.0/16",
+                         remote_ipv4_cidr="172.31.0.0/16")
+    fix = build_fix("tunnel-down/d-traffic-selectors", values(connection=conn), "cisco-asa")
+    assert ("Connection vpn-0a1b2c3d4e5f60718 negotiates one traffic selector pair: local IPv4 network CIDR "
+            "10.20.0.0/16 (the customer gateway's side) and remote IPv4 network CIDR 172.31.0.0/16 (the AWS side)."
+            in fix.lines)
+    bare = build_fix("tunnel-down/d-traffic-selectors", values(connection=VpnConnection(id="vpn-0a1b2c3d", tunnels=())),
+                     "cisco-asa")
+    assert not any("negotiates one traffic selector pair" in line for line in bare.lines)
 
 
 def test_this_sides_own_certificate_is_named_as_its_own() -> None:
