@@ -174,15 +174,33 @@ _NOT_SECRET_PREFIX = ("vpn-", "cgw-", "vgw-", "tgw-", "vpc-", "subnet-", "eni-",
 _AWS_PHASE_OPTION = re.compile(r"Phase[12](?:[A-Z][a-z]+|DH)+")
 
 
+# "<the tunnel's pre-shared key>": a placeholder of several words in angle brackets, which the fixes' commands write
+# where the key goes; devices write a key as one token.
+_PLACEHOLDER = re.compile(r"<[^<>\s]+(?:[ \t][^<>\s]+)+>")
+
+
 def _quoted_mask(val: str) -> str:
     if len(val) >= 2 and val[0] == val[-1] and val[0] in "\"'":
+        if _PLACEHOLDER.fullmatch(val[1:-1]):
+            return val  # secret = "<the tunnel's pre-shared key>": a placeholder, not a key
         return val[0] + MASK + val[0]
     return MASK
 
 
+def _placeholder_at(m: re.Match[str]) -> bool:
+    """The value starts a placeholder, bare or in quotes: a quoted "<the tunnel's pre-shared key>" in single quotes
+    ends, for the value pattern, at the apostrophe."""
+    quote = m.group("val")[:1] if m.group("val")[:1] in "\"'" else ""
+    ph = _PLACEHOLDER.match(m.string, m.start("val") + len(quote))
+    if ph is None:
+        return False
+    after = m.string[ph.end():ph.end() + 1]
+    return after == quote if quote else after in ("", " ", "\t", "\n", "\r", ";", ",", ".", ")")
+
+
 def _assign(m: re.Match[str]) -> str:
     val = m.group("val")
-    if val.strip("\"'") in ("", MASK):
+    if val.strip("\"'") in ("", MASK) or _placeholder_at(m):
         return m.group(0)
     return m.group("kw") + m.group("pre") + _quoted_mask(val)
 
@@ -197,6 +215,8 @@ def _spaced(m: re.Match[str]) -> str:
     if bare in ("", MASK):
         return m.group(0)
     quoted = val != bare
+    if _placeholder_at(m):
+        return m.group(0)  # the start of a placeholder ("<the tunnel's pre-shared key>", also in quotes)
     if not mods and not quoted:
         # A Markdown link's text ends at "](": what follows is the link, not part of the word ("(pre-shared key
         # rules)](https://docs.aws.amazon.com/...)" in the incident report).

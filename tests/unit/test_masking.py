@@ -154,6 +154,31 @@ def test_the_labs_own_texts_read_the_same_after_masking() -> None:
     assert not changed, "\n".join(changed)
 
 
+def test_the_device_commands_of_every_fix_read_the_same_after_masking() -> None:
+    # The fixes write "<the tunnel's pre-shared key>" where the key goes and other placeholders in angle brackets;
+    # masking the output (CLI, page, report) must not turn them into "**** tunnel's pre-shared key>".
+    from lab.triage.fixes import build_fix, families, fixes
+
+    changed = []
+    for ref in fixes():
+        for family in families():
+            for c in build_fix(ref, {}, family).commands:
+                for text in (c.command, c.note):
+                    if text and mask_secrets(text) != text:
+                        changed.append(f"{ref} {family} {c.action}: {mask_secrets(text)[:120]}")
+    assert not changed, "\n".join(changed)
+
+
+def test_a_placeholder_of_several_words_after_a_key_keyword_is_kept_and_a_one_word_value_masked() -> None:
+    assert mask_secrets("pre-shared-key <the tunnel's pre-shared key>") == "pre-shared-key <the tunnel's pre-shared key>"
+    assert mask_secrets("set psksecret <AWS tunnel outside IP>") == "set psksecret <AWS tunnel outside IP>"
+    assert mask_secrets("pre-shared-key <MyS3cret>") == "pre-shared-key ****"
+    assert mask_secrets("pre-shared-key <abc def") == "pre-shared-key **** def"
+    assert mask_secrets("pre-shared-secret '<the tunnel's pre-shared key>'") == (
+        "pre-shared-secret '<the tunnel's pre-shared key>'")
+    assert mask_secrets('secret = "<the key> x"') == 'secret = "****"'  # more than the placeholder in the quotes
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
