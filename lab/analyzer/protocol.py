@@ -254,7 +254,11 @@ def _names(token: str) -> list[str]:
 
 
 def proposal_list(text: str) -> list[str]:
-    """A proposal listing ("IKE:AES_CBC_128/HMAC_SHA1_96/PRF_HMAC_SHA1/MODP_1024, IKE:...") as a list."""
+    """A proposal listing ("IKE:AES_CBC_128/HMAC_SHA1_96/PRF_HMAC_SHA1/MODP_1024, IKE:...") as a list. pluto numbers
+    its proposals and joins a proposal's transforms with ";" ("1:ESP:ENCR=AES_CBC_128;INTEG=HMAC_SHA2_256_128 2:ESP:...").
+    """
+    if re.match(r"\s*\d+:(?:IKE|ESP|AH):", text):
+        return [p.strip() for p in re.split(r"\s+(?=\d+:(?:IKE|ESP|AH):)", text.strip()) if p.strip()][:16]
     parts = [p.strip().strip(",;") for p in re.split(r",\s*(?=[A-Za-z]+:)|\s{2,}|;\s*", text) if p.strip()]
     return [p for p in parts if p][:16]
 

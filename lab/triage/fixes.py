@@ -36,8 +36,8 @@ COMMANDS_FILE = DATA_DIR / "cgw-commands.yaml"
 FIXES_FILE = DATA_DIR / "fixes.yaml"
 PLACEHOLDERS = ("aws_ip", "cgw_ip", "vpn_id", "inside_cidr", "aws_inside", "cgw_inside", "offending", "allowed_enc",
                 "allowed_integ", "allowed_dh", "proposals_received", "remote_asn", "expected_asn", "amazon_asn",
-                "ts_offered", "ts_expected", "aws_ts_local", "aws_ts_remote", "id_sent", "id_expected", "id_local", "cgw_asn",
-                "psk")
+                "ts_offered", "ts_expected", "aws_ts_local", "aws_ts_remote", "id_sent", "id_expected", "id_expected_here",
+                "id_local", "cgw_asn", "proposals_configured", "psk")
 _UNKNOWN = {
     "aws_ip": "<AWS tunnel outside IP>", "cgw_ip": "<customer gateway public IP>", "aws_inside": "<AWS inside IP>",
     "cgw_inside": "<customer gateway inside IP>", "cgw_asn": "<customer gateway ASN>",
@@ -228,16 +228,25 @@ def values(
         dh = [int(x) for x in facts.value(f"{p}_dh_groups")]
     out["allowed_enc"], out["allowed_integ"] = ", ".join(enc), ", ".join(integ)
     out["allowed_dh"] = ", ".join(str(x) for x in dh)
-    offered = got.get("proposals_received") or got.get("algorithms") or ""
+    for key in ("proposals_received", "proposals_configured"):
+        if got.get(key):
+            out[key] = got[key]
+    # What the customer gateway itself offers: the proposals AWS's log received (or the algorithms it names), or
+    # those a device's log lists as its own. A device's log receives the peer's (AWS's) proposals, and the
+    # algorithms it names may be either side's, so neither is held against AWS's lists.
+    offered = (got.get("proposals_received") or got.get("algorithms") or "") if aws_log else got.get(
+        "proposals_configured", "")
     if offered:
-        out["proposals_received"] = offered
         o_enc, o_integ, o_dh = offered_algorithms(offered)
         bad = sorted(o_enc - set(enc)) + sorted(o_integ - set(integ)) + [f"DH group {g}" for g in sorted(o_dh - set(dh))]
         if bad:
             out["offending"] = ", ".join(bad)
-    for key in ("remote_asn", "expected_asn", "ts_offered", "ts_expected", "id_sent", "id_expected", "id_local"):
+    for key in ("remote_asn", "expected_asn", "ts_offered", "ts_expected", "id_sent", "id_local"):
         if got.get(key):
             out[key] = got[key]
+    if got.get("id_expected"):
+        # AWS's log: what AWS expects of the customer gateway; a device's log: what the device expects of its peer.
+        out["id_expected" if aws_log else "id_expected_here"] = got["id_expected"]
     if out.get("expected_asn"):
         out["cgw_asn"] = out["expected_asn"]
     # Only a value the evidence shows: a guessed default inside a command would be pasted into the device

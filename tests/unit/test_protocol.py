@@ -328,14 +328,21 @@ def test_fortigate_s_proposal_listing_is_read_together(excerpt: str, received: l
     assert primary.facts["proposals_configured"] == configured
 
 
-def test_the_fix_names_what_the_fortigate_s_peer_offers_that_aws_does_not_accept() -> None:
+def test_the_fix_holds_the_devices_own_proposals_against_aws_not_the_peers() -> None:
+    """A device's log receives its peer's proposals (AWS's, when the device is AWS's customer gateway): what AWS does
+    not accept is read from the device's own listed proposals, and the peer's are only named."""
     from lab import PROJECT_DIR
     from lab.triage import fixes
 
-    text = (PROJECT_DIR / "datasets" / "real-logs" / "dev" / "fortigate-v2-sa-init-des-md5-vs-aes-no-proposal-chosen.log"
-            ).read_text(encoding="utf-8")
-    values = fixes.values(analysis=analyze_text(text), phase=1)
-    assert values["offending"] == "DES, MD5, DH group 5"
+    def values_of(name: str) -> dict[str, str]:
+        text = (PROJECT_DIR / "datasets" / "real-logs" / "dev" / f"{name}.log").read_text(encoding="utf-8")
+        return fixes.values(analysis=analyze_text(text), phase=1)
+
+    # the FortiGate's own proposals are AES/SHA-256/MODP_2048 (AWS accepts them); the peer offered DES/MD5
+    fgt = values_of("fortigate-v2-sa-init-des-md5-vs-aes-no-proposal-chosen")
+    assert "offending" not in fgt and fgt["proposals_received"].startswith("IKE:DES_CBC/HMAC_MD5_96")
+    # charon lists its own configured proposals: AES-192, which AWS does not accept
+    assert values_of("intra2net-v1-main-mode-no-proposal-found")["offending"] == "AES192"
 
 
 @pytest.mark.parametrize(("excerpt", "peer"), [

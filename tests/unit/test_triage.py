@@ -686,3 +686,26 @@ def test_charons_key_lookups_name_this_sides_identity_first(line: str, own: str,
     primary = analyze_text(line + "\n").primary
     assert primary is not None and primary.category == "auth_failure"
     assert primary.facts.get("id_local") == own and primary.facts.get("id_sent") == peer
+
+
+def test_a_devices_log_names_what_the_device_expects_of_its_peer_not_what_aws_expects() -> None:
+    # libreswan (the customer gateway) expected its peer to be 'xx.xx.xx.xx' and received 192.168.1.2: the peer's
+    # identity, which from a device's log is not "what AWS expects of the customer gateway".
+    from lab import PROJECT_DIR
+    from lab.analyzer import analyze_text
+    from lab.triage.fixes import build_fix, values
+
+    text = (PROJECT_DIR / "datasets" / "real-logs" / "dev" / "libreswan-v1-l2tp-peer-id-behind-nat.log").read_text(
+        encoding="utf-8")
+    fix = build_fix("tunnel-down/d-auth", values(analysis=analyze_text(text)), "libreswan")
+    assert "This side expects the peer to identify itself as xx.xx.xx.xx." in fix.lines
+    assert "Identity the peer sent, as the log shows it: 192.168.1.2." in fix.lines
+    assert not any("AWS expects" in line for line in fix.lines)
+
+
+def test_pluto_s_numbered_proposals_are_listed_one_proposal_each() -> None:
+    from lab.analyzer.protocol import proposal_list
+
+    assert proposal_list("1:ESP:ENCR=AES_CBC_128;INTEG=HMAC_SHA2_256_128;DH=MODP2048;ESN=DISABLED "
+                         "2:ESP:ENCR=AES_CBC_128;ENCR=AES_CBC_192") == [
+        "1:ESP:ENCR=AES_CBC_128;INTEG=HMAC_SHA2_256_128;DH=MODP2048;ESN=DISABLED", "2:ESP:ENCR=AES_CBC_128;ENCR=AES_CBC_192"]
