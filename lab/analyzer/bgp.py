@@ -235,7 +235,7 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          # GoBGP (pkg/server/server.go): a connection from an address with no neighbor configured here
          r"Can't find configuration for a new passive connection", "peer_not_configured"),
         (r"Maximum Number of Prefixes|max-prefix|prefix-limit|prefix count|event MaxPath\b|Prefix limit reached|"
-         r"Route limit exceeded|MAXPFXEXCEED",
+         r"Route limit exceeded|MAXPFXEXCEED|maximum prefix limit was exceeded",
          "max_prefix"),
         (r"BFD", "bfd_down"),
         (r"Administrative Shutdown|Admin\. shutdown|administratively down|admin-down|admin(?:istratively)? shut",

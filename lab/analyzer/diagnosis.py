@@ -1530,6 +1530,10 @@ BGP_TREE_NODES = {
     "hold_timer_expired": "tunnel-down/d-bgp-hold-timer",
     "send_hold_timer_expired": "tunnel-down/d-bgp-hold-timer",
     "connect_failed": "tunnel-down/d-bgp-hold-timer",
+    "max_prefix": "tunnel-down/d-bgp-max-prefix",
+    "admin_shutdown": "tunnel-down/d-bgp-shutdown",
+    "admin_reset": "tunnel-down/d-bgp-shutdown",
+    "config_change": "tunnel-down/d-bgp-shutdown",
 }
 _ASN_KEYS = ("remote_asn", "local_asn", "expected_asn", "peer_open_asn", "configured_peer_asn", "own_open_asn")
 _BGP_KEYS = ("bgp_reason", "bgp_notification", "bgp_error", "direction", "peer", "bgp_state", *_ASN_KEYS)

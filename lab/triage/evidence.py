@@ -24,7 +24,7 @@ and what it does not):
     log.category:<category>     yes | no
     log.pattern:<pattern id>    yes
     log.peer_alive_after_dpd    yes | no
-    log.bgp_cause               asn | hold_timer
+    log.bgp_cause               asn | hold_timer | max_prefix | shutdown
     tunnel.reestablished_after_delete  cgw | aws | yes | no   (an SA established after the last Delete IKE_SA)
     tunnel.after_delete         reestablished | add | start   (derived: set up again after the Delete, else
                                                          the startup action that decides who must)
@@ -50,12 +50,15 @@ from lab.schema import load_yaml_model
 
 RULES_FILE = DATA_DIR / "evidence.yaml"
 _SOURCE_NAMES = {"simulation": N_("Scenario lab"), "replay": N_("Replay"), "aws": N_("Live AWS")}
-_BGP_CAUSES = {
-    "aws-bgp-bad-open-asn": "asn",
-    "aws-bgp-hold-timer-expired": "hold_timer",
-    "aws-bgp-session-down": "hold_timer",
-    "ios-bgp-neighbor-down": "hold_timer",
-}
+# The answers of "Why BGP is down" that a finding's reason (lab.analyzer.bgp, the `bgp_reason` fact) gives: an
+# OPEN with another AS; the hold timer, or TCP 179 not answered; more prefixes than the limit; a Cease sent on
+# purpose (shutdown, reset, configuration change). Any other reason (a NOTIFICATION without its code, a neighbor
+# down without a reason, an UPDATE error) answers none of them: the question stays with the person.
+_BGP_CAUSES = {"bad_peer_as": "asn", "hold_timer_expired": "hold_timer", "send_hold_timer_expired": "hold_timer",
+               "connect_failed": "hold_timer", "max_prefix": "max_prefix", "admin_shutdown": "shutdown",
+               "admin_reset": "shutdown", "config_change": "shutdown"}
+# AWS's BGP log says a session is stuck before Established by its state change alone.
+_AWS_BGP_STUCK = re.compile(r"AWS-side peer BGP session state has changed from (?:Connect to Active|Active to Connect)\b")
 # A category that needs an answer from the peer: seeing it proves the peer answered.
 _ANSWERED = {"phase1_proposal_mismatch", "auth_failure", "traffic_selector_mismatch", "phase2_proposal_mismatch",
              "ike_sa_deleted_by_peer", "rekey_issue"}
@@ -248,7 +251,9 @@ def from_analysis(
                origin=t("{field} of the last AWS line", field=key))
     _reestablished(records, ev)
     for f in analysis.findings:
-        cause = _BGP_CAUSES.get(f.pattern)
+        cause = _BGP_CAUSES.get(str((f.facts or {}).get("bgp_reason", "")))
+        if cause is None and f.pattern == "aws-bgp-session-down" and _AWS_BGP_STUCK.search(f.text):
+            cause = "hold_timer"
         if cause and ("log.bgp_cause" not in out or (cause == "asn" and out["log.bgp_cause"].value != "asn")):
             out["log.bgp_cause"] = Evidence("log.bgp_cause", cause, _line_text(f), f.line, "log",
                                             origin=t("line {n}", n=f.line), **scope)

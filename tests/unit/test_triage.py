@@ -154,6 +154,35 @@ def test_a_refusal_or_a_bgp_notification_is_not_read_as_one_way() -> None:
         refused[0].evidence["log.ike_activity"].value != "one-way"
 
 
+@pytest.mark.parametrize(("text", "cause"), [
+    # a reason that names one answer of "Why BGP is down"
+    ("AWS-side peer detected a bad OPEN message from neighbor 169.254.44.2 - remote AS is 65001, expected 65000", "asn"),
+    ("AWS-side peer sent a Hold Timer Expired notification to neighbor 169.254.44.2", "hold_timer"),
+    ("AWS-side peer BGP session state has changed from Connect to Active with neighbor 169.254.10.2", "hold_timer"),
+    ("AWS-side peer detected the maximum prefix limit was exceeded with neighbor 169.254.10.2", "max_prefix"),
+    ("AWS-side peer received notification 6/2 (Cease/Administrative Shutdown) from neighbor 169.254.10.2", "shutdown"),
+    # a session down without its reason: the question stays with the person (it used to read "hold timer")
+    ("AWS-side peer BGP session state has changed from Established to Idle with neighbor 169.254.10.2", None),
+    ("%BGP-5-ADJCHANGE: neighbor 169.254.10.1 vpn vrf AWS Down BGP Notification sent", None),
+])
+def test_why_bgp_is_down_is_answered_only_by_a_reason_the_log_names(text: str, cause: str | None) -> None:
+    (scoped,) = scopes_from_text(text + "\n")
+    got = scoped.evidence.get("log.bgp_cause")
+    assert (got.value if got else None) == cause
+
+
+def test_every_bgp_cause_the_evidence_gives_leads_where_the_analyzer_continues() -> None:
+    """The evidence's answer to "Why BGP is down" and the analyzer's tree node for the same reason agree."""
+    from lab.analyzer.diagnosis import BGP_TREE_NODES
+    from lab.triage.evidence import _BGP_CAUSES
+
+    node = tree.goto("tunnel-down/bgp-cause").current
+    leads = {w: a.next for a in node.answers for w in (a.when or [])}
+    assert set(_BGP_CAUSES) == set(BGP_TREE_NODES)
+    for reason, cause in _BGP_CAUSES.items():
+        assert leads[cause] == BGP_TREE_NODES[reason], reason
+
+
 def test_an_ikev1_main_mode_initiation_names_who_brought_the_tunnel_back() -> None:
     from lab.triage.evidence import _CHARON_CGW_INITIATES, _CHARON_PEER_INITIATES
 
