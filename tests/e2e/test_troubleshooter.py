@@ -52,9 +52,18 @@ def _analyze(page, text: str) -> None:
 
 
 def _click(page, name: str, then: str) -> None:
-    """Click a button, then wait until the page shows `then` (the script may not have started yet)."""
-    page.get_by_role("button", name=name, exact=True).first.click()
-    page.get_by_text(then).first.wait_for()
+    """Click a button, then wait until the page shows `then` (the script may not have started yet). A click that
+    lands while the page is still redrawing after the previous answer can be lost on a loaded machine (seen in a
+    full parallel run, never alone): when the button is still there, click it again once, as a user would."""
+    button = page.get_by_role("button", name=name, exact=True).first
+    button.click()
+    shown = page.get_by_text(then).first
+    try:
+        shown.wait_for(timeout=ANALYSIS_MS)
+    except PlaywrightTimeout:
+        if button.is_visible():
+            button.click()
+        shown.wait_for()
     wait_idle(page)
 
 
