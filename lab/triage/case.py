@@ -97,7 +97,8 @@ def fix_for(session: tree.Session, scope: Scope | None, family: str = "") -> fix
     if not session.is_diagnosis:
         return None
     node = session.current
-    phase = 2 if node.category in ("phase2_proposal_mismatch",) else 1
+    # the algorithms a fix names: phase 2's for a phase 2 proposal and for a failed rekey (a Child SA's, mostly)
+    phase = 2 if node.category == "phase2_proposal_mismatch" or node.ref == "tunnel-down/d-rekey-failed" else 1
     vals = fixes_mod.values(
         tunnel=scope.tunnel if scope else "",
         connection=scope.connection_obj if scope else None,

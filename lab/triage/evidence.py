@@ -25,6 +25,7 @@ and what it does not):
     log.pattern:<pattern id>    yes
     log.peer_alive_after_dpd    yes | no
     log.bgp_cause               asn | hold_timer | max_prefix | shutdown
+    log.rekey_kind              collision | failed
     tunnel.reestablished_after_delete  cgw | aws | yes | no   (an SA established after the last Delete IKE_SA)
     tunnel.after_delete         reestablished | add | start   (derived: set up again after the Delete, else
                                                          the startup action that decides who must)
@@ -195,6 +196,12 @@ def from_analysis(
         key = f"log.pattern:{f.pattern}"
         if key not in out:
             ev(key, "yes", _line_text(f), f.line)
+    collision = next((f for f in analysis.findings if f.event == "rekey_collision"), None)
+    failed = firsts.get("rekey_issue")
+    if collision is not None:
+        ev("log.rekey_kind", "collision", _line_text(collision), collision.line)
+    elif failed is not None:
+        ev("log.rekey_kind", "failed", _line_text(failed), failed.line)
     for cat in CATEGORIES:
         f = firsts.get(cat)
         if f is not None:

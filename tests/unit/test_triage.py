@@ -738,3 +738,19 @@ def test_pluto_s_numbered_proposals_are_listed_one_proposal_each() -> None:
     assert proposal_list("1:ESP:ENCR=AES_CBC_128;INTEG=HMAC_SHA2_256_128;DH=MODP2048;ESN=DISABLED "
                          "2:ESP:ENCR=AES_CBC_128;ENCR=AES_CBC_192") == [
         "1:ESP:ENCR=AES_CBC_128;INTEG=HMAC_SHA2_256_128;DH=MODP2048;ESN=DISABLED", "2:ESP:ENCR=AES_CBC_128;ENCR=AES_CBC_192"]
+
+
+def test_a_failed_rekey_is_not_read_as_a_rekey_collision() -> None:
+    # A refused or unanswered rekey is a rekey problem, not a collision: the tree used to answer "Collisions show in
+    # the logs" for any rekey finding. Only a collision line (AWS's CHILD_REKEY collision, charon's) says collision.
+    from lab import PROJECT_DIR
+
+    text = (PROJECT_DIR / "datasets" / "real-logs" / "dev"
+            / "strongswan-v2-windows10-child-rekey-without-pfs-no-acceptable-proposal.log").read_text(encoding="utf-8")
+    failed = case.run(log_text=text)
+    assert failed.evidence["log.rekey_kind"].value == "failed"
+    assert failed.session.current.ref == "tunnel-down/d-rekey-failed"
+    collided = case.run(log_text=_aws(T1, "AWS tunnel detected a (CHILD_REKEY) collision as CHILD_DELETE",
+                                      "Established", "Established") + "\n")
+    assert collided.evidence["log.rekey_kind"].value == "collision"
+    assert collided.session.current.ref == "tunnel-down/d-rekey-collision"
