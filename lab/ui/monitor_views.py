@@ -150,10 +150,18 @@ OPTION_ROWS: tuple[tuple[str, Callable[[Tunnel], str]], ...] = (
 )
 
 
+# The connection's options that apply to both tunnels: the one traffic selector pair AWS negotiates.
+CONNECTION_ROWS: tuple[tuple[str, Callable[[VpnConnection], str]], ...] = (
+    (N_("Local IPv4 network CIDR (customer gateway side)"), lambda c: c.local_ipv4_cidr or "-"),
+    (N_("Remote IPv4 network CIDR (AWS side)"), lambda c: c.remote_ipv4_cidr or "-"),
+)
+
+
 def options_rows(c: VpnConnection) -> pd.DataFrame:
-    data = {_("Option"): [_(name) for name, _get in OPTION_ROWS]}
+    data = {_("Option"): [_(name) for name, _get in (*OPTION_ROWS, *CONNECTION_ROWS)]}
     for i, t in enumerate(c.tunnels, start=1):
-        data[_("Tunnel {number}", number=i)] = [get(t) for _name, get in OPTION_ROWS]
+        data[_("Tunnel {number}", number=i)] = ([get(t) for _name, get in OPTION_ROWS]
+                                                + [get(c) for _name, get in CONNECTION_ROWS])
     return pd.DataFrame(data)
 
 

@@ -96,6 +96,20 @@ def test_inventory_card_shows_aws_values_as_plain_text() -> None:
     assert card == "**vpn-1** · \\*\\*x\\*\\* \\[a\\](b)  \nTunnels up: **1/2**"
 
 
+def test_the_options_table_names_the_selector_pair_aws_negotiates() -> None:
+    from lab.model import Tunnel, TunnelOptions, VpnConnection
+    from lab.ui.monitor_views import options_rows
+
+    o = TunnelOptions()
+    c = VpnConnection("vpn-0a1b2c3d", (Tunnel("203.0.113.10", o, "UP"), Tunnel("203.0.113.20", o, "UP")),
+                      local_ipv4_cidr="10.20.0.0/16", remote_ipv4_cidr="0.0.0.0/0")
+    rows = options_rows(c).set_index("Option")
+    assert list(rows.loc["Local IPv4 network CIDR (customer gateway side)"]) == ["10.20.0.0/16", "10.20.0.0/16"]
+    assert list(rows.loc["Remote IPv4 network CIDR (AWS side)"]) == ["0.0.0.0/0", "0.0.0.0/0"]
+    unknown = options_rows(VpnConnection("vpn-0a1b2c3d", (Tunnel("203.0.113.10", o, "UP"),))).set_index("Option")
+    assert list(unknown.loc["Remote IPv4 network CIDR (AWS side)"]) == ["-"]
+
+
 def test_choosing_a_connection_shows_its_telemetry(open_page: OpenPage) -> None:
     at = _connection(open_page(PAGE, replay="bgp-failover-s4"))
     at.selectbox(key="monitor_vpn").set_value("vpn-05f6e7d8c9b0a1f2e").run()
