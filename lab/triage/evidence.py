@@ -43,6 +43,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from lab import DATA_DIR
 from lab.analyzer import CATEGORIES, Analysis, Finding, analyze
+from lab.analyzer.bgp import PRIORITY as BGP_PRIORITY
 from lab.analyzer.model import GUESS_NOTE
 from lab.errors import InputError
 from lab.i18n import N_, render, t
@@ -257,14 +258,39 @@ def from_analysis(
             ev(name, value, t("Last AWS tunnel log line: {field} = {value}.", field=key, value=value), last,
                origin=t("{field} of the last AWS line", field=key))
     _reestablished(records, ev)
-    for f in analysis.findings:
-        cause = _BGP_CAUSES.get(str((f.facts or {}).get("bgp_reason", "")))
-        if cause is None and f.pattern == "aws-bgp-session-down" and _AWS_BGP_STUCK.search(f.text):
-            cause = "hold_timer"
-        if cause and ("log.bgp_cause" not in out or (cause == "asn" and out["log.bgp_cause"].value != "asn")):
-            out["log.bgp_cause"] = Evidence("log.bgp_cause", cause, _line_text(f), f.line, "log",
-                                            origin=t("line {n}", n=f.line), **scope)
+    bgp_cause = _bgp_cause(analysis)
+    if bgp_cause is not None:
+        cause, f = bgp_cause
+        out["log.bgp_cause"] = Evidence("log.bgp_cause", cause, _line_text(f), f.line, "log",
+                                        origin=t("line {n}", n=f.line), **scope)
     return out
+
+
+def _bgp_cause(analysis: Analysis) -> tuple[str, Finding] | None:
+    """The answer to "Why BGP is down" and the line that gives it. The reason that names the cause is the
+    analyzer's: the primary's when the primary is BGP, else the first by the analyzer's order of reasons
+    (lab.analyzer.bgp.PRIORITY). A session that stops after this side refused an UPDATE is the UPDATE error, not the
+    stop that follows it."""
+    found: list[tuple[str, Finding]] = []
+    for f in analysis.findings:
+        if f.category != "bgp_down":
+            continue
+        reason = str((f.facts or {}).get("bgp_reason", ""))
+        if not reason and f.pattern == "aws-bgp-session-down" and _AWS_BGP_STUCK.search(f.text):
+            reason = "connect_failed"  # AWS's log: stuck in Connect/Active
+        if reason:
+            found.append((reason, f))
+    if not found:
+        return None
+    primary = analysis.primary
+    if primary is not None and primary.category == "bgp_down" and primary.facts.get("bgp_reason"):
+        chosen = next(((r, f) for r, f in found if r == primary.facts["bgp_reason"]), None)
+    else:
+        order = {r: i for i, r in enumerate(BGP_PRIORITY)}
+        chosen = min(found, key=lambda rf: (order.get(rf[0], len(order)), rf[1].line))
+    if chosen is None or chosen[0] not in _BGP_CAUSES:
+        return None
+    return _BGP_CAUSES[chosen[0]], chosen[1]
 
 
 def _is_delete(record: LogRecord) -> bool:

@@ -754,3 +754,15 @@ def test_a_failed_rekey_is_not_read_as_a_rekey_collision() -> None:
                                       "Established", "Established") + "\n")
     assert collided.evidence["log.rekey_kind"].value == "collision"
     assert collided.session.current.ref == "tunnel-down/d-rekey-collision"
+
+
+def test_the_bgp_reason_that_answers_is_the_analyzers_not_a_later_consequence() -> None:
+    # FRR refused an UPDATE (3/5 sent), then stopped the session (Established->Clearing, read as a reset): the
+    # cause is the UPDATE error, which none of the answers names, so the question stays with the person.
+    from lab import PROJECT_DIR
+
+    text = (PROJECT_DIR / "datasets" / "real-logs" / "dev"
+            / "frr-bgpd-aggregator-fetch-error-attribute-length-error-session-stop.log").read_text(encoding="utf-8")
+    result = case.run(log_text=text)
+    assert "log.bgp_cause" not in result.evidence
+    assert result.session.current.ref == "tunnel-down/bgp-cause"
