@@ -199,6 +199,10 @@ def from_analysis(
             ev(key, "yes", _line_text(f), f.line)
     collision = next((f for f in analysis.findings if f.event == "rekey_collision"), None)
     failed = firsts.get("rekey_issue")
+    if failed is None and analysis.primary is not None and analysis.primary.category == "rekey_issue":
+        # a primary the analyzer built from lines that alone are not decisive (a rekey that did not happen in time)
+        lines = set(analysis.primary.evidence_lines)
+        failed = next((f for f in analysis.findings if f.category == "rekey_issue" and f.line in lines), None)
     if collision is not None:
         ev("log.rekey_kind", "collision", _line_text(collision), collision.line)
     elif failed is not None:
