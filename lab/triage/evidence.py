@@ -70,10 +70,18 @@ _IP = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d{1,3}){3})(?![\d.])")
 _SWAN_NAME = re.compile(r"<([^|>\s]+)\|\d+>")
 _AWS_IP_FIELDS = ("tunnel_outside_ip", "TunnelOutsideIPAddress")
 # A Delete of the IKE SA: AWS's tunnel log line, or strongSwan sending / receiving one.
-_DELETE_IKE = re.compile(r"AWS tunnel received DELETE for IKE_SA|sending DELETE for IKE_SA|received DELETE for IKE_SA")
+# libreswan (pluto): "received Delete SA payload: self-deleting ISAKMP State #1", "reviving connection which received
+# Delete/Notify but must remain up per local policy".
+_DELETE_IKE = re.compile(r"AWS tunnel received DELETE for IKE_SA|sending DELETE for IKE_SA|received DELETE for IKE_SA"
+                         r"|received Delete SA(?:\(0x[0-9a-f]+\))? payload: (?:self-)?deleting ISAKMP"
+                         r"|reviving connection which received Delete/Notify")
 # An SA set up again: strongSwan's "IKE_SA name[n] established between", an AWS line whose phase 1 is Established,
 # or the AWS BGP log's "... to Established" (BGP runs inside the tunnel, so IPsec is up).
 _CHARON_ESTABLISHED = re.compile(r"\bIKE_SA \S+\[\d+\] established between\b")
+# pluto, the customer gateway's own log: "initiator established IKE SA" (this side initiated), "responder ..." (the
+# peer did); libreswan 4.x "established IKE SA" and IKEv1 "ISAKMP SA established" do not say which ("deleting IKE SA
+# (established IKE SA)" names the state of the SA it deletes).
+_PLUTO_ESTABLISHED = re.compile(r"\b(?:(?P<role>initiator|responder) )?(?<!\()established IKE SA\b|\bISAKMP SA established\b")
 _BGP_ESTABLISHED = re.compile(r"BGP session state has changed from \w+ to Established")
 # Who initiated it, as the customer gateway's charon writes it: "initiating IKE_SA x[n] to <AWS>" (the customer
 # gateway) or "<AWS ip> is initiating an IKE_SA" (AWS).
@@ -318,7 +326,10 @@ def _reestablished(records: Sequence[LogRecord], ev: Callable[..., None]) -> Non
             who = "cgw"
         elif _CHARON_PEER_INITIATES.search(r.text):
             who = "aws"
-        if (_CHARON_ESTABLISHED.search(r.text) or _BGP_ESTABLISHED.search(r.text)
+        pluto = _PLUTO_ESTABLISHED.search(r.text)
+        if pluto and pluto.group("role"):
+            who = "cgw" if pluto.group("role") == "initiator" else "aws"
+        if (_CHARON_ESTABLISHED.search(r.text) or _BGP_ESTABLISHED.search(r.text) or pluto
                 or r.fields.get("ike_phase1_state") == "Established"):
             by = {"cgw": t("initiated by the customer gateway"), "aws": t("initiated by AWS")}.get(
                 who, t("the lines do not say which side initiated"))

@@ -766,3 +766,16 @@ def test_the_bgp_reason_that_answers_is_the_analyzers_not_a_later_consequence() 
     result = case.run(log_text=text)
     assert "log.bgp_cause" not in result.evidence
     assert result.session.current.ref == "tunnel-down/bgp-cause"
+
+
+def test_libreswan_s_delete_and_revival_answer_who_set_the_tunnel_up_again() -> None:
+    # libreswan's own wordings (testing/pluto, programs/pluto): the revival after a Delete, this side as initiator.
+    from lab import PROJECT_DIR
+    from lab.triage.evidence import _PLUTO_ESTABLISHED
+
+    text = (PROJECT_DIR / "datasets" / "real-logs" / "dev" / "libreswan-v2-auto-keep-peer-delete-revival.log").read_text(
+        encoding="utf-8")
+    back = case.run(log_text=text).evidence["tunnel.reestablished_after_delete"]
+    assert back.value == "cgw"
+    assert _PLUTO_ESTABLISHED.search('"new-east"[2] 192.1.2.45 #3: responder established IKE SA; authenticated peer')
+    assert not _PLUTO_ESTABLISHED.search('"gw" #1: deleting IKE SA (established IKE SA)')
