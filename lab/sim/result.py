@@ -232,6 +232,9 @@ def _snapshot(e: Engine, tr: Trace, res: int, start: datetime) -> Snapshot:
             id=conn.id, tunnels=tuple(tunnels), routing=conn.routing, name=conn.name,
             gateway_type=spec.gateway.type, gateway_id=spec.gateway.id, customer_gateway_id=gw.id,
             customer_gateway_ip=gw.ip, static_routes=tuple(conn.static_routes),
+            # the lab's connections keep AWS's default selector pair (route-based, 0.0.0.0/0 both ways)
+            local_ipv4_cidr=str(facts.value("connection_cidr_default")),
+            remote_ipv4_cidr=str(facts.value("connection_cidr_default")),
         ))
     series = []
     buckets = range(0, T, res)
