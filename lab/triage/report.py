@@ -16,7 +16,7 @@ from lab.analyzer import Analysis
 from lab.analyzer.diagnosis import categories
 from lab.analyzer.model import GUESS_NOTE
 from lab.analyzer.protocol import fact_rows
-from lab.i18n import data_text, render, t, using
+from lab.i18n import data_text, render, t, tn, using
 from lab.masking import MASK, mask_secrets
 from lab.triage.evidence import Evidence
 from lab.triage.fixes import Fix, fix_markdown
@@ -138,8 +138,9 @@ def _build(analysis: Analysis | None, session: Session | None, evidence: Mapping
             out += [t("No known failure pattern matched."), ""]
         fmt = analysis.format + (" " + t("(also {formats})", formats=", ".join(analysis.detected_formats[1:]))
                                  if len(analysis.detected_formats) > 1 else "")
-        out += [t("Log: {lines:,} lines, format {format}, {findings} findings.", lines=analysis.lines, format=fmt,
-                  findings=len(analysis.findings)), ""]
+        out += [t("Log: {lines}, format {format}, {findings}.",
+                  lines=tn("{n:,} line", "{n:,} lines", analysis.lines), format=fmt,
+                  findings=tn("{n} finding", "{n} findings", len(analysis.findings))), ""]
         out += [f"- {_md(mask(render(n)))}" for n in analysis.notes]  # (a note may quote the paste's values)
         if analysis.notes:
             out.append("")

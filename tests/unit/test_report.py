@@ -120,3 +120,12 @@ def test_the_report_reads_the_same_through_the_masking_the_page_applies_again() 
         if mask_secrets(report) != report:
             changed.append(entry["id"])
     assert changed == []
+
+
+def test_the_report_counts_lines_and_findings_in_the_right_number() -> None:
+    from lab.analyzer import analyze_text
+    from lab.triage.report import build_report
+
+    one = "AWS tunnel DPD timed out after 3 retransmits\n"
+    text = build_report(analysis=analyze_text(one))
+    assert "Log: 1 line, format" in text and ", 1 finding." in text
