@@ -231,6 +231,8 @@ def _answer_label(node: tree.Node, step: tree.Step, english: str) -> str:
 
     if step.answer == tree.NOT_SURE:
         return t(tree.NOT_SURE_LABEL)
+    if step.answer == tree.JUMP:
+        return t("Skipped: the logs point to '{title}'", title=dt("tree.title", tree.jump_title(step)))
     if node.is_diagnosis or tree.resolve(step.ref).is_diagnosis:
         return dt("tree.title", english)
     return dt("tree.answer", english)

@@ -20,7 +20,7 @@ from lab.i18n import data_text, render, t, tn, using
 from lab.masking import MASK, mask_secrets
 from lab.triage.evidence import Evidence
 from lab.triage.fixes import Fix, fix_markdown
-from lab.triage.tree import Node, Session, resolve
+from lab.triage.tree import JUMP, Node, Session, jump_title, resolve
 from lab.triage.tree import candidates as tree_candidates
 
 __all__ = ["MASK", "build_report", "mask"]
@@ -165,7 +165,9 @@ def _build(analysis: Analysis | None, session: Session | None, evidence: Mapping
                                     not_proves=_md(data_text("evidence.does_not_prove", ev.rule.does_not_prove)))
             else:
                 how = " - " + t("answered by the person")
-            out.append(f"{i}. {_md(question)} **{_md(data_text('tree.answer', step.label))}**{how}")
+            label = (t("Skipped: the logs point to '{title}'", title=data_text("tree.title", jump_title(step)))
+                     if step.answer == JUMP else data_text("tree.answer", step.label))
+            out.append(f"{i}. {_md(question)} **{_md(label)}**{how}")
         out += ["", t("Current node: {ref} ({title}).", ref=f"`{session.current.ref}`",
                       title=data_text("tree.title", session.current.title)), ""]
         if not session.is_diagnosis and candidates:

@@ -266,6 +266,16 @@ def resolve(ref: str) -> Node:
 
 NOT_SURE = -1
 JUMP = -2  # the logs' diagnosis skipped ahead to the node where it continues
+# A skip's label on the path (English, as `--json` gives it); `jump_title` reads the node's title back for a page or
+# an output in another language.
+JUMP_LABEL = "Skipped: the logs point to '{title}'"
+
+
+def jump_title(step: Step) -> str:
+    """The title of the node a skip went to, from the skip's label ("" for another step)."""
+    prefix, _, suffix = JUMP_LABEL.partition("{title}")
+    label = step.label
+    return label[len(prefix):len(label) - len(suffix)] if label.startswith(prefix) and label.endswith(suffix) else ""
 NOT_SURE_LABEL = "Not sure"
 SHORTLIST = "diagnosis"  # the answer key for choosing among the diagnoses left at a shortlist
 
@@ -430,7 +440,7 @@ def back(session: Session) -> Session:
 def jump(session: Session, ref: str, by_evidence: bool = True, source: str = "") -> Session:
     """Skip from the current question to `ref` (where the logs' diagnosis continues), recorded on the path."""
     target = resolve(ref)
-    done = replace(session.steps[-1], answer=JUMP, label=f"Skipped: the logs point to '{target.title}'",
+    done = replace(session.steps[-1], answer=JUMP, label=JUMP_LABEL.format(title=target.title),
                    by_evidence=by_evidence, source=source)
     return Session(target.tree, (*session.steps[:-1], done, Step(target.ref, open=session.open)))
 

@@ -101,3 +101,19 @@ def test_logs_in_korean(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "logs", str(sample.path), "--lang", "ko")
     assert code == 0
     assert out.startswith("형식: ") and "주요 진단" in out
+
+
+def test_a_skip_the_logs_made_reads_in_korean_in_the_path_and_the_report(capsys: pytest.CaptureFixture[str]) -> None:
+    from lab import DATASETS_DIR
+    from lab.analyzer import analyze_text
+    from lab.triage import case
+    from lab.triage.report import build_report
+
+    log = DATASETS_DIR / "samples" / "strongswan-auth-failure.log"
+    code, out, _err = run(capsys, "triage", "--log", str(log), "--lang", "ko")
+    assert code == 0
+    assert "건너뜀: 로그가 '인증 실패'을(를) 가리킵니다" in out and "Skipped" not in out
+    text = log.read_text(encoding="utf-8")
+    result = case.run(log_text=text)
+    report = build_report(analysis=analyze_text(text), session=result.session, lang="ko")
+    assert "건너뜀: 로그가 '인증 실패'을(를) 가리킵니다" in report and "Skipped" not in report
