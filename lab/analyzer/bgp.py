@@ -325,15 +325,16 @@ _OPENSENT_CLOSED = re.compile(
 # PEER_DOWN_RTT_SHUTDOWN in bgp_fsm.c): its log line, the reset reason it lists, and the shutdown message it sends.
 _RTT = re.compile(r"Admin\. shutdown \(RTT\)|shutdown due to high round-trip-time")
 _DIRECTION = re.compile(
-    r"(?i)\b(?P<sent>sent to|sent notification|sending notification|notification sent|notification send|Sending NOTIFICATION|"
-    r"notification-sent|\bSend Notification with)|(?P<received>received from|received notification|notification received|"
+    r"(?i)\b(?P<sent>sent to|sent (?:a )?notification|sending notification|notification sent|notification send|Sending NOTIFICATION|"
+    r"notification-sent|\bSend Notification with)|(?P<received>received from|received (?:a )?notification|notification received|"
     r"peer sent notification|Received: |notification-received|\bReceive Notification with|RecvNotify|got BGP notification|got NOTIFICATION|"
     r"unexpected message of type '3'|peer reported an error|notification during open|message type is not OPEN, got 3\b)"
 )
 # This side's own prefix limit tripped by what the neighbor sent (IOS/Quagga "%BGP-3-MAXPFXEXCEED: No. of prefix
 # received from X ...: N exceed limit M", Junos "BGP_CEASE_PREFIX_LIMIT_EXCEEDED: ... Shutting down peer"): "received"
 # there is about the prefixes, and the NOTIFICATION closing the session is this side's.
-_OWN_PREFIX_LIMIT = re.compile(r"MAXPFXEXCEED|Shutting down peer due to exceeding configured maximum prefix-limit")
+_OWN_PREFIX_LIMIT = re.compile(r"MAXPFXEXCEED|Shutting down peer due to exceeding configured maximum prefix-limit"
+                               r"|AWS-side peer detected the maximum prefix limit was exceeded")
 # BIRD's own notification line: "<proto>: Error: Hold timer expired" is the one BIRD sent, "Received: ..." the
 # peer's (proto/bgp/packets.c bgp_log_error).
 _BIRD = re.compile(r"(?<=[\w-]): (?P<dir>Error|Received): ")

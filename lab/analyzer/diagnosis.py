@@ -1539,7 +1539,7 @@ _ASN_KEYS = ("remote_asn", "local_asn", "expected_asn", "peer_open_asn", "config
 _BGP_KEYS = ("bgp_reason", "bgp_notification", "bgp_error", "direction", "peer", "bgp_state", *_ASN_KEYS)
 
 
-def _bgp_reason_text(reason: str, facts: dict[str, Any], line: int) -> list[Msg]:
+def _bgp_reason_text(reason: str, facts: dict[str, Any], line: int, aws: bool = False) -> list[Msg]:
     """What a BGP reason means and what to check, from the facts of the line that gave it."""
     error = facts.get("bgp_error") or facts.get("bgp_notification") or ""
     sent = facts.get("direction") == "sent"
@@ -1669,6 +1669,17 @@ def _bgp_reason_text(reason: str, facts: dict[str, Any], line: int) -> list[Msg]
         # advertises up to 1,000 to it; neither can be increased. A prefix limit closes the session with Cease 6/1
         # (RFC 4486), also where the line shows no NOTIFICATION.
         error = error or bgp.meaning(6, 1)
+        if aws and sent:  # AWS's own log: AWS counted the customer gateway's prefixes
+            return [M("Line {line}: AWS's maximum-prefix limit was exceeded by the routes the customer gateway "
+                      "advertised, so AWS closed the session ({error}). AWS accepts at most 100 routes per VPN "
+                      "connection from the customer gateway (a limit that cannot be raised): advertise fewer "
+                      "(summarise) from the customer gateway.", line=line, error=error)]
+        if aws and received:  # AWS's own log: the customer gateway sent the NOTIFICATION
+            return [M("Line {line}: the customer gateway's maximum-prefix limit for AWS was exceeded by the routes AWS "
+                      "advertised, so the customer gateway closed the session ({error}). AWS advertises up to 1,000 "
+                      "routes to a customer gateway: raise the customer gateway's maximum-prefix limit for the AWS "
+                      "neighbor above the number of routes AWS sends, or filter what it accepts.", line=line,
+                      error=error)]
         if sent:
             return [M("Line {line}: this side's maximum-prefix limit for the neighbor was exceeded by the routes the "
                       "neighbor advertised, so this side closed the session ({error}). AWS advertises up to 1,000 "
@@ -1806,7 +1817,7 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
         for key in _BGP_KEYS:
             if key in facts:
                 extra[key] = facts[key]
-        reasoning += _bgp_reason_text(reason, facts, ev.line)
+        reasoning += _bgp_reason_text(reason, facts, ev.line, aws=ev.fmt.startswith("aws"))
     reasoning.append(M("No IKE or IPsec failure was seen, so the tunnel itself is likely up: look at BGP (ASN, "
                        "neighbor addresses on the inside CIDR, hold timer, TCP 179 through the customer gateway's "
                        "firewall)."))

@@ -188,14 +188,26 @@ def _quoted_mask(val: str) -> str:
 
 
 def _placeholder_at(m: re.Match[str]) -> bool:
-    """The value starts a placeholder, bare or in quotes: a quoted "<the tunnel's pre-shared key>" in single quotes
-    ends, for the value pattern, at the apostrophe."""
+    """The value starts a placeholder, bare or in quotes (a quoted "<the tunnel's pre-shared key>" in single quotes
+    ends, for the value pattern, at the apostrophe), or lies inside one ("pre-shared-key address <AWS tunnel
+    outside IP> key ...": the keyword's modifier took the placeholder's first word)."""
+    if _inside_placeholder(m.string, m.start("val")):
+        return True
     quote = m.group("val")[:1] if m.group("val")[:1] in "\"'" else ""
     ph = _PLACEHOLDER.match(m.string, m.start("val") + len(quote))
     if ph is None:
         return False
     after = m.string[ph.end():ph.end() + 1]
     return after == quote if quote else after in ("", " ", "\t", "\n", "\r", ";", ",", ".", ")")
+
+
+def _inside_placeholder(text: str, pos: int) -> bool:
+    """`pos` is within a placeholder of several words in angle brackets (looked for on the same line, nearby)."""
+    lt = text.rfind("<", max(0, pos - 200), pos + 1)
+    if lt == -1 or lt == pos or ">" in text[lt:pos] or "\n" in text[lt:pos]:
+        return False
+    ph = _PLACEHOLDER.match(text, lt)
+    return ph is not None and ph.end() > pos
 
 
 def _assign(m: re.Match[str]) -> str:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lab.errors import NotFoundError
+from lab.i18n import t
 from lab.model import Snapshot
 from lab.triage import fixes as fixes_mod
 from lab.triage import tree
@@ -97,8 +98,9 @@ def fix_for(session: tree.Session, scope: Scope | None, family: str = "") -> fix
     if not session.is_diagnosis:
         return None
     node = session.current
-    # the algorithms a fix names: phase 2's for a phase 2 proposal and for a failed rekey (a Child SA's, mostly)
-    phase = 2 if node.category == "phase2_proposal_mismatch" or node.ref == "tunnel-down/d-rekey-failed" else 1
+    # the algorithms a fix names: phase 2's for a phase 2 proposal; for a failed rekey, those of the SA it rekeyed
+    rekeyed = _rekeyed_sa(scope) if node.ref == REKEY_FAILED else ""
+    phase = 2 if node.category == "phase2_proposal_mismatch" or rekeyed == "child" else 1
     vals = fixes_mod.values(
         tunnel=scope.tunnel if scope else "",
         connection=scope.connection_obj if scope else None,
@@ -106,7 +108,25 @@ def fix_for(session: tree.Session, scope: Scope | None, family: str = "") -> fix
         analysis=scope.analysis if scope else None,
         phase=phase,
     )
+    if node.ref == REKEY_FAILED:
+        if rekeyed:
+            vals["rekey_phase"] = t("phase 1, the IKE SA") if rekeyed == "ike" else t("phase 2, the Child SA")
+        else:  # which SA failed to rekey is not known: no algorithm list of one phase or the other
+            vals = {k: v for k, v in vals.items() if not k.startswith("allowed_")}
     return fixes_mod.build_fix(node.ref, vals, family)
+
+
+REKEY_FAILED = "tunnel-down/d-rekey-failed"
+
+
+def _rekeyed_sa(scope: Scope | None) -> str:
+    """"ike" or "child": the SA whose rekey failed, from the line that answered the rekey question ("" unknown)."""
+    ev = scope.evidence.get("log.rekey_kind") if scope else None
+    if ev is None or ev.line is None or scope is None or scope.analysis is None:
+        return ""
+    found = next((f for f in scope.analysis.findings if f.line == ev.line), None)
+    sa = str((found.facts or {}).get("sa", "")) if found else ""
+    return sa if sa in ("ike", "child") else ""
 
 
 def run(

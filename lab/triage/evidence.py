@@ -79,9 +79,11 @@ _DELETE_IKE = re.compile(r"AWS tunnel received DELETE for IKE_SA|sending DELETE 
 # or the AWS BGP log's "... to Established" (BGP runs inside the tunnel, so IPsec is up).
 _CHARON_ESTABLISHED = re.compile(r"\bIKE_SA \S+\[\d+\] established between\b")
 # pluto, the customer gateway's own log: "initiator established IKE SA" (this side initiated), "responder ..." (the
-# peer did); libreswan 4.x "established IKE SA" and IKEv1 "ISAKMP SA established" do not say which ("deleting IKE SA
+# peer did); IKEv1 "STATE_MAIN_I4: ISAKMP SA established" (this side initiated Main Mode) or "STATE_MAIN_R3: sent MR3,
+# ISAKMP SA established" (the peer did); libreswan 4.x "established IKE SA" does not say which ("deleting IKE SA
 # (established IKE SA)" names the state of the SA it deletes).
-_PLUTO_ESTABLISHED = re.compile(r"\b(?:(?P<role>initiator|responder) )?(?<!\()established IKE SA\b|\bISAKMP SA established\b")
+_PLUTO_ESTABLISHED = re.compile(r"\b(?:(?P<role>initiator|responder) )?(?<!\()established IKE SA\b"
+                                r"|(?:STATE_MAIN_(?P<state>[IR])\d:[^\n]*?)?\bISAKMP SA established\b")
 _BGP_ESTABLISHED = re.compile(r"BGP session state has changed from \w+ to Established")
 # Who initiated it, as the customer gateway's charon writes it: "initiating IKE_SA x[n] to <AWS>" (the customer
 # gateway) or "<AWS ip> is initiating an IKE_SA" (AWS).
@@ -205,7 +207,9 @@ def from_analysis(
         key = f"log.pattern:{f.pattern}"
         if key not in out:
             ev(key, "yes", _line_text(f), f.line)
-    collision = next((f for f in analysis.findings if f.event == "rekey_collision"), None)
+    # a collision line, or the TEMPORARY_FAILURE a responder answers a colliding rekey with (RFC 7296 section 2.25)
+    collision = next((f for f in analysis.findings
+                      if f.event == "rekey_collision" or (f.facts or {}).get("notify") == "TEMPORARY_FAILURE"), None)
     failed = firsts.get("rekey_issue")
     if failed is None and analysis.primary is not None and analysis.primary.category == "rekey_issue":
         # a primary the analyzer built from lines that alone are not decisive (a rekey that did not happen in time)
@@ -327,8 +331,8 @@ def _reestablished(records: Sequence[LogRecord], ev: Callable[..., None]) -> Non
         elif _CHARON_PEER_INITIATES.search(r.text):
             who = "aws"
         pluto = _PLUTO_ESTABLISHED.search(r.text)
-        if pluto and pluto.group("role"):
-            who = "cgw" if pluto.group("role") == "initiator" else "aws"
+        if pluto and (pluto.group("role") or pluto.group("state")):
+            who = "cgw" if pluto.group("role") == "initiator" or pluto.group("state") == "I" else "aws"
         if (_CHARON_ESTABLISHED.search(r.text) or _BGP_ESTABLISHED.search(r.text) or pluto
                 or r.fields.get("ike_phase1_state") == "Established"):
             by = {"cgw": t("initiated by the customer gateway"), "aws": t("initiated by AWS")}.get(

@@ -37,7 +37,7 @@ FIXES_FILE = DATA_DIR / "fixes.yaml"
 PLACEHOLDERS = ("aws_ip", "cgw_ip", "vpn_id", "inside_cidr", "aws_inside", "cgw_inside", "offending", "allowed_enc",
                 "allowed_integ", "allowed_dh", "proposals_received", "remote_asn", "expected_asn", "amazon_asn",
                 "ts_offered", "ts_expected", "aws_ts_local", "aws_ts_remote", "id_sent", "id_expected", "id_expected_here",
-                "id_local", "cgw_asn", "proposals_configured", "psk")
+                "id_local", "cgw_asn", "proposals_configured", "rekey_phase", "psk")
 _UNKNOWN = {
     "aws_ip": "<AWS tunnel outside IP>", "cgw_ip": "<customer gateway public IP>", "aws_inside": "<AWS inside IP>",
     "cgw_inside": "<customer gateway inside IP>", "cgw_asn": "<customer gateway ASN>",

@@ -1344,3 +1344,18 @@ def test_frr_summary_rows_stuck_between_opens_or_naming_the_neighbor_by_hostname
     named = analyze_text(header + "peer(172.16.0.2) 4      65001         2         3        0    0    0 00:09:01       "
                                   "Active        0 peer\n").primary
     assert named is not None and named.facts["peer"] == "172.16.0.2" and named.facts["bgp_reason"] == "connect_failed"
+
+
+@pytest.mark.parametrize(("line", "says"), [
+    # AWS's own BGP log (monitoring-logs.html): "received ... from neighbor" = the customer gateway sent the 6/1
+    ("AWS-side peer received notification 6/1 (Cease/Maximum Number of Prefixes Reached) from neighbor 169.254.10.2",
+     "the customer gateway's maximum-prefix limit for AWS was exceeded"),
+    ("AWS-side peer sent a notification 6/1 (Cease/Maximum Number of Prefixes Reached) to neighbor 169.254.10.2",
+     "AWS's maximum-prefix limit was exceeded"),
+    ("AWS-side peer detected the maximum prefix limit was exceeded with neighbor 169.254.10.2",
+     "AWS's maximum-prefix limit was exceeded"),
+])
+def test_aws_s_own_bgp_log_names_whose_prefix_limit_closed_the_session(line: str, says: str) -> None:
+    primary = primary_of(line + "\n")
+    assert primary is not None and primary.facts["bgp_reason"] == "max_prefix"
+    assert any(says in render(m) for m in primary.reasoning)

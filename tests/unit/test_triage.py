@@ -779,3 +779,23 @@ def test_libreswan_s_delete_and_revival_answer_who_set_the_tunnel_up_again() -> 
     assert back.value == "cgw"
     assert _PLUTO_ESTABLISHED.search('"new-east"[2] 192.1.2.45 #3: responder established IKE SA; authenticated peer')
     assert not _PLUTO_ESTABLISHED.search('"gw" #1: deleting IKE SA (established IKE SA)')
+
+
+def test_a_failed_rekey_s_fix_names_the_algorithms_of_the_sa_it_rekeyed() -> None:
+    # charon's reauthentication is a rekey of the IKE SA: phase 1's lists (with phase 1's DH groups), not phase 2's
+    ike = case.run(log_text=(
+        "Nov 30 01:44:40 pfsense charon[71234]: 11[IKE] <con1000|7> initiating IKE_SA con1000[7] to 203.0.113.10\n"
+        "Nov 30 01:44:51 pfsense charon[71234]: 11[IKE] <con1000|7> reauthentication failed, trying to reestablish "
+        "IKE_SA\n"))
+    assert ike.session.current.ref == "tunnel-down/d-rekey-failed"
+    (line,) = ike.fix.lines
+    assert line.startswith("For the SA whose rekey failed (phase 1, the IKE SA), tunnel 203.0.113.10 accepts:")
+    assert "DH groups 2, 14," in line  # phase 1's list (phase 2's also allows group 5)
+
+
+def test_an_asa_rekey_collision_is_a_collision() -> None:
+    result = case.run(log_text=(
+        "%ASA-4-750003: Local:198.51.100.7:500 Remote:203.0.113.10:500 Username:203.0.113.10 IKEv2 Negotiation "
+        "aborted due to ERROR: Failed to insert SA due to ipsec rekey collision\n"))
+    assert result.evidence["log.rekey_kind"].value == "collision"
+    assert result.session.current.ref == "tunnel-down/d-rekey-collision"
