@@ -147,7 +147,7 @@ def dashboard() -> None:
     m[0].metric(_("Participants"), len(people))
     m[1].metric(_("Lessons done (all)"), sum(len(p.progress.lessons_done) for p in people))
     m[2].metric(_("Quiz right at the first try"), f"{round(100 * first / answered)} %" if answered else "—",
-                help=_("{done} of {total} answers", done=first, total=answered))
+                help=_n("{done} of {n} answer", "{done} of {n} answers", answered, done=first))
     m[3].metric(_("Drills run"), len(report.drills))
     if not people:
         st.info(_("Nobody has joined yet. Share the join code; participants appear here as they join."))
@@ -178,7 +178,7 @@ def dashboard() -> None:
     if success:
         by_id = {lesson.id: lesson for lesson in lessons}
         qlabels = []
-        for lesson_id, q, _n, _ok in success:
+        for lesson_id, q, _count, _ok in success:
             lesson = by_id.get(lesson_id)
             text = lesson.quiz[q].question if lesson and q < len(lesson.quiz) else ""
             text = text if len(text) <= 60 else text[:57] + "..."
