@@ -94,6 +94,9 @@ class Result:
         return 0 if self.session.is_diagnosis else 3
 
 
+REKEY_FAILED = "tunnel-down/d-rekey-failed"
+
+
 def fix_for(session: tree.Session, scope: Scope | None, family: str = "") -> fixes_mod.Fix | None:
     if not session.is_diagnosis:
         return None
@@ -114,9 +117,6 @@ def fix_for(session: tree.Session, scope: Scope | None, family: str = "") -> fix
         else:  # which SA failed to rekey is not known: no algorithm list of one phase or the other
             vals = {k: v for k, v in vals.items() if not k.startswith("allowed_")}
     return fixes_mod.build_fix(node.ref, vals, family)
-
-
-REKEY_FAILED = "tunnel-down/d-rekey-failed"
 
 
 def _rekeyed_sa(scope: Scope | None) -> str:
