@@ -204,6 +204,7 @@ GROUPS = (
     "policy_ok",  # Cisco IOS: the offer checked against a local ISAKMP policy or transform set matched it ("atts are acceptable")
     "cert_sent",  # IKEv1: this side puts its certificate in the Main Mode message it sends next (pluto: "I am sending my cert")
     "msgid",  # the message ID of the request a line is about (IKEv2: 0 is IKE_SA_INIT, 1 IKE_AUTH)
+    "mismatch",  # Cisco IOS: the attribute of the peer's offer that did not match a local policy ("Hash algorithm")
 )
 
 

@@ -4364,6 +4364,7 @@ FACT_LABELS: dict[str, Msg] = {
     "configured_peer_asn": M("AS number configured for the neighbor"),
     "own_open_asn": M("AS number this side's OPEN carried (echoed by the neighbor's refusal)"),
     "peer_alive_after_dpd": M("Peer reachable after the DPD timeout"),
+    "mismatch": M("Attributes of the offer that did not match a policy here"),
     "ts_offered": M("Traffic selectors offered"),
     "ts_expected": M("This side's own traffic selectors"),
     "proposals_received": M("Proposals received"),
@@ -4465,6 +4466,8 @@ def facts_of(ev: Event) -> dict[str, Any]:
             out[key] = str(v[key])
     if v.get("packet_bytes"):  # the unanswered message needed IP fragments
         out["packet_bytes"] = int(v["packet_bytes"])
+    if v.get("mismatch"):  # a list, so that every policy's differing attribute is kept when lines are merged
+        out["mismatch"] = [str(v["mismatch"])]
     for key in ("mode_asked", "mode_granted", "modes"):
         if v.get(key):
             out[key] = str(v[key])

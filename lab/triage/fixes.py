@@ -37,7 +37,7 @@ FIXES_FILE = DATA_DIR / "fixes.yaml"
 PLACEHOLDERS = ("aws_ip", "cgw_ip", "vpn_id", "inside_cidr", "aws_inside", "cgw_inside", "offending", "allowed_enc",
                 "allowed_integ", "allowed_dh", "proposals_received", "remote_asn", "expected_asn", "amazon_asn",
                 "ts_offered", "ts_expected", "aws_ts_local", "aws_ts_remote", "id_sent", "id_expected", "id_expected_here",
-                "id_local", "cgw_asn", "proposals_configured", "rekey_phase", "psk")
+                "id_local", "cgw_asn", "proposals_configured", "rekey_phase", "mismatch", "psk")
 _UNKNOWN = {
     "aws_ip": "<AWS tunnel outside IP>", "cgw_ip": "<customer gateway public IP>", "aws_inside": "<AWS inside IP>",
     "cgw_inside": "<customer gateway inside IP>", "cgw_asn": "<customer gateway ASN>",
@@ -241,7 +241,7 @@ def values(
         bad = sorted(o_enc - set(enc)) + sorted(o_integ - set(integ)) + [f"DH group {g}" for g in sorted(o_dh - set(dh))]
         if bad:
             out["offending"] = ", ".join(bad)
-    for key in ("remote_asn", "expected_asn", "ts_offered", "ts_expected", "id_sent", "id_local"):
+    for key in ("remote_asn", "expected_asn", "ts_offered", "ts_expected", "id_sent", "id_local", "mismatch"):
         if got.get(key):
             out[key] = got[key]
     if got.get("id_expected"):

@@ -799,3 +799,21 @@ def test_an_asa_rekey_collision_is_a_collision() -> None:
         "aborted due to ERROR: Failed to insert SA due to ipsec rekey collision\n"))
     assert result.evidence["log.rekey_kind"].value == "collision"
     assert result.session.current.ref == "tunnel-down/d-rekey-collision"
+
+
+def test_a_cisco_ios_policy_mismatch_names_the_attribute_that_differs() -> None:
+    # debug crypto isakmp: "<attribute> offered does not match policy!" for each local policy tried
+    from lab.triage.fixes import values
+
+    text = ("ISAKMP:(0):Checking ISAKMP transform 1 against priority 10 policy\n"
+            "ISAKMP:(0): Hash algorithm offered does not match policy!\n"
+            "ISAKMP:(0):Checking ISAKMP transform 1 against priority 20 policy\n"
+            "ISAKMP:(0): Diffie-Hellman group offered does not match policy!\n"
+            "ISAKMP:(0): No offers accepted!\n")
+    analysis = analyze_text(text)
+    assert analysis.primary is not None and analysis.primary.facts["mismatch"] == ["Hash algorithm",
+                                                                                    "Diffie-Hellman group"]
+    result = case.run(log_text=text)
+    assert "Compared with this side's policies, the offer differed in: Hash algorithm, Diffie-Hellman group." in (
+        result.fix.lines)
+    assert values(analysis=analysis)["mismatch"] == "Hash algorithm, Diffie-Hellman group"
