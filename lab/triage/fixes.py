@@ -37,7 +37,8 @@ FIXES_FILE = DATA_DIR / "fixes.yaml"
 PLACEHOLDERS = ("aws_ip", "cgw_ip", "vpn_id", "inside_cidr", "aws_inside", "cgw_inside", "offending", "allowed_enc",
                 "allowed_integ", "allowed_dh", "proposals_received", "remote_asn", "expected_asn", "amazon_asn",
                 "ts_offered", "ts_expected", "aws_ts_local", "aws_ts_remote", "id_sent", "id_expected", "id_expected_here",
-                "id_local", "cgw_asn", "proposals_configured", "rekey_phase", "mismatch", "psk")
+                "id_local", "cgw_asn", "proposals_configured", "rekey_phase", "mismatch", "peer_open_asn",
+                "own_open_asn", "psk")
 _UNKNOWN = {
     "aws_ip": "<AWS tunnel outside IP>", "cgw_ip": "<customer gateway public IP>", "aws_inside": "<AWS inside IP>",
     "cgw_inside": "<customer gateway inside IP>", "cgw_asn": "<customer gateway ASN>",
@@ -244,6 +245,14 @@ def values(
     for key in ("remote_asn", "expected_asn", "ts_offered", "ts_expected", "id_sent", "id_local", "mismatch"):
         if got.get(key):
             out[key] = got[key]
+    if not aws_log:
+        # A device's own BGP log: the AS the neighbor's OPEN carried (this device refused it), or the AS this
+        # device's OPEN carried (the neighbor refused it).
+        for key in ("peer_open_asn", "own_open_asn"):
+            if got.get(key):
+                out[key] = got[key]
+        if out.get("own_open_asn") and out.get("own_open_asn") == out.get("peer_open_asn"):
+            del out["own_open_asn"]  # a two-sided paste: the same refused OPEN, seen from both devices
     if got.get("id_expected"):
         # AWS's log: what AWS expects of the customer gateway; a device's log: what the device expects of its peer.
         out["id_expected" if aws_log else "id_expected_here"] = got["id_expected"]

@@ -817,3 +817,22 @@ def test_a_cisco_ios_policy_mismatch_names_the_attribute_that_differs() -> None:
     assert "Compared with this side's policies, the offer differed in: Hash algorithm, Diffie-Hellman group." in (
         result.fix.lines)
     assert values(analysis=analysis)["mismatch"] == "Hash algorithm, Diffie-Hellman group"
+
+
+@pytest.mark.parametrize(("excerpt", "says", "not_says"), [
+    # Cisco IOS refused the neighbor's OPEN (2/2 sent), which carried AS 100
+    ("cisco-ios-bgp-open-peer-in-wrong-as", "This device refused the neighbor's OPEN, which carried AS 100", "AWS expects AS"),
+    # BIRD's OPEN (AS 64512) was refused by its neighbor (2/2 received)
+    ("calico-bird-received-bad-peer-as-default-asn", "The neighbor refused this device's OPEN, which carried AS 64512",
+     "This device refused"),
+    # a two-sided paste: the same refused OPEN, told once
+    ("cisco-ios-bgp-local-as-changed-peer-in-wrong-as-two-sided", "which carried AS 65400", "The neighbor refused"),
+])
+def test_a_devices_bgp_asn_refusal_is_told_from_the_devices_side(excerpt: str, says: str, not_says: str) -> None:
+    from lab import PROJECT_DIR
+
+    text = (PROJECT_DIR / "datasets" / "real-logs" / "dev" / f"{excerpt}.log").read_text(encoding="utf-8")
+    result = case.run(log_text=text)
+    assert result.session.current.ref == "tunnel-down/d-bgp-asn"
+    lines = " ".join(result.fix.lines)
+    assert says in lines and not_says not in lines
