@@ -175,6 +175,18 @@ def _hosts(cidr: str) -> tuple[str, str]:
     return (str(hosts[0]), str(hosts[1])) if len(hosts) >= 2 else ("", "")
 
 
+def _inside_pair(address: str, aws_side: bool) -> tuple[str, str] | None:
+    """(AWS's, the customer gateway's) inside address from one of them, when it is where an AWS tunnel's /30 puts it."""
+    try:
+        ip = ipaddress.IPv4Address(address)
+    except ValueError:
+        return None
+    if ip not in ipaddress.IPv4Network("169.254.0.0/16") or int(ip) % 4 != (1 if aws_side else 2):
+        return None
+    aws = ip if aws_side else ip - 1
+    return str(aws), str(aws + 1)
+
+
 def _analysis_facts(analysis: Analysis | None) -> dict[str, str]:
     """The analyzer's extracted facts: the primary's first, then the findings' (first wins)."""
     out: dict[str, str] = {}
@@ -207,7 +219,10 @@ def values(
     # The peer a log names is the other end of the tunnel as the logging side sees it: a customer gateway's log
     # names the AWS endpoint, AWS's own tunnel log the customer gateway (its outside or, for BGP, inside address).
     aws_log = analysis is not None and analysis.format in AWS_LOG_FORMATS
-    out["aws_ip"] = tunnel or ("" if aws_log else got.get("peer", ""))
+    # A BGP diagnosis's peer is the BGP neighbor, an inside address: AWS's (a device's log) or the customer
+    # gateway's (AWS's BGP log), not the tunnel's outside IP.
+    bgp = analysis is not None and analysis.primary is not None and analysis.primary.category == "bgp_down"
+    out["aws_ip"] = tunnel or ("" if aws_log or bgp else got.get("peer", ""))
     if connection is not None:
         out["vpn_id"] = getattr(connection, "id", "")
         out["cgw_ip"] = getattr(connection, "customer_gateway_ip", "")
@@ -218,6 +233,13 @@ def values(
     if inside:
         out["inside_cidr"] = inside
         out["aws_inside"], out["cgw_inside"] = _hosts(inside)
+    elif bgp and got.get("peer"):
+        out["cgw_inside" if aws_log else "aws_inside"] = got["peer"]
+        # An AWS tunnel's inside CIDR is a /30 from 169.254.0.0/16: AWS has its first usable address, the customer
+        # gateway the second, so one gives the other.
+        pair = _inside_pair(got["peer"], aws_side=not aws_log)
+        if pair:
+            out["aws_inside"], out["cgw_inside"] = pair
     p = "phase1" if phase == 1 else "phase2"
     if options is not None:
         enc = list(getattr(options, f"{p}_encryption"))

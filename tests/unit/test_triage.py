@@ -836,3 +836,21 @@ def test_a_devices_bgp_asn_refusal_is_told_from_the_devices_side(excerpt: str, s
     assert result.session.current.ref == "tunnel-down/d-bgp-asn"
     lines = " ".join(result.fix.lines)
     assert says in lines and not_says not in lines
+
+
+def test_a_bgp_diagnosis_s_peer_is_an_inside_address_not_the_tunnel_s_outside_ip() -> None:
+    from lab.triage.fixes import values
+
+    # AWS's BGP log names the customer gateway's inside address; the /30 gives AWS's (the first usable)
+    aws = analyze_text('{"resource_id":"vpn-0a1b2c3d4e5f60718_52.10.20.30","type":"BGPStatus","status":"DOWN",'
+                       '"message":{"details":"AWS-side peer sent a Hold Timer Expired notification to neighbor '
+                       '169.254.44.2"}}\n')
+    v = values(analysis=aws)
+    assert (v.get("aws_inside"), v.get("cgw_inside")) == ("169.254.44.1", "169.254.44.2") and "aws_ip" not in v
+    # a device's own BGP log names its neighbor (AWS's inside address): never the tunnel's outside IP
+    dev = analyze_text("%BGP-3-NOTIFICATION: received from neighbor 169.254.10.1 4/0 (hold time expired) 0 bytes\n")
+    v = values(analysis=dev)
+    assert (v.get("aws_inside"), v.get("cgw_inside")) == ("169.254.10.1", "169.254.10.2") and "aws_ip" not in v
+    other = analyze_text("%BGP-3-NOTIFICATION: received from neighbor 10.191.19.33 4/0 (hold time expired) 0 bytes\n")
+    v = values(analysis=other)
+    assert v.get("aws_inside") == "10.191.19.33" and "cgw_inside" not in v and "aws_ip" not in v
