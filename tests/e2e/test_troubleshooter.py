@@ -207,7 +207,7 @@ def test_a_rekey_diagnosis_shows_the_lines_that_led_to_it(app_url: str, page, sh
     page.goto(f"{app_url}/troubleshooter")
     wait_idle(page)
     _analyze(page, log)
-    page.get_by_text("Primary diagnosis: Rekey collision or lifetime mismatch").first.wait_for()
+    page.get_by_text("Primary diagnosis: Rekey problem (a collision, a failed rekey or lifetimes out of step)").first.wait_for()
     page.get_by_text("Line 6: an SA was established before it").first.wait_for()
     chain = page.get_by_text("Lines that led to the diagnosis, in order").first
     chain.scroll_into_view_if_needed()
