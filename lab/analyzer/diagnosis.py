@@ -1847,6 +1847,10 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
         "restart_timeout": M("BGP is down: the neighbor did not come back within its graceful restart time."),
         "interface_down": M("BGP is down: the interface or the route to the neighbor went away."),
     }.get(reason or "", M("BGP is down while IPsec shows no failure."))
+    if ups and reason in bgp.REASON_WORDS:
+        # the session is up at the end of the lines: it flaps, and the reason is why it went down, not its state now
+        summary = M("BGP flaps: it went down ({reason}) and came up again at line {line}.",
+                    reason=bgp.REASON_WORDS[reason], line=ups[-1].line)
     primary = _primary("bgp_down", summary, reasoning, chain, extra)
     if reason:
         # Only the line that names the reason says which side announced which AS.

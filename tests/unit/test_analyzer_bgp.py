@@ -1359,3 +1359,9 @@ def test_aws_s_own_bgp_log_names_whose_prefix_limit_closed_the_session(line: str
     primary = primary_of(line + "\n")
     assert primary is not None and primary.facts["bgp_reason"] == "max_prefix"
     assert any(says in render(m) for m in primary.reasoning)
+
+
+def test_a_session_that_came_back_is_summarized_as_flapping_not_as_down() -> None:
+    primary = primary_of((DEV / "cisco-ios-bgp-hold-time-expired-flapping-circuit.log").read_text())
+    assert primary is not None and primary.category == "bgp_down"
+    assert render(primary.summary) == "BGP flaps: it went down (Hold timer expired) and came up again at line 8."
