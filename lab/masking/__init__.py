@@ -181,8 +181,6 @@ _PLACEHOLDER = re.compile(r"<[^<>\s]+(?:[ \t][^<>\s]+)+>")
 
 def _quoted_mask(val: str) -> str:
     if len(val) >= 2 and val[0] == val[-1] and val[0] in "\"'":
-        if _PLACEHOLDER.fullmatch(val[1:-1]):
-            return val  # secret = "<the tunnel's pre-shared key>": a placeholder, not a key
         return val[0] + MASK + val[0]
     return MASK
 
@@ -262,7 +260,7 @@ def _spaced(m: re.Match[str]) -> str:
 
 def _pre_val(m: re.Match[str]) -> str:
     val = m.group("val")
-    if val.strip("\"'") == MASK:
+    if val.strip("\"'") == MASK or _placeholder_at(m):
         return m.group(0)
     return m.group("pre") + _quoted_mask(val)
 

@@ -178,13 +178,13 @@ def _hosts(cidr: str) -> tuple[str, str]:
 def _inside_pair(address: str, aws_side: bool) -> tuple[str, str] | None:
     """(AWS's, the customer gateway's) inside address from one of them, when it is where an AWS tunnel's /30 puts it."""
     try:
-        ip = ipaddress.IPv4Address(address)
+        net = ipaddress.IPv4Network(f"{address}/30", strict=False)
     except ValueError:
         return None
-    if ip not in ipaddress.IPv4Network("169.254.0.0/16") or int(ip) % 4 != (1 if aws_side else 2):
+    aws, cgw = _hosts(str(net))
+    if not net.subnet_of(ipaddress.IPv4Network("169.254.0.0/16")) or address != (aws if aws_side else cgw):
         return None
-    aws = ip if aws_side else ip - 1
-    return str(aws), str(aws + 1)
+    return aws, cgw
 
 
 def _analysis_facts(analysis: Analysis | None) -> dict[str, str]:

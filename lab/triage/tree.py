@@ -266,6 +266,8 @@ def resolve(ref: str) -> Node:
 
 NOT_SURE = -1
 JUMP = -2  # the logs' diagnosis skipped ahead to the node where it continues
+NOT_SURE_LABEL = "Not sure"
+SHORTLIST = "diagnosis"  # the answer key for choosing among the diagnoses left at a shortlist
 # A skip's label on the path (English, as `--json` gives it); `jump_title` reads the node's title back for a page or
 # an output in another language.
 JUMP_LABEL = "Skipped: the logs point to '{title}'"
@@ -276,8 +278,6 @@ def jump_title(step: Step) -> str:
     prefix, _, suffix = JUMP_LABEL.partition("{title}")
     label = step.label
     return label[len(prefix):len(label) - len(suffix)] if label.startswith(prefix) and label.endswith(suffix) else ""
-NOT_SURE_LABEL = "Not sure"
-SHORTLIST = "diagnosis"  # the answer key for choosing among the diagnoses left at a shortlist
 
 
 class EvidenceLike(Protocol):
