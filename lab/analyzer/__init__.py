@@ -38,9 +38,9 @@ from lab.analyzer.diagnosis import (
     resolved_collision,
     with_identity,
     with_peer,
-    with_proposals,
     with_selectors,
 )
+from lab.analyzer.listings import with_proposals
 from lab.analyzer.model import CATEGORIES, PHASES, Analysis, Finding, Primary
 from lab.analyzer.paste import join_table_cells, rejoin_wrapped, strip_line_prefixes, unquote_mail
 from lab.analyzer.patterns import FORMAT_NAMES, FORMATS, Pattern, load_patterns

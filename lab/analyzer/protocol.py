@@ -164,7 +164,7 @@ def exchange_name(raw: str) -> str:
 
 # ---- algorithms -------------------------------------------------------------------------------
 
-_DH = {
+DH_NAMES = {
     "1": "MODP_768", "2": "MODP_1024", "5": "MODP_1536", "14": "MODP_2048", "15": "MODP_3072",
     "16": "MODP_4096", "17": "MODP_6144", "18": "MODP_8192", "19": "ECP_256", "20": "ECP_384",
     "21": "ECP_521", "22": "MODP_1024_160", "23": "MODP_2048_224", "24": "MODP_2048_256",
@@ -207,7 +207,7 @@ def algorithm(token: str) -> str | None:
         if m:
             out = name.format(*m.groups())
             if out.startswith("DH"):
-                return _DH.get(out[2:])
+                return DH_NAMES.get(out[2:])
             return out
     return None
 
@@ -223,7 +223,7 @@ def algorithms_in(text: str) -> list[str]:
     text = _PAREN_BITS.sub(lambda m: f"{m.group(1)}_{m.group(2)}", text)
     for m in _GROUP_WORDS.finditer(text):
         n = m.group(1)
-        name = f"MODP_{n}" if len(n) >= 3 else _DH.get(n)
+        name = f"MODP_{n}" if len(n) >= 3 else DH_NAMES.get(n)
         if name and name not in out:
             out.append(name)
     for token in _ALGO_SPLIT.split(text):

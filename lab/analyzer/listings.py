@@ -1,0 +1,191 @@
+"""Proposal listings that a device prints one item a line, read together into the proposals received and configured.
+
+FortiGate's IKE debug lists both sides' proposals, one transform a line; Cisco IOS's `debug crypto isakmp` lists the
+peer's offer one attribute a line as the router checks it against its own ISAKMP policies (Main Mode) or transform
+sets (Quick Mode). Neither line says anything alone: read together, the lines before a refusal say what the peer
+offered (and, for FortiGate, what this side accepts), in the notation of charon's proposal listings, so the fix can
+name the algorithms instead of saying "align the proposals".
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from lab.analyzer.diagnosis import _chain_scope
+from lab.analyzer.model import Primary
+from lab.analyzer.protocol import DH_NAMES, Event
+
+_PROPOSAL_CATEGORIES = ("phase1_proposal_mismatch", "phase2_proposal_mismatch", "rekey_issue")
+
+
+def with_proposals(primary: Primary | None, events: list[Event]) -> Primary | None:
+    """`primary` with the proposals received and configured among its facts when it names a proposal mismatch (or a
+    refused rekey) whose refused offer the device listed one item a line before refusing it."""
+    if primary is None or primary.category not in _PROPOSAL_CATEGORIES or primary.facts.get("proposals_received"):
+        return primary
+    chain, _streams, _names = _chain_scope(primary, events)
+    for reader in (_fortigate, _cisco_ios):
+        received, configured = reader(chain, events)
+        if received:
+            facts = {**primary.facts, "proposals_received": received}
+            if configured:
+                facts["proposals_configured"] = configured
+            return dataclasses.replace(primary, facts=facts)
+    return primary
+
+
+# FortiGate's debug output lists proposals one item a line (the "proposal_dump" lines): the block a header opens, the
+# proposal a "proposal id" line starts, its protocol, one transform a line. The exchange serial is the number before
+# the message ("ike 0:to-FG2:267:eveS2S:85: ..." -> 85).
+_FGT_SERIAL = re.compile(r"\bike \S*?:(\d+): ")
+_FGT_TRANSFORM = re.compile(r"type=(?P<type>[A-Z_]+), val=(?P<val>[^\n]*?)\.?\s*$")
+_FGT_KEY_LEN = re.compile(r"^(?P<name>\S+?)(?: \(key_len = (?P<bits>\d+)\)|, key-len=(?P<bits2>\d+))$")
+_FGT_PROTOCOL = re.compile(r"protocol(?: id)? = (?P<proto>[\w/-]+):")
+
+
+def _fgt_transform(kind: str, value: str) -> str:
+    """One FortiGate transform in the notation of charon's proposal listings ("AES_CBC (key_len = 128)" ->
+    AES_CBC_128, AUTH_HMAC_SHA2_256_128 -> HMAC_SHA2_256_128, MODP2048 -> MODP_2048, ESN NO -> NO_EXT_SEQ)."""
+    m = _FGT_KEY_LEN.match(value)
+    if m and (bits := m.group("bits") or m.group("bits2")):
+        value = f"{m.group('name')}_{bits}"
+    if kind == "INTEGR" and value.startswith("AUTH_"):
+        value = value[len("AUTH_"):]
+    if kind in ("DH_GROUP", "OAKLEY_GROUP"):
+        value = re.sub(r"^(MODP|ECP)(\d+)$", r"\1_\2", value)
+    if kind == "ESN":
+        value = {"NO": "NO_EXT_SEQ", "YES": "EXT_SEQ"}.get(value, value)
+    return value
+
+
+def _fgt_proposals(lines: list[str]) -> tuple[list[str], list[str]]:
+    """(the peer's proposals, this side's) from one exchange's proposal listing lines, in order: the last block of
+    each side before the refusal."""
+    blocks: dict[str, list[list[str]]] = {}
+    side, protocol = "", "IKE"
+    current: list[str] | None = None
+    for text in lines:
+        if " proposal" in text and text.rstrip().endswith(":") and "proposal id" not in text:
+            side = ("received" if re.search(r"\b(?:incoming|peer) (?:child SA )?proposal", text)
+                    else "configured" if "my proposal" in text else "")
+            if side:
+                blocks[side] = []
+            current = None
+        elif not side:
+            continue
+        elif "proposal id = " in text:
+            current = []
+            blocks[side].append(current)
+        elif m := _FGT_PROTOCOL.search(text):
+            proto = m.group("proto").upper()
+            protocol = "IKE" if proto in ("IKEV2", "ISAKMP") else proto
+            if current is not None and not current:
+                current.append(protocol + ":")
+        elif current is not None and (t := _FGT_TRANSFORM.search(text)):
+            current.append(_fgt_transform(t.group("type"), t.group("val").strip()))
+        elif current is not None and "PFS is disabled" in text:
+            current.append("no PFS")
+
+    def listing(proposals: list[list[str]]) -> list[str]:
+        out = []
+        for items in proposals:
+            head = items[0] if items and items[0].endswith(":") else "IKE:"
+            body = [i for i in items if not i.endswith(":")]
+            if body:
+                out.append(head + "/".join(body))
+        return out[:16]
+
+    return listing(blocks.get("received", [])), listing(blocks.get("configured", []))
+
+
+def _fortigate(chain: list[Event], events: list[Event]) -> tuple[list[str], list[str]]:
+    """FortiGate: the listing lines of the refused exchange (the same exchange serial, before the refusal, in the
+    same log)."""
+    refusal = next((e for e in chain if e.fmt == "fortigate" and e.kind == "no_proposal"), None)
+    serial = _FGT_SERIAL.search(refusal.text) if refusal else None
+    if refusal is None or serial is None:
+        return [], []
+    lines = [e.text for e in events if e.kind == "proposal_dump" and e.stream == refusal.stream and e.order < refusal.order
+             and (m := _FGT_SERIAL.search(e.text)) and m.group(1) == serial.group(1)]
+    return _fgt_proposals(lines)
+
+
+
+# Cisco IOS, debug crypto isakmp. As a responder the router prints the peer's offer while it checks it: in Main Mode
+# "Checking ISAKMP transform 1 against priority 10 policy" and one attribute a line ("encryption AES-CBC", "keylength
+# of 256", "hash SHA", "default group 14", "auth pre-share"), the same transform again for each of its policies; in
+# Quick Mode "Checking IPSec proposal 1", "transform 1, ESP_AES" and the transform's attributes ("key length is 256",
+# "authenticator is HMAC-SHA", "group is 2" for PFS). Then "atts are acceptable", or why not and, when no policy
+# matched, "no offers accepted!" / "phase 2 SA not acceptable!". Lines as in Cisco's own IPsec debug documentation
+# (https://docstore.mik.ua/univercd/cc/td/doc/product/vpn/solution/aswan15/omt/omt_apb.htm) and IOS-XE 16 / 17 output.
+_IOS_LISTING = frozenset({"ios-proposal-dump", "ios-checking-ipsec-proposal", "ios-offer-does-not-match-policy",
+                          "asa-sa-proposals-unacceptable", "ios-transform-not-supported"})
+_IOS_ISAKMP = re.compile(r"Checking ISAKMP transform (\d+) against priority \d+ policy")
+_IOS_IPSEC = re.compile(r"Checking IPSec proposal (\d+)")
+_IOS_TRANSFORM = re.compile(r"\btransform (\d+), (ESP|AH)_([A-Z0-9_]+)")
+_IOS_ATTRIBUTE = re.compile(
+    r"(?:^|[:\s])(?:\.\s+)?(encryption|keylength of|key length is|hash|default group|group is|authenticator is)\s+"
+    r"([\w-]+)\s*$")
+_IOS_ENCRYPTION = {"DES": "DES_CBC", "3DES": "3DES_CBC", "AES": "AES_CBC_{bits}", "GCM": "AES_GCM_16_{bits}",
+                   "NULL": "NULL", "SEAL": "SEAL", "GMAC": "AES_GMAC_{bits}"}
+_IOS_INTEGRITY = {"MD5": "HMAC_MD5_96", "SHA": "HMAC_SHA1_96", "SHA1": "HMAC_SHA1_96", "SHA256": "HMAC_SHA2_256_128",
+                  "SHA384": "HMAC_SHA2_384_192", "SHA512": "HMAC_SHA2_512_256"}
+
+
+def _ios_block(protocol: str, attributes: dict[str, str]) -> str:
+    """One checked offer in charon's notation: encryption, integrity, DH group ("IKE:AES_CBC_256/HMAC_SHA1_96/
+    MODP_1536", "ESP:3DES_CBC/HMAC_SHA1_96/MODP_1024")."""
+    items = []
+    if enc := attributes.get("encryption"):
+        up = enc.upper()  # DES-CBC, 3DES-CBC, AES-CBC (its size on a line of its own), ESP_AES, ESP_3DES, ESP_GCM
+        bits = attributes.get("bits") or (m.group(1) if (m := re.search(r"(\d{3})$", up)) else "")
+        cipher = re.sub(r"[-_]?CBC.*$|[-_]?\d{3}$", "", re.sub(r"^(?:ESP|AH)_", "", up)).replace("-", "")
+        # without its key length (an excerpt that left the line out) AES is named without one: a guessed size would
+        # be held against AWS's list
+        name = _IOS_ENCRYPTION.get(cipher, enc)
+        items.append(name.format(bits=bits) if bits or "{bits}" not in name else name.replace("_{bits}", ""))
+    if integ := attributes.get("integrity"):
+        name = re.sub(r"^HMAC-?|_HMAC$", "", integ.upper()).replace("-", "")
+        items.append(_IOS_INTEGRITY.get(name, integ))
+    if group := attributes.get("group"):
+        items.append(DH_NAMES.get(group, f"DH{group}"))
+    return f"{protocol}:" + "/".join(items) if items else ""
+
+
+def _cisco_ios(chain: list[Event], events: list[Event]) -> tuple[list[str], list[str]]:
+    """Cisco IOS: the peer's offers the router listed while checking them, from the lines just before its refusal
+    (the run of policy checks that ends in it), each transform once."""
+    refusals = [e for e in chain if e.fmt == "cisco-ios" and e.pattern in _IOS_LISTING and e.kind != "proposal_dump"]
+    if not refusals:
+        return [], []
+    last = max(refusals, key=lambda e: e.order)
+    run: list[Event] = []
+    for e in sorted((e for e in events if e.stream == last.stream and e.order < last.order), key=lambda e: -e.order):
+        if e.pattern not in _IOS_LISTING:
+            break
+        run.append(e)
+    offers: dict[tuple[str, str], dict[str, str]] = {}
+    current: dict[str, str] | None = None
+    protocol = "IKE"
+    for e in reversed(run):
+        if m := _IOS_ISAKMP.search(e.text):
+            protocol, current = "IKE", {}
+            offers[(protocol, m.group(1))] = current
+        elif _IOS_IPSEC.search(e.text):
+            current = None
+        elif m := _IOS_TRANSFORM.search(e.text):
+            protocol, current = m.group(2), {"encryption": m.group(3)} if m.group(2) == "ESP" else {"integrity": m.group(3)}
+            offers[(protocol, m.group(1))] = current
+        elif current is not None and (a := _IOS_ATTRIBUTE.search(e.text)):
+            key, value = a.group(1), a.group(2)
+            if key in ("keylength of", "key length is"):
+                current["bits"] = value
+            elif key in ("hash", "authenticator is"):
+                current["integrity"] = value
+            elif key in ("default group", "group is"):
+                current["group"] = value
+            else:
+                current[key] = value
+    received = [text for (proto, _n), attributes in offers.items() if (text := _ios_block(proto, attributes))]
+    return received[:16], []

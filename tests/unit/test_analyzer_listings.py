@@ -1,0 +1,79 @@
+"""Proposal listings printed one item a line: Cisco IOS's debug crypto isakmp lists the peer's offer attribute by
+attribute while it checks it, and the analyzer reads those lines together into the proposals received."""
+
+from __future__ import annotations
+
+from lab import PROJECT_DIR
+from lab.analyzer import analyze_text
+from lab.triage import fixes
+
+# Cisco's own IPsec troubleshooting appendix, "Transform Set Mismatch; Tunnel Initiated From CE1", as CE1 printed it
+# (https://docstore.mik.ua/univercd/cc/td/doc/product/vpn/solution/aswan15/omt/omt_apb.htm): the router accepts the
+# peer's ISAKMP transform, so phase 1 goes on and nothing is refused.
+IOS_ACCEPTED = """\
+00:27:07: ISAKMP (0:2): beginning Main Mode exchange
+00:27:07: ISAKMP (0:2): sending packet to 10.15.58.38 (I) MM_NO_STATE
+00:27:07: ISAKMP (0:2): received packet from 10.15.58.38 (I) MM_NO_STATE
+00:27:07: ISAKMP (0:2): processing SA payload. message ID = 0
+00:27:07: ISAKMP (0:2): found peer pre-shared key matching 10.15.58.38
+00:27:07: ISAKMP (0:2): Checking ISAKMP transform 1 against priority 10 policy
+00:27:07: ISAKMP: encryption DES-CBC
+00:27:07: ISAKMP: hash MD5
+00:27:07: ISAKMP: default group 1
+00:27:07: ISAKMP: . auth pre-share
+00:27:07: ISAKMP (0:2): atts are acceptable. Next payload is 0
+"""
+
+# A Cisco 3640 (IOS 12.2(23a)) refusing a racoon peer's Quick Mode offer, from the 2005 blog post "Getting Cisco IOS &
+# Racoon IPSec to play ball" (simonm), as a public repository keeps it; the post's blank lines and bold markup removed.
+IOS_QUICK_MODE_REFUSED = """\
+ISAKMP (0:1): Checking IPSec proposal 1
+ISAKMP: transform 1, ESP_3DES
+ISAKMP: attributes in transform:
+ISAKMP: SA life type in seconds
+ISAKMP: SA life duration (basic) of 28800
+ISAKMP: encaps is 1
+ISAKMP: authenticator is HMAC-SHA
+ISAKMP: group is 2
+validate proposal 0
+IPSEC(vaidate_proposal): transform proposal (prot 3, trans 3, hmac_alg 2) not supported
+ISAKMP (0:1): atts not acceptable. Next payload is 0
+ISAKMP (0:1): phase 2 SA not acceptable!
+"""
+
+
+def test_ios_main_mode_offer_is_read_into_proposals_received() -> None:
+    # sendthepayload.com's "Mismatch in Encryption Algorithms" case (the corpus's development excerpt): the post
+    # left out the key-length line, so AES is named without a size rather than with a guessed one
+    text = (PROJECT_DIR / "datasets" / "real-logs" / "dev" / "cisco-ios-v1-no-shared-encryption.log").read_text()
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.category == "phase1_proposal_mismatch"
+    assert primary.facts["proposals_received"] == ["IKE:AES_CBC/HMAC_SHA1_96/MODP_1536"]
+    assert "proposals_configured" not in primary.facts  # IOS lists only the peer's offer
+
+
+def test_ios_quick_mode_offer_is_read_into_proposals_received() -> None:
+    primary = analyze_text(IOS_QUICK_MODE_REFUSED).primary
+    assert primary is not None and primary.category == "phase2_proposal_mismatch"
+    assert primary.facts["proposals_received"] == ["ESP:3DES_CBC/HMAC_SHA1_96/MODP_1024"]
+
+
+def test_ios_accepted_offer_gives_no_proposal_facts() -> None:
+    result = analyze_text(IOS_ACCEPTED)
+    assert result.primary is None or "proposals_received" not in result.primary.facts
+    assert all(f.category != "phase1_proposal_mismatch" for f in result.findings)
+
+
+def test_ios_listing_stops_at_the_accepted_phase_1() -> None:
+    """Phase 1 accepted, then the Quick Mode offer refused: only the IPsec transform is the refused offer."""
+    primary = analyze_text(IOS_ACCEPTED + IOS_QUICK_MODE_REFUSED).primary
+    assert primary is not None and primary.category == "phase2_proposal_mismatch"
+    assert primary.facts["proposals_received"] == ["ESP:3DES_CBC/HMAC_SHA1_96/MODP_1024"]
+
+
+def test_a_device_s_received_offer_is_named_not_held_against_aws() -> None:
+    """IOS lists what its peer offered: in a device's log that is AWS's offer, so the fix names it and does not call
+    it something AWS refuses."""
+    values = fixes.values(analysis=analyze_text(IOS_QUICK_MODE_REFUSED), phase=2)
+    assert values["proposals_received"] == "ESP:3DES_CBC/HMAC_SHA1_96/MODP_1024"
+    assert "offending" not in values
