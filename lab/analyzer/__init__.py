@@ -3,7 +3,8 @@
 Two layers (DESIGN.md section 5): vendor patterns turn lines into protocol events (`patterns`,
 `scan`, with one multi-pattern prefilter in `prefilter`); the protocol layer (`protocol`) puts the
 events in order, separates the logs of a two-sided paste and reads what each event means in its
-exchange; `diagnosis` names the primary cause with the lines that led to it and the facts they carry.
+exchange; `diagnosis` names the primary cause with the lines that led to it and the facts they carry
+(`listings` adds the proposals a device lists one item a line: FortiGate's and Cisco IOS's debug output).
 
     analyze(lines, fmt)       any iterable of lines (a file object streams)
     analyze_text(text, fmt)   pasted text
