@@ -25,11 +25,13 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, AnyStr, BinaryIO
 
+from lab.analyzer import bgp
 from lab.analyzer import formats as fmts
 from lab.analyzer import scan as _scan
 from lab.analyzer.diagnosis import (
     bgp_connection_collision,
     bgp_graceful_restart,
+    bgp_recovered,
     categories,
     diagnose,
     established_after,
@@ -121,6 +123,15 @@ def _finish(scanner: Scanner, event_lines: set[int] | None = None) -> Analysis:
                        "its routes are kept, marked stale, while it comes back, so traffic keeps flowing. Nothing is "
                        "down yet; if the neighbor does not return within its restart time, the routes are withdrawn "
                        "and the log says the restart timed out.", line=restart.line))
+    bgp_noted = primary is None and (bgp_collision is not None or restart is not None)
+    if primary is None and not bgp_noted and (back := bgp_recovered(events)) is not None:
+        reason = bgp.read(back[0].text).get("bgp_reason") or ""
+        notes.append(M("Line {line}: the BGP session went down ({reason}) and came up again at line {up}: it "
+                       "recovered, nothing to fix now. While it was down, the routes learned over it were withdrawn "
+                       "(traffic moved to another tunnel, or stopped if there was none). If it keeps happening, find "
+                       "out why it goes down.",
+                       line=back[0].line, up=back[1].line,
+                       reason=bgp.REASON_WORDS.get(reason, M("no reason given"))))
     if primary is None and (refused := refused_then_timed_out(events)) is not None:
         notes.append(M("Line {line}: the peer answered {exchange} with {notify}: it could not process this side's "
                        "request, and the negotiation timed out at line {timeout}. The peer is reachable, so this is no "

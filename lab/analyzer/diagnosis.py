@@ -428,6 +428,19 @@ def bgp_connection_collision(events: list[Event]) -> Event | None:
     return None
 
 
+def bgp_recovered(events: list[Event]) -> tuple[Event, Event] | None:
+    """(the first BGP down line that names a cause, the neighbor's Up after it) when every down of the lines came up
+    again and none counts as a fault (`diagnose` left them out: a reset or a shutdown on purpose, a connection that
+    was still starting), or None. The session is up at the end of the lines."""
+    downs = [e for e in events if e.kind == "bgp_down" and e.category == "bgp_down"]
+    recovered = _bgp_recovery(events)
+    if not downs or not all(map(recovered, downs)):
+        return None
+    first = next((e for e in downs if bgp.read(e.text).get("bgp_reason")), downs[0])
+    up = next((e for e in events if e.kind == "bgp_up" and e.order > first.order and same_bgp_peer(e, first)), None)
+    return (first, up) if up is not None else None
+
+
 def bgp_graceful_restart(events: list[Event]) -> Event | None:
     """The first line of a BGP neighbor's graceful restart still within its restart time (see `_bgp_graceful`), or
     None."""
