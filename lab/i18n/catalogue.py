@@ -147,6 +147,9 @@ def update(messages: dict[tuple[str, str], Message], domain: str = "messages") -
         for entry in catalog:
             if not entry.id:
                 continue
+            # Messages are filled with str.format ({name}); babel marks a text with "% of" python-format too, and
+            # `msgfmt -c` would then check the translation as a %-format and refuse it.
+            entry.flags.discard("python-format")
             if lang == DEFAULT_LANG:
                 entry.string = entry.id
                 entry.flags.discard("fuzzy")

@@ -207,3 +207,16 @@ def test_a_title_inside_an_english_sentence_keeps_its_acronyms() -> None:
     assert titles["bgp_down"].render("en") == "BGP session down"
     assert titles["ike_version_mismatch"].render("ko") == i18n.D("category.title", categories()[
         "ike_version_mismatch"].title).render("ko")
+
+
+def test_no_catalogue_entry_is_flagged_as_a_percent_format() -> None:
+    """Messages are filled with str.format; a "%" in the text ("{pct} % of traffic") must not make an entry a
+    python-format one, which `msgfmt -c` would check as a %-format and refuse."""
+    from lab.i18n.catalogue import po_path
+
+    for lang in ("en", "ko"):
+        for domain in ("messages", "data"):
+            path = po_path(lang, domain)
+            if path.exists():
+                flagged = re.findall(r"^#,.*(?<!brace-)\bpython-format\b.*$", path.read_text(encoding="utf-8"), re.M)
+                assert not flagged, (path.name, flagged[:3])
