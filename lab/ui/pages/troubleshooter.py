@@ -345,7 +345,8 @@ result = st.session_state.get(S_ANALYSIS)
 with st.expander(_("Analyze logs (analyzed)") if result is not None else _("Analyze logs"), expanded=False,
                  icon=":material/description:"):
     st.text_area(
-        _("Paste log lines (AWS tunnel log JSON or text, strongSwan, libreswan, Cisco ASA/IOS, FortiGate, Palo Alto)"),
+        _("Paste log lines: AWS tunnel or BGP logs, or the customer gateway's (strongSwan, libreswan, Cisco, Juniper, "
+          "FortiGate, Palo Alto, MikroTik, BGP daemons and more; see Format)"),
         key="ts_log_text",
         height=160,
         placeholder='{"event_timestamp":1764404400000,"details":"AWS tunnel DPD timed out after 3 retransmits",...}',
