@@ -126,6 +126,8 @@ REASON_WORDS: dict[str, Msg] = {
     "fsm_error": M("A message in the wrong state (FSM error)"),
     # a NOTIFICATION whose code the line does not give
     "notification": M("A NOTIFICATION whose code the line does not give"),
+    # the BGP daemon itself crashed (FRR lib/sigevent.c: "Received signal 11 ... aborting"): every session drops
+    "daemon_crash": M("The BGP daemon crashed"),
 }
 REASONS = tuple(REASON_WORDS)
 # Reasons that are an operator's doing: when the session comes back up afterwards there is nothing to fix.
@@ -137,10 +139,11 @@ CONNECTING = frozenset({"connection_refused", "connect_failed", "never_establish
 MISMATCH = frozenset({"bad_peer_as", "open_error", "peer_not_configured", "peer_closed_after_open", "tcp_auth"})
 # Reasons that name a fault of their own, whatever the operator did just before (a refused OPEN after a clear).
 FAULTS = MISMATCH | {"hold_timer_expired", "send_hold_timer_expired", "max_prefix", "update_error", "message_error",
-                     "fsm_error", "restart_timeout", "local_address", "rtt_exceeded", "no_afi_activated"}
+                     "fsm_error", "restart_timeout", "local_address", "rtt_exceeded", "no_afi_activated",
+                     "daemon_crash"}
 # Which reason names the cause best when one paste shows several (a bad OPEN first, the Down line that follows).
 PRIORITY = (
-    "bad_peer_as", "open_error", "peer_not_configured", "tcp_auth", "peer_closed_after_open",
+    "daemon_crash", "bad_peer_as", "open_error", "peer_not_configured", "tcp_auth", "peer_closed_after_open",
     "no_afi_activated", "hold_timer_expired", "send_hold_timer_expired", "rtt_exceeded", "max_prefix", "bfd_down",
     "interface_down", "restart_timeout",
     "update_error", "message_error", "fsm_error", "local_address", "peer_closed", "connection_refused", "connect_failed",
@@ -217,7 +220,11 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          # libbgp src/bgp-fsm.cc openRecv; FlapAlerted bgp/bgp.go
          r"peer BGP ID \(\S+\) invalid|BgpFsm::openRecv: invalid hold timer|unacceptable peer hold time",
          "open_error"),
-        (r"MD5 digest|TCP-AO|Authentication (?:failure|error)|Unable to set TCP MD5 option|MD5 auth", "tcp_auth"),
+        # FRR lib/sigevent.c core_handler: the daemon caught a fatal signal and aborts
+        (r"Received signal \d+ at \d+ \(si_addr[^)]*\); aborting", "daemon_crash"),
+        # GoBGP pkg/server/server.go: the MD5 password could not be set on the listening socket
+        (r"MD5 digest|TCP-AO|Authentication (?:failure|error)|Unable to set TCP MD5 option|MD5 auth|"
+         r"failed to set md5\b", "tcp_auth"),
         # Graceful restart (RFC 4724): GoBGP's "graceful restart timer expired" (pkg/server/fsm.go) and BIRD's
         # "Neighbor graceful restart timeout" (proto/bgp/bgp.c) end a restart that did not come back; GoBGP's
         # peer-down reason "graceful-restart" and "peer graceful restart", FRR's "NSF peer closed the session"
@@ -428,6 +435,14 @@ def read(text: str) -> dict[str, Any]:
     return dict(_read(text))
 
 
+# This side could not set the BGP password on its socket, and the operating system's error: FRR bgpd/bgp_network.c
+# "Unable to set TCP MD5 option on socket for peer X (sock=27): Operation not permitted"; GoBGP pkg/server/server.go
+# "failed to set md5" with the error in the message (older releases) or in Err=.
+_MD5_NOT_SET = re.compile(r"(?:failed to set md5|Unable to set TCP MD5 option on socket for peer \S+(?: \(sock=\d+\))?)"
+                          r"(?::\s*(?P<err>[^\"\n]+?))?(?=\"|\s*$|\s+\w+=)(?:[^\n]*?\bErr=\"?(?P<err2>[^\"\n]+))?")
+_CRASH = re.compile(r"Received signal (?P<signal>\d+) at \d+ \(si_addr")
+
+
 @lru_cache(maxsize=16384)  # every line an analysis keeps (the first and last events, the findings between)
 def _read(text: str) -> dict[str, Any]:
     """The facts of one BGP line: `bgp_reason`, `bgp_notification` ("2/2"), `bgp_error` (its RFC name),
@@ -448,6 +463,10 @@ def _read(text: str) -> dict[str, Any]:
         inner = hard_reset_inner(text) if (code, sub) == (6, 9) else None
         if inner:
             facts["bgp_error"] += f" ({meaning(*inner)})"
+    if reason == "tcp_auth" and (md5 := _MD5_NOT_SET.search(text)):
+        facts["md5_set_error"] = (md5.group("err") or md5.group("err2") or "").strip() or "?"
+    if reason == "daemon_crash" and (crash := _CRASH.search(text)):
+        facts["bgp_error"] = f"signal {crash.group('signal')}"
     direction = None
     bird = _BIRD.search(text)
     if bird:

@@ -1462,7 +1462,8 @@ BGP_TREE_NODES = {
     "config_change": "tunnel-down/d-bgp-shutdown",
 }
 _ASN_KEYS = ("remote_asn", "local_asn", "expected_asn", "peer_open_asn", "configured_peer_asn", "own_open_asn")
-_BGP_KEYS = ("bgp_reason", "bgp_notification", "bgp_error", "direction", "peer", "bgp_state", *_ASN_KEYS)
+_BGP_KEYS = ("bgp_reason", "bgp_notification", "bgp_error", "md5_set_error", "direction", "peer", "bgp_state",
+             *_ASN_KEYS)
 
 
 def _bgp_reason_text(reason: str, facts: dict[str, Any], line: int, aws: bool = False) -> list[Msg]:
@@ -1530,8 +1531,19 @@ def _bgp_reason_text(reason: str, facts: dict[str, Any], line: int, aws: bool = 
                   "for this side's address, the AS it expects for this side, and a TCP MD5 password if one is set.",
                   line=line)]
     if reason == "tcp_auth":
+        if facts.get("md5_set_error"):
+            return [M("Line {line}: this side could not set the BGP password (TCP MD5) on its socket, so it cannot "
+                      "check the digest the neighbor's connections carry and the session does not come up. The "
+                      "operating system refused it ({error}). With "
+                      "many MD5 neighbors on Linux, an out-of-memory error here is most often the socket option "
+                      "memory (net.core.optmem_max) running out.", line=line, error=facts["md5_set_error"])]
         return [M("Line {line}: the TCP MD5 (or TCP-AO) digest of the BGP connection is missing or wrong: set the "
                   "same BGP password on both sides, or none on both.", line=line)]
+    if reason == "daemon_crash":
+        return [M("Line {line}: the BGP daemon itself crashed ({error}), so every BGP session of this router dropped "
+                  "at once and its routes were withdrawn. That is a software fault, not the tunnel or the neighbor: "
+                  "keep the backtrace that follows the line for the vendor, and look for a fixed release.",
+                  line=line, error=error or "")]
     if reason == "connection_refused":
         return [M("Line {line}: the TCP connection to the neighbor's port 179 was refused: nothing accepts BGP from "
                   "this side at that address (the neighbor is not configured or not running there, or a firewall "
@@ -1772,6 +1784,8 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
         "graceful_restart": M("BGP went down: the session dropped while graceful restart kept the neighbor's routes."),
         "restart_timeout": M("BGP is down: the neighbor did not come back within its graceful restart time."),
         "interface_down": M("BGP is down: the interface or the route to the neighbor went away."),
+        "daemon_crash": M("BGP is down: the BGP daemon crashed, and every session dropped with it."),
+        "tcp_auth": M("BGP is down: the BGP password (TCP MD5) is missing, wrong or could not be set on one side."),
     }.get(reason or "", M("BGP is down while IPsec shows no failure."))
     if ups and reason in bgp.REASON_WORDS:
         # the session is up at the end of the lines: it flaps, and the reason is why it went down, not its state now

@@ -4388,6 +4388,7 @@ FACT_LABELS: dict[str, Msg] = {
     "transforms_refused": M("Phase 1 transforms refused"),
     "bgp_reason": M("Why the BGP session went down"),
     "bgp_error": M("BGP error"),
+    "md5_set_error": M("Why the BGP password (TCP MD5) could not be set"),
     "bgp_notification": M("BGP NOTIFICATION code/subcode"),
     "bgp_state": M("BGP state"),
     "bgp_collisions": M("Connection collisions of a neighbor never up"),

@@ -1365,3 +1365,19 @@ def test_a_session_that_came_back_is_summarized_as_flapping_not_as_down() -> Non
     primary = primary_of((DEV / "cisco-ios-bgp-hold-time-expired-flapping-circuit.log").read_text())
     assert primary is not None and primary.category == "bgp_down"
     assert render(primary.summary) == "BGP flaps: it went down (Hold timer expired) and came up again at line 8."
+
+
+def test_a_bgp_daemon_crash_and_an_md5_password_the_os_refused_are_named() -> None:
+    """FRR's bgpd aborting on a signal drops every session at once (a software fault, not the neighbor); GoBGP that
+    cannot set a neighbor's TCP MD5 password (the operating system's error on the line) never brings it up."""
+    crash = primary_of((DEV / "frr-bgpd-rpki-segfault-bgp-table-range-lookup-sessions-drop.log").read_text())
+    assert crash is not None and crash.category == "bgp_down"
+    assert crash.facts["bgp_reason"] == "daemon_crash" and crash.facts["bgp_error"] == "signal 11"
+    assert "crashed" in crash.summary.render("en")
+    md5 = primary_of((DEV / "gobgp-tcp-md5-set-failed-cannot-allocate-memory-os-limit.log").read_text())
+    assert md5 is not None and md5.facts["bgp_reason"] == "tcp_auth"
+    assert md5.facts["md5_set_error"] == "cannot allocate memory"
+    assert any("could not set the BGP password" in r.render("en") for r in md5.reasoning)
+    # another FRR daemon's crash is not BGP's
+    zebra = "Jan 13 05:06:20 frr-lg zebra[57701]: Received signal 11 at 1578902780 (si_addr 0x2, PC 0x561d906435d3); aborting...\n"
+    assert primary_of(zebra) is None

@@ -13,6 +13,7 @@ The lines inside are development excerpts of the real-log corpus (`datasets/real
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -29,10 +30,20 @@ _DEV = sorted(
      if e["split"] == "dev"),
     key=lambda e: e["id"],
 )
+FILES = {e["id"]: CORPUS / e["file"] for e in _DEV}
+# A CLI command's output pasted from a terminal ("juniper@R1> show bgp summary", its table): no log collector
+# exports it as records.
+_COMMAND_OUTPUT = re.compile(r"^\S+(?:[>#]|\$) ?(?:show|display|get|diagnose|ipsec|swanctl|gobgp|birdc|vtysh)\b")
+
+
+def _is_command_output(entry: dict[str, object]) -> bool:
+    first = next((line for line in FILES[str(entry["id"])].read_text(encoding="utf-8").splitlines() if line.strip()), "")
+    return bool(_COMMAND_OUTPUT.match(first.strip()))
+
+
 # Every twelfth development excerpt (about forty, of every format), so the check runs in seconds. One host's export
 # holds one host's log: a two-sided paste (two peers' logs) is not one export, so it is not taken.
-SAMPLE = [e["id"] for e in [e for e in _DEV if not e["two_sided"]][::12]]
-FILES = {e["id"]: CORPUS / e["file"] for e in _DEV}
+SAMPLE = [e["id"] for e in [e for e in _DEV if not e["two_sided"] and not _is_command_output(e)][::12]]
 
 _MICROS = 1_733_130_000_000_000  # 2024-12-02 09:00:00 UTC, in microseconds
 
