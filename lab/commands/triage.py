@@ -188,6 +188,9 @@ def _print(data: dict, result: case.Result) -> None:  # type: ignore[type-arg]
             out += ["", t("With the values from the evidence:")] + [f"  - {line}" for line in result.fix.lines]
         if result.fix and result.fix.device:
             out += ["", t("On the customer gateway: {text}", text=result.fix.device)]
+        if d["commands"] and result.family_from_log and result.fix:
+            out += ["", t("Commands for {family}, the device that wrote the log (--device FAMILY for another).",
+                          family=families()[result.fix.family])]
         if d["commands"]:
             for c in d["commands"]:
                 out += ["", f"{c['title']} ({families()[c['family']]}):"]

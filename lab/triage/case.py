@@ -88,6 +88,7 @@ class Result:
     evidence: dict[str, Evidence]
     scope: Scope | None
     fix: fixes_mod.Fix | None
+    family_from_log: bool = False  # the fix's commands are for the family the pasted log was written by
 
     @property
     def exit_code(self) -> int:
@@ -142,7 +143,13 @@ def run(
     scope = pick_scope(found, tunnel, tunnel_names(snapshot))
     evidence = dict(scope.evidence) if scope else {}
     session = follow(tree_id, answers or {}, evidence)
-    return Result(session, evidence, scope, fix_for(session, scope, family))
+    inferred = "" if family else log_family(scope)
+    return Result(session, evidence, scope, fix_for(session, scope, family or inferred), bool(inferred))
+
+
+def log_family(scope: Scope | None) -> str:
+    """The customer-gateway family the scope's log was written by (a device's own log), "" when it does not say."""
+    return fixes_mod.family_of_log(scope.analysis) if scope is not None else ""
 
 
 def question_json(session: tree.Session) -> dict[str, Any] | None:

@@ -142,6 +142,23 @@ def families() -> dict[str, str]:
     return dict(commands().families)
 
 
+# The family whose own log a format is. charon's lines (`strongswan`) are printed alike by strongSwan, pfSense, OPNsense
+# and VyOS, whose commands differ, so that format names none; AWS's own logs say nothing of the device.
+_FORMAT_FAMILY = {"cisco-asa": "cisco-asa", "cisco-ios": "cisco-ios", "fortigate": "fortigate", "paloalto": "paloalto",
+                  "juniper": "juniper-srx", "mikrotik": "mikrotik", "azure": "azure", "libreswan": "libreswan"}
+
+
+def family_of_log(analysis: Analysis | None) -> str:
+    """The customer-gateway family a log was written by, when its lines are one device family's alone (a Cisco IOS
+    debug, a FortiGate's ike debug), else ""."""
+    if analysis is None:
+        return ""
+    device = {f for f in (analysis.detected_formats or (analysis.format,)) if f and not f.startswith("aws")}
+    found = {_FORMAT_FAMILY.get(f, "") for f in device}
+    family = found.pop() if len(found) == 1 else ""
+    return family if family in families() else ""
+
+
 # --- values -------------------------------------------------------------------------------------
 
 _ENC = [(r"3DES", "3DES"), (r"\bDES\b|DES_CBC|DES-CBC", "DES"), (r"AES_GCM_16_256|AES256GCM16|AES256-GCM", "AES256-GCM-16"),

@@ -169,7 +169,9 @@ def _via(via: str) -> str:
     return f"{d('tree.title', title)} → {d('tree.answer', answer)}" if sep else via
 
 
-def diagnosis(node: Node, fix: Fix | None = None) -> None:
+def diagnosis(node: Node, fix: Fix | None = None, from_log: bool = False) -> None:
+    """The diagnosis with its fix; `from_log`: the commands are for the family that wrote the pasted log, not one the
+    person chose."""
     st.success(_("Diagnosis: {title}", title=d("tree.title", node.title)), icon=":material/task_alt:")
     st.markdown(_("**Cause.** {text}", text=d("tree.cause", node.cause)))
     st.markdown(_("**Fix.** {text}", text=d("tree.fix", node.fix)))
@@ -188,6 +190,9 @@ def diagnosis(node: Node, fix: Fix | None = None) -> None:
     )
     if fix is not None and fix.device:
         st.info(_("On the customer gateway: {text}", text=esc(fix.device)), icon=":material/router:")
+    if fix is not None and fix.commands and from_log:
+        st.caption(_("Commands for {family}, the device that wrote the log: choose your family above for another.",
+                     family=fams[fix.family]))
     if fix is not None and fix.commands:
         for c in fix.commands:
             st.markdown(f"**{esc(c.title)}** ({c.family_label})")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -173,3 +174,22 @@ def test_commands_say_when_their_syntax_was_not_checked_against_the_source(capsy
     assert main(["triage", "--replay", "psk-mismatch-after-rotation", "--device", "strongswan", "--json"]) == 0
     cmds = json.loads(capsys.readouterr().out)["diagnosis"]["commands"]
     assert cmds and all(c["verified"] is True for c in cmds)  # strongSwan's were checked against swanctl.opt
+
+
+def test_a_device_s_own_log_gives_its_family_s_commands_unless_another_is_chosen(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A Cisco IOS debug says which device wrote it: the fix's commands are IOS's without --device, and the text
+    says so; --device picks another; charon's lines (strongSwan, pfSense, OPNsense, VyOS alike) and AWS's own log
+    name no family."""
+    from lab.analyzer import analyze_text
+    from lab.triage.fixes import family_of_log
+
+    ios = str(DATASETS_DIR / "real-logs" / "dev" / "cisco-ios-v1-no-shared-encryption.log")
+    code, data = _json(capsys, "--log", ios)
+    assert code == 0 and {c["family"] for c in data["diagnosis"]["commands"]} == {"cisco-ios"}
+    main(["triage", "--log", ios])
+    assert "Commands for Cisco IOS / IOS-XE, the device that wrote the log" in capsys.readouterr().out
+    _code, data = _json(capsys, "--log", ios, "--device", "fortigate")
+    assert {c["family"] for c in data["diagnosis"]["commands"]} == {"fortigate"}
+    assert family_of_log(analyze_text(Path(AUTH).read_text(encoding="utf-8"))) == ""
+    assert family_of_log(analyze_text(Path(DPD).read_text(encoding="utf-8"))) == ""

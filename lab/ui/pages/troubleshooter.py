@@ -322,8 +322,9 @@ with st.container():
         if session.is_shortlist:
             views.shortlist(session, evidence, _on_answer)
         elif node.is_diagnosis:
-            fix = case.fix_for(session, scope, st.session_state.get("ts_family") or "")
-            views.diagnosis(node, fix)
+            chosen = st.session_state.get("ts_family") or ""
+            fix = case.fix_for(session, scope, chosen or case.log_family(scope))
+            views.diagnosis(node, fix, from_log=not chosen and bool(fix and fix.family))
         else:
             views.question(node, evidence, _on_answer)
     if not session.is_diagnosis:
@@ -391,7 +392,8 @@ elif found:
 
 # 3 · Report --------------------------------------------------------------------------------------
 st.subheader(_("Incident report"))
-fix = case.fix_for(session, scope, st.session_state.get("ts_family") or "") if session.is_diagnosis else None
+fix = (case.fix_for(session, scope, st.session_state.get("ts_family") or case.log_family(scope))
+       if session.is_diagnosis else None)
 report = build_report(result, session, evidence, scope=scope.label if scope else "", fix=fix, lang=current())
 st.download_button(
     _("Download incident report (Markdown)"),
