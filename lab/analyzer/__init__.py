@@ -126,10 +126,10 @@ def _finish(scanner: Scanner, event_lines: set[int] | None = None) -> Analysis:
     bgp_noted = primary is None and (bgp_collision is not None or restart is not None)
     if primary is None and not bgp_noted and (back := bgp_recovered(events)) is not None:
         reason = bgp.read(back[0].text).get("bgp_reason") or ""
-        notes.append(M("Line {line}: the BGP session went down ({reason}) and came up again at line {up}: it "
-                       "recovered, nothing to fix now. While it was down, the routes learned over it were withdrawn "
-                       "(traffic moved to another tunnel, or stopped if there was none). If it keeps happening, find "
-                       "out why it goes down.",
+        notes.append(M("Line {line}: the BGP session went down and came up again at line {up}: it recovered, "
+                       "nothing to fix now. Why it went down: {reason}. While it was down, the routes learned over it "
+                       "were withdrawn (traffic moved to another tunnel, or stopped if there was none). If it keeps "
+                       "happening, find out why it goes down.",
                        line=back[0].line, up=back[1].line,
                        reason=bgp.REASON_WORDS.get(reason, M("no reason given"))))
     if primary is None and (refused := refused_then_timed_out(events)) is not None:

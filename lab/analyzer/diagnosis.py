@@ -1789,7 +1789,7 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
     }.get(reason or "", M("BGP is down while IPsec shows no failure."))
     if ups and reason in bgp.REASON_WORDS:
         # the session is up at the end of the lines: it flaps, and the reason is why it went down, not its state now
-        summary = M("BGP flaps: it went down ({reason}) and came up again at line {line}.",
+        summary = M("BGP flaps: it went down and came up again at line {line}. Why it went down: {reason}.",
                     reason=bgp.REASON_WORDS[reason], line=ups[-1].line)
     primary = _primary("bgp_down", summary, reasoning, chain, extra)
     if reason:

@@ -1364,7 +1364,7 @@ def test_aws_s_own_bgp_log_names_whose_prefix_limit_closed_the_session(line: str
 def test_a_session_that_came_back_is_summarized_as_flapping_not_as_down() -> None:
     primary = primary_of((DEV / "cisco-ios-bgp-hold-time-expired-flapping-circuit.log").read_text())
     assert primary is not None and primary.category == "bgp_down"
-    assert render(primary.summary) == "BGP flaps: it went down (Hold timer expired) and came up again at line 8."
+    assert render(primary.summary) == "BGP flaps: it went down and came up again at line 8. Why it went down: Hold timer expired."
 
 
 def test_a_bgp_daemon_crash_and_an_md5_password_the_os_refused_are_named() -> None:

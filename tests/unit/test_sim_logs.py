@@ -161,4 +161,4 @@ def test_a_bgp_reset_that_came_back_is_told_as_recovered() -> None:
     analysis = analyze_text(log_text(simulate("s4", [Failure("bgp-reset", "tunnel-1", 60)])))
     assert analysis.primary is None
     notes = [render(n, "en") for n in analysis.notes]
-    assert any("went down (Administrative reset" in n and "came up again" in n for n in notes), notes
+    assert any("came up again at line" in n and "Why it went down: Administrative reset" in n for n in notes), notes
