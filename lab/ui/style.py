@@ -39,6 +39,9 @@ CSS = """
 /* The monitor's inventory: a table on a wide screen, one card per connection on a phone. */
 @media (max-width: 640px) { .st-key-monitor_inventory_table { display: none; } }
 @media (min-width: 641px) { .st-key-monitor_inventory_cards { display: none; } }
+/* A long token in a table cell (a proposal list, a SPI, a path) breaks inside the cell instead of running out of the
+   table on a phone. */
+[data-testid="stTable"] td, [data-testid="stTable"] td p { overflow-wrap: anywhere !important; }
 /* The facilitator's progress matrix scrolls sideways on a phone (scroll_on_phone): a line says so there. */
 @media (min-width: 641px) { .st-key-fac_matrix_hint { display: none; } }
 """

@@ -332,31 +332,29 @@ def _event_text(f: Finding) -> str:
 
 def _evidence_chain(p: Primary) -> None:
     """The lines that led to the diagnosis in the order they happened, and the facts they carry (as text)."""
+    # st.table wraps long messages and values at every screen size (a phone included) instead of cutting them off;
+    # it renders Markdown in its cells, so what the log says is escaped (and masked).
     if p.chain:
         st.markdown("**" + _("Lines that led to the diagnosis, in order") + "**")
-        st.dataframe(
+        st.table(
             _without_empty_time(pd.DataFrame(
                 [
                     {
                         _("line"): f.line,
                         _("time"): f.time.strftime("%Y-%m-%d %H:%M:%S") if f.time else "",
-                        _("event"): _event_text(f),
-                        _("message"): mask_secrets(_message(f.text)),
+                        _("event"): esc(_event_text(f)),
+                        _("message"): esc(_message(f.text)),
                     }
                     for f in p.chain
                 ]
             )),
             hide_index=True,
-            width="stretch",
-            key="ts_chain",
         )
     if p.facts:
         st.markdown("**" + _("What the lines say") + "**")
-        st.dataframe(
+        st.table(
             pd.DataFrame(
-                [{_("fact"): label, _("value"): mask_secrets(value)} for label, value in fact_rows(p.facts, current())]
+                [{_("fact"): esc(label), _("value"): esc(value)} for label, value in fact_rows(p.facts, current())]
             ),
             hide_index=True,
-            width="stretch",
-            key="ts_facts",
         )

@@ -88,7 +88,7 @@ def test_pasted_log_gives_a_diagnosis_and_a_link_to_its_node(open_page) -> None:
     at.button(key="ts_analyze").click().run()
     assert not at.exception
     assert any("Dead peer detection timed out" in w.value for w in at.warning)
-    assert len(at.dataframe) >= 2  # the lines that led to the diagnosis, and every finding
+    assert len(at.table) >= 2  # the lines that led to the diagnosis, and every line that matched (wrapped tables)
     # each table under a heading of its own; the format once when only that format was seen
     assert "**Lines that led to the diagnosis, in order**" in _texts(at)
     assert "**Every line that matched a known message**" in _texts(at)
@@ -336,7 +336,7 @@ def test_analysis_lists_the_lines_that_led_to_the_diagnosis_in_order_with_facts(
     at.text_area(key="ts_log_text").set_value("Nov 29 10:00:03 cgw charon: 09[IKE] no acceptable proposal found\n" + "\n".join(lines))
     at.button(key="ts_analyze").click().run()
     assert not at.exception
-    frames = [df.value for df in at.dataframe]
+    frames = [df.value for df in at.table]
     # Syslog lines carry no year, so no line has a time here: the empty time column is left out.
     chain = next(f for f in frames if list(f.columns) == ["line", "event", "message"])
     assert list(chain["line"]) == [3, 2, 1]  # oldest first: received, configured proposals, the refusal
@@ -357,13 +357,13 @@ def test_a_line_read_as_another_cause_than_its_words_says_so_in_the_chain(open_p
     at.text_area(key="ts_log_text").set_value(VERSION_REFUSAL)
     at.button(key="ts_analyze").click().run()
     assert not at.exception
-    chain = next(df.value for df in at.dataframe if list(df.value.columns) == ["line", "event", "message"])
+    chain = next(df.value for df in at.table if list(df.value.columns) == ["line", "event", "message"])
     refusal = chain[chain["line"] == 2]["event"].iloc[0]
     assert refusal == "Authentication failed (read here as: IKE version mismatch (IKEv1 vs IKEv2))"
     # A line read as what its words name keeps its plain label.
     at.text_area(key="ts_log_text").set_value(DPD_LOG)
     at.button(key="ts_analyze").click().run()
-    chain = next(df.value for df in at.dataframe if "event" in df.value.columns)
+    chain = next(df.value for df in at.table if "event" in df.value.columns)
     assert not any("read here as" in e for e in chain["event"])
 
 
@@ -377,7 +377,7 @@ def test_the_line_read_as_another_cause_says_so_in_korean(open_page) -> None:
         at.button(key="ts_analyze").click().run()
         assert not at.exception
         event = t("event", "ko")
-        chain = next(df.value for df in at.dataframe if event in df.value.columns)
+        chain = next(df.value for df in at.table if event in df.value.columns)
         assert "인증 실패 (이 진단에서 읽은 원인: IKE 버전 불일치" in " ".join(chain[event])
     finally:
         reset_language(token)
@@ -388,7 +388,7 @@ def test_the_time_column_shows_when_the_lines_have_times(open_page) -> None:
     at.text_area(key="ts_log_text").set_value(DPD_LOG)
     at.button(key="ts_analyze").click().run()
     assert not at.exception
-    chain = next(df.value for df in at.dataframe if "event" in df.value.columns)
+    chain = next(df.value for df in at.table if "event" in df.value.columns)
     assert list(chain.columns) == ["line", "time", "event", "message"]
     assert all(chain["time"])
     findings = next(tb.value for tb in at.table if "category" in tb.value.columns)
@@ -415,10 +415,10 @@ def _facts_in_korean(open_page) -> None:
     at.button(key="ts_analyze").click().run()
     assert not at.exception
     columns = [t("fact", "ko"), t("value", "ko")]
-    facts = next(df.value for df in at.dataframe if list(df.value.columns) == columns)
+    facts = next(df.value for df in at.table if list(df.value.columns) == columns)
     names = list(facts[columns[0]])
     assert "언급된 알고리즘" in names and "받은 제안" in names
-    chain = next(df.value for df in at.dataframe if t("event", "ko") in df.value.columns)
+    chain = next(df.value for df in at.table if t("event", "ko") in df.value.columns)
     assert "제안 목록" in list(chain[t("event", "ko")])
     findings = next(tb.value for tb in at.table if t("category", "ko") in tb.value.columns)
     assert all("_" not in title for title in findings[t("category", "ko")])
@@ -481,5 +481,5 @@ def test_a_supporting_line_read_as_another_cause_says_so_in_the_chain(open_page)
     at.text_area(key="ts_log_text").set_value(QUICK_MODE_SILENCE)
     at.button(key="ts_analyze").click().run()
     assert not at.exception
-    chain = next(df.value for df in at.dataframe if list(df.value.columns) == ["line", "event", "message"])
+    chain = next(df.value for df in at.table if list(df.value.columns) == ["line", "event", "message"])
     assert list(chain["event"]) == ["Traffic selectors refused (read here as: Phase 2 (IPsec) proposal or PFS mismatch)"]
