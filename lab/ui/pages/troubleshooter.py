@@ -260,8 +260,9 @@ def _full_link() -> str:
 
 st.title(_("Troubleshooter"))
 st.caption(
-    _("Find the cause of a VPN incident: analyze the logs, walk the decision tree (AWS's order: IKE, IPsec, "
-      "tunnel, BGP or static routes), and download an incident report.")
+    _("Find the cause of a VPN incident: walk the decision tree (AWS's order: IKE, IPsec, tunnel, BGP or static "
+      "routes), and download an incident report. Have a log? Paste it under Analyze logs, below the question: what "
+      "its lines show answers the questions for you.")
 )
 
 try:
