@@ -181,7 +181,7 @@ def _pluto_instance_peer(ev: Event) -> str:
     return m.group(1) if m else ""
 
 
-def _chain_scope(primary: Primary, events: list[Event]) -> tuple[list[Event], set[int], set[str]]:
+def chain_scope(primary: Primary, events: list[Event]) -> tuple[list[Event], set[int], set[str]]:
     """The events the primary's chain rests on, the logs (streams) they are in and the connections they name: where
     the steps below look for a fact the chain's own lines do not say."""
     orders = {f.order for f in primary.chain}
@@ -198,7 +198,7 @@ def with_peer(primary: Primary | None, events: list[Event]) -> Primary | None:
     log (each side's lines are read apart)."""
     if primary is None or primary.category == "bgp_down" or primary.facts.get("peer"):
         return primary
-    _chain, streams, names = _chain_scope(primary, events)
+    _chain, streams, names = chain_scope(primary, events)
     found: set[str] = set()
     for e in events:  # (a long log has many: the cheap tests first)
         if e.stream not in streams or e.pattern in _NOT_THE_PEER:
@@ -222,7 +222,7 @@ def with_identity(primary: Primary | None, events: list[Event]) -> Primary | Non
     only when those lines name one identity."""
     if primary is None or primary.category != "auth_failure" or primary.facts.get("id_sent"):
         return primary
-    _chain, streams, names = _chain_scope(primary, events)
+    _chain, streams, names = chain_scope(primary, events)
     found = {name_value(e.values["id_sent"]) for e in events
              if e.kind == "identity" and e.stream in streams and e.values.get("id_sent")
              and not (names and (name := conn_of(e)) and name not in names)}
@@ -241,7 +241,7 @@ def with_selectors(primary: Primary | None, events: list[Event]) -> Primary | No
     request whose state numbers (the IKE SA's, the Child SA's) the refusal's lines name, in the same log."""
     if primary is None or primary.category != "traffic_selector_mismatch" or primary.facts.get("ts_offered"):
         return primary
-    chain, streams, _names = _chain_scope(primary, events)
+    chain, streams, _names = chain_scope(primary, events)
     serials = {n for e in chain if e.fmt == "libreswan" for n in _PLUTO_SERIALS.findall(e.text)}
     found = {str(e.values["ts_offered"]) for e in events
              if e.fmt == "libreswan" and e.stream in streams and e.values.get("ts_offered") and e.direction == "sent"

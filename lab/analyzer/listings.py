@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from lab.analyzer.diagnosis import _chain_scope
+from lab.analyzer.diagnosis import chain_scope
 from lab.analyzer.model import Primary
 from lab.analyzer.protocol import DH_NAMES, Event
 
@@ -24,7 +24,7 @@ def with_proposals(primary: Primary | None, events: list[Event]) -> Primary | No
     refused rekey) whose refused offer the device listed one item a line before refusing it."""
     if primary is None or primary.category not in _PROPOSAL_CATEGORIES or primary.facts.get("proposals_received"):
         return primary
-    chain, _streams, _names = _chain_scope(primary, events)
+    chain, _streams, _names = chain_scope(primary, events)
     for reader in (_fortigate, _cisco_ios):
         received, configured = reader(chain, events)
         if received:
