@@ -137,7 +137,7 @@ def test_a_hostile_log_is_shown_as_text_in_the_findings(app_url, guarded, shoot)
     page = guarded
     page.goto(f"{app_url}/troubleshooter")
     wait_idle(page)
-    page.get_by_text("Analyze logs").first.click()
+    page.get_by_test_id("stExpander").filter(has_text="Analyze logs").first.locator("summary").click()
     box = page.locator("textarea").first
     box.wait_for(state="visible")
     commit_text(page, box, f"Nov 29 10:00:01 gw charon: 09[IKE] <{PAYLOADS['markdown']}|1> no acceptable proposal found\n"

@@ -22,7 +22,8 @@ def _no_exception(page) -> None:
 
 def _open_logs(page) -> None:
     """The log form sits below the question, in a collapsed expander: open it."""
-    summary = page.get_by_text("Analyze logs").first
+    # (the expander's own summary: the page's first lines name it too)
+    summary = page.get_by_test_id("stExpander").filter(has_text="Analyze logs").first.locator("summary")
     summary.scroll_into_view_if_needed()
     if not page.locator("textarea").first.is_visible():
         summary.click()
