@@ -26,11 +26,15 @@ def with_proposals(primary: Primary | None, events: list[Event]) -> Primary | No
         return primary
     chain, _streams, _names = chain_scope(primary, events)
     for reader in (_fortigate, _cisco_ios):
-        received, configured = reader(chain, events)
+        received, configured, read = reader(chain, events)
         if received:
             facts = {**primary.facts, "proposals_received": received}
             if configured:
                 facts["proposals_configured"] = configured
+            # which lines the listing was read from: they are not among the chain's lines (a FortiGate's run to
+            # dozens), so the page and the report say where to look
+            first, last = min(e.line for e in read), max(e.line for e in read)
+            facts["proposals_lines"] = f"{first}-{last}" if last > first else str(first)
             return dataclasses.replace(primary, facts=facts)
     return primary
 
@@ -99,16 +103,17 @@ def _fgt_proposals(lines: list[str]) -> tuple[list[str], list[str]]:
     return listing(blocks.get("received", [])), listing(blocks.get("configured", []))
 
 
-def _fortigate(chain: list[Event], events: list[Event]) -> tuple[list[str], list[str]]:
+def _fortigate(chain: list[Event], events: list[Event]) -> tuple[list[str], list[str], list[Event]]:
     """FortiGate: the listing lines of the refused exchange (the same exchange serial, before the refusal, in the
     same log)."""
     refusal = next((e for e in chain if e.fmt == "fortigate" and e.kind == "no_proposal"), None)
     serial = _FGT_SERIAL.search(refusal.text) if refusal else None
     if refusal is None or serial is None:
-        return [], []
-    lines = [e.text for e in events if e.kind == "proposal_dump" and e.stream == refusal.stream and e.order < refusal.order
-             and (m := _FGT_SERIAL.search(e.text)) and m.group(1) == serial.group(1)]
-    return _fgt_proposals(lines)
+        return [], [], []
+    read = [e for e in events if e.kind == "proposal_dump" and e.stream == refusal.stream and e.order < refusal.order
+            and (m := _FGT_SERIAL.search(e.text)) and m.group(1) == serial.group(1)]
+    received, configured = _fgt_proposals([e.text for e in read])
+    return received, configured, read
 
 
 
@@ -153,12 +158,12 @@ def _ios_block(protocol: str, attributes: dict[str, str]) -> str:
     return f"{protocol}:" + "/".join(items) if items else ""
 
 
-def _cisco_ios(chain: list[Event], events: list[Event]) -> tuple[list[str], list[str]]:
+def _cisco_ios(chain: list[Event], events: list[Event]) -> tuple[list[str], list[str], list[Event]]:
     """Cisco IOS: the peer's offers the router listed while checking them, from the lines just before its refusal
     (the run of policy checks that ends in it), each transform once."""
     refusals = [e for e in chain if e.fmt == "cisco-ios" and e.pattern in _IOS_LISTING and e.kind != "proposal_dump"]
     if not refusals:
-        return [], []
+        return [], [], []
     last = max(refusals, key=lambda e: e.order)
     run: list[Event] = []
     for e in sorted((e for e in events if e.stream == last.stream and e.order < last.order), key=lambda e: -e.order):
@@ -188,4 +193,4 @@ def _cisco_ios(chain: list[Event], events: list[Event]) -> tuple[list[str], list
             else:
                 current[key] = value
     received = [text for (proto, _n), attributes in offers.items() if (text := _ios_block(proto, attributes))]
-    return received[:16], []
+    return received[:16], [], [e for e in run if e.pattern in ("ios-proposal-dump", "ios-checking-ipsec-proposal")]

@@ -4369,6 +4369,7 @@ FACT_LABELS: dict[str, Msg] = {
     "ts_expected": M("This side's own traffic selectors"),
     "proposals_received": M("Proposals received"),
     "proposals_configured": M("Proposals configured here"),
+    "proposals_lines": M("Proposals read from lines"),
     "algorithms": M("Algorithms named"),
     "host_to_host": M("Between the two gateways only (no subnets)"),
     "invalid_key_length": M("Key length the algorithm does not have"),

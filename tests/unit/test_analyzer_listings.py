@@ -77,3 +77,12 @@ def test_a_device_s_received_offer_is_named_not_held_against_aws() -> None:
     values = fixes.values(analysis=analyze_text(IOS_QUICK_MODE_REFUSED), phase=2)
     assert values["proposals_received"] == "ESP:3DES_CBC/HMAC_SHA1_96/MODP_1024"
     assert "offending" not in values
+
+
+def test_the_facts_say_which_lines_the_listing_was_read_from() -> None:
+    """The listing's lines are not among the chain's (a FortiGate's run to dozens): the facts name them."""
+    assert analyze_text(IOS_QUICK_MODE_REFUSED).primary.facts["proposals_lines"] == "1-8"  # type: ignore[union-attr]
+    text = (PROJECT_DIR / "datasets" / "real-logs" / "dev" / "fortigate-v2-sa-init-des-md5-vs-aes-no-proposal-chosen.log")
+    facts = analyze_text(text.read_text()).primary.facts  # type: ignore[union-attr]
+    first, last = (int(n) for n in facts["proposals_lines"].split("-"))
+    assert first < last < 57  # before the refusal on line 57
