@@ -156,6 +156,8 @@ def _logs(args: argparse.Namespace) -> int:
                 print(f"    {label}: {_plain(mask_secrets(value))}")
         print("  " + t("Troubleshooter: {node}  (vpn-lab: Troubleshooter page {link})", node=p.tree_node,
                        link="?tree=" + p.tree_node.replace("/", "&node=")))
+    elif analysis.notes:  # a failure that recovered, or one the protocol resolved: the notes above say which
+        print("\n" + t("Primary diagnosis: none - no failure that needs fixing (see the notes above)."))
     else:
         print("\n" + t("Primary diagnosis: none - no known failure message was found."))
     if analysis.findings:

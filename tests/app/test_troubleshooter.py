@@ -483,3 +483,15 @@ def test_a_supporting_line_read_as_another_cause_says_so_in_the_chain(open_page)
     assert not at.exception
     chain = next(df.value for df in at.table if list(df.value.columns) == ["line", "event", "message"])
     assert list(chain["event"]) == ["Traffic selectors refused (read here as: Phase 2 (IPsec) proposal or PFS mismatch)"]
+
+
+def test_a_failure_that_recovered_says_nothing_needs_fixing_and_points_at_the_notes(open_page) -> None:
+    from lab.sim import Failure, simulate
+    from lab.sim.export import log_text
+
+    at = open_page(PAGE)
+    at.text_area(key="ts_log_text").set_value(log_text(simulate("s4", [Failure("bgp-reset", "tunnel-1", 60)])))
+    at.button(key="ts_analyze").click().run()
+    assert not at.exception
+    assert any(i.value.startswith("No failure that needs fixing was found") for i in at.info)
+    assert any("came up again at line" in c.value for c in at.caption)

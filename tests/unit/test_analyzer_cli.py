@@ -191,3 +191,21 @@ def test_text_output_says_what_the_lines_say(capsys: pytest.CaptureFixture[str])
     assert "Peer address: 192.1.2.23" in facts
     assert "Traffic selectors offered: 192.0.1.0/24, 192.0.2.0/24" in facts
     assert "Direction (sent or received): received" in facts
+
+
+def test_a_failure_that_recovered_is_no_failure_to_fix_and_the_notes_say_why(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The scenario lab's BGP reset: the session went down and came back. Nothing needs fixing, and the output does
+    not claim no failure message was seen (the reset's line matched): the note says what happened."""
+    from lab.sim import Failure, simulate
+    from lab.sim.export import log_text
+
+    log = tmp_path / "bgp-reset.log"
+    log.write_text(log_text(simulate("s4", [Failure("bgp-reset", "tunnel-1", 60)])), encoding="utf-8")
+    report = tmp_path / "report.md"
+    assert main(["logs", str(log), "--report", str(report)]) == 0
+    out = capsys.readouterr().out
+    assert "Primary diagnosis: none - no failure that needs fixing (see the notes above)." in out
+    assert "came up again at line" in out and "no known failure message" not in out
+    text = report.read_text(encoding="utf-8")
+    assert "No failure that needs fixing was found: the notes below say what the lines show." in text
