@@ -485,3 +485,14 @@ def test_a_script_naming_parts_the_next_design_lacks_loses_only_those(open_page:
     assert not at.exception
     assert any("no such part" in w.value and "cgw-b" in w.value for w in at.warning)
     assert at.session_state["monitor_failures"] == []
+
+
+def test_a_bgp_reset_that_came_back_reads_as_nothing_to_fix_with_the_analyzer_s_note(open_page: OpenPage) -> None:
+    """The simulated BGP reset: the session went down and came up again. The connection's log reading says nothing
+    needs fixing and shows the analyzer's note (why it went down, where it came back), not "no known failure"."""
+    at = open_page(PAGE, source="sim:s4", fail="bgp-reset:tunnel-1@60")
+    assert not at.exception
+    at = _connection(at)
+    texts = _texts(at)
+    assert "no failure that needs fixing in these lines" in texts
+    assert any("came up again at line" in c.value for c in at.caption)
