@@ -27,7 +27,7 @@ def with_proposals(primary: Primary | None, events: list[Event]) -> Primary | No
     chain, _streams, _names = chain_scope(primary, events)
     for reader in (_fortigate, _cisco_ios):
         received, configured, read = reader(chain, events)
-        if received:
+        if received and read:
             facts = {**primary.facts, "proposals_received": received}
             if configured:
                 facts["proposals_configured"] = configured
@@ -172,16 +172,14 @@ def _cisco_ios(chain: list[Event], events: list[Event]) -> tuple[list[str], list
         run.append(e)
     offers: dict[tuple[str, str], dict[str, str]] = {}
     current: dict[str, str] | None = None
-    protocol = "IKE"
     for e in reversed(run):
         if m := _IOS_ISAKMP.search(e.text):
-            protocol, current = "IKE", {}
-            offers[(protocol, m.group(1))] = current
+            current = offers[("IKE", m.group(1))] = {}
         elif _IOS_IPSEC.search(e.text):
             current = None
         elif m := _IOS_TRANSFORM.search(e.text):
-            protocol, current = m.group(2), {"encryption": m.group(3)} if m.group(2) == "ESP" else {"integrity": m.group(3)}
-            offers[(protocol, m.group(1))] = current
+            current = offers[(m.group(2), m.group(1))] = (
+                {"encryption": m.group(3)} if m.group(2) == "ESP" else {"integrity": m.group(3)})
         elif current is not None and (a := _IOS_ATTRIBUTE.search(e.text)):
             key, value = a.group(1), a.group(2)
             if key in ("keylength of", "key length is"):

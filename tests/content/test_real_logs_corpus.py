@@ -142,25 +142,17 @@ def test_coverage_of_categories_formats_and_shapes() -> None:
     assert {"none", "syslog"} <= {e["prefix"] for e in ENTRIES}
 
 
-def _corpus_tool():  # type: ignore[no-untyped-def]
-    import importlib.util
-
-    path = Path(__file__).resolve().parents[2] / "scripts" / "corpus_add.py"
-    spec = importlib.util.spec_from_file_location("corpus_add", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_the_readme_counts_are_the_manifest_s() -> None:
     # `scripts/corpus_add.py --counts` writes them; a hand edit or a forgotten recount shows here
+    from scripts.corpus_add import contents
+
     readme = (CORPUS / "README.md").read_text(encoding="utf-8")
-    assert _corpus_tool().contents(ENTRIES) in readme
+    assert contents(ENTRIES) in readme
 
 
 def test_the_fixed_rule_puts_every_later_excerpt_in_its_part() -> None:
     # the first 271 excerpts were split by hand; every later one by sha256(id) % 3 (README.md)
-    part_of = _corpus_tool().part_of
+    from scripts.corpus_add import part_of
+
     later = ENTRIES[271:]
     assert later and [e["id"] for e in later if e["split"] != part_of(e["id"])] == []

@@ -3,14 +3,7 @@ out unread, at most one healthy excerpt per four failures of a batch in each par
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
-SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "corpus_add.py"
-_spec = importlib.util.spec_from_file_location("corpus_add", SCRIPT)
-assert _spec is not None and _spec.loader is not None
-tool = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(tool)
+from scripts import corpus_add as tool
 
 LINE = "Jun  2 10:01:02 gw charon: 09[IKE] received NO_PROPOSAL_CHOSEN notify error for peer {n}"
 
