@@ -139,6 +139,7 @@ def _finish(scanner: Scanner, event_lines: set[int] | None = None) -> Analysis:
                        "(fragmentation, unusual proposals or payloads).",
                        line=refused[0].line, exchange=exchange_words(refused[0].exchange or "IKE"), notify=refused[0].notify or "",
                        timeout=refused[1].line))
+    any_recovered = len(notes) > len(result.notes)  # the notes above: a failure seen that recovered or was resolved
     if newest_first:
         notes.append(M("The lines are newest first (as a web GUI shows them); they were read oldest first."))
     if streams > 1:
@@ -160,6 +161,7 @@ def _finish(scanner: Scanner, event_lines: set[int] | None = None) -> Analysis:
         primary=primary,
         detected_formats=result.formats,
         notes=tuple(notes),
+        recovered=any_recovered,
         signals=signals,
         truncated=truncated,
         last_states=states,

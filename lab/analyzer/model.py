@@ -128,6 +128,9 @@ class Analysis:
     primary: Primary | None
     detected_formats: tuple[str, ...] = ()
     notes: tuple[Any, ...] = ()  # what the analyzer did to the input (CRLF, ...): lab.i18n.Msg, str() is English
+    # a failure was seen but nothing needs fixing: it recovered (a BGP reset that came back, a retried bring-up) or
+    # the protocol resolved it (a rekey collision); a note says which. False when nothing was seen at all.
+    recovered: bool = False
     signals: dict[str, int] = field(default_factory=dict)  # signal id -> count (established, initiating)
     truncated: bool = False  # more findings than the analyzer keeps
     last_states: dict[str, str] = field(default_factory=dict)  # AWS ike_phase1_state etc. from the last line
@@ -159,6 +162,8 @@ class Analysis:
                 if self.primary
                 else None
             ),
+            "recovered": self.recovered,
+            "notes": [str(n) for n in self.notes],
             "findings": [
                 {
                     "line": f.line,

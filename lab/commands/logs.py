@@ -3,8 +3,10 @@
 
 Exit 0 when the input was analyzed (whatever was found), 2 when it could not be read. `--json` prints
 {"format", "lines", "order", "primary": {"category", "tree_node", "summary", "facts", "evidence_lines",
-"certainty": "firm"|"guess"} | null, "findings": [{..., "facts"}]}; every value masked. "guess": no line names the
-cause, only silence or the daemon's own guess points at it (the reasoning says what else looks the same).
+"certainty": "firm"|"guess"} | null, "recovered", "notes", "findings": [{..., "facts"}]}; every value masked. "guess":
+no line names the cause, only silence or the daemon's own guess points at it (the reasoning says what else looks the
+same). "recovered": true when primary is null because a failure was seen that recovered or that the protocol resolved
+(the notes, in English, say which); false with a null primary means no known failure message was found.
 """
 
 from __future__ import annotations
@@ -156,7 +158,7 @@ def _logs(args: argparse.Namespace) -> int:
                 print(f"    {label}: {_plain(mask_secrets(value))}")
         print("  " + t("Troubleshooter: {node}  (vpn-lab: Troubleshooter page {link})", node=p.tree_node,
                        link="?tree=" + p.tree_node.replace("/", "&node=")))
-    elif analysis.notes:  # a failure that recovered, or one the protocol resolved: the notes above say which
+    elif analysis.recovered:  # a failure that recovered, or one the protocol resolved: the notes above say which
         print("\n" + t("Primary diagnosis: none - no failure that needs fixing (see the notes above)."))
     else:
         print("\n" + t("Primary diagnosis: none - no known failure message was found."))

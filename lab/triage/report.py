@@ -134,7 +134,7 @@ def _build(analysis: Analysis | None, session: Session | None, evidence: Mapping
                 out += [t("What the lines say:"), ""]
                 out += [f"- {_md(label)}: {_md(mask(value))}" for label, value in fact_rows(primary.facts)]
                 out.append("")
-        elif analysis.notes:  # a failure that recovered, or one the protocol resolved: the notes below say which
+        elif analysis.recovered:  # a failure that recovered, or one the protocol resolved: the notes below say which
             out += [t("No failure that needs fixing was found: the notes below say what the lines show."), ""]
         else:
             out += [t("No known failure pattern matched."), ""]

@@ -300,10 +300,10 @@ def render_logs(c: VpnConnection, log_text: str, analysis: object | None, proble
                   node=f"`{primary.tree_node}`") + " · "
                 + _n("{n} finding", "{n} findings", len(getattr(analysis, "findings", ())))
             )
-        elif notes := getattr(analysis, "notes", ()):
+        elif getattr(analysis, "recovered", False):
             # a failure that recovered (a BGP reset), or one the protocol resolved: the notes say which
             st.markdown(_("**Log analyzer:** no failure that needs fixing in these lines."))
-            for note in notes:
+            for note in getattr(analysis, "notes", ()):
                 st.caption(_("Note: {note}", note=plain(mask_secrets(render(note, current())), limit=2_000)))
         else:
             st.caption(_("The log analyzer found no known failure pattern in these lines."))

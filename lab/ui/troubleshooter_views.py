@@ -244,7 +244,7 @@ def analysis(result: Analysis, on_goto: Callable[[str], None]) -> None:
     for note in result.notes:
         st.caption(_("Note: {note}", note=esc(render(note, current()))))
     p = result.primary
-    if p is None and result.notes:  # a failure that recovered, or one the protocol resolved: the notes say which
+    if p is None and result.recovered:  # a failure that recovered, or one the protocol resolved: the notes say which
         st.info(_("No failure that needs fixing was found: the notes above say what the lines show. If the tunnel is "
                   "still down, walk the tree above, starting with the tunnel state."), icon=":material/search_off:")
     elif p is None:

@@ -495,3 +495,12 @@ def test_a_failure_that_recovered_says_nothing_needs_fixing_and_points_at_the_no
     assert not at.exception
     assert any(i.value.startswith("No failure that needs fixing was found") for i in at.info)
     assert any("came up again at line" in c.value for c in at.caption)
+
+
+def test_a_log_nothing_was_recognised_in_says_no_known_failure_message(open_page) -> None:
+    at = open_page(PAGE)
+    at.text_area(key="ts_log_text").set_value("tunnel to the office is down again\nrebooted the router, no change\n")
+    at.button(key="ts_analyze").click().run()
+    assert not at.exception
+    assert any(i.value.startswith("No known failure message was found") for i in at.info)
+    assert not any("needs fixing" in i.value for i in at.info)

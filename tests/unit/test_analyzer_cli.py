@@ -209,3 +209,36 @@ def test_a_failure_that_recovered_is_no_failure_to_fix_and_the_notes_say_why(
     assert "came up again at line" in out and "no known failure message" not in out
     text = report.read_text(encoding="utf-8")
     assert "No failure that needs fixing was found: the notes below say what the lines show." in text
+
+
+
+def test_a_log_nothing_was_recognised_in_is_not_called_fine(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Text no pattern reads (only a note that the format was not recognised) says no known failure message was
+    found: a note about the input is no sign that a failure recovered, so "nothing needs fixing" would be a claim
+    the lines do not back."""
+    log = tmp_path / "notes.log"
+    log.write_text("tunnel to the office is down again\nrebooted the router at 10:02, no change\n", encoding="utf-8")
+    report = tmp_path / "report.md"
+    assert main(["logs", str(log), "--report", str(report)]) == 0
+    out = capsys.readouterr().out
+    assert "The format was not recognised" in out
+    assert "Primary diagnosis: none - no known failure message was found." in out
+    assert "needs fixing" not in out
+    text = report.read_text(encoding="utf-8")
+    assert "No known failure pattern matched." in text and "needs fixing" not in text
+    assert main(["logs", str(log), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["primary"] is None and data["recovered"] is False
+    assert data["notes"] == ["The format was not recognised; every pattern was tried. Choose the format if you know it."]
+
+
+def test_json_says_a_failure_recovered(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from lab.sim import Failure, simulate
+    from lab.sim.export import log_text
+
+    log = tmp_path / "bgp-reset.log"
+    log.write_text(log_text(simulate("s4", [Failure("bgp-reset", "tunnel-1", 60)])), encoding="utf-8")
+    assert main(["logs", str(log), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["primary"] is None and data["recovered"] is True
+    assert any("came up again at line" in n for n in data["notes"])
