@@ -163,7 +163,8 @@ _CEASE_REASON = {1: "max_prefix", 2: "admin_shutdown", 3: "peer_not_configured",
 _SLASH = re.compile(r"(?i:NOTIFICATION)[^/]{0,80}?(?<![\w.:])(?P<code>[1-8])/(?P<sub>\d{1,3})\b")
 # (GoBGP's peer-down reason glues the name to the number: "notification-sent code 6(cease) subcode 3(peer deconfigured)")
 _JUNOS = re.compile(r"\bcode (?P<code>[1-8])\b(?: ?\([^)]*\))?(?: subcode (?P<sub>\d{1,3}))?")
-_GOBGP = re.compile(r"\bCode=(?P<code>[1-8])\b(?:[^\n]{0,200}?\bSubcode=(?P<sub>\d{1,3})\b)?")
+# (GoBGP's JSON output: "Code":4 … "Subcode":0, in either logger's key order, Code first)
+_GOBGP = re.compile(r'\bCode"?[=:](?P<code>[1-8])\b(?:[^\n]{0,200}?\bSubcode"?[=:](?P<sub>\d{1,3})\b)?')
 # libbgp (src/bgp-fsm.cc): "BgpFsm::run: got NOTIFICATION: OPEN Message Error (2): Bad Peer AS (2)."
 _LIBBGP = re.compile(r"got NOTIFICATION: [^()\n]{1,60} \((?P<code>[1-8])\): [^()\n]{0,80}\((?P<sub>\d{1,3})\)")
 _EXABGP = re.compile(r"notification (?:sent|received) \((?P<code>[1-8]),(?P<sub>\d{1,3})\)")

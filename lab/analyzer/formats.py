@@ -70,7 +70,7 @@ SIGNATURES: dict[str, re.Pattern[str]] = {
     # Huawei VRP / USG IPsec messages: "%%01IPSEC/4/IPSECNEGOFAIL(l)[3]:...", the alarm form "IPSEC/4/IPSECNEGOFAIL:OID ..."
     "huawei": re.compile(r"(?:%%\d\d|^|[^A-Za-z0-9])(?:IPSEC(?:-VPN)?/\d/[A-Z_]{6,}|IKE/\d/[A-Z_]{6,})"),
     # (Huawei VRP: "%%01BGP/2/bgpBackwardTransNotification(t):", its debug "BGP(VPN 0): changes state from ...")
-    "bgp-generic": re.compile(r"\bbgpd\[\d+\]|%ADJCHANGE|%NOTIFICATION|\bbird\b|Topic=Peer|BGP_FSM_|\bexabgp\b|peerASN|\bgobgpd?\b|%%\d\dBGP/\d/|\bBGP\(VPN \d+\): "
+    "bgp-generic": re.compile(r"\bbgpd\[\d+\]|%ADJCHANGE|%NOTIFICATION|\bbird\b|Topic=Peer|\"Topic\":\"Peer\"|BGP_FSM_|\bexabgp\b|peerASN|\bgobgpd?\b|%%\d\dBGP/\d/|\bBGP\(VPN \d+\): "
                               # FortiGate's and Quagga's BGP debug ("BGP: 10.0.0.1-Outgoing [FSM] State: ..."), and the
                               # header of a "show (ip) bgp summary" / "get router info bgp summary" listing
                               r"|\bBGP: [0-9a-fA-F.:]{3,}-(?:Outgoing|Incoming) \[[A-Z]+\]|\bNeighbor +V +AS +MsgRcvd +MsgSent\b"

@@ -555,6 +555,24 @@ def test_gobgp_code_without_subcode_is_read() -> None:
     assert bgp.read(line)["bgp_notification"] == "4"
 
 
+@pytest.mark.parametrize("line", [
+    # logrus's JSON formatter (keys sorted), as the corpus's GoBGP excerpts have it
+    '{"Code":6,"Communicated-Reason":"maintenance","Data":null,"Key":"169.254.21.1","Subcode":2,"Topic":"Peer",'
+    '"level":"info","msg":"received notification","time":"2026-11-29T10:00:00+09:00"}',
+    # log/slog's JSON handler (pkg/server/fsm.go at b7d523b6): time, level, msg, then the logger's and the call's fields
+    '{"time":"2026-11-29T10:00:00.000+09:00","level":"INFO","msg":"received notification","Topic":"Peer",'
+    '"Key":"169.254.21.1","Code":6,"Subcode":2,"Communicated-Reason":"maintenance","Data":null}',
+])
+def test_gobgp_json_notification_code_and_subcode_are_read(line: str) -> None:
+    """GoBGP's JSON output names the NOTIFICATION's code and subcode as numbers ("Code":6, "Subcode":2): read like
+    its text output's Code=6 … Subcode=2, a Cease / Administrative Shutdown, not a bare "a notification"."""
+    assert bgp.notification_of(line) == (6, 2)
+    assert bgp.read(line)["bgp_reason"] == "admin_shutdown"
+    analysis = analyze_text(line + "\n")
+    assert analysis.format == "bgp-generic"
+    assert analysis.primary is not None and analysis.primary.category == "bgp_down"
+
+
 MAX_PREFIX = ("2024/01/15 03:40:11 BGP: [HZN6M-XRM1G] %NOTIFICATION: {dir} neighbor 169.254.21.1 6/1 "
               "(Cease/Maximum Number of Prefixes Reached) 7 bytes 00010100000064\n")
 
