@@ -260,7 +260,7 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"Address family activated|Peer-group (?:add|delete) member|Suppress Fib|Password config change|"
          # FRR's PEER_DOWN_NEIGHBOR_DELETE: this side's operator removed the neighbor ("no neighbor ...")
          r"Neighbor deleted", "config_change"),
-        (r"Connection Collision|\bcollision\b", "collision"),
+        (r"Connection Collision|\bcollision\b|\bCONN_COLL_RES\b", "collision"),  # (SR Linux: subcode CONN_COLL_RES)
         (r"Interface (?:down|flap)|Link down|\bIdle\(NoIf\)|Neighbor address lost|No path to specified Neighbor|"
          r"Waiting for peer address|Neighbor lost|Interface: \S+ does not have|"
          # FRR's next-hop tracking has no route to the neighbor (bgpd/bgp_fsm.c; the failed summary's reason)
@@ -309,10 +309,14 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # show ip bgp neighbors (Cisco, FRR) and birdc show protocols all (BIRD): not established
         (r"BGP state(?: =|:) *(?:Active|Connect|Idle)\b", "connect_failed"),
         (r"can't connect to \S+ fd -?\d+ : |Connection (?:open failed|timed out)|TCP_connection_open_failed|No route to host|"
-         r"Network is unreachable|open failed|BGP_CONNECT_FAILED|Host is unreachable|ConnectRetry|CR Timer Expired",
+         r"Network is unreachable|open failed|BGP_CONNECT_FAILED|Host is unreachable|ConnectRetry|CR Timer Expired|"
+         # Nokia SR OS / SR Linux: back from Active or Connect, before any OPEN ("due to event TCP SOCKET ERROR")
+         r"moved from higher state (?:ACTIVE|CONNECT) to lower state",
          "connect_failed"),
         (r"Peer closed the session|\bevent Closed new state\b|Connection (?:closed|reset)|reset by peer|remote end closed|read-failed|"
          r"TCP_connection_closed|Connection lost|TransportError|BGP_IO_ERROR_CLOSE_SESSION|Socket Error|write-failed|"
+         # ExaBGP 4.2 and 5.0 (reactor/network/connection.py): the TCP connection went away under the session
+         r"closed by the remote end|lost the TCP connection|Broken TCP connection|issue reading on the socket|"
          r"TCP_fatal_error", "peer_closed"),
         # GoBGP's "hard-reset" (RFC 8538): a NOTIFICATION whose inner error the line does not give.
         # FlapAlerted (bgp/bgp.go): the neighbor answered the OPEN with a NOTIFICATION (message type 3)
@@ -327,7 +331,9 @@ _OPENSENT_CLOSED = re.compile(
     r"(?i)OpenSent ?(?:->| to ) ?(?:Active|Idle|Connect)\b[^\n]{0,200}?\b(?:Connection closed|TransportError|"
     r"TCP_connection_closed|reset by peer)|Connection closed[^\n]{0,200}?\bin OpenSent|"
     # GoBGP's "state changed" debug line (pkg/server/server.go): old=BGP_FSM_OPENSENT ... reason=read-failed
-    r"\bold\W{1,3}BGP_FSM_OPENSENT\b[^\n]{0,200}?\breason\W{1,3}read-failed"
+    r"\bold\W{1,3}BGP_FSM_OPENSENT\b[^\n]{0,200}?\breason\W{1,3}read-failed|"
+    # Nokia SR OS / SR Linux (bgpBackwardTransNotification): the TCP connection broke while waiting for the peer's OPEN
+    r"moved from higher state OPENSENT to lower state \w+ due to event TCP SOCKET ERROR"
 )
 # FRR's automatic shutdown of a neighbor whose round-trip time stays over `neighbor X shutdown rtt` (bgp_packet.c,
 # PEER_DOWN_RTT_SHUTDOWN in bgp_fsm.c): its log line, the reset reason it lists, and the shutdown message it sends.

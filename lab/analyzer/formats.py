@@ -71,6 +71,8 @@ SIGNATURES: dict[str, re.Pattern[str]] = {
     "huawei": re.compile(r"(?:%%\d\d|^|[^A-Za-z0-9])(?:IPSEC(?:-VPN)?/\d/[A-Z_]{6,}|IKE/\d/[A-Z_]{6,})"),
     # (Huawei VRP: "%%01BGP/2/bgpBackwardTransNotification(t):", its debug "BGP(VPN 0): changes state from ...")
     "bgp-generic": re.compile(r"\bbgpd\[\d+\]|%ADJCHANGE|%NOTIFICATION|\bbird\b|Topic=Peer|\"Topic\":\"Peer\"|BGP_FSM_|\bexabgp\b|peerASN|\bgobgpd?\b|%%\d\dBGP/\d/|\bBGP\(VPN \d+\): "
+                              # Nokia SR Linux's BGP manager and SR OS's BGP events ("MINOR: BGP #2038 Base ...")
+                              r"|\bsr_bgp_mgr: |: BGP #20\d\d\b|moved from higher state [A-Z]+ to lower state "
                               # FortiGate's and Quagga's BGP debug ("BGP: 10.0.0.1-Outgoing [FSM] State: ..."), and the
                               # header of a "show (ip) bgp summary" / "get router info bgp summary" listing
                               r"|\bBGP: [0-9a-fA-F.:]{3,}-(?:Outgoing|Incoming) \[[A-Z]+\]|\bNeighbor +V +AS +MsgRcvd +MsgSent\b"

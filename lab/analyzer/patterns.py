@@ -69,6 +69,7 @@ FORMAT_NAMES: dict[str, Msg] = {
     "bgp-generic": M(
         "BGP daemons: FRRouting/Quagga bgpd (VyOS, pfSense, SONiC), BIRD (also in Calico), OpenBGPD, GoBGP (also in "
         "Cilium, kube-vip, kube-router), ExaBGP, MetalLB, libbgp, FlapAlerted; H3C Comware BGP state changes; "
+        "Nokia SR OS and SR Linux BGP events; "
         "FortiGate's BGP debug; "
         "'show bgp summary' listings"
     ),

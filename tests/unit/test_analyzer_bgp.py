@@ -118,6 +118,20 @@ def test_notification_code_subcode_and_meaning(line: str, code: tuple[int, int],
     assert facts["bgp_notification"] == f"{code[0]}/{code[1]}"
 
 
+@pytest.mark.parametrize("error", [
+    # ExaBGP 4.2 and 5.0, reactor/network/connection.py: the errors a lost TCP connection raises
+    "the TCP connection was closed by the remote end",
+    "lost the TCP connection",
+    "Broken TCP connection",
+    "issue reading on the socket: [Errno 104] Connection reset by peer",
+])
+def test_exabgp_losing_the_tcp_connection_is_the_peer_closing_it(error: str) -> None:
+    line = f"14:05:40 | 4211   | reactor       | peer 169.254.21.1 ASN 64512   peer reset, message [closing connection] error[{error}]"
+    assert bgp.read(line)["bgp_reason"] == "peer_closed"
+    primary = analyze_text(line + "\n").primary
+    assert primary is not None and primary.category == "bgp_down"
+
+
 def test_an_openbgpd_update_it_refuses_takes_the_session_down() -> None:
     log = """\
 Oct 30 19:08:15 lg02 bgpd[101680]: neighbor 185.107.12.53 (KVIKNET_DK01-v4): state change OpenConfirm -> Established, reason: KEEPALIVE message received
@@ -1399,3 +1413,63 @@ def test_a_bgp_daemon_crash_and_an_md5_password_the_os_refused_are_named() -> No
     # another FRR daemon's crash is not BGP's
     zebra = "Jan 13 05:06:20 frr-lg zebra[57701]: Received signal 11 at 1578902780 (si_addr 0x2, PC 0x561d906435d3); aborting...\n"
     assert primary_of(zebra) is None
+
+
+# Nokia SR Linux, a fabric coming up (srl-labs/srl-elk-lab, blog/srl-elk-lab.md at e269b0dc8be519136ca01ca248e0629b277f6d6b):
+# connection attempts before the peers listen, a collision resolved by the protocol, every session established.
+SR_LINUX_FABRIC_UP = """\
+Jan 11 18:39:00 srl-1-2 sr_bgp_mgr: bgp|1894|1965|00071|W: In network-instance default, the BGP session with VR default (1): Group ebgp-underlay: Peer 10.1.2.5 moved from higher state ACTIVE to lower state IDLE due to event TCP SOCKET ERROR
+Jan 11 18:39:00 srl-1-2 sr_bgp_mgr: bgp|1894|1965|00072|W: In network-instance default, the BGP session with VR default (1): Group ebgp-underlay: Peer 10.1.2.7 moved from higher state ACTIVE to lower state IDLE due to event TCP SOCKET ERROR
+Jan 11 18:39:01 srl-1-2 sr_bgp_mgr: bgp|1894|1965|00073|N: In network-instance default, the BGP session with VR default (1): Group ebgp-underlay: Peer 10.1.2.5 moved into the ESTABLISHED state
+Jan 11 18:39:01 srl-1-2 sr_linux_mgr: linux|1658|1658|00253|W: Memory utilization on ram module 1 is above 70%, current usage 83%
+Jan 11 18:39:02 srl-1-2 sr_bgp_mgr: bgp|1894|1965|00074|N: In network-instance default, the BGP session with VR default (1): Group ebgp-underlay: Peer 10.1.2.7 moved into the ESTABLISHED state
+Jan 11 18:39:02 srl-1-2 sr_bgp_mgr: bgp|1894|1965|00075|N: In network-instance default, the BGP session with VR default (1): Group ibgp-evpn: Peer 10.0.0.5 moved into the ESTABLISHED state
+Jan 11 18:39:02 srl-1-2 sr_bfd_mgr: bfd|1879|1879|00062|N: BFD:  Network-instance default - The protocol BGP is now using BFD session from 10.0.0.2:16395 to 10.0.0.5:0
+Jan 11 18:39:02 srl-1-2 sr_bfd_mgr: bfd|1879|1879|00063|N: BFD:  Network-instance default - Session from 10.0.0.2:16395 to 10.0.0.5:16405 is UP
+Jan 11 18:39:04 srl-1-2 sr_bgp_mgr: bgp|1894|1965|00076|W: In network-instance default, the BGP session with VR default (1): Group ibgp-evpn: Peer 10.0.0.6 was closed because the router sent this neighbor a NOTIFICATION with code CEASE and subcode CONN_COLL_RES
+Jan 11 18:39:04 srl-1-2 sr_bgp_mgr: bgp|1894|1965|00077|N: In network-instance default, the BGP session with VR default (1): Group ibgp-evpn: Peer 10.0.0.6 moved into the ESTABLISHED state
+"""
+
+
+def test_an_sr_linux_fabric_coming_up_is_healthy() -> None:
+    """The connection attempts before the peers listen came back, and the collision is the protocol's own doing: no
+    failure, and the note says the collision was resolved (it was read as a BGP session down with no reason)."""
+    analysis = analyze_text(SR_LINUX_FABRIC_UP)
+    assert analysis.format == "bgp-generic"
+    assert analysis.primary is None and analysis.recovered
+    assert any("connection collision resolution" in str(n) for n in analysis.notes)
+    assert bgp.read(SR_LINUX_FABRIC_UP.splitlines()[0])["bgp_reason"] == "connect_failed"
+
+
+def test_an_sr_linux_session_that_never_comes_up_is_a_connect_failure() -> None:
+    lines = [line for line in SR_LINUX_FABRIC_UP.splitlines() if "10.1.2.7" in line and "ACTIVE" in line] * 3
+    primary = analyze_text("\n".join(lines) + "\n").primary
+    assert primary is not None and primary.category == "bgp_down"
+    assert primary.facts["bgp_reason"] == "connect_failed" and primary.facts["peer"] == "10.1.2.7"
+
+
+# Nokia SR OS, a memory log's events put oldest first (https://pastebin.com/4Ui8Tp2G): the established session drops
+# (the peer closed the connection), two attempts are closed by the peer after this side's OPEN, then it is back.
+SR_OS_FLAP = """\
+10638 2018/06/22 10:26:24.466 UTC WARNING: BGP #2011 vprn109 Peer 11: 10.158.60.200
+"VR 11: Group NSG_WAN: Peer 10.158.60.200: remote end closed connection"
+10639 2018/06/22 10:26:24.466 UTC WARNING: BGP #2039 vprn109 Peer 11: 10.158.60.200
+"VR 11: Group NSG_WAN: Peer 10.158.60.200: moved from higher state ESTABLISHED to lower state IDLE due to event TCP SOCKET ERROR"
+10640 2018/06/22 10:26:24.468 UTC WARNING: BGP #2011 vprn109 Peer 11: 10.158.60.200
+"VR 11: Group NSG_WAN: Peer 10.158.60.200: remote end closed connection"
+10641 2018/06/22 10:26:24.468 UTC WARNING: BGP #2039 vprn109 Peer 11: 10.158.60.200
+"VR 11: Group NSG_WAN: Peer 10.158.60.200: moved from higher state OPENSENT to lower state IDLE due to event TCP SOCKET ERROR"
+10644 2018/06/22 10:27:15.844 UTC MINOR: BGP #2038 vprn109 Peer 11: 10.158.60.200
+"VR 11: Group NSG_WAN: Peer 10.158.60.200: moved into established state"
+"""
+
+
+def test_an_sr_os_session_that_dropped_and_came_back_is_a_flap_with_its_reason() -> None:
+    analysis = analyze_text(SR_OS_FLAP)
+    assert analysis.format == "bgp-generic"
+    primary = analysis.primary
+    assert primary is not None and primary.category == "bgp_down"
+    assert primary.facts["peer"] == "10.158.60.200"
+    assert "came up again at line 10" in primary.summary_in("en")
+    assert bgp.read(SR_OS_FLAP.splitlines()[1])["bgp_reason"] == "peer_closed"
+    assert bgp.read(SR_OS_FLAP.splitlines()[7])["bgp_reason"] == "peer_closed_after_open"
