@@ -260,7 +260,7 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"Address family activated|Peer-group (?:add|delete) member|Suppress Fib|Password config change|"
          # FRR's PEER_DOWN_NEIGHBOR_DELETE: this side's operator removed the neighbor ("no neighbor ...")
          r"Neighbor deleted", "config_change"),
-        (r"Connection Collision|\bcollision\b|\bCONN_COLL_RES\b", "collision"),  # (SR Linux: subcode CONN_COLL_RES)
+        (r"Connection Collision|\bcollision\b", "collision"),
         (r"Interface (?:down|flap)|Link down|\bIdle\(NoIf\)|Neighbor address lost|No path to specified Neighbor|"
          r"Waiting for peer address|Neighbor lost|Interface: \S+ does not have|"
          # FRR's next-hop tracking has no route to the neighbor (bgpd/bgp_fsm.c; the failed summary's reason)
@@ -362,12 +362,46 @@ def _int(text: str | None) -> int | None:
     return int(text) if text and text.isdigit() else None
 
 
+# A NOTIFICATION's code and subcode named by the OpenConfig identities (openconfig-bgp-errors.yang, which network
+# OSes built on OpenConfig log by name), and Nokia SR Linux's own CONN_COLL_RES ("... a NOTIFICATION with code CEASE
+# and subcode CONN_COLL_RES").
+_NAMED_CODES = {"MESSAGE_HEADER_ERROR": 1, "OPEN_MESSAGE_ERROR": 2, "UPDATE_MESSAGE_ERROR": 3, "HOLD_TIMER_EXPIRED": 4,
+                "FINITE_STATE_MACHINE_ERROR": 5, "CEASE": 6, "ROUTE_REFRESH_MESSAGE_ERROR": 7}
+_NAMED_SUBCODES = {
+    1: ("CONNECTION_NOT_SYNCHRONIZED", "BAD_MESSAGE_LENGTH", "BAD_MESSAGE_TYPE"),
+    2: ("UNSUPPORTED_VERSION_NUMBER", "BAD_PEER_AS", "BAD_BGP_IDENTIFIER", "UNSUPPORTED_OPTIONAL_PARAMETER", "",
+        "UNACCEPTABLE_HOLD_TIME", "UNSUPPORTED_CAPABILITY"),
+    3: ("MALFORMED_ATTRIBUTE_LIST", "UNRECOGNIZED_WELL_KNOWN_ATTRIBUTE", "MISSING_WELL_KNOWN_ATTRIBUTE",
+        "ATTRIBUTE_FLAGS_ERROR", "ATTRIBUTE_LENGTH_ERROR", "INVALID_ORIGIN_ATTRIBUTE", "", "INVALID_NEXT_HOP_ATTRIBUTE",
+        "OPTIONAL_ATTRIBUTE_ERROR", "INVALID_NETWORK_FIELD", "MALFORMED_AS_PATH"),
+    5: ("RECEIVE_UNEXPECTED_MESSAGE_OPENSENT", "RECEIVE_UNEXPECTED_MESSAGE_OPENCONFIRM",
+        "RECEIVE_UNEXPECTED_MESSAGE_ESTABLISHED"),
+    6: ("MAX_NUM_PREFIXES_REACHED", "ADMINISTRATIVE_SHUTDOWN", "PEER_DE_CONFIGURED", "ADMINISTRATIVE_RESET",
+        "CONNECTION_REJECTED", "OTHER_CONFIG_CHANGE", "CONN_COLLISION_RESOLUTION|CONN_COLL_RES", "OUT_OF_RESOURCES"),
+    7: ("INVALID_MESSAGE_LENGTH",),
+}
+_NAMED = re.compile(r"\b[Cc]ode:? (?P<code>" + "|".join(_NAMED_CODES) + r")\b(?:[^\n]{0,40}?\b[Ss]ubcode:? (?P<sub>[A-Z][A-Z_]+))?")
+
+
+def _named_code(text: str) -> tuple[int, int | None] | None:
+    m = _NAMED.search(text) if "_" in text or "CEASE" in text else None
+    if m is None:
+        return None
+    code, sub = _NAMED_CODES[m.group("code")], m.group("sub")
+    for i, names in enumerate(_NAMED_SUBCODES.get(code, ()), 1):
+        if sub and names and sub in names.split("|"):
+            return code, i
+    return code, 0 if sub == "UNSPECIFIC" else None
+
+
 def notification_of(text: str) -> tuple[int, int | None] | None:
     """The (code, subcode) of the NOTIFICATION a line reports, or None."""
     for rx in (_SLASH, _JUNOS, _GOBGP, _EXABGP, _HUAWEI, _LIBBGP):
         m = rx.search(text)
         if m:
             return int(m.group("code")), _int(m.group("sub"))
+    if named := _named_code(text):
+        return named
     m = _HEX.search(text)
     if m:
         return int(m.group("code")), int(m.group("sub"), 16)

@@ -1473,3 +1473,26 @@ def test_an_sr_os_session_that_dropped_and_came_back_is_a_flap_with_its_reason()
     assert "came up again at line 10" in primary.summary_in("en")
     assert bgp.read(SR_OS_FLAP.splitlines()[1])["bgp_reason"] == "peer_closed"
     assert bgp.read(SR_OS_FLAP.splitlines()[7])["bgp_reason"] == "peer_closed_after_open"
+
+
+@pytest.mark.parametrize(("code", "subcode", "expected", "reason"), [
+    # openconfig-bgp-errors.yang identities (github.com/openconfig/public), as network OSes log them by name
+    ("CEASE", "ADMINISTRATIVE_SHUTDOWN", "6/2", "admin_shutdown"),
+    ("CEASE", "ADMINISTRATIVE_RESET", "6/4", "admin_reset"),
+    ("CEASE", "PEER_DE_CONFIGURED", "6/3", "peer_not_configured"),
+    ("CEASE", "MAX_NUM_PREFIXES_REACHED", "6/1", "max_prefix"),
+    ("CEASE", "CONN_COLLISION_RESOLUTION", "6/7", "collision"),
+    ("CEASE", "CONN_COLL_RES", "6/7", "collision"),  # Nokia SR Linux's own name
+    ("HOLD_TIMER_EXPIRED", "UNSPECIFIC", "4/0", "hold_timer_expired"),
+    ("OPEN_MESSAGE_ERROR", "BAD_PEER_AS", "2/2", "bad_peer_as"),
+    ("OPEN_MESSAGE_ERROR", "UNACCEPTABLE_HOLD_TIME", "2/6", "open_error"),
+    ("UPDATE_MESSAGE_ERROR", "MALFORMED_AS_PATH", "3/11", "update_error"),
+    ("FINITE_STATE_MACHINE_ERROR", "RECEIVE_UNEXPECTED_MESSAGE_OPENSENT", "5/1", "fsm_error"),
+    ("CEASE", "A_SUBCODE_NOT_IN_THE_MODEL", "6", "notification"),
+])
+def test_a_notification_named_by_its_openconfig_identities(code: str, subcode: str, expected: str, reason: str) -> None:
+    line = ("Jan 11 18:39:04 srl-1-2 sr_bgp_mgr: bgp|1894|1965|00076|W: In network-instance default, the BGP session "
+            "with VR default (1): Group ebgp: Peer 169.254.10.1 was closed because the router received from this "
+            f"neighbor a NOTIFICATION with code {code} and subcode {subcode}")
+    facts = bgp.read(line)
+    assert facts["bgp_notification"] == expected and facts["bgp_reason"] == reason
