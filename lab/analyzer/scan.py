@@ -492,7 +492,8 @@ class Scanner:
         for start, stop, ids in self.prefilter.lines(data):
             line_no += data.count(b"\n", counted_to, start)
             counted_to = start
-            raw = self._read(line_no, data[start:stop].decode("utf-8", "replace").rstrip("\r"), ids, ranking)
+            line = _with_event_header(data, start, data[start:stop].decode("utf-8", "replace").rstrip("\r"))
+            raw = self._read(line_no, line, ids, ranking)
             if raw is not None:
                 yield stop, raw
 
@@ -601,7 +602,7 @@ class Scanner:
             if ids is None:
                 found = seg.prefilter.lines(data[start:stop])
                 ids = found[0][2] if found else set()
-            line = data[start:stop].decode("utf-8", "replace").rstrip("\r")
+            line = _with_event_header(data, start, data[start:stop].decode("utf-8", "replace").rstrip("\r"))
             raw = res[start] = self._read(seg, line, ids, seg.ranking, start) if ids else None
         return raw  # type: ignore[return-value]
 
@@ -765,6 +766,22 @@ class Scanner:
 
 # pluto's debug trace (plutodebug): "| " at the start, or after a timestamp or syslog prefix.
 _DEBUG_LINE = re.compile(r"(?:[^|\n]{0,80}?: )?\| ")
+
+
+# Nokia SR OS writes an event of its memory or file log on two lines: a header with the sequence number, time,
+# severity, application, event id and subject, then the message in quotes ("10644 2018/06/22 10:27:15.844 UTC MINOR:
+# BGP #2038 vprn109 Peer 11: 10.158.60.200" / '"VR 11: ... moved into established state"'), and `show log` lists them
+# newest first. The message is read with its header before it, so it carries its time (the order of the events).
+_EVENT_HEADER = re.compile(r"^\s*\d+ \d{4}/\d\d/\d\d \d\d:\d\d:\d\d(?:\.\d+)? \S+ [A-Z]+: [A-Z_]+ #\d+ [^\n\"]*$")
+
+
+def _with_event_header(data: bytes, start: int, line: str) -> str:
+    """`line` with the SR OS event header on the line before it, when it is such an event's quoted message."""
+    if not line.lstrip().startswith('"') or start < 2:
+        return line
+    before = data.rfind(b"\n", 0, start - 1) + 1
+    header = data[before : start - 1].decode("utf-8", "replace").rstrip("\r")
+    return f"{header.rstrip()} {line.lstrip()}" if _EVENT_HEADER.match(header) else line
 
 
 @cache

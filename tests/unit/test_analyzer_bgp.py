@@ -1496,3 +1496,16 @@ def test_a_notification_named_by_its_openconfig_identities(code: str, subcode: s
             f"neighbor a NOTIFICATION with code {code} and subcode {subcode}")
     facts = bgp.read(line)
     assert facts["bgp_notification"] == expected and facts["bgp_reason"] == reason
+
+
+def test_an_sr_os_memory_log_newest_first_is_read_oldest_first() -> None:
+    """`show log log-id 99` lists the events newest first, each a header line (its time) and its quoted message: the
+    message is read with its header, so the time puts the events in order."""
+    events = [SR_OS_FLAP.splitlines()[i:i + 2] for i in range(0, len(SR_OS_FLAP.splitlines()), 2)]
+    newest_first = "\n".join(line for event in reversed(events) for line in event) + "\n"
+    analysis = analyze_text(newest_first)
+    assert analysis.order == "newest-first"
+    primary = analysis.primary
+    assert primary is not None and primary.category == "bgp_down"
+    assert "came up again at line 2" in primary.summary_in("en")
+    assert analysis.findings[0].text.startswith("10644 2018/06/22 10:27:15.844 UTC MINOR: BGP #2038 vprn109 Peer 11: ")
