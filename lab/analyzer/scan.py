@@ -780,6 +780,8 @@ def _with_event_header(data: bytes, start: int, line: str) -> str:
     if not line.lstrip().startswith('"') or start < 2:
         return line
     before = data.rfind(b"\n", 0, start - 1) + 1
+    if not data[before : before + 1].isdigit():  # (pluto's lines start with a quote too: most stop here)
+        return line
     header = data[before : start - 1].decode("utf-8", "replace").rstrip("\r")
     return f"{header.rstrip()} {line.lstrip()}" if _EVENT_HEADER.match(header) else line
 
