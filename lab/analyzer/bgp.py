@@ -253,8 +253,9 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # "deconfigured", the neighbor was removed from the configuration.
         (r"\bReason\W{0,3}dying\b", "admin_shutdown"),
         (r"\bReason\W{0,3}deconfigured\b", "config_change"),
-        (r"Administrative Reset|User reset|clear ip bgp|AdminReset|BGP_Stop|reason: Stop\b|\(event Stop\)",
-         "admin_reset"),
+        (r"Administrative Reset|User reset|clear ip bgp|AdminReset|BGP_Stop|reason: Stop\b|\(event Stop\)|"
+         # Arista EOS's ADJCHANGE names the RFC 4271 FSM event: ManualStop (a shutdown or clear of the neighbor)
+         r"\bevent (?:Manual)?Stop new state\b", "admin_reset"),
         (r"Other Config(?:uration)? Change|config(?:uration)? change|(?:Router ID|Remote AS|Cluster ID|Capability) "
          r"changed|Local AS change|Confederation (?:identifier|peer) changed|Update source change|"
          r"Address family activated|Peer-group (?:add|delete) member|Suppress Fib|Password config change|"
@@ -317,6 +318,8 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"TCP_connection_closed|Connection lost|TransportError|BGP_IO_ERROR_CLOSE_SESSION|Socket Error|write-failed|"
          # ExaBGP 4.2 and 5.0 (reactor/network/connection.py): the TCP connection went away under the session
          r"closed by the remote end|lost the TCP connection|Broken TCP connection|issue reading on the socket|"
+         # RFC 4271 Event 18 as Arista EOS names it ("old state Established event TcpConnectionFails new state Idle")
+         r"\bevent TcpConnectionFails\b|"
          r"TCP_fatal_error", "peer_closed"),
         # GoBGP's "hard-reset" (RFC 8538): a NOTIFICATION whose inner error the line does not give.
         # FlapAlerted (bgp/bgp.go): the neighbor answered the OPEN with a NOTIFICATION (message type 3)
@@ -333,7 +336,9 @@ _OPENSENT_CLOSED = re.compile(
     # GoBGP's "state changed" debug line (pkg/server/server.go): old=BGP_FSM_OPENSENT ... reason=read-failed
     r"\bold\W{1,3}BGP_FSM_OPENSENT\b[^\n]{0,200}?\breason\W{1,3}read-failed|"
     # Nokia SR OS / SR Linux (bgpBackwardTransNotification): the TCP connection broke while waiting for the peer's OPEN
-    r"moved from higher state OPENSENT to lower state \w+ due to event TCP SOCKET ERROR"
+    r"moved from higher state OPENSENT to lower state \w+ due to event TCP SOCKET ERROR|"
+    # Arista EOS: RFC 4271 Event 18 (TcpConnectionFails) while waiting for the peer's OPEN
+    r"old state OpenSent event TcpConnectionFails\b"
 )
 # FRR's automatic shutdown of a neighbor whose round-trip time stays over `neighbor X shutdown rtt` (bgp_packet.c,
 # PEER_DOWN_RTT_SHUTDOWN in bgp_fsm.c): its log line, the reset reason it lists, and the shutdown message it sends.

@@ -1509,3 +1509,17 @@ def test_an_sr_os_memory_log_newest_first_is_read_oldest_first() -> None:
     assert primary is not None and primary.category == "bgp_down"
     assert "came up again at line 2" in primary.summary_in("en")
     assert analysis.findings[0].text.startswith("10644 2018/06/22 10:27:15.844 UTC MINOR: BGP #2038 vprn109 Peer 11: ")
+
+
+@pytest.mark.parametrize(("change", "reason"), [
+    # Arista EOS's ADJCHANGE names the RFC 4271 (section 8.1) FSM event; the line's shape as bgplab/bgplab
+    # docs/basic/b-max-prefix.md quotes it from cEOS
+    ("old state Established event Stop new state Idle", "admin_reset"),  # ManualStop: a shutdown or clear
+    ("old state Established event TcpConnectionFails new state Idle", "peer_closed"),  # Event 18
+    ("old state OpenSent event TcpConnectionFails new state Active", "peer_closed_after_open"),
+    ("old state Connect event TcpConnectionFails new state Active", "connect_failed"),
+    ("old state Established event MaxPath new state Idle", "max_prefix"),
+])
+def test_arista_fsm_events_name_why_the_session_went_down(change: str, reason: str) -> None:
+    line = f"Nov 29 10:00:00 leaf1 Bgp: %BGP-5-ADJCHANGE: peer 169.254.10.1 (VRF default AS 64512) {change}"
+    assert bgp.read(line)["bgp_reason"] == reason
