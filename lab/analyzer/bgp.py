@@ -225,7 +225,9 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"Received signal \d+ at \d+ \(si_addr[^)]*\); aborting", "daemon_crash"),
         # GoBGP pkg/server/server.go: the MD5 password could not be set on the listening socket
         (r"MD5 digest|TCP-AO|Authentication (?:failure|error)|Unable to set TCP MD5 option|MD5 auth|"
-         r"failed to set md5\b", "tcp_auth"),
+         r"failed to set md5\b|"
+         # ExaBGP (reactor/network/tcp.py): the kernel has no TCP MD5 support
+         r"does not support TCP_MD5SIG", "tcp_auth"),
         # Graceful restart (RFC 4724): GoBGP's "graceful restart timer expired" (pkg/server/fsm.go) and BIRD's
         # "Neighbor graceful restart timeout" (proto/bgp/bgp.c) end a restart that did not come back; GoBGP's
         # peer-down reason "graceful-restart" and "peer graceful restart", FRR's "NSF peer closed the session"
@@ -305,7 +307,8 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          "never_established"),
         # Cisco ASA / FTD 710005, 710003: the firewall dropped a BGP connection's packet addressed to itself
         (r"TCP (?:request discarded|access denied by ACL) from \S+ to \S+/(?:179|bgp)\b", "connect_failed"),
-        (r"no route to peer|dial tcp [^\n]*:179: i/o timeout|Ignoring event BGP_Start in state (?:Connect|Active)\b",
+        (r"no route to peer|dial tcp [^\n]*:179: i/o timeout|Ignoring event BGP_Start in state (?:Connect|Active)\b|"
+         r"\bconnection to \S+:179 failed\b",  # (ExaBGP's outgoing connection)
          "connect_failed"),  # GoBGP: the TCP connect timed out
         # show ip bgp neighbors (Cisco, FRR) and birdc show protocols all (BIRD): not established
         (r"BGP state(?: =|:) *(?:Active|Connect|Idle)\b", "connect_failed"),
