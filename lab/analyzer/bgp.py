@@ -86,6 +86,10 @@ REASON_WORDS: dict[str, Msg] = {
     "rtt_exceeded": M("Round-trip time above the configured limit"),
     # FRR: the neighbor has no address family activated here, so no session can run
     "no_afi_activated": M("No address family activated for the neighbor"),
+    # FRR's RFC 8212 check (bgp ebgp-requires-policy): no inbound or outbound policy, so no routes are exchanged
+    "no_policy": M("No import or export policy for the eBGP neighbor (RFC 8212): routes dropped"),
+    # RFC 7606: an UPDATE with an attribute this side cannot parse; its routes are treated as withdrawn, the session stays
+    "treat_as_withdraw": M("An UPDATE's routes treated as withdrawn (an attribute that could not be parsed, RFC 7606)"),
     # TCP 179 refused (RST): nothing listens, or the peer refuses this address
     "connection_refused": M("TCP port 179 connection refused"),
     # TCP 179 not answered (timeout, no route)
@@ -139,12 +143,13 @@ CONNECTING = frozenset({"connection_refused", "connect_failed", "never_establish
 MISMATCH = frozenset({"bad_peer_as", "open_error", "peer_not_configured", "peer_closed_after_open", "tcp_auth"})
 # Reasons that name a fault of their own, whatever the operator did just before (a refused OPEN after a clear).
 FAULTS = MISMATCH | {"hold_timer_expired", "send_hold_timer_expired", "max_prefix", "update_error", "message_error",
-                     "fsm_error", "restart_timeout", "local_address", "rtt_exceeded", "no_afi_activated",
+                     "fsm_error", "restart_timeout", "local_address", "rtt_exceeded", "no_afi_activated", "no_policy",
+                     "treat_as_withdraw",
                      "daemon_crash"}
 # Which reason names the cause best when one paste shows several (a bad OPEN first, the Down line that follows).
 PRIORITY = (
     "daemon_crash", "bad_peer_as", "open_error", "peer_not_configured", "tcp_auth", "peer_closed_after_open",
-    "no_afi_activated", "hold_timer_expired", "send_hold_timer_expired", "rtt_exceeded", "max_prefix", "bfd_down",
+    "no_afi_activated", "no_policy", "treat_as_withdraw", "hold_timer_expired", "send_hold_timer_expired", "rtt_exceeded", "max_prefix", "bfd_down",
     "interface_down", "restart_timeout",
     "update_error", "message_error", "fsm_error", "local_address", "peer_closed", "connection_refused", "connect_failed",
     "never_established", "config_change", "admin_shutdown", "admin_reset", "graceful_restart", "collision", "notification",
@@ -213,6 +218,12 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # FRR (bgpd.c PEER_DOWN_NOAFI_ACTIVATED): a neighbor with no address family activated ("no bgp default
         # ipv4-unicast" without "neighbor X activate")
         (r"No AFI/SAFI activated for peer", "no_afi_activated"),
+        # FRR bgp_attr.c / bgp_packet.c, RFC 7606 treat-as-withdraw: the session stays up, the UPDATE's routes do not
+        (r"parse error - treating as withdrawal|rcvd UPDATE with errors in attr\(s\)", "treat_as_withdraw"),
+        # FRR's RFC 8212 check (bgpd/bgp_route.c, doc/user/bgp.rst "bgp ebgp-requires-policy"): the warning, the
+        # "(Policy)" of `show bgp summary` and the line of `show bgp neighbor`
+        (r"EBGP (?:inbound|outbound) policy not properly setup|\(Policy\)|(?:Inbound|Outbound) updates discarded due "
+         r"to missing policy", "no_policy"),
         (r"Bad BGP Identifier|BGPID invalid|wrong router identifier|Unacceptable Hold ?time|Unsupported Capability|"
          r"Unsupported Version|Unsupported Optional Parameter|Role Mismatch|Required capability missing|"
          r"No supported AFI/SAFI|Invalid OPEN message|OPEN Message Error|error in OPEN message|OpenFail|"
@@ -222,7 +233,9 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"peer BGP ID \(\S+\) invalid|BgpFsm::openRecv: invalid hold timer|unacceptable peer hold time",
          "open_error"),
         # FRR lib/sigevent.c core_handler: the daemon caught a fatal signal and aborts
-        (r"Received signal \d+ at \d+ \(si_addr[^)]*\); aborting", "daemon_crash"),
+        (r"Received signal \d+ at \d+ \(si_addr[^)]*\); aborting|"
+         # OpenBGPD (bgpd/log.c fatal()): one of its processes (SE, RDE, RTR) stopped on a fatal error, bgpd exits
+         r"\bfatal in (?:SE|RDE|RTR): ", "daemon_crash"),
         # GoBGP pkg/server/server.go: the MD5 password could not be set on the listening socket
         (r"MD5 digest|TCP-AO|Authentication (?:failure|error)|Unable to set TCP MD5 option|MD5 auth|"
          r"failed to set md5\b|"
@@ -490,6 +503,7 @@ def read(text: str) -> dict[str, Any]:
 _MD5_NOT_SET = re.compile(r"(?:failed to set md5|Unable to set TCP MD5 option on socket for peer \S+(?: \(sock=\d+\))?)"
                           r"(?::\s*(?P<err>[^\"\n]+?))?(?=\"|\s*$|\s+\w+=)(?:[^\n]*?\bErr=\"?(?P<err2>[^\"\n]+))?")
 _CRASH = re.compile(r"Received signal (?P<signal>\d+) at \d+ \(si_addr")
+_FATAL = re.compile(r"\bfatal in (?:SE|RDE|RTR): (?P<error>[^\n]+?)\s*$")
 
 
 @lru_cache(maxsize=16384)  # every line an analysis keeps (the first and last events, the findings between)
@@ -516,6 +530,8 @@ def _read(text: str) -> dict[str, Any]:
         facts["md5_set_error"] = (md5.group("err") or md5.group("err2") or "").strip() or "?"
     if reason == "daemon_crash" and (crash := _CRASH.search(text)):
         facts["bgp_error"] = f"signal {crash.group('signal')}"
+    elif reason == "daemon_crash" and (fatal := _FATAL.search(text)):
+        facts["bgp_error"] = fatal.group("error")
     direction = None
     bird = _BIRD.search(text)
     if bird:

@@ -1539,6 +1539,10 @@ def _bgp_reason_text(reason: str, facts: dict[str, Any], line: int, aws: bool = 
                       "memory (net.core.optmem_max) running out.", line=line, error=facts["md5_set_error"])]
         return [M("Line {line}: the TCP MD5 (or TCP-AO) digest of the BGP connection is missing or wrong: set the "
                   "same BGP password on both sides, or none on both.", line=line)]
+    if reason == "daemon_crash" and error and not error.startswith("signal "):
+        return [M("Line {line}: the BGP daemon stopped on a fatal error ({error}), so every BGP session of this router "
+                  "is down until it is started again. The lines just before it say what failed; if they name no "
+                  "configuration or system problem, look for a fixed release.", line=line, error=error)]
     if reason == "daemon_crash":
         return [M("Line {line}: the BGP daemon itself crashed ({error}), so every BGP session of this router dropped "
                   "at once and its routes were withdrawn. That is a software fault, not the tunnel or the neighbor: "
@@ -1558,6 +1562,18 @@ def _bgp_reason_text(reason: str, facts: dict[str, Any], line: int, aws: bool = 
                   "activated for peer\"), so no session can run with it. With \"no bgp default ipv4-unicast\" a "
                   "neighbor must be activated in its address family: under address-family ipv4 unicast, \"neighbor "
                   "... activate\" (VyOS: set protocols bgp neighbor ... address-family ipv4-unicast).", line=line)]
+    if reason == "no_policy":
+        return [M("Line {line}: the session is up, but FRR exchanges no routes with this eBGP neighbor: with \"bgp "
+                  "ebgp-requires-policy\" (RFC 8212; FRR's default outside its datacenter profile) an eBGP neighbor "
+                  "needs an inbound and an outbound policy, and without them no routes are accepted or announced "
+                  "(\"(Policy)\" in show bgp summary). Apply a route-map in both directions (neighbor ... route-map "
+                  "NAME in / out), or turn the check off with \"no bgp ebgp-requires-policy\" and clear the session.",
+                  line=line)]
+    if reason == "treat_as_withdraw":
+        return [M("Line {line}: the session stays up, but this side could not parse an attribute of the neighbor's "
+                  "UPDATE and treated its routes as withdrawn (RFC 7606), so those routes are missing. One side "
+                  "encodes the attribute in a way the other does not accept (the line names it): look for a fixed "
+                  "release of either side, or stop sending that attribute.", line=line)]
     if reason == "rtt_exceeded":
         return [M("Line {line}: FRR shut the session down by itself: the round-trip time to the neighbor stayed over "
                   "the limit set with \"neighbor ... shutdown rtt\" (it lists the reset as \"Admin. shutdown (RTT)\"), "
@@ -1745,7 +1761,12 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
     reasoning: list[Msg] = [
         M("Line {line}: the BGP session did not come up ({lines}).", line=downs[0].line,
           lines=Mn("{n} line", "{n} lines", len(downs)))
-        if never_up else M("Line {line}: the BGP session went down ({count}×).", line=downs[0].line, count=len(downs)),
+        if never_up else M("Line {line}: the BGP session exchanges no routes ({lines}).", line=downs[0].line,
+                           lines=Mn("{n} line", "{n} lines", len(downs)))
+        if reason == "no_policy" else M("Line {line}: routes of the BGP session were treated as withdrawn ({lines}).",
+                                        line=downs[0].line, lines=Mn("{n} line", "{n} lines", len(downs)))
+        if reason == "treat_as_withdraw" else M("Line {line}: the BGP session went down ({count}×).", line=downs[0].line,
+                                                count=len(downs)),
     ]
     extra: dict[str, Any] = {}
     if reason:
@@ -1769,6 +1790,9 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
         "send_hold_timer_expired": M("BGP is down: the neighbor stopped reading what this side sends."),
         "rtt_exceeded": M("BGP is down: FRR shut the session down because the round-trip time stayed over its limit."),
         "no_afi_activated": M("BGP is down: no address family is activated for the neighbor."),
+        "no_policy": M("BGP exchanges no routes: the eBGP neighbor has no import or export policy (RFC 8212)."),
+        "treat_as_withdraw": M("BGP is up but drops the neighbor's routes: an attribute of its UPDATE could not be "
+                               "parsed (RFC 7606)."),
         "peer_not_configured": M("BGP is down: one side has no neighbor configured for the other."),
         "peer_closed_after_open": M("BGP is down: the neighbor closes the connection after this side's OPEN."),
         "connection_refused": M("BGP is down: the TCP connection to port 179 is refused."),

@@ -1523,3 +1523,61 @@ def test_an_sr_os_memory_log_newest_first_is_read_oldest_first() -> None:
 def test_arista_fsm_events_name_why_the_session_went_down(change: str, reason: str) -> None:
     line = f"Nov 29 10:00:00 leaf1 Bgp: %BGP-5-ADJCHANGE: peer 169.254.10.1 (VRF default AS 64512) {change}"
     assert bgp.read(line)["bgp_reason"] == reason
+
+
+FRR_POLICY_SUMMARY = """\
+exit1# show bgp summary
+
+IPv4 Unicast Summary:
+BGP router identifier 10.10.10.1, local AS number 65001 VRF default vrf-id 0
+BGP table version 4
+RIB entries 7, using 1344 bytes of memory
+Peers 2, using 43 KiB of memory
+
+Neighbor        V         AS   MsgRcvd   MsgSent   TblVer  InQ OutQ  Up/Down State/PfxRcd   PfxSnt Desc
+192.168.0.2     4      65002         8        10        0    0    0 00:03:09            5 (Policy) N/A
+fe80:1::2222    4      65002         9        11        0    0    0 00:03:09     (Policy) (Policy) N/A
+"""  # FRR doc/user/bgp.rst, "bgp ebgp-requires-policy"
+
+
+def test_frr_sessions_up_without_an_ebgp_policy_exchange_no_routes() -> None:
+    """FRR's RFC 8212 check keeps the session Established and drops the routes: "(Policy)" in show bgp summary (FRR's
+    own documentation of the command) is no healthy session."""
+    primary = analyze_text(FRR_POLICY_SUMMARY).primary
+    assert primary is not None and primary.category == "bgp_down"
+    assert primary.facts["bgp_reason"] == "no_policy"
+    text = " ".join(primary.reasoning_in("en"))
+    assert "exchanges no routes" in text and "no bgp ebgp-requires-policy" in text
+    assert primary.summary_in("en").startswith("BGP exchanges no routes")
+
+
+def test_frr_warns_that_an_ebgp_neighbor_has_no_policy_after_the_session_came_up() -> None:
+    # bgpd/bgp_route.c: "%pBP rcvd UPDATE EBGP inbound policy not properly setup, please configure ..."
+    log = ("2026/11/29 10:00:00.100 BGP: [M59KS-A3ZXZ] %ADJCHANGE: neighbor 169.254.10.1(Unknown) in vrf default Up\n"
+           "2026/11/29 10:00:01.200 BGP: [Q5Z2J-8F4M6] 169.254.10.1 rcvd UPDATE EBGP inbound policy not properly "
+           "setup, please configure in order for your peering to work correctly\n")
+    analysis = analyze_text(log)
+    assert analysis.primary is not None and analysis.primary.facts["bgp_reason"] == "no_policy"
+    assert not analysis.recovered
+
+
+def test_frr_treat_as_withdraw_keeps_the_session_and_drops_the_routes() -> None:
+    # FRR bgpd/bgp_attr.c and bgp_packet.c wordings (RFC 7606 treat-as-withdraw)
+    log = ("2026-04-02 15:04:10 [INFO] bgpd: [N9HHH-F8H1M] %ADJCHANGE: neighbor 169.254.10.1(Unknown) in vrf default Up\n"
+           "2026-04-02 15:04:10 [WARN] bgpd: [RWQFK-BA2JR][EC 33554488] 169.254.10.1: Attribute AS_PATH, parse error - "
+           "treating as withdrawal\n"
+           "2026-04-02 15:04:10 [ERR!] bgpd: [QWG8G-NT6EJ][EC 33554455] 169.254.10.1(Unknown) rcvd UPDATE with errors "
+           "in attr(s)!! Withdrawing route.\n")
+    primary = analyze_text(log).primary
+    assert primary is not None and primary.facts["bgp_reason"] == "treat_as_withdraw"
+    assert primary.facts["peer"] == "169.254.10.1"
+    assert primary.summary_in("en").startswith("BGP is up but drops the neighbor's routes")
+    assert "went down" not in primary.reasoning_in("en")[0]
+
+
+def test_openbgpd_stopping_on_a_fatal_error_is_the_daemon_down() -> None:
+    # bgpd/log.c fatal(): "fatal in %s: %s" with the process name (SE, RDE, RTR)
+    log = "failed to load routing table 0\nfatal in RDE: Lost connection to parent\nterminating\n"
+    primary = analyze_text(log).primary
+    assert primary is not None and primary.facts["bgp_reason"] == "daemon_crash"
+    assert "fatal error (Lost connection to parent)" in " ".join(primary.reasoning_in("en"))
