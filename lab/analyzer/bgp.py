@@ -144,13 +144,12 @@ MISMATCH = frozenset({"bad_peer_as", "open_error", "peer_not_configured", "peer_
 # Reasons that name a fault of their own, whatever the operator did just before (a refused OPEN after a clear).
 FAULTS = MISMATCH | {"hold_timer_expired", "send_hold_timer_expired", "max_prefix", "update_error", "message_error",
                      "fsm_error", "restart_timeout", "local_address", "rtt_exceeded", "no_afi_activated", "no_policy",
-                     "treat_as_withdraw",
-                     "daemon_crash"}
+                     "treat_as_withdraw", "daemon_crash"}
 # Which reason names the cause best when one paste shows several (a bad OPEN first, the Down line that follows).
 PRIORITY = (
     "daemon_crash", "bad_peer_as", "open_error", "peer_not_configured", "tcp_auth", "peer_closed_after_open",
-    "no_afi_activated", "no_policy", "treat_as_withdraw", "hold_timer_expired", "send_hold_timer_expired", "rtt_exceeded", "max_prefix", "bfd_down",
-    "interface_down", "restart_timeout",
+    "no_afi_activated", "no_policy", "treat_as_withdraw", "hold_timer_expired", "send_hold_timer_expired",
+    "rtt_exceeded", "max_prefix", "bfd_down", "interface_down", "restart_timeout",
     "update_error", "message_error", "fsm_error", "local_address", "peer_closed", "connection_refused", "connect_failed",
     "never_established", "config_change", "admin_shutdown", "admin_reset", "graceful_restart", "collision", "notification",
 )
@@ -388,7 +387,7 @@ def _int(text: str | None) -> int | None:
 # and subcode CONN_COLL_RES").
 _NAMED_CODES = {"MESSAGE_HEADER_ERROR": 1, "OPEN_MESSAGE_ERROR": 2, "UPDATE_MESSAGE_ERROR": 3, "HOLD_TIMER_EXPIRED": 4,
                 "FINITE_STATE_MACHINE_ERROR": 5, "CEASE": 6, "ROUTE_REFRESH_MESSAGE_ERROR": 7}
-_NAMED_SUBCODES = {
+_NAMED_SUBCODES = {  # the subcodes of each code in order, from 1 ("" where the model names none)
     1: ("CONNECTION_NOT_SYNCHRONIZED", "BAD_MESSAGE_LENGTH", "BAD_MESSAGE_TYPE"),
     2: ("UNSUPPORTED_VERSION_NUMBER", "BAD_PEER_AS", "BAD_BGP_IDENTIFIER", "UNSUPPORTED_OPTIONAL_PARAMETER", "",
         "UNACCEPTABLE_HOLD_TIME", "UNSUPPORTED_CAPABILITY"),
@@ -398,9 +397,12 @@ _NAMED_SUBCODES = {
     5: ("RECEIVE_UNEXPECTED_MESSAGE_OPENSENT", "RECEIVE_UNEXPECTED_MESSAGE_OPENCONFIRM",
         "RECEIVE_UNEXPECTED_MESSAGE_ESTABLISHED"),
     6: ("MAX_NUM_PREFIXES_REACHED", "ADMINISTRATIVE_SHUTDOWN", "PEER_DE_CONFIGURED", "ADMINISTRATIVE_RESET",
-        "CONNECTION_REJECTED", "OTHER_CONFIG_CHANGE", "CONN_COLLISION_RESOLUTION|CONN_COLL_RES", "OUT_OF_RESOURCES"),
+        "CONNECTION_REJECTED", "OTHER_CONFIG_CHANGE", "CONN_COLLISION_RESOLUTION", "OUT_OF_RESOURCES"),
     7: ("INVALID_MESSAGE_LENGTH",),
 }
+# (code, subcode name) -> subcode number; SR Linux's CONN_COLL_RES is Cease 6/7 too
+_SUBCODE = {(code, name): i for code, names in _NAMED_SUBCODES.items() for i, name in enumerate(names, 1) if name}
+_SUBCODE[(6, "CONN_COLL_RES")] = 7
 _NAMED = re.compile(r"\b[Cc]ode:? (?P<code>" + "|".join(_NAMED_CODES) + r")\b(?:[^\n]{0,40}?\b[Ss]ubcode:? (?P<sub>[A-Z][A-Z_]+))?")
 
 
@@ -409,10 +411,7 @@ def _named_code(text: str) -> tuple[int, int | None] | None:
     if m is None:
         return None
     code, sub = _NAMED_CODES[m.group("code")], m.group("sub")
-    for i, names in enumerate(_NAMED_SUBCODES.get(code, ()), 1):
-        if sub and names and sub in names.split("|"):
-            return code, i
-    return code, 0 if sub == "UNSPECIFIC" else None
+    return code, 0 if sub == "UNSPECIFIC" else _SUBCODE.get((code, sub or ""))
 
 
 def notification_of(text: str) -> tuple[int, int | None] | None:

@@ -1758,16 +1758,17 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
     downs = [e for e in pool if same_bgp_peer(e, named)]
     never_up = reason == "never_established" or (reason == "collision" and any(
         f.get("bgp_collisions") for _, f in read))
-    reasoning: list[Msg] = [
-        M("Line {line}: the BGP session did not come up ({lines}).", line=downs[0].line,
-          lines=Mn("{n} line", "{n} lines", len(downs)))
-        if never_up else M("Line {line}: the BGP session exchanges no routes ({lines}).", line=downs[0].line,
-                           lines=Mn("{n} line", "{n} lines", len(downs)))
-        if reason == "no_policy" else M("Line {line}: routes of the BGP session were treated as withdrawn ({lines}).",
-                                        line=downs[0].line, lines=Mn("{n} line", "{n} lines", len(downs)))
-        if reason == "treat_as_withdraw" else M("Line {line}: the BGP session went down ({count}×).", line=downs[0].line,
-                                                count=len(downs)),
-    ]
+    lines = Mn("{n} line", "{n} lines", len(downs))
+    if never_up:
+        first = M("Line {line}: the BGP session did not come up ({lines}).", line=downs[0].line, lines=lines)
+    elif reason == "no_policy":  # (the session is up: its routes are what is missing)
+        first = M("Line {line}: the BGP session exchanges no routes ({lines}).", line=downs[0].line, lines=lines)
+    elif reason == "treat_as_withdraw":
+        first = M("Line {line}: routes of the BGP session were treated as withdrawn ({lines}).", line=downs[0].line,
+                  lines=lines)
+    else:
+        first = M("Line {line}: the BGP session went down ({count}×).", line=downs[0].line, count=len(downs))
+    reasoning: list[Msg] = [first]
     extra: dict[str, Any] = {}
     if reason:
         ev, facts = next((e, f) for e, f in read if f.get("bgp_reason") == reason)
