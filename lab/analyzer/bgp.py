@@ -145,6 +145,9 @@ MISMATCH = frozenset({"bad_peer_as", "open_error", "peer_not_configured", "peer_
 FAULTS = MISMATCH | {"hold_timer_expired", "send_hold_timer_expired", "max_prefix", "update_error", "message_error",
                      "fsm_error", "restart_timeout", "local_address", "rtt_exceeded", "no_afi_activated", "no_policy",
                      "treat_as_withdraw", "daemon_crash"}
+# Reasons where the session stays up and routes are what is missing: shown with the category's `no_routes_title`,
+# and led to the no-traffic tree's policy diagnosis, not to "Why BGP is down".
+NO_ROUTES = frozenset({"no_policy", "treat_as_withdraw"})
 # Which reason names the cause best when one paste shows several (a bad OPEN first, the Down line that follows).
 PRIORITY = (
     "daemon_crash", "bad_peer_as", "open_error", "peer_not_configured", "tcp_auth", "peer_closed_after_open",

@@ -70,6 +70,7 @@ class _Category(BaseModel):
     title: str
     phase: str
     tree_node: str
+    no_routes_title: str | None = None  # bgp_down: the session is up but routes are not exchanged (bgp.NO_ROUTES)
 
 
 class _File(BaseModel):
@@ -86,6 +87,15 @@ def categories() -> dict[str, _Category]:
     if problems:
         raise DataError(CATEGORIES_FILE, problems)
     return data.categories
+
+
+def category_title(category: str, facts: dict[str, Any] | None = None) -> str:
+    """The English title of a category (the data catalogue translates it, domain "category.title"), for a finding or
+    a primary diagnosis with these facts: a BGP reason where the session stays up has a title of its own."""
+    cat = categories()[category]
+    if cat.no_routes_title and (facts or {}).get("bgp_reason") in bgp.NO_ROUTES:
+        return cat.no_routes_title
+    return cat.title
 
 
 def _finding(ev: Event) -> Finding:
@@ -1460,6 +1470,8 @@ BGP_TREE_NODES = {
     "admin_shutdown": "tunnel-down/d-bgp-shutdown",
     "admin_reset": "tunnel-down/d-bgp-shutdown",
     "config_change": "tunnel-down/d-bgp-shutdown",
+    "no_policy": "no-traffic/d-bgp-policy",
+    "treat_as_withdraw": "no-traffic/d-bgp-policy",
 }
 _ASN_KEYS = ("remote_asn", "local_asn", "expected_asn", "peer_open_asn", "configured_peer_asn", "own_open_asn")
 _BGP_KEYS = ("bgp_reason", "bgp_notification", "bgp_error", "md5_set_error", "direction", "peer", "bgp_state",
@@ -1778,10 +1790,17 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
             if key in facts:
                 extra[key] = facts[key]
         reasoning += _bgp_reason_text(reason, facts, ev.line, aws=ev.fmt.startswith("aws"))
-    reasoning.append(M("No IKE or IPsec failure was seen, so the tunnel itself is likely up: look at BGP (ASN, "
-                       "neighbor addresses on the inside CIDR, hold timer, TCP 179 through the customer gateway's "
-                       "firewall)."))
-    ups = [e for e in events if e.kind == "bgp_up" and e.order > named.order and same_bgp_peer(e, named)]
+    no_routes = reason in bgp.NO_ROUTES
+    if no_routes:
+        reasoning.append(M("No IKE or IPsec failure was seen: the tunnel and the BGP session are up, and the routes "
+                           "are what is missing. Check the accepted route count of each tunnel on the AWS side."))
+    else:
+        reasoning.append(M("No IKE or IPsec failure was seen, so the tunnel itself is likely up: look at BGP (ASN, "
+                           "neighbor addresses on the inside CIDR, hold timer, TCP 179 through the customer gateway's "
+                           "firewall)."))
+    # (a session that stays up does not flap: an Up line after the policy warning is a session cleared or restarted)
+    ups = [] if no_routes else [e for e in events if e.kind == "bgp_up" and e.order > named.order
+                                and same_bgp_peer(e, named)]
     if ups:
         reasoning.append(M("The session came up again at line {line}: it flaps, and the reason above is why it went "
                            "down.", line=ups[-1].line))
@@ -1821,5 +1840,7 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
         # Only the line that names the reason says which side announced which AS.
         facts = {k: v for k, v in primary.facts.items() if k not in _ASN_KEYS or k in extra}
         primary = dataclasses.replace(primary, facts=facts)
+    if no_routes:
+        primary = dataclasses.replace(primary, title=category_title("bgp_down", {"bgp_reason": reason}))
     node = BGP_TREE_NODES.get(reason or "")
     return dataclasses.replace(primary, tree_node=node) if node else primary

@@ -136,6 +136,7 @@ EVENT_LABELS: dict[str, Msg] = {
     "rekey_collision": M("Rekey collision"),
     "rekey_failed": M("Rekey failed"),
     "bgp_down": M("BGP session down"),
+    "bgp_no_routes": M("BGP up, routes not exchanged"),  # a bgp_down line whose reason keeps the session up
     "bgp_up": M("BGP session up"),
     "ike_mode_mismatch": M("Main vs Aggressive Mode"),
     "ike_version_mismatch": M("IKE version refused"),

@@ -4388,6 +4388,7 @@ FACT_LABELS: dict[str, Msg] = {
     "first_reply_timeout": M("Seconds waited after the first reply"),
     "transforms_refused": M("Phase 1 transforms refused"),
     "bgp_reason": M("Why the BGP session went down"),
+    "bgp_reason_up": M("Why routes are not exchanged"),  # (the label of a bgp_reason where the session stays up)
     "bgp_error": M("BGP error"),
     "md5_set_error": M("Why the BGP password (TCP MD5) could not be set"),
     "bgp_notification": M("BGP NOTIFICATION code/subcode"),
@@ -4409,7 +4410,7 @@ def fact_rows(facts: dict[str, Any], lang: str | None = None) -> list[tuple[str,
     are the log's own, unmasked: the caller masks and escapes them for where they go."""
     rows = []
     for key, value in facts.items():
-        label = FACT_LABELS.get(key)
+        label = FACT_LABELS.get("bgp_reason_up" if key == "bgp_reason" and value in bgp.NO_ROUTES else key)
         if isinstance(value, bool) or value in ("sent", "received"):
             text = _FACT_WORDS[value].render(lang)
         elif value in ("ike", "child") and key == "sa":

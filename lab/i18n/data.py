@@ -74,6 +74,8 @@ def _pairs() -> Iterator[tuple[str, str]]:
         yield "audit.fix", rule.fix
     for category in categories().values():
         yield "category.title", category.title
+        if category.no_routes_title:
+            yield "category.title", category.no_routes_title
     for pattern in load_patterns():
         yield "pattern.explanation", pattern.explanation
     for sample in sample_logs():

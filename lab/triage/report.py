@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from lab.analyzer import Analysis
-from lab.analyzer.diagnosis import categories
 from lab.analyzer.model import GUESS_NOTE
 from lab.analyzer.protocol import fact_rows
 from lab.i18n import data_text, render, t, tn, using
@@ -119,8 +118,7 @@ def _build(analysis: Analysis | None, session: Session | None, evidence: Mapping
     if analysis:
         out += ["## " + t("Primary diagnosis from the logs"), ""]
         if primary:
-            cat = categories()[primary.category]
-            out += [t("**{title}** ({category}), troubleshooter node {node}.", title=data_text("category.title", cat.title),
+            out += [t("**{title}** ({category}), troubleshooter node {node}.", title=data_text("category.title", primary.title),
                       category=f"`{primary.category}`", node=f"`{primary.tree_node}`"), ""]
             if primary.certainty == "guess":
                 out += [render(GUESS_NOTE), ""]

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from lab.analyzer import Analysis, Primary
-from lab.analyzer.diagnosis import categories
+from lab.analyzer import Analysis, Primary, bgp
+from lab.analyzer.diagnosis import categories, category_title
 from lab.analyzer.formats import aws_fields
 from lab.analyzer.model import GUESS_NOTE, Finding
 from lab.analyzer.patterns import EVENT_LABELS
@@ -271,7 +272,7 @@ def analysis(result: Analysis, on_goto: Callable[[str], None]) -> None:
             {
                 _("line"): f.line,
                 _("time"): f.time.strftime("%Y-%m-%d %H:%M:%S") if f.time else "",
-                _("category"): _category_title(f.category),
+                _("category"): _category_title(f.category, f.facts),
                 _("message"): esc(_message(f.text)),  # st.table renders Markdown in its cells: escaped, masked
             }
             for f in shown
@@ -307,10 +308,12 @@ def _without_empty_time(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.drop(columns=column) if column in frame and not frame[column].astype(bool).any() else frame
 
 
-def _category_title(category: str | None) -> str:
-    """A finding's category in words, in the page language (the id as it is when it has no title)."""
-    info = categories().get(category or "")
-    return d("category.title", info.title) if info is not None else str(category or "")
+def _category_title(category: str | None, facts: Mapping[str, Any] | None = None) -> str:
+    """A finding's category in words, in the page language (the id as it is when it has no title); its facts tell a
+    BGP session that stays up without routes from one that went down."""
+    if category not in categories():
+        return str(category or "")
+    return d("category.title", category_title(category, dict(facts or {})))
 
 
 def _meaning(labels: Mapping[str, Msg], key: str) -> str:
@@ -326,10 +329,11 @@ def _event_text(f: Finding) -> str:
     subnets and the proposals, read as the proposals), the cause it is read as too - for a line that decides the
     diagnosis and for one that only supports it alike, so no line of the chain names another cause than the
     diagnosis without saying how it was read."""
-    label = _meaning(EVENT_LABELS, f.event)
+    no_routes = f.event == "bgp_down" and (f.facts or {}).get("bgp_reason") in bgp.NO_ROUTES
+    label = _meaning(EVENT_LABELS, "bgp_no_routes" if no_routes else f.event)
     named = KIND_CATEGORY.get(f.event)
     if named and f.category and f.category != named:
-        return _("{event} (read here as: {cause})", event=label, cause=_category_title(f.category))
+        return _("{event} (read here as: {cause})", event=label, cause=_category_title(f.category, f.facts))
     return label
 
 

@@ -504,3 +504,27 @@ def test_a_log_nothing_was_recognised_in_says_no_known_failure_message(open_page
     assert not at.exception
     assert any(i.value.startswith("No known failure message was found") for i in at.info)
     assert not any("needs fixing" in i.value for i in at.info)
+
+
+def test_a_bgp_session_up_without_routes_is_not_called_down(open_page) -> None:
+    """FRR's "show bgp summary" under its RFC 8212 check (doc/user/bgp.rst): the session is Established and
+    "(Policy)" stands for the prefix counts. The page names it as such everywhere, and its node is the no-traffic
+    tree's policy diagnosis."""
+    at = open_page(PAGE)
+    at.text_area(key="ts_log_text").set_value(
+        "Neighbor        V         AS   MsgRcvd   MsgSent   TblVer  InQ OutQ  Up/Down State/PfxRcd   PfxSnt Desc\n"
+        "169.254.10.1    4      64512         8        10        0    0    0 00:03:09     (Policy) (Policy) N/A\n")
+    at.button(key="ts_analyze").click().run()
+    assert not at.exception
+    assert "Primary diagnosis: **BGP up, but routes are not exchanged**" in [w.value for w in at.warning]
+    frames = [df.value for df in at.table]
+    chain = next(f for f in frames if list(f.columns) == ["line", "event", "message"])
+    assert list(chain["event"]) == ["BGP up, routes not exchanged"]
+    facts = next(f for f in frames if list(f.columns) == ["fact", "value"])
+    assert "Why routes are not exchanged" in list(facts["fact"])
+    assert "Why the BGP session went down" not in list(facts["fact"])
+    findings = next(f for f in frames if "category" in f.columns)
+    assert set(findings["category"]) == {"BGP up, but routes are not exchanged"}
+    at.button(key="ts_goto_primary").click().run()
+    assert _node(at) == "no-traffic/d-bgp-policy"
+    assert "RFC 8212" in _texts(at)

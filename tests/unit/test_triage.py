@@ -173,14 +173,57 @@ def test_why_bgp_is_down_is_answered_only_by_a_reason_the_log_names(text: str, c
 
 def test_every_bgp_cause_the_evidence_gives_leads_where_the_analyzer_continues() -> None:
     """The evidence's answer to "Why BGP is down" and the analyzer's tree node for the same reason agree."""
+    from lab.analyzer.bgp import NO_ROUTES
     from lab.analyzer.diagnosis import BGP_TREE_NODES
     from lab.triage.evidence import _BGP_CAUSES
 
     node = tree.goto("tunnel-down/bgp-cause").current
     leads = {w: a.next for a in node.answers for w in (a.when or [])}
-    assert set(_BGP_CAUSES) == set(BGP_TREE_NODES)
+    assert set(_BGP_CAUSES) | NO_ROUTES == set(BGP_TREE_NODES)
     for reason, cause in _BGP_CAUSES.items():
         assert leads[cause] == BGP_TREE_NODES[reason], reason
+    # A session that stays up without routes: "Is BGP established" leads on to the no-traffic tree's routes
+    # question, whose answer for the same evidence is where the analyzer continues.
+    state = tree.goto("tunnel-down/bgp-state").current
+    routes = tree.goto("no-traffic/routing-type").current
+    assert state.evidence == routes.evidence == "log.bgp_session"
+    assert next(a.next for a in state.answers if "no_routes" in (a.when or [])) == "no-traffic/routing-type"
+    policy = next(a.next for a in routes.answers if "no_routes" in (a.when or []))
+    assert all(BGP_TREE_NODES[reason] == policy for reason in NO_ROUTES)
+
+
+# FRR's "show bgp summary" under its RFC 8212 check (doc/user/bgp.rst, "bgp ebgp-requires-policy": the session is
+# Established, "(Policy)" stands where the prefix counts would), and FRR's warning for the same neighbor
+# (bgpd/bgp_route.c: "%pBP rcvd UPDATE EBGP inbound policy not properly setup, ...").
+FRR_POLICY = (
+    "Neighbor        V         AS   MsgRcvd   MsgSent   TblVer  InQ OutQ  Up/Down State/PfxRcd   PfxSnt Desc\n"
+    "169.254.10.1    4      64512         8        10        0    0    0 00:03:09     (Policy) (Policy) N/A\n"
+)
+
+
+@pytest.mark.parametrize("text", [
+    FRR_POLICY,
+    "2024/04/02 15:04:10 BGP: [M2FFZ-XYZ12] 169.254.10.1(Unknown) rcvd UPDATE EBGP inbound policy not properly setup,"
+    " please configure in order for your peering to work correctly\n",
+])
+def test_a_session_up_without_routes_leads_to_the_policy_not_to_why_bgp_is_down(text: str) -> None:
+    (scoped,) = scopes_from_text(text)
+    assert scoped.evidence["log.bgp_session"].value == "no_routes"
+    assert "log.bgp_cause" not in scoped.evidence  # no answer to "Why BGP is down": it is not down
+    s = walk(tree.goto("tunnel-down/bgp-state"), {}, scoped.evidence)
+    assert s.current.ref == "no-traffic/d-bgp-policy"
+    assert [step.by for step in s.steps[:-1]] == ["evidence", "evidence"]
+    analysis = analyze_text(text)
+    assert analysis.primary is not None and analysis.primary.tree_node == s.current.ref
+    assert analysis.primary.title == "BGP up, but routes are not exchanged"
+
+
+def test_a_session_down_answers_is_bgp_established_with_no() -> None:
+    (scoped,) = scopes_from_text(
+        "AWS-side peer BGP session state has changed from Established to Idle with neighbor 169.254.10.2\n")
+    assert scoped.evidence["log.bgp_session"].value == "down"
+    s = walk(tree.goto("tunnel-down/bgp-state"), {}, scoped.evidence)
+    assert s.current.ref == "tunnel-down/bgp-cause"  # no reason in the line: the question stays with the person
 
 
 def test_an_ikev1_main_mode_initiation_names_who_brought_the_tunnel_back() -> None:

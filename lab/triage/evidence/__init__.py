@@ -25,6 +25,7 @@ and what it does not):
     log.pattern:<pattern id>    yes
     log.peer_alive_after_dpd    yes | no
     log.bgp_cause               asn | hold_timer | max_prefix | shutdown
+    log.bgp_session             down | no_routes   (no_routes: up, but routes dropped or held back by a policy)
     log.rekey_kind              collision | failed
     tunnel.reestablished_after_delete  cgw | aws | yes | no   (an SA established after the last Delete IKE_SA)
     tunnel.after_delete         reestablished | add | start   (derived: set up again after the Delete, else

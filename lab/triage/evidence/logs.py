@@ -1,5 +1,5 @@
 """Evidence from log lines: what one tunnel's analyzed lines answer (the categories and patterns seen, whether the
-peer answered, the BGP cause, the kind of rekey trouble, who set the tunnel up again after a Delete)."""
+peer answered, the BGP session's state and cause, the kind of rekey trouble, who set the tunnel up again after a Delete)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from lab.analyzer import CATEGORIES, Analysis, Finding
+from lab.analyzer.bgp import NO_ROUTES as BGP_NO_ROUTES
 from lab.analyzer.bgp import PRIORITY as BGP_PRIORITY
 from lab.analyzer.model import GUESS_NOTE
 from lab.i18n import render, t
@@ -152,14 +153,18 @@ def from_analysis(
         cause, f = bgp_cause
         out["log.bgp_cause"] = Evidence("log.bgp_cause", cause, _line_text(f), f.line, "log",
                                         origin=t("line {n}", n=f.line), **scope)
+    bgp_session = _bgp_session(analysis)
+    if bgp_session is not None:
+        state, f = bgp_session
+        out["log.bgp_session"] = Evidence("log.bgp_session", state, _line_text(f), f.line, "log",
+                                          origin=t("line {n}", n=f.line), **scope)
     return out
 
 
-def _bgp_cause(analysis: Analysis) -> tuple[str, Finding] | None:
-    """The answer to "Why BGP is down" and the line that gives it. The reason that names the cause is the
-    analyzer's: the primary's when the primary is BGP, else the first by the analyzer's order of reasons
-    (lab.analyzer.bgp.PRIORITY). A session that stops after this side refused an UPDATE is the UPDATE error, not the
-    stop that follows it."""
+def _bgp_reason(analysis: Analysis) -> tuple[str, Finding] | None:
+    """The reason this scope's BGP lines name and the line that names it: the primary's when the primary is BGP, else
+    the first by the analyzer's order of reasons (lab.analyzer.bgp.PRIORITY). A session that stops after this side
+    refused an UPDATE is the UPDATE error, not the stop that follows it."""
     found: list[tuple[str, Finding]] = []
     for f in analysis.findings:
         if f.category != "bgp_down":
@@ -173,13 +178,29 @@ def _bgp_cause(analysis: Analysis) -> tuple[str, Finding] | None:
         return None
     primary = analysis.primary
     if primary is not None and primary.category == "bgp_down" and primary.facts.get("bgp_reason"):
-        chosen = next(((r, f) for r, f in found if r == primary.facts["bgp_reason"]), None)
-    else:
-        order = {r: i for i, r in enumerate(BGP_PRIORITY)}
-        chosen = min(found, key=lambda rf: (order.get(rf[0], len(order)), rf[1].line))
+        return next(((r, f) for r, f in found if r == primary.facts["bgp_reason"]), None)
+    order = {r: i for i, r in enumerate(BGP_PRIORITY)}
+    return min(found, key=lambda rf: (order.get(rf[0], len(order)), rf[1].line))
+
+
+def _bgp_cause(analysis: Analysis) -> tuple[str, Finding] | None:
+    """The answer to "Why BGP is down" and the line that gives it (see _bgp_reason)."""
+    chosen = _bgp_reason(analysis)
     if chosen is None or chosen[0] not in _BGP_CAUSES:
         return None
     return _BGP_CAUSES[chosen[0]], chosen[1]
+
+
+def _bgp_session(analysis: Analysis) -> tuple[str, Finding] | None:
+    """The answer to "Is the BGP session established" from the lines: "no_routes" when the reason they name keeps the
+    session up and drops or holds back its routes (lab.analyzer.bgp.NO_ROUTES), else "down" when a line says the
+    session is down; nothing when no line does."""
+    chosen = _bgp_reason(analysis)
+    if chosen is not None and chosen[0] in BGP_NO_ROUTES:
+        return "no_routes", chosen[1]
+    down = next((f for f in analysis.findings if f.category == "bgp_down" and f.decisive
+                 and str((f.facts or {}).get("bgp_reason", "")) not in BGP_NO_ROUTES), None)
+    return ("down", down) if down is not None else None
 
 
 def _is_delete(record: LogRecord) -> bool:
