@@ -183,7 +183,7 @@ _PLUTO_INSTANCE = re.compile(r'"[^"]+"\[\d+\] (?:\.\.\.)?(\d{1,3}(?:\.\d{1,3}){3
 
 # Cisco ASA names the IKE peer of a tunnel's messages after the message id: "%ASA-5-713119: Group = 77.88.99.100,
 # IP = 77.88.99.100, PHASE 1 COMPLETED" (the tunnel group, the user for remote access, then the peer's address).
-_ASA_PEER = re.compile(r"%ASA-\d-\d+: (?:Group = [^,]+, )?(?:Username = [^,]+, )?IP = ([0-9a-fA-FxX*.:]+),")
+_ASA_PEER = re.compile(r"%(?:ASA|FTD)-(?:[a-z]+-)?\d-\d+: (?:Group = [^,]+, )?(?:Username = [^,]+, )?IP = ([0-9a-fA-FxX*.:]+),")
 
 
 def _pluto_instance_peer(ev: Event) -> str:
@@ -216,7 +216,7 @@ def with_peer(primary: Primary | None, events: list[Event]) -> Primary | None:
         peer = name_value(e.values["peer"]) if e.values.get("peer") else ""
         if not peer and e.fmt == "libreswan":
             peer = (state := pluto_peer(e)) and state[1] or _pluto_instance_peer(e)
-        elif not peer and "%ASA-" in e.text and (asa := _ASA_PEER.search(e.text)):
+        elif not peer and ("%ASA-" in e.text or "%FTD-" in e.text) and (asa := _ASA_PEER.search(e.text)):
             peer = asa.group(1)
         if peer and not (names and (name := conn_of(e)) and name not in names):
             found.add(peer)

@@ -48,7 +48,8 @@ SIGNATURES: dict[str, re.Pattern[str]] = {
         r"\bracoon(?:\[\d+\])?: (?:\[[^\]]*\]: )?(?:ERROR|INFO|WARNING|NOTIFY|DEBUG)?"
         r"|^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d: (?:ERROR|INFO|WARNING|NOTIFY|DEBUG2?): "
     ),
-    "cisco-asa": re.compile(r"%(?:ASA|PIX|FTD)-\d-\d{6}|\bIKEv2-(?:PROTO|PLAT)-\d+:"),
+    # (some FTD builds put the message class after the product: "%FTD-vpn-4-752010", "%FTD-session-4-106023")
+    "cisco-asa": re.compile(r"%(?:ASA|PIX|FTD)-(?:[a-z]+-)?\d-\d{6}|\bIKEv2-(?:PROTO|PLAT)-\d+:"),
     # (IOS 15+ "debug crypto ikev2" writes "IKEv2:(SESSION ID = 1,SA ID = 1):" and "IKEv2:%"; the ASA writes
     # "IKEv2-PROTO-n:" instead; IOS-XE's errors read "IKEv2-ERROR:(SESSION ID = 1,SA ID = 1):", the lines of an SA
     # not yet bound to a session "IKEv2:(SA ID = 1):"; "debug ip bgp" writes "*Sep  6 12:03:11.223: BGP: 2.2.2.2 ...",

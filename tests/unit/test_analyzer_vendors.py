@@ -171,6 +171,30 @@ def test_asa_message_strings(text: str, category: str) -> None:
     assert primary_of(text) == category
 
 
+def test_ftd_lines_with_a_message_class_are_read_as_asa_syslog() -> None:
+    """Some FTD builds put the message class after the product ("%FTD-vpn-4-752010", "%FTD-session-4-106023"). Real
+    lines: https://pastebin.com/yGAKcZt3 (an FTD's tunnel manager falling back to IKEv1 for a crypto map)."""
+    real = (
+        "<164>:2023-03-22T15:10:19Z: %FTD-vpn-4-752010: IKEv2 Doesn't have a proposal specified\n"
+        "<165>:2023-03-22T15:10:19Z: %FTD-vpn-5-752004: Tunnel Manager dispatching a KEY_ACQUIRE message to IKEv1. "
+        "Map Tag = CSM_outsite_map. Map Sequence Number = 2.\n"
+    )
+    assert analyze_text(real).format == "cisco-asa"
+    # The same message with and without the class reads the same, and names the peer (the ASA line is the one of the
+    # parametrised strings above; the class is the only change).
+    asa = ("%ASA-5-750007: Local:198.51.100.1:500 Remote:203.0.113.10:500 Username:203.0.113.10 IKEv2 SA DOWN. "
+           "Reason: peer's request\n")
+    ftd = asa.replace("%ASA-5-", "%FTD-vpn-5-")
+    assert analyze_text(ftd).format == "cisco-asa"
+    assert primary_of(ftd) == primary_of(asa) == "ike_sa_deleted_by_peer"
+    group = "%ASA-5-713119: Group = 203.0.113.10, IP = 203.0.113.10, PHASE 1 COMPLETED\n"
+    refused = "%ASA-3-713902: Group = 203.0.113.10, IP = 203.0.113.10, Error: All IPSec SA proposals found unacceptable!\n"
+    for prefix in ("%FTD-vpn-", "%FTD-"):
+        text = (group + refused).replace("%ASA-", prefix)
+        primary = analyze_text(text).primary
+        assert primary is not None and primary.facts.get("peer") == "203.0.113.10", prefix
+
+
 def test_asa_traffic_outside_the_sas_selectors_names_the_packet_and_the_proxies() -> None:
     """ASA 402116 (syslog guide, messages 400000-450001): the peer sends traffic the SA's proxies do not cover."""
     text = (
