@@ -76,6 +76,55 @@ def test_an_invalid_spi_fortios_says_it_ignores_is_no_fault() -> None:
 
 
 
+
+# FortiOS's "IPsec ESP" event (logid 0101037131), as Fortinet's articles show it: for a named tunnel (ta-p/190530,
+# with single quotes) and for ESP that matched no tunnel at all (ta-p/199842: stray ESP from the Internet).
+UNKNOWN_SPI_TUNNEL = (
+    "date=2022-09-08 time=16:29:21 eventtime=1662679761670200983 tz='-0700' logid='0101037131' type='event' "
+    "subtype='vpn' level='error' vd='root' logdesc='IPsec ESP' msg='IPsec ESP' action='error' remip=x.x.x.175 "
+    "locip=x.x.x.242 remport=500 locport=500 outintf='port1' cookies='N/A' user='N/A' group='N/A' useralt='N/A' "
+    "xauthuser='N/A' xauthgroup='N/A' assignip=N/A vpntunnel='BC_Tun' status='esp_error' "
+    "error_num='Received ESP packet with unknown SPI.' spi='3a4e6946' seq='0000002d'"
+)
+UNKNOWN_SPI_NO_TUNNEL = (
+    'date=2024-08-13 time=20:08:54 eventtime=1723604934176251061 tz="-0700" logid="0101037131" type="event" '
+    'subtype="vpn" level="error" vd="root" logdesc="IPsec ESP" msg="IPsec ESP" action="error" remip=10.x.x.140 '
+    'locip=172.x.x.143 remport=4500 locport=500 outintf="port1" cookies="N/A" user="N/A" group="N/A" useralt="N/A" '
+    'xauthuser="N/A" xauthgroup="N/A" assignip=N/A vpntunnel="N/A" status="esp_error" '
+    'error_num="Received ESP packet with unknown SPI." spi="2c65ad60" seq="00000007" fctuid="N/A" advpnsc=0'
+)
+
+
+def test_esp_with_an_unknown_spi_is_sas_out_of_step_only_for_a_named_tunnel() -> None:
+    result = analyze_text(UNKNOWN_SPI_TUNNEL)
+    assert result.format == "fortigate"  # (its values in single quotes)
+    assert result.primary is not None and result.primary.category == "rekey_issue"
+    assert result.primary.facts.get("conn") == "BC_Tun"
+    stray = analyze_text(UNKNOWN_SPI_NO_TUNNEL)
+    assert stray.format == "fortigate" and stray.primary is None and not stray.findings
+
+
+@pytest.mark.parametrize("line", [
+    'date=2025-11-08 time=05:40:29 logid="0101037136" type="event" subtype="vpn" level="error" vd="root" '
+    'logdesc="IPsec DPD failed" msg="IPsec DPD failed" action="dpd" remip=203.0.113.10 locip=198.51.100.1 '
+    'status="dpd_failure" vpntunnel="to_aws"',
+    'date=2021-01-03 time=04:22:03 eventtime=1609618924346452242 tz="+0800" logid="0101037129" type="event" '
+    'subtype="vpn" level="notice" vd="root" logdesc="Progress IPsec phase 2" msg="progress IPsec phase 2" '
+    'action="negotiate" remport=500 locport=500 outintf="wan1" vpntunnel="AZURE-XYZ" status="success" '
+    'init="remote" exch="CREATE_CHILD" dir="outbound" role="responder" result="DONE" version="IKEv2"',
+    'date=2025-11-08 time=05:41:02 logid="0101037138" type="event" subtype="vpn" level="notice" vd="root" '
+    'logdesc="IPsec connection status changed" msg="IPsec connection status changed" action="tunnel-up" '
+    'remip=203.0.113.10 vpntunnel="to_aws"',
+])
+def test_an_event_record_in_single_quotes_reads_like_one_in_double_quotes(line: str) -> None:
+    """FortiOS records are shown with either quote (Fortinet's own articles use both): the same events either way."""
+    double, single = analyze_text(line), analyze_text(line.replace('"', "'"))
+    assert single.format == double.format == "fortigate"
+    assert [(f.pattern, f.event, f.facts) for f in single.findings] == [(f.pattern, f.event, f.facts) for f in double.findings]
+    assert single.signals == double.signals
+    assert double.findings or double.signals  # (each of these lines is read as something: a failure, or an SA up)
+
+
 # https://github.com/lvannstruth-ftnt/fgt-ike-debugger/blob/23a3ee50218f0ee650077d5a5d4f580ad41b3418/IKE_LOG_V1_ldap_PSK_Mismatch.txt
 # (lines of it; not a corpus excerpt): the FortiGate answers Aggressive Mode, the FortiClient answers that with an
 # encrypted Informational instead of the third message, and phase 1 times out. The file is labelled a PSK mismatch.
