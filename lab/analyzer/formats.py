@@ -64,7 +64,7 @@ SIGNATURES: dict[str, re.Pattern[str]] = {
     "juniper": re.compile(r"\b(?:kmd|iked)\[\d+\]|\b(?:kmd|iked) \d+ (?:- |KMD_)|KMD_[A-Z_]+|\brpd\[\d+\]|RPD_BGP_|IKE negotiation failed with error|bgp_\w+:\d+: NOTIFICATION"),
     "mikrotik": re.compile(r"\bipsec,(?:error|info|debug|warning)|\b\d\d:\d\d:\d\d ipsec \S|\broute,bgp\b|\bbgp,(?:info|error|debug)"),
     "azure": re.compile(r"SESSION_ID :\{|Remote \S+:\d+: Local \S+:\d+:|\[Remote\] \S+ \[Local\]|\[IkeEvent\]|IKEDiagnosticLog|TunnelDiagnosticLog"),
-    "checkpoint": re.compile(r"\bvpnd\b|ike\.elg|\bCheckPoint \d+ - \[|(?:Main|Quick|Aggressive) Mode (?:Failed to match|Received Notification|Sent Notification|completion)|(?:Auth|Create Child SA|IKE_SA_INIT) exchange: |Informational Exchange (?:Received|Sent) Delete"),
+    "checkpoint": re.compile(r"\bvpnd\b|ike\.elg|\bCheckPoint \d+ - \[|(?:Main|Quick|Aggressive) Mode (?:Failed to match|Received Notification|Sent Notification|completion)|(?:Auth|Create Child SA|IKE_SA_INIT) exchange: |Informational Exchange (?:Received|Sent) Delete|\bvpn_ipsec_decrypt Reason:|Unknown SPI for IPsec packet"),
     "sonicwall": re.compile(r"IKE (?:Initiator|Responder): |IKEv2 (?:Initiator|Responder|Received notify)|\(Phase [12]\)|Failed payload verification after decryption"),
     # F5 BIG-IP's IKEv2 (tmm, /var/log/ipsec.log): "info tmm[20647]: 017c0000  [0.0] [IKE] v2 192.0.2.1%0-198.51.100.1%0 ..."
     "f5": re.compile(r"\btmm\d*\[\d+\]: 017c\d{4}\b|\[IKE\] v[12] [0-9a-fA-F.:]+%\d+-[0-9a-fA-F.:]+%\d+"),

@@ -279,12 +279,18 @@ def test_juniper_ipsec_negotiation_failure_is_phase_2_with_the_error_it_names() 
         ("IKE: Main Mode completion.\nIKE: Quick Mode Received Notification from Peer: invalid id information\n",
          "traffic_selector_mismatch"),
         ("IKE: Auth exchange: Exchange failed: timeout reached\n", "peer_unreachable"),
+        # sk112339's log, and the kernel drop of fw ctl zdebug (3-4-5-6.blogspot.com, R65 to an ASA): ESP for an SA
+        # this gateway does not have, the two sides' SAs out of step
+        ("Unknown SPI for IPsec packet\n", "rekey_issue"),
+        ("vpn_ipsec_decrypt Reason: decryption failure: Could not get SAs from packet\n", "rekey_issue"),
+        # sk94984: a drop for the replay window is no missing SA (and none of the categories)
+        ("dropped by vpn_ipsec_decrypt Reason: decryption failure: Replay attack;\n", None),
     ],
 )
-def test_checkpoint_message_strings(text: str, category: str) -> None:
+def test_checkpoint_message_strings(text: str, category: str | None) -> None:
     result = analyze_text(text)
     assert result.format == "checkpoint"
-    assert result.primary is not None and result.primary.category == category
+    assert (result.primary.category if result.primary else None) == category
 
 
 def test_checkpoint_ipsec_sa_delete_alone_is_no_cause() -> None:
