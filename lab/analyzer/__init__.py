@@ -17,6 +17,7 @@ stores what it reads.
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import os
 import stat
@@ -39,6 +40,7 @@ from lab.analyzer.diagnosis import (
     recovered_first_attempt,
     refused_then_timed_out,
     resolved_collision,
+    stray_esp,
     with_identity,
     with_peer,
     with_selectors,
@@ -47,7 +49,7 @@ from lab.analyzer.listings import with_proposals
 from lab.analyzer.model import CATEGORIES, PHASES, Analysis, Finding, Primary
 from lab.analyzer.paste import join_table_cells, rejoin_wrapped, strip_line_prefixes, unquote_mail
 from lab.analyzer.patterns import FORMAT_NAMES, FORMATS, Pattern, load_patterns
-from lab.analyzer.protocol import classify, exchange_words, put_in_order
+from lab.analyzer.protocol import classify, exchange_words, facts_of, put_in_order
 from lab.analyzer.scan import CHUNK, Scanner, blocks_from_lines, blocks_from_text, plain_chars
 from lab.errors import InputError
 from lab.i18n import M, Mn, Msg, Seq
@@ -101,6 +103,8 @@ def _finish(scanner: Scanner, event_lines: set[int] | None = None) -> Analysis:
     if primary and "peer_alive_after_dpd" in primary.facts:  # the reasoning rests on the DPD exchange: show it
         confirmed.add("dpd_timeout")
     findings = findings_of(events, confirmed)
+    if stray_lines := {e.line for e in stray_esp(events)}:  # (the note below says what they are: no cause of theirs)
+        findings = [dataclasses.replace(f, category="", phase="") if f.line in stray_lines else f for f in findings]
     notes = list(result.notes)
     if primary is None and (recovered := recovered_first_attempt(events)) is not None:
         notes.append(M("Line {line}: the first attempt got no answer from the peer; a later attempt established the "
@@ -140,6 +144,11 @@ def _finish(scanner: Scanner, event_lines: set[int] | None = None) -> Analysis:
                        line=refused[0].line, exchange=exchange_words(refused[0].exchange or "IKE"), notify=refused[0].notify or "",
                        timeout=refused[1].line))
     any_recovered = len(notes) > len(result.notes)  # the notes above: a failure seen that recovered or was resolved
+    if stray := stray_esp(events):
+        notes.append(M("Lines {lines}: ESP with an SPI this side has no SA for came from {n} different addresses, none "
+                       "of them a peer named in these lines: stray ESP from the Internet (a scan), not a tunnel's SAs "
+                       "out of step, and not read as a cause.", lines=", ".join(str(e.line) for e in stray[:10]),
+                       n=len({facts_of(e)["peer"] for e in stray})))
     if newest_first:
         notes.append(M("The lines are newest first (as a web GUI shows them); they were read oldest first."))
     if streams > 1:

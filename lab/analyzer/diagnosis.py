@@ -412,6 +412,23 @@ def resolved_collision(events: list[Event]) -> Event | None:
     return rekey[0] if _collision_resolved(events, rekey) else None
 
 
+# Lines of ESP that arrived with an SPI the router has no SA for, naming the packet's source.
+_STRAY_ESP_PATTERNS = frozenset({"ios-invalid-spi"})
+
+
+def stray_esp(events: list[Event]) -> list[Event]:
+    """ESP with unknown SPIs from the Internet, not a tunnel's SAs out of step: the lines whose source is no peer named
+    by any other line, when those sources are two or more different addresses (a scan sends the same SPIs from many;
+    a peer whose SA the router lost sends from one). A paste with one source, or only masked ones, stays a rekey
+    problem."""
+    evs = [e for e in events if e.pattern in _STRAY_ESP_PATTERNS and facts_of(e).get("peer")]
+    if len(evs) < 2:
+        return []
+    known = {facts_of(e).get("peer") for e in events if e.pattern not in _STRAY_ESP_PATTERNS} - {None}
+    unknown = [e for e in evs if facts_of(e)["peer"] not in known]
+    return unknown if len({facts_of(e)["peer"] for e in unknown}) >= 2 else []
+
+
 def same_tunnel(a: Event, b: Event) -> bool:
     """Whether two lines can be about the same tunnel: not when both name the IKE peer and the addresses differ, nor
     when both are pluto's and name different connections (pluto names the IKE SA and its Child SAs by the one
@@ -627,8 +644,9 @@ def _rekey_trouble_start(events: list[Event], failure: Event) -> Event | None:
 def diagnose(events: list[Event]) -> Primary | None:
     """The primary cause from classified, ordered events (see `lab.analyzer.protocol.classify`)."""
     cats: dict[str, list[Event]] = {}
+    stray = {id(e) for e in stray_esp(events)}
     for ev in events:
-        if ev.category and ev.weight == "decisive":
+        if ev.category and ev.weight == "decisive" and id(ev) not in stray:
             cats.setdefault(ev.category, []).append(ev)
     if not cats:
         for ev in events:
@@ -650,7 +668,7 @@ def diagnose(events: list[Event]) -> Primary | None:
         return None
     context: dict[str, list[Event]] = {}
     for ev in events:
-        if ev.category:
+        if ev.category and id(ev) not in stray:
             context.setdefault(ev.category, []).append(ev)
     established = [e for e in events if e.kind == "established"]
     last_up = established[-1].order if established else 0

@@ -136,6 +136,30 @@ def test_ios_dpd_probe_answered_is_no_cause() -> None:
 # ---- Cisco ASA syslog (ASA syslog messages guide: 602303/602304, 713041, 713049, 713236, 750007, 713255) ----
 
 
+# https://pastebin.com/f2b1tc77 ("Malicious cisco ipsec scan"): the same SPI from two Internet addresses.
+IOS_ESP_SCAN = (
+    "Nov 9 21:10:13: %CRYPTO-4-RECVD_PKT_INV_SPI: decaps: rec'd IPSEC packet has invalid spi for destaddr=x.x.x.x, "
+    "prot=50, spi=0x77B40000(2008285184), srcaddr=125.240.132.86, input interface=...\n"
+    "Nov 9 21:10:16: %CRYPTO-4-RECVD_PKT_INV_SPI: decaps: rec'd IPSEC packet has invalid spi for destaddr=x.x.x.x, "
+    "prot=50, spi=0x77B40000(2008285184), srcaddr=111.253.25.1, input interface=...\n"
+)
+
+
+def test_esp_with_unknown_spis_from_several_strangers_is_a_scan_not_a_rekey_problem() -> None:
+    result = analyze_text(IOS_ESP_SCAN)
+    assert result.primary is None and not result.recovered
+    assert any("stray ESP from the Internet" in str(n) for n in result.notes)
+    assert [f.category for f in result.findings] == ["", ""]  # shown, but read as no cause
+    # One source (the peer whose SA this router no longer has) stays SAs out of step.
+    first = IOS_ESP_SCAN.splitlines()[0]
+    assert primary_of(first + "\n") == primary_of(first + "\n" + first + "\n") == "rekey_issue"
+    # The tunnel's own peer among the strangers: its lines are the cause, the strangers' are not.
+    up = "%CRYPTO-5-SESSION_STATUS: Crypto tunnel is UP  .  Peer 111.253.25.1:500       Id: 111.253.25.1\n"
+    third = first.replace("125.240.132.86", "198.51.100.9") + "\n"
+    primary = analyze_text(up + IOS_ESP_SCAN + third).primary
+    assert primary is not None and primary.category == "rekey_issue" and primary.facts.get("peer") == "111.253.25.1"
+
+
 def test_asa_phase_2_refused_while_rekeying_is_a_rekey_problem() -> None:
     text = (
         "%ASA-5-713041: Group = 203.0.113.10, IP = 203.0.113.10, IKE Initiator: Rekeying Phase 2, Intf outside, "
