@@ -104,7 +104,7 @@ def _finish(scanner: Scanner, event_lines: set[int] | None = None) -> Analysis:
         confirmed.add("dpd_timeout")
     findings = findings_of(events, confirmed)
     if stray_lines := {e.line for e in stray_esp(events)}:  # (the note below says what they are: no cause of theirs)
-        findings = [dataclasses.replace(f, category="", phase="") if f.line in stray_lines else f for f in findings]
+        findings = [dataclasses.replace(f, category="", phase="", tree_node="") if f.line in stray_lines else f for f in findings]
     notes = list(result.notes)
     if primary is None and (recovered := recovered_first_attempt(events)) is not None:
         notes.append(M("Line {line}: the first attempt got no answer from the peer; a later attempt established the "

@@ -6,7 +6,9 @@ Exit 0 when the input was analyzed (whatever was found), 2 when it could not be 
 "certainty": "firm"|"guess"} | null, "recovered", "notes", "findings": [{..., "facts"}]}; every value masked. "guess":
 no line names the cause, only silence or the daemon's own guess points at it (the reasoning says what else looks the
 same). "recovered": true when primary is null because a failure was seen that recovered or that the protocol resolved
-(the notes, in English, say which); false with a null primary means no known failure message was found.
+(the notes, in English, say which); false with a null primary means no known failure message was found. A finding's
+"category", "phase" and "tree_node" are empty for a line recognised but read as no cause (ESP with unknown SPIs from
+several addresses that are no peer: stray ESP, which a note names).
 """
 
 from __future__ import annotations

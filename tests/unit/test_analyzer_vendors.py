@@ -149,7 +149,7 @@ def test_esp_with_unknown_spis_from_several_strangers_is_a_scan_not_a_rekey_prob
     result = analyze_text(IOS_ESP_SCAN)
     assert result.primary is None and not result.recovered
     assert any("stray ESP from the Internet" in str(n) for n in result.notes)
-    assert [f.category for f in result.findings] == ["", ""]  # shown, but read as no cause
+    assert [(f.category, f.tree_node) for f in result.findings] == [("", ""), ("", "")]  # shown, but read as no cause
     # One source (the peer whose SA this router no longer has) stays SAs out of step.
     first = IOS_ESP_SCAN.splitlines()[0]
     assert primary_of(first + "\n") == primary_of(first + "\n" + first + "\n") == "rekey_issue"
