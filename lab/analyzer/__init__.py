@@ -41,6 +41,7 @@ from lab.analyzer.diagnosis import (
     refused_then_timed_out,
     resolved_collision,
     stray_esp,
+    unmatched_esp,
     with_identity,
     with_peer,
     with_selectors,
@@ -149,6 +150,12 @@ def _finish(scanner: Scanner, event_lines: set[int] | None = None) -> Analysis:
                        "of them a peer named in these lines: stray ESP from the Internet (a scan), not a tunnel's SAs "
                        "out of step, and not read as a cause.", lines=", ".join(str(e.line) for e in stray[:10]),
                        n=len({facts_of(e)["peer"] for e in stray})))
+    if unmatched := unmatched_esp(events):
+        notes.append(Mn("Line {lines}: ESP with an unknown SPI matched no tunnel at all: stray ESP from the Internet, "
+                        "dropped by this side, not a failure of a tunnel and not read as a cause.",
+                        "Lines {lines}: ESP with an unknown SPI matched no tunnel at all: stray ESP from the Internet, "
+                        "dropped by this side, not a failure of a tunnel and not read as a cause.",
+                        len(unmatched), lines=", ".join(str(e.line) for e in unmatched[:10])))
     if newest_first:
         notes.append(M("The lines are newest first (as a web GUI shows them); they were read oldest first."))
     if streams > 1:

@@ -422,11 +422,14 @@ def stray_esp(events: list[Event]) -> list[Event]:
     a peer whose SA the router lost sends from one). A paste with one source, or only masked ones, stays a rekey
     problem."""
     evs = [e for e in events if e.pattern in _STRAY_ESP_PATTERNS and facts_of(e).get("peer")]
-    if len(evs) < 2:
-        return []
     known = {facts_of(e).get("peer") for e in events if e.pattern not in _STRAY_ESP_PATTERNS} - {None}
     unknown = [e for e in evs if facts_of(e)["peer"] not in known]
     return unknown if len({facts_of(e)["peer"] for e in unknown}) >= 2 else []
+
+
+def unmatched_esp(events: list[Event]) -> list[Event]:
+    """ESP that the device says matched no tunnel at all (FortiOS's unknown-SPI event with vpntunnel "N/A")."""
+    return [e for e in events if e.kind == "stray_esp"]
 
 
 def same_tunnel(a: Event, b: Event) -> bool:

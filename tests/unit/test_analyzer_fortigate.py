@@ -102,6 +102,12 @@ def test_esp_with_an_unknown_spi_is_sas_out_of_step_only_for_a_named_tunnel() ->
     assert result.primary.facts.get("conn") == "BC_Tun"
     stray = analyze_text(UNKNOWN_SPI_NO_TUNNEL)
     assert stray.format == "fortigate" and stray.primary is None and not stray.findings
+    assert [str(n) for n in stray.notes] == ["Line 1: ESP with an unknown SPI matched no tunnel at all: stray ESP from "
+                                             "the Internet, dropped by this side, not a failure of a tunnel and not "
+                                             "read as a cause."]
+    # Next to a tunnel's own failure it changes nothing of the diagnosis.
+    both = analyze_text(UNKNOWN_SPI_NO_TUNNEL + "\n" + UNKNOWN_SPI_TUNNEL)
+    assert both.primary is not None and both.primary.category == "rekey_issue"
 
 
 @pytest.mark.parametrize("line", [
