@@ -311,8 +311,10 @@ def _without_empty_time(frame: pd.DataFrame) -> pd.DataFrame:
 def _category_title(category: str | None, facts: Mapping[str, Any] | None = None) -> str:
     """A finding's category in words, in the page language (the id as it is when it has no title); its facts tell a
     BGP session that stays up without routes from one that went down."""
+    if not category:  # a line recognised but read as no cause (stray ESP): a note says why
+        return _("no cause (see the notes)")
     if category not in categories():
-        return str(category or "")
+        return str(category)
     return d("category.title", category_title(category, dict(facts or {})))
 
 

@@ -528,3 +528,19 @@ def test_a_bgp_session_up_without_routes_is_not_called_down(open_page) -> None:
     at.button(key="ts_goto_primary").click().run()
     assert _node(at) == "no-traffic/d-bgp-policy"
     assert "RFC 8212" in _texts(at)
+
+
+def test_stray_esp_is_listed_as_no_cause_with_the_note_that_says_why(open_page) -> None:
+    """https://pastebin.com/f2b1tc77: the same unknown SPI from two Internet addresses (a scan) is no rekey problem."""
+    at = open_page(PAGE)
+    at.text_area(key="ts_log_text").set_value(
+        "Nov 9 21:10:13: %CRYPTO-4-RECVD_PKT_INV_SPI: decaps: rec'd IPSEC packet has invalid spi for "
+        "destaddr=x.x.x.x, prot=50, spi=0x77B40000(2008285184), srcaddr=125.240.132.86, input interface=...\n"
+        "Nov 9 21:10:16: %CRYPTO-4-RECVD_PKT_INV_SPI: decaps: rec'd IPSEC packet has invalid spi for "
+        "destaddr=x.x.x.x, prot=50, spi=0x77B40000(2008285184), srcaddr=111.253.25.1, input interface=...\n")
+    at.button(key="ts_analyze").click().run()
+    assert not at.exception
+    assert not any("Primary diagnosis" in w.value for w in at.warning)
+    assert any("stray ESP from the Internet" in c.value for c in at.caption)
+    findings = next(df.value for df in at.table if "category" in df.value.columns)
+    assert list(findings["category"]) == ["no cause (see the notes)"] * 2
