@@ -4388,7 +4388,8 @@ FACT_LABELS: dict[str, Msg] = {
     "first_reply_timeout": M("Seconds waited after the first reply"),
     "transforms_refused": M("Phase 1 transforms refused"),
     "bgp_reason": M("Why the BGP session went down"),
-    "bgp_reason_up": M("Why routes are not exchanged"),  # (the label of a bgp_reason where the session stays up)
+    "bgp_reason_up": M("Why routes are not exchanged"),
+    "peer_name": M("Peer (its name in the configuration)"),  # (the label of a peer named, not addressed)  # (the label of a bgp_reason where the session stays up)
     "bgp_error": M("BGP error"),
     "md5_set_error": M("Why the BGP password (TCP MD5) could not be set"),
     "bgp_notification": M("BGP NOTIFICATION code/subcode"),
@@ -4401,6 +4402,8 @@ FACT_LABELS: dict[str, Msg] = {
 }
 
 
+# A peer fact that is an address (IPv4, IPv6, or one masked with x or *), not a name.
+_ADDRESS_LIKE = re.compile(r"(?=[^.:]*[.:])[0-9a-fA-FxX*.:]+(?:%\w+)?")
 _FACT_WORDS: dict[object, Msg] = {True: M("yes"), False: M("no"), "sent": M("sent"), "received": M("received")}
 
 
@@ -4410,7 +4413,12 @@ def fact_rows(facts: dict[str, Any], lang: str | None = None) -> list[tuple[str,
     are the log's own, unmasked: the caller masks and escapes them for where they go."""
     rows = []
     for key, value in facts.items():
-        label = FACT_LABELS.get("bgp_reason_up" if key == "bgp_reason" and value in bgp.NO_ROUTES else key)
+        if key == "bgp_reason" and value in bgp.NO_ROUTES:
+            label = FACT_LABELS["bgp_reason_up"]
+        elif key == "peer" and isinstance(value, str) and not _ADDRESS_LIKE.fullmatch(value):
+            label = FACT_LABELS["peer_name"]  # BIRD and others name a neighbor by its protocol name ("BGP1")
+        else:
+            label = FACT_LABELS.get(key)
         if isinstance(value, bool) or value in ("sent", "received"):
             text = _FACT_WORDS[value].render(lang)
         elif value in ("ike", "child") and key == "sa":

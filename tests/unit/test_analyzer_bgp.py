@@ -1581,3 +1581,30 @@ def test_openbgpd_stopping_on_a_fatal_error_is_the_daemon_down() -> None:
     primary = analyze_text(log).primary
     assert primary is not None and primary.facts["bgp_reason"] == "daemon_crash"
     assert "fatal error (Lost connection to parent)" in " ".join(primary.reasoning_in("en"))
+
+
+def test_a_neighbor_named_by_its_protocol_is_not_called_an_address() -> None:
+    """BIRD names a neighbor by its protocol ("BGP1": gist.github.com/bitbonsai/7364acf836c1589af76339738a855d14,
+    a configuration change received, the session closed and started again, not yet up): the fact says it is a
+    name."""
+    from lab.analyzer.protocol import fact_rows
+
+    text = (
+        "08:35:42.981081+01:00 lb-101 bird: BGP1: Received: Other configuration change\n"
+        "08:35:42.981362+01:00 lb-101 bird: BGP1: BGP session closed\n"
+        "08:35:42.981474+01:00 lb-101 bird: BGP1: State changed to stop\n"
+        "08:35:42.991510+01:00 lb-101 bird: BGP1: Down\n"
+        "08:35:42.991775+01:00 lb-101 bird: bfd1: Session to 10.248.16.254 removed\n"
+        "08:35:42.991883+01:00 lb-101 bird: BGP1: State changed to down\n"
+        "08:35:42.991985+01:00 lb-101 bird: BGP1: Starting\n"
+        "08:35:42.992090+01:00 lb-101 bird: BGP1: State changed to start\n"
+        "08:35:42.992191+01:00 lb-101 bird: bfd1: Session to 10.248.16.254 added\n"
+        "08:35:42.992299+01:00 lb-101 bird: BGP1: Started\n"
+        "08:35:42.992399+01:00 lb-101 bird: BGP1: Connect delayed by 5 seconds\n"
+    )
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.facts.get("peer") == "BGP1"
+    rows = dict(fact_rows(primary.facts, "en"))
+    assert rows["Peer (its name in the configuration)"] == "BGP1" and "Peer address" not in rows
+    for address in ("169.254.10.1", "2001:db8::1", "x.x.x.x", "203.0.113.*"):
+        assert dict(fact_rows({"peer": address}, "en")) == {"Peer address": address}
