@@ -219,7 +219,7 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"remote ASN \(\d+\) does not match", "bad_peer_as"),
         # FRR (bgpd.c PEER_DOWN_NOAFI_ACTIVATED): a neighbor with no address family activated ("no bgp default
         # ipv4-unicast" without "neighbor X activate")
-        (r"No AFI/SAFI activated for peer", "no_afi_activated"),
+        (r"No AFI/SAFI activated for peer|incoming conn rejected - no AF activated", "no_afi_activated"),
         # FRR bgp_attr.c / bgp_packet.c, RFC 7606 treat-as-withdraw: the session stays up, the UPDATE's routes do not
         (r"parse error - treating as withdrawal|rcvd UPDATE with errors in attr\(s\)", "treat_as_withdraw"),
         # FRR's RFC 8212 check (bgpd/bgp_route.c, doc/user/bgp.rst "bgp ebgp-requires-policy"): the warning, the
@@ -253,6 +253,8 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bReason\W{0,3}graceful-restart\b|NSF peer closed the session|\bpeer graceful restart\b|"
          r"graceful restart detected|graceful restart (?:stalepath )?timer started\b", "graceful_restart"),
         (r"Send ?Hold ?Timer Expired|SendQ progress for 2 holdtimes|send-hold", "send_hold_timer_expired"),
+        # FRR's neighbor-events debug (bgpd/bgp_fsm.c bgp_fsm_holdtime_expire)
+        (r"\[FSM\] Hold timer expire for", "hold_timer_expired"),
         (r"(?<!idle-)hold[ _-]?tim(?:er|e)[ _-]?expired|holdtime expired|event HoldTime|Hold_Timer_expired|HoldTimer expired|"
          r"bgp_hold_timeout|(?<!idle-)hold-timer-expired|Hold Timer Expired Error|on event HOLD_TIMER\b", "hold_timer_expired"),
         (r"peer de-?configured|peer unconfigured|Connection Rejected|not configured|unconfigured neighbor|"
@@ -323,7 +325,8 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # Cisco ASA / FTD 710005, 710003: the firewall dropped a BGP connection's packet addressed to itself
         (r"TCP (?:request discarded|access denied by ACL) from \S+ to \S+/(?:179|bgp)\b", "connect_failed"),
         (r"no route to peer|dial tcp [^\n]*:179: i/o timeout|Ignoring event BGP_Start in state (?:Connect|Active)\b|"
-         r"\bconnection to \S+:179 failed\b",  # (ExaBGP's outgoing connection)
+         r"\bconnection to \S+:179 failed\b|"  # (ExaBGP's outgoing connection)
+         r"\[FSM\] Connect error for",  # (FRR's neighbor-events debug: the TCP connection to the neighbor failed)
          "connect_failed"),  # GoBGP: the TCP connect timed out
         # show ip bgp neighbors (Cisco, FRR) and birdc show protocols all (BIRD): not established
         (r"BGP state(?: =|:) *(?:Active|Connect|Idle)\b", "connect_failed"),

@@ -1608,3 +1608,26 @@ def test_a_neighbor_named_by_its_protocol_is_not_called_an_address() -> None:
     assert rows["Peer (its name in the configuration)"] == "BGP1" and "Peer address" not in rows
     for address in ("169.254.10.1", "2001:db8::1", "x.x.x.x", "203.0.113.*"):
         assert dict(fact_rows({"peer": address}, "en")) == {"Peer address": address}
+
+
+@pytest.mark.parametrize(("line", "reason"), [
+    # FRR's neighbor-events debug at fbfc8222da: bgpd/bgp_fsm.c 2812 and 2713, bgpd/bgp_bfd.c 45, bgpd/bgp_network.c 624
+    # with bgp_peer_active2str (404-417); FRR 10.x names the connection's direction (bgpd/bgpd.c 1367)
+    ("2025/01/06 03:12:44 BGP: [ZWCSR-M7FG9] 169.254.10.1 [FSM] Hold timer expire for Outgoing", "hold_timer_expired"),
+    ("2025/01/06 03:12:44 BGP: [JQW5Y-0CV0X] 169.254.10.1 [FSM] Connect error for Outgoing", "connect_failed"),
+    ("2025/01/06 03:12:44 BGP: [M7Q4P-46WDR] 169.254.10.1(Unknown) BFD Strict mode Hold timer expire for Incoming",
+     "bfd_down"),
+    ("2025/01/06 03:12:44 BGP: [N8Z2D-1B6V5] 169.254.10.1 - incoming conn rejected - no AF activated",
+     "no_afi_activated"),
+    ("2025/01/06 03:12:44 BGP: [N8Z2D-1B6V5] 169.254.10.1 - incoming conn rejected - BFD down", "bfd_down"),
+])
+def test_frr_neighbor_events_debug_names_the_reason(line: str, reason: str) -> None:
+    primary = analyze_text(line + "\n").primary
+    assert primary is not None and primary.category == "bgp_down"
+    assert (primary.facts.get("bgp_reason"), primary.facts.get("peer")) == (reason, "169.254.10.1")
+
+
+def test_a_connect_error_while_the_session_starts_is_no_cause_once_it_is_up() -> None:
+    text = ("2025/01/06 03:12:44 BGP: [JQW5Y-0CV0X] 169.254.10.1 [FSM] Connect error for Outgoing\n"
+            "2025/01/06 03:12:59 BGP: [M59KS-A3ZXZ] %ADJCHANGE: neighbor 169.254.10.1(Unknown) in vrf default Up\n")
+    assert analyze_text(text).primary is None
