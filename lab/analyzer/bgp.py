@@ -230,7 +230,7 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"Unsupported Version|Unsupported Optional Parameter|Role Mismatch|Required capability missing|"
          r"No supported AFI/SAFI|Invalid OPEN message|OPEN Message Error|error in OPEN message|OpenFail|"
          r"Configured AFI/SAFIs do not overlap|router-id \S+ is the same as ours|BGP identifier is missing|"
-         r"due missing BGP identifier|"
+         r"due missing BGP identifier|Router ID is missing|"  # (FRR bgpd/bgp_fsm.c peer_down_str PEER_DOWN_RID_MISSING)
          # libbgp src/bgp-fsm.cc openRecv; FlapAlerted bgp/bgp.go
          r"peer BGP ID \(\S+\) invalid|BgpFsm::openRecv: invalid hold timer|unacceptable peer hold time",
          "open_error"),

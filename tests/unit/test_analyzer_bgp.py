@@ -1631,3 +1631,12 @@ def test_a_connect_error_while_the_session_starts_is_no_cause_once_it_is_up() ->
     text = ("2025/01/06 03:12:44 BGP: [JQW5Y-0CV0X] 169.254.10.1 [FSM] Connect error for Outgoing\n"
             "2025/01/06 03:12:59 BGP: [M59KS-A3ZXZ] %ADJCHANGE: neighbor 169.254.10.1(Unknown) in vrf default Up\n")
     assert analyze_text(text).primary is None
+
+
+def test_frr_down_for_a_missing_router_id_is_an_open_problem() -> None:
+    # bgpd/bgp_fsm.c peer_down_str at fbfc8222da: "Router ID is missing" (PEER_DOWN_RID_MISSING), the reason FRR's
+    # ADJCHANGE gives when this router has no BGP identifier to put in its OPEN
+    line = ("2025/01/06 03:12:44 BGP: [M59KS-A3ZXZ] %ADJCHANGE: neighbor 169.254.10.1(Unknown) in vrf default Down "
+            "Router ID is missing\n")
+    primary = analyze_text(line).primary
+    assert primary is not None and primary.facts.get("bgp_reason") == "open_error"
