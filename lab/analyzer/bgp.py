@@ -242,7 +242,9 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"MD5 digest|TCP-AO|Authentication (?:failure|error)|Unable to set TCP MD5 option|MD5 auth|"
          r"failed to set md5\b|"
          # ExaBGP (reactor/network/tcp.py): the kernel has no TCP MD5 support
-         r"does not support TCP_MD5SIG", "tcp_auth"),
+         r"does not support TCP_MD5SIG|"
+         # BIRD's last error in show protocols (proto/bgp/bgp.h BEM_INVALID_AUTH: the kernel refused the MD5/AO request)
+         r"\bError: Authentication failed\s*$", "tcp_auth"),
         # Graceful restart (RFC 4724): GoBGP's "graceful restart timer expired" (pkg/server/fsm.go) and BIRD's
         # "Neighbor graceful restart timeout" (proto/bgp/bgp.c) end a restart that did not come back; GoBGP's
         # peer-down reason "graceful-restart" and "peer graceful restart", FRR's "NSF peer closed the session"
@@ -283,6 +285,8 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"Connection Collision|\bcollision\b", "collision"),
         (r"Interface (?:down|flap)|Link down|\bIdle\(NoIf\)|Neighbor address lost|No path to specified Neighbor|"
          r"Waiting for peer address|Neighbor lost|Interface: \S+ does not have|"
+         # BIRD's "Invalid next hop" (proto/bgp/bgp.c: "Invalid remote address", the session disabled)
+         r"\bError: Invalid next hop\s*$|"
          # FRR's next-hop tracking has no route to the neighbor (bgpd/bgp_fsm.c; the failed summary's reason)
          r"\bWaiting for NHT\b", "interface_down"),
         (r"UPDATE Message Error|Invalid UPDATE|error in UPDATE|Malformed (?:attribute|AS_PATH)|"

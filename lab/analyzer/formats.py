@@ -79,7 +79,10 @@ SIGNATURES: dict[str, re.Pattern[str]] = {
                               r"|\bBGP: [0-9a-fA-F.:]{3,}-(?:Outgoing|Incoming) \[[A-Z]+\]|\bNeighbor +V +AS +MsgRcvd +MsgSent\b"
                               # BIRD's own log file ("log \"file\" all"): time, then the message class in brackets
                               # (sysdep/unix/log.c: "2026-12-04 08:46:56.043 <RMT> aws: Received: ...")
-                              r"|\d\d:\d\d:\d\d(?:\.\d+)? <(?:TRACE|RMT|INFO|WARN|ERR|AUTH|FATAL|BUG|DBG)> "),
+                              r"|\d\d:\d\d:\d\d(?:\.\d+)? <(?:TRACE|RMT|INFO|WARN|ERR|AUTH|FATAL|BUG|DBG)> "
+                              # a row of BIRD's "birdc show protocols" for a BGP protocol: name, protocol, table, state
+                              # (nest/proto.c proto_cmd_show: up, start, stop, down, flush), since
+                              r"|^\S+\s+BGP\s+\S+\s+(?:up|start|stop|down|flush)\s+\d"),
 }
 # A JSON line that is AWS's is also matched by the aws-text signature; prefer the JSON reading.
 _PRIORITY = {name: i for i, name in enumerate(FORMATS)}

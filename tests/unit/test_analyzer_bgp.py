@@ -1640,3 +1640,23 @@ def test_frr_down_for_a_missing_router_id_is_an_open_problem() -> None:
             "Router ID is missing\n")
     primary = analyze_text(line).primary
     assert primary is not None and primary.facts.get("bgp_reason") == "open_error"
+
+
+@pytest.mark.parametrize(("error", "reason"), [
+    # the last error of a BGP protocol as `birdc show protocols` prints it (proto/bgp/bgp.c bgp_get_status with
+    # bgp_err_classes, bgp_misc_errors, bgp_auto_errors at 639423360; nest/proto.c proto_state_name)
+    ("Error: Authentication failed", "tcp_auth"),  # bgp.h BEM_INVALID_AUTH: the kernel refused the MD5/AO request
+    ("Error: Invalid next hop", "interface_down"),  # bgp.c: "Invalid remote address", the session disabled
+    ("Error: No listening socket", "local_address"),
+    ("Automatic shutdown: Route limit exceeded", "max_prefix"),
+    ("Error: Neighbor lost", "interface_down"),
+    ("Error: BFD session down", "bfd_down"),
+])
+def test_birdc_show_protocols_last_error_names_the_reason(error: str, reason: str) -> None:
+    row = f"aws_tun1   BGP        ---        start  2024-05-02 10:11:12  Active        {error}\n"
+    result = analyze_text(row)
+    assert result.format == "bgp-generic"
+    assert result.primary is not None and result.primary.category == "bgp_down"  # (not an IKE authentication failure)
+    assert result.primary.facts.get("bgp_reason") == reason
+    up = "aws_tun1   BGP        ---        up     2024-05-02 10:11:12  Established\n"
+    assert analyze_text(up).format == "bgp-generic" and analyze_text(up).primary is None
