@@ -71,7 +71,7 @@ SIGNATURES: dict[str, re.Pattern[str]] = {
     # Huawei VRP / USG IPsec messages: "%%01IPSEC/4/IPSECNEGOFAIL(l)[3]:...", the alarm form "IPSEC/4/IPSECNEGOFAIL:OID ..."
     "huawei": re.compile(r"(?:%%\d\d|^|[^A-Za-z0-9])(?:IPSEC(?:-VPN)?/\d/[A-Z_]{6,}|IKE/\d/[A-Z_]{6,})"),
     # (Huawei VRP: "%%01BGP/2/bgpBackwardTransNotification(t):", its debug "BGP(VPN 0): changes state from ...")
-    "bgp-generic": re.compile(r"\bbgpd\[\d+\]|%ADJCHANGE|%NOTIFICATION|\bbird\b|Topic=Peer|\"Topic\":\"Peer\"|BGP_FSM_|\bexabgp\b|peerASN|\bgobgpd?\b|%%\d\dBGP/\d/|\bBGP\(VPN \d+\): "
+    "bgp-generic": re.compile(r"\bbgpd\[\d+\]|%ADJCHANGE|%NOTIFICATION|%ROUTING-BGP-\d-|\bbird\b|Topic=Peer|\"Topic\":\"Peer\"|BGP_FSM_|\bexabgp\b|peerASN|\bgobgpd?\b|%%\d\dBGP/\d/|\bBGP\(VPN \d+\): "
                               # Nokia SR Linux's BGP manager and SR OS's BGP events ("MINOR: BGP #2038 Base ...")
                               r"|\bsr_bgp_mgr: |: BGP #20\d\d\b|moved from higher state [A-Z]+ to lower state "
                               # FortiGate's and Quagga's BGP debug ("BGP: 10.0.0.1-Outgoing [FSM] State: ..."), and the

@@ -1660,3 +1660,20 @@ def test_birdc_show_protocols_last_error_names_the_reason(error: str, reason: st
     assert result.primary.facts.get("bgp_reason") == reason
     up = "aws_tun1   BGP        ---        up     2024-05-02 10:11:12  Established\n"
     assert analyze_text(up).format == "bgp-generic" and analyze_text(up).primary is None
+
+
+# Cisco IOS XR's ADJCHANGE puts a space before the colon: the test cases of nocproject/noc's classification rules
+# (collections/fm.eventclassificationrules/Cisco/IOSXR/Network/BGP/Peer_Down_SYSLOG_.json @ba3a6aee and
+# Established_SYSLOG_.json @83296559).
+XR_DOWN = ("%ROUTING-BGP-5-ADJCHANGE : neighbor 1.1.1.1 Down - RR client configuration changed (VRF: default) "
+           "(AS: 1234)\n")
+XR_UP = "%ROUTING-BGP-5-ADJCHANGE : neighbor 1.1.1.1 Up (VRF: default) (AS: 65531)\n"
+
+
+def test_ios_xr_adjchange_names_its_neighbor_and_reason() -> None:
+    result = analyze_text(XR_DOWN)
+    assert result.format == "bgp-generic"
+    assert result.primary is not None and result.primary.category == "bgp_down"
+    assert (result.primary.facts.get("peer"), result.primary.facts.get("bgp_reason")) == ("1.1.1.1", "config_change")
+    up = analyze_text(XR_UP)
+    assert up.format == "bgp-generic" and up.primary is None and up.signals.get("bgp_up") == 1
