@@ -1677,3 +1677,22 @@ def test_ios_xr_adjchange_names_its_neighbor_and_reason() -> None:
     assert (result.primary.facts.get("peer"), result.primary.facts.get("bgp_reason")) == ("1.1.1.1", "config_change")
     up = analyze_text(XR_UP)
     assert up.format == "bgp-generic" and up.primary is None and up.signals.get("bgp_up") == 1
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    # the test cases of nocproject/noc's syslog classification rules for Cisco IOS and IOS-like CLIs
+    # (collections/fm.eventclassificationrules/{Cisco/IOS,DLink/DxS_Cisco_CLI}/Network/BGP/*_SYSLOG_.json @9c98211a)
+    ("%BGP-3-MAXPFXEXCEED: Number of prefixes received from 192.169.10.2 vpn vrf mchs (afi 4): 101 exceeds limit 100",
+     ("max_prefix", "192.169.10.2")),
+    ("%BGP-4-MAXPFX: Number of prefixes received from 192.169.10.2 vpn vrf mchs (afi 4) reaches 91, max 100", None),
+    ("%BGP-5-ADJCHANGE: neighbor 10.110.0.83 Down BGP Notification sent", ("notification", "10.110.0.83")),
+    ("%BGP_SESSION-5-ADJCHANGE: neighbor 193.105.101.22 IPv4 Unicast topology base removed from session  Peer closed "
+     "the session", ("peer_closed", "193.105.101.22")),
+    ("%BGP-5-ADJCHANGE: Neighbor 10.110.0.110 Down BGP Notification CEASE.", ("notification", "10.110.0.110")),
+    ("%BGP-5-ADJCHANGE: Neighbor 10.110.0.110 Up.", None),
+    ("%BGP-5-ADJCHANGE: neighbor 10.110.0.60 Up", None),
+])
+def test_cisco_like_bgp_syslog_of_a_public_classifier(line: str, expected: tuple[str, str] | None) -> None:
+    primary = analyze_text(line + "\n").primary
+    got = (primary.facts.get("bgp_reason"), primary.facts.get("peer")) if primary else None
+    assert got == expected
