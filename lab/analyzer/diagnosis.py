@@ -429,7 +429,7 @@ def stray_esp(events: list[Event]) -> list[Event]:
 
 def unmatched_esp(events: list[Event]) -> list[Event]:
     """ESP that the device says matched no tunnel at all (FortiOS's unknown-SPI event with vpntunnel "N/A")."""
-    return [e for e in events if e.kind == "stray_esp"]
+    return [e for e in events if e.kind == "unmatched_esp"]
 
 
 def same_tunnel(a: Event, b: Event) -> bool:

@@ -112,7 +112,7 @@ EVENTS = (
     "identity",  # the identity the peer sent, as this side read it (pluto "Peer ID is", charon "peer configs matching")
     "proposal_dump",  # one line of a proposal listing printed an item a line (FortiGate's debug): read together
     "endpoint",  # the address a tunnel's IKE SA talks to, named when a connection is set up (FortiGate's debug)
-    "stray_esp",  # ESP with an unknown SPI that matched no tunnel at all: stray ESP from the Internet, no tunnel's fault
+    "unmatched_esp",  # ESP with an unknown SPI that matched no tunnel at all: stray ESP from the Internet, no tunnel's fault
 )
 # What each event kind means, for a reader of the page (the kinds themselves stay the `--json` contract).
 EVENT_LABELS: dict[str, Msg] = {
@@ -154,7 +154,7 @@ EVENT_LABELS: dict[str, Msg] = {
     "identity": M("Identity the peer sent"),
     "proposal_dump": M("Line of a proposal listing"),
     "endpoint": M("Peer address named"),
-    "stray_esp": M("ESP that matched no tunnel"),
+    "unmatched_esp": M("ESP that matched no tunnel"),
 }
 
 
