@@ -104,7 +104,8 @@ def _finish(scanner: Scanner, event_lines: set[int] | None = None) -> Analysis:
     if primary and "peer_alive_after_dpd" in primary.facts:  # the reasoning rests on the DPD exchange: show it
         confirmed.add("dpd_timeout")
     findings = findings_of(events, confirmed)
-    if stray_lines := {e.line for e in stray_esp(events)}:  # (the note below says what they are: no cause of theirs)
+    stray = stray_esp(events)  # (a note below says what they are: no cause of theirs)
+    if stray_lines := {e.line for e in stray}:
         findings = [dataclasses.replace(f, category="", phase="", tree_node="") if f.line in stray_lines else f for f in findings]
     notes = list(result.notes)
     if primary is None and (recovered := recovered_first_attempt(events)) is not None:
@@ -145,7 +146,7 @@ def _finish(scanner: Scanner, event_lines: set[int] | None = None) -> Analysis:
                        line=refused[0].line, exchange=exchange_words(refused[0].exchange or "IKE"), notify=refused[0].notify or "",
                        timeout=refused[1].line))
     any_recovered = len(notes) > len(result.notes)  # the notes above: a failure seen that recovered or was resolved
-    if stray := stray_esp(events):
+    if stray:
         notes.append(M("Lines {lines}: ESP with an SPI this side has no SA for came from {n} different addresses, none "
                        "of them a peer named in these lines: stray ESP from the Internet (a scan), not a tunnel's SAs "
                        "out of step, and not read as a cause.", lines=", ".join(str(e.line) for e in stray[:10]),

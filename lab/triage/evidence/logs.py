@@ -148,12 +148,13 @@ def from_analysis(
             ev(name, value, t("Last AWS tunnel log line: {field} = {value}.", field=key, value=value), last,
                origin=t("{field} of the last AWS line", field=key))
     _reestablished(records, ev)
-    bgp_cause = _bgp_cause(analysis)
+    reason = _bgp_reason(analysis)
+    bgp_cause = _bgp_cause(reason)
     if bgp_cause is not None:
         cause, f = bgp_cause
         out["log.bgp_cause"] = Evidence("log.bgp_cause", cause, _line_text(f), f.line, "log",
                                         origin=t("line {n}", n=f.line), **scope)
-    bgp_session = _bgp_session(analysis)
+    bgp_session = _bgp_session(analysis, reason)
     if bgp_session is not None:
         state, f = bgp_session
         out["log.bgp_session"] = Evidence("log.bgp_session", state, _line_text(f), f.line, "log",
@@ -183,19 +184,17 @@ def _bgp_reason(analysis: Analysis) -> tuple[str, Finding] | None:
     return min(found, key=lambda rf: (order.get(rf[0], len(order)), rf[1].line))
 
 
-def _bgp_cause(analysis: Analysis) -> tuple[str, Finding] | None:
-    """The answer to "Why BGP is down" and the line that gives it (see _bgp_reason)."""
-    chosen = _bgp_reason(analysis)
+def _bgp_cause(chosen: tuple[str, Finding] | None) -> tuple[str, Finding] | None:
+    """The answer to "Why BGP is down" and the line that gives it, from the reason the lines name (_bgp_reason)."""
     if chosen is None or chosen[0] not in _BGP_CAUSES:
         return None
     return _BGP_CAUSES[chosen[0]], chosen[1]
 
 
-def _bgp_session(analysis: Analysis) -> tuple[str, Finding] | None:
-    """The answer to "Is the BGP session established" from the lines: "no_routes" when the reason they name keeps the
-    session up and drops or holds back its routes (lab.analyzer.bgp.NO_ROUTES), else "down" when a line says the
-    session is down; nothing when no line does."""
-    chosen = _bgp_reason(analysis)
+def _bgp_session(analysis: Analysis, chosen: tuple[str, Finding] | None) -> tuple[str, Finding] | None:
+    """The answer to "Is the BGP session established" from the lines: "no_routes" when the reason they name (chosen,
+    _bgp_reason) keeps the session up and drops or holds back its routes (lab.analyzer.bgp.NO_ROUTES), else "down"
+    when a line says the session is down; nothing when no line does."""
     if chosen is not None and chosen[0] in BGP_NO_ROUTES:
         return "no_routes", chosen[1]
     down = next((f for f in analysis.findings if f.category == "bgp_down" and f.decisive
