@@ -282,7 +282,9 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"Address family activated|Peer-group (?:add|delete) member|Suppress Fib|Password config change|"
          # FRR's PEER_DOWN_NEIGHBOR_DELETE: this side's operator removed the neighbor ("no neighbor ...")
          r"Neighbor deleted", "config_change"),
-        (r"Connection Collision|\bcollision\b", "collision"),
+        # ExaBGP (lib/exabgp/reactor/peer.py, Interrupted): the neighbor's connection arrived while this side's
+        # own was still opening; ExaBGP drops its own and carries on with the neighbor's (RFC 4271 section 6.8)
+        (r"Connection Collision|\bcollision\b|connection received before we could fully establish one", "collision"),
         (r"Interface (?:down|flap)|Link down|\bIdle\(NoIf\)|Neighbor address lost|No path to specified Neighbor|"
          r"Waiting for peer address|Neighbor lost|Interface: \S+ does not have|"
          # BIRD's "Invalid next hop" (proto/bgp/bgp.c: "Invalid remote address", the session disabled)
@@ -343,6 +345,7 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"TCP_connection_closed|Connection lost|TransportError|BGP_IO_ERROR_CLOSE_SESSION|Socket Error|write-failed|"
          # ExaBGP 4.2 and 5.0 (reactor/network/connection.py): the TCP connection went away under the session
          r"closed by the remote end|lost the TCP connection|Broken TCP connection|issue reading on the socket|"
+         r"lost TCP (?:session|connection) with peer|"
          # RFC 4271 Event 18 as Arista EOS names it ("old state Established event TcpConnectionFails new state Idle")
          r"\bevent TcpConnectionFails\b|"
          r"TCP_fatal_error", "peer_closed"),
@@ -378,7 +381,9 @@ _DIRECTION = re.compile(
 # received from X ...: N exceed limit M", Junos "BGP_CEASE_PREFIX_LIMIT_EXCEEDED: ... Shutting down peer"): "received"
 # there is about the prefixes, and the NOTIFICATION closing the session is this side's.
 _OWN_PREFIX_LIMIT = re.compile(r"MAXPFXEXCEED|Shutting down peer due to exceeding configured maximum prefix-limit"
-                               r"|AWS-side peer detected the maximum prefix limit was exceeded")
+                               r"|AWS-side peer detected the maximum prefix limit was exceeded"
+                               # GoBGP (pkg/server/peer.go, server.go): its own count went over the limit
+                               r"|\bmsg\W{1,3}prefix limit reached\b|Administrative shutdown\(Prefix limit reached\)")
 # BIRD's own notification line: "<proto>: Error: Hold timer expired" is the one BIRD sent, "Received: ..." the
 # peer's (proto/bgp/packets.c bgp_log_error).
 _BIRD = re.compile(r"(?<=[\w-]): (?P<dir>Error|Received): ")
@@ -473,6 +478,11 @@ def _reason_of_code(code: int, subcode: int | None, text: str = "") -> str:
     return _CODE_REASON.get(code, "notification")
 
 
+# Down lines that say what broke but not why: ExaBGP's TooSlowError (reactor/network/connection.py), a connection
+# that was up stopped in the middle of a message (its "Connection timed out" is not a connect failure).
+_UNSTATED = re.compile(r"Timeout while reading data from the network|\bpeer is too slow\b")
+
+
 def reason_of(text: str) -> str | None:
     """The reason key (see `REASONS`) a BGP line gives, or None when it gives none."""
     if _OPENSENT_CLOSED.search(text):
@@ -484,6 +494,8 @@ def reason_of(text: str) -> str | None:
         return "config_change"  # Cease / Peer De-configured sent: this side's operator removed the neighbor
     if note is not None:
         return _reason_of_code(*note, text)
+    if _UNSTATED.search(text):
+        return None
     for rx, reason in _WORDS:
         if rx.search(text):
             state = _STATE.search(text)
@@ -511,6 +523,10 @@ def read(text: str) -> dict[str, Any]:
 # "failed to set md5" with the error in the message (older releases) or in Err=.
 _MD5_NOT_SET = re.compile(r"(?:failed to set md5|Unable to set TCP MD5 option on socket for peer \S+(?: \(sock=\d+\))?)"
                           r"(?::\s*(?P<err>[^\"\n]+?))?(?=\"|\s*$|\s+\w+=)(?:[^\n]*?\bErr=\"?(?P<err2>[^\"\n]+))?")
+# GoBGP's peer messages (pkg/server/peer.go: the logger carries Topic=Peer and Key=<neighbor address>), logrus or
+# log/slog, text or JSON, with the fields in any order.
+_GOBGP_PEER_TOPIC = re.compile(r'\bTopic\W{1,3}Peer\b')
+_GOBGP_KEY = re.compile(r'\bKey\W{1,3}(?P<peer>[0-9a-fA-F]{1,4}[.:][0-9a-fA-F.:]{2,})')
 _CRASH = re.compile(r"Received signal (?P<signal>\d+) at \d+ \(si_addr")
 _FATAL = re.compile(r"\bfatal in (?:SE|RDE|RTR): (?P<error>[^\n]+?)\s*$")
 
@@ -574,6 +590,8 @@ def _read(text: str) -> dict[str, Any]:
         asn = _asn_hex(dump.group("as"))
         if asn:
             facts["peer_open_asn"] = asn
+    if _GOBGP_PEER_TOPIC.search(text) and (key := _GOBGP_KEY.search(text)):
+        facts["peer"] = key.group("peer")
     return facts
 
 

@@ -82,7 +82,13 @@ SIGNATURES: dict[str, re.Pattern[str]] = {
                               r"|\d\d:\d\d:\d\d(?:\.\d+)? <(?:TRACE|RMT|INFO|WARN|ERR|AUTH|FATAL|BUG|DBG)> "
                               # a row of BIRD's "birdc show protocols" for a BGP protocol: name, protocol, table, state
                               # (nest/proto.c proto_cmd_show: up, start, stop, down, flush), since
-                              r"|^\S+\s+BGP\s+\S+\s+(?:up|start|stop|down|flush)\s+\d"),
+                              r"|^\S+\s+BGP\s+\S+\s+(?:up|start|stop|down|flush)\s+\d"
+                              # ExaBGP's own log: time, pid, source (4.2 lib/exabgp/logger.py "%s | %-6d | %-15s | %s",
+                              # with the level after the time when it writes to a terminal; 5.0
+                              # src/exabgp/logger/format.py without the bars; its short form starts with the source)
+                              r"|\d\d:\d\d:\d\d(?: \| [A-Z]+ *)? \| \d+ +\| (?:reactor|network|(?:peer|outgoing|incoming)-\d+|process|configuration) *\| "
+                              r"|^\d\d:\d\d:\d\d \d+ +(?:reactor|network|(?:peer|outgoing|incoming)-\d+) +\S"
+                              r"|^(?:outgoing|incoming)-\d+ {3,}\S"),
 }
 # A JSON line that is AWS's is also matched by the aws-text signature; prefer the JSON reading.
 _PRIORITY = {name: i for i, name in enumerate(FORMATS)}

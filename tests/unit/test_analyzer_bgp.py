@@ -1696,3 +1696,47 @@ def test_cisco_like_bgp_syslog_of_a_public_classifier(line: str, expected: tuple
     primary = analyze_text(line + "\n").primary
     got = (primary.facts.get("bgp_reason"), primary.facts.get("peer")) if primary else None
     assert got == expected
+
+
+# ---- GoBGP and ExaBGP, from their sources ------------------------------------------------------------------------
+# GoBGP https://github.com/osrg/gobgp/blob/b7d523b6b3e5339b6567478d475fa3cf378560f8/pkg/server/ (fsm.go "Peer Down"
+# with fsmStateReason.String(), peer.go isPrefixLimit, the logger's Topic=Peer Key=<neighbor>), printed by log/slog
+# (text and JSON) and by the older logrus formatter; ExaBGP 4.2 lib/exabgp/reactor/network/connection.py and
+# reactor/peer.py (Interrupted), in its own log format (lib/exabgp/logger.py) and 5.0's (src/exabgp/logger/format.py).
+@pytest.mark.parametrize(("line", "expected"), [
+    ('time=2026-07-28T17:08:09.123+03:00 level=INFO msg="Peer Down" Topic=Peer Key=10.0.0.2 '
+     'State=BGP_FSM_ESTABLISHED Reason=hold-timer-expired', ("hold_timer_expired", "10.0.0.2")),
+    ('{"time":"2026-07-28T17:08:09.123+03:00","level":"INFO","msg":"Peer Down","Topic":"Peer","Key":"10.0.0.2",'
+     '"State":"BGP_FSM_ESTABLISHED","Reason":"read-failed"}', ("peer_closed", "10.0.0.2")),
+    ('{"Key":"10.0.0.2","Reason":"notification-received code 6(cease) subcode 4(administrative reset)",'
+     '"State":"BGP_FSM_ESTABLISHED","Topic":"Peer","level":"info","msg":"Peer Down"}', ("admin_reset", "10.0.0.2")),
+    ('time="2021-03-04T10:00:00Z" level=warning msg="hold timer expired" Key=10.0.0.2 State=BGP_FSM_ESTABLISHED '
+     'Topic=Peer', ("hold_timer_expired", "10.0.0.2")),
+    # over the configured max-prefixes: GoBGP closes the session itself
+    ('time=2026-07-28T17:08:09.123+03:00 level=WARN msg="prefix limit reached" Topic=Peer Key=10.0.0.2 '
+     'Family=ipv4-unicast', ("max_prefix", "10.0.0.2")),
+    # the shutdown-threshold-pct warning: the session stays up
+    ('time=2026-07-28T17:08:09.123+03:00 level=WARN msg="prefix limit reached" Topic=Peer Key=10.0.0.2 '
+     'Family=ipv4-unicast Pct=80', None),
+    ('{"Family":"ipv4-unicast","Key":"10.0.0.2","Pct":80,"Topic":"Peer","level":"warning",'
+     '"msg":"prefix limit reached"}', None),
+    ("10:13:08 | 4211   | network         | outgoing-1 169.254.21.1 lost TCP session with peer",
+     ("peer_closed", "169.254.21.1")),
+    ("10:13:08 | 4211   | reactor         | peer 169.254.21.1 ASN 64512   peer reset, message [closing connection] "
+     "error[the TCP connection was closed by the remote end]", ("peer_closed", "169.254.21.1")),
+    # a read timeout on a connection that was up: down, and no reason is made up (not a TCP connect failure)
+    ("10:13:08 | 4211   | network         | outgoing-1 169.254.21.1 peer is too slow", (None, "169.254.21.1")),
+    ("10:13:08 4211   reactor         peer 169.254.21.1 ASN 64512   peer reset, message [closing connection] "
+     "error[Timeout while reading data from the network (Connection timed out)]", (None, "169.254.21.1")),
+    # the neighbor's connection came first: ExaBGP carries on with it (a collision, RFC 4271 section 6.8)
+    ("10:13:08 | 4211   | reactor         | peer 169.254.21.1 ASN 64512   peer reset, message [connection received "
+     "before we could fully establish one] error[]", None),
+])
+def test_gobgp_and_exabgp_lines_name_their_reason_and_neighbor(line: str, expected: tuple[str | None, str] | None) -> None:
+    result = analyze_text(line + "\n")
+    assert result.format == "bgp-generic"
+    primary = result.primary
+    got = (primary.facts.get("bgp_reason"), primary.facts.get("peer")) if primary else None
+    assert got == expected
+    if primary is not None:
+        assert primary.category == "bgp_down"
