@@ -210,6 +210,16 @@ _OPEN_DUMP = re.compile(r"FFFF FFFF\s+(?:[0-9A-F]{4}\s+){0,3}?[0-9A-F]{4}\s+01(?
 _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(rx, re.I), reason)
     for rx, reason in (
+        # GoBGP's peer state (api/gobgp.proto PeerState.DisconnectReason, since 2025; pkg/apiutil PeerState as agents
+        # embedding GoBGP print it): why the session last went down
+        (r"DISCONNECT_REASON_ADMIN_DOWN\b", "admin_shutdown"),
+        (r"DISCONNECT_REASON_(?:READ|WRITE)_FAILED\b", "peer_closed"),
+        (r"DISCONNECT_REASON_BAD_PEER_AS\b", "bad_peer_as"),
+        (r"DISCONNECT_REASON_RESTART_TIMER_EXPIRED\b", "restart_timeout"),
+        (r"DISCONNECT_REASON_GRACEFUL_RESTART\b", "graceful_restart"),
+        (r"DISCONNECT_REASON_INVALID_MSG\b", "message_error"),
+        (r"DISCONNECT_REASON_DECONFIGURED\b", "config_change"),
+        (r"DISCONNECT_REASON_NOTIFICATION_(?:SENT|RECEIVED)\b", "notification"),
         (r"bad peer AS|peer in wrong AS|wrong AS|AS unacceptable|bad OPEN, remote AS|remote AS is \d+|"
          r"peer as mismatch|unexpected peer ASN|BADOPEN|bad-peer-as|as number mismatch|"
          # FRR bgp_open_receive: the AS4 capability disagrees with the neighbor's configured AS, or the AS is 0

@@ -1728,6 +1728,17 @@ def test_cisco_like_bgp_syslog_of_a_public_classifier(line: str, expected: tuple
     ("10:13:08 | 4211   | network         | outgoing-1 169.254.21.1 peer is too slow", (None, "169.254.21.1")),
     ("10:13:08 4211   reactor         peer 169.254.21.1 ASN 64512   peer reset, message [closing connection] "
      "error[Timeout while reading data from the network (Connection timed out)]", (None, "169.254.21.1")),
+    # GoBGP v4's peer state as kube-vip prints it (kube-vip pkg/bgp/server.go "%+v" of pkg/apiutil's peer event), with
+    # the disconnect reason GoBGP reports since 2025 (api/gobgp.proto PeerState.DisconnectReason)
+    ('time=2026-07-01T10:00:00.000Z level=INFO msg=[BGP] peer="&{Type:3 Peer:{Conf:{PeerASN:65000 LocalASN:65001 '
+     'NeighborAddress:10.0.0.1 NeighborInterface: PeerGroup:} State:{PeerASN:65000 LocalASN:65001 NeighborAddress:10.0.0.1 '
+     'SessionState:BGP_FSM_IDLE AdminState:ADMIN_STATE_UP RouterID:10.0.0.1 PeerGroup: RemoteCap:[] LocalCap:[] '
+     'DisconnectReason:DISCONNECT_REASON_HOLD_TIMER_EXPIRED DisconnectMessage:} Transport:{LocalAddress:10.0.0.2}}}"',
+     ("hold_timer_expired", "10.0.0.1")),
+    ('time=2026-07-01T10:00:00.000Z level=INFO msg=[BGP] peer="&{Type:3 Peer:{Conf:{PeerASN:65000 LocalASN:65001 '
+     'NeighborAddress:10.0.0.1 NeighborInterface: PeerGroup:} State:{PeerASN:65000 LocalASN:65001 NeighborAddress:10.0.0.1 '
+     'SessionState:BGP_FSM_ESTABLISHED AdminState:ADMIN_STATE_UP RouterID:10.0.0.1 PeerGroup: RemoteCap:[] LocalCap:[] '
+     'DisconnectReason:DISCONNECT_REASON_UNSPECIFIED DisconnectMessage:} Transport:{LocalAddress:10.0.0.2}}}"', None),
     # the neighbor's connection came first: ExaBGP carries on with it (a collision, RFC 4271 section 6.8)
     ("10:13:08 | 4211   | reactor         | peer 169.254.21.1 ASN 64512   peer reset, message [connection received "
      "before we could fully establish one] error[]", None),
