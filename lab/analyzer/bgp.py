@@ -234,7 +234,7 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"parse error - treating as withdrawal|rcvd UPDATE with errors in attr\(s\)", "treat_as_withdraw"),
         # FRR's RFC 8212 check (bgpd/bgp_route.c, doc/user/bgp.rst "bgp ebgp-requires-policy"): the warning, the
         # "(Policy)" of `show bgp summary` and the line of `show bgp neighbor`
-        (r"EBGP (?:inbound|outbound) policy not properly setup|\(Policy\)|(?:Inbound|Outbound) updates discarded due "
+        (r"EBGP (?:inbound|outbound|inbound/outbound) policy not properly setup|\(Policy\)|(?:Inbound|Outbound) updates discarded due "
          r"to missing policy", "no_policy"),
         (r"Bad BGP Identifier|BGPID invalid|wrong router identifier|Unacceptable Hold ?time|Unsupported Capability|"
          r"Unsupported Version|Unsupported Optional Parameter|Role Mismatch|Required capability missing|"

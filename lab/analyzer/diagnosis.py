@@ -1765,6 +1765,10 @@ def _bgp_graceful(events: list[Event]) -> Callable[[Event], bool]:
     return graceful
 
 
+# Reasons that only say the session's TCP connection went away or did not come up, not why.
+_BGP_SYMPTOMS = frozenset({None, "peer_closed", "connection_refused", "connect_failed", "never_established"})
+
+
 def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> Primary:
     """The BGP session is down: which reason the lines give (see `lab.analyzer.bgp`) and what to check. A down the
     same neighbor recovered from is left out (a connection refused while the neighbor starts, the other tunnel's
@@ -1786,6 +1790,14 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
             if f.get("bgp_reason") == "peer_not_configured" and f.get("bgp_notification") == "6/5"
             and f.get("direction") == "sent" else (e, f) for e, f in read]
     reason = bgp.best([f.get("bgp_reason", "") for _, f in read])
+    if reason in _BGP_SYMPTOMS and len({e.stream for e in every}) > 1:
+        # Two sides pasted: one side only saw its connection closed or refused, the other says why, on a line that
+        # alone is weak (BIRD's "Unexpected connect from unknown address"): the other side's reason explains it.
+        why = [(e, facts[id(e)]) for e in every if e not in firm and facts[id(e)].get("bgp_reason") in bgp.MISMATCH
+               and all(e.stream != f.stream for f in firm)]
+        if why:
+            read += why
+            reason = bgp.best([f.get("bgp_reason", "") for _, f in read])
     # The neighbor whose down names the reason (else the first one's): its downs are counted, its Up says it flaps.
     named = next((e for e, f in read if f.get("bgp_reason") == reason), firm[0]) if reason else firm[0]
     downs = [e for e in pool if same_bgp_peer(e, named)]

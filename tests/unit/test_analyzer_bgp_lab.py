@@ -81,3 +81,19 @@ def test_a_hold_timer_flap_that_recovered_is_still_named() -> None:
     for side in "LB":
         primary = analyze_text(paste("bgp-frr-bird-hold-expired-then-back", side)).primary
         assert primary is not None and primary.facts.get("bgp_reason") == "hold_timer_expired", side
+
+
+@pytest.mark.parametrize(("name", "side", "reason"), [
+    # FRR 8.4's older wording, "EBGP inbound/outbound policy not properly setup", without the neighbor
+    ("bgp-frr-frr-no-policy", "L", "no_policy"),
+    ("bgp-frr-frr-afi-not-activated-debug", "L", "no_afi_activated"),
+    ("bgp-frr-frr-afi-not-activated-debug", "B", "no_afi_activated"),
+    # L only saw its connections reset; R (BIRD) says why, on a line that alone is weak
+    ("bgp-frr-bird-neighbor-address-wrong", "L", "peer_closed"),
+    ("bgp-frr-bird-neighbor-address-wrong", "B", "peer_not_configured"),
+    ("bgp-frr-frr-hold-expired-debug", "B", "hold_timer_expired"),
+    ("bgp-frr-frr-bad-as-debug", "B", "bad_peer_as"),
+])
+def test_the_new_scenarios_name_their_reason(name: str, side: str, reason: str) -> None:
+    primary = analyze_text(paste(name, side)).primary
+    assert primary is not None and primary.facts.get("bgp_reason") == reason
