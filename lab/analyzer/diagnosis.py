@@ -1713,6 +1713,11 @@ def _bgp_recovery(events: list[Event]) -> Callable[[Event], bool]:
     return recovered
 
 
+# Down reasons that, before a graceful-restart line of the same episode, are what happened: the daemon handles the
+# loss as a restart (keeps the routes), but the session was lost to a fault.
+_GR_AFTER_FAULT = frozenset({"hold_timer_expired", "send_hold_timer_expired"})
+
+
 def _bgp_graceful(events: list[Event]) -> Callable[[Event], bool]:
     """Whether a BGP down line is part of its neighbor's graceful restart (RFC 4724): between the neighbor's last Up
     and its next one, a line says the neighbor restarts gracefully (BIRD "Neighbor graceful restart detected", GoBGP's
@@ -1749,6 +1754,11 @@ def _bgp_graceful(events: list[Event]) -> Callable[[Event], bool]:
             k = bisect.bisect_left(orders, gr.order)
             lo = max(lo, orders[k - 1]) if k else lo
             hi = min(hi, orders[k]) if k < len(orders) else hi
+        if any(lo < e.order < gr.order and reason in _GR_AFTER_FAULT and same_bgp_peer(e, gr)
+               for e, reason in reasons):
+            # This side's hold timer expired first: BIRD (proto/bgp/bgp.c bgp_hold_timeout with long-lived graceful
+            # restart) and GoBGP (pkg/server/fsm.go) then keep the routes as for a restart, but nothing restarted.
+            continue
         episodes.setdefault(peer, []).append((lo, hi))
     for spans in episodes.values():
         spans.sort()

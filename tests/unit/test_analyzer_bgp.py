@@ -1060,6 +1060,27 @@ def test_a_neighbors_graceful_restart_is_no_outage_until_its_restart_time_runs_o
     assert primary is not None and primary.category == "bgp_down" and primary.facts["bgp_reason"] == "bfd_down"
 
 
+def test_a_hold_timer_expiry_handled_as_a_graceful_restart_is_still_the_hold_timer() -> None:
+    """BIRD with long-lived graceful restart (proto/bgp/bgp.c bgp_hold_timeout: "Hold timer expired", then "Neighbor
+    graceful restart detected") and GoBGP with graceful restart on (pkg/server/fsm.go: its hold timer warning, then
+    the peer down with reason graceful-restart) keep the routes as for a restart, but the session was lost to the
+    hold timer. BIRD's lines are those of tests/data/bgp-lab/bgp-frr-bird-hold-expired-bird-events/R.log."""
+    bird = ("2026-12-05 15:00:42.054 <TRACE> aws: State changed to up\n"
+            "2026-12-05 15:00:52.232 <TRACE> aws: Hold timer expired\n"
+            "2026-12-05 15:00:52.232 <TRACE> aws: Neighbor graceful restart detected\n"
+            "2026-12-05 15:00:52.232 <TRACE> aws: State changed to start\n")
+    gobgp = ('time="2021-03-04T10:00:00Z" level=info msg="Peer Up" Key=10.0.0.2 State=BGP_FSM_OPENCONFIRM Topic=Peer\n'
+             'time="2021-03-04T10:01:00Z" level=warning msg="hold timer expired" Key=10.0.0.2 '
+             'State=BGP_FSM_ESTABLISHED Topic=Peer\n'
+             'time="2021-03-04T10:01:00Z" level=info msg="Peer Down" Key=10.0.0.2 Reason=graceful-restart '
+             'State=BGP_FSM_ESTABLISHED Topic=Peer\n')
+    for text in (bird, gobgp):
+        primary = analyze_text(text).primary
+        assert primary is not None and primary.facts["bgp_reason"] == "hold_timer_expired"
+    # without the hold timer line, GoBGP's graceful-restart down stays a restart (no outage yet)
+    assert analyze_text(gobgp.splitlines(keepends=True)[0] + gobgp.splitlines(keepends=True)[2]).primary is None
+
+
 # GoBGP's `gobgp neighbor` table (osrg/gobgp docs/sources/cli-operations.md at b7d523b6; kube-router issue 202)
 GOBGP_HEADER = "Peer          AS  Up/Down State       |#Received Accepted\n"
 

@@ -93,6 +93,8 @@ def test_a_hold_timer_flap_that_recovered_is_still_named() -> None:
     ("bgp-frr-bird-neighbor-address-wrong", "B", "peer_not_configured"),
     ("bgp-frr-frr-hold-expired-debug", "B", "hold_timer_expired"),
     ("bgp-frr-frr-bad-as-debug", "B", "bad_peer_as"),
+    # BIRD handles its own hold timer expiry as the neighbor's graceful restart (FRR announces long-lived GR)
+    ("bgp-frr-bird-hold-expired-bird-events", "R", "hold_timer_expired"),
 ])
 def test_the_new_scenarios_name_their_reason(name: str, side: str, reason: str) -> None:
     primary = analyze_text(paste(name, side)).primary
