@@ -536,7 +536,7 @@ _MD5_NOT_SET = re.compile(r"(?:failed to set md5|Unable to set TCP MD5 option on
 # GoBGP's peer messages (pkg/server/peer.go: the logger carries Topic=Peer and Key=<neighbor address>), logrus or
 # log/slog, text or JSON, with the fields in any order.
 _GOBGP_PEER_TOPIC = re.compile(r'\bTopic\W{1,3}Peer\b')
-_GOBGP_KEY = re.compile(r'\bKey\W{1,3}(?P<peer>[0-9a-fA-F]{1,4}[.:][0-9a-fA-F.:]{2,})')
+_GOBGP_KEY = re.compile(r'\bKey\W{1,3}(?P<peer>[0-9a-fA-FxX*.:]{3,})')
 _CRASH = re.compile(r"Received signal (?P<signal>\d+) at \d+ \(si_addr")
 _FATAL = re.compile(r"\bfatal in (?:SE|RDE|RTR): (?P<error>[^\n]+?)\s*$")
 

@@ -1808,6 +1808,14 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
         if why:
             read += why
             reason = bgp.best([f.get("bgp_reason", "") for _, f in read])
+    if reason in _BGP_SYMPTOMS:
+        # Connections closed or refused after one side shut the neighbor down (Cease 6/2 sent or received) are that
+        # shutdown: a shut-down neighbor resets every new connection until it is enabled again.
+        shut = [e for e in every if facts[id(e)].get("bgp_reason") == "admin_shutdown"]
+        after = [e for e, f in read if f.get("bgp_reason") in _BGP_SYMPTOMS]
+        if shut and after and all(any(x.order < e.order and same_bgp_peer(e, x) for x in shut) for e in after):
+            read = [(x, facts[id(x)]) for x in shut] + [(e, f) for e, f in read if e not in after]
+            reason = bgp.best([f.get("bgp_reason", "") for _, f in read])
     # The neighbor whose down names the reason (else the first one's): its downs are counted, its Up says it flaps.
     named = next((e for e, f in read if f.get("bgp_reason") == reason), firm[0]) if reason else firm[0]
     downs = [e for e in pool if same_bgp_peer(e, named)]
@@ -1857,6 +1865,7 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
         "treat_as_withdraw": M("BGP is up but drops the neighbor's routes: an attribute of its UPDATE could not be "
                                "parsed (RFC 7606)."),
         "peer_not_configured": M("BGP is down: one side has no neighbor configured for the other."),
+        "open_error": M("BGP is down: an OPEN was refused, the two sides disagree on a session parameter."),
         "peer_closed_after_open": M("BGP is down: the neighbor closes the connection after this side's OPEN."),
         "connection_refused": M("BGP is down: the TCP connection to port 179 is refused."),
         "connect_failed": M("BGP is down: the TCP connection to port 179 gets no answer."),

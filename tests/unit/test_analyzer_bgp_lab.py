@@ -95,6 +95,10 @@ def test_a_hold_timer_flap_that_recovered_is_still_named() -> None:
     ("bgp-frr-frr-bad-as-debug", "B", "bad_peer_as"),
     # BIRD handles its own hold timer expiry as the neighbor's graceful restart (FRR announces long-lived GR)
     ("bgp-frr-bird-hold-expired-bird-events", "R", "hold_timer_expired"),
+    ("bgp-frr-bird-no-common-afi", "B", "open_error"),
+    # the connections R resets after its operator shut the neighbor down are that shutdown
+    ("bgp-frr-frr-neighbor-shuts-down", "L", "admin_shutdown"),
+    ("bgp-frr-frr-neighbor-shuts-down", "B", "admin_shutdown"),
 ])
 def test_the_new_scenarios_name_their_reason(name: str, side: str, reason: str) -> None:
     primary = analyze_text(paste(name, side)).primary
