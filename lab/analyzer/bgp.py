@@ -277,7 +277,9 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"Route limit exceeded|MAXPFXEXCEED|maximum prefix limit was exceeded",
          "max_prefix"),
         (r"BFD", "bfd_down"),
-        (r"Administrative Shutdown|Admin\. shutdown|administratively down|admin-down|admin(?:istratively)? shut",
+        (r"Administrative Shutdown|Admin\. shutdown|administratively down|admin-down|admin(?:istratively)? shut|"
+         # OpenBGPD's parent stopping on purpose (bgpd.c main, as OpenBSD's daemons do: a SIGTERM, bgpctl)
+         r"^(?:[^\n]*\bbgpd(?:\[\d+\])?: )?waiting for children to terminate\s*$",
          "admin_shutdown"),
         # GoBGP's peer-down reasons for this side's own doing (pkg/server/fsm.go): "dying", the peer's FSM stopped
         # because gobgpd (or the agent embedding it: Cilium, kube-router, MetalLB) stops or removes the peer;
@@ -491,6 +493,11 @@ def _reason_of_code(code: int, subcode: int | None, text: str = "") -> str:
 # Down lines that say what broke but not why: ExaBGP's TooSlowError (reactor/network/connection.py), a connection
 # that was up stopped in the middle of a message (its "Connection timed out" is not a connect failure).
 _UNSTATED = re.compile(r"Timeout while reading data from the network|\bpeer is too slow\b")
+
+
+# OpenBGPD's children when the parent process goes away (log.c fatal): after a parent that stopped on purpose this is
+# the stop, not a crash of its own.
+ORPHANED = re.compile(r"\bfatal in (?:SE|RDE|RTR): Lost connection to parent\b")
 
 
 def reason_of(text: str) -> str | None:

@@ -1808,6 +1808,15 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
         if why:
             read += why
             reason = bgp.best([f.get("bgp_reason", "") for _, f in read])
+    if reason == "daemon_crash" and all(bgp.ORPHANED.search(e.text) for e, f in read
+                                        if f.get("bgp_reason") == "daemon_crash"):
+        # OpenBGPD's processes lose their parent when bgpd is stopped on purpose ("waiting for children to
+        # terminate" comes first): the daemon stopped, it did not crash.
+        stop = [e for e in every if facts[id(e)].get("bgp_reason") == "admin_shutdown"]
+        if stop:
+            read = [(e, f) for e, f in read if f.get("bgp_reason") != "daemon_crash"] + [
+                (e, facts[id(e)]) for e in stop if e not in firm]
+            reason = bgp.best([f.get("bgp_reason", "") for _, f in read])
     if reason in _BGP_SYMPTOMS:
         # Connections closed or refused after one side shut the neighbor down (Cease 6/2 sent or received) are that
         # shutdown: a shut-down neighbor resets every new connection until it is enabled again.

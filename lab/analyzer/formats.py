@@ -88,7 +88,10 @@ SIGNATURES: dict[str, re.Pattern[str]] = {
                               # src/exabgp/logger/format.py without the bars; its short form starts with the source)
                               r"|\d\d:\d\d:\d\d(?: \| [A-Z]+ *)? \| \d+ +\| (?:reactor|network|(?:peer|outgoing|incoming)-\d+|process|configuration) *\| "
                               r"|^\d\d:\d\d:\d\d \d+ +(?:reactor|network|(?:peer|outgoing|incoming)-\d+) +\S"
-                              r"|^(?:outgoing|incoming)-\d+ {3,}\S"),
+                              r"|^(?:outgoing|incoming)-\d+ {3,}\S"
+                              # OpenBGPD's own lines without a syslog prefix (bgpd -d): usr.sbin/bgpd/logmsg.c
+                              r"|\bneighbor \S+(?: \([^)\n]*\))?: state change \w+ -> \w+, reason: "
+                              r"|\bfatal in (?:SE|RDE|RTR): |^route decision engine ready$"),
 }
 # A JSON line that is AWS's is also matched by the aws-text signature; prefer the JSON reading.
 _PRIORITY = {name: i for i, name in enumerate(FORMATS)}

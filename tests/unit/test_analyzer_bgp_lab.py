@@ -16,9 +16,14 @@ from lab.analyzer import analyze_text
 
 LAB = Path(__file__).resolve().parent.parent / "data" / "bgp-lab"
 SCENARIOS = yaml.load((LAB / "scenarios.yaml").read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)["scenarios"]
-# bgpd without zebra (the lab's -Z) and the daemons' own start-up lines
-_LAB_ONLY = re.compile(r"zclient_send_message|<INFO> Started")
-_STOPPED = re.compile(r"Terminating on signal|<INFO> Shutting down")
+# bgpd without zebra (the lab's -Z) and the daemons' own start-up lines (ExaBGP's banner names the lab's host and
+# folders)
+_LAB_ONLY = re.compile(r"zclient_send_message|<INFO> Started|"
+                       r"^\d\d:\d\d:\d\d \| \d+ +\| (?:welcome|version|interpreter|os|installation|cli|cli control) +\|")
+# where the harness stops the daemons: FRR, BIRD, GoBGP, ExaBGP, OpenBGPD (its parent's orderly stop, or a child that
+# sees the parent go first)
+_STOPPED = re.compile(r"Terminating on signal|<INFO> Shutting down|stopping gobgpd server|\| SIGTERM received|"
+                      r"^waiting for children to terminate$|^peer closed imsg connection$")
 
 
 def excerpt(name: str, side: str) -> str:
@@ -103,3 +108,13 @@ def test_a_hold_timer_flap_that_recovered_is_still_named() -> None:
 def test_the_new_scenarios_name_their_reason(name: str, side: str, reason: str) -> None:
     primary = analyze_text(paste(name, side)).primary
     assert primary is not None and primary.facts.get("bgp_reason") == reason
+
+
+def test_openbgpd_stopped_on_purpose_is_not_a_crash() -> None:
+    """The whole OpenBGPD log, with the stop the harness made (SIGTERM): the parent's "waiting for children to
+    terminate" comes first, then its processes' "fatal in RDE/RTR: Lost connection to parent". The daemon stopped,
+    it did not crash; the sessions are down on purpose."""
+    text = (LAB / "bgp-frr-openbgpd-healthy" / "R.log").read_text(encoding="utf-8")
+    result = analyze_text(text)
+    assert result.format == "bgp-generic"
+    assert result.primary is not None and result.primary.facts.get("bgp_reason") == "admin_shutdown"

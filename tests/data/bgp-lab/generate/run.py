@@ -1,7 +1,7 @@
 """Run one BGP scenario: FRR bgpd or BIRD in each of the network namespaces L and R; keep their logs.
 
 Usage (as root): python3 run.py NAME SECONDS. Reads ../NAME/{L,R}.frr.conf or .bird.conf (LOGFILE stands for
-the log's path) and ../NAME/actions.sh ($RUN: the run folder, with R/bird.pid); writes ../NAME/{L,R}.log.
+the log's path), .gobgp.toml, .exabgp.conf or .openbgpd.conf (these three log to their standard output or error) and ../NAME/actions.sh ($RUN: the run folder, with R/bird.pid); writes ../NAME/{L,R}.log.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent.parent
+ADDR = {"L": "192.0.2.1", "R": "192.0.2.2"}
 
 
 def main(name: str, seconds: float) -> None:
@@ -22,6 +23,7 @@ def main(name: str, seconds: float) -> None:
     run.chmod(0o777)  # bgpd drops to the frr user
     procs: list[subprocess.Popen[bytes]] = []
     for side in "LR":
+        out: Path | None = None
         d = run / side
         d.mkdir()
         d.chmod(0o777)
@@ -37,10 +39,32 @@ def main(name: str, seconds: float) -> None:
             conf = d / "bird.conf"
             conf.write_text((scenario / f"{side}.bird.conf").read_text().replace("LOGFILE", str(log)))
             cmd = ["/usr/sbin/bird", "-f", "-c", str(conf), "-s", str(d / "bird.ctl"), "-P", str(d / "bird.pid")]
+        elif (scenario / f"{side}.gobgp.toml").exists():
+            # GoBGP writes its log to standard error: plain text (logrus) at info level
+            conf = d / "gobgpd.toml"
+            conf.write_text((scenario / f"{side}.gobgp.toml").read_text())
+            cmd = ["/usr/bin/gobgpd", "-f", str(conf), "-l", "info", "-p", "--pprof-disable"]
+            out = log
+        elif (scenario / f"{side}.exabgp.conf").exists():
+            # ExaBGP writes its own log to standard output ("time | pid | source | message" when it is no terminal)
+            conf = d / "exabgp.conf"
+            conf.write_text((scenario / f"{side}.exabgp.conf").read_text())
+            env = scenario / f"{side}.exabgp.env"  # more exabgp_* settings, one per line (exabgp_log_level=DEBUG)
+            extra = env.read_text().split() if env.exists() else []
+            cmd = ["env", "exabgp_daemon_user=root", "exabgp_log_destination=stdout", f"exabgp_tcp_bind={ADDR[side]}",
+                   *extra, "/usr/sbin/exabgp", str(conf)]
+            out = log
+        elif (scenario / f"{side}.openbgpd.conf").exists():
+            # OpenBGPD in the foreground (-d) logs to standard error; -v adds its informational messages
+            conf = d / "bgpd.conf"
+            conf.write_text((scenario / f"{side}.openbgpd.conf").read_text())
+            conf.chmod(0o600)
+            cmd = ["/usr/sbin/bgpd", "-d", "-v", "-f", str(conf)]
+            out = log
         else:
             continue
-        procs.append(subprocess.Popen(["ip", "netns", "exec", side, *cmd], stdout=subprocess.DEVNULL,
-                                      stderr=subprocess.DEVNULL))
+        sink = open(out, "ab") if out else subprocess.DEVNULL  # noqa: SIM115 (closed when the run ends)
+        procs.append(subprocess.Popen(["ip", "netns", "exec", side, *cmd], stdout=sink, stderr=sink))
     if (scenario / "actions.sh").exists():
         subprocess.Popen(["bash", str(scenario / "actions.sh")], env=dict(os.environ, RUN=str(run)))
     time.sleep(seconds)
