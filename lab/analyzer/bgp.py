@@ -279,7 +279,9 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"BFD", "bfd_down"),
         (r"Administrative Shutdown|Admin\. shutdown|administratively down|admin-down|admin(?:istratively)? shut|"
          # OpenBGPD's parent stopping on purpose (bgpd.c main, as OpenBSD's daemons do: a SIGTERM, bgpctl)
-         r"^(?:[^\n]*\bbgpd(?:\[\d+\])?: )?waiting for children to terminate\s*$",
+         r"^(?:[^\n]*\bbgpd(?:\[\d+\])?: )?waiting for children to terminate\s*$|"
+         # FRR's daemons stopping on a signal (lib/sigevent.c, bgpd/bgp_main.c sigint: a service stop or restart)
+         r"\bTerminating on signal\b",
          "admin_shutdown"),
         # GoBGP's peer-down reasons for this side's own doing (pkg/server/fsm.go): "dying", the peer's FSM stopped
         # because gobgpd (or the agent embedding it: Cilium, kube-router, MetalLB) stops or removes the peer;
@@ -498,6 +500,8 @@ _UNSTATED = re.compile(r"Timeout while reading data from the network|\bpeer is t
 # OpenBGPD's children when the parent process goes away (log.c fatal): after a parent that stopped on purpose this is
 # the stop, not a crash of its own.
 ORPHANED = re.compile(r"\bfatal in (?:SE|RDE|RTR): Lost connection to parent\b")
+# FRR removes every neighbor as bgpd stops: after "Terminating on signal" their "Down Neighbor deleted" is the stop.
+DELETED_ON_STOP = re.compile(r"\bDown Neighbor deleted\b")
 
 
 def reason_of(text: str) -> str | None:

@@ -1808,6 +1808,14 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
         if why:
             read += why
             reason = bgp.best([f.get("bgp_reason", "") for _, f in read])
+    if reason == "config_change" and all(bgp.DELETED_ON_STOP.search(e.text) for e, f in read
+                                         if f.get("bgp_reason") == "config_change"):
+        # FRR's bgpd stopping on a signal deletes every neighbor: not a configuration change, the daemon stopped
+        stop = [e for e in every if facts[id(e)].get("bgp_reason") == "admin_shutdown"]
+        if stop and all(any(x.order < e.order for x in stop) for e, f in read if f.get("bgp_reason") == "config_change"):
+            read = [(e, f) for e, f in read if f.get("bgp_reason") != "config_change"] + [
+                (e, facts[id(e)]) for e in stop if e not in firm]
+            reason = bgp.best([f.get("bgp_reason", "") for _, f in read])
     if reason == "daemon_crash" and all(bgp.ORPHANED.search(e.text) for e, f in read
                                         if f.get("bgp_reason") == "daemon_crash"):
         # OpenBGPD's processes lose their parent when bgpd is stopped on purpose ("waiting for children to

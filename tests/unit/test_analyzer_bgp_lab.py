@@ -118,3 +118,16 @@ def test_openbgpd_stopped_on_purpose_is_not_a_crash() -> None:
     result = analyze_text(text)
     assert result.format == "bgp-generic"
     assert result.primary is not None and result.primary.facts.get("bgp_reason") == "admin_shutdown"
+
+
+def test_frr_stopped_on_a_signal_is_not_a_configuration_change() -> None:
+    """FRR's whole log with the stop the harness made: "Terminating on signal", then every neighbor's "Down Neighbor
+    deleted". The daemon stopped on purpose; no configuration changed."""
+    text = "".join(line for line in (LAB / "bgp-frr-frr-healthy" / "L.log").read_text(encoding="utf-8")
+                   .splitlines(keepends=True) if not _LAB_ONLY.search(line))
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.facts.get("bgp_reason") == "admin_shutdown"
+    # a neighbor deleted from the configuration while bgpd runs is a configuration change
+    deleted = "2026/11/30 15:47:58.273 BGP: [PXVXG-TFNNT] %ADJCHANGE: neighbor 192.0.2.2(vm) in vrf default Down Neighbor deleted\n"
+    primary = analyze_text(deleted).primary
+    assert primary is not None and primary.facts.get("bgp_reason") == "config_change"
