@@ -466,6 +466,12 @@ def bgp_recovered(events: list[Event]) -> tuple[Event, Event] | None:
     recovered = _bgp_recovery(events)
     if not downs or not all(map(recovered, downs)):
         return None
+    # A state line before the neighbor's first Up (BIRD's "State changed to start" as it starts, GoBGP's IDLE/ACTIVE
+    # peer states) is the session coming up, not going down.
+    downs = [e for e in downs if not e.weak or any(
+        u.kind == "bgp_up" and u.order < e.order and same_bgp_peer(u, e) for u in events)]
+    if not downs:
+        return None
     first = next((e for e in downs if bgp.read(e.text).get("bgp_reason")), downs[0])
     up = next((e for e in events if e.kind == "bgp_up" and e.order > first.order and same_bgp_peer(e, first)), None)
     return (first, up) if up is not None else None

@@ -131,3 +131,10 @@ def test_frr_stopped_on_a_signal_is_not_a_configuration_change() -> None:
     deleted = "2026/11/30 15:47:58.273 BGP: [PXVXG-TFNNT] %ADJCHANGE: neighbor 192.0.2.2(vm) in vrf default Down Neighbor deleted\n"
     primary = analyze_text(deleted).primary
     assert primary is not None and primary.facts.get("bgp_reason") == "config_change"
+
+
+def test_birds_first_start_is_no_session_that_went_down() -> None:
+    """BIRD's whole log as it starts: "Starting", "State changed to start", then "up". The first "start" is the
+    session starting, not one that went down and recovered: no cause and no recovery note."""
+    result = analyze_text((LAB / "bgp-frr-bird-healthy" / "R.log").read_text(encoding="utf-8"))
+    assert result.primary is None and not result.notes
