@@ -1785,6 +1785,52 @@ def _bgp_graceful(events: list[Event]) -> Callable[[Event], bool]:
 _BGP_SYMPTOMS = frozenset({None, "peer_closed", "connection_refused", "connect_failed", "never_established"})
 
 
+_Read = list[tuple[Event, dict[str, Any]]]
+
+
+def _bgp_reason_in_context(read: _Read, every: list[Event], firm: list[Event],
+                           facts: dict[int, dict[str, Any]]) -> tuple[_Read, str | None]:
+    """The reason the lines give (`bgp.best` of the lines read), where other lines of the paste say what a reason
+    really was: the other side's refusal behind a connection one side only saw closed, a daemon that stopped on
+    purpose behind its neighbors deleted or its processes orphaned, a shutdown behind the connections reset after it.
+    Returns the lines the reason rests on, and the reason."""
+
+    def by(name: str | None) -> list[Event]:
+        return [e for e in every if facts[id(e)].get("bgp_reason") == name]
+
+    def instead(old: set[str | None], new: list[Event]) -> _Read:
+        """`read` with the lines of the `old` reasons replaced by the `new` lines."""
+        return [(e, f) for e, f in read if f.get("bgp_reason") not in old] + [(e, facts[id(e)]) for e in new
+                                                                               if all(e is not r for r, _ in read)]
+
+    reason = bgp.best([f.get("bgp_reason", "") for _, f in read])
+    if reason in _BGP_SYMPTOMS and len({e.stream for e in every}) > 1:
+        # Two sides pasted: one side only saw its connection closed or refused, the other says why, on a line that
+        # alone is weak (BIRD's "Unexpected connect from unknown address"): the other side's reason explains it.
+        why = [e for e in every if e not in firm and facts[id(e)].get("bgp_reason") in bgp.MISMATCH
+               and all(e.stream != f.stream for f in firm)]
+        if why:
+            read = instead(set(), why)
+    reason = bgp.best([f.get("bgp_reason", "") for _, f in read])
+    own = [e for e, f in read if f.get("bgp_reason") == reason]
+    stop = by("admin_shutdown")
+    if reason == "config_change" and stop and all(
+            bgp.DELETED_ON_STOP.search(e.text) and any(x.order < e.order for x in stop) for e in own):
+        # FRR's bgpd stopping on a signal deletes every neighbor: the daemon stopped, no configuration changed
+        read = instead({"config_change"}, stop)
+    elif reason == "daemon_crash" and stop and all(bgp.ORPHANED.search(e.text) for e in own):
+        # OpenBGPD's processes lose their parent when bgpd is stopped on purpose ("waiting for children to terminate"
+        # comes first): the daemon stopped, it did not crash
+        read = instead({"daemon_crash"}, stop)
+    elif reason in _BGP_SYMPTOMS and stop and all(
+            any(x.order < e.order and same_bgp_peer(e, x) for x in stop) for e, f in read
+            if f.get("bgp_reason") in _BGP_SYMPTOMS):
+        # Connections closed or refused after one side shut the neighbor down (Cease 6/2 sent or received) are that
+        # shutdown: a shut-down neighbor resets every new connection until it is enabled again
+        read = instead(set(_BGP_SYMPTOMS), stop)
+    return read, bgp.best([f.get("bgp_reason", "") for _, f in read])
+
+
 def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> Primary:
     """The BGP session is down: which reason the lines give (see `lab.analyzer.bgp`) and what to check. A down the
     same neighbor recovered from is left out (a connection refused while the neighbor starts, the other tunnel's
@@ -1805,40 +1851,7 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
     read = [next(((s, facts[id(s)]) for s in reversed(shut) if s.order < e.order and same_bgp_peer(e, s)), (e, f))
             if f.get("bgp_reason") == "peer_not_configured" and f.get("bgp_notification") == "6/5"
             and f.get("direction") == "sent" else (e, f) for e, f in read]
-    reason = bgp.best([f.get("bgp_reason", "") for _, f in read])
-    if reason in _BGP_SYMPTOMS and len({e.stream for e in every}) > 1:
-        # Two sides pasted: one side only saw its connection closed or refused, the other says why, on a line that
-        # alone is weak (BIRD's "Unexpected connect from unknown address"): the other side's reason explains it.
-        why = [(e, facts[id(e)]) for e in every if e not in firm and facts[id(e)].get("bgp_reason") in bgp.MISMATCH
-               and all(e.stream != f.stream for f in firm)]
-        if why:
-            read += why
-            reason = bgp.best([f.get("bgp_reason", "") for _, f in read])
-    if reason == "config_change" and all(bgp.DELETED_ON_STOP.search(e.text) for e, f in read
-                                         if f.get("bgp_reason") == "config_change"):
-        # FRR's bgpd stopping on a signal deletes every neighbor: not a configuration change, the daemon stopped
-        stop = [e for e in every if facts[id(e)].get("bgp_reason") == "admin_shutdown"]
-        if stop and all(any(x.order < e.order for x in stop) for e, f in read if f.get("bgp_reason") == "config_change"):
-            read = [(e, f) for e, f in read if f.get("bgp_reason") != "config_change"] + [
-                (e, facts[id(e)]) for e in stop if e not in firm]
-            reason = bgp.best([f.get("bgp_reason", "") for _, f in read])
-    if reason == "daemon_crash" and all(bgp.ORPHANED.search(e.text) for e, f in read
-                                        if f.get("bgp_reason") == "daemon_crash"):
-        # OpenBGPD's processes lose their parent when bgpd is stopped on purpose ("waiting for children to
-        # terminate" comes first): the daemon stopped, it did not crash.
-        stop = [e for e in every if facts[id(e)].get("bgp_reason") == "admin_shutdown"]
-        if stop:
-            read = [(e, f) for e, f in read if f.get("bgp_reason") != "daemon_crash"] + [
-                (e, facts[id(e)]) for e in stop if e not in firm]
-            reason = bgp.best([f.get("bgp_reason", "") for _, f in read])
-    if reason in _BGP_SYMPTOMS:
-        # Connections closed or refused after one side shut the neighbor down (Cease 6/2 sent or received) are that
-        # shutdown: a shut-down neighbor resets every new connection until it is enabled again.
-        shut = [e for e in every if facts[id(e)].get("bgp_reason") == "admin_shutdown"]
-        after = [e for e, f in read if f.get("bgp_reason") in _BGP_SYMPTOMS]
-        if shut and after and all(any(x.order < e.order and same_bgp_peer(e, x) for x in shut) for e in after):
-            read = [(x, facts[id(x)]) for x in shut] + [(e, f) for e, f in read if e not in after]
-            reason = bgp.best([f.get("bgp_reason", "") for _, f in read])
+    read, reason = _bgp_reason_in_context(read, every, firm, facts)
     # The neighbor whose down names the reason (else the first one's): its downs are counted, its Up says it flaps.
     named = next((e for e, f in read if f.get("bgp_reason") == reason), firm[0]) if reason else firm[0]
     downs = [e for e in pool if same_bgp_peer(e, named)]
