@@ -97,7 +97,8 @@ SIGNATURES: dict[str, re.Pattern[str]] = {
 _PRIORITY = {name: i for i, name in enumerate(FORMATS)}
 DETECT_LINES = 400
 
-_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?")
+# ISO 8601, and FRR's own log file ("2026/12/05 14:50:09.838": lib/zlog.c, `log timestamp precision 3`)
+_ISO = re.compile(r"(\d{4})([-/])(\d{2})\2(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?")
 _FORTI = re.compile(r"date=(\d{4})-(\d{2})-(\d{2}) time=(\d{2}):(\d{2}):(\d{2})")
 
 
@@ -208,7 +209,7 @@ def _iso(text: str) -> datetime | None:
     m = _ISO.search(text)
     if not m:
         return None
-    y, mo, d, h, mi, s, frac = m.groups()
+    y, _, mo, d, h, mi, s, frac = m.groups()
     try:
         return datetime(
             int(y), int(mo), int(d), int(h), int(mi), int(s), int((frac or "0").ljust(6, "0")), tzinfo=UTC

@@ -142,6 +142,15 @@ def test_finding_carries_line_time_and_node() -> None:
     assert f.category == "dpd_timeout" and f.phase == "DPD" and f.tree_node == "tunnel-down/dpd-peer-alive"
 
 
+def test_frr_log_file_time_stamps_are_read() -> None:
+    # FRR's own log file writes the date with slashes (tests/data/bgp-lab/bgp-frr-bird-neighbor-address-wrong/L.log)
+    line = "2026/12/05 14:50:09.838 BGP: [MJ4D6-VBJKV][EC 33554454] 192.0.2.2 [Error] bgp_read_packet error: Connection reset by peer\n"
+    f = analyze_text(line).findings[0]
+    assert f.time is not None and (f.time.year, f.time.month, f.time.day, f.time.second) == (2026, 12, 5, 9)
+    # (not a date whose separators differ)
+    assert analyze_text(line.replace("2026/12/05", "2026/12-05")).findings[0].time is None
+
+
 def test_to_json_matches_the_cli_contract() -> None:
     data = analyze_text(aws("AWS tunnel DPD timed out after 3 retransmits")).to_json()
     assert {"format", "lines", "primary", "findings"} <= set(data)
