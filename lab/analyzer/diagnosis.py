@@ -1925,8 +1925,13 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
                     reason=bgp.REASON_WORDS[reason], line=ups[-1].line)
     primary = _primary("bgp_down", summary, reasoning, chain, extra)
     if reason:
-        # Only the line that names the reason says which side announced which AS.
-        facts = {k: v for k, v in primary.facts.items() if k not in _ASN_KEYS or k in extra}
+        # Only the line that names the reason says which side announced which AS; the session's state, error and
+        # NOTIFICATION come from the lines that stand (not a down the session came back from, nor a process that
+        # only lost its parent as the daemon stopped).
+        standing_facts = _merge_facts([e for e in chain if not (e.kind == "bgp_down" and recovered(e)) and not (
+            reason != "daemon_crash" and bgp.ORPHANED.search(e.text))])
+        facts = {k: extra.get(k, standing_facts.get(k, v)) for k, v in primary.facts.items()
+                 if (k not in _ASN_KEYS or k in extra) and (k not in _BGP_KEYS or k in extra or k in standing_facts)}
         primary = dataclasses.replace(primary, facts=facts)
     if no_routes:
         primary = dataclasses.replace(primary, title=category_title("bgp_down", {"bgp_reason": reason}))

@@ -118,6 +118,12 @@ def test_openbgpd_stopped_on_purpose_is_not_a_crash() -> None:
     result = analyze_text(text)
     assert result.format == "bgp-generic"
     assert result.primary is not None and result.primary.facts.get("bgp_reason") == "admin_shutdown"
+    # the facts are the stop's (the Cease it sent, Established -> Idle), not the first connect attempt's state before
+    # the session came up, nor the orphaned processes' "Lost connection to parent"
+    facts = result.primary.facts
+    assert (facts.get("bgp_state"), facts.get("bgp_notification"), facts.get("direction")) == (
+        "Established -> Idle", "6/2", "sent")
+    assert "parent" not in str(facts.get("bgp_error", ""))
 
 
 def test_frr_stopped_on_a_signal_is_not_a_configuration_change() -> None:
