@@ -104,6 +104,10 @@ def test_a_hold_timer_flap_that_recovered_is_still_named() -> None:
     # the connections R resets after its operator shut the neighbor down are that shutdown
     ("bgp-frr-frr-neighbor-shuts-down", "L", "admin_shutdown"),
     ("bgp-frr-frr-neighbor-shuts-down", "B", "admin_shutdown"),
+    # GoBGP 3.10's own words: the threshold warning (Pct) first, then over the limit
+    ("bgp-frr-gobgp-max-prefix-exceeded", "R", "max_prefix"),
+    ("bgp-frr-openbgpd-max-prefix-exceeded", "R", "max_prefix"),
+    ("bgp-frr-gobgp-neighbor-address-wrong", "R", "peer_not_configured"),
 ])
 def test_the_new_scenarios_name_their_reason(name: str, side: str, reason: str) -> None:
     primary = analyze_text(paste(name, side)).primary
