@@ -43,7 +43,10 @@ def main(name: str, seconds: float) -> None:
             # GoBGP writes its log to standard error: plain text (logrus) at info level
             conf = d / "gobgpd.toml"
             conf.write_text((scenario / f"{side}.gobgp.toml").read_text())
-            cmd = ["/usr/bin/gobgpd", "-f", str(conf), "-l", "info", "-p", "--pprof-disable"]
+            # {side}.gobgp.log-format holding "json": GoBGP's default JSON lines (as agents embedding it log them)
+            fmt = scenario / f"{side}.gobgp.log-format"
+            plain = [] if fmt.exists() and fmt.read_text().strip() == "json" else ["-p"]
+            cmd = ["/usr/bin/gobgpd", "-f", str(conf), "-l", "info", *plain, "--pprof-disable"]
             out = log
         elif (scenario / f"{side}.exabgp.conf").exists():
             # ExaBGP writes its own log to standard output ("time | pid | source | message" when it is no terminal)
