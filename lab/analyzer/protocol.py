@@ -3269,6 +3269,23 @@ def classify(events: list[Event]) -> None:
     _ikev1_expiries_of_unknown_sas(events)
     _deleted_right_after_authentication(events)
     _main_mode_answer_refused(events)
+    _charon_state_change_echoes(events)
+
+
+_IKE_SA_NAME = re.compile(r"\bIKE_SA (\S+\[\d+\])")
+
+
+def _charon_state_change_echoes(events: list[Event]) -> None:
+    """charon at log level 2 follows the line of a Delete ("received DELETE for IKE_SA gw[1]", "deleting IKE_SA
+    gw[1] ...") with the IKE SA's state change ("IKE_SA gw[1] state change: ESTABLISHED => DELETING"): the same
+    Delete, read as that line was (the peer ending the tunnel, or a reauthentication's or rekey's step)."""
+    for i, ev in enumerate(events):
+        if ev.pattern != "swan-ike-deleting" or not (name := _IKE_SA_NAME.search(ev.text)):
+            continue
+        before = [e for e in events[max(0, i - 4):i] if e.stream == ev.stream and e.kind == "delete"
+                  and e.sa != "child" and (m := _IKE_SA_NAME.search(e.text)) and m.group(1) == name.group(1)]
+        if before:
+            ev.category, ev.weight = before[-1].category, before[-1].weight
 
 
 def _ikev1_from(events: list[Event]) -> dict[int, int]:
