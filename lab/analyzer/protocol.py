@@ -3276,16 +3276,19 @@ _IKE_SA_NAME = re.compile(r"\bIKE_SA (\S+\[\d+\])")
 
 
 def _charon_state_change_echoes(events: list[Event]) -> None:
-    """charon at log level 2 follows the line of a Delete ("received DELETE for IKE_SA gw[1]", "deleting IKE_SA
-    gw[1] ...") with the IKE SA's state change ("IKE_SA gw[1] state change: ESTABLISHED => DELETING"): the same
-    Delete, read as that line was (the peer ending the tunnel, or a reauthentication's or rekey's step)."""
+    """charon at log level 2 logs the IKE SA's state change ("IKE_SA gw[1] state change: ESTABLISHED => DELETING")
+    between the lines of a Delete: after "received DELETE for IKE_SA gw[1]" when the peer deletes it, before "sending
+    DELETE for IKE_SA gw[1]" when this side does. It is the same Delete, read as the line that says who sent it was
+    (the peer ending the tunnel, this side's own, or a reauthentication's or rekey's step)."""
     for i, ev in enumerate(events):
         if ev.pattern != "swan-ike-deleting" or not (name := _IKE_SA_NAME.search(ev.text)):
             continue
-        before = [e for e in events[max(0, i - 4):i] if e.stream == ev.stream and e.kind == "delete"
-                  and e.sa != "child" and (m := _IKE_SA_NAME.search(e.text)) and m.group(1) == name.group(1)]
-        if before:
-            ev.category, ev.weight = before[-1].category, before[-1].weight
+        near = [e for e in events[max(0, i - 4):i + 5] if e is not ev and e.stream == ev.stream
+                and e.kind == "delete" and e.sa != "child" and e.direction in ("received", "sent")
+                and (m := _IKE_SA_NAME.search(e.text)) and m.group(1) == name.group(1)]
+        if near:
+            said = min(near, key=lambda e: abs(e.order - ev.order))
+            ev.category, ev.weight = said.category, said.weight
 
 
 def _ikev1_from(events: list[Event]) -> dict[int, int]:
@@ -3785,8 +3788,8 @@ def _reauthentication_deletes(events: list[Event]) -> None:
         peer_started = False
         seen = 0
         for nxt in events[i + 1:]:
-            if nxt.stream != ev.stream:
-                continue
+            if nxt.stream != ev.stream or nxt.pattern == "swan-ike-deleting":
+                continue  # (charon's level-2 state change of the SA being deleted: the same Delete)
             seen += 1
             if ev.stamp is None and (nxt.stamp is not None or seen > REAUTH_EVENTS):
                 break

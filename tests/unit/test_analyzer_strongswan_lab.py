@@ -115,6 +115,30 @@ def test_other_libreswan_releases_are_read_the_same(name: str, variant: str, sid
     _peer_is_the_other_end(name, side, variant)
 
 
+# charon at log level 2 (`filelog { f { default = 2 } }`, as `charondebug` or pfSense's "Diag" levels ask for): the
+# charon-only scenarios (v1-*, v2-*) run again so, their logs in NAME/charon-level2/. Level 2 adds each task, payload,
+# job and kernel step (a log about 30 times as long); the reading must stay the one of level 1. A scenario's
+# `variants: {charon-level2: ...}` entry says where it does not, with the reason.
+LEVEL2 = "charon-level2"
+LEVEL2_SIDES = [(s["name"], side, v["expected"]) for s in SCENARIOS if (LAB / s["name"] / LEVEL2 / "L.log").is_file()
+                for v in [_variant(s, LEVEL2)] for side in v["sides"] if side not in (v.get("not_read") or {})
+                and side != "B"]  # (each log on its own: the two-sided pastes are read at level 1)
+
+
+@pytest.mark.parametrize(("name", "side", "expected"), LEVEL2_SIDES, ids=[f"{n}-{s}" for n, s, _ in LEVEL2_SIDES])
+def test_charon_at_log_level_2_is_read_as_at_level_1(name: str, side: str, expected: str) -> None:
+    assert _whole_verdict(name, side, LEVEL2) == expected
+    _peer_is_the_other_end(name, side, LEVEL2)
+
+
+def test_every_charon_scenario_ran_at_log_level_2() -> None:
+    charon = [s["name"] for s in SCENARIOS if (LAB / s["name"] / "L.conf").is_file()
+              and not any((LAB / s["name"] / f"{side}.ipsec.conf").is_file() for side in "LR")]
+    ran = [name for name in charon if (LAB / name / LEVEL2 / "L.log").is_file()]
+    assert ran == charon
+    assert len(LEVEL2_SIDES) >= 0.95 * sum(len(s["sides"].replace("B", "")) for s in SCENARIOS if s["name"] in charon)
+
+
 # Both daemons' logs pasted one after the other without their time stamps, as libreswan's test consoles show them:
 # the state numbers, the roles (charon's IKE SA ids too) and a pluto connection added again tell the two logs apart.
 # Every two-sided paste in 4.10's run, and the pluto-pluto ones in every release.

@@ -7,7 +7,7 @@ A side with ../NAME/{side}.conf runs strongSwan's charon (swanctl.conf); one wit
 $SC: the scenario folder). Writes ../NAME/{L,R}.log.
 VARIANT=libreswan-3.32 (any folder name): the same scenario with another libreswan release; pluto reads
 ../NAME/VARIANT/{side}.ipsec.conf when that file is there (a keyword the release spells differently), and both logs
-are written to ../NAME/VARIANT/{L,R}.log. IMPAIR=timeout-on-retransmit (with VARIANT=libreswan-4.10-at-once): each
+are written to ../NAME/VARIANT/{L,R}.log (VARIANT=charon-level2 LEVEL=2: charon logs at level 2). IMPAIR=timeout-on-retransmit (with VARIANT=libreswan-4.10-at-once): each
 pluto is told `whack --impair` that before actions.sh runs.
 """
 
@@ -45,7 +45,7 @@ CONF = """charon {{
       time_format = %b %e %T
       ike_name = yes
       append = no
-      default = 1
+      default = {level}
       flush_line = yes
     }}
   }}
@@ -63,7 +63,8 @@ def _charon(side: str, scenario: Path, run: Path) -> subprocess.Popen[bytes]:
     conf = run / side / "strongswan.conf"
     # {side}.strongswan.conf beside the scenario's swanctl.conf: more charon { } settings for that side
     extra = scenario / f"{side}.strongswan.conf"
-    conf.write_text(CONF.format(log=_out(scenario) / f"{side}.log", sock=sock,
+    # LEVEL=2 (with VARIANT=charon-level2): charon's log level 2, as `charondebug` or pfSense's "Diag" asks for
+    conf.write_text(CONF.format(log=_out(scenario) / f"{side}.log", sock=sock, level=os.environ.get("LEVEL", "1"),
                                 extra=extra.read_text() if extra.exists() else ""))
     # a private /run per daemon: charon keeps its pid file there
     proc = subprocess.Popen(["ip", "netns", "exec", side, "unshare", "-m", "--propagation", "private", "sh", "-c",
