@@ -272,7 +272,7 @@ def analysis(result: Analysis, on_goto: Callable[[str], None]) -> None:
             {
                 _("line"): f.line,
                 _("time"): f.time.strftime("%Y-%m-%d %H:%M:%S") if f.time else "",
-                _("category"): _category_title(f.category, f.facts),
+                _("category"): _line_cause(f),
                 _("message"): esc(_message(f.text)),  # st.table renders Markdown in its cells: escaped, masked
             }
             for f in shown
@@ -316,6 +316,18 @@ def _category_title(category: str | None, facts: Mapping[str, Any] | None = None
     if category not in categories():
         return str(category)
     return d("category.title", category_title(category, dict(facts or {})))
+
+
+# Lines that say something came up: shown as what they say, not as the cause whose context they are (a BGP session
+# established again belongs to the "BGP session down" reading, but does not say the session went down).
+_SUCCESS_EVENTS = frozenset({"bgp_up", "established"})
+
+
+def _line_cause(f: Finding) -> str:
+    """The category column of a matched line: its cause in words, or what it says when it is a success line."""
+    if f.event in _SUCCESS_EVENTS and f.category:
+        return _meaning(EVENT_LABELS, f.event)
+    return _category_title(f.category, f.facts)
 
 
 def _meaning(labels: Mapping[str, Msg], key: str) -> str:

@@ -544,3 +544,20 @@ def test_stray_esp_is_listed_as_no_cause_with_the_note_that_says_why(open_page) 
     assert any("stray ESP from the Internet" in c.value for c in at.caption)
     findings = next(df.value for df in at.table if "category" in df.value.columns)
     assert list(findings["category"]) == ["no cause (see the notes)"] * 2
+
+
+def test_a_line_that_says_the_session_came_up_is_listed_as_such(open_page) -> None:
+    """BIRD's hold-timer expiry (tests/data/bgp-lab/bgp-frr-bird-hold-expired-bird-events): the session's Up lines
+    belong to the "BGP session down" reading, but the matched-lines table says what they say."""
+    at = open_page(PAGE)
+    at.text_area(key="ts_log_text").set_value(
+        "2026-12-05 15:00:42.054 <TRACE> aws: BGP session established\n"
+        "2026-12-05 15:00:42.054 <TRACE> aws: State changed to up\n"
+        "2026-12-05 15:00:52.232 <TRACE> aws: Hold timer expired\n"
+        "2026-12-05 15:00:52.232 <TRACE> aws: Neighbor graceful restart detected\n"
+        "2026-12-05 15:00:52.232 <TRACE> aws: State changed to start\n")
+    at.button(key="ts_analyze").click().run()
+    assert not at.exception
+    findings = next(df.value for df in at.table if "category" in df.value.columns)
+    assert list(findings["category"])[:2] == ["BGP session up"] * 2
+    assert "BGP session down" in list(findings["category"])[2:]
