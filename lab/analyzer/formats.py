@@ -99,6 +99,7 @@ DETECT_LINES = 400
 
 # ISO 8601, and FRR's own log file ("2026/12/05 14:50:09.838": lib/zlog.c, `log timestamp precision 3`)
 _ISO = re.compile(r"(\d{4})([-/])(\d{2})\2(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?")
+_TIME_FIELD = re.compile(r'(?:"time"|\btime)\s*[:=]\s*"?(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})')
 _FORTI = re.compile(r"date=(\d{4})-(\d{2})-(\d{2}) time=(\d{2}):(\d{2}):(\d{2})")
 
 
@@ -202,7 +203,11 @@ def line_time(line: str, fmt: str) -> datetime | None:
         m = _FORTI.search(line)
         if m:
             return datetime(*map(int, m.groups()), tzinfo=UTC)  # type: ignore[misc]
-    return _iso(line[:80])
+    stamp = _iso(line[:80])
+    if stamp is None and (field := _TIME_FIELD.search(line)):
+        # a JSON record or key=value line whose time field comes late (GoBGP's logrus JSON: {"Key":...,"time":"..."})
+        stamp = _iso(field.group(1))
+    return stamp
 
 
 def _iso(text: str) -> datetime | None:

@@ -151,6 +151,14 @@ def test_frr_log_file_time_stamps_are_read() -> None:
     assert analyze_text(line.replace("2026/12/05", "2026/12-05")).findings[0].time is None
 
 
+def test_a_late_time_field_of_a_json_record_is_read() -> None:
+    # GoBGP's default JSON log puts "time" last (tests/data/bgp-lab/bgp-frr-gobgp-hold-expired-json/R.log)
+    line = ('{"Key":"192.0.2.1","Reason":"hold-timer-expired","State":"BGP_FSM_ESTABLISHED","Topic":"Peer",'
+            '"level":"info","msg":"Peer Down","time":"2026-12-05T15:30:03Z"}\n')
+    f = analyze_text(line).findings[0]
+    assert f.time is not None and (f.time.hour, f.time.minute, f.time.second) == (15, 30, 3)
+
+
 def test_to_json_matches_the_cli_contract() -> None:
     data = analyze_text(aws("AWS tunnel DPD timed out after 3 retransmits")).to_json()
     assert {"format", "lines", "primary", "findings"} <= set(data)
