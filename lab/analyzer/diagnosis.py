@@ -468,12 +468,12 @@ def bgp_recovered(events: list[Event]) -> tuple[Event, Event] | None:
         return None
     # A state line before the neighbor's first Up (BIRD's "State changed to start" as it starts, GoBGP's IDLE/ACTIVE
     # peer states) is the session coming up, not going down.
-    downs = [e for e in downs if not e.weak or any(
-        u.kind == "bgp_up" and u.order < e.order and same_bgp_peer(u, e) for u in events)]
+    ups = [u for u in events if u.kind == "bgp_up"]
+    downs = [e for e in downs if not e.weak or any(u.order < e.order and same_bgp_peer(u, e) for u in ups)]
     if not downs:
         return None
     first = next((e for e in downs if bgp.read(e.text).get("bgp_reason")), downs[0])
-    up = next((e for e in events if e.kind == "bgp_up" and e.order > first.order and same_bgp_peer(e, first)), None)
+    up = next((u for u in ups if u.order > first.order and same_bgp_peer(u, first)), None)
     return (first, up) if up is not None else None
 
 

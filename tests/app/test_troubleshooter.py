@@ -23,6 +23,14 @@ def _node(at) -> str:
     return f"{at.query_params['tree']}/{at.query_params['node']}"
 
 
+def _analyzed(at, text: str):
+    """Paste `text`, analyze it, and return the table of every matched line (line, time, category, message)."""
+    at.text_area(key="ts_log_text").set_value(text)
+    at.button(key="ts_analyze").click().run()
+    assert not at.exception
+    return next(df.value for df in at.table if "category" in df.value.columns)
+
+
 def _texts(at) -> str:
     return "\n".join(m.value for m in at.markdown)
 
@@ -533,16 +541,13 @@ def test_a_bgp_session_up_without_routes_is_not_called_down(open_page) -> None:
 def test_stray_esp_is_listed_as_no_cause_with_the_note_that_says_why(open_page) -> None:
     """https://pastebin.com/f2b1tc77: the same unknown SPI from two Internet addresses (a scan) is no rekey problem."""
     at = open_page(PAGE)
-    at.text_area(key="ts_log_text").set_value(
+    findings = _analyzed(at,
         "Nov 9 21:10:13: %CRYPTO-4-RECVD_PKT_INV_SPI: decaps: rec'd IPSEC packet has invalid spi for "
         "destaddr=x.x.x.x, prot=50, spi=0x77B40000(2008285184), srcaddr=125.240.132.86, input interface=...\n"
         "Nov 9 21:10:16: %CRYPTO-4-RECVD_PKT_INV_SPI: decaps: rec'd IPSEC packet has invalid spi for "
         "destaddr=x.x.x.x, prot=50, spi=0x77B40000(2008285184), srcaddr=111.253.25.1, input interface=...\n")
-    at.button(key="ts_analyze").click().run()
-    assert not at.exception
     assert not any("Primary diagnosis" in w.value for w in at.warning)
     assert any("stray ESP from the Internet" in c.value for c in at.caption)
-    findings = next(df.value for df in at.table if "category" in df.value.columns)
     assert list(findings["category"]) == ["no cause (see the notes)"] * 2
 
 
@@ -550,14 +555,11 @@ def test_a_line_that_says_the_session_came_up_is_listed_as_such(open_page) -> No
     """BIRD's hold-timer expiry (tests/data/bgp-lab/bgp-frr-bird-hold-expired-bird-events): the session's Up lines
     belong to the "BGP session down" reading, but the matched-lines table says what they say."""
     at = open_page(PAGE)
-    at.text_area(key="ts_log_text").set_value(
+    findings = _analyzed(at,
         "2026-12-05 15:00:42.054 <TRACE> aws: BGP session established\n"
         "2026-12-05 15:00:42.054 <TRACE> aws: State changed to up\n"
         "2026-12-05 15:00:52.232 <TRACE> aws: Hold timer expired\n"
         "2026-12-05 15:00:52.232 <TRACE> aws: Neighbor graceful restart detected\n"
         "2026-12-05 15:00:52.232 <TRACE> aws: State changed to start\n")
-    at.button(key="ts_analyze").click().run()
-    assert not at.exception
-    findings = next(df.value for df in at.table if "category" in df.value.columns)
     assert list(findings["category"])[:2] == ["BGP session up"] * 2
     assert "BGP session down" in list(findings["category"])[2:]
