@@ -268,7 +268,9 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"(?<!idle-)hold[ _-]?tim(?:er|e)[ _-]?expired|holdtime expired|event HoldTime|Hold_Timer_expired|HoldTimer expired|"
          r"bgp_hold_timeout|(?<!idle-)hold-timer-expired|Hold Timer Expired Error|on event HOLD_TIMER\b|"
          # FRR's neighbor-events debug (bgpd/bgp_fsm.c bgp_fsm_holdtime_expire)
-         r"\[FSM\] Hold timer expire for", "hold_timer_expired"),
+         r"\[FSM\] Hold timer expire for|"
+         # Huawei VRP BGP/6/PEER_STATE_CHG: the event that moved the peer out of Established
+         r"\bInputEvent=HOLD_TIMER\b", "hold_timer_expired"),
         (r"peer de-?configured|peer unconfigured|Connection Rejected|not configured|unconfigured neighbor|"
          r"no group for|connection from non-peer|connect from unknown address|"
          # GoBGP (pkg/server/server.go): a connection from an address with no neighbor configured here
@@ -290,7 +292,9 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bReason\W{0,3}deconfigured\b", "config_change"),
         (r"Administrative Reset|User reset|clear ip bgp|AdminReset|BGP_Stop|reason: Stop\b|\(event Stop\)|"
          # Arista EOS's ADJCHANGE names the RFC 4271 FSM event: ManualStop (a shutdown or clear of the neighbor)
-         r"\bevent (?:Manual)?Stop new state\b", "admin_reset"),
+         r"\bevent (?:Manual)?Stop new state\b|"
+         # Huawei VRP BGP/6/PEER_STATE_CHG: "STOP: interrupts a connection" (a reset or shutdown of the peer here)
+         r"\bInputEvent=STOP\b", "admin_reset"),
         (r"Other Config(?:uration)? Change|config(?:uration)? change|(?:Router ID|Remote AS|Cluster ID|Capability) "
          r"changed|Local AS change|Confederation (?:identifier|peer) changed|Update source change|"
          r"Address family activated|Peer-group (?:add|delete) member|Suppress Fib|Password config change|"
@@ -362,7 +366,7 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"lost TCP (?:session|connection) with peer|"
          # RFC 4271 Event 18 as Arista EOS names it ("old state Established event TcpConnectionFails new state Idle")
          r"\bevent TcpConnectionFails\b|"
-         r"TCP_fatal_error", "peer_closed"),
+         r"TCP_fatal_error|\bInputEvent=TCP_FAIL\b", "peer_closed"),
         # GoBGP's "hard-reset" (RFC 8538): a NOTIFICATION whose inner error the line does not give.
         # FlapAlerted (bgp/bgp.go): the neighbor answered the OPEN with a NOTIFICATION (message type 3)
         # MetalLB's native speaker (internal/bgp/native/messages.go): the answer to its OPEN was a NOTIFICATION
@@ -380,7 +384,9 @@ _OPENSENT_CLOSED = re.compile(
     # Nokia SR OS / SR Linux (bgpBackwardTransNotification): the TCP connection broke while waiting for the peer's OPEN
     r"moved from higher state OPENSENT to lower state \w+ due to event TCP SOCKET ERROR|"
     # Arista EOS: RFC 4271 Event 18 (TcpConnectionFails) while waiting for the peer's OPEN
-    r"old state OpenSent event TcpConnectionFails\b"
+    r"old state OpenSent event TcpConnectionFails\b|"
+    # Huawei VRP BGP/6/PEER_STATE_CHG: the TCP connection failed while waiting for the peer's OPEN
+    r"PrevState=OPENSENT, CurrState=\w+, InputEvent=TCP_FAIL\b"
 )
 # FRR's automatic shutdown of a neighbor whose round-trip time stays over `neighbor X shutdown rtt` (bgp_packet.c,
 # PEER_DOWN_RTT_SHUTDOWN in bgp_fsm.c): its log line, the reset reason it lists, and the shutdown message it sends.

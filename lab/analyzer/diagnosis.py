@@ -1888,9 +1888,13 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
     # (a session that stays up does not flap: an Up line after the policy warning is a session cleared or restarted)
     ups = [] if no_routes else [e for e in events if e.kind == "bgp_up" and e.order > named.order
                                 and same_bgp_peer(e, named)]
-    if ups:
+    if ups and reason in bgp.REASON_WORDS:
         reasoning.append(M("The session came up again at line {line}: it flaps, and the reason above is why it went "
                            "down.", line=ups[-1].line))
+    elif ups:
+        reasoning.append(M("The session came up again at line {line}: it flaps. The lines do not say why it went "
+                           "down: look at the neighbor's log and at the path between the two (keepalives, TCP 179) "
+                           "around that time.", line=ups[-1].line))
     summary = {
         "bad_peer_as": M("BGP is down: the two sides' AS numbers do not match (bad peer AS)."),
         "hold_timer_expired": M("BGP is down: the hold timer expired, keepalives did not get through."),
@@ -1923,6 +1927,9 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
         # the session is up at the end of the lines: it flaps, and the reason is why it went down, not its state now
         summary = M("BGP flaps: it went down and came up again at line {line}. Why it went down: {reason}.",
                     reason=bgp.REASON_WORDS[reason], line=ups[-1].line)
+    elif ups and reason is None:
+        summary = M("BGP flaps: it went down and came up again at line {line}. The lines do not say why it went down.",
+                    line=ups[-1].line)
     primary = _primary("bgp_down", summary, reasoning, chain, extra)
     if reason:
         # Only the line that names the reason says which side announced which AS; the session's state, error and

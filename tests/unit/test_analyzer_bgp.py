@@ -1772,3 +1772,64 @@ def test_gobgp_and_exabgp_lines_name_their_reason_and_neighbor(line: str, expect
     assert got == expected
     if primary is not None:
         assert primary.category == "bgp_down"
+
+
+# ---- NX-OS, Huawei VRP's state changes and ScreenOS, from published messages -------------------------------------
+# Cisco NX-OS's ADJCHANGE carries the process's ASN and PID and the VRF before the neighbor, as CIS's NX-OS benchmark
+# quotes it (https://www.tenable.com/audits/items/CIS_Cisco_NX-OS-v1.1.0_Level_1.audit:2b69100a581af52f13e1f27928084326).
+NXOS_FLAP = """\
+2020 May 20 11:54:18 CISNXOS9 %BGP-5-ADJCHANGE: bgp- [7984] (default) neighbor 10.10.10.11 Up
+2020 May 20 13:08:15 CISNXOS9 %BGP-5-ADJCHANGE: bgp- [7984] (default) neighbor 10.10.10.11 Down - sent: holdtimer expired error
+2020 May 20 13:08:51 CISNXOS9 %BGP-5-ADJCHANGE: bgp- [7984] (default) neighbor 10.10.10.11 Up
+"""
+
+
+def test_nx_os_adjchange_names_its_neighbor_and_a_session_back_up_is_a_flap() -> None:
+    down = analyze_text("".join(NXOS_FLAP.splitlines(keepends=True)[:2])).primary
+    assert down is not None and down.category == "bgp_down"
+    assert (down.facts.get("peer"), down.facts.get("bgp_reason")) == ("10.10.10.11", "hold_timer_expired")
+    assert "came up again" not in down.summary_in("en")
+    flap = analyze_text(NXOS_FLAP).primary
+    assert flap is not None and "came up again at line 3" in flap.summary_in("en")
+    up = analyze_text(NXOS_FLAP.splitlines()[0] + "\n")
+    assert up.primary is None and up.signals.get("bgp_up") == 1
+
+
+# Huawei VRP's BGP/6/PEER_STATE_CHG (NetEngine 8000 log reference,
+# http://a10.tagan.ru/huawei/netengine8000f1a/log/8090/PEER_STATE_CHG_6.html) with values filled in.
+HUAWEI_CHANGE = ("Sep 22 2026 14:16:07 BGP-RT.02 %%01BGP/6/PEER_STATE_CHG(l):CID=0x801304ef;The state of the peer "
+                 "changed after receiving an event. (PrevState={prev}, CurrState={curr}, InputEvent={event}, "
+                 "Peer=45.68.79.254, SourceInterface=-, VpnInstance=_public_)")
+
+
+@pytest.mark.parametrize(("prev", "curr", "event", "reason"), [
+    ("ESTABLISHED", "IDLE", "HOLD_TIMER", "hold_timer_expired"),
+    ("ESTABLISHED", "IDLE", "TCP_FAIL", "peer_closed"),
+    ("OPENSENT", "IDLE", "TCP_FAIL", "peer_closed_after_open"),
+    ("ESTABLISHED", "IDLE", "STOP", "admin_reset"),
+    ("IDLE", "CONNECT", "START", None),  # a session starting: no down
+])
+def test_huawei_peer_state_change_names_the_event_that_brought_the_session_down(prev: str, curr: str, event: str,
+                                                                              reason: str | None) -> None:
+    primary = analyze_text(HUAWEI_CHANGE.format(prev=prev, curr=curr, event=event) + "\n").primary
+    if reason is None:
+        assert primary is None
+    else:
+        assert primary is not None and primary.category == "bgp_down"
+        assert (primary.facts.get("peer"), primary.facts.get("bgp_reason")) == ("45.68.79.254", reason)
+
+
+def test_huawei_and_screenos_sessions_that_came_back_are_flaps() -> None:
+    huawei = "\n".join([HUAWEI_CHANGE.format(prev="ESTABLISHED", curr="IDLE", event="HOLD_TIMER"),
+                        HUAWEI_CHANGE.format(prev="OPENCONFIRM", curr="ESTABLISHED", event="RECV_KA")]) + "\n"
+    primary = analyze_text(huawei).primary
+    assert primary is not None and "came up again at line 2" in primary.summary_in("en")
+    # Juniper ScreenOS system-information-00542: nocproject/noc's classification rule test case
+    # (collections/fm.eventclassificationrules/Juniper/ScreenOS/Network/BGP/Peer_State_Changed_SYSLOG_.json), then the
+    # same message with the state Established
+    screenos = ("fw-1-m9: NetScreen device_id=fw-1-m9  [Root]system-information-00542: BGP peer 10.108.251.21 changed to "
+                "{} state (2011-08-17 00:0{}:14)")
+    down = analyze_text(screenos.format("Idle", 1) + "\n").primary
+    assert down is not None and down.category == "bgp_down" and down.facts.get("peer") == "10.108.251.21"
+    flap = analyze_text(screenos.format("Idle", 1) + "\n" + screenos.format("Established", 3) + "\n").primary
+    assert flap is not None and "came up again at line 2" in flap.summary_in("en")
