@@ -1819,11 +1819,18 @@ def test_huawei_peer_state_change_names_the_event_that_brought_the_session_down(
         assert (primary.facts.get("peer"), primary.facts.get("bgp_reason")) == ("45.68.79.254", reason)
 
 
-def test_huawei_and_screenos_sessions_that_came_back_are_flaps() -> None:
+def test_huawei_flaps_and_screenos_state_changes() -> None:
     huawei = "\n".join([HUAWEI_CHANGE.format(prev="ESTABLISHED", curr="IDLE", event="HOLD_TIMER"),
                         HUAWEI_CHANGE.format(prev="OPENCONFIRM", curr="ESTABLISHED", event="RECV_KA")]) + "\n"
     primary = analyze_text(huawei).primary
     assert primary is not None and "came up again at line 2" in primary.summary_in("en")
+    # an event the line names but no reason is read from: the session flaps, and the summary says the lines do not say why
+    unnamed = huawei.replace("HOLD_TIMER", "RECV_ERROR")
+    primary = analyze_text(unnamed).primary
+    assert primary is not None and primary.facts.get("bgp_reason") is None
+    assert primary.summary_in("en") == ("BGP flaps: it went down and came up again at line 2. The lines do not say why it "
+                                        "went down.")
+    assert "다운된 이유가 나와 있지 않습니다" in primary.summary_in("ko")
     # Juniper ScreenOS system-information-00542: nocproject/noc's classification rule test case
     # (collections/fm.eventclassificationrules/Juniper/ScreenOS/Network/BGP/Peer_State_Changed_SYSLOG_.json), then the
     # same message with the state Established
@@ -1831,5 +1838,6 @@ def test_huawei_and_screenos_sessions_that_came_back_are_flaps() -> None:
                 "{} state (2011-08-17 00:0{}:14)")
     down = analyze_text(screenos.format("Idle", 1) + "\n").primary
     assert down is not None and down.category == "bgp_down" and down.facts.get("peer") == "10.108.251.21"
-    flap = analyze_text(screenos.format("Idle", 1) + "\n" + screenos.format("Established", 3) + "\n").primary
-    assert flap is not None and "came up again at line 2" in flap.summary_in("en")
+    # (the line names no state before and no reason, as while a session starts: back up, nothing is left to fix)
+    back = analyze_text(screenos.format("Idle", 1) + "\n" + screenos.format("Established", 3) + "\n")
+    assert back.primary is None and back.signals.get("bgp_up") == 1

@@ -71,6 +71,9 @@ def main(name: str, seconds: float) -> None:
     if (scenario / "actions.sh").exists():
         subprocess.Popen(["bash", str(scenario / "actions.sh")], env=dict(os.environ, RUN=str(run)))
     time.sleep(seconds)
+    # The link goes down first, so what a daemon sends as it stops (FRR's Cease 6/3 and 6/2 on "Terminating on
+    # signal") does not reach the other one: each log ends with its own stop, not with the other's.
+    subprocess.run(["ip", "-n", "L", "link", "set", "vl", "down"], check=False)
     for proc in procs:
         proc.terminate()
     for proc in procs:
@@ -79,6 +82,7 @@ def main(name: str, seconds: float) -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
     subprocess.run("ip netns exec L iptables -F; ip netns exec R iptables -F", shell=True, check=False)
+    subprocess.run("ip -n L link set vl up; ip -n R link set vr up", shell=True, check=False)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,2 @@
+sleep 8; ip netns exec R bgpctl neighbor 192.0.2.1 down
+sleep 5; ip netns exec R bgpctl neighbor 192.0.2.1 up
