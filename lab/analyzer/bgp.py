@@ -259,11 +259,15 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # "Neighbor graceful restart timeout" (proto/bgp/bgp.c) end a restart that did not come back; GoBGP's
         # peer-down reason "graceful-restart" and "peer graceful restart", FRR's "NSF peer closed the session"
         # (bgpd/bgp_fsm.c peer_down_str) and BIRD's "Neighbor graceful restart detected" start one.
-        (r"graceful restart (?:timer expired|timeout)", "restart_timeout"),
+        (r"graceful restart (?:timer expired|timeout)|"
+         # OpenBGPD (bgpd/session.c session_graceful_stop): the neighbor's restart time ran out, its routes are flushed
+         r"graceful restart of [\w ]+?, time-?out, flushing", "restart_timeout"),
         # FRR (bgpd/bgp_fsm.c): the neighbor's session dropped while it announced graceful restart, so its routes are
         # kept for the restart time ("graceful restart timer started for 120 sec")
         (r"\bReason\W{0,3}graceful-restart\b|NSF peer closed the session|\bpeer graceful restart\b|"
-         r"graceful restart detected|graceful restart (?:stalepath )?timer started\b", "graceful_restart"),
+         r"graceful restart detected|graceful restart (?:stalepath )?timer started\b|"
+         # OpenBGPD (bgpd/session.c session_graceful_restart): the neighbor restarts, its routes are kept as stale
+         r"graceful restart of [\w ]+?, keeping routes", "graceful_restart"),
         (r"Send ?Hold ?Timer Expired|SendQ progress for 2 holdtimes|send-hold", "send_hold_timer_expired"),
         (r"(?<!idle-)hold[ _-]?tim(?:er|e)[ _-]?expired|holdtime expired|event HoldTime|Hold_Timer_expired|HoldTimer expired|"
          r"bgp_hold_timeout|(?<!idle-)hold-timer-expired|Hold Timer Expired Error|on event HOLD_TIMER\b|"

@@ -1720,8 +1720,11 @@ def _bgp_recovery(events: list[Event]) -> Callable[[Event], bool]:
 
 
 # Down reasons that, before a graceful-restart line of the same episode, are what happened: the daemon handles the
-# loss as a restart (keeps the routes), but the session was lost to a fault.
-_GR_AFTER_FAULT = frozenset({"hold_timer_expired", "send_hold_timer_expired"})
+# loss as a restart (keeps the routes), but the session was lost to a fault: a hold timer, or an error in what the
+# neighbor sent, whose NOTIFICATION keeps graceful restart's routes under RFC 8538 (OpenBGPD after "error in UPDATE
+# message": "graceful restart of IPv4 unicast, keeping routes").
+_GR_AFTER_FAULT = frozenset({"hold_timer_expired", "send_hold_timer_expired", "update_error", "message_error",
+                             "fsm_error"})
 
 
 def _bgp_graceful(events: list[Event]) -> Callable[[Event], bool]:

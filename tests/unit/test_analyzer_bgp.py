@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from lab import DATASETS_DIR
 from lab.analyzer import analyze_text, bgp
 from lab.analyzer.patterns import load_patterns
 from lab.i18n import render
@@ -1841,3 +1842,26 @@ def test_huawei_flaps_and_screenos_state_changes() -> None:
     # (the line names no state before and no reason, as while a session starts: back up, nothing is left to fix)
     back = analyze_text(screenos.format("Idle", 1) + "\n" + screenos.format("Established", 3) + "\n")
     assert back.primary is None and back.signals.get("bgp_up") == 1
+
+
+def test_openbgpd_keeps_a_restarting_neighbor_s_routes_until_its_restart_time_runs_out() -> None:
+    # tests/data/bgp-lab/bgp-frr-openbgpd-l-restarts-gracefully/R.log (OpenBGPD 7.7), then bgpd/session.c
+    # session_graceful_stop's line for a neighbor that did not come back within its restart time
+    restart = ("neighbor 192.0.2.1: state change OpenConfirm -> Established, reason: KEEPALIVE message received\n"
+               "neighbor 192.0.2.1: graceful restart of IPv4 unicast, keeping routes\n"
+               "neighbor 192.0.2.1: state change Established -> Idle, reason: Connection closed\n"
+               "neighbor 192.0.2.1: state change Idle -> Connect, reason: Start\n"
+               "neighbor 192.0.2.1: socket error: Connection refused\n")
+    assert analyze_text(restart).primary is None  # the neighbor restarts, its routes kept: nothing is down yet
+    expired = analyze_text(restart + "neighbor 192.0.2.1: graceful restart of IPv4 unicast, time-out, flushing\n").primary
+    assert expired is not None and expired.category == "bgp_down"
+    assert (expired.facts.get("peer"), expired.facts.get("bgp_reason")) == ("192.0.2.1", "restart_timeout")
+
+
+def test_routes_kept_after_an_update_error_are_not_a_graceful_restart() -> None:
+    # datasets/real-logs/dev/openbgpd-as-path-unacceptable-enforce-neighbor-as.log: OpenBGPD refuses an UPDATE, and
+    # keeps the neighbor's routes as for a restart (RFC 8538): the session was lost to the error
+    lines = (DATASETS_DIR / "real-logs" / "dev" / "openbgpd-as-path-unacceptable-enforce-neighbor-as.log").read_text(encoding="utf-8")
+    assert "keeping routes" in lines.splitlines()[-1]
+    primary = analyze_text(lines).primary
+    assert primary is not None and primary.facts.get("bgp_reason") == "update_error"

@@ -6,6 +6,7 @@ the log's path), .gobgp.toml, .exabgp.conf or .openbgpd.conf (these three log to
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -71,18 +72,23 @@ def main(name: str, seconds: float) -> None:
     if (scenario / "actions.sh").exists():
         subprocess.Popen(["bash", str(scenario / "actions.sh")], env=dict(os.environ, RUN=str(run)))
     time.sleep(seconds)
-    # The link goes down first, so what a daemon sends as it stops (FRR's Cease 6/3 and 6/2 on "Terminating on
-    # signal") does not reach the other one: each log ends with its own stop, not with the other's.
-    subprocess.run(["ip", "-n", "L", "link", "set", "vl", "down"], check=False)
+    # Both sides stop sending first, so what a daemon sends as it stops (FRR's Cease 6/3 and 6/2 on "Terminating on
+    # signal") does not reach the other one: each log ends with its own stop, not with the other's. (Not by taking the
+    # link down: BIRD would log the interface going away.)
+    subprocess.run("ip netns exec L iptables -I OUTPUT -j DROP; ip netns exec R iptables -I OUTPUT -j DROP", shell=True,
+                   check=False)
     for proc in procs:
         proc.terminate()
+    # a daemon an action started again (actions.sh of the *-restarts-* scenarios) stops by the pid file it wrote
+    for pid_file in run.glob("*/bgpd.pid"):
+        with contextlib.suppress(OSError, ValueError):
+            os.kill(int(pid_file.read_text().split()[0]), 15)
     for proc in procs:
         try:
             proc.wait(10)
         except subprocess.TimeoutExpired:
             proc.kill()
     subprocess.run("ip netns exec L iptables -F; ip netns exec R iptables -F", shell=True, check=False)
-    subprocess.run("ip -n L link set vl up; ip -n R link set vr up", shell=True, check=False)
 
 
 if __name__ == "__main__":
