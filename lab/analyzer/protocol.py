@@ -512,6 +512,43 @@ def _per_key_votes(pairs: list[tuple[Any, Any]]) -> tuple[int, int]:
     return up, down
 
 
+# A BGP neighbor's state changes chain (RFC 4271's FSM): each one leaves the state the one before it entered
+# (OpenBGPD "state change Active -> OpenSent", Junos "changed state from OpenConfirm to Established", FRR's debug
+# "went from OpenSent to OpenConfirm", Arista "old state OpenConfirm event ... new state Established", GoBGP
+# old=BGP_FSM_OPENSENT new=...). Read in the wrong order the chain runs backwards. The neighbor: the first address on
+# the line (or a BIRD-style protocol name before ": State changed").
+_BGP_STATES = "Idle|Connect|Active|OpenSent|OpenConfirm|Established"
+_BGP_CHANGE = re.compile(
+    r"(?i)(?:\bstate change |\bchanged state from |\bwent from |\bold state |\bPrevState=)"
+    r"(?P<a>" + _BGP_STATES + r")(?: event \w+ new state | ?-> ?| to |, CurrState=)(?P<b>" + _BGP_STATES + r")\b"
+)
+_BGP_NEIGHBOR = re.compile(r"(?<![\w.:])(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7})(?![\w.:])")
+
+
+def _bgp_chain_votes(texts: list[str]) -> tuple[int, int]:
+    """Votes from three consecutive state changes of one BGP neighbor that chain: each leaves the state the one before
+    it entered (oldest first), or each enters the state the one before it left (newest first). Two changes alone do
+    not vote: an excerpt of only the interesting lines (Established -> Idle, then OpenConfirm -> Established, the
+    steps between left out) looks like a chain read backwards."""
+    chains: dict[str, list[tuple[str, str]]] = {}
+    for text in texts:
+        m = _BGP_CHANGE.search(text)
+        if not m:
+            continue
+        a, b = m.group("a").lower(), m.group("b").lower()
+        if a != b:
+            n = _BGP_NEIGHBOR.search(text)
+            chains.setdefault(n.group(0) if n else "", []).append((a, b))
+    up = down = 0
+    for seq in chains.values():
+        for (a1, b1), (a2, b2), (a3, b3) in zip(seq, seq[1:], seq[2:], strict=False):
+            forward = b1 == a2 and b2 == a3
+            backward = b3 == a2 and b2 == a1
+            if forward != backward:
+                up, down = up + forward, down + backward
+    return up, down
+
+
 def order_votes(texts: list[str], numbers: list[int] | None = None) -> tuple[int, int]:
     """(oldest-first votes, newest-first votes) from the order signals in the lines' own text. Only
     pairs of lines that both carry the same kind of signal vote. `numbers`: the lines' numbers when the
@@ -584,6 +621,7 @@ def order_votes(texts: list[str], numbers: list[int] | None = None) -> tuple[int
         _per_key_votes(mids),
         _per_key_votes(sad),
         _packet_votes(texts, numbers),
+        _bgp_chain_votes(texts),
     ):
         up, down = up + u, down + d
     return up, down

@@ -74,7 +74,9 @@ _CHECK = 32  # bytes at each end of a block compared when it is read again
 # of a long log is enough (its timestamps decide anyway).
 ORDER_CHARS = 1 << 18
 ORDER_LINE = re.compile(
-    r"^[^\n]*?(?:#\d+: |\[\d+\](?!:)|\{\d+\}|\|\d+>|(?:generating|parsed) [A-Z]|(?:adding|deleting|deleted) SAD entry )[^\n]*",
+    r"^[^\n]*?(?:#\d+: |\[\d+\](?!:)|\{\d+\}|\|\d+>|(?:generating|parsed) [A-Z]|(?:adding|deleting|deleted) SAD entry "
+    # a BGP neighbor's state change (see protocol._BGP_CHANGE)
+    r"|state change [A-Z]\w+ ?->|changed state from [A-Z]|went from [A-Z]\w+ to|old state [A-Z]\w+ event|PrevState=)[^\n]*",
     re.M,
 )
 _PAYLOAD_NOTIFY = re.compile(r"N\((\w+)\)")

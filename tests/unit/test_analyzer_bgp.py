@@ -1865,3 +1865,15 @@ def test_routes_kept_after_an_update_error_are_not_a_graceful_restart() -> None:
     assert "keeping routes" in lines.splitlines()[-1]
     primary = analyze_text(lines).primary
     assert primary is not None and primary.facts.get("bgp_reason") == "update_error"
+
+
+def test_a_down_then_up_excerpt_without_the_steps_between_keeps_its_order() -> None:
+    # only the interesting lines, no time stamps: Established -> Idle, then OpenConfirm -> Established (the steps between
+    # left out) must not read as a state chain run backwards (the full chain does: tests/unit/test_analyzer_bgp_lab.py)
+    text = ("rpd[1260]: RPD_BGP_NEIGHBOR_STATE_CHANGED: BGP peer 10.99.2.2 (Internal AS 65000) changed state from "
+            "Established to Idle (event HoldTime)\n"
+            "rpd[1260]: RPD_BGP_NEIGHBOR_STATE_CHANGED: BGP peer 10.99.2.2 (Internal AS 65000) changed state from "
+            "OpenConfirm to Established (event RecvKeepAlive)\n")
+    analysis = analyze_text(text)
+    assert analysis.order == "oldest-first"
+    assert analysis.primary is not None and "came up again at line 2" in analysis.primary.summary_in("en")

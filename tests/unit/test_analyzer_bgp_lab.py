@@ -148,3 +148,25 @@ def test_birds_first_start_is_no_session_that_went_down() -> None:
     session starting, not one that went down and recovered: no cause and no recovery note."""
     result = analyze_text((LAB / "bgp-frr-bird-healthy" / "R.log").read_text(encoding="utf-8"))
     assert result.primary is None and not result.notes
+
+
+def test_every_side_pasted_newest_first_reads_as_its_log() -> None:
+    # as a web GUI lists log lines; OpenBGPD's own log (bgpd -d) has no time stamps, so its state changes tell the order
+    wrong = []
+    for name, side, expected in CASES:
+        if side == "B":
+            continue
+        text = paste(name, side)
+        primary = analyze_text("".join(reversed(text.splitlines(keepends=True)))).primary
+        if (primary.category if primary else "none") != expected:
+            wrong.append((name, side))
+    assert not wrong
+
+
+def test_openbgpd_state_changes_tell_a_newest_first_paste_without_time_stamps() -> None:
+    text = paste("bgp-frr-openbgpd-healthy", "R")
+    assert "state change Active -> OpenSent" in text and not re.search(r"\d\d:\d\d:\d\d", text)
+    reversed_text = "".join(reversed(text.splitlines(keepends=True)))
+    analysis = analyze_text(reversed_text)
+    assert analysis.order == "newest-first" and analysis.primary is None
+    assert analyze_text(text).order == "oldest-first"
