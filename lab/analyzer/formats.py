@@ -101,6 +101,15 @@ DETECT_LINES = 400
 _ISO = re.compile(r"(\d{4})([-/])(\d{2})\2(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?")
 _TIME_FIELD = re.compile(r'(?:"time"|\btime)\s*[:=]\s*"?(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})')
 _FORTI = re.compile(r"date=(\d{4})-(\d{2})-(\d{2}) time=(\d{2}):(\d{2}):(\d{2})")
+# A month name with the year: Cisco ASA and IOS with `service timestamps log datetime year` ("Jun 10 2024 14:22:01",
+# "*Mar  1 2024 00:12:54.311"), Huawei VRP ("Sep 22 2026 14:16:07"), Cisco NX-OS ("2020 May 20 11:54:18").
+_MONTHS = {m: i for i, m in enumerate(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+                                       "Dec"), 1)}
+_MONTH_DATE = re.compile(
+    r"(?<![\w:])(?:(?P<mon>" + "|".join(_MONTHS) + r") {1,2}(?P<day>\d{1,2}) (?P<year>\d{4})|(?P<year2>\d{4}) "
+    r"(?P<mon2>" + "|".join(_MONTHS) + r") {1,2}(?P<day2>\d{1,2})) (?P<h>\d{2}):(?P<mi>\d{2}):(?P<s>\d{2})"
+    r"(?:\.(?P<frac>\d{1,6}))?(?![\d])"
+)
 
 
 class _Signatures:
@@ -204,6 +213,12 @@ def line_time(line: str, fmt: str) -> datetime | None:
         if m:
             return datetime(*map(int, m.groups()), tzinfo=UTC)  # type: ignore[misc]
     stamp = _iso(line[:80])
+    if stamp is None and (m := _MONTH_DATE.search(line[:80])):
+        try:
+            stamp = datetime(int(m["year"] or m["year2"]), _MONTHS[m["mon"] or m["mon2"]], int(m["day"] or m["day2"]),
+                             int(m["h"]), int(m["mi"]), int(m["s"]), int((m["frac"] or "0").ljust(6, "0")), tzinfo=UTC)
+        except ValueError:
+            stamp = None
     if stamp is None and (field := _TIME_FIELD.search(line)):
         # a JSON record or key=value line whose time field comes late (GoBGP's logrus JSON: {"Key":...,"time":"..."})
         stamp = _iso(field.group(1))

@@ -159,6 +159,26 @@ def test_a_late_time_field_of_a_json_record_is_read() -> None:
     assert f.time is not None and (f.time.hour, f.time.minute, f.time.second) == (15, 30, 3)
 
 
+@pytest.mark.parametrize(("line", "when"), [
+    # Huawei VRP (BGP/6/PEER_STATE_CHG, as tests/unit/test_analyzer_bgp.py quotes it)
+    ("Sep 22 2026 14:16:07 BGP-RT.02 %%01BGP/6/PEER_STATE_CHG(l):CID=0x801304ef;The state of the peer changed after "
+     "receiving an event. (PrevState=ESTABLISHED, CurrState=IDLE, InputEvent=HOLD_TIMER, Peer=45.68.79.254, "
+     "SourceInterface=-, VpnInstance=_public_)", (2026, 9, 22, 14, 16, 7)),
+    # Cisco NX-OS (the CIS NX-OS benchmark's example)
+    ("2020 May 20 13:08:15 CISNXOS9 %BGP-5-ADJCHANGE: bgp- [7984] (default) neighbor 10.10.10.11 Down - sent: "
+     "holdtimer expired error", (2020, 5, 20, 13, 8, 15)),
+    # Cisco IOS with `service timestamps log datetime year`
+    ("*Mar  1 2024 00:12:54.311: %BGP-5-ADJCHANGE: neighbor 169.254.10.1 Down BGP Notification received",
+     (2024, 3, 1, 0, 12, 54)),
+])
+def test_month_name_dates_with_a_year_are_read(line: str, when: tuple[int, ...]) -> None:
+    f = analyze_text(line + "\n").findings[0]
+    assert f.time is not None and (f.time.year, f.time.month, f.time.day, f.time.hour, f.time.minute,
+                                   f.time.second) == when
+    # a syslog date without a year gives no time
+    assert analyze_text("Jun 10 14:22:01 " + line.split(" ", 4)[-1] + "\n").findings[0].time is None
+
+
 def test_to_json_matches_the_cli_contract() -> None:
     data = analyze_text(aws("AWS tunnel DPD timed out after 3 retransmits")).to_json()
     assert {"format", "lines", "primary", "findings"} <= set(data)
