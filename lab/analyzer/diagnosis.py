@@ -1894,7 +1894,7 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
     if ups and reason in bgp.REASON_WORDS:
         reasoning.append(M("The session came up again at line {line}: it flaps, and the reason above is why it went "
                            "down.", line=ups[-1].line))
-    elif ups:
+    elif ups and reason is None:
         reasoning.append(M("The session came up again at line {line}: it flaps. The lines do not say why it went "
                            "down: look at the neighbor's log and at the path between the two (keepalives, TCP 179) "
                            "around that time.", line=ups[-1].line))

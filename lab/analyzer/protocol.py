@@ -514,9 +514,9 @@ def _per_key_votes(pairs: list[tuple[Any, Any]]) -> tuple[int, int]:
 
 # A BGP neighbor's state changes chain (RFC 4271's FSM): each one leaves the state the one before it entered
 # (OpenBGPD "state change Active -> OpenSent", Junos "changed state from OpenConfirm to Established", FRR's debug
-# "went from OpenSent to OpenConfirm", Arista "old state OpenConfirm event ... new state Established", GoBGP
-# old=BGP_FSM_OPENSENT new=...). Read in the wrong order the chain runs backwards. The neighbor: the first address on
-# the line (or a BIRD-style protocol name before ": State changed").
+# "went from OpenSent to OpenConfirm", Arista "old state OpenConfirm event ... new state Established", Huawei
+# "PrevState=OPENSENT, CurrState=OPENCONFIRM"). Read in the wrong order the chain runs backwards. The neighbor: the
+# first address on the line ("" when it names none).
 _BGP_STATES = "Idle|Connect|Active|OpenSent|OpenConfirm|Established"
 _BGP_CHANGE = re.compile(
     r"(?i)(?:\bstate change |\bchanged state from |\bwent from |\bold state |\bPrevState=)"
