@@ -42,6 +42,14 @@ CSS = """
 /* A long token in a table cell (a proposal list, a SPI, a path) breaks inside the cell instead of running out of the
    table on a phone. */
 [data-testid="stTable"] td, [data-testid="stTable"] td p { overflow-wrap: anywhere !important; }
+/* ... except the label column (an event or a cause, second to last) of the analysis's line tables: its words stay whole
+   ("BGP 세션 다운", not "BGP 세/션 다/운" on a phone), and the message beside it takes the room. */
+.st-key-ts_chain_table [data-testid="stTable"] td:nth-last-child(2),
+.st-key-ts_chain_table [data-testid="stTable"] td:nth-last-child(2) p,
+.st-key-ts_lines_table [data-testid="stTable"] td:nth-last-child(2),
+.st-key-ts_lines_table [data-testid="stTable"] td:nth-last-child(2) p {
+  overflow-wrap: normal !important; word-break: keep-all;
+}
 /* The facilitator's progress matrix scrolls sideways on a phone (scroll_on_phone): a line says so there. */
 @media (min-width: 641px) { .st-key-fac_matrix_hint { display: none; } }
 """

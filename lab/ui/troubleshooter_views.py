@@ -279,8 +279,9 @@ def analysis(result: Analysis, on_goto: Callable[[str], None]) -> None:
         ]
         # (a heading of its own: beside the chain above, the same lines would otherwise read as a repeated table)
         st.markdown("**" + _("Every line that matched a known message") + "**")
-        # st.table wraps long messages instead of cutting them off.
-        st.table(_without_empty_time(pd.DataFrame(rows)), hide_index=True)
+        # st.table wraps long messages instead of cutting them off (its container: see style.py).
+        with st.container(key="ts_lines_table"):
+            st.table(_without_empty_time(pd.DataFrame(rows)), hide_index=True)
         if len(result.findings) > len(shown):
             st.caption(_n("{n} more finding is in the full table below.", "{n} more findings are in the full table below.",
                           len(result.findings) - len(shown)))
@@ -357,20 +358,17 @@ def _evidence_chain(p: Primary) -> None:
     # it renders Markdown in its cells, so what the log says is escaped (and masked).
     if p.chain:
         st.markdown("**" + _("Lines that led to the diagnosis, in order") + "**")
-        st.table(
-            _without_empty_time(pd.DataFrame(
-                [
-                    {
-                        _("line"): f.line,
-                        _("time"): f.time.strftime("%Y-%m-%d %H:%M:%S") if f.time else "",
-                        _("event"): esc(_event_text(f)),
-                        _("message"): esc(_message(f.text)),
-                    }
-                    for f in p.chain
-                ]
-            )),
-            hide_index=True,
-        )
+        rows = [
+            {
+                _("line"): f.line,
+                _("time"): f.time.strftime("%Y-%m-%d %H:%M:%S") if f.time else "",
+                _("event"): esc(_event_text(f)),
+                _("message"): esc(_message(f.text)),
+            }
+            for f in p.chain
+        ]
+        with st.container(key="ts_chain_table"):  # (its label column: see style.py)
+            st.table(_without_empty_time(pd.DataFrame(rows)), hide_index=True)
     if p.facts:
         st.markdown("**" + _("What the lines say") + "**")
         st.table(

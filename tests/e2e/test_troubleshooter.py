@@ -214,3 +214,52 @@ def test_a_rekey_diagnosis_shows_the_lines_that_led_to_it(app_url: str, page, sh
     chain.scroll_into_view_if_needed()
     _no_exception(page)
     shoot("troubleshooter-rekey-chain")
+
+
+# Every word of the given cells on one line: a word that wraps inside itself spans two lines of boxes.
+_WORDS_SPLIT_JS = """(sel) => {
+  const split = [];
+  let cells = 0;
+  for (const td of document.querySelectorAll(sel)) {
+    cells += 1;
+    const walker = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      for (const m of n.data.matchAll(/\\S+/g)) {
+        const r = document.createRange();
+        r.setStart(n, m.index);
+        r.setEnd(n, m.index + m[0].length);
+        if (new Set([...r.getClientRects()].map((b) => Math.round(b.top))).size > 1) split.push(m[0]);
+      }
+    }
+  }
+  return {cells, split};
+}"""
+
+
+def test_on_a_korean_phone_the_tables_keep_their_label_words_whole(app_url: str, page, shoot) -> None:
+    # Huawei VRP's PEER_STATE_CHG, down then up (tests/unit/test_analyzer_bgp.py): the label column reads
+    # "BGP 세션 다운" / "BGP 세션 업"; on a phone it had broken inside the words ("세/션 다/운") while the message
+    # column beside it may still break its long tokens anywhere
+    log = "".join(
+        f"Sep 22 2026 14:16:{s} BGP-RT.02 %%01BGP/6/PEER_STATE_CHG(l):CID=0x801304ef;The state of the peer changed "
+        f"after receiving an event. (PrevState={a}, CurrState={b}, InputEvent={e}, Peer=45.68.79.254, "
+        "SourceInterface=-, VpnInstance=_public_)\n"
+        for s, a, b, e in (("07", "ESTABLISHED", "IDLE", "RECV_ERROR"), ("41", "OPENCONFIRM", "ESTABLISHED", "RECV_KA")))
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{app_url}/troubleshooter?lang=ko")
+    wait_idle(page)
+    summary = page.get_by_test_id("stExpander").filter(has_text="로그 분석").first.locator("summary")
+    summary.scroll_into_view_if_needed()
+    summary.click()
+    commit_text(page, page.locator("textarea").first, log)
+    click_and_wait(page, page.get_by_role("button", name="분석", exact=True))
+    page.get_by_text("주요 진단").first.wait_for(timeout=ANALYSIS_MS)
+    wait_idle(page)
+    for table in ("ts_chain_table", "ts_lines_table"):
+        found = page.evaluate(_WORDS_SPLIT_JS, f".st-key-{table} [data-testid='stTable'] td:nth-last-child(2)")
+        assert found["cells"] == 2 and found["split"] == [], (table, found)
+    # the table still fits the phone's width
+    assert page.evaluate("document.querySelector('.st-key-ts_chain_table [data-testid=stTable]').scrollWidth") <= 390
+    page.locator(".st-key-ts_chain_table").scroll_into_view_if_needed()
+    _no_exception(page)
+    shoot("troubleshooter-korean-phone-line-tables")
