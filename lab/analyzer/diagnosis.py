@@ -1765,8 +1765,9 @@ def _bgp_graceful(events: list[Event]) -> Callable[[Event], bool]:
             hi = min(hi, orders[k]) if k < len(orders) else hi
         if any(lo < e.order < gr.order and reason in _GR_AFTER_FAULT and same_bgp_peer(e, gr)
                for e, reason in reasons):
-            # This side's hold timer expired first: BIRD (proto/bgp/bgp.c bgp_hold_timeout with long-lived graceful
-            # restart) and GoBGP (pkg/server/fsm.go) then keep the routes as for a restart, but nothing restarted.
+            # A fault came first (_GR_AFTER_FAULT): BIRD (proto/bgp/bgp.c bgp_hold_timeout with long-lived graceful
+            # restart), GoBGP (pkg/server/fsm.go) and OpenBGPD then keep the routes as for a restart, but nothing
+            # restarted.
             continue
         episodes.setdefault(peer, []).append((lo, hi))
     for spans in episodes.values():

@@ -7,7 +7,7 @@ too. Text from the lab's own data files (trees, categories, fixes) is trusted an
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -268,20 +268,9 @@ def analysis(result: Analysis, on_goto: Callable[[str], None]) -> None:
         )
     if result.findings:
         shown = result.findings[:200]
-        rows = [
-            {
-                _("line"): f.line,
-                _("time"): f.time.strftime("%Y-%m-%d %H:%M:%S") if f.time else "",
-                _("category"): _line_cause(f),
-                _("message"): esc(_message(f.text)),  # st.table renders Markdown in its cells: escaped, masked
-            }
-            for f in shown
-        ]
         # (a heading of its own: beside the chain above, the same lines would otherwise read as a repeated table)
         st.markdown("**" + _("Every line that matched a known message") + "**")
-        # st.table wraps long messages instead of cutting them off (its container: see style.py).
-        with st.container(key="ts_lines_table"):
-            st.table(_without_empty_time(pd.DataFrame(rows)), hide_index=True)
+        _line_table("ts_lines_table", shown, _("category"), _line_cause)
         if len(result.findings) > len(shown):
             st.caption(_n("{n} more finding is in the full table below.", "{n} more findings are in the full table below.",
                           len(result.findings) - len(shown)))
@@ -301,6 +290,24 @@ def analysis(result: Analysis, on_goto: Callable[[str], None]) -> None:
                 ]
             )
             st.dataframe(frame, hide_index=True, width="stretch", key="ts_findings")
+
+
+def _line_table(key: str, findings: Sequence[Finding], label: str, label_of: Callable[[Finding], str]) -> None:
+    """Log lines as a table: line, time (when any line has one), `label` (what the line is read as) and the message.
+    st.table wraps long messages instead of cutting them off, and renders Markdown in its cells: the message is
+    escaped (and masked). The keyed container lets the label column, second to last, keep its words whole on a
+    phone (style.py)."""
+    rows = [
+        {
+            _("line"): f.line,
+            _("time"): f.time.strftime("%Y-%m-%d %H:%M:%S") if f.time else "",
+            label: label_of(f),
+            _("message"): esc(_message(f.text)),
+        }
+        for f in findings
+    ]
+    with st.container(key=key):
+        st.table(_without_empty_time(pd.DataFrame(rows)), hide_index=True)
 
 
 def _without_empty_time(frame: pd.DataFrame) -> pd.DataFrame:
@@ -358,17 +365,7 @@ def _evidence_chain(p: Primary) -> None:
     # it renders Markdown in its cells, so what the log says is escaped (and masked).
     if p.chain:
         st.markdown("**" + _("Lines that led to the diagnosis, in order") + "**")
-        rows = [
-            {
-                _("line"): f.line,
-                _("time"): f.time.strftime("%Y-%m-%d %H:%M:%S") if f.time else "",
-                _("event"): esc(_event_text(f)),
-                _("message"): esc(_message(f.text)),
-            }
-            for f in p.chain
-        ]
-        with st.container(key="ts_chain_table"):  # (its label column: see style.py)
-            st.table(_without_empty_time(pd.DataFrame(rows)), hide_index=True)
+        _line_table("ts_chain_table", p.chain, _("event"), lambda f: esc(_event_text(f)))
     if p.facts:
         st.markdown("**" + _("What the lines say") + "**")
         st.table(
