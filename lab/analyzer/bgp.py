@@ -177,6 +177,9 @@ _LIBBGP = re.compile(r"got NOTIFICATION: [^()\n]{1,60} \((?P<code>[1-8])\): [^()
 _EXABGP = re.compile(r"notification (?:sent|received) \((?P<code>[1-8]),(?P<sub>\d{1,3})\)")
 # Huawei VRP's BGP/2/bgpBackwardTransNotification: "BgpPeerLastError=40" is code 4, subcode 0 (0 alone: no error).
 _HUAWEI = re.compile(r"\bBgpPeerLastError=(?P<code>[1-8])(?P<sub>\d{1,2})\b")
+# D-Link DxS (DGS-3620 Web UI Reference Guide, log entries BGP(3) and BGP(7); BGP-4-NOTIFYCLOSE on DGS-3630):
+# "closed due to error (Code:<2> Subcode:<7> Field:<...> Peer:<IP>)", "closed due to Notify: Code 4 Subcode 0 (Peer:<IP>)"
+_DLINK = re.compile(r"\bclosed due to (?:error \(|Notify: )Code:? ?<?(?P<code>[1-8])>? Subcode:? ?<?(?P<sub>\d{1,3})>?")
 # OpenBGPD names the code and subcode in words (usr.sbin/bgpd/bgpd.h: errnames, suberr_*_names; logmsg.c
 # log_notification: "neighbor ADDR (DESCR): sending notification: error in UPDATE message, AS-Path unacceptable").
 _OPENBGPD_ERRORS: dict[str, tuple[int, tuple[str, ...]]] = {
@@ -397,8 +400,8 @@ _OPENSENT_CLOSED = re.compile(
 _RTT = re.compile(r"Admin\. shutdown \(RTT\)|shutdown due to high round-trip-time")
 _DIRECTION = re.compile(
     r"(?i)\b(?P<sent>sent to|sent (?:a )?notification|sending notification|notification sent|notification send|Sending NOTIFICATION|"
-    r"notification-sent|\bSend Notification with)|(?P<received>received from|received (?:a )?notification|notification received|"
-    r"peer sent notification|Received: |notification-received|\bReceive Notification with|RecvNotify|got BGP notification|got NOTIFICATION|"
+    r"notification-sent|\bSend Notification with|closed due to error \(Code)|(?P<received>received from|received (?:a )?notification|notification received|"
+    r"peer sent notification|Received: |closed due to Notify: |notification-received|\bReceive Notification with|RecvNotify|got BGP notification|got NOTIFICATION|"
     r"unexpected message of type '3'|peer reported an error|notification during open|message type is not OPEN, got 3\b)"
 )
 # This side's own prefix limit tripped by what the neighbor sent (IOS/Quagga "%BGP-3-MAXPFXEXCEED: No. of prefix
@@ -455,7 +458,7 @@ def _named_code(text: str) -> tuple[int, int | None] | None:
 
 def notification_of(text: str) -> tuple[int, int | None] | None:
     """The (code, subcode) of the NOTIFICATION a line reports, or None."""
-    for rx in (_SLASH, _JUNOS, _GOBGP, _EXABGP, _HUAWEI, _LIBBGP):
+    for rx in (_SLASH, _JUNOS, _GOBGP, _EXABGP, _HUAWEI, _LIBBGP, _DLINK):
         m = rx.search(text)
         if m:
             return int(m.group("code")), _int(m.group("sub"))
@@ -514,8 +517,17 @@ ORPHANED = re.compile(r"\bfatal in (?:SE|RDE|RTR): Lost connection to parent\b")
 DELETED_ON_STOP = re.compile(r"\bDown Neighbor deleted\b")
 
 
+# D-Link DxS (DGS-3620 Web UI Reference Guide, log entry BGP(6)): "BGP connection is closed due to Event: <10>
+# (Peer:<IP>)", the event numbered as in RFC 4271 section 8.1. The events that end a session and say why.
+_FSM_EVENT = re.compile(r"\bclosed due to Event: <(?P<event>\d{1,2})>")
+_FSM_EVENT_REASON = {2: "admin_reset", 10: "hold_timer_expired", 18: "peer_closed", 21: "message_error",
+                     22: "open_error", 23: "collision", 24: "notification", 25: "notification", 28: "update_error"}
+
+
 def reason_of(text: str) -> str | None:
     """The reason key (see `REASONS`) a BGP line gives, or None when it gives none."""
+    if (event := _FSM_EVENT.search(text)) is not None:
+        return _FSM_EVENT_REASON.get(int(event.group("event")))
     if _OPENSENT_CLOSED.search(text):
         return "peer_closed_after_open"
     if _RTT.search(text):  # (before its NOTIFICATION: a Cease / Administrative Shutdown no operator sent)

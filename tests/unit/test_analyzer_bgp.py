@@ -1877,3 +1877,35 @@ def test_a_down_then_up_excerpt_without_the_steps_between_keeps_its_order() -> N
     analysis = analyze_text(text)
     assert analysis.order == "oldest-first"
     assert analysis.primary is not None and "came up again at line 2" in analysis.primary.summary_in("en")
+
+
+# D-Link DxS BGP log entries (DGS-3620 Web UI Reference Guide, BGP(1)-BGP(7); the first four lines are the test cases of
+# nocproject/noc's classification rules, collections/fm.eventclassificationrules/DLink/DxS/Network/BGP).
+DLINK_UP = "INFO(6) [BGP(1):] BGP connection is successfully established Peer:<10.110.0.110>."
+
+
+@pytest.mark.parametrize(("line", "reason", "facts"), [
+    ("WARN(4) [BGP(3):] BGP connection is closed due to error (Code:<2> Subcode:<7> Field:<Open Opt: Strict, "
+     "Err-Data present> Peer:<192.168.1.1>).", "open_error", {"bgp_notification": "2/7", "direction": "sent"}),
+    ("WARN(4) [BGP(7):] BGP connection is closed due to Notify: Code 6 Subcode 2 (Peer:<192.168.1.1>).",
+     "admin_shutdown", {"bgp_notification": "6/2", "direction": "received"}),
+    ("WARN: [BGP:] BGP connection is closed due to Event: <10> (Peer:<192.168.1.1>).", "hold_timer_expired", {}),
+    ("WARN: [BGP:] BGP connection is closed due to Event: <18> (Peer:<192.168.1.1>).", "peer_closed", {}),
+    # an event that does not say why (9: the ConnectRetry timer) and an orderly close: down, reason unknown
+    ("WARN: [BGP:] BGP connection is closed due to Event: <9> (Peer:<192.168.1.1>).", None, {}),
+    ("INFO(6) [BGP(2):] BGP connection is normally closed (Peer:<192.168.1.1>).", None, {}),
+])
+def test_dlink_closes_name_the_notification_or_the_rfc_4271_event(line: str, reason: str | None, facts: dict) -> None:
+    primary = analyze_text(line + "\n").primary
+    assert primary is not None and primary.category == "bgp_down"
+    assert (primary.facts.get("peer"), primary.facts.get("bgp_reason")) == ("192.168.1.1", reason)
+    assert {k: primary.facts.get(k) for k in facts} == facts
+
+
+def test_dlink_session_back_up_after_a_hold_timer_close_is_a_flap() -> None:
+    log = "\n".join([DLINK_UP, "WARN: [BGP:] BGP connection is closed due to Event: <10> (Peer:<10.110.0.110>).",
+                     DLINK_UP]) + "\n"
+    primary = analyze_text(log).primary
+    assert primary is not None and primary.category == "bgp_down"
+    assert "came up again at line 3" in primary.summary_in("en") and "Hold timer expired" in primary.summary_in("en")
+    assert analyze_text(DLINK_UP + "\n").primary is None
