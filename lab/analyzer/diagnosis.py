@@ -1926,6 +1926,13 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
         "interface_down": M("BGP is down: the interface or the route to the neighbor went away."),
         "daemon_crash": M("BGP is down: the BGP daemon crashed, and every session dropped with it."),
         "tcp_auth": M("BGP is down: the BGP password (TCP MD5) is missing, wrong or could not be set on one side."),
+        "peer_closed": M("BGP is down: the neighbor closed or reset the TCP connection of the session."),
+        "update_error": M("BGP is down: an UPDATE was refused as malformed (a route or an attribute), which closed the "
+                          "session."),
+        "message_error": M("BGP is down: a BGP message could not be parsed, which closed the session."),
+        "fsm_error": M("BGP is down: a BGP message arrived in a state that does not expect it (FSM error), which "
+                       "closed the session."),
+        "notification": M("BGP is down: a NOTIFICATION closed the session; the line does not give its error code."),
     }.get(reason or "", M("BGP is down while IPsec shows no failure."))
     if ups and reason in bgp.REASON_WORDS:
         # the session is up at the end of the lines: it flaps, and the reason is why it went down, not its state now

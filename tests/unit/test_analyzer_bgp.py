@@ -1909,3 +1909,21 @@ def test_dlink_session_back_up_after_a_hold_timer_close_is_a_flap() -> None:
     assert primary is not None and primary.category == "bgp_down"
     assert "came up again at line 3" in primary.summary_in("en") and "Hold timer expired" in primary.summary_in("en")
     assert analyze_text(DLINK_UP + "\n").primary is None
+
+
+@pytest.mark.parametrize(("reason", "line"), [
+    ("peer_closed", "*Mar  1 00:10:20.315: %BGP-5-ADJCHANGE: neighbor 169.254.10.1 Down Peer closed the session"),
+    ("update_error", "*Mar  1 00:10:20.315: %BGP-3-NOTIFICATION: received from neighbor 169.254.10.1 3/1 (update "
+                     "malformed) 0 bytes"),
+    ("message_error", "*Mar  1 00:10:20.315: %BGP-3-NOTIFICATION: sent to neighbor 169.254.10.1 1/2 (illegal header "
+                      "length) 2 bytes 0013"),
+    ("fsm_error", "*Mar  1 00:10:20.315: %BGP-3-NOTIFICATION: sent to neighbor 169.254.10.1 5/0 (FSM error) 0 bytes"),
+    ("notification", "*Mar  1 00:10:20.315: %BGP-5-ADJCHANGE: neighbor 169.254.10.1 Down BGP Notification received"),
+])
+def test_every_reason_a_line_gives_is_in_the_summary(reason: str, line: str) -> None:
+    """A reason the lines give is said in the diagnosis's first sentence, not only in its reasoning (these five had
+    fallen back to "BGP is down while IPsec shows no failure")."""
+    primary = analyze_text(line + "\n").primary
+    assert primary is not None and primary.facts.get("bgp_reason") == reason
+    assert primary.summary_in("en") != "BGP is down while IPsec shows no failure."
+    assert primary.summary_in("en").startswith("BGP is down: ") and primary.summary_in("ko").startswith("BGP 다운: ")
