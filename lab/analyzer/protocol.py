@@ -1111,7 +1111,7 @@ def _phase_of(ev: Event, st: _State) -> str:
 
 # "show ip bgp neighbors" (Cisco, FRR): the neighbor's state now, and why it last went down (history)
 _BGP_STATE = re.compile(r"BGP state = \w+")
-_LAST_RESET = re.compile(r"\s*Last reset \S+, due to ")
+_LAST_RESET = re.compile(r"\s*Last reset \S+, +(?:due to )?\S")
 
 # pluto names the transport of each request ("sent IKE_AUTH request to 192.0.2.1:UDP/4500")
 _TO_500 = re.compile(r":UDP/500\b")

@@ -1927,3 +1927,31 @@ def test_every_reason_a_line_gives_is_in_the_summary(reason: str, line: str) -> 
     assert primary is not None and primary.facts.get("bgp_reason") == reason
     assert primary.summary_in("en") != "BGP is down while IPsec shows no failure."
     assert primary.summary_in("en").startswith("BGP is down: ") and primary.summary_in("ko").startswith("BGP 다운: ")
+
+
+@pytest.mark.parametrize(("line", "note", "reason"), [
+    # FRR's words for the code and subcode (bgpd/bgp_debug.c), as `show bgp neighbors` prints its last reset
+    ("  Last reset 00:00:31,  Notification sent (OPEN Message Error/Bad BGP Identifier)", (2, 3), "open_error"),
+    ("  Last reset 00:00:05,   Notification sent (UPDATE Message Error/Invalid Network Field)", (3, 10), "update_error"),
+    ("  Last reset 00:03:10,  Notification received (Cease/Administrative Reset/Hard Reset)", (6, 4), "admin_reset"),
+    # BIRD 1.x's packet trace (proto/bgp/packets.c): Cease / Peer De-configured sent, the neighbor removed here
+    ("2015-05-19 04:13:21 <TRACE> bgp1: Sending NOTIFICATION(code=6.3)", (6, 3), "config_change"),
+    # JunosE bgpMessages (Juniper KB: an AS4_PATH with confederation segments)
+    ("WARNING 01/01/2008 19:34:52 bgpMessages (default,10.0.0.2): Send NOTIFICATION message to peer 172.26.26.104 in "
+     "core error-code = 3 (update message), error-subcode = 9 (optional attribute error), data = e0 11", (3, 9),
+     "update_error"),
+])
+def test_notification_codes_in_words_and_other_notations(line: str, note: tuple[int, int], reason: str) -> None:
+    assert bgp.notification_of(line) == note
+    assert bgp.reason_of(line) == reason
+
+
+def test_frr_s_last_reset_is_history_when_the_listing_shows_the_session_established() -> None:
+    listing = ("BGP neighbor is 169.254.10.1, remote AS 64512, local AS 65000, external link\n"
+               "  BGP state = {state}\n"
+               "  Last reset 00:10:05,  {why}\n")
+    for why in ("Notification sent (Hold Timer Expired)", "Peer closed the session (n/a)"):
+        assert analyze_text(listing.format(state="Established, up for 00:10:00", why=why)).primary is None, why
+    down = analyze_text(listing.format(state="Active", why="Notification sent (OPEN Message Error/Bad BGP Identifier)"))
+    assert down.primary is not None and down.primary.facts.get("bgp_reason") == "open_error"
+    assert down.primary.facts.get("bgp_notification") == "2/3"
