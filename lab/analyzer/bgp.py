@@ -338,8 +338,9 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # ExaBGP (lib/exabgp/reactor/peer.py, Interrupted): the neighbor's connection arrived while this side's
         # own was still opening; ExaBGP drops its own and carries on with the neighbor's (RFC 4271 section 6.8)
         (r"Connection Collision|\bcollision\b|connection received before we could fully establish one", "collision"),
-        (r"Interface (?:down|flap)|Link down|\bIdle\(NoIf\)|Neighbor address lost|No path to specified Neighbor|"
-         r"Waiting for peer address|Neighbor lost|Interface: \S+ does not have|"
+        # Cisco IOS (neighbor fall-over, BGP next-hop tracking): the route to the neighbor left the routing table
+        (r"Interface (?:down|flap)|Link down|Route to peer lost|\bIdle\(NoIf\)|Neighbor address lost|"
+         r"No path to specified Neighbor|Waiting for peer address|Neighbor lost|Interface: \S+ does not have|"
          # BIRD's "Invalid next hop" (proto/bgp/bgp.c: "Invalid remote address", the session disabled)
          r"\bError: Invalid next hop\s*$|"
          # FRR's next-hop tracking has no route to the neighbor (bgpd/bgp_fsm.c; the failed summary's reason)

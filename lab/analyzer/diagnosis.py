@@ -1856,6 +1856,11 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
             if f.get("bgp_reason") == "peer_not_configured" and f.get("bgp_notification") == "6/5"
             and f.get("direction") == "sent" else (e, f) for e, f in read]
     read, reason = _bgp_reason_in_context(read, every, firm, facts)
+    if reason is None and (named_lines := [(e, facts[id(e)]) for e in pool if facts[id(e)].get("bgp_reason")]):
+        # The decisive lines say only that the session went down (BIRD's "BGP session closed", "State changed to
+        # start"); a line of the same down names why (its "Sending NOTIFICATION(code=6.3)"): that is the reason.
+        read = named_lines
+        reason = bgp.best([f.get("bgp_reason", "") for _, f in read])
     # The neighbor whose down names the reason (else the first one's): its downs are counted, its Up says it flaps.
     named = next((e for e, f in read if f.get("bgp_reason") == reason), firm[0]) if reason else firm[0]
     downs = [e for e in pool if same_bgp_peer(e, named)]

@@ -1955,3 +1955,23 @@ def test_frr_s_last_reset_is_history_when_the_listing_shows_the_session_establis
     down = analyze_text(listing.format(state="Active", why="Notification sent (OPEN Message Error/Bad BGP Identifier)"))
     assert down.primary is not None and down.primary.facts.get("bgp_reason") == "open_error"
     assert down.primary.facts.get("bgp_notification") == "2/3"
+
+
+def test_cisco_s_route_to_peer_lost_is_the_route_to_the_neighbor_gone() -> None:
+    # Cisco IOS with neighbor fall-over / next-hop tracking: the route to the neighbor left the routing table
+    primary = analyze_text("15:27:56.415: %BGP-5-ADJCHANGE: neighbor 10.0.7.10 Down Route to peer lost\n").primary
+    assert primary is not None and primary.facts.get("bgp_reason") == "interface_down"
+    assert primary.summary_in("en") == "BGP is down: the interface or the route to the neighbor went away."
+
+
+def test_a_reason_on_another_line_of_the_same_down_names_it() -> None:
+    # BIRD 1.x (a Calico node's reconfiguration, projectcalico/calico): "BGP session closed" and "State changed to
+    # start" say only that the session went down; "Sending NOTIFICATION(code=6.3)" says why (Cease / Peer
+    # De-configured sent: the neighbor was removed here).
+    log = ("2015-05-19 04:13:21 <TRACE> bgp1: BGP session closed\n"
+           "2015-05-19 04:13:21 <TRACE> bgp1: State changed to start\n"
+           "2015-05-19 04:13:21 <TRACE> bgp1: Sending NOTIFICATION(code=6.3)\n"
+           "2015-05-19 04:13:21 <TRACE> bgp1: State changed to down\n")
+    primary = analyze_text(log).primary
+    assert primary is not None and primary.facts.get("bgp_reason") == "config_change"
+    assert primary.summary_in("en").startswith("BGP is down: a configuration change")
