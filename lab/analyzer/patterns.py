@@ -68,8 +68,8 @@ FORMAT_NAMES: dict[str, Msg] = {
     "huawei": M("Huawei VRP / USG (AR routers, USG firewalls): IPsec negotiation failures and tunnel teardowns with their reason"),
     "bgp-generic": M(
         "BGP daemons: FRRouting/Quagga bgpd (VyOS, pfSense, SONiC), BIRD (also in Calico), OpenBGPD, GoBGP (also in "
-        "Cilium, kube-vip, kube-router), ExaBGP, MetalLB, libbgp, FlapAlerted; H3C Comware BGP state changes; "
-        "Nokia SR OS and SR Linux BGP events; "
+        "Cilium, kube-vip, kube-router), ExaBGP, MetalLB, libbgp, FlapAlerted; H3C Comware and Huawei VRP BGP state "
+        "changes; Nokia SR OS and SR Linux, D-Link DxS, Juniper ScreenOS and JunosE BGP events; "
         "FortiGate's BGP debug; "
         "'show bgp summary' listings"
     ),
