@@ -97,6 +97,7 @@ EVENTS = (
     "rekey_failed",  # a rekey failed or SAs went out of step (invalid SPI, lifetimes)
     "bgp_down",  # a BGP session went down (hold timer, notification, neighbor down, bad OPEN)
     "bgp_up",  # a BGP session came up
+    "bgp_neighbor",  # a status listing's block header names the BGP neighbor its state lines are about
     "ike_mode_mismatch",  # IKEv1 Main vs Aggressive Mode differ
     "ike_version_mismatch",  # IKEv1 against IKEv2
     "ipsec_mode_mismatch",  # tunnel vs transport mode, ESP vs AH
@@ -155,6 +156,7 @@ EVENT_LABELS: dict[str, Msg] = {
     "proposal_dump": M("Line of a proposal listing"),
     "endpoint": M("Peer address named"),
     "unmatched_esp": M("ESP that matched no tunnel"),
+    "bgp_neighbor": M("BGP neighbor listed"),
 }
 
 

@@ -1109,9 +1109,11 @@ def _phase_of(ev: Event, st: _State) -> str:
 
 
 
-# "show ip bgp neighbors" (Cisco, FRR): the neighbor's state now, and why it last went down (history)
+# "show ip bgp neighbors" (Cisco, FRR): the neighbor's state now, and why it last went down (history): "Last reset
+# 00:00:36, due to ..." (IOS, IOS-XR), "Last reset by us 6d01h, due to ..." (NX-OS), "Last reset 00:00:31,  Notification
+# sent (...)" (FRR), and IOS-XR's "Error Code: hold time expired" under "Time since last notification sent".
 _BGP_STATE = re.compile(r"BGP state = \w+")
-_LAST_RESET = re.compile(r"\s*Last reset \S+, +(?:due to )?\S")
+_LAST_RESET = re.compile(r"\s*(?:Last reset (?:by (?:us|peer) )?\S+, +(?:due to )?\S|Error Code: )")
 
 # pluto names the transport of each request ("sent IKE_AUTH request to 192.0.2.1:UDP/4500")
 _TO_500 = re.compile(r":UDP/500\b")
@@ -1130,6 +1132,24 @@ _POLICY_CHECK = re.compile(
     r"offered does not match policy|Proposed key length does not match policy|atts are not acceptable"
     r"|IPSec policy invalidated proposal with error"
 )
+
+
+# The lines of a "show ip bgp neighbors" block that name no neighbor themselves: its state and its last reset.
+_LISTING_LINE = re.compile(r"\s*(?:BGP state = |Last reset |Error Code: )")
+
+
+def _listing_neighbors(events: list[Event]) -> None:
+    """"show ip bgp neighbors" (Cisco IOS, IOS-XE, IOS-XR, NX-OS; FRR): a block's state and last-reset lines name no
+    neighbor, its header does ("BGP neighbor is 169.254.44.233,  remote AS 64512"). Each such line takes the neighbor
+    of the header above it, so two neighbors of one listing (AWS's two tunnels) are two sessions: one down, one
+    established, not one session that went down and came back."""
+    current: dict[str, str] = {}
+    for ev in events:
+        if ev.kind == "bgp_neighbor":
+            current[ev.stream] = bgp_peer(ev)
+        elif (ev.kind in ("bgp_down", "bgp_up") and not bgp_peer(ev) and current.get(ev.stream)
+              and _LISTING_LINE.match(ev.text)):
+            ev.values["peer"] = current[ev.stream]
 
 
 def _set(ev: Event, category: str | None, weight: str = "decisive") -> None:
@@ -2200,6 +2220,7 @@ def classify(events: list[Event]) -> None:
     _borrow_pluto_state(events)
     _pluto_notify_in_auth_answer(events)
     _pluto_notify_echoes(events)
+    _listing_neighbors(events)
     # Both peers' logs in one paste: several streams, or lines of two different daemons.
     both_sides = len({ev.stream for ev in events}) > 1 or len({ev.fmt for ev in events}) > 1
     # The IKE versions of the connections a status listing shows (charon's statusall / swanctl --list-conns, pluto's
@@ -3114,6 +3135,9 @@ def classify(events: list[Event]) -> None:
             # pluto follows a REDIRECT (RFC 5685) by expiring the IKE SA it leaves behind ("IKE SA expired
             # (LATEST!)"): the old SA was dropped on purpose, no rekey failed.
             st.redirected = False
+            _set(ev, None)
+        elif kind == "bgp_neighbor":
+            st.bgp_listing_up = False  # a new neighbor's block: its own state line says whether it is up
             _set(ev, None)
         elif kind == "bgp_up":
             st.operator_down = False  # (a session up after the operator's command: what fails next is not its doing)

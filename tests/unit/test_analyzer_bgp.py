@@ -1975,3 +1975,59 @@ def test_a_reason_on_another_line_of_the_same_down_names_it() -> None:
     primary = analyze_text(log).primary
     assert primary is not None and primary.facts.get("bgp_reason") == "config_change"
     assert primary.summary_in("en").startswith("BGP is down: a configuration change")
+
+
+# "show ip bgp neighbors" with AWS's two tunnels: one neighbor down (its state and last reset), the other established.
+TWO_NEIGHBORS = [
+    "BGP neighbor is 169.254.44.233,  remote AS 64512, external link",
+    "  BGP version 4, remote router ID 0.0.0.0",
+    "  BGP state = Active",
+    "  Connections established 3; dropped 3",
+    "  Last reset 00:03:12, due to BGP Notification sent, hold time expired",
+    "BGP neighbor is 169.254.45.133,  remote AS 64512, external link",
+    "  BGP version 4, remote router ID 169.254.45.133",
+    "  BGP state = Established, up for 2d01h",
+    "  Connections established 1; dropped 0",
+    "  Last reset never",
+]
+
+
+@pytest.mark.parametrize("blocks", ["down-first", "up-first"])
+def test_each_neighbor_of_a_listing_is_its_own_session(blocks: str) -> None:
+    """The established neighbor's block is not the down one coming back: the reading names the down neighbor and why,
+    and says no flap."""
+    lines = TWO_NEIGHBORS if blocks == "down-first" else TWO_NEIGHBORS[5:] + TWO_NEIGHBORS[:5]
+    primary = analyze_text("\n".join(lines) + "\n").primary
+    assert primary is not None and primary.category == "bgp_down"
+    assert (primary.facts.get("peer"), primary.facts.get("bgp_reason")) == ("169.254.44.233", "hold_timer_expired")
+    assert "flaps" not in primary.summary_in("en")
+
+
+def test_an_idle_neighbor_listed_before_an_established_one_is_down() -> None:
+    # genieparser's IOS golden output (ShowBgpAllNeighbors golden_output5): an Idle neighbor with no route to it, then
+    # an established one; before, the second block's "Established" read as the first one coming back
+    listing = ("BGP neighbor is 10.136.199.57,  remote AS 209, external link\n"
+               "  BGP version 4, remote router ID 0.0.0.0\n"
+               "  BGP state = Idle\n"
+               "  Address tracking is enabled, the RIB does not have a route to 10.136.199.57\n"
+               "  Connections established 0; dropped 0\n"
+               "  Last reset never\n"
+               "BGP neighbor is 172.16.0.2,  remote AS 10, external link\n"
+               "  BGP version 4, remote router ID 192.168.0.1\n"
+               "  BGP state = Established, up for 08:59:32\n"
+               "  Last reset never\n")
+    primary = analyze_text(listing).primary
+    assert primary is not None and primary.category == "bgp_down" and primary.facts.get("peer") == "10.136.199.57"
+
+
+@pytest.mark.parametrize("history", [
+    # NX-OS (genieparser ShowBgpVrfAllNeighbors golden_output_4)
+    ["  Last reset by us 6d01h, due to holdtimer expired error", "  Last reset by peer never, due to No error"],
+    # IOS-XR (genieparser ShowBgpInstanceNeighborsDetail golden_output1)
+    ["  Last reset 1w1d, due to BGP Notification sent: hold time expired",
+     "  Time since last notification sent to neighbor: 1w1d", "  Error Code: hold time expired"],
+])
+def test_the_last_reset_of_an_established_neighbor_is_history_on_nx_os_and_ios_xr(history: list[str]) -> None:
+    listing = ["BGP neighbor is 10.16.2.2, remote AS 100, ibgp link", "  BGP state = Established, up for 6d01h",
+               *history]
+    assert analyze_text("\n".join(listing) + "\n").primary is None
