@@ -273,6 +273,21 @@ class _Segment:
 # ("total.ikev2.recv.notifies.error.TS_UNACCEPTABLE=0"): statistics, not events.
 _COUNTER_START = ("total.", "current.")
 _COUNTER = re.compile(r"(?:total|current)\.[\w.-]+=\d+\s*$")
+# A row of a statistics table: words and counts in aligned columns, nothing else (Cisco's "show crypto ikev2 stats":
+# "PPK Authentication Failure - ALL:      0", "show crypto ikev2 stats exchange": "TS_UNACCEPTABLE   0   1   0   0").
+# It counts events of a kind, it is none of them. (A log line has a time, an address or punctuation beside its words.)
+_STAT_GAP = re.compile(r"\S {3,}\d")
+_STAT_WORD = re.compile(r"[A-Za-z][\w()/-]*:?|-+")
+
+
+def _statistics_row(line: str) -> bool:
+    if _STAT_GAP.search(line) is None:
+        return False
+    words = line.split()
+    return (words[-1].isdigit() and not words[0].isdigit()
+            and all(w.isdigit() or _STAT_WORD.fullmatch(w) is not None for w in words))
+
+
 # A command the user typed, pasted with its output: a shell prompt ("$ ", "root@gw:~# ", "[root@gw ~]# "), or a
 # command that reads or drives logs, with its arguments ("grep NO_PROPOSAL_CHOSEN /var/log/secure", libreswan's test
 # consoles indent them). Its search words are no event.
@@ -581,6 +596,8 @@ class Scanner:
                     continue
             if p.event not in _COMMAND_EVENTS and _typed_command(m.string, m.start()):
                 return None  # a command and its arguments, not what the daemon wrote
+            if _statistics_row(line):
+                return None  # a counter of events of a kind, not one of them
             if isinstance(line_no, _Segment):
                 line_no = line_no.line_no(start)
             if len(line) > LONG_LINE and not self._long_noted:

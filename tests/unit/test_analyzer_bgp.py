@@ -2031,3 +2031,4 @@ def test_the_last_reset_of_an_established_neighbor_is_history_on_nx_os_and_ios_x
     listing = ["BGP neighbor is 10.16.2.2, remote AS 100, ibgp link", "  BGP state = Established, up for 6d01h",
                *history]
     assert analyze_text("\n".join(listing) + "\n").primary is None
+

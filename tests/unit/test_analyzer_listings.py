@@ -86,3 +86,20 @@ def test_the_facts_say_which_lines_the_listing_was_read_from() -> None:
     facts = analyze_text(text.read_text()).primary.facts  # type: ignore[union-attr]
     first, last = (int(n) for n in facts["proposals_lines"].split("-"))
     assert first < last < 57  # before the refusal on line 57
+
+
+def test_statistics_tables_count_events_and_are_none_of_them() -> None:
+    # genieparser's IOS-XE golden outputs of "show crypto ikev2 stats" and "show crypto ikev2 stats exchange"
+    stats = ("Total outgoing IKEv2 SA Count:    1        active:        1        negotiating: 0     \n"
+             "PPK Identity Mismatch: 0        \n"
+             "PPK Authentication Failure - ALL:      0        With PPK Required:    0 \n")
+    exchange = ("EXCHANGE/NOTIFY                   TX(REQ)    TX(RES)    RX(REQ)    RX(RES)\n"
+                "ERROR NOTIFY\n"
+                "INVALID_SPI                             0          0        288          0\n"
+                "NO_PROPOSAL_CHOSEN                      0         53          0          0\n"
+                "TS_UNACCEPTABLE                         0          1          0          0\n")
+    for table in (stats, exchange):
+        result = analyze_text(table)
+        assert result.primary is None and not result.findings, table
+    # a log line of words and numbers, single-spaced, is still read (charon without its prefix)
+    assert analyze_text("retransmit 5 of request with message ID 0\ngiving up after 5 retransmits\n").primary is not None
