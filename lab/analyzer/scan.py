@@ -273,19 +273,35 @@ class _Segment:
 # ("total.ikev2.recv.notifies.error.TS_UNACCEPTABLE=0"): statistics, not events.
 _COUNTER_START = ("total.", "current.")
 _COUNTER = re.compile(r"(?:total|current)\.[\w.-]+=\d+\s*$")
-# A row of a statistics table: words and counts in aligned columns, nothing else (Cisco's "show crypto ikev2 stats":
-# "PPK Authentication Failure - ALL:      0", "show crypto ikev2 stats exchange": "TS_UNACCEPTABLE   0   1   0   0").
-# It counts events of a kind, it is none of them. (A log line has a time, an address or punctuation beside its words.)
+# Statistics and settings in a listing count or describe events of a kind, they are none of them:
+# - a table row of words and counts in aligned columns (Cisco's "show crypto ikev2 stats exchange":
+#   "TS_UNACCEPTABLE   0   1   0   0");
+# - fields whose value is a count or "never" ("PPK Authentication Failure - ALL:      0", "DOT11r pre-authentication
+#   failure   : 474", IOS-XR's OSPF "Adjacency hold timer expired last : Never").
+# A log line has a time, an address or punctuation beside its words.
 _STAT_GAP = re.compile(r"\S {3,}\d")
 _STAT_WORD = re.compile(r"[A-Za-z][\w()/-]*:?|-+")
+_STAT_FIELDS = re.compile(r"\s*(?:[A-Za-z0-9][\w ()/.-]{0,80}?\s*:\s+(?:\d+|[Nn]ever|[Nn]one|n/a)(?:\s+|$))+")
+_NOT_A_COUNT = re.compile(r"\d\.\d+\.\d|\d:\d\d")  # an address or a time
 
 
 def _statistics_row(line: str) -> bool:
+    if _NOT_A_COUNT.search(line) is not None:
+        return False
+    if _STAT_FIELDS.fullmatch(line) is not None:
+        return True
     if _STAT_GAP.search(line) is None:
         return False
     words = line.split()
-    return (words[-1].isdigit() and not words[0].isdigit()
-            and all(w.isdigit() or _STAT_WORD.fullmatch(w) is not None for w in words))
+    # (a count last: a listing's row whose last column is a state, as a BGP summary's "Active", is an event)
+    return words[-1].isdigit() and all(w.isdigit() or _STAT_WORD.fullmatch(w) is not None for w in words)
+
+
+# Someone logging in to the device itself (SSH, sudo, the console; Cisco's exec and login messages), not IKE: its
+# "authentication failure" is no tunnel's. (PAM under charon's XAUTH, "charon: pam_unix(login:auth)", is the tunnel's.)
+_DEVICE_LOGIN = re.compile(
+    r"\b(?:sshd|sudo|su|login|systemd-logind|polkitd)(?:\[\d+\])?: |pam_\w+\((?:sshd|sudo|su|su-l|cron|polkit-1|passwd):"
+    r"|Failed password for |LOGIN_AUTHEN\b|%SEC_LOGIN-|\bLOGIN_FAILED\b|Login Authentication failed")
 
 
 # A command the user typed, pasted with its output: a shell prompt ("$ ", "root@gw:~# ", "[root@gw ~]# "), or a
@@ -598,6 +614,8 @@ class Scanner:
                 return None  # a command and its arguments, not what the daemon wrote
             if _statistics_row(line):
                 return None  # a counter of events of a kind, not one of them
+            if p.event == "auth_failed" and _DEVICE_LOGIN.search(line):
+                return None  # a login to the device itself, not the tunnel's authentication
             if isinstance(line_no, _Segment):
                 line_no = line_no.line_no(start)
             if len(line) > LONG_LINE and not self._long_noted:

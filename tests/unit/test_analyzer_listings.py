@@ -3,6 +3,8 @@ attribute while it checks it, and the analyzer reads those lines together into t
 
 from __future__ import annotations
 
+import pytest
+
 from lab import PROJECT_DIR
 from lab.analyzer import analyze_text
 from lab.triage import fixes
@@ -103,3 +105,34 @@ def test_statistics_tables_count_events_and_are_none_of_them() -> None:
         assert result.primary is None and not result.findings, table
     # a log line of words and numbers, single-spaced, is still read (charon without its prefix)
     assert analyze_text("retransmit 5 of request with message ID 0\ngiving up after 5 retransmits\n").primary is not None
+
+
+@pytest.mark.parametrize("text", [
+    # a Linux gateway's syslog: someone failing to log in over SSH or to sudo (the device, not the tunnel)
+    "Dec  1 10:00:00 gw sshd[1234]: pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= "
+    "rhost=203.0.113.5  user=root",
+    "Dec  1 10:00:00 gw sudo: pam_unix(sudo:auth): authentication failure; logname=admin uid=1000 euid=0 tty=/dev/pts/0 "
+    "ruser=admin rhost=  user=admin",
+    # IOS-XR's exec login (genieparser's ShowLogging golden output)
+    "RP/0/RP0/CPU0:Sep 25 23:26:15.803 UTC: exec[67271]: %MGBL-exec-3-LOGIN_AUTHEN : Login Authentication failed. "
+    "Exiting...",
+    # counters and settings of listings (genieparser golden outputs: redundancy group, CTS, NX-OS PIM, IOS-XR OSPF)
+    "\t\tAuthentication Failure: 0",
+    "  port auth failure     : 0",
+    "      Authentication failed: 0",
+    "   802.11 authentication failure                                   : 0",
+    "  Adjacency hold timer expired last : Never",
+    # a Junos interface table whose counter happens to be an Azure error number, and Junos OSPF statistics
+    "ge-0/0/4      Up             47          (0)            13801          (0)",
+    "        12 subnet mismatches",
+])
+def test_device_logins_counters_and_settings_name_no_tunnel_failure(text: str) -> None:
+    assert analyze_text(text + "\n").primary is None, text
+
+
+def test_pam_under_charon_s_xauth_is_still_the_tunnel_s_authentication() -> None:
+    # strongSwan's xauth-pam plugin asks PAM (service "login" by default): PAM's line is logged under charon
+    line = ("Dec  1 10:00:00 gw charon: pam_unix(login:auth): authentication failure; logname= uid=0 euid=0 tty= ruser= "
+            "rhost=  user=alice\n")
+    primary = analyze_text(line).primary
+    assert primary is not None and primary.category == "auth_failure"
