@@ -1,5 +1,6 @@
-"""Proposal listings printed one item a line: Cisco IOS's debug crypto isakmp lists the peer's offer attribute by
-attribute while it checks it, and the analyzer reads those lines together into the proposals received."""
+"""Listings. Proposal listings printed one item a line: Cisco IOS's debug crypto isakmp lists the peer's offer attribute
+by attribute while it checks it, and the analyzer reads those lines together into the proposals received. Counters,
+settings and statistics tables of show outputs, and a login to the device itself, name no tunnel failure."""
 
 from __future__ import annotations
 
