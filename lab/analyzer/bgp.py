@@ -314,7 +314,7 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"Route limit exceeded|MAXPFXEXCEED|maximum prefix limit was exceeded",
          "max_prefix"),
         (r"BFD", "bfd_down"),
-        (r"Administrative Shutdown|Admin\. shutdown|administratively down|admin-down|admin(?:istratively)? shut|"
+        (r"Administrative Shutdown|Admin\. shutdown|administratively down|Neighbor is shutdown|admin-down|admin(?:istratively)? shut|"
          # OpenBGPD's parent stopping on purpose (bgpd.c main, as OpenBSD's daemons do: a SIGTERM, bgpctl)
          r"^(?:[^\n]*\bbgpd(?:\[\d+\])?: )?waiting for children to terminate\s*$|"
          # FRR's daemons stopping on a signal (lib/sigevent.c, bgpd/bgp_main.c sigint: a service stop or restart)
@@ -395,7 +395,7 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          # Nokia SR OS / SR Linux: back from Active or Connect, before any OPEN ("due to event TCP SOCKET ERROR")
          r"moved from higher state (?:ACTIVE|CONNECT) to lower state",
          "connect_failed"),
-        (r"Peer closed the session|\bevent Closed new state\b|Connection (?:closed|reset)|reset by peer|remote end closed|read-failed|"
+        (r"Peer closed the session|Peer closing down the session|\bevent Closed new state\b|Connection (?:closed|reset)|reset by peer|remote end closed|read-failed|"
          r"TCP_connection_closed|Connection lost|TransportError|BGP_IO_ERROR_CLOSE_SESSION|Socket Error|write-failed|"
          # ExaBGP 4.2 and 5.0 (reactor/network/connection.py): the TCP connection went away under the session
          r"closed by the remote end|lost the TCP connection|Broken TCP connection|issue reading on the socket|"

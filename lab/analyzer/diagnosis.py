@@ -1656,7 +1656,7 @@ def _bgp_reason_text(reason: str, facts: dict[str, Any], line: int, aws: bool = 
     if reason in bgp.ON_PURPOSE:
         return [M("Line {line}: the session was reset or shut down on purpose ({error}) and does not come back up in "
                   "this log: check that the neighbor was enabled again and that the configuration change is "
-                  "complete on both sides.", line=line, error=error or facts.get("bgp_reason", ""))]
+                  "complete on both sides.", line=line, error=error or bgp.REASON_WORDS.get(reason, reason))]
     if reason == "max_prefix":
         # AWS quotas (facts sheet): a VPN connection accepts at most 100 routes from the customer gateway and
         # advertises up to 1,000 to it; neither can be increased. A prefix limit closes the session with Cease 6/1
@@ -1844,7 +1844,9 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
     recovered = _bgp_recovery(events)
     standing = [e for e in every if not recovered(e)]
     pool = standing or every
-    firm = [e for e in pool if e.weight == "decisive"] or pool
+    # (a weak line that the session is down now before a line of history: a listing's last reset of a neighbor it
+    # shows established)
+    firm = ([e for e in pool if e.weight == "decisive"] or [e for e in pool if e.weight != "context"] or pool)
     facts = {id(e): facts_of(e) for e in every}  # (firm is part of every: each line's facts are read once)
     read = [(ev, facts[id(ev)]) for ev in firm]
     # This side shut the neighbor down (Cease 6/2 sent, a summary row "Idle(Admin)"): the Cease / Connection Rejected
@@ -1856,9 +1858,11 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
             if f.get("bgp_reason") == "peer_not_configured" and f.get("bgp_notification") == "6/5"
             and f.get("direction") == "sent" else (e, f) for e, f in read]
     read, reason = _bgp_reason_in_context(read, every, firm, facts)
-    if reason is None and (named_lines := [(e, facts[id(e)]) for e in pool if facts[id(e)].get("bgp_reason")]):
+    if reason is None and (named_lines := [(e, facts[id(e)]) for e in pool if facts[id(e)].get("bgp_reason")
+                                           and e.weight != "context" and same_bgp_peer(e, firm[0])]):
         # The decisive lines say only that the session went down (BIRD's "BGP session closed", "State changed to
         # start"); a line of the same down names why (its "Sending NOTIFICATION(code=6.3)"): that is the reason.
+        # (Not a line of history, as a listing's last reset of an established neighbor, nor another neighbor's.)
         read = named_lines
         reason = bgp.best([f.get("bgp_reason", "") for _, f in read])
     # The neighbor whose down names the reason (else the first one's): its downs are counted, its Up says it flaps.
@@ -1955,6 +1959,13 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
             reason != "daemon_crash" and bgp.ORPHANED.search(e.text))])
         facts = {k: extra.get(k, standing_facts.get(k, v)) for k, v in primary.facts.items()
                  if (k not in _ASN_KEYS or k in extra) and (k not in _BGP_KEYS or k in extra or k in standing_facts)}
+        primary = dataclasses.replace(primary, facts=facts)
+    else:
+        # No line of this down says why: a reason, NOTIFICATION or AS read elsewhere (another neighbor's history in a
+        # listing, a down it came back from) is not said of it.
+        facts = {k: v for k, v in primary.facts.items()
+                 if k not in ("bgp_reason", "bgp_notification", "bgp_error", "direction", *_ASN_KEYS)
+                 or any(k in facts_of(e) for e in downs)}
         primary = dataclasses.replace(primary, facts=facts)
     if no_routes:
         primary = dataclasses.replace(primary, title=category_title("bgp_down", {"bgp_reason": reason}))

@@ -1111,9 +1111,15 @@ def _phase_of(ev: Event, st: _State) -> str:
 
 # "show ip bgp neighbors" (Cisco, FRR): the neighbor's state now, and why it last went down (history): "Last reset
 # 00:00:36, due to ..." (IOS, IOS-XR), "Last reset by us 6d01h, due to ..." (NX-OS), "Last reset 00:00:31,  Notification
-# sent (...)" (FRR), and IOS-XR's "Error Code: hold time expired" under "Time since last notification sent".
-_BGP_STATE = re.compile(r"BGP state = \w+")
-_LAST_RESET = re.compile(r"\s*(?:Last reset (?:by (?:us|peer) )?\S+, +(?:due to )?\S|Error Code: )")
+# sent (...)" (FRR).
+_BGP_STATE = re.compile(r"BGP state = \w+|^\s*Type: (?:Internal|External)\s+State: \w+")
+_LAST_RESET = re.compile(r"\s*Last [Rr]eset:? (?:by (?:us|peer) )?\S+, +(?:due to )?\S")
+# IOS-XR's "Error Code: hold time expired" under "Time since last notification sent to neighbor: 2w3d", FortiOS's
+# "Notification Error Message: (Hold Timer Expired/...)" under "Last Reset: 4d14h38m, due to BGP Notification sent":
+# the last NOTIFICATION, which may be older than the last reset (the "Last reset" line says why the session last went
+# down). Junos's "show bgp neighbor": "Last Error: Hold Timer Expired Error" and its counts per error ("Error: 'Hold
+# Timer Expired Error' Sent: 156 Recv: 17"), whatever the neighbor's state now.
+_LAST_NOTIFICATION = re.compile(r"\s*(?:(?:Error Code|Notification Error Message|Last Error): |Error: '[^'\n]*' Sent: \d+ Recv: \d+)")
 
 # pluto names the transport of each request ("sent IKE_AUTH request to 192.0.2.1:UDP/4500")
 _TO_500 = re.compile(r":UDP/500\b")
@@ -1135,7 +1141,8 @@ _POLICY_CHECK = re.compile(
 
 
 # The lines of a "show ip bgp neighbors" block that name no neighbor themselves: its state and its last reset.
-_LISTING_LINE = re.compile(r"\s*(?:BGP state = |Last reset |Error Code: )")
+_LISTING_LINE = re.compile(r"\s*(?:BGP state = |Last [Rr]eset:? |Error Code: |Notification Error Message: |Type: "
+                           r"(?:Internal|External)\s+State: |Last Error: |Error: ')")
 
 
 def _listing_neighbors(events: list[Event]) -> None:
@@ -3158,11 +3165,12 @@ def classify(events: list[Event]) -> None:
             else:
                 st.bgp_on_purpose.clear()
             _set(ev, "bgp_down", "context")
-        elif kind == "bgp_down" and _LAST_RESET.match(ev.text) and (
-                st.bgp_listing_up or bgp.read(ev.text).get("bgp_reason") in bgp.ON_PURPOSE):
+        elif kind == "bgp_down" and (_LAST_NOTIFICATION.match(ev.text) or _LAST_RESET.match(ev.text) and (
+                st.bgp_listing_up or bgp.read(ev.text).get("bgp_reason") in bgp.ON_PURPOSE)):
             # "show ip bgp neighbors": the last reset of a session the same listing shows established now is
             # history, no current fault; an operator's reset or a configuration change, however long ago, says
-            # nothing about the session now either (the state line does)
+            # nothing about the session now either (the state line does); nor does the last NOTIFICATION's code
+            # (IOS-XR), which may be older than the last reset
             _set(ev, "bgp_down", "context")
         elif kind == "bgp_down":
             if _BGP_STATE.search(ev.text):

@@ -275,12 +275,12 @@ _COUNTER_START = ("total.", "current.")
 _COUNTER = re.compile(r"(?:total|current)\.[\w.-]+=\d+\s*$")
 # Statistics and settings in a listing count or describe events of a kind, they are none of them:
 # - a table row of words and counts in aligned columns (Cisco's "show crypto ikev2 stats exchange":
-#   "TS_UNACCEPTABLE   0   1   0   0");
+#   "TS_UNACCEPTABLE   0   1   0   0"; ASA's "show asp drop": "Invalid SPI (np-sp-invalid-spi)      71490");
 # - fields whose value is a count or "never" ("PPK Authentication Failure - ALL:      0", "DOT11r pre-authentication
 #   failure   : 474", IOS-XR's OSPF "Adjacency hold timer expired last : Never").
 # A log line has a time, an address or punctuation beside its words.
 _STAT_GAP = re.compile(r"\S {3,}\d")
-_STAT_WORD = re.compile(r"[A-Za-z][\w()/-]*:?|-+")
+_STAT_WORD = re.compile(r"\(?[A-Za-z][\w()/-]*:?|-+")  # (a counter's id in parentheses: ASA's "(np-sp-invalid-spi)")
 _STAT_FIELDS = re.compile(r"\s*(?:[A-Za-z0-9][\w ()/.-]{0,80}?\s*:\s+(?:\d+|[Nn]ever|[Nn]one|n/a)(?:\s+|$))+")
 _NOT_A_COUNT = re.compile(r"\d\.\d+\.\d|\d:\d\d")  # an address or a time
 

@@ -2032,3 +2032,40 @@ def test_the_last_reset_of_an_established_neighbor_is_history_on_nx_os_and_ios_x
                *history]
     assert analyze_text("\n".join(listing) + "\n").primary is None
 
+
+
+# Neighbor listings of other platforms (ntc-templates' and genieparser's test outputs, shortened): each neighbor's
+# block on its own; a last reset, last error or last NOTIFICATION of an established neighbor is history.
+XR_LISTING = ("BGP neighbor is 192.168.0.2\n Remote AS 65001, local AS 65001, internal link\n"
+              "  BGP state = Established, up for 3w2d\n"
+              "  Last reset 3w2d, due to BGP Notification sent: peer in wrong AS\n"
+              "  Error Code: peer in wrong AS\n\n"
+              "BGP neighbor is 10.0.0.42\n Remote AS 65001, local AS 65001, internal link\n"
+              "  BGP state = OpenSent\n"
+              "  Last reset 00:00:52, due to Peer closing down the session\n"
+              "  Time since last notification sent to neighbor: 2w3d\n"
+              "  Error Code: hold time expired\n")
+FORTIOS_LISTING = ("BGP neighbor is 10.105.1.254, remote AS 65400, local AS 65400, internal link\n"
+                   "  BGP state = Established, up for 4d14h28m\n"
+                   "Last Reset: 4d14h38m, due to BGP Notification sent\n"
+                   "Notification Error Message: (Hold Timer Expired/Unspecified Error Subcode)\n")
+JUNOS_LISTING = ("        Peer: 10.49.216.179 AS 65171   Local: 10.189.5.252 AS 65171\n"
+                 "        Type: Internal    State: Active       (route reflector client)Flags: <>\n"
+                 "        Last State: Idle          Last Event: Start\n"
+                 "        Last Error: None\n"
+                 "        Peer: 10.169.14.240+60606 AS 65151 Local: 10.189.5.252+179 AS 65171\n"
+                 "        Type: External    State: Established    Flags: <Sync>\n"
+                 "        Last Error: Hold Timer Expired Error\n"
+                 "        Error: 'Hold Timer Expired Error' Sent: 156 Recv: 17\n")
+
+
+def test_neighbor_listings_of_ios_xr_fortios_and_junos() -> None:
+    xr = analyze_text(XR_LISTING).primary
+    assert xr is not None and (xr.facts.get("peer"), xr.facts.get("bgp_reason")) == ("10.0.0.42", "peer_closed")
+    assert analyze_text(FORTIOS_LISTING).primary is None
+    junos = analyze_text(JUNOS_LISTING).primary
+    assert junos is not None and junos.facts.get("peer") == "10.49.216.179"
+    assert "bgp_reason" not in junos.facts, "another neighbor's last error is not this one's reason"
+    # IOS-XR's "Idle (Neighbor is shutdown)": shut down on purpose
+    shut = analyze_text("BGP neighbor is 10.100.100.124\n  BGP state = Idle (Neighbor is shutdown)\n").primary
+    assert shut is not None and shut.facts.get("bgp_reason") == "admin_shutdown"
