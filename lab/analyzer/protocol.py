@@ -1109,9 +1109,10 @@ def _phase_of(ev: Event, st: _State) -> str:
 
 
 
-# "show ip bgp neighbors" (Cisco, FRR): the neighbor's state now, and why it last went down (history): "Last reset
-# 00:00:36, due to ..." (IOS, IOS-XR), "Last reset by us 6d01h, due to ..." (NX-OS), "Last reset 00:00:31,  Notification
-# sent (...)" (FRR).
+# "show ip bgp neighbors" (Cisco, FRR, FortiOS; Junos "show bgp neighbor"): the neighbor's state now ("BGP state =
+# Active", Junos "Type: External  State: Established"), and why it last went down (history): "Last reset 00:00:36, due
+# to ..." (IOS, IOS-XR), "Last reset by us 6d01h, due to ..." (NX-OS), "Last reset 00:00:31,  Notification sent (...)"
+# (FRR), "Last Reset: 4d14h38m, due to ..." (FortiOS).
 _BGP_STATE = re.compile(r"BGP state = \w+|^\s*Type: (?:Internal|External)\s+State: \w+")
 _LAST_RESET = re.compile(r"\s*Last [Rr]eset:? (?:by (?:us|peer) )?\S+, +(?:due to )?\S")
 # IOS-XR's "Error Code: hold time expired" under "Time since last notification sent to neighbor: 2w3d", FortiOS's
@@ -1119,7 +1120,8 @@ _LAST_RESET = re.compile(r"\s*Last [Rr]eset:? (?:by (?:us|peer) )?\S+, +(?:due t
 # the last NOTIFICATION, which may be older than the last reset (the "Last reset" line says why the session last went
 # down). Junos's "show bgp neighbor": "Last Error: Hold Timer Expired Error" and its counts per error ("Error: 'Hold
 # Timer Expired Error' Sent: 156 Recv: 17"), whatever the neighbor's state now.
-_LAST_NOTIFICATION = re.compile(r"\s*(?:(?:Error Code|Notification Error Message|Last Error): |Error: '[^'\n]*' Sent: \d+ Recv: \d+)")
+_LAST_NOTIFICATION = re.compile(r"\s*(?:(?:Error Code|Notification Error Message|Last Error): "
+                                r"|Error: '[^'\n]*' Sent: \d+ Recv: \d+)")
 
 # pluto names the transport of each request ("sent IKE_AUTH request to 192.0.2.1:UDP/4500")
 _TO_500 = re.compile(r":UDP/500\b")
@@ -1140,16 +1142,18 @@ _POLICY_CHECK = re.compile(
 )
 
 
-# The lines of a "show ip bgp neighbors" block that name no neighbor themselves: its state and its last reset.
+# The lines of a neighbor listing's block that name no neighbor themselves: its state, its last reset, its last error
+# or NOTIFICATION.
 _LISTING_LINE = re.compile(r"\s*(?:BGP state = |Last [Rr]eset:? |Error Code: |Notification Error Message: |Type: "
                            r"(?:Internal|External)\s+State: |Last Error: |Error: ')")
 
 
 def _listing_neighbors(events: list[Event]) -> None:
-    """"show ip bgp neighbors" (Cisco IOS, IOS-XE, IOS-XR, NX-OS; FRR): a block's state and last-reset lines name no
-    neighbor, its header does ("BGP neighbor is 169.254.44.233,  remote AS 64512"). Each such line takes the neighbor
-    of the header above it, so two neighbors of one listing (AWS's two tunnels) are two sessions: one down, one
-    established, not one session that went down and came back."""
+    """"show ip bgp neighbors" (Cisco IOS, IOS-XE, IOS-XR, NX-OS; FRR; FortiOS) and Junos's "show bgp neighbor": a
+    block's state and last-reset lines name no neighbor, its header does ("BGP neighbor is 169.254.44.233,  remote AS
+    64512", "Peer: 10.169.14.240+60606 AS 65151 Local: ..."). Each such line takes the neighbor of the header above
+    it, so two neighbors of one listing (AWS's two tunnels) are two sessions: one down, one established, not one
+    session that went down and came back."""
     current: dict[str, str] = {}
     for ev in events:
         if ev.kind == "bgp_neighbor":
@@ -3169,8 +3173,8 @@ def classify(events: list[Event]) -> None:
                 st.bgp_listing_up or bgp.read(ev.text).get("bgp_reason") in bgp.ON_PURPOSE)):
             # "show ip bgp neighbors": the last reset of a session the same listing shows established now is
             # history, no current fault; an operator's reset or a configuration change, however long ago, says
-            # nothing about the session now either (the state line does); nor does the last NOTIFICATION's code
-            # (IOS-XR), which may be older than the last reset
+            # nothing about the session now either (the state line does); nor does the last NOTIFICATION or error
+            # (IOS-XR, FortiOS, Junos), which may be older than the last reset
             _set(ev, "bgp_down", "context")
         elif kind == "bgp_down":
             if _BGP_STATE.search(ev.text):
