@@ -187,24 +187,10 @@ _BIRD_TRACE = re.compile(r"NOTIFICATION\(code=(?P<code>[1-8])\.(?P<sub>\d{1,3})\
 _ERX = re.compile(r"\berror-code = (?P<code>[1-8])\b[^\n]{0,80}?\berror-subcode = (?P<sub>\d{1,3})\b")
 # FRR names the code and the subcode in words, joined by a slash (bgpd/bgp_debug.c bgp_notify_msg and its subcode
 # tables), as in `show bgp neighbors`: "Last reset 00:00:31,  Notification sent (OPEN Message Error/Bad BGP Identifier)".
-_FRR_CODES = {"message header error": 1, "open message error": 2, "update message error": 3, "hold timer expired": 4,
-              "neighbor events error": 5, "cease": 6, "route-refresh message error": 7, "send hold timer expired": 8}
-_FRR_SUBCODES: dict[int, dict[str, int]] = {
-    1: {"connection not synchronized": 1, "bad message length": 2, "bad message type": 3},
-    2: {"unspecific": 0, "unsupported version number": 1, "bad peer as": 2, "bad bgp identifier": 3,
-        "unsupported optional parameter": 4, "unacceptable hold time": 6, "unsupported capability": 7,
-        "role mismatch": 11},
-    3: {"unspecific": 0, "malformed attribute list": 1, "unrecognized well-known attribute": 2,
-        "missing well-known attribute": 3, "attribute flags error": 4, "attribute length error": 5,
-        "invalid origin attribute": 6, "invalid next_hop attribute": 8, "optional attribute error": 9,
-        "invalid network field": 10, "malformed as_path": 11},
-    5: {"unspecific": 0, "receive unexpected message in opensent state": 1,
-        "receive unexpected message in openconfirm state": 2, "receive unexpected message in established state": 3},
-    6: {"unspecific": 0, "maximum number of prefixes reached": 1, "administrative shutdown": 2, "peer de-configured": 3,
-        "administrative reset": 4, "connection rejected": 5, "other configuration change": 6,
-        "connection collision resolution": 7, "out of resources": 8, "hard reset": 9, "bfd down": 10},
-    7: {"unspecific": 0, "invalid message length": 1},
-}
+# (FRR's words are the RFC names above, but for the FSM error, which it calls "Neighbor Events Error" and whose subcodes
+# it starts with "Receive ", and "Unspecific" for subcode 0.)
+_FRR_CODES = {name.lower(): code for code, name in NOTIFICATION_CODES.items()} | {"neighbor events error": 5}
+_FRR_SUBCODES = {(code, name.lower()): sub for (code, sub), name in NOTIFICATION_SUBCODES.items()}
 _FRR_NAMED = re.compile(r"(?i)\b(?P<err>Message Header Error|OPEN Message Error|UPDATE Message Error|(?:Send )?Hold Timer "
                         r"Expired|Neighbor Events Error|Cease|ROUTE-REFRESH Message Error)/(?P<sub>[A-Za-z][\w -]{0,60}"
                         r"?[A-Za-z_])(?:/Hard Reset)?(?=\s*(?:\)|,|$))")
@@ -495,8 +481,8 @@ def notification_of(text: str) -> tuple[int, int | None] | None:
         return named
     m = _FRR_NAMED.search(text)
     if m:
-        code = _FRR_CODES[m.group("err").lower()]
-        return code, _FRR_SUBCODES.get(code, {}).get(m.group("sub").strip().lower())
+        code, sub = _FRR_CODES[m.group("err").lower()], m.group("sub").strip().lower().removeprefix("receive ")
+        return code, 0 if sub == "unspecific" else _FRR_SUBCODES.get((code, sub))
     m = _HEX.search(text)
     if m:
         return int(m.group("code")), int(m.group("sub"), 16)

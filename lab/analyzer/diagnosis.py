@@ -1963,10 +1963,10 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
     else:
         # No line of this down says why: a reason, NOTIFICATION or AS read elsewhere (another neighbor's history in a
         # listing, a down it came back from) is not said of it.
-        facts = {k: v for k, v in primary.facts.items()
-                 if k not in ("bgp_reason", "bgp_notification", "bgp_error", "direction", *_ASN_KEYS)
-                 or any(k in facts_of(e) for e in downs)}
-        primary = dataclasses.replace(primary, facts=facts)
+        kept = {k: v for k, v in primary.facts.items()
+                if k not in ("bgp_reason", "bgp_notification", "bgp_error", "direction", *_ASN_KEYS)
+                or any(k in facts[id(e)] for e in downs)}  # (the lines' facts, read once above)
+        primary = dataclasses.replace(primary, facts=kept)
     if no_routes:
         primary = dataclasses.replace(primary, title=category_title("bgp_down", {"bgp_reason": reason}))
     node = BGP_TREE_NODES.get(reason or "")

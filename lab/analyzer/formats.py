@@ -19,6 +19,7 @@ from typing import Any
 
 from lab.analyzer.patterns import FORMATS
 from lab.analyzer.prefilter import _hs
+from lab.analyzer.protocol import MONTHS as _MONTHS
 
 # The keys that make a JSON record one of AWS's VPN log records (tunnel and BGP logs, current and older names).
 AWS_RECORD_KEYS = r'"(?:details|VpnLogDetail|ike_phase1_state|TunnelIKEPhase1State|resource_id|event_timestamp)"'
@@ -103,8 +104,6 @@ _TIME_FIELD = re.compile(r'(?:"time"|\btime)\s*[:=]\s*"?(\d{4}-\d{2}-\d{2}T\d{2}
 _FORTI = re.compile(r"date=(\d{4})-(\d{2})-(\d{2}) time=(\d{2}):(\d{2}):(\d{2})")
 # A month name with the year: Cisco ASA and IOS with `service timestamps log datetime year` ("Jun 10 2024 14:22:01",
 # "*Mar  1 2024 00:12:54.311"), Huawei VRP ("Sep 22 2026 14:16:07"), Cisco NX-OS ("2020 May 20 11:54:18").
-_MONTHS = {m: i for i, m in enumerate(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
-                                       "Dec"), 1)}
 _MONTH_DATE = re.compile(
     r"(?<![\w:])(?:(?P<mon>" + "|".join(_MONTHS) + r") {1,2}(?P<day>\d{1,2}) (?P<year>\d{4})|(?P<year2>\d{4}) "
     r"(?P<mon2>" + "|".join(_MONTHS) + r") {1,2}(?P<day2>\d{1,2})) (?P<h>\d{2}):(?P<mi>\d{2}):(?P<s>\d{2})"

@@ -295,7 +295,7 @@ class Event:
 
 
 # Syslog / ISO / Android prefixes, for ordering and for telling two logs apart.
-_MONTHS = {m: i for i, m in enumerate(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1)}
+MONTHS = {m: i for i, m in enumerate(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1)}
 _STAMP = re.compile(
     r"(?:(?P<y>\d{4})[-/](?P<mo>\d{1,2})[-/](?P<d>\d{1,2})[ T,]+|(?P<mon>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? +(?P<d2>\d{1,2}),?(?: (?P<y2>\d{4}))? +|(?P<mo3>\d{2})-(?P<d3>\d{2}) )?"
     r"(?P<h>\d{1,2}):(?P<mi>\d{2}):(?P<s>\d{2})(?:[.,](?P<f>\d{1,6}))?"
@@ -355,7 +355,7 @@ def _stamp_at(line: str, pos: int, endpos: int) -> float | None:
         return (((int(g["y"]) * 12 + int(g["mo"])) * 31 + int(g["d"])) * 86400) + secs
     if g["mon"]:
         year = int(g["y2"]) if g["y2"] else 0
-        return (((year * 12 + _MONTHS[g["mon"]]) * 31 + int(g["d2"])) * 86400) + secs
+        return (((year * 12 + MONTHS[g["mon"]]) * 31 + int(g["d2"])) * 86400) + secs
     if g["mo3"]:  # Android logcat "11-29 10:01:02.123"
         return ((int(g["mo3"]) * 31 + int(g["d3"])) * 86400) + secs
     if line[max(0, m.start() - 2):m.start()] == "  " and line[m.end():m.end() + 2] == "  ":
@@ -1142,24 +1142,18 @@ _POLICY_CHECK = re.compile(
 )
 
 
-# The lines of a neighbor listing's block that name no neighbor themselves: its state, its last reset, its last error
-# or NOTIFICATION.
-_LISTING_LINE = re.compile(r"\s*(?:BGP state = |Last [Rr]eset:? |Error Code: |Notification Error Message: |Type: "
-                           r"(?:Internal|External)\s+State: |Last Error: |Error: ')")
-
-
 def _listing_neighbors(events: list[Event]) -> None:
     """"show ip bgp neighbors" (Cisco IOS, IOS-XE, IOS-XR, NX-OS; FRR; FortiOS) and Junos's "show bgp neighbor": a
-    block's state and last-reset lines name no neighbor, its header does ("BGP neighbor is 169.254.44.233,  remote AS
-    64512", "Peer: 10.169.14.240+60606 AS 65151 Local: ..."). Each such line takes the neighbor of the header above
-    it, so two neighbors of one listing (AWS's two tunnels) are two sessions: one down, one established, not one
-    session that went down and came back."""
+    block's state, last-reset and last-error lines name no neighbor, its header does ("BGP neighbor is
+    169.254.44.233,  remote AS 64512", "Peer: 10.169.14.240+60606 AS 65151 Local: ..."). Each such line takes the
+    neighbor of the header above it, so two neighbors of one listing (AWS's two tunnels) are two sessions: one down,
+    one established, not one session that went down and came back."""
     current: dict[str, str] = {}
     for ev in events:
         if ev.kind == "bgp_neighbor":
             current[ev.stream] = bgp_peer(ev)
         elif (ev.kind in ("bgp_down", "bgp_up") and not bgp_peer(ev) and current.get(ev.stream)
-              and _LISTING_LINE.match(ev.text)):
+              and (_BGP_STATE.search(ev.text) or _LAST_RESET.match(ev.text) or _LAST_NOTIFICATION.match(ev.text))):
             ev.values["peer"] = current[ev.stream]
 
 
