@@ -297,11 +297,20 @@ def _statistics_row(line: str) -> bool:
     return words[-1].isdigit() and all(w.isdigit() or _STAT_WORD.fullmatch(w) is not None for w in words)
 
 
-# Someone logging in to the device itself (SSH, sudo, the console; Cisco's exec and login messages), not IKE: its
-# "authentication failure" is no tunnel's. (PAM under charon's XAUTH, "charon: pam_unix(login:auth)", is the tunnel's.)
+# Someone logging in to the device itself (SSH, sudo, su, the console, a desktop: any PAM service but the ones a VPN
+# daemon asks, "login" for charon's XAUTH, "pluto", "ppp", also in old PAM's "su(pam_unix)[pid]:" form;
+# Cisco's exec and login messages), or a client authenticating on a switch port (802.1X, MAC authentication bypass,
+# the session manager: "%DOT1X-5-FAIL: Authentication failed for client"), not IKE: its "authentication failure" is no
+# tunnel's. (PAM under charon's XAUTH, "charon: pam_unix(login:auth)", is the tunnel's.)
 _DEVICE_LOGIN = re.compile(
-    r"\b(?:sshd|sudo|su|login|systemd-logind|polkitd)(?:\[\d+\])?: |pam_\w+\((?:sshd|sudo|su|su-l|cron|polkit-1|passwd):"
-    r"|Failed password for |LOGIN_AUTHEN\b|%SEC_LOGIN-|\bLOGIN_FAILED\b|Login Authentication failed")
+    r"\b(?:sshd|sudo|su|login|klogind|kshd|systemd-logind|polkitd)(?:\(pam_\w+\))?(?:\[\d+\])?: "
+    r"|(?<![\w-])(?!charon|pluto|ipsec|racoon|pppd|xl2tpd)[\w-]+\(pam_\w+\)(?:\[\d+\])?: "
+    r"|pam_\w+\((?!login:|ppp:|pluto:|ipsec:|charon:|strongswan:)[\w.-]+:(?:auth|account|session|password)\)"
+    r"|Failed password for |LOGIN_AUTHEN\b|%SEC_LOGIN-|\bLOGIN_FAILED\b|Login Authentication failed"
+    r"|%(?:DOT1X|MAB|AUTHMGR|SESSION_MGR)-\d-")
+# A line that one of those login daemons wrote (its syslog program name) is none of the tunnel's or BGP's events at
+# all: sshd's "Local disconnected: Connection closed." is no BGP neighbor closing the session.
+_LOGIN_DAEMON = re.compile(r"(?:^|\s)(?:sshd|sudo|su|klogind|kshd|systemd-logind|polkitd)(?:\(pam_\w+\))?(?:\[\d+\])?: ")
 
 
 # A command the user typed, pasted with its output: a shell prompt ("$ ", "root@gw:~# ", "[root@gw ~]# "), or a
@@ -614,7 +623,7 @@ class Scanner:
                 return None  # a command and its arguments, not what the daemon wrote
             if _statistics_row(line):
                 return None  # a counter of events of a kind, not one of them
-            if p.event == "auth_failed" and _DEVICE_LOGIN.search(line):
+            if (p.event == "auth_failed" and _DEVICE_LOGIN.search(line)) or _LOGIN_DAEMON.search(line):
                 return None  # a login to the device itself, not the tunnel's authentication
             if isinstance(line_no, _Segment):
                 line_no = line_no.line_no(start)

@@ -114,6 +114,19 @@ def test_statistics_tables_count_events_and_are_none_of_them() -> None:
     "rhost=203.0.113.5  user=root",
     "Dec  1 10:00:00 gw sudo: pam_unix(sudo:auth): authentication failure; logname=admin uid=1000 euid=0 tty=/dev/pts/0 "
     "ruser=admin rhost=  user=admin",
+    # old PAM's "program(module)" form, and a switch port's 802.1X client (wazuh's ruleset tests:
+    # github.com/wazuh/wazuh/blob/35bf878cf3cf4048b7ede519da1b746a7d21e9aa/ruleset/testing/tests/pam.ini,
+    # github.com/wazuh/wazuh/blob/c283485dfc757622716441052bb0fec29525efbd/ruleset/testing/tests/cisco_ios.ini)
+    "Nov 11 22:46:29 localhost su(pam_unix)[23164]: authentication failure; logname= uid=1342 euid=0 tty= ruser=dcid "
+    "rhost=  user=osaudit",
+    "Apr 30 15:10:58: %DOT1X-5-FAIL: Authentication failed for client (Unknown MAC) on Interface Fa0/3 AuditSessionID",
+    # Kerberos rlogin and an SSH session ending (loghub's Linux and Thunderbird samples:
+    # github.com/logpai/loghub/blob/dd61d0952749ee7963bde24220d1be5ede023033/Linux/Linux_2k.log, and
+    # .../Thunderbird/Thunderbird_2k.log, whose host names the dataset masks as "#8#")
+    "Jun 30 20:53:04 combo klogind[19272]: Authentication failed from 163.27.187.39 (163.27.187.39): Permission denied "
+    "in replay cache code",
+    "Jul 11 11:33:13 combo gdm(pam_unix)[2803]: authentication failure; logname= uid=0 euid=0 tty=:0 ruser= rhost= ",
+    "- 1131566479 2005.11.09 #8# Nov 9 12:01:19 #8#/#8# sshd[19023]: Local disconnected: Connection closed.",
     # IOS-XR's exec login (genieparser's ShowLogging golden output)
     "RP/0/RP0/CPU0:Sep 25 23:26:15.803 UTC: exec[67271]: %MGBL-exec-3-LOGIN_AUTHEN : Login Authentication failed. "
     "Exiting...",
