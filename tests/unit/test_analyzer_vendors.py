@@ -317,6 +317,21 @@ def test_checkpoint_message_strings(text: str, category: str | None) -> None:
     assert (result.primary.category if result.primary else None) == category
 
 
+def test_checkpoint_smartlog_export_names_the_attribute_that_differs() -> None:
+    # github.com/wazuh/wazuh/blob/c283485dfc757622716441052bb0fec29525efbd/ruleset/testing/tests/checkpoint_smart1.ini
+    line = ('1 2019-05-15T16:26:19Z HOSTNAME CheckPoint 19710 - [action:"Reject"; flags:"133376"; ifdir:"inbound"'
+        '; ifname:"daemon"; loguid:"{0x0,0x0,0x0,0x0}"; origin:"11.22.33.44"; originsicname:"CN=TR-DC-FW-INT-'
+        'B-5600,O=Internet-QRO..g7hgcu"; sequencenum:"7"; time:"1557937579"; version:"5"; community:"smartbt.'
+        'cinetaca"; cookiei:"ec39c6c9c5d3669c"; dst:"11.22.33.55"; fw_subproduct:"VPN-1"; ike::"Main Mode Fai'
+        'led to match proposal: Transform: AES-256, SHA256, Pre-shared secret, Group 2 (1024 bit); Reason: Wr'
+        'ong value for: Hash Algorithm"; peer_gateway:"11.22.33.66"; reject_category:"IKE failure"; scheme::"'
+        'IKE"; src:"11.22.33.77"; vpn_feature_name:"IKE"; ]')
+    primary = analyze_text(line + "\n").primary
+    assert primary is not None and primary.category == "phase1_proposal_mismatch"
+    assert primary.facts["mismatch"] == ["Hash Algorithm"]
+    assert primary.facts["proposals_received"] == ["AES-256, SHA256, Pre-shared secret, Group 2 (1024 bit)"]
+
+
 def test_checkpoint_ipsec_sa_delete_alone_is_no_cause() -> None:
     assert primary_of("IKE: Main Mode completion.\n"
                       "IKE: Informational Exchange Received Delete IPSEC-SA from Peer: 198.51.100.7; SPIs: 0x1a2b3c4d\n") is None
