@@ -71,6 +71,8 @@ SIGNATURES: dict[str, re.Pattern[str]] = {
     "f5": re.compile(r"\btmm\d*\[\d+\]: 017c\d{4}\b|\[IKE\] v[12] [0-9a-fA-F.:]+%\d+-[0-9a-fA-F.:]+%\d+"),
     # Huawei VRP / USG IPsec messages: "%%01IPSEC/4/IPSECNEGOFAIL(l)[3]:...", the alarm form "IPSEC/4/IPSECNEGOFAIL:OID ..."
     "huawei": re.compile(r"(?:%%\d\d|^|[^A-Za-z0-9])(?:IPSEC(?:-VPN)?/\d/[A-Z_]{6,}|IKE/\d/[A-Z_]{6,})"),
+    # WatchGuard Fireware: its VPN messages carry their catalogue ID ('msg_id="0203-0004" IKE phase-1 negotiation ...')
+    "watchguard": re.compile(r'\bmsg_id="02(?:0[0-9]|1A)-[0-9A-F]{4}"'),
     # (Huawei VRP: "%%01BGP/2/bgpBackwardTransNotification(t):", its debug "BGP(VPN 0): changes state from ...")
     "bgp-generic": re.compile(r"\bbgpd\[\d+\]|%ADJCHANGE|%NOTIFICATION|%ROUTING-BGP-\d-|\bbird\b|Topic=Peer|\"Topic\":\"Peer\"|BGP_FSM_|\bexabgp\b|peerASN|\bgobgpd?\b|%%\d\dBGP/\d/|\bBGP\(VPN \d+\): "
                               # Nokia SR Linux's BGP manager and SR OS's BGP events ("MINOR: BGP #2038 Base ...")
@@ -167,6 +169,10 @@ def detect(sample: Iterable[str]) -> tuple[str, tuple[str, ...]]:
             # a FortiGate event log quotes its routing daemon's messages in msg="..." ("BGP: %BGP-5-ADJCHANGE: ..."):
             # the line is FortiGate's, not Cisco's
             names = ["fortigate"]
+        elif "watchguard" in names and len(names) > 1:
+            # a WatchGuard message says "IKE phase-1 negotiation ... failed", words PAN-OS's system log uses too:
+            # its msg_id makes the line WatchGuard's
+            names = ["watchguard"]
         for name in names:
             scores[name] += 1
     if scores["aws-json"]:

@@ -45,6 +45,7 @@ FORMATS = (
     "sonicwall",
     "f5",
     "huawei",
+    "watchguard",
     "bgp-generic",
 )
 # What each format is, for `vpn-lab logs --help`, in the reader's language (a `Msg`: its English text where a
@@ -66,6 +67,7 @@ FORMAT_NAMES: dict[str, Msg] = {
     "sonicwall": M("SonicWall SonicOS VPN log messages"),
     "f5": M("F5 BIG-IP IPsec: IKEv2 lines of tmm's ipsec.log (its IKEv1 racoon.log: see racoon)"),
     "huawei": M("Huawei VRP / USG (AR routers, USG firewalls): IPsec negotiation failures and tunnel teardowns with their reason"),
+    "watchguard": M("WatchGuard Firebox (Fireware) VPN log messages (msg_id=\"0203-...\", IKE phase-1/phase-2, IKEv2)"),
     "bgp-generic": M(
         "BGP daemons: FRRouting/Quagga bgpd (VyOS, pfSense, SONiC), BIRD (also in Calico), OpenBGPD, GoBGP (also in "
         "Cilium, kube-vip, kube-router), ExaBGP, MetalLB, libbgp, FlapAlerted; H3C Comware and Huawei VRP BGP state "

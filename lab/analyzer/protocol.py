@@ -4415,6 +4415,11 @@ _MASKED = re.compile(r"(?<!\d)(\d+\.\d+\.\d+\.\d+)/(\d+\.\d+\.\d+\.\d+)")
 _CIDR = re.compile(r"(?<![0-9a-fA-F:.])[0-9a-fA-F]*[:.][0-9a-fA-F:.]+/\d{1,3}(?![\d.])|(?<!\d)\d+\.\d+\.\d+\.\d+")
 
 
+# A side's label glued to its network ("local:192.168.81.0/24 remote:192.168.82.0/28", WatchGuard): not part of an
+# IPv6 address.
+_SIDE_LABEL = re.compile(r"\b(local|remote|src|dst):(?=\d)")
+
+
 def cidrs_in(text: str) -> list[str]:
     """CIDR strings in a selector text; "10.1.0.0/255.255.0.0" (Cisco) becomes "10.1.0.0/16"."""
 
@@ -4422,7 +4427,7 @@ def cidrs_in(text: str) -> list[str]:
         bits = "".join(f"{int(o):08b}" for o in m.group(2).split(".") if o.isdigit() and int(o) < 256)
         return f"{m.group(1)}/{bits.count('1')}" if len(bits) == 32 else m.group(0)
 
-    text = _MASKED.sub(prefix, text)
+    text = _MASKED.sub(prefix, _SIDE_LABEL.sub(r"\1 ", text))
     return list(dict.fromkeys(_CIDR.findall(text)))
 
 

@@ -299,7 +299,7 @@ def _statistics_row(line: str) -> bool:
 
 # Someone logging in to the device itself (SSH, sudo, su, the console, a desktop: any PAM service but the ones a VPN
 # daemon asks, "login" for charon's XAUTH, "pluto", "ppp", also in old PAM's "su(pam_unix)[pid]:" form;
-# Cisco's exec and login messages), or a client authenticating on a switch port (802.1X, MAC authentication bypass,
+# Cisco's exec and login messages; Check Point's audit of an administrator's login), or a client authenticating on a switch port (802.1X, MAC authentication bypass,
 # the session manager: "%DOT1X-5-FAIL: Authentication failed for client"), not IKE: its "authentication failure" is no
 # tunnel's. (PAM under charon's XAUTH, "charon: pam_unix(login:auth)", is the tunnel's.)
 _DEVICE_LOGIN = re.compile(
@@ -307,6 +307,7 @@ _DEVICE_LOGIN = re.compile(
     r"|(?<![\w-])(?!charon|pluto|ipsec|racoon|pppd|xl2tpd)[\w-]+\(pam_\w+\)(?:\[\d+\])?: "
     r"|pam_\w+\((?!login:|ppp:|pluto:|ipsec:|charon:|strongswan:)[\w.-]+:(?:auth|account|session|password)\)"
     r"|Failed password for |LOGIN_AUTHEN\b|%SEC_LOGIN-|\bLOGIN_FAILED\b|Login Authentication failed"
+    r"|Administrator failed to log in|\boperation:\"Log In\""
     r"|%(?:DOT1X|MAB|AUTHMGR|SESSION_MGR)-\d-")
 # A line that one of those login daemons wrote (its syslog program name) is none of the tunnel's or BGP's events at
 # all: sshd's "Local disconnected: Connection closed." is no BGP neighbor closing the session.

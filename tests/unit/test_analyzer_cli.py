@@ -149,7 +149,7 @@ def test_help_names_every_supported_format(capsys: pytest.CaptureFixture[str]) -
     with pytest.raises(SystemExit):
         main(["logs", "--help"])
     out = capsys.readouterr().out
-    for fmt in ("juniper", "mikrotik", "azure", "checkpoint", "sonicwall", "f5", "bgp-generic", "libreswan"):
+    for fmt in ("juniper", "mikrotik", "azure", "checkpoint", "sonicwall", "f5", "watchguard", "bgp-generic", "libreswan"):
         assert fmt in out
 
 

@@ -127,6 +127,15 @@ def test_statistics_tables_count_events_and_are_none_of_them() -> None:
     "in replay cache code",
     "Jul 11 11:33:13 combo gdm(pam_unix)[2803]: authentication failure; logname= uid=0 euid=0 tty=:0 ruser= rhost= ",
     "- 1131566479 2005.11.09 #8# Nov 9 12:01:19 #8#/#8# sshd[19023]: Local disconnected: Connection closed.",
+    # Check Point's audit log of an administrator's SmartConsole login (Elastic's Check Point integration tests:
+    # github.com/elastic/integrations/blob/3f50849f9f4ccf9e90fc49067fbfd6edbcc00351/packages/checkpoint/data_stream/
+    # firewall/_dev/test/pipeline/test-checkpoint-authentication.log)
+    '<134>1 2023-12-27T09:39:55Z CP-Manager CheckPoint 10547 - [action:"Accept"; flags:"163872"; ifdir:"o'
+    'utbound"; loguid:"{0x658bf0ed,0x0,0x6401a8c0,0x3c7878a}"; origin:"192.168.1.153"; originsicname:"cn='
+    'cp_mgmt,o=CP-Manager.example.local"; sequencenum:"1"; time:"1703669995"; version:"5"; additional_inf'
+    'o:"Administrator failed to log in: Wrong Password"; administrator:"i.biachi@customer.com"; audit_sta'
+    'tus:"Failure"; client_ip:"172.28.11.213"; machine:"relay599.rdnssender.com"; operation:"Log In"; ope'
+    'ration_number:"11"; product:"SmartConsole"; subject:"Administrator Login"]',
     # IOS-XR's exec login (genieparser's ShowLogging golden output)
     "RP/0/RP0/CPU0:Sep 25 23:26:15.803 UTC: exec[67271]: %MGBL-exec-3-LOGIN_AUTHEN : Login Authentication failed. "
     "Exiting...",
