@@ -310,8 +310,13 @@ _DEVICE_LOGIN = re.compile(
     r"|Administrator failed to log in|\boperation:\"Log In\""
     r"|%(?:DOT1X|MAB|AUTHMGR|SESSION_MGR)-\d-")
 # A line that one of those login daemons wrote (its syslog program name) is none of the tunnel's or BGP's events at
-# all: sshd's "Local disconnected: Connection closed." is no BGP neighbor closing the session.
-_LOGIN_DAEMON = re.compile(r"(?:^|\s)(?:sshd|sudo|su|klogind|kshd|systemd-logind|polkitd)(?:\(pam_\w+\))?(?:\[\d+\])?: ")
+# all: sshd's "Local disconnected: Connection closed." is no BGP neighbor closing the session. Nor is a Cisco ASA's
+# SSL VPN message (722001-722056, AnyConnect "SVC" and WebVPN sessions of remote users: "SVC closing connection: DPD
+# failure." is a laptop gone, not a site-to-site tunnel's peer).
+_LOGIN_DAEMON = re.compile(
+    r"(?:^|\s)(?:sshd|sudo|su|klogind|kshd|systemd-logind|polkitd)(?:\(pam_\w+\))?(?:\[\d+\])?: "
+    r"|%(?:ASA|FTD)-(?:[a-z]+-)?\d-722\d{3}:"
+)
 
 
 # A command the user typed, pasted with its output: a shell prompt ("$ ", "root@gw:~# ", "[root@gw ~]# "), or a

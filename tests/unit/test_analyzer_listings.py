@@ -136,6 +136,10 @@ def test_statistics_tables_count_events_and_are_none_of_them() -> None:
     'o:"Administrator failed to log in: Wrong Password"; administrator:"i.biachi@customer.com"; audit_sta'
     'tus:"Failure"; client_ip:"172.28.11.213"; machine:"relay599.rdnssender.com"; operation:"Log In"; ope'
     'ration_number:"11"; product:"SmartConsole"; subject:"Administrator Login"]',
+    # an ASA's AnyConnect (SSL VPN) user session ended by its DPD: a remote user's laptop, no site-to-site peer
+    # (Elastic's Cisco ASA integration tests: github.com/elastic/integrations/blob/137f63390edfd082e341aa06970d4eb79372539d/
+    # packages/cisco_asa/data_stream/log/_dev/test/pipeline/test-asa-missing-groups.log)
+    'Oct 20 2019 15:42:54: %ASA-4-722037: Group <GroupPolicy_TheBeatles> User <Paul> IP <81.2.69.142> SVC closing connection: DPD failure.',
     # IOS-XR's exec login (genieparser's ShowLogging golden output)
     "RP/0/RP0/CPU0:Sep 25 23:26:15.803 UTC: exec[67271]: %MGBL-exec-3-LOGIN_AUTHEN : Login Authentication failed. "
     "Exiting...",
