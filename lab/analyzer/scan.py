@@ -298,10 +298,11 @@ def _statistics_row(line: str) -> bool:
 
 
 # Someone logging in to the device itself (SSH, sudo, su, the console, a desktop: any PAM service but the ones a VPN
-# daemon asks, "login" for charon's XAUTH, "pluto", "ppp", also in old PAM's "su(pam_unix)[pid]:" form;
-# Cisco's exec and login messages; Check Point's audit of an administrator's login), or a client authenticating on a switch port (802.1X, MAC authentication bypass,
-# the session manager: "%DOT1X-5-FAIL: Authentication failed for client"), not IKE: its "authentication failure" is no
-# tunnel's. (PAM under charon's XAUTH, "charon: pam_unix(login:auth)", is the tunnel's.)
+# daemon asks, "login" for charon's XAUTH, "pluto", "ppp", also in old PAM's "su(pam_unix)[pid]:" form; Cisco's exec
+# and login messages; Check Point's audit of an administrator's login), or a client authenticating on a switch port
+# (802.1X, MAC authentication bypass, the session manager: "%DOT1X-5-FAIL: Authentication failed for client"), not
+# IKE: its "authentication failure" is no tunnel's. (PAM under charon's XAUTH, "charon: pam_unix(login:auth)", is the
+# tunnel's.)
 _DEVICE_LOGIN = re.compile(
     r"\b(?:sshd|sudo|su|login|klogind|kshd|systemd-logind|polkitd)(?:\(pam_\w+\))?(?:\[\d+\])?: "
     r"|(?<![\w-])(?!charon|pluto|ipsec|racoon|pppd|xl2tpd)[\w-]+\(pam_\w+\)(?:\[\d+\])?: "
@@ -313,7 +314,7 @@ _DEVICE_LOGIN = re.compile(
 # all: sshd's "Local disconnected: Connection closed." is no BGP neighbor closing the session. Nor is a Cisco ASA's
 # SSL VPN message (722001-722056, AnyConnect "SVC" and WebVPN sessions of remote users: "SVC closing connection: DPD
 # failure." is a laptop gone, not a site-to-site tunnel's peer).
-_LOGIN_DAEMON = re.compile(
+_NOT_A_TUNNEL = re.compile(
     r"(?:^|\s)(?:sshd|sudo|su|klogind|kshd|systemd-logind|polkitd)(?:\(pam_\w+\))?(?:\[\d+\])?: "
     r"|%(?:ASA|FTD)-(?:[a-z]+-)?\d-722\d{3}:"
 )
@@ -629,8 +630,8 @@ class Scanner:
                 return None  # a command and its arguments, not what the daemon wrote
             if _statistics_row(line):
                 return None  # a counter of events of a kind, not one of them
-            if (p.event == "auth_failed" and _DEVICE_LOGIN.search(line)) or _LOGIN_DAEMON.search(line):
-                return None  # a login to the device itself, not the tunnel's authentication
+            if (p.event == "auth_failed" and _DEVICE_LOGIN.search(line)) or _NOT_A_TUNNEL.search(line):
+                return None  # a login to the device itself, or a remote user's SSL VPN session: not the tunnel's
             if isinstance(line_no, _Segment):
                 line_no = line_no.line_no(start)
             if len(line) > LONG_LINE and not self._long_noted:
