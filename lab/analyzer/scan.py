@@ -305,10 +305,13 @@ def _statistics_row(line: str) -> bool:
 # tunnel's.)
 _DEVICE_LOGIN = re.compile(
     r"\b(?:sshd|sudo|su|login|klogind|kshd|systemd-logind|polkitd)(?:\(pam_\w+\))?(?:\[\d+\])?: "
-    r"|(?<![\w-])(?!charon|pluto|ipsec|racoon|pppd|xl2tpd)[\w-]+\(pam_\w+\)(?:\[\d+\])?: "
+    r"|(?<![\w-])(?!charon|pluto|ipsec|racoon|pppd|xl2tpd)[\w-]*\(pam_\w+\)(?:\[\d+\])?:? "
     r"|pam_\w+\((?!login:|ppp:|pluto:|ipsec:|charon:|strongswan:)[\w.-]+:(?:auth|account|session|password)\)"
     r"|Failed password for |LOGIN_AUTHEN\b|%SEC_LOGIN-|\bLOGIN_FAILED\b|Login Authentication failed"
     r"|Administrator failed to log in|\boperation:\"Log In\""
+    # login(1), sshd's PAM, Cyrus's SASL, Apache's basic authentication, pure-ftpd (syslog-ng's pattern database)
+    r"|FAILED LOGIN \(\d+\) on |\bPAM: Authentication failure for |\bSASL\(-?\d+\): authentication failure"
+    r"|\[client [^\]]+\] user \S+: authentication failure for |Authentication failed for user \["
     r"|%(?:DOT1X|MAB|AUTHMGR|SESSION_MGR)-\d-")
 # A line that one of those login daemons wrote (its syslog program name) is none of the tunnel's or BGP's events at
 # all: sshd's "Local disconnected: Connection closed." is no BGP neighbor closing the session. Nor is a Cisco ASA's

@@ -140,6 +140,16 @@ def test_statistics_tables_count_events_and_are_none_of_them() -> None:
     # (Elastic's Cisco ASA integration tests: github.com/elastic/integrations/blob/137f63390edfd082e341aa06970d4eb79372539d/
     # packages/cisco_asa/data_stream/log/_dev/test/pipeline/test-asa-missing-groups.log)
     'Oct 20 2019 15:42:54: %ASA-4-722037: Group <GroupPolicy_TheBeatles> User <Paul> IP <81.2.69.142> SVC closing connection: DPD failure.',
+    # login(1), Cyrus SASL, Apache basic authentication, pure-ftpd, sshd's PAM, without their syslog program name
+    # (syslog-ng's pattern database test messages, github.com/balabit/syslog-ng-patterndb at
+    # 801fd131760972f5e289bd51f4e57088b579ecb4: access/login.pdb, applications/cyrus/cyrus.xml,
+    # file-service/apache2.pdb, file-service/pure-ftpd.pdb, incoming/cee-demo.xml, applications/openssh/sshd.xml)
+    "FAILED LOGIN (1) on '/dev/pts/1' from '192.168.2.179' FOR 'czanik', Authentication failure",
+    'badlogin: akr.fert.com [10.123.21.162] plaintext towheaded@chiropractors.com SASL(-13): authentication failure: checkpass failed',
+    '[error] [client 10.10.66.7] user xxxx: authentication failure for "/": Password Mismatch',
+    '(?@192.168.2.52) [WARNING] Authentication failed for user [root]',
+    'error: PAM: Authentication failure for czanik from localhost',
+    '(pam_unix) authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=212.247.220.16',
     # IOS-XR's exec login (genieparser's ShowLogging golden output)
     "RP/0/RP0/CPU0:Sep 25 23:26:15.803 UTC: exec[67271]: %MGBL-exec-3-LOGIN_AUTHEN : Login Authentication failed. "
     "Exiting...",
