@@ -94,7 +94,9 @@ SIGNATURES: dict[str, re.Pattern[str]] = {
                               r"|^(?:outgoing|incoming)-\d+ {3,}\S"
                               # OpenBGPD's own lines without a syslog prefix (bgpd -d): usr.sbin/bgpd/logmsg.c
                               r"|\bneighbor \S+(?: \([^)\n]*\))?: state change \w+ -> \w+, reason: "
-                              r"|\bfatal in (?:SE|RDE|RTR): |^route decision engine ready$"),
+                              r"|\bfatal in (?:SE|RDE|RTR): |^route decision engine ready$"
+                              # FRR's JSON listings (show bgp summary json, show bgp neighbors json)
+                              r'|"(?:bgpState|peerUptime|pfxRcd|remoteAs)":'),
 }
 # A JSON line that is AWS's is also matched by the aws-text signature; prefer the JSON reading.
 _PRIORITY = {name: i for i, name in enumerate(FORMATS)}

@@ -1113,7 +1113,8 @@ def _phase_of(ev: Event, st: _State) -> str:
 # Active", Junos "Type: External  State: Established"), and why it last went down (history): "Last reset 00:00:36, due
 # to ..." (IOS, IOS-XR), "Last reset by us 6d01h, due to ..." (NX-OS), "Last reset 00:00:31,  Notification sent (...)"
 # (FRR), "Last Reset: 4d14h38m, due to ..." (FortiOS).
-_BGP_STATE = re.compile(r"BGP state = \w+|^\s*Type: (?:Internal|External)\s+State: \w+")
+_BGP_STATE = re.compile(r"BGP state = \w+|^\s*Type: (?:Internal|External)\s+State: \w+"
+                        r'|^\s*"(?:bgpState|state)":\s*"')  # FRR's JSON listings, under the neighbor's key
 _LAST_RESET = re.compile(r"\s*Last [Rr]eset:? (?:by (?:us|peer) )?\S+, +(?:due to )?\S")
 # IOS-XR's "Error Code: hold time expired" under "Time since last notification sent to neighbor: 2w3d", FortiOS's
 # "Notification Error Message: (Hold Timer Expired/...)" under "Last Reset: 4d14h38m, due to BGP Notification sent":
@@ -1145,7 +1146,8 @@ _POLICY_CHECK = re.compile(
 def _listing_neighbors(events: list[Event]) -> None:
     """"show ip bgp neighbors" (Cisco IOS, IOS-XE, IOS-XR, NX-OS; FRR; FortiOS) and Junos's "show bgp neighbor": a
     block's state, last-reset and last-error lines name no neighbor, its header does ("BGP neighbor is
-    169.254.44.233,  remote AS 64512", "Peer: 10.169.14.240+60606 AS 65151 Local: ..."). Each such line takes the
+    169.254.44.233,  remote AS 64512", "Peer: 10.169.14.240+60606 AS 65151 Local: ...", the neighbor's key in FRR's
+    JSON: '"169.254.44.233":{'). Each such line takes the
     neighbor of the header above it, so two neighbors of one listing (AWS's two tunnels) are two sessions: one down,
     one established, not one session that went down and came back."""
     current: dict[str, str] = {}

@@ -173,3 +173,75 @@ def test_pam_under_charon_s_xauth_is_still_the_tunnel_s_authentication() -> None
             "rhost=  user=alice\n")
     primary = analyze_text(line).primary
     assert primary is not None and primary.category == "auth_failure"
+
+
+# FRR's JSON listings: the topotests' expected outputs (github.com/FRRouting/frr at
+# fbfc8222da75dff28696b0d17f257cdf0808ba21, tests/topotests/bgp_features/r2/bgp_delayopen_summary_connect.json and
+# r1/bgp_shutdown_summary.json), and a summary with AWS's two tunnels in the same format (bgpd/bgp_vty.c).
+FRR_CONNECT = """{
+"ipv4Unicast":{
+  "as":65000,
+  "peers":{
+    "192.168.201.2":{
+      "remoteAs":65200,
+      "state":"Connect"
+    }
+  }
+}
+}
+"""
+FRR_SHUTDOWN = """{
+"ipv4Unicast":{
+  "routerId":"192.168.0.1",
+  "as":65000,
+  "vrfName":"default",
+  "peerCount":2,
+  "peers":{
+    "192.168.0.2":{
+      "remoteAs":65000,
+      "state":"Idle (Admin)"
+    },
+    "192.168.101.2":{
+      "remoteAs":65100,
+      "state":"Idle (Admin)"
+    }
+  },
+  "totalPeers":2
+}
+}
+"""
+FRR_TWO_TUNNELS = """{
+  "ipv4Unicast":{
+    "peers":{
+      "169.254.10.1":{
+        "remoteAs":64512,
+        "state":"Established",
+        "pfxRcd":2
+      },
+      "169.254.11.1":{
+        "remoteAs":64512,
+        "state":"Active",
+        "pfxRcd":0
+      }
+    }
+  }
+}
+"""
+
+
+@pytest.mark.parametrize(("text", "peer", "reason"), [
+    (FRR_CONNECT, "192.168.201.2", "connect_failed"),
+    (FRR_SHUTDOWN, "192.168.0.2", "admin_shutdown"),
+    (FRR_TWO_TUNNELS, "169.254.11.1", "connect_failed"),
+])
+def test_frr_json_listing_reads_each_neighbor_s_state(text: str, peer: str, reason: str) -> None:
+    result = analyze_text(text)
+    assert result.format == "bgp-generic"
+    assert result.primary is not None and result.primary.category == "bgp_down"
+    assert result.primary.facts["peer"] == peer
+    assert result.primary.facts["bgp_reason"] == reason
+
+
+def test_frr_json_listing_with_every_neighbor_established_is_healthy() -> None:
+    up = FRR_TWO_TUNNELS.replace('"state":"Active"', '"state":"Established"')
+    assert analyze_text(up).primary is None
