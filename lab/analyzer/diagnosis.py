@@ -1955,8 +1955,11 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
         # Only the line that names the reason says which side announced which AS; the session's state, error and
         # NOTIFICATION come from the lines that stand (not a down the session came back from, nor a process that
         # only lost its parent as the daemon stopped).
+        # (Nor another neighbor's lines of the same listing: its history names no cause of this neighbor's down.)
+        down_peer = str(primary.facts.get("peer") or "")
         standing_facts = _merge_facts([e for e in chain if not (e.kind == "bgp_down" and recovered(e)) and not (
-            reason != "daemon_crash" and bgp.ORPHANED.search(e.text))])
+            reason != "daemon_crash" and bgp.ORPHANED.search(e.text)) and not (
+            down_peer and bgp_peer(e) and bgp_peer(e) != down_peer)])
         facts = {k: extra.get(k, standing_facts.get(k, v)) for k, v in primary.facts.items()
                  if (k not in _ASN_KEYS or k in extra) and (k not in _BGP_KEYS or k in extra or k in standing_facts)}
         primary = dataclasses.replace(primary, facts=facts)

@@ -1115,7 +1115,10 @@ def _phase_of(ev: Event, st: _State) -> str:
 # (FRR), "Last Reset: 4d14h38m, due to ..." (FortiOS).
 _BGP_STATE = re.compile(r"BGP state = \w+|^\s*Type: (?:Internal|External)\s+State: \w+"
                         r'|^\s*"(?:bgpState|state)":\s*"')  # FRR's JSON listings, under the neighbor's key
-_LAST_RESET = re.compile(r"\s*Last [Rr]eset:? (?:by (?:us|peer) )?\S+, +(?:due to )?\S")
+# (FRR's show bgp neighbors json gives the last reset's NOTIFICATION, when it was one, on a line of its own:
+# "lastNotificationReason" is that reset's reason, not an older NOTIFICATION)
+_LAST_RESET = re.compile(r"\s*Last [Rr]eset:? (?:by (?:us|peer) )?\S+, +(?:due to )?\S"
+                         r'|\s*"(?:lastResetDueTo|lastNotificationReason)":\s*"')
 # IOS-XR's "Error Code: hold time expired" under "Time since last notification sent to neighbor: 2w3d", FortiOS's
 # "Notification Error Message: (Hold Timer Expired/...)" under "Last Reset: 4d14h38m, due to BGP Notification sent":
 # the last NOTIFICATION, which may be older than the last reset (the "Last reset" line says why the session last went

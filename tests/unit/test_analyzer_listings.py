@@ -245,3 +245,50 @@ def test_frr_json_listing_reads_each_neighbor_s_state(text: str, peer: str, reas
 def test_frr_json_listing_with_every_neighbor_established_is_healthy() -> None:
     up = FRR_TWO_TUNNELS.replace('"state":"Active"', '"state":"Established"')
     assert analyze_text(up).primary is None
+
+
+# FRR's show bgp neighbors json (bgpd/bgp_vty.c; the keys as FRR's topotests expect them, e.g.
+# tests/topotests/bgp_gr_notification/test_bgp_gr_notification.py): "lastNotificationReason" is the NOTIFICATION of the
+# last reset, so it gives the reason of a neighbor that is down, and is history for one that is Established.
+FRR_NEIGHBOR_DOWN = """{
+  "169.254.10.1":{
+    "remoteAs":64512,
+    "bgpState":"Active",
+    "lastResetDueTo":"BGP Notification received",
+    "lastNotificationReason":"Hold Timer Expired",
+    "connectionsEstablished":3,
+    "connectionsDropped":3
+  }
+}
+"""
+
+
+def test_frr_json_neighbor_down_takes_its_reason_from_its_last_notification() -> None:
+    primary = analyze_text(FRR_NEIGHBOR_DOWN).primary
+    assert primary is not None and primary.category == "bgp_down"
+    assert primary.facts["bgp_reason"] == "hold_timer_expired"
+    assert primary.facts["peer"] == "169.254.10.1"
+
+
+def test_frr_json_established_neighbor_s_last_notification_is_history() -> None:
+    up = FRR_NEIGHBOR_DOWN.replace('"bgpState":"Active"', '"bgpState":"Established"')
+    assert analyze_text(up).primary is None
+
+
+@pytest.mark.parametrize("text", [
+    # Cisco's text listing and FRR's JSON: the Established neighbor's history names a NOTIFICATION it received
+    "BGP neighbor is 169.254.10.1,  remote AS 64512, external link\n"
+    "  BGP state = Established, up for 00:10:11\n"
+    "  Last reset 00:10:40, due to BGP Notification received, hold time expired\n"
+    "BGP neighbor is 169.254.11.1,  remote AS 64513, external link\n"
+    "  BGP state = Active\n"
+    "  Last reset never\n",
+    '{\n  "169.254.10.1":{\n    "bgpState":"Established",\n    "lastResetDueTo":"BGP Notification received",\n'
+    '    "lastNotificationReason":"Hold Timer Expired"\n  },\n  "169.254.11.1":{\n    "bgpState":"Active",\n'
+    '    "lastResetDueTo":"Waiting for peer OPEN"\n  }\n}\n',
+])
+def test_the_down_neighbor_s_facts_are_not_read_from_another_neighbor_s_history(text: str) -> None:
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.facts["peer"] == "169.254.11.1"
+    assert primary.facts["bgp_reason"] == "connect_failed"
+    assert "direction" not in primary.facts and "bgp_notification" not in primary.facts
