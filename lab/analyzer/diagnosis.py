@@ -35,6 +35,7 @@ from lab.analyzer.protocol import (
     LISTING_PATTERNS,
     NOTIFY_MEANING,
     Event,
+    bgp_listing_line,
     bgp_peer,
     cidrs_in,
     conn_of,
@@ -1878,6 +1879,8 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
     elif reason == "treat_as_withdraw":
         first = M("Line {line}: routes of the BGP session were treated as withdrawn ({lines}).", line=downs[0].line,
                   lines=lines)
+    elif all(bgp_listing_line(e) for e in downs):  # a status listing: the state now and why it last went down
+        first = M("Line {line}: the listing shows the BGP session down ({lines}).", line=downs[0].line, lines=lines)
     else:
         first = M("Line {line}: the BGP session went down ({count}×).", line=downs[0].line, count=len(downs))
     reasoning: list[Msg] = [first]

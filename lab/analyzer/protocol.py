@@ -1146,6 +1146,13 @@ _POLICY_CHECK = re.compile(
 )
 
 
+def bgp_listing_line(ev: Event) -> bool:
+    """A line of a BGP status listing (a neighbor's state, its last reset or last error; a summary row): the session
+    as the listing shows it, not an event of the log."""
+    return bool(ev.values.get("snapshot") or _BGP_STATE.search(ev.text) or _LAST_RESET.match(ev.text)
+                or _LAST_NOTIFICATION.match(ev.text))
+
+
 def _listing_neighbors(events: list[Event]) -> None:
     """"show ip bgp neighbors" (Cisco IOS, IOS-XE, IOS-XR, NX-OS; FRR; FortiOS) and Junos's "show bgp neighbor": a
     block's state, last-reset and last-error lines name no neighbor, its header does ("BGP neighbor is

@@ -270,6 +270,13 @@ def test_frr_json_neighbor_down_takes_its_reason_from_its_last_notification() ->
     assert primary.facts["peer"] == "169.254.10.1"
 
 
+def test_a_listing_s_lines_are_one_state_not_repeated_downs() -> None:
+    # the state line and the last reset under it say how the session is now: not "went down (3x)"
+    primary = analyze_text(FRR_NEIGHBOR_DOWN).primary
+    assert primary is not None
+    assert str(primary.reasoning[0]) == "Line 4: the listing shows the BGP session down (3 lines)."
+
+
 def test_frr_json_established_neighbor_s_last_notification_is_history() -> None:
     up = FRR_NEIGHBOR_DOWN.replace('"bgpState":"Active"', '"bgpState":"Established"')
     assert analyze_text(up).primary is None
