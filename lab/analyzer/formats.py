@@ -96,7 +96,9 @@ SIGNATURES: dict[str, re.Pattern[str]] = {
                               r"|\bneighbor \S+(?: \([^)\n]*\))?: state change \w+ -> \w+, reason: "
                               r"|\bfatal in (?:SE|RDE|RTR): |^route decision engine ready$"
                               # FRR's JSON listings (show bgp summary json, show bgp neighbors json)
-                              r'|"(?:bgpState|peerUptime|pfxRcd|remoteAs)":'),
+                              r'|"(?:bgpState|peerUptime|pfxRcd|remoteAs)":'
+                              # the header of a neighbor's block in "show (ip) bgp neighbors" (Cisco, FRR, FortiOS)
+                              r"|^\s*BGP neighbor is \S+,? +remote AS \d"),
 }
 # A JSON line that is AWS's is also matched by the aws-text signature; prefer the JSON reading.
 _PRIORITY = {name: i for i, name in enumerate(FORMATS)}

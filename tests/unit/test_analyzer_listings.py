@@ -299,3 +299,10 @@ def test_the_down_neighbor_s_facts_are_not_read_from_another_neighbor_s_history(
     assert primary is not None and primary.facts["peer"] == "169.254.11.1"
     assert primary.facts["bgp_reason"] == "connect_failed"
     assert "direction" not in primary.facts and "bgp_notification" not in primary.facts
+
+
+def test_a_show_bgp_neighbors_listing_is_recognised_by_its_block_header() -> None:
+    # genieparser's IOS golden output header (see bgp-neighbor-listing-header): no "format not recognised" note
+    result = analyze_text("BGP neighbor is 10.136.199.57,  remote AS 209, external link\n  BGP state = Active\n")
+    assert result.format == "bgp-generic"
+    assert result.primary is not None and result.primary.category == "bgp_down"
