@@ -360,13 +360,13 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\sIdle\(PfxCt\)\s+\|\s*\d+\s+\d+\s*$", "max_prefix"),
         (r"\s(?:Active|Connect|Idle)\s+\|\s*\d+\s+\d+\s*$", "connect_failed"),
         (r"\s(?:Sent|Confirm)\s+\|\s*\d+\s+\d+\s*$", "never_established"),  # OPEN sent or confirmed, no further
+        # show ip bgp summary, and FRR's JSON listings ('"state":"Idle (Admin)"'): the neighbor is shut down here, or
+        # the prefix limit was exceeded
+        (r"\bIdle \(Admin\)\"?,?\s*$", "admin_shutdown"),
+        (r"\bIdle \(PfxCt\)\"?,?\s*$", "max_prefix"),
         # FRR's JSON listings (show bgp summary json: "state"; show bgp neighbors json: "bgpState")
-        (r'"(?:bgpState|state)":\s*"Idle \(Admin\)"', "admin_shutdown"),
-        (r'"(?:bgpState|state)":\s*"Idle \(PfxCt\)"', "max_prefix"),
         (r'"(?:bgpState|state)":\s*"(?:Active|Connect|Idle)"', "connect_failed"),
         (r'"(?:bgpState|state)":\s*"(?:OpenSent|OpenConfirm)"', "never_established"),
-        (r"\bIdle \(Admin\)\s*$", "admin_shutdown"),  # show ip bgp summary: the neighbor is shut down here
-        (r"\bIdle \(PfxCt\)\s*$", "max_prefix"),  # show ip bgp summary: the prefix limit was exceeded
         # show ip bgp summary / show bgp summary: a state instead of the prefixes received (not established)
         (r"\s(?:never|\d[\dwdhms:]*)\s+(?:Active|Connect|Idle)\s*(?:\d+\s+N/A\s*|\d+(?:\s+[\w.-]+)?\s*)?(?:\s<\d{1,2}>\s*)?$",
          "connect_failed"),

@@ -1164,8 +1164,7 @@ def _listing_neighbors(events: list[Event]) -> None:
     for ev in events:
         if ev.kind == "bgp_neighbor":
             current[ev.stream] = bgp_peer(ev)
-        elif (ev.kind in ("bgp_down", "bgp_up") and not bgp_peer(ev) and current.get(ev.stream)
-              and (_BGP_STATE.search(ev.text) or _LAST_RESET.match(ev.text) or _LAST_NOTIFICATION.match(ev.text))):
+        elif ev.kind in ("bgp_down", "bgp_up") and not bgp_peer(ev) and current.get(ev.stream) and bgp_listing_line(ev):
             ev.values["peer"] = current[ev.stream]
 
 

@@ -303,8 +303,9 @@ def _statistics_row(line: str) -> bool:
 # (802.1X, MAC authentication bypass, the session manager: "%DOT1X-5-FAIL: Authentication failed for client"), not
 # IKE: its "authentication failure" is no tunnel's. (PAM under charon's XAUTH, "charon: pam_unix(login:auth)", is the
 # tunnel's.)
+_LOGIN_DAEMONS = r"(?:sshd|sudo|su|klogind|kshd|systemd-logind|polkitd)(?:\(pam_\w+\))?(?:\[\d+\])?: "
 _DEVICE_LOGIN = re.compile(
-    r"\b(?:sshd|sudo|su|login|klogind|kshd|systemd-logind|polkitd)(?:\(pam_\w+\))?(?:\[\d+\])?: "
+    r"\b(?:login(?:\(pam_\w+\))?(?:\[\d+\])?: |" + _LOGIN_DAEMONS + ")"
     r"|(?<![\w-])(?!charon|pluto|ipsec|racoon|pppd|xl2tpd)[\w-]*\(pam_\w+\)(?:\[\d+\])?:? "
     r"|pam_\w+\((?!login:|ppp:|pluto:|ipsec:|charon:|strongswan:)[\w.-]+:(?:auth|account|session|password)\)"
     r"|Failed password for |LOGIN_AUTHEN\b|%SEC_LOGIN-|\bLOGIN_FAILED\b|Login Authentication failed"
@@ -317,10 +318,7 @@ _DEVICE_LOGIN = re.compile(
 # all: sshd's "Local disconnected: Connection closed." is no BGP neighbor closing the session. Nor is a Cisco ASA's
 # SSL VPN message (722001-722056, AnyConnect "SVC" and WebVPN sessions of remote users: "SVC closing connection: DPD
 # failure." is a laptop gone, not a site-to-site tunnel's peer).
-_NOT_A_TUNNEL = re.compile(
-    r"(?:^|\s)(?:sshd|sudo|su|klogind|kshd|systemd-logind|polkitd)(?:\(pam_\w+\))?(?:\[\d+\])?: "
-    r"|%(?:ASA|FTD)-(?:[a-z]+-)?\d-722\d{3}:"
-)
+_NOT_A_TUNNEL = re.compile(r"(?:^|\s)" + _LOGIN_DAEMONS + r"|%(?:ASA|FTD)-(?:[a-z]+-)?\d-722\d{3}:")
 
 
 # A command the user typed, pasted with its output: a shell prompt ("$ ", "root@gw:~# ", "[root@gw ~]# "), or a
