@@ -280,7 +280,7 @@ def _quick_mode_silence(stage: str, first: Event) -> bool:
     pluto's weak "perhaps peer likes no proposal")."""
     return stage in ("traffic_selector_mismatch", "phase2_proposal_mismatch") and bool(first.values.get("guess")) and (
         first.kind == "give_up" or (first.weak and first.exchange == "QUICK_MODE" and first.kind == "ts_unacceptable")
-        or bool(first.values.get("still_unanswered"))  # protocol._quick_mode_still_unanswered
+        or bool(first.values.get("still_unanswered"))  # protocol.unanswered._quick_mode_still_unanswered
     )
 
 
@@ -360,7 +360,7 @@ def _echo(ev: Event) -> bool:
 
 
 def _version_reading(ev: Event) -> Msg | None:
-    """What the order of the events says about the IKE versions (see `lab.analyzer.protocol._version_answers`)."""
+    """What the order of the events says about the IKE versions (see `lab.analyzer.protocol.versions._version_answers`)."""
     if refused := ev.values.get("ike_refused"):
         return M(
             "This side tried {refused} first: the peer refused it or did not answer, then answered {answered} from "
@@ -393,7 +393,7 @@ def _version_reading(ev: Event) -> Msg | None:
     return None
 
 
-# The advice when this side's first phase 1 reply is never followed up (see protocol._first_replies_unanswered).
+# The advice when this side's first phase 1 reply is never followed up (see protocol.unanswered._first_replies_unanswered).
 _ONE_WAY = M("This side's first reply means it accepted the peer's proposal, so no configuration error is in play yet: "
              "its replies do not reach the peer, or the peer's next messages do not reach this side. Check firewalls, "
              "security groups and NAT on the path for UDP 500 and 4500 in both directions.")
@@ -735,7 +735,7 @@ def diagnose(events: list[Event]) -> Primary | None:
                 "side's answer is large (certificates), dropped IP fragments end the same way.",
                 answer=first.values["auth_answered"], line=first.line))
         elif stage == "auth_failure" and first.values.get("deleted_at_once"):
-            # protocol._deleted_right_after_authentication: the initiator deleted the IKE SA this side had just set up
+            # protocol.refusals._deleted_right_after_authentication: the initiator deleted the IKE SA this side had just set up
             reasoning.append(M(
                 "Line {up}: this side answered the peer's authentication (IKE_AUTH, or Main Mode's last message) and "
                 "the IKE SA came up; line {line}: the peer "
@@ -745,7 +745,7 @@ def diagnose(events: list[Event]) -> Primary | None:
                 "identity it expects (rightid / remote id) with the one this side sends.",
                 up=first.values["deleted_at_once"], line=first.line))
         elif stage == "auth_failure" and first.values.get("main_mode_answer_refused"):
-            # protocol._main_mode_answer_refused: IKEv1, the initiator did not accept this side's last Main Mode answer
+            # protocol.refusals._main_mode_answer_refused: IKEv1, the initiator did not accept this side's last Main Mode answer
             reasoning.append(M(
                 "Line {line}: right after this side's last Main Mode answer set the ISAKMP SA up, the peer sent a "
                 "message this side cannot read instead of going on to Quick Mode. This side could decrypt the "
@@ -851,7 +851,7 @@ def diagnose(events: list[Event]) -> Primary | None:
                 "show. Check the server's address pool and this client's subnet settings; if they are right, compare "
                 "the phase 2 proposals and the PFS group of both sides."))
         elif _quick_mode_silence(stage, first) and (first.fmt != "libreswan" or first.values.get("still_unanswered")):
-            if first.values.get("still_unanswered"):  # protocol._quick_mode_still_unanswered
+            if first.values.get("still_unanswered"):  # protocol.unanswered._quick_mode_still_unanswered
                 reasoning.append(M("Line {line}: this side's Quick Mode was sent again {times} and got no answer up to "
                                    "the end of the log.", line=first.line,
                                    times=Mn("{n} time", "{n} times", first.values["still_unanswered"])))
@@ -873,7 +873,7 @@ def diagnose(events: list[Event]) -> Primary | None:
         if first.notify in _NOTIFY_READINGS:
             reasoning.append(_notify_reading(first))
         if stage == "ipsec_mode_mismatch" and first.values.get("modes"):
-            # protocol._modes_differ_across_sides: both peers' logs, the same SA up in two modes
+            # protocol.refusals._modes_differ_across_sides: both peers' logs, the same SA up in two modes
             reasoning.append(M(
                 "Line {line}: the two logs show the same IPsec SA (one side's outbound SPI is the other's inbound) "
                 "up in a different mode on each side ({modes}): IKEv1 lets each side keep its own configured mode, so neither complains, but "
@@ -1027,7 +1027,7 @@ def diagnose(events: list[Event]) -> Primary | None:
         first = min(liveness, key=lambda c: (liveness[c][0].order, order.index(c)))
         evs = liveness[first]
         if first == "ike_sa_deleted_by_peer" and all(e.sa == "child" for e in evs):
-            # (only a guess: see protocol._child_deletes_not_replaced; an SA set up after it would have cleared it)
+            # (only a guess: see protocol.unanswered._child_deletes_not_replaced; an SA set up after it would have cleared it)
             reasoning = [M("Line {line}: the peer sent a Delete for the IPsec (phase 2) SA, and no newer IPsec SA of "
                            "that connection was up: the tunnel stopped carrying traffic from the peer's side.",
                            line=evs[0].line),
@@ -1159,7 +1159,7 @@ def diagnose(events: list[Event]) -> Primary | None:
             # (both peers' logs: the responder's, whose answered IKE_SA_INITs were followed by no IKE_AUTH)
             or (e.stream != evs[0].stream and e.ike == 2 and e.values.get("first_replies_unanswered")) for e in evs
         ):
-            # (protocol._mark_auth_unanswered) Every unanswered request is IKE_AUTH, carrying this side's certificate,
+            # (protocol.sa_state._mark_auth_unanswered) Every unanswered request is IKE_AUTH, carrying this side's certificate,
             # and no SA came up after them: the peer answered IKE_SA_INIT, so it is reachable on UDP 500, and what
             # this side sent next was lost. A peer that cannot verify this side answers AUTHENTICATION_FAILED (RFC
             # 7296 section 2.21.2); silence is the path stopping the second exchange, large enough with a
@@ -1196,7 +1196,7 @@ def diagnose(events: list[Event]) -> Primary | None:
                   "sent to UDP 4500 after NAT detection and, with certificates, the first large one: check that UDP "
                   "4500 and IP fragments pass on the path (IKE fragmentation, RFC 7383, on both sides avoids the "
                   "fragments), then that the peer has a connection for this side's identity.")
-                if any(e.values.get("auth_unanswered") for e in evs)  # protocol._mark_auth_unanswered
+                if any(e.values.get("auth_unanswered") for e in evs)  # protocol.sa_state._mark_auth_unanswered
                 else M("No configuration error was seen, which needs an answer from the peer: check reachability "
                        "(peer IP, UDP 500/4500 and ESP through firewalls, NAT-T, the customer gateway itself)."),
             ]
@@ -1343,7 +1343,7 @@ def diagnose(events: list[Event]) -> Primary | None:
         if told is not None:
             reasoning.append(_notify_reading(told))  # (NO_ADDITIONAL_SAS: not about the rekey's settings)
         still = next((e for e in evs if e.values.get("still_unanswered")), None)
-        if still is not None and unanswered is None and refusal is None:  # protocol._rekey_still_unanswered
+        if still is not None and unanswered is None and refusal is None:  # protocol.unanswered._rekey_still_unanswered
             reasoning.append(M(
                 "Line {line}: this side's rekey request was sent again {count} times and got no answer up to the end "
                 "of the log: the peer does not answer the exchange that replaces the SA (if it goes on, the daemon gives "
@@ -1360,7 +1360,7 @@ def diagnose(events: list[Event]) -> Primary | None:
                 "give the peer a shorter lifetime than this side's.",
                 line=ended.line, age=ended.values.get("count", "?"), said=ended.values["no_rekey_line"]))
         not_done = next((e for e in evs if e.values.get("rekey_not_done")), None)
-        if not_done is not None:  # protocol._operator_rekey_unfinished
+        if not_done is not None:  # protocol.rekeys._operator_rekey_unfinished
             reasoning.append(M(
                 "Line {line}: the state listing still shows only SA #{serial} of connection {conn}, the one that was up "
                 "before the rekey asked for on line {asked}, and no line names a newer SA of that connection: the rekey "
@@ -1375,7 +1375,7 @@ def diagnose(events: list[Event]) -> Primary | None:
                 "down until the rekey's difference is fixed.", line=again[0].line,
             ))
         restarted = next((e for e in evs if e.values.get("rekey_again")), None)
-        if restarted is not None:  # protocol._rekey_started_again
+        if restarted is not None:  # protocol.rekeys._rekey_started_again
             reasoning.append(M(
                 "Line {line}: a rekey started again before the one started on line {first} had set up its SA: that "
                 "rekey got no usable answer, and the state it created reached its own lifetime while still being "

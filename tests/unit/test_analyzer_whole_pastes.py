@@ -143,7 +143,7 @@ def test_a_notify_pluto_received_takes_the_exchange_its_state_is_in() -> None:
 
 
 def test_only_states_of_an_exchange_in_progress_lend_their_exchange() -> None:
-    from lab.analyzer.protocol import _PLUTO_V1_STATE
+    from lab.analyzer.protocol.rekeys import _PLUTO_V1_STATE
 
     # pluto's IKEv1 states (libreswan programs/pluto/ikev1_states.c): MAIN_I1..I3 / R0..R2 are Main Mode in
     # progress, MAIN_I4 / MAIN_R3 the ISAKMP SA established after it; QUICK_I2 / QUICK_R2 a finished Quick Mode.

@@ -1,0 +1,174 @@
+"""Before reading: the exchange, direction and SA a line is about when the line does not say and the lines
+around it do."""
+
+from __future__ import annotations
+
+import re
+
+from lab.analyzer.protocol.events import Event
+from lab.analyzer.protocol.meaning import (
+    _PLUTO_ANSWERS,
+    _PLUTO_RECEIVED_NOTIFY,
+    _PLUTO_RESPONSE_READ,
+    _V1_HASHED,
+    NOTIFY_MEANING,
+)
+from lab.analyzer.protocol.names import CHILD_EXCHANGES
+from lab.analyzer.protocol.streams import _PAYLOADS
+
+_REKEY_WORDS = ("rekey", "replac", "re-key", "reauth")
+_NEW_WORDS = ("new", "create", "additional")
+
+
+def _later_request(ev: Event) -> bool:
+    """The retransmitted request is numbered after the exchanges that set an IKE SA up (message ID 2 or more)."""
+    mid = ev.values.get("msgid")
+    return isinstance(mid, str) and mid.isdigit() and int(mid) >= 2
+
+
+def _rekey_word(ev: Event) -> str:
+    """"rekey" when the line says the exchange replaces an SA, "new" when it adds one, else ""."""
+    words = str(ev.values.get("rekey") or "").lower().split()
+    if any(w.startswith(_REKEY_WORDS) for w in words):
+        return "rekey"
+    if any(w.startswith(_NEW_WORDS) for w in words):
+        return "new"
+    if ev.exchange and "REKEY" in str(ev.values.get("exchange") or "").upper():
+        return "rekey"
+    payloads = str(ev.values.get("notify") or "")
+    if "REKEY_SA" in payloads:  # RFC 7296 REKEY_SA notify in the payload list
+        return "rekey"
+    if ev.exchange == "CREATE_CHILD_SA" and ev.kind == "exchange" and " request" in ev.text:
+        listed = set(_PAYLOADS.findall(payloads))
+        if {"SA", "TSi", "TSr"} <= listed:
+            return "new"  # a Child SA request without REKEY_SA adds a Child SA (RFC 7296 section 1.3.1)
+        if {"SA", "KE"} <= listed:
+            return "rekey"  # SA and KE without selectors: the IKE SA is rekeyed (section 1.3.2)
+    return ""
+
+
+_PLUTO_MAIN_I3 = re.compile(r"#\d+: (?:STATE_)?MAIN_I3: retransmission")
+_IMPAIRED_TIMEOUT = re.compile(r"IMPAIR: .*retransmit so timing out SA")
+
+
+def _rekey_state(ev: Event) -> bool:
+    """The daemon's state name says the exchange rekeys an SA (pluto's STATE_V2_REKEY_CHILD_I,
+    REKEY_IKE_I1, ...): only an SA that was up is rekeyed, so its failure is a rekey's."""
+    return "REKEY" in str(ev.values.get("exchange") or "").upper()
+
+
+def _new_child_state(ev: Event) -> bool:
+    """The daemon's state name says the exchange adds a Child SA (pluto's STATE_V2_CREATE_I,
+    NEW_CHILD_I1; 5.3+ "retransmitting new Child SA request"): it replaces nothing."""
+    state = str(ev.values.get("exchange") or "").upper()
+    return "V2_CREATE" in state or "NEW_CHILD" in state or "NEW CHILD" in state
+
+
+_CHARON_THREAD = re.compile(r"\b(\d{1,3})\[(?:IKE|CFG|ENC|NET|CHD|MGR)\] ")
+
+
+def _pluto_notify_directions(events: list[Event]) -> None:
+    """The direction of pluto's notify lines whose pattern leaves it open, from their wording."""
+    for ev in events:
+        if ev.direction is None and ev.kind == "notify" and ev.fmt == "libreswan":
+            if "responding to " in ev.text and _PLUTO_ANSWERS.search(ev.text):
+                ev.direction = "sent"  # pluto's "responding to <exchange> message ... with encrypted notification X"
+            elif "authenticated v2N_" in ev.text and _PLUTO_RECEIVED_NOTIFY.search(ev.text):
+                ev.direction = "received"  # libreswan 3.x: "received unauthenticated v2N_NO_PROPOSAL_CHOSEN - ignored"
+            elif "response" in ev.text and _PLUTO_RESPONSE_READ.search(ev.text):
+                ev.direction = "received"  # the peer's response, which this side read (or ignored): the peer answered
+            elif "received and ignored notification payload" in ev.text:
+                ev.direction = "received"  # libreswan 3.x/4.x, IKEv1: a notification the peer sent, read and ignored
+
+
+def _pluto_auth_guess_exchange(events: list[Event]) -> None:
+    """pluto's "Possible authentication failure: no acceptable response to our first encrypted message" names the
+    state it timed out in: IKEv1 Main Mode's MAIN_I3 (also when the paste leaves the state out: the usual case), or,
+    in libreswan 3.x, IKEv2's PARENT_I2 (IKE_AUTH)."""
+    for ev in events:
+        if ev.pattern == "lib-timeout-auth":
+            ev.exchange = ev.exchange or "MAIN_MODE"
+            ev.ike = 2 if ev.exchange == "IKE_AUTH" else 1
+
+
+_PACKET_HEADER = "cisco-ikev2-packet-header"
+_PACKET_EXCHANGE = "cisco-ikev2-exchange-line"
+
+
+def _cisco_packet_dumps(events: list[Event]) -> None:
+    """IOS-XE's debug crypto ikev2 packet prints one packet over several lines: "Received Packet [From ...]", the
+    SPIs, "IKEv2 IKE_AUTH Exchange RESPONSE", "Payload contents:", then the payloads (" VID IDr AUTH
+    NOTIFY(NO_PROPOSAL_CHOSEN)"). Each line reads as little alone; put together, the exchange line is the packet
+    (sent or received) and a notification on the payload line travels in that exchange, in that direction. The
+    header lines themselves are dropped once read."""
+    if not any(ev.pattern == _PACKET_HEADER for ev in events):
+        return
+    header: Event | None = None
+    packet: Event | None = None
+    building: list[Event] = []  # notifications of a packet being built ("Building packet for encryption"), not sent yet
+    keep: list[Event] = []
+    for ev in events:
+        if ev.pattern == _PACKET_HEADER:
+            header, packet = ev, None
+            continue
+        if ev.pattern == _PACKET_EXCHANGE and header is not None and header.stream == ev.stream and (
+                0 < ev.line - header.line <= 3):
+            ev.direction = header.direction
+            packet = ev
+            if ev.direction == "sent":
+                # the packet built just before goes out in this exchange (encrypted, its payloads listed first)
+                for built in building:
+                    if built.stream == ev.stream and 0 < ev.line - built.line <= 8:
+                        built.exchange, built.direction = ev.exchange, "sent"
+            building = []
+        elif ev.kind == "notify" and not ev.exchange:
+            if packet is not None and packet.stream == ev.stream and 0 < ev.line - packet.line <= 3:
+                ev.exchange, ev.direction = packet.exchange, packet.direction
+            else:
+                building.append(ev)
+        keep.append(ev)
+    events[:] = keep
+
+
+def _borrow_exchange(events: list[Event]) -> None:
+    """A failure line that names no exchange belongs to the message this side sends right after it (same
+    stream, same second): FortiGate's event log writes "IPsec phase 2 error" before the progress line
+    that names the exchange (exch=CREATE_CHILD) the refusal is sent in, and charon "no acceptable proposal
+    found" before "generating CREATE_CHILD_SA response 0 [ N(NO_PROP) ]" (in the same thread, when its lines
+    carry no time), pluto 5.3+ "no local proposal matches remote proposals" before "responding to CREATE_CHILD_SA
+    message ... with encrypted notification NO_PROPOSAL_CHOSEN" (the IKE SA's line; 5.2 and earlier also said
+    "CREATE_CHILD_SA request failed" on the Child SA's), charon's "failed to establish CHILD_SA, keeping IKE_SA" after
+    its refusal (no exchange named, but the SA is a Child SA): a paste that starts there still tells a Child SA's
+    refusal from an IKE SA's. pluto's lines without time count when the answer is the very next line."""
+    for i, ev in enumerate(events):
+        if ev.exchange or ev.kind not in ("no_proposal", "ts_unacceptable", "notify"):
+            continue
+        thread = _CHARON_THREAD.search(ev.text) if ev.stamp is None else None
+        # pluto's lines without time (a test console, a paste that cut the stamps): its answer is the next line
+        adjacent = ev.stamp is None and thread is None and ev.fmt == "libreswan"
+        if ev.stamp is None and thread is None and not adjacent:
+            continue
+        for nxt in events[i + 1 : i + 4]:
+            if nxt.stream != ev.stream or (adjacent and abs(nxt.line - ev.line) != 1):
+                break
+            if ev.stamp is not None and (nxt.stamp is None or abs(nxt.stamp - ev.stamp) >= 1):
+                break
+            if thread is not None and ((t := _CHARON_THREAD.search(nxt.text)) is None or t.group(1) != thread.group(1)):
+                break
+            if nxt.kind == "exchange" and nxt.direction == "sent" and nxt.exchange in CHILD_EXCHANGES:
+                ev.exchange = nxt.exchange
+                break
+            if nxt.pattern == "swan-child-failed-keeping-ike":
+                if ev.kind != "notify":
+                    ev.sa = ev.sa or "child"  # charon: the Child SA failed and the IKE SA stays: phase 2's refusal
+                break
+            if nxt.kind == "no_proposal" and ev.fmt == "libreswan":
+                break  # pluto refused another state's proposals first: the answer after it is that state's
+            if (ev.kind == "no_proposal" and nxt.kind == "notify" and nxt.direction == "sent" and nxt.exchange
+                    and NOTIFY_MEANING.get(nxt.notify or "") == "no_proposal"):
+                ev.exchange = nxt.exchange  # the refusal this side sends, in the exchange it names
+                if nxt.exchange == "INFORMATIONAL_V1" and not ev.sa and _V1_HASHED.search(nxt.text):
+                    # ... sent under the ISAKMP SA (a HASH payload, RFC 2409 section 5.7): phase 1 is done, so
+                    # the proposals refused were Quick Mode's (charon: "[ HASH N(NO_PROP) ]").
+                    ev.sa = "child"
+                break

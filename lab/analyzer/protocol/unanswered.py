@@ -1,0 +1,504 @@
+"""Requests still unanswered at the end of a log, the peer's deletes of Child SAs, and re-authentication."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable
+from typing import Any
+
+from lab.analyzer import bgp
+from lab.analyzer.protocol.events import Event, stamp_kind
+from lab.analyzer.protocol.exchanges import _CHARON_THREAD, _rekey_word
+from lab.analyzer.protocol.meaning import _set, bgp_peer
+from lab.analyzer.protocol.refusals import _ikev1_from
+from lab.analyzer.protocol.streams import (
+    _INCOMPLETE,
+    _INSTANCE_PEER,
+    _PER_TRANSFORM,
+    _R1_DELETED,
+    _RESPONDING,
+    _serial_of,
+    conn_of,
+)
+
+# Lines for a Delete the peer sent for an IPsec SA, and the state they delete. pluto (IKEv1: always the peer's own
+# request, an informational exchange has no answer): "#2: received Delete SA payload via #1" (libreswan 5: logged on
+# the IPsec SA), "#1: received Delete SA payload: replace IPsec State #2 now" (3 and 4: logged on the IKE SA; 4 also
+# prints "replace CHILD SA #2 now" when it revives the connection). charon
+# logs "received DELETE for ESP CHILD_SA with SPI x" for the peer's request and for the answer to its own Delete alike:
+# only one right after a parsed INFORMATIONAL request (the peer's) counts.
+_PEER_CHILD_DELETES = frozenset({
+    "lib-delete-received", "lib-delete-received-ipsec", "lib-revival-replace-child", "swan-received-delete-child",
+})
+_NAMES_DELETED_STATE = frozenset({"lib-delete-received", "lib-revival-replace-child"})  # "... State #N" / "CHILD SA #N"
+_DELETED_STATE = re.compile(r"(?:State|SA) #(\d+)")
+_DELETED_SPI = re.compile(r"with SPI ([0-9a-fA-F]{8})\b")
+_CHILD_SPIS = re.compile(r"with SPIs ([0-9a-fA-F]{8})_i ([0-9a-fA-F]{8})_o")
+_INFO_REQUEST = re.compile(r"\bparsed INFORMATIONAL(?:_V1)? request\b")
+
+
+def _peer_request_before(events: list[Event], i: int, v1_from: dict[int, int]) -> bool:
+    """Whether charon's Delete line at events[i] comes right after it parsed an INFORMATIONAL request (the peer's).
+    v1_from: `_ikev1_from(events)`."""
+    ev = events[i]
+    for prev in reversed(events[max(0, i - 2):i]):
+        if prev.stream != ev.stream:
+            break
+        if prev.kind == "exchange":
+            return bool(_INFO_REQUEST.search(prev.text))
+    # Without the [ENC] lines: this side answers the peer's Delete with its own for the same Child SA, in the same
+    # thread right after it ("received DELETE ... SPI 5af06c82", "closing CHILD_SA", "sending DELETE ... SPI
+    # a66dccde"); when this side deletes first, its own Delete comes before the peer's.
+    if (thread := _CHARON_THREAD.search(ev.text)) is None:
+        return False
+
+    def own_delete(other: Event) -> bool:
+        t = _CHARON_THREAD.search(other.text)
+        return (other.stream == ev.stream and other.kind == "delete" and other.direction == "sent"
+                and t is not None and t.group(1) == thread.group(1))
+
+    if any(own_delete(prev) for prev in events[max(0, i - 3):i]):
+        return False
+    if v1_from.get(ev.stream, i) < i:
+        # IKEv1: a Delete travels in a one-way Informational exchange, no response (RFC 2408 section 4.8): the
+        # peer's own request
+        return True
+    return any(own_delete(nxt) for nxt in events[i + 1:i + 3])
+
+
+REAUTH_SECONDS = 5.0  # a peer that deletes its IKE SA and at once sets up a new one reauthenticates
+REAUTH_EVENTS = 12  # ... or, without time stamps, within this many of the log's next events (IKE_SA_INIT to IKE_AUTH and up)
+
+
+def _reauthentication_deletes(events: list[Event]) -> None:
+    """The peer deletes the IKE SA and, within seconds, starts a new one itself that comes up: it reauthenticates
+    (charon's reauth_time, break-before-make: it deletes the old IKE SA first, then sets up a new one from
+    IKE_SA_INIT or Main Mode; RFC 7296 section 2.8.3). The Delete is part of that, not the peer ending the tunnel.
+    A new IKE SA that this side starts, or one that does not come up, leaves the Delete as it was read. Without time
+    stamps (a console copy) the new IKE SA must follow within the next REAUTH_EVENTS events of the log."""
+    for i, ev in enumerate(events):
+        if not (ev.kind == "delete" and ev.direction == "received" and ev.sa != "child"
+                and ev.category == "ike_sa_deleted_by_peer" and ev.weight == "decisive"):
+            continue
+        peer_started = False
+        seen = 0
+        for nxt in events[i + 1:]:
+            if nxt.stream != ev.stream or nxt.pattern == "swan-ike-deleting":
+                continue  # (charon's level-2 state change of the SA being deleted: the same Delete)
+            seen += 1
+            if ev.stamp is None and (nxt.stamp is not None or seen > REAUTH_EVENTS):
+                break
+            if ev.stamp is not None and (nxt.stamp is None or nxt.stamp - ev.stamp > REAUTH_SECONDS):
+                break
+            if nxt.weight == "decisive":
+                break
+            if nxt.kind == "initiate" and nxt.sa != "child":
+                break  # this side sets the new IKE SA up: not the peer's reauthentication
+            if (nxt.kind == "exchange" and nxt.direction == "received"
+                    and (" request" in nxt.text or nxt.pattern in ("swan-peer-initiating", "swan-peer-initiating-v1"))
+                    and nxt.exchange in ("IKE_SA_INIT", "MAIN_MODE", "AGGRESSIVE_MODE")):
+                peer_started = True
+            elif nxt.kind == "established" and nxt.sa != "child" and peer_started:
+                ev.weight = "context"
+                break
+
+
+def _deletes_of_the_other_logs_reauthentication(events: list[Event]) -> None:
+    """Both peers' logs in one paste: the Delete one log receives for an IKE SA is the one the other log sends at the
+    same moment as it reauthenticates or replaces that SA (charon's reauth_time, break-before-make: "reauthenticating
+    IKE_SA gw[1]", then "sending DELETE for IKE_SA gw[1]"; or a new IKE SA initiated seconds before the Delete). The
+    Delete is the reauthentication's first step, not the peer ending the tunnel; what the reauthentication runs into
+    (its new IKE SA unanswered, refused) is read on its own."""
+    if len({ev.stream for ev in events}) < 2:
+        return
+    reauth_deletes = []
+    for i, ev in enumerate(events):
+        if ev.kind == "delete" and ev.direction == "sent" and ev.sa != "child" and ev.stamp is not None:
+            before = [e for e in events[max(0, i - REAUTH_EVENTS):i] if e.stream == ev.stream]
+            # ("reauthenticating IKE_SA gw[1]" just before, or a new IKE SA initiated seconds before: charon
+            # replaces an IKEv1 ISAKMP SA by a new Main Mode, "initiating Main Mode IKE_SA gw[2]", then deletes gw[1])
+            if any(e.kind == "initiate" and e.sa == "ike" and _rekey_word(e) == "rekey" for e in before[-3:]) or any(
+                    e.kind == "initiate" and e.sa == "ike" and e.stamp is not None
+                    and 0 <= ev.stamp - e.stamp <= REAUTH_SECONDS for e in before):
+                reauth_deletes.append(ev)
+    if not reauth_deletes:
+        return
+    for ev in events:
+        if not (ev.kind == "delete" and ev.direction == "received" and ev.sa != "child"
+                and ev.category == "ike_sa_deleted_by_peer" and ev.weight == "decisive" and ev.stamp is not None):
+            continue
+        if any(sent.stream != ev.stream and stamp_kind(sent.stamp) == stamp_kind(ev.stamp)
+               and abs(sent.stamp - ev.stamp) <= REAUTH_SECONDS for sent in reauth_deletes):
+            ev.weight = "context"
+
+
+# How many times a rekey request must have been sent again, unanswered up to the end of the log, to be read as a
+# rekey the peer does not answer (the waits double: the third retransmission comes seconds after the request).
+STILL_UNANSWERED = 3
+
+
+# What ends a run of retransmissions still unanswered: an answer, a refusal or the end of the SA.
+_RUN_ENDS = frozenset({"established", "notify", "no_proposal", "ts_unacceptable", "auth_failed", "give_up", "delete",
+                       "operator_down"})
+
+
+def _unanswered_at_end(events: list[Event], member: Callable[[Event], bool],
+                       ends: frozenset[str] = _RUN_ENDS) -> list[list[Event]]:
+    """Per log (stream), the retransmissions `member` picks that nothing answered up to the end of the log: the last
+    run of them after the last answer (an event of a kind in `ends`, or a message received)."""
+    run: dict[int, list[Event]] = {}
+    for ev in events:
+        if ev.kind == "retransmit" and member(ev):
+            run.setdefault(ev.stream, []).append(ev)
+        elif ev.kind in ends or (ev.kind == "exchange" and ev.direction == "received"):
+            run.pop(ev.stream, None)
+    return list(run.values())
+
+
+def _rekey_still_unanswered(events: list[Event]) -> None:
+    """A rekey this side sent over an SA that was up, retransmitted again and again with no answer up to the end of
+    the log (the paste ends before the daemon gives up): the peer does not answer the rekey. A weak reading, the last
+    retransmission carries it; anything firmer wins. (Each retransmission on its own is context: one answered
+    later was only packet loss.) A DPD answer ends the run too: the peer answers over that SA."""
+    for retransmits in _unanswered_at_end(
+            events, lambda ev: ev.category == "rekey_issue" and ev.weight == "context", _RUN_ENDS | {"dpd_answer"}):
+        if len(retransmits) >= STILL_UNANSWERED:
+            last = retransmits[-1]
+            _set(last, "rekey_issue", "weak")
+            last.values["still_unanswered"] = len(retransmits)
+
+
+_WILL_WAIT = re.compile(r"\bwill wait (\d+(?:\.\d+)?) ?s(?:econds?)?\b")
+QUICK_SILENCE_SECONDS = 16  # pluto waits 0.5 s, then twice as long each time: 16 s is its sixth retransmission
+
+
+def _quick_mode_still_unanswered(events: list[Event]) -> None:
+    """The first Quick Mode over an ISAKMP SA the peer set up moments ago, sent again and again with no answer up to
+    the end of the log (the paste ends before the daemon gives up): read as its timeout is (see classify's give_up,
+    a guess). It counts once the silence is long, the last retransmission waiting QUICK_SILENCE_SECONDS or more
+    (pluto's "will wait 20s for response") or STILL_UNANSWERED + 1 retransmissions; a shorter silence is packet loss
+    as much as a refusal."""
+    for retransmits in _unanswered_at_end(
+            events, lambda ev: bool(ev.values.get("quick_guess")) and ev.weight == "context"):
+        last = retransmits[-1]
+        waited = max((float(m.group(1)) for e in retransmits if (m := _WILL_WAIT.search(e.text))), default=0.0)
+        if waited >= QUICK_SILENCE_SECONDS or len(retransmits) > STILL_UNANSWERED:
+            last.values["guess"] = True
+            last.values["still_unanswered"] = len(retransmits)
+            last.direction = None  # (this side's request, sent again: no refusal either side sent)
+            _set(last, last.values["quick_guess"], "weak")
+
+
+def _bgp_notification_named_next(events: list[Event]) -> None:
+    """A NOTIFICATION line that names no error ("sent notification", GoBGP's warning) followed by the neighbor's
+    down line that names it (GoBGP's Peer Down "Reason": "notification-sent code 6(cease) subcode 3(peer
+    deconfigured)") within the same few lines: both are one NOTIFICATION, and when the named one was sent or received
+    on purpose (an operator's reset, shutdown, a neighbor removed from the configuration) the first is no fault of its
+    own either."""
+    for i, ev in enumerate(events):
+        if ev.kind != "bgp_down" or ev.weight != "decisive" or bgp.read(ev.text).get("bgp_reason") != "notification":
+            continue
+        for nxt in events[i + 1 : i + 4]:
+            if nxt.stream != ev.stream or nxt.kind != "bgp_down":
+                continue
+            if bgp_peer(nxt) and bgp_peer(ev) and bgp_peer(nxt) != bgp_peer(ev):
+                continue
+            if bgp.read(nxt.text).get("bgp_reason") in bgp.ON_PURPOSE:
+                _set(ev, "bgp_down", "weak")
+            break
+
+
+_LOST_REKEY = "swan-rekey-job-sa-gone"
+
+
+def _refusals_beside_a_lost_rekey(events: list[Event]) -> None:
+    """charon: a Child SA's pending rekey found the SA gone ("CHILD_SA ESP/0x.../... not found for rekey"): its rekey
+    was still being retried (charon retries a refused rekey after some seconds) when the SA reached its hard lifetime
+    and was deleted. A CREATE_CHILD_SA of the same log refused with NO_PROPOSAL_CHOSEN is then the Child SA set up
+    again after it expired, refused like its rekeys: the first Child SA came up in IKE_AUTH, which carries no KE
+    payload, a CREATE_CHILD_SA carries the PFS group (RFC 7296 sections 1.2, 1.3.1), so what is refused applies to
+    rekeys - also when the paste starts after the rekey's own refusal and the SA's expiry. On its own the line is
+    context (a pending rekey can also find an SA the peer deleted)."""
+    lost: dict[int, Event] = {}
+    for ev in events:
+        if ev.pattern == _LOST_REKEY:
+            _set(ev, "rekey_issue", "context")
+            lost.setdefault(ev.stream, ev)
+    if not lost:
+        return
+    refusals = [ev for ev in events if ev.stream in lost and ev.fmt == "strongswan" and ev.weight == "decisive"
+                and ev.category == "phase2_proposal_mismatch" and ev.notify == "NO_PROPOSAL_CHOSEN"]
+    for stream, first in lost.items():
+        mine = [ev for ev in refusals if ev.stream == stream]
+        if not any(ev.exchange == "CREATE_CHILD_SA" for ev in mine):
+            continue
+        if any(ev.stream == stream and ev.category == "rekey_issue" and ev.weight == "decisive" for ev in events):
+            continue  # a rekey reading of its own (the rekey's refusal) is in the paste: the refusals stay as they are
+        # (an IKE SA negotiated before the refusal: the Child SA is that IKE SA's first own one, not the expired one's
+        # replacement; the rekey pending for the old IKE SA's Child SA says nothing of it)
+        start = min(ev.order for ev in mine)
+        if any(ev.stream == stream and ev.order < start and ev.exchange in ("IKE_SA_INIT", "IKE_AUTH") for ev in events):
+            continue
+        for ev in mine:
+            _set(ev, "rekey_issue")
+            ev.values["rekey_lost_line"] = first.line
+
+
+def _child_deletes_not_replaced(events: list[Event]) -> None:
+    """A Delete for an IPsec SA from the peer is routine after a rekey (the old SA goes once the new one is up),
+    so it is context. When no newer IPsec SA of the connection is up before it and none comes up after it, the peer
+    took the tunnel's traffic down: the peer ended the SA (a guess, the weakest reading; anything firmer wins)."""
+    deletes = [i for i, ev in enumerate(events)
+               if ev.pattern in _PEER_CHILD_DELETES and ev.sa == "child" and ev.category == "rekey_issue"]
+    if not deletes:
+        return
+    # (order, connection, pluto serial, charon SPIs) of every IPsec SA established
+    ups = [(up.order, conn_of(up), _serial_of(up.text), set(m.groups()) if (m := _CHILD_SPIS.search(up.text)) else None)
+           for up in events if up.kind == "established" and up.sa == "child"]
+    ended = [(e.order, e.stream) for e in events if e.kind == "session_end"]
+    v1_from = _ikev1_from(events)
+    for i in deletes:
+        ev = events[i]
+        conn = conn_of(ev)
+        if ev.values.get("rekey_unanswered"):
+            # The peer ends the Child SA while this side's rekey of it is still unanswered: the peer never answered
+            # the exchange that was to replace it (IKEv1 negotiates the lifetime, so the peer's copy expires with
+            # ours), as for an IKE SA (classify): the rekey failed, and the Delete is how the traffic stopped.
+            ev.weight = "decisive"
+            continue
+        if any(order < ev.order and stream == ev.stream for order, stream in ended):
+            continue  # the L2TP/PPP session inside ended first: the client disconnected on purpose (see classify)
+        if ev.fmt == "strongswan":
+            if not _peer_request_before(events, i, v1_from) or not (m := _DELETED_SPI.search(ev.text)):
+                continue
+            spi = m.group(1).lower()
+            # replaced: an SA of the connection up after the Delete, or one up before it that holds other SPIs
+            replaced = any(order > ev.order or spis is None or spi not in {s.lower() for s in spis}
+                           for order, up_conn, _, spis in ups if not conn or up_conn == conn)
+        else:
+            m = _DELETED_STATE.search(ev.text) if ev.pattern in _NAMES_DELETED_STATE else None
+            deleted = int(m.group(1)) if m else _serial_of(ev.text)
+            replaced = any(order > ev.order or deleted is None or (serial is not None and serial > deleted)
+                           for order, up_conn, serial, _ in ups if not conn or up_conn == conn)
+        if not replaced:
+            ev.category, ev.weight = "ike_sa_deleted_by_peer", "weak"
+            ev.values["guess"] = True
+
+
+# pluto's "Oakley Transform [...] refused" / "ESP IPsec Transform [...] refused" (what follows it on the line, such as
+# an arrow an article adds to mark the line, does not matter)
+_TRANSFORM_REFUSED = re.compile(r"Transform \[[^\]\n]+\] refused\b")
+
+
+def _transforms_all_refused(events: list[Event]) -> None:
+    """pluto lists each phase 1 transform of the peer's offer it refuses ("Oakley Transform [AES_CBC (256),
+    HMAC_SHA1, MODP1024] refused"), racoon and RouterOS each attribute that differs ("rejected hashtype:
+    DB(prop#1:trns#1):Peer(prop#1:trns#1) = MD5:SHA"); when one is acceptable it goes on (MR1). A refusal (two for
+    Quick Mode's transforms) and nothing further from that state (a paste that ends there) read as the offer
+    refused, as the daemon's final "no acceptable Oakley Transform" would say: a weak reading, dropped when anything
+    firmer is seen or an SA comes up. "Nothing further" is looked up, not searched for in every later line: a log of
+    many such states stays linear."""
+    refused: dict[tuple[int, int], list[Event]] = {}
+    for ev in events:
+        if ev.kind == "proposals" and ev.fmt == "libreswan" and _TRANSFORM_REFUSED.search(ev.text) and (
+            serial := _serial_of(ev.text)
+        ) is not None:
+            refused.setdefault((ev.stream, serial), []).append(ev)
+        elif ev.pattern == "rac-phase1-rejected":
+            # racoon and RouterOS name no state: a stream's rejections count as one negotiation's
+            refused.setdefault((ev.stream, -1), []).append(ev)
+    # One refusal is enough for phase 1 (the paste ends on the transform the peer offered); the Quick Mode
+    # transforms of one proposal are refused one by one as a matter of course, so those need two.
+    groups = [(key, evs) for key, evs in refused.items()
+              if len(evs) >= 2 or "Oakley" in evs[-1].text or evs[-1].pattern == "rac-phase1-rejected"]
+    if not groups:
+        return
+    # The state's first line may come later in a reversed paste: "responding to Main Mode" lines never count.
+    counted = [e for e in events if not _RESPONDING.search(e.text)]
+    refusal = {id(e) for evs in refused.values() for e in evs}
+    state_line: dict[tuple[int, int], int] = {}  # the latest other line of each state
+    for e in counted:
+        serial = _serial_of(e.text)
+        if serial is not None and id(e) not in refusal:
+            state_line[(e.stream, serial)] = max(state_line.get((e.stream, serial), -1), e.order)
+    firmer: dict[int, list[int]] = {}  # per stream, in order: SAs up and lines with a reading
+    for e in counted:
+        if e.kind == "established" or e.category:
+            firmer.setdefault(e.stream, []).append(e.order)
+    for (stream, serial), evs in groups:
+        first = evs[0].order
+        if state_line.get((stream, serial), -1) > first:
+            continue
+        orders = firmer.get(stream, [])
+        own = sum(1 for e in evs if e.order > first and (e.kind == "established" or e.category))
+        if len(orders) - bisect.bisect_right(orders, first) > own:
+            continue
+        last = evs[-1]
+        if not last.category:
+            bisect.insort(orders, last.order)
+            firmer[stream] = orders
+        phase1 = "Oakley" in last.text or "OAKLEY" in last.text or last.pattern == "rac-phase1-rejected"
+        _set(last, "phase1_proposal_mismatch" if phase1 else "phase2_proposal_mismatch", "weak")
+        last.direction = "sent"  # this side refuses the offer it received
+        last.values.setdefault("transforms_refused", len(evs))
+
+
+_UP_DESTROYED = re.compile(r"IKE_SA \S+ state change: ESTABLISHED => DESTROYING")
+
+
+def _gave_up_while_established(events: list[Event]) -> None:
+    """charon's "giving up after N retransmits" followed by the IKE SA going from ESTABLISHED straight to
+    DESTROYING: the request that went unanswered was sent on an established IKE SA (a liveness check, or another
+    request on it), so the peer stopped answering an SA that worked: a DPD timeout, also in a paste that starts
+    after the SA was set up."""
+    for i, ev in enumerate(events):
+        if ev.kind != "give_up" or ev.category != "peer_unreachable" or ev.fmt != "strongswan":
+            continue
+        for nxt in events[i + 1 : i + 3]:
+            if nxt.stream == ev.stream and _UP_DESTROYED.search(nxt.text):
+                _set(ev, "dpd_timeout")
+                break
+
+
+# Responder: pluto answered the peer's first message, IKEv1 Main or Aggressive Mode (MR1 / AR1) or IKEv2 IKE_SA_INIT
+# (libreswan 3.x "STATE_PARENT_R1: received v2I1, sent v2R1", 4.x "sent IKE_SA_INIT reply", 5.x "... response").
+_FIRST_REPLY = re.compile(r"\bSTATE_(?:MAIN|AGGR)_R1\b|\bsent (?:MR1|AR1)\b|\bsent (?:Main|Aggressive) Mode R1\b"
+                          r"|\bSTATE_PARENT_R1: received v2I1, sent v2R1\b|\bsent IKE_SA_INIT (?:reply|response)\b")
+_FIRST_REPLY_V2 = re.compile(r"\bv2R1\b|\bIKE_SA_INIT\b")
+# This many new attempts from one peer, each left after this side's first reply, are a pattern, not a hiccup. An IKEv2
+# initiator starts a new IKE_SA_INIT only after its whole retransmission schedule for IKE_AUTH ran out (RFC 7296
+# section 2.1), so two such starts already are.
+FIRST_REPLY_RESTARTS = 3
+FIRST_REPLY_RESTARTS_V2 = 2
+
+
+def _first_reply_v2(ev: Event) -> bool:
+    """Whether a first reply of `_FIRST_REPLY` answers IKEv2's IKE_SA_INIT (not IKEv1's Main or Aggressive Mode)."""
+    return _FIRST_REPLY_V2.search(ev.text) is not None
+
+
+def _first_replies_unanswered(events: list[Event]) -> None:
+    """The peer starts Main (or Aggressive) Mode again and again, a new pluto state each time; this side answers
+    each with its first reply and the peer's next message never comes. The first reply carries no keys yet (RFC
+    2409 section 5): it means this side accepted the peer's proposal, so no configuration mismatch is in play;
+    the replies do not reach the peer, or its next messages do not reach this side (a firewall, NAT or provider
+    filter that passes one direction only). Read per peer (a public server also gets single probes from many
+    addresses), and only when nothing else about that peer names a cause or an SA."""
+    firsts: dict[tuple[int, str, str], list[Event]] = {}
+    deleted = []
+    for i, ev in enumerate(events):
+        if ev.fmt != "libreswan":
+            continue
+        if _FIRST_REPLY.search(ev.text) and _serial_of(ev.text) is not None:
+            firsts.setdefault((ev.stream, *_conn_peer(ev)), []).append(ev)
+        if _R1_DELETED.search(ev.text):
+            deleted.append(i)
+    restarts = [(key, replies) for key, replies in firsts.items()
+                if len({_serial_of(ev.text) for ev in replies}) >= (
+                    FIRST_REPLY_RESTARTS_V2 if _first_reply_v2(replies[-1]) else FIRST_REPLY_RESTARTS)]
+    if not restarts and not deleted:
+        return
+    about = [(e, (e.stream, *_conn_peer(e))) for e in events]
+    # A cause is named, or the negotiation got further than the first reply at least once.
+    further = _LatestAbout(about, lambda e: bool(
+        e.category or e.kind != "exchange" or not (_FIRST_REPLY.search(e.text) or _RESPONDING.search(e.text))))
+    for key, replies in restarts:
+        if further.since(key, replies[0].order):
+            continue
+        last = replies[-1]
+        last.values["first_replies_unanswered"] = len({_serial_of(ev.text) for ev in replies})
+        last.values["_first_reply_orders"] = tuple(ev.order for ev in replies[:-1])  # shown with the finding
+        if _first_reply_v2(last):
+            last.ike = last.ike or 2
+        if key[2]:
+            last.values.setdefault("peer", key[2])
+        _set(last, "peer_unreachable")
+        further.add(last, key)
+    # The same with one attempt: pluto waited its whole timeout after the first reply ("deleting incomplete state
+    # after 60 seconds" next to the deletion of a state still in MAIN_R1 / AGGR_R1).
+    settled = _LatestAbout(about, lambda e: bool(e.category or e.kind == "established"))
+    for i in deleted:
+        ev = events[i]
+        if ev.category:
+            continue
+        near = [e for e in events[max(0, i - 1) : i + 2] if e is not ev and e.stream == ev.stream]
+        timeout = next((m for e in near if (m := _INCOMPLETE.search(e.text))), None)
+        if timeout is None:
+            continue
+        key = (ev.stream, *_conn_peer(ev))
+        if settled.since(key, 0):
+            continue  # another cause, or the peer got an SA up after all
+        ev.values["first_reply_timeout"] = timeout.group(1)
+        if key[2]:
+            ev.values.setdefault("peer", key[2])
+        _set(ev, "peer_unreachable")
+        settled.add(ev, key)
+
+
+def _conn_peer(ev: Event) -> tuple[str, str]:
+    """pluto's connection name and, for an instance (`"conn"[2] 198.51.100.7 #21:`), the peer's address."""
+    m = _INSTANCE_PEER.search(ev.text)
+    return conn_of(ev), (m.group(1) if m else "")
+
+
+class _LatestAbout:
+    """The latest order of the events a test picks, per connection and peer of a stream, kept up to date as readings
+    are added: "is there such an event about this peer from `since` on" is a lookup, not a pass over every event.
+    A line that names no peer counts for every peer of its connection, and a peer of none asks about them all."""
+
+    def __init__(self, about: list[tuple[Event, tuple[int, str, str]]], test: Any) -> None:
+        self.exact: dict[tuple[int, str, str], int] = {}
+        self.no_peer: dict[tuple[int, str], int] = {}
+        self.any: dict[tuple[int, str], int] = {}
+        for ev, key in about:
+            if test(ev):
+                self.add(ev, key)
+
+    def add(self, ev: Event, key: tuple[int, str, str]) -> None:
+        stream, conn, peer = key
+        table, where = (self.exact, key) if peer else (self.no_peer, (stream, conn))
+        table[where] = max(table.get(where, -1), ev.order)  # type: ignore[index]
+        self.any[(stream, conn)] = max(self.any.get((stream, conn), -1), ev.order)
+
+    def since(self, key: tuple[int, str, str], order: int) -> bool:
+        stream, conn, peer = key
+        if not peer:
+            return self.any.get((stream, conn), -1) >= order
+        return max(self.exact.get(key, -1), self.no_peer.get((stream, conn), -1)) >= order
+
+
+def _transform_refusals_settled(events: list[Event]) -> None:
+    """charon compares the peer's proposals one by one and says for each that fails which transform type had no
+    match ("  no acceptable ENCRYPTION_ALGORITHM found", proposal.c); when a later proposal matches ("proposal
+    matches", "selected proposal: ...") those refusals were steps of a selection that succeeded: context."""
+    pending: dict[int, list[Event]] = {}
+    for ev in events:
+        if ev.kind == "no_proposal" and ev.pattern == "swan-no-proposal" and _PER_TRANSFORM.search(ev.text):
+            pending.setdefault(ev.stream, []).append(ev)
+        elif ev.pattern == "swan-proposal-selected":
+            for refusal in pending.pop(ev.stream, ()):
+                refusal.weight = "context"
+        elif ev.kind == "no_proposal":
+            pending.pop(ev.stream, None)  # the selection ended in a refusal: the steps stand
+
+
+_REAUTH_GAVE_UP_EVENTS = 6  # retransmits, "giving up", "establishing IKE_SA failed", then "reauthentication failed"
+
+
+def _rekey_gave_up(events: list[Event]) -> None:
+    """charon logs "giving up after N retransmits" and only then which task gave up ("rekeying IKE_SA failed, peer
+    not responding"; for a reauthentication, the new IKE SA's "establishing IKE_SA failed, peer not responding" and then
+    "reauthentication failed, trying to reestablish IKE_SA"): the timeout before it is that rekey's, not a liveness
+    check's or a first contact's."""
+    for i, ev in enumerate(events):
+        reauth = ev.pattern == "swan-reauth-failed" and ev.category == "rekey_issue"
+        if not reauth and (ev.kind != "give_up" or ev.category != "rekey_issue" or _rekey_word(ev) != "rekey"):
+            continue
+        # (the other peer's lines merged in by time, a central syslog, are skipped: the walk counts this log's own)
+        own = (prev for prev in reversed(events[:i]) if prev.stream == ev.stream)
+        for _, prev in zip(range(_REAUTH_GAVE_UP_EVENTS if reauth else 3), own, strict=False):
+            if prev.kind not in ("give_up", "retransmit"):
+                break
+            if prev.category in ("dpd_timeout", "peer_unreachable"):
+                prev.category, prev.weight = "rekey_issue", "context"
