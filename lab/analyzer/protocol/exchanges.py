@@ -1,5 +1,5 @@
-"""Before reading: the exchange, direction and SA a line is about when the line does not say and the lines
-around it do."""
+"""Before reading: what a line is about when it does not say and the lines around it do: its exchange (a new
+SA or a rekey), its direction, and its SA."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""What a notify, a reason or an event kind means, and the state kept per stream while the events are read."""
+"""What a notify, a reason or an event kind means, which phase a line is about, which BGP neighbor a listing
+line belongs to, and the state kept per stream while the events are read."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Rekeys and how they end: requests left unanswered, refused or started again, and the deletes that belong
-to a rekey rather than to a failure."""
+"""Rekeys and how they end (requests left unanswered, refused or started again; Deletes that belong to a
+rekey rather than to a failure), and the pluto lines that lend a notify its state and direction."""
 
 from __future__ import annotations
 

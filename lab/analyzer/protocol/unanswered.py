@@ -1,4 +1,6 @@
-"""Requests still unanswered at the end of a log, the peer's deletes of Child SAs, and re-authentication."""
+"""After the first reading: requests still unanswered at the end of a log, first replies never followed up,
+transforms all refused, the peer's deletes of Child SAs, re-authentication, and a BGP NOTIFICATION named on the next
+line."""
 
 from __future__ import annotations
 
