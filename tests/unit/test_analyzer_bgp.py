@@ -698,7 +698,7 @@ def _many_neighbors(n: int) -> str:
 def test_many_neighbors_down_are_each_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
     # Each line's reason is read once (the facts reuse it), and whether a neighbor came back is looked up from the
     # latest Up per neighbor: work in proportion to the lines, not a pass over every event for each line.
-    from lab.analyzer import diagnosis
+    from lab.analyzer.diagnosis import bgp_cause
     from lab.analyzer.protocol import meaning, outcomes, unanswered
 
     calls = {"reason": 0, "peer": 0}
@@ -711,7 +711,7 @@ def test_many_neighbors_down_are_each_read_once(monkeypatch: pytest.MonkeyPatch)
         return counted
 
     monkeypatch.setattr(bgp, "reason_of", count("reason", reason_of))
-    for module in (meaning, outcomes, unanswered, diagnosis):  # every module that reads a line's neighbor
+    for module in (meaning, outcomes, unanswered, bgp_cause):  # every module that reads a line's neighbor
         monkeypatch.setattr(module, "bgp_peer", count("peer", peer_of))
     bgp._read.cache_clear()
     n = 2000

@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 
 from lab import DATASETS_DIR, LESSONS_DIR
 from lab.analyzer import FORMATS, analyze_bytes, analyze_text
-from lab.analyzer import diagnosis as diagnosis_module
+from lab.analyzer.diagnosis import causes
 from lab.analyzer.patterns import load_file as load_patterns_file
 from lab.errors import LabError
 from lab.facts import load_facts
@@ -156,7 +156,7 @@ LOADERS: dict[str, tuple[Callable[[Path], Any], Path]] = {
     "glossary": (load_glossary, DATA / "glossary.yaml"),
     "outline": (load_outline, DATA / "outline.yaml"),
     "audit rules": (load_rules, DATA / "audit" / "rules.yaml"),
-    "categories": (lambda p: load_yaml_model(diagnosis_module._File, p), DATA / "categories.yaml"),
+    "categories": (lambda p: load_yaml_model(causes._File, p), DATA / "categories.yaml"),
     "patterns": (load_patterns_file, DATA / "patterns" / "10-aws.yaml"),
     "tree": (load_tree_file, DATA / "trees" / "tunnel-down.yaml"),
     "scenario": (load_scenario_file, DATA / "scenarios" / "s1.yaml"),

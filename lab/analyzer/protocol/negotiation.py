@@ -41,7 +41,9 @@ from lab.analyzer.protocol.streams import (
 )
 
 
-def _read_negotiation(ev: Event, st: _State, kind: str, both_sides: bool, phase1_only: set[int]) -> tuple[bool, str, bool]:
+def _read_negotiation(
+    ev: Event, st: _State, kind: str, both_sides: bool, phase1_only: set[int]
+) -> tuple[bool, str, bool]:
     """Negotiation events (initiations, SAs up, refusals, proposals, liveness checks, retransmits, ends and
     Deletes): whether the event is one of them, its kind, and whether the reading of it is done."""
     if kind == "initiate":

@@ -3,6 +3,8 @@ and what an operator did."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from lab.analyzer import bgp
 from lab.analyzer.protocol.events import Event
 from lab.analyzer.protocol.meaning import (
@@ -37,7 +39,9 @@ from lab.analyzer.protocol.streams import (
 )
 
 
-def _read_outcome(ev: Event, st: _State, kind: str, listed_versions: set[int], own_versions: dict[str, set[int]]) -> tuple[str, bool]:
+def _read_outcome(
+    ev: Event, st: _State, kind: str, listed_versions: set[str], own_versions: Callable[[Event], set[str]]
+) -> tuple[str, bool]:
     """Every other event (authentication, versions and modes, BGP, traffic selectors, what an operator did):
     its kind, and whether the reading of it is done."""
     if kind == "out_of_step" and ev.exchange == "CREATE_CHILD_SA":

@@ -1,0 +1,150 @@
+"""The categories of cause (from categories.yaml), the findings the scan's events become, and the primary
+diagnosis they make."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from lab import DATA_DIR
+from lab.analyzer import bgp
+from lab.analyzer import formats as fmts
+from lab.analyzer.model import CATEGORIES, Finding, Primary
+from lab.analyzer.protocol import (
+    Event,
+    facts_of,
+)
+from lab.analyzer.scan import shown
+from lab.errors import DataError
+from lab.i18n import Msg
+from lab.schema import load_yaml_model
+
+CATEGORIES_FILE = DATA_DIR / "categories.yaml"
+_STALE_SPI = re.compile(r"invalid spi|no matching SA|INVALID_SPI", re.IGNORECASE)
+CONFIG_STAGES = (
+    "ike_version_mismatch",
+    "ike_mode_mismatch",
+    "phase1_proposal_mismatch",
+    "auth_failure",
+    "traffic_selector_mismatch",
+    "ipsec_mode_mismatch",
+    "phase2_proposal_mismatch",
+)
+
+
+class _Category(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    title: str
+    phase: str
+    tree_node: str
+    no_routes_title: str | None = None  # bgp_down: the session is up but routes are not exchanged (bgp.NO_ROUTES)
+
+
+class _File(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    categories: dict[str, _Category]
+
+
+@lru_cache(maxsize=1)
+def categories() -> dict[str, _Category]:
+    """Category id -> title, phase and the tree node to continue with."""
+    data = load_yaml_model(_File, CATEGORIES_FILE)
+    problems = [f"missing category {c}" for c in CATEGORIES if c not in data.categories]
+    problems += [f"unknown category {c}" for c in data.categories if c not in CATEGORIES]
+    if problems:
+        raise DataError(CATEGORIES_FILE, problems)
+    return data.categories
+
+
+def category_title(category: str, facts: dict[str, Any] | None = None) -> str:
+    """The English title of a category (the data catalogue translates it, domain "category.title"), for a finding or
+    a primary diagnosis with these facts: a BGP reason where the session stays up has a title of its own."""
+    cat = categories()[category]
+    if cat.no_routes_title and (facts or {}).get("bgp_reason") in bgp.NO_ROUTES:
+        return cat.no_routes_title
+    return cat.title
+
+
+def _finding(ev: Event) -> Finding:
+    cat = categories()[ev.category] if ev.category else None
+    return Finding(
+        line=ev.line,
+        time=fmts.line_time(ev.text, ev.fmt),
+        category=ev.category or "",
+        phase=cat.phase if cat else "",
+        pattern=ev.pattern,
+        text=shown(ev.text),
+        explanation=ev.explanation,
+        tree_node=ev.tree_node or (cat.tree_node if cat else ""),
+        decisive=ev.weight == "decisive",
+        facts=facts_of(ev),
+        event=ev.kind,
+        order=ev.order,
+    )
+
+
+def findings_of(events: list[Event], confirmed: set[str]) -> list[Finding]:
+    """Decisive events, and context lines of the confirmed categories, as findings in line order."""
+    out = [
+        _finding(ev)
+        for ev in events
+        if ev.category and (ev.weight == "decisive" or ev.category in confirmed)
+    ]
+    out.sort(key=lambda f: f.line)
+    return out
+
+
+def _merge_facts(events: list[Event]) -> dict[str, Any]:
+    facts: dict[str, Any] = {}
+    for ev in events:
+        for key, value in facts_of(ev).items():
+            if isinstance(value, list):
+                merged = facts.setdefault(key, [])
+                if isinstance(merged, list):
+                    merged.extend(v for v in value if v not in merged)
+            elif key not in facts or key in ("exchange", "direction", "notify", "sa") and ev.weight == "decisive":
+                facts[key] = value
+    return facts
+
+
+def _primary(
+    category: str,
+    summary: Msg,
+    reasoning: list[Msg],
+    chain: list[Event],
+    extra: dict[str, Any] | None = None,
+    lead: list[Event] | None = None,
+) -> Primary:
+    """`lead`: lines without a category of their own that the reasoning relied on (the SA that was up before its
+    rekey failed): shown in the chain, not read for facts."""
+    cat = categories()[category]
+    chain = sorted({id(e): e for e in chain}.values(), key=lambda e: e.order)
+    if len(chain) > 40:
+        chain = chain[:20] + chain[-20:]
+    facts = _merge_facts([e for e in chain if e.weight == "decisive"] + [e for e in chain if e.weight != "decisive"])
+    facts.update(extra or {})
+    if lead:
+        chain = sorted({id(e): e for e in chain + lead}.values(), key=lambda e: e.order)
+    return Primary(
+        category=category,
+        tree_node=cat.tree_node,
+        summary=summary,
+        reasoning=tuple(reasoning),
+        evidence_lines=tuple(sorted({e.line for e in chain if e.weight != "context"} or {e.line for e in chain})),
+        title=cat.title,
+        facts=facts,
+        chain=tuple(_finding(e) for e in chain),
+        certainty=_certainty(chain),
+    )
+
+
+def _certainty(chain: list[Event]) -> str:
+    """"guess" when no line of the chain names the cause and one of them is a guess (values["guess"]): the protocol
+    layer's reading of silence, or a daemon's own guess (pluto's "Possible authentication failure", "perhaps peer
+    likes no proposal"); else "firm"."""
+    if any(e.weight == "decisive" for e in chain):
+        return "firm"
+    return "guess" if any(e.values.get("guess") for e in chain) else "firm"

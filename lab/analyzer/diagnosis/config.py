@@ -1,0 +1,271 @@
+"""Rule 1: a configuration failure proves the peer answers, so the earliest failing stage of the negotiation
+wins over any timeout or retransmit."""
+
+from __future__ import annotations
+
+from lab.analyzer.diagnosis.causes import CONFIG_STAGES, _primary, categories
+from lab.analyzer.diagnosis.readings import (
+    _FATAL_STATE,
+    _NOTIFY_READINGS,
+    _also,
+    _notify_reading,
+    _quick_mode_silence,
+    _title,
+    _version_reading,
+    _who,
+)
+from lab.analyzer.diagnosis.recovery import _CHILD_GUESSES
+from lab.analyzer.model import Primary
+from lab.analyzer.protocol import (
+    INFO_EXCHANGES,
+    NOTIFY_MEANING,
+    Event,
+    exchange_words,
+    version_of,
+)
+from lab.i18n import D, M, Mn, Msg
+
+
+def _config_primary(
+    cats: dict[str, list[Event]], context: dict[str, list[Event]], established: list[Event],
+    events: list[Event], first_hand: set[str],
+) -> tuple[bool, Primary | None]:
+    """Rule 1: the earliest stage of the negotiation whose configuration failed (IKE version or mode,
+    proposals, authentication, traffic selectors, IPsec mode), read with what came before and after it. Whether
+    it decided, and the primary (None: the lines show no fault)."""
+    for stage in CONFIG_STAGES:
+        if stage not in cats or (first_hand and stage not in first_hand):
+            continue
+        evs = cats[stage]
+        first = evs[0]
+        # (an IKEv1 notification travels in an informational exchange of its own: name the exchange it answers)
+        where: Msg | str = (M(" in answer to {exchange}", exchange=exchange_words(first.refers_to))
+                            if first.refers_to else M(" in {exchange}", exchange=exchange_words(first.exchange))
+                            if first.exchange and first.exchange not in INFO_EXCHANGES else "")
+        reasoning = [M("Line {line}: {title}{where} ({lines}).{who}", line=first.line, title=_title(stage), where=where,
+                       lines=Mn("{n} line", "{n} lines", len(evs)), who=_who(evs))]
+        if stage == "auth_failure" and first.values.get("v1_info_answer"):
+            # protocol.classify: an IKEv1 phase 1 that timed out after the peer sent an Informational instead of
+            # the next phase 1 message
+            reasoning.append(M(
+                "Line {line}: the peer answered this side's phase 1 message with an Informational this side did not "
+                "read, instead of the next phase 1 message, then phase 1 timed out. The peer is reachable and "
+                "refused what this side sent, most likely because it could not verify this side's hash: with "
+                "pre-shared keys the keys differ. Check the identity the peer expects as well.",
+                line=first.values["v1_info_answer"]))
+        elif stage == "auth_failure" and first.values.get("ike_requested"):
+            # protocol.classify: charon's "no IKE config found" for a request of this IKE version
+            reasoning.append(M(
+                "Line {line}: no connection here matches the peer's {version} request. charon matches a connection by "
+                "both addresses and the IKE version: check that local_addrs/remote_addrs (left/right) are the "
+                "addresses the packets use, and that this side's connection for the peer allows {version} (the other "
+                "side may run the other version).", line=first.line, version=first.values["ike_requested"]))
+        elif stage == "auth_failure" and first.values.get("v1_repeat"):
+            reasoning.append(M(
+                "Line {line}: the peer sent its previous phase 1 answer again instead of the next one: it got this "
+                "side's first encrypted message but could not decrypt or verify it, then phase 1 timed out. With "
+                "pre-shared keys the encryption keys derive from the key, so the two sides hold different keys.",
+                line=first.values["v1_repeat"]))
+        elif stage == "auth_failure" and first.values.get("guess") and first.exchange == "MAIN_MODE":
+            reasoning.append(M("The peer answered Main Mode's first exchanges, so it is reachable on UDP 500."))
+        elif stage == "auth_failure" and first.values.get("auth_answered"):
+            # protocol.classify: the responder answered the peer's IKE_AUTH, then its negotiation timed out
+            reasoning.append(M(
+                "Line {answer}: this side answered the peer's IKE_AUTH, then heard nothing more from it until the "
+                "negotiation timed out (line {line}). The peer is reachable (its IKE_AUTH arrived) and did not go on: "
+                "most likely it could not verify this side's authentication (a pre-shared key or certificate it does "
+                "not accept) and gave up without saying so. Compare the keys and identities on both sides; if this "
+                "side's answer is large (certificates), dropped IP fragments end the same way.",
+                answer=first.values["auth_answered"], line=first.line))
+        elif stage == "auth_failure" and first.values.get("deleted_at_once"):
+            # protocol.refusals._deleted_right_after_authentication: the initiator deleted the IKE SA this side had just set up
+            reasoning.append(M(
+                "Line {up}: this side answered the peer's authentication (IKE_AUTH, or Main Mode's last message) and "
+                "the IKE SA came up; line {line}: the peer "
+                "deleted it less than two seconds later. An initiator that cannot accept the responder's "
+                "authentication ends the IKE SA this way (IKEv2: RFC 7296 section 2.21.2): most likely it expects another "
+                "identity or does not trust this side's certificate. Its own log names the refusal; compare the "
+                "identity it expects (rightid / remote id) with the one this side sends.",
+                up=first.values["deleted_at_once"], line=first.line))
+        elif stage == "auth_failure" and first.values.get("main_mode_answer_refused"):
+            # protocol.refusals._main_mode_answer_refused: IKEv1, the initiator did not accept this side's last Main Mode answer
+            reasoning.append(M(
+                "Line {line}: right after this side's last Main Mode answer set the ISAKMP SA up, the peer sent a "
+                "message this side cannot read instead of going on to Quick Mode. This side could decrypt the "
+                "peer's messages, so the pre-shared keys (or certificates) agree; the peer did not accept this "
+                "side's answer: most likely it expects another identity from this side. Its own log names the "
+                "refusal; compare the identity it expects (rightid / remote id) with the one this side sends.",
+                line=first.line))
+        elif stage == "auth_failure" and first.pattern == "swan-credential-load-failed":
+            reasoning.append(M(
+                "Line {line}: charon could not load a certificate or private key it was configured with, before any "
+                "negotiation: certificates issued by a CA that did not load cannot be verified, and without its own "
+                "certificate or key this side cannot authenticate. Fix the file (its format, a critical extension "
+                "charon does not support, the key's passphrase) and load the credentials again.", line=first.line))
+        elif first.values.get("transforms") or first.values.get("invalid_key_length") or _quick_mode_silence(
+            stage, first
+        ):
+            # a guess from a Quick Mode the peer left unanswered (protocol.classify): phase 1 did complete
+            reasoning.append(M("Phase 1 completed with this peer, so the path works: the silence in phase 2 points at "
+                               "configuration."))
+        elif stage == "phase1_proposal_mismatch" and first.notify == "INVALID_KE_PAYLOAD" and first.values.get("guess"):
+            reasoning.append(M(
+                "Line {line}: this side asked the peer to start again with another DH group (INVALID_KE_PAYLOAD, RFC "
+                "7296 section 1.2). That is the normal first round when the two sides' first choices differ: it is a "
+                "mismatch only if the peer never comes back with that group (no new IKE_SA_INIT from it, or the same "
+                "refusal again). Compare the DH groups both sides allow.", line=first.line))
+        elif stage == "auth_failure" and ("failed to add connection" in first.text or (
+                first.pattern == "lib-own-cert-missing" and "private key not found" not in first.text)):
+            # (pluto names the connection's own certificate missing when it loads it: no negotiation took place)
+            reasoning.append(M(
+                "Line {line}: pluto could not load the connection, so nothing was negotiated with the peer: fix what "
+                "the line names on this side (a certificate that expired or is missing, a key of another type than "
+                "the connection needs) and load the connection again.",
+                line=first.line))
+        elif first.pattern in ("lib-conn-ike-alg-unsupported", "lib-conn-child-alg-unsupported"):
+            reasoning.append(M(
+                "Line {line}: pluto refused the connection's own proposal when it loaded it, before any negotiation: "
+                "with no usable proposal this side cannot answer (or start) the negotiation, so the peer sees "
+                "silence or a refusal.", line=first.line))
+        else:
+            reasoning.append(M("A negotiation failure means the peer answered, so the path works: this is configuration."))
+        if stage == "ike_mode_mismatch" and first.notify == "UNSUPPORTED_EXCHANGE_TYPE":
+            reasoning.append(M(
+                "The peer answered this side's Aggressive Mode with UNSUPPORTED-EXCHANGE-TYPE (RFC 2408): it does not "
+                "accept Aggressive Mode. Use Main Mode on both sides (AWS accepts Main Mode only with IKEv1)."))
+        if stage in ("ike_mode_mismatch", "auth_failure") and first.pattern == "swan-none-allows-mode":
+            reasoning.append(M(
+                "charon found a connection for this peer, but none that allows {method} authentication in {mode} Mode: "
+                "either the peer uses the other IKEv1 mode (Aggressive against Main), or another authentication method "
+                "than the connection (certificates against a pre-shared key). Compare both settings on the two sides.",
+                method=first.values.get("reason", ""), mode=first.values.get("exchange", "")))
+        if stage == "ike_mode_mismatch" and first.values.get("am_first_refused"):
+            reasoning.append(M(
+                "The peer refused this side's first Aggressive Mode message with AUTHENTICATION_FAILED. That message "
+                "carries no hash, so no pre-shared key was compared yet: the peer does not accept Aggressive Mode "
+                "(AWS accepts Main Mode only with IKEv1), or it knows no connection for the identity sent in it. "
+                "Use Main Mode on both sides."))
+        version = _version_reading(first) if stage == "ike_version_mismatch" else None
+        if version is not None:
+            reasoning.append(version)
+        if (stage == "phase2_proposal_mismatch" and first.direction == "received" and version_of(first) == 1
+                and NOTIFY_MEANING.get(first.notify or "") == "no_proposal"):
+            # Cisco IOS refuses a Quick Mode whose proxy IDs match no crypto ACL with "phase 2 SA policy not
+            # acceptable" and sends the initiator the same NO_PROPOSAL_CHOSEN as for a transform mismatch
+            # (corpus excerpts cisco-ios-v1-hub-phase2-policy-not-acceptable-crypto-acl and its spoke's side).
+            reasoning.append(M(
+                "In IKEv1 Quick Mode some gateways (Cisco IOS among them) answer an encryption-domain (crypto ACL, "
+                "proxy ID) mismatch with the same NO_PROPOSAL_CHOSEN: if the transform sets and the PFS group "
+                "match, compare the local and remote subnets both sides configured."
+            ))
+        if stage == "auth_failure" and first.pattern in ("lib-auth-exchange-fatal", "lib-v1-state-fatal") and (
+                state := _FATAL_STATE.search(first.text)):
+            # protocol: pluto's fatal error in an authentication step, no reason on the line (a guess)
+            reasoning.append(M(
+                "Line {line}: pluto ended the negotiation for good in {state}, an authentication step, and this line "
+                "gives no reason. In the full log the lines just before it name it: the peer's AUTHENTICATION_FAILED, "
+                "a certificate or identity this side could not verify, a missing or different pre-shared key, or "
+                "(XAUTH) a user name and password the server refused. Paste the lines "
+                "above it to confirm; a refusal there that names something else (a proposal, the traffic selectors) "
+                "outweighs this reading.", line=first.line, state=state.group(1)))
+        elif stage == "auth_failure" and first.values.get("guess") and first.exchange == "MAIN_MODE":
+            # pluto's "Possible authentication failure: no acceptable response to our first encrypted message" is a
+            # guess from silence. RFC 3947 section 4: with NAT-T the initiator moves to UDP 4500 from Main Mode's
+            # message 5 on, the first encrypted one; with certificates it is also the largest.
+            reasoning.append(M(
+                "pluto only guesses here: the peer never answered this side's first encrypted Main Mode message. "
+                "Differing pre-shared keys are the usual cause, but the same silence follows when UDP 4500 is blocked "
+                "(with NAT traversal this is the first message sent to port 4500) or when the message carries "
+                "certificates and its IP fragments are dropped: check those too if the keys match."))
+        elif stage == "auth_failure" and first.values.get("guess") and first.exchange == "IKE_AUTH":
+            # libreswan 3.x prints the same guess for IKEv2's IKE_AUTH (protocol: lib-timeout-auth, weak there)
+            reasoning.append(M(
+                "pluto only guesses here: its IKE_AUTH request got no answer it could use. In IKEv2 a peer that "
+                "cannot verify this side's authentication answers with AUTHENTICATION_FAILED, so silence points as "
+                "much at the path: IKE_AUTH is the largest message (certificates), sent as IP fragments, and with NAT "
+                "traversal the first one to UDP 4500. Check that fragments and UDP 4500 pass (or turn on IKE "
+                "fragmentation), then the pre-shared key or certificate."))
+        if _quick_mode_silence(stage, first) and first.values.get("remote_access"):
+            # A remote-access client (XAUTH / ModeCFG before the Quick Mode) proposes the address it got or brings.
+            reasoning.append(M(
+                "The peer never answered this side's Quick Mode. This side is a remote-access client (XAUTH / "
+                "ModeCFG): its Quick Mode proposes the address it was given, or brings, as its subnet, and a server "
+                "refuses an address it did not lease or one already in use with a notification this log does not "
+                "show. Check the server's address pool and this client's subnet settings; if they are right, compare "
+                "the phase 2 proposals and the PFS group of both sides."))
+        elif _quick_mode_silence(stage, first) and (first.fmt != "libreswan" or first.values.get("still_unanswered")):
+            if first.values.get("still_unanswered"):  # protocol.unanswered._quick_mode_still_unanswered
+                reasoning.append(M("Line {line}: this side's Quick Mode was sent again {times} and got no answer up to "
+                                   "the end of the log.", line=first.line,
+                                   times=Mn("{n} time", "{n} times", first.values["still_unanswered"])))
+            # (RFC 2409 section 5.5 leaves the refusal notify optional; charon gives up without a guess of its own)
+            reasoning.append(M(
+                "The peer never answered this side's Quick Mode. A responder refuses a Quick Mode it cannot accept "
+                "with a notification (NO_PROPOSAL_CHOSEN for the transforms or the PFS group, INVALID_ID_INFORMATION "
+                "for the subnets) that this log does not show, or with none at all: compare the phase 2 transforms "
+                "and the PFS group of both sides; if they match, compare the subnets (proxy IDs) both sides "
+                "configured."))
+        elif _quick_mode_silence(stage, first):
+            # RFC 2409 section 5.5 leaves the refusal notify optional; libreswan sends it encrypted (ikev1.c)
+            reasoning.append(M(
+                "The peer never answered this side's Quick Mode. A responder refuses a Quick Mode it cannot accept "
+                "with a notification (NO_PROPOSAL_CHOSEN for the transforms or the PFS group, INVALID_ID_INFORMATION "
+                "for the subnets) that this log does not show, or with none at all. pluto's own line guesses the "
+                "proposals (\"perhaps peer likes no proposal\"): compare the phase 2 transforms and the PFS group of "
+                "both sides; if they match, compare the subnets (proxy IDs) both sides configured."))
+        if first.notify in _NOTIFY_READINGS:
+            reasoning.append(_notify_reading(first))
+        if stage == "ipsec_mode_mismatch" and first.values.get("modes"):
+            # protocol.refusals._modes_differ_across_sides: both peers' logs, the same SA up in two modes
+            reasoning.append(M(
+                "Line {line}: the two logs show the same IPsec SA (one side's outbound SPI is the other's inbound) "
+                "up in a different mode on each side ({modes}): IKEv1 lets each side keep its own configured mode, so neither complains, but "
+                "the traffic is encapsulated one way and expected the other. Set the same type (tunnel or transport) "
+                "on both sides.", line=first.line, modes=first.values["modes"]))
+        if stage == "ipsec_mode_mismatch" and first.values.get("mode_requested") == "transport":
+            # protocol.classify: the peer's request carried N(USE_TRANSPORT_MODE), the SA came up in tunnel mode
+            reasoning.append(M(
+                "Line {line}: the peer asked for transport mode (USE_TRANSPORT_MODE in its request) and this side set "
+                "the SA up in tunnel mode, as its connection says (type=tunnel); libreswan 5 does that without a "
+                "word. A peer that requires transport mode deletes such an SA and tries again. Set the same type "
+                "(tunnel or transport) on both sides.", line=first.line))
+        if stage == "phase2_proposal_mismatch" and first.values.get("transforms"):
+            # libreswan's compress= (configs/d.ipsec.conf/conn/compress.xml): "For IKEv1, compress settings on both
+            # peers must match." The initiator's log reads the same when the responder has no connection for the
+            # offered subnets (libreswan test linux-audit-03-ipsec-fail-ikev1, with compress=yes).
+            reasoning.append(M(
+                "The peer never answered this side's Quick Mode, and the offer asks for {transforms}: in IKEv1 both "
+                "sides must be configured for it (libreswan: the compress settings of both peers must match). If the "
+                "peer is, compare the subnets (proxy IDs) both sides configured: a responder with no connection for "
+                "the offered subnets stays silent too.", transforms=first.values["transforms"]))
+        if (stage == "phase1_proposal_mismatch" and first.direction != "sent" and first.exchange == "IKE_SA_INIT"
+                and NOTIFY_MEANING.get(first.notify or "") == "no_proposal"):
+            # A responder answers an IKE_SA_INIT with NO_PROPOSAL_CHOSEN also when it has no IKEv2 connection for
+            # this peer at all, before comparing any proposal: libreswan 3.x (connections.c,
+            # ikev2_find_host_connection) and strongSwan ("no IKE config found for ..., sending NO_PROPOSAL_CHOSEN").
+            reasoning.append(M(
+                "A responder also answers IKE_SA_INIT with NO_PROPOSAL_CHOSEN when it has no IKEv2 connection for this "
+                "peer's address at all (libreswan 3.x, strongSwan): if the proposals match, check that the peer has a "
+                "connection for this address and accepts IKEv2 on it."
+            ))
+        later = [e for e in events if e.order > first.order and e.category in ("peer_unreachable", "dpd_timeout")]
+        if later:
+            reasoning.append(M(
+                "The retransmits and timeouts after it are a consequence: once a peer rejects the "
+                "negotiation it stops answering, so they do not point at reachability."
+            ))
+        # a Child SA stage is answered by a Child SA established after it; an IKE SA set up again is not the fix
+        up_again = [e for e in established
+                    if e.order > evs[-1].order and (stage not in _CHILD_GUESSES or e.sa == "child")]
+        if up_again and not first.values.get("ike_refused"):
+            reasoning.append(M("An SA was established again at line {line}: the fix may already be in.",
+                               line=up_again[-1].line))
+        reasoning += _also(cats, stage)
+        summary = M("{title}: the tunnel cannot be negotiated until both sides agree.",
+                    title=D("category.title", categories()[stage].title))
+        if stage == "ike_version_mismatch" and first.values.get("ike_refused"):
+            summary = M("{title}: the peer answers only {answered}; this side's {refused} attempts failed first.",
+                        title=D("category.title", categories()[stage].title),
+                        answered=first.values.get("ike_answered", ""), refused=first.values["ike_refused"])
+        return True, _primary(stage, summary, reasoning, context[stage])
+    return False, None

@@ -1,0 +1,258 @@
+"""Rule 2: without a configuration failure, the earliest liveness event decides: the peer's Delete, a DPD
+timeout, or a negotiation left unanswered."""
+
+from __future__ import annotations
+
+from lab.analyzer.diagnosis.causes import _primary
+from lab.analyzer.diagnosis.readings import _also
+from lab.analyzer.diagnosis.recovery import (
+    _ONE_WAY,
+    _V1_EXCHANGES,
+    _other_side_version,
+    _peer_dpd_behind_delete,
+)
+from lab.analyzer.model import Primary
+from lab.analyzer.protocol import (
+    Event,
+)
+from lab.i18n import M, Mn
+
+
+def _liveness_primary(
+    cats: dict[str, list[Event]], context: dict[str, list[Event]], established: list[Event],
+    events: list[Event], last_up: int, liveness: dict[str, list[Event]], rekey_first: bool,
+) -> tuple[bool, Primary | None]:
+    """Rule 2: the earliest liveness event (the peer's Delete, a DPD timeout, a negotiation left
+    unanswered), unless a failed rekey came first. Whether it decided, and the primary (None: no fault)."""
+    if liveness and not rekey_first:
+        order = ("ike_sa_deleted_by_peer", "dpd_timeout", "peer_unreachable")
+        first = min(liveness, key=lambda c: (liveness[c][0].order, order.index(c)))
+        evs = liveness[first]
+        if first == "ike_sa_deleted_by_peer" and all(e.sa == "child" for e in evs):
+            # (only a guess: see protocol.unanswered._child_deletes_not_replaced; an SA set up after it would have cleared it)
+            reasoning = [M("Line {line}: the peer sent a Delete for the IPsec (phase 2) SA, and no newer IPsec SA of "
+                           "that connection was up: the tunnel stopped carrying traffic from the peer's side.",
+                           line=evs[0].line),
+                         M("No IPsec SA was set up after it. Find out on the peer why it deleted the SA (an operator, "
+                           "a restart, a changed policy or lifetime), then set the tunnel up again from the customer "
+                           "gateway.")]
+            reasoning += _also(cats, first)
+            return True, _primary(first, M("The peer deleted the IPsec SA and no new one came up."), reasoning,
+                            context[first])
+        if first == "ike_sa_deleted_by_peer" and (dpd := _peer_dpd_behind_delete(cats, evs[0])) is not None:
+            # both peers' logs: the Delete this side received is the peer's DPD action (its log shows the DPD timeout
+            # a moment before): the peer stopped hearing this side, which the Delete alone does not say
+            reasoning = [
+                M("Line {line}: the peer's dead peer detection declared this side dead and cleared the tunnel.",
+                  line=dpd.line),
+                M("Line {line}: the Delete this side received a moment later is that DPD action, not an operator or a "
+                  "changed configuration on the peer. The peer stopped receiving this side's packets while its own "
+                  "(the Delete) still arrived here: traffic from this side to the peer is dropped, in that direction "
+                  "only. Look for what drops it (a firewall or security group in front of the peer, a NAT mapping "
+                  "that expired) before touching DPD settings.", line=evs[0].line),
+            ]
+            reasoning += _also(cats, "dpd_timeout")
+            return True, _primary("dpd_timeout", M("The peer's DPD timed out and it deleted the tunnel: it stopped hearing "
+                                             "this side."), reasoning, context["dpd_timeout"] + evs,
+                            {"peer_alive_after_dpd": "yes"})
+        if first == "ike_sa_deleted_by_peer":
+            reasoning = [M("Line {line}: a Delete for the IKE SA; the tunnel went down from the peer's side.",
+                           line=evs[0].line)]
+            if (refused := evs[0].values.get("revival_refused")) is not None:
+                reasoning.append(M(
+                    "Line {line}: the peer refused this side's attempt to set the tunnel up again with "
+                    "NO_PROPOSAL_CHOSEN, although it had accepted the same proposals before: it no longer has a "
+                    "connection for this side (removed or changed on the peer). Check the peer's configuration "
+                    "rather than this side's proposals.", line=refused))
+            if last_up > evs[-1].order:
+                line = next(e.line for e in established if e.order == last_up)
+                reasoning.append(M("An IKE_SA was established again at line {line}, so someone re-initiated.", line=line))
+                summary = M("The peer deleted the IKE SA; the tunnel came back later.")
+            else:
+                reasoning.append(M(
+                    "No IKE_SA was established after it. With startup action add (the default) AWS does not "
+                    "start IKE itself: the customer gateway must start IKE again, so the tunnel stays down."
+                ))
+                summary = M("The peer deleted the IKE SA and nobody set the tunnel up again.")
+            if "dpd_timeout" in cats and cats["dpd_timeout"][0].order > evs[0].order:
+                reasoning.append(M("The DPD timeouts after the Delete are a consequence of the missing IKE_SA."))
+            reasoning += _also(cats, first)
+            return True, _primary(first, summary, reasoning, context[first])
+        if first == "dpd_timeout":
+            s = evs[0]
+            if s.kind == "give_up":
+                # A request on the established IKE SA timed out (a liveness probe, or a new Child SA asked for on
+                # it): the daemon may call it liveness or say nothing more, the fact is the same.
+                reasoning = [M("Line {line}: the peer stopped answering on the established IKE SA: the request "
+                               "sent on it timed out without an answer.", line=s.line)]
+            else:
+                reasoning = [M("Line {line}: dead peer detection declared the peer dead after it stopped answering.",
+                               line=s.line)]
+            unreach = [e for e in cats.get("peer_unreachable", []) if e.order > s.order]
+            if unreach and last_up < unreach[-1].order:
+                reasoning.append(M(
+                    "The attempts to set the tunnel up again also got no answer (line {line}): "
+                    "the peer is unreachable. Check that the customer gateway is up and that UDP 500/4500 "
+                    "and ESP pass before touching DPD settings.", line=unreach[-1].line
+                ))
+                reasoning += _also(cats, "peer_unreachable")
+                return True, _primary(
+                    "peer_unreachable",
+                    M("DPD timed out because the peer stopped answering, and it still does not answer: reachability."),
+                    reasoning,
+                    context["dpd_timeout"] + unreach,
+                    {"peer_alive_after_dpd": "no"},
+                )
+            if last_up > s.order:
+                line = next(e.line for e in established if e.order == last_up)
+                reasoning.append(M(
+                    "The tunnel was established again at line {line}, so the peer is reachable: "
+                    "look at DPD itself (idle tunnel, customer gateway DPD off, timeout action).", line=line
+                ))
+                summary = M("DPD timed out and cleared the tunnel although the peer was reachable.")
+                extra = {"peer_alive_after_dpd": "yes"}
+            else:
+                reasoning.append(M(
+                    "Nothing after it shows the peer alive: treat it as a reachability problem until shown "
+                    "otherwise, then check who brings the tunnel back (DPD timeout action, startup action)."
+                ))
+                summary = M("DPD timed out: the peer stopped answering and the tunnel was not set up again.")
+                extra = {}
+            reasoning += _also(cats, "dpd_timeout")
+            return True, _primary("dpd_timeout", summary, reasoning, context["dpd_timeout"], extra)
+        restarts = evs[0].values.get("first_replies_unanswered")
+        waited = evs[0].values.get("first_reply_timeout")
+        if waited and not restarts:
+            reasoning = [
+                M("Line {line}: this side answered the peer's first phase 1 message and waited {seconds} seconds for "
+                  "the next one, which never came.", line=evs[0].line, seconds=waited),
+                _ONE_WAY,
+            ]
+        elif evs[0].values.get("answers_lost"):  # protocol: the peer resends the IKE_AUTH request this side answered
+            reasoning = [
+                M("Line {line}: the peer sent its IKE_AUTH request again after this side had answered it ({times} by "
+                  "line {last}): this side's answers do not reach the peer.", line=evs[0].line, last=evs[-1].line,
+                  times=Mn("{n} time", "{n} times", max(e.values.get("answers_lost", 0) for e in evs))),
+                M("The peer's requests arrive, so the path works toward this side; the way back drops the answers. "
+                  "This side's IKE_AUTH answer is the first large message (with a certificate it leaves as IP fragments "
+                  "or IKE fragments) and goes to UDP 4500 after NAT detection: check that UDP 4500 and IP fragments "
+                  "pass toward the peer (firewalls, NAT, the provider's filtering)."),
+            ]
+        elif evs[0].values.get("snapshot") and len(evs) == 1:
+            reasoning = [
+                M("Line {line}: the status listing shows a state that sent its first request and still waits for the "
+                  "peer's first answer, with a retransmit scheduled.", line=evs[0].line),
+                M("A listing is one moment: list again after a minute. If the state (or a new one in its place) still "
+                  "waits, the peer does not answer: check reachability (peer IP, UDP 500/4500 through firewalls and "
+                  "security groups, the customer gateway itself)."),
+            ]
+        elif restarts and evs[0].ike == 2:
+            reasoning = [
+                M("Line {line}: the peer started IKE_SA_INIT {count} times and this side answered each start, but the "
+                  "peer's IKE_AUTH never came.", line=evs[0].line, count=restarts),
+                _ONE_WAY,
+                M("IKE_AUTH is the first message sent to UDP 4500 after NAT detection and, with certificates, the "
+                  "first large one: a path that blocks UDP 4500 or drops IP fragments (mobile networks, some "
+                  "firewalls) stops it while IKE_SA_INIT passes. IKE fragmentation (RFC 7383) on both sides avoids "
+                  "the fragments."),
+            ]
+        elif evs[0].values.get("cert_sent") and last_up < evs[0].order and all(
+            e.values.get("auth_unanswered")
+            # (both peers' logs: the responder's, whose answered IKE_SA_INITs were followed by no IKE_AUTH)
+            or (e.stream != evs[0].stream and e.ike == 2 and e.values.get("first_replies_unanswered")) for e in evs
+        ):
+            # (protocol.sa_state._mark_auth_unanswered) Every unanswered request is IKE_AUTH, carrying this side's certificate,
+            # and no SA came up after them: the peer answered IKE_SA_INIT, so it is reachable on UDP 500, and what
+            # this side sent next was lost. A peer that cannot verify this side answers AUTHENTICATION_FAILED (RFC
+            # 7296 section 2.21.2); silence is the path stopping the second exchange, large enough with a
+            # certificate to leave as IP fragments (or sent to UDP 4500). Without a sign of a certificate or of UDP
+            # 4500 the same silence stays a reachability reading (below), its reasoning naming both.
+            return True, _primary(
+                "nat_t_or_fragmentation",
+                M("IKE_SA_INIT was answered, then IKE_AUTH with this side's certificate got no answer: IP fragments "
+                  "(or UDP 4500) are lost on the path."),
+                [
+                    M("Line {line}: IKE_AUTH got no answer from the peer ({times}).", line=evs[0].line,
+                      times=Mn("{n} time", "{n} times", len(evs))),
+                    M("This side sends IKE_AUTH only after the peer answered IKE_SA_INIT (RFC 7296 section 1.2): the "
+                      "peer was reached on UDP 500. A peer that cannot verify this side's authentication answers "
+                      "AUTHENTICATION_FAILED rather than nothing. This side signed its IKE_AUTH with its certificate's "
+                      "key, so the message carries the certificate and is too large for one IP packet: check that IP "
+                      "fragments pass on the path (IKE fragmentation, RFC 7383, on both sides avoids them), and UDP "
+                      "4500 if NAT is involved, then that the peer has a connection for this side's identity."),
+                ] + _also(cats, "peer_unreachable"),
+                evs,
+            )
+        elif restarts:
+            reasoning = [
+                M("Line {line}: the peer started phase 1 (Main or Aggressive Mode) {count} times and this side "
+                  "answered each start, but the peer's next message never came.", line=evs[0].line, count=restarts),
+                _ONE_WAY,
+            ]
+        else:
+            reasoning = [
+                M("Line {line}: negotiation got no answer from the peer ({times}).", line=evs[0].line,
+                  times=Mn("{n} time", "{n} times", len(evs))),
+                M("The request left unanswered is IKE_AUTH, which this side sends only after the peer answered "
+                  "IKE_SA_INIT (RFC 7296 section 1.2): the peer was reached on UDP 500. IKE_AUTH is the first message "
+                  "sent to UDP 4500 after NAT detection and, with certificates, the first large one: check that UDP "
+                  "4500 and IP fragments pass on the path (IKE fragmentation, RFC 7383, on both sides avoids the "
+                  "fragments), then that the peer has a connection for this side's identity.")
+                if any(e.values.get("auth_unanswered") for e in evs)  # protocol.sa_state._mark_auth_unanswered
+                else M("No configuration error was seen, which needs an answer from the peer: check reachability "
+                       "(peer IP, UDP 500/4500 and ESP through firewalls, NAT-T, the customer gateway itself)."),
+            ]
+        if last_up > evs[-1].order:
+            line = next(e.line for e in established if e.order == last_up)
+            reasoning.append(M(
+                "An IKE or IPsec SA was established later (line {line}): the peer answered a later attempt, so "
+                "what failed was the path or the peer at that time (a peer still starting, a blocked port or "
+                "transport that a retry avoided).", line=line
+            ))
+        elif not established and not restarts and not waited and (other := _other_side_version(events, evs)):
+            # Both peers' logs pasted: the connection this side could not get an answer for was added on the other
+            # side with the other IKE version only (keyexchange=ikev1 against ikev2). A peer drops a request of a
+            # version it has no connection for without a reply, so the silence is the version mismatch.
+            sent, added, added_at = other
+            return True, _primary("ike_version_mismatch", M("The two sides run different IKE versions: {sent} requests go "
+                                                      "unanswered by a peer set up for {added}.", sent=sent, added=added), [
+                M("Line {line}: negotiation got no answer from the peer ({times}).", line=evs[0].line,
+                  times=Mn("{n} time", "{n} times", len(evs))),
+                M("Line {line}: the other side's log (pasted too) adds the same connection as {added}, while this side "
+                  "sends {sent}. pluto drops a request of an IKE version it has no connection for without any "
+                  "reply. Set the same IKE version on both sides (AWS: the tunnel options' IKE versions).",
+                  line=added_at.line, added=added, sent=sent),
+            ] + _also(cats, first), evs, {"ike_sent": sent, "peer_conn_version": added}, lead=[added_at])
+        elif not established and not restarts and not waited and {e.exchange for e in evs} <= _V1_EXCHANGES:
+            # libreswan's test suite: a responder that allows only IKEv2 (keyexchange=ikev2, ikev1-policy=drop)
+            # drops IKEv1 packets without a reply (tests ikev2-12-x509-ikev1, ikev1-policy-01-drop).
+            reasoning.append(M(
+                "The unanswered requests are IKEv1 (Main or Aggressive Mode). A peer that accepts only IKEv2 may drop "
+                "IKEv1 packets without any reply (libreswan does; strongSwan answers NO_PROPOSAL_CHOSEN), which looks "
+                "the same: check that both sides allow the same IKE "
+                "version (the AWS tunnel options allow IKEv1 and IKEv2 unless they were restricted)."
+            ))
+            if {e.exchange for e in evs} == {"AGGRESSIVE_MODE"}:
+                # RFC 2409 section 5.4: the responder's first Aggressive Mode message already carries its
+                # authentication (HASH_R or a signature), so a responder with no key for the initiator's identity
+                # cannot build it (libreswan's test ikev1-aggr-psk: road's pre-shared key missing on east).
+                reasoning.append(M(
+                    "In Aggressive Mode the responder's first answer already carries its authentication, made with "
+                    "the pre-shared key for this side's identity: a responder that has no key (or a different "
+                    "identity) for this side may stay silent too (libreswan does). Check the identity this side "
+                    "sends and the key the peer has for it."
+                ))
+        reasoning += _also(cats, first)
+        summary = M("The peer does not answer IKE: a reachability problem.")
+        if evs[0].values.get("answers_lost"):
+            summary = M("The peer's IKE_AUTH requests arrive, but this side's answers do not reach it: the path drops "
+                        "them.")
+        elif evs[0].values.get("snapshot") and len(evs) == 1:
+            summary = M("The status shows this side still waiting for the peer's first answer: most likely reachability.")
+        elif restarts or waited:
+            summary = M("The peer's first IKE message arrives, but the exchange never gets past this side's first "
+                        "reply: the path loses one direction.")
+        earlier = set(evs[0].values.get("_first_reply_orders", ()))
+        lead = [e for e in events if e.order in earlier] if restarts else None
+        return True, _primary(first, summary, reasoning, context[first], lead=lead)
+    return False, None

@@ -1,0 +1,277 @@
+"""What came after a failure and what went with it: an SA set up again, a collision the protocol resolved, a
+BGP session back up, a refusal and then silence, ESP for an SA that is gone, the version the other side used, and
+where the trouble before a failed rekey started."""
+
+from __future__ import annotations
+
+import re
+
+from lab.analyzer import bgp
+from lab.analyzer.diagnosis.bgp_cause import _bgp_graceful, _bgp_recovery
+from lab.analyzer.protocol import (
+    LISTING_PATTERNS,
+    NOTIFY_MEANING,
+    Event,
+    conn_of,
+    facts_of,
+    same_bgp_peer,
+    stamp_kind,
+)
+from lab.i18n import M
+
+# The advice when this side's first phase 1 reply is never followed up (see protocol.unanswered._first_replies_unanswered).
+_ONE_WAY = M("This side's first reply means it accepted the peer's proposal, so no configuration error is in play yet: "
+             "its replies do not reach the peer, or the peer's next messages do not reach this side. Check firewalls, "
+             "security groups and NAT on the path for UDP 500 and 4500 in both directions.")
+
+
+def _is_collision(ev: Event) -> bool:
+    return ev.kind == "rekey_collision" or NOTIFY_MEANING.get(ev.notify or "") == "rekey_collision"
+
+
+# More collisions than this in one paste are a pattern worth fixing (lifetimes and margins in step on both sides).
+RESOLVED_COLLISIONS = 2
+
+
+def resolved_collision(events: list[Event]) -> Event | None:
+    """The first line of a rekey collision the protocol resolved (see `_collision_resolved`), or None."""
+    rekey = [e for e in events if e.category == "rekey_issue" and e.weight == "decisive"]
+    return rekey[0] if _collision_resolved(events, rekey) else None
+
+
+# Lines of ESP that arrived with an SPI the router has no SA for, naming the packet's source.
+_STRAY_ESP_PATTERNS = frozenset({"ios-invalid-spi"})
+
+
+def stray_esp(events: list[Event]) -> list[Event]:
+    """ESP with unknown SPIs from the Internet, not a tunnel's SAs out of step: the lines whose source is no peer named
+    by any other line, when those sources are two or more different addresses (a scan sends the same SPIs from many;
+    a peer whose SA the router lost sends from one). A paste with one source, or only masked ones, stays a rekey
+    problem."""
+    evs = [e for e in events if e.pattern in _STRAY_ESP_PATTERNS and facts_of(e).get("peer")]
+    known = {facts_of(e).get("peer") for e in events if e.pattern not in _STRAY_ESP_PATTERNS} - {None}
+    unknown = [e for e in evs if facts_of(e)["peer"] not in known]
+    return unknown if len({facts_of(e)["peer"] for e in unknown}) >= 2 else []
+
+
+def unmatched_esp(events: list[Event]) -> list[Event]:
+    """ESP that the device says matched no tunnel at all (FortiOS's unknown-SPI event with vpntunnel "N/A")."""
+    return [e for e in events if e.kind == "unmatched_esp"]
+
+
+def same_tunnel(a: Event, b: Event) -> bool:
+    """Whether two lines can be about the same tunnel: not when both name the IKE peer and the addresses differ, nor
+    when both are pluto's and name different connections (pluto names the IKE SA and its Child SAs by the one
+    connection; charon names them apart, so its names are not compared). A gateway's log holds its other tunnels
+    too: another peer's SA coming up says nothing about this one."""
+    pa, pb = facts_of(a).get("peer"), facts_of(b).get("peer")
+    if pa and pb and pa != pb:
+        return False
+    ca, cb = (conn_of(a), conn_of(b)) if a.fmt == b.fmt == "libreswan" else ("", "")
+    return not (ca and cb and ca != cb)
+
+
+def established_after(events: list[Event], ev: Event) -> bool:
+    """Whether an SA was established after `ev`."""
+    return any(e.kind == "established" and e.order > ev.order for e in events)
+
+
+def bgp_connection_collision(events: list[Event]) -> Event | None:
+    """The first BGP Cease 6/7 (connection collision resolution) read as no fault (RFC 4271 section 6.8: the session
+    goes on over the other connection), or None."""
+    for e in events:
+        if e.kind == "bgp_down" and e.category is None and bgp.read(e.text).get("bgp_reason") == "collision":
+            return e
+    return None
+
+
+def bgp_recovered(events: list[Event]) -> tuple[Event, Event] | None:
+    """(the first BGP down line that names a cause, the neighbor's Up after it) when every down of the lines came up
+    again and none counts as a fault (`diagnose` left them out: a reset or a shutdown on purpose, a connection that
+    was still starting), or None. The session is up at the end of the lines."""
+    downs = [e for e in events if e.kind == "bgp_down" and e.category == "bgp_down"]
+    recovered = _bgp_recovery(events)
+    if not downs or not all(map(recovered, downs)):
+        return None
+    # A state line before the neighbor's first Up (BIRD's "State changed to start" as it starts, GoBGP's IDLE/ACTIVE
+    # peer states) is the session coming up, not going down.
+    ups = [u for u in events if u.kind == "bgp_up"]
+    downs = [e for e in downs if not e.weak or any(u.order < e.order and same_bgp_peer(u, e) for u in ups)]
+    if not downs:
+        return None
+    first = next((e for e in downs if bgp.read(e.text).get("bgp_reason")), downs[0])
+    up = next((u for u in ups if u.order > first.order and same_bgp_peer(u, first)), None)
+    return (first, up) if up is not None else None
+
+
+def bgp_graceful_restart(events: list[Event]) -> Event | None:
+    """The first line of a BGP neighbor's graceful restart still within its restart time (see `_bgp_graceful`), or
+    None."""
+    graceful = _bgp_graceful(events)
+    for e in events:
+        if e.kind == "bgp_down" and bgp.read(e.text).get("bgp_reason") == "graceful_restart" and graceful(e):
+            return e
+    return None
+
+
+def _collision_resolved(events: list[Event], rekey: list[Event]) -> bool:
+    """A rekey collision the protocol resolved: every rekey event is a collision (the peer's TEMPORARY_FAILURE
+    answer, charon's "abort active rekeying ... because the peer successfully rekeyed it"), there are few of them,
+    and an SA was established after the last one or the daemon names the outcome (charon's "CHILD_SA rekey collision
+    won, deleting old child", "IKE_SA rekey collision lost, deleting redundant IKE_SA": RFC 7296 section 2.25, one of
+    the two rekeys wins). That is the protocol working, not a fault."""
+    if not rekey or not all(_is_collision(e) for e in rekey if e.weight == "decisive"):
+        return False
+    if not 0 < sum(_is_collision(e) for e in rekey) <= RESOLVED_COLLISIONS:
+        return False
+    last = max(rekey, key=lambda e: e.order)
+    return established_after(events, last) or any(_COLLISION_OUTCOME.search(e.text) for e in rekey)
+
+
+# The line that says which of two colliding rekeys was kept (strongSwan's child_rekey.c and ike_rekey.c).
+_COLLISION_OUTCOME = re.compile(r"rekey collision (?:won|lost), ")
+
+
+def recovered_first_attempt(events: list[Event]) -> tuple[Event, Event] | None:
+    """(the first unanswered attempt, the SA established after it) when the only failure in the log is a first
+    negotiation that got no answer and a later attempt of the same bring-up established the tunnel: a peer still
+    starting, an on-demand tunnel whose first packet came before the peer was ready, a transport that a retry
+    avoided (libreswan's tests ikev2-ondemand-04-timeout-*, ikev2-tcp-00-enable-tcp-fallback). Nothing was up before
+    the silence, so it is no outage; a tunnel that was up and then went quiet is read as DPD or reachability."""
+    decisive = [e for e in events if e.category and e.weight == "decisive"]
+    if not decisive or any(e.category != "peer_unreachable" for e in decisive):
+        return None
+    first, last = decisive[0], decisive[-1]
+    if any(e.kind == "established" and e.order < first.order for e in events):
+        return None
+    up = next((e for e in events if e.kind == "established" and e.order > last.order and same_tunnel(e, last)), None)
+    return (first, up) if up is not None else None
+
+
+def refused_then_timed_out(events: list[Event]) -> tuple[Event, Event] | None:
+    """(the peer's error notify, the timeout after it) when a negotiation timed out although the peer had answered
+    it with an error notify that names no setting (UNSUPPORTED_CRITICAL_PAYLOAD, INVALID_SYNTAX): the peer is
+    reachable and could not process the request; the protocol layer marks such a timeout (`refused_by`)."""
+    for ev in events:
+        line = ev.values.get("refused_by")
+        if ev.kind == "give_up" and line is not None:
+            refusal = next((e for e in events if e.line == line and e.notify), None)
+            if refusal is not None:
+                return refusal, ev
+    return None
+
+
+def _silence_guess(ev: Event) -> bool:
+    """A line that reads the peer's silence, or an exchange this side dropped unanswered, as a refusal (pluto's
+    "perhaps peer likes no proposal", an SA deleted in QUICK_I1): it names no notify the peer sent."""
+    return not ev.notify and bool(ev.values.get("guess") or ev.values.get("abandoned"))
+
+
+def _is_refusal(ev: Event) -> bool:
+    return ev.kind in ("no_proposal", "ts_unacceptable") or NOTIFY_MEANING.get(ev.notify or "") in (
+        "no_proposal", "ts_unacceptable", "ke")
+
+
+# Guesses about a Child SA (phase 2): only a Child SA established after them shows the guess wrong.
+_CHILD_GUESSES = ("traffic_selector_mismatch", "phase2_proposal_mismatch", "ipsec_mode_mismatch")
+
+# Child SA refusals that a refused rekey explains when they come after it.
+_CHILD_STAGES = ("phase2_proposal_mismatch", "traffic_selector_mismatch")
+
+
+def _after_refused_rekey(cats: dict[str, list[Event]]) -> list[str]:
+    """The Child SA stages whose every refusal comes after a refused rekey of an SA that was up. The peer refused the
+    exchange that replaces the SA (its DH group, selectors or proposals); the SA then expired and setting it up
+    again meets the same refusal (strongSwan: "closing expired CHILD_SA", then a new CREATE_CHILD_SA with the same
+    proposals). The first refusal, on the rekey, is the cause the reasoning names."""
+    firsts: dict[int, Event] = {}  # each log's first refused rekey (both peers' logs pasted, in either order)
+    for e in cats.get("rekey_issue", ()):
+        if _is_refusal(e):
+            firsts.setdefault(e.stream, e)
+    if not firsts:
+        return []
+    first = min(firsts.values(), key=lambda e: e.order)
+
+    def after(e: Event) -> bool:
+        rekey = firsts.get(e.stream)
+        return e.order > rekey.order if rekey is not None else _later(e, first)
+
+    return [s for s in _CHILD_STAGES if s in cats and all(map(after, cats[s]))
+            and any(_is_refusal(e) and e.stream in firsts for e in cats[s])]
+
+
+_V1_EXCHANGES = frozenset({"MAIN_MODE", "AGGRESSIVE_MODE"})
+
+
+def _other_side_version(events: list[Event], unanswered: list[Event]) -> tuple[str, str, Event] | None:
+    """(version sent, version the other side added, the line adding it) when pluto's unanswered requests (all of one IKE version)
+    belong to a connection that the log shows added twice, once with each version: the logs of both daemons pasted,
+    the same connection configured with different IKE versions. (One daemon re-adding it with the other version and
+    trying that one has requests or an SA of that version in the log, so this does not apply.)"""
+    exchanges = {e.exchange for e in unanswered}
+    if exchanges <= _V1_EXCHANGES:
+        sent, other = "IKEv1", "IKEv2"
+    elif exchanges <= {"IKE_SA_INIT"}:
+        sent, other = "IKEv2", "IKEv1"
+    else:
+        return None
+    names = {conn_of(e) for e in unanswered if e.fmt == "libreswan"}
+    if len(names) != 1 or "" in names:
+        return None
+    versions: dict[str, list[Event]] = {}
+    for e in events:
+        if (e.kind == "conn_added" and conn_of(e) in names and e.pattern not in LISTING_PATTERNS  # "added" lines only
+                and e.values.get("version")):  # (3.x names no version)
+            versions.setdefault(str(e.values["version"]), []).append(e)
+    if sent in versions and other in versions and len(versions) == 2:
+        return sent, other, versions[other][0]
+    return None
+
+
+def _later(ev: Event, than: Event) -> bool:
+    """`ev` happened after `than`: in one log by the order of its lines; across two logs pasted one after the other
+    (both peers) by their time stamps when both have one, since the second log's lines all come after the first's
+    (two daemons' logs without time stamps: not known)."""
+    if ev.stream != than.stream and ev.stamp is not None and than.stamp is not None and (
+        stamp_kind(ev.stamp) == stamp_kind(than.stamp)
+    ):
+        return ev.stamp > than.stamp
+    if ev.fmt != than.fmt and (ev.stamp is None or than.stamp is None):
+        return False  # another daemon's log (the peer's) pasted after this one, with no time to compare: not known
+    return ev.order > than.order
+
+
+def _peer_dpd_behind_delete(cats: dict[str, list[Event]], delete: Event) -> Event | None:
+    """In both peers' logs pasted together: the other log's DPD timeout that the IKE SA Delete this side received
+    carries out (the peer's DPD action clears the SAs and sends Deletes at once: within seconds by the two clocks,
+    which in one incident are a host's apart at most)."""
+    if delete.stamp is None or delete.sa == "child":
+        return None
+    for dpd in cats.get("dpd_timeout", ()):
+        if dpd.stream != delete.stream and dpd.stamp is not None and (
+            stamp_kind(dpd.stamp) == stamp_kind(delete.stamp)
+        ) and 0 <= delete.stamp - dpd.stamp <= _DPD_DELETE_S:
+            return dpd
+    return None
+
+
+_DPD_DELETE_S = 5.0
+
+
+def _rekey_trouble_start(events: list[Event], failure: Event) -> Event | None:
+    """The first retransmission of the rekey that failed, in the failure's own log: pluto's REKEY states
+    ("#3: STATE_V2_REKEY_IKE_I: retransmission"), or a rekey exchange sent again since the SA last came up. By the
+    clock the rekey was in trouble from then on: the peer's Delete or DPD a few seconds later, in the peer's log
+    pasted first, came after it even when the failure line itself (a timeout, a revival) bears a later time."""
+    first = None
+    for ev in events:
+        if ev.order >= failure.order:
+            break
+        if ev.stream != failure.stream:
+            continue
+        if ev.kind == "established":
+            first = None
+        elif first is None and ev.kind == "retransmit" and ev.stamp is not None and (
+                "REKEY" in str(ev.values.get("exchange") or "").upper() or ev.category == "rekey_issue"):
+            first = ev
+    return first
