@@ -61,10 +61,18 @@ SIGNATURES: dict[str, re.Pattern[str]] = {
     ),
     # (FortiOS's routing debug prints its event log lines as 'id=20300 msg="BGP: %BGP-5-ADJCHANGE: ..."')
     "fortigate": re.compile(r'\blog_?id=["\']?\d{10}|subtype=["\']?(?:vpn|ipsec)\b|\bike (?:V=[^:\s]+:)?\d+:|\bid=\d{5} (?:logdesc|msg)="|\bid=\d{5} trace_id=\d+ func=\w+ line=\d+ msg="'),
-    "paloalto": re.compile(r"IKE(?:v2)? phase-[12]|ikemgr|IKEv2 (?:IKE|child) SA|\[(?:PERR|PWRN|PNTF|INFO)\]: \\?\{ +\d+:|,SYSTEM,vpn,|IKE protocol notification message"),
-    "juniper": re.compile(r"\b(?:kmd|iked)\[\d+\]|\b(?:kmd|iked) \d+ (?:- |KMD_)|KMD_[A-Z_]+|\brpd\[\d+\]|RPD_BGP_|IKE negotiation failed with error|bgp_\w+:\d+: NOTIFICATION"),
+    # (ikemgr.log names the source of a message, "[INFO]: ike_sa.c:275:ikev2_abort(): ", and its debug lines
+    # "pan_ikev2_debug(protocols/ikev2/ikev2.c:6946)"; routed.log's BGP exceptions "qbnmsnd2.c 167 :at 10:53:51, ...")
+    "paloalto": re.compile(r"IKE(?:v2)? phase-[12]|ikemgr|IKEv2 (?:IKE|child) SA|\[(?:PERR|PWRN|PNTF|INFO)\]: \\?\{ +\d+:|,SYSTEM,vpn,|IKE protocol notification message"
+                           r"|\[(?:PERR|PWRN|PNTF|INFO)\]: \w+\.c:\d+:\w+\(\): |\bpan_ikev2_\w+\(|\bqbnm\w+\.c \d+ :at \d"),
+    # (kmd's trace file, without a syslog prefix: "ike_st_i_n: Start, doi = 1, ...", "Received IKE DPD R_U_THERE_ACK
+    # from IKE peer: ...")
+    "juniper": re.compile(r"\b(?:kmd|iked)\[\d+\]|\b(?:kmd|iked) \d+ (?:- |KMD_)|KMD_[A-Z_]+|\brpd\[\d+\]|RPD_BGP_|IKE negotiation failed with error|bgp_\w+:\d+: NOTIFICATION"
+                          r"|\bike_st_i_\w+: Start, doi = \d|\bReceived IKE DPD R_U_THERE(?:_ACK)? from IKE peer: "),
     "mikrotik": re.compile(r"\bipsec,(?:error|info|debug|warning)|\b\d\d:\d\d:\d\d ipsec \S|\broute,bgp\b|\bbgp,(?:info|error|debug)"),
-    "azure": re.compile(r"SESSION_ID :\{|Remote \S+:\d+: Local \S+:\d+:|\[Remote\] \S+ \[Local\]|\[IkeEvent\]|IKEDiagnosticLog|TunnelDiagnosticLog"),
+    # (Network Watcher's VPN troubleshoot writes Windows' IKEEXT trace: "[0]0368.03A4::02/02/2017-17:36:01.496 [ikeext] 3038|...")
+    "azure": re.compile(r"SESSION_ID :\{|Remote \S+:\d+: Local \S+:\d+:|\[Remote\] \S+ \[Local\]|\[IkeEvent\]|IKEDiagnosticLog|TunnelDiagnosticLog"
+                        r"|\[ikeext\] \d+\|"),
     "checkpoint": re.compile(r"\bvpnd\b|ike\.elg|\bCheckPoint \d+ - \[|(?:Main|Quick|Aggressive) Mode (?:Failed to match|Received Notification|Sent Notification|completion)|(?:Auth|Create Child SA|IKE_SA_INIT) exchange: |Informational Exchange (?:Received|Sent) Delete|\bvpn_ipsec_decrypt Reason:|Unknown SPI for IPsec packet"),
     "sonicwall": re.compile(r"IKE (?:Initiator|Responder): |IKEv2 (?:Initiator|Responder|Received notify)|\(Phase [12]\)|Failed payload verification after decryption"),
     # F5 BIG-IP's IKEv2 (tmm, /var/log/ipsec.log): "info tmm[20647]: 017c0000  [0.0] [IKE] v2 192.0.2.1%0-198.51.100.1%0 ..."

@@ -39,6 +39,20 @@ def charon(msg: str, t: str = "08:20:00") -> str:
         ('id=20300 msg="BGP: %BGP-5-ADJCHANGE: VRF 0 neighbor 1.1.1.254 Down Peer being deleted"', "fortigate"),
         ('date=2019-05-13 time=14:21:42 logid="0101037127" type="event" subtype="vpn" msg="progress IPsec phase 1"', "fortigate"),
         ("IKE phase-1 negotiation is failed as initiator, main mode. Failed SA: x[500]-y[500] due to timeout.", "paloalto"),
+        # PAN-OS ikemgr.log naming the source of its message (knowledgebase.paloaltonetworks.com kA10g000000ClgcCAC),
+        # and routed.log's BGP exception (kA14u000000sZBWCA2)
+        ("2016-03-01 14:32:24 [INFO]: ike_sa.c:275:ikev2_abort(): 6:1.1.1.1[500] - 2.2.2.2[500]:(nil):aborting IKEv2 "
+         "SA GW:6", "paloalto"),
+        ("2016-03-01 14:32:24.890 +0800 debug: pan_ikev2_debug(protocols/ikev2/ikev2.c:6946): ... IKEv2 SA state "
+         "{GW:6-I}: SA dying from state ESTABLISHED, caller ikev2_abort", "paloalto"),
+        ("qbnmsnd2.c 167 :at 10:53:51, 6 December 2022 (326534161 ms)", "paloalto"),
+        # Junos kmd's trace file, no syslog prefix (the datasets/real-logs excerpt juniper-kmd-dpd-r-u-there-ack-peer-up)
+        ("Mar 4 14:32:36 Received IKE DPD R_U_THERE_ACK from IKE peer: 169.132.58.9", "juniper"),
+        ("Mar 4 14:32:36 ike_st_i_n: Start, doi = 1, protocol = 1, code = unknown (36137), spi[0..16] = cd11b885 "
+         "588eeb56 ..., data[0..4] = 003d65fc 00000000 ...", "juniper"),
+        # Azure Network Watcher's VPN troubleshoot: Windows' IKEEXT trace (MicrosoftDocs azure-docs,
+        # articles/network-watcher/vpn-troubleshoot-overview.md)
+        ("[0]0368.03A4::02/02/2017-17:36:01.496 [ikeext] 3038|52.161.24.36|IKE diagnostic event:", "azure"),
     ],
 )
 def test_format_is_detected(line: str, fmt: str) -> None:
