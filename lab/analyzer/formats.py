@@ -56,7 +56,7 @@ SIGNATURES: dict[str, re.Pattern[str]] = {
     # not yet bound to a session "IKEv2:(SA ID = 1):"; "debug ip bgp" writes "*Sep  6 12:03:11.223: BGP: 2.2.2.2 ...",
     # FRR "2021/12/02 11:46:04.743 BGP: ..." without the colon after the time)
     "cisco-ios": re.compile(
-        r"%(?:CRYPTO|IKEV2|BGP|BGP_SESSION|ISAKMP)-\d-[A-Z_]+|\bISAKMP(?: \(\d+:\d+\))?:|IPSEC\(|\bIKEv2(?:-ERROR|-INTERNAL)?:(?:\((?:SESSION ID|SA ID) = \d|%|SA )"
+        r"%(?:CRYPTO|IKEV2|BGP|BGP_SESSION|ISAKMP)-\d-[A-Z_]+|\bISAKMP(?: \(\d+:\d+\))?:|IPSEC\(|\bIKEv2(?:-ERROR|-INTERNAL)?:(?:\((?:SESSION ID|SA ID) = \d|%|SA )|\bIKEv2-INTERNAL:[A-Z]"
         r"|\d\d:\d\d:\d\d\.\d{3}(?: [A-Z]{2,5})?: BGP(?:\(\d+\))?: "
     ),
     # (FortiOS's routing debug prints its event log lines as 'id=20300 msg="BGP: %BGP-5-ADJCHANGE: ..."')
@@ -106,7 +106,11 @@ SIGNATURES: dict[str, re.Pattern[str]] = {
                               # FRR's JSON listings (show bgp summary json, show bgp neighbors json)
                               r'|"(?:bgpState|peerUptime|pfxRcd|remoteAs)":'
                               # the header of a neighbor's block in "show (ip) bgp neighbors" (Cisco, FRR, FortiOS)
-                              r"|^\s*BGP neighbor is \S+,? +remote AS \d"),
+                              r"|^\s*BGP neighbor is \S+,? +remote AS \d"
+                              # FRR's and Quagga's own log file (lib/log.c: "2019/06/02 19:22:48 BGP: ...", with
+                              # milliseconds under `log timestamp precision 3`), and a neighbor block's reset line
+                              r"|^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d(?:\.\d+)? BGP: "
+                              r"|^\s*Last reset \S+, +(?:due to |Notification (?:sent|received) \()"),
 }
 # A JSON line that is AWS's is also matched by the aws-text signature; prefer the JSON reading.
 _PRIORITY = {name: i for i, name in enumerate(FORMATS)}

@@ -53,6 +53,14 @@ def charon(msg: str, t: str = "08:20:00") -> str:
         # Azure Network Watcher's VPN troubleshoot: Windows' IKEEXT trace (MicrosoftDocs azure-docs,
         # articles/network-watcher/vpn-troubleshoot-overview.md)
         ("[0]0368.03A4::02/02/2017-17:36:01.496 [ikeext] 3038|52.161.24.36|IKE diagnostic event:", "azure"),
+        # FRR's and Quagga's own log file, without and with milliseconds (FRRouting/frr#4438, metallb/metallb#1807),
+        # and the reset line of a "show bgp neighbors" block pasted without its header (FRRouting/frr#8941)
+        ("2019/06/02 19:22:48 BGP: 46.166.184.248 [FSM] Non blocking connect waiting result, fd 25", "bgp-generic"),
+        ("2023/01/26 14:33:29.411 BGP: 192.168.120.1 [FSM] BGP_Start (Idle->Connect), fd -1", "bgp-generic"),
+        ("Last reset 00:00:05,   Notification sent (UPDATE Message Error/Invalid Network Field)", "bgp-generic"),
+        # IOS "debug crypto ikev2 internal" (qiita.com/dj5fs/items/677d6743a29f3bac3bbf)
+        ("*Feb 9 06:16:08.442: IKEv2-INTERNAL:Parse Notify Payload: AUTHENTICATION_FAILED NOTIFY(AUTHENTICATION_FAILED) "
+         "Next payload: NONE, reserved: 0x0, length: 8", "cisco-ios"),
     ],
 )
 def test_format_is_detected(line: str, fmt: str) -> None:
