@@ -23,6 +23,7 @@ import pytest
 
 from lab import DATASETS_DIR
 from lab.analyzer import analyze_text, bgp
+from lab.analyzer.bgp import reading as bgp_reading
 from lab.analyzer.patterns import load_patterns
 from lab.i18n import render
 from tests.timing import best_seconds
@@ -676,9 +677,9 @@ def _bird_connection(text: str) -> object:
 ], ids=["bird-connection-dots", "gobgp-code", "data-asn", "opensent-closed", "connection-closed"])
 def test_a_hostile_long_line_costs_what_ordinary_text_costs(reader, hostile: str) -> None:
     assert len(hostile) == N
-    bgp._read.cache_clear()
-    slow = best_seconds(lambda t: (bgp._read.cache_clear(), reader(t)), hostile)
-    plain = best_seconds(lambda t: (bgp._read.cache_clear(), reader(t)), ORDINARY)
+    bgp_reading._read.cache_clear()
+    slow = best_seconds(lambda t: (bgp_reading._read.cache_clear(), reader(t)), hostile)
+    plain = best_seconds(lambda t: (bgp_reading._read.cache_clear(), reader(t)), ORDINARY)
     # Linear: about the same (the quadratic searches took seconds here, over 100x as long).
     assert slow <= 20 * plain + 0.05, (slow, plain)
 
@@ -710,13 +711,14 @@ def test_many_neighbors_down_are_each_read_once(monkeypatch: pytest.MonkeyPatch)
             return fn(*args)
         return counted
 
-    monkeypatch.setattr(bgp, "reason_of", count("reason", reason_of))
+    for module in (bgp, bgp_reading):  # the package others call it through, and its own module's callers
+        monkeypatch.setattr(module, "reason_of", count("reason", reason_of))
     for module in (meaning, outcomes, unanswered, bgp_cause):  # every module that reads a line's neighbor
         monkeypatch.setattr(module, "bgp_peer", count("peer", peer_of))
-    bgp._read.cache_clear()
+    bgp_reading._read.cache_clear()
     n = 2000
     assert analyze_text(_many_neighbors(n)).primary.category == "bgp_down"
-    assert calls["reason"] <= n
+    assert 0 < calls["reason"] <= n
     assert n <= calls["peer"] <= 20 * n, calls  # a pass per line made 2 * n * n
 
 
