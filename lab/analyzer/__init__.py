@@ -28,7 +28,6 @@ from typing import Any, AnyStr, BinaryIO
 
 from lab.analyzer import bgp
 from lab.analyzer import formats as fmts
-from lab.analyzer import scan as _scan
 from lab.analyzer.diagnosis import (
     bgp_connection_collision,
     bgp_graceful_restart,
@@ -52,6 +51,7 @@ from lab.analyzer.paste import join_table_cells, rejoin_wrapped, strip_line_pref
 from lab.analyzer.patterns import FORMAT_NAMES, FORMATS, Pattern, load_patterns
 from lab.analyzer.protocol import classify, exchange_words, facts_of, put_in_order
 from lab.analyzer.scan import CHUNK, Scanner, blocks_from_lines, blocks_from_text, plain_chars
+from lab.analyzer.scan import scanner as _scanner
 from lab.errors import InputError
 from lab.i18n import M, Mn, Msg, Seq
 
@@ -163,7 +163,7 @@ def _finish(scanner: Scanner, event_lines: set[int] | None = None) -> Analysis:
         notes.append(M("{streams} separate logs were found (two sides or several hosts); each was read on its own.",
                        streams=streams))
     truncated = result.truncated
-    cap = _scan.MAX_FINDINGS
+    cap = _scanner.MAX_FINDINGS
     if len(findings) > cap:
         findings, truncated = findings[:cap], True
         notes.append(M("More than {cap:,} findings: the first {cap:,} are listed.", cap=cap))

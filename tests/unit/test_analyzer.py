@@ -8,6 +8,8 @@ import pytest
 
 from lab.analyzer import MAX_BYTES, analyze, analyze_bytes, analyze_text, load_patterns
 from lab.analyzer import scan as scan_module
+from lab.analyzer.scan import lines as scan_lines
+from lab.analyzer.scan import scanner as scan_scanner
 from lab.errors import InputError
 
 
@@ -237,7 +239,7 @@ def test_stream_of_file_lines_with_line_ends() -> None:
 
 
 def test_findings_are_capped_for_flat_memory(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(scan_module, "MAX_FINDINGS", 10)
+    monkeypatch.setattr(scan_scanner, "MAX_FINDINGS", 10)
     result = analyze(charon("received DELETE for IKE_SA x[1]") for _ in range(50))
     assert len(result.findings) == 10 and result.truncated
 
@@ -310,7 +312,7 @@ def test_a_pattern_of_several_dialects_reads_each_line_as_the_dialect_it_is_in()
     generic = next(p for p in load_patterns() if p.id == "gen-notify-name")
     pluto = 'Dec  1 23:30:52.885610: "gw" #1: received and ignored notification payload: NO_PROPOSAL_CHOSEN'
     charon = "Dec  1 10:00:01 09[IKE] <gw|1> received NO_PROPOSAL_CHOSEN notify error"
-    assert scan_module._line_format(generic, pluto) == "libreswan"
-    assert scan_module._line_format(generic, '"aws"[1] 203.0.113.10 #4: NO_PROPOSAL_CHOSEN') == "libreswan"
-    assert scan_module._line_format(generic, charon) == "strongswan"
-    assert scan_module._line_format(generic, "vpn: tunnel aws-1: peer replied NO_PROPOSAL_CHOSEN") == generic.formats[0]
+    assert scan_lines._line_format(generic, pluto) == "libreswan"
+    assert scan_lines._line_format(generic, '"aws"[1] 203.0.113.10 #4: NO_PROPOSAL_CHOSEN') == "libreswan"
+    assert scan_lines._line_format(generic, charon) == "strongswan"
+    assert scan_lines._line_format(generic, "vpn: tunnel aws-1: peer replied NO_PROPOSAL_CHOSEN") == generic.formats[0]

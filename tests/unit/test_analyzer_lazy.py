@@ -20,10 +20,12 @@ import pytest
 import lab.analyzer as analyzer_module
 from lab import DATASETS_DIR
 from lab.analyzer import _finish, analyze_path, analyze_text
-from lab.analyzer import scan as scan_module
 from lab.analyzer.formats import SIGNATURES, _signatures
 from lab.analyzer.patterns import load_patterns
 from lab.analyzer.scan import Scanner, blocks_from_text
+from lab.analyzer.scan import lines as scan_lines
+from lab.analyzer.scan import scanner as scan_module  # the scanner and the caps it reads
+from lab.analyzer.scan import segments as scan_segments
 from lab.errors import InputError
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
@@ -34,7 +36,7 @@ LOGS = sorted(
 )
 
 
-def _both(text: str, size: int = scan_module.CHUNK, fmt: str = "auto") -> tuple[tuple, tuple]:
+def _both(text: str, size: int = scan_lines.CHUNK, fmt: str = "auto") -> tuple[tuple, tuple]:
     out = []
     for lazy in (False, True):
         scanner = Scanner(fmt, lazy=lazy)
@@ -48,7 +50,7 @@ def _both(text: str, size: int = scan_module.CHUNK, fmt: str = "auto") -> tuple[
     return out[0], out[1]
 
 
-def _same(text: str, size: int = scan_module.CHUNK, fmt: str = "auto") -> None:
+def _same(text: str, size: int = scan_lines.CHUNK, fmt: str = "auto") -> None:
     (scan_ref, ref), (scan_fast, fast) = _both(text, size, fmt)
     assert [(e.line, e.pattern, e.text) for e in scan_fast.events] == [(e.line, e.pattern, e.text) for e in scan_ref.events]
     assert scan_fast == scan_ref  # every field of every event, notes, lines, truncation, formats
@@ -129,7 +131,7 @@ def test_random_logs_read_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
             elif pick < 0.995:
                 line = rnd.choice(noise).format(i=i)
             else:  # a line over the long-line limit, with or without a keyword at its end
-                line = "x" * (scan_module.LONG_LINE + rnd.randint(1, 70_000)) + rnd.choice(["", " " + rnd.choice(samples)])
+                line = "x" * (scan_lines.LONG_LINE + rnd.randint(1, 70_000)) + rnd.choice(["", " " + rnd.choice(samples)])
             out.append(line)
         text = ("\r\n" if seed % 3 == 0 else "\n").join(out)
         _tiny_caps(monkeypatch, rnd.randint(1, 60), rnd.randint(1, 40), rnd.randint(100, 200_000))
@@ -139,8 +141,8 @@ def test_random_logs_read_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_long_line_note_names_the_same_line(monkeypatch: pytest.MonkeyPatch) -> None:
     # Caps a tenth of the real ones keep the long lines past the first events, with a tenth of the lines to read.
     _tiny_caps(monkeypatch, events=500, findings=500, pending=2 << 20)
-    long_noise = "y" * (scan_module.LONG_LINE + 10)
-    hit = "x" * (scan_module.LONG_LINE + 5) + " AWS tunnel DPD timed out after 3 retransmits"
+    long_noise = "y" * (scan_lines.LONG_LINE + 10)
+    hit = "x" * (scan_lines.LONG_LINE + 5) + " AWS tunnel DPD timed out after 3 retransmits"
     lines = [f"Nov 29 10:01:02 cgw charon: 09[IKE] sending DPD request {i}" for i in range(1_200)]
     lines[1_100:1_100] = [long_noise, hit]
     _same("\n".join(lines))
@@ -187,14 +189,14 @@ def test_big_file_read_as_bytes_reads_like_the_text_stream(tmp_path: Path, monke
     monkeypatch.setattr(scan_module, "BACKED_HITS", hits)
     monkeypatch.setattr(scan_module, "BACKED_BLOCKS", blocks)
     loads: list[int] = []
-    load = scan_module._Segment.load
+    load = scan_segments._Segment.load
 
-    def counted(seg: scan_module._Segment) -> bool:
+    def counted(seg: scan_segments._Segment) -> bool:
         loaded = load(seg)
         loads.append(loaded)
         return loaded
 
-    monkeypatch.setattr(scan_module._Segment, "load", counted)
+    monkeypatch.setattr(scan_segments._Segment, "load", counted)
     from_file = analyze_path(path)
     streamed = analyzer_module.analyze_stream(path.open("r", encoding="utf-8-sig", newline=""))
     assert from_file == streamed and from_file.lines == text.count("\n") + 1

@@ -343,7 +343,7 @@ def put_in_order(
     events: list[Event], texts: list[tuple[int, str]] | None = None, upto: int = 0
 ) -> tuple[list[Event], bool, int]:
     """Events oldest first, split into streams. Returns (events, input was newest-first, streams). `texts`:
-    the order-signal lines of the input's first `upto` lines (see `lab.analyzer.scan.ORDER_LINE`)."""
+    the order-signal lines of the input's first `upto` lines (see `lab.analyzer.scan.scanner.ORDER_LINE`)."""
     if len(events) < 2:
         for i, ev in enumerate(events, 1):
             ev.order = i
