@@ -363,7 +363,7 @@ def _read_negotiation(
         elif ex == "QUICK_MODE" and st.ike_up and not st.child_up and ev.kind == "give_up" and not _QUICK_R1.search(ev.text):
             # Main Mode completed with this peer, then its first Quick Mode was never answered (charon: "giving
             # up after N retransmits" in QUICK_MODE): a guess, read as pluto's "perhaps peer likes no proposal" is
-            # (below, kind ts_unacceptable with a guess).
+            # (kind ts_unacceptable with a guess, in `outcomes`).
             ev.values["guess"] = True
             _set(ev, _quick_mode_guess(ev, st), "weak")
         elif st.large_sent and st.answered and not st.ike_up and ex in ("MAIN_MODE", "AGGRESSIVE_MODE", "IKE_AUTH"):

@@ -453,7 +453,8 @@ def _first_reading(ev: Event, st: _State) -> tuple[str, bool]:
         # pluto's test impairment that times a state out at its first retransmission names no state: it is the
         # timeout of what the state sent last
         if st.v1_encrypted and st.exchange == "MAIN_MODE" and not st.ike_up:
-            # after "sent Main Mode I3", the MAIN_I3 timeout (read as "deleting ISAKMP SA (MAIN_I3)" is, below)
+            # after "sent Main Mode I3", the MAIN_I3 timeout (read as "deleting ISAKMP SA (MAIN_I3)" is, in
+            # `negotiation`)
             ev.values["abandoned"] = "MAIN_I3"
         elif not ev.exchange and _serial_of(ev.text) in st.pluto_ike.values():
             # on an IKE SA that is up, pluto's "STATE_V2_ESTABLISHED_IKE_SA: timeout exceeded"
