@@ -105,8 +105,8 @@ def bgp_recovered(events: list[Event]) -> tuple[Event, Event] | None:
 
 
 def bgp_graceful_restart(events: list[Event]) -> Event | None:
-    """The first line of a BGP neighbor's graceful restart still within its restart time (see `bgp_cause._bgp_graceful`), or
-    None."""
+    """The first line of a BGP neighbor's graceful restart still within its restart time (see
+    `bgp_cause._bgp_graceful`), or None."""
     graceful = _bgp_graceful(events)
     for e in events:
         if e.kind == "bgp_down" and bgp.read(e.text).get("bgp_reason") == "graceful_restart" and graceful(e):
