@@ -68,7 +68,11 @@ SIGNATURES: dict[str, re.Pattern[str]] = {
     # (kmd's trace file, without a syslog prefix: "ike_st_i_n: Start, doi = 1, ...", "Received IKE DPD R_U_THERE_ACK
     # from IKE peer: ...")
     "juniper": re.compile(r"\b(?:kmd|iked)\[\d+\]|\b(?:kmd|iked) \d+ (?:- |KMD_)|KMD_[A-Z_]+|\brpd\[\d+\]|RPD_BGP_|IKE negotiation failed with error|bgp_\w+:\d+: NOTIFICATION"
-                          r"|\bike_st_i_\w+: Start, doi = \d|\bReceived IKE DPD R_U_THERE(?:_ACK)? from IKE peer: "),
+                          r"|\bike_st_i_\w+: Start, doi = \d|\bReceived IKE DPD R_U_THERE(?:_ACK)? from IKE peer: "
+                          # rpd's trace without a line number, the "show bgp summary" header, and the Junos kernel's
+                          # TCP-MD5 check ("/kernel: tcp_auth_ok: Packet from ... wrong MD5 digest")
+                          r"|\bbgp_\w+: NOTIFICATION (?:received|sent) (?:from|to)\b|^Groups: \d+ Peers: \d+ Down peers: \d+"
+                          r"|/kernel: tcp_auth_ok: "),
     "mikrotik": re.compile(r"\bipsec,(?:error|info|debug|warning)|\b\d\d:\d\d:\d\d ipsec \S|\broute,bgp\b|\bbgp,(?:info|error|debug)"),
     # (Network Watcher's VPN troubleshoot writes Windows' IKEEXT trace: "[0]0368.03A4::02/02/2017-17:36:01.496 [ikeext] 3038|...")
     "azure": re.compile(r"SESSION_ID :\{|Remote \S+:\d+: Local \S+:\d+:|\[Remote\] \S+ \[Local\]|\[IkeEvent\]|IKEDiagnosticLog|TunnelDiagnosticLog"
@@ -110,7 +114,11 @@ SIGNATURES: dict[str, re.Pattern[str]] = {
                               # FRR's and Quagga's own log file (lib/log.c: "2019/06/02 19:22:48 BGP: ...", with
                               # milliseconds under `log timestamp precision 3`), and a neighbor block's reset line
                               r"|^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d(?:\.\d+)? BGP: "
-                              r"|^\s*Last reset \S+, +(?:due to |Notification (?:sent|received) \()"),
+                              r"|^\s*Last reset \S+, +(?:due to |Notification (?:sent|received) \()"
+                              # ExaBGP 3.x's own log (the date before time, pid and source), Brocade NetIron's peer
+                              # state lines, and D-Link DxS's log entries ("[BGP(3):] BGP connection is closed ...")
+                              r"|^\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d \d+ +(?:reactor|network|configuration|processes|daemon) +\S"
+                              r"|\bBGP: Peer (?:\(VRF: [^)]*\) )?\S+ (?:DOWN|UP) \(|\[BGP\(\d+\):\] "),
 }
 # A JSON line that is AWS's is also matched by the aws-text signature; prefer the JSON reading.
 _PRIORITY = {name: i for i, name in enumerate(FORMATS)}

@@ -63,6 +63,19 @@ def charon(msg: str, t: str = "08:20:00") -> str:
         # IOS "debug crypto ikev2 internal" (qiita.com/dj5fs/items/677d6743a29f3bac3bbf)
         ("*Feb 9 06:16:08.442: IKEv2-INTERNAL:Parse Notify Payload: AUTHENTICATION_FAILED NOTIFY(AUTHENTICATION_FAILED) "
          "Next payload: NONE, reserved: 0x0, length: 8", "cisco-ios"),
+        # Junos: rpd's trace (kb.juniper.net KB13623), the "show bgp summary" header (vincentbernat/network-lab
+        # lab-bgp-llgr), the kernel's TCP-MD5 check (napalm-logs tests/config/junos/BGP_MD5_INCORRECT)
+        ("Jan 01 15:58:25.388607 bgp_read_v4_message: NOTIFICATION received from", "juniper"),
+        ("Groups: 3 Peers: 3 Down peers: 1", "juniper"),
+        ("<4>Jul 20 21:23:00 vmx01 /kernel: tcp_auth_ok: Packet from 192.168.140.254:61664 wrong MD5 digest", "juniper"),
+        # ExaBGP 3.x's own log (Exa-Networks/exabgp#505), Brocade NetIron (napalm-logs tests/config/netiron), D-Link
+        # DxS (nocproject/noc's DLink/DxS BGP classification rules)
+        ("Mon, 03 Oct 2016 09:25:18 3670   network       Peer      10.251.1.1 ASN 27294   out loop, peer reset, message "
+         "[notification received (6,5)] error[Cease / Connection Rejected]", "bgp-generic"),
+        ("<13>May 19 05:01:59 HOSTNAME BGP: Peer (VRF: default-vrf) 2607:a999:4999::1 DOWN (Rcv Notification:Hold "
+         "Timer Expired)", "bgp-generic"),
+        ("WARN(4) [BGP(3):] BGP connection is closed due to error (Code:<2> Subcode:<7> Field:<Open Opt: Strict, "
+         "Err-Data present> Peer:<192.168.1.1>).", "bgp-generic"),
     ],
 )
 def test_format_is_detected(line: str, fmt: str) -> None:
