@@ -295,11 +295,6 @@ def _long_lines(data: bytes) -> list[tuple[int, int]]:
     return out
 
 
-def _line_at(block: str, start: int) -> str:
-    end = block.find("\n", start)
-    return block[start : end if end >= 0 else len(block)].rstrip("\r")
-
-
 def blocks_from_lines(lines: Iterable[str], size: int = 8192) -> Iterator[str]:
     """Group an iterable of lines (with or without line ends) into blocks of whole lines."""
     batch: list[str] = []

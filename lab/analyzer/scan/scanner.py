@@ -66,12 +66,10 @@ BACKED_BLOCKS = 4096
 ORDER_CHARS = 1 << 18
 ORDER_LINE = re.compile(
     r"^[^\n]*?(?:#\d+: |\[\d+\](?!:)|\{\d+\}|\|\d+>|(?:generating|parsed) [A-Z]|(?:adding|deleting|deleted) SAD entry "
-    # a BGP neighbor's state change (see protocol._BGP_CHANGE)
+    # a BGP neighbor's state change (see protocol.ordering._BGP_CHANGE)
     r"|state change [A-Z]\w+ ?->|changed state from [A-Z]|went from [A-Z]\w+ to|old state [A-Z]\w+ event|PrevState=)[^\n]*",
     re.M,
 )
-_IKE_WORDS = ("ike", "isakmp", "phase1", "phase 1", "phase-1", "p1", "parent", "main", "aggressive", "ike_sa")
-_CHILD_WORDS = ("child", "ipsec", "esp", "phase2", "phase 2", "phase-2", "p2", "quick", "ah")
 
 
 @dataclass

@@ -12,7 +12,6 @@ UP, DOWN, WARN, GREY = "#1b7f3b", "#c62828", "#d98200", "#607d8b"
 TO_ONPREM, TO_AWS = "#1f5fbf", "#7b3fb3"
 TUNNEL_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd")
 X = {"onprem": 0.0, "cgw": 1.5, "endpoint": 4.5, "gateway": 5.9, "rtb": 7.2, "vpc": 8.5}
-NOT_FAILABLE = ("gateway", "rtb", "vpc")
 VSCALE_X = 1.25  # the phone diagram's horizontal stretch: the rows of tunnels and endpoints need the width
 # Node labels are drawn over the lines with a halo in the background colour, so a line never hides them.
 HALO = ", ".join([*(f"{x}px {y}px 0 white" for x in (-2, -1, 0, 1, 2) for y in (-2, -1, 0, 1, 2) if x or y),
