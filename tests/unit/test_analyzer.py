@@ -298,13 +298,13 @@ def test_text_blocks_cut_only_at_line_ends() -> None:
 
 
 def test_file_stream_in_small_chunks_matches_whole_text(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import lab.analyzer as analyzer_module
+    from lab.analyzer import files as files_module  # the stream reader and the block size it reads
 
     lines = [charon("received DELETE for IKE_SA x[1]") if i % 7 == 0 else f"noise {i}" for i in range(300)]
     path = tmp_path / "big.log"
     path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
-    monkeypatch.setattr(analyzer_module, "CHUNK", 64)
-    streamed = analyzer_module.analyze_stream(path.open("r", encoding="utf-8", newline=""))
+    monkeypatch.setattr(files_module, "CHUNK", 64)
+    streamed = files_module.analyze_stream(path.open("r", encoding="utf-8", newline=""))
     whole = analyze_text("\n".join(lines))
     assert [(f.line, f.text) for f in streamed.findings] == [(f.line, f.text) for f in whole.findings]
     assert streamed.lines == 300

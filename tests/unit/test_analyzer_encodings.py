@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-import lab.analyzer as analyzer
-from lab.analyzer import analyze_bytes, analyze_path, check_bytes, utf16_codec
+from lab.analyzer import analyze_bytes, analyze_path, check_bytes
+from lab.analyzer import files as files_module  # the file readers and the limit they read
+from lab.analyzer.files import utf16_codec
 from lab.errors import InputError
 
 DEV = Path(__file__).resolve().parents[2] / "datasets" / "real-logs" / "dev"
@@ -31,7 +32,7 @@ def test_utf16_with_or_without_a_byte_order_mark_reads_like_utf8(codec: str, tmp
 
 
 def test_a_large_utf16_file_is_read_in_blocks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(analyzer, "MAX_BYTES", 4096)  # (past the whole-file limit: the streaming path)
+    monkeypatch.setattr(files_module, "MAX_BYTES", 4096)  # (past the whole-file limit: the streaming path)
     text = "Dec  2 10:00:00 gw kernel: padding line\n" * 400 + LOG
     analysis = analyze_path(_write(tmp_path / "big.log", text.encode("utf-16")))
     assert analysis.primary is not None and analysis.primary.category == "dpd_timeout"
@@ -42,7 +43,7 @@ def test_broken_utf16_names_the_way_out(tmp_path: Path, monkeypatch: pytest.Monk
     data = LOG.encode("utf-16") + b"\x00\xd8A\x00"  # a lone surrogate
     with pytest.raises(InputError, match="UTF-16 text with a broken character.*iconv -f utf-16 -t utf-8"):
         check_bytes(data)
-    monkeypatch.setattr(analyzer, "MAX_BYTES", 100)  # a large file, read in blocks: the same message, not "UTF-8"
+    monkeypatch.setattr(files_module, "MAX_BYTES", 100)  # a large file, read in blocks: the same message, not "UTF-8"
     with pytest.raises(InputError, match="UTF-16 text with a broken character.*iconv -f utf-16 -t utf-8"):
         analyze_path(_write(tmp_path / "cgw.log", data))
 
@@ -63,7 +64,7 @@ def test_a_rotated_gzip_log_is_read_unpacked(tmp_path: Path, monkeypatch: pytest
     data = gzip.compress(LOG.encode())
     assert check_bytes(data) == LOG  # (an upload)
     assert analyze_path(_write(tmp_path / "charon.log.1.gz", data)).primary.category == "dpd_timeout"  # type: ignore[union-attr]
-    monkeypatch.setattr(analyzer, "MAX_BYTES", 100)  # a file: unpacked as it is read, whatever its size
+    monkeypatch.setattr(files_module, "MAX_BYTES", 100)  # a file: unpacked as it is read, whatever its size
     assert analyze_path(_write(tmp_path / "charon.log.2.gz", data)).lines == LOG.count("\n")
 
 
@@ -79,6 +80,6 @@ def test_damaged_oversized_or_archived_gzip_gets_its_own_message(tmp_path: Path,
         archive.addfile(tarfile.TarInfo("charon.log"), io.BytesIO(b""))
     with pytest.raises(InputError, match="looks binary"):
         analyze_path(_write(tmp_path / "logs.tar.gz", tar.getvalue()))
-    monkeypatch.setattr(analyzer, "MAX_BYTES", 4096)  # an upload that unpacks past the limit (a "zip bomb")
+    monkeypatch.setattr(files_module, "MAX_BYTES", 4096)  # an upload that unpacks past the limit (a "zip bomb")
     with pytest.raises(InputError, match="unpacks to more than"):
         check_bytes(gzip.compress(b"A" * 100_000))

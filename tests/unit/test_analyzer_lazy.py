@@ -17,11 +17,13 @@ from pathlib import Path
 
 import pytest
 
-import lab.analyzer as analyzer_module
 from lab import DATASETS_DIR
-from lab.analyzer import _finish, analyze_path, analyze_text
+from lab.analyzer import analyze_path, analyze_text
+from lab.analyzer import files as files_module  # the file readers and the limits they read
+from lab.analyzer import pasted as pasted_module
 from lab.analyzer.formats import SIGNATURES, _signatures
 from lab.analyzer.patterns import load_patterns
+from lab.analyzer.result import _finish
 from lab.analyzer.scan import Scanner, blocks_from_text
 from lab.analyzer.scan import lines as scan_lines
 from lab.analyzer.scan import scanner as scan_module  # the scanner and the caps it reads
@@ -153,7 +155,9 @@ def test_file_path_is_the_fast_path_and_reads_the_same(tmp_path: Path, monkeypat
     path = tmp_path / "sparse.log"
     bench_analyzer.generate(path, 30_000)
     fast = analyze_path(path)
-    monkeypatch.setattr(analyzer_module, "Scanner", lambda fmt="auto": Scanner(fmt, lazy=False))
+    eager = lambda fmt="auto": Scanner(fmt, lazy=False)  # noqa: E731
+    monkeypatch.setattr(files_module, "Scanner", eager)
+    monkeypatch.setattr(pasted_module, "Scanner", eager)
     assert analyze_path(path) == fast
 
 
@@ -180,8 +184,8 @@ def test_big_file_read_as_bytes_reads_like_the_text_stream(tmp_path: Path, monke
     text = "\r\n".join(p.read_text(encoding="utf-8").rstrip("\n") for p in LOGS if p.read_text(encoding="utf-8").isascii())
     path = tmp_path / "big.log"
     path.write_bytes(b"\xef\xbb\xbf" + text.encode() + b"\r\n")
-    monkeypatch.setattr(analyzer_module, "MAX_BYTES", 1000)
-    monkeypatch.setattr(analyzer_module, "CHUNK", 5000)
+    monkeypatch.setattr(files_module, "MAX_BYTES", 1000)
+    monkeypatch.setattr(files_module, "CHUNK", 5000)
     monkeypatch.setattr(scan_module, "MAX_EVENTS", 40)
     monkeypatch.setattr(scan_module, "MAX_FINDINGS", 30)
     monkeypatch.setattr(scan_module, "PENDING_BYTES", 20_000)
@@ -198,7 +202,7 @@ def test_big_file_read_as_bytes_reads_like_the_text_stream(tmp_path: Path, monke
 
     monkeypatch.setattr(scan_segments._Segment, "load", counted)
     from_file = analyze_path(path)
-    streamed = analyzer_module.analyze_stream(path.open("r", encoding="utf-8-sig", newline=""))
+    streamed = files_module.analyze_stream(path.open("r", encoding="utf-8-sig", newline=""))
     assert from_file == streamed and from_file.lines == text.count("\n") + 1
     assert any(loads) == (in_memory < 1 << 20)  # blocks were read again from the file exactly when they left memory
 
@@ -210,8 +214,8 @@ def test_a_file_that_changes_while_it_is_read_is_refused(tmp_path: Path, monkeyp
     lines = [f"Nov 29 10:01:{i % 60:02d} cgw-a charon: 05[IKE] retransmit {i % 5 + 1} of request with message ID {i}"
              for i in range(3000)]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    monkeypatch.setattr(analyzer_module, "MAX_BYTES", 1000)
-    monkeypatch.setattr(analyzer_module, "CHUNK", 20_000)
+    monkeypatch.setattr(files_module, "MAX_BYTES", 1000)
+    monkeypatch.setattr(files_module, "CHUNK", 20_000)
     monkeypatch.setattr(scan_module, "MAX_EVENTS", 40)
     monkeypatch.setattr(scan_module, "BACKED_IN_MEMORY", 30_000)
     original = scan_module.Scanner.back_with
@@ -229,8 +233,8 @@ def test_a_file_that_changes_while_it_is_read_is_refused(tmp_path: Path, monkeyp
 def test_big_file_with_a_bad_byte_names_where(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "bad.log"
     path.write_bytes(b"fine line\n" * 3000 + b"caf\xe9 DPD\n" + b"fine line\n" * 10)
-    monkeypatch.setattr(analyzer_module, "MAX_BYTES", 1000)
-    monkeypatch.setattr(analyzer_module, "CHUNK", 4096)
+    monkeypatch.setattr(files_module, "MAX_BYTES", 1000)
+    monkeypatch.setattr(files_module, "CHUNK", 4096)
     with pytest.raises(InputError, match=r"not UTF-8 text \(an invalid byte near line 2,8\d\d\)"):
         analyze_path(path)
 
@@ -239,10 +243,10 @@ def test_a_blank_line_at_a_block_end_is_counted(tmp_path: Path, monkeypatch: pyt
     """A block cut right after a blank line keeps that line (line numbers stay those of the file)."""
     path = tmp_path / "blank.log"
     path.write_bytes(b"abc\n\nxyz\n" * 50)
-    monkeypatch.setattr(analyzer_module, "MAX_BYTES", 10)
-    monkeypatch.setattr(analyzer_module, "CHUNK", 5)
+    monkeypatch.setattr(files_module, "MAX_BYTES", 10)
+    monkeypatch.setattr(files_module, "CHUNK", 5)
     assert analyze_path(path).lines == 150
-    assert analyzer_module.analyze_stream(path.open("r", encoding="utf-8", newline="")).lines == 150
+    assert files_module.analyze_stream(path.open("r", encoding="utf-8", newline="")).lines == 150
 
 
 def test_asking_for_the_result_twice_gives_it_once(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -102,12 +102,12 @@ def test_an_excerpt_exported_as_a_pretty_printed_json_array_reads_as_the_origina
 
 
 def test_a_large_export_read_from_a_file_in_blocks_reads_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import lab.analyzer as analyzer
     from lab.analyzer import analyze_path
+    from lab.analyzer import files as files_module  # the file reader and the limit it reads
 
     lines = FILES[SAMPLE[0]].read_text(encoding="utf-8").splitlines()
     original = _category("\n".join(lines) + "\n")
-    monkeypatch.setattr(analyzer, "MAX_BYTES", 100)  # past the whole-file limit: read in blocks, as bytes
+    monkeypatch.setattr(files_module, "MAX_BYTES", 100)  # past the whole-file limit: read in blocks, as bytes
     for name, text in (
         ("export.csv", "".join(_csv(i, line) + "\n" for i, line in enumerate(lines))),
         ("export.json", json.dumps([_ecs(i, line) for i, line in enumerate(lines)], indent=2) + "\n"),

@@ -1,0 +1,114 @@
+"""Pasted text: what a mail, a terminal, a table or a container runtime did to the lines (quote marks, line prefixes,
+wrapped lines, long cells carried onto the next row) undone before the lines are read, with a note saying so."""
+
+from __future__ import annotations
+
+from lab.analyzer import formats as fmts
+from lab.analyzer.model import Analysis, Primary
+from lab.analyzer.paste import join_table_cells, rejoin_wrapped, strip_line_prefixes, unquote_mail
+from lab.analyzer.result import _finish
+from lab.analyzer.scan import Scanner, blocks_from_text, plain_chars
+from lab.errors import InputError
+from lab.i18n import M, Mn, Msg, Seq
+
+LOOSE_JOINS_TO_OVERRIDE = 3  # a paste's loose joins that make a cause read from broken parts give way to whole lines
+
+
+def analyze_text(text: str, fmt: str = "auto") -> Analysis:
+    """Analyze pasted text."""
+    if not text.strip():
+        raise InputError(M("The log is empty: paste or upload at least one log line."))
+    # (typographic quotes and wide spaces first: telling a wrapped line needs the spaces and quotes the daemon wrote)
+    plain, quoted = unquote_mail(plain_chars(text))  # (a log quoted in a mail reply: its lines after the "> ")
+    plain, prefix = strip_line_prefixes(plain)  # (line numbers, list marks, a container runtime's prefix)
+    plain, cells = join_table_cells(plain)  # (a status table's long cells wrapped onto the next row)
+    notes = ([_QUOTED_NOTE] if quoted else []) + ([_PREFIX_NOTES[prefix]] if prefix else [])
+    if cells:
+        notes.append(Mn("{n} row of a table that carried on a long cell from the row above was joined to that row: "
+                        "each row is read whole.", "{n} rows of a table that carried on a long cell from the row above "
+                        "were joined to that row: each row is read whole.", cells))
+    joined, rejoined = rejoin_wrapped(plain)
+    read: set[int] = set()
+    analysis = _analyze_pasted(joined, fmt, rejoined, read, notes)
+    if rejoined:
+        return analysis
+    # Nothing said where a line starts (a daemon's output without prefixes, a line or two quoted in a mail), so a
+    # wrap was not told from the paste's shape: the lines as a wrap would have broken them are read too. That reading
+    # is kept when it finds a cause and made a line readable, or when the cause found rests on broken parts only.
+    loose, count = rejoin_wrapped(plain, strict=False)
+    if not count:
+        return analysis
+    if analysis.primary is None:
+        loose_read: set[int] = set()
+        other = _analyze_pasted(loose, fmt, count, loose_read, notes)
+        return other if other.primary is not None and _made_readable(read, loose_read, plain, loose) else analysis
+    # (A join or two may glue whole lines of about the same length: in a short paste nothing tells them apart.)
+    if count >= LOOSE_JOINS_TO_OVERRIDE and _rests_on_parts(analysis.primary, plain, loose):
+        return _analyze_pasted(loose, fmt, count, notes=notes)
+    return analysis
+
+
+def _rests_on_parts(primary: Primary, before: str, after: str) -> bool:
+    """Whether every line a diagnosis rests on is the rest of a line a wrap broke (joined to the line before it)."""
+    old, new = before.split("\n"), after.split("\n")
+    return bool(primary.evidence_lines) and all(
+        no <= len(new) and not new[no - 1].strip() and old[no - 1].strip() for no in primary.evidence_lines)
+
+
+def _made_readable(read: set[int], loose_read: set[int], before: str, after: str) -> bool:
+    """Whether joining a line's parts made it readable: the whole line is read as an event (`loose_read`) and no part
+    was as pasted (`read`). Where a part was, the join glued whole lines together rather than mending a broken one."""
+    old, new = before.split("\n"), after.split("\n")
+    for no in sorted(loose_read):
+        if no > len(new) or new[no - 1] == old[no - 1]:
+            continue
+        parts = [no]  # the line and the lines joined to it (left empty)
+        while (nxt := no + len(parts)) <= len(new) and not new[nxt - 1].strip() and old[nxt - 1].strip():
+            parts.append(nxt)
+        if len(parts) > 1 and not read.intersection(parts):
+            return True
+    return False
+
+
+_QUOTED_NOTE = M("The quote marks (>) a mail reply puts before the lines it quotes were left out: each line is read as "
+                 "the daemon wrote it.")
+_PREFIX_NOTES = {
+    "cri": M("The container runtime's prefix before every line (time, stream, F or P) was left out, its time kept: "
+             "each line is read as the daemon wrote it, and a long line's parts (P) are joined."),
+    "kubectl": M("The pod name that kubectl logs --prefix puts before every line was left out: each line is read as "
+                 "the daemon wrote it."),
+    "compose": M("The service name that docker compose puts before every line was left out: each line is read as the "
+                 "daemon wrote it."),
+    "numbers": M("The line numbers before every line were left out: each line is read as the daemon wrote it."),
+    "bullets": M("The list marks (-, *) before every line were left out: each line is read as the daemon wrote it."),
+}
+
+
+def _analyze_pasted(text: str, fmt: str, rejoined: int, event_lines: set[int] | None = None,
+                    notes: list[Msg] | None = None) -> Analysis:
+    scanner = Scanner(fmt)
+    scanner.notes.extend(notes or ())
+    if rejoined:
+        scanner.notes.append(M(
+            "{count} line breaks that a mail, an archive or a terminal put inside log lines were joined back: each "
+            "line is read whole, and shown at the number of its first part.", count=rejoined))
+    for block in blocks_from_text(text):
+        scanner.feed(block)
+    if tunnels := fmts.vpn_tunnel_statuses(text):
+        # (said instead of "the format was not recognised": it was, as no log)
+        scanner.notes[:] = [n for n in scanner.notes if n is not scanner.unknown_format_note]
+        scanner.notes.append(_status_note(tunnels))
+    return _finish(scanner, event_lines)
+
+
+def _status_note(tunnels: list[tuple[str, str, str]]) -> Msg:
+    """What pasted `aws ec2 describe-vpn-connections` output says, and where the cause is to be found instead."""
+    parts = [
+        M("tunnel {ip} {status} ({message})", ip=ip, status=status, message=message) if message
+        else M("tunnel {ip} {status}", ip=ip, status=status)
+        for ip, status, message in tunnels[:fmts.MAX_TUNNELS_LISTED]
+    ]
+    return M("This is the VPN connection's status as `aws ec2 describe-vpn-connections` prints it, not log lines: "
+             "{tunnels}. It tells which tunnel is down, not why. For the cause, paste the tunnel's log (CloudWatch "
+             "Logs) or the customer gateway's log here, or walk the troubleshooter (`vpn-lab triage --vpn-id` with "
+             "the connection's id reads the same status live).", tunnels=Seq(parts, "; "))

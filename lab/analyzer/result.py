@@ -1,0 +1,139 @@
+"""An analysis out of what the scanner read: the events put in order and read in their exchanges, the primary cause
+diagnosed, and the findings with the facts their lines carry."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from lab.analyzer import bgp
+from lab.analyzer import formats as fmts
+from lab.analyzer.diagnosis import (
+    bgp_connection_collision,
+    bgp_graceful_restart,
+    bgp_recovered,
+    diagnose,
+    established_after,
+    findings_of,
+    recovered_first_attempt,
+    refused_then_timed_out,
+    resolved_collision,
+    stray_esp,
+    unmatched_esp,
+    with_identity,
+    with_peer,
+    with_selectors,
+)
+from lab.analyzer.listings import with_proposals
+from lab.analyzer.model import Analysis
+from lab.analyzer.protocol import classify, exchange_words, facts_of, put_in_order
+from lab.analyzer.scan import Scanner
+from lab.analyzer.scan import scanner as _scanner
+from lab.errors import InputError
+from lab.i18n import M, Mn
+
+
+def _finish(scanner: Scanner, event_lines: set[int] | None = None) -> Analysis:
+    """The analysis of what the scanner read; `event_lines` (when given) gets the numbers of the lines read as
+    events."""
+    result = scanner.result()
+    if result.lines == 0:
+        raise InputError(M("The log is empty: paste or upload at least one log line."))
+    states: dict[str, str] = {}
+    if result.last_state_line:
+        fields = fmts.aws_fields(result.last_state_line)
+        if fields:
+            for key in ("ike_phase1_state", "ike_phase2_state"):
+                if value := fmts.aws_state(fields, key):
+                    states[key] = value
+    events, newest_first, streams = put_in_order(result.events, result.order_texts, result.order_lines)
+    if event_lines is not None:
+        event_lines.update(e.line for e in events)
+    classify(events)
+    primary = diagnose(events)
+    for step in (with_peer, with_selectors, with_identity, with_proposals):  # facts from the lines around its own
+        primary = step(primary, events)
+    confirmed = {primary.category} if primary else set()
+    if primary and "peer_alive_after_dpd" in primary.facts:  # the reasoning rests on the DPD exchange: show it
+        confirmed.add("dpd_timeout")
+    findings = findings_of(events, confirmed)
+    stray = stray_esp(events)  # (a note below says what they are: no cause of theirs)
+    if stray_lines := {e.line for e in stray}:
+        findings = [dataclasses.replace(f, category="", phase="", tree_node="") if f.line in stray_lines else f for f in findings]
+    notes = list(result.notes)
+    if primary is None and (recovered := recovered_first_attempt(events)) is not None:
+        notes.append(M("Line {line}: the first attempt got no answer from the peer; a later attempt established the "
+                       "tunnel at line {up}. It recovered: nothing to fix now. If every bring-up starts this way, "
+                       "check that the peer is ready when this side starts and that UDP 500/4500 pass.",
+                       line=recovered[0].line, up=recovered[1].line))
+    if primary is None and (collision := resolved_collision(events)) is not None:
+        if established_after(events, collision):
+            notes.append(M("Line {line}: both sides rekeyed the same SA at once; the protocol kept one and an SA was "
+                           "established after it. That is normal, nothing to fix.", line=collision.line))
+        else:
+            notes.append(M("Line {line}: both sides rekeyed the same SA at once and the protocol kept one (the log "
+                           "says which). That is normal, nothing to fix unless it repeats.", line=collision.line))
+    if primary is None and (bgp_collision := bgp_connection_collision(events)) is not None:
+        notes.append(M("Line {line}: both sides opened a BGP connection at once and the protocol closed one of the "
+                       "two (Cease 6/7, connection collision resolution); the session goes on over the other. "
+                       "Normal while a session starts, nothing to fix unless it repeats.", line=bgp_collision.line))
+    if primary is None and (restart := bgp_graceful_restart(events)) is not None:
+        notes.append(M("Line {line}: the BGP neighbor closed the session to restart with graceful restart (RFC 4724): "
+                       "its routes are kept, marked stale, while it comes back, so traffic keeps flowing. Nothing is "
+                       "down yet; if the neighbor does not return within its restart time, the routes are withdrawn "
+                       "and the log says the restart timed out.", line=restart.line))
+    bgp_noted = primary is None and (bgp_collision is not None or restart is not None)
+    if primary is None and not bgp_noted and (back := bgp_recovered(events)) is not None:
+        reason = bgp.read(back[0].text).get("bgp_reason") or ""
+        notes.append(M("Line {line}: the BGP session went down and came up again at line {up}: it recovered, "
+                       "nothing to fix now. Why it went down: {reason}. While it was down, the routes learned over it "
+                       "were withdrawn (traffic moved to another tunnel, or stopped if there was none). If it keeps "
+                       "happening, find out why it goes down.",
+                       line=back[0].line, up=back[1].line,
+                       reason=bgp.REASON_WORDS.get(reason, M("no reason given"))))
+    if primary is None and (refused := refused_then_timed_out(events)) is not None:
+        notes.append(M("Line {line}: the peer answered {exchange} with {notify}: it could not process this side's "
+                       "request, and the negotiation timed out at line {timeout}. The peer is reachable, so this is no "
+                       "path problem: compare the two sides' software versions and the options that change the request "
+                       "(fragmentation, unusual proposals or payloads).",
+                       line=refused[0].line, exchange=exchange_words(refused[0].exchange or "IKE"), notify=refused[0].notify or "",
+                       timeout=refused[1].line))
+    any_recovered = len(notes) > len(result.notes)  # the notes above: a failure seen that recovered or was resolved
+    if stray:
+        notes.append(M("Lines {lines}: ESP with an SPI this side has no SA for came from {n} different addresses, none "
+                       "of them a peer named in these lines: stray ESP from the Internet (a scan), not a tunnel's SAs "
+                       "out of step, and not read as a cause.", lines=", ".join(str(e.line) for e in stray[:10]),
+                       n=len({facts_of(e)["peer"] for e in stray})))
+    if unmatched := unmatched_esp(events):
+        notes.append(Mn("Line {lines}: ESP with an unknown SPI matched no tunnel at all: stray ESP from the Internet, "
+                        "dropped by this side, not a failure of a tunnel and not read as a cause.",
+                        "Lines {lines}: ESP with an unknown SPI matched no tunnel at all: stray ESP from the Internet, "
+                        "dropped by this side, not a failure of a tunnel and not read as a cause.",
+                        len(unmatched), lines=", ".join(str(e.line) for e in unmatched[:10])))
+    if newest_first:
+        notes.append(M("The lines are newest first (as a web GUI shows them); they were read oldest first."))
+    if streams > 1:
+        notes.append(M("{streams} separate logs were found (two sides or several hosts); each was read on its own.",
+                       streams=streams))
+    truncated = result.truncated
+    cap = _scanner.MAX_FINDINGS
+    if len(findings) > cap:
+        findings, truncated = findings[:cap], True
+        notes.append(M("More than {cap:,} findings: the first {cap:,} are listed.", cap=cap))
+    signals: dict[str, int] = {}
+    for ev in events:
+        if ev.kind in ("established", "initiate", "exchange", "bgp_up"):
+            signals[ev.kind] = signals.get(ev.kind, 0) + 1
+    return Analysis(
+        format=result.format,
+        lines=result.lines,
+        findings=tuple(findings),
+        primary=primary,
+        detected_formats=result.formats,
+        notes=tuple(notes),
+        recovered=any_recovered,
+        signals=signals,
+        truncated=truncated,
+        last_states=states,
+        order="newest-first" if newest_first else "oldest-first",
+        streams=max(streams, 1),
+    )
