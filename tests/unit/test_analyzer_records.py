@@ -21,7 +21,7 @@ import pytest
 import yaml
 
 from lab.analyzer import analyze_text
-from lab.analyzer.paste import unwrap_csv_row, unwrap_record, unwrap_records
+from lab.analyzer.paste import rejoin_wrapped, unwrap_csv_row, unwrap_record, unwrap_records
 from tests.timing import best_pair
 
 CORPUS = Path(__file__).resolve().parents[2] / "datasets" / "real-logs"
@@ -31,9 +31,10 @@ _DEV = sorted(
     key=lambda e: e["id"],
 )
 FILES = {e["id"]: CORPUS / e["file"] for e in _DEV}
-# A CLI command's output pasted from a terminal ("juniper@R1> show bgp summary", its table): no log collector
-# exports it as records.
-_COMMAND_OUTPUT = re.compile(r"^\S+(?:[>#]|\$) ?(?:show|display|get|diagnose|ipsec|swanctl|gobgp|birdc|vtysh)\b")
+# A CLI command's output pasted from a terminal ("juniper@R1> show bgp summary", its table; a status table such as
+# `calicoctl node status` prints, starting with its frame): no log collector exports it as records.
+_COMMAND_OUTPUT = re.compile(r"^\S+(?:[>#]|\$) ?(?:show|display|get|diagnose|ipsec|swanctl|gobgp|birdc|vtysh)\b"
+                             r"|^[+|]-")
 
 
 def _is_command_output(entry: dict[str, object]) -> bool:
@@ -71,6 +72,13 @@ def _csv(i: int, line: str) -> str:
     return f'"2024-12-02T09:{i // 60 % 60:02d}:{i % 60:02d}.000+0000","gw01","{quoted}"'
 
 
+def _logged_lines(name: str) -> list[str]:
+    """The excerpt's lines as the daemon logged them, which is what a collector exports: a line a mail or an archive
+    wrapped (the excerpt as its page quotes it) is one line again."""
+    joined, _count = rejoin_wrapped(FILES[name].read_text(encoding="utf-8"))
+    return [line for line in joined.splitlines() if line.strip()]
+
+
 def _category(text: str) -> str | None:
     primary = analyze_text(text).primary
     return primary.category if primary else None
@@ -79,14 +87,14 @@ def _category(text: str) -> str | None:
 @pytest.mark.parametrize("wrapper", sorted(WRAPPERS))
 @pytest.mark.parametrize("name", SAMPLE)
 def test_an_excerpt_exported_as_json_records_reads_as_the_original(name: str, wrapper: str) -> None:
-    lines = FILES[name].read_text(encoding="utf-8").splitlines()
+    lines = _logged_lines(name)
     exported = "".join(json.dumps(WRAPPERS[wrapper](i, line)) + "\n" for i, line in enumerate(lines))
     assert _category(exported) == _category("\n".join(lines) + "\n")
 
 
 @pytest.mark.parametrize("name", SAMPLE)
 def test_an_excerpt_exported_as_csv_rows_reads_as_the_original(name: str) -> None:
-    lines = FILES[name].read_text(encoding="utf-8").splitlines()
+    lines = _logged_lines(name)
     exported = '"_time","host","_raw"\n' + "".join(_csv(i, line) + "\n" for i, line in enumerate(lines))
     original = _category("\n".join(lines) + "\n")
     # (the header row is one more line: the same reading, one line further down)
@@ -96,7 +104,7 @@ def test_an_excerpt_exported_as_csv_rows_reads_as_the_original(name: str) -> Non
 @pytest.mark.parametrize("name", SAMPLE)
 def test_an_excerpt_exported_as_a_pretty_printed_json_array_reads_as_the_original(name: str) -> None:
     # A log platform's document view or JSON export: one field per line, the daemon's line in "message".
-    lines = FILES[name].read_text(encoding="utf-8").splitlines()
+    lines = _logged_lines(name)
     exported = json.dumps([_ecs(i, line) for i, line in enumerate(lines)], indent=2) + "\n"
     assert _category(exported) == _category("\n".join(lines) + "\n")
 
