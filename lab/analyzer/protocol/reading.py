@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 from lab.analyzer.protocol.algorithms import _policy_words, key_length_flaw, rare_transform
+from lab.analyzer.protocol.deletes import (
+    _child_deletes_not_replaced,
+    _deletes_of_the_other_logs_reauthentication,
+    _reauthentication_deletes,
+)
 from lab.analyzer.protocol.events import Event
 from lab.analyzer.protocol.exchanges import (
     _IMPAIRED_TIMEOUT,
@@ -95,12 +100,9 @@ from lab.analyzer.protocol.streams import (
 )
 from lab.analyzer.protocol.unanswered import (
     _bgp_notification_named_next,
-    _child_deletes_not_replaced,
-    _deletes_of_the_other_logs_reauthentication,
     _first_replies_unanswered,
     _gave_up_while_established,
     _quick_mode_still_unanswered,
-    _reauthentication_deletes,
     _refusals_beside_a_lost_rekey,
     _rekey_gave_up,
     _rekey_still_unanswered,

@@ -1,6 +1,6 @@
 """After the first reading: requests still unanswered at the end of a log, first replies never followed up,
-transforms all refused, the peer's deletes of Child SAs, re-authentication, and a BGP NOTIFICATION named on the next
-line."""
+transforms all refused, refusals beside a rekey that lost its SA, give-ups of an SA that was up, and a BGP
+NOTIFICATION named on the next line."""
 
 from __future__ import annotations
 
@@ -10,10 +10,9 @@ from collections.abc import Callable
 from typing import Any
 
 from lab.analyzer import bgp
-from lab.analyzer.protocol.events import Event, stamp_kind
-from lab.analyzer.protocol.exchanges import _CHARON_THREAD, _rekey_word
+from lab.analyzer.protocol.events import Event
+from lab.analyzer.protocol.exchanges import _rekey_word
 from lab.analyzer.protocol.meaning import _set, bgp_peer
-from lab.analyzer.protocol.refusals import _ikev1_from
 from lab.analyzer.protocol.streams import (
     _INCOMPLETE,
     _INSTANCE_PEER,
@@ -23,117 +22,6 @@ from lab.analyzer.protocol.streams import (
     _serial_of,
     conn_of,
 )
-
-# Lines for a Delete the peer sent for an IPsec SA, and the state they delete. pluto (IKEv1: always the peer's own
-# request, an informational exchange has no answer): "#2: received Delete SA payload via #1" (libreswan 5: logged on
-# the IPsec SA), "#1: received Delete SA payload: replace IPsec State #2 now" (3 and 4: logged on the IKE SA; 4 also
-# prints "replace CHILD SA #2 now" when it revives the connection). charon
-# logs "received DELETE for ESP CHILD_SA with SPI x" for the peer's request and for the answer to its own Delete alike:
-# only one right after a parsed INFORMATIONAL request (the peer's) counts.
-_PEER_CHILD_DELETES = frozenset({
-    "lib-delete-received", "lib-delete-received-ipsec", "lib-revival-replace-child", "swan-received-delete-child",
-})
-_NAMES_DELETED_STATE = frozenset({"lib-delete-received", "lib-revival-replace-child"})  # "... State #N" / "CHILD SA #N"
-_DELETED_STATE = re.compile(r"(?:State|SA) #(\d+)")
-_DELETED_SPI = re.compile(r"with SPI ([0-9a-fA-F]{8})\b")
-_CHILD_SPIS = re.compile(r"with SPIs ([0-9a-fA-F]{8})_i ([0-9a-fA-F]{8})_o")
-_INFO_REQUEST = re.compile(r"\bparsed INFORMATIONAL(?:_V1)? request\b")
-
-
-def _peer_request_before(events: list[Event], i: int, v1_from: dict[int, int]) -> bool:
-    """Whether charon's Delete line at events[i] comes right after it parsed an INFORMATIONAL request (the peer's).
-    v1_from: `_ikev1_from(events)`."""
-    ev = events[i]
-    for prev in reversed(events[max(0, i - 2):i]):
-        if prev.stream != ev.stream:
-            break
-        if prev.kind == "exchange":
-            return bool(_INFO_REQUEST.search(prev.text))
-    # Without the [ENC] lines: this side answers the peer's Delete with its own for the same Child SA, in the same
-    # thread right after it ("received DELETE ... SPI 5af06c82", "closing CHILD_SA", "sending DELETE ... SPI
-    # a66dccde"); when this side deletes first, its own Delete comes before the peer's.
-    if (thread := _CHARON_THREAD.search(ev.text)) is None:
-        return False
-
-    def own_delete(other: Event) -> bool:
-        t = _CHARON_THREAD.search(other.text)
-        return (other.stream == ev.stream and other.kind == "delete" and other.direction == "sent"
-                and t is not None and t.group(1) == thread.group(1))
-
-    if any(own_delete(prev) for prev in events[max(0, i - 3):i]):
-        return False
-    if v1_from.get(ev.stream, i) < i:
-        # IKEv1: a Delete travels in a one-way Informational exchange, no response (RFC 2408 section 4.8): the
-        # peer's own request
-        return True
-    return any(own_delete(nxt) for nxt in events[i + 1:i + 3])
-
-
-REAUTH_SECONDS = 5.0  # a peer that deletes its IKE SA and at once sets up a new one reauthenticates
-REAUTH_EVENTS = 12  # ... or, without time stamps, within this many of the log's next events (IKE_SA_INIT to IKE_AUTH and up)
-
-
-def _reauthentication_deletes(events: list[Event]) -> None:
-    """The peer deletes the IKE SA and, within seconds, starts a new one itself that comes up: it reauthenticates
-    (charon's reauth_time, break-before-make: it deletes the old IKE SA first, then sets up a new one from
-    IKE_SA_INIT or Main Mode; RFC 7296 section 2.8.3). The Delete is part of that, not the peer ending the tunnel.
-    A new IKE SA that this side starts, or one that does not come up, leaves the Delete as it was read. Without time
-    stamps (a console copy) the new IKE SA must follow within the next REAUTH_EVENTS events of the log."""
-    for i, ev in enumerate(events):
-        if not (ev.kind == "delete" and ev.direction == "received" and ev.sa != "child"
-                and ev.category == "ike_sa_deleted_by_peer" and ev.weight == "decisive"):
-            continue
-        peer_started = False
-        seen = 0
-        for nxt in events[i + 1:]:
-            if nxt.stream != ev.stream or nxt.pattern == "swan-ike-deleting":
-                continue  # (charon's level-2 state change of the SA being deleted: the same Delete)
-            seen += 1
-            if ev.stamp is None and (nxt.stamp is not None or seen > REAUTH_EVENTS):
-                break
-            if ev.stamp is not None and (nxt.stamp is None or nxt.stamp - ev.stamp > REAUTH_SECONDS):
-                break
-            if nxt.weight == "decisive":
-                break
-            if nxt.kind == "initiate" and nxt.sa != "child":
-                break  # this side sets the new IKE SA up: not the peer's reauthentication
-            if (nxt.kind == "exchange" and nxt.direction == "received"
-                    and (" request" in nxt.text or nxt.pattern in ("swan-peer-initiating", "swan-peer-initiating-v1"))
-                    and nxt.exchange in ("IKE_SA_INIT", "MAIN_MODE", "AGGRESSIVE_MODE")):
-                peer_started = True
-            elif nxt.kind == "established" and nxt.sa != "child" and peer_started:
-                ev.weight = "context"
-                break
-
-
-def _deletes_of_the_other_logs_reauthentication(events: list[Event]) -> None:
-    """Both peers' logs in one paste: the Delete one log receives for an IKE SA is the one the other log sends at the
-    same moment as it reauthenticates or replaces that SA (charon's reauth_time, break-before-make: "reauthenticating
-    IKE_SA gw[1]", then "sending DELETE for IKE_SA gw[1]"; or a new IKE SA initiated seconds before the Delete). The
-    Delete is the reauthentication's first step, not the peer ending the tunnel; what the reauthentication runs into
-    (its new IKE SA unanswered, refused) is read on its own."""
-    if len({ev.stream for ev in events}) < 2:
-        return
-    reauth_deletes = []
-    for i, ev in enumerate(events):
-        if ev.kind == "delete" and ev.direction == "sent" and ev.sa != "child" and ev.stamp is not None:
-            before = [e for e in events[max(0, i - REAUTH_EVENTS):i] if e.stream == ev.stream]
-            # ("reauthenticating IKE_SA gw[1]" just before, or a new IKE SA initiated seconds before: charon
-            # replaces an IKEv1 ISAKMP SA by a new Main Mode, "initiating Main Mode IKE_SA gw[2]", then deletes gw[1])
-            if any(e.kind == "initiate" and e.sa == "ike" and _rekey_word(e) == "rekey" for e in before[-3:]) or any(
-                    e.kind == "initiate" and e.sa == "ike" and e.stamp is not None
-                    and 0 <= ev.stamp - e.stamp <= REAUTH_SECONDS for e in before):
-                reauth_deletes.append(ev)
-    if not reauth_deletes:
-        return
-    for ev in events:
-        if not (ev.kind == "delete" and ev.direction == "received" and ev.sa != "child"
-                and ev.category == "ike_sa_deleted_by_peer" and ev.weight == "decisive" and ev.stamp is not None):
-            continue
-        if any(sent.stream != ev.stream and stamp_kind(sent.stamp) == stamp_kind(ev.stamp)
-               and abs(sent.stamp - ev.stamp) <= REAUTH_SECONDS for sent in reauth_deletes):
-            ev.weight = "context"
-
 
 # How many times a rekey request must have been sent again, unanswered up to the end of the log, to be read as a
 # rekey the peer does not answer (the waits double: the third retransmission comes seconds after the request).
@@ -245,47 +133,6 @@ def _refusals_beside_a_lost_rekey(events: list[Event]) -> None:
         for ev in mine:
             _set(ev, "rekey_issue")
             ev.values["rekey_lost_line"] = first.line
-
-
-def _child_deletes_not_replaced(events: list[Event]) -> None:
-    """A Delete for an IPsec SA from the peer is routine after a rekey (the old SA goes once the new one is up),
-    so it is context. When no newer IPsec SA of the connection is up before it and none comes up after it, the peer
-    took the tunnel's traffic down: the peer ended the SA (a guess, the weakest reading; anything firmer wins)."""
-    deletes = [i for i, ev in enumerate(events)
-               if ev.pattern in _PEER_CHILD_DELETES and ev.sa == "child" and ev.category == "rekey_issue"]
-    if not deletes:
-        return
-    # (order, connection, pluto serial, charon SPIs) of every IPsec SA established
-    ups = [(up.order, conn_of(up), _serial_of(up.text), set(m.groups()) if (m := _CHILD_SPIS.search(up.text)) else None)
-           for up in events if up.kind == "established" and up.sa == "child"]
-    ended = [(e.order, e.stream) for e in events if e.kind == "session_end"]
-    v1_from = _ikev1_from(events)
-    for i in deletes:
-        ev = events[i]
-        conn = conn_of(ev)
-        if ev.values.get("rekey_unanswered"):
-            # The peer ends the Child SA while this side's rekey of it is still unanswered: the peer never answered
-            # the exchange that was to replace it (IKEv1 negotiates the lifetime, so the peer's copy expires with
-            # ours), as for an IKE SA (classify): the rekey failed, and the Delete is how the traffic stopped.
-            ev.weight = "decisive"
-            continue
-        if any(order < ev.order and stream == ev.stream for order, stream in ended):
-            continue  # the L2TP/PPP session inside ended first: the client disconnected on purpose (see classify)
-        if ev.fmt == "strongswan":
-            if not _peer_request_before(events, i, v1_from) or not (m := _DELETED_SPI.search(ev.text)):
-                continue
-            spi = m.group(1).lower()
-            # replaced: an SA of the connection up after the Delete, or one up before it that holds other SPIs
-            replaced = any(order > ev.order or spis is None or spi not in {s.lower() for s in spis}
-                           for order, up_conn, _, spis in ups if not conn or up_conn == conn)
-        else:
-            m = _DELETED_STATE.search(ev.text) if ev.pattern in _NAMES_DELETED_STATE else None
-            deleted = int(m.group(1)) if m else _serial_of(ev.text)
-            replaced = any(order > ev.order or deleted is None or (serial is not None and serial > deleted)
-                           for order, up_conn, serial, _ in ups if not conn or up_conn == conn)
-        if not replaced:
-            ev.category, ev.weight = "ike_sa_deleted_by_peer", "weak"
-            ev.values["guess"] = True
 
 
 # pluto's "Oakley Transform [...] refused" / "ESP IPsec Transform [...] refused" (what follows it on the line, such as
