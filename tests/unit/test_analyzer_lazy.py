@@ -155,7 +155,9 @@ def test_file_path_is_the_fast_path_and_reads_the_same(tmp_path: Path, monkeypat
     path = tmp_path / "sparse.log"
     bench_analyzer.generate(path, 30_000)
     fast = analyze_path(path)
-    eager = lambda fmt="auto": Scanner(fmt, lazy=False)  # noqa: E731
+    def eager(fmt: str = "auto") -> Scanner:
+        return Scanner(fmt, lazy=False)
+
     monkeypatch.setattr(files_module, "Scanner", eager)
     monkeypatch.setattr(pasted_module, "Scanner", eager)
     assert analyze_path(path) == fast
