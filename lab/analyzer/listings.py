@@ -116,7 +116,6 @@ def _fortigate(chain: list[Event], events: list[Event]) -> tuple[list[str], list
     return received, configured, read
 
 
-
 # Cisco IOS, debug crypto isakmp. As a responder the router prints the peer's offer while it checks it: in Main Mode
 # "Checking ISAKMP transform 1 against priority 10 policy" and one attribute a line ("encryption AES-CBC", "keylength
 # of 256", "hash SHA", "default group 14", "auth pre-share"), the same transform again for each of its policies; in

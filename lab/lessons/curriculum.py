@@ -115,7 +115,6 @@ class SectionCoverage:
         return tuple(sorted(seen.values(), key=lambda r: (r.number, r.id)))
 
 
-
 def load_outline(path: Path = OUTLINE_FILE) -> Outline:
     """Load and validate the outline; raise DataError naming every problem."""
     parsed = load_yaml_model(_OutlineSchema, path)

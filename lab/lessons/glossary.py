@@ -105,7 +105,6 @@ def _name_regex(name: str) -> str:
     return rf"(?<![\w-]){inner}(?![\w-])"
 
 
-
 def load_glossary(path: Path = GLOSSARY_FILE) -> Glossary:
     """Load and validate the glossary file; raise DataError naming every problem."""
     parsed = load_yaml_model(_FileSchema, path)

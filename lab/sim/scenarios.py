@@ -163,7 +163,6 @@ def _cross_problems(spec: ScenarioSpec, stem: str) -> list[str]:
     return problems
 
 
-
 def load_scenario_file(path: Path) -> ScenarioSpec:
     """Load and validate one scenario file; DataError names the file and every problem."""
     spec = load_yaml_model(ScenarioSpec, path)

@@ -26,6 +26,7 @@ __all__ = ["MASK", "build_report", "mask"]
 
 mask = mask_secrets  # the one masking function (lab.masking); kept under its old name
 
+
 def _fence(lines: list[str]) -> str:
     body = "\n".join(lines)
     ticks = "```"

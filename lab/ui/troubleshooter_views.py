@@ -32,6 +32,8 @@ from lab.ui.lang import _, _n, current, d
 
 LAB_DIR = Path(__file__).resolve().parents[1]
 LESSONS_PAGE = str(LAB_DIR / "ui" / "pages" / "lessons.py")
+
+
 def esc(text: str) -> str:
     """Masked, Markdown-escaped text: shows exactly as written, never as formatting, links (autolinks included),
     emoji or directives, or HTML. One line, never shortened."""

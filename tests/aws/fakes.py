@@ -22,7 +22,6 @@ ACCOUNT = "123456789012"
 REGION = "us-east-1"
 
 
-
 # A busy machine (two suites at once on 2 cores) can take far longer than AWS to answer a week of
 # metrics: the clients wait as long as it takes instead of failing on the machine's speed.
 SLOW_MACHINE_ENV = {"VPNLAB_AWS_READ_TIMEOUT": "600", "AWS_MAX_ATTEMPTS": "1"}

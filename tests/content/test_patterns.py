@@ -121,7 +121,6 @@ patterns:
     assert "no_match sample matches" in str(err.value)
 
 
-
 def test_a_regex_that_a_long_line_makes_slow_is_refused(tmp_path: Path) -> None:
     """A repeat of a character class at the start of an alternative is tried at every position of a long run
     of such characters (a second a pattern for 20,000 characters): the file is refused, with the fix."""

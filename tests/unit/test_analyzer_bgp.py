@@ -2036,7 +2036,6 @@ def test_the_last_reset_of_an_established_neighbor_is_history_on_nx_os_and_ios_x
     assert analyze_text("\n".join(listing) + "\n").primary is None
 
 
-
 # Neighbor listings of other platforms (ntc-templates' and genieparser's test outputs, shortened): each neighbor's
 # block on its own; a last reset, last error or last NOTIFICATION of an established neighbor is history.
 XR_LISTING = ("BGP neighbor is 192.168.0.2\n Remote AS 65001, local AS 65001, internal link\n"

@@ -211,7 +211,6 @@ def test_a_failure_that_recovered_is_no_failure_to_fix_and_the_notes_say_why(
     assert "No failure that needs fixing was found: the notes below say what the lines show." in text
 
 
-
 def test_a_log_nothing_was_recognised_in_is_not_called_fine(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Text no pattern reads (only a note that the format was not recognised) says no known failure message was
     found: a note about the input is no sign that a failure recovered, so "nothing needs fixing" would be a claim

@@ -75,8 +75,6 @@ def test_an_invalid_spi_fortios_says_it_ignores_is_no_fault() -> None:
     assert _category("ike V=root:0:to-FG2:5293: received notify type INVALID_SPI") == "rekey_issue"
 
 
-
-
 # FortiOS's "IPsec ESP" event (logid 0101037131), as Fortinet's articles show it: for a named tunnel (ta-p/190530,
 # with single quotes) and for ESP that matched no tunnel at all (ta-p/199842: stray ESP from the Internet).
 UNKNOWN_SPI_TUNNEL = (
@@ -169,7 +167,6 @@ def test_an_aggressive_mode_answered_with_an_informational_then_timed_out_is_an_
 def test_a_fortigate_xauth_failure_is_an_authentication_failure() -> None:
     primary = analyze_text(FGT_V1_XAUTH_FAILED).primary
     assert primary is not None and primary.category == "auth_failure"
-
 
 
 # https://github.com/lvannstruth-ftnt/fgt-ike-debugger/blob/23a3ee50218f0ee650077d5a5d4f580ad41b3418/IKE_LOG_V2_4500_responder.txt

@@ -275,6 +275,7 @@ def test_both_sides_pasted_show_the_connection_added_with_different_ike_versions
     other = BOTH_SIDES_V1_AGAINST_V2.replace('"westnet-eastnet-ikev2": added oriented IKEv2', '"road": added oriented IKEv2')
     assert analyze_text(other).primary.category == "peer_unreachable"
 
+
 # charon's own message formats (src/libcharon/encoding/message.c exchange names, notify_payload.c short notify names,
 # ike_sa.c / ike_init.c lines at https://github.com/strongswan/strongswan/tree/3b902ea59b86a8ac097e27a34db85feb877a00f9):
 # no public log of these paths was found, so the lines are written in charon's exact format.

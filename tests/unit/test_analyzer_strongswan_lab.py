@@ -745,7 +745,6 @@ def test_aggressive_mode_refused_at_its_first_message_is_a_mode_mismatch() -> No
     assert _verdict(_without_enc_net("v1-aggr-main", "L")) == "ike_mode_mismatch"
 
 
-
 def test_an_ike_message_too_large_for_one_packet_left_unanswered_points_at_fragments() -> None:
     # IKEv1 Main Mode with 4096-bit RSA certificates, fragmentation off, R drops IP fragments: the first two
     # exchanges are answered, the third (1884 bytes, with the certificate) never is.

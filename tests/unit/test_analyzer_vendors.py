@@ -276,7 +276,6 @@ def test_juniper_completed_negotiation_is_healthy() -> None:
     assert result.primary is None and result.signals.get("established") == 1
 
 
-
 def test_juniper_ipsec_negotiation_failure_is_phase_2_with_the_error_it_names() -> None:
     # The same Elastic test data: kmd's phase 2 failure says "IPSec negotiation failed", with the error in words.
     text = ("<27>1 2023-07-04T11:48:31.702+10:00 AC004-PR-VPN01-DMZ kmd 9812 - - IPSec negotiation failed with error: "

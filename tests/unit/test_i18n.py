@@ -103,6 +103,7 @@ def test_ui_catalogue_matches_the_code() -> None:
     names = ("missing", "unused", "untranslated", "placeholders")
     assert not any(getattr(report, n) for n in names), _fail_message(report, names)
 
+
 # The data's messages are read from every lesson, tree, pattern and scenario: once for this module.
 data_messages = functools.cache(_read_data_messages)
 
@@ -136,7 +137,6 @@ def test_data_translations_keep_links_and_code() -> None:
             if missing:
                 bad.append(f"{context}: {english[:60]!r} lacks {sorted(missing)}")
     assert not bad, "\n".join(bad)
-
 
 
 def test_audit_messages_in_korean_keep_their_values() -> None:

@@ -682,7 +682,6 @@ def test_the_report_writes_the_fix_in_the_report_language_whatever_the_page_buil
     assert "Set-AzVirtualNetworkGatewayConnectionSharedKey" in english and "Set-AzVirtualNetworkGatewayConnectionSharedKey" in korean
 
 
-
 def test_a_command_carries_only_values_the_evidence_shows_never_a_guess_in_words() -> None:
     """An Amazon side ASN the evidence does not show stays a placeholder: a command is pasted as it stands."""
     from lab.triage.fixes import build_fix, families

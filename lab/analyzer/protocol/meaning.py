@@ -299,8 +299,6 @@ def _phase_of(ev: Event, st: _State) -> str:
     return "child" if st.ike_up else "ike"
 
 
-
-
 # "show ip bgp neighbors" (Cisco, FRR, FortiOS; Junos "show bgp neighbor"): the neighbor's state now ("BGP state =
 # Active", Junos "Type: External  State: Established"), and why it last went down (history): "Last reset 00:00:36, due
 # to ..." (IOS, IOS-XR), "Last reset by us 6d01h, due to ..." (NX-OS), "Last reset 00:00:31,  Notification sent (...)"

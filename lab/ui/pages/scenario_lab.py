@@ -222,6 +222,7 @@ except LabError as err:
 if key.failures:  # a learner who broke a design on purpose did this scenario's exercise
     identity.record_exercise(f"scenario-lab:{key.scenario}")
 
+
 # --- results -----------------------------------------------------------------------------------------
 def _sec(seconds: object) -> str:
     return _("{seconds} s", seconds=seconds)

@@ -32,6 +32,7 @@ def _out(scenario: Path) -> Path:
     out.mkdir(exist_ok=True)
     return out
 
+
 CONF = """charon {{
   load_modular = no
   load = random nonce aes sha1 sha2 md5 hmac gmp openssl pem pkcs1 x509 pubkey kdf gcm kernel-libipsec kernel-netlink socket-default vici
