@@ -143,6 +143,27 @@ def test_libreswan3_state_names() -> None:
 
 
 @pytest.mark.parametrize(
+    ("line", "rekey"),
+    [
+        # libreswan 4.x and later: programs/pluto/ikev2_ike_sa_init.c
+        ('"aws-vpn-1" #1: initiating IKEv2 connection to 198.51.100.7 using UDP', False),
+        ('"road-east-x509-ipv4"[1] 192.1.2.23 #4: initiating IKEv2 connection to replace established IKE SA #1', True),
+        # libreswan 3.x: programs/pluto/ikev2_parent.c ("initiating IKEv2 IKE SA to replace #%lu"), and Openswan's
+        ('"aws-vpn-1" #3: initiating IKEv2 IKE SA to replace #1', True),
+        ('"aws-vpn-1" #3: initiating v2 parent SA to replace #1', True),
+    ],
+)
+def test_an_ikev2_initiation_is_read_as_its_ike_sa_init(line: str, rekey: bool) -> None:
+    """Every wording pluto starts an IKEv2 IKE SA with names the exchange it sends, IKE_SA_INIT (the page shows it as
+    a fact), and says whether it replaces an IKE SA that was up."""
+    scanner = Scanner()
+    scanner.feed(line + "\n")
+    (event,) = scanner.result().events
+    assert event.kind == "initiate" and event.exchange == "IKE_SA_INIT"
+    assert any(key.startswith("rekey") and value for key, value in event.values.items()) == rekey
+
+
+@pytest.mark.parametrize(
     ("line", "category"),
     [
         # libreswan 3.20 programs/pluto/ikev2_parent.c

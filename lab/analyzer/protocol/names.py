@@ -74,6 +74,8 @@ EXCHANGE_ALIASES = {
     "SA_INIT": "IKE_SA_INIT",
     "IKE_AUTH": "IKE_AUTH",
     "V2 PARENT SA": "IKE_SA_INIT",  # libreswan 3.x / Openswan "initiating v2 parent SA"
+    "IKEV2 IKE SA": "IKE_SA_INIT",  # libreswan 3.x "initiating IKEv2 IKE SA to replace #1"
+    "IKEV2 CONNECTION": "IKE_SA_INIT",  # libreswan 4.x and later "initiating IKEv2 connection": its IKE_SA_INIT
     "AUTH": "IKE_AUTH",
     "AUTH EXCHANGE": "IKE_AUTH",  # Check Point SmartLog "Auth exchange: ..."
     "CREATE_CHILD_SA": "CREATE_CHILD_SA",
