@@ -148,7 +148,9 @@ def test_libreswan3_state_names() -> None:
         # libreswan 4.x and later: programs/pluto/ikev2_ike_sa_init.c
         ('"aws-vpn-1" #1: initiating IKEv2 connection to 198.51.100.7 using UDP', False),
         ('"road-east-x509-ipv4"[1] 192.1.2.23 #4: initiating IKEv2 connection to replace established IKE SA #1', True),
-        # libreswan 3.x: programs/pluto/ikev2_parent.c ("initiating IKEv2 IKE SA to replace #%lu"), and Openswan's
+        # libreswan 3.x: programs/pluto/ikev2_parent.c ("initiating IKEv2 IKE SA", " to replace #%lu"; the first as
+        # libreswan 3.32 logs it in tests/data/strongswan-lab), and Openswan's
+        ('Dec  1 23:35:11.740381: "gw" #1: initiating IKEv2 IKE SA', False),
         ('"aws-vpn-1" #3: initiating IKEv2 IKE SA to replace #1', True),
         ('"aws-vpn-1" #3: initiating v2 parent SA to replace #1', True),
     ],
