@@ -1127,6 +1127,36 @@ def test_gobgp_failing_to_open_the_tcp_connection_is_a_session_down_until_the_pe
     assert analyze_text(attempts + up).primary is None
 
 
+def _metallb(error: str, second: int) -> str:
+    """One MetalLB speaker line (internal/bgp/native/native.go: go-kit's JSON, keys in order) for a failed connect."""
+    return ('{"caller":"native.go:110","error":"' + error + '","level":"error","localASN":64513,'
+            '"msg":"failed to connect to peer","op":"connect","peer":"172.18.0.5:179","peerASN":64512,'
+            f'"ts":"2024-03-01T10:00:{second:02d}Z"}}\n')
+
+
+@pytest.mark.parametrize(("error", "reason"), [
+    # metallb/metallb issue 343: the router answers the SYN with a RST
+    ('dial \\"172.18.0.5:179\\": getsockopt: connection refused', "connection_refused"),
+    # dialMD5: the TCP handshake did not complete within 10 s
+    ('dial \\"172.18.0.5:179\\": timeout', "connect_failed"),
+    ('dial \\"172.18.0.5:179\\": connect: network is unreachable', "connect_failed"),
+    # connect: this side's AS needs four octets and the neighbor's OPEN has no 4-byte AS capability
+    ("peer does not support 4-byte ASNs", "open_error"),
+])
+def test_metallb_failing_to_connect_to_its_peer_is_a_session_down_until_the_session_comes_up(
+        error: str, reason: str) -> None:
+    attempts = _metallb(error, 1) + _metallb(error, 3) + _metallb(error, 7)
+    primary = analyze_text(attempts).primary
+    assert primary is not None and primary.category == "bgp_down"
+    assert primary.facts.get("bgp_reason") == reason and primary.facts.get("peer") == "172.18.0.5"
+    if reason == "open_error":
+        return  # (a refused OPEN does not heal by itself: a session up after it went down for a reason)
+    # a later attempt connects and the session comes up: refused or unanswered connects while the peer starts
+    up = ('{"caller":"native.go:118","event":"sessionUp","level":"info","localASN":64513,'
+          '"msg":"BGP session established","peer":"172.18.0.5:179","peerASN":64512,"ts":"2024-03-01T10:00:09Z"}\n')
+    assert analyze_text(attempts + up).primary is None
+
+
 @pytest.mark.parametrize(("text", "reason"), [
     # Calico's BIRD cannot bind the session's socket: the node IP given to calico/node is not on the host
     # (projectcalico/calicoctl#819), or another BGP speaker holds port 179 (projectcalico/node#522)

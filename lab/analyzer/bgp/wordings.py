@@ -105,7 +105,9 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"Configured AFI/SAFIs do not overlap|router-id \S+ is the same as ours|BGP identifier is missing|"
          r"due missing BGP identifier|Router ID is missing|"  # (FRR bgpd/bgp_fsm.c peer_down_str PEER_DOWN_RID_MISSING)
          # libbgp src/bgp-fsm.cc openRecv; FlapAlerted bgp/bgp.go
-         r"peer BGP ID \(\S+\) invalid|BgpFsm::openRecv: invalid hold timer|unacceptable peer hold time",
+         r"peer BGP ID \(\S+\) invalid|BgpFsm::openRecv: invalid hold timer|unacceptable peer hold time|"
+         # MetalLB's native speaker (internal/bgp/native/native.go): its AS needs 4 octets, the neighbor's OPEN lacks them
+         r"peer does not support 4-byte ASNs",
          "open_error"),
         # FRR lib/sigevent.c core_handler: the daemon caught a fatal signal and aborts
         (r"Received signal \d+ at \d+ \(si_addr[^)]*\); aborting|"
@@ -223,7 +225,8 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"TCP (?:request discarded|access denied by ACL) from \S+ to \S+/(?:179|bgp)\b", "connect_failed"),
         (r"no route to peer|dial tcp [^\n]*:179: i/o timeout|Ignoring event BGP_Start in state (?:Connect|Active)\b|"
          r"\bconnection to \S+:179 failed\b|"  # (ExaBGP's outgoing connection)
-         r"\[FSM\] Connect error for",  # (FRR's neighbor-events debug: the TCP connection to the neighbor failed)
+         r"\[FSM\] Connect error for|"  # (FRR's neighbor-events debug: the TCP connection to the neighbor failed)
+         r'\bdial \\?"[^"\n]{3,60}:179\\?": timeout\b',  # (MetalLB's native speaker: no answer within 10 s)
          "connect_failed"),  # GoBGP: the TCP connect timed out
         # show ip bgp neighbors (Cisco, FRR) and birdc show protocols all (BIRD): not established
         (r"BGP state(?: =|:) *(?:Active|Connect|Idle)\b", "connect_failed"),
