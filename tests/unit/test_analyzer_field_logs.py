@@ -169,6 +169,42 @@ def test_typographic_quotes_from_a_blog_or_forum_read_as_the_daemons_quotes() ->
     assert analyze_text(wrapped.replace(" ", "\u00a0")).primary.category == "traffic_selector_mismatch"
 
 
+def _wptexturize(text: str) -> str:
+    """What WordPress's wptexturize (wp-includes/formatting.php) does to a log outside a code block: its dash,
+    ellipsis and prime rules, in its order (the quotes are the test above's)."""
+    text = text.replace("...", "\u2026").replace("---", "\u2014")
+    text = re.sub(r"(?<=^|(?<=[ \t]))--(?=$|[ \t])", "\u2014", text, flags=re.M)
+    text = re.sub(r"(?<!xn)--", "\u2013", text)
+    text = re.sub(r"(?<=^|(?<=[ \t]))-(?=$|[ \t])", "\u2013", text, flags=re.M)
+    return re.sub(r"(?<=\d)'", "\u2032", text)
+
+
+@pytest.mark.parametrize(("name", "category"), [
+    # the operator's `ipsec whack --rekey-ipsec` that starts the rekey: "--" became an en dash
+    ("libreswan-v2-child-rekey-responder-narrows-to-subnet-rekey-fails", "rekey_issue"),
+    ("libreswan-v2-child-rekey-responder-supernet-road-keeps-old-sa", "rekey_issue"),
+    # the IDs' closing quote after a digit became a prime: '192.168.1.2′
+    ("libreswan-v1-l2tp-peer-id-behind-nat", "auth_failure"),
+    ("libreswan-v2-peer-restart-delete-revive-conn7", "ike_sa_deleted_by_peer"),
+    # "..." between the two ends became an ellipsis
+    ("freeswan-v1-pgpnet-quick-mode-no-connection-known-leftsubnet-mismatch", "traffic_selector_mismatch"),
+])
+def test_a_log_a_blog_engine_texturized_reads_as_the_daemon_wrote_it(name: str, category: str) -> None:
+    from lab.analyzer import analyze_bytes
+
+    text = _log(name)
+    pasted = _wptexturize(text)
+    assert pasted != text
+    facts = analyze_text(text).primary.facts
+    for result in (analyze_text(pasted), analyze_bytes(pasted.encode())):
+        assert result.primary is not None and result.primary.category == category
+        assert result.primary.facts == facts
+    # a page's zero-width spaces at the line ends are invisible in the copy
+    hidden = text.replace("\n", "\u200b\n")
+    assert analyze_text(hidden).primary.category == category
+    assert analyze_bytes(hidden.encode()).primary.category == category
+
+
 def test_lines_copied_from_a_web_pages_source_read_as_the_daemon_wrote_them() -> None:
     # A mail archive's or ticket's HTML source turns pluto's quotes into &quot; and its IDs' quotes into &#39;.
     from lab.analyzer import analyze_bytes

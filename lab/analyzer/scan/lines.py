@@ -325,9 +325,16 @@ def blocks_from_text(text: str, size: int = CHUNK) -> Iterator[str]:
 
 # Lines copied from a web page often carry no-break spaces (&nbsp;) or, from CJK pages, ideographic spaces where the
 # daemon wrote plain ones, and a blog or forum engine turns the daemon's straight quotes into typographic ones
-# (`"conn" #1:` becomes `“conn” #1:`): read them as the plain characters the daemon wrote.
+# (`"conn" #1:` becomes `“conn” #1:`): read them as the plain characters the daemon wrote. WordPress's wptexturize
+# (wp-includes/formatting.php) also makes a closing quote after a digit a prime (`'192.0.2.1'` becomes
+# `‘192.0.2.1′`) and hyphens dashes: a lone ` - ` an en dash, `--` an en dash (`ipsec auto --up` becomes
+# `ipsec auto –up`), ` -- ` and `---` an em dash, and `...` an ellipsis (`192.0.2.1…198.51.100.1`). (Replaced in this
+# order: a spaced en dash before a bare one.)
+# A page's zero-width spaces and joiners (U+200B-U+200D, U+2060, U+FEFF) are invisible in the copy.
 _TYPOGRAPHIC = {"\u00a0": " ", "\u202f": " ", "\u3000": " ", "\u201c": '"', "\u201d": '"', "\u201e": '"',
-                "\u2033": '"', "\u2018": "'", "\u2019": "'"}
+                "\u2033": '"', "\u2018": "'", "\u2019": "'", "\u2032": "'", " \u2013 ": " - ", "\u2013": "--",
+                "\u2014": "--", "\u2026": "...",
+                "\u200b": "", "\u200c": "", "\u200d": "", "\u2060": "", "\ufeff": ""}
 _TYPOGRAPHIC_BYTES = tuple((wide.encode(), plain.encode()) for wide, plain in _TYPOGRAPHIC.items())
 
 
