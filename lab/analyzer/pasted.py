@@ -1,11 +1,17 @@
-"""Pasted text: what a mail, a terminal, a table or a container runtime did to the lines (quote marks, line prefixes,
-wrapped lines, long cells carried onto the next row) undone before the lines are read, with a note saying so."""
+"""Pasted text: what a mail, a terminal, a table, a container runtime or a page did to the lines (quote marks, line
+prefixes, wrapped lines, long cells carried onto the next row, lines run together) undone before the lines are read, with a note saying so."""
 
 from __future__ import annotations
 
 from lab.analyzer import formats as fmts
 from lab.analyzer.model import Analysis, Primary
-from lab.analyzer.paste import join_table_cells, rejoin_wrapped, strip_line_prefixes, unquote_mail
+from lab.analyzer.paste import (
+    join_table_cells,
+    rejoin_wrapped,
+    split_run_together,
+    strip_line_prefixes,
+    unquote_mail,
+)
 from lab.analyzer.result import _finish
 from lab.analyzer.scan import Scanner, blocks_from_text, plain_chars
 from lab.errors import InputError
@@ -20,9 +26,16 @@ def analyze_text(text: str, fmt: str = "auto") -> Analysis:
         raise InputError(M("The log is empty: paste or upload at least one log line."))
     # (typographic quotes and wide spaces first: telling a wrapped line needs the spaces and quotes the daemon wrote)
     plain, quoted = unquote_mail(plain_chars(text))  # (a log quoted in a mail reply: its lines after the "> ")
+    plain, runs = split_run_together(plain)  # (a page or a chat that lost the line breaks: lines run together)
     plain, prefix = strip_line_prefixes(plain)  # (line numbers, list marks, a container runtime's prefix)
     plain, cells = join_table_cells(plain)  # (a status table's long cells wrapped onto the next row)
     notes = ([_QUOTED_NOTE] if quoted else []) + ([_PREFIX_NOTES[prefix]] if prefix else [])
+    if runs:
+        notes.append(Mn("{n} line of the paste held several log lines run together (its line breaks were lost in the "
+                        "copy): it was split before each line's timestamp, and each log line is read and numbered as "
+                        "a line of its own.", "{n} lines of the paste held several log lines run together (their line "
+                        "breaks were lost in the copy): they were split before each line's timestamp, and each log "
+                        "line is read and numbered as a line of its own.", runs))
     if cells:
         notes.append(Mn("{n} row of a table that carried on a long cell from the row above was joined to that row: "
                         "each row is read whole.", "{n} rows of a table that carried on a long cell from the row above "

@@ -430,3 +430,42 @@ def test_a_table_row_that_carries_on_a_long_cell_is_joined_to_the_row_above() ->
     # A table without such rows is returned as it is.
     plain = table.replace("|                |                   |       |          | refused                        |\n", "")
     assert join_table_cells(plain) == (plain, 0)
+
+
+def _starts_every_line(text: str) -> bool:
+    from lab.analyzer.paste.runs import _STARTS
+
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return len(lines) >= 3 and all(any(s.match(line) for s in _STARTS) for line in lines)
+
+
+# Development excerpts whose every line starts with a timestamp, charon's thread or an ASA message id (every 3rd)
+RUN_TOGETHER = sorted(p.stem for p in DEV.glob("*.log") if _starts_every_line(p.read_text(errors="replace")))[::3]
+
+
+@pytest.mark.parametrize("name", RUN_TOGETHER)
+def test_lines_a_page_ran_together_read_as_the_original(name: str) -> None:
+    # A forum or a chat that lost a pasted log's line breaks shows its lines one after the other on one line.
+    text = (DEV / f"{name}.log").read_text(errors="replace")
+    original = analyze_text(text)
+    run = analyze_text(" ".join(line.strip() for line in text.splitlines() if line.strip()))
+    assert (run.primary.category if run.primary else None) == (
+        original.primary.category if original.primary else None)
+    assert [f.text.rstrip() for f in run.findings] == [f.text.rstrip() for f in original.findings]
+    assert any("run together" in str(n) for n in run.notes)
+
+
+def test_a_time_inside_a_message_does_not_start_a_line() -> None:
+    from lab.analyzer.paste import split_run_together
+
+    # charon's certificate check quotes two dates with times; journald puts its own timestamp before charon's
+    for line in ("Nov 30 15:56:23 10[CFG] <gw|1> subject certificate invalid (valid from Jan 01 15:56:23 2020 to "
+                 "Dec 31 15:56:23 2020)",
+                 "Apr 02 14:15:55 supriya-ipsec charon-systemd[499408]: Apr  2 14:15:55 14[IKE] deleting IKE_SA "
+                 "test-1[1] between fe80::bae9:24ff:fe9d:1256[fe80::bae9:24ff:fe9d:1256]"):
+        assert split_run_together(line) == (line, 0)
+    # ... while three such lines run together are three lines (journald's prefix, not charon's, starts each)
+    three = " ".join(["Apr 02 14:15:55 gw charon-systemd[1]: Apr  2 14:15:55 14[IKE] sending DELETE for IKE_SA t[1]"] * 3)
+    text, count = split_run_together(three)
+    assert count == 1 and text.split("\n") == [
+        "Apr 02 14:15:55 gw charon-systemd[1]: Apr  2 14:15:55 14[IKE] sending DELETE for IKE_SA t[1]"] * 3

@@ -10,7 +10,8 @@ number in the paste; `rejoin_wrapped(text, strict=False)` joins by the width alo
 nothing about where one starts (the analyzer keeps that reading only where it makes a line readable).
 `unquote_mail` leaves out the quote marks a mail reply puts before the lines it quotes, and `strip_line_prefixes` what
 a viewer or a collector puts before every line (line numbers, list marks, a container runtime's or kubectl's prefix).
-`unwrap_records` reads lines exported as JSON records (one per line or pretty-printed) or as quoted CSV rows as the
+`split_run_together` splits the lines of a log that a page or a chat ran together on one line (its line breaks lost)
+at their timestamps. `unwrap_records` reads lines exported as JSON records (one per line or pretty-printed) or as quoted CSV rows as the
 daemon's lines inside them, one line for one.
 """
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 from lab.analyzer.paste.prefixes import PREFIX_KINDS, join_table_cells, strip_line_prefixes, unquote_mail
 from lab.analyzer.paste.records import unwrap_csv_row, unwrap_record, unwrap_records
+from lab.analyzer.paste.runs import split_run_together
 from lab.analyzer.paste.wrapped import LOOSE_LIMIT, MAX_WIDTH, MIN_WIDTH, rejoin_wrapped
 
 __all__ = [
@@ -27,6 +29,7 @@ __all__ = [
     "PREFIX_KINDS",
     "join_table_cells",
     "rejoin_wrapped",
+    "split_run_together",
     "strip_line_prefixes",
     "unquote_mail",
     "unwrap_csv_row",

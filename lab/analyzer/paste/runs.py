@@ -1,0 +1,74 @@
+"""Log lines that ran together on one line: a forum, a chat or a web page that lost the line breaks of a pasted log
+shows its lines one after the other, separated by a space (`split_run_together`)."""
+
+from __future__ import annotations
+
+import re
+
+# How a log line starts, in the shapes that repeat on every line of a log (tried in order; the first shape the line
+# starts with and that recurs in it decides):
+# - a syslog timestamp ("Mar  1 10:00:00"; the ASA's "Mar 01 2024 10:00:00");
+# - an ISO 8601 or slashed date and time (RFC 5424 syslog, journald's short-iso, FRR, Go loggers);
+# - charon's thread and group when the daemon writes no timestamp ("14[IKE] ");
+# - a Cisco ASA or FTD message id without the ASA's timestamp ("%ASA-4-750003: ").
+_STARTS = tuple(re.compile(p) for p in (
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) {1,2}\d{1,2}(?: \d{4})? \d\d:\d\d:\d\d\b",
+    r"\d{4}[-/]\d\d[-/]\d\d[T ]\d\d:\d\d:\d\d\b",
+    r"\d\d\[(?:IKE|NET|ENC|CFG|KNL|CHD|LIB|JOB|MGR|ASN|DMN|ESP|APP|TLS|IMC|IMV|PTS|TNC)\] ",
+    r"%(?:ASA|FTD)-\d-\d{6}: ",
+))
+_ALTERNATIVES = "|".join(f"(?:{s.pattern})" for s in _STARTS)
+# (Two line starts after a space on one line: where none is, nothing ran together, told by one search of the text.)
+_TWICE = re.compile(rf"[ \t](?:{_ALTERNATIVES})[^\n]*?[ \t](?:{_ALTERNATIVES})")
+# A line that starts with the shape and has it again this many times after a space is lines that ran together. (Once
+# is not enough: journald and a relay put their own timestamp before the daemon's, "Apr 02 14:15:55 host
+# charon-systemd[1]: Apr  2 14:15:55 14[IKE] ...".)
+MIN_REPEATS = 2
+# Lines ran together only where the paste's lines are this long on average: log lines are 60 to 250 characters, three
+# of them run together longer. (Telling it by one count keeps the cost of a long paste of whole lines nil.)
+MIN_AVERAGE_WIDTH = 240
+
+
+# Only the timestamps (the first two shapes) also stand inside a message ("certificate invalid (valid from Jan 01
+# 15:56:23 2020 to Dec 31 15:56:23 2020)"): a line starts there only where the word after it has the shape of the word
+# after the line's own timestamp (the host, the daemon, the thread: "gw", "10[CFG]"; not a year).
+_TIMESTAMPS = _STARTS[:2]
+_AFTER = re.compile(r"\S*\s+(\S+)")
+_LETTERS, _DIGITS = re.compile(r"[A-Za-z][\w.-]*"), re.compile(r"\d+")  # (a name with digits, dots, dashes)
+
+
+def _word_after(body: str, end: int) -> str:
+    """The shape of the word after a timestamp that ends at `end`: a name (a letter and what follows it: "gw",
+    "charon-systemd[2440]:" as "a[9]:") as "a", a number as "9"."""
+    m = _AFTER.match(body, end)
+    return _DIGITS.sub("9", _LETTERS.sub("a", m.group(1))) if m else ""
+
+
+def _split_line(line: str) -> list[str]:
+    body = line.lstrip()
+    for shape in _STARTS:
+        if not (start := shape.match(body)):
+            continue
+        own = _word_after(body, start.end()) if shape in _TIMESTAMPS else None
+        cuts = [m.start() for m in shape.finditer(body, 1) if body[m.start() - 1] in " \t"
+                and (own is None or _word_after(body, m.end()) == own)]
+        if len(cuts) < MIN_REPEATS:
+            continue
+        bounds = [0, *cuts, len(body)]
+        return [body[a:b].rstrip() for a, b in zip(bounds, bounds[1:], strict=False)]
+    return [line]
+
+
+def split_run_together(text: str) -> tuple[str, int]:
+    """The text with every line that holds several log lines run together split into those lines, and how many lines
+    were split (0: the text is returned as is). A line is split only before a log line's start of the same shape as
+    its own start (see `_STARTS`), so a line that only quotes a time or a date stays whole."""
+    if len(text) < MIN_AVERAGE_WIDTH * (text.count("\n") + 1) or not _TWICE.search(text):
+        return text, 0
+    out: list[str] = []
+    split = 0
+    for line in text.split("\n"):
+        parts = _split_line(line) if len(line) >= 80 else [line]
+        split += len(parts) > 1
+        out.extend(parts)
+    return ("\n".join(out), split) if split else (text, 0)
