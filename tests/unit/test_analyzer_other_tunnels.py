@@ -1,8 +1,12 @@
-"""A gateway's log holds its other tunnels too: another connection's SA coming up does not answer this one's failure.
-Built from two development excerpts of libreswan's test suite pasted one after the other, as one pluto prints them
-when it runs both connections."""
+"""A gateway's log holds its other tunnels too: another connection's or another peer's SA coming up does not answer
+this one's failure (the customer gateway's two AWS tunnels, or its tunnels to other sites). Built from two development
+excerpts pasted one after the other, as one daemon prints them when it runs both tunnels."""
 
 from __future__ import annotations
+
+import re
+
+import pytest
 
 from lab import DATASETS_DIR
 from lab.analyzer import analyze_text
@@ -39,3 +43,54 @@ def test_the_same_connection_coming_up_again_still_clears_a_guess() -> None:
     failing = _pasted("libreswan-v1-main-mode-cert-signed-by-wrong-ca")
     again = _pasted("libreswan-v2-fragmented-ike-auth-healthy").replace("westnet-eastnet-ikev2", "westnet-eastnet-x509-cr")
     assert _category(failing + again) is None
+
+
+def _later_in_the_same_daemon(text: str) -> str:
+    """An excerpt as the same daemon would number it later on: pluto's state serials (#N) and charon's SA numbers
+    (name[N], name{N}) moved on by 500."""
+    text = re.sub(r"#(\d+)", lambda m: f"#{int(m.group(1)) + 500}", text)
+    return re.sub(r"(?<=[\w-])([\[{])(\d+)([\]}])", lambda m: f"{m.group(1)}{int(m.group(2)) + 500}{m.group(3)}", text)
+
+
+@pytest.mark.parametrize(("failing", "healthy", "category"), [
+    # charon: the IKE_SA to one peer is never answered; a tunnel to another peer comes up after it
+    ("android-flutter-vpn-peer-not-responding", "strongswan-v2-eap-healthy", "peer_unreachable"),
+    # pluto: one connection's IKE_SA_INIT retransmitted without an answer; another connection's SAs come up after it
+    ("libreswan-v2-whack-init-retransmissions-no-answer", "libreswan-v1-x509-id-mismatch-ignored-with-any-id",
+     "peer_unreachable"),
+    # Arista: one neighbor stuck in Connect in the summary; another neighbor's session comes up after it
+    ("arista-eos-ebgp-neighbor-shut-down-hold-timer-expired-connect", "arista-eos-bgp-adjchange-openconfirm-established",
+     "bgp_down"),
+])
+def test_another_tunnel_coming_up_does_not_answer_a_failing_one(failing: str, healthy: str, category: str) -> None:
+    alone = _pasted(failing)
+    assert _category(alone) == category
+    both = alone + _later_in_the_same_daemon(_pasted(healthy))
+    assert _category(both) == category
+    assert _category(_pasted(healthy)) is None
+
+
+def test_the_same_tunnel_coming_up_after_retransmits_still_answers_them() -> None:
+    # The tunnel the retransmits were for comes up: they were packet loss, nothing to fix (a charon excerpt whose
+    # first IKE_SA_INIT went unanswered and whose next attempt to the same peer came up).
+    retried = (
+        "initiating IKE_SA west[1] to 192.1.2.23\n"
+        "generating IKE_SA_INIT request 0 [ SA KE No N(NATD_S_IP) N(NATD_D_IP) N(FRAG_SUP) N(HASH_ALG) N(REDIR_SUP) ]\n"
+        "sending packet: from 192.1.2.45[500] to 192.1.2.23[500] (336 bytes)\n"
+        "retransmit 1 of request with message ID 0\n"
+        "sending packet: from 192.1.2.45[500] to 192.1.2.23[500] (336 bytes)\n"
+        "received packet: from 192.1.2.23[500] to 192.1.2.45[500] (248 bytes)\n"
+        "parsed IKE_SA_INIT response 0 [ SA KE No N(NATD_S_IP) N(NATD_D_IP) N(FRAG_SUP) N(HASH_ALG) N(CHDLESS_SUP) ]\n"
+        "IKE_SA west[1] established between 192.1.2.45[west]...192.1.2.23[east]\n"
+        "CHILD_SA west{1} established with SPIs c1a2b3c4_i c5d6e7f8_o and TS 192.0.1.0/24 === 192.0.2.0/24\n"
+    )
+    assert _category(retried) is None
+    # ... while the same answer from another peer leaves the retransmits to 192.1.2.23 unanswered
+    other = retried.replace("retransmit 1 of request with message ID 0\n",
+                            "retransmit 1 of request with message ID 0\ngiving up after 5 retransmits\n"
+                            "establishing IKE_SA failed, peer not responding\n"
+                            "initiating IKE_SA site-b[2] to 198.51.100.7\n")
+    other = other.replace("IKE_SA west[1] established between 192.1.2.45[west]...192.1.2.23[east]",
+                          "IKE_SA site-b[2] established between 192.1.2.45[west]...198.51.100.7[siteb]")
+    other = other.replace("received packet: from 192.1.2.23[500]", "received packet: from 198.51.100.7[500]")
+    assert _category(other) == "peer_unreachable"

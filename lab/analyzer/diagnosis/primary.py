@@ -16,6 +16,7 @@ from lab.analyzer.diagnosis.recovery import (
     recovered_first_attempt,
     same_tunnel,
     stray_esp,
+    tunnel_peers,
 )
 from lab.analyzer.diagnosis.rekeys import _rekey_primary
 from lab.analyzer.model import Primary
@@ -38,11 +39,12 @@ def diagnose(events: list[Event]) -> Primary | None:
                 cats.setdefault(ev.category, []).append(ev)
         if "bgp_down" in cats and all(map(_bgp_recovery(events), cats["bgp_down"])):
             del cats["bgp_down"]  # reset on purpose (or not connected yet) and back up: nothing to fix
+        peers = tunnel_peers(events) if any(c != "bgp_down" for c in cats) else {}
         for cat in [c for c in cats if c != "bgp_down"]:
             # a guess about a Child SA holds until a Child SA comes up; an IKE SA set up again does not answer it
             last = cats[cat][-1]
             if any(e.kind == "established" and (e.sa == "child" or cat not in _CHILD_GUESSES) and _later(e, last)
-                   and same_tunnel(e, last) for e in events):
+                   and same_tunnel(e, last, peers) for e in events):
                 del cats[cat]  # only a daemon's guess, and the tunnel came up again after it: nothing to fix
     if "bgp_down" in cats and all(map(_bgp_graceful(events), cats["bgp_down"])):
         del cats["bgp_down"]  # the neighbor restarts gracefully (RFC 4724), its routes kept: nothing is down yet

@@ -59,12 +59,33 @@ def unmatched_esp(events: list[Event]) -> list[Event]:
     return [e for e in events if e.kind == "unmatched_esp"]
 
 
-def same_tunnel(a: Event, b: Event) -> bool:
-    """Whether two lines can be about the same tunnel: not when both name the IKE peer and the addresses differ, nor
-    when both are pluto's and name different connections (pluto names the IKE SA and its Child SAs by the one
+def tunnel_peers(events: list[Event]) -> dict[int, str]:
+    """The IKE peer each line is about (by `id`): the one it names, else the one the latest line before it names in
+    the same log (for pluto, of the same connection). A daemon's "giving up after 3 retransmits" or "established IKE
+    SA" that names no address is about the negotiation the lines before it started ("initiating IKE_SA aws-1[3] to
+    203.0.113.5"); a line with no such line before it is about no peer known."""
+    latest: dict[tuple[int, str], str] = {}
+    peers: dict[int, str] = {}
+    for ev in events:
+        conn = conn_of(ev) if ev.fmt == "libreswan" else ""
+        if peer := facts_of(ev).get("peer"):
+            latest[(ev.stream, conn)] = peer
+        elif not (peer := latest.get((ev.stream, conn), "")):
+            continue
+        peers[id(ev)] = peer
+    return peers
+
+
+def same_tunnel(a: Event, b: Event, peers: dict[int, str] | None = None) -> bool:
+    """Whether two lines can be about the same tunnel: not when both name the IKE peer and the addresses differ (with
+    `peers` from `tunnel_peers`: the peer of the negotiation each line is part of, also where the line names none),
+    nor when both are pluto's and name different connections (pluto names the IKE SA and its Child SAs by the one
     connection; charon names them apart, so its names are not compared). A gateway's log holds its other tunnels
     too: another peer's SA coming up says nothing about this one."""
-    pa, pb = facts_of(a).get("peer"), facts_of(b).get("peer")
+    if peers is None:
+        pa, pb = facts_of(a).get("peer"), facts_of(b).get("peer")
+    else:
+        pa, pb = peers.get(id(a)), peers.get(id(b))
     if pa and pb and pa != pb:
         return False
     ca, cb = (conn_of(a), conn_of(b)) if a.fmt == b.fmt == "libreswan" else ("", "")
@@ -144,7 +165,9 @@ def recovered_first_attempt(events: list[Event]) -> tuple[Event, Event] | None:
     first, last = decisive[0], decisive[-1]
     if any(e.kind == "established" and e.order < first.order for e in events):
         return None
-    up = next((e for e in events if e.kind == "established" and e.order > last.order and same_tunnel(e, last)), None)
+    peers = tunnel_peers(events)
+    up = next((e for e in events if e.kind == "established" and e.order > last.order and same_tunnel(e, last, peers)),
+              None)
     return (first, up) if up is not None else None
 
 

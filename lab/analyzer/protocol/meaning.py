@@ -106,9 +106,20 @@ KIND_CATEGORY = {
 }
 
 
+# A BGP session's line that its pattern reads no neighbor from still names one after "peer" or "neighbor" (Arista's
+# "%BGP-5-ADJCHANGE: peer 192.0.2.2 (VRF default AS 12345) old state OpenConfirm event Established new state
+# Established", BIRD's and FRR's own wordings): the address right after the word.
+_NAMED_NEIGHBOR = re.compile(r"\b(?:[Pp]eer|[Nn]eighbor)\s+(\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{0,4}){2,7})"
+                             r"(?![\w.:])")
+
+
 def bgp_peer(ev: Event) -> str:
     """The BGP neighbor a line names ("" when it names none)."""
-    return str(ev.values.get("peer") or "")
+    if peer := ev.values.get("peer"):
+        return str(peer)
+    if ev.kind.startswith("bgp") and (m := _NAMED_NEIGHBOR.search(ev.text)):
+        return m.group(1)
+    return ""
 
 
 def same_bgp_peer(a: Event, b: Event) -> bool:
@@ -202,6 +213,8 @@ class _State:
     retransmitted: dict[int, int] = field(default_factory=dict)
     child_proposals: bool = False  # ESP/AH proposals were listed (received or configured)
     retransmits: list[Event] = field(default_factory=list)  # unanswered so far; an answer makes them harmless
+    # the peer each of them was sent to (by `id`): the stream's peer when it was read ("" when none was named yet)
+    retransmit_peers: dict[int, str] = field(default_factory=dict)
     up_ike_tags: set[str] = field(default_factory=set)  # charon's "<gw|1>" of the IKE SAs established
     # charon's IKE SAs established in this log and not deleted since: name -> {unique id: line}
     up_ike_sas: dict[str, dict[int, int]] = field(default_factory=dict)

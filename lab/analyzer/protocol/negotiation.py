@@ -277,6 +277,7 @@ def _read_negotiation(
             _set(ev, "peer_unreachable", "decisive")
             _mark_auth_unanswered(ev, st)
             st.retransmits.append(ev)
+            st.retransmit_peers[id(ev)] = st.peer
     elif kind == "give_up" and ev.values.get("abandoned") in _FIRST_REQUEST:
         # pluto deleted a state still waiting for the answer to its first message (state.c). It is the peer's
         # silence unless something else ended the state: an answer (a refusal has its own line), a redirect

@@ -166,13 +166,25 @@ def classify(events: list[Event]) -> None:
     _charon_state_change_echoes(events)
 
 
+def _same_tunnel_answer(retransmit: Event, answer: Event, st: _State) -> bool:
+    """Whether an answer can be the one a retransmitted request waited for: not when both lines are pluto's and name
+    different connections, nor when the answer names a peer other than the one the request was sent to."""
+    if retransmit.fmt == answer.fmt == "libreswan" and (a := conn_of(retransmit)) and (b := conn_of(answer)) and a != b:
+        return False
+    sent_to, answered_by = st.retransmit_peers.get(id(retransmit), ""), str(answer.values.get("peer") or "")
+    return not (sent_to and answered_by and sent_to != answered_by)
+
+
 def _track(ev: Event, st: _State) -> None:
     """What an event tells about its stream before it is read: the peer, the IKE version, the exchange and
     its direction, the traffic selectors, an SA that is up."""
     if st.retransmits and _is_answer(ev):
-        for r in st.retransmits:  # the peer did answer: the retransmits were packet loss, not a cause
+        # the peer did answer: the retransmits were packet loss, not a cause. (Not another tunnel's answer: a
+        # gateway's log holds its other connections and peers too, whose answers say nothing about this one.)
+        answered = [r for r in st.retransmits if _same_tunnel_answer(r, ev, st)]
+        for r in answered:
             r.weight = "context"
-        st.retransmits = []
+        st.retransmits = [r for r in st.retransmits if all(r is not a for a in answered)]
     if st.rekey_waiting and (_is_answer(ev) or ev.kind in ("notify", "no_proposal", "ts_unacceptable")):
         st.rekey_waiting = False  # (a refusal, whichever way the daemon words its direction, is an answer)
     if st.rekey_unanswered and _is_answer(ev) and not _PEER_REQUEST.search(ev.text):
