@@ -61,6 +61,14 @@ def _later_in_the_same_daemon(text: str) -> str:
     # Arista: one neighbor stuck in Connect in the summary; another neighbor's session comes up after it
     ("arista-eos-ebgp-neighbor-shut-down-hold-timer-expired-connect", "arista-eos-bgp-adjchange-openconfirm-established",
      "bgp_down"),
+    # pluto refuses every transform one connection's peer offers; another connection's SAs come up after it
+    ("libreswan-v1-android-xauth-all-proposals-modp1024-refused", "libreswan-v1-main-quick-healthy",
+     "phase1_proposal_mismatch"),
+    # FortiOS: phase 1 "to-FG2" times out; the dial-up phase 1 "ikev1-ldap_0" comes up after it
+    ("fortigate-v2-sa-init-network-unreachable-negotiation-timeout", "fortigate-ikev1-xauth-ldap-dialup-up-dpd-r-u-there",
+     "peer_unreachable"),
+    # BIRD: one protocol (neighbor) refused for a bad peer AS; another neighbor restarts gracefully after it
+    ("calico-bird-received-bad-peer-as-default-asn", "calico-bird-neighbor-graceful-restart-on-node-restart", "bgp_down"),
 ])
 def test_another_tunnel_coming_up_does_not_answer_a_failing_one(failing: str, healthy: str, category: str) -> None:
     alone = _pasted(failing)

@@ -59,15 +59,30 @@ def unmatched_esp(events: list[Event]) -> list[Event]:
     return [e for e in events if e.kind == "unmatched_esp"]
 
 
+# FortiOS's IKE debug names the phase 1 (the tunnel) after the VDOM: "ike V=root:0:to-FG2:4962: negotiation timeout",
+# "ike 0:aws-1: IPsec SA connect ..." (a dial-up instance carries its number: "ikev1-ldap_0").
+_FORTIGATE_TUNNEL = re.compile(r"\bike (?:V=[\w-]+:)?\d+:(?P<name>[^:\s]+)(?=[:\s]|$)")
+
+
+def tunnel_name(ev: Event) -> str:
+    """The tunnel a line names, where its daemon names one tunnel by one name: pluto's connection, FortiOS's phase 1
+    ("" otherwise: charon names the IKE SA and its Child SAs apart)."""
+    if ev.fmt == "libreswan":
+        return conn_of(ev)
+    if ev.fmt == "fortigate" and (m := _FORTIGATE_TUNNEL.search(ev.text)):
+        return m.group("name")
+    return ""
+
+
 def tunnel_peers(events: list[Event]) -> dict[int, str]:
     """The IKE peer each line is about (by `id`): the one it names, else the one the latest line before it names in
-    the same log (for pluto, of the same connection). A daemon's "giving up after 3 retransmits" or "established IKE
+    the same log (of the same tunnel, where the daemon names it: see `tunnel_name`). A daemon's "giving up after 3 retransmits" or "established IKE
     SA" that names no address is about the negotiation the lines before it started ("initiating IKE_SA aws-1[3] to
     203.0.113.5"); a line with no such line before it is about no peer known."""
     latest: dict[tuple[int, str], str] = {}
     peers: dict[int, str] = {}
     for ev in events:
-        conn = conn_of(ev) if ev.fmt == "libreswan" else ""
+        conn = tunnel_name(ev)
         if peer := facts_of(ev).get("peer"):
             latest[(ev.stream, conn)] = peer
         elif not (peer := latest.get((ev.stream, conn), "")):
@@ -79,8 +94,8 @@ def tunnel_peers(events: list[Event]) -> dict[int, str]:
 def same_tunnel(a: Event, b: Event, peers: dict[int, str] | None = None) -> bool:
     """Whether two lines can be about the same tunnel: not when both name the IKE peer and the addresses differ (with
     `peers` from `tunnel_peers`: the peer of the negotiation each line is part of, also where the line names none),
-    nor when both are pluto's and name different connections (pluto names the IKE SA and its Child SAs by the one
-    connection; charon names them apart, so its names are not compared). A gateway's log holds its other tunnels
+    nor when both name different tunnels (`tunnel_name`: pluto's connection, FortiOS's phase 1; charon names the
+    IKE SA and its Child SAs apart, so its names are not compared). A gateway's log holds its other tunnels
     too: another peer's SA coming up says nothing about this one."""
     if peers is None:
         pa, pb = facts_of(a).get("peer"), facts_of(b).get("peer")
@@ -88,7 +103,7 @@ def same_tunnel(a: Event, b: Event, peers: dict[int, str] | None = None) -> bool
         pa, pb = peers.get(id(a)), peers.get(id(b))
     if pa and pb and pa != pb:
         return False
-    ca, cb = (conn_of(a), conn_of(b)) if a.fmt == b.fmt == "libreswan" else ("", "")
+    ca, cb = (tunnel_name(a), tunnel_name(b)) if a.fmt == b.fmt else ("", "")
     return not (ca and cb and ca != cb)
 
 

@@ -140,6 +140,11 @@ def _refusals_beside_a_lost_rekey(events: list[Event]) -> None:
 _TRANSFORM_REFUSED = re.compile(r"Transform \[[^\]\n]+\] refused\b")
 
 
+def _conn_key(ev: Event) -> str:
+    """The connection a pluto line names ("" for other daemons' lines and pluto's lines that name none)."""
+    return conn_of(ev) if ev.fmt == "libreswan" else ""
+
+
 def _transforms_all_refused(events: list[Event]) -> None:
     """pluto lists each phase 1 transform of the peer's offer it refuses ("Oakley Transform [AES_CBC (256),
     HMAC_SHA1, MODP1024] refused"), racoon and RouterOS each attribute that differs ("rejected hashtype:
@@ -171,22 +176,25 @@ def _transforms_all_refused(events: list[Event]) -> None:
         serial = _serial_of(e.text)
         if serial is not None and id(e) not in refusal:
             state_line[(e.stream, serial)] = max(state_line.get((e.stream, serial), -1), e.order)
-    firmer: dict[int, list[int]] = {}  # per stream, in order: SAs up and lines with a reading
+    # per stream and connection, in order: SAs up and lines with a reading. (pluto names the connection of each
+    # line: another connection's SA or refusal says nothing of this one's offer; a line naming none may be any's.)
+    firmer: dict[tuple[int, str], list[int]] = {}
     for e in counted:
         if e.kind == "established" or e.category:
-            firmer.setdefault(e.stream, []).append(e.order)
+            firmer.setdefault((e.stream, _conn_key(e)), []).append(e.order)
     for (stream, serial), evs in groups:
         first = evs[0].order
         if state_line.get((stream, serial), -1) > first:
             continue
-        orders = firmer.get(stream, [])
+        conn = _conn_key(evs[0])
         own = sum(1 for e in evs if e.order > first and (e.kind == "established" or e.category))
-        if len(orders) - bisect.bisect_right(orders, first) > own:
+        lists = [firmer.get((stream, conn), [])] + ([firmer.get((stream, ""), [])] if conn else [])
+        later = sum(len(orders) - bisect.bisect_right(orders, first) for orders in lists)
+        if later > own:
             continue
         last = evs[-1]
         if not last.category:
-            bisect.insort(orders, last.order)
-            firmer[stream] = orders
+            bisect.insort(firmer.setdefault((stream, conn), []), last.order)
         phase1 = "Oakley" in last.text or "OAKLEY" in last.text or last.pattern == "rac-phase1-rejected"
         _set(last, "phase1_proposal_mismatch" if phase1 else "phase2_proposal_mismatch", "weak")
         last.direction = "sent"  # this side refuses the offer it received
