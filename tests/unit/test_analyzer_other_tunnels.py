@@ -102,3 +102,41 @@ def test_the_same_tunnel_coming_up_after_retransmits_still_answers_them() -> Non
                           "IKE_SA site-b[2] established between 192.1.2.45[west]...198.51.100.7[siteb]")
     other = other.replace("received packet: from 192.1.2.23[500]", "received packet: from 198.51.100.7[500]")
     assert _category(other) == "peer_unreachable"
+
+
+def _interleaved(first: str, second: str) -> str:
+    """Two logs' lines taken in turn, as a daemon running both tunnels at once prints them."""
+    a, b = first.splitlines(), second.splitlines()
+    return "".join(line + "\n" for pair in zip(a, b, strict=False) for line in pair) + "".join(
+        line + "\n" for line in (a[len(b):] or b[len(a):]))
+
+
+@pytest.mark.parametrize(("failing", "healthy", "category"), [
+    # pluto: another connection's IKE SA is up, so this connection's refusal in its own IKE_AUTH is no rekey's
+    ("libreswan-v2-responder-ts-unacceptable-debug", "libreswan-v2-responder-initiated-ike-rekey-healthy",
+     "traffic_selector_mismatch"),
+    ("libreswan-v2-ike-auth-no-proposal-whack", "libreswan-v2-xfrmi-child-rekeys-then-readd-terminates-sas",
+     "phase2_proposal_mismatch"),
+    # pluto: another connection's SAs up before this one's Quick Mode goes unanswered (PFS differs)
+    ("libreswan-v1-quick-mode-pfs-mismatch-no-acceptable-response", "libreswan-v1-xauth-cisco-split-questionable-proposal",
+     "phase2_proposal_mismatch"),
+])
+def test_another_connection_up_before_does_not_change_how_this_ones_lines_read(
+        failing: str, healthy: str, category: str) -> None:
+    alone = _pasted(failing)
+    assert _category(alone) == category
+    assert _category(_later_in_the_same_daemon(_pasted(healthy)) + alone) == category
+
+
+@pytest.mark.parametrize(("failing", "healthy", "category"), [
+    # pluto refuses the peer's phase 1 transforms while another connection's SAs come and go
+    ("libreswan-v1-tplink-war302-modp1024-refused", "libreswan-v2-admin-down-two-child-sas-shared-ike",
+     "phase1_proposal_mismatch"),
+    # the peer's ID is not the one configured, while another connection retries its key exchange and comes up
+    ("libreswan-v1-rawrsa-peer-id-mismatch-invalid-id", "libreswan-v2-strongswan-invalid-ke-initiator", "auth_failure"),
+])
+def test_another_connections_lines_in_between_do_not_change_how_this_ones_read(
+        failing: str, healthy: str, category: str) -> None:
+    alone = _pasted(failing)
+    assert _category(alone) == category
+    assert _category(_interleaved(alone, _later_in_the_same_daemon(_pasted(healthy)))) == category

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from lab.analyzer.protocol.deletes import (
     _child_deletes_not_replaced,
     _deletes_of_the_other_logs_reauthentication,
@@ -70,6 +72,7 @@ from lab.analyzer.protocol.sa_state import (
 from lab.analyzer.protocol.streams import (
     _PEER_REQUEST,
     _is_answer,
+    _serial_of,
     conn_of,
 )
 from lab.analyzer.protocol.unanswered import (
@@ -85,10 +88,23 @@ from lab.analyzer.protocol.unanswered import (
 )
 from lab.analyzer.protocol.versions import _established_version, _version_answers
 
+# The exchanges that set up an IKE SA (IKEv2) or an ISAKMP SA (IKEv1): a pluto connection seen in one, or with its
+# IKE SA established, runs its own. The words that name the IKE SA a Child SA uses ("initiator established Child SA
+# using #1", "initiating Child SA using IKE SA #1", "{using isakmp#4 ...}"): a connection whose Child SA uses another's
+# IKE SA shares its tunnel.
+_OWN_IKE_SA = frozenset({"IKE_SA_INIT", "IKE_AUTH", "MAIN_MODE", "AGGRESSIVE_MODE"})
+_USING_IKE_SA = re.compile(r"\busing (?:IKE SA |isakmp ?)?#(\d+)")
+# A line about the connection's own IKE SA: its state ("STATE_V2_ESTABLISHED_IKE_SA: retransmission"), its rekey or
+# deletion ("initiating rekey to replace IKE SA #1", "deleting IKE SA", "ISAKMP SA expired").
+_OWN_IKE_SA_WORDS = re.compile(r"\bIKE SA\b|\bISAKMP SA\b|\bSTATE_(?:MAIN|AGGR|PARENT|V2_ESTABLISHED_IKE_SA|V2_REKEY_IKE)")
+
 
 def classify(events: list[Event]) -> None:
     """Give each ordered event its category and weight, reading each stream with its own state."""
-    states: dict[int, _State] = {}
+    states: dict[tuple[int, str], _State] = {}
+    current: dict[int, str] = {}  # per stream, the tunnel of the pluto connection its latest line named
+    conn_tunnels: dict[tuple[int, str], str] = {}  # per stream, the pluto connections read as tunnels of their own
+    serial_tunnels: dict[tuple[int, int], str] = {}  # per stream, the tunnel of each pluto state serial seen
     _pluto_notify_directions(events)
     _pluto_auth_guess_exchange(events)
     _cisco_packet_dumps(events)
@@ -119,9 +135,33 @@ def classify(events: list[Event]) -> None:
     beside_up = _quick_modes_beside_an_up_sa(events)
     phase1_only = _isakmp_only_deletes(events)
     for ev in events:
-        st = states.get(ev.stream)
-        if st is None:  # a new stream
-            st = states.setdefault(ev.stream, _State())
+        # pluto names the connection of nearly every line and runs each connection's IKE SA on its own: a connection
+        # seen setting one up (IKE_SA_INIT or IKE_AUTH, Main or Aggressive Mode), or with a line about its own IKE SA
+        # (established, rekeyed, retransmitting, deleted), is read as a tunnel of its own, so one tunnel's SA up or
+        # refusal does not change how another's lines read. A connection whose Child SA uses another's IKE SA ("using
+        # #1" naming an SA seen) shares that one's tunnel; a connection not seen doing either yet, and a line that
+        # names none (the test harness's, the kernel's), go with the tunnel of the line before. The lines before the
+        # first tunnel are its. Other daemons' logs are read whole.
+        if ev.fmt == "libreswan" and (conn := conn_of(ev)):
+            tunnel = conn_tunnels.get((ev.stream, conn))
+            before = current.get(ev.stream)
+            if tunnel is None:
+                used = _USING_IKE_SA.search(ev.text)
+                if used and (shared := serial_tunnels.get((ev.stream, int(used.group(1))))):
+                    tunnel = conn_tunnels[(ev.stream, conn)] = shared
+                elif ev.exchange in _OWN_IKE_SA or (ev.kind == "established" and ev.sa == "ike") or (
+                        not used and _OWN_IKE_SA_WORDS.search(ev.text)):
+                    tunnel = conn_tunnels[(ev.stream, conn)] = conn
+                    if before is None and (ev.stream, "") in states:
+                        states[(ev.stream, conn)] = states.pop((ev.stream, ""))
+            if tunnel is not None:
+                current[ev.stream] = tunnel
+                if (serial := _serial_of(ev.text)) is not None:
+                    serial_tunnels.setdefault((ev.stream, serial), tunnel)
+        key = (ev.stream, current.get(ev.stream, ""))
+        st = states.get(key)
+        if st is None:  # a new stream, or a new tunnel of it
+            st = states.setdefault(key, _State())
             st.replacing_serials.update(serial for stream, serial in beside_up if stream == ev.stream)
         _track(ev, st)
         kind, done = _first_reading(ev, st)
