@@ -76,9 +76,9 @@ def tunnel_name(ev: Event) -> str:
 
 def tunnel_peers(events: list[Event]) -> dict[int, str]:
     """The IKE peer each line is about (by `id`): the one it names, else the one the latest line before it names in
-    the same log (of the same tunnel, where the daemon names it: see `tunnel_name`). A daemon's "giving up after 3 retransmits" or "established IKE
-    SA" that names no address is about the negotiation the lines before it started ("initiating IKE_SA aws-1[3] to
-    203.0.113.5"); a line with no such line before it is about no peer known."""
+    the same log (of the same tunnel, where the daemon names it: see `tunnel_name`). A daemon's "giving up after 3
+    retransmits" or "established IKE SA" that names no address is about the negotiation the lines before it started
+    ("initiating IKE_SA aws-1[3] to 203.0.113.5"); a line with no such line before it is about no peer known."""
     latest: dict[tuple[int, str], str] = {}
     peers: dict[int, str] = {}
     for ev in events:

@@ -109,8 +109,8 @@ KIND_CATEGORY = {
 # A BGP session's line that its pattern reads no neighbor from still names one after "peer" or "neighbor" (Arista's
 # "%BGP-5-ADJCHANGE: peer 192.0.2.2 (VRF default AS 12345) old state OpenConfirm event Established new state
 # Established", BIRD's and FRR's own wordings): the address right after the word.
-_NAMED_NEIGHBOR = re.compile(r"\b(?:[Pp]eer|[Nn]eighbor)\s+(\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{0,4}){2,7})"
-                             r"(?![\w.:])")
+_NAMED_NEIGHBOR = re.compile(r"\b(?:[Pp]eer|[Nn]eighbor)\s+"
+                             r"(\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{0,4}){2,7})(?![\w.:])")
 
 
 def bgp_peer(ev: Event) -> str:

@@ -1,4 +1,5 @@
-"""Reading the ordered events with one state per stream: each event's category and weight (`classify`)."""
+"""Reading the ordered events with one state per stream (per tunnel in a pluto log): each event's category and weight
+(`classify`)."""
 
 from __future__ import annotations
 
@@ -96,11 +97,13 @@ _OWN_IKE_SA = frozenset({"IKE_SA_INIT", "IKE_AUTH", "MAIN_MODE", "AGGRESSIVE_MOD
 _USING_IKE_SA = re.compile(r"\busing (?:IKE SA |isakmp ?)?#(\d+)")
 # A line about the connection's own IKE SA: its state ("STATE_V2_ESTABLISHED_IKE_SA: retransmission"), its rekey or
 # deletion ("initiating rekey to replace IKE SA #1", "deleting IKE SA", "ISAKMP SA expired").
-_OWN_IKE_SA_WORDS = re.compile(r"\bIKE SA\b|\bISAKMP SA\b|\bSTATE_(?:MAIN|AGGR|PARENT|V2_ESTABLISHED_IKE_SA|V2_REKEY_IKE)")
+_OWN_IKE_SA_WORDS = re.compile(r"\bIKE SA\b|\bISAKMP SA\b|"
+                               r"\bSTATE_(?:MAIN|AGGR|PARENT|V2_ESTABLISHED_IKE_SA|V2_REKEY_IKE)")
 
 
 def classify(events: list[Event]) -> None:
-    """Give each ordered event its category and weight, reading each stream with its own state."""
+    """Give each ordered event its category and weight, reading each stream (each of pluto's tunnels) with its own
+    state."""
     states: dict[tuple[int, str], _State] = {}
     current: dict[int, str] = {}  # per stream, the tunnel of the pluto connection its latest line named
     conn_tunnels: dict[tuple[int, str], str] = {}  # per stream, the pluto connections read as tunnels of their own
