@@ -140,3 +140,18 @@ def test_another_connections_lines_in_between_do_not_change_how_this_ones_read(
     alone = _pasted(failing)
     assert _category(alone) == category
     assert _category(_interleaved(alone, _later_in_the_same_daemon(_pasted(healthy)))) == category
+
+
+def test_the_reasoning_names_no_other_tunnels_sa_as_this_ones_recovery() -> None:
+    # "An IKE or IPsec SA was established later (line N)" is said of this tunnel's SA only
+    both = _pasted("libreswan-v2-whack-init-retransmissions-no-answer") + _later_in_the_same_daemon(
+        _pasted("libreswan-v1-x509-id-mismatch-ignored-with-any-id"))
+    primary = analyze_text(both).primary
+    assert primary is not None and primary.category == "peer_unreachable"
+    assert not any("established later" in str(r) for r in primary.reasoning)
+    # ... and still of this tunnel's own SA coming up after its first attempt went unanswered
+    own = _pasted("libreswan-v2-whack-init-retransmissions-no-answer") + (
+        '002 "mtntest" #1057: initiating IKEv2 IKE SA\n'
+        '004 "mtntest" #1058: STATE_V2_IPSEC_I: IPsec SA established tunnel mode {ESP=>0xESPESP <0xESPESP '
+        'xfrm=AES_GCM_16_256-NONE NATOA=none NATD=none DPD=passive}\n')
+    assert analyze_text(own).primary is None

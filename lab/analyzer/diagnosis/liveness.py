@@ -10,6 +10,8 @@ from lab.analyzer.diagnosis.recovery import (
     _V1_EXCHANGES,
     _other_side_version,
     _peer_dpd_behind_delete,
+    same_tunnel,
+    tunnel_peers,
 )
 from lab.analyzer.model import Primary
 from lab.analyzer.protocol import (
@@ -18,13 +20,21 @@ from lab.analyzer.protocol import (
 from lab.i18n import M, Mn
 
 
+def _up_after(established: list[Event], ev: Event, peers: dict[int, str]) -> Event | None:
+    """The last SA established after `ev` in its tunnel (`same_tunnel`: another peer's or connection's SA coming up
+    says nothing of this one), or None."""
+    later = [e for e in established if e.order > ev.order and same_tunnel(e, ev, peers)]
+    return later[-1] if later else None
+
+
 def _liveness_primary(
     cats: dict[str, list[Event]], context: dict[str, list[Event]], established: list[Event],
-    events: list[Event], last_up: int, liveness: dict[str, list[Event]], rekey_first: bool,
+    events: list[Event], liveness: dict[str, list[Event]], rekey_first: bool,
 ) -> tuple[bool, Primary | None]:
     """Rule 2: the earliest liveness event (the peer's Delete, a DPD timeout, a negotiation left
     unanswered), unless a failed rekey came first. Whether it decided, and the primary (None: no fault)."""
     if liveness and not rekey_first:
+        peers = tunnel_peers(events)
         order = ("ike_sa_deleted_by_peer", "dpd_timeout", "peer_unreachable")
         first = min(liveness, key=lambda c: (liveness[c][0].order, order.index(c)))
         evs = liveness[first]
@@ -64,9 +74,9 @@ def _liveness_primary(
                     "NO_PROPOSAL_CHOSEN, although it had accepted the same proposals before: it no longer has a "
                     "connection for this side (removed or changed on the peer). Check the peer's configuration "
                     "rather than this side's proposals.", line=refused))
-            if last_up > evs[-1].order:
-                line = next(e.line for e in established if e.order == last_up)
-                reasoning.append(M("An IKE_SA was established again at line {line}, so someone re-initiated.", line=line))
+            if (up := _up_after(established, evs[-1], peers)) is not None:
+                reasoning.append(M("An IKE_SA was established again at line {line}, so someone re-initiated.",
+                                   line=up.line))
                 summary = M("The peer deleted the IKE SA; the tunnel came back later.")
             else:
                 reasoning.append(M(
@@ -89,7 +99,7 @@ def _liveness_primary(
                 reasoning = [M("Line {line}: dead peer detection declared the peer dead after it stopped answering.",
                                line=s.line)]
             unreach = [e for e in cats.get("peer_unreachable", []) if e.order > s.order]
-            if unreach and last_up < unreach[-1].order:
+            if unreach and _up_after(established, unreach[-1], peers) is None:
                 reasoning.append(M(
                     "The attempts to set the tunnel up again also got no answer (line {line}): "
                     "the peer is unreachable. Check that the customer gateway is up and that UDP 500/4500 "
@@ -103,11 +113,10 @@ def _liveness_primary(
                     context["dpd_timeout"] + unreach,
                     {"peer_alive_after_dpd": "no"},
                 )
-            if last_up > s.order:
-                line = next(e.line for e in established if e.order == last_up)
+            if (up := _up_after(established, s, peers)) is not None:
                 reasoning.append(M(
                     "The tunnel was established again at line {line}, so the peer is reachable: "
-                    "look at DPD itself (idle tunnel, customer gateway DPD off, timeout action).", line=line
+                    "look at DPD itself (idle tunnel, customer gateway DPD off, timeout action).", line=up.line
                 ))
                 summary = M("DPD timed out and cleared the tunnel although the peer was reachable.")
                 extra = {"peer_alive_after_dpd": "yes"}
@@ -156,7 +165,7 @@ def _liveness_primary(
                   "firewalls) stops it while IKE_SA_INIT passes. IKE fragmentation (RFC 7383) on both sides avoids "
                   "the fragments."),
             ]
-        elif evs[0].values.get("cert_sent") and last_up < evs[0].order and all(
+        elif evs[0].values.get("cert_sent") and _up_after(established, evs[0], peers) is None and all(
             e.values.get("auth_unanswered")
             # (both peers' logs: the responder's, whose answered IKE_SA_INITs were followed by no IKE_AUTH)
             or (e.stream != evs[0].stream and e.ike == 2 and e.values.get("first_replies_unanswered")) for e in evs
@@ -202,12 +211,11 @@ def _liveness_primary(
                 else M("No configuration error was seen, which needs an answer from the peer: check reachability "
                        "(peer IP, UDP 500/4500 and ESP through firewalls, NAT-T, the customer gateway itself)."),
             ]
-        if last_up > evs[-1].order:
-            line = next(e.line for e in established if e.order == last_up)
+        if (up := _up_after(established, evs[-1], peers)) is not None:
             reasoning.append(M(
                 "An IKE or IPsec SA was established later (line {line}): the peer answered a later attempt, so "
                 "what failed was the path or the peer at that time (a peer still starting, a blocked port or "
-                "transport that a retry avoided).", line=line
+                "transport that a retry avoided).", line=up.line
             ))
         elif not established and not restarts and not waited and (other := _other_side_version(events, evs)):
             # Both peers' logs pasted: the connection this side could not get an answer for was added on the other

@@ -57,7 +57,6 @@ def diagnose(events: list[Event]) -> Primary | None:
         if ev.category and id(ev) not in stray:
             context.setdefault(ev.category, []).append(ev)
     established = [e for e in events if e.kind == "established"]
-    last_up = established[-1].order if established else 0
     # the refusals that setting an SA up again met after its refused rekey (see _after_refused_rekey)
     again = sorted((e for stage in _after_refused_rekey(cats) for e in cats.pop(stage)), key=lambda e: e.order)
 
@@ -166,7 +165,7 @@ def diagnose(events: list[Event]) -> Primary | None:
             and evs[0].stamp - since.stamp <= 3600 for since in (rekey_failure, trouble) if since is not None
         ) for evs in liveness.values()
     )
-    done, primary = _liveness_primary(cats, context, established, events, last_up, liveness, rekey_first)
+    done, primary = _liveness_primary(cats, context, established, events, liveness, rekey_first)
     if done:
         return primary
 
