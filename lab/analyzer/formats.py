@@ -176,6 +176,7 @@ class _Signatures:
 
 
 _PY_SPACE = re.compile("[\x1c-\x1f]")
+_PLUTO_STATE_LINE = re.compile(r'"[^"]+"(?:\[\d+\])?(?: \S+)? #\d+: ')
 
 
 @lru_cache(maxsize=1)
@@ -193,6 +194,10 @@ def detect(sample: Iterable[str]) -> tuple[str, tuple[str, ...]]:
             # a FortiGate event log quotes its routing daemon's messages in msg="..." ("BGP: %BGP-5-ADJCHANGE: ..."):
             # the line is FortiGate's, not Cisco's
             names = ["fortigate"]
+        elif "libreswan" in names and len(names) > 1 and _PLUTO_STATE_LINE.search(line):
+            # pluto's "conn" #N: line says "initiating IKEv2 IKE SA", words PAN-OS's ikemgr uses too ("IKEv2 IKE SA
+            # negotiation is started"): the connection and state serial make the line pluto's
+            names = ["libreswan"]
         elif "watchguard" in names and len(names) > 1:
             # a WatchGuard message says "IKE phase-1 negotiation ... failed", words PAN-OS's system log uses too:
             # its msg_id makes the line WatchGuard's

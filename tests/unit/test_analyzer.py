@@ -329,3 +329,13 @@ def test_a_pattern_of_several_dialects_reads_each_line_as_the_dialect_it_is_in()
     assert scan_lines._line_format(generic, '"aws"[1] 203.0.113.10 #4: NO_PROPOSAL_CHOSEN') == "libreswan"
     assert scan_lines._line_format(generic, charon) == "strongswan"
     assert scan_lines._line_format(generic, "vpn: tunnel aws-1: peer replied NO_PROPOSAL_CHOSEN") == generic.formats[0]
+
+
+def test_a_pluto_line_in_pan_os_words_is_pluto_s() -> None:
+    # pluto's "initiating IKEv2 IKE SA" (libreswan 3.x ikev2_parent.c) uses words PAN-OS's ikemgr uses too ("IKEv2 IKE
+    # SA negotiation is started as initiator"): the connection and state serial make the line pluto's
+    from lab.analyzer.formats import detect
+
+    assert detect(['181 "mtntest" #1056: initiating IKEv2 IKE SA']) == ("libreswan", ("libreswan",))
+    assert detect(["2024/03/01 10:00:00 ikemgr: IKEv2 IKE SA negotiation is started as initiator, non-rekey. "
+                   "Initiated SA: 192.0.2.1[500]-198.51.100.1[500] SPI:0x1"])[0] == "paloalto"
