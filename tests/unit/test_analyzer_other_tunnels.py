@@ -117,6 +117,9 @@ def _interleaved(first: str, second: str) -> str:
      "traffic_selector_mismatch"),
     ("libreswan-v2-ike-auth-no-proposal-whack", "libreswan-v2-xfrmi-child-rekeys-then-readd-terminates-sas",
      "phase2_proposal_mismatch"),
+    # FortiOS: a dial-up phase 1 up and answering before this phase 1's IKE_AUTH to UDP 4500 goes unanswered
+    ("fortigate-v2-nat-t-float-to-4500-auth-unanswered-negotiation-timeout",
+     "fortigate-ikev1-xauth-ldap-dialup-up-dpd-r-u-there", "nat_t_or_fragmentation"),
     # pluto: another connection's SAs up before this one's Quick Mode goes unanswered (PFS differs)
     ("libreswan-v1-quick-mode-pfs-mismatch-no-acceptable-response", "libreswan-v1-xauth-cisco-split-questionable-proposal",
      "phase2_proposal_mismatch"),

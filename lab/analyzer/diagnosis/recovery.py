@@ -16,6 +16,7 @@ from lab.analyzer.protocol import (
     facts_of,
     same_bgp_peer,
     stamp_kind,
+    tunnel_name,
 )
 from lab.i18n import M
 
@@ -57,21 +58,6 @@ def stray_esp(events: list[Event]) -> list[Event]:
 def unmatched_esp(events: list[Event]) -> list[Event]:
     """ESP that the device says matched no tunnel at all (FortiOS's unknown-SPI event with vpntunnel "N/A")."""
     return [e for e in events if e.kind == "unmatched_esp"]
-
-
-# FortiOS's IKE debug names the phase 1 (the tunnel) after the VDOM: "ike V=root:0:to-FG2:4962: negotiation timeout",
-# "ike 0:aws-1: IPsec SA connect ..." (a dial-up instance carries its number: "ikev1-ldap_0").
-_FORTIGATE_TUNNEL = re.compile(r"\bike (?:V=[\w-]+:)?\d+:(?P<name>[^:\s]+)(?=[:\s]|$)")
-
-
-def tunnel_name(ev: Event) -> str:
-    """The tunnel a line names, where its daemon names one tunnel by one name: pluto's connection, FortiOS's phase 1
-    ("" otherwise: charon names the IKE SA and its Child SAs apart)."""
-    if ev.fmt == "libreswan":
-        return conn_of(ev)
-    if ev.fmt == "fortigate" and (m := _FORTIGATE_TUNNEL.search(ev.text)):
-        return m.group("name")
-    return ""
 
 
 def tunnel_peers(events: list[Event]) -> dict[int, str]:

@@ -34,7 +34,7 @@ from lab.analyzer.protocol.names import IKEV1_EXCHANGES, exchange_name, exchange
 from lab.analyzer.protocol.ordering import order_votes, pluto_peer, put_in_order
 from lab.analyzer.protocol.reading import classify
 from lab.analyzer.protocol.sa_state import LISTING_PATTERNS
-from lab.analyzer.protocol.streams import conn_of
+from lab.analyzer.protocol.streams import conn_of, tunnel_name
 from lab.analyzer.protocol.versions import version_of
 
 __all__ = [
@@ -53,6 +53,7 @@ __all__ = [
     "cidrs_in",
     "classify",
     "conn_of",
+    "tunnel_name",
     "exchange_name",
     "exchange_words",
     "fact_rows",

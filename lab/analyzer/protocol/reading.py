@@ -75,6 +75,7 @@ from lab.analyzer.protocol.streams import (
     _is_answer,
     _serial_of,
     conn_of,
+    tunnel_name,
 )
 from lab.analyzer.protocol.unanswered import (
     _bgp_notification_named_next,
@@ -144,7 +145,7 @@ def classify(events: list[Event]) -> None:
         # refusal does not change how another's lines read. A connection whose Child SA uses another's IKE SA ("using
         # #1" naming an SA seen) shares that one's tunnel; a connection not seen doing either yet, and a line that
         # names none (the test harness's, the kernel's), go with the tunnel of the line before. The lines before the
-        # first tunnel are its. Other daemons' logs are read whole.
+        # first tunnel are its. FortiOS's phase 1s are read apart the same way; other daemons' logs are read whole.
         if ev.fmt == "libreswan" and (conn := conn_of(ev)):
             tunnel = conn_tunnels.get((ev.stream, conn))
             before = current.get(ev.stream)
@@ -161,6 +162,11 @@ def classify(events: list[Event]) -> None:
                 current[ev.stream] = tunnel
                 if (serial := _serial_of(ev.text)) is not None:
                     serial_tunnels.setdefault((ev.stream, serial), tunnel)
+        elif ev.fmt == "fortigate" and (phase1 := tunnel_name(ev)):
+            # FortiOS names the phase 1 (its IKE SA's tunnel) on every line about it: each is a tunnel of its own
+            if ev.stream not in current and (ev.stream, "") in states:
+                states[(ev.stream, phase1)] = states.pop((ev.stream, ""))
+            current[ev.stream] = phase1
         key = (ev.stream, current.get(ev.stream, ""))
         st = states.get(key)
         if st is None:  # a new stream, or a new tunnel of it

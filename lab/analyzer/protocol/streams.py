@@ -70,6 +70,21 @@ def conn_of(ev: Event) -> str:
     return "" if name in _CHARON_GROUPS else name.split("/")[0]
 
 
+# FortiOS's IKE debug names the phase 1 (the tunnel) after the VDOM: "ike V=root:0:to-FG2:4962: negotiation timeout",
+# "ike 0:aws-1: IPsec SA connect ..." (a dial-up instance carries its number: "ikev1-ldap_0").
+_FORTIGATE_TUNNEL = re.compile(r"\bike (?:V=[\w-]+:)?\d+:(?P<name>[^:\s]+)(?=[:\s]|$)")
+
+
+def tunnel_name(ev: Event) -> str:
+    """The tunnel a line names, where its daemon names one tunnel by one name: pluto's connection, FortiOS's phase 1
+    ("" otherwise: charon names the IKE SA and its Child SAs apart)."""
+    if ev.fmt == "libreswan":
+        return conn_of(ev)
+    if ev.fmt == "fortigate" and (m := _FORTIGATE_TUNNEL.search(ev.text)):
+        return m.group("name")
+    return ""
+
+
 # A request the peer starts (charon "parsed INFORMATIONAL request 5", pluto "responding to Main Mode"): not an answer.
 _PEER_REQUEST = re.compile(r"\bparsed \S+ request\b|\bresponding to (?:Main|Aggressive|Quick) Mode\b")
 
