@@ -47,7 +47,9 @@ def _category(text: str) -> str:
     return primary.category if primary else "none"
 
 
-def _wptexturize(text: str) -> str:
+def wptexturize(text: str) -> str:
+    """What WordPress's wptexturize (wp-includes/formatting.php) does to a log outside a code block: its dash,
+    ellipsis and prime rules in its order, then typographic double quotes."""
     text = text.replace("...", "\u2026").replace("---", "\u2014")
     text = re.sub(r"(?<=^|(?<=[ \t]))--(?=$|[ \t])", "\u2014", text, flags=re.M)
     text = re.sub(r"(?<!xn)--", "\u2013", text)
@@ -60,7 +62,8 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def _starts_every_line(text: str) -> bool:
+def starts_every_line(text: str) -> bool:
+    """Whether every line (three or more) starts with a timestamp, charon's thread or an ASA message id."""
     lines = _lines(text)
     return len(lines) >= 3 and all(any(s.match(line) for s in _STARTS) for line in lines)
 
@@ -75,23 +78,24 @@ PASTE: dict[str, tuple[Callable[[str], str], Callable[[str], bool] | None]] = {
     "html-entities": (html.escape, None),
     "trailing-spaces": (lambda t: "\n".join(line + "  " for line in t.splitlines()), None),
     "blank-lines": (lambda t: "\n\n".join(t.splitlines()), None),
-    "texturized": (_wptexturize, None),
+    "texturized": (wptexturize, None),
     "zero-width": (lambda t: t.replace("\n", "\u200b\n"), None),
-    "run-together": (lambda t: " ".join(_lines(t)), _starts_every_line),
-    "newest-first": (lambda t: "\n".join(reversed(t.splitlines())), _starts_every_line),
+    "run-together": (lambda t: " ".join(_lines(t)), starts_every_line),
+    "newest-first": (lambda t: "\n".join(reversed(t.splitlines())), starts_every_line),
 }
 
 _IPV4 = re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}\b")
 _NAMES = re.compile(r'"([\w.-]+)"|\b([\w-]+)[\[{]\d+[\]}]')
 
 
-def _renumbered(text: str) -> str:
+def renumbered(text: str) -> str:
     """The excerpt as the same daemon would number it later on: pluto's #N and charon's name[N], name{N} plus 500."""
     text = re.sub(r"#(\d+)", lambda m: f"#{int(m.group(1)) + 500}", text)
     return re.sub(r"(?<=[\w-])([\[{])(\d+)([\]}])", lambda m: f"{m.group(1)}{int(m.group(2)) + 500}{m.group(3)}", text)
 
 
-def _interleaved(first: str, second: str) -> str:
+def interleaved(first: str, second: str) -> str:
+    """Two logs' lines taken in turn, as a daemon running both tunnels at once prints them."""
     a, b = first.splitlines(), second.splitlines()
     out = [line for pair in zip(a, b, strict=False) for line in pair] + (a[len(b):] or b[len(a):])
     return "\n".join(out) + "\n"
@@ -100,7 +104,7 @@ def _interleaved(first: str, second: str) -> str:
 TUNNELS: dict[str, Callable[[str, str], str]] = {
     "after": lambda failing, healthy: failing.rstrip("\n") + "\n" + healthy,
     "before": lambda failing, healthy: healthy.rstrip("\n") + "\n" + failing,
-    "interleaved": _interleaved,
+    "interleaved": interleaved,
 }
 
 
@@ -138,7 +142,7 @@ def main() -> int:
                     continue
                 other = rng.choice(pool)
                 count += 1
-                if (c := _category(paste(t, _renumbered(text[other["id"]])))) != e["expected"]:
+                if (c := _category(paste(t, renumbered(text[other["id"]])))) != e["expected"]:
                     flips.append((e["id"], other["id"], c))
             by = collections.Counter((e_id.split("-")[0], c) for e_id, _, c in flips)
             print(f"tunnels {name:12} {len(flips):4} of {count} read otherwise  {dict(by.most_common(4))}")

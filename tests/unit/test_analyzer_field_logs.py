@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from lab.analyzer import analyze_text
+from scripts.paste_robustness import wptexturize
 from tests.timing import best_pair
 
 DEV = Path(__file__).resolve().parents[2] / "datasets" / "real-logs" / "dev"
@@ -169,16 +170,6 @@ def test_typographic_quotes_from_a_blog_or_forum_read_as_the_daemons_quotes() ->
     assert analyze_text(wrapped.replace(" ", "\u00a0")).primary.category == "traffic_selector_mismatch"
 
 
-def _wptexturize(text: str) -> str:
-    """What WordPress's wptexturize (wp-includes/formatting.php) does to a log outside a code block: its dash,
-    ellipsis and prime rules, in its order (the quotes are the test above's)."""
-    text = text.replace("...", "\u2026").replace("---", "\u2014")
-    text = re.sub(r"(?<=^|(?<=[ \t]))--(?=$|[ \t])", "\u2014", text, flags=re.M)
-    text = re.sub(r"(?<!xn)--", "\u2013", text)
-    text = re.sub(r"(?<=^|(?<=[ \t]))-(?=$|[ \t])", "\u2013", text, flags=re.M)
-    return re.sub(r"(?<=\d)'", "\u2032", text)
-
-
 @pytest.mark.parametrize(("name", "category"), [
     # the operator's `ipsec whack --rekey-ipsec` that starts the rekey: "--" became an en dash
     ("libreswan-v2-child-rekey-responder-narrows-to-subnet-rekey-fails", "rekey_issue"),
@@ -193,7 +184,7 @@ def test_a_log_a_blog_engine_texturized_reads_as_the_daemon_wrote_it(name: str, 
     from lab.analyzer import analyze_bytes
 
     text = _log(name)
-    pasted = _wptexturize(text)
+    pasted = wptexturize(text)
     assert pasted != text
     facts = analyze_text(text).primary.facts
     for result in (analyze_text(pasted), analyze_bytes(pasted.encode())):

@@ -4,12 +4,11 @@ excerpts pasted one after the other, as one daemon prints them when it runs both
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from lab import DATASETS_DIR
 from lab.analyzer import analyze_text
+from scripts.paste_robustness import interleaved, renumbered
 
 DEV = DATASETS_DIR / "real-logs" / "dev"
 
@@ -45,13 +44,6 @@ def test_the_same_connection_coming_up_again_still_clears_a_guess() -> None:
     assert _category(failing + again) is None
 
 
-def _later_in_the_same_daemon(text: str) -> str:
-    """An excerpt as the same daemon would number it later on: pluto's state serials (#N) and charon's SA numbers
-    (name[N], name{N}) moved on by 500."""
-    text = re.sub(r"#(\d+)", lambda m: f"#{int(m.group(1)) + 500}", text)
-    return re.sub(r"(?<=[\w-])([\[{])(\d+)([\]}])", lambda m: f"{m.group(1)}{int(m.group(2)) + 500}{m.group(3)}", text)
-
-
 @pytest.mark.parametrize(("failing", "healthy", "category"), [
     # charon: the IKE_SA to one peer is never answered; a tunnel to another peer comes up after it
     ("android-flutter-vpn-peer-not-responding", "strongswan-v2-eap-healthy", "peer_unreachable"),
@@ -73,7 +65,7 @@ def _later_in_the_same_daemon(text: str) -> str:
 def test_another_tunnel_coming_up_does_not_answer_a_failing_one(failing: str, healthy: str, category: str) -> None:
     alone = _pasted(failing)
     assert _category(alone) == category
-    both = alone + _later_in_the_same_daemon(_pasted(healthy))
+    both = alone + renumbered(_pasted(healthy))
     assert _category(both) == category
     assert _category(_pasted(healthy)) is None
 
@@ -104,13 +96,6 @@ def test_the_same_tunnel_coming_up_after_retransmits_still_answers_them() -> Non
     assert _category(other) == "peer_unreachable"
 
 
-def _interleaved(first: str, second: str) -> str:
-    """Two logs' lines taken in turn, as a daemon running both tunnels at once prints them."""
-    a, b = first.splitlines(), second.splitlines()
-    return "".join(line + "\n" for pair in zip(a, b, strict=False) for line in pair) + "".join(
-        line + "\n" for line in (a[len(b):] or b[len(a):]))
-
-
 @pytest.mark.parametrize(("failing", "healthy", "category"), [
     # pluto: another connection's IKE SA is up, so this connection's refusal in its own IKE_AUTH is no rekey's
     ("libreswan-v2-responder-ts-unacceptable-debug", "libreswan-v2-responder-initiated-ike-rekey-healthy",
@@ -128,7 +113,7 @@ def test_another_connection_up_before_does_not_change_how_this_ones_lines_read(
         failing: str, healthy: str, category: str) -> None:
     alone = _pasted(failing)
     assert _category(alone) == category
-    assert _category(_later_in_the_same_daemon(_pasted(healthy)) + alone) == category
+    assert _category(renumbered(_pasted(healthy)) + alone) == category
 
 
 @pytest.mark.parametrize(("failing", "healthy", "category"), [
@@ -142,12 +127,12 @@ def test_another_connections_lines_in_between_do_not_change_how_this_ones_read(
         failing: str, healthy: str, category: str) -> None:
     alone = _pasted(failing)
     assert _category(alone) == category
-    assert _category(_interleaved(alone, _later_in_the_same_daemon(_pasted(healthy)))) == category
+    assert _category(interleaved(alone, renumbered(_pasted(healthy)))) == category
 
 
 def test_the_reasoning_names_no_other_tunnels_sa_as_this_ones_recovery() -> None:
     # "An IKE or IPsec SA was established later (line N)" is said of this tunnel's SA only
-    both = _pasted("libreswan-v2-whack-init-retransmissions-no-answer") + _later_in_the_same_daemon(
+    both = _pasted("libreswan-v2-whack-init-retransmissions-no-answer") + renumbered(
         _pasted("libreswan-v1-x509-id-mismatch-ignored-with-any-id"))
     primary = analyze_text(both).primary
     assert primary is not None and primary.category == "peer_unreachable"

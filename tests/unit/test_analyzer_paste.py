@@ -11,6 +11,7 @@ import pytest
 
 from lab.analyzer import analyze_text
 from lab.analyzer.paste import rejoin_wrapped, strip_line_prefixes
+from scripts.paste_robustness import starts_every_line
 from tests.timing import best_pair
 
 DEV = Path(__file__).resolve().parents[2] / "datasets" / "real-logs" / "dev"
@@ -432,15 +433,8 @@ def test_a_table_row_that_carries_on_a_long_cell_is_joined_to_the_row_above() ->
     assert join_table_cells(plain) == (plain, 0)
 
 
-def _starts_every_line(text: str) -> bool:
-    from lab.analyzer.paste.runs import _STARTS
-
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return len(lines) >= 3 and all(any(s.match(line) for s in _STARTS) for line in lines)
-
-
 # Development excerpts whose every line starts with a timestamp, charon's thread or an ASA message id (every 3rd)
-RUN_TOGETHER = sorted(p.stem for p in DEV.glob("*.log") if _starts_every_line(p.read_text(errors="replace")))[::3]
+RUN_TOGETHER = sorted(p.stem for p in DEV.glob("*.log") if starts_every_line(p.read_text(errors="replace")))[::3]
 
 
 @pytest.mark.parametrize("name", RUN_TOGETHER)

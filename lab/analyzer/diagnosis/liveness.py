@@ -3,6 +3,8 @@ timeout, or a negotiation left unanswered."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from lab.analyzer.diagnosis.causes import _primary
 from lab.analyzer.diagnosis.readings import _also
 from lab.analyzer.diagnosis.recovery import (
@@ -11,7 +13,6 @@ from lab.analyzer.diagnosis.recovery import (
     _other_side_version,
     _peer_dpd_behind_delete,
     same_tunnel,
-    tunnel_peers,
 )
 from lab.analyzer.model import Primary
 from lab.analyzer.protocol import (
@@ -30,11 +31,13 @@ def _up_after(established: list[Event], ev: Event, peers: dict[int, str]) -> Eve
 def _liveness_primary(
     cats: dict[str, list[Event]], context: dict[str, list[Event]], established: list[Event],
     events: list[Event], liveness: dict[str, list[Event]], rekey_first: bool,
+    tunnel_peers: Callable[[], dict[int, str]],
 ) -> tuple[bool, Primary | None]:
     """Rule 2: the earliest liveness event (the peer's Delete, a DPD timeout, a negotiation left
-    unanswered), unless a failed rekey came first. Whether it decided, and the primary (None: no fault)."""
+    unanswered), unless a failed rekey came first. Whether it decided, and the primary (None: no fault).
+    `tunnel_peers` gives `recovery.tunnel_peers(events)`."""
     if liveness and not rekey_first:
-        peers = tunnel_peers(events)
+        peers = tunnel_peers()
         order = ("ike_sa_deleted_by_peer", "dpd_timeout", "peer_unreachable")
         first = min(liveness, key=lambda c: (liveness[c][0].order, order.index(c)))
         evs = liveness[first]

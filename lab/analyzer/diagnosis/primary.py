@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from lab.analyzer.diagnosis.bgp_cause import _bgp_graceful, _bgp_primary, _bgp_recovery
 from lab.analyzer.diagnosis.causes import CONFIG_STAGES, _primary, categories
 from lab.analyzer.diagnosis.config import _config_primary
@@ -29,6 +31,7 @@ from lab.i18n import D, M, Mn
 def diagnose(events: list[Event]) -> Primary | None:
     """The primary cause from classified, ordered events (see `lab.analyzer.protocol.classify`)."""
     cats: dict[str, list[Event]] = {}
+    peers = functools.cache(lambda: tunnel_peers(events))  # (the peer of each line's tunnel, read once if needed)
     stray = {id(e) for e in stray_esp(events)}
     for ev in events:
         if ev.category and ev.weight == "decisive" and id(ev) not in stray:
@@ -39,18 +42,17 @@ def diagnose(events: list[Event]) -> Primary | None:
                 cats.setdefault(ev.category, []).append(ev)
         if "bgp_down" in cats and all(map(_bgp_recovery(events), cats["bgp_down"])):
             del cats["bgp_down"]  # reset on purpose (or not connected yet) and back up: nothing to fix
-        peers = tunnel_peers(events) if any(c != "bgp_down" for c in cats) else {}
         for cat in [c for c in cats if c != "bgp_down"]:
             # a guess about a Child SA holds until a Child SA comes up; an IKE SA set up again does not answer it
             last = cats[cat][-1]
             if any(e.kind == "established" and (e.sa == "child" or cat not in _CHILD_GUESSES) and _later(e, last)
-                   and same_tunnel(e, last, peers) for e in events):
+                   and same_tunnel(e, last, peers()) for e in events):
                 del cats[cat]  # only a daemon's guess, and the tunnel came up again after it: nothing to fix
     if "bgp_down" in cats and all(map(_bgp_graceful(events), cats["bgp_down"])):
         del cats["bgp_down"]  # the neighbor restarts gracefully (RFC 4724), its routes kept: nothing is down yet
     if _collision_resolved(events, cats.get("rekey_issue", [])):
         del cats["rekey_issue"]
-    if not cats or recovered_first_attempt(events) is not None:
+    if not cats or recovered_first_attempt(events, peers()) is not None:
         return None
     context: dict[str, list[Event]] = {}
     for ev in events:
@@ -165,7 +167,7 @@ def diagnose(events: list[Event]) -> Primary | None:
             and evs[0].stamp - since.stamp <= 3600 for since in (rekey_failure, trouble) if since is not None
         ) for evs in liveness.values()
     )
-    done, primary = _liveness_primary(cats, context, established, events, liveness, rekey_first)
+    done, primary = _liveness_primary(cats, context, established, events, liveness, rekey_first, peers)
     if done:
         return primary
 

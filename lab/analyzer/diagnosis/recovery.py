@@ -14,6 +14,7 @@ from lab.analyzer.protocol import (
     Event,
     conn_of,
     facts_of,
+    name_value,
     same_bgp_peer,
     stamp_kind,
     tunnel_name,
@@ -69,7 +70,7 @@ def tunnel_peers(events: list[Event]) -> dict[int, str]:
     peers: dict[int, str] = {}
     for ev in events:
         conn = tunnel_name(ev)
-        if peer := facts_of(ev).get("peer"):
+        if peer := (name_value(ev.values["peer"]) if ev.values.get("peer") else ""):  # (facts_of's "peer")
             latest[(ev.stream, conn)] = peer
         elif not (peer := latest.get((ev.stream, conn), "")):
             continue
@@ -154,19 +155,20 @@ def _collision_resolved(events: list[Event], rekey: list[Event]) -> bool:
 _COLLISION_OUTCOME = re.compile(r"rekey collision (?:won|lost), ")
 
 
-def recovered_first_attempt(events: list[Event]) -> tuple[Event, Event] | None:
+def recovered_first_attempt(events: list[Event], peers: dict[int, str] | None = None) -> tuple[Event, Event] | None:
     """(the first unanswered attempt, the SA established after it) when the only failure in the log is a first
     negotiation that got no answer and a later attempt of the same bring-up established the tunnel: a peer still
     starting, an on-demand tunnel whose first packet came before the peer was ready, a transport that a retry
     avoided (libreswan's tests ikev2-ondemand-04-timeout-*, ikev2-tcp-00-enable-tcp-fallback). Nothing was up before
-    the silence, so it is no outage; a tunnel that was up and then went quiet is read as DPD or reachability."""
+    the silence, so it is no outage; a tunnel that was up and then went quiet is read as DPD or reachability.
+    `peers`: `tunnel_peers(events)`, when the caller has it."""
     decisive = [e for e in events if e.category and e.weight == "decisive"]
     if not decisive or any(e.category != "peer_unreachable" for e in decisive):
         return None
     first, last = decisive[0], decisive[-1]
     if any(e.kind == "established" and e.order < first.order for e in events):
         return None
-    peers = tunnel_peers(events)
+    peers = tunnel_peers(events) if peers is None else peers
     up = next((e for e in events if e.kind == "established" and e.order > last.order and same_tunnel(e, last, peers)),
               None)
     return (first, up) if up is not None else None

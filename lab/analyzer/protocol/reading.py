@@ -1,9 +1,10 @@
-"""Reading the ordered events with one state per stream (per tunnel in a pluto log): each event's category and weight
+"""Reading the ordered events with one state per stream (per tunnel in a pluto or FortiOS log): each event's category and weight
 (`classify`)."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from lab.analyzer.protocol.deletes import (
     _child_deletes_not_replaced,
@@ -102,13 +103,57 @@ _OWN_IKE_SA_WORDS = re.compile(r"\bIKE SA\b|\bISAKMP SA\b|"
                                r"\bSTATE_(?:MAIN|AGGR|PARENT|V2_ESTABLISHED_IKE_SA|V2_REKEY_IKE)")
 
 
+@dataclass
+class _Tunnels:
+    """The state each line is read in: one per stream, and in a pluto or FortiOS log one per tunnel.
+
+    pluto names the connection of nearly every line and runs each connection's IKE SA on its own: a connection seen
+    setting one up (IKE_SA_INIT or IKE_AUTH, Main or Aggressive Mode), or with a line about its own IKE SA
+    (established, rekeyed, retransmitting, deleted), is read as a tunnel of its own, so one tunnel's SA up or refusal
+    does not change how another's lines read. A connection whose Child SA uses another's IKE SA ("using #1" naming an
+    SA seen) shares that one's tunnel; a connection not seen doing either yet, and a line that names none (the test
+    harness's, the kernel's), go with the tunnel of the line before. FortiOS names the phase 1 (its IKE SA's tunnel)
+    on every line about it: each is a tunnel of its own. The lines before a stream's first tunnel are its. Other
+    daemons' logs are read whole."""
+
+    states: dict[tuple[int, str], _State] = field(default_factory=dict)
+    current: dict[int, str] = field(default_factory=dict)  # per stream, the tunnel of its latest line that named one
+    conn_tunnels: dict[tuple[int, str], str] = field(default_factory=dict)  # pluto connections placed in a tunnel
+    serial_tunnels: dict[tuple[int, int], str] = field(default_factory=dict)  # the tunnel of each pluto serial seen
+
+    def state_of(self, ev: Event) -> tuple[_State, bool]:
+        """The state `ev` is read in, and whether it is new."""
+        if ev.fmt == "libreswan" and (conn := conn_of(ev)):
+            tunnel = self.conn_tunnels.get((ev.stream, conn))
+            if tunnel is None:
+                used = _USING_IKE_SA.search(ev.text)
+                if used and (shared := self.serial_tunnels.get((ev.stream, int(used.group(1))))):
+                    tunnel = self.conn_tunnels[(ev.stream, conn)] = shared
+                elif ev.exchange in _OWN_IKE_SA or (ev.kind == "established" and ev.sa == "ike") or (
+                        not used and _OWN_IKE_SA_WORDS.search(ev.text)):
+                    tunnel = self.conn_tunnels[(ev.stream, conn)] = conn
+            if tunnel is not None:
+                self._enter(ev.stream, tunnel)
+                if (serial := _serial_of(ev.text)) is not None:
+                    self.serial_tunnels.setdefault((ev.stream, serial), tunnel)
+        elif ev.fmt == "fortigate" and (phase1 := tunnel_name(ev)):
+            self._enter(ev.stream, phase1)
+        key = (ev.stream, self.current.get(ev.stream, ""))
+        if (st := self.states.get(key)) is not None:
+            return st, False
+        st = self.states[key] = _State()
+        return st, True
+
+    def _enter(self, stream: int, tunnel: str) -> None:
+        if stream not in self.current and (stream, "") in self.states:
+            self.states[(stream, tunnel)] = self.states.pop((stream, ""))  # (the lines before were this tunnel's)
+        self.current[stream] = tunnel
+
+
 def classify(events: list[Event]) -> None:
-    """Give each ordered event its category and weight, reading each stream (each of pluto's tunnels) with its own
-    state."""
-    states: dict[tuple[int, str], _State] = {}
-    current: dict[int, str] = {}  # per stream, the tunnel of the pluto connection its latest line named
-    conn_tunnels: dict[tuple[int, str], str] = {}  # per stream, the pluto connections read as tunnels of their own
-    serial_tunnels: dict[tuple[int, int], str] = {}  # per stream, the tunnel of each pluto state serial seen
+    """Give each ordered event its category and weight, reading each stream (each pluto or FortiOS tunnel: see
+    `_Tunnels`) with its own state."""
+    tunnels = _Tunnels()
     _pluto_notify_directions(events)
     _pluto_auth_guess_exchange(events)
     _cisco_packet_dumps(events)
@@ -139,38 +184,8 @@ def classify(events: list[Event]) -> None:
     beside_up = _quick_modes_beside_an_up_sa(events)
     phase1_only = _isakmp_only_deletes(events)
     for ev in events:
-        # pluto names the connection of nearly every line and runs each connection's IKE SA on its own: a connection
-        # seen setting one up (IKE_SA_INIT or IKE_AUTH, Main or Aggressive Mode), or with a line about its own IKE SA
-        # (established, rekeyed, retransmitting, deleted), is read as a tunnel of its own, so one tunnel's SA up or
-        # refusal does not change how another's lines read. A connection whose Child SA uses another's IKE SA ("using
-        # #1" naming an SA seen) shares that one's tunnel; a connection not seen doing either yet, and a line that
-        # names none (the test harness's, the kernel's), go with the tunnel of the line before. The lines before the
-        # first tunnel are its. FortiOS's phase 1s are read apart the same way; other daemons' logs are read whole.
-        if ev.fmt == "libreswan" and (conn := conn_of(ev)):
-            tunnel = conn_tunnels.get((ev.stream, conn))
-            before = current.get(ev.stream)
-            if tunnel is None:
-                used = _USING_IKE_SA.search(ev.text)
-                if used and (shared := serial_tunnels.get((ev.stream, int(used.group(1))))):
-                    tunnel = conn_tunnels[(ev.stream, conn)] = shared
-                elif ev.exchange in _OWN_IKE_SA or (ev.kind == "established" and ev.sa == "ike") or (
-                        not used and _OWN_IKE_SA_WORDS.search(ev.text)):
-                    tunnel = conn_tunnels[(ev.stream, conn)] = conn
-                    if before is None and (ev.stream, "") in states:
-                        states[(ev.stream, conn)] = states.pop((ev.stream, ""))
-            if tunnel is not None:
-                current[ev.stream] = tunnel
-                if (serial := _serial_of(ev.text)) is not None:
-                    serial_tunnels.setdefault((ev.stream, serial), tunnel)
-        elif ev.fmt == "fortigate" and (phase1 := tunnel_name(ev)):
-            # FortiOS names the phase 1 (its IKE SA's tunnel) on every line about it: each is a tunnel of its own
-            if ev.stream not in current and (ev.stream, "") in states:
-                states[(ev.stream, phase1)] = states.pop((ev.stream, ""))
-            current[ev.stream] = phase1
-        key = (ev.stream, current.get(ev.stream, ""))
-        st = states.get(key)
-        if st is None:  # a new stream, or a new tunnel of it
-            st = states.setdefault(key, _State())
+        st, new = tunnels.state_of(ev)
+        if new:  # a new stream, or a new tunnel of it
             st.replacing_serials.update(serial for stream, serial in beside_up if stream == ev.stream)
         _track(ev, st)
         kind, done = _first_reading(ev, st)
@@ -183,7 +198,7 @@ def classify(events: list[Event]) -> None:
             continue
         if ev.exchange and kind not in ("initiate",) and ev.exchange not in INFO_EXCHANGES:
             st.exchange = ev.exchange
-    for loop in (loop for st in states.values() for loop in st.bgp_collision_loops):
+    for loop in (loop for st in tunnels.states.values() for loop in st.bgp_collision_loops):
         for e in loop:
             e.values["bgp_collisions"] = len(loop)
     _version_answers(events)
