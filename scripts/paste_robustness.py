@@ -8,6 +8,7 @@ Changes of the paste itself (`paste` checks):
 - crlf, nbsp, tab, indent4, quote (a mail reply), fence (Markdown), trailing spaces, blank lines between lines;
 - texturized: what WordPress's wptexturize does to text outside a code block (dashes, ellipsis, primes, quotes);
 - zero-width: a zero-width space at every line end;
+- colours: a terminal's colour codes around every line (`docker logs` of a container run with a TTY, a `script` capture);
 - run-together: the lines joined by spaces on one line (a page or a chat that lost the line breaks), counted only on
   excerpts whose every line starts with a timestamp, charon's thread or an ASA message id;
 - newest-first: the lines reversed, counted only on the same excerpts (the times tell the order).
@@ -80,6 +81,7 @@ PASTE: dict[str, tuple[Callable[[str], str], Callable[[str], bool] | None]] = {
     "blank-lines": (lambda t: "\n\n".join(t.splitlines()), None),
     "texturized": (wptexturize, None),
     "zero-width": (lambda t: t.replace("\n", "\u200b\n"), None),
+    "colours": (lambda t: "\n".join(f"\x1b[32m{line}\x1b[0m" for line in t.splitlines()), None),
     "run-together": (lambda t: " ".join(_lines(t)), starts_every_line),
     "newest-first": (lambda t: "\n".join(reversed(t.splitlines())), starts_every_line),
 }

@@ -196,6 +196,35 @@ def test_a_log_a_blog_engine_texturized_reads_as_the_daemon_wrote_it(name: str, 
     assert analyze_bytes(hidden.encode()).primary.category == category
 
 
+@pytest.mark.parametrize(("name", "category"), [
+    ("arista-eos-ebgp-neighbor-shut-down-hold-timer-expired-connect", "bgp_down"),
+    ("fortigate-bgp-md5-password-missing-stuck-active", "bgp_down"),
+    ("libreswan-v2-child-rekey-responder-narrows-to-subnet-rekey-fails", "rekey_issue"),
+    ("strongswan-v2-dpd-peer-sigstopped-giving-up-clear", "dpd_timeout"),
+])
+def test_a_log_saved_with_a_terminals_colours_reads_as_the_daemon_wrote_it(
+        name: str, category: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `docker logs` of a container run with a TTY, a `script` capture: colour codes, a title, `tput sgr0`'s reset
+    import gzip
+
+    from lab.analyzer import analyze_bytes, analyze_path
+    from lab.analyzer import files as files_module
+
+    text = _log(name)
+    lines = text.splitlines()
+    coloured = "\x1b]0;gw: ~\x07" + "\n".join(
+        f"\x1b[{32 if i % 2 else 33};1m{line}\x1b(B\x1b[m\x1b[K" for i, line in enumerate(lines)) + "\n"
+    clear = analyze_text(text)
+    results = [analyze_text(coloured), analyze_bytes(coloured.encode())]
+    monkeypatch.setattr(files_module, "MAX_BYTES", 100)  # a rotated log, unpacked and read in blocks, as bytes
+    (tmp_path / "gw.log.gz").write_bytes(gzip.compress(coloured.encode()))
+    results.append(analyze_path(tmp_path / "gw.log.gz"))
+    for result in results:
+        assert result.primary is not None and result.primary.category == category
+        assert result.primary.facts == clear.primary.facts
+        assert [(f.line, f.text) for f in result.findings] == [(f.line, f.text) for f in clear.findings]
+
+
 def test_lines_copied_from_a_web_pages_source_read_as_the_daemon_wrote_them() -> None:
     # A mail archive's or ticket's HTML source turns pluto's quotes into &quot; and its IDs' quotes into &#39;.
     from lab.analyzer import analyze_bytes

@@ -338,8 +338,20 @@ _TYPOGRAPHIC = {"\u00a0": " ", "\u202f": " ", "\u3000": " ", "\u201c": '"', "\u2
 _TYPOGRAPHIC_BYTES = tuple((wide.encode(), plain.encode()) for wide, plain in _TYPOGRAPHIC.items())
 
 
+# A log saved from a terminal or a container (`docker logs` of a container run with a TTY, `script`, a daemon that
+# colours its levels when it writes to a terminal, as logrus and zap do) keeps the terminal's escape sequences
+# (ECMA-48): colours and cursor moves (CSI, `ESC [ 32 m`), window titles and links (OSC, ended by BEL or `ESC \`),
+# character-set choices (`ESC ( B`, which `tput sgr0` writes) and two-character escapes (`ESC 7`, `ESC M`). They are
+# not part of what the daemon said.
+_ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b\n]*(?:\x07|\x1b\\)?|[ -/]+[0-~]|[0-~])")
+_ESCAPE_BYTES = re.compile(_ESCAPE.pattern.encode())
+
+
 def plain_chars(text: str) -> str:
-    """The text with typographic quotes and wide spaces read as the plain characters the daemon wrote."""
+    """The text with typographic quotes and wide spaces read as the plain characters the daemon wrote, and without
+    a terminal's escape sequences."""
+    if "\x1b" in text:
+        text = _ESCAPE.sub("", text)
     if text.isascii():
         return text
     for wide, plain in _TYPOGRAPHIC.items():

@@ -21,6 +21,7 @@ from lab.analyzer.scan.lines import (
     _DEVICE_LOGIN,
     _ENTITY,
     _ENTITY_BYTES,
+    _ESCAPE_BYTES,
     _NOT_A_TUNNEL,
     _TYPOGRAPHIC_BYTES,
     FAILURE_EVENTS,
@@ -198,6 +199,8 @@ class Scanner:
         if data:
             as_read, offset = data, self._file_pos
             self._file_pos += len(data)
+            if b"\x1b" in data:
+                data = _ESCAPE_BYTES.sub(b"", data)
             if not data.isascii():  # (isascii is far cheaper than a search per wide space)
                 for wide, plain in _TYPOGRAPHIC_BYTES:
                     if wide in data:
