@@ -5,10 +5,12 @@ again, changed the way a page, a mail, a chat or a gateway's other tunnels chang
 excerpts whose primary cause changes (a "flip"). Held-out excerpts are never read.
 
 Changes of the paste itself (`paste` checks):
-- crlf, nbsp, tab, indent4, quote (a mail reply), fence (Markdown), trailing spaces, blank lines between lines;
+- crlf, cr (a carriage return alone ends each line, as classic Mac OS writes them), nbsp, tab, indent4, quote (a
+  mail reply), fence (Markdown), trailing spaces, blank lines between lines;
 - texturized: what WordPress's wptexturize does to text outside a code block (dashes, ellipsis, primes, quotes);
 - zero-width: a zero-width space at every line end;
-- colours: a terminal's colour codes around every line (`docker logs` of a container run with a TTY, a `script` capture);
+- colours: a terminal's colour codes around every line (`docker logs` of a container run with a TTY, a `script`
+  capture);
 - run-together: the lines joined by spaces on one line (a page or a chat that lost the line breaks), counted only on
   excerpts whose every line starts with a timestamp, charon's thread or an ASA message id;
 - newest-first: the lines reversed, counted only on the same excerpts (the times tell the order).
@@ -71,6 +73,7 @@ def starts_every_line(text: str) -> bool:
 
 PASTE: dict[str, tuple[Callable[[str], str], Callable[[str], bool] | None]] = {
     "crlf": (lambda t: t.replace("\n", "\r\n"), None),
+    "cr": (lambda t: t.replace("\n", "\r"), None),
     "nbsp": (lambda t: t.replace(" ", "\u00a0"), None),
     "tab": (lambda t: "\n".join("\t" + line for line in t.splitlines()), None),
     "indent4": (lambda t: "\n".join("    " + line for line in t.splitlines()), None),

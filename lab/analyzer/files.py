@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, AnyStr, BinaryIO
 
 from lab.analyzer.model import Analysis
-from lab.analyzer.pasted import analyze_text
+from lab.analyzer.pasted import CR_NOTE, analyze_text
 from lab.analyzer.result import _finish
 from lab.analyzer.scan import CHUNK, Scanner
 from lab.errors import InputError
@@ -44,6 +44,14 @@ _BINARY_STARTS = (_GZIP, b"PK\x03\x04", b"%PDF", b"\x89PNG")
 
 def _looks_binary(head: bytes) -> bool:
     return b"\x00" in head or head.startswith(_BINARY_STARTS)
+
+
+def cr_line_ends(head: str | bytes) -> bool:
+    """Whether a file's lines end in a carriage return alone (classic Mac OS, some export tools): its first block
+    has a carriage return and no line feed. Read as analyze_text reads such a paste: each is a line."""
+    if isinstance(head, str):
+        return "\r" in head and "\n" not in head
+    return b"\r" in head and b"\n" not in head
 
 
 def _empty_file(name: str) -> InputError:
@@ -132,24 +140,26 @@ def analyze_path(path: Path | str, fmt: str = "auto") -> Analysis:
         if codec is None and _looks_binary(head):
             raise _binary_file(str(p))
         if codec is not None and p.stat().st_size > MAX_BYTES:
-            return _analyze_text_file(p, codec, fmt)
+            return _analyze_text_file(p, codec, fmt, cr_line_ends(head.decode(codec, "ignore")))
         if p.stat().st_size <= MAX_BYTES:
             # Small enough to check as a whole: exact messages (line of a bad byte) for free.
             return analyze_bytes(p.read_bytes(), fmt, str(p))
-        return _analyze_file(p.open("rb"), fmt, str(p))
+        return _analyze_file(p.open("rb"), fmt, str(p), cr_line_ends(head))
     except OSError as exc:
         raise InputError(M("Cannot read {path}: {error}.", path=str(p), error=exc.strerror or exc)) from None
 
 
-def _line_blocks(fh: Any, first: AnyStr) -> Iterator[AnyStr]:
+def _line_blocks(fh: Any, first: AnyStr, cr: bool = False) -> Iterator[AnyStr]:
     """The stream's content in large blocks cut at line ends (the last block may lack its line end); `first` is
-    what was read before (bytes or str, which also decides the newline to cut at)."""
-    rest, newline = first, "\n" if isinstance(first, str) else b"\n"
+    what was read before (bytes or str, which also decides the newline to cut at). `cr`: the lines end in a
+    carriage return alone, read as line feeds."""
+    newline, carriage = ("\n", "\r") if isinstance(first, str) else (b"\n", b"\r")
+    rest = first.replace(carriage, newline) if cr else first
     while True:
         data = fh.read(CHUNK)
         if not data:
             break
-        data = rest + data
+        data = rest + (data.replace(carriage, newline) if cr else data)
         cut = data.rfind(newline)
         if cut < 0:
             rest = data
@@ -193,18 +203,23 @@ def _analyze_gzip(p: Path, fmt: str) -> Analysis:
     if _looks_binary(head) or utf16_codec(head):
         raise _binary_file(str(p))
     scanner = Scanner(fmt)
+    cr = cr_line_ends(head)
+    if cr:
+        scanner.notes.append(CR_NOTE)
     stream = gzip.open(p, "rb")  # noqa: SIM115 (closed by _scan_blocks)
     first = stream.read(3)
     first = b"" if first == b"\xef\xbb\xbf" else first  # a UTF-8 byte order mark is not part of the text
     try:
-        return _scan_blocks(scanner, stream, _line_blocks(stream, first), scanner.feed_bytes, str(p))
+        return _scan_blocks(scanner, stream, _line_blocks(stream, first, cr), scanner.feed_bytes, str(p))
     except (OSError, EOFError, zlib.error):
         raise _damaged_gzip(str(p)) from None
 
 
-def _analyze_text_file(p: Path, codec: str, fmt: str) -> Analysis:
+def _analyze_text_file(p: Path, codec: str, fmt: str, cr: bool = False) -> Analysis:
     """Analyze a large UTF-16 file, decoded as it is read, in blocks cut at line ends."""
     scanner = Scanner(fmt)
+    if cr:
+        scanner.notes.append(CR_NOTE)
     fh = p.open(encoding=codec, newline="")
     broken = M("{name} is UTF-16 text with a broken character. Save it again as UTF-8, for example with "
                "`iconv -f utf-16 -t utf-8`.", name=str(p))
@@ -213,26 +228,33 @@ def _analyze_text_file(p: Path, codec: str, fmt: str) -> Analysis:
     except UnicodeDecodeError:
         fh.close()
         raise InputError(broken) from None
-    return _scan_blocks(scanner, fh, _line_blocks(fh, first), scanner.feed, str(p), broken)
+    return _scan_blocks(scanner, fh, _line_blocks(fh, first, cr), scanner.feed, str(p), broken)
 
 
-def _analyze_file(fh: BinaryIO, fmt: str, name: str) -> Analysis:
+def _analyze_file(fh: BinaryIO, fmt: str, name: str, cr: bool = False) -> Analysis:
     """Analyze a file opened in binary mode, read in large blocks cut at line ends (bytes go to the scan
-    as they are; each block is decoded once, to check it is UTF-8 and for format detection)."""
+    as they are; each block is decoded once, to check it is UTF-8 and for format detection). `cr`: its lines end
+    in a carriage return alone (read as line feeds, so its blocks are not read again from the file)."""
     scanner = Scanner(fmt)
+    if cr:
+        scanner.notes.append(CR_NOTE)
     head = fh.read(3)
     first = b"" if head == b"\xef\xbb\xbf" else head  # a UTF-8 byte order mark is not part of the text
     try:
         regular = stat.S_ISREG(os.fstat(fh.fileno()).st_mode)
     except (OSError, ValueError, AttributeError):  # (not a file descriptor: an in-memory stream)
         regular = False
-    if regular and hasattr(os, "pread"):  # the blocks can be read again from the file instead of waiting in memory
+    # (the blocks can be read again from the file instead of waiting in memory)
+    if regular and hasattr(os, "pread") and not cr:
         fd = fh.fileno()
         scanner.back_with(lambda offset, size: os.pread(fd, size, offset), len(head) - len(first))
-    return _scan_blocks(scanner, fh, _line_blocks(fh, first), scanner.feed_bytes, name)
+    return _scan_blocks(scanner, fh, _line_blocks(fh, first, cr), scanner.feed_bytes, name)
 
 
-def analyze_stream(fh: object, fmt: str = "auto", name: str | Msg = "") -> Analysis:
-    """Analyze an open text stream read in large blocks (cut at line ends)."""
+def analyze_stream(fh: object, fmt: str = "auto", name: str | Msg = "", cr: bool = False) -> Analysis:
+    """Analyze an open text stream read in large blocks (cut at line ends); `cr`: its lines end in a carriage
+    return alone (`cr_line_ends` of its first bytes)."""
     scanner = Scanner(fmt)
-    return _scan_blocks(scanner, fh, _line_blocks(fh, ""), scanner.feed, name or M("The input"))
+    if cr:
+        scanner.notes.append(CR_NOTE)
+    return _scan_blocks(scanner, fh, _line_blocks(fh, "", cr), scanner.feed, name or M("The input"))

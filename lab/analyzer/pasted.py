@@ -24,12 +24,19 @@ def analyze_text(text: str, fmt: str = "auto") -> Analysis:
     """Analyze pasted text."""
     if not text.strip():
         raise InputError(M("The log is empty: paste or upload at least one log line."))
+    # (a file whose lines end in a carriage return alone, as classic Mac OS and some export tools write them: each is
+    # a line, as an editor shows it; a text with any line feed keeps its lines, a stray carriage return in a line
+    # being part of that line)
+    cr_lines = "\r" in text and "\n" not in text
+    if cr_lines:
+        text = text.replace("\r", "\n")
     # (typographic quotes and wide spaces first: telling a wrapped line needs the spaces and quotes the daemon wrote)
     plain, quoted = unquote_mail(plain_chars(text))  # (a log quoted in a mail reply: its lines after the "> ")
     plain, runs = split_run_together(plain)  # (a page or a chat that lost the line breaks: lines run together)
     plain, prefix = strip_line_prefixes(plain)  # (line numbers, list marks, a container runtime's prefix)
     plain, cells = join_table_cells(plain)  # (a status table's long cells wrapped onto the next row)
-    notes = ([_QUOTED_NOTE] if quoted else []) + ([_PREFIX_NOTES[prefix]] if prefix else [])
+    notes = ([CR_NOTE] if cr_lines else []) + ([_QUOTED_NOTE] if quoted else []) + (
+        [_PREFIX_NOTES[prefix]] if prefix else [])
     if runs:
         notes.append(Mn("{n} line of the paste held several log lines run together (its line breaks were lost in the "
                         "copy): it was split before each line's timestamp, and each log line is read and numbered as "
@@ -83,6 +90,8 @@ def _made_readable(read: set[int], loose_read: set[int], before: str, after: str
     return False
 
 
+CR_NOTE = M("The lines end in a carriage return alone (as classic Mac OS and some export tools write them): each is "
+             "read and numbered as a line, as an editor shows it.")
 _QUOTED_NOTE = M("The quote marks (>) a mail reply puts before the lines it quotes were left out: each line is read as "
                  "the daemon wrote it.")
 _PREFIX_NOTES = {

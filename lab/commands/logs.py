@@ -23,6 +23,7 @@ from pathlib import Path
 
 from lab.analyzer import FORMAT_NAMES, FORMATS, Analysis, analyze_path, analyze_stream
 from lab.analyzer import corpus as corpus_eval
+from lab.analyzer.files import cr_line_ends
 from lab.analyzer.model import GUESS_NOTE
 from lab.analyzer.protocol import fact_rows
 from lab.errors import InputError
@@ -80,7 +81,7 @@ def _read(args: argparse.Namespace) -> Analysis:
     head = raw.peek(8192)[:8192] if hasattr(raw, "peek") else b""
     if b"\x00" in head:
         raise InputError(M("Standard input looks binary, not a text log."))
-    return analyze_stream(_Utf8Lines(raw), args.format, "Standard input")
+    return analyze_stream(_Utf8Lines(raw), args.format, "Standard input", cr=cr_line_ends(head))
 
 
 class _Utf8Lines(io.TextIOBase):

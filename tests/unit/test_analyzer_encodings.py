@@ -83,3 +83,38 @@ def test_damaged_oversized_or_archived_gzip_gets_its_own_message(tmp_path: Path,
     monkeypatch.setattr(files_module, "MAX_BYTES", 4096)  # an upload that unpacks past the limit (a "zip bomb")
     with pytest.raises(InputError, match="unpacks to more than"):
         check_bytes(gzip.compress(b"A" * 100_000))
+
+
+def test_lines_that_end_in_a_carriage_return_alone_are_lines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Classic Mac OS line ends (and some export tools'): each carriage return ends a line, as an editor shows it,
+    # in a paste, an upload, a file, a rotated log, standard input and a large file read in blocks.
+    import subprocess
+    import sys
+
+    from lab.analyzer import analyze_stream, analyze_text
+    from lab.analyzer.files import cr_line_ends
+    from lab.analyzer.pasted import CR_NOTE
+
+    text = LOG.replace("\n", "\r")
+    assert cr_line_ends(text.encode()) and cr_line_ends(text)
+    assert not cr_line_ends(LOG.encode()) and not cr_line_ends(LOG.replace("\n", "\r\n"))
+    expected = analyze_text(LOG)
+    results = [analyze_text(text), analyze_bytes(text.encode()), analyze_stream(io.StringIO(text), cr=True),
+               analyze_path(_write(tmp_path / "mac.log", text.encode()))]
+    monkeypatch.setattr(files_module, "MAX_BYTES", 100)  # past the whole-file limit: read in blocks
+    results += [analyze_path(_write(tmp_path / "mac.log.gz", gzip.compress(text.encode()))),
+                analyze_path(_write(tmp_path / "big.log", text.encode())),
+                analyze_path(_write(tmp_path / "big16.log", text.encode("utf-16")))]
+    for result in results:
+        assert result.primary is not None and expected.primary is not None
+        assert result.primary.category == "dpd_timeout"
+        assert result.primary.evidence_lines == expected.primary.evidence_lines
+        assert result.lines == expected.lines and CR_NOTE in result.notes
+    assert CR_NOTE not in expected.notes
+    # A stray carriage return inside a file with line feeds stays part of its line: the line numbers are grep's.
+    stray = LOG.replace("\n", "\r\n", 1)
+    assert analyze_text(stray).lines == expected.lines and CR_NOTE not in analyze_text(stray).notes
+    # The command line reads standard input the same way.
+    out = subprocess.run([sys.executable, "-m", "lab.cli", "logs", "-", "--json"], input=text.encode(),
+                         capture_output=True, check=True).stdout
+    assert b'"dpd_timeout"' in out and b"carriage return alone" in out
