@@ -131,6 +131,9 @@ class Analysis:
     # a failure was seen but nothing needs fixing: it recovered (a BGP reset that came back, a retried bring-up) or
     # the protocol resolved it (a rekey collision); a note says which. False when nothing was seen at all.
     recovered: bool = False
+    # no cause is named, but the peer refused a request with an error notify that names no setting (INVALID_SYNTAX
+    # outside a rekey, UNSUPPORTED_CRITICAL_PAYLOAD); a note names the line. Not "no known failure message".
+    refused_unnamed: bool = False
     signals: dict[str, int] = field(default_factory=dict)  # signal id -> count (established, initiating)
     truncated: bool = False  # more findings than the analyzer keeps
     last_states: dict[str, str] = field(default_factory=dict)  # AWS ike_phase1_state etc. from the last line

@@ -16,6 +16,7 @@ from lab.analyzer.diagnosis import (
     findings_of,
     recovered_first_attempt,
     refused_then_timed_out,
+    refused_unprocessed,
     resolved_collision,
     stray_esp,
     unmatched_esp,
@@ -98,6 +99,17 @@ def _finish(scanner: Scanner, event_lines: set[int] | None = None) -> Analysis:
                        line=refused[0].line, exchange=exchange_words(refused[0].exchange or "IKE"), notify=refused[0].notify or "",
                        timeout=refused[1].line))
     any_recovered = len(notes) > len(result.notes)  # the notes above: a failure seen that recovered or was resolved
+    unprocessed = refused_unprocessed(events) if primary is None and not any_recovered else None
+    if unprocessed is not None:
+        # (not "no known failure message": the peer refused something, and its notify does not say what)
+        notes.append(M("Line {line}: the peer answered {exchange} with {notify}: it did not take this side's request. "
+                       "RFC 7296 sends this for a message with a value out of range, a payload the peer does not "
+                       "support, or a request its policy refuses, and the notify names no setting, so no cause is "
+                       "named. The peer is reachable: compare the two sides' software versions and what the request "
+                       "asks for (an IKE SA without a Child SA, RFC 6023, which older peers refuse; an additional "
+                       "Child SA; unusual proposals or payloads; fragmentation).",
+                       line=unprocessed[0].line, exchange=exchange_words(unprocessed[1]),
+                       notify=unprocessed[0].notify or ""))
     if stray:
         notes.append(M("Lines {lines}: ESP with an SPI this side has no SA for came from {n} different addresses, none "
                        "of them a peer named in these lines: stray ESP from the Internet (a scan), not a tunnel's SAs "
@@ -131,6 +143,7 @@ def _finish(scanner: Scanner, event_lines: set[int] | None = None) -> Analysis:
         detected_formats=result.formats,
         notes=tuple(notes),
         recovered=any_recovered,
+        refused_unnamed=unprocessed is not None,
         signals=signals,
         truncated=truncated,
         last_states=states,

@@ -250,6 +250,10 @@ def analysis(result: Analysis, on_goto: Callable[[str], None]) -> None:
     if p is None and result.recovered:  # a failure that recovered, or one the protocol resolved: the notes say which
         st.info(_("No failure that needs fixing was found: the notes above say what the lines show. If the tunnel is "
                   "still down, walk the tree above, starting with the tunnel state."), icon=":material/search_off:")
+    elif p is None and result.refused_unnamed:  # the peer refused a request without naming a setting: a note says which
+        st.info(_("The peer refused a request without naming a setting, so no cause can be named from these lines: "
+                  "the note above names the line. Walk the tree above, starting with the tunnel state."),
+                icon=":material/search_off:")
     elif p is None:
         st.info(_("No known failure message was found. Walk the tree above, starting with the tunnel state."),
                 icon=":material/search_off:")

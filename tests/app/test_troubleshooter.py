@@ -514,6 +514,20 @@ def test_a_log_nothing_was_recognised_in_says_no_known_failure_message(open_page
     assert not any("needs fixing" in i.value for i in at.info)
 
 
+def test_a_refusal_that_names_no_setting_is_said_and_not_called_no_failure(open_page) -> None:
+    # charon asks libreswan 3.29 for an IKE SA without a Child SA; 3.29 answers INVALID_SYNTAX (the lab's own log)
+    from pathlib import Path
+
+    log = Path(__file__).resolve().parents[1] / "data" / "strongswan-lab" / "cl-v2-ike-rekey-healthy" / "libreswan-3.29"
+    at = open_page(PAGE)
+    at.text_area(key="ts_log_text").set_value((log / "L.log").read_text(encoding="utf-8"))
+    at.button(key="ts_analyze").click().run()
+    assert not at.exception
+    assert any(i.value.startswith("The peer refused a request without naming a setting") for i in at.info)
+    assert not any(i.value.startswith(("No known failure message", "No failure that needs fixing")) for i in at.info)
+    assert any("answered IKE_AUTH with INVALID_SYNTAX" in c.value for c in at.caption)
+
+
 def test_a_bgp_session_up_without_routes_is_not_called_down(open_page) -> None:
     """FRR's "show bgp summary" under its RFC 8212 check (doc/user/bgp.rst): the session is Established and
     "(Policy)" stands for the prefix counts. The page names it as such everywhere, and its node is the no-traffic

@@ -533,3 +533,45 @@ def test_a_fragment_for_no_state_is_the_peers_first_message_fragmented() -> None
     assert primary is not None and primary.category == "nat_t_or_fragmentation"
     assert primary.facts.get("peer") == "10.0.11.203"
     assert "first Main Mode message" in " ".join(str(r) for r in primary.reasoning)
+
+
+def test_an_error_notify_that_names_no_setting_is_said_not_hidden() -> None:
+    # RFC 7296 3.10.1: INVALID_SYNTAX for a value out of range or a request refused by policy, UNSUPPORTED_CRITICAL_
+    # PAYLOAD for a payload the peer does not support. Outside a rekey no category names such a refusal, but the
+    # page must not read as if nothing failed.
+    from pathlib import Path
+
+    from lab.analyzer import analyze_path
+
+    def unprocessed(analysis: object) -> list[str]:
+        return [str(n) for n in analysis.notes if "it did not take this side's request" in str(n)]  # type: ignore[attr-defined]
+
+    # charon asks libreswan 3.29 for an IKE SA without a Child SA (RFC 6023), which 3.29 refuses (the lab's own log)
+    lab = Path(__file__).resolve().parents[1] / "data" / "strongswan-lab" / "cl-v2-ike-rekey-healthy" / "libreswan-3.29"
+    analysis = analyze_path(lab / "L.log")
+    assert analysis.primary is None and not analysis.recovered
+    (note,) = unprocessed(analysis)
+    assert note.startswith("Line 22: the peer answered IKE_AUTH with INVALID_SYNTAX") and "RFC 6023" in note
+    # an additional Child SA refused (traffic selectors, no REKEY_SA): the exchange is the parsed response's
+    text = ("Dec  6 05:30:30 gw charon: 12[ENC] <gw|1> generating CREATE_CHILD_SA request 2 [ SA No KE TSi TSr ]\n"
+            "Dec  6 05:30:33 gw charon: 12[ENC] <gw|1> parsed CREATE_CHILD_SA response 2 [ N(INVAL_SYN) ]\n"
+            "Dec  6 05:30:33 gw charon: 12[IKE] <gw|1> received INVALID_SYNTAX notify error, destroying IKE_SA\n")
+    analysis = analyze_text(text)
+    assert analysis.primary is None and unprocessed(analysis)[0].startswith(
+        "Line 2: the peer answered CREATE_CHILD_SA with INVALID_SYNTAX")
+    # the same answer to a rekey is a refused rekey, named as such, with no such note
+    rekey = analyze_text(text.replace("[ SA No KE TSi TSr ]", "[ N(REKEY_SA) SA No TSi TSr ]"))
+    assert rekey.primary is not None and rekey.primary.category == "rekey_issue" and not unprocessed(rekey)
+    assert analysis.refused_unnamed and not rekey.refused_unnamed and not analysis.recovered
+    # the command line and the incident report say so instead of "no known failure"
+    import subprocess
+    import sys
+
+    from lab.triage.report import build_report
+
+    out = subprocess.run([sys.executable, "-m", "lab.cli", "logs", str(lab / "L.log")], capture_output=True, text=True,
+                         check=True).stdout
+    assert "Primary diagnosis: none named - the peer refused a request without naming a setting" in out
+    assert "no known failure" not in out
+    report = build_report(analyze_path(lab / "L.log"))
+    assert "The peer refused a request without naming a setting" in report and "No known failure" not in report

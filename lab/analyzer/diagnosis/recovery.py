@@ -187,6 +187,24 @@ def refused_then_timed_out(events: list[Event]) -> tuple[Event, Event] | None:
     return None
 
 
+# Error notifies that name no setting (RFC 7296 section 3.10.1): INVALID_SYNTAX, for a message with a type, length or
+# value out of range or a request refused for policy reasons; UNSUPPORTED_CRITICAL_PAYLOAD, for a payload marked
+# critical that the receiver does not support.
+_UNPROCESSED = frozenset({"INVALID_SYNTAX", "UNSUPPORTED_CRITICAL_PAYLOAD"})
+
+
+def refused_unprocessed(events: list[Event]) -> tuple[Event, str] | None:
+    """(the first error notify the peer answered a request with that names no setting (INVALID_SYNTAX,
+    UNSUPPORTED_CRITICAL_PAYLOAD) and that was read as no cause, the exchange it answers): outside a rekey and with
+    no timeout after it, the peer is reachable and did not take the request, and the lines do not say why. The
+    exchange is the line's, or the last one named before it (charon names it on the parsed message before)."""
+    for i, ev in enumerate(events):
+        if ev.direction == "received" and ev.notify in _UNPROCESSED and not ev.category:
+            exchange = ev.exchange or next((e.exchange for e in reversed(events[:i]) if e.exchange), None)
+            return ev, exchange or "IKE"
+    return None
+
+
 def _silence_guess(ev: Event) -> bool:
     """A line that reads the peer's silence, or an exchange this side dropped unanswered, as a refusal (pluto's
     "perhaps peer likes no proposal", an SA deleted in QUICK_I1): it names no notify the peer sent."""
