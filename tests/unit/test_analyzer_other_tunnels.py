@@ -108,6 +108,10 @@ def test_the_same_tunnel_coming_up_after_retransmits_still_answers_them() -> Non
     # pluto: another connection's SAs up before this one's Quick Mode goes unanswered (PFS differs)
     ("libreswan-v1-quick-mode-pfs-mismatch-no-acceptable-response", "libreswan-v1-xauth-cisco-split-questionable-proposal",
      "phase2_proposal_mismatch"),
+    # pluto: a connection first seen mid-way (its pending Child SA, state #3, that no other tunnel has) after another
+    # connection's SAs came up
+    ("libreswan-v2-pending-child-ike-sa-init-unanswered-peer-down",
+     "libreswan-v1-x509-crl-fetch-during-exchange-retransmit-ok", "peer_unreachable"),
 ])
 def test_another_connection_up_before_does_not_change_how_this_ones_lines_read(
         failing: str, healthy: str, category: str) -> None:
@@ -122,6 +126,13 @@ def test_another_connection_up_before_does_not_change_how_this_ones_lines_read(
      "phase1_proposal_mismatch"),
     # the peer's ID is not the one configured, while another connection retries its key exchange and comes up
     ("libreswan-v1-rawrsa-peer-id-mismatch-invalid-id", "libreswan-v2-strongswan-invalid-ke-initiator", "auth_failure"),
+    # this connection's lines come first, before any tunnel sets up its IKE SA: they are its own, not the first
+    # tunnel's (its rekey "using IKE SA #13", a state no other tunnel has)
+    ("libreswan-v2-child-rekey-expectation-failed-selectors", "libreswan-v2-strongswan-responder-invalid-ke-dh19-retry",
+     "rekey_issue"),
+    ("libreswan-v2-modp1536-not-accepted", "libreswan-v2-ike-rekey-pqc-healthy", "phase1_proposal_mismatch"),
+    ("libreswan-v2-whack-rekey-child-liveness-timeout-deadlock-test", "libreswan-v1-aggressive-psk-healthy",
+     "rekey_issue"),
 ])
 def test_another_connections_lines_in_between_do_not_change_how_this_ones_read(
         failing: str, healthy: str, category: str) -> None:

@@ -25,7 +25,7 @@ from lab.analyzer.protocol.meaning import (
     _listing_neighbors,
     _State,
 )
-from lab.analyzer.protocol.names import IKE_EXCHANGES, IKEV1_EXCHANGES
+from lab.analyzer.protocol.names import CHILD_EXCHANGES, IKE_EXCHANGES, IKEV1_EXCHANGES
 from lab.analyzer.protocol.negotiation import _read_negotiation
 from lab.analyzer.protocol.outcomes import _read_outcome
 from lab.analyzer.protocol.refusals import (
@@ -110,16 +110,22 @@ class _Tunnels:
     pluto names the connection of nearly every line and runs each connection's IKE SA on its own: a connection seen
     setting one up (IKE_SA_INIT or IKE_AUTH, Main or Aggressive Mode), or with a line about its own IKE SA
     (established, rekeyed, retransmitting, deleted), is read as a tunnel of its own, so one tunnel's SA up or refusal
-    does not change how another's lines read. A connection whose Child SA uses another's IKE SA ("using #1" naming an
-    SA seen) shares that one's tunnel; a connection not seen doing either yet, and a line that names none (the test
-    harness's, the kernel's), go with the tunnel of the line before. FortiOS names the phase 1 (its IKE SA's tunnel)
-    on every line about it: each is a tunnel of its own. The lines before a stream's first tunnel are its. Other
+    does not change how another's lines read. So is a connection first seen while another tunnel is under way whose
+    line uses an IKE SA, or names a state outside a Child SA's exchange, that no tunnel has shown (a paste that
+    starts mid-way through its exchanges; a Child SA's exchange that names no IKE SA may run over that tunnel's, as
+    pluto 3.x's second connection to the same peer does). A connection whose Child SA uses another's IKE SA ("using #1" naming an SA seen) shares that one's
+    tunnel; a connection not seen doing any of these yet, and a line that names none (the test harness's, the
+    kernel's), go with the tunnel of the line before. FortiOS names the phase 1 (its IKE SA's tunnel) on every line
+    about it: each is a tunnel of its own. The lines before a stream's first tunnel are its, unless they named another
+    connection first and none of their states is that tunnel's line's: then they are that connection's. Other
     daemons' logs are read whole."""
 
     states: dict[tuple[int, str], _State] = field(default_factory=dict)
     current: dict[int, str] = field(default_factory=dict)  # per stream, the tunnel of its latest line that named one
     conn_tunnels: dict[tuple[int, str], str] = field(default_factory=dict)  # pluto connections placed in a tunnel
     serial_tunnels: dict[tuple[int, int], str] = field(default_factory=dict)  # the tunnel of each pluto serial seen
+    # per stream, before any tunnel is placed: the first connection named and the serials its lines name
+    first_conn: dict[int, tuple[str, set[int]]] = field(default_factory=dict)
 
     def state_of(self, ev: Event) -> tuple[_State, bool]:
         """The state `ev` is read in, and whether it is new."""
@@ -130,12 +136,22 @@ class _Tunnels:
                 if used and (shared := self.serial_tunnels.get((ev.stream, int(used.group(1))))):
                     tunnel = self.conn_tunnels[(ev.stream, conn)] = shared
                 elif ev.exchange in _OWN_IKE_SA or (ev.kind == "established" and ev.sa == "ike") or (
-                        not used and _OWN_IKE_SA_WORDS.search(ev.text)):
+                        not used and _OWN_IKE_SA_WORDS.search(ev.text)) or (
+                        ev.stream in self.current and (serial := int(used.group(1)) if used else (
+                            None if ev.exchange in CHILD_EXCHANGES else _serial_of(ev.text)))
+                        is not None and (ev.stream, serial) not in self.serial_tunnels):
+                    # (the last: another tunnel is under way, and the IKE SA this connection says it uses, or its
+                    # state outside a Child SA's exchange, is none of that tunnel's; a Child SA's exchange that names
+                    # no IKE SA may run over the tunnel's own, as pluto 3.x's second connection to the same peer does)
                     tunnel = self.conn_tunnels[(ev.stream, conn)] = conn
             if tunnel is not None:
-                self._enter(ev.stream, tunnel)
+                self._enter(ev.stream, tunnel, _serial_of(ev.text))
                 if (serial := _serial_of(ev.text)) is not None:
                     self.serial_tunnels.setdefault((ev.stream, serial), tunnel)
+            elif ev.stream not in self.current:
+                first, serials = self.first_conn.setdefault(ev.stream, (conn, set()))
+                if first == conn and (serial := _serial_of(ev.text)) is not None:
+                    serials.add(serial)
         elif ev.fmt == "fortigate" and (phase1 := tunnel_name(ev)):
             self._enter(ev.stream, phase1)
         key = (ev.stream, self.current.get(ev.stream, ""))
@@ -144,9 +160,16 @@ class _Tunnels:
         st = self.states[key] = _State()
         return st, True
 
-    def _enter(self, stream: int, tunnel: str) -> None:
+    def _enter(self, stream: int, tunnel: str, serial: int | None = None) -> None:
         if stream not in self.current and (stream, "") in self.states:
-            self.states[(stream, tunnel)] = self.states.pop((stream, ""))  # (the lines before were this tunnel's)
+            # The lines before were this tunnel's, unless they named another connection first and none of its states
+            # is this line's (pluto switching a connection keeps the state: "#1: switched to ...").
+            owner = tunnel
+            if (first := self.first_conn.get(stream)) is not None and first[0] != tunnel and serial not in first[1]:
+                owner = self.conn_tunnels[(stream, first[0])] = first[0]
+                for n in first[1]:
+                    self.serial_tunnels.setdefault((stream, n), owner)
+            self.states[(stream, owner)] = self.states.pop((stream, ""))
         self.current[stream] = tunnel
 
 
