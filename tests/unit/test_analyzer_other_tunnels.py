@@ -108,6 +108,10 @@ def test_the_same_tunnel_coming_up_after_retransmits_still_answers_them() -> Non
     # pluto: another connection's SAs up before this one's Quick Mode goes unanswered (PFS differs)
     ("libreswan-v1-quick-mode-pfs-mismatch-no-acceptable-response", "libreswan-v1-xauth-cisco-split-questionable-proposal",
      "phase2_proposal_mismatch"),
+    # pluto: "packet from PEER: sending notification NO_PROPOSAL_CHOSEN" answers a new peer's first Main Mode message
+    # (no state, no connection): another connection's ISAKMP and IPsec SAs up before it make it no Quick Mode's
+    ("libreswan-v1-client-3des-md5-modp1024-no-proposal-chosen", "libreswan-v1-xauth-dropped-modecfg-recovered",
+     "phase1_proposal_mismatch"),
     # pluto: a connection first seen mid-way (its pending Child SA, state #3, that no other tunnel has) after another
     # connection's SAs came up
     ("libreswan-v2-pending-child-ike-sa-init-unanswered-peer-down",

@@ -96,6 +96,7 @@ from lab.analyzer.protocol.versions import _established_version, _version_answer
 # using #1", "initiating Child SA using IKE SA #1", "{using isakmp#4 ...}"): a connection whose Child SA uses another's
 # IKE SA shares its tunnel.
 _OWN_IKE_SA = frozenset({"IKE_SA_INIT", "IKE_AUTH", "MAIN_MODE", "AGGRESSIVE_MODE"})
+_PACKET_FROM = re.compile(r"\bpacket from \[?([0-9A-Fa-f.:]+?)\]?:\d+: ")
 _USING_IKE_SA = re.compile(r"\busing (?:IKE SA |isakmp ?)?#(\d+)")
 # A line about the connection's own IKE SA: its state ("STATE_V2_ESTABLISHED_IKE_SA: retransmission"), its rekey or
 # deletion ("initiating rekey to replace IKE SA #1", "deleting IKE SA", "ISAKMP SA expired").
@@ -113,7 +114,8 @@ class _Tunnels:
     does not change how another's lines read. So is a connection first seen while another tunnel is under way whose
     line uses an IKE SA, or names a state outside a Child SA's exchange, that no tunnel has shown (a paste that
     starts mid-way through its exchanges; a Child SA's exchange that names no IKE SA may run over that tunnel's, as
-    pluto 3.x's second connection to the same peer does). A connection whose Child SA uses another's IKE SA ("using #1" naming an SA seen) shares that one's
+    pluto 3.x's second connection to the same peer does). pluto's "packet from PEER:PORT:" lines, about a message that
+    matched no state, are that peer's while another tunnel is under way. A connection whose Child SA uses another's IKE SA ("using #1" naming an SA seen) shares that one's
     tunnel; a connection not seen doing any of these yet, and a line that names none (the test harness's, the
     kernel's), go with the tunnel of the line before. FortiOS names the phase 1 (its IKE SA's tunnel) on every line
     about it: each is a tunnel of its own. The lines before a stream's first tunnel are its, unless they named another
@@ -152,6 +154,11 @@ class _Tunnels:
                 first, serials = self.first_conn.setdefault(ev.stream, (conn, set()))
                 if first == conn and (serial := _serial_of(ev.text)) is not None:
                     serials.add(serial)
+        elif ev.fmt == "libreswan" and ev.stream in self.current and (packet := _PACKET_FROM.search(ev.text)):
+            # pluto's "packet from PEER:PORT: ..." is about a message that matched no state of any connection (a new
+            # negotiation's first message, or one for an SA pluto does not have): while another tunnel is under way,
+            # it is read as that peer's, not as the tunnel of the line before
+            self._enter(ev.stream, "packet from " + packet.group(1))
         elif ev.fmt == "fortigate" and (phase1 := tunnel_name(ev)):
             self._enter(ev.stream, phase1)
         key = (ev.stream, self.current.get(ev.stream, ""))
