@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, AnyStr, BinaryIO
 
 from lab.analyzer.model import Analysis
-from lab.analyzer.pasted import CR_NOTE, analyze_text
+from lab.analyzer.pasted import CR_NOTE, analyze_text, cr_line_ends
 from lab.analyzer.result import _finish
 from lab.analyzer.scan import CHUNK, Scanner
 from lab.errors import InputError
@@ -44,14 +44,6 @@ _BINARY_STARTS = (_GZIP, b"PK\x03\x04", b"%PDF", b"\x89PNG")
 
 def _looks_binary(head: bytes) -> bool:
     return b"\x00" in head or head.startswith(_BINARY_STARTS)
-
-
-def cr_line_ends(head: str | bytes) -> bool:
-    """Whether a file's lines end in a carriage return alone (classic Mac OS, some export tools): its first block
-    has a carriage return and no line feed. Read as analyze_text reads such a paste: each is a line."""
-    if isinstance(head, str):
-        return "\r" in head and "\n" not in head
-    return b"\r" in head and b"\n" not in head
 
 
 def _empty_file(name: str) -> InputError:

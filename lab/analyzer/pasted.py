@@ -1,5 +1,6 @@
 """Pasted text: what a mail, a terminal, a table, a container runtime or a page did to the lines (quote marks, line
-prefixes, wrapped lines, long cells carried onto the next row, lines run together) undone before the lines are read, with a note saying so."""
+prefixes, wrapped lines, long cells carried onto the next row, lines run together) undone before the lines are read,
+with a note saying so."""
 
 from __future__ import annotations
 
@@ -24,11 +25,7 @@ def analyze_text(text: str, fmt: str = "auto") -> Analysis:
     """Analyze pasted text."""
     if not text.strip():
         raise InputError(M("The log is empty: paste or upload at least one log line."))
-    # (a file whose lines end in a carriage return alone, as classic Mac OS and some export tools write them: each is
-    # a line, as an editor shows it; a text with any line feed keeps its lines, a stray carriage return in a line
-    # being part of that line)
-    cr_lines = "\r" in text and "\n" not in text
-    if cr_lines:
+    if cr_lines := cr_line_ends(text):
         text = text.replace("\r", "\n")
     # (typographic quotes and wide spaces first: telling a wrapped line needs the spaces and quotes the daemon wrote)
     plain, quoted = unquote_mail(plain_chars(text))  # (a log quoted in a mail reply: its lines after the "> ")
@@ -88,6 +85,15 @@ def _made_readable(read: set[int], loose_read: set[int], before: str, after: str
         if len(parts) > 1 and not read.intersection(parts):
             return True
     return False
+
+
+def cr_line_ends(head: str | bytes) -> bool:
+    """Whether a text's lines end in a carriage return alone (classic Mac OS, some export tools), from the text or its
+    first block: a carriage return and no line feed. Each is then a line, as an editor shows it; a text with any line
+    feed keeps its lines (a stray carriage return in a line is part of that line)."""
+    if isinstance(head, str):
+        return "\r" in head and "\n" not in head
+    return b"\r" in head and b"\n" not in head
 
 
 CR_NOTE = M("The lines end in a carriage return alone (as classic Mac OS and some export tools write them): each is "

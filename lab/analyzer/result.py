@@ -102,9 +102,9 @@ def _finish(scanner: Scanner, event_lines: set[int] | None = None) -> Analysis:
     unprocessed = refused_unprocessed(events) if primary is None and not any_recovered else None
     if unprocessed is not None:
         # (not "no known failure message": the peer refused something, and its notify does not say what)
-        notes.append(M("Line {line}: the peer answered {exchange} with {notify}: it did not take this side's request. "
-                       "RFC 7296 sends this for a message with a value out of range, a payload the peer does not "
-                       "support, or a request its policy refuses, and the notify names no setting, so no cause is "
+        notes.append(M("Line {line}: the peer answered {exchange} with {notify}: it did not take this side's "
+                       "request. RFC 7296 sends this for a message with a value out of range, a payload the peer does "
+                       "not support, or a request its policy refuses, and the notify names no setting, so no cause is "
                        "named. The peer is reachable: compare the two sides' software versions and what the request "
                        "asks for (an IKE SA without a Child SA, RFC 6023, which older peers refuse; an additional "
                        "Child SA; unusual proposals or payloads; fragmentation).",

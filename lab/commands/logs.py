@@ -24,8 +24,8 @@ from pathlib import Path
 
 from lab.analyzer import FORMAT_NAMES, FORMATS, Analysis, analyze_path, analyze_stream
 from lab.analyzer import corpus as corpus_eval
-from lab.analyzer.files import cr_line_ends
 from lab.analyzer.model import GUESS_NOTE
+from lab.analyzer.pasted import cr_line_ends
 from lab.analyzer.protocol import fact_rows
 from lab.errors import InputError
 from lab.i18n import M, data_text, render, t

@@ -92,8 +92,7 @@ def test_lines_that_end_in_a_carriage_return_alone_are_lines(tmp_path: Path, mon
     import sys
 
     from lab.analyzer import analyze_stream, analyze_text
-    from lab.analyzer.files import cr_line_ends
-    from lab.analyzer.pasted import CR_NOTE
+    from lab.analyzer.pasted import CR_NOTE, cr_line_ends
 
     text = LOG.replace("\n", "\r")
     assert cr_line_ends(text.encode()) and cr_line_ends(text)

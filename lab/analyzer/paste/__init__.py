@@ -11,8 +11,8 @@ nothing about where one starts (the analyzer keeps that reading only where it ma
 `unquote_mail` leaves out the quote marks a mail reply puts before the lines it quotes, and `strip_line_prefixes` what
 a viewer or a collector puts before every line (line numbers, list marks, a container runtime's or kubectl's prefix).
 `split_run_together` splits the lines of a log that a page or a chat ran together on one line (its line breaks lost)
-at their timestamps. `unwrap_records` reads lines exported as JSON records (one per line or pretty-printed) or as quoted CSV rows as the
-daemon's lines inside them, one line for one.
+at their timestamps. `unwrap_records` reads lines exported as JSON records (one per line or pretty-printed) or as
+quoted CSV rows as the daemon's lines inside them, one line for one.
 """
 
 from __future__ import annotations

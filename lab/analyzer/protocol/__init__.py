@@ -53,7 +53,6 @@ __all__ = [
     "cidrs_in",
     "classify",
     "conn_of",
-    "tunnel_name",
     "exchange_name",
     "exchange_words",
     "fact_rows",
@@ -72,5 +71,6 @@ __all__ = [
     "same_bgp_peer",
     "stamp_kind",
     "stamp_of",
+    "tunnel_name",
     "version_of",
 ]

@@ -1,5 +1,5 @@
-"""Reading the ordered events with one state per stream (per tunnel in a pluto or FortiOS log): each event's category and weight
-(`classify`)."""
+"""Reading the ordered events with one state per stream (per tunnel in a pluto or FortiOS log): each event's category
+and weight (`classify`)."""
 
 from __future__ import annotations
 
@@ -96,12 +96,13 @@ from lab.analyzer.protocol.versions import _established_version, _version_answer
 # using #1", "initiating Child SA using IKE SA #1", "{using isakmp#4 ...}"): a connection whose Child SA uses another's
 # IKE SA shares its tunnel.
 _OWN_IKE_SA = frozenset({"IKE_SA_INIT", "IKE_AUTH", "MAIN_MODE", "AGGRESSIVE_MODE"})
-_PACKET_FROM = re.compile(r"\bpacket from \[?([0-9A-Fa-f.:]+?)\]?:\d+: ")
 _USING_IKE_SA = re.compile(r"\busing (?:IKE SA |isakmp ?)?#(\d+)")
 # A line about the connection's own IKE SA: its state ("STATE_V2_ESTABLISHED_IKE_SA: retransmission"), its rekey or
 # deletion ("initiating rekey to replace IKE SA #1", "deleting IKE SA", "ISAKMP SA expired").
 _OWN_IKE_SA_WORDS = re.compile(r"\bIKE SA\b|\bISAKMP SA\b|"
                                r"\bSTATE_(?:MAIN|AGGR|PARENT|V2_ESTABLISHED_IKE_SA|V2_REKEY_IKE)")
+# pluto's line about a message that matched no state of any connection: "packet from 192.0.2.1:500: ..."
+_PACKET_FROM = re.compile(r"\bpacket from \[?([0-9A-Fa-f.:]+?)\]?:\d+: ")
 
 
 @dataclass
@@ -115,12 +116,12 @@ class _Tunnels:
     line uses an IKE SA, or names a state outside a Child SA's exchange, that no tunnel has shown (a paste that
     starts mid-way through its exchanges; a Child SA's exchange that names no IKE SA may run over that tunnel's, as
     pluto 3.x's second connection to the same peer does). pluto's "packet from PEER:PORT:" lines, about a message that
-    matched no state, are that peer's while another tunnel is under way. A connection whose Child SA uses another's IKE SA ("using #1" naming an SA seen) shares that one's
-    tunnel; a connection not seen doing any of these yet, and a line that names none (the test harness's, the
-    kernel's), go with the tunnel of the line before. FortiOS names the phase 1 (its IKE SA's tunnel) on every line
-    about it: each is a tunnel of its own. The lines before a stream's first tunnel are its, unless they named another
-    connection first and none of their states is that tunnel's line's: then they are that connection's. Other
-    daemons' logs are read whole."""
+    matched no state, are that peer's while another tunnel is under way. A connection whose Child SA uses another's
+    IKE SA ("using #1" naming an SA seen) shares that one's tunnel; a connection not seen doing any of these yet, and
+    a line that names none (the test harness's, the kernel's), go with the tunnel of the line before. FortiOS names
+    the phase 1 (its IKE SA's tunnel) on every line about it: each is a tunnel of its own. The lines before a
+    stream's first tunnel are its, unless they named another connection first and none of their states is that
+    tunnel's line's: then they are that connection's. Other daemons' logs are read whole."""
 
     states: dict[tuple[int, str], _State] = field(default_factory=dict)
     current: dict[int, str] = field(default_factory=dict)  # per stream, the tunnel of its latest line that named one
@@ -132,27 +133,21 @@ class _Tunnels:
     def state_of(self, ev: Event) -> tuple[_State, bool]:
         """The state `ev` is read in, and whether it is new."""
         if ev.fmt == "libreswan" and (conn := conn_of(ev)):
+            serial = _serial_of(ev.text)
             tunnel = self.conn_tunnels.get((ev.stream, conn))
             if tunnel is None:
                 used = _USING_IKE_SA.search(ev.text)
                 if used and (shared := self.serial_tunnels.get((ev.stream, int(used.group(1))))):
                     tunnel = self.conn_tunnels[(ev.stream, conn)] = shared
-                elif ev.exchange in _OWN_IKE_SA or (ev.kind == "established" and ev.sa == "ike") or (
-                        not used and _OWN_IKE_SA_WORDS.search(ev.text)) or (
-                        ev.stream in self.current and (serial := int(used.group(1)) if used else (
-                            None if ev.exchange in CHILD_EXCHANGES else _serial_of(ev.text)))
-                        is not None and (ev.stream, serial) not in self.serial_tunnels):
-                    # (the last: another tunnel is under way, and the IKE SA this connection says it uses, or its
-                    # state outside a Child SA's exchange, is none of that tunnel's; a Child SA's exchange that names
-                    # no IKE SA may run over the tunnel's own, as pluto 3.x's second connection to the same peer does)
+                elif self._own_tunnel(ev, used, serial):
                     tunnel = self.conn_tunnels[(ev.stream, conn)] = conn
             if tunnel is not None:
-                self._enter(ev.stream, tunnel, _serial_of(ev.text))
-                if (serial := _serial_of(ev.text)) is not None:
+                self._enter(ev.stream, tunnel, serial)
+                if serial is not None:
                     self.serial_tunnels.setdefault((ev.stream, serial), tunnel)
             elif ev.stream not in self.current:
                 first, serials = self.first_conn.setdefault(ev.stream, (conn, set()))
-                if first == conn and (serial := _serial_of(ev.text)) is not None:
+                if first == conn and serial is not None:
                     serials.add(serial)
         elif ev.fmt == "libreswan" and ev.stream in self.current and (packet := _PACKET_FROM.search(ev.text)):
             # pluto's "packet from PEER:PORT: ..." is about a message that matched no state of any connection (a new
@@ -166,6 +161,19 @@ class _Tunnels:
             return st, False
         st = self.states[key] = _State()
         return st, True
+
+    def _own_tunnel(self, ev: Event, used: re.Match[str] | None, serial: int | None) -> bool:
+        """Whether a pluto connection not placed yet runs a tunnel of its own from this line: it sets up its IKE SA or
+        says something of it, or another tunnel is under way and the IKE SA this connection says it uses, or its state
+        outside a Child SA's exchange, is none of that tunnel's (a Child SA's exchange that names no IKE SA may run over
+        that tunnel's own, as pluto 3.x's second connection to the same peer does)."""
+        if ev.exchange in _OWN_IKE_SA or (ev.kind == "established" and ev.sa == "ike") or (
+                not used and _OWN_IKE_SA_WORDS.search(ev.text)):
+            return True
+        if ev.stream not in self.current:
+            return False
+        named = int(used.group(1)) if used else (None if ev.exchange in CHILD_EXCHANGES else serial)
+        return named is not None and (ev.stream, named) not in self.serial_tunnels
 
     def _enter(self, stream: int, tunnel: str, serial: int | None = None) -> None:
         if stream not in self.current and (stream, "") in self.states:
