@@ -316,6 +316,39 @@ def commit_text(page: object, box: object, text: str) -> None:
         wait_idle(page)
 
 
+ANALYSIS_MS = 30_000  # an analysis of a short paste shows well within this, even on a loaded machine
+
+
+def analyze_paste(page: object, text: str, *, expander: str = "Analyze logs", button: str = "Analyze",
+                  verdict: str = "Primary diagnosis:") -> None:
+    """On the Troubleshooter: open the log form (a collapsed expander titled `expander`), paste and commit `text`,
+    press `button`, and wait until the page shows `verdict` (the labels in the page's language).
+
+    On a loaded machine a click that lands while the page is still redrawing after the text's commit can be lost
+    (seen in full parallel runs, never alone). A user clicks again; so does this, once. The text is still in the
+    box: nothing the user entered is lost."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    summary = page.get_by_test_id("stExpander").filter(has_text=expander).first.locator("summary")  # type: ignore[attr-defined]
+    summary.scroll_into_view_if_needed()
+    box = page.locator("textarea").first  # type: ignore[attr-defined]
+    if not box.is_visible():
+        summary.click()
+    box.wait_for(state="visible")
+    # the rerun the committed text starts replaces the button: click the new one
+    commit_text(page, box, text)
+    press = page.get_by_role("button", name=button, exact=True)  # type: ignore[attr-defined]
+    click_and_wait(page, press)
+    shown = page.get_by_text(verdict).first  # type: ignore[attr-defined]
+    try:
+        shown.wait_for(timeout=ANALYSIS_MS)
+    except PlaywrightTimeout:
+        assert box.input_value() == text
+        click_and_wait(page, press)
+        shown.wait_for()
+    wait_idle(page)
+
+
 def follow_link(page: object, link: str) -> None:
     """Open `link` (the app's path and query, e.g. "/monitor?replay=x") in the same Streamlit session, as the
     browser's Back and Forward do: the app reruns the page the address names with its query, without loading

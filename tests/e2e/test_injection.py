@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import expect
 
 from lab.ui.echo import shorten
-from tests.e2e.conftest import commit_text, follow_link, resize
+from tests.e2e.conftest import analyze_paste, follow_link, resize
 
 pytestmark = pytest.mark.e2e
 
@@ -137,15 +137,9 @@ def test_a_hostile_log_is_shown_as_text_in_the_findings(app_url, guarded, shoot)
     page = guarded
     page.goto(f"{app_url}/troubleshooter")
     wait_idle(page)
-    page.get_by_test_id("stExpander").filter(has_text="Analyze logs").first.locator("summary").click()
-    box = page.locator("textarea").first
-    box.wait_for(state="visible")
-    commit_text(page, box, f"Nov 29 10:00:01 gw charon: 09[IKE] <{PAYLOADS['markdown']}|1> no acceptable proposal found\n"
-                f"Nov 29 10:00:02 gw charon: 09[IKE] <{LINK_AND_IMAGE}|1> no acceptable proposal found\n"
-                f"Nov 29 10:00:03 gw charon: 09[IKE] <{PAYLOADS['html']}|1> no acceptable proposal found")
-    page.get_by_role("button", name="Analyze", exact=True).click()
-    page.get_by_text("Primary diagnosis:").first.wait_for()
-    wait_idle(page)
+    analyze_paste(page, f"Nov 29 10:00:01 gw charon: 09[IKE] <{PAYLOADS['markdown']}|1> no acceptable proposal found\n"
+                  f"Nov 29 10:00:02 gw charon: 09[IKE] <{LINK_AND_IMAGE}|1> no acceptable proposal found\n"
+                  f"Nov 29 10:00:03 gw charon: 09[IKE] <{PAYLOADS['html']}|1> no acceptable proposal found")
     table = page.locator('[data-testid="stTable"]').filter(has_text="no acceptable proposal found").first
     table.wait_for()
     assert "**Urgent:** [re-enter your AWS keys](" in table.inner_text(), "the value is shown literally"

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from lab import DATASETS_DIR
-from tests.e2e.conftest import choose, click_and_wait, commit_text, shoot_sizes, wait_idle
+from tests.e2e.conftest import ANALYSIS_MS, analyze_paste, choose, click_and_wait, shoot_sizes, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -28,28 +28,6 @@ def _open_logs(page) -> None:
     if not page.locator("textarea").first.is_visible():
         summary.click()
     page.locator("textarea").first.wait_for(state="visible")
-
-
-ANALYSIS_MS = 30_000  # an analysis of a short paste shows well within this, even on a loaded machine
-
-
-def _analyze(page, text: str) -> None:
-    _open_logs(page)
-    # the rerun the committed text starts replaces the button: click the new one
-    commit_text(page, page.locator("textarea").first, text)
-    button = page.get_by_role("button", name="Analyze", exact=True)
-    click_and_wait(page, button)
-    verdict = page.get_by_text("Primary diagnosis:").first
-    try:
-        verdict.wait_for(timeout=ANALYSIS_MS)
-    except PlaywrightTimeout:
-        # On a loaded machine a click that lands while the page is still redrawing after the text's commit can be
-        # lost (seen once in a full parallel run, never alone). A user clicks again; so does the test, once. The
-        # text is still in the box: nothing the user entered is lost.
-        assert page.locator("textarea").first.input_value() == text
-        click_and_wait(page, button)
-        verdict.wait_for()
-    wait_idle(page)
 
 
 def _click(page, name: str, then: str) -> None:
@@ -84,7 +62,7 @@ def test_dpd_case_from_pasted_log_to_report(app_url: str, page, shoot, tmp_path:
     wait_idle(page)
     page.get_by_role("heading", name="Troubleshooter").first.wait_for()  # pictured by test_screens.py
 
-    _analyze(page, (SAMPLES / "aws-dpd-timeout.jsonl").read_text())
+    analyze_paste(page, (SAMPLES / "aws-dpd-timeout.jsonl").read_text())
     page.get_by_text("Primary diagnosis: Dead peer detection timed out").first.wait_for()
     _no_exception(page)
     shoot("troubleshooter-dpd-analysis")
@@ -108,7 +86,7 @@ def test_dpd_case_from_pasted_log_to_report(app_url: str, page, shoot, tmp_path:
 def test_ike_sa_case_from_pasted_log_to_report(app_url: str, page, shoot, tmp_path: Path) -> None:
     page.goto(f"{app_url}/troubleshooter")
     wait_idle(page)
-    _analyze(page, (SAMPLES / "aws-ike-sa-deleted.jsonl").read_text())
+    analyze_paste(page, (SAMPLES / "aws-ike-sa-deleted.jsonl").read_text())
     page.get_by_text("Primary diagnosis: The peer deleted the IKE SA").first.wait_for()
     # Walk from the start: the log's evidence pre-answers the questions it can, the user answers the rest.
     _click(page, "Both tunnels are down", "Is there any IKE traffic at all")
@@ -207,7 +185,7 @@ def test_a_rekey_diagnosis_shows_the_lines_that_led_to_it(app_url: str, page, sh
     log = (DATASETS_DIR / "real-logs" / "dev" / "libreswan-v2-vsrx-child-rekey-no-proposal.log").read_text()
     page.goto(f"{app_url}/troubleshooter")
     wait_idle(page)
-    _analyze(page, log)
+    analyze_paste(page, log)
     page.get_by_text("Primary diagnosis: Rekey problem (a collision, a failed rekey or lifetimes out of step)").first.wait_for()
     page.get_by_text("Line 6: an SA was established before it").first.wait_for()
     chain = page.get_by_text("Lines that led to the diagnosis, in order").first
@@ -248,13 +226,7 @@ def test_on_a_korean_phone_the_tables_keep_their_label_words_whole(app_url: str,
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{app_url}/troubleshooter?lang=ko")
     wait_idle(page)
-    summary = page.get_by_test_id("stExpander").filter(has_text="로그 분석").first.locator("summary")
-    summary.scroll_into_view_if_needed()
-    summary.click()
-    commit_text(page, page.locator("textarea").first, log)
-    click_and_wait(page, page.get_by_role("button", name="분석", exact=True))
-    page.get_by_text("주요 진단").first.wait_for(timeout=ANALYSIS_MS)
-    wait_idle(page)
+    analyze_paste(page, log, expander="로그 분석", button="분석", verdict="주요 진단")
     for table in ("ts_chain_table", "ts_lines_table"):
         found = page.evaluate(_WORDS_SPLIT_JS, f".st-key-{table} [data-testid='stTable'] td:nth-last-child(2)")
         assert found["cells"] == 2 and found["split"] == [], (table, found)
