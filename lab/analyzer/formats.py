@@ -87,8 +87,10 @@ SIGNATURES: dict[str, re.Pattern[str]] = {
     "watchguard": re.compile(r'\bmsg_id="02(?:0[0-9]|1A)-[0-9A-F]{4}"'),
     # (Huawei VRP: "%%01BGP/2/bgpBackwardTransNotification(t):", its debug "BGP(VPN 0): changes state from ...")
     "bgp-generic": re.compile(r"\bbgpd\[\d+\]|%ADJCHANGE|%NOTIFICATION|%ROUTING-BGP-\d-|\bbird\b|Topic=Peer|\"Topic\":\"Peer\"|BGP_FSM_|\bexabgp\b|peerASN|\bgobgpd?\b|%%\d\dBGP/\d/|\bBGP\(VPN \d+\): "
-                              # Nokia SR Linux's BGP manager and SR OS's BGP events ("MINOR: BGP #2038 Base ...")
+                              # Nokia SR Linux's BGP manager and SR OS's BGP events ("MINOR: BGP #2038 Base ..."; as
+                              # remote syslog: "TMNX: 67158 Base BGP-WARNING-bgpPeerNotFound-2012 [PEER 1: ...]:")
                               r"|\bsr_bgp_mgr: |: BGP #20\d\d\b|moved from higher state [A-Z]+ to lower state "
+                              r"|\bBGP-(?:CRITICAL|MAJOR|MINOR|WARNING|INFO|CLEARED|INDETERMINATE)-\w+-20\d\d \["
                               # FortiGate's and Quagga's BGP debug ("BGP: 10.0.0.1-Outgoing [FSM] State: ..."), and the
                               # header of a "show (ip) bgp summary" / "get router info bgp summary" listing
                               r"|\bBGP: [0-9a-fA-F.:]{3,}-(?:Outgoing|Incoming) \[[A-Z]+\]|\bNeighbor +V +AS +MsgRcvd +MsgSent\b"

@@ -20,6 +20,7 @@ from lab.analyzer.bgp.wordings import (
     _DEC_ASN,
     _DIRECTION,
     _DLINK,
+    _EQUALS,
     _ERX,
     _EXABGP,
     _FRR_CODES,
@@ -48,8 +49,8 @@ def _int(text: str | None) -> int | None:
 
 
 # A NOTIFICATION's code and subcode named by the OpenConfig identities (openconfig-bgp-errors.yang, which network
-# OSes built on OpenConfig log by name), and Nokia SR Linux's own CONN_COLL_RES ("... a NOTIFICATION with code CEASE
-# and subcode CONN_COLL_RES").
+# OSes built on OpenConfig log by name), Nokia SR Linux's own CONN_COLL_RES ("... a NOTIFICATION with code CEASE
+# and subcode CONN_COLL_RES") and SR OS's CONN_REJECT.
 _NAMED_CODES = {"MESSAGE_HEADER_ERROR": 1, "OPEN_MESSAGE_ERROR": 2, "UPDATE_MESSAGE_ERROR": 3, "HOLD_TIMER_EXPIRED": 4,
                 "FINITE_STATE_MACHINE_ERROR": 5, "CEASE": 6, "ROUTE_REFRESH_MESSAGE_ERROR": 7}
 _NAMED_SUBCODES = {  # the subcodes of each code in order, from 1 ("" where the model names none)
@@ -68,6 +69,7 @@ _NAMED_SUBCODES = {  # the subcodes of each code in order, from 1 ("" where the 
 # (code, subcode name) -> subcode number; SR Linux's CONN_COLL_RES is Cease 6/7 too
 _SUBCODE = {(code, name): i for code, names in _NAMED_SUBCODES.items() for i, name in enumerate(names, 1) if name}
 _SUBCODE[(6, "CONN_COLL_RES")] = 7
+_SUBCODE[(6, "CONN_REJECT")] = 5  # Nokia SR OS receiveNotification: "code CEASE subcode CONN_REJECT"
 _NAMED = re.compile(r"\b[Cc]ode:? (?P<code>" + "|".join(_NAMED_CODES) + r")\b(?:[^\n]{0,40}?\b[Ss]ubcode:? (?P<sub>[A-Z][A-Z_]+))?")
 
 
@@ -81,7 +83,7 @@ def _named_code(text: str) -> tuple[int, int | None] | None:
 
 def notification_of(text: str) -> tuple[int, int | None] | None:
     """The (code, subcode) of the NOTIFICATION a line reports, or None."""
-    for rx in (_SLASH, _JUNOS, _GOBGP, _EXABGP, _HUAWEI, _LIBBGP, _DLINK, _BIRD_TRACE, _ERX):
+    for rx in (_SLASH, _JUNOS, _GOBGP, _EXABGP, _HUAWEI, _LIBBGP, _DLINK, _BIRD_TRACE, _ERX, _EQUALS):
         m = rx.search(text)
         if m:
             return int(m.group("code")), _int(m.group("sub"))

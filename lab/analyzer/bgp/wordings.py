@@ -21,6 +21,9 @@ _GOBGP = re.compile(r'\bCode"?[=:](?P<code>[1-8])\b(?:[^\n]{0,200}?\bSubcode"?[=
 # libbgp (src/bgp-fsm.cc): "BgpFsm::run: got NOTIFICATION: OPEN Message Error (2): Bad Peer AS (2)."
 _LIBBGP = re.compile(r"got NOTIFICATION: [^()\n]{1,60} \((?P<code>[1-8])\): [^()\n]{0,80}\((?P<sub>\d{1,3})\)")
 _EXABGP = re.compile(r"notification (?:sent|received) \((?P<code>[1-8]),(?P<sub>\d{1,3})\)")
+# "code=4, subcode=0": small BGP speakers and debug builds ("Received NOTIFICATION: code=6, subcode=5"; BIRD's
+# DBG "Sending notification: code=6, sub=2")
+_EQUALS = re.compile(r"(?i)\bcode ?= ?(?P<code>[1-8])\b[,;]? ?(?:error_)?sub(?:code)? ?= ?(?P<sub>\d{1,3})\b")
 # Huawei VRP's BGP/2/bgpBackwardTransNotification: "BgpPeerLastError=40" is code 4, subcode 0 (0 alone: no error).
 _HUAWEI = re.compile(r"\bBgpPeerLastError=(?P<code>[1-8])(?P<sub>\d{1,2})\b")
 # D-Link DxS (DGS-3620 Web UI Reference Guide, log entries BGP(3) and BGP(7); BGP-4-NOTIFYCLOSE on DGS-3630):
@@ -138,13 +141,19 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"bgp_hold_timeout|(?<!idle-)hold-timer-expired|Hold Timer Expired Error|on event HOLD_TIMER\b|"
          # FRR's neighbor-events debug (bgpd/bgp_fsm.c bgp_fsm_holdtime_expire)
          r"\[FSM\] Hold timer expire for|"
+         # Nokia SR OS bgpConnNoKA: no KEEPALIVE within the hold time on a new connection
+         r"\bdid not receive \"keepalive\"|"
          # Huawei VRP BGP/6/PEER_STATE_CHG: the event that moved the peer out of Established
          r"\bInputEvent=HOLD_TIMER\b", "hold_timer_expired"),
         (r"peer de-?configured|peer unconfigured|Connection Rejected|not configured|unconfigured neighbor|"
+         # Nokia SR OS bgpPeerNotFound: a connection from an address with no enabled neighbor
+         r"not enabled or not in configuration|"
          r"no group for|connection from non-peer|connect from unknown address|"
          # GoBGP (pkg/server/server.go): a connection from an address with no neighbor configured here
          r"Can't find configuration for a new passive connection", "peer_not_configured"),
         (r"Maximum Number of Prefixes|max-prefix|prefix-limit|prefix count|event MaxPath\b|Prefix limit reached|"
+         # Arista EOS: the maximum-routes limit shut the session (AFI_SAFI_MAX_ROUTES_LIMIT, show ip bgp summary)
+         r"maximum total number of routes \(\d+\)[^\n]*?Put into idle state|\bIdle\(MaxPath\)|"
          r"Route limit exceeded|MAXPFXEXCEED|maximum prefix limit was exceeded",
          "max_prefix"),
         (r"BFD", "bfd_down"),
@@ -152,7 +161,9 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          # OpenBGPD's parent stopping on purpose (bgpd.c main, as OpenBSD's daemons do: a SIGTERM, bgpctl)
          r"^(?:[^\n]*\bbgpd(?:\[\d+\])?: )?waiting for children to terminate\s*$|"
          # FRR's daemons stopping on a signal (lib/sigevent.c, bgpd/bgp_main.c sigint: a service stop or restart)
-         r"\bTerminating on signal\b",
+         r"\bTerminating on signal\b|"
+         # Nokia SR OS bgpConnMgrTerminated: BGP shut down or deleted on the router
+         r"\bBGP connection manager for address family \S+ has terminated",
          "admin_shutdown"),
         # GoBGP's peer-down reasons for this side's own doing (pkg/server/fsm.go): "dying", the peer's FSM stopped
         # because gobgpd (or the agent embedding it: Cilium, kube-router, MetalLB) stops or removes the peer;
@@ -160,11 +171,12 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bReason\W{0,3}dying\b", "admin_shutdown"),
         (r"\bReason\W{0,3}deconfigured\b", "config_change"),
         (r"Administrative Reset|User reset|clear ip bgp|AdminReset|BGP_Stop|reason: Stop\b|\(event Stop\)|"
+         r"was hard reset by admin\b|"  # (Arista EOS PEER_CLEAR: clear ip bgp neighbor)
          # Arista EOS's ADJCHANGE names the RFC 4271 FSM event: ManualStop (a shutdown or clear of the neighbor)
          r"\bevent (?:Manual)?Stop new state\b|"
          # Huawei VRP BGP/6/PEER_STATE_CHG: "STOP: interrupts a connection" (a reset or shutdown of the peer here)
          r"\bInputEvent=STOP\b", "admin_reset"),
-        (r"Other Config(?:uration)? Change|config(?:uration)? change|(?:Router ID|Remote AS|Cluster ID|Capability) "
+        (r"Other Config(?:uration)? Change|config(?:uration)? change|\bevent OtherConfigurationChange\b|(?:Router ID|Remote AS|Cluster ID|Capability) "
          r"changed|Local AS change|Confederation (?:identifier|peer) changed|Update source change|"
          r"Address family activated|Peer-group (?:add|delete) member|Suppress Fib|Password config change|"
          # FRR's PEER_DOWN_NEIGHBOR_DELETE: this side's operator removed the neighbor ("no neighbor ...")
@@ -174,6 +186,7 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"Connection Collision|\bcollision\b|connection received before we could fully establish one", "collision"),
         # Cisco IOS (neighbor fall-over, BGP next-hop tracking): the route to the neighbor left the routing table
         (r"Interface (?:down|flap)|Link down|Route to peer lost|\bIdle\(NoIf\)|Neighbor address lost|"
+         r"being disabled because the interface is operationally disabled|"  # (Nokia SR OS bgpInterfaceDown)
          r"No path to specified Neighbor|Waiting for peer address|Neighbor lost|Interface: \S+ does not have|"
          # BIRD's "Invalid next hop" (proto/bgp/bgp.c: "Invalid remote address", the session disabled)
          r"\bError: Invalid next hop\s*$|"
@@ -246,7 +259,7 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # GoBGP's "hard-reset" (RFC 8538): a NOTIFICATION whose inner error the line does not give.
         # FlapAlerted (bgp/bgp.go): the neighbor answered the OPEN with a NOTIFICATION (message type 3)
         # MetalLB's native speaker (internal/bgp/native/messages.go): the answer to its OPEN was a NOTIFICATION
-        (r"NOTIFICATION|RecvNotify|notification-(?:received|sent)|hard[ -]reset|unexpected message of type '3'|"
+        (r"NOTIFICATION|RecvNotify|RecvHardReset|notification-(?:received|sent)|hard[ -]reset|unexpected message of type '3'|"
          r"peer reported an error|notification during open|message type is not OPEN, got 3\b", "notification"),
     )
 )

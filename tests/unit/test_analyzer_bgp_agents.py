@@ -1,0 +1,123 @@
+"""BGP lines from sweeps of the event lists and sources of Nokia SR OS and SR Linux, Arista EOS, and the Kubernetes
+agents that embed GoBGP (kube-router, kube-vip): each line is written in the format its source documents (named
+beside it) with documentation addresses, or quoted from it. A session that went down, was refused or never came up
+reads as bgp_down with the reason the line gives; the healthy lines beside them read as no fault.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from lab.analyzer import analyze_text
+
+
+def _read(lines: list[str]) -> tuple[str | None, str | None, str]:
+    analysis = analyze_text("\n".join(lines) + "\n")
+    primary = analysis.primary
+    if primary is None:
+        return None, None, analysis.format
+    return primary.category, primary.facts.get("bgp_reason"), analysis.format
+
+
+# Nokia SR OS: https://documentation.nokia.com/sr/23-10-1/books/7x50-shared/log-events/log-bgp.html (events 2006,
+# 2007, 2008, 2012, 2013), in the memory log's form and as remote syslog (nokia/SReXperts
+# docs/nos/sros/beginner/57-SROS_remote_logging_with_Syslog_and_Loki.md). SR Linux:
+# https://documentation.nokia.com/srlinux/23-10/books/log-events/log-bgp.html
+NOKIA = [
+    (['2214 2024/03/14 09:13:05.118 UTC WARNING: BGP #2006 Base Peer 1: 169.254.10.1 "(ASN 65000) VR 1: Group '
+      'aws-tunnel-1: Peer 1: 169.254.10.1: received notification: code CEASE subcode CONN_REJECT"'],
+     "peer_not_configured"),
+    (["Mar 14 09:13:05 pe1 TMNX: 2214 Base BGP-WARNING-receiveNotification-2006 [Peer 1: 169.254.10.1]:  (ASN 65000) "
+      "VR 1: Group aws-tunnel-1: Peer 1: 169.254.10.1: received notification: code HOLD_TIMER_EXPIRED subcode "
+      "UNSPECIFIC"], "hold_timer_expired"),
+    (["May  8 15:13:50 g3-pe1 TMNX: 67158 Base BGP-WARNING-bgpPeerNotFound-2012 [PEER 1: 169.254.10.1]:  (ASN 0) "
+      "PEER 1: 169.254.10.1: Closing connection: PEER 1: 169.254.10.1 not enabled or not in configuration"],
+     "peer_not_configured"),
+    (['2215 2024/03/14 09:14:35.402 UTC WARNING: BGP #2008 Base Peer 1: 169.254.10.1 "(ASN 65000) VR 1: Group '
+      'aws-tunnel-1: Peer 1: 169.254.10.1: closing inbound connection because the BGP peer did not receive '
+      '"keepalive""'], "hold_timer_expired"),
+    (["Mar 14 09:16:00 pe1 TMNX: 2222 Base BGP-WARNING-bgpConnMgrTerminated-2013 [VR 1]:  VR 1: BGP connection "
+      "manager for address family IPv4 has terminated"], "admin_shutdown"),
+    (["(ASN 65000) VR 7: Group aws-tunnel-1: Peer 169.254.10.1: being disabled because the interface is "
+      "operationally disabled"], "interface_down"),
+    (["Mar 14 09:20:01 leaf1 sr_bgp_mgr: bgp|1894|1965|00112|C: In network-instance default, the BGP session with "
+      "169.254.10.1 was terminated immediately because BGP has out of memory."], None),
+    (["Mar 14 09:21:07 leaf1 sr_bgp_mgr: bgp|1894|1965|00113|N: In network-instance default, an incoming BGP "
+      "connection from 169.254.10.1 was rejected because the limit for the maximum number of incoming dynamic peers, "
+      "16, has been reached."], None),
+]
+
+# Arista EOS, as cEOS printed it in https://github.com/bgplab/bgplab/blob/5a9fab68658ce69317b147396481714ee3478482/docs/basic/b-max-prefix.md
+ARISTA = [
+    (["Mar 14 09:30:11 leaf1 Bgp: %BGP-5-AFI_SAFI_MAX_ROUTES_LIMIT: Peer 169.254.10.1 (VRF default AS 64512) has "
+      "exceeded its configured maximum total number of routes (20) of address family IPv4 Unicast; Put into idle "
+      "state forever"], "max_prefix"),
+    (["Neighbor Status Codes: m - Under maintenance",
+      "  Description              Neighbor         V AS           MsgRcvd   MsgSent  InQ OutQ  Up/Down State   PfxRcd PfxAcc",
+      "  aws-tunnel-1             169.254.10.1     4 64512            257       288    0    0 00:01:02 Idle(MaxPath)"],
+     "max_prefix"),
+    (["Mar 14 09:30:11 leaf1 Bgp: %BGP-5-ADJCHANGE: peer 169.254.10.1 (VRF default AS 64512) old state Established "
+      "event OtherConfigurationChange new state Idle"], "config_change"),
+]
+
+# kube-router (https://github.com/cloudnativelabs/kube-router/blob/7c2c2779e397b15b85dc5fd2b6e6ff2c64c38596/pkg/controllers/routing/bgp_peers.go,
+# pkg/cmd/kube-router.go) and kube-vip (https://github.com/kube-vip/kube-vip/blob/bee5cfe4a249e6cb0859c0483028066066d49d4a/pkg/manager/worker/bgp.go)
+# in klog, logrus and Go's default slog forms, with the GoBGP lines they print
+# (https://github.com/osrg/gobgp/blob/b7d523b6b3e5339b6567478d475fa3cf378560f8/pkg/server/fsm.go, bfd_peer.go)
+AGENTS = [
+    (["I0821 10:16:01.004512       1 bgp_peers.go:118] Not peering with the Node 10.0.0.12 as ASN number of the node "
+      "is unknown."], None),
+    (["E0821 10:16:01.004512       1 bgp_peers.go:192] Failed to add node 10.0.0.12 as peer due to can't overwrite the "
+      "existing peer: 10.0.0.12"], None),
+    (["failed to run kube-router: failed to create network routing controller: invalid peer router config, the number "
+      "of IPs and ASN numbers must be equal"], None),
+    (['2026/08/21 10:15:00 ERROR command failed err="new manager: creating BGP server: you need to provide at least '
+      'one peer"'], None),
+    (['time="2024-03-01T10:15:42Z" level=info msg="[BGP] type:STATE peer:{conf:{local_asn:65001 neighbor_address:'
+      '\\"192.0.2.1\\" peer_asn:64512} state:{local_asn:65001 neighbor_address:\\"192.0.2.1\\" peer_asn:64512 '
+      'session_state:ACTIVE router_id:\\"<nil>\\"}}"'] * 3, "never_established"),
+    (['2026/08/21 10:15:42 INFO sent notification Topic=Peer Key=192.0.2.1 State=BGP_FSM_OPENSENT Code=2 Subcode=2 '
+      'Data="\\xfd\\xe9"'], "bad_peer_as"),
+    (["2026/08/21 10:15:42 WARN Expired Topic=bfd Peer=192.0.2.1",
+      "2026/08/21 10:15:42 INFO Peer Down Topic=Peer Key=192.0.2.1 State=BGP_FSM_ESTABLISHED Reason=admin-down"],
+     "bfd_down"),
+    # a small BGP speaker's own wording of a received NOTIFICATION
+    (["2026-08-21T10:15:42Z WARN 192.0.2.1: Received NOTIFICATION: code=4, subcode=0"], "hold_timer_expired"),
+]
+
+
+@pytest.mark.parametrize(("lines", "reason"), NOKIA + ARISTA + AGENTS)
+def test_a_session_down_reads_as_bgp_down_with_its_reason(lines: list[str], reason: str | None) -> None:
+    category, read_reason, _ = _read(lines)
+    assert category == "bgp_down"
+    if reason:
+        assert read_reason == reason
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        # SR OS remote syslog of a session coming up (nokia/SReXperts, as above)
+        ["May  8 15:14:02 g3-pe1 TMNX: 67160 Base BGP-MINOR-bgpEstablishedNotification-2038 [Peer 1: 169.254.10.1]:  "
+         "VR 1: Group aws-tunnel-1: Peer 1: 169.254.10.1: moved into established state"],
+        # Arista: a warning-only maximum-routes limit drops routes but keeps the session
+        ["%BGP-5-AFI_SAFI_MAX_ROUTES_WARNING: Peer 10.1.0.1 (VRF default AS 65100) has exceeded its configured maximum "
+         "total number of routes (10) of address family IPv4 Unicast; ROUTING INFORMATION IS BEING LOST"],
+        # Arista: an operator's clear, and the session back at once (bgplab, as above)
+        ["%BGP-5-PEER_CLEAR: BGP peering for neighbor 10.1.0.1 (vrf default) was hard reset by admin on vty8 "
+         "(192.168.121.1)",
+         "%BGP-5-ADJCHANGE: peer 10.1.0.1 (VRF default AS 65100) old state OpenConfirm event Established new state "
+         "Established"],
+        # kube-router skips nodes of another ASN by design
+        ["I0821 10:16:01.004512       1 bgp_peers.go:132] Not peering with the Node 10.0.0.12 as ASN number of the node "
+         "is different."],
+    ],
+)
+def test_healthy_lines_beside_them_are_no_fault(lines: list[str]) -> None:
+    assert _read(lines)[0] is None
+
+
+def test_sr_os_remote_syslog_is_read_as_a_bgp_log() -> None:
+    assert _read(["May  8 15:13:50 g3-pe1 TMNX: 67158 Base BGP-WARNING-bgpPeerNotFound-2012 [PEER 1: 169.254.10.1]:  "
+                  "(ASN 0) PEER 1: 169.254.10.1: Closing connection: PEER 1: 169.254.10.1 not enabled or not in "
+                  "configuration"])[2] == "bgp-generic"
