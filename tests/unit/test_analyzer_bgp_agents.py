@@ -1,5 +1,5 @@
-"""BGP lines from sweeps of the event lists and sources of Nokia SR OS and SR Linux, Arista EOS, and the Kubernetes
-agents that embed GoBGP (kube-router, kube-vip): each line is written in the format its source documents (named
+"""BGP lines from sweeps of the event lists and sources of Nokia SR OS and SR Linux, Arista EOS, ExaBGP, and the
+Kubernetes agents that embed GoBGP (kube-router, kube-vip): each line is written in the format its source documents (named
 beside it) with documentation addresses, or quoted from it. A session that went down, was refused or never came up
 reads as bgp_down with the reason the line gives; the healthy lines beside them read as no fault.
 """
@@ -86,7 +86,26 @@ AGENTS = [
 ]
 
 
-@pytest.mark.parametrize(("lines", "reason"), NOKIA + ARISTA + AGENTS)
+# ExaBGP 4.2's own messages (https://github.com/Exa-Networks/exabgp/blob/ee02a9e87d3e0a10d33231bf9b67bc4c3a0e496b/lib/exabgp/reactor/network/connection.py,
+# tcp.py, listener.py) in its stdout form: time, pid, source, then the message (the connection's name is
+# direction-id, then local-peer addresses)
+EXABGP = [
+    (["09:25:18 | 13387  | outgoing-1      | outgoing-1 192.0.2.2-192.0.2.1 192.0.2.1 lost TCP session with peer"],
+     "peer_closed"),
+    (["09:25:18 | 13387  | outgoing-1      | Could not connect to peer 192.0.2.1:179 (Connection refused)"],
+     "connection_refused"),
+    (["09:25:18 | 13387  | outgoing-1      | Could not connect to peer 192.0.2.1:179, check your MD5 password ([Errno 22] "
+      "Invalid argument)"], "tcp_auth"),
+    (["09:25:18 | 13387  | outgoing-1      | Could not bind to local ip 192.0.2.2 - [Errno 99] Cannot assign requested "
+      "address"], "local_address"),
+    (["09:25:18 | 13387  | network         | can not bind to 0.0.0.0:179 (could not listen on 0.0.0.0:179, the port may "
+      "already be in use by another application)"], "local_address"),
+    (["09:25:18 | 13387  | network         | no session configured for incoming-1 192.0.2.2-192.0.2.1"],
+     "peer_not_configured"),
+]
+
+
+@pytest.mark.parametrize(("lines", "reason"), NOKIA + ARISTA + AGENTS + EXABGP)
 def test_a_session_down_reads_as_bgp_down_with_its_reason(lines: list[str], reason: str | None) -> None:
     category, read_reason, _ = _read(lines)
     assert category == "bgp_down"
@@ -108,6 +127,8 @@ def test_a_session_down_reads_as_bgp_down_with_its_reason(lines: list[str], reas
          "(192.168.121.1)",
          "%BGP-5-ADJCHANGE: peer 10.1.0.1 (VRF default AS 65100) old state OpenConfirm event Established new state "
          "Established"],
+        # ExaBGP: a session that came up
+        ["09:25:18 | 13387  | reactor         | connected to peer-1 with outgoing-1 192.0.2.2-192.0.2.1"],
         # kube-router skips nodes of another ASN by design
         ["I0821 10:16:01.004512       1 bgp_peers.go:132] Not peering with the Node 10.0.0.12 as ASN number of the node "
          "is different."],

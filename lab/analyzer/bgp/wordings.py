@@ -117,7 +117,7 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          # OpenBGPD (bgpd/log.c fatal()): one of its processes (SE, RDE, RTR) stopped on a fatal error, bgpd exits
          r"\bfatal in (?:SE|RDE|RTR): ", "daemon_crash"),
         # GoBGP pkg/server/server.go: the MD5 password could not be set on the listening socket
-        (r"MD5 digest|TCP-AO|Authentication (?:failure|error)|Unable to set TCP MD5 option|MD5 auth|"
+        (r"MD5 digest|TCP-AO|Authentication (?:failure|error)|Unable to set TCP MD5 option|MD5 auth|check your MD5 password|"
          r"failed to set md5\b|"
          # ExaBGP (reactor/network/tcp.py): the kernel has no TCP MD5 support
          r"does not support TCP_MD5SIG|"
@@ -150,7 +150,9 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"not enabled or not in configuration|"
          r"no group for|connection from non-peer|connect from unknown address|"
          # GoBGP (pkg/server/server.go): a connection from an address with no neighbor configured here
-         r"Can't find configuration for a new passive connection", "peer_not_configured"),
+         r"Can't find configuration for a new passive connection|"
+         # ExaBGP (lib/exabgp/reactor/listener.py): a connection from an address with no neighbor configured
+         r"\bno session configured for\b|more than one neighbor match", "peer_not_configured"),
         (r"Maximum Number of Prefixes|max-prefix|prefix-limit|prefix count|event MaxPath\b|Prefix limit reached|"
          # Arista EOS: the maximum-routes limit shut the session (AFI_SAFI_MAX_ROUTES_LIMIT, show ip bgp summary)
          r"maximum total number of routes \(\d+\)[^\n]*?Put into idle state|\bIdle\(MaxPath\)|"
@@ -210,7 +212,9 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # socket" (proto/bgp/bgp.c): it could not listen on TCP 179 here; kube-router's GoBGP server that cannot listen
         # ("listen tcp4 0.0.0.0:179: bind: address already in use")
         (r"Socket error: bind: |nexthop_set failed\b|Cannot assign requested address|No listening socket|"
-         r"bind: address already in use|address family not supported by protocol", "local_address"),
+         r"bind: address already in use|address family not supported by protocol|"
+         # ExaBGP (lib/exabgp/reactor/network/tcp.py, listener.py): the local address, or port 179, cannot be bound
+         r"Could not bind to local ip|\bcan not bind to \S+:\d+", "local_address"),
         # calico/node's readiness check: BIRD has not established the session (it does not say why)
         (r"BGP not established with|Waiting for peer OPEN", "never_established"),
         (r"Connection refused", "connection_refused"),
