@@ -1,7 +1,7 @@
 """BGP lines from sweeps of the event lists and sources of Nokia SR OS and SR Linux, Arista EOS, ExaBGP, and the
-Kubernetes agents that embed GoBGP (kube-router, kube-vip): each line is written in the format its source documents (named
-beside it) with documentation addresses, or quoted from it. A session that went down, was refused or never came up
-reads as bgp_down with the reason the line gives; the healthy lines beside them read as no fault.
+Kubernetes agents that embed GoBGP (kube-router, kube-vip): each line is written in the format its source documents
+(named beside it) with documentation addresses, or quoted from it. A session that went down, was refused or never
+came up reads as bgp_down with the reason the line gives; the healthy lines beside them read as no fault.
 """
 
 from __future__ import annotations

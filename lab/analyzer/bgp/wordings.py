@@ -117,8 +117,10 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          # OpenBGPD (bgpd/log.c fatal()): one of its processes (SE, RDE, RTR) stopped on a fatal error, bgpd exits
          r"\bfatal in (?:SE|RDE|RTR): ", "daemon_crash"),
         # GoBGP pkg/server/server.go: the MD5 password could not be set on the listening socket
-        (r"MD5 digest|TCP-AO|Authentication (?:failure|error)|Unable to set TCP MD5 option|MD5 auth|check your MD5 password|"
+        (r"MD5 digest|TCP-AO|Authentication (?:failure|error)|Unable to set TCP MD5 option|MD5 auth|"
          r"failed to set md5\b|"
+         # ExaBGP (lib/exabgp/reactor/network/tcp.py): the connect failed with the MD5 option set
+         r"check your MD5 password|"
          # ExaBGP (reactor/network/tcp.py): the kernel has no TCP MD5 support
          r"does not support TCP_MD5SIG|"
          # BIRD's last error in show protocols (proto/bgp/bgp.h BEM_INVALID_AUTH: the kernel refused the MD5/AO request)
@@ -178,8 +180,8 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"\bevent (?:Manual)?Stop new state\b|"
          # Huawei VRP BGP/6/PEER_STATE_CHG: "STOP: interrupts a connection" (a reset or shutdown of the peer here)
          r"\bInputEvent=STOP\b", "admin_reset"),
-        (r"Other Config(?:uration)? Change|config(?:uration)? change|\bevent OtherConfigurationChange\b|(?:Router ID|Remote AS|Cluster ID|Capability) "
-         r"changed|Local AS change|Confederation (?:identifier|peer) changed|Update source change|"
+        (r"Other Config(?:uration)? Change|config(?:uration)? change|(?:Router ID|Remote AS|Cluster ID|Capability) "
+         r"changed|\bevent OtherConfigurationChange\b|Local AS change|Confederation (?:identifier|peer) changed|Update source change|"
          r"Address family activated|Peer-group (?:add|delete) member|Suppress Fib|Password config change|"
          # FRR's PEER_DOWN_NEIGHBOR_DELETE: this side's operator removed the neighbor ("no neighbor ...")
          r"Neighbor deleted", "config_change"),
@@ -263,7 +265,8 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # GoBGP's "hard-reset" (RFC 8538): a NOTIFICATION whose inner error the line does not give.
         # FlapAlerted (bgp/bgp.go): the neighbor answered the OPEN with a NOTIFICATION (message type 3)
         # MetalLB's native speaker (internal/bgp/native/messages.go): the answer to its OPEN was a NOTIFICATION
-        (r"NOTIFICATION|RecvNotify|RecvHardReset|notification-(?:received|sent)|hard[ -]reset|unexpected message of type '3'|"
+        (r"NOTIFICATION|RecvNotify|notification-(?:received|sent)|hard[ -]reset|unexpected message of type '3'|"
+         r"RecvHardReset|"  # (Arista EOS: the neighbor's Cease/Hard Reset, RFC 8538)
          r"peer reported an error|notification during open|message type is not OPEN, got 3\b", "notification"),
     )
 )
