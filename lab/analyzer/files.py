@@ -141,6 +141,14 @@ def analyze_path(path: Path | str, fmt: str = "auto") -> Analysis:
         raise InputError(M("Cannot read {path}: {error}.", path=str(p), error=exc.strerror or exc)) from None
 
 
+def _scanner(fmt: str, cr: bool) -> Scanner:
+    """A scanner for a file or stream; `cr`: its lines end in a carriage return alone, which a note says."""
+    scanner = Scanner(fmt)
+    if cr:
+        scanner.notes.append(CR_NOTE)
+    return scanner
+
+
 def _line_blocks(fh: Any, first: AnyStr, cr: bool = False) -> Iterator[AnyStr]:
     """The stream's content in large blocks cut at line ends (the last block may lack its line end); `first` is
     what was read before (bytes or str, which also decides the newline to cut at). `cr`: the lines end in a
@@ -194,10 +202,8 @@ def _analyze_gzip(p: Path, fmt: str) -> Analysis:
         raise _empty_file(str(p))
     if _looks_binary(head) or utf16_codec(head):
         raise _binary_file(str(p))
-    scanner = Scanner(fmt)
     cr = cr_line_ends(head)
-    if cr:
-        scanner.notes.append(CR_NOTE)
+    scanner = _scanner(fmt, cr)
     stream = gzip.open(p, "rb")  # noqa: SIM115 (closed by _scan_blocks)
     first = stream.read(3)
     first = b"" if first == b"\xef\xbb\xbf" else first  # a UTF-8 byte order mark is not part of the text
@@ -209,9 +215,7 @@ def _analyze_gzip(p: Path, fmt: str) -> Analysis:
 
 def _analyze_text_file(p: Path, codec: str, fmt: str, cr: bool = False) -> Analysis:
     """Analyze a large UTF-16 file, decoded as it is read, in blocks cut at line ends."""
-    scanner = Scanner(fmt)
-    if cr:
-        scanner.notes.append(CR_NOTE)
+    scanner = _scanner(fmt, cr)
     fh = p.open(encoding=codec, newline="")
     broken = M("{name} is UTF-16 text with a broken character. Save it again as UTF-8, for example with "
                "`iconv -f utf-16 -t utf-8`.", name=str(p))
@@ -227,9 +231,7 @@ def _analyze_file(fh: BinaryIO, fmt: str, name: str, cr: bool = False) -> Analys
     """Analyze a file opened in binary mode, read in large blocks cut at line ends (bytes go to the scan
     as they are; each block is decoded once, to check it is UTF-8 and for format detection). `cr`: its lines end
     in a carriage return alone (read as line feeds, so its blocks are not read again from the file)."""
-    scanner = Scanner(fmt)
-    if cr:
-        scanner.notes.append(CR_NOTE)
+    scanner = _scanner(fmt, cr)
     head = fh.read(3)
     first = b"" if head == b"\xef\xbb\xbf" else head  # a UTF-8 byte order mark is not part of the text
     try:
@@ -246,7 +248,5 @@ def _analyze_file(fh: BinaryIO, fmt: str, name: str, cr: bool = False) -> Analys
 def analyze_stream(fh: object, fmt: str = "auto", name: str | Msg = "", cr: bool = False) -> Analysis:
     """Analyze an open text stream read in large blocks (cut at line ends); `cr`: its lines end in a carriage
     return alone (`cr_line_ends` of its first bytes)."""
-    scanner = Scanner(fmt)
-    if cr:
-        scanner.notes.append(CR_NOTE)
+    scanner = _scanner(fmt, cr)
     return _scan_blocks(scanner, fh, _line_blocks(fh, "", cr), scanner.feed, name or M("The input"))

@@ -300,12 +300,13 @@ def render_logs(c: VpnConnection, log_text: str, analysis: object | None, proble
                   node=f"`{primary.tree_node}`") + " · "
                 + _n("{n} finding", "{n} findings", len(getattr(analysis, "findings", ())))
             )
-        elif getattr(analysis, "recovered", False) or getattr(analysis, "refused_unnamed", False):
-            # a failure that recovered (a BGP reset), one the protocol resolved, or a refusal that names no setting:
+        elif (refused := getattr(analysis, "refused_unnamed", False)) or getattr(analysis, "recovered", False):
+            # a refusal that names no setting, a failure that recovered (a BGP reset) or one the protocol resolved:
             # the notes say which
-            st.markdown(_("**Log analyzer:** the peer refused a request without naming a setting.")
-                        if getattr(analysis, "refused_unnamed", False)
-                        else _("**Log analyzer:** no failure that needs fixing in these lines."))
+            if refused:
+                st.markdown(_("**Log analyzer:** the peer refused a request without naming a setting."))
+            else:
+                st.markdown(_("**Log analyzer:** no failure that needs fixing in these lines."))
             for note in getattr(analysis, "notes", ()):
                 st.caption(_("Note: {note}", note=plain(mask_secrets(render(note, current())), limit=2_000)))
         else:

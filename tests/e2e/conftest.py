@@ -319,6 +319,16 @@ def commit_text(page: object, box: object, text: str) -> None:
 ANALYSIS_MS = 30_000  # an analysis of a short paste shows well within this, even on a loaded machine
 
 
+def open_log_form(page: object, expander: str = "Analyze logs") -> None:
+    """On the Troubleshooter: open the log form, which sits below the question in a collapsed expander titled
+    `expander` (the page's first lines name it too: the expander's own summary is clicked)."""
+    summary = page.get_by_test_id("stExpander").filter(has_text=expander).first.locator("summary")  # type: ignore[attr-defined]
+    summary.scroll_into_view_if_needed()
+    if not page.locator("textarea").first.is_visible():  # type: ignore[attr-defined]
+        summary.click()
+    page.locator("textarea").first.wait_for(state="visible")  # type: ignore[attr-defined]
+
+
 def analyze_paste(page: object, text: str, *, expander: str = "Analyze logs", button: str = "Analyze",
                   verdict: str = "Primary diagnosis:") -> None:
     """On the Troubleshooter: open the log form (a collapsed expander titled `expander`), paste and commit `text`,
@@ -329,12 +339,8 @@ def analyze_paste(page: object, text: str, *, expander: str = "Analyze logs", bu
     box: nothing the user entered is lost."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    summary = page.get_by_test_id("stExpander").filter(has_text=expander).first.locator("summary")  # type: ignore[attr-defined]
-    summary.scroll_into_view_if_needed()
+    open_log_form(page, expander)
     box = page.locator("textarea").first  # type: ignore[attr-defined]
-    if not box.is_visible():
-        summary.click()
-    box.wait_for(state="visible")
     # the rerun the committed text starts replaces the button: click the new one
     commit_text(page, box, text)
     press = page.get_by_role("button", name=button, exact=True)  # type: ignore[attr-defined]

@@ -15,6 +15,7 @@ from tests.e2e.conftest import (
     click_and_wait,
     context_for,
     follow_link,
+    open_log_form,
     resize,
     save_shot,
     shoot_sizes,
@@ -115,7 +116,7 @@ def test_korean_pages_after_the_usual_interactions(app_url, page, tmp_path) -> N
 
     follow_link(page, "/troubleshooter")
     _korean_nav(page, by_path["troubleshooter"])
-    page.get_by_test_id("stExpander").filter(has_text=_ko("Analyze logs")).first.locator("summary").click()
+    open_log_form(page, _ko("Analyze logs"))
     picker = page.get_by_test_id("stSelectbox").filter(has_text=_ko("…or practise on a sample log")).first
     picker.wait_for()
     choose(page, picker, "strongswan-auth-failure.log", exact=False)

@@ -9,7 +9,15 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from lab import DATASETS_DIR
-from tests.e2e.conftest import ANALYSIS_MS, analyze_paste, choose, click_and_wait, shoot_sizes, wait_idle
+from tests.e2e.conftest import (
+    ANALYSIS_MS,
+    analyze_paste,
+    choose,
+    click_and_wait,
+    open_log_form,
+    shoot_sizes,
+    wait_idle,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -18,16 +26,6 @@ SAMPLES = DATASETS_DIR / "samples"
 
 def _no_exception(page) -> None:
     assert page.locator('[data-testid="stException"]').count() == 0
-
-
-def _open_logs(page) -> None:
-    """The log form sits below the question, in a collapsed expander: open it."""
-    # (the expander's own summary: the page's first lines name it too)
-    summary = page.get_by_test_id("stExpander").filter(has_text="Analyze logs").first.locator("summary")
-    summary.scroll_into_view_if_needed()
-    if not page.locator("textarea").first.is_visible():
-        summary.click()
-    page.locator("textarea").first.wait_for(state="visible")
 
 
 def _click(page, name: str, then: str) -> None:
@@ -109,7 +107,7 @@ def test_bad_upload_and_unknown_link_get_clear_messages(app_url: str, page, shoo
     wait_idle(page)
     page.get_by_text("node x in tree nope", exact=False).first.wait_for()
     page.get_by_text("How many tunnels of the VPN connection are DOWN right now?").first.wait_for()
-    _open_logs(page)
+    open_log_form(page)
     page.locator('input[type="file"]').set_input_files(
         files=[{"name": "capture.pcap", "mimeType": "application/vnd.tcpdump.pcap",
                 "buffer": b"\xd4\xc3\xb2\xa1\x02\x00\x04\x00" + bytes(16) + b"binary data"}]
@@ -118,7 +116,7 @@ def test_bad_upload_and_unknown_link_get_clear_messages(app_url: str, page, shoo
     # click could otherwise come first and find no file)
     page.get_by_text("capture.pcap").first.wait_for()
     wait_idle(page)
-    _open_logs(page)
+    open_log_form(page)
     # A click that lands while the upload's own rerun redraws the form is lost (as a user's would be, who clicks
     # again): click until the message is there, at most three times.
     for _ in range(3):
@@ -126,7 +124,7 @@ def test_bad_upload_and_unknown_link_get_clear_messages(app_url: str, page, shoo
         if page.get_by_text("looks binary").count():
             break
     # the message is written in the log form's expander: the rerun may have drawn it closed
-    _open_logs(page)
+    open_log_form(page)
     page.get_by_text("looks binary").first.wait_for()
     _no_exception(page)
     shoot("troubleshooter-bad-input")
