@@ -485,3 +485,25 @@ def test_this_sides_request_for_another_dh_group_is_a_guess_until_the_peer_fails
     up = ("Dec  1 10:00:02 gw charon: 15[IKE] IKE_SA aws[1] established between 198.51.100.1[198.51.100.1]..."
           "203.0.113.9[203.0.113.9]\n")
     assert analyze_text(ask + up).primary is None
+
+
+# pluto 4.x/5.x looks an IKEv1 Main Mode request up among its IKEv1 connections only
+# (https://github.com/libreswan/libreswan/blob/v5.3.2/programs/pluto/ikev1_host_pair.c, line 368): with every
+# connection the log shows added as IKEv2, its refusal is the versions differing, not the authentication method.
+_MAIN_MODE_TO_IKEV2_ONLY = (
+    'Dec  6 09:14:02 gw-east pluto[2841]: "site-b": added IKEv2 connection\n'
+    "Dec  6 09:14:03 gw-east pluto[2841]: packet from 198.51.100.20:500: initial Main Mode message received but no "
+    "connection has been authorized with authby=PSK and xauth=no\n"
+)
+
+
+def test_plutos_main_mode_refusal_with_only_ikev2_connections_is_a_version_mismatch() -> None:
+    primary = analyze_text(_MAIN_MODE_TO_IKEV2_ONLY).primary
+    assert primary is not None and primary.category == "ike_version_mismatch"
+    assert primary.facts["ike_requested"] == "IKEv1" and primary.facts["conn_versions"] == "IKEv2"
+    # An IKEv1 connection loaded beside it, or no connection line at all: the method or the address may differ.
+    v1_too = _MAIN_MODE_TO_IKEV2_ONLY.replace('"site-b": added IKEv2', '"site-a": added IKEv1 connection\n'
+                                              'Dec  6 09:14:02 gw-east pluto[2841]: "site-b": added IKEv2')
+    for log in (v1_too, _MAIN_MODE_TO_IKEV2_ONLY.split("\n", 1)[1]):
+        primary = analyze_text(log).primary
+        assert primary is not None and primary.category == "auth_failure"

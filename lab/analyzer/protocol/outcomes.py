@@ -115,6 +115,15 @@ def _read_outcome(
             _set(ev, "ike_version_mismatch")
         else:
             _set(ev, "auth_failure")
+    elif (kind == "auth_failed" and ev.pattern == "lib-no-connection-authorized"
+          and (known := st.conn_versions | listed_versions) and "IKEv1" not in known and "IKEv1/2" not in known):
+        # pluto found no connection for the peer's IKEv1 request (Main or Aggressive Mode), and the log shows it
+        # added its connections as IKEv2 only ("added IKEv2 connection"), or its status listing shows only IKEv2:
+        # pluto looks such a request up among its IKEv1 connections alone (ikev1_host_pair.c), so the versions
+        # differ.
+        ev.values["ike_requested"] = "IKEv1"
+        ev.values["conn_versions"] = "/".join(sorted(known))
+        ev.category, ev.weight = "ike_version_mismatch", "decisive"
     elif kind == "conn_switched":
         _set(ev, None)
     elif kind == "remote_access":
