@@ -105,7 +105,15 @@ EXABGP = [
 ]
 
 
-@pytest.mark.parametrize(("lines", "reason"), NOKIA + ARISTA + AGENTS + EXABGP)
+# Quagga and FRR before 3.0 refusing a connection from an address with no neighbor statement (bgpd/bgp_network.c at
+# FRRouting/frr 3f9c7369f7, with debug bgp events)
+QUAGGA = [
+    (["2015/04/01 10:00:00 BGP: [Event] BGP connection IP address 198.51.100.7 is not configured"],
+     "peer_not_configured"),
+]
+
+
+@pytest.mark.parametrize(("lines", "reason"), NOKIA + ARISTA + AGENTS + EXABGP + QUAGGA)
 def test_a_session_down_reads_as_bgp_down_with_its_reason(lines: list[str], reason: str | None) -> None:
     category, read_reason, _ = _read(lines)
     assert category == "bgp_down"

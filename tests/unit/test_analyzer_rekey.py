@@ -6,6 +6,8 @@ event log quoted in a public thread) or a line in the daemon's exact format take
 
 from __future__ import annotations
 
+import pytest
+
 from lab.analyzer import analyze_text
 from lab.analyzer.protocol import key_length_flaw, stamp_of
 
@@ -316,3 +318,39 @@ def test_an_ipsec_sa_ended_after_this_side_said_it_would_not_rekey_is_a_rekey_pr
                                     "tunnel mode {ESP=>0x12345678 <0x87654321 xfrm=AES_CBC_256-HMAC_SHA1_96}\n"
                                     "00:17:29 deleting")
     assert analyze_text(replaced).primary is None
+
+
+# pluto's lines for a Child SA whose IKE SA is gone when its rekey or expiry comes due, in the exact format of
+# libreswan's source: programs/pluto/timer.c at v3.32 and v4.15, ikev2_parent.c at v4.15 (llog_pexpect), and
+# ikev2_replace.c at v5.4 (the source spells it "diasppeared").
+@pytest.mark.parametrize("line", [
+    '"westnet-eastnet" #2: CHILD SA #2 lost its IKE SA',
+    'Dec  6 10:00:00 gw pluto[1234]: "westnet-eastnet" #2: Child SA lost its IKE SA #1',
+    'EXPECTATION FAILED: "westnet-eastnet" #2: not rekeying Child SA #2; as IKE SA #1 has diasppeared '
+    '(in state_is_expired() at ikev2_parent.c:570)',
+])
+def test_a_child_sa_that_lost_its_ike_sa_at_its_rekey_is_a_rekey_problem(line: str) -> None:
+    primary = analyze_text(line + "\n").primary
+    assert primary is not None and primary.category == "rekey_issue"
+
+
+def test_libreswans_stale_sa_not_rekeyed_after_a_newer_one_stays_harmless() -> None:
+    # libreswan 4.7 and later (programs/pluto/ikev2_replace.c): the SA was already replaced
+    assert analyze_text('"west" #3: not rekeying stale Child SA #2; as already got a newer #4\n').primary is None
+
+
+# strongSwan 6.0 words the CHILD_SA collision in a line of its own (src/libcharon/sa/ikev2/tasks/child_rekey.c at
+# 6.0.1, line 1157); 5.9 says "detected CHILD_REKEY collision with CHILD_REKEY". Resolved, either is no fault.
+_CHARON_60_COLLISION = """\
+Dec  6 10:00:00 gw charon: 09[KNL] creating rekey job for CHILD_SA ESP/0xc3a1b2f4/192.0.2.10
+Dec  6 10:00:02 gw charon: 09[ENC] <net-net|1> generating CREATE_CHILD_SA request 4 [ N(REKEY_SA) SA No KE TSi TSr ]
+Dec  6 10:00:04 gw charon: 07[IKE] <net-net|1> detected rekey collision for CHILD_SA net-net{2}
+Dec  6 10:00:05 gw charon: 12[IKE] <net-net|1> CHILD_SA rekey collision won, deleting old child net-net{2}
+"""
+
+
+def test_strongswan_60s_resolved_child_sa_collision_is_no_fault() -> None:
+    analysis = analyze_text(_CHARON_60_COLLISION)
+    assert analysis.primary is None
+    assert any(f.category == "rekey_issue" for f in analysis.findings)
+    assert any("both sides rekeyed the same SA at once" in str(n) for n in analysis.notes)
