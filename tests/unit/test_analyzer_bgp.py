@@ -62,7 +62,7 @@ FRR_DOWN = "2024/01/15 03:12:40 BGP: [RZMGQ-A03CG] %ADJCHANGE: neighbor 169.254.
         ("Cease: connection rejected", "peer_not_configured"),
         ("Cease: other config change", "config_change"),
         ("Password config change", "config_change"),
-        ("Socket Error", "peer_closed"),
+        ("Socket Error", "local_address"),  # PEER_DOWN_SOCKET_ERROR: bgp_connect's own socket, TTL or bind failed
         ("No path to specified Neighbor", "interface_down"),
         ("NSF peer closed the session", "graceful_restart"),  # PEER_DOWN_NSF_CLOSE_SESSION, not "Peer closed ..."
     ],

@@ -216,7 +216,10 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"Socket error: bind: |nexthop_set failed\b|Cannot assign requested address|No listening socket|"
          r"bind: address already in use|address family not supported by protocol|"
          # ExaBGP (lib/exabgp/reactor/network/tcp.py, listener.py): the local address, or port 179, cannot be bound
-         r"Could not bind to local ip|\bcan not bind to \S+:\d+", "local_address"),
+         r"Could not bind to local ip|\bcan not bind to \S+:\d+|"
+         # FRR's reset reason "Socket Error" (PEER_DOWN_SOCKET_ERROR, bgpd/bgp_network.c bgp_connect): its own socket
+         # to the neighbor could not be made, given its TTL or bound to the update-source address
+         r"(?-i:\bSocket Error\b)", "local_address"),
         # calico/node's readiness check: BIRD has not established the session (it does not say why)
         (r"BGP not established with|Waiting for peer OPEN", "never_established"),
         (r"Connection refused", "connection_refused"),
@@ -255,7 +258,7 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"moved from higher state (?:ACTIVE|CONNECT) to lower state",
          "connect_failed"),
         (r"Peer closed the session|Peer closing down the session|\bevent Closed new state\b|Connection (?:closed|reset)|reset by peer|remote end closed|read-failed|"
-         r"TCP_connection_closed|Connection lost|TransportError|BGP_IO_ERROR_CLOSE_SESSION|Socket Error|write-failed|"
+         r"TCP_connection_closed|Connection lost|TransportError|BGP_IO_ERROR_CLOSE_SESSION|write-failed|TCP SOCKET ERROR|"
          # ExaBGP 4.2 and 5.0 (reactor/network/connection.py): the TCP connection went away under the session
          r"closed by the remote end|lost the TCP connection|Broken TCP connection|issue reading on the socket|"
          r"lost TCP (?:session|connection) with peer|"
