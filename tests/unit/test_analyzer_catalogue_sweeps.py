@@ -575,3 +575,57 @@ def test_an_error_notify_that_names_no_setting_is_said_not_hidden() -> None:
     assert "no known failure" not in out
     report = build_report(analyze_path(lab / "L.log"))
     assert "The peer refused a request without naming a setting" in report and "No known failure" not in report
+
+
+# ---- libreswan 5.x and strongSwan 6.0 wordings (sweeps of the words new since 4.15 and 5.9.14) ------------------
+
+# pluto answering the same IKE_SA_INIT again and again: 5.1 and later (programs/pluto/ikev2_unsecured.c at v5.3.2),
+# 3.x to 5.0 ("received duplicate %s message request (Message ID %jd)", ikev2.c / ikev2_ike_sa_init.c)
+_INIT_ANSWERED = ('"aws-tunnel-1"[1] 198.51.100.20 #1: sent IKE_SA_INIT response to 198.51.100.20:UDP/500 '
+                  '{cipher=AES_GCM_16_256 integ=n/a prf=HMAC_SHA2_512 group=DH19}, expecting IKE_AUTH request\n')
+
+
+@pytest.mark.parametrize("repeat", [
+    '"aws-tunnel-1"[1] 198.51.100.20 #1: received duplicate IKE_SA_INIT request; retransmitting response\n',
+    '"aws-tunnel-1"[1] 198.51.100.20 #1: received duplicate IKE_SA_INIT message request (Message ID 0); '
+    'retransmitting response\n',
+])
+def test_pluto_answering_the_same_ike_sa_init_again_and_again_is_a_one_way_path(repeat: str) -> None:
+    analysis = analyze_text(_INIT_ANSWERED + repeat * 4)
+    assert analysis.primary is not None and analysis.primary.category == "peer_unreachable"
+    assert "IKE_SA_INIT requests arrive" in analysis.primary.summary_in("en")
+    # once is a lost packet
+    assert primary_of(_INIT_ANSWERED + repeat) is None
+    # the peer went on to IKE_AUTH: its repeats were copies delivered again, not answers lost
+    auth = '"aws-tunnel-1"[1] 198.51.100.20 #1: processing IKE_AUTH request from 198.51.100.20:UDP/4500\n'
+    assert primary_of(_INIT_ANSWERED + repeat * 4 + auth) is None
+
+
+# pluto unable to send at all (programs/pluto/send.c: 3.x LOG_ERRNO ". Errno N: ...", 4.x and 5.x ": ... (errno N)");
+# the lines of a Delete sent while pluto shuts down are tests/data/strongswan-lab's, and stay harmless
+@pytest.mark.parametrize(("line", "category"), [
+    ('ERROR: "aws-tunnel-1" #1: send on eth0 from 192.0.2.10:500 to 198.51.100.20:500 using UDP failed in '
+     'IKE_SA_INIT request: Network is unreachable (errno 101)', "peer_unreachable"),
+    ('ERROR: "aws-tunnel-1" #1: sendto on eth0 to 198.51.100.20:500 failed in main_outI1. Errno 113: No route to host',
+     "peer_unreachable"),
+    ('ERROR: "aws-tunnel-1" #1: send on eth0 from 192.0.2.10:4500 to 198.51.100.20:4500 using UDP failed in IKE_AUTH '
+     'request: Message too long (errno 90)', "nat_t_or_fragmentation"),
+    ('Dec  3 22:00:13.555083: ERROR: "gw" #1: send on vl from 192.0.2.1:500 to 192.0.2.2:500 using UDP failed in '
+     'delete notification: Network is unreachable (errno 101)', None),
+])
+def test_pluto_send_failures(line: str, category: str | None) -> None:
+    assert primary_of((line + "\n") * 3) == category
+
+
+# charon unable to make a key exchange method (src/libcharon/sa/ikev2/tasks/ike_init.c and child_create.c at 5.9.14
+# and 6.0.6; ikev1/tasks/main_mode.c)
+@pytest.mark.parametrize(("line", "category"), [
+    ("Dec  6 10:00:01 gw charon: 07[IKE] requested DH group MODP_8192 not supported", "phase1_proposal_mismatch"),
+    ("Dec  6 10:00:01 gw charon: 07[IKE] <aws-tunnel-1|1> configured key exchange method CURVE_448 not supported",
+     "phase1_proposal_mismatch"),
+    ("Dec  6 10:00:01 gw charon: 11[IKE] negotiated DH group not supported", "phase1_proposal_mismatch"),
+    ("Dec  6 10:00:02 gw charon: 11[IKE] selected key exchange method ECP_384 not supported",
+     "phase2_proposal_mismatch"),
+])
+def test_charon_key_exchange_methods_it_cannot_make(line: str, category: str) -> None:
+    assert primary_of(line + "\n") == category

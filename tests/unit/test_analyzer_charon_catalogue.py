@@ -48,7 +48,9 @@ CHARON_LINES = [
     ("own identity not known", "auth_failure"),
     # src/libcharon/sa/ikev1/tasks/quick_mode.c
     ("remote traffic selector missing in configuration", "traffic_selector_mismatch"),
-    ("negotiated DH group MODP_768 not supported", "phase1_proposal_mismatch"),
+    ("negotiated DH group MODP_768 not supported", "phase2_proposal_mismatch"),  # (Quick Mode's PFS group)
+    # src/libcharon/sa/ikev2/tasks/ike_init.c (6.0): with no exchange before it, phase 1
+    ("negotiated key exchange method MODP_768 not supported", "phase1_proposal_mismatch"),
     # src/libcharon/sa/ikev2/tasks/child_create.c
     ("not using transport mode, connection NATed", "ipsec_mode_mismatch"),
     ("not using BEET mode, not host-to-host", "ipsec_mode_mismatch"),

@@ -140,6 +140,14 @@ def _liveness_primary(
                   "the next one, which never came.", line=evs[0].line, seconds=waited),
                 _ONE_WAY,
             ]
+        elif evs[0].values.get("answers_lost") and evs[0].exchange == "IKE_SA_INIT":
+            # protocol: the peer resends the IKE_SA_INIT request this side answered
+            reasoning = [
+                M("Line {line}: the peer sent its IKE_SA_INIT request again after this side had answered it ({times} by "
+                  "line {last}): this side's answers do not reach the peer.", line=evs[0].line, last=evs[-1].line,
+                  times=Mn("{n} time", "{n} times", max(e.values.get("answers_lost", 0) for e in evs))),
+                _ONE_WAY,
+            ]
         elif evs[0].values.get("answers_lost"):  # protocol: the peer resends the IKE_AUTH request this side answered
             reasoning = [
                 M("Line {line}: the peer sent its IKE_AUTH request again after this side had answered it ({times} by "
@@ -255,7 +263,10 @@ def _liveness_primary(
                 ))
         reasoning += _also(cats, first)
         summary = M("The peer does not answer IKE: a reachability problem.")
-        if evs[0].values.get("answers_lost"):
+        if evs[0].values.get("answers_lost") and evs[0].exchange == "IKE_SA_INIT":
+            summary = M("The peer's IKE_SA_INIT requests arrive, but this side's answers do not reach it: the path drops "
+                        "them.")
+        elif evs[0].values.get("answers_lost"):
             summary = M("The peer's IKE_AUTH requests arrive, but this side's answers do not reach it: the path drops "
                         "them.")
         elif evs[0].values.get("snapshot") and len(evs) == 1:

@@ -52,12 +52,12 @@ def _read_outcome(
         st.ike_up = True  # (a CREATE_CHILD_SA request comes over an IKE SA that is up)
         lost = st.duplicate_requests >= _ANSWERS_LOST
         _set(ev, "rekey_issue", "decisive" if lost else "context")
-    elif kind == "out_of_step" and ev.exchange == "IKE_AUTH":
-        # IKEv2, this side the responder: the peer resends the IKE_AUTH request this side answered. Once, a lost
-        # packet; _ANSWERS_LOST times, this side's answers do not reach the peer (the path drops them: UDP 4500,
-        # the IP fragments of a large answer). The peer is reachable one way: its requests arrive.
-        serial = _serial_of(ev.text) or 0
-        count = st.auth_duplicates[serial] = st.auth_duplicates.get(serial, 0) + 1
+    elif kind == "out_of_step" and ev.exchange in ("IKE_AUTH", "IKE_SA_INIT"):
+        # IKEv2, this side the responder: the peer resends the IKE_AUTH (or IKE_SA_INIT) request this side answered.
+        # Once, a lost packet; _ANSWERS_LOST times, this side's answers do not reach the peer (the path drops them:
+        # UDP 500 or 4500 out, the IP fragments of a large answer). The peer is reachable one way: its requests arrive.
+        key = (_serial_of(ev.text) or 0, ev.exchange)
+        count = st.auth_duplicates[key] = st.auth_duplicates.get(key, 0) + 1
         ev.values["answers_lost"] = count
         _set(ev, "peer_unreachable", "decisive" if count >= _ANSWERS_LOST else "context")
     elif kind == "out_of_step":

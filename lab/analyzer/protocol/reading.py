@@ -82,6 +82,7 @@ from lab.analyzer.protocol.unanswered import (
     _bgp_notification_named_next,
     _first_replies_unanswered,
     _gave_up_while_established,
+    _init_repeats_followed_up,
     _quick_mode_still_unanswered,
     _refusals_beside_a_lost_rekey,
     _rekey_gave_up,
@@ -242,6 +243,7 @@ def classify(events: list[Event]) -> None:
     _version_answers(events)
     _rekey_gave_up(events)
     _transform_refusals_settled(events)
+    _init_repeats_followed_up(events)
     _first_replies_unanswered(events)
     _gave_up_while_established(events)
     _transforms_all_refused(events)

@@ -235,6 +235,18 @@ def _first_reply_v2(ev: Event) -> bool:
     return _FIRST_REPLY_V2.search(ev.text) is not None
 
 
+def _init_repeats_followed_up(events: list[Event]) -> None:
+    """The peer resending an IKE_SA_INIT request this side answered means the answers are lost only while the peer
+    gets no further: an IKE_AUTH request from it for the same IKE SA (or that SA up) shows an answer arrived, and the
+    repeats were copies the network (or a test's impairment) delivered again. Wherever that proof is in the log."""
+    further = {(ev.stream, _serial_of(ev.text)) for ev in events
+               if ev.fmt == "libreswan" and (ev.exchange == "IKE_AUTH" or ev.kind == "established")}
+    for ev in events:
+        if ev.pattern == "lib-v2-duplicate-ike-sa-init" and ev.category and (ev.stream, _serial_of(ev.text)) in further:
+            ev.values.pop("answers_lost", None)
+            _set(ev, None)
+
+
 def _first_replies_unanswered(events: list[Event]) -> None:
     """The peer starts Main (or Aggressive) Mode again and again, a new pluto state each time; this side answers
     each with its first reply and the peer's next message never comes. The first reply carries no keys yet (RFC
