@@ -49,8 +49,10 @@ SIGNATURES: dict[str, re.Pattern[str]] = {
         r"\bracoon(?:\[\d+\])?: (?:\[[^\]]*\]: )?(?:ERROR|INFO|WARNING|NOTIFY|DEBUG)?"
         r"|^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d: (?:ERROR|INFO|WARNING|NOTIFY|DEBUG2?): "
     ),
-    # (some FTD builds put the message class after the product: "%FTD-vpn-4-752010", "%FTD-session-4-106023")
-    "cisco-asa": re.compile(r"%(?:ASA|PIX|FTD)-(?:[a-z]+-)?\d-\d{6}|\bIKEv2-(?:PROTO|PLAT)-\d+:"),
+    # (some FTD builds put the message class after the product: "%FTD-vpn-4-752010", "%FTD-session-4-106023"; the
+    # ASA's "debug crypto ikev1" writes "[IKEv1 DEBUG]IP = 192.0.2.1, ..." and "[IKEv1]Group = ..., IP = ...")
+    "cisco-asa": re.compile(r"%(?:ASA|PIX|FTD)-(?:[a-z]+-)?\d-\d{6}|\bIKEv2-(?:PROTO|PLAT)-\d+:"
+                            r"|\[IKEv1(?: DEBUG| DECODE)?\](?:Group|IP) = "),
     # (IOS 15+ "debug crypto ikev2" writes "IKEv2:(SESSION ID = 1,SA ID = 1):" and "IKEv2:%"; the ASA writes
     # "IKEv2-PROTO-n:" instead; IOS-XE's errors read "IKEv2-ERROR:(SESSION ID = 1,SA ID = 1):", the lines of an SA
     # not yet bound to a session "IKEv2:(SA ID = 1):"; "debug ip bgp" writes "*Sep  6 12:03:11.223: BGP: 2.2.2.2 ...",

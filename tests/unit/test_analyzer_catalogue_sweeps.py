@@ -95,6 +95,11 @@ def test_ios_one_line_packet_dump_names_its_notify_and_exchange() -> None:
         ("IKEv2-PROTO-2: (36): Received Packet [From 203.0.113.10:500/To 198.51.100.1:500/VRF i0:f0] Initiator SPI : "
          "1A2B3C4D5E6F7081 - Responder SPI : 8A2B3C4D5E6F7081 Message id: 1 IKEv2 IKE_AUTH Exchange RESPONSE Payload "
          "contents: VID IDr AUTH SA TSi TSr NOTIFY(TS_UNACCEPTABLE)", "cisco-asa"),
+        # the ASA's "debug crypto ikev1" (Cisco TAC's "General IPsec troubleshooting" deck 123399, as quoted at
+        # https://studylib.net/doc/9552345/123399-general-ipsec-troubleshooting)
+        ("[IKEv1 DEBUG]IP = 172.18.254.89, All SA proposals found unacceptable", "cisco-asa"),
+        ("[IKEv1 DEBUG]IP = 172.18.254.89, IKE SA Proposal # 1, Transform # 1 acceptable Matches global IKE entry # 5",
+         "cisco-asa"),
         # IOS BGP session messages (https://networkengineering.stackexchange.com/questions/40678)
         ("Apr 25 10:30:09.899: %BGP_SESSION-5-ADJCHANGE: neighbor 169.254.10.1 IPv4 Unicast topology base removed "
          "from session  BGP Notification sent", "cisco-ios"),
