@@ -634,3 +634,13 @@ def test_pluto_send_failures(line: str, category: str | None) -> None:
 ])
 def test_charon_key_exchange_methods_it_cannot_make(line: str, category: str) -> None:
     assert primary_of(line + "\n") == category
+
+
+def test_racoons_pfkey_align_error_points_at_phase_2_lifetimes() -> None:
+    # pfSense's "Troubleshooting IPsec VPNs" (https://docs.netgate.com/pfsense/en/latest/troubleshooting/ipsec.html,
+    # racoon's common errors): check that the phase 2 timeouts match up on both ends of the tunnel
+    analysis = analyze_text("racoon: ERROR: libipsec failed pfkey align (Invalid sadb message)\n")
+    assert analysis.format == "racoon"
+    assert analysis.primary is not None and analysis.primary.category == "rekey_issue"
+    # the same page: "pfkey DELETE received" shows up as phase 2 is renegotiated, with the tunnels working
+    assert primary_of("racoon: ERROR: pfkey DELETE received\n") is None
