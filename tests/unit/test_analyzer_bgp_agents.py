@@ -105,6 +105,14 @@ EXABGP = [
 ]
 
 
+# Arista EOS: BFD takes the session down, and the ADJCHANGE names only the FSM event Stop
+# (https://github.com/FRRouting/frr/issues/4133, the Arista side's log)
+ARISTA_BFD = [
+    (["May  6 18:25:35 leaf Rib: %BGP-BFD-STATE-CHANGE: peer 10.255.255.255 (AS 65100) Up to Down",
+      "May  6 18:25:35 leaf Rib: %BGP-5-ADJCHANGE: peer 10.255.255.255 (AS 65100) old state Established event Stop "
+      "new state Idle"], "bfd_down"),
+]
+
 # Quagga and FRR before 3.0 refusing a connection from an address with no neighbor statement (bgpd/bgp_network.c at
 # FRRouting/frr 3f9c7369f7, with debug bgp events)
 QUAGGA = [
@@ -113,7 +121,7 @@ QUAGGA = [
 ]
 
 
-@pytest.mark.parametrize(("lines", "reason"), NOKIA + ARISTA + AGENTS + EXABGP + QUAGGA)
+@pytest.mark.parametrize(("lines", "reason"), NOKIA + ARISTA + ARISTA_BFD + AGENTS + EXABGP + QUAGGA)
 def test_a_session_down_reads_as_bgp_down_with_its_reason(lines: list[str], reason: str | None) -> None:
     category, read_reason, _ = _read(lines)
     assert category == "bgp_down"
