@@ -644,3 +644,15 @@ def test_racoons_pfkey_align_error_points_at_phase_2_lifetimes() -> None:
     assert analysis.primary is not None and analysis.primary.category == "rekey_issue"
     # the same page: "pfkey DELETE received" shows up as phase 2 is renegotiated, with the tunnels working
     assert primary_of("racoon: ERROR: pfkey DELETE received\n") is None
+
+
+# pluto's IKEv1 DPD actions: 3.21-3.27 "IKEv1 DPD: action - ..." (programs/pluto/connections.c liveness_action at
+# v3.25), 3.20 and Openswan 2.6 "DPD: Restarting all connections that share this peer" (ikev1_dpd.c, dpd.c)
+@pytest.mark.parametrize("line", [
+    '"aws-tunnel-1" #1: IKEv1 DPD: action - restarting all connections that share this peer',
+    '"roadwarriors"[1] 198.51.100.20 #1: IKEv1 DPD: action - clearing connection kind CK_INSTANCE',
+    '"aws-tunnel-1" #1: IKEv1 DPD: action - putting connection into hold',
+    '"aws-tunnel-1" #1: DPD: Restarting all connections that share this peer',
+])
+def test_plutos_ikev1_dpd_actions(line: str) -> None:
+    assert primary_of(line + "\n") == "dpd_timeout"
