@@ -656,3 +656,13 @@ def test_racoons_pfkey_align_error_points_at_phase_2_lifetimes() -> None:
 ])
 def test_plutos_ikev1_dpd_actions(line: str) -> None:
     assert primary_of(line + "\n") == "dpd_timeout"
+
+
+def test_a_delete_for_an_ipsec_sa_charon_no_longer_has_takes_nothing_down() -> None:
+    # src/libcharon/sa/ikev1/tasks/quick_delete.c (5.5.3 to 6.0.6): "received DELETE for %N CHILD_SA with SPI %.8x",
+    # then "CHILD_SA not found, ignored" when the SA is already gone
+    delete = ("Dec  6 10:00:00 gw charon: 10[ENC] <aws-tunnel-1|1> parsed INFORMATIONAL_V1 request 3104885512 [ HASH D ]\n"
+              "Dec  6 10:00:01 gw charon: 10[IKE] <aws-tunnel-1|1> received DELETE for ESP CHILD_SA with SPI 9f00a1c4\n")
+    assert primary_of(delete) == "ike_sa_deleted_by_peer"
+    analysis = analyze_text(delete + "Dec  6 10:00:02 gw charon: 10[IKE] <aws-tunnel-1|1> CHILD_SA not found, ignored\n")
+    assert analysis.primary is None and not analysis.findings

@@ -163,3 +163,16 @@ def _child_deletes_not_replaced(events: list[Event]) -> None:
         if not replaced:
             ev.category, ev.weight = "ike_sa_deleted_by_peer", "weak"
             ev.values["guess"] = True
+
+
+def _deletes_of_sas_already_gone(events: list[Event]) -> None:
+    """charon answers a Delete for an IPsec SA it no longer has with "CHILD_SA not found, ignored" right after the
+    "received DELETE for ESP CHILD_SA with SPI x" line (IKEv1, quick_delete.c): the SA was already closed here (after
+    a rekey, or at its expiry), so the peer's Delete takes nothing down. The Delete before it carries no cause."""
+    for i, ev in enumerate(events):
+        if ev.kind != "delete_ignored":
+            continue
+        for before in reversed(events[max(0, i - 3):i]):
+            if before.stream == ev.stream and before.kind == "delete" and before.sa == "child":
+                before.category, before.weight = None, "context"
+                break

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from lab.analyzer.protocol.deletes import (
     _child_deletes_not_replaced,
+    _deletes_of_sas_already_gone,
     _deletes_of_the_other_logs_reauthentication,
     _reauthentication_deletes,
 )
@@ -248,6 +249,7 @@ def classify(events: list[Event]) -> None:
     _gave_up_while_established(events)
     _transforms_all_refused(events)
     _child_deletes_not_replaced(events)
+    _deletes_of_sas_already_gone(events)
     _refusals_beside_a_lost_rekey(events)
     _rekey_still_unanswered(events)
     _quick_mode_still_unanswered(events)
