@@ -1,5 +1,5 @@
 """After the first reading: the peer's Deletes of Child SAs, routine after a rekey or the end of the tunnel's traffic
-when nothing replaced the SA, and the Deletes that belong to a re-authentication."""
+when nothing replaced the SA, the Deletes that belong to a re-authentication, and Deletes of SAs already gone here."""
 
 from __future__ import annotations
 
