@@ -181,7 +181,7 @@ class _State:
     ike_ids: dict[str, int] = field(default_factory=dict)  # charon: the newest IKE_SA name[id] established
     duplicate_requests: int = 0  # IKEv2: the peer's CREATE_CHILD_SA requests this side answered and received again
     # (pluto serial, exchange): IKE_SA_INIT or IKE_AUTH requests answered, received again
-    auth_duplicates: dict[tuple[int, str | None], int] = field(default_factory=dict)
+    answered_repeats: dict[tuple[int, str | None], int] = field(default_factory=dict)
     pluto_ike: dict[str, int] = field(default_factory=dict)  # pluto: the newest IKE / ISAKMP SA serial established per conn
     failed_serials: set[int] = field(default_factory=set)  # pluto state serials seen retransmitting or giving up
     seen_serials: set[int] = field(default_factory=set)  # pluto state serials seen at all

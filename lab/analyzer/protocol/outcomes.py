@@ -39,6 +39,17 @@ from lab.analyzer.protocol.streams import (
 )
 
 
+def _version_refused(ev: Event, kind: str) -> str | None:
+    """The IKE version of a request pluto found no connection for: the one its weak version-mismatch line names, or
+    IKEv1 for its Main or Aggressive Mode refusal ("initial Main Mode message received but no connection has been
+    authorized"), which it looks up among its IKEv1 connections alone (ikev1_host_pair.c)."""
+    if kind == "ike_version_mismatch" and ev.weak and ev.values.get("version"):
+        return str(ev.values["version"])
+    if kind == "auth_failed" and ev.pattern == "lib-no-connection-authorized":
+        return "IKEv1"
+    return None
+
+
 def _read_outcome(
     ev: Event, st: _State, kind: str, listed_versions: set[str], own_versions: Callable[[Event], set[str]]
 ) -> tuple[str, bool]:
@@ -57,7 +68,7 @@ def _read_outcome(
         # Once, a lost packet; _ANSWERS_LOST times, this side's answers do not reach the peer (the path drops them:
         # UDP 500 or 4500 out, the IP fragments of a large answer). The peer is reachable one way: its requests arrive.
         key = (_serial_of(ev.text) or 0, ev.exchange)
-        count = st.auth_duplicates[key] = st.auth_duplicates.get(key, 0) + 1
+        count = st.answered_repeats[key] = st.answered_repeats.get(key, 0) + 1
         ev.values["answers_lost"] = count
         _set(ev, "peer_unreachable", "decisive" if count >= _ANSWERS_LOST else "context")
     elif kind == "out_of_step":
@@ -115,15 +126,6 @@ def _read_outcome(
             _set(ev, "ike_version_mismatch")
         else:
             _set(ev, "auth_failure")
-    elif (kind == "auth_failed" and ev.pattern == "lib-no-connection-authorized"
-          and (known := st.conn_versions | listed_versions) and "IKEv1" not in known and "IKEv1/2" not in known):
-        # pluto found no connection for the peer's IKEv1 request (Main or Aggressive Mode), and the log shows it
-        # added its connections as IKEv2 only ("added IKEv2 connection"), or its status listing shows only IKEv2:
-        # pluto looks such a request up among its IKEv1 connections alone (ikev1_host_pair.c), so the versions
-        # differ.
-        ev.values["ike_requested"] = "IKEv1"
-        ev.values["conn_versions"] = "/".join(sorted(known))
-        ev.category, ev.weight = "ike_version_mismatch", "decisive"
     elif kind == "conn_switched":
         _set(ev, None)
     elif kind == "remote_access":
@@ -133,12 +135,12 @@ def _read_outcome(
         if ev.pattern not in LISTING_PATTERNS:
             st.conn_versions.update(_listed_versions(ev))
         _set(ev, None)
-    elif (kind == "ike_version_mismatch" and ev.weak and (known := st.conn_versions | listed_versions)
-          and ev.values.get("version") and ev.values["version"] not in known):
+    elif ((requested := _version_refused(ev, kind)) and (known := st.conn_versions | listed_versions)
+          and requested not in known and "IKEv1/2" not in known):
         # pluto found no connection for the peer's request of one IKE version, and the log shows it added its
         # connections with the other version only ("added IKEv1 connection"), or its status listing shows only
         # that version: the versions differ.
-        ev.values["ike_requested"] = ev.values["version"]
+        ev.values["ike_requested"] = requested
         ev.values["conn_versions"] = "/".join(sorted(known))
         ev.category, ev.weight = "ike_version_mismatch", "decisive"
     elif (kind == "ike_version_mismatch" and ev.weak and ev.values.get("version") and (
