@@ -62,8 +62,9 @@ _OPENBGPD_ERRORS: dict[str, tuple[int, tuple[str, ...]]] = {
                   "connection rejected", "other config change", "collision", "resource exhaustion", "hard reset")),
     "error in route-refresh message": (7, ("none", "invalid message length")),
 }
+# (after the subcode: the shutdown communication of RFC 8203, 'reason "..."', or the capability an OPEN refused)
 _OPENBGPD_NOTE = re.compile(r"\b(?:received|sent|sending)(?: graceful| hard-reset)? notification: (?P<err>[^,\n]+?)"
-                            r"(?:, (?P<sub>[^\n]+?))?\s*$")
+                            r"(?:, (?P<sub>[^:\n]+?)(?:: [^\n]*)?)?\s*$")
 _HARD_RESET_DATA = re.compile(r"\b6/9\b[^\n]{0,200}?\b\d{1,4} bytes? (?P<code>0[1-8])(?P<sub>[0-9A-Fa-f]{2})")
 _HEX = re.compile(r"notification code 0x0(?P<code>[1-8])(?P<sub>[0-9a-fA-F]{2})\b")
 # The data after the code: Cisco/FRR "2 bytes FDE8" (2/2: the AS number the OPEN carried); BIRD "Bad peer AS: 76118".
@@ -285,7 +286,10 @@ _OPENSENT_CLOSED = re.compile(
     # Arista EOS: RFC 4271 Event 18 (TcpConnectionFails) while waiting for the peer's OPEN
     r"old state OpenSent event TcpConnectionFails\b|"
     # Huawei VRP BGP/6/PEER_STATE_CHG: the TCP connection failed while waiting for the peer's OPEN
-    r"PrevState=OPENSENT, CurrState=\w+, InputEvent=TCP_FAIL\b"
+    r"PrevState=OPENSENT, CurrState=\w+, InputEvent=TCP_FAIL\b|"
+    # MetalLB's native speaker (internal/bgp/native/native.go: sendOpen, then readOpen): the connection ended
+    # before the neighbor's OPEN came
+    r'read OPEN from \\?"[^"\n]{3,60}\\?": EOF\b'
 )
 # FRR's automatic shutdown of a neighbor whose round-trip time stays over `neighbor X shutdown rtt` (bgp_packet.c,
 # PEER_DOWN_RTT_SHUTDOWN in bgp_fsm.c): its log line, the reset reason it lists, and the shutdown message it sends.

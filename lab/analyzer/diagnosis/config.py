@@ -127,6 +127,12 @@ def _config_primary(
                 "Line {line}: pluto refused the connection's own proposal when it loaded it, before any negotiation: "
                 "with no usable proposal this side cannot answer (or start) the negotiation, so the peer sees "
                 "silence or a refusal.", line=first.line))
+        elif first.pattern == "fgt-event-progress-p2-failure":
+            reasoning.append(M(
+                "Line {line}: FortiOS logged a step of the phase 2 negotiation as failed (message 37130, "
+                "result=ERROR) without saying why. Phase 2 proposals that differ (encryption, integrity, PFS group) are "
+                "the most common cause, then phase 2 selectors (subnets) that differ: the 37125 \"IPsec phase 2 "
+                "error\" line next to it, or the output of \"diagnose debug application ike -1\", names the reason.", line=first.line))
         else:
             reasoning.append(M("A negotiation failure means the peer answered, so the path works: this is configuration."))
         if stage == "ike_mode_mismatch" and first.notify == "UNSUPPORTED_EXCHANGE_TYPE":

@@ -82,6 +82,15 @@ def _rekey_primary(
                     "PFS group, the lifetimes, or selectors narrowed when the SA was set up.",
                     line=refusal.line, notify=notify,
                 ))
+            elif refusal.pattern == "fgt-event-progress-p2-failure":
+                reasoning.append(M(
+                    "Line {line}: FortiOS logged the phase 2 negotiation that replaces the SA as failed (message "
+                    "37130, result=ERROR) without saying why. The SA came up with the same configuration before, so "
+                    "look at what applies to rekeys only: the DH (PFS) group a rekey carries, the lifetimes, or selectors "
+                    "narrowed when the SA was set up; the 37125 \"IPsec phase 2 error\" line, or the ike debug, names "
+                    "the reason.",
+                    line=refusal.line,
+                ))
             elif refusal.direction == "sent":
                 reasoning.append(M(
                     "Line {line}: this side refused the peer's exchange that replaces the SA ({notify}). It accepted "

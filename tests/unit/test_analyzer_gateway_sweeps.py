@@ -1,0 +1,119 @@
+"""Readings added from sweeps of Openswan's pluto, FortiOS's event log and the BGP speakers run in Kubernetes
+(GoBGP, OpenBGPD, MetalLB). Each line is written in the format its source prints (the file or page beside it)
+with documentation addresses, or quoted from the public fixture named beside it.
+"""
+
+from __future__ import annotations
+
+from lab.analyzer import analyze_text
+
+
+def primary_of(text: str) -> str | None:
+    primary = analyze_text(text).primary
+    return primary.category if primary else None
+
+
+# FortiOS log message reference, 37130 MESGID_NEG_PROGRESS_P2_ERROR ("Progress IPsec phase 2", severity error);
+# the line is SEKOIA-IO/intake-formats' FortiGate fixture with its device name and addresses.
+FGT_P2_ERROR = (
+    'date=2024-05-21 time={time} devname="FGT-HQ-01" devid="FG100FTK21008877" logid="0101037130" type="event" '
+    'subtype="vpn" level="error" vd="root" eventtime=1716284652 logdesc="Progress IPsec phase 2" '
+    'msg="progress IPsec phase 2" action="negotiate" remip=198.51.100.140 locip=203.0.113.66 remport=500 locport=500 '
+    'outintf="wan1" cookies="8a41d0c2e97f1b35/5c02e9a7d4b18f60" user="N/A" group="N/A" xauthuser="N/A" '
+    'xauthgroup="N/A" assignip=N/A vpntunnel="to-branch7" status="{status}" init="local" exch="CREATE_CHILD" '
+    'dir="inbound" role="initiator" result="{result}" version="IKEv2"\n'
+)
+FGT_TUNNEL_UP = (
+    'date=2024-05-21 time=01:44:02 devname="FGT-HQ-01" devid="FG100FTK21008877" logid="0101037138" type="event" '
+    'subtype="vpn" level="notice" vd="root" eventtime=1716255842 logdesc="IPsec connection status changed" '
+    'msg="IPsec connection status change" action="tunnel-up" remip=198.51.100.140 locip=203.0.113.66 remport=500 '
+    'locport=500 outintf="wan1" cookies="8a41d0c2e97f1b35/5c02e9a7d4b18f60" vpntunnel="to-branch7" '
+    'tunnelip=N/A tunnelid=3177245120 tunneltype="ipsec" duration=0 sentbyte=0 rcvdbyte=0 nextstat=0\n'
+)
+
+
+def test_fortigate_phase_2_progress_error_is_a_phase_2_failure_whose_reason_is_not_logged() -> None:
+    failed = FGT_P2_ERROR.format(time="09:44:12", status="failure", result="ERROR")
+    analysis = analyze_text(failed * 2)
+    assert analysis.primary is not None and analysis.primary.category == "phase2_proposal_mismatch"
+    assert any("without saying why" in str(r) for r in analysis.primary.reasoning)
+    # on a tunnel that was up, the CREATE_CHILD that fails renegotiates its phase 2
+    rekey = analyze_text(FGT_TUNNEL_UP + failed).primary
+    assert rekey is not None and rekey.category == "rekey_issue"
+    assert any("37130" in str(r) for r in rekey.reasoning)
+    assert primary_of(FGT_P2_ERROR.format(time="09:44:12", status="success", result="DONE")) is None
+
+
+# Openswan 2.6 / HEAD, programs/pluto (xelerance/Openswan)
+OSW = "Mar 25 18:02:40 ipsec-hq pluto[1876]: "
+
+
+def test_openswan_gives_up_on_invalid_ke_payload() -> None:
+    # ikev2_parent_I2.c: "received notify: %s %s" with "SA deleted" when no other proposal is left to retry
+    text = (OSW + '"hq-v2" #12: initiating v2 parent SA\n'
+            + OSW + '"hq-v2" #12: received notify: v2N_INVALID_KE_PAYLOAD SA deleted\n'
+            + OSW + '"hq-v2" #12: deleting state #12 (STATE_PARENT_I1)\n')
+    assert primary_of(text) == "phase1_proposal_mismatch"
+    assert primary_of(OSW + '"hq-v2" #12: received notify: v2N_INVALID_KE_PAYLOAD will retry\n') is None
+
+
+def test_openswan_quick_mode_answer_without_ke_is_a_pfs_mismatch() -> None:
+    # ikev1_quick.c accept_PFS_KE(..., "Quick Mode R1"): "missing KE payload in %s message"
+    text = (OSW + '"branch-ny" #6: initiating Quick Mode PSK+ENCRYPT+TUNNEL+PFS+UP {using isakmp#5 msgid:5c2a9e01 '
+            'proposal=3DES(3)_192-SHA1(2)_160 pfsgroup=OAKLEY_GROUP_MODP1024}\n'
+            + OSW + '"branch-ny" #6: missing KE payload in Quick Mode R1 message\n')
+    assert primary_of(text) == "phase2_proposal_mismatch"
+
+
+def test_a_pending_negotiation_that_took_too_long() -> None:
+    # Openswan initiate.c / libreswan 3.x initiate.c / libreswan 4.x+ pending.c (pending_check_timeout: three DPD
+    # timeouts without the pending IPsec SA set up)
+    rekey = (OSW + '"dc1-to-dc2" #76: initiating Quick Mode PSK+ENCRYPT+TUNNEL+PFS+UP+SAREFTRACK to replace #72 '
+             '{using isakmp#74 msgid:88c1d0e4 proposal=AES(12)_128-SHA1(2)_160 pfsgroup=OAKLEY_GROUP_MODP1024}\n'
+             + OSW + 'pending Quick Mode with 203.0.113.5 "dc1-to-dc2" took too long -- replacing phase 1\n'
+             + OSW + '"dc1-to-dc2" #78: initiating Main Mode to replace #74\n')
+    assert primary_of(rekey) == "rekey_issue"
+    for line in ('pending IPsec SA negotiation with 203.0.113.5 "dc1-to-dc2"[1] took too long -- replacing phase 1',
+                 '"dc1-to-dc2": ISAKMP SA negotiating with 203.0.113.5 took too long -- replacing'):
+        assert primary_of(OSW + line + "\n") == "peer_unreachable"
+
+
+def bgp_facts(text: str) -> dict[str, str]:
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.category == "bgp_down"
+    return primary.facts
+
+
+def test_gobgp_json_log_with_its_fields_in_alphabetical_order() -> None:
+    # osrg/gobgp pkg/server/fsm.go "failed to connect" with the Error field; Go's JSON escapes ">" as \u003e
+    line = ('{"Error":"dial tcp 0.0.0.0:0-\\u003e10.0.12.1:179: connect: connection refused","Key":"10.0.12.1",'
+            '"Topic":"Peer","level":"debug","msg":"failed to connect","time":"2025-08-02T09:00:14Z"}\n')
+    facts = bgp_facts(line * 2)
+    assert facts["peer"] == "10.0.12.1" and facts["bgp_reason"] == "connection_refused"
+
+
+OBGPD = "Feb 17 22:00:00 rs1 bgpd[51277]: neighbor 10.50.0.9 (k8s-node-9): "
+
+
+def test_openbgpd_socket_errors_say_why_the_connection_did_not_open() -> None:
+    # openbgpd 9.0 session.c: log_peer_warn(..., "socket error") appends strerror
+    assert bgp_facts(OBGPD + "socket error: Connection refused\n")["bgp_reason"] == "connection_refused"
+    facts = bgp_facts(OBGPD + "state change Idle -> Connect, reason: Start\n" + OBGPD
+                      + "socket error: Operation timed out\n" + OBGPD
+                      + "state change Connect -> Active, reason: Connection open failed\n")
+    assert facts["bgp_reason"] == "connect_failed"
+
+
+def test_openbgpd_shutdown_communication_keeps_the_subcode() -> None:
+    # openbgpd 9.0 logmsg.c log_notification: '%s: %s notification: %s, %s: reason "%s"' (RFC 8203)
+    facts = bgp_facts(OBGPD + 'received notification: Cease, administratively down: reason "node drain for kernel '
+                      'upgrade"\n' + OBGPD + "state change Established -> Idle, reason: NOTIFICATION received\n")
+    assert facts["bgp_reason"] == "admin_shutdown" and facts["bgp_notification"] == "6/2"
+
+
+def test_metallb_neighbor_closing_before_its_open() -> None:
+    # metallb internal/bgp/native/native.go: sendOpen, then readOpen -> 'read OPEN from %q: %s'
+    line = ('{"caller":"native.go:109","error":"read OPEN from \\"192.168.10.254:179\\": EOF","level":"error",'
+            '"localASN":64512,"msg":"failed to connect to peer","op":"connect","peer":"192.168.10.254:179",'
+            '"peerASN":64512,"ts":"2025-03-13T07:31:11Z"}\n')
+    assert bgp_facts(line)["bgp_reason"] == "peer_closed_after_open"
