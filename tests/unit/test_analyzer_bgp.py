@@ -635,18 +635,20 @@ def test_a_connection_collision_is_not_called_a_reset_on_purpose() -> None:
     assert analyze_text(down).primary is not None
 
 
-def test_peer_deconfigured_is_a_mismatch_not_a_reset_on_purpose() -> None:
-    # Cease 6/3 followed by the daemon's own Down line (no reason of its own): not hidden as an operator's reset.
+def test_peer_deconfigured_is_a_configuration_change_on_one_side() -> None:
+    # Cease 6/3 (RFC 4486 section 4: sent by a speaker that de-configures the peer; FRR also sends it to every peer
+    # when bgpd stops) followed by the daemon's own Down line: a change on the neighbor's side, down until undone.
     text = """\
 2024/01/15 03:40:11 BGP: [HZN6M-XRM1G] %NOTIFICATION: received from neighbor 169.254.21.1 6/3 (Cease/Peer Unconfigured) 0 bytes
 2024/01/15 03:40:11 BGP: [RZMGQ-A03CG] %ADJCHANGE: neighbor 169.254.21.1(Unknown) in vrf default Down BGP Notification received
 """
     up = "2024/01/15 03:41:40 BGP: [N9HHH-F8H1M] %ADJCHANGE: neighbor 169.254.21.1(Unknown) in vrf default Up\n"
-    for t in (text, reversed_lines(text), text + up, reversed_lines(text + up)):
+    for t in (text, reversed_lines(text)):
         result = analyze_text(t)
-        # Back up or not, the refusal is a cause (an operator's reset that comes back up would be nothing to fix).
-        assert result.primary is not None and result.primary.facts["bgp_reason"] == "peer_not_configured"
-        assert "on purpose" not in " ".join(result.primary.reasoning_in("en"))
+        assert result.primary is not None and result.primary.category == "bgp_down"
+        assert result.primary.facts["bgp_reason"] == "config_change"
+    for t in (text + up, reversed_lines(text + up)):
+        assert analyze_text(t).primary is None  # the neighbor took it back: nothing to fix now
 
 
 def test_bgp_korean_texts_use_the_projects_terms() -> None:
@@ -1534,7 +1536,7 @@ def test_an_sr_os_session_that_dropped_and_came_back_is_a_flap_with_its_reason()
     # openconfig-bgp-errors.yang identities (github.com/openconfig/public), as network OSes log them by name
     ("CEASE", "ADMINISTRATIVE_SHUTDOWN", "6/2", "admin_shutdown"),
     ("CEASE", "ADMINISTRATIVE_RESET", "6/4", "admin_reset"),
-    ("CEASE", "PEER_DE_CONFIGURED", "6/3", "peer_not_configured"),
+    ("CEASE", "PEER_DE_CONFIGURED", "6/3", "config_change"),
     ("CEASE", "MAX_NUM_PREFIXES_REACHED", "6/1", "max_prefix"),
     ("CEASE", "CONN_COLLISION_RESOLUTION", "6/7", "collision"),
     ("CEASE", "CONN_COLL_RES", "6/7", "collision"),  # Nokia SR Linux's own name

@@ -117,3 +117,17 @@ def test_metallb_neighbor_closing_before_its_open() -> None:
             '"localASN":64512,"msg":"failed to connect to peer","op":"connect","peer":"192.168.10.254:179",'
             '"peerASN":64512,"ts":"2025-03-13T07:31:11Z"}\n')
     assert bgp_facts(line)["bgp_reason"] == "peer_closed_after_open"
+
+
+def test_a_neighbor_that_deconfigured_this_side_is_a_configuration_change() -> None:
+    # RFC 4486 Cease subcode 3; FRR sends it to every peer when bgpd stops (bgpd.c bgp_terminate, frr-8.4.7).
+    # Formats: FRR 8.4 %NOTIFICATION / %ADJCHANGE (bgp_debug.c, bgp_fsm.c).
+    frr = "Mar 16 04:00:{s} rr1-par bgpd[2210]: "
+    down = (frr.format(s="01") + "[HZN6M-XRM1G] %NOTIFICATION: received from neighbor 203.0.113.10 6/3 "
+            "(Cease/Peer De-configured) 0 bytes\n"
+            + frr.format(s="01") + "[PXVXG-TFNNT] %ADJCHANGE: neighbor 203.0.113.10(edge-ams2) in vrf default Down BGP "
+            "Notification received\n")
+    assert bgp_facts(down)["bgp_reason"] == "config_change"
+    # back 15 seconds later: a restart on the neighbor's side, nothing to fix
+    up = frr.format(s="16") + "[N9HHH-F8H1M] %ADJCHANGE: neighbor 203.0.113.10(edge-ams2) in vrf default Up\n"
+    assert primary_of(down + up) is None

@@ -162,8 +162,11 @@ def reason_of(text: str) -> str | None:
     if _RTT.search(text):  # (before its NOTIFICATION: a Cease / Administrative Shutdown no operator sent)
         return "rtt_exceeded"
     note = notification_of(text)
-    if note == (6, 3) and (m := _DIRECTION.search(text)) and m.group("sent"):
-        return "config_change"  # Cease / Peer De-configured sent: this side's operator removed the neighbor
+    if note == (6, 3) and _DIRECTION.search(text):
+        # Cease / Peer De-configured (RFC 4486): sent, this side's operator removed the neighbor; received, the
+        # neighbor removed this side from its configuration or stopped its BGP (FRR's bgp_terminate sends it to every
+        # peer): a configuration change on one side either way, not a session refused for want of a neighbor
+        return "config_change"
     if note is not None:
         return _reason_of_code(*note, text)
     if _UNSTATED.search(text):
