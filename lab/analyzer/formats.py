@@ -65,7 +65,7 @@ SIGNATURES: dict[str, re.Pattern[str]] = {
     "fortigate": re.compile(r'\blog_?id=["\']?\d{10}|subtype=["\']?(?:vpn|ipsec)\b|\bike (?:V=[^:\s]+:)?\d+:|\bid=\d{5} (?:logdesc|msg)="|\bid=\d{5} trace_id=\d+ func=\w+ line=\d+ msg="'),
     # (ikemgr.log names the source of a message, "[INFO]: ike_sa.c:275:ikev2_abort(): ", and its debug lines
     # "pan_ikev2_debug(protocols/ikev2/ikev2.c:6946)"; routed.log's BGP exceptions "qbnmsnd2.c 167 :at 10:53:51, ...")
-    "paloalto": re.compile(r"IKE(?:v2)? phase-[12]|ikemgr|IKEv2 (?:IKE|child) SA|\[(?:PERR|PWRN|PNTF|INFO)\]: \\?\{ +\d+:|,SYSTEM,vpn,|IKE protocol notification message"
+    "paloalto": re.compile(r"IKE(?:v2)? phase-[12]|ikemgr|IKEv2 (?:IKE|child) SA|\[(?:PERR|PWRN|PNTF|INFO)\]: \\?\{ +\d+:|,SYSTEM,(?:vpn|routing),|IKE protocol notification message"
                            r"|\[(?:PERR|PWRN|PNTF|INFO)\]: \w+\.c:\d+:\w+\(\): |\bpan_ikev2_\w+\(|\bqbnm\w+\.c \d+ :at \d"),
     # (kmd's trace file, without a syslog prefix: "ike_st_i_n: Start, doi = 1, ...", "Received IKE DPD R_U_THERE_ACK
     # from IKE peer: ...")

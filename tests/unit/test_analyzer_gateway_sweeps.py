@@ -5,6 +5,8 @@ with documentation addresses, or quoted from the public fixture named beside it.
 
 from __future__ import annotations
 
+import pytest
+
 from lab.analyzer import analyze_text
 
 
@@ -131,3 +133,56 @@ def test_a_neighbor_that_deconfigured_this_side_is_a_configuration_change() -> N
     # back 15 seconds later: a restart on the neighbor's side, nothing to fix
     up = frr.format(s="16") + "[N9HHH-F8H1M] %ADJCHANGE: neighbor 203.0.113.10(edge-ams2) in vrf default Up\n"
     assert primary_of(down + up) is None
+
+
+# PAN-OS system log reference (informational and low severity system log messages), syslog CSV as the firewall
+# forwards it
+PAN = ('<14>Mar 12 11:44:07 pa-3220-edge01 1,2025/03/12 11:44:07,013201008123,SYSTEM,{subtype},0,2025/03/12 11:44:07,,'
+       '{eid},{obj},0,0,general,{severity},"{desc}",7261883003,0x8000000000000000,0,0,0,0,,pa-3220-edge01\n')
+
+
+@pytest.mark.parametrize(
+    ("eid", "desc", "category"),
+    [
+        ("ike-nego-p2-proxy-id-bad", "IKE phase-2 negotiation failed when processing proxy ID.",
+         "traffic_selector_mismatch"),
+        ("ike-nego-p2-proposal-bad", "IKE phase-2 negotiation failed when processing SA payload.",
+         "phase2_proposal_mismatch"),
+        ("ike-recv-p1-delete", "IKE protocol phase-1 SA delete message received from peer.", "ike_sa_deleted_by_peer"),
+        ("ikev2-recv-p1-delete", "IKEv2 IKE SA delete message received from peer.", "ike_sa_deleted_by_peer"),
+        ("ike-nego-p2-no-p1", "IKE phase-2 negotiation request received but no phase-1 SA is found.", "rekey_issue"),
+        ("ikev2-nego-stale-p2", "Deleting a possible stale IKEv2 child SA.", "rekey_issue"),
+        ("ike-nego-p2-dup-rekey", "duplicate phase-2 rekey request detected", "rekey_issue"),
+        ("ike-nego-p1-succ", "IKE phase-1 negotiation is succeeded", None),
+    ],
+)
+def test_pan_os_vpn_system_log_event_ids(eid: str, desc: str, category: str | None) -> None:
+    line = PAN.format(subtype="vpn", eid=eid, obj="ike-gw-branch12", severity="informational", desc=desc)
+    assert primary_of(line * 2) == category
+
+
+def test_pan_os_routing_system_log_bgp_peer() -> None:
+    failed = PAN.format(subtype="routing", eid="routed-BGP-peer-failed", obj="default", severity="low",
+                        desc="BGP peer session has failed and may restart.")
+    analysis = analyze_text(failed * 2)
+    assert analysis.format == "paloalto"
+    assert analysis.primary is not None and analysis.primary.category == "bgp_down"
+    up = PAN.format(subtype="routing", eid="routed-BGP-peer-enter-established", obj="default", severity="informational",
+                    desc="BGP peer session enters established state. peer name: aws-tunnel-1, peer IP: 169.254.21.1.")
+    assert primary_of(up) is None
+
+
+def test_junos_kernel_md5_digest_from_a_neighbor_without_a_key_here() -> None:
+    # the Junos kernel's TCP-MD5 check (tcp_auth_ok), a line quoted in a public Junos event script's README
+    line = "Mar  9 18:48:53  vrr2 kernel: tcp_auth_ok: Packet from 212.23.38.1:60042 unexpectedly has MD5 digest\n"
+    assert bgp_facts(line)["bgp_reason"] == "tcp_auth"
+
+
+def test_aws_phase_2_failure_line_gives_way_to_the_refusal_before_it() -> None:
+    # https://docs.aws.amazon.com/vpn/latest/s2svpn/log-contents.html: both lines are AWS tunnel log messages
+    aws = ('{{"event_timestamp":1763496672618,"timestamp":"2025-11-18 20:11:12.618Z","details":"{details}",'
+           '"dpd_enabled":true,"nat_t_detected":false,"ike_phase1_state":"established","ike_phase2_state":"down"}}\n')
+    failed = aws.format(details="AWS tunnel Phase 2 was unable to establish while keeping Phase 1")
+    refused = aws.format(details="AWS: Traffic Selector: TS_UNACCEPTABLE: received from responder")
+    assert primary_of(refused + failed) == "traffic_selector_mismatch"
+    assert primary_of(failed) == "phase2_proposal_mismatch"
