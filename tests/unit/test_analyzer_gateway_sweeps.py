@@ -186,3 +186,23 @@ def test_aws_phase_2_failure_line_gives_way_to_the_refusal_before_it() -> None:
     refused = aws.format(details="AWS: Traffic Selector: TS_UNACCEPTABLE: received from responder")
     assert primary_of(refused + failed) == "traffic_selector_mismatch"
     assert primary_of(failed) == "phase2_proposal_mismatch"
+
+
+def test_charon_cannot_decrypt_the_peer_right_after_an_ike_sa_rekey() -> None:
+    # strongSwan 6.0 src/libcharon: ike_rekey.c "IKE_SA %s[%u] rekeyed between", encrypted_payload.c "verifying
+    # encrypted payload integrity failed", message.c "could not decrypt payloads", task_manager_v2.c "integrity check
+    # failed" / "%N request with message ID %u processing failed"
+    c = "Aug  3 18:50:{s} east charon: {t}"
+    text = "".join(c.format(s=s, t=t) + "\n" for s, t in [
+        ("12", "14[IKE] IKE_SA gw[2] rekeyed between 192.0.2.23[east]...198.51.100.45[west]"),
+        ("12", "15[IKE] received DELETE for IKE_SA gw[1]"),
+        ("12", "15[IKE] IKE_SA deleted"),
+    ] + [(s, t) for s in ("13", "15", "19") for t in (
+        "16[NET] received packet: from 198.51.100.45[500] to 192.0.2.23[500] (1456 bytes)",
+        "16[ENC] verifying encrypted payload integrity failed",
+        "16[ENC] could not decrypt payloads",
+        "16[IKE] integrity check failed",
+        "16[IKE] CREATE_CHILD_SA request with message ID 0 processing failed")])
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.category == "rekey_issue"
+    assert any("derived different keys" in line for line in primary.reasoning_in("en"))

@@ -36,6 +36,15 @@ def _rekey_primary(
                 "sides' SAs are out of step, typically after a rekey or a Delete one side did not get. Compare the "
                 "lifetimes of both sides and check that Deletes and rekeys reach the peer.", line=stale.line,
             ))
+        garbled = next((e for e in evs if e.values.get("rekeyed_line")), None)
+        if garbled is not None:  # protocol.outcomes: decryption failures right after charon's IKE SA rekey
+            reasoning.append(M(
+                "Line {line}: right after the IKE SA was rekeyed (line {rekeyed}), charon cannot verify or decrypt the "
+                "peer's messages over the new IKE SA. Its keys come from the rekey's own key exchange (RFC 7296 "
+                "section 2.18), so the two sides derived different keys: every request over it fails until the peer "
+                "gives up and the tunnel goes down. Compare the IKE proposals of both sides (a DH group or additional "
+                "key exchange used only at rekeys) and the software versions; a fresh IKE SA, not a rekeyed one, "
+                "works around it.", line=garbled.line, rekeyed=garbled.values["rekeyed_line"]))
         dup = next((e for e in evs if e.values.get("duplicate_kept")), None)
         if dup is not None:  # protocol: the peer deleted one of two IKE SAs of the connection that were up at once
             kept = dup.values["duplicate_kept"]

@@ -217,6 +217,7 @@ class _State:
     # the peer each of them was sent to (by `id`): the stream's peer when it was read ("" when none was named yet)
     retransmit_peers: dict[int, str] = field(default_factory=dict)
     up_ike_tags: set[str] = field(default_factory=set)  # charon's "<gw|1>" of the IKE SAs established
+    ike_rekeyed_line: int | None = None  # the line of charon's "IKE_SA gw[2] rekeyed": the IKE SA up came from a rekey
     # charon's IKE SAs established in this log and not deleted since: name -> {unique id: line}
     up_ike_sas: dict[str, dict[int, int]] = field(default_factory=dict)
     transport_requested: bool = False  # the peer's last Child SA request carried N(USE_TRANSPORT_MODE) (pluto)

@@ -131,6 +131,8 @@ def _read_negotiation(
                 st.up_ts.add(_ts_pair(ts.group(1)))
         else:
             st.ike_up = True
+            # (charon's IKEv2 IKE SA rekey, ike_rekey.c: the keys of the IKE SA up now come from that CREATE_CHILD_SA)
+            st.ike_rekeyed_line = ev.line if ev.fmt == "strongswan" and " rekeyed between " in ev.text else None
             if st.exchange in ("MAIN_MODE", "AGGRESSIVE_MODE"):
                 # Phase 1 is over: what comes next on this ISAKMP SA is Quick Mode or Informational (RFC 2409
                 # section 5.5), also when the log does not name the exchange (charon's [ENC] lines left out).

@@ -90,6 +90,13 @@ def _read_outcome(
         # pluto cannot parse the peer's encrypted IKEv1 message: before the ISAKMP SA is up, the keys derived from
         # the pre-shared key differ; over an SA that is up (a Quick Mode out of step) no authentication problem.
         _set(ev, None if st.ike_up else "auth_failure", "weak")
+    elif kind == "auth_failed" and ev.pattern in _V1_DECRYPT and st.ike_rekeyed_line is not None and st.ike_up and (
+            st.exchange not in ("MAIN_MODE", "AGGRESSIVE_MODE", "IKE_SA_INIT", "IKE_AUTH")):
+        # charon cannot verify or decrypt the peer's messages right after an IKEv2 IKE SA rekey: the new IKE SA's keys
+        # (derived from the rekey's own key exchange, RFC 7296 section 2.18) differ on the two sides, so every
+        # request over it fails and the tunnel goes down when the peer gives up. Not a pre-shared key matter.
+        ev.values["rekeyed_line"] = st.ike_rekeyed_line
+        _set(ev, "rekey_issue")
     elif kind == "auth_failed" and ev.pattern in _V1_DECRYPT and (
             (tag := _CHARON_TAG.search(ev.text)) and tag.group(1) in st.up_ike_tags
             # (charon without ike_name, its default: no tag; an ISAKMP SA up and no phase 1 under way since)
