@@ -206,3 +206,54 @@ def test_charon_cannot_decrypt_the_peer_right_after_an_ike_sa_rekey() -> None:
     primary = analyze_text(text).primary
     assert primary is not None and primary.category == "rekey_issue"
     assert any("derived different keys" in line for line in primary.reasoning_in("en"))
+
+
+# strongSwan 5.9.14 src/libcharon/sa/ikev2: task_manager_v2.c, tasks/ike_auth.c, tasks/ike_init.c
+CH = "Mar  5 09:14:{s} gw-a charon: {t}\n"
+
+
+def test_charon_answering_the_same_ike_auth_again_and_again() -> None:
+    # "received retransmit of request with ID %u, retransmitting response": the peer does not get the answer
+    up = [("02", "07[ENC] parsed IKE_AUTH request 1 [ IDi CERT N(INIT_CONTACT) IDr AUTH SA TSi TSr ]"),
+          ("02", "07[IKE] IKE_SA branches[79] established between 192.0.2.10[gw-a]...198.51.100.20[branch20]"),
+          ("02", "07[ENC] generating IKE_AUTH response 1 [ IDr CERT AUTH SA TSi TSr ]"),
+          ("02", "07[NET] sending packet: from 192.0.2.10[4500] to 198.51.100.20[4500] (1804 bytes)")]
+    again = [(s, t) for s in ("06", "13", "26") for t in (
+        "11[NET] received packet: from 198.51.100.20[4500] to 192.0.2.10[4500] (1612 bytes)",
+        "11[IKE] received retransmit of request with ID 1, retransmitting response",
+        "11[NET] sending packet: from 192.0.2.10[4500] to 198.51.100.20[4500] (1804 bytes)")]
+    primary = analyze_text("".join(CH.format(s=s, t=t) for s, t in up + again)).primary
+    assert primary is not None and primary.category == "peer_unreachable"
+    assert primary.facts.get("exchange") == "IKE_AUTH"
+    # once is a lost packet; a liveness check's repeat is no exchange that sets anything up
+    assert analyze_text("".join(CH.format(s=s, t=t) for s, t in up + again[:3])).primary is None
+    dpd = [("40", "07[ENC] parsed INFORMATIONAL request 2 [ ]")] + [
+        (s, "11[IKE] received retransmit of request with ID 2, retransmitting response") for s in ("41", "45", "52")]
+    assert analyze_text("".join(CH.format(s=s, t=t) for s, t in up + dpd)).primary is None
+
+
+def test_charon_trying_another_config_is_no_failure() -> None:
+    switched = [
+        ("02", "07[CFG] selected peer config 'branches-psk'"),
+        ("02", "07[CFG] selected peer config 'branches-psk' unacceptable: non-matching authentication done"),
+        ("02", "07[CFG] switching to peer config 'branches-cert'"),
+        ("02", "07[IKE] IKE_SA branches-cert[160] established between 192.0.2.10[gw-a]...198.51.100.41[branch41]")]
+    assert analyze_text("".join(CH.format(s=s, t=t) for s, t in switched)).primary is None
+    none_left = [("02", "07[CFG] selected peer config 'branches-psk' unacceptable: non-matching authentication done"),
+                 ("02", "07[CFG] no alternative config found")]
+    assert primary_of("".join(CH.format(s=s, t=t) for s, t in none_left)) == "auth_failure"
+    alternative = [
+        ("02", "07[CFG] <42> received proposals: IKE:AES_CBC_256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048"),
+        ("02", "07[CFG] <42> configured proposals: IKE:AES_GCM_16_128/PRF_HMAC_SHA2_256/MODP_2048"),
+        ("02", "07[IKE] <42> no matching proposal found, trying alternative config"),
+        ("02", "07[CFG] <42> selected proposal: IKE:AES_CBC_256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048")]
+    assert analyze_text("".join(CH.format(s=s, t=t) for s, t in alternative)).primary is None
+
+
+def test_pluto_5_responder_fatal_error_processing_ike_auth() -> None:
+    # libreswan 5.3.2 ikev2.c: "encountered fatal error in state %s"; ikev2_ike_auth.c drops the peer-ID message
+    lsw = 'Aug 02 10:20:30 dcgw1 pluto[1207]: "branch-dc" #6: '
+    text = (lsw + "processing decrypted IKE_AUTH request from 203.0.113.10:UDP/500 containing "
+            "SK{IDi,N(INITIAL_CONTACT),IDr,AUTH,SA,TSi,TSr}\n" + lsw + "encountered fatal error in state IKE_SA_INIT_R\n")
+    primary = analyze_text(text).primary
+    assert primary is not None and (primary.category, primary.certainty) == ("auth_failure", "guess")

@@ -130,6 +130,30 @@ def _cisco_packet_dumps(events: list[Event]) -> None:
     events[:] = keep
 
 
+_CHARON_PARSED_REQUEST = re.compile(r"\bparsed (IKE_SA_INIT|IKE_AUTH|CREATE_CHILD_SA|INFORMATIONAL) request (\d+) \[")
+_CHARON_REPEATED = re.compile(r"\breceived retransmit of request with ID (\d+), retransmitting response")
+
+
+def _charon_repeated_requests(events: list[Event]) -> None:
+    """charon answers a request it already answered again ("received retransmit of request with ID 1, retransmitting
+    response", task_manager_v2.c): the peer did not get that answer. The line names the message ID only; the request
+    charon parsed with that ID before it (same stream) names the exchange. Repeats of IKE_SA_INIT, IKE_AUTH and
+    CREATE_CHILD_SA are read as answers that do not reach the peer; any other (a liveness check's, or one whose request
+    the paste does not show) is only an exchange."""
+    for i, ev in enumerate(events):
+        if ev.pattern != "swan-retransmit-response" or (m := _CHARON_REPEATED.search(ev.text)) is None:
+            continue
+        exchange = None
+        for prev in reversed(events[max(0, i - 200) : i]):
+            if prev.stream == ev.stream and (p := _CHARON_PARSED_REQUEST.search(prev.text)) and p.group(2) == m.group(1):
+                exchange = p.group(1)
+                break
+        if exchange in ("IKE_SA_INIT", "IKE_AUTH", "CREATE_CHILD_SA"):
+            ev.exchange = exchange
+        else:
+            ev.kind = "exchange"
+
+
 def _borrow_exchange(events: list[Event]) -> None:
     """A failure line that names no exchange belongs to the message this side sends right after it (same
     stream, same second): FortiGate's event log writes "IPsec phase 2 error" before the progress line

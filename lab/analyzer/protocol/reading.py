@@ -15,6 +15,7 @@ from lab.analyzer.protocol.deletes import (
 from lab.analyzer.protocol.events import Event
 from lab.analyzer.protocol.exchanges import (
     _borrow_exchange,
+    _charon_repeated_requests,
     _cisco_packet_dumps,
     _pluto_auth_guess_exchange,
     _pluto_notify_directions,
@@ -198,6 +199,7 @@ def classify(events: list[Event]) -> None:
     _pluto_auth_guess_exchange(events)
     _cisco_packet_dumps(events)
     _borrow_exchange(events)
+    _charon_repeated_requests(events)
     _charon_create_child(events)
     _refused_rekeys(events)
     _pluto_quick_mode_refusals(events)

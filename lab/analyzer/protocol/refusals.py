@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from lab.analyzer.protocol.events import Event
-from lab.analyzer.protocol.exchanges import _IMPAIRED_TIMEOUT
+from lab.analyzer.protocol.exchanges import _CHARON_THREAD, _IMPAIRED_TIMEOUT
 from lab.analyzer.protocol.meaning import _set
 from lab.analyzer.protocol.names import IKEV1_EXCHANGES
 from lab.analyzer.protocol.ordering import _CHARON_IKE_SA
@@ -85,6 +85,18 @@ def _complaint_then_switched(events: list[Event]) -> None:
     that does ("switched from "a" to "b"", libreswan's ikev1.c / ikev2.c; 5.x: "switched to "b""). The complaint was
     about the first pick, not the peer: context."""
     for i, ev in enumerate(events):
+        if ev.kind == "conn_switched" and ev.fmt == "strongswan":
+            # charon's IKE_AUTH responder (ike_auth.c update_peer_cfg): the peer config it selected first does not
+            # fit the authentication done ("selected peer config 'a' unacceptable: ..."), so it switches to the next
+            # candidate ("switching to peer config 'b'"): the complaint was about its first pick.
+            thread = _CHARON_THREAD.search(ev.text)
+            for prev in reversed(events[max(0, i - _SWITCH_EVENTS):i]):
+                if (prev.stream == ev.stream and prev.pattern == "swan-identity" and "' unacceptable: " in prev.text
+                        and (thread is None or (t := _CHARON_THREAD.search(prev.text)) is None
+                             or t.group(1) == thread.group(1))):
+                    _set(prev, None)
+                    break
+            continue
         if ev.kind != "conn_switched" or (serial := _serial_of(ev.text)) is None:
             continue
         for prev in reversed(events[max(0, i - _SWITCH_EVENTS):i]):
