@@ -83,7 +83,8 @@ def _complaint_then_switched(events: list[Event]) -> None:
     """pluto checks the peer's identity or certificate against the connection it picked first; when that one does not
     fit it says so ("X509: CERT payload does not match connection ID") and then switches the state to a connection
     that does ("switched from "a" to "b"", libreswan's ikev1.c / ikev2.c; 5.x: "switched to "b""). The complaint was
-    about the first pick, not the peer: context."""
+    about the first pick, not the peer: context. charon does the same as IKE_AUTH responder ("selected peer config 'a'
+    unacceptable: ...", then "switching to peer config 'b'", ike_auth.c): its complaint is no failure at all."""
     for i, ev in enumerate(events):
         if ev.kind == "conn_switched" and ev.fmt == "strongswan":
             # charon's IKE_AUTH responder (ike_auth.c update_peer_cfg): the peer config it selected first does not
