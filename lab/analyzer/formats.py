@@ -62,7 +62,9 @@ SIGNATURES: dict[str, re.Pattern[str]] = {
         r"|\d\d:\d\d:\d\d\.\d{3}(?: [A-Z]{2,5})?: BGP(?:\(\d+\))?: "
     ),
     # (FortiOS's routing debug prints its event log lines as 'id=20300 msg="BGP: %BGP-5-ADJCHANGE: ..."')
-    "fortigate": re.compile(r'\blog_?id=["\']?\d{10}|subtype=["\']?(?:vpn|ipsec)\b|\bike (?:V=[^:\s]+:)?\d+:|\bid=\d{5} (?:logdesc|msg)="|\bid=\d{5} trace_id=\d+ func=\w+ line=\d+ msg="'),
+    "fortigate": re.compile(r'\blog_?id=["\']?\d{10}|subtype=["\']?(?:vpn|ipsec)\b|\bike (?:V=[^:\s]+:)?\d+:|\bid=\d{5} (?:logdesc|msg)="|\bid=\d{5} trace_id=\d+ func=\w+ line=\d+ msg="'
+                            # `diagnose vpn tunnel list`: a tunnel's block and its DPD line
+                            r'|^name=\S+ ver=[12] serial=\d+|^dpd: mode=(?:on-idle|on-demand|off) on=[01] '),
     # (ikemgr.log names the source of a message, "[INFO]: ike_sa.c:275:ikev2_abort(): ", and its debug lines
     # "pan_ikev2_debug(protocols/ikev2/ikev2.c:6946)"; routed.log's BGP exceptions "qbnmsnd2.c 167 :at 10:53:51, ...")
     "paloalto": re.compile(r"IKE(?:v2)? phase-[12]|ikemgr|IKEv2 (?:IKE|child) SA|\[(?:PERR|PWRN|PNTF|INFO)\]: \\?\{ +\d+:|,SYSTEM,(?:vpn|routing),|IKE protocol notification message"

@@ -257,3 +257,17 @@ def test_pluto_5_responder_fatal_error_processing_ike_auth() -> None:
             "SK{IDi,N(INITIAL_CONTACT),IDr,AUTH,SA,TSi,TSr}\n" + lsw + "encountered fatal error in state IKE_SA_INIT_R\n")
     primary = analyze_text(text).primary
     assert primary is not None and (primary.category, primary.certainty) == ("auth_failure", "guess")
+
+
+def test_fortigate_tunnel_list_with_dpd_failing() -> None:
+    # Fortinet KB 416613 ("diagnose vpn tunnel list", FortiOS 7.4.4+): DPD fails, the tunnel's route goes inactive
+    listing = ("name=IPSec ver=2 serial=1 10.56.6.245:4500->10.10.88.246:4500 nexthop=10.56.6.241 tun_id=10.0.0.1 "
+               "status=up dst_mtu=1500 weight=1\n"
+               "stat: rxp=1198 txp=0 rxb=100632 txb=0\n"
+               "dpd: mode=on-idle on=1 status=fail idle=10000ms\n")
+    analysis = analyze_text(listing)
+    assert analysis.format == "fortigate"
+    assert analysis.primary is not None and analysis.primary.category == "dpd_timeout"
+    # Fortinet KB 267783: DPD off, nothing failing
+    assert primary_of(listing.replace("dpd: mode=on-idle on=1 status=fail idle=10000ms",
+                                      "dpd: mode=off on=0 idle=20000ms retry=3 count=0 seqno=0")) is None
