@@ -271,3 +271,11 @@ def test_fortigate_tunnel_list_with_dpd_failing() -> None:
     # Fortinet KB 267783: DPD off, nothing failing
     assert primary_of(listing.replace("dpd: mode=on-idle on=1 status=fail idle=10000ms",
                                       "dpd: mode=off on=0 idle=20000ms retry=3 count=0 seqno=0")) is None
+
+
+def test_pan_os_sas_out_of_step_say_what_to_compare() -> None:
+    line = PAN.format(subtype="vpn", eid="ike-nego-p2-no-p1", obj="branch12-vpn", severity="informational",
+                      desc="IKE phase-2 negotiation request received but no phase-1 SA is found.")
+    primary = analyze_text(line * 3).primary
+    assert primary is not None and primary.category == "rekey_issue"
+    assert any("lifetimes of both sides" in r for r in primary.reasoning_in("en"))

@@ -36,6 +36,13 @@ def _rekey_primary(
                 "sides' SAs are out of step, typically after a rekey or a Delete one side did not get. Compare the "
                 "lifetimes of both sides and check that Deletes and rekeys reach the peer.", line=stale.line,
             ))
+        gone = next((e for e in evs if e.pattern == "pan-syslog-sa-out-of-step"), None)
+        if gone is not None and stale is None:
+            reasoning.append(M(
+                "Line {line}: the peer asked for a phase 2 negotiation over a phase 1 SA the firewall no longer has, or "
+                "the firewall deletes an SA it takes for stale: the two sides' SAs are out of step, typically after one "
+                "side let an SA expire or deleted it without the other noticing. Compare the phase 1 and phase 2 "
+                "lifetimes of both sides, and check that Deletes reach the peer.", line=gone.line))
         garbled = next((e for e in evs if e.values.get("rekeyed_line")), None)
         if garbled is not None:  # protocol.outcomes: decryption failures right after charon's IKE SA rekey
             reasoning.append(M(
