@@ -7,6 +7,7 @@ import re
 
 from lab.analyzer.protocol.events import Event, stamp_kind
 from lab.analyzer.protocol.exchanges import _CHARON_THREAD, _rekey_word
+from lab.analyzer.protocol.meaning import _set
 from lab.analyzer.protocol.refusals import _ikev1_from
 from lab.analyzer.protocol.streams import (
     _serial_of,
@@ -174,5 +175,5 @@ def _deletes_of_sas_already_gone(events: list[Event]) -> None:
             continue
         for before in reversed(events[max(0, i - 3):i]):
             if before.stream == ev.stream and before.kind == "delete" and before.sa == "child":
-                before.category, before.weight = None, "context"
+                _set(before, None)
                 break
