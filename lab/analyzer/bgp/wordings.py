@@ -15,9 +15,11 @@ from lab.analyzer.bgp.codes import NOTIFICATION_CODES, NOTIFICATION_SUBCODES
 # (GoBGP); "notification code 0x0400" (MetalLB: code and subcode in one hex word).
 _SLASH = re.compile(r"(?i:NOTIFICATION)[^/]{0,80}?(?<![\w.:])(?P<code>[1-8])/(?P<sub>\d{1,3})\b")
 # (GoBGP's peer-down reason glues the name to the number: "notification-sent code 6(cease) subcode 3(peer deconfigured)")
-_JUNOS = re.compile(r"\bcode (?P<code>[1-8])\b(?: ?\([^)]*\))?(?: subcode (?P<sub>\d{1,3}))?")
-# (GoBGP's JSON output: "Code":4 … "Subcode":0, in either logger's key order, Code first)
-_GOBGP = re.compile(r'\bCode"?[=:](?P<code>[1-8])\b(?:[^\n]{0,200}?\bSubcode"?[=:](?P<sub>\d{1,3})\b)?')
+# (ScreenOS: "Notification(Hold Timer Expired)(code 4 : subcode 0)")
+_JUNOS = re.compile(r"\bcode (?P<code>[1-8])\b(?: ?\([^)]*\))?(?: :)?(?: subcode (?P<sub>\d{1,3}))?")
+# (GoBGP's JSON output: "Code":4 … "Subcode":0, in either logger's key order, Code first; GoBGP 1.x logs the message
+# itself: "Data":{"Header":{...},"Body":{"ErrorCode":6,"ErrorSubcode":4,"Data":null}}, server/fsm.go "sent notification")
+_GOBGP = re.compile(r'(?:\b|"Error)Code"?[=:](?P<code>[1-8])\b(?:[^\n]{0,200}?(?:\b|"Error)Subcode"?[=:](?P<sub>\d{1,3})\b)?')
 # libbgp (src/bgp-fsm.cc): "BgpFsm::run: got NOTIFICATION: OPEN Message Error (2): Bad Peer AS (2)."
 _LIBBGP = re.compile(r"got NOTIFICATION: [^()\n]{1,60} \((?P<code>[1-8])\): [^()\n]{0,80}\((?P<sub>\d{1,3})\)")
 _EXABGP = re.compile(r"notification (?:sent|received) \((?P<code>[1-8]),(?P<sub>\d{1,3})\)")

@@ -17,6 +17,7 @@ from lab.analyzer.diagnosis.recovery import (
     _rekey_trouble_start,
     recovered_first_attempt,
     same_tunnel,
+    stray_4500,
     stray_esp,
     tunnel_peers,
 )
@@ -32,13 +33,13 @@ def diagnose(events: list[Event]) -> Primary | None:
     """The primary cause from classified, ordered events (see `lab.analyzer.protocol.classify`)."""
     cats: dict[str, list[Event]] = {}
     peers = functools.cache(lambda: tunnel_peers(events))  # (the peer of each line's tunnel, read once if needed)
-    stray = {id(e) for e in stray_esp(events)}
+    stray = {id(e) for e in (*stray_esp(events), *stray_4500(events))}
     for ev in events:
         if ev.category and ev.weight == "decisive" and id(ev) not in stray:
             cats.setdefault(ev.category, []).append(ev)
     if not cats:
         for ev in events:
-            if ev.category and ev.weight == "weak":
+            if ev.category and ev.weight == "weak" and id(ev) not in stray:
                 cats.setdefault(ev.category, []).append(ev)
         if "bgp_down" in cats and all(map(_bgp_recovery(events), cats["bgp_down"])):
             del cats["bgp_down"]  # reset on purpose (or not connected yet) and back up: nothing to fix
@@ -120,6 +121,19 @@ def diagnose(events: list[Event]) -> Primary | None:
                   "together before a state exists, so this side ignored it and never answered.", line=first_frag.line),
                 M("Let the peer fragment only when a message does not fit (libreswan: fragmentation=yes rather than "
                   "force; the vendor's IKE fragmentation setting)."),
+            ] + _also(cats, "nat_t_or_fragmentation")
+        if esp_in_udp := next((e for e in evs if e.pattern == "lib-esp-in-udp-reaches-pluto"), None):
+            # pluto's demux.c / iface_udp.c: ESP in UDP and NAT-T keepalives are the kernel's, never pluto's
+            summary = M("ESP in UDP port 4500 reaches the IKE daemon instead of the kernel: NAT traversal is not in "
+                        "place for the IPsec SAs.")
+            reasoning = [
+                M("Line {line}: a packet on UDP port 4500 without the Non-ESP marker (ESP in UDP) or a 1-byte NAT-T "
+                  "keepalive reached pluto, which dropped it. The kernel's ESP-in-UDP layer takes those before they "
+                  "reach pluto: here it did not, so the traffic the peer sends through the tunnel is lost.",
+                  line=esp_in_udp.line),
+                M("Check that this host's kernel supports ESP in UDP (NAT-T) and that both sides agree on NAT "
+                  "traversal (UDP 4500) for the IPsec SAs; restarting the IPsec service after a kernel or module "
+                  "change sets the encapsulation up again."),
             ] + _also(cats, "nat_t_or_fragmentation")
         return _primary(
             "nat_t_or_fragmentation",

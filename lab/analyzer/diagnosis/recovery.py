@@ -56,6 +56,24 @@ def stray_esp(events: list[Event]) -> list[Event]:
     return unknown if len({facts_of(e)["peer"] for e in unknown}) >= 2 else []
 
 
+# pluto's "has no Non-ESP marker" / "too small packet (1)" (lib-esp-in-udp-reaches-pluto): anything sent to UDP port
+# 4500 without the marker gets it, a scanner's probe as much as a peer's ESP in UDP.
+_STRAY_4500_PATTERNS = frozenset({"lib-esp-in-udp-reaches-pluto"})
+
+
+def stray_4500(events: list[Event]) -> list[Event]:
+    """Packets to UDP port 4500 that pluto dropped, from a source no other line names and that sent only one of them:
+    a probe from the Internet, not a peer's ESP in UDP."""
+    evs = [e for e in events if e.pattern in _STRAY_4500_PATTERNS]
+    if not evs:
+        return []
+    known = {facts_of(e).get("peer") for e in events if e.pattern not in _STRAY_4500_PATTERNS} - {None}
+    sent: dict[object, int] = {}
+    for e in evs:
+        sent[facts_of(e).get("peer")] = sent.get(facts_of(e).get("peer"), 0) + 1
+    return [e for e in evs if (src := facts_of(e).get("peer")) not in known and sent[src] < 2]
+
+
 def unmatched_esp(events: list[Event]) -> list[Event]:
     """ESP that the device says matched no tunnel at all (FortiOS's unknown-SPI event with vpntunnel "N/A")."""
     return [e for e in events if e.kind == "unmatched_esp"]

@@ -317,12 +317,14 @@ def _phase_of(ev: Event, st: _State) -> str:
 # "show ip bgp neighbors" (Cisco, FRR, FortiOS; Junos "show bgp neighbor"): the neighbor's state now ("BGP state =
 # Active", Junos "Type: External  State: Established"), and why it last went down (history): "Last reset 00:00:36, due
 # to ..." (IOS, IOS-XR), "Last reset by us 6d01h, due to ..." (NX-OS), "Last reset 00:00:31,  Notification sent (...)"
-# (FRR), "Last Reset: 4d14h38m, due to ..." (FortiOS).
+# (FRR), "Last Reset: 4d14h38m, due to ..." (FortiOS); ScreenOS "get vr trust-vr prot bgp neigh 169.254.255.1":
+# "connection state: ESTABLISH, connection id: 18 ..." and "last reset 00:05:33 ago, due to BGP send Notification(...)".
 _BGP_STATE = re.compile(r"BGP state = \w+|^\s*Type: (?:Internal|External)\s+State: \w+"
-                        r'|^\s*"(?:bgpState|state)":\s*"')  # FRR's JSON listings, under the neighbor's key
+                        r'|^\s*"(?:bgpState|state)":\s*"'  # FRR's JSON listings, under the neighbor's key
+                        r"|^connection state: \w+,")
 # (FRR's show bgp neighbors json gives the last reset's NOTIFICATION, when it was one, on a line of its own:
 # "lastNotificationReason" is that reset's reason, not an older NOTIFICATION)
-_LAST_RESET = re.compile(r"\s*Last [Rr]eset:? (?:by (?:us|peer) )?\S+, +(?:due to )?\S"
+_LAST_RESET = re.compile(r"\s*Last [Rr]eset:? (?:by (?:us|peer) )?\S+, +(?:due to )?\S|last reset \S+ ago, due to \S"
                          r'|\s*"(?:lastResetDueTo|lastNotificationReason)":\s*"')
 # IOS-XR's "Error Code: hold time expired" under "Time since last notification sent to neighbor: 2w3d", FortiOS's
 # "Notification Error Message: (Hold Timer Expired/...)" under "Last Reset: 4d14h38m, due to BGP Notification sent":

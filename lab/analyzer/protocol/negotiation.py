@@ -297,6 +297,9 @@ def _read_negotiation(
         _request_on_up_sa(ev, st)  # (also pluto's timeout in ESTABLISHED_IKE_SA, an INFORMATIONAL)
         ex = ev.exchange or st.exchange
         rekey_state = _rekey_state(ev) or bool(ev.values.get("rekey_pending")) or (
+            # (a pluto Quick Mode beside an older IPsec SA of its connection that was up: its replacement)
+            ex == "QUICK_MODE" and _serial_of(ev.text) in st.replacing_serials
+        ) or (
             # charon names the task that gave up ("rekeying IKE_SA failed, peer not responding", ike_sa.c: the
             # IKE_SA was in IKE_REKEYING): the SA that was up was not replaced.
             _rekey_word(ev) == "rekey" and ev.kind == "give_up"

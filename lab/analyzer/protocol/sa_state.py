@@ -46,6 +46,9 @@ def _pluto_quick_mode_refusals(events: list[Event]) -> None:
 _QUICK_UP_STATE = re.compile(r"\b(?:STATE_)?QUICK_[IR]2\b|\bIPsec SA established\b")
 _IPSEC_STATE = re.compile(r"\bIPsec State #(\d+)")
 _QUICK_WAITING = re.compile(r"\b(?:STATE_)?QUICK_I1\b")
+# pluto's "#2: ESP traffic information: in=0B out=0B" when it deletes an IPsec SA that was installed (state.c): that SA
+# was up until this line, as its QUICK_I2 / QUICK_R2 state says when the line that deletes it is pasted instead.
+_TRAFFIC_AT_DELETE = "lib-ipsec-sa-traffic-at-delete"
 # pluto IKEv1: an ISAKMP SA that is up (its state MAIN_I4 / MAIN_R3, AGGR_I2 / AGGR_R2, or the line saying so), and a
 # Main Mode this side initiated still waiting for an answer (MAIN_I1 to MAIN_I3).
 _ISAKMP_UP_STATE = re.compile(
@@ -56,7 +59,8 @@ _ISAKMP_SA_DELETED = "lib-established-isakmp-deleted"
 
 def _quick_modes_beside_an_up_sa(events: list[Event]) -> set[tuple[int, int]]:
     """pluto: a Quick Mode state waiting for its answer (QUICK_I1) while an older IPsec SA of the same connection is
-    up (QUICK_I2 / QUICK_R2, deleted only after the Quick Mode started) is that SA's replacement, its rekey, also in a
+    up (QUICK_I2 / QUICK_R2, or its traffic counts when it is deleted, only after the Quick Mode started) is that SA's
+    replacement, its rekey, also in a
     paste that starts after the "initiating Quick Mode ... to replace #2" line. Returns the (stream, serial) of such
     Quick Mode states."""
     up: dict[tuple[int, str], list[tuple[int, int]]] = {}  # (stream, conn) -> (serial, order of its last line)
@@ -67,7 +71,7 @@ def _quick_modes_beside_an_up_sa(events: list[Event]) -> set[tuple[int, int]]:
         conn = conn_of(ev)
         if named := _IPSEC_STATE.search(ev.text):  # the peer's Delete names the IPsec SA ("replace IPsec State #2")
             up.setdefault((ev.stream, conn), []).append((int(named.group(1)), ev.order))
-        elif _QUICK_UP_STATE.search(ev.text):
+        elif _QUICK_UP_STATE.search(ev.text) or ev.pattern == _TRAFFIC_AT_DELETE:
             up.setdefault((ev.stream, conn), []).append((serial, ev.order))
         elif _QUICK_WAITING.search(ev.text) and (ev.stream, serial) not in waiting:
             waiting[(ev.stream, serial)] = (conn, ev.order)

@@ -1,0 +1,116 @@
+"""Readings added from sweeps of real lines that engineers and vendors published (AWS's ScreenOS troubleshooting guide,
+Cisco ASA debug captures, GoBGP and OpenBGPD issue threads, Openswan's NAT-T issue, a libreswan-to-ASA thread). Each
+line is quoted from the page named beside it, or written in the format its source prints with documentation
+addresses.
+"""
+
+from __future__ import annotations
+
+from lab.analyzer import analyze_text
+
+
+def primary_of(text: str) -> str | None:
+    primary = analyze_text(text).primary
+    return primary.category if primary else None
+
+
+# AWS's troubleshooting guide for a Juniper ScreenOS customer gateway (awsdocs/amazon-vpc-network-administrator-guide
+# at fdb7913b, doc_source/Juniper_ScreenOs_Troubleshooting.md): the good state, with an old reset in its history.
+SCREENOS_NEIGHBOR = """\
+ssg5-serial-> get vr trust-vr prot bgp neigh 169.254.255.1
+peer: 169.254.255.1,  remote AS: 7224, admin status: enable
+type: EBGP, multihop: 0(disable), MED: node default(0)
+connection state: {state}, connection id: 18 retry interval: node default(120s), cur retry time 15s
+configured hold time: node default(90s), configured keepalive: node default(30s)
+local IP address/port: 169.254.255.2/13946, remote IP address/port: 169.254.255.1/179
+negotiated hold time: 30s, negotiated keepalive interval: 10s
+total messages to peer: 106, from peer: 106
+last reset 00:05:33 ago, due to BGP send Notification(Hold Timer Expired)(code 4 : subcode 0)
+number of total successful connections: 4
+connected: 2 minutes 6 seconds
+"""
+
+
+def test_screenos_neighbor_established_with_an_old_reset_is_healthy() -> None:
+    assert primary_of(SCREENOS_NEIGHBOR.format(state="ESTABLISH")) is None
+    # the same listing with the session not established: the last reset says why it went down
+    down = analyze_text(SCREENOS_NEIGHBOR.format(state="ACTIVE")).primary
+    assert down is not None and down.category == "bgp_down"
+    assert down.facts.get("bgp_notification") == "4/0"
+
+
+# ASA/PIX message 715065 (Cisco ASA syslog reference): the phase 1 state machine's history, newest first.
+# http://darenmatthews.com/blog/?p=1971 prints the arrows with an en dash.
+ASA_HISTORY = ("Jan 24 09:02:44 [IKEv1 DEBUG]: IP = 123.123.123.123, IKE MM Initiator FSM error history "
+               "(struct &0xafd4cc28)  <state>, <event>:  {history}\n")
+
+
+def test_asa_state_history_ending_while_waiting_for_the_first_answer() -> None:
+    waited = ("MM_DONE, EV_ERROR\u2013>MM_WAIT_MSG2, EV_RETRY\u2013>MM_WAIT_MSG2, EV_TIMEOUT\u2013>MM_WAIT_MSG2, "
+              "NullEvent\u2013>MM_SND_MSG1, EV_SND_MSG\u2013>MM_SND_MSG1, EV_START_TMR\u2013>MM_SND_MSG1, "
+              "EV_RESEND_MSG\u2013>MM_WAIT_MSG2, EV_RETRY")
+    assert primary_of(ASA_HISTORY.format(history=waited)) == "peer_unreachable"
+    assert primary_of(ASA_HISTORY.format(history=waited.replace("\u2013>", "-->"))) == "peer_unreachable"
+    # a history that ends later in Main Mode: the peer had answered, the history alone does not say why it stopped
+    later = "MM_DONE, EV_ERROR-->MM_WAIT_MSG6, EV_TIMEOUT-->MM_WAIT_MSG6, EV_SND_MSG-->MM_SND_MSG5"
+    assert primary_of(ASA_HISTORY.format(history=later)) is None
+
+
+def test_gobgp_1_logs_the_notification_message_itself() -> None:
+    # https://github.com/osrg/gobgp/issues/596 (GoBGP 1.x server/fsm.go: the message as JSON in "Data")
+    text = (
+        '{"Key":"192.0.2.7","Topic":"Operation","level":"info","msg":"Neighbor reset","time":"2016-02-01T10:20:48+03:00"}\n'
+        '{"Data":{"Header":{"Marker":null,"Len":21,"Type":3},"Body":{"ErrorCode":6,"ErrorSubcode":4,"Data":null}},'
+        '"Key":"192.0.2.7","State":5,"Topic":"Peer","level":"warning","msg":"sent notification",'
+        '"time":"2016-02-01T10:20:48+03:00"}\n'
+    )
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.facts.get("bgp_notification") == "6/4"
+    assert primary.facts.get("bgp_reason") == "admin_reset"
+
+
+def test_openbgpd_summary_rows_of_sessions_that_never_came_up() -> None:
+    # bgpctl show (https://github.com/NLNOG/ring-ansible/pull/172); OpenBGPD bgpctl/output.c show_summary
+    text = ("root@lg02:~# bgpctl show | grep EWPRAT\n"
+            "EWPRATTEN1-v4           54041          0          0     0 Never    Connect\n"
+            "EWPRATTEN1-v6           54041          0          0     0 Never    Connect\n")
+    assert primary_of(text) == "bgp_down"
+    # an established session shows its prefix count instead of a state
+    assert primary_of("GITOYEN1-v4              20766      81232        114     0 1d02h13m  10412\n") is None
+
+
+PLUTO = "Dec  6 10:02:{s:02d} gw pluto[2211]: "
+
+
+def test_esp_in_udp_reaching_pluto_is_nat_traversal_not_in_place() -> None:
+    # https://github.com/xelerance/Openswan/issues/63 (Openswan 2.6.38, programs/pluto/demux.c)
+    text = ("packet from 137.116.215.28:4500: recvfrom 137.116.215.28:4500 has no Non-ESP marker\n" * 2
+            + "packet from 137.116.215.28:4500: recvfrom 137.116.215.28:4500 too small packet (1)\n")
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.category == "nat_t_or_fragmentation"
+    assert "kernel" in primary.summary
+    # one probe from an address no other line names: anything sent to UDP 4500 gets this line
+    assert primary_of(PLUTO.format(s=11) + "packet from 198.51.100.77:4500: has no Non-ESP marker\n") is None
+    # two from one address: a peer's ESP in UDP, not a probe
+    assert primary_of(PLUTO.format(s=11) + "packet from 198.51.100.77:4500: has no Non-ESP marker\n"
+                      + PLUTO.format(s=12) + "packet from 198.51.100.77:4500: has no Non-ESP marker\n") == (
+        "nat_t_or_fragmentation")
+
+
+def test_quick_mode_beside_an_ipsec_sa_deleted_with_its_traffic_counts_is_its_rekey() -> None:
+    # https://github.com/libreswan/libreswan/issues/270 (libreswan 3.15 and a Cisco ASA): the Quick Mode times out, and
+    # the older IPsec SAs of the connection, deleted after it, were up (pluto logs their traffic when it deletes them)
+    text = (
+        '"myconnname/0x2" #20969: max number of retransmissions (8) reached STATE_QUICK_I1\n'
+        '"myconnname/0x2" #20969: starting keying attempt 11 of an unlimited number\n'
+        '"myconnname/0x2" #20972: initiating Quick Mode PSK+ENCRYPT+TUNNEL+PFS+UP+IKEV1_ALLOW+IKEV2_ALLOW+SAREF_TRACK'
+        '+IKE_FRAG_ALLOW to replace #20969 {using isakmp#20497 msgid:2a68bb36 proposal=AES(12)_256-SHA1(2)_000 '
+        'pfsgroup=OAKLEY_GROUP_MODP1024}\n'
+        'deleting state #20969 (STATE_QUICK_I1)\n'
+        '"myconnname/0x2" #20498: deleting state #20498 (STATE_QUICK_I2)\n'
+        '"myconnname/0x2" #20498: ESP traffic information: in=0B out=0B\n'
+    )
+    assert primary_of(text) == "rekey_issue"
+    # without an older IPsec SA of the connection, the Quick Mode's timeout stays a guess about phase 2
+    first = text.split("deleting state #20969")[0]
+    assert primary_of(first) != "rekey_issue"
