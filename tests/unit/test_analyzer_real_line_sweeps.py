@@ -114,3 +114,16 @@ def test_quick_mode_beside_an_ipsec_sa_deleted_with_its_traffic_counts_is_its_re
     # without an older IPsec SA of the connection, the Quick Mode's timeout stays a guess about phase 2
     first = text.split("deleting state #20969")[0]
     assert primary_of(first) != "rekey_issue"
+
+
+def test_rsyslog_repeated_message_counts_as_its_repeats() -> None:
+    # https://github.com/hwdsl2/setup-ipsec-vpn/issues/1786 (libreswan 5): the client sends its IKE_AUTH again and
+    # again after this side answered it; rsyslog folds three of the repeats into one line
+    host = "2025-07-09T07:30:{s}+00:00 ip-172-31-37-140 pluto[15608]: "
+    dup = '"ikev2-cp"[1] 223.223.193.194 #3: IKE_AUTH request fragment 1 of 4 has duplicate Message ID 1; retransmitting response'
+    text = (host.format(s="34.756493") + dup + "\n"
+            + host.format(s="48.766654") + "message repeated 3 times: [ " + dup + "]\n")
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.category == "peer_unreachable"
+    # the two lines alone, without the fold, are one repeat too few
+    assert primary_of(host.format(s="34.756493") + dup + "\n" + host.format(s="48.766654") + dup + "\n") is None

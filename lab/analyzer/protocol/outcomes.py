@@ -3,6 +3,7 @@ and what an operator did."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from lab.analyzer import bgp
@@ -38,6 +39,15 @@ from lab.analyzer.protocol.streams import (
     _serial_of,
 )
 
+# rsyslog's line for a message logged again and again ("message repeated 3 times: [ ... ]"): the message N times over
+_SYSLOG_REPEATED = re.compile(r"\bmessage repeated (\d+) times: \[")
+
+
+def _times(ev: Event) -> int:
+    """How many messages the line stands for: N for rsyslog's "message repeated N times: [...]", else 1."""
+    m = _SYSLOG_REPEATED.search(ev.text)
+    return max(1, int(m.group(1))) if m else 1
+
 
 def _version_refused(ev: Event, kind: str) -> str | None:
     """The IKE version of a request pluto found no connection for: the one its weak version-mismatch line names, or
@@ -59,7 +69,7 @@ def _read_outcome(
         # IKEv2: the peer resends a CREATE_CHILD_SA request this side answered. A lost answer is resent once or
         # twice; when the peer keeps asking (_ANSWERS_LOST times), this side's answers do not reach it, and the
         # exchange that replaces an SA that was up never completes on the peer's side.
-        st.duplicate_requests += 1
+        st.duplicate_requests += _times(ev)
         st.ike_up = True  # (a CREATE_CHILD_SA request comes over an IKE SA that is up)
         lost = st.duplicate_requests >= _ANSWERS_LOST
         _set(ev, "rekey_issue", "decisive" if lost else "context")
@@ -68,7 +78,7 @@ def _read_outcome(
         # Once, a lost packet; _ANSWERS_LOST times, this side's answers do not reach the peer (the path drops them:
         # UDP 500 or 4500 out, the IP fragments of a large answer). The peer is reachable one way: its requests arrive.
         key = (_serial_of(ev.text) or 0, ev.exchange)
-        count = st.answered_repeats[key] = st.answered_repeats.get(key, 0) + 1
+        count = st.answered_repeats[key] = st.answered_repeats.get(key, 0) + _times(ev)
         ev.values["answers_lost"] = count
         _set(ev, "peer_unreachable", "decisive" if count >= _ANSWERS_LOST else "context")
     elif kind == "out_of_step":
