@@ -137,7 +137,9 @@ class Analysis:
     signals: dict[str, int] = field(default_factory=dict)  # signal id -> count (established, initiating)
     truncated: bool = False  # more findings than the analyzer keeps
     last_states: dict[str, str] = field(default_factory=dict)  # AWS ike_phase1_state etc. from the last line
-    order: str = "oldest-first"  # how the input was read: oldest-first or newest-first (then reversed)
+    # how the input was read: oldest-first, or newest-first (then reversed; of two logs pasted one after the other in
+    # different formats and orders, the one that was newest first)
+    order: str = "oldest-first"
     streams: int = 1  # separate logs found in the input (two-sided pastes, several hosts)
 
     @property

@@ -121,7 +121,11 @@ def _finish(scanner: Scanner, event_lines: set[int] | None = None) -> Analysis:
                         "Lines {lines}: ESP with an unknown SPI matched no tunnel at all: stray ESP from the Internet, "
                         "dropped by this side, not a failure of a tunnel and not read as a cause.",
                         len(unmatched), lines=", ".join(str(e.line) for e in unmatched[:10])))
-    if newest_first:
+    if newest_first and any(a.line < b.line for a, b in zip(events, events[1:], strict=False)):
+        # (two logs pasted one after the other, one of them newest first: see ordering._two_blocks)
+        notes.append(M("One of the two logs is newest first (as a web GUI shows them); its lines were read oldest "
+                       "first, the other log's as they are."))
+    elif newest_first:
         notes.append(M("The lines are newest first (as a web GUI shows them); they were read oldest first."))
     if streams > 1:
         notes.append(M("{streams} separate logs were found (two sides or several hosts); each was read on its own.",

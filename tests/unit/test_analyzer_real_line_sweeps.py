@@ -7,6 +7,8 @@ addresses.
 from __future__ import annotations
 
 from lab.analyzer import analyze_text
+from lab.analyzer.protocol import put_in_order
+from lab.analyzer.scan import Scanner
 
 
 def primary_of(text: str) -> str | None:
@@ -127,3 +129,89 @@ def test_rsyslog_repeated_message_counts_as_its_repeats() -> None:
     assert primary is not None and primary.category == "peer_unreachable"
     # the two lines alone, without the fold, are one repeat too few
     assert primary_of(host.format(s="34.756493") + dup + "\n" + host.format(s="48.766654") + dup + "\n") is None
+
+
+# A 2017 forum post (strongSwan client of a SonicWall GroupVPN with XAuth): the SonicWall's log as its web GUI exports
+# it, newest first with its row numbers, then charon's output, oldest first; the poster masked the addresses.
+SONICWALL_GUI = """\
+1\t11/15/2017 10:34:02.176\tInfo\tVPN IKE\tIKE Responder: Remote party timeout - Retransmitting IKE request.\t98.xxx.xxx.xxx, 4500\t192.yyy.yyy.yyy, 4500\tVPN Policy: WAN GroupVPN\t
+2\t11/15/2017 10:33:51.176\tInfo\tVPN IKE\tIKE Responder: Remote party timeout - Retransmitting IKE request.\t98.xxx.xxx.xxx, 4500\t192.yyy.yyy.yyy, 4500\tVPN Policy: WAN GroupVPN\t
+3\t11/15/2017 10:33:44.592\tInfo\tVPN IKE\tIKE Responder: Received Aggressive Mode request (Phase 1)\t192.yyy.yyy.yyy 4500 (admin)\t98.xxx.xxx.xxx, 4500\t\t
+5\t11/15/2017 10:33:14.592\tInfo\tVPN IKE\tIKE Responder: Aggressive Mode complete (Phase 1)\t192.yyy.yyy.yyy, 4500 (admin)\t98.xxx.xxx.xxx, 4500\tVPN Policy: WAN GroupVPN;3DES; MD5; DH Group 2; lifetime=10800 secs\t
+8\t11/15/2017 10:33:14.544\tInfo\tVPN IKE\tIKE Responder: Received Aggressive Mode request (Phase 1)\t192.yyy.yyy.yyy, 500 (admin)\t98.xxx.xxx.xxx, 500\t
+"""
+CHARON_XAUTH = """\
+initiating Aggressive Mode IKE_SA APC[1] to 98.xxx.xxx.xxx
+generating AGGRESSIVE request 0 [ SA KE No ID V V V V V ]
+parsed AGGRESSIVE response 0 [ SA KE No ID V V V NAT-D NAT-D V V HASH ]
+generating AGGRESSIVE request 0 [ HASH NAT-D NAT-D ]
+parsed TRANSACTION request 3963242572 [ HASH CPRQ(X_TYPE X_USER X_PWD) ]
+no XAuth password found for 'GroupVPN' - 'APCNet'
+generating TRANSACTION response 3963242572 [ HASH CP ]
+peer did not initiate expected exchange, reestablishing IKE_SA
+establishing connection 'APC' failed
+"""
+
+
+def test_a_newest_first_gui_export_then_an_oldest_first_daemon_log() -> None:
+    analysis = analyze_text(SONICWALL_GUI + CHARON_XAUTH)
+    assert analysis.primary is not None and analysis.primary.category == "auth_failure"
+    assert analysis.order == "newest-first"
+    assert any("One of the two logs is newest first" in str(n) for n in analysis.notes)
+    # the GUI's rows were reversed, charon's lines kept their order, and each log is a stream of its own
+    scanner = Scanner()
+    scanner.feed(SONICWALL_GUI + CHARON_XAUTH)
+    result = scanner.result()
+    events, newest_first, streams = put_in_order(result.events, result.order_texts, result.order_lines)
+    assert newest_first and streams == 2
+    assert [ev.line for ev in events if ev.line <= 5] == [5, 4, 3, 2, 1]
+    assert [ev.line for ev in events if ev.line > 5] == sorted(ev.line for ev in events if ev.line > 5)
+    assert max(ev.order for ev in events if ev.line <= 5) < min(ev.order for ev in events if ev.line > 5)
+    # each log alone keeps the order it has
+    alone = analyze_text(CHARON_XAUTH)
+    assert alone.order == "oldest-first" and alone.primary is not None and alone.primary.category == "auth_failure"
+
+
+def test_cisco_operator_clearing_the_sas_explains_the_invalid_spi_after_it() -> None:
+    # an IOS-XE lab capture that starts with the operator's abbreviated command and ends with the tunnel up again
+    text = (
+        "HQ#clear cry sa   \n"
+        "ISAKMP: (0):Deleting peer node by peer_reap for 103.1.1.1: 7EFF7C24E120\n"
+        "*Oct 24 04:31:10.058: %CRYPTO-4-RECVD_PKT_INV_SPI: decaps: rec'd IPSEC packet has invalid spi for "
+        "destaddr=61.128.1.1, prot=50, spi=0x3EA71AED(1051138797), srcaddr=103.1.1.1, input interface=GigabitEthernet1\n"
+        "ISAKMP: (0):Old State = IKE_READY  New State = IKE_R_MM1 \n"
+        "ISAKMP: (1003):Successfully installed IPSEC SA (SPI:0xF5AC7011) on GigabitEthernet1\n"
+        "ISAKMP: (1003):Old State = IKE_QM_R_QM2  New State = IKE_QM_PHASE2_COMPLETE\n"
+    )
+    assert primary_of(text) is None
+    assert primary_of(text.replace("HQ#clear cry sa   \n", "")) == "rekey_issue"
+
+
+def test_racoon_generating_the_policy_itself_is_no_selector_mismatch() -> None:
+    # OSSEC's racoon log samples (ossec/ossec-docs, docs/log_samples/vpn/racoon.rst): "the last 3 error lines are NOT
+    # errors"; racoon generates the policy for the road warrior (generate_policy)
+    text = (
+        "2006-08-10 19:22:42: INFO: respond new phase 2 negotiation: 111.111.111.194[0]<=>83.36.51.44[0]\n"
+        "2006-08-10 19:22:42: INFO: no policy found, try to generate the policy : 10.0.1.5/32[0] 10.15.13.224/27[0] proto=any dir=in\n"
+        "2006-08-10 19:22:42: INFO: IPsec-SA established: ESP/Tunnel 83.36.51.44->111.111.111.194 spi=188599340(0xb3dcc2c)\n"
+        "2006-08-10 19:22:42: ERROR: such policy does not already exist: 10.0.1.5/32[0] 10.15.13.224/27[0] proto=any dir=in\n"
+    )
+    assert primary_of(text) is None
+
+
+def test_mikrotik_bgp_peer_status_not_established() -> None:
+    # ntc-templates' RouterOS 6 fixture (routing_bgp_peer_print_status_without-paging_2.raw): Hub02 up, Hub01 idle
+    text = (
+        "Flags: X - disabled, E - established \n"
+        ' 0 E name="Hub02" instance=default remote-address=172.16.66.254 remote-as=64564 tcp-md5-key="" passive=no '
+        "use-bfd=no remote-id=100.64.164.253 local-address=172.16.66.1 uptime=5w3d1h12m48s prefix-count=8 \n"
+        "     remote-hold-time=9s used-hold-time=9s used-keepalive-time=3s refresh-capability=yes as4-capability=yes "
+        "state=established \n"
+        ' 1   name="Hub01" instance=default remote-address=172.16.65.254 remote-as=64564 tcp-md5-key="" '
+        "remove-private-as=no as-override=no passive=no use-bfd=no state=idle \n"
+    )
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.category == "bgp_down"
+    assert primary.facts.get("peer") == "172.16.65.254"
+    assert "BFD" not in primary.summary  # "use-bfd=no" is a setting, not BFD taking the session down
+    assert primary_of(text.replace("state=idle", "state=established").replace(" 1   name", " 1 E name")) is None

@@ -163,7 +163,8 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"maximum total number of routes \(\d+\)[^\n]*?Put into idle state|\bIdle\(MaxPath\)|"
          r"Route limit exceeded|MAXPFXEXCEED|maximum prefix limit was exceeded",
          "max_prefix"),
-        (r"BFD", "bfd_down"),
+        # (not a setting's name: MikroTik's "use-bfd=no", a "bfd=" field)
+        (r"(?<!use-)BFD(?!=)", "bfd_down"),
         (r"Administrative Shutdown|Admin\. shutdown|administratively down|Neighbor is shutdown|admin-down|admin(?:istratively)? shut|"
          # OpenBGPD's parent stopping on purpose (bgpd.c main, as OpenBSD's daemons do: a SIGTERM, bgpctl)
          r"^(?:[^\n]*\bbgpd(?:\[\d+\])?: )?waiting for children to terminate\s*$|"

@@ -339,6 +339,38 @@ _PLUTO_STARTS = ("lib-connection-added", "lib-connection-added-3x")  # the lines
 _ADDED_NAME = re.compile(r'"([^"]+)"(?::| *$)')
 
 
+def _newest_first(events: list[Event], texts: list[tuple[int, str]] | None, upto: int) -> bool:
+    """Whether these events are newest first: their timestamps decide; without usable ones, the protocol's own order
+    signals (`_newest_first_by_protocol`)."""
+    up, down = _steps([ev.stamp for ev in events if ev.stamp is not None], wraps=True)
+    return _newest_first_by_protocol(events, texts, upto) if up == 0 and down == 0 else down > up
+
+
+# The fewest events each of two pasted logs must have for its order to be read on its own.
+_BLOCK_EVENTS = 3
+
+
+def _two_blocks(events: list[Event]) -> tuple[list[Event], list[Event]] | None:
+    """Two logs in different formats pasted one after the other (a gateway's web GUI export, newest first, and the
+    other peer's daemon log, oldest first): the events of each, when the paste is exactly two runs of one format each
+    with at least `_BLOCK_EVENTS` events. Lines of two formats taken turn about (one merged syslog) are no such
+    paste."""
+    cut = next((i for i in range(1, len(events)) if events[i].fmt != events[i - 1].fmt), None)
+    if cut is None or cut < _BLOCK_EVENTS or len(events) - cut < _BLOCK_EVENTS:
+        return None
+    if any(ev.fmt != events[cut].fmt for ev in events[cut:]):
+        return None
+    return events[:cut], events[cut:]
+
+
+def _texts_within(texts: list[tuple[int, str]] | None, block: list[Event]) -> list[tuple[int, str]] | None:
+    """The order-signal lines among a block's own lines."""
+    if texts is None:
+        return None
+    first, last = block[0].line, block[-1].line
+    return [(n, t) for n, t in texts if first <= n <= last]
+
+
 def put_in_order(
     events: list[Event], texts: list[tuple[int, str]] | None = None, upto: int = 0
 ) -> tuple[list[Event], bool, int]:
@@ -348,10 +380,15 @@ def put_in_order(
         for i, ev in enumerate(events, 1):
             ev.order = i
         return events, False, 1 if events else 0
-    up, down = _steps([ev.stamp for ev in events if ev.stamp is not None], wraps=True)
-    # Without usable timestamps, the protocol's own order signals decide.
-    newest_first = _newest_first_by_protocol(events, texts, upto) if up == 0 and down == 0 else down > up
+    newest_first = _newest_first(events, texts, upto)
     ordered = list(reversed(events)) if newest_first else list(events)
+    boundary = None  # where the second of two logs in different formats and orders starts (see _two_blocks)
+    if (blocks := _two_blocks(events)) is not None:
+        first, second = blocks
+        first_new, second_new = (_newest_first(b, _texts_within(texts, b), upto) for b in blocks)
+        if first_new != second_new:
+            ordered = [*(reversed(first) if first_new else first), *(reversed(second) if second_new else second)]
+            newest_first, boundary = first_new or second_new, len(first)
     # Streams: a host change, or time jumping back (a second log pasted after the first); without host names,
     # the IKE daemon's process id (two charon[pid] or pluto[pid] in one paste are two daemons: both peers'
     # logs, or one daemon restarted, whose new process starts with no SA either way).
@@ -370,6 +407,9 @@ def put_in_order(
     tops: dict[int, int] = {}  # pluto: the highest state serial of each stream
     for i, ev in enumerate(ordered, 1):
         ev.order = i
+        if i - 1 == boundary and not pids:
+            stream += 1  # the other log starts here (its own stream, as another host's)
+            roles, peers, states, added, forms, prev = {}, {}, False, set(), {}, None
         if pids:
             pid = _daemon_pid(ev.text)
             if pid:
