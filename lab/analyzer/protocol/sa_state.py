@@ -60,9 +60,8 @@ _ISAKMP_SA_DELETED = "lib-established-isakmp-deleted"
 def _quick_modes_beside_an_up_sa(events: list[Event]) -> set[tuple[int, int]]:
     """pluto: a Quick Mode state waiting for its answer (QUICK_I1) while an older IPsec SA of the same connection is
     up (QUICK_I2 / QUICK_R2, or its traffic counts when it is deleted, only after the Quick Mode started) is that SA's
-    replacement, its rekey, also in a
-    paste that starts after the "initiating Quick Mode ... to replace #2" line. Returns the (stream, serial) of such
-    Quick Mode states."""
+    replacement, its rekey, also in a paste that starts after the "initiating Quick Mode ... to replace #2" line.
+    Returns the (stream, serial) of such Quick Mode states."""
     up: dict[tuple[int, str], list[tuple[int, int]]] = {}  # (stream, conn) -> (serial, order of its last line)
     waiting: dict[tuple[int, int], tuple[str, int]] = {}  # (stream, serial) -> (conn, order of its first line)
     for ev in events:
