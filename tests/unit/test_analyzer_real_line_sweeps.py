@@ -215,3 +215,62 @@ def test_mikrotik_bgp_peer_status_not_established() -> None:
     assert primary.facts.get("peer") == "172.16.65.254"
     assert "BFD" not in primary.summary  # "use-bfd=no" is a setting, not BFD taking the session down
     assert primary_of(text.replace("state=idle", "state=established").replace(" 1   name", " 1 E name")) is None
+
+
+# Router listings contributed to networktocode/ntc-templates (tests/<platform>/<command>/*.raw at d0bc5a48), as the
+# devices printed them: a session that is not established reads as BGP down, one that is up as nothing.
+LISTINGS_DOWN = {
+    "IOS XR show bgp summary": (
+        "Neighbor        Spk    AS MsgRcvd MsgSent   TblVer  InQ OutQ  Up/Down  St/PfxRcd\n"
+        "10.10.17.161      0 64924   36190   64731        0    0    0 00:00:00 Idle\n"
+        "10.10.132.240     0 64727   74112   76220    94623    0    0     7w2d         82\n"),
+    "Huawei VRP display bgp peer": (
+        "  Peer        V    AS  MsgRcvd  MsgSent  OutQ  Up/Down       State PrefRcv\n"
+        "  10.1.1.1    4   100        0        0     0 00:00:07        Idle       0\n"
+        "  10.2.5.6    4   200       32       35     0 00:17:49 Established       0\n"),
+    "Comware display bgp peer": (
+        "  Peer                    AS  MsgRcvd  MsgSent OutQ PrefRcv Up/Down  State\n"
+        "  12.123.123.189        100   101225   113460    0       1 0286h47m Established\n"
+        "  2.114.82.34        100        0        0    0       0 0129h15m Connect\n"),
+    "SR OS show router bgp summary": (
+        "Neighbor\n"
+        "                   AS PktRcvd PktSent  InQ OutQ Up/Down   State|Recv/Actv/Sent\n"
+        "192.0.2.110\n"
+        "               42598   271035  249777    0    0 29d11h41m 1/1/1\n"
+        "192.0.2.126\n"
+        "               42598*       0       0    0    0 54d18h43m Connect\n"),
+    # napalm's EOS test data (test/eos/mocked_data/test_get_bgp_neighbors_detail/issue1416)
+    "EOS show ip bgp neighbors": (
+        "BGP neighbor is 100.64.2.0, remote AS 65004, external link\n"
+        "  Failed connection attempts is 9\n"
+        "  BGP state is Active\n"),
+}
+
+
+def test_router_bgp_listings_with_a_session_not_established() -> None:
+    for name, text in LISTINGS_DOWN.items():
+        assert primary_of(text) == "bgp_down", name
+
+
+def test_router_bgp_listings_with_every_session_up() -> None:
+    up = {
+        "IOS XR": "10.10.132.240     0 64727   74112   76220    94623    0    0     7w2d         82\n",
+        "VRP": "  10.2.5.6    4   200       32       35     0 00:17:49 Established       0\n",
+        "Comware": "  12.123.123.189        100   101225   113460    0       1 0286h47m Established\n",
+        "SR OS": "192.0.2.110\n               42598   271035  249777    0    0 29d11h41m 1/1/1\n",
+        "EOS": "BGP neighbor is 100.64.2.0, remote AS 65004, external link\n  BGP state is Established, up for 16d07h\n",
+    }
+    for name, text in up.items():
+        assert primary_of(text) is None, name
+
+
+def test_ios_neighbor_known_by_a_host_name_closing_the_session() -> None:
+    # kongou-ae/blog at 3258187f (content/archives/2012-04-15-*.md): IOS debug with a VyOS neighbor named "vyatta"
+    text = ("Apr 14 15:21:49.881 JST: BGP: vyatta active went from Active to OpenSent\n"
+            "Apr 14 15:21:49.909 JST: BGP: ses global vyatta (0x8AF0CF94:0) act Reset (Peer closed the session).\n"
+            "Apr 14 15:21:49.909 JST: BGP: vyatta active went from OpenSent to Idle\n"
+            "Apr 14 15:21:49.909 JST: %BGP_SESSION-5-ADJCHANGE: neighbor vyatta IPv6 Unicast topology base removed "
+            "from session  Peer closed the session\n")
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.category == "bgp_down"
+    assert primary.facts.get("bgp_state") == "OpenSent -> Idle"
