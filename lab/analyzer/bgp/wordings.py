@@ -254,8 +254,8 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"\[FSM\] Connect error for|"  # (FRR's neighbor-events debug: the TCP connection to the neighbor failed)
          r'\bdial \\?"[^"\n]{3,60}:179\\?": timeout\b',  # (MetalLB's native speaker: no answer within 10 s)
          "connect_failed"),  # GoBGP: the TCP connect timed out
-        # show ip bgp neighbors (Cisco, FRR) and birdc show protocols all (BIRD): not established
-        (r"BGP state(?: =|:) *(?:Active|Connect|Idle)\b", "connect_failed"),
+        # show ip bgp neighbors (Cisco, FRR, Arista EOS) and birdc show protocols all (BIRD): not established
+        (r"BGP state(?: =|:| is) *(?:Active|Connect|Idle)\b", "connect_failed"),  # (Arista EOS: "BGP state is Active")
         (r"can't connect to \S+ fd -?\d+ : |Connection (?:open failed|timed out)|TCP_connection_open_failed|No route to host|"
          r"Network is unreachable|open failed|BGP_CONNECT_FAILED|Host is unreachable|ConnectRetry|CR Timer Expired|"
          # Nokia SR OS / SR Linux: back from Active or Connect, before any OPEN ("due to event TCP SOCKET ERROR")
