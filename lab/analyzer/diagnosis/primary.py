@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 
 from lab.analyzer.diagnosis.bgp_cause import _bgp_graceful, _bgp_primary, _bgp_recovery
 from lab.analyzer.diagnosis.causes import CONFIG_STAGES, _primary, categories
@@ -26,7 +27,34 @@ from lab.analyzer.model import Primary
 from lab.analyzer.protocol import (
     Event,
 )
-from lab.i18n import D, M, Mn
+from lab.i18n import D, M, Mn, Msg
+
+# Lines that name their own NAT-T or fragmentation cause: (pattern, summary, what the line says and what to do).
+_OWN_NAT_READINGS: tuple[tuple[str, Msg, Callable[[int], list[Msg]]], ...] = (
+    # pluto ikev1.c: a fragment for no state is dropped; libreswan commit 738701a8 (forced fragmentation also
+    # fragmented the first Main Mode message, which the peer then ignored)
+    ("lib-v1-fragment-without-state",
+     M("The peer fragments its first IKE message, which this side cannot put together: fragmentation."),
+     lambda line: [
+         M("Line {line}: an IKE fragment arrived for no state of this side: the peer sent its first Main Mode "
+           "message in IKE fragments (fragmentation forced on its side), and a first message cannot be put "
+           "together before a state exists, so this side ignored it and never answered.", line=line),
+         M("Let the peer fragment only when a message does not fit (libreswan: fragmentation=yes rather than "
+           "force; the vendor's IKE fragmentation setting)."),
+     ]),
+    # pluto's demux.c / iface_udp.c: ESP in UDP and NAT-T keepalives are the kernel's, never pluto's
+    ("lib-esp-in-udp-reaches-pluto",
+     M("ESP in UDP port 4500 reaches the IKE daemon instead of the kernel: NAT traversal is not in place for the IPsec "
+       "SAs."),
+     lambda line: [
+         M("Line {line}: a packet on UDP port 4500 without the Non-ESP marker (ESP in UDP) or a 1-byte NAT-T "
+           "keepalive reached pluto, which dropped it. The kernel's ESP-in-UDP layer takes those before they "
+           "reach pluto: here it did not, so the traffic the peer sends through the tunnel is lost.", line=line),
+         M("Check that this host's kernel supports ESP in UDP (NAT-T) and that both sides agree on NAT "
+           "traversal (UDP 4500) for the IPsec SAs; restarting the IPsec service after a kernel or module "
+           "change sets the encapsulation up again."),
+     ]),
+)
 
 
 def diagnose(events: list[Event]) -> Primary | None:
@@ -110,31 +138,10 @@ def diagnose(events: list[Event]) -> Primary | None:
                 "on IKE fragmentation on both sides (RFC 7383 for IKEv2; the vendor's IKEv1 fragmentation) or send a "
                 "shorter certificate chain.", bytes=big.values["packet_bytes"]))
         summary = M("IKE messages are lost after the first exchange: NAT traversal or fragmentation.")
-        if first_frag := next((e for e in evs if e.pattern == "lib-v1-fragment-without-state"), None):
-            # pluto ikev1.c: a fragment for no state is dropped; libreswan commit 738701a8 (forced fragmentation also
-            # fragmented the first Main Mode message, which the peer then ignored)
-            summary = M("The peer fragments its first IKE message, which this side cannot put together: "
-                        "fragmentation.")
-            reasoning = [
-                M("Line {line}: an IKE fragment arrived for no state of this side: the peer sent its first Main Mode "
-                  "message in IKE fragments (fragmentation forced on its side), and a first message cannot be put "
-                  "together before a state exists, so this side ignored it and never answered.", line=first_frag.line),
-                M("Let the peer fragment only when a message does not fit (libreswan: fragmentation=yes rather than "
-                  "force; the vendor's IKE fragmentation setting)."),
-            ] + _also(cats, "nat_t_or_fragmentation")
-        if esp_in_udp := next((e for e in evs if e.pattern == "lib-esp-in-udp-reaches-pluto"), None):
-            # pluto's demux.c / iface_udp.c: ESP in UDP and NAT-T keepalives are the kernel's, never pluto's
-            summary = M("ESP in UDP port 4500 reaches the IKE daemon instead of the kernel: NAT traversal is not in "
-                        "place for the IPsec SAs.")
-            reasoning = [
-                M("Line {line}: a packet on UDP port 4500 without the Non-ESP marker (ESP in UDP) or a 1-byte NAT-T "
-                  "keepalive reached pluto, which dropped it. The kernel's ESP-in-UDP layer takes those before they "
-                  "reach pluto: here it did not, so the traffic the peer sends through the tunnel is lost.",
-                  line=esp_in_udp.line),
-                M("Check that this host's kernel supports ESP in UDP (NAT-T) and that both sides agree on NAT "
-                  "traversal (UDP 4500) for the IPsec SAs; restarting the IPsec service after a kernel or module "
-                  "change sets the encapsulation up again."),
-            ] + _also(cats, "nat_t_or_fragmentation")
+        for pattern, own_summary, said in _OWN_NAT_READINGS:
+            if own := next((e for e in evs if e.pattern == pattern), None):
+                summary, reasoning = own_summary, [*said(own.line), *_also(cats, "nat_t_or_fragmentation")]
+                break
         return _primary(
             "nat_t_or_fragmentation",
             summary,
