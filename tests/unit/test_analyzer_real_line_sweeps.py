@@ -274,3 +274,22 @@ def test_ios_neighbor_known_by_a_host_name_closing_the_session() -> None:
     primary = analyze_text(text).primary
     assert primary is not None and primary.category == "bgp_down"
     assert primary.facts.get("bgp_state") == "OpenSent -> Idle"
+
+
+def test_fortigate_xauth_whose_radius_server_does_not_answer() -> None:
+    # lvannstruth-ftnt/fgt-ike-debugger at 23a3ee50 (IKE_LOG_V1_radius_wrong_account.txt): fnbamd's RADIUS requests
+    # time out, and the XAuth result is FNBAM_TIMEOUT
+    ike = "2025-01-20 18:37:{t} ike V=root:0:ikev1-radius_0{s}: {m}\n"
+    text = (ike.format(t="05.318267", s=":45723", m="established IKE SA 149a0c08d95f0f49/60294cdea923ec43")
+            + ike.format(t="05.318963", s=":45723", m="sending XAUTH request")
+            + ike.format(t="05.321612", s=":45723", m="received XAUTH_USER_NAME 'vitosdf' length 7")
+            + "2025-01-20 18:37:10 [730] __rad_conn_timeout-Connction with labDC-radius:10.21.1.101 timed out.\n"
+            + "2025-01-20 18:37:17 [1003] __rad_try_next_server-No more server to try.\n"
+            + ike.format(t="17.344487", s=":45723", m="XAUTH 700221448256 result FNBAM_TIMEOUT")
+            + ike.format(t="17.344579", s="", m='XAUTH failed for user "vitosdf", retry(2).'))
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.category == "auth_failure"
+    assert any("FNBAM_TIMEOUT" in line and "not a wrong password" in line for line in primary.reasoning_in("en"))
+    # a wrong password (FNBAM_DENIED) gets no such sentence
+    denied = analyze_text(text.replace("FNBAM_TIMEOUT", "FNBAM_DENIED")).primary
+    assert denied is not None and not any("FNBAM_TIMEOUT" in line for line in denied.reasoning_in("en"))
