@@ -18,7 +18,9 @@ from lab.analyzer.diagnosis import (
     refused_then_timed_out,
     refused_unprocessed,
     resolved_collision,
+    stray_4500,
     stray_esp,
+    stray_probes,
     unmatched_esp,
     with_identity,
     with_peer,
@@ -58,7 +60,8 @@ def _finish(scanner: Scanner, event_lines: set[int] | None = None) -> Analysis:
         confirmed.add("dpd_timeout")
     findings = findings_of(events, confirmed)
     stray = stray_esp(events)  # (a note below says what they are: no cause of theirs)
-    if stray_lines := {e.line for e in stray}:
+    probes = [*stray_probes(events), *stray_4500(events)]  # (the same: a scan's probes, no tunnel's peer)
+    if stray_lines := {e.line for e in (*stray, *probes)}:
         findings = [dataclasses.replace(f, category="", phase="", tree_node="") if f.line in stray_lines else f for f in findings]
     notes = list(result.notes)
     if primary is None and (recovered := recovered_first_attempt(events)) is not None:
@@ -115,6 +118,14 @@ def _finish(scanner: Scanner, event_lines: set[int] | None = None) -> Analysis:
                        "of them a peer named in these lines: stray ESP from the Internet (a scan), not a tunnel's SAs "
                        "out of step, and not read as a cause.", lines=", ".join(str(e.line) for e in stray[:10]),
                        n=len({facts_of(e)["peer"] for e in stray})))
+    if probes:
+        notes.append(Mn("Line {lines}: a single packet to UDP port 500 or 4500 from {peers}, an address no other line "
+                        "names, was refused or dropped: a scan from the Internet, not this log's peer, and not read as a "
+                        "cause.",
+                        "Lines {lines}: single packets to UDP port 500 or 4500 from {peers}, addresses no other line "
+                        "names, were refused or dropped: scans from the Internet, not this log's peers, and not read as "
+                        "a cause.", len(probes), lines=", ".join(str(e.line) for e in sorted(probes, key=lambda e: e.line)[:10]),
+                        peers=", ".join(sorted({str(facts_of(e)["peer"]) for e in probes})[:10])))
     if unmatched := unmatched_esp(events):
         notes.append(Mn("Line {lines}: ESP with an unknown SPI matched no tunnel at all: stray ESP from the Internet, "
                         "dropped by this side, not a failure of a tunnel and not read as a cause.",

@@ -293,3 +293,23 @@ def test_fortigate_xauth_whose_radius_server_does_not_answer() -> None:
     # a wrong password (FNBAM_DENIED) gets no such sentence
     denied = analyze_text(text.replace("FNBAM_TIMEOUT", "FNBAM_DENIED")).primary
     assert denied is not None and not any("FNBAM_TIMEOUT" in line for line in denied.reasoning_in("en"))
+
+
+def test_a_scanner_s_single_main_mode_probe_is_no_cause_of_another_peer_s_tunnel() -> None:
+    # https://github.com/hwdsl2/docker-ipsec-vpn-server/issues/363 (libreswan 4): an iOS client's IKE_AUTH answers get
+    # lost while an Internet host's one Main Mode probe is refused
+    host = "2023-03-31T03:{t}+00:00 d5b04a77cc0c pluto[1025]: "
+    dup = '"ikev2-cp"[2] 106.121.9.95 #3: IKE_AUTH request fragment 1 of 4 has duplicate Message ID 1; retransmitting response'
+    probe = ("packet from 184.105.247.244:17702: initial Main Mode message received but no connection has been "
+             "authorized with authby=none and xauth=no")
+    text = (host.format(t="46:51.720843") + dup + "\n"
+            + host.format(t="46:59.900381") + dup + "\n"
+            + host.format(t="47:04.188436") + probe + "\n")
+    analysis = analyze_text(text)
+    assert analysis.primary is None
+    assert any("184.105.247.244" in str(n) and "scan" in str(n) for n in analysis.notes)
+    assert all(f.category == "" for f in analysis.findings if f.line == 3)
+    # the refusal alone is about the tunnel the engineer is looking at; and a peer that keeps trying is no scanner
+    assert primary_of(host.format(t="47:04.188436") + probe + "\n") == "auth_failure"
+    again = text + host.format(t="47:09.188436") + probe + "\n"
+    assert primary_of(again) == "auth_failure"

@@ -30,7 +30,9 @@ from lab.analyzer.diagnosis.recovery import (
     refused_then_timed_out,
     refused_unprocessed,
     resolved_collision,
+    stray_4500,
     stray_esp,
+    stray_probes,
     unmatched_esp,
 )
 
@@ -49,7 +51,9 @@ __all__ = [
     "refused_then_timed_out",
     "refused_unprocessed",
     "resolved_collision",
+    "stray_4500",
     "stray_esp",
+    "stray_probes",
     "unmatched_esp",
     "with_identity",
     "with_peer",

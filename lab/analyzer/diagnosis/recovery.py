@@ -74,6 +74,30 @@ def stray_4500(events: list[Event]) -> list[Event]:
     return [e for e in evs if (src := facts_of(e).get("peer")) not in known and sent[src] < 2]
 
 
+# pluto names the peer of a template's instance after the connection: '"ikev2-cp"[2] 106.121.9.95 #3: ...'
+_PLUTO_INSTANCE_PEER = re.compile(r'"[^"\n]+"\[\d+\] ([0-9a-fA-F.:]{3,})\b')
+# pluto's refusal of an IKEv1 Main Mode request no connection is configured for: what Internet-wide scans of UDP port 500
+# get too.
+_PROBE_PATTERNS = frozenset({"lib-no-connection-authorized"})
+
+
+def stray_probes(events: list[Event]) -> list[Event]:
+    """Refused first requests from an address that sent only one and that no other line names, in a log whose other
+    lines are about other peers: a scan of UDP port 500 from the Internet, not a tunnel's peer. A log with no other
+    peer keeps them (a paste of the refusal alone is about the tunnel the engineer is looking at)."""
+    evs = [e for e in events if e.pattern in _PROBE_PATTERNS and facts_of(e).get("peer")]
+    if not evs:
+        return []
+    known = {facts_of(e).get("peer") for e in events if e.pattern not in _PROBE_PATTERNS} - {None}
+    known |= {m.group(1) for e in events if (m := _PLUTO_INSTANCE_PEER.search(e.text))}
+    if not known:
+        return []
+    sent: dict[object, int] = {}
+    for e in evs:
+        sent[facts_of(e)["peer"]] = sent.get(facts_of(e)["peer"], 0) + 1
+    return [e for e in evs if (src := facts_of(e)["peer"]) not in known and sent[src] < 2]
+
+
 def unmatched_esp(events: list[Event]) -> list[Event]:
     """ESP that the device says matched no tunnel at all (FortiOS's unknown-SPI event with vpntunnel "N/A")."""
     return [e for e in events if e.kind == "unmatched_esp"]
