@@ -18,7 +18,6 @@ from lab.analyzer.diagnosis import (
     refused_then_timed_out,
     refused_unprocessed,
     resolved_collision,
-    stray_4500,
     stray_esp,
     stray_probes,
     unmatched_esp,
@@ -60,7 +59,7 @@ def _finish(scanner: Scanner, event_lines: set[int] | None = None) -> Analysis:
         confirmed.add("dpd_timeout")
     findings = findings_of(events, confirmed)
     stray = stray_esp(events)  # (a note below says what they are: no cause of theirs)
-    probes = [*stray_probes(events), *stray_4500(events)]  # (the same: a scan's probes, no tunnel's peer)
+    probes = stray_probes(events)  # (the same: a scan's probes, no tunnel's peer)
     if stray_lines := {e.line for e in (*stray, *probes)}:
         findings = [dataclasses.replace(f, category="", phase="", tree_node="") if f.line in stray_lines else f for f in findings]
     notes = list(result.notes)

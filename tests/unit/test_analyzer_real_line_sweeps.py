@@ -91,8 +91,12 @@ def test_esp_in_udp_reaching_pluto_is_nat_traversal_not_in_place() -> None:
     primary = analyze_text(text).primary
     assert primary is not None and primary.category == "nat_t_or_fragmentation"
     assert "kernel" in primary.summary
-    # one probe from an address no other line names: anything sent to UDP 4500 gets this line
-    assert primary_of(PLUTO.format(s=11) + "packet from 198.51.100.77:4500: has no Non-ESP marker\n") is None
+    # one packet from an address no other line names, in a log about another peer: anything sent to UDP 4500 gets
+    # this line (a scan); pasted alone, the line is about the tunnel the engineer looks at
+    probe = PLUTO.format(s=11) + "packet from 198.51.100.77:4500: has no Non-ESP marker\n"
+    other = PLUTO.format(s=1) + '"aws-1"[1] 203.0.113.9 #2: ESP traffic information: in=1MB out=2MB\n'
+    assert primary_of(other + probe) is None
+    assert primary_of(probe) == "nat_t_or_fragmentation"
     # two from one address: a peer's ESP in UDP, not a probe
     assert primary_of(PLUTO.format(s=11) + "packet from 198.51.100.77:4500: has no Non-ESP marker\n"
                       + PLUTO.format(s=12) + "packet from 198.51.100.77:4500: has no Non-ESP marker\n") == (

@@ -18,7 +18,6 @@ from lab.analyzer.diagnosis.recovery import (
     _rekey_trouble_start,
     recovered_first_attempt,
     same_tunnel,
-    stray_4500,
     stray_esp,
     stray_probes,
     tunnel_peers,
@@ -62,7 +61,7 @@ def diagnose(events: list[Event]) -> Primary | None:
     """The primary cause from classified, ordered events (see `lab.analyzer.protocol.classify`)."""
     cats: dict[str, list[Event]] = {}
     peers = functools.cache(lambda: tunnel_peers(events))  # (the peer of each line's tunnel, read once if needed)
-    stray = {id(e) for e in (*stray_esp(events), *stray_4500(events), *stray_probes(events))}
+    stray = {id(e) for e in (*stray_esp(events), *stray_probes(events))}
     for ev in events:
         if ev.category and ev.weight == "decisive" and id(ev) not in stray:
             cats.setdefault(ev.category, []).append(ev)

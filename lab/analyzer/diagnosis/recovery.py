@@ -56,35 +56,18 @@ def stray_esp(events: list[Event]) -> list[Event]:
     return unknown if len({facts_of(e)["peer"] for e in unknown}) >= 2 else []
 
 
-# pluto's "has no Non-ESP marker" / "too small packet (1)" (lib-esp-in-udp-reaches-pluto): anything sent to UDP port
-# 4500 without the marker gets it, a scanner's probe as much as a peer's ESP in UDP.
-_STRAY_4500_PATTERNS = frozenset({"lib-esp-in-udp-reaches-pluto"})
-
-
-def stray_4500(events: list[Event]) -> list[Event]:
-    """Packets to UDP port 4500 that pluto dropped, from a source no other line names and that sent only one of them:
-    a probe from the Internet, not a peer's ESP in UDP."""
-    evs = [e for e in events if e.pattern in _STRAY_4500_PATTERNS]
-    if not evs:
-        return []
-    known = {facts_of(e).get("peer") for e in events if e.pattern not in _STRAY_4500_PATTERNS} - {None}
-    sent: dict[object, int] = {}
-    for e in evs:
-        sent[facts_of(e).get("peer")] = sent.get(facts_of(e).get("peer"), 0) + 1
-    return [e for e in evs if (src := facts_of(e).get("peer")) not in known and sent[src] < 2]
-
-
 # pluto names the peer of a template's instance after the connection: '"ikev2-cp"[2] 106.121.9.95 #3: ...'
 _PLUTO_INSTANCE_PEER = re.compile(r'"[^"\n]+"\[\d+\] ([0-9a-fA-F.:]{3,})\b')
-# pluto's refusal of an IKEv1 Main Mode request no connection is configured for: what Internet-wide scans of UDP port 500
-# get too.
-_PROBE_PATTERNS = frozenset({"lib-no-connection-authorized"})
+# What a scan of UDP ports 500 and 4500 from the Internet gets as much as a peer does: pluto's refusal of an IKEv1 Main
+# Mode request no connection is configured for, and its "has no Non-ESP marker" / "too small packet (1)" for a packet
+# to port 4500 without the marker.
+_PROBE_PATTERNS = frozenset({"lib-no-connection-authorized", "lib-esp-in-udp-reaches-pluto"})
 
 
 def stray_probes(events: list[Event]) -> list[Event]:
-    """Refused first requests from an address that sent only one and that no other line names, in a log whose other
-    lines are about other peers: a scan of UDP port 500 from the Internet, not a tunnel's peer. A log with no other
-    peer keeps them (a paste of the refusal alone is about the tunnel the engineer is looking at)."""
+    """Single packets to UDP port 500 or 4500 that were refused or dropped, each from an address that sent only one
+    and that no other line names, in a log whose other lines are about other peers: scans from the Internet, not a
+    tunnel's peer. A paste of such lines alone keeps them (it is about the tunnel the engineer is looking at)."""
     evs = [e for e in events if e.pattern in _PROBE_PATTERNS and facts_of(e).get("peer")]
     if not evs:
         return []
