@@ -317,3 +317,27 @@ def test_a_scanner_s_single_main_mode_probe_is_no_cause_of_another_peer_s_tunnel
     assert primary_of(host.format(t="47:04.188436") + probe + "\n") == "auth_failure"
     again = text + host.format(t="47:09.188436") + probe + "\n"
     assert primary_of(again) == "auth_failure"
+
+
+def test_a_listing_row_is_not_read_as_the_rest_of_the_header_above_it() -> None:
+    # ntc-templates tests/aruba_aoscx/show_bgp_all-vrfs_all_summary (at d0bc5a48): the rows are about as long as a
+    # wrapped mail line, so a loose reading would glue each row to the header above it
+    text = (
+        "VRF : default\n"
+        "BGP Summary\n"
+        "-----------\n"
+        " Local AS               : 4290020685   BGP Router Identifier  : 192.168.100.1\n"
+        " Peers                  : 4            Log Neighbor Changes   : No\n"
+        " Cfg. Hold Time         : 180          Cfg. Keep Alive        : 60\n"
+        "Address-family : IPv4 Unicast\n"
+        "-----------------------------\n"
+        " Neighbor        Remote-AS MsgRcvd MsgSent   Up/Down Time State        AdminStatus\n"
+        " 10.252.13.2     4290020685  0       0       00h:00m:00s  Idle          Up\n"
+        " 172.25.0.1      4290000000  116314  133774  02m:02w:06d  Established   Up\n"
+        "Address-family : IPv6 Unicast\n"
+        "-----------------------------\n"
+    )
+    analysis = analyze_text(text)
+    assert analysis.primary is not None and analysis.primary.category == "bgp_down"
+    assert analysis.primary.evidence_lines == (10,)
+    assert not any("joined back" in str(n) for n in analysis.notes)
