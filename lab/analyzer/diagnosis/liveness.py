@@ -142,24 +142,17 @@ def _liveness_primary(
             ]
         elif evs[0].values.get("answers_lost"):
             # protocol: the peer resends the IKE_SA_INIT or IKE_AUTH request this side answered
-            times = Mn("{n} time", "{n} times", max(e.values.get("answers_lost", 0) for e in evs))
-            if evs[0].exchange == "IKE_SA_INIT":
-                reasoning = [
-                    M("Line {line}: the peer sent its IKE_SA_INIT request again after this side had answered it ({times} "
-                      "by line {last}): this side's answers do not reach the peer.", line=evs[0].line, last=evs[-1].line,
-                      times=times),
-                    _ONE_WAY,
-                ]
-            else:
-                reasoning = [
-                    M("Line {line}: the peer sent its IKE_AUTH request again after this side had answered it ({times} by "
-                      "line {last}): this side's answers do not reach the peer.", line=evs[0].line, last=evs[-1].line,
-                      times=times),
-                    M("The peer's requests arrive, so the path works toward this side; the way back drops the answers. "
-                      "This side's IKE_AUTH answer is the first large message (with a certificate it leaves as IP "
-                      "fragments or IKE fragments) and goes to UDP 4500 after NAT detection: check that UDP 4500 and IP "
-                      "fragments pass toward the peer (firewalls, NAT, the provider's filtering)."),
-                ]
+            reasoning = [
+                M("Line {line}: the peer sent its {exchange} request again after this side had answered it ({times} by "
+                  "line {last}): this side's answers do not reach the peer.", line=evs[0].line, last=evs[-1].line,
+                  exchange=evs[0].exchange,
+                  times=Mn("{n} time", "{n} times", max(e.values.get("answers_lost", 0) for e in evs))),
+                _ONE_WAY if evs[0].exchange == "IKE_SA_INIT" else
+                M("The peer's requests arrive, so the path works toward this side; the way back drops the answers. "
+                  "This side's IKE_AUTH answer is the first large message (with a certificate it leaves as IP "
+                  "fragments or IKE fragments) and goes to UDP 4500 after NAT detection: check that UDP 4500 and IP "
+                  "fragments pass toward the peer (firewalls, NAT, the provider's filtering)."),
+            ]
         elif evs[0].values.get("snapshot") and len(evs) == 1:
             reasoning = [
                 M("Line {line}: the status listing shows a state that sent its first request and still waits for the "
@@ -266,10 +259,8 @@ def _liveness_primary(
         reasoning += _also(cats, first)
         summary = M("The peer does not answer IKE: a reachability problem.")
         if evs[0].values.get("answers_lost"):
-            summary = (M("The peer's IKE_SA_INIT requests arrive, but this side's answers do not reach it: the path "
-                         "drops them.") if evs[0].exchange == "IKE_SA_INIT" else
-                       M("The peer's IKE_AUTH requests arrive, but this side's answers do not reach it: the path drops "
-                         "them."))
+            summary = M("The peer's {exchange} requests arrive, but this side's answers do not reach it: the path drops "
+                        "them.", exchange=evs[0].exchange)
         elif evs[0].values.get("snapshot") and len(evs) == 1:
             summary = M("The status shows this side still waiting for the peer's first answer: most likely reachability.")
         elif restarts or waited:
