@@ -97,7 +97,10 @@ SIGNATURES: dict[str, re.Pattern[str]] = {
                               r"|\bBGP-(?:CRITICAL|MAJOR|MINOR|WARNING|INFO|CLEARED|INDETERMINATE)-\w+-20\d\d \["
                               # FortiGate's and Quagga's BGP debug ("BGP: 10.0.0.1-Outgoing [FSM] State: ..."), and the
                               # header of a "show (ip) bgp summary" / "get router info bgp summary" listing
-                              r"|\bBGP: [0-9a-fA-F.:]{3,}-(?:Outgoing|Incoming) \[[A-Z]+\]|\bNeighbor +V +AS +MsgRcvd +MsgSent\b"
+                              r"|\bBGP: [0-9a-fA-F.:]{3,}-(?:Outgoing|Incoming) \[[A-Z]+\]|\bNeighbh?or +V +AS +MsgRcvd +MsgSent\b"
+                              # the Linux kernel's TCP-MD5 check on a BGP segment (net/ipv4/tcp.c, include/net/tcp_ao.h):
+                              # "TCP: MD5 Hash failed for (192.0.2.1, 179)->(192.0.2.2, 40123)"
+                              r"|\bMD5 Hash (?:failed|mismatch|not found) for [^\n]*?\b179\b|\bUnexpected MD5 Hash found for [^\n]*?\b179\b"
                               # BIRD's own log file ("log \"file\" all"): time, then the message class in brackets
                               # (sysdep/unix/log.c: "2026-12-04 08:46:56.043 <RMT> aws: Received: ...")
                               r"|\d\d:\d\d:\d\d(?:\.\d+)? <(?:TRACE|RMT|INFO|WARN|ERR|AUTH|FATAL|BUG|DBG)> "

@@ -341,3 +341,55 @@ def test_a_listing_row_is_not_read_as_the_rest_of_the_header_above_it() -> None:
     assert analysis.primary is not None and analysis.primary.category == "bgp_down"
     assert analysis.primary.evidence_lines == (10,)
     assert not any("joined back" in str(n) for n in analysis.notes)
+
+
+# SONiC's "show ip bgp summary" (sonic-net/sonic-utilities, utilities_common/bgp_util.py display_bgp_summary): FRR's
+# table with SONiC's own header ("Neighbhor", sic) and the neighbor's name after the state. Rows as posted in
+# sonic-net/sonic-utilities pull request 3457 and sonic-net/sonic-mgmt issue 2390.
+SONIC_SUMMARY = """\
+admin@sonic:~$ show ip bgp summary
+
+IPv4 Unicast Summary:
+BGP router identifier 10.1.0.32, local AS number 65100 vrf-id 0
+BGP table version 1
+RIB entries 1, using 192 bytes of memory
+Peers 2, using 1483952 KiB of memory
+Peer groups 2, using 128 bytes of memory
+
+
+Neighbhor      V     AS    MsgRcvd    MsgSent    TblVer    InQ    OutQ  Up/Down    State/PfxRcd    NeighborName
+-----------  ---  -----  ---------  ---------  --------  -----  ------  ---------  --------------  --------------
+10.0.0.1       4  65200        961       2862         0      0    1146  00:00:11   615             ARISTA01T2
+10.0.0.5       4  65200          0          0         0      0       0  never      {state}          ARISTA03T2
+
+Total number of neighbors 2
+"""
+
+
+def test_sonic_bgp_summary_reads_the_state_before_the_neighbor_name() -> None:
+    result = analyze_text(SONIC_SUMMARY.format(state="Active"))
+    assert result.format == "bgp-generic"
+    assert result.primary is not None and result.primary.category == "bgp_down"
+    assert result.primary.facts.get("peer") == "10.0.0.5"
+    # every neighbor established (prefix counts in the column): nothing is down
+    assert primary_of(SONIC_SUMMARY.format(state="1354  ")) is None
+
+
+# The Linux kernel under a BGP daemon drops a segment whose TCP MD5 signature does not verify: before 6.7
+# (net/ipv4/tcp.c tcp_inbound_md5_hash) "MD5 Hash failed for (saddr, sport)->(daddr, dport)"; from 6.7
+# (include/net/tcp_ao.h tcp_hash_fail) "saddr.sport->daddr.dport [flags]". The first line is quoted in osrg/gobgp
+# issue 2573.
+def test_linux_kernel_tcp_md5_failures_on_port_179_are_a_bgp_password_problem() -> None:
+    for line in (
+        "kernel: [ 1499.654001] TCP: MD5 Hash failed for (192.168.189.3, 64698)->(192.168.189.184, 179)",
+        "Dec  6 10:02:11 bgp1 kernel: [88412.120331] TCP: MD5 Hash failed for (169.254.10.1, 179)->"
+        "(169.254.10.2, 41822) L3 index 0",
+        "Dec  6 10:02:11 bgp1 kernel: TCP: MD5 Hash not found for 169.254.10.1.40233->169.254.10.2.179 [S] L3 index 0",
+        "Dec  6 10:02:11 bgp1 kernel: TCP: Unexpected MD5 Hash found for 169.254.10.1.179->169.254.10.2.40233 [S.]",
+    ):
+        result = analyze_text(line + "\n")
+        assert result.primary is not None and result.primary.category == "bgp_down", line
+        assert result.primary.facts.get("peer") in ("169.254.10.1", "192.168.189.3")
+        assert result.primary.facts.get("bgp_reason") == "tcp_auth"
+    # the same check on another TCP service (LDP, port 646) is not BGP
+    assert primary_of("kernel: TCP: MD5 Hash failed for (10.0.0.1, 646)->(10.0.0.2, 40123)\n") is None

@@ -127,7 +127,9 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          # ExaBGP (reactor/network/tcp.py): the kernel has no TCP MD5 support
          r"does not support TCP_MD5SIG|"
          # BIRD's last error in show protocols (proto/bgp/bgp.h BEM_INVALID_AUTH: the kernel refused the MD5/AO request)
-         r"\bError: Authentication failed\s*$", "tcp_auth"),
+         r"\bError: Authentication failed\s*$|"
+         # the Linux kernel (net/ipv4/tcp.c tcp_inbound_md5_hash, include/net/tcp_ao.h tcp_hash_fail) dropped a segment
+         r"\bMD5 Hash (?:failed|mismatch|not found) for |\bUnexpected MD5 Hash found for ", "tcp_auth"),
         # Graceful restart (RFC 4724): GoBGP's "graceful restart timer expired" (pkg/server/fsm.go) and BIRD's
         # "Neighbor graceful restart timeout" (proto/bgp/bgp.c) end a restart that did not come back; GoBGP's
         # peer-down reason "graceful-restart" and "peer graceful restart", FRR's "NSF peer closed the session"
