@@ -577,3 +577,16 @@ def test_a_line_that_says_the_session_came_up_is_listed_as_such(open_page) -> No
         "2026-12-05 15:00:52.232 <TRACE> aws: State changed to start\n")
     assert list(findings["category"])[:2] == ["BGP session up"] * 2
     assert "BGP session down" in list(findings["category"])[2:]
+
+
+def test_the_log_box_says_how_much_of_the_paste_the_app_received(open_page) -> None:
+    at = open_page(PAGE)
+    assert not [c for c in at.caption if "characters received" in c.value], "nothing pasted: no count"
+    at.text_area(key="ts_log_text").set_value(DPD_LOG).run()
+    lines = len(DPD_LOG.splitlines())
+    assert any(c.value == f"{lines} lines, {len(DPD_LOG):,} characters received" for c in at.caption)
+    at.text_area(key="ts_log_text").set_value("one line").run()
+    assert any(c.value == "1 line, 8 characters received" for c in at.caption)
+    at.query_params["lang"] = "ko"
+    at.run()
+    assert any(c.value == "1줄, 8자 받음" for c in at.caption)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -297,12 +298,18 @@ def wait_rerun(page: object, before: int | None = None, start_ms: int = 3_000) -
 COMMIT_RERUN_MS = 30_000  # how long a loaded server may take to start the rerun a committed text asks for
 
 
-def commit_text(page: object, box: object, text: str) -> None:
-    """Fill a text area and commit it (Ctrl+Enter, as a user does), then wait for the rerun the commit starts: a
-    click made before that rerun reaches a button the rerun replaces and is lost. `wait_rerun` gives a rerun 3
-    seconds to start by default, too short on a busy machine (a `.ci/run` lost the Analyze click that way); here it
-    gets 30 seconds, and the wait goes on after them rather than fail, since a run too quick to show its running
-    state is not counted. An unchanged text starts no rerun and is not waited for."""
+def commit_text(page: object, box: object, text: str, received: str | None = None) -> None:
+    """Fill a text area and commit it (Ctrl+Enter, as a user does), then wait until the app has it: a click made
+    before the rerun the commit starts reaches a button that rerun replaces and is lost.
+
+    `received`: the key of a caption the page shows after the text area with the number of characters the app got
+    (the Troubleshooter's log box has one). The wait is for that number, since the run counter cannot always tell: a
+    rerun this quick can go by without the page ever showing it running (a wait for it then took its full 30
+    seconds, about one e2e run in two). Without such a caption the wait is for the run counter. Either wait lasts up
+    to 30 seconds (a loaded server may be slow to start the rerun), then goes on rather than fail. An unchanged text
+    starts no rerun and is not waited for."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     wait_idle(page)
     changed = box.input_value() != text  # type: ignore[attr-defined]
     # Counted before the text goes in: the text area may commit it on its own (a blur) before Ctrl+Enter, and then
@@ -310,10 +317,16 @@ def commit_text(page: object, box: object, text: str) -> None:
     before = runs_done(page)
     box.fill(text)  # type: ignore[attr-defined]
     box.press("Control+Enter")  # type: ignore[attr-defined]
-    if changed and before >= 0:
-        wait_rerun(page, before, start_ms=COMMIT_RERUN_MS)
-    else:
+    if not changed or before < 0:
         wait_idle(page)
+    elif received:
+        count = re.compile(rf"(?<![\d,]){re.escape(f'{len(text):,}')}(?![\d,])")
+        shown = page.locator(f".st-key-{received}").filter(has_text=count).first  # type: ignore[attr-defined]
+        with contextlib.suppress(PlaywrightTimeout):  # (the Analyze click that follows hands the text over too)
+            shown.wait_for(timeout=COMMIT_RERUN_MS)
+        wait_idle(page)
+    else:
+        wait_rerun(page, before, start_ms=COMMIT_RERUN_MS)
 
 
 ANALYSIS_MS = 30_000  # an analysis of a short paste shows well within this, even on a loaded machine
@@ -342,7 +355,7 @@ def analyze_paste(page: object, text: str, *, expander: str = "Analyze logs", bu
     open_log_form(page, expander)
     box = page.locator("textarea").first  # type: ignore[attr-defined]
     # the rerun the committed text starts replaces the button: click the new one
-    commit_text(page, box, text)
+    commit_text(page, box, text, received="ts_received")
     press = page.get_by_role("button", name=button, exact=True)  # type: ignore[attr-defined]
     click_and_wait(page, press)
     shown = page.get_by_text(verdict).first  # type: ignore[attr-defined]
@@ -365,6 +378,15 @@ def follow_link(page: object, link: str) -> None:
     wait_rerun(page, before)
 
 
+def _shown_choice(picker: object) -> str:
+    """The option a Streamlit selectbox shows as chosen (the text of its combobox field), or "" if it cannot be read."""
+    field = picker.locator("input").first  # type: ignore[attr-defined]
+    try:
+        return field.input_value(timeout=2_000).strip()
+    except Exception:
+        return ""
+
+
 def choose(page: object, picker: object, option: str, *, exact: bool = True) -> None:
     """Pick `option` in the Streamlit selectbox `picker` and wait for the rerun it starts.
 
@@ -374,6 +396,8 @@ def choose(page: object, picker: object, option: str, *, exact: bool = True) -> 
     """
     from playwright.sync_api import Error as PlaywrightError
 
+    if exact and _shown_choice(picker) == option:
+        return  # already chosen: choosing it again changes nothing and starts no rerun to wait for
     last: Exception | None = None
     for _ in range(4):
         field = picker.locator("input").first  # type: ignore[attr-defined]

@@ -28,7 +28,7 @@ from lab.triage.fixes import families
 from lab.triage.report import build_report, scope_text
 from lab.ui import troubleshooter_views as views
 from lab.ui.echo import literal, plain
-from lab.ui.lang import _, current, d
+from lab.ui.lang import _, _n, current, d
 
 S_SESSION, S_ANALYSIS, S_URL = "ts_session", "ts_analysis", "ts_url_ref"
 S_ERROR, S_SOURCE, S_SCOPES, S_SCOPE = "ts_error", "ts_source", "ts_scopes", "ts_scope"
@@ -353,6 +353,12 @@ with st.expander(_("Analyze logs (analyzed)") if result is not None else _("Anal
         height=160,
         placeholder='{"event_timestamp":1764404400000,"details":"AWS tunnel DPD timed out after 3 retransmits",...}',
     )
+    if pasted := st.session_state.get("ts_log_text") or "":
+        # What the app has of the paste (a text area hands it over on Ctrl+Enter or when it loses focus): a long
+        # paste that a browser or a chat cut short shows here before it is analyzed.
+        with st.container(key="ts_received"):
+            st.caption(_n("{n} line, {chars} characters received", "{n} lines, {chars} characters received",
+                          len(pasted.splitlines()), chars=f"{len(pasted):,}"))
     st.file_uploader(_("…or upload a log file (text, or gzip as logs are rotated; up to 20 MB)"), key="ts_upload")
     try:
         samples = {sample.name: d("sample.description", sample.description) for sample in sample_logs()}
