@@ -393,3 +393,28 @@ def test_linux_kernel_tcp_md5_failures_on_port_179_are_a_bgp_password_problem() 
         assert result.primary.facts.get("bgp_reason") == "tcp_auth"
     # the same check on another TCP service (LDP, port 646) is not BGP
     assert primary_of("kernel: TCP: MD5 Hash failed for (10.0.0.1, 646)->(10.0.0.2, 40123)\n") is None
+
+
+# hwdsl2/docker-ipsec-vpn-server issue 57 as posted (the client's address masked by the poster): pluto answers Main
+# Mode (MR1), the client sends its first message again and again, and pluto 3.x drops the state after its timeout with
+# no other line about it. The transforms refused before the reply are the ones pluto skipped, not a refusal.
+INCOMPLETE_AT_R1 = """\
+Feb 22 19:01:55 63e180cacf32 pluto[2747]: "l2tp-psk"[1] xxx.xxx.xxx.xxx #1: responding to Main Mode from unknown peer xxx.xxx.xxx.xxx on port 500
+Feb 22 19:01:55 63e180cacf32 pluto[2747]: "l2tp-psk"[1] xxx.xxx.xxx.xxx #1: Oakley Transform [AES_CBC (256), HMAC_SHA1, DH20] refused
+Feb 22 19:01:55 63e180cacf32 pluto[2747]: "l2tp-psk"[1] xxx.xxx.xxx.xxx #1: Oakley Transform [AES_CBC (128), HMAC_SHA1, DH19] refused
+Feb 22 19:01:55 63e180cacf32 pluto[2747]: "l2tp-psk"[1] xxx.xxx.xxx.xxx #1: STATE_MAIN_R1: sent MR1, expecting MI2
+Feb 22 19:01:56 63e180cacf32 pluto[2747]: "l2tp-psk"[1] xxx.xxx.xxx.xxx #1: retransmitting in response to duplicate packet; already STATE_MAIN_R1
+Feb 22 19:01:57 63e180cacf32 pluto[2747]: "l2tp-psk"[1] xxx.xxx.xxx.xxx #1: retransmitting in response to duplicate packet; already STATE_MAIN_R1
+Feb 22 19:02:55 63e180cacf32 pluto[2747]: "l2tp-psk"[1] xxx.xxx.xxx.xxx #1: deleting incomplete state after 60.000 seconds
+"""
+
+
+def test_a_state_dropped_after_its_first_reply_without_a_deletion_line_is_one_way_loss() -> None:
+    primary = analyze_text(INCOMPLETE_AT_R1).primary
+    assert primary is not None and primary.category == "peer_unreachable"
+    assert primary.facts.get("first_reply_timeout") == "60.000"
+    # the same state got further (MR2 sent) before it was dropped: not the first reply left unanswered
+    further = INCOMPLETE_AT_R1.replace(
+        "#1: retransmitting in response to duplicate packet; already STATE_MAIN_R1\n",
+        "#1: STATE_MAIN_R2: sent MR2, expecting MI3\n", 1)
+    assert analyze_text(further).primary is None

@@ -222,6 +222,8 @@ def _gave_up_while_established(events: list[Event]) -> None:
 # (libreswan 3.x "STATE_PARENT_R1: received v2I1, sent v2R1", 4.x "sent IKE_SA_INIT reply", 5.x "... response").
 _FIRST_REPLY = re.compile(r"\bSTATE_(?:MAIN|AGGR)_R1\b|\bsent (?:MR1|AR1)\b|\bsent (?:Main|Aggressive) Mode R1\b"
                           r"|\bSTATE_PARENT_R1: received v2I1, sent v2R1\b|\bsent IKE_SA_INIT (?:reply|response)\b")
+# A pluto state past its first reply (a later state, or an SA up).
+_LATER_STATE = re.compile(r"\bSTATE_\w+|\bsent (?:Main|Aggressive) Mode R[23]\b|\bsent (?:MR|AR)[23]\b|\bestablished\b")
 _FIRST_REPLY_V2 = re.compile(r"\bv2R1\b|\bIKE_SA_INIT\b")
 # This many new attempts from one peer, each left after this side's first reply, are a pattern, not a hiccup. An IKEv2
 # initiator starts a new IKE_SA_INIT only after its whole retransmission schedule for IKE_AUTH ran out (RFC 7296
@@ -256,12 +258,21 @@ def _first_replies_unanswered(events: list[Event]) -> None:
     addresses), and only when nothing else about that peer names a cause or an SA."""
     firsts: dict[tuple[int, str, str], list[Event]] = {}
     deleted = []
+    at_r1: dict[tuple[int, int], bool] = {}  # (stream, serial) -> whether its last state line was the first reply
     for i, ev in enumerate(events):
         if ev.fmt != "libreswan":
             continue
-        if _FIRST_REPLY.search(ev.text) and _serial_of(ev.text) is not None:
+        serial = _serial_of(ev.text)
+        if _FIRST_REPLY.search(ev.text) and serial is not None:
             firsts.setdefault((ev.stream, *_conn_peer(ev)), []).append(ev)
-        if _R1_DELETED.search(ev.text):
+            at_r1[(ev.stream, serial)] = True
+        elif serial is not None and _LATER_STATE.search(ev.text):
+            at_r1[(ev.stream, serial)] = False
+        if _R1_DELETED.search(ev.text) or (
+                _INCOMPLETE.search(ev.text) and at_r1.get((ev.stream, serial or -1))
+                and not any(_R1_DELETED.search(e.text) for e in events[i + 1 : i + 2] if e.stream == ev.stream)):
+            # (pluto 3.x may print only "deleting incomplete state after 60.000 seconds" for a state it left at its
+            # first reply: that line, with the reply before it, says the same as the deletion of an R1 state)
             deleted.append(i)
     restarts = [(key, replies) for key, replies in firsts.items()
                 if len({_serial_of(ev.text) for ev in replies}) >= (
@@ -286,13 +297,13 @@ def _first_replies_unanswered(events: list[Event]) -> None:
         further.add(last, key)
     # The same with one attempt: pluto waited its whole timeout after the first reply ("deleting incomplete state
     # after 60 seconds" next to the deletion of a state still in MAIN_R1 / AGGR_R1).
-    settled = _LatestAbout(about, lambda e: bool(e.category or e.kind == "established"))
+    settled = _LatestAbout(about, lambda e: bool(e.category and e.weight != "context" or e.kind == "established"))
     for i in deleted:
         ev = events[i]
         if ev.category:
             continue
         near = [e for e in events[max(0, i - 1) : i + 2] if e is not ev and e.stream == ev.stream]
-        timeout = next((m for e in near if (m := _INCOMPLETE.search(e.text))), None)
+        timeout = next((m for e in (ev, *near) if (m := _INCOMPLETE.search(e.text))), None)
         if timeout is None:
             continue
         key = (ev.stream, *_conn_peer(ev))
