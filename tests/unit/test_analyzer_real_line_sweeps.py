@@ -418,3 +418,37 @@ def test_a_state_dropped_after_its_first_reply_without_a_deletion_line_is_one_wa
         "#1: retransmitting in response to duplicate packet; already STATE_MAIN_R1\n",
         "#1: STATE_MAIN_R2: sent MR2, expecting MI3\n", 1)
     assert analyze_text(further).primary is None
+
+
+# hwdsl2/setup-ipsec-vpn issue 1068 as posted: a road-warrior client's Child SA is up, two minutes later pluto's
+# request on the IKE SA (its liveness check) goes unanswered through seven retransmissions, and the paste ends.
+LIVENESS_UNANSWERED = """\
+Dec 16 17:28:08 vpn pluto[184801]: "ikev2-cp"[19] 118.112.59.121 #21: established Child SA; IPsec tunnel [0.0.0.0-255.255.255.255:0-65535 0] -> [192.168.43.11-192.168.43.11:0-65535 0] {ESPinUDP=>0x08e4c279 <0x5d70c264 xfrm=AES_CBC_128-HMAC_SHA1_96 NATOA=none NATD=118.112.59.121:4500 DPD=active}
+""" + "".join(
+    f'Dec 16 17:30:{s:02d} vpn pluto[184801]: "ikev2-cp"[19] 118.112.59.121 #20: STATE_V2_ESTABLISHED_IKE_SA: '
+    f"retransmission; will wait {w} seconds for response\n"
+    for s, w in ((9, "0.5"), (9, "1"), (10, "2"), (12, "4"), (16, "8"), (24, "16"), (40, "32"))
+)
+# charon's DPD (sending DPD request, then its retransmissions: "retransmit %d of request with message ID %d")
+CHARON_DPD_UNANSWERED = """\
+Dec  6 10:00:00 gw charon: 10[IKE] <aws|3> sending DPD request
+Dec  6 10:00:00 gw charon: 10[ENC] <aws|3> generating INFORMATIONAL request 12 [ ]
+Dec  6 10:00:04 gw charon: 11[IKE] <aws|3> retransmit 1 of request with message ID 12
+Dec  6 10:00:11 gw charon: 12[IKE] <aws|3> retransmit 2 of request with message ID 12
+Dec  6 10:00:24 gw charon: 13[IKE] <aws|3> retransmit 3 of request with message ID 12
+Dec  6 10:00:47 gw charon: 14[IKE] <aws|3> retransmit 4 of request with message ID 12
+"""
+
+
+def test_a_liveness_check_unanswered_to_the_end_of_the_log_is_read_as_its_timeout() -> None:
+    for text in (LIVENESS_UNANSWERED, CHARON_DPD_UNANSWERED):
+        primary = analyze_text(text).primary
+        assert primary is not None and primary.category == "dpd_timeout", text
+        assert primary.certainty == "guess"
+        assert "unanswered to the end of the log" in str(primary.summary)
+    # a short silence is packet loss as much as a peer gone: two retransmissions say nothing yet
+    short = "".join(CHARON_DPD_UNANSWERED.splitlines(keepends=True)[:4])
+    assert analyze_text(short).primary is None
+    # an answer after the retransmissions: the peer is there
+    answered = CHARON_DPD_UNANSWERED + "Dec  6 10:00:48 gw charon: 15[ENC] <aws|3> parsed INFORMATIONAL response 12 [ ]\n"
+    assert analyze_text(answered).primary is None

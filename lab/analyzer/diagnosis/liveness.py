@@ -93,7 +93,13 @@ def _liveness_primary(
             return True, _primary(first, summary, reasoning, context[first])
         if first == "dpd_timeout":
             s = evs[0]
-            if s.kind == "give_up":
+            if s.values.get("still_unanswered"):
+                # protocol: the request on the established IKE SA is still being sent again when the log ends
+                reasoning = [M("Lines {first}-{line}: the peer has not answered a request sent on the established IKE "
+                               "SA (a liveness or DPD check): {count} retransmissions and no answer, up to the end of "
+                               "the log. If nothing answers, the daemon gives up after its last retransmission and clears the SAs.", first=s.values.get(
+                                   "first_retransmit", s.line), line=s.line, count=s.values["still_unanswered"])]
+            elif s.kind == "give_up":
                 # A request on the established IKE SA timed out (a liveness probe, or a new Child SA asked for on
                 # it): the daemon may call it liveness or say nothing more, the fact is the same.
                 reasoning = [M("Line {line}: the peer stopped answering on the established IKE SA: the request "
@@ -128,7 +134,9 @@ def _liveness_primary(
                     "Nothing after it shows the peer alive: treat it as a reachability problem until shown "
                     "otherwise, then check who brings the tunnel back (DPD timeout action, startup action)."
                 ))
-                summary = M("DPD timed out: the peer stopped answering and the tunnel was not set up again.")
+                summary = (M("The peer stopped answering on the established IKE SA: its liveness check goes "
+                             "unanswered to the end of the log.") if s.values.get("still_unanswered") else
+                           M("DPD timed out: the peer stopped answering and the tunnel was not set up again."))
                 extra = {}
             reasoning += _also(cats, "dpd_timeout")
             return True, _primary("dpd_timeout", summary, reasoning, context["dpd_timeout"], extra)

@@ -85,6 +85,7 @@ from lab.analyzer.protocol.unanswered import (
     _first_replies_unanswered,
     _gave_up_while_established,
     _init_repeats_followed_up,
+    _liveness_still_unanswered,
     _quick_mode_still_unanswered,
     _refusals_beside_a_lost_rekey,
     _rekey_gave_up,
@@ -255,6 +256,7 @@ def classify(events: list[Event]) -> None:
     _refusals_beside_a_lost_rekey(events)
     _rekey_still_unanswered(events)
     _quick_mode_still_unanswered(events)
+    _liveness_still_unanswered(events)
     _bgp_notification_named_next(events)
     _fortigate_no_gateway_echo(events)
     _mode_refusal_echo(events)

@@ -80,6 +80,23 @@ def _quick_mode_still_unanswered(events: list[Event]) -> None:
             _set(last, last.values["quick_guess"], "weak")
 
 
+def _liveness_still_unanswered(events: list[Event]) -> None:
+    """A request on an established IKE SA (a liveness or DPD probe, an INFORMATIONAL) sent again and again with no
+    answer up to the end of the log: the paste ends before the daemon gives up. Read as that timeout is (classify's
+    give_up on an SA that is up), a guess, once the silence is as long as for a Quick Mode (see
+    _quick_mode_still_unanswered); a shorter one is packet loss as much as a peer gone."""
+    for retransmits in _unanswered_at_end(
+            events, lambda ev: ev.category == "dpd_timeout" and ev.weight == "context",
+            _RUN_ENDS | {"dpd_answer", "dpd_dead"}):
+        last = retransmits[-1]
+        waited = max((float(m.group(1)) for e in retransmits if (m := _WILL_WAIT.search(e.text))), default=0.0)
+        if waited >= QUICK_SILENCE_SECONDS or len(retransmits) > STILL_UNANSWERED:
+            last.values["guess"] = True
+            last.values["still_unanswered"] = len(retransmits)
+            last.values["first_retransmit"] = retransmits[0].line
+            _set(last, "dpd_timeout", "weak")
+
+
 def _bgp_notification_named_next(events: list[Event]) -> None:
     """A NOTIFICATION line that names no error ("sent notification", GoBGP's warning) followed by the neighbor's
     down line that names it (GoBGP's Peer Down "Reason": "notification-sent code 6(cease) subcode 3(peer
