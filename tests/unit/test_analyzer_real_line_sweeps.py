@@ -452,3 +452,21 @@ def test_a_liveness_check_unanswered_to_the_end_of_the_log_is_read_as_its_timeou
     # an answer after the retransmissions: the peer is there
     answered = CHARON_DPD_UNANSWERED + "Dec  6 10:00:48 gw charon: 15[ENC] <aws|3> parsed INFORMATIONAL response 12 [ ]\n"
     assert analyze_text(answered).primary is None
+
+
+# libreswan 4.x: its connections as added at start ('"%s": added %s connection'), then an IKE_SA_INIT it finds no
+# connection for (ikev2.c: "%s message received on %s but no suitable connection found with IKEv2 policy").
+NO_CONN_FOR_PEER = """\
+Dec  6 10:00:00 gw pluto[1201]: "aws-1": added IKEv2 connection
+Dec  6 10:00:00 gw pluto[1201]: "aws-2": added {second} connection
+Dec  6 10:00:05 gw pluto[1201]: packet from 198.51.100.9:500: IKE_SA_INIT message received on 192.0.2.1:500 but no suitable connection found with IKEv2 policy
+Dec  6 10:00:05 gw pluto[1201]: packet from 198.51.100.9:500: responding to IKE_SA_INIT (34) message (Message ID 0) from 198.51.100.9:500 with unencrypted notification NO_PROPOSAL_CHOSEN
+"""
+
+
+def test_no_connection_for_an_ikev2_request_when_every_connection_allows_ikev2_is_no_version_mismatch() -> None:
+    primary = analyze_text(NO_CONN_FOR_PEER.format(second="IKEv2")).primary
+    assert primary is not None and primary.category == "auth_failure"
+    assert "right=" in " ".join(str(r) for r in primary.reasoning)
+    # one of the connections is IKEv1: the one meant for this peer may be that one, a version mismatch is possible
+    assert analyze_text(NO_CONN_FOR_PEER.format(second="IKEv1")).primary.category == "ike_version_mismatch"

@@ -53,6 +53,16 @@ def _config_primary(
                 "refused what this side sent, most likely because it could not verify this side's hash: with "
                 "pre-shared keys the keys differ. Check the identity the peer expects as well.",
                 line=first.values["v1_info_answer"]))
+        elif stage == "auth_failure" and first.values.get("conn_for_version"):
+            # protocol.classify: pluto found no connection for the peer's request, and every connection it added
+            # allows that IKE version
+            reasoning.append(M(
+                "Line {line}: no connection here matches the peer's {version} request, although every connection "
+                "this side added ({conns}) allows {version}: the versions agree. pluto picks the connection for the "
+                "peer's first message by the two addresses, so none is for this peer's address. Check that the "
+                "connection for the peer has the address its packets come from as right= (behind NAT, the NAT "
+                "device's public address) and this side's own as left=, and that it is loaded (ipsec status).",
+                line=first.line, version=first.values["ike_requested"], conns=first.values.get("conn_versions", "")))
         elif stage == "auth_failure" and first.values.get("ike_requested"):
             # protocol.classify: charon's "no IKE config found" for a request of this IKE version
             reasoning.append(M(

@@ -160,6 +160,17 @@ def _read_outcome(
         ev.values["ike_requested"] = requested
         ev.values["conn_versions"] = "/".join(sorted(known))
         ev.category, ev.weight = "ike_version_mismatch", "decisive"
+    elif (kind == "ike_version_mismatch" and (requested := _version_refused(ev, kind))
+          and (known := st.conn_versions | listed_versions) and known <= {requested, "IKEv1/2"}
+          and not own_versions(ev) - {requested}):
+        # ... but every connection the log shows this side added (or lists) allows the very version the peer asked
+        # for: the version is not what differs. pluto picks the connection for an IKE_SA_INIT by the two addresses,
+        # so none of them is for this peer's address (a right= that is not the address the packets come from, or
+        # the connection meant for the peer not loaded): the peer's identity is not one this side knows.
+        ev.values["ike_requested"] = requested
+        ev.values["conn_versions"] = "/".join(sorted(known))
+        ev.values["conn_for_version"] = True
+        ev.category, ev.weight = "auth_failure", "decisive"
     elif (kind == "ike_version_mismatch" and ev.weak and ev.values.get("version") and (
             sent := own_versions(ev))
           and ev.values["version"] not in sent):
