@@ -97,8 +97,9 @@ def _liveness_primary(
                 # protocol: the request on the established IKE SA is still being sent again when the log ends
                 reasoning = [M("Lines {first}-{line}: the peer has not answered a request sent on the established IKE "
                                "SA (a liveness or DPD check): {count} retransmissions and no answer, up to the end of "
-                               "the log. If nothing answers, the daemon gives up after its last retransmission and clears the SAs.", first=s.values.get(
-                                   "first_retransmit", s.line), line=s.line, count=s.values["still_unanswered"])]
+                               "the log. If nothing answers, the daemon gives up after its last retransmission and "
+                               "clears the SAs.", first=s.values.get("first_retransmit", s.line), line=s.line,
+                               count=s.values["still_unanswered"])]
             elif s.kind == "give_up":
                 # A request on the established IKE SA timed out (a liveness probe, or a new Child SA asked for on
                 # it): the daemon may call it liveness or say nothing more, the fact is the same.

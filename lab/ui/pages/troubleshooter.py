@@ -357,8 +357,9 @@ with st.expander(_("Analyze logs (analyzed)") if result is not None else _("Anal
         # What the app has of the paste (a text area hands it over on Ctrl+Enter or when it loses focus): a long
         # paste that a browser or a chat cut short shows here before it is analyzed.
         with st.container(key="ts_received"):
+            lines = pasted.count("\n") + (not pasted.endswith("\n"))  # (no list of lines for a 20 MB paste)
             st.caption(_n("{n} line, {chars} characters received", "{n} lines, {chars} characters received",
-                          len(pasted.splitlines()), chars=f"{len(pasted):,}"))
+                          lines, chars=f"{len(pasted):,}"))
     st.file_uploader(_("…or upload a log file (text, or gzip as logs are rotated; up to 20 MB)"), key="ts_upload")
     try:
         samples = {sample.name: d("sample.description", sample.description) for sample in sample_logs()}
