@@ -470,3 +470,24 @@ def test_no_connection_for_an_ikev2_request_when_every_connection_allows_ikev2_i
     assert "right=" in " ".join(str(r) for r in primary.reasoning)
     # one of the connections is IKEv1: the one meant for this peer may be that one, a version mismatch is possible
     assert analyze_text(NO_CONN_FOR_PEER.format(second="IKEv1")).primary.category == "ike_version_mismatch"
+
+
+# One pluto daemon's log with two tunnels: another connection's IKE and Child SA come up, then a CREATE_CHILD_SA of
+# this connection is refused (the development excerpt libreswan-v2-create-child-no-proposal after
+# libreswan-v2-ppk-id-missing-continue-without-ppk, as scripts/paste_robustness.py pastes them).
+OTHER_TUNNEL_UP = """\
+"westnet-eastnet-ipv4-psk-ppk" #501: initiator established IKE SA; authenticated peer using authby=secret and FQDN '@east'
+"westnet-eastnet-ipv4-psk-ppk" #502: initiator established Child SA using #501; IPsec tunnel [192.0.1.0/24===192.0.2.0/24] {ESP/ESN=>0x1a2b3c4d <0x5e6f7a8b xfrm=AES_GCM_16_256 DPD=passive}
+"""
+REFUSED_CHILD = """\
+"{conn}" #4: CREATE_CHILD_SA request failed, responder SA processing returned NO_PROPOSAL_CHOSEN
+"{conn}" #2: responding to CREATE_CHILD_SA message (ID 2) from 192.1.2.45:4500 with encrypted notification NO_PROPOSAL_CHOSEN
+"""
+
+
+def test_a_child_sa_refused_beside_another_tunnels_sas_is_no_rekey() -> None:
+    other = analyze_text(OTHER_TUNNEL_UP + REFUSED_CHILD.format(conn="westnet-eastnet2-ikev2")).primary
+    assert other is not None and other.category == "phase2_proposal_mismatch"
+    # the same connection's Child SA up before: the refused CREATE_CHILD_SA replaces it
+    same = analyze_text(OTHER_TUNNEL_UP + REFUSED_CHILD.format(conn="westnet-eastnet-ipv4-psk-ppk")).primary
+    assert same is not None and same.category == "rekey_issue"

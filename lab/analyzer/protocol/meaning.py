@@ -176,6 +176,7 @@ class _State:
     rekey_refused: bool = False  # a Child SA's rekey was refused in this stream
     larval_replacement: Event | None = None  # pluto 5: a Child SA still negotiating, deleted after the one that was up
     child_conn: str = ""  # the connection of the Child SA last established, when the line names it
+    up_tunnels: set[str] = field(default_factory=set)  # the tunnels (pluto connections) seen with an SA established
     up_serials: set[int] = field(default_factory=set)  # pluto state serials seen established
     child_ids: dict[str, int] = field(default_factory=dict)  # charon: the newest CHILD_SA name{id} established
     ike_ids: dict[str, int] = field(default_factory=dict)  # charon: the newest IKE_SA name[id] established

@@ -38,6 +38,7 @@ from lab.analyzer.protocol.sa_state import (
 from lab.analyzer.protocol.streams import (
     _serial_of,
     conn_of,
+    tunnel_name,
 )
 
 
@@ -97,6 +98,8 @@ def _read_negotiation(
         # an SA set up after the operator's down (or pluto's "terminating SAs" as a connection is loaded again):
         # what fails from here on is no longer explained by that command
         st.operator_down = False
+        if name := tunnel_name(ev):
+            st.up_tunnels.add(name)
         if ev.sa == "child":
             st.no_rekey = None  # (the peer replaced the SA)
         serial = _serial_of(ev.text)
@@ -165,8 +168,12 @@ def _read_negotiation(
             st.child_proposals = True  # the refusal lists the proposals: they are what differs
         ex = _exchange_of(ev, st)
         ikev2_child_was_up = st.ike_up and (st.ike or ev.ike) == 2 and not st.child_refused
+        # (the SAs up belong to other tunnels, which a gateway's log interleaves: this tunnel's CREATE_CHILD_SA
+        # replaces none of them)
+        own_up = not ((name := tunnel_name(ev)) and st.up_tunnels and name not in st.up_tunnels)
         if phase == "child" and (
-            st.rekeying or (ex == "CREATE_CHILD_SA" and not st.new_child and (st.child_up or ikev2_child_was_up))
+            st.rekeying or (ex == "CREATE_CHILD_SA" and not st.new_child and own_up
+                            and (st.child_up or ikev2_child_was_up))
             # the line itself says the refused negotiation was a rekey (PAN-OS: "... failed as responder, rekey")
             or _rekey_word(ev) == "rekey" or ev.values.get("rekey_refused")
         ):
