@@ -491,3 +491,16 @@ def test_a_child_sa_refused_beside_another_tunnels_sas_is_no_rekey() -> None:
     # the same connection's Child SA up before: the refused CREATE_CHILD_SA replaces it
     same = analyze_text(OTHER_TUNNEL_UP + REFUSED_CHILD.format(conn="westnet-eastnet-ipv4-psk-ppk")).primary
     assert same is not None and same.category == "rekey_issue"
+
+
+def test_no_acceptable_oakley_transform_is_phase_1_even_beside_another_tunnels_quick_mode() -> None:
+    # pluto refuses one peer's Main Mode while it runs another connection's Quick Mode (the development excerpt
+    # libreswan-v1-des-phase1-refused-no-proposal-chosen interleaved with a healthy Aggressive Mode tunnel)
+    text = (
+        '"west-east" #501: initiating Quick Mode IKEv1+PSK+ENCRYPT+TUNNEL+PFS+UP+AGGRESSIVE\n'
+        '"west--east-psk" #1: no acceptable Oakley Transform\n'
+        '"west-east" #502: sent Quick Mode request\n'
+        '"west--east-psk" #1: sending notification NO_PROPOSAL_CHOSEN to 192.1.2.23:500\n'
+    )
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.category == "phase1_proposal_mismatch"
