@@ -501,6 +501,11 @@ def test_no_acceptable_oakley_transform_is_phase_1_even_beside_another_tunnels_q
         '"west--east-psk" #1: no acceptable Oakley Transform\n'
         '"west-east" #502: sent Quick Mode request\n'
         '"west--east-psk" #1: sending notification NO_PROPOSAL_CHOSEN to 192.1.2.23:500\n'
+        '"west-east" #502: IPsec SA established tunnel mode {ESP=>0x1a2b3c4d <0x5e6f7a8b xfrm=AES_CBC_128-HMAC_SHA1_96}\n'
     )
     primary = analyze_text(text).primary
     assert primary is not None and primary.category == "phase1_proposal_mismatch"
+    # ... named for what it is: no Quick Mode in its sentence, and the SA another tunnel set up after it is no sign
+    # that this one was fixed
+    reasoning = " ".join(str(r) for r in primary.reasoning)
+    assert "Quick Mode" not in reasoning and "fix may already be in" not in reasoning

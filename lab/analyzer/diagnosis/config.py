@@ -14,7 +14,7 @@ from lab.analyzer.diagnosis.readings import (
     _version_reading,
     _who,
 )
-from lab.analyzer.diagnosis.recovery import _CHILD_GUESSES
+from lab.analyzer.diagnosis.recovery import _CHILD_GUESSES, same_tunnel
 from lab.analyzer.model import Primary
 from lab.analyzer.protocol import (
     INFO_EXCHANGES,
@@ -23,6 +23,7 @@ from lab.analyzer.protocol import (
     exchange_words,
     version_of,
 )
+from lab.analyzer.protocol.names import CHILD_EXCHANGES
 from lab.i18n import D, M, Mn, Msg
 
 
@@ -39,9 +40,11 @@ def _config_primary(
         evs = cats[stage]
         first = evs[0]
         # (an IKEv1 notification travels in an informational exchange of its own: name the exchange it answers)
+        # (not a Child SA exchange for a line about the IKE SA: that exchange was another tunnel's, running beside it)
+        named = first.exchange if not (first.sa == "ike" and first.exchange in CHILD_EXCHANGES) else None
         where: Msg | str = (M(" in answer to {exchange}", exchange=exchange_words(first.refers_to))
-                            if first.refers_to else M(" in {exchange}", exchange=exchange_words(first.exchange))
-                            if first.exchange and first.exchange not in INFO_EXCHANGES else "")
+                            if first.refers_to else M(" in {exchange}", exchange=exchange_words(named))
+                            if named and named not in INFO_EXCHANGES else "")
         reasoning = [M("Line {line}: {title}{where} ({lines}).{who}", line=first.line, title=_title(stage), where=where,
                        lines=Mn("{n} line", "{n} lines", len(evs)), who=_who(evs))]
         if stage == "auth_failure" and first.values.get("v1_info_answer"):
@@ -282,7 +285,8 @@ def _config_primary(
             ))
         # a Child SA stage is answered by a Child SA established after it; an IKE SA set up again is not the fix
         up_again = [e for e in established
-                    if e.order > evs[-1].order and (stage not in _CHILD_GUESSES or e.sa == "child")]
+                    if e.order > evs[-1].order and (stage not in _CHILD_GUESSES or e.sa == "child")
+                    and same_tunnel(e, evs[-1])]  # (another tunnel's SA coming up says nothing about this one)
         if up_again and not first.values.get("ike_refused"):
             reasoning.append(M("An SA was established again at line {line}: the fix may already be in.",
                                line=up_again[-1].line))

@@ -14,7 +14,7 @@ from lab.analyzer.protocol.meaning import (
     NOTIFY_MEANING,
 )
 from lab.analyzer.protocol.names import CHILD_EXCHANGES
-from lab.analyzer.protocol.streams import _PAYLOADS
+from lab.analyzer.protocol.streams import _PAYLOADS, conn_of
 
 _REKEY_WORDS = ("rekey", "replac", "re-key", "reauth")
 _NEW_WORDS = ("new", "create", "additional")
@@ -179,6 +179,8 @@ def _borrow_exchange(events: list[Event]) -> None:
                 break
             if thread is not None and ((t := _CHARON_THREAD.search(nxt.text)) is None or t.group(1) != thread.group(1)):
                 break
+            if ev.fmt == "libreswan" and (mine := conn_of(ev)) and (theirs := conn_of(nxt)) and mine != theirs:
+                continue  # another pluto connection's line, interleaved (a gateway's tunnels): not this refusal's answer
             if nxt.kind == "exchange" and nxt.direction == "sent" and nxt.exchange in CHILD_EXCHANGES:
                 ev.exchange = nxt.exchange
                 break
