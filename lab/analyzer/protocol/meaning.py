@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 from lab.analyzer.protocol.events import Event
 from lab.analyzer.protocol.names import CHILD_EXCHANGES, IKE_EXCHANGES
-from lab.analyzer.protocol.streams import tunnel_name
 
 # Notify type -> what it tells (RFC 7296 3.10.1, RFC 2408 3.14.1). Phase-dependent ones are resolved
 # with the exchange below; informational notifies (NAT detection, cookies, ...) carry no failure.
@@ -313,8 +312,6 @@ def _phase_of(ev: Event, st: _State) -> str:
         return "child"
     if st.proposal_sa:
         return st.proposal_sa
-    if st.ike_up and (name := tunnel_name(ev)) and st.up_tunnels and name not in st.up_tunnels:
-        return "ike"  # the IKE SAs up are other tunnels' (a gateway's log interleaves them): this one has none yet
     return "child" if st.ike_up else "ike"
 
 

@@ -63,6 +63,13 @@ _WILL_WAIT = re.compile(r"\bwill wait (\d+(?:\.\d+)?) ?s(?:econds?)?\b")
 QUICK_SILENCE_SECONDS = 16  # pluto waits 0.5 s, then twice as long each time: 16 s is its sixth retransmission
 
 
+def _long_silence(retransmits: list[Event]) -> bool:
+    """Whether a run of retransmissions still unanswered is a long silence: the last one waits QUICK_SILENCE_SECONDS
+    or more (pluto's "will wait 20s for response"), or there are more than STILL_UNANSWERED of them."""
+    waited = max((float(m.group(1)) for e in retransmits if (m := _WILL_WAIT.search(e.text))), default=0.0)
+    return waited >= QUICK_SILENCE_SECONDS or len(retransmits) > STILL_UNANSWERED
+
+
 def _quick_mode_still_unanswered(events: list[Event]) -> None:
     """The first Quick Mode over an ISAKMP SA the peer set up moments ago, sent again and again with no answer up to
     the end of the log (the paste ends before the daemon gives up): read as its timeout is (see classify's give_up,
@@ -72,8 +79,7 @@ def _quick_mode_still_unanswered(events: list[Event]) -> None:
     for retransmits in _unanswered_at_end(
             events, lambda ev: bool(ev.values.get("quick_guess")) and ev.weight == "context"):
         last = retransmits[-1]
-        waited = max((float(m.group(1)) for e in retransmits if (m := _WILL_WAIT.search(e.text))), default=0.0)
-        if waited >= QUICK_SILENCE_SECONDS or len(retransmits) > STILL_UNANSWERED:
+        if _long_silence(retransmits):
             last.values["guess"] = True
             last.values["still_unanswered"] = len(retransmits)
             last.direction = None  # (this side's request, sent again: no refusal either side sent)
@@ -89,8 +95,7 @@ def _liveness_still_unanswered(events: list[Event]) -> None:
             events, lambda ev: ev.category == "dpd_timeout" and ev.weight == "context",
             _RUN_ENDS | {"dpd_answer", "dpd_dead"}):
         last = retransmits[-1]
-        waited = max((float(m.group(1)) for e in retransmits if (m := _WILL_WAIT.search(e.text))), default=0.0)
-        if waited >= QUICK_SILENCE_SECONDS or len(retransmits) > STILL_UNANSWERED:
+        if _long_silence(retransmits):
             last.values["guess"] = True
             last.values["still_unanswered"] = len(retransmits)
             last.values["first_retransmit"] = retransmits[0].line
