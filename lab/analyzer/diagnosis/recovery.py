@@ -51,6 +51,8 @@ def stray_esp(events: list[Event]) -> list[Event]:
     a peer whose SA the router lost sends from one). A paste with one source, or only masked ones, stays a rekey
     problem."""
     evs = [e for e in events if e.pattern in _STRAY_ESP_PATTERNS and facts_of(e).get("peer")]
+    if not evs:
+        return []
     known = {facts_of(e).get("peer") for e in events if e.pattern not in _STRAY_ESP_PATTERNS} - {None}
     unknown = [e for e in evs if facts_of(e)["peer"] not in known]
     return unknown if len({facts_of(e)["peer"] for e in unknown}) >= 2 else []
