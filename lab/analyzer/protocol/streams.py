@@ -4,6 +4,7 @@ line answers a request."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from lab.analyzer.protocol.events import Event
 
@@ -30,6 +31,7 @@ def _replaced_serial(ev: Event) -> int | None:
     return int(m.group(1)) if m else None
 
 
+@lru_cache(maxsize=4096)  # asked of the same lines again and again by the readings of one analysis
 def _serial_of(text: str) -> int | None:
     """pluto's state serial (`"conn" #N:`) of a line, or None."""
     m = _PLUTO_SERIAL.search(text)
@@ -63,7 +65,12 @@ _CONN = re.compile(r'"([^"]+)"|<([\w.-]+)\|\d+>|(?<![\w"-])([A-Za-z][\w.-]*)\[\d
 def conn_of(ev: Event) -> str:
     """The connection a line names (pluto's "conn", charon's <conn|N> or conn[N]), "" when none; pluto's instance
     suffix ("/1x0") is dropped."""
-    m = _CONN.search(ev.text)
+    return _conn_in(ev.text)
+
+
+@lru_cache(maxsize=4096)  # asked of the same lines again and again by the readings of one analysis
+def _conn_in(text: str) -> str:
+    m = _CONN.search(text)
     if not m:
         return ""
     name = m.group(1) or m.group(2) or m.group(3) or ""
