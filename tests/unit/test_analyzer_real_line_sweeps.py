@@ -509,3 +509,27 @@ def test_no_acceptable_oakley_transform_is_phase_1_even_beside_another_tunnels_q
     # that this one was fixed
     reasoning = " ".join(str(r) for r in primary.reasoning)
     assert "Quick Mode" not in reasoning and "fix may already be in" not in reasoning
+
+
+# charon at log level 2 (https://pastebin.com/QjsA0XW2): the peer's first proposal lacks an encryption algorithm this
+# side accepts, the next one matches (proposal.c prints "  no acceptable %N found" for each pair that fails and
+# "  proposal matches" for the one chosen, both at level 2).
+PROPOSAL_STEPS = """\
+06[NET] sending packet: from 203.0.113.1[500] to 203.0.113.2[500] (248 bytes)
+13[NET] received packet: from 203.0.113.2[500] to 203.0.113.1[500] (200 bytes)
+13[IKE] received NAT-T (RFC 3947) vendor ID
+13[IKE] received DPD vendor ID
+13[CFG] selecting proposal:
+13[CFG] no acceptable ENCRYPTION_ALGORITHM found
+13[CFG] selecting proposal:
+13[CFG] proposal matches
+13[CFG] received proposals: IKE:3DES_CBC/HMAC_SHA1_96/PRF_HMAC_SHA1/MODP_1536
+"""
+
+
+def test_a_transform_refused_in_a_proposal_selection_that_then_matches_is_no_mismatch() -> None:
+    assert primary_of(PROPOSAL_STEPS) is None
+    # the same step in a selection that ends without a match is still read as the mismatch
+    refused = PROPOSAL_STEPS.replace("13[CFG] selecting proposal:\n13[CFG] proposal matches\n", "")
+    assert primary_of(refused) == "phase1_proposal_mismatch"
+    assert primary_of(refused + "13[IKE] no acceptable proposal found\n") == "phase1_proposal_mismatch"

@@ -16,7 +16,6 @@ from lab.analyzer.protocol.meaning import _set, bgp_peer
 from lab.analyzer.protocol.streams import (
     _INCOMPLETE,
     _INSTANCE_PEER,
-    _PER_TRANSFORM,
     _R1_DELETED,
     _RESPONDING,
     _serial_of,
@@ -376,7 +375,7 @@ def _transform_refusals_settled(events: list[Event]) -> None:
     matches", "selected proposal: ...") those refusals were steps of a selection that succeeded: context."""
     pending: dict[int, list[Event]] = {}
     for ev in events:
-        if ev.kind == "no_proposal" and ev.pattern == "swan-no-proposal" and _PER_TRANSFORM.search(ev.text):
+        if ev.pattern == "swan-no-acceptable-transform":
             pending.setdefault(ev.stream, []).append(ev)
         elif ev.pattern == "swan-proposal-selected":
             for refusal in pending.pop(ev.stream, ()):
