@@ -315,6 +315,32 @@ def vpn_tunnel_statuses(text: str) -> list[tuple[str, str, str]]:
     return tunnels
 
 
+# Cisco IOS `show crypto isakmp sa`: a header "dst src state conn-id [slot] status" and a row per IKE SA, such as
+# "174.78.144.73   205.251.233.121 QM_IDLE           2001    0 ACTIVE" (AWS's troubleshooting guide for Cisco IOS customer
+# gateways, Cisco_Troubleshooting_NoBGP.md: "The state should be QM_IDLE and status should be ACTIVE. The absence of
+# an entry, or any entry in another state, indicates that IKE is not configured properly.").
+_ISAKMP_SA_HEADER = re.compile(r"^[ \t]*dst[ \t]+src[ \t]+state[ \t]+conn-id[ \t]+(?:slot[ \t]+)?status[ \t]*$", re.M)
+_ISAKMP_SA_ROW = re.compile(
+    r"^[ \t]*(?P<dst>[0-9A-Fa-f.:]{3,45})[ \t]+(?P<src>[0-9A-Fa-f.:]{3,45})[ \t]+(?P<state>[A-Z][A-Z0-9_]{1,30})[ \t]+\d+"
+    r"(?:[ \t]+\d+)?[ \t]+(?P<status>[A-Z][A-Z-]{1,20})[ \t]*$", re.M)
+
+
+def isakmp_sa_rows(text: str) -> list[tuple[str, str, str, str]]:
+    """(dst, src, state, status) of each IKE SA in pasted Cisco IOS `show crypto isakmp sa` output, in its order;
+    [] for anything else (no header, or no row after it)."""
+    if "conn-id" not in text:
+        return []
+    header = _ISAKMP_SA_HEADER.search(text)
+    if header is None:
+        return []
+    return [(m["dst"], m["src"], m["state"], m["status"]) for m in _ISAKMP_SA_ROW.finditer(text, header.end())]
+
+
+def isakmp_sa_up(state: str, status: str) -> bool:
+    """An IKE SA row of `show crypto isakmp sa` whose phase 1 is up."""
+    return state == "QM_IDLE" and status == "ACTIVE"
+
+
 def _tunnel(fields: dict[str, Any]) -> tuple[str, str, str]:
     """(outside IP, status, status message) of one tunnel's telemetry."""
     return str(fields["OutsideIpAddress"]), str(fields.get("Status") or ""), str(fields.get("StatusMessage") or "")

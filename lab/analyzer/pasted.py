@@ -139,6 +139,9 @@ def _analyze_pasted(text: str, fmt: str, rejoined: int, event_lines: set[int] | 
         # (said instead of "the format was not recognised": it was, as no log)
         scanner.notes[:] = [n for n in scanner.notes if n is not scanner.unknown_format_note]
         scanner.notes.append(_status_note(tunnels))
+    if isakmp := fmts.isakmp_sa_rows(text):
+        scanner.notes[:] = [n for n in scanner.notes if n is not scanner.unknown_format_note]
+        scanner.notes.append(_isakmp_note(isakmp))
     return _finish(scanner, event_lines)
 
 
@@ -153,3 +156,25 @@ def _status_note(tunnels: list[tuple[str, str, str]]) -> Msg:
              "{tunnels}. It tells which tunnel is down, not why. For the cause, paste the tunnel's log (CloudWatch "
              "Logs) or the customer gateway's log here, or walk the troubleshooter (`vpn-lab triage --vpn-id` with "
              "the connection's id reads the same status live).", tunnels=Seq(parts, "; "))
+
+
+def _isakmp_note(rows: list[tuple[str, str, str, str]]) -> Msg:
+    """What pasted Cisco IOS `show crypto isakmp sa` output says: which IKE SAs are up, and where the cause of one that
+    is not is to be found."""
+    parts = [M("dst {dst} src {src} {state} {status}", dst=dst, src=src, state=state, status=status)
+             for dst, src, state, status in rows[:fmts.MAX_TUNNELS_LISTED]]
+    listed = Seq(parts, "; ")
+    down = sum(not fmts.isakmp_sa_up(state, status) for _, _, state, status in rows)
+    if not down:
+        return M("This is the router's IKE SA list as `show crypto isakmp sa` prints it, not log lines: {sas}. Every "
+                 "IKE SA listed is up (QM_IDLE, ACTIVE), so phase 1 works with these peers. A tunnel whose AWS "
+                 "endpoint is not listed has no phase 1. If a tunnel is still down, check phase 2 (`show crypto "
+                 "ipsec sa`) and routing, or paste the tunnel's log here.", sas=listed)
+    return Mn("This is the router's IKE SA list as `show crypto isakmp sa` prints it, not log lines: {sas}. An IKE SA "
+              "that is up is QM_IDLE and ACTIVE; {n} listed here is not: its phase 1 is not up. The list tells which "
+              "phase 1 is not up, not why. For the cause, paste the output of `debug crypto isakmp` here, or the "
+              "tunnel's log (CloudWatch Logs).",
+              "This is the router's IKE SA list as `show crypto isakmp sa` prints it, not log lines: {sas}. An IKE SA "
+              "that is up is QM_IDLE and ACTIVE; {n} listed here are not: their phase 1 is not up. The list tells "
+              "which phase 1 is not up, not why. For the cause, paste the output of `debug crypto isakmp` here, or "
+              "the tunnel's log (CloudWatch Logs).", down, sas=listed)

@@ -249,6 +249,49 @@ def test_pasted_vpn_connection_status_is_named_and_sent_to_the_logs_that_tell_wh
     assert not any("describe-vpn-connections" in str(n) for n in analyze_text("Dec  2 gw charon: x\n").notes)
 
 
+# Cisco IOS `show crypto isakmp sa` as AWS's troubleshooting guide for Cisco IOS customer gateways prints it
+# (awsdocs/aws-site-to-site-vpn-user-guide, doc_source/Cisco_Troubleshooting_NoBGP.md): both tunnels' IKE SAs up.
+SHOW_ISAKMP_SA = """\
+router# show crypto isakmp sa
+IPv4 Crypto ISAKMP SA
+dst             src             state          conn-id slot status
+174.78.144.73 205.251.233.121 QM_IDLE           2001    0 ACTIVE
+174.78.144.73 205.251.233.122 QM_IDLE           2002    0 ACTIVE
+"""
+
+
+def _isakmp_note(text: str, lang: str = "en") -> str | None:
+    return next((n.render(lang) for n in analyze_text(text).notes if "show crypto isakmp sa" in n.render("en")), None)
+
+
+def test_pasted_ike_sa_list_says_which_phase_1_is_up_and_where_the_cause_of_one_that_is_not_is() -> None:
+    up = analyze_text(SHOW_ISAKMP_SA)
+    assert up.primary is None
+    assert not any("format was not recognised" in str(n) for n in up.notes)
+    note = _isakmp_note(SHOW_ISAKMP_SA)
+    assert note is not None and "dst 174.78.144.73 src 205.251.233.122 QM_IDLE ACTIVE" in note
+    assert "Every IKE SA listed is up" in note and "show crypto ipsec sa" in note
+    # one tunnel's phase 1 stuck before its first exchange completed (the guide: any other state is IKE not configured
+    # properly); newer IOS releases print no slot column
+    stuck = SHOW_ISAKMP_SA.replace("QM_IDLE           2002    0 ACTIVE", "MM_NO_STATE       2002    0 ACTIVE")
+    for text in (stuck, stuck.replace(" slot status", " status").replace("    0 ", " ")):
+        note = _isakmp_note(text)
+        assert note is not None and "MM_NO_STATE" in note
+        assert "1 listed here is not: its phase 1 is not up" in note and "debug crypto isakmp" in note
+        assert analyze_text(text).primary is None  # the state alone does not tell why
+    assert "목록 중 1개는" in (_isakmp_note(stuck, "ko") or "")
+    both = stuck.replace("QM_IDLE           2001    0 ACTIVE", "MM_NO_STATE       2001    0 DELETED")
+    assert "2 listed here are not: their phase 1 is not up" in (_isakmp_note(both) or "")
+    # the list pasted with debug lines: the debug lines are read as ever
+    debug = 'ISAKMP:(0):deleting SA reason "Death by retransmission P1" state (I) MM_NO_STATE (peer 205.251.233.122)\n'
+    with_debug = analyze_text(stuck + debug)
+    assert with_debug.primary is not None and with_debug.primary.category == "peer_unreachable"
+    assert _isakmp_note(stuck + debug) is not None
+    # rows without the list's header, or a header without rows, are no list
+    assert _isakmp_note("\n".join(SHOW_ISAKMP_SA.splitlines()[3:]) + "\n") is None
+    assert _isakmp_note("dst             src             state          conn-id slot status\n") is None
+
+
 def test_a_csv_row_whose_message_is_shorter_than_its_time_is_read_by_the_message() -> None:
     # The message is the row's longest field, except a field that is only a time: pluto's "sent Main Mode I2" (28
     # characters with its connection) is as long as an ISO 8601 time with milliseconds and a zone.
