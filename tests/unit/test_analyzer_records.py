@@ -274,7 +274,8 @@ def test_pasted_ike_sa_list_says_which_phase_1_is_up_and_where_the_cause_of_one_
     # one tunnel's phase 1 stuck before its first exchange completed (the guide: any other state is IKE not configured
     # properly); newer IOS releases print no slot column
     stuck = SHOW_ISAKMP_SA.replace("QM_IDLE           2002    0 ACTIVE", "MM_NO_STATE       2002    0 ACTIVE")
-    for text in (stuck, stuck.replace(" slot status", " status").replace("    0 ", " ")):
+    # also copied from a Windows terminal (CRLF)
+    for text in (stuck, stuck.replace(" slot status", " status").replace("    0 ", " "), stuck.replace("\n", "\r\n")):
         note = _isakmp_note(text)
         assert note is not None and "MM_NO_STATE" in note
         assert "1 listed here is not: its phase 1 is not up" in note and "debug crypto isakmp" in note
