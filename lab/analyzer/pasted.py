@@ -168,7 +168,7 @@ def _isakmp_note(rows: list[tuple[str, str, str, str]]) -> Msg:
     if not down:
         return M("This is the router's IKE SA list as `show crypto isakmp sa` prints it, not log lines: {sas}. Every "
                  "IKE SA listed is up (QM_IDLE, ACTIVE), so phase 1 works with these peers. A tunnel whose AWS "
-                 "endpoint is not listed has no phase 1. If a tunnel is still down, check phase 2 (`show crypto "
+                 "endpoint is not listed has no phase 1 up. If a tunnel is still down, check phase 2 (`show crypto "
                  "ipsec sa`) and routing, or paste the tunnel's log here.", sas=listed)
     return Mn("This is the router's IKE SA list as `show crypto isakmp sa` prints it, not log lines: {sas}. An IKE SA "
               "that is up is QM_IDLE and ACTIVE; {n} listed here is not: its phase 1 is not up. The list tells which "
