@@ -336,6 +336,29 @@ def isakmp_sa_rows(text: str) -> list[tuple[str, str, str, str]]:
     return [(m["dst"], m["src"], m["state"], m["status"]) for m in _ISAKMP_SA_ROW.finditer(text, header.end())]
 
 
+# Cisco ASA `show crypto isakmp sa`: an entry per IKE SA, "1   IKE Peer: 203.0.113.9" and, a line or two below it,
+# "Rekey   : no              State   : MM_ACTIVE" (AWS's troubleshooting guide for Cisco ASA customer gateways,
+# Cisco_ASA_Troubleshooting.md: "The state value should be MM_ACTIVE ... any entry in another state indicates that IKE
+# is not configured properly"; AM_ACTIVE is the same for Aggressive Mode).
+_ASA_IKE_PEER = re.compile(r"^[ \t]*\d+[ \t]+IKE Peer:[ \t]*(?P<peer>[0-9A-Za-z_.:-]{1,64})[ \t\r]*$", re.M)
+_ASA_IKE_STATE = re.compile(r"\bState[ \t]*:[ \t]*(?P<state>[A-Z][A-Z0-9_]{1,30})\b")
+ASA_UP_STATES = frozenset({"MM_ACTIVE", "AM_ACTIVE"})
+
+
+def asa_isakmp_sas(text: str) -> list[tuple[str, str]]:
+    """(peer, state) of each IKE SA in pasted Cisco ASA `show crypto isakmp sa` output, in its order; [] for anything
+    else. The state is the first one named in the three lines after the peer's."""
+    if "IKE Peer:" not in text:
+        return []
+    found: list[tuple[str, str]] = []
+    for m in _ASA_IKE_PEER.finditer(text):
+        following = text[m.end():].split("\n", 4)[1:4]
+        state = next((s["state"] for line in following if (s := _ASA_IKE_STATE.search(line))), None)
+        if state is not None:
+            found.append((m["peer"], state))
+    return found
+
+
 def isakmp_sa_up(state: str, status: str) -> bool:
     """An IKE SA row of `show crypto isakmp sa` whose phase 1 is up."""
     return state == "QM_IDLE" and status == "ACTIVE"

@@ -142,6 +142,9 @@ def _analyze_pasted(text: str, fmt: str, rejoined: int, event_lines: set[int] | 
     if isakmp := fmts.isakmp_sa_rows(text):
         scanner.notes[:] = [n for n in scanner.notes if n is not scanner.unknown_format_note]
         scanner.notes.append(_isakmp_note(isakmp))
+    elif asa := fmts.asa_isakmp_sas(text):
+        scanner.notes[:] = [n for n in scanner.notes if n is not scanner.unknown_format_note]
+        scanner.notes.append(_asa_isakmp_note(asa))
     return _finish(scanner, event_lines)
 
 
@@ -178,3 +181,23 @@ def _isakmp_note(rows: list[tuple[str, str, str, str]]) -> Msg:
               "that is up is QM_IDLE and ACTIVE; {n} listed here are not: their phase 1 is not up. The list tells "
               "which phase 1 is not up, not why. For the cause, paste the output of `debug crypto isakmp` here, or "
               "the tunnel's log (CloudWatch Logs).", down, sas=listed)
+
+
+def _asa_isakmp_note(sas: list[tuple[str, str]]) -> Msg:
+    """What pasted Cisco ASA `show crypto isakmp sa` output says, as `_isakmp_note` does for Cisco IOS."""
+    listed = Seq([M("peer {peer} {state}", peer=peer, state=state) for peer, state in sas[:fmts.MAX_TUNNELS_LISTED]],
+                 "; ")
+    down = sum(state not in fmts.ASA_UP_STATES for _, state in sas)
+    if not down:
+        return M("This is the ASA's IKE SA list as `show crypto isakmp sa` prints it, not log lines: {sas}. Every IKE "
+                 "SA listed is up (MM_ACTIVE, or AM_ACTIVE in Aggressive Mode), so phase 1 works with these peers. A "
+                 "tunnel whose AWS endpoint is not listed has no phase 1 up. If a tunnel is still down, check phase 2 "
+                 "(`show crypto ipsec sa`) and routing, or paste the tunnel's log here.", sas=listed)
+    return Mn("This is the ASA's IKE SA list as `show crypto isakmp sa` prints it, not log lines: {sas}. An IKE SA "
+              "that is up is MM_ACTIVE (AM_ACTIVE in Aggressive Mode); {n} listed here is not: its phase 1 is not up. "
+              "The list tells which phase 1 is not up, not why. For the cause, paste the output of `debug crypto "
+              "isakmp` here, or the tunnel's log (CloudWatch Logs).",
+              "This is the ASA's IKE SA list as `show crypto isakmp sa` prints it, not log lines: {sas}. An IKE SA "
+              "that is up is MM_ACTIVE (AM_ACTIVE in Aggressive Mode); {n} listed here are not: their phase 1 is not "
+              "up. The list tells which phase 1 is not up, not why. For the cause, paste the output of `debug crypto "
+              "isakmp` here, or the tunnel's log (CloudWatch Logs).", down, sas=listed)

@@ -293,6 +293,42 @@ def test_pasted_ike_sa_list_says_which_phase_1_is_up_and_where_the_cause_of_one_
     assert _isakmp_note("dst             src             state          conn-id slot status\n") is None
 
 
+# Cisco ASA `show crypto isakmp sa` in the layout of AWS's troubleshooting guide for Cisco ASA customer gateways
+# (doc_source/Cisco_ASA_Troubleshooting.md, whose example names the peers AWS_ENDPOINT_1/2: here two addresses).
+SHOW_ASA_ISAKMP_SA = """\
+ciscoasa# show crypto isakmp sa
+   Active SA: 2
+   Rekey SA: 0 (A tunnel will report 1 Active and 1 Rekey SA during rekey)
+Total IKE SA: 2
+
+1   IKE Peer: 52.95.117.12
+    Type    : L2L             Role    : initiator
+    Rekey   : no              State   : MM_ACTIVE
+2   IKE Peer: 52.95.117.13
+    Type    : L2L             Role    : initiator
+    Rekey   : no              State   : MM_ACTIVE
+"""
+
+
+def test_pasted_asa_ike_sa_list_says_which_phase_1_is_up() -> None:
+    up = analyze_text(SHOW_ASA_ISAKMP_SA)
+    assert up.primary is None and not any("format was not recognised" in str(n) for n in up.notes)
+    note = _isakmp_note(SHOW_ASA_ISAKMP_SA)
+    assert note is not None and "ASA's IKE SA list" in note and "peer 52.95.117.13 MM_ACTIVE" in note
+    assert "Every IKE SA listed is up" in note
+    waiting = SHOW_ASA_ISAKMP_SA.replace("State   : MM_ACTIVE\n2", "State   : MM_WAIT_MSG2\n2")
+    note = _isakmp_note(waiting)
+    assert note is not None and "peer 52.95.117.12 MM_WAIT_MSG2" in note
+    assert "1 listed here is not: its phase 1 is not up" in note and "debug crypto isakmp" in note
+    assert analyze_text(waiting).primary is None  # a state in a list is no cause
+    assert "피어 52.95.117.12 MM_WAIT_MSG2" in (_isakmp_note(waiting, "ko") or "")
+    # older releases' single-space layout, an Aggressive Mode peer (remote access), and Windows line ends
+    flat = "1 IKE Peer: 68.187.94.184\nType : user Role : responder\nRekey : no State : AM_ACTIVE\n"
+    for text in (flat, flat.replace("\n", "\r\n")):
+        assert "peer 68.187.94.184 AM_ACTIVE" in (_isakmp_note(text) or "")
+    assert _isakmp_note("1   IKE Peer: 52.95.117.12\n") is None  # a peer without its state is no list
+
+
 def test_a_csv_row_whose_message_is_shorter_than_its_time_is_read_by_the_message() -> None:
     # The message is the row's longest field, except a field that is only a time: pluto's "sent Main Mode I2" (28
     # characters with its connection) is as long as an ISO 8601 time with milliseconds and a zone.
