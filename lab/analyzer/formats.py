@@ -343,6 +343,7 @@ def isakmp_sa_rows(text: str) -> list[tuple[str, str, str, str]]:
 _ASA_IKE_PEER = re.compile(r"^[ \t]*\d+[ \t]+IKE Peer:[ \t]*(?P<peer>[0-9A-Za-z_.:-]{1,64})[ \t\r]*$", re.M)
 _ASA_IKE_STATE = re.compile(r"\bState[ \t]*:[ \t]*(?P<state>[A-Z][A-Z0-9_]{1,30})\b")
 ASA_UP_STATES = frozenset({"MM_ACTIVE", "AM_ACTIVE"})
+_ASA_ENTRY_CHARS = 4096  # an entry's three lines after the peer's are within this many characters of it
 
 
 def asa_isakmp_sas(text: str) -> list[tuple[str, str]]:
@@ -352,7 +353,7 @@ def asa_isakmp_sas(text: str) -> list[tuple[str, str]]:
         return []
     found: list[tuple[str, str]] = []
     for m in _ASA_IKE_PEER.finditer(text):
-        following = text[m.end():].split("\n", 4)[1:4]
+        following = text[m.end():m.end() + _ASA_ENTRY_CHARS].split("\n", 4)[1:4]  # (not a copy of the rest of the paste)
         state = next((s["state"] for line in following if (s := _ASA_IKE_STATE.search(line))), None)
         if state is not None:
             found.append((m["peer"], state))

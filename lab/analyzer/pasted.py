@@ -136,16 +136,18 @@ def _analyze_pasted(text: str, fmt: str, rejoined: int, event_lines: set[int] | 
     for block in blocks_from_text(text):
         scanner.feed(block)
     if tunnels := fmts.vpn_tunnel_statuses(text):
-        # (said instead of "the format was not recognised": it was, as no log)
-        scanner.notes[:] = [n for n in scanner.notes if n is not scanner.unknown_format_note]
-        scanner.notes.append(_status_note(tunnels))
+        _say_what_it_is(scanner, _status_note(tunnels))
     if isakmp := fmts.isakmp_sa_rows(text):
-        scanner.notes[:] = [n for n in scanner.notes if n is not scanner.unknown_format_note]
-        scanner.notes.append(_isakmp_note(isakmp))
+        _say_what_it_is(scanner, _isakmp_note(isakmp))
     elif asa := fmts.asa_isakmp_sas(text):
-        scanner.notes[:] = [n for n in scanner.notes if n is not scanner.unknown_format_note]
-        scanner.notes.append(_asa_isakmp_note(asa))
+        _say_what_it_is(scanner, _asa_isakmp_note(asa))
     return _finish(scanner, event_lines)
+
+
+def _say_what_it_is(scanner: Scanner, note: Msg) -> None:
+    """A note on pasted command output, said instead of "the format was not recognised": it was, as no log."""
+    scanner.notes[:] = [n for n in scanner.notes if n is not scanner.unknown_format_note]
+    scanner.notes.append(note)
 
 
 def _status_note(tunnels: list[tuple[str, str, str]]) -> Msg:
