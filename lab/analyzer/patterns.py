@@ -116,6 +116,7 @@ EVENTS = (
     "proposal_dump",  # one line of a proposal listing printed an item a line (FortiGate's debug): read together
     "endpoint",  # the address a tunnel's IKE SA talks to, named when a connection is set up (FortiGate's debug)
     "unmatched_esp",  # ESP with an unknown SPI that matched no tunnel at all: stray ESP from the Internet, no tunnel's fault
+    "packet_in",  # a message came in from the peer (charon's "received packet"): read for retransmits, then dropped
     "delete_ignored",  # the peer's Delete named an SA this side no longer has (charon: "CHILD_SA not found, ignored")
 )
 # What each event kind means, for a reader of the page (the kinds themselves stay the `--json` contract).
@@ -158,6 +159,7 @@ EVENT_LABELS: dict[str, Msg] = {
     "identity": M("Identity the peer sent"),
     "proposal_dump": M("Line of a proposal listing"),
     "endpoint": M("Peer address named"),
+    "packet_in": M("Message received from the peer"),
     "unmatched_esp": M("ESP that matched no tunnel"),
     "delete_ignored": M("Delete for an SA already gone"),
     "bgp_neighbor": M("BGP neighbor listed"),

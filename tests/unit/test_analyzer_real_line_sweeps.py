@@ -533,3 +533,52 @@ def test_a_transform_refused_in_a_proposal_selection_that_then_matches_is_no_mis
     refused = PROPOSAL_STEPS.replace("13[CFG] selecting proposal:\n13[CFG] proposal matches\n", "")
     assert primary_of(refused) == "phase1_proposal_mismatch"
     assert primary_of(refused + "13[IKE] no acceptable proposal found\n") == "phase1_proposal_mismatch"
+
+
+# keepalived's issue 539 (https://github.com/acassen/keepalived/issues/539), the poster's charon log: the VRRP address
+# was not up yet when charon first sent IKE_SA_INIT ("error writing to socket"); once it appeared, the retransmitted
+# request was answered ("received packet", process_message_job.c) and the paste ends there. (The peer's address is
+# printed as the poster masked it.)
+ANSWERED_RETRANSMIT = """\
+15:23:04 srv-test charon: 12[CFG] received stroke: initiate 'conn1_1'
+15:23:04 srv-test charon: 12[IKE] initiating IKE_SA conn1_1[1] to 20.1.1..3
+15:23:04 srv-test charon: 12[ENC] generating IKE_SA_INIT request 0 [ SA KE No N(NATD_S_IP) N(NATD_D_IP) N(FRAG_SUP) N(HASH_ALG) N(REDIR_SUP) ]
+15:23:04 srv-test charon: 12[NET] sending packet: from 10.1.1.3[500] to 20.1.1..3[500] (296 bytes)
+15:23:04 srv-test charon: 03[NET] error writing to socket: Invalid argument
+15:23:06 srv-test Keepalived_vrrp_vrf1[53027]: VRRP_Instance(wan) Entering MASTER STATE
+15:23:06 srv-test Keepalived_vrrp_vrf1[53027]: VRRP_Instance(wan) using locally configured advertisement interval (1000 milli-sec)
+15:23:06 srv-test charon: 04[KNL] 10.1.1.3 appeared on wan
+15:23:08 srv-test charon: 06[IKE] retransmit 1 of request with message ID 0
+15:23:08 srv-test charon: 06[NET] sending packet: from 10.1.1.3[500] to 20.1.1..3[500] (296 bytes)
+15:23:08 srv-test charon: 12[NET] received packet: from 20.1.1..3[500] to 10.1.1.3[500] (341 bytes)
+"""
+
+
+def test_a_retransmission_followed_by_a_message_from_the_peer_was_answered() -> None:
+    analysis = analyze_text(ANSWERED_RETRANSMIT)
+    assert analysis.primary is None
+    assert all(f.category != "peer_unreachable" for f in analysis.findings)
+    # the packet line is read for this only: it is no event of the analysis
+    assert all("received packet" not in f.text for f in analysis.findings)
+    # without the answer, or with a message from another address, the peer is silent
+    unanswered = ANSWERED_RETRANSMIT.rsplit("15:23:08 srv-test charon: 12[NET]", 1)[0]
+    assert primary_of(unanswered) == "peer_unreachable"
+    assert primary_of(ANSWERED_RETRANSMIT.replace("from 20.1.1..3[500]", "from 198.51.100.77[500]")) == "peer_unreachable"
+
+
+def test_a_message_for_another_ike_sa_answers_no_retransmission() -> None:
+    lines = """\
+Dec  6 10:00:00 gw charon: 09[IKE] <aws-1|4> initiating IKE_SA aws-1[4] to 203.0.113.5
+Dec  6 10:00:04 gw charon: 09[IKE] <aws-1|4> retransmit 1 of request with message ID 0
+Dec  6 10:00:04 gw charon: 11[NET] <aws-2|5> received packet: from 203.0.113.5[4500] to 198.51.100.10[4500] (80 bytes)
+"""
+    assert primary_of(lines) == "peer_unreachable"
+    assert primary_of(lines.replace("<aws-2|5>", "<aws-1|4>")) is None
+
+
+def test_a_mikrotik_time_up_retyped_with_a_space_is_read() -> None:
+    # hwdsl2/setup-ipsec-vpn#455: the poster typed RouterOS's message as "phase 1"; the maintainer: the traffic did
+    # not reach the VPN server
+    assert primary_of("phase 1 negotiation failed due to time up") == "peer_unreachable"
+    assert primary_of("ipsec,error phase1 negotiation failed due to time up 198.51.100.1[500]<=>203.0.113.10[500] "
+                      "1a2b3c4d5e6f7081:0000000000000000") == "peer_unreachable"

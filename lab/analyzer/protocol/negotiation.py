@@ -282,6 +282,10 @@ def _read_negotiation(
             # a status listing taken right after the operator took the connection down: the state waiting for its
             # first answer is the connection set up again (revival, auto=start). One moment says nothing of the peer.
             _set(ev, None)
+        elif ev.values.get("answered_by"):
+            # a message came in from the peer after it (charon's "received packet", see answered_by_packets): the
+            # peer answers; one request or its answer was lost on the way
+            _set(ev, "peer_unreachable", "context")
         else:
             _set(ev, "peer_unreachable", "decisive")
             _mark_auth_unanswered(ev, st)

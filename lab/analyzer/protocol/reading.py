@@ -92,6 +92,7 @@ from lab.analyzer.protocol.unanswered import (
     _rekey_still_unanswered,
     _transform_refusals_settled,
     _transforms_all_refused,
+    answered_by_packets,
 )
 from lab.analyzer.protocol.versions import _established_version, _version_answers
 
@@ -196,6 +197,7 @@ def classify(events: list[Event]) -> None:
     """Give each ordered event its category and weight, reading each stream (each pluto or FortiOS tunnel: see
     `_Tunnels`) with its own state."""
     tunnels = _Tunnels()
+    answered_by_packets(events)
     _pluto_notify_directions(events)
     _pluto_auth_guess_exchange(events)
     _cisco_packet_dumps(events)

@@ -45,6 +45,36 @@ def _unanswered_at_end(events: list[Event], member: Callable[[Event], bool],
     return list(run.values())
 
 
+def answered_by_packets(events: list[Event]) -> None:
+    """charon logs every IKE message that comes in for an IKE SA ("received packet: from 203.0.113.5[500] to ...",
+    process_message_job.c) before it reads it. A retransmission followed by such a message from the same peer (and
+    the same IKE SA, when both lines name one) was answered, also when the lines that read the answer are missing
+    (a paste cut after it, [ENC] lines not logged): it is marked `answered_by` that line. The packet lines are then
+    dropped and the rest numbered again: they are read for this only."""
+    if not any(ev.kind == "packet_in" for ev in events):
+        return
+    waiting: dict[int, list[tuple[Event, str]]] = {}
+    peers: dict[int, str] = {}
+    for ev in events:
+        if ev.kind == "retransmit" and ev.fmt == "strongswan":
+            waiting.setdefault(ev.stream, []).append((ev, peers.get(ev.stream, "")))
+        elif ev.kind == "packet_in" and waiting.get(ev.stream):
+            source, sa = str(ev.values.get("peer") or ""), conn_of(ev)
+            still = []
+            for retransmit, sent_to in waiting[ev.stream]:
+                other = conn_of(retransmit)
+                if (sent_to and source and sent_to != source) or (sa and other and sa != other):
+                    still.append((retransmit, sent_to))
+                else:
+                    retransmit.values["answered_by"] = ev.line
+            waiting[ev.stream] = still
+        if ev.values.get("peer") and ev.kind != "packet_in":
+            peers[ev.stream] = str(ev.values["peer"])
+    events[:] = [ev for ev in events if ev.kind != "packet_in"]
+    for i, ev in enumerate(events, 1):  # (numbered as put_in_order numbers them: readings look a few events around)
+        ev.order = i
+
+
 def _rekey_still_unanswered(events: list[Event]) -> None:
     """A rekey this side sent over an SA that was up, retransmitted again and again with no answer up to the end of
     the log (the paste ends before the daemon gives up): the peer does not answer the rekey. A weak reading, the last
