@@ -1,7 +1,7 @@
 """Readings added from sweeps of real lines that engineers and vendors published (AWS's ScreenOS troubleshooting guide,
-Cisco ASA debug captures, GoBGP and OpenBGPD issue threads, Openswan's NAT-T issue, a libreswan-to-ASA thread). Each
-line is quoted from the page named beside it, or written in the format its source prints with documentation
-addresses.
+Cisco ASA debug captures, GoBGP and OpenBGPD issue threads, Openswan's NAT-T issue, a libreswan-to-ASA thread, a
+keepalived issue, a MikroTik question). Each line is quoted from the page named beside it, or written in the format its
+source prints with documentation addresses.
 """
 
 from __future__ import annotations
@@ -566,7 +566,7 @@ def test_a_retransmission_followed_by_a_message_from_the_peer_was_answered() -> 
     assert primary_of(ANSWERED_RETRANSMIT.replace("from 20.1.1..3[500]", "from 198.51.100.77[500]")) == "peer_unreachable"
 
 
-def test_a_message_for_another_ike_sa_answers_no_retransmission() -> None:
+def test_a_message_for_another_connection_answers_no_retransmission() -> None:
     lines = """\
 Dec  6 10:00:00 gw charon: 09[IKE] <aws-1|4> initiating IKE_SA aws-1[4] to 203.0.113.5
 Dec  6 10:00:04 gw charon: 09[IKE] <aws-1|4> retransmit 1 of request with message ID 0
