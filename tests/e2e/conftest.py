@@ -520,9 +520,10 @@ PARTICIPANT_SIZES = SHOT_SIZES[1:]
 
 def shoot_sizes(pg: object, folder: Path, name: str, sizes: tuple[tuple[int, int], ...] = SHOT_SIZES) -> None:
     """Screenshots of `pg` at 1920x1080, 1400x900 and 390x844, or at `sizes` (the viewport is restored
-    afterwards)."""
+    afterwards). The size as wide as the window is taken last: the way back is then a change of height only, which
+    redraws no chart (a new width redraws every chart and lays the page out again)."""
     before = pg.viewport_size  # type: ignore[attr-defined]
-    for w, h in sizes:
+    for w, h in sorted(sizes, key=lambda size: bool(before) and size[0] == before["width"]):
         resize(pg, w, h)
         save_shot(pg, folder, f"{name}-{w}x{h}", restore=False)  # the next size follows at once
     if before:

@@ -101,13 +101,15 @@ def test_monitor_simulation_shows_a_failure_from_its_script(page, app_url: str, 
     chart.locator(".main-svg").first.wait_for(state="visible")
     assert "TunnelState" in (chart.locator(".legend").text_content() or "")
     _no_exception(page)
-    # At each size, the chart in view: the screenshot shows the failure as a reader scrolling to it sees it.
-    for width, height in SHOT_SIZES:
+    # At each size, the chart in view: the screenshot shows the failure as a reader scrolling to it sees it. The
+    # window's own width first (a new width redraws the chart), and each size follows the last picture at once.
+    now = page.viewport_size["width"]
+    for width, height in sorted(SHOT_SIZES, key=lambda size: size[0] != now):
         resize(page, width, height)
         chart = page.locator('[data-testid="stPlotlyChart"]').first
         chart.locator(".main-svg").first.wait_for(state="visible")
         chart.scroll_into_view_if_needed()
-        save_shot(page, tmp_path, f"monitor-simulation-failure-chart-{width}x{height}")
+        save_shot(page, tmp_path, f"monitor-simulation-failure-chart-{width}x{height}", restore=False)
 
 
 def test_the_inventory_reads_without_sideways_scrolling_on_a_phone_and_a_laptop(
