@@ -116,7 +116,7 @@ def test_tree_and_node_links(app_url, guarded, shoot) -> None:
     assert "**Urgent:** [re-enter your AWS keys](" in alert.inner_text(), "the value is shown literally"
     _assert_inert(page, "Troubleshooter")
     page.get_by_role("button", name="Both tunnels are down", exact=False).first.wait_for()  # the tree still works
-    for width, height in ((1920, 1080), (1400, 900), (390, 844)):
+    for width, height in ((1920, 1080), (390, 844), (1400, 900)):  # (the laptop's width last: see shoot_sizes)
         resize(page, width, height)
         shoot(f"injection-troubleshooter-{width}x{height}")
     resize(page, 1400, 1000)

@@ -42,7 +42,8 @@ def _korean_page(page, tmp_path: Path, spec: PageSpec) -> None:
     """`spec`'s page in Korean (see _korean_nav), with screenshots at every size (the window goes back to the
     laptop size afterwards)."""
     _korean_nav(page, spec)
-    for name, (width, height) in SIZES.items():
+    # (the laptop size last: the way back to it is then a change of height only, which redraws no chart)
+    for name, (width, height) in sorted(SIZES.items(), key=lambda item: item[0] == "laptop"):
         resize(page, width, height)
         save_shot(page, tmp_path, f"ko-{spec.url_path or 'home'}-{name}", restore=False)  # the next size follows
     resize(page, 1400, 900)
