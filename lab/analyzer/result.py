@@ -8,6 +8,7 @@ import dataclasses
 from lab.analyzer import bgp
 from lab.analyzer import formats as fmts
 from lab.analyzer.diagnosis import (
+    answered_retransmission,
     bgp_connection_collision,
     bgp_graceful_restart,
     bgp_recovered,
@@ -68,6 +69,10 @@ def _finish(scanner: Scanner, event_lines: set[int] | None = None) -> Analysis:
                        "tunnel at line {up}. It recovered: nothing to fix now. If every bring-up starts this way, "
                        "check that the peer is ready when this side starts and that UDP 500/4500 pass.",
                        line=recovered[0].line, up=recovered[1].line))
+    elif primary is None and (again := answered_retransmission(events)) is not None:
+        notes.append(M("Line {line}: this side sent a request again, and a message from the peer came in at line "
+                       "{answer}: the peer answers, one message was lost on the way. Nothing to fix unless it keeps "
+                       "happening.", line=again.line, answer=again.values["answered_by"]))
     if primary is None and (collision := resolved_collision(events)) is not None:
         if established_after(events, collision):
             notes.append(M("Line {line}: both sides rekeyed the same SA at once; the protocol kept one and an SA was "

@@ -558,6 +558,11 @@ def test_a_retransmission_followed_by_a_message_from_the_peer_was_answered() -> 
     analysis = analyze_text(ANSWERED_RETRANSMIT)
     assert analysis.primary is None
     assert all(f.category != "peer_unreachable" for f in analysis.findings)
+    # said in a note, as a failure that recovered: the request of line 9 was answered by the message of line 11
+    assert analysis.recovered
+    assert [str(n) for n in analysis.notes] == [
+        "Line 9: this side sent a request again, and a message from the peer came in at line 11: the peer answers, "
+        "one message was lost on the way. Nothing to fix unless it keeps happening."]
     # the packet line is read for this only: it is no event of the analysis
     assert all("received packet" not in f.text for f in analysis.findings)
     # without the answer, or with a message from another address, the peer is silent

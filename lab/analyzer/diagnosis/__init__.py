@@ -22,6 +22,7 @@ from lab.analyzer.diagnosis.causes import categories, category_title, findings_o
 from lab.analyzer.diagnosis.details import chain_scope, with_identity, with_peer, with_selectors
 from lab.analyzer.diagnosis.primary import diagnose
 from lab.analyzer.diagnosis.recovery import (
+    answered_retransmission,
     bgp_connection_collision,
     bgp_graceful_restart,
     bgp_recovered,
@@ -37,6 +38,7 @@ from lab.analyzer.diagnosis.recovery import (
 
 __all__ = [
     "BGP_TREE_NODES",
+    "answered_retransmission",
     "bgp_connection_collision",
     "bgp_graceful_restart",
     "bgp_recovered",

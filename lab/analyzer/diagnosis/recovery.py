@@ -201,6 +201,14 @@ def recovered_first_attempt(events: list[Event], peers: dict[int, str] | None = 
     return (first, up) if up is not None else None
 
 
+def answered_retransmission(events: list[Event]) -> Event | None:
+    """The first request this side sent again whose answer came in after all (a message from the peer after it:
+    protocol.unanswered.answered_by_packets), when nothing else in the log is a failure: one message lost on the way."""
+    if any(e.category and e.weight == "decisive" for e in events):
+        return None
+    return next((e for e in events if e.kind == "retransmit" and e.values.get("answered_by")), None)
+
+
 def refused_then_timed_out(events: list[Event]) -> tuple[Event, Event] | None:
     """(the peer's error notify, the timeout after it) when a negotiation timed out although the peer had answered
     it with an error notify that names no setting (UNSUPPORTED_CRITICAL_PAYLOAD, INVALID_SYNTAX): the peer is
