@@ -563,6 +563,11 @@ def test_a_retransmission_followed_by_a_message_from_the_peer_was_answered() -> 
     assert [str(n) for n in analysis.notes] == [
         "Line 9: this side sent a request again, and a message from the peer came in at line 11: the peer answers, "
         "one message was lost on the way. Nothing to fix unless it keeps happening."]
+    # a failure after it is the diagnosis, and the lost message is not worth a note beside it
+    refused = analyze_text(ANSWERED_RETRANSMIT + "15:23:08 srv-test charon: 12[IKE] received AUTHENTICATION_FAILED "
+                           "notify error\n")
+    assert refused.primary is not None and refused.primary.category == "auth_failure"
+    assert not any("sent a request again" in str(n) for n in refused.notes)
     # the packet line is read for this only: it is no event of the analysis
     assert all("received packet" not in f.text for f in analysis.findings)
     # without the answer, or with a message from another address, the peer is silent
