@@ -36,6 +36,9 @@ SIGNATURES: dict[str, re.Pattern[str]] = {
         r"|\b(?:parsed|generating) (?:IKE_SA_INIT|IKE_AUTH|CREATE_CHILD_SA|INFORMATIONAL|ID_PROT|QUICK_MODE|AGGRESSIVE"
         r"|INFORMATIONAL_V1|TRANSACTION) (?:request|response) \d+ \["
         r"|\bsending retransmit \d+ of (?:request|response) message ID \d+|\b(?:IKE_SA \S+\[\d+\]|CHILD_SA \S+\{\d+\}) established"
+        # its status listings: ipsec statusall (stroke_list.c) and swanctl --list-sas (list_sas.c)
+        r"|^Security Associations \(\d+ up, \d+ connecting\):|\[\d+\]: IKEv[12] SPIs: [0-9a-fA-F]{16}_i"
+        r"|: #\d+, [A-Z_]+, IKEv[12], [0-9a-fA-F]{16}_i"
     ),
     "libreswan": re.compile(
         r'\bpluto\[\d+\]|"[^"]+"(?:\[\d+\])?(?: \S+)? #\d+: |STATE_(?:MAIN|QUICK|PARENT|V2)_'

@@ -592,3 +592,40 @@ def test_a_mikrotik_time_up_retyped_with_a_space_is_read() -> None:
     assert primary_of("phase 1 negotiation failed due to time up") == "peer_unreachable"
     assert primary_of("ipsec,error phase1 negotiation failed due to time up 198.51.100.1[500]<=>203.0.113.10[500] "
                       "1a2b3c4d5e6f7081:0000000000000000") == "peer_unreachable"
+
+
+# strongSwan 5.2.1's `ipsec statusall` as a status parser's test data holds it
+# (https://github.com/danos/vyatta-security-vpn/blob/2864b0bf2d652cd811881fec48cc9a7aa2210346/tests/TestData_OPMode.pm,
+# @charon_ipsec_statusall_init_down; the spaces that end two lines dropped): this side started Main Mode and the
+# responder's SPI is still zero.
+STATUSALL_CONNECTING = """\
+Connections:
+peer-192.168.100.6-tunnel-1:  192.168.100.7...192.168.100.6  IKEv1
+peer-192.168.100.6-tunnel-1:   local:  [192.168.100.7] uses pre-shared key authentication
+peer-192.168.100.6-tunnel-1:   remote: [192.168.100.6] uses pre-shared key authentication
+peer-192.168.100.6-tunnel-1:   child:  192.168.248.0/24 === 192.168.40.0/24 TUNNEL
+Security Associations (1 up, 0 connecting):
+peer-192.168.100.6-tunnel-1[1]: CONNECTING, 192.168.100.7[%any]...192.168.100.6[%any]
+peer-192.168.100.6-tunnel-1[1]: IKEv1 SPIs: cbbafc95affa94fc_i* 0000000000000000_r
+peer-192.168.100.6-tunnel-1[1]: Tasks queued: QUICK_MODE
+peer-192.168.100.6-tunnel-1[1]: Tasks active: ISAKMP_VENDOR ISAKMP_CERT_PRE MAIN_MODE ISAKMP_CERT_POST ISAKMP_NATD
+"""
+
+
+def test_a_charon_status_listing_waiting_for_the_first_answer_is_read_as_a_snapshot() -> None:
+    analysis = analyze_text(STATUSALL_CONNECTING)
+    assert analysis.format == "strongswan"
+    primary = analysis.primary
+    assert primary is not None and primary.category == "peer_unreachable"
+    assert primary.chain[0].line == 8
+    reasoning = " ".join(str(r) for r in primary.reasoning)
+    assert "responder SPI is still zero" in reasoning and "A listing is one moment" in reasoning
+    # the same IKE SA once the peer answered (its SPI is known), and the same listing from swanctl --list-sas
+    answered = STATUSALL_CONNECTING.replace("0000000000000000_r", "624b9b54d221f51e_r")
+    assert primary_of(answered) is None
+    assert primary_of("peer-192.168.100.6-tunnel-1: #1, CONNECTING, IKEv1, cbbafc95affa94fc_i* 0000000000000000_r\n"
+                      "  local  '192.168.100.7' @ 192.168.100.7[500]\n"
+                      "  remote '192.168.100.6' @ 192.168.100.6[500]\n") == "peer_unreachable"
+    # the peer's own IKE SA (the star on its side) is not one this side waits on
+    assert primary_of(STATUSALL_CONNECTING.replace("cbbafc95affa94fc_i* 0000000000000000_r",
+                                                   "cbbafc95affa94fc_i 0000000000000000_r*")) is None

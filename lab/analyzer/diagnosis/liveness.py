@@ -165,7 +165,9 @@ def _liveness_primary(
         elif evs[0].values.get("snapshot") and len(evs) == 1:
             reasoning = [
                 M("Line {line}: the status listing shows a state that sent its first request and still waits for the "
-                  "peer's first answer, with a retransmit scheduled.", line=evs[0].line),
+                  "peer's first answer, with a retransmit scheduled.", line=evs[0].line) if evs[0].fmt == "libreswan"
+                else M("Line {line}: the status listing shows an IKE SA this side started whose responder SPI is still "
+                       "zero: the peer has not answered its first request.", line=evs[0].line),
                 M("A listing is one moment: list again after a minute. If the state (or a new one in its place) still "
                   "waits, the peer does not answer: check reachability (peer IP, UDP 500/4500 through firewalls and "
                   "security groups, the customer gateway itself)."),
