@@ -4,8 +4,6 @@ with a note saying so."""
 
 from __future__ import annotations
 
-import functools
-
 from lab.analyzer import formats as fmts
 from lab.analyzer.model import Analysis, Primary
 from lab.analyzer.paste import (
@@ -15,7 +13,7 @@ from lab.analyzer.paste import (
     strip_line_prefixes,
     unquote_mail,
 )
-from lab.analyzer.patterns import load_patterns
+from lab.analyzer.patterns import listing_rows
 from lab.analyzer.result import _finish
 from lab.analyzer.scan import Scanner, blocks_from_text, plain_chars
 from lab.errors import InputError
@@ -72,17 +70,11 @@ def _rests_on_parts(primary: Primary, before: str, after: str) -> bool:
     """Whether every line a diagnosis rests on is the rest of a line a wrap broke (joined to the line before it). A
     status listing's row read whole (a pattern with a `snapshot`: a neighbor's or an SA's state) is a row of its own,
     not the rest of the line above it, which a table's header or its previous row only looks like."""
-    if primary.chain and all(f.pattern in _listing_rows() for f in primary.chain):
+    if primary.chain and all(f.pattern in listing_rows() for f in primary.chain):
         return False
     old, new = before.split("\n"), after.split("\n")
     return bool(primary.evidence_lines) and all(
         no <= len(new) and not new[no - 1].strip() and old[no - 1].strip() for no in primary.evidence_lines)
-
-
-@functools.cache
-def _listing_rows() -> frozenset[str]:
-    """The patterns that read a status listing's row (their regex names the state it shows: `snapshot`)."""
-    return frozenset(p.id for p in load_patterns() if "snapshot" in p.regex.groupindex)
 
 
 def _made_readable(read: set[int], loose_read: set[int], before: str, after: str) -> bool:

@@ -160,6 +160,8 @@ EVENT_LABELS: dict[str, Msg] = {
     "proposal_dump": M("Line of a proposal listing"),
     "endpoint": M("Peer address named"),
     "packet_in": M("Message received from the peer"),
+    # (a status listing's row of a request still waiting, read as a retransmission: see `listing_rows`)
+    "listing_waiting": M("Status listing: a request still waiting for its answer"),
     "unmatched_esp": M("ESP that matched no tunnel"),
     "delete_ignored": M("Delete for an SA already gone"),
     "bgp_neighbor": M("BGP neighbor listed"),
@@ -406,6 +408,13 @@ def load_patterns(directory: Path = PATTERNS_DIR) -> tuple[Pattern, ...]:
     if problems:
         raise DataError(directory, problems)
     return tuple(patterns)
+
+
+@lru_cache(maxsize=1)
+def listing_rows() -> frozenset[str]:
+    """The patterns that read a status listing's row (their regex names the state it shows: `snapshot`): one moment
+    of a state, not an event as it happened."""
+    return frozenset(p.id for p in load_patterns() if "snapshot" in p.regex.groupindex)
 
 
 def patterns_for(formats: tuple[str, ...] | None) -> tuple[Pattern, ...]:

@@ -18,7 +18,7 @@ from lab.analyzer import Analysis, Primary, bgp
 from lab.analyzer.diagnosis import categories, category_title
 from lab.analyzer.formats import aws_fields
 from lab.analyzer.model import GUESS_NOTE, Finding
-from lab.analyzer.patterns import EVENT_LABELS
+from lab.analyzer.patterns import EVENT_LABELS, listing_rows
 from lab.analyzer.protocol import KIND_CATEGORY, fact_rows
 from lab.i18n import Msg, render
 from lab.masking import mask_secrets
@@ -358,7 +358,8 @@ def _event_text(f: Finding) -> str:
     diagnosis and for one that only supports it alike, so no line of the chain names another cause than the
     diagnosis without saying how it was read."""
     no_routes = f.event == "bgp_down" and (f.facts or {}).get("bgp_reason") in bgp.NO_ROUTES
-    label = _meaning(EVENT_LABELS, "bgp_no_routes" if no_routes else f.event)
+    waiting = f.event == "retransmit" and f.pattern in listing_rows()  # (a listing shows it waiting: nothing was resent)
+    label = _meaning(EVENT_LABELS, "bgp_no_routes" if no_routes else "listing_waiting" if waiting else f.event)
     named = KIND_CATEGORY.get(f.event)
     if named and f.category and f.category != named:
         return _("{event} (read here as: {cause})", event=label, cause=_category_title(f.category, f.facts))

@@ -590,3 +590,16 @@ def test_the_log_box_says_how_much_of_the_paste_the_app_received(open_page) -> N
     at.query_params["lang"] = "ko"
     at.run()
     assert any(c.value == "1줄, 8자 받음" for c in at.caption)
+
+
+def test_a_status_listing_row_is_named_as_a_listing_in_the_chain(open_page) -> None:
+    """A listing shows a request still waiting at one moment: the chain says so, not "Request sent again" (pluto's
+    `ipsec status` row as libreswan's show.c prints it, and charon's statusall row with the responder SPI still zero)."""
+    at = open_page(PAGE)
+    for row in ('000 #1: "AWSVPN":500 STATE_MAIN_I1 (sent MI1, expecting MR1); EVENT_RETRANSMIT in 8s; nodpd; idle',
+                "peer-192.168.100.6-tunnel-1[1]: IKEv1 SPIs: cbbafc95affa94fc_i* 0000000000000000_r"):
+        at.text_area(key="ts_log_text").set_value(row)
+        at.button(key="ts_analyze").click().run()
+        assert not at.exception
+        chain = next(df.value for df in at.table if list(df.value.columns) == ["line", "event", "message"])
+        assert list(chain["event"]) == ["Status listing: a request still waiting for its answer"]
