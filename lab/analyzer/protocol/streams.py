@@ -57,7 +57,6 @@ _INCOMPLETE = re.compile(r"deleting incomplete state after ([\d.]+) seconds")
 _RESPONDING = re.compile(r"\bresponding to (?:Main|Aggressive) Mode\b|\bprocessing IKE_SA_INIT request\b")
 
 
-_PER_TRANSFORM = re.compile(r"no acceptable [A-Z_]+ found")
 # The connection a line belongs to: pluto's `"name"` (before its instance number), charon's `<name|N>` / `name[N]`.
 _CONN = re.compile(r'"([^"]+)"|<([\w.-]+)\|\d+>|(?<![\w"-])([A-Za-z][\w.-]*)\[\d+\](?!:)')
 

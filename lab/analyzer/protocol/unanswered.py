@@ -48,9 +48,9 @@ def _unanswered_at_end(events: list[Event], member: Callable[[Event], bool],
 def answered_by_packets(events: list[Event]) -> None:
     """charon logs every IKE message that comes in for an IKE SA ("received packet: from 203.0.113.5[500] to ...",
     process_message_job.c) before it reads it. A retransmission followed by such a message from the same peer (and
-    for the same connection, when both lines name one: "<aws-1|4>") was answered, also when the lines that read the answer are missing
-    (a paste cut after it, [ENC] lines not logged): it is marked `answered_by` that line. The packet lines are then
-    dropped and the rest numbered again: they are read for this only."""
+    for the same connection, when both lines name one: "<aws-1|4>") was answered, also when the lines that read the
+    answer are missing (a paste cut after it, [ENC] lines not logged): it is marked `answered_by` that line. The
+    packet lines are then dropped and the rest numbered again: they are read for this only."""
     if not any(ev.kind == "packet_in" for ev in events):
         return
     waiting: dict[int, list[tuple[Event, str]]] = {}
