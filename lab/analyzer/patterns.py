@@ -117,6 +117,7 @@ EVENTS = (
     "endpoint",  # the address a tunnel's IKE SA talks to, named when a connection is set up (FortiGate's debug)
     "unmatched_esp",  # ESP with an unknown SPI that matched no tunnel at all: stray ESP from the Internet, no tunnel's fault
     "packet_in",  # a message came in from the peer (charon's "received packet"): read for retransmits, then dropped
+    "notify_protocol",  # a dumped IKEv1 notification's Protocol-ID (pluto's debug): read for its notify, then dropped
     "delete_ignored",  # the peer's Delete named an SA this side no longer has (charon: "CHILD_SA not found, ignored")
 )
 # What each event kind means, for a reader of the page (the kinds themselves stay the `--json` contract).
@@ -160,6 +161,7 @@ EVENT_LABELS: dict[str, Msg] = {
     "proposal_dump": M("Line of a proposal listing"),
     "endpoint": M("Peer address named"),
     "packet_in": M("Message received from the peer"),
+    "notify_protocol": M("Protocol a notification is about"),
     # (a status listing's row of a request still waiting, read as a retransmission: see `listing_rows`)
     "listing_waiting": M("Status listing: a request still waiting for its answer"),
     "unmatched_esp": M("ESP that matched no tunnel"),
@@ -219,6 +221,7 @@ GROUPS = (
     "cert_sent",  # IKEv1: this side puts its certificate in the Main Mode message it sends next (pluto: "I am sending my cert")
     "msgid",  # the message ID of the request a line is about (IKEv2: 0 is IKE_SA_INIT, 1 IKE_AUTH)
     "mismatch",  # Cisco IOS: the attribute of the peer's offer that did not match a local policy ("Hash algorithm")
+    "protocol_id",  # the Protocol-ID of a dumped IKEv1 notification (pluto's debug; RFC 2407: 1 ISAKMP, 2 AH, 3 ESP, 4 IPCOMP)
 )
 
 

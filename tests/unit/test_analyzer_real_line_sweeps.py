@@ -1,6 +1,6 @@
 """Readings added from sweeps of real lines that engineers and vendors published (AWS's ScreenOS troubleshooting guide,
 Cisco ASA debug captures, GoBGP and OpenBGPD issue threads, Openswan's NAT-T issue, a libreswan-to-ASA thread, a
-keepalived issue, a MikroTik question). Each line is quoted from the page named beside it, or written in the format its
+keepalived issue, a MikroTik question, a libreswan debug paste). Each line is quoted from the page named beside it, or written in the format its
 source prints with documentation addresses.
 """
 
@@ -629,3 +629,46 @@ def test_a_charon_status_listing_waiting_for_the_first_answer_is_read_as_a_snaps
     # the peer's own IKE SA (the star on its side) is not one this side waits on
     assert primary_of(STATUSALL_CONNECTING.replace("cbbafc95affa94fc_i* 0000000000000000_r",
                                                    "cbbafc95affa94fc_i 0000000000000000_r*")) is None
+
+
+# A libreswan 3.x debug paste (plutodebug, https://pastebin.com/b8t7rSyd): the peer's notification carries Protocol-ID 3,
+# ESP, and a 4-byte SPI: it refuses an IPsec SA's proposal (RFC 2408 section 3.14), though state #10 is named nowhere
+# else in the paste.
+NOTIFY_FOR_ESP = """\
+Oct 26 03:55:46.004479: | next payload type: ISAKMP_NEXT_N (0xb)
+Oct 26 03:55:46.004486: | length: 24 (0x18)
+Oct 26 03:55:46.004493: | got payload 0x800 (ISAKMP_NEXT_N) needed: 0x0opt: 0x0
+Oct 26 03:55:46.004501: | ***parse ISAKMP Notification Payload:
+Oct 26 03:55:46.004507: | next payload type: ISAKMP_NEXT_NONE (0x0)
+Oct 26 03:55:46.004513: | length: 66 (0x42)
+Oct 26 03:55:46.004520: | DOI: ISAKMP_DOI_IPSEC (0x1)
+Oct 26 03:55:46.004526: | protocol ID: 3 (0x3)
+Oct 26 03:55:46.004532: | SPI size: 4 (0x4)
+Oct 26 03:55:46.004539: | Notify Message Type: NO_PROPOSAL_CHOSEN (0xe)
+Oct 26 03:55:46.004545: | removing 6 bytes of padding
+Oct 26 03:55:46.004555: "myvpn" #10: ignoring informational payload NO_PROPOSAL_CHOSEN, msgid=00000000, length=66
+Oct 26 03:55:46.004561: | ISAKMP Notification Payload
+Oct 26 03:55:46.004567: | 00 00 00 42 00 00 00 01 03 04 00 0e
+Oct 26 03:55:46.004574: | info: 51 d3 40 26 80 0c 00 01 00 06 00 22 43 6f 75 6c
+Oct 26 03:55:46.004580: | info: 64 20 6e 6f 74 20 66 69 6e 64 20 61 63 63 65 70
+Oct 26 03:55:46.004586: | info: 74 61 62 6c 65 20 70 72 6f 70 6f 73 61 6c 00 08
+Oct 26 03:55:46.004592: | info: 00 04 69 77 e6 4f
+Oct 26 03:55:46.004599: | processing informational NO_PROPOSAL_CHOSEN (14)
+"""
+
+
+def test_a_dumped_notification_for_esp_is_about_phase_2() -> None:
+    analysis = analyze_text(NOTIFY_FOR_ESP)
+    assert analysis.primary is not None and analysis.primary.category == "phase2_proposal_mismatch"
+    assert analysis.primary.facts["sa"] == "child"
+    # the Protocol-ID line is read for its notification only: it is no finding and no line of the chain
+    assert all("protocol ID" not in f.text for f in analysis.findings)
+    assert [f.line for f in analysis.primary.chain] == sorted(f.line for f in analysis.primary.chain)
+    # ISAKMP's own Protocol-ID decides nothing (some peers send it for phase 2 refusals too): read as before
+    isakmp = NOTIFY_FOR_ESP.replace("protocol ID: 3 (0x3)", "protocol ID: 1 (0x1)")
+    assert primary_of(isakmp) == primary_of(NOTIFY_FOR_ESP.replace("| protocol ID: 3 (0x3)\n", "| \n")) \
+        == "phase1_proposal_mismatch"
+    # a Delete payload's Protocol-ID two lines above something else says nothing about a notification
+    delete = NOTIFY_FOR_ESP.replace("| ***parse ISAKMP Notification Payload:", "| ***parse ISAKMP Delete Payload:") \
+        .replace("| SPI size: 4 (0x4)\n", "| SPI size: 4 (0x4)\nOct 26 03:55:46.004532: | number of SPIs: 1 (0x1)\n")
+    assert primary_of(delete) == "phase1_proposal_mismatch"

@@ -91,6 +91,40 @@ def _pluto_auth_guess_exchange(events: list[Event]) -> None:
             ev.ike = 2 if ev.exchange == "IKE_AUTH" else 1
 
 
+# RFC 2407 section 4.4.1: the IPsec protocol IDs of AH, ESP and IPCOMP (1 is ISAKMP itself)
+_IPSEC_PROTOCOL_IDS = frozenset({"2", "3", "4"})
+_DUMPED_NOTIFY = "Notify Message Type:"
+NOTIFY_ECHO_LINES = 12  # pluto logs what it does with a dumped notification within a few lines of the dump
+
+
+def _pluto_notify_protocols(events: list[Event]) -> None:
+    """pluto's debug dump of an IKEv1 Notification payload prints its Protocol-ID two lines above its type
+    ("| protocol ID: 3 (0x3)", "| SPI size: 4 (0x4)", "| Notify Message Type: NO_PROPOSAL_CHOSEN (0xe)"). A
+    notification for AH, ESP or IPCOMP is about an IPsec SA (RFC 2408 section 3.14): phase 2, also when the state
+    it arrives on is not named anywhere else in the paste. So are pluto's next lines about that notification
+    ("ignoring informational payload NO_PROPOSAL_CHOSEN", "processing informational NO_PROPOSAL_CHOSEN"). A
+    Protocol-ID of 1 (ISAKMP) decides nothing: some peers send it for phase 2 refusals too. The Protocol-ID lines
+    are then dropped and the rest numbered again: they are read for this only."""
+    if not any(ev.kind == "notify_protocol" for ev in events):
+        return
+    for i, ev in enumerate(events):
+        if ev.kind != "notify_protocol" or str(ev.values.get("protocol_id")) not in _IPSEC_PROTOCOL_IDS:
+            continue
+        dumped = next((n for n in events[i + 1 : i + 3] if n.stream == ev.stream and abs(n.line - ev.line) == 2
+                       and n.kind == "notify" and _DUMPED_NOTIFY in n.text), None)
+        if dumped is None or dumped.sa:
+            continue
+        dumped.sa = "child"
+        for nxt in events[events.index(dumped) + 1 :]:
+            if (nxt.stream != dumped.stream or nxt.kind != "notify" or nxt.notify != dumped.notify
+                    or abs(nxt.line - dumped.line) > NOTIFY_ECHO_LINES):
+                break
+            nxt.sa = nxt.sa or "child"
+    events[:] = [ev for ev in events if ev.kind != "notify_protocol"]
+    for i, ev in enumerate(events, 1):  # (numbered as put_in_order numbers them: readings look a few events around)
+        ev.order = i
+
+
 _PACKET_HEADER = "cisco-ikev2-packet-header"
 _PACKET_EXCHANGE = "cisco-ikev2-exchange-line"
 

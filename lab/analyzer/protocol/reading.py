@@ -19,6 +19,7 @@ from lab.analyzer.protocol.exchanges import (
     _cisco_packet_dumps,
     _pluto_auth_guess_exchange,
     _pluto_notify_directions,
+    _pluto_notify_protocols,
 )
 from lab.analyzer.protocol.first_reading import _first_reading
 from lab.analyzer.protocol.meaning import (
@@ -198,6 +199,7 @@ def classify(events: list[Event]) -> None:
     `_Tunnels`) with its own state."""
     tunnels = _Tunnels()
     answered_by_packets(events)
+    _pluto_notify_protocols(events)
     _pluto_notify_directions(events)
     _pluto_auth_guess_exchange(events)
     _cisco_packet_dumps(events)
