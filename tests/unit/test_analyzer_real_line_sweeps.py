@@ -661,6 +661,8 @@ def test_a_dumped_notification_for_esp_is_about_phase_2() -> None:
     analysis = analyze_text(NOTIFY_FOR_ESP)
     assert analysis.primary is not None and analysis.primary.category == "phase2_proposal_mismatch"
     assert analysis.primary.facts["sa"] == "child"
+    assert ("Line 8: the notification's Protocol-ID is ESP: it is about an IPsec SA, phase 2 (RFC 2408 section 3.14), "
+            "also where the paste does not show the Quick Mode it answers.") in analysis.primary.reasoning_in("en")
     # the Protocol-ID line is read for its notification only: it is no finding and no line of the chain
     assert all("protocol ID" not in f.text for f in analysis.findings)
     assert [f.line for f in analysis.primary.chain] == sorted(f.line for f in analysis.primary.chain)

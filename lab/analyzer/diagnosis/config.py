@@ -177,6 +177,12 @@ def _config_primary(
         version = _version_reading(first) if stage == "ike_version_mismatch" else None
         if version is not None:
             reasoning.append(version)
+        if first.values.get("notify_protocol"):
+            # protocol: the Protocol-ID of the notification in pluto's debug dump (exchanges._pluto_notify_protocols)
+            reasoning.append(M(
+                "Line {line}: the notification's Protocol-ID is {protocol}: it is about an IPsec SA, phase 2 (RFC "
+                "2408 section 3.14), also where the paste does not show the Quick Mode it answers.",
+                line=first.values.get("notify_protocol_line", first.line), protocol=first.values["notify_protocol"]))
         if (stage == "phase2_proposal_mismatch" and first.direction == "received" and version_of(first) == 1
                 and NOTIFY_MEANING.get(first.notify or "") == "no_proposal"):
             # Cisco IOS refuses a Quick Mode whose proxy IDs match no crypto ACL with "phase 2 SA policy not

@@ -92,7 +92,7 @@ def _pluto_auth_guess_exchange(events: list[Event]) -> None:
 
 
 # RFC 2407 section 4.4.1: the IPsec protocol IDs of AH, ESP and IPCOMP (1 is ISAKMP itself)
-_IPSEC_PROTOCOL_IDS = frozenset({"2", "3", "4"})
+_IPSEC_PROTOCOL_IDS = {"2": "AH", "3": "ESP", "4": "IPCOMP"}
 _DUMPED_NOTIFY = "Notify Message Type:"
 NOTIFY_ECHO_LINES = 12  # pluto logs what it does with a dumped notification within a few lines of the dump
 
@@ -114,12 +114,16 @@ def _pluto_notify_protocols(events: list[Event]) -> None:
                        and n.kind == "notify" and _DUMPED_NOTIFY in n.text), None)
         if dumped is None or dumped.sa:
             continue
+        said = {"notify_protocol": _IPSEC_PROTOCOL_IDS[str(ev.values["protocol_id"])], "notify_protocol_line": ev.line}
         dumped.sa = "child"
+        dumped.values.update(said)
         for nxt in events[events.index(dumped) + 1 :]:
             if (nxt.stream != dumped.stream or nxt.kind != "notify" or nxt.notify != dumped.notify
                     or abs(nxt.line - dumped.line) > NOTIFY_ECHO_LINES):
                 break
-            nxt.sa = nxt.sa or "child"
+            if not nxt.sa:
+                nxt.sa = "child"
+                nxt.values.update(said)
     events[:] = [ev for ev in events if ev.kind != "notify_protocol"]
     for i, ev in enumerate(events, 1):  # (numbered as put_in_order numbers them: readings look a few events around)
         ev.order = i
