@@ -663,6 +663,12 @@ def test_a_dumped_notification_for_esp_is_about_phase_2() -> None:
     assert analysis.primary.facts["sa"] == "child"
     assert ("Line 8: the notification's Protocol-ID is ESP: it is about an IPsec SA, phase 2 (RFC 2408 section 3.14), "
             "also where the paste does not show the Quick Mode it answers.") in analysis.primary.reasoning_in("en")
+    # newest first (a web GUI's order) and without time stamps, read the same, naming the line as pasted
+    lines = NOTIFY_FOR_ESP.splitlines()
+    newest_first = analyze_text("\n".join(reversed(lines)) + "\n").primary
+    assert newest_first is not None and newest_first.category == "phase2_proposal_mismatch"
+    assert any(r.startswith("Line 12: the notification's Protocol-ID is ESP") for r in newest_first.reasoning_in("en"))
+    assert primary_of("\n".join(line.split(": ", 1)[1] for line in lines) + "\n") == "phase2_proposal_mismatch"
     # the Protocol-ID line is read for its notification only: it is no finding and no line of the chain
     assert all("protocol ID" not in f.text for f in analysis.findings)
     assert [f.line for f in analysis.primary.chain] == sorted(f.line for f in analysis.primary.chain)

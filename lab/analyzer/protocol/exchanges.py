@@ -110,14 +110,16 @@ def _pluto_notify_protocols(events: list[Event]) -> None:
     for i, ev in enumerate(events):
         if ev.kind != "notify_protocol" or str(ev.values.get("protocol_id")) not in _IPSEC_PROTOCOL_IDS:
             continue
-        dumped = next((n for n in events[i + 1 : i + 3] if n.stream == ev.stream and abs(n.line - ev.line) == 2
-                       and n.kind == "notify" and _DUMPED_NOTIFY in n.text), None)
-        if dumped is None or dumped.sa:
+        j = next((j for j in range(i + 1, min(i + 3, len(events))) if events[j].stream == ev.stream
+                  and abs(events[j].line - ev.line) == 2 and events[j].kind == "notify"
+                  and _DUMPED_NOTIFY in events[j].text), None)
+        if j is None or events[j].sa:
             continue
+        dumped = events[j]
         said = {"notify_protocol": _IPSEC_PROTOCOL_IDS[str(ev.values["protocol_id"])], "notify_protocol_line": ev.line}
         dumped.sa = "child"
         dumped.values.update(said)
-        for nxt in events[events.index(dumped) + 1 :]:
+        for nxt in events[j + 1 :]:
             if (nxt.stream != dumped.stream or nxt.kind != "notify" or nxt.notify != dumped.notify
                     or abs(nxt.line - dumped.line) > NOTIFY_ECHO_LINES):
                 break
