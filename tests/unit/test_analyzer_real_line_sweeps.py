@@ -1,6 +1,6 @@
 """Readings added from sweeps of real lines that engineers and vendors published (AWS's ScreenOS troubleshooting guide,
 Cisco ASA debug captures, GoBGP and OpenBGPD issue threads, Openswan's NAT-T issue, a libreswan-to-ASA thread, a
-keepalived issue, a MikroTik question, a libreswan debug paste). Each line is quoted from the page named beside it, or written in the format its
+keepalived issue, a MikroTik question, a libreswan debug paste, a pyikev2 issue). Each line is quoted from the page named beside it, or written in the format its
 source prints with documentation addresses.
 """
 
@@ -680,3 +680,20 @@ def test_a_dumped_notification_for_esp_is_about_phase_2() -> None:
     delete = NOTIFY_FOR_ESP.replace("| ***parse ISAKMP Notification Payload:", "| ***parse ISAKMP Delete Payload:") \
         .replace("| SPI size: 4 (0x4)\n", "| SPI size: 4 (0x4)\nOct 26 03:55:46.004532: | number of SPIs: 1 (0x1)\n")
     assert primary_of(delete) == "phase1_proposal_mismatch"
+
+
+# pyikev2's issue 30 (https://github.com/alejandro-perez/pyikev2/issues/30), its log as the reporter posted it: the peer's
+# CREATE_CHILD_SA proposal had no DH transform while pyikev2's asked for DH 14 (the maintainer: RFC 7296 section 2.7,
+# no match). Every line starts with its IKE SA ("IKE_SA: <SPI>."); the exchange the line names decides the phase.
+CREATE_CHILD_REFUSED = """\
+[2021-11-07 08:47:22.276] [WARNING] IKE_SA: bb36586ae47d3325. CHILD_SA negotiation failed. Could not find a suitable matching Proposal
+[2021-11-07 08:47:22.276] [INFO   ] IKE_SA: bb36586ae47d3325. Sent CREATE_CHILD_SA response (80 bytes) to 192.168.22.90 [N(NO_PROPOSAL_CHOSEN)]
+"""
+
+
+def test_a_refusal_in_a_line_that_names_create_child_sa_is_phase_2_beside_the_ike_sa_label() -> None:
+    assert primary_of(CREATE_CHILD_REFUSED) == "phase2_proposal_mismatch"
+    assert primary_of(CREATE_CHILD_REFUSED.replace("CREATE_CHILD_SA", "IKE_SA_INIT")) == "phase1_proposal_mismatch"
+    # a CREATE_CHILD_SA that rekeys the IKE SA is about the IKE SA's proposals: the words decide nothing then
+    rekey = CREATE_CHILD_REFUSED.replace("Sent CREATE_CHILD_SA response", "Sent CREATE_CHILD_SA response rekeying IKE_SA")
+    assert primary_of(rekey) == "phase1_proposal_mismatch"

@@ -284,11 +284,18 @@ _FAILED_STATE_EXCHANGE = {"PARENT_I1": "IKE_SA_INIT", "PARENT_I2": "IKE_AUTH", "
 # Words with which a line names the phase it is about, when its pattern captured none (Check Point's "Quick Mode
 # Received Notification", a gateway's "phase-2 negotiation failed", "Create Child SA exchange").
 _NAMES_CHILD = re.compile(r"(?i)\b(?:quick mode|phase[- ]?2|create[ _]child[ _]sa|child[ _]sa|ipsec[ -]sa)\b")
+_REKEYS_IKE_SA = re.compile(r"(?i)\b(?:rekey(?:ing)?|replac(?:e|ing)) (?:the )?IKE[ _]SA\b")
 _NAMES_IKE = re.compile(r"(?i)\b(?:main mode|aggressive mode|phase[- ]?1|ike_sa_init|isakmp[ -]sa|ike[ _]sa)\b")
+
+
+_NAMES_V2_EXCHANGE = re.compile(r"\b(?:IKE_SA_INIT|CREATE_CHILD_SA)\b")
 
 
 def _named_phase(text: str) -> str | None:
     """The phase a line names in words, when it names only one."""
+    exchanges = set(_NAMES_V2_EXCHANGE.findall(text))
+    if len(exchanges) == 1 and not _REKEYS_IKE_SA.search(text):
+        return "ike" if exchanges == {"IKE_SA_INIT"} else "child"
     child, ike = _NAMES_CHILD.search(text) is not None, _NAMES_IKE.search(text) is not None
     return "child" if child and not ike else "ike" if ike and not child else None
 
