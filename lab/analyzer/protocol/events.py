@@ -52,6 +52,14 @@ _HOST = re.compile(
 )
 
 
+def drop_kind(events: list[Event], kind: str) -> None:
+    """Remove the events of `kind` (lines read only for what they say about other lines) and number the rest again,
+    as put_in_order numbers them: readings look a few events around."""
+    events[:] = [ev for ev in events if ev.kind != kind]
+    for i, ev in enumerate(events, 1):
+        ev.order = i
+
+
 def stamp_of(line: str) -> float | None:
     """Seconds usable for ordering lines of one log (date when given, else the time of day)."""
     m = _FORTI_STAMP.search(line) if "date=" in line else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from lab.analyzer.protocol.events import Event
+from lab.analyzer.protocol.events import Event, drop_kind
 from lab.analyzer.protocol.meaning import (
     _PLUTO_ANSWERS,
     _PLUTO_RECEIVED_NOTIFY,
@@ -108,7 +108,8 @@ def _pluto_notify_protocols(events: list[Event]) -> None:
     if not any(ev.kind == "notify_protocol" for ev in events):
         return
     for i, ev in enumerate(events):
-        if ev.kind != "notify_protocol" or str(ev.values.get("protocol_id")) not in _IPSEC_PROTOCOL_IDS:
+        protocol = _IPSEC_PROTOCOL_IDS.get(str(ev.values.get("protocol_id"))) if ev.kind == "notify_protocol" else None
+        if protocol is None:
             continue
         j = next((j for j in range(i + 1, min(i + 3, len(events))) if events[j].stream == ev.stream
                   and abs(events[j].line - ev.line) == 2 and events[j].kind == "notify"
@@ -116,7 +117,7 @@ def _pluto_notify_protocols(events: list[Event]) -> None:
         if j is None or events[j].sa:
             continue
         dumped = events[j]
-        said = {"notify_protocol": _IPSEC_PROTOCOL_IDS[str(ev.values["protocol_id"])], "notify_protocol_line": ev.line}
+        said = {"notify_protocol": protocol, "notify_protocol_line": ev.line}
         dumped.sa = "child"
         dumped.values.update(said)
         for nxt in events[j + 1 :]:
@@ -126,9 +127,7 @@ def _pluto_notify_protocols(events: list[Event]) -> None:
             if not nxt.sa:
                 nxt.sa = "child"
                 nxt.values.update(said)
-    events[:] = [ev for ev in events if ev.kind != "notify_protocol"]
-    for i, ev in enumerate(events, 1):  # (numbered as put_in_order numbers them: readings look a few events around)
-        ev.order = i
+    drop_kind(events, "notify_protocol")
 
 
 _PACKET_HEADER = "cisco-ikev2-packet-header"

@@ -284,11 +284,11 @@ _FAILED_STATE_EXCHANGE = {"PARENT_I1": "IKE_SA_INIT", "PARENT_I2": "IKE_AUTH", "
 # Words with which a line names the phase it is about, when its pattern captured none (Check Point's "Quick Mode
 # Received Notification", a gateway's "phase-2 negotiation failed", "Create Child SA exchange").
 _NAMES_CHILD = re.compile(r"(?i)\b(?:quick mode|phase[- ]?2|create[ _]child[ _]sa|child[ _]sa|ipsec[ -]sa)\b")
-_REKEYS_IKE_SA = re.compile(r"(?i)\b(?:rekey(?:ing)?|replac(?:e|ing)) (?:the )?IKE[ _]SA\b")
 _NAMES_IKE = re.compile(r"(?i)\b(?:main mode|aggressive mode|phase[- ]?1|ike_sa_init|isakmp[ -]sa|ike[ _]sa)\b")
-
-
+# An IKEv2 exchange named by its own name decides over those words (a line may carry an IKE SA label throughout,
+# pyikev2's "IKE_SA: <SPI>."), unless the line says the exchange rekeys the IKE SA.
 _NAMES_V2_EXCHANGE = re.compile(r"\b(?:IKE_SA_INIT|CREATE_CHILD_SA)\b")
+_REKEYS_IKE_SA = re.compile(r"(?i)\b(?:rekey(?:ing)?|replac(?:e|ing)) (?:the )?IKE[ _]SA\b")
 
 
 def _named_phase(text: str) -> str | None:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from lab.analyzer import bgp
-from lab.analyzer.protocol.events import Event
+from lab.analyzer.protocol.events import Event, drop_kind
 from lab.analyzer.protocol.exchanges import _rekey_word
 from lab.analyzer.protocol.meaning import _set, bgp_peer
 from lab.analyzer.protocol.streams import (
@@ -70,9 +70,7 @@ def answered_by_packets(events: list[Event]) -> None:
             waiting[ev.stream] = still
         if ev.values.get("peer") and ev.kind != "packet_in":
             peers[ev.stream] = str(ev.values["peer"])
-    events[:] = [ev for ev in events if ev.kind != "packet_in"]
-    for i, ev in enumerate(events, 1):  # (numbered as put_in_order numbers them: readings look a few events around)
-        ev.order = i
+    drop_kind(events, "packet_in")
 
 
 def _rekey_still_unanswered(events: list[Event]) -> None:
