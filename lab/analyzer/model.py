@@ -31,6 +31,9 @@ CATEGORIES = (
     # The customer gateway declines to start IKE itself (passive mode, no policy that uses the tunnel): with AWS's
     # default startup action (add) nobody starts it.
     "cgw_not_initiating",
+    # This host's kernel refused to install an IPsec SA the negotiation agreed on (an algorithm or IPsec module it
+    # lacks, parameters it rejects): nothing is wrong with the peer or the proposals.
+    "kernel_sa_install",
 )
 PHASES = ("IKE", "IPsec", "DPD", "BGP", "routing")
 

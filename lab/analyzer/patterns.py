@@ -106,6 +106,8 @@ EVENTS = (
     "nat_t_or_fragmentation",  # NAT-T or IKE/IP fragmentation problem
     "cgw_not_initiating",  # this side declines to start IKE itself (passive mode, no policy that uses the tunnel)
     "ike_ignored",  # this side drops the peer's IKE request because of its own configuration (no policy uses the tunnel)
+    "kernel_error",  # the kernel's error for a request to add an SA (charon's netlink / PF_KEY line): read for the next line
+    "kernel_refused",  # the kernel refused to install an IPsec SA the negotiation agreed on
     "nat_or_fragments",  # NAT on the path, or IKE messages fragmented (context for lost messages)
     "conn_added",  # pluto added a connection, naming its IKE version ("added IKEv1 connection"): context for refusals
     "conn_switched",  # pluto moved a negotiation to a connection that fits the peer better ("switched from ... to ...")
@@ -151,6 +153,8 @@ EVENT_LABELS: dict[str, Msg] = {
     "nat_t_or_fragmentation": M("NAT-T or fragmentation problem"),
     "cgw_not_initiating": M("Declined to start IKE"),
     "ike_ignored": M("Peer's IKE request ignored"),
+    "kernel_error": M("Kernel error"),
+    "kernel_refused": M("Kernel refused the IPsec SA"),
     "nat_or_fragments": M("NAT or fragmented messages"),
     "peer_repeats": M("The peer repeats its last answer"),
     "conn_added": M("Connection added"),
@@ -222,6 +226,9 @@ GROUPS = (
     "msgid",  # the message ID of the request a line is about (IKEv2: 0 is IKE_SA_INIT, 1 IKE_AUTH)
     "mismatch",  # Cisco IOS: the attribute of the peer's offer that did not match a local policy ("Hash algorithm")
     "protocol_id",  # the Protocol-ID of a dumped IKEv1 notification (pluto's debug; RFC 2407: 1 ISAKMP, 2 AH, 3 ESP, 4 IPCOMP)
+    "errno", "kernel_error",  # the kernel's error number and its wording for a request to add an SA
+    "errno_alt", "kernel_error_alt",  # the same, in a second wording of the line (PF_KEY, pluto 3.x's "included errno N")
+    "kernel_sa",  # the SA the kernel refused, as pluto names it ("esp.4c04c7e6@192.168.44.17")
 )
 
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from lab.analyzer.diagnosis.bgp_cause import _bgp_graceful, _bgp_primary, _bgp_recovery
 from lab.analyzer.diagnosis.causes import CONFIG_STAGES, _primary, categories
 from lab.analyzer.diagnosis.config import _config_primary
+from lab.analyzer.diagnosis.kernel import kernel_primary
 from lab.analyzer.diagnosis.liveness import _liveness_primary
 from lab.analyzer.diagnosis.readings import _also, _echo, _title
 from lab.analyzer.diagnosis.recovery import (
@@ -95,6 +96,16 @@ def diagnose(events: list[Event]) -> Primary | None:
     # no connection matches the peer's addresses). When the paste also holds a side's own reading of a refusal
     # (both peers' logs, or a side that says why it refused), that reading names the cause: the notifies both
     # sides print about it are its echo, not a second cause.
+    if "kernel_sa_install" in cats and not any(e.order < cats["kernel_sa_install"][0].order
+                                               for stage in CONFIG_STAGES for e in cats.get(stage, ())):
+        # this host's kernel refused the SA the negotiation agreed on: what this side refused or sent after it
+        # follows from it. (A setting that differed before it, a mode this side ignored, is read first: the SA the
+        # kernel refused was not the one the peer asked for, and that is fixed in the configuration either way.)
+        done, primary = kernel_primary(cats, context, events, peers)
+        if done:
+            return primary
+        if not cats:
+            return None
     first_hand = {stage for stage in CONFIG_STAGES if any(not _echo(e) for e in cats.get(stage, ()))}
     done, primary = _config_primary(cats, context, established, events, first_hand)
     if done:

@@ -103,6 +103,7 @@ KIND_CATEGORY = {
     "nat_t_or_fragmentation": "nat_t_or_fragmentation",
     "cgw_not_initiating": "cgw_not_initiating",
     "ike_ignored": "cgw_not_initiating",
+    "kernel_refused": "kernel_sa_install",
 }
 
 

@@ -65,6 +65,11 @@ _CHARON_MID = re.compile(
 # "adding SAD entry with SPI c1d2e3f4 ..." -> "deleting SAD entry with SPI c1d2e3f4" -> "deleted SAD entry with SPI ...".
 _CHARON_SAD = re.compile(r"\b(adding|deleting|deleted) SAD entry with SPI ([0-9a-fA-F]{8})\b")
 _SAD_STEP = {"adding": 0, "deleting": 1, "deleted": 2}
+# charon's kernel refusing an SA: the kernel's error, then its "unable to add SAD entry" for that SPI, then, after both
+# directions, its "unable to install ... IPsec SA (SAD) in kernel" (kernel_netlink_shared.c, kernel_netlink_ipsec.c,
+# child_sa.c)
+_CHARON_KERNEL_STEP = re.compile(r"\b(?:(received netlink error)|(unable to add SAD entry)|(unable to install "
+                                 r"(?:inbound and outbound |inbound |outbound )?IPsec SA \(SAD\)))")
 
 # charon handles a message in one job: a worker thread logs "received packet" and then "parsed ...", and
 # "generating ..." then "sending packet" (IKEv1 too). Two neighbouring lines of the same thread in the other
@@ -238,6 +243,8 @@ def order_votes(texts: list[str], numbers: list[int] | None = None) -> tuple[int
             mids.append(("ours" if ours else "peer", (int(n), 0 if first_step else 1)))
         if k := _CHARON_SAD.search(text):
             sad.append((k.group(2).lower(), _SAD_STEP[k.group(1)]))
+        if k := _CHARON_KERNEL_STEP.search(text):
+            sad.append(("kernel", 0 if k.group(1) else 1 if k.group(2) else 2))
     up = down = 0
     for u, d in (
         _allocation_votes(serials),

@@ -22,6 +22,7 @@ from lab.analyzer.protocol.exchanges import (
     _pluto_notify_protocols,
 )
 from lab.analyzer.protocol.first_reading import _first_reading
+from lab.analyzer.protocol.kernel import kernel_refusal_consequences, kernel_refusals
 from lab.analyzer.protocol.meaning import (
     _V1_HASHED,
     INFO_EXCHANGES,
@@ -199,6 +200,7 @@ def classify(events: list[Event]) -> None:
     `_Tunnels`) with its own state."""
     tunnels = _Tunnels()
     answered_by_packets(events)
+    kernel_refusals(events)
     _pluto_notify_protocols(events)
     _pluto_notify_directions(events)
     _pluto_auth_guess_exchange(events)
@@ -278,6 +280,7 @@ def classify(events: list[Event]) -> None:
     _deleted_right_after_authentication(events)
     _main_mode_answer_refused(events)
     _charon_state_change_echoes(events)
+    kernel_refusal_consequences(events)
 
 
 def _same_tunnel_answer(retransmit: Event, answer: Event, st: _State) -> bool:

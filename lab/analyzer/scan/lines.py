@@ -17,7 +17,8 @@ from lab.masking import mask_secrets
 FAILURE_EVENTS = frozenset(
     {"notify", "no_proposal", "auth_failed", "ts_unacceptable", "give_up", "dpd_dead", "delete", "rekey_collision",
      "rekey_failed", "bgp_down", "ike_mode_mismatch", "ike_version_mismatch", "ipsec_mode_mismatch",
-     "nat_t_or_fragmentation", "cgw_not_initiating", "ike_ignored"}
+     "nat_t_or_fragmentation", "cgw_not_initiating", "ike_ignored",
+     "kernel_error", "kernel_refused"}
 )
 # (line number, the pattern that matched, the line, its match when the line is kept whole) - parsed when kept
 Raw = tuple[int, Pattern, str, "re.Match[str] | None"]

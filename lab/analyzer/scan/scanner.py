@@ -67,6 +67,8 @@ BACKED_BLOCKS = 4096
 ORDER_CHARS = 1 << 18
 ORDER_LINE = re.compile(
     r"^[^\n]*?(?:#\d+: |\[\d+\](?!:)|\{\d+\}|\|\d+>|(?:generating|parsed) [A-Z]|(?:adding|deleting|deleted) SAD entry "
+    # charon's kernel refusing an SA (see protocol.ordering._CHARON_KERNEL_STEP)
+    r"|unable to add SAD entry |received netlink error: |unable to install [\w ]{0,22}IPsec SA \(SAD\)"
     # a BGP neighbor's state change (see protocol.ordering._BGP_CHANGE)
     r"|state change [A-Z]\w+ ?->|changed state from [A-Z]|went from [A-Z]\w+ to|old state [A-Z]\w+ event|PrevState=)[^\n]*",
     re.M,
