@@ -1,6 +1,6 @@
 """Readings added from sweeps of real lines that engineers and vendors published (AWS's ScreenOS troubleshooting guide,
 Cisco ASA debug captures, GoBGP and OpenBGPD issue threads, Openswan's NAT-T issue, a libreswan-to-ASA thread, a
-keepalived issue, a MikroTik question, a libreswan debug paste, a pyikev2 issue). Each line is quoted from the page named beside it, or written in the format its
+keepalived issue, a MikroTik question, a libreswan debug paste, a pyikev2 issue, a strongSwan Android client log). Each line is quoted from the page named beside it, or written in the format its
 source prints with documentation addresses.
 """
 
@@ -697,3 +697,39 @@ def test_a_refusal_in_a_line_that_names_create_child_sa_is_phase_2_beside_the_ik
     # a CREATE_CHILD_SA that rekeys the IKE SA is about the IKE SA's proposals: the words decide nothing then
     rekey = CREATE_CHILD_REFUSED.replace("Sent CREATE_CHILD_SA response", "Sent CREATE_CHILD_SA response rekeying IKE_SA")
     assert primary_of(rekey) == "phase1_proposal_mismatch"
+
+
+# hwdsl2/setup-ipsec-vpn#1120: the strongSwan Android client's log. The server deletes the IKE SA, the client starts a
+# new one at once and the server answers its IKE_SA_INIT; the paste ends there.
+ANDROID_DELETE_RESTART = """\
+Mar 11 03:12:57 16[NET] received packet: from *[4500] to 192.168.1.172[43971] (80 bytes)
+Mar 11 03:12:57 16[ENC] parsed INFORMATIONAL request 3 [ D ]
+Mar 11 03:12:57 16[IKE] received DELETE for IKE_SA android[30]
+Mar 11 03:12:57 16[IKE] deleting IKE_SA android[30] between 192.168.1.172[CN=mi9t, O=IKEv2 VPN]...*[*]
+Mar 11 03:12:57 16[DMN] setting up TUN device without DNS
+Mar 11 03:12:58 16[DMN] successfully created TUN device without DNS
+Mar 11 03:12:58 16[IKE] installing new virtual IP 192.168.43.10
+Mar 11 03:12:58 16[IKE] restarting CHILD_SA android
+Mar 11 03:12:58 16[IKE] initiating IKE_SA android[31] to *
+Mar 11 03:12:58 16[ENC] generating IKE_SA_INIT request 0 [ SA KE No N(NATD_S_IP) N(NATD_D_IP) N(FRAG_SUP) N(HASH_ALG) N(REDIR_SUP) ]
+Mar 11 03:12:58 16[NET] sending packet: from 192.168.1.172[37284] to *[500] (464 bytes)
+Mar 11 03:12:58 16[IKE] IKE_SA deleted
+Mar 11 03:12:58 16[ENC] generating INFORMATIONAL response 3 [ ]
+Mar 11 03:12:58 16[NET] sending packet: from 192.168.1.172[43971] to *[4500] (80 bytes)
+Mar 11 03:12:58 06[NET] received packet: from *[500] to 192.168.1.172[37284] (465 bytes)
+Mar 11 03:12:58 06[ENC] parsed IKE_SA_INIT response 0 [ SA KE No N(FRAG_SUP) N(NATD_S_IP) N(NATD_D_IP) CERTREQ ]
+"""
+
+
+def test_a_new_ike_sa_started_and_answered_after_the_peers_delete_is_not_nobody_set_it_up() -> None:
+    from lab.i18n import render
+
+    a = analyze_text(ANDROID_DELETE_RESTART)
+    assert a.primary is not None and a.primary.category == "ike_sa_deleted_by_peer"
+    text = " ".join(render(r, "en") for r in (a.primary.summary, *a.primary.reasoning))
+    assert "nobody set the tunnel up again" not in text
+    assert "Line 9: this side started a new IKE SA" in text and "answered it at line 16" in text
+    # cut before the peer's answer, the paste no longer shows anyone setting the tunnel up again that worked
+    cut = "".join(ANDROID_DELETE_RESTART.splitlines(keepends=True)[:14])
+    cut_text = " ".join(render(r, "en") for r in analyze_text(cut).primary.reasoning)
+    assert "No IKE_SA was established after it" in cut_text

@@ -28,6 +28,22 @@ def _up_after(established: list[Event], ev: Event, peers: dict[int, str]) -> Eve
     return later[-1] if later else None
 
 
+# The exchanges that start an IKE SA: the peer's answer to one of them is an answer to the new IKE SA.
+_IKE_SETUP = frozenset({"IKE_SA_INIT", "IKE_AUTH", "MAIN_MODE", "AGGRESSIVE_MODE"})
+
+
+def _restart_answered(events: list[Event], ev: Event, peers: dict[int, str]) -> tuple[Event, Event] | None:
+    """(this side's initiation, the peer's first answer) of a new IKE SA of the tunnel started after `ev`, when nothing
+    failed after it up to the end of the log; None otherwise."""
+    later = [e for e in events if e.order > ev.order and e.stream == ev.stream]
+    start = next((e for e in later if e.kind == "initiate" and e.sa != "child" and same_tunnel(e, ev, peers)), None)
+    if start is None or any(e.category and e.weight != "context" for e in later if e.order > start.order):
+        return None
+    answer = next((e for e in later if e.order > start.order and e.kind == "exchange" and e.direction == "received"
+                   and e.exchange in _IKE_SETUP), None)
+    return (start, answer) if answer is not None else None
+
+
 def _liveness_primary(
     cats: dict[str, list[Event]], context: dict[str, list[Event]], established: list[Event],
     events: list[Event], liveness: dict[str, list[Event]], rekey_first: bool,
@@ -81,6 +97,13 @@ def _liveness_primary(
                 reasoning.append(M("An IKE_SA was established again at line {line}, so someone re-initiated.",
                                    line=up.line))
                 summary = M("The peer deleted the IKE SA; the tunnel came back later.")
+            elif (restart := _restart_answered(events, evs[-1], peers)) is not None:
+                reasoning.append(M(
+                    "Line {line}: this side started a new IKE SA after the Delete, and the peer answered it at "
+                    "line {answer}; the log ends before the new IKE SA is established. Look further on in the log "
+                    "for whether it came up.", line=restart[0].line, answer=restart[1].line))
+                summary = M("The peer deleted the IKE SA; this side is setting it up again, and the log ends before "
+                            "it is up.")
             else:
                 reasoning.append(M(
                     "No IKE_SA was established after it. With startup action add (the default) AWS does not "
