@@ -32,7 +32,7 @@ CATEGORIES = (
     # default startup action (add) nobody starts it.
     "cgw_not_initiating",
     # This host's kernel refused to install an IPsec SA the negotiation agreed on (an algorithm or IPsec module it
-    # lacks, parameters it rejects): nothing is wrong with the peer or the proposals.
+    # lacks, parameters it rejects): the peer is not the cause.
     "kernel_sa_install",
 )
 PHASES = ("IKE", "IPsec", "DPD", "BGP", "routing")

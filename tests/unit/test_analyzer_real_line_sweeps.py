@@ -1,7 +1,8 @@
 """Readings added from sweeps of real lines that engineers and vendors published (AWS's ScreenOS troubleshooting guide,
 Cisco ASA debug captures, GoBGP and OpenBGPD issue threads, Openswan's NAT-T issue, a libreswan-to-ASA thread, a
-keepalived issue, a MikroTik question, a libreswan debug paste, a pyikev2 issue, a strongSwan Android client log). Each line is quoted from the page named beside it, or written in the format its
-source prints with documentation addresses.
+keepalived issue, a MikroTik question, a libreswan debug paste, a pyikev2 issue, a strongSwan Android client log).
+Each line is quoted from the page named beside it, or written in the format its source prints with documentation
+addresses.
 """
 
 from __future__ import annotations

@@ -23,10 +23,10 @@ _REJECTED = frozenset({22, 95})
 
 def _advice(errno: int | None) -> Msg:
     if errno in _MISSING:
-        return M("This error usually means the kernel does not have what the SA needs: the negotiated algorithm, or an IPsec "
-                 "module (ESP, the XFRM user interface, the crypto algorithm such as AES-GCM). Install or load the "
-                 "kernel's IPsec and crypto modules (strongSwan lists the ones it needs), or negotiate an algorithm "
-                 "this kernel has, on both sides.")
+        return M("This error usually means the kernel does not have what the SA needs: the negotiated algorithm, or "
+                 "an IPsec module (ESP, the XFRM user interface, the crypto algorithm such as AES-GCM). Install or load "
+                 "the kernel's IPsec and crypto modules (strongSwan lists the ones it needs), or negotiate an "
+                 "algorithm this kernel has, on both sides.")
     if errno in _REJECTED:
         return M("The kernel rejected a parameter of the SA: an option this host adds to it (hardware offload to a "
                  "NIC that cannot do it, a replay window of 0) or an algorithm or key length it does not take. Set "
@@ -52,12 +52,12 @@ def kernel_primary(cats: dict[str, list[Event]], context: dict[str, list[Event]]
     said = f"{error} (errno {errno})" if error and errno is not None else error or f"errno {errno}"
     reasoning = [
         M("Line {line}: the negotiation with the peer agreed on the IPsec SA, then this host's kernel refused to "
-          "install it: {error}. The peer and the proposals are not the problem: the tunnel carries no traffic until "
-          "the kernel accepts the SA.", line=first.line, error=said),
+          "install it: {error}. The peer is not the cause: the tunnel carries no traffic until this host's kernel "
+          "accepts the SA.", line=first.line, error=said),
         _advice(errno if isinstance(errno, int) else None),
     ]
     reasoning += _also(cats, "kernel_sa_install")
     return True, _primary("kernel_sa_install",
-                          M("This host's kernel refused the IPsec SA the two sides agreed on: {error}. Fix the host, "
-                            "not the tunnel's settings.", error=said),
+                          M("This host's kernel refused the IPsec SA the two sides agreed on: {error}. The fix is on "
+                            "this host, not on the peer.", error=said),
                           reasoning, context["kernel_sa_install"], {"kernel_error": said})

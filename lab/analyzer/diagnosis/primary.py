@@ -92,10 +92,6 @@ def diagnose(events: list[Event]) -> Primary | None:
     # the refusals that setting an SA up again met after its refused rekey (see _after_refused_rekey)
     again = sorted((e for stage in _after_refused_rekey(cats) for e in cats.pop(stage)), key=lambda e: e.order)
 
-    # A notify type is a refusal's verdict, not its reason (NO_PROPOSAL_CHOSEN is also what a responder sends when
-    # no connection matches the peer's addresses). When the paste also holds a side's own reading of a refusal
-    # (both peers' logs, or a side that says why it refused), that reading names the cause: the notifies both
-    # sides print about it are its echo, not a second cause.
     if "kernel_sa_install" in cats and not any(e.order < cats["kernel_sa_install"][0].order
                                                for stage in CONFIG_STAGES for e in cats.get(stage, ())):
         # this host's kernel refused the SA the negotiation agreed on: what this side refused or sent after it
@@ -106,6 +102,10 @@ def diagnose(events: list[Event]) -> Primary | None:
             return primary
         if not cats:
             return None
+    # A notify type is a refusal's verdict, not its reason (NO_PROPOSAL_CHOSEN is also what a responder sends when
+    # no connection matches the peer's addresses). When the paste also holds a side's own reading of a refusal
+    # (both peers' logs, or a side that says why it refused), that reading names the cause: the notifies both
+    # sides print about it are its echo, not a second cause.
     first_hand = {stage for stage in CONFIG_STAGES if any(not _echo(e) for e in cats.get(stage, ()))}
     done, primary = _config_primary(cats, context, established, events, first_hand)
     if done:

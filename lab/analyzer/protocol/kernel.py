@@ -16,6 +16,8 @@ KERNEL_ERROR_LINES = 6
 # Lines after the refusal that this side prints or sends because of it (charon's N(NO_PROP) to the peer, pluto's
 # "CHILD SA encountered fatal error: INVALID_SYNTAX"): the refusal's consequences, not a second cause.
 CONSEQUENCE_LINES = 8
+# (events looked at on each side of a refusal: lines of another stream may come between)
+_NEIGHBOURS = 24
 _CONSEQUENCES = frozenset({"phase2_proposal_mismatch", "ipsec_mode_mismatch", "traffic_selector_mismatch",
                            "rekey_issue"})
 
@@ -66,17 +68,17 @@ def kernel_refusals(events: list[Event]) -> None:
 def kernel_refusal_consequences(events: list[Event]) -> None:
     """After the reading: the kernel's error lines a refusal was read with are its evidence, and what this side sent
     or printed right after it because of it (a NO_PROPOSAL_CHOSEN to the peer, a fatal error of the Child SA) is its
-    consequence, not a mismatch of its own."""
-    refusals = [ev for ev in events if ev.kind == "kernel_refused" and ev.category == "kernel_sa_install"]
-    if not refusals:
-        return
-    for refusal in refusals:
-        start = refusal.line - KERNEL_ERROR_LINES
-        for ev in events:
-            if ev.stream != refusal.stream or ev is refusal:
-                continue
-            evidence = ev.kind == "kernel_error" and start <= ev.line < refusal.line and kernel_errno(ev) is not None
-            consequence = (0 < ev.line - refusal.line <= CONSEQUENCE_LINES and ev.category in _CONSEQUENCES
-                           and ev.direction != "received")
-            if evidence or consequence:
+    consequence, not a mismatch of its own. (Only the events within a few lines of each refusal are looked at.)"""
+    for i, refusal in enumerate(events):
+        if refusal.kind != "kernel_refused" or refusal.category != "kernel_sa_install":
+            continue
+        before = events[max(0, i - _NEIGHBOURS):i]
+        after = events[i + 1:i + 1 + _NEIGHBOURS]
+        for ev in before:
+            if (ev.stream == refusal.stream and ev.kind == "kernel_error" and kernel_errno(ev) is not None
+                    and 0 < refusal.line - ev.line <= KERNEL_ERROR_LINES):
+                _set(ev, "kernel_sa_install", "context")
+        for ev in after:
+            if (ev.stream == refusal.stream and 0 < ev.line - refusal.line <= CONSEQUENCE_LINES
+                    and ev.category in _CONSEQUENCES and ev.direction != "received"):
                 _set(ev, "kernel_sa_install", "context")
