@@ -145,3 +145,28 @@ Nov 30 15:34:19.053567: ERROR: "gw" #2: netlink response for Add SA esp.5e19f96b
     a = analyze_text(paste)
     assert a.primary is not None and a.primary.category == "ipsec_mode_mismatch"
     assert any(f.category == "kernel_sa_install" for f in a.findings)
+
+
+# strongSwan on Windows (kernel-wfp), strongswan/strongswan#2567: WFP refuses the SA, which it takes with the
+# policy, so charon fails the policies (SPD). Read as a rekey problem before.
+WFP_REFUSED = """\
+[KNL] setting WFP SA SPI failed: 0x80320035
+[IKE] unable to install IPsec policies (SPD) in kernel
+[IKE] failed to establish CHILD_SA, keeping IKE_SA
+"""
+
+
+def test_windows_wfp_refusing_the_sa_is_the_kernels_refusal() -> None:
+    a = analyze_text(WFP_REFUSED)
+    assert a.primary is not None and a.primary.category == "kernel_sa_install"
+    assert a.primary.facts["kernel_error"] == "WFP 0x80320035"
+    assert "Windows Filtering Platform" in " ".join(render(r, "en") for r in a.primary.reasoning)
+
+
+def test_a_policy_failure_without_the_kernels_sa_error_stays_as_it_was() -> None:
+    # zhangke5959/strongswan#20: no kernel error about the SA above the policy failure
+    paste = """\
+ can't install route for 192.168.11.133/32 === 192.168.11.132/32 out, conflicts with IKE traffic
+13[IKE] unable to install IPsec policies (SPD) in kernel
+"""
+    assert primary_of(paste) != "kernel_sa_install"

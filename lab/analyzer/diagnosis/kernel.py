@@ -21,7 +21,14 @@ _MISSING = frozenset({2, 38, 93, 97})
 _REJECTED = frozenset({22, 95})
 
 
-def _advice(errno: int | None) -> Msg:
+def _advice(errno: int | None, error: str, wfp: bool) -> Msg:
+    if wfp and "not supported by WFP" in error:
+        return M("Windows' IPsec (the Windows Filtering Platform) does not have the negotiated algorithm: negotiate "
+                 "one it supports, on both sides.")
+    if wfp:
+        return M("Windows' IPsec (the Windows Filtering Platform) refused the SA with the error code the line names: "
+                 "look the code up among Windows' WFP error codes, fix it on this host, then set the Child SA up "
+                 "again.")
     if errno in _MISSING:
         return M("This error usually means the kernel does not have what the SA needs: the negotiated algorithm, or "
                  "an IPsec module (ESP, the XFRM user interface, the crypto algorithm such as AES-GCM). Install or load "
@@ -49,12 +56,15 @@ def kernel_primary(cats: dict[str, list[Event]], context: dict[str, list[Event]]
         return False, None
     first = evs[0]
     errno, error = first.values.get("errno"), str(first.values.get("kernel_error") or "")
+    wfp = bool(first.values.get("wfp"))
+    if wfp and error.startswith("0x"):
+        error = f"WFP {error}"
     said = f"{error} (errno {errno})" if error and errno is not None else error or f"errno {errno}"
     reasoning = [
         M("Line {line}: the negotiation with the peer agreed on the IPsec SA, then this host's kernel refused to "
           "install it: {error}. The peer is not the cause: the tunnel carries no traffic until this host's kernel "
           "accepts the SA.", line=first.line, error=said),
-        _advice(errno if isinstance(errno, int) else None),
+        _advice(errno if isinstance(errno, int) else None, error, wfp),
     ]
     reasoning += _also(cats, "kernel_sa_install")
     return True, _primary("kernel_sa_install",

@@ -38,9 +38,23 @@ def kernel_error_text(ev: Event) -> str:
     return ""
 
 
+# strongSwan on Windows: WFP refused the SA, which it takes with the policy (charon then fails the policies, SPD)
+_WFP = "swan-wfp-sa-error"
+
+
 def _installs_sa(ev: Event) -> bool:
-    """charon's "unable to install inbound and outbound IPsec SA (SAD) in kernel" (not its policies)."""
-    return ev.pattern == "swan-install-failed" and "(SAD)" in ev.text
+    """charon's "unable to install inbound and outbound IPsec SA (SAD) in kernel" or, after WFP's refusal of the SA,
+    "unable to install IPsec policies (SPD) in kernel"."""
+    return ev.pattern == "swan-install-failed"
+
+
+def _refused_sa(error: Event, install: Event) -> bool:
+    """Whether the kernel's error line is about the SA the install line failed: an error number other than an SA
+    conflict before an SA (SAD) failure, or WFP's refusal of an SA before either."""
+    if error.pattern == _WFP:
+        return True
+    errno = kernel_errno(error)
+    return "(SAD)" in install.text and errno is not None and errno not in STATE_CONFLICT_ERRNOS
 
 
 def kernel_refusals(events: list[Event]) -> None:
@@ -58,11 +72,14 @@ def kernel_refusals(events: list[Event]) -> None:
             continue
         error = next((e for e in reversed(events[max(0, i - KERNEL_ERROR_LINES):i])
                       if e.stream == ev.stream and e.kind == "kernel_error" and ev.line - e.line <= KERNEL_ERROR_LINES
-                      and kernel_errno(e) is not None), None)
-        if error is None or (errno := kernel_errno(error)) in STATE_CONFLICT_ERRNOS:
+                      and (kernel_errno(e) is not None or e.pattern == _WFP)), None)
+        if error is None or not _refused_sa(error, ev):
             continue
         ev.kind = "kernel_refused"
-        ev.values.update({"errno": errno, "kernel_error": kernel_error_text(error), "kernel_error_line": error.line})
+        ev.values.update({"errno": kernel_errno(error), "kernel_error": kernel_error_text(error),
+                          "kernel_error_line": error.line})
+        if error.pattern == _WFP:
+            ev.values["wfp"] = True
 
 
 def kernel_refusal_consequences(events: list[Event]) -> None:
@@ -75,7 +92,8 @@ def kernel_refusal_consequences(events: list[Event]) -> None:
         before = events[max(0, i - _NEIGHBOURS):i]
         after = events[i + 1:i + 1 + _NEIGHBOURS]
         for ev in before:
-            if (ev.stream == refusal.stream and ev.kind == "kernel_error" and kernel_errno(ev) is not None
+            if (ev.stream == refusal.stream and ev.kind == "kernel_error"
+                    and (kernel_errno(ev) is not None or ev.pattern == _WFP)
                     and 0 < refusal.line - ev.line <= KERNEL_ERROR_LINES):
                 _set(ev, "kernel_sa_install", "context")
         for ev in after:
