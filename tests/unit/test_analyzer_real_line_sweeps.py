@@ -1,8 +1,8 @@
 """Readings added from sweeps of real lines that engineers and vendors published (AWS's ScreenOS troubleshooting guide,
 Cisco ASA debug captures, GoBGP and OpenBGPD issue threads, Openswan's NAT-T issue, a libreswan-to-ASA thread, a
-keepalived issue, a MikroTik question, a libreswan debug paste, a pyikev2 issue, a strongSwan Android client log).
-Each line is quoted from the page named beside it, or written in the format its source prints with documentation
-addresses.
+keepalived issue, a MikroTik question, a libreswan debug paste, a pyikev2 issue, a strongSwan Android client log, a
+libreswan revival). Each line is quoted from the page named beside it, or written in the format its source prints
+with documentation addresses.
 """
 
 from __future__ import annotations
@@ -734,3 +734,23 @@ def test_a_new_ike_sa_started_and_answered_after_the_peers_delete_is_not_nobody_
     cut = "".join(ANDROID_DELETE_RESTART.splitlines(keepends=True)[:14])
     cut_text = " ".join(render(r, "en") for r in analyze_text(cut).primary.reasoning)
     assert "No IKE_SA was established after it" in cut_text
+
+
+# libreswan/libreswan#635 (libreswan 4.x): pluto deletes its own IKE SA while still waiting for the IKE_AUTH answer
+# (STATE_V2_PARENT_I2) and revives the connection with its fixed words "which received a Delete/Notify": no IKE SA
+# was up, so no Delete of the peer's ended it.
+LIBRESWAN_HALF_OPEN_REVIVAL = """\
+Feb  9 09:43:43.985995: "elvis"[1] 82.138.51.188 #1: deleting state (STATE_V2_PARENT_I2) aged 8.506636s and NOT sending notification
+Feb  9 09:43:43.986738: "elvis"[1] 82.138.51.188 #1: deleting IKE SA but connection is supposed to remain up; schedule EVENT_REVIVE_CONNS
+Feb  9 09:43:43.992478: "elvis"[1] 82.138.51.188: initiating connection 'elvis' with serial $2 which received a Delete/Notify but must remain up per local policy
+Feb  9 09:43:52.591180: "elvis"[1] 82.138.51.188 #2: deleting state (STATE_V2_PARENT_I2) aged 8.605537s and NOT sending notification
+Feb  9 09:43:52.591461: "elvis"[1] 82.138.51.188 #2: deleting IKE SA but connection is supposed to remain up; schedule EVENT_REVIVE_CONNS
+Feb  9 09:43:52.591522: "elvis"[1] 82.138.51.188: deleting connection instance with peer 82.138.51.188 {isakmp=#0/ipsec=#0}
+"""
+
+
+def test_a_revival_after_pluto_deleted_its_own_half_open_ike_sa_is_no_peers_delete() -> None:
+    assert primary_of(LIBRESWAN_HALF_OPEN_REVIVAL) != "ike_sa_deleted_by_peer"
+    # the same revival after an established IKE SA's state is deleted stays the peer's Delete (a guess or firmer)
+    up = LIBRESWAN_HALF_OPEN_REVIVAL.replace("STATE_V2_PARENT_I2", "STATE_V2_ESTABLISHED_IKE_SA")
+    assert primary_of(up) == "ike_sa_deleted_by_peer"
