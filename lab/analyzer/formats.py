@@ -323,9 +323,11 @@ def vpn_tunnel_statuses(text: str) -> list[tuple[str, str, str]]:
 # gateways, Cisco_Troubleshooting_NoBGP.md: "The state should be QM_IDLE and status should be ACTIVE. The absence of
 # an entry, or any entry in another state, indicates that IKE is not configured properly.").
 _ISAKMP_SA_HEADER = re.compile(r"^[ \t]*dst[ \t]+src[ \t]+state[ \t]+conn-id[ \t]+(?:slot[ \t]+)?status[ \t\r]*$", re.M)
+# A row of an SA being deleted carries its current status after the status: "MM_NO_STATE 1063 ACTIVE (deleted)"
+# (Cisco's genieparser, iosxe/show_crypto.py, ShowCryptoIsakmpSa: "stats_now").
 _ISAKMP_SA_ROW = re.compile(
     r"^[ \t]*(?P<dst>[0-9A-Fa-f.:]{3,45})[ \t]+(?P<src>[0-9A-Fa-f.:]{3,45})[ \t]+(?P<state>[A-Z][A-Z0-9_]{1,30})[ \t]+\d+"
-    r"(?:[ \t]+\d+)?[ \t]+(?P<status>[A-Z][A-Z-]{1,20})[ \t\r]*$", re.M)
+    r"(?:[ \t]+\d+)?[ \t]+(?P<status>[A-Z][A-Z-]{1,20}(?:[ \t]+\([a-z]{1,20}\))?)[ \t\r]*$", re.M)
 
 
 def isakmp_sa_rows(text: str) -> list[tuple[str, str, str, str]]:

@@ -293,6 +293,15 @@ def test_pasted_ike_sa_list_says_which_phase_1_is_up_and_where_the_cause_of_one_
     assert _isakmp_note("dst             src             state          conn-id slot status\n") is None
 
 
+
+def test_an_ike_sa_being_deleted_is_listed_and_counted_as_not_up() -> None:
+    # an SA being deleted carries "(deleted)" after its status (Cisco's genieparser, iosxe/show_crypto.py: "9.45.9.8
+    # 9.45.9.7 MM_NO_STATE 1063 ACTIVE (deleted)"); the row was left out before, and the note said every SA was up
+    deleted = SHOW_ISAKMP_SA.replace("QM_IDLE           2002    0 ACTIVE", "MM_NO_STATE       2002    0 ACTIVE (deleted)")
+    note = _isakmp_note(deleted)
+    assert note is not None and "src 205.251.233.122 MM_NO_STATE ACTIVE (deleted)" in note
+    assert "Every IKE SA listed is up" not in note and "1 listed here is not: its phase 1 is not up" in note
+
 # Cisco ASA `show crypto isakmp sa` in the layout of AWS's troubleshooting guide for Cisco ASA customer gateways
 # (doc_source/Cisco_ASA_Troubleshooting.md, whose example names the peers AWS_ENDPOINT_1/2: here two addresses).
 SHOW_ASA_ISAKMP_SA = """\
