@@ -73,6 +73,7 @@ FINDING_KINDS = {
     "peer_unreachable": "ike-negotiation",
     "bgp_down": "bgp-down",
     "rekey_issue": "ipsec-negotiation",
+    "kernel_sa_install": "ipsec-negotiation",
 }
 MAX_LOG_EVENTS = 50
 
