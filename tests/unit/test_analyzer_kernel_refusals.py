@@ -80,6 +80,7 @@ def test_charon_netlink_error_before_the_install_failure_is_the_kernels_refusal(
     text = " ".join(render(r, "en") for r in a.primary.reasoning)
     assert "Line 6:" in text and "IPsec module" in text
     assert {f.line for f in a.primary.chain} == {2, 4, 6}  # the kernel's own error lines are its evidence
+    assert a.primary.certainty == "firm" and a.categories == {"kernel_sa_install": 1}
     korean = " ".join(render(r, "ko") for r in a.primary.reasoning)
     assert "커널" in korean and "No such file or directory (errno 2)" in korean
 
@@ -159,7 +160,7 @@ WFP_REFUSED = """\
 def test_windows_wfp_refusing_the_sa_is_the_kernels_refusal() -> None:
     a = analyze_text(WFP_REFUSED)
     assert a.primary is not None and a.primary.category == "kernel_sa_install"
-    assert a.primary.facts["kernel_error"] == "WFP 0x80320035"
+    assert a.primary.facts["kernel_error"] == "WFP 0x80320035" and a.categories == {"kernel_sa_install": 1}
     assert "Windows Filtering Platform" in " ".join(render(r, "en") for r in a.primary.reasoning)
 
 
@@ -170,3 +171,12 @@ def test_a_policy_failure_without_the_kernels_sa_error_stays_as_it_was() -> None
 13[IKE] unable to install IPsec policies (SPD) in kernel
 """
     assert primary_of(paste) != "kernel_sa_install"
+
+
+def test_the_troubleshooter_reads_the_refusal_as_the_peer_having_answered() -> None:
+    from lab.triage.evidence.logs import from_analysis
+
+    evidence = from_analysis(analyze_text(OPENWRT_ENOENT))
+    assert evidence["log.category:kernel_sa_install"].value == "yes"
+    assert evidence["log.primary_node"].value == "tunnel-down/d-kernel-sa-install"
+    assert evidence["log.ike_activity"].value == "yes"  # the SA was agreed on with the peer before the kernel refused it

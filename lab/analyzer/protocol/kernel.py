@@ -76,6 +76,7 @@ def kernel_refusals(events: list[Event]) -> None:
         if error is None or not _refused_sa(error, ev):
             continue
         ev.kind = "kernel_refused"
+        ev.weak = False  # (the pattern's guess of a rekey is the weak part; the kernel's own error is named)
         ev.values.update({"errno": kernel_errno(error), "kernel_error": kernel_error_text(error),
                           "kernel_error_line": error.line})
         if error.pattern == _WFP:

@@ -24,8 +24,9 @@ _BGP_CAUSES = {"bad_peer_as": "asn", "hold_timer_expired": "hold_timer", "send_h
 # AWS's BGP log says a session is stuck before Established by its state change alone.
 _AWS_BGP_STUCK = re.compile(r"AWS-side peer BGP session state has changed from (?:Connect to Active|Active to Connect)\b")
 # A category that needs an answer from the peer: seeing it proves the peer answered.
+# (The kernel refuses an SA only after the negotiation with the peer agreed on it.)
 _ANSWERED = {"phase1_proposal_mismatch", "auth_failure", "traffic_selector_mismatch", "phase2_proposal_mismatch",
-             "ike_sa_deleted_by_peer", "rekey_issue"}
+             "ike_sa_deleted_by_peer", "rekey_issue", "kernel_sa_install"}
 # The categories that are themselves requests nobody answered (retransmits, give-ups, DPD timeouts).
 _UNANSWERED = {"peer_unreachable", "dpd_timeout"}
 # A Delete of the IKE SA: AWS's tunnel log line, or strongSwan sending / receiving one.
