@@ -111,7 +111,7 @@ def _build(analysis: Analysis | None, session: Session | None, evidence: Mapping
         out.append(t("Diagnosis: **{title}**. {cause}", title=data_text("tree.title", node.title),
                      cause=data_text("tree.cause", node.cause)))
     elif primary:
-        out.append(render(primary.summary))
+        out.append(_md(mask(render(primary.summary))))
     else:
         out.append(t("No diagnosis yet: the log showed no known failure and the tree was not walked to a diagnosis."))
     out.append("")
@@ -123,7 +123,7 @@ def _build(analysis: Analysis | None, session: Session | None, evidence: Mapping
                       category=f"`{primary.category}`", node=f"`{primary.tree_node}`"), ""]
             if primary.certainty == "guess":
                 out += [render(GUESS_NOTE), ""]
-            out += [f"- {render(r)}" for r in primary.reasoning]
+            out += [f"- {_md(mask(render(r)))}" for r in primary.reasoning]  # (reasoning quotes the paste's values)
             out.append("")
             by_line = {f.line: f for f in analysis.findings}
             shown = [f"{t('line {n}', n=n)}: {mask(by_line[n].text)}" for n in primary.evidence_lines if n in by_line]

@@ -105,6 +105,17 @@ def test_the_report_says_what_the_lines_say_with_the_log_s_values_escaped() -> N
     assert "\\*\\*east\\*\\*" in line and "\\<img" in line and "\\[x\\]" in line
 
 
+def test_the_reasoning_that_quotes_the_log_is_escaped() -> None:
+    # the kernel's error is quoted in the primary's reasoning (charon's netlink line, its text written to start
+    # formatting, an image tag and a link): the report's reasoning reads those characters, never Markdown or HTML
+    log = ("05[KNL] received netlink error: **x** <img src=x onerror=alert(1)> [x](javascript:1) (2)\n"
+           "05[IKE] unable to install inbound and outbound IPsec SA (SAD) in kernel\n")
+    analysis = analyze_text(log)
+    assert analysis.primary is not None and analysis.primary.category == "kernel_sa_install"
+    text = build_report(analysis, None, None, NOW)
+    line = next(line for line in text.splitlines() if line.startswith("- Line 2:"))
+    assert "\\*\\*x\\*\\*" in line and "\\<img" in line and "\\[x\\]" in line and "<img" not in line.replace("\\<img", "")
+
 def test_the_report_reads_the_same_through_the_masking_the_page_applies_again() -> None:
     # The troubleshooter page shows the report through mask_secrets once more: the lab's own parts of it (category
     # and pattern ids, the references' link texts and addresses) must come out whole, as the log lines already masked.
