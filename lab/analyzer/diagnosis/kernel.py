@@ -10,6 +10,7 @@ from lab.analyzer.diagnosis.readings import _also
 from lab.analyzer.diagnosis.recovery import _later, same_tunnel
 from lab.analyzer.model import Primary
 from lab.analyzer.protocol import Event
+from lab.analyzer.protocol.kernel import kernel_errno, kernel_error_text
 from lab.i18n import M, Msg
 
 # The kernel lacks what the SA needs: the crypto algorithm or its template cannot be found (ENOENT; OpenWrt's
@@ -55,7 +56,7 @@ def kernel_primary(cats: dict[str, list[Event]], context: dict[str, list[Event]]
         del cats["kernel_sa_install"]
         return False, None
     first = evs[0]
-    errno, error = first.values.get("errno"), str(first.values.get("kernel_error") or "")
+    errno, error = kernel_errno(first), kernel_error_text(first)
     wfp = bool(first.values.get("wfp"))
     if wfp and error.startswith("0x"):
         error = f"WFP {error}"
@@ -64,7 +65,7 @@ def kernel_primary(cats: dict[str, list[Event]], context: dict[str, list[Event]]
         M("Line {line}: the negotiation with the peer agreed on the IPsec SA, then this host's kernel refused to "
           "install it: {error}. The peer is not the cause: the tunnel carries no traffic until this host's kernel "
           "accepts the SA.", line=first.line, error=said),
-        _advice(errno if isinstance(errno, int) else None, error, wfp),
+        _advice(errno, error, wfp),
     ]
     reasoning += _also(cats, "kernel_sa_install")
     return True, _primary("kernel_sa_install",
