@@ -154,6 +154,10 @@ def test_invalid_syntax_elsewhere_names_no_cause() -> None:
          "length of 192)", "phase2_proposal_mismatch"),
         ('packet from 192.1.2.45:500: initial Main Mode message received on 192.1.2.23:500 but "westnet-eastnet" '
          "forbids connection", "auth_failure"),
+        # libreswan 4.1-4.5 name the refusal's notification after "STF_FAIL+" (ikev2.c jam_v2_stf_status; the test
+        # ikev2-leak-01-db_v2_prop_conj, east.console.txt at v4.5).
+        ('"westnet-eastnet-ipv4-psk-ikev2" #2: IKE_AUTH responder matching remote ESP/AH proposals failed, responder '
+         "SA processing returned STF_FAIL+v2N_NO_PROPOSAL_CHOSEN", "phase2_proposal_mismatch"),
     ],
 )
 def test_libreswan_message_strings(line: str, category: str) -> None:

@@ -180,3 +180,44 @@ def test_the_troubleshooter_reads_the_refusal_as_the_peer_having_answered() -> N
     assert evidence["log.category:kernel_sa_install"].value == "yes"
     assert evidence["log.primary_node"].value == "tunnel-down/d-kernel-sa-install"
     assert evidence["log.ike_activity"].value == "yes"  # the SA was agreed on with the peer before the kernel refused it
+
+
+# libreswan's test suite at 0c4e3ecc (testing/pluto/impair-install-ipsec-sa-inbound-state-initiator-ikev2/
+# west.console.txt, expected output of a real run): the initiator could not install its Child SA in the kernel and
+# fails it with TEMPORARY_FAILURE, the code pluto gives a Child SA only then (ikev2_child.c,
+# connection_establish_child). The test's IMPAIR line, which stands in for the kernel's error, is left out. Read as no
+# failure before ("IKE SA established but ..." was taken for an SA coming up).
+PLUTO_CHILD_TEMPORARY_FAILURE = """\
+"west-east" #1: sent IKE_AUTH request to 192.1.2.23:UDP/500; Child SA #2 {ESP <0xESPESP}
+"west-east" #1: processing IKE_AUTH response from 192.1.2.23:UDP/500 containing SK{IDr,AUTH,SA,TSi,TSr} reassembled from N fragments
+"west-east" #1: initiator established IKE SA; authenticated peer using authby=secret and FQDN '@east'
+"west-east" #2: CHILD SA failed: TEMPORARY_FAILURE
+"west-east" #1: IKE SA established but initiator rejected Child SA response
+"west-east" #2: sent INFORMATIONAL request to delete larval Child SA using IKE SA #1
+"west-east" #2: connection is supposed to remain up; revival attempt 1 scheduled in 0 seconds
+"""
+
+
+def test_pluto_failing_its_child_sa_with_temporary_failure_is_the_kernels_refusal() -> None:
+    result = analyze_text(PLUTO_CHILD_TEMPORARY_FAILURE)
+    assert result.primary is not None and result.primary.category == "kernel_sa_install"
+    # The line names no kernel error: the reasoning says where to find it, and no error fact is made up.
+    assert "dmesg" in " ".join(render(m) for m in result.primary.reasoning)
+    assert "kernel_error" not in result.primary.facts
+    # The rejected Child SA response that follows is its consequence, not a selector mismatch of its own.
+    assert {f.category for f in result.findings} == {"kernel_sa_install"}
+
+
+def test_pluto_5s_install_failure_line_is_the_kernels_refusal() -> None:
+    # programs/pluto/kernel_policy.c (libreswan 5): printed when the kernel did not take the Child SA's policy.
+    text = PLUTO_CHILD_TEMPORARY_FAILURE.replace('"west-east" #2: CHILD SA failed: TEMPORARY_FAILURE',
+                                                 '"west-east" #2: installing IPsec SA failed - check logs or dmesg')
+    assert primary_of(text) == "kernel_sa_install"
+
+
+def test_an_ike_sa_whose_child_sa_the_initiator_rejected_is_not_read_as_up() -> None:
+    # Without a line saying why, the rejection keeps its own (weak) reading instead of an SA coming up.
+    text = "\n".join(line for line in PLUTO_CHILD_TEMPORARY_FAILURE.splitlines() if "TEMPORARY_FAILURE" not in line)
+    result = analyze_text(text)
+    rejected = next(f for f in result.findings if "rejected Child SA response" in f.text)
+    assert rejected.event != "established"

@@ -60,6 +60,20 @@ def kernel_primary(cats: dict[str, list[Event]], context: dict[str, list[Event]]
     wfp = bool(first.values.get("wfp"))
     if wfp and error.startswith("0x"):
         error = f"WFP {error}"
+    if not error and errno is None:
+        # (pluto's own line for it names no error: "installing IPsec SA failed - check logs or dmesg")
+        reasoning = [
+            M("Line {line}: the negotiation with the peer agreed on the IPsec SA, then this host could not install it "
+              "in its kernel. The line does not name the kernel's error: the daemon's lines just above it or the "
+              "kernel's own log (dmesg) do. The peer is not the cause: the tunnel carries no traffic until this "
+              "host's kernel accepts the SA.", line=first.line),
+            _advice(None, "", False),
+        ]
+        reasoning += _also(cats, "kernel_sa_install")
+        return True, _primary("kernel_sa_install",
+                              M("This host could not install the IPsec SA the two sides agreed on in its kernel. The "
+                                "fix is on this host, not on the peer."),
+                              reasoning, context["kernel_sa_install"])
     said = f"{error} (errno {errno})" if error and errno is not None else error or f"errno {errno}"
     reasoning = [
         M("Line {line}: the negotiation with the peer agreed on the IPsec SA, then this host's kernel refused to "
