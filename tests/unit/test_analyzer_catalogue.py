@@ -158,6 +158,15 @@ def test_invalid_syntax_elsewhere_names_no_cause() -> None:
         # ikev2-leak-01-db_v2_prop_conj, east.console.txt at v4.5).
         ('"westnet-eastnet-ipv4-psk-ikev2" #2: IKE_AUTH responder matching remote ESP/AH proposals failed, responder '
          "SA processing returned STF_FAIL+v2N_NO_PROPOSAL_CHOSEN", "phase2_proposal_mismatch"),
+        # libreswan 3.25-4.x's certificate and key lines, as the test suite's expected output prints them at those
+        # tags (nss-cert-10-notyetvalid-responder-ikev1, ikev1-x509-06-san-email-mismatch, basic-pluto-01-nokey): a
+        # subject with spaces, and the older words for an identity the certificate does not carry.
+        ('003 "nss-cert" #1: certificate E=user-notyetvalid@testing.libreswan.org,CN=notyetvalid.testing.libreswan.org,'
+         "OU=Test Department,O=Libreswan,L=Toronto,ST=Ontario,C=CA failed IPsec verification", "auth_failure"),
+        ('002 "san" #1: Peer public key SubjectAltName does not match peer ID for this connection', "auth_failure"),
+        ('003 "san" #1: No matching subjectAltName found', "auth_failure"),
+        ('003 "westnet-eastnet" #1: private key matching CKAID \'4651cb327d8ee9c2a0f71f176c7d172f33205dc2\' not found: '
+         "can't find the private key matching the NSS CKAID", "auth_failure"),
     ],
 )
 def test_libreswan_message_strings(line: str, category: str) -> None:
