@@ -165,6 +165,10 @@ def test_invalid_syntax_elsewhere_names_no_cause() -> None:
          "OU=Test Department,O=Libreswan,L=Toronto,ST=Ontario,C=CA failed IPsec verification", "auth_failure"),
         ('002 "san" #1: Peer public key SubjectAltName does not match peer ID for this connection', "auth_failure"),
         ('003 "san" #1: No matching subjectAltName found', "auth_failure"),
+        # IKE over TCP (libreswan 4+, iface_tcp.c; the test ikev2-tcp-01-listen-default): nothing takes the TCP
+        # connection on the peer's port.
+        ('ERROR: "tcp": TCP: socket XX: connecting to 192.1.2.23:4500: Connection refused (errno 111)',
+         "peer_unreachable"),
         ('003 "westnet-eastnet" #1: private key matching CKAID \'4651cb327d8ee9c2a0f71f176c7d172f33205dc2\' not found: '
          "can't find the private key matching the NSS CKAID", "auth_failure"),
     ],
