@@ -183,6 +183,28 @@ def test_an_sa_expiring_after_a_new_one_came_up_is_no_cause() -> None:
     assert primary_of(text) is None
 
 
+
+# libreswan's test ikev2-x509-32-id-any at v4.12 (west.console.txt): require-id-on-certificate=no lets the IKE SA
+# come up although the peer's certificate does not carry its ID. The same state (#1) came up after the complaint.
+ID_ANY = """\
+003 "ikev2-westnet-eastnet-x509-cr" #1: peer certificate contains no subjectAltName extension to match ID_IPV4_ADDR '192.1.2.23'
+002 "ikev2-westnet-eastnet-x509-cr" #1: X509: connection allows unmatched IKE ID and certificate SAN
+003 "ikev2-westnet-eastnet-x509-cr" #1: initiator established IKE SA; authenticated peer '3nnn-bit RSASSA-PSS with SHA2_512' digital signature using peer certificate '192.1.2.23' issued by CA 'C=CA, ST=Ontario, L=Toronto, O=Libreswan, OU=Test Department, CN=Libreswan test CA for mainca, E=testing@libreswan.org'
+004 "ikev2-westnet-eastnet-x509-cr" #2: initiator established Child SA using #1; IPsec tunnel [192.0.1.0-192.0.1.255:0-65535 0] -> [192.0.2.0-192.0.2.255:0-65535 0] {ESP/ESN=>0xESPESP <0xESPESP xfrm=AES_GCM_16_256-NONE DPD=passive}
+"""
+
+
+def test_a_complaint_the_same_pluto_state_got_past_is_no_failure() -> None:
+    assert primary_of(ID_ANY) is None
+
+
+def test_a_complaint_stands_when_only_another_state_came_up() -> None:
+    # Another IKE SA (#3) coming up does not say that state #1 got past its complaint.
+    lines = ID_ANY.splitlines()
+    text = "\n".join([lines[0], lines[2].replace(" #1: ", " #3: ")]) + "\n"
+    assert primary_of(text) == "auth_failure"
+
+
 # ---- strongSwan charon (src/libcharon/sa/ikev2/tasks/child_rekey.c, ike_auth.c, ike_sa.c) -------------
 
 
