@@ -393,7 +393,9 @@ def _read_outcome(
             ev.values["own_complaint"] = True
             # pluto's own complaint about the peer's credentials: when the same state is established after it
             # (the IKE SA of IKEv2's IKE_AUTH too), a policy let it pass ("connection allows unmatched IKE ID").
-            _note_refusal(ev, st, ("MAIN_MODE", "AGGRESSIVE_MODE", "IKE_SA_INIT", "IKE_AUTH"))
+            # Also when no line before it names the exchange: pluto's console prints the complaint and the state's
+            # establishment without the exchanges (libreswan 4's test ikev2-x509-32-id-any).
+            _note_refusal(ev, st, ("MAIN_MODE", "AGGRESSIVE_MODE", "IKE_SA_INIT", "IKE_AUTH", None))
         if kind in ("ts_unacceptable", "ipsec_mode_mismatch") and not st.rekeying:
             st.child_refused = True
         _set(ev, KIND_CATEGORY[kind])

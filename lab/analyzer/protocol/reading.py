@@ -35,7 +35,6 @@ from lab.analyzer.protocol.outcomes import _read_outcome
 from lab.analyzer.protocol.refusals import (
     _charon_state_change_echoes,
     _child_refusal_without_identity,
-    _complaint_then_established,
     _complaint_then_switched,
     _deleted_right_after_authentication,
     _fortigate_no_gateway_echo,
@@ -271,7 +270,6 @@ def classify(events: list[Event]) -> None:
     _child_refusal_without_identity(events)
     _no_connection_refusal_echo(events)
     _complaint_then_switched(events)
-    _complaint_then_established(events)
     _revival_of_an_sa_that_was_up(events)
     _revival_refused_after_the_peers_delete(events)
     _reauthentication_deletes(events)

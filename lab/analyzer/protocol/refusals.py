@@ -17,7 +17,6 @@ from lab.analyzer.protocol.streams import (
     _RESPONDING,
     _REVIVALS,
     _serial_of,
-    conn_of,
 )
 
 _IKE_SA_NAME = re.compile(r"\bIKE_SA (\S+\[\d+\])")
@@ -105,28 +104,6 @@ def _complaint_then_switched(events: list[Event]) -> None:
             if prev.stream == ev.stream and prev.category == "auth_failure" and prev.fmt == "libreswan" and (
                     _serial_of(prev.text) == serial and prev.values.get("own_complaint")):
                 prev.weight = "context"
-
-
-# Failures of the IKE SA's own negotiation (phase 1): when the same pluto state comes up after one, it was not fatal.
-_IKE_SA_FAILURES = frozenset({"auth_failure", "phase1_proposal_mismatch", "ike_mode_mismatch", "ike_version_mismatch"})
-
-
-def _complaint_then_established(events: list[Event]) -> None:
-    """pluto numbers each state (`"conn" #1:`) and keeps the number until the state is deleted. A complaint about the
-    IKE SA's negotiation that the same state then got past ("peer certificate contains no subjectAltName extension to
-    match ...", then "X509: connection allows unmatched IKE ID and certificate SAN" and "#1: initiator established
-    IKE SA", libreswan's test ikev2-x509-32-id-any) was a warning, not the failure: context. (Only the IKE SA coming up
-    counts: a Child SA's refusal logged under the IKE SA's number, before that IKE SA is up, still stands.)"""
-    came_up: dict[tuple[int, str, int], int] = {}  # (stream, connection, state number): when its IKE SA came up last
-    for ev in events:
-        if ev.fmt == "libreswan" and ev.kind == "established" and ev.sa == "ike" and (
-                serial := _serial_of(ev.text)) is not None:
-            came_up[(ev.stream, conn_of(ev), serial)] = ev.order
-    for ev in events:
-        if (came_up and ev.fmt == "libreswan" and ev.category in _IKE_SA_FAILURES and ev.weight != "context"
-                and (serial := _serial_of(ev.text)) is not None
-                and came_up.get((ev.stream, conn_of(ev), serial), -1) > ev.order):
-            ev.weight = "context"
 
 
 # This side ending an SA itself: the operator, an expiry, a peer declared dead, a negotiation given up, a redirect.
