@@ -205,6 +205,22 @@ def test_a_complaint_stands_when_only_another_state_came_up() -> None:
     assert primary_of(text) == "auth_failure"
 
 
+
+def test_a_child_sa_added_over_an_up_ike_sa_and_refused_is_no_rekey() -> None:
+    # libreswan's test ikev2-rw-multiple-subnets-4-mismatch-split-up at v4.12 (road.console.txt): one Child SA per
+    # pair of subnets; the peer refuses the pairs it does not have. pluto 4.5+ says "initiating Child SA using IKE SA
+    # #1" for a Child SA it adds (ikev2_create_child_sa.c, submit_v2_CREATE_CHILD_SA_new_child): no SA is replaced.
+    text = (
+        '003 "road/0x1" #1: initiator established IKE SA; authenticated peer using authby=secret and ID_FQDN \'@east\'\n'
+        '004 "road/0x1" #2: initiator established Child SA using #1; IPsec tunnel [192.0.3.0-192.0.3.255:0-65535 0] -> '
+        "[192.0.2.0-192.0.2.255:0-65535 0] {ESPinUDP/ESN=>0xESPESP <0xESPESP xfrm=AES_GCM_16_256-NONE DPD=passive}\n"
+        '002 "road/0x2" #3: initiating Child SA using IKE SA #1\n'
+        '003 "road/0x2" #3: CREATE_CHILD_SA failed with error notification TS_UNACCEPTABLE\n'
+        "200 \"road/0x2\" #3: state transition 'initiate create Child SA (CREATE_CHILD_SA)' failed\n"
+    )
+    assert primary_of(text) == "traffic_selector_mismatch"
+
+
 # ---- strongSwan charon (src/libcharon/sa/ikev2/tasks/child_rekey.c, ike_auth.c, ike_sa.c) -------------
 
 

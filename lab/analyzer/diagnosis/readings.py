@@ -8,6 +8,7 @@ import re
 from lab.analyzer.diagnosis.causes import categories
 from lab.analyzer.protocol import (
     Event,
+    adds_child,
 )
 from lab.i18n import N_, D, M, Msg, Seq
 
@@ -33,7 +34,8 @@ def _rekey_lead(events: list[Event], first: Event) -> list[Event]:
     up = [e for e in before if e.kind == "established"]
     if not up:
         return []
-    started = [e for e in before if e.order > up[-1].order and e.kind in ("initiate", "operator_rekey")]
+    started = [e for e in before if e.order > up[-1].order and e.kind in ("initiate", "operator_rekey")
+               and not adds_child(e)]  # (a Child SA added meanwhile replaces nothing)
     return [up[-1]] + started[-1:]
 
 

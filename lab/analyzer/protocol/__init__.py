@@ -20,6 +20,7 @@ from lab.analyzer.protocol.algorithms import (
     rare_transform,
 )
 from lab.analyzer.protocol.events import MONTHS, Event, host_of, stamp_kind, stamp_of
+from lab.analyzer.protocol.exchanges import adds_child
 from lab.analyzer.protocol.facts import FACT_LABELS, cidrs_in, fact_rows, facts_of, name_value
 from lab.analyzer.protocol.meaning import (
     INFO_EXCHANGES,
@@ -47,6 +48,7 @@ __all__ = [
     "LISTING_PATTERNS",
     "MONTHS",
     "NOTIFY_MEANING",
+    "adds_child",
     "algorithms_in",
     "bgp_listing_line",
     "bgp_peer",

@@ -28,6 +28,8 @@ def _later_request(ev: Event) -> bool:
 
 def _rekey_word(ev: Event) -> str:
     """"rekey" when the line says the exchange replaces an SA, "new" when it adds one, else ""."""
+    if ev.pattern == "lib-new-child-initiate":
+        return "new"  # (pluto's "initiating Child SA using IKE SA #1": the words say it by what they leave out)
     words = str(ev.values.get("rekey") or "").lower().split()
     if any(w.startswith(_REKEY_WORDS) for w in words):
         return "rekey"
@@ -46,6 +48,11 @@ def _rekey_word(ev: Event) -> str:
             return "rekey"  # SA and KE without selectors: the IKE SA is rekeyed (section 1.3.2)
     return ""
 
+
+
+def adds_child(ev: Event) -> bool:
+    """Whether the line starts or sends an exchange that adds a Child SA (it replaces none)."""
+    return _rekey_word(ev) == "new"
 
 _PLUTO_MAIN_I3 = re.compile(r"#\d+: (?:STATE_)?MAIN_I3: retransmission")
 _IMPAIRED_TIMEOUT = re.compile(r"IMPAIR: .*retransmit so timing out SA")

@@ -204,6 +204,11 @@ def _first_reading(ev: Event, st: _State) -> tuple[str, bool]:
             # charon's reauthentication ("reauthenticating IKE_SA gw[1]") sets up a new IKE SA ("initiating
             # IKE_SA gw[2]"): whatever fails in it fails the replacement of the SA that was up.
             st.reauth_pending = False
+        elif word == "new" and ((st.rekeying and st.rekey_waiting) or st.rekey_unanswered):
+            # A Child SA added while a rekey of the same IKE SA still waits for its answer: the exchanges queue
+            # behind that rekey, so what times out next is the rekey's (libreswan's pluto queues the new Child SA's
+            # CREATE_CHILD_SA behind the unanswered one).
+            pass
         elif word == "new" or kind == "initiate":
             st.rekeying = False
             st.new_child = word == "new" and ev.exchange == "CREATE_CHILD_SA"
