@@ -67,7 +67,10 @@ def kernel_primary(cats: dict[str, list[Event]], context: dict[str, list[Event]]
               "in its kernel. The line does not name the kernel's error: the daemon's lines just above it or the "
               "kernel's own log (dmesg) do. The peer is not the cause: the tunnel carries no traffic until this "
               "host's kernel accepts the SA.", line=first.line),
-            _advice(None, "", False),
+            M("The usual reasons: the kernel lacks the negotiated algorithm or an IPsec module (ESP, the XFRM user "
+              "interface, the crypto algorithm such as AES-GCM), it rejects an option of the SA (hardware offload to "
+              "a NIC that cannot do it, a replay window of 0), or it has no memory left. Its error says which; fix "
+              "that on this host, then set the Child SA up again."),
         ]
         reasoning += _also(cats, "kernel_sa_install")
         return True, _primary("kernel_sa_install",
