@@ -49,10 +49,10 @@ def _rekey_word(ev: Event) -> str:
     return ""
 
 
-
 def adds_child(ev: Event) -> bool:
     """Whether the line starts or sends an exchange that adds a Child SA (it replaces none)."""
     return _rekey_word(ev) == "new"
+
 
 _PLUTO_MAIN_I3 = re.compile(r"#\d+: (?:STATE_)?MAIN_I3: retransmission")
 _IMPAIRED_TIMEOUT = re.compile(r"IMPAIR: .*retransmit so timing out SA")

@@ -359,8 +359,8 @@ def _mark_auth_unanswered(ev: Event, st: _State) -> None:
             ev.values["cert_sent"] = True
 
 
-def _note_refusal(ev: Event, st: _State, exchanges: tuple[str | None, ...] = ("MAIN_MODE", "AGGRESSIVE_MODE", "IKE_SA_INIT")
-                  ) -> None:
+def _note_refusal(ev: Event, st: _State,
+                  exchanges: tuple[str | None, ...] = ("MAIN_MODE", "AGGRESSIVE_MODE", "IKE_SA_INIT")) -> None:
     """Remember a refusal the peer sent during phase 1 under its pluto state serial (see "established")."""
     serial = _serial_of(ev.text)
     if serial is not None and _exchange_of(ev, st) in exchanges:
