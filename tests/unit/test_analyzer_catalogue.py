@@ -221,6 +221,20 @@ def test_a_child_sa_added_over_an_up_ike_sa_and_refused_is_no_rekey() -> None:
     assert primary_of(text) == "traffic_selector_mismatch"
 
 
+
+def test_the_proposal_pluto_chose_names_the_sa_a_refusal_after_it_is_about() -> None:
+    # The development excerpt libreswan-v2-create-child-ke-size-mismatch-invalid-syntax without its last line: the
+    # KE payload of the wrong size comes right after pluto chose an ESP proposal (ikev2_proposals.c), so it is the
+    # Child SA's PFS group that differs, not the IKE SA's group.
+    text = (
+        '"east/0x2" #3: proposal 1:ESP=AES_CBC_128-HMAC_SHA1_96-MODP4096-ENABLED SPI=19d65136 chosen from remote '
+        "proposals 1:ESP:ENCR=AES_CBC_128;ENCR=AES_CBC_256;INTEG=HMAC_SHA1_96;DH=MODP2048;DH=MODP4096;ESN=ENABLED;"
+        "ESN=DISABLED[first-match]\n"
+        '"east/0x2" #3: KE has 256 byte DH public value; 512 required\n'
+    )
+    assert primary_of(text) == "phase2_proposal_mismatch"
+
+
 # ---- strongSwan charon (src/libcharon/sa/ikev2/tasks/child_rekey.c, ike_auth.c, ike_sa.c) -------------
 
 

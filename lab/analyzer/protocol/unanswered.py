@@ -329,8 +329,9 @@ def _first_replies_unanswered(events: list[Event]) -> None:
     if not restarts and not deleted:
         return
     about = [(e, (e.stream, *_conn_peer(e))) for e in events]
-    # A cause is named, or the negotiation got further than the first reply at least once.
-    further = _LatestAbout(about, lambda e: bool(
+    # A cause is named, or the negotiation got further than the first reply at least once. (The proposal this side
+    # chose for its first reply, pluto's "proposal 1:IKE=... chosen from remote proposals", is part of that reply.)
+    further = _LatestAbout(about, lambda e: not (e.kind == "proposals" and e.weight == "context") and bool(
         e.category or e.kind != "exchange" or not (_FIRST_REPLY.search(e.text) or _RESPONDING.search(e.text))))
     for key, replies in restarts:
         if further.since(key, replies[0].order):
