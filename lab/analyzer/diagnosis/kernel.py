@@ -72,20 +72,19 @@ def kernel_primary(cats: dict[str, list[Event]], context: dict[str, list[Event]]
               "a NIC that cannot do it, a replay window of 0), or it has no memory left. Its error says which; fix "
               "that on this host, then set the Child SA up again."),
         ]
-        reasoning += _also(cats, "kernel_sa_install")
-        return True, _primary("kernel_sa_install",
-                              M("This host could not install the IPsec SA the two sides agreed on in its kernel. The "
-                                "fix is on this host, not on the peer."),
-                              reasoning, context["kernel_sa_install"])
-    said = f"{error} (errno {errno})" if error and errno is not None else error or f"errno {errno}"
-    reasoning = [
-        M("Line {line}: the negotiation with the peer agreed on the IPsec SA, then this host's kernel refused to "
-          "install it: {error}. The peer is not the cause: the tunnel carries no traffic until this host's kernel "
-          "accepts the SA.", line=first.line, error=said),
-        _advice(errno, error, wfp),
-    ]
+        summary = M("This host could not install the IPsec SA the two sides agreed on in its kernel. The fix is on "
+                    "this host, not on the peer.")
+        extra: dict[str, str] = {}
+    else:
+        said = f"{error} (errno {errno})" if error and errno is not None else error or f"errno {errno}"
+        reasoning = [
+            M("Line {line}: the negotiation with the peer agreed on the IPsec SA, then this host's kernel refused to "
+              "install it: {error}. The peer is not the cause: the tunnel carries no traffic until this host's kernel "
+              "accepts the SA.", line=first.line, error=said),
+            _advice(errno, error, wfp),
+        ]
+        summary = M("This host's kernel refused the IPsec SA the two sides agreed on: {error}. The fix is on this "
+                    "host, not on the peer.", error=said)
+        extra = {"kernel_error": said}
     reasoning += _also(cats, "kernel_sa_install")
-    return True, _primary("kernel_sa_install",
-                          M("This host's kernel refused the IPsec SA the two sides agreed on: {error}. The fix is on "
-                            "this host, not on the peer.", error=said),
-                          reasoning, context["kernel_sa_install"], {"kernel_error": said})
+    return True, _primary("kernel_sa_install", summary, reasoning, context["kernel_sa_install"], extra)
