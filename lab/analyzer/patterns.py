@@ -208,6 +208,7 @@ GROUPS = (
     "id_local",  # this side's own identity or certificate (its key is missing, of the wrong type, or it expired)
     "conn",
     "count",
+    "flaps",  # a BGP status listing's count of the times the session left Established (Junos "show bgp summary")
     "reason",
     "guess",  # the daemon says its reading is a guess ("Possible authentication failure"): an echo after a firmer refusal
     "policy",  # pluto's policy words of a Quick Mode offer ("PSK+ENCRYPT+AUTHENTICATE+TUNNEL"): AH or IPComp asked for

@@ -135,7 +135,7 @@ def test_fortigate_phase_2_refused_in_create_child_sa_over_an_up_ike_sa_is_a_rek
     result = analyze_text(FORTIGATE_REKEY)
     assert result.order == "newest-first"
     assert result.primary is not None and result.primary.category == "rekey_issue"
-    refusal = next(f for f in result.findings if f.pattern == "fgt-peer-sa-proposal")
+    refusal = next(f for f in result.findings if f.pattern == "fgt-peer-sa-proposal-local")
     assert refusal.facts.get("exchange") == "CREATE_CHILD_SA"
 
 

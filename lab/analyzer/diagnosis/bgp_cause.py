@@ -9,7 +9,14 @@ from collections.abc import Callable
 from typing import Any
 
 from lab.analyzer import bgp
-from lab.analyzer.diagnosis.bgp_reasons import _ASN_KEYS, _BGP_KEYS, BGP_TREE_NODES, _bgp_reason_text
+from lab.analyzer.diagnosis.bgp_reasons import (
+    _ASN_KEYS,
+    _BGP_KEYS,
+    AS_TRANS,
+    BGP_TREE_NODES,
+    NHT_WAIT,
+    _bgp_reason_text,
+)
 from lab.analyzer.diagnosis.causes import _merge_facts, _primary, category_title
 from lab.analyzer.model import Primary
 from lab.analyzer.protocol import (
@@ -115,6 +122,10 @@ _BGP_SYMPTOMS = frozenset({None, "peer_closed", "connection_refused", "connect_f
 
 _Read = list[tuple[Event, dict[str, Any]]]
 
+# How many events apart a closed connection and the NOTIFICATION behind it may be (a daemon logs the close, the
+# NOTIFICATION, the state change and the neighbor down one after the other).
+_SAME_DOWN = 3
+
 
 def _bgp_reason_in_context(read: _Read, every: list[Event], firm: list[Event],
                            facts: dict[int, dict[str, Any]]) -> tuple[_Read, str | None]:
@@ -156,6 +167,16 @@ def _bgp_reason_in_context(read: _Read, every: list[Event], firm: list[Event],
         # Connections closed or refused after one side shut the neighbor down (Cease 6/2 sent or received) are that
         # shutdown: a shut-down neighbor resets every new connection until it is enabled again
         read = instead(set(_BGP_SYMPTOMS), stop)
+    elif reason == "peer_closed":
+        # The connection seen closed, and next to it a line of the same neighbor names the NOTIFICATION that closed
+        # it (FRR logs "BGP connection closed fd 27", then "%NOTIFICATION(Hard Reset): received from neighbor ... 6/4
+        # (Cease/Administrative Reset)" in the same second): the NOTIFICATION says why, the close is its consequence.
+        closed = [e for e, f in read if f.get("bgp_reason") == "peer_closed"]
+        told = [x for x in every if facts[id(x)].get("bgp_notification") and x.weight != "context"
+                and facts[id(x)].get("bgp_reason") not in _BGP_SYMPTOMS
+                and any(abs(x.order - e.order) <= _SAME_DOWN and same_bgp_peer(x, e) for e in closed)]
+        if told:
+            read = instead({"peer_closed"}, told)
     return read, bgp.best([f.get("bgp_reason", "") for _, f in read])
 
 
@@ -192,7 +213,14 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
     # The neighbor whose down names the reason (else the first one's): its downs are counted, its Up says it flaps.
     named = next((e for e, f in read if f.get("bgp_reason") == reason), firm[0]) if reason else firm[0]
     downs = [e for e in pool if same_bgp_peer(e, named)]
-    never_up = reason == "never_established" or (reason == "collision" and any(
+    # (FRR waiting for next-hop tracking never opened the connection: the session did not come up, nothing went down)
+    nht = reason == "interface_down" and any(NHT_WAIT in e.text for e, f in read if f.get("bgp_reason") == reason)
+    # (a hold timer the neighbor says expired while the session was still being opened: see the reasoning below)
+    opening = reason == "hold_timer_expired" and any(
+        f.get("direction") == "received" and f.get("bgp_reason") == reason and any(
+            str(facts[id(x)].get("bgp_state", "")).startswith("OpenSent") and abs(x.order - e.order) <= _SAME_DOWN
+            and same_bgp_peer(x, e) for x in every) for e, f in read)
+    never_up = reason == "never_established" or nht or opening or (reason == "collision" and any(
         f.get("bgp_collisions") for _, f in read))
     lines = Mn("{n} line", "{n} lines", len(downs))
     if never_up:
@@ -215,7 +243,20 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
         for key in _BGP_KEYS:
             if key in facts:
                 extra[key] = facts[key]
-        reasoning += _bgp_reason_text(reason, facts, ev.line, aws=ev.fmt.startswith("aws"))
+        if opening:
+            # RFC 4271 section 8: in OpenSent this side waits for the neighbor's OPEN under the large initial hold
+            # time (4 minutes suggested); no KEEPALIVE is due before the OPENs are exchanged
+            reasoning.append(M(
+                "Line {line}: the neighbor ended the session with Hold Timer Expired ({error}) while it was still "
+                "being opened (OpenSent): no KEEPALIVE is due before both OPENs are exchanged (RFC 4271 section 8), so "
+                "these are not keepalives lost on an established session. Either the neighbor got no OPEN from this "
+                "side within its initial hold time (RFC 4271 suggests 4 minutes: this side's OPEN does not reach "
+                "it), or it ended the session for a reason of its own: its log says which.", line=ev.line,
+                error=facts.get("bgp_notification") or facts.get("bgp_error") or ""))
+        else:
+            flaps = int(ev.values.get("flaps") or 0) if bgp_listing_line(ev) else 0
+            reasoning += _bgp_reason_text(reason, facts, ev.line, aws=ev.fmt.startswith("aws"), text=ev.text,
+                                          flaps=flaps)
     no_routes = reason in bgp.NO_ROUTES
     if no_routes:
         reasoning.append(M("No IKE or IPsec failure was seen: the tunnel and the BGP session are up, and the routes "
@@ -269,6 +310,16 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
                        "closed the session."),
         "notification": M("BGP is down: a NOTIFICATION closed the session; the line does not give its error code."),
     }.get(reason or "", M("BGP is down while IPsec shows no failure."))
+    if reason == "hold_timer_expired" and opening:
+        summary = M("BGP did not come up: the neighbor ended the session with Hold Timer Expired while it was being "
+                    "opened.")
+    if nht:
+        summary = M("BGP cannot start: this host has no route to the neighbor's address (FRR next-hop tracking), so "
+                    "it does not open the connection.")
+    if reason == "bad_peer_as" and AS_TRANS in (extra.get("peer_open_asn"), extra.get("remote_asn"),
+                                                extra.get("own_open_asn")):
+        summary = M("BGP is down: an OPEN carried AS_TRANS (23456) instead of a four-octet AS, so the AS numbers "
+                    "look different.")
     if ups and reason in bgp.REASON_WORDS:
         # the session is up at the end of the lines: it flaps, and the reason is why it went down, not its state now
         summary = M("BGP flaps: it went down and came up again at line {line}. Why it went down: {reason}.",

@@ -21,13 +21,21 @@ BGP_TREE_NODES = {
     "no_policy": "no-traffic/d-bgp-policy",
     "treat_as_withdraw": "no-traffic/d-bgp-policy",
 }
+# The two-octet AS a four-octet AS speaker puts in its OPEN (RFC 6793 section 9).
+AS_TRANS = 23456
 _ASN_KEYS = ("remote_asn", "local_asn", "expected_asn", "peer_open_asn", "configured_peer_asn", "own_open_asn")
 _BGP_KEYS = ("bgp_reason", "bgp_notification", "bgp_error", "md5_set_error", "direction", "peer", "bgp_state",
              *_ASN_KEYS)
 
 
-def _bgp_reason_text(reason: str, facts: dict[str, Any], line: int, aws: bool = False) -> list[Msg]:
-    """What a BGP reason means and what to check, from the facts of the line that gave it."""
+# FRR bgpd/bgp_fsm.c: "[FSM] Waiting for NHT" (next-hop tracking found no route to the neighbor's address).
+NHT_WAIT = "Waiting for NHT"
+
+
+def _bgp_reason_text(reason: str, facts: dict[str, Any], line: int, aws: bool = False, text: str = "",
+                     flaps: int = 0) -> list[Msg]:
+    """What a BGP reason means and what to check, from the facts (and the text) of the line that gave it; `flaps`:
+    how many times a status listing says the session went down from Established (Junos "Flaps")."""
     error = facts.get("bgp_error") or facts.get("bgp_notification") or ""
     sent = facts.get("direction") == "sent"
     received = facts.get("direction") == "received"
@@ -49,6 +57,15 @@ def _bgp_reason_text(reason: str, facts: dict[str, Any], line: int, aws: bool = 
         else:
             first = M("Line {line}: an OPEN was refused with NOTIFICATION 2/2 (bad peer AS): the AS a side announces "
                       "is not the AS the other side has configured for it.", line=line)
+        if AS_TRANS in (remote, local):
+            # RFC 6793 section 4.2.2: a speaker whose AS does not fit in two octets writes AS_TRANS in the OPEN's My
+            # Autonomous System field and its AS in the four-octet AS capability; read without the capability, the
+            # OPEN says 23456. The ASNs may well be right.
+            return [first, M("AS {asn} is AS_TRANS (RFC 6793): a speaker whose AS does not fit in two octets writes "
+                             "it in the OPEN and sends its real AS in the four-octet AS capability. The OPEN was read "
+                             "without that capability: check that both sides have four-octet AS support on (and that "
+                             "the OPEN comes from the neighbor and address configured) before changing any ASN.",
+                             asn=AS_TRANS)]
         return [first, M("Make the ASNs agree: the customer gateway device must use the BGP ASN of the customer gateway "
                          "resource, and its neighbor statements must name the Amazon-side ASN (64512 unless another "
                          "was set).")]
@@ -108,6 +125,12 @@ def _bgp_reason_text(reason: str, facts: dict[str, Any], line: int, aws: bool = 
                   "at once and its routes were withdrawn. That is a software fault, not the tunnel or the neighbor: "
                   "keep the backtrace that follows the line for the vendor, and look for a fixed release.",
                   line=line, error=error or "")]
+    if reason in ("connection_refused", "connect_failed") and flaps:
+        # Junos "show bgp summary": Flaps counts the times the session left Established; Last Up/Dwn is since when
+        return [M("Line {line}: the listing shows the neighbor retrying the TCP connection to port 179 (Active or "
+                  "Connect) and counts {flaps} flaps: the session was up and went down, and it has not come back. "
+                  "Look at what changed at the time of the last flap (the tunnel, the route to the inside address, "
+                  "a firewall on TCP 179), and at the neighbor's log for why it dropped.", line=line, flaps=flaps)]
     if reason == "connection_refused":
         return [M("Line {line}: the TCP connection to the neighbor's port 179 was refused: nothing accepts BGP from "
                   "this side at that address (the neighbor is not configured or not running there, or a firewall "
@@ -209,6 +232,14 @@ def _bgp_reason_text(reason: str, facts: dict[str, Any], line: int, aws: bool = 
                   "({error}). AWS accepts at most 100 routes per VPN connection from the customer gateway, and "
                   "advertises up to 1,000 to it: if AWS closed it, advertise fewer (summarise); if the customer "
                   "gateway closed it, raise its maximum-prefix limit for the AWS neighbor.", line=line, error=error)]
+    if reason == "interface_down" and NHT_WAIT in text:
+        # FRR doc/user/zebra.rst: "ip nht resolve-via-default: Allow IPv4 nexthop tracking to resolve via the default
+        # route ... enabled by default for a traditional profile" (the datacenter profile leaves it off)
+        return [M("Line {line}: FRR's next-hop tracking has no route to the neighbor's address, so bgpd does not "
+                  "open the TCP connection at all (fd -1): nothing went down, the session cannot start. Give this "
+                  "host a route to the neighbor (for a tunnel's inside address, the connected route of the tunnel "
+                  "interface), or, when only the default route leads there, turn on \"ip nht resolve-via-default\" "
+                  "(off in FRR's datacenter profile).", line=line)]
     if reason in ("interface_down", "bfd_down"):
         return [M("Line {line}: the interface, the path or BFD toward the neighbor went down first: look at the "
                   "tunnel interface and IPsec before BGP.", line=line)]

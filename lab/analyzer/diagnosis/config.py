@@ -46,7 +46,8 @@ def _config_primary(
                             if first.refers_to else M(" in {exchange}", exchange=exchange_words(named))
                             if named and named not in INFO_EXCHANGES else "")
         reasoning = [M("Line {line}: {title}{where} ({lines}).{who}", line=first.line, title=_title(stage), where=where,
-                       lines=Mn("{n} line", "{n} lines", len(evs)), who=_who(evs))]
+                       lines=Mn("{n} line", "{n} lines", len(evs)),
+                       who="" if first.values.get("mode_granted") else _who(evs))]  # (not refused: granted otherwise)
         if stage == "auth_failure" and first.values.get("v1_info_answer"):
             # protocol.classify: an IKEv1 phase 1 that timed out after the peer sent an Informational instead of
             # the next phase 1 message
@@ -156,6 +157,13 @@ def _config_primary(
                 "result=ERROR) without saying why. Phase 2 proposals that differ (encryption, integrity, PFS group) are "
                 "the most common cause, then phase 2 selectors (subnets) that differ: the 37125 \"IPsec phase 2 "
                 "error\" line next to it, or the output of \"diagnose debug application ike -1\", names the reason.", line=first.line))
+        elif stage == "ipsec_mode_mismatch" and first.values.get("mode_granted") == "tunnel":
+            # protocol.sa_state._mode_mismatch: transport mode asked for, the answer carried the Child SA without it
+            reasoning.append(M(
+                "Line {line}: this side asked for transport mode (USE_TRANSPORT_MODE in its request) and the peer's "
+                "answer does not carry it, so the Child SA is a tunnel-mode SA (RFC 7296 section 1.3.1) and it came "
+                "up in tunnel mode. Nothing was refused: the two sides are configured for different modes (transport "
+                "here, tunnel on the peer). Set the same type (tunnel or transport) on both sides.", line=first.line))
         else:
             reasoning.append(M("A negotiation failure means the peer answered, so the path works: this is configuration."))
         if stage == "ike_mode_mismatch" and first.notify == "UNSUPPORTED_EXCHANGE_TYPE":
@@ -293,12 +301,14 @@ def _config_primary(
         up_again = [e for e in established
                     if e.order > evs[-1].order and (stage not in _CHILD_GUESSES or e.sa == "child")
                     and same_tunnel(e, evs[-1])]  # (another tunnel's SA coming up says nothing about this one)
-        if up_again and not first.values.get("ike_refused"):
+        if up_again and not first.values.get("ike_refused") and not first.values.get("mode_granted"):
             reasoning.append(M("An SA was established again at line {line}: the fix may already be in.",
                                line=up_again[-1].line))
         reasoning += _also(cats, stage)
         summary = M("{title}: the tunnel cannot be negotiated until both sides agree.",
                     title=D("category.title", categories()[stage].title))
+        if stage == "ipsec_mode_mismatch" and first.values.get("mode_granted") == "tunnel":
+            summary = M("IPsec mode mismatch: this side asked for transport mode and the SA came up in tunnel mode.")
         if stage == "ike_version_mismatch" and first.values.get("ike_refused"):
             summary = M("{title}: the peer answers only {answered}; this side's {refused} attempts failed first.",
                         title=D("category.title", categories()[stage].title),

@@ -17,6 +17,7 @@ from lab.analyzer.diagnosis.recovery import (
 from lab.analyzer.model import Primary
 from lab.analyzer.protocol import (
     Event,
+    stamp_kind,
 )
 from lab.i18n import M, Mn
 
@@ -42,6 +43,28 @@ def _restart_answered(events: list[Event], ev: Event, peers: dict[int, str]) -> 
     answer = next((e for e in later if e.order > start.order and e.kind == "exchange" and e.direction == "received"
                    and e.exchange in _IKE_SETUP), None)
     return (start, answer) if answer is not None else None
+
+
+# Seconds within which a tunnel set up again after a DPD timeout shows a peer that was answering all along: an IKE
+# negotiation with a peer that answers takes a few seconds, and its first retransmission comes after a few more.
+_QUICK_RETURN_SECONDS = 30
+
+
+def _seconds_between(a: Event, b: Event) -> float | None:
+    """Seconds from `a` to `b` when both lines carry a time stamp of the same kind (None otherwise)."""
+    if a.stamp is None or b.stamp is None or stamp_kind(a.stamp) != stamp_kind(b.stamp) or b.stamp < a.stamp:
+        return None
+    return b.stamp - a.stamp
+
+
+# Patterns of a daemon that could not send its IKE message at all (see `_liveness_primary`).
+_UNSENT = frozenset({"swan-socket-error", "lib-send-failed", "fgt-send-error", "rac-send-error"})
+
+
+def _unreachable(cats: dict[str, list[Event]], context: dict[str, list[Event]], evs: list[Event]) -> list[Event]:
+    """The reachability events of every weight, each once."""
+    return list({id(e): e for e in (*cats.get("peer_unreachable", []), *context.get("peer_unreachable", []),
+                                    *evs)}.values())
 
 
 def _liveness_primary(
@@ -146,12 +169,43 @@ def _liveness_primary(
                     context["dpd_timeout"] + unreach,
                     {"peer_alive_after_dpd": "no"},
                 )
-            if (up := _up_after(established, s, peers)) is not None:
+            if (up := _up_after(established, s, peers)) is not None and (
+                    (gap := _seconds_between(s, up)) is not None and gap > _QUICK_RETURN_SECONDS):
+                # A negotiation with a peer that answers takes seconds; one that took longer retransmitted into a
+                # silence first: the peer (or the path) was down for part of that time, which is what DPD saw.
+                reasoning.append(M(
+                    "The tunnel was established again at line {line}, {seconds} seconds after the timeout: the peer "
+                    "answers again, but a negotiation with a peer that answers takes seconds, so the peer or the path "
+                    "was likely down for part of that time. Look at the path and at the customer gateway around the "
+                    "timeout before changing DPD settings.", line=up.line, seconds=int(gap)
+                ))
+                summary = M("DPD timed out while the peer stopped answering; the tunnel came back {seconds} seconds "
+                            "later.", seconds=int(gap))
+                extra = {"peer_alive_after_dpd": "yes"}  # (alive now: the evidence says no more, see evidence.yaml)
+            elif up is not None:
                 reasoning.append(M(
                     "The tunnel was established again at line {line}, so the peer is reachable: "
                     "look at DPD itself (idle tunnel, customer gateway DPD off, timeout action).", line=up.line
                 ))
                 summary = M("DPD timed out and cleared the tunnel although the peer was reachable.")
+                extra = {"peer_alive_after_dpd": "yes"}
+            elif (resumed := next((e for e in events if e.kind == "dpd_probe" and e.order > s.order
+                                   and e.stream == s.stream and same_tunnel(e, s)), None)) is not None:
+                # DPD probes go out only on an established IKE SA (RFC 3706 section 5): probes after the peer was
+                # declared dead watch a new SA, so the tunnel came back (FortiClient's DPD monitoring restarts under
+                # a new process after each "remote seems to be dead").
+                again = [e for e in cats["dpd_timeout"] if e.order > resumed.order and same_tunnel(e, s)]
+                reasoning.append(M(
+                    "Line {line}: DPD probes start again after the timeout, and DPD runs only on an established IKE "
+                    "SA, so the tunnel came back.", line=resumed.line))
+                if again:
+                    reasoning.append(M(
+                        "Line {line}: DPD declared the peer dead again ({times} in all): the tunnel keeps coming "
+                        "back and being lost. The path to the peer loses its packets for a while at a time: look "
+                        "at the path (loss, congestion, the network the client is on) before DPD settings.", line=again[-1].line, times=Mn("{n} time", "{n} times", len(again) + 1)))
+                summary = (M("DPD timed out again and again: the tunnel comes back and the peer stops answering "
+                             "again.") if again else
+                           M("DPD timed out; the tunnel came back afterwards."))
                 extra = {"peer_alive_after_dpd": "yes"}
             else:
                 reasoning.append(M(
@@ -238,6 +292,29 @@ def _liveness_primary(
                   "answered each start, but the peer's next message never came.", line=evs[0].line, count=restarts),
                 _ONE_WAY,
             ]
+        elif (unsent := next((e for e in sorted(_unreachable(cats, context, evs), key=lambda e: e.order)
+                              if e.pattern in _UNSENT), None)) is not None and _up_after(established, unsent, peers) is None:
+            # The daemon could not hand its IKE message to the network at all: charon "error writing to socket",
+            # pluto "sendto ... failed", FortiOS "could not send IKE Packet", racoon "failed due to send error".
+            # Nothing left this host, so the peer cannot have answered: the fix is here (route, interface, firewall).
+            sends = [e for e in _unreachable(cats, context, evs) if e.pattern in _UNSENT]
+            reason = unsent.values.get("reason")
+            reasoning = [
+                M("Line {line}: this host could not send its IKE message at all ({reason}; {times}): the request never "
+                  "left, so the peer had nothing to answer.", line=unsent.line, reason=reason,
+                  times=Mn("{n} time", "{n} times", max(len(sends), 1)))
+                if reason else
+                M("Line {line}: this host could not send its IKE message at all ({times}): the request never left, so "
+                  "the peer had nothing to answer.", line=unsent.line, times=Mn("{n} time", "{n} times",
+                                                                                max(len(sends), 1))),
+                M("Fix this host's side first: its route to the peer's address (the default route, the WAN interface, "
+                  "the routing table or VRF the tunnel uses) and its own firewall rules for UDP 500/4500 out."),
+            ]
+            return True, _primary(
+                "peer_unreachable",
+                M("This host cannot send IKE to the peer: no route (or a local rule) stops the request before it "
+                  "leaves."),
+                reasoning + _also(cats, "peer_unreachable"), evs, {"send_error": reason} if reason else {})
         else:
             reasoning = [
                 M("Line {line}: negotiation got no answer from the peer ({times}).", line=evs[0].line,

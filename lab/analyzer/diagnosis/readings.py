@@ -91,9 +91,38 @@ _NOTIFY_READINGS: dict[str, str] = {
 }
 
 
+# The same notifies sent by this side: this side is the responder that refused the peer's request, so the fix
+# is on the other end of the sentence.
+_NOTIFY_READINGS_SENT: dict[str, str] = {
+    "INTERNAL_ADDRESS_FAILURE": N_(
+        "Line {line}: INTERNAL_ADDRESS_FAILURE, sent by this side, means this side (the responder) could not give "
+        "the peer an internal address (RFC 7296 sections 3.10.1 and 3.15.4): its address pool is used up, or the "
+        "address asked for is leased to someone else. Between two gateways, the peer asks for an address (a "
+        "mode-config / virtual IP setting) that this side does not hand out: remove that request on the peer, or "
+        "give this side's connection a pool."),
+    "FAILED_CP_REQUIRED": N_(
+        "Line {line}: FAILED_CP_REQUIRED, sent by this side, means this side (the responder) expected the peer to "
+        "ask for an internal address (a configuration payload) and it did not (RFC 7296 section 3.10.1): this "
+        "side's connection is set up for remote-access clients. Between two gateways, remove the address pool from "
+        "this side's connection, or have the peer request an address."),
+    "NO_ADDITIONAL_SAS": N_(
+        "Line {line}: NO_ADDITIONAL_SAS, sent by this side, means this side accepts no more Child SAs on this IKE "
+        "SA and refused the peer's request for one (RFC 7296 section 3.10.1). If the peer was adding an SA for "
+        "another pair of subnets rather than replacing one, have the peer propose one pair of traffic selectors "
+        "that covers both sides' networks, or raise the number of Child SAs this side takes."),
+    "SINGLE_PAIR_REQUIRED": N_(
+        "Line {line}: SINGLE_PAIR_REQUIRED, sent by this side, means this side accepts only traffic selectors that "
+        "name a single pair of addresses, one host on each side (RFC 7296 section 3.10.1), and the peer proposed "
+        "ranges or subnets. Narrow the peer's selectors to the host pair, or let this side accept subnet "
+        "selectors."),
+}
+
+
 def _notify_reading(ev: Event) -> Msg:
-    """What a notify of `_NOTIFY_READINGS` means, on its line."""
-    return M(_NOTIFY_READINGS[ev.notify or ""], line=ev.line)
+    """What a notify of `_NOTIFY_READINGS` means, on its line: sent by the peer (or of unknown direction), or sent
+    by this side."""
+    readings = _NOTIFY_READINGS_SENT if ev.direction == "sent" else _NOTIFY_READINGS
+    return M(readings[ev.notify or ""], line=ev.line)
 
 
 def _echo(ev: Event) -> bool:

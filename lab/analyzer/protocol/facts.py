@@ -50,6 +50,7 @@ FACT_LABELS: dict[str, Msg] = {
     "own_open_asn": M("AS number this side's OPEN carried (echoed by the neighbor's refusal)"),
     "peer_alive_after_dpd": M("Peer reachable after the DPD timeout"),
     "kernel_error": M("The kernel's error"),
+    "send_error": M("Why this host could not send"),
     "mismatch": M("Attributes of the offer that did not match a policy here"),
     "ts_offered": M("Traffic selectors offered"),
     "ts_expected": M("This side's own traffic selectors"),

@@ -462,7 +462,7 @@ def _child_refusal_without_identity(events: list[Event]) -> None:
 # the negotiation with its generic "negotiation failure" / "no SA proposal chosen" (FortiGate-Handbook's peer-ID
 # example): that line is the echo of the refusal, not a proposal mismatch.
 _FGT_NO_GATEWAY = frozenset({"fgt-incorrect-id", "fgt-no-gateway"})
-_FGT_NO_PROPOSAL = frozenset({"fgt-peer-sa-proposal", "fgt-child-no-proposal"})
+_FGT_NO_PROPOSAL = frozenset({"fgt-peer-sa-proposal", "fgt-peer-sa-proposal-local", "fgt-child-no-proposal"})
 _FGT_ECHO_EVENTS = 6
 
 

@@ -1,0 +1,195 @@
+"""What the diagnosis says is true of the lines it was read from: who refused, what went down, what the numbers mean.
+
+The cause of each paste was already named right; these are the sentences around it that an engineer acts on. Each
+paste is a development excerpt of the real-log corpus (its source is in datasets/real-logs/corpus.yaml) or lines quoted
+from the public page named beside it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lab.analyzer import analyze_text
+from lab.analyzer.model import Primary
+
+DEV = Path(__file__).resolve().parents[2] / "datasets" / "real-logs" / "dev"
+
+
+def primary(text: str) -> Primary:
+    found = analyze_text(text).primary
+    assert found is not None
+    return found
+
+
+def dev(name: str) -> Primary:
+    return primary((DEV / f"{name}.log").read_text())
+
+
+def said(p: Primary) -> str:
+    return " ".join([p.summary_in("en"), *p.reasoning_in("en")])
+
+
+def test_a_routeros_reply_notify_is_this_routers_refusal() -> None:
+    # RouterOS as responder found no identity for the received ID_R and answered AUTHENTICATION_FAILED
+    # (andre4freelance/cloud-chr-peering-ipsec-bgp, docs/lessons.md)
+    p = dev("mikrotik-v2-identity-not-found-responder-nat")
+    assert p.category == "auth_failure"
+    assert p.facts["direction"] == "sent"
+    assert "This side refused what the peer proposed" in said(p)
+    assert "The peer sent the refusal" not in said(p)
+
+
+def test_failed_cp_required_sent_by_this_responder_puts_the_fix_on_the_right_side() -> None:
+    p = dev("strongswan-v2-responder-failed-cp-required")
+    text = said(p)
+    assert "FAILED_CP_REQUIRED, sent by this side, means this side (the responder) expected the peer to ask" in text
+    assert "have this side request an address" not in text
+
+
+def test_failed_cp_required_received_keeps_the_initiators_reading() -> None:
+    text = said(primary(
+        "Jan 10 03:12:01 gw charon: 09[ENC] parsed IKE_AUTH response 1 [ IDr AUTH N(FAIL_CP_REQ) ]\n"
+        "Jan 10 03:12:01 gw charon: 09[IKE] received FAILED_CP_REQUIRED notify, no CHILD_SA built\n"))
+    assert "the responder expected this side to ask for an internal address" in text
+
+
+def test_a_close_next_to_the_notification_that_caused_it_is_read_as_that_notification() -> None:
+    # FRR logs the connection closed, then the NOTIFICATION (Hard Reset, Cease 6/4) received in the same second
+    p = dev("frr-hard-reset-admin-reset-received-with-gr")
+    assert p.facts["bgp_reason"] == "admin_reset"
+    assert p.facts["bgp_notification"] == "6/4"
+    assert "without a NOTIFICATION" not in said(p)
+
+
+def test_as_trans_in_an_open_points_at_the_four_octet_capability_not_at_the_asns() -> None:
+    p = dev("gobgp-open-as-mismatch-wrong-source-address-juniper")
+    text = said(p)
+    assert "AS 23456 is AS_TRANS (RFC 6793)" in text
+    assert "Make the ASNs agree" not in text
+    assert "AS_TRANS" in p.summary_in("en")
+
+
+def test_a_bad_peer_as_without_as_trans_still_asks_to_make_the_asns_agree() -> None:
+    # osrg/gobgp's log, as the corpus's other GoBGP excerpts print it, with another AS in the OPEN
+    text = said(primary(
+        '{"Key":"169.254.21.1","Topic":"Peer","Data":"as number mismatch expected 65000, received 65010",'
+        '"level":"warning","msg":"sent notification","Code":2,"Subcode":2,"time":"2023-05-01T10:00:01Z"}\n'))
+    assert "Make the ASNs agree" in text
+    assert "AS_TRANS" not in text
+
+
+def test_a_host_that_cannot_send_ike_is_told_to_fix_its_own_route() -> None:
+    p = dev("fortigate-v2-sa-init-network-unreachable-negotiation-timeout")
+    assert p.category == "peer_unreachable"
+    assert p.facts["send_error"] == "Network is unreachable"
+    text = said(p)
+    assert "this host could not send its IKE message at all (Network is unreachable; 4 times)" in text
+    assert "got no answer from the peer" not in text
+
+
+def test_charon_socket_errors_read_the_same() -> None:
+    p = primary(
+        "Jan 10 03:12:01 gw charon: 07[IKE] initiating IKE_SA aws-1[1] to 203.0.113.10\n"
+        "Jan 10 03:12:01 gw charon: 07[NET] error writing to socket: Network is unreachable\n"
+        "Jan 10 03:12:05 gw charon: 09[IKE] retransmit 1 of request with message ID 0\n"
+        "Jan 10 03:12:05 gw charon: 09[NET] error writing to socket: Network is unreachable\n"
+        "Jan 10 03:13:17 gw charon: 11[IKE] giving up after 5 retransmits\n")
+    assert p.category == "peer_unreachable"
+    assert "could not send its IKE message at all" in said(p)
+
+
+def test_a_dpd_timeout_the_tunnel_took_a_minute_to_recover_from_is_not_called_a_false_alarm() -> None:
+    # racoon: DPD declared the peer dead at 07:19:37, the new IPsec SA came up at 07:20:49
+    p = dev("aviatrix-racoon-v1-dpd-remote-dead-purge-and-renegotiate")
+    text = said(p)
+    assert "72 seconds after the timeout" in text
+    assert "although the peer was reachable" not in text
+    assert p.facts["peer_alive_after_dpd"] == "yes"  # (alive now: evidence.yaml says no more)
+
+
+def test_a_dpd_timeout_the_tunnel_came_straight_back_from_still_points_at_dpd() -> None:
+    text = said(primary(
+        "2020-01-29T07:19:37.064245+00:00 gw racoon: INFO: DPD: remote (ISAKMP-SA spi=8d6ba0f7a74593d0:71fa69ac6b4afef3) "
+        "seems to be dead.\n"
+        "2020-01-29T07:19:37.064354+00:00 gw racoon: INFO: purging ISAKMP-SA spi=8d6ba0f7a74593d0:71fa69ac6b4afef3.\n"
+        "2020-01-29T07:19:38.199040+00:00 gw racoon: INFO: initiate new phase 1 negotiation: "
+        "10.66.243.108[500]<=>198.51.100.7[500]\n"
+        "2020-01-29T07:19:39.311786+00:00 gw racoon: INFO: IPsec-SA established: ESP/Tunnel "
+        "10.66.243.108[500]->198.51.100.7[500] spi=215564738(0xcd941c2)\n"))
+    assert "so the peer is reachable: look at DPD itself" in text
+
+
+def test_dpd_probes_after_the_timeout_show_the_tunnel_came_back() -> None:
+    p = dev("forticlient-dpd-remote-dead-lossy-network")
+    text = said(p)
+    assert "DPD probes start again after the timeout" in text
+    assert "DPD declared the peer dead again (2 times in all)" in text
+    assert "was not set up again" not in text
+
+
+def test_transport_mode_left_out_of_the_answer_is_not_a_refusal() -> None:
+    p = dev("strongswan-v2-transport-requested-tunnel-installed")
+    text = said(p)
+    assert p.category == "ipsec_mode_mismatch"
+    assert "came up in tunnel mode" in p.summary_in("en")
+    assert "Nothing was refused" in text
+    assert "The peer sent the refusal" not in text
+    assert "the fix may already be in" not in text
+
+
+def test_frr_waiting_for_next_hop_tracking_is_no_route_not_a_link_that_went_down() -> None:
+    p = dev("frr-bgpd-passive-peer-only-default-route-waiting-for-nht")
+    text = said(p)
+    assert "next-hop tracking has no route to the neighbor's address" in text
+    assert "ip nht resolve-via-default" in text
+    assert "went down first" not in text
+    assert "did not come up" in text
+
+
+def test_a_hold_timer_notification_while_the_session_opens_is_not_lost_keepalives() -> None:
+    p = dev("frr-hold-timer-notification-in-opensent")
+    text = said(p)
+    assert "while it was still being opened (OpenSent)" in text
+    assert "it got nothing from this side within the hold time" not in text
+
+
+def test_an_established_sessions_hold_timer_keeps_its_reading() -> None:
+    text = said(primary(
+        "2019/12/24 21:49:19 BGP: 192.168.1.100 went from OpenConfirm to Established\n"
+        "2019/12/24 21:52:19 BGP: %NOTIFICATION: received from neighbor 192.168.1.100 4/0 (Hold Timer Expired) 0 bytes\n"
+        "2019/12/24 21:52:19 BGP: 192.168.1.100 [FSM] Receive_NOTIFICATION_message (Established->Clearing), fd 23\n"))
+    assert "it got nothing from this side within the hold time" in text
+
+
+def test_a_junos_summary_row_with_flaps_was_up_before() -> None:
+    p = dev("juniper-vrr-show-bgp-summary-peer-active-control-plane-ddos-llgr-lab")
+    text = said(p)
+    assert "counts 2 flaps: the session was up and went down" in text
+    assert "never came up" not in text
+
+
+@pytest.mark.parametrize("row, never", [
+    # Junos "show bgp summary" rows (the pattern's own samples): no flap, and three
+    ("169.254.10.1          64512          0          0       0       0       5:18 Active", True),
+    ("169.254.11.1          64512         12         14       0       3     1d 2:03:11 Connect", False),
+])
+def test_junos_summary_rows_say_whether_the_session_was_ever_up(row: str, never: bool) -> None:
+    text = said(primary(
+        "Peer                     AS      InPkt     OutPkt    OutQ   Flaps Last Up/Dwn State|#Active/Received/"
+        "Accepted/Damped...\n" + row + "\n"))
+    assert ("never came up" in text) is never
+
+
+def test_an_eap_failure_the_client_received_is_not_called_its_own_refusal() -> None:
+    p = dev("strongswan-v2-tnc-access-denied-eap-failure")
+    assert "This side refused what the peer proposed" not in said(p)
+
+
+def test_fortigates_own_proposal_refusal_in_its_event_log_is_this_sides() -> None:
+    p = dev("fortigate-event-azure-phase2-rekey-error")
+    text = said(p)
+    assert p.category == "rekey_issue"
+    assert "this side refused the peer's exchange that replaces the SA" in text
+    assert "the peer refused the exchange" not in text
