@@ -193,3 +193,32 @@ def test_fortigates_own_proposal_refusal_in_its_event_log_is_this_sides() -> Non
     assert p.category == "rekey_issue"
     assert "this side refused the peer's exchange that replaces the SA" in text
     assert "the peer refused the exchange" not in text
+
+
+def test_no_shared_key_of_its_own_is_not_called_a_refusal_of_the_peer() -> None:
+    # a strongSwan IKEv1 Main Mode initiator without the key for the pair (the corpus's L2TP client)
+    p = dev("strongswan-v1-main-mode-no-shared-key")
+    text = said(p)
+    assert "this side has no pre-shared key for this pair of identities" in text
+    assert "This side refused what the peer proposed" not in text
+
+
+def test_charons_inval_ke_in_an_ikev1_informational_is_not_read_as_ikev2s_invalid_ke_payload() -> None:
+    # notify type 17 is INVALID-KEY-INFORMATION in IKEv1 (RFC 2408 section 3.14.1), INVALID_KE_PAYLOAD in IKEv2
+    import json
+
+    v1 = analyze_text((DEV / "strongswan-v1-main-mode-no-shared-key.log").read_text())  # [ N(INVAL_KE) ] on line 17
+    assert "INVALID_KE_PAYLOAD" not in json.dumps(v1.to_json(), default=str)
+
+
+@pytest.mark.parametrize("name, closing", [
+    # an established session's hold timer: its ASNs and addresses worked
+    ("frr-hold-timer-notification-in-opensent", "No IKE or IPsec failure was seen in these lines."),
+    # the path under BGP went down: the tunnel is what to look at
+    ("cisco-ios-bgp-tracked-route-to-peer-lost-interface-down",
+     "check that the tunnel (its IPsec SA and tunnel interface) is up before looking at BGP"),
+    # a refused OPEN: the ASNs and the neighbor addresses are what to compare
+    ("gobgp-open-as-mismatch-wrong-source-address-juniper", "look at BGP (ASN, neighbor addresses"),
+])
+def test_the_closing_advice_of_a_bgp_diagnosis_follows_its_reason(name: str, closing: str) -> None:
+    assert closing in said(dev(name))

@@ -122,6 +122,13 @@ _BGP_SYMPTOMS = frozenset({None, "peer_closed", "connection_refused", "connect_f
 
 _Read = list[tuple[Event, dict[str, Any]]]
 
+# Reasons that point at the tunnel or the path under BGP (an interface or BFD down), and reasons of a session that was
+# established (its ASNs and addresses worked): the closing advice of a BGP diagnosis does not send the reader to the ASNs.
+_PATH_REASONS = frozenset({"interface_down", "bfd_down"})
+_ESTABLISHED_REASONS = frozenset({"hold_timer_expired", "send_hold_timer_expired", "rtt_exceeded", "max_prefix",
+                                  "update_error", "message_error", "fsm_error", "daemon_crash", "admin_reset",
+                                  "admin_shutdown", "config_change", "graceful_restart", "restart_timeout"})
+
 # How many events apart a closed connection and the NOTIFICATION behind it may be (a daemon logs the close, the
 # NOTIFICATION, the state change and the neighbor down one after the other).
 _SAME_DOWN = 3
@@ -261,6 +268,13 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
     if no_routes:
         reasoning.append(M("No IKE or IPsec failure was seen: the tunnel and the BGP session are up, and the routes "
                            "are what is missing. Check the accepted route count of each tunnel on the AWS side."))
+    elif reason in _PATH_REASONS:
+        # (the reason itself points at the tunnel or the path: the lines just do not show the IPsec side)
+        reasoning.append(M("No IKE or IPsec failure was seen in these lines, which do not show the tunnel itself: check "
+                           "that the tunnel (its IPsec SA and tunnel interface) is up before looking at BGP."))
+    elif reason in _ESTABLISHED_REASONS:
+        # (a session that was established: its ASNs and addresses worked, the reasoning above says what to look at)
+        reasoning.append(M("No IKE or IPsec failure was seen in these lines."))
     else:
         reasoning.append(M("No IKE or IPsec failure was seen, so the tunnel itself is likely up: look at BGP (ASN, "
                            "neighbor addresses on the inside CIDR, hold timer, TCP 179 through the customer gateway's "

@@ -27,6 +27,11 @@ from lab.analyzer.protocol.names import CHILD_EXCHANGES
 from lab.i18n import D, M, Mn, Msg
 
 
+def _no_own_key(ev: Event) -> bool:
+    """charon found no pre-shared key of its own for the pair of identities ("no shared key found for A - B")."""
+    return ev.pattern == "swan-psk-mac-mismatch" and "no shared key found" in ev.text
+
+
 def _config_primary(
     cats: dict[str, list[Event]], context: dict[str, list[Event]], established: list[Event],
     events: list[Event], first_hand: set[str],
@@ -47,7 +52,7 @@ def _config_primary(
                             if named and named not in INFO_EXCHANGES else "")
         reasoning = [M("Line {line}: {title}{where} ({lines}).{who}", line=first.line, title=_title(stage), where=where,
                        lines=Mn("{n} line", "{n} lines", len(evs)),
-                       who="" if first.values.get("mode_granted") else _who(evs))]  # (not refused: granted otherwise)
+                       who="" if first.values.get("mode_granted") or _no_own_key(first) else _who(evs))]
         if stage == "auth_failure" and first.values.get("v1_info_answer"):
             # protocol.classify: an IKEv1 phase 1 that timed out after the peer sent an Informational instead of
             # the next phase 1 message
@@ -157,6 +162,14 @@ def _config_primary(
                 "result=ERROR) without saying why. Phase 2 proposals that differ (encryption, integrity, PFS group) are "
                 "the most common cause, then phase 2 selectors (subnets) that differ: the 37125 \"IPsec phase 2 "
                 "error\" line next to it, or the output of \"diagnose debug application ike -1\", names the reason.", line=first.line))
+        elif stage == "auth_failure" and _no_own_key(first):
+            # charon's "no shared key found for A - B" (psk_authenticator.c / IKEv1 PSK): this side's own lookup found
+            # no secret for the pair; nothing the peer sent was refused
+            reasoning.append(M(
+                "Line {line}: this side has no pre-shared key for this pair of identities, so it cannot go on whatever "
+                "the peer sends: its secrets (ipsec.secrets, or the secrets of swanctl.conf) have none for them, or "
+                "were not read. Add the key for these identities, or correct the identities, and load the secrets "
+                "again.", line=first.line))
         elif stage == "ipsec_mode_mismatch" and first.values.get("mode_granted") == "tunnel":
             # protocol.sa_state._mode_mismatch: transport mode asked for, the answer carried the Child SA without it
             reasoning.append(M(

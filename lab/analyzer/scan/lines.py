@@ -233,6 +233,10 @@ def _event(p: Pattern, line_no: int, line: str, m: re.Match[str] | None = None) 
             if name in proto.NOTIFY_MEANING:
                 kind, notify = "notify", name
                 break
+    if notify == "INVALID_KE_PAYLOAD" and exchange in proto.IKEV1_EXCHANGES:
+        # notify type 17 is IKEv2's INVALID_KE_PAYLOAD and IKEv1's INVALID-KEY-INFORMATION (RFC 2408 section
+        # 3.14.1); charon prints the short name INVAL_KE for both (notify_payload.c)
+        notify = "INVALID_KEY_INFORMATION"
     text = line  # masked and shortened when shown (lab.analyzer.diagnosis)
     return proto.Event(
         line=line_no,
