@@ -222,3 +222,11 @@ def test_charons_inval_ke_in_an_ikev1_informational_is_not_read_as_ikev2s_invali
 ])
 def test_the_closing_advice_of_a_bgp_diagnosis_follows_its_reason(name: str, closing: str) -> None:
     assert closing in said(dev(name))
+
+
+def test_a_cease_without_a_subcode_is_a_code_that_names_no_reason_not_a_missing_code() -> None:
+    # FRR received Cease/Unspecific (6/0) from its BIRD upstream, twice
+    p = dev("frr-cease-unspecific-from-bird-upstream")
+    text = said(p)
+    assert "the neighbor closed the session with NOTIFICATION 6/0 (Cease), a code that names no particular reason" in text
+    assert "does not give its error code" not in text and "does not say which error" not in text

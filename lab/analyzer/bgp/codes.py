@@ -116,8 +116,8 @@ REASON_WORDS: dict[str, Msg] = {
     "message_error": M("A message the daemon could not parse"),
     # code 5: a message in the wrong state
     "fsm_error": M("A message in the wrong state (FSM error)"),
-    # a NOTIFICATION whose code the line does not give
-    "notification": M("A NOTIFICATION whose code the line does not give"),
+    # a NOTIFICATION whose code the line does not give, or a code that names no particular reason (Cease 6/0)
+    "notification": M("A NOTIFICATION that names no particular reason (or whose code the line does not give)"),
     # the BGP daemon itself crashed (FRR lib/sigevent.c: "Received signal 11 ... aborting"): every session drops
     "daemon_crash": M("The BGP daemon crashed"),
 }

@@ -327,6 +327,9 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
     if reason == "hold_timer_expired" and opening:
         summary = M("BGP did not come up: the neighbor ended the session with Hold Timer Expired while it was being "
                     "opened.")
+    if reason == "notification" and extra.get("bgp_notification"):
+        summary = M("BGP is down: a NOTIFICATION ({code}) closed the session, a code that names no particular reason.",
+                    code=extra["bgp_notification"])
     if nht:
         summary = M("BGP cannot start: this host has no route to the neighbor's address (FRR next-hop tracking), so "
                     "it does not open the connection.")

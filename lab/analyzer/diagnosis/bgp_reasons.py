@@ -247,4 +247,16 @@ def _bgp_reason_text(reason: str, facts: dict[str, Any], line: int, aws: bool = 
         return [M("Line {line}: a BGP message was refused as malformed or unexpected ({error}): a software or "
                   "attribute problem on one side; the NOTIFICATION's data names what was wrong.", line=line,
                   error=error)]
+    if reason == "notification" and facts.get("bgp_notification"):
+        # a code the line gives but that names no particular reason (Cease 6/0 "Unspecific", RFC 4486 section 4)
+        code = facts["bgp_notification"]
+        if received:
+            return [M("Line {line}: the neighbor closed the session with NOTIFICATION {code} ({error}), a code that "
+                      "names no particular reason: the neighbor's own log says why.", line=line, code=code,
+                      error=error)]
+        if sent:
+            return [M("Line {line}: this side closed the session with NOTIFICATION {code} ({error}), a code that names "
+                      "no particular reason: the lines before it here say why.", line=line, code=code, error=error)]
+        return [M("Line {line}: a NOTIFICATION {code} ({error}) closed the session, a code that names no particular "
+                  "reason: the log of the side that sent it says why.", line=line, code=code, error=error)]
     return [M("Line {line}: a NOTIFICATION closed the session; the line does not say which error.", line=line)]
