@@ -230,3 +230,10 @@ def test_a_cease_without_a_subcode_is_a_code_that_names_no_reason_not_a_missing_
     text = said(p)
     assert "the neighbor closed the session with NOTIFICATION 6/0 (Cease), a code that names no particular reason" in text
     assert "does not give its error code" not in text and "does not say which error" not in text
+
+
+def test_frr_losing_the_connection_in_opensent_is_the_neighbor_refusing_the_open() -> None:
+    # FRR sent its OPEN, the peer reset the connection in the same second: TCP_fatal_error (OpenSent->Active)
+    p = dev("frr-connection-reset-by-peer-opensent")
+    assert p.facts["bgp_reason"] == "peer_closed_after_open"
+    assert "right after this side's OPEN" in said(p)

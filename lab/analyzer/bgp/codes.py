@@ -138,8 +138,9 @@ FAULTS = MISMATCH | {"hold_timer_expired", "send_hold_timer_expired", "max_prefi
 NO_ROUTES = frozenset({"no_policy", "treat_as_withdraw"})
 # Which reason names the cause best when one paste shows several (a bad OPEN first, the Down line that follows).
 PRIORITY = (
-    "daemon_crash", "bad_peer_as", "open_error", "peer_not_configured", "tcp_auth", "peer_closed_after_open",
-    "no_afi_activated", "no_policy", "treat_as_withdraw", "hold_timer_expired", "send_hold_timer_expired",
+    # (a side that says it has no address family activated explains the other side's connection closed after its OPEN)
+    "daemon_crash", "bad_peer_as", "open_error", "peer_not_configured", "tcp_auth", "no_afi_activated",
+    "peer_closed_after_open", "no_policy", "treat_as_withdraw", "hold_timer_expired", "send_hold_timer_expired",
     "rtt_exceeded", "max_prefix", "bfd_down", "interface_down", "restart_timeout",
     "update_error", "message_error", "fsm_error", "local_address", "peer_closed", "connection_refused", "connect_failed",
     "never_established", "config_change", "admin_shutdown", "admin_reset", "graceful_restart", "collision", "notification",

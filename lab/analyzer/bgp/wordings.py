@@ -292,6 +292,9 @@ _OPENSENT_CLOSED = re.compile(
     r"old state OpenSent event TcpConnectionFails\b|"
     # Huawei VRP BGP/6/PEER_STATE_CHG: the TCP connection failed while waiting for the peer's OPEN
     r"PrevState=OPENSENT, CurrState=\w+, InputEvent=TCP_FAIL\b|"
+    # FRR bgpd/bgp_fsm.c: the TCP connection failed (TCP_fatal_error, "Connection reset by peer") while waiting for
+    # the peer's OPEN
+    r"\[FSM\] TCP_fatal_error \(OpenSent->(?:Active|Idle|Connect)\)|"
     # MetalLB's native speaker (internal/bgp/native/native.go: sendOpen, then readOpen): the connection ended
     # before the neighbor's OPEN came
     r'read OPEN from \\?"[^"\n]{3,60}\\?": EOF\b'
