@@ -237,3 +237,11 @@ def test_frr_losing_the_connection_in_opensent_is_the_neighbor_refusing_the_open
     p = dev("frr-connection-reset-by-peer-opensent")
     assert p.facts["bgp_reason"] == "peer_closed_after_open"
     assert "right after this side's OPEN" in said(p)
+
+
+def test_other_neighbors_down_in_the_same_lines_are_named() -> None:
+    # NX-OS: a hardware table error, then three neighbors down with holdtimer expired
+    p = dev("cisco-nxos-bgp-holdtimer-expired-nat-tcam-exhausted")
+    assert "2 other neighbors went down in these lines too (3.3.3.3, 4.4.4.4)" in said(p)
+    ko = " ".join(p.reasoning_in("ko"))
+    assert "다른 네이버 2개도 다운되었습니다(3.3.3.3, 4.4.4.4)" in ko

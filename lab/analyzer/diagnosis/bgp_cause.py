@@ -242,6 +242,17 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
     else:
         first = M("Line {line}: the BGP session went down ({count}×).", line=downs[0].line, count=len(downs))
     reasoning: list[Msg] = [first]
+    # Other neighbors down in the same lines (not a status listing, which lists every neighbor): what they share is
+    # the likelier place to look (NX-OS dropping three sessions after a hardware table error).
+    own_peer = bgp_peer(named)
+    others = sorted({p for e in standing if (p := bgp_peer(e)) and own_peer and p != own_peer
+                     and not bgp_listing_line(e)})
+    if others:
+        reasoning.append(Mn("{n} other neighbor went down in these lines too ({peers}): look first at what they share "
+                            "(this router, an interface or the path they use) rather than at one neighbor's settings.",
+                            "{n} other neighbors went down in these lines too ({peers}): look first at what they share "
+                            "(this router, an interface or the path they use) rather than at one neighbor's settings.",
+                            len(others), peers=", ".join(others[:5]) + (", ..." if len(others) > 5 else "")))
     extra: dict[str, Any] = {}
     if reason:
         ev, facts = next((e, f) for e, f in read if f.get("bgp_reason") == reason)
