@@ -245,3 +245,14 @@ def test_other_neighbors_down_in_the_same_lines_are_named() -> None:
     assert "2 other neighbors went down in these lines too (3.3.3.3, 4.4.4.4)" in said(p)
     ko = " ".join(p.reasoning_in("ko"))
     assert "다른 네이버 2개도 다운되었습니다(3.3.3.3, 4.4.4.4)" in ko
+
+
+@pytest.mark.parametrize("name", [
+    "frr-open-bad-router-identifier-calico-ipv6-multicast-id",  # FRR: "bad OPEN, wrong router identifier"
+    "libbgp-open-bad-bgp-identifier-bird-peer",  # libbgp: "peer BGP ID (0.0.0.11) invalid"
+    "vyos-frr-ipv6-only-vrf-missing-router-id-bad-bgp-identifier",  # NOTIFICATION 2/3 Bad BGP Identifier
+])
+def test_a_refused_router_id_is_named_not_a_list_of_open_parameters(name: str) -> None:
+    text = said(dev(name))
+    assert "the router ID (BGP Identifier) in an OPEN was refused" in text
+    assert "hold time, capabilities or address families" not in text

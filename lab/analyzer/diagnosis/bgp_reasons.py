@@ -3,6 +3,7 @@ timer, TCP) or the state it was left in."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from lab.analyzer import bgp
@@ -28,6 +29,10 @@ _BGP_KEYS = ("bgp_reason", "bgp_notification", "bgp_error", "md5_set_error", "di
              *_ASN_KEYS)
 
 
+# A refused OPEN's words for a bad router ID: FRR "bad OPEN, wrong router identifier", libbgp "peer BGP ID (...) invalid",
+# "Bad BGP Identifier" / "Bad Peer BGP ID".
+_BAD_ID = re.compile(r"wrong router identifier|\bBGP ID\b[^\n]{0,40}\binvalid|Bad (?:Peer )?BGP Ident|Bad Peer BGP ID",
+                     re.I)
 # FRR bgpd/bgp_fsm.c: "[FSM] Waiting for NHT" (next-hop tracking found no route to the neighbor's address).
 NHT_WAIT = "Waiting for NHT"
 
@@ -69,6 +74,13 @@ def _bgp_reason_text(reason: str, facts: dict[str, Any], line: int, aws: bool = 
         return [first, M("Make the ASNs agree: the customer gateway device must use the BGP ASN of the customer gateway "
                          "resource, and its neighbor statements must name the Amazon-side ASN (64512 unless another "
                          "was set).")]
+    if reason == "open_error" and (facts.get("bgp_notification") == "2/3" or _BAD_ID.search(text)):
+        # RFC 4271 section 6.2: a BGP Identifier that is not a valid unicast host address is "Bad BGP Identifier";
+        # RFC 6286 section 2.2: so is zero, and (from an internal peer) the receiver's own identifier
+        return [M("Line {line}: the router ID (BGP Identifier) in an OPEN was refused: it must be a valid unicast "
+                  "address and not 0.0.0.0 (RFC 4271 section 6.2, RFC 6286), and between iBGP neighbors it must "
+                  "differ from the receiver's own. Set an explicit, unique router ID on the side whose OPEN was "
+                  "refused (a daemon on a router without an IPv4 address has none to pick one from).", line=line)]
     if reason == "open_error":
         if not error:  # the line names the refused parameter in its own words, not a NOTIFICATION
             return [M("Line {line}: an OPEN was refused: the two sides disagree on a session parameter (router ID, "
