@@ -256,3 +256,10 @@ def test_a_refused_router_id_is_named_not_a_list_of_open_parameters(name: str) -
     text = said(dev(name))
     assert "the router ID (BGP Identifier) in an OPEN was refused" in text
     assert "hold time, capabilities or address families" not in text
+
+
+def test_a_neighbor_refusing_this_sides_as_is_told_to_fix_this_sides_own_as() -> None:
+    # BIRD (Calico) received Bad peer AS for the 64512 it announced: Calico's default AS, the one to change
+    text = said(dev("calico-bird-received-bad-peer-as-default-asn"))
+    assert "set this side's own AS to the one the neighbor is configured with for it" in text
+    assert "name the Amazon-side ASN (64512" not in text

@@ -71,6 +71,11 @@ def _bgp_reason_text(reason: str, facts: dict[str, Any], line: int, aws: bool = 
                              "without that capability: check that both sides have four-octet AS support on (and that "
                              "the OPEN comes from the neighbor and address configured) before changing any ASN.",
                              asn=AS_TRANS)]
+        if received and local and not remote:
+            # the neighbor refused the AS this side announced: it is this side's own AS (or the neighbor's idea of it)
+            return [first, M("The neighbor expects another AS for this side: set this side's own AS to the one the "
+                             "neighbor is configured with for it (with AWS: the BGP ASN of the customer gateway "
+                             "resource), or correct the neighbor's configuration.")]
         return [first, M("Make the ASNs agree: the customer gateway device must use the BGP ASN of the customer gateway "
                          "resource, and its neighbor statements must name the Amazon-side ASN (64512 unless another "
                          "was set).")]
