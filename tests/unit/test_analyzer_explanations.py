@@ -263,3 +263,14 @@ def test_a_neighbor_refusing_this_sides_as_is_told_to_fix_this_sides_own_as() ->
     text = said(dev("calico-bird-received-bad-peer-as-default-asn"))
     assert "set this side's own AS to the one the neighbor is configured with for it" in text
     assert "name the Amazon-side ASN (64512" not in text
+
+
+@pytest.mark.parametrize("name", [
+    "exabgp-client-connect-fails-tcp-md5sig-unsupported-no-auth-configured",  # ExaBGP: does not support TCP_MD5SIG
+    "frr-bgpd-tcp-md5-protocol-not-available-kernel-missing-md5sig",  # FRR: setsockopt(22): Protocol not available
+])
+def test_a_kernel_without_tcp_md5_is_not_a_wrong_password(name: str) -> None:
+    p = dev(name)
+    text = said(p)
+    assert "the operating system has no TCP MD5 signature support (Protocol not available" in text
+    assert "set the same BGP password on both sides" not in text and "optmem_max" not in text

@@ -197,7 +197,10 @@ def read(text: str) -> dict[str, Any]:
 # "Unable to set TCP MD5 option on socket for peer X (sock=27): Operation not permitted"; GoBGP pkg/server/server.go
 # "failed to set md5" with the error in the message (older releases) or in Err=.
 _MD5_NOT_SET = re.compile(r"(?:failed to set md5|Unable to set TCP MD5 option on socket for peer \S+(?: \(sock=\d+\))?)"
-                          r"(?::\s*(?P<err>[^\"\n]+?))?(?=\"|\s*$|\s+\w+=)(?:[^\n]*?\bErr=\"?(?P<err2>[^\"\n]+))?")
+                          r"(?::\s*(?P<err>[^\"\n]+?))?(?=\"|\s*$|\s+\w+=)(?:[^\n]*?\bErr=\"?(?P<err2>[^\"\n]+))?"
+                          # ExaBGP (src/exabgp/reactor/network/tcp.py): "This linux machine does not support TCP_MD5SIG,
+                          # you can not use MD5 ([Errno ENOPROTOOPT] [Errno 92] Protocol not available)"
+                          r"|does not support TCP_MD5SIG, you can not use MD5 \((?:\[[^\]]*\] )*(?P<err3>[^)\n]+)\)")
 # GoBGP's peer messages (pkg/server/peer.go: the logger carries Topic=Peer and Key=<neighbor address>), logrus or
 # log/slog, text or JSON, with the fields in any order.
 _GOBGP_PEER_TOPIC = re.compile(r'\bTopic\W{1,3}Peer\b')
@@ -227,7 +230,7 @@ def _read(text: str) -> dict[str, Any]:
         if inner:
             facts["bgp_error"] += f" ({meaning(*inner)})"
     if reason == "tcp_auth" and (md5 := _MD5_NOT_SET.search(text)):
-        facts["md5_set_error"] = (md5.group("err") or md5.group("err2") or "").strip() or "?"
+        facts["md5_set_error"] = (md5.group("err") or md5.group("err2") or md5.group("err3") or "").strip() or "?"
     if reason == "daemon_crash" and (crash := _CRASH.search(text)):
         facts["bgp_error"] = f"signal {crash.group('signal')}"
     elif reason == "daemon_crash" and (fatal := _FATAL.search(text)):

@@ -33,6 +33,8 @@ _BGP_KEYS = ("bgp_reason", "bgp_notification", "bgp_error", "md5_set_error", "di
 # "Bad BGP Identifier" / "Bad Peer BGP ID".
 _BAD_ID = re.compile(r"wrong router identifier|\bBGP ID\b[^\n]{0,40}\binvalid|Bad (?:Peer )?BGP Ident|Bad Peer BGP ID",
                      re.I)
+# setsockopt(TCP_MD5SIG) on a kernel without TCP MD5 signatures: ENOPROTOOPT, "Protocol not available".
+_NO_MD5_IN_KERNEL = re.compile(r"Protocol not available|ENOPROTOOPT", re.I)
 # FRR bgpd/bgp_fsm.c: "[FSM] Waiting for NHT" (next-hop tracking found no route to the neighbor's address).
 NHT_WAIT = "Waiting for NHT"
 
@@ -125,12 +127,20 @@ def _bgp_reason_text(reason: str, facts: dict[str, Any], line: int, aws: bool = 
                   "for this side's address, the AS it expects for this side, and a TCP MD5 password if one is set.",
                   line=line)]
     if reason == "tcp_auth":
-        if facts.get("md5_set_error"):
+        md5_error = str(facts.get("md5_set_error") or "")
+        if md5_error and _NO_MD5_IN_KERNEL.search(md5_error):
+            # ENOPROTOOPT from setsockopt(TCP_MD5SIG): the kernel was built without TCP MD5 signatures (Linux:
+            # CONFIG_TCP_MD5SIG)
+            return [M("Line {line}: this side could not set the BGP password (TCP MD5) on its socket: the operating "
+                      "system has no TCP MD5 signature support ({error}; on Linux a kernel built without "
+                      "CONFIG_TCP_MD5SIG). No password can be used on this host: run the BGP daemon on a kernel with "
+                      "that support, or set no password on both sides.", line=line, error=md5_error)]
+        if md5_error:
             return [M("Line {line}: this side could not set the BGP password (TCP MD5) on its socket, so it cannot "
                       "check the digest the neighbor's connections carry and the session does not come up. The "
                       "operating system refused it ({error}). With "
                       "many MD5 neighbors on Linux, an out-of-memory error here is most often the socket option "
-                      "memory (net.core.optmem_max) running out.", line=line, error=facts["md5_set_error"])]
+                      "memory (net.core.optmem_max) running out.", line=line, error=md5_error)]
         return [M("Line {line}: the TCP MD5 (or TCP-AO) digest of the BGP connection is missing or wrong: set the "
                   "same BGP password on both sides, or none on both.", line=line)]
     if reason == "daemon_crash" and error and not error.startswith("signal "):
