@@ -274,3 +274,10 @@ def test_a_kernel_without_tcp_md5_is_not_a_wrong_password(name: str) -> None:
     text = said(p)
     assert "the operating system has no TCP MD5 signature support (Protocol not available" in text
     assert "set the same BGP password on both sides" not in text and "optmem_max" not in text
+
+
+def test_a_dpd_timeout_on_the_last_line_does_not_claim_the_tunnel_stayed_down() -> None:
+    # pluto's one line: "liveness action - restarting all connections that share this peer"
+    p = dev("libreswan-v2-liveness-action-restart")
+    assert "the lines end before the tunnel could be set up again" in p.summary_in("en")
+    assert "was not set up again" not in said(p)

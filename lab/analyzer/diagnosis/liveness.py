@@ -212,8 +212,12 @@ def _liveness_primary(
                     "Nothing after it shows the peer alive: treat it as a reachability problem until shown "
                     "otherwise, then check who brings the tunnel back (DPD timeout action, startup action)."
                 ))
+                # (the lines may end at the timeout: nothing after it says whether the tunnel came back)
+                last = not any(e.order > s.order and e.stream == s.stream for e in events)
                 summary = (M("The peer stopped answering on the established IKE SA: its liveness check goes "
                              "unanswered to the end of the log.") if s.values.get("still_unanswered") else
+                           M("DPD timed out: the peer stopped answering; the lines end before the tunnel could be set "
+                             "up again.") if last else
                            M("DPD timed out: the peer stopped answering and the tunnel was not set up again."))
                 extra = {}
             reasoning += _also(cats, "dpd_timeout")
