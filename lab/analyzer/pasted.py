@@ -7,6 +7,7 @@ from __future__ import annotations
 from lab.analyzer import formats as fmts
 from lab.analyzer.model import Analysis, Primary
 from lab.analyzer.paste import (
+    join_record_fields,
     join_table_cells,
     rejoin_wrapped,
     split_run_together,
@@ -33,6 +34,7 @@ def analyze_text(text: str, fmt: str = "auto") -> Analysis:
     plain, runs = split_run_together(plain)  # (a page or a chat that lost the line breaks: lines run together)
     plain, prefix = strip_line_prefixes(plain)  # (line numbers, list marks, a container runtime's prefix)
     plain, cells = join_table_cells(plain)  # (a status table's long cells wrapped onto the next row)
+    plain, fields = join_record_fields(plain)  # (PAN-OS routed.log: a record's fields on lines of their own)
     notes = ([CR_NOTE] if cr_lines else []) + ([_QUOTED_NOTE] if quoted else []) + (
         [_PREFIX_NOTES[prefix]] if prefix else [])
     if runs:
@@ -41,6 +43,10 @@ def analyze_text(text: str, fmt: str = "auto") -> Analysis:
                         "a line of its own.", "{n} lines of the paste held several log lines run together (their line "
                         "breaks were lost in the copy): they were split before each line's timestamp, and each log "
                         "line is read and numbered as a line of its own.", runs))
+    if fields:
+        notes.append(Mn("{n} field line of a PAN-OS routing record (\"Name = value\") was read with the record's message "
+                        "line: the record is read whole.", "{n} field lines of PAN-OS routing records (\"Name = value\") "
+                        "were read with their record's message line: each record is read whole.", fields))
     if cells:
         notes.append(Mn("{n} row of a table that carried on a long cell from the row above was joined to that row: "
                         "each row is read whole.", "{n} rows of a table that carried on a long cell from the row above "

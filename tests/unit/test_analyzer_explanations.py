@@ -281,3 +281,28 @@ def test_a_dpd_timeout_on_the_last_line_does_not_claim_the_tunnel_stayed_down() 
     p = dev("libreswan-v2-liveness-action-restart")
     assert "the lines end before the tunnel could be set up again" in p.summary_in("en")
     assert "was not set up again" not in said(p)
+
+
+def test_a_pan_os_routing_record_is_read_with_its_fields() -> None:
+    # PAN-OS routed.log: the NOTIFICATION's code and subcode come on lines of their own, after the message
+    p = dev("paloalto-routed-bgp-notification-received-cease-max-prefixes-peer-capacity")
+    assert p.facts["bgp_notification"] == "6/1" and p.facts["direction"] == "received"
+    assert "does not give its error code" not in said(p)
+
+
+def test_record_fields_keep_every_line_number() -> None:
+    from lab.analyzer.paste import join_record_fields
+
+    text = ("qbnmmsg.c 1466 :at 18:04:41, 17 February 2022 (1392686 ms)\n"
+            "A NOTIFICATION message has been received from a neighbor.\n"
+            "Remote address = 10.249.246.49\n"
+            "Error code = Cease (6)\n"
+            "\n"
+            "Error subcode = not a field of the record above\n")
+    joined, count = join_record_fields(text)
+    assert count == 2
+    assert joined.split("\n") == [
+        "qbnmmsg.c 1466 :at 18:04:41, 17 February 2022 (1392686 ms)",
+        "A NOTIFICATION message has been received from a neighbor.; Remote address = 10.249.246.49; "
+        "Error code = Cease (6)", "", "", "", "Error subcode = not a field of the record above", ""]
+    assert join_record_fields("no record here\nKey = value\n") == ("no record here\nKey = value\n", 0)

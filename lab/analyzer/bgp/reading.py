@@ -37,6 +37,7 @@ from lab.analyzer.bgp.wordings import (
     _OPENBGPD_NOTE,
     _OPENSENT_CLOSED,
     _OWN_PREFIX_LIMIT,
+    _PANOS_FIELDS,
     _RTT,
     _SLASH,
     _STATE,
@@ -83,7 +84,7 @@ def _named_code(text: str) -> tuple[int, int | None] | None:
 
 def notification_of(text: str) -> tuple[int, int | None] | None:
     """The (code, subcode) of the NOTIFICATION a line reports, or None."""
-    for rx in (_SLASH, _JUNOS, _GOBGP, _EXABGP, _HUAWEI, _LIBBGP, _DLINK, _BIRD_TRACE, _ERX, _EQUALS):
+    for rx in (_SLASH, _JUNOS, _GOBGP, _EXABGP, _HUAWEI, _LIBBGP, _DLINK, _BIRD_TRACE, _ERX, _EQUALS, _PANOS_FIELDS):
         m = rx.search(text)
         if m:
             return int(m.group("code")), _int(m.group("sub"))

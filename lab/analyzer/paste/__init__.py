@@ -17,7 +17,13 @@ quoted CSV rows as the daemon's lines inside them, one line for one.
 
 from __future__ import annotations
 
-from lab.analyzer.paste.prefixes import PREFIX_KINDS, join_table_cells, strip_line_prefixes, unquote_mail
+from lab.analyzer.paste.prefixes import (
+    PREFIX_KINDS,
+    join_record_fields,
+    join_table_cells,
+    strip_line_prefixes,
+    unquote_mail,
+)
 from lab.analyzer.paste.records import unwrap_csv_row, unwrap_record, unwrap_records
 from lab.analyzer.paste.runs import split_run_together
 from lab.analyzer.paste.wrapped import LOOSE_LIMIT, MAX_WIDTH, MIN_WIDTH, rejoin_wrapped
@@ -27,6 +33,7 @@ __all__ = [
     "MAX_WIDTH",
     "MIN_WIDTH",
     "PREFIX_KINDS",
+    "join_record_fields",
     "join_table_cells",
     "rejoin_wrapped",
     "split_run_together",

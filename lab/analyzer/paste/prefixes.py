@@ -70,6 +70,37 @@ def join_table_cells(text: str) -> tuple[str, int]:
     return ("\n".join(lines), joined) if joined else (text, 0)
 
 
+# PAN-OS routed.log (the legacy routing engine): a record starts with its source file, line and time ("qbnmmsg.c 1466
+# :at 18:04:41, 17 February 2022 (1392686 ms)"), then its message ("A NOTIFICATION message has been received from a
+# neighbor."), then a field a line ("Remote address = 10.249.246.49", "Error code = Cease (6)").
+_RECORD_HEADER = re.compile(r"\s*qbnm\w*\.c \d+ :at \d")
+_RECORD_FIELD = re.compile(r"\s*[A-Za-z][A-Za-z0-9 /()_-]{0,40}? = \S")
+
+
+def join_record_fields(text: str) -> tuple[str, int]:
+    """The text with each field line of a PAN-OS routed.log record joined to the record's message line ("; " between
+    them), and how many field lines were joined (0: the text is returned as is). The field lines are left empty, so
+    every line keeps its number."""
+    if "qbnm" not in text:
+        return text, 0
+    lines = text.split("\n")
+    joined = 0
+    i = 0
+    while i < len(lines):
+        if not _RECORD_HEADER.match(lines[i]) or i + 1 >= len(lines) or not lines[i + 1].strip():
+            i += 1
+            continue
+        message = i + 1
+        j = message + 1
+        while j < len(lines) and _RECORD_FIELD.match(lines[j]) and not _RECORD_HEADER.match(lines[j]):
+            lines[message] = f"{lines[message].rstrip()}; {lines[j].strip()}"
+            lines[j] = ""
+            joined += 1
+            j += 1
+        i = j
+    return ("\n".join(lines), joined) if joined else (text, 0)
+
+
 _MIN_PREFIXED = 2  # lines: one line with a mark before it is a line, not a list
 
 
