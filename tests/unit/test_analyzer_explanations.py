@@ -306,3 +306,12 @@ def test_record_fields_keep_every_line_number() -> None:
         "A NOTIFICATION message has been received from a neighbor.; Remote address = 10.249.246.49; "
         "Error code = Cease (6)", "", "", "", "Error subcode = not a field of the record above", ""]
     assert join_record_fields("no record here\nKey = value\n") == ("no record here\nKey = value\n", 0)
+
+
+def test_pluto_rejecting_the_peers_child_sa_answer_is_this_sides_refusal() -> None:
+    # "policy dictates Transport Mode, but peer requested Tunnel Mode", then "response for Child SA #2 was rejected
+    # with NO_PROPOSAL_CHOSEN; initiating delete of Child SA" (ikev2_ike_auth.c: this end did not like the answer)
+    p = dev("libreswan-v2-transport-vs-tunnel")
+    assert p.category == "ipsec_mode_mismatch"
+    assert p.facts["direction"] == "sent"
+    assert "The peer sent the refusal" not in said(p)
