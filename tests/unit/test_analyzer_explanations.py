@@ -315,3 +315,18 @@ def test_pluto_rejecting_the_peers_child_sa_answer_is_this_sides_refusal() -> No
     assert p.category == "ipsec_mode_mismatch"
     assert p.facts["direction"] == "sent"
     assert "The peer sent the refusal" not in said(p)
+
+
+def test_pluto_missing_its_own_key_while_negotiating_did_load_the_connection() -> None:
+    # "#1: private key matching CKAID ... not found in NSS DB" after "sent Main Mode I2": the connection was loaded
+    p = dev("libreswan-v1-mangled-rsa-key")
+    text = said(p)
+    assert "while negotiating, this side could not find its own private key" in text
+    assert "could not load the connection" not in text and "This side refused what the peer proposed" not in text
+
+
+def test_pluto_missing_its_certificate_when_loading_the_connection_keeps_that_reading() -> None:
+    # a connection's line without a state (libreswan's addconn: the certificate it names is not in NSS)
+    text = said(primary('"road": certificate \'road-cert\' not found in NSS DB\n'
+                        '"road": failed to add connection: left certificate \'road-cert\' not found in the NSS database\n'))
+    assert "pluto could not load the connection" in text

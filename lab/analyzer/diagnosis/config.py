@@ -3,6 +3,8 @@ wins over any timeout or retransmit."""
 
 from __future__ import annotations
 
+import re
+
 from lab.analyzer.diagnosis.causes import CONFIG_STAGES, _primary, categories
 from lab.analyzer.diagnosis.readings import (
     _FATAL_STATE,
@@ -25,6 +27,9 @@ from lab.analyzer.protocol import (
 )
 from lab.analyzer.protocol.names import CHILD_EXCHANGES
 from lab.i18n import D, M, Mn, Msg
+
+# pluto's line of a state ("conn" #3: ...), not of a connection being loaded
+_STATE_SERIAL = re.compile(r'"[^"]*"(?:\[\d+\])?(?: [^\s#]+)? #\d+:')
 
 
 def _no_own_key(ev: Event) -> bool:
@@ -52,7 +57,8 @@ def _config_primary(
                             if named and named not in INFO_EXCHANGES else "")
         reasoning = [M("Line {line}: {title}{where} ({lines}).{who}", line=first.line, title=_title(stage), where=where,
                        lines=Mn("{n} line", "{n} lines", len(evs)),
-                       who="" if first.values.get("mode_granted") or _no_own_key(first) else _who(evs))]
+                       who="" if first.values.get("mode_granted") or _no_own_key(first)
+                       or first.pattern == "lib-own-cert-missing" else _who(evs))]  # (not the peer's doing)
         if stage == "auth_failure" and first.values.get("v1_info_answer"):
             # protocol.classify: an IKEv1 phase 1 that timed out after the peer sent an Informational instead of
             # the next phase 1 message
@@ -133,6 +139,13 @@ def _config_primary(
                 "7296 section 1.2). That is the normal first round when the two sides' first choices differ: it is a "
                 "mismatch only if the peer never comes back with that group (no new IKE_SA_INIT from it, or the same "
                 "refusal again). Compare the DH groups both sides allow.", line=first.line))
+        elif stage == "auth_failure" and first.pattern == "lib-own-cert-missing" and _STATE_SERIAL.search(first.text):
+            # (a state's line: pluto looked for its own key while negotiating, the connection was loaded)
+            reasoning.append(M(
+                "Line {line}: while negotiating, this side could not find its own private key (the one its "
+                "certificate or RSA key names) in its NSS database, so it cannot authenticate itself: the peer is not "
+                "the cause. Import the key into this side's NSS database, or correct the connection's certificate or "
+                "key setting (leftcert, leftrsasigkey / CKAID).", line=first.line))
         elif stage == "auth_failure" and ("failed to add connection" in first.text or (
                 first.pattern == "lib-own-cert-missing" and "private key not found" not in first.text)):
             # (pluto names the connection's own certificate missing when it loads it: no negotiation took place)
