@@ -330,3 +330,11 @@ def test_pluto_missing_its_certificate_when_loading_the_connection_keeps_that_re
     text = said(primary('"road": certificate \'road-cert\' not found in NSS DB\n'
                         '"road": failed to add connection: left certificate \'road-cert\' not found in the NSS database\n'))
     assert "pluto could not load the connection" in text
+
+
+def test_an_xauth_failure_after_phase_1_points_at_the_user_not_the_keys() -> None:
+    # libreswan's test suite: phase 1 authenticated with certificates, then the server's PAM check timed out
+    text = said(dev("libreswan-v1-xauth-pam-timeout-two-sided"))
+    assert "XAUTH, the user authentication that runs after phase 1 has authenticated both sides, failed" in text
+    assert "the server's PAM check did not finish in time (ABORTED)" in text
+    assert "A negotiation failure means the peer answered" not in text

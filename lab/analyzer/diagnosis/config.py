@@ -139,6 +139,18 @@ def _config_primary(
                 "7296 section 1.2). That is the normal first round when the two sides' first choices differ: it is a "
                 "mismatch only if the peer never comes back with that group (no new IKE_SA_INIT from it, or the same "
                 "refusal again). Compare the DH groups both sides allow.", line=first.line))
+        elif stage == "auth_failure" and (xauth := [e for e in evs if e.pattern == "lib-xauth-failed"]) and all(
+                e.pattern == "lib-xauth-failed" for e in evs):
+            # ikev1_xauth.c: XAUTH runs after phase 1 authenticated both gateways; its failure is the user's
+            pam = next((e for e in xauth if "PAM:" in e.text), None)
+            reasoning.append(M(
+                "Line {line}: XAUTH, the user authentication that runs after phase 1 has authenticated both sides, "
+                "failed: the user name and password, or the server's user database (PAM, RADIUS), are what to check, "
+                "not the pre-shared key or the certificates.", line=first.line))
+            if pam is not None and "ABORTED" in pam.text:
+                reasoning.append(M(
+                    "Line {line}: the server's PAM check did not finish in time (ABORTED): the user database behind "
+                    "it (a RADIUS or LDAP server) answered too slowly or not at all.", line=pam.line))
         elif stage == "auth_failure" and first.pattern == "lib-own-cert-missing" and _STATE_SERIAL.search(first.text):
             # (a state's line: pluto looked for its own key while negotiating, the connection was loaded)
             reasoning.append(M(
