@@ -338,3 +338,11 @@ def test_an_xauth_failure_after_phase_1_points_at_the_user_not_the_keys() -> Non
     assert "XAUTH, the user authentication that runs after phase 1 has authenticated both sides, failed" in text
     assert "the server's PAM check did not finish in time (ABORTED)" in text
     assert "A negotiation failure means the peer answered" not in text
+
+
+def test_a_delete_this_side_tried_to_recover_from_is_not_blamed_on_a_missing_initiator() -> None:
+    # libreswan auto=keep revives the connection after the peer's Delete; the peer answers NO_PROPOSAL_CHOSEN
+    p = dev("libreswan-v2-auto-keep-peer-deleted-revival-fails")
+    text = said(p)
+    assert "this side's attempt to set it up again failed" in p.summary_in("en")
+    assert "AWS does not start IKE itself" not in text and "nobody set the tunnel up again" not in text

@@ -127,6 +127,24 @@ def _liveness_primary(
                     "for whether it came up.", line=restart[0].line, answer=restart[1].line))
                 summary = M("The peer deleted the IKE SA; this side is setting it up again, and the log ends before "
                             "it is up.")
+            elif (again := next((e for e in events if e.order > evs[-1].order and e.stream == evs[-1].stream
+                                 and e.kind == "initiate" and e.sa != "child" and same_tunnel(e, evs[-1], peers)),
+                                None)) is not None:
+                # this side did start IKE again: what stopped that attempt is the lead, not a missing initiator
+                failed = any(e.category and e.weight != "context" for e in events
+                             if e.order > again.order and e.stream == again.stream)
+                if refused is None and failed:
+                    reasoning.append(M(
+                        "Line {line}: this side started IKE again after the Delete, and no IKE SA came up after it: "
+                        "what went wrong with that attempt (the lines after it) is what to look at.", line=again.line))
+                elif refused is None:
+                    reasoning.append(M(
+                        "Line {line}: this side started IKE again after the Delete; the log ends before the peer "
+                        "answered it. Look further on in the log for whether it came up.", line=again.line))
+                summary = (M("The peer deleted the IKE SA, and this side's attempt to set it up again failed.")
+                           if failed or refused is not None else
+                           M("The peer deleted the IKE SA; this side is setting it up again, and the log ends before "
+                             "it is up."))
             else:
                 reasoning.append(M(
                     "No IKE_SA was established after it. With startup action add (the default) AWS does not "
