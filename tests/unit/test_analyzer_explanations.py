@@ -87,6 +87,7 @@ def test_a_host_that_cannot_send_ike_is_told_to_fix_its_own_route() -> None:
     text = said(p)
     assert "this host could not send its IKE message at all (Network is unreachable; 4 times)" in text
     assert "got no answer from the peer" not in text
+    assert [f.line for f in p.chain] == [10, 12, 14, 17, 18]  # the page's "lines that led to the diagnosis"
 
 
 def test_charon_socket_errors_read_the_same() -> None:

@@ -336,7 +336,9 @@ def _liveness_primary(
                 "peer_unreachable",
                 M("This host cannot send IKE to the peer: no route (or a local rule) stops the request before it "
                   "leaves."),
-                reasoning + _also(cats, "peer_unreachable"), evs, {"send_error": reason} if reason else {})
+                reasoning + _also(cats, "peer_unreachable"),
+                sorted({id(e): e for e in (*sends, *evs)}.values(), key=lambda e: e.order),  # (the lines that say so)
+                {"send_error": reason} if reason else {})
         else:
             reasoning = [
                 M("Line {line}: negotiation got no answer from the peer ({times}).", line=evs[0].line,
