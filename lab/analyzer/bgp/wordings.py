@@ -28,7 +28,8 @@ _EXABGP = re.compile(r"notification (?:sent|received) \((?P<code>[1-8]),(?P<sub>
 _EQUALS = re.compile(r"(?i)\bcode ?= ?(?P<code>[1-8])\b[,;]? ?(?:error_)?sub(?:code)? ?= ?(?P<sub>\d{1,3})\b")
 # PAN-OS routed.log (the legacy routing engine's BGP exceptions, a field a line, read as one record by
 # lab.analyzer.paste.join_record_fields): "Error code = Cease (6); Error subcode = Maximum Number of Prefixes Reached (1)"
-_PANOS_FIELDS = re.compile(r"\bError code = [^;\n(]*\((?P<code>[1-8])\)(?:; Error subcode = [^;\n(]*\((?P<sub>\d{1,3})\))?")
+_PANOS_FIELDS = re.compile(r"\bError code = [^;\n(]*\((?P<code>[1-8])\)"
+                           r"(?:; Error subcode = [^;\n(]*\((?P<sub>\d{1,3})\))?")
 # Huawei VRP's BGP/2/bgpBackwardTransNotification: "BgpPeerLastError=40" is code 4, subcode 0 (0 alone: no error).
 _HUAWEI = re.compile(r"\bBgpPeerLastError=(?P<code>[1-8])(?P<sub>\d{1,2})\b")
 # D-Link DxS (DGS-3620 Web UI Reference Guide, log entries BGP(3) and BGP(7); BGP-4-NOTIFYCLOSE on DGS-3630):

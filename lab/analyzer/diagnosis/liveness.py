@@ -212,17 +212,18 @@ def _liveness_primary(
                 # DPD probes go out only on an established IKE SA (RFC 3706 section 5): probes after the peer was
                 # declared dead watch a new SA, so the tunnel came back (FortiClient's DPD monitoring restarts under
                 # a new process after each "remote seems to be dead").
-                again = [e for e in cats["dpd_timeout"] if e.order > resumed.order and same_tunnel(e, s)]
+                deaths = [e for e in cats["dpd_timeout"] if e.order > resumed.order and same_tunnel(e, s)]
                 reasoning.append(M(
                     "Line {line}: DPD probes start again after the timeout, and DPD runs only on an established IKE "
                     "SA, so the tunnel came back.", line=resumed.line))
-                if again:
+                if deaths:
                     reasoning.append(M(
                         "Line {line}: DPD declared the peer dead again ({times} in all): the tunnel keeps coming "
                         "back and being lost. The path to the peer loses its packets for a while at a time: look "
-                        "at the path (loss, congestion, the network the client is on) before DPD settings.", line=again[-1].line, times=Mn("{n} time", "{n} times", len(again) + 1)))
+                        "at the path (loss, congestion, the network the client is on) before DPD settings.",
+                        line=deaths[-1].line, times=Mn("{n} time", "{n} times", len(deaths) + 1)))
                 summary = (M("DPD timed out again and again: the tunnel comes back and the peer stops answering "
-                             "again.") if again else
+                             "again.") if deaths else
                            M("DPD timed out; the tunnel came back afterwards."))
                 extra = {"peer_alive_after_dpd": "yes"}
             else:
@@ -315,7 +316,8 @@ def _liveness_primary(
                 _ONE_WAY,
             ]
         elif (unsent := next((e for e in sorted(_unreachable(cats, context, evs), key=lambda e: e.order)
-                              if e.pattern in _UNSENT), None)) is not None and _up_after(established, unsent, peers) is None:
+                              if e.pattern in _UNSENT), None)) is not None and (
+                _up_after(established, unsent, peers) is None):
             # The daemon could not hand its IKE message to the network at all: charon "error writing to socket",
             # pluto "sendto ... failed", FortiOS "could not send IKE Packet", racoon "failed due to send error".
             # Nothing left this host, so the peer cannot have answered: the fix is here (route, interface, firewall).
