@@ -347,3 +347,10 @@ def test_a_delete_this_side_tried_to_recover_from_is_not_blamed_on_a_missing_ini
     text = said(p)
     assert "this side's attempt to set it up again failed" in p.summary_in("en")
     assert "AWS does not start IKE itself" not in text and "nobody set the tunnel up again" not in text
+
+
+def test_requests_left_unanswered_after_a_redirect_name_the_gateway_they_went_to() -> None:
+    # libreswan's test suite: east redirects north (RFC 5685) to addresses that do not answer
+    p = dev("libreswan-v2-load-balancer-redirect-to-dead-address")
+    assert p.category == "peer_unreachable"
+    assert "redirected this side to 192.1.2.44 (RFC 5685)" in said(p)

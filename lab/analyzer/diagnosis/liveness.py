@@ -3,6 +3,7 @@ timeout, or a negotiation left unanswered."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from lab.analyzer.diagnosis.causes import _primary
@@ -55,6 +56,10 @@ def _seconds_between(a: Event, b: Event) -> float | None:
     if a.stamp is None or b.stamp is None or stamp_kind(a.stamp) != stamp_kind(b.stamp) or b.stamp < a.stamp:
         return None
     return b.stamp - a.stamp
+
+
+# pluto's redirect lines name the gateway this side is sent to (ikev2_redirect.c)
+_REDIRECT_TO = re.compile(r"redirects? to new gateway ([0-9a-fA-F.:]+[0-9a-fA-F])")
 
 
 # Patterns of a daemon that could not send its IKE message at all (see `_liveness_primary`).
@@ -354,6 +359,16 @@ def _liveness_primary(
                 else M("No configuration error was seen, which needs an answer from the peer: check reachability "
                        "(peer IP, UDP 500/4500 and ESP through firewalls, NAT-T, the customer gateway itself)."),
             ]
+            redirect = next((e for e in events if e.kind == "redirect" and e.stream == evs[0].stream
+                             and e.order < evs[0].order and _REDIRECT_TO.search(e.text)), None)
+            if redirect is not None and (to := _REDIRECT_TO.search(redirect.text)):
+                # RFC 5685: the gateway contacted first answered with a REDIRECT; the unanswered requests went to
+                # the gateway it named
+                reasoning.append(M(
+                    "Line {line}: the gateway this side contacted first did answer: it redirected this side to {gateway} "
+                    "(RFC 5685), and the requests left unanswered went there. Check the redirect list on the first "
+                    "gateway (it may name addresses that do not answer) and the gateway it redirects to.",
+                    line=redirect.line, gateway=to.group(1)))
         if (up := _up_after(established, evs[-1], peers)) is not None:
             reasoning.append(M(
                 "An IKE or IPsec SA was established later (line {line}): the peer answered a later attempt, so "
