@@ -354,3 +354,12 @@ def test_requests_left_unanswered_after_a_redirect_name_the_gateway_they_went_to
     p = dev("libreswan-v2-load-balancer-redirect-to-dead-address")
     assert p.category == "peer_unreachable"
     assert "redirected this side to 192.1.2.44 (RFC 5685)" in said(p)
+
+
+def test_an_answer_that_matched_no_sa_is_a_crossing_not_an_unanswered_rekey() -> None:
+    # libreswan's test suite: west rekeys the IKE SA while east adds a Child SA over it (crossing streams)
+    p = dev("libreswan-v2-rekey-crossing-streams")
+    text = said(p)
+    assert p.category == "rekey_issue"
+    assert "the exchange crossed another one on the same IKE SA" in text
+    assert "got no answer" not in text and "an unknown SPI" not in text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from lab.analyzer.diagnosis.causes import _STALE_SPI, _primary
 from lab.analyzer.diagnosis.readings import _NOTIFY_READINGS, _also, _notify_reading, _rekey_lead
 from lab.analyzer.diagnosis.recovery import _is_refusal, _later, _silence_guess
@@ -11,6 +13,8 @@ from lab.analyzer.protocol import (
     pfs_groups,
 )
 from lab.i18n import M
+
+_CROSSED = re.compile(r"CREATE_CHILD_SA message response with Message ID \d+ has no matching SA")
 
 
 def _rekey_primary(
@@ -28,8 +32,20 @@ def _rekey_primary(
         if any(e.kind == "rekey_collision" for e in evs):
             reasoning.append(M("Collisions are resolved by the protocol, but repeated ones point at matching lifetimes "
                                "and rekey margins on both sides, or a side that rekeys too eagerly."))
-        stale = next((e for e in evs if e.notify in ("INVALID_SPI", "CHILD_SA_NOT_FOUND")
-                      or _STALE_SPI.search(e.text)), None)
+        # pluto: the answer to a CREATE_CHILD_SA arrived for an SA that no longer waits for it ("message response ...
+        # has no matching SA"), then the request timed out: two exchanges on one IKE SA crossed
+        crossed = next((e for e in evs if e.pattern == "lib-no-matching-sa" and _CROSSED.search(e.text)), None)
+        timed_out = next((e for e in evs if e.kind == "give_up" and crossed is not None and e.order > crossed.order),
+                         None)
+        stale = None if timed_out is not None else next(
+            (e for e in evs if e.notify in ("INVALID_SPI", "CHILD_SA_NOT_FOUND") or _STALE_SPI.search(e.text)), None)
+        if timed_out is not None:
+            reasoning.append(M(
+                "Line {line}: the peer's answer to a CREATE_CHILD_SA came, but no SA here was waiting for it any more: "
+                "the exchange crossed another one on the same IKE SA (a rekey of the IKE SA from one side while the "
+                "other added or rekeyed a Child SA). The request was left without a usable answer and timed out (line "
+                "{timeout}). Let one side start the rekeys (a shorter lifetime on one side) and compare the lifetimes "
+                "of both sides.", line=crossed.line, timeout=timed_out.line))
         if stale is not None:
             reasoning.append(M(
                 "Line {line}: one side used an SA the other had already replaced or deleted (an unknown SPI): the two "
@@ -217,7 +233,7 @@ def _rekey_primary(
                 "phase 2 lifetimes, rekey margin time); a peer that answers liveness checks but not rekeys may expect "
                 "to rekey itself.", line=unanswered.line, rekey=unanswered.values["replaced_ended"],
             ))
-        elif unanswered is not None and refusal is None:
+        elif unanswered is not None and refusal is None and timed_out is None:
             reasoning.append(M(
                 "Line {line}: the exchange that replaces an SA that was up got no answer, although the peer answered "
                 "when the SA was set up. Compare the lifetimes and rekey settings of both sides (AWS: phase 1 and "
