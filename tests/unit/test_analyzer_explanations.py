@@ -349,11 +349,16 @@ def test_a_delete_this_side_tried_to_recover_from_is_not_blamed_on_a_missing_ini
     assert "AWS does not start IKE itself" not in text and "nobody set the tunnel up again" not in text
 
 
-def test_requests_left_unanswered_after_a_redirect_name_the_gateway_they_went_to() -> None:
+@pytest.mark.parametrize("name, gateway", [
     # libreswan's test suite: east redirects north (RFC 5685) to addresses that do not answer
-    p = dev("libreswan-v2-load-balancer-redirect-to-dead-address")
+    ("libreswan-v2-load-balancer-redirect-to-dead-address", "192.1.2.44"),
+    ("libreswan-v2-redirect-target-down", "192.1.3.33"),  # "IKE_SA_INIT response redirects to new gateway"
+    ("libreswan-v2-redirect-ike-auth-new-gateway-no-response", "192.1.3.33"),  # "IKE_AUTH redirect ... (address: )"
+])
+def test_requests_left_unanswered_after_a_redirect_name_the_gateway_they_went_to(name: str, gateway: str) -> None:
+    p = dev(name)
     assert p.category == "peer_unreachable"
-    assert "redirected this side to 192.1.2.44 (RFC 5685)" in said(p)
+    assert f"redirected this side to {gateway} (RFC 5685)" in said(p)
 
 
 def test_an_answer_that_matched_no_sa_is_a_crossing_not_an_unanswered_rekey() -> None:

@@ -59,7 +59,7 @@ def _seconds_between(a: Event, b: Event) -> float | None:
 
 
 # pluto's redirect lines name the gateway this side is sent to (ikev2_redirect.c)
-_REDIRECT_TO = re.compile(r"redirects? to new gateway ([0-9a-fA-F.:]+[0-9a-fA-F])")
+_REDIRECT_TO = re.compile(r"redirects? to new gateway (?:\(address: )?([0-9a-fA-F.:]+[0-9a-fA-F])")
 
 
 # Patterns of a daemon that could not send its IKE message at all (see `_liveness_primary`).
