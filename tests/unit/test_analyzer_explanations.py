@@ -318,9 +318,12 @@ def test_pluto_rejecting_the_peers_child_sa_answer_is_this_sides_refusal() -> No
     assert "The peer sent the refusal" not in said(p)
 
 
-def test_pluto_missing_its_own_key_while_negotiating_did_load_the_connection() -> None:
-    # "#1: private key matching CKAID ... not found in NSS DB" after "sent Main Mode I2": the connection was loaded
-    p = dev("libreswan-v1-mangled-rsa-key")
+@pytest.mark.parametrize("name", [
+    "libreswan-v1-mangled-rsa-key",  # "#1: private key matching CKAID ... not found in NSS DB" after MI2
+    "libreswan-v1-missing-private-key",  # "#1: Can't find the certificate or private key from the NSS CKA_ID"
+])
+def test_pluto_missing_its_own_key_while_negotiating_did_load_the_connection(name: str) -> None:
+    p = dev(name)
     text = said(p)
     assert "while negotiating, this side could not find its own private key" in text
     assert "could not load the connection" not in text and "This side refused what the peer proposed" not in text

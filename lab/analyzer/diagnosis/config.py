@@ -32,6 +32,16 @@ from lab.i18n import D, M, Mn, Msg
 _STATE_SERIAL = re.compile(r'"[^"]*"(?:\[\d+\])?(?: [^\s#]+)? #\d+:')
 
 
+# pluto's words for its own private key missing (ikev1_main.c, ikev2_auth.c, secrets.c across releases)
+_OWN_KEY = re.compile(r"unable to locate my private key|Can't find the certificate or private key|can't find the "
+                      r"private key|private key matching \S+ \"[^\"]*\" not found")
+
+
+def _own_key_missing(ev: Event) -> bool:
+    """pluto could not find this side's own certificate or private key."""
+    return ev.pattern == "lib-own-cert-missing" or (ev.fmt == "libreswan" and _OWN_KEY.search(ev.text) is not None)
+
+
 def _no_own_key(ev: Event) -> bool:
     """charon found no pre-shared key of its own for the pair of identities ("no shared key found for A - B")."""
     return ev.pattern == "swan-psk-mac-mismatch" and "no shared key found" in ev.text
@@ -58,7 +68,7 @@ def _config_primary(
         reasoning = [M("Line {line}: {title}{where} ({lines}).{who}", line=first.line, title=_title(stage), where=where,
                        lines=Mn("{n} line", "{n} lines", len(evs)),
                        who="" if first.values.get("mode_granted") or _no_own_key(first)
-                       or first.pattern == "lib-own-cert-missing" else _who(evs))]  # (not the peer's doing)
+                       or _own_key_missing(first) else _who(evs))]  # (not the peer's doing)
         if stage == "auth_failure" and first.values.get("v1_info_answer"):
             # protocol.classify: an IKEv1 phase 1 that timed out after the peer sent an Informational instead of
             # the next phase 1 message
@@ -151,7 +161,7 @@ def _config_primary(
                 reasoning.append(M(
                     "Line {line}: the server's PAM check did not finish in time (ABORTED): the user database behind "
                     "it (a RADIUS or LDAP server) answered too slowly or not at all.", line=pam.line))
-        elif stage == "auth_failure" and first.pattern == "lib-own-cert-missing" and _STATE_SERIAL.search(first.text):
+        elif stage == "auth_failure" and _own_key_missing(first) and _STATE_SERIAL.search(first.text):
             # (a state's line: pluto looked for its own key while negotiating, the connection was loaded)
             reasoning.append(M(
                 "Line {line}: while negotiating, this side could not find its own private key (the one its "
