@@ -364,7 +364,7 @@ def _liveness_primary(
             if redirect is not None and (to := _REDIRECT_TO.search(redirect.text)):
                 # RFC 5685: the gateway contacted first answered with a REDIRECT; the unanswered requests went to
                 # the gateway it named
-                reasoning.append(M(
+                reasoning.insert(1, M(  # (before the general advice: it says where the silence is)
                     "Line {line}: the gateway this side contacted first did answer: it redirected this side to {gateway} "
                     "(RFC 5685), and the requests left unanswered went there. Check the redirect list on the first "
                     "gateway (it may name addresses that do not answer) and the gateway it redirects to.",
