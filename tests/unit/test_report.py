@@ -116,6 +116,7 @@ def test_the_reasoning_that_quotes_the_log_is_escaped() -> None:
     line = next(line for line in text.splitlines() if line.startswith("- Line 2:"))
     assert "\\*\\*x\\*\\*" in line and "\\<img" in line and "\\[x\\]" in line and "<img" not in line.replace("\\<img", "")
 
+
 def test_the_report_reads_the_same_through_the_masking_the_page_applies_again() -> None:
     # The troubleshooter page shows the report through mask_secrets once more: the lab's own parts of it (category
     # and pattern ids, the references' link texts and addresses) must come out whole, as the log lines already masked.

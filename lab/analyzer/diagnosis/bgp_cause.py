@@ -12,10 +12,10 @@ from lab.analyzer import bgp
 from lab.analyzer.diagnosis.bgp_reasons import (
     _ASN_KEYS,
     _BGP_KEYS,
-    AS_TRANS,
     BGP_TREE_NODES,
     NHT_WAIT,
     _bgp_reason_text,
+    as_trans,
 )
 from lab.analyzer.diagnosis.causes import _merge_facts, _primary, category_title
 from lab.analyzer.model import Primary
@@ -335,7 +335,7 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
                        "closed the session."),
         "notification": M("BGP is down: a NOTIFICATION closed the session; the line does not give its error code."),
     }.get(reason or "", M("BGP is down while IPsec shows no failure."))
-    if reason == "hold_timer_expired" and opening:
+    if opening:
         summary = M("BGP did not come up: the neighbor ended the session with Hold Timer Expired while it was being "
                     "opened.")
     if reason == "notification" and extra.get("bgp_notification"):
@@ -344,8 +344,7 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
     if nht:
         summary = M("BGP cannot start: this host has no route to the neighbor's address (FRR next-hop tracking), so "
                     "it does not open the connection.")
-    if reason == "bad_peer_as" and AS_TRANS in (extra.get("peer_open_asn"), extra.get("remote_asn"),
-                                                extra.get("own_open_asn")):
+    if reason == "bad_peer_as" and as_trans(extra):
         summary = M("BGP is down: an OPEN carried AS_TRANS (23456) instead of a four-octet AS, so the AS numbers "
                     "look different.")
     if ups and reason in bgp.REASON_WORDS:

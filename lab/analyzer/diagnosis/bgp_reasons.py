@@ -24,6 +24,11 @@ BGP_TREE_NODES = {
 }
 # The two-octet AS a four-octet AS speaker puts in its OPEN (RFC 6793 section 9).
 AS_TRANS = 23456
+
+
+def as_trans(facts: dict[str, Any]) -> bool:
+    """Whether a bad-peer-AS line's OPEN carried AS_TRANS, on either side (the neighbor's, or this side's echoed)."""
+    return AS_TRANS in (facts.get("peer_open_asn"), facts.get("remote_asn"), facts.get("own_open_asn"))
 _ASN_KEYS = ("remote_asn", "local_asn", "expected_asn", "peer_open_asn", "configured_peer_asn", "own_open_asn")
 _BGP_KEYS = ("bgp_reason", "bgp_notification", "bgp_error", "md5_set_error", "direction", "peer", "bgp_state",
              *_ASN_KEYS)
@@ -64,7 +69,7 @@ def _bgp_reason_text(reason: str, facts: dict[str, Any], line: int, aws: bool = 
         else:
             first = M("Line {line}: an OPEN was refused with NOTIFICATION 2/2 (bad peer AS): the AS a side announces "
                       "is not the AS the other side has configured for it.", line=line)
-        if AS_TRANS in (remote, local):
+        if as_trans(facts):
             # RFC 6793 section 4.2.2: a speaker whose AS does not fit in two octets writes AS_TRANS in the OPEN's My
             # Autonomous System field and its AS in the four-octet AS capability; read without the capability, the
             # OPEN says 23456. The ASNs may well be right.

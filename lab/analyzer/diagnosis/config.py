@@ -65,10 +65,12 @@ def _config_primary(
         where: Msg | str = (M(" in answer to {exchange}", exchange=exchange_words(first.refers_to))
                             if first.refers_to else M(" in {exchange}", exchange=exchange_words(named))
                             if named and named not in INFO_EXCHANGES else "")
+        # transport mode asked for and the SA granted in tunnel mode (protocol.sa_state._mode_mismatch): not a refusal
+        granted_tunnel = stage == "ipsec_mode_mismatch" and first.values.get("mode_granted") == "tunnel"
+        # (a missing own key or secret, or a mode granted otherwise: nobody refused anything the other side sent)
+        who = "" if granted_tunnel or _no_own_key(first) or _own_key_missing(first) else _who(evs)
         reasoning = [M("Line {line}: {title}{where} ({lines}).{who}", line=first.line, title=_title(stage), where=where,
-                       lines=Mn("{n} line", "{n} lines", len(evs)),
-                       who="" if first.values.get("mode_granted") or _no_own_key(first)
-                       or _own_key_missing(first) else _who(evs))]  # (not the peer's doing)
+                       lines=Mn("{n} line", "{n} lines", len(evs)), who=who)]
         if stage == "auth_failure" and first.values.get("v1_info_answer"):
             # protocol.classify: an IKEv1 phase 1 that timed out after the peer sent an Informational instead of
             # the next phase 1 message
@@ -149,10 +151,9 @@ def _config_primary(
                 "7296 section 1.2). That is the normal first round when the two sides' first choices differ: it is a "
                 "mismatch only if the peer never comes back with that group (no new IKE_SA_INIT from it, or the same "
                 "refusal again). Compare the DH groups both sides allow.", line=first.line))
-        elif stage == "auth_failure" and (xauth := [e for e in evs if e.pattern == "lib-xauth-failed"]) and all(
-                e.pattern == "lib-xauth-failed" for e in evs):
+        elif stage == "auth_failure" and all(e.pattern == "lib-xauth-failed" for e in evs):
             # ikev1_xauth.c: XAUTH runs after phase 1 authenticated both gateways; its failure is the user's
-            pam = next((e for e in xauth if "PAM:" in e.text), None)
+            pam = next((e for e in evs if "PAM:" in e.text), None)
             reasoning.append(M(
                 "Line {line}: XAUTH, the user authentication that runs after phase 1 has authenticated both sides, "
                 "failed: the user name and password, or the server's user database (PAM, RADIUS), are what to check, "
@@ -205,8 +206,7 @@ def _config_primary(
                 "the peer sends: its secrets (ipsec.secrets, or the secrets of swanctl.conf) have none for them, or "
                 "were not read. Add the key for these identities, or correct the identities, and load the secrets "
                 "again.", line=first.line))
-        elif stage == "ipsec_mode_mismatch" and first.values.get("mode_granted") == "tunnel":
-            # protocol.sa_state._mode_mismatch: transport mode asked for, the answer carried the Child SA without it
+        elif granted_tunnel:
             reasoning.append(M(
                 "Line {line}: this side asked for transport mode (USE_TRANSPORT_MODE in its request) and the peer's "
                 "answer does not carry it, so the Child SA is a tunnel-mode SA (RFC 7296 section 1.3.1) and it came "
@@ -349,13 +349,13 @@ def _config_primary(
         up_again = [e for e in established
                     if e.order > evs[-1].order and (stage not in _CHILD_GUESSES or e.sa == "child")
                     and same_tunnel(e, evs[-1])]  # (another tunnel's SA coming up says nothing about this one)
-        if up_again and not first.values.get("ike_refused") and not first.values.get("mode_granted"):
+        if up_again and not first.values.get("ike_refused") and not granted_tunnel:
             reasoning.append(M("An SA was established again at line {line}: the fix may already be in.",
                                line=up_again[-1].line))
         reasoning += _also(cats, stage)
         summary = M("{title}: the tunnel cannot be negotiated until both sides agree.",
                     title=D("category.title", categories()[stage].title))
-        if stage == "ipsec_mode_mismatch" and first.values.get("mode_granted") == "tunnel":
+        if granted_tunnel:
             summary = M("IPsec mode mismatch: this side asked for transport mode and the SA came up in tunnel mode.")
         if stage == "ike_version_mismatch" and first.values.get("ike_refused"):
             summary = M("{title}: the peer answers only {answered}; this side's {refused} attempts failed first.",

@@ -66,10 +66,10 @@ _REDIRECT_TO = re.compile(r"redirects? to new gateway (?:\(address: )?([0-9a-fA-
 _UNSENT = frozenset({"swan-socket-error", "lib-send-failed", "fgt-send-error", "rac-send-error"})
 
 
-def _unreachable(cats: dict[str, list[Event]], context: dict[str, list[Event]], evs: list[Event]) -> list[Event]:
-    """The reachability events of every weight, each once."""
-    return list({id(e): e for e in (*cats.get("peer_unreachable", []), *context.get("peer_unreachable", []),
-                                    *evs)}.values())
+def _unsent(cats: dict[str, list[Event]], context: dict[str, list[Event]], evs: list[Event]) -> list[Event]:
+    """The reachability events of every weight that say the daemon could not send at all, each once, in order."""
+    every = {id(e): e for e in (*cats.get("peer_unreachable", []), *context.get("peer_unreachable", []), *evs)}
+    return sorted((e for e in every.values() if e.pattern in _UNSENT), key=lambda e: e.order)
 
 
 def _liveness_primary(
@@ -320,22 +320,18 @@ def _liveness_primary(
                   "answered each start, but the peer's next message never came.", line=evs[0].line, count=restarts),
                 _ONE_WAY,
             ]
-        elif (unsent := next((e for e in sorted(_unreachable(cats, context, evs), key=lambda e: e.order)
-                              if e.pattern in _UNSENT), None)) is not None and (
-                _up_after(established, unsent, peers) is None):
+        elif (sends := _unsent(cats, context, evs)) and _up_after(established, sends[0], peers) is None:
             # The daemon could not hand its IKE message to the network at all: charon "error writing to socket",
             # pluto "sendto ... failed", FortiOS "could not send IKE Packet", racoon "failed due to send error".
             # Nothing left this host, so the peer cannot have answered: the fix is here (route, interface, firewall).
-            sends = [e for e in _unreachable(cats, context, evs) if e.pattern in _UNSENT]
-            reason = unsent.values.get("reason")
+            unsent, reason = sends[0], sends[0].values.get("reason")
+            times = Mn("{n} time", "{n} times", len(sends))
             reasoning = [
                 M("Line {line}: this host could not send its IKE message at all ({reason}; {times}): the request never "
-                  "left, so the peer had nothing to answer.", line=unsent.line, reason=reason,
-                  times=Mn("{n} time", "{n} times", max(len(sends), 1)))
+                  "left, so the peer had nothing to answer.", line=unsent.line, reason=reason, times=times)
                 if reason else
                 M("Line {line}: this host could not send its IKE message at all ({times}): the request never left, so "
-                  "the peer had nothing to answer.", line=unsent.line, times=Mn("{n} time", "{n} times",
-                                                                                max(len(sends), 1))),
+                  "the peer had nothing to answer.", line=unsent.line, times=times),
                 M("Fix this host's side first: its route to the peer's address (the default route, the WAN interface, "
                   "the routing table or VRF the tunnel uses) and its own firewall rules for UDP 500/4500 out."),
             ]

@@ -35,8 +35,8 @@ def _rekey_primary(
         # pluto: the answer to a CREATE_CHILD_SA arrived for an SA that no longer waits for it ("message response ...
         # has no matching SA"), then the request timed out: two exchanges on one IKE SA crossed
         crossed = next((e for e in evs if e.pattern == "lib-no-matching-sa" and _CROSSED.search(e.text)), None)
-        timed_out = next((e for e in evs if e.kind == "give_up" and crossed is not None and e.order > crossed.order),
-                         None)
+        timed_out = None if crossed is None else next(
+            (e for e in evs if e.kind == "give_up" and e.order > crossed.order), None)
         stale = None if timed_out is not None else next(
             (e for e in evs if e.notify in ("INVALID_SPI", "CHILD_SA_NOT_FOUND") or _STALE_SPI.search(e.text)), None)
         if timed_out is not None:
