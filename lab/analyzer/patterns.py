@@ -121,6 +121,7 @@ EVENTS = (
     "packet_in",  # a message came in from the peer (charon's "received packet"): read for retransmits, then dropped
     "notify_protocol",  # a dumped IKEv1 notification's Protocol-ID (pluto's debug): read for its notify, then dropped
     "delete_ignored",  # the peer's Delete named an SA this side no longer has (charon: "CHILD_SA not found, ignored")
+    "daemon_start",  # the IKE daemon started (again): what a stop of it began ends here
 )
 # What each event kind means, for a reader of the page (the kinds themselves stay the `--json` contract).
 EVENT_LABELS: dict[str, Msg] = {
@@ -170,6 +171,7 @@ EVENT_LABELS: dict[str, Msg] = {
     "listing_waiting": M("Status listing: a request still waiting for its answer"),
     "unmatched_esp": M("ESP that matched no tunnel"),
     "delete_ignored": M("Delete for an SA already gone"),
+    "daemon_start": M("IKE daemon started"),
     "bgp_neighbor": M("BGP neighbor listed"),
 }
 

@@ -28,7 +28,7 @@ from lab.analyzer.diagnosis import (
 )
 from lab.analyzer.listings import with_proposals
 from lab.analyzer.model import Analysis
-from lab.analyzer.protocol import classify, exchange_words, facts_of, put_in_order
+from lab.analyzer.protocol import classify, daemon_stops, exchange_words, facts_of, put_in_order
 from lab.analyzer.scan import Scanner
 from lab.analyzer.scan import scanner as _scanner
 from lab.errors import InputError
@@ -136,6 +136,19 @@ def _finish(scanner: Scanner, event_lines: set[int] | None = None) -> Analysis:
                         "Lines {lines}: ESP with an unknown SPI matched no tunnel at all: stray ESP from the Internet, "
                         "dropped by this side, not a failure of a tunnel and not read as a cause.",
                         len(unmatched), lines=", ".join(str(e.line) for e in unmatched[:10])))
+    for stop, start in daemon_stops(events):
+        if start is None and primary is not None:
+            notes.append(M("Line {line}: the IKE daemon that wrote this log was stopped there; what it logged after "
+                           "that line is the stop, not read as a cause.", line=stop.line))
+        elif start is None:
+            notes.append(M("Line {line}: the IKE daemon that wrote this log was stopped (an operator, a service restart, "
+                           "an upgrade or a reboot): it deletes its SAs on the way out, so what it logged after this line "
+                           "is the stop, not read as a cause. Unless it was started again after these lines, its tunnels "
+                           "are down: start it, and find out what stopped it.", line=stop.line))
+        else:
+            notes.append(M("Line {line}: the IKE daemon that wrote this log was stopped, and it ran again from line "
+                           "{start}: what it logged in between is the stop, not read as a cause.",
+                           line=stop.line, start=start.line))
     if newest_first and any(a.line < b.line for a, b in zip(events, events[1:], strict=False)):
         # (two logs pasted one after the other, one of them newest first: see ordering._two_blocks)
         notes.append(M("One of the two logs is newest first (as a web GUI shows them); its lines were read oldest "

@@ -1,5 +1,6 @@
 """After the first reading: the peer's Deletes of Child SAs, routine after a rekey or the end of the tunnel's traffic
-when nothing replaced the SA, the Deletes that belong to a re-authentication, and Deletes of SAs already gone here."""
+when nothing replaced the SA, the Deletes that belong to a re-authentication, and Deletes of SAs already gone here.
+Before it: what an IKE daemon logs between its own stop and its next start (its Deletes, errors, the peer's answers)."""
 
 from __future__ import annotations
 
@@ -177,3 +178,56 @@ def _deletes_of_sas_already_gone(events: list[Event]) -> None:
             if before.stream == ev.stream and before.kind == "delete" and before.sa == "child":
                 _set(before, None)
                 break
+
+
+# An IKE daemon's own stop (charon: "SIGTERM received, shutting down", charon.c; pluto: "Pluto is shutting down",
+# whack_shutdown.c, "shutting down" before libreswan 4.7), and its next start ("Starting IKE charon daemon",
+# "Starting Pluto", pluto's "Initializing NSS" before it).
+DAEMON_STOPS = frozenset({"swan-daemon-shutdown", "lib-daemon-shutdown"})
+# A stopping daemon deletes its SAs and exits within seconds (it waits for no answer); a line of the same log this
+# much later was written by a daemon that runs again, whether or not the paste holds its start-up lines.
+DAEMON_STOP_S = 60
+# Nor does a stopping daemon start a negotiation or set an SA up: a line that does is the daemon's running again.
+_RUNNING = frozenset({"daemon_start", "initiate", "established"})
+
+
+def _runs_again(ev: Event, stop: Event) -> bool:
+    return ev.kind in _RUNNING or (ev.stamp is not None and stop.stamp is not None
+                                   and ev.stamp - stop.stamp > DAEMON_STOP_S)
+
+
+def daemon_stops(events: list[Event]) -> list[tuple[Event, Event | None]]:
+    """Each stop of an IKE daemon in the ordered events, with the first event of the same log written by the daemon
+    running again (its start, or a line too late to be the stop's: see DAEMON_STOP_S); None when it does not run
+    again in these lines."""
+    stops: list[tuple[Event, Event | None]] = []
+    stopped: dict[int, int] = {}  # stream -> index in stops
+    for ev in events:
+        if (i := stopped.get(ev.stream)) is not None and _runs_again(ev, stops[i][0]):
+            del stopped[ev.stream]
+            stops[i] = (stops[i][0], ev)
+        if ev.pattern in DAEMON_STOPS and ev.stream not in stopped:
+            stopped[ev.stream] = len(stops)
+            stops.append((ev, None))
+    return stops
+
+
+def _after_the_daemon_stopped(events: list[Event]) -> set[int]:
+    """The events an IKE daemon logged after its own stop and before it ran again (their ids), each without a
+    category. A daemon that stops deletes its SAs on the way out (the Deletes it sends, the peer's answers), and its
+    last messages may find no interface or route left ("error writing to socket: Network is unreachable"): all of it is
+    the stop, not a cause of the tunnel's trouble, and none of it is read with the lines before the stop."""
+    after: set[int] = set()
+    ends = {id(stop): again for stop, again in daemon_stops(events)}
+    stopped: dict[int, Event | None] = {}  # stream -> the event from which its daemon runs again
+    for ev in events:
+        if ev.stream in stopped:
+            if ev is stopped[ev.stream]:
+                del stopped[ev.stream]
+            else:
+                after.add(id(ev))
+                _set(ev, None)
+                continue
+        if id(ev) in ends:
+            stopped[ev.stream] = ends[id(ev)]
+    return after

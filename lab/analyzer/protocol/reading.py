@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from lab.analyzer.protocol.deletes import (
+    _after_the_daemon_stopped,
     _child_deletes_not_replaced,
     _deletes_of_sas_already_gone,
     _deletes_of_the_other_logs_reauthentication,
@@ -197,7 +198,10 @@ class _Tunnels:
 
 def classify(events: list[Event]) -> None:
     """Give each ordered event its category and weight, reading each stream (each pluto or FortiOS tunnel: see
-    `_Tunnels`) with its own state."""
+    `_Tunnels`) with its own state. What a daemon logged after its own stop is left out (see
+    `_after_the_daemon_stopped`)."""
+    if stopped := _after_the_daemon_stopped(events):
+        events = [ev for ev in events if id(ev) not in stopped]
     tunnels = _Tunnels()
     answered_by_packets(events)
     kernel_refusals(events)
