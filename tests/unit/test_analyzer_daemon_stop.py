@@ -114,3 +114,42 @@ def test_a_daemon_that_starts_a_negotiation_after_its_stop_runs_again() -> None:
 def test_whole_failure_logs_keep_their_cause(name: str, expected: str) -> None:
     result = analyze_text((LAB / name / "L.log").read_text(encoding="utf-8"))
     assert result.primary is not None and result.primary.category == expected
+
+
+# The BGP daemons of tests/data/bgp-lab (FRR 8.4's bgpd, OpenBGPD 7.7), whole logs to their stop: FRR's "Terminating
+# on signal" with the Cease 6/3 and 6/2 it sends every neighbor as it removes them, OpenBGPD's "waiting for children
+# to terminate" with its processes' "Lost connection to parent".
+BGP_LAB = ROOT / "tests" / "data" / "bgp-lab"
+
+
+@pytest.mark.parametrize(("name", "side"), [
+    ("bgp-frr-bird-healthy", "L"), ("bgp-frr-frr-healthy", "L"), ("bgp-frr-frr-healthy", "R"),
+    ("bgp-frr-gobgp-healthy", "L"), ("bgp-frr-exabgp-healthy", "L"), ("bgp-frr-openbgpd-healthy", "L"),
+    ("bgp-frr-openbgpd-healthy", "R"),
+])
+def test_a_bgp_daemon_stopped_at_the_end_is_named_as_such(name: str, side: str) -> None:
+    # Before: "the session was shut down on purpose ... check that the neighbor was enabled again", or "a configuration
+    # change reset or removed the session" (the Cease 6/3 FRR sends as it stops).
+    p = analyze_text((BGP_LAB / name / f"{side}.log").read_text(encoding="utf-8")).primary
+    assert p is not None and p.category == "bgp_down"
+    assert p.summary_in("en") == "BGP is down: the BGP daemon itself was stopped, and it does not run again in these lines."
+    assert any(r.startswith("Line ") and "the BGP daemon itself was stopped" in r and "Start it" in r
+               for r in p.reasoning_in("en"))
+
+
+@pytest.mark.parametrize(("name", "side"), [
+    ("bgp-frr-bird-hold-expired-then-back", "L"), ("bgp-frr-gobgp-hold-expired-then-back", "L"),
+    ("bgp-frr-exabgp-hold-expired-then-back", "L"), ("bgp-frr-openbgpd-hold-expired-then-back", "L"),
+    ("bgp-frr-openbgpd-hold-expired-then-back", "R"),
+])
+def test_a_bgp_fault_before_the_daemons_stop_is_the_reading_and_the_stop_comes_after(name: str, side: str) -> None:
+    text = (BGP_LAB / name / f"{side}.log").read_text(encoding="utf-8")
+    p = analyze_text(text).primary
+    assert p is not None and p.category == "bgp_down"
+    assert p.summary_in("en").startswith("BGP flaps: it went down and came up again at line ")
+    assert p.summary_in("en").endswith("Why it went down: Hold timer expired.")
+    stop = next(i for i, line in enumerate(text.splitlines(), 1)
+                if "Terminating on signal" in line or line.strip().endswith("waiting for children to terminate"))
+    assert p.reasoning_in("en")[-1] == (
+        f"Line {stop}: then the BGP daemon itself was stopped (the service stopped or restarted, an upgrade or a "
+        "reboot), which closes every session of this router until it runs again.")

@@ -24,6 +24,7 @@ from lab.analyzer.bgp.codes import (
     REASONS,
 )
 from lab.analyzer.bgp.reading import (
+    DAEMON_STOP,
     DELETED_ON_STOP,
     ORPHANED,
     best,
@@ -36,6 +37,7 @@ from lab.analyzer.bgp.reading import (
 
 __all__ = [
     "CONNECTING",
+    "DAEMON_STOP",
     "DELETED_ON_STOP",
     "FAULTS",
     "MISMATCH",

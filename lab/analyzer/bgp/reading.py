@@ -145,6 +145,8 @@ _UNSTATED = re.compile(r"Timeout while reading data from the network|\bpeer is t
 ORPHANED = re.compile(r"\bfatal in (?:SE|RDE|RTR): Lost connection to parent\b")
 # FRR removes every neighbor as bgpd stops: after "Terminating on signal" their "Down Neighbor deleted" is the stop.
 DELETED_ON_STOP = re.compile(r"\bDown Neighbor deleted\b")
+# The BGP daemon itself stopping on purpose: FRR's bgpd on a signal (bgp_main.c), OpenBGPD's parent process (bgpd.c).
+DAEMON_STOP = re.compile(r"\bTerminating on signal\b|\bwaiting for children to terminate\s*$")
 
 
 # D-Link DxS (DGS-3620 Web UI Reference Guide, log entry BGP(6)): "BGP connection is closed due to Event: <10>

@@ -160,9 +160,13 @@ def _bgp_reason_in_context(read: _Read, every: list[Event], firm: list[Event],
     reason = bgp.best([f.get("bgp_reason", "") for _, f in read])
     own = [e for e, f in read if f.get("bgp_reason") == reason]
     stop = by("admin_shutdown")
+    stopped = [x for x in stop if bgp.DAEMON_STOP.search(x.text)]
     if reason == "config_change" and stop and all(
-            bgp.DELETED_ON_STOP.search(e.text) and any(x.order < e.order for x in stop) for e in own):
-        # FRR's bgpd stopping on a signal deletes every neighbor: the daemon stopped, no configuration changed
+            (bgp.DELETED_ON_STOP.search(e.text) and any(x.order < e.order for x in stop))
+            or (facts[id(e)].get("direction") == "sent" and any(x.order < e.order and x.stream == e.stream
+                                                                for x in stopped)) for e in own):
+        # FRR's bgpd stopping on a signal deletes every neighbor and tells each it was removed (Cease 6/3 sent,
+        # bgp_terminate): the daemon stopped, no configuration changed
         read = instead({"config_change"}, stop)
     elif reason == "daemon_crash" and stop and all(bgp.ORPHANED.search(e.text) for e in own):
         # OpenBGPD's processes lose their parent when bgpd is stopped on purpose ("waiting for children to terminate"
@@ -193,6 +197,15 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
     reset), unless every down recovered: then the session flaps and the downs are why. The reason comes from the
     decisive lines first, the weak ones only when no line is decisive."""
     every = sorted({id(e): e for e in evs + chain if e.kind == "bgp_down"}.values(), key=lambda e: e.order)
+    # The BGP daemon stopped on purpose (FRR's "Terminating on signal", OpenBGPD's parent): what went down before it
+    # in the same log is read first when a fault of its own took a session down then; the stop closes every session
+    # anyway and is named after it.
+    stops = [e for e in every if bgp.DAEMON_STOP.search(e.text)]
+    before = [e for e in every if not any(s.stream == e.stream and s.order <= e.order for s in stops)
+              and not bgp.ORPHANED.search(e.text)]  # (OpenBGPD's processes that lost their parent: the stop too)
+    stopped_after = None
+    if stops and any(bgp.read(e.text).get("bgp_reason") in bgp.FAULTS for e in before if e.weight != "context"):
+        every, stopped_after = before, stops[0]
     recovered = _bgp_recovery(events)
     standing = [e for e in every if not recovered(e)]
     pool = standing or every
@@ -254,8 +267,10 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
                             "(this router, an interface or the path they use) rather than at one neighbor's settings.",
                             len(others), peers=", ".join(others[:5]) + (", ..." if len(others) > 5 else "")))
     extra: dict[str, Any] = {}
+    daemon_stopped = False
     if reason:
         ev, facts = next((e, f) for e, f in read if f.get("bgp_reason") == reason)
+        daemon_stopped = reason == "admin_shutdown" and bool(bgp.DAEMON_STOP.search(ev.text))
         # The facts of the line that names the reason, and its NOTIFICATION's code and direction, win over the
         # other lines' (a two-sided paste shows the same refusal from both sides).
         for key in _BGP_KEYS:
@@ -300,6 +315,10 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
         reasoning.append(M("The session came up again at line {line}: it flaps. The lines do not say why it went "
                            "down: look at the neighbor's log and at the path between the two (keepalives, TCP 179) "
                            "around that time.", line=ups[-1].line))
+    if stopped_after is not None:
+        reasoning.append(M("Line {line}: then the BGP daemon itself was stopped (the service stopped or restarted, an "
+                           "upgrade or a reboot), which closes every session of this router until it runs again.",
+                           line=stopped_after.line))
     summary = {
         "bad_peer_as": M("BGP is down: the two sides' AS numbers do not match (bad peer AS)."),
         "hold_timer_expired": M("BGP is down: the hold timer expired, keepalives did not get through."),
@@ -341,6 +360,8 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
     if reason == "notification" and extra.get("bgp_notification"):
         summary = M("BGP is down: a NOTIFICATION ({code}) closed the session, a code that names no particular reason.",
                     code=extra["bgp_notification"])
+    if daemon_stopped:
+        summary = M("BGP is down: the BGP daemon itself was stopped, and it does not run again in these lines.")
     if nht:
         summary = M("BGP cannot start: this host has no route to the neighbor's address (FRR next-hop tracking), so "
                     "it does not open the connection.")

@@ -229,6 +229,10 @@ def _bgp_reason_text(reason: str, facts: dict[str, Any], line: int, aws: bool = 
         return [M("Line {line}: the neighbor did not come back within its graceful restart time, so the routes kept "
                   "for it are withdrawn. Look at why its BGP did not return: the tunnel carrying it, or the "
                   "neighbor's BGP daemon.", line=line)]
+    if reason == "admin_shutdown" and bgp.DAEMON_STOP.search(text):
+        return [M("Line {line}: the BGP daemon itself was stopped (the service stopped or restarted, an upgrade or a "
+                  "reboot): it closes every session of this router on its way out, so every neighbor is down until it "
+                  "runs again. Start it, and find out what stopped it.", line=line)]
     if reason in bgp.ON_PURPOSE:
         return [M("Line {line}: the session was reset or shut down on purpose ({error}) and does not come back up in "
                   "this log: check that the neighbor was enabled again and that the configuration change is "
