@@ -137,6 +137,9 @@ class Analysis:
     # no cause is named, but the peer refused a request with an error notify that names no setting (INVALID_SYNTAX
     # outside a rekey, UNSUPPORTED_CRITICAL_PAYLOAD); a note names the line. Not "no known failure message".
     refused_unnamed: bool = False
+    # no cause is named, and the log's IKE daemon was stopped and does not run again in these lines: its tunnels are
+    # down because it is not running (a note names the line). Not "no known failure message".
+    daemon_stopped: bool = False
     signals: dict[str, int] = field(default_factory=dict)  # signal id -> count (established, initiating)
     truncated: bool = False  # more findings than the analyzer keeps
     last_states: dict[str, str] = field(default_factory=dict)  # AWS ike_phase1_state etc. from the last line
@@ -171,6 +174,7 @@ class Analysis:
                 else None
             ),
             "recovered": self.recovered,
+            "daemon_stopped": self.daemon_stopped,
             "notes": [str(n) for n in self.notes],
             "findings": [
                 {

@@ -136,7 +136,8 @@ def _finish(scanner: Scanner, event_lines: set[int] | None = None) -> Analysis:
                         "Lines {lines}: ESP with an unknown SPI matched no tunnel at all: stray ESP from the Internet, "
                         "dropped by this side, not a failure of a tunnel and not read as a cause.",
                         len(unmatched), lines=", ".join(str(e.line) for e in unmatched[:10])))
-    for stop, start in daemon_stops(events):
+    stops = daemon_stops(events)
+    for stop, start in stops:
         if start is None and primary is not None:
             notes.append(M("Line {line}: the IKE daemon that wrote this log was stopped there; what it logged after "
                            "that line is the stop, not read as a cause.", line=stop.line))
@@ -176,6 +177,8 @@ def _finish(scanner: Scanner, event_lines: set[int] | None = None) -> Analysis:
         notes=tuple(notes),
         recovered=any_recovered,
         refused_unnamed=unprocessed is not None,
+        daemon_stopped=primary is None and not any_recovered and unprocessed is None
+        and any(start is None for _, start in stops),
         signals=signals,
         truncated=truncated,
         last_states=states,

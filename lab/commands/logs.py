@@ -3,11 +3,14 @@
 
 Exit 0 when the input was analyzed (whatever was found), 2 when it could not be read. `--json` prints
 {"format", "lines", "order", "primary": {"category", "tree_node", "summary", "facts", "evidence_lines",
-"certainty": "firm"|"guess"} | null, "recovered", "notes", "findings": [{..., "facts"}]}; every value masked. "guess":
+"certainty": "firm"|"guess"} | null, "recovered", "daemon_stopped", "notes", "findings": [{..., "facts"}]}; every value
+masked. "guess":
 no line names the cause, only silence or the daemon's own guess points at it (the reasoning says what else looks the
 same). "recovered": true when primary is null because a failure was seen that recovered or that the protocol resolved
 (the notes, in English, say which); false with a null primary means no failure message that names a cause was found
-(a note names a refusal whose notify names no setting, such as INVALID_SYNTAX outside a rekey). A finding's
+(a note names a refusal whose notify names no setting, such as INVALID_SYNTAX outside a rekey). "daemon_stopped": true
+when primary is null and the log's IKE daemon was stopped and does not run again in it (a note names the line; what
+it logged after its stop is not read as a cause). A finding's
 "category", "phase" and "tree_node" are empty for a line recognised but read as no cause (ESP with unknown SPIs from
 several addresses that are no peer: stray ESP, which a note names).
 """
@@ -164,6 +167,8 @@ def _logs(args: argparse.Namespace) -> int:
                        link="?tree=" + p.tree_node.replace("/", "&node=")))
     elif analysis.recovered:  # a failure that recovered, or one the protocol resolved: the notes above say which
         print("\n" + t("Primary diagnosis: none - no failure that needs fixing (see the notes above)."))
+    elif analysis.daemon_stopped:  # the IKE daemon was stopped and nothing failed before it: a note names the line
+        print("\n" + t("Primary diagnosis: none - no failure before the IKE daemon was stopped (see the notes above)."))
     elif analysis.refused_unnamed:  # the peer refused a request, and its notify does not say what: a note says which
         print("\n" + t("Primary diagnosis: none named - the peer refused a request without naming a setting (see the "
                        "notes above)."))

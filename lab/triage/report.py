@@ -135,6 +135,8 @@ def _build(analysis: Analysis | None, session: Session | None, evidence: Mapping
                 out.append("")
         elif analysis.recovered:  # a failure that recovered, or one the protocol resolved: the notes below say which
             out += [t("No failure that needs fixing was found: the notes below say what the lines show."), ""]
+        elif analysis.daemon_stopped:  # the IKE daemon was stopped, nothing failed before it: a note names the line
+            out += [t("No failure was found before the IKE daemon was stopped: the notes below name the line."), ""]
         elif analysis.refused_unnamed:  # the peer refused a request without naming a setting: a note says which
             out += [t("The peer refused a request without naming a setting, so no cause is named: the notes below say "
                       "which line."), ""]

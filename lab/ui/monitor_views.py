@@ -300,11 +300,14 @@ def render_logs(c: VpnConnection, log_text: str, analysis: object | None, proble
                   node=f"`{primary.tree_node}`") + " · "
                 + _n("{n} finding", "{n} findings", len(getattr(analysis, "findings", ())))
             )
-        elif (refused := getattr(analysis, "refused_unnamed", False)) or getattr(analysis, "recovered", False):
-            # a refusal that names no setting, a failure that recovered (a BGP reset) or one the protocol resolved:
-            # the notes say which
+        elif ((refused := getattr(analysis, "refused_unnamed", False))
+              | (stopped := getattr(analysis, "daemon_stopped", False)) | getattr(analysis, "recovered", False)):
+            # a refusal that names no setting, a failure that recovered (a BGP reset) or one the protocol resolved, an
+            # IKE daemon stopped with nothing failed before: the notes say which
             if refused:
                 st.markdown(_("**Log analyzer:** the peer refused a request without naming a setting."))
+            elif stopped:
+                st.markdown(_("**Log analyzer:** no failure before the IKE daemon was stopped."))
             else:
                 st.markdown(_("**Log analyzer:** no failure that needs fixing in these lines."))
             for note in getattr(analysis, "notes", ()):

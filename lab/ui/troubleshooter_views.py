@@ -250,6 +250,10 @@ def analysis(result: Analysis, on_goto: Callable[[str], None]) -> None:
     if p is None and result.recovered:  # a failure that recovered, or one the protocol resolved: the notes say which
         st.info(_("No failure that needs fixing was found: the notes above say what the lines show. If the tunnel is "
                   "still down, walk the tree above, starting with the tunnel state."), icon=":material/search_off:")
+    elif p is None and result.daemon_stopped:  # the IKE daemon was stopped, nothing failed before: a note names the line
+        st.info(_("No failure was found before the IKE daemon was stopped: the note above names the line. Its tunnels "
+                  "are down while it is not running: start it, and if a tunnel still does not come up, walk the tree "
+                  "above."), icon=":material/search_off:")
     elif p is None and result.refused_unnamed:  # the peer refused a request without naming a setting: a note says which
         st.info(_("The peer refused a request without naming a setting, so no cause can be named from these lines: "
                   "the note above names the line. Walk the tree above, starting with the tunnel state."),

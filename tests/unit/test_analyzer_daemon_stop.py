@@ -9,6 +9,7 @@ restart from a public issue (datasets/real-logs/dev).
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -183,3 +184,25 @@ def test_a_bgp_fault_before_the_daemons_stop_is_the_reading_and_the_stop_comes_a
     assert p.reasoning_in("en")[-1] == (
         f"Line {stop}: then the BGP daemon itself was stopped (the service stopped or restarted, an upgrade or a "
         "reboot), which closes every session of this router until it runs again.")
+
+
+def test_the_cli_json_and_the_report_say_the_daemon_was_stopped(capsys: pytest.CaptureFixture[str]) -> None:
+    from datetime import UTC, datetime
+
+    from lab.cli import main
+    from lab.triage.report import build_report
+
+    path = LAB / "v2-rekey-dpd-healthy" / "L.log"
+    assert main(["logs", str(path)]) == 0
+    assert "Primary diagnosis: none - no failure before the IKE daemon was stopped (see the notes above)." in (
+        capsys.readouterr().out)
+    assert main(["logs", str(path), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["primary"] is None and out["daemon_stopped"] is True and out["recovered"] is False
+    report = build_report(analyze_text(path.read_text(encoding="utf-8")), None, None, datetime(2026, 12, 7, tzinfo=UTC))
+    assert "No failure was found before the IKE daemon was stopped: the notes below name the line." in report
+    # a daemon that ran again, or a failure before the stop: not this verdict
+    for other in (ROOT / "datasets" / "real-logs" / "dev" / "libreswan-setup-ipsec-vpn-orderly-pluto-restart-shutting-down.log",
+                  LAB / "v2-ts" / "L.log"):
+        assert main(["logs", str(other), "--json"]) == 0
+        assert json.loads(capsys.readouterr().out)["daemon_stopped"] is False
