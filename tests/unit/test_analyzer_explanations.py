@@ -371,3 +371,21 @@ def test_an_answer_that_matched_no_sa_is_a_crossing_not_an_unanswered_rekey() ->
     assert p.category == "rekey_issue"
     assert "the exchange crossed another one on the same IKE SA" in text
     assert "got no answer" not in text and "an unknown SPI" not in text
+
+
+def test_a_maximum_prefix_limit_with_a_router_that_is_not_aws_gives_no_aws_limits() -> None:
+    # PAN-OS (advanced routing engine): the neighbor 192.168.1.1 closed the session with Cease 6/1. That address is no
+    # VPN tunnel's inside address (169.254.0.0/16), so AWS's 100-route limit says nothing about this neighbor.
+    p = dev("paloalto-are-bgp-cease-max-prefixes-from-peer")
+    assert p.facts["peer"] == "192.168.1.1"
+    assert "AWS accepts at most 100 routes" not in said(p)
+    assert "the neighbor's maximum-prefix limit was exceeded by the routes this side advertised" in said(p)
+    assert "not a VPN tunnel's inside address (169.254.0.0/16)" in said(p)
+    # The lab's FRR with its neighbor at 192.0.2.2 limiting what it accepts: raise the limit, no AWS figures
+    lab = Path(__file__).resolve().parents[1] / "data" / "bgp-lab" / "bgp-frr-bird-max-prefix-exceeded" / "L.log"
+    p = primary(lab.read_text())
+    assert "this side's maximum-prefix limit for the neighbor was exceeded" in said(p)
+    assert "AWS advertises up to 1,000" not in said(p)
+    # A neighbor the lines give no address for may be AWS's side of a tunnel: AWS's limits are still named
+    p = dev("paloalto-routed-bgp-notification-received-cease-max-prefixes-peer-capacity")
+    assert "AWS accepts at most 100 routes per VPN connection" in said(p)

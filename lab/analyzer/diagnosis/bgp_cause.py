@@ -269,7 +269,13 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
     extra: dict[str, Any] = {}
     daemon_stopped = False
     if reason:
+        line_facts = facts
         ev, facts = next((e, f) for e, f in read if f.get("bgp_reason") == reason)
+        if "peer" not in facts and (peer := next((line_facts[id(e)]["peer"] for e in downs
+                                                  if line_facts[id(e)].get("peer")), None)):
+            # (the neighbor's address from another line of the same neighbor's down: PAN-OS names it by its name on
+            # the NOTIFICATION's line and by its address on the next)
+            facts = {**facts, "peer": peer}
         daemon_stopped = reason == "admin_shutdown" and bool(bgp.DAEMON_STOP.search(ev.text))
         # The facts of the line that names the reason, and its NOTIFICATION's code and direction, win over the
         # other lines' (a two-sided paste shows the same refusal from both sides).

@@ -3,6 +3,7 @@ timer, TCP) or the state it was left in."""
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from typing import Any
 
@@ -24,6 +25,19 @@ BGP_TREE_NODES = {
 }
 # The two-octet AS a four-octet AS speaker puts in its OPEN (RFC 6793 section 9).
 AS_TRANS = 23456
+# A VPN tunnel's inside addresses, where AWS's BGP neighbor is: a /30 of 169.254.0.0/16, or a /126 of fd00::/8 for
+# IPv6 VPN connections (facts sheet 1.6).
+_TUNNEL_INSIDE = (ipaddress.ip_network("169.254.0.0/16"), ipaddress.ip_network("fd00::/8"))
+
+
+def _not_aws_neighbor(facts: dict[str, Any]) -> bool:
+    """Whether the line names a BGP neighbor address outside every VPN tunnel's inside range: not AWS's side of a
+    tunnel, so AWS's route quotas do not apply to it. False when no address is named."""
+    try:
+        address = ipaddress.ip_address(str(facts.get("peer") or "").split("%")[0])
+    except ValueError:
+        return False
+    return not any(address in net for net in _TUNNEL_INSIDE if net.version == address.version)
 
 
 def as_trans(facts: dict[str, Any]) -> bool:
@@ -242,6 +256,23 @@ def _bgp_reason_text(reason: str, facts: dict[str, Any], line: int, aws: bool = 
         # advertises up to 1,000 to it; neither can be increased. A prefix limit closes the session with Cease 6/1
         # (RFC 4486), also where the line shows no NOTIFICATION.
         error = error or bgp.meaning(6, 1)
+        if not aws and _not_aws_neighbor(facts):  # (another router, not a VPN tunnel's AWS side)
+            if sent:
+                return [M("Line {line}: this side's maximum-prefix limit for the neighbor was exceeded by the routes "
+                          "the neighbor advertised, so this side closed the session ({error}). Raise the limit above "
+                          "the number of routes the neighbor sends, or filter what it accepts. The neighbor's address "
+                          "is not a VPN tunnel's inside address (169.254.0.0/16), so AWS's route limits do not apply "
+                          "to it.", line=line, error=error)]
+            if received:
+                return [M("Line {line}: the neighbor's maximum-prefix limit was exceeded by the routes this side "
+                          "advertised, so the neighbor closed the session ({error}). Advertise fewer (summarise), or "
+                          "have the neighbor's limit raised. The neighbor's address is not a VPN tunnel's inside "
+                          "address (169.254.0.0/16), so AWS's route limits do not apply to it.", line=line,
+                          error=error)]
+            return [M("Line {line}: more prefixes arrived than the configured maximum, so the session was closed "
+                      "({error}): raise the limit above the number of routes the neighbor sends, or have it advertise "
+                      "fewer. The neighbor's address is not a VPN tunnel's inside address (169.254.0.0/16), so AWS's "
+                      "route limits do not apply to it.", line=line, error=error)]
         if aws and sent:  # AWS's own log: AWS counted the customer gateway's prefixes
             return [M("Line {line}: AWS's maximum-prefix limit was exceeded by the routes the customer gateway "
                       "advertised, so AWS closed the session ({error}). AWS accepts at most 100 routes per VPN "
