@@ -389,3 +389,13 @@ def test_a_maximum_prefix_limit_with_a_router_that_is_not_aws_gives_no_aws_limit
     # A neighbor the lines give no address for may be AWS's side of a tunnel: AWS's limits are still named
     p = dev("paloalto-routed-bgp-notification-received-cease-max-prefixes-peer-capacity")
     assert "AWS accepts at most 100 routes per VPN connection" in said(p)
+
+
+def test_a_pluto_timeout_on_an_established_ike_sa_names_the_request_it_ended_or_none() -> None:
+    # "#1: ESTABLISHED_IKE_SA: 30 second timeout exceeded" names the IKE SA's state: the request that timed out was
+    # the CREATE_CHILD_SA "#4" sent over it (libreswan's crossing-streams test), not an INFORMATIONAL
+    p = dev("libreswan-v2-rekey-crossing-streams")
+    assert p.facts["exchange"] == "CREATE_CHILD_SA"
+    # One line, nothing before it: the log does not say which request it was
+    p = dev("libreswan-v2-established-ike-retransmit-timeout-unreachable-peer")
+    assert "exchange" not in p.facts

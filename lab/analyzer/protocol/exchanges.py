@@ -244,3 +244,30 @@ def _borrow_exchange(events: list[Event]) -> None:
                     # the proposals refused were Quick Mode's (charon: "[ HASH N(NO_PROP) ]").
                     ev.sa = "child"
                 break
+
+
+# pluto's timeout of a request on an established IKE SA ("#1: ESTABLISHED_IKE_SA: 30 second timeout exceeded") names the
+# IKE SA's state, not the exchange: libreswan 4 and later time out every request sent over an IKE SA there (a liveness
+# check, a Delete, the CREATE_CHILD_SA of a Child SA using it: ikev2_retransmit.c works per IKE SA).
+_ESTABLISHED_TIMEOUT = re.compile(r"(?<![A-Z])(?:STATE_V2_)?ESTABLISHED_IKE_SA: \d+ second timeout exceeded\b")
+
+
+def _established_timeouts(events: list[Event]) -> None:
+    """The exchange of the request each of pluto's timeouts on an established IKE SA ended: that of the connection's
+    last request before it (pluto's "sent CREATE_CHILD_SA request", "sent INFORMATIONAL request") when no answer of the
+    same exchange came after it, else none named (the log does not say which request it was)."""
+    for i, ev in enumerate(events):
+        if ev.fmt != "libreswan" or ev.kind != "give_up" or not _ESTABLISHED_TIMEOUT.search(ev.text):
+            continue
+        conn = conn_of(ev)
+        request, at = None, i
+        for at in range(i - 1, -1, -1):
+            e = events[at]
+            if e.stream == ev.stream and e.exchange and (not conn or conn_of(e) == conn) and (
+                    e.direction == "sent" and " request" in e.text):
+                request = e
+                break
+        answered = request is not None and any(
+            e.stream == ev.stream and e.direction == "received" and e.exchange == request.exchange
+            and (not conn or conn_of(e) == conn) for e in events[at + 1:i])
+        ev.exchange = request.exchange if request is not None and not answered else None

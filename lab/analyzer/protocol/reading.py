@@ -18,6 +18,7 @@ from lab.analyzer.protocol.exchanges import (
     _borrow_exchange,
     _charon_repeated_requests,
     _cisco_packet_dumps,
+    _established_timeouts,
     _pluto_auth_guess_exchange,
     _pluto_notify_directions,
     _pluto_notify_protocols,
@@ -285,6 +286,7 @@ def classify(events: list[Event]) -> None:
     _main_mode_answer_refused(events)
     _charon_state_change_echoes(events)
     kernel_refusal_consequences(events)
+    _established_timeouts(events)
 
 
 def _same_tunnel_answer(retransmit: Event, answer: Event, st: _State) -> bool:
