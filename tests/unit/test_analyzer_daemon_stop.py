@@ -206,3 +206,15 @@ def test_the_cli_json_and_the_report_say_the_daemon_was_stopped(capsys: pytest.C
                   LAB / "v2-ts" / "L.log"):
         assert main(["logs", str(other), "--json"]) == 0
         assert json.loads(capsys.readouterr().out)["daemon_stopped"] is False
+
+
+@pytest.mark.parametrize("name", ["bgp-frr-bird-healthy", "bgp-frr-frr-healthy", "bgp-frr-gobgp-healthy",
+                                  "bgp-frr-bird-late-peer"])
+def test_both_whole_bgp_logs_pasted_together_read_as_the_stop(name: str) -> None:
+    # L's whole log (FRR, to its "Terminating on signal"), then R's: R's Up lines come after L's stop in the paste but
+    # happened before it (their time stamps). Before, they were read as the session coming back ("BGP flaps: it went
+    # down and came up again at line 12. Why it went down: Administrative shutdown").
+    left, right = ((BGP_LAB / name / f"{side}.log").read_text(encoding="utf-8") for side in "LR")
+    p = analyze_text(left + right).primary
+    assert p is not None and p.category == "bgp_down"
+    assert p.summary_in("en") == "BGP is down: the BGP daemon itself was stopped, and it does not run again in these lines."

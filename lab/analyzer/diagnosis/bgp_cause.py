@@ -26,26 +26,32 @@ from lab.analyzer.protocol import (
     facts_of,
     same_bgp_peer,
 )
+from lab.analyzer.protocol.events import later
 from lab.i18n import M, Mn, Msg
+
+
+def _came_up_after(up: Event, down: Event) -> bool:
+    """A BGP Up after a down: in one log by the order of its lines (whatever pattern read each: a daemon's lines are
+    read by several vendors' patterns), across two logs by their time stamps (`later`)."""
+    return up.order > down.order if up.stream == down.stream else later(up, down)
 
 
 def _bgp_recovery(events: list[Event]) -> Callable[[Event], bool]:
     """Whether the same neighbor's session came up after a BGP down line (`same_bgp_peer`: the same address, or a
-    line that names none), answered from the latest Up per neighbor rather than a pass over every event per line."""
-    by_peer: dict[str, int] = {}
-    unnamed = latest = -1
+    line that names none), answered from the latest Up per neighbor and log rather than a pass over every event per
+    line. In both sides' logs pasted together, an Up in the other log counts when its time stamp is later
+    (`_came_up_after`): the second log's lines all come after the first's in the paste, whenever they happened."""
+    latest: dict[tuple[str, int], Event] = {}  # (neighbor or "", stream) -> its last Up
     for e in events:
         if e.kind == "bgp_up":
-            peer = bgp_peer(e)
-            if peer:
-                by_peer[peer] = max(by_peer.get(peer, -1), e.order)
-            else:
-                unnamed = max(unnamed, e.order)
-            latest = max(latest, e.order)
+            key = (bgp_peer(e) or "", e.stream)
+            if key not in latest or e.order > latest[key].order:
+                latest[key] = e
 
     def recovered(ev: Event) -> bool:
         peer = bgp_peer(ev)
-        return (max(by_peer.get(peer, -1), unnamed) if peer else latest) > ev.order
+        return any(_came_up_after(up, ev) for (named, _), up in latest.items()
+                   if not peer or not named or named == peer)
 
     return recovered
 
@@ -312,7 +318,7 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
                            "neighbor addresses on the inside CIDR, hold timer, TCP 179 through the customer gateway's "
                            "firewall)."))
     # (a session that stays up does not flap: an Up line after the policy warning is a session cleared or restarted)
-    ups = [] if no_routes else [e for e in events if e.kind == "bgp_up" and e.order > named.order
+    ups = [] if no_routes else [e for e in events if e.kind == "bgp_up" and _came_up_after(e, named)
                                 and same_bgp_peer(e, named)]
     if ups and reason in bgp.REASON_WORDS:
         reasoning.append(M("The session came up again at line {line}: it flaps, and the reason above is why it went "

@@ -19,6 +19,7 @@ from lab.analyzer.protocol import (
     stamp_kind,
     tunnel_name,
 )
+from lab.analyzer.protocol.events import later as _later
 from lab.i18n import M
 
 # The advice when this side's first phase 1 reply is never followed up (see protocol.unanswered._first_replies_unanswered).
@@ -305,19 +306,6 @@ def _other_side_version(events: list[Event], unanswered: list[Event]) -> tuple[s
     if sent in versions and other in versions and len(versions) == 2:
         return sent, other, versions[other][0]
     return None
-
-
-def _later(ev: Event, than: Event) -> bool:
-    """`ev` happened after `than`: in one log by the order of its lines; across two logs pasted one after the other
-    (both peers) by their time stamps when both have one, since the second log's lines all come after the first's
-    (two daemons' logs without time stamps: not known)."""
-    if ev.stream != than.stream and ev.stamp is not None and than.stamp is not None and (
-        stamp_kind(ev.stamp) == stamp_kind(than.stamp)
-    ):
-        return ev.stamp > than.stamp
-    if ev.fmt != than.fmt and (ev.stamp is None or than.stamp is None):
-        return False  # another daemon's log (the peer's) pasted after this one, with no time to compare: not known
-    return ev.order > than.order
 
 
 def _peer_dpd_behind_delete(cats: dict[str, list[Event]], delete: Event) -> Event | None:

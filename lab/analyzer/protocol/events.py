@@ -122,3 +122,16 @@ def stamp_kind(stamp: float) -> int:
 def host_of(line: str) -> str:
     m = _HOST.match(line)
     return m.group("host") if m else ""
+
+
+def later(ev: Event, than: Event) -> bool:
+    """`ev` happened after `than`: in one log by the order of its lines; across two logs pasted one after the other
+    (both peers) by their time stamps when both have one, since the second log's lines all come after the first's
+    (two daemons' logs without time stamps: not known)."""
+    if ev.stream != than.stream and ev.stamp is not None and than.stamp is not None and (
+        stamp_kind(ev.stamp) == stamp_kind(than.stamp)
+    ):
+        return ev.stamp > than.stamp
+    if ev.fmt != than.fmt and (ev.stamp is None or than.stamp is None):
+        return False  # another daemon's log (the peer's) pasted after this one, with no time to compare: not known
+    return ev.order > than.order
