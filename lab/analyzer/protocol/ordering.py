@@ -322,17 +322,29 @@ _CHARON_ROLE = re.compile(
     r"|parsed (?:IKE_SA_INIT|ID_PROT|AGGRESSIVE) request 0 |generating (?:IKE_SA_INIT|ID_PROT|AGGRESSIVE) response 0 )"
 )
 _CHARON_ANY_PREFIX = re.compile(r"<(?:[\w.-]+\|)?(\d+)> ")
+# The peer rekeying the IKE SA: charon reads the new IKE SA's IKE_SA_INIT part from the CREATE_CHILD_SA request and
+# logs "192.0.2.2 is initiating an IKE_SA" under the old IKE SA's id (ike_rekey.c runs ike_init.c for the new one).
+# That id keeps its role: the line is no role of its own.
+_CHARON_IKE_REKEY_REQUEST = re.compile(r"\bparsed CREATE_CHILD_SA request \d+ \[")
 
 
-def _ike_role(ev: Event) -> tuple[tuple[str, int], str] | None:
+def _ike_role(ev: Event, moved: dict[int, int] | None = None) -> tuple[tuple[str, int], str] | None:
     """((daemon, pluto's state serial or charon's IKE SA unique id), "I" or "R") when the line says which side of its
-    IKE SA it is."""
+    IKE SA it is. `moved`: charon's IKE SA ids whose lines started another IKE SA (an IKEv1 reauthentication logs
+    "<gw|1> initiating Main Mode IKE_SA gw[2]", then gw[2]'s first messages under <gw|1>): the id a line's prefix
+    stands for (updated from the line)."""
     if ev.fmt == "libreswan" and (m := _PLUTO_ROLE.search(ev.text)):
         return ("libreswan", int(m.group(1))), m.group("state") or ("I" if m.group("i") else "R")
     if ev.fmt == "strongswan" and (m := _CHARON_ROLE.search(ev.text)):
-        n = m.group("n") or ((p := _CHARON_ANY_PREFIX.search(ev.text, 0, m.start() + 1)) and p.group(1))
+        prefix = (p := _CHARON_ANY_PREFIX.search(ev.text, 0, m.start() + 1)) and int(p.group(1))
+        if m.group("n"):
+            n = int(m.group("n"))
+            if moved is not None and prefix and prefix != n:
+                moved[prefix] = n
+        else:
+            n = (moved or {}).get(prefix, prefix) if prefix else 0
         if n:
-            return ("strongswan", int(n)), "I" if m.group("i") else "R"
+            return ("strongswan", n), "I" if m.group("i") else "R"
     return None
 
 
@@ -404,6 +416,7 @@ def put_in_order(
         pids = set()
     stream, prev, hosts = 0, None, {}
     roles: dict[tuple[str, int], str] = {}  # (daemon, state serial or IKE SA id) -> the role it plays
+    moved: dict[int, int] = {}  # charon: an IKE SA id -> the IKE SA its lines started (see _ike_role)
     peers: dict[int, str] = {}
     states = False  # a pluto state has spoken in this stream (no time stamps)
     added: set[str] = set()  # the connections pluto added in this stream
@@ -417,6 +430,7 @@ def put_in_order(
         if i - 1 == boundary and not pids:
             stream += 1  # the other log starts here (its own stream, as another host's)
             roles, peers, states, added, forms, prev = {}, {}, False, set(), {}, None
+            moved = {}
         if pids:
             pid = _daemon_pid(ev.text)
             if pid:
@@ -443,14 +457,17 @@ def put_in_order(
             if serial <= tops.get(stream, 0):
                 stream += 1
                 roles, peers, states, added = {}, {}, False, {readded_name}
+                moved = {}
                 for earlier in ordered[readded:i - 1]:
                     earlier.stream = stream if not earlier.host else earlier.stream + 1
             readded = None
-        if not ev.host and (role := _ike_role(ev)):
+        if not ev.host and (role := _ike_role(ev, moved)) and not (
+                i > 1 and ev.fmt == "strongswan" and _CHARON_IKE_REKEY_REQUEST.search(ordered[i - 2].text)):
             sa, side = role
             if roles.get(sa, side) != side:
                 stream += 1  # the other peer's log starts here
                 roles, peers = {}, {}
+                moved = {}
             roles[sa] = side
         if not states and ev.fmt == "libreswan" and _serial_of(ev.text) is not None:
             states = True
@@ -463,6 +480,7 @@ def put_in_order(
             if forms.get(name, instance) != instance:
                 stream += 1
                 roles, peers, states, added, forms = {}, {}, True, set(), {}
+                moved = {}
             forms[name] = instance
         if not ev.host and ev.stamp is None and (talk := pluto_peer(ev)):
             # Both peers initiating the same connection (crossing streams) play the same roles with the same
@@ -472,6 +490,7 @@ def put_in_order(
             if peers.get(serial, peer) != peer and "initiating IKEv" in ev.text:
                 stream += 1
                 roles, peers = {}, {}
+                moved = {}
                 if role := _ike_role(ev):
                     roles[role[0]] = role[1]
             peers[serial] = peer
