@@ -225,3 +225,15 @@ def test_both_whole_bgp_logs_pasted_together_read_as_the_stop(name: str) -> None
     p = analyze_text(left + right).primary
     assert p is not None and p.category == "bgp_down"
     assert p.summary_in("en") == "BGP is down: the BGP daemon itself was stopped, and it does not run again in these lines."
+
+
+def test_the_lines_that_led_to_a_two_sided_reading_are_in_the_order_they_happened() -> None:
+    # FRR's whole log, then BIRD's: BIRD's lines come later in the paste but some happened first. The page's table
+    # ("Lines that led to the diagnosis, in order") and --json's evidence_lines follow their time stamps.
+    left, right = ((BGP_LAB / "bgp-frr-bird-healthy" / f"{side}.log").read_text(encoding="utf-8") for side in "LR")
+    text = left + right
+    p = analyze_text(text).primary
+    assert p is not None and len({f.line <= len(left.splitlines()) for f in p.chain}) == 2  # lines of both logs
+    stamps = [text.splitlines()[f.line - 1][:23].replace("/", "-") for f in p.chain]
+    assert stamps == sorted(stamps)
+    assert [f.line for f in p.chain] != sorted(f.line for f in p.chain)

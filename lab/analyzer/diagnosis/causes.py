@@ -17,6 +17,7 @@ from lab.analyzer.protocol import (
     Event,
     facts_of,
 )
+from lab.analyzer.protocol.events import stamp_kind
 from lab.analyzer.scan import shown
 from lab.errors import DataError
 from lab.i18n import Msg
@@ -110,6 +111,17 @@ def _merge_facts(events: list[Event]) -> dict[str, Any]:
     return facts
 
 
+def _in_time(chain: list[Event]) -> list[Event]:
+    """The chain in the order its lines happened: in one log the order of its lines; lines of two logs pasted one after
+    the other (both peers) by their time stamps, when every line has one of the same kind (the second log's lines all
+    come after the first's in the paste, whenever they happened)."""
+    if len({e.stream for e in chain}) < 2 or any(e.stamp is None for e in chain):
+        return chain
+    if len({stamp_kind(e.stamp) for e in chain if e.stamp is not None}) != 1:
+        return chain
+    return sorted(chain, key=lambda e: (e.stamp or 0.0, e.order))
+
+
 def _primary(
     category: str,
     summary: Msg,
@@ -128,6 +140,7 @@ def _primary(
     facts.update(extra or {})
     if lead:
         chain = sorted({id(e): e for e in chain + lead}.values(), key=lambda e: e.order)
+    chain = _in_time(chain)
     return Primary(
         category=category,
         tree_node=cat.tree_node,
