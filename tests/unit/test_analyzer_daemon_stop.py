@@ -237,3 +237,14 @@ def test_the_lines_that_led_to_a_two_sided_reading_are_in_the_order_they_happene
     stamps = [text.splitlines()[f.line - 1][:23].replace("/", "-") for f in p.chain]
     assert stamps == sorted(stamps)
     assert [f.line for f in p.chain] != sorted(f.line for f in p.chain)
+
+
+@pytest.mark.parametrize("name", ["v2-healthy", "v2-ts", "v1-healthy", "v2-responder-rekeys-healthy"])
+def test_both_whole_charon_logs_pasted_together_are_two_logs(name: str) -> None:
+    # R's log starts with its clock going back to its own start; both daemons number their IKE SAs from 1, in
+    # opposite roles. Before, the second log's first IKE SA read as a third log starting ("3 separate logs").
+    left, right = ((LAB / name / f"{side}.log").read_text(encoding="utf-8") for side in "LR")
+    result = analyze_text(left + right)
+    assert result.streams == 2
+    assert "2 separate logs were found (two sides or several hosts); each was read on its own." in [
+        n.render("en") for n in result.notes]

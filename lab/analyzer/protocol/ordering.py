@@ -504,6 +504,10 @@ def put_in_order(
             if prev is not None and ev.stamp < prev - 1 and not ev.host and not _past_midnight(prev, ev.stamp):
                 stream += 1
                 ev.stream = stream
+                # another log: its IKE SAs are numbered and play their roles on their own (both daemons number from 1)
+                roles, peers, moved = {}, {}, {}
+                if role := _ike_role(ev, moved):
+                    roles[role[0]] = role[1]
             prev = ev.stamp
         if ev.fmt == "libreswan" and (serial := _serial_of(ev.text)) is not None:
             tops[stream] = max(tops.get(stream, 0), serial)
