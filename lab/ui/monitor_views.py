@@ -293,6 +293,8 @@ def render_logs(c: VpnConnection, log_text: str, analysis: object | None, proble
         st.warning(problem)
     elif analysis is not None:
         primary = getattr(analysis, "primary", None)
+        refused = getattr(analysis, "refused_unnamed", False)
+        stopped = getattr(analysis, "daemon_stopped", False)
         if primary:
             st.markdown(_("**Log analyzer:** {summary}", summary=plain(primary.summary_in(current()))))
             st.caption(
@@ -300,8 +302,7 @@ def render_logs(c: VpnConnection, log_text: str, analysis: object | None, proble
                   node=f"`{primary.tree_node}`") + " · "
                 + _n("{n} finding", "{n} findings", len(getattr(analysis, "findings", ())))
             )
-        elif ((refused := getattr(analysis, "refused_unnamed", False))
-              | (stopped := getattr(analysis, "daemon_stopped", False)) | getattr(analysis, "recovered", False)):
+        elif refused or stopped or getattr(analysis, "recovered", False):
             # a refusal that names no setting, a failure that recovered (a BGP reset) or one the protocol resolved, an
             # IKE daemon stopped with nothing failed before: the notes say which
             if refused:

@@ -203,6 +203,7 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
     reset), unless every down recovered: then the session flaps and the downs are why. The reason comes from the
     decisive lines first, the weak ones only when no line is decisive."""
     every = sorted({id(e): e for e in evs + chain if e.kind == "bgp_down"}.values(), key=lambda e: e.order)
+    facts = {id(e): facts_of(e) for e in every}  # (each line's facts are read once)
     # The BGP daemon stopped on purpose (FRR's "Terminating on signal", OpenBGPD's parent): what went down before it
     # in the same log is read first when a fault of its own took a session down then; the stop closes every session
     # anyway and is named after it.
@@ -210,7 +211,7 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
     before = [e for e in every if not any(s.stream == e.stream and s.order <= e.order for s in stops)
               and not bgp.ORPHANED.search(e.text)]  # (OpenBGPD's processes that lost their parent: the stop too)
     stopped_after = None
-    if stops and any(bgp.read(e.text).get("bgp_reason") in bgp.FAULTS for e in before if e.weight != "context"):
+    if stops and any(facts[id(e)].get("bgp_reason") in bgp.FAULTS for e in before if e.weight != "context"):
         every, stopped_after = before, stops[0]
     recovered = _bgp_recovery(events)
     standing = [e for e in every if not recovered(e)]
@@ -218,7 +219,6 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
     # (a weak line that the session is down now before a line of history: a listing's last reset of a neighbor it
     # shows established)
     firm = ([e for e in pool if e.weight == "decisive"] or [e for e in pool if e.weight != "context"] or pool)
-    facts = {id(e): facts_of(e) for e in every}  # (firm is part of every: each line's facts are read once)
     read = [(ev, facts[id(ev)]) for ev in firm]
     # This side shut the neighbor down (Cease 6/2 sent, a summary row "Idle(Admin)"): the Cease / Connection Rejected
     # it sends to the neighbor's next attempts is that shutdown (RFC 4486 section 4: a speaker that decides to
