@@ -463,3 +463,22 @@ def test_a_time_inside_a_message_does_not_start_a_line() -> None:
     text, count = split_run_together(three)
     assert count == 1 and text.split("\n") == [
         "Apr 02 14:15:55 gw charon-systemd[1]: Apr  2 14:15:55 14[IKE] sending DELETE for IKE_SA t[1]"] * 3
+
+
+def test_lines_that_go_on_with_different_words_are_still_split_where_their_timestamps_are() -> None:
+    from lab.analyzer.paste import split_run_together
+
+    # pluto with microseconds (dev excerpt libreswan-v2-established-ike-retransmit-timeout-unreachable-peer): its
+    # three lines go on with a connection's name, "ABORT:" and "Initializing"; a Junos trace with "bgp_listen_accept:"
+    # and "BGP SEND"
+    pluto = ['Aug 18 22:12:31.908467: "_tu-706-705" #1: STATE_V2_ESTABLISHED_IKE_SA: 60 second timeout exceeded after '
+             '7 retransmits.  No response (or no acceptable response) to our IKEv2 message',
+             "Aug 18 22:12:31.908580: ABORT: ASSERTION FAILED: switch (ike->sa.st_connection->config->dpd.action) "
+             "case 0 (0x0) unexpected (retransmit_timeout_action() +100 /programs/pluto/timer.c:213)",
+             'Aug 18 22:12:32.472914: Initializing NSS using read-write database "sql:/etc/ipsec.d"']
+    junos = ["Nov  3 21:02:34.678678 BGP SEND Notification code 6 (Cease) subcode 5 (Connection Rejected)",
+             "Nov  3 21:02:34.678687 bgp_listen_accept:5610: NOTIFICATION sent to fe80::225:90ff:fe5f:603d+53674 "
+             "(proto): code 6 (Cease) subcode 5 (Connection Rejected)",
+             "Nov  3 21:02:34.678700 BGP SEND Notification code 6 (Cease) subcode 5 (Connection Rejected)"]
+    for lines in (pluto, junos):
+        assert split_run_together(" ".join(lines)) == ("\n".join(lines), 1)

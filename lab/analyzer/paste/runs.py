@@ -30,18 +30,29 @@ MIN_AVERAGE_WIDTH = 240
 
 
 # Only the timestamps (the first two shapes) also stand inside a message ("certificate invalid (valid from Jan 01
-# 15:56:23 2020 to Dec 31 15:56:23 2020)"): a line starts there only where the word after it has the shape of the word
-# after the line's own timestamp (the host, the daemon, the thread: "gw", "10[CFG]"; not a year).
+# 15:56:23 2020 to Dec 31 15:56:23 2020)"): a line starts there only where the word after it starts like the word
+# after the line's own timestamp (the host, the daemon, the thread, a connection's quoted name: "gw", "10[CFG]",
+# '"conn"'; not a year). Only its first character counts: one daemon's lines go on with different words ('"conn" #5:'
+# and '"conn":' in pluto's, "bgp_listen_accept:5610:" and "BGP SEND" in a Junos trace). A timestamp that carries what
+# the line's own carries after its seconds (a fraction of a second of the same length, a colon: pluto's
+# "22:12:31.908467: ") is a line's start whatever word follows it: no message quotes a time that way.
 _TIMESTAMPS = _STARTS[:2]
-_AFTER = re.compile(r"\S*\s+(\S+)")
-_LETTERS, _DIGITS = re.compile(r"[A-Za-z][\w.-]*"), re.compile(r"\d+")  # (a name with digits, dots, dashes)
+_AFTER = re.compile(r"(\S*)\s+(\S)")
+_DIGITS = re.compile(r"\d")
 
 
-def _word_after(body: str, end: int) -> str:
-    """The shape of the word after a timestamp that ends at `end`: a name (a letter and what follows it: "gw",
-    "charon-systemd[2440]:" as "a[9]:") as "a", a number as "9"."""
+def _after(body: str, end: int) -> tuple[str, str]:
+    """What follows a timestamp that ends at `end`: its tail up to the next space (".908467:" as ".999999:") and how
+    the next word starts ("a" for a letter, "9" for a digit, else the character itself)."""
     m = _AFTER.match(body, end)
-    return _DIGITS.sub("9", _LETTERS.sub("a", m.group(1))) if m else ""
+    if not m:
+        return "", ""
+    first = m.group(2)
+    return _DIGITS.sub("9", m.group(1)), "a" if first.isalpha() else "9" if first.isdigit() else first
+
+
+def _starts_like(own: tuple[str, str], other: tuple[str, str]) -> bool:
+    return other[1] == own[1] or (len(own[0]) > 1 and other[0] == own[0])
 
 
 def _split_line(line: str) -> list[str]:
@@ -49,9 +60,9 @@ def _split_line(line: str) -> list[str]:
     for shape in _STARTS:
         if not (start := shape.match(body)):
             continue
-        own = _word_after(body, start.end()) if shape in _TIMESTAMPS else None
+        own = _after(body, start.end()) if shape in _TIMESTAMPS else None
         cuts = [m.start() for m in shape.finditer(body, 1) if body[m.start() - 1] in " \t"
-                and (own is None or _word_after(body, m.end()) == own)]
+                and (own is None or _starts_like(own, _after(body, m.end())))]
         if len(cuts) < MIN_REPEATS:
             continue
         bounds = [0, *cuts, len(body)]
