@@ -30,7 +30,7 @@ FORMATS = {
 CATEGORIES = {
     "dpd_timeout", "ike_sa_deleted_by_peer", "phase1_proposal_mismatch", "phase2_proposal_mismatch",
     "auth_failure", "traffic_selector_mismatch", "peer_unreachable", "bgp_down", "rekey_issue",
-    "ike_mode_mismatch", "ipsec_mode_mismatch", "ike_version_mismatch", "nat_t_or_fragmentation",
+    "ike_mode_mismatch", "ipsec_mode_mismatch", "ike_version_mismatch", "nat_t_or_fragmentation", "cgw_not_initiating",
     "none",
 }
 PREFIXES = {"none", "syslog", "timestamp", "whack-code", "android"}

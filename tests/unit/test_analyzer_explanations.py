@@ -269,12 +269,21 @@ def test_a_neighbor_refusing_this_sides_as_is_told_to_fix_this_sides_own_as() ->
 @pytest.mark.parametrize("name", [
     "exabgp-client-connect-fails-tcp-md5sig-unsupported-no-auth-configured",  # ExaBGP: does not support TCP_MD5SIG
     "frr-bgpd-tcp-md5-protocol-not-available-kernel-missing-md5sig",  # FRR: setsockopt(22): Protocol not available
+    # FRR 7 on OpenWrt: "can't set TCP_MD5SIG option on socket 13", then lib/sockopt.c's "sockopt_tcp_signature"
+    "frr-bgpd-openwrt-cannot-set-tcp-md5sig-kernel-option-missing",
 ])
 def test_a_kernel_without_tcp_md5_is_not_a_wrong_password(name: str) -> None:
     p = dev(name)
     text = said(p)
     assert "the operating system has no TCP MD5 signature support (Protocol not available" in text
     assert "set the same BGP password on both sides" not in text and "optmem_max" not in text
+
+
+def test_frrs_library_line_under_bgpds_own_is_no_second_neighbor_down() -> None:
+    # lib/sockopt.c's "sockopt_tcp_signature: setsockopt(22): ..." comes before bgpd's line naming the neighbor
+    text = said(dev("frr-bgpd-tcp-md5-protocol-not-available-kernel-missing-md5sig"))
+    assert "Line 2: the BGP session went down (1×)." in text
+    assert "1 other neighbor went down in these lines too (10.0.0.2)" in text
 
 
 def test_a_dpd_timeout_on_the_last_line_does_not_claim_the_tunnel_stayed_down() -> None:

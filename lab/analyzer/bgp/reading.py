@@ -203,7 +203,10 @@ _MD5_NOT_SET = re.compile(r"(?:failed to set md5|Unable to set TCP MD5 option on
                           r"(?::\s*(?P<err>[^\"\n]+?))?(?=\"|\s*$|\s+\w+=)(?:[^\n]*?\bErr=\"?(?P<err2>[^\"\n]+))?"
                           # ExaBGP (src/exabgp/reactor/network/tcp.py): "This linux machine does not support TCP_MD5SIG,
                           # you can not use MD5 ([Errno ENOPROTOOPT] [Errno 92] Protocol not available)"
-                          r"|does not support TCP_MD5SIG, you can not use MD5 \((?:\[[^\]]*\] )*(?P<err3>[^)\n]+)\)")
+                          r"|does not support TCP_MD5SIG, you can not use MD5 \((?:\[[^\]]*\] )*(?P<err3>[^)\n]+)\)"
+                          # FRR's (before 4.0) and Quagga's bgpd (bgpd/bgp_network.c): "can't set TCP_MD5SIG option on
+                          # socket 13: Protocol not available"
+                          r"|(?:can't|cannot) set TCP_MD5SIG option on socket \d+: (?P<err4>[^\n]+?)\s*$")
 # GoBGP's peer messages (pkg/server/peer.go: the logger carries Topic=Peer and Key=<neighbor address>), logrus or
 # log/slog, text or JSON, with the fields in any order.
 _GOBGP_PEER_TOPIC = re.compile(r'\bTopic\W{1,3}Peer\b')
@@ -233,7 +236,8 @@ def _read(text: str) -> dict[str, Any]:
         if inner:
             facts["bgp_error"] += f" ({meaning(*inner)})"
     if reason == "tcp_auth" and (md5 := _MD5_NOT_SET.search(text)):
-        facts["md5_set_error"] = (md5.group("err") or md5.group("err2") or md5.group("err3") or "").strip() or "?"
+        facts["md5_set_error"] = (md5.group("err") or md5.group("err2") or md5.group("err3") or md5.group("err4")
+                                  or "").strip() or "?"
     if reason == "daemon_crash" and (crash := _CRASH.search(text)):
         facts["bgp_error"] = f"signal {crash.group('signal')}"
     elif reason == "daemon_crash" and (fatal := _FATAL.search(text)):

@@ -130,6 +130,8 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"check your MD5 password|"
          # ExaBGP (reactor/network/tcp.py): the kernel has no TCP MD5 support
          r"does not support TCP_MD5SIG|"
+         # FRR's and Quagga's bgpd (bgpd/bgp_network.c, lib/sockopt.c): the password could not be set on a socket
+         r"(?:can't|cannot) set TCP_MD5SIG option on socket|"
          # BIRD's last error in show protocols (proto/bgp/bgp.h BEM_INVALID_AUTH: the kernel refused the MD5/AO request)
          r"\bError: Authentication failed\s*$|"
          # the Linux kernel (net/ipv4/tcp.c tcp_inbound_md5_hash, include/net/tcp_ao.h tcp_hash_fail) dropped a segment
