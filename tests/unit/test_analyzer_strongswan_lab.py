@@ -1055,3 +1055,19 @@ def test_a_certificate_missing_when_the_connection_loads_is_no_negotiation() -> 
     assert primary is not None and primary.category == "auth_failure" and primary.facts.get("id_local") == "east"
     reasoning = " ".join(primary.reasoning_in("en"))
     assert "could not load the connection" in reasoning and "the peer answered" not in reasoning
+
+
+@pytest.mark.parametrize("name", ["v1-no-psk-responder", "v2-no-psk-responder"])
+def test_both_logs_with_a_responder_lacking_the_key_name_that_side_not_the_notify(name: str) -> None:
+    # The initiator's log (pasted first) prints the AUTHENTICATION_FAILED it received; the responder's says it has no
+    # key for the pair ("no shared key found for '192.0.2.2' - '192.0.2.1'"): that line leads the reading, and the
+    # facts are the responder's, not a mix of both sides
+    text = paste(name, "B")
+    p = analyze_text(text).primary
+    assert p is not None and p.category == "auth_failure"
+    own = next(i for i, line in enumerate(text.splitlines(), 1) if "no shared key found" in line)
+    reasoning = " ".join(p.reasoning_in("en"))
+    assert f"Line {own}: this side has no pre-shared key for this pair of identities" in reasoning
+    assert "The peer sent the refusal" not in reasoning
+    assert p.facts.get("direction", "sent") == "sent"  # (IKEv1: the responder's log names no notify it sent)
+    assert p.facts["id_local"] == "192.0.2.2"  # the responder's own ID

@@ -10,6 +10,7 @@ from lab.analyzer.diagnosis.readings import (
     _FATAL_STATE,
     _NOTIFY_READINGS,
     _also,
+    _echo,
     _notify_reading,
     _quick_mode_silence,
     _title,
@@ -59,11 +60,17 @@ def _config_primary(
             continue
         evs = cats[stage]
         first = evs[0]
+        if _echo(first) and (own := next((e for e in evs if _no_own_key(e) or _own_key_missing(e)), None)):
+            # (both peers' logs: the side that has no key of its own for the other says so, the notifies both sides
+            # print about the refusal are its echo, whichever comes first in the paste)
+            first = own
         # (an IKEv1 notification travels in an informational exchange of its own: name the exchange it answers)
         # (not a Child SA exchange for a line about the IKE SA: that exchange was another tunnel's, running beside it)
-        named = first.exchange if not (first.sa == "ike" and first.exchange in CHILD_EXCHANGES) else None
-        where: Msg | str = (M(" in answer to {exchange}", exchange=exchange_words(first.refers_to))
-                            if first.refers_to else M(" in {exchange}", exchange=exchange_words(named))
+        # (the exchange from the first line that names one: a side's own reading may not, its notify does)
+        said = first if first.exchange or first.refers_to else evs[0]
+        named = said.exchange if not (said.sa == "ike" and said.exchange in CHILD_EXCHANGES) else None
+        where: Msg | str = (M(" in answer to {exchange}", exchange=exchange_words(said.refers_to))
+                            if said.refers_to else M(" in {exchange}", exchange=exchange_words(named))
                             if named and named not in INFO_EXCHANGES else "")
         # transport mode asked for and the SA granted in tunnel mode (protocol.sa_state._mode_mismatch): not a refusal
         granted_tunnel = stage == "ipsec_mode_mismatch" and first.values.get("mode_granted") == "tunnel"
@@ -361,5 +368,5 @@ def _config_primary(
             summary = M("{title}: the peer answers only {answered}; this side's {refused} attempts failed first.",
                         title=D("category.title", categories()[stage].title),
                         answered=first.values.get("ike_answered", ""), refused=first.values["ike_refused"])
-        return True, _primary(stage, summary, reasoning, context[stage])
+        return True, _primary(stage, summary, reasoning, context[stage], reading=first if first is not evs[0] else None)
     return False, None
