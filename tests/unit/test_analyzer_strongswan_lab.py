@@ -1071,3 +1071,16 @@ def test_both_logs_with_a_responder_lacking_the_key_name_that_side_not_the_notif
     assert "The peer sent the refusal" not in reasoning
     assert p.facts.get("direction", "sent") == "sent"  # (IKEv1: the responder's log names no notify it sent)
     assert p.facts["id_local"] == "192.0.2.2"  # the responder's own ID
+
+
+@pytest.mark.parametrize("name", ["v2-psk", "v2-ike-prop", "pl-v1-esp-prop"])
+def test_both_logs_give_the_direction_of_the_log_the_reasoning_starts_from(name: str) -> None:
+    # The initiator's log (pasted first) says it received the refusal, the responder's that it sent it: the facts say
+    # what the line the reasoning leads with says, not the last log's word
+    text = paste(name, "B")
+    p = analyze_text(text).primary
+    assert p is not None
+    lead = int(re.match(r"Line (\d+)", p.reasoning_in("en")[0]).group(1))
+    lines = text.splitlines()
+    assert lead <= len(lines) - len(excerpt(name, "R").splitlines())  # a line of the initiator's log
+    assert p.facts.get("direction") == "received"

@@ -133,21 +133,20 @@ def _primary(
 ) -> Primary:
     """`lead`: lines without a category of their own that the reasoning relied on (the SA that was up before its
     rekey failed): shown in the chain, not read for facts. `reading`: the line the reasoning leads with; when the chain
-    holds lines of two logs (both peers'), the facts are its log's, the other log only adding what that one does not
-    say, and never the direction of a notify (each side says "sent" and "received" of the same one)."""
+    holds lines of two logs (both peers'), a notify's direction is the one its log states, as the reasoning says it."""
     cat = categories()[category]
     chain = sorted({id(e): e for e in chain}.values(), key=lambda e: e.order)
     if len(chain) > 40:
         chain = chain[:20] + chain[-20:]
     facts = _merge_facts([e for e in chain if e.weight == "decisive"] + [e for e in chain if e.weight != "decisive"])
     if reading is not None and len({e.stream for e in chain}) > 1:
+        # (each side says "sent" and "received" of the same notify: the direction is the one the reading's log says)
         own = [e for e in chain if e.stream == reading.stream]
-        facts = _merge_facts([e for e in own if e.weight == "decisive"] + [e for e in own if e.weight != "decisive"])
-        other = [e for e in chain if e.stream != reading.stream]
-        for key, value in _merge_facts([e for e in other if e.weight == "decisive"]
-                                       + [e for e in other if e.weight != "decisive"]).items():
-            if key != "direction":  # (the other log's "received" is this one's "sent")
-                facts.setdefault(key, value)
+        direction = _merge_facts([e for e in own if e.weight == "decisive"]
+                                 + [e for e in own if e.weight != "decisive"]).get("direction")
+        facts.pop("direction", None)
+        if direction is not None:
+            facts["direction"] = direction
     facts.update(extra or {})
     if lead:
         chain = sorted({id(e): e for e in chain + lead}.values(), key=lambda e: e.order)

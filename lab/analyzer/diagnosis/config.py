@@ -368,5 +368,5 @@ def _config_primary(
             summary = M("{title}: the peer answers only {answered}; this side's {refused} attempts failed first.",
                         title=D("category.title", categories()[stage].title),
                         answered=first.values.get("ike_answered", ""), refused=first.values["ike_refused"])
-        return True, _primary(stage, summary, reasoning, context[stage], reading=first if first is not evs[0] else None)
+        return True, _primary(stage, summary, reasoning, context[stage], reading=first)
     return False, None
