@@ -122,6 +122,7 @@ EVENTS = (
     "notify_protocol",  # a dumped IKEv1 notification's Protocol-ID (pluto's debug): read for its notify, then dropped
     "delete_ignored",  # the peer's Delete named an SA this side no longer has (charon: "CHILD_SA not found, ignored")
     "daemon_start",  # the IKE daemon started (again): what a stop of it began ends here
+    "cert_check",  # a detail of a certificate check (its validity period, its issuer): read for an authentication failure
 )
 # What each event kind means, for a reader of the page (the kinds themselves stay the `--json` contract).
 EVENT_LABELS: dict[str, Msg] = {
@@ -163,6 +164,7 @@ EVENT_LABELS: dict[str, Msg] = {
     "session_end": M("L2TP/PPP session ended"),
     "remote_access": M("Remote-access client (XAUTH / ModeCFG)"),
     "identity": M("Identity the peer sent"),
+    "cert_check": M("Certificate check"),
     "proposal_dump": M("Line of a proposal listing"),
     "endpoint": M("Peer address named"),
     "packet_in": M("Message received from the peer"),
@@ -232,6 +234,8 @@ GROUPS = (
     "errno", "kernel_error",  # the kernel's error number and its wording for a request to add an SA
     "errno_alt", "kernel_error_alt",  # the same, in a second wording of the line (PF_KEY, pluto 3.x's "included errno N")
     "kernel_sa",  # the SA the kernel refused, as pluto names it ("esp.4c04c7e6@192.168.44.17")
+    "cert_role", "valid_from", "valid_to",  # a certificate outside its validity period: which one (subject, issuer), when
+    "cert_issuer",  # the CA that issued a certificate this side could not verify (charon's "  issuer is ...")
 )
 
 

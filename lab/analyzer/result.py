@@ -22,6 +22,7 @@ from lab.analyzer.diagnosis import (
     stray_esp,
     stray_probes,
     unmatched_esp,
+    with_certificate,
     with_identity,
     with_peer,
     with_selectors,
@@ -53,7 +54,7 @@ def _finish(scanner: Scanner, event_lines: set[int] | None = None) -> Analysis:
         event_lines.update(e.line for e in events)
     classify(events)
     primary = diagnose(events)
-    for step in (with_peer, with_selectors, with_identity, with_proposals):  # facts from the lines around its own
+    for step in (with_peer, with_selectors, with_identity, with_proposals, with_certificate):  # facts from the lines around its own
         primary = step(primary, events)
     confirmed = {primary.category} if primary else set()
     if primary and "peer_alive_after_dpd" in primary.facts:  # the reasoning rests on the DPD exchange: show it

@@ -408,3 +408,18 @@ def test_a_pluto_timeout_on_an_established_ike_sa_names_the_request_it_ended_or_
     # One line, nothing before it: the log does not say which request it was
     p = dev("libreswan-v2-established-ike-retransmit-timeout-unreachable-peer")
     assert "exchange" not in p.facts
+
+
+@pytest.mark.parametrize(("name", "reading"), [
+    # pluto with NSS (libreswan's test suite): SEC_ERROR_REVOKED_CERTIFICATE, SEC_ERROR_EXPIRED_CERTIFICATE, a
+    # subjectAltName that does not hold the ID; charon (Android): "certificate does not confirm identity"
+    ("libreswan-v2-crl-revoked-peer-cert", "the peer's certificate was revoked by its CA"),
+    ("libreswan-v2-x509-responder-cert-expired", "the peer's certificate is outside its validity period"),
+    ("libreswan-v2-san-dns-mismatch", "an identity and a certificate do not match"),
+    ("strongswan-android-v2-server-address-not-certificate-identity-constraint-check",
+     "an identity and a certificate do not match"),
+])
+def test_what_a_certificate_check_found_is_said(name: str, reading: str) -> None:
+    p = dev(name)
+    assert p.category == "auth_failure"
+    assert reading in said(p)

@@ -1084,3 +1084,39 @@ def test_both_logs_give_the_direction_of_the_log_the_reasoning_starts_from(name:
     lines = text.splitlines()
     assert lead <= len(lines) - len(excerpt(name, "R").splitlines())  # a line of the initiator's log
     assert p.facts.get("direction") == "received"
+
+
+def test_what_a_certificate_check_found_is_said_with_its_dates_and_its_issuer() -> None:
+    # charon's credential manager: "subject certificate invalid (valid from ... to ...)", "no issuer certificate
+    # found for ..." and the "  issuer is ..." line after it (libstrongswan/credentials/credential_manager.c)
+    expired = analyze_text(excerpt("v2-cert-expired", "R")).primary
+    assert expired is not None and expired.category == "auth_failure"
+    said = " ".join(expired.reasoning_in("en"))
+    assert "the peer's certificate is outside its validity period (Jan 01 15:56:23 2020 - Dec 31 15:56:23 2020)" in said
+    assert expired.facts["cert_validity"] == "Jan 01 15:56:23 2020 - Dec 31 15:56:23 2020"
+    untrusted = analyze_text(excerpt("v2-cert-untrusted-ca", "R")).primary
+    assert untrusted is not None
+    assert untrusted.facts["cert_issuer"] == "C=KR, O=VPN Lab, CN=VPN Lab Test CA"
+    assert "it has no trusted certificate of the CA that issued it (C=KR, O=VPN Lab, CN=VPN Lab Test CA)" in " ".join(
+        untrusted.reasoning_in("en"))
+    assert "발급한 CA(C=KR, O=VPN Lab, CN=VPN Lab Test CA)의 신뢰할 수 있는 인증서가 이쪽에 없습니다" in " ".join(
+        untrusted.reasoning_in("ko"))
+    # pluto with NSS: the peer's certificate from an unknown issuer
+    pluto = analyze_text(excerpt("pp-v2-cert-untrusted-ca", "R")).primary
+    assert pluto is not None and "cannot verify the peer's certificate" in " ".join(pluto.reasoning_in("en"))
+
+
+def test_a_side_with_no_ca_at_all_is_not_only_told_to_import_one() -> None:
+    # pluto set up for a pre-shared key discards the certificates of a peer that authenticates with one ("no
+    # Certificate Authority in NSS Certificate DB! certificate payloads discarded"): the methods differ
+    p = analyze_text(excerpt("pp-v2-authby-mismatch", "R")).primary
+    assert p is not None and p.category == "auth_failure"
+    said = " ".join(p.reasoning_in("en"))
+    assert "this side holds no CA certificate at all" in said and "authentication methods (authby)" in said
+
+
+def test_this_sides_own_certificate_refused_at_load_is_no_check_of_the_peers() -> None:
+    # "failed to add connection: left certificate 'L-expired' is expired or not yet valid": this side's own
+    p = analyze_text(excerpt("pp-v2-cert-expired", "L")).primary
+    assert p is not None and "could not load the connection" in " ".join(p.reasoning_in("en"))
+    assert "the peer's certificate" not in " ".join(p.reasoning_in("en"))

@@ -19,7 +19,13 @@ from __future__ import annotations
 
 from lab.analyzer.diagnosis.bgp_reasons import BGP_TREE_NODES
 from lab.analyzer.diagnosis.causes import categories, category_title, findings_of
-from lab.analyzer.diagnosis.details import chain_scope, with_identity, with_peer, with_selectors
+from lab.analyzer.diagnosis.details import (
+    chain_scope,
+    with_certificate,
+    with_identity,
+    with_peer,
+    with_selectors,
+)
 from lab.analyzer.diagnosis.primary import diagnose
 from lab.analyzer.diagnosis.recovery import (
     answered_retransmission,
@@ -55,6 +61,7 @@ __all__ = [
     "stray_esp",
     "stray_probes",
     "unmatched_esp",
+    "with_certificate",
     "with_identity",
     "with_peer",
     "with_selectors",

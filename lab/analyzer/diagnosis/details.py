@@ -1,4 +1,5 @@
-"""What a finding adds from the lines around it: the peer, the identities and the traffic selectors."""
+"""What a finding adds from the lines around it: the peer, the identities, the traffic selectors and what a certificate
+check found."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from lab.analyzer.protocol import (
     name_value,
     pluto_peer,
 )
+from lab.i18n import M, Msg
 
 # Lines whose address is not always the peer's: the kernel's expiry of an SA names the SA's destination, which is
 # this side's own address for an inbound SA.
@@ -101,3 +103,100 @@ def with_selectors(primary: Primary | None, events: list[Event]) -> Primary | No
              and serials & set(_PLUTO_SERIALS.findall(e.text))}
     offered = cidrs_in(found.pop()) if len(found) == 1 else []
     return dataclasses.replace(primary, facts={**primary.facts, "ts_offered": offered}) if offered else primary
+
+
+# What a certificate check found, in the words of the daemons (charon, pluto with NSS, Cisco's PKI, Azure's gateway), in
+# the order they are tried on a line. A line about this side's own certificate as it is loaded ("failed to add
+# connection: left certificate ... is expired") is no check of the peer's.
+_CERT_PROBLEMS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("ca_expired", re.compile(r"\bissuer certificate invalid \(valid from")),
+    ("expired", re.compile(r"\b(?:subject|peer) certificate invalid \(valid from|Peer's [Cc]ertificate has expired|"
+                           r"SEC_ERROR_EXPIRED_CERTIFICATE|\bcertificate (?:has )?expired\b")),
+    ("revoked", re.compile(r"certificate was revoked on|has been revoked|\bcertificate revoked!|SEC_ERROR_REVOKED_CERTIFICATE|"
+                           r"Certificate Revocation Check failed")),
+    ("untrusted", re.compile(r"no issuer certificate found for|issuer is not recognized|SEC_ERROR_UNKNOWN_ISSUER|"
+                             r"unable to verify peer certificate|No trust point for cert issuer")),
+    ("no_ca", re.compile(r"[Nn]o Certificate Authority in NSS")),
+    ("key_usage", re.compile(r"without digitalSignature or nonRepudiation keyUsage|Invalid certificate key usage")),
+    ("identity", re.compile(r"certificate does not confirm identity|subjectAlt[Nn]ame extension does not match|"
+                            r"subjectAltname does not match|contains no subjectAltName|"
+                            r"not specified on the certificate SubjectAltName|SubjectAltName does not match peer ID")),
+)
+_OWN_CERT_LOADED = re.compile(r"failed to add connection|\b(?:left|right|local) certificate '")
+
+
+def _cert_problem(ev: Event) -> str:
+    if _OWN_CERT_LOADED.search(ev.text):
+        return ""
+    return next((kind for kind, words in _CERT_PROBLEMS if words.search(ev.text)), "")
+
+
+def _cert_reading(kind: str, line: int, period: str, issuer: str) -> Msg:
+    if kind == "ca_expired":
+        return M("Line {line}: a CA certificate of the peer's certificate chain is outside its validity period ({period}): "
+                 "renew that CA certificate (and the certificates it issued, where needed), or set the clock right "
+                 "(NTP) on the side whose time is wrong.", line=line, period=period)
+    if kind == "expired" and period:
+        return M("Line {line}: the peer's certificate is outside its validity period ({period}): it has expired or is "
+                 "not valid yet. Renew it, or set the clock right (NTP) on the side whose time is wrong.",
+                 line=line, period=period)
+    if kind == "expired":
+        return M("Line {line}: the peer's certificate is outside its validity period: it has expired or is not valid "
+                 "yet. Renew it, or set the clock right (NTP) on the side whose time is wrong.", line=line)
+    if kind == "revoked":
+        return M("Line {line}: the peer's certificate was revoked by its CA (a CRL or an OCSP answer says so): the peer "
+                 "needs a new certificate.", line=line)
+    if kind == "untrusted" and issuer:
+        return M("Line {line}: this side cannot verify the peer's certificate: it has no trusted certificate of the CA "
+                 "that issued it ({issuer}). Install that CA's certificate here (strongSwan: swanctl/x509ca or "
+                 "ipsec.d/cacerts; libreswan: its NSS database), with any intermediate CA between them, or have the "
+                 "peer use a certificate from a CA this side trusts.", line=line, issuer=issuer)
+    if kind == "untrusted":
+        return M("Line {line}: this side cannot verify the peer's certificate: it has no trusted certificate of the CA "
+                 "that issued it. Install that CA's certificate here (strongSwan: swanctl/x509ca or ipsec.d/cacerts; "
+                 "libreswan: its NSS database), with any intermediate CA between them, or have the peer use a "
+                 "certificate from a CA this side trusts.", line=line)
+    if kind == "no_ca":
+        # (pluto discards the peer's certificates when its NSS database holds no CA at all: also what a side set up
+        # for a pre-shared key prints when the peer authenticates with a certificate)
+        return M("Line {line}: this side holds no CA certificate at all, so it discarded the certificates the peer "
+                 "sent and cannot verify them. If both sides are meant to use certificates, import the CA that issued "
+                 "the peer's certificate into this side's NSS database; if this side uses a pre-shared key, the two "
+                 "sides use different authentication methods (authby): set the same on both.", line=line)
+    if kind == "key_usage":
+        return M("Line {line}: the peer's certificate lacks the key usage this side requires for IKE (digitalSignature "
+                 "or nonRepudiation): issue it again with that key usage.", line=line)
+    return M("Line {line}: an identity and a certificate do not match: the identity the peer sent, or the one this "
+             "side expects, is neither the certificate's subject nor one of its subjectAltNames. Compare the identities "
+             "each side sends and expects (leftid / rightid, the local and remote ID) with the names in the "
+             "certificates.", line=line)
+
+
+def with_certificate(primary: Primary | None, events: list[Event]) -> Primary | None:
+    """`primary`, when it names an authentication failure, with what a certificate check before it found, read from
+    the first line of the same log about the same connection that tells it (see _CERT_PROBLEMS), up to the last line
+    of its chain: a sentence after the first of its reasoning, and the certificate's validity period and the CA that
+    issued it (facts) where charon's lines name them."""
+    if primary is None or primary.category != "auth_failure":
+        return primary
+    chain, streams, names = chain_scope(primary, events)
+    if not chain:
+        return primary
+    last = max(e.order for e in chain)
+    scope = [e for e in events if e.stream in streams and e.order <= last
+             and not (names and (name := conn_of(e)) and name not in names)]
+    found = next(((e, kind) for e in scope if (kind := _cert_problem(e))), None)
+    if found is None:
+        return primary
+    ev, kind = found
+    after = [e for e in scope if e.stream == ev.stream and e.order >= ev.order and e.kind == "cert_check"][:3]
+    validity = next((e for e in after if e.values.get("valid_from")), None)
+    period = f"{validity.values['valid_from']} - {validity.values['valid_to']}" if validity is not None else ""
+    issuer = next((str(e.values["cert_issuer"]) for e in after if e.values.get("cert_issuer")), "")
+    facts = dict(primary.facts)
+    if period:
+        facts["cert_validity"] = period
+    if issuer:
+        facts["cert_issuer"] = issuer
+    reasoning = (*primary.reasoning[:1], _cert_reading(kind, ev.line, period, issuer), *primary.reasoning[1:])
+    return dataclasses.replace(primary, reasoning=reasoning, facts=facts)

@@ -42,6 +42,8 @@ FACT_LABELS: dict[str, Msg] = {
     "id_sent": M("ID the peer sent"),
     "id_expected": M("ID expected"),
     "id_local": M("This side's own ID or certificate"),
+    "cert_validity": M("Validity period of the certificate"),
+    "cert_issuer": M("Issuer (CA) of the certificate"),
     "local_asn": M("Local AS number"),
     "remote_asn": M("Remote AS number"),
     "expected_asn": M("AS number expected"),
