@@ -228,3 +228,21 @@ def test_a_peer_s_ike_dropped_for_want_of_a_firewall_policy_is_this_side_declini
     # the FortiGate that traffic asks to start the tunnel and that declines stays a customer gateway not starting IKE
     assert _category("ike 0:to-FG2: ignoring request to establish IPsec SA, no policy configured\n") == \
         "cgw_not_initiating"
+
+
+def test_fnbamd_timing_out_on_the_radius_server_is_no_wrong_password() -> None:
+    # fnbamd's debug beside the IKE debug: "__rad_conn_timeout-Connction with labDC-radius:10.21.1.101 timed out."
+    # again and again, the XAUTH still pending when the lines end (lvannstruth-ftnt/fgt-ike-debugger)
+    p = analyze_text((DEV / "fortigate-v1-xauth-radius-server-unreachable-conn-timeouts.log").read_text()).primary
+    assert p is not None and p.category == "auth_failure"
+    said = " ".join(p.reasoning_in("en"))
+    assert "got no answer from the RADIUS server it asked to check the user" in said
+    assert "FNBAM_TIMEOUT" not in said  # (the lines end before fnbamd gives its result)
+
+
+def test_a_radius_server_that_timed_out_before_another_answered_is_no_failure() -> None:
+    # One fnbamd timeout, then the XAUTH succeeds and the tunnel comes up: the user was authenticated
+    lines = (DEV / "fortigate-ikev1-xauth-ldap-dialup-up-dpd-r-u-there.log").read_text().splitlines()
+    at = next(i for i, line in enumerate(lines) if "FNBAM_SUCCESS" in line)
+    timeout = "2025-01-15 08:43:20 [730] __rad_conn_timeout-Connction with labDC-radius:10.21.1.101 timed out."
+    assert analyze_text("\n".join([*lines[:at], timeout, *lines[at:]]) + "\n").primary is None

@@ -30,6 +30,7 @@ COLLECTED_WRAPPED = {
     "libreswan-v2-child-rekey-state-vanished-expire-raced-replace",
     # a FortiGate debug file wrapped at its viewer's width (the long VID and "sent IKE msg" lines)
     "fortigate-v1-aggressive-xauth-psk-mismatch-client-informational-negotiation-timeout",
+    "fortigate-v1-xauth-ldap-no-dn-found-fnbam-denied",
     # a blog post's IOS console output, continued on indented lines at the page's width
     "cisco-ios-bgp-tracked-route-to-peer-lost-interface-down",
     # a Fortinet article's FortiGate event log lines, wrapped at the page's width
@@ -480,5 +481,9 @@ def test_lines_that_go_on_with_different_words_are_still_split_where_their_times
              "Nov  3 21:02:34.678687 bgp_listen_accept:5610: NOTIFICATION sent to fe80::225:90ff:fe5f:603d+53674 "
              "(proto): code 6 (Cease) subcode 5 (Connection Rejected)",
              "Nov  3 21:02:34.678700 BGP SEND Notification code 6 (Cease) subcode 5 (Connection Rejected)"]
-    for lines in (pluto, junos):
+    # FortiOS's IKE debug and fnbamd's beside it (lvannstruth-ftnt/fgt-ike-debugger)
+    fortios = ["2025-01-20 14:30:53.727266 ike V=root:0:ikev1-radius_0: XAUTH 700221448252 pending",
+               "2025-01-20 14:30:53 [918] fnbamd_cfg_get_radius_list-Total rad servers to try: 1",
+               "2025-01-20 14:30:58 [730] __rad_conn_timeout-Connction with labDC-radius:10.21.1.101 timed out."]
+    for lines in (pluto, junos, fortios):
         assert split_run_together(" ".join(lines)) == ("\n".join(lines), 1)

@@ -190,15 +190,27 @@ def _config_primary(
                 "with no usable proposal this side cannot answer (or start) the negotiation, so the peer sees "
                 "silence or a refusal.", line=first.line))
         elif stage == "auth_failure" and (timeout := next(
-                (e for e in evs if e.values.get("reason") == "FNBAM_TIMEOUT"), None)) is not None:
+                (e for e in evs if e.values.get("reason") == "FNBAM_TIMEOUT"
+                 or e.pattern == "fgt-fnbamd-server-timeout"), None)) is not None:
             # fgt-xauth-failed / fgt-eap-failed: FortiOS's authentication daemon timed out on the remote server
-            reasoning.append(M(
-                "Line {line}: the FortiGate's authentication daemon (fnbamd) got no answer from the authentication "
-                "server (FNBAM_TIMEOUT): the user's XAuth or EAP credentials were never checked, so this is not a "
-                "wrong password. Check that the RADIUS or LDAP server is reachable from the FortiGate (the source "
-                "address it uses, firewalls on the way), that it answers within the FortiGate's remote "
-                "authentication timeout, and that it knows the FortiGate as a client (RFC 2865 section 2: a RADIUS "
-                "server silently discards requests from a client it shares no secret with).", line=timeout.line))
+            if timeout.pattern == "fgt-fnbamd-server-timeout":
+                # fnbamd's own debug line ("__rad_conn_timeout-Connction with ... timed out"), before any result
+                reasoning.append(M(
+                    "Line {line}: the FortiGate's authentication daemon (fnbamd) got no answer from the RADIUS server "
+                    "it asked to check the user: the user's XAuth or EAP credentials were not checked, so as far as "
+                    "these lines show this is not a wrong password. Check that the RADIUS server is reachable from the "
+                    "FortiGate (the source address it uses, firewalls on the way), that it answers within the "
+                    "FortiGate's remote authentication timeout, and that it knows the FortiGate as a client (RFC 2865 "
+                    "section 2: a RADIUS server silently discards requests from a client it shares no secret with).",
+                    line=timeout.line))
+            else:
+                reasoning.append(M(
+                    "Line {line}: the FortiGate's authentication daemon (fnbamd) got no answer from the authentication "
+                    "server (FNBAM_TIMEOUT): the user's XAuth or EAP credentials were never checked, so this is not a "
+                    "wrong password. Check that the RADIUS or LDAP server is reachable from the FortiGate (the source "
+                    "address it uses, firewalls on the way), that it answers within the FortiGate's remote "
+                    "authentication timeout, and that it knows the FortiGate as a client (RFC 2865 section 2: a RADIUS "
+                    "server silently discards requests from a client it shares no secret with).", line=timeout.line))
         elif first.pattern == "fgt-event-progress-p2-failure":
             reasoning.append(M(
                 "Line {line}: FortiOS logged a step of the phase 2 negotiation as failed (message 37130, "

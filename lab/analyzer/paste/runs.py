@@ -31,9 +31,10 @@ MIN_AVERAGE_WIDTH = 240
 
 # Only the timestamps (the first two shapes) also stand inside a message ("certificate invalid (valid from Jan 01
 # 15:56:23 2020 to Dec 31 15:56:23 2020)"): a line starts there only where the word after it starts like the word
-# after the line's own timestamp (the host, the daemon, the thread, a connection's quoted name: "gw", "10[CFG]",
-# '"conn"'; not a year). Only its first character counts: one daemon's lines go on with different words ('"conn" #5:'
-# and '"conn":' in pluto's, "bgp_listen_accept:5610:" and "BGP SEND" in a Junos trace). A timestamp that carries what
+# after the line's own timestamp: with a digit (charon's thread, "10[CFG]"; a year inside a message) or not (the host,
+# the daemon, a connection's quoted name, a bracketed process id: "gw", '"conn"', "[1757]"). Only that counts: one
+# daemon's lines go on with different words ('"conn" #5:' and '"conn":' in pluto's, "bgp_listen_accept:5610:" and
+# "BGP SEND" in a Junos trace, FortiOS's "ike ..." and fnbamd's "[1757] handle_req-..." in one debug). A timestamp that carries what
 # the line's own carries after its seconds (a fraction of a second of the same length, a colon: pluto's
 # "22:12:31.908467: ") is a line's start whatever word follows it: no message quotes a time that way.
 _TIMESTAMPS = _STARTS[:2]
@@ -43,12 +44,12 @@ _DIGITS = re.compile(r"\d")
 
 def _after(body: str, end: int) -> tuple[str, str]:
     """What follows a timestamp that ends at `end`: its tail up to the next space (".908467:" as ".999999:") and how
-    the next word starts ("a" for a letter, "9" for a digit, else the character itself)."""
+    the next word starts: "9" with a digit (a year, charon's thread number), else "a" (a host, a daemon, a quoted
+    name, a bracketed process id or tag)."""
     m = _AFTER.match(body, end)
     if not m:
         return "", ""
-    first = m.group(2)
-    return _DIGITS.sub("9", m.group(1)), "a" if first.isalpha() else "9" if first.isdigit() else first
+    return _DIGITS.sub("9", m.group(1)), "9" if m.group(2).isdigit() else "a"
 
 
 def _starts_like(own: tuple[str, str], other: tuple[str, str]) -> bool:
