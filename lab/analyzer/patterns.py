@@ -14,6 +14,7 @@ keyword meet a regex. Every pattern carries `match` / `no_match` sample lines an
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -266,11 +267,17 @@ class _PatternSchema(BaseModel):
     @field_validator("regex")
     @classmethod
     def _compiles(cls, value: str) -> str:
-        # re.error inside a validator is not turned into a ValidationError, so re-raise as ValueError.
-        try:
-            re.compile(value)
-        except re.error as exc:
-            raise ValueError(f"regex does not compile: {exc}") from None
+        # re.error inside a validator is not turned into a ValidationError, so re-raise as ValueError. What Python
+        # warns about in a regex ("Possible nested set": a '[' inside a set that a later Python reads otherwise) is
+        # refused the same way: the pattern would change its meaning with the interpreter.
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", FutureWarning)
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"regex does not compile: {exc}") from None
+            except FutureWarning as exc:
+                raise ValueError(f"regex is ambiguous: {exc}") from None
         return value
 
 

@@ -99,6 +99,25 @@ patterns:
     assert "formats" in text and "samples" in text and "unknown_key" in text
 
 
+def test_a_regex_python_warns_about_is_refused_with_the_warning(tmp_path: Path) -> None:
+    # "[[" in a set: a later Python reads a nested set there, so the pattern could change its meaning
+    bad = tmp_path / "ambiguous.yaml"
+    bad.write_text("""
+patterns:
+  - id: ambiguous
+    formats: [strongswan]
+    keyword: abc
+    regex: 'abc[[x]'
+    event: dpd_dead
+    explanation: a set that starts with a bracket
+    source: https://example.org/
+    samples: {match: ['abc['], no_match: [abd]}
+""", encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        load_file(bad)
+    assert "regex is ambiguous: Possible nested set" in str(err.value)
+
+
 def test_sample_that_does_not_match_is_reported(tmp_path: Path) -> None:
     bad = tmp_path / "wrong.yaml"
     bad.write_text(
