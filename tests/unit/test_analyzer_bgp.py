@@ -2103,3 +2103,18 @@ def test_neighbor_listings_of_ios_xr_fortios_and_junos() -> None:
     # IOS-XR's "Idle (Neighbor is shutdown)": shut down on purpose
     shut = analyze_text("BGP neighbor is 10.100.100.124\n  BGP state = Idle (Neighbor is shutdown)\n").primary
     assert shut is not None and shut.facts.get("bgp_reason") == "admin_shutdown"
+
+
+def test_frr_refusing_an_open_with_no_common_address_family_says_so() -> None:
+    # bgpd/bgp_open.c's message, then the NOTIFICATION it sends (2/7) and the FSM line; the address families a
+    # Cilium/FRR write-up met it with: IPv6 on one side, the neighbor not activated in ipv6 unicast on the other
+    text = ("2024/05/02 10:11:12 BGP: [ABCDE-12345][EC 33554452] 2403:580a:e4b1::2 [Error] Configured AFI/SAFIs do not "
+            "overlap with received MP capabilities\n"
+            "2024/05/02 10:11:12 BGP: [HZN6M-XRM1R] %NOTIFICATION: sent to neighbor 2403:580a:e4b1::2 2/7 (OPEN Message "
+            "Error/Unsupported Capability) 0 bytes\n")
+    p = analyze_text(text).primary
+    assert p is not None and p.category == "bgp_down" and p.facts["bgp_reason"] == "open_error"
+    assert p.facts["peer"] == "2403:580a:e4b1::2"
+    said = " ".join(p.reasoning_in("en"))
+    assert "announced no address family (AFI/SAFI) that is activated for it here" in said
+    assert "Compare the neighbor settings of both sides" not in said

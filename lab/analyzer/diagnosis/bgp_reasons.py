@@ -50,6 +50,8 @@ _BGP_KEYS = ("bgp_reason", "bgp_notification", "bgp_error", "md5_set_error", "di
 
 # A refused OPEN's words for a bad router ID: FRR "bad OPEN, wrong router identifier", libbgp "peer BGP ID (...) invalid",
 # "Bad BGP Identifier" / "Bad Peer BGP ID".
+# FRR's refusal of an OPEN whose address families share none with those activated for the neighbor (bgpd/bgp_open.c)
+_NO_COMMON_AFI = re.compile(r"Configured AFI/SAFIs do not overlap with received MP capabilities")
 _BAD_ID = re.compile(r"wrong router identifier|\bBGP ID\b[^\n]{0,40}\binvalid|Bad (?:Peer )?BGP Ident|Bad Peer BGP ID",
                      re.I)
 # setsockopt(TCP_MD5SIG) on a kernel without TCP MD5 signatures: ENOPROTOOPT, "Protocol not available".
@@ -107,6 +109,13 @@ def _bgp_reason_text(reason: str, facts: dict[str, Any], line: int, aws: bool = 
                   "address and not 0.0.0.0 (RFC 4271 section 6.2, RFC 6286), and between iBGP neighbors it must "
                   "differ from the receiver's own. Set an explicit, unique router ID on the side whose OPEN was "
                   "refused (a daemon on a router without an IPv4 address has none to pick one from).", line=line)]
+    if reason == "open_error" and _NO_COMMON_AFI.search(text):
+        # FRR bgpd/bgp_open.c: none of the neighbor's Multiprotocol capabilities is an AFI/SAFI activated here
+        return [M("Line {line}: the neighbor's OPEN announced no address family (AFI/SAFI) that is activated for it "
+                  "here, so the OPEN was refused (Unsupported Capability): one side runs IPv4 unicast and the other "
+                  "only IPv6, for example, or the neighbor is not activated in its address family on this side. "
+                  "Activate the same address family for the neighbor on both sides (address-family ipv4 unicast or "
+                  "ipv6 unicast, neighbor ... activate).", line=line)]
     if reason == "open_error":
         if not error:  # the line names the refused parameter in its own words, not a NOTIFICATION
             return [M("Line {line}: an OPEN was refused: the two sides disagree on a session parameter (router ID, "
