@@ -423,3 +423,19 @@ def test_what_a_certificate_check_found_is_said(name: str, reading: str) -> None
     p = dev(name)
     assert p.category == "auth_failure"
     assert reading in said(p)
+
+
+@pytest.mark.parametrize(("code", "reading"), [
+    # NSS's verdicts as pluto prints them (nss_cert_verify.c; the codes of /usr/include/nss3/secerr.h)
+    ("SEC_ERROR_INADEQUATE_CERT_TYPE: Certificate type not approved for application.", "lacks the key usage"),
+    ("SEC_ERROR_INADEQUATE_KEY_USAGE: Certificate key usage inadequate for attempted operation.", "lacks the key usage"),
+    ("SEC_ERROR_BAD_SIGNATURE: Peer's certificate has an invalid signature.", "cannot verify the peer's certificate"),
+    ("SEC_ERROR_CA_CERT_INVALID: Issuer certificate is invalid.", "cannot verify the peer's certificate"),
+    ("SEC_ERROR_EXPIRED_ISSUER_CERTIFICATE: Peer's certificate issuer has expired.", "a CA certificate of the peer's"),
+])
+def test_nss_verdicts_on_the_peers_certificate_are_said(code: str, reading: str) -> None:
+    line = ('"gw"[1] 192.0.2.1 #2: NSS: ERROR: IPsec certificate CN=gw-L.example.net,O=VPN Lab,C=KR invalid: '
+            f"{code}\n")
+    p = analyze_text(line).primary
+    assert p is not None and p.category == "auth_failure"
+    assert reading in said(p) and "()" not in said(p)

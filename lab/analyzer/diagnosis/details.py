@@ -109,15 +109,19 @@ def with_selectors(primary: Primary | None, events: list[Event]) -> Primary | No
 # the order they are tried on a line. A line about this side's own certificate as it is loaded ("failed to add
 # connection: left certificate ... is expired") is no check of the peer's.
 _CERT_PROBLEMS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("ca_expired", re.compile(r"\bissuer certificate invalid \(valid from")),
+    ("ca_expired", re.compile(r"\bissuer certificate invalid \(valid from|SEC_ERROR_EXPIRED_ISSUER_CERTIFICATE")),
     ("expired", re.compile(r"\b(?:subject|peer) certificate invalid \(valid from|Peer's [Cc]ertificate has expired|"
                            r"SEC_ERROR_EXPIRED_CERTIFICATE|\bcertificate (?:has )?expired\b")),
-    ("revoked", re.compile(r"certificate was revoked on|has been revoked|\bcertificate revoked!|SEC_ERROR_REVOKED_CERTIFICATE|"
-                           r"Certificate Revocation Check failed")),
-    ("untrusted", re.compile(r"no issuer certificate found for|issuer is not recognized|SEC_ERROR_UNKNOWN_ISSUER|"
+    ("revoked", re.compile(r"certificate was revoked on|has been revoked|\bcertificate revoked!|"
+                           r"SEC_ERROR_REVOKED_(?:CERTIFICATE|KEY)|Certificate Revocation Check failed")),
+    # (NSS, as pluto prints its verdict: /usr/include/nss3/secerr.h; an invalid signature is a certificate its issuer's
+    # key here does not verify, a CA certificate that is no valid CA cannot vouch for the peer's)
+    ("untrusted", re.compile(r"no issuer certificate found for|issuer is not recognized|"
+                             r"SEC_ERROR_(?:UNKNOWN_ISSUER|UNTRUSTED_ISSUER|UNTRUSTED_CERT|CA_CERT_INVALID|BAD_SIGNATURE)|"
                              r"unable to verify peer certificate|No trust point for cert issuer")),
     ("no_ca", re.compile(r"[Nn]o Certificate Authority in NSS")),
-    ("key_usage", re.compile(r"without digitalSignature or nonRepudiation keyUsage|Invalid certificate key usage")),
+    ("key_usage", re.compile(r"without digitalSignature or nonRepudiation keyUsage|Invalid certificate key usage|"
+                             r"SEC_ERROR_INADEQUATE_(?:KEY_USAGE|CERT_TYPE)")),
     ("identity", re.compile(r"certificate does not confirm identity|subjectAlt[Nn]ame extension does not match|"
                             r"subjectAltname does not match|contains no subjectAltName|"
                             r"not specified on the certificate SubjectAltName|SubjectAltName does not match peer ID")),
@@ -132,6 +136,10 @@ def _cert_problem(ev: Event) -> str:
 
 
 def _cert_reading(kind: str, line: int, period: str, issuer: str) -> Msg:
+    if kind == "ca_expired" and not period:
+        return M("Line {line}: a CA certificate of the peer's certificate chain is outside its validity period: renew "
+                 "that CA certificate (and the certificates it issued, where needed), or set the clock right (NTP) on "
+                 "the side whose time is wrong.", line=line)
     if kind == "ca_expired":
         return M("Line {line}: a CA certificate of the peer's certificate chain is outside its validity period ({period}): "
                  "renew that CA certificate (and the certificates it issued, where needed), or set the clock right "
@@ -165,7 +173,8 @@ def _cert_reading(kind: str, line: int, period: str, issuer: str) -> Msg:
                  "sides use different authentication methods (authby): set the same on both.", line=line)
     if kind == "key_usage":
         return M("Line {line}: the peer's certificate lacks the key usage this side requires for IKE (digitalSignature "
-                 "or nonRepudiation): issue it again with that key usage.", line=line)
+                 "or nonRepudiation; an extended key usage, if it has one, that allows IKE or server and client "
+                 "authentication): issue it again with that key usage.", line=line)
     return M("Line {line}: an identity and a certificate do not match: the identity the peer sent, or the one this "
              "side expects, is neither the certificate's subject nor one of its subjectAltNames. Compare the identities "
              "each side sends and expects (leftid / rightid, the local and remote ID) with the names in the "
