@@ -439,3 +439,12 @@ def test_nss_verdicts_on_the_peers_certificate_are_said(code: str, reading: str)
     p = analyze_text(line).primary
     assert p is not None and p.category == "auth_failure"
     assert reading in said(p) and "()" not in said(p)
+
+
+def test_an_asa_without_the_peers_ca_is_told_to_install_it() -> None:
+    # Cisco ASA 717009 (the ASA syslog guide's wording), then 713904 ending the negotiation
+    text = ("%ASA-3-717009: Certificate validation failed. No suitable trustpoints found to validate certificate serial "
+            "number: 3A2B, subject name: cn=gw.example.com.\n")
+    p = analyze_text(text).primary
+    assert p is not None and p.category == "auth_failure"
+    assert "cannot verify the peer's certificate" in said(p)

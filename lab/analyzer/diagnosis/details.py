@@ -118,7 +118,10 @@ _CERT_PROBLEMS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # key here does not verify, a CA certificate that is no valid CA cannot vouch for the peer's)
     ("untrusted", re.compile(r"no issuer certificate found for|issuer is not recognized|"
                              r"SEC_ERROR_(?:UNKNOWN_ISSUER|UNTRUSTED_ISSUER|UNTRUSTED_CERT|CA_CERT_INVALID|BAD_SIGNATURE)|"
-                             r"unable to verify peer certificate|No trust point for cert issuer")),
+                             r"unable to verify peer certificate|No trust point for cert issuer|"
+                             # Cisco ASA 717009, 717031: no trustpoint holds the CA of the peer's certificate
+                             r"No suitable trustpoints? found to validate|Failed to find a suitable trustpoint for the "
+                             r"issuer")),
     ("no_ca", re.compile(r"[Nn]o Certificate Authority in NSS")),
     ("key_usage", re.compile(r"without digitalSignature or nonRepudiation keyUsage|Invalid certificate key usage|"
                              r"SEC_ERROR_INADEQUATE_(?:KEY_USAGE|CERT_TYPE)")),
