@@ -1120,3 +1120,20 @@ def test_this_sides_own_certificate_refused_at_load_is_no_check_of_the_peers() -
     p = analyze_text(excerpt("pp-v2-cert-expired", "L")).primary
     assert p is not None and "could not load the connection" in " ".join(p.reasoning_in("en"))
     assert "the peer's certificate" not in " ".join(p.reasoning_in("en"))
+
+
+@pytest.mark.parametrize(("name", "side", "reading"), [
+    # charon "tried 1 shared key for '192.0.2.2' - '192.0.2.1', but MAC mismatched" (IKEv2)
+    ("v2-psk", "R", "the two sides hold different pre-shared keys for this tunnel"),
+    # pluto "authentication failed: computed hash does not match hash received from peer" (IKEv2)
+    ("pp-v2-psk", "R", "the two sides hold different pre-shared keys for this tunnel"),
+    # IKEv1 Main Mode's encrypted messages that do not decrypt: charon on both sides, pluto as initiator
+    ("v1-psk", "L", "most likely the two sides hold different pre-shared keys"),
+    ("v1-psk", "R", "most likely the two sides hold different pre-shared keys"),
+    ("pl-v1-psk", "L", "most likely the two sides hold different pre-shared keys"),
+])
+def test_a_pre_shared_key_that_differs_is_named(name: str, side: str, reading: str) -> None:
+    p = analyze_text(excerpt(name, side)).primary
+    assert p is not None and p.category == "auth_failure"
+    assert reading in " ".join(p.reasoning_in("en"))
+

@@ -38,6 +38,16 @@ _OWN_KEY = re.compile(r"unable to locate my private key|Can't find the certifica
                       r"private key|private key matching \S+ \"[^\"]*\" not found")
 
 
+# A pre-shared key that does not verify: the peer's AUTH payload (IKEv2) or HASH (IKEv1 Aggressive Mode) computed with
+# another key than this side's.
+_PSK_DIFFERS = re.compile(r"shared keys? for '[^']*' - '[^']*', but MAC mismatched|computed hash does not match hash "
+                          r"received from peer|AUTH mismatch: Received AUTH != computed AUTH|\bHASH mismatch")
+# IKEv1 Main Mode messages 5 and 6 that do not decrypt: with a pre-shared key, most likely another key.
+_V1_UNDECRYPTABLE = re.compile(r"invalid HASH_V1 payload length, decryption failed|could not decrypt payloads|"
+                               r"mismatch of preshared secrets|length of ISAKMP (?:Hash|Identification) Payload is "
+                               r"larger than can fit")
+
+
 def _own_key_missing(ev: Event) -> bool:
     """pluto could not find this side's own certificate or private key."""
     return ev.pattern == "lib-own-cert-missing" or (ev.fmt == "libreswan" and _OWN_KEY.search(ev.text) is not None)
@@ -72,6 +82,11 @@ def _config_primary(
         where: Msg | str = (M(" in answer to {exchange}", exchange=exchange_words(said.refers_to))
                             if said.refers_to else M(" in {exchange}", exchange=exchange_words(named))
                             if named and named not in INFO_EXCHANGES else "")
+        # IKEv1 Main Mode messages 5 and 6 that did not decrypt (see _V1_UNDECRYPTABLE): the peer answered, this side
+        # could not read it (not after an ISAKMP SA came up: the keys worked then)
+        undecryptable = next((e for e in context.get(stage, evs) if stage == "auth_failure"
+                              and _V1_UNDECRYPTABLE.search(e.text) and not any(
+            up.sa == "ike" and up.stream == e.stream and up.order < e.order for up in established)), None)
         # transport mode asked for and the SA granted in tunnel mode (protocol.sa_state._mode_mismatch): not a refusal
         granted_tunnel = stage == "ipsec_mode_mismatch" and first.values.get("mode_granted") == "tunnel"
         # (a missing own key or secret, or a mode granted otherwise: nobody refused anything the other side sent)
@@ -110,6 +125,15 @@ def _config_primary(
                 "side's first encrypted message but could not decrypt or verify it, then phase 1 timed out. With "
                 "pre-shared keys the encryption keys derive from the key, so the two sides hold different keys.",
                 line=first.values["v1_repeat"]))
+        elif undecryptable is not None:
+            # charon "invalid HASH_V1 payload length, decryption failed?" / "could not decrypt payloads", pluto
+            # "probable authentication failure (mismatch of preshared secrets?)", "... Hash Payload is larger than can
+            # fit"
+            reasoning.append(M(
+                "Line {line}: this side could not decrypt the peer's encrypted IKEv1 message (Main Mode's fifth or "
+                "sixth): with pre-shared keys the encryption keys are derived from the key, so most likely the two "
+                "sides hold different pre-shared keys. Set the same key on both sides; on AWS each tunnel has its own "
+                "pre-shared key, so use this tunnel's.", line=undecryptable.line))
         elif stage == "auth_failure" and first.values.get("guess") and first.exchange == "MAIN_MODE":
             reasoning.append(M("The peer answered Main Mode's first exchanges, so it is reachable on UDP 500."))
         elif stage == "auth_failure" and first.values.get("auth_answered"):
@@ -225,6 +249,14 @@ def _config_primary(
                 "the peer sends: its secrets (ipsec.secrets, or the secrets of swanctl.conf) have none for them, or "
                 "were not read. Add the key for these identities, or correct the identities, and load the secrets "
                 "again.", line=first.line))
+        elif stage == "auth_failure" and (psk := next((e for e in evs if _PSK_DIFFERS.search(e.text)), None)):
+            # charon "tried 1 shared key for A - B, but MAC mismatched" (IKEv2), pluto "computed hash does not match
+            # hash received from peer" (IKEv2), pluto 3.x "AUTH mismatch", racoon "HASH mismatch"
+            reasoning.append(M(
+                "Line {line}: the peer's authentication does not verify with this side's pre-shared key, so the two "
+                "sides hold different pre-shared keys for this tunnel, or this side picked the key of another peer (check "
+                "the IDs the key is configured for). Set the same key on both sides; on AWS each tunnel has its own "
+                "pre-shared key, so use this tunnel's.", line=psk.line))
         elif granted_tunnel:
             reasoning.append(M(
                 "Line {line}: this side asked for transport mode (USE_TRANSPORT_MODE in its request) and the peer's "
@@ -278,7 +310,8 @@ def _config_primary(
                 "(XAUTH) a user name and password the server refused. Paste the lines "
                 "above it to confirm; a refusal there that names something else (a proposal, the traffic selectors) "
                 "outweighs this reading.", line=first.line, state=state.group(1)))
-        elif stage == "auth_failure" and first.values.get("guess") and first.exchange == "MAIN_MODE":
+        elif stage == "auth_failure" and first.values.get("guess") and first.exchange == "MAIN_MODE" and (
+                undecryptable is None):
             # pluto's "Possible authentication failure: no acceptable response to our first encrypted message" is a
             # guess from silence. RFC 3947 section 4: with NAT-T the initiator moves to UDP 4500 from Main Mode's
             # message 5 on, the first encrypted one; with certificates it is also the largest.
