@@ -448,3 +448,18 @@ def test_an_asa_without_the_peers_ca_is_told_to_install_it() -> None:
     p = analyze_text(text).primary
     assert p is not None and p.category == "auth_failure"
     assert "cannot verify the peer's certificate" in said(p)
+
+
+@pytest.mark.parametrize("line", [
+    # AWS's tunnel log (the Site-to-Site VPN log reference's wording)
+    '{"event_timestamp":1762580429641,"details":"AWS tunnel detected a pre-shared key mismatch with cgw: 198.51.100.10",'
+    '"ike_phase1_state":"Negotiating","ike_phase2_state":"Down"}',
+    # Cisco ASA 713902
+    "%ASA-3-713902: Group = 203.0.113.10, IP = 203.0.113.10, ERROR, had problems decrypting packet, probably due to "
+    "mismatched pre-shared key.  Aborting",
+])
+def test_a_pre_shared_key_mismatch_is_named_whoever_logs_it(line: str) -> None:
+    p = analyze_text(line + "\n").primary
+    assert p is not None and p.category == "auth_failure"
+    assert "the two sides hold different pre-shared keys" in said(p)
+    assert "on AWS each tunnel has its own pre-shared key" in said(p)

@@ -41,9 +41,14 @@ _OWN_KEY = re.compile(r"unable to locate my private key|Can't find the certifica
 # A pre-shared key that does not verify: the peer's AUTH payload (IKEv2) or HASH (IKEv1 Aggressive Mode) computed with
 # another key than this side's.
 _PSK_DIFFERS = re.compile(r"shared keys? for '[^']*' - '[^']*', but MAC mismatched|computed hash does not match hash "
-                          r"received from peer|AUTH mismatch: Received AUTH != computed AUTH|\bHASH mismatch")
+                          r"received from peer|AUTH mismatch: Received AUTH != computed AUTH|\bHASH mismatch|"
+                          # AWS's tunnel log; Cisco ASA 713902
+                          r"detected a pre-shared key mismatch|decryption was unsuccessful due to invalid Pre-shared Key|"
+                          r"probably due to mismatched pre-shared key")
 # IKEv1 Main Mode messages 5 and 6 that do not decrypt: with a pre-shared key, most likely another key.
 _V1_UNDECRYPTABLE = re.compile(r"invalid HASH_V1 payload length, decryption failed|could not decrypt payloads|"
+                               # Cisco ASA 713902
+                               r"Received encrypted (?:Oakley )?Main Mode packet with invalid payloads|"
                                r"mismatch of preshared secrets|length of ISAKMP (?:Hash|Identification) Payload is "
                                r"larger than can fit")
 
