@@ -1137,3 +1137,18 @@ def test_a_pre_shared_key_that_differs_is_named(name: str, side: str, reading: s
     assert p is not None and p.category == "auth_failure"
     assert reading in " ".join(p.reasoning_in("en"))
 
+
+
+@pytest.mark.parametrize(("name", "sent", "expected"), [
+    # charon "received IDr 192.0.2.2, but require vpn.example.com" (IKEv1 initiator)
+    ("v1-id", "192.0.2.2", "vpn.example.com"),
+    # pluto "X509: authentication failed; peer ID_DER_ASN1_DN '...' does not match expected '...'"
+    # (the identity it sent as pluto's "Peer ID is ..." line before it writes it, in the expected one's order)
+    ("pp-v1-cert-id-mismatch", "C=KR, O=VPN Lab, CN=gw-R.example.net", "C=KR, O=VPN Lab, CN=gw-X.example.net"),
+])
+def test_an_identity_other_than_the_one_expected_is_named_with_both(name: str, sent: str, expected: str) -> None:
+    p = analyze_text(excerpt(name, "L")).primary
+    assert p is not None and p.category == "auth_failure"
+    assert p.facts["id_sent"] == sent and p.facts["id_expected"] == expected
+    assert f"the peer identified itself as {sent}, but this side expects {expected} for it" in " ".join(
+        p.reasoning_in("en"))

@@ -24,6 +24,7 @@ from lab.analyzer.protocol import (
     NOTIFY_MEANING,
     Event,
     exchange_words,
+    name_value,
     version_of,
 )
 from lab.analyzer.protocol.names import CHILD_EXCHANGES
@@ -51,6 +52,16 @@ _V1_UNDECRYPTABLE = re.compile(r"invalid HASH_V1 payload length, decryption fail
                                r"Received encrypted (?:Oakley )?Main Mode packet with invalid payloads|"
                                r"mismatch of preshared secrets|length of ISAKMP (?:Hash|Identification) Payload is "
                                r"larger than can fit")
+
+
+def _id_sent(ev: Event, events: list[Event]) -> str:
+    """The identity the peer sent, as `ev` names it or, failing that, as the last line of the same log before it that
+    read the peer's identity does (pluto's "Peer ID is ...", charon's "looking for peer configs matching ...")."""
+    if ev.values.get("id_sent"):
+        return name_value(ev.values["id_sent"])
+    read = [e for e in events if e.kind == "identity" and e.stream == ev.stream and e.order < ev.order
+            and e.values.get("id_sent")]
+    return name_value(read[-1].values["id_sent"]) if read else ""
 
 
 def _own_key_missing(ev: Event) -> bool:
@@ -254,6 +265,15 @@ def _config_primary(
                 "the peer sends: its secrets (ipsec.secrets, or the secrets of swanctl.conf) have none for them, or "
                 "were not read. Add the key for these identities, or correct the identities, and load the secrets "
                 "again.", line=first.line))
+        elif stage == "auth_failure" and (ids := next(
+                ((e, sent) for e in evs if e.values.get("id_expected") and (sent := _id_sent(e, events))), None)):
+            # charon "received IDr X, but require Y", pluto "peer ID ... does not match expected 'Y'" (the identity it
+            # sent as pluto's "Peer ID is ..." line before it writes it)
+            reasoning.append(M(
+                "Line {line}: the peer identified itself as {sent}, but this side expects {expected} for it. Set the "
+                "peer ID this side expects (rightid, the remote ID) to the one the peer sends, or have the peer send "
+                "{expected} (its leftid or local ID; with certificates, the subject or a subjectAltName of its "
+                "certificate).", line=ids[0].line, sent=ids[1], expected=name_value(ids[0].values["id_expected"])))
         elif stage == "auth_failure" and (psk := next((e for e in evs if _PSK_DIFFERS.search(e.text)), None)):
             # charon "tried 1 shared key for A - B, but MAC mismatched" (IKEv2), pluto "computed hash does not match
             # hash received from peer" (IKEv2), pluto 3.x "AUTH mismatch", racoon "HASH mismatch"
