@@ -463,3 +463,11 @@ def test_a_pre_shared_key_mismatch_is_named_whoever_logs_it(line: str) -> None:
     assert p is not None and p.category == "auth_failure"
     assert "the two sides hold different pre-shared keys" in said(p)
     assert "on AWS each tunnel has its own pre-shared key" in said(p)
+
+
+def test_no_peer_config_for_the_identity_the_peer_sent_names_it() -> None:
+    # pfSense (charon, IKEv1): "looking for pre-shared key peer configs matching 192.0.2.74...192.0.2.90[someid]",
+    # then "no peer config found"
+    p = dev("pfsense-v1-identifier-mismatch")
+    assert p.category == "auth_failure"
+    assert "this side has no connection for the identity the peer sent (someid)" in said(p)
