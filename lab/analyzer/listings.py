@@ -15,6 +15,7 @@ import re
 from lab.analyzer.diagnosis import chain_scope
 from lab.analyzer.model import Primary
 from lab.analyzer.protocol import DH_NAMES, Event
+from lab.i18n import M, Msg
 
 _PROPOSAL_CATEGORIES = ("phase1_proposal_mismatch", "phase2_proposal_mismatch", "rekey_issue")
 
@@ -191,3 +192,98 @@ def _cisco_ios(chain: list[Event], events: list[Event]) -> tuple[list[str], list
                 current[key] = value
     received = [text for (proto, _n), attributes in offers.items() if (text := _ios_block(proto, attributes))]
     return received[:16], [], [e for e in run if e.pattern in ("ios-proposal-dump", "ios-checking-ipsec-proposal")]
+
+
+# What a proposal's transforms are, by their names in charon's notation ("AES_CBC_128/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/
+# MODP_2048") or pluto's ("ENCR=AES_CBC_256;INTEG=HMAC_SHA2_512_256;PRF=HMAC_SHA2_512;DH=MODP4096").
+_PLUTO_KINDS = {"ENCR": "encryption", "INTEG": "integrity", "PRF": "prf", "DH": "dh", "ESN": "esn"}
+_DH = re.compile(r"^(?:MODP|ECP|CURVE|X25519|X448|BRAINPOOL|ML_KEM|KE)", re.I)
+_INTEGRITY = re.compile(r"^(?:HMAC|AES_XCBC|AES_CMAC|AES_\d+_GMAC|NULL_AUTH|AUTH_)", re.I)
+_ESN = re.compile(r"^(?:NO_)?EXT_SEQ$|^ESN", re.I)
+_KIND_WORDS: dict[str, Msg] = {
+    "encryption": M("encryption algorithm"),
+    "integrity": M("integrity algorithm"),
+    "prf": M("PRF"),
+    "dh": M("Diffie-Hellman group"),
+    "pfs": M("PFS (Diffie-Hellman group of the Child SA)"),
+    "esn": M("extended sequence numbers (ESN)"),
+}
+
+
+def _transforms(proposal: str) -> tuple[str, dict[str, set[str]]]:
+    """A proposal's protocol (IKE, ESP, AH) and its transforms by kind, each as written."""
+    text = re.sub(r"^\s*\d+:", "", proposal.strip())
+    protocol, _, body = text.partition(":") if re.match(r"(?:IKE|ESP|AH):", text) else ("", "", text)
+    kinds: dict[str, set[str]] = {}
+    if "=" in body:
+        for item in body.split(";"):
+            key, _, value = item.partition("=")
+            if (kind := _PLUTO_KINDS.get(key.strip().upper())) and value.strip():
+                kinds.setdefault(kind, set()).add(value.strip())
+        return protocol, kinds
+    for item in (i.strip() for i in body.split("/") if i.strip()):
+        kind = ("dh" if _DH.match(item) else "prf" if item.upper().startswith("PRF_") else "esn" if _ESN.match(item)
+                else "integrity" if _INTEGRITY.match(item) else "encryption")
+        kinds.setdefault(kind, set()).add(item)
+    return protocol, kinds
+
+
+def _same(name: str) -> str:
+    return re.sub(r"[^A-Z0-9]", "", name.upper()).replace("PRFHMAC", "HMAC")
+
+
+def proposal_difference(received: list[str], configured: list[str]) -> list[tuple[str, list[str], list[str]]]:
+    """What keeps the offer received from matching the proposals configured: each kind of transform in which no value
+    offered is one configured here, with the values of both sides ((kind, offered, configured)); nothing when a
+    proposal offered matches one configured, or when the sides share a value of every kind (then only the combination
+    differs). A Child SA proposal without a DH group is one without PFS."""
+    offered = [_transforms(p) for p in received]
+    accepted = [_transforms(p) for p in configured]
+    if not offered or not accepted:
+        return []
+    child = any(proto in ("ESP", "AH") for proto, _ in offered + accepted)
+
+    def values(side: list[tuple[str, dict[str, set[str]]]], kind: str) -> set[str] | None:
+        out: set[str] = set()
+        for _proto, kinds in side:
+            if kind in kinds:
+                out |= kinds[kind]
+            elif kind == "dh" and child:
+                out.add("none")
+            else:
+                return None  # (a kind one proposal does not name, an AEAD cipher's integrity: not compared)
+        return out
+
+    def matches(a: dict[str, set[str]], b: dict[str, set[str]]) -> bool:
+        return all({_same(v) for v in a.get(k, {"none"} if k == "dh" and child else set())}
+                   & {_same(v) for v in b.get(k, {"none"} if k == "dh" and child else set())}
+                   for k in set(a) | set(b) if k != "esn" or (k in a and k in b))
+
+    if any(matches(a, b) for _p, a in offered for _q, b in accepted):
+        return []
+    out = []
+    for kind in ("encryption", "integrity", "prf", "dh", "esn"):
+        mine, theirs = values(offered, kind), values(accepted, kind)
+        if mine is None or theirs is None or {_same(v) for v in mine} & {_same(v) for v in theirs}:
+            continue
+        out.append(("pfs" if kind == "dh" and child else kind, sorted(mine), sorted(theirs)))
+    return out
+
+
+def with_proposal_difference(primary: Primary | None, events: list[Event]) -> Primary | None:
+    """`primary`, when it names a proposal mismatch and its facts hold the proposals received and configured, with a
+    sentence after the first of its reasoning for each kind of transform the two share no value of (see
+    `proposal_difference`): the values offered and those this side accepts."""
+    if (primary is None or primary.category not in ("phase1_proposal_mismatch", "phase2_proposal_mismatch")
+            or not primary.facts.get("proposals_received") or not primary.facts.get("proposals_configured")):
+        return primary
+    differences = proposal_difference(list(primary.facts["proposals_received"]),
+                                      list(primary.facts["proposals_configured"]))
+    if not differences:
+        return primary
+    chain, _streams, _names = chain_scope(primary, events)
+    line = next((e.line for e in chain if e.values.get("received")), min(primary.evidence_lines or (0,)))
+    said = [M("Line {line}: no {kind} in common: the peer offered {offered}, this side accepts {accepted}. Set one "
+              "that both accept on both sides.", line=line, kind=_KIND_WORDS[kind], offered=", ".join(offered),
+              accepted=", ".join(accepted)) for kind, offered, accepted in differences[:3]]
+    return dataclasses.replace(primary, reasoning=(*primary.reasoning[:1], *said, *primary.reasoning[1:]))

@@ -27,7 +27,7 @@ from lab.analyzer.diagnosis import (
     with_peer,
     with_selectors,
 )
-from lab.analyzer.listings import with_proposals
+from lab.analyzer.listings import with_proposal_difference, with_proposals
 from lab.analyzer.model import Analysis
 from lab.analyzer.protocol import classify, daemon_stops, exchange_words, facts_of, put_in_order
 from lab.analyzer.scan import Scanner
@@ -54,7 +54,7 @@ def _finish(scanner: Scanner, event_lines: set[int] | None = None) -> Analysis:
         event_lines.update(e.line for e in events)
     classify(events)
     primary = diagnose(events)
-    for step in (with_peer, with_selectors, with_identity, with_proposals, with_certificate):  # facts from the lines around its own
+    for step in (with_peer, with_selectors, with_identity, with_proposals, with_proposal_difference, with_certificate):  # facts from the lines around its own
         primary = step(primary, events)
     confirmed = {primary.category} if primary else set()
     if primary and "peer_alive_after_dpd" in primary.facts:  # the reasoning rests on the DPD exchange: show it
