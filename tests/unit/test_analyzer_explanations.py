@@ -471,3 +471,10 @@ def test_no_peer_config_for_the_identity_the_peer_sent_names_it() -> None:
     p = dev("pfsense-v1-identifier-mismatch")
     assert p.category == "auth_failure"
     assert "this side has no connection for the identity the peer sent (someid)" in said(p)
+
+
+def test_a_traffic_selector_mismatch_says_how_the_selectors_must_mirror_each_other() -> None:
+    # FortiGate responder (IKEv2): "failed to match peer selectors", no subnets named on its lines
+    p = dev("fortigate-v2-responder-failed-to-match-peer-selectors")
+    assert p.category == "traffic_selector_mismatch"
+    assert "must mirror each other" in said(p) and "0.0.0.0/0 on both sides" in said(p)

@@ -308,6 +308,16 @@ def _config_primary(
                 "answer does not carry it, so the Child SA is a tunnel-mode SA (RFC 7296 section 1.3.1) and it came "
                 "up in tunnel mode. Nothing was refused: the two sides are configured for different modes (transport "
                 "here, tunnel on the peer). Set the same type (tunnel or transport) on both sides.", line=first.line))
+        elif stage == "traffic_selector_mismatch":
+            # AWS: the VPN connection's local and remote IPv4 network CIDRs default to 0.0.0.0/0; a policy-based device
+            # is limited to one SA pair per tunnel (the fact sheet, VpnConnectionOptionsSpecification and the customer
+            # gateway requirements)
+            reasoning.append(M(
+                "A negotiation failure means the peer answered, so the path works: the traffic selectors (leftsubnet / "
+                "rightsubnet, proxy IDs, the encryption domain) of the two sides must mirror each other, this side's "
+                "local subnets being the peer's remote ones and the reverse. An AWS VPN connection uses 0.0.0.0/0 on "
+                "both sides unless its local and remote IPv4 network CIDRs are set; a policy-based device must match "
+                "them, with one pair of SAs per tunnel."))
         else:
             reasoning.append(M("A negotiation failure means the peer answered, so the path works: this is configuration."))
         if stage == "ike_mode_mismatch" and first.notify == "UNSUPPORTED_EXCHANGE_TYPE":
