@@ -13,6 +13,7 @@ import dataclasses
 import re
 
 from lab.analyzer.diagnosis import chain_scope
+from lab.analyzer.diagnosis.config import QUICK_MODE_SELECTORS_TOO
 from lab.analyzer.model import Primary
 from lab.analyzer.protocol import DH_NAMES, Event
 from lab.i18n import M, Msg
@@ -284,6 +285,13 @@ def with_proposal_difference(primary: Primary | None, events: list[Event]) -> Pr
     chain, _streams, _names = chain_scope(primary, events)
     line = next((e.line for e in chain if e.values.get("received")), min(primary.evidence_lines or (0,)))
     said = [M("Line {line}: no {kind} in common: the peer offered {offered}, this side accepts {accepted}. Set one "
-              "that both accept on both sides.", line=line, kind=_KIND_WORDS[kind], offered=", ".join(offered),
-              accepted=", ".join(accepted)) for kind, offered, accepted in differences[:3]]
-    return dataclasses.replace(primary, reasoning=(*primary.reasoning[:1], *said, *primary.reasoning[1:]))
+              "that both accept on both sides.", line=line, kind=_KIND_WORDS[kind], offered=_values(offered),
+              accepted=_values(accepted)) for kind, offered, accepted in differences[:3]]
+    # (what differs is known: no need to suggest the selectors may be what a Quick Mode refusal is about)
+    rest = [m for m in primary.reasoning[1:] if m is not QUICK_MODE_SELECTORS_TOO]
+    return dataclasses.replace(primary, reasoning=(*primary.reasoning[:1], *said, *rest))
+
+
+def _values(values: list[str]) -> str | Msg:
+    """Transforms as a list; a Child SA proposal's missing DH group in words."""
+    return M("no DH group (no PFS)") if values == ["none"] else ", ".join(values)

@@ -57,6 +57,14 @@ _V1_UNDECRYPTABLE = re.compile(r"invalid HASH_V1 payload length, decryption fail
                                r"larger than can fit")
 
 
+# In IKEv1 a refused Quick Mode may be a selector mismatch too (Cisco IOS answers one with NO_PROPOSAL_CHOSEN): said
+# after such a refusal, and left out where the proposals received and configured show what differs.
+QUICK_MODE_SELECTORS_TOO = M(
+    "In IKEv1 Quick Mode some gateways (Cisco IOS among them) answer an encryption-domain (crypto ACL, proxy ID) "
+    "mismatch with the same NO_PROPOSAL_CHOSEN: if the transform sets and the PFS group match, compare the local and "
+    "remote subnets both sides configured.")
+
+
 def _id_sent(ev: Event, events: list[Event]) -> str:
     """The identity the peer sent, as `ev` names it or, failing that, as the last line of the same log before it that
     read the peer's identity does (pluto's "Peer ID is ...", charon's "looking for peer configs matching ...")."""
@@ -350,11 +358,7 @@ def _config_primary(
             # Cisco IOS refuses a Quick Mode whose proxy IDs match no crypto ACL with "phase 2 SA policy not
             # acceptable" and sends the initiator the same NO_PROPOSAL_CHOSEN as for a transform mismatch
             # (corpus excerpts cisco-ios-v1-hub-phase2-policy-not-acceptable-crypto-acl and its spoke's side).
-            reasoning.append(M(
-                "In IKEv1 Quick Mode some gateways (Cisco IOS among them) answer an encryption-domain (crypto ACL, "
-                "proxy ID) mismatch with the same NO_PROPOSAL_CHOSEN: if the transform sets and the PFS group "
-                "match, compare the local and remote subnets both sides configured."
-            ))
+            reasoning.append(QUICK_MODE_SELECTORS_TOO)
         if stage == "auth_failure" and first.pattern in ("lib-auth-exchange-fatal", "lib-v1-state-fatal") and (
                 state := _FATAL_STATE.search(first.text)):
             # protocol: pluto's fatal error in an authentication step, no reason on the line (a guess)
