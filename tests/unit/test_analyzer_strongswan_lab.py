@@ -1152,3 +1152,11 @@ def test_an_identity_other_than_the_one_expected_is_named_with_both(name: str, s
     assert p.facts["id_sent"] == sent and p.facts["id_expected"] == expected
     assert f"the peer identified itself as {sent}, but this side expects {expected} for it" in " ".join(
         p.reasoning_in("en"))
+
+
+def test_an_initiator_that_only_got_the_refusal_is_told_where_the_reason_is() -> None:
+    # charon initiator: "received AUTHENTICATION_FAILED notify error" and nothing of its own
+    p = analyze_text(excerpt("v2-psk", "L")).primary
+    assert p is not None and p.category == "auth_failure"
+    said = " ".join(p.reasoning_in("en"))
+    assert "its notification does not say why" in said and "the tunnel's log in CloudWatch Logs" in said

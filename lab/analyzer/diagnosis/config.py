@@ -316,6 +316,15 @@ def _config_primary(
                 "answer does not carry it, so the Child SA is a tunnel-mode SA (RFC 7296 section 1.3.1) and it came "
                 "up in tunnel mode. Nothing was refused: the two sides are configured for different modes (transport "
                 "here, tunnel on the peer). Set the same type (tunnel or transport) on both sides.", line=first.line))
+        elif stage == "auth_failure" and first.direction == "received" and all(map(_echo, evs)):
+            # only the peer's refusal (AUTHENTICATION_FAILED, INVALID_ID_INFORMATION ...): its reason is in its log.
+            # AWS's tunnel log names a pre-shared key mismatch ("AWS tunnel detected a pre-shared key mismatch with
+            # cgw", "... payload decryption was unsuccessful due to invalid Pre-shared Key": the fact sheet, log contents)
+            reasoning.append(M(
+                "Line {line}: the peer refused this side's authentication, and its notification does not say why: a "
+                "pre-shared key that differs, an identity it does not expect from this side, or a certificate it "
+                "cannot verify. The peer's own log names it; when the peer is AWS, the tunnel's log in CloudWatch "
+                "Logs (with tunnel logging on) says which, a pre-shared key mismatch among them.", line=first.line))
         elif stage == "traffic_selector_mismatch":
             # AWS: the VPN connection's local and remote IPv4 network CIDRs default to 0.0.0.0/0; a policy-based device
             # is limited to one SA pair per tunnel (the fact sheet, VpnConnectionOptionsSpecification and the customer
