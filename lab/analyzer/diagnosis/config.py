@@ -285,23 +285,23 @@ def _config_primary(
                 "peer ID this side expects (rightid, the remote ID) to the one the peer sends, or have the peer send "
                 "{expected} (its leftid or local ID; with certificates, the subject or a subjectAltName of its "
                 "certificate).", line=ids[0].line, sent=ids[1], expected=name_value(ids[0].values["id_expected"])))
-        elif stage == "auth_failure" and (none := next((e for e in evs if _NO_PEER_CONFIG.search(e.text)), None)):
+        elif stage == "auth_failure" and (unmatched := next((e for e in evs if _NO_PEER_CONFIG.search(e.text)), None)):
             # charon's responder found no connection (peer config) for the peer's IKE_AUTH or Main Mode ID; Tencent's
             # gateway says the same ("no peer config found by ID payload")
-            if sent := _id_sent(none, events):
+            if sent := _id_sent(unmatched, events):
                 reasoning.append(M(
                     "Line {line}: this side has no connection for the identity the peer sent ({sent}) together with "
                     "its addresses and its authentication method. Set this side's remote ID for the peer (rightid, "
                     "remote id; strongSwan takes the peer's IP address when none is set) to {sent}, or have the peer "
                     "send the identity this side expects; both sides must also use the same authentication method "
-                    "(pre-shared key or certificates).", line=none.line, sent=sent))
+                    "(pre-shared key or certificates).", line=unmatched.line, sent=sent))
             else:
                 reasoning.append(M(
                     "Line {line}: this side has no connection for the identity the peer sent together with its "
                     "addresses and its authentication method. Compare the identity the peer sends (its leftid, local "
                     "ID) with the remote ID this side expects for it (rightid, remote id; strongSwan takes the peer's "
                     "IP address when none is set); both sides must also use the same authentication method "
-                    "(pre-shared key or certificates).", line=none.line))
+                    "(pre-shared key or certificates).", line=unmatched.line))
         elif stage == "auth_failure" and (psk := next((e for e in evs if _PSK_DIFFERS.search(e.text)), None)):
             # charon "tried 1 shared key for A - B, but MAC mismatched" (IKEv2), pluto "computed hash does not match
             # hash received from peer" (IKEv2), pluto 3.x "AUTH mismatch", racoon "HASH mismatch"
