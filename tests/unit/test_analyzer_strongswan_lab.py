@@ -1160,3 +1160,11 @@ def test_an_initiator_that_only_got_the_refusal_is_told_where_the_reason_is() ->
     assert p is not None and p.category == "auth_failure"
     said = " ".join(p.reasoning_in("en"))
     assert "its notification does not say why" in said and "the tunnel's log in CloudWatch Logs" in said
+
+
+def test_an_initiator_that_only_got_no_proposal_chosen_is_told_what_to_compare_and_where() -> None:
+    # charon initiator: "received NO_PROPOSAL_CHOSEN notify error" for its IKE_SA_INIT, nothing of its own
+    p = analyze_text(excerpt("v2-ike-prop", "L")).primary
+    assert p is not None and p.category == "phase1_proposal_mismatch"
+    said = " ".join(p.reasoning_in("en"))
+    assert "its notification does not say which part differs" in said and "tunnel options list" in said

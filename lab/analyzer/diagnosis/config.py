@@ -325,6 +325,16 @@ def _config_primary(
                 "pre-shared key that differs, an identity it does not expect from this side, or a certificate it "
                 "cannot verify. The peer's own log names it; when the peer is AWS, the tunnel's log in CloudWatch "
                 "Logs (with tunnel logging on) says which, a pre-shared key mismatch among them.", line=first.line))
+        elif stage in ("phase1_proposal_mismatch", "phase2_proposal_mismatch") and first.direction == "received" and (
+                all(map(_echo, evs))):
+            # only the peer's refusal (NO_PROPOSAL_CHOSEN): which part differs is in its log; AWS's tunnel log says "No
+            # Proposal Match Found" (the fact sheet, log contents), its tunnel options list what it accepts
+            reasoning.append(M(
+                "Line {line}: the peer refused this side's proposals, and its notification does not say which part "
+                "differs: compare the encryption, integrity and PRF algorithms and the DH group both sides allow (for "
+                "phase 2 also the PFS group). The peer's own log names it; when the peer is AWS, the tunnel's log in "
+                "CloudWatch Logs says that no proposal matched, and the tunnel options list the algorithms and groups "
+                "AWS accepts.", line=first.line))
         elif stage == "traffic_selector_mismatch":
             # AWS: the VPN connection's local and remote IPv4 network CIDRs default to 0.0.0.0/0; a policy-based device
             # is limited to one SA pair per tunnel (the fact sheet, VpnConnectionOptionsSpecification and the customer
