@@ -92,6 +92,10 @@ def _config_primary(
     """Rule 1: the earliest stage of the negotiation whose configuration failed (IKE version or mode,
     proposals, authentication, traffic selectors, IPsec mode), read with what came before and after it. Whether
     it decided, and the primary (None: the lines show no fault)."""
+    ike_up: dict[int, int] = {}  # each log's first IKE SA set up (its order): the keys worked from then on
+    for up in established:
+        if up.sa == "ike":
+            ike_up[up.stream] = min(up.order, ike_up.get(up.stream, up.order))
     for stage in CONFIG_STAGES:
         if stage not in cats or (first_hand and stage not in first_hand):
             continue
@@ -111,9 +115,8 @@ def _config_primary(
                             if named and named not in INFO_EXCHANGES else "")
         # IKEv1 Main Mode messages 5 and 6 that did not decrypt (see _V1_UNDECRYPTABLE): the peer answered, this side
         # could not read it (not after an ISAKMP SA came up: the keys worked then)
-        undecryptable = next((e for e in context.get(stage, evs) if stage == "auth_failure"
-                              and _V1_UNDECRYPTABLE.search(e.text) and not any(
-            up.sa == "ike" and up.stream == e.stream and up.order < e.order for up in established)), None)
+        undecryptable = next((e for e in context.get(stage, evs) if _V1_UNDECRYPTABLE.search(e.text)
+                              and e.order < ike_up.get(e.stream, e.order + 1)), None) if stage == "auth_failure" else None
         # transport mode asked for and the SA granted in tunnel mode (protocol.sa_state._mode_mismatch): not a refusal
         granted_tunnel = stage == "ipsec_mode_mismatch" and first.values.get("mode_granted") == "tunnel"
         # (a missing own key or secret, or a mode granted otherwise: nobody refused anything the other side sent)
