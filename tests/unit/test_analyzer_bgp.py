@@ -1472,6 +1472,26 @@ def test_a_bgp_daemon_crash_and_an_md5_password_the_os_refused_are_named() -> No
     assert primary_of(zebra) is None
 
 
+
+def test_a_bgpd_that_cannot_listen_on_its_port_is_named_with_the_port() -> None:
+    """FRR's bgpd exits when no address can be bound to its BGP port (bgpd/bgp_network.c bgp_socket, FRRouting/frr#1371;
+    in FRRouting/frr#1130 BIRD held port 179): every session is down because the daemon does not run, and the reading
+    says which port and how to find the program holding it. bgp_listener's bind error and the "Program cannot
+    continue" that follows are not a second down."""
+    text = ("Mar  1 10:00:00 r1 bgpd[812]: bind: Address already in use\n"
+            "Mar  1 10:00:00 r1 bgpd[812]: bgp_socket: no usable addresses please check other programs usage of "
+            "specified port 1179\n"
+            "Mar  1 10:00:00 r1 bgpd[812]: bgp_socket: Program cannot continue\n")
+    analysis = analyze_text(text)
+    primary = analysis.primary
+    assert primary is not None and primary.category == "bgp_down"
+    assert primary.facts["bgp_reason"] == "listen_failed"
+    assert [f.line for f in analysis.findings] == [2]
+    assert "could not listen on its TCP port" in primary.summary.render("en")
+    reading = " ".join(r.render("en") for r in primary.reasoning)
+    assert "TCP port 1179" in reading and "sport = :1179" in reading
+    assert "ASN" not in reading  # the closing advice does not send the reader to the neighbor's AS
+
 # Nokia SR Linux, a fabric coming up (srl-labs/srl-elk-lab, blog/srl-elk-lab.md at e269b0dc8be519136ca01ca248e0629b277f6d6b):
 # connection attempts before the peers listen, a collision resolved by the protocol, every session established.
 SR_LINUX_FABRIC_UP = """\

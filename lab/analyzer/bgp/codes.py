@@ -120,6 +120,8 @@ REASON_WORDS: dict[str, Msg] = {
     "notification": M("A NOTIFICATION that names no particular reason (or whose code the line does not give)"),
     # the BGP daemon itself crashed (FRR lib/sigevent.c: "Received signal 11 ... aborting"): every session drops
     "daemon_crash": M("The BGP daemon crashed"),
+    # FRR's bgpd could not bind its TCP port (another program holds it) and exited (bgpd/bgp_network.c bgp_socket)
+    "listen_failed": M("The BGP daemon could not listen on its TCP port and exited"),
 }
 REASONS = tuple(REASON_WORDS)
 # Reasons that are an operator's doing: when the session comes back up afterwards there is nothing to fix.
@@ -132,14 +134,14 @@ MISMATCH = frozenset({"bad_peer_as", "open_error", "peer_not_configured", "peer_
 # Reasons that name a fault of their own, whatever the operator did just before (a refused OPEN after a clear).
 FAULTS = MISMATCH | {"hold_timer_expired", "send_hold_timer_expired", "max_prefix", "update_error", "message_error",
                      "fsm_error", "restart_timeout", "local_address", "rtt_exceeded", "no_afi_activated", "no_policy",
-                     "treat_as_withdraw", "daemon_crash"}
+                     "treat_as_withdraw", "daemon_crash", "listen_failed"}
 # Reasons where the session stays up and routes are what is missing: shown with the category's `no_routes_title`,
 # and led to the no-traffic tree's policy diagnosis, not to "Why BGP is down".
 NO_ROUTES = frozenset({"no_policy", "treat_as_withdraw"})
 # Which reason names the cause best when one paste shows several (a bad OPEN first, the Down line that follows).
 PRIORITY = (
     # (a side that says it has no address family activated explains the other side's connection closed after its OPEN)
-    "daemon_crash", "bad_peer_as", "open_error", "peer_not_configured", "tcp_auth", "no_afi_activated",
+    "daemon_crash", "listen_failed", "bad_peer_as", "open_error", "peer_not_configured", "tcp_auth", "no_afi_activated",
     "peer_closed_after_open", "no_policy", "treat_as_withdraw", "hold_timer_expired", "send_hold_timer_expired",
     "rtt_exceeded", "max_prefix", "bfd_down", "interface_down", "restart_timeout",
     "update_error", "message_error", "fsm_error", "local_address", "peer_closed", "connection_refused", "connect_failed",

@@ -119,6 +119,9 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          # MetalLB's native speaker (internal/bgp/native/native.go): its AS needs 4 octets, the neighbor's OPEN lacks them
          r"peer does not support 4-byte ASNs",
          "open_error"),
+        # FRR bgpd/bgp_network.c bgp_socket: no address could be bound to the BGP port (another program holds it), and
+        # bgpd exits ("Program cannot continue")
+        (r"\bno usable addresses please check other programs usage of specified port \d+", "listen_failed"),
         # FRR lib/sigevent.c core_handler: the daemon caught a fatal signal and aborts
         (r"Received signal \d+ at \d+ \(si_addr[^)]*\); aborting|"
          # OpenBGPD (bgpd/log.c fatal()): one of its processes (SE, RDE, RTR) stopped on a fatal error, bgpd exits

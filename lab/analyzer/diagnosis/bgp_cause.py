@@ -129,11 +129,13 @@ _BGP_SYMPTOMS = frozenset({None, "peer_closed", "connection_refused", "connect_f
 _Read = list[tuple[Event, dict[str, Any]]]
 
 # Reasons that point at the tunnel or the path under BGP (an interface or BFD down), and reasons of a session that was
-# established (its ASNs and addresses worked): the closing advice of a BGP diagnosis does not send the reader to the ASNs.
+# established (its ASNs and addresses worked) or of a daemon that does not run (the reasoning says what to fix): the
+# closing advice of a BGP diagnosis does not send the reader to the ASNs.
 _PATH_REASONS = frozenset({"interface_down", "bfd_down"})
 _ESTABLISHED_REASONS = frozenset({"hold_timer_expired", "send_hold_timer_expired", "rtt_exceeded", "max_prefix",
                                   "update_error", "message_error", "fsm_error", "daemon_crash", "admin_reset",
-                                  "admin_shutdown", "config_change", "graceful_restart", "restart_timeout"})
+                                  "admin_shutdown", "config_change", "graceful_restart", "restart_timeout",
+                                  "listen_failed"})
 
 # How many events apart a closed connection and the NOTIFICATION behind it may be (a daemon logs the close, the
 # NOTIFICATION, the state change and the neighbor down one after the other).
@@ -357,6 +359,8 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
         "restart_timeout": M("BGP is down: the neighbor did not come back within its graceful restart time."),
         "interface_down": M("BGP is down: the interface or the route to the neighbor went away."),
         "daemon_crash": M("BGP is down: the BGP daemon crashed, and every session dropped with it."),
+        "listen_failed": M("BGP is down: the BGP daemon could not listen on its TCP port, another program holds it, "
+                           "and the daemon exited."),
         "tcp_auth": M("BGP is down: the BGP password (TCP MD5) is missing, wrong or could not be set on one side."),
         "peer_closed": M("BGP is down: the neighbor closed or reset the TCP connection of the session."),
         "update_error": M("BGP is down: an UPDATE was refused as malformed (a route or an attribute), which closed the "

@@ -54,6 +54,8 @@ _BGP_KEYS = ("bgp_reason", "bgp_notification", "bgp_error", "md5_set_error", "di
 _NO_COMMON_AFI = re.compile(r"Configured AFI/SAFIs do not overlap with received MP capabilities")
 _BAD_ID = re.compile(r"wrong router identifier|\bBGP ID\b[^\n]{0,40}\binvalid|Bad (?:Peer )?BGP Ident|Bad Peer BGP ID",
                      re.I)
+# FRR's bgpd/bgp_network.c bgp_socket: "no usable addresses please check other programs usage of specified port 179"
+_LISTEN_PORT = re.compile(r"usage of specified port (?P<port>\d+)")
 # setsockopt(TCP_MD5SIG) on a kernel without TCP MD5 signatures: ENOPROTOOPT, "Protocol not available".
 _NO_MD5_IN_KERNEL = re.compile(r"Protocol not available|ENOPROTOOPT", re.I)
 # FRR bgpd/bgp_fsm.c: "[FSM] Waiting for NHT" (next-hop tracking found no route to the neighbor's address).
@@ -171,6 +173,14 @@ def _bgp_reason_text(reason: str, facts: dict[str, Any], line: int, aws: bool = 
                       "memory (net.core.optmem_max) running out.", line=line, error=md5_error)]
         return [M("Line {line}: the TCP MD5 (or TCP-AO) digest of the BGP connection is missing or wrong: set the "
                   "same BGP password on both sides, or none on both.", line=line)]
+    if reason == "listen_failed":
+        port = _LISTEN_PORT.search(text)
+        return [M("Line {line}: the BGP daemon could not listen on TCP port {port} on any address and exited (FRR's "
+                  "bgpd stops when it cannot bind its BGP port). Another program already holds the port: most often "
+                  "a second BGP daemon (BIRD, GoBGP, a bgpd left running) on the same host. Every BGP session of this "
+                  "router stays down until bgpd runs. Find the program with \"ss -ltnp 'sport = :{port}'\", stop it or "
+                  "move it to another port, then start bgpd again.", line=line,
+                  port=port.group("port") if port else "179")]
     if reason == "daemon_crash" and error and not error.startswith("signal "):
         return [M("Line {line}: the BGP daemon stopped on a fatal error ({error}), so every BGP session of this router "
                   "is down until it is started again. The lines just before it say what failed; if they name no "
