@@ -239,3 +239,17 @@ charon: 11[CFG]   loading ca certificate from '/etc/ipsec.d/cacerts/cacert.pem' 
     # A later IKE SA that comes up means the credential loaded after all: nothing to fix.
     up = log + "charon: 09[IKE] IKE_SA home[1] established between 192.0.2.10[client]...198.51.100.1[vpn.example.net]\n"
     assert analyze_text(up).primary is None
+
+
+@pytest.mark.parametrize("prefix", PREFIXES)
+def test_an_ike_sa_between_certificate_identities_is_up_with_its_peer(prefix: str) -> None:
+    """charon prints each end as address[identity] (ike_sa.c "IKE_SA %s[%d] established between %H[%Y]...%H[%Y]"),
+    and a certificate's distinguished name has spaces: the line is still the IKE SA coming up, with its peer, so a
+    Child SA refused after it is read with the peer named (it was read as no event, the peer unknown)."""
+    up = (prefix + "IKE_SA gw[1] established between 192.0.2.1[C=DE, O=Example, CN=gw1.example.com]..."
+          "198.51.100.2[C=DE, O=Example, CN=gw2.example.com]")
+    analysis = analyze_text(up)
+    assert analysis.primary is None and analysis.signals.get("established") == 1
+    refused = analyze_text(up + "\n" + prefix + "received TS_UNACCEPTABLE notify, no CHILD_SA built\n")
+    assert refused.primary is not None and refused.primary.category == "traffic_selector_mismatch"
+    assert refused.primary.facts.get("peer") == "198.51.100.2"
