@@ -1078,3 +1078,24 @@ def test_the_peers_malformed_payload_notifies_alone_are_a_guess_at_the_pre_share
     up = ('"peer" #1: STATE_MAIN_I4: ISAKMP SA established {auth=PRESHARED_KEY cipher=aes_128 integ=sha '
           'group=MODP2048}\n')
     assert analyze_text(up + line).primary is None
+
+
+# libreswan 4.x/5.x writes an IPv6 endpoint in brackets ("sent IKE_AUTH request to [2001:db8:1:2::23]:UDP/500",
+# testing/pluto/addresspool-46in6-ikev2/west.console.txt); the opportunistic transport-mode initiator of the
+# development excerpt libreswan-v2-oe-transport-initiator-rejects-tunnel, with IPv6 addresses.
+OE_TRANSPORT_REFUSED_IPV6 = """\
+"private-or-clear#2001:db8:1:2::/64"[1] ...2001:db8:1:2::23 #1: sent IKE_AUTH request to [2001:db8:1:2::23]:UDP/500 with null and NULL 'ID_NULL'; Child SA #2 {ESP <0xESPESP} [2001:db8:1:2::45/128===2001:db8:1:2::23/128]
+"private-or-clear#2001:db8:1:2::/64"[1] ...2001:db8:1:2::23 #1: processing IKE_AUTH response from [2001:db8:1:2::23]:UDP/500 containing SK{IDr,AUTH,N(NO_PROPOSAL_CHOSEN)}
+"private-or-clear#2001:db8:1:2::/64"[1] ...2001:db8:1:2::23 #1: initiator established IKE SA; authenticated peer using authby=null and NULL 'ID_NULL'
+"private-or-clear#2001:db8:1:2::/64"[1] ...2001:db8:1:2::23 #2: IKE_AUTH response rejected Child SA with NO_PROPOSAL_CHOSEN
+"""
+
+
+@pytest.mark.parametrize("prefix", ["none", "syslog", "journal"])
+def test_an_ipv6_peer_in_brackets_gives_the_peer_and_the_child_sa_s_selectors(prefix: str) -> None:
+    """The bracketed IPv6 endpoint is the peer, and the selectors after it are the Child SA's: host to host between
+    the two gateways, so the refused Child SA is the IPsec mode (it was read as a phase 2 proposal mismatch: neither
+    the peer nor the selectors were read from the line)."""
+    primary = analyze_text(_render(OE_TRANSPORT_REFUSED_IPV6, prefix)).primary
+    assert primary is not None and primary.category == "ipsec_mode_mismatch"
+    assert primary.facts.get("peer") == "2001:db8:1:2::23"
