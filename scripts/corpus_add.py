@@ -5,7 +5,7 @@ A batch is a folder with `manifest.yaml` (a list of entries with the corpus fiel
 - the part is fixed by the id, decided before anyone reads the lines: held-out when sha256(id) % 3 == 0, else dev;
 - an excerpt whose long lines (digits set aside) mostly repeat one excerpt of the other part is left out unread
   (similar tests of a test suite print near-identical lines), as is one already in the corpus word for word, or from
-  a source the corpus already quotes;
+  a source the corpus (or an earlier excerpt of the batch, in the manifest's order) already quotes;
 - a batch keeps at most one healthy (`none`) excerpt per four failures in each part, chosen by a salted hash of the
   id, never by its reading.
 Nothing of a held-out excerpt is printed: only its id, its part and what the rules decided.
@@ -66,6 +66,8 @@ def decide(batch: list[dict], texts: dict[str, str], corpus: list[dict], corpus_
             reason = "left out: the id is taken"
         elif _source_key(entry["source"]) in known_sources:
             reason = "left out: the corpus already quotes this source"
+        elif any(_source_key(e["source"]) == _source_key(entry["source"]) for e in keep):
+            reason = "left out: an earlier excerpt of the batch quotes this source"
         elif texts[entry["id"]].strip() in whole:
             reason = "left out: the same lines are in the corpus"
         elif mine and any(len(mine & lines_of[e["id"]]) * 2 > len(mine) for e in corpus if e["split"] == other):

@@ -50,3 +50,16 @@ def test_a_batch_keeps_one_healthy_excerpt_per_four_failures_in_each_part() -> N
     texts = {e["id"]: f"Jun  2 10:01:02 gw charon: 09[IKE] line of its own for {e['id']}" for e in batch}
     keep, _ = tool.decide(batch, texts, [], {})
     assert sum(e["expected"] == "none" for e in keep) == 1 and sum(e["expected"] != "none" for e in keep) == 5
+
+
+def test_two_excerpts_of_one_source_in_a_batch_keep_the_first() -> None:
+    """Two tests of one results page: the one listed first stays, whatever part either falls in (the same source in
+    both parts would let its lines leak into the held-out part)."""
+    first, second = _entry("first-of-page", source="https://example.org/page#b1"), _entry(
+        "second-of-page", source="https://example.org/page/#b2")
+    texts = {"first-of-page": "Jun  2 10:01:02 r1 %BGP-3-NOTIFICATION: sent to neighbor 10.0.0.2 4/0",
+             "second-of-page": "Jun  2 10:05:02 r1 %BGP-5-ADJCHANGE: neighbor 10.0.0.9 Down BGP Notification sent"}
+    keep, decisions = tool.decide([first, second], texts, [], {})
+    assert [e["id"] for e in keep] == ["first-of-page"]
+    assert dict((i, what) for i, _part, what in decisions)["second-of-page"] == (
+        "left out: an earlier excerpt of the batch quotes this source")
