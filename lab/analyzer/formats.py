@@ -42,7 +42,7 @@ SIGNATURES: dict[str, re.Pattern[str]] = {
     ),
     "libreswan": re.compile(
         r'\bpluto\[\d+\]|"[^"]+"(?:\[\d+\])?(?: \S+)? #\d+: |STATE_(?:MAIN|QUICK|PARENT|V2)_'
-        r"|(?:^|: )packet from [0-9a-fA-FxX*.:]+:\d+: "  # pluto's lines about a packet no connection took
+        r"|(?:^|: )packet from \[?[0-9a-fA-FxX*.:]+\]?:\d+: "  # pluto's lines about a packet no connection took
         r'|(?:^|\s)#\d+: "[^"]+"(?:\[\d+\])?(?: \S+)?:\d+ '  # its state listing (ipsec showstates, ipsec status)
         r'|"[^"]+": (?:failed to add connection|added (?:oriented )?IKEv[12] connection)\b'  # loading a connection
         r'|\bERROR: "[^"]+"(?:\[\d+\])?: '  # its error about a connection (IKE over TCP refused: iface_tcp.c)

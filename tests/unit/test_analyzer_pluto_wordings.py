@@ -1099,3 +1099,22 @@ def test_an_ipv6_peer_in_brackets_gives_the_peer_and_the_child_sa_s_selectors(pr
     primary = analyze_text(_render(OE_TRANSPORT_REFUSED_IPV6, prefix)).primary
     assert primary is not None and primary.category == "ipsec_mode_mismatch"
     assert primary.facts.get("peer") == "2001:db8:1:2::23"
+
+
+# libreswan 4.x/5.x writes every endpoint of an IPv6 peer as [address]:port (lib/libswan/ip/ip_endpoint.c
+# jam_endpoint): send.c's "send on %s from %s to %s using %s failed in %s: ", iface_tcp.c's "TCP: socket %d:
+# connecting to %s: ", and the "packet from %s: " of a packet no connection took.
+@pytest.mark.parametrize(("line", "category"), [
+    ('"aws-tunnel-1" #1: send on eth1 from [2001:db8:1:2::45]:500 to [2001:db8:1:2::23]:500 using UDP failed in '
+     "IKE_SA_INIT request: Network is unreachable (errno 101)", "peer_unreachable"),
+    ('ERROR: "tcp": TCP: socket 7: connecting to [2001:db8:1:2::23]:4500: Connection refused (errno 111)',
+     "peer_unreachable"),
+    ("packet from [2001:db8:1:2::23]:500: initial Main Mode message received on [2001:db8:1:2::45]:500 but no "
+     "connection has been authorized with policy PSK+IKEV1_ALLOW", "auth_failure"),
+])
+def test_ipv6_endpoints_in_brackets_are_read_with_their_peer(line: str, category: str) -> None:
+    """The same lines with an IPv4 peer are read; with an IPv6 peer the send failure was not read at all."""
+    analysis = analyze_text(_render(line, "syslog"))
+    assert analysis.format == "libreswan"
+    assert analysis.primary is not None and analysis.primary.category == category
+    assert analysis.primary.facts.get("peer") == "2001:db8:1:2::23"
