@@ -46,6 +46,7 @@ SIGNATURES: dict[str, re.Pattern[str]] = {
         r'|(?:^|\s)#\d+: "[^"]+"(?:\[\d+\])?(?: \S+)?:\d+ '  # its state listing (ipsec showstates, ipsec status)
         r'|"[^"]+": (?:failed to add connection|added (?:oriented )?IKEv[12] connection)\b'  # loading a connection
         r'|\bERROR: "[^"]+"(?:\[\d+\])?: '  # its error about a connection (IKE over TCP refused: iface_tcp.c)
+        r"|: no routed template covers this pair\b"  # no connection for a pair it was asked to initiate (acquire.c)
     ),
     # racoon via syslog ("racoon: ERROR: ..."), or its own log file (racoon -l; F5 BIG-IP's racoon.log):
     # "2018-03-20 09:38:16: INFO: ..."

@@ -31,6 +31,7 @@ COLLECTED_WRAPPED = {
     # a FortiGate debug file wrapped at its viewer's width (the long VID and "sent IKE msg" lines)
     "fortigate-v1-aggressive-xauth-psk-mismatch-client-informational-negotiation-timeout",
     "fortigate-v1-xauth-ldap-no-dn-found-fnbam-denied",
+    "fortigate-v1-xauth-ldap-server-tcp-389-connect-timeout-fnbam-timeout",
     # a blog post's IOS console output, continued on indented lines at the page's width
     "cisco-ios-bgp-tracked-route-to-peer-lost-interface-down",
     # a Fortinet article's FortiGate event log lines, wrapped at the page's width

@@ -1118,3 +1118,19 @@ def test_ipv6_endpoints_in_brackets_are_read_with_their_peer(line: str, category
     assert analysis.format == "libreswan"
     assert analysis.primary is not None and analysis.primary.category == category
     assert analysis.primary.facts.get("peer") == "2001:db8:1:2::23"
+
+
+# libreswan 3.x (the libreswan wiki's opportunistic IPsec HOWTO) and 5.x (acquire.c cannot_ondemand, kernel.c
+# jam_kernel_acquire): asked to initiate for a pair of addresses that no connection covers, pluto starts nothing.
+@pytest.mark.parametrize("line", [
+    "Cannot opportunistically initiate for 192.0.2.10 to 203.0.113.9: no routed template covers this pair",
+    "cannot initiate on-demand for packet 192.0.2.10:8-ICMP->203.0.113.9:0 by whack: no routed template covers this pair",
+])
+@pytest.mark.parametrize("prefix", ["syslog", "whack"])
+def test_no_connection_for_the_pair_is_a_tunnel_this_side_does_not_start(line: str, prefix: str) -> None:
+    analysis = analyze_text(_render(line, prefix))
+    assert analysis.format == "libreswan"
+    primary = analysis.primary
+    assert primary is not None and primary.category == "cgw_not_initiating"
+    assert primary.facts.get("peer") == "203.0.113.9"
+    assert any("No connection of this side covers the two addresses" in r.render("en") for r in primary.reasoning)

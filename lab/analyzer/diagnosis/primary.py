@@ -30,6 +30,10 @@ from lab.analyzer.protocol import (
 )
 from lab.i18n import D, M, Mn, Msg
 
+# Lines where this side found no connection for the addresses a tunnel was asked for: pluto's acquire.c ("no routed
+# template covers this pair"), racoon's isakmp.c ("no configuration found for").
+_NO_CONNECTION_FOR_PAIR = frozenset({"lib-no-template-covers-pair", "rac-no-remote-config"})
+
 # Lines that name their own NAT-T or fragmentation cause: (pattern, summary, what the line says and what to do).
 _OWN_NAT_READINGS: tuple[tuple[str, Msg, Callable[[int], list[Msg]]], ...] = (
     # pluto ikev1.c: a fragment for no state is dropped; libreswan commit 738701a8 (forced fragmentation also
@@ -221,6 +225,12 @@ def diagnose(events: list[Event]) -> Primary | None:
         if "no policy configured" in reasons:
             reasoning.append(M("No firewall policy uses the tunnel interface, so the customer gateway does not start "
                                "the tunnel: add the policies that allow traffic to and from the tunnel interface."))
+        if any(e.pattern in _NO_CONNECTION_FOR_PAIR for e in evs):
+            reasoning.append(M("No connection of this side covers the two addresses the tunnel was asked for (the "
+                               "traffic's or the operator's): its configuration has no tunnel for them, so it starts "
+                               "none. Check that a loaded connection's local and remote subnets (libreswan: leftsubnet "
+                               "and rightsubnet, routed with auto=route or start; racoon: a remote section for the "
+                               "peer) cover both addresses."))
         reasoning.append(M("With the tunnel's startup action add (the default) AWS waits for the customer gateway to "
                            "start IKE, so nobody starts it and the tunnel stays down. With IKEv2 the startup action "
                            "start makes AWS initiate instead."))
