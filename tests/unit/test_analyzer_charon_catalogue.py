@@ -253,3 +253,14 @@ def test_an_ike_sa_between_certificate_identities_is_up_with_its_peer(prefix: st
     refused = analyze_text(up + "\n" + prefix + "received TS_UNACCEPTABLE notify, no CHILD_SA built\n")
     assert refused.primary is not None and refused.primary.category == "traffic_selector_mismatch"
     assert refused.primary.facts.get("peer") == "198.51.100.2"
+
+
+@pytest.mark.parametrize("prefix", PREFIXES)
+def test_a_peer_name_that_does_not_resolve_names_the_name_not_a_silent_peer(prefix: str) -> None:
+    """ike_sa.c "unable to resolve %s, initiate aborted": nothing was sent, so the peer did not fail to answer; the
+    reading names the host name and says to check it and DNS."""
+    primary = analyze_text(prefix + "unable to resolve vpn.example.com, initiate aborted\n").primary
+    assert primary is not None and primary.category == "peer_unreachable"
+    reading = " ".join(r.render("en") for r in primary.reasoning)
+    assert "could not resolve the peer's host name (vpn.example.com)" in reading
+    assert "negotiation got no answer" not in reading

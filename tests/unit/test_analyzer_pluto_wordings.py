@@ -1134,3 +1134,19 @@ def test_no_connection_for_the_pair_is_a_tunnel_this_side_does_not_start(line: s
     assert primary is not None and primary.category == "cgw_not_initiating"
     assert primary.facts.get("peer") == "203.0.113.9"
     assert any("No connection of this side covers the two addresses" in r.render("en") for r in primary.reasoning)
+
+
+@pytest.mark.parametrize("prefix", ["syslog", "none"])
+def test_a_peer_name_that_does_not_resolve_is_no_silent_peer(prefix: str) -> None:
+    """pluto's initiate.c: the peer is a host name that has not resolved, so nothing was sent (the reading said the
+    peer did not answer, for charon's "unable to resolve"); a connection with no peer address at all (right=%any)
+    cannot be started from this side."""
+    unresolved = analyze_text(_render('"named": cannot initiate connection without resolved dynamic peer IP address, '
+                                      "will keep retrying (kind=CK_PERMANENT)", prefix)).primary
+    assert unresolved is not None and unresolved.category == "peer_unreachable"
+    assert "does not resolve" in unresolved.summary.render("en")
+    assert not any("no answer" in r.render("en") for r in unresolved.reasoning)
+    template = analyze_text(_render('"aws-tunnel-1": cannot initiate connection (serial $1) without knowing peer IP '
+                                    "address (kind=CK_TEMPLATE)", prefix)).primary
+    assert template is not None and template.category == "cgw_not_initiating"
+    assert any("names no peer address" in r.render("en") for r in template.reasoning)

@@ -18,6 +18,7 @@ from lab.analyzer.diagnosis.recovery import (
 from lab.analyzer.model import Primary
 from lab.analyzer.protocol import (
     Event,
+    facts_of,
     stamp_kind,
 )
 from lab.i18n import M, Mn
@@ -64,6 +65,11 @@ _REDIRECT_TO = re.compile(r"redirects? to new gateway (?:\(address: )?([0-9a-fA-
 
 # Patterns of a daemon that could not send its IKE message at all (see `_liveness_primary`).
 _UNSENT = frozenset({"swan-socket-error", "lib-send-failed", "fgt-send-error", "rac-send-error"})
+
+
+# The daemon could not resolve the peer's host name, so it sent nothing: charon's ike_sa.c "unable to resolve %s,
+# initiate aborted", pluto's initiate.c "cannot initiate connection without resolved dynamic peer IP address".
+_UNRESOLVED = frozenset({"swan-resolve-failed", "lib-peer-unresolved"})
 
 
 def _unsent(cats: dict[str, list[Event]], context: dict[str, list[Event]], evs: list[Event]) -> list[Event]:
@@ -320,6 +326,26 @@ def _liveness_primary(
                   "answered each start, but the peer's next message never came.", line=evs[0].line, count=restarts),
                 _ONE_WAY,
             ]
+        elif (unresolved := [e for e in evs if e.pattern in _UNRESOLVED]) and _up_after(
+                established, unresolved[0], peers) is None:
+            # Nothing was sent: the peer's address is a host name this host could not resolve. The peer is not silent;
+            # it was never asked.
+            name = str(facts_of(unresolved[0]).get("peer") or "")
+            return True, _primary(
+                "peer_unreachable",
+                M("The peer's host name does not resolve on this side, so no IKE message is sent to it."),
+                [
+                    M("Line {line}: this side could not resolve the peer's host name ({name}) to an address ({times}), so "
+                      "it sent nothing: the peer had nothing to answer.", line=unresolved[0].line,
+                      name=name or "?", times=Mn("{n} time", "{n} times", len(unresolved))) if name else
+                    M("Line {line}: this side could not resolve the peer's host name to an address ({times}), so it sent "
+                      "nothing: the peer had nothing to answer.", line=unresolved[0].line,
+                      times=Mn("{n} time", "{n} times", len(unresolved))),
+                    M("Check the name in the tunnel's configuration and this host's DNS (its resolver must answer "
+                      "before the tunnel is up). For an AWS tunnel, configure its outside IP address itself rather "
+                      "than a name: the address stays the same when AWS replaces the tunnel's endpoint."),
+                ] + _also(cats, "peer_unreachable"),
+                unresolved)
         elif (sends := _unsent(cats, context, evs)) and _up_after(established, sends[0], peers) is None:
             # The daemon could not hand its IKE message to the network at all: charon "error writing to socket",
             # pluto "sendto ... failed", FortiOS "could not send IKE Packet", racoon "failed due to send error".
