@@ -1150,3 +1150,23 @@ def test_a_peer_name_that_does_not_resolve_is_no_silent_peer(prefix: str) -> Non
                                     "address (kind=CK_TEMPLATE)", prefix)).primary
     assert template is not None and template.category == "cgw_not_initiating"
     assert any("names no peer address" in r.render("en") for r in template.reasoning)
+
+
+# libreswan's iface_udp.c: an ICMP error came back for an IKE packet (the test suite's and a field report's wording,
+# lab/data/patterns/30-libreswan.yaml lib-icmp-unreachable); who sent it and what it says tell a stopped IKE service
+# from a broken path, where the reading said only that the peer did not answer.
+def test_an_icmp_refusal_is_a_peer_that_does_not_accept_ike_and_no_route_is_the_path() -> None:
+    refused = analyze_text(_render(
+        "ERROR: asynchronous network error report on br0 (sport=4500) for message to 192.168.1.1 port 4500, "
+        "complainant 192.168.1.1: Connection refused [errno 111, origin ICMP type 3 code 3 (not authenticated)]",
+        "syslog")).primary
+    assert refused is not None and refused.category == "peer_unreachable"
+    reading = " ".join(r.render("en") for r in refused.reasoning)
+    assert "nothing accepts IKE there" in reading and "negotiation got no answer" not in reading
+    no_route = analyze_text(_render(
+        "ERROR: asynchronous network error report on eth0 (sport=500) for message to 203.0.113.9 port 500, "
+        "complainant 198.51.100.1: No route to host [errno 113, origin ICMP type 3 code 1 (not authenticated)]",
+        "syslog")).primary
+    assert no_route is not None and no_route.category == "peer_unreachable"
+    assert "198.51.100.1 reported the peer's address unreachable" in no_route.reasoning[0].render("en")
+    assert "no route" in no_route.summary.render("en")

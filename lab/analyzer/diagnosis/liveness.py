@@ -72,6 +72,13 @@ _UNSENT = frozenset({"swan-socket-error", "lib-send-failed", "fgt-send-error", "
 _UNRESOLVED = frozenset({"swan-resolve-failed", "lib-peer-unresolved"})
 
 
+# An ICMP error came back for an IKE packet (pluto's iface_udp.c "asynchronous network error report", its TCP
+# connect): who sent it (the complainant) and what it says tell a stopped IKE service from a broken path.
+_ICMP_REPORT = "lib-icmp-unreachable"
+_COMPLAINANT = re.compile(r"\bcomplainant ([0-9a-fA-FxX*.:]+)")
+_REFUSED = frozenset({"Connection refused", "ECONNREFUSED"})
+
+
 def _unsent(cats: dict[str, list[Event]], context: dict[str, list[Event]], evs: list[Event]) -> list[Event]:
     """The reachability events of every weight that say the daemon could not send at all, each once, in order."""
     every = {id(e): e for e in (*cats.get("peer_unreachable", []), *context.get("peer_unreachable", []), *evs)}
@@ -346,6 +353,34 @@ def _liveness_primary(
                       "than a name: the address stays the same when AWS replaces the tunnel's endpoint."),
                 ] + _also(cats, "peer_unreachable"),
                 unresolved)
+        elif (icmp := [e for e in evs if e.pattern == _ICMP_REPORT and e.values.get("reason")]) and _up_after(
+                established, icmp[0], peers) is None:
+            report, reason = icmp[0], str(icmp[0].values["reason"])
+            times = Mn("{n} time", "{n} times", len(icmp))
+            by = _COMPLAINANT.search(report.text)
+            if reason in _REFUSED:
+                reasoning = [
+                    M("Line {line}: the peer's address answered this side's IKE with a refusal ({reason}; {times}): "
+                      "the path reaches it, but nothing accepts IKE there.", line=report.line, reason=reason,
+                      times=times),
+                    M("The peer's IKE service is stopped or restarting, this side sends to an address that is not the "
+                      "VPN gateway (a wrong peer address, or a NAT rule that forwards UDP 500/4500 elsewhere), or a "
+                      "firewall on the path rejects IKE (a reject rule answers the same way). Check that the peer's "
+                      "IKE daemon runs and listens on UDP 500/4500 (TCP 4500 with IKE over TCP), the peer address "
+                      "configured on this side, and the firewalls in between."),
+                ]
+                summary = M("The peer's address refuses IKE: nothing accepts it there, or a firewall rejects it.")
+            else:
+                reasoning = [
+                    M("Line {line}: {complainant} reported the peer's address unreachable for this side's IKE packets "
+                      "({reason}; {times}): a router on the way has no route to it, or the peer's host is down.",
+                      line=report.line, reason=reason, times=times,
+                      complainant=by.group(1).rstrip(":") if by else M("a router on the path")),
+                    M("Check the route toward the peer's address from this host and along the path (the ICMP error "
+                      "names the router that gave up), and that the peer's host is up."),
+                ]
+                summary = M("The peer's address is unreachable: a router on the path reports no route to it (ICMP).")
+            return True, _primary("peer_unreachable", summary, reasoning + _also(cats, "peer_unreachable"), icmp)
         elif (sends := _unsent(cats, context, evs)) and _up_after(established, sends[0], peers) is None:
             # The daemon could not hand its IKE message to the network at all: charon "error writing to socket",
             # pluto "sendto ... failed", FortiOS "could not send IKE Packet", racoon "failed due to send error".
