@@ -264,3 +264,14 @@ def test_a_peer_name_that_does_not_resolve_names_the_name_not_a_silent_peer(pref
     reading = " ".join(r.render("en") for r in primary.reasoning)
     assert "could not resolve the peer's host name (vpn.example.com)" in reading
     assert "negotiation got no answer" not in reading
+
+
+@pytest.mark.parametrize("message", ["IKE version 1 not supported", "configured DH group CURVE_448 not supported"])
+def test_what_charon_itself_cannot_do_is_fixed_on_this_side(message: str) -> None:
+    """charon built without the IKE version, or without a plugin for the DH group its own proposal names: the
+    reading points at this side's build, not at a peer that answered."""
+    primary = analyze_text("charon: 08[IKE] " + message + "\n").primary
+    assert primary is not None
+    reading = " ".join(r.render("en") for r in primary.reasoning)
+    assert "This side's own software lacks what the negotiation needs" in reading
+    assert "the peer answered" not in reading

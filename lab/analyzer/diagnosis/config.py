@@ -348,6 +348,13 @@ def _config_primary(
                 "local subnets being the peer's remote ones and the reverse. An AWS VPN connection uses 0.0.0.0/0 on "
                 "both sides unless its local and remote IPv4 network CIDRs are set; a policy-based device must match "
                 "them, with one pair of SAs per tunnel."))
+        elif first.pattern == "swan-ike-version-unsupported" or (
+                first.pattern == "swan-ke-unsupported" and "configured " in first.text):
+            # charon's own build lacks the IKE version (ike_sa.c: for its own connection or a peer's message) or the
+            # DH group its configuration names (before it sends anything): the peer's answer says nothing here
+            reasoning.append(M("This side's own software lacks what the negotiation needs (charon built without that "
+                               "IKE version, or without a plugin for the configured DH group). Fix it on this side: "
+                               "its build, plugins or configuration, or have both sides use what it supports."))
         else:
             reasoning.append(M("A negotiation failure means the peer answered, so the path works: this is configuration."))
         if stage == "ike_mode_mismatch" and first.notify == "UNSUPPORTED_EXCHANGE_TYPE":
