@@ -551,3 +551,14 @@ def test_a_first_quick_mode_unanswered_for_long_is_read_as_its_timeout_would_be(
     assert "sent again 2 times" in " ".join(result.primary.reasoning_in("en"))
     # a second of silence is packet loss as much as a refusal
     assert analyze_text(QUICK_MODE_UNANSWERED.format(first="0.5 seconds", second="1 second")).primary is None
+
+
+def test_a_policy_another_reqid_holds_is_named_with_both_reqids() -> None:
+    # strongswan/strongswan#1150 (dev excerpt): the rekey's CREATE_CHILD_SA succeeds on the wire, then the kernel
+    # refuses the new Child SA's policies because reqid 1 holds the same selectors. The reading names the selectors and
+    # both reqids instead of only "a collision, a failed rekey or SAs out of step".
+    primary = analyze_text(_log("strongswan-v2-rekey-policy-conflict-cisco-asa")).primary
+    assert primary is not None and primary.category == "rekey_issue"
+    reading = " ".join(r.render("en") for r in primary.reasoning)
+    assert "(10.12.112.0/21 === 10.0.0.0/8) under another Child SA (reqid 1)" in reading
+    assert "policy (reqid 16) could not be installed" in reading

@@ -15,6 +15,10 @@ from lab.analyzer.protocol import (
 from lab.i18n import M
 
 _CROSSED = re.compile(r"CREATE_CHILD_SA message response with Message ID \d+ has no matching SA")
+# charon's kernel interface (kernel_netlink_ipsec.c add_policy): a policy with the same selectors is installed for
+# another reqid, so this Child SA's policy is refused
+_SAME_POLICY = re.compile(r"unable to install policy (?P<ts>\S+ === \S+) (?:in|out|fwd) for reqid (?P<mine>\d+), the "
+                          r"same policy for reqid (?P<other>\d+) exists")
 
 
 def _rekey_primary(
@@ -29,6 +33,19 @@ def _rekey_primary(
             M("Line {line}: rekeying went wrong ({count}×): a collision, a failed rekey or SAs out of step.",
               line=evs[0].line, count=len(evs)),
         ]
+        conflict = next((m for e in evs if e.pattern == "swan-install-failed" and (m := _SAME_POLICY.search(e.text))),
+                        None)
+        if conflict is not None:
+            line = next(e.line for e in evs if conflict.string is e.text)
+            reasoning.append(M(
+                "Line {line}: the kernel already holds a policy for these subnets ({selectors}) under another Child "
+                "SA (reqid {other}), so the new Child SA's policy (reqid {mine}) could not be installed and the new "
+                "Child SA carries no traffic. Two Child SAs with different reqids carry the same traffic selectors: two "
+                "connections (or a duplicate IKE SA) with identical subnets, or, when it happens on a rekey, a rekeyed "
+                "Child SA that got a reqid of its own instead of its predecessor's (strongswan/strongswan#1150, "
+                "against a Cisco ASA). Give each connection its own subnets, close the duplicate, or check the "
+                "strongSwan release for that issue.", line=line, selectors=conflict.group("ts"),
+                mine=conflict.group("mine"), other=conflict.group("other")))
         if any(e.kind == "rekey_collision" for e in evs):
             reasoning.append(M("Collisions are resolved by the protocol, but repeated ones point at matching lifetimes "
                                "and rekey margins on both sides, or a side that rekeys too eagerly."))
