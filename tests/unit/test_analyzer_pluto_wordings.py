@@ -1170,3 +1170,17 @@ def test_an_icmp_refusal_is_a_peer_that_does_not_accept_ike_and_no_route_is_the_
     assert no_route is not None and no_route.category == "peer_unreachable"
     assert "198.51.100.1 reported the peer's address unreachable" in no_route.reasoning[0].render("en")
     assert "no route" in no_route.summary.render("en")
+
+
+def test_retransmissions_each_answered_by_an_icmp_refusal_are_a_refusal_not_silence() -> None:
+    # tests/data/strongswan-lab/pl-v2-unreachable (libreswan 5.4, the peer's IKE daemon stopped): every retransmitted
+    # IKE_SA_INIT is followed by the ICMP port unreachable the peer's host sent back.
+    body = "\n".join(['"gw" #1: sent IKE_SA_INIT request to 192.0.2.2:UDP/500'] + [
+        line for wait in ("0.5 seconds", "1 second", "2 seconds") for line in (
+            '"gw" #1: ERROR: asynchronous network error report on vl (192.0.2.1:500), complainant 192.0.2.2: '
+            "Connection refused [errno 111, origin ICMP type 3 code 3 (not authenticated)]",
+            f'"gw" #1: retransmitting IKE_SA_INIT request; will wait {wait} for response')])
+    primary = analyze_text(_render(body, "timestamp")).primary
+    assert primary is not None and primary.category == "peer_unreachable"
+    assert "refuses IKE" in primary.summary.render("en")
+    assert "(Connection refused; 3 times)" in primary.reasoning[0].render("en")

@@ -79,6 +79,14 @@ _COMPLAINANT = re.compile(r"\bcomplainant ([0-9a-fA-FxX*.:]+)")
 _REFUSED = frozenset({"Connection refused", "ECONNREFUSED"})
 
 
+def _icmp_reports(cats: dict[str, list[Event]], context: dict[str, list[Event]], evs: list[Event]) -> list[Event]:
+    """The ICMP errors reported for this side's IKE packets (of every weight: a report after each retransmission is
+    read with the retransmissions), each once, in order."""
+    every = {id(e): e for e in (*cats.get("peer_unreachable", []), *context.get("peer_unreachable", []), *evs)}
+    return sorted((e for e in every.values() if e.pattern == _ICMP_REPORT and e.values.get("reason")),
+                  key=lambda e: e.order)
+
+
 def _unsent(cats: dict[str, list[Event]], context: dict[str, list[Event]], evs: list[Event]) -> list[Event]:
     """The reachability events of every weight that say the daemon could not send at all, each once, in order."""
     every = {id(e): e for e in (*cats.get("peer_unreachable", []), *context.get("peer_unreachable", []), *evs)}
@@ -353,8 +361,7 @@ def _liveness_primary(
                       "than a name: the address stays the same when AWS replaces the tunnel's endpoint."),
                 ] + _also(cats, "peer_unreachable"),
                 unresolved)
-        elif (icmp := [e for e in evs if e.pattern == _ICMP_REPORT and e.values.get("reason")]) and _up_after(
-                established, icmp[0], peers) is None:
+        elif (icmp := _icmp_reports(cats, context, evs)) and _up_after(established, icmp[0], peers) is None:
             report, reason = icmp[0], str(icmp[0].values["reason"])
             times = Mn("{n} time", "{n} times", len(icmp))
             by = _COMPLAINANT.search(report.text)
