@@ -1152,6 +1152,15 @@ def test_a_peer_name_that_does_not_resolve_is_no_silent_peer(prefix: str) -> Non
     assert any("names no peer address" in r.render("en") for r in template.reasoning)
 
 
+@pytest.mark.parametrize("line", ["unable to resolve %any, initiate aborted", "unable to resolve %any, retrying in 30s"])
+def test_charon_asked_to_start_a_connection_to_any_cannot_start_it(line: str) -> None:
+    """charon's ike_sa.c prints the connection's remote address it could not resolve: %any is no name that failed to
+    resolve but a connection without a peer address (right=%any), which only the peer can start."""
+    primary = analyze_text("Dec  7 10:00:01 gw charon: 08[IKE] " + line + "\n").primary
+    assert primary is not None and primary.category == "cgw_not_initiating"
+    assert any("names no peer address" in r.render("en") for r in primary.reasoning)
+
+
 # libreswan's iface_udp.c: an ICMP error came back for an IKE packet (the test suite's and a field report's wording,
 # lab/data/patterns/30-libreswan.yaml lib-icmp-unreachable); who sent it and what it says tell a stopped IKE service
 # from a broken path, where the reading said only that the peer did not answer.

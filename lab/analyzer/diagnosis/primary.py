@@ -225,10 +225,11 @@ def diagnose(events: list[Event]) -> Primary | None:
         if "no policy configured" in reasons:
             reasoning.append(M("No firewall policy uses the tunnel interface, so the customer gateway does not start "
                                "the tunnel: add the policies that allow traffic to and from the tunnel interface."))
-        if any(e.pattern == "lib-initiate-no-peer-address" for e in evs):
-            reasoning.append(M("The connection names no peer address (right=%any: a template that only answers peers), "
-                               "so this side cannot start IKE for it; only the peer can. For a site-to-site tunnel, "
-                               "set the peer's address in the connection (right=)."))
+        if any(e.pattern in ("lib-initiate-no-peer-address", "swan-initiate-to-any") for e in evs):
+            reasoning.append(M("The connection names no peer address (right=%any, or remote_addrs = %any in "
+                               "swanctl.conf: a connection that only answers peers), so this side cannot start IKE for "
+                               "it; only the peer can. For a site-to-site tunnel, set the peer's address in the "
+                               "connection (right=, remote_addrs)."))
         if any(e.pattern in _NO_CONNECTION_FOR_PAIR for e in evs):
             reasoning.append(M("No connection of this side covers the two addresses the tunnel was asked for (the "
                                "traffic's or the operator's): its configuration has no tunnel for them, so it starts "
