@@ -275,3 +275,15 @@ def test_what_charon_itself_cannot_do_is_fixed_on_this_side(message: str) -> Non
     reading = " ".join(r.render("en") for r in primary.reasoning)
     assert "This side's own software lacks what the negotiation needs" in reading
     assert "the peer answered" not in reading
+
+
+@pytest.mark.parametrize("prefix", PREFIXES)
+def test_no_ike_config_for_the_address_pair_names_the_addresses_to_compare(prefix: str) -> None:
+    """task_manager_v2.c: no connection names the pair of addresses the peer's IKE_SA_INIT came from and went to, so
+    charon answers NO_PROPOSAL_CHOSEN without comparing algorithms: the reading names the pair and the addresses to
+    check (left/right, NAT), not only "authentication failed"."""
+    primary = analyze_text(prefix + "no IKE config found for 198.51.100.10...203.0.113.9, sending NO_PROPOSAL_CHOSEN\n"
+                           ).primary
+    assert primary is not None and primary.category == "auth_failure"
+    reading = " ".join(r.render("en") for r in primary.reasoning)
+    assert "(198.51.100.10...203.0.113.9)" in reading and "without comparing any algorithm" in reading

@@ -42,6 +42,9 @@ _OWN_KEY = re.compile(r"unable to locate my private key|Can't find the certifica
 # charon's responder found no peer config for the peer's identity (and addresses, authentication method); Tencent's
 # gateway in its own words.
 _NO_PEER_CONFIG = re.compile(r"no matching peer config found|no peer config found")
+# charon's "no IKE config found for 198.51.100.10...203.0.113.9, sending NO_PROPOSAL_CHOSEN": this side's and the
+# peer's addresses of the packet
+_IKE_CONFIG_PAIR = re.compile(r"no IKE config found for (\S+?\.\.\.\S+?),")
 # A pre-shared key that does not verify: the peer's AUTH payload (IKEv2) or HASH (IKEv1 Aggressive Mode) computed with
 # another key than this side's.
 _PSK_DIFFERS = re.compile(r"shared keys? for '[^']*' - '[^']*', but MAC mismatched|computed hash does not match hash "
@@ -305,6 +308,18 @@ def _config_primary(
                     "ID) with the remote ID this side expects for it (rightid, remote id; strongSwan takes the peer's "
                     "IP address when none is set); both sides must also use the same authentication method "
                     "(pre-shared key or certificates).", line=unmatched.line))
+        elif stage == "auth_failure" and (no_ike := next((e for e in evs if e.pattern == "swan-no-ike-config"), None)):
+            # charon's responder: no connection names the address pair the peer's first message came from and went to
+            # (ike_cfg lookup by addresses and IKE version), answered NO_PROPOSAL_CHOSEN before any algorithm was read
+            pair = _IKE_CONFIG_PAIR.search(no_ike.text)
+            reasoning.append(M(
+                "Line {line}: no connection on this side is configured for the addresses the peer's first IKE message "
+                "came from and went to ({pair}), so this side answered NO_PROPOSAL_CHOSEN without comparing any "
+                "algorithm: the peer sees a proposal mismatch. Check this side's local and remote addresses (left and "
+                "right; local_addrs and remote_addrs) against where the peer's packets really come from and go to (a "
+                "peer behind NAT sends from the NAT's public address; a wrong public IP; another interface), and that "
+                "the connection for the peer allows the IKE version it uses.", line=no_ike.line,
+                pair=pair.group(1) if pair else "?"))
         elif stage == "auth_failure" and (psk := next((e for e in evs if _PSK_DIFFERS.search(e.text)), None)):
             # charon "tried 1 shared key for A - B, but MAC mismatched" (IKEv2), pluto "computed hash does not match
             # hash received from peer" (IKEv2), pluto 3.x "AUTH mismatch", racoon "HASH mismatch"
