@@ -478,3 +478,15 @@ def test_a_traffic_selector_mismatch_says_how_the_selectors_must_mirror_each_oth
     p = dev("fortigate-v2-responder-failed-to-match-peer-selectors")
     assert p.category == "traffic_selector_mismatch"
     assert "must mirror each other" in said(p) and "0.0.0.0/0 on both sides" in said(p)
+
+
+def test_a_reading_that_says_only_the_category_adds_what_its_line_means() -> None:
+    """Where no reading of its own applies, the line's pattern explanation (otherwise only in the findings' details)
+    says what the line means, in English and in Korean; a specific reading does not get it as well."""
+    primary = analyze_text("charon: 10[IKE] Aggressive Mode PSK disabled for security reasons\n").primary
+    assert primary is not None and primary.category == "ike_mode_mismatch"
+    assert primary.reasoning[-1].render("en").startswith("What line 1 means: The peer starts IKEv1 Aggressive Mode")
+    assert primary.reasoning[-1].render("ko").startswith("1번째 줄의 의미: ")
+    specific = analyze_text("charon: 10[CFG] no IKE config found for 198.51.100.10...203.0.113.9, sending "
+                            "NO_PROPOSAL_CHOSEN\n").primary
+    assert specific is not None and not any(r.render("en").startswith("What line") for r in specific.reasoning)

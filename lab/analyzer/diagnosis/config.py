@@ -16,6 +16,7 @@ from lab.analyzer.diagnosis.readings import (
     _title,
     _version_reading,
     _who,
+    line_meaning,
 )
 from lab.analyzer.diagnosis.recovery import _CHILD_GUESSES, same_tunnel
 from lab.analyzer.model import Primary
@@ -124,6 +125,7 @@ def _config_primary(
         granted_tunnel = stage == "ipsec_mode_mismatch" and first.values.get("mode_granted") == "tunnel"
         # (a missing own key or secret, or a mode granted otherwise: nobody refused anything the other side sent)
         who = "" if granted_tunnel or _no_own_key(first) or _own_key_missing(first) else _who(evs)
+        generic_at = -1  # the length of the reasoning when it says nothing but the category (see below)
         reasoning = [M("Line {line}: {title}{where} ({lines}).{who}", line=first.line, title=_title(stage), where=where,
                        lines=Mn("{n} line", "{n} lines", len(evs)), who=who)]
         if stage == "auth_failure" and first.values.get("v1_info_answer"):
@@ -268,6 +270,21 @@ def _config_primary(
                     "address it uses, firewalls on the way), that it answers within the FortiGate's remote "
                     "authentication timeout, and that it knows the FortiGate as a client (RFC 2865 section 2: a RADIUS "
                     "server silently discards requests from a client it shares no secret with).", line=timeout.line))
+        elif stage == "auth_failure" and (fnbam := next(
+                (e for e in evs if e.values.get("reason") in ("FNBAM_DENIED", "FNBAM_ERROR")), None)) is not None:
+            # fgt-xauth-failed / fgt-eap-failed: the authentication daemon's verdict on the user
+            if fnbam.values["reason"] == "FNBAM_DENIED":
+                reasoning.append(M(
+                    "Line {line}: the FortiGate's authentication daemon (fnbamd) refused the user (FNBAM_DENIED): the "
+                    "user name or password is wrong for the local user, LDAP or RADIUS server, or the user is not in "
+                    "the user group the phase 1 allows. Phase 1 itself authenticated; check the user's credentials "
+                    "and group.", line=fnbam.line))
+            else:
+                reasoning.append(M(
+                    "Line {line}: the FortiGate's authentication daemon (fnbamd) could not complete the user check "
+                    "(FNBAM_ERROR): no usable authentication server or user for this phase 1's group, or the LDAP or "
+                    "RADIUS server's name did not resolve or it could not be reached. Check the user group, the server "
+                    "settings, and DNS and reachability from the FortiGate.", line=fnbam.line))
         elif first.pattern == "fgt-event-progress-p2-failure":
             reasoning.append(M(
                 "Line {line}: FortiOS logged a step of the phase 2 negotiation as failed (message 37130, "
@@ -372,6 +389,7 @@ def _config_primary(
                                "its build, plugins or configuration, or have both sides use what it supports."))
         else:
             reasoning.append(M("A negotiation failure means the peer answered, so the path works: this is configuration."))
+            generic_at = len(reasoning)  # (nothing more specific said yet)
         if stage == "ike_mode_mismatch" and first.notify == "UNSUPPORTED_EXCHANGE_TYPE":
             reasoning.append(M(
                 "The peer answered this side's Aggressive Mode with UNSUPPORTED-EXCHANGE-TYPE (RFC 2408): it does not "
@@ -494,6 +512,8 @@ def _config_primary(
                 "peer's address at all (libreswan 3.x, strongSwan): if the proposals match, check that the peer has a "
                 "connection for this address and accepts IKEv2 on it."
             ))
+        if len(reasoning) == generic_at and (meaning := line_meaning(first)) is not None:
+            reasoning.append(meaning)  # (no reading of its own: what the line means, in its pattern's words)
         later = [e for e in events if e.order > first.order and e.category in ("peer_unreachable", "dpd_timeout")]
         if later:
             reasoning.append(M(

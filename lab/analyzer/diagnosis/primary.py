@@ -10,7 +10,7 @@ from lab.analyzer.diagnosis.causes import CONFIG_STAGES, _primary, categories
 from lab.analyzer.diagnosis.config import _config_primary
 from lab.analyzer.diagnosis.kernel import kernel_primary
 from lab.analyzer.diagnosis.liveness import _liveness_primary
-from lab.analyzer.diagnosis.readings import _also, _echo, _title
+from lab.analyzer.diagnosis.readings import _also, _echo, _title, line_meaning
 from lab.analyzer.diagnosis.recovery import (
     _CHILD_GUESSES,
     _after_refused_rekey,
@@ -248,6 +248,8 @@ def diagnose(events: list[Event]) -> Primary | None:
     chosen = min(cats, key=lambda c: cats[c][0].order)
     evs = cats[chosen]
     title = D("category.title", categories()[chosen].title)
+    meaning = line_meaning(evs[0])  # (no reading of its own: what the line means, in its pattern's words)
     return _primary(chosen, M("{title}.", title=title),
-                    [M("Line {line}: {title}.", line=evs[0].line, title=_title(chosen))] + _also(cats, chosen),
+                    [M("Line {line}: {title}.", line=evs[0].line, title=_title(chosen)),
+                     *([meaning] if meaning is not None else [])] + _also(cats, chosen),
                     context[chosen])

@@ -3,9 +3,11 @@ order of the events shows."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 from lab.analyzer.diagnosis.causes import categories
+from lab.analyzer.patterns import load_patterns
 from lab.analyzer.protocol import (
     Event,
     adds_child,
@@ -37,6 +39,21 @@ def _rekey_lead(events: list[Event], first: Event) -> list[Event]:
     started = [e for e in before if e.order > up[-1].order and e.kind in ("initiate", "operator_rekey")
                and not adds_child(e)]  # (a Child SA added meanwhile replaces nothing)
     return [up[-1]] + started[-1:]
+
+
+@functools.cache
+def _explanations() -> dict[str, str]:
+    """Each pattern's explanation of the line it reads, by pattern id (the catalogue's own words)."""
+    return {p.id: p.explanation for p in load_patterns()}
+
+
+def line_meaning(ev: Event) -> Msg | None:
+    """What the line a reading rests on means, in its pattern's explanation: added where the reading itself says no
+    more than the category (the explanation is otherwise only in the findings' details)."""
+    explanation = _explanations().get(ev.pattern)
+    if not explanation:
+        return None
+    return M("What line {line} means: {meaning}", line=ev.line, meaning=D("pattern.explanation", explanation))
 
 
 def _title(category: str) -> Msg:
