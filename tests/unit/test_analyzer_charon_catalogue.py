@@ -287,3 +287,4 @@ def test_no_ike_config_for_the_address_pair_names_the_addresses_to_compare(prefi
     assert primary is not None and primary.category == "auth_failure"
     reading = " ".join(r.render("en") for r in primary.reasoning)
     assert "(198.51.100.10...203.0.113.9)" in reading and "without comparing any algorithm" in reading
+

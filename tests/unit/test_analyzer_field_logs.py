@@ -562,3 +562,14 @@ def test_a_policy_another_reqid_holds_is_named_with_both_reqids() -> None:
     reading = " ".join(r.render("en") for r in primary.reasoning)
     assert "(10.12.112.0/21 === 10.0.0.0/8) under another Child SA (reqid 1)" in reading
     assert "policy (reqid 16) could not be installed" in reading
+
+
+def test_a_refusal_after_an_ike_proposal_listing_is_phase_1_after_another_tunnel_came_up() -> None:
+    # strongswan/strongMan#164 (dev excerpt): charon prints the IKE proposals it compared, then "received proposals
+    # unacceptable"; "IKE:" there names the SA being negotiated. Pasted after another tunnel's healthy negotiation from
+    # the same gateway's log (the paste robustness script's "tunnels before" check), the refusal read as phase 2.
+    refused = _log("strongswan-v2-strongman-default-ike-proposal-rejects-macos-proposals-unacceptable")
+    other = _log("strongswan-v2-strongswan-healthy")
+    for text in (refused, other.rstrip("\n") + "\n" + refused):
+        primary = analyze_text(text).primary
+        assert primary is not None and primary.category == "phase1_proposal_mismatch"

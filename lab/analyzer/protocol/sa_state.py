@@ -151,7 +151,10 @@ def _borrow_proposal_sa(events: list[Event]) -> None:
     responder's log without the exchange before it still says which SA was refused. Likewise from the daemon's own
     phase-specific refusal that follows it: IOS prints "atts are not acceptable" for Main and Quick Mode alike and
     then "phase 2 SA policy not acceptable!" (or "phase 1 ..."); racoon and RouterOS print "no suitable proposal
-    found" and then "failed to pre-process ph2 packet"."""
+    found" and then "failed to pre-process ph2 packet". Failing those, from the listing printed right before it
+    (charon 5.x at log level 1: "received proposals: IKE:...", "configured proposals: IKE:...", then "received
+    proposals unacceptable"), which says which SA is being negotiated even where another tunnel's SA was set up just
+    before in the same log."""
     for i, ev in enumerate(events):
         if ev.kind != "no_proposal" or ev.sa or ev.exchange:
             continue
@@ -160,6 +163,14 @@ def _borrow_proposal_sa(events: list[Event]) -> None:
                 break
             if nxt.kind in ("proposals", "no_proposal") and nxt.sa:
                 ev.sa = nxt.sa
+                break
+        if ev.sa:
+            continue
+        for prev in reversed(events[max(0, i - 4) : i]):
+            if prev.stream != ev.stream or prev.kind in ("exchange", "initiate", "established"):
+                break
+            if prev.kind == "proposals" and prev.sa:
+                ev.sa = prev.sa
                 break
 
 
