@@ -335,7 +335,7 @@ def test_many_states_cost_in_proportion_to_the_log(kind: str) -> None:
     # Each state's "nothing further" is a lookup: eight times the states take about eight times as long (the
     # search through every later line took sixty-four times as long, 10 s for 6,000 lines). The bound lies between
     # the two: a loaded 2-core machine stretched the larger run to 27 times the smaller once.
-    small, large = best_pair(analyze_text, _many_states(kind, 150), _many_states(kind, 1200), rounds=5)
+    small, large = best_pair(analyze_text, _many_states(kind, 150), _many_states(kind, 1200), rounds=3)
     assert large <= 40 * small + 0.05
 
 
