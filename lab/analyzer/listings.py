@@ -14,6 +14,7 @@ import re
 
 from lab.analyzer.diagnosis import chain_scope
 from lab.analyzer.diagnosis.config import QUICK_MODE_SELECTORS_TOO
+from lab.analyzer.diagnosis.readings import is_line_meaning
 from lab.analyzer.model import Primary
 from lab.analyzer.protocol import DH_NAMES, Event
 from lab.i18n import M, Msg
@@ -288,7 +289,7 @@ def with_proposal_difference(primary: Primary | None, events: list[Event]) -> Pr
               "that both accept on both sides.", line=line, kind=_KIND_WORDS[kind], offered=_values(offered),
               accepted=_values(accepted)) for kind, offered, accepted in differences[:3]]
     # (what differs is known: no need to suggest the selectors may be what a Quick Mode refusal is about)
-    rest = [m for m in primary.reasoning[1:] if m is not QUICK_MODE_SELECTORS_TOO]
+    rest = [m for m in primary.reasoning[1:] if m is not QUICK_MODE_SELECTORS_TOO and not is_line_meaning(m)]
     return dataclasses.replace(primary, reasoning=(*primary.reasoning[:1], *said, *rest))
 
 

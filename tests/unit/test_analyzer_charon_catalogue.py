@@ -288,3 +288,19 @@ def test_no_ike_config_for_the_address_pair_names_the_addresses_to_compare(prefi
     reading = " ".join(r.render("en") for r in primary.reasoning)
     assert "(198.51.100.10...203.0.113.9)" in reading and "without comparing any algorithm" in reading
 
+
+
+@pytest.mark.parametrize(("message", "said"), [
+    ("no private key found for 'C=DE, O=Example, CN=gw1.example.com'",
+     "this side has no private key for its own identity (C=DE, O=Example, CN=gw1.example.com)"),
+    ("no trusted RSA public key found for 'C=DE, O=Example, CN=gw2.example.com'",
+     "no trusted public key for the peer's identity (C=DE, O=Example, CN=gw2.example.com)"),
+])
+def test_a_missing_own_key_and_an_untrusted_peer_key_say_which_side_and_identity(message: str, said: str) -> None:
+    """pubkey_authenticator.c: this side's own private key is missing (fixed here), or no certificate this side
+    trusts carries the peer's identity (a CA, the peer's certificate, or the identity expected): the readings say which,
+    with the identity, instead of the general authentication explanation."""
+    primary = analyze_text("charon: 10[IKE] " + message + "\n").primary
+    assert primary is not None and primary.category == "auth_failure"
+    reading = " ".join(r.render("en") for r in primary.reasoning)
+    assert said in reading and "What line" not in reading

@@ -43,6 +43,10 @@ _OWN_KEY = re.compile(r"unable to locate my private key|Can't find the certifica
 # charon's responder found no peer config for the peer's identity (and addresses, authentication method); Tencent's
 # gateway in its own words.
 _NO_PEER_CONFIG = re.compile(r"no matching peer config found|no peer config found")
+# charon's authenticators (pubkey_authenticator.c): "no private key found for '<this side's identity>'"
+_NO_PRIVATE_KEY = re.compile(r"no private key found for '([^']*)'")
+# charon's authenticators (pubkey_authenticator.c): "no trusted RSA public key found for '<the peer's identity>'"
+_NO_TRUSTED_KEY = re.compile(r"no trusted (?:\w+ )?public key found for '([^']*)'")
 # charon's "no IKE config found for 198.51.100.10...203.0.113.9, sending NO_PROPOSAL_CHOSEN": this side's and the
 # peer's addresses of the packet
 _IKE_CONFIG_PAIR = re.compile(r"no IKE config found for (\S+?\.\.\.\S+?),")
@@ -325,6 +329,26 @@ def _config_primary(
                     "ID) with the remote ID this side expects for it (rightid, remote id; strongSwan takes the peer's "
                     "IP address when none is set); both sides must also use the same authentication method "
                     "(pre-shared key or certificates).", line=unmatched.line))
+        elif stage == "auth_failure" and (no_key := next(
+                (m for e in evs if (m := _NO_PRIVATE_KEY.search(e.text))), None)) is not None:
+            # charon's pubkey authenticator: no private key for this side's own identity, so it cannot sign its AUTH
+            line = next(e.line for e in evs if e.text is no_key.string)
+            reasoning.append(M(
+                "Line {line}: this side has no private key for its own identity ({identity}), so it cannot sign its "
+                "authentication and stops whatever the peer sends. Load the private key that belongs to this side's "
+                "certificate (strongSwan: swanctl/private, or an RSA or ECDSA line in ipsec.secrets), or set this "
+                "side's identity (leftid, local id) to the one its certificate and key are for.", line=line,
+                identity=no_key.group(1)))
+        elif stage == "auth_failure" and (untrusted := next(
+                (m for e in evs if (m := _NO_TRUSTED_KEY.search(e.text))), None)) is not None:
+            # charon's pubkey authenticator: no public key it trusts for the identity the peer claims
+            line = next(e.line for e in evs if e.text is untrusted.string)
+            reasoning.append(M(
+                "Line {line}: this side found no trusted public key for the peer's identity ({identity}): no "
+                "certificate it trusts carries that identity. Check that this side holds the CA certificate that "
+                "issued the peer's certificate, that the peer sends its certificate, and that the identity this side "
+                "expects for the peer (rightid, remote id) is in that certificate, as its subject or a subjectAltName.",
+                line=line, identity=untrusted.group(1)))
         elif stage == "auth_failure" and (no_ike := next((e for e in evs if e.pattern == "swan-no-ike-config"), None)):
             # charon's responder: no connection names the address pair the peer's first message came from and went to
             # (ike_cfg lookup by addresses and IKE version), answered NO_PROPOSAL_CHOSEN before any algorithm was read

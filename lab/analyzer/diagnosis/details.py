@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from lab.analyzer.diagnosis.readings import is_line_meaning
 from lab.analyzer.model import Primary
 from lab.analyzer.protocol import (
     Event,
@@ -210,5 +211,7 @@ def with_certificate(primary: Primary | None, events: list[Event]) -> Primary | 
         facts["cert_validity"] = period
     if issuer:
         facts["cert_issuer"] = issuer
-    reasoning = (*primary.reasoning[:1], _cert_reading(kind, ev.line, period, issuer), *primary.reasoning[1:])
+    # (the certificate reading says what the line means: the pattern's general explanation goes)
+    rest = [r for r in primary.reasoning[1:] if not is_line_meaning(r)]
+    reasoning = (*primary.reasoning[:1], _cert_reading(kind, ev.line, period, issuer), *rest)
     return dataclasses.replace(primary, reasoning=reasoning, facts=facts)

@@ -56,6 +56,11 @@ def line_meaning(ev: Event) -> Msg | None:
     return M("What line {line} means: {meaning}", line=ev.line, meaning=D("pattern.explanation", explanation))
 
 
+def is_line_meaning(msg: object) -> bool:
+    """Whether a sentence of a reasoning is `line_meaning`'s (a later, more specific reading replaces it)."""
+    return getattr(msg, "text", None) == "What line {line} means: {meaning}"
+
+
 def _title(category: str) -> Msg:
     """A category's title inside a sentence (lower-cased in English)."""
     return D("category.title", categories()[category].title, lower=True)
