@@ -50,6 +50,13 @@ CSS = """
 .st-key-ts_lines_table [data-testid="stTable"] td:nth-last-child(2) p {
   overflow-wrap: normal !important; word-break: keep-all;
 }
+/* ... and the line number column (first of the three) stays on one line ("220", not "22/0" on a phone). */
+.st-key-ts_chain_table [data-testid="stTable"] td:nth-last-child(3),
+.st-key-ts_chain_table [data-testid="stTable"] td:nth-last-child(3) p,
+.st-key-ts_lines_table [data-testid="stTable"] td:nth-last-child(3),
+.st-key-ts_lines_table [data-testid="stTable"] td:nth-last-child(3) p {
+  overflow-wrap: normal !important; white-space: nowrap;
+}
 /* The facilitator's progress matrix scrolls sideways on a phone (scroll_on_phone): a line says so there. */
 @media (min-width: 641px) { .st-key-fac_matrix_hint { display: none; } }
 """

@@ -216,7 +216,10 @@ def test_on_a_korean_phone_the_tables_keep_their_label_words_whole(app_url: str,
     # Huawei VRP's PEER_STATE_CHG, down then up (tests/unit/test_analyzer_bgp.py): the label column reads
     # "BGP 세션 다운" / "BGP 세션 업"; on a phone it had broken inside the words ("세/션 다/운") while the message
     # column beside it may still break its long tokens anywhere
-    log = "".join(
+    # (after 120 lines of other output: the line numbers have three digits, which must not break either)
+    log = "".join(f"Sep 22 2026 14:15:{n % 60:02d} BGP-RT.02 %%01SHELL/5/CMDRECORD(s):CID=0x1;Recorded command "
+                  f"information. (Task=VT0, Ip=192.0.2.9, User=admin, Command=\"display bgp peer {n}\")\n"
+                  for n in range(120)) + "".join(
         f"Sep 22 2026 14:16:{s} BGP-RT.02 %%01BGP/6/PEER_STATE_CHG(l):CID=0x801304ef;The state of the peer changed "
         f"after receiving an event. (PrevState={a}, CurrState={b}, InputEvent={e}, Peer=45.68.79.254, "
         "SourceInterface=-, VpnInstance=_public_)\n"
@@ -228,6 +231,8 @@ def test_on_a_korean_phone_the_tables_keep_their_label_words_whole(app_url: str,
     for table in ("ts_chain_table", "ts_lines_table"):
         found = page.evaluate(_WORDS_SPLIT_JS, f".st-key-{table} [data-testid='stTable'] td:nth-last-child(2)")
         assert found["cells"] == 2 and found["split"] == [], (table, found)
+        numbers = page.evaluate(_WORDS_SPLIT_JS, f".st-key-{table} [data-testid='stTable'] td:nth-last-child(3)")
+        assert numbers["cells"] == 2 and numbers["split"] == [], (table, numbers)
     # the table still fits the phone's width
     assert page.evaluate("document.querySelector('.st-key-ts_chain_table [data-testid=stTable]').scrollWidth") <= 390
     page.locator(".st-key-ts_chain_table").scroll_into_view_if_needed()
