@@ -43,6 +43,11 @@ _OWN_KEY = re.compile(r"unable to locate my private key|Can't find the certifica
 # charon's responder found no peer config for the peer's identity (and addresses, authentication method); Tencent's
 # gateway in its own words.
 _NO_PEER_CONFIG = re.compile(r"no matching peer config found|no peer config found")
+def _first_match(evs: list[Event], rx: re.Pattern[str]) -> tuple[Event, re.Match[str]] | None:
+    """The first event whose line `rx` finds something in, with what it found."""
+    return next(((e, m) for e in evs if (m := rx.search(e.text))), None)
+
+
 # charon's authenticators (pubkey_authenticator.c): "no private key found for '<this side's identity>'"
 _NO_PRIVATE_KEY = re.compile(r"no private key found for '([^']*)'")
 # charon's authenticators (pubkey_authenticator.c): "no trusted RSA public key found for '<the peer's identity>'"
@@ -329,26 +334,22 @@ def _config_primary(
                     "ID) with the remote ID this side expects for it (rightid, remote id; strongSwan takes the peer's "
                     "IP address when none is set); both sides must also use the same authentication method "
                     "(pre-shared key or certificates).", line=unmatched.line))
-        elif stage == "auth_failure" and (no_key := next(
-                (m for e in evs if (m := _NO_PRIVATE_KEY.search(e.text))), None)) is not None:
+        elif stage == "auth_failure" and (no_key := _first_match(evs, _NO_PRIVATE_KEY)) is not None:
             # charon's pubkey authenticator: no private key for this side's own identity, so it cannot sign its AUTH
-            line = next(e.line for e in evs if e.text is no_key.string)
             reasoning.append(M(
                 "Line {line}: this side has no private key for its own identity ({identity}), so it cannot sign its "
                 "authentication and stops whatever the peer sends. Load the private key that belongs to this side's "
                 "certificate (strongSwan: swanctl/private, or an RSA or ECDSA line in ipsec.secrets), or set this "
-                "side's identity (leftid, local id) to the one its certificate and key are for.", line=line,
-                identity=no_key.group(1)))
-        elif stage == "auth_failure" and (untrusted := next(
-                (m for e in evs if (m := _NO_TRUSTED_KEY.search(e.text))), None)) is not None:
+                "side's identity (leftid, local id) to the one its certificate and key are for.", line=no_key[0].line,
+                identity=no_key[1].group(1)))
+        elif stage == "auth_failure" and (untrusted := _first_match(evs, _NO_TRUSTED_KEY)) is not None:
             # charon's pubkey authenticator: no public key it trusts for the identity the peer claims
-            line = next(e.line for e in evs if e.text is untrusted.string)
             reasoning.append(M(
                 "Line {line}: this side found no trusted public key for the peer's identity ({identity}): no "
                 "certificate it trusts carries that identity. Check that this side holds the CA certificate that "
                 "issued the peer's certificate, that the peer sends its certificate, and that the identity this side "
                 "expects for the peer (rightid, remote id) is in that certificate, as its subject or a subjectAltName.",
-                line=line, identity=untrusted.group(1)))
+                line=untrusted[0].line, identity=untrusted[1].group(1)))
         elif stage == "auth_failure" and (no_ike := next((e for e in evs if e.pattern == "swan-no-ike-config"), None)):
             # charon's responder: no connection names the address pair the peer's first message came from and went to
             # (ike_cfg lookup by addresses and IKE version), answered NO_PROPOSAL_CHOSEN before any algorithm was read
