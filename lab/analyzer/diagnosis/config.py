@@ -43,11 +43,6 @@ _OWN_KEY = re.compile(r"unable to locate my private key|Can't find the certifica
 # charon's responder found no peer config for the peer's identity (and addresses, authentication method); Tencent's
 # gateway in its own words.
 _NO_PEER_CONFIG = re.compile(r"no matching peer config found|no peer config found")
-def _first_match(evs: list[Event], rx: re.Pattern[str]) -> tuple[Event, re.Match[str]] | None:
-    """The first event whose line `rx` finds something in, with what it found."""
-    return next(((e, m) for e in evs if (m := rx.search(e.text))), None)
-
-
 # charon's authenticators (pubkey_authenticator.c): "no private key found for '<this side's identity>'"
 _NO_PRIVATE_KEY = re.compile(r"no private key found for '([^']*)'")
 # charon's authenticators (pubkey_authenticator.c): "no trusted RSA public key found for '<the peer's identity>'"
@@ -68,6 +63,11 @@ _V1_UNDECRYPTABLE = re.compile(r"invalid HASH_V1 payload length, decryption fail
                                r"Received encrypted (?:Oakley )?Main Mode packet with invalid payloads|"
                                r"mismatch of preshared secrets|length of ISAKMP (?:Hash|Identification) Payload is "
                                r"larger than can fit")
+
+
+def _first_match(evs: list[Event], rx: re.Pattern[str]) -> tuple[Event, re.Match[str]] | None:
+    """The first event whose line `rx` finds something in, with what it found."""
+    return next(((e, m) for e in evs if (m := rx.search(e.text))), None)
 
 
 # In IKEv1 a refused Quick Mode may be a selector mismatch too (Cisco IOS answers one with NO_PROPOSAL_CHOSEN): said
@@ -317,7 +317,8 @@ def _config_primary(
                 "peer ID this side expects (rightid, the remote ID) to the one the peer sends, or have the peer send "
                 "{expected} (its leftid or local ID; with certificates, the subject or a subjectAltName of its "
                 "certificate).", line=ids[0].line, sent=ids[1], expected=name_value(ids[0].values["id_expected"])))
-        elif stage == "auth_failure" and (unmatched := next((e for e in evs if _NO_PEER_CONFIG.search(e.text)), None)):
+        elif stage == "auth_failure" and (no_config := _first_match(evs, _NO_PEER_CONFIG)) is not None:
+            unmatched = no_config[0]
             # charon's responder found no connection (peer config) for the peer's IKE_AUTH or Main Mode ID; Tencent's
             # gateway says the same ("no peer config found by ID payload")
             if sent := _id_sent(unmatched, events):
@@ -362,7 +363,8 @@ def _config_primary(
                 "peer behind NAT sends from the NAT's public address; a wrong public IP; another interface), and that "
                 "the connection for the peer allows the IKE version it uses.", line=no_ike.line,
                 pair=pair.group(1) if pair else "?"))
-        elif stage == "auth_failure" and (psk := next((e for e in evs if _PSK_DIFFERS.search(e.text)), None)):
+        elif stage == "auth_failure" and (differs := _first_match(evs, _PSK_DIFFERS)) is not None:
+            psk = differs[0]
             # charon "tried 1 shared key for A - B, but MAC mismatched" (IKEv2), pluto "computed hash does not match
             # hash received from peer" (IKEv2), pluto 3.x "AUTH mismatch", racoon "HASH mismatch"
             reasoning.append(M(

@@ -79,18 +79,22 @@ _COMPLAINANT = re.compile(r"\bcomplainant ([0-9a-fA-FxX*.:]+)")
 _REFUSED = frozenset({"Connection refused", "ECONNREFUSED"})
 
 
-def _icmp_reports(cats: dict[str, list[Event]], context: dict[str, list[Event]], evs: list[Event]) -> list[Event]:
-    """The ICMP errors reported for this side's IKE packets (of every weight: a report after each retransmission is
-    read with the retransmissions), each once, in order."""
+def _reachability_events(cats: dict[str, list[Event]], context: dict[str, list[Event]], evs: list[Event],
+                         keep: Callable[[Event], bool]) -> list[Event]:
+    """The reachability events of every weight that `keep` selects, each once, in order (a send failure or an ICMP
+    report after each retransmission is read with the retransmissions)."""
     every = {id(e): e for e in (*cats.get("peer_unreachable", []), *context.get("peer_unreachable", []), *evs)}
-    return sorted((e for e in every.values() if e.pattern == _ICMP_REPORT and e.values.get("reason")),
-                  key=lambda e: e.order)
+    return sorted((e for e in every.values() if keep(e)), key=lambda e: e.order)
+
+
+def _icmp_reports(cats: dict[str, list[Event]], context: dict[str, list[Event]], evs: list[Event]) -> list[Event]:
+    """The ICMP errors reported for this side's IKE packets."""
+    return _reachability_events(cats, context, evs, lambda e: e.pattern == _ICMP_REPORT and bool(e.values.get("reason")))
 
 
 def _unsent(cats: dict[str, list[Event]], context: dict[str, list[Event]], evs: list[Event]) -> list[Event]:
-    """The reachability events of every weight that say the daemon could not send at all, each once, in order."""
-    every = {id(e): e for e in (*cats.get("peer_unreachable", []), *context.get("peer_unreachable", []), *evs)}
-    return sorted((e for e in every.values() if e.pattern in _UNSENT), key=lambda e: e.order)
+    """The events that say the daemon could not send at all."""
+    return _reachability_events(cats, context, evs, lambda e: e.pattern in _UNSENT)
 
 
 def _liveness_primary(
