@@ -315,12 +315,14 @@ def _last(name: str, side: str, count: int) -> str:
     return "".join(paste(name, side).splitlines(keepends=True)[-count:])
 
 
+# (Not the two-tunnel scenarios: after tunnel 2 fails, tunnel 1's DPD exchanges go on for longer than 30 lines, so
+# the tail holds none of tunnel 2's lines, and reads as what it shows.)
 TAILS = [(name, side, expected) for name, side, expected in CASES
-         if side != "B" and len(paste(name, side).splitlines()) > 30]
+         if side != "B" and len(paste(name, side).splitlines()) > 30 and not name.startswith("aws2-")]
 
 
 def test_the_last_30_lines_mostly_read_like_the_whole_log() -> None:
-    # 148 of 162 today; what is lost is mostly the start of a rekey whose end alone is ambiguous
+    # 209 of 222 today; what is lost is mostly the start of a rekey whose end alone is ambiguous
     same = sum(_verdict(_last(name, side, 30)) == expected for name, side, expected in TAILS)
     assert same >= 0.9 * len(TAILS), (same, len(TAILS))
 
@@ -1168,3 +1170,16 @@ def test_an_initiator_that_only_got_no_proposal_chosen_is_told_what_to_compare_a
     assert p is not None and p.category == "phase1_proposal_mismatch"
     said = " ".join(p.reasoning_in("en"))
     assert "its notification does not say which part differs" in said and "tunnel options list" in said
+
+
+@pytest.mark.parametrize("name", ["aws2-t2-dpd", "aws2-t2-prop", "aws2-t2-unreachable-first"])
+def test_of_two_tunnels_in_one_charon_log_the_reading_is_the_failing_one_s(name: str) -> None:
+    # An AWS VPN connection's two tunnels in the customer gateway's log: tunnel 1 stays up (its DPD exchanges, its
+    # answers), tunnel 2 fails. The reading rests on tunnel 2's lines only and names tunnel 2's peer.
+    p = analyze_text(excerpt(name, "L")).primary
+    assert p is not None
+    assert p.facts["peer"] == "192.0.2.3"
+    tagged = [f.text for f in p.chain if "<tunnel" in f.text]
+    assert tagged and all("<tunnel2|" in text for text in tagged), tagged
+    said = " ".join(p.reasoning_in("en")) + p.summary_in("en")
+    assert "came back" not in said and "IKE_AUTH" not in said  # (tunnel 1's DPD and answers are not tunnel 2's)

@@ -16,6 +16,7 @@ from lab.analyzer.model import CATEGORIES, Finding, Primary
 from lab.analyzer.protocol import (
     Event,
     facts_of,
+    tunnel_name,
 )
 from lab.analyzer.protocol.events import stamp_kind
 from lab.analyzer.scan import shown
@@ -135,7 +136,7 @@ def _primary(
     rekey failed): shown in the chain, not read for facts. `reading`: the line the reasoning leads with; when the chain
     holds lines of two logs (both peers'), a notify's direction is the one its log states, as the reasoning says it."""
     cat = categories()[category]
-    chain = sorted({id(e): e for e in chain}.values(), key=lambda e: e.order)
+    chain = _own_tunnels(sorted({id(e): e for e in chain}.values(), key=lambda e: e.order))
     if len(chain) > 40:
         chain = chain[:20] + chain[-20:]
     facts = _merge_facts([e for e in chain if e.weight == "decisive"] + [e for e in chain if e.weight != "decisive"])
@@ -162,6 +163,19 @@ def _primary(
         chain=tuple(_finding(e) for e in chain),
         certainty=_certainty(chain),
     )
+
+
+def _own_tunnels(chain: list[Event]) -> list[Event]:
+    """The chain without the lines of a log that name a tunnel other than the ones its decisive lines name: the
+    category's other lines in a gateway's log (another tunnel's DPD probes, its retransmits) are no part of this
+    tunnel's reasoning. A log whose decisive lines name no tunnel keeps all its lines."""
+    named: dict[int, set[str]] = {}
+    for e in chain:
+        if e.weight == "decisive" and (name := tunnel_name(e)):
+            named.setdefault(e.stream, set()).add(name)
+    if not named:
+        return chain
+    return [e for e in chain if not ((own := named.get(e.stream)) and (name := tunnel_name(e)) and name not in own)]
 
 
 def _certainty(chain: list[Event]) -> str:

@@ -79,6 +79,7 @@ from lab.analyzer.protocol.sa_state import (
 )
 from lab.analyzer.protocol.streams import (
     _PEER_REQUEST,
+    CHARON_NAMED_TAG,
     _is_answer,
     _serial_of,
     conn_of,
@@ -111,6 +112,8 @@ _USING_IKE_SA = re.compile(r"\busing (?:IKE SA |isakmp ?)?#(\d+)")
 _OWN_IKE_SA_WORDS = re.compile(r"\bIKE SA\b|\bISAKMP SA\b|"
                                r"\bSTATE_(?:MAIN|AGGR|PARENT|V2_ESTABLISHED_IKE_SA|V2_REKEY_IKE)")
 # pluto's line about a message that matched no state of any connection: "packet from 192.0.2.1:500: ..."
+# charon's IKE SA tag: "<name|unique id>", or "<unique id>" before the peer config is chosen
+_CHARON_ANY_TAG = re.compile(r"<(?:([\w.-]+)\|)?(\d+)>")
 _PACKET_FROM = re.compile(r"\bpacket from \[?([0-9A-Fa-f.:]+?)\]?:\d+: ")
 
 
@@ -130,7 +133,12 @@ class _Tunnels:
     a line that names none (the test harness's, the kernel's), go with the tunnel of the line before. FortiOS names
     the phase 1 (its IKE SA's tunnel) on every line about it: each is a tunnel of its own. The lines before a
     stream's first tunnel are its, unless they named another connection first and none of their states is that
-    tunnel's line's: then they are that connection's. Other daemons' logs are read whole."""
+    tunnel's line's: then they are that connection's. charon, when it tags its lines with the IKE SA's name
+    (`ike_name = yes`: "<aws-t2|3>"), names the connection (its peer config) that way: each connection is a tunnel of
+    its own, kept over its IKE SAs' rekeys and reauthentications (the unique id changes, the name stays); a line
+    tagged with the unique id alone ("<3>", a responder's lines before it chose the peer config) is the tunnel the
+    same id is named with elsewhere in the log, and an untagged line (the kernel's, a vici or stroke command) goes
+    with the tunnel of the line before. Other daemons' logs, and charon's without those tags, are read whole."""
 
     states: dict[tuple[int, str], _State] = field(default_factory=dict)
     current: dict[int, str] = field(default_factory=dict)  # per stream, the tunnel of its latest line that named one
@@ -138,6 +146,14 @@ class _Tunnels:
     serial_tunnels: dict[tuple[int, int], str] = field(default_factory=dict)  # the tunnel of each pluto serial seen
     # per stream, before any tunnel is placed: the first connection named and the serials its lines name
     first_conn: dict[int, tuple[str, set[int]]] = field(default_factory=dict)
+    # charon: the connection each IKE SA unique id is tagged with anywhere in the log ((stream, id) -> name)
+    charon_names: dict[tuple[int, str], str] = field(default_factory=dict)
+
+    def learn_charon_names(self, events: list[Event]) -> None:
+        """The connection name of every IKE SA unique id the charon lines tag with both ("<aws-t2|3>")."""
+        for ev in events:
+            if ev.fmt == "strongswan" and "|" in ev.text and (m := CHARON_NAMED_TAG.search(ev.text)):
+                self.charon_names.setdefault((ev.stream, m.group(2)), m.group(1))
 
     def state_of(self, ev: Event) -> tuple[_State, bool]:
         """The state `ev` is read in, and whether it is new."""
@@ -165,6 +181,10 @@ class _Tunnels:
             self._enter(ev.stream, "packet from " + packet.group(1))
         elif ev.fmt == "fortigate" and (phase1 := tunnel_name(ev)):
             self._enter(ev.stream, phase1)
+        elif ev.fmt == "strongswan" and "<" in ev.text and (tag := _CHARON_ANY_TAG.search(ev.text)):
+            name = tag.group(1) or self.charon_names.get((ev.stream, tag.group(2)))
+            if name:
+                self._enter(ev.stream, name)
         key = (ev.stream, self.current.get(ev.stream, ""))
         if (st := self.states.get(key)) is not None:
             return st, False
@@ -204,6 +224,7 @@ def classify(events: list[Event]) -> None:
     if stopped := _after_the_daemon_stopped(events):
         events = [ev for ev in events if id(ev) not in stopped]
     tunnels = _Tunnels()
+    tunnels.learn_charon_names(events)
     answered_by_packets(events)
     kernel_refusals(events)
     _pluto_notify_protocols(events)

@@ -81,13 +81,21 @@ def _conn_in(text: str) -> str:
 _FORTIGATE_TUNNEL = re.compile(r"\bike (?:V=[\w-]+:)?\d+:(?P<name>[^:\s]+)(?=[:\s]|$)")
 
 
+# charon's tag of a line about an IKE SA (`ike_name = yes`): "<name|unique id>", the name its connection's (the peer
+# config's), or "<unique id>" alone before the responder has chosen the peer config
+CHARON_NAMED_TAG = re.compile(r"<([\w.-]+)\|(\d+)>")
+
+
 def tunnel_name(ev: Event) -> str:
-    """The tunnel a line names, where its daemon names one tunnel by one name: pluto's connection, FortiOS's phase 1
-    ("" otherwise: charon names the IKE SA and its Child SAs apart)."""
+    """The tunnel a line names, where its daemon names one tunnel by one name: pluto's connection, FortiOS's phase 1,
+    the connection in charon's tag ("<aws-t2|3>": the same over the IKE SA's rekeys; "" otherwise: the names in
+    charon's own words, "IKE_SA gw[1]" and "CHILD_SA net{1}", name the IKE SA and its Child SAs apart)."""
     if ev.fmt == "libreswan":
         return conn_of(ev)
     if ev.fmt == "fortigate" and (m := _FORTIGATE_TUNNEL.search(ev.text)):
         return m.group("name")
+    if ev.fmt == "strongswan" and "|" in ev.text and (m := CHARON_NAMED_TAG.search(ev.text)):
+        return m.group(1)
     return ""
 
 
