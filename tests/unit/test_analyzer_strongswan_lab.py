@@ -26,17 +26,25 @@ _START_UP = re.compile(r"\d\d\[(?:DMN|LIB)\] |\[JOB\] spawning|loaded IKE shared
 def excerpt(name: str, side: str, variant: str = "") -> str:
     """One daemon's log as an engineer copies it: after start-up, before the daemon is stopped."""
     text = (LAB / name / variant / f"{side}.log").read_text(encoding="utf-8")
-    if "Starting Pluto" in text:  # pluto: from its first line about the connection to its shutdown
+    if "Starting Pluto" in text:  # pluto: from its first line about one of its connections to its shutdown
         lines = text.split("Pluto is shutting down")[0].splitlines(keepends=True)[:-1]
         if "Pluto is shutting down" not in text:  # libreswan 3.x: its shutdown starts with these lines
             end = next((i for i, line in enumerate(lines) if "shutting down interface" in line), len(lines))
             marks = [max((i for i in range(end) if word in lines[i]), default=end)
                      for word in ("crypto helpers shutdown", "forgetting secrets")]
             lines = lines[:min(marks)]
-        first = next(i for i, line in enumerate(lines) if '"gw"' in line)
+        conns = _pluto_conns(name, side, variant)
+        first = next(i for i, line in enumerate(lines) if any(f'"{conn}"' in line for conn in conns))
         return "".join(lines[first:])
     text = text.split(" SIGTERM received")[0]
     return "".join(line for line in text.splitlines(keepends=True)[:-1] if not _START_UP.search(line))
+
+
+def _pluto_conns(name: str, side: str, variant: str) -> list[str]:
+    """The connections a pluto side's ipsec.conf defines (the release's own file where it has one)."""
+    conf = LAB / name / variant / f"{side}.ipsec.conf"
+    conf = conf if conf.is_file() else LAB / name / f"{side}.ipsec.conf"
+    return re.findall(r"^conn (\S+)", conf.read_text(encoding="utf-8"), re.M)
 
 
 def paste(name: str, side: str, variant: str = "") -> str:
@@ -263,10 +271,17 @@ def test_no_ike_config_for_a_peer_this_side_itself_starts_ike_with_is_a_version_
 _IKE_NAME = re.compile(r"(\d\d\[\w+\] )<[^>]*> ")
 
 
+# (Not the two-tunnel scenarios: without the tags most of charon's lines do not say which tunnel they are about
+# ("sending DPD request", "retransmit 1 of request with message ID 2"), so two tunnels interleaved line by line read as
+# one; 7 of their 45 sides read otherwise without the tags today.)
+ONE_TUNNEL_CHARON_SIDES = [(name, side, expected) for name, side, expected in CHARON_SIDES if "aws2-" not in name]
+
+
 def test_charon_logs_without_the_ike_sa_tags_read_like_the_whole_log() -> None:
-    # charon's default is ike_name = no: no "<gw|1>" before the message (257 of 257 today)
-    same = sum(_verdict(_IKE_NAME.sub(r"\1", paste(name, side))) == expected for name, side, expected in CHARON_SIDES)
-    assert same >= 0.98 * len(CHARON_SIDES), (same, len(CHARON_SIDES))
+    # charon's default is ike_name = no: no "<gw|1>" before the message (258 of 258 today)
+    same = sum(_verdict(_IKE_NAME.sub(r"\1", paste(name, side))) == expected
+               for name, side, expected in ONE_TUNNEL_CHARON_SIDES)
+    assert same >= 0.98 * len(ONE_TUNNEL_CHARON_SIDES), (same, len(ONE_TUNNEL_CHARON_SIDES))
 
 
 _CHARON_STAMP = re.compile(r"^(\w{3} [ \d]\d \d\d:\d\d:\d\d) (\d\d\[\w+\] )", re.M)
