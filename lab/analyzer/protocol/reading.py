@@ -80,6 +80,7 @@ from lab.analyzer.protocol.sa_state import (
 from lab.analyzer.protocol.streams import (
     _PEER_REQUEST,
     CHARON_NAMED_TAG,
+    CHARON_TAG,
     _is_answer,
     _serial_of,
     conn_of,
@@ -112,8 +113,6 @@ _USING_IKE_SA = re.compile(r"\busing (?:IKE SA |isakmp ?)?#(\d+)")
 _OWN_IKE_SA_WORDS = re.compile(r"\bIKE SA\b|\bISAKMP SA\b|"
                                r"\bSTATE_(?:MAIN|AGGR|PARENT|V2_ESTABLISHED_IKE_SA|V2_REKEY_IKE)")
 # pluto's line about a message that matched no state of any connection: "packet from 192.0.2.1:500: ..."
-# charon's IKE SA tag: "<name|unique id>", or "<unique id>" before the peer config is chosen
-_CHARON_ANY_TAG = re.compile(r"<(?:([\w.-]+)\|)?(\d+)>")
 _PACKET_FROM = re.compile(r"\bpacket from \[?([0-9A-Fa-f.:]+?)\]?:\d+: ")
 
 
@@ -181,7 +180,7 @@ class _Tunnels:
             self._enter(ev.stream, "packet from " + packet.group(1))
         elif ev.fmt == "fortigate" and (phase1 := tunnel_name(ev)):
             self._enter(ev.stream, phase1)
-        elif ev.fmt == "strongswan" and "<" in ev.text and (tag := _CHARON_ANY_TAG.search(ev.text)):
+        elif ev.fmt == "strongswan" and "<" in ev.text and (tag := CHARON_TAG.search(ev.text)):
             name = tag.group(1) or self.charon_names.get((ev.stream, tag.group(2)))
             if name:
                 self._enter(ev.stream, name)

@@ -84,6 +84,8 @@ _FORTIGATE_TUNNEL = re.compile(r"\bike (?:V=[\w-]+:)?\d+:(?P<name>[^:\s]+)(?=[:\
 # charon's tag of a line about an IKE SA (`ike_name = yes`): "<name|unique id>", the name its connection's (the peer
 # config's), or "<unique id>" alone before the responder has chosen the peer config
 CHARON_NAMED_TAG = re.compile(r"<([\w.-]+)\|(\d+)>")
+# either form, where charon writes it: after the thread and group ("09[IKE] <3> ..."; a syslog priority "<30>" is not)
+CHARON_TAG = re.compile(r"\d\[[A-Z]{2,4}\] <(?:([\w.-]+)\|)?(\d+)>")
 
 
 def tunnel_name(ev: Event) -> str:
