@@ -1190,11 +1190,14 @@ def test_an_initiator_that_only_got_no_proposal_chosen_is_told_what_to_compare_a
 @pytest.mark.parametrize("name", ["aws2-t2-dpd", "aws2-t2-prop", "aws2-t2-unreachable-first"])
 def test_of_two_tunnels_in_one_charon_log_the_reading_is_the_failing_one_s(name: str) -> None:
     # An AWS VPN connection's two tunnels in the customer gateway's log: tunnel 1 stays up (its DPD exchanges, its
-    # answers), tunnel 2 fails. The reading rests on tunnel 2's lines only and names tunnel 2's peer.
-    p = analyze_text(excerpt(name, "L")).primary
+    # answers), tunnel 2 fails. The reading rests on tunnel 2's lines only, its findings are tunnel 2's, and it names
+    # tunnel 2's peer.
+    analysis = analyze_text(excerpt(name, "L"))
+    p = analysis.primary
     assert p is not None
     assert p.facts["peer"] == "192.0.2.3"
-    tagged = [f.text for f in p.chain if "<tunnel" in f.text]
-    assert tagged and all("<tunnel2|" in text for text in tagged), tagged
+    for lines in (p.chain, analysis.findings):
+        tagged = [f.text for f in lines if "<tunnel" in f.text]
+        assert tagged and all("<tunnel2|" in text for text in tagged), tagged
     said = " ".join(p.reasoning_in("en")) + p.summary_in("en")
     assert "came back" not in said and "IKE_AUTH" not in said  # (tunnel 1's DPD and answers are not tunnel 2's)

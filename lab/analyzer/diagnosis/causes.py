@@ -4,6 +4,7 @@ diagnosis they make."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -89,11 +90,13 @@ def _finding(ev: Event) -> Finding:
 
 
 def findings_of(events: list[Event], confirmed: set[str]) -> list[Finding]:
-    """Decisive events, and context lines of the confirmed categories, as findings in line order."""
+    """Decisive events, and context lines of the confirmed categories, as findings in line order; not the context
+    lines of a tunnel other than the ones the category's decisive lines name (see `_own_tunnels`)."""
+    named = _decisive_tunnels(e for e in events if e.category in confirmed)
     out = [
         _finding(ev)
         for ev in events
-        if ev.category and (ev.weight == "decisive" or ev.category in confirmed)
+        if ev.category and (ev.weight == "decisive" or ev.category in confirmed and _of_tunnels(ev, named))
     ]
     out.sort(key=lambda f: f.line)
     return out
@@ -169,13 +172,22 @@ def _own_tunnels(chain: list[Event]) -> list[Event]:
     """The chain without the lines of a log that name a tunnel other than the ones its decisive lines name: the
     category's other lines in a gateway's log (another tunnel's DPD probes, its retransmits) are no part of this
     tunnel's reasoning. A log whose decisive lines name no tunnel keeps all its lines."""
+    named = _decisive_tunnels(chain)
+    return [e for e in chain if _of_tunnels(e, named)] if named else chain
+
+
+def _decisive_tunnels(events: Iterable[Event]) -> dict[int, set[str]]:
+    """The tunnels (`tunnel_name`) the decisive lines among `events` name, per log (stream)."""
     named: dict[int, set[str]] = {}
-    for e in chain:
+    for e in events:
         if e.weight == "decisive" and (name := tunnel_name(e)):
             named.setdefault(e.stream, set()).add(name)
-    if not named:
-        return chain
-    return [e for e in chain if not ((own := named.get(e.stream)) and (name := tunnel_name(e)) and name not in own)]
+    return named
+
+
+def _of_tunnels(ev: Event, named: dict[int, set[str]]) -> bool:
+    """Whether a line can be about one of the tunnels `named` names in its log: it names none of another."""
+    return not ((own := named.get(ev.stream)) and (name := tunnel_name(ev)) and name not in own)
 
 
 def _certainty(chain: list[Event]) -> str:
