@@ -1,6 +1,4 @@
-# tunnel 2's endpoint: a second address on R (and an address in its subnet, which kernel-libipsec routes from)
-ip netns exec R ip addr replace 192.0.2.3/24 dev vr; ip netns exec R ip addr replace 10.3.0.1/32 dev lo
-sleep 1
+. "$SC/../generate/second-endpoint.sh"
 $WHACK --ctlsocket $LW --name tunnel1 --initiate >/dev/null 2>&1 &
 sleep 1
 $WHACK --ctlsocket $LW --name tunnel2 --initiate >/dev/null 2>&1 &
