@@ -20,6 +20,7 @@ from lab.analyzer.protocol import (
     Event,
     facts_of,
     stamp_kind,
+    tunnel_name,
 )
 from lab.i18n import M, Mn
 
@@ -95,6 +96,39 @@ def _icmp_reports(cats: dict[str, list[Event]], context: dict[str, list[Event]],
 def _unsent(cats: dict[str, list[Event]], context: dict[str, list[Event]], evs: list[Event]) -> list[Event]:
     """The events that say the daemon could not send at all."""
     return _reachability_events(cats, context, evs, lambda e: e.pattern in _UNSENT)
+
+
+def _one_tunnel_or_named(a: Event, b: Event, events: list[Event]) -> bool:
+    """Whether two lines of a log can be told to be about one tunnel: both name their tunnel (`same_tunnel` compares
+    the names), or the log names one peer at most. charon's lines without their IKE SA tags ("sending DPD request")
+    in a log of two peers, a gateway's two tunnels, may be either's."""
+    if tunnel_name(a) and tunnel_name(b):
+        return True
+    return len({peer for e in events if e.stream == a.stream and (peer := facts_of(e).get("peer"))}) <= 1
+
+
+def _unsent_primary(sends: list[Event], evs: list[Event], cats: dict[str, list[Event]]) -> Primary:
+    """The daemon could not hand its IKE message to the network at all: charon "error writing to socket", pluto
+    "sendto ... failed", FortiOS "could not send IKE Packet", racoon "failed due to send error". Nothing left this
+    host, so the peer cannot have answered: the fix is here (route, interface, firewall)."""
+    unsent, reason = sends[0], sends[0].values.get("reason")
+    times = Mn("{n} time", "{n} times", len(sends))
+    reasoning = [
+        M("Line {line}: this host could not send its IKE message at all ({reason}; {times}): the request never "
+          "left, so the peer had nothing to answer.", line=unsent.line, reason=reason, times=times)
+        if reason else
+        M("Line {line}: this host could not send its IKE message at all ({times}): the request never left, so "
+          "the peer had nothing to answer.", line=unsent.line, times=times),
+        M("Fix this host's side first: its route to the peer's address (the default route, the WAN interface, "
+          "the routing table or VRF the tunnel uses) and its own firewall rules for UDP 500/4500 out."),
+    ]
+    return _primary(
+        "peer_unreachable",
+        M("This host cannot send IKE to the peer: no route (or a local rule) stops the request before it "
+          "leaves."),
+        reasoning + _also(cats, "peer_unreachable"),
+        sorted({id(e): e for e in (*sends, *evs)}.values(), key=lambda e: e.order),  # (the lines that say so)
+        {"send_error": reason} if reason else {})
 
 
 def _liveness_primary(
@@ -187,6 +221,10 @@ def _liveness_primary(
             return True, _primary(first, summary, reasoning, context[first])
         if first == "dpd_timeout":
             s = evs[0]
+            up = max((e.order for e in established if e.stream == s.stream and e.order < s.order), default=-1)
+            if sends := [e for e in _unsent(cats, context, evs) if e.stream == s.stream and up < e.order < s.order]:
+                # the liveness checks never left this host (its own firewall or route): not the peer's silence
+                return True, _unsent_primary(sends, evs, cats)
             if s.values.get("still_unanswered"):
                 # protocol: the request on the established IKE SA is still being sent again when the log ends
                 reasoning = [M("Lines {first}-{line}: the peer has not answered a request sent on the established IKE "
@@ -238,7 +276,8 @@ def _liveness_primary(
                 summary = M("DPD timed out and cleared the tunnel although the peer was reachable.")
                 extra = {"peer_alive_after_dpd": "yes"}
             elif (resumed := next((e for e in events if e.kind == "dpd_probe" and e.order > s.order
-                                   and e.stream == s.stream and same_tunnel(e, s)), None)) is not None:
+                                   and e.stream == s.stream and same_tunnel(e, s)
+                                   and _one_tunnel_or_named(e, s, events)), None)) is not None:
                 # DPD probes go out only on an established IKE SA (RFC 3706 section 5): probes after the peer was
                 # declared dead watch a new SA, so the tunnel came back (FortiClient's DPD monitoring restarts under
                 # a new process after each "remote seems to be dead").
@@ -393,27 +432,7 @@ def _liveness_primary(
                 summary = M("The peer's address is unreachable: a router on the path reports no route to it (ICMP).")
             return True, _primary("peer_unreachable", summary, reasoning + _also(cats, "peer_unreachable"), icmp)
         elif (sends := _unsent(cats, context, evs)) and _up_after(established, sends[0], peers) is None:
-            # The daemon could not hand its IKE message to the network at all: charon "error writing to socket",
-            # pluto "sendto ... failed", FortiOS "could not send IKE Packet", racoon "failed due to send error".
-            # Nothing left this host, so the peer cannot have answered: the fix is here (route, interface, firewall).
-            unsent, reason = sends[0], sends[0].values.get("reason")
-            times = Mn("{n} time", "{n} times", len(sends))
-            reasoning = [
-                M("Line {line}: this host could not send its IKE message at all ({reason}; {times}): the request never "
-                  "left, so the peer had nothing to answer.", line=unsent.line, reason=reason, times=times)
-                if reason else
-                M("Line {line}: this host could not send its IKE message at all ({times}): the request never left, so "
-                  "the peer had nothing to answer.", line=unsent.line, times=times),
-                M("Fix this host's side first: its route to the peer's address (the default route, the WAN interface, "
-                  "the routing table or VRF the tunnel uses) and its own firewall rules for UDP 500/4500 out."),
-            ]
-            return True, _primary(
-                "peer_unreachable",
-                M("This host cannot send IKE to the peer: no route (or a local rule) stops the request before it "
-                  "leaves."),
-                reasoning + _also(cats, "peer_unreachable"),
-                sorted({id(e): e for e in (*sends, *evs)}.values(), key=lambda e: e.order),  # (the lines that say so)
-                {"send_error": reason} if reason else {})
+            return True, _unsent_primary(sends, evs, cats)
         else:
             reasoning = [
                 M("Line {line}: negotiation got no answer from the peer ({times}).", line=evs[0].line,

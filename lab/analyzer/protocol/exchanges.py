@@ -14,7 +14,7 @@ from lab.analyzer.protocol.meaning import (
     NOTIFY_MEANING,
 )
 from lab.analyzer.protocol.names import CHILD_EXCHANGES
-from lab.analyzer.protocol.streams import _PAYLOADS, conn_of
+from lab.analyzer.protocol.streams import _PAYLOADS, conn_of, tunnel_name
 
 _REKEY_WORDS = ("rekey", "replac", "re-key", "reauth")
 _NEW_WORDS = ("new", "create", "additional")
@@ -198,6 +198,35 @@ def _charon_repeated_requests(events: list[Event]) -> None:
             ev.exchange = exchange
         else:
             ev.kind = "exchange"
+
+
+# charon's IKEv2 request it sends and its retransmission: "generating INFORMATIONAL request 2 [ ]", "retransmit 1 of
+# request with message ID 2" (task_manager_v2.c)
+_CHARON_GENERATED_REQUEST = re.compile(r"\bgenerating ([A-Z_]+) request (\d+) \[")
+_CHARON_RETRANSMIT_ID = re.compile(r"\bretransmit \d+ of request with message ID (\d+)")
+
+
+def _charon_retransmitted_requests(events: list[Event]) -> None:
+    """charon's "retransmit 1 of request with message ID 2" names the message ID only; the request it generated with
+    that ID before (same log, same tunnel where the lines name one) names the exchange, and its "giving up after 3
+    retransmits" ends the retransmissions before it. Read so, a liveness check left unanswered on one tunnel is not
+    taken for the exchange another tunnel's lines were at (a gateway's log interleaves its tunnels, whose own
+    requests carry their own message IDs)."""
+    latest: dict[tuple[int, str], str] = {}  # (stream, tunnel) -> the exchange of the latest retransmission read
+    for i, ev in enumerate(events):
+        if ev.fmt != "strongswan":
+            continue
+        if ev.pattern == "swan-retransmit" and not ev.exchange and (m := _CHARON_RETRANSMIT_ID.search(ev.text)):
+            name = tunnel_name(ev)
+            for prev in reversed(events[max(0, i - 400) : i]):
+                if (prev.stream == ev.stream and (g := _CHARON_GENERATED_REQUEST.search(prev.text))
+                        and g.group(2) == m.group(1) and not (name and (other := tunnel_name(prev)) and other != name)):
+                    ev.exchange = g.group(1)
+                    break
+        if ev.pattern == "swan-retransmit" and ev.exchange:
+            latest[(ev.stream, tunnel_name(ev))] = ev.exchange
+        elif ev.kind == "give_up" and not ev.exchange and (exchange := latest.get((ev.stream, tunnel_name(ev)))):
+            ev.exchange = exchange
 
 
 def _borrow_exchange(events: list[Event]) -> None:

@@ -17,6 +17,7 @@ from lab.analyzer.protocol.events import Event
 from lab.analyzer.protocol.exchanges import (
     _borrow_exchange,
     _charon_repeated_requests,
+    _charon_retransmitted_requests,
     _cisco_packet_dumps,
     _established_timeouts,
     _pluto_auth_guess_exchange,
@@ -232,6 +233,7 @@ def classify(events: list[Event]) -> None:
     _cisco_packet_dumps(events)
     _borrow_exchange(events)
     _charon_repeated_requests(events)
+    _charon_retransmitted_requests(events)
     _charon_create_child(events)
     _refused_rekeys(events)
     _pluto_quick_mode_refusals(events)
