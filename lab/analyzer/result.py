@@ -59,7 +59,7 @@ def _finish(scanner: Scanner, event_lines: set[int] | None = None) -> Analysis:
     confirmed = {primary.category} if primary else set()
     if primary and "peer_alive_after_dpd" in primary.facts:  # the reasoning rests on the DPD exchange: show it
         confirmed.add("dpd_timeout")
-    findings = findings_of(events, confirmed)
+    findings = findings_of(events, confirmed, {f.order for f in primary.chain} if primary else None)
     stray = stray_esp(events)  # (a note below says what they are: no cause of theirs)
     probes = stray_probes(events)  # (the same: a scan's probes, no tunnel's peer)
     if stray_lines := {e.line for e in (*stray, *probes)}:

@@ -170,3 +170,14 @@ def test_openbgpd_state_changes_tell_a_newest_first_paste_without_time_stamps() 
     analysis = analyze_text(reversed_text)
     assert analysis.order == "newest-first" and analysis.primary is None
     assert analyze_text(text).order == "oldest-first"
+
+
+@pytest.mark.parametrize(("side", "neighbor", "other"), [("L", "192.0.2.3", "192.0.2.2"), ("R", "tunnel2", "tunnel1")])
+def test_of_two_bgp_sessions_the_reading_is_the_failing_one_s(side: str, neighbor: str, other: str) -> None:
+    # An AWS VPN connection's two BGP sessions, one per tunnel: neighbor 2's hold timer expires, neighbor 1 stays up.
+    # The reading names neighbor 2, and neither its lines nor its findings carry neighbor 1's.
+    analysis = analyze_text(excerpt("bgp2-n2-hold-expired", side))
+    assert analysis.primary is not None and analysis.primary.category == "bgp_down"
+    assert analysis.primary.facts["peer"] == neighbor
+    for lines in (analysis.primary.chain, analysis.findings):
+        assert lines and not any(other in f.text for f in lines), [f.text for f in lines]

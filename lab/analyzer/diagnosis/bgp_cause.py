@@ -391,7 +391,7 @@ def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> P
     elif ups and reason is None:
         summary = M("BGP flaps: it went down and came up again at line {line}. The lines do not say why it went down.",
                     line=ups[-1].line)
-    primary = _primary("bgp_down", summary, reasoning, chain, extra)
+    primary = _primary("bgp_down", summary, reasoning, chain, extra, first=firm[0] if firm else None)
     if reason:
         # Only the line that names the reason says which side announced which AS; the session's state, error and
         # NOTIFICATION come from the lines that stand (not a down the session came back from, nor a process that

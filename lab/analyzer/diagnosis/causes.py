@@ -16,6 +16,7 @@ from lab.analyzer import formats as fmts
 from lab.analyzer.model import CATEGORIES, Finding, Primary
 from lab.analyzer.protocol import (
     Event,
+    bgp_peer,
     facts_of,
     tunnel_name,
 )
@@ -89,10 +90,17 @@ def _finding(ev: Event) -> Finding:
     )
 
 
-def findings_of(events: list[Event], confirmed: set[str]) -> list[Finding]:
+def findings_of(events: list[Event], confirmed: set[str], chain: set[int] | None = None) -> list[Finding]:
     """Decisive events, and context lines of the confirmed categories, as findings in line order; not the context
-    lines of a tunnel other than the ones the category's decisive lines name (see `_own_tunnels`)."""
-    named = _decisive_tunnels(e for e in events if e.category in confirmed)
+    lines of a tunnel other than the ones the primary's chain (`chain`: its lines' orders) names, or without one, the
+    ones the category's decisive lines name (see `_own_tunnels`)."""
+    if chain:
+        named: dict[int, set[str]] = {}
+        for e in events:
+            if e.order in chain and (name := _tunnel_of(e)):
+                named.setdefault(e.stream, set()).add(name)
+    else:
+        named = _decisive_tunnels(e for e in events if e.category in confirmed)
     out = [
         _finding(ev)
         for ev in events
@@ -134,15 +142,20 @@ def _primary(
     extra: dict[str, Any] | None = None,
     lead: list[Event] | None = None,
     reading: Event | None = None,
+    first: Event | None = None,
 ) -> Primary:
     """`lead`: lines without a category of their own that the reasoning relied on (the SA that was up before its
     rekey failed): shown in the chain, not read for facts. `reading`: the line the reasoning leads with; when the chain
-    holds lines of two logs (both peers'), a notify's direction is the one its log states, as the reasoning says it."""
+    holds lines of two logs (both peers'), a notify's direction is the one its log states, as the reasoning says it.
+    `first`: where no line of the chain is decisive, the line the reading rests on: its facts come before the other
+    lines', and the lines of another tunnel are left out of the chain as if it were decisive."""
     cat = categories()[category]
-    chain = _own_tunnels(sorted({id(e): e for e in chain}.values(), key=lambda e: e.order))
+    chain = _own_tunnels(sorted({id(e): e for e in chain}.values(), key=lambda e: e.order), first)
     if len(chain) > 40:
         chain = chain[:20] + chain[-20:]
-    facts = _merge_facts([e for e in chain if e.weight == "decisive"] + [e for e in chain if e.weight != "decisive"])
+    decisive = [e for e in chain if e.weight == "decisive"]
+    leading = [first] if first is not None and not decisive and any(e is first for e in chain) else []
+    facts = _merge_facts(decisive + leading + [e for e in chain if e.weight != "decisive" and e is not first])
     if reading is not None and len({e.stream for e in chain}) > 1:
         # (each side says "sent" and "received" of the same notify: the direction is the one the reading's log says)
         own = [e for e in chain if e.stream == reading.stream]
@@ -168,26 +181,46 @@ def _primary(
     )
 
 
-def _own_tunnels(chain: list[Event]) -> list[Event]:
-    """The chain without the lines of a log that name a tunnel other than the ones its decisive lines name: the
-    category's other lines in a gateway's log (another tunnel's DPD probes, its retransmits) are no part of this
-    tunnel's reasoning. A log whose decisive lines name no tunnel keeps all its lines."""
+def _own_tunnels(chain: list[Event], first: Event | None = None) -> list[Event]:
+    """The chain without the lines of a log that name a tunnel other than the ones its decisive lines name (or, with
+    none decisive, `first`): the category's other lines in a gateway's log (another tunnel's DPD probes, its
+    retransmits, its BGP neighbor's state changes) are no part of this tunnel's reasoning. A log whose decisive lines
+    name no tunnel keeps all its lines."""
     named = _decisive_tunnels(chain)
+    if not named and first is not None and (name := _tunnel_of(first)):
+        named = {first.stream: {name}}
     return [e for e in chain if _of_tunnels(e, named)] if named else chain
 
 
+_ADDRESS = re.compile(r"[0-9a-fA-F]*[.:][0-9a-fA-F.:]*")
+
+
+def _tunnel_of(ev: Event) -> str:
+    """The tunnel a line names: its `tunnel_name` ("tunnel NAME"), or for a BGP line its neighbor (an AWS VPN runs one
+    BGP session per tunnel), by address ("bgp-address 192.0.2.3") or by the name the configuration gives it ("bgp-name
+    tunnel2", BIRD's protocol); "" when it names none."""
+    if name := tunnel_name(ev):
+        return f"tunnel {name}"
+    if ev.kind.startswith("bgp") and (peer := bgp_peer(ev)):
+        return f"bgp-address {peer}" if _ADDRESS.fullmatch(peer) else f"bgp-name {peer}"
+    return ""
+
+
 def _decisive_tunnels(events: Iterable[Event]) -> dict[int, set[str]]:
-    """The tunnels (`tunnel_name`) the decisive lines among `events` name, per log (stream)."""
+    """The tunnels (`_tunnel_of`) the decisive lines among `events` name, per log (stream)."""
     named: dict[int, set[str]] = {}
     for e in events:
-        if e.weight == "decisive" and (name := tunnel_name(e)):
+        if e.weight == "decisive" and (name := _tunnel_of(e)):
             named.setdefault(e.stream, set()).add(name)
     return named
 
 
 def _of_tunnels(ev: Event, named: dict[int, set[str]]) -> bool:
-    """Whether a line can be about one of the tunnels `named` names in its log: it names none of another."""
-    return not ((own := named.get(ev.stream)) and (name := tunnel_name(ev)) and name not in own)
+    """Whether a line can be about one of the tunnels `named` names in its log: it names none of another the same way
+    (a BGP neighbor named by its address may be the one BIRD names by its protocol)."""
+    if not (own := named.get(ev.stream)) or not (name := _tunnel_of(ev)) or name in own:
+        return True
+    return not any(known.split(" ", 1)[0] == name.split(" ", 1)[0] for known in own)
 
 
 def _certainty(chain: list[Event]) -> str:
