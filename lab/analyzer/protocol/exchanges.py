@@ -211,21 +211,23 @@ def _charon_retransmitted_requests(events: list[Event]) -> None:
     that ID before (same log, same tunnel where the lines name one) names the exchange, and its "giving up after 3
     retransmits" ends the retransmissions before it. Read so, a liveness check left unanswered on one tunnel is not
     taken for the exchange another tunnel's lines were at (a gateway's log interleaves its tunnels, whose own
-    requests carry their own message IDs)."""
+    requests carry their own message IDs). One pass over the lines."""
+    generated: dict[tuple[int, str, str], str] = {}  # (stream, tunnel or "", message ID) -> exchange, the latest
     latest: dict[tuple[int, str], str] = {}  # (stream, tunnel) -> the exchange of the latest retransmission read
-    for i, ev in enumerate(events):
+    for ev in events:
         if ev.fmt != "strongswan":
             continue
-        if ev.pattern == "swan-retransmit" and not ev.exchange and (m := _CHARON_RETRANSMIT_ID.search(ev.text)):
-            name = tunnel_name(ev)
-            for prev in reversed(events[max(0, i - 400) : i]):
-                if (prev.stream == ev.stream and (g := _CHARON_GENERATED_REQUEST.search(prev.text))
-                        and g.group(2) == m.group(1) and not (name and (other := tunnel_name(prev)) and other != name)):
-                    ev.exchange = g.group(1)
-                    break
+        name = tunnel_name(ev)
+        if g := _CHARON_GENERATED_REQUEST.search(ev.text):
+            generated[(ev.stream, name, g.group(2))] = g.group(1)
+        elif ev.pattern == "swan-retransmit" and not ev.exchange and (m := _CHARON_RETRANSMIT_ID.search(ev.text)):
+            # (an untagged request line may be any tunnel's)
+            exchange = generated.get((ev.stream, name, m.group(1))) or generated.get((ev.stream, "", m.group(1)))
+            if exchange:
+                ev.exchange = exchange
         if ev.pattern == "swan-retransmit" and ev.exchange:
-            latest[(ev.stream, tunnel_name(ev))] = ev.exchange
-        elif ev.kind == "give_up" and not ev.exchange and (exchange := latest.get((ev.stream, tunnel_name(ev)))):
+            latest[(ev.stream, name)] = ev.exchange
+        elif ev.kind == "give_up" and not ev.exchange and (exchange := latest.get((ev.stream, name))):
             ev.exchange = exchange
 
 
