@@ -95,10 +95,7 @@ def findings_of(events: list[Event], confirmed: set[str], chain: set[int] | None
     lines of a tunnel other than the ones the primary's chain (`chain`: its lines' orders) names, or without one, the
     ones the category's decisive lines name (see `_own_tunnels`)."""
     if chain:
-        named: dict[int, set[str]] = {}
-        for e in events:
-            if e.order in chain and (name := _tunnel_of(e)):
-                named.setdefault(e.stream, set()).add(name)
+        named = _tunnels_named(e for e in events if e.order in chain)
     else:
         named = _decisive_tunnels(e for e in events if e.category in confirmed)
     out = [
@@ -206,13 +203,18 @@ def _tunnel_of(ev: Event) -> str:
     return ""
 
 
-def _decisive_tunnels(events: Iterable[Event]) -> dict[int, set[str]]:
-    """The tunnels (`_tunnel_of`) the decisive lines among `events` name, per log (stream)."""
+def _tunnels_named(events: Iterable[Event]) -> dict[int, set[str]]:
+    """The tunnels (`_tunnel_of`) `events` name, per log (stream)."""
     named: dict[int, set[str]] = {}
     for e in events:
-        if e.weight == "decisive" and (name := _tunnel_of(e)):
+        if name := _tunnel_of(e):
             named.setdefault(e.stream, set()).add(name)
     return named
+
+
+def _decisive_tunnels(events: Iterable[Event]) -> dict[int, set[str]]:
+    """The tunnels the decisive lines among `events` name, per log (stream)."""
+    return _tunnels_named(e for e in events if e.weight == "decisive")
 
 
 def _of_tunnels(ev: Event, named: dict[int, set[str]]) -> bool:

@@ -98,13 +98,10 @@ def _unsent(cats: dict[str, list[Event]], context: dict[str, list[Event]], evs: 
     return _reachability_events(cats, context, evs, lambda e: e.pattern in _UNSENT)
 
 
-def _one_tunnel_or_named(a: Event, b: Event, events: list[Event]) -> bool:
-    """Whether two lines of a log can be told to be about one tunnel: both name their tunnel (`same_tunnel` compares
-    the names), or the log names one peer at most. charon's lines without their IKE SA tags ("sending DPD request")
-    in a log of two peers, a gateway's two tunnels, may be either's."""
-    if tunnel_name(a) and tunnel_name(b):
-        return True
-    return len({peer for e in events if e.stream == a.stream and (peer := facts_of(e).get("peer"))}) <= 1
+def _one_peer(events: list[Event], stream: int) -> bool:
+    """Whether a log names one peer at most. Where it names more (a gateway's two tunnels), charon's lines without
+    their IKE SA tags ("sending DPD request") may be either tunnel's."""
+    return len({peer for e in events if e.stream == stream and (peer := facts_of(e).get("peer"))}) <= 1
 
 
 def _unsent_primary(sends: list[Event], evs: list[Event], cats: dict[str, list[Event]]) -> Primary:
@@ -221,6 +218,7 @@ def _liveness_primary(
             return True, _primary(first, summary, reasoning, context[first])
         if first == "dpd_timeout":
             s = evs[0]
+            one_peer = _one_peer(events, s.stream)
             up = max((e.order for e in established if e.stream == s.stream and e.order < s.order), default=-1)
             if sends := [e for e in _unsent(cats, context, evs) if e.stream == s.stream and up < e.order < s.order]:
                 # the liveness checks never left this host (its own firewall or route): not the peer's silence
@@ -277,7 +275,8 @@ def _liveness_primary(
                 extra = {"peer_alive_after_dpd": "yes"}
             elif (resumed := next((e for e in events if e.kind == "dpd_probe" and e.order > s.order
                                    and e.stream == s.stream and same_tunnel(e, s)
-                                   and _one_tunnel_or_named(e, s, events)), None)) is not None:
+                                   # (told to be this tunnel's: both lines name it, or the log has one peer)
+                                   and (tunnel_name(e) and tunnel_name(s) or one_peer)), None)) is not None:
                 # DPD probes go out only on an established IKE SA (RFC 3706 section 5): probes after the peer was
                 # declared dead watch a new SA, so the tunnel came back (FortiClient's DPD monitoring restarts under
                 # a new process after each "remote seems to be dead").
