@@ -167,8 +167,11 @@ def _healthy(port: int) -> bool:
 
 def test_vpn_lab_exits_with_the_code_the_server_ends_with() -> None:
     """A server that stops with code 3 on SIGTERM makes `vpn-lab run` exit 3; one killed by a signal, 128 + N."""
-    child = ("import signal, sys, time; signal.signal(signal.SIGTERM, lambda *a: sys.exit(3)); "
-             "print('ready', flush=True); time.sleep(600)")
+    # The child takes SIGTERM with sigwait, SIGTERM blocked from before it says it is ready: a Python handler
+    # around a sleep would miss a signal that lands between its last check and the sleep's system call (the
+    # handler runs when the sleep ends), and the test would wait for that instead of for `supervise`.
+    child = ("import signal, sys; signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM}); "
+             "print('ready', flush=True); signal.sigwait({signal.SIGTERM}); sys.exit(3)")
     parent = ("import sys; from pathlib import Path; from lab.commands.run import supervise; "
               f"sys.exit(supervise([sys.executable, '-c', {child!r}], Path('.'), {{}}))")
     proc = subprocess.Popen([sys.executable, "-c", parent], stdout=subprocess.PIPE, text=True)
