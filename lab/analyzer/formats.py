@@ -85,7 +85,10 @@ SIGNATURES: dict[str, re.Pattern[str]] = {
     "mikrotik": re.compile(r"\bipsec,(?:error|info|debug|warning)|\b\d\d:\d\d:\d\d ipsec \S|\broute,bgp\b|\bbgp,(?:info|error|debug)"),
     # (Network Watcher's VPN troubleshoot writes Windows' IKEEXT trace: "[0]0368.03A4::02/02/2017-17:36:01.496 [ikeext] 3038|...")
     "azure": re.compile(r"SESSION_ID :\{|Remote \S+:\d+: Local \S+:\d+:|\[Remote\] \S+ \[Local\]|\[IkeEvent\]|IKEDiagnosticLog|TunnelDiagnosticLog"
-                        r"|\[ikeext\] \d+\|"),
+                        r"|\[ikeext\] \d+\|"
+                        # a Windows Server's own IKE: its IKEEXT trace ("[ikeext] IkeValidateIkeV2Address() - 110|..."),
+                        # a Routing and Remote Access event about a demand-dial interface (Get-EventLog's listing)
+                        r"|\[ikeext\] Ike\w*\(\) - |\bA demand dial connection to the remote\b|^Source\s*: RemoteAccess\s*$"),
     "checkpoint": re.compile(r"\bvpnd\b|ike\.elg|\bCheckPoint \d+ - \[|(?:Main|Quick|Aggressive) Mode (?:Failed to match|Received Notification|Sent Notification|completion)|(?:Auth|Create Child SA|IKE_SA_INIT) exchange: |Informational Exchange (?:Received|Sent) Delete|\bvpn_ipsec_decrypt Reason:|Unknown SPI for IPsec packet"),
     "sonicwall": re.compile(r"IKE (?:Initiator|Responder): |IKEv2 (?:Initiator|Responder|Received notify)|\(Phase [12]\)|Failed payload verification after decryption"),
     # F5 BIG-IP's IKEv2 (tmm, /var/log/ipsec.log): "info tmm[20647]: 017c0000  [0.0] [IKE] v2 192.0.2.1%0-198.51.100.1%0 ..."

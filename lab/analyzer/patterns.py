@@ -63,7 +63,7 @@ FORMAT_NAMES: dict[str, Msg] = {
     "paloalto": M("Palo Alto PAN-OS system log and ikemgr.log"),
     "juniper": M("Juniper SRX / JunOS kmd (KMD_*) and rpd BGP messages"),
     "mikrotik": M("MikroTik RouterOS ipsec and bgp log topics"),
-    "azure": M("Azure VPN gateway IKE diagnostic log (IKELogs)"),
+    "azure": M("Azure VPN gateway IKE diagnostic log (IKELogs), and a Windows Server's own IKE (RRAS events, IKEEXT trace)"),
     "checkpoint": M("Check Point vpnd / ike.elg and SmartLog VPN messages"),
     "sonicwall": M("SonicWall SonicOS VPN log messages"),
     "f5": M("F5 BIG-IP IPsec: IKEv2 lines of tmm's ipsec.log (its IKEv1 racoon.log: see racoon)"),

@@ -129,6 +129,25 @@ def test_plain_silence_is_not_a_version_mismatch() -> None:
     assert _primary(text).category == "peer_unreachable"
 
 
+def test_silence_up_to_the_fallback_names_the_other_version_as_the_other_suspect() -> None:
+    # The first log cut where pluto starts IKEv1 (line 12, "initiating Main Mode to replace #2", and its first
+    # state): the IKEv2 silence is still the reading, and the reasoning says what the IKEv1 attempt will tell.
+    lines = FALLBACK_AFTER_SILENCE.splitlines()
+    primary = _primary("\n".join(lines[:13]))
+    assert primary.category == "peer_unreachable"
+    text = " ".join(render(r, "en") for r in primary.reasoning)
+    assert "Line 12: this side then tries IKEv1 for the same connection" in text
+    assert "drops IKEv2 requests without any reply" in text
+    assert any("12번째 줄: 이쪽이 같은 연결을 이어서 IKEv1(으)로 시도" in render(r, "ko") for r in primary.reasoning)
+    # The IKEv1 attempt left unanswered too: silence to both versions, nothing more to suspect.
+    unanswered = lines[:13] + [
+        '031 "westnet--eastnet-ikev2" #3: max number of retransmissions (2) reached STATE_MAIN_I1.  No response (or no '
+        'acceptable response) to our first IKEv1 message']
+    primary = _primary("\n".join(unanswered))
+    assert primary.category == "peer_unreachable"
+    assert "this side then tries" not in " ".join(render(r, "en") for r in primary.reasoning)
+
+
 def test_an_ikev1_request_answered_with_invalid_major_version_is_a_version_mismatch() -> None:
     assert _primary(IKEV1_REJECTED).category == "ike_version_mismatch"
 

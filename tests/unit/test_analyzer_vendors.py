@@ -520,6 +520,34 @@ def test_azure_windows_ike_error_texts(text: str, category: str) -> None:
     assert result.primary is not None and result.primary.category == category
 
 
+# A Windows Server's own IKE, in its own logs: a Routing and Remote Access event 20111 as Get-EventLog | Format-List
+# prints it (https://github.com/MicrosoftDocs/architecture-center/blob/43e2188af8a73cbb306dada7ab847c52b7e6d016/docs/
+# reference-architectures/hybrid-networking/troubleshoot-vpn.md: an RRAS demand-dial interface toward an Azure gateway
+# with the wrong shared key), and an IKEEXT trace line Microsoft support sent back
+# (https://github.com/strongswan/strongswan/pull/61: Windows' IKEv2 transport mode takes no subnet as a selector).
+RRAS_EVENT = """\
+EventID            : 20111
+MachineName        : on-premises-vm
+EntryType          : Error
+Message            : RoutingDomainID- {00000000-0000-0000-0000-000000000000}: A demand dial connection to the remote
+                        interface AzureGateway on port VPN2-4 was successfully initiated but failed to complete
+                        successfully because of the  following error: Internet key exchange (IKE) authentication credentials are unacceptable.
+
+Source             : RemoteAccess
+"""
+IKEEXT_TRACE = ("[3] 04C4.0F10::01/19/17-23:55:38.8773304 [ikeext] IkeValidateIkeV2Address() - 110|10.0.16.4|TS processing "
+                "failure: IkeV2 transport mode implementation can only handle a single IP address. IP Ranges not handled\n")
+
+
+@pytest.mark.parametrize(("text", "category", "line"), [(RRAS_EVENT, "auth_failure", 6),
+                                                         (IKEEXT_TRACE, "traffic_selector_mismatch", 1)])
+def test_a_windows_servers_own_ike_errors_read_as_the_azure_gateways(text: str, category: str, line: int) -> None:
+    result = analyze_text(text)
+    assert result.format == "azure"
+    assert result.primary is not None and result.primary.category == category
+    assert [f.line for f in result.findings] == [line]
+
+
 # Log Analytics shows the gateway's records with bracketed fields and the error code in decimal or hexadecimal
 # (Microsoft's troubleshooting guide quotes "[ErrorCode] 0x35E9", "[ErrorCode] 0x362C", "[ErrorCode] 0x35ED").
 AZURE_LA = "(Error)[Remote] 198.51.100.7:4500 [Local] 20.41.8.9:4500 [ConnType] IKEv2-S2S [IkeEvent] {event} [ErrorCode] {code}"

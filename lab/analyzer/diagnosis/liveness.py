@@ -11,6 +11,7 @@ from lab.analyzer.diagnosis.readings import _also
 from lab.analyzer.diagnosis.recovery import (
     _ONE_WAY,
     _V1_EXCHANGES,
+    _falls_back,
     _other_side_version,
     _peer_dpd_behind_delete,
     same_tunnel,
@@ -475,6 +476,14 @@ def _liveness_primary(
                   "reply. Set the same IKE version on both sides (AWS: the tunnel options' IKE versions).",
                   line=added_at.line, added=added, sent=sent),
             ] + _also(cats, first), evs, {"ike_sent": sent, "peer_conn_version": added}, lead=[added_at])
+        elif not established and not restarts and not waited and (fallback := _falls_back(events, evs)):
+            sent, tried, start = fallback
+            reasoning.append(M(
+                "Line {line}: this side then tries {tried} for the same connection, and the log ends before that "
+                "attempt is answered. A peer that speaks only {tried} drops {sent} requests without any reply, as an "
+                "unreachable peer does: if the {tried} attempt is answered, the two sides run different IKE versions "
+                "(set the same one on both sides); if it is not answered either, the peer is unreachable.",
+                line=start.line, sent=sent, tried=tried))
         elif not established and not restarts and not waited and {e.exchange for e in evs} <= _V1_EXCHANGES:
             # libreswan's test suite: a responder that allows only IKEv2 (keyexchange=ikev2, ikev1-policy=drop)
             # drops IKEv1 packets without a reply (tests ikev2-12-x509-ikev1, ikev1-policy-01-drop).

@@ -20,6 +20,7 @@ from lab.analyzer.protocol import (
     tunnel_name,
 )
 from lab.analyzer.protocol.events import later as _later
+from lab.analyzer.protocol.versions import first_request_version
 from lab.i18n import M
 
 # The advice when this side's first phase 1 reply is never followed up (see protocol.unanswered._first_replies_unanswered).
@@ -306,6 +307,31 @@ def _other_side_version(events: list[Event], unanswered: list[Event]) -> tuple[s
     if sent in versions and other in versions and len(versions) == 2:
         return sent, other, versions[other][0]
     return None
+
+
+def _falls_back(events: list[Event], unanswered: list[Event]) -> tuple[str, str, Event] | None:
+    """(version sent, version tried next, the line starting it) when, after pluto's unanswered requests (all of one
+    IKE version, one connection), the same connection starts its first exchange in the other version (libreswan 3.x
+    and Openswan with ikev2=permit: "next attempt will be IKEv1", then "initiating Main Mode to replace #2") and the log
+    ends before that attempt is answered or given up. (An answer to it is read as the versions differing:
+    protocol.versions._version_answers; that attempt left unanswered too is the peer's silence to both.)"""
+    exchanges = {e.exchange for e in unanswered}
+    if exchanges <= _V1_EXCHANGES:
+        sent = 1
+    elif exchanges <= {"IKE_SA_INIT"}:
+        sent = 2
+    else:
+        return None
+    names = {conn_of(e) for e in unanswered if e.fmt == "libreswan"}
+    if len(names) != 1 or "" in names:
+        return None
+    last = unanswered[-1]
+    start = next((e for e in events if e.stream == last.stream and e.order > last.order and conn_of(e) in names
+                  and first_request_version(e) == 3 - sent), None)
+    if start is None or any(e.stream == start.stream and e.order > start.order and conn_of(e) in names
+                            and e.weight == "decisive" for e in events):
+        return None
+    return f"IKEv{sent}", f"IKEv{3 - sent}", start
 
 
 def _peer_dpd_behind_delete(cats: dict[str, list[Event]], delete: Event) -> Event | None:

@@ -26,7 +26,7 @@ def version_of(ev: Event) -> int | None:
 _FIRST_I1 = re.compile(r"\b(?:STATE_)?(?:MAIN|AGGR|PARENT)_I1\b|\bsent v2I1\b")
 
 
-def _first_request(ev: Event) -> int | None:
+def first_request_version(ev: Event) -> int | None:
     """The IKE version of a first-exchange request this side starts (IKE_SA_INIT, Main or Aggressive Mode)."""
     if ev.kind == "initiate" and ev.sa != "child" and ev.exchange not in CHILD_EXCHANGES:
         return version_of(ev) or (1 if ev.exchange in ("MAIN_MODE", "AGGRESSIVE_MODE") else None)
@@ -64,7 +64,7 @@ def _version_answers(events: list[Event]) -> None:
     fallbacks: list[tuple[Event, int, str]] = []  # (the answer in the other version, the version that failed, conn)
     up: list[tuple[int, int, int]] = []  # (stream, order, version) of the IKE SAs established
     for ev in events:
-        if (version := _first_request(ev)) is not None:
+        if (version := first_request_version(ev)) is not None:
             pending[ev.stream] = (version, conn_of(ev))
             continue
         mine = pending.get(ev.stream)
