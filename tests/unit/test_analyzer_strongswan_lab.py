@@ -1208,6 +1208,50 @@ def test_of_two_tunnels_without_charon_s_tags_an_unanswered_liveness_check_is_st
     assert "came back" not in said and "IKE_AUTH" not in said
 
 
+# The two-tunnel scenarios' customer-gateway logs (L), whose tunnel 2 fails.
+AWS2_L = [(name, expected) for name, side, expected in CASES
+          if name.startswith("aws2-") and side == "L" and expected != "none"]
+
+
+def test_the_tail_of_a_two_tunnel_log_reads_alike_with_or_without_charon_s_tags_and_names_no_other_peer() -> None:
+    # An engineer pastes the last lines of the gateway's log (every 20 lines from 20 on): with charon's default
+    # ike_name = no, most of them do not say which tunnel they are about. Where the tagged tail reads right, the untagged
+    # one reads the same (52 of 52 today; every 10 lines, 82 of 83: an IKEv1 tail after tunnel 1's rekey); and no reading
+    # names tunnel 1's peer as tunnel 2's, tagged or not. (charon's "establishing IKE_SA failed, peer not responding" is
+    # an IKE SA still being set up: tunnel 1's Child SA rekeyed after it is no sign that tunnel 2 came back, nor was the
+    # request left unanswered a rekey; lines after the failure, or an IKE SA that came up, do not name the peer of an
+    # untagged failure.)
+    right = same = 0
+    for name, expected in AWS2_L:
+        lines = paste(name, "L").splitlines(keepends=True)
+        for count in range(20, len(lines) + 20, 20):
+            tagged = "".join(lines[-count:])
+            readings = [analyze_text(text).primary for text in (tagged, _IKE_NAME.sub(r"\1", tagged))]
+            for p in readings:
+                assert p is None or p.facts.get("peer") in (None, "192.0.2.3"), (name, count, p.facts)
+            if readings[0] is not None and readings[0].category == expected:
+                right += 1
+                same += readings[1] is not None and readings[1].category == expected
+    assert same >= right - 1 and right >= 45, (same, right)
+
+
+def test_a_two_tunnel_log_at_level_2_names_the_failing_tunnel_s_peer_or_none() -> None:
+    # tunnel 2's "initiating IKE_SA tunnel2[2] to 192.0.2.3" cut off: its other lines are tagged <tunnel2|2>, and
+    # tunnel 1's addresses are not its
+    lines = excerpt("aws2-t2-unreachable-t1-rekeys", "L", "charon-level2").splitlines(keepends=True)
+    p = analyze_text("".join(lines[-2570:])).primary
+    assert p is not None and p.category == "peer_unreachable" and p.facts.get("peer") is None, p.facts
+
+
+def test_an_ike_sa_charon_gives_up_setting_up_is_named_by_its_retransmissions_message_id() -> None:
+    # "retransmit 2 of request with message ID 0" then "giving up" and "establishing IKE_SA failed, peer not
+    # responding", without the line that generated the request: an IKE SA being set up sends IKE_SA_INIT as message 0
+    lines = [line for line in paste("aws2-t2-unreachable-first", "L").splitlines(keepends=True)
+             if "generating IKE_SA_INIT" not in line]
+    p = analyze_text(_IKE_NAME.sub(r"\1", "".join(lines[-50:]))).primary
+    assert p is not None and p.category == "peer_unreachable" and p.facts.get("exchange") == "IKE_SA_INIT", p
+
+
 @pytest.mark.parametrize("name", ["v2-dpd", "v2-dpd-peer-back", "aws2-t2-dpd"])
 def test_liveness_checks_this_host_could_not_send_are_its_own_sending_problem(name: str) -> None:
     # R's host drops its own outgoing UDP: its DPD requests end in "error writing to socket: Operation not permitted"

@@ -11,9 +11,9 @@ from lab.analyzer.model import Primary
 from lab.analyzer.protocol import (
     Event,
     cidrs_in,
-    conn_of,
     name_value,
     pluto_peer,
+    tunnel_name,
 )
 from lab.i18n import M, Msg
 
@@ -38,11 +38,12 @@ def _pluto_instance_peer(ev: Event) -> str:
 
 
 def chain_scope(primary: Primary, events: list[Event]) -> tuple[list[Event], set[int], set[str]]:
-    """The events the primary's chain rests on, the logs (streams) they are in and the connections they name: where
-    the steps below look for a fact the chain's own lines do not say."""
+    """The events the primary's chain rests on, the logs (streams) they are in and the tunnels they name (`tunnel_name`:
+    pluto's connection, FortiOS's phase 1, the connection in charon's tag): where the steps below look for a fact the
+    chain's own lines do not say."""
     orders = {f.order for f in primary.chain}
     chain = [e for e in events if e.order in orders]
-    return chain, {e.stream for e in chain}, {name for e in chain if (name := conn_of(e))}
+    return chain, {e.stream for e in chain}, {name for e in chain if (name := tunnel_name(e))}
 
 
 def with_peer(primary: Primary | None, events: list[Event]) -> Primary | None:
@@ -54,17 +55,25 @@ def with_peer(primary: Primary | None, events: list[Event]) -> Primary | None:
     log (each side's lines are read apart)."""
     if primary is None or primary.category == "bgp_down" or primary.facts.get("peer"):
         return primary
-    _chain, streams, names = chain_scope(primary, events)
+    chain, streams, names = chain_scope(primary, events)
+    # charon gave up setting up an IKE SA (protocol.exchanges._charon_connecting_give_ups), and its lines do not name
+    # their tunnel: an IKE SA established in the log is not that one (in a gateway's log, likely another tunnel's, whose
+    # SAs stay up); only the lines that start setting up an IKE SA can name its peer
+    connecting = not names and any(e.values.get("ike_connecting") for e in chain)
+    # (lines that do not name their tunnel: a line after the chain may be another tunnel's negotiation as much as a
+    # later attempt of this one; the peer a negotiation is set up with is named before it fails)
+    last = max((e.order for e in chain), default=None) if not names else None
     found: set[str] = set()
     for e in events:  # (a long log has many: the cheap tests first)
-        if e.stream not in streams or e.pattern in _NOT_THE_PEER:
+        if e.stream not in streams or e.pattern in _NOT_THE_PEER or (connecting and e.kind != "initiate") or (
+                last is not None and e.order > last):
             continue
         peer = name_value(e.values["peer"]) if e.values.get("peer") else ""
         if not peer and e.fmt == "libreswan":
             peer = (state := pluto_peer(e)) and state[1] or _pluto_instance_peer(e)
         elif not peer and ("%ASA-" in e.text or "%FTD-" in e.text) and (asa := _ASA_PEER.search(e.text)):
             peer = asa.group(1)
-        if peer and not (names and (name := conn_of(e)) and name not in names):
+        if peer and not (names and (name := tunnel_name(e)) and name not in names):
             found.add(peer)
     if len(found) != 1:
         return primary
@@ -81,7 +90,7 @@ def with_identity(primary: Primary | None, events: list[Event]) -> Primary | Non
     _chain, streams, names = chain_scope(primary, events)
     found = {name_value(e.values["id_sent"]) for e in events
              if e.kind == "identity" and e.stream in streams and e.values.get("id_sent")
-             and not (names and (name := conn_of(e)) and name not in names)}
+             and not (names and (name := tunnel_name(e)) and name not in names)}
     if len(found) != 1:
         return primary
     return dataclasses.replace(primary, facts={**primary.facts, "id_sent": found.pop()})
@@ -197,7 +206,7 @@ def with_certificate(primary: Primary | None, events: list[Event]) -> Primary | 
         return primary
     last = max(e.order for e in chain)
     scope = [e for e in events if e.stream in streams and e.order <= last
-             and not (names and (name := conn_of(e)) and name not in names)]
+             and not (names and (name := tunnel_name(e)) and name not in names)]
     found = next(((e, kind) for e in scope if (kind := _cert_problem(e))), None)
     if found is None:
         return primary

@@ -15,6 +15,7 @@ from lab.analyzer.diagnosis.recovery import (
     _other_side_version,
     _peer_dpd_behind_delete,
     same_tunnel,
+    sets_up_again,
 )
 from lab.analyzer.model import Primary
 from lab.analyzer.protocol import (
@@ -28,8 +29,8 @@ from lab.i18n import M, Mn
 
 def _up_after(established: list[Event], ev: Event, peers: dict[int, str]) -> Event | None:
     """The last SA established after `ev` in its tunnel (`same_tunnel`: another peer's or connection's SA coming up
-    says nothing of this one), or None."""
-    later = [e for e in established if e.order > ev.order and same_tunnel(e, ev, peers)]
+    says nothing of this one; `sets_up_again`: nor does a Child SA rekeyed over another IKE SA), or None."""
+    later = [e for e in established if e.order > ev.order and same_tunnel(e, ev, peers) and sets_up_again(e, ev)]
     return later[-1] if later else None
 
 

@@ -184,6 +184,14 @@ def _collision_resolved(events: list[Event], rekey: list[Event]) -> bool:
 _COLLISION_OUTCOME = re.compile(r"rekey collision (?:won|lost), ")
 
 
+def sets_up_again(up: Event, failed: Event) -> bool:
+    """Whether an SA established after a failed negotiation can be that negotiation done again: not a Child SA
+    established alone after charon gave up setting up an IKE SA (`ike_connecting`, see
+    protocol.exchanges._charon_connecting_give_ups): that Child SA runs over an IKE SA that was up, another one (in a
+    gateway's log whose lines do not name their tunnel, another tunnel's, rekeying its Child SA)."""
+    return not (failed.values.get("ike_connecting") and up.sa == "child")
+
+
 def recovered_first_attempt(events: list[Event], peers: dict[int, str] | None = None) -> tuple[Event, Event] | None:
     """(the first unanswered attempt, the SA established after it) when the only failure in the log is a first
     negotiation that got no answer and a later attempt of the same bring-up established the tunnel: a peer still
@@ -198,8 +206,8 @@ def recovered_first_attempt(events: list[Event], peers: dict[int, str] | None = 
     if any(e.kind == "established" and e.order < first.order for e in events):
         return None
     peers = tunnel_peers(events) if peers is None else peers
-    up = next((e for e in events if e.kind == "established" and e.order > last.order and same_tunnel(e, last, peers)),
-              None)
+    up = next((e for e in events if e.kind == "established" and e.order > last.order and same_tunnel(e, last, peers)
+               and sets_up_again(e, last)), None)
     return (first, up) if up is not None else None
 
 

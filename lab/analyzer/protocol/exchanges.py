@@ -231,6 +231,46 @@ def _charon_retransmitted_requests(events: list[Event]) -> None:
             ev.exchange = exchange
 
 
+# charon's words for giving up on an IKE SA still being set up (ike_sa.c retransmit(), state IKE_CONNECTING)
+_CHARON_CONNECTING = re.compile(r"\bestablishing IKE_SA failed, peer not responding|\bpeer not responding, trying again\b")
+
+
+def _charon_connecting_give_ups(events: list[Event]) -> None:
+    """charon says which state its IKE SA was in when it gave up (ike_sa.c, retransmit()): "establishing IKE_SA failed,
+    peer not responding" and "peer not responding, trying again (2/3)" only for an IKE SA still being set up
+    (IKE_CONNECTING); "rekeying IKE_SA failed" for one being rekeyed, nothing of its own for one that was up (a
+    liveness check, a Child SA's rekey). Such a line, and the "giving up after N retransmits" right before it (same
+    log, same thread), are marked `ike_connecting`: the request left unanswered set up a new IKE SA, not an exchange
+    over an IKE SA that is up, such as another tunnel's in a log whose lines do not name their tunnel. (A
+    reauthentication sets up a new IKE SA too: `classify` reads that with the "reauthenticating IKE_SA" line before
+    it.) An IKE SA being set up sends IKE_SA_INIT with message ID 0 and IKE_AUTH with 1 (RFC 7296 sections 1.2,
+    2.2): the message ID of the retransmissions before (IKEv2's "retransmit 2 of request with message ID 0", same
+    tunnel where the lines name it) names the exchange that went unanswered where the lines naming the request are
+    not in the log; a higher one is an exchange over an IKE SA that was up (a liveness check), and the "giving up"
+    after it is not the setup's. One pass over the lines."""
+    retransmitted: dict[tuple[int, str], str] = {}  # (stream, tunnel) -> message ID of the latest IKEv2 retransmission
+    for i, ev in enumerate(events):
+        if ev.fmt != "strongswan":
+            continue
+        if ev.pattern == "swan-retransmit" and (m := _CHARON_RETRANSMIT_ID.search(ev.text)):
+            retransmitted[(ev.stream, tunnel_name(ev))] = m.group(1)
+            continue
+        if ev.kind != "give_up" or not _CHARON_CONNECTING.search(ev.text):
+            continue
+        message_id = retransmitted.pop((ev.stream, tunnel_name(ev)), None)
+        setup = message_id in (None, "0", "1")  # (a higher one was an exchange over an IKE SA that was up: a DPD's)
+        marked = [ev]
+        thread = _CHARON_THREAD.search(ev.text)
+        prev = next((e for e in reversed(events[max(0, i - 3) : i]) if e.stream == ev.stream), None)
+        if setup and prev is not None and prev.kind == "give_up" and prev.fmt == "strongswan" and (
+                thread is None or ((t := _CHARON_THREAD.search(prev.text)) is not None and t.group(1) == thread.group(1))):
+            marked.append(prev)
+        for e in marked:
+            e.values["ike_connecting"] = True
+            if not e.exchange and message_id in ("0", "1"):
+                e.exchange = "IKE_SA_INIT" if message_id == "0" else "IKE_AUTH"
+
+
 def _borrow_exchange(events: list[Event]) -> None:
     """A failure line that names no exchange belongs to the message this side sends right after it (same
     stream, same second): FortiGate's event log writes "IPsec phase 2 error" before the progress line

@@ -149,6 +149,8 @@ def _first_reading(ev: Event, st: _State) -> tuple[str, bool]:
         # charon parsed a Quick Mode message: it decrypted it with that ISAKMP SA's keys, so the SA is up and its
         # keys agree (RFC 2409 section 5.5), also in a paste that starts after Main Mode
         st.up_ike_tags.add(tag.group(1))
+    if kind == "established" and ev.sa != "child":
+        st.reauth_running = False
     if ev.fmt == "libreswan" and (serial := _serial_of(ev.text)) is not None:
         if kind == "established":
             st.up_serials.add(serial)
@@ -189,6 +191,7 @@ def _first_reading(ev: Event, st: _State) -> tuple[str, bool]:
                     st.first_quick_serials.add(retry)
         if word == "rekey" and ev.pattern == "swan-reauth-start":
             st.reauth_pending = True
+            st.reauth_running = True
         if word == "rekey" and (child_exchange or (st.ike or ev.ike) != 1 or ike_reauth):
             # Replacing an SA that was up (a Child SA, or an IKEv2 IKE SA over CREATE_CHILD_SA):
             # whatever fails in this exchange fails a rekey.

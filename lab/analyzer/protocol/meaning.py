@@ -193,6 +193,9 @@ class _State:
     # on this side before its last message (the responder's commit-bit CONNECTED, RFC 2408 3.1) is processed
     replacing_serials: set[int] = field(default_factory=set)
     reauth_pending: bool = False  # charon reauthenticates: the IKE SA it initiates next replaces the one that was up
+    # charon reauthenticates, from its "reauthenticating IKE_SA gw[1]" until an IKE SA comes up: the new IKE SA it sets
+    # up meanwhile replaces the one that was up
+    reauth_running: bool = False
     transport_asked: str = ""  # the exchange whose request asked for transport mode (N(USE_TRANSP))
     am_unanswered: bool = False  # this side sent Aggressive Mode's first message and got no Aggressive Mode answer
     large_sent: int = 0  # the size of the last message sent when it needs IP fragments (charon prints it), till an answer

@@ -41,6 +41,9 @@ from lab.analyzer.protocol.streams import (
     tunnel_name,
 )
 
+# The exchanges that set up an IKE SA (an ISAKMP SA in IKEv1)
+_IKE_SETUP_EXCHANGES = frozenset({"IKE_SA_INIT", "IKE_AUTH", "MAIN_MODE", "AGGRESSIVE_MODE"})
+
 
 def _read_negotiation(
     ev: Event, st: _State, kind: str, both_sides: bool, phase1_only: set[int]
@@ -307,6 +310,14 @@ def _read_negotiation(
     elif kind == "give_up":
         _request_on_up_sa(ev, st)  # (also pluto's timeout in ESTABLISHED_IKE_SA, an INFORMATIONAL)
         ex = ev.exchange or st.exchange
+        # charon gave up on an IKE SA still being set up (see exchanges._charon_connecting_give_ups): its own first
+        # exchanges went unanswered, not a rekey or a liveness check of an SA that is up (in a log whose lines do not
+        # name their tunnel, another tunnel's), unless a reauthentication is setting that IKE SA up
+        connecting = bool(ev.values.get("ike_connecting")) and not st.reauth_running and not _rekey_state(ev)
+        if connecting and ex not in _IKE_SETUP_EXCHANGES:
+            ex = None
+        elif connecting and ev.exchange:
+            ex = ev.exchange  # (what its own retransmissions say, not the exchange another tunnel's lines were at)
         rekey_state = _rekey_state(ev) or bool(ev.values.get("rekey_pending")) or (
             # (a pluto Quick Mode beside an older IPsec SA of its connection that was up: its replacement)
             ex == "QUICK_MODE" and _serial_of(ev.text) in st.replacing_serials
@@ -329,21 +340,21 @@ def _read_negotiation(
                 ev.values["v1_info_answer"] = st.v1_info_answer.line
             elif st.v1_repeat is not None:
                 ev.values["v1_repeat"] = st.v1_repeat.line
-        elif st.rekey_trouble or rekey_state or (st.rekeying and not st.dpd_pending) or (
+        elif not connecting and (st.rekey_trouble or rekey_state or (st.rekeying and not st.dpd_pending) or (
             (st.ike_up or st.create_child_seen) and "CREATE_CHILD_SA" in (st.pending, ev.exchange)
             and not st.dpd_pending and not _new_child_state(ev) and not st.new_child
         ) or (
             # the retransmissions before it were a rekey's (pluto 5.3+ "retransmitting rekey Child SA request",
             # a REKEY state), unanswered since: a paste that starts after the rekey began
             st.rekey_unanswered and not st.dpd_pending and not st.new_child
-        ):
+        )):
             # A CREATE_CHILD_SA that replaces an SA over an established IKE SA got no usable answer. (One
             # that adds a new Child SA replaces nothing: its timeout is the peer no longer answering.)
             _set(ev, "rekey_issue")
             st.rekey_trouble = True
-        elif st.dpd_pending or (st.ike_up and ex in ("INFORMATIONAL", "INFORMATIONAL_V1", None)) or (
+        elif not connecting and (st.dpd_pending or (st.ike_up and ex in ("INFORMATIONAL", "INFORMATIONAL_V1", None)) or (
             (st.ike_up or st.child_up) and (st.new_child or _new_child_state(ev))
-        ):
+        )):
             _set(ev, "dpd_timeout")
             st.dpd_pending = False
         elif ev.values.get("abandoned") == "MAIN_I3":

@@ -16,6 +16,7 @@ from lab.analyzer.protocol.deletes import (
 from lab.analyzer.protocol.events import Event
 from lab.analyzer.protocol.exchanges import (
     _borrow_exchange,
+    _charon_connecting_give_ups,
     _charon_repeated_requests,
     _charon_retransmitted_requests,
     _cisco_packet_dumps,
@@ -234,6 +235,7 @@ def classify(events: list[Event]) -> None:
     _borrow_exchange(events)
     _charon_repeated_requests(events)
     _charon_retransmitted_requests(events)
+    _charon_connecting_give_ups(events)
     _charon_create_child(events)
     _refused_rekeys(events)
     _pluto_quick_mode_refusals(events)
