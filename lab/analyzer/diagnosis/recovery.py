@@ -185,11 +185,19 @@ _COLLISION_OUTCOME = re.compile(r"rekey collision (?:won|lost), ")
 
 
 def sets_up_again(up: Event, failed: Event) -> bool:
-    """Whether an SA established after a failed negotiation can be that negotiation done again: not a Child SA
-    established alone after charon gave up setting up an IKE SA (`ike_connecting`, see
-    protocol.exchanges._charon_connecting_give_ups): that Child SA runs over an IKE SA that was up, another one (in a
-    gateway's log whose lines do not name their tunnel, another tunnel's, rekeying its Child SA)."""
-    return not (failed.values.get("ike_connecting") and up.sa == "child")
+    """Whether an SA established after a failure can be the tunnel set up again: in charon's log, not a Child SA
+    established after charon gave up setting up an IKE SA (`ike_connecting`, see
+    protocol.exchanges._charon_connecting_give_ups) or after dead peer detection gave up on the IKE SA. A Child SA needs
+    an IKE SA that is up, and charon logs every IKE SA it sets up ("IKE_SA gw[2] established between ..."), so a Child
+    SA alone runs over another IKE SA (in a gateway's log whose lines do not name their tunnel, another tunnel's,
+    rekeying its Child SA); so does an IKE SA rekeyed ("IKE_SA gw[4] rekeyed between ...", a CREATE_CHILD_SA over the
+    IKE SA it replaces)."""
+    if up.fmt != "strongswan" or not (failed.values.get("ike_connecting") or failed.category == "dpd_timeout"):
+        return True
+    return up.sa != "child" and _IKE_SA_REKEYED not in up.text
+
+
+_IKE_SA_REKEYED = "] rekeyed between "  # charon: "IKE_SA gw[4] rekeyed between 192.0.2.1[...]...192.0.2.2[...]"
 
 
 def recovered_first_attempt(events: list[Event], peers: dict[int, str] | None = None) -> tuple[Event, Event] | None:

@@ -203,28 +203,42 @@ def _charon_repeated_requests(events: list[Event]) -> None:
 # charon's IKEv2 request it sends and its retransmission: "generating INFORMATIONAL request 2 [ ]", "retransmit 1 of
 # request with message ID 2" (task_manager_v2.c)
 _CHARON_GENERATED_REQUEST = re.compile(r"\bgenerating ([A-Z_]+) request (\d+) \[")
+_CHARON_PARSED_RESPONSE = re.compile(r"\bparsed ([A-Z_]+) response (\d+) \[")
 _CHARON_RETRANSMIT_ID = re.compile(r"\bretransmit \d+ of request with message ID (\d+)")
 
 
 def _charon_retransmitted_requests(events: list[Event]) -> None:
     """charon's "retransmit 1 of request with message ID 2" names the message ID only; the request it generated with
     that ID before (same log, same tunnel where the lines name one) names the exchange, and its "giving up after 3
-    retransmits" ends the retransmissions before it. Read so, a liveness check left unanswered on one tunnel is not
-    taken for the exchange another tunnel's lines were at (a gateway's log interleaves its tunnels, whose own
-    requests carry their own message IDs). One pass over the lines."""
-    generated: dict[tuple[int, str, str], str] = {}  # (stream, tunnel or "", message ID) -> exchange, the latest
+    retransmits" ends the retransmissions before it. A request whose response came in ("parsed CREATE_CHILD_SA
+    response 2") is not sent again: of the requests generated with that ID, the latest still unanswered is the one
+    (two tunnels' IKE SAs number their requests each on its own, and a log whose lines do not name their tunnel shows
+    both tunnels' request 2; failing an unanswered one, the latest). Read so, a liveness check left unanswered on one
+    tunnel is not taken for the exchange another tunnel's lines were at (a gateway's log interleaves its tunnels, whose
+    own requests carry their own message IDs). One pass over the lines."""
+    # (stream, tunnel or "", message ID) -> the exchanges generated with it, latest last; those answered since removed
+    generated: dict[tuple[int, str, str], list[str]] = {}
+    latest_generated: dict[tuple[int, str, str], str] = {}
     latest: dict[tuple[int, str], str] = {}  # (stream, tunnel) -> the exchange of the latest retransmission read
     for ev in events:
         if ev.fmt != "strongswan":
             continue
         name = tunnel_name(ev)
         if g := _CHARON_GENERATED_REQUEST.search(ev.text):
-            generated[(ev.stream, name, g.group(2))] = g.group(1)
+            key = (ev.stream, name, g.group(2))
+            generated.setdefault(key, []).append(g.group(1))
+            latest_generated[key] = g.group(1)
+        elif (r := _CHARON_PARSED_RESPONSE.search(ev.text)) and (
+                waiting := generated.get((ev.stream, name, r.group(2)))) and r.group(1) in waiting:
+            waiting.reverse()
+            waiting.remove(r.group(1))  # (the latest one of that exchange)
+            waiting.reverse()
         elif ev.pattern == "swan-retransmit" and not ev.exchange and (m := _CHARON_RETRANSMIT_ID.search(ev.text)):
             # (an untagged request line may be any tunnel's)
-            exchange = generated.get((ev.stream, name, m.group(1))) or generated.get((ev.stream, "", m.group(1)))
-            if exchange:
-                ev.exchange = exchange
+            for key in ((ev.stream, name, m.group(1)), (ev.stream, "", m.group(1))):
+                if exchange := (generated.get(key) or [None])[-1] or latest_generated.get(key):
+                    ev.exchange = exchange
+                    break
         if ev.pattern == "swan-retransmit" and ev.exchange:
             latest[(ev.stream, name)] = ev.exchange
         elif ev.kind == "give_up" and not ev.exchange and (exchange := latest.get((ev.stream, name))):

@@ -118,6 +118,13 @@ _OWN_IKE_SA_WORDS = re.compile(r"\bIKE SA\b|\bISAKMP SA\b|"
 _PACKET_FROM = re.compile(r"\bpacket from \[?([0-9A-Fa-f.:]+?)\]?:\d+: ")
 
 
+# charon's SPIs in its tagged lines ("with SPIs c852c10c_i 433604d1_o", "(0 bytes)" between them when it closes one;
+# "for ESP CHILD_SA with SPI c852c10c"), and the SPI its kernel interface names in a job it creates for a Child SA
+# (kernel_netlink, kernel_libipsec: "creating rekey job for CHILD_SA ESP/0xc852c10c/192.0.2.1", "creating delete job")
+_CHARON_TAGGED_SPI = re.compile(r"\b([0-9a-fA-F]{8})_[io]\b|\bwith SPI ([0-9a-fA-F]{8})\b")
+_CHARON_KERNEL_JOB = re.compile(r"\[KNL\] creating (?:rekey|delete) job for CHILD_SA ESP/0x([0-9a-fA-F]{8})/")
+
+
 @dataclass
 class _Tunnels:
     """The state each line is read in: one per stream, and in a pluto or FortiOS log one per tunnel.
@@ -149,12 +156,19 @@ class _Tunnels:
     first_conn: dict[int, tuple[str, set[int]]] = field(default_factory=dict)
     # charon: the connection each IKE SA unique id is tagged with anywhere in the log ((stream, id) -> name)
     charon_names: dict[tuple[int, str], str] = field(default_factory=dict)
+    # charon: the connection each Child SA's SPI is tagged with anywhere in the log ((stream, SPI) -> name)
+    charon_spis: dict[tuple[int, str], str] = field(default_factory=dict)
 
     def learn_charon_names(self, events: list[Event]) -> None:
-        """The connection name of every IKE SA unique id the charon lines tag with both ("<aws-t2|3>")."""
+        """The connection name of every IKE SA unique id the charon lines tag with both ("<aws-t2|3>"), and of every
+        SPI those lines name ("CHILD_SA net{3} established with SPIs c852c10c_i 433604d1_o", "sending DELETE for ESP
+        CHILD_SA with SPI c852c10c")."""
         for ev in events:
             if ev.fmt == "strongswan" and "|" in ev.text and (m := CHARON_NAMED_TAG.search(ev.text)):
                 self.charon_names.setdefault((ev.stream, m.group(2)), m.group(1))
+                if "SPI" in ev.text:
+                    for spi in _CHARON_TAGGED_SPI.finditer(ev.text):
+                        self.charon_spis.setdefault((ev.stream, (spi.group(1) or spi.group(2)).lower()), m.group(1))
 
     def state_of(self, ev: Event) -> tuple[_State, bool]:
         """The state `ev` is read in, and whether it is new."""
@@ -186,6 +200,11 @@ class _Tunnels:
             name = tag.group(1) or self.charon_names.get((ev.stream, tag.group(2)))
             if name:
                 self._enter(ev.stream, name)
+        elif ev.fmt == "strongswan" and self.charon_spis and (job := _CHARON_KERNEL_JOB.search(ev.text)) and (
+                name := self.charon_spis.get((ev.stream, job.group(1).lower()))):
+            # the kernel's own line about a Child SA ("05[KNL] creating rekey job for CHILD_SA ESP/0xc852c10c/...",
+            # never tagged): the tunnel whose lines name that SPI, not the tunnel of the line before
+            self._enter(ev.stream, name)
         key = (ev.stream, self.current.get(ev.stream, ""))
         if (st := self.states.get(key)) is not None:
             return st, False
