@@ -221,7 +221,9 @@ def _liveness_primary(
         if first == "dpd_timeout":
             s = evs[0]
             one_peer = _one_peer(events, s.stream)
-            up = max((e.order for e in established if e.stream == s.stream and e.order < s.order), default=-1)
+            # (the tunnel's own SA last up before it: another tunnel's rekey says nothing of this one's checks)
+            up = max((e.order for e in established if e.stream == s.stream and e.order < s.order
+                      and same_tunnel(e, s, peers)), default=-1)
             if sends := [e for e in _unsent(cats, context, evs) if e.stream == s.stream and up < e.order < s.order]:
                 # the liveness checks never left this host (its own firewall or route): not the peer's silence
                 return True, _unsent_primary(sends, evs, cats)
