@@ -24,6 +24,7 @@ from lab.analyzer.protocol import (
     stamp_kind,
     tunnel_name,
 )
+from lab.analyzer.protocol.names import IKE_SETUP_EXCHANGES
 from lab.i18n import M, Mn
 
 
@@ -34,9 +35,6 @@ def _up_after(established: list[Event], ev: Event, peers: dict[int, str]) -> Eve
     return later[-1] if later else None
 
 
-# The exchanges that start an IKE SA: the peer's answer to one of them is an answer to the new IKE SA.
-_IKE_SETUP = frozenset({"IKE_SA_INIT", "IKE_AUTH", "MAIN_MODE", "AGGRESSIVE_MODE"})
-
 
 def _restart_answered(events: list[Event], ev: Event, peers: dict[int, str]) -> tuple[Event, Event] | None:
     """(this side's initiation, the peer's first answer) of a new IKE SA of the tunnel started after `ev`, when nothing
@@ -46,7 +44,7 @@ def _restart_answered(events: list[Event], ev: Event, peers: dict[int, str]) -> 
     if start is None or any(e.category and e.weight != "context" for e in later if e.order > start.order):
         return None
     answer = next((e for e in later if e.order > start.order and e.kind == "exchange" and e.direction == "received"
-                   and e.exchange in _IKE_SETUP), None)
+                   and e.exchange in IKE_SETUP_EXCHANGES), None)
     return (start, answer) if answer is not None else None
 
 

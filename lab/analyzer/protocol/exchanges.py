@@ -230,9 +230,7 @@ def _charon_retransmitted_requests(events: list[Event]) -> None:
             latest_generated[key] = g.group(1)
         elif (r := _CHARON_PARSED_RESPONSE.search(ev.text)) and (
                 waiting := generated.get((ev.stream, name, r.group(2)))) and r.group(1) in waiting:
-            waiting.reverse()
-            waiting.remove(r.group(1))  # (the latest one of that exchange)
-            waiting.reverse()
+            del waiting[len(waiting) - 1 - waiting[::-1].index(r.group(1))]  # (the latest one of that exchange)
         elif ev.pattern == "swan-retransmit" and not ev.exchange and (m := _CHARON_RETRANSMIT_ID.search(ev.text)):
             # (an untagged request line may be any tunnel's)
             for key in ((ev.stream, name, m.group(1)), (ev.stream, "", m.group(1))):

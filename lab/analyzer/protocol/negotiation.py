@@ -19,7 +19,7 @@ from lab.analyzer.protocol.meaning import (
     _set,
     _State,
 )
-from lab.analyzer.protocol.names import CHILD_EXCHANGES
+from lab.analyzer.protocol.names import CHILD_EXCHANGES, IKE_SETUP_EXCHANGES
 from lab.analyzer.protocol.ordering import _CHARON_CHILD, _CHARON_IKE_SA
 from lab.analyzer.protocol.sa_state import (
     _CHARON_CHILD_TS,
@@ -40,9 +40,6 @@ from lab.analyzer.protocol.streams import (
     conn_of,
     tunnel_name,
 )
-
-# The exchanges that set up an IKE SA (an ISAKMP SA in IKEv1)
-_IKE_SETUP_EXCHANGES = frozenset({"IKE_SA_INIT", "IKE_AUTH", "MAIN_MODE", "AGGRESSIVE_MODE"})
 
 
 def _read_negotiation(
@@ -314,7 +311,7 @@ def _read_negotiation(
         # exchanges went unanswered, not a rekey or a liveness check of an SA that is up (in a log whose lines do not
         # name their tunnel, another tunnel's), unless a reauthentication is setting that IKE SA up
         connecting = bool(ev.values.get("ike_connecting")) and not st.reauth_running and not _rekey_state(ev)
-        if connecting and ex not in _IKE_SETUP_EXCHANGES:
+        if connecting and ex not in IKE_SETUP_EXCHANGES:
             ex = None
         elif connecting and ev.exchange:
             ex = ev.exchange  # (what its own retransmissions say, not the exchange another tunnel's lines were at)

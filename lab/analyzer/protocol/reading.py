@@ -33,7 +33,7 @@ from lab.analyzer.protocol.meaning import (
     _listing_neighbors,
     _State,
 )
-from lab.analyzer.protocol.names import CHILD_EXCHANGES, IKE_EXCHANGES, IKEV1_EXCHANGES
+from lab.analyzer.protocol.names import CHILD_EXCHANGES, IKE_EXCHANGES, IKE_SETUP_EXCHANGES, IKEV1_EXCHANGES
 from lab.analyzer.protocol.negotiation import _read_negotiation
 from lab.analyzer.protocol.outcomes import _read_outcome
 from lab.analyzer.protocol.refusals import (
@@ -104,11 +104,10 @@ from lab.analyzer.protocol.unanswered import (
 )
 from lab.analyzer.protocol.versions import _established_version, _version_answers
 
-# The exchanges that set up an IKE SA (IKEv2) or an ISAKMP SA (IKEv1): a pluto connection seen in one, or with its
-# IKE SA established, runs its own. The words that name the IKE SA a Child SA uses ("initiator established Child SA
-# using #1", "initiating Child SA using IKE SA #1", "{using isakmp#4 ...}"): a connection whose Child SA uses another's
-# IKE SA shares its tunnel.
-_OWN_IKE_SA = frozenset({"IKE_SA_INIT", "IKE_AUTH", "MAIN_MODE", "AGGRESSIVE_MODE"})
+# A pluto connection seen in an exchange that sets up an IKE SA (IKE_SETUP_EXCHANGES), or with its IKE SA established,
+# runs its own. The words that name the IKE SA a Child SA uses ("initiator established Child SA using #1", "initiating
+# Child SA using IKE SA #1", "{using isakmp#4 ...}"): a connection whose Child SA uses another's IKE SA shares its
+# tunnel.
 _USING_IKE_SA = re.compile(r"\busing (?:IKE SA |isakmp ?)?#(\d+)")
 # A line about the connection's own IKE SA: its state ("STATE_V2_ESTABLISHED_IKE_SA: retransmission"), its rekey or
 # deletion ("initiating rekey to replace IKE SA #1", "deleting IKE SA", "ISAKMP SA expired").
@@ -216,7 +215,7 @@ class _Tunnels:
         says something of it, or another tunnel is under way and the IKE SA this connection says it uses, or its state
         outside a Child SA's exchange, is none of that tunnel's (a Child SA's exchange that names no IKE SA may run over
         that tunnel's own, as pluto 3.x's second connection to the same peer does)."""
-        if ev.exchange in _OWN_IKE_SA or (ev.kind == "established" and ev.sa == "ike") or (
+        if ev.exchange in IKE_SETUP_EXCHANGES or (ev.kind == "established" and ev.sa == "ike") or (
                 not used and _OWN_IKE_SA_WORDS.search(ev.text)):
             return True
         if ev.stream not in self.current:
