@@ -1264,6 +1264,15 @@ def test_a_two_tunnel_log_at_level_2_names_the_failing_tunnel_s_peer_or_none() -
     assert p is not None and p.category == "peer_unreachable" and p.facts.get("peer") is None, p.facts
 
 
+def test_of_two_untagged_ikev1_tunnels_a_phase_1_retransmission_is_not_the_other_tunnel_s_liveness_check() -> None:
+    # "sending retransmit 2 of request message ID 0, seq 3" is Main Mode's third message (message ID 0 is phase 1's),
+    # whose answer charon then cannot decrypt: the pre-shared keys differ, although tunnel 1's ISAKMP SA is up and
+    # its DPD runs
+    lines = paste("aws2-v1-t2-psk", "L").splitlines(keepends=True)
+    p = analyze_text(_IKE_NAME.sub(r"\1", "".join(lines[-90:]))).primary
+    assert p is not None and p.category == "auth_failure", p
+
+
 def test_an_ike_sa_charon_gives_up_setting_up_is_named_by_its_retransmissions_message_id() -> None:
     # "retransmit 2 of request with message ID 0" then "giving up" and "establishing IKE_SA failed, peer not
     # responding", without the line that generated the request: an IKE SA being set up sends IKE_SA_INIT as message 0

@@ -227,18 +227,25 @@ def _read_negotiation(
         st.answered = True
         _set(ev, "dpd_timeout", "context")
     elif kind == "retransmit":
-        if (ev.fmt == "strongswan" and not st.ike_up and ev.values.get("msgid") == "0"
+        if (ev.fmt == "strongswan" and ev.values.get("msgid") == "0"
                 and str(ev.values.get("step") or "0") >= "3"):
             # charon's IKEv1 "sending retransmit 1 of request message ID 0, seq 3": this side's third phase 1
             # message, Main Mode's first encrypted one (RFC 2409 section 5: Aggressive Mode has two), sent only
-            # after the peer answered the two before it. Also without the [ENC] lines that show them.
-            st.v1_encrypted = st.answered = True
-            st.exchange = st.exchange or "MAIN_MODE"
+            # after the peer answered the two before it. Also without the [ENC] lines that show them, and while
+            # another ISAKMP SA is up (another tunnel's, in a log whose lines do not name their tunnel): message ID 0
+            # is phase 1's (RFC 2408 section 3.1), a liveness check or a Quick Mode has one of its own.
+            if not st.ike_up:
+                st.v1_encrypted = st.answered = True
+                st.exchange = st.exchange or "MAIN_MODE"
+            else:
+                st.exchange = "MAIN_MODE"
+            ev.exchange = ev.exchange or "MAIN_MODE"
         _request_on_up_sa(ev, st)
         if ev.fmt == "libreswan" and (serial := _serial_of(ev.text)) is not None:
             st.retransmitted.setdefault(serial, ev.line)
         rekey_pending = st.rekeying or (st.ike_up and st.pending == "CREATE_CHILD_SA" and not st.new_child)
-        if st.dpd_pending or (ev.exchange in ("INFORMATIONAL", "INFORMATIONAL_V1") and not rekey_pending):
+        if (st.dpd_pending and ev.exchange not in IKE_SETUP_EXCHANGES) or (
+                ev.exchange in ("INFORMATIONAL", "INFORMATIONAL_V1") and not rekey_pending):
             # (an established IKE SA's state retransmits whatever it sent last: its rekey when one is
             # pending, else its liveness probe)
             _set(ev, "dpd_timeout", "context")
