@@ -1256,6 +1256,15 @@ def test_without_tags_the_other_tunnel_s_rekeys_are_no_sign_that_a_dead_peer_cam
     assert p.facts.get("exchange") == "INFORMATIONAL" and "peer_alive_after_dpd" not in p.facts, p.facts
 
 
+@pytest.mark.parametrize("name", ["plx-aws2-t2-dpd", "plx-aws2-t2-dpd-t1-rekeys"])
+def test_pluto_4_s_revival_after_its_own_liveness_timeout_is_no_delete_from_the_peer(name: str) -> None:
+    # libreswan 4.10 prints "initiating connection 'tunnel2' ... which received a Delete/Notify but must remain up"
+    # after its own liveness action too: no Delete came, and the reasoning says none did
+    p = analyze_text(excerpt(name, "L")).primary
+    assert p is not None and p.category == "peer_unreachable"
+    assert "the peer deleted the IKE SA" not in " ".join(p.reasoning_in("en"))
+
+
 def test_a_two_tunnel_log_at_level_2_names_the_failing_tunnel_s_peer_or_none() -> None:
     # tunnel 2's "initiating IKE_SA tunnel2[2] to 192.0.2.3" cut off: its other lines are tagged <tunnel2|2>, and
     # tunnel 1's addresses are not its

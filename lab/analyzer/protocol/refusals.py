@@ -17,6 +17,7 @@ from lab.analyzer.protocol.streams import (
     _RESPONDING,
     _REVIVALS,
     _serial_of,
+    conn_of,
 )
 
 _IKE_SA_NAME = re.compile(r"\bIKE_SA (\S+\[\d+\])")
@@ -254,13 +255,15 @@ def _revival_of_an_sa_that_was_up(events: list[Event]) -> None:
     received: set[int] = set()  # the logs where a Delete from the peer was received (its own line)
     unproven: set[int] = set()  # the logs where the same revival text follows a state that never came up
     first: dict[int, int] = {}  # each log's first event (both peers' logs may be pasted)
+    # (log, connection) whose last end was this side's own timeout (its liveness action, a negotiation given up)
+    timed_out: set[tuple[int, str]] = set()
     for i, ev in enumerate(events[: revivals[-1] + 1]):
         first.setdefault(ev.stream, i)
         key = (ev.stream, _serial_of(ev.text))
         if ev.pattern in _REVIVALS and ev.category and not ev.values.get("rekey_pending"):
             # (libreswan 3/4's fixed text follows pluto's own deletion lines for the peer's Delete too: only a
-            # connection never seen up tells it apart)
-            own = ev.stream in own_ends and ev.pattern in _OWN_END_REVIVALS
+            # connection never seen up, or one whose last end was its own timeout, tells it apart)
+            own = (ev.stream in own_ends and ev.pattern in _OWN_END_REVIVALS) or (ev.stream, conn_of(ev)) in timed_out
             if own or any(k in negotiating and k not in up for k in (key, (ev.stream, None))):
                 _set(ev, None)
                 if key[1] is not None and key in negotiating and key not in up:
@@ -270,6 +273,10 @@ def _revival_of_an_sa_that_was_up(events: list[Event]) -> None:
             continue
         if ev.kind == "delete" and ev.direction == "received":
             received.add(ev.stream)
+            if ev.pattern != _DELETED_QUIETLY:  # (pluto's own deletion line, after its timeout too)
+                timed_out.discard((ev.stream, conn_of(ev)))
+        elif ev.kind in ("dpd_dead", "give_up") and ev.fmt == "libreswan" and conn_of(ev):
+            timed_out.add((ev.stream, conn_of(ev)))
         # (an exchange this side dropped while still waiting for its answer, pluto's "deleting IPsec SA (QUICK_I1)",
         # is an end of its own too)
         if ev.kind in _ENDS_OF_OUR_OWN or (ev.kind == "delete" and ev.direction == "sent") or ev.values.get("abandoned"):
