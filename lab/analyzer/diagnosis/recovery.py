@@ -300,24 +300,34 @@ def _after_refused_rekey(cats: dict[str, list[Event]]) -> list[str]:
 _V1_EXCHANGES = frozenset({"MAIN_MODE", "AGGRESSIVE_MODE"})
 
 
-def _other_side_version(events: list[Event], unanswered: list[Event]) -> tuple[str, str, Event] | None:
-    """(version sent, version the other side added, the line adding it) when pluto's unanswered requests (all of one IKE version)
-    belong to a connection that the log shows added twice, once with each version: the logs of both daemons pasted,
-    the same connection configured with different IKE versions. (One daemon re-adding it with the other version and
-    trying that one has requests or an SA of that version in the log, so this does not apply.)"""
+def _unanswered_version(unanswered: list[Event]) -> tuple[int, str] | None:
+    """(IKE major version, connection) of pluto's unanswered requests when all are the first exchange of one version
+    (Main or Aggressive Mode, or IKE_SA_INIT) and of one connection; None otherwise."""
     exchanges = {e.exchange for e in unanswered}
     if exchanges <= _V1_EXCHANGES:
-        sent, other = "IKEv1", "IKEv2"
+        version = 1
     elif exchanges <= {"IKE_SA_INIT"}:
-        sent, other = "IKEv2", "IKEv1"
+        version = 2
     else:
         return None
     names = {conn_of(e) for e in unanswered if e.fmt == "libreswan"}
     if len(names) != 1 or "" in names:
         return None
+    return version, names.pop()
+
+
+def _other_side_version(events: list[Event], unanswered: list[Event]) -> tuple[str, str, Event] | None:
+    """(version sent, version the other side added, the line adding it) when pluto's unanswered requests (all of one IKE version)
+    belong to a connection that the log shows added twice, once with each version: the logs of both daemons pasted,
+    the same connection configured with different IKE versions. (One daemon re-adding it with the other version and
+    trying that one has requests or an SA of that version in the log, so this does not apply.)"""
+    if (found := _unanswered_version(unanswered)) is None:
+        return None
+    version, name = found
+    sent, other = f"IKEv{version}", f"IKEv{3 - version}"
     versions: dict[str, list[Event]] = {}
     for e in events:
-        if (e.kind == "conn_added" and conn_of(e) in names and e.pattern not in LISTING_PATTERNS  # "added" lines only
+        if (e.kind == "conn_added" and conn_of(e) == name and e.pattern not in LISTING_PATTERNS  # "added" lines only
                 and e.values.get("version")):  # (3.x names no version)
             versions.setdefault(str(e.values["version"]), []).append(e)
     if sent in versions and other in versions and len(versions) == 2:
@@ -331,20 +341,13 @@ def _falls_back(events: list[Event], unanswered: list[Event]) -> tuple[str, str,
     and Openswan with ikev2=permit: "next attempt will be IKEv1", then "initiating Main Mode to replace #2") and the log
     ends before that attempt is answered or given up. (An answer to it is read as the versions differing:
     protocol.versions._version_answers; that attempt left unanswered too is the peer's silence to both.)"""
-    exchanges = {e.exchange for e in unanswered}
-    if exchanges <= _V1_EXCHANGES:
-        sent = 1
-    elif exchanges <= {"IKE_SA_INIT"}:
-        sent = 2
-    else:
+    if (found := _unanswered_version(unanswered)) is None:
         return None
-    names = {conn_of(e) for e in unanswered if e.fmt == "libreswan"}
-    if len(names) != 1 or "" in names:
-        return None
+    sent, name = found
     last = unanswered[-1]
-    start = next((e for e in events if e.stream == last.stream and e.order > last.order and conn_of(e) in names
+    start = next((e for e in events if e.stream == last.stream and e.order > last.order and conn_of(e) == name
                   and first_request_version(e) == 3 - sent), None)
-    if start is None or any(e.stream == start.stream and e.order > start.order and conn_of(e) in names
+    if start is None or any(e.stream == start.stream and e.order > start.order and conn_of(e) == name
                             and e.weight == "decisive" for e in events):
         return None
     return f"IKEv{sent}", f"IKEv{3 - sent}", start

@@ -204,7 +204,9 @@ def _charon_repeated_requests(events: list[Event]) -> None:
 # request with message ID 2" (task_manager_v2.c)
 _CHARON_GENERATED_REQUEST = re.compile(r"\bgenerating ([A-Z_]+) request (\d+) \[")
 _CHARON_PARSED_RESPONSE = re.compile(r"\bparsed ([A-Z_]+) response (\d+) \[")
-_CHARON_RETRANSMIT_ID = re.compile(r"\bretransmit \d+ of request with message ID (\d+)")
+# IKEv2's wording of a request charon sends again ("retransmit 2 of request with message ID 0"; IKEv1's reads "sending
+# retransmit 2 of request message ID 0, seq 3"): swan-retransmit reads the message ID of both
+_CHARON_V2_RETRANSMIT = " of request with message ID "
 
 
 def _charon_retransmitted_requests(events: list[Event]) -> None:
@@ -231,9 +233,10 @@ def _charon_retransmitted_requests(events: list[Event]) -> None:
         elif (r := _CHARON_PARSED_RESPONSE.search(ev.text)) and (
                 waiting := generated.get((ev.stream, name, r.group(2)))) and r.group(1) in waiting:
             del waiting[len(waiting) - 1 - waiting[::-1].index(r.group(1))]  # (the latest one of that exchange)
-        elif ev.pattern == "swan-retransmit" and not ev.exchange and (m := _CHARON_RETRANSMIT_ID.search(ev.text)):
+        elif ev.pattern == "swan-retransmit" and not ev.exchange and _CHARON_V2_RETRANSMIT in ev.text and (
+                msgid := ev.values.get("msgid")):
             # (an untagged request line may be any tunnel's)
-            for key in ((ev.stream, name, m.group(1)), (ev.stream, "", m.group(1))):
+            for key in ((ev.stream, name, msgid), (ev.stream, "", msgid)):
                 if exchange := (generated.get(key) or [None])[-1] or latest_generated.get(key):
                     ev.exchange = exchange
                     break
@@ -264,8 +267,8 @@ def _charon_connecting_give_ups(events: list[Event]) -> None:
     for i, ev in enumerate(events):
         if ev.fmt != "strongswan":
             continue
-        if ev.pattern == "swan-retransmit" and (m := _CHARON_RETRANSMIT_ID.search(ev.text)):
-            retransmitted[(ev.stream, tunnel_name(ev))] = m.group(1)
+        if ev.pattern == "swan-retransmit" and _CHARON_V2_RETRANSMIT in ev.text and (msgid := ev.values.get("msgid")):
+            retransmitted[(ev.stream, tunnel_name(ev))] = str(msgid)
             continue
         if ev.kind != "give_up" or not _CHARON_CONNECTING.search(ev.text):
             continue
