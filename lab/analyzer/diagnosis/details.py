@@ -15,6 +15,8 @@ from lab.analyzer.protocol import (
     pluto_peer,
     tunnel_name,
 )
+from lab.analyzer.protocol.names import CHARON_IKE_SA_REKEYED
+from lab.analyzer.protocol.ordering import _CHARON_IKE_SA
 from lab.i18n import M, Msg
 
 # Lines whose address is not always the peer's: the kernel's expiry of an SA names the SA's destination, which is
@@ -30,6 +32,11 @@ _PLUTO_INSTANCE = re.compile(r'"[^"]+"\[\d+\] (?:\.\.\.)?(\d{1,3}(?:\.\d{1,3}){3
 # Cisco ASA names the IKE peer of a tunnel's messages after the message id: "%ASA-5-713119: Group = 77.88.99.100,
 # IP = 77.88.99.100, PHASE 1 COMPLETED" (the tunnel group, the user for remote access, then the peer's address).
 _ASA_PEER = re.compile(r"%(?:ASA|FTD)-(?:[a-z]+-)?\d-\d+: (?:Group = [^,]+, )?(?:Username = [^,]+, )?IP = ([0-9a-fA-FxX*.:]+),")
+
+
+# What a chain shows around the failing exchange rather than of it: the proposals and SAs that came up, connections
+# loaded, identities read (in a log whose lines do not name their tunnel, as much another tunnel's)
+_SURROUNDINGS = frozenset({"proposals", "established", "conn_added", "conn_switched", "remote_access", "identity"})
 
 
 def _pluto_instance_peer(ev: Event) -> str:
@@ -60,13 +67,33 @@ def with_peer(primary: Primary | None, events: list[Event]) -> Primary | None:
     # their tunnel: an IKE SA established in the log is not that one (in a gateway's log, likely another tunnel's, whose
     # SAs stay up); only the lines that start setting up an IKE SA can name its peer
     connecting = not names and any(e.values.get("ike_connecting") for e in chain)
-    # (lines that do not name their tunnel: a line after the chain may be another tunnel's negotiation as much as a
-    # later attempt of this one; the peer a negotiation is set up with is named before it fails)
-    last = max((e.order for e in chain), default=None) if not names else None
+    # (lines that do not name their tunnel: a line after the chain's first may be another tunnel's negotiation as much
+    # as a later step or attempt of this one, such as tunnel 1's rekeys between tunnel 2's retransmissions and its
+    # giving up; the peer a negotiation is set up with is named before it fails: before the chain's first line that is
+    # part of the failing exchange, not what surrounds it, such as the proposal another tunnel selected. Of an IKE SA
+    # set up again within the chain, whose setup the chain shows failing, the line that starts it counts. Where the
+    # chain shows an IKE SA's setup failing, no line that starts a rekey counts, nor one whose IKE SA came up before
+    # the setup gave up: that is another IKE SA.)
+    first = min((order for e in chain if e.kind not in _SURROUNDINGS  # (a give-up: from its first retransmission)
+                 for order in (e.order, e.values.get("retransmitted_from", e.order))), default=None) if not names else None
+    setup_fails = min((e.order for e in chain if e.values.get("ike_connecting")), default=None) if not names else None
+    # (charon names an IKE SA with its unique id in "initiating IKE_SA gw[3] to ...", "IKE_SA gw[3] established
+    # between ..." and "IKE_SA gw[3] rekeyed between ...")
+    others = {m.group(0) for e in events if e.kind == "established" and (
+        CHARON_IKE_SA_REKEYED in e.text or e.order < setup_fails) and (m := _CHARON_IKE_SA.search(e.text))} \
+        if setup_fails is not None else set()
+    if first is not None and not connecting and len(_charon_connections(events, streams)) > 1:
+        # (charon's lines that name no tunnel, from a gateway with several: a line before the failure is any tunnel's)
+        return primary
     found: set[str] = set()
     for e in events:  # (a long log has many: the cheap tests first)
-        if e.stream not in streams or e.pattern in _NOT_THE_PEER or (connecting and e.kind != "initiate") or (
-                last is not None and e.order > last):
+        if e.stream not in streams or e.pattern in _NOT_THE_PEER or (connecting and e.kind != "initiate"):
+            continue
+        if setup_fails is not None and e.kind == "initiate" and (m := _CHARON_IKE_SA.search(e.text)) and (
+                m.group(0) in others):
+            continue
+        if first is not None and e.order > first and not (
+                setup_fails is not None and e.kind == "initiate" and e.order < setup_fails):
             continue
         peer = name_value(e.values["peer"]) if e.values.get("peer") else ""
         if not peer and e.fmt == "libreswan":
@@ -78,6 +105,12 @@ def with_peer(primary: Primary | None, events: list[Event]) -> Primary | None:
     if len(found) != 1:
         return primary
     return dataclasses.replace(primary, facts={**primary.facts, "peer": found.pop()})
+
+
+def _charon_connections(events: list[Event], streams: set[int]) -> set[str]:
+    """The connections charon's lines of these logs name in their IKE SAs ("IKE_SA tunnel1[3] established ...")."""
+    return {m.group("name") for e in events if e.stream in streams and e.fmt == "strongswan"
+            and (m := _CHARON_IKE_SA.search(e.text))}
 
 
 def with_identity(primary: Primary | None, events: list[Event]) -> Primary | None:

@@ -20,6 +20,7 @@ from lab.analyzer.protocol import (
     tunnel_name,
 )
 from lab.analyzer.protocol.events import later as _later
+from lab.analyzer.protocol.names import CHARON_IKE_SA_REKEYED
 from lab.analyzer.protocol.versions import first_request_version
 from lab.i18n import M
 
@@ -194,10 +195,7 @@ def sets_up_again(up: Event, failed: Event) -> bool:
     IKE SA it replaces)."""
     if up.fmt != "strongswan" or not (failed.values.get("ike_connecting") or failed.category == "dpd_timeout"):
         return True
-    return up.sa != "child" and _IKE_SA_REKEYED not in up.text
-
-
-_IKE_SA_REKEYED = "] rekeyed between "  # charon: "IKE_SA gw[4] rekeyed between 192.0.2.1[...]...192.0.2.2[...]"
+    return up.sa != "child" and CHARON_IKE_SA_REKEYED not in up.text
 
 
 def recovered_first_attempt(events: list[Event], peers: dict[int, str] | None = None) -> tuple[Event, Event] | None:

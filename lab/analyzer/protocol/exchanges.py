@@ -217,11 +217,18 @@ def _charon_retransmitted_requests(events: list[Event]) -> None:
     (two tunnels' IKE SAs number their requests each on its own, and a log whose lines do not name their tunnel shows
     both tunnels' request 2; failing an unanswered one, the latest). Read so, a liveness check left unanswered on one
     tunnel is not taken for the exchange another tunnel's lines were at (a gateway's log interleaves its tunnels, whose
-    own requests carry their own message IDs). One pass over the lines."""
+    own requests carry their own message IDs). One pass over the lines.
+
+    A "giving up" whose retransmissions name a message ID no request in the log was generated with, in a log that
+    shows charon's requests (its [ENC] lines), is marked `request_unseen`: the request went out before the paste
+    began, so the exchange the lines were at last (another request, answered) is not the one left unanswered."""
     # (stream, tunnel or "", message ID) -> the exchanges generated with it, latest last; those answered since removed
     generated: dict[tuple[int, str, str], list[str]] = {}
     latest_generated: dict[tuple[int, str, str], str] = {}
     latest: dict[tuple[int, str], str] = {}  # (stream, tunnel) -> the exchange of the latest retransmission read
+    retransmitted: dict[tuple[int, str], str] = {}  # (stream, tunnel) -> message ID of the latest retransmission read
+    series: dict[tuple[int, str], int] = {}  # (stream, tunnel) -> order of the first retransmission of its request
+    requests_shown: set[int] = set()  # streams whose charon lines show the requests it generates
     for ev in events:
         if ev.fmt != "strongswan":
             continue
@@ -230,6 +237,7 @@ def _charon_retransmitted_requests(events: list[Event]) -> None:
             key = (ev.stream, name, g.group(2))
             generated.setdefault(key, []).append(g.group(1))
             latest_generated[key] = g.group(1)
+            requests_shown.add(ev.stream)
         elif (r := _CHARON_PARSED_RESPONSE.search(ev.text)) and (
                 waiting := generated.get((ev.stream, name, r.group(2)))) and r.group(1) in waiting:
             del waiting[len(waiting) - 1 - waiting[::-1].index(r.group(1))]  # (the latest one of that exchange)
@@ -240,6 +248,17 @@ def _charon_retransmitted_requests(events: list[Event]) -> None:
                 if exchange := (generated.get(key) or [None])[-1] or latest_generated.get(key):
                     ev.exchange = exchange
                     break
+        if ev.pattern == "swan-retransmit" and _CHARON_V2_RETRANSMIT in ev.text and (msgid := ev.values.get("msgid")):
+            if retransmitted.get((ev.stream, name)) != str(msgid):
+                series[(ev.stream, name)] = ev.order
+            retransmitted[(ev.stream, name)] = str(msgid)
+        if ev.kind == "give_up" and not ev.exchange and ev.stream in requests_shown and (
+                msgid := retransmitted.get((ev.stream, name))) is not None and not any(
+                (ev.stream, n, msgid) in latest_generated for n in (name, "")):
+            ev.values["request_unseen"] = True
+        if ev.kind == "give_up" and (start := series.pop((ev.stream, name), None)) is not None:
+            ev.values["retransmitted_from"] = start  # (details.with_peer: where the request it ends was sent again)
+            retransmitted.pop((ev.stream, name), None)
         if ev.pattern == "swan-retransmit" and ev.exchange:
             latest[(ev.stream, name)] = ev.exchange
         elif ev.kind == "give_up" and not ev.exchange and (exchange := latest.get((ev.stream, name))):

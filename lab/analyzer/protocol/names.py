@@ -91,6 +91,8 @@ EXCHANGE_ALIASES = {
 IKE_EXCHANGES = {"IKE_SA_INIT", "MAIN_MODE", "AGGRESSIVE_MODE"}
 # The exchanges that set up an IKE SA (an ISAKMP SA in IKEv1), IKE_AUTH included
 IKE_SETUP_EXCHANGES = frozenset({"IKE_SA_INIT", "IKE_AUTH", "MAIN_MODE", "AGGRESSIVE_MODE"})
+# charon's line for an IKE SA a rekey set up (ike_rekey.c): "IKE_SA gw[4] rekeyed between 192.0.2.1[...]...192.0.2.2[...]"
+CHARON_IKE_SA_REKEYED = "] rekeyed between "
 CHILD_EXCHANGES = {"CREATE_CHILD_SA", "QUICK_MODE"}
 IKEV1_EXCHANGES = {"MAIN_MODE", "AGGRESSIVE_MODE", "QUICK_MODE", "INFORMATIONAL_V1"}
 

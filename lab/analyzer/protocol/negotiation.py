@@ -313,7 +313,9 @@ def _read_negotiation(
             _set(ev, "peer_unreachable")
     elif kind == "give_up":
         _request_on_up_sa(ev, st)  # (also pluto's timeout in ESTABLISHED_IKE_SA, an INFORMATIONAL)
-        ex = ev.exchange or st.exchange
+        # (a request sent before the paste began: not the exchange the lines were at last, see
+        # exchanges._charon_retransmitted_requests)
+        ex = ev.exchange or (None if ev.values.get("request_unseen") else st.exchange)
         # charon gave up on an IKE SA still being set up (see exchanges._charon_connecting_give_ups): its own first
         # exchanges went unanswered, not a rekey or a liveness check of an SA that is up (in a log whose lines do not
         # name their tunnel, another tunnel's), unless a reauthentication is setting that IKE SA up

@@ -240,13 +240,15 @@ def classify(events: list[Event]) -> None:
     """Give each ordered event its category and weight, reading each stream (each pluto or FortiOS tunnel: see
     `_Tunnels`) with its own state. What a daemon logged after its own stop is left out (see
     `_after_the_daemon_stopped`)."""
+    # The lines read only for what they say about others leave the caller's list itself, which is numbered again: the
+    # readings after this one (the diagnosis, the facts it gathers by event order) see one numbering.
+    answered_by_packets(events)
+    _pluto_notify_protocols(events)
     if stopped := _after_the_daemon_stopped(events):
         events = [ev for ev in events if id(ev) not in stopped]
     tunnels = _Tunnels()
     tunnels.learn_charon_names(events)
-    answered_by_packets(events)
     kernel_refusals(events)
-    _pluto_notify_protocols(events)
     _pluto_notify_directions(events)
     _pluto_auth_guess_exchange(events)
     _cisco_packet_dumps(events)
