@@ -573,3 +573,13 @@ def test_a_refusal_after_an_ike_proposal_listing_is_phase_1_after_another_tunnel
     for text in (refused, other.rstrip("\n") + "\n" + refused):
         primary = analyze_text(text).primary
         assert primary is not None and primary.category == "phase1_proposal_mismatch"
+
+
+def test_a_charon_give_up_after_another_tunnel_s_rekey_completed_is_no_rekey_problem() -> None:
+    # Another tunnel's Quick Mode rekey (answered, its Child SA up again), then charon's "giving up after 5
+    # retransmits" of a peer stopped with SIGSTOP (lists.strongswan.org users 2010-May/000322: DPD gives up, then
+    # clears the SAs). The Child SA that came up ended the exchange the lines were at: the request left unanswered is
+    # a later one, not that rekey.
+    text = _log("strongswan-v1-quick-mode-rekey-l2tp-healthy") + _log("strongswan-v2-dpd-peer-sigstopped-giving-up-clear")
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.category == "dpd_timeout", primary and primary.category

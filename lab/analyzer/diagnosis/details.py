@@ -76,14 +76,19 @@ def with_peer(primary: Primary | None, events: list[Event]) -> Primary | None:
     # the setup gave up: that is another IKE SA.)
     first = min((order for e in chain if e.kind not in _SURROUNDINGS  # (a give-up: from its first retransmission)
                  for order in (e.order, e.values.get("retransmitted_from", e.order))), default=None) if not names else None
+    # (charon's give-up whose retransmissions are not in the paste is tied to no negotiation of the lines around it)
+    lone = first is not None and not connecting and any(
+        e.order == first and e.kind == "give_up" and e.fmt == "strongswan" and "retransmitted_from" not in e.values
+        for e in chain)
     setup_fails = min((e.order for e in chain if e.values.get("ike_connecting")), default=None) if not names else None
     # (charon names an IKE SA with its unique id in "initiating IKE_SA gw[3] to ...", "IKE_SA gw[3] established
     # between ..." and "IKE_SA gw[3] rekeyed between ...")
     others = {m.group(0) for e in events if e.kind == "established" and (
         CHARON_IKE_SA_REKEYED in e.text or e.order < setup_fails) and (m := _CHARON_IKE_SA.search(e.text))} \
         if setup_fails is not None else set()
-    if first is not None and not connecting and len(_charon_connections(events, streams)) > 1:
-        # (charon's lines that name no tunnel, from a gateway with several: a line before the failure is any tunnel's)
+    if lone or (first is not None and not connecting and len(_charon_connections(events, streams)) > 1):
+        # (charon's lines that name no tunnel, from a gateway with several: a line before the failure is any tunnel's;
+        # a lone give-up: any negotiation's)
         return primary
     found: set[str] = set()
     for e in events:  # (a long log has many: the cheap tests first)

@@ -196,6 +196,9 @@ class _State:
     # charon reauthenticates, from its "reauthenticating IKE_SA gw[1]" until an IKE SA comes up: the new IKE SA it sets
     # up meanwhile replaces the one that was up
     reauth_running: bool = False
+    # An SA came up after the last exchange that sets one up or replaces one (see classify): a request that later goes
+    # unanswered is not that exchange's
+    exchange_done: bool = False
     transport_asked: str = ""  # the exchange whose request asked for transport mode (N(USE_TRANSP))
     am_unanswered: bool = False  # this side sent Aggressive Mode's first message and got no Aggressive Mode answer
     large_sent: int = 0  # the size of the last message sent when it needs IP fragments (charon prints it), till an answer

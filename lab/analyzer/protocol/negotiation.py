@@ -313,9 +313,11 @@ def _read_negotiation(
             _set(ev, "peer_unreachable")
     elif kind == "give_up":
         _request_on_up_sa(ev, st)  # (also pluto's timeout in ESTABLISHED_IKE_SA, an INFORMATIONAL)
-        # (a request sent before the paste began: not the exchange the lines were at last, see
-        # exchanges._charon_retransmitted_requests)
-        ex = ev.exchange or (None if ev.values.get("request_unseen") else st.exchange)
+        # (a request sent before the paste began, see exchanges._charon_retransmitted_requests, or, in charon's log,
+        # after an SA came up at the end of the exchange the lines were at last: not that exchange. pluto names the
+        # state each line is about instead, and libreswan 3 logs its IKE SA up late, after a later Child SA's request.)
+        done = st.exchange_done and ev.fmt == "strongswan"
+        ex = ev.exchange or (None if ev.values.get("request_unseen") or done else st.exchange)
         # charon gave up on an IKE SA still being set up (see exchanges._charon_connecting_give_ups): its own first
         # exchanges went unanswered, not a rekey or a liveness check of an SA that is up (in a log whose lines do not
         # name their tunnel, another tunnel's), unless a reauthentication is setting that IKE SA up

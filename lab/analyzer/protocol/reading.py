@@ -285,6 +285,10 @@ def classify(events: list[Event]) -> None:
         st, new = tunnels.state_of(ev)
         if new:  # a new stream, or a new tunnel of it
             st.replacing_serials.update(serial for stream, serial in beside_up if stream == ev.stream)
+        if ev.kind == "established":
+            st.exchange_done = True
+        elif ev.kind == "initiate" or (ev.exchange and ev.exchange not in INFO_EXCHANGES):
+            st.exchange_done = False
         _track(ev, st)
         kind, done = _first_reading(ev, st)
         if done:
