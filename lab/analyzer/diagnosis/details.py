@@ -66,7 +66,8 @@ def with_peer(primary: Primary | None, events: list[Event]) -> Primary | None:
     # charon gave up setting up an IKE SA (protocol.exchanges._charon_connecting_give_ups), and its lines do not name
     # their tunnel: an IKE SA established in the log is not that one (in a gateway's log, likely another tunnel's, whose
     # SAs stay up); only the lines that start setting up an IKE SA can name its peer
-    connecting = not names and any(e.values.get("ike_connecting") for e in chain)
+    setup_fails = min((e.order for e in chain if e.values.get("ike_connecting")), default=None) if not names else None
+    connecting = setup_fails is not None
     # (lines that do not name their tunnel: a line after the chain's first may be another tunnel's negotiation as much
     # as a later step or attempt of this one, such as tunnel 1's rekeys between tunnel 2's retransmissions and its
     # giving up; the peer a negotiation is set up with is named before it fails: before the chain's first line that is
@@ -76,29 +77,25 @@ def with_peer(primary: Primary | None, events: list[Event]) -> Primary | None:
     # the setup gave up: that is another IKE SA.)
     first = min((order for e in chain if e.kind not in _SURROUNDINGS  # (a give-up: from its first retransmission)
                  for order in (e.order, e.values.get("retransmitted_from", e.order))), default=None) if not names else None
-    # (charon's give-up whose retransmissions are not in the paste is tied to no negotiation of the lines around it)
-    lone = first is not None and not connecting and any(
-        e.order == first and e.kind == "give_up" and e.fmt == "strongswan" and "retransmitted_from" not in e.values
-        for e in chain)
-    setup_fails = min((e.order for e in chain if e.values.get("ike_connecting")), default=None) if not names else None
     # (charon names an IKE SA with its unique id in "initiating IKE_SA gw[3] to ...", "IKE_SA gw[3] established
     # between ..." and "IKE_SA gw[3] rekeyed between ...")
     others = {m.group(0) for e in events if e.kind == "established" and (
         CHARON_IKE_SA_REKEYED in e.text or e.order < setup_fails) and (m := _CHARON_IKE_SA.search(e.text))} \
         if setup_fails is not None else set()
-    if lone or (first is not None and not connecting and len(_charon_connections(events, streams)) > 1):
-        # (charon's lines that name no tunnel, from a gateway with several: a line before the failure is any tunnel's;
-        # a lone give-up: any negotiation's)
+    if first is not None and not connecting and (
+            # charon's give-up whose retransmissions are not in the paste: tied to no negotiation of the lines around it
+            any(e.order == first and e.kind == "give_up" and e.fmt == "strongswan"
+                and "retransmitted_from" not in e.values for e in chain)
+            # charon's lines from a gateway with several connections: a line before the failure is any tunnel's
+            or len(_charon_connections(events, streams)) > 1):
         return primary
     found: set[str] = set()
     for e in events:  # (a long log has many: the cheap tests first)
         if e.stream not in streams or e.pattern in _NOT_THE_PEER or (connecting and e.kind != "initiate"):
             continue
-        if setup_fails is not None and e.kind == "initiate" and (m := _CHARON_IKE_SA.search(e.text)) and (
-                m.group(0) in others):
-            continue
-        if first is not None and e.order > first and not (
-                setup_fails is not None and e.kind == "initiate" and e.order < setup_fails):
+        if connecting and (m := _CHARON_IKE_SA.search(e.text)) and m.group(0) in others:
+            continue  # (an initiate line: see `connecting` above)
+        if first is not None and e.order > first and not (setup_fails is not None and e.order < setup_fails):
             continue
         peer = name_value(e.values["peer"]) if e.values.get("peer") else ""
         if not peer and e.fmt == "libreswan":
