@@ -1,5 +1,6 @@
 """The analyzer on real strongSwan 5.9.8 and libreswan 4.10 logs whose cause is known by construction
-(tests/data/strongswan-lab), and on the libreswan scenarios run again with libreswan 3.29, 3.32 and 5.2.
+(tests/data/strongswan-lab), on the libreswan scenarios run again with libreswan 3.29, 3.32, 5.2 and 5.4, and on the
+charon-only scenarios run again with strongSwan 6.0.6.
 
 Two daemons (charon and charon, or charon and pluto) talked to each other in network namespaces, each scenario
 with one configuration difference or one action (see the folder's README.md). Every side that shows the cause must be read
@@ -74,6 +75,15 @@ VARIANT_CASES = [(name, variant, side, expected) for name, variant, side, expect
                  if side not in (_variant(next(s for s in SCENARIOS if s["name"] == name), variant).get("not_read") or {})]
 
 
+# The charon-only scenarios run again with strongSwan 6.0.6 (built from its release tag; Debian 13 ships the 6.0
+# series), their logs in NAME/strongswan-6.0.6/: each side must be read as its 5.9.8 log is (a scenario's
+# `variants: {strongswan-6.0.6: ...}` entry says where it is not, and why).
+CHARON_RELEASES = ("strongswan-6.0.6",)
+CHARON_RELEASE_CASES = [(s["name"], release, side, v["expected"]) for s in SCENARIOS for release in CHARON_RELEASES
+                        if (LAB / s["name"] / release / "L.log").is_file() for v in [_variant(s, release)]
+                        for side in v["sides"] if side not in (v.get("not_read") or {})]
+
+
 def _verdict(text: str) -> str:
     primary = analyze_text(text).primary
     return primary.category if primary else "none"
@@ -137,6 +147,22 @@ LEVEL2_SIDES = [(s["name"], side, v["expected"]) for s in SCENARIOS if (LAB / s[
 def test_charon_at_log_level_2_is_read_as_at_level_1(name: str, side: str, expected: str) -> None:
     assert _whole_verdict(name, side, LEVEL2) == expected
     _peer_is_the_other_end(name, side, LEVEL2)
+
+
+@pytest.mark.parametrize(("name", "release", "side", "expected"), CHARON_RELEASE_CASES,
+                         ids=[f"{n}-{r}-{s}" for n, r, s, _ in CHARON_RELEASE_CASES])
+def test_other_strongswan_releases_are_read_the_same(name: str, release: str, side: str, expected: str) -> None:
+    assert _whole_verdict(name, side, release) == expected
+    _peer_is_the_other_end(name, side, release)
+
+
+def test_every_charon_scenario_ran_with_every_strongswan_release() -> None:
+    charon = [s["name"] for s in SCENARIOS if (LAB / s["name"] / "L.conf").is_file()
+              and not any((LAB / s["name"] / f"{side}.ipsec.conf").is_file() for side in "LR")]
+    for release in CHARON_RELEASES:
+        assert [name for name in charon if (LAB / name / release / "L.log").is_file()] == charon, release
+        assert all("(strongSwan " + release.split("-")[1] in (LAB / name / release / "L.log").read_text(encoding="utf-8")
+                   for name in charon), release
 
 
 def test_every_charon_scenario_ran_at_log_level_2() -> None:
@@ -363,6 +389,24 @@ def test_the_last_30_lines_of_every_release_s_log_mostly_read_like_the_whole_log
     same = sum(_verdict(_release_tail(name, side, variant)) == expected
                for name, variant, side, expected in RELEASE_TAILS)
     assert same >= 0.95 * len(RELEASE_TAILS), (same, len(RELEASE_TAILS))
+
+
+def test_short_excerpts_and_tails_of_other_strongswan_releases_read_like_those_of_5_9_8() -> None:
+    """8 lines before the first line the reading rests on and 2 after, and the last 30 lines: what another release's
+    log loses when it is cut short is what 5.9.8's loses (the start of a rekey, the failing tunnel's lines before the
+    healthy tunnel's at the end of a two-tunnel log), no more."""
+    base = {(name, side) for name, side, _ in CASES}
+    windows = tails = same_windows = same_tails = 0
+    for name, release, side, expected in CHARON_RELEASE_CASES:
+        if side == "B" or (name, side) not in base:
+            continue
+        if expected != "none":
+            windows += 1
+            same_windows += _verdict(_window(name, side, release, 8, 2)) == _verdict(_window(name, side, "", 8, 2))
+        if len(excerpt(name, side, release).splitlines()) > 30:
+            tails += 1
+            same_tails += _verdict(_release_tail(name, side, release)) == _verdict(_release_tail(name, side, ""))
+    assert same_windows >= 0.95 * windows and same_tails >= 0.9 * tails, (same_windows, windows, same_tails, tails)
 
 
 def test_an_ikev1_child_sa_expiring_in_a_paste_that_shows_none_of_its_name_up_is_no_finding() -> None:

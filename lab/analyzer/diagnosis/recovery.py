@@ -175,7 +175,16 @@ def _collision_resolved(events: list[Event], rekey: list[Event]) -> bool:
     the two rekeys wins). That is the protocol working, not a fault."""
     if not rekey or not all(_is_collision(e) for e in rekey if e.weight == "decisive"):
         return False
-    if not 0 < sum(_is_collision(e) for e in rekey) <= RESOLVED_COLLISIONS:
+    # One collision is counted once: charon prints two lines for it, that it saw it ("detected rekey collision for
+    # CHILD_SA net{6}") and which rekey it kept ("CHILD_SA rekey collision won, deleting old child net{6}"), and either
+    # may be all a paste shows; with both peers' logs pasted, each side logs the same collision.
+    seen: dict[int, int] = {}
+    outcomes: dict[int, int] = {}
+    for e in rekey:
+        if _is_collision(e):
+            counts = outcomes if _COLLISION_OUTCOME.search(e.text) else seen
+            counts[e.stream] = counts.get(e.stream, 0) + 1
+    if not 0 < max((*seen.values(), *outcomes.values()), default=0) <= RESOLVED_COLLISIONS:
         return False
     last = max(rekey, key=lambda e: e.order)
     return established_after(events, last) or any(_COLLISION_OUTCOME.search(e.text) for e in rekey)

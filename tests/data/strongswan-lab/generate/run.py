@@ -14,6 +14,7 @@ pluto is told `whack --impair` that before actions.sh runs.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -23,6 +24,11 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent.parent
 PLUTO = Path(os.environ.get("PLUTO_ROOT", "/")) / "usr/libexec/ipsec"
+# STRONGSWAN_ROOT=/opt/strongswan-6.0.6 (with VARIANT=strongswan-6.0.6): charon and swanctl of a strongSwan built with
+# that prefix (`./configure --prefix=$ROOT/usr --with-ipsecdir=$ROOT/usr/lib/ipsec ...`, see ../README.md)
+SWAN = Path(os.environ.get("STRONGSWAN_ROOT", "/"))
+CHARON = SWAN / "usr/lib/ipsec/charon"
+SWANCTL = str(SWAN / "usr/sbin/swanctl") if os.environ.get("STRONGSWAN_ROOT") else "swanctl"
 VARIANT = os.environ.get("VARIANT", "")
 
 
@@ -59,17 +65,40 @@ CONF = """charon {{
 """
 
 
+OLD_SWANCTL = """#!/bin/sh
+args=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --file) cp "$2" {swan}/etc/swanctl/swanctl.conf; shift 2;;
+    *) args="$args $1"; shift;;
+  esac
+done
+exec {swan}/usr/sbin/swanctl $args
+"""
+
+
+def _release() -> tuple[int, int]:
+    """The strongSwan release of CHARON, as (major, minor)."""
+    out = subprocess.run([str(CHARON), "--version"], capture_output=True, text=True, check=False).stdout
+    found = re.search(r"strongSwan (\d+)\.(\d+)", out)
+    return (int(found[1]), int(found[2])) if found else (0, 0)
+
+
 def _charon(side: str, scenario: Path, run: Path) -> subprocess.Popen[bytes]:
     sock = run / side / "charon.vici"
     conf = run / side / "strongswan.conf"
     # {side}.strongswan.conf beside the scenario's swanctl.conf: more charon { } settings for that side
     extra = scenario / f"{side}.strongswan.conf"
     # LEVEL=2 (with VARIANT=charon-level2): charon's log level 2, as `charondebug` or pfSense's "Diag" asks for
-    conf.write_text(CONF.format(log=_out(scenario) / f"{side}.log", sock=sock, level=os.environ.get("LEVEL", "1"),
-                                extra=extra.read_text() if extra.exists() else ""))
+    log = _out(scenario) / f"{side}.log"
+    text = CONF.format(log=log, sock=sock, level=os.environ.get("LEVEL", "1"),
+                       extra=extra.read_text() if extra.exists() else "")
+    if _release() < (5, 7):  # strongSwan before 5.7 names a file log's section after its path; 5.7 added `path =`
+        text = text.replace(f"    f {{\n      path = {log}\n", f"    {log} {{\n")
+    conf.write_text(text)
     # a private /run per daemon: charon keeps its pid file there
     proc = subprocess.Popen(["ip", "netns", "exec", side, "unshare", "-m", "--propagation", "private", "sh", "-c",
-                             "mount -t tmpfs none /run && exec /usr/lib/ipsec/charon"],
+                             f"mount -t tmpfs none /run && exec {CHARON}"],
                             env=dict(os.environ, STRONGSWAN_CONF=str(conf)))
     # swanctl loads private keys from private/ beside the swanctl.conf it reads: one folder per side
     swanctl = run / side / "swanctl"
@@ -77,9 +106,13 @@ def _charon(side: str, scenario: Path, run: Path) -> subprocess.Popen[bytes]:
     shutil.copy(scenario / f"{side}.conf", swanctl / "swanctl.conf")
     if (HERE / "pki" / f"{side}.key").exists():
         shutil.copy(HERE / "pki" / f"{side}.key", swanctl / "private" / f"{side}.key")
+    command = [SWANCTL, "--load-all", "--noprompt", "--uri", f"unix://{sock}", "--file", str(swanctl / "swanctl.conf")]
+    if _release() < (5, 7):  # swanctl before 5.7 has no --file: it reads its own folder (one side at a time, here)
+        shutil.rmtree(SWAN / "etc/swanctl", ignore_errors=True)
+        shutil.copytree(swanctl, SWAN / "etc/swanctl")
+        command = command[:-2]
     for _ in range(50):
-        loaded = subprocess.run(["swanctl", "--load-all", "--noprompt", "--uri", f"unix://{sock}",
-                                 "--file", str(swanctl / "swanctl.conf")], capture_output=True)
+        loaded = subprocess.run(command, capture_output=True)
         if loaded.returncode == 0:
             break
         time.sleep(0.2)
@@ -147,6 +180,14 @@ def main(name: str, seconds: float) -> None:
         elif (scenario / f"{side}.conf").exists():
             procs[side] = _charon(side, scenario, run)
     env = dict(os.environ, SC=str(scenario), WHACK=str(PLUTO / "whack"))
+    if os.environ.get("STRONGSWAN_ROOT"):  # actions.sh runs that release's swanctl
+        env["PATH"] = f"{SWAN / 'usr/sbin'}:{env.get('PATH', '')}"
+        if _release() < (5, 7):  # no --file before 5.7: the file it names becomes swanctl's own swanctl.conf
+            wrapper = run / "bin" / "swanctl"
+            wrapper.parent.mkdir()
+            wrapper.write_text(OLD_SWANCTL.format(swan=SWAN))
+            wrapper.chmod(0o755)
+            env["PATH"] = f"{wrapper.parent}:{env['PATH']}"
     for side in "LR":
         env[side] = f"unix://{run / side / 'charon.vici'}"
         env[f"{side}W"] = str(run / side / "run" / "pluto.ctl")
