@@ -100,6 +100,7 @@ from lab.analyzer.protocol.unanswered import (
     _rekey_still_unanswered,
     _transform_refusals_settled,
     _transforms_all_refused,
+    _v1_reauthentication_gave_up,
     answered_by_packets,
 )
 from lab.analyzer.protocol.versions import _established_version, _version_answers
@@ -304,6 +305,7 @@ def classify(events: list[Event]) -> None:
         for e in loop:
             e.values["bgp_collisions"] = len(loop)
     _version_answers(events)
+    _v1_reauthentication_gave_up(events)
     _rekey_gave_up(events)
     _transform_refusals_settled(events)
     _init_repeats_followed_up(events)

@@ -12,7 +12,7 @@ from typing import Any
 from lab.analyzer import bgp
 from lab.analyzer.protocol.events import Event, drop_kind
 from lab.analyzer.protocol.exchanges import _rekey_word
-from lab.analyzer.protocol.meaning import _set, bgp_peer
+from lab.analyzer.protocol.meaning import _CHARON_TAG, _set, bgp_peer
 from lab.analyzer.protocol.streams import (
     _INCOMPLETE,
     _INSTANCE_PEER,
@@ -414,6 +414,41 @@ def _transform_refusals_settled(events: list[Event]) -> None:
 
 
 _REAUTH_GAVE_UP_EVENTS = 6  # retransmits, "giving up", "establishing IKE_SA failed", then "reauthentication failed"
+
+
+# charon's IKEv1 reauthentication: the ISAKMP SA that is up starts a new Main or Aggressive Mode ("<gw|1> initiating
+# Main Mode IKE_SA gw[2] to ..."); IKEv1 has no rekey of the ISAKMP SA (strongSwan's task_manager_v1.c reauthenticates)
+_V1_REAUTH_START = re.compile(r"<(?P<tag>[\w.-]+\|\d+)> initiating (?:Main|Aggressive) Mode IKE_SA "
+                              r"(?P<name>[A-Za-z][\w.-]*)\[(?P<id>\d+)\]")
+_UP_TAG = re.compile(r"<([\w.-]+\|\d+)> IKE_SA [\w.-]+\[\d+\] established")
+
+
+def _v1_reauthentication_gave_up(events: list[Event]) -> None:
+    """charon's IKEv1 reauthentication whose new Main Mode goes unanswered: the new IKE SA's "establishing IKE_SA failed,
+    peer not responding" ends a replacement of an ISAKMP SA that was up (the path worked until then), a rekey that
+    failed - also where no "reauthentication failed, trying to reestablish IKE_SA" follows it (strongSwan before 5.7
+    logs none; where it does, `_rekey_gave_up` reads it)."""
+    up: set[tuple[int, str]] = set()
+    reauths: dict[tuple[int, str], Event] = {}  # (log, the new IKE SA's tag) -> the line that started it
+    for i, ev in enumerate(events):
+        if ev.fmt != "strongswan":
+            continue
+        if ev.kind == "established" and (m := _UP_TAG.search(ev.text)):
+            up.add((ev.stream, m.group(1)))
+        elif ev.kind == "initiate" and (m := _V1_REAUTH_START.search(ev.text)) and (ev.stream, m["tag"]) in up \
+                and m["tag"] != f"{m['name']}|{m['id']}":
+            reauths[(ev.stream, f"{m['name']}|{m['id']}")] = ev
+        elif (ev.kind == "give_up" and ev.category == "peer_unreachable" and ev.pattern == "swan-peer-not-responding"
+              and (tag := _CHARON_TAG.search(ev.text)) and (ev.stream, tag.group(1)) in reauths):
+            later = (n for n in events[i + 1 : i + 4] if n.stream == ev.stream)
+            if any(n.pattern == "swan-reauth-failed" for n in later):
+                continue
+            _set(ev, "rekey_issue")
+            for prev in reversed(events[:i]):
+                if prev.stream != ev.stream or prev is reauths[(ev.stream, tag.group(1))]:
+                    break
+                if prev.kind in ("give_up", "retransmit") and prev.category == "peer_unreachable":
+                    prev.category, prev.weight = "rekey_issue", "context"
 
 
 def _rekey_gave_up(events: list[Event]) -> None:
