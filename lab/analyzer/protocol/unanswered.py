@@ -417,7 +417,8 @@ _REAUTH_GAVE_UP_EVENTS = 6  # retransmits, "giving up", "establishing IKE_SA fai
 
 
 # charon's IKEv1 reauthentication: the ISAKMP SA that is up starts a new Main or Aggressive Mode ("<gw|1> initiating
-# Main Mode IKE_SA gw[2] to ..."); IKEv1 has no rekey of the ISAKMP SA (strongSwan's task_manager_v1.c reauthenticates)
+# Main Mode IKE_SA gw[2] to ..."); charon does not rekey an ISAKMP SA, it reauthenticates (task_manager_v1.c's
+# queue_ike_rekey queues a reauthentication)
 _V1_REAUTH_START = re.compile(r"<(?P<tag>[\w.-]+\|\d+)> initiating (?:Main|Aggressive) Mode IKE_SA "
                               r"(?P<name>[A-Za-z][\w.-]*)\[(?P<id>\d+)\]")
 _UP_TAG = re.compile(r"<([\w.-]+\|\d+)> IKE_SA [\w.-]+\[\d+\] established")
@@ -426,8 +427,8 @@ _UP_TAG = re.compile(r"<([\w.-]+\|\d+)> IKE_SA [\w.-]+\[\d+\] established")
 def _v1_reauthentication_gave_up(events: list[Event]) -> None:
     """charon's IKEv1 reauthentication whose new Main Mode goes unanswered: the new IKE SA's "establishing IKE_SA failed,
     peer not responding" ends a replacement of an ISAKMP SA that was up (the path worked until then), a rekey that
-    failed - also where no "reauthentication failed, trying to reestablish IKE_SA" follows it (strongSwan before 5.7
-    logs none; where it does, `_rekey_gave_up` reads it)."""
+    failed - also where no "reauthentication failed, trying to reestablish IKE_SA" follows it (strongSwan 5.6.2 and
+    earlier log none: the line came with 5.6.3's ike_sa.c; where it follows, `_rekey_gave_up` reads it)."""
     up: set[tuple[int, str]] = set()
     reauths: dict[tuple[int, str], Event] = {}  # (log, the new IKE SA's tag) -> the line that started it
     for i, ev in enumerate(events):

@@ -7,7 +7,8 @@ A side with ../NAME/{side}.conf runs strongSwan's charon (swanctl.conf); one wit
 $SC: the scenario folder). Writes ../NAME/{L,R}.log.
 VARIANT=libreswan-3.32 (any folder name): the same scenario with another libreswan release; pluto reads
 ../NAME/VARIANT/{side}.ipsec.conf when that file is there (a keyword the release spells differently), and both logs
-are written to ../NAME/VARIANT/{L,R}.log (VARIANT=charon-level2 LEVEL=2: charon logs at level 2). IMPAIR=timeout-on-retransmit (with VARIANT=libreswan-4.10-at-once): each
+are written to ../NAME/VARIANT/{L,R}.log (VARIANT=charon-level2 LEVEL=2: charon logs at level 2; VARIANT=strongswan-6.0.6
+STRONGSWAN_ROOT=/opt/strongswan-6.0.6: charon and swanctl of another strongSwan release, see ../README.md). IMPAIR=timeout-on-retransmit (with VARIANT=libreswan-4.10-at-once): each
 pluto is told `whack --impair` that before actions.sh runs.
 """
 
