@@ -13,6 +13,7 @@ from lab.analyzer import bgp
 from lab.analyzer.protocol.events import Event, drop_kind
 from lab.analyzer.protocol.exchanges import _rekey_word
 from lab.analyzer.protocol.meaning import _CHARON_TAG, _set, bgp_peer
+from lab.analyzer.protocol.ordering import _CHARON_IKE_SA
 from lab.analyzer.protocol.streams import (
     _INCOMPLETE,
     _INSTANCE_PEER,
@@ -416,31 +417,27 @@ def _transform_refusals_settled(events: list[Event]) -> None:
 _REAUTH_GAVE_UP_EVENTS = 6  # retransmits, "giving up", "establishing IKE_SA failed", then "reauthentication failed"
 
 
-# charon's IKEv1 reauthentication: the ISAKMP SA that is up starts a new Main or Aggressive Mode ("<gw|1> initiating
-# Main Mode IKE_SA gw[2] to ..."); charon does not rekey an ISAKMP SA, it reauthenticates (task_manager_v1.c's
-# queue_ike_rekey queues a reauthentication)
-_V1_REAUTH_START = re.compile(r"<(?P<tag>[\w.-]+\|\d+)> initiating (?:Main|Aggressive) Mode IKE_SA "
-                              r"(?P<name>[A-Za-z][\w.-]*)\[(?P<id>\d+)\]")
-_UP_TAG = re.compile(r"<([\w.-]+\|\d+)> IKE_SA [\w.-]+\[\d+\] established")
-
-
 def _v1_reauthentication_gave_up(events: list[Event]) -> None:
     """charon's IKEv1 reauthentication whose new Main Mode goes unanswered: the new IKE SA's "establishing IKE_SA failed,
     peer not responding" ends a replacement of an ISAKMP SA that was up (the path worked until then), a rekey that
     failed - also where no "reauthentication failed, trying to reestablish IKE_SA" follows it (strongSwan 5.6.2 and
     earlier log none: the line came with 5.6.3's ike_sa.c; where it follows, `_rekey_gave_up` reads it)."""
+    # (charon's IKEv1 reauthentication: the ISAKMP SA that is up starts a new Main or Aggressive Mode, "<gw|1> initiating
+    # Main Mode IKE_SA gw[2] to ..."; charon does not rekey an ISAKMP SA, task_manager_v1.c's queue_ike_rekey queues a
+    # reauthentication)
     up: set[tuple[int, str]] = set()
-    reauths: dict[tuple[int, str], Event] = {}  # (log, the new IKE SA's tag) -> the line that started it
+    reauths: dict[tuple[int, str], Event] = {}  # (log, the new IKE SA's "<name|id>") -> the line that started it
     for i, ev in enumerate(events):
         if ev.fmt != "strongswan":
             continue
-        if ev.kind == "established" and (m := _UP_TAG.search(ev.text)):
-            up.add((ev.stream, m.group(1)))
-        elif ev.kind == "initiate" and (m := _V1_REAUTH_START.search(ev.text)) and (ev.stream, m["tag"]) in up \
-                and m["tag"] != f"{m['name']}|{m['id']}":
-            reauths[(ev.stream, f"{m['name']}|{m['id']}")] = ev
+        tag, sa = _CHARON_TAG.search(ev.text), _CHARON_IKE_SA.search(ev.text)
+        if ev.kind == "established" and tag and sa:
+            up.add((ev.stream, tag.group(1)))
+        elif (ev.kind == "initiate" and ev.exchange in ("MAIN_MODE", "AGGRESSIVE_MODE") and tag and sa
+              and (ev.stream, tag.group(1)) in up and tag.group(1) != f"{sa['name']}|{sa['id']}"):
+            reauths[(ev.stream, f"{sa['name']}|{sa['id']}")] = ev
         elif (ev.kind == "give_up" and ev.category == "peer_unreachable" and ev.pattern == "swan-peer-not-responding"
-              and (tag := _CHARON_TAG.search(ev.text)) and (ev.stream, tag.group(1)) in reauths):
+              and tag and (ev.stream, tag.group(1)) in reauths):
             later = (n for n in events[i + 1 : i + 4] if n.stream == ev.stream)
             if any(n.pattern == "swan-reauth-failed" for n in later):
                 continue

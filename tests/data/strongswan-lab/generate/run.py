@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import cache
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent.parent
@@ -78,6 +79,7 @@ exec {swan}/usr/sbin/swanctl $args
 """
 
 
+@cache  # (one charon for the whole run)
 def _release() -> tuple[int, int]:
     """The strongSwan release of CHARON, as (major, minor)."""
     out = subprocess.run([str(CHARON), "--version"], capture_output=True, text=True, check=False).stdout
