@@ -354,3 +354,31 @@ def test_strongswan_60s_resolved_child_sa_collision_is_no_fault() -> None:
     assert analysis.primary is None
     assert any(f.category == "rekey_issue" for f in analysis.findings)
     assert any("both sides rekeyed the same SA at once" in str(n) for n in analysis.notes)
+
+
+# strongSwan 5.8.2, both sides rekeying the Child SA every few seconds (tests/data/strongswan-lab/v2-collision): the side
+# that lost the first collision then meets the winner's Delete of the SA both rekeyed, and its rekey task logs that as
+# a collision too ("with CHILD_DELETE", child_rekey.c's collide()); the second collision it wins. Two collisions.
+_CHARON_58_TWO_COLLISIONS = """\
+Dec  7 18:32:12 09[IKE] <gw|1> inbound CHILD_SA net{4} established with SPIs 20693be4_i 06a75eeb_o and TS 10.1.0.0/16 === 10.2.0.0/16
+Dec  7 18:32:12 09[IKE] <gw|1> detected CHILD_REKEY collision with CHILD_REKEY
+Dec  7 18:32:12 09[IKE] <gw|1> CHILD_SA rekey collision lost, deleting redundant child net{3}
+Dec  7 18:32:12 09[IKE] <gw|1> sending DELETE for ESP CHILD_SA with SPI 0b9eb4b3
+Dec  7 18:32:12 11[IKE] <gw|1> received DELETE for ESP CHILD_SA with SPI 157205a8
+Dec  7 18:32:12 11[IKE] <gw|1> closing CHILD_SA net{2} with SPIs bb1e584a_i (0 bytes) 157205a8_o (0 bytes) and TS 10.1.0.0/16 === 10.2.0.0/16
+Dec  7 18:32:12 11[IKE] <gw|1> outbound CHILD_SA net{4} established with SPIs 20693be4_i 06a75eeb_o and TS 10.1.0.0/16 === 10.2.0.0/16
+Dec  7 18:32:12 11[IKE] <gw|1> detected CHILD_REKEY collision with CHILD_DELETE
+Dec  7 18:32:27 14[IKE] <gw|1> detected CHILD_REKEY collision with CHILD_REKEY
+Dec  7 18:32:27 01[IKE] <gw|1> CHILD_SA rekey collision won, deleting old child net{7}
+"""
+
+
+def test_the_winner_s_delete_after_a_lost_collision_is_the_end_of_that_collision() -> None:
+    analysis = analyze_text(_CHARON_58_TWO_COLLISIONS)
+    assert analysis.primary is None
+    assert any("both sides rekeyed the same SA at once" in str(n) for n in analysis.notes)
+    # A rekey that meets the peer's Delete with no collision lost before it is a collision of its own: three are a
+    # pattern worth fixing.
+    lines = _CHARON_58_TWO_COLLISIONS.splitlines(keepends=True)
+    without_loss = "".join(line for line in lines if "collision lost" not in line)
+    assert analyze_text(without_loss).primary.category == "rekey_issue"

@@ -177,13 +177,22 @@ def _collision_resolved(events: list[Event], rekey: list[Event]) -> bool:
         return False
     # One collision is counted once: charon prints two lines for it, that it saw it ("detected rekey collision for
     # CHILD_SA net{6}") and which rekey it kept ("CHILD_SA rekey collision won, deleting old child net{6}"), and either
-    # may be all a paste shows; with both peers' logs pasted, each side logs the same collision.
+    # may be all a paste shows; with both peers' logs pasted, each side logs the same collision. The side that lost
+    # then sees the winner delete the SA both rekeyed (RFC 7296 section 2.8.1): charon 5.x logs that as one more
+    # collision of its rekey task ("detected CHILD_REKEY collision with CHILD_DELETE"), the end of the same one.
     seen: dict[int, int] = {}
     outcomes: dict[int, int] = {}
+    lost: set[int] = set()  # the streams whose last collision line is a lost one
     for e in rekey:
-        if _is_collision(e):
-            counts = outcomes if _COLLISION_OUTCOME.search(e.text) else seen
-            counts[e.stream] = counts.get(e.stream, 0) + 1
+        if not _is_collision(e):
+            continue
+        if e.stream in lost and _DELETE_AFTER_LOSS.search(e.text):
+            lost.discard(e.stream)
+            continue
+        outcome = _COLLISION_OUTCOME.search(e.text)
+        counts = outcomes if outcome else seen
+        counts[e.stream] = counts.get(e.stream, 0) + 1
+        (lost.add if outcome and outcome.group(1) == "lost" else lost.discard)(e.stream)
     if not 0 < max((*seen.values(), *outcomes.values()), default=0) <= RESOLVED_COLLISIONS:
         return False
     last = max(rekey, key=lambda e: e.order)
@@ -191,7 +200,9 @@ def _collision_resolved(events: list[Event], rekey: list[Event]) -> bool:
 
 
 # The line that says which of two colliding rekeys was kept (strongSwan's child_rekey.c and ike_rekey.c).
-_COLLISION_OUTCOME = re.compile(r"rekey collision (?:won|lost), ")
+_COLLISION_OUTCOME = re.compile(r"rekey collision (won|lost), ")
+# The rekey task of the side that lost meeting the winner's Delete of the SA both rekeyed (strongSwan 5.x child_rekey.c).
+_DELETE_AFTER_LOSS = re.compile(r"detected CHILD_REKEY collision with CHILD_DELETE")
 
 
 def sets_up_again(up: Event, failed: Event) -> bool:
