@@ -382,3 +382,36 @@ def test_the_winner_s_delete_after_a_lost_collision_is_the_end_of_that_collision
     lines = _CHARON_58_TWO_COLLISIONS.splitlines(keepends=True)
     without_loss = "".join(line for line in lines if "collision lost" not in line)
     assert analyze_text(without_loss).primary.category == "rekey_issue"
+
+
+# strongSwan 5.7.2, both sides rekeying IKEv1 Quick Modes every few seconds (tests/data/strongswan-lab/
+# v1-both-rekey-healthy): a retransmitted Quick Mode request no longer verifies over the ISAKMP SA that carried the
+# earlier ones, and charon answers it with INVALID_HASH_INFORMATION. The ISAKMP SA's keys were agreed and worked.
+_CHARON_57_QUICK_MODE_HASH = """\
+Dec  7 19:46:27 03[IKE] <gw|1> IKE_SA gw[1] established between 192.0.2.1[192.0.2.1]...192.0.2.2[192.0.2.2]
+Dec  7 19:46:27 10[IKE] <gw|1> CHILD_SA net{1} established with SPIs f855f9e5_i a7a42fae_o and TS 10.1.0.0/16 === 10.2.0.0/16
+Dec  7 19:46:52 16[ENC] <gw|1> parsed QUICK_MODE request 4193808156 [ HASH SA No KE ID ID ]
+Dec  7 19:46:52 16[ENC] <gw|1> received HASH payload does not match
+Dec  7 19:46:52 16[IKE] <gw|1> integrity check failed
+Dec  7 19:46:52 16[ENC] <gw|1> generating INFORMATIONAL_V1 request 1327218239 [ HASH N(INVAL_HASH) ]
+"""
+
+
+def test_an_invalid_hash_notify_over_an_isakmp_sa_that_is_up_is_no_key_mismatch() -> None:
+    analysis = analyze_text(_CHARON_57_QUICK_MODE_HASH)
+    assert not any(f.category == "auth_failure" for f in analysis.findings)
+    assert analysis.primary is None
+    # The same notify in Main Mode, before the ISAKMP SA is up: the keys derived from the pre-shared keys differ.
+    main_mode = """\
+Dec  7 19:46:27 03[ENC] <gw|1> parsed ID_PROT request 0 [ ID HASH ]
+Dec  7 19:46:27 03[ENC] <gw|1> received HASH payload does not match
+Dec  7 19:46:27 03[IKE] <gw|1> integrity check failed
+Dec  7 19:46:27 03[ENC] <gw|1> generating INFORMATIONAL_V1 request 1327218239 [ HASH N(INVAL_HASH) ]
+"""
+    assert analyze_text(main_mode).primary.category == "auth_failure"
+    # The peer's INVALID_HASH_INFORMATION over the ISAKMP SA that is up: the same exchange out of step, seen from the
+    # side whose Quick Mode message the peer could not verify.
+    received = _CHARON_57_QUICK_MODE_HASH.splitlines(keepends=True)[:2] + [
+        "Dec  7 19:46:52 09[ENC] <gw|1> parsed INFORMATIONAL_V1 request 1327218239 [ HASH N(INVAL_HASH) ]\n",
+        "Dec  7 19:46:52 09[IKE] <gw|1> received INVALID_HASH_INFORMATION error notify\n"]
+    assert not any(f.category == "auth_failure" for f in analyze_text("".join(received)).findings)

@@ -60,6 +60,14 @@ def _version_refused(ev: Event, kind: str) -> str | None:
     return None
 
 
+def _v1_hash_notify(ev: Event) -> bool:
+    """charon's INVALID_HASH_INFORMATION notify in an IKEv1 Informational exchange, sent or received ("generating
+    INFORMATIONAL_V1 request 1327218239 [ HASH N(INVAL_HASH) ]", "received INVALID_HASH_INFORMATION error notify"):
+    a message whose HASH payload did not verify."""
+    return ev.fmt == "strongswan" and ev.kind == "notify" and ev.notify == "INVALID_HASH_INFORMATION" and (
+        ev.exchange in (None, "INFORMATIONAL_V1"))
+
+
 def _read_outcome(
     ev: Event, st: _State, kind: str, listed_versions: set[str], own_versions: Callable[[Event], set[str]]
 ) -> tuple[str, bool]:
@@ -107,13 +115,14 @@ def _read_outcome(
         # request over it fails and the tunnel goes down when the peer gives up. Not a pre-shared key matter.
         ev.values["rekeyed_line"] = st.ike_rekeyed_line
         _set(ev, "rekey_issue")
-    elif kind == "auth_failed" and ev.pattern in _V1_DECRYPT and (
+    elif kind == "auth_failed" and (ev.pattern in _V1_DECRYPT or _v1_hash_notify(ev)) and (
             (tag := _CHARON_TAG.search(ev.text)) and tag.group(1) in st.up_ike_tags
             # (charon without ike_name, its default: no tag; an ISAKMP SA up and no phase 1 under way since)
             or not tag and st.ike_up and st.exchange not in ("MAIN_MODE", "AGGRESSIVE_MODE")):
-        # An IKEv1 message over an ISAKMP SA that is up could not be decrypted: that SA's keys were agreed and
-        # worked, so the pre-shared keys match; what is out of step is the exchange (a Quick Mode retransmitted
-        # after it was settled, whose IV no longer fits: RFC 2409 appendix B). No authentication problem.
+        # An IKEv1 message over an ISAKMP SA that is up could not be decrypted or verified (by this side, or by the
+        # peer, which says so with INVALID_HASH_INFORMATION): that SA's keys were agreed and worked, so the
+        # pre-shared keys match; what is out of step is the exchange (a Quick Mode retransmitted after it was
+        # settled, or two at once, whose IV no longer fits: RFC 2409 appendix B). No authentication problem.
         _set(ev, None)
     elif kind == "auth_failed" and ev.pattern == "swan-no-ike-config" and (
             st.peer_first is None and len(sent := own_versions(ev)) == 1):
