@@ -192,7 +192,10 @@ def _collision_resolved(events: list[Event], rekey: list[Event]) -> bool:
         outcome = _COLLISION_OUTCOME.search(e.text)
         counts = outcomes if outcome else seen
         counts[e.stream] = counts.get(e.stream, 0) + 1
-        (lost.add if outcome and outcome.group(1) == "lost" else lost.discard)(e.stream)
+        if outcome and outcome.group(1) == "lost":
+            lost.add(e.stream)
+        else:
+            lost.discard(e.stream)
     if not 0 < max((*seen.values(), *outcomes.values()), default=0) <= RESOLVED_COLLISIONS:
         return False
     last = max(rekey, key=lambda e: e.order)
