@@ -415,3 +415,30 @@ Dec  7 19:46:27 03[ENC] <gw|1> generating INFORMATIONAL_V1 request 1327218239 [ 
         "Dec  7 19:46:52 09[ENC] <gw|1> parsed INFORMATIONAL_V1 request 1327218239 [ HASH N(INVAL_HASH) ]\n",
         "Dec  7 19:46:52 09[IKE] <gw|1> received INVALID_HASH_INFORMATION error notify\n"]
     assert not any(f.category == "auth_failure" for f in analyze_text("".join(received)).findings)
+
+
+# The same run, L's side: its Quick Mode that replaces net{9} completes here (its third message sent), and the peer
+# answers that message with PAYLOAD_MALFORMED: it could not decrypt it over the ISAKMP SA that is up, so it never
+# installs the SA this side did.
+_CHARON_57_QUICK_MODE_MALFORMED = """\
+Dec  7 19:46:27 03[IKE] <gw|1> IKE_SA gw[1] established between 192.0.2.1[192.0.2.1]...192.0.2.2[192.0.2.2]
+Dec  7 19:46:27 10[IKE] <gw|1> CHILD_SA net{1} established with SPIs f855f9e5_i a7a42fae_o and TS 10.1.0.0/16 === 10.2.0.0/16
+Dec  7 19:46:51 11[ENC] <gw|1> parsed QUICK_MODE response 2498076297 [ HASH SA No KE ID ID ]
+Dec  7 19:46:51 11[CFG] <gw|1> selected proposal: ESP:AES_CBC_128/HMAC_SHA2_256_128/MODP_2048/NO_EXT_SEQ
+Dec  7 19:46:51 11[IKE] <gw|1> CHILD_SA net{14} established with SPIs a660fbb7_i 58c0c91d_o and TS 10.1.0.0/16 === 10.2.0.0/16
+Dec  7 19:46:51 11[ENC] <gw|1> generating QUICK_MODE request 2498076297 [ HASH ]
+Dec  7 19:46:51 16[ENC] <gw|1> parsed INFORMATIONAL_V1 request 608995586 [ HASH N(PLD_MAL) ]
+Dec  7 19:46:51 16[IKE] <gw|1> received PAYLOAD_MALFORMED error notify
+"""
+
+
+def test_the_peer_s_payload_malformed_for_a_quick_mode_beside_an_ipsec_sa_that_is_up_is_a_rekey_problem() -> None:
+    primary = analyze_text(_CHARON_57_QUICK_MODE_MALFORMED).primary
+    assert primary is not None and primary.category == "rekey_issue"
+    # In Main Mode it is the classic sign of different pre-shared keys.
+    main_mode = """\
+Dec  7 19:46:27 03[ENC] <gw|1> generating ID_PROT request 0 [ ID HASH N(INITIAL_CONTACT) ]
+Dec  7 19:46:27 16[ENC] <gw|1> parsed INFORMATIONAL_V1 request 608995586 [ N(PLD_MAL) ]
+Dec  7 19:46:27 16[IKE] <gw|1> received PAYLOAD_MALFORMED error notify
+"""
+    assert analyze_text(main_mode).primary.category == "auth_failure"

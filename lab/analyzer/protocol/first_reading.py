@@ -108,6 +108,13 @@ def _first_reading(ev: Event, st: _State) -> tuple[str, bool]:
                 ev.weak = True
         elif meaning == "malformed":
             kind = "auth_failed" if ex in ("MAIN_MODE", "AGGRESSIVE_MODE") else ""
+            if (not kind and ex == "QUICK_MODE" and ev.fmt == "strongswan" and ev.direction == "received"
+                    and st.ike_up and (st.child_up or st.rekeying)):
+                # charon receives the peer's PAYLOAD_MALFORMED for its Quick Mode message over an ISAKMP SA whose keys
+                # worked, with an IPsec SA up (a rekey, or one more SA beside it): the peer could not decrypt it, the
+                # exchange is out of step (RFC 2409 appendix B: its IV) and the peer does not install what this side
+                # did, so the SAs are out of step. (pluto's count of such notifies names no exchange.)
+                kind = "rekey_failed"
             if not kind and ex is None and ev.pattern == "openswan-malformed-notifies" and not st.ike_up:
                 # pluto's count of the peer's PAYLOAD_MALFORMED notifies for a state that is not an ISAKMP SA
                 # up: the peer could not decrypt this side's first encrypted phase 1 message, the keys differ
