@@ -431,11 +431,12 @@ def _v1_reauthentication_gave_up(events: list[Event]) -> None:
         if ev.fmt != "strongswan":
             continue
         tag, sa = _CHARON_TAG.search(ev.text), _CHARON_IKE_SA.search(ev.text)
+        named = f"{sa['name']}|{sa['id']}" if sa else ""  # the IKE SA the line names, as its tag would
         if ev.kind == "established" and tag and sa:
             up.add((ev.stream, tag.group(1)))
         elif (ev.kind == "initiate" and ev.exchange in ("MAIN_MODE", "AGGRESSIVE_MODE") and tag and sa
-              and (ev.stream, tag.group(1)) in up and tag.group(1) != f"{sa['name']}|{sa['id']}"):
-            reauths[(ev.stream, f"{sa['name']}|{sa['id']}")] = ev
+              and (ev.stream, tag.group(1)) in up and tag.group(1) != named):
+            reauths[(ev.stream, named)] = ev
         elif (ev.kind == "give_up" and ev.category == "peer_unreachable" and ev.pattern == "swan-peer-not-responding"
               and tag and (ev.stream, tag.group(1)) in reauths):
             later = (n for n in events[i + 1 : i + 4] if n.stream == ev.stream)
