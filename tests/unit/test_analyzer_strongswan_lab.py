@@ -324,6 +324,28 @@ def test_charon_logs_through_syslog_or_newest_first_read_like_the_whole_log() ->
     assert syslog >= 0.98 * len(sides) and newest_first >= 0.98 * len(sides), (syslog, newest_first, len(sides))
 
 
+def test_every_side_without_its_time_stamps_reads_like_the_whole_log() -> None:
+    # charon's and pluto's lines as a console or a filtered paste shows them, with no time at all (all 330 today)
+    sides = [(name, side, expected) for name, side, expected in CASES if side != "B"]
+    same = sum(_verdict(_STAMP.sub("", paste(name, side))) == expected for name, side, expected in sides)
+    assert same >= 0.99 * len(sides), (same, len(sides))
+
+
+@pytest.mark.parametrize(("name", "variant"), [("v1-id", ""), ("v1-id", "strongswan-5.6.2"),
+                                               ("pp-v1-id", "libreswan-4.10-at-once")])
+def test_a_responder_whose_ike_sa_the_peer_ends_in_its_next_message_without_time_stamps_was_refused(
+        name: str, variant: str) -> None:
+    # the initiator did not accept this side's identity: charon's IKEv1 responder sees the peer's Delete in the first
+    # request after its last Main Mode answer, pluto an unreadable message as the state's next line. With time stamps
+    # the reading rests on "within two seconds"; without, on nothing in between.
+    text = _STAMP.sub("", excerpt(name, "R", variant))
+    assert not re.search(r"\d\d:\d\d:\d\d", text)
+    primary = analyze_text(text).primary
+    assert primary is not None and primary.category == "auth_failure"
+    if name == "v1-id":
+        assert "first request it sent after that" in " ".join(primary.reasoning_in("en"))
+
+
 @pytest.mark.parametrize(("name", "side", "expected"), [
     # IKEv1: a NO_PROPOSAL_CHOSEN after the ISAKMP SA is up refuses Quick Mode, not Main Mode
     ("v1-p2-prop", "L", "phase2_proposal_mismatch"),
@@ -523,7 +545,7 @@ def test_the_deleting_sides_own_end_does_not_hide_the_other_sides_revival(varian
 
 
 _PLUTO_STAMP = re.compile(r"^([A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d)(\.\d+)?: (.*)$")
-_CHARON_STAMP = re.compile(r"^([A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d) (\d\d\[.*)$")
+_CHARON_LINE = re.compile(r"^([A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d) (\d\d\[.*)$")
 
 
 def _central_syslog(name: str) -> str:
@@ -533,7 +555,7 @@ def _central_syslog(name: str) -> str:
         for i, line in enumerate(excerpt(name, side).splitlines()):
             if m := _PLUTO_STAMP.match(line):
                 rows.append(((m.group(1), m.group(2) or "", side, i), f"{m.group(1)} {host} pluto[{pid}]: {m.group(3)}"))
-            elif m := _CHARON_STAMP.match(line):
+            elif m := _CHARON_LINE.match(line):
                 rows.append(((m.group(1), "", side, i), f"{m.group(1)} {host} charon[{pid}]: {m.group(2)}"))
     return "\n".join(text for _, text in sorted(rows)) + "\n"
 
@@ -543,6 +565,41 @@ def test_both_peers_merged_by_time_in_a_central_syslog_mostly_read_like_the_two_
     cases = [(s["name"], s["expected"]) for s in SCENARIOS if "B" in s["sides"] and "B" not in (s.get("not_read") or {})]
     same = sum(_verdict(_central_syslog(name)) == expected for name, expected in cases)
     assert same >= 0.97 * len(cases), (same, len(cases))
+
+
+def _gui_newest_first(text: str) -> str:
+    """One daemon's log as pfSense's log table shows it and a browser copies it: newest first, whole seconds, the
+    process and its id in tab columns ("Dec  1 19:21:32<TAB>charon<TAB>4242<TAB>12[IKE] ...")."""
+    rows = []
+    for line in text.splitlines():
+        if m := _PLUTO_STAMP.match(line):
+            rows.append(f"{m.group(1)}\tpluto\t4242\t{m.group(3)}")
+        elif m := _CHARON_LINE.match(line):
+            rows.append(f"{m.group(1)}\tcharon\t4242\t{m.group(2)}")
+    return "\n".join(reversed(rows)) + "\n"
+
+
+def test_one_peer_s_gui_lines_newest_first_and_the_other_s_log_read_like_the_two_logs() -> None:
+    # The web GUI's lines (newest first) and the other peer's daemon log (oldest first) pasted one after the other,
+    # either way round: each log is put in its own order, told apart by where the time stamps turn (all 187 and 184
+    # of 187 today: one scenario's GUI lines all fall in one second, so nothing says which way they run; in the other
+    # two the other peer's log, read first, names what that peer saw first)
+    cases = [(s["name"], s["expected"]) for s in SCENARIOS if "B" in s["sides"] and "B" not in (s.get("not_read") or {})]
+    gui_first = sum(_verdict(_gui_newest_first(excerpt(name, "L")) + excerpt(name, "R")) == expected
+                    for name, expected in cases)
+    gui_last = sum(_verdict(excerpt(name, "R") + _gui_newest_first(excerpt(name, "L"))) == expected
+                   for name, expected in cases)
+    assert gui_first >= 0.98 * len(cases) and gui_last >= 0.95 * len(cases), (gui_first, gui_last, len(cases))
+
+
+def test_the_delete_a_peer_s_dpd_sent_is_read_so_in_either_order_and_without_time_stamps() -> None:
+    # pluto R's DPD declares L dead and deletes the ISAKMP SA; L receives that Delete (its packets to R are dropped)
+    for text in (excerpt("pp-v1-dpd", "R") + excerpt("pp-v1-dpd", "L"),
+                 _STAMP.sub("", excerpt("pp-v1-dpd", "L")) + _STAMP.sub("", excerpt("pp-v1-dpd", "R"))):
+        primary = analyze_text(text).primary
+        assert primary is not None and primary.category == "dpd_timeout"
+        assert primary.facts["peer_alive_after_dpd"] == "yes"
+    assert "no time stamps to say when" in " ".join(primary.reasoning_in("en"))
 
 
 @pytest.mark.parametrize("name", ["v1-main-rekey-unanswered", "v2-reauth-unanswered"])
@@ -959,12 +1016,12 @@ def test_the_same_sa_up_in_two_modes_shows_only_when_both_logs_are_pasted() -> N
     assert _verdict(masked) == "none"
 
 
-_STAMP = re.compile(r"^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d+)?:? ")
+_LINE_STAMP = re.compile(r"^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d+)?:? ")
 
 
 def _without_stamps(text: str, reverse: bool = False) -> str:
     lines = text.splitlines()
-    return "".join(_STAMP.sub("", line) + "\n" for line in (reversed(lines) if reverse else lines))
+    return "".join(_LINE_STAMP.sub("", line) + "\n" for line in (reversed(lines) if reverse else lines))
 
 
 def test_the_peer_s_log_pasted_after_without_time_stamps_does_not_settle_this_side_s_guess() -> None:

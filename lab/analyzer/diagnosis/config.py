@@ -189,6 +189,17 @@ def _config_primary(
                 "not accept) and gave up without saying so. Compare the keys and identities on both sides; if this "
                 "side's answer is large (certificates), dropped IP fragments end the same way.",
                 answer=first.values["auth_answered"], line=first.line))
+        elif stage == "auth_failure" and first.values.get("deleted_at_once") and first.stamp is None:
+            # protocol.refusals._deleted_right_after_authentication, a paste without time stamps: the initiator's first
+            # message after this side's last answer deleted the IKE SA
+            reasoning.append(M(
+                "Line {up}: this side answered the peer's authentication (IKE_AUTH, or Main Mode's last message) and "
+                "the IKE SA came up; line {line}: the peer deleted it in the first request it sent after that (the lines "
+                "have no time stamps to say how soon). An initiator that cannot accept the responder's "
+                "authentication ends the IKE SA this way (IKEv2: RFC 7296 section 2.21.2): most likely it expects another "
+                "identity or does not trust this side's certificate. Its own log names the refusal; compare the "
+                "identity it expects (rightid / remote id) with the one this side sends.",
+                up=first.values["deleted_at_once"], line=first.line))
         elif stage == "auth_failure" and first.values.get("deleted_at_once"):
             # protocol.refusals._deleted_right_after_authentication: the initiator deleted the IKE SA this side had just set up
             reasoning.append(M(

@@ -141,6 +141,12 @@ def _liveness_primary(
         order = ("ike_sa_deleted_by_peer", "dpd_timeout", "peer_unreachable")
         first = min(liveness, key=lambda c: (liveness[c][0].order, order.index(c)))
         evs = liveness[first]
+        if first != "ike_sa_deleted_by_peer" and "ike_sa_deleted_by_peer" in liveness and (paired := next(
+                (d for d in liveness["ike_sa_deleted_by_peer"] if _peer_dpd_behind_delete(cats, d) is not None),
+                None)) is not None and paired is liveness["ike_sa_deleted_by_peer"][0]:
+            # both peers' logs, the one whose DPD timed out pasted first: the Delete the other log received is that
+            # DPD's action, read as when the logs come the other way round (the paste's order is not the events')
+            first, evs = "ike_sa_deleted_by_peer", liveness["ike_sa_deleted_by_peer"]
         if first == "ike_sa_deleted_by_peer" and all(e.sa == "child" for e in evs):
             # (only a guess: see protocol.unanswered._child_deletes_not_replaced; an SA set up after it would have cleared it)
             reasoning = [M("Line {line}: the peer sent a Delete for the IPsec (phase 2) SA, and no newer IPsec SA of "
@@ -162,7 +168,16 @@ def _liveness_primary(
                   "changed configuration on the peer. The peer stopped receiving this side's packets while its own "
                   "(the Delete) still arrived here: traffic from this side to the peer is dropped, in that direction "
                   "only. Look for what drops it (a firewall or security group in front of the peer, a NAT mapping "
-                  "that expired) before touching DPD settings.", line=evs[0].line),
+                  "that expired) before touching DPD settings.", line=evs[0].line)
+                if evs[0].stamp is not None else
+                # (the two logs without time stamps: paired because neither log has another such line, see
+                # recovery._peer_dpd_behind_unstamped_delete)
+                M("Line {line}: the Delete this side received is most likely that DPD action: it is the only Delete "
+                  "of an IKE SA this side received, and the peer's log shows that DPD timeout (the lines have no time "
+                  "stamps to say when). The peer stopped receiving this side's packets while its own (the Delete) still "
+                  "arrived here: traffic from this side to the peer is dropped, in that direction only. Look for "
+                  "what drops it (a firewall or security group in front of the peer, a NAT mapping that expired) "
+                  "before touching DPD settings.", line=evs[0].line),
             ]
             reasoning += _also(cats, "dpd_timeout")
             return True, _primary("dpd_timeout", M("The peer's DPD timed out and it deleted the tunnel: it stopped hearing "

@@ -21,6 +21,7 @@ from lab.analyzer.protocol import (
 )
 from lab.analyzer.protocol.events import later as _later
 from lab.analyzer.protocol.names import CHARON_IKE_SA_REKEYED
+from lab.analyzer.protocol.streams import _REVIVALS
 from lab.analyzer.protocol.versions import first_request_version
 from lab.i18n import M
 
@@ -378,17 +379,34 @@ def _peer_dpd_behind_delete(cats: dict[str, list[Event]], delete: Event) -> Even
     """In both peers' logs pasted together: the other log's DPD timeout that the IKE SA Delete this side received
     carries out (the peer's DPD action clears the SAs and sends Deletes at once: within seconds by the two clocks,
     which in one incident are a host's apart at most)."""
-    if delete.stamp is None or delete.sa == "child":
+    if delete.sa == "child":
         return None
+    if delete.stamp is None:
+        return _peer_dpd_behind_unstamped_delete(cats, delete)
     for dpd in cats.get("dpd_timeout", ()):
         if dpd.stream != delete.stream and dpd.stamp is not None and (
             stamp_kind(dpd.stamp) == stamp_kind(delete.stamp)
-        ) and 0 <= delete.stamp - dpd.stamp <= _DPD_DELETE_S:
+        ) and -1 < delete.stamp - dpd.stamp <= _DPD_DELETE_S:  # (-1: one log's stamps may be whole seconds)
             return dpd
     return None
 
 
 _DPD_DELETE_S = 5.0
+
+
+def _peer_dpd_behind_unstamped_delete(cats: dict[str, list[Event]], delete: Event) -> Event | None:
+    """Both peers' logs without time stamps: the other log's DPD timeout when it is that log's only one (all its DPD
+    lines in one log) and this Delete is the only IKE SA Delete its own log received; nothing else in the two logs
+    ends an IKE SA from the peer's side, so the Delete is that DPD action's (the order across two logs without time
+    is unknown)."""
+    dpds = [dpd for dpd in cats.get("dpd_timeout", ()) if dpd.stream != delete.stream and dpd.stamp is None]
+    if not dpds or len({dpd.stream for dpd in dpds}) != 1:
+        return None
+    # (pluto's revival after a Delete restates that Delete: not one more)
+    received = [ev for ev in cats.get("ike_sa_deleted_by_peer", ()) if ev.stream == delete.stream
+                and ev.kind == "delete" and ev.direction == "received" and ev.sa != "child"
+                and ev.pattern not in _REVIVALS]
+    return dpds[0] if received == [delete] else None
 
 
 def _rekey_trouble_start(events: list[Event], failure: Event) -> Event | None:

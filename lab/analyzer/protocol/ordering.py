@@ -309,6 +309,10 @@ def pluto_peer(ev: Event) -> tuple[int, str] | None:
     return (int(m.group(1)), m.group("v6") or m.group("v4") or m.group("bare")) if m else None
 
 
+# pluto's lines about a message no state owns yet: "packet from 192.0.2.1:500: ..." (the sender's address)
+_PLUTO_PACKET_FROM = re.compile(r"(?:^|: )packet from \[?([0-9A-Fa-f.:]+?)\]?:(?:(?:UDP|TCP)/)?\d+: ")
+
+
 _DAEMON_PID = re.compile(r"\b(?:charon(?:-systemd)?|pluto|iked|kmd|racoon)\[(\d+)\]:")
 
 
@@ -365,6 +369,9 @@ def _newest_first(events: list[Event], texts: list[tuple[int, str]] | None, upto
     return _newest_first_by_protocol(events, texts, upto) if up == 0 and down == 0 else down > up
 
 
+# IKE daemons whose lines never share one daemon's log: a run of each, one after the other, is two logs.
+_IKE_DAEMONS = frozenset({"strongswan", "libreswan"})
+
 # The fewest events each of two pasted logs must have for its order to be read on its own.
 _BLOCK_EVENTS = 3
 
@@ -380,6 +387,64 @@ def _two_blocks(events: list[Event]) -> tuple[list[Event], list[Event]] | None:
     if any(ev.fmt != events[cut].fmt for ev in events[cut:]):
         return None
     return events[:cut], events[cut:]
+
+
+# The frame of a line around the daemon's message, to tell where one pasted log ends and the next starts: the tab
+# columns of a web GUI's table ("15:08:32<TAB>charon<TAB>4242<TAB>08[NET] ..."), the time's own form (pluto's
+# "22:14:27.518433: ") and the shape of the first word after it ("08[NET]" as "a[a]"), the same on every line of one
+# log.
+_AFTER_TIME = re.compile(r"\d:\d\d:\d\d([.,]\d+)?(:?)[ \t]*(\S*)")
+_WORD = re.compile(r"\w+")
+
+
+def _shape(ev: Event) -> tuple[int, int, str, str]:
+    """(tabs, digits of the second's fraction, ":" after the time or "", the first word's shape)."""
+    m = _AFTER_TIME.search(ev.text, 0, 200)
+    if m is None:
+        return ev.text.count("\t"), 0, "", ""
+    return ev.text.count("\t"), len(m.group(1) or ""), m.group(2), _WORD.sub("a", m.group(3))
+
+
+def _two_orders(events: list[Event]) -> tuple[int, bool] | None:
+    """Two logs of one format pasted one after the other in opposite orders (a web GUI's lines, newest first, and the
+    other peer's log, oldest first, or the other way round): (where the second starts, whether the first is the
+    newest-first one), read from the time stamps. The cut leaves each part's stamps going one way (at most one step in
+    fifty against it) and each part at least two steps its way (one, where the lines change shape there: a GUI's
+    columns, the daemon's own prefix); where several cuts do (the two logs' first and last seconds alike), the one
+    where the lines change shape, else the first."""
+    stamped = [(i, ev.stamp) for i, ev in enumerate(events) if ev.stamp is not None]
+    n = len(events)
+    if len(stamped) < 2 * _BLOCK_EVENTS or len(stamped) < 0.9 * n:
+        return None
+    # Each step between neighbouring stamped events that rises or falls (equal stamps say nothing), counted by where
+    # it lies: wholly before a cut (its later event before it) or wholly after (its earlier event at or after it).
+    before = {1: [0] * (n + 1), -1: [0] * (n + 1)}  # steps whose later event's index < i
+    after = {1: [0] * (n + 1), -1: [0] * (n + 1)}  # steps whose earlier event's index >= i
+    for (i, a), (j, b) in zip(stamped, stamped[1:], strict=False):
+        if a != b:
+            before[1 if b > a else -1][j + 1] += 1
+            after[1 if b > a else -1][i] += 1
+    for way in (1, -1):
+        for i in range(1, n + 1):
+            before[way][i] += before[way][i - 1]
+        for i in range(n - 1, -1, -1):
+            after[way][i] += after[way][i + 1]
+    best: tuple[int, list[tuple[int, bool]]] | None = None
+    for cut in range(_BLOCK_EVENTS, n - _BLOCK_EVENTS + 1):
+        for first_new in (True, False):
+            way = -1 if first_new else 1
+            if min(before[way][cut], after[-way][cut]) < (1 if _shape(events[cut - 1]) != _shape(events[cut]) else 2):
+                continue
+            against = before[-way][cut] + after[way][cut]
+            if against > (before[1][cut] + before[-1][cut] + after[1][cut] + after[-1][cut]) // 50:
+                continue
+            if best is None or against < best[0]:
+                best = (against, [(cut, first_new)])
+            elif against == best[0]:
+                best[1].append((cut, first_new))
+    if best is None:
+        return None
+    return next((c for c in best[1] if _shape(events[c[0] - 1]) != _shape(events[c[0]])), best[1][0])
 
 
 def _texts_within(texts: list[tuple[int, str]] | None, block: list[Event]) -> list[tuple[int, str]] | None:
@@ -408,6 +473,15 @@ def put_in_order(
         if first_new != second_new:
             ordered = [*(reversed(first) if first_new else first), *(reversed(second) if second_new else second)]
             newest_first, boundary = first_new or second_new, len(first)
+        elif {first[0].fmt, second[0].fmt} <= _IKE_DAEMONS and not any(ev.host for ev in events):
+            # charon's log and pluto's one after the other, in the same order: two daemons (both peers' logs), also
+            # without time stamps to tell where the second starts
+            boundary = len(second) if newest_first else len(first)
+    elif not any(ev.host for ev in events) and (two := _two_orders(events)) is not None:
+        cut, first_new = two
+        first, second = events[:cut], events[cut:]
+        ordered = [*(reversed(first) if first_new else first), *(second if first_new else reversed(second))]
+        newest_first, boundary = True, cut
     # Streams: a host change, or time jumping back (a second log pasted after the first); without host names,
     # the IKE daemon's process id (two charon[pid] or pluto[pid] in one paste are two daemons: both peers'
     # logs, or one daemon restarted, whose new process starts with no SA either way).
@@ -453,6 +527,22 @@ def put_in_order(
                 readded, readded_name = i - 1, name.group(1)
             if name:
                 added.add(name.group(1))
+        if (readded is not None and ev.fmt == "libreswan" and _serial_of(ev.text) is None
+                and (sender := _PLUTO_PACKET_FROM.search(ev.text))
+                and ((len(set(peers.values())) == 1 and sender.group(1) not in peers.values())
+                     or (not peers and "no suitable connection" in ev.text))):
+            # no state serial to decide by (the other pluto refuses the peer's first message before it makes a state:
+            # "packet from 192.0.2.1:500: ... no suitable connection"): a packet from an address other than the one
+            # peer this log's states talked to, after the connection was added again, is the other peer's pluto
+            # hearing from this one. Where no state named its peer (libreswan 3's "sent v2I1"), a message refused
+            # for want of a connection right after the connection was added is read so too (were it this pluto, with
+            # the connection changed as it was added again, the refusal would say the same: the versions differ).
+            stream += 1
+            roles, peers, states, added = {}, {}, False, {readded_name}
+            moved = {}
+            for earlier in ordered[readded:i - 1]:
+                earlier.stream = stream if not earlier.host else earlier.stream + 1
+            readded = None
         if readded is not None and ev.fmt == "libreswan" and (serial := _serial_of(ev.text)) is not None:
             if serial <= tops.get(stream, 0):
                 stream += 1

@@ -145,6 +145,9 @@ _RESPONDER_UP = re.compile(r"\bresponder established IKE SA\b|\bSTATE_PARENT_R2:
 
 
 # charon: the peer starts the negotiation (this side responds)
+_CHARON_EXCHANGE = "swan-exchange"  # charon's [ENC] line of an IKE message sent or received
+_CHARON_REQUEST_PARSED = re.compile(r"\bparsed \w+ request\b")
+
 _CHARON_RESPONDS = re.compile(r"\bis initiating (?:an IKE_SA|IKE_SA \S+\[\d+\]|a (?:Main|Aggressive) Mode IKE_SA)"
                               # (this side answers the messages that set an IKE SA up: also in a paste that starts after
                               # the peer's first request)
@@ -169,6 +172,9 @@ def _deleted_right_after_authentication(events: list[Event]) -> None:
     answered: dict[tuple[int, int], Event] = {}  # (stream, serial) -> the line of the IKE SA up as the responder
     responding: dict[int, bool] = {}  # charon, per log: the last negotiation seen was started by the peer
     charon_up: dict[tuple[int, str, str], Event] = {}  # (stream, name, id) -> the line of that IKE SA up as responder
+    # charon, per log: the peer's requests parsed since the last IKE SA came up as the responder (a paste without time
+    # stamps: the Delete must come in the peer's first request after this side's last answer, nothing in between)
+    requests_since_up: dict[int, int] = {}
     for ev in events:
         if ev.fmt == "strongswan":
             ike_sa = _CHARON_IKE_SA.search(ev.text)
@@ -179,9 +185,19 @@ def _deleted_right_after_authentication(events: list[Event]) -> None:
             elif (ev.kind == "established" and ike_sa and " established between " in ev.text
                   and responding.get(ev.stream)):
                 charon_up[(ev.stream, *ike_sa.group("name", "id"))] = ev
+                requests_since_up[ev.stream] = 0
+            elif ev.pattern == _CHARON_EXCHANGE and _CHARON_REQUEST_PARSED.search(ev.text):
+                if ev.stream in requests_since_up:
+                    requests_since_up[ev.stream] += 1
             elif ev.kind == "delete" and ev.direction == "received" and ev.category and ike_sa:
                 up = charon_up.get((ev.stream, *ike_sa.group("name", "id")))
-                if up is not None and up.stamp is not None and ev.stamp is not None and 0 <= ev.stamp - up.stamp <= 1:
+                if up is None:
+                    continue
+                if up.stamp is not None and ev.stamp is not None:
+                    at_once = 0 <= ev.stamp - up.stamp <= 1
+                else:  # no time stamps: the peer's first request after the SA came up carried the Delete
+                    at_once = requests_since_up.get(ev.stream) == 1
+                if at_once:
                     refused(ev, up)
             continue
         if ev.kind == "established" and ev.fmt == "libreswan" and _RESPONDER_UP.search(ev.text):
@@ -220,18 +236,24 @@ def _main_mode_answer_refused(events: list[Event]) -> None:
     # (this side answers the peer's Main Mode, wherever the state's lines say so: also in a paste that starts after
     # its first answer, where only a later "already STATE_MAIN_R3" shows the role)
     responder.update(key for ev, key in keyed if _RESPONDING.search(ev.text) or _V1_RESPONDER_STATE.search(ev.text))
+    next_to_up: set[tuple[int, int]] = set()  # the state's first unreadable message is its next line after the SA up
+    last: dict[tuple[int, int], Event] = {}  # each state's last line so far
     for ev, key in keyed:
         if ev.kind == "established" and key in responder:
             up_at.setdefault(key, ev.stamp)
         elif ev.pattern == "lib-v1-malformed" and ev.category is None and key in up_at:
+            if key not in unreadable and last[key].kind == "established":
+                next_to_up.add(key)
             unreadable.setdefault(key, ev)  # (read as nothing: over an ISAKMP SA that is up)
         elif ev.pattern == _MR3_REPEATS and key in responder:
             repeated.add(key)
+        last[key] = ev
     for key, ev in unreadable.items():
         up = up_at[key]
         # the peer's last Main Mode message repeated, or (a peer that gives up at once repeats nothing) its unreadable
-        # message within two seconds of the SA coming up
-        if key in repeated or (up is not None and ev.stamp is not None and 0 <= ev.stamp - up < 2):
+        # message within two seconds of the SA coming up (without time stamps: the state's next line after it)
+        at_once = 0 <= ev.stamp - up < 2 if up is not None and ev.stamp is not None else key in next_to_up
+        if key in repeated or at_once:
             _set(ev, "auth_failure", "weak")
             ev.values["guess"] = True
             ev.values["main_mode_answer_refused"] = True
