@@ -14,7 +14,7 @@ from lab.analyzer.paste import (
     strip_line_prefixes,
     unquote_mail,
 )
-from lab.analyzer.patterns import listing_rows
+from lab.analyzer.patterns import by_id, listing_rows
 from lab.analyzer.result import _finish
 from lab.analyzer.scan import Scanner, blocks_from_text, plain_chars
 from lab.errors import InputError
@@ -79,6 +79,13 @@ def _rests_on_parts(primary: Primary, before: str, after: str) -> bool:
     if primary.chain and all(f.pattern in listing_rows() for f in primary.chain):
         return False
     old, new = before.split("\n"), after.split("\n")
+    # A line that is one whole message of a daemon (its pattern matches all of it: "Aggressive Mode PSK disabled for
+    # security reasons", as `ipsec up` prints charon's messages) is a line of its own, whatever its length or the
+    # line above it.
+    patterns = by_id()
+    if any(f.line in primary.evidence_lines and f.line <= len(old) and (p := patterns.get(f.pattern)) is not None
+           and p.regex.fullmatch(old[f.line - 1].strip()) for f in primary.chain):
+        return False
     return bool(primary.evidence_lines) and all(
         no <= len(new) and not new[no - 1].strip() and old[no - 1].strip() for no in primary.evidence_lines)
 

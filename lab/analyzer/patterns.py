@@ -441,6 +441,12 @@ def listing_rows() -> frozenset[str]:
     return frozenset(p.id for p in load_patterns() if "snapshot" in p.regex.groupindex)
 
 
+@lru_cache(maxsize=1)
+def by_id() -> dict[str, Pattern]:
+    """Every pattern by its id."""
+    return {p.id: p for p in load_patterns()}
+
+
 def patterns_for(formats: tuple[str, ...] | None) -> tuple[Pattern, ...]:
     """The patterns that apply to these formats (all patterns when `formats` is None)."""
     every = load_patterns()

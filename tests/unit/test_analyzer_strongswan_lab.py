@@ -346,6 +346,35 @@ def test_a_responder_whose_ike_sa_the_peer_ends_in_its_next_message_without_time
         assert "first request it sent after that" in " ".join(primary.reasoning_in("en"))
 
 
+_CHARON_FRAME = re.compile(r"^\w{3} [ \d]\d \d\d:\d\d:\d\d \d\d\[\w+\] (?:<[^>]*> )?", re.M)
+
+
+def test_charon_s_bare_messages_read_like_the_whole_log() -> None:
+    # charon's messages alone, as `ipsec up` prints them (and charon-systemd's journal, without its time): no time,
+    # thread, subsystem or IKE SA tag (187 of 189 today: charon R's sides of plx-aws2-t2-dpd and its -t1-rekeys, two
+    # tunnels from one peer to two addresses of R, whose lines no longer say which tunnel they are about)
+    sides = [(name, side, expected) for name, side, expected in CHARON_SIDES if side != "B"]
+    same = sum(_verdict(_CHARON_FRAME.sub("", paste(name, side))) == expected for name, side, expected in sides)
+    assert same >= 0.98 * len(sides), (same, len(sides))
+
+
+def test_a_bare_message_of_its_own_is_no_wrapped_rest_of_the_line_above() -> None:
+    # "Aggressive Mode PSK disabled for security reasons" after the long "selected proposal: IKE:..." line: nothing
+    # says where a bare line starts, but the message is one of charon's whole
+    text = _CHARON_FRAME.sub("", excerpt("pl-v1-aggressive", "R"))
+    assert "\nAggressive Mode PSK disabled for security reasons\n" in text
+    assert _verdict(text) == "ike_mode_mismatch"
+
+
+def test_an_untagged_ikev1_reauthentication_left_unanswered_is_a_failed_rekey() -> None:
+    # strongSwan 5.6.2 logs no "reauthentication failed" line; without the IKE SA tags, "initiating Main Mode IKE_SA
+    # gw[2]" while gw[1] is up with nothing wrong, then "establishing IKE_SA failed, peer not responding", is that
+    # reauthentication giving up
+    text = _IKE_NAME.sub(r"\1", excerpt("v1-main-rekey-unanswered", "L", "strongswan-5.6.2"))
+    assert "<gw|" not in text and "reauthentication failed" not in text
+    assert _verdict(text) == "rekey_issue"
+
+
 @pytest.mark.parametrize(("name", "side", "expected"), [
     # IKEv1: a NO_PROPOSAL_CHOSEN after the ISAKMP SA is up refuses Quick Mode, not Main Mode
     ("v1-p2-prop", "L", "phase2_proposal_mismatch"),

@@ -425,29 +425,59 @@ def _v1_reauthentication_gave_up(events: list[Event]) -> None:
     # (charon's IKEv1 reauthentication: the ISAKMP SA that is up starts a new Main or Aggressive Mode, "<gw|1> initiating
     # Main Mode IKE_SA gw[2] to ..."; charon does not rekey an ISAKMP SA, task_manager_v1.c's queue_ike_rekey queues a
     # reauthentication)
+    # (charon's default ike_name = no leaves the lines untagged: there the new IKE SA is the one its name's healthy IKE
+    # SA starts, "initiating Main Mode IKE_SA gw[2]" while gw[1] is up with nothing wrong since, and the next
+    # "establishing IKE_SA failed" in that log is its end)
     up: set[tuple[int, str]] = set()
     reauths: dict[tuple[int, str], Event] = {}  # (log, the new IKE SA's "<name|id>") -> the line that started it
+    healthy: dict[tuple[int, str], str] = {}  # untagged: (log, name) -> the id of its IKE SA up with nothing wrong since
+    pending: dict[int, Event] = {}  # untagged: log -> the reauthentication under way
     for i, ev in enumerate(events):
         if ev.fmt != "strongswan":
             continue
         tag, sa = _CHARON_TAG.search(ev.text), _CHARON_IKE_SA.search(ev.text)
         named = f"{sa['name']}|{sa['id']}" if sa else ""  # the IKE SA the line names, as its tag would
-        if ev.kind == "established" and tag and sa:
+        if not tag:
+            if ev.kind == "established" and sa and " established between " in ev.text:
+                healthy[(ev.stream, sa["name"])] = sa["id"]
+                pending.pop(ev.stream, None)
+            elif ev.kind == "initiate" and ev.exchange in ("MAIN_MODE", "AGGRESSIVE_MODE") and sa:
+                if healthy.get((ev.stream, sa["name"]), sa["id"]) != sa["id"]:
+                    pending[ev.stream] = ev
+                else:
+                    pending.pop(ev.stream, None)
+            elif (ev.kind == "give_up" and ev.pattern == "swan-peer-not-responding" and ev.category == "peer_unreachable"
+                  and (start := pending.pop(ev.stream, None)) is not None):
+                _reauthentication_unanswered(events, i, start)
+            elif ev.stream not in pending and (ev.kind == "give_up" or (ev.kind == "delete" and ev.direction == "received")):
+                # (something went wrong with the SA that was up: what it starts next is no reauthentication of a
+                # healthy SA)
+                healthy = {key: sa_id for key, sa_id in healthy.items() if key[0] != ev.stream}
+            continue
+        if ev.kind == "established" and sa:
             up.add((ev.stream, tag.group(1)))
-        elif (ev.kind == "initiate" and ev.exchange in ("MAIN_MODE", "AGGRESSIVE_MODE") and tag and sa
+        elif (ev.kind == "initiate" and ev.exchange in ("MAIN_MODE", "AGGRESSIVE_MODE") and sa
               and (ev.stream, tag.group(1)) in up and tag.group(1) != named):
             reauths[(ev.stream, named)] = ev
         elif (ev.kind == "give_up" and ev.category == "peer_unreachable" and ev.pattern == "swan-peer-not-responding"
-              and tag and (ev.stream, tag.group(1)) in reauths):
-            later = (n for n in events[i + 1 : i + 4] if n.stream == ev.stream)
-            if any(n.pattern == "swan-reauth-failed" for n in later):
-                continue
-            _set(ev, "rekey_issue")
-            for prev in reversed(events[:i]):
-                if prev.stream != ev.stream or prev is reauths[(ev.stream, tag.group(1))]:
-                    break
-                if prev.kind in ("give_up", "retransmit") and prev.category == "peer_unreachable":
-                    prev.category, prev.weight = "rekey_issue", "context"
+              and (ev.stream, tag.group(1)) in reauths):
+            _reauthentication_unanswered(events, i, reauths[(ev.stream, tag.group(1))])
+
+
+def _reauthentication_unanswered(events: list[Event], i: int, start: Event) -> None:
+    """events[i], charon's "establishing IKE_SA failed, peer not responding" for the IKE SA a reauthentication started
+    (`start`), and the retransmissions and give-up before it back to that start: a rekey that failed (unless a
+    "reauthentication failed" line follows, which `_rekey_gave_up` reads)."""
+    ev = events[i]
+    later = (n for n in events[i + 1 : i + 4] if n.stream == ev.stream)
+    if any(n.pattern == "swan-reauth-failed" for n in later):
+        return
+    _set(ev, "rekey_issue")
+    for prev in reversed(events[:i]):
+        if prev.stream != ev.stream or prev is start:
+            break
+        if prev.kind in ("give_up", "retransmit") and prev.category == "peer_unreachable":
+            prev.category, prev.weight = "rekey_issue", "context"
 
 
 def _rekey_gave_up(events: list[Event]) -> None:
