@@ -54,6 +54,7 @@ from lab.analyzer.protocol.refusals import (
 )
 from lab.analyzer.protocol.rekeys import (
     _borrow_pluto_state,
+    _cut_off_child_refusals,
     _deletes_of_rekeyed_ike_sas,
     _isakmp_only_deletes,
     _ke_retried,
@@ -259,6 +260,7 @@ def classify(events: list[Event]) -> None:
     _charon_connecting_give_ups(events)
     _charon_create_child(events)
     _refused_rekeys(events)
+    _cut_off_child_refusals(events)
     _pluto_quick_mode_refusals(events)
     _borrow_proposal_sa(events)
     _rekey_left_unanswered(events)

@@ -413,6 +413,49 @@ def _deletes_of_rekeyed_ike_sas(events: list[Event]) -> None:
 
 _CHILD_REKEY_FAILED = re.compile(r"\bCHILD_SA rekeying failed\b")
 
+# charon's [ENC] line of a CREATE_CHILD_SA message: parsed (received) or generating (sent), request or response, its
+# message ID and payloads
+_CHARON_CHILD_MESSAGE = re.compile(r"\b(parsed|generating) CREATE_CHILD_SA (request|response) (\d+) \[([^\]]*)\]")
+_NOTIFIES = re.compile(r"\bN\((\w+)\)")
+_OTHER_WAY = {"parsed": "generating", "generating": "parsed"}
+
+
+def _cut_off_child_refusals(events: list[Event]) -> None:
+    """charon's CREATE_CHILD_SA response that refuses (an error notify: N(NO_PROP), N(TS_UNACCEPT), ...) a request the
+    paste does not hold (it starts after that request: a log's last lines) says nothing itself of whether a new Child
+    SA or a rekey was refused. When the next such request in the log is a rekey (RFC 7296 REKEY_SA) refused with the
+    same notify, the cut-off one was that rekey's earlier attempt (charon tries a refused rekey again: "CHILD_SA
+    rekeying failed, trying again in N seconds"): a refused rekey too."""
+    messages: dict[int, list[tuple[Event, str, str, str, frozenset[str]]]] = {}
+    for ev in events:
+        if ev.fmt == "strongswan" and ev.exchange == "CREATE_CHILD_SA" and (m := _CHARON_CHILD_MESSAGE.search(ev.text)):
+            word, kind, mid, payloads = m.groups()
+            messages.setdefault(ev.stream, []).append((ev, word, kind, mid, frozenset(_NOTIFIES.findall(payloads))))
+    for found in messages.values():
+        first_request = next((k for k, msg in enumerate(found) if msg[2] == "request"), len(found))
+        orphan = next((msg for msg in found[:first_request] if msg[2] == "response" and msg[4] - {"REKEY_SA"}), None)
+        if orphan is None:
+            continue
+        asked = _OTHER_WAY[orphan[1]]  # how this log wrote the request it answered (or got the answer to)
+        request = next((msg for msg in found[first_request:] if msg[2] == "request" and msg[1] == asked), None)
+        if request is None or _rekey_word(request[0]) != "rekey":
+            continue
+        answer = next((msg for msg in found if msg[2] == "response" and msg[1] == orphan[1] and msg[3] == request[3]
+                       and msg[0].order > request[0].order), None)
+        if answer is not None and answer[4] == orphan[4]:
+            orphan[0].values["rekey_refused"] = True
+            # (and the lines of that refusal before its answer, back to the log's message before it: "no acceptable
+            # proposal found", ...)
+            tag = _CHARON_TAG.search(orphan[0].text)
+            for ev in reversed(events[: events.index(orphan[0])]):
+                if ev.stream != orphan[0].stream or (tag and (t := _CHARON_TAG.search(ev.text))
+                                                     and t.group(1) != tag.group(1)):
+                    continue
+                if ev.pattern == "swan-exchange":
+                    break
+                if ev.kind in ("no_proposal", "ts_unacceptable", "notify") and ev.exchange in (None, "CREATE_CHILD_SA"):
+                    ev.values["rekey_refused"] = True
+
 
 def _refused_rekeys(events: list[Event]) -> None:
     """charon's "CHILD_SA rekeying failed, trying again in N seconds" right after a refusal of a Child SA (the same
