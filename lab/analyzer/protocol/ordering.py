@@ -433,7 +433,8 @@ def _two_orders(events: list[Event]) -> tuple[int, bool] | None:
     for cut in range(_BLOCK_EVENTS, n - _BLOCK_EVENTS + 1):
         for first_new in (True, False):
             way = -1 if first_new else 1
-            if min(before[way][cut], after[-way][cut]) < (1 if _shape(events[cut - 1]) != _shape(events[cut]) else 2):
+            its_way = min(before[way][cut], after[-way][cut])
+            if its_way < 1 or (its_way < 2 and _shape(events[cut - 1]) == _shape(events[cut])):
                 continue
             against = before[-way][cut] + after[way][cut]
             if against > (before[1][cut] + before[-1][cut] + after[1][cut] + after[-1][cut]) // 50:
@@ -453,6 +454,20 @@ def _texts_within(texts: list[tuple[int, str]] | None, block: list[Event]) -> li
         return None
     first, last = block[0].line, block[-1].line
     return [(n, t) for n, t in texts if first <= n <= last]
+
+
+def _other_pluto_heard(ev: Event, peers: dict[int, str]) -> bool:
+    """After a connection was added again, with no state serial to decide by: the other peer's pluto refusing this
+    one's first message before it makes a state ("packet from 192.0.2.1:500: ... no suitable connection"). A packet
+    from an address other than the one peer this log's states talked to is the other peer's pluto hearing from this
+    one. Where no state named its peer (libreswan 3's "sent v2I1"), a message refused for want of a connection is read
+    so too (were it this pluto, with the connection changed as it was added again, the refusal would say the same:
+    the versions differ)."""
+    if (sender := _PLUTO_PACKET_FROM.search(ev.text)) is None:
+        return False
+    if peers:
+        return len(set(peers.values())) == 1 and sender.group(1) not in peers.values()
+    return "no suitable connection" in ev.text
 
 
 def put_in_order(
@@ -527,24 +542,11 @@ def put_in_order(
                 readded, readded_name = i - 1, name.group(1)
             if name:
                 added.add(name.group(1))
-        if (readded is not None and ev.fmt == "libreswan" and _serial_of(ev.text) is None
-                and (sender := _PLUTO_PACKET_FROM.search(ev.text))
-                and ((len(set(peers.values())) == 1 and sender.group(1) not in peers.values())
-                     or (not peers and "no suitable connection" in ev.text))):
-            # no state serial to decide by (the other pluto refuses the peer's first message before it makes a state:
-            # "packet from 192.0.2.1:500: ... no suitable connection"): a packet from an address other than the one
-            # peer this log's states talked to, after the connection was added again, is the other peer's pluto
-            # hearing from this one. Where no state named its peer (libreswan 3's "sent v2I1"), a message refused
-            # for want of a connection right after the connection was added is read so too (were it this pluto, with
-            # the connection changed as it was added again, the refusal would say the same: the versions differ).
-            stream += 1
-            roles, peers, states, added = {}, {}, False, {readded_name}
-            moved = {}
-            for earlier in ordered[readded:i - 1]:
-                earlier.stream = stream if not earlier.host else earlier.stream + 1
-            readded = None
-        if readded is not None and ev.fmt == "libreswan" and (serial := _serial_of(ev.text)) is not None:
-            if serial <= tops.get(stream, 0):
+        if readded is not None and ev.fmt == "libreswan" and (
+                (serial := _serial_of(ev.text)) is not None or _other_pluto_heard(ev, peers)):
+            # The connection added again: decided at the next state serial, or at a message the other pluto refuses
+            # before it makes a state (see _other_pluto_heard).
+            if serial is None or serial <= tops.get(stream, 0):
                 stream += 1
                 roles, peers, states, added = {}, {}, False, {readded_name}
                 moved = {}
