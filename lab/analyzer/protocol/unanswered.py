@@ -430,7 +430,7 @@ def _v1_reauthentication_gave_up(events: list[Event]) -> None:
     # "establishing IKE_SA failed" in that log is its end)
     up: set[tuple[int, str]] = set()
     reauths: dict[tuple[int, str], Event] = {}  # (log, the new IKE SA's "<name|id>") -> the line that started it
-    healthy: dict[tuple[int, str], str] = {}  # untagged: (log, name) -> the id of its IKE SA up with nothing wrong since
+    healthy: dict[int, dict[str, str]] = {}  # untagged: log -> name -> the id of its IKE SA up with nothing wrong since
     pending: dict[int, Event] = {}  # untagged: log -> the reauthentication under way
     for i, ev in enumerate(events):
         if ev.fmt != "strongswan":
@@ -439,10 +439,10 @@ def _v1_reauthentication_gave_up(events: list[Event]) -> None:
         named = f"{sa['name']}|{sa['id']}" if sa else ""  # the IKE SA the line names, as its tag would
         if not tag:
             if ev.kind == "established" and sa and " established between " in ev.text:
-                healthy[(ev.stream, sa["name"])] = sa["id"]
+                healthy.setdefault(ev.stream, {})[sa["name"]] = sa["id"]
                 pending.pop(ev.stream, None)
             elif ev.kind == "initiate" and ev.exchange in ("MAIN_MODE", "AGGRESSIVE_MODE") and sa:
-                if healthy.get((ev.stream, sa["name"]), sa["id"]) != sa["id"]:
+                if healthy.get(ev.stream, {}).get(sa["name"], sa["id"]) != sa["id"]:
                     pending[ev.stream] = ev
                 else:
                     pending.pop(ev.stream, None)
@@ -452,7 +452,7 @@ def _v1_reauthentication_gave_up(events: list[Event]) -> None:
             elif ev.stream not in pending and (ev.kind == "give_up" or (ev.kind == "delete" and ev.direction == "received")):
                 # (something went wrong with the SA that was up: what it starts next is no reauthentication of a
                 # healthy SA)
-                healthy = {key: sa_id for key, sa_id in healthy.items() if key[0] != ev.stream}
+                healthy.pop(ev.stream, None)
             continue
         if ev.kind == "established" and sa:
             up.add((ev.stream, tag.group(1)))
