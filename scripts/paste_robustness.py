@@ -20,7 +20,16 @@ connection names share nothing with the failing one, its pluto state serials and
 daemon numbers them, pasted after the failing excerpt (after), before it (before), or line by line in turn
 (interleaved). A fixed seed picks the healthy excerpt.
 
-    .venv/bin/python scripts/paste_robustness.py [paste|tunnels|all] [--list] [--limit N]
+The lab's real daemon logs (`lab` checks, scripts/lab_logs.py): every side of tests/data/strongswan-lab whose cause
+scenarios.yaml names (charon and pluto, every release run), reshaped as it reaches an engineer, counted where it reads
+otherwise than the side's log as written: through syslog (a host and the daemon's name and pid), journald's ISO form,
+pfSense's log table (tab columns, newest first), charon-systemd's journal (no thread, subsystem or IKE SA tag), charon's
+bare messages as `ipsec up` prints them, without the IKE SA tags (charon's ike_name = no), without time stamps, newest
+first, and a syslog file with other programs' lines in between; and both peers' logs pasted together: without time
+stamps, the responder's first, one side's GUI lines (newest first) before or after the other side's log, and through
+syslog with each side's host.
+
+    .venv/bin/python scripts/paste_robustness.py [paste|tunnels|lab|all] [--list] [--limit N]
 """
 
 from __future__ import annotations
@@ -41,6 +50,7 @@ sys.path.insert(0, str(ROOT))
 
 from lab.analyzer import analyze_text  # noqa: E402
 from lab.analyzer.paste.runs import _STARTS  # noqa: E402
+from scripts import lab_logs  # noqa: E402
 
 CORPUS = ROOT / "datasets" / "real-logs"
 
@@ -113,12 +123,114 @@ TUNNELS: dict[str, Callable[[str, str], str]] = {
 }
 
 
+# The lab logs' own time stamps: charon's "Dec  1 06:05:34 14[IKE] ...", pluto's "Dec  1 06:05:34.123456: ..."
+_CHARON_LINE = re.compile(r"^(\w{3} [ \d]\d \d\d:\d\d:\d\d) (\d\d\[\w+\] )", re.M)
+_PLUTO_LINE = re.compile(r"^(\w{3} [ \d]\d \d\d:\d\d:\d\d)\.\d+: ", re.M)
+_CHARON_FRAME = re.compile(r"^\w{3} [ \d]\d \d\d:\d\d:\d\d \d\d\[\w+\] (?:<[^>]*> )?", re.M)
+_CHARON_FRAME_STAMPED = re.compile(r"^(\w{3} [ \d]\d \d\d:\d\d:\d\d) \d\d\[\w+\] (?:<[^>]*> )?", re.M)
+_CHARON_TAG = re.compile(r"(\d\d\[\w+\] )<[^>]*> ")
+_OTHER_PROGRAMS = ("systemd[1]: Started Session 5 of user root.",
+                   "CRON[1234]: (root) CMD (command -v debian-sa1 > /dev/null && debian-sa1 1 1)",
+                   "kernel: [12345.678901] e1000: eth0 NIC Link is Up 1000 Mbps Full Duplex, Flow Control: RX",
+                   "dhclient[812]: DHCPREQUEST for 10.0.0.5 on eth0 to 10.0.0.1 port 67")
+
+
+def _syslog(text: str, host: str = "gw") -> str:
+    if _PLUTO_LINE.search(text):
+        return _PLUTO_LINE.sub(rf"\1 {host} pluto[4242]: ", text)
+    return _CHARON_LINE.sub(rf"\1 {host} charon[4242]: \2", text)
+
+
+def _journal_iso(text: str) -> str:
+    if _PLUTO_LINE.search(text):
+        return _PLUTO_LINE.sub("2026-12-01T06:05:34+0900 gw pluto[4242]: ", text)
+    return _CHARON_LINE.sub(lambda m: "2026-12-01T06:05:34+0900 gw charon[4242]: " + m.group(2), text)
+
+
+def _newest_first(text: str) -> str:
+    return "".join(reversed(text.splitlines(keepends=True)))
+
+
+def _gui(text: str) -> str:
+    """pfSense's log table as a browser copies it: newest first, whole seconds, process and pid in tab columns."""
+    if _PLUTO_LINE.search(text):
+        return _newest_first(_PLUTO_LINE.sub("\\1\tpluto\t4242\t", text))
+    return _newest_first(_CHARON_LINE.sub("\\1\tcharon\t4242\t\\2", text))
+
+
+def _systemd(text: str) -> str:
+    """charon-systemd's journal: the time, host and program, then the message without thread, subsystem or tag."""
+    if _PLUTO_LINE.search(text):
+        return _syslog(text)
+    return _CHARON_FRAME_STAMPED.sub(r"\1 gw charon-systemd[4242]: ", text)
+
+
+def _no_stamps(text: str) -> str:
+    return _CHARON_LINE.sub(r"\2", _PLUTO_LINE.sub("", text))
+
+
+def _noisy(text: str) -> str:
+    out = []
+    for i, line in enumerate(_syslog(text).splitlines(keepends=True)):
+        out.append(line)
+        if i % 4 == 3 and (m := re.match(r"(\w{3} [ \d]\d \d\d:\d\d:\d\d) gw ", line)):
+            out.append(f"{m.group(1)} gw {_OTHER_PROGRAMS[(i // 4) % len(_OTHER_PROGRAMS)]}\n")
+    return "".join(out)
+
+
+LAB_SIDE: dict[str, Callable[[str], str]] = {
+    "syslog": _syslog,
+    "journald-iso": _journal_iso,
+    "gui-newest-first": _gui,
+    "charon-systemd": _systemd,
+    "bare": lambda text: _no_stamps(text) if _PLUTO_LINE.search(text) else _CHARON_FRAME.sub("", text),
+    "untagged": lambda text: _CHARON_TAG.sub(r"\1", text),
+    "no-stamps": _no_stamps,
+    "newest-first": _newest_first,
+    "syslog-noisy": _noisy,
+}
+LAB_BOTH: dict[str, Callable[[str, str], str]] = {
+    "no-stamps": lambda left, right: _no_stamps(left) + _no_stamps(right),
+    "responder-first": lambda left, right: right + left,
+    "gui-first": lambda left, right: _gui(left) + right,
+    "gui-last": lambda left, right: right + _gui(left),
+    "syslog-hosts": lambda left, right: _syslog(left, "gw-a") + _syslog(right, "gw-b"),
+}
+
+
+def _lab(limit: int, listing: bool) -> None:
+    sides = ([(n, "", s) for n, s, _ in lab_logs.CASES]
+             + [(n, v, s) for n, v, s, _ in lab_logs.VARIANT_CASES]
+             + [(n, v, s) for n, v, s, _ in lab_logs.CHARON_RELEASE_CASES])
+    one = [c for c in sides if c[2] != "B"][: limit or None]
+    both = [c for c in sides if c[2] == "B"][: limit or None]
+    print(f"{len(one)} lab sides and {len(both)} two-sided lab pastes")
+    base = {c: _category(lab_logs.paste(c[0], c[2], c[1])) for c in (*one, *both)}
+    for name, change in LAB_SIDE.items():
+        flips = [(*c, base[c], got) for c in one if (got := _category(change(lab_logs.excerpt(c[0], c[2], c[1]))))
+                 != base[c]]
+        print(f"lab {name:20} {len(flips):4} of {len(one)} read otherwise")
+        for flip in flips if listing else ():
+            print("   ", *flip)
+    for name, join in LAB_BOTH.items():
+        flips = [(*c, base[c], got) for c in both
+                 if (got := _category(join(lab_logs.excerpt(c[0], "L", c[1]), lab_logs.excerpt(c[0], "R", c[1]))))
+                 != base[c]]
+        print(f"lab both {name:15} {len(flips):4} of {len(both)} read otherwise")
+        for flip in flips if listing else ():
+            print("   ", *flip)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("checks", nargs="?", choices=("paste", "tunnels", "all"), default="all")
+    parser.add_argument("checks", nargs="?", choices=("paste", "tunnels", "lab", "all"), default="all")
     parser.add_argument("--list", action="store_true", help="list every flip (excerpt ids, and the category read)")
-    parser.add_argument("--limit", type=int, default=0, help="read only the first N development excerpts (a quick look)")
+    parser.add_argument("--limit", type=int, default=0,
+                        help="read only the first N development excerpts, lab sides and two-sided pastes (a quick look)")
     args = parser.parse_args()
+    if args.checks == "lab":
+        _lab(args.limit, args.list)
+        return 0
     manifest = yaml.safe_load((CORPUS / "corpus.yaml").read_text(encoding="utf-8"))
     entries = manifest if isinstance(manifest, list) else manifest.get("excerpts", manifest.get("entries"))
     dev = [e for e in entries if e["split"] == "dev"][: args.limit or None]
@@ -153,6 +265,8 @@ def main() -> int:
             print(f"tunnels {name:12} {len(flips):4} of {count} read otherwise  {dict(by.most_common(4))}")
             for flip in flips if args.list else ():
                 print("   ", *flip)
+    if args.checks == "all":
+        _lab(args.limit, args.list)
     return 0
 
 
