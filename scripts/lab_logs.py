@@ -75,3 +75,20 @@ CHARON_RELEASE_CASES = [(s["name"], release, side, v["expected"]) for s in SCENA
                         if (LAB / s["name"] / release / "L.log").is_file() for v in [_variant(s, release)]
                         if not v.get("not_applicable")
                         for side in v["sides"] if side not in (v.get("not_read") or {})]
+
+
+# The lab logs' own time stamps: charon's "Dec  1 06:05:34 14[IKE] ...", pluto's "Dec  1 06:05:34.123456: ..."
+CHARON_LINE = re.compile(r"^(\w{3} [ \d]\d \d\d:\d\d:\d\d) (\d\d\[\w+\] )", re.M)
+PLUTO_LINE = re.compile(r"^(\w{3} [ \d]\d \d\d:\d\d:\d\d)\.\d+: ", re.M)
+# charon's frame around its message: the time, the thread and subsystem, the IKE SA tag (the time in group 1)
+CHARON_FRAME = re.compile(r"^(\w{3} [ \d]\d \d\d:\d\d:\d\d) \d\d\[\w+\] (?:<[^>]*> )?", re.M)
+
+
+def gui_newest_first(text: str) -> str:
+    """One daemon's log as pfSense's log table shows it and a browser copies it: newest first, whole seconds, the
+    process and its id in tab columns ("Dec  1 19:21:32<TAB>charon<TAB>4242<TAB>12[IKE] ...")."""
+    if PLUTO_LINE.search(text):
+        text = PLUTO_LINE.sub("\\1\tpluto\t4242\t", text)
+    else:
+        text = CHARON_LINE.sub("\\1\tcharon\t4242\t\\2", text)
+    return "".join(reversed(text.splitlines(keepends=True)))

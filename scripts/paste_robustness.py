@@ -123,11 +123,6 @@ TUNNELS: dict[str, Callable[[str, str], str]] = {
 }
 
 
-# The lab logs' own time stamps: charon's "Dec  1 06:05:34 14[IKE] ...", pluto's "Dec  1 06:05:34.123456: ..."
-_CHARON_LINE = re.compile(r"^(\w{3} [ \d]\d \d\d:\d\d:\d\d) (\d\d\[\w+\] )", re.M)
-_PLUTO_LINE = re.compile(r"^(\w{3} [ \d]\d \d\d:\d\d:\d\d)\.\d+: ", re.M)
-_CHARON_FRAME = re.compile(r"^\w{3} [ \d]\d \d\d:\d\d:\d\d \d\d\[\w+\] (?:<[^>]*> )?", re.M)
-_CHARON_FRAME_STAMPED = re.compile(r"^(\w{3} [ \d]\d \d\d:\d\d:\d\d) \d\d\[\w+\] (?:<[^>]*> )?", re.M)
 _CHARON_TAG = re.compile(r"(\d\d\[\w+\] )<[^>]*> ")
 _OTHER_PROGRAMS = ("systemd[1]: Started Session 5 of user root.",
                    "CRON[1234]: (root) CMD (command -v debian-sa1 > /dev/null && debian-sa1 1 1)",
@@ -136,37 +131,30 @@ _OTHER_PROGRAMS = ("systemd[1]: Started Session 5 of user root.",
 
 
 def _syslog(text: str, host: str = "gw") -> str:
-    if _PLUTO_LINE.search(text):
-        return _PLUTO_LINE.sub(rf"\1 {host} pluto[4242]: ", text)
-    return _CHARON_LINE.sub(rf"\1 {host} charon[4242]: \2", text)
+    if lab_logs.PLUTO_LINE.search(text):
+        return lab_logs.PLUTO_LINE.sub(rf"\1 {host} pluto[4242]: ", text)
+    return lab_logs.CHARON_LINE.sub(rf"\1 {host} charon[4242]: \2", text)
 
 
 def _journal_iso(text: str) -> str:
-    if _PLUTO_LINE.search(text):
-        return _PLUTO_LINE.sub("2026-12-01T06:05:34+0900 gw pluto[4242]: ", text)
-    return _CHARON_LINE.sub(lambda m: "2026-12-01T06:05:34+0900 gw charon[4242]: " + m.group(2), text)
+    if lab_logs.PLUTO_LINE.search(text):
+        return lab_logs.PLUTO_LINE.sub("2026-12-01T06:05:34+0900 gw pluto[4242]: ", text)
+    return lab_logs.CHARON_LINE.sub(lambda m: "2026-12-01T06:05:34+0900 gw charon[4242]: " + m.group(2), text)
 
 
 def _newest_first(text: str) -> str:
     return "".join(reversed(text.splitlines(keepends=True)))
 
 
-def _gui(text: str) -> str:
-    """pfSense's log table as a browser copies it: newest first, whole seconds, process and pid in tab columns."""
-    if _PLUTO_LINE.search(text):
-        return _newest_first(_PLUTO_LINE.sub("\\1\tpluto\t4242\t", text))
-    return _newest_first(_CHARON_LINE.sub("\\1\tcharon\t4242\t\\2", text))
-
-
 def _systemd(text: str) -> str:
     """charon-systemd's journal: the time, host and program, then the message without thread, subsystem or tag."""
-    if _PLUTO_LINE.search(text):
+    if lab_logs.PLUTO_LINE.search(text):
         return _syslog(text)
-    return _CHARON_FRAME_STAMPED.sub(r"\1 gw charon-systemd[4242]: ", text)
+    return lab_logs.CHARON_FRAME.sub(r"\1 gw charon-systemd[4242]: ", text)
 
 
 def _no_stamps(text: str) -> str:
-    return _CHARON_LINE.sub(r"\2", _PLUTO_LINE.sub("", text))
+    return lab_logs.CHARON_LINE.sub(r"\2", lab_logs.PLUTO_LINE.sub("", text))
 
 
 def _noisy(text: str) -> str:
@@ -181,9 +169,9 @@ def _noisy(text: str) -> str:
 LAB_SIDE: dict[str, Callable[[str], str]] = {
     "syslog": _syslog,
     "journald-iso": _journal_iso,
-    "gui-newest-first": _gui,
+    "gui-newest-first": lab_logs.gui_newest_first,
     "charon-systemd": _systemd,
-    "bare": lambda text: _no_stamps(text) if _PLUTO_LINE.search(text) else _CHARON_FRAME.sub("", text),
+    "bare": lambda text: _no_stamps(text) if lab_logs.PLUTO_LINE.search(text) else lab_logs.CHARON_FRAME.sub("", text),
     "untagged": lambda text: _CHARON_TAG.sub(r"\1", text),
     "no-stamps": _no_stamps,
     "newest-first": _newest_first,
@@ -192,8 +180,8 @@ LAB_SIDE: dict[str, Callable[[str], str]] = {
 LAB_BOTH: dict[str, Callable[[str, str], str]] = {
     "no-stamps": lambda left, right: _no_stamps(left) + _no_stamps(right),
     "responder-first": lambda left, right: right + left,
-    "gui-first": lambda left, right: _gui(left) + right,
-    "gui-last": lambda left, right: right + _gui(left),
+    "gui-first": lambda left, right: lab_logs.gui_newest_first(left) + right,
+    "gui-last": lambda left, right: right + lab_logs.gui_newest_first(left),
     "syslog-hosts": lambda left, right: _syslog(left, "gw-a") + _syslog(right, "gw-b"),
 }
 

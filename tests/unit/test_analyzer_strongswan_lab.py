@@ -18,6 +18,7 @@ import pytest
 from lab.analyzer import Analysis, analyze_text
 from scripts.lab_logs import (  # the lab's logs as an engineer copies them, and the sides scenarios.yaml names
     CASES,
+    CHARON_FRAME,
     CHARON_RELEASE_CASES,
     CHARON_RELEASES,
     LAB,
@@ -27,6 +28,7 @@ from scripts.lab_logs import (  # the lab's logs as an engineer copies them, and
     VARIANTS,
     _variant,
     excerpt,
+    gui_newest_first,
     paste,
 )
 
@@ -291,22 +293,19 @@ def test_a_responder_whose_ike_sa_the_peer_ends_in_its_next_message_without_time
         assert "first request it sent after that" in " ".join(primary.reasoning_in("en"))
 
 
-_CHARON_FRAME = re.compile(r"^\w{3} [ \d]\d \d\d:\d\d:\d\d \d\d\[\w+\] (?:<[^>]*> )?", re.M)
-
-
 def test_charon_s_bare_messages_read_like_the_whole_log() -> None:
     # charon's messages alone, as `ipsec up` prints them (and charon-systemd's journal, without its time): no time,
     # thread, subsystem or IKE SA tag (187 of 189 today: charon R's sides of plx-aws2-t2-dpd and its -t1-rekeys, two
     # tunnels from one peer to two addresses of R, whose lines no longer say which tunnel they are about)
     sides = [(name, side, expected) for name, side, expected in CHARON_SIDES if side != "B"]
-    same = sum(_verdict(_CHARON_FRAME.sub("", paste(name, side))) == expected for name, side, expected in sides)
+    same = sum(_verdict(CHARON_FRAME.sub("", paste(name, side))) == expected for name, side, expected in sides)
     assert same >= 0.98 * len(sides), (same, len(sides))
 
 
 def test_a_bare_message_of_its_own_is_no_wrapped_rest_of_the_line_above() -> None:
     # "Aggressive Mode PSK disabled for security reasons" after the long "selected proposal: IKE:..." line: nothing
     # says where a bare line starts, but the message is one of charon's whole
-    text = _CHARON_FRAME.sub("", excerpt("pl-v1-aggressive", "R"))
+    text = CHARON_FRAME.sub("", excerpt("pl-v1-aggressive", "R"))
     assert "\nAggressive Mode PSK disabled for security reasons\n" in text
     assert _verdict(text) == "ike_mode_mismatch"
 
@@ -553,27 +552,15 @@ def test_both_peers_merged_by_time_in_a_central_syslog_mostly_read_like_the_two_
     assert same >= 0.97 * len(cases), (same, len(cases))
 
 
-def _gui_newest_first(text: str) -> str:
-    """One daemon's log as pfSense's log table shows it and a browser copies it: newest first, whole seconds, the
-    process and its id in tab columns ("Dec  1 19:21:32<TAB>charon<TAB>4242<TAB>12[IKE] ...")."""
-    rows = []
-    for line in text.splitlines():
-        if m := _PLUTO_STAMP.match(line):
-            rows.append(f"{m.group(1)}\tpluto\t4242\t{m.group(3)}")
-        elif m := _CHARON_LINE.match(line):
-            rows.append(f"{m.group(1)}\tcharon\t4242\t{m.group(2)}")
-    return "\n".join(reversed(rows)) + "\n"
-
-
 def test_one_peer_s_gui_lines_newest_first_and_the_other_s_log_read_like_the_two_logs() -> None:
     # The web GUI's lines (newest first) and the other peer's daemon log (oldest first) pasted one after the other,
     # either way round: each log is put in its own order, told apart by where the time stamps turn (all 187 and 184
     # of 187 today: one scenario's GUI lines all fall in one second, so nothing says which way they run; in the other
     # two the other peer's log, read first, names what that peer saw first)
     cases = [(s["name"], s["expected"]) for s in SCENARIOS if "B" in s["sides"] and "B" not in (s.get("not_read") or {})]
-    gui_first = sum(_verdict(_gui_newest_first(excerpt(name, "L")) + excerpt(name, "R")) == expected
+    gui_first = sum(_verdict(gui_newest_first(excerpt(name, "L")) + excerpt(name, "R")) == expected
                     for name, expected in cases)
-    gui_last = sum(_verdict(excerpt(name, "R") + _gui_newest_first(excerpt(name, "L"))) == expected
+    gui_last = sum(_verdict(excerpt(name, "R") + gui_newest_first(excerpt(name, "L"))) == expected
                    for name, expected in cases)
     assert gui_first >= 0.98 * len(cases) and gui_last >= 0.95 * len(cases), (gui_first, gui_last, len(cases))
 

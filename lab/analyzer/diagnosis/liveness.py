@@ -141,9 +141,8 @@ def _liveness_primary(
         order = ("ike_sa_deleted_by_peer", "dpd_timeout", "peer_unreachable")
         first = min(liveness, key=lambda c: (liveness[c][0].order, order.index(c)))
         evs = liveness[first]
-        if first != "ike_sa_deleted_by_peer" and "ike_sa_deleted_by_peer" in liveness and (paired := next(
-                (d for d in liveness["ike_sa_deleted_by_peer"] if _peer_dpd_behind_delete(cats, d) is not None),
-                None)) is not None and paired is liveness["ike_sa_deleted_by_peer"][0]:
+        if first != "ike_sa_deleted_by_peer" and "ike_sa_deleted_by_peer" in liveness and _peer_dpd_behind_delete(
+                cats, liveness["ike_sa_deleted_by_peer"][0]) is not None:
             # both peers' logs, the one whose DPD timed out pasted first: the Delete the other log received is that
             # DPD's action, read as when the logs come the other way round (the paste's order is not the events')
             first, evs = "ike_sa_deleted_by_peer", liveness["ike_sa_deleted_by_peer"]

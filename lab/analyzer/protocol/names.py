@@ -149,3 +149,7 @@ def exchange_name(raw: str) -> str:
         if needle in key:
             return name
     return key
+
+
+# The pattern id of charon's [ENC] line of an IKE message sent or received ("parsed IKE_AUTH response 1 [ ... ]").
+CHARON_MESSAGE = "swan-exchange"

@@ -8,7 +8,7 @@ import re
 from lab.analyzer.protocol.events import Event
 from lab.analyzer.protocol.exchanges import _CHARON_THREAD, _IMPAIRED_TIMEOUT
 from lab.analyzer.protocol.meaning import _set
-from lab.analyzer.protocol.names import IKEV1_EXCHANGES
+from lab.analyzer.protocol.names import CHARON_MESSAGE, IKEV1_EXCHANGES
 from lab.analyzer.protocol.ordering import _CHARON_IKE_SA
 from lab.analyzer.protocol.streams import (
     _AGED,
@@ -145,7 +145,6 @@ _RESPONDER_UP = re.compile(r"\bresponder established IKE SA\b|\bSTATE_PARENT_R2:
 
 
 # charon: the peer starts the negotiation (this side responds)
-_CHARON_EXCHANGE = "swan-exchange"  # charon's [ENC] line of an IKE message sent or received
 _CHARON_REQUEST_PARSED = re.compile(r"\bparsed \w+ request\b")
 
 _CHARON_RESPONDS = re.compile(r"\bis initiating (?:an IKE_SA|IKE_SA \S+\[\d+\]|a (?:Main|Aggressive) Mode IKE_SA)"
@@ -186,7 +185,7 @@ def _deleted_right_after_authentication(events: list[Event]) -> None:
                   and responding.get(ev.stream)):
                 charon_up[(ev.stream, *ike_sa.group("name", "id"))] = ev
                 requests_since_up[ev.stream] = 0
-            elif ev.pattern == _CHARON_EXCHANGE and _CHARON_REQUEST_PARSED.search(ev.text):
+            elif ev.pattern == CHARON_MESSAGE and _CHARON_REQUEST_PARSED.search(ev.text):
                 if ev.stream in requests_since_up:
                     requests_since_up[ev.stream] += 1
             elif ev.kind == "delete" and ev.direction == "received" and ev.category and ike_sa:

@@ -9,7 +9,7 @@ import re
 from lab.analyzer.protocol.events import Event
 from lab.analyzer.protocol.exchanges import _rekey_state, _rekey_word
 from lab.analyzer.protocol.meaning import _CHARON_TAG, _KE_RETRY, _set, _State
-from lab.analyzer.protocol.names import IKE_EXCHANGES
+from lab.analyzer.protocol.names import CHARON_MESSAGE, IKE_EXCHANGES
 from lab.analyzer.protocol.ordering import _CHARON_IKE_SA
 from lab.analyzer.protocol.streams import _REVIVALS, _replaced_serial, _serial_of, conn_of
 
@@ -451,7 +451,7 @@ def _cut_off_child_refusals(events: list[Event]) -> None:
                 if ev.stream != orphan[0].stream or (tag and (t := _CHARON_TAG.search(ev.text))
                                                      and t.group(1) != tag.group(1)):
                     continue
-                if ev.pattern == "swan-exchange":
+                if ev.pattern == CHARON_MESSAGE:
                     break
                 if ev.kind in ("no_proposal", "ts_unacceptable", "notify") and ev.exchange in (None, "CREATE_CHILD_SA"):
                     ev.values["rekey_refused"] = True
