@@ -24,7 +24,8 @@ The lab's real daemon logs (`lab` checks, scripts/lab_logs.py): every side of te
 scenarios.yaml names (charon and pluto, every release run), reshaped as it reaches an engineer, counted where it reads
 otherwise than the side's log as written: through syslog (a host and the daemon's name and pid), journald's ISO form,
 pfSense's log table (tab columns, newest first), charon-systemd's journal (no thread, subsystem or IKE SA tag), charon's
-bare messages as `ipsec up` prints them, without the IKE SA tags (charon's ike_name = no), without time stamps, newest
+bare messages as `ipsec up` prints them, without the IKE SA tags (charon's ike_name = no), without charon's [ENC] and
+[NET] lines (log levels that leave those subsystems out, or a paste filtered to the rest), without time stamps, newest
 first, and a syslog file with other programs' lines in between; and both peers' logs pasted together: without time
 stamps, the responder's first, one side's GUI lines (newest first) before or after the other side's log, and through
 syslog with each side's host.
@@ -124,6 +125,7 @@ TUNNELS: dict[str, Callable[[str, str], str]] = {
 
 
 _CHARON_TAG = re.compile(r"(\d\d\[\w+\] )<[^>]*> ")
+_ENC_NET = re.compile(r"^.*\d\d\[(?:ENC|NET)\] .*\n?", re.M)  # charon's encoding and network subsystems' lines
 _OTHER_PROGRAMS = ("systemd[1]: Started Session 5 of user root.",
                    "CRON[1234]: (root) CMD (command -v debian-sa1 > /dev/null && debian-sa1 1 1)",
                    "kernel: [12345.678901] e1000: eth0 NIC Link is Up 1000 Mbps Full Duplex, Flow Control: RX",
@@ -173,6 +175,7 @@ LAB_SIDE: dict[str, Callable[[str], str]] = {
     "charon-systemd": _systemd,
     "bare": lambda text: _no_stamps(text) if lab_logs.PLUTO_LINE.search(text) else lab_logs.CHARON_FRAME.sub("", text),
     "untagged": lambda text: _CHARON_TAG.sub(r"\1", text),
+    "no-enc-net": lambda text: _ENC_NET.sub("", text),
     "no-stamps": _no_stamps,
     "newest-first": _newest_first,
     "syslog-noisy": _noisy,

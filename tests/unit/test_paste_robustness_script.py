@@ -21,8 +21,9 @@ def test_the_script_counts_the_excerpts_each_change_turns() -> None:
     # the pasted texts this analyzer reads as collected: a blog engine's characters change nothing
     assert re.search(r"^paste texturized +0 of \d+ read otherwise", out, re.M)
     assert re.search(r"^40 lab sides and 40 two-sided lab pastes$", out, re.M)
-    for check in ("syslog", "gui-newest-first", "charon-systemd", "bare", "untagged", "no-stamps", "newest-first",
-                  "both no-stamps", "both responder-first", "both gui-first", "both gui-last", "both syslog-hosts"):
+    for check in ("syslog", "gui-newest-first", "charon-systemd", "bare", "untagged", "no-enc-net", "no-stamps",
+                  "newest-first", "both no-stamps", "both responder-first", "both gui-first", "both gui-last",
+                  "both syslog-hosts"):
         assert re.search(rf"^lab {check} +\d+ of 40 read otherwise", out, re.M), check
     # (the first 40 sides and pastes read alike in every shape today)
     assert re.search(r"^lab both gui-first +0 of 40 read otherwise", out, re.M)

@@ -7,6 +7,7 @@ import re
 
 from lab.analyzer.protocol.events import Event, drop_kind
 from lab.analyzer.protocol.meaning import (
+    _CHARON_UNIQUE,
     _PLUTO_ANSWERS,
     _PLUTO_RECEIVED_NOTIFY,
     _PLUTO_RESPONSE_READ,
@@ -209,6 +210,15 @@ _CHARON_PARSED_RESPONSE = re.compile(r"\bparsed ([A-Z_]+) response (\d+) \[")
 _CHARON_V2_RETRANSMIT = " of request with message ID "
 
 
+_CHARON_IKE_NUMBER = re.compile(r"\bIKE_SA [\w.-]+\[(\d+)\]")
+
+
+def _ike_key(ev: Event) -> tuple[int, str]:
+    """The charon IKE SA a line is about: its unique id ("<gw|2>"), or the whole log where lines carry none."""
+    tag = _CHARON_UNIQUE.search(ev.text)
+    return ev.stream, tag.group(1) if tag else ""
+
+
 def _charon_retransmitted_requests(events: list[Event]) -> None:
     """charon's "retransmit 1 of request with message ID 2" names the message ID only; the request it generated with
     that ID before (same log, same tunnel where the lines name one) names the exchange, and its "giving up after 3
@@ -229,10 +239,16 @@ def _charon_retransmitted_requests(events: list[Event]) -> None:
     retransmitted: dict[tuple[int, str], str] = {}  # (stream, tunnel) -> message ID of the latest retransmission read
     series: dict[tuple[int, str], int] = {}  # (stream, tunnel) -> order of the first retransmission of its request
     requests_shown: set[int] = set()  # streams whose charon lines show the requests it generates
+    setting_up: dict[tuple[int, str], bool] = {}  # (stream, IKE SA's unique id or "") -> initiated and not up yet
     for ev in events:
         if ev.fmt != "strongswan":
             continue
         name = tunnel_name(ev)
+        if ev.pattern == "swan-initiate" or (ev.kind == "established" and "IKE_SA " in ev.text):
+            # ("<gw|1> initiating IKE_SA gw[2] to ...": the SA's own number, as its lines' "<gw|2>" say it)
+            named = _CHARON_IKE_NUMBER.search(ev.text)
+            for key in ((ev.stream, named.group(1) if named else ""), (ev.stream, "")):
+                setting_up[key] = ev.kind == "initiate"
         if g := _CHARON_GENERATED_REQUEST.search(ev.text):
             key = (ev.stream, name, g.group(2))
             generated.setdefault(key, []).append(g.group(1))
@@ -248,6 +264,13 @@ def _charon_retransmitted_requests(events: list[Event]) -> None:
                 if exchange := (generated.get(key) or [None])[-1] or latest_generated.get(key):
                     ev.exchange = exchange
                     break
+            else:
+                if str(msgid) == "0" and ev.stream not in requests_shown and setting_up.get(_ike_key(ev)):
+                    # An IKE SA charon initiated ("initiating IKE_SA gw[2] to ...") and that is not up yet sends
+                    # IKE_SA_INIT with message ID 0 (RFC 7296 section 2.2): its retransmission is that request, not a
+                    # liveness check, also where no [ENC] line names it. (The SA an IKE SA rekey makes starts again at
+                    # 0 too, section 2.18, for whatever it sends first: no initiating line for it.)
+                    ev.exchange = "IKE_SA_INIT"
         if ev.pattern == "swan-retransmit" and _CHARON_V2_RETRANSMIT in ev.text and (msgid := ev.values.get("msgid")):
             if retransmitted.get((ev.stream, name)) != str(msgid):
                 series[(ev.stream, name)] = ev.order

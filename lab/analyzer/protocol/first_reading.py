@@ -301,6 +301,10 @@ def _first_reading(ev: Event, st: _State) -> tuple[str, bool]:
             st.answered_auth = ev
         if ev.direction == "sent" and "request" in ev.text:
             st.pending = ev.exchange
+        elif ev.pattern == "swan-establishing-child" and ev.exchange == "CREATE_CHILD_SA":
+            # (charon builds it once the request before it has its answer: see sa_state._charon_create_child)
+            st.pending = ev.exchange
+            st.dpd_pending = False
         elif ev.direction == "received":
             st.pending = None
         if ev.direction == "received" and ev.exchange in _FIRST_EXCHANGE_VERSION and " request" in ev.text:

@@ -227,8 +227,17 @@ def _read_negotiation(
         st.answered = True
         _set(ev, "dpd_timeout", "context")
     elif kind == "retransmit":
+        if (ev.fmt == "strongswan" and ev.values.get("step") is not None and not ev.exchange
+                and str(ev.values.get("msgid") or "0") != "0" and " of request message ID " in ev.text):
+            # charon's IKEv1 "sending retransmit 1 of request message ID 2582167491, seq 12" where no [ENC] line names
+            # the request: message ID 0 is phase 1's (RFC 2408 section 3.1), another one goes over an ISAKMP SA that
+            # is up, and charon never sends an IKEv1 Informational (its DPD R_U_THERE, a Delete) again
+            # (task_manager_v1.c: only a request that expects a response is retransmitted, and a task that completes
+            # in one message expects none). The request is a Quick Mode (or a Mode Config Transaction), not a
+            # liveness check.
+            ev.exchange = "TRANSACTION" if st.exchange == "TRANSACTION" else "QUICK_MODE"
         if (ev.fmt == "strongswan" and ev.values.get("msgid") == "0"
-                and str(ev.values.get("step") or "0") >= "3"):
+                and int(ev.values.get("step") or 0) >= 3):
             # charon's IKEv1 "sending retransmit 1 of request message ID 0, seq 3": this side's third phase 1
             # message, Main Mode's first encrypted one (RFC 2409 section 5: Aggressive Mode has two), sent only
             # after the peer answered the two before it. Also without the [ENC] lines that show them, and while
@@ -244,10 +253,12 @@ def _read_negotiation(
         if ev.fmt == "libreswan" and (serial := _serial_of(ev.text)) is not None:
             st.retransmitted.setdefault(serial, ev.line)
         rekey_pending = st.rekeying or (st.ike_up and st.pending == "CREATE_CHILD_SA" and not st.new_child)
-        if (st.dpd_pending and ev.exchange not in IKE_SETUP_EXCHANGES) or (
+        if (st.dpd_pending and ev.exchange not in IKE_SETUP_EXCHANGES and not (
+                ev.fmt == "strongswan" and ev.exchange in ("QUICK_MODE", "TRANSACTION"))) or (
                 ev.exchange in ("INFORMATIONAL", "INFORMATIONAL_V1") and not rekey_pending):
             # (an established IKE SA's state retransmits whatever it sent last: its rekey when one is
-            # pending, else its liveness probe)
+            # pending, else its liveness probe; charon names an IKEv1 request it sends again, and never sends its
+            # one-way DPD again)
             _set(ev, "dpd_timeout", "context")
         elif st.rekeying or _rekey_state(ev) or _serial_of(ev.text) in st.replacing_serials or (
             (st.ike_up or st.create_child_seen) and "CREATE_CHILD_SA" in (st.pending, ev.exchange)

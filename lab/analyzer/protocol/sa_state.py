@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from lab.analyzer.protocol.algorithms import pfs_groups
 from lab.analyzer.protocol.events import Event
-from lab.analyzer.protocol.exchanges import _later_request, _new_child_state
+from lab.analyzer.protocol.exchanges import _CHARON_V2_RETRANSMIT, _later_request, _new_child_state
 from lab.analyzer.protocol.meaning import _CHARON_TAG, _CHARON_UNIQUE, _exchange_of, _set, _State
 from lab.analyzer.protocol.ordering import _CHARON_CHILD, _CHARON_IKE_SA, _PLUTO_RETRANSMIT
 from lab.analyzer.protocol.streams import _DELETED_QUIETLY, _PAYLOADS, _replaced_serial, _serial_of, conn_of
@@ -124,13 +124,27 @@ def _main_modes_beside_an_up_isakmp_sa(events: list[Event]) -> set[tuple[int, in
             if any(while_up(serial, first, began, *older) for older in up.get((stream, conn), ()))}
 
 
+_ESTABLISHING_CHILD = "swan-establishing-child"
+# a CHILD_SA that is gone: "closing expired CHILD_SA net{2} ...", "CHILD_SA net{1} closed" (child_sa.c, ike_sa.c)
+_CHARON_CHILD_GONE = re.compile(r"\bclosing expired CHILD_SA [A-Za-z][\w.-]*\{(?P<id>\d+)\}|\{(?P<id2>\d+)\} closed\b")
+
+
 def _charon_create_child(events: list[Event]) -> None:
     """A Child SA refused for its DH group alone, on a charon IKE SA ("<gw|1>") that already set up a CHILD_SA: the
     Child SA of IKE_AUTH carries no KE and IKE_AUTH carries the first Child SA only (RFC 7296 sections 1.2, 1.3.1),
     so the request was a CREATE_CHILD_SA (a rekey, or another Child SA), also when the [ENC] lines naming the
-    exchange are left out of the log."""
+    exchange are left out of the log.
+
+    The same holds for charon's "establishing CHILD_SA net{4} reqid 1" on such an IKE SA: it builds a CREATE_CHILD_SA
+    request (child_create.c; IKE_AUTH's Child SA is built before the IKE SA is up). charon sends one request at a
+    time (task_manager_v2.c delays a task while an exchange is in progress), so until an answer shows (a CHILD_SA
+    established) or another request or attempt starts, the request it retransmits and gives up on is that
+    CREATE_CHILD_SA, not a liveness check sent before it: a log without its [ENC] lines shows no answer to the DPD
+    requests, nor which request is retransmitted."""
     with_child: set[tuple[int, str]] = set()
     v1: set[tuple[int, str]] = set()  # IKEv1 SAs: Main or Aggressive Mode, Quick Mode (no CREATE_CHILD_SA)
+    creating: set[tuple[int, str]] = set()  # IKE SAs whose CREATE_CHILD_SA request is out, no answer seen yet
+    children: dict[tuple[int, str], dict[str, str]] = {}  # each IKE SA's CHILD_SAs up: unique id -> name
     for i, ev in enumerate(events):
         if ev.fmt != "strongswan":
             continue
@@ -138,8 +152,30 @@ def _charon_create_child(events: list[Event]) -> None:
         key = (ev.stream, tag.group(1) if tag else "")  # (charon's default ike_name = no: no tag, one key per log)
         if ev.ike == 1 or ev.exchange in ("MAIN_MODE", "AGGRESSIVE_MODE", "QUICK_MODE", "INFORMATIONAL_V1"):
             v1.add(key)
+        if ev.pattern == _ESTABLISHING_CHILD:
+            if key in with_child and key not in v1:
+                ev.exchange = "CREATE_CHILD_SA"
+                creating.add(key)
+                # a Child SA of a name up on the IKE SA is rekeyed; another one is added (also one set up again
+                # after its SA expired or was closed)
+                named = _CHARON_CHILD.search(ev.text)
+                up = children.get(key, {})
+                ev.values["rekey"] = "rekey" if named and named["name"] in up.values() else "new"
+            continue
+        if key in creating:
+            if ev.pattern == "swan-retransmit" and not ev.exchange and _CHARON_V2_RETRANSMIT in ev.text:
+                ev.exchange = "CREATE_CHILD_SA"
+                continue
+            if ev.kind == "give_up" and ev.exchange in (None, "CREATE_CHILD_SA"):
+                ev.exchange = "CREATE_CHILD_SA"
+            if ev.kind in ("give_up", "established", "initiate", "dpd_probe", "exchange", "delete"):
+                creating.discard(key)
+        if ev.kind != "established" and (named := _CHARON_CHILD_GONE.search(ev.text)):
+            children.get(key, {}).pop(named["id"] or named["id2"], None)
         if ev.kind == "established" and "CHILD_SA" in ev.text:
             with_child.add(key)
+            if named := _CHARON_CHILD.search(ev.text):
+                children.setdefault(key, {})[named["id"]] = named["name"]
         elif (key in with_child and key not in v1 and not ev.exchange and ev.kind == "no_proposal"
               and pfs_groups(events[max(0, i - 8):i], ev) is not None):  # (the listing printed just before it)
             ev.exchange = "CREATE_CHILD_SA"
