@@ -11,6 +11,8 @@ Changes of the paste itself (`paste` checks):
 - zero-width: a zero-width space at every line end;
 - colours: a terminal's colour codes around every line (`docker logs` of a container run with a TTY, a `script`
   capture);
+- mail-wrap-76: each line broken at the last space within 76 columns, as a mail or a mailing-list archive wraps it;
+- terminal-cut-80: each line cut every 80 columns, wherever the cut falls, as a terminal or a fixed-width page does;
 - run-together: the lines joined by spaces on one line (a page or a chat that lost the line breaks), counted only on
   excerpts whose every line starts with a timestamp, charon's thread or an ASA message id;
 - newest-first: the lines reversed, counted only on the same excerpts (the times tell the order).
@@ -41,6 +43,7 @@ import html
 import random
 import re
 import sys
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
@@ -98,7 +101,16 @@ PASTE: dict[str, tuple[Callable[[str], str], Callable[[str], bool] | None]] = {
     "colours": (lambda t: "\n".join(f"\x1b[32m{line}\x1b[0m" for line in t.splitlines()), None),
     "run-together": (lambda t: " ".join(_lines(t)), starts_every_line),
     "newest-first": (lambda t: "\n".join(reversed(t.splitlines())), starts_every_line),
+    "mail-wrap-76": (lambda t: _wrapped(t, 76), None),
+    "terminal-cut-80": (lambda t: "\n".join(line[i:i + 80] for line in t.splitlines()
+                                            for i in range(0, max(len(line), 1), 80)), None),
 }
+
+
+def _wrapped(text: str, width: int) -> str:
+    """The text as a mail wraps it: each line broken at the last space that fits, the space dropped."""
+    return "\n".join(part for line in text.splitlines()
+                     for part in textwrap.wrap(line, width, break_long_words=False, break_on_hyphens=False) or [""])
 
 _IPV4 = re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}\b")
 _NAMES = re.compile(r'"([\w.-]+)"|\b([\w-]+)[\[{]\d+[\]}]')

@@ -40,6 +40,10 @@ COLLECTED_WRAPPED = {
     "fortigate-ikev1-xauth-ldap-dialup-up-dpd-r-u-there", "fortigate-ikev1-xauth-local-user-wrong-password",
     # an FRR debug log pasted into a GitHub issue with one zebra line broken in two ("(vrf VRF" / "default)")
     "metallb-frr-nexthop-unresolved-ubuntu-dhcp",
+    # a FortiGate debug capture in a forum post, its hex dumps and "sent IKE msg" lines cut at the page's width
+    "fortigate-v2-dialup-saml-group-mismatch-eap-denied",
+    # GoBGP's JSON lines in a GitHub issue, the closing brace of the two longest on a line of its own
+    "gobgp-ebgp-multihop-ttl-hold-timer-expired",
 }
 
 
@@ -108,6 +112,39 @@ def test_an_excerpt_cut_at_a_terminals_width_reads_as_the_original(name: str, wi
     cut = _cut(original, width)
     assert cut != original
     assert _category(cut) == _category(original)
+
+
+@pytest.mark.parametrize(("name", "shape"), [
+    # GoBGP's JSON lines: the wrap breaks a record where its long tokens leave a space, its braces say where it ends
+    ("gobgp-ebgp-multihop-ttl-hold-timer-expired", "mail"),
+    ("gobgp-open-as-mismatch-wrong-source-address-juniper", "mail"),
+    ("gobgp-neighbor-reset-operation-cease-admin-reset-peer-down", "mail"),
+    # Docker's json-file record of a MetalLB line, cut at 80 columns inside its escaped quotes
+    ("metallb-bgp-open-message-type-3-router-already-peered-by-calico", "terminal"),
+    # FortiOS `diagnose debug application ike` lines: "ike V=root:0:to-FG2:5293: ..." starts a line
+    ("fortigate-v2-child-sa-rekey-unanswered-sa-hard-expired", "mail"),
+    ("fortigate-v2-child-sa-rekey-unanswered-sa-hard-expired", "terminal"),
+    # a FortiGate event log line cut before a quoted value ('"outbound" role=...'): no pluto line's start
+    ("fortigate-event-azure-phase2-rekey-error", "terminal"),
+    # one line broken at 76 columns where its 58 columns are the longest: the width is at least a mail's narrowest
+    ("juniper-kernel-tcp-md5-wrong-digest", "mail"),
+    ("junos-bgp-tcp-md5-digest-missing-from-peer", "mail"),
+])
+def test_records_and_debug_lines_a_wrap_broke_read_as_the_original(name: str, shape: str) -> None:
+    original = _log(name)
+    broken = _wrapped(original, 76) if shape == "mail" else _cut(original, 80)
+    assert broken != original
+    assert _category(broken) == _category(original)
+
+
+def test_a_json_record_cut_by_a_terminal_is_joined_back_exactly() -> None:
+    record = ('{"log":"E1213 22:09:35.960710       1 bgp.go:48] read OPEN from \\"10.1.105.1:179\\": message type '
+              'is not OPEN, got 3, want 1\\n","stream":"stderr","time":"2017-12-13T22:09:35.961076973Z"}')
+    joined, n = rejoin_wrapped(_cut(record + "\n" + record, 80) + "\n")
+    assert n == 4 and [line for line in joined.splitlines() if line.strip()] == [record, record]
+    # a record that never closes is left as it is (the paste ends inside it)
+    cut_off = _cut(record[:150], 80) + "\n"
+    assert rejoin_wrapped(cut_off) == (cut_off, 0)
 
 
 def test_a_terminal_cut_keeps_the_space_it_fell_on() -> None:

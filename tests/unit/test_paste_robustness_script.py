@@ -16,7 +16,8 @@ def test_the_script_counts_the_excerpts_each_change_turns() -> None:
     out = subprocess.run([sys.executable, str(SCRIPT), "all", "--limit", "40"], capture_output=True, text=True,
                          check=True, timeout=600).stdout
     assert re.search(r"^\d+ of 40 development excerpts read right as collected$", out, re.M)
-    for check in ("paste texturized", "paste run-together", "tunnels after", "tunnels before", "tunnels interleaved"):
+    for check in ("paste texturized", "paste run-together", "paste mail-wrap-76", "paste terminal-cut-80",
+                  "tunnels after", "tunnels before", "tunnels interleaved"):
         assert re.search(rf"^{check} +\d+ of \d+ read otherwise", out, re.M), check
     # the pasted texts this analyzer reads as collected: a blog engine's characters change nothing
     assert re.search(r"^paste texturized +0 of \d+ read otherwise", out, re.M)

@@ -20,7 +20,9 @@ _TIMESTAMP_STARTS = (
     re.compile(r'time="?\d{4}-\d\d-\d\d'),  # Go's logrus and slog text lines (GoBGP, MetalLB, kube-router, Cilium)
 )
 _DAEMON_STARTS = (
-    re.compile(r'(\d{3} |\dv\d )?"[^"\s]{1,80}"'),  # pluto console: "conn" #1: / 002 "conn" #1: / 1v2 "conn" #1:
+    # pluto console: "conn" #1: / 002 "conn" #1: / 1v2 "conn" #1: / "conn"[2] 192.0.2.7 #3: / "conn":, and a quoted CSV
+    # row: "2024-12-02T09:00:00.000+0000","gw01",... (not a quoted value a terminal's cut put first: "outbound" role=)
+    re.compile(r'(\d{3} |\dv\d )?"[^"\s]{1,80}"(?:\[\d+\]|:| #\d|/|,)'),
     re.compile(r"\d\d\[[A-Z]{2,4}\] "),  # charon thread and group
     re.compile(r"(packet from|\| |\d{3} #\d+: )"),  # pluto (and its status listing)
     re.compile(r"[A-Za-z][\w.-]*\[\d+\]: "),  # a syslog tag: daemon[pid]:
@@ -28,6 +30,7 @@ _DAEMON_STARTS = (
     re.compile(r"(charon|charon-systemd|pluto|racoon|ipsec|swanctl|iked|ikemgr|kmd|bgpd|bird6?|zebra)(\[\d+\])?: "),
     re.compile(r"%[A-Z][A-Z0-9_]*-\d"),  # Cisco %FACILITY-N-
     re.compile(r"(date=\d|logver=|itime=)"),  # FortiGate key=value (the rest of a wrapped line starts with another key)
+    re.compile(r"ike (?:V=[\w-]+:)?\d*:"),  # FortiOS `diagnose debug application ike`: ike V=root:0:gw:12: / ike 0:gw:
 )
 _STARTS = _TIMESTAMP_STARTS + _DAEMON_STARTS
 # A Markdown code fence around a pasted log (a GitHub issue, a forum post): no line of the log, and no line a wrap
@@ -58,12 +61,18 @@ def rejoin_wrapped(text: str, strict: bool = True) -> tuple[str, int]:
     keeping where it reads a cause the text as pasted does not show (see `lab.analyzer.analyze_text`)."""
     if len(text) > (_LIMIT if strict else LOOSE_LIMIT) or "\n" not in text:
         return text, 0
+    if (records := _rejoin_json_records(text))[1]:
+        return records
     lines = text.split("\n")
     ends = ["\r" if line.endswith("\r") else "" for line in lines]
     body = [line[:-1] if end else line for line, end in zip(lines, ends, strict=True)]
     widths = [len(line.rstrip()) for line in body]
     # The wrap width: the longest line the wrapper could have broken (one word longer than the width stays whole).
     width = max((w for w, line in zip(widths, body, strict=True) if " " in line.strip()), default=0)
+    if not strict and _NEAR < width < MIN_WIDTH:
+        # Every line ends before the narrowest width a mail wraps at: the line a wrap broke may be the longest one,
+        # and the width at least that narrowest one (a line of 58 columns whose next word has 21 was broken at 76)
+        width = MIN_WIDTH
     if not MIN_WIDTH <= width <= MAX_WIDTH:
         return text, 0
     kinds = [-1 if not line.strip() or _FENCE.match(line) else _start(line) for line in body]
@@ -219,3 +228,73 @@ def _glued(head: str, rest: str, hard: bool, terminal: bool = False) -> str:
                 if (a + b).lower() in words and not (a.lower() in words and b.lower() in words):
                     return head + rest
     return head.rstrip() + " " + rest
+
+
+# A JSON record a wrap broke: a line that opens one ({"level":"info","msg":"Peer 192.0.2.1 is) and leaves it open, and the
+# lines after it that close it (added","time":"..."}). Its braces tell where it ends, also where the record's long
+# tokens (no spaces to break at) leave nothing for the width to tell.
+_JSON_OPEN = re.compile(r'[ \t]*(?:> ?)*\{"')
+_RECORD_LINES = 12  # lines one record may be broken into
+
+
+def _json_open(text: str, depth: int = 0, in_string: bool = False) -> tuple[int, bool]:
+    """The brackets a JSON text leaves open after `text` (from `depth` and `in_string` before it)."""
+    escaped = False
+    for ch in text:
+        if escaped:
+            escaped = False
+        elif in_string:
+            if ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "{[":
+            depth += 1
+        elif ch in "}]":
+            depth -= 1
+    return depth, in_string
+
+
+def _rejoin_json_records(text: str) -> tuple[str, int]:
+    """The text with each JSON record a wrap broke joined back on its first line (the lines it took left empty), and
+    how many breaks were joined."""
+    if '{"' not in text:
+        return text, 0
+    lines = text.split("\n")
+    body = [line[:-1] if line.endswith("\r") else line for line in lines]
+    width = max(len(line.rstrip()) for line in body)
+    records: list[tuple[int, list[int]]] = []  # (a record's first line, the lines its rest was broken into)
+    i = 0
+    while i < len(body):
+        line = body[i].rstrip()
+        if not _JSON_OPEN.match(line) or line.endswith("}"):
+            i += 1
+            continue
+        depth, in_string = _json_open(line)
+        parts: list[int] = []
+        j = i + 1
+        while depth > 0 and j < len(body) and len(parts) < _RECORD_LINES:
+            nxt = body[j]
+            if not nxt.strip() or _JSON_OPEN.match(nxt) or _start(nxt) is not None:
+                break
+            depth, in_string = _json_open(nxt, depth, in_string)
+            parts.append(j)
+            j += 1
+        if depth != 0 or in_string or not parts:
+            i += 1
+            continue
+        records.append((i, parts))
+        i = j
+    # A terminal cuts every broken line at its width, a mail at a space it drops (see rejoin_wrapped).
+    cuts = [k for _, parts in records for k in parts]
+    terminal = len(cuts) >= 2 and all(len(body[k - 1]) == width for k in cuts)
+    for i, parts in records:
+        whole = body[i]
+        for k in parts:
+            whole = _glued(whole, body[k], hard=len(body[k - 1]) == width, terminal=terminal)
+            # (a last line left empty would not count as a line)
+            lines[k] = ("\r" if lines[k].endswith("\r") else "") if k < len(lines) - 1 else " "
+        lines[i] = whole + ("\r" if lines[i].endswith("\r") else "")
+    return ("\n".join(lines), len(cuts)) if cuts else (text, 0)
