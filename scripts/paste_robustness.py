@@ -101,16 +101,20 @@ PASTE: dict[str, tuple[Callable[[str], str], Callable[[str], bool] | None]] = {
     "colours": (lambda t: "\n".join(f"\x1b[32m{line}\x1b[0m" for line in t.splitlines()), None),
     "run-together": (lambda t: " ".join(_lines(t)), starts_every_line),
     "newest-first": (lambda t: "\n".join(reversed(t.splitlines())), starts_every_line),
-    "mail-wrap-76": (lambda t: _wrapped(t, 76), None),
-    "terminal-cut-80": (lambda t: "\n".join(line[i:i + 80] for line in t.splitlines()
-                                            for i in range(0, max(len(line), 1), 80)), None),
+    "mail-wrap-76": (lambda t: mail_wrapped(t, 76), None),
+    "terminal-cut-80": (lambda t: terminal_cut(t, 80), None),
 }
 
 
-def _wrapped(text: str, width: int) -> str:
+def mail_wrapped(text: str, width: int) -> str:
     """The text as a mail wraps it: each line broken at the last space that fits, the space dropped."""
     return "\n".join(part for line in text.splitlines()
                      for part in textwrap.wrap(line, width, break_long_words=False, break_on_hyphens=False) or [""])
+
+
+def terminal_cut(text: str, width: int) -> str:
+    """What a terminal or a fixed-width page does: every line cut every `width` characters, wherever the cut falls."""
+    return "\n".join(line[i:i + width] for line in text.splitlines() for i in range(0, max(len(line), 1), width))
 
 _IPV4 = re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}\b")
 _NAMES = re.compile(r'"([\w.-]+)"|\b([\w-]+)[\[{]\d+[\]}]')

@@ -4,14 +4,13 @@ collected wrapped, and on excerpts wrapped the way a mail client wraps them."""
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pytest
 
 from lab.analyzer import analyze_text
 from lab.analyzer.paste import rejoin_wrapped, strip_line_prefixes
-from scripts.paste_robustness import starts_every_line
+from scripts.paste_robustness import mail_wrapped, starts_every_line, terminal_cut
 from tests.timing import best_pair
 
 DEV = Path(__file__).resolve().parents[2] / "datasets" / "real-logs" / "dev"
@@ -51,9 +50,6 @@ def _log(name: str) -> str:
     return (DEV / f"{name}.log").read_text(encoding="utf-8")
 
 
-def _wrapped(text: str, width: int) -> str:
-    return "\n".join(part for line in text.splitlines()
-                     for part in (textwrap.wrap(line, width, break_on_hyphens=False, break_long_words=False) or [""]))
 
 
 def _category(text: str) -> str | None:
@@ -91,12 +87,7 @@ def test_excerpts_collected_wrapped_read_whole() -> None:
 ])
 def test_an_excerpt_wrapped_by_a_mail_client_reads_as_the_original(name: str, width: int) -> None:
     original = _log(name)
-    assert _category(_wrapped(original, width)) == _category(original)
-
-
-def _cut(text: str, width: int) -> str:
-    """What a terminal or a fixed-width page does: every line cut every `width` characters, wherever the cut falls."""
-    return "\n".join(line[i:i + width] for line in text.splitlines() for i in range(0, max(len(line), 1), width))
+    assert _category(mail_wrapped(original, width)) == _category(original)
 
 
 @pytest.mark.parametrize("width", [80, 100])
@@ -109,7 +100,7 @@ def _cut(text: str, width: int) -> str:
 ])
 def test_an_excerpt_cut_at_a_terminals_width_reads_as_the_original(name: str, width: int) -> None:
     original = _log(name)
-    cut = _cut(original, width)
+    cut = terminal_cut(original, width)
     assert cut != original
     assert _category(cut) == _category(original)
 
@@ -132,7 +123,7 @@ def test_an_excerpt_cut_at_a_terminals_width_reads_as_the_original(name: str, wi
 ])
 def test_records_and_debug_lines_a_wrap_broke_read_as_the_original(name: str, shape: str) -> None:
     original = _log(name)
-    broken = _wrapped(original, 76) if shape == "mail" else _cut(original, 80)
+    broken = mail_wrapped(original, 76) if shape == "mail" else terminal_cut(original, 80)
     assert broken != original
     assert _category(broken) == _category(original)
 
@@ -140,10 +131,10 @@ def test_records_and_debug_lines_a_wrap_broke_read_as_the_original(name: str, sh
 def test_a_json_record_cut_by_a_terminal_is_joined_back_exactly() -> None:
     record = ('{"log":"E1213 22:09:35.960710       1 bgp.go:48] read OPEN from \\"10.1.105.1:179\\": message type '
               'is not OPEN, got 3, want 1\\n","stream":"stderr","time":"2017-12-13T22:09:35.961076973Z"}')
-    joined, n = rejoin_wrapped(_cut(record + "\n" + record, 80) + "\n")
+    joined, n = rejoin_wrapped(terminal_cut(record + "\n" + record, 80) + "\n")
     assert n == 4 and [line for line in joined.splitlines() if line.strip()] == [record, record]
     # a record that never closes is left as it is (the paste ends inside it)
-    cut_off = _cut(record[:150], 80) + "\n"
+    cut_off = terminal_cut(record[:150], 80) + "\n"
     assert rejoin_wrapped(cut_off) == (cut_off, 0)
 
 
@@ -151,7 +142,7 @@ def test_a_terminal_cut_keeps_the_space_it_fell_on() -> None:
     lines = ['"aws-tunnel-1"[1] 203.0.113.5 #1: IKE SA authentication request rejected by peer: AUTHENTICATION_FAILED',
              '"aws-tunnel-1"[1] 203.0.113.5 #3: IKE SA authentication request rejected by peer: AUTHENTICATION_FAILED']
     width = lines[0].index(" rejected")  # the first cut falls on the space before "rejected"
-    cut = _cut("\n".join(lines), width)
+    cut = terminal_cut("\n".join(lines), width)
     assert cut.splitlines()[1].startswith(" rejected")
     joined, n = rejoin_wrapped(cut)
     assert n == 2 and [line for line in joined.splitlines() if line.strip()] == lines
@@ -161,14 +152,14 @@ def test_a_terminal_cut_keeps_the_space_it_fell_on() -> None:
                                   "fortigate-event-azure-phase2-rekey-error"])
 def test_a_wrapped_excerpt_quoted_in_a_reply_reads_as_the_original(name: str) -> None:
     original = _log(name)
-    quoted = "\n".join("> " + part for part in _wrapped(original, 76).splitlines())
+    quoted = "\n".join("> " + part for part in mail_wrapped(original, 76).splitlines())
     assert _category(quoted) == _category(original)
     assert " > " not in rejoin_wrapped(quoted)[0]  # the quote marks of the wrapped rest are not kept
 
 
 def test_findings_keep_the_line_numbers_of_the_paste() -> None:
     original = _log("libreswan-v1-responder-mr1-unanswered-firewall")
-    paste = _wrapped(original, 72)
+    paste = mail_wrapped(original, 72)
     result = analyze_text(paste)
     lines = paste.splitlines()
     assert result.lines == len(lines)
@@ -280,7 +271,7 @@ def test_a_refused_transform_marked_with_an_arrow_is_still_the_refused_offer() -
 ])
 def test_a_wrapped_paste_without_line_starts_reads_as_the_original(name: str, width: int) -> None:
     original = _log(name)
-    wrapped = _wrapped(original, width)
+    wrapped = mail_wrapped(original, width)
     assert rejoin_wrapped(wrapped)[1] == 0  # (the paste's shape alone does not tell the breaks)
     result = analyze_text(wrapped)
     assert _category(original) is not None
@@ -294,7 +285,7 @@ def test_a_cause_read_from_the_broken_parts_of_lines_gives_way_to_the_whole_line
     # of their own; read whole, they are the loser's side of the collision again.
     original = _log("libreswan-v2-simultaneous-ike-auth-collision-higher-nonce-wins")
     assert _category(original) is None
-    assert _category(_wrapped(original, 80)) is None
+    assert _category(mail_wrapped(original, 80)) is None
 
 
 @pytest.mark.parametrize("text", [
@@ -328,7 +319,7 @@ def test_json_records_are_not_glued_together() -> None:
         '{"Key":"213.133.111.200","Topic":"Peer","level":"debug","msg":"state changed","new":"BGP_FSM_ACTIVE",'
         '"old":"BGP_FSM_IDLE","reason":"idle hold timer expired","time":"2016-02-05T17:02:35+03:00"}',
     ]
-    wrapped = _wrapped("\n".join(records), 90)
+    wrapped = mail_wrapped("\n".join(records), 90)
     joined, n = rejoin_wrapped(wrapped, strict=False)
     assert n > 0 and [line for line in joined.splitlines() if line.strip()] == records
 
@@ -364,7 +355,7 @@ def test_most_development_excerpts_read_the_same_after_a_mails_wrap() -> None:
             continue
         original = path.read_text(encoding="utf-8")
         want = _category(original)
-        for variant in (_wrapped(original, 72), "\n".join("> " + part for part in _wrapped(original, 78).splitlines())):
+        for variant in (mail_wrapped(original, 72), "\n".join("> " + part for part in mail_wrapped(original, 78).splitlines())):
             total += 1
             same += _category(variant) == want
     assert total > 150 and same >= 0.97 * total, (same, total)

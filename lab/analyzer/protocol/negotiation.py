@@ -233,9 +233,9 @@ def _read_negotiation(
             # the request: message ID 0 is phase 1's (RFC 2408 section 3.1), another one goes over an ISAKMP SA that
             # is up, and charon never sends an IKEv1 Informational (its DPD R_U_THERE, a Delete) again
             # (task_manager_v1.c: only a request that expects a response is retransmitted, and a task that completes
-            # in one message expects none). The request is a Quick Mode (or a Mode Config Transaction), not a
-            # liveness check.
-            ev.exchange = "TRANSACTION" if st.exchange == "TRANSACTION" else "QUICK_MODE"
+            # in one message expects none). The request is a Quick Mode (a remote-access client's Mode Config
+            # Transaction has one too), not a liveness check.
+            ev.exchange = "QUICK_MODE"
         if (ev.fmt == "strongswan" and ev.values.get("msgid") == "0"
                 and int(ev.values.get("step") or 0) >= 3):
             # charon's IKEv1 "sending retransmit 1 of request message ID 0, seq 3": this side's third phase 1
@@ -254,7 +254,7 @@ def _read_negotiation(
             st.retransmitted.setdefault(serial, ev.line)
         rekey_pending = st.rekeying or (st.ike_up and st.pending == "CREATE_CHILD_SA" and not st.new_child)
         if (st.dpd_pending and ev.exchange not in IKE_SETUP_EXCHANGES and not (
-                ev.fmt == "strongswan" and ev.exchange in ("QUICK_MODE", "TRANSACTION"))) or (
+                ev.fmt == "strongswan" and ev.exchange == "QUICK_MODE")) or (
                 ev.exchange in ("INFORMATIONAL", "INFORMATIONAL_V1") and not rekey_pending):
             # (an established IKE SA's state retransmits whatever it sent last: its rekey when one is
             # pending, else its liveness probe; charon names an IKEv1 request it sends again, and never sends its
