@@ -211,6 +211,7 @@ _CHARON_V2_RETRANSMIT = " of request with message ID "
 
 
 _CHARON_IKE_NUMBER = re.compile(r"\bIKE_SA [\w.-]+\[(\d+)\]")
+_CHARON_DELETE_SENT = re.compile(r"\bsending DELETE for IKE_SA [\w.-]+\[(\d+)\]")
 
 
 def _ike_key(ev: Event) -> tuple[int, str]:
@@ -240,10 +241,13 @@ def _charon_retransmitted_requests(events: list[Event]) -> None:
     series: dict[tuple[int, str], int] = {}  # (stream, tunnel) -> order of the first retransmission of its request
     requests_shown: set[int] = set()  # streams whose charon lines show the requests it generates
     setting_up: dict[tuple[int, str], bool] = {}  # (stream, IKE SA's unique id or "") -> initiated and not up yet
+    deleting: set[tuple[int, str]] = set()  # (stream, IKE SA's unique id) this side sent a Delete for
     for ev in events:
         if ev.fmt != "strongswan":
             continue
         name = tunnel_name(ev)
+        if ev.kind == "delete" and ev.direction == "sent" and (gone := _CHARON_DELETE_SENT.search(ev.text)):
+            deleting.add((ev.stream, gone.group(1)))
         if ev.pattern == "swan-initiate" or (ev.kind == "established" and "IKE_SA " in ev.text):
             # ("<gw|1> initiating IKE_SA gw[2] to ...": the SA's own number, as its lines' "<gw|2>" say it)
             named = _CHARON_IKE_NUMBER.search(ev.text)
@@ -265,7 +269,13 @@ def _charon_retransmitted_requests(events: list[Event]) -> None:
                     ev.exchange = exchange
                     break
             else:
-                if str(msgid) == "0" and ev.stream not in requests_shown and setting_up.get(_ike_key(ev)):
+                if ev.stream not in requests_shown and _ike_key(ev) in deleting:
+                    # The IKE SA this side sent a Delete for ("sending DELETE for IKE_SA gw[2]", the redundant SA of a
+                    # lost rekey collision) sends nothing after it: what it retransmits is that Delete, an
+                    # INFORMATIONAL (its first request, message ID 0, when a rekey made the SA), not a new IKE SA's
+                    # IKE_SA_INIT nor a liveness check.
+                    ev.exchange = "INFORMATIONAL"
+                elif str(msgid) == "0" and ev.stream not in requests_shown and setting_up.get(_ike_key(ev)):
                     # An IKE SA charon initiated ("initiating IKE_SA gw[2] to ...") and that is not up yet sends
                     # IKE_SA_INIT with message ID 0 (RFC 7296 section 2.2): its retransmission is that request, not a
                     # liveness check, also where no [ENC] line names it. (The SA an IKE SA rekey makes starts again at

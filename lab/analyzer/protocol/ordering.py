@@ -352,6 +352,20 @@ def _ike_role(ev: Event, moved: dict[int, int] | None = None) -> tuple[tuple[str
     return None
 
 
+# charon's IKE SA up: "IKE_SA gw[1] established between 192.0.2.1[...]...192.0.2.2[...]" (or "rekeyed between")
+_CHARON_IKE_UP = re.compile(
+    r"\bIKE_SA [\w.-]+\[(?P<id>\d+)\] (?:established|rekeyed) between [^\s\[]+\[[^\]]*\]\.\.\.(?P<remote>[^\s\[]+)\[")
+_CHARON_PEER_INITIATING = re.compile(r"<(?:[\w.-]+\|)?(\d+)> (\S+) is initiating an IKE_SA")
+
+
+def _peer_rekeys_up_sa(ev: Event, stream: int, up_remote: dict[tuple[int, int], str]) -> bool:
+    """charon's "<gw|1> 192.0.2.2 is initiating an IKE_SA" under the id of an IKE SA that is up with that peer: the
+    peer rekeys it (ike_rekey.c runs ike_init.c for the new SA under the old one's id), also where no [ENC] line shows
+    the CREATE_CHILD_SA request. No role of its own: a new IKE SA the peer starts gets an id of its own."""
+    m = _CHARON_PEER_INITIATING.search(ev.text) if ev.fmt == "strongswan" else None
+    return m is not None and up_remote.get((stream, int(m.group(1)))) == m.group(2)
+
+
 def _daemon_pid(text: str) -> str:
     """The process id of the IKE daemon a syslog line names ("charon[2436]:", "pluto[7015]:"), or ""."""
     m = _DAEMON_PID.search(text, 0, 120)
@@ -514,6 +528,7 @@ def put_in_order(
     readded: int | None = None  # pluto: where a connection was added again, till a state serial tells whose log it is
     readded_name = ""
     tops: dict[int, int] = {}  # pluto: the highest state serial of each stream
+    up_remote: dict[tuple[int, int], str] = {}  # charon: (stream, IKE SA id) up -> the peer's address it names
     for i, ev in enumerate(ordered, 1):
         ev.order = i
         if i - 1 == boundary and not pids:
@@ -553,8 +568,11 @@ def put_in_order(
                 for earlier in ordered[readded:i - 1]:
                     earlier.stream = stream if not earlier.host else earlier.stream + 1
             readded = None
+        if ev.fmt == "strongswan" and (up := _CHARON_IKE_UP.search(ev.text)):
+            up_remote[(stream, int(up["id"]))] = up["remote"]
         if not ev.host and (role := _ike_role(ev, moved)) and not (
-                i > 1 and ev.fmt == "strongswan" and _CHARON_IKE_REKEY_REQUEST.search(ordered[i - 2].text)):
+                i > 1 and ev.fmt == "strongswan" and _CHARON_IKE_REKEY_REQUEST.search(ordered[i - 2].text)
+        ) and not _peer_rekeys_up_sa(ev, stream, up_remote):
             sa, side = role
             if roles.get(sa, side) != side:
                 stream += 1  # the other peer's log starts here
