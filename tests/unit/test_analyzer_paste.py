@@ -138,6 +138,21 @@ def test_a_json_record_cut_by_a_terminal_is_joined_back_exactly() -> None:
     assert rejoin_wrapped(cut_off) == (cut_off, 0)
 
 
+def test_a_cut_that_leaves_the_arrows_head_first_is_no_mail_quote() -> None:
+    # charon's and pluto's "{ESPinUDP=>0xaca6680e <0xc2f360be ...}" cut after the "=": the ">" starting the next line
+    # is the arrow's head, glued to the SPI, not a mail's quote mark (which the lines of a reply carry with a space)
+    original = _log("libreswan-v2-ike-rekey-unanswered-reauth")
+    cut = terminal_cut(original, 80)
+    assert "\n>0x" in cut
+    analysis = analyze_text(cut)
+    assert _category(cut) == _category(original)
+    assert not any("quote marks" in str(note) for note in analysis.notes)
+    # a quoted log line is still read without its mark, with or without the space after it
+    for mark in ("> ", ">", ">> "):
+        quoted = "\n".join(mark + line for line in original.splitlines())
+        assert _category(quoted) == _category(original), mark
+
+
 def test_a_terminal_cut_keeps_the_space_it_fell_on() -> None:
     lines = ['"aws-tunnel-1"[1] 203.0.113.5 #1: IKE SA authentication request rejected by peer: AUTHENTICATION_FAILED',
              '"aws-tunnel-1"[1] 203.0.113.5 #3: IKE SA authentication request rejected by peer: AUTHENTICATION_FAILED']

@@ -7,16 +7,33 @@ from __future__ import annotations
 import re
 import textwrap
 
+from lab.analyzer.paste.wrapped import _start
+
 # Mail quote marks at the start of a line ("> ", "> > ", ">>"): a log quoted in a reply on a mailing list.
 _QUOTE_MARKS = re.compile(r"^[ \t]*>(?:[ \t]?>)*[ \t]?", re.MULTILINE)
 
 
 def unquote_mail(block: str) -> tuple[str, int]:
     """The block without the quote marks a mail reply puts before each line it quotes, and on how many lines there
-    were some. A log line does not start with ">", so a line that does is a quoted one."""
+    were some. A log line does not start with ">", so a line that does is a quoted one, unless the ">" is glued to
+    what is no log line's start: the rest of a line a terminal cut right after the "=" of charon's or pluto's "=>"
+    ("{ESPinUDP=" / ">0xaca6680e <0xc2f360be ...")."""
     if not (block.lstrip(" \t").startswith(">") or "\n>" in block or "\n >" in block or "\n\t>" in block):
         return block, 0  # (">" inside lines, "=>" and "->", is common: only a line starting with one is looked at)
-    out, quoted = _QUOTE_MARKS.subn("", block)
+    quoted = 0
+
+    def unquoted(m: re.Match[str]) -> str:
+        nonlocal quoted
+        mark = m.group()
+        end = m.string.find("\n", m.end())
+        rest = m.string[m.end():end if end >= 0 else None]
+        if mark.rstrip(" \t").endswith(">") and not mark.endswith((" ", "\t")) and rest[:1] not in ("", "\r") and (
+                _start(rest) is None):
+            return mark  # (">" glued to the rest of a cut line)
+        quoted += 1
+        return ""
+
+    out = _QUOTE_MARKS.sub(unquoted, block)
     return (out, quoted) if quoted else (block, 0)
 
 
