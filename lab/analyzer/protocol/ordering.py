@@ -568,7 +568,7 @@ def put_in_order(
                 for earlier in ordered[readded:i - 1]:
                     earlier.stream = stream if not earlier.host else earlier.stream + 1
             readded = None
-        if ev.fmt == "strongswan" and (up := _CHARON_IKE_UP.search(ev.text)):
+        if ev.fmt == "strongswan" and ev.kind == "established" and (up := _CHARON_IKE_UP.search(ev.text)):
             up_remote[(stream, int(up["id"]))] = up["remote"]
         if not ev.host and (role := _ike_role(ev, moved)) and not (
                 i > 1 and ev.fmt == "strongswan" and _CHARON_IKE_REKEY_REQUEST.search(ordered[i - 2].text)

@@ -170,7 +170,7 @@ def _charon_create_child(events: list[Event]) -> None:
                 ev.exchange = "CREATE_CHILD_SA"
             if ev.kind in ("give_up", "established", "initiate", "dpd_probe", "exchange", "delete"):
                 creating.discard(key)
-        if ev.kind != "established" and (named := _CHARON_CHILD_GONE.search(ev.text)):
+        if key in children and ev.kind != "established" and (named := _CHARON_CHILD_GONE.search(ev.text)):
             children.get(key, {}).pop(named["id"] or named["id2"], None)
         if ev.kind == "established" and "CHILD_SA" in ev.text:
             with_child.add(key)
