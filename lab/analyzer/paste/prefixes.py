@@ -10,7 +10,8 @@ import textwrap
 from lab.analyzer.paste.wrapped import _start
 
 # Mail quote marks at the start of a line ("> ", "> > ", ">>"): a log quoted in a reply on a mailing list.
-_QUOTE_MARKS = re.compile(r"^[ \t]*>(?:[ \t]?>)*[ \t]?", re.MULTILINE)
+# (with a space or a tab after them, or alone on their line; or glued to the line's text, as some clients write them)
+_QUOTE_MARKS = re.compile(r"^[ \t]*>(?:[ \t]?>)*(?:[ \t]|(?=\r?$)|(?P<glued>(?=[^\s>])))", re.MULTILINE)
 
 
 def unquote_mail(block: str) -> tuple[str, int]:
@@ -24,12 +25,10 @@ def unquote_mail(block: str) -> tuple[str, int]:
 
     def unquoted(m: re.Match[str]) -> str:
         nonlocal quoted
-        mark = m.group()
-        end = m.string.find("\n", m.end())
-        rest = m.string[m.end():end if end >= 0 else None]
-        if mark.rstrip(" \t").endswith(">") and not mark.endswith((" ", "\t")) and rest[:1] not in ("", "\r") and (
-                _start(rest) is None):
-            return mark  # (">" glued to the rest of a cut line)
+        if m.group("glued") is not None:
+            end = block.find("\n", m.end())
+            if _start(block[m.end():end if end >= 0 else None]) is None:
+                return m.group()  # (">" glued to the rest of a cut line)
         quoted += 1
         return ""
 
