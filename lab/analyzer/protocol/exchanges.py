@@ -356,7 +356,8 @@ def _borrow_exchange(events: list[Event]) -> None:
         adjacent = ev.stamp is None and thread is None and ev.fmt == "libreswan"
         if ev.stamp is None and thread is None and not adjacent:
             continue
-        for nxt in events[i + 1 : i + 4]:
+        # (charon's "establishing CHILD_SA" names no exchange of its own here: the request line after it does)
+        for nxt in [e for e in events[i + 1 : i + 5] if e.pattern != "swan-establishing-child"][:3]:
             if nxt.stream != ev.stream or (adjacent and abs(nxt.line - ev.line) != 1):
                 break
             if ev.stamp is not None and (nxt.stamp is None or abs(nxt.stamp - ev.stamp) >= 1):

@@ -144,7 +144,7 @@ def _charon_create_child(events: list[Event]) -> None:
     with_child: set[tuple[int, str]] = set()
     v1: set[tuple[int, str]] = set()  # IKEv1 SAs: Main or Aggressive Mode, Quick Mode (no CREATE_CHILD_SA)
     creating: set[tuple[int, str]] = set()  # IKE SAs whose CREATE_CHILD_SA request is out, no answer seen yet
-    children: dict[tuple[int, str], dict[str, str]] = {}  # each IKE SA's CHILD_SAs up: unique id -> name
+    children: dict[tuple[int, str], dict[str, str]] = {}  # each IKE SA's CHILD_SAs up: name -> the newest's id
     for i, ev in enumerate(events):
         if ev.fmt != "strongswan":
             continue
@@ -159,8 +159,7 @@ def _charon_create_child(events: list[Event]) -> None:
                 # a Child SA of a name up on the IKE SA is rekeyed; another one is added (also one set up again
                 # after its SA expired or was closed)
                 named = _CHARON_CHILD.search(ev.text)
-                up = children.get(key, {})
-                ev.values["rekey"] = "rekey" if named and named["name"] in up.values() else "new"
+                ev.values["rekey"] = "rekey" if named and named["name"] in children.get(key, {}) else "new"
             continue
         if key in creating:
             if ev.pattern == "swan-retransmit" and not ev.exchange and _CHARON_V2_RETRANSMIT in ev.text:
@@ -170,12 +169,14 @@ def _charon_create_child(events: list[Event]) -> None:
                 ev.exchange = "CREATE_CHILD_SA"
             if ev.kind in ("give_up", "established", "initiate", "dpd_probe", "exchange", "delete"):
                 creating.discard(key)
-        if key in children and ev.kind != "established" and (named := _CHARON_CHILD_GONE.search(ev.text)):
-            children.get(key, {}).pop(named["id"] or named["id2"], None)
+        if key in children and ev.kind != "established" and (gone := _CHARON_CHILD_GONE.search(ev.text)):
+            up = children[key]
+            for name in [name for name, unique in up.items() if unique == (gone["id"] or gone["id2"])]:
+                del up[name]
         if ev.kind == "established" and "CHILD_SA" in ev.text:
             with_child.add(key)
             if named := _CHARON_CHILD.search(ev.text):
-                children.setdefault(key, {})[named["id"]] = named["name"]
+                children.setdefault(key, {})[named["name"]] = named["id"]  # (a rekey's new SA replaces the old)
         elif (key in with_child and key not in v1 and not ev.exchange and ev.kind == "no_proposal"
               and pfs_groups(events[max(0, i - 8):i], ev) is not None):  # (the listing printed just before it)
             ev.exchange = "CREATE_CHILD_SA"
