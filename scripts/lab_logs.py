@@ -39,6 +39,16 @@ def _pluto_conns(name: str, side: str, variant: str) -> list[str]:
     return re.findall(r"^conn (\S+)", conf.read_text(encoding="utf-8"), re.M)
 
 
+# charon's encoding and network subsystems' lines ([ENC], [NET]): what a log level that leaves them out does not print
+ENC_NET_LINE = re.compile(r"^.*\d\d\[(?:ENC|NET)\] .*\n?", re.M)
+
+
+def without_enc_net(text: str) -> str:
+    """charon's log as a daemon logging [IKE], [CFG] and the other subsystems prints it (charondebug / filelog levels
+    that leave out encoding and network, or a paste filtered to the rest)."""
+    return ENC_NET_LINE.sub("", text)
+
+
 def paste(name: str, side: str, variant: str = "") -> str:
     return excerpt(name, "L", variant) + excerpt(name, "R", variant) if side == "B" else excerpt(name, side, variant)
 

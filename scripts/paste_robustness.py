@@ -141,7 +141,6 @@ TUNNELS: dict[str, Callable[[str, str], str]] = {
 
 
 _CHARON_TAG = re.compile(r"(\d\d\[\w+\] )<[^>]*> ")
-_ENC_NET = re.compile(r"^.*\d\d\[(?:ENC|NET)\] .*\n?", re.M)  # charon's encoding and network subsystems' lines
 _OTHER_PROGRAMS = ("systemd[1]: Started Session 5 of user root.",
                    "CRON[1234]: (root) CMD (command -v debian-sa1 > /dev/null && debian-sa1 1 1)",
                    "kernel: [12345.678901] e1000: eth0 NIC Link is Up 1000 Mbps Full Duplex, Flow Control: RX",
@@ -191,7 +190,7 @@ LAB_SIDE: dict[str, Callable[[str], str]] = {
     "charon-systemd": _systemd,
     "bare": lambda text: _no_stamps(text) if lab_logs.PLUTO_LINE.search(text) else lab_logs.CHARON_FRAME.sub("", text),
     "untagged": lambda text: _CHARON_TAG.sub(r"\1", text),
-    "no-enc-net": lambda text: _ENC_NET.sub("", text),
+    "no-enc-net": lab_logs.without_enc_net,
     "no-stamps": _no_stamps,
     "newest-first": _newest_first,
     "syslog-noisy": _noisy,

@@ -23,6 +23,7 @@ from scripts.lab_logs import (  # the lab's logs as an engineer copies them, and
     CHARON_FRAME,
     CHARON_RELEASE_CASES,
     CHARON_RELEASES,
+    ENC_NET_LINE,
     LAB,
     SCENARIOS,
     VARIANT_CASES,
@@ -32,6 +33,7 @@ from scripts.lab_logs import (  # the lab's logs as an engineer copies them, and
     excerpt,
     gui_newest_first,
     paste,
+    without_enc_net,
 )
 
 
@@ -213,16 +215,11 @@ def test_short_excerpts_that_keep_their_reading(name: str, variant: str, side: s
     assert _verdict(_window(name, side, variant, 8, 2)) == expected
 
 
-_ENC_NET = re.compile(r"\d\d\[(?:ENC|NET)\] ")
+def _without_enc_net(name: str, side: str, variant: str = "") -> str:
+    return without_enc_net(paste(name, side, variant))
 
 
-def _without_enc_net(name: str, side: str) -> str:
-    """charon's log as a daemon logging [IKE] and [CFG] only prints it (charondebug / filelog levels that leave out
-    the encoding and network subsystems, or a paste filtered to them)."""
-    return "".join(line for line in paste(name, side).splitlines(keepends=True) if not _ENC_NET.search(line))
-
-
-CHARON_SIDES = [(name, side, expected) for name, side, expected in CASES if _ENC_NET.search(paste(name, side))]
+CHARON_SIDES = [(name, side, expected) for name, side, expected in CASES if ENC_NET_LINE.search(paste(name, side))]
 
 
 def test_charon_logs_without_enc_and_net_lines_mostly_read_like_the_whole_log() -> None:
@@ -232,10 +229,6 @@ def test_charon_logs_without_enc_and_net_lines_mostly_read_like_the_whole_log() 
     assert same >= 0.9 * len(CHARON_SIDES), (same, len(CHARON_SIDES))
 
 
-def _release_without_enc_net(name: str, side: str, variant: str) -> str:
-    return "".join(line for line in paste(name, side, variant).splitlines(keepends=True) if not _ENC_NET.search(line))
-
-
 @pytest.mark.parametrize("variant", ["", *CHARON_RELEASES])
 @pytest.mark.parametrize(("name", "side"), [("v1-quick-rekey-unanswered", "L"),
                                             ("v1-quick-rekey-unanswered-by-initiator", "R")])
@@ -243,7 +236,7 @@ def test_an_ikev1_request_charon_retransmits_over_an_isakmp_sa_is_no_dpd_probe(n
                                                                              variant: str) -> None:
     # charon's IKEv1 DPD is one-way (never retransmitted): "sending retransmit 1 of request message ID 2582167491,
     # seq 12" after the ISAKMP SA is up is its Quick Mode, here the rekey of the IPsec SA, also without the [ENC] lines
-    text = _release_without_enc_net(name, side, variant)
+    text = _without_enc_net(name, side, variant)
     assert _verdict(text) == "rekey_issue"
     retransmits = [f for f in analyze_text(text).findings if "of request message ID" in f.text]
     assert retransmits and all(f.facts.get("exchange") == "QUICK_MODE" for f in retransmits)
@@ -254,7 +247,7 @@ def test_a_child_sa_rekey_retransmitted_after_dpd_requests_is_the_rekey_without_
     # "sending DPD request" (its answers are [ENC] lines), then "establishing CHILD_SA net{4} reqid 1" and
     # "retransmit 1 of request with message ID 10": charon sends one request at a time, so the DPD was answered and
     # the request left unanswered is the CREATE_CHILD_SA that rekeys net
-    text = _release_without_enc_net("v2-child-rekey-unanswered", "L", variant)
+    text = _without_enc_net("v2-child-rekey-unanswered", "L", variant)
     assert _verdict(text) == "rekey_issue"
     # the same through a grep for the lines that sound like trouble, which leaves out the kernel's rekey job too
     words = re.compile(r"error|fail|delet|timeout|retransmi|giving up|proposal|refus|notif|dpd|establish", re.I)
@@ -266,7 +259,7 @@ def test_a_reauthentication_whose_new_ike_sa_gets_no_answer_is_a_failed_rekey_wi
         variant: str) -> None:
     # "<gw|2> retransmit 1 of request with message ID 0" after "initiating IKE_SA gw[2]": the new IKE SA's
     # IKE_SA_INIT (message ID 0), not the DPD request the old one sent before it
-    assert _verdict(_release_without_enc_net("v2-reauth-unanswered", "L", variant)) == "rekey_issue"
+    assert _verdict(_without_enc_net("v2-reauth-unanswered", "L", variant)) == "rekey_issue"
 
 
 @pytest.mark.parametrize(("name", "expected"), [("v2-second-child-ts", "traffic_selector_mismatch"),
@@ -296,7 +289,7 @@ def test_ike_rekey_collisions_without_the_enc_lines_read_as_one_log_of_collision
     # "<gw|1> 192.0.2.2 is initiating an IKE_SA" under an IKE SA that is up with that peer is the peer rekeying it,
     # not the other peer's log starting; "<gw|2> retransmit 1 of request with message ID 0" after "sending DELETE
     # for IKE_SA gw[2]" (the redundant SA of a lost collision) is that Delete, no IKE_AUTH left unanswered
-    text = _release_without_enc_net("v2-ike-rekey-collision", side, variant)
+    text = _without_enc_net("v2-ike-rekey-collision", side, variant)
     analysis = analyze_text(text)
     assert not any("separate logs" in str(note) for note in analysis.notes)
     assert analysis.primary is not None and analysis.primary.category == "rekey_issue"

@@ -15,6 +15,7 @@ from lab.analyzer.protocol.meaning import (
     NOTIFY_MEANING,
 )
 from lab.analyzer.protocol.names import CHILD_EXCHANGES
+from lab.analyzer.protocol.ordering import _CHARON_IKE_SA
 from lab.analyzer.protocol.streams import _PAYLOADS, conn_of, tunnel_name
 
 _REKEY_WORDS = ("rekey", "replac", "re-key", "reauth")
@@ -208,9 +209,9 @@ _CHARON_PARSED_RESPONSE = re.compile(r"\bparsed ([A-Z_]+) response (\d+) \[")
 # IKEv2's wording of a request charon sends again ("retransmit 2 of request with message ID 0"; IKEv1's reads "sending
 # retransmit 2 of request message ID 0, seq 3"): swan-retransmit reads the message ID of both
 _CHARON_V2_RETRANSMIT = " of request with message ID "
+_CHARON_V1_RETRANSMIT = " of request message ID "
 
 
-_CHARON_IKE_NUMBER = re.compile(r"\bIKE_SA [\w.-]+\[(\d+)\]")
 _CHARON_DELETE_SENT = re.compile(r"\bsending DELETE for IKE_SA [\w.-]+\[(\d+)\]")
 
 
@@ -250,8 +251,8 @@ def _charon_retransmitted_requests(events: list[Event]) -> None:
             deleting.add((ev.stream, gone.group(1)))
         if ev.pattern == "swan-initiate" or (ev.kind == "established" and "IKE_SA " in ev.text):
             # ("<gw|1> initiating IKE_SA gw[2] to ...": the SA's own number, as its lines' "<gw|2>" say it)
-            named = _CHARON_IKE_NUMBER.search(ev.text)
-            for key in ((ev.stream, named.group(1) if named else ""), (ev.stream, "")):
+            named = _CHARON_IKE_SA.search(ev.text)
+            for key in ((ev.stream, named["id"] if named else ""), (ev.stream, "")):
                 setting_up[key] = ev.kind == "initiate"
         if g := _CHARON_GENERATED_REQUEST.search(ev.text):
             key = (ev.stream, name, g.group(2))

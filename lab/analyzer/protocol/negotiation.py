@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from lab.analyzer.protocol.events import Event
 from lab.analyzer.protocol.exchanges import (
+    _CHARON_V1_RETRANSMIT,
     _PLUTO_MAIN_I3,
     _new_child_state,
     _rekey_state,
@@ -228,7 +229,7 @@ def _read_negotiation(
         _set(ev, "dpd_timeout", "context")
     elif kind == "retransmit":
         if (ev.fmt == "strongswan" and ev.values.get("step") is not None and not ev.exchange
-                and str(ev.values.get("msgid") or "0") != "0" and " of request message ID " in ev.text):
+                and str(ev.values.get("msgid") or "0") != "0" and _CHARON_V1_RETRANSMIT in ev.text):
             # charon's IKEv1 "sending retransmit 1 of request message ID 2582167491, seq 12" where no [ENC] line names
             # the request: message ID 0 is phase 1's (RFC 2408 section 3.1), another one goes over an ISAKMP SA that
             # is up, and charon never sends an IKEv1 Informational (its DPD R_U_THERE, a Delete) again

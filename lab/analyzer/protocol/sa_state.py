@@ -9,8 +9,8 @@ from collections.abc import Callable
 
 from lab.analyzer.protocol.algorithms import pfs_groups
 from lab.analyzer.protocol.events import Event
-from lab.analyzer.protocol.exchanges import _CHARON_V2_RETRANSMIT, _later_request, _new_child_state
-from lab.analyzer.protocol.meaning import _CHARON_TAG, _CHARON_UNIQUE, _exchange_of, _set, _State
+from lab.analyzer.protocol.exchanges import _CHARON_V2_RETRANSMIT, _ike_key, _later_request, _new_child_state
+from lab.analyzer.protocol.meaning import _CHARON_TAG, _exchange_of, _set, _State
 from lab.analyzer.protocol.ordering import _CHARON_CHILD, _CHARON_IKE_SA, _PLUTO_RETRANSMIT
 from lab.analyzer.protocol.streams import _DELETED_QUIETLY, _PAYLOADS, _replaced_serial, _serial_of, conn_of
 
@@ -148,8 +148,7 @@ def _charon_create_child(events: list[Event]) -> None:
     for i, ev in enumerate(events):
         if ev.fmt != "strongswan":
             continue
-        tag = _CHARON_UNIQUE.search(ev.text)
-        key = (ev.stream, tag.group(1) if tag else "")  # (charon's default ike_name = no: no tag, one key per log)
+        key = _ike_key(ev)  # (charon's default ike_name = no: no tag, one key per log)
         if ev.ike == 1 or ev.exchange in ("MAIN_MODE", "AGGRESSIVE_MODE", "QUICK_MODE", "INFORMATIONAL_V1"):
             v1.add(key)
         if ev.pattern == _ESTABLISHING_CHILD:
