@@ -454,6 +454,55 @@ def test_an_indented_code_block_is_read_as_the_lines_in_it() -> None:
         assert _category(indented) == _category(original) == "rekey_issue"
 
 
+# pluto's counters as `ipsec whack --globalstatus` prints them, one a line without spaces (libreswan's test
+# whack-globalstatus-01, https://github.com/libreswan/libreswan/blob/0c4e3eccfbb2cdfa1e21c154ee847a141a611a4f/testing/pluto/whack-globalstatus-01/west.console.txt).
+GLOBALSTATUS = (
+    "west #\n"
+    " ipsec whack --globalstatus\n"
+    "total.ikev2.sent.notifies.error.UNSUPPORTED_CRITICAL_PAYLOAD=0\n"
+    "total.ikev2.sent.notifies.error.INVALID_IKE_SPI=0\n"
+    "total.ikev2.sent.notifies.error.INVALID_MAJOR_VERSION=0\n"
+    "total.ikev2.sent.notifies.error.INVALID_SYNTAX=0\n"
+    "total.ikev2.sent.notifies.error.INVALID_MESSAGE_ID=0\n"
+    "total.ikev2.sent.notifies.error.INVALID_SPI=0\n"
+    "total.ikev2.sent.notifies.error.NO_PROPOSAL_CHOSEN=0\n"
+    "total.ikev2.sent.notifies.error.INVALID_KE_PAYLOAD=0\n"
+    "total.ikev2.sent.notifies.error.AUTHENTICATION_FAILED=0\n"
+    "total.ikev2.sent.notifies.error.SINGLE_PAIR_REQUIRED=0\n"
+    "total.ikev2.sent.notifies.error.NO_ADDITIONAL_SAS=0\n"
+    "total.ikev2.sent.notifies.error.INTERNAL_ADDRESS_FAILURE=0\n"
+    "total.ikev2.sent.notifies.error.FAILED_CP_REQUIRED=0\n"
+    "total.ikev2.sent.notifies.error.TS_UNACCEPTABLE=0\n"
+    "total.ikev2.sent.notifies.error.INVALID_SELECTORS=0\n"
+    "total.ikev2.sent.notifies.error.UNACCEPTABLE_ADDRESSES=0\n"
+    "total.ikev2.sent.notifies.error.UNEXPECTED_NAT_DETECTED=0\n"
+    "total.ikev2.sent.notifies.error.USE_ASSIGNED_HoA=0\n"
+    "total.ikev2.sent.notifies.error.TEMPORARY_FAILURE=0\n"
+    "total.ikev2.sent.notifies.error.CHILD_SA_NOT_FOUND=0\n"
+    "total.ikev2.sent.notifies.error.INVALID_GROUP_ID=0\n"
+    "total.ikev2.sent.notifies.error.AUTHORIZATION_FAILED=0\n"
+    "total.ikev2.sent.notifies.error.STATE_NOT_FOUND=0\n"
+    "total.ikev2.sent.notifies.error.TS_MAX_QUEUE=0\n"
+    "total.ikev2.sent.notifies.error.REGISTRATION_FAILED=0\n"
+    "total.ikev2.sent.notifies.error.other=0\n"
+)
+
+
+def test_a_listing_of_one_word_rows_is_no_wrapped_line() -> None:
+    # Each counter is too long to follow the one before within a mail's width, as a wrapped line's rest would be; rows
+    # that start with the same key are a listing. Joined, "...FAILED_CP_REQUIRED=0 ...TS_UNACCEPTABLE=0" read as a
+    # refusal of the selectors.
+    joined = rejoin_wrapped(GLOBALSTATUS, strict=False)[0].splitlines()
+    counters = [line for line in GLOBALSTATUS.splitlines() if line.startswith("total.")]
+    assert all(row in joined for row in counters[1:])  # (the first may go on the command's line: no counter of its own)
+    assert analyze_text(GLOBALSTATUS).primary is None
+    # A long word a mail put alone on its line, and the next one, still join: their starts differ.
+    wrapped = ("Dec  1 10:00:00 gw charon[1]: 13[IKE] received proposals inacceptable, local proposals:\n"
+               "IKE:AES_CBC_128/HMAC_SHA1_96/PRF_HMAC_SHA1/MODP_2048,AES_CBC_256/HMAC_SHA2_256_128/MODP_2048\n"
+               "ESP:AES_GCM_16_128/NO_EXT_SEQ\n")
+    assert rejoin_wrapped(wrapped, strict=False)[1] >= 1
+
+
 def test_a_table_row_that_carries_on_a_long_cell_is_joined_to_the_row_above() -> None:
     # calicoctl node status as pasted in projectcalico/calicoctl#1883: the INFO cell goes on in the next row.
     from lab.analyzer.paste import join_table_cells

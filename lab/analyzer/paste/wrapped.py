@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from functools import lru_cache
 
@@ -143,11 +144,31 @@ def _continues(body: list[str], widths: list[int], kinds: list[int | None], i: i
     head = body[i - 1]
     if first.startswith("{") and head.rstrip().endswith("}"):
         return False  # a JSON record after a whole one (a record's text has too few spaces for its width to tell)
+    if len(words) == 1 and len(head.split()) == 1 and _rows_alike(head.strip(), first):
+        # Two rows of one word each that start alike: a listing one item a line (pluto's `whack --globalstatus`
+        # counters "total.ikev2.sent.notifies.error.TS_UNACCEPTABLE=0", a list of addresses), not a word that did
+        # not fit after the one before
+        return False
     if head.endswith(" ") and not head.endswith("  ") and not line[:1].isspace():
         return True  # a soft break of a format=flowed mail (RFC 3676 section 4.2: a line that ends in one space)
     if previous < width - _NEAR and len(first) < _NEAR:
         return False  # a short line was not broken, unless the word after it was too long to fit at all
     return previous + 1 + len(first) > width  # the word did not fit on the line before
+
+
+_SEPARATOR = re.compile(r"[._=:/-]")
+_ROW_KEY_MIN = 8  # characters: a shorter common start ("10.", "net-") is no listing's key
+
+
+def _rows_alike(head: str, line: str) -> bool:
+    """Whether two one-word lines are rows of one listing: the same shape ("10.0.255.1", "172.20.33.99"), or the same
+    key up to a separator ("total.ikev2.sent.notifies.error." in "...error.INVALID_SPI=0" and
+    "...error.NO_PROPOSAL_CHOSEN=0"). The parts a wrap breaks a long word into share neither."""
+    if _shape(head) == _shape(line):
+        return True
+    common = os.path.commonprefix([head, line])
+    cut = max((m.end() for m in _SEPARATOR.finditer(common)), default=0)
+    return cut >= _ROW_KEY_MIN
 
 
 _INSIDE = re.compile(r"(?:\d\.|[/_])$")  # a line that ends inside an address, a path or a NAME_LIKE_THIS
