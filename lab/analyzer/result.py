@@ -158,7 +158,8 @@ def _finish(scanner: Scanner, event_lines: set[int] | None = None) -> Analysis:
     elif newest_first:
         notes.append(M("The lines are newest first (as a web GUI shows them); they were read oldest first."))
     if streams > 1:
-        notes.append(M("{streams} separate logs were found (two sides or several hosts); each was read on its own.",
+        notes.append(M("{streams} separate logs were found (two sides, several hosts, or a daemon that restarted); "
+                       "each was read on its own.",
                        streams=streams))
     truncated = result.truncated
     cap = _scanner.MAX_FINDINGS

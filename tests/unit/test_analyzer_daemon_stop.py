@@ -246,5 +246,84 @@ def test_both_whole_charon_logs_pasted_together_are_two_logs(name: str) -> None:
     left, right = ((LAB / name / f"{side}.log").read_text(encoding="utf-8") for side in "LR")
     result = analyze_text(left + right)
     assert result.streams == 2
-    assert "2 separate logs were found (two sides or several hosts); each was read on its own." in [
-        n.render("en") for n in result.notes]
+    assert ("2 separate logs were found (two sides, several hosts, or a daemon that restarted); each was read on its "
+            "own.") in [n.render("en") for n in result.notes]
+
+
+# libreswan's test impair-13-ikev2-transform-integ-none, west's console: Child SA rekeys asked for with `ipsec whack
+# --rekey-child`, then `ipsec stop` / `ipsec start` and the same again; every rekey replaced its SA.
+# https://github.com/libreswan/libreswan/blob/0c4e3eccfbb2cdfa1e21c154ee847a141a611a4f/testing/pluto/impair-13-ikev2-transform-integ-none/west.console.txt
+PLUTO_RESTARTED = (
+    ' ipsec whack --rekey-child --name integ\n'
+    '"integ" #6: initiating rekey to replace Child SA #4 using IKE SA #5\n'
+    '"integ" #6: sent CREATE_CHILD_SA request to rekey Child SA #4 using IKE SA #5 {ESP <0xESPESP} [192.0.1.0/24===192.0.2.0/24]\n'
+    '"integ" #6: initiator rekeyed Child SA #4 using #5; IPsec tunnel [192.0.1.0/24===192.0.2.0/24] {ESP/ESN=>0xESPESP <0xESPESP xfrm=AES_GCM_16_128-MODP2048 DPD=passive}\n'
+    '"integ" #4: sent INFORMATIONAL request to delete established Child SA using IKE SA #5\n'
+    '"integ" #4: ESP traffic information: in=84B out=84B\n'
+    'west #\n'
+    ' ../../guestbin/ping-once.sh --up -I 192.0.1.254 192.0.2.254\n'
+    'up\n'
+    'west #\n'
+    ' ipsec trafficstatus\n'
+    '#6: "integ", type=ESP, add_time=1234567890, inBytes=84, outBytes=84, maxBytes=2^63B, id=\'@east\'\n'
+    'west #\n'
+    ' ipsec stop\n'
+    'Redirecting to: [initsystem]\n'
+    'west #\n'
+    ' # ALLOW\n'
+    'west #\n'
+    ' ipsec start\n'
+    'Redirecting to: [initsystem]\n'
+    'west #\n'
+    ' ../../guestbin/wait-until-pluto-started\n'
+    'west #\n'
+    ' ipsec whack --impair v2_proposal_integ:allow-none\n'
+    ' ipsec up integ\n'
+    '"integ" #1: initiating IKEv2 connection to 192.1.2.23 using UDP\n'
+    '"integ" #1: sent IKE_SA_INIT request to 192.1.2.23:UDP/500\n'
+    '"integ" #1: processed IKE_SA_INIT response from 192.1.2.23:UDP/500 {cipher=AES_GCM_16_128 integ=n/a prf=HMAC_SHA1 ke=MODP2048}, initiating IKE_AUTH\n'
+    '"integ" #1: sent IKE_AUTH request to 192.1.2.23:UDP/500 with shared-key-mac and FQDN \'@west\'; Child SA #2 {ESP <0xESPESP} [192.0.1.0/24===192.0.2.0/24]\n'
+    '"integ" #1: processing IKE_AUTH response from 192.1.2.23:UDP/500 containing SK{IDr,AUTH,SA,TSi,TSr}\n'
+    '"integ" #1: initiator established IKE SA; authenticated peer using authby=secret and FQDN \'@east\'\n'
+    '"integ" #2: initiator established Child SA using #1; IPsec tunnel [192.0.1.0/24===192.0.2.0/24] {ESP/ESN=>0xESPESP <0xESPESP xfrm=AES_GCM_16_128 DPD=passive}\n'
+    'west #\n'
+    ' ../../guestbin/ping-once.sh --up -I 192.0.1.254 192.0.2.254\n'
+    'up\n'
+    'west #\n'
+    ' ipsec trafficstatus\n'
+    '#2: "integ", type=ESP, add_time=1234567890, inBytes=84, outBytes=84, maxBytes=2^63B, id=\'@east\'\n'
+    'west #\n'
+    ' # DROP\n'
+    'west #\n'
+    ' ipsec whack --impair v2_proposal_integ:drop-none\n'
+    'west #\n'
+    ' ipsec whack --rekey-ike   --name integ\n'
+    '"integ" #3: initiating rekey to replace IKE SA #1 using IKE SA #1\n'
+    '"integ" #3: sent CREATE_CHILD_SA request to rekey IKE SA #1 (using IKE SA #1)\n'
+    '"integ" #3: initiator rekeyed IKE SA #1 {cipher=AES_GCM_16_128 integ=n/a prf=HMAC_SHA1 ke=MODP2048}\n'
+    '"integ" #1: deleting IKE SA (ESTABLISHED_IKE_SA) and sending notification\n'
+    'west #\n'
+    ' ipsec whack --rekey-child --name integ\n'
+    '"integ" #4: initiating rekey to replace Child SA #2 using IKE SA #3\n'
+    '"integ" #4: sent CREATE_CHILD_SA request to rekey Child SA #2 using IKE SA #3 {ESP <0xESPESP} [192.0.1.0/24===192.0.2.0/24]\n'
+    '"integ" #4: initiator rekeyed Child SA #2 using #3; IPsec tunnel [192.0.1.0/24===192.0.2.0/24] {ESP/ESN=>0xESPESP <0xESPESP xfrm=AES_GCM_16_128-MODP2048 DPD=passive}\n'
+    '"integ" #2: sent INFORMATIONAL request to delete established Child SA using IKE SA #3\n'
+    '"integ" #2: ESP traffic information: in=84B out=84B\n'
+    'west #\n'
+    ' ../../guestbin/ping-once.sh --up -I 192.0.1.254 192.0.2.254\n'
+    'up\n'
+    'west #\n'
+    ' ipsec trafficstatus\n'
+    '#4: "integ", type=ESP, add_time=1234567890, inBytes=84, outBytes=84, maxBytes=2^63B, id=\'@east\'\n'
+)
+
+
+def test_a_pluto_that_restarted_without_its_start_lines_numbers_its_states_again() -> None:
+    # The console shows the restart as commands only: the states pluto starts (#1 again after #6) tell it. Read as one
+    # numbering, the restarted pluto's new SA #4 looked like the SA #4 that was up before the rekey asked on line 1 of
+    # the second run, so the rekey read as not done.
+    result = analyze_text(PLUTO_RESTARTED)
+    assert result.primary is None
+    assert result.streams == 2
+    first_run = PLUTO_RESTARTED.split(" ipsec stop")[0]
+    assert analyze_text(first_run).streams == 1

@@ -372,6 +372,10 @@ def _daemon_pid(text: str) -> str:
     return m.group(1) if m else ""
 
 
+# pluto starting a new state (an IKE SA, a Child SA, a rekey's state): the serial before "initiating" is the new one
+# ("initiating IKE_AUTH redirect", "initiating delete of connection's IKE SA #2" start none).
+_PLUTO_NEW_STATE = re.compile(
+    r"#(\d+): initiating (?:IKEv[12] |v2 parent|Main Mode|Aggressive Mode|Quick Mode|rekey |Child SA |IKEv2 connection)")
 _PLUTO_STARTS = ("lib-connection-added", "lib-connection-added-3x")  # the lines pluto starts its log with
 _ADDED_NAME = re.compile(r'"([^"]+)"(?::| *$)')
 
@@ -528,6 +532,7 @@ def put_in_order(
     readded: int | None = None  # pluto: where a connection was added again, till a state serial tells whose log it is
     readded_name = ""
     tops: dict[int, int] = {}  # pluto: the highest state serial of each stream
+    started: dict[int, int] = {}  # pluto: the highest serial of a state each stream's log started
     up_remote: dict[tuple[int, int], str] = {}  # charon: (stream, IKE SA id) up -> the peer's address it names
     for i, ev in enumerate(ordered, 1):
         ev.order = i
@@ -579,6 +584,18 @@ def put_in_order(
                 roles, peers = {}, {}
                 moved = {}
             roles[sa] = side
+        if (not ev.host and ev.stamp is None and ev.fmt == "libreswan"
+                and (new := _PLUTO_NEW_STATE.search(ev.text)) and new.group(1) == "1" and started.get(stream, 0) > 1):
+            # pluto numbers its states in one sequence for as long as it runs, from #1: a state #1 it starts after
+            # higher ones is another pluto's, or this one's after a restart (a test's `ipsec stop` and `ipsec start`,
+            # the connection not added again in the log): no state carries over. (Only the states it starts count: a
+            # status listing names older states after newer ones, and a line shown twice repeats one. A serial that
+            # only goes back, not to #1, is left to the other signs: two tunnels' excerpts run together.)
+            stream += 1
+            roles, peers, states, added, forms = {}, {}, False, set(), {}
+            moved = {}
+            if role := _ike_role(ev):
+                roles[role[0]] = role[1]
         if not states and ev.fmt == "libreswan" and _serial_of(ev.text) is not None:
             states = True
         if not ev.host and ev.stamp is None and ev.fmt == "libreswan" and (state := _PLUTO_STATE_OF.search(ev.text)):
@@ -621,4 +638,6 @@ def put_in_order(
             prev = ev.stamp
         if ev.fmt == "libreswan" and (serial := _serial_of(ev.text)) is not None:
             tops[stream] = max(tops.get(stream, 0), serial)
+        if ev.fmt == "libreswan" and (new := _PLUTO_NEW_STATE.search(ev.text)):
+            started[stream] = max(started.get(stream, 0), int(new.group(1)))
     return ordered, newest_first, len({ev.stream for ev in ordered})

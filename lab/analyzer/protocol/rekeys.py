@@ -198,8 +198,9 @@ def _operator_rekey_unfinished(events: list[Event]) -> None:
     the paste has such a command."""
     if not any(ev.kind == "operator_rekey" for ev in events):
         return
-    newest: dict[str, int] = {}  # the highest state serial seen so far per connection
-    asked: dict[str, tuple[Event, int, Event | None]] = {}  # connection -> (its rekey, newest before it, old row)
+    # per (stream, connection): one pluto's serials say nothing of another's (another peer's log, a restart)
+    newest: dict[tuple[int, str], int] = {}  # the highest state serial seen so far
+    asked: dict[tuple[int, str], tuple[Event, int, Event | None]] = {}  # (its rekey, newest before it, old row)
     for ev in events:
         if ev.kind == "operator_down":  # (what was listed before it stands; what comes after is another story)
             for command, _, row in asked.values():
@@ -207,7 +208,7 @@ def _operator_rekey_unfinished(events: list[Event]) -> None:
             asked.clear()
             continue
         if ev.kind == "operator_rekey" and ev.values.get("conn"):
-            conn = str(ev.values["conn"])
+            conn = (ev.stream, str(ev.values["conn"]))
             if (pending := asked.pop(conn, None)) is not None:
                 _rekey_not_done(pending[0], pending[2])
             if ev.values.get("rekey") in ("ipsec", "child") and conn in newest:
@@ -218,9 +219,10 @@ def _operator_rekey_unfinished(events: list[Event]) -> None:
         row = _TRAFFIC_ROW.search(ev.text)
         listed = row or _STATE_ROW.search(ev.text)  # (a state being negotiated counts: the rekey is under way)
         serial = int(listed.group(1)) if listed else _serial_of(ev.text)
-        conn = conn_of(ev)
-        if serial is None or not conn:
+        name = conn_of(ev)
+        if serial is None or not name:
             continue
+        conn = (ev.stream, name)
         newest[conn] = max(newest.get(conn, 0), serial)
         if (pending := asked.get(conn)) is None:
             continue
