@@ -165,3 +165,19 @@ def test_an_ike_sa_timeout_is_the_rekeys_when_the_unfinished_rekey_state_is_dele
     assert _primary(lines) == "rekey_issue"
     # Without that line, the same timeout is a liveness failure (nothing says a rekey was pending).
     assert _primary([line for line in lines if "REKEY" not in line]) == "dpd_timeout"
+
+
+def test_the_sa_that_was_up_listed_again_after_an_unanswered_rekey_is_no_recovery() -> None:
+    """dev/libreswan-v2-second-child-rekey-response-dropped-msgid-blocked.log, and the `ipsec whack --trafficstatus`
+    that the same console (libreswan's test ikev2-68-sa-clones-rekey) prints after it: the listing shows rekey #4
+    waiting for its answer, then only SA #3, which was up before it. pluto numbers its states in one sequence, so a
+    row of a lower serial is the old SA listed again, not one the rekey set up."""
+    lines = _lines("libreswan-v2-second-child-rekey-response-dropped-msgid-blocked")
+    assert _primary(lines) == "rekey_issue"
+    relisted = [" ipsec whack --trafficstatus", "006 #3: \"west\", type=ESP, add_time=1234567890, inBytes=0, outBytes=0, "
+                "id='@east'"]
+    assert _primary(lines + relisted) == "rekey_issue"
+    # A row of the rekey's own SA, or of a newer one, is the tunnel up again after it.
+    for serial in ("4", "6"):
+        newer = [relisted[0], relisted[1].replace("#3:", f"#{serial}:")]
+        assert _primary(lines + newer) == "none"

@@ -18,6 +18,7 @@ from lab.analyzer.diagnosis.recovery import (
     _later,
     _rekey_trouble_start,
     recovered_first_attempt,
+    relisted_older,
     same_tunnel,
     stray_esp,
     stray_probes,
@@ -80,7 +81,7 @@ def diagnose(events: list[Event]) -> Primary | None:
             # a guess about a Child SA holds until a Child SA comes up; an IKE SA set up again does not answer it
             last = cats[cat][-1]
             if any(e.kind == "established" and (e.sa == "child" or cat not in _CHILD_GUESSES) and _later(e, last)
-                   and same_tunnel(e, last, peers()) for e in events):
+                   and same_tunnel(e, last, peers()) and not relisted_older(e, last) for e in events):
                 del cats[cat]  # only a daemon's guess, and the tunnel came up again after it: nothing to fix
     if "bgp_down" in cats and all(map(_bgp_graceful(events), cats["bgp_down"])):
         del cats["bgp_down"]  # the neighbor restarts gracefully (RFC 4724), its routes kept: nothing is down yet

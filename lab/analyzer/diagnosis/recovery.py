@@ -21,7 +21,7 @@ from lab.analyzer.protocol import (
 )
 from lab.analyzer.protocol.events import later as _later
 from lab.analyzer.protocol.names import CHARON_IKE_SA_REKEYED
-from lab.analyzer.protocol.streams import _REVIVALS
+from lab.analyzer.protocol.streams import _REVIVALS, _serial_of
 from lab.analyzer.protocol.versions import first_request_version
 from lab.i18n import M
 
@@ -123,6 +123,23 @@ def same_tunnel(a: Event, b: Event, peers: dict[int, str] | None = None) -> bool
         return False
     ca, cb = (tunnel_name(a), tunnel_name(b)) if a.fmt == b.fmt else ("", "")
     return not (ca and cb and ca != cb)
+
+
+# A row of pluto's status listing (`#3: "conn":500 STATE_V2_ESTABLISHED_CHILD_SA ...`) or of `ipsec trafficstatus`
+# (`#3: "conn", type=ESP, ...`), the whack code before it or not; its log lines name the state after the connection.
+_PLUTO_ROW = re.compile(r'^(?:\d{3} )?#(\d+): "')
+
+
+def relisted_older(up: Event, failed: Event) -> bool:
+    """Whether `up` is a row of pluto's status or traffic listing showing a state older than the one `failed` is about:
+    the SA that was up before, listed again, not one set up after the failure (pluto numbers its states in one
+    sequence: an SA that replaced the failing state's work has a higher serial, or is that state itself)."""
+    if up.fmt != "libreswan" or failed.fmt != "libreswan" or not (row := _PLUTO_ROW.match(up.text.lstrip())):
+        return False
+    failing = _serial_of(failed.text)
+    if failing is None and (own := _PLUTO_ROW.match(failed.text.lstrip())):
+        failing = int(own.group(1))
+    return failing is not None and int(row.group(1)) < failing
 
 
 def established_after(events: list[Event], ev: Event) -> bool:
