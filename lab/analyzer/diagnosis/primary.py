@@ -165,6 +165,16 @@ def diagnose(events: list[Event]) -> Primary | None:
             context["nat_t_or_fragmentation"],
         )
 
+    declined = [e for e in cats.get("cgw_not_initiating", ()) if e.kind != "ike_ignored"]
+    if up := [e for e in declined if any(u.order > e.order and same_tunnel(u, e, peers()) for u in established)]:
+        # this side declined to start IKE (a connection with no peer address: pluto's "cannot initiate connection
+        # without knowing peer IP address"), and the tunnel came up after it all the same (started with the peer's
+        # address given, or by the peer): nothing left to fix
+        cats["cgw_not_initiating"] = [e for e in cats["cgw_not_initiating"] if e not in up]
+        if not cats["cgw_not_initiating"]:
+            del cats["cgw_not_initiating"]
+        if not cats:
+            return None
     ignored = [e for e in cats.get("cgw_not_initiating", ()) if e.kind == "ike_ignored"]
     if ignored and any(e.order > ignored[-1].order for e in established):
         # a tunnel set up after the requests this side ignored: the policy was added meanwhile, nothing left of it
