@@ -1231,3 +1231,23 @@ def test_retransmissions_each_answered_by_an_icmp_refusal_are_a_refusal_not_sile
     assert primary is not None and primary.category == "peer_unreachable"
     assert "refuses IKE" in primary.summary.render("en")
     assert "(Connection refused; 3 times)" in primary.reasoning[0].render("en")
+
+
+# libreswan 3.20's test ikev2-45-impair-gx-01, east's console: west sends a KE value of zero (impair-send-zero-gx),
+# and east, computing the IKE SA's shared secret as it reads the IKE_AUTH request, cannot.
+# https://github.com/libreswan/libreswan/blob/v3.20/testing/pluto/ikev2-45-impair-gx-01/east.console.txt
+KE_REFUSED_IN_IKE_AUTH = (
+    "| ikev2_parent_inI2outR2_tail returned STF_FAIL with v2N_INVALID_KE_PAYLOAD\n"
+    "| #1 complete v2 state transition from STATE_PARENT_R1 with v2N_INVALID_KE_PAYLOAD\n"
+    '"westnet-eastnet-ipv4-psk-ikev2" #1: sending unencrypted notification v2N_INVALID_KE_PAYLOAD to 192.1.2.45:500\n'
+    "|    Notify Message Type: v2N_INVALID_KE_PAYLOAD (0x11)\n"
+    "| state transition function for STATE_PARENT_R1 failed: v2N_INVALID_KE_PAYLOAD\n"
+)
+
+
+def test_invalid_ke_payload_in_ike_auth_is_the_ike_sas_key_exchange() -> None:
+    # IKE_AUTH carries no KE payload (RFC 7296 section 1.2): the Child SA in it is not what was refused, the IKE SA's
+    # key exchange of IKE_SA_INIT is (it read as a phase 2 PFS mismatch).
+    primary = analyze_text(KE_REFUSED_IN_IKE_AUTH).primary
+    assert primary is not None and primary.category == "phase1_proposal_mismatch"
+    assert primary.facts.get("exchange") == "IKE_AUTH" and primary.facts.get("sa") == "ike"

@@ -86,8 +86,15 @@ def _first_reading(ev: Event, st: _State) -> tuple[str, bool]:
             # In CREATE_CHILD_SA or Quick Mode the PFS group is refused. In IKE_SA_INIT an INVALID_KE_PAYLOAD is
             # the normal first round of choosing a DH group; only this side's own request for another group
             # (a weak reading) is kept, as a guess that counts when nothing is established after it.
-            child = _phase_of(ev, st) == "child" and ex != "IKE_SA_INIT"
-            if ex in ("MAIN_MODE", "AGGRESSIVE_MODE") and not child:
+            child = _phase_of(ev, st) == "child" and ex not in ("IKE_SA_INIT", "IKE_AUTH")
+            if ex == "IKE_AUTH":
+                # IKE_AUTH carries no KE payload (RFC 7296 section 1.2: its Child SA takes its keys from the IKE
+                # SA's exchange): the key exchange refused there is IKE_SA_INIT's, whose shared secret could not be
+                # computed from the peer's KE value (pluto answers the IKE_AUTH request so, in the clear: no keys):
+                # the IKE SA's DH group or its implementation, phase 1.
+                ev.sa = "ike"
+                kind = "no_proposal"
+            elif ex in ("MAIN_MODE", "AGGRESSIVE_MODE") and not child:
                 # IKEv1 has no DH group round: the group is agreed in the SA payloads, whose mismatch is
                 # NO-PROPOSAL-CHOSEN. Type 17 there is RFC 2408's INVALID-KEY-INFORMATION (charon logs it under
                 # IKEv2's name, INVALID_KE_PAYLOAD), sent when the keys cannot be derived after the KE exchange:
