@@ -1251,3 +1251,30 @@ def test_invalid_ke_payload_in_ike_auth_is_the_ike_sas_key_exchange() -> None:
     primary = analyze_text(KE_REFUSED_IN_IKE_AUTH).primary
     assert primary is not None and primary.category == "phase1_proposal_mismatch"
     assert primary.facts.get("exchange") == "IKE_AUTH" and primary.facts.get("sa") == "ike"
+
+
+# libreswan 4.0's test ikev2-x509-32-id-any, west's console: the peer's certificate has no subjectAltName for its IKE
+# ID, and require-id-on-certificate=no lets that pass; the IKE SA (#1) authenticates and the Child SA (#2) comes up.
+# https://github.com/libreswan/libreswan/blob/v4.0/testing/pluto/ikev2-x509-32-id-any/west.console.txt
+SAN_MISMATCH_ALLOWED = (
+    '1v2 "ikev2-westnet-eastnet-x509-cr" #1: initiating IKEv2 connection\n'
+    '1v2 "ikev2-westnet-eastnet-x509-cr" #1: sent IKE_SA_INIT request\n'
+    '1v2 "ikev2-westnet-eastnet-x509-cr" #1: sent IKE_AUTH request {auth=IKEv2 cipher=AES_GCM_16_256 integ=n/a prf=HMAC_SHA2_512 group=MODP2048}\n'
+    '002 "ikev2-westnet-eastnet-x509-cr" #1: certificate verified OK: E=user-east-nosan@testing.libreswan.org,CN=east-nosan.testing.libreswan.org,OU=Test Department,O=Libreswan,L=Toronto,ST=Ontario,C=CA\n'
+    '003 "ikev2-westnet-eastnet-x509-cr" #1: certificate contains no subjectAltName extension to match ID_IPV4_ADDR \'192.1.2.23\'\n'
+    '002 "ikev2-westnet-eastnet-x509-cr" #1: Peer CERT payload SubjectAltName does not match peer ID for this connection\n'
+    '002 "ikev2-westnet-eastnet-x509-cr" #1: X509: connection allows unmatched IKE ID and certificate SAN\n'
+    '003 "ikev2-westnet-eastnet-x509-cr" #1: authenticated using RSA with SHA2_512\n'
+    '002 "ikev2-westnet-eastnet-x509-cr" #2: negotiated connection [192.0.1.0-192.0.1.255:0-65535 0] -> [192.0.2.0-192.0.2.255:0-65535 0]\n'
+    '004 "ikev2-westnet-eastnet-x509-cr" #2: IPsec SA established tunnel mode {ESP=>0xESPESP <0xESPESP xfrm=AES_GCM_16_256-NONE NATOA=none NATD=none DPD=passive}\n'
+)
+
+
+def test_a_complaint_about_the_peers_certificate_that_a_policy_lets_pass_is_no_cause() -> None:
+    # libreswan 4 logs the complaint on the IKE SA's state and the establishment on the Child SA's (it read as an
+    # authentication failure of a tunnel that came up)
+    assert analyze_text(SAN_MISMATCH_ALLOWED).primary is None
+    # without the Child SA the complaint stands
+    failed = SAN_MISMATCH_ALLOWED.split("003 \"ikev2-westnet-eastnet-x509-cr\" #1: authenticated")[0]
+    primary = analyze_text(failed).primary
+    assert primary is not None and primary.category == "auth_failure"

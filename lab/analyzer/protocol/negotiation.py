@@ -122,6 +122,21 @@ def _read_negotiation(
                     kept.append(refusal)
             if kept and ev.sa == "child":
                 st.refused[serial] = kept
+        if ev.sa == "child" and serial is not None:
+            # A Child SA set up right after pluto's own complaint about the peer's credentials on an earlier state of
+            # the tunnel (its IKE SA, whose IKE_AUTH carried the Child SA; libreswan 4 logs the complaint on the IKE
+            # SA #1 and the establishment on the Child SA #2, with "authenticated using ..." for #1 in between): the
+            # authentication went through, a policy let the complaint pass ("X509: connection allows unmatched IKE
+            # ID and certificate SAN").
+            for earlier in [n for n in st.refused if n < serial]:
+                let_pass = [r for r in st.refused[earlier] if r.values.get("own_complaint")
+                            and 0 < ev.line - r.line <= _SAME_MESSAGE_LINES]
+                for refusal in let_pass:
+                    refusal.weight = "context"
+                if rest := [r for r in st.refused[earlier] if r not in let_pass]:
+                    st.refused[earlier] = rest
+                else:
+                    del st.refused[earlier]
         st.pending = None
         st.rekeying = False
         if ev.sa != "child":
