@@ -1278,3 +1278,54 @@ def test_a_complaint_about_the_peers_certificate_that_a_policy_lets_pass_is_no_c
     failed = SAN_MISMATCH_ALLOWED.split("003 \"ikev2-westnet-eastnet-x509-cr\" #1: authenticated")[0]
     primary = analyze_text(failed).primary
     assert primary is not None and primary.category == "auth_failure"
+
+
+# libreswan 3.25's test ikev1-impair-01-replay-duplicates, east's console (the responder; every packet west sends
+# arrives twice): its log's duplicate lines, as the test greps them.
+# https://github.com/libreswan/libreswan/blob/v3.25/testing/pluto/ikev1-impair-01-replay-duplicates/east.console.txt
+DUPLICATES_AT_THE_RESPONDER = (
+    " grep 'duplicate packet' /tmp/pluto.log\n"
+    "IMPAIR: start duplicate packet\n"
+    '"westnet-eastnet" #1: retransmitting in response to duplicate packet; already STATE_MAIN_R1\n'
+    "IMPAIR: stop duplicate packet\n"
+    "IMPAIR: start duplicate packet\n"
+    '"westnet-eastnet" #1: retransmitting in response to duplicate packet; already STATE_MAIN_R3\n'
+    "IMPAIR: stop duplicate packet\n"
+    "IMPAIR: start duplicate packet\n"
+    '| "westnet-eastnet" #2: discarding duplicate packet; already STATE_QUICK_R2\n'
+    "IMPAIR: stop duplicate packet\n"
+)
+
+
+def test_a_duplicate_the_quick_mode_responder_discards_leaves_nothing_out_of_step() -> None:
+    # The responder installs its IPsec SA on the initiator's third Quick Mode message: a packet seen again in QUICK_R2
+    # is a duplicate, not a lost message (it read as SAs out of step after a rekey).
+    assert analyze_text(DUPLICATES_AT_THE_RESPONDER).primary is None
+    # The initiator seeing the responder's answer again (QUICK_I2) means its third message was lost: out of step.
+    lost = '"westnet-eastnet" #2: discarding duplicate packet; already STATE_QUICK_I2\n'
+    primary = analyze_text(lost).primary
+    assert primary is not None and primary.category == "rekey_issue"
+
+
+# https://github.com/hwdsl2/docker-ipsec-vpn-server/issues/363: an iOS client stays "connecting"; the server's log.
+IKE_AUTH_ANSWER_LOST = (
+    '2023-03-31T03:46:51.720843+00:00 d5b04a77cc0c pluto[1025]: "ikev2-cp"[2] 106.121.9.95 #3: IKE_AUTH request fragment 1 of 4 has duplicate Message ID 1; retransmitting response\n'
+    '2023-03-31T03:46:59.107102+00:00 d5b04a77cc0c pluto[1025]: "ikev2-cp"[1] 106.121.9.95 #1: STATE_V2_ESTABLISHED_IKE_SA: retransmission; will wait 16 seconds for response\n'
+    '2023-03-31T03:46:59.900381+00:00 d5b04a77cc0c pluto[1025]: "ikev2-cp"[2] 106.121.9.95 #3: IKE_AUTH request fragment 1 of 4 has duplicate Message ID 1; retransmitting response\n'
+    '2023-03-31T03:47:04.188436+00:00 d5b04a77cc0c pluto[1025]: packet from 184.105.247.244:17702: initial Main Mode message received but no connection has been authorized with authby=none and xauth=no\n'
+    '2023-03-31T03:47:15.107750+00:00 d5b04a77cc0c pluto[1025]: "ikev2-cp"[1] 106.121.9.95 #1: STATE_V2_ESTABLISHED_IKE_SA: retransmission; will wait 32 seconds for response\n'
+    '2023-03-31T03:47:15.223689+00:00 d5b04a77cc0c pluto[1025]: "ikev2-cp"[2] 106.121.9.95 #3: STATE_V2_ESTABLISHED_IKE_SA: retransmission; will wait 0.5 seconds for response\n'
+    '2023-03-31T03:47:15.731258+00:00 d5b04a77cc0c pluto[1025]: "ikev2-cp"[2] 106.121.9.95 #3: STATE_V2_ESTABLISHED_IKE_SA: retransmission; will wait 1 seconds for response\n'
+)
+
+
+def test_the_peer_repeating_its_ike_auth_then_silence_over_that_ike_sa_is_the_lost_answer() -> None:
+    # The client sent its IKE_AUTH request again twice after the server had answered, and never answered the server's
+    # liveness checks of that IKE SA: it never got the answer (it read as a dead peer).
+    primary = analyze_text(IKE_AUTH_ANSWER_LOST).primary
+    assert primary is not None and primary.category == "peer_unreachable"
+    reasons = " ".join(r.render("en") for r in primary.reasoning)
+    assert "do not reach the peer" in reasons and "has no IKE SA to answer them on" in reasons
+    # the repeats alone (no request of this side's after them) stay a lost packet or two
+    repeats = "".join(line + "\n" for line in IKE_AUTH_ANSWER_LOST.splitlines() if "duplicate" in line)
+    assert analyze_text(repeats).primary is None

@@ -346,6 +346,12 @@ def _liveness_primary(
                   "fragments or IKE fragments) and goes to UDP 4500 after NAT detection: check that UDP 4500 and IP "
                   "fragments pass toward the peer (firewalls, NAT, the provider's filtering)."),
             ]
+            if silent := next((e.values["silent_after"] for e in evs if e.values.get("silent_after")), None):
+                # protocol.unanswered._answers_lost_then_silent
+                reasoning.insert(1, M(
+                    "This side's own requests over that IKE SA then went unanswered (up to line {line}): the peer never "
+                    "got the IKE_AUTH answer, so it has no IKE SA to answer them on. That silence follows from the lost "
+                    "answer; it is no dead peer.", line=silent))
         elif evs[0].values.get("snapshot") and len(evs) == 1:
             reasoning = [
                 M("Line {line}: the status listing shows a state that sent its first request and still waits for the "

@@ -3,6 +3,8 @@ checks, retransmits, negotiations given up, and Deletes."""
 
 from __future__ import annotations
 
+import re
+
 from lab.analyzer.protocol.events import Event
 from lab.analyzer.protocol.exchanges import (
     _CHARON_V1_RETRANSMIT,
@@ -42,6 +44,8 @@ from lab.analyzer.protocol.streams import (
     tunnel_name,
 )
 
+# the IKE SA a Child SA was set up over, as pluto names it ("initiator established Child SA using #1")
+_CHILD_USING = re.compile(r"\bChild SA using #(\d+)")
 
 def _read_negotiation(
     ev: Event, st: _State, kind: str, both_sides: bool, phase1_only: set[int]
@@ -122,21 +126,21 @@ def _read_negotiation(
                     kept.append(refusal)
             if kept and ev.sa == "child":
                 st.refused[serial] = kept
-        if ev.sa == "child" and serial is not None:
-            # A Child SA set up right after pluto's own complaint about the peer's credentials on an earlier state of
-            # the tunnel (its IKE SA, whose IKE_AUTH carried the Child SA; libreswan 4 logs the complaint on the IKE
-            # SA #1 and the establishment on the Child SA #2, with "authenticated using ..." for #1 in between): the
-            # authentication went through, a policy let the complaint pass ("X509: connection allows unmatched IKE
-            # ID and certificate SAN").
-            for earlier in [n for n in st.refused if n < serial]:
-                let_pass = [r for r in st.refused[earlier] if r.values.get("own_complaint")
-                            and 0 < ev.line - r.line <= _SAME_MESSAGE_LINES]
-                for refusal in let_pass:
-                    refusal.weight = "context"
-                if rest := [r for r in st.refused[earlier] if r not in let_pass]:
-                    st.refused[earlier] = rest
-                else:
-                    del st.refused[earlier]
+        parent = (int(m.group(1)) if (m := _CHILD_USING.search(ev.text)) else serial - 1) if serial else None
+        if ev.sa == "child" and parent in st.refused:
+            # A Child SA set up right after pluto's own complaint about the peer's credentials on its IKE SA's state
+            # (the one it names, "using #1", else the state numbered just before it: libreswan 4 logs the complaint
+            # on IKE SA #1 and the establishment on Child SA #2, with "authenticated using ..." for #1 in between):
+            # the authentication went through, a policy let the complaint pass ("X509: connection allows unmatched
+            # IKE ID and certificate SAN").
+            let_pass = [r for r in st.refused[parent] if r.values.get("own_complaint")
+                        and 0 < ev.line - r.line <= _SAME_MESSAGE_LINES]
+            for refusal in let_pass:
+                refusal.weight = "context"
+            if rest := [r for r in st.refused[parent] if r not in let_pass]:
+                st.refused[parent] = rest
+            else:
+                del st.refused[parent]
         st.pending = None
         st.rekeying = False
         if ev.sa != "child":

@@ -90,6 +90,7 @@ from lab.analyzer.protocol.streams import (
     tunnel_name,
 )
 from lab.analyzer.protocol.unanswered import (
+    _answers_lost_then_silent,
     _bgp_notification_named_next,
     _first_replies_unanswered,
     _gave_up_while_established,
@@ -320,6 +321,7 @@ def classify(events: list[Event]) -> None:
     _rekey_still_unanswered(events)
     _quick_mode_still_unanswered(events)
     _liveness_still_unanswered(events)
+    _answers_lost_then_silent(events)
     _bgp_notification_named_next(events)
     _fortigate_no_gateway_echo(events)
     _mode_refusal_echo(events)

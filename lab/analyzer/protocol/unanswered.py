@@ -130,6 +130,33 @@ def _liveness_still_unanswered(events: list[Event]) -> None:
             _set(last, "dpd_timeout", "weak")
 
 
+# What this side's own requests over an IKE SA meet when the peer never answers them: sent again, given up, the peer
+# declared dead.
+_UNANSWERED_KINDS = frozenset({"retransmit", "give_up", "dpd_dead"})
+
+
+def _answers_lost_then_silent(events: list[Event]) -> None:
+    """IKEv2, this side the responder (pluto): the peer sent again the IKE_AUTH request this side had answered (fewer
+    times than `_ANSWERS_LOST`), and from then on left this side's own requests over that IKE SA unanswered (its
+    liveness checks sent again to the end of the log, given up). The peer never got the IKE_AUTH answer, so it has no
+    IKE SA to answer on: the repeats name the cause (the answers do not reach the peer), the silence follows from it.
+    (docker-ipsec-vpn-server#363: an iOS client's fragmented IKE_AUTH sent again twice, then the server's liveness
+    checks of that IKE SA unanswered.)"""
+    for i, ev in enumerate(events):
+        if (ev.kind != "out_of_step" or ev.exchange != "IKE_AUTH" or ev.fmt != "libreswan" or ev.weight == "decisive"
+                or (serial := _serial_of(ev.text)) is None):
+            continue
+        later = [e for e in events[i + 1:] if e.stream == ev.stream and _serial_of(e.text) == serial]
+        if any(e.kind == "out_of_step" for e in later):
+            continue  # (read at the last repeat)
+        silent = [e for e in later if e.kind in _UNANSWERED_KINDS]
+        if len(silent) >= 2 and all(e.kind in _UNANSWERED_KINDS | {"delete"} for e in later):
+            ev.values["silent_after"] = silent[-1].line
+            _set(ev, "peer_unreachable")
+            for e in silent:
+                _set(e, "peer_unreachable", "context")
+
+
 def _bgp_notification_named_next(events: list[Event]) -> None:
     """A NOTIFICATION line that names no error ("sent notification", GoBGP's warning) followed by the neighbor's
     down line that names it (GoBGP's Peer Down "Reason": "notification-sent code 6(cease) subcode 3(peer
