@@ -1329,3 +1329,28 @@ def test_the_peer_repeating_its_ike_auth_then_silence_over_that_ike_sa_is_the_lo
     # the repeats alone (no request of this side's after them) stay a lost packet or two
     repeats = "".join(line + "\n" for line in IKE_AUTH_ANSWER_LOST.splitlines() if "duplicate" in line)
     assert analyze_text(repeats).primary is None
+
+
+# https://github.com/hwdsl2/setup-ipsec-vpn/issues/331: an L2TP/IPsec client never gets past Main Mode.
+FIRST_MESSAGE_REPEATED = (
+    'Mar  6 06:17:25 6a4c93e34bea pluto[608]: "l2tp-psk"[1] 120.85.64.3 #1: responding to Main Mode from unknown peer 120.85.64.3 on port 7576\n'
+    'Mar  6 06:17:25 6a4c93e34bea pluto[608]: "l2tp-psk"[1] 120.85.64.3 #1: WARNING: connection l2tp-psk PSK length of 8 bytes is too short for sha2_256 PRF in FIPS mode (16 bytes required)\n'
+    'Mar  6 06:17:25 6a4c93e34bea pluto[608]: "l2tp-psk"[1] 120.85.64.3 #1: STATE_MAIN_R1: sent MR1, expecting MI2\n'
+    'Mar  6 06:17:28 6a4c93e34bea pluto[608]: "l2tp-psk"[1] 120.85.64.3 #1: retransmitting in response to duplicate packet; already STATE_MAIN_R1\n'
+    'Mar  6 06:17:31 6a4c93e34bea pluto[608]: "l2tp-psk"[1] 120.85.64.3 #1: retransmitting in response to duplicate packet; already STATE_MAIN_R1\n'
+    'Mar  6 06:17:34 6a4c93e34bea pluto[608]: "l2tp-psk"[1] 120.85.64.3 #1: retransmitting in response to duplicate packet; already STATE_MAIN_R1\n'
+    'Mar  6 06:17:41 6a4c93e34bea pluto[608]: "l2tp-psk"[1] 120.85.64.3 #2: responding to Main Mode from unknown peer 120.85.64.3 on port 7576\n'
+    'Mar  6 06:17:41 6a4c93e34bea pluto[608]: "l2tp-psk"[1] 120.85.64.3 #2: WARNING: connection l2tp-psk PSK length of 8 bytes is too short for sha2_256 PRF in FIPS mode (16 bytes required)\n'
+    'Mar  6 06:17:41 6a4c93e34bea pluto[608]: "l2tp-psk"[1] 120.85.64.3 #2: STATE_MAIN_R1: sent MR1, expecting MI2\n'
+)
+
+
+def test_the_peer_repeating_its_first_main_mode_message_counts_as_starts_the_first_reply_did_not_reach() -> None:
+    # Two states, each left at this side's first reply, and the client's first message received again three times in
+    # between: the reply does not reach the client (it read as nothing to fix).
+    primary = analyze_text(FIRST_MESSAGE_REPEATED).primary
+    assert primary is not None and primary.category == "peer_unreachable"
+    assert "sent its first message again 3 times" in " ".join(r.render("en") for r in primary.reasoning)
+    # one state and one repeat is a lost packet
+    once = "".join(line + "\n" for line in FIRST_MESSAGE_REPEATED.splitlines()[:4])
+    assert analyze_text(once).primary is None

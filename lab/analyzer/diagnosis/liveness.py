@@ -405,6 +405,10 @@ def _liveness_primary(
                   "answered each start, but the peer's next message never came.", line=evs[0].line, count=restarts),
                 _ONE_WAY,
             ]
+            if repeated := evs[0].values.get("first_message_repeats"):
+                reasoning.insert(1, M("The peer also sent its first message again {times} after this side had "
+                                      "answered it: it did not get the answer.",
+                                      times=Mn("{n} time", "{n} times", repeated)))
         elif (unresolved := [e for e in evs if e.pattern in _UNRESOLVED]) and _up_after(
                 established, unresolved[0], peers) is None:
             # Nothing was sent: the peer's address is a host name this host could not resolve. The peer is not silent;

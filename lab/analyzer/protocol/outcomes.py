@@ -36,6 +36,7 @@ from lab.analyzer.protocol.sa_state import (
     _superseded,
 )
 from lab.analyzer.protocol.streams import (
+    FIRST_MESSAGE_REPEATED,
     _serial_of,
 )
 
@@ -189,7 +190,9 @@ def _read_outcome(
         ev.category, ev.weight = "ike_version_mismatch", "decisive"
     elif kind == "peer_repeats":
         # (IKEv1's message ID 0 is phase 1's: a paste that starts after Main Mode began still says so)
-        if not st.ike_up and (st.exchange in ("MAIN_MODE", "AGGRESSIVE_MODE") or (
+        if ev.pattern == FIRST_MESSAGE_REPEATED:
+            _set(ev, None)  # the peer repeats its first message: read with the first replies (_first_replies_unanswered)
+        elif not st.ike_up and (st.exchange in ("MAIN_MODE", "AGGRESSIVE_MODE") or (
                 st.exchange is None and "with ID 0," in ev.text)):
             # RFC 2409: Main Mode's fifth message is the first encrypted one. A peer that answers it with its
             # fourth message again did not accept it (it could not decrypt or verify it): the keys differ.

@@ -54,6 +54,8 @@ _AGED = re.compile(r"\baged ([\d.]+)s\b")
 _INSTANCE_PEER = re.compile(r'"[^"]+"\[\d+\] ([0-9a-fA-F.:]{3,}) #\d+:')
 _R1_DELETED = re.compile(r"deleting (?:state|ISAKMP SA) \((?:STATE_)?(?:MAIN|AGGR)_R1\)")
 _INCOMPLETE = re.compile(r"deleting incomplete state after ([\d.]+) seconds")
+# pluto as Main Mode responder seeing the peer's first message again after its first reply (lib-v1-duplicate-at-first-reply)
+FIRST_MESSAGE_REPEATED = "lib-v1-duplicate-at-first-reply"
 _RESPONDING = re.compile(r"\bresponding to (?:Main|Aggressive) Mode\b|\bprocessing IKE_SA_INIT request\b")
 
 

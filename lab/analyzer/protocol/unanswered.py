@@ -19,6 +19,7 @@ from lab.analyzer.protocol.streams import (
     _INSTANCE_PEER,
     _R1_DELETED,
     _RESPONDING,
+    FIRST_MESSAGE_REPEATED,
     _serial_of,
     conn_of,
 )
@@ -334,12 +335,17 @@ def _first_replies_unanswered(events: list[Event]) -> None:
     filter that passes one direction only). Read per peer (a public server also gets single probes from many
     addresses), and only when nothing else about that peer names a cause or an SA."""
     firsts: dict[tuple[int, str, str], list[Event]] = {}
+    repeats: dict[tuple[int, str, str], int] = {}  # the peer's first message seen again after the first reply
     deleted = []
     at_r1: dict[tuple[int, int], bool] = {}  # (stream, serial) -> whether its last state line was the first reply
     for i, ev in enumerate(events):
         if ev.fmt != "libreswan":
             continue
         serial = _serial_of(ev.text)
+        if ev.pattern == FIRST_MESSAGE_REPEATED:
+            key = (ev.stream, *_conn_peer(ev))
+            repeats[key] = repeats.get(key, 0) + 1
+            continue
         if _FIRST_REPLY.search(ev.text) and serial is not None:
             firsts.setdefault((ev.stream, *_conn_peer(ev)), []).append(ev)
             at_r1[(ev.stream, serial)] = True
@@ -351,21 +357,25 @@ def _first_replies_unanswered(events: list[Event]) -> None:
             # (pluto 3.x may print only "deleting incomplete state after 60.000 seconds" for a state it left at its
             # first reply: that line, with the reply before it, says the same as the deletion of an R1 state)
             deleted.append(i)
+    # (each time the peer sent its first message again counts as a start of its own: it did not get the reply)
     restarts = [(key, replies) for key, replies in firsts.items()
-                if len({_serial_of(ev.text) for ev in replies}) >= (
+                if len({_serial_of(ev.text) for ev in replies}) + repeats.get(key, 0) >= (
                     FIRST_REPLY_RESTARTS_V2 if _first_reply_v2(replies[-1]) else FIRST_REPLY_RESTARTS)]
     if not restarts and not deleted:
         return
     about = [(e, (e.stream, *_conn_peer(e))) for e in events]
     # A cause is named, or the negotiation got further than the first reply at least once. (The proposal this side
     # chose for its first reply, pluto's "proposal 1:IKE=... chosen from remote proposals", is part of that reply.)
-    further = _LatestAbout(about, lambda e: not (e.kind == "proposals" and e.weight == "context") and bool(
+    further = _LatestAbout(about, lambda e: not (e.kind == "proposals" and e.weight == "context")
+                           and e.pattern != FIRST_MESSAGE_REPEATED and bool(
         e.category or e.kind != "exchange" or not (_FIRST_REPLY.search(e.text) or _RESPONDING.search(e.text))))
     for key, replies in restarts:
         if further.since(key, replies[0].order):
             continue
         last = replies[-1]
         last.values["first_replies_unanswered"] = len({_serial_of(ev.text) for ev in replies})
+        if repeats.get(key):
+            last.values["first_message_repeats"] = repeats[key]
         last.values["_first_reply_orders"] = tuple(ev.order for ev in replies[:-1])  # shown with the finding
         if _first_reply_v2(last):
             last.ike = last.ike or 2
