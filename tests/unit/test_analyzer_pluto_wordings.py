@@ -1354,3 +1354,33 @@ def test_the_peer_repeating_its_first_main_mode_message_counts_as_starts_the_fir
     # one state and one repeat is a lost packet
     once = "".join(line + "\n" for line in FIRST_MESSAGE_REPEATED.splitlines()[:4])
     assert analyze_text(once).primary is None
+
+
+# https://github.com/hwdsl2/setup-ipsec-vpn/issues/1068: a server's liveness checks of a client, as its log shows them.
+LIVENESS_ON_A_LOSSY_PATH = (
+    'Dec 15 13:19:07 vpn pluto[184801]: "ikev2-cp"[2] 171.218.43.53 #1: STATE_V2_ESTABLISHED_IKE_SA: retransmission; will wait 0.5 seconds for response\n'
+    'Dec 15 13:28:07 vpn pluto[184801]: "ikev2-cp"[2] 171.218.43.53 #1: STATE_V2_ESTABLISHED_IKE_SA: retransmission; will wait 0.5 seconds for response\n'
+    'Dec 15 13:28:08 vpn pluto[184801]: "ikev2-cp"[2] 171.218.43.53 #1: STATE_V2_ESTABLISHED_IKE_SA: retransmission; will wait 1 seconds for response\n'
+    'Dec 15 13:29:07 vpn pluto[184801]: "ikev2-cp"[2] 171.218.43.53 #1: STATE_V2_ESTABLISHED_IKE_SA: retransmission; will wait 0.5 seconds for response\n'
+    'Dec 15 13:30:07 vpn pluto[184801]: "ikev2-cp"[2] 171.218.43.53 #1: STATE_V2_ESTABLISHED_IKE_SA: retransmission; will wait 0.5 seconds for response\n'
+    'Dec 15 13:31:07 vpn pluto[184801]: "ikev2-cp"[2] 171.218.43.53 #1: STATE_V2_ESTABLISHED_IKE_SA: retransmission; will wait 0.5 seconds for response\n'
+    'Dec 15 13:31:08 vpn pluto[184801]: "ikev2-cp"[2] 171.218.43.53 #1: STATE_V2_ESTABLISHED_IKE_SA: retransmission; will wait 1 seconds for response\n'
+    'Dec 15 13:31:09 vpn pluto[184801]: "ikev2-cp"[2] 171.218.43.53 #1: STATE_V2_ESTABLISHED_IKE_SA: retransmission; will wait 2 seconds for response\n'
+    'Dec 15 13:31:11 vpn pluto[184801]: "ikev2-cp"[2] 171.218.43.53 #1: STATE_V2_ESTABLISHED_IKE_SA: retransmission; will wait 4 seconds for response\n'
+)
+
+
+def test_liveness_checks_answered_after_retransmissions_are_separate_requests() -> None:
+    # pluto doubles its wait for each retransmission of one request: a wait that starts over at 0.5 s is a new check,
+    # so the ones before were answered. Five checks, each answered after one or two retransmissions, and the last one
+    # 4 s into its retransmissions when the log ends: packet loss, not a dead peer (it read as 9 retransmissions of
+    # one unanswered check).
+    assert analyze_text(LIVENESS_ON_A_LOSSY_PATH).primary is None
+    # the same check still unanswered 16 s on is a dead peer's silence
+    longer = LIVENESS_ON_A_LOSSY_PATH + LIVENESS_ON_A_LOSSY_PATH.splitlines()[-1].replace(
+        "13:31:11", "13:31:15").replace("wait 4 seconds", "wait 8 seconds") + "\n" + LIVENESS_ON_A_LOSSY_PATH.splitlines(
+        )[-1].replace("13:31:11", "13:31:23").replace("wait 4 seconds", "wait 16 seconds") + "\n"
+    primary = analyze_text(longer).primary
+    assert primary is not None and primary.category == "dpd_timeout"
+    assert primary.reasoning[0].render("en").startswith("Lines 6-11: ")  # (the last check's own retransmissions)
+    assert "6 retransmissions" in primary.reasoning[0].render("en")

@@ -41,10 +41,22 @@ def _unanswered_at_end(events: list[Event], member: Callable[[Event], bool],
     run: dict[int, list[Event]] = {}
     for ev in events:
         if ev.kind == "retransmit" and member(ev):
+            if (got := run.get(ev.stream)) and _new_request(got[-1], ev):
+                got.clear()  # the wait starts over: a new request, so the one before was answered
             run.setdefault(ev.stream, []).append(ev)
         elif ev.kind in ends or (ev.kind == "exchange" and ev.direction == "received"):
             run.pop(ev.stream, None)
     return list(run.values())
+
+
+def _new_request(before: Event, ev: Event) -> bool:
+    """Whether pluto's retransmission `ev` is of another request than `before`, of the same state: pluto doubles its
+    wait for each retransmission of one request ("will wait 0.5 seconds", "1 seconds", "2 seconds"), so a wait no
+    longer than the one before starts a new request's series (the request before it was answered: pluto does not
+    log answers to its liveness checks)."""
+    a, b = _WILL_WAIT.search(before.text), _WILL_WAIT.search(ev.text)
+    return (a is not None and b is not None and float(b.group(1)) <= float(a.group(1))
+            and _serial_of(before.text) == _serial_of(ev.text))
 
 
 def answered_by_packets(events: list[Event]) -> None:
@@ -92,11 +104,15 @@ _WILL_WAIT = re.compile(r"\bwill wait (\d+(?:\.\d+)?) ?s(?:econds?)?\b")
 QUICK_SILENCE_SECONDS = 16  # pluto waits 0.5 s, then twice as long each time: 16 s is its sixth retransmission
 
 
-def _long_silence(retransmits: list[Event]) -> bool:
+def _long_silence(retransmits: list[Event], lossy: bool = False) -> bool:
     """Whether a run of retransmissions still unanswered is a long silence: the last one waits QUICK_SILENCE_SECONDS
-    or more (pluto's "will wait 20s for response"), or there are more than STILL_UNANSWERED of them."""
-    waited = max((float(m.group(1)) for e in retransmits if (m := _WILL_WAIT.search(e.text))), default=0.0)
-    return waited >= QUICK_SILENCE_SECONDS or len(retransmits) > STILL_UNANSWERED
+    or more (pluto's "will wait 20s for response"), or there are more than STILL_UNANSWERED of them. On a `lossy` path
+    (the peer answered earlier requests of the log only after retransmissions) only the wait counts, where the lines
+    say it: pluto's fourth retransmission comes some 4 s after its request, which such a path loses as often."""
+    waits = [float(m.group(1)) for e in retransmits if (m := _WILL_WAIT.search(e.text))]
+    if lossy and waits:
+        return max(waits) >= QUICK_SILENCE_SECONDS
+    return (max(waits, default=0.0) >= QUICK_SILENCE_SECONDS) or len(retransmits) > STILL_UNANSWERED
 
 
 def _quick_mode_still_unanswered(events: list[Event]) -> None:
@@ -120,11 +136,16 @@ def _liveness_still_unanswered(events: list[Event]) -> None:
     answer up to the end of the log: the paste ends before the daemon gives up. Read as that timeout is (classify's
     give_up on an SA that is up), a guess, once the silence is as long as for a Quick Mode (see
     _quick_mode_still_unanswered); a shorter one is packet loss as much as a peer gone."""
-    for retransmits in _unanswered_at_end(
-            events, lambda ev: ev.category == "dpd_timeout" and ev.weight == "context",
-            _RUN_ENDS | {"dpd_answer", "dpd_dead"}):
+    def member(ev: Event) -> bool:
+        return ev.category == "dpd_timeout" and ev.weight == "context"
+
+    for retransmits in _unanswered_at_end(events, member, _RUN_ENDS | {"dpd_answer", "dpd_dead"}):
         last = retransmits[-1]
-        if _long_silence(retransmits):
+        # the peer answered earlier checks of the log after retransmissions (pluto's wait started over for a new one)
+        before = [e for e in events if e.stream == last.stream and e.kind == "retransmit" and member(e)
+                  and e.order < retransmits[0].order]
+        lossy = any(_new_request(a, b) for a, b in zip(before, [*before[1:], retransmits[0]], strict=True))
+        if _long_silence(retransmits, lossy):
             last.values["guess"] = True
             last.values["still_unanswered"] = len(retransmits)
             last.values["first_retransmit"] = retransmits[0].line
