@@ -1376,6 +1376,8 @@ def test_liveness_checks_answered_after_retransmissions_are_separate_requests() 
     # 4 s into its retransmissions when the log ends: packet loss, not a dead peer (it read as 9 retransmissions of
     # one unanswered check).
     assert analyze_text(LIVENESS_ON_A_LOSSY_PATH).primary is None
+    # the last check alone (no check before it in the paste)
+    assert analyze_text("".join(line + "\n" for line in LIVENESS_ON_A_LOSSY_PATH.splitlines()[-4:])).primary is not None
     # the same check still unanswered 16 s on is a dead peer's silence
     longer = LIVENESS_ON_A_LOSSY_PATH + LIVENESS_ON_A_LOSSY_PATH.splitlines()[-1].replace(
         "13:31:11", "13:31:15").replace("wait 4 seconds", "wait 8 seconds") + "\n" + LIVENESS_ON_A_LOSSY_PATH.splitlines(

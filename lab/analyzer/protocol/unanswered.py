@@ -144,7 +144,7 @@ def _liveness_still_unanswered(events: list[Event]) -> None:
         # the peer answered earlier checks of the log after retransmissions (pluto's wait started over for a new one)
         before = [e for e in events if e.stream == last.stream and e.kind == "retransmit" and member(e)
                   and e.order < retransmits[0].order]
-        lossy = any(_new_request(a, b) for a, b in zip(before, [*before[1:], retransmits[0]], strict=True))
+        lossy = any(_new_request(a, b) for a, b in zip(before, [*before[1:], retransmits[0]], strict=False))
         if _long_silence(retransmits, lossy):
             last.values["guess"] = True
             last.values["still_unanswered"] = len(retransmits)
