@@ -1188,6 +1188,13 @@ def test_a_template_that_could_not_start_is_no_cause_once_it_came_up_with_the_pe
     declined = TEMPLATE_STARTED_WITH_ADDRESS.split(" # Now")[0]
     primary = analyze_text(declined).primary
     assert primary is not None and primary.category == "cgw_not_initiating"
+    # traffic no connection covers (the line names none: dev/libreswan-oe-whack-oppo-no-routed-template-covers-pair),
+    # then another connection up: the first stays unstarted
+    uncovered = ("002 initiate on demand from 76.10.157.68:0 to 1.2.3.4:0 proto=0 because: whack\n"
+                 "002 Cannot opportunistically initiate for 76.10.157.68 to 1.2.3.4: no routed template covers this "
+                 "pair\n")
+    primary = analyze_text(uncovered + TEMPLATE_STARTED_WITH_ADDRESS.split(" # Now")[1]).primary
+    assert primary is not None and primary.category == "cgw_not_initiating"
 
 
 @pytest.mark.parametrize("line", ["unable to resolve %any, initiate aborted", "unable to resolve %any, retrying in 30s"])

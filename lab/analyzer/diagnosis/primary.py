@@ -28,6 +28,7 @@ from lab.analyzer.diagnosis.rekeys import _rekey_primary
 from lab.analyzer.model import Primary
 from lab.analyzer.protocol import (
     Event,
+    tunnel_name,
 )
 from lab.i18n import D, M, Mn, Msg
 
@@ -166,10 +167,12 @@ def diagnose(events: list[Event]) -> Primary | None:
         )
 
     declined = [e for e in cats.get("cgw_not_initiating", ()) if e.kind != "ike_ignored"]
-    if up := [e for e in declined if any(u.order > e.order and same_tunnel(u, e, peers()) for u in established)]:
+    if up := [e for e in declined if (name := tunnel_name(e)) and any(
+            u.order > e.order and tunnel_name(u) == name and same_tunnel(u, e, peers()) for u in established)]:
         # this side declined to start IKE (a connection with no peer address: pluto's "cannot initiate connection
-        # without knowing peer IP address"), and the tunnel came up after it all the same (started with the peer's
-        # address given, or by the peer): nothing left to fix
+        # without knowing peer IP address"), and the same connection came up after it all the same (started with the
+        # peer's address given, or by the peer): nothing left to fix. (A line that names no connection, pluto's "no
+        # routed template covers this pair", is about traffic no connection covers: another tunnel up says nothing.)
         cats["cgw_not_initiating"] = [e for e in cats["cgw_not_initiating"] if e not in up]
         if not cats["cgw_not_initiating"]:
             del cats["cgw_not_initiating"]
