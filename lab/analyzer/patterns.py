@@ -235,6 +235,7 @@ GROUPS = (
     "errno", "kernel_error",  # the kernel's error number and its wording for a request to add an SA
     "errno_alt", "kernel_error_alt",  # the same, in a second wording of the line (PF_KEY, pluto 3.x's "included errno N")
     "kernel_sa",  # the SA the kernel refused, as pluto names it ("esp.4c04c7e6@192.168.44.17")
+    "kernel_interface",  # the daemon's interface to the kernel's IPsec it could not open at all (charon's "netlink")
     "cert_role", "valid_from", "valid_to",  # a certificate outside its validity period: which one (subject, issuer), when
     "cert_issuer",  # the CA that issued a certificate this side could not verify (charon's "  issuer is ...")
 )

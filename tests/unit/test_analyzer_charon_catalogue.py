@@ -304,3 +304,27 @@ def test_a_missing_own_key_and_an_untrusted_peer_key_say_which_side_and_identity
     assert primary is not None and primary.category == "auth_failure"
     reading = " ".join(r.render("en") for r in primary.reasoning)
     assert said in reading and "What line" not in reading
+
+
+
+# https://github.com/jawj/IKEv2-setup/issues/142: strongSwan 5.9.5 starting on a Raspberry Pi kernel.
+NO_KERNEL_IPSEC = (
+    'Aug  9 20:39:37 raspberrypi charon: 00[DMN] Starting IKE charon daemon (strongSwan 5.9.5, Linux 5.15.0-1012-raspi, aarch64)\n'
+    'Aug  9 20:39:37 raspberrypi charon: 00[LIB] providers loaded by OpenSSL: legacy default\n'
+    'Aug  9 20:39:37 raspberrypi charon: 00[KNL] unable to create netlink socket: Protocol not supported (93)\n'
+    'Aug  9 20:39:37 raspberrypi charon: 00[NET] installing IKE bypass policy failed\n'
+    'Aug  9 20:39:37 raspberrypi charon: 00[NET] installing IKE bypass policy failed\n'
+    'Aug  9 20:39:37 raspberrypi charon: 00[NET] enabling UDP decapsulation for IPv6 on port 4500 failed\n'
+    'Aug  9 20:39:37 raspberrypi charon: 00[NET] installing IKE bypass policy failed\n'
+    'Aug  9 20:39:37 raspberrypi charon: 00[NET] installing IKE bypass policy failed\n'
+    'Aug  9 20:39:37 raspberrypi charon: 00[NET] enabling UDP decapsulation for IPv4 on port 4500 failed\n'
+)
+
+
+def test_charon_that_cannot_open_the_kernels_ipsec_interface_can_install_no_sa() -> None:
+    # kernel_netlink_shared.c: no netlink XFRM socket, so no SA or policy can be installed (it read as nothing to fix)
+    result = analyze_text(NO_KERNEL_IPSEC)
+    assert result.primary is not None and result.primary.category == "kernel_sa_install"
+    assert result.primary.facts.get("kernel_error") == "Protocol not supported (errno 93)"
+    assert "no IPsec interface" in result.primary.summary.render("en")
+    assert [f.line for f in result.findings] == [3]

@@ -60,7 +60,22 @@ def kernel_primary(cats: dict[str, list[Event]], context: dict[str, list[Event]]
     wfp = bool(first.values.get("wfp"))
     if wfp and error.startswith("0x"):
         error = f"WFP {error}"
-    if not error and errno is None:
+    if first.values.get("kernel_interface"):
+        # (swan-kernel-interface-unavailable) charon could not reach the kernel's IPsec at all, as it started
+        said = f"{error} (errno {errno})" if error and errno is not None else error or f"errno {errno}"
+        reasoning = [
+            M("Line {line}: the IKE daemon could not open its interface to the kernel's IPsec (netlink, XFRM): {error}. "
+              "It can install no IPsec SA and no policy on this host, whatever the peer agrees to; the lines about "
+              "bypass policies and UDP decapsulation that fail after it follow from it.", line=first.line, error=said),
+            M("\"Protocol not supported\": the kernel has no IPsec user interface (load the xfrm_user and esp4 modules, "
+              "or use a kernel built with them; some Raspberry Pi and cloud kernels ship without them). \"Operation not "
+              "permitted\": the daemon runs without the right to use it (a container needs NET_ADMIN and the host's "
+              "IPsec modules). Restart the daemon once the kernel offers it."),
+        ]
+        summary = M("This host's kernel offers the IKE daemon no IPsec interface: {error}. No tunnel can carry "
+                    "traffic until that is fixed on this host.", error=said)
+        extra = {"kernel_error": said}
+    elif not error and errno is None:
         # (pluto's own line for it names no error: "installing IPsec SA failed - check logs or dmesg")
         reasoning = [
             M("Line {line}: the negotiation with the peer agreed on the IPsec SA, then this host could not install it "
