@@ -1393,3 +1393,41 @@ def test_liveness_checks_answered_after_retransmissions_are_separate_requests() 
     assert primary is not None and primary.category == "dpd_timeout"
     assert primary.reasoning[0].render("en").startswith("Lines 6-11: ")  # (the last check's own retransmissions)
     assert "6 retransmissions" in primary.reasoning[0].render("en")
+
+
+# https://github.com/hwdsl2/setup-ipsec-vpn/issues/1190
+XAUTH_TIMED_OUT = (
+    'Jun 30 19:20:19 orangepizero pluto[3268]: "xauth-psk"[47] YYY.YYY.YYY.YYY #135: STATE_XAUTH_R0: retransmission; will wait 32 seconds for response\n'
+    'Jun 30 19:20:19 orangepizero pluto[3268]: "xauth-psk"[47] YYY.YYY.YYY.YYY #135: XAUTH: Sending Username/Password request (XAUTH_R0->XAUTH_R0)\n'
+    'Jun 30 19:20:51 orangepizero pluto[3268]: "xauth-psk"[47] YYY.YYY.YYY.YYY #135: STATE_XAUTH_R0: 60 second timeout exceeded after 7 retransmits.  No response (or no acceptable response) to our IKEv1 message\n'
+    'Jun 30 19:20:51 orangepizero pluto[3268]: "xauth-psk"[47] YYY.YYY.YYY.YYY #135: deleting state (STATE_XAUTH_R0) aged 66.039479s and sending notification\n'
+    'Jun 30 19:20:51 orangepizero pluto[3268]: "xauth-psk"[47] YYY.YYY.YYY.YYY: deleting connection instance with peer YYY.YYY.YYY.YYY {isakmp=#0/ipsec=#0}\n'
+    'Jun 30 19:20:52 orangepizero pluto[3268]: "xauth-psk"[48] YYY.YYY.YYY.YYY #136: responding to Main Mode from unknown peer YYY.YYY.YYY.YYY:61713\n'
+    'Jun 30 19:20:52 orangepizero pluto[3268]: "xauth-psk"[48] YYY.YYY.YYY.YYY #136: sent Main Mode R1\n'
+    'Jun 30 19:20:52 orangepizero pluto[3268]: "xauth-psk"[48] YYY.YYY.YYY.YYY #136: sent Main Mode R2\n'
+    'Jun 30 19:20:52 orangepizero pluto[3268]: "xauth-psk"[48] YYY.YYY.YYY.YYY #136: Peer ID is ID_IPV4_ADDR: \'10.X.X.190\'\n'
+)
+
+
+# https://github.com/hwdsl2/setup-ipsec-vpn/issues/1383
+XAUTH_UNANSWERED = (
+    'May 24 03:29:00 racknerd-06b6073 pluto[13088]: "xauth-psk"[1] 39.144.45.236: deleting connection instance with peer 39.144.45.236\n'
+    'May 24 03:29:00 racknerd-06b6073 pluto[13088]: "xauth-psk"[2] 39.144.45.236 #1: ISAKMP SA established {auth=PRESHARED_KEY cipher=AES_CBC_256 integ=HMAC_SHA2_256 group=MODP2048}\n'
+    'May 24 03:29:00 racknerd-06b6073 pluto[13088]: "xauth-psk"[2] 39.144.45.236 #1: XAUTH: Sending Username/Password request (MAIN_R3->XAUTH_R0)\n'
+    'May 24 03:29:01 racknerd-06b6073 pluto[13088]: "xauth-psk"[2] 39.144.45.236 #1: STATE_XAUTH_R0: retransmission; will wait 0.5 seconds for response\n'
+    'May 24 03:29:01 racknerd-06b6073 pluto[13088]: "xauth-psk"[2] 39.144.45.236 #1: XAUTH: Sending Username/Password request (XAUTH_R0->XAUTH_R0)\n'
+    'May 24 03:29:01 racknerd-06b6073 pluto[13088]: "xauth-psk"[2] 39.144.45.236 #1: STATE_XAUTH_R0: retransmission; will wait 1 seconds for response\n'
+    'May 24 03:29:01 racknerd-06b6073 pluto[13088]: "xauth-psk"[2] 39.144.45.236 #1: XAUTH: Sending Username/Password request (XAUTH_R0->XAUTH_R0)\n'
+    'May 24 03:29:02 racknerd-06b6073 pluto[13088]: "xauth-psk"[2] 39.144.45.236 #1: STATE_XAUTH_R0: retransmission; will wait 2 seconds for response\n'
+    'May 24 03:29:02 racknerd-06b6073 pluto[13088]: "xauth-psk"[2] 39.144.45.236 #1: XAUTH: Sending Username/Password request (XAUTH_R0->XAUTH_R0)\n'
+)
+
+
+@pytest.mark.parametrize("log", [XAUTH_TIMED_OUT, XAUTH_UNANSWERED], ids=["timed-out", "unanswered"])
+def test_an_xauth_request_the_client_never_answers_is_the_client_s_xauth_setup(log: str) -> None:
+    # pluto sends its XAUTH request only after Main Mode authenticated both sides: the client is reachable and the
+    # pre-shared key matched (it read as the peer not answering IKE at all)
+    primary = analyze_text(log).primary
+    assert primary is not None and primary.category == "auth_failure"
+    reasons = " ".join(r.render("en") for r in primary.reasoning)
+    assert "the XAUTH server" in reasons and "refused" not in reasons

@@ -237,6 +237,14 @@ def _config_primary(
                 "7296 section 1.2). That is the normal first round when the two sides' first choices differ: it is a "
                 "mismatch only if the peer never comes back with that group (no new IKE_SA_INIT from it, or the same "
                 "refusal again). Compare the DH groups both sides allow.", line=first.line))
+        elif stage == "auth_failure" and first.values.get("xauth_unanswered"):
+            # protocol.negotiation._xauth_unanswered
+            reasoning.append(M(
+                "Line {line}: this side, the XAUTH server, sent its user name and password request and the peer never "
+                "answered it. pluto sends that request only after Main Mode authenticated both sides, so the peer is "
+                "reachable and the pre-shared key matched: the client is not set up for XAUTH (an IKEv1 profile "
+                "without it, or L2TP/IPsec where the server expects \"IPsec Xauth PSK\"), or its user never entered "
+                "the credentials. Check the client's VPN type and its XAUTH user name and password.", line=first.line))
         elif stage == "auth_failure" and all(e.pattern == "lib-xauth-failed" for e in evs):
             # ikev1_xauth.c: XAUTH runs after phase 1 authenticated both gateways; its failure is the user's
             pam = next((e for e in evs if "PAM:" in e.text), None)

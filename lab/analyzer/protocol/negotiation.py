@@ -44,6 +44,25 @@ from lab.analyzer.protocol.streams import (
     tunnel_name,
 )
 
+# pluto as XAUTH server waiting for the client's answer to its user name / password request (ikev1_xauth.c), in the
+# state names of its retransmission and timeout lines ("STATE_XAUTH_R0: retransmission", "STATE_XAUTH_R0: 60 second
+# timeout exceeded"; libreswan 5 drops the STATE_ prefix)
+_XAUTH_SERVER_WAITS = re.compile(r"#\d+: (?:STATE_)?XAUTH_R[01]: (?:retransmission|\d+ second timeout exceeded)")
+
+
+def _xauth_unanswered(ev: Event, st: _State) -> None:
+    """pluto sends its XAUTH request only once Main Mode has authenticated both gateways (MAIN_R3 -> XAUTH_R0): the
+    peer answered all of phase 1, so the path works; it leaves the user name / password request unanswered. The client
+    is not set up for XAUTH (a plain IKEv1 pre-shared key profile, L2TP/IPsec instead of "IPsec Xauth PSK"), or its
+    user never entered the credentials. A guess, as pluto's own words for it are: firmer lines outweigh it."""
+    st.ike_up = True
+    ev.exchange = None  # (the state's name, XAUTH_R0, is no exchange: XAUTH runs in IKEv1 Transaction exchanges)
+    ev.direction = None  # (this side's request, sent again: nobody refused anything)
+    ev.values["xauth_unanswered"] = True
+    ev.values["guess"] = True
+    _set(ev, "auth_failure", "weak")
+
+
 # the IKE SA a Child SA was set up over, as pluto names it ("initiator established Child SA using #1")
 _CHILD_USING = re.compile(r"\bChild SA using #(\d+)")
 
@@ -313,6 +332,9 @@ def _read_negotiation(
             # before the first encrypted one that is now retransmitted (charon's log shows them; pluto waits in
             # MAIN_I3 only after them): it is reachable (see give_up)
             _set(ev, "auth_failure", "context")
+        elif ev.fmt == "libreswan" and _XAUTH_SERVER_WAITS.search(ev.text):
+            # pluto, the XAUTH server, sends its user name / password request again: see _xauth_unanswered
+            _xauth_unanswered(ev, st)
         elif st.ike_up and (ev.exchange or st.exchange) is None:
             # a request of unknown exchange over an IKE SA that is up: the peer that answered stops answering
             _set(ev, "dpd_timeout", "context")
@@ -329,6 +351,8 @@ def _read_negotiation(
             _mark_auth_unanswered(ev, st)
             st.retransmits.append(ev)
             st.retransmit_peers[id(ev)] = st.peer
+    elif kind == "give_up" and ev.fmt == "libreswan" and _XAUTH_SERVER_WAITS.search(ev.text):
+        _xauth_unanswered(ev, st)  # (its timeout: "STATE_XAUTH_R0: 60 second timeout exceeded")
     elif kind == "give_up" and ev.values.get("abandoned") in _FIRST_REQUEST:
         # pluto deleted a state still waiting for the answer to its first message (state.c). It is the peer's
         # silence unless something else ended the state: an answer (a refusal has its own line), a redirect
