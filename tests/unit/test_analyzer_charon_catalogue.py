@@ -328,3 +328,28 @@ def test_charon_that_cannot_open_the_kernels_ipsec_interface_can_install_no_sa()
     assert result.primary.facts.get("kernel_error") == "Protocol not supported (errno 93)"
     assert "no IPsec interface" in result.primary.summary.render("en")
     assert [f.line for f in result.findings] == [3]
+
+
+
+# https://github.com/siomiz/SoftEtherVPN/issues/45: charon, IKEv1 initiator, against a SoftEther server.
+FOURTH_MESSAGE_REPEATED = (
+    'Apr  2 14:56:02 expert-carbon charon: 03[NET] sending packet: from 192.168.1.5[4500] to 13.79.121.8[4500] (68 bytes)\n'
+    'Apr  2 14:56:04 expert-carbon charon: 04[NET] received packet: from 13.79.121.8[4500] to 192.168.1.5[4500] (228 bytes)\n'
+    'Apr  2 14:56:04 expert-carbon charon: 04[IKE] received retransmit of response with ID 0, but next request already sent\n'
+    'Apr  2 14:56:06 expert-carbon charon: 12[IKE] sending retransmit 1 of request message ID 0, seq 3\n'
+    'Apr  2 14:56:06 expert-carbon charon: 12[NET] sending packet: from 192.168.1.5[4500] to 13.79.121.8[4500] (68 bytes)\n'
+    'Apr  2 14:56:06 expert-carbon charon: 11[NET] received packet: from 13.79.121.8[4500] to 192.168.1.5[4500] (228 bytes)\n'
+    'Apr  2 14:56:06 expert-carbon charon: 11[IKE] received retransmit of response with ID 0, but next request already sent\n'
+)
+
+
+def test_the_peer_repeating_its_fourth_main_mode_message_to_the_end_is_a_key_it_cannot_decrypt_with() -> None:
+    # The peer answers this side's fifth message (and its retransmission) with its fourth again: it cannot decrypt it
+    # (RFC 2409 section 5). The repeated message is no answer (it read as "the peer answers, one message was lost").
+    result = analyze_text(FOURTH_MESSAGE_REPEATED)
+    assert result.primary is not None and result.primary.category == "auth_failure"
+    assert "different keys" in " ".join(r.render("en") for r in result.primary.reasoning)
+    assert not any("one message was lost" in n.render("en") for n in result.notes)
+    # one repeat, before this side sent its message again, is no pattern yet
+    once = "".join(line + "\n" for line in FOURTH_MESSAGE_REPEATED.splitlines()[:3])
+    assert analyze_text(once).primary is None

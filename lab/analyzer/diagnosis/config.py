@@ -163,6 +163,14 @@ def _config_primary(
                 "both addresses and the IKE version: check that local_addrs/remote_addrs (left/right) are the "
                 "addresses the packets use, and that this side's connection for the peer allows {version} (the other "
                 "side may run the other version).", line=first.line, version=first.values["ike_requested"]))
+        elif stage == "auth_failure" and first.values.get("repeats_to_end"):
+            # protocol.unanswered._v1_repeats_to_the_end
+            reasoning.append(M(
+                "Line {line}: the peer sent its previous phase 1 answer again instead of the next one ({times}, also "
+                "right after this side sent its message again, up to the end of the log): it gets this side's first "
+                "encrypted message but cannot decrypt or verify it. With pre-shared keys the encryption keys derive "
+                "from the key, so the two sides hold different keys.", line=first.values["v1_repeat"],
+                times=Mn("{n} time", "{n} times", first.values["repeats_to_end"])))
         elif stage == "auth_failure" and first.values.get("v1_repeat"):
             reasoning.append(M(
                 "Line {line}: the peer sent its previous phase 1 answer again instead of the next one: it got this "

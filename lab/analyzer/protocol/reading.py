@@ -103,6 +103,7 @@ from lab.analyzer.protocol.unanswered import (
     _transform_refusals_settled,
     _transforms_all_refused,
     _v1_reauthentication_gave_up,
+    _v1_repeats_to_the_end,
     answered_by_packets,
 )
 from lab.analyzer.protocol.versions import _established_version, _version_answers
@@ -322,6 +323,7 @@ def classify(events: list[Event]) -> None:
     _quick_mode_still_unanswered(events)
     _liveness_still_unanswered(events)
     _answers_lost_then_silent(events)
+    _v1_repeats_to_the_end(events)
     _bgp_notification_named_next(events)
     _fortigate_no_gateway_echo(events)
     _mode_refusal_echo(events)

@@ -69,10 +69,10 @@ def answered_by_packets(events: list[Event]) -> None:
         return
     waiting: dict[int, list[tuple[Event, str]]] = {}
     peers: dict[int, str] = {}
-    for ev in events:
+    for i, ev in enumerate(events):
         if ev.kind == "retransmit" and ev.fmt == "strongswan":
             waiting.setdefault(ev.stream, []).append((ev, peers.get(ev.stream, "")))
-        elif ev.kind == "packet_in" and waiting.get(ev.stream):
+        elif ev.kind == "packet_in" and waiting.get(ev.stream) and not _a_repeat(events, i):
             source, sa = str(ev.values.get("peer") or ""), conn_of(ev)
             still = []
             for retransmit, sent_to in waiting[ev.stream]:
@@ -85,6 +85,33 @@ def answered_by_packets(events: list[Event]) -> None:
         if ev.values.get("peer") and ev.kind != "packet_in":
             peers[ev.stream] = str(ev.values["peer"])
     drop_kind(events, "packet_in")
+
+
+def _a_repeat(events: list[Event], i: int) -> bool:
+    """Whether the message charon received at `events[i]` is the peer's previous answer sent again, which charon's
+    next line about it says ("received retransmit of response with ID 0, but next request already sent"): no answer
+    to the request this side retransmitted."""
+    return next((e.kind == "peer_repeats" for e in events[i + 1:i + 3] if e.stream == events[i].stream), False)
+
+
+def _v1_repeats_to_the_end(events: list[Event]) -> None:
+    """charon, IKEv1 initiator: after this side's first encrypted Main Mode message (the fifth), the peer sends its
+    fourth again, and again after this side retransmits the fifth, up to the end of the log: the peer gets the fifth
+    message and cannot decrypt or verify it (RFC 2409 section 5), so the two sides hold different pre-shared keys.
+    The paste ends before charon gives up (which reads so with the repeat as its reason): a guess, read from the
+    second repeat on, which firmer lines outweigh."""
+    repeats: dict[int, list[Event]] = {}
+    for ev in events:
+        if ev.kind == "peer_repeats" and ev.fmt == "strongswan" and ev.category == "auth_failure":
+            repeats.setdefault(ev.stream, []).append(ev)
+        elif ev.kind in ("established", "give_up", "delete") or (ev.category and ev.weight != "context"):
+            repeats.pop(ev.stream, None)
+    for evs in repeats.values():
+        if len(evs) >= 2 and any(e.kind == "retransmit" and e.stream == evs[0].stream
+                                 and evs[0].order < e.order < evs[-1].order for e in events):
+            last = evs[-1]
+            last.values.update(v1_repeat=evs[0].line, repeats_to_end=len(evs), guess=True)
+            _set(last, "auth_failure", "weak")
 
 
 def _rekey_still_unanswered(events: list[Event]) -> None:
