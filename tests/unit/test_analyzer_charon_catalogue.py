@@ -353,3 +353,37 @@ def test_the_peer_repeating_its_fourth_main_mode_message_to_the_end_is_a_key_it_
     # one repeat, before this side sent its message again, is no pattern yet
     once = "".join(line + "\n" for line in FOURTH_MESSAGE_REPEATED.splitlines()[:3])
     assert analyze_text(once).primary is None
+
+
+
+# https://github.com/hwdsl2/setup-ipsec-vpn/issues/307: charon (IKEv2, certificates, fragmented IKE_AUTH) against a
+# libreswan server that answers in the clear.
+IKE_AUTH_ANSWER_UNREADABLE = (
+    'Jan 15 10:36:48 04[ENC] generating IKE_AUTH request 1 [ EF(2/2) ]\n'
+    'Jan 15 10:36:48 04[NET] sending packet: from 192.168.2.78[50127] to S.S.S.S[4500] (1368 bytes)\n'
+    'Jan 15 10:36:48 04[NET] sending packet: from 192.168.2.78[50127] to S.S.S.S[4500] (1016 bytes)\n'
+    'Jan 15 10:36:49 03[NET] received packet: from S.S.S.S[4500] to 192.168.2.78[50127] (36 bytes)\n'
+    'Jan 15 10:36:49 03[ENC] payload type NOTIFY was not encrypted\n'
+    'Jan 15 10:36:49 03[ENC] could not decrypt payloads\n'
+    'Jan 15 10:36:49 03[IKE] integrity check failed\n'
+    'Jan 15 10:36:49 03[IKE] IKE_AUTH response with message ID 0 processing failed\n'
+    'Jan 15 10:36:50 14[IKE] retransmit 1 of request with message ID 1\n'
+    'Jan 15 10:36:50 14[NET] sending packet: from 192.168.2.78[50127] to S.S.S.S[4500] (1368 bytes)\n'
+    'Jan 15 10:36:50 14[NET] sending packet: from 192.168.2.78[50127] to S.S.S.S[4500] (1016 bytes)\n'
+    'Jan 15 10:36:51 02[NET] received packet: from S.S.S.S[4500] to 192.168.2.78[50127] (36 bytes)\n'
+    'Jan 15 10:36:51 02[ENC] payload type NOTIFY was not encrypted\n'
+    'Jan 15 10:36:51 16[MGR] ignoring request with ID 0, already processing\n'
+    'Jan 15 10:36:51 02[ENC] could not decrypt payloads\n'
+    'Jan 15 10:36:51 02[IKE] integrity check failed\n'
+    'Jan 15 10:36:51 02[IKE] IKE_AUTH response with message ID 0 processing failed\n'
+    'Jan 15 10:36:53 15[IKE] retransmit 2 of request with message ID 1\n'
+)
+
+
+def test_an_ike_auth_answer_charon_cannot_read_is_no_pre_shared_key_matter() -> None:
+    # IKEv2's keys come from the DH exchange (RFC 7296 section 2.14): the reasoning no longer says "Main Mode's fifth or
+    # sixth message ... different pre-shared keys"
+    primary = analyze_text(IKE_AUTH_ANSWER_UNREADABLE).primary
+    assert primary is not None and primary.category == "auth_failure" and primary.facts.get("exchange") == "IKE_AUTH"
+    reasons = " ".join(r.render("en") for r in primary.reasoning)
+    assert "not from the pre-shared key" in reasons and "Main Mode" not in reasons

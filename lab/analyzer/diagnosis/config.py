@@ -129,6 +129,7 @@ def _config_primary(
         # IKEv1 Main Mode messages 5 and 6 that did not decrypt (see _V1_UNDECRYPTABLE): the peer answered, this side
         # could not read it (not after an ISAKMP SA came up: the keys worked then)
         undecryptable = next((e for e in context.get(stage, evs) if _V1_UNDECRYPTABLE.search(e.text)
+                              and not e.values.get("ikev2_answer_unreadable")
                               and e.order < ike_up.get(e.stream, e.order + 1)), None) if stage == "auth_failure" else None
         # transport mode asked for and the SA granted in tunnel mode (protocol.sa_state._mode_mismatch): not a refusal
         granted_tunnel = stage == "ipsec_mode_mismatch" and first.values.get("mode_granted") == "tunnel"
@@ -163,6 +164,16 @@ def _config_primary(
                 "both addresses and the IKE version: check that local_addrs/remote_addrs (left/right) are the "
                 "addresses the packets use, and that this side's connection for the peer allows {version} (the other "
                 "side may run the other version).", line=first.line, version=first.values["ike_requested"]))
+        elif stage == "auth_failure" and first.values.get("ikev2_answer_unreadable"):
+            # protocol.outcomes: charon cannot read the peer's answer to IKE_AUTH
+            reasoning.append(M(
+                "Line {line}: this side could not read the peer's answer to its IKE_AUTH request. In IKEv2 the IKE SA's "
+                "encryption keys come from the DH exchange, not from the pre-shared key, so this is no key that "
+                "differs: the peer answered in the clear (\"payload type NOTIFY was not encrypted\"), with an error "
+                "notification it sends when it cannot process the request under the IKE SA. Either the IKE_AUTH "
+                "request, sent to UDP 4500 and often in fragments, reached a host or process that has no IKE SA for it "
+                "(a NAT or port forward that treats UDP 4500 apart from UDP 500), or the peer could not reassemble or "
+                "decrypt it. The peer's log for that exchange names its error.", line=first.line))
         elif stage == "auth_failure" and first.values.get("repeats_to_end"):
             # protocol.unanswered._v1_repeats_to_the_end
             reasoning.append(M(

@@ -109,6 +109,16 @@ def _read_outcome(
         # pluto cannot parse the peer's encrypted IKEv1 message: before the ISAKMP SA is up, the keys derived from
         # the pre-shared key differ; over an SA that is up (a Quick Mode out of step) no authentication problem.
         _set(ev, None if st.ike_up else "auth_failure", "weak")
+    elif (kind == "auth_failed" and ev.pattern in _V1_DECRYPT and st.exchange == "IKE_AUTH" and not st.ike_up
+          and ev.fmt == "strongswan"):
+        # charon cannot read the peer's answer to its IKE_AUTH request (IKEv2): the keys of the IKE SA come from the
+        # DH exchange, not from the pre-shared key (RFC 7296 section 2.14), so this is no key that differs. The
+        # answer came in the clear ("payload type NOTIFY was not encrypted"), or not under the IKE SA's keys: the
+        # peer could not process the request under the IKE SA (it has none for it, or could not reassemble or
+        # decrypt it) and said so in an error notification charon does not read.
+        ev.exchange, ev.ike = "IKE_AUTH", 2
+        ev.values["ikev2_answer_unreadable"] = True
+        _set(ev, "auth_failure")
     elif kind == "auth_failed" and ev.pattern in _V1_DECRYPT and st.ike_rekeyed_line is not None and st.ike_up and (
             st.exchange not in ("MAIN_MODE", "AGGRESSIVE_MODE", "IKE_SA_INIT", "IKE_AUTH")):
         # charon cannot verify or decrypt the peer's messages right after an IKEv2 IKE SA rekey: the new IKE SA's keys
