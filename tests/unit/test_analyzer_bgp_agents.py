@@ -158,3 +158,27 @@ def test_sr_os_remote_syslog_is_read_as_a_bgp_log() -> None:
     assert _read(["May  8 15:13:50 g3-pe1 TMNX: 67158 Base BGP-WARNING-bgpPeerNotFound-2012 [PEER 1: 169.254.10.1]:  "
                   "(ASN 0) PEER 1: 169.254.10.1: Closing connection: PEER 1: 169.254.10.1 not enabled or not in "
                   "configuration"])[2] == "bgp-generic"
+
+
+
+# https://github.com/cilium/cilium/issues/25968: a test run's log with Cilium's BGP speaker (172.16.100.1) and its
+# GoBGP test peer (172.16.100.2) together; the test changes the peer, Cilium resets the session.
+RESET_SEEN_FROM_BOTH_ENDS = (
+    '2023-06-07T07:36:34.2092690Z time="2023-06-07T07:35:15Z" level=info msg="GoBGP test instance: Peer Event: {65001 IDLE}"\n'
+    '2023-06-07T07:36:34.2093630Z time="2023-06-07T07:35:15Z" level=warning msg="received notification" Code=6 Communicated-Reason="Peer configuration changed" Data="[]" Key=172.16.100.1 Subcode=4 Topic=Peer asn=65011 component=tests.BGP subsys=basic\n'
+    '2023-06-07T07:36:34.2094902Z time="2023-06-07T07:35:15Z" level=info msg="Peer Down" Key=172.16.100.1 Reason="notification-received code 6(cease) subcode 4(administrative reset)" State=BGP_FSM_ESTABLISHED Topic=Peer asn=65011 component=tests.BGP subsys=basic\n'
+    '2023-06-07T07:36:34.2095887Z level=info msg="type:STATE peer:{conf:{local_asn:65001 neighbor_address:\\"172.16.100.2\\" peer_asn:65011} state:{local_asn:65001 neighbor_address:\\"172.16.100.2\\" peer_asn:65011 session_state:IDLE router_id:\\"172.16.100.2\\"} transport:{local_address:\\"172.16.100.1\\" local_port:1790 remote_port:46807}}"\n'
+    '2023-06-07T07:36:34.2097156Z time="2023-06-07T07:35:15Z" level=debug msg="state changed" Key=172.16.100.1 Topic=Peer asn=65011 component=tests.BGP new=BGP_FSM_IDLE old=BGP_FSM_ESTABLISHED reason="notification-received code 6(cease) subcode 4(administrative reset)" subsys=basic\n'
+)
+
+
+def test_a_state_snapshot_after_the_other_end_s_reset_is_that_reset_not_a_session_that_never_came_up() -> None:
+    # The watch event's IDLE (its local address is the neighbor the other lines name) came after the Cease that took
+    # the session down from Established (it read as a session that never reached Established, 172.16.100.2)
+    primary = analyze_text(RESET_SEEN_FROM_BOTH_ENDS).primary
+    assert primary is not None and primary.category == "bgp_down"
+    assert primary.facts.get("bgp_notification") == "6/4" and primary.facts.get("peer") == "172.16.100.1"
+    assert "never reaches Established" not in primary.summary.render("en")
+    # the snapshot alone still says the session is not up
+    alone = analyze_text(RESET_SEEN_FROM_BOTH_ENDS.splitlines()[3] + "\n").primary
+    assert alone is not None and alone.facts.get("bgp_reason") == "never_established"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -196,7 +197,28 @@ def _bgp_reason_in_context(read: _Read, every: list[Event], firm: list[Event],
                 and any(abs(x.order - e.order) <= _SAME_DOWN and same_bgp_peer(x, e) for e in closed)]
         if told:
             read = instead({"peer_closed"}, told)
+    elif reason == "never_established" and (mirrored := _mirrored_notifications(read, every, facts)):
+        # A state snapshot of the session (GoBGP's watch event "session_state:IDLE") next to the other end's lines
+        # of the same session: they name the NOTIFICATION that took it down from Established (Cilium's speaker and
+        # its GoBGP test peer in one log). The snapshot is the state after that down, not a session that never came up.
+        read = instead({"never_established"}, mirrored)
     return read, bgp.best([f.get("bgp_reason", "") for _, f in read])
+
+
+# The addresses of the session a GoBGP watch event names: this side's (transport local_address) and the neighbor's.
+_GOBGP_LOCAL = re.compile(r'local_address:\\?"([0-9a-fA-F.:]+)\\?"')
+
+
+def _mirrored_notifications(read: _Read, every: list[Event], facts: dict[int, dict[str, Any]]) -> list[Event]:
+    """The lines naming a NOTIFICATION (a Cease, an error) of the other end of the session the never-established
+    snapshots in `read` show: lines whose neighbor is the snapshot's own local address, within a few lines of it."""
+    snapshots = [(e, m.group(1)) for e, f in read if f.get("bgp_reason") == "never_established"
+                 and (m := _GOBGP_LOCAL.search(e.text))]
+    if not snapshots or len(snapshots) != sum(1 for _, f in read if f.get("bgp_reason") == "never_established"):
+        return []
+    return [x for x in every if facts[id(x)].get("bgp_notification") and facts[id(x)].get("bgp_reason")
+            not in _BGP_SYMPTOMS and any(str(facts[id(x)].get("peer") or "") == local
+                                         and abs(x.order - e.order) <= _SAME_DOWN for e, local in snapshots)]
 
 
 def _bgp_primary(evs: list[Event], chain: list[Event], events: list[Event]) -> Primary:
