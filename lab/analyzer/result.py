@@ -29,7 +29,14 @@ from lab.analyzer.diagnosis import (
 )
 from lab.analyzer.listings import with_proposal_difference, with_proposals
 from lab.analyzer.model import Analysis
-from lab.analyzer.protocol import classify, daemon_stops, exchange_words, facts_of, put_in_order
+from lab.analyzer.protocol import (
+    classify,
+    daemon_crashes,
+    daemon_stops,
+    exchange_words,
+    facts_of,
+    put_in_order,
+)
 from lab.analyzer.scan import Scanner
 from lab.analyzer.scan import scanner as _scanner
 from lab.errors import InputError
@@ -137,6 +144,17 @@ def _finish(scanner: Scanner, event_lines: set[int] | None = None) -> Analysis:
                         "Lines {lines}: ESP with an unknown SPI matched no tunnel at all: stray ESP from the Internet, "
                         "dropped by this side, not a failure of a tunnel and not read as a cause.",
                         len(unmatched), lines=", ".join(str(e.line) for e in unmatched[:10])))
+    if crashes := daemon_crashes(events):
+        notes.append(Mn(
+            "Line {lines}: the IKE daemon started again as a new process with no stop logged before it: it crashed or "
+            "was killed, unless the paste left out the lines of its stop (line {last}: its last line before). What it "
+            "was negotiating then was cut off, not refused.",
+            "Lines {lines}: the IKE daemon started again as a new process {n} times with no stop logged before: it "
+            "crashed or was killed each time, unless the paste left out the lines of its stops (the first time after "
+            "line {last}). What it was negotiating then was cut off, not refused: a daemon that dies on the peer's "
+            "requests needs a fixed release (look for a core dump or a segfault in the system log).",
+            len(crashes), n=len(crashes),
+            lines=", ".join(str(again.line) for _, again in crashes[:10]), last=crashes[0][0].line))
     stops = daemon_stops(events)
     for stop, start in stops:
         if start is None and primary is not None:

@@ -327,3 +327,38 @@ def test_a_pluto_that_restarted_without_its_start_lines_numbers_its_states_again
     assert result.streams == 2
     first_run = PLUTO_RESTARTED.split(" ipsec stop")[0]
     assert analyze_text(first_run).streams == 1
+
+
+
+# https://github.com/libreswan/libreswan/issues/99: pluto 3.20 crashing on every Main Mode a peer started (segfault),
+# systemd starting it again each time.
+PLUTO_CRASHING = (
+    '2017-06-01T20:10:16+02:00 firewall1 pluto[14061]: "customer": deleting connection\n'
+    '2017-06-01T20:10:16+02:00 firewall1 pluto[14061]: "customer" #13535: deleting state (STATE_QUICK_R2)\n'
+    '2017-06-01T20:10:16+02:00 firewall1 pluto[14061]: "customer" #13570: deleting state (STATE_MAIN_I4)\n'
+    '2017-06-01T20:11:41+02:00 firewall1 pluto[3432]: added connection description "customer"\n'
+    '2017-06-01T20:11:56+02:00 firewall1 pluto[3432]: "customer" #2532: responding to Main Mode\n'
+    '2017-06-01T20:11:56+02:00 firewall1 pluto[3432]: "customer" #2532: Oakley Transform [OAKLEY_AES_CBC (128), OAKLEY_MD5, OAKLEY_GROUP_MODP2048] refused\n'
+    '2017-06-01T20:12:09+02:00 firewall1 pluto[6250]: added connection description "customer"\n'
+    '2017-06-01T20:12:38+02:00 firewall1 pluto[6250]: "customer" #3227: responding to Main Mode\n'
+    '2017-06-01T20:12:38+02:00 firewall1 pluto[6250]: "customer" #3227: Oakley Transform [OAKLEY_AES_CBC (128), OAKLEY_MD5, OAKLEY_GROUP_MODP2048] refused\n'
+    '2017-06-01T20:12:51+02:00 firewall1 pluto[8958]: added connection description "customer"\n'
+    '2017-06-01T20:12:55+02:00 firewall1 pluto[8958]: "customer": deleting non-instance connection\n'
+    '2017-06-01T20:13:46+02:00 firewall1 pluto[11376]: added connection description "customer"\n'
+    '2017-06-01T20:13:54+02:00 firewall1 pluto[11376]: "customer" #1305: responding to Main Mode\n'
+)
+
+
+def test_a_daemon_that_starts_again_as_a_new_process_without_a_stop_crashed_mid_negotiation() -> None:
+    # pluto logs each transform it refuses and goes on to the next: the refusal the crash cut short is no verdict (it
+    # read as a phase 1 proposal mismatch)
+    result = analyze_text(PLUTO_CRASHING)
+    assert result.primary is None
+    notes = [n.render("en") for n in result.notes]
+    assert any(n.startswith("Lines 7, 10, 12: the IKE daemon started again as a new process 3 times") for n in notes)
+    # the old process deleting its states before the new one starts is a stop whose stop line the paste left out
+    assert not any("Lines 4," in n for n in notes)
+    # without the new process after it, the refusal stands as before
+    cut = "".join(line + "\n" for line in PLUTO_CRASHING.splitlines()[3:6])
+    primary = analyze_text(cut).primary
+    assert primary is not None and primary.category == "phase1_proposal_mismatch"

@@ -19,7 +19,7 @@ from lab.analyzer.protocol.algorithms import (
     proposal_list,
     rare_transform,
 )
-from lab.analyzer.protocol.deletes import daemon_stops
+from lab.analyzer.protocol.deletes import daemon_crashes, daemon_stops
 from lab.analyzer.protocol.events import MONTHS, Event, host_of, stamp_kind, stamp_of
 from lab.analyzer.protocol.exchanges import adds_child
 from lab.analyzer.protocol.facts import FACT_LABELS, cidrs_in, fact_rows, facts_of, name_value
@@ -55,6 +55,7 @@ __all__ = [
     "bgp_peer",
     "cidrs_in",
     "classify",
+    "daemon_crashes",
     "daemon_stops",
     "conn_of",
     "exchange_name",

@@ -212,6 +212,53 @@ def daemon_stops(events: list[Event]) -> list[tuple[Event, Event | None]]:
     return stops
 
 
+# The process id of an IKE daemon's syslog line (pluto[3432]:, charon[1058]:)
+_DAEMON_PID = re.compile(r"\b(?:pluto|charon|charon-systemd)\[(\d+)\]:")
+# What a daemon logs first when it starts: its start line, or pluto adding its connections
+_STARTING = frozenset({"daemon_start", "conn_added"})
+# What a daemon that stops in order logs last: its connections and states deleted (the stop line may be cut off)
+_TEARDOWN = re.compile(r"\bdeleting (?:connection|state|ISAKMP SA|IKE SA|IPsec SA|Child SA|non-instance connection)"
+                       r"|\bshutting down\b|\bterminating SAs\b")
+
+
+def daemon_crashes(events: list[Event]) -> list[tuple[Event, Event]]:
+    """Each time an IKE daemon's process id changes on one host without a stop logged in between, the new process
+    starting (its start line, pluto adding its connections): (the last event of the old process, the first of the
+    new). The old process crashed or was killed; systemd started it again."""
+    crashes: list[tuple[Event, Event]] = []
+    last: dict[tuple[int, str], tuple[str, Event]] = {}  # (stream, host) -> (process id, its last event)
+    for ev in events:
+        if ev.pattern in DAEMON_STOPS:
+            last = {k: v for k, v in last.items() if k[0] != ev.stream}
+            continue
+        if not (m := _DAEMON_PID.search(ev.text)):
+            continue
+        key = (ev.stream, ev.host or "")
+        before = last.get(key)
+        if before and before[0] != m.group(1) and ev.kind in _STARTING and not _TEARDOWN.search(before[1].text):
+            crashes.append((before[1], ev))
+        last[key] = (m.group(1), ev)
+    return crashes
+
+
+def _cut_off_by_crashes(events: list[Event]) -> None:
+    """What a crashed daemon was negotiating when it died (the state of its last line) is cut off there: pluto logs a
+    transform it refuses and goes on to the next one, so a refusal the crash cut short is no verdict of its own
+    (libreswan/libreswan#99: pluto 3.20 crashing on every Main Mode a peer started, right after "Oakley Transform ...
+    refused"). Those lines become context, marked with the line where the daemon ran again."""
+    for last, again in daemon_crashes(events):
+        serial = _serial_of(last.text)
+        if serial is None:
+            continue
+        for ev in events:
+            if (ev.order <= last.order and ev.stream == last.stream and ev.host == last.host
+                    and _serial_of(ev.text) == serial and ev.category and ev.weight != "context"
+                    and _DAEMON_PID.search(ev.text) and _DAEMON_PID.search(ev.text).group(1)
+                    == _DAEMON_PID.search(last.text).group(1)):
+                ev.values["cut_off_by_crash"] = again.line
+                _set(ev, ev.category, "context")
+
+
 def _after_the_daemon_stopped(events: list[Event]) -> set[int]:
     """The events an IKE daemon logged after its own stop and before it ran again (their ids), each without a
     category. A daemon that stops deletes its SAs on the way out (the Deletes it sends, the peer's answers), and its

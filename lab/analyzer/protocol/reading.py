@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from lab.analyzer.protocol.deletes import (
     _after_the_daemon_stopped,
     _child_deletes_not_replaced,
+    _cut_off_by_crashes,
     _deletes_of_sas_already_gone,
     _deletes_of_the_other_logs_reauthentication,
     _reauthentication_deletes,
@@ -343,6 +344,7 @@ def classify(events: list[Event]) -> None:
     _charon_state_change_echoes(events)
     kernel_refusal_consequences(events)
     _established_timeouts(events)
+    _cut_off_by_crashes(events)
 
 
 def _same_tunnel_answer(retransmit: Event, answer: Event, st: _State) -> bool:
