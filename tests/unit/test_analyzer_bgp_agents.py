@@ -182,3 +182,24 @@ def test_a_state_snapshot_after_the_other_end_s_reset_is_that_reset_not_a_sessio
     # the snapshot alone still says the session is not up
     alone = analyze_text(RESET_SEEN_FROM_BOTH_ENDS.splitlines()[3] + "\n").primary
     assert alone is not None and alone.facts.get("bgp_reason") == "never_established"
+
+
+
+# https://github.com/cilium/cilium/issues/35872: a test's GoBGP peer and Cilium's speaker, one component's time stamps
+# in whole seconds, the other's in nanoseconds.
+TWO_PRECISIONS = (
+    'time="2024-11-08T19:33:15Z" level=debug msg="state changed" Key=172.16.100.1 Topic=Peer asn=65012 component=tests.BGP new=BGP_FSM_ACTIVE old=BGP_FSM_IDLE reason=idle-hold-timer-expired subsys=basic\n'
+    'time="2024-11-08T19:33:20Z" level=debug msg="try to connect" Key=172.16.100.1 Topic=Peer asn=65012 component=tests.BGP subsys=basic\n'
+    'time="2024-11-08T19:33:20Z" level=debug msg="state changed" Key=172.16.100.1 Topic=Peer asn=65012 component=tests.BGP new=BGP_FSM_OPENSENT old=BGP_FSM_ACTIVE reason=new-connection subsys=basic\n'
+    'time="2024-11-08T19:33:20.378997735Z" level=info msg="Can\'t find configuration for a new passive connection" Key=172.16.100.3 Topic=Peer asn=65001 component=gobgp.BgpServerInstance subsys=bgp-control-plane\n'
+    'time="2024-11-08T19:33:20Z" level=debug msg="state changed" Key=172.16.100.1 Topic=Peer asn=65012 component=tests.BGP new=BGP_FSM_IDLE old=BGP_FSM_OPENSENT reason=read-failed subsys=basic\n'
+    'time="2024-11-08T19:33:25Z" level=debug msg="IdleHoldTimer expired" Duration=5 Key=172.16.100.1 Topic=Peer asn=65012 component=tests.BGP subsys=basic\n'
+)
+
+
+def test_whole_seconds_after_a_finer_stamp_of_the_same_second_are_no_step_back_in_time() -> None:
+    # (it read as lines newest first)
+    result = analyze_text(TWO_PRECISIONS)
+    assert result.order == "oldest-first"
+    assert not any("newest first" in n.render("en") for n in result.notes)
+    assert result.primary is not None and result.primary.category == "bgp_down"
