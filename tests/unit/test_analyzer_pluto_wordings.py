@@ -1431,3 +1431,33 @@ def test_an_xauth_request_the_client_never_answers_is_the_client_s_xauth_setup(l
     assert primary is not None and primary.category == "auth_failure"
     reasons = " ".join(r.render("en") for r in primary.reasoning)
     assert "the XAUTH server" in reasons and "refused" not in reasons
+
+
+
+# https://github.com/xelerance/Openswan/issues/77: Openswan 2.6.32 as Main Mode initiator with certificates.
+OWN_KEY_NOT_IN_NSS = (
+    '104 "office_b_tun" #3: STATE_MAIN_I1: initiate\n'
+    '003 "office_b_tun" #3: received Vendor ID payload [Openswan (this version) 2.6.32 ]\n'
+    '003 "office_b_tun" #3: received Vendor ID payload [Dead Peer Detection]\n'
+    '003 "office_b_tun" #3: received Vendor ID payload [RFC 3947] method set to=109\n'
+    '106 "office_b_tun" #3: STATE_MAIN_I2: sent MI2, expecting MR2\n'
+    '003 "office_b_tun" #3: NAT-Traversal: Result using RFC 3947 (NAT-Traversal): no NAT detected\n'
+    '003 "office_b_tun" #3: Can\'t find the private key from the NSS CERT (err -12285)\n'
+    '108 "office_b_tun" #3: STATE_MAIN_I3: sent MI3, expecting MR3\n'
+    '003 "office_b_tun" #3: ignoring informational payload, type INVALID_KEY_INFORMATION msgid=00000000\n'
+    '003 "office_b_tun" #3: received and ignored informational message\n'
+    '010 "office_b_tun" #3: STATE_MAIN_I3: retransmission; will wait 20s for response\n'
+    '003 "office_b_tun" #3: ignoring informational payload, type INVALID_KEY_INFORMATION msgid=00000000\n'
+    '003 "office_b_tun" #3: received and ignored informational message\n'
+    '003 "office_b_tun" #3: discarding duplicate packet; already STATE_MAIN_I3\n'
+    '010 "office_b_tun" #3: STATE_MAIN_I3: retransmission; will wait 40s for response\n'
+    '003 "office_b_tun" #3: ignoring informational payload, type INVALID_KEY_INFORMATION msgid=00000000\n'
+)
+
+
+def test_openswans_own_private_key_missing_from_nss_is_the_cause_not_the_peers_refusal() -> None:
+    # The peer's INVALID_KEY_INFORMATION answers a Main Mode message this side could not sign (it read as the peer's
+    # refusal of an unnamed credential)
+    primary = analyze_text(OWN_KEY_NOT_IN_NSS).primary
+    assert primary is not None and primary.category == "auth_failure"
+    assert "could not find its own private key" in primary.reasoning[1].render("en")
