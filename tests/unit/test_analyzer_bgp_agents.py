@@ -203,3 +203,45 @@ def test_whole_seconds_after_a_finer_stamp_of_the_same_second_are_no_step_back_i
     assert result.order == "oldest-first"
     assert not any("newest first" in n.render("en") for n in result.notes)
     assert result.primary is not None and result.primary.category == "bgp_down"
+
+
+
+# https://github.com/librenms/librenms/issues/15287: BIRD 2's `birdc show protocols all` for two sessions.
+BIRD_PROTOCOLS_ALL = (
+    'gateway2_4 BGP        ---        start  2023-08-21    Active        Socket: Connection reset by peer\n'
+    '  BGP state:          Active\n'
+    '    Neighbor address: *\n'
+    '    Neighbor AS:      65300\n'
+    '    Local AS:         65300\n'
+    '    Connect delay:    2.639/5\n'
+    '    Last error:       Socket: Connection reset by peer\n'
+    '  Channel ipv4\n'
+    '    State:          DOWN\n'
+    '    Table:          master4\n'
+    '    Preference:     100\n'
+    '    Input filter:   (unnamed)\n'
+    '    Output filter:  (unnamed)\n'
+    '    IGP IPv4 table: master4\n'
+    '  Channel ipv6\n'
+    '    State:          DOWN\n'
+    '    Table:          master6\n'
+    '    Preference:     100\n'
+    '    Input filter:   (unnamed)\n'
+    '    Output filter:  (unnamed)\n'
+    '    IGP IPv6 table: master6\n'
+    '\n'
+    'accessswitch3_4 BGP        ---        start  2023-08-21    Active        Socket: Connection reset by peer\n'
+    '  BGP state:          Active\n'
+    '    Neighbor address: *\n'
+    '    Neighbor AS:      65300\n'
+    '    Local AS:         65300\n'
+    '    Connect delay:    1.324/5\n'
+    '    Last error:       Socket: Connection reset by peer\n'
+)
+
+
+def test_bird_s_show_protocols_all_is_a_listing_not_a_session_going_down_again_and_again() -> None:
+    # its summary row, "BGP state:" and "Last error:" lines are the state now (it read as "went down (6x)")
+    primary = analyze_text(BIRD_PROTOCOLS_ALL).primary
+    assert primary is not None and primary.category == "bgp_down"
+    assert primary.reasoning[0].render("en") == "Line 1: the listing shows the BGP session down (6 lines)."

@@ -336,7 +336,9 @@ def _phase_of(ev: Event, st: _State) -> str:
 # "connection state: ESTABLISH, connection id: 18 ..." and "last reset 00:05:33 ago, due to BGP send Notification(...)".
 _BGP_STATE = re.compile(r"BGP state = \w+|^\s*Type: (?:Internal|External)\s+State: \w+"
                         r'|^\s*"(?:bgpState|state)":\s*"'  # FRR's JSON listings, under the neighbor's key
-                        r"|^connection state: \w+,")
+                        r"|^connection state: \w+,"
+                        r"|^\s*BGP state:\s+\w+"  # BIRD's show protocols all
+                        r"|^\S+\s+BGP\s+\S+\s+(?:up|down|start)\s+\S+\s+\w+")  # BIRD's show protocols summary row
 # (FRR's show bgp neighbors json gives the last reset's NOTIFICATION, when it was one, on a line of its own:
 # "lastNotificationReason" is that reset's reason, not an older NOTIFICATION)
 _LAST_RESET = re.compile(r"\s*Last [Rr]eset:? (?:by (?:us|peer) )?\S+, +(?:due to )?\S|last reset \S+ ago, due to \S"
@@ -346,7 +348,7 @@ _LAST_RESET = re.compile(r"\s*Last [Rr]eset:? (?:by (?:us|peer) )?\S+, +(?:due t
 # the last NOTIFICATION, which may be older than the last reset (the "Last reset" line says why the session last went
 # down). Junos's "show bgp neighbor": "Last Error: Hold Timer Expired Error" and its counts per error ("Error: 'Hold
 # Timer Expired Error' Sent: 156 Recv: 17"), whatever the neighbor's state now.
-_LAST_NOTIFICATION = re.compile(r"\s*(?:(?:Error Code|Notification Error Message|Last Error): "
+_LAST_NOTIFICATION = re.compile(r"\s*(?:(?:Error Code|Notification Error Message|Last [Ee]rror):\s+"
                                 r"|Error: '[^'\n]*' Sent: \d+ Recv: \d+)")
 
 # pluto names the transport of each request ("sent IKE_AUTH request to 192.0.2.1:UDP/4500")
