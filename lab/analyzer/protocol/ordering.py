@@ -383,18 +383,19 @@ _ADDED_NAME = re.compile(r'"([^"]+)"(?::| *$)')
 def _newest_first(events: list[Event], texts: list[tuple[int, str]] | None, upto: int) -> bool:
     """Whether these events are newest first: their timestamps decide; without usable ones, the protocol's own order
     signals (`_newest_first_by_protocol`)."""
-    up, down = _steps(_same_second_at_two_precisions([ev.stamp for ev in events if ev.stamp is not None]), wraps=True)
+    up, down = _steps(same_second_at_two_precisions([ev.stamp for ev in events if ev.stamp is not None]), wraps=True)
     return _newest_first_by_protocol(events, texts, upto) if up == 0 and down == 0 else down > up
 
 
-def _same_second_at_two_precisions(stamps: list[float]) -> list[float]:
-    """The stamps with a whole-second stamp right after a finer one of the same second counted as equal to it: one log
+def same_second_at_two_precisions(stamps: list[float]) -> list[float]:
+    """The stamps with two neighbours of the same second, one of them in whole seconds, counted as equal: one log
     written at two precisions (Go's logrus "19:33:20Z" beside "19:33:20.378997735Z" from another component) says nothing
-    of order there."""
+    of order there, either way."""
     out = list(stamps)
     for i in range(1, len(out)):
-        if out[i] == int(out[i]) and int(out[i - 1]) == out[i] < out[i - 1]:
-            out[i] = out[i - 1]
+        a, b = out[i - 1], out[i]
+        if int(a) == int(b) and (a == int(a) or b == int(b)):
+            out[i] = a
     return out
 
 
