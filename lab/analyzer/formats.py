@@ -47,6 +47,10 @@ SIGNATURES: dict[str, re.Pattern[str]] = {
         r'|"[^"]+": (?:failed to add connection|added (?:oriented )?IKEv[12] connection)\b'  # loading a connection
         r'|\bERROR: "[^"]+"(?:\[\d+\])?: '  # its error about a connection (IKE over TCP refused: iface_tcp.c)
         r"|: no routed template covers this pair\b"  # no connection for a pair it was asked to initiate (acquire.c)
+        # its own log file (logfile=, no syslog tag): starting, loading connections (libreswan 4/5: the name after
+        # the words), queuing Child SAs on an IKE SA, a packet from a host name or masked address
+        r'|\bStarting Pluto \(|\badded (?:oriented )?IKEv[12] connection "|: queuing pending IPsec SA negotiating with '
+        r"|(?:^|: )packet from [A-Za-z][\w.-]*:\d+: "
     ),
     # racoon via syslog ("racoon: ERROR: ..."), or its own log file (racoon -l; F5 BIG-IP's racoon.log):
     # "2018-03-20 09:38:16: INFO: ..."

@@ -1461,3 +1461,62 @@ def test_openswans_own_private_key_missing_from_nss_is_the_cause_not_the_peers_r
     primary = analyze_text(OWN_KEY_NOT_IN_NSS).primary
     assert primary is not None and primary.category == "auth_failure"
     assert "could not find its own private key" in primary.reasoning[1].render("en")
+
+
+# https://github.com/libreswan/libreswan/issues/270
+UNKNOWN_PHASE1_EXCHANGE = (
+    'packet from asaglobalip:500: phase 1 message is part of an unknown exchange\n'
+    'packet from asaglobalip:500: phase 1 message is part of an unknown exchange\n'
+    'packet from asaglobalip:500: phase 1 message is part of an unknown exchange\n'
+    'packet from asaglobalip:500: phase 1 message is part of an unknown exchange\n'
+    'initiate on demand from 192.168.15.15:37760 to 10.22.8.18:1025 proto=17 because: acquire\n'
+    'assign_holdpass() no bare shunt to remove? - mismatch?\n'
+)
+
+
+# https://github.com/hwdsl2/setup-ipsec-vpn/issues/595
+PLUTO_LOGFILE_START = (
+    'Aug  9 14:08:35.595762: NSS DB directory: sql:/etc/ipsec.d\n'
+    'Aug  9 14:08:35.596256: Initializing NSS\n'
+    'Aug  9 14:08:35.596278: Opening NSS database "sql:/etc/ipsec.d" read-only\n'
+    'Aug  9 14:08:35.715615: NSS initialized\n'
+    'Aug  9 14:08:35.715668: NSS crypto library initialized\n'
+    'Aug  9 14:08:35.715680: FIPS HMAC integrity support [disabled]\n'
+    'Aug  9 14:08:35.716044: libcap-ng support [enabled]\n'
+    'Aug  9 14:08:35.716059: Linux audit support [disabled]\n'
+    'Aug  9 14:08:35.716074: Starting Pluto (Libreswan Version 3.29 XFRM(netkey) esp-hw-offload FORK PTHREAD_SETSCHEDPRIO NSS (AVA copy) SYSTEMD_WATCHDOG LABELED_IPSEC LIBCAP_NG XAUTH_PAM NETWORKMANAGER CURL(non-NSS)) pid:8740\n'
+    'Aug  9 14:08:35.716085: core dump dir: /run/pluto\n'
+    'Aug  9 14:08:35.716096: secrets file: /etc/ipsec.secrets\n'
+    'Aug  9 14:08:35.716106: leak-detective enabled\n'
+    'Aug  9 14:08:35.716115: NSS crypto [enabled]\n'
+    'Aug  9 14:08:35.716125: XAUTH PAM support [enabled]\n'
+    'Aug  9 14:08:35.716263: Initializing libevent in pthreads mode: headers: 2.0.21-stable (2001500); library: 2.0.21-stable (2001500)\n'
+    'Aug  9 14:08:35.716448: NAT-Traversal support  [enabled]\n'
+)
+
+
+# https://github.com/submariner-io/submariner/issues/1081
+PLUTO_LOGFILE_QUEUING = (
+    'Jan 26 08:12:44.996002: added IKEv2 connection "submariner-cable-pkomarov-cluster-a-10-1-64-160-1-1"\n'
+    'Jan 26 08:12:44.997500: "submariner-cable-pkomarov-cluster-a-10-1-64-160-1-1": queuing pending IPsec SA negotiating with 18.225.31.220 IKE SA #1 "submariner-cable-pkomarov-cluster-a-10-1-64-160-0-0"\n'
+    'Jan 26 08:12:44.998269: added IKEv2 connection "submariner-cable-pkomarov-cluster-a-10-1-64-160-1-2"\n'
+    'Jan 26 08:12:44.999795: "submariner-cable-pkomarov-cluster-a-10-1-64-160-1-2": queuing pending IPsec SA negotiating with 18.225.31.220 IKE SA #1 "submariner-cable-pkomarov-cluster-a-10-1-64-160-0-0"\n'
+    'Jan 26 08:12:45.000607: added IKEv2 connection "submariner-cable-pkomarov-cluster-a-10-1-64-160-2-0"\n'
+    'Jan 26 08:12:45.001969: "submariner-cable-pkomarov-cluster-a-10-1-64-160-2-0": queuing pending IPsec SA negotiating with 18.225.31.220 IKE SA #1 "submariner-cable-pkomarov-cluster-a-10-1-64-160-0-0"\n'
+    'Jan 26 08:12:45.002788: added IKEv2 connection "submariner-cable-pkomarov-cluster-a-10-1-64-160-2-1"\n'
+    'Jan 26 08:12:45.004098: "submariner-cable-pkomarov-cluster-a-10-1-64-160-2-1": queuing pending IPsec SA negotiating with 18.225.31.220 IKE SA #1 "submariner-cable-pkomarov-cluster-a-10-1-64-160-0-0"\n'
+)
+
+
+@pytest.mark.parametrize("log", [UNKNOWN_PHASE1_EXCHANGE, PLUTO_LOGFILE_START, PLUTO_LOGFILE_QUEUING],
+                         ids=["unknown-exchange", "starting", "queuing"])
+def test_pluto_s_own_log_file_without_a_syslog_tag_is_read_as_libreswan(log: str) -> None:
+    # logfile= lines carry no pluto[pid]: tag (they read as a format not recognised)
+    assert analyze_text(log).format == "libreswan"
+
+
+def test_a_phase_1_message_of_an_exchange_pluto_has_no_state_for_is_phase_1_out_of_step() -> None:
+    # libreswan/libreswan#270: a Cisco ASA goes on with a phase 1 pluto no longer has, again and again (it read as
+    # nothing to fix)
+    primary = analyze_text(UNKNOWN_PHASE1_EXCHANGE).primary
+    assert primary is not None and primary.category == "rekey_issue" and primary.facts.get("sa") == "ike"
