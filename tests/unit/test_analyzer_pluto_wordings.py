@@ -1520,3 +1520,30 @@ def test_a_phase_1_message_of_an_exchange_pluto_has_no_state_for_is_phase_1_out_
     # nothing to fix)
     primary = analyze_text(UNKNOWN_PHASE1_EXCHANGE).primary
     assert primary is not None and primary.category == "rekey_issue" and primary.facts.get("sa") == "ike"
+
+
+
+# https://github.com/libreswan/libreswan/issues/282: pluto's debug output as responder (AWS instance, OE with AUTHNULL)
+NO_CONNECTION_FOR_THE_PEERS_ADDRESS = (
+    'Oct 25 18:52:28.892228: | find_next_host_connection returns empty\n'
+    'Oct 25 18:52:28.892232: | find_host_connection me=172.31.24.85:500 him=%any:500 policy=AUTHNULL+IKEV2_ALLOW\n'
+    'Oct 25 18:52:28.892236: | find_host_pair: comparing 172.31.24.85:500 to 54.196.99.188:500\n'
+    'Oct 25 18:52:28.892240: | find_next_host_connection policy=AUTHNULL+IKEV2_ALLOW\n'
+    'Oct 25 18:52:28.892242: | find_next_host_connection returns empty\n'
+    'Oct 25 18:52:28.892247: | initial parent SA message received on 172.31.24.85:500 but no connection has been authorized with policy AUTHNULL+IKEV2_ALLOW\n'
+    'Oct 25 18:52:28.892252: packet from 54.166.242.47:500: initial parent SA message received on 172.31.24.85:500 but no suitable connection found with IKEv2 policy\n'
+    'Oct 25 18:52:28.892258: | skip start processing: state #0 (in complete_v2_state_transition() at ikev2.c:3157)\n'
+    'Oct 25 18:52:28.892264: | #0 complete v2 state transition from UNDEFINED md.from_state=PARENT_R0 svm.state=PARENT_R0 to PARENT_R1 with status STF_FAIL+v2N_NO_PROPOSAL_CHOSEN\n'
+    'Oct 25 18:52:28.892267: | sending a notification reply\n'
+    'Oct 25 18:52:28.892273: packet from 54.166.242.47:500: responding to IKE_SA_INIT (34) message (Message ID 0) from 54.166.242.47:500 with unencrypted notification NO_PROPOSAL_CHOSEN\n'
+    'Oct 25 18:52:28.892280: | Opening output PBS unencrypted notification\n'
+)
+
+
+def test_a_request_from_an_address_no_connection_names_is_no_version_mismatch() -> None:
+    # The debug lines name the connection's peer address (54.196.99.188); the IKEv2 request came from 54.166.242.47
+    # and pluto searched its IKEv2 connections (it read as an IKE version mismatch)
+    primary = analyze_text(NO_CONNECTION_FOR_THE_PEERS_ADDRESS).primary
+    assert primary is not None and primary.category == "auth_failure"
+    assert primary.facts.get("peer") == "54.166.242.47"
+    assert "54.196.99.188" in primary.reasoning[1].render("en")

@@ -147,6 +147,14 @@ def _config_primary(
                 "refused what this side sent, most likely because it could not verify this side's hash: with "
                 "pre-shared keys the keys differ. Check the identity the peer expects as well.",
                 line=first.values["v1_info_answer"]))
+        elif stage == "auth_failure" and first.values.get("host_pair_remotes"):
+            # protocol.outcomes: pluto's debug names the connections' peer addresses, and the request came from another
+            reasoning.append(M(
+                "Line {line}: no connection here is for the address the peer's {version} request came from: pluto "
+                "compared it with its connections' peer addresses ({remotes}) and none is that address, so it found no "
+                "connection, whatever the IKE version. Set right= of the connection for this peer to the address its "
+                "packets come from (a public address that changed, the NAT device's address), then reload it.",
+                line=first.line, version=first.values["ike_requested"], remotes=first.values["host_pair_remotes"]))
         elif stage == "auth_failure" and first.values.get("conn_for_version"):
             # protocol.classify: pluto found no connection for the peer's request, and every connection it added
             # allows that IKE version

@@ -153,6 +153,8 @@ class _State:
     # retransmit of response with ID 0, but next request already sent"): it could not decrypt or verify that message
     v1_repeat: Event | None = None
     conn_versions: set[str] = field(default_factory=set)  # pluto: the IKE versions of the connections it added
+    # pluto's debug: the peer addresses of the connections it compared a first message's addresses with
+    host_pair_remotes: set[str] = field(default_factory=set)
     peer_first: str | None = None  # the first exchange of the peer's last request this side parsed (IKE_SA_INIT, ...)
     bgp_up: set[str] = field(default_factory=set)  # the BGP neighbors seen up ("" when the line names none)
 

@@ -50,6 +50,15 @@ def _times(ev: Event) -> int:
     return max(1, int(m.group(1))) if m else 1
 
 
+# pluto's line about a message no state owns yet names its sender: "packet from 203.0.113.5:500: ..."
+_PACKET_FROM = re.compile(r"\bpacket from \[?([0-9a-fA-F.:]+?)\]?:\d+: ")
+
+
+def _packet_sender(ev: Event) -> str:
+    m = _PACKET_FROM.search(ev.text)
+    return m.group(1) if m else ""
+
+
 def _version_refused(ev: Event, kind: str) -> str | None:
     """The IKE version of a request pluto found no connection for: the one its weak version-mismatch line names, or
     IKEv1 for its Main or Aggressive Mode refusal ("initial Main Mode message received but no connection has been
@@ -168,6 +177,19 @@ def _read_outcome(
     elif kind == "remote_access":
         st.remote_access = True
         _set(ev, None)
+    elif kind == "endpoint" and ev.pattern == "lib-debug-host-pair":
+        if (remote := str(ev.values.get("peer") or "")) and remote not in ("%any", "0.0.0.0", "::"):
+            st.host_pair_remotes.add(remote)
+        _set(ev, None)
+    elif ((requested := _version_refused(ev, kind)) and ev.fmt == "libreswan" and st.host_pair_remotes
+          and (peer := str(ev.values.get("peer") or "") or _packet_sender(ev)) and peer not in st.host_pair_remotes):
+        # pluto's debug shows the peer addresses of the connections it compared the first message's addresses with,
+        # and the address the request came from is none of them: no connection is for this peer's address (a
+        # changed public address, NAT), whatever the version (libreswan/libreswan#282)
+        ev.values["ike_requested"] = requested
+        ev.values["host_pair_remotes"] = ", ".join(sorted(st.host_pair_remotes))
+        ev.values.setdefault("peer", peer)
+        ev.category, ev.weight = "auth_failure", "decisive"
     elif kind == "conn_added":
         if ev.pattern not in LISTING_PATTERNS:
             st.conn_versions.update(_listed_versions(ev))
