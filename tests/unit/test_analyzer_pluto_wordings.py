@@ -1547,3 +1547,24 @@ def test_a_request_from_an_address_no_connection_names_is_no_version_mismatch() 
     assert primary is not None and primary.category == "auth_failure"
     assert primary.facts.get("peer") == "54.166.242.47"
     assert "54.196.99.188" in primary.reasoning[1].render("en")
+
+
+
+# https://github.com/xelerance/Openswan/issues/124: an Openswan server whose connection requires XAUTH, a client
+# offering plain RSA signatures.
+XAUTH_REQUIRED_BY_POLICY = (
+    'packet from 192.168.1.100:500: received Vendor ID payload [Openswan (this version) 2.6.37 ]\n'
+    'packet from 192.168.1.100:500: received Vendor ID payload [Dead Peer Detection]\n'
+    '"xauth_cert"[1] 192.168.1.100 #2: responding to Main Mode from unknown peer 192.168.1.100\n'
+    '"xauth_cert"[1] 192.168.1.100 #2: policy mandates Extended Authentication (XAUTH) with RSA of initiator (we are responder).  Attribute OAKLEY_AUTHENTICATION_METHOD\n'
+    '"xauth_cert"[1] 192.168.1.100 #2: policy mandates Extended Authentication (XAUTH) with RSA of initiator (we are responder).  Attribute OAKLEY_AUTHENTICATION_METHOD\n'
+    '"xauth_cert"[1] 192.168.1.100 #2: policy mandates Extended Authentication (XAUTH) with RSA of initiator (we are responder).  Attribute OAKLEY_AUTHENTICATION_METHOD\n'
+    '"xauth_cert"[1] 192.168.1.100 #2: policy mandates Extended Authentication (XAUTH) with RSA of initiator (we are responder).  Attribute OAKLEY_AUTHENTICATION_METHOD\n'
+    '"xauth_cert"[1] 192.168.1.100 #2: policy mandates Extended Authentication (XAUTH) with RSA of initiator (we are responder).  Attribute OAKLEY_AUTHENTICATION_METHOD\n'
+)
+
+
+def test_an_offer_whose_authentication_method_the_connection_does_not_allow_is_an_authentication_mismatch() -> None:
+    # (it read as nothing to fix)
+    primary = analyze_text(XAUTH_REQUIRED_BY_POLICY).primary
+    assert primary is not None and primary.category == "auth_failure"
