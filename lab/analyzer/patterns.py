@@ -118,6 +118,7 @@ EVENTS = (
     "identity",  # the identity the peer sent, as this side read it (pluto "Peer ID is", charon "peer configs matching")
     "proposal_dump",  # one line of a proposal listing printed an item a line (FortiGate's debug): read together
     "endpoint",  # the address a tunnel's IKE SA talks to, named when a connection is set up (FortiGate's debug)
+    "bgp_path",  # a route to a BGP neighbor's address found (FRR's next-hop tracking): the session can be opened
     "unmatched_esp",  # ESP with an unknown SPI that matched no tunnel at all: stray ESP from the Internet, no tunnel's fault
     "packet_in",  # a message came in from the peer (charon's "received packet"): read for retransmits, then dropped
     "notify_protocol",  # a dumped IKEv1 notification's Protocol-ID (pluto's debug): read for its notify, then dropped
@@ -168,6 +169,7 @@ EVENT_LABELS: dict[str, Msg] = {
     "cert_check": M("Certificate check"),
     "proposal_dump": M("Line of a proposal listing"),
     "endpoint": M("Peer address named"),
+    "bgp_path": M("Route to the BGP neighbor found"),
     "packet_in": M("Message received from the peer"),
     "notify_protocol": M("Protocol a notification is about"),
     # (a status listing's row of a request still waiting, read as a retransmission: see `listing_rows`)

@@ -245,3 +245,30 @@ def test_bird_s_show_protocols_all_is_a_listing_not_a_session_going_down_again_a
     primary = analyze_text(BIRD_PROTOCOLS_ALL).primary
     assert primary is not None and primary.category == "bgp_down"
     assert primary.reasoning[0].render("en") == "Line 1: the listing shows the BGP session down (6 lines)."
+
+
+
+# https://github.com/FRRouting/frr/issues/17337: FRR starting, with debug bgp nht.
+NHT_WAIT_THEN_ROUTE = (
+    '2024/11/04 12:42:43.009 BGP: [S7AHN-X0695] 172.18.0.3 [FSM] Waiting for NHT, no path to neighbor present\n'
+    '2024/11/04 12:42:43.009 BGP: [T91AW-FGMHW] bgp_fsm_change_status : vrf default(0), Status: Connect established_peers 0\n'
+    '2024/11/04 12:42:43.009 BGP: [HKWM3-ZC5QP] 172.18.0.3 fd -1 went from Idle to Connect\n'
+    '2024/11/04 12:42:43.009 BGP: [ZWCSR-M7FG9] 172.18.0.3 [FSM] TCP_connection_open_failed (Connect->Active), fd -1\n'
+    '2024/11/04 12:42:43.009 BGP: [T91AW-FGMHW] bgp_fsm_change_status : vrf default(0), Status: Active established_peers 0\n'
+    '2024/11/04 12:42:43.009 BGP: [HKWM3-ZC5QP] 172.18.0.3 fd -1 went from Connect to Active\n'
+    '2024/11/04 12:42:43.009 BGP: [ZJYCS-KQYD6] VRF default(0): Rcvd NH update 172.18.0.0/16(0)(0) - metric 0/0 #nhops 1/0 flags Reg Conn \n'
+    '2024/11/04 12:42:43.009 BGP: [HJ3XJ-8EHF0]     nhop via if 11 (0 labels)\n'
+    '2024/11/04 12:42:43.009 BGP: [K7JBS-J1T3G] NH update for 172.18.0.3/32(0)(0)(VRF default) - flags Valid Reg Conn  chgflags Changed - evaluate paths\n'
+    '2024/11/04 12:42:43.009 BGP: [MZNH7-XJV7F] evaluate_paths: Updating peer (172.18.0.3(VRF default)) status with NHT nexthops 1\n'
+    '2024/11/04 12:42:43.009 BGP: [W3632-R2FGS] parse nexthop update 172.18.0.0/16(0)(VRF default): bnc info not found for import check\n'
+    '2024/11/04 12:42:43.009 BGP: [ZWCSR-M7FG9] 172.18.0.3 [FSM] ConnectRetry_timer_expired (Active->Connect), fd -1\n'
+)
+
+
+def test_frr_waiting_for_nht_then_finding_the_route_is_frr_starting() -> None:
+    # (it read as no route to the neighbor's address)
+    assert analyze_text(NHT_WAIT_THEN_ROUTE).primary is None
+    # the wait alone stays what it was
+    waiting = "".join(line + "\n" for line in NHT_WAIT_THEN_ROUTE.splitlines()[:6])
+    primary = analyze_text(waiting).primary
+    assert primary is not None and primary.category == "bgp_down"

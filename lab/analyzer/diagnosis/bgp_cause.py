@@ -49,8 +49,15 @@ def _bgp_recovery(events: list[Event]) -> Callable[[Event], bool]:
             if key not in latest or e.order > latest[key].order:
                 latest[key] = e
 
+    # FRR found the route to a neighbor it waited for ("Waiting for NHT", then next-hop tracking's "NHT nexthops 1"):
+    # the wait and the connection it could not open meanwhile (fd -1) were FRR starting
+    paths = [e for e in events if e.kind == "bgp_path"]
+
     def recovered(ev: Event) -> bool:
         peer = bgp_peer(ev)
+        if paths and (NHT_WAIT in ev.text or "fd -1" in ev.text) and any(
+                p.stream == ev.stream and p.order > ev.order and (not peer or bgp_peer(p) == peer) for p in paths):
+            return True
         return any(_came_up_after(up, ev) for (named, _), up in latest.items()
                    if not peer or not named or named == peer)
 
