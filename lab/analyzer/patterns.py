@@ -124,6 +124,7 @@ EVENTS = (
     "notify_protocol",  # a dumped IKEv1 notification's Protocol-ID (pluto's debug): read for its notify, then dropped
     "delete_ignored",  # the peer's Delete named an SA this side no longer has (charon: "CHILD_SA not found, ignored")
     "daemon_start",  # the IKE daemon started (again): what a stop of it began ends here
+    "daemon_failed",  # the IKE daemon could not start (charon's "initialization failed - aborting charon")
     "cert_check",  # a detail of a certificate check (its validity period, its issuer): read for an authentication failure
 )
 # What each event kind means, for a reader of the page (the kinds themselves stay the `--json` contract).
@@ -177,6 +178,7 @@ EVENT_LABELS: dict[str, Msg] = {
     "unmatched_esp": M("ESP that matched no tunnel"),
     "delete_ignored": M("Delete for an SA already gone"),
     "daemon_start": M("IKE daemon started"),
+    "daemon_failed": M("IKE daemon failed to start"),
     "bgp_neighbor": M("BGP neighbor listed"),
 }
 

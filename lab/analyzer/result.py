@@ -144,6 +144,11 @@ def _finish(scanner: Scanner, event_lines: set[int] | None = None) -> Analysis:
                         "Lines {lines}: ESP with an unknown SPI matched no tunnel at all: stray ESP from the Internet, "
                         "dropped by this side, not a failure of a tunnel and not read as a cause.",
                         len(unmatched), lines=", ".join(str(e.line) for e in unmatched[:10])))
+    if failed := [e for e in events if e.kind == "daemon_failed"]:
+        notes.append(M("Line {line}: the IKE daemon did not start (it gave up while loading), so no tunnel can come up "
+                       "until it does. It and the lines around it name what failed: a plugin that could not load (its package "
+                       "missing, or left out of the plugin list), a configuration file that does not parse, the kernel "
+                       "interface.", line=failed[0].line))
     if crashes := daemon_crashes(events):
         notes.append(Mn(
             "Line {lines}: the IKE daemon started again as a new process with no stop logged before it: it crashed or "

@@ -362,3 +362,23 @@ def test_a_daemon_that_starts_again_as_a_new_process_without_a_stop_crashed_mid_
     cut = "".join(line + "\n" for line in PLUTO_CRASHING.splitlines()[3:6])
     primary = analyze_text(cut).primary
     assert primary is not None and primary.category == "phase1_proposal_mismatch"
+
+
+
+# https://github.com/kitten/setup-strong-strongswan/issues/30: charon failing to start (a critical plugin feature).
+CHARON_DID_NOT_START = (
+    'Nov 21 16:11:31 localhost.localdomain charon[29833]: 00[CFG]   loaded IKE secret for %any\n'
+    'Nov 21 16:11:31 localhost.localdomain charon[29833]: 00[CFG]   loaded EAP secret for ma*****sh\n'
+    'Nov 21 16:11:31 localhost.localdomain charon[29833]: 00[CFG]   loaded EAP secret for ma*****sh\n'
+    'Nov 21 16:11:31 localhost.localdomain charon[29833]: 00[CFG] loaded 0 RADIUS server configurations\n'
+    'Nov 21 16:11:31 localhost.localdomain charon[29833]: 00[LIB] failed to load 1 critical plugin feature\n'
+    'Nov 21 16:11:31 localhost.localdomain charon[29833]: 00[DMN] initialization failed - aborting charon\n'
+    'Nov 21 16:11:32 localhost.localdomain ipsec[25836]: charon has died -- restart scheduled (5sec)\n'
+)
+
+
+def test_a_daemon_that_could_not_start_is_said_so() -> None:
+    # (it read as nothing to say)
+    result = analyze_text(CHARON_DID_NOT_START)
+    assert result.primary is None
+    assert any(n.render("en").startswith("Line 5: the IKE daemon did not start") for n in result.notes)
