@@ -383,20 +383,21 @@ _ADDED_NAME = re.compile(r'"([^"]+)"(?::| *$)')
 def _newest_first(events: list[Event], texts: list[tuple[int, str]] | None, upto: int) -> bool:
     """Whether these events are newest first: their timestamps decide; without usable ones, the protocol's own order
     signals (`_newest_first_by_protocol`)."""
-    up, down = _steps(same_second_at_two_precisions([ev.stamp for ev in events if ev.stamp is not None]), wraps=True)
+    up, down = stamp_votes([ev.stamp for ev in events if ev.stamp is not None])
     return _newest_first_by_protocol(events, texts, upto) if up == 0 and down == 0 else down > up
 
 
-def same_second_at_two_precisions(stamps: list[float]) -> list[float]:
-    """The stamps with two neighbours of the same second, one of them in whole seconds, counted as equal: one log
-    written at two precisions (Go's logrus "19:33:20Z" beside "19:33:20.378997735Z" from another component) says nothing
-    of order there, either way."""
-    out = list(stamps)
-    for i in range(1, len(out)):
-        a, b = out[i - 1], out[i]
+def stamp_votes(stamps: list[float]) -> tuple[int, int]:
+    """(up, down) of consecutive time stamps (`_steps` with midnight), where two of the same second, one of them in
+    whole seconds, cast no vote: one log written at two precisions (Go's logrus "19:33:20Z" beside
+    "19:33:20.378997735Z" from another component) says nothing of order there, either way."""
+    up = down = 0
+    for a, b in zip(stamps, stamps[1:], strict=False):
         if int(a) == int(b) and (a == int(a) or b == int(b)):
-            out[i] = a
-    return out
+            continue
+        u, d = _steps([a, b], wraps=True)
+        up, down = up + u, down + d
+    return up, down
 
 
 # IKE daemons whose lines never share one daemon's log: a run of each, one after the other, is two logs.
