@@ -387,3 +387,29 @@ def test_an_ike_auth_answer_charon_cannot_read_is_no_pre_shared_key_matter() -> 
     assert primary is not None and primary.category == "auth_failure" and primary.facts.get("exchange") == "IKE_AUTH"
     reasons = " ".join(r.render("en") for r in primary.reasoning)
     assert "not from the pre-shared key" in reasons and "Main Mode" not in reasons
+
+
+
+# https://github.com/nm-l2tp/NetworkManager-l2tp/issues/46: charon (IKEv1, XAUTH) through NetworkManager; the server
+# deletes the ISAKMP SA in the second this side sends its XAUTH answer and its first Quick Mode.
+DELETE_ANSWERING_A_REQUEST = (
+    'тра 29 10:31:37 maxzubr-K53SC NetworkManager[975]: maximum IKE_SA lifetime 10625s\n'
+    'тра 29 10:31:37 maxzubr-K53SC NetworkManager[975]: parsed TRANSACTION request 2527681045 [ HASH CPRQ(X_TYPE X_USER X_PWD) ]\n'
+    'тра 29 10:31:37 maxzubr-K53SC NetworkManager[975]: generating TRANSACTION response 2527681045 [ HASH CP ]\n'
+    'тра 29 10:31:37 maxzubr-K53SC NetworkManager[975]: sending packet: from 192.168.15.68[4500] to xx.xx.xx.xx[4500] (68 bytes)\n'
+    'тра 29 10:31:37 maxzubr-K53SC NetworkManager[975]: generating QUICK_MODE request 506351935 [ HASH SA No ID ID NAT-OA NAT-OA ]\n'
+    'тра 29 10:31:37 maxzubr-K53SC NetworkManager[975]: sending packet: from 192.168.15.68[4500] to xx.xx.xx.xx[4500] (220 bytes)\n'
+    'тра 29 10:31:37 maxzubr-K53SC NetworkManager[975]: received packet: from xx.xx.xx.xx[4500] to 192.168.15.68[4500] (84 bytes)\n'
+    'тра 29 10:31:37 maxzubr-K53SC NetworkManager[975]: parsed INFORMATIONAL_V1 request 1623582993 [ HASH D ]\n'
+    'тра 29 10:31:37 maxzubr-K53SC ipsec_starter[16402]: child 16403 (charon) has been killed by sig 6\n'
+    'тра 29 10:31:37 maxzubr-K53SC NetworkManager[975]: received DELETE for IKE_SA e15702fb-0564-4118-bf00-b4fbb1010465[1]\n'
+    'тра 29 10:31:37 maxzubr-K53SC NetworkManager[975]: deleting IKE_SA e15702fb-0564-4118-bf00-b4fbb1010465[1] between 192.168.15.68[192.168.15.68]...xx.xx.xx.xx[xx.xx.xx.xx]\n'
+)
+
+
+def test_the_peer_deleting_the_ike_sa_right_after_the_first_quick_mode_is_a_refusal_not_a_teardown() -> None:
+    # (it read as a tunnel the peer took down, to be started again from the customer gateway)
+    primary = analyze_text(DELETE_ANSWERING_A_REQUEST).primary
+    assert primary is not None and primary.category == "ike_sa_deleted_by_peer"
+    assert primary.summary.render("en").endswith("a refusal, not a teardown.")
+    assert "XAUTH credentials" in primary.reasoning[1].render("en")

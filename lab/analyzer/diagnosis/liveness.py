@@ -20,12 +20,32 @@ from lab.analyzer.diagnosis.recovery import (
 from lab.analyzer.model import Primary
 from lab.analyzer.protocol import (
     Event,
+    exchange_words,
     facts_of,
     stamp_kind,
     tunnel_name,
 )
 from lab.analyzer.protocol.names import IKE_SETUP_EXCHANGES
 from lab.i18n import M, Mn
+
+# A peer's Delete this soon after this side's request answers it (seconds)
+_DELETE_ANSWERS_S = 2
+
+
+def _refused_by_delete(events: list[Event], delete: Event) -> Event | None:
+    """This side's Quick Mode request the peer's Delete of the IKE SA answered (IKEv1): sent just before it (within
+    `_DELETE_ANSWERS_S`, by the time stamps both carry), in a log where no Child SA came up before the Delete. None
+    otherwise (a Delete of a tunnel that worked is a teardown)."""
+    if delete.stamp is None:
+        return None
+    before = [e for e in events if e.stream == delete.stream and e.order < delete.order]
+    if any(e.kind == "established" and e.sa == "child" for e in before):
+        return None
+    asked = next((e for e in reversed(before) if e.kind == "exchange" and e.direction == "sent"
+                  and e.exchange == "QUICK_MODE" and " request" in e.text), None)
+    if asked is None or asked.stamp is None or not 0 <= delete.stamp - asked.stamp <= _DELETE_ANSWERS_S:
+        return None
+    return asked
 
 
 def _up_after(established: list[Event], ev: Event, peers: dict[int, str]) -> Event | None:
@@ -182,6 +202,23 @@ def _liveness_primary(
             return True, _primary("dpd_timeout", M("The peer's DPD timed out and it deleted the tunnel: it stopped hearing "
                                              "this side."), reasoning, context["dpd_timeout"] + evs,
                             {"peer_alive_after_dpd": "yes"})
+        if first == "ike_sa_deleted_by_peer" and (asked := _refused_by_delete(events, evs[0])) is not None:
+            # the peer deleted the IKE SA right after this side's request, before any Child SA came up: a refusal
+            xauth = any(e.stream == asked.stream and e.order < asked.order and "TRANSACTION" in e.text
+                        and abs((e.stamp or 0) - (asked.stamp or 0)) <= _DELETE_ANSWERS_S for e in events)
+            reasoning = [
+                M("Line {line}: the peer deleted the IKE SA right after this side's {exchange} request (line {asked}), "
+                  "before any IPsec SA came up: it refused that request rather than tearing a working tunnel down (an "
+                  "IKEv1 peer often deletes the ISAKMP SA instead of sending a notification).", line=evs[0].line,
+                  exchange=exchange_words(asked.exchange or ""), asked=asked.line),
+                M("The XAUTH credentials this side had just sent (a Mode Config / XAUTH Transaction), or the Quick "
+                  "Mode's proposals (PFS group) or subnets: the peer's log says which it refused.") if xauth else
+                M("The Quick Mode's proposals (the PFS group, the ESP algorithms) or its subnets (the traffic "
+                  "selectors): the peer's log says which it refused."),
+            ]
+            reasoning += _also(cats, first)
+            summary = M("The peer deleted the IKE SA in answer to this side's request: a refusal, not a teardown.")
+            return True, _primary(first, summary, reasoning, context[first])
         if first == "ike_sa_deleted_by_peer":
             reasoning = [M("Line {line}: a Delete for the IKE SA; the tunnel went down from the peer's side.",
                            line=evs[0].line)]
