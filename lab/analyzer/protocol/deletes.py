@@ -9,6 +9,7 @@ import re
 from lab.analyzer.protocol.events import Event, stamp_kind
 from lab.analyzer.protocol.exchanges import _CHARON_THREAD, _rekey_word
 from lab.analyzer.protocol.meaning import _set
+from lab.analyzer.protocol.ordering import _daemon_pid
 from lab.analyzer.protocol.refusals import _ikev1_from
 from lab.analyzer.protocol.streams import (
     _serial_of,
@@ -212,8 +213,6 @@ def daemon_stops(events: list[Event]) -> list[tuple[Event, Event | None]]:
     return stops
 
 
-# The process id of an IKE daemon's syslog line (pluto[3432]:, charon[1058]:)
-_DAEMON_PID = re.compile(r"\b(?:pluto|charon|charon-systemd)\[(\d+)\]:")
 # What a daemon logs first when it starts: its start line, or pluto adding its connections
 _STARTING = frozenset({"daemon_start", "conn_added"})
 # What a daemon that stops in order logs last: its connections and states deleted (the stop line may be cut off)
@@ -231,13 +230,13 @@ def daemon_crashes(events: list[Event]) -> list[tuple[Event, Event]]:
         if ev.pattern in DAEMON_STOPS:
             last = {k: v for k, v in last.items() if k[0] != ev.stream}
             continue
-        if not (m := _DAEMON_PID.search(ev.text)):
+        if not (pid := _daemon_pid(ev.text)):
             continue
         key = (ev.stream, ev.host or "")
         before = last.get(key)
-        if before and before[0] != m.group(1) and ev.kind in _STARTING and not _TEARDOWN.search(before[1].text):
+        if before and before[0] != pid and ev.kind in _STARTING and not _TEARDOWN.search(before[1].text):
             crashes.append((before[1], ev))
-        last[key] = (m.group(1), ev)
+        last[key] = (pid, ev)
     return crashes
 
 
@@ -247,14 +246,12 @@ def _cut_off_by_crashes(events: list[Event]) -> None:
     (libreswan/libreswan#99: pluto 3.20 crashing on every Main Mode a peer started, right after "Oakley Transform ...
     refused"). Those lines become context, marked with the line where the daemon ran again."""
     for last, again in daemon_crashes(events):
-        serial = _serial_of(last.text)
-        if serial is None:
+        if (serial := _serial_of(last.text)) is None:
             continue
+        pid = _daemon_pid(last.text)
         for ev in events:
-            if (ev.order <= last.order and ev.stream == last.stream and ev.host == last.host
-                    and _serial_of(ev.text) == serial and ev.category and ev.weight != "context"
-                    and _DAEMON_PID.search(ev.text) and _DAEMON_PID.search(ev.text).group(1)
-                    == _DAEMON_PID.search(last.text).group(1)):
+            if (ev.order <= last.order and ev.stream == last.stream and ev.host == last.host and ev.category
+                    and ev.weight != "context" and _serial_of(ev.text) == serial and _daemon_pid(ev.text) == pid):
                 ev.values["cut_off_by_crash"] = again.line
                 _set(ev, ev.category, "context")
 

@@ -21,6 +21,7 @@ from lab.analyzer.protocol.meaning import (
     _State,
     bgp_peer,
 )
+from lab.analyzer.protocol.ordering import _PLUTO_PACKET_FROM
 from lab.analyzer.protocol.rekeys import (
     _auth_step_fatal,
 )
@@ -50,12 +51,9 @@ def _times(ev: Event) -> int:
     return max(1, int(m.group(1))) if m else 1
 
 
-# pluto's line about a message no state owns yet names its sender: "packet from 203.0.113.5:500: ..."
-_PACKET_FROM = re.compile(r"\bpacket from \[?([0-9a-fA-F.:]+?)\]?:\d+: ")
-
-
 def _packet_sender(ev: Event) -> str:
-    m = _PACKET_FROM.search(ev.text)
+    """The sender pluto's line about a message no state owns yet names ("packet from 203.0.113.5:500: ..."), or ""."""
+    m = _PLUTO_PACKET_FROM.search(ev.text)
     return m.group(1) if m else ""
 
 
