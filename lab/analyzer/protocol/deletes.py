@@ -245,13 +245,19 @@ def _cut_off_by_crashes(events: list[Event]) -> None:
     transform it refuses and goes on to the next one, so a refusal the crash cut short is no verdict of its own
     (libreswan/libreswan#99: pluto 3.20 crashing on every Main Mode a peer started, right after "Oakley Transform ...
     refused"). Those lines become context, marked with the line where the daemon ran again."""
-    for last, again in daemon_crashes(events):
+    crashes = daemon_crashes(events)
+    if not crashes:
+        return
+    # the events that read as a cause, by process and state (one pass; a process's states end at its crash)
+    read: dict[tuple[int, str, str, int], list[Event]] = {}
+    for ev in events:
+        if ev.category and ev.weight != "context" and (serial := _serial_of(ev.text)) is not None:
+            read.setdefault((ev.stream, ev.host or "", _daemon_pid(ev.text), serial), []).append(ev)
+    for last, again in crashes:
         if (serial := _serial_of(last.text)) is None:
             continue
-        pid = _daemon_pid(last.text)
-        for ev in events:
-            if (ev.order <= last.order and ev.stream == last.stream and ev.host == last.host and ev.category
-                    and ev.weight != "context" and _serial_of(ev.text) == serial and _daemon_pid(ev.text) == pid):
+        for ev in read.get((last.stream, last.host or "", _daemon_pid(last.text), serial), []):
+            if ev.order <= last.order:
                 ev.values["cut_off_by_crash"] = again.line
                 _set(ev, ev.category, "context")
 

@@ -191,13 +191,16 @@ def _answers_lost_then_silent(events: list[Event]) -> None:
     IKE SA to answer on: the repeats name the cause (the answers do not reach the peer), the silence follows from it.
     (docker-ipsec-vpn-server#363: an iOS client's fragmented IKE_AUTH sent again twice, then the server's liveness
     checks of that IKE SA unanswered.)"""
-    for i, ev in enumerate(events):
-        if (ev.kind != "out_of_step" or ev.exchange != "IKE_AUTH" or ev.fmt != "libreswan" or ev.weight == "decisive"
-                or (serial := _serial_of(ev.text)) is None):
+    # each pluto state's events in order (one pass), read from its last repeat of the IKE_AUTH request on
+    states: dict[tuple[int, int], list[Event]] = {}
+    for ev in events:
+        if ev.fmt == "libreswan" and (serial := _serial_of(ev.text)) is not None:
+            states.setdefault((ev.stream, serial), []).append(ev)
+    for evs in states.values():
+        repeats = [i for i, e in enumerate(evs) if e.kind == "out_of_step"]
+        if not repeats or (ev := evs[repeats[-1]]).exchange != "IKE_AUTH" or ev.weight == "decisive":
             continue
-        later = [e for e in events[i + 1:] if e.stream == ev.stream and _serial_of(e.text) == serial]
-        if any(e.kind == "out_of_step" for e in later):
-            continue  # (read at the last repeat)
+        later = evs[repeats[-1] + 1:]
         silent = [e for e in later if e.kind in _UNANSWERED_KINDS]
         if len(silent) >= 2 and all(e.kind in _UNANSWERED_KINDS | {"delete"} for e in later):
             ev.values["silent_after"] = silent[-1].line
